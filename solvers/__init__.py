@@ -1,0 +1,1 @@
+"""Sizing and dispatch optimisation of park energy systems (Pyomo + HiGHS)."""

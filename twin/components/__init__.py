@@ -1,0 +1,1 @@
+"""Component models of the park: one module per technology."""

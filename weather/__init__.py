@@ -1,0 +1,1 @@
+"""Hourly typical-year weather for any site in China (files or bundled statistics)."""
