@@ -1,0 +1,203 @@
+"""Process (production) electric loads: annual energy with a built-in shape, or measured data.
+
+No China-specific sector load profiles with numbers are published (see
+``shared/reference/china-park-data.md`` §5.1), so the built-in shapes are SYNTHETIC:
+engineering assumptions of shift pattern, night base and weekend level, calibrated to
+the annual load factor (average/peak) ranges of that table. Every result carries the
+shape's description so reports can label it synthetic. Calibrate against the park's
+96-point meter data or monthly bills (``profile_csv``) where available.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from twin.components.calendar import HOLIDAY, SATURDAY, SUNDAY, WORKDAY, china_day_types
+
+
+class ShapeDefinition(BaseModel):
+    """Parameters of a synthetic sector load shape (relative units, peak ≈ 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str
+    load_factor_range: tuple[float, float] = Field(description="Annual average/peak range of china-park-data §5.1 [-].")
+    day_start: int = Field(description="First production hour of the day [h].")
+    day_end: int = Field(description="End of production (exclusive) [h].")
+    night_base: float = Field(description="Load outside production hours relative to day plateau [-].")
+    level: dict[str, float] = Field(description="Plateau by day type relative to a working day [-].")
+    summer_hump: float = Field(0.0, description="Extra load in July–August afternoons (HVAC) relative [-].")
+    dip: tuple[int, int] | None = Field(None, description="Hours [start, end) of a lull inside production hours [h].")
+    dip_level: float = Field(1.0, description="Load during the lull relative to the plateau [-].")
+
+
+#: Built-in synthetic shapes, keyed by sector (china-park-data.md §5.1, assumptions ⚠).
+SHAPES: dict[str, ShapeDefinition] = {
+    "electronics_24h": ShapeDefinition(
+        description="Electronics/semiconductor/PCB, 24/7 three shifts, cleanroom HVAC hump in summer "
+        "(synthetic; load factor 0.75-0.90 per china-park-data §5.1)",
+        load_factor_range=(0.75, 0.90), day_start=0, day_end=24, night_base=0.92,
+        level={WORKDAY: 1.0, SATURDAY: 0.95, SUNDAY: 0.92, HOLIDAY: 0.85}, summer_hump=0.10,
+    ),
+    "machinery_2shift": ShapeDefinition(
+        description="Machinery/metalworking, two shifts 08-20, Saturday ~60 %, night base 20-35 % "
+        "(synthetic; load factor 0.35-0.55 per china-park-data §5.1)",
+        load_factor_range=(0.35, 0.55), day_start=8, day_end=20, night_base=0.28,
+        level={WORKDAY: 1.0, SATURDAY: 0.6, SUNDAY: 0.3, HOLIDAY: 0.25}, summer_hump=0.05,
+    ),
+    "food_2shift": ShapeDefinition(
+        description="Food & beverage, two shifts with a refrigeration base "
+        "(synthetic; load factor 0.50-0.70 per china-park-data §5.1)",
+        load_factor_range=(0.50, 0.70), day_start=7, day_end=21, night_base=0.5,
+        level={WORKDAY: 1.0, SATURDAY: 0.85, SUNDAY: 0.7, HOLIDAY: 0.6}, summer_hump=0.08,
+    ),
+    "chemicals_continuous": ShapeDefinition(
+        description="Continuous chemicals, 24/7 flat (synthetic; load factor 0.80-0.95 per china-park-data §5.1)",
+        load_factor_range=(0.80, 0.95), day_start=0, day_end=24, night_base=1.0,
+        level={WORKDAY: 1.0, SATURDAY: 1.0, SUNDAY: 1.0, HOLIDAY: 0.85}, summer_hump=0.08,
+    ),
+    "logistics_handling": ShapeDefinition(
+        description="Logistics handling (sorting, conveyors, forklifts charging), loading 06-10 and 16-22 "
+        "(synthetic; cold-store refrigeration is modelled by the buildings component)",
+        load_factor_range=(0.40, 0.60), day_start=6, day_end=22, night_base=0.2,
+        level={WORKDAY: 1.0, SATURDAY: 0.9, SUNDAY: 0.8, HOLIDAY: 0.6}, summer_hump=0.0,
+        dip=(10, 16), dip_level=0.45,
+    ),
+    "office_it": ShapeDefinition(
+        description="Office plug loads and IT outside the building model, weekdays 08-18, weekend 30-40 % "
+        "(synthetic; load factor 0.30-0.45 per china-park-data §5.1)",
+        load_factor_range=(0.30, 0.45), day_start=8, day_end=18, night_base=0.12,
+        level={WORKDAY: 1.0, SATURDAY: 0.3, SUNDAY: 0.3, HOLIDAY: 0.25}, summer_hump=0.0,
+        dip=(12, 13), dip_level=0.8,
+    ),
+}
+
+
+class ProcessLoadSpec(BaseModel):
+    """A process load: annual energy with a built-in shape, or an hourly CSV of the user's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Name of the load, e.g. 'SMT lines'.")
+    annual_mwh: float | None = Field(
+        None, gt=0, description="Annual electricity use [MWh/yr]; scales the shape (or the CSV if given)."
+    )
+    shape: Literal[tuple(SHAPES)] | None = Field(  # type: ignore[valid-type]
+        None, description=f"Built-in synthetic shape: one of {', '.join(SHAPES)}."
+    )
+    profile_csv: Path | None = Field(
+        None,
+        description="Hourly measured load [kW], 8760 rows (a column 'p_kw' or the only numeric column); "
+        "path relative to the scenario file.",
+    )
+    flexible_share: float = Field(
+        0.0, ge=0, le=0.5,
+        description="Share of the load that may be shifted within the day (reported as VPP-ready flexibility) [-].",
+    )
+    waste_heat_fraction: float = Field(
+        0.0, ge=0, le=1,
+        description="Fraction of the electricity that leaves as recoverable heat (e.g. compressors 0.5-0.9) [-].",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ProcessLoadSpec":
+        if (self.shape is None) == (self.profile_csv is None):
+            raise ValueError("give exactly one of 'shape' (with annual_mwh) or 'profile_csv'")
+        if self.shape is not None and self.annual_mwh is None:
+            raise ValueError("a built-in shape needs 'annual_mwh'")
+        return self
+
+
+def shape_profile(shape: ShapeDefinition, index: pd.DatetimeIndex, day_types: pd.Series | None = None) -> np.ndarray:
+    """Relative hourly profile of a synthetic shape (peak about 1) [-].
+
+    Production hours carry the day type's plateau; other hours ``night_base`` times
+    that plateau; one-hour ramps at the shift edges; an afternoon summer hump in
+    July–August for HVAC-sensitive sectors.
+    """
+    if day_types is None:
+        day_types = china_day_types(index)
+    level = day_types.map(shape.level).to_numpy(dtype=float)
+    hour = index.hour.to_numpy()
+    in_day = (hour >= shape.day_start) & (hour < shape.day_end)
+    ramp = (hour == shape.day_start - 1) | (hour == shape.day_end)
+    rel = np.where(in_day, 1.0, np.where(ramp, 0.5 * (1 + shape.night_base), shape.night_base))
+    if shape.dip is not None:
+        rel = np.where((hour >= shape.dip[0]) & (hour < shape.dip[1]), shape.dip_level, rel)
+    prof = level * rel
+    # weekend/holiday base cannot drop below the workday night base (refrigeration, compressors)
+    prof = np.maximum(prof, shape.night_base * min(shape.level.values()))
+    summer = np.isin(index.month.to_numpy(), (7, 8)) & (hour >= 12) & (hour < 18)
+    return prof * (1.0 + shape.summer_hump * summer)
+
+
+def read_profile_csv(path: Path, n_steps: int) -> np.ndarray:
+    """Read an hourly load CSV [kW] with exactly ``n_steps`` rows.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and what was expected.
+    """
+    try:
+        df = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: file not found (expected an hourly load CSV with {n_steps} rows)") from None
+    except Exception as exc:  # noqa: BLE001
+        raise ValueError(f"{path}: not a readable CSV ({exc})") from None
+    if "p_kw" in df.columns:
+        col = df["p_kw"]
+    else:
+        num = df.select_dtypes("number")
+        if num.shape[1] != 1:
+            raise ValueError(f"{path}: expected a column 'p_kw' or exactly one numeric column, found {list(df.columns)}")
+        col = num.iloc[:, 0]
+    if len(col) != n_steps:
+        raise ValueError(f"{path}: expected {n_steps} hourly rows, found {len(col)}")
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any() or (values < 0).any():
+        raise ValueError(f"{path}: loads must be numbers >= 0 kW (row {int(np.argmax(np.isnan(values) | (values < 0))) + 2})")
+    return values
+
+
+def process_load_kw(
+    spec: ProcessLoadSpec,
+    index: pd.DatetimeIndex,
+    *,
+    base_dir: Path | None = None,
+    day_types: pd.Series | None = None,
+    dt_h: float = 1.0,
+) -> pd.Series:
+    """Hourly electric demand of a process load [kW].
+
+    Parameters
+    ----------
+    spec : ProcessLoadSpec
+    index : pandas.DatetimeIndex
+        Model time steps.
+    base_dir : pathlib.Path, optional
+        Directory against which a relative ``profile_csv`` is resolved.
+    day_types : pandas.Series, optional
+        Day types (:func:`twin.components.calendar.china_day_types`), computed if not given.
+    dt_h : float
+        Step length [h].
+
+    Returns
+    -------
+    pandas.Series
+        Demand [kW]; its annual energy equals ``annual_mwh`` when given.
+    """
+    if spec.profile_csv is not None:
+        path = spec.profile_csv if base_dir is None or spec.profile_csv.is_absolute() else base_dir / spec.profile_csv
+        prof = read_profile_csv(path, len(index))
+        if spec.annual_mwh is not None:
+            prof = prof * (spec.annual_mwh * 1000.0 / (prof.sum() * dt_h))
+    else:
+        rel = shape_profile(SHAPES[spec.shape], index, day_types)
+        prof = rel * (spec.annual_mwh * 1000.0 / (rel.sum() * dt_h))
+    return pd.Series(prof, index=index, name=f"p_process_{spec.name}_kw")
