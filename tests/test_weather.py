@@ -1,0 +1,235 @@
+"""Fast tests of the weather package: time axis, readers, shift repair, generator, site API."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import weather
+from weather import CITIES, WeatherError, hourly_index, read_weather_file, site_weather
+from weather.io import detect_radiation_shift
+
+URUMQI = "CHN_XZ_Urumqi-Diwopu.AP.514635_TMYx.epw.gz"
+SUZHOU = "CHN_JS_Suzhou.583580_TMYx.epw.gz"
+
+
+def _wfile(shared_dir, name):
+    return shared_dir / "data" / "weather" / name
+
+
+# --- time axis --------------------------------------------------------------------------
+
+def test_hourly_index_regular_and_leap_year():
+    for year in (2025, 2024):
+        idx = hourly_index(year)
+        assert len(idx) == 8760
+        assert str(idx.tz) == "Asia/Shanghai"
+        assert idx[0] == pd.Timestamp(f"{year}-01-01 00:00", tz="Asia/Shanghai")
+        assert idx[-1] == pd.Timestamp(f"{year}-12-31 23:00", tz="Asia/Shanghai")
+        assert not ((idx.month == 2) & (idx.day == 29)).any()
+    # leap year: 28 Feb 23:00 is followed by 1 Mar 00:00
+    idx = hourly_index(2024)
+    i = idx.get_loc(pd.Timestamp("2024-02-28 23:00", tz="Asia/Shanghai"))
+    assert idx[i + 1] == pd.Timestamp("2024-03-01 00:00", tz="Asia/Shanghai")
+
+
+def test_hourly_index_rejects_bad_year():
+    with pytest.raises(WeatherError, match="year"):
+        hourly_index(2025.5)
+
+
+# --- readers ------------------------------------------------------------------------------
+
+def test_epw_labels_start_of_hour_in_shanghai(shared_dir):
+    path = _wfile(shared_dir, SUZHOU)
+    df, meta = read_weather_file(path, year=2025)
+    assert list(df.columns) == list(weather.COLUMNS)
+    assert df.index.equals(hourly_index(2025))
+    # EPW row 1 is "1/1 hour 1" (the hour ending 01:00) -> label 00:00; its dry-bulb value
+    # is the 7th field of the 9th line of the file.
+    with gzip.open(path, "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    first = lines[8].split(",")
+    assert (int(first[1]), int(first[2]), int(first[3])) == (1, 1, 1)
+    assert df["temp_air"].iloc[0] == pytest.approx(float(first[6]))
+    last = lines[-1].split(",")
+    assert (int(last[1]), int(last[2]), int(last[3])) == (12, 31, 24)
+    assert df["temp_air"].iloc[-1] == pytest.approx(float(last[6]))
+    assert meta.source == "file"
+    assert len(meta.provenance["sha256"]) == 64
+    # SOURCES.md lists the sha256 prefix of the uncompressed Suzhou EPW
+    assert meta.provenance["sha256"].startswith("fa782be4a0749803")
+
+
+def test_epw_leap_model_year_drops_feb29_and_keeps_march(shared_dir):
+    df25, _ = read_weather_file(_wfile(shared_dir, SUZHOU), year=2025)
+    df24, _ = read_weather_file(_wfile(shared_dir, SUZHOU), year=2024)
+    assert len(df24) == 8760
+    # same typical-year values, same month/day/hour, on another calendar year
+    np.testing.assert_allclose(df24.to_numpy(), df25.to_numpy())
+    assert df24.index[1416] == pd.Timestamp("2024-03-01 00:00", tz="Asia/Shanghai")
+
+
+def test_shift_detection_urumqi_needs_one_hour_later(shared_dir):
+    # SOURCES.md: Urumqi radiation runs about 1 h early; closure 0.94 as-is, 0.985 rolled 1 h.
+    df, meta = read_weather_file(_wfile(shared_dir, URUMQI), repair_shift=False)
+    shift, scores = detect_radiation_shift(df.ghi, df.dni, df.dhi, df.index,
+                                           meta.latitude, meta.longitude)
+    assert shift == 1
+    assert scores.loc[0, "closure"] == pytest.approx(0.94, abs=0.01)
+    assert scores.loc[1, "closure"] == pytest.approx(0.985, abs=0.01)
+    fixed, meta2 = read_weather_file(_wfile(shared_dir, URUMQI))
+    assert any("shifted 1 h later" in n for n in meta2.notes)
+    np.testing.assert_allclose(fixed.ghi.to_numpy(), np.roll(df.ghi.to_numpy(), 1))
+
+
+def test_shift_detection_eastern_city_needs_none(shared_dir):
+    df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))
+    assert any("no shift needed" in n for n in meta.notes)
+    raw, _ = read_weather_file(_wfile(shared_dir, SUZHOU), repair_shift=False)
+    np.testing.assert_allclose(df.ghi.to_numpy(), raw.ghi.to_numpy())
+
+
+def test_shift_detection_recovers_artificial_shift(shared_dir):
+    df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))
+    moved = {c: np.roll(df[c].to_numpy(), -2) for c in ("ghi", "dni", "dhi")}
+    shift, _ = detect_radiation_shift(moved["ghi"], moved["dni"], moved["dhi"], df.index,
+                                      meta.latitude, meta.longitude)
+    assert shift == 2
+
+
+def test_missing_and_garbage_files(tmp_path):
+    with pytest.raises(WeatherError, match="not found"):
+        read_weather_file(tmp_path / "nope.epw")
+    g = tmp_path / "garbage.epw"
+    g.write_text("this is not weather\n1,2,3\n")
+    with pytest.raises(WeatherError, match="garbage.epw"):
+        read_weather_file(g)
+    b = tmp_path / "bin.epw.gz"
+    b.write_bytes(b"\x1f\x8b\x08\x00broken")
+    with pytest.raises(WeatherError, match="bin.epw.gz"):
+        read_weather_file(b)
+
+
+def test_truncated_epw_is_rejected(shared_dir, tmp_path):
+    with gzip.open(_wfile(shared_dir, SUZHOU), "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    short = tmp_path / "short.epw"
+    short.write_text("\n".join(lines[:-24]) + "\n", encoding="latin-1")
+    with pytest.raises(WeatherError, match="8760"):
+        read_weather_file(short)
+
+
+def test_tmy3_reader_roundtrip(shared_dir, tmp_path):
+    """Write Suzhou as a TMY3 CSV (hour-ending 'HH:MM', 24:00 for midnight) and read it back."""
+    df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))
+    end = df.index.tz_localize(None) + pd.Timedelta(hours=1)
+    date = (end - pd.Timedelta(minutes=1)).strftime("%m/%d/%Y")
+    hh = np.where(end.hour == 0, 24, end.hour)
+    header = "583580,\"SUZHOU\",JS,8.0,31.267,120.617,19\n"
+    cols = ["Date (MM/DD/YYYY)", "Time (HH:MM)", "GHI (W/m^2)", "DNI (W/m^2)", "DHI (W/m^2)",
+            "Dry-bulb (C)", "RHum (%)", "Wspd (m/s)"]
+    body = pd.DataFrame({cols[0]: date, cols[1]: [f"{h:02d}:00" for h in hh],
+                         cols[2]: df.ghi.round(1), cols[3]: df.dni.round(1),
+                         cols[4]: df.dhi.round(1), cols[5]: df.temp_air,
+                         cols[6]: df.relative_humidity, cols[7]: df.wind_speed})
+    p = tmp_path / "suzhou_tmy3.csv"
+    p.write_text(header + body.to_csv(index=False))
+    back, m2 = read_weather_file(p)
+    assert m2.provenance["format"] == "TMY3"
+    np.testing.assert_allclose(back.temp_air.to_numpy(), df.temp_air.to_numpy())
+    np.testing.assert_allclose(back.ghi.to_numpy(), df.ghi.round(1).to_numpy())
+
+
+# --- cities and synthetic years -----------------------------------------------------------
+
+def test_cities_accept_english_and_chinese_names():
+    assert len(CITIES) == 34
+    a, ma = site_weather(city="Suzhou")
+    b, mb = site_weather(city="苏州")
+    pd.testing.assert_frame_equal(a, b)
+    assert ma.source == "synthetic-city" and ma.reference_city == "Suzhou"
+    for name in ("Beijing", "Chengdu", "成都", "beijing"):
+        site_weather(city=name)
+
+
+def test_synthetic_year_reproducible_and_fast():
+    t0 = time.perf_counter()
+    a, _ = site_weather(city="Chengdu", seed=7)
+    elapsed = time.perf_counter() - t0
+    b, _ = site_weather(city="Chengdu", seed=7)
+    c, _ = site_weather(city="Chengdu", seed=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a.ghi.to_numpy(), c.ghi.to_numpy())
+    assert elapsed < 1.0
+    assert a.index.equals(hourly_index(2025))
+    assert (a[["ghi", "dni", "dhi", "wind_speed"]] >= 0).all().all()
+    assert a.relative_humidity.between(0, 100).all()
+    assert (a.loc[a.ghi == 0, ["dni", "dhi"]] == 0).all().all()
+
+
+def test_synthetic_city_matches_bundled_monthly_statistics():
+    from weather.stats import city_stats_table
+
+    df, _ = site_weather(city="Harbin", seed=3)
+    st = city_stats_table().loc["Harbin"]
+    daily = df.ghi.resample("MS").sum().to_numpy() / df.ghi.resample("MS").count().to_numpy() * 24
+    np.testing.assert_allclose(daily / 1000, st.ghi_kwh_day.to_numpy(), rtol=0.01)
+    np.testing.assert_allclose(df.temp_air.resample("MS").mean().to_numpy(), st.t_mean, atol=0.05)
+
+
+def test_meta_to_attrs_is_flat():
+    _, meta = site_weather(city="Beijing")
+    attrs = meta.to_attrs()
+    assert all(isinstance(v, (str, float)) for v in attrs.values())
+    assert attrs["weather_source"] == "synthetic-city"
+
+
+# --- lat/lon sites --------------------------------------------------------------------------
+
+def test_site_near_city_resembles_city():
+    df, meta = site_weather(lat=31.30, lon=120.60, elevation=10)
+    city, _ = site_weather(city="Suzhou")
+    assert meta.source == "synthetic-site"
+    assert meta.reference_city == "Suzhou" and meta.distance_km < 10
+    assert df.ghi.sum() == pytest.approx(city.ghi.sum(), rel=0.03)
+    assert df.temp_air.mean() == pytest.approx(city.temp_air.mean(), abs=0.5)
+    assert any("EPW" in n for n in meta.notes)
+
+
+def test_site_uncertainty_grows_with_distance_and_elevation():
+    _, near = site_weather(lat=31.3, lon=120.6, elevation=10)
+    _, far = site_weather(lat=25.04, lon=102.71, elevation=1891)  # Kunming
+    assert far.expected_uncertainty > near.expected_uncertainty
+    assert far.distance_km > 500
+    assert any("plateau" in n for n in far.notes)
+
+
+def test_lapse_rate_cools_elevated_site():
+    low, _ = site_weather(lat=30.6, lon=104.0, elevation=500)
+    high, _ = site_weather(lat=30.6, lon=104.0, elevation=1500)
+    assert low.temp_air.mean() - high.temp_air.mean() == pytest.approx(6.5, abs=1.0)
+
+
+@pytest.mark.parametrize("kw", [dict(lat=0.0, lon=0.0), dict(lat=48.85, lon=2.35),
+                                dict(lat=95.0, lon=110.0), dict(lat="north", lon=110.0),
+                                dict(lat=30.0, lon=float("nan")), dict(lat=30.0)])
+def test_bad_coordinates_raise(kw):
+    with pytest.raises(WeatherError):
+        site_weather(**kw)
+
+
+def test_bad_site_arguments_raise():
+    with pytest.raises(WeatherError, match="exactly one"):
+        site_weather()
+    with pytest.raises(WeatherError, match="exactly one"):
+        site_weather(city="Suzhou", lat=31.0, lon=120.0)
+    with pytest.raises(WeatherError, match="unknown reference city"):
+        site_weather(city="Atlantis")
+    with pytest.raises(WeatherError, match="elevation"):
+        site_weather(lat=31.0, lon=120.0, elevation=12000)
+    assert issubclass(WeatherError, ValueError)

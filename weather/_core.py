@@ -1,0 +1,119 @@
+"""Time axis, metadata and errors shared by the weather readers and generators."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+TZ = "Asia/Shanghai"
+"""Model time zone (UTC+8, no daylight saving since 1991)."""
+
+COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity")
+"""Columns of every weather frame: [W/m2], [W/m2], [W/m2], [degC], [m/s], [%]."""
+
+CHINA_BBOX = (15.0, 56.0, 72.0, 136.0)
+"""Bounding box accepted for sites (lat_min, lat_max, lon_min, lon_max) [deg]."""
+
+
+class WeatherError(ValueError):
+    """Bad weather input: names the file or field and what was expected."""
+
+
+def hourly_index(year: int) -> pd.DatetimeIndex:
+    """Hourly model time axis of one year.
+
+    Parameters
+    ----------
+    year : int
+        Model year.
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        8760 start-of-hour timestamps in ``Asia/Shanghai``; in leap years the
+        24 hours of 29 February are dropped (typical-year practice).
+    """
+    if not isinstance(year, (int, np.integer)) or isinstance(year, bool) or not 1901 <= year <= 2200:
+        raise WeatherError(f"year: expected an integer between 1901 and 2200, got {year!r}")
+    idx = pd.date_range(f"{year}-01-01", periods=8784 if _is_leap(year) else 8760, freq="h", tz=TZ)
+    idx = idx[~((idx.month == 2) & (idx.day == 29))]
+    idx.name = "time"
+    return idx
+
+
+def _is_leap(year: int) -> bool:
+    return (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+
+
+@dataclass
+class WeatherMeta:
+    """What a weather frame is and where it came from.
+
+    Attributes
+    ----------
+    latitude, longitude : float
+        Site position [deg north, deg east].
+    elevation : float
+        Site elevation [m].
+    source : str
+        ``"file"``, ``"synthetic-city"`` or ``"synthetic-site"``.
+    reference_city : str or None
+        Nearest bundled reference city (synthetic sources) or ``None``.
+    distance_km : float
+        Great-circle distance to ``reference_city`` [km] (0 for a file).
+    expected_uncertainty : float
+        Expected relative error of the annual GHI [-] (e.g. 0.03 = 3 %).
+    notes : list of str
+        Human-readable notes (time-shift repair, interpolation, advice).
+    seed : int or None
+        Random seed of a synthetic year.
+    provenance : dict
+        File name, sha256 and method.
+    """
+
+    latitude: float
+    longitude: float
+    elevation: float
+    source: str
+    reference_city: str | None = None
+    distance_km: float = 0.0
+    expected_uncertainty: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    seed: int | None = None
+    provenance: dict = field(default_factory=dict)
+
+    def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
+        """Flat dict of str/float values for NetCDF attributes.
+
+        Lists are joined with ``"; "``, dicts are JSON-encoded, ``None`` becomes ``""``.
+        """
+        out: dict[str, str | float] = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if v is None:
+                v = ""
+            elif isinstance(v, bool):
+                v = str(v)
+            elif isinstance(v, (int, float, np.integer, np.floating)):
+                v = float(v)
+            elif isinstance(v, list):
+                v = "; ".join(str(x) for x in v)
+            elif isinstance(v, dict):
+                v = json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+            else:
+                v = str(v)
+            out[prefix + f.name] = v
+        return out
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance [km] on a sphere of radius 6371 km."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))

@@ -1,0 +1,218 @@
+"""Monthly climate statistics of an hourly weather year, and the bundled table.
+
+The statistics are what :mod:`weather.generator` needs to synthesise a
+typical year: daily clear-sky-index distribution and persistence, hourly
+variability, diffuse fraction, temperature level / day-to-day variability /
+diurnal cycle and their link to cloudiness, dew-point depression, wind.
+
+The clear-sky index is taken against the Haurwitz clear-sky GHI
+(:func:`weather.solar.haurwitz_ghi`) with the sun at mid-hour; the generator
+uses the same reference, so only ratios matter.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from .solar import cos_zenith, haurwitz_ghi, solar_hour
+
+KC_LEVELS = (0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.98)
+"""Probability levels of the stored daily clear-sky-index quantiles [-]."""
+
+KC_COLS = tuple(f"kc_p{int(round(p * 100)):02d}" for p in KC_LEVELS)
+
+KC_BINS = (0.35, 0.7)
+"""Daily clear-sky index limits of the low/mid/high bins of hourly variability [-]."""
+
+MIN_COSZ = 0.1
+"""Hours with cos(zenith) below this are left out of hourly clear-sky-index statistics [-]."""
+
+STAT_COLUMNS = (
+    "ghi_kwh_day", "kd", "kc_mean", *KC_COLS, "kc_rho", "kc_hmax",
+    "sig_lo", "sig_mid", "sig_hi", "rho_h",
+    "t_mean", "t_kc_slope", "t_res_sd", "t_res_rho", "dtr_mean", "dtr_kc_slope",
+    "t_a1", "t_b1", "t_a2", "t_b2",
+    "rh_mean", "dd_mean", "dd_kc_slope", "dd_res_sd",
+    "ws_mean", "ws_cv", "ws_rho", "ws_a1", "ws_b1",
+)
+"""Columns of the per-month statistics (see :func:`monthly_stats` for units)."""
+
+
+def dewpoint(temp_air, relative_humidity):
+    """Dew point [degC] from temperature [degC] and RH [%] (Magnus, Alduchov & Eskridge 1996).
+
+    References
+    ----------
+    Alduchov, O. A. & Eskridge, R. E. (1996). Improved Magnus form approximation of
+    saturation vapor pressure. J. Appl. Meteor. 35, 601-609 (a = 17.625, b = 243.04 degC).
+    """
+    a, b = 17.625, 243.04
+    rh = np.clip(np.asarray(relative_humidity, float), 1.0, 100.0)
+    t = np.asarray(temp_air, float)
+    g = np.log(rh / 100.0) + a * t / (b + t)
+    return b * g / (a - g)
+
+
+def relative_humidity_from_dewpoint(temp_air, temp_dew):
+    """RH [%] from temperature and dew point [degC] (Magnus, Alduchov & Eskridge 1996)."""
+    a, b = 17.625, 243.04
+    t, td = np.asarray(temp_air, float), np.asarray(temp_dew, float)
+    return 100.0 * np.exp(a * td / (b + td) - a * t / (b + t))
+
+
+def _lag1(x: np.ndarray) -> float:
+    x = np.asarray(x, float)
+    x = x[np.isfinite(x)]
+    if len(x) < 3 or np.std(x) == 0:
+        return 0.0
+    return float(np.corrcoef(x[:-1], x[1:])[0, 1])
+
+
+def _slope(x, y) -> float:
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    vx = np.var(x)
+    return float(np.cov(x, y, bias=True)[0, 1] / vx) if vx > 1e-9 else 0.0
+
+
+def _harmonics(phase, y):
+    """Least-squares a1, b1, a2, b2 of y ~ a1 cos + b1 sin + a2 cos2 + b2 sin2 (phase in rad)."""
+    A = np.stack([np.cos(phase), np.sin(phase), np.cos(2 * phase), np.sin(2 * phase)], axis=1)
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return coef
+
+
+def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.DataFrame:
+    """Per-month statistics of an hourly year (8760 rows on ``hourly_index``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``ghi, dni, dhi, temp_air, wind_speed, relative_humidity``.
+    latitude, longitude : float
+        Site [deg].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index month 1..12, columns :data:`STAT_COLUMNS`:
+
+        * ``ghi_kwh_day`` mean daily GHI [kWh/m2/day]; ``kd`` diffuse fraction
+          sum(DHI)/sum(GHI) [-];
+        * ``kc_mean`` mean and ``kc_pNN`` quantiles of the daily clear-sky index
+          Kc = sum(GHI)/sum(GHI_clear) [-]; ``kc_rho`` lag-1 autocorrelation of
+          the normal scores of daily Kc [-]; ``kc_hmax`` 99.5th percentile of the
+          hourly clear-sky index with the sun above 17.5 deg [-];
+        * ``sig_lo/mid/hi`` standard deviation of hourly kc minus daily Kc on days
+          with Kc below 0.35 / between / above 0.7 [-]; ``rho_h`` its hour-to-hour
+          lag-1 autocorrelation [-];
+        * ``t_mean`` mean temperature [degC]; ``t_kc_slope`` slope of daily mean
+          temperature on daily Kc [K]; ``t_res_sd`` [K] and ``t_res_rho`` [-] the
+          residual's standard deviation and lag-1 autocorrelation; ``dtr_mean``
+          mean daily range [K]; ``dtr_kc_slope`` its slope on Kc [K];
+          ``t_a1, t_b1, t_a2, t_b2`` two harmonics of the mean diurnal cycle in local
+          mean solar time, in units of the daily range [-];
+        * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression [K], its slope on
+          Kc ``dd_kc_slope`` [K] and residual standard deviation ``dd_res_sd`` [K];
+        * ``ws_mean`` [m/s], ``ws_cv`` hourly coefficient of variation [-],
+          ``ws_rho`` hourly lag-1 autocorrelation [-], ``ws_a1, ws_b1`` first
+          diurnal harmonic relative to the mean [-].
+    """
+    idx = df.index
+    n_days = len(idx) // 24
+    cz = cos_zenith(idx, latitude, longitude, 0.5)
+    cs = haurwitz_ghi(cz)
+    ghi = df["ghi"].to_numpy(float)
+    G = ghi.reshape(n_days, 24)
+    C = cs.reshape(n_days, 24)
+    CZ = cz.reshape(n_days, 24)
+    T = df["temp_air"].to_numpy(float).reshape(n_days, 24)
+    RH = df["relative_humidity"].to_numpy(float).reshape(n_days, 24)
+    day_month = idx.month.to_numpy()[::24]
+    kc_day = G.sum(1) / np.maximum(C.sum(1), 1e-9)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kc_h = np.where(CZ > MIN_COSZ, G / C, np.nan)
+    dev = kc_h - kc_day[:, None]
+    t_day = T.mean(1)
+    dtr = T.max(1) - T.min(1)
+    dd_day = t_day - dewpoint(T, RH).mean(1)
+    phase = 2 * np.pi * solar_hour(idx, longitude).reshape(n_days, 24) / 24.0
+    ws = df["wind_speed"].to_numpy(float)
+    month_h = idx.month.to_numpy()
+
+    rows = {}
+    for m in range(1, 13):
+        dm = day_month == m
+        hm = month_h == m
+        k = kc_day[dm]
+        q = np.quantile(k, KC_LEVELS)
+        ranks = (np.argsort(np.argsort(k)) + 0.5) / len(k)
+        from scipy.stats import norm
+
+        z = norm.ppf(ranks)
+        r = {"ghi_kwh_day": G[dm].sum() / dm.sum() / 1000.0,
+             "kd": df["dhi"].to_numpy()[hm].sum() / max(ghi[hm].sum(), 1e-9),
+             "kc_mean": float(k.mean()), "kc_rho": _lag1(z),
+             "kc_hmax": float(np.nanquantile(np.where(CZ[dm] > 0.3, kc_h[dm], np.nan), 0.995))}
+        r.update(dict(zip(KC_COLS, q)))
+        d = dev[dm]
+        overall = float(np.nanstd(d))
+        for name, sel in (("sig_lo", k < KC_BINS[0]), ("sig_mid", (k >= KC_BINS[0]) & (k < KC_BINS[1])),
+                          ("sig_hi", k >= KC_BINS[1])):
+            vals = d[sel]
+            r[name] = float(np.nanstd(vals)) if np.isfinite(vals).sum() >= 20 else overall
+        a, b = d[:, :-1].ravel(), d[:, 1:].ravel()
+        ok = np.isfinite(a) & np.isfinite(b)
+        r["rho_h"] = float(np.corrcoef(a[ok], b[ok])[0, 1]) if ok.sum() > 10 else 0.5
+        td = t_day[dm]
+        r["t_mean"] = float(T[dm].mean())
+        r["t_kc_slope"] = _slope(k, td)
+        res = td - td.mean() - r["t_kc_slope"] * (k - k.mean())
+        r["t_res_sd"] = float(res.std())
+        r["t_res_rho"] = _lag1(res)
+        r["dtr_mean"] = float(dtr[dm].mean())
+        r["dtr_kc_slope"] = _slope(k, dtr[dm])
+        prof = (T[dm] - td[:, None]) / np.maximum(dtr[dm], 0.5)[:, None]
+        r["t_a1"], r["t_b1"], r["t_a2"], r["t_b2"] = _harmonics(phase[dm].ravel(), prof.ravel())
+        r["rh_mean"] = float(RH[dm].mean())
+        dd = dd_day[dm]
+        r["dd_mean"] = float(dd.mean())
+        r["dd_kc_slope"] = _slope(k, dd)
+        r["dd_res_sd"] = float((dd - dd.mean() - r["dd_kc_slope"] * (k - k.mean())).std())
+        w = ws[hm]
+        r["ws_mean"] = float(w.mean())
+        r["ws_cv"] = float(w.std() / max(w.mean(), 1e-6))
+        r["ws_rho"] = _lag1(w)
+        wp = phase.ravel()[hm]
+        A = np.stack([np.cos(wp), np.sin(wp)], axis=1)
+        coef, *_ = np.linalg.lstsq(A, w / max(w.mean(), 1e-6) - 1.0, rcond=None)
+        r["ws_a1"], r["ws_b1"] = coef
+        rows[m] = r
+    out = pd.DataFrame.from_dict(rows, orient="index")[list(STAT_COLUMNS)]
+    out.index.name = "month"
+    return out
+
+
+@lru_cache(maxsize=1)
+def city_stats_table() -> pd.DataFrame:
+    """The bundled per-city, per-month statistics (``weather/data/city_monthly_stats.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        MultiIndex (city, month), columns :data:`STAT_COLUMNS`.
+    """
+    with resources.files("weather").joinpath("data/city_monthly_stats.csv").open("r") as fh:
+        tab = pd.read_csv(fh)
+    return tab.set_index(["city", "month"]).sort_index()
+
+
+@lru_cache(maxsize=1)
+def merra2_table() -> pd.DataFrame:
+    """Bundled MERRA-2 3x3 deg monthly mean GHI [W/m2] (``weather/data/merra2_...csv``)."""
+    name = "data/merra2_3x3_2011-2015_monthly_mean_ghi_china.csv"
+    with resources.files("weather").joinpath(name).open("r") as fh:
+        return pd.read_csv(fh)
