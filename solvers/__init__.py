@@ -1,1 +1,25 @@
-"""Sizing and dispatch optimisation of park energy systems (Pyomo + HiGHS)."""
+"""Sizing and dispatch optimisation of park energy systems (Pyomo + HiGHS).
+
+``import solvers`` is light: Pyomo, highspy and xarray are imported only when
+:func:`solve` runs.
+
+>>> from solvers import SizingProblem, SolveOptions, SizingResult, solve, InfeasibleError
+"""
+
+from solvers.problem import (AssetCost, Battery, Carbon, Chiller, ElectricBoiler, EVFleet,
+                             GasBoiler, GridConnection, HeatPump, InfeasibleError, ParetoPoint,
+                             PVArray, SizingProblem, SizingResult, SolveOptions, ThermalStorage,
+                             WasteHeatSource, capital_recovery_factor)
+
+
+def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
+    """Solve ``problem`` with HiGHS; see :func:`solvers.optimise.solve`."""
+    from solvers.optimise import solve as _solve
+
+    return _solve(problem, options)
+
+
+__all__ = ["AssetCost", "Battery", "Carbon", "Chiller", "ElectricBoiler", "EVFleet",
+           "GasBoiler", "GridConnection", "HeatPump", "InfeasibleError", "ParetoPoint",
+           "PVArray", "SizingProblem", "SizingResult", "SolveOptions", "ThermalStorage",
+           "WasteHeatSource", "capital_recovery_factor", "solve"]

@@ -1,0 +1,627 @@
+"""Problem, options and result containers of the sizing optimisation.
+
+Everything here is plain :mod:`dataclasses` and :mod:`numpy`; this module imports
+neither Pyomo nor HiGHS so that ``import solvers`` stays light.  The lead's pipeline
+(``twin.plan``) fills a :class:`SizingProblem` from a scenario; :func:`solvers.solve`
+returns a :class:`SizingResult`.
+
+Conventions
+-----------
+* ``T`` steps of ``dt_h`` hours each; every hourly array has length ``T``.
+* Powers are averages over a step [kW]; energies are ``power * dt_h`` [kWh].
+* ``weights[t]`` [-] says how many times step ``t`` occurs in the represented year
+  (1 for a full 8760 h year; e.g. 52.14 for a single week, or the cluster size for
+  representative days).  Every annual sum is ``sum_t weights[t] * x[t] * dt_h``, so
+  for annual costs ``sum(weights) * dt_h`` should be 8760 h.
+* Costs are in CNY per year (capital annualised with the capital recovery factor);
+  emissions in tCO2 per year.
+* Capacity variables are *total* installed sizes; capital cost applies only to the
+  part above the ``existing`` size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+__all__ = [
+    "AssetCost",
+    "capital_recovery_factor",
+    "PVArray",
+    "Battery",
+    "GridConnection",
+    "WasteHeatSource",
+    "HeatPump",
+    "ElectricBoiler",
+    "GasBoiler",
+    "ThermalStorage",
+    "Chiller",
+    "EVFleet",
+    "Carbon",
+    "SizingProblem",
+    "SolveOptions",
+    "ParetoPoint",
+    "SizingResult",
+    "InfeasibleError",
+]
+
+Objective = Literal["min_cost", "min_emissions", "net_zero", "pareto"]
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    r"""Capital recovery (annuity) factor.
+
+    .. math:: \mathrm{CRF} = \frac{r (1 + r)^n}{(1 + r)^n - 1}, \qquad
+              \lim_{r \to 0} \mathrm{CRF} = 1/n
+
+    Parameters
+    ----------
+    rate : float
+        Real discount rate [1/yr], e.g. 0.06.
+    years : float
+        Economic lifetime [yr], > 0.
+
+    Returns
+    -------
+    float
+        Annuity per unit of present capital [1/yr].
+
+    References
+    ----------
+    .. [1] Short, W., Packey, D. J., Holt, T. (1995). A Manual for the Economic
+       Evaluation of Energy Efficiency and Renewable Energy Technologies.
+       NREL/TP-462-5173, eq. 4-7.
+    """
+    if years <= 0:
+        raise ValueError(f"lifetime must be > 0 years, got {years}")
+    if abs(rate) < 1e-12:
+        return 1.0 / years
+    g = (1.0 + rate) ** years
+    return rate * g / (g - 1.0)
+
+
+@dataclass(frozen=True)
+class AssetCost:
+    """Investment and fixed operating cost of one sized quantity.
+
+    The unit is that of the sized quantity (kWp, kWh or kW) as stated by the owning
+    block.  Annualised cost of ``x`` new units:
+    ``x * (capex * (CRF(discount_rate, lifetime) + om_fraction) + om_per_unit)``.
+    """
+
+    capex_cny_per_unit: float = 0.0
+    """Overnight capital cost [CNY/unit]."""
+    lifetime_yr: float = 20.0
+    """Economic lifetime [yr]."""
+    om_fraction_per_yr: float = 0.0
+    """Fixed O&M as a fraction of capex per year [1/yr]."""
+    om_cny_per_unit_yr: float = 0.0
+    """Fixed O&M per unit per year [CNY/(unit yr)] (added to the fraction)."""
+    discount_rate: float | None = None
+    """Discount rate [1/yr]; ``None`` uses :attr:`SizingProblem.discount_rate`."""
+    fixed_build_cny: float = 0.0
+    """Capital cost of building the asset at all [CNY] (needs a binary: MILP)."""
+    min_build: float = 0.0
+    """Minimum new size if built at all [unit] (``> 0`` needs a binary: MILP)."""
+    module_size: float = 0.0
+    """Size of one discrete module [unit]; ``> 0`` makes new size an integer multiple
+    (MILP)."""
+
+    def annuity_per_unit(self, default_rate: float) -> float:
+        """Annualised capital cost per unit [CNY/(unit yr)]."""
+        r = self.discount_rate if self.discount_rate is not None else default_rate
+        return self.capex_cny_per_unit * capital_recovery_factor(r, self.lifetime_yr)
+
+    def om_per_unit(self) -> float:
+        """Fixed O&M per unit [CNY/(unit yr)]."""
+        return self.capex_cny_per_unit * self.om_fraction_per_yr + self.om_cny_per_unit_yr
+
+    def fixed_build_annuity(self, default_rate: float) -> float:
+        """Annualised cost of the build-at-all capital [CNY/yr]."""
+        r = self.discount_rate if self.discount_rate is not None else default_rate
+        return self.fixed_build_cny * capital_recovery_factor(r, self.lifetime_yr)
+
+    @property
+    def is_discrete(self) -> bool:
+        """True if this cost needs integer variables."""
+        return self.fixed_build_cny > 0 or self.min_build > 0 or self.module_size > 0
+
+
+@dataclass
+class PVArray:
+    """A PV array candidate; sized in kWp DC.
+
+    ``p_pv[t] + p_curtailed[t] = ac_per_kwp[t] * kwp``.
+    """
+
+    name: str
+    """Array name (coordinate of the ``pv_array`` dimension)."""
+    ac_per_kwp: np.ndarray
+    """AC output per kWp DC installed, length T [kW/kWp]."""
+    min_kwp: float = 0.0
+    """Lower bound on total size [kWp]."""
+    max_kwp: float = float("inf")
+    """Upper bound on total size, e.g. from roof area [kWp]."""
+    existing_kwp: float = 0.0
+    """Already installed size, no capital cost [kWp]."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kWp DC."""
+
+
+@dataclass
+class Battery:
+    """Stationary battery candidate; energy [kWh] and power [kW] sized separately.
+
+    Dynamics (Δt = ``dt_h``):
+    ``e[t] = e[t-1] (1 - self_discharge_per_h)^Δt + (η_c p_ch[t] - p_dis[t]/η_d) Δt``.
+    """
+
+    energy_cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kWh of usable nameplate energy."""
+    power_cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW of converter power."""
+    eta_charge: float = 0.95
+    """Charging efficiency [-]."""
+    eta_discharge: float = 0.95
+    """Discharging efficiency [-]."""
+    soc_min: float = 0.0
+    """Minimum state of charge as a fraction of the energy size [-]."""
+    soc_max: float = 1.0
+    """Maximum state of charge as a fraction of the energy size [-]."""
+    c_rate_max: float = float("inf")
+    """Maximum power per energy size [kW/kWh] (1/h)."""
+    self_discharge_per_h: float = 0.0
+    """Self-discharge fraction per hour [1/h]."""
+    cyclic: bool = True
+    """End state of charge equals start state (per period when periods are given)."""
+    initial_soc: float = 0.5
+    """Initial state of charge fraction [-] used when ``cyclic`` is False."""
+    degradation_cny_per_kwh: float = 0.0
+    """Wear cost per kWh discharged (throughput) [CNY/kWh]."""
+    min_kwh: float = 0.0
+    """Lower bound on energy size [kWh]."""
+    max_kwh: float = float("inf")
+    """Upper bound on energy size [kWh]."""
+    min_kw: float = 0.0
+    """Lower bound on power size [kW]."""
+    max_kw: float = float("inf")
+    """Upper bound on power size [kW]."""
+    existing_kwh: float = 0.0
+    """Already installed energy [kWh]."""
+    existing_kw: float = 0.0
+    """Already installed power [kW]."""
+
+
+@dataclass
+class GridConnection:
+    """Connection to the public grid (transformer) with tariffs and emission factor."""
+
+    price_import_cny_per_kwh: np.ndarray
+    """Import energy price incl. TOU, length T [CNY/kWh]."""
+    ef_grid_kgco2_per_kwh: np.ndarray
+    """Emission factor of imported electricity, length T [kgCO2/kWh]."""
+    price_export_cny_per_kwh: np.ndarray | float = 0.0
+    """Export (feed-in) price, scalar or length T [CNY/kWh]."""
+    import_limit_kw: float = float("inf")
+    """Transformer / contract import limit [kW]."""
+    export_limit_kw: float = 0.0
+    """Export limit [kW]; 0 forbids export."""
+    demand_charge_cny_per_kw_month: float = 0.0
+    """Charge on each calendar month's maximum import [CNY/(kW month)]."""
+    month: np.ndarray | None = None
+    """Month index 1..12 of each step, length T (needed if a demand charge is set)."""
+    credit_export_emissions: bool = False
+    """If True, exported kWh reduce accounted emissions at the hourly grid factor."""
+
+
+@dataclass
+class WasteHeatSource:
+    """Recoverable waste heat shared by direct use and heat pumps that draw on it.
+
+    ``q_direct[t] + sum_hp q_source[hp, t] <= available_kw[t]``.
+    """
+
+    name: str
+    """Source name (coordinate of the ``waste_heat`` dimension)."""
+    available_kw: np.ndarray
+    """Recoverable heat available, length T [kW]."""
+    direct_use: bool = True
+    """Whether the heat is hot enough to feed the heat bus directly (via exchanger)."""
+    hx_cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW of direct-use heat exchanger."""
+    max_hx_kw: float = float("inf")
+    """Upper bound on the direct-use exchanger [kW]."""
+
+
+@dataclass
+class HeatPump:
+    """Heat pump candidate, sized in kW of heat output.
+
+    ``p[t] = q[t] / COP[t]``; if ``source`` names a waste-heat source,
+    ``q_source[t] = q[t] (1 - 1/COP[t])`` is drawn from it; otherwise ambient air.
+    """
+
+    name: str
+    """Heat pump name (coordinate of the ``heat_pump`` dimension)."""
+    cop: np.ndarray
+    """Coefficient of performance, length T [-] (> 1)."""
+    source: str | None = None
+    """Name of a :class:`WasteHeatSource` it draws on, or None for ambient air."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW heat output."""
+    min_kw: float = 0.0
+    """Lower bound on size [kW heat]."""
+    max_kw: float = float("inf")
+    """Upper bound on size [kW heat]."""
+    existing_kw: float = 0.0
+    """Already installed [kW heat]."""
+
+
+@dataclass
+class ElectricBoiler:
+    """Electric boiler: ``q[t] = efficiency * p[t] <= size``."""
+
+    efficiency: float = 0.99
+    """Heat out per electricity in [-]."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW heat output."""
+    max_kw: float = float("inf")
+    """Upper bound on size [kW heat]."""
+    existing_kw: float = 0.0
+    """Already installed [kW heat]."""
+
+
+@dataclass
+class GasBoiler:
+    """Gas boiler: ``q[t] = efficiency * fuel[t] <= size``; fuel priced and emitting."""
+
+    efficiency: float = 0.92
+    """Heat out per fuel energy in (lower heating value) [-]."""
+    fuel_price_cny_per_kwh: float = 0.0
+    """Fuel price per kWh of fuel (LHV) [CNY/kWh]."""
+    ef_fuel_kgco2_per_kwh: float = 0.0
+    """Fuel emission factor per kWh of fuel (LHV) [kgCO2/kWh]."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW heat output."""
+    max_kw: float = float("inf")
+    """Upper bound on size [kW heat]."""
+    existing_kw: float = 0.0
+    """Already installed [kW heat]."""
+
+
+@dataclass
+class ThermalStorage:
+    """Hot-water thermal store on the heat bus, sized in kWh.
+
+    ``e[t] = e[t-1] (1 - loss_per_h)^Δt + (η_c q_ch[t] - q_dis[t]) Δt``;
+    ``q_ch, q_dis <= max_power_per_kwh * size``.
+    """
+
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kWh of storage capacity."""
+    loss_per_h: float = 0.01
+    """Standing loss as a fraction of content per hour [1/h]."""
+    eta_charge: float = 1.0
+    """Charging efficiency [-]."""
+    max_power_per_kwh: float = 0.25
+    """Charge / discharge limit per kWh of size [kW/kWh]."""
+    cyclic: bool = True
+    """End content equals start content (per period when periods are given)."""
+    max_kwh: float = float("inf")
+    """Upper bound on size [kWh]."""
+    existing_kwh: float = 0.0
+    """Already installed [kWh]."""
+
+
+@dataclass
+class Chiller:
+    """Electric chiller serving the cooling bus: ``p[t] = q[t] / COP[t]``, ``q <= size``."""
+
+    cop: np.ndarray
+    """Coefficient of performance, length T [-]."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kW cooling output."""
+    max_kw: float = float("inf")
+    """Upper bound on size [kW cooling]."""
+    existing_kw: float = 0.0
+    """Already installed [kW cooling]."""
+
+
+@dataclass
+class EVFleet:
+    """EV fleet flexibility envelope (see docs/architecture.md).
+
+    ``E[t] = sum_{τ<=t} (η_c p_ch[τ] - p_dis[τ]/η_d) Δt`` must stay within
+    ``[e_cum_min_kwh[t], e_cum_max_kwh[t]]`` (cumulative from the first step to the
+    *end* of step t).  ``mode="uncontrolled"`` fixes ``p_ch = p_uncontrolled_kw``.
+    """
+
+    name: str
+    """Fleet name (coordinate of the ``ev_fleet`` dimension)."""
+    p_uncontrolled_kw: np.ndarray
+    """Charging power when charging on arrival, length T [kW]."""
+    p_charge_max_kw: np.ndarray
+    """Connected charger power, length T [kW]."""
+    e_cum_min_kwh: np.ndarray
+    """Lower bound on cumulative net energy into the batteries, length T [kWh]."""
+    e_cum_max_kwh: np.ndarray
+    """Upper bound on cumulative net energy into the batteries, length T [kWh]."""
+    p_discharge_max_kw: np.ndarray | None = None
+    """V2G discharge power available, length T [kW] (None = 0)."""
+    eta_charge: float = 0.95
+    """Charging efficiency [-]."""
+    eta_discharge: float = 0.95
+    """Discharging efficiency [-]."""
+    v2g_degradation_cny_per_kwh: float = 0.0
+    """Battery wear cost per kWh discharged to the park [CNY/kWh]."""
+    mode: Literal["uncontrolled", "smart", "v2g"] = "smart"
+    """Charging strategy."""
+
+
+@dataclass
+class Carbon:
+    """Carbon prices, offsets (CCER) and green electricity certificates (GEC).
+
+    Accounting (all [tCO2/yr]):
+
+    * gross = grid import × hourly factor + fuel × fuel factor
+      (− export × grid factor if ``credit_export_emissions``);
+    * certificates = ``g`` MWh × ``certificate_ef_kgco2_per_kwh`` (default: the
+      time-weighted mean grid factor); ``g`` is at most the annual grid import;
+    * residual = gross − certificates  (internal abatement + certificates);
+    * net = residual − offsets, offsets ≤ residual and
+      offsets ≤ ``offset_max_share`` × (residual or gross, per ``offset_share_basis``).
+
+    Residual emissions not offset pay ``carbon_price_cny_per_t``.
+    """
+
+    carbon_price_cny_per_t: float = 0.0
+    """Price on net emissions (e.g. ETS or internal shadow price) [CNY/tCO2]."""
+    offset_price_cny_per_t: float = 0.0
+    """Price of offsets (CCER) [CNY/tCO2]."""
+    offset_max_share: float = 1.0
+    """Maximum share of the basis that offsets may cover [-]."""
+    offset_share_basis: Literal["residual", "gross"] = "gross"
+    """Emissions the share applies to."""
+    offset_max_t: float = float("inf")
+    """Maximum offsets available [tCO2/yr]."""
+    certificate_price_cny_per_mwh: float = 0.0
+    """Green certificate price [CNY/MWh]."""
+    certificate_max_mwh: float = 0.0
+    """Green certificates available [MWh/yr]; 0 disables them."""
+    certificate_ef_kgco2_per_kwh: float | None = None
+    """Factor at which certificates reduce accounted grid emissions [kgCO2/kWh];
+    None uses the time-weighted mean of the hourly grid factor."""
+    max_net_emissions_t: float | None = None
+    """Cap on net emissions for ``min_cost`` [tCO2/yr]; None = no cap."""
+
+
+@dataclass
+class SizingProblem:
+    """The whole sizing problem handed from ``twin.plan`` to :func:`solvers.solve`."""
+
+    dt_h: float
+    """Step length [h]."""
+    electric_load_kw: np.ndarray
+    """Fixed electric load, length T [kW] (defines T)."""
+    grid: GridConnection
+    """Grid connection (required)."""
+    time: np.ndarray | None = None
+    """Timestamps for the ``time`` coordinate (e.g. a DatetimeIndex); None = 0..T-1."""
+    weights: np.ndarray | None = None
+    """Occurrences of each step in the represented year, length T [-]; None = 1."""
+    period: np.ndarray | None = None
+    """Integer period id per step (e.g. representative day); storages with ``cyclic``
+    close their cycle within each period.  None = one period."""
+    pv: list[PVArray] = field(default_factory=list)
+    """PV array candidates."""
+    battery: Battery | None = None
+    """Battery candidate."""
+    heat_demand_kw: np.ndarray | None = None
+    """Heat demand on the heat bus, length T [kW]."""
+    waste_heat: list[WasteHeatSource] = field(default_factory=list)
+    """Waste-heat sources."""
+    heat_pumps: list[HeatPump] = field(default_factory=list)
+    """Heat pump candidates."""
+    electric_boiler: ElectricBoiler | None = None
+    """Electric boiler candidate."""
+    gas_boiler: GasBoiler | None = None
+    """Gas boiler candidate."""
+    thermal_storage: ThermalStorage | None = None
+    """Thermal storage candidate."""
+    cooling_demand_kw: np.ndarray | None = None
+    """Cooling demand on the cooling bus, length T [kW]."""
+    chiller: Chiller | None = None
+    """Chiller candidate."""
+    ev_fleets: list[EVFleet] = field(default_factory=list)
+    """EV fleets."""
+    carbon: Carbon = field(default_factory=Carbon)
+    """Carbon prices, offsets, certificates."""
+    discount_rate: float = 0.06
+    """Default real discount rate for annuities [1/yr]."""
+    capex_budget_cny: float | None = None
+    """Cap on total overnight capital of new assets [CNY]; None = no cap."""
+    objective: Objective = "min_cost"
+    """``min_cost``, ``min_emissions`` (within budget), ``net_zero`` or ``pareto``."""
+    pareto_points: int = 5
+    """Number of points on the cost–emissions front for ``objective="pareto"``."""
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps T."""
+        return int(np.asarray(self.electric_load_kw).shape[0])
+
+    def step_weights(self) -> np.ndarray:
+        """Weights as a float array of length T [-]."""
+        if self.weights is None:
+            return np.ones(self.n_steps)
+        return np.asarray(self.weights, dtype=float)
+
+    def validate(self) -> None:
+        """Check array lengths and references; raise ValueError with the field name."""
+        T = self.n_steps
+        if self.dt_h <= 0:
+            raise ValueError("dt_h must be > 0")
+
+        def chk(name, arr, allow_scalar=False):
+            if arr is None:
+                return
+            a = np.asarray(arr, dtype=float)
+            if allow_scalar and a.ndim == 0:
+                return
+            if a.shape != (T,):
+                raise ValueError(f"{name} must have length T={T}, got shape {a.shape}")
+            if not np.all(np.isfinite(a)):
+                raise ValueError(f"{name} contains non-finite values")
+
+        chk("weights", self.weights)
+        chk("period", self.period)
+        chk("grid.price_import_cny_per_kwh", self.grid.price_import_cny_per_kwh)
+        chk("grid.price_export_cny_per_kwh", self.grid.price_export_cny_per_kwh, True)
+        chk("grid.ef_grid_kgco2_per_kwh", self.grid.ef_grid_kgco2_per_kwh)
+        if self.grid.demand_charge_cny_per_kw_month > 0:
+            if self.grid.month is None:
+                raise ValueError("grid.month is required with a demand charge")
+            chk("grid.month", self.grid.month)
+        for a in self.pv:
+            chk(f"pv[{a.name}].ac_per_kwp", a.ac_per_kwp)
+        chk("heat_demand_kw", self.heat_demand_kw)
+        chk("cooling_demand_kw", self.cooling_demand_kw)
+        names = {w.name for w in self.waste_heat}
+        for w in self.waste_heat:
+            chk(f"waste_heat[{w.name}].available_kw", w.available_kw)
+        for hp in self.heat_pumps:
+            chk(f"heat_pumps[{hp.name}].cop", hp.cop)
+            if hp.source is not None and hp.source not in names:
+                raise ValueError(f"heat pump {hp.name!r} source {hp.source!r} is not a waste-heat source")
+            if np.any(np.asarray(hp.cop) <= 1.0) and hp.source is not None:
+                raise ValueError(f"heat pump {hp.name!r}: COP must be > 1 with a waste-heat source")
+            if np.any(np.asarray(hp.cop) <= 0):
+                raise ValueError(f"heat pump {hp.name!r}: COP must be > 0")
+        if self.chiller is not None:
+            chk("chiller.cop", self.chiller.cop)
+        for f in self.ev_fleets:
+            for nm in ("p_uncontrolled_kw", "p_charge_max_kw", "e_cum_min_kwh", "e_cum_max_kwh",
+                       "p_discharge_max_kw"):
+                chk(f"ev_fleets[{f.name}].{nm}", getattr(f, nm))
+        for group, items in (("pv", self.pv), ("heat_pumps", self.heat_pumps),
+                             ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets)):
+            nm = [i.name for i in items]
+            if len(set(nm)) != len(nm):
+                raise ValueError(f"duplicate names in {group}: {nm}")
+        if self.objective not in ("min_cost", "min_emissions", "net_zero", "pareto"):
+            raise ValueError(f"unknown objective {self.objective!r}")
+
+    @property
+    def is_mip(self) -> bool:
+        """True if any asset cost needs integer variables."""
+        costs = [a.cost for a in self.pv] + [h.cost for h in self.heat_pumps]
+        costs += [w.hx_cost for w in self.waste_heat]
+        if self.battery is not None:
+            costs += [self.battery.energy_cost, self.battery.power_cost]
+        for x in (self.electric_boiler, self.gas_boiler, self.thermal_storage, self.chiller):
+            if x is not None:
+                costs.append(x.cost)
+        return any(c.is_discrete for c in costs)
+
+
+@dataclass
+class SolveOptions:
+    """Options of :func:`solvers.solve` and of HiGHS."""
+
+    solver: Literal["choose", "simplex", "ipm"] = "choose"
+    """HiGHS LP algorithm (``solver`` option)."""
+    presolve: bool = True
+    """HiGHS presolve on/off."""
+    time_limit_s: float | None = None
+    """Wall-clock limit for each HiGHS run [s]."""
+    threads: int | None = None
+    """HiGHS threads (None = HiGHS default)."""
+    mip_rel_gap: float = 1e-4
+    """Relative MIP gap [-] (MILP only)."""
+    save_model: str | None = None
+    """Write the exact model passed to HiGHS to this path (``.mps`` or ``.lp``)."""
+    explain_infeasibility: bool = True
+    """On infeasibility, solve an elastic model and say which requirement fails."""
+    highs_options: dict = field(default_factory=dict)
+    """Further raw HiGHS options, passed as given."""
+    log_to_stderr: bool = False
+    """Let HiGHS log to stderr (never to stdout)."""
+
+
+@dataclass
+class ParetoPoint:
+    """One point of the cost–emissions front."""
+
+    cost_cny: float
+    """Total annualised cost [CNY/yr]."""
+    residual_co2_t: float
+    """Residual emissions after certificates, before offsets [tCO2/yr]."""
+    epsilon_co2_t: float
+    """Emission bound of this point [tCO2/yr]."""
+    mac_cny_per_t: float
+    """Marginal abatement cost: −dual of the emission bound [CNY/tCO2]."""
+    sizes: dict
+    """Sizes at this point (same keys as :attr:`SizingResult.sizes`)."""
+    solve_time_s: float
+    """HiGHS time of this point [s]."""
+
+
+@dataclass
+class SizingResult:
+    """What :func:`solvers.solve` returns."""
+
+    sizes: dict
+    """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh``, ``battery_kw``,
+    ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW}, ``tes_kwh``,
+    ``electric_boiler_kw``, ``gas_boiler_kw``, ``chiller_kw``."""
+    dispatch: object
+    """``xarray.Dataset`` with the hourly variables named in docs/architecture.md."""
+    costs: dict
+    """Annualised cost breakdown [CNY/yr]; ``total`` equals the cost objective."""
+    emissions: dict
+    """``gross_grid_t``, ``fuel_t``, ``export_credit_t``, ``certificates_t``,
+    ``certificates_mwh``, ``residual_t``, ``offsets_t``, ``net_t`` [tCO2/yr, MWh/yr]."""
+    objective_value: float
+    """Value of the objective minimised last [CNY/yr or tCO2/yr]."""
+    objective_cny: float
+    """Total annualised cost [CNY/yr]."""
+    status: str
+    """``optimal``, ``time_limit`` (feasible incumbent) or other HiGHS status."""
+    termination: str
+    """Termination condition as reported by the interface."""
+    solve_time_s: float
+    """HiGHS run time (sum over re-solves) [s]."""
+    build_time_s: float
+    """Pyomo model construction [s]."""
+    handover_time_s: float
+    """Translation of the Pyomo model into HiGHS [s]."""
+    gap: float
+    """Relative MIP gap (0 for LP) [-]."""
+    n_variables: int
+    """Columns passed to HiGHS."""
+    n_constraints: int
+    """Rows passed to HiGHS."""
+    duals: dict
+    """Marginal values: ``emission_constraint_cny_per_t``, ``import_limit_*`` summary,
+    ``electricity_price_cny_per_kwh`` (hourly, per kWh at weight 1)."""
+    pareto: list = field(default_factory=list)
+    """:class:`ParetoPoint` list for ``objective="pareto"``."""
+    load_time_s: float = 0.0
+    """Loading the solution back into Python [s]."""
+
+
+class InfeasibleError(RuntimeError):
+    """The problem has no feasible solution; the message says which requirement fails.
+
+    Attributes
+    ----------
+    violations : dict
+        Requirement name -> amount missing (units in the name).
+    """
+
+    def __init__(self, message: str, violations: dict | None = None):
+        super().__init__(message)
+        self.violations = violations or {}

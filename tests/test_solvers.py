@@ -1,0 +1,241 @@
+"""Tests of the sizing optimisation against hand-computed optima of tiny instances.
+
+Every expected value below is derived by hand in the test's docstring (LP optimality
+by comparing marginal costs), not by running the code.  Tolerance 1e-6 relative:
+HiGHS's default primal/dual feasibility tolerance is 1e-7, so optimal objectives and
+sizes of these well-scaled LPs agree to well within 1e-6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solvers import (AssetCost, Battery, Carbon, GridConnection, InfeasibleError, PVArray,
+                     SizingProblem, SolveOptions, capital_recovery_factor, solve)
+
+REL = 1e-6
+
+
+def one_year_cost(capex: float) -> AssetCost:
+    """Cost whose annuity equals its capex (r = 0, 1-year life => CRF = 1)."""
+    return AssetCost(capex_cny_per_unit=capex, lifetime_yr=1.0, discount_rate=0.0)
+
+
+def test_capital_recovery_factor_textbook():
+    """CRF(8 %, 10 yr) = 0.149029 (standard annuity table, e.g. NREL/TP-462-5173)."""
+    assert capital_recovery_factor(0.08, 10) == pytest.approx(0.1490295, rel=1e-6)
+    assert capital_recovery_factor(0.0, 20) == pytest.approx(0.05)
+
+
+def test_import_solvers_is_light():
+    """``import solvers`` must not pull in Pyomo (checked in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = "import sys, solvers; print('pyomo' in sys.modules, 'highspy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False False"
+
+
+def pv_problem(**kw) -> SizingProblem:
+    """Two hours, 10 kW load, TOU price [1.0, 0.5] CNY/kWh, PV [0, 0.8] kW/kWp."""
+    grid = GridConnection(price_import_cny_per_kwh=np.array([1.0, 0.5]),
+                          ef_grid_kgco2_per_kwh=np.array([0.6, 0.6]),
+                          export_limit_kw=5.0, price_export_cny_per_kwh=0.1)
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.array([10.0, 10.0]), grid=grid,
+                         pv=[PVArray("roof", np.array([0.0, 0.8]), max_kwp=100.0,
+                                     cost=one_year_cost(0.3))], **kw)
+
+
+def test_pv_tou_hand_optimum():
+    """PV sized to the load in the sunny hour.
+
+    Each kWp gives 0.8 kWh in hour 1; self-consumed it saves 0.8*0.5 = 0.40 CNY > its
+    0.30 CNY annuity, exported it earns 0.8*0.1 = 0.08 < 0.30.  So PV covers exactly
+    the 10 kW load: 10/0.8 = 12.5 kWp.  Cost = 12.5*0.3 + 10 kWh*1.0 = 13.75 CNY.
+    Emissions = 10 kWh * 0.6 kg/kWh = 6 kg = 0.006 t.  Marginal price of electricity:
+    hour 0 = 1.0 (grid), hour 1 = 0.3/0.8 = 0.375 CNY/kWh (one more kWp).
+    """
+    r = solve(pv_problem())
+    assert r.status == "optimal"
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(12.5, rel=REL)
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+    assert r.emissions["gross_grid_t"] == pytest.approx(0.006, rel=REL)
+    assert r.costs["capex_annualised"]["pv_kwp[roof]"] == pytest.approx(3.75, rel=REL)
+    assert r.costs["energy_import"] == pytest.approx(10.0, rel=REL)
+    np.testing.assert_allclose(r.duals["electricity_price_cny_per_kwh"], [1.0, 0.375],
+                               rtol=REL)
+    ds = r.dispatch
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, [10.0, 0.0], atol=1e-7)
+    np.testing.assert_allclose(ds["p_pv_kw"].sel(pv_array="roof").values, [0.0, 10.0],
+                               atol=1e-7)
+    for name in ("p_grid_import_kw", "p_pv_kw", "p_load_kw", "price_import_cny_per_kwh"):
+        assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
+
+
+def test_weights_scale_energy_not_capital():
+    """Weights 2 double every energy term: PV saves 0.8 CNY/kWp (> 0.3 annuity) while
+    export earns 0.16 (< 0.3): still 12.5 kWp; cost = 3.75 + 2*10 = 23.75 CNY."""
+    r = solve(pv_problem(weights=np.array([2.0, 2.0])))
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(12.5, rel=REL)
+    assert r.objective_cny == pytest.approx(23.75, rel=REL)
+
+
+def peak_problem(import_limit=float("inf")) -> SizingProblem:
+    """Four hours, load [0, 0, 20, 20] kW, flat 0.5 CNY/kWh, 10 CNY/kW-month demand."""
+    grid = GridConnection(price_import_cny_per_kwh=np.full(4, 0.5),
+                          ef_grid_kgco2_per_kwh=np.full(4, 0.5),
+                          demand_charge_cny_per_kw_month=10.0, month=np.ones(4, int),
+                          import_limit_kw=import_limit)
+    bat = Battery(energy_cost=one_year_cost(2.0), power_cost=one_year_cost(3.0),
+                  eta_charge=1.0, eta_discharge=1.0)
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 0.0, 20.0, 20.0]),
+                         grid=grid, battery=bat)
+
+
+def test_battery_peak_shaving_hand_optimum():
+    """Shaving the peak from 20 to p kW needs 20-p kW and 2(20-p) kWh of battery,
+    costing 3 + 2*2 = 7 CNY per kW shaved against 10 CNY/kW demand charge, so shave as
+    far as recharging in hours 0-1 allows: charge 20-p <= p  =>  p = 10 kW.
+    Cost = 10*10 (demand) + 40 kWh*0.5 (energy, lossless) + 20 kWh*2 + 10 kW*3 = 190.
+    """
+    r = solve(peak_problem())
+    assert r.sizes["battery_kwh"] == pytest.approx(20.0, rel=REL)
+    assert r.sizes["battery_kw"] == pytest.approx(10.0, rel=REL)
+    assert r.objective_cny == pytest.approx(190.0, rel=REL)
+    assert r.costs["demand_charge"] == pytest.approx(100.0, rel=REL)
+    np.testing.assert_allclose(r.dispatch["p_grid_import_kw"].values, [10, 10, 10, 10],
+                               atol=1e-6)
+
+
+def test_import_limit_infeasible_is_explained():
+    """With an 8 kW import limit the battery can be charged with at most 16 kWh in
+    hours 0-1 but hours 2-3 need 2*(20-8) = 24 kWh: 8 kWh over the limit in total."""
+    with pytest.raises(InfeasibleError) as exc:
+        solve(peak_problem(import_limit=8.0))
+    key = "grid import limit [kW]"
+    assert key in exc.value.violations
+    assert "grid import limit" in str(exc.value)
+    assert "8 kWh over the year" in str(exc.value)
+
+
+def carbon_problem(objective="net_zero", pv_max=600.0, **carbon) -> SizingProblem:
+    """Two hours of 1000 kW load at 0.5 CNY/kWh and 0.5 kgCO2/kWh (1 tCO2 in total);
+    flat PV (1 kW/kWp) at 1.04 CNY/kWp: each kWp saves 2 kWh = 1 CNY and 1 kgCO2, so
+    PV abates at 0.04 CNY/kg = 40 CNY/tCO2."""
+    grid = GridConnection(price_import_cny_per_kwh=np.full(2, 0.5),
+                          ef_grid_kgco2_per_kwh=np.full(2, 0.5))
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 1000.0), grid=grid,
+                         pv=[PVArray("roof", np.ones(2), max_kwp=pv_max,
+                                     cost=one_year_cost(1.04))],
+                         carbon=Carbon(**carbon), objective=objective)
+
+
+def test_min_cost_ignores_uneconomic_pv():
+    """Without a carbon price PV (1.04 CNY/kWp for 1 CNY of savings) is not built:
+    cost = 2000 kWh * 0.5 = 1000 CNY, residual 1 tCO2, no offsets."""
+    r = solve(carbon_problem("min_cost", offset_price_cny_per_t=50.0))
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(0.0, abs=1e-6)
+    assert r.objective_cny == pytest.approx(1000.0, rel=REL)
+    assert r.emissions["residual_t"] == pytest.approx(1.0, rel=REL)
+    assert r.emissions["offsets_t"] == 0.0
+
+
+def test_net_zero_pv_then_offsets_marginal_cost():
+    """Net zero: PV (40 CNY/t) up to its 600 kWp limit abates 0.6 t, offsets at 50 CNY/t
+    cover the remaining 0.4 t.  Cost = 1000 + 0.6*40 + 0.4*50 = 1044 CNY; the marginal
+    tonne is an offset, so the dual of the net-zero constraint is 50 CNY/tCO2."""
+    r = solve(carbon_problem(offset_price_cny_per_t=50.0))
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(600.0, rel=REL)
+    assert r.objective_cny == pytest.approx(1044.0, rel=REL)
+    assert r.emissions["residual_t"] == pytest.approx(0.4, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.4, rel=REL)
+    assert r.emissions["net_t"] == pytest.approx(0.0, abs=1e-9)
+    assert r.costs["offsets"] == pytest.approx(20.0, rel=REL)
+    assert r.duals["emission_constraint_cny_per_t"] == pytest.approx(50.0, rel=REL)
+
+
+def test_emission_cap_marginal_cost_is_pv_when_offsets_dear():
+    """min_cost with net emissions capped at 0.5 t and offsets at 60 CNY/t: PV
+    (40 CNY/t) abates 0.5 t with 500 kWp; cost 1000 + 0.5*40 = 1020 CNY; MAC = 40."""
+    r = solve(carbon_problem("min_cost", pv_max=5000.0, offset_price_cny_per_t=60.0,
+                             max_net_emissions_t=0.5))
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(500.0, rel=REL)
+    assert r.objective_cny == pytest.approx(1020.0, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.0, abs=1e-9)
+    assert r.duals["emission_constraint_cny_per_t"] == pytest.approx(40.0, rel=REL)
+
+
+def test_offset_share_cap_infeasible_is_explained():
+    """Offsets may cover at most 20 % of the park's gross emissions (after its own
+    measures, as in the ETS rule limiting CCER use to a share of verified emissions).
+    With PV at its 600 kWp limit gross = 0.4 t, offsets <= 0.08 t: the net-zero target
+    is missed by 0.32 t (any less PV only raises the shortfall: 0.8 t per extra t)."""
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2))
+    assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
+
+
+def test_green_certificates_reduce_grid_emissions():
+    """Certificates at 20 CNY/MWh reduce grid emissions at the mean factor 0.5 t/MWh:
+    40 CNY/t, below offsets (50).  With PV capped at 0 kWp and 1 MWh of certificates
+    available, net zero buys all of them (0.5 t) and 0.5 t of offsets:
+    cost 1000 + 20 + 25 = 1045 CNY; the marginal tonne is an offset: MAC 50.
+    Gross grid emissions stay 1 t: certificates are reported separately."""
+    r = solve(carbon_problem(pv_max=0.0, offset_price_cny_per_t=50.0,
+                             certificate_price_cny_per_mwh=20.0, certificate_max_mwh=1.0))
+    assert r.emissions["certificates_mwh"] == pytest.approx(1.0, rel=REL)
+    assert r.emissions["certificates_t"] == pytest.approx(0.5, rel=REL)
+    assert r.emissions["gross_grid_t"] == pytest.approx(1.0, rel=REL)
+    assert r.emissions["residual_t"] == pytest.approx(0.5, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.5, rel=REL)
+    assert r.costs["green_certificates"] == pytest.approx(20.0, rel=REL)
+    assert r.objective_cny == pytest.approx(1045.0, rel=REL)
+    assert r.duals["emission_constraint_cny_per_t"] == pytest.approx(50.0, rel=REL)
+
+
+def test_certificates_limited_to_grid_import():
+    """Certificates can only cover imported electricity: 2 MWh imported, so of 10 MWh
+    available 2 MWh are bought (1 t), cost 1000 + 40 = 1040 CNY, no offsets."""
+    r = solve(carbon_problem(pv_max=0.0, offset_price_cny_per_t=50.0,
+                             certificate_price_cny_per_mwh=20.0, certificate_max_mwh=10.0))
+    assert r.emissions["certificates_mwh"] == pytest.approx(2.0, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.0, abs=1e-9)
+    assert r.objective_cny == pytest.approx(1040.0, rel=REL)
+
+
+def test_min_emissions_within_budget():
+    """A 312 CNY capital budget buys 300 kWp (1.04 CNY/kWp), abating 0.3 t: residual
+    0.7 t; second stage cost = 1000 + 300*0.04 = 1012 CNY."""
+    p = carbon_problem("min_emissions")
+    p.capex_budget_cny = 312.0
+    r = solve(p)
+    assert r.emissions["residual_t"] == pytest.approx(0.7, rel=REL)
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(300.0, rel=REL)
+    assert r.objective_cny == pytest.approx(1012.0, rel=REL)
+
+
+def test_pareto_front_and_mac():
+    """Front between 1.0 t (no PV, 1000 CNY) and 0.4 t (600 kWp, 1024 CNY): cost is
+    1000 + 40*(1 - eps) and the MAC of interior points is 40 CNY/tCO2."""
+    p = carbon_problem("pareto")
+    p.pareto_points = 3
+    r = solve(p)
+    pts = r.pareto
+    assert [pt.residual_co2_t for pt in pts] == pytest.approx([0.4, 0.7, 1.0], rel=1e-5)
+    assert [pt.cost_cny for pt in pts] == pytest.approx([1024.0, 1012.0, 1000.0], rel=1e-5)
+    assert pts[1].mac_cny_per_t == pytest.approx(40.0, rel=REL)
+    assert pts[2].mac_cny_per_t == pytest.approx(0.0, abs=1e-6)
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_save_model_and_quiet_stdout(tmp_path, capfd):
+    """The MPS file is written and HiGHS prints nothing on stdout."""
+    path = tmp_path / "model.mps"
+    r = solve(pv_problem(), SolveOptions(save_model=str(path), solver="simplex"))
+    out = capfd.readouterr().out
+    assert out == ""
+    assert path.exists() and "ROWS" in path.read_text()
+    assert r.n_variables > 0 and r.n_constraints > 0
