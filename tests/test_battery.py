@@ -25,6 +25,7 @@ def test_efficiency_split():
     assert spec.charge_efficiency * spec.discharge_efficiency == pytest.approx(0.88)
     arr_c, arr_d = charge_discharge_efficiency(np.array([0.64, 1.0]))
     np.testing.assert_allclose(arr_c, [0.8, 1.0])
+    np.testing.assert_allclose(arr_c * arr_d, [0.64, 1.0])
     with pytest.raises(ValueError):
         charge_discharge_efficiency(1.2)
 

@@ -136,8 +136,7 @@ class PVArraySpec(BaseModel):
     def _mounting_defaults(cls, data):
         if isinstance(data, dict):
             data = dict(data)
-            defaults = MOUNTING_DEFAULTS[data.get("mounting", "roof")] \
-                if data.get("mounting", "roof") in MOUNTING_DEFAULTS else {}
+            defaults = MOUNTING_DEFAULTS.get(data.get("mounting", "roof"), {})
             for key, value in defaults.items():
                 if data.get(key) is None and value is not None:
                     data[key] = value
@@ -312,7 +311,6 @@ def pv_ac_per_kwp(weather: pd.DataFrame, latitude: float, longitude: float,
         AC power per kWp DC [kW/kWp], indexed like ``weather``, name ``spec.name``.
         Its hourly mean equals energy per kWp in that hour [kWh/kWp].
     """
-    import pvlib
     from pvlib.location import Location
     from pvlib.modelchain import ModelChain
     from pvlib.pvsystem import PVSystem

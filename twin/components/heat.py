@@ -1,0 +1,707 @@
+"""Heat side of the park: waste-heat sources, heat pumps, thermal storage, boilers, chillers.
+
+All heat flows are in kW of heat (``q_..._kw``), temperatures in °C at the interface
+and in K inside the Carnot relations. Figures without a published source are
+labelled assumptions and are configurable spec fields.
+
+References
+----------
+.. [1] O. Ruhnau, L. Hirth, A. Praktiknjo, "Time series of heat demand and heat pump
+   efficiency for energy system modeling", Scientific Data 6, 189, 2019.
+   doi:10.1038/s41597-019-0199-y
+.. [2] C. Arpagaus, F. Bless, M. Uhlmann, J. Schiffmann, S. S. Bertsch, "High
+   temperature heat pumps: market overview, state of the art, research status,
+   refrigerants, and application potentials", Energy 152, 985-1010, 2018.
+.. [3] china-park-data.md §2 (costs, COP figures) and §5.2 (waste-heat availability),
+   in the project's shared reference material.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+KELVIN = 273.15
+#: Density of water at 60 °C [kg/m3] and specific heat [kJ/(kg K)] (IAPWS-95 values,
+#: as tabulated e.g. in the VDI Heat Atlas): used for hot-water tank capacity.
+WATER_DENSITY_KG_PER_M3 = 983.2
+WATER_CP_KJ_PER_KG_K = 4.185
+
+WasteHeatKind = Literal["process_cooling_water", "air_compressor", "flue_gas", "data_room",
+                        "exhaust_air", "wastewater"]
+
+#: Share of a screw compressor's electric input recoverable as hot water at 70-90 °C.
+#: china-park-data §5.2: 80-93 % of input becomes heat, the oil loop carries 72-80 % of
+#: it at 80-100 °C; Chinese vendors quote oil/gas heat of about 60 % of input.
+COMPRESSOR_RECOVERABLE_FRACTION = 0.6
+#: Hot-water temperature reached from compressor oil heat [°C] (vendor figure, §5.2).
+COMPRESSOR_WATER_TEMPERATURE_C = 75.0
+
+
+# --------------------------------------------------------------------------- waste heat
+
+
+class WasteHeatSourceSpec(BaseModel):
+    """A waste-heat source: how much heat, when, and at what temperature.
+
+    Recovered heat = raw heat x ``recoverable_share`` x ``recovery_efficiency``.
+    The raw heat follows ``profile`` and is scaled either to ``available_kw`` (peak)
+    or to ``annual_mwh`` (energy over the modelled year).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Source name [-]; heat pumps refer to it as their source")
+    kind: WasteHeatKind = Field(description="Kind of waste-heat source [-]")
+    available_kw: float | None = Field(
+        default=None, ge=0, description="Peak raw waste-heat flow [kW] (profile maximum)")
+    annual_mwh: float | None = Field(
+        default=None, ge=0, description="Raw waste heat over the year [MWh] (alternative to "
+                                        "available_kw)")
+    profile: Literal["flat", "follows_process", "schedule", "csv"] = Field(
+        default="flat",
+        description="Shape of availability [-]: flat; follows_process (scaled process load "
+                    "shape); schedule (on in schedule_hours); csv (hourly kW in csv_path)")
+    schedule_hours: tuple[int, ...] = Field(
+        default=tuple(range(8, 18)),
+        description="Hours of day [h, 0-23] in which the source runs when profile='schedule'")
+    csv_path: str | None = Field(
+        default=None, description="CSV with one column of hourly raw heat [kW], one row per "
+                                  "model hour, when profile='csv' [-]")
+    temperature_c: float = Field(description="Supply temperature of the waste heat [°C]")
+    outlet_temperature_c: float | None = Field(
+        default=None,
+        description="Temperature to which the stream can be cooled [°C]; the heat is spread "
+                    "uniformly over [outlet, supply] (constant heat capacity). None = all heat "
+                    "available at temperature_c (isothermal, e.g. condensing)")
+    recovery_efficiency: float = Field(
+        default=0.9, gt=0, le=1,
+        description="Heat-exchanger recovery efficiency [-] (assumption 0.9)")
+    recoverable_share: float = Field(
+        default=1.0, gt=0, le=1,
+        description="Share of the raw heat that is technically accessible [-]")
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.profile != "csv" and (self.available_kw is None) == (self.annual_mwh is None):
+            raise ValueError(f"waste heat {self.name!r}: give exactly one of available_kw "
+                             "and annual_mwh")
+        if self.profile == "csv" and self.csv_path is None:
+            raise ValueError(f"waste heat {self.name!r}: profile 'csv' needs csv_path")
+        if self.outlet_temperature_c is not None and \
+                self.outlet_temperature_c >= self.temperature_c:
+            raise ValueError(f"waste heat {self.name!r}: outlet_temperature_c must be below "
+                             "temperature_c")
+        if any(not 0 <= h <= 23 for h in self.schedule_hours):
+            raise ValueError("schedule_hours must lie in 0..23")
+        return self
+
+    @classmethod
+    def from_compressor(cls, name: str, rated_electric_kw: float,
+                        recoverable_fraction: float = COMPRESSOR_RECOVERABLE_FRACTION,
+                        temperature_c: float = COMPRESSOR_WATER_TEMPERATURE_C,
+                        **kwargs) -> WasteHeatSourceSpec:
+        """Heat recovery from oil-injected screw air compressors.
+
+        Peak recoverable heat = ``rated_electric_kw * recoverable_fraction``; the
+        availability follows the process (compressors run with production). Defaults
+        from china-park-data §5.2 (see :data:`COMPRESSOR_RECOVERABLE_FRACTION`).
+        The compressor figure already is the recoverable share, so
+        ``recoverable_share`` is 1 and ``recovery_efficiency`` defaults to 1.
+        """
+        kwargs.setdefault("profile", "follows_process")
+        kwargs.setdefault("recovery_efficiency", 1.0)
+        return cls(name=name, kind="air_compressor",
+                   available_kw=rated_electric_kw * recoverable_fraction,
+                   temperature_c=temperature_c, **kwargs)
+
+
+def compressor_waste_heat_kw(electric_kw_profile,
+                             recoverable_fraction=COMPRESSOR_RECOVERABLE_FRACTION):
+    """Recoverable heat of air compressors from their electric power [kW].
+
+    ``q = f_rec * p_el``; with ``f_rec`` = 0.6 (oil-circuit heat at 80-100 °C, china-park-data
+    §5.2: 80-93 % of input becomes heat, of which the oil loop carries 72-80 %).
+
+    Parameters
+    ----------
+    electric_kw_profile : pandas.Series or array-like
+        Compressor electric power [kW].
+    recoverable_fraction : float, default 0.6
+        Recoverable heat per electric input [-], in (0, 0.96].
+
+    Returns
+    -------
+    pandas.Series or numpy.ndarray
+        Recoverable heat [kW], same shape/index as the input.
+    """
+    if not 0 < recoverable_fraction <= 0.96:
+        raise ValueError("recoverable_fraction must lie in (0, 0.96] (at most 96 % of the "
+                         "input becomes heat, china-park-data §5.2)")
+    if isinstance(electric_kw_profile, pd.Series):
+        return electric_kw_profile.clip(lower=0.0) * recoverable_fraction
+    return np.clip(np.asarray(electric_kw_profile, dtype=float), 0.0, None) * recoverable_fraction
+
+
+def waste_heat_available_kw(spec: WasteHeatSourceSpec, index: pd.DatetimeIndex,
+                            process_profile: pd.Series | None = None,
+                            base_dir: str | Path | None = None) -> pd.Series:
+    """Hourly recoverable waste heat of one source [kW].
+
+    Parameters
+    ----------
+    spec : WasteHeatSourceSpec
+        The source.
+    index : pandas.DatetimeIndex
+        Model hours (start-of-hour labels, Δt = 1 h).
+    process_profile : pandas.Series, optional
+        Process load [kW or any unit] on ``index``; needed for ``follows_process``.
+    base_dir : path, optional
+        Directory against which a relative ``csv_path`` is resolved.
+
+    Returns
+    -------
+    pandas.Series
+        Recoverable heat [kW] = raw heat x recoverable_share x recovery_efficiency.
+    """
+    n = len(index)
+    if spec.profile == "flat":
+        shape = np.ones(n)
+    elif spec.profile == "follows_process":
+        if process_profile is None:
+            raise ValueError(f"waste heat {spec.name!r} follows the process: pass process_profile")
+        shape = np.clip(np.asarray(process_profile.reindex(index), dtype=float), 0.0, None)
+        if np.isnan(shape).any():
+            raise ValueError("process_profile does not cover the model index")
+    elif spec.profile == "schedule":
+        shape = np.isin(index.hour, spec.schedule_hours).astype(float)
+    else:  # csv: the file holds raw heat in kW
+        path = Path(spec.csv_path)
+        if base_dir is not None and not path.is_absolute():
+            path = Path(base_dir) / path
+        values = pd.read_csv(path).iloc[:, -1].to_numpy(dtype=float)
+        if len(values) != n:
+            raise ValueError(f"{path}: {len(values)} rows, expected {n} hourly values")
+        shape = np.clip(values, 0.0, None)
+    if spec.profile == "csv" and spec.available_kw is None and spec.annual_mwh is None:
+        raw = shape
+    elif spec.available_kw is not None:
+        peak = shape.max() if shape.size else 0.0
+        raw = shape * (spec.available_kw / peak) if peak > 0 else shape * 0.0
+    else:
+        total = shape.sum()  # kWh over the year for Δt = 1 h
+        raw = shape * (spec.annual_mwh * 1000.0 / total) if total > 0 else shape * 0.0
+    q = raw * spec.recoverable_share * spec.recovery_efficiency
+    return pd.Series(q, index=index, name=spec.name)
+
+
+def heat_above_kw(q_kw, supply_c, outlet_c, threshold_c):
+    """Part of a sensible waste-heat flow released above a temperature [kW].
+
+    A stream with constant heat capacity releasing ``q`` while cooling from
+    ``supply_c`` to ``outlet_c`` releases ``q * (T_s - T) / (T_s - T_o)`` above ``T``
+    (clipped to [0, q]). ``outlet_c=None`` means isothermal: all or nothing.
+
+    Parameters
+    ----------
+    q_kw : float or array-like
+        Heat flow [kW].
+    supply_c, outlet_c : float
+        Stream supply and lowest outlet temperature [°C].
+    threshold_c : float
+        Temperature the heat must exceed [°C].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Heat above the threshold [kW].
+    """
+    q = np.asarray(q_kw, dtype=float)
+    if outlet_c is None:
+        frac = 1.0 if supply_c >= threshold_c else 0.0
+    else:
+        frac = float(np.clip((supply_c - threshold_c) / (supply_c - outlet_c), 0.0, 1.0))
+    out = q * frac
+    return float(out) if out.ndim == 0 else out
+
+
+def direct_use_possible(source_c, sink_c, approach_k=5.0):
+    """Whether waste heat can serve a sink directly through a heat exchanger.
+
+    True where ``T_source >= T_sink + approach`` (second law with a finite
+    heat-exchanger approach temperature difference).
+
+    Parameters
+    ----------
+    source_c, sink_c : float or array-like
+        Source and sink (supply) temperature [°C].
+    approach_k : float, default 5
+        Minimum temperature difference across the heat exchanger [K] (assumption; 5 K is
+        a common design value for liquid-liquid plate exchangers).
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+    """
+    ok = np.asarray(source_c, dtype=float) >= np.asarray(sink_c, dtype=float) + approach_k
+    return bool(ok) if ok.ndim == 0 else ok
+
+
+def cascade_use(sources, demands, approach_k=5.0) -> pd.DataFrame:
+    """Cascade (temperature-ordered) direct use of waste heat.
+
+    Demands are served in descending temperature order (high grade first); each
+    demand draws from the hottest sources first, and only the heat a source releases
+    above ``T_demand + approach`` (see :func:`heat_above_kw`) counts. Heat taken for
+    a hotter demand is removed from the source before the cooler demands are
+    served, so a sensible stream is used step by step as it cools (e.g. flue gas ->
+    process hot water -> DHW -> space heating -> preheating). What no demand can
+    take is reported as ``unused`` and unmet demand as ``unmet`` (candidates for heat
+    pumps).
+
+    Parameters
+    ----------
+    sources : iterable of dict
+        Each with ``name``, ``temperature_c``, ``energy_kwh`` and optionally
+        ``outlet_temperature_c`` (None = isothermal).
+    demands : iterable of dict
+        Each with ``name``, ``temperature_c`` (required supply temperature) and
+        ``energy_kwh``.
+    approach_k : float, default 5
+        Heat-exchanger approach [K].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stage with columns ``stage`` (1, 2, ... in order of use; 0 for
+        unused/unmet rows), ``source``, ``demand``, ``source_temperature_c``,
+        ``demand_temperature_c``, ``energy_kwh``, ``kind`` (``direct``, ``unused``,
+        ``unmet``). Stage rows are in cascade order.
+    """
+    srcs = sorted((dict(s) for s in sources), key=lambda s: -s["temperature_c"])
+    dems = sorted((dict(d) for d in demands), key=lambda d: -d["temperature_c"])
+    used = {s["name"]: 0.0 for s in srcs}
+    rows = []
+    stage = 0
+    for d in dems:
+        need = float(d["energy_kwh"])
+        for s in srcs:
+            if need <= 0:
+                break
+            above = heat_above_kw(s["energy_kwh"], s["temperature_c"],
+                                  s.get("outlet_temperature_c"), d["temperature_c"] + approach_k)
+            take = min(need, max(above - used[s["name"]], 0.0))
+            if take > 0:
+                stage += 1
+                used[s["name"]] += take
+                need -= take
+                rows.append({"stage": stage, "source": s["name"], "demand": d["name"],
+                             "source_temperature_c": s["temperature_c"],
+                             "demand_temperature_c": d["temperature_c"],
+                             "energy_kwh": take, "kind": "direct"})
+        if need > 1e-9:
+            rows.append({"stage": 0, "source": None, "demand": d["name"],
+                         "source_temperature_c": np.nan,
+                         "demand_temperature_c": d["temperature_c"],
+                         "energy_kwh": need, "kind": "unmet"})
+    for s in srcs:
+        rest = float(s["energy_kwh"]) - used[s["name"]]
+        if rest > 1e-9:
+            rows.append({"stage": 0, "source": s["name"], "demand": None,
+                         "source_temperature_c": s["temperature_c"],
+                         "demand_temperature_c": np.nan, "energy_kwh": rest,
+                         "kind": "unused"})
+    cols = ["stage", "source", "demand", "source_temperature_c", "demand_temperature_c",
+            "energy_kwh", "kind"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- heat pumps
+
+
+def heat_pump_cop(source_temp_c, sink_temp_c, carnot_efficiency=0.45, *,
+                  source_approach_k=5.0, sink_approach_k=5.0, cop_max=8.0, cop_min=1.0):
+    """Heat-pump COP from the Carnot relation with a constant Carnot efficiency.
+
+    ``COP = eta_C * T_cond / (T_cond - T_evap)`` with
+    ``T_cond = T_sink + dT_sink + 273.15`` and ``T_evap = T_source - dT_source + 273.15``
+    [K], clipped to [cop_min, cop_max]; a non-positive lift gives ``cop_max``.
+    Constant Carnot efficiencies of about 0.4-0.6 describe commercial and
+    high-temperature heat pumps (Arpagaus et al. 2018 [2]_); 0.45 is the default.
+
+    Parameters
+    ----------
+    source_temp_c, sink_temp_c : float or array-like
+        Heat source temperature (outdoor air, waste-heat stream) and heat sink supply
+        temperature [°C].
+    carnot_efficiency : float, default 0.45
+        Ratio of real to Carnot COP [-].
+    source_approach_k, sink_approach_k : float, default 5
+        Temperature differences across evaporator and condenser [K] (assumption).
+    cop_max, cop_min : float
+        Clamp [-].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        COP [-] (heat out per electricity in).
+    """
+    t_cond = np.asarray(sink_temp_c, dtype=float) + sink_approach_k + KELVIN
+    t_evap = np.asarray(source_temp_c, dtype=float) - source_approach_k + KELVIN
+    lift = t_cond - t_evap
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cop = np.where(lift > 0, carnot_efficiency * t_cond / np.where(lift > 0, lift, 1.0),
+                       cop_max)
+    cop = np.clip(cop, cop_min, cop_max)
+    return float(cop) if cop.ndim == 0 else cop
+
+
+def ruhnau_cop(delta_t_k, source: Literal["air", "ground", "water"] = "air"):
+    """COP regression on manufacturer data by Ruhnau et al. 2019 [1]_.
+
+    ``COP = a + b dT + c dT^2`` with ``dT = T_sink - T_source`` [K]:
+    air 6.08, -0.09, 0.0005; ground 10.29, -0.21, 0.0012; water 9.97, -0.20, 0.0012.
+    Fitted for space-heating/DHW heat pumps, roughly dT 15-60 K.
+
+    Parameters
+    ----------
+    delta_t_k : float or array-like
+        Temperature lift sink minus source [K].
+    source : {"air", "ground", "water"}
+        Heat source type.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        COP [-].
+    """
+    coeffs = {"air": (6.08, -0.09, 0.0005), "ground": (10.29, -0.21, 0.0012),
+              "water": (9.97, -0.20, 0.0012)}
+    a, b, c = coeffs[source]
+    dt = np.asarray(delta_t_k, dtype=float)
+    cop = a + b * dt + c * dt * dt
+    return float(cop) if cop.ndim == 0 else cop
+
+
+def defrost_factor(temp_air_c, penalty=0.1, t_low_c=-7.0, t_high_c=5.0):
+    """Multiplier on air-source heat-pump COP for defrost losses [-].
+
+    Frost forms on the outdoor coil in humid air near 0 °C; the defrost cycles cost
+    heat and electricity. ``1 - penalty`` inside [t_low_c, t_high_c], else 1. The
+    default 10 % between -7 and +5 °C is an assumption (configurable); EN 14511 rating
+    points at A2 include defrost in the measured COP.
+
+    Parameters
+    ----------
+    temp_air_c : float or array-like
+        Outdoor air temperature [°C].
+    penalty : float, default 0.1
+        Fractional COP reduction in the frosting range [-].
+    t_low_c, t_high_c : float
+        Frosting temperature range [°C].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Factor [-].
+    """
+    t = np.asarray(temp_air_c, dtype=float)
+    f = np.where((t >= t_low_c) & (t <= t_high_c), 1.0 - penalty, 1.0)
+    return float(f) if f.ndim == 0 else f
+
+
+class HeatPumpSpec(BaseModel):
+    """An electric heat pump (air-source or on a named waste-heat source)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Heat pump name [-], the 'heat_pump' coordinate")
+    source: str = Field(
+        default="air", description="Heat source [-]: 'air' or the name of a waste-heat source")
+    sink_temperature_c: float = Field(
+        default=55.0, description="Supply temperature delivered to the heat sink [°C] "
+                                  "(55 °C: DHW / radiators; 80-120 °C for process heat)")
+    carnot_efficiency: float = Field(
+        default=0.45, gt=0, lt=1,
+        description="Carnot efficiency (real COP / Carnot COP) [-]; 0.4-0.6 per Arpagaus "
+                    "et al. 2018")
+    source_approach_k: float = Field(default=5.0, ge=0, description="Evaporator approach [K]")
+    sink_approach_k: float = Field(default=5.0, ge=0, description="Condenser approach [K]")
+    cop_max: float = Field(default=8.0, gt=1, description="Upper clamp on the COP [-]")
+    defrost_penalty: float = Field(
+        default=0.1, ge=0, lt=1,
+        description="COP reduction in the frosting range for air source [-] (assumption)")
+    min_kw: float = Field(default=0.0, ge=0, description="Minimum heat output capacity [kW]")
+    max_kw: float | None = Field(
+        default=None, ge=0, description="Maximum heat output capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, description="Installed heat capacity [kW]")
+
+    def cop(self, source_temp_c, temp_air_c=None):
+        """COP [-] for the given source temperature [°C]; defrost applied for air source."""
+        cop = heat_pump_cop(source_temp_c, self.sink_temperature_c, self.carnot_efficiency,
+                            source_approach_k=self.source_approach_k,
+                            sink_approach_k=self.sink_approach_k, cop_max=self.cop_max)
+        if self.source == "air":
+            t_air = source_temp_c if temp_air_c is None else temp_air_c
+            cop = np.maximum(cop * defrost_factor(t_air, self.defrost_penalty), 1.0)
+            cop = float(cop) if np.ndim(cop) == 0 else cop
+        return cop
+
+
+def heat_pump_cop_series(spec: HeatPumpSpec, weather: pd.DataFrame,
+                         sources: dict[str, WasteHeatSourceSpec] | None = None) -> pd.Series:
+    """Hourly COP of a heat pump [-]: outdoor air or a waste-heat source temperature.
+
+    Parameters
+    ----------
+    spec : HeatPumpSpec
+    weather : pandas.DataFrame
+        Hourly weather with ``temp_air`` [°C].
+    sources : dict of WasteHeatSourceSpec, optional
+        Waste-heat sources by name (needed when ``spec.source`` is not 'air').
+
+    Returns
+    -------
+    pandas.Series
+        COP [-] on the weather index.
+    """
+    if spec.source == "air":
+        cop = spec.cop(weather["temp_air"].to_numpy(dtype=float))
+    else:
+        if not sources or spec.source not in sources:
+            raise ValueError(f"heat pump {spec.name!r}: unknown source {spec.source!r}")
+        cop = np.full(len(weather.index), spec.cop(sources[spec.source].temperature_c))
+    return pd.Series(cop, index=weather.index, name=spec.name)
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def tank_capacity_kwh(volume_m3, delta_t_k, density_kg_per_m3=WATER_DENSITY_KG_PER_M3,
+                      cp_kj_per_kg_k=WATER_CP_KJ_PER_KG_K):
+    """Sensible heat capacity of a water tank [kWh]: ``V rho c_p dT / 3600``.
+
+    Parameters
+    ----------
+    volume_m3 : float or array-like
+        Water volume [m3].
+    delta_t_k : float
+        Usable temperature swing between charged and discharged [K].
+    density_kg_per_m3, cp_kj_per_kg_k : float
+        Water properties (defaults at 60 °C).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Capacity [kWh].
+    """
+    e = np.asarray(volume_m3, dtype=float) * density_kg_per_m3 * cp_kj_per_kg_k * delta_t_k / 3600.0
+    return float(e) if e.ndim == 0 else e
+
+
+def loss_per_hour_from_per_day(fraction_per_day):
+    """Hourly standing-loss fraction equivalent to a daily one [1/h]: ``1-(1-f)^(1/24)``."""
+    f = np.asarray(fraction_per_day, dtype=float)
+    out = 1.0 - (1.0 - f) ** (1.0 / 24.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def tank_ua_w_per_k(volume_m3, u_w_per_m2_k=0.3, height_to_diameter=2.0):
+    """Heat-loss coefficient of an insulated cylindrical tank [W/K].
+
+    Surface of a cylinder with ``H = a D``: ``A = pi D^2 / 2 + pi D H``; ``UA = U A``.
+    U = 0.3 W/(m2 K) corresponds to about 100 mm mineral wool (lambda 0.035 W/(m K)),
+    an assumption.
+
+    Parameters
+    ----------
+    volume_m3 : float
+        Tank volume [m3].
+    u_w_per_m2_k : float, default 0.3
+        Envelope U-value [W/(m2 K)].
+    height_to_diameter : float, default 2
+        Aspect ratio H/D [-].
+
+    Returns
+    -------
+    float
+        UA [W/K].
+    """
+    d = (4.0 * volume_m3 / (np.pi * height_to_diameter)) ** (1.0 / 3.0)
+    area = np.pi * d * d / 2.0 + np.pi * d * (height_to_diameter * d)
+    return float(u_w_per_m2_k * area)
+
+
+def standing_loss_fraction(ua_w_per_k, capacity_kwh, t_store_c, t_ambient_c):
+    """Hourly standing loss as a fraction of the full capacity [1/h].
+
+    ``f = UA (T_store - T_amb) / 1000 / E_cap`` (loss of a full tank per hour, applied
+    as a linear loss on stored energy in the optimiser).
+
+    Parameters
+    ----------
+    ua_w_per_k : float
+        Tank heat-loss coefficient [W/K].
+    capacity_kwh : float
+        Tank capacity [kWh].
+    t_store_c, t_ambient_c : float
+        Mean storage and surrounding temperature [°C].
+
+    Returns
+    -------
+    float
+        Loss fraction [1/h].
+    """
+    if capacity_kwh <= 0:
+        raise ValueError("capacity_kwh must be positive")
+    return float(ua_w_per_k * (t_store_c - t_ambient_c) / 1000.0 / capacity_kwh)
+
+
+class ThermalStorageSpec(BaseModel):
+    """Hot-water thermal storage (sensible, stratified tank)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="tes", description="Storage name [-]")
+    kind: Literal["hot_water_tank"] = Field(default="hot_water_tank",
+                                            description="Storage type [-]")
+    max_kwh: float | None = Field(default=None, ge=0,
+                                  description="Maximum capacity to build [kWh]")
+    volume_m3: float | None = Field(
+        default=None, ge=0, description="Maximum tank volume [m3] (alternative to max_kwh)")
+    min_kwh: float = Field(default=0.0, ge=0, description="Minimum capacity to build [kWh]")
+    existing_kwh: float = Field(default=0.0, ge=0, description="Installed capacity [kWh]")
+    delta_t_k: float = Field(
+        default=35.0, gt=0,
+        description="Usable temperature swing [K]; 30-40 K per china-park-data §2")
+    loss_fraction_per_h: float = Field(
+        default_factory=lambda: loss_per_hour_from_per_day(0.02), ge=0, lt=0.1,
+        description="Standing loss [1/h] of stored energy; default = 2 %/day "
+                    "(china-park-data §2, XJTU model assumption)")
+    charge_kw_per_kwh: float = Field(
+        default=0.5, gt=0, description="Maximum charge power per capacity [kW/kWh] "
+                                       "(assumption: full charge in 2 h)")
+    discharge_kw_per_kwh: float = Field(
+        default=0.5, gt=0, description="Maximum discharge power per capacity [kW/kWh] "
+                                       "(assumption)")
+
+    def capacity_limit_kwh(self) -> float:
+        """Upper bound on capacity [kWh]: the tighter of max_kwh and the volume's capacity."""
+        lim = float("inf")
+        if self.max_kwh is not None:
+            lim = self.max_kwh
+        if self.volume_m3 is not None:
+            lim = min(lim, tank_capacity_kwh(self.volume_m3, self.delta_t_k))
+        return float(lim)
+
+
+# --------------------------------------------------------------------------- boilers, chillers
+
+#: Default thermal efficiencies (net calorific value basis) by fuel. Engineering
+#: assumptions, not regulatory limits: electric resistance/electrode 0.99;
+#: gas 0.92 (non-condensing modern); oil 0.88; coal 0.80 (industrial chain-grate);
+#: biomass 0.82.
+BOILER_EFFICIENCY = {"electric": 0.99, "natural_gas": 0.92, "coal": 0.80, "oil": 0.88,
+                     "biomass": 0.82}
+
+
+class BoilerSpec(BaseModel):
+    """A boiler (electric or fuel-fired) delivering heat."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Boiler name [-]")
+    fuel: Literal["electric", "natural_gas", "coal", "oil", "biomass"] = Field(
+        description="Energy carrier [-]")
+    efficiency: float | None = Field(
+        default=None, gt=0, le=1.1,
+        description="Heat out per energy in (NCV basis) [-]; None = fuel default "
+                    "(BOILER_EFFICIENCY, assumptions)")
+    min_kw: float = Field(default=0.0, ge=0, description="Minimum heat capacity to build [kW]")
+    max_kw: float | None = Field(
+        default=None, ge=0, description="Maximum heat capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, description="Installed heat capacity [kW]")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_efficiency(cls, data):
+        if isinstance(data, dict) and data.get("efficiency") is None \
+                and data.get("fuel") in BOILER_EFFICIENCY:
+            data = dict(data)
+            data["efficiency"] = BOILER_EFFICIENCY[data["fuel"]]
+        return data
+
+
+def chiller_cop(temp_air_c, chilled_water_c=7.0, carnot_efficiency=0.5, *,
+                evaporator_approach_k=5.0, condenser_approach_k=10.0, cop_max=10.0,
+                cop_min=1.0):
+    """Electric chiller COP from the outdoor temperature (Carnot with constant efficiency).
+
+    ``COP = eta_C * T_evap / (T_cond - T_evap)`` with
+    ``T_evap = T_chw - dT_evap`` and ``T_cond = T_air + dT_cond`` [K]; clipped.
+    Defaults describe an air-cooled chiller; for a water-cooled chiller pass the
+    cooling-water temperature as ``temp_air_c`` and a smaller condenser approach.
+
+    Parameters
+    ----------
+    temp_air_c : float or array-like
+        Outdoor (condenser-side) temperature [°C].
+    chilled_water_c : float, default 7
+        Chilled-water supply temperature [°C].
+    carnot_efficiency : float, default 0.5
+        Real / Carnot COP [-] (assumption).
+    evaporator_approach_k, condenser_approach_k : float
+        Heat-exchanger approaches [K].
+    cop_max, cop_min : float
+        Clamp [-].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Cooling COP [-] (cold out per electricity in).
+    """
+    t_evap = chilled_water_c - evaporator_approach_k + KELVIN
+    t_cond = np.asarray(temp_air_c, dtype=float) + condenser_approach_k + KELVIN
+    lift = t_cond - t_evap
+    cop = np.where(lift > 0, carnot_efficiency * t_evap / np.where(lift > 0, lift, 1.0), cop_max)
+    cop = np.clip(cop, cop_min, cop_max)
+    return float(cop) if cop.ndim == 0 else cop
+
+
+class ChillerSpec(BaseModel):
+    """A chiller: electric vapour compression or heat-driven absorption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Chiller name [-]")
+    kind: Literal["electric", "absorption"] = Field(default="electric",
+                                                    description="Chiller type [-]")
+    chilled_water_c: float = Field(default=7.0, description="Chilled-water supply [°C]")
+    carnot_efficiency: float = Field(
+        default=0.5, gt=0, lt=1,
+        description="Electric chillers: real / Carnot COP [-] (assumption)")
+    condenser_approach_k: float = Field(
+        default=10.0, ge=0, description="Condenser approach to outdoor air [K] (air-cooled)")
+    absorption_cop: float = Field(
+        default=0.7, gt=0, lt=2,
+        description="Absorption chillers: cold out per driving heat in [-]; single-effect "
+                    "LiBr about 0.7 (assumption)")
+    driving_temperature_c: float = Field(
+        default=85.0, description="Absorption chillers: minimum driving heat temperature [°C]")
+    min_kw: float = Field(default=0.0, ge=0, description="Minimum cooling capacity [kW]")
+    max_kw: float | None = Field(
+        default=None, ge=0, description="Maximum cooling capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, description="Installed cooling capacity [kW]")
+
+    def cop(self, temp_air_c):
+        """Cooling COP [-] at the outdoor temperature [°C] (constant for absorption)."""
+        if self.kind == "absorption":
+            t = np.asarray(temp_air_c, dtype=float)
+            out = np.full(t.shape, self.absorption_cop)
+            return float(out) if out.ndim == 0 else out
+        return chiller_cop(temp_air_c, self.chilled_water_c, self.carnot_efficiency,
+                           condenser_approach_k=self.condenser_approach_k)
