@@ -1,0 +1,173 @@
+"""Command line: ``twin run | validate | schema | weather``.
+
+User mistakes (bad scenario, missing file, infeasible target) end with a clear
+message and exit code 1, never a Python traceback. Heavy libraries are imported
+inside the commands so that ``twin --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from twin import __version__
+
+
+class Progress:
+    """Stage-by-stage progress on stderr (stdout stays free for machine-readable output)."""
+
+    def __init__(self, total: int, quiet: bool = False):
+        self.total = total
+        self.quiet = quiet
+        self.i = 0
+        self.t0 = time.perf_counter()
+        self._t = self.t0
+
+    def stage(self, text: str) -> None:
+        self.i += 1
+        self._t = time.perf_counter()
+        if not self.quiet:
+            click.echo(f"[{self.i}/{self.total}] {text} ...", err=True, nl=False)
+
+    def done(self, detail: str = "") -> None:
+        if not self.quiet:
+            dt = time.perf_counter() - self._t
+            click.echo(f" {detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            click.echo(f"      {text}", err=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="twin")
+def main() -> None:
+    """Park twin: plan zero-carbon pathways for Chinese industrial and business parks.
+
+    Describe a park once in a YAML scenario; `twin run` simulates a typical year,
+    sizes PV, storage, heat and EV flexibility with an optimisation, and writes
+    results.nc, summary.json and an offline report.html.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check scenario FILES and print every problem (exit 1 if any)."""
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    bad = 0
+    for f in files:
+        try:
+            loaded = load_scenario(f)
+        except ScenarioError as exc:
+            bad += 1
+            click.echo(f"{f}: {len(exc.problems)} problem(s)", err=True)
+            for p in exc.problems:
+                click.echo(f"  - {p}", err=True)
+            continue
+        extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
+        click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    from twin.scenario.schema import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False)
+    if output:
+        from twin.io import atomic_write_text
+
+        atomic_write_text(output, text + "\n")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.option("--city", help="A bundled reference city (English or Chinese name).")
+@click.option("--lat", type=float, help="Latitude [deg N].")
+@click.option("--lon", type=float, help="Longitude [deg E].")
+@click.option("--elevation", type=float, help="Elevation [m].")
+@click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file instead.")
+@click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
+@click.option("--list", "list_", is_flag=True, help="List the bundled reference cities.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write.")
+def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
+    """Export the hourly typical year used for a site (CSV)."""
+    import weather as wx
+
+    if list_:
+        for name, info in wx.CITIES.items():
+            click.echo(f"{name:20s} {info.name_zh:6s} {info.province:14s} {info.lat:7.3f} {info.lon:8.3f} {info.elevation:7.1f} m")
+        return
+    if not (city or path or (lat is not None and lon is not None)):
+        _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
+    if not output:
+        _fail("twin weather: give -o FILE.csv")
+    try:
+        df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year, seed=seed)
+    except wx.WeatherError as exc:
+        _fail(f"twin weather: {exc}")
+    from twin.io import atomic_write_text
+
+    header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
+    atomic_write_text(output, header + df.to_csv(index_label="time"))
+    for n in meta.notes:
+        click.echo(f"note: {n}", err=True)
+    ghi = df["ghi"].sum() / 1000
+    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr, mean {df['temp_air'].mean():.1f} °C", err=True)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="Output folder [default: out/<scenario name>].")
+@click.option("--save-model", type=click.Path(path_type=Path), help="Write the exact LP/MILP passed to HiGHS (MPS).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--hours", type=int, default=None, help="Model only the first N hours (quick looks; scores need a full year).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None, quiet: bool) -> None:
+    """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html."""
+    from twin.pipeline import RunOptions, UserInputError, run_scenario
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    progress = Progress(total=8, quiet=quiet)
+    progress.stage(f"reading {scenario}")
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as exc:
+        click.echo("", err=True)
+        _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    progress.done(loaded.scenario.park.name)
+    out_dir = out_dir or Path("out") / scenario.stem
+    opts = RunOptions(out_dir=out_dir, save_model=save_model, lang=lang, hours=hours)
+    try:
+        result = run_scenario(loaded, opts, progress)
+    except UserInputError as exc:
+        click.echo("", err=True)
+        _fail(f"twin run: {exc}")
+    s = result.summary
+    click.echo(
+        f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
+        err=True,
+    )
+    if not quiet:
+        click.echo(result.headline(), err=True)
+    del s
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

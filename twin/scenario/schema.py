@@ -1,0 +1,259 @@
+"""The scenario schema: one YAML file describes a park once.
+
+Strict pydantic v2 models (unknown keys rejected, frozen). Every field states its unit
+in square brackets in its description; ``twin schema`` prints the JSON Schema for
+editor completion. Component specs live with their component modules
+(``twin/components/*``) and are collected here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from twin.components.battery import BatterySpec
+from twin.components.buildings import BuildingSpec
+from twin.components.ev import EVFleetSpec
+from twin.components.heat import (
+    BoilerSpec,
+    ChillerSpec,
+    HeatPumpSpec,
+    ThermalStorageSpec,
+    WasteHeatSourceSpec,
+)
+from twin.components.process import ProcessLoadSpec
+from twin.components.pv import PVArraySpec
+from twin.components.tariff import TOUTariff
+from twin.factors import GRID_LEVELS
+from twin.assess.declarations import Declarations
+from twin.ledger.settings import AccountingSettings
+
+PARK_TYPE_ALIASES = {
+    "生产制造": "manufacturing",
+    "仓储物流": "logistics",
+    "商务办公": "office",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParkSpec(_Strict):
+    """What the park is."""
+
+    name: str = Field(description="Park name as the planner knows it.")
+    type: Literal["manufacturing", "logistics", "office"] = Field(
+        description="Park type of T/CSUS 66-2023: manufacturing 生产制造, logistics 仓储物流, office 商务办公 "
+        "(the Chinese names are accepted too); selects the chapter weights."
+    )
+    planning_year: int = Field(2026, ge=2020, le=2060, description="Year the plan is for; sets the calendar [yr].")
+    description: str = Field("", description="Free text shown in the report.")
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _alias(cls, v: object) -> object:
+        return PARK_TYPE_ALIASES.get(str(v).strip(), v) if isinstance(v, str) else v
+
+
+class SiteSpec(_Strict):
+    """Where the park is: a bundled city, or coordinates; the province sets grid factors."""
+
+    city: str | None = Field(
+        None, description="A bundled reference city (see `twin weather --list`), e.g. 'Suzhou' or '苏州'."
+    )
+    latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
+    longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
+    elevation_m: float | None = Field(None, ge=-200, le=6000, description="Elevation above sea level [m].")
+    province: str | None = Field(
+        None, description="Province (English key like 'jiangsu' or Chinese '江苏'); taken from the city if omitted."
+    )
+    weather_file: Path | None = Field(
+        None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
+    )
+    weather_seed: int = Field(0, ge=0, description="Seed of the synthetic typical year (reproducible) [-].")
+
+    @model_validator(mode="after")
+    def _where(self) -> "SiteSpec":
+        has_city = self.city is not None
+        has_coords = self.latitude is not None and self.longitude is not None
+        if not has_city and not has_coords and self.weather_file is None:
+            raise ValueError("give 'city', or 'latitude' and 'longitude', or a 'weather_file'")
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both 'latitude' and 'longitude'")
+        if has_city:
+            from weather.cities import resolve_city
+
+            try:
+                resolve_city(self.city)
+            except ValueError as exc:
+                raise ValueError(str(exc).removeprefix("city: ")) from None
+        if self.province is not None:
+            from twin.factors import province_key
+
+            try:
+                province_key(self.province)
+            except KeyError as exc:
+                raise ValueError(str(exc).strip("'\"")) from None
+        return self
+
+
+class EmissionFactorSpec(_Strict):
+    """Grid electricity CO2 emission factor: an official table value, a constant, or an hourly series."""
+
+    level: Literal[GRID_LEVELS] = Field(  # type: ignore[valid-type]
+        "national",
+        description="Official factor level (MEE/NBS): national, national_excl_market_nonfossil, national_fossil, "
+        "regional (the province's grid region) or provincial.",
+    )
+    year: int = Field(2023, description="Year of the official factor (published: 2021-2023) [yr].")
+    value_kgco2_per_kwh: float | None = Field(
+        None, ge=0, le=1.5, description="A constant factor of the user's instead of the table [kgCO2/kWh]."
+    )
+    hourly_csv: Path | None = Field(
+        None, description="Hourly factors [kgCO2/kWh], 8760 rows (column 'ef_kgco2_per_kwh' or the only numeric one)."
+    )
+
+
+class GridSpec(_Strict):
+    """The park's connection to the public grid."""
+
+    import_limit_kw: float = Field(gt=0, description="Transformer / contracted import limit [kW].")
+    export_limit_kw: float = Field(
+        0.0, ge=0, description="Export limit [kW]; 0 for full self-consumption (large C&I PV after 国能发新能规〔2025〕7号)."
+    )
+    export_price_cny_per_kwh: float = Field(
+        0.0, ge=0, le=2,
+        description="Value of exported energy [CNY/kWh]; after 发改价格〔2025〕136号 new C&I PV sells surplus on the "
+        "market, often near zero at midday (china-park-data.md §1.5).",
+    )
+    tariff: TOUTariff = Field(description="Time-of-use energy tariff (all-in prices).")
+    demand_charge_cny_per_kw_month: float = Field(
+        0.0, ge=0, le=200, description="Two-part tariff maximum-demand charge [CNY/(kW·month)] (0 = single-part)."
+    )
+    voltage_kv: float = Field(10.0, gt=0, description="Connection voltage [kV].")
+    emission_factor: EmissionFactorSpec = Field(
+        default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
+    )
+
+
+class AssetCost(_Strict):
+    """Capital and fixed operating cost of one technology."""
+
+    capex_cny_per_unit: float = Field(ge=0, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
+    lifetime_years: float = Field(gt=0, le=60, description="Economic lifetime [yr].")
+    om_fraction_per_year: float = Field(0.01, ge=0, le=0.2, description="Fixed O&M per year as a share of capex [-].")
+
+
+class CostsSpec(_Strict):
+    """Costs of candidate assets (sources in the example scenarios' comments)."""
+
+    discount_rate: float = Field(
+        0.08, ge=0, le=0.3, description="Real discount rate [-] (8 % social rate, 发改投资〔2006〕1325号)."
+    )
+    pv: AssetCost | None = Field(None, description="PV per kWp DC.")
+    battery_energy: AssetCost | None = Field(None, description="Battery per kWh of energy capacity.")
+    battery_power: AssetCost | None = Field(None, description="Battery per kW of converter power.")
+    heat_pump: AssetCost | None = Field(None, description="Heat pump per kW of heat output.")
+    thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
+    electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
+    chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    natural_gas_price_cny_per_kwh: float = Field(
+        0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
+    )
+
+
+class CarbonSpec(_Strict):
+    """Carbon prices, offsets and green certificates."""
+
+    offset_price_cny_per_t: float = Field(
+        70.76, ge=0, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76, china-park-data.md §3)."
+    )
+    max_offset_share: float | None = Field(
+        None, ge=0, le=1,
+        description="Cap on the share of the park's emissions that offsets may cover [-] (internal abatement first).",
+    )
+    carbon_price_cny_per_t: float = Field(
+        0.0, ge=0, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
+    )
+    green_certificate_price_cny_per_mwh: float = Field(
+        5.15, ge=0, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage)."
+    )
+    max_green_certificates_mwh: float = Field(
+        0.0, ge=0, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
+    )
+
+
+class ObjectiveSpec(_Strict):
+    """What the optimisation minimises, and its limits."""
+
+    kind: Literal["min_cost", "min_emissions", "net_zero", "pareto"] = Field(
+        "net_zero",
+        description="min_cost: least annualised cost with carbon priced and offsets for the residual; "
+        "min_emissions: least residual emissions within the budget; net_zero: least cost with residual "
+        "emissions fully covered by offsets; pareto: cost against residual emissions (epsilon constraint).",
+    )
+    capex_budget_cny: float | None = Field(None, gt=0, description="Limit on total investment [CNY].")
+    max_residual_emissions_t: float | None = Field(
+        None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
+    )
+    pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
+    solver_method: Literal["choose", "ipm", "simplex"] = Field(
+        "ipm", description="HiGHS method (interior point was fastest on the base park LP, see benchmarks)."
+    )
+    time_limit_s: float = Field(900, gt=0, description="Solver time limit [s].")
+
+
+class Scenario(_Strict):
+    """A park described once: everything the twin needs to simulate, size and assess it."""
+
+    park: ParkSpec
+    site: SiteSpec
+    grid: GridSpec
+    costs: CostsSpec = Field(default_factory=CostsSpec)
+    carbon: CarbonSpec = Field(default_factory=CarbonSpec)
+    objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
+    process_loads: list[ProcessLoadSpec] = Field(default_factory=list, description="Production loads.")
+    buildings: list[BuildingSpec] = Field(default_factory=list, description="Buildings of the park.")
+    pv_arrays: list[PVArraySpec] = Field(default_factory=list, description="PV candidates (roofs, carports, ground).")
+    battery: BatterySpec | None = Field(None, description="Battery candidate (energy and power sized separately).")
+    ev_fleets: list[EVFleetSpec] = Field(default_factory=list, description="EV fleets using the park's chargers.")
+    waste_heat: list[WasteHeatSourceSpec] = Field(default_factory=list, description="Waste-heat sources.")
+    heat_pumps: list[HeatPumpSpec] = Field(default_factory=list, description="Heat-pump candidates.")
+    thermal_storage: ThermalStorageSpec | None = Field(None, description="Thermal storage candidate.")
+    heat_supply_temperature_c: float = Field(
+        60.0, ge=30, le=200,
+        description="Supply temperature of the park's heat network [°C]; waste heat this hot (plus a 5 K "
+        "approach) is used directly, cooler heat only through heat pumps.",
+    )
+    boilers: list[BoilerSpec] = Field(default_factory=list, description="Boilers (existing gas, candidate electric).")
+    chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
+    accounting: AccountingSettings = Field(
+        default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
+    )
+    declarations: Declarations = Field(
+        default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
+    )
+
+    @model_validator(mode="after")
+    def _consistency(self) -> "Scenario":
+        names = [a.name for a in self.pv_arrays]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"pv_arrays: duplicate names {dup}")
+        if self.pv_arrays and self.costs.pv is None:
+            raise ValueError("costs.pv is required when pv_arrays are given")
+        if self.battery is not None and (self.costs.battery_energy is None or self.costs.battery_power is None):
+            raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
+        if not (self.process_loads or self.buildings or self.ev_fleets):
+            raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
+        sources = {w.name for w in self.waste_heat}
+        for hp in self.heat_pumps:
+            if hp.source != "air" and hp.source not in sources:
+                raise ValueError(
+                    f"heat_pumps: '{hp.name}' takes heat from '{hp.source}', which is not a waste_heat source "
+                    f"(known: {sorted(sources) or 'none'}, or 'air')"
+                )
+        return self
