@@ -221,3 +221,15 @@ def test_pv_profiles_dataset():
                                direct.to_numpy())
     with pytest.raises(ValueError, match="unique"):
         pv_profiles(wx, lat, lon, 10.0, [specs[0], specs[0]])
+
+
+def test_naive_index_is_local_time():
+    """A timezone-naive index means Asia/Shanghai local time, not UTC."""
+    wx, _ = _clear_sky_weather(31.23, 121.47, 10.0, 2)
+    spec = PVArraySpec(name="a", max_kwp=1.0, tilt_deg=20.0)
+    aware = pv_ac_per_kwp(wx, 31.23, 121.47, 10.0, spec)
+    naive_wx = wx.copy()
+    naive_wx.index = wx.index.tz_localize(None)
+    naive = pv_ac_per_kwp(naive_wx, 31.23, 121.47, 10.0, spec)
+    np.testing.assert_allclose(naive.to_numpy(), aware.to_numpy())
+    assert naive.index.equals(naive_wx.index)

@@ -197,11 +197,20 @@ def area_to_kwp(area_m2, module_efficiency, ground_coverage_ratio):
     return float(kwp) if kwp.ndim == 0 else kwp
 
 
+#: Time zone assumed for timezone-naive model indices (project convention).
+MODEL_TZ = "Asia/Shanghai"
+
+
+def _aware(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The index as timezone-aware; naive indices are local model time (Asia/Shanghai)."""
+    return index.tz_localize(MODEL_TZ) if index.tz is None else index
+
+
 def _solar_position_mid_hour(index: pd.DatetimeIndex, latitude, longitude, elevation,
                              temp_air=None):
     import pvlib
 
-    mid = index + pd.Timedelta(minutes=30)
+    mid = _aware(index) + pd.Timedelta(minutes=30)
     kwargs = {}
     if temp_air is not None:
         kwargs["temperature"] = np.asarray(temp_air, dtype=float)
@@ -248,7 +257,7 @@ def optimal_tilt_deg(weather: pd.DataFrame, latitude: float, longitude: float,
 
     sp = _solar_position_mid_hour(weather.index, latitude, longitude, elevation,
                                   weather.get("temp_air"))
-    mid = weather.index + pd.Timedelta(minutes=30)
+    mid = _aware(weather.index) + pd.Timedelta(minutes=30)
     dni_extra = pd.Series(np.asarray(pvlib.irradiance.get_extra_radiation(mid)),
                           index=weather.index)
     airmass = pvlib.atmosphere.get_relative_airmass(sp["apparent_zenith"])
@@ -297,7 +306,7 @@ def pv_ac_per_kwp(weather: pd.DataFrame, latitude: float, longitude: float,
     ----------
     weather : pandas.DataFrame
         Hourly ``ghi, dni, dhi`` [W/m2], ``temp_air`` [°C], ``wind_speed`` [m/s];
-        index = start of each hour (tz-aware, e.g. Asia/Shanghai).
+        index = start of each hour (tz-aware; a naive index is taken as Asia/Shanghai).
     latitude, longitude : float
         Site [deg north, deg east].
     elevation : float
@@ -331,14 +340,14 @@ def pv_ac_per_kwp(weather: pd.DataFrame, latitude: float, longitude: float,
                              "eta_inv_nom": spec.inverter_efficiency},
         losses_parameters=losses,
     )
-    tz = str(weather.index.tz) if weather.index.tz is not None else "UTC"
-    location = Location(latitude, longitude, tz=tz, altitude=elevation)
+    aware = _aware(weather.index)
+    location = Location(latitude, longitude, tz=str(aware.tz), altitude=elevation)
     mc = ModelChain(system, location, transposition_model="perez", dc_model="pvwatts",
                     ac_model="pvwatts", aoi_model="physical", spectral_model="no_loss",
                     temperature_model=temp_model, losses_model="pvwatts")
     cols = ["ghi", "dni", "dhi", "temp_air", "wind_speed"]
     wx = weather[cols].copy()
-    wx.index = weather.index + pd.Timedelta(minutes=30)  # sun at mid-hour
+    wx.index = aware + pd.Timedelta(minutes=30)  # sun at mid-hour
     mc.run_model(wx)
     ac_w = np.asarray(mc.results.ac, dtype=float)
     ac = np.clip(np.nan_to_num(ac_w, nan=0.0), 0.0, None) / pdc0_w
@@ -387,5 +396,5 @@ def pv_profiles(weather: pd.DataFrame, latitude: float, longitude: float,
     ds["pv_tilt_deg"] = ("pv_array", tilts, {"units": "deg", "long_name": "Module tilt"})
     ds["pv_azimuth_deg"] = ("pv_array", [s.azimuth_deg for s in specs],
                             {"units": "deg", "long_name": "Module azimuth (180 = south)"})
-    ds.attrs["time_zone"] = str(weather.index.tz) if weather.index.tz is not None else ""
+    ds.attrs["time_zone"] = str(_aware(weather.index).tz)
     return ds
