@@ -1,0 +1,1099 @@
+"""Hourly heating, cooling and electric loads of the buildings of a park.
+
+Each building is one thermal zone modelled with the hourly resistance-capacitance
+method of ISO 13790:2008 Annex C (the "5R1C" network: air node, central surface
+node, one thermal mass node) driven by hourly weather. Solar gains come from
+pvlib irradiance transposition (Perez) on the four facades and the roof, with
+an angle-dependent glazing transmittance. Occupancy, lighting, equipment, HVAC
+operation and hot-water draws follow hourly schedules by building type and
+day type of the China holiday calendar (swapped working weekends included).
+Heating and cooling are ideal loads: the power needed to hold the air
+temperature inside the setpoint band while the plant is operating and the
+heating/cooling season of the climate zone is on.
+
+Data presets (``twin/components/data/buildings/``) carry their sources in a
+``source`` column; values marked ``recalled`` in ``envelopes.csv`` were entered
+from the cited standard tables without a copy of the standard at hand and are
+to be verified before they are quoted as official.
+
+References
+----------
+ISO 13790:2008, Energy performance of buildings - Calculation of energy use for
+space heating and cooling, Annex C (simple hourly method) and clause 11.3
+(solar gains), 12.3 (effective thermal capacity).
+GB 50176-2016, 民用建筑热工设计规范, Table 4.1.2 (first-level climate zoning).
+Perez, R. et al. (1990). Modeling daylight availability and irradiance
+components from direct and global irradiance. Solar Energy 44(5), 271-289.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+BuildingType = Literal[
+    "office", "factory", "warehouse", "cold_store", "dormitory", "canteen", "data_room"
+]
+ConstructionEra = Literal["pre2005", "2005-2015", "current", "ultra_low"]
+ClimateZone = Literal["severe_cold", "cold", "hscw", "hsww", "mild"]
+HVACType = Literal[
+    "split_ac", "vrf", "chiller_boiler", "chiller_district_heat", "heat_pump",
+    "electric_boiler", "none",
+]
+
+#: Chinese names of the climate zones of GB 50176-2016.
+CLIMATE_ZONE_NAMES_ZH = {
+    "severe_cold": "严寒", "cold": "寒冷", "hscw": "夏热冬冷", "hsww": "夏热冬暖", "mild": "温和",
+}
+ORIENTATIONS = ("south", "east", "north", "west")
+_AZIMUTH = {"south": 180.0, "east": 90.0, "north": 0.0, "west": 270.0}
+
+# physical constants
+RHO_C_AIR_SEA_LEVEL = 1200.0  # volumetric heat capacity of air at sea level [J/(m3 K)]
+H_IS = 3.45  # air to surface node heat transfer coefficient, ISO 13790 7.2.2.2 [W/(m2 K)]
+H_MS = 9.1  # surface node to mass node heat transfer coefficient, ISO 13790 12.2.2 [W/(m2 K)]
+R_SE = 0.04  # external surface resistance, ISO 6946 [m2 K/W]
+H_R_SKY = 4.5  # external radiative coefficient 5*eps with eps=0.9, ISO 13790 11.4.6 [W/(m2 K)]
+DT_SKY = 11.0  # mean air-to-sky temperature difference, ISO 13790 11.4.6 [K]
+CP_WATER_KWH_PER_L_K = 4.186 / 3600.0  # heat capacity of water [kWh/(L K)]
+
+#: Effective internal heat capacity [J/(m2 K) per m2 floor] and A_m/A_f of the mass
+#: classes of ISO 13790:2008 Table 12.
+MASS_CLASSES = {
+    "very_light": (80e3, 2.5), "light": (110e3, 2.5), "medium": (165e3, 2.5),
+    "heavy": (260e3, 3.0), "very_heavy": (370e3, 3.5),
+}
+
+
+# --------------------------------------------------------------------------- presets
+def _data_path(name: str):
+    return resources.files("twin.components") / "data" / "buildings" / name
+
+
+@functools.cache
+def envelope_presets() -> pd.DataFrame:
+    """Envelope presets by climate zone and construction era (``envelopes.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by preset key (``"<zone>/<era>"`` or a special key such as
+        ``"cold_store_panel"``) with U-values [W/(m2 K)], SHGC [-], infiltration
+        [1/h], ``source`` and ``verified`` (``recalled`` / ``no``).
+    """
+    with _data_path("envelopes.csv").open() as f:
+        return pd.read_csv(f, index_col="key")
+
+
+@functools.cache
+def type_presets() -> pd.DataFrame:
+    """Per-type defaults (``types.csv``): geometry, gains, setpoints, hot water."""
+    with _data_path("types.csv").open() as f:
+        return pd.read_csv(f, index_col="type")
+
+
+@functools.cache
+def hvac_presets() -> pd.DataFrame:
+    """Default heating carrier and seasonal efficiencies by HVAC type (``hvac.csv``)."""
+    with _data_path("hvac.csv").open() as f:
+        return pd.read_csv(f, index_col="type")
+
+
+@functools.cache
+def season_presets() -> pd.DataFrame:
+    """Default heating and cooling seasons by climate zone (``seasons.csv``)."""
+    with _data_path("seasons.csv").open() as f:
+        return pd.read_csv(f, index_col="climate_zone", dtype=str)
+
+
+@functools.cache
+def schedule_presets() -> pd.DataFrame:
+    """Hourly schedules [-] by type, day class (work/off) and quantity (``schedules.csv``)."""
+    with _data_path("schedules.csv").open() as f:
+        return pd.read_csv(f, index_col=["type", "day_class", "quantity"])
+
+
+# --------------------------------------------------------------------------- specs
+class HVACSpec(BaseModel):
+    """Declared heating/cooling system of a building (used for the baseline electricity)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: HVACType = Field(
+        "split_ac",
+        description="HVAC system type [-]: split_ac, vrf, chiller_boiler (gas boiler), "
+        "chiller_district_heat, heat_pump, electric_boiler, or none (unconditioned: "
+        "the zone floats freely and no heating/cooling load is reported)",
+    )
+    heating_efficiency: float | None = Field(
+        None, gt=0, le=8,
+        description="Seasonal heating efficiency [-]: COP for electric systems, thermal "
+        "efficiency fuel->heat for gas boilers, 1.0 for district heat; None = default "
+        "of the type (hvac.csv)",
+    )
+    cooling_cop: float | None = Field(
+        None, gt=0, le=12,
+        description="Seasonal cooling COP/EER, cooling delivered per electricity [-]; "
+        "None = default of the type (cold stores: 1.8 for -18 C refrigeration)",
+    )
+
+
+class SetpointSpec(BaseModel):
+    """Overrides of the indoor air temperature setpoints of a building type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heating_c: float | None = Field(
+        None, ge=-30, le=30, description="Heating setpoint while occupied/operating [°C]; None = type default")
+    cooling_c: float | None = Field(
+        None, ge=-40, le=40, description="Cooling setpoint while occupied/operating [°C]; None = type default")
+    heating_setback_c: float | None = Field(
+        None, ge=-30, le=30,
+        description="Heating setpoint outside operating hours [°C]; None = type default "
+        "(which may be 'off')")
+    cooling_setback_c: float | None = Field(
+        None, ge=-40, le=45,
+        description="Cooling setpoint outside operating hours [°C]; None = type default "
+        "(which may be 'off')")
+
+    @model_validator(mode="after")
+    def _band(self):
+        if self.heating_c is not None and self.cooling_c is not None and self.heating_c > self.cooling_c:
+            raise ValueError(
+                f"heating setpoint {self.heating_c} °C is above cooling setpoint {self.cooling_c} °C")
+        return self
+
+
+class BuildingSpec(BaseModel):
+    """A building (or ``count`` identical buildings) of the park, as a planner knows it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(..., min_length=1, description="Name of the building [-]")
+    type: BuildingType = Field(..., description="Use type of the building [-]")
+    floor_area_m2: float = Field(
+        ..., gt=0, le=2e6, description="Gross conditioned floor area of one building, all storeys [m2]")
+    storeys: int = Field(1, ge=1, le=100, description="Number of above-ground storeys [-]")
+    envelope: str = Field(
+        "auto",
+        description="Envelope preset key of envelopes.csv ('<zone>/<era>', e.g. 'cold/current', "
+        "or 'cold_store_panel'), or 'auto' = preset of the site's climate zone (from the "
+        "weather, GB 50176-2016) and construction_era [-]")
+    construction_era: ConstructionEra = Field(
+        "current",
+        description="Construction era used by envelope='auto' [-]: pre2005, 2005-2015 "
+        "(GB 50189-2005), current (GB 55015-2021), ultra_low (GB/T 51350-2019)")
+    window_wall_ratio: float | dict[str, float] | None = Field(
+        None,
+        description="Window-to-wall ratio [-], one value for all facades or a mapping "
+        "{south, east, north, west} -> ratio; None = type default")
+    hvac: HVACSpec = Field(default_factory=HVACSpec, description="Declared HVAC system [-]")
+    setpoints: SetpointSpec = Field(
+        default_factory=SetpointSpec, description="Setpoint overrides [°C]")
+    process_internal_gain_w_m2: float | None = Field(
+        None, ge=0, le=5000,
+        description="Sensible heat released into the space by process equipment whose "
+        "electricity is accounted elsewhere (process loads), per floor area, during "
+        "operating hours [W/m2]; None = 0")
+    equipment_w_m2: float | None = Field(
+        None, ge=0, le=5000,
+        description="Peak electric equipment (plug/IT) power density of the building "
+        "itself [W/m2]; None = type default (data_room: IT load)")
+    lighting_w_m2: float | None = Field(
+        None, ge=0, le=50, description="Installed lighting power density [W/m2]; None = type default")
+    orientation_deg: float = Field(
+        0.0, ge=-180, le=180,
+        description="Rotation of the long (nominally south) facade from due south, "
+        "positive towards west [deg]")
+    heating_season: tuple[str, str] | None = Field(
+        None,
+        description="Heating season as ('MM-DD', 'MM-DD') start and end, inclusive [-]; "
+        "None = climate-zone default (seasons.csv)")
+    cooling_season: tuple[str, str] | None = Field(
+        None,
+        description="Cooling season as ('MM-DD', 'MM-DD') start and end, inclusive [-]; "
+        "None = climate-zone default (year-round for data rooms and cold stores)")
+    count: int = Field(1, ge=1, le=10000, description="Number of identical buildings [-]")
+
+    @field_validator("window_wall_ratio")
+    @classmethod
+    def _wwr(cls, v):
+        if v is None:
+            return v
+        vals = v.values() if isinstance(v, dict) else [v]
+        if isinstance(v, dict):
+            bad = set(v) - set(ORIENTATIONS)
+            if bad:
+                raise ValueError(f"window_wall_ratio keys must be among {ORIENTATIONS}, got {sorted(bad)}")
+        for x in vals:
+            if not 0.0 <= x <= 0.95:
+                raise ValueError(f"window_wall_ratio must be within [0, 0.95], got {x}")
+        return v
+
+    @field_validator("envelope")
+    @classmethod
+    def _envelope(cls, v):
+        if v != "auto" and v not in envelope_presets().index:
+            raise ValueError(
+                f"unknown envelope preset {v!r}; use 'auto' or one of {list(envelope_presets().index)}")
+        return v
+
+    @field_validator("heating_season", "cooling_season")
+    @classmethod
+    def _season(cls, v):
+        if v is not None:
+            for s in v:
+                _mmdd(s)
+        return v
+
+
+def _mmdd(s: str) -> int:
+    """'MM-DD' -> month*100+day, validating the date."""
+    try:
+        m, d = (int(x) for x in s.split("-"))
+        pd.Timestamp(year=2001, month=m, day=d)
+    except Exception as exc:  # noqa: BLE001 - re-raised with context
+        raise ValueError(f"season bound must be 'MM-DD', got {s!r}") from exc
+    return 100 * m + d
+
+
+# --------------------------------------------------------------------------- climate zone
+def climate_zone_from_monthly(t_coldest_month_c: float, t_hottest_month_c: float) -> str:
+    """First-level building climate zone from monthly mean temperatures.
+
+    Main indicators of GB 50176-2016 Table 4.1.2 (一级区划): severe cold
+    (严寒) t_min,m <= -10 °C; cold (寒冷) -10 < t_min,m <= 0 °C; hot-summer-cold-
+    winter (夏热冬冷) 0 < t_min,m <= 10 and 25 < t_max,m <= 30 °C; hot-summer-
+    warm-winter (夏热冬暖) 10 < t_min,m and 25 < t_max,m <= 29 °C; mild (温和)
+    0 < t_min,m <= 13 and 18 < t_max,m <= 25 °C. The auxiliary indicators (days
+    with daily mean <= 5 °C or >= 25 °C) are not used; combinations outside the
+    table go to the nearest zone by the coldest-month criterion.
+
+    Parameters
+    ----------
+    t_coldest_month_c, t_hottest_month_c : float
+        Mean temperature of the coldest and the hottest month [°C].
+
+    Returns
+    -------
+    str
+        ``severe_cold``, ``cold``, ``hscw``, ``hsww`` or ``mild``.
+    """
+    if t_coldest_month_c <= -10.0:
+        return "severe_cold"
+    if t_coldest_month_c <= 0.0:
+        return "cold"
+    if t_hottest_month_c <= 25.0 and t_coldest_month_c <= 13.0:
+        return "mild"
+    if t_coldest_month_c > 10.0:
+        return "hsww"
+    return "hscw"
+
+
+def climate_zone(weather: pd.DataFrame) -> str:
+    """Climate zone (GB 50176-2016 Table 4.1.2 main indicators) of an hourly weather year.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Hourly weather with ``temp_air`` [°C] on a DatetimeIndex.
+
+    Returns
+    -------
+    str
+        See :func:`climate_zone_from_monthly`.
+    """
+    monthly = weather["temp_air"].groupby(weather.index.month).mean()
+    return climate_zone_from_monthly(float(monthly.min()), float(monthly.max()))
+
+
+#: Zone of some cities (GB 50176-2016 Appendix / common usage), for convenience.
+CITY_CLIMATE_ZONES = {
+    "harbin": "severe_cold", "changchun": "severe_cold", "shenyang": "severe_cold",
+    "urumqi": "severe_cold", "beijing": "cold", "tianjin": "cold", "shijiazhuang": "cold",
+    "jinan": "cold", "qingdao": "cold", "dalian": "cold", "xuzhou": "cold", "yantai": "cold",
+    "shanghai": "hscw", "nanjing": "hscw", "suzhou": "hscw", "hangzhou": "hscw", "ningbo": "hscw",
+    "hefei": "hscw", "wuhan": "hscw", "changsha": "hscw", "nanchang": "hscw", "chengdu": "hscw",
+    "chongqing": "hscw", "guangzhou": "hsww", "shenzhen": "hsww", "xiamen": "hsww",
+    "fuzhou": "hsww", "nanning": "hsww", "haikou": "hsww", "kunming": "mild", "guiyang": "mild",
+}
+
+
+def climate_zone_for_city(city: str) -> str:
+    """Climate zone of a listed city (lower-case English name, e.g. ``"suzhou"``).
+
+    Raises
+    ------
+    KeyError
+        If the city is not listed; use :func:`climate_zone` on the weather instead.
+    """
+    key = city.strip().lower()
+    if key not in CITY_CLIMATE_ZONES:
+        raise KeyError(f"no climate zone listed for {city!r}; derive it with climate_zone(weather)")
+    return CITY_CLIMATE_ZONES[key]
+
+
+# --------------------------------------------------------------------------- thermal core
+@dataclass(frozen=True)
+class ZoneParameters:
+    """Parameters of the 5R1C zone (ISO 13790 Annex C), all for one zone.
+
+    Attributes
+    ----------
+    floor_area_m2 : conditioned floor area A_f [m2]
+    volume_m3 : air volume [m3]
+    internal_area_m2 : area of all surfaces facing the zone A_t [m2]
+    mass_area_m2 : effective mass area A_m [m2]
+    heat_capacity_j_k : internal heat capacity C_m [J/K]
+    windows : tuple of (azimuth [deg], tilt [deg], area [m2]) of glazed areas
+    u_window_w_m2k : window U-value incl. films [W/(m2 K)]
+    g_window : solar energy transmittance at normal incidence (SHGC) [-]
+    frame_fraction : opaque frame share of window area [-]
+    shading_factor : reduction factor for shading devices on windows [-]
+    opaque : tuple of (azimuth, tilt, area, U, absorptance, sky form factor) of opaque
+        elements facing outdoor air [deg, deg, m2, W/(m2 K), -, -]
+    ground : tuple of (area, U) of elements facing the ground [m2, W/(m2 K)]
+    infiltration_ach : infiltration air change rate [1/h]
+    rho_c_air_j_m3k : volumetric heat capacity of air [J/(m3 K)]
+    convective_fraction : share of internal gains released to the air node [-]
+    """
+
+    floor_area_m2: float
+    volume_m3: float
+    internal_area_m2: float
+    mass_area_m2: float
+    heat_capacity_j_k: float
+    windows: tuple
+    u_window_w_m2k: float
+    g_window: float
+    opaque: tuple
+    ground: tuple = ()
+    frame_fraction: float = 0.0
+    shading_factor: float = 1.0
+    infiltration_ach: float = 0.5
+    rho_c_air_j_m3k: float = RHO_C_AIR_SEA_LEVEL
+    convective_fraction: float = 0.5
+    glazing_panes: int = 2
+
+    @property
+    def h_window_w_k(self) -> float:
+        """Window transmission conductance [W/K]."""
+        return self.u_window_w_m2k * sum(w[2] for w in self.windows)
+
+    @property
+    def h_opaque_w_k(self) -> float:
+        """Opaque transmission conductance to outdoor air and ground [W/K]."""
+        return sum(o[2] * o[3] for o in self.opaque) + sum(a * u for a, u in self.ground)
+
+    @property
+    def h_infiltration_w_k(self) -> float:
+        """Infiltration conductance [W/K]."""
+        return self.rho_c_air_j_m3k * self.infiltration_ach * self.volume_m3 / 3600.0
+
+
+def steady_state_conductance_w_k(params: ZoneParameters, h_ve_extra_w_k: float = 0.0,
+                                 interior_film_correction: bool = False) -> float:
+    """Steady-state air-node-to-outdoor conductance of the 5R1C network [W/K].
+
+    H_ve + (1/H_tr,is + 1/(H_tr,w + H_tr,op))^-1 (ISO 13790 Annex C), or
+    H_ve + sum(U A) with ``interior_film_correction``.
+    """
+    h_ve = params.h_infiltration_w_k + h_ve_extra_w_k
+    h_tr = params.h_window_w_k + params.h_opaque_w_k
+    if interior_film_correction:
+        return h_ve + h_tr
+    return h_ve + 1.0 / (1.0 / (H_IS * params.internal_area_m2) + 1.0 / h_tr)
+
+
+def air_density_factor(elevation_m: float) -> float:
+    """Ratio of air density at ``elevation_m`` to sea level (standard atmosphere) [-]."""
+    return (1.0 - 2.25577e-5 * elevation_m) ** 5.25588
+
+
+def solar_geometry(index: pd.DatetimeIndex, latitude: float, longitude: float) -> pd.DataFrame:
+    """Sun position at the middle of each start-of-hour step.
+
+    Analytical Spencer (1971) declination and equation of time, as in
+    ``pvlib.solarposition`` analytical functions (accurate to a few tenths of a
+    degree, ample for hourly loads).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zenith, azimuth`` [deg] and ``dni_extra`` [W/m2], indexed like ``index``.
+    """
+    import pvlib
+
+    mid = index + pd.Timedelta(minutes=30)
+    doy = mid.dayofyear.to_numpy()
+    decl = pvlib.solarposition.declination_spencer71(doy)
+    eot = pvlib.solarposition.equation_of_time_spencer71(doy)
+    ha = pvlib.solarposition.hour_angle(mid, longitude, eot)
+    zen = pvlib.solarposition.solar_zenith_analytical(np.radians(latitude), np.radians(ha), decl)
+    az = pvlib.solarposition.solar_azimuth_analytical(np.radians(latitude), np.radians(ha), decl, zen)
+    dni_extra = pvlib.irradiance.get_extra_radiation(doy)
+    return pd.DataFrame({"zenith": np.degrees(zen), "azimuth": np.degrees(az),
+                         "dni_extra": np.asarray(dni_extra)}, index=index)
+
+
+def surface_irradiance(weather: pd.DataFrame, sun: pd.DataFrame, surface_tilt: float,
+                       surface_azimuth: float, albedo: float = 0.2) -> pd.DataFrame:
+    """Plane-of-array irradiance on a building surface (Perez transposition).
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        ``ghi, dni, dhi`` [W/m2].
+    sun : pandas.DataFrame
+        Output of :func:`solar_geometry`.
+    surface_tilt, surface_azimuth : float
+        Tilt from horizontal and azimuth (north=0, east=90) [deg].
+    albedo : float
+        Ground reflectance [-].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``poa_global, poa_direct, poa_sky_diffuse, poa_ground_diffuse`` [W/m2] and
+        ``aoi`` [deg].
+    """
+    import pvlib
+
+    dni = weather["dni"].where(sun["zenith"] < 90.0, 0.0)
+    am = pvlib.atmosphere.get_relative_airmass(sun["zenith"])
+    poa = pvlib.irradiance.get_total_irradiance(
+        surface_tilt, surface_azimuth, sun["zenith"], sun["azimuth"], dni, weather["ghi"],
+        weather["dhi"], dni_extra=sun["dni_extra"], airmass=am, albedo=albedo, model="perez")
+    poa = poa.fillna(0.0).clip(lower=0.0)
+    poa["aoi"] = pvlib.irradiance.aoi(surface_tilt, surface_azimuth, sun["zenith"], sun["azimuth"])
+    return poa
+
+
+def glazing_angular_factor(aoi_deg, panes: int = 2):
+    """Angular dependence of glazing transmittance relative to normal incidence [-].
+
+    Fresnel/Bouguer model of ``pvlib.iam.physical`` for one 3 mm clear pane
+    (n = 1.526, K = 19.6 1/m, L = 3.175 mm: the BESTEST glass), raised to the
+    number of panes.
+    """
+    import pvlib
+
+    one = pvlib.iam.physical(aoi_deg, n=1.526, K=19.6, L=0.003175)
+    return np.asarray(one) ** panes
+
+
+@functools.cache
+def _diffuse_glazing_factor(panes: int, tilt: float) -> tuple[float, float]:
+    import pvlib
+
+    f = functools.partial(glazing_angular_factor, panes=panes)
+    sky = pvlib.iam.marion_integrate(f, tilt, "sky")
+    gnd = pvlib.iam.marion_integrate(f, tilt, "ground") if tilt > 0 else 0.0
+    return float(sky), float(gnd)
+
+
+def solar_gains_w(params: ZoneParameters, weather: pd.DataFrame, sun: pd.DataFrame,
+                  albedo: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """Solar heat gains through windows and absorbed on opaque elements [W].
+
+    Window gain = A_w (1 - F_F) F_sh g_n [IAM(aoi) G_b + IAM_sky G_sky + IAM_gnd G_gnd].
+    Opaque gain = alpha R_se U A G - F_r R_se U A h_r dT_sky (ISO 13790 11.3.4-11.3.5,
+    the second term the thermal radiation to the sky, also applied to windows).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Window gains and opaque-element net gains [W] per step.
+    """
+    n = len(weather)
+    cache: dict[tuple[float, float], pd.DataFrame] = {}
+
+    def poa(az, tilt):
+        key = (round(az, 6), round(tilt, 6))
+        if key not in cache:
+            cache[key] = surface_irradiance(weather, sun, tilt, az, albedo)
+        return cache[key]
+
+    win = np.zeros(n)
+    fr_window = 0.0
+    for az, tilt, area in params.windows:
+        if area <= 0:
+            continue
+        p = poa(az, tilt)
+        k_sky, k_gnd = _diffuse_glazing_factor(params.glazing_panes, tilt)
+        iam_b = glazing_angular_factor(p["aoi"].to_numpy(), params.glazing_panes)
+        g = (iam_b * p["poa_direct"].to_numpy() + k_sky * p["poa_sky_diffuse"].to_numpy()
+             + k_gnd * p["poa_ground_diffuse"].to_numpy())
+        win += area * (1 - params.frame_fraction) * params.shading_factor * params.g_window * g
+        fr_window += area * 0.5 * (1.0 + np.cos(np.radians(tilt)))  # view factor to sky
+    opq = np.zeros(n)
+    for az, tilt, area, u, alpha, f_sky in params.opaque:
+        p = poa(az, tilt)
+        opq += alpha * R_SE * u * area * p["poa_global"].to_numpy()
+        opq -= f_sky * R_SE * u * area * H_R_SKY * DT_SKY
+    win -= R_SE * params.u_window_w_m2k * fr_window * H_R_SKY * DT_SKY
+    return win, opq
+
+
+def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
+                  heat_set, cool_set, *, h_ve_extra_w_k=None, temp_ground=None,
+                  theta_m0: float | None = None, phi_sol_opaque_w=None,
+                  interior_film_correction: bool = False):
+    """Hourly ISO 13790 5R1C simulation with ideal heating and cooling.
+
+    The Crank-Nicolson step of ISO 13790 C.3 is linear in the heating/cooling
+    power phi_HC, so every step is written as theta_air = a_t + b_t theta_m,prev
+    + c_t phi_HC; the vectorisable coefficients are computed with numpy and only
+    the 1-state recursion with the setpoint clipping (ISO 13790 C.4.2, ideal
+    unlimited power) runs in a Python loop.
+
+    As in ISO 13790, H_tr,w and H_tr,op are the air-to-air U A of the elements
+    and H_tr,is = 3.45 A_t is added in series, so the steady-state conductance
+    from the air node to outdoors is H_ve + (1/H_tr,is + 1/(H_tr,w + H_tr,op))^-1
+    (see :func:`steady_state_conductance_w_k`). With
+    ``interior_film_correction=True`` the element conductances are raised so that
+    it equals H_ve + sum(U A) instead (then gains entering the surface node see a
+    larger conductance; the ISO form validates better against BESTEST).
+
+    Parameters
+    ----------
+    params : ZoneParameters
+    temp_out : array_like
+        Outdoor air temperature [°C].
+    phi_int_w : array_like
+        Internal heat gains [W] (convective share ``params.convective_fraction``).
+    phi_sol_w : array_like
+        Solar gains through windows [W].
+    heat_set, cool_set : array_like
+        Heating / cooling setpoints of the air temperature [°C]; use -inf / +inf
+        where the system is off.
+    h_ve_extra_w_k : array_like, optional
+        Additional ventilation conductance (mechanical ventilation) [W/K].
+    temp_ground : float or array_like, optional
+        Temperature beyond ground-coupled elements [°C]; default mean of temp_out.
+    theta_m0 : float, optional
+        Initial mass temperature [°C]; default: a one-month warm-up from the end of
+        the series (periodic year).
+    phi_sol_opaque_w : array_like, optional
+        Net solar/sky gains of opaque elements [W], entering at the surface and mass
+        nodes like window gains.
+    interior_film_correction : bool
+        See above.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``phi_hc_w`` (heating > 0, cooling < 0) [W], ``theta_air`` [°C],
+        ``theta_s`` [°C], ``theta_m`` [°C].
+
+    References
+    ----------
+    ISO 13790:2008 Annex C, equations C.1-C.11 and clause C.4.
+    """
+    te = np.asarray(temp_out, dtype=float)
+    n = te.size
+    phi_int = np.broadcast_to(np.asarray(phi_int_w, dtype=float), (n,))
+    phi_sol = np.broadcast_to(np.asarray(phi_sol_w, dtype=float), (n,))
+    if phi_sol_opaque_w is not None:
+        phi_sol = phi_sol + np.broadcast_to(np.asarray(phi_sol_opaque_w, dtype=float), (n,))
+    hs = np.broadcast_to(np.asarray(heat_set, dtype=float), (n,))
+    cs = np.broadcast_to(np.asarray(cool_set, dtype=float), (n,))
+
+    a_t = params.internal_area_m2
+    a_m = params.mass_area_m2
+    c_m = params.heat_capacity_j_k / 3600.0  # [Wh/K]
+    h_is = H_IS * a_t
+    h_ms = H_MS * a_m
+    h_w_raw = params.h_window_w_k
+    h_op_air_raw = sum(o[2] * o[3] for o in params.opaque)
+    h_op_gr_raw = sum(a * u for a, u in params.ground)
+    h_tot_raw = h_w_raw + h_op_air_raw + h_op_gr_raw
+    if h_tot_raw <= 0:
+        raise ValueError("zone has no transmission conductance")
+    # remove the interior film represented by H_tr,is (see docstring)
+    h_tot = 1.0 / (1.0 / h_tot_raw - 1.0 / h_is) if interior_film_correction else h_tot_raw
+    k = h_tot / h_tot_raw
+    h_w = k * h_w_raw
+    h_op = k * (h_op_air_raw + h_op_gr_raw)
+    h_em = 1.0 / (1.0 / h_op - 1.0 / h_ms)
+    if h_em <= 0:
+        raise ValueError("mass area too small for the opaque conductance (H_tr,em <= 0)")
+    if temp_ground is None:
+        temp_ground = float(te.mean())
+    tg = np.broadcast_to(np.asarray(temp_ground, dtype=float), (n,))
+    share_gr = h_op_gr_raw / (h_op_air_raw + h_op_gr_raw) if h_op > 0 else 0.0
+    te_em = (1.0 - share_gr) * te + share_gr * tg
+
+    h_ve = np.full(n, params.h_infiltration_w_k)
+    if h_ve_extra_w_k is not None:
+        h_ve = h_ve + np.broadcast_to(np.asarray(h_ve_extra_w_k, dtype=float), (n,))
+    h_ve = np.maximum(h_ve, 1e-6)
+    t_sup = te
+
+    # gain split, ISO 13790 C.1-C.3
+    phi_ia = params.convective_fraction * phi_int
+    phi_rad = (1.0 - params.convective_fraction) * phi_int + phi_sol
+    phi_m = a_m / a_t * phi_rad
+    phi_st = (1.0 - a_m / a_t - h_w / (H_MS * a_t)) * phi_rad
+
+    h1 = 1.0 / (1.0 / h_ve + 1.0 / h_is)
+    h2 = h1 + h_w
+    h3 = 1.0 / (1.0 / h2 + 1.0 / h_ms)
+    den = c_m + 0.5 * (h3 + h_em)
+    p = (c_m - 0.5 * (h3 + h_em)) / den  # theta_m,t = p theta_prev + q + m1 phi
+    q0 = (phi_m + h_em * te_em + h3 / h2 * (phi_st + h_w * te + h1 * (phi_ia / h_ve + t_sup))) / den
+    m1 = (h3 / h2 * h1 / h_ve) / den
+    den_s = h_ms + h_w + h1
+    den_a = h_is + h_ve
+    # theta_m = 0.5 (theta_m,t + theta_prev) = 0.5 (1 + p) theta_prev + 0.5 q0 + 0.5 m1 phi
+    # theta_s = (h_ms theta_m + phi_st + h_w te + h1 (t_sup + (phi_ia + phi)/h_ve)) / den_s
+    s_const = (phi_st + h_w * te + h1 * (t_sup + phi_ia / h_ve)) / den_s
+    s_prev = h_ms * 0.5 * (1.0 + p) / den_s
+    s_q = h_ms * 0.5 / den_s
+    s_phi = (h_ms * 0.5 * m1 + h1 / h_ve) / den_s
+    # theta_air = (h_is theta_s + h_ve t_sup + phi_ia + phi) / den_a
+    a_const = (h_is * (s_const + s_q * q0) + h_ve * t_sup + phi_ia) / den_a
+    a_prev = h_is * s_prev / den_a
+    a_phi = (h_is * s_phi + 1.0) / den_a
+
+    def run(theta, lo, hi, store):
+        A, B, C, Q, M = a_const.tolist(), a_prev.tolist(), a_phi.tolist(), q0.tolist(), m1.tolist()
+        HS, CS, P = hs.tolist(), cs.tolist(), np.broadcast_to(p, (n,)).tolist()
+        phi_out = [0.0] * (hi - lo) if store else None
+        tprev_out = [0.0] * (hi - lo) if store else None
+        for i in range(lo, hi):
+            ta = A[i] + B[i] * theta
+            if ta < HS[i]:
+                ph = (HS[i] - ta) / C[i]
+            elif ta > CS[i]:
+                ph = (CS[i] - ta) / C[i]
+            else:
+                ph = 0.0
+            if store:
+                phi_out[i - lo] = ph
+                tprev_out[i - lo] = theta
+            theta = P[i] * theta + Q[i] + M[i] * ph
+        return theta, phi_out, tprev_out
+
+    if theta_m0 is None:
+        warm = min(n, 24 * 31)
+        theta_m0, _, _ = run(float(np.clip(te[n - warm:].mean(), hs[n - warm:].max(initial=-1e9),
+                                           cs[n - warm:].min(initial=1e9))), n - warm, n, False)
+    _, phi_l, tprev_l = run(float(theta_m0), 0, n, True)
+    phi = np.asarray(phi_l)
+    tprev = np.asarray(tprev_l)
+    theta_mt = p * tprev + q0 + m1 * phi
+    theta_m = 0.5 * (theta_mt + tprev)
+    theta_s = (h_ms * theta_m + phi_st + h_w * te + h1 * (t_sup + (phi_ia + phi) / h_ve)) / den_s
+    theta_air = (h_is * theta_s + h_ve * t_sup + phi_ia + phi) / den_a
+    return {"phi_hc_w": phi, "theta_air": theta_air, "theta_s": theta_s, "theta_m": theta_m}
+
+
+# --------------------------------------------------------------------------- BESTEST
+#: ASHRAE Standard 140 Case 600/900 layers (inside first): (thickness [m],
+#: conductivity [W/(m K)], density [kg/m3], specific heat [J/(kg K)]), per Standard
+#: 140-2017 Section 5.2.1 tables (values as in the Modelica Buildings Library
+#: BESTEST records, Buildings.ThermalZones.Detailed.Validation.BESTEST.Data).
+_BESTEST_LAYERS = {
+    "600": {
+        "wall": [(0.012, 0.16, 950, 840), (0.066, 0.04, 12, 840), (0.009, 0.14, 530, 900)],
+        "roof": [(0.010, 0.16, 950, 840), (0.1118, 0.04, 12, 840), (0.019, 0.14, 530, 900)],
+        "floor": [(0.025, 0.14, 650, 1200), (1.003, 0.04, 0, 0)],
+    },
+    "900": {
+        "wall": [(0.100, 0.51, 1400, 1000), (0.0615, 0.04, 10, 1400), (0.009, 0.14, 530, 900)],
+        "roof": [(0.010, 0.16, 950, 840), (0.1118, 0.04, 12, 840), (0.019, 0.14, 530, 900)],
+        "floor": [(0.080, 1.13, 1400, 1000), (1.007, 0.04, 0, 0)],
+    },
+}
+#: Overall U-values incl. films of Standard 140 Cases 600/900 [W/(m2 K)] (SOURCES.md).
+_BESTEST_U = {"wall": 0.514, "roof": 0.318, "floor": 0.039, "window": 3.0}
+
+
+def _kappa(layers) -> float:
+    """Areal internal heat capacity up to the first insulation layer or 10 cm [J/(m2 K)].
+
+    ISO 13790:2008 12.3.1.2 / ISO 13786 Annex A effective-thickness rule.
+    """
+    kap, depth = 0.0, 0.0
+    for d, lam, rho, c in layers:
+        if lam <= 0.065:  # insulation layer stops the effective thickness
+            break
+        use = min(d, 0.10 - depth)
+        if use <= 0:
+            break
+        kap += rho * c * use
+        depth += use
+    return kap
+
+
+def bestest_case(case: str, elevation_m: float = 1650.0) -> ZoneParameters:
+    """Zone parameters of ASHRAE Standard 140 Case 600, 900, 600FF or 900FF.
+
+    8 x 6 x 2.7 m single zone, two 3 x 2 m south windows (double clear glass,
+    U = 3.0 W/(m2 K), SHGC 0.789 at normal incidence), opaque solar absorptance
+    0.6, 200 W internal gains 60 % radiative, 0.5 ach infiltration at the site air
+    density, floor exposed to outdoor air through 1 m of insulation. Heat
+    capacity and mass area follow ISO 13790 12.3.1.2 from the layers.
+
+    Parameters
+    ----------
+    case : {"600", "900", "600FF", "900FF"}
+    elevation_m : float
+        Site elevation for the air density of infiltration [m] (Denver file: 1650).
+
+    Returns
+    -------
+    ZoneParameters
+    """
+    base = case.upper().removesuffix("FF")
+    if base not in _BESTEST_LAYERS:
+        raise ValueError(f"unknown BESTEST case {case!r}; expected 600, 900, 600FF or 900FF")
+    lay = _BESTEST_LAYERS[base]
+    a_floor, a_roof = 48.0, 48.0
+    walls = {"south": 8 * 2.7 - 12.0, "north": 8 * 2.7, "east": 6 * 2.7, "west": 6 * 2.7}
+    a_wall = sum(walls.values())
+    a_t = a_floor + a_roof + a_wall + 12.0
+    parts = [(a_wall, _kappa(lay["wall"])), (a_roof, _kappa(lay["roof"])), (a_floor, _kappa(lay["floor"]))]
+    c_m = sum(a * k for a, k in parts)
+    a_m = c_m**2 / sum(a * k**2 for a, k in parts)
+    opaque = tuple((_AZIMUTH[o], 90.0, a, _BESTEST_U["wall"], 0.6, 0.5) for o, a in walls.items())
+    opaque += ((180.0, 0.0, a_roof, _BESTEST_U["roof"], 0.6, 1.0),
+               (180.0, 180.0, a_floor, _BESTEST_U["floor"], 0.0, 0.0))
+    return ZoneParameters(
+        floor_area_m2=a_floor, volume_m3=8 * 6 * 2.7, internal_area_m2=a_t, mass_area_m2=a_m,
+        heat_capacity_j_k=c_m, windows=((180.0, 90.0, 12.0),), u_window_w_m2k=_BESTEST_U["window"],
+        g_window=0.789, opaque=opaque, infiltration_ach=0.5,
+        rho_c_air_j_m3k=RHO_C_AIR_SEA_LEVEL * air_density_factor(elevation_m),
+        convective_fraction=0.4, glazing_panes=2)
+
+
+def simulate_bestest(case: str, weather: pd.DataFrame, latitude: float, longitude: float,
+                     elevation_m: float = 1650.0) -> pd.DataFrame:
+    """Run a BESTEST case: 20/27 °C ideal control (600, 900) or free float (…FF).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``q_heating_kw, q_cooling_kw, t_indoor_c`` indexed like ``weather``.
+    """
+    params = bestest_case(case, elevation_m)
+    sun = solar_geometry(weather.index, latitude, longitude)
+    win, opq = solar_gains_w(params, weather, sun)
+    ff = case.upper().endswith("FF")
+    res = simulate_5r1c(params, weather["temp_air"].to_numpy(), 200.0, win,
+                        -np.inf if ff else 20.0, np.inf if ff else 27.0, phi_sol_opaque_w=opq)
+    phi = res["phi_hc_w"]
+    return pd.DataFrame({"q_heating_kw": np.clip(phi, 0, None) / 1e3,
+                         "q_cooling_kw": np.clip(-phi, 0, None) / 1e3,
+                         "t_indoor_c": res["theta_air"]}, index=weather.index)
+
+
+# --------------------------------------------------------------------------- buildings
+#: Column names, units and long names of :func:`building_loads`.
+LOAD_COLUMNS = {
+    "q_heating_kw": ("kW", "space heating the HVAC must deliver (ideal load)"),
+    "q_cooling_kw": ("kW", "space cooling the HVAC must deliver (ideal sensible load)"),
+    "p_lighting_kw": ("kW", "lighting electricity"),
+    "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
+    "q_dhw_kw": ("kW", "domestic hot water heat demand"),
+    "p_hvac_baseline_kw": ("kW", "electricity of the declared HVAC for heating and cooling"),
+    "q_heating_nonelectric_kw": ("kW", "space heat delivered by fuel or district heat"),
+    "fuel_heating_kw": ("kW", "fuel or district heat bought for the non-electric heating"),
+    "t_indoor_c": ("degC", "indoor air temperature"),
+}
+
+DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
+COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
+HEAT_RECOVERY_ULTRA_LOW = 0.75  # project default sensible heat recovery of ultra-low buildings [-]
+
+
+def envelope_for(spec: BuildingSpec, zone: str) -> pd.Series:
+    """Envelope preset row used by ``spec`` in climate zone ``zone``."""
+    if spec.envelope != "auto":
+        key = spec.envelope
+    elif spec.type == "cold_store":
+        key = "cold_store_panel"
+    else:
+        key = f"{zone}/{spec.construction_era}"
+    row = envelope_presets().loc[key].copy()
+    row["key"] = key
+    return row
+
+
+def _window_wall_ratios(spec: BuildingSpec, default: float) -> dict[str, float]:
+    w = spec.window_wall_ratio
+    if w is None:
+        return {o: default for o in ORIENTATIONS}
+    if isinstance(w, dict):
+        return {o: float(w.get(o, default)) for o in ORIENTATIONS}
+    return {o: float(w) for o in ORIENTATIONS}
+
+
+def zone_parameters(spec: BuildingSpec, zone: str, elevation_m: float = 0.0) -> ZoneParameters:
+    """5R1C parameters of one building of ``spec`` in climate zone ``zone``.
+
+    Geometry: rectangular footprint A_f/storeys with the type's aspect ratio, long
+    facades facing south/north (rotated by ``orientation_deg``), height storeys x
+    storey height; internal surface area A_t = 4.5 A_f (ISO 13790 7.2.2.2); mass
+    from the ISO 13790 Table 12 class of the type; ground floor coupled to the
+    ground; roof solar absorptance 0.7, walls 0.6 (project defaults).
+    """
+    tp = type_presets().loc[spec.type]
+    env = envelope_for(spec, zone)
+    a_f = spec.floor_area_m2
+    foot = a_f / spec.storeys
+    length = float(np.sqrt(foot * tp["aspect_ratio"]))
+    width = foot / length
+    height = spec.storeys * float(tp["storey_height_m"])
+    facade = {"south": length * height, "north": length * height,
+              "east": width * height, "west": width * height}
+    wwr = _window_wall_ratios(spec, float(tp["window_wall_ratio"]))
+    windows, opaque = [], []
+    for o in ORIENTATIONS:
+        az = (_AZIMUTH[o] + spec.orientation_deg) % 360.0
+        a_win = wwr[o] * facade[o]
+        windows.append((az, 90.0, a_win))
+        opaque.append((az, 90.0, facade[o] - a_win, float(env["u_wall_w_m2k"]), 0.6, 0.5))
+    opaque.append((180.0, 0.0, foot, float(env["u_roof_w_m2k"]), 0.7, 1.0))
+    kappa, am_ratio = MASS_CLASSES[tp["mass_class"]]
+    return ZoneParameters(
+        floor_area_m2=a_f, volume_m3=a_f * float(tp["storey_height_m"]),
+        internal_area_m2=4.5 * a_f, mass_area_m2=am_ratio * a_f, heat_capacity_j_k=kappa * a_f,
+        windows=tuple(windows), u_window_w_m2k=float(env["u_window_w_m2k"]),
+        g_window=float(env["shgc"]), opaque=tuple(opaque),
+        ground=((foot, float(env["u_floor_w_m2k"])),),
+        infiltration_ach=float(env["infiltration_ach"]),
+        rho_c_air_j_m3k=RHO_C_AIR_SEA_LEVEL * air_density_factor(elevation_m),
+        convective_fraction=0.5, glazing_panes=2)
+
+
+def _season_mask(index: pd.DatetimeIndex, season: tuple[str, str]) -> np.ndarray:
+    md = index.month.to_numpy() * 100 + index.day.to_numpy()
+    a, b = _mmdd(season[0]), _mmdd(season[1])
+    return (md >= a) & (md <= b) if a <= b else (md >= a) | (md <= b)
+
+
+def day_classes(spec_type: str, day_types: pd.Series) -> np.ndarray:
+    """True where the type runs its working-day schedule.
+
+    Workdays (incl. swapped working weekends) are working days; Saturdays too for
+    types with ``saturday_works``; Sundays and public holidays use the off-day
+    schedule.
+    """
+    dt = np.asarray(day_types, dtype=object)
+    work = dt == "workday"
+    if str(type_presets().loc[spec_type, "saturday_works"]) == "yes":
+        work |= dt == "saturday"
+    return work
+
+
+def schedules(spec_type: str, index: pd.DatetimeIndex, day_types: pd.Series) -> dict[str, np.ndarray]:
+    """Hourly schedule fractions [-] of a building type on ``index``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``occupancy, lighting, equipment, hvac, dhw`` and ``dhw_norm`` (the daily
+        sum of the working-day hot-water profile, for normalisation).
+    """
+    sch = schedule_presets().loc[spec_type]
+    hours = index.hour.to_numpy()
+    work = day_classes(spec_type, day_types)
+    out = {}
+    for q in ("occupancy", "lighting", "equipment", "hvac", "dhw"):
+        w = sch.loc[("work", q)].to_numpy(dtype=float)
+        o = sch.loc[("off", q)].to_numpy(dtype=float)
+        out[q] = np.where(work, w[hours], o[hours])
+    out["dhw_norm"] = float(sch.loc[("work", "dhw")].to_numpy(dtype=float).sum())
+    return out
+
+
+def _setpoint(value, default) -> float | None:
+    if value is not None:
+        return float(value)
+    return None if pd.isna(default) else float(default)
+
+
+def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, longitude: float,
+                   *, day_types: pd.Series | None = None, elevation_m: float = 0.0,
+                   zone: str | None = None, sun: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hourly loads of ``spec.count`` identical buildings.
+
+    Parameters
+    ----------
+    spec : BuildingSpec
+    weather : pandas.DataFrame
+        Hourly weather (start-of-hour index) with ``ghi, dni, dhi, temp_air``
+        [W/m2, °C].
+    latitude, longitude : float
+        Site [deg north, deg east].
+    day_types : pandas.Series, optional
+        Day type per step (``workday/saturday/sunday/holiday``); default
+        :func:`twin.components.calendar.china_day_types` of the index.
+    elevation_m : float
+        Site elevation for the air density [m].
+    zone : str, optional
+        Climate zone; default :func:`climate_zone` of the weather.
+    sun : pandas.DataFrame, optional
+        Precomputed :func:`solar_geometry` (to share between buildings).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`LOAD_COLUMNS` [kW, °C] indexed like ``weather``; ``attrs``
+        hold the climate zone, envelope preset and its source.
+
+    Notes
+    -----
+    Heating/cooling are ideal sensible loads of the 5R1C zone
+    (:func:`simulate_5r1c`); latent loads, fans and pumps are not included.
+    ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP.
+    Gas-boiler and district heating give ``q_heating_nonelectric_kw`` (heat
+    delivered) and ``fuel_heating_kw`` = that / efficiency.
+    """
+    missing = {"ghi", "dni", "dhi", "temp_air"} - set(weather.columns)
+    if missing:
+        raise ValueError(f"weather lacks columns {sorted(missing)}")
+    index = weather.index
+    if zone is None:
+        zone = climate_zone(weather)
+    if day_types is None:
+        from twin.components.calendar import china_day_types
+
+        day_types = china_day_types(index)
+    if len(day_types) != len(index):
+        raise ValueError(f"day_types has {len(day_types)} steps, weather {len(index)}")
+    if sun is None:
+        sun = solar_geometry(index, latitude, longitude)
+    tp = type_presets().loc[spec.type]
+    env = envelope_for(spec, zone)
+    params = zone_parameters(spec, zone, elevation_m)
+    sch = schedules(spec.type, index, day_types)
+    a_f = spec.floor_area_m2
+
+    persons = a_f / float(tp["occupant_density_m2_per_person"])
+    lpd = spec.lighting_w_m2 if spec.lighting_w_m2 is not None else float(tp["lighting_w_m2"])
+    epd = spec.equipment_w_m2 if spec.equipment_w_m2 is not None else float(tp["equipment_w_m2"])
+    p_light = lpd * a_f * sch["lighting"]
+    p_equip = epd * a_f * sch["equipment"]
+    proc = (spec.process_internal_gain_w_m2 or 0.0) * a_f * sch["equipment"]
+    phi_int = persons * float(tp["occupant_sensible_w"]) * sch["occupancy"] + p_light + p_equip + proc
+
+    fresh = persons * float(tp["fresh_air_m3_h_person"]) * sch["occupancy"] * (sch["hvac"] > 0)
+    eta_hr = HEAT_RECOVERY_ULTRA_LOW if env["era"] == "ultra_low" else 0.0
+    h_ve_mech = params.rho_c_air_j_m3k * fresh / 3600.0 * (1.0 - eta_hr)
+
+    sp = spec.setpoints
+    h_on = _setpoint(sp.heating_c, tp["heating_setpoint_c"])
+    c_on = _setpoint(sp.cooling_c, tp["cooling_setpoint_c"])
+    h_off = _setpoint(sp.heating_setback_c, tp["heating_setback_c"])
+    c_off = _setpoint(sp.cooling_setback_c, tp["cooling_setback_c"])
+    if h_on is not None and c_on is not None and h_on > c_on:
+        raise ValueError(f"{spec.name}: heating setpoint {h_on} °C above cooling setpoint {c_on} °C")
+    op = sch["hvac"] > 0
+    heat_set = np.where(op, np.nan if h_on is None else h_on, np.nan if h_off is None else h_off)
+    cool_set = np.where(op, np.nan if c_on is None else c_on, np.nan if c_off is None else c_off)
+    seasons = season_presets().loc[zone]
+    h_season = spec.heating_season or (seasons["heating_start_mmdd"], seasons["heating_end_mmdd"])
+    c_season = spec.cooling_season or (seasons["cooling_start_mmdd"], seasons["cooling_end_mmdd"])
+    heat_ok = _season_mask(index, h_season)
+    if str(tp["year_round_cooling"]) == "yes" and spec.cooling_season is None:
+        cool_ok = np.ones(len(index), dtype=bool)
+    else:
+        cool_ok = _season_mask(index, c_season)
+    if spec.hvac.type == "none":
+        heat_ok[:] = False
+        cool_ok[:] = False
+    heat_set = np.where(heat_ok & ~np.isnan(heat_set), heat_set, -np.inf)
+    cool_set = np.where(cool_ok & ~np.isnan(cool_set), cool_set, np.inf)
+
+    win, opq = solar_gains_w(params, weather, sun)
+    res = simulate_5r1c(params, weather["temp_air"].to_numpy(dtype=float), phi_int, win,
+                        heat_set, cool_set, h_ve_extra_w_k=h_ve_mech, phi_sol_opaque_w=opq)
+    phi = res["phi_hc_w"]
+    n = spec.count
+    q_heat = np.clip(phi, 0.0, None) * n / 1e3
+    q_cool = np.clip(-phi, 0.0, None) * n / 1e3
+
+    dhw_day_kwh = persons * float(tp["dhw_l_per_person_day"]) * DHW_DELTA_T_K * CP_WATER_KWH_PER_L_K
+    q_dhw = (dhw_day_kwh * sch["dhw"] / sch["dhw_norm"] * n) if sch["dhw_norm"] > 0 else np.zeros(len(index))
+
+    hv = hvac_presets().loc[spec.hvac.type]
+    eff_h = spec.hvac.heating_efficiency or float(hv["heating_efficiency"])
+    if spec.hvac.cooling_cop is not None:
+        cop_c = spec.hvac.cooling_cop
+    elif spec.type == "cold_store":
+        cop_c = COLD_STORE_COOLING_COP
+    else:
+        cop_c = float(hv["cooling_cop"])
+    electric_heat = hv["heating_carrier"] == "electricity"
+    p_hvac = q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
+    q_nonel = np.zeros_like(q_heat) if electric_heat else q_heat
+    df = pd.DataFrame({
+        "q_heating_kw": q_heat, "q_cooling_kw": q_cool,
+        "p_lighting_kw": p_light * n / 1e3, "p_equipment_kw": p_equip * n / 1e3,
+        "q_dhw_kw": q_dhw, "p_hvac_baseline_kw": p_hvac,
+        "q_heating_nonelectric_kw": q_nonel, "fuel_heating_kw": q_nonel / eff_h,
+        "t_indoor_c": res["theta_air"],
+    }, index=index)
+    df.attrs.update({
+        "building": spec.name, "type": spec.type, "count": n, "climate_zone": zone,
+        "envelope": env["key"], "envelope_source": env["source"],
+        "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
+    })
+    return df
+
+
+def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude: float, *,
+                        day_types: pd.Series | None = None, elevation_m: float = 0.0):
+    """Loads of all buildings of a park as one ``xarray.Dataset`` (dims building, time).
+
+    Parameters
+    ----------
+    specs : sequence of BuildingSpec
+        Names must be unique.
+    weather, latitude, longitude, day_types, elevation_m
+        As in :func:`building_loads`.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per column of :data:`LOAD_COLUMNS`, each with ``units`` and
+        ``long_name``; coordinates ``building``, ``time`` and per-building
+        ``building_type``, ``envelope``; ``climate_zone`` in the attrs.
+    """
+    import xarray as xr
+
+    specs = list(specs)
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"building names must be unique, got {names}")
+    zone = climate_zone(weather)
+    if day_types is None:
+        from twin.components.calendar import china_day_types
+
+        day_types = china_day_types(weather.index)
+    sun = solar_geometry(weather.index, latitude, longitude)
+    frames = [building_loads(s, weather, latitude, longitude, day_types=day_types,
+                             elevation_m=elevation_m, zone=zone, sun=sun) for s in specs]
+    time = weather.index.tz_localize(None) if weather.index.tz is not None else weather.index
+    data_vars = {}
+    for col, (unit, long_name) in LOAD_COLUMNS.items():
+        arr = np.stack([f[col].to_numpy() for f in frames]) if frames else np.zeros((0, len(time)))
+        data_vars[col] = xr.DataArray(arr, dims=("building", "time"),
+                                      attrs={"units": unit, "long_name": long_name})
+    ds = xr.Dataset(data_vars, coords={
+        "building": names, "time": time,
+        "building_type": ("building", [s.type for s in specs]),
+        "envelope": ("building", [f.attrs["envelope"] for f in frames]),
+    })
+    ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
+                     "model": "ISO 13790 5R1C hourly, ideal loads"})
+    return ds
