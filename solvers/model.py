@@ -73,9 +73,10 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
         m.em_cap = pyo.Constraint(expr=bound_expr - m.s_em <= m.eps)
     else:
         m.em_cap = pyo.Constraint(expr=bound_expr <= m.eps)
-    offsets_useless = (kind == "min_cost" and c.max_net_emissions_t is None
-                       and c.carbon_price_cny_per_t <= c.offset_price_cny_per_t)
-    if offsets_useless or kind == "min_emissions":
+    offsets_useless = (c.offset_price_cny_per_t is None or kind == "min_emissions"
+                       or (kind == "min_cost" and c.max_net_emissions_t is None
+                           and c.carbon_price_cny_per_t <= c.offset_price_cny_per_t))
+    if offsets_useless:
         m.offsets.fix(0.0)
     m.cost_obj = pyo.Objective(expr=m.cost_expr)
     m.emis_obj = pyo.Objective(expr=m.residual_expr)
@@ -99,6 +100,14 @@ def _balances(ctx: ModelContext) -> None:
         dem = ctx.bus_fixed.get(bus)
         if not flows and (dem is None or not np.any(dem)):
             continue
+        if not flows and not ctx.elastic:
+            from solvers.problem import InfeasibleError
+
+            label = f"unmet {BUS_UNITS[bus]} [kW]"
+            raise InfeasibleError(
+                f"sizing problem infeasible — unmet {BUS_UNITS[bus]}: short by up to "
+                f"{float(np.max(dem)):.6g} kW (no technology supplies this bus)",
+                {label: float(np.max(dem))})
         d = (dem if dem is not None else np.zeros(ctx.T)).tolist()
         terms = []
         for sign, coef, var, key in flows:

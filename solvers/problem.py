@@ -379,8 +379,8 @@ class Carbon:
 
     carbon_price_cny_per_t: float = 0.0
     """Price on net emissions (e.g. ETS or internal shadow price) [CNY/tCO2]."""
-    offset_price_cny_per_t: float = 0.0
-    """Price of offsets (CCER) [CNY/tCO2]."""
+    offset_price_cny_per_t: float | None = None
+    """Price of offsets (CCER) [CNY/tCO2]; None = no offsets can be bought."""
     offset_max_share: float = 1.0
     """Maximum share of the basis that offsets may cover [-]."""
     offset_share_basis: Literal["residual", "gross"] = "gross"

@@ -59,4 +59,5 @@ def add(ctx: ModelContext) -> None:
     m.net_expr = pyo.Expression(expr=m.residual_expr - m.offsets)
     if c.carbon_price_cny_per_t != 0:
         ctx.cost["carbon_price"] = c.carbon_price_cny_per_t * m.net_expr
-    ctx.cost["offsets"] = c.offset_price_cny_per_t * m.offsets
+    if c.offset_price_cny_per_t is not None:
+        ctx.cost["offsets"] = c.offset_price_cny_per_t * m.offsets

@@ -1,0 +1,218 @@
+"""Hand-computed optima for the heat, cooling, EV and MILP blocks of ``solvers``.
+
+Each instance is a few hours long and its optimum is derived in the docstring by
+comparing marginal costs.  Tolerance 1e-6 relative (HiGHS feasibility tolerance 1e-7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solvers import (AssetCost, Battery, Carbon, Chiller, ElectricBoiler, EVFleet, GasBoiler,
+                     GridConnection, HeatPump, InfeasibleError, PVArray, SizingProblem,
+                     ThermalStorage, WasteHeatSource, solve)
+
+REL = 1e-6
+
+
+def c1(capex: float) -> AssetCost:
+    """Annuity equal to capex (r = 0, one-year life)."""
+    return AssetCost(capex_cny_per_unit=capex, lifetime_yr=1.0, discount_rate=0.0)
+
+
+def grid(price, ef=0.0):
+    price = np.asarray(price, float)
+    return GridConnection(price_import_cny_per_kwh=price,
+                          ef_grid_kgco2_per_kwh=np.full(price.shape, float(ef)))
+
+
+def test_air_heat_pump_beats_electric_boiler():
+    """Heat 10 kW for 2 h, electricity 0.5 CNY/kWh, air heat pump COP [2, 4] at
+    1 CNY/kW vs electric boiler (eff 1) at 0.5 CNY/kW.  One kW of heat pump used in both
+    hours saves 0.25 + 0.375 = 0.625 CNY of electricity plus 0.5 CNY of boiler, more
+    than its 1 CNY: heat pump 10 kW, cost 10 + 10*0.25 + 10*0.125 = 13.75 CNY;
+    electricity input [5, 2.5] kW."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+                      heat_demand_kw=np.full(2, 10.0),
+                      heat_pumps=[HeatPump("air", np.array([2.0, 4.0]), cost=c1(1.0))],
+                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+    r = solve(p)
+    assert r.sizes["heat_pump_kw"]["air"] == pytest.approx(10.0, rel=REL)
+    assert r.sizes["electric_boiler_kw"] == pytest.approx(0.0, abs=1e-7)
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+    np.testing.assert_allclose(r.dispatch["p_heat_pump_kw"].sel(heat_pump="air"), [5, 2.5],
+                               rtol=REL)
+    np.testing.assert_allclose(r.dispatch["p_grid_import_kw"], [5, 2.5], rtol=REL)
+
+
+def test_waste_heat_source_limits_heat_pump():
+    """Same as above but the heat pump draws on 4 kW of waste heat:
+    Q(1 - 1/COP) <= 4 caps its output at 8 kW (COP 2) and 16/3 kW (COP 4).  For a size
+    s <= 16/3 the cost is 15 - 0.125 s, above it 0.75 s + const, so s = 16/3 kW; the
+    boiler covers 10 - 16/3 = 14/3 kW.  Cost 15 - 2/3 = 14.3333 CNY; heat drawn from the
+    source [8/3, 4] kW."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+                      heat_demand_kw=np.full(2, 10.0),
+                      waste_heat=[WasteHeatSource("kiln", np.full(2, 4.0), direct_use=False)],
+                      heat_pumps=[HeatPump("whp", np.array([2.0, 4.0]), source="kiln",
+                                           cost=c1(1.0))],
+                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+    r = solve(p)
+    assert r.sizes["heat_pump_kw"]["whp"] == pytest.approx(16 / 3, rel=REL)
+    assert r.sizes["electric_boiler_kw"] == pytest.approx(14 / 3, rel=REL)
+    assert r.objective_cny == pytest.approx(15 - 2 / 3, rel=REL)
+    np.testing.assert_allclose(r.dispatch["q_waste_heat_source_kw"].sel(heat_pump="whp"),
+                               [8 / 3, 4.0], rtol=REL)
+
+
+def test_direct_waste_heat_use():
+    """6 kW of waste heat usable directly through a 0.1 CNY/kW exchanger, demand 10 kW:
+    exchanger 6 kW (0.6 CNY) saves 6 kWh * 0.5 * 2 h and 6 kW of boiler; boiler 4 kW
+    (2 CNY) + 8 kWh * 0.5 = 4 CNY: total 6.6 CNY."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+                      heat_demand_kw=np.full(2, 10.0),
+                      waste_heat=[WasteHeatSource("comp", np.full(2, 6.0), hx_cost=c1(0.1))],
+                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+    r = solve(p)
+    assert r.sizes["waste_heat_hx_kw"]["comp"] == pytest.approx(6.0, rel=REL)
+    assert r.objective_cny == pytest.approx(6.6, rel=REL)
+    np.testing.assert_allclose(r.dispatch["q_waste_heat_direct_kw"].sel(waste_heat="comp"),
+                               [6, 6], rtol=REL)
+
+
+def test_thermal_storage_with_losses_shifts_heat():
+    """Heat 10 kW only in hour 1; electricity [0.1, 1.0] CNY/kWh; existing 20 kW
+    electric boiler; store at 0.5 CNY/kWh, 10 %/h loss, cyclic.  Delivering 10 kWh in
+    hour 1 needs 10/0.9 = 11.11 kWh stored at the end of hour 0 (store empty after
+    hour 1, so charge 11.11 kWh in hour 0).  Per kWh delivered (0.1 + 0.5)/0.9 = 0.667
+    < 1.0: store 11.11 kWh, cost 11.11*0.6 = 6.6667 CNY."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.1, 1.0]),
+                      heat_demand_kw=np.array([0.0, 10.0]),
+                      electric_boiler=ElectricBoiler(efficiency=1.0, existing_kw=20.0),
+                      thermal_storage=ThermalStorage(cost=c1(0.5), loss_per_h=0.1,
+                                                     max_power_per_kwh=1.0))
+    r = solve(p)
+    assert r.sizes["tes_kwh"] == pytest.approx(100 / 9, rel=REL)
+    assert r.objective_cny == pytest.approx(20 / 3, rel=REL)
+    np.testing.assert_allclose(r.dispatch["e_tes_kwh"], [100 / 9, 0.0], atol=1e-6)
+    np.testing.assert_allclose(r.dispatch["q_tes_discharge_kw"], [0.0, 10.0], atol=1e-6)
+
+
+@pytest.mark.parametrize("carbon_price, expect_gas", [(0.0, True), (1000.0, False)])
+def test_gas_boiler_fuel_cost_and_carbon_price(carbon_price, expect_gas):
+    """9 kWh of heat: gas (eff 0.9, 0.3 CNY/kWh fuel, 0.2 kgCO2/kWh) costs 3 CNY and
+    emits 2 kg; the existing electric boiler costs 9*0.5 = 4.5 CNY with zero-carbon
+    power.  At 1000 CNY/t gas costs 3 + 2 = 5 > 4.5, so the boiler switches."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([0.5]),
+                      heat_demand_kw=np.array([9.0]),
+                      electric_boiler=ElectricBoiler(efficiency=1.0, existing_kw=100),
+                      gas_boiler=GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.3,
+                                           ef_fuel_kgco2_per_kwh=0.2, existing_kw=100),
+                      carbon=Carbon(carbon_price_cny_per_t=carbon_price))
+    r = solve(p)
+    if expect_gas:
+        assert r.objective_cny == pytest.approx(3.0, rel=REL)
+        assert r.emissions["fuel_t"] == pytest.approx(0.002, rel=REL)
+        assert float(r.dispatch["fuel_gas_kw"][0]) == pytest.approx(10.0, rel=REL)
+    else:
+        assert r.objective_cny == pytest.approx(4.5, rel=REL)
+        assert r.emissions["fuel_t"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_chiller_sized_to_peak_cooling():
+    """Cooling [10, 20] kW, COP [5, 4], 1 CNY/kW, 0.5 CNY/kWh: size 20 kW, electricity
+    [2, 5] kW, cost 20 + 3.5 = 23.5 CNY."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+                      cooling_demand_kw=np.array([10.0, 20.0]),
+                      chiller=Chiller(np.array([5.0, 4.0]), cost=c1(1.0)))
+    r = solve(p)
+    assert r.sizes["chiller_kw"] == pytest.approx(20.0, rel=REL)
+    assert r.objective_cny == pytest.approx(23.5, rel=REL)
+    np.testing.assert_allclose(r.dispatch["p_chiller_kw"], [2, 5], rtol=REL)
+
+
+def ev_problem(mode, p_charge_max=10.0):
+    """Four hours, price [1, 0.2, 0.2, 1], base load 10 kW in hour 3; the fleet must
+    have 12 kWh in its batteries at the end (η_c 0.8, η_d 1); uncontrolled charging
+    [10, 5, 0, 0] kW; V2G up to 5 kW in hour 3 at 0.1 CNY/kWh wear."""
+    fleet = EVFleet("staff", p_uncontrolled_kw=np.array([10.0, 5.0, 0, 0]),
+                    p_charge_max_kw=np.full(4, p_charge_max),
+                    e_cum_min_kwh=np.array([0, 0, 0, 12.0]), e_cum_max_kwh=np.full(4, 40.0),
+                    p_discharge_max_kw=np.array([0, 0, 0, 5.0]), eta_charge=0.8,
+                    eta_discharge=1.0, v2g_degradation_cny_per_kwh=0.1, mode=mode)
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.array([0, 0, 0, 10.0]),
+                         grid=grid([1.0, 0.2, 0.2, 1.0]), ev_fleets=[fleet])
+
+
+@pytest.mark.parametrize("mode, cost", [
+    # 10 kWh at 1.0 + 5 kWh at 0.2 + base load 10 kWh at 1.0
+    ("uncontrolled", 21.0),
+    # 15 kWh in the cheap hours (12/0.8) = 3.0, + base load 10.0
+    ("smart", 13.0),
+    # charge 20 kWh in the cheap hours (4.0) = 16 kWh stored; discharge 4 kWh in hour 3
+    # (keeping 12): import 6 kWh at 1.0, wear 0.4.  Charging at 1.0 to discharge more
+    # costs 1.25 per kWh returned vs 0.9 saved, so not done: 4 + 6 + 0.4 = 10.4
+    ("v2g", 10.4),
+])
+def test_ev_modes(mode, cost):
+    r = solve(ev_problem(mode))
+    assert r.objective_cny == pytest.approx(cost, rel=REL)
+    ch = r.dispatch["p_ev_charge_kw"].sel(ev_fleet="staff").values
+    if mode == "uncontrolled":
+        np.testing.assert_allclose(ch, [10, 5, 0, 0])
+    if mode == "v2g":
+        np.testing.assert_allclose(r.dispatch["p_ev_discharge_kw"].sel(ev_fleet="staff"),
+                                   [0, 0, 0, 4.0], atol=1e-6)
+
+
+def test_ev_energy_shortfall_is_explained():
+    """With 1 kW chargers the fleet can store at most 4 h * 1 kW * 0.8 = 3.2 kWh of the
+    12 kWh needed: short by 8.8 kWh."""
+    with pytest.raises(InfeasibleError) as exc:
+        solve(ev_problem("smart", p_charge_max=1.0))
+    assert exc.value.violations["EV energy shortfall [kWh]"] == pytest.approx(8.8, rel=1e-6)
+    assert "EV energy shortfall" in str(exc.value)
+
+
+def test_unmet_heat_demand_is_explained():
+    """Heat demand with no heat source at all: unmet by 10 kW."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+                      heat_demand_kw=np.full(2, 10.0))
+    with pytest.raises(InfeasibleError, match="unmet heat demand: short by up to 10 kW"):
+        solve(p)
+
+
+@pytest.mark.parametrize("fixed, built, cost", [
+    # PV saves 0.1 CNY net per kWp on 12.5 kWp = 1.25 CNY < 5 CNY build cost: not built
+    (5.0, False, 15.0),
+    # 1.25 > 1.0: built as in the LP, 13.75 + 1.0
+    (1.0, True, 14.75),
+])
+def test_fixed_build_cost_milp(fixed, built, cost):
+    """PV of test_solvers.pv_problem with a build-at-all cost (MILP)."""
+    g = GridConnection(price_import_cny_per_kwh=np.array([1.0, 0.5]),
+                       ef_grid_kgco2_per_kwh=np.zeros(2))
+    cst = AssetCost(0.3, lifetime_yr=1.0, discount_rate=0.0, fixed_build_cny=fixed)
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 10.0), grid=g,
+                      pv=[PVArray("roof", np.array([0.0, 0.8]), max_kwp=100, cost=cst)])
+    r = solve(p)
+    assert r.objective_cny == pytest.approx(cost, rel=REL)
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(12.5 if built else 0.0, abs=1e-6)
+    assert r.gap <= 1e-4
+
+
+def test_battery_modules_milp():
+    """Peak shaving (test_solvers.peak_problem) with 8 kWh modules: 16 kWh lets the
+    peak fall to p = 20 - 16/2 = 12 kW with 8 kW: 120 + 20 + 32 + 24 = 196 CNY; 24 kWh
+    cannot go below 10 kW (recharge limit): 100 + 20 + 48 + 30 = 198.  So 16 kWh."""
+    g = GridConnection(price_import_cny_per_kwh=np.full(4, 0.5),
+                       ef_grid_kgco2_per_kwh=np.zeros(4),
+                       demand_charge_cny_per_kw_month=10.0, month=np.ones(4, int))
+    bat = Battery(energy_cost=AssetCost(2.0, 1.0, discount_rate=0.0, module_size=8.0),
+                  power_cost=c1(3.0), eta_charge=1.0, eta_discharge=1.0, max_kwh=80.0)
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 0.0, 20.0, 20.0]), grid=g,
+                      battery=bat)
+    r = solve(p)
+    assert r.sizes["battery_kwh"] == pytest.approx(16.0, rel=REL)
+    assert r.objective_cny == pytest.approx(196.0, rel=REL)
