@@ -138,3 +138,285 @@ def test_outputs_carry_units_and_long_names():
 def test_bad_index_is_rejected():
     with pytest.raises(ValueError, match="midnight"):
         simulate_fleet(EVFleetSpec.preset("bus", 2), TWO_WEEKS[3:])
+
+
+# ----------------------------------------------------------------------------- queue
+
+
+def test_charger_queue_is_first_come_first_served_hand_example():
+    # 2 chargers, 5 vehicles. Hand trace: v0, v1 plug in at 0 and 1; v2 (arr 2) waits for
+    # v0 to leave at 5; v3 (arr 3) waits for v1 (leaves 6); v4 (arr 4, leaves 5.5) is
+    # behind v2 and v3 in the queue and departs before a charger frees for it -> unserved.
+    arr = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    dep = np.array([5.0, 6.0, 7.0, 8.0, 5.5])
+    connect, bidir = run_charger_queue(arr, dep, n_chargers=2, n_bidirectional=1)
+    np.testing.assert_array_equal(connect[:4], [0.0, 1.0, 5.0, 6.0])
+    assert np.isnan(connect[4])
+    # the free bidirectional charger is handed out first, then passed on when released
+    np.testing.assert_array_equal(bidir, [True, False, True, False, False])
+
+
+def test_queueing_appears_when_chargers_are_fewer_than_vehicles():
+    many = simulate_fleet(EVFleetSpec.preset("employee_car", 40), TWO_WEEKS, seed=1)
+    few = simulate_fleet(EVFleetSpec.preset("employee_car", 40, chargers=10), TWO_WEEKS, seed=1)
+    assert float(many["n_queued"].max()) == 0.0 and many.attrs["energy_unserved_kwh"] == 0.0
+    assert float(few["n_queued"].max()) > 10.0  # workday mornings: ~36 present, 10 chargers
+    assert float(few["n_connected"].max()) <= 10.0 + 1e-9
+    assert few.attrs["mean_wait_h"] > many.attrs["mean_wait_h"]
+    assert few.attrs["sessions_unserved"] > 0
+
+
+def test_sessions_respect_schedule_and_vehicle_continuity():
+    spec = EVFleetSpec.preset("logistics_van", 50)
+    s = draw_sessions(spec, ["workday"] * 30, seed=2)
+    assert (s["departure_h"] >= s["arrival_h"] + spec.min_dwell_h - 1e-12).all()
+    for _, g in s.groupby("vehicle"):
+        g = g.sort_values("arrival_h")
+        assert (g["arrival_h"].to_numpy()[1:] >= g["departure_h"].to_numpy()[:-1]).all()
+    # presence 0.95 on workdays: binomial 1500 draws, 5-sigma band
+    assert abs(len(s) / 1500 - 0.95) < 5 * np.sqrt(0.95 * 0.05 / 1500)
+    # need = distance * consumption, within the SOC window
+    assert (s["need_kwh"] <= spec.battery_kwh * (spec.min_soc_departure - spec.min_arrival_soc)
+            + 1e-9).all()
+
+
+# ----------------------------------------------------------------------------- envelope
+
+
+def _single_vehicle(mode: str) -> EVFleetSpec:
+    sch = {"share_present": 1.0, "arrival_hour_mean": 8.0, "arrival_hour_sd": 0.0,
+           "departure_hour_mean": 18.0, "departure_hour_sd": 0.0}
+    return EVFleetSpec(name="one", kind="employee_car", vehicles=1, battery_kwh=50.0,
+                       charger_kw=10.0, charger_efficiency=1.0, arrival_soc=0.5,
+                       min_soc_departure=0.8, v2g_min_soc=0.3, mode=mode, v2g_share=1.0,
+                       schedules={d: sch for d in ("workday", "saturday", "sunday", "holiday")})
+
+
+def test_envelope_matches_hand_computation_for_one_vehicle():
+    # one vehicle 08:00-18:00, 10 kW, eta 1, 50 kWh from SOC 0.5 to 0.8 -> need 15 kWh.
+    # smart: max = min(10 (t-8), 15); min = max(0, 15 - 10 (18-t)), t = end of hour.
+    # v2g: depth 50*(0.5-0.3) = 10 kWh, headroom 25 kWh:
+    #   min = -10 (t-8) down to -10, flat, up from t = 18 - 25/10 = 15.5 to 15 at 18
+    #   max = 10 (t-8) up to 25, flat, down from t = 18 - (25-15)/10 = 17 to 15 at 18
+    idx = _index(1)
+    hours = np.arange(1, 25)  # end of each hour
+    smart = simulate_fleet(_single_vehicle("smart"), idx, day_types=["workday"] * 24)
+    exp_max = np.clip(10.0 * (hours - 8), 0, 15)
+    exp_min = np.where(hours < 18, np.clip(15 - 10.0 * (18 - hours), 0, None), 15.0)
+    np.testing.assert_allclose(smart["e_cum_max_kwh"], exp_max, atol=1e-9)
+    np.testing.assert_allclose(smart["e_cum_min_kwh"], exp_min, atol=1e-9)
+    np.testing.assert_allclose(smart["p_uncontrolled_kw"][8:10], [10.0, 5.0], atol=1e-9)
+    np.testing.assert_allclose(smart["p_charge_max_kw"][8:18], 10.0, atol=1e-9)
+    assert float(smart["p_discharge_max_kw"].sum()) == 0.0
+
+    v2g = simulate_fleet(_single_vehicle("v2g"), idx, day_types=["workday"] * 24)
+    lo = np.where(hours <= 8, 0.0, np.maximum(-10.0 * (hours - 8), -10.0))
+    lo = np.where(hours > 15.5, np.minimum(-10 + 10.0 * (hours - 15.5), 15.0), lo)
+    hi = np.where(hours <= 8, 0.0, np.minimum(10.0 * (hours - 8), 25.0))
+    hi = np.where(hours > 17, 25 - 10.0 * (np.minimum(hours, 18) - 17), hi)
+    np.testing.assert_allclose(v2g["e_cum_min_kwh"], lo, atol=1e-9)
+    np.testing.assert_allclose(v2g["e_cum_max_kwh"], hi, atol=1e-9)
+    np.testing.assert_allclose(v2g["p_discharge_max_kw"][8:18], 10.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mode", ["smart", "v2g"])
+def test_envelope_properties(kind, mode):
+    spec = EVFleetSpec.preset(kind, 25, chargers=15, mode=mode, v2g_share=0.6)
+    ds = simulate_fleet(spec, TWO_WEEKS, seed=5)
+    lo, hi = ds["e_cum_min_kwh"].to_numpy(), ds["e_cum_max_kwh"].to_numpy()
+    unc = ds["e_cum_uncontrolled_kwh"].to_numpy()
+    tol = 1e-9 * max(1.0, hi.max())  # float rounding of the exact piecewise-linear sums
+    assert (lo <= hi).all()
+    assert (unc >= lo - tol).all() and (unc <= hi + tol).all()
+    # the uncontrolled profile integrates to the uncontrolled cumulative
+    np.testing.assert_allclose(np.cumsum(ds["p_uncontrolled_kw"]) * ds.attrs["eta_charge"], unc,
+                               rtol=1e-12, atol=tol)
+    # one hour cannot move more energy than the connected chargers allow
+    eta = ds.attrs["eta_charge"]
+    assert (np.diff(hi) <= eta * ds["p_charge_max_kw"].to_numpy()[1:] + tol).all()
+    assert (np.diff(lo) <= eta * ds["p_charge_max_kw"].to_numpy()[1:] + tol).all()
+    if mode == "smart":
+        assert (np.diff(lo) >= 0).all() and (np.diff(hi) >= 0).all() and (lo >= 0).all()
+        assert float(ds["p_discharge_max_kw"].max()) == 0.0
+        # without V2G charge-on-arrival is the upper bound itself
+        np.testing.assert_allclose(unc, hi, rtol=1e-9, atol=tol)
+    else:
+        assert lo.min() < 0.0  # V2G may discharge below the starting energy ...
+        assert float(ds["p_discharge_max_kw"].max()) > 0.0
+        assert (ds["p_discharge_max_kw"] <= ds["p_charge_max_kw"] + 1e-9).all()
+        # ... but energy taken out must come back before departure: the drop in one hour is
+        # limited by the discharge power of connected bidirectional chargers
+        assert (np.diff(lo) >= -ds["p_discharge_max_kw"].to_numpy()[1:] / eta - tol).all()
+        smart = simulate_fleet(spec.model_copy(update={"mode": "smart"}), TWO_WEEKS, seed=5)
+        assert (lo <= smart["e_cum_min_kwh"].to_numpy() + tol).all()
+        assert (hi >= smart["e_cum_max_kwh"].to_numpy() - tol).all()
+
+
+def test_virtual_battery_and_summary():
+    ds = simulate_fleet(EVFleetSpec.preset("logistics_van", 20, chargers=15, mode="v2g",
+                                           v2g_share=0.5), TWO_WEEKS, seed=0)
+    vb = virtual_battery(ds)
+    tol = 1e-6
+    assert (vb["e_vb_min_kwh"] <= tol).all() and (vb["e_vb_max_kwh"] >= -tol).all()
+    assert (vb["p_vb_up_kw"] >= 0).all() and (vb["p_vb_down_kw"] >= 0).all()
+    summ = fleet_annual_summary(ds)
+    assert summ["energy_grid_uncontrolled_kwh"] == pytest.approx(
+        float(ds["p_uncontrolled_kw"].sum()))
+    assert summ["peak_uncontrolled_kw"] <= 15 * 60.0
+    assert 16 <= summ["hour_of_peak_mean_profile"] <= 21  # vans return 17-20 h (§4)
+    assert summ["v2g_capacity_kwh_h"] > 0
+
+
+# ----------------------------------------------------------------------------- validation
+
+WORKDAYS = ["workday"] * len(TWO_WEEKS)
+
+
+def _workday_shape(ds) -> np.ndarray:
+    p = ds["p_uncontrolled_kw"].to_numpy().reshape(-1, 24).mean(axis=0)
+    return p / p.sum()
+
+
+def _stats(weights: np.ndarray) -> tuple[float, float]:
+    h = np.arange(24) + 0.5
+    w = np.asarray(weights, float) / np.sum(weights)
+    m = float((w * h).sum())
+    return m, float(np.sqrt((w * (h - m) ** 2).sum()))
+
+
+def _peak_close(a: np.ndarray, b: np.ndarray) -> bool:
+    d = abs(int(np.argmax(a)) - int(np.argmax(b)))
+    return min(d, 24 - d) <= 1
+
+
+def _fleet_with_histogram(kind, arrival_shares, dep_mean, dep_sd, n=300, **kw) -> EVFleetSpec:
+    arr_mean, arr_sd = _stats(arrival_shares)
+    sch = {"share_present": 1.0, "arrival_hour_mean": arr_mean, "arrival_hour_sd": arr_sd,
+           "departure_hour_mean": dep_mean, "departure_hour_sd": dep_sd,
+           "arrival_hour_shares": tuple(float(x) for x in arrival_shares)}
+    return EVFleetSpec.preset(kind, n, schedules={"workday": sch}, **kw)
+
+
+def test_workplace_shape_against_elaad(shared_dir):
+    # Reference: ElaadNL workplace weekday arrivals and the derived uncontrolled energy
+    # share at 7.4 kW (shared/data/ev). The fleet gets the reference's own arrival
+    # histogram (Dutch office hours differ from Chinese ones), 7.4 kW chargers (eta 1,
+    # as the derivation), departures at 17:12 (EVnetNL 2015 most frequent end, sd 1 h,
+    # assumption) and the Elaad mean energy per morning workplace arrival (08:00-09:30
+    # bins of elaad_mean-demand-per-arrival.csv). Metric: Pearson r of the 24 normalised
+    # hourly shares >= 0.95 and the peak hour within +-1 h. Tolerance: the reference uses
+    # per-bin mean energies capped by per-bin mean session length; we use one mean need.
+    d = shared_dir / "data" / "ev"
+    ref = pd.read_csv(d / "elaad_workplace_derived_hourly.csv")
+    demand = pd.read_csv(d / "elaad_mean-demand-per-arrival.csv")
+    morning = demand[demand["Arrival Time"].isin(["08:00", "08:30", "09:00", "09:30"])]
+    need = float(morning["work"].mean())
+    assert 10.0 < need < 20.0
+    spec = _fleet_with_histogram(
+        "employee_car", ref["arrival_share_weekday_workplace"], 17.2, 1.0,
+        charger_kw=7.4, charger_efficiency=1.0, battery_kwh=60.0, min_soc_departure=0.8,
+        arrival_soc=0.8 - need / 60.0)
+    shape = _workday_shape(simulate_fleet(spec, TWO_WEEKS, seed=0, day_types=WORKDAYS))
+    target = ref["energy_share_uncontrolled_7.4kW"].to_numpy()
+    assert np.corrcoef(shape, target)[0, 1] >= 0.95
+    assert _peak_close(shape, target)
+
+
+def test_chinese_employee_preset_against_elaad(shared_dir):
+    # The default (Chinese) employee-car preset, not aligned: arrival 08:45 sd 30 min
+    # (china-park-data §4) vs Dutch arrivals spread over the day (mean ~10:04, sd 2.9 h).
+    # Both morning peaks coincide (EVnetNL most frequent start 08:51), so the peak hour
+    # must agree within +-1 h; the narrow Chinese arrival spread lacks the Dutch
+    # afternoon tail, hence only r >= 0.7 is required.
+    ref = pd.read_csv(shared_dir / "data" / "ev" / "elaad_workplace_derived_hourly.csv")
+    spec = EVFleetSpec.preset("employee_car", 300, charger_kw=7.4)
+    shape = _workday_shape(simulate_fleet(spec, TWO_WEEKS, seed=0, day_types=WORKDAYS))
+    target = ref["energy_share_uncontrolled_7.4kW"].to_numpy()
+    assert np.corrcoef(shape, target)[0, 1] >= 0.7
+    assert _peak_close(shape, target)
+
+
+def test_workplace_shape_against_caltech_acn(shared_dir):
+    # Reference: Caltech ACN weekday sessions (real plug-in and doneCharging times).
+    # Fleet: ACN arrival histogram, departure normal with the mean/sd of the ACN departure
+    # histogram, 6.6 kW level-2 chargers and 10 kWh per session (both assumptions: the
+    # summary does not give power or energy). Metric: r >= 0.8, peak hour within +-1 h.
+    # Looser than Elaad because ACN is adaptively (smart) charged, energies vary widely,
+    # the flat-power reconstruction of the reference is approximate and the period
+    # includes the COVID-19 campus closure.
+    acn = pd.read_csv(shared_dir / "data" / "ev" / "acn_caltech_weekday_summary.csv")
+    dep_mean, dep_sd = _stats(acn["departure_share"])
+    spec = _fleet_with_histogram(
+        "employee_car", acn["arrival_share"], dep_mean, dep_sd, charger_kw=6.6,
+        charger_efficiency=1.0, battery_kwh=60.0, min_soc_departure=0.8,
+        arrival_soc=0.8 - 10.0 / 60.0)
+    shape = _workday_shape(simulate_fleet(spec, TWO_WEEKS, seed=0, day_types=WORKDAYS))
+    target = acn["energy_share_assumed_flat_power_until_doneCharging"].to_numpy()
+    assert np.corrcoef(shape, target)[0, 1] >= 0.8
+    assert _peak_close(shape, target)
+
+
+NREL_FLEETS = ["fleet1-beverage-delivery", "fleet2-warehouse-delivery", "fleet3-food-delivery"]
+
+
+def _nrel(shared_dir, fleet: str) -> pd.DataFrame:
+    df = pd.read_csv(shared_dir / "data" / "ev" / "nrel_hdev_depot_derived_hourly_shapes.csv")
+    return df[df["fleet"] == fleet].set_index("profile").drop(columns="fleet").astype(float)
+
+
+@pytest.mark.parametrize("fleet", NREL_FLEETS)
+def test_depot_shape_against_nrel_with_reference_schedule(shared_dir, fleet):
+    # Reference: NREL HDEV depot schedules, 'immediate' 100 kW charging energy share.
+    # Fleet: heavy-truck preset (1.5 kWh/km x 130 km/day, 100 kW = NREL's assumption)
+    # with the fleet's last-return histogram and a normal first departure with the
+    # histogram's mean/sd. Metric: r >= 0.9 and peak hour within +-1 h; the energy per
+    # day differs from NREL's (1.8 kWh/mile on their mileages), which shifts the tail.
+    g = _nrel(shared_dir, fleet)
+    dep_mean, dep_sd = _stats(g.loc["first_departure_share"])
+    spec = _fleet_with_histogram("heavy_truck", g.loc["last_return_to_depot_share"],
+                                 dep_mean, dep_sd, n=200)
+    shape = _workday_shape(simulate_fleet(spec, TWO_WEEKS, seed=0, day_types=WORKDAYS))
+    target = g.loc["immediate_100kW_energy_share"].to_numpy()
+    assert np.corrcoef(shape, target)[0, 1] >= 0.9
+    assert _peak_close(shape, target)
+
+
+@pytest.mark.parametrize("kind, r_min", [("heavy_truck", 0.85), ("logistics_van", 0.7)])
+def test_depot_presets_against_nrel_evening_return_fleets(shared_dir, kind, r_min):
+    # The presets as shipped, against the two NREL fleets that return in the evening
+    # (beverage, warehouse delivery; the food-delivery fleet returns at midday and departs
+    # at night, a different duty cycle). Heavy-truck times were taken from these NREL
+    # return/departure means (shape and energy are still simulated), so r >= 0.85; van
+    # times come independently from china-park-data §4 (return 17-20 h), so r >= 0.7.
+    # Peak hour within +-1 h for both.
+    shape = _workday_shape(simulate_fleet(EVFleetSpec.preset(kind, 200), TWO_WEEKS, seed=0,
+                                          day_types=WORKDAYS))
+    for fleet in NREL_FLEETS[:2]:
+        target = _nrel(shared_dir, fleet).loc["immediate_100kW_energy_share"].to_numpy()
+        assert np.corrcoef(shape, target)[0, 1] >= r_min, fleet
+        assert _peak_close(shape, target), fleet
+
+
+# ----------------------------------------------------------------------------- full year
+
+
+@pytest.mark.slow
+def test_full_year_500_vehicles_is_fast_and_conserves_energy():
+    import time
+
+    idx = pd.date_range("2025-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
+    spec = EVFleetSpec.preset("employee_car", 500, chargers=200, mode="v2g", v2g_share=0.5)
+    t0 = time.perf_counter()
+    ds = simulate_fleet(spec, idx, seed=0)
+    elapsed = time.perf_counter() - t0
+    # stack-notes.md measured 3.8 s for a comparable simpy year; allow 4x for slow CI
+    assert elapsed < 15.0
+    a = ds.attrs
+    assert a["energy_delivered_kwh"] + a["energy_unserved_kwh"] == pytest.approx(
+        a["energy_need_kwh"], rel=1e-9)
+    lo, hi = ds["e_cum_min_kwh"].to_numpy(), ds["e_cum_max_kwh"].to_numpy()
+    assert (lo <= hi).all()
+    # Spring Festival week (2025-01-28..02-04 holiday) has far fewer sessions than a workweek
+    sess = ds["e_demand_kwh"].to_series()
+    assert sess["2025-01-29":"2025-02-04"].sum() < 0.2 * sess["2025-03-03":"2025-03-09"].sum()

@@ -150,6 +150,19 @@ class DaySchedule(BaseModel):
     departure_hour_sd: float = Field(
         ..., ge=0.0, le=12.0, description="Standard deviation of the departure hour [h]"
     )
+    arrival_hour_shares: tuple[float, ...] | None = Field(
+        None,
+        description="Optional measured arrival histogram: 24 non-negative weights for the hours "
+        "0-23 (normalised here; uniform within the hour). Replaces the normal arrival draw; "
+        "arrival_hour_mean then only decides whether the schedule is overnight [-]",
+    )
+
+    @model_validator(mode="after")
+    def _check_shares(self) -> DaySchedule:
+        sh = self.arrival_hour_shares
+        if sh is not None and (len(sh) != 24 or min(sh) < 0 or sum(sh) <= 0):
+            raise ValueError("arrival_hour_shares needs 24 non-negative weights with a positive sum")
+        return self
 
     @property
     def overnight(self) -> bool:
@@ -374,7 +387,12 @@ def draw_sessions(spec: EVFleetSpec, day_types: list[str], *, seed: int = 0,
         day0 = 24.0 * (j + offset)
         # draws are made for all vehicles every day so the stream stays aligned
         present = rng.random(n) < sch.share_present
-        a = np.clip(rng.normal(sch.arrival_hour_mean, sch.arrival_hour_sd, n), 0.0, 24.0 - 1e-6)
+        if sch.arrival_hour_shares is None:
+            a = np.clip(rng.normal(sch.arrival_hour_mean, sch.arrival_hour_sd, n), 0.0,
+                        24.0 - 1e-6)
+        else:
+            w = np.asarray(sch.arrival_hour_shares, dtype=float)
+            a = rng.choice(24, size=n, p=w / w.sum()) + rng.random(n)
         d = np.clip(rng.normal(sch.departure_hour_mean, sch.departure_hour_sd, n), 0.0,
                     24.0 - 1e-6)
         dist = _lognormal(rng, spec.daily_distance_km_mean, spec.daily_distance_km_sd, n)
@@ -654,10 +672,13 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     # the ramp sums are exact up to float rounding (~1e-12 relative); remove that noise
     # so that the contract holds exactly: min <= max, and monotone bounds without V2G
     if spec.mode != "v2g" or spec.n_bidirectional == 0:
-        e_max = np.maximum.accumulate(e_max)
-        e_min = np.maximum.accumulate(e_min)
+        e_max = np.maximum.accumulate(np.clip(e_max, 0.0, None))
+        e_min = np.maximum.accumulate(np.clip(e_min, 0.0, None))
     e_min = np.minimum(e_min, e_max)
-    p_unc = np.diff(np.concatenate([[0.0], e_unc])) / eta  # grid side [kW], 1 h steps
+    # grid side [kW] over 1 h steps; clip float noise (~1e-12) so the load is never negative
+    # and rebuild the cumulative from it so both stay exactly consistent
+    p_unc = np.clip(np.diff(np.concatenate([[0.0], e_unc])) / eta, 0.0, None)
+    e_unc = np.cumsum(p_unc * eta)
 
     served = t["served"]
     c0, dep = t["c0"], t["dep"]
@@ -669,6 +690,7 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     q_start = np.maximum(t["arr"], 0.0)
     n_queue = _interval_integral(q_start, np.maximum(q_end, q_start),
                                  np.ones(q_end.size), edges)
+    n_conn, n_bid, n_queue = (np.clip(x, 0.0, None) for x in (n_conn, n_bid, n_queue))
     arr = t["arr"]
     in_h = (arr >= 0) & (arr < n_steps)
     e_dem = np.bincount(np.floor(arr[in_h]).astype(np.int64), weights=t["need"][in_h],
