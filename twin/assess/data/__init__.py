@@ -1,0 +1,1 @@
+"""Data files of the assessment: standard structure and rubrics (YAML)."""

@@ -1,0 +1,103 @@
+"""National zero-carbon park indicators, 发改环资〔2025〕910号 annex 3 ("1 core + 5 guiding").
+
+Thresholds come from :class:`twin.ledger.AccountingSettings` (secondary sources; see
+``shared/reference/standards-and-factors.md`` §2). Parks below the first size tier get
+"no official tier" and are evaluated against a labelled assumption.
+"""
+
+from __future__ import annotations
+
+import math
+
+from twin.assess.declarations import Declarations
+from twin.ledger import Ledger
+
+
+def core_tier(tce_per_year: float, settings) -> dict:
+    """Size tier and core threshold of 单位能耗碳排放 for a park's energy use.
+
+    Parameters
+    ----------
+    tce_per_year : float
+        Total energy consumption [tce/yr].
+    settings : AccountingSettings
+
+    Returns
+    -------
+    dict
+        ``tier`` (label), ``official`` (bool), ``threshold_tco2_per_tce``, ``note``.
+    """
+    lo, hi = settings.tier_lower_tce, settings.tier_upper_tce
+    if tce_per_year >= hi:
+        return {"tier": f">= {hi:,.0f} tce/yr", "official": True,
+                "threshold_tco2_per_tce": settings.core_threshold_large_tco2_per_tce, "note": "910号 annex 3"}
+    if tce_per_year >= lo:
+        return {"tier": f"{lo:,.0f}–{hi:,.0f} tce/yr", "official": True,
+                "threshold_tco2_per_tce": settings.core_threshold_mid_tco2_per_tce, "note": "910号 annex 3"}
+    return {
+        "tier": "no official tier",
+        "official": False,
+        "threshold_tco2_per_tce": settings.core_threshold_below_tier_tco2_per_tce,
+        "note": (f"910号 gives no tier below {lo:,.0f} tce/yr; evaluated against the ASSUMED value "
+                 f"{settings.core_threshold_below_tier_tco2_per_tce} tCO2/tce (core_threshold_below_tier_tco2_per_tce)"),
+    }
+
+
+def _guiding(key, name_zh, name_en, value, target, source, excluded: dict) -> dict:
+    ok = None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(value >= target)
+    return {
+        "key": key, "name_zh": name_zh, "name_en": name_en, "value": None if ok is None else value,
+        "target": target, "met": ok, "source": source, "excluded": key in excluded,
+        "exclusion_reason": excluded.get(key),
+    }
+
+
+def national_indicators(ledger: Ledger, declarations: Declarations | None = None) -> dict:
+    """Evaluate the 910号 annex-3 indicators for the planned case (and baseline value).
+
+    Returns
+    -------
+    dict
+        ``core`` (value, tier, threshold, pass, baseline value), ``guiding`` (list),
+        ``open_parameters`` (list of parameters the official annex leaves open, with the
+        value used) and ``notes``.
+    """
+    d = declarations or Declarations()
+    s = ledger.settings
+    a = ledger.planned.annual
+    tier = core_tier(a["tce_total_tce"], s)
+    ci = a["carbon_intensity_tco2_per_tce"]
+    core = {
+        "name_zh": "单位能耗碳排放", "name_en": "CO2 per unit of energy consumption",
+        "value_tco2_per_tce": ci, "tce_total": a["tce_total_tce"], "co2_t": a["co2_core_indicator_t"],
+        **tier, "pass": bool(ci <= tier["threshold_tco2_per_tce"]) if math.isfinite(ci) else None,
+        "baseline_value_tco2_per_tce": ledger.baseline.annual["carbon_intensity_tco2_per_tce"] if ledger.baseline else None,
+        "formula": "CO2 (energy activities, before offsets) / total energy consumption (tce)",
+    }
+    ex = dict(d.guiding_excluded)
+    guiding = [
+        _guiding("clean_energy_share", "清洁能源消费占比", "Clean-energy share of consumption",
+                 a["clean_energy_share"], s.clean_energy_share_target, "computed (ledger)", ex),
+        _guiding("product_energy_grade2_share", "园区企业产出产品单位能耗", "Product energy at grade 2 or better (share of output)",
+                 d.product_energy_grade2_share.value, 1.0,
+                 f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}", ex),
+        _guiding("industrial_solid_waste_use", "工业固体废物综合利用率", "Industrial solid waste utilisation",
+                 d.industrial_solid_waste_use.value, s.solid_waste_use_target,
+                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}", ex),
+        _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
+                 a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
+                 "computed (ledger): waste heat only; waste cold and pressure are not modelled", ex),
+        _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
+                 d.industrial_water_reuse.value, s.water_reuse_target,
+                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}", ex),
+    ]
+    open_params = s.open_parameters() + [
+        {"name": "product_energy_grade2_target", "value": 1.0, "unit": "-", "status": "open in official text",
+         "note": "annex 3 says 'at or better than grade 2'; read here as the whole output (share 1.0)"},
+        {"name": "waste_heat_scope", "value": "heat only", "unit": "-", "status": "model limit",
+         "note": "余冷/余压 not modelled; recoverable = q_waste_heat_available_kw"},
+    ]
+    notes = []
+    if not tier["official"]:
+        notes.append(tier["note"])
+    return {"core": core, "guiding": guiding, "open_parameters": open_params, "notes": notes}

@@ -1,0 +1,401 @@
+"""Planning-stage scorecard for T/CSUS 66-2023 chapters 7 and 12 (with an optional whole-park estimate).
+
+Measures are computed from the ledger wherever the model knows the quantity and taken
+from the planner's :class:`Declarations` otherwise (with the cited evidence). Points come
+from a :class:`~twin.assess.rubric.Rubric` (default: the PROVISIONAL one, not official).
+Aggregation (provisional-rubric.md §2)::
+
+    Q_j = 100 · earned_j / applicable_max_j        (N/A items removed)
+    S   = Σ_j w_j(park type, stage) · Q_j
+    QA  = min(Σ chapter-12 points, bonus_cap)
+    Q   = Q0 + score_scale · S + QA,  Q0 = base_points if all control items are met
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from twin.assess.declarations import Declarations
+from twin.assess.national import core_tier, national_indicators
+from twin.assess.rubric import Item, Rubric, Rule, chapter_weights, provisional_rubric, standard_structure
+from twin.ledger import Ledger
+
+#: Temperature grades used to count cascade stages [°C] (modelling assumption, not from the standard):
+#: >= 120 °C high grade, 60–120 °C medium grade (direct heating), < 60 °C low grade (heat-pump upgrading).
+CASCADE_GRADE_EDGES_C = (60.0, 120.0)
+
+
+class ParkInfo(BaseModel):
+    """Park facts the scorecard needs besides the dispatch."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    park_type: Literal["manufacturing", "logistics", "office"] = Field(
+        ..., description="T/CSUS 66-2023 park type (生产制造/仓储物流/商务办公) [-]."
+    )
+    stage: Literal["planning", "operation"] = Field("planning", description="Assessment stage [-]. Default planning.")
+    industrial: bool | None = Field(
+        None, description="Industrial park for 7.2.2 path A and 7.2.4 product path [-]; None = park_type == manufacturing."
+    )
+    civil_floor_area_m2: float = Field(0.0, ge=0, description="Floor area of civil (non-industrial) buildings [m2].")
+    civil_electricity_kwh: float = Field(
+        0.0, ge=0, description="Annual electricity use of civil buildings incl. their HVAC [kWh/yr] (for 12.8)."
+    )
+    civil_heat_kwh: float = Field(
+        0.0, ge=0, description="Annual heat delivered to civil buildings [kWh/yr] (for 12.8)."
+    )
+
+    @property
+    def is_industrial(self) -> bool:
+        return self.park_type == "manufacturing" if self.industrial is None else self.industrial
+
+
+@dataclass
+class Measure:
+    """One measure: value, applicability and where it came from."""
+
+    name: str
+    value: float | str | bool | None
+    unit: str
+    source: str
+    formula: str
+    applicable: bool = True
+    reason: str = ""
+    evidence: str = ""
+
+
+def _d(v, evidence, name, unit, desc) -> Measure:
+    return Measure(name, v, unit, "declared", desc, evidence=evidence or "no evidence cited")
+
+
+def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations | None = None) -> tuple[int, list[str]]:
+    """Number of cascade stages and their description (7.2.3 b).
+
+    The process that rejects heat counts as the first stage when some of its heat is
+    used; each temperature grade at which recovered heat is used adds one (grades by
+    :data:`CASCADE_GRADE_EDGES_C`); declared extra stages add one each.
+    """
+    stages: list[str] = []
+    a = ledger.planned.annual
+    if a["q_waste_heat_used_kwh"] > 0:
+        stages.append("process rejecting heat (first use)")
+        temps = []
+        if waste_heat is not None and "waste_heat_temperature_c" in waste_heat:
+            temps = [float(t) for t in np.atleast_1d(waste_heat["waste_heat_temperature_c"].values)]
+        grades = set()
+        if a["q_waste_heat_direct_kwh"] > 0:
+            hot = [t for t in temps if t >= CASCADE_GRADE_EDGES_C[0]] or temps
+            for t in hot or [CASCADE_GRADE_EDGES_C[0]]:
+                grades.add("high-grade direct use" if t >= CASCADE_GRADE_EDGES_C[1] else "medium-grade direct heating")
+        if a["q_waste_heat_to_heat_pump_kwh"] > 0:
+            grades.add("low-grade heat upgraded by heat pump")
+        stages += sorted(grades)
+    if declarations is not None:
+        stages += [f"declared: {s}" for s in declarations.cascade_extra_stages]
+    return len(stages), stages
+
+
+def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo, waste_heat=None) -> dict[str, Measure]:
+    """All measures the rubric can use, from the ledger (planned case) and the declarations."""
+    a, d, m = ledger.planned.annual, declarations, {}
+    k_el = ledger.settings.electricity_kgce_per_kwh
+    m["renewable_share"] = Measure("renewable_share", a["renewable_share"], "1", "computed",
+                                   "(PV self-consumed + green power + certificates) / total tce",
+                                   evidence="e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
+    m["onsite_renewable_share"] = Measure("onsite_renewable_share", a["onsite_renewable_share"], "1", "computed",
+                                          "PV self-consumed / total tce", evidence="p_pv_kw, p_grid_export_kw")
+    no_wh = d.no_waste_heat_source_documented.value
+    no_avail = a["q_waste_heat_available_kwh"] <= 0
+    reason = ("planner documents no recoverable waste heat / stable heat demand" if no_wh else
+              "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)")
+    ind = park.is_industrial
+    m["waste_heat_utilisation_share"] = Measure(
+        "waste_heat_utilisation_share", a["waste_heat_utilisation_share"], "1", "computed",
+        "waste heat used (direct + to heat pumps) / recoverable", applicable=ind and not (no_wh or no_avail),
+        reason=reason if ind else "path A is for industrial parks", evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_waste_heat_available_kw")
+    no_heat = not a["q_heat_demand_kwh"] > 0
+    m["waste_heat_heat_share"] = Measure(
+        "waste_heat_heat_share", a["waste_heat_heat_share"], "1", "computed",
+        "heat from waste heat / heat demand", applicable=(not ind) and not (no_wh or no_avail or no_heat),
+        reason=("path B is for non-industrial parks" if ind else (reason if not no_heat else "no heat demand")),
+        evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_heat_demand_kw")
+    m["cchp_efficiency"] = Measure("cchp_efficiency", d.cchp_annual_efficiency.value, "1", "declared",
+                                   "CCHP annual overall efficiency", applicable=d.has_cchp,
+                                   reason="no CCHP / combustion energy station", evidence=d.cchp_annual_efficiency.evidence)
+    n, stages = cascade_stages(ledger, waste_heat, d)
+    m["cascade_stages"] = Measure("cascade_stages", float(n), "stages", "computed",
+                                  "; ".join(stages) or "no recovered heat used", evidence="waste_heat_temperature_c, q_waste_heat_*")
+    m["energy_saving_equipment_share"] = _d(d.energy_saving_equipment_share.value, d.energy_saving_equipment_share.evidence,
+                                            "energy_saving_equipment_share", "1", "declared capacity share")
+    m["product_energy_grade2_share"] = _d(d.product_energy_grade2_share.value, d.product_energy_grade2_share.evidence,
+                                          "product_energy_grade2_share", "1", "declared output share")
+    if not ind:
+        m["product_energy_grade2_share"].applicable = False
+        m["product_energy_grade2_share"].reason = "product path is for industrial parks"
+    for f in ("metering_by_category", "metering_automation", "microgrid_islanding", "autonomous_driving",
+              "ai_compute_infrastructure", "certified_zero_energy_building", "green_construction",
+              "carbon_platform_models", "other_innovation"):
+        fl = getattr(d, f)
+        m[f] = _d(fl.value, fl.evidence, f, "-", "declared flag")
+    for f in ("metering_end_use_coverage", "v2g_charger_share", "energy_intensity_further_reduction",
+              "near_zero_building_share", "pedf_floor_area_share"):
+        sh = getattr(d, f)
+        m[f] = _d(sh.value, sh.evidence, f, "1", "declared share")
+    m["pedf_building_count"] = _d(d.pedf_building_count.value, d.pedf_building_count.evidence, "pedf_building_count", "-", "declared count")
+    m["ems_tier"] = _d(d.ems_tier.value, d.ems_tier.evidence, "ems_tier", "-", "declared tier")
+    pv, bat = a["pv_kwp"], a["battery_kwh"]
+    m["storage_to_pv_2h_ratio"] = Measure("storage_to_pv_2h_ratio", bat / (2.0 * pv) if pv > 0 else 0.0, "1",
+                                          "computed", "battery_kwh / (pv_kwp × 2 h)", evidence="sizes battery_kwh, pv_kwp")
+    flex = a["battery_kw"] + a["v2g_peak_kw"] + (a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0)
+    flex += d.demand_response_declared_kw.value or 0.0
+    peak = a["peak_electric_demand_kw"]
+    m["flexible_capacity_share"] = Measure(
+        "flexible_capacity_share", flex / peak if peak > 0 else 0.0, "1", "computed",
+        "(battery_kw + V2G peak + heat pump & e-boiler kW if TES + declared DR kW) / peak electric demand",
+        evidence="sizes, p_ev_discharge_kw, demand_response_declared_kw")
+    m["v2g_peak_kw"] = Measure("v2g_peak_kw", a["v2g_peak_kw"], "kW", "computed", "max_t Σ p_ev_discharge_kw",
+                               evidence="p_ev_discharge_kw")
+    tier = core_tier(a["tce_total_tce"], ledger.settings)
+    ci = a["carbon_intensity_tco2_per_tce"]
+    m["carbon_intensity_headroom"] = Measure(
+        "carbon_intensity_headroom", 1.0 - ci / tier["threshold_tco2_per_tce"] if math.isfinite(ci) else None, "1",
+        "computed", f"1 − intensity / {tier['threshold_tco2_per_tce']} ({tier['tier']})", evidence="carbon_intensity_tco2_per_tce")
+    rem = d.negative_emission_removals_t.value
+    gross = a["co2_gross_t"]
+    m["negative_emission_share"] = Measure("negative_emission_share", (rem / gross) if (rem is not None and gross > 0) else None,
+                                           "1", "declared/computed", "declared removals / gross CO2",
+                                           evidence=d.negative_emission_removals_t.evidence or "no evidence cited")
+    model_sgls = a["pv_kwp"] > 0 and (a["battery_kwh"] > 0 or a["tes_kwh"] > 0) and flex > 0
+    sg = d.source_grid_load_storage_project
+    m["source_grid_load_storage"] = Measure(
+        "source_grid_load_storage", bool(sg.value and model_sgls), "-", "declared + model",
+        "declared approved project AND model has PV, storage and flexible capacity",
+        evidence=(sg.evidence or "no evidence cited") + f"; model check {'passed' if model_sgls else 'failed'}")
+    cov, sav = d.ai_control_coverage.value, d.ai_control_verified_savings.value
+    m["ai_control_savings"] = Measure("ai_control_savings", (sav if (cov or 0) >= 0.5 else 0.0) if sav is not None else None,
+                                      "1", "declared", "verified savings, counted when coverage ≥ 50 %",
+                                      evidence=d.ai_control_verified_savings.evidence or "no evidence cited")
+    el = a["e_electricity_consumption_kwh"]
+    if park.civil_electricity_kwh > 0 and el > 0:
+        alpha_h = park.civil_heat_kwh / a["q_heat_demand_kwh"] if a["q_heat_demand_kwh"] > 0 else 0.0
+        prim = park.civil_electricity_kwh * k_el / 1000.0 + alpha_h * (a["tce_fuels_tce"] + a["tce_heat_import_tce"])
+        ren = park.civil_electricity_kwh / el * a["tce_pv_self_consumed_tce"]
+        m["civil_renewable_primary_share"] = Measure(
+            "civil_renewable_primary_share", ren / prim if prim > 0 else 0.0, "1", "computed",
+            "civil share of PV self-consumed / (civil electricity × basis + civil heat share × fuels & bought heat)",
+            evidence="ParkInfo.civil_electricity_kwh, civil_heat_kwh, e_pv_self_consumed_kwh")
+    else:
+        m["civil_renewable_primary_share"] = Measure("civil_renewable_primary_share", None, "1", "computed", "",
+                                                     applicable=False, reason="no civil building energy use given")
+    return m
+
+
+def _rule_points(rule: Rule, value) -> float:
+    if value is None:
+        return 0.0
+    if rule.kind == "flag":
+        return float(rule.flag_points) if bool(value) else 0.0
+    if rule.kind == "tier":
+        return float(rule.tier_points.get(str(value), 0.0))
+    pts = 0.0
+    for th, p in rule.bands:
+        if float(value) >= th - 1e-12:
+            pts = p
+    return float(pts)
+
+
+def _band_text(rule: Rule, value) -> str:
+    if rule.kind == "bands" and value is not None:
+        reached = [th for th, _ in rule.bands if float(value) >= th - 1e-12]
+        return f">= {reached[-1]:g}" if reached else f"< {rule.bands[0][0]:g}"
+    return str(value)
+
+
+def score_item(item: Item, measures: dict[str, Measure]) -> dict:
+    """Score one item: groups add up, rules within a group are alternatives (max).
+
+    Returns a dict with ``points``, ``applicable_max``, ``applicable`` and ``rules`` rows.
+    """
+    groups: dict[str, list[dict]] = {}
+    for r in item.rules:
+        ms = measures[r.measure]
+        row = {
+            "id": r.id, "group": r.group, "name_zh": r.name_zh, "name_en": r.name_en, "measure": r.measure,
+            "value": ms.value, "unit": ms.unit, "source": ms.source, "formula": ms.formula, "inputs": ms.evidence,
+            "applicable": ms.applicable, "reason": ms.reason, "max_points": r.max_points,
+            "band": _band_text(r, ms.value) if ms.applicable else "N/A",
+            "points": _rule_points(r, ms.value) if ms.applicable else 0.0,
+            "declared_missing": ms.source == "declared" and ms.value is None,
+            "provisional": r.provisional, "analogue": r.analogue, "tag": r.tag, "rule_source": r.source,
+        }
+        groups.setdefault(r.group, []).append(row)
+    earned, app_max = 0.0, 0.0
+    for rows in groups.values():
+        app = [x for x in rows if x["applicable"]]
+        if app:
+            earned += max(x["points"] for x in app)
+            app_max += max(x["max_points"] for x in app)
+    app_max = min(app_max, item.max_points)
+    return {
+        "points": min(earned, item.max_points), "applicable_max": app_max, "max_points": item.max_points,
+        "applicable": app_max > 0, "rules": [x for rows in groups.values() for x in rows],
+        "provisional": item.provisional, "analogue": item.analogue, "tag": item.tag, "rule_source": item.source,
+    }
+
+
+@dataclass
+class Scorecard:
+    """Result of :func:`assess`. See :meth:`to_dict` for the documented keys."""
+
+    rubric: Rubric
+    park: ParkInfo
+    items: list[dict]
+    control_items: list[dict]
+    chapters: dict[str, dict]
+    aggregate: dict
+    national: dict
+    measures: dict[str, Measure]
+    improvements: list[dict] = field(default_factory=list)
+
+    @property
+    def disclaimer(self) -> str:
+        if self.rubric.is_provisional:
+            return (f"Rubric '{self.rubric.rubric_id}': PROVISIONAL values modelled on analogous standards; "
+                    "they are NOT the official T/CSUS 66-2023 values. 暂定评分规则，非标准官方分值。")
+        return f"Rubric '{self.rubric.rubric_id}' (declared official by the user)."
+
+    def to_dict(self) -> dict:
+        """JSON-safe summary for summary.json.
+
+        Keys: ``rubric`` (id, official, provisional, disclaimer), ``park``, ``control_items``,
+        ``items`` (per item: id, chapter, names, points, applicable_max, rules with value, band,
+        inputs, provenance), ``chapters`` (Q_j, weight, source), ``aggregate`` (Q0, S, QA, Q,
+        pass, tier, missing chapters), ``national`` (910号 indicators), ``improvements``.
+        """
+        from twin.ledger.core import _json_safe
+
+        return _json_safe({
+            "rubric": {"id": self.rubric.rubric_id, "official": self.rubric.official,
+                       "provisional": self.rubric.is_provisional, "disclaimer": self.disclaimer},
+            "park": self.park.model_dump(), "control_items": self.control_items, "items": self.items,
+            "chapters": self.chapters, "aggregate": self.aggregate, "national": self.national,
+            "improvements": self.improvements,
+        })
+
+    def to_attrs(self) -> dict:
+        """Flat attrs (str/float/int) for results.nc."""
+        ag, out = self.aggregate, {}
+        out["scorecard_rubric_id"] = self.rubric.rubric_id
+        out["scorecard_rubric_provisional"] = int(self.rubric.is_provisional)
+        out["scorecard_disclaimer"] = self.disclaimer
+        for k in ("Q", "S", "QA", "Q0", "chapter7_Q", "chapter7_weighted_contribution"):
+            v = ag.get(k)
+            out[f"scorecard_{k}"] = float(v) if v is not None else float("nan")
+        out["scorecard_pass"] = {True: "pass", False: "fail", None: "not estimated"}[ag.get("pass")]
+        for it in self.items:
+            out[f"scorecard_item_{it['id']}_points"] = float(it["points"])
+            out[f"scorecard_item_{it['id']}_applicable_max"] = float(it["applicable_max"])
+        core = self.national["core"]
+        out["national_core_tco2_per_tce"] = float(core["value_tco2_per_tce"])
+        out["national_core_tier"] = core["tier"]
+        out["national_core_pass"] = str(core["pass"])
+        return out
+
+
+def assess(
+    ledger: Ledger,
+    declarations: Declarations,
+    park: ParkInfo,
+    *,
+    rubric: Rubric | None = None,
+    waste_heat=None,
+    n_improvements: int = 5,
+) -> Scorecard:
+    """Score chapters 7 and 12 and aggregate with declared chapters.
+
+    Parameters
+    ----------
+    ledger : Ledger
+        From :func:`twin.ledger.build_ledger`.
+    declarations : Declarations
+        Planner declarations with evidence.
+    park : ParkInfo
+        Park type, stage, industrial flag, civil building energy.
+    rubric : Rubric, optional
+        Default: the bundled provisional rubric.
+    waste_heat : xarray.Dataset, optional
+        With ``waste_heat_temperature_c(waste_heat)`` [°C] for the cascade count.
+    n_improvements : int
+        Number of improvement options to keep.
+    """
+    rubric = rubric or provisional_rubric()
+    struct = standard_structure()["chapters"]
+    names = {it["id"]: it for ch in struct.values() for it in ch["score_items"] + ch["control_items"]}
+    measures = compute_measures(ledger, declarations, park, waste_heat)
+    items = []
+    for it in rubric.items:
+        r = score_item(it, measures)
+        items.append({"id": it.id, "chapter": it.id.split(".")[0], "name_zh": names[it.id]["name_zh"],
+                      "name_en": names[it.id]["name_en"], **r})
+    # control items
+    a = ledger.planned.annual
+    uses = a["e_pv_self_consumed_kwh"] > 0 or a["green_electricity_credited_kwh"] > 0 or a["q_waste_heat_used_kwh"] > 0
+    plan = declarations.energy_plan_with_targets
+    c1 = bool(plan.value and uses)
+    c1_why = (f"plan declared: {plan.value} ({plan.evidence or 'no evidence cited'}); model assessed PV, storage, heat pumps "
+              f"and waste heat in this run and uses renewables or waste heat: {uses}")
+    mb = declarations.metering_management_baseline
+    control = [
+        {"id": "7.1.1", "name_zh": names["7.1.1"]["name_zh"], "name_en": names["7.1.1"]["name_en"], "met": c1,
+         "evidence": c1_why, "source": "declared + model"},
+        {"id": "7.1.2", "name_zh": names["7.1.2"]["name_zh"], "name_en": names["7.1.2"]["name_en"], "met": bool(mb.value),
+         "evidence": mb.evidence or "no evidence cited", "source": "declared"},
+    ]
+    ch7 = [i for i in items if i["chapter"] == "7"]
+    earned7 = sum(i["points"] for i in ch7)
+    max7 = sum(i["applicable_max"] for i in ch7)
+    q7 = 100.0 * earned7 / max7 if max7 > 0 else 0.0
+    weights = chapter_weights(park.park_type, park.stage)
+    chapters = {"7": {"Q": q7, "earned": earned7, "applicable_max": max7, "weight": weights["7"],
+                      "control_items_met": all(c["met"] for c in control), "source": "model + declarations"}}
+    for ch, decl in declarations.chapters.items():
+        if weights.get(ch) is None:
+            continue
+        chapters[ch] = {"Q": decl.score_0_100, "weight": weights[ch], "control_items_met": decl.control_items_met,
+                        "source": f"declared: {decl.evidence or 'no evidence cited'}"}
+    bonus_raw = sum(i["points"] for i in items if i["chapter"] == "12")
+    ag = rubric.aggregation
+    qa = min(bonus_raw, float(ag.bonus_cap.value))
+    basic = [c for c, w in weights.items() if w is not None and c != "12"]
+    missing = [c for c in basic if c not in chapters]
+    scale = float(ag.score_scale.value)
+    agg = {"chapter7_Q": q7, "chapter7_weighted_contribution": weights["7"] * q7,
+           "chapter7_contribution_to_Q": scale * weights["7"] * q7, "bonus_raw": bonus_raw, "QA": qa,
+           "bonus_cap": ag.bonus_cap.value, "missing_chapters": missing, "weights": weights}
+    all_ctrl = all(c["control_items_met"] for c in chapters.values())
+    agg["control_items_met"] = all_ctrl
+    if missing:
+        agg.update(S=None, Q0=None, Q=None, tier=None, **{"pass": None},
+                   note=f"whole-park estimate needs declared chapters {missing}; chapter 7 and 12 shown alone")
+    else:
+        s = sum(weights[c] * chapters[c]["Q"] for c in basic)
+        q0 = float(ag.base_points.value) if all_ctrl else 0.0
+        q = q0 + scale * s + qa
+        floor = ag.chapter_floor.value
+        floor_ok = floor is None or all(chapters[c]["Q"] >= floor for c in basic)
+        test = q if ag.pass_test.value == "total" else s
+        ok = all_ctrl and floor_ok and test >= float(ag.pass_threshold.value)
+        tiers = [t for t in ag.tiers.value if q >= t] if all_ctrl else []
+        agg.update(S=s, Q0=q0, Q=q, **{"pass": ok}, floor_ok=floor_ok,
+                   tier=(f"tier {len(tiers)} (>= {tiers[-1]})" if tiers else None),
+                   note="not rated (不达标): a control item is not met" if not all_ctrl else "")
+    sc = Scorecard(rubric=rubric, park=park, items=items, control_items=control, chapters=chapters, aggregate=agg,
+                   national=national_indicators(ledger, declarations), measures=measures)
+    from twin.assess.improve import improvement_options
+
+    sc.improvements = improvement_options(sc, ledger, top=n_improvements)
+    return sc
