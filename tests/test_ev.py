@@ -106,15 +106,20 @@ def test_energy_conservation_is_exact(kind):
 
 
 def test_energy_in_horizon_equals_need_when_chargers_are_plentiful():
-    # one fast charger per car and an 8 h stay: every need is served, so the horizon's
-    # energy equals the need of all sessions (spin-up day and weekend edge are empty for
-    # workday-only cars on a Monday-start horizon ending on a Sunday)
+    # one 22 kW charger per car and a ~9 h stay: every session's need is served in full
     spec = EVFleetSpec.preset("employee_car", 40, charger_kw=22.0)
     ds = simulate_fleet(spec, TWO_WEEKS, seed=0,
                         day_types=np.repeat(["workday"] * 5 + ["sunday"] * 2, 24).tolist() * 2)
     assert ds.attrs["energy_unserved_kwh"] == 0.0
     assert ds.attrs["energy_delivered_kwh"] == pytest.approx(ds.attrs["energy_need_kwh"],
                                                              rel=1e-12)
+
+
+def test_overnight_fleet_is_parked_at_the_start_of_the_horizon():
+    # the day before the horizon is simulated, so vans that returned the evening before
+    # are connected at 00:00 of day one (no empty first night)
+    ds = simulate_fleet(EVFleetSpec.preset("logistics_van", 30), TWO_WEEKS, seed=0)
+    assert float(ds["n_connected"][0]) > 15  # ~95 % of 30 vans on a workday evening
 
 
 def test_reproducible_for_a_seed_and_different_for_another():
