@@ -1,0 +1,335 @@
+"""Tests of the building loads component (ISO 13790 5R1C core, schedules, specs).
+
+Reference values come from ASHRAE Standard 140-2020 Informative Annex B8 (the
+example results of six reference programs, ../shared/data/bestest) and from
+published Chinese figures cited at each test.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from twin.components import buildings as b
+
+TZ = "Asia/Shanghai"
+
+
+# --------------------------------------------------------------------------- fixtures
+def _read_epw(path):
+    import pvlib
+
+    with gzip.open(path, "rt") as f:
+        return pvlib.iotools.read_epw(f)
+
+
+@pytest.fixture(scope="module")
+def denver(shared_dir):
+    # pvlib labels each EPW row with the start of its hour (EPW hour h -> h-1:00),
+    # which is the model's convention.
+    return _read_epw(shared_dir / "data" / "bestest" / "725650TYCST.epw.gz")
+
+
+@pytest.fixture(scope="module")
+def annex_b8(shared_dir):
+    return pd.read_csv(shared_dir / "data" / "bestest" / "ashrae140_2020_annexB8_example_results.csv",
+                       dtype={"case": str})
+
+
+def _ref(table, case, quantity):
+    row = table[(table["case"] == case) & (table["quantity"] == quantity)]
+    assert len(row) == 1, (case, quantity)
+    return float(row["min"].iloc[0]), float(row["max"].iloc[0])
+
+
+def _china_weather(shared_dir, pattern):
+    path = next((shared_dir / "data" / "weather").glob(f"*{pattern}*.epw.gz"))
+    w, meta = _read_epw(path)
+    w = w[~((w.index.month == 2) & (w.index.day == 29))]
+    w.index = pd.date_range("2025-01-01", periods=8760, freq="h", tz=TZ)
+    return w[["ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"]], meta
+
+
+def _synthetic_weather(temp=0.0, n=8760):
+    idx = pd.date_range("2025-01-01", periods=n, freq="h", tz=TZ)
+    z = np.zeros(n)
+    return pd.DataFrame({"ghi": z, "dni": z, "dhi": z, "temp_air": np.full(n, temp),
+                         "wind_speed": z, "relative_humidity": z + 50}, index=idx)
+
+
+# --------------------------------------------------------------------------- BESTEST
+@pytest.mark.parametrize("orientation,tilt,azimuth", [
+    ("horizontal", 0, 180), ("south", 90, 180), ("east", 90, 90), ("north", 90, 0), ("west", 90, 270),
+])
+def test_bestest_incident_solar_within_table_b8_13(denver, annex_b8, orientation, tilt, azimuth):
+    """Annual incident solar of Case 600 surfaces inside the reference programs' range."""
+    w, meta = denver
+    sun = b.solar_geometry(w.index, meta["latitude"], meta["longitude"])
+    poa = b.surface_irradiance(w, sun, tilt, azimuth)
+    annual = poa["poa_global"].sum() / 1e3
+    lo, hi = _ref(annex_b8, "600", f"annual_incident_solar_{orientation}")
+    assert lo <= annual <= hi, (orientation, annual, lo, hi)
+
+
+# EN 15265:2007 (validation of hourly heating/cooling need methods) grades a
+# method by its relative deviation from the reference: about 5 % (A), 10 % (B),
+# 15 % (C) — thresholds as recalled. The ISO 13790 5R1C method lumps all fabric
+# into one capacitance, so for the lightweight case its daily swing is larger
+# than that of the detailed reference programs; we accept the level-C band
+# around the published min-max range: [0.85 min, 1.15 max].
+ISO13790_TOLERANCE = 0.15
+
+
+@pytest.mark.parametrize("case", ["600", "900"])
+def test_bestest_annual_heating_cooling(denver, annex_b8, case):
+    w, meta = denver
+    r = b.simulate_bestest(case, w, meta["latitude"], meta["longitude"], elevation_m=meta["altitude"])
+    heat = r["q_heating_kw"].sum() / 1e3
+    cool = r["q_cooling_kw"].sum() / 1e3
+    for value, quantity in [(heat, "annual_heating_load"), (cool, "annual_sensible_cooling_load")]:
+        lo, hi = _ref(annex_b8, case, quantity)
+        assert (1 - ISO13790_TOLERANCE) * lo <= value <= (1 + ISO13790_TOLERANCE) * hi, (
+            case, quantity, value, lo, hi)
+    # the control holds the 20/27 °C band exactly
+    assert r["t_indoor_c"].min() >= 20 - 1e-9 and r["t_indoor_c"].max() <= 27 + 1e-9
+
+
+def test_bestest_900_cooling_inside_published_range(denver, annex_b8):
+    """Heavyweight cooling lands inside the reference range itself (no tolerance)."""
+    w, meta = denver
+    r = b.simulate_bestest("900", w, meta["latitude"], meta["longitude"], elevation_m=meta["altitude"])
+    lo, hi = _ref(annex_b8, "900", "annual_sensible_cooling_load")
+    assert lo <= r["q_cooling_kw"].sum() / 1e3 <= hi
+
+
+@pytest.mark.parametrize("case", ["600FF", "900FF"])
+def test_bestest_free_float_temperatures_table_b8_5(denver, annex_b8, case):
+    """Free-float max/min/mean zone temperature inside the published ranges (0.1 K rounding)."""
+    w, meta = denver
+    r = b.simulate_bestest(case, w, meta["latitude"], meta["longitude"], elevation_m=meta["altitude"])
+    t = r["t_indoor_c"]
+    for value, quantity in [(t.max(), "max_zone_temperature_hourly"),
+                            (t.min(), "min_zone_temperature_hourly"),
+                            (t.mean(), "mean_zone_temperature_annual")]:
+        lo, hi = _ref(annex_b8, case, quantity)
+        assert lo - 0.1 <= value <= hi + 0.1, (case, quantity, value, lo, hi)
+
+
+def test_bestest_case_geometry():
+    p = b.bestest_case("600")
+    assert p.floor_area_m2 == 48.0 and p.volume_m3 == pytest.approx(129.6)
+    assert sum(w[2] for w in p.windows) == 12.0
+    # heavyweight case stores far more heat than the lightweight one
+    assert b.bestest_case("900").heat_capacity_j_k > 5 * p.heat_capacity_j_k
+    with pytest.raises(ValueError, match="unknown BESTEST case"):
+        b.bestest_case("610")
+
+
+# --------------------------------------------------------------------------- RC core
+def test_steady_state_heating_equals_network_conductance():
+    """Constant outdoor temperature, no gains: heating = H_steady * (T_set - T_out)."""
+    p = b.bestest_case("900")
+    n = 3000
+    res = b.simulate_5r1c(p, np.full(n, -5.0), 0.0, 0.0, 20.0, 27.0, theta_m0=-5.0)
+    h_steady = b.steady_state_conductance_w_k(p)
+    assert res["phi_hc_w"][-1] == pytest.approx(h_steady * 25.0, rel=1e-6)
+    # the ISO network adds H_tr,is in series: slightly below sum(U A) + H_ve
+    ua = p.h_window_w_k + p.h_opaque_w_k + p.h_infiltration_w_k
+    assert 0.85 * ua < h_steady < ua
+    # with the film correction the steady state is exactly sum(U A) + H_ve
+    res2 = b.simulate_5r1c(p, np.full(n, -5.0), 0.0, 0.0, 20.0, 27.0, theta_m0=-5.0,
+                           interior_film_correction=True)
+    assert res2["phi_hc_w"][-1] == pytest.approx(ua * 25.0, rel=1e-6)
+
+
+def test_free_float_energy_balance_with_gains():
+    """Convective gains Q with no HVAC raise the air temperature by Q / H_steady."""
+    p = replace_conv(b.bestest_case("600"), 1.0)
+    res = b.simulate_5r1c(p, np.zeros(4000), 1000.0, 0.0, -np.inf, np.inf, theta_m0=0.0)
+    assert res["theta_air"][-1] == pytest.approx(1000.0 / b.steady_state_conductance_w_k(p), rel=1e-6)
+
+
+def replace_conv(p, frac):
+    from dataclasses import replace
+
+    return replace(p, convective_fraction=frac)
+
+
+def test_cooling_is_negative_phi_and_band_held():
+    p = b.bestest_case("600")
+    res = b.simulate_5r1c(p, np.full(500, 35.0), 0.0, 0.0, 20.0, 26.0)
+    assert (res["phi_hc_w"] < 0).all()
+    assert np.allclose(res["theta_air"], 26.0)
+
+
+# --------------------------------------------------------------------------- climate zones
+@pytest.mark.parametrize("tmin,tmax,zone", [
+    (-17.0, 23.0, "severe_cold"), (-3.0, 27.0, "cold"), (4.0, 28.5, "hscw"),
+    (14.0, 29.0, "hsww"), (8.0, 20.0, "mild"),
+])
+def test_climate_zone_criteria_gb50176(tmin, tmax, zone):
+    assert b.climate_zone_from_monthly(tmin, tmax) == zone
+
+
+@pytest.mark.parametrize("pattern,city", [
+    ("Harbin", "harbin"), ("Beijing", "beijing"), ("Suzhou", "suzhou"), ("Guangzhou", "guangzhou"),
+    ("Chengdu", "chengdu"), ("Nanning", "nanning"), ("Shenyang", "shenyang"),
+])
+def test_climate_zone_from_weather_matches_city_zone(shared_dir, pattern, city):
+    """Zone derived from a typical-year file equals the city's zone in GB 50176-2016."""
+    w, _ = _china_weather(shared_dir, pattern)
+    assert b.climate_zone(w) == b.climate_zone_for_city(city)
+
+
+def test_climate_zone_for_unknown_city():
+    with pytest.raises(KeyError, match="climate_zone\\(weather\\)"):
+        b.climate_zone_for_city("atlantis")
+
+
+# --------------------------------------------------------------------------- schedules
+def test_holiday_and_swapped_weekend_schedules():
+    """Office lights follow the China calendar: off on holidays, on on swapped Sundays."""
+    w = _synthetic_weather(10.0)
+    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=1000.0)
+    df = b.building_loads(spec, w, 31.3, 120.6)
+    light = df["p_lighting_kw"]
+    at10 = light[light.index.hour == 10]
+    oct1 = at10.loc["2025-10-01"].iloc[0]    # National Day holiday (Wednesday)
+    sep30 = at10.loc["2025-09-30"].iloc[0]   # ordinary Tuesday
+    sep28 = at10.loc["2025-09-28"].iloc[0]   # Sunday swapped to a working day (2025 notice)
+    oct5 = at10.loc["2025-10-05"].iloc[0]    # Sunday within the holiday
+    assert sep30 == pytest.approx(sep28)
+    assert oct1 == pytest.approx(oct5) and oct1 < 0.2 * sep30
+
+
+def test_day_types_override_and_length_check():
+    w = _synthetic_weather(10.0, n=48)
+    spec = b.BuildingSpec(name="f", type="factory", floor_area_m2=1000.0)
+    work = b.building_loads(spec, w, 31.3, 120.6, day_types=pd.Series(["workday"] * 48, index=w.index))
+    off = b.building_loads(spec, w, 31.3, 120.6, day_types=pd.Series(["holiday"] * 48, index=w.index))
+    assert work["p_equipment_kw"].sum() > 2 * off["p_equipment_kw"].sum()
+    with pytest.raises(ValueError, match="day_types"):
+        b.building_loads(spec, w, 31.3, 120.6, day_types=pd.Series(["workday"] * 10))
+
+
+def test_saturday_runs_for_factory_not_office():
+    days = pd.Series(["saturday"] * 24)
+    assert b.day_classes("factory", days).all()
+    assert not b.day_classes("office", days).any()
+
+
+# --------------------------------------------------------------------------- specs and outputs
+def test_bad_specs_give_clear_errors():
+    with pytest.raises(ValidationError, match="type"):
+        b.BuildingSpec(name="x", type="castle", floor_area_m2=100)
+    with pytest.raises(ValidationError, match="greater than 0"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=0)
+    with pytest.raises(ValidationError, match="unknown envelope preset"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, envelope="arctic/2050")
+    with pytest.raises(ValidationError, match="window_wall_ratio keys"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, window_wall_ratio={"up": 0.2})
+    with pytest.raises(ValidationError, match="above cooling setpoint"):
+        b.SetpointSpec(heating_c=28, cooling_c=24)
+    with pytest.raises(ValidationError, match="MM-DD"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, heating_season=("11-31", "03-15"))
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, colour="red")
+    spec = b.BuildingSpec(name="x", type="office", floor_area_m2=100)
+    with pytest.raises(ValidationError):
+        spec.floor_area_m2 = 5  # frozen
+
+
+def test_every_spec_field_has_unit_description():
+    for model in (b.BuildingSpec, b.HVACSpec, b.SetpointSpec):
+        for name, field in model.model_fields.items():
+            assert field.description and "[" in field.description, (model.__name__, name)
+
+
+def test_missing_weather_columns():
+    w = _synthetic_weather().drop(columns="dni")
+    with pytest.raises(ValueError, match="dni"):
+        b.building_loads(b.BuildingSpec(name="x", type="office", floor_area_m2=100), w, 30, 120)
+
+
+def test_hvac_carriers_and_count_scaling():
+    """District heat gives no heating electricity; count scales every load linearly."""
+    w = _synthetic_weather(-5.0, n=24 * 20)
+    w.index = pd.date_range("2025-01-05", periods=len(w), freq="h", tz=TZ)
+    base = dict(name="d", type="dormitory", floor_area_m2=2000.0, storeys=4)
+    hp = b.building_loads(b.BuildingSpec(**base, hvac=b.HVACSpec(type="heat_pump", heating_efficiency=2.5)),
+                          w, 40, 116, zone="cold")
+    dh = b.building_loads(b.BuildingSpec(**base, hvac=b.HVACSpec(type="chiller_district_heat"), count=3),
+                          w, 40, 116, zone="cold")
+    assert hp["q_heating_kw"].sum() > 0
+    np.testing.assert_allclose(hp["p_hvac_baseline_kw"], hp["q_heating_kw"] / 2.5)
+    assert (dh["p_hvac_baseline_kw"] == 0).all()
+    np.testing.assert_allclose(dh["q_heating_nonelectric_kw"], dh["q_heating_kw"])
+    np.testing.assert_allclose(dh["q_heating_kw"], 3 * hp["q_heating_kw"])
+    np.testing.assert_allclose(dh["q_dhw_kw"], 3 * hp["q_dhw_kw"])
+    none = b.building_loads(b.BuildingSpec(**base, hvac=b.HVACSpec(type="none")), w, 40, 116, zone="cold")
+    assert none["q_heating_kw"].sum() == 0 and none["p_hvac_baseline_kw"].sum() == 0
+
+
+def test_heating_season_gates_heating():
+    w = _synthetic_weather(0.0, n=24 * 60)
+    w.index = pd.date_range("2025-03-01", periods=len(w), freq="h", tz=TZ)  # Mar + Apr
+    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=1000.0)
+    df = b.building_loads(spec, w, 40, 116, zone="cold")  # Beijing-type season ends 03-15
+    heat = df["q_heating_kw"]
+    assert heat.loc["2025-03-01":"2025-03-15"].sum() > 0
+    assert heat.loc["2025-03-16":].sum() == 0
+
+
+def test_park_dataset_has_units_and_is_fast(shared_dir):
+    w, meta = _china_weather(shared_dir, "Suzhou")
+    specs = [b.BuildingSpec(name=t, type=t, floor_area_m2=5000.0, storeys=2)
+             for t in ["office", "factory", "warehouse", "cold_store", "dormitory", "canteen", "data_room"]]
+    t0 = time.perf_counter()
+    ds = b.park_building_loads(specs, w, meta["latitude"], meta["longitude"])
+    elapsed = time.perf_counter() - t0
+    assert ds.sizes == {"building": 7, "time": 8760}
+    for name, var in ds.data_vars.items():
+        assert var.attrs["units"] and var.attrs["long_name"], name
+        assert np.isfinite(var.values).all(), name
+    assert ds.attrs["climate_zone"] == "hscw"
+    # goal: well under 0.5 s per building (typically ~0.1 s each incl. calendar and sun)
+    assert elapsed < 0.5 * len(specs), elapsed
+    # physical sanity: the data room cools all year, the warehouse is never cooled
+    assert (ds["q_cooling_kw"].sel(building="data_room") > 0).mean() > 0.99
+    assert float(ds["q_cooling_kw"].sel(building="warehouse").sum()) == 0.0
+
+
+# --------------------------------------------------------------------------- Chinese benchmarks
+def test_office_eui_guangzhou_vs_gbt51161_constraint(shared_dir):
+    """Office electricity EUI in Guangzhou (hot-summer-warm-winter) vs GB/T 51161-2016.
+
+    Reference: the constraint value of B-class commercial offices in the
+    hot-summer-warm-winter zone, 80 kWh/(m2 a), as quoted from the implementation
+    guide of 《民用建筑能耗标准》 GB/T 51161-2016 in a public energy-audit report
+    template (secondary source; the primary Table 5.2.1 was not at hand).
+    Tolerance ±35 %: the constraint value is the level that 80 % of surveyed
+    buildings meet, not a mean, and our office uses the GB 50189-2015 design
+    gains, so we only require the same magnitude.
+    """
+    w, meta = _china_weather(shared_dir, "Guangzhou")
+    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
+                          hvac=b.HVACSpec(type="vrf"))
+    df = b.building_loads(spec, w, meta["latitude"], meta["longitude"])
+    eui = (df["p_lighting_kw"] + df["p_equipment_kw"] + df["p_hvac_baseline_kw"]).sum() / 20000.0
+    assert 0.65 * 80.0 <= eui <= 1.35 * 80.0, eui
+
+
+def test_envelope_eras_order_heating_demand(shared_dir):
+    """Newer envelopes need less heat (Beijing office, same use)."""
+    w, meta = _china_weather(shared_dir, "Beijing")
+    heat = {}
+    for era in ["pre2005", "2005-2015", "current", "ultra_low"]:
+        spec = b.BuildingSpec(name="o", type="office", floor_area_m2=10000.0, storeys=4,
+                              construction_era=era)
+        heat[era] = b.building_loads(spec, w, meta["latitude"], meta["longitude"])["q_heating_kw"].sum()
+    assert heat["pre2005"] > heat["2005-2015"] > heat["current"] > heat["ultra_low"] > 0
