@@ -1,0 +1,153 @@
+"""The twin command line and the main job, as a user meets them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+from twin.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _run(args):
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def test_validate_examples_ok():
+    r = _run(["validate", *map(str, EXAMPLES)])
+    assert r.exit_code == 0, r.output
+    assert r.output.count(": OK") == len(EXAMPLES)
+
+
+def test_validate_reports_every_problem_without_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "park:\n  name: x\n  type: factory\n  planning_yeer: 2026\nsite: {city: Suzhou}\n"
+        "process_loads:\n  - {name: a, annual_mwh: -5, shape: electronics_24h}\n"
+        "grid:\n  import_limit_kw: 1000\n  tariff:\n    prices_cny_per_kwh: {flat: 9}\n",
+        encoding="utf-8",
+    )
+    r = _run(["validate", str(bad)])
+    assert r.exit_code == 1
+    out = r.output
+    assert "Traceback" not in out
+    assert "bad.yaml:3: park.type" in out and "'factory'" in out
+    assert "bad.yaml:4: park.planning_yeer: unknown field" in out
+    assert "process_loads.0.annual_mwh" in out and "greater than 0" in out
+    assert "grid.tariff.prices_cny_per_kwh" in out and "outside 0-5" in out
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("park:\n  name: x\n   type: y\n", encoding="utf-8")
+    r = _run(["validate", str(bad)])
+    assert r.exit_code == 1 and "broken.yaml:3" in r.output and "malformed YAML" in r.output
+
+
+def test_run_bad_scenario_fails_cleanly_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("park: {name: x, type: office}\nsite: {city: Nowhere}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = _run(["run", str(bad), "-o", str(out), "-q"])
+    assert r.exit_code == 1 and "unknown reference city" in r.output and "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_schema_is_json_schema():
+    r = _run(["schema"])
+    schema = json.loads(r.output)
+    assert schema["additionalProperties"] is False
+    assert {"park", "site", "grid"} <= set(schema["required"])
+
+
+def test_variant_extends_records_overrides(tmp_path):
+    from twin.scenario.loader import load_scenario
+
+    v = tmp_path / "variant.yaml"
+    v.write_text(f"extends: {TINY}\nobjective: {{kind: net_zero}}\ncarbon: {{max_offset_share: 0.3}}\n", encoding="utf-8")
+    loaded = load_scenario(v)
+    assert loaded.scenario.objective.kind == "net_zero"
+    assert loaded.scenario.carbon.max_offset_share == 0.3
+    assert loaded.overrides == ["objective.kind", "carbon"]  # a new section is recorded at its root
+
+
+def test_tiny_park_one_week_end_to_end(tmp_path):
+    out = tmp_path / "tiny"
+    r = _run(["run", str(TINY), "-o", str(out), "--hours", "168", "-q"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for key in ("sizes", "energy_mwh", "emissions_tco2", "annualised_cost_cny", "renewable_share", "solver"):
+        assert key in s
+    assert s["solver"]["status"] == "optimal"
+    ds = xr.open_dataset(out / "results.nc")
+    assert ds.sizes["time"] == 168 and ds.attrs["scenario_sha256"] == s["scenario"]["sha256"]
+    assert ds["p_grid_import_kw"].attrs["units"] == "kW"
+    # electricity balance closes every hour (kW): supply = use
+    supply = ds["p_grid_import_kw"] + ds["p_pv_kw"].sum("pv_array") + ds["p_battery_discharge_kw"]
+    use = ds["p_load_kw"] + ds["p_grid_export_kw"] + ds["p_battery_charge_kw"]
+    assert float(abs(supply - use).max()) < 1e-4
+    html = (out / "report.html").read_text(encoding="utf-8")
+    # plotly.js is embedded: no script is loaded from elsewhere, so the page opens offline
+    assert "<script type='text/javascript'>" in html and "<script src=" not in html
+    ds.close()
+
+
+def test_interrupted_write_keeps_previous_outputs(tmp_path, monkeypatch):
+    from twin import pipeline
+
+    out = tmp_path / "tiny"
+    assert _run(["run", str(TINY), "-o", str(out), "--hours", "48", "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("twin.report.render_report", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _run(["run", str(TINY), "-o", str(out), "--hours", "24", "-q"])
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # nothing half-written, nothing lost, no temp files left
+    del pipeline
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_two_weeks_end_to_end(scenario, tmp_path):
+    r = _run(["run", str(scenario), "-o", str(tmp_path / "o"), "--hours", "336", "-q", "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert s["solver"]["status"] == "optimal"
+    assert s["emissions_tco2"]["residual"] <= s["emissions_tco2"]["baseline"] + 1e-6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_full_year_end_to_end(scenario, tmp_path):
+    r = _run(["run", str(scenario), "-o", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert s["hours"] == 8760 and s["solver"]["status"] == "optimal"
+    assert "scorecard" in s and "national_indicators" in s
+    e = s["emissions_tco2"]
+    # net zero: offsets cover what internal abatement leaves, within the offset cap
+    assert e["net"] <= 1e-3 * max(e["baseline"], 1.0)
+
+
+def test_help_is_fast_and_light():
+    """`twin --help` must not import the heavy stack (pandapower, pyomo, plotly)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, twin.cli; "
+            "heavy=[m for m in ('pyomo','plotly','pandapower','simpy','pvlib') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert out.stdout.strip() == ""

@@ -1,0 +1,373 @@
+"""The main job: scenario → weather → profiles → sizing → ledger and scores → outputs.
+
+:func:`run_scenario` is what ``twin run`` calls. Outputs are staged and published
+together (``results.nc``, ``summary.json``, ``report.html``): an interrupted run
+leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from twin import __version__
+from twin.scenario.loader import LoadedScenario
+
+
+class UserInputError(ValueError):
+    """A problem the user can fix (bad data file, infeasible target); printed without a traceback."""
+
+
+@dataclass
+class RunOptions:
+    """Options of one run."""
+
+    out_dir: Path
+    save_model: Path | None = None
+    lang: str = "zh"
+    hours: int | None = None
+    write_report: bool = True
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced (also written to disk)."""
+
+    summary: dict
+    dataset: xr.Dataset
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def headline(self) -> str:
+        s = self.summary
+        e = s["emissions_tco2"]
+        lines = [
+            f"  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in _flat_sizes(s["sizes"]).items() if v > 0.5),
+            f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
+            f"offsets {e['offsets']:,.0f} t; renewable share {s['renewable_share']:.1%}",
+            f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
+        ]
+        sc = s.get("scorecard")
+        if sc:
+            lines.append(f"  T/CSUS 66-2023 planning-stage estimate ({sc.get('rubric_label', 'provisional rubric')}): "
+                         f"chapter 7 {sc.get('chapter_scores', {}).get('7', float('nan')):.1f}, "
+                         f"chapter 12 bonus {sc.get('chapter_scores', {}).get('12', float('nan')):.1f}")
+        return "\n".join(lines)
+
+
+def _flat_sizes(sizes: dict) -> dict[str, float]:
+    out = {}
+    for k, v in sizes.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                out[f"{k}[{kk}]"] = float(vv)
+        else:
+            out[k] = float(v)
+    return out
+
+
+def versions() -> dict[str, str]:
+    """Versions of the tool and the libraries that shape its numbers."""
+    import importlib.metadata as md
+
+    out = {"park_twin": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "xarray", "pvlib", "pyomo", "highspy", "simpy", "pydantic", "netCDF4"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:  # pragma: no cover
+            out[pkg] = "not installed"
+    return out
+
+
+def _annual(da: xr.DataArray, dims: tuple = ()) -> float:
+    """Annual energy of an hourly power [kW] -> [MWh], summing over extra dims."""
+    v = da.sum([d for d in da.dims]) if da.ndim else da
+    return float(v) / 1000.0
+
+
+def energy_summary(disp: xr.Dataset) -> dict[str, float]:
+    """Annual energy by source and use [MWh/yr] from a dispatch dataset (Δt = 1 h)."""
+    out: dict[str, float] = {}
+    for key, var in (("grid_import", "p_grid_import_kw"), ("grid_export", "p_grid_export_kw"),
+                     ("pv_generation", "p_pv_kw"), ("pv_curtailed", "p_pv_curtailed_kw"),
+                     ("fixed_electric_load", "p_load_kw"), ("battery_charge", "p_battery_charge_kw"),
+                     ("battery_discharge", "p_battery_discharge_kw"), ("ev_charging", "p_ev_charge_kw"),
+                     ("v2g_discharge", "p_ev_discharge_kw"), ("heat_pump_electricity", "p_heat_pump_kw"),
+                     ("heat_pump_heat", "q_heat_pump_kw"), ("waste_heat_direct", "q_waste_heat_direct_kw"),
+                     ("waste_heat_to_heat_pumps", "q_waste_heat_source_kw"),
+                     ("electric_boiler_heat", "q_electric_boiler_kw"), ("gas_boiler_heat", "q_gas_boiler_kw"),
+                     ("gas_fuel", "fuel_gas_kw"), ("heat_demand", "q_heat_demand_kw"),
+                     ("cooling_demand", "q_cooling_demand_kw"), ("chiller_electricity", "p_chiller_kw")):
+        if var in disp:
+            out[key] = _annual(disp[var])
+    if "battery_charge" in out:
+        out["battery_losses"] = out["battery_charge"] - out.get("battery_discharge", 0.0)
+    return out
+
+
+def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> RunResult:
+    """Run the whole chain for one scenario and write its outputs.
+
+    Raises
+    ------
+    UserInputError
+        For problems the user can fix (data files, infeasible targets).
+    """
+    from twin.profiles import build_profiles, load_weather
+
+    sc = loaded.scenario
+    prog = progress or _Silent()
+    t_start = time.perf_counter()
+
+    prog.stage("weather")
+    try:
+        wdf, wmeta, site = load_weather(loaded)
+    except ValueError as exc:
+        raise UserInputError(f"weather: {exc}") from None
+    prog.done(f"{wmeta.source}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2")
+    for n in wmeta.notes:
+        prog.note(n)
+
+    prog.stage("component profiles")
+    t0 = time.perf_counter()
+    try:
+        prof = build_profiles(loaded, wdf, site)
+    except ValueError as exc:
+        raise UserInputError(f"profiles: {exc}") from None
+    if opts.hours:
+        prof = prof.isel(time=slice(0, opts.hours))
+    t_profiles = time.perf_counter() - t0
+    prog.done(f"{prof.sizes['time']} h")
+
+    import solvers as S
+    from twin.plan import build_problem
+
+    prog.stage("baseline (existing assets only)")
+    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"), "baseline")
+    prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
+
+    prog.stage(f"sizing ({sc.objective.kind}, HiGHS)")
+    problem = build_problem(sc, prof)
+    sopts = S.SolveOptions(solver=sc.objective.solver_method, time_limit_s=sc.objective.time_limit_s,
+                           save_model=str(opts.save_model) if opts.save_model else None)
+    res = _solve(problem, sopts, "sizing")
+    prog.done(f"{res.status}, {res.n_variables:,} variables, solve {res.solve_time_s:.1f} s")
+
+    prog.stage("ledger and scorecard")
+    ledger, scorecard, indicators = _assess(loaded, prof, res, base_res, site)
+    prog.done()
+
+    summary = build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicators,
+                            t_profiles, time.perf_counter() - t_start)
+    ds = build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary)
+
+    prog.stage("writing outputs")
+    paths = write_outputs(ds, summary, opts, loaded, ledger, scorecard, res)
+    prog.done(str(opts.out_dir))
+    return RunResult(summary=summary, dataset=ds, paths=paths)
+
+
+class _Silent:
+    def stage(self, text):  # noqa: D401
+        pass
+
+    def done(self, detail=""):
+        pass
+
+    def note(self, text):
+        pass
+
+
+def _solve(problem, options, what: str):
+    import solvers as S
+
+    try:
+        return S.solve(problem, options)
+    except S.InfeasibleError as exc:
+        raise UserInputError(f"{what} is infeasible: {exc}") from None
+
+
+def _assess(loaded, prof, res, base_res, site):
+    """Ledger, national indicators and scorecard (None where the modules are not available)."""
+    from twin.evaluate import assess_run
+
+    return assess_run(loaded, prof, res, base_res)
+
+
+def renewable_share(energy: dict[str, float]) -> float:
+    """On-site renewable electricity used in the park / park electricity use [-]."""
+    pv_used = energy.get("pv_generation", 0.0) - energy.get("grid_export", 0.0)
+    use = energy.get("grid_import", 0.0) + energy.get("pv_generation", 0.0) - energy.get("grid_export", 0.0)
+    return float(max(pv_used, 0.0) / use) if use > 0 else 0.0
+
+
+def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicators, t_profiles, t_total) -> dict:
+    """The documented summary (see docs/outputs.md)."""
+    sc = loaded.scenario
+    energy = energy_summary(res.dispatch)
+    base_energy = energy_summary(base_res.dispatch)
+    em = res.emissions
+    summary: dict[str, Any] = {
+        "schema_version": 1,
+        "park": {"name": sc.park.name, "type": sc.park.type, "planning_year": sc.park.planning_year},
+        "scenario": {"file": str(loaded.path), "sha256": loaded.scenario and loaded.sha256,
+                     "overrides": loaded.overrides},
+        "weather": {"source": wmeta.source, "latitude": wmeta.latitude, "longitude": wmeta.longitude,
+                    "reference_city": wmeta.reference_city, "notes": list(wmeta.notes),
+                    "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
+        "hours": int(prof.sizes["time"]),
+        "sizes": _jsonable(res.sizes),
+        "energy_mwh": energy,
+        "baseline_energy_mwh": base_energy,
+        "emissions_tco2": {
+            "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]),
+            "gross": float(em["gross_grid_t"] + em["fuel_t"]),
+            "grid": float(em["gross_grid_t"]),
+            "fuel": float(em["fuel_t"]),
+            "export_credit": float(em.get("export_credit_t", 0.0)),
+            "certificates": float(em.get("certificates_t", 0.0)),
+            "residual": float(em["residual_t"]),
+            "offsets": float(em["offsets_t"]),
+            "net": float(em["net_t"]),
+        },
+        "costs_cny_per_yr": _jsonable(res.costs),
+        "annualised_cost_cny": float(res.objective_cny),
+        "baseline_cost_cny": float(base_res.objective_cny),
+        "capex_cny": float(res.costs.get("capex_total_cny", res.costs.get("capex_cny", np.nan))),
+        "renewable_share": renewable_share(energy),
+        "solver": {
+            "objective": sc.objective.kind, "status": res.status, "termination": res.termination,
+            "objective_value": float(res.objective_value), "solve_time_s": float(res.solve_time_s),
+            "build_time_s": float(res.build_time_s), "handover_time_s": float(res.handover_time_s),
+            "gap": float(res.gap), "n_variables": int(res.n_variables), "n_constraints": int(res.n_constraints),
+            "duals": _jsonable({k: v for k, v in res.duals.items() if np.ndim(v) == 0}),
+        },
+        "timing_s": {"profiles": t_profiles, "total": t_total},
+        "versions": versions(),
+    }
+    if res.pareto:
+        summary["pareto"] = [
+            {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
+             "mac_cny_per_t": p.mac_cny_per_t, "sizes": _jsonable(p.sizes)} for p in res.pareto]
+    if ledger is not None:
+        summary["ledger"] = ledger.to_dict()
+    if indicators is not None:
+        summary["national_indicators"] = indicators.to_dict() if hasattr(indicators, "to_dict") else indicators
+    if scorecard is not None:
+        summary["scorecard"] = scorecard.to_dict()
+    return summary
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return v if np.isfinite(v) else None
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    return obj
+
+
+def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary) -> xr.Dataset:
+    """Everything in one NetCDF-ready dataset: inputs, dispatch, baseline, sizes, metadata."""
+    disp = res.dispatch.assign_coords(time=prof["time"].values)
+    base = base_res.dispatch.assign_coords(time=prof["time"].values)
+    base = base.rename({v: f"baseline_{v}" for v in base.data_vars})
+    ds = xr.merge([prof, disp.drop_vars([v for v in disp.data_vars if v in prof], errors="ignore"), base],
+                  compat="override", join="outer", combine_attrs="drop_conflicts")
+    for k, v in _flat_sizes(res.sizes).items():
+        name = "size_" + k.replace("[", "__").replace("]", "")
+        unit = "kWp" if "kwp" in k else ("kWh" if "kwh" in k else "kW")
+        ds[name] = xr.DataArray(v, attrs={"units": unit, "long_name": f"optimal size {k}"})
+    if ledger is not None and hasattr(ledger, "to_dataset"):
+        led = ledger.to_dataset()
+        led = led.rename({v: f"ledger_{v}" for v in led.data_vars if not v.startswith("ledger_")})
+        if "time" in led.dims:
+            led = led.assign_coords(time=prof["time"].values)
+        ds = xr.merge([ds, led], compat="override", join="outer", combine_attrs="drop_conflicts")
+    attrs = {
+        "title": f"Park twin results: {loaded.scenario.park.name}",
+        "park_type": loaded.scenario.park.type,
+        "planning_year": loaded.scenario.park.planning_year,
+        "scenario_file": str(loaded.path),
+        "scenario_sha256": loaded.sha256,
+        "scenario_overrides": json.dumps(loaded.overrides, ensure_ascii=False),
+        "scenario_yaml": json.dumps(loaded.scenario.model_dump(mode="json"), ensure_ascii=False),
+        "solver_status": res.status,
+        "solver_termination": res.termination,
+        "solver_objective": loaded.scenario.objective.kind,
+        "solver_objective_value": float(res.objective_value),
+        "solver_solve_time_s": float(res.solve_time_s),
+        "solver_build_time_s": float(res.build_time_s),
+        "solver_gap": float(res.gap),
+        "solver_n_variables": int(res.n_variables),
+        "solver_n_constraints": int(res.n_constraints),
+        "time_zone": "Asia/Shanghai",
+        "time_label": "start of hour",
+        "Conventions": "CF-1.10",
+        "history": f"created by park-twin {__version__}",
+    }
+    attrs.update({f"version_{k}": v for k, v in summary["versions"].items()})
+    attrs.update({k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in wmeta.to_attrs().items()})
+    for k, v in res.duals.items():
+        if np.ndim(v) == 0:
+            attrs[f"dual_{k}"] = float(v)
+        elif np.ndim(v) == 1 and len(v) == ds.sizes.get("time", -1):
+            ds[f"dual_{k}"] = xr.DataArray(np.asarray(v, dtype=float), dims=("time",),
+                                           attrs={"long_name": f"dual value {k}", "units": "CNY per unit"})
+    if scorecard is not None and hasattr(scorecard, "to_attrs"):
+        attrs.update({f"scorecard_{k}": v for k, v in scorecard.to_attrs().items()})
+    ds.attrs = attrs
+    return ds
+
+
+def write_outputs(ds, summary, opts: RunOptions, loaded, ledger, scorecard, res) -> dict[str, Path]:
+    """Write results.nc, summary.json and report.html together (atomic publish)."""
+    from twin.io import stage, staged_outputs
+
+    out = Path(opts.out_dir)
+    paths = {}
+    with staged_outputs(out) as staged:
+        nc = stage(staged, out, "results.nc")
+        _to_netcdf(ds, nc)
+        js = stage(staged, out, "summary.json")
+        js.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        if opts.write_report:
+            from twin.report import render_report
+
+            html = stage(staged, out, "report.html")
+            html.write_text(render_report(ds, summary, ledger, scorecard, lang=opts.lang), encoding="utf-8")
+    for name in ("results.nc", "summary.json", "report.html"):
+        if (out / name).exists():
+            paths[name] = out / name
+    return paths
+
+
+def _to_netcdf(ds: xr.Dataset, path: Path) -> None:
+    """NetCDF4 with compression; strings and bools made NetCDF-safe."""
+    ds = ds.copy()
+    for name, var in list(ds.variables.items()):
+        if var.dtype == bool:
+            ds[name] = var.astype("int8")
+            ds[name].attrs.update(var.attrs)
+            ds[name].attrs["flag_values"] = "0 1"
+        elif var.dtype.kind == "O":
+            ds[name] = var.astype(str)
+    for k, v in list(ds.attrs.items()):
+        if isinstance(v, bool):
+            ds.attrs[k] = int(v)
+        elif v is None:
+            ds.attrs[k] = ""
+    enc = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars if ds[v].dtype.kind == "f"}
+    ds.to_netcdf(path, engine="netcdf4", encoding=enc)

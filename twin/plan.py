@@ -1,0 +1,194 @@
+"""Turn a scenario and its hourly profiles into the optimiser's problem.
+
+The only place where scenario vocabulary (specs, costs section, objective) is
+translated into :mod:`solvers` dataclasses. ``baseline=True`` builds "the same park
+without the planned measures": existing assets only, EVs charging on arrival, no
+offsets or certificates bought.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from twin.profiles import DECENTRAL_HVAC
+from twin.scenario.schema import AssetCost as ScenarioCost
+from twin.scenario.schema import Scenario
+
+
+def _cost(c: ScenarioCost | None):
+    from solvers import AssetCost
+
+    if c is None:
+        return AssetCost()
+    return AssetCost(capex_cny_per_unit=c.capex_cny_per_unit, lifetime_yr=c.lifetime_years,
+                     om_fraction_per_yr=c.om_fraction_per_year)
+
+
+def _limit(existing: float, maximum: float | None, baseline: bool) -> float:
+    if baseline:
+        return existing
+    return float("inf") if maximum is None else float(maximum)
+
+
+def electric_load_kw(sc: Scenario, prof: xr.Dataset) -> np.ndarray:
+    """Fixed (non-dispatchable) electric load [kW]: process, building lighting/equipment, decentral HVAC."""
+    load = np.zeros(prof.sizes["time"])
+    if "p_process_kw" in prof:
+        load += prof["p_process_kw"].sum("process_load").to_numpy()
+    if "building_p_lighting_kw" in prof:
+        load += prof["building_p_lighting_kw"].sum("building").to_numpy()
+        load += prof["building_p_equipment_kw"].sum("building").to_numpy()
+        decentral = np.isin(prof["building_hvac_type"].to_numpy(), list(DECENTRAL_HVAC))
+        if decentral.any():
+            load += prof["building_p_hvac_baseline_kw"].isel(building=np.where(decentral)[0]).sum("building").to_numpy()
+    return load
+
+
+def central_demands(prof: xr.Dataset) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Heat and cooling demand on the park's central buses [kW] (central-plant buildings)."""
+    if "building_q_heating_kw" not in prof:
+        return None, None
+    central = ~np.isin(prof["building_hvac_type"].to_numpy(), list(DECENTRAL_HVAC))
+    if not central.any():
+        return None, None
+    sel = prof.isel(building=np.where(central)[0])
+    heat = sel["building_q_heating_kw"].sum("building").to_numpy()
+    if "building_q_dhw_kw" in sel:
+        heat = heat + sel["building_q_dhw_kw"].sum("building").to_numpy()
+    cool = sel["building_q_cooling_kw"].sum("building").to_numpy()
+    return heat, cool
+
+
+def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, objective: str | None = None):
+    """The :class:`solvers.SizingProblem` of a scenario.
+
+    Parameters
+    ----------
+    sc : Scenario
+    prof : xarray.Dataset
+        Output of :func:`twin.profiles.build_profiles`.
+    baseline : bool
+        Existing assets only (no new capacity), EVs uncontrolled, no offsets/certificates.
+    objective : str, optional
+        Override of the scenario's objective kind.
+    """
+    import solvers as S
+
+    T = prof.sizes["time"]
+    month = prof["time"].dt.month.to_numpy()
+    g = sc.grid
+    grid = S.GridConnection(
+        price_import_cny_per_kwh=prof["price_import_cny_per_kwh"].to_numpy(),
+        ef_grid_kgco2_per_kwh=prof["ef_grid_kgco2_per_kwh"].to_numpy(),
+        price_export_cny_per_kwh=g.export_price_cny_per_kwh,
+        import_limit_kw=g.import_limit_kw,
+        export_limit_kw=g.export_limit_kw,
+        demand_charge_cny_per_kw_month=g.demand_charge_cny_per_kw_month,
+        month=month,
+        credit_export_emissions=bool(getattr(sc.accounting, "credit_exports", False) is True),
+    )
+    pv = []
+    for a in sc.pv_arrays:
+        pv.append(S.PVArray(
+            name=a.name, ac_per_kwp=prof["pv_ac_per_kwp"].sel(pv_array=a.name).to_numpy(),
+            min_kwp=a.existing_kwp if baseline else max(a.min_kwp, a.existing_kwp),
+            max_kwp=_limit(a.existing_kwp, a.capacity_limit_kwp(), baseline),
+            existing_kwp=a.existing_kwp, cost=_cost(sc.costs.pv)))
+    battery = None
+    if sc.battery is not None:
+        b = sc.battery
+        eta_c, eta_d = b.charge_efficiency, b.discharge_efficiency
+        battery = S.Battery(
+            energy_cost=_cost(sc.costs.battery_energy), power_cost=_cost(sc.costs.battery_power),
+            eta_charge=eta_c, eta_discharge=eta_d, soc_min=b.soc_min, soc_max=b.soc_max,
+            c_rate_max=b.c_rate_max, self_discharge_per_h=b.self_discharge_per_h,
+            degradation_cny_per_kwh=b.degradation_cost(sc.costs.battery_energy.capex_cny_per_unit),
+            min_kwh=0.0 if baseline else b.min_kwh, max_kwh=_limit(b.existing_kwh, b.max_kwh, baseline),
+            min_kw=0.0 if baseline else b.min_kw, max_kw=_limit(b.existing_kw, b.max_kw, baseline),
+            existing_kwh=b.existing_kwh, existing_kw=b.existing_kw)
+
+    heat, cool = central_demands(prof)
+    waste, hps, eboiler, gboiler, tes, chiller = [], [], None, None, None, None
+    if heat is not None or sc.heat_pumps or sc.waste_heat:
+        from twin.components.heat import direct_use_possible
+
+        heat = np.zeros(T) if heat is None else heat
+        for i, w in enumerate(sc.waste_heat):
+            avail = prof["q_waste_heat_available_kw"].sel(waste_heat=w.name).to_numpy()
+            waste.append(S.WasteHeatSource(
+                name=w.name, available_kw=avail,
+                direct_use=bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c)),
+                max_hx_kw=0.0 if baseline else float("inf")))
+        for hp in sc.heat_pumps:
+            hps.append(S.HeatPump(
+                name=hp.name, cop=prof["heat_pump_cop"].sel(heat_pump=hp.name).to_numpy(),
+                source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
+                min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
+                existing_kw=hp.existing_kw))
+        for bo in sc.boilers:
+            if bo.fuel == "electric":
+                eboiler = S.ElectricBoiler(efficiency=bo.efficiency, cost=_cost(sc.costs.electric_boiler),
+                                           max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
+                                           existing_kw=bo.existing_kw)
+            elif bo.fuel == "natural_gas":
+                from twin.ledger.fuels import fuel_factor
+
+                gboiler = S.GasBoiler(efficiency=bo.efficiency,
+                                      fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
+                                      ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").kgco2_per_kwh,
+                                      max_kw=bo.existing_kw, existing_kw=bo.existing_kw)
+        if sc.thermal_storage is not None:
+            ts = sc.thermal_storage
+            tes = S.ThermalStorage(cost=_cost(sc.costs.thermal_storage), loss_per_h=ts.loss_fraction_per_h,
+                                   max_power_per_kwh=min(ts.charge_kw_per_kwh, ts.discharge_kw_per_kwh),
+                                   max_kwh=_limit(ts.existing_kwh, ts.capacity_limit_kwh(), baseline),
+                                   existing_kwh=ts.existing_kwh)
+    if cool is not None and cool.max() > 0:
+        from twin.components.heat import chiller_cop
+
+        temp = prof["weather_temp_air"].to_numpy()
+        ch = sc.chillers[0] if sc.chillers else None
+        cop = ch.cop(temp) if ch is not None else chiller_cop(temp)
+        # Without a declared chiller the existing plant is assumed to cover the peak cooling demand.
+        existing = ch.existing_kw if ch is not None else float(cool.max())
+        chiller = S.Chiller(cop=np.asarray(cop, dtype=float), cost=_cost(sc.costs.chiller),
+                            max_kw=_limit(existing, ch.max_kw if ch is not None else None, baseline),
+                            existing_kw=existing)
+
+    fleets = []
+    for f in sc.ev_fleets:
+        sel = prof.sel(ev_fleet=f.name)
+        mode = "uncontrolled" if baseline else f.mode
+        fleets.append(S.EVFleet(
+            name=f.name, p_uncontrolled_kw=sel["ev_p_uncontrolled_kw"].to_numpy(),
+            p_charge_max_kw=sel["ev_p_charge_max_kw"].to_numpy(),
+            e_cum_min_kwh=sel["ev_e_cum_min_kwh"].to_numpy(), e_cum_max_kwh=sel["ev_e_cum_max_kwh"].to_numpy(),
+            p_discharge_max_kw=sel["ev_p_discharge_max_kw"].to_numpy() if mode == "v2g" else None,
+            eta_charge=float(sel["ev_eta_charge"]), eta_discharge=float(sel["ev_eta_discharge"]),
+            v2g_degradation_cny_per_kwh=float(sel["ev_v2g_degradation_cost_cny_per_kwh"]), mode=mode))
+
+    c = sc.carbon
+    carbon = S.Carbon(
+        carbon_price_cny_per_t=c.carbon_price_cny_per_t,
+        offset_price_cny_per_t=c.offset_price_cny_per_t,
+        offset_max_share=1.0 if c.max_offset_share is None else c.max_offset_share,
+        certificate_price_cny_per_mwh=c.green_certificate_price_cny_per_mwh,
+        certificate_max_mwh=0.0 if baseline else c.max_green_certificates_mwh,
+        max_net_emissions_t=None,
+    )
+    kind = objective or sc.objective.kind
+    if baseline:
+        kind = "min_cost"
+    return S.SizingProblem(
+        dt_h=1.0, electric_load_kw=electric_load_kw(sc, prof), grid=grid,
+        time=prof["time"].to_numpy(), pv=pv,
+        # a shorter horizon stands for the whole year (quick looks): each step weighs 8760/T
+        weights=None if T >= 8760 else np.full(T, 8760.0 / T), battery=battery,
+        heat_demand_kw=heat if (heat is not None and (hps or waste or eboiler or gboiler)) else None,
+        waste_heat=waste, heat_pumps=hps, electric_boiler=eboiler, gas_boiler=gboiler, thermal_storage=tes,
+        cooling_demand_kw=cool if chiller is not None else None, chiller=chiller,
+        ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
+        capex_budget_cny=None if baseline else sc.objective.capex_budget_cny,
+        objective=kind, pareto_points=sc.objective.pareto_points,
+    )

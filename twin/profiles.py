@@ -1,0 +1,196 @@
+"""Build every hourly component profile of a park from its scenario and weather.
+
+One function, :func:`build_profiles`, runs each component model and collects the
+results in one :class:`xarray.Dataset` (dim ``time`` plus one dim per asset kind),
+the single input of the optimiser and of the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from twin.components.calendar import calendar_notes, china_day_types
+from twin.components.process import SHAPES, process_load_kw
+from twin.components.tariff import tou_periods, tou_price
+from twin.scenario.loader import LoadedScenario
+
+#: HVAC types whose energy use stays inside the building (fixed electric load);
+#: the others (central plant) put heating/cooling demand on the park's heat/cooling buses.
+DECENTRAL_HVAC = {"split_ac", "vrf", "heat_pump", "none"}
+
+
+@dataclass
+class SiteInfo:
+    """Where the park is, resolved from the scenario."""
+
+    latitude: float
+    longitude: float
+    elevation: float
+    province: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _da(values, dims, coords, units: str, long_name: str) -> xr.DataArray:
+    return xr.DataArray(np.asarray(values, dtype=float), dims=dims, coords=coords,
+                        attrs={"units": units, "long_name": long_name})
+
+
+def load_weather(loaded: LoadedScenario):
+    """Weather for the scenario's site: the user's file, a bundled city or any lat/lon."""
+    import weather as wx
+
+    sc = loaded.scenario
+    site = sc.site
+    year = sc.park.planning_year
+    path = loaded.resolve(site.weather_file)
+    df, meta = wx.site_weather(
+        city=site.city if path is None else None,
+        lat=site.latitude, lon=site.longitude, elevation=site.elevation_m,
+        path=path, year=year, seed=site.weather_seed,
+    )
+    province = site.province
+    if province is None and site.city is not None:
+        from weather.cities import resolve_city
+
+        province = wx.CITIES[resolve_city(site.city)].province
+    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))
+    return df, meta, info
+
+
+def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, province: str | None):
+    """Hourly grid emission factor [kgCO2/kWh] and the text of its source."""
+    from twin.components.process import read_profile_csv
+    from twin.factors import grid_emission_factor
+
+    ef = loaded.scenario.grid.emission_factor
+    if ef.hourly_csv is not None:
+        path = loaded.resolve(ef.hourly_csv)
+        import pandas as _pd
+
+        df = _pd.read_csv(path)
+        col = "ef_kgco2_per_kwh" if "ef_kgco2_per_kwh" in df.columns else None
+        if col is None:
+            values = read_profile_csv(path, len(index))
+        else:
+            values = df[col].to_numpy(dtype=float)
+            if len(values) != len(index):
+                raise ValueError(f"{path}: expected {len(index)} hourly rows, found {len(values)}")
+        return values, f"user hourly series {ef.hourly_csv}"
+    if ef.value_kgco2_per_kwh is not None:
+        return np.full(len(index), ef.value_kgco2_per_kwh), "user constant factor"
+    choice = grid_emission_factor(ef.level, ef.year, province)
+    return np.full(len(index), choice.value_kgco2_per_kwh), choice.source
+
+
+def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteInfo) -> xr.Dataset:
+    """Hourly profiles of every component of the park.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``time`` plus the dims ``process_load``, ``building``, ``pv_array``,
+        ``ev_fleet``, ``waste_heat``, ``heat_pump`` as present. Units in attrs.
+    """
+    sc = loaded.scenario
+    index = weather_df.index
+    day_types = china_day_types(index)
+    working = (day_types == "workday").to_numpy()
+    ds = xr.Dataset(coords={"time": index.tz_localize(None)})
+    ds.attrs["time_zone"] = "Asia/Shanghai"
+    ds.attrs["time_label"] = "start of hour"
+    ds.attrs["calendar"] = "; ".join(calendar_notes(int(index[0].year)))
+    ds.attrs["tariff_source"] = f"{sc.grid.tariff.name}: {sc.grid.tariff.source}".strip(": ")
+    t = ("time",)
+    for col, unit, name in (("ghi", "W m-2", "global horizontal irradiance"),
+                            ("temp_air", "degC", "air temperature"),
+                            ("wind_speed", "m s-1", "wind speed")):
+        ds[f"weather_{col}"] = _da(weather_df[col].to_numpy(), t, None, unit, name)
+    ds["working_day"] = xr.DataArray(working, dims=t, attrs={"long_name": "working day (China calendar)"})
+
+    # Grid: tariff and emission factor
+    price = tou_price(sc.grid.tariff, index, working)
+    ds["price_import_cny_per_kwh"] = _da(price, t, None, "CNY/kWh", "import energy price (TOU, all-in)")
+    ds["tou_period"] = xr.DataArray(tou_periods(sc.grid.tariff, index, working), dims=t,
+                                    attrs={"long_name": "time-of-use period"})
+    ef, ef_source = grid_emission_series(loaded, index, site.province)
+    ds["ef_grid_kgco2_per_kwh"] = _da(ef, t, None, "kgCO2/kWh", "grid electricity emission factor")
+    ds["ef_grid_kgco2_per_kwh"].attrs["source"] = ef_source
+
+    # Process loads
+    if sc.process_loads:
+        names = [p.name for p in sc.process_loads]
+        arr = np.stack([process_load_kw(p, index, base_dir=loaded.base_dir, day_types=day_types).to_numpy()
+                        for p in sc.process_loads])
+        ds["p_process_kw"] = _da(arr, ("process_load", "time"), {"process_load": names}, "kW", "process electric load")
+        ds["process_shape"] = xr.DataArray(
+            [SHAPES[p.shape].description if p.shape else f"measured: {p.profile_csv}" for p in sc.process_loads],
+            dims=("process_load",))
+
+    # PV per kWp
+    if sc.pv_arrays:
+        from twin.components.pv import pv_profiles
+
+        pv = pv_profiles(weather_df, site.latitude, site.longitude, site.elevation, list(sc.pv_arrays))
+        pv = pv.assign_coords(time=ds.time)
+        for name in pv.data_vars:
+            ds[name] = pv[name]
+
+    # Buildings
+    if sc.buildings:
+        from twin.components.buildings import building_loads
+
+        frames = [building_loads(b, weather_df, site.latitude, site.longitude, day_types=day_types)
+                  for b in sc.buildings]
+        names = [b.name for b in sc.buildings]
+        coords = {"building": names}
+        units = {"q_": "kW", "p_": "kW", "t_": "degC"}
+        for col in frames[0].columns:
+            arr = np.stack([f[col].to_numpy() for f in frames])
+            ds[f"building_{col}"] = _da(arr, ("building", "time"), coords, units.get(col[:2], "kW"),
+                                        f"building {col}")
+        ds["building_hvac_type"] = xr.DataArray([b.hvac.type for b in sc.buildings], dims=("building",))
+        ds["building_floor_area_m2"] = _da([b.floor_area_m2 * getattr(b, "count", 1) for b in sc.buildings],
+                                           ("building",), coords, "m2", "floor area")
+
+    # EV fleets
+    if sc.ev_fleets:
+        from twin.components.ev import simulate_fleet
+
+        fleets = []
+        for i, f in enumerate(sc.ev_fleets):
+            ev = simulate_fleet(f, index, seed=sc.site.weather_seed + 101 * (i + 1), day_types=day_types)
+            ev = ev.assign_coords(time=ds.time)
+            for key, unit in (("eta_charge", "1"), ("eta_discharge", "1"),
+                              ("v2g_degradation_cost_cny_per_kwh", "CNY/kWh")):
+                ev[key] = xr.DataArray(float(ev.attrs[key]), attrs={"units": unit, "long_name": key})
+            ev = ev.expand_dims(ev_fleet=[f.name])
+            fleets.append(ev)
+        evs = xr.concat(fleets, dim="ev_fleet", combine_attrs="drop")
+        for name in evs.data_vars:
+            ds[f"ev_{name}"] = evs[name]
+
+    # Waste heat and heat pumps
+    if sc.waste_heat:
+        from twin.components.heat import waste_heat_available_kw
+
+        total_process = ds["p_process_kw"].sum("process_load").to_pandas() if "p_process_kw" in ds else None
+        arr = np.stack([
+            np.asarray(waste_heat_available_kw(w, index, process_profile=total_process, base_dir=loaded.base_dir), dtype=float)
+            for w in sc.waste_heat
+        ])
+        coords = {"waste_heat": [w.name for w in sc.waste_heat]}
+        ds["q_waste_heat_available_kw"] = _da(arr, ("waste_heat", "time"), coords, "kW", "recoverable waste heat")
+        ds["waste_heat_temperature_c"] = _da([w.temperature_c for w in sc.waste_heat], ("waste_heat",), coords,
+                                             "degC", "waste-heat temperature level")
+    if sc.heat_pumps:
+        from twin.components.heat import heat_pump_cop_series
+
+        sources = {w.name: w for w in sc.waste_heat}
+        cops = [heat_pump_cop_series(hp, weather_df, sources).to_numpy(dtype=float) for hp in sc.heat_pumps]
+        ds["heat_pump_cop"] = _da(np.stack(cops), ("heat_pump", "time"), {"heat_pump": [h.name for h in sc.heat_pumps]},
+                                  "1", "heat pump coefficient of performance")
+    return ds
