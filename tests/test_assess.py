@@ -16,8 +16,18 @@ import pytest
 import xarray as xr
 import yaml
 
-from twin.assess import (ChapterDeclaration, Declarations, Flag, ParkInfo, RubricError, Share, Tier, assess,
-                         load_rubric, quantity_for_measure)
+from twin.assess import (
+    ChapterDeclaration,
+    Declarations,
+    Flag,
+    ParkInfo,
+    RubricError,
+    Share,
+    Tier,
+    assess,
+    load_rubric,
+    quantity_for_measure,
+)
 from twin.ledger import build_ledger
 
 W = 2190.0
@@ -167,3 +177,15 @@ def test_user_rubric_replaces_provisional(tmp_path):
     assert sc.to_dict()["rubric"]["id"] == "user-official-test"
     assert "PROVISIONAL" not in sc.disclaimer
     assert np.isfinite(sc.chapters["7"]["Q"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_section_renders(lang):
+    from twin.report_scorecard import scorecard_section
+
+    L = build_ledger(dispatch(), dispatch(), sizes={"pv_kwp": 100.0}, step_weight_h=W)
+    sc = assess(L, Declarations(), ParkInfo(park_type="manufacturing"))
+    frag, figs = scorecard_section(sc, L, lang=lang)
+    assert ("智慧零碳园区评价" in frag) if lang == "zh" else ("planning-stage evidence" in frag)
+    assert "7.2.1" in frag and "PROVISIONAL" in frag
+    assert len(figs) == 2 and len(figs[0].data) == 2

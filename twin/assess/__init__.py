@@ -6,7 +6,14 @@ Pipeline entry point: ``assess(ledger, declarations, park, rubric=None, waste_he
 from twin.assess.declarations import ChapterDeclaration, Declarations, Flag, Quantity, Share, Tier
 from twin.assess.improve import improvement_options, quantity_for_measure
 from twin.assess.national import core_tier, national_indicators
-from twin.assess.rubric import Rubric, RubricError, chapter_weights, load_rubric, provisional_rubric, standard_structure
+from twin.assess.rubric import (
+    Rubric,
+    RubricError,
+    chapter_weights,
+    load_rubric,
+    provisional_rubric,
+    standard_structure,
+)
 from twin.assess.scorecard import ParkInfo, Scorecard, assess, compute_measures, score_item
 
 __all__ = [

@@ -70,7 +70,7 @@ class Rule(_Prov):
     name_en: str = Field(..., description="English name [-].")
 
     @model_validator(mode="after")
-    def _check(self) -> "Rule":
+    def _check(self) -> Rule:
         if self.measure not in MEASURES:
             raise ValueError(f"unknown measure {self.measure!r}; known: {', '.join(sorted(MEASURES))}")
         if self.kind == "bands":
@@ -119,7 +119,7 @@ class Aggregation(BaseModel):
     tiers: Param = Field(..., description="Ascending tier thresholds on Q [points].")
 
     @model_validator(mode="after")
-    def _check(self) -> "Aggregation":
+    def _check(self) -> Aggregation:
         if self.pass_test.value not in ("total", "score_items"):
             raise ValueError("aggregation.pass_test.value must be 'total' or 'score_items'")
         t = self.tiers.value
@@ -140,7 +140,7 @@ class Rubric(BaseModel):
     items: list[Item] = Field(..., description="Score items [-].")
 
     @model_validator(mode="after")
-    def _check(self) -> "Rubric":
+    def _check(self) -> Rubric:
         ids = [i.id for i in self.items]
         missing = [i for i in REQUIRED_ITEMS if i not in ids]
         if missing:

@@ -22,7 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from twin.assess.declarations import Declarations
 from twin.assess.national import core_tier, national_indicators
-from twin.assess.rubric import Item, Rubric, Rule, chapter_weights, provisional_rubric, standard_structure
+from twin.assess.rubric import (
+    Item,
+    Rubric,
+    Rule,
+    chapter_weights,
+    provisional_rubric,
+    standard_structure,
+)
 from twin.ledger import Ledger
 
 #: Temperature grades used to count cascade stages [°C] (modelling assumption, not from the standard):

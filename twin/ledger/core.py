@@ -16,8 +16,9 @@ The baseline case gets no green power, certificates or offsets (they are planned
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import xarray as xr

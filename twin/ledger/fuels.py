@@ -7,7 +7,7 @@ reads it and converts fuel energy to tce and CO2.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -40,7 +40,7 @@ class FuelFactor:
         return self.co2_kg_per_tj * MJ_PER_KWH * 1e-6
 
 
-@lru_cache(maxsize=None)
+@cache
 def fuel_table() -> pd.DataFrame:
     """The bundled fuel factor table (one row per fuel)."""
     with resources.files("twin.data").joinpath("fuel_factors.csv").open(encoding="utf-8") as fh:

@@ -178,7 +178,7 @@ class AccountingSettings(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _check(self) -> "AccountingSettings":
+    def _check(self) -> AccountingSettings:
         if self.electricity_tce_basis == "equivalent" and self.electricity_kgce_per_kwh_equivalent is None:
             raise ValueError(
                 "electricity_tce_basis='equivalent' needs electricity_kgce_per_kwh_equivalent "
