@@ -216,3 +216,31 @@ def test_battery_modules_milp():
     r = solve(p)
     assert r.sizes["battery_kwh"] == pytest.approx(16.0, rel=REL)
     assert r.objective_cny == pytest.approx(196.0, rel=REL)
+
+
+def test_representative_days_reproduce_a_periodic_year():
+    """A year made of two alternating day types (sunny/cloudy PV) is represented
+    exactly by k = 2 medoids: weights 183/182 days and the same optimum as the full
+    year when the full year's battery also cycles daily (``period`` = day), since the
+    full LP is then the aggregated one with identical days repeated (1e-6 relative)."""
+    from solvers.aggregation import representative_days
+
+    h = np.arange(8760) % 24
+    day = np.arange(8760) // 24
+    pv = np.sin(np.pi * (h - 6) / 12).clip(min=0) * np.where(day % 2 == 0, 0.8, 0.3)
+    price = np.where(h < 8, 0.3, 0.9)
+    p = SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(8760, 100.0),
+        grid=GridConnection(price_import_cny_per_kwh=price,
+                            ef_grid_kgco2_per_kwh=np.full(8760, 0.5)),
+        pv=[PVArray("roof", pv, max_kwp=500,
+                    cost=AssetCost(3000.0, 25))],
+        battery=Battery(energy_cost=AssetCost(800.0, 12), power_cost=AssetCost(200.0, 12)),
+        period=day)
+    agg = representative_days(p, 2)
+    assert sorted(np.bincount(agg.assignment).tolist()) == [182, 183]
+    assert agg.profile_rmse == pytest.approx(0.0, abs=1e-12)
+    full = solve(p)
+    red = solve(agg.problem)
+    assert red.objective_cny == pytest.approx(full.objective_cny, rel=1e-6)
+    assert red.sizes["battery_kwh"] == pytest.approx(full.sizes["battery_kwh"], rel=1e-4)
