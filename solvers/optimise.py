@@ -227,7 +227,7 @@ def _extract(ctx, be, res) -> dict:
           "residual_t": _val(m.residual_expr), "offsets_t": _val(m.offsets),
           "net_t": _val(m.net_expr)}
     # ---- dispatch
-    time_coord = np.arange(T) if p.time is None else np.asarray(p.time)
+    time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
         if d.var is not None:

@@ -239,3 +239,72 @@ def test_save_model_and_quiet_stdout(tmp_path, capfd):
     assert out == ""
     assert path.exists() and "ROWS" in path.read_text()
     assert r.n_variables > 0 and r.n_constraints > 0
+
+
+def test_budget_too_small_for_minimum_size_is_explained():
+    """A 100 kWp minimum PV size costs 104 CNY of capital against a 50 CNY budget: the
+    elastic model reports the budget short by 54 CNY (cheaper in its phase-1 weights,
+    1e-3 per CNY, than 51.9 kWp of missing minimum size at 1 per kWp)."""
+    p = carbon_problem("min_cost")
+    p.pv[0].min_kwp = 100.0
+    p.capex_budget_cny = 50.0
+    with pytest.raises(InfeasibleError) as exc:
+        solve(p)
+    assert exc.value.violations["capital budget [CNY]"] == pytest.approx(54.0, rel=1e-6)
+    assert "capital budget: short by 54 CNY" in str(exc.value)
+
+
+CONTRACT_NAMES = """p_grid_import_kw p_grid_export_kw p_pv_kw p_pv_curtailed_kw
+p_battery_charge_kw p_battery_discharge_kw e_battery_kwh p_load_kw p_ev_charge_kw
+p_ev_discharge_kw p_heat_pump_kw q_heat_pump_kw q_waste_heat_source_kw
+q_waste_heat_direct_kw p_electric_boiler_kw q_electric_boiler_kw q_gas_boiler_kw
+fuel_gas_kw q_tes_charge_kw q_tes_discharge_kw e_tes_kwh q_heat_demand_kw
+q_cooling_demand_kw p_chiller_kw q_chiller_kw price_import_cny_per_kwh
+ef_grid_kgco2_per_kwh""".split()
+
+
+def test_dispatch_has_every_contract_variable():
+    """With every block present the dispatch holds exactly the names listed in
+    docs/architecture.md, each with units and long_name, and the electricity balance
+    closes in every hour."""
+    from solvers import (ElectricBoiler, EVFleet, GasBoiler, HeatPump, ThermalStorage,
+                         WasteHeatSource, Chiller)
+
+    T = 6
+    g = GridConnection(price_import_cny_per_kwh=np.linspace(0.3, 1.0, T),
+                       ef_grid_kgco2_per_kwh=np.full(T, 0.5), export_limit_kw=10.0,
+                       price_export_cny_per_kwh=0.1)
+    ev = EVFleet("bus", p_uncontrolled_kw=np.full(T, 2.0), p_charge_max_kw=np.full(T, 5.0),
+                 e_cum_min_kwh=np.cumsum(np.full(T, 1.5)), e_cum_max_kwh=np.full(T, 50.0),
+                 p_discharge_max_kw=np.full(T, 3.0), mode="v2g")
+    p = SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(T, 20.0), grid=g,
+        time=np.arange("2025-01-01T00", T, dtype="datetime64[h]"),
+        pv=[PVArray("roof", np.linspace(0, 1, T), cost=one_year_cost(0.5))],
+        battery=Battery(energy_cost=one_year_cost(0.2), power_cost=one_year_cost(0.1)),
+        heat_demand_kw=np.full(T, 8.0), cooling_demand_kw=np.full(T, 4.0),
+        waste_heat=[WasteHeatSource("kiln", np.full(T, 3.0))],
+        heat_pumps=[HeatPump("whp", np.full(T, 4.0), source="kiln", cost=one_year_cost(0.3))],
+        electric_boiler=ElectricBoiler(cost=one_year_cost(0.1)),
+        gas_boiler=GasBoiler(fuel_price_cny_per_kwh=0.4, existing_kw=10),
+        thermal_storage=ThermalStorage(cost=one_year_cost(0.05)),
+        chiller=Chiller(np.full(T, 4.0), cost=one_year_cost(0.2)), ev_fleets=[ev])
+    r = solve(p)
+    ds = r.dispatch
+    assert set(CONTRACT_NAMES) == set(ds.data_vars)
+    for name in CONTRACT_NAMES:
+        assert ds[name].attrs["units"] and ds[name].attrs["long_name"], name
+        assert "time" in ds[name].dims
+    supply = (ds.p_grid_import_kw + ds.p_pv_kw.sum("pv_array") + ds.p_battery_discharge_kw
+              + ds.p_ev_discharge_kw.sum("ev_fleet"))
+    use = (ds.p_load_kw + ds.p_grid_export_kw + ds.p_battery_charge_kw
+           + ds.p_ev_charge_kw.sum("ev_fleet") + ds.p_heat_pump_kw.sum("heat_pump")
+           + ds.p_electric_boiler_kw + ds.p_chiller_kw)
+    np.testing.assert_allclose(supply, use, atol=1e-6)
+    heat = (ds.q_heat_pump_kw.sum("heat_pump") + ds.q_waste_heat_direct_kw.sum("waste_heat")
+            + ds.q_electric_boiler_kw + ds.q_gas_boiler_kw + ds.q_tes_discharge_kw
+            - ds.q_tes_charge_kw)
+    np.testing.assert_allclose(heat, ds.q_heat_demand_kw, atol=1e-6)
+    assert ds.time.dtype.kind == "M"
+    assert set(r.sizes) >= {"pv_kwp", "battery_kwh", "battery_kw", "heat_pump_kw", "tes_kwh",
+                            "electric_boiler_kw", "chiller_kw"}

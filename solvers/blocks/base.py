@@ -117,7 +117,7 @@ class ModelContext:
                 m.add_component(name + "_slack", s)
                 m.add_component(name + "_min", pyo.Constraint(expr=new + s >= need))
                 self.slacks[f"minimum size {key}{'[' + sub + ']' if sub else ''} [{unit}]"] = (
-                    [s], 1.0)
+                    [s], None)
             else:
                 new.setlb(need)
         rate = self.p.discount_rate
