@@ -120,11 +120,14 @@ def test_interrupted_write_keeps_previous_outputs(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
 def test_examples_two_weeks_end_to_end(scenario, tmp_path):
-    r = _run(["run", str(scenario), "-o", str(tmp_path / "o"), "--hours", "336", "-q", "--lang", "en"])
+    # two January weeks cannot reach net zero within the offset cap (PV is low), so size at least cost
+    r = _run(["run", str(scenario), "-o", str(tmp_path / "o"), "--hours", "336", "-q", "--lang", "en",
+              "--objective", "min_cost"])
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert s["solver"]["status"] == "optimal"
-    assert s["emissions_tco2"]["residual"] <= s["emissions_tco2"]["baseline"] + 1e-6
+    # the baseline (existing assets) is a feasible plan, so the least-cost plan cannot cost more
+    assert s["annualised_cost_cny"] <= s["baseline_cost_cny"] * (1 + 1e-6)
 
 
 @pytest.mark.slow

@@ -138,8 +138,13 @@ def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
 @click.option("--save-model", type=click.Path(path_type=Path), help="Write the exact LP/MILP passed to HiGHS (MPS).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @click.option("--hours", type=int, default=None, help="Model only the first N hours (quick looks; scores need a full year).")
+@click.option("--objective", type=click.Choice(["min_cost", "min_emissions", "net_zero", "pareto"]),
+              help="Override the scenario's objective.kind for this run.")
+@click.option("--rubric", type=click.Path(path_type=Path, exists=True),
+              help="Scoring rubric YAML (official values, same format as the bundled provisional one).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None, quiet: bool) -> None:
+def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
+        objective: str | None, rubric: Path | None, quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html."""
     from twin.pipeline import RunOptions, UserInputError, run_scenario
     from twin.scenario.loader import ScenarioError, load_scenario
@@ -153,7 +158,8 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
     progress.done(loaded.scenario.park.name)
     out_dir = out_dir or Path("out") / scenario.stem
-    opts = RunOptions(out_dir=out_dir, save_model=save_model, lang=lang, hours=hours)
+    opts = RunOptions(out_dir=out_dir, save_model=save_model, lang=lang, hours=hours, rubric=rubric,
+                      objective=objective)
     try:
         result = run_scenario(loaded, opts, progress)
     except UserInputError as exc:

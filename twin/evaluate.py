@@ -17,7 +17,14 @@ def _with_inputs(disp: xr.Dataset, prof: xr.Dataset) -> xr.Dataset:
     extra = [v for v in ("ef_grid_kgco2_per_kwh", "q_waste_heat_available_kw", "waste_heat_temperature_c",
                          "building_floor_area_m2", "building_hvac_type")
              if v in prof and v not in disp]
-    return xr.merge([disp, prof[extra]], compat="override", combine_attrs="drop_conflicts")
+    out = xr.merge([disp, prof[extra]], compat="override", combine_attrs="drop_conflicts")
+    from twin.plan import district_heat_kw
+
+    dh = district_heat_kw(prof)
+    if dh is not None:
+        out["q_heat_import_kw"] = xr.DataArray(dh, dims=("time",), attrs={
+            "units": "kW", "long_name": "district heat bought by buildings declared chiller_district_heat"})
+    return out
 
 
 def accounting_settings(sc, res):
@@ -28,7 +35,31 @@ def accounting_settings(sc, res):
     return sc.accounting.model_copy(update=updates)
 
 
-def assess_run(loaded, prof: xr.Dataset, res, base_res):
+CIVIL_TYPES = ("office", "dormitory", "canteen")
+
+
+def park_info(sc, prof: xr.Dataset):
+    """Park facts for the scorecard: type and the civil buildings' floor area and energy use."""
+    from twin.assess import ParkInfo
+
+    area = elec = heat = 0.0
+    if "building_floor_area_m2" in prof:
+        types = {b.name: b.type for b in sc.buildings}
+        civil = [n for n in prof["building"].values if types.get(str(n)) in CIVIL_TYPES]
+        if civil:
+            sel = prof.sel(building=civil)
+            area = float(sel["building_floor_area_m2"].sum())
+            for v in ("building_p_lighting_kw", "building_p_equipment_kw", "building_p_hvac_baseline_kw"):
+                if v in sel:
+                    elec += float(sel[v].sum())
+            for v in ("building_q_heating_kw", "building_q_dhw_kw"):
+                if v in sel:
+                    heat += float(sel[v].sum())
+    return ParkInfo(park_type=sc.park.type, civil_floor_area_m2=area, civil_electricity_kwh=elec,
+                    civil_heat_kwh=heat)
+
+
+def assess_run(loaded, prof: xr.Dataset, res, base_res, rubric_path=None):
     """Ledger, national indicators and planning-stage scorecard of a run.
 
     Returns
@@ -48,8 +79,9 @@ def assess_run(loaded, prof: xr.Dataset, res, base_res):
                           step_weight_h=weight)
     if prof.sizes["time"] < 8760:
         return ledger, None, None
-    from twin.assess import assess
+    from twin.assess import assess, load_rubric
 
-    scorecard = assess(ledger, sc, planned=planned, sizes=res.sizes, profiles=prof)
-    indicators = getattr(scorecard, "national_indicators", None)
-    return ledger, scorecard, indicators
+    rubric = load_rubric(rubric_path) if rubric_path is not None else None
+    waste = prof[["waste_heat_temperature_c"]] if "waste_heat_temperature_c" in prof else None
+    scorecard = assess(ledger, sc.declarations, park_info(sc, prof), rubric=rubric, waste_heat=waste)
+    return ledger, scorecard, scorecard.national

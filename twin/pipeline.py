@@ -34,6 +34,8 @@ class RunOptions:
     lang: str = "zh"
     hours: int | None = None
     write_report: bool = True
+    rubric: Path | None = None
+    objective: str | None = None
 
 
 @dataclass
@@ -55,10 +57,18 @@ class RunResult:
         ]
         sc = s.get("scorecard")
         if sc:
-            lines.append(f"  T/CSUS 66-2023 planning-stage estimate ({sc.get('rubric_label', 'provisional rubric')}): "
-                         f"chapter 7 {sc.get('chapter_scores', {}).get('7', float('nan')):.1f}, "
-                         f"chapter 12 bonus {sc.get('chapter_scores', {}).get('12', float('nan')):.1f}")
+            ag = sc["aggregate"]
+            prov = "PROVISIONAL rubric" if sc["rubric"]["provisional"] else "official rubric"
+            lines.append(f"  T/CSUS 66-2023 planning stage ({prov} '{sc['rubric']['id']}'): chapter 7 "
+                         f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}")
+            core = sc["national"]["core"]
+            lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
+                         f"(tier {core.get('tier')}, pass: {core.get('pass')})")
         return "\n".join(lines)
+
+
+def _num(v, nd: int = 1) -> str:
+    return "n/a" if v is None else f"{float(v):.{nd}f}"
 
 
 def _flat_sizes(sizes: dict) -> dict[str, float]:
@@ -152,20 +162,26 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
     base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"), "baseline")
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
-    prog.stage(f"sizing ({sc.objective.kind}, HiGHS)")
-    problem = build_problem(sc, prof)
+    kind = opts.objective or sc.objective.kind
+    prog.stage(f"sizing ({kind}, HiGHS)")
+    problem = build_problem(sc, prof, objective=kind)
     sopts = S.SolveOptions(solver=sc.objective.solver_method, time_limit_s=sc.objective.time_limit_s,
                            save_model=str(opts.save_model) if opts.save_model else None)
     res = _solve(problem, sopts, "sizing")
     prog.done(f"{res.status}, {res.n_variables:,} variables, solve {res.solve_time_s:.1f} s")
 
     prog.stage("ledger and scorecard")
-    ledger, scorecard, indicators = _assess(loaded, prof, res, base_res, site)
+    try:
+        ledger, scorecard, indicators = _assess(loaded, prof, res, base_res, opts.rubric)
+    except ValueError as exc:  # e.g. a user rubric file that does not validate
+        raise UserInputError(str(exc)) from None
     prog.done()
 
     summary = build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicators,
                             t_profiles, time.perf_counter() - t_start)
+    summary["solver"]["objective"] = kind
     ds = build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary)
+    ds.attrs["solver_objective"] = kind
 
     prog.stage("writing outputs")
     paths = write_outputs(ds, summary, opts, loaded, ledger, scorecard, res)
@@ -193,11 +209,11 @@ def _solve(problem, options, what: str):
         raise UserInputError(f"{what} is infeasible: {exc}") from None
 
 
-def _assess(loaded, prof, res, base_res, site):
-    """Ledger, national indicators and scorecard (None where the modules are not available)."""
+def _assess(loaded, prof, res, base_res, rubric_path):
+    """Ledger, national indicators and scorecard (scores only for a full year)."""
     from twin.evaluate import assess_run
 
-    return assess_run(loaded, prof, res, base_res)
+    return assess_run(loaded, prof, res, base_res, rubric_path)
 
 
 def renewable_share(energy: dict[str, float]) -> float:

@@ -20,7 +20,9 @@ from twin.scenario.loader import LoadedScenario
 
 #: HVAC types whose energy use stays inside the building (fixed electric load);
 #: the others (central plant) put heating/cooling demand on the park's heat/cooling buses.
-DECENTRAL_HVAC = {"split_ac", "vrf", "heat_pump", "none"}
+DECENTRAL_HVAC = {"split_ac", "vrf", "heat_pump", "electric_boiler", "none"}
+#: Central plant whose heating comes from the district network (bought heat, not on the heat bus).
+DISTRICT_HEAT_HVAC = {"chiller_district_heat"}
 
 
 @dataclass
@@ -141,20 +143,18 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
 
     # Buildings
     if sc.buildings:
-        from twin.components.buildings import building_loads
+        from twin.components.buildings import park_building_loads
 
-        frames = [building_loads(b, weather_df, site.latitude, site.longitude, day_types=day_types)
-                  for b in sc.buildings]
-        names = [b.name for b in sc.buildings]
-        coords = {"building": names}
-        units = {"q_": "kW", "p_": "kW", "t_": "degC"}
-        for col in frames[0].columns:
-            arr = np.stack([f[col].to_numpy() for f in frames])
-            ds[f"building_{col}"] = _da(arr, ("building", "time"), coords, units.get(col[:2], "kW"),
-                                        f"building {col}")
-        ds["building_hvac_type"] = xr.DataArray([b.hvac.type for b in sc.buildings], dims=("building",))
-        ds["building_floor_area_m2"] = _da([b.floor_area_m2 * getattr(b, "count", 1) for b in sc.buildings],
-                                           ("building",), coords, "m2", "floor area")
+        bl = park_building_loads(list(sc.buildings), weather_df, site.latitude, site.longitude,
+                                 day_types=day_types, elevation_m=site.elevation)
+        bl = bl.assign_coords(time=ds.time)
+        for name in bl.data_vars:
+            ds[f"building_{name}"] = bl[name]
+        ds["building_hvac_type"] = xr.DataArray([b.hvac.type for b in sc.buildings], dims=("building",),
+                                                coords={"building": bl["building"].values})
+        ds["building_floor_area_m2"] = _da([b.floor_area_m2 * b.count for b in sc.buildings], ("building",),
+                                           {"building": bl["building"].values}, "m2", "floor area")
+        ds.attrs["climate_zone"] = str(bl.attrs.get("climate_zone", ""))
 
     # EV fleets
     if sc.ev_fleets:
@@ -177,7 +177,8 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
     if sc.waste_heat:
         from twin.components.heat import waste_heat_available_kw
 
-        total_process = ds["p_process_kw"].sum("process_load").to_pandas() if "p_process_kw" in ds else None
+        total_process = (pd.Series(ds["p_process_kw"].sum("process_load").to_numpy(), index=index)
+                         if "p_process_kw" in ds else None)
         arr = np.stack([
             np.asarray(waste_heat_available_kw(w, index, process_profile=total_process, base_dir=loaded.base_dir), dtype=float)
             for w in sc.waste_heat
