@@ -1,18 +1,32 @@
 """Weather for a site: the user's file, a reference city, or any lat/lon in China.
 
-For an arbitrary site the monthly statistics of the nearest reference cities
-are combined by inverse-distance weighting; each neighbour's monthly GHI is
-scaled by the ratio of the MERRA-2 monthly mean GHI at the site and at the
-neighbour (the coarse grid carries the large-scale gradient, the city
-statistics carry the local level and weather character), temperature is moved
-by a lapse rate for the elevation difference. Neighbours whose elevation
-differs a lot from the site's are down-weighted so that plateau and basin
-sites do not inherit a lowland neighbour's sky.
+For an arbitrary site:
+
+* monthly GHI = MERRA-2 monthly mean GHI at the site (bilinear on the 3 deg
+  grid) x a correction factor B = (city GHI / MERRA-2 at the city), B
+  inverse-distance weighted over the nearest cities with a background weight
+  1/L^2 toward the all-city median of B. Near a city the local correction
+  dominates (e.g. the Sichuan basin, where MERRA-2 is up to +38 % high); far
+  from every city the factor relaxes to the median, so a plateau site does not
+  inherit a basin's correction;
+* monthly mean temperature = a per-month linear trend in latitude fitted to the
+  cities' sea-level-equivalent temperatures (lapse rate 6.5 K/km) + the
+  inverse-distance weighted residuals of the neighbours (relaxing to 0 far away)
+  - lapse rate x site elevation;
+* all other statistics (clear-sky-index distribution shape, diffuse fraction,
+  diurnal cycle, humidity, wind) are inverse-distance weighted over the
+  neighbours, the clear-sky-index quantiles rescaled to the site's GHI level.
+
+Neighbour weights are 1/max(d, 25 km)^2 x exp(-|dz| / 600 m): a neighbour at a
+very different elevation (basin vs plateau) counts little. The method was
+chosen and its constants set on a leave-one-out test over the 34 cities; see
+``weather/VALIDATION.md``.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,13 +56,27 @@ LAPSE_RATE_K_PER_M = 0.0065
 MERRA_RATIO_LIMITS = (0.6, 1.6)
 """Clip of the MERRA-2 site/neighbour monthly GHI ratio [-]."""
 
+TEMP_OUTLIER_K = 5.0
+"""Cities whose annual sea-level-equivalent temperature departs from the latitude trend
+by more than this are left out of the temperature interpolation [K]."""
+
+BACKGROUND_LENGTH_KM = 500.0
+"""Length scale of the background weight 1/L^2 that pulls the GHI correction factor
+(city GHI / MERRA-2 at the city) toward its all-city median far from any city [km]."""
+
 UNCERTAINTY_BASE = 0.03
-"""Expected annual-GHI uncertainty at a reference city [-] (see VALIDATION.md)."""
+"""Expected annual-GHI uncertainty at a reference city [-]: the leave-one-out mean absolute
+error of the method at about 100 km was 3 % (weather/VALIDATION.md)."""
 
 UNCERTAINTY_PER_100KM = 0.01
 """Growth of the expected uncertainty with distance to the nearest city [- per 100 km]."""
 
-UNCERTAINTY_PER_KM_ELEVATION = 0.05
+UNCERTAINTY_DISTANCE_CAP_KM = 400.0
+"""Beyond this distance the uncertainty no longer grows with distance (far from every city
+the estimate rests on MERRA-2 and the median correction; CDSRD check: mean abs error about
+7 % there) [km]."""
+
+UNCERTAINTY_PER_KM_ELEVATION = 0.03
 """Growth of the expected uncertainty per km of elevation difference to the nearest city [-/km]."""
 
 UNCERTAINTY_MAX = 0.3
@@ -74,16 +102,26 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+@lru_cache(maxsize=1)
+def _merra_grid() -> dict:
+    tab = merra2_table()
+    cols = [f"ghi_Wm2_{m:02d}" for m in range(1, 13)]
+    return {(round(a, 3), round(o, 3)): v for a, o, v in
+            zip(tab["lat"], tab["lon"], tab[cols].to_numpy(float))}
+
+
+@lru_cache(maxsize=64)
+def _city_merra(name: str) -> np.ndarray:
+    return merra2_monthly_ghi(CITIES[name].lat, CITIES[name].lon)
+
+
 def merra2_monthly_ghi(lat: float, lon: float) -> np.ndarray:
     """MERRA-2 monthly mean GHI at a point [W/m2], 12 values.
 
     Bilinear interpolation on the 3 deg grid of land cells; where a corner cell is
     missing (sea) the available corners are weighted by the bilinear weights.
     """
-    tab = merra2_table()
-    cols = [f"ghi_Wm2_{m:02d}" for m in range(1, 13)]
-    grid = {(round(a, 3), round(o, 3)): v for a, o, v in
-            zip(tab["lat"], tab["lon"], tab[cols].to_numpy(float))}
+    grid = _merra_grid()
     la0 = math.floor(lat / 3.0) * 3.0
     lo0 = math.floor(lon / 3.0) * 3.0
     ta, to = (lat - la0) / 3.0, (lon - lo0) / 3.0
@@ -95,6 +133,8 @@ def merra2_monthly_ghi(lat: float, lon: float) -> np.ndarray:
                 acc += wa * wo * v
                 wsum += wa * wo
     if wsum < 1e-6:
+        tab = merra2_table()
+        cols = [f"ghi_Wm2_{m:02d}" for m in range(1, 13)]
         d = haversine_km(lat, lon, tab["lat"].to_numpy(), tab["lon"].to_numpy())
         j = np.argsort(d)[:4]
         if d[j[0]] > 400:
@@ -145,18 +185,40 @@ def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
     if elevation_assumed:
         elevation = float((w * el[order]).sum() / w.sum())
     w = w * np.exp(-np.abs(el[order] - elevation) / ELEVATION_SCALE_M)
-    w = w / w.sum()
     m_site = merra2_monthly_ghi(lat, lon)
+    # GHI: MERRA-2 at the site x correction factor B = city GHI / MERRA-2 at the city,
+    # IDW-interpolated with a background weight toward the all-city median of B.
+    all_b = np.array([tab.loc[n].sort_index()["ghi_kwh_day"].to_numpy() * 1000 / 24
+                      / _city_merra(n) for n in names])
+    b_bg = np.median(all_b, axis=0)
+    w_raw = w.copy()
+    w0 = 1.0 / BACKGROUND_LENGTH_KM ** 2
+    b_site = ((w_raw[:, None] * all_b[order]).sum(0) + w0 * b_bg) / (w_raw.sum() + w0)
+    ghi_site = m_site * b_site * 24 / 1000
+    # temperature: latitude trend per month + IDW of the cities' residuals (lapse rate fixed)
+    t_all = np.array([tab.loc[n].sort_index()["t_mean"].to_numpy() for n in names])
+    t_sea = t_all + LAPSE_RATE_K_PER_M * el[:, None]
+    A = np.column_stack([np.ones(len(names)), la])
+    coef, *_ = np.linalg.lstsq(A, t_sea, rcond=None)
+    resid = t_sea - A @ coef
+    # cities whose temperatures contradict their header elevation (Huang.Shan: 1836 m in the
+    # header, lowland temperatures in the data) are left out of the temperature fit
+    good = np.abs(resid.mean(1)) <= TEMP_OUTLIER_K
+    coef, *_ = np.linalg.lstsq(A[good], t_sea[good], rcond=None)
+    resid = np.where(good[:, None], t_sea - A @ coef, 0.0)
+    w_t = w_raw * good[order]
+    r_site = ((w_t[:, None] * resid[order]).sum(0)) / (w_t.sum() + w0)
+    t_site = coef[0] + coef[1] * lat + r_site - LAPSE_RATE_K_PER_M * elevation
+    w = w / w.sum()
     blended = None
     ratios = []
     for wi, j in zip(w, order):
         n = names[j]
         s = tab.loc[n].sort_index().copy()
-        r = np.clip(m_site / merra2_monthly_ghi(la[j], lo[j]), *MERRA_RATIO_LIMITS)
-        ratios.append(r)
-        s["ghi_kwh_day"] = s["ghi_kwh_day"].to_numpy() * r
-        s["t_mean"] = s["t_mean"].to_numpy() + LAPSE_RATE_K_PER_M * (el[j] - elevation)
+        ratios.append(np.clip(m_site / _city_merra(n), *MERRA_RATIO_LIMITS))
         blended = s * wi if blended is None else blended + s * wi
+    blended["ghi_kwh_day"] = ghi_site
+    blended["t_mean"] = t_site
     # clear-sky index distribution moved to the site's monthly level
     kc_target = blended["ghi_kwh_day"].to_numpy() * 1000.0 / clear_sky_daily_wh(lat, lon)
     f = kc_target / blended["kc_mean"].to_numpy()
@@ -173,10 +235,12 @@ def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
 def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
     """Expected relative error of the annual GHI of a synthetic site year [-].
 
-    ``UNCERTAINTY_BASE + UNCERTAINTY_PER_100KM * d/100 +
-    UNCERTAINTY_PER_KM_ELEVATION * |dz|/1000``, capped at ``UNCERTAINTY_MAX``.
+    ``UNCERTAINTY_BASE + UNCERTAINTY_PER_100KM * min(d, UNCERTAINTY_DISTANCE_CAP_KM)/100 +
+    UNCERTAINTY_PER_KM_ELEVATION * |dz|/1000``, capped at ``UNCERTAINTY_MAX``. It is meant
+    as a typical (mean absolute) error, not a bound.
     """
-    u = (UNCERTAINTY_BASE + UNCERTAINTY_PER_100KM * distance_km / 100.0
+    u = (UNCERTAINTY_BASE
+         + UNCERTAINTY_PER_100KM * min(distance_km, UNCERTAINTY_DISTANCE_CAP_KM) / 100.0
          + UNCERTAINTY_PER_KM_ELEVATION * abs(elevation_diff_m) / 1000.0)
     return float(min(u, UNCERTAINTY_MAX))
 
@@ -280,9 +344,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     unc = expected_uncertainty(info["distance_km"], dz)
     nb = ", ".join(f"{n} {w:.2f}" for n, w in info["neighbours"].items())
     notes = [f"synthetic typical year interpolated from reference cities (weights: {nb}); "
-             f"monthly GHI scaled by MERRA-2 site/neighbour ratios (weighted mean "
-             f"{info['merra_ratio']:.2f}); temperature moved by "
-             f"{LAPSE_RATE_K_PER_M * 1000:.1f} K/km for elevation differences",
+             f"monthly GHI = MERRA-2 at the site x interpolated city/MERRA-2 correction; "
+             f"temperature from a latitude trend + neighbour residuals with "
+             f"{LAPSE_RATE_K_PER_M * 1000:.1f} K/km for elevation",
              f"nearest reference city {info['nearest']} at {info['distance_km']:.0f} km; "
              f"expected annual GHI uncertainty about {100 * unc:.0f} %", _FILE_ADVICE]
     if info["elevation_assumed"]:

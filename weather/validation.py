@@ -1,0 +1,99 @@
+"""Metrics comparing a synthetic weather year with a reference year.
+
+Used by ``scripts/validate_weather.py`` (writes ``weather/VALIDATION.md``) and by
+the tests. PV yield uses pvlib's PVWatts chain: Hay-Davies transposition, SAPM
+open-rack cell temperature, PVWatts DC (temperature coefficient -0.47 %/K,
+PVWatts v5 "standard" module, Dobos 2014) and a 96 % flat inverter, fixed
+south-facing array at tilt = latitude, albedo 0.2, sun at mid-hour.
+
+References
+----------
+Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .solar import cos_zenith
+
+KT_MIN_COSZ = 0.1
+"""Hourly clearness index is compared only for cos(zenith) >= this [-]."""
+
+
+def pv_specific_yield(df: pd.DataFrame, latitude: float, longitude: float,
+                      elevation: float = 0.0, tilt: float | None = None) -> float:
+    """Annual AC specific yield of a fixed south-facing PVWatts array [kWh/kWp].
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Hourly ``ghi, dni, dhi, temp_air, wind_speed`` on a start-of-hour index.
+    latitude, longitude : float
+        Site [deg].
+    elevation : float
+        Site elevation [m].
+    tilt : float, optional
+        Tilt [deg]; default = |latitude|.
+    """
+    import pvlib
+
+    tilt = abs(latitude) if tilt is None else tilt
+    mid = df.index + pd.Timedelta(minutes=30)
+    sp = pvlib.solarposition.get_solarposition(mid, latitude, longitude, altitude=elevation)
+    dni_extra = pvlib.irradiance.get_extra_radiation(mid)
+    poa = pvlib.irradiance.get_total_irradiance(
+        tilt, 180.0, sp["apparent_zenith"].to_numpy(), sp["azimuth"].to_numpy(),
+        df["dni"].to_numpy(), df["ghi"].to_numpy(), df["dhi"].to_numpy(),
+        dni_extra=dni_extra.to_numpy(), model="haydavies", albedo=0.2)
+    g = np.nan_to_num(np.asarray(poa["poa_global"], float))
+    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_glass"]
+    tc = pvlib.temperature.sapm_cell(g, df["temp_air"].to_numpy(), df["wind_speed"].to_numpy(),
+                                     **params)
+    pdc = pvlib.pvsystem.pvwatts_dc(g, tc, pdc0=1.0, gamma_pdc=-0.0047)
+    pac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / 0.96, eta_inv_nom=0.96)
+    return float(np.nansum(np.clip(pac, 0, None)))
+
+
+def hourly_kt(df: pd.DataFrame, latitude: float, longitude: float) -> np.ndarray:
+    """Hourly clearness index GHI / (E0 cos z) for cos z >= KT_MIN_COSZ, sun at mid-hour [-]."""
+    import pvlib
+
+    cz = cos_zenith(df.index, latitude, longitude, 0.5)
+    e0 = np.asarray(pvlib.irradiance.get_extra_radiation(df.index.dayofyear.to_numpy()))
+    sel = cz >= KT_MIN_COSZ
+    return np.clip(df["ghi"].to_numpy()[sel] / (e0[sel] * cz[sel]), 0, 1.2)
+
+
+def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longitude: float,
+                  elevation: float = 0.0) -> dict[str, float]:
+    """Errors of a synthetic year against a reference year.
+
+    Returns
+    -------
+    dict
+        ``annual_ghi_err`` relative [-]; ``worst_month_ghi_err`` largest |relative|
+        monthly GHI error, signed [-]; ``worst_month_temp_err`` largest |monthly mean
+        temperature difference|, signed [K]; ``pv_yield_err`` relative [-],
+        ``pv_yield_ref`` [kWh/kWp]; ``kt_ks`` two-sample Kolmogorov-Smirnov statistic
+        of hourly clearness index [-]; ``rh_err`` annual mean RH difference [%];
+        ``ws_err`` annual mean wind difference [m/s].
+    """
+    from scipy.stats import ks_2samp
+
+    m_s = synth["ghi"].groupby(synth.index.month).sum()
+    m_r = ref["ghi"].groupby(ref.index.month).sum()
+    rel = (m_s / m_r - 1).to_numpy()
+    dt = (synth["temp_air"].groupby(synth.index.month).mean()
+          - ref["temp_air"].groupby(ref.index.month).mean()).to_numpy()
+    y_s = pv_specific_yield(synth, latitude, longitude, elevation)
+    y_r = pv_specific_yield(ref, latitude, longitude, elevation)
+    ks = ks_2samp(hourly_kt(synth, latitude, longitude), hourly_kt(ref, latitude, longitude))
+    return {"annual_ghi_err": float(synth["ghi"].sum() / ref["ghi"].sum() - 1),
+            "worst_month_ghi_err": float(rel[np.argmax(np.abs(rel))]),
+            "worst_month_temp_err": float(dt[np.argmax(np.abs(dt))]),
+            "pv_yield_err": float(y_s / y_r - 1), "pv_yield_ref": y_r,
+            "kt_ks": float(ks.statistic),
+            "rh_err": float(synth["relative_humidity"].mean() - ref["relative_humidity"].mean()),
+            "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean())}
