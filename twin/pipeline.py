@@ -255,7 +255,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
         "costs_cny_per_yr": _jsonable(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
-        "capex_cny": float(res.costs.get("capex_total_cny", res.costs.get("capex_cny", np.nan))),
+        "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "renewable_share": renewable_share(energy),
         "solver": {
             "objective": sc.objective.kind, "status": res.status, "termination": res.termination,
