@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
+def _umask_mode() -> int:
+    """File mode a normally created file gets (mkstemp would leave 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success.
@@ -26,6 +33,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, _umask_mode())
     try:
         yield tmp_path
         os.replace(tmp_path, target)
@@ -73,5 +81,6 @@ def stage(staged: dict[str, Path], out_dir: str | Path, name: str) -> Path:
     """Reserve a temporary path in ``out_dir`` for output ``name``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
     os.close(fd)
+    os.chmod(tmp, _umask_mode())
     staged[name] = Path(tmp)
     return staged[name]
