@@ -182,6 +182,21 @@ def test_synthetic_city_matches_bundled_monthly_statistics():
     np.testing.assert_allclose(df.temp_air.resample("MS").mean().to_numpy(), st.t_mean, atol=0.05)
 
 
+def test_city_with_coordinates_as_a_scenario_gives_them():
+    """A scenario may name the city and the park's coordinates: near the station the city's
+    statistics are used at the park's coordinates; far away the site is interpolated."""
+    near, m_near = site_weather(city="Suzhou", lat=31.32, lon=120.70)
+    assert m_near.source == "synthetic-city" and m_near.latitude == 31.32
+    assert 0 < m_near.distance_km < 30
+    far, m_far = site_weather(city="Suzhou", lat=34.0, lon=113.0)
+    assert m_far.source == "synthetic-site"
+    assert any("km from the given lat/lon" in n for n in m_far.notes)
+    high, m_high = site_weather(city="Chengdu", elevation=1495.3)
+    base, _ = site_weather(city="Chengdu")
+    assert base.temp_air.mean() - high.temp_air.mean() == pytest.approx(6.5, abs=0.05)
+    assert m_high.elevation == 1495.3
+
+
 def test_meta_to_attrs_is_flat():
     _, meta = site_weather(city="Beijing")
     attrs = meta.to_attrs()
@@ -217,7 +232,7 @@ def test_lapse_rate_cools_elevated_site():
 
 @pytest.mark.parametrize("kw", [dict(lat=0.0, lon=0.0), dict(lat=48.85, lon=2.35),
                                 dict(lat=95.0, lon=110.0), dict(lat="north", lon=110.0),
-                                dict(lat=30.0, lon=float("nan")), dict(lat=30.0)])
+                                dict(lat=30.0, lon=float("nan"))])
 def test_bad_coordinates_raise(kw):
     with pytest.raises(WeatherError):
         site_weather(**kw)
@@ -226,8 +241,10 @@ def test_bad_coordinates_raise(kw):
 def test_bad_site_arguments_raise():
     with pytest.raises(WeatherError, match="exactly one"):
         site_weather()
-    with pytest.raises(WeatherError, match="exactly one"):
-        site_weather(city="Suzhou", lat=31.0, lon=120.0)
+    with pytest.raises(WeatherError, match="not both"):
+        site_weather(city="Suzhou", path="x.epw")
+    with pytest.raises(WeatherError, match="together"):
+        site_weather(lat=31.0)
     with pytest.raises(WeatherError, match="unknown reference city"):
         site_weather(city="Atlantis")
     with pytest.raises(WeatherError, match="elevation"):

@@ -4,7 +4,7 @@ Tolerances (from the project's weather issue): annual GHI 3 %, every monthly GHI
 monthly mean temperature 1 K, annual PV specific yield (pvlib PVWatts, fixed south-facing,
 tilt = latitude) 5 %. Hourly clearness-index distribution: two-sample Kolmogorov-Smirnov
 statistic <= 0.12 for hours with cos(zenith) >= 0.1 -- the project's own criterion, chosen
-as about 1.4x the worst value seen over 34 cities x 3 seeds (0.088, weather/VALIDATION.md),
+just above the worst value seen over 34 cities x 3 seeds (0.105, weather/VALIDATION.md),
 so that another city's sky fails (Chengdu or Beijing against Suzhou: KS 0.14-0.18).
 """
 

@@ -79,6 +79,10 @@ the estimate rests on MERRA-2 and the median correction; CDSRD check: mean abs e
 UNCERTAINTY_PER_KM_ELEVATION = 0.03
 """Growth of the expected uncertainty per km of elevation difference to the nearest city [-/km]."""
 
+CITY_MATCH_KM = 30.0
+"""With both city= and lat=/lon=, the city's statistics are used if the site is within
+this distance of the city's station; otherwise the site is interpolated [km]."""
+
 UNCERTAINTY_MAX = 0.3
 """Cap of the expected uncertainty [-]."""
 
@@ -263,6 +267,12 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     * ``lat=, lon=`` (optionally ``elevation=``): any site in China: a synthetic
       year from statistics interpolated between reference cities.
 
+    ``city=`` together with ``lat=/lon=`` uses the city's statistics at the given
+    coordinates if they lie within :data:`CITY_MATCH_KM` of its station, else the
+    coordinates are interpolated (a note says which). ``elevation=`` with ``city=``
+    moves the temperature by the lapse rate. With ``path=``, lat/lon are only
+    checked against the file header.
+
     Parameters
     ----------
     city : str, optional
@@ -294,14 +304,13 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
     hourly_index(year)  # validates year
-    given = [k for k, v in (("city", city), ("path", path)) if v is not None]
-    if lat is not None or lon is not None:
-        given.append("lat/lon")
-    if path is not None and "lat/lon" in given:
-        given.remove("lat/lon")  # lat/lon with a file: only checked against the header
-    if len(given) != 1:
+    if path is not None and city is not None:
+        raise WeatherError("site_weather: give either city= or path=, not both")
+    if (lat is None) != (lon is None):
+        raise WeatherError("site_weather: lat= and lon= must be given together")
+    if path is None and city is None and lat is None:
         raise WeatherError("site_weather: give exactly one of city=, path= or lat=/lon= "
-                           f"(got {', '.join(given) or 'none'})")
+                           "(got none)")
     if elevation is not None:
         try:
             elevation = float(elevation)
@@ -321,34 +330,56 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                                   f"({la:.3f}, {lo:.3f})")
         return df, meta
 
+    extra: list[str] = []
     if city is not None:
         name = resolve_city(city)
         info = CITIES[name]
-        stats = city_stats_table().loc[name].sort_index()
-        df = synthesize(stats, info.lat, info.lon, year=year, seed=seed)
+        site_lat, site_lon, site_elev = info.lat, info.lon, info.elevation
+        if lat is not None:
+            site_lat, site_lon = _check_coords(lat, lon)
+            dist = float(haversine_km(site_lat, site_lon, info.lat, info.lon))
+            if dist > CITY_MATCH_KM:
+                extra.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
+                             f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
+                city = None
+            else:
+                extra.append(f"site ({site_lat:.3f}, {site_lon:.3f}) is {dist:.0f} km from the "
+                             f"{name} reference station: the city's statistics are used")
+    if city is not None:
+        stats = city_stats_table().loc[name].sort_index().copy()
+        if elevation is not None and abs(elevation - info.elevation) > 1.0:
+            dt = LAPSE_RATE_K_PER_M * (info.elevation - elevation)
+            stats["t_mean"] = stats["t_mean"] + dt
+            site_elev = elevation
+            extra.append(f"temperature moved {dt:+.1f} K for the site elevation {elevation:.0f} m "
+                         f"(station {info.elevation:.0f} m, {LAPSE_RATE_K_PER_M * 1000:.1f} K/km)")
+        df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
         notes = [f"synthetic typical year for {name} ({info.name_zh}) from bundled monthly "
-                 f"statistics of its TMYx file, seed {seed}", _FILE_ADVICE]
-        meta = WeatherMeta(latitude=info.lat, longitude=info.lon, elevation=info.elevation,
-                           source="synthetic-city", reference_city=name, distance_km=0.0,
+                 f"statistics of its TMYx file, seed {seed}", *extra, _FILE_ADVICE]
+        meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=site_elev,
+                           source="synthetic-city", reference_city=name,
+                           distance_km=float(haversine_km(site_lat, site_lon, info.lat, info.lon)),
                            expected_uncertainty=expected_uncertainty(0.0, 0.0), notes=notes,
                            seed=int(seed), provenance={**_stats_provenance(), "city": name,
                                                        "file": info.stem + ".epw"})
         return df, meta
 
-    if lat is None or lon is None:
-        raise WeatherError("site_weather: lat= and lon= must be given together")
     la, lo = _check_coords(lat, lon)
     stats, info = interpolate_stats(la, lo, elevation)
     df = synthesize(stats, la, lo, year=year, seed=seed)
     dz = info["elevation"] - info["nearest_elevation"]
     unc = expected_uncertainty(info["distance_km"], dz)
     nb = ", ".join(f"{n} {w:.2f}" for n, w in info["neighbours"].items())
-    notes = [f"synthetic typical year interpolated from reference cities (weights: {nb}); "
+    notes = [*extra, f"synthetic typical year interpolated from reference cities (weights: {nb}); "
              f"monthly GHI = MERRA-2 at the site x interpolated city/MERRA-2 correction; "
              f"temperature from a latitude trend + neighbour residuals with "
              f"{LAPSE_RATE_K_PER_M * 1000:.1f} K/km for elevation",
              f"nearest reference city {info['nearest']} at {info['distance_km']:.0f} km; "
              f"expected annual GHI uncertainty about {100 * unc:.0f} %", _FILE_ADVICE]
+    if info["distance_km"] > UNCERTAINTY_DISTANCE_CAP_KM:
+        notes.append(f"more than {UNCERTAINTY_DISTANCE_CAP_KM:.0f} km from every reference city: "
+                     f"monthly temperatures may be off by several K (weather/VALIDATION.md, "
+                     f"section 4); use local measurements or an EPW of the site")
     if info["elevation_assumed"]:
         notes.append(f"elevation not given: assumed {info['elevation']:.0f} m from the "
                      f"neighbours; pass elevation= (important on plateaus and in mountains)")
