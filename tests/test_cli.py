@@ -154,3 +154,25 @@ def test_help_is_fast_and_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert out.stdout.strip() == ""
+
+
+def test_weather_export_city_and_site(tmp_path):
+    import pandas as pd
+
+    f = tmp_path / "suzhou.csv"
+    r = _run(["weather", "--city", "苏州", "-o", str(f)])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(f, comment="#", index_col="time")
+    assert len(df) == 8760
+    assert {"ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"} <= set(df.columns)
+    assert "source: synthetic-city" in f.read_text(encoding="utf-8").split("time,")[0]
+    g = tmp_path / "site.csv"
+    r = _run(["weather", "--lat", "31.0", "--lon", "120.3", "-o", str(g)])
+    assert r.exit_code == 0, r.output
+    assert "note:" in r.output  # distance to the reference city / recommendation to use an EPW
+
+
+def test_weather_rejects_bad_site_cleanly(tmp_path):
+    r = _run(["weather", "--lat", "48.8", "--lon", "2.3", "-o", str(tmp_path / "paris.csv")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert not (tmp_path / "paris.csv").exists()
