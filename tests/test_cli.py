@@ -176,3 +176,21 @@ def test_weather_rejects_bad_site_cleanly(tmp_path):
     r = _run(["weather", "--lat", "48.8", "--lon", "2.3", "-o", str(tmp_path / "paris.csv")])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert not (tmp_path / "paris.csv").exists()
+
+
+def test_infeasible_target_is_explained(tmp_path):
+    """A transformer too small for the load: the user is told which limit fails and by how much."""
+    v = tmp_path / "small_transformer.yaml"
+    v.write_text(f"extends: {TINY}\ngrid: {{import_limit_kw: 50}}\nbattery: null\n", encoding="utf-8")
+    r = _run(["run", str(v), "-o", str(tmp_path / "o"), "--hours", "48", "-q"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "infeasible" in r.output and "import limit" in r.output and "kW" in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_save_model_writes_the_mps_passed_to_highs(tmp_path):
+    mps = tmp_path / "model.mps"
+    r = _run(["run", str(TINY), "-o", str(tmp_path / "o"), "--hours", "24", "-q", "--save-model", str(mps)])
+    assert r.exit_code == 0, r.output
+    text = mps.read_text()
+    assert text.startswith(("NAME", "*")) and "ROWS" in text and "COLUMNS" in text
