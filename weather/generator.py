@@ -43,13 +43,12 @@ from scipy.special import gamma as gamma_fn
 from scipy.special import ndtr
 
 from ._core import COLUMNS, hourly_index
+from .io import enforce_closure
 from .solar import cos_zenith, haurwitz_ghi, solar_hour
 from .stats import KC_BINS, KC_COLS, KC_LEVELS, MIN_COSZ, relative_humidity_from_dewpoint
 
 KC_HOURLY_CAP = 1.35
 """Upper cap on the hourly clear-sky index (cloud enhancement limit) [-]."""
-
-_MIN_COSZ_DNI = 0.087
 
 
 def _ar1(rng: np.random.Generator, rho: np.ndarray) -> np.ndarray:
@@ -63,10 +62,6 @@ def _ar1(rng: np.random.Generator, rho: np.ndarray) -> np.ndarray:
     for i in range(1, n):  # 8760 scalar steps: ~3 ms
         z[i] = rho[i] * z[i - 1] + s[i] * eps[i]
     return z
-
-
-def _ar1_fast(rng, rho_scalar_by_step):
-    return _ar1(rng, np.asarray(rho_scalar_by_step, float))
 
 
 def _quantile_map(u: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -157,9 +152,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     target_d = S["kd"] * np.bincount(month_h, weights=ghi, minlength=13)[1:]
     for _ in range(3):
         dhi = np.minimum(dhi * _month_scale(dhi, month_h, target_d), ghi)
-    hi = cz >= _MIN_COSZ_DNI
-    dhi = np.where(hi, dhi, ghi)
-    dni = np.where(hi, (ghi - dhi) / np.where(hi, cz, 1.0), 0.0)
+    dni, dhi = enforce_closure(ghi, dhi, cz)
 
     # 4. temperature
     dkc = kc_day - per_day["kc_mean"]

@@ -168,8 +168,16 @@ def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
     return best, sc
 
 
-def _enforce_closure(ghi, dni, dhi, cosz):
-    """DNI = (GHI - DHI) / cos z for sun above 5 deg, else DNI = 0 and DHI = GHI."""
+def enforce_closure(ghi, dhi, cosz):
+    """DNI and DHI that close exactly with GHI [W/m2].
+
+    DNI = (GHI - DHI) / cos z (capped at 1400 W/m2) with the sun above 5 deg,
+    else DNI = 0 and DHI = GHI.
+
+    Returns
+    -------
+    dni, dhi : numpy.ndarray
+    """
     hi = cosz >= _MIN_COSZ_DNI
     dni_new = np.where(hi, np.clip(ghi - dhi, 0, None) / np.where(hi, cosz, 1), 0.0)
     dni_new = np.minimum(dni_new, 1400.0)
@@ -281,8 +289,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
         closure = sc.loc[shift, "closure"]
         if closure_tolerance is not None and abs(closure - 1) > closure_tolerance:
             cz = cos_zenith(index, lat, lon, 0.5)
-            dni, dhi = _enforce_closure(data["ghi"].to_numpy(), data["dni"].to_numpy(),
-                                        data["dhi"].to_numpy(), cz)
+            dni, dhi = enforce_closure(data["ghi"].to_numpy(), data["dhi"].to_numpy(), cz)
             data["dni"], data["dhi"] = dni, dhi
             c2 = shift_scores(data["ghi"], dni, dhi, index, lat, lon, shifts=(0,))
             notes.append(f"GHI, DNI and DHI do not close (closure {closure:.3f}, tolerance "

@@ -53,9 +53,6 @@ ELEVATION_SCALE_M = 600.0
 LAPSE_RATE_K_PER_M = 0.0065
 """Temperature lapse rate for elevation differences [K/m] (ICAO standard atmosphere, 6.5 K/km)."""
 
-MERRA_RATIO_LIMITS = (0.6, 1.6)
-"""Clip of the MERRA-2 site/neighbour monthly GHI ratio [-]."""
-
 TEMP_OUTLIER_K = 5.0
 """Cities whose annual sea-level-equivalent temperature departs from the latitude trend
 by more than this are left out of the temperature interpolation [K]."""
@@ -175,7 +172,7 @@ def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
         12 rows of :data:`weather.stats.STAT_COLUMNS`.
     info : dict
         ``neighbours`` (name -> weight), ``nearest``, ``distance_km``,
-        ``elevation``, ``elevation_assumed``, ``merra_ratio`` (weighted mean).
+        ``elevation``, ``elevation_assumed``, ``nearest_elevation``.
     """
     tab = city_stats_table()
     names = [n for n in CITIES if n not in exclude]
@@ -214,13 +211,7 @@ def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
     r_site = ((w_t[:, None] * resid[order]).sum(0)) / (w_t.sum() + w0)
     t_site = coef[0] + coef[1] * lat + r_site - LAPSE_RATE_K_PER_M * elevation
     w = w / w.sum()
-    blended = None
-    ratios = []
-    for wi, j in zip(w, order):
-        n = names[j]
-        s = tab.loc[n].sort_index().copy()
-        ratios.append(np.clip(m_site / _city_merra(n), *MERRA_RATIO_LIMITS))
-        blended = s * wi if blended is None else blended + s * wi
+    blended = sum(tab.loc[names[j]].sort_index() * wi for wi, j in zip(w, order))
     blended["ghi_kwh_day"] = ghi_site
     blended["t_mean"] = t_site
     # clear-sky index distribution moved to the site's monthly level
@@ -231,8 +222,7 @@ def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
     info = {"neighbours": {names[j]: float(wi) for wi, j in zip(w, order)},
             "nearest": names[order[0]], "distance_km": float(d[order[0]]),
             "elevation": float(elevation), "elevation_assumed": elevation_assumed,
-            "nearest_elevation": float(el[order[0]]),
-            "merra_ratio": float(np.mean(np.sum(np.array(ratios) * w[:, None], 0)))}
+            "nearest_elevation": float(el[order[0]])}
     return blended, info
 
 

@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from .solar import cos_zenith, haurwitz_ghi, solar_hour
 
@@ -150,9 +151,7 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         k = kc_day[dm]
         q = np.quantile(k, KC_LEVELS)
         ranks = (np.argsort(np.argsort(k)) + 0.5) / len(k)
-        from scipy.stats import norm
-
-        z = norm.ppf(ranks)
+        z = ndtri(ranks)
         r = {"ghi_kwh_day": G[dm].sum() / dm.sum() / 1000.0,
              "kd": df["dhi"].to_numpy()[hm].sum() / max(ghi[hm].sum(), 1e-9),
              "kc_mean": float(k.mean()), "kc_rho": _lag1(z),
