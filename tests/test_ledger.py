@@ -90,8 +90,9 @@ def test_exports_larger_than_imports():
 def test_green_credits_capped_then_offsets_capped_last():
     """Planned grid import 503.7 MWh at 0.5 t/MWh. Green power 400 MWh → 200 t; certificates
     300 MWh but only 103.7 MWh of import left → 51.85 t, 196.3 MWh unused. Left: gas 17.6917 t.
-    Offsets 100 t capped at 5 % of 17.6917 = 0.884585 t."""
-    s = AccountingSettings(green_power_mwh=400, green_certificates_mwh=300, offsets_tco2=100)
+    Offsets 100 t capped at 5 % of 17.6917 = 0.884585 t (cap on what is left)."""
+    s = AccountingSettings(green_power_mwh=400, green_certificates_mwh=300, offsets_tco2=100,
+                           offsets_cap_basis="after_internal")
     L = build_ledger(PLANNED, BASELINE, s, step_weight_h=W)
     a = L.planned.annual
     assert a["co2_green_power_credit_t"] == pytest.approx(200.0, rel=REL)
@@ -128,3 +129,23 @@ def test_tiers_below_mid_and_large():
     assert big["core"]["tce_total"] > 1e6
     assert big["core"]["threshold_tco2_per_tce"] == 0.3 and big["core"]["official"] is True
     assert big["core"]["pass"] is False
+
+
+def test_offset_cap_on_gross_emissions_like_the_optimiser():
+    """Suzhou example (full-year run): gross 22 000 t, certificates 11 000 t, optimiser retired
+    11 000 t of offsets under max_offset_share 0.5 of *gross* emissions. The ledger must agree:
+    cap = min(0.5 · gross, what is left). Here with the hand park: gross 251.85 + 17.6917 t,
+    certificates 200 MWh → 100 t, left 169.5417 t; 50 % of gross = 134.7709 t < left → used
+    134.7709 t, net 34.7709 t. Offsets 1000 t with share 1.0 are capped at what is left (net 0,
+    never negative). Exact arithmetic, tolerance 1e-9 relative."""
+    gross = 251.85 + 0.31536 * 56.1
+    s = AccountingSettings(green_certificates_mwh=200, offsets_tco2=1000, offsets_max_share=0.5)
+    a = build_ledger(PLANNED, BASELINE, s, step_weight_h=W).planned.annual
+    assert a["co2_gross_t"] == pytest.approx(gross, rel=REL)
+    assert a["co2_after_internal_t"] == pytest.approx(gross - 100.0, rel=REL)
+    assert a["offsets_used_t"] == pytest.approx(0.5 * gross, rel=REL)
+    assert a["co2_net_t"] == pytest.approx(gross - 100.0 - 0.5 * gross, rel=REL)
+    s = AccountingSettings(green_certificates_mwh=200, offsets_tco2=1000, offsets_max_share=1.0)
+    a = build_ledger(PLANNED, BASELINE, s, step_weight_h=W).planned.annual
+    assert a["offsets_used_t"] == pytest.approx(gross - 100.0, rel=REL)
+    assert a["co2_net_t"] == pytest.approx(0.0, abs=1e-9)

@@ -7,7 +7,8 @@ Accounting order (T/CSUS 66-2023 "强调碳减排的内部性"; 910号 annex 4, 
    floored at zero, the surplus reported separately);
 3. green power (绿电交易), then green certificates (绿证), at the import-weighted grid
    factor, together capped at the imported electricity and at the electricity emissions left;
-4. offsets (CCER) last, capped at ``offsets_max_share`` of what is left.
+4. offsets (CCER) last, capped at ``offsets_max_share`` of the gross emissions (or of what is
+   left, ``offsets_cap_basis``) and never beyond what is left.
 
 Internal abatement (baseline → planned) and offsets are always reported separately.
 The baseline case gets no green power, certificates or offsets (they are planned measures).
@@ -281,11 +282,16 @@ def _accounts(
     ev("co2_after_internal_t", "gross − export credit − green power − certificates", "co2_*_t")
 
     off = settings.offsets_tco2 if credits else 0.0
-    off_cap = settings.offsets_max_share * max(ann["co2_after_internal_t"], 0.0)
+    left = max(ann["co2_after_internal_t"], 0.0)
+    basis = ann["co2_gross_t"] if settings.offsets_cap_basis == "gross" else left
+    off_cap = min(settings.offsets_max_share * max(basis, 0.0), left)
     ann["offsets_cap_t"] = off_cap
     ann["offsets_used_t"] = min(off, off_cap)
     ann["offsets_unused_t"] = off - ann["offsets_used_t"]
-    ev("offsets_used_t", f"min(offsets, {settings.offsets_max_share} × emissions after internal abatement)", "settings.offsets_tco2")
+    ev("offsets_cap_t", f"min({settings.offsets_max_share} × "
+       f"{'gross emissions' if settings.offsets_cap_basis == 'gross' else 'emissions after internal abatement'}, "
+       "emissions after internal abatement)", "settings.offsets_max_share, settings.offsets_cap_basis")
+    ev("offsets_used_t", "min(offsets retired, offsets cap)", "settings.offsets_tco2")
     ann["co2_net_t"] = ann["co2_after_internal_t"] - ann["offsets_used_t"]
     ev("co2_net_t", "after internal abatement − offsets used", "co2_after_internal_t, offsets_used_t")
 

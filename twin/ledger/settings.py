@@ -99,10 +99,21 @@ class AccountingSettings(BaseModel):
         ge=0.0,
         le=1.0,
         description=(
-            "Cap on offsets as a share of the emissions left after internal abatement and "
-            "green credits [-]. Default 0.05: analogue = national carbon market rule that CCER "
+            "Cap on offsets as a share of the emissions named by ``offsets_cap_basis`` "
+            "(default: gross emissions) [-]. Default 0.05: analogue = national carbon market rule that CCER "
             "may cover at most 5 % of an entity's verified emissions (《碳排放权交易管理办法"
             "（试行）》2020, art. 29); 910号 gives no cap (UNKNOWN). Set 1.0 for no cap."
+        ),
+    )
+    offsets_cap_basis: Literal["gross", "after_internal"] = Field(
+        "gross",
+        description=(
+            "What ``offsets_max_share`` is a share of [-]: 'gross' = the park's gross emissions "
+            "(grid import + fuels + bought heat), as the CCER analogue caps offsets at a share of "
+            "the verified emissions and as the optimiser (``twin.plan``, offset_share_basis='gross') "
+            "caps them; 'after_internal' = the emissions left after export credit and green "
+            "credits. Either way offsets never exceed what is left, so net emissions stay >= 0. "
+            "Default 'gross'."
         ),
     )
     natural_gas_is_clean: bool = Field(
@@ -218,6 +229,8 @@ class AccountingSettings(BaseModel):
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",
                 "crediting of 绿电/绿证 in annex 4 is UNKNOWN"),
             _op("offsets_max_share", self.offsets_max_share, "-", "no cap in 910号; CCER 5 % analogue"),
+            _op("offsets_cap_basis", self.offsets_cap_basis, "-",
+                "share of gross emissions (CCER analogue) or of emissions after internal abatement"),
             _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of 清洁能源 UNKNOWN"),
             _op("grid_clean_share", self.grid_clean_share, "-", "whether grid electricity counts as clean UNKNOWN"),
             _op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
