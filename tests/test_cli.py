@@ -194,3 +194,15 @@ def test_save_model_writes_the_mps_passed_to_highs(tmp_path):
     assert r.exit_code == 0, r.output
     text = mps.read_text()
     assert text.startswith(("NAME", "*")) and "ROWS" in text and "COLUMNS" in text
+
+
+def test_discrete_battery_modules_make_a_milp_with_its_gap(tmp_path):
+    """Battery cabinets of 215 kWh: the size is a whole number of modules and the gap is reported."""
+    v = tmp_path / "modules.yaml"
+    v.write_text(f"extends: {TINY}\ncosts: {{battery_energy: {{module_size: 215}}}}\n", encoding="utf-8")
+    r = _run(["run", str(v), "-o", str(tmp_path / "o"), "--hours", "48", "-q"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    kwh = s["sizes"]["battery_kwh"]
+    assert abs(kwh / 215 - round(kwh / 215)) < 1e-6
+    assert s["solver"]["gap"] is not None and s["solver"]["gap"] >= 0

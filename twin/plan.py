@@ -22,7 +22,8 @@ def _cost(c: ScenarioCost | None):
     if c is None:
         return AssetCost()
     return AssetCost(capex_cny_per_unit=c.capex_cny_per_unit, lifetime_yr=c.lifetime_years,
-                     om_fraction_per_yr=c.om_fraction_per_year)
+                     om_fraction_per_yr=c.om_fraction_per_year, fixed_build_cny=c.fixed_build_cny,
+                     min_build=c.min_build, module_size=c.module_size)
 
 
 def _limit(existing: float, maximum: float | None, baseline: bool) -> float:

@@ -145,6 +145,15 @@ class AssetCost(_Strict):
     capex_cny_per_unit: float = Field(ge=0, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
     lifetime_years: float = Field(gt=0, le=60, description="Economic lifetime [yr].")
     om_fraction_per_year: float = Field(0.01, ge=0, le=0.2, description="Fixed O&M per year as a share of capex [-].")
+    fixed_build_cny: float = Field(
+        0.0, ge=0, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
+    )
+    min_build: float = Field(
+        0.0, ge=0, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
+    )
+    module_size: float = Field(
+        0.0, ge=0, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
+    )
 
 
 class CostsSpec(_Strict):
