@@ -95,14 +95,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _annual(da: xr.DataArray, dims: tuple = ()) -> float:
-    """Annual energy of an hourly power [kW] -> [MWh], summing over extra dims."""
+def _annual(da: xr.DataArray, scale: float = 1.0) -> float:
+    """Annual energy of an hourly power [kW] -> [MWh/yr], summing over extra dims."""
     v = da.sum([d for d in da.dims]) if da.ndim else da
-    return float(v) / 1000.0
+    return float(v) * scale / 1000.0
 
 
 def energy_summary(disp: xr.Dataset) -> dict[str, float]:
-    """Annual energy by source and use [MWh/yr] from a dispatch dataset (Δt = 1 h)."""
+    """Annual energy by source and use [MWh/yr] from a dispatch dataset (Δt = 1 h).
+
+    A horizon shorter than a year is scaled to a year (each hour stands for 8760/T
+    hours), as the optimiser's annual costs are.
+    """
+    scale = 8760.0 / disp.sizes["time"] if "time" in disp.sizes else 1.0
     out: dict[str, float] = {}
     for key, var in (("grid_import", "p_grid_import_kw"), ("grid_export", "p_grid_export_kw"),
                      ("pv_generation", "p_pv_kw"), ("pv_curtailed", "p_pv_curtailed_kw"),
@@ -115,7 +120,7 @@ def energy_summary(disp: xr.Dataset) -> dict[str, float]:
                      ("gas_fuel", "fuel_gas_kw"), ("heat_demand", "q_heat_demand_kw"),
                      ("cooling_demand", "q_cooling_demand_kw"), ("chiller_electricity", "p_chiller_kw")):
         if var in disp:
-            out[key] = _annual(disp[var])
+            out[key] = _annual(disp[var], scale)
     if "battery_charge" in out:
         out["battery_losses"] = out["battery_charge"] - out.get("battery_discharge", 0.0)
     return out
