@@ -344,23 +344,77 @@ def test_park_dataset_has_units_and_is_fast(shared_dir):
 
 
 # --------------------------------------------------------------------------- Chinese benchmarks
+def _office_eui(shared_dir, pattern):
+    """Annual electricity intensities [kWh/(m2 a)] of a VRF office (8 storeys, 20 000 m2)."""
+    w, meta = _china_weather(shared_dir, pattern)
+    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
+                          hvac=b.HVACSpec(type="vrf"))
+    df = b.building_loads(spec, w, meta["latitude"], meta["longitude"])
+    a = spec.floor_area_m2
+    light_equip = (df["p_lighting_kw"] + df["p_equipment_kw"]).sum() / a
+    cooling_el = df["q_cooling_kw"].sum() / df.attrs["cooling_cop"] / a
+    return {"non_heating": light_equip + cooling_el,
+            "total": (df["p_lighting_kw"] + df["p_equipment_kw"] + df["p_hvac_baseline_kw"]).sum() / a,
+            "heating_need": df["q_heating_kw"].sum() / a, "cooling_el": cooling_el}
+
+
 def test_office_eui_guangzhou_vs_gbt51161_constraint(shared_dir):
     """Office electricity EUI in Guangzhou (hot-summer-warm-winter) vs GB/T 51161-2016.
 
     Reference: the constraint value of B-class commercial offices in the
     hot-summer-warm-winter zone, 80 kWh/(m2 a), as quoted from the implementation
     guide of 《民用建筑能耗标准》 GB/T 51161-2016 in a public energy-audit report
-    template (secondary source; the primary Table 5.2.1 was not at hand).
-    Tolerance ±35 %: the constraint value is the level that 80 % of surveyed
-    buildings meet, not a mean, and our office uses the GB 50189-2015 design
-    gains, so we only require the same magnitude.
+    template (secondary source; the primary Table 5.2.1 was searched for again and
+    not found). Like with like: outside the northern heating zones the standard's
+    office indicator is the building's whole energy use, so the model's total
+    electricity (lighting, equipment, VRF heating and cooling) is compared; the
+    model is at about 89. Tolerance ±35 %: the constraint value is the level that
+    80 % of surveyed buildings meet, not a mean, and our office uses design gains
+    (GB 50189-2015 Appendix B as recalled), so we only require the same magnitude.
     """
-    w, meta = _china_weather(shared_dir, "Guangzhou")
-    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
-                          hvac=b.HVACSpec(type="vrf"))
-    df = b.building_loads(spec, w, meta["latitude"], meta["longitude"])
-    eui = (df["p_lighting_kw"] + df["p_equipment_kw"] + df["p_hvac_baseline_kw"]).sum() / 20000.0
+    eui = _office_eui(shared_dir, "Guangzhou")["total"]
     assert 0.65 * 80.0 <= eui <= 1.35 * 80.0, eui
+
+
+def test_office_eui_beijing_vs_guangzhou_like_for_like(shared_dir):
+    """Cold-zone office: heating is reported apart from the non-heating electricity.
+
+    GB/T 51161-2016 counts northern (cold/severe-cold zone) space heating
+    separately from the non-heating energy indicator; no published cold-zone
+    office value could be verified (see the report), so this test checks only the
+    like-for-like structure and the physics, not a benchmark: Beijing's
+    non-heating electricity (lighting + equipment + cooling electricity) is below
+    Guangzhou's because it needs less cooling, and Beijing has a heating need that
+    Guangzhou almost lacks (< 5 % of Beijing's).
+    """
+    bj = _office_eui(shared_dir, "Beijing")
+    gz = _office_eui(shared_dir, "Guangzhou")
+    assert bj["cooling_el"] < gz["cooling_el"]
+    assert bj["non_heating"] < gz["non_heating"]
+    assert gz["heating_need"] < 0.05 * bj["heating_need"]
+    # heating is not part of the non-heating figure
+    assert bj["non_heating"] < bj["total"]
+
+
+_RETROFIT_MINIMA_GB55015_APPENDIX_C = {
+    # GB 55015-2021 Table C.0.1-1, public buildings, basic requirements for retrofits of
+    # existing buildings (secondary transcription, LN-JIN/EPlus-Agent
+    # skills/query_standard/references/围护结构传热系数基本要求.md): wall, window [W/(m2 K)]
+    "severe_cold": (0.40, 2.5), "cold": (0.55, 2.7), "hscw": (0.80, 3.0),
+    "hsww": (1.50, 4.0), "mild": (1.00, 3.0),
+}
+
+
+@pytest.mark.parametrize("zone", list(_RETROFIT_MINIMA_GB55015_APPENDIX_C))
+def test_current_envelope_presets_at_least_retrofit_minimum(zone):
+    """New-building presets are no looser than GB 55015-2021's retrofit minima (a bound, not a check of the value)."""
+    env = b.envelope_presets()
+    wall, window = _RETROFIT_MINIMA_GB55015_APPENDIX_C[zone]
+    row = env.loc[f"{zone}/current"]
+    assert row["u_wall_w_m2k"] <= wall and row["u_window_w_m2k"] <= window
+    # nothing is marked verified that was not read in a source
+    assert set(env["verified"]) <= {"recalled", "no", "yes"}
+    assert (env.loc[env["verified"] != "yes", "check_note"].str.len() > 0).all()
 
 
 def test_envelope_eras_order_heating_demand(shared_dir):

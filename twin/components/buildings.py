@@ -85,7 +85,9 @@ def envelope_presets() -> pd.DataFrame:
     pandas.DataFrame
         Indexed by preset key (``"<zone>/<era>"`` or a special key such as
         ``"cold_store_panel"``) with U-values [W/(m2 K)], SHGC [-], infiltration
-        [1/h], ``source`` and ``verified`` (``recalled`` / ``no``).
+        [1/h], ``source``, ``verified`` (``recalled``: entered from the cited
+        table from memory and not yet checked against a copy of it; ``no``: project
+        assumption) and ``check_note`` (what the verification search found).
     """
     with _data_path("envelopes.csv").open() as f:
         return pd.read_csv(f, index_col="key")
