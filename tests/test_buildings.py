@@ -136,7 +136,7 @@ def test_bestest_iso13790_capacity_rule_overstates_lightweight_heating(denver, a
     sun = b.solar_geometry(w.index, meta["latitude"], meta["longitude"])
     win, opq = b.solar_gains_w(p_iso, w, sun)
     res = b.simulate_5r1c(p_iso, w["temp_air"].to_numpy(), 200.0, win, 20.0, 27.0, phi_sol_opaque_w=opq)
-    lo, hi = _ref(annex_b8, "600", "annual_heating_load")
+    _lo, hi = _ref(annex_b8, "600", "annual_heating_load")
     assert np.clip(res["phi_hc_w"], 0, None).sum() / 1e6 > 1.1 * hi
 
 
@@ -299,7 +299,7 @@ def test_hvac_carriers_and_count_scaling():
     """District heat gives no heating electricity; count scales every load linearly."""
     w = _synthetic_weather(-5.0, n=24 * 20)
     w.index = pd.date_range("2025-01-05", periods=len(w), freq="h", tz=TZ)
-    base = dict(name="d", type="dormitory", floor_area_m2=2000.0, storeys=4)
+    base = {"name": "d", "type": "dormitory", "floor_area_m2": 2000.0, "storeys": 4}
     hp = b.building_loads(b.BuildingSpec(**base, hvac=b.HVACSpec(type="heat_pump", heating_efficiency=2.5)),
                           w, 40, 116, zone="cold")
     dh = b.building_loads(b.BuildingSpec(**base, hvac=b.HVACSpec(type="chiller_district_heat"), count=3),

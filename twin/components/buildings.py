@@ -29,7 +29,7 @@ components from direct and global irradiance. Solar Energy 44(5), 271-289.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
@@ -260,7 +260,7 @@ def _mmdd(s: str) -> int:
     try:
         m, d = (int(x) for x in s.split("-"))
         pd.Timestamp(year=2001, month=m, day=d)
-    except Exception as exc:  # noqa: BLE001 - re-raised with context
+    except Exception as exc:
         raise ValueError(f"season bound must be 'MM-DD', got {s!r}") from exc
     return 100 * m + d
 
