@@ -206,3 +206,22 @@ def test_discrete_battery_modules_make_a_milp_with_its_gap(tmp_path):
     kwh = s["sizes"]["battery_kwh"]
     assert abs(kwh / 215 - round(kwh / 215)) < 1e-6
     assert s["solver"]["gap"] is not None and s["solver"]["gap"] >= 0
+
+
+def test_compare_two_runs_side_by_side(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert _run(["run", str(TINY), "-o", str(a), "--hours", "48", "-q"]).exit_code == 0
+    v = tmp_path / "no_battery.yaml"
+    v.write_text(f"extends: {TINY}\nbattery: null\n", encoding="utf-8")
+    assert _run(["run", str(v), "-o", str(b), "--hours", "48", "-q"]).exit_code == 0
+    out = tmp_path / "cmp.html"
+    r = _run(["compare", str(a), str(b), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    import pandas as pd
+
+    table = pd.read_csv(out.with_suffix(".csv"), index_col=0)
+    assert list(table.columns) == ["a", "b"]
+    assert float(table.loc["size battery_kwh", "b"]) == 0.0
+    assert "<script src=" not in out.read_text(encoding="utf-8")
+    r = _run(["compare", str(a), str(tmp_path / "missing"), "-o", str(out)])
+    assert r.exit_code == 1 and "not found" in r.output

@@ -175,5 +175,29 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     del s
 
 
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("compare.html"), show_default=True,
+              help="HTML page to write; a CSV of the table is written beside it.")
+def compare(runs: tuple[Path, ...], output: Path) -> None:
+    """Compare finished runs side by side (their output folders or summary.json files)."""
+    from twin.io import atomic_write_text
+    from twin.report_compare import comparison_table, read_summary, render_comparison
+
+    summaries = {}
+    for r in runs:
+        try:
+            s = read_summary(r)
+        except ValueError as exc:
+            _fail(f"twin compare: {exc}")
+        name = r.name if r.is_dir() else r.parent.name
+        summaries[name if name not in summaries else str(r)] = s
+    table = comparison_table(summaries)
+    atomic_write_text(output.with_suffix(".csv"), table.to_csv())
+    atomic_write_text(output, render_comparison(summaries))
+    click.echo(table.to_string(max_colwidth=28))
+    click.echo(f"wrote {output} and {output.with_suffix('.csv')}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
