@@ -77,8 +77,8 @@ def improvement_options(scorecard, ledger: Ledger, top: int = 5) -> list[dict]:
     """Items closest to their next threshold, with the score gain and the quantity change.
 
     Gain on the total Q: chapter 7 → ``score_scale · w7 · 100 · Δpoints / applicable_max7``;
-    chapter 12 → Δpoints up to the bonus cap. Sorted by relative gap to the next threshold
-    (declared flags and tiers, which have no gap, come after).
+    chapter 12 → Δpoints up to the bonus cap. Sorted by the gain on Q (largest first), ties by
+    the relative gap to the next threshold (declared flags and tiers, which have no gap, after).
     """
     ag = scorecard.rubric.aggregation
     scale = float(ag.score_scale.value)
@@ -129,6 +129,6 @@ def improvement_options(scorecard, ledger: Ledger, top: int = 5) -> list[dict]:
                 "quantity": q, "how": (q["text"] if q else ("declare and document" if rule.kind == "flag"
                                                              else f"raise {r['measure']} to {target}")),
             })
-    out.sort(key=lambda x: (x["relative_gap"] is None, x["relative_gap"] if x["relative_gap"] is not None else 0.0,
-                            -x["total_score_gain"]))
+    out.sort(key=lambda x: (-round(x["total_score_gain"], 9), x["relative_gap"] is None,
+                            x["relative_gap"] if x["relative_gap"] is not None else 0.0))
     return out[:top] if top else out

@@ -236,6 +236,8 @@ def score_item(item: Item, measures: dict[str, Measure]) -> dict:
             "applicable": ms.applicable, "reason": ms.reason, "max_points": r.max_points,
             "band": _band_text(r, ms.value) if ms.applicable else "N/A",
             "points": _rule_points(r, ms.value) if ms.applicable else 0.0,
+            "kind": r.kind, "bands": [list(b) for b in r.bands] if r.bands else None,
+            "flag_points": r.flag_points, "tier_points": dict(r.tier_points) if r.tier_points else None,
             "declared_missing": ms.source == "declared" and ms.value is None,
             "provisional": r.provisional, "analogue": r.analogue, "tag": r.tag, "rule_source": r.source,
         }
@@ -294,18 +296,22 @@ class Scorecard:
         })
 
     def to_attrs(self) -> dict:
-        """Flat attrs (str/float/int) for results.nc."""
+        """Flat attrs (str/float/int) for results.nc.
+
+        Keys carry no ``scorecard_`` prefix: the writer adds it (``scorecard_Q``,
+        ``scorecard_national_core_tier``, ...).
+        """
         ag, out = self.aggregate, {}
-        out["scorecard_rubric_id"] = self.rubric.rubric_id
-        out["scorecard_rubric_provisional"] = int(self.rubric.is_provisional)
-        out["scorecard_disclaimer"] = self.disclaimer
+        out["rubric_id"] = self.rubric.rubric_id
+        out["rubric_provisional"] = int(self.rubric.is_provisional)
+        out["disclaimer"] = self.disclaimer
         for k in ("Q", "S", "QA", "Q0", "chapter7_Q", "chapter7_weighted_contribution"):
             v = ag.get(k)
-            out[f"scorecard_{k}"] = float(v) if v is not None else float("nan")
-        out["scorecard_pass"] = {True: "pass", False: "fail", None: "not estimated"}[ag.get("pass")]
+            out[k] = float(v) if v is not None else float("nan")
+        out["pass"] = {True: "pass", False: "fail", None: "not estimated"}[ag.get("pass")]
         for it in self.items:
-            out[f"scorecard_item_{it['id']}_points"] = float(it["points"])
-            out[f"scorecard_item_{it['id']}_applicable_max"] = float(it["applicable_max"])
+            out[f"item_{it['id']}_points"] = float(it["points"])
+            out[f"item_{it['id']}_applicable_max"] = float(it["applicable_max"])
         core = self.national["core"]
         out["national_core_tco2_per_tce"] = float(core["value_tco2_per_tce"])
         out["national_core_tier"] = core["tier"]

@@ -1,0 +1,161 @@
+"""The HTML report renders for a small synthetic run in zh and en.
+
+A two-week hourly park (PV, battery, heat bus with waste heat and a gas boiler) is built by
+hand; the ledger and scorecard come from the real ``build_ledger`` / ``assess`` with each
+step weighted so the horizon stands for a year. Checks: the page is self-contained
+(plotly embedded, no ``<script src=``), names the rubric and says it is provisional, and
+every chart carries data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from twin.assess import Declarations, ParkInfo, assess
+from twin.ledger import build_ledger
+from twin.report import fmt, profile_variables, render_report
+
+HOURS = 24 * 14
+
+
+@pytest.fixture(scope="module")
+def run():
+    t = pd.date_range("2026-01-01", periods=HOURS, freq="h", tz="Asia/Shanghai")
+    h = np.arange(HOURS) % 24
+    sun = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None)
+    pv = 400 * sun
+    load = 300 + 100 * ((h >= 8) & (h < 18))
+    imp = np.clip(load - pv, 0, None)
+    exp = np.clip(pv - load, 0, None)
+    heat = 50 + 20 * (h < 8)
+    wh = np.full(HOURS, 30.0)
+    kw = {"units": "kW"}
+    ds = xr.Dataset(
+        {
+            "weather_temp_air": ("time", 5 + 5 * sun, {"units": "degC", "long_name": "air temperature"}),
+            "price_import_cny_per_kwh": ("time", 0.4 + 0.4 * ((h >= 8) & (h < 22)), {"units": "CNY/kWh"}),
+            "ef_grid_kgco2_per_kwh": ("time", np.full(HOURS, 0.55), {"units": "kgCO2/kWh"}),
+            "pv_ac_per_kwp": (("time", "pv_array"), sun[:, None] * 0.8, {"units": "kW/kWp"}),
+            "p_process_kw": (("process_load", "time"), load[None, :].astype(float), kw),
+            "q_waste_heat_available_kw": (("time", "waste_heat"), wh[:, None], kw),
+            "p_load_kw": ("time", load.astype(float), kw),
+            "p_pv_kw": (("pv_array", "time"), pv[None, :], kw),
+            "p_grid_import_kw": ("time", imp, kw),
+            "p_grid_export_kw": ("time", exp, kw),
+            "q_heat_demand_kw": ("time", heat.astype(float), kw),
+            "q_waste_heat_direct_kw": (("time", "waste_heat"), np.minimum(wh, heat)[:, None], kw),
+            "q_gas_boiler_kw": ("time", heat - np.minimum(wh, heat), kw),
+            "fuel_gas_kw": ("time", (heat - np.minimum(wh, heat)) / 0.9, kw),
+            "baseline_p_grid_import_kw": ("time", load.astype(float), kw),
+        },
+        coords={"time": t, "pv_array": ["roof"], "process_load": ["line"], "waste_heat": ["compressors"]},
+    )
+    plan = ds[[v for v in ds.data_vars if not v.startswith(("baseline_", "weather_", "price_", "pv_ac", "p_process"))]]
+    base = xr.Dataset({"p_grid_import_kw": ds["baseline_p_grid_import_kw"], "ef_grid_kgco2_per_kwh": ds["ef_grid_kgco2_per_kwh"],
+                       "q_heat_demand_kw": ds["q_heat_demand_kw"], "q_gas_boiler_kw": ds["q_heat_demand_kw"],
+                       "fuel_gas_kw": ds["q_heat_demand_kw"] / 0.9})
+    weight = 8760.0 / HOURS
+    ledger = build_ledger(plan, base, sizes={"pv_kwp": 500.0}, step_weight_h=weight)
+    sc = assess(ledger, Declarations(), ParkInfo(park_type="manufacturing"))
+    a, b = ledger.planned.annual, ledger.baseline.annual
+    mwh = lambda v: float(ds[v].sum()) * weight / 1000
+    summary = {
+        "park": {"name": "测试园区", "type": "manufacturing", "planning_year": 2026},
+        "scenario": {"file": "synthetic.yaml", "sha256": "0" * 64, "overrides": {}},
+        "weather": {"source": "synthetic-city", "reference_city": "Suzhou", "notes": ["synthetic"],
+                    "annual_ghi_kwh_m2": 1400.0},
+        "hours": 8760,
+        "sizes": {"pv_kwp": {"roof": 500.0}, "battery_kwh": 0.0},
+        "energy_mwh": {"grid_import": mwh("p_grid_import_kw"), "pv_generation": mwh("p_pv_kw"),
+                       "grid_export": mwh("p_grid_export_kw"), "fixed_electric_load": mwh("p_load_kw")},
+        "baseline_energy_mwh": {"grid_import": mwh("baseline_p_grid_import_kw"), "fixed_electric_load": mwh("p_load_kw")},
+        "emissions_tco2": {"baseline": b["co2_gross_t"], "gross": a["co2_gross_t"], "grid": a["co2_grid_import_t"],
+                           "fuel": a["co2_fuels_t"], "export_credit": 0.0, "certificates": 0.0,
+                           "residual": a["co2_after_internal_t"], "offsets": 0.0, "net": a["co2_net_t"]},
+        "costs_cny_per_yr": {"capex_annualised_total": 2.0e5, "energy_import": 6.0e5, "total": 8.0e5,
+                             "capex_overnight": 2.0e6},
+        "annualised_cost_cny": 8.0e5, "baseline_cost_cny": 1.0e6, "capex_cny": 2.0e6,
+        "renewable_share": 0.3,
+        "solver": {"objective": "min_cost", "status": "optimal", "duals": {}},
+        "versions": {"park_twin": "test"},
+        "ledger": ledger.to_dict(),
+        "scorecard": sc.to_dict(),
+    }
+    return ds, json.loads(json.dumps(summary)), ledger, sc
+
+
+def _figures(page: str) -> list[dict]:
+    """Data arrays of each plotly figure embedded in the page."""
+    return re.findall(r'Plotly\.newPlot\(\s*"[^"]+",\s*(\[.*?\]),\s*\{', page, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_renders_self_contained_with_rubric_statement(run, lang):
+    ds, summary, ledger, sc = run
+    page = render_report(ds, summary, ledger, sc, lang=lang)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script src=" not in page.replace(" ", "").lower().replace("<scriptsrc", "<script src")
+    assert "plotly" in page.lower() and len(page) > 3_000_000  # plotly.js itself is embedded
+    assert sc.rubric.rubric_id in page
+    if lang == "zh":
+        assert "暂定值" in page and "不是标准的官方分值" in page
+        assert json.dumps("月度热量平衡")[1:-1] in page  # plotly writes titles \u-escaped
+    else:
+        assert "PROVISIONAL" in page and "not the official values" in page and "Monthly heat balance" in page
+    for item in ("7.2.1", "7.2.2", "12.1"):
+        assert item in page
+    assert "单位能耗碳排放" in page or "CO2 per unit of energy consumption" in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_has_data(run, lang):
+    ds, summary, ledger, sc = run
+    page = render_report(ds, summary, ledger, sc, lang=lang)
+    figs = _figures(page)
+    n_divs = page.count("Plotly.newPlot(")
+    assert n_divs >= 8 and len(figs) == n_divs
+    for data in figs:
+        traces = json.loads(data)
+        assert traces, "a chart without traces"
+        assert any(any(k in tr for k in ("y", "z", "bdata")) for tr in traces)
+
+
+def test_every_hourly_variable_has_a_heat_map(run):
+    """Issue 3: every hourly profile of results.nc is shown (each gets its own heat map title)."""
+    ds, summary, ledger, sc = run
+    page = render_report(ds, summary, ledger, sc, lang="en")
+    plan = [v for v in profile_variables(ds) if not v.startswith("baseline_")]
+    assert "p_pv_kw" in plan and "weather_temp_air" in plan
+    from twin.report import _lab
+
+    for v in plan:
+        assert _lab(v, "en") in page, v
+
+
+def test_report_rebuilds_from_written_summary(run):
+    """Without the objects, the page reads the ledger and scorecard from summary.json."""
+    ds, summary, _, sc = run
+    page = render_report(ds, summary, lang="en")
+    assert sc.rubric.rubric_id in page and "Energy and carbon ledger" in page
+
+
+def test_short_horizon_states_no_scorecard(run):
+    ds, summary, ledger, _ = run
+    s = dict(summary, hours=336)
+    s.pop("scorecard")
+    page = render_report(ds, s, ledger, None, lang="en")
+    assert "no scorecard" in page and "PROVISIONAL" not in page
+
+
+def test_number_format():
+    """Tables show about three significant figures and no numerical noise."""
+    assert fmt(12_677_432.19) == "12,677,432"
+    assert fmt(0.64098) == "0.641"
+    assert fmt(3.1e-14) == "0"
+    assert fmt(None) == "—" and fmt(float("nan")) == "—"
