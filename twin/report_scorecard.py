@@ -305,7 +305,8 @@ def _items(sc: dict, lang: str) -> str:
             prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {r['analogue']} ({r['rule_source']})"
                     if r["provisional"] else f"[{r['tag']}] {r['rule_source']}")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
-            reached = (r["band"].replace(">=", "≥") if r.get("kind", "bands") == "bands" else "—") if r["applicable"] else _t("na", lang)
+            reached = (r["band"].replace(">=", "≥") if r.get("kind", "bands") == "bands" and r["value"] is not None
+                       else "—") if r["applicable"] else _t("na", lang)
             rows.append([f"({r['id']})", formula, ("raw", f"<span class='small'>{_e(inputs)}</span>"), val,
                          _bands_text(r, lang), reached, pts, ("raw", f"<span class='small'>{_e(prov)}</span>")])
     note = ("组内规则取最高，组间相加；每项不超过其满分；不参评的项目从满分中移除（GB/T 50378-2014 3.2.7 方法）。"
