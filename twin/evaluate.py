@@ -29,9 +29,14 @@ def _with_inputs(disp: xr.Dataset, prof: xr.Dataset) -> xr.Dataset:
 
 def accounting_settings(sc, res):
     """The scenario's accounting settings with the optimiser's certificate purchase applied."""
-    updates = {"green_certificates_mwh": float(res.emissions.get("certificates_mwh", 0.0))}
-    if sc.carbon.max_offset_share is not None:
-        updates["offsets_max_share"] = sc.carbon.max_offset_share
+    # The scenario's carbon section is the one place for the offset cap; the optimiser applies it
+    # to gross emissions, and the ledger is told the same (no cap given = no cap).
+    updates = {
+        "green_certificates_mwh": float(res.emissions.get("certificates_mwh", 0.0)),
+        "offsets_tco2": float(res.emissions.get("offsets_t", 0.0)),
+        "offsets_max_share": 1.0 if sc.carbon.max_offset_share is None else sc.carbon.max_offset_share,
+        "offsets_cap_basis": "gross",
+    }
     return sc.accounting.model_copy(update=updates)
 
 

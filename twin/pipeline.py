@@ -260,6 +260,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
         "costs_cny_per_yr": _jsonable(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
+        "baseline_costs_cny_per_yr": _jsonable(base_res.costs),
         "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "renewable_share": renewable_share(energy),
         "solver": {
@@ -317,7 +318,8 @@ def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary
         if "time" in led.dims:
             led = led.assign_coords(time=prof["time"].values)
         ds = xr.merge([ds, led], compat="override", join="outer", combine_attrs="drop_conflicts")
-    attrs = {
+    attrs = dict(prof.attrs)  # calendar, tariff source, climate zone, time convention
+    attrs.update({
         "title": f"Park twin results: {loaded.scenario.park.name}",
         "park_type": loaded.scenario.park.type,
         "planning_year": loaded.scenario.park.planning_year,
@@ -338,7 +340,7 @@ def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary
         "time_label": "start of hour",
         "Conventions": "CF-1.10",
         "history": f"created by park-twin {__version__}",
-    }
+    })
     attrs.update({f"version_{k}": v for k, v in summary["versions"].items()})
     attrs.update({k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in wmeta.to_attrs().items()})
     for k, v in res.duals.items():

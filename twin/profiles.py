@@ -169,7 +169,7 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
                 ev[key] = xr.DataArray(float(ev.attrs[key]), attrs={"units": unit, "long_name": key})
             ev = ev.expand_dims(ev_fleet=[f.name])
             fleets.append(ev)
-        evs = xr.concat(fleets, dim="ev_fleet", combine_attrs="drop")
+        evs = xr.concat(fleets, dim="ev_fleet", combine_attrs="override")
         for name in evs.data_vars:
             ds[f"ev_{name}"] = evs[name]
 
