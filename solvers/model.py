@@ -1,4 +1,4 @@
-r"""Assemble the Pyomo sizing model from the technology blocks.
+r"""Assemble the sizing LP from the technology blocks (a :class:`~solvers.lp.LinearProgram`).
 
 Bus balances, for each step t [kW]:
 
@@ -14,10 +14,10 @@ cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital bu
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
 from solvers.blocks import battery, carbon, cooling, ev, grid, heat, pv
 from solvers.blocks.base import DispatchVar, ModelContext
+from solvers.lp import INF, Lin, LinearProgram, lin_sum
 from solvers.problem import SizingProblem
 
 #: block order matters only in that carbon accounting comes after all emitters
@@ -27,7 +27,7 @@ BUS_UNITS = {"elec": "electric load", "heat": "heat demand", "cool": "cooling de
 
 
 def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContext:
-    """Build the Pyomo model of ``problem``.
+    """Build the LP of ``problem``.
 
     Parameters
     ----------
@@ -40,12 +40,12 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
     Returns
     -------
     ModelContext
-        ``ctx.m`` is the ``ConcreteModel``; ``ctx.m.cost_obj``/``ctx.m.emis_obj``
-        objectives, ``ctx.m.eps``/``ctx.m.em_cap`` the emission bound.
+        ``ctx.lp`` the program; ``ctx.cost_expr`` / ``ctx.residual`` the cost and
+        emission objectives, ``ctx.em_row`` the row of the emission bound
+        ``ctx.bound_expr <= eps`` with ``ctx.eps`` its right-hand side.
     """
     problem.validate()
-    m = pyo.ConcreteModel(name="park_sizing")
-    ctx = ModelContext(m=m, p=problem, elastic=elastic)
+    ctx = ModelContext(lp=LinearProgram(), p=problem, elastic=elastic)
     ctx.add_fixed_demand("elec", problem.electric_load_kw)
     ctx.dispatch.append(DispatchVar("p_load_kw", "kW", "Fixed electric load",
                                     fixed=np.asarray(problem.electric_load_kw, float)))
@@ -54,47 +54,38 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
     _balances(ctx)
     carbon.add(ctx)
     _budget(ctx)
-    m.cost_expr = pyo.Expression(expr=sum(ctx.cost.values()))
-    # emission bound: ``expr <= eps``; which expression is chosen by the objective
+    ctx.cost_expr = lin_sum(ctx.cost.values())
     kind = problem.objective
     c = problem.carbon
-    m.eps = pyo.Param(mutable=True, initialize=1e12)
-    if kind in ("min_emissions", "pareto"):
-        bound_expr = m.residual_expr
-    else:
-        bound_expr = m.net_expr
+    bound_expr = ctx.residual if kind in ("min_emissions", "pareto") else ctx.net
+    eps = INF
     if kind == "net_zero":
-        m.eps.set_value(0.0)
+        eps = 0.0
     elif kind == "min_cost" and c.max_net_emissions_t is not None:
-        m.eps.set_value(float(c.max_net_emissions_t))
+        eps = float(c.max_net_emissions_t)
+    ctx.bound_expr = bound_expr
     if elastic:
-        m.s_em = pyo.Var(bounds=(0, None))
-        ctx.slacks["emission bound [tCO2/yr]"] = ([m.s_em], None)
-        m.em_cap = pyo.Constraint(expr=bound_expr - m.s_em <= m.eps)
-    else:
-        m.em_cap = pyo.Constraint(expr=bound_expr <= m.eps)
+        s = int(ctx.lp.var(1)[0])
+        ctx.slacks["emission bound [tCO2/yr]"] = (np.array([s]), None)
+        bound_expr = bound_expr - Lin.of([s])
+    ctx.em_row = ctx.lp.row(bound_expr, hi=eps)
+    ctx.em_const = bound_expr.const
+    ctx.eps = eps
     offsets_useless = (c.offset_price_cny_per_t is None or kind == "min_emissions"
                        or (kind == "min_cost" and c.max_net_emissions_t is None
                            and c.carbon_price_cny_per_t <= c.offset_price_cny_per_t))
     if offsets_useless:
-        m.offsets.fix(0.0)
-    m.cost_obj = pyo.Objective(expr=m.cost_expr)
-    m.emis_obj = pyo.Objective(expr=m.residual_expr)
-    m.emis_obj.deactivate()
+        ctx.lp.set_bounds([ctx.offsets_col], ub=0.0)
     if elastic:
         terms = []
-        for vars_, wts in ctx.slacks.values():
-            if wts is None:
-                terms += list(vars_)
-            else:
-                terms += [wi * v for wi, v in zip(wts, vars_)]
-        m.slack_obj = pyo.Objective(expr=sum(terms) if terms else 0.0)
-        m.cost_obj.deactivate()
+        for cols, wts in ctx.slacks.values():
+            terms.append(Lin.of(cols, 1.0 if wts is None else np.asarray(wts, float)))
+        ctx.slack_expr = lin_sum(terms)
     return ctx
 
 
 def _balances(ctx: ModelContext) -> None:
-    m, R = ctx.m, ctx.R
+    lp, T = ctx.lp, ctx.T
     for bus in ("elec", "heat", "cool"):
         flows = ctx.bus.get(bus, [])
         dem = ctx.bus_fixed.get(bus)
@@ -108,38 +99,21 @@ def _balances(ctx: ModelContext) -> None:
                 f"sizing problem infeasible — unmet {BUS_UNITS[bus]}: short by up to "
                 f"{float(np.max(dem)):.6g} kW (no technology supplies this bus)",
                 {label: float(np.max(dem))})
-        d = (dem if dem is not None else np.zeros(ctx.T)).tolist()
-        terms = []
-        for sign, coef, var, key in flows:
-            if coef is None:
-                terms.append((sign, None, var, key))
-            elif np.ndim(coef) == 0:
-                terms.append((sign * float(coef), None, var, key))
-            else:
-                terms.append((sign, list(coef), var, key))
-        unmet = None
+        d = dem if dem is not None else np.zeros(T)
+        terms = list(flows)
         if ctx.elastic and bus != "elec":
-            unmet = ctx.slack_series(f"s_unmet_{bus}", "kW", f"unmet {BUS_UNITS[bus]}",
-                                     ctx.wdt)
-
-        def rule(m, t, terms=terms, d=d, unmet=unmet):
-            e = sum(s * (c[t] if c is not None else 1.0) * (v[k + (t,)] if k else v[t])
-                    for s, c, v, k in terms)
-            if unmet is not None:
-                e = e + unmet[t]
-            return e == d[t]
-
-        m.add_component(f"balance_{bus}", pyo.Constraint(R, rule=rule))
+            u = ctx.slack_series(f"unmet {BUS_UNITS[bus]}", "kW", ctx.wdt)
+            terms.append((u, 1.0))
+        ctx.balance_rows[bus] = lp.rows(T, terms, lo=d, hi=d)
 
 
 def _budget(ctx: ModelContext) -> None:
     B = ctx.p.capex_budget_cny
     if B is None or not ctx.capex:
         return
-    m = ctx.m
+    expr = lin_sum(ctx.capex)
     if ctx.elastic:
-        m.s_budget = pyo.Var(bounds=(0, None))
-        ctx.slacks["capital budget [CNY]"] = ([m.s_budget], [1e-3])
-        m.budget = pyo.Constraint(expr=sum(ctx.capex) - m.s_budget <= B)
-    else:
-        m.budget = pyo.Constraint(expr=sum(ctx.capex) <= B)
+        s = int(ctx.lp.var(1)[0])
+        ctx.slacks["capital budget [CNY]"] = (np.array([s]), np.array([1e-3]))
+        expr = expr - Lin.of([s])
+    ctx.lp.row(expr, hi=B)

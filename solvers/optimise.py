@@ -38,25 +38,6 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 _EPS_REL = 1e-7
 
 
-def _status(res) -> tuple[str, str]:
-    tc = res.termination_condition
-    name = getattr(tc, "name", str(tc))
-    mapping = {
-        "convergenceCriteriaSatisfied": "optimal",
-        "provenInfeasible": "infeasible",
-        "locallyInfeasible": "infeasible",
-        "infeasibleOrUnbounded": "infeasible_or_unbounded",
-        "unbounded": "unbounded",
-        "maxTimeLimit": "time_limit",
-        "iterationLimit": "iteration_limit",
-    }
-    return mapping.get(name, "error"), name
-
-
-def _has_solution(res) -> bool:
-    return getattr(res, "incumbent_objective", None) is not None
-
-
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
     """Build, hand over and solve ``problem``; return sizes, dispatch, costs and duals.
 
@@ -83,10 +64,11 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     opts = options or SolveOptions()
     t0 = time.perf_counter()
     ctx = build_model(problem)
+    lp = ctx.lp
+    c_cost = lp.cost_vector(ctx.cost_expr)
     build_time = time.perf_counter() - t0
-    m = ctx.m
     be = HighsBackend(opts)
-    handover = be.set_instance(m)
+    handover = be.set_instance(lp, c_cost, ctx.cost_expr.const)
     if opts.save_model:
         be.write(opts.save_model)
     kind = problem.objective
@@ -95,187 +77,153 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     res = be.run()
     _check(res, problem, opts)
     if kind == "min_emissions":
-        res = _lexicographic(be, m, res, problem, opts)
+        res = _lexicographic(be, ctx, c_cost, problem, opts)
     elif kind == "pareto":
-        res, pareto = _pareto(be, ctx, res, problem, opts)
+        res, pareto = _pareto(be, ctx, c_cost, res, problem, opts)
 
-    status, term = _status(res)
     t1 = time.perf_counter()
-    res.solution_loader.load_vars()
-    out = _extract(ctx, be, res)
+    out = _extract(ctx, res)
     load_time = time.perf_counter() - t1
     ncol, nrow = be.n_cols_rows()
     gap = 0.0
-    if ctx.n_int:
-        inc, bnd = res.incumbent_objective, res.objective_bound
-        if inc is not None and bnd is not None:
-            gap = abs(inc - bnd) / max(abs(inc), 1e-9)
+    if ctx.n_int and res.objective is not None:
+        gap = abs(res.objective - res.bound) / max(abs(res.objective), 1e-9)
     return SizingResult(
         sizes=out["sizes"], dispatch=out["dispatch"], costs=out["costs"],
-        emissions=out["emissions"], objective_value=float(res.incumbent_objective),
-        objective_cny=out["costs"]["total"], status=status, termination=term,
+        emissions=out["emissions"], objective_value=float(res.objective),
+        objective_cny=out["costs"]["total"], status=res.status, termination=res.termination,
         solve_time_s=be.highs_time, build_time_s=build_time, handover_time_s=handover,
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
         load_time_s=load_time)
 
 
 def _check(res, problem, opts) -> None:
-    status, term = _status(res)
-    if status == "optimal" or (status in ("time_limit", "iteration_limit")
-                               and _has_solution(res)):
+    if res.status == "optimal" or (res.status in ("time_limit", "iteration_limit")
+                                   and res.has_solution):
         return
-    if status in ("infeasible", "infeasible_or_unbounded"):
+    if res.status in ("infeasible", "infeasible_or_unbounded"):
         if opts.explain_infeasibility:
-            explain_infeasibility(problem, opts, status)
-        raise InfeasibleError(f"HiGHS reports the sizing problem {status}")
-    raise RuntimeError(f"HiGHS stopped without a usable solution: {term}")
+            explain_infeasibility(problem, opts, res.status)
+        raise InfeasibleError(f"HiGHS reports the sizing problem {res.status}")
+    raise RuntimeError(f"HiGHS stopped without a usable solution: {res.termination}")
 
 
-def _lexicographic(be, m, res, problem, opts):
+def _set_eps(be, ctx, eps: float) -> None:
+    be.set_row_upper(ctx.em_row, eps - ctx.em_const)
+
+
+def _lexicographic(be, ctx, c_cost, problem, opts):
     """Minimise residual emissions, then cost at that emission level."""
-    m.cost_obj.deactivate()
-    m.emis_obj.activate()
-    be.set_objective(m.emis_obj)
+    lp = ctx.lp
+    be.set_objective(lp.cost_vector(ctx.residual), ctx.residual.const)
     r = be.run()
     _check(r, problem, opts)
-    e_min = float(r.incumbent_objective)
-    m.eps.set_value(e_min + _EPS_REL * max(1.0, abs(e_min)))
-    m.emis_obj.deactivate()
-    m.cost_obj.activate()
-    be.set_objective(m.cost_obj)
+    e_min = float(r.objective)
+    _set_eps(be, ctx, e_min + _EPS_REL * max(1.0, abs(e_min)))
+    be.set_objective(c_cost, ctx.cost_expr.const)
     r = be.run()
     _check(r, problem, opts)
     return r
 
 
-def _pareto(be, ctx, res, problem, opts):
-    import pyomo.environ as pyo
-
-    m = ctx.m
-    res.solution_loader.load_vars()
-    e_hi = float(pyo.value(m.residual_expr))
-    m.cost_obj.deactivate()
-    m.emis_obj.activate()
-    be.set_objective(m.emis_obj)
+def _pareto(be, ctx, c_cost, res, problem, opts):
+    lp = ctx.lp
+    e_hi = ctx.residual.value(res.x)
+    be.set_objective(lp.cost_vector(ctx.residual), ctx.residual.const)
     r = be.run()
     _check(r, problem, opts)
-    e_lo = float(r.incumbent_objective)
-    m.emis_obj.deactivate()
-    m.cost_obj.activate()
-    be.set_objective(m.cost_obj)
+    e_lo = float(r.objective)
+    be.set_objective(c_cost, ctx.cost_expr.const)
     n = max(int(problem.pareto_points), 2)
     eps_list = np.linspace(e_lo, e_hi, n)
     eps_list[0] = e_lo + _EPS_REL * max(1.0, abs(e_lo))
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
     points = []
     for eps in eps_list:
-        m.eps.set_value(float(eps))
+        _set_eps(be, ctx, float(eps))
         h0 = be.highs_time
         r = be.run()
         _check(r, problem, opts)
-        r.solution_loader.load_vars()
-        dual = 0.0 if ctx.n_int else float(r.solution_loader.get_duals([m.em_cap])[m.em_cap])
+        dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
         points.append(ParetoPoint(
-            cost_cny=float(pyo.value(m.cost_expr)),
-            residual_co2_t=float(pyo.value(m.residual_expr)), epsilon_co2_t=float(eps),
-            mac_cny_per_t=-dual, sizes=_sizes(ctx), solve_time_s=be.highs_time - h0))
+            cost_cny=ctx.cost_expr.value(r.x), residual_co2_t=ctx.residual.value(r.x),
+            epsilon_co2_t=float(eps), mac_cny_per_t=-dual, sizes=_sizes(ctx, r.x),
+            solve_time_s=be.highs_time - h0))
     return r, points
 
 
-def _val(x) -> float:
-    import pyomo.environ as pyo
-
-    v = pyo.value(x, exception=False)
-    return float(v) if v is not None else 0.0
-
-
-def _sizes(ctx) -> dict:
+def _sizes(ctx, x) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: _val(x) for n, x in v.items()}
+            out[k] = {n: s.value(x) for n, s in v.items()}
         else:
-            out[k] = _val(v)
+            out[k] = v.value(x)
     return out
 
 
-def _extract(ctx, be, res) -> dict:
+def _extract(ctx, res) -> dict:
     import xarray as xr
 
-    m, p, T = ctx.m, ctx.p, ctx.T
-    sizes = _sizes(ctx)
+    p, T, x = ctx.p, ctx.T, res.x
+    sizes = _sizes(ctx, x)
     # ---- costs
     capex, om, costs = {}, {}, {}
     for k, e in ctx.cost.items():
-        v = _val(e)
+        v = e.value(x)
         if k.startswith("capex:"):
             capex[k[6:]] = v
         elif k.startswith("om:"):
             om[k[3:]] = v
         else:
             costs[k] = v
-    total = _val(m.cost_expr)
+    total = ctx.cost_expr.value(x)
     costs = {"capex_annualised": capex, "capex_annualised_total": sum(capex.values()),
              "om": om, "om_total": sum(om.values()), **costs, "total": total,
-             "capex_overnight": sum(_val(c) for c in ctx.capex)}
-    # ---- emissions
-    em = {"gross_grid_t": _val(ctx.emis.get("gross_grid_t", 0.0)),
-          "fuel_t": _val(ctx.emis.get("fuel_t", 0.0)),
-          "export_credit_t": -_val(ctx.emis.get("export_credit_t", 0.0)),
-          "gross_t": _val(m.gross_expr), "certificates_t": _val(m.cert_expr),
-          "certificates_mwh": _val(m.cert_mwh) if hasattr(m, "cert_mwh") else 0.0,
-          "residual_t": _val(m.residual_expr), "offsets_t": _val(m.offsets),
-          "net_t": _val(m.net_expr)}
+             "capex_overnight": sum(c.value(x) for c in ctx.capex)}
+    # ---- emissions (from the defining sums, not the gross column, to avoid its tolerance)
+    gross = ctx.gross_sum.value(x)
+    cert = ctx.cert.value(x)
+    off = float(x[ctx.offsets_col])
+    em = {"gross_grid_t": ctx.emis["gross_grid_t"].value(x) if "gross_grid_t" in ctx.emis else 0.0,
+          "fuel_t": ctx.emis["fuel_t"].value(x) if "fuel_t" in ctx.emis else 0.0,
+          "export_credit_t": (-ctx.emis["export_credit_t"].value(x)
+                              if "export_credit_t" in ctx.emis else 0.0),
+          "gross_t": gross, "certificates_t": cert,
+          "certificates_mwh": float(x[ctx.cert_col]) if ctx.cert_col is not None else 0.0,
+          "residual_t": gross - cert, "offsets_t": off, "net_t": gross - cert - off}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
-        if d.var is not None:
-            vals = {k: (v.value if v.value is not None else 0.0) for k, v in d.var.items()}
-        else:
-            vals = {}
-        if d.expr is not None:
-            arr = d.expr(vals)
-        elif d.var is not None:
-            if d.dim is None:
-                arr = np.array([vals[t] for t in range(T)])
-            else:
-                arr = np.array([[vals[(c, t)] for t in range(T)] for c in d.coords])
-        else:
-            arr = np.asarray(d.fixed, float)
-        arr = np.asarray(arr, float) + 0.0  # no negative zeros in the output
+        arr = d.fn(x) if d.fn is not None else d.fixed
+        arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
-            data[d.name] = xr.DataArray(np.asarray(arr, float), dims=("time",), attrs=attrs)
+            data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)
         else:
-            data[d.name] = xr.DataArray(np.asarray(arr, float), dims=(d.dim, "time"),
+            data[d.name] = xr.DataArray(arr.reshape(len(d.coords), T), dims=(d.dim, "time"),
                                         coords={d.dim: list(d.coords)}, attrs=attrs)
     ds = xr.Dataset(data, coords={"time": time_coord})
     ds.attrs["dt_h"] = ctx.dt
     if p.weights is not None:
         ds["weight"] = xr.DataArray(np.asarray(ctx.w), dims=("time",),
                                     attrs={"units": "1", "long_name": "Step weight in the year"})
-    # ---- duals
     duals = {}
-    if not ctx.n_int:
+    if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, res)
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals}
 
 
 def _duals(ctx, res) -> dict:
-    m = ctx.m
-    loader = res.solution_loader
-    out = {}
-    d = loader.get_duals([m.em_cap])
-    out["emission_constraint_cny_per_t"] = -float(d[m.em_cap])
-    rows = [m.balance_elec[t] for t in ctx.R]
-    d = loader.get_duals(rows)
-    wdt = np.asarray(ctx.wdt)
-    out["electricity_price_cny_per_kwh"] = np.array([d[r] for r in rows]) / wdt
-    if hasattr(m, "import_limit"):
-        rows = [m.import_limit[t] for t in ctx.R]
-        d = loader.get_duals(rows)
-        y = -np.array([d[r] for r in rows])  # >= 0: value of 1 kW more in that hour
+    out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
+    rows = ctx.balance_rows["elec"]
+    out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
+    lim = ctx.p.grid.import_limit_kw
+    if np.isfinite(lim):
+        # the limit is a column bound: its dual is the reduced cost at the upper bound
+        z = res.col_dual[ctx.imp]
+        y = np.where(res.x[ctx.imp] >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0
@@ -290,15 +238,14 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
 
     ctx = build_model(problem, elastic=True)
     be = HighsBackend(opts)
-    be.set_instance(ctx.m)
+    be.set_instance(ctx.lp, ctx.lp.cost_vector(ctx.slack_expr), ctx.slack_expr.const)
     res = be.run()
-    st, term = _status(res)
-    if st != "optimal":
-        raise InfeasibleError(f"sizing problem is {status}; elastic re-solve ended {term}")
-    res.solution_loader.load_vars()
+    if res.status != "optimal":
+        raise InfeasibleError(f"sizing problem is {status}; elastic re-solve ended "
+                              f"{res.termination}")
     viol, lines = {}, []
-    for label, (vars_, wts) in ctx.slacks.items():
-        vals = np.array([v.value or 0.0 for v in vars_])
+    for label, (cols, wts) in ctx.slacks.items():
+        vals = np.asarray(res.x[cols], float)
         if vals.size == 0 or vals.max() <= 1e-6:
             continue
         unit = label[label.rfind("[") + 1:-1]

@@ -1,7 +1,7 @@
 """Problem, options and result containers of the sizing optimisation.
 
 Everything here is plain :mod:`dataclasses` and :mod:`numpy`; this module imports
-neither Pyomo nor HiGHS so that ``import solvers`` stays light.  The lead's pipeline
+neither scipy nor HiGHS so that ``import solvers`` stays light.  The lead's pipeline
 (``twin.plan``) fills a :class:`SizingProblem` from a scenario; :func:`solvers.solve`
 returns a :class:`SizingResult`.
 
@@ -415,6 +415,11 @@ class SizingProblem:
     period: np.ndarray | None = None
     """Integer period id per step (e.g. representative day); storages with ``cyclic``
     close their cycle within each period.  None = one period."""
+    period_order: np.ndarray | None = None
+    """Sequence of period ids that makes up the represented year (e.g. the
+    representative day of each of the 365 days).  When given, storages and EV
+    flexibility windows are linked across periods (inter-period state, Kotzur et al.
+    2018) instead of closing their cycle within each period.  None = not linked."""
     pv: list[PVArray] = field(default_factory=list)
     """PV array candidates."""
     battery: Battery | None = None
@@ -478,6 +483,13 @@ class SizingProblem:
 
         chk("weights", self.weights)
         chk("period", self.period)
+        if self.period_order is not None:
+            if self.period is None:
+                raise ValueError("period_order needs period")
+            missing = set(np.asarray(self.period_order).tolist()) - set(
+                np.asarray(self.period).tolist())
+            if missing:
+                raise ValueError(f"period_order names periods not in period: {sorted(missing)}")
         chk("grid.price_import_cny_per_kwh", self.grid.price_import_cny_per_kwh)
         chk("grid.price_export_cny_per_kwh", self.grid.price_export_cny_per_kwh, True)
         chk("grid.ef_grid_kgco2_per_kwh", self.grid.ef_grid_kgco2_per_kwh)
@@ -595,9 +607,9 @@ class SizingResult:
     solve_time_s: float
     """HiGHS run time (sum over re-solves) [s]."""
     build_time_s: float
-    """Pyomo model construction [s]."""
+    """Model construction (sparse matrix of :mod:`solvers.lp`) [s]."""
     handover_time_s: float
-    """Translation of the Pyomo model into HiGHS [s]."""
+    """Passing the model to HiGHS [s]."""
     gap: float
     """Relative MIP gap (0 for LP) [-]."""
     n_variables: int

@@ -1,22 +1,32 @@
 r"""EV fleets as flexibility envelopes (docs/architecture.md).
 
-For fleet f (aggregated over its vehicles):
+For fleet f (aggregated over its vehicles) the cumulative energy
+:math:`E_{f,t} = \sum_{\tau \le t} (\eta_c P^{ch}_{f,\tau} - P^{dis}_{f,\tau}/\eta_d)\Delta t`
+must stay within :math:`[\underline{E}_{f,t}, \overline{E}_{f,t}]`.  It is modelled as
+the *flexibility window* :math:`x_{f,t} = E_{f,t} - \underline{E}_{f,t}`, a store with
+time-varying capacity and an exogenous drain (the energy the fleet must have received
+by the end of each step):
 
 .. math::
-    E_{f,t} = E_{f,t-1} + (\eta_c P^{ch}_{f,t} - P^{dis}_{f,t}/\eta_d)\Delta t,
-    \quad E_{f,-1} = 0
+    x_{f,t} = x_{f,t-1} + (\eta_c P^{ch}_{f,t} - P^{dis}_{f,t}/\eta_d)\Delta t - d_{f,t},
+    \quad d_{f,t} = \underline{E}_{f,t} - \underline{E}_{f,t-1},\quad x_{f,-1} = 0
 
-    \underline{E}_{f,t} \le E_{f,t} \le \overline{E}_{f,t},\quad
+    0 \le x_{f,t} \le \overline{E}_{f,t} - \underline{E}_{f,t},\quad
     0 \le P^{ch}_{f,t} \le \overline{P}^{ch}_{f,t},\quad
     0 \le P^{dis}_{f,t} \le \overline{P}^{dis}_{f,t}
 
     C^{V2G} = c_{deg} \sum_t w_t\Delta t\, P^{dis}_{f,t}
 
-``mode="uncontrolled"`` fixes :math:`P^{ch} = P^{unc}` (charge on arrival) and
-:math:`P^{dis}=0`; ``"smart"`` frees the charging within the envelope; ``"v2g"``
-also allows discharge.  The envelope is cumulative from the first step, so the
-time steps must be consecutive (do not use EV envelopes with representative days).
-In the elastic model a shortfall :math:`u_{f,t} \ge 0` relaxes the lower bound.
+This is the same LP as bounding :math:`E` directly, but :math:`x` stays of the order of
+one day's energy while :math:`E` grows to the annual total (bounds up to 5e5 kWh in the
+examples), which the interior-point solver handles badly.  With representative days
+(``period_order``) the window is a linked store (see :mod:`solvers.blocks.storage`):
+:math:`d` and the window are daily profiles, so fleets aggregate per cluster like loads.
+
+``mode="uncontrolled"`` fixes :math:`P^{ch} = P^{unc}` (charge on arrival) as a
+constant demand (no columns) and :math:`P^{dis}=0`; ``"smart"`` frees the charging
+within the envelope; ``"v2g"`` also allows discharge.  In the elastic model a
+shortfall :math:`u_{f,t} \ge 0` relaxes the lower bound.
 
 References
 ----------
@@ -28,71 +38,71 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
+from solvers.blocks import storage
 from solvers.blocks.base import DispatchVar, ModelContext
+from solvers.lp import INF
+
+
+def drain_and_window(ctx: ModelContext, emin, emax) -> tuple[np.ndarray, np.ndarray]:
+    """Per-step drain :math:`d_t` [kWh] and window width [kWh] of a cumulative envelope."""
+    emin = np.asarray(emin, float)
+    prev = np.where(ctx.first, 0.0, np.r_[0.0, emin[:-1]])
+    return emin - prev, np.asarray(emax, float) - emin
 
 
 def add(ctx: ModelContext) -> None:
     fleets = ctx.p.ev_fleets
     if not fleets:
         return
-    m, R, dt = ctx.m, ctx.R, ctx.dt
+    lp, T = ctx.lp, ctx.T
     names = [f.name for f in fleets]
-    fixed_ch = np.zeros((len(fleets), ctx.T))
-    flex = [f for f in fleets if f.mode != "uncontrolled"]
+    n = len(fleets)
+    ch_cols, dis_cols = [None] * n, [None] * n
+    fixed_ch = np.zeros((n, T))
     for i, f in enumerate(fleets):
         if f.mode == "uncontrolled":
             fixed_ch[i] = np.asarray(f.p_uncontrolled_kw, float)
             ctx.add_fixed_demand("elec", fixed_ch[i])
-    if flex:
-        fn = [f.name for f in flex]
-        pch = {f.name: np.asarray(f.p_charge_max_kw, float).clip(min=0).tolist() for f in flex}
-        pdis = {f.name: (np.zeros(ctx.T) if f.mode != "v2g" or f.p_discharge_max_kw is None
-                         else np.asarray(f.p_discharge_max_kw, float).clip(min=0)).tolist()
-                for f in flex}
-        emin = {f.name: np.asarray(f.e_cum_min_kwh, float).tolist() for f in flex}
-        emax = {f.name: np.asarray(f.e_cum_max_kwh, float).tolist() for f in flex}
-        m.p_evch = pyo.Var(fn, R, bounds=lambda m, f, t: (0, pch[f][t]))
-        m.p_evdis = pyo.Var(fn, R, bounds=lambda m, f, t: (0, pdis[f][t]))
-        m.e_ev = pyo.Var(fn, R, bounds=lambda m, f, t: (None, emax[f][t]))
-        eta = {f.name: (f.eta_charge * dt, dt / f.eta_discharge) for f in flex}
-
-        def cum(m, f, t):
-            a, b = eta[f]
-            prev = m.e_ev[f, t - 1] if t > 0 else 0.0
-            return m.e_ev[f, t] == prev + a * m.p_evch[f, t] - b * m.p_evdis[f, t]
-
-        m.ev_cum = pyo.Constraint(fn, R, rule=cum)
-        if ctx.elastic:
-            m.s_ev = pyo.Var(fn, R, bounds=(0, None))
-            ctx.slacks["EV energy shortfall [kWh]"] = (
-                [m.s_ev[f, t] for f in fn for t in R], None)
-            m.ev_min = pyo.Constraint(fn, R, rule=lambda m, f, t:
-                                      m.e_ev[f, t] + m.s_ev[f, t] >= emin[f][t])
+            continue
+        ch = lp.var(T, 0.0, np.asarray(f.p_charge_max_kw, float).clip(min=0))
+        dis = None
+        if f.mode == "v2g" and f.p_discharge_max_kw is not None:
+            dis = lp.var(T, 0.0, np.asarray(f.p_discharge_max_kw, float).clip(min=0))
+        d, width = drain_and_window(ctx, f.e_cum_min_kwh, f.e_cum_max_kwh)
+        x = lp.var(T)
+        lower = np.zeros(T)
+        if ctx.elastic:  # shortfall below the lower envelope, penalised
+            s = ctx.slack_series("EV energy shortfall", "kWh")
+            storage.add_state(ctx, x, ch, dis, eta_c=f.eta_charge, eta_d=f.eta_discharge,
+                              loss_per_h=0.0, cyclic=ctx.linked, e0=None, drain=d,
+                              upper_const=width, lower_const=np.full(T, -INF))
+            lp.rows(T, [(x, 1.0), (s, 1.0)], lo=lower)
         else:
-            m.ev_min = pyo.Constraint(fn, R, rule=lambda m, f, t: m.e_ev[f, t] >= emin[f][t])
-        for f in flex:
-            ctx.add_flow("elec", -1, m.p_evch, key=(f.name,))
-            if f.mode == "v2g":
-                ctx.add_flow("elec", +1, m.p_evdis, key=(f.name,))
-                if f.v2g_degradation_cny_per_kwh > 0:
-                    ctx.cost[f"v2g_degradation[{f.name}]"] = f.v2g_degradation_cny_per_kwh * sum(
-                        ctx.wdt[t] * m.p_evdis[f.name, t] for t in R)
-    flex_names = {f.name for f in flex}
+            storage.add_state(ctx, x, ch, dis, eta_c=f.eta_charge, eta_d=f.eta_discharge,
+                              loss_per_h=0.0, cyclic=ctx.linked, e0=None, drain=d,
+                              upper_const=width, lower_const=lower)
+        ctx.add_flow("elec", -1, ch)
+        ch_cols[i] = ch
+        if dis is not None:
+            ctx.add_flow("elec", +1, dis)
+            dis_cols[i] = dis
+            if f.v2g_degradation_cny_per_kwh > 0:
+                ctx.cost[f"v2g_degradation[{f.name}]"] = ctx.energy(
+                    dis, f.v2g_degradation_cny_per_kwh)
 
-    def read(var):
-        def fn(vals):
-            out = fixed_ch.copy() if var == "ch" else np.zeros_like(fixed_ch)
-            for i, n in enumerate(names):
-                if n in flex_names:
-                    out[i] = [vals[(n, t)] for t in R]
+    def read(cols, base):
+        def fn(x):
+            out = base.copy()
+            for i, c in enumerate(cols):
+                if c is not None:
+                    out[i] = x[c]
             return out
         return fn
 
     ctx.dispatch += [
         DispatchVar("p_ev_charge_kw", "kW", "EV fleet charging power", "ev_fleet", names,
-                    m.p_evch if flex else None, expr=read("ch")),
+                    fn=read(ch_cols, fixed_ch)),
         DispatchVar("p_ev_discharge_kw", "kW", "EV fleet V2G discharging power", "ev_fleet",
-                    names, m.p_evdis if flex else None, expr=read("dis")),
+                    names, fn=read(dis_cols, np.zeros((n, T)))),
     ]

@@ -13,55 +13,56 @@ Equations (Δt = ``dt_h``, w the step weight):
 
     E^{grid} = 10^{-3} \sum_t w_t \Delta t\, ef_t P^{imp}_t \;[\mathrm{tCO_2}]
 
-The demand charge follows the Chinese two-part tariff (基本电价 by maximum demand,
-CNY/kW-month) applied to each calendar month present in the horizon.
+The import limit is a column bound (its dual is the reduced cost of the import), not
+a row.  Export columns exist only when export is allowed.  The demand charge follows
+the Chinese two-part tariff (基本电价 by maximum demand, CNY/kW-month) applied to each
+calendar month present in the horizon.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
-from solvers.blocks.base import DispatchVar, ModelContext, as_list
+from solvers.blocks.base import DispatchVar, ModelContext, as_array
+from solvers.lp import INF
 
 
 def add(ctx: ModelContext) -> None:
-    m, g, R, T = ctx.m, ctx.p.grid, ctx.R, ctx.T
+    lp, g, T = ctx.lp, ctx.p.grid, ctx.T
     exp_ub = g.export_limit_kw if g.export_limit_kw > 0 else 0.0
-    m.p_imp = pyo.Var(R, bounds=(0, None))
-    m.p_exp = pyo.Var(R, bounds=(0, exp_ub if np.isfinite(exp_ub) else None))
-    ctx.add_flow("elec", +1, m.p_imp)
-    ctx.add_flow("elec", -1, m.p_exp)
-    if np.isfinite(g.import_limit_kw):
-        lim = float(g.import_limit_kw)
-        if ctx.elastic:
-            s = ctx.slack_series("s_import", "kW", "grid import limit", ctx.wdt)
-            m.import_limit = pyo.Constraint(R, rule=lambda m, t: m.p_imp[t] - s[t] <= lim)
-        else:
-            m.import_limit = pyo.Constraint(R, rule=lambda m, t: m.p_imp[t] <= lim)
-    pim = as_list(g.price_import_cny_per_kwh, T)
-    pex = as_list(g.price_export_cny_per_kwh, T)
-    wdt = ctx.wdt
-    ctx.cost["energy_import"] = sum(wdt[t] * pim[t] * m.p_imp[t] for t in R)
+    lim = float(g.import_limit_kw)
+    imp = lp.var(T, 0.0, lim if (np.isfinite(lim) and not ctx.elastic) else INF)
+    ctx.imp = imp
+    ctx.add_flow("elec", +1, imp)
+    if np.isfinite(lim) and ctx.elastic:
+        s = ctx.slack_series("grid import limit", "kW", ctx.wdt)
+        lp.rows(T, [(imp, 1.0), (s, -1.0)], hi=lim)
+    pim = as_array(g.price_import_cny_per_kwh, T)
+    pex = as_array(g.price_export_cny_per_kwh, T)
+    ctx.cost["energy_import"] = ctx.energy(imp, pim)
+    exp = None
     if exp_ub > 0:
-        ctx.cost["export_revenue"] = -sum(wdt[t] * pex[t] * m.p_exp[t] for t in R)
+        exp = lp.var(T, 0.0, exp_ub)
+        ctx.add_flow("elec", -1, exp)
+        ctx.cost["export_revenue"] = ctx.energy(exp, -pex)
     if g.demand_charge_cny_per_kw_month > 0:
         month = np.asarray(g.month).astype(int)
-        months = sorted(set(month.tolist()))
-        m.peak = pyo.Var(months, bounds=(0, None))
-        mlist = month.tolist()
-        m.peak_def = pyo.Constraint(R, rule=lambda m, t: m.p_imp[t] <= m.peak[mlist[t]])
-        ctx.cost["demand_charge"] = g.demand_charge_cny_per_kw_month * sum(
-            m.peak[k] for k in months)
-    ef = as_list(g.ef_grid_kgco2_per_kwh, T)
-    ctx.emis["gross_grid_t"] = 1e-3 * sum(wdt[t] * ef[t] * m.p_imp[t] for t in R)
-    if g.credit_export_emissions and exp_ub > 0:
-        ctx.emis["export_credit_t"] = -1e-3 * sum(wdt[t] * ef[t] * m.p_exp[t] for t in R)
+        months, mi = np.unique(month, return_inverse=True)
+        peak = lp.var(len(months))
+        lp.rows(T, [(imp, 1.0), (peak[mi], -1.0)], hi=0.0)
+        from solvers.lp import Lin
+
+        ctx.cost["demand_charge"] = Lin.of(peak, g.demand_charge_cny_per_kw_month)
+    ef = as_array(g.ef_grid_kgco2_per_kwh, T)
+    ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
+    if g.credit_export_emissions and exp is not None:
+        ctx.emis["export_credit_t"] = ctx.energy(exp, -1e-3 * ef)
+    zero = np.zeros(T)
     ctx.dispatch += [
-        DispatchVar("p_grid_import_kw", "kW", "Grid import", var=m.p_imp),
-        DispatchVar("p_grid_export_kw", "kW", "Grid export", var=m.p_exp),
-        DispatchVar("price_import_cny_per_kwh", "CNY/kWh", "Import energy price",
-                    fixed=np.asarray(g.price_import_cny_per_kwh, float)),
-        DispatchVar("ef_grid_kgco2_per_kwh", "kgCO2/kWh", "Grid emission factor",
-                    fixed=np.asarray(g.ef_grid_kgco2_per_kwh, float)),
+        DispatchVar("p_grid_import_kw", "kW", "Grid import", fn=lambda x: x[imp]),
+        DispatchVar("p_grid_export_kw", "kW", "Grid export",
+                    fn=(lambda x: x[exp]) if exp is not None else None,
+                    fixed=zero if exp is None else None),
+        DispatchVar("price_import_cny_per_kwh", "CNY/kWh", "Import energy price", fixed=pim),
+        DispatchVar("ef_grid_kgco2_per_kwh", "kgCO2/kWh", "Grid emission factor", fixed=ef),
     ]

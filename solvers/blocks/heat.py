@@ -25,6 +25,9 @@ Boilers: :math:`Q^{eb}_t = \eta^{eb} P^{eb}_t \le S^{eb}`,
 :math:`\pi^{fuel} \sum_t w_t \Delta t F_t` and emissions
 :math:`10^{-3} ef^{fuel} \sum_t w_t\Delta t F_t` [tCO2].
 
+Capacity rows of fixed-size plant become column bounds; a waste-heat source used by
+one consumer only gives a column bound instead of a row.
+
 Thermal store (see :mod:`solvers.blocks.storage`):
 :math:`e_t = (1-\lambda)^{\Delta t} e_{t-1} + (\eta_c Q^{ch}_t - Q^{dis}_t)\Delta t`,
 :math:`e_t \le S^{tes}`, :math:`Q^{ch}_t, Q^{dis}_t \le \rho S^{tes}`.
@@ -33,7 +36,6 @@ Thermal store (see :mod:`solvers.blocks.storage`):
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
 from solvers.blocks import storage
 from solvers.blocks.base import DispatchVar, ModelContext
@@ -41,7 +43,7 @@ from solvers.blocks.base import DispatchVar, ModelContext
 
 def add(ctx: ModelContext) -> None:
     p = ctx.p
-    m, R, T = ctx.m, ctx.R, ctx.T
+    lp, T = ctx.lp, ctx.T
     has_demand = p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0)
     if not (has_demand or p.heat_pumps or p.electric_boiler or p.gas_boiler
             or p.thermal_storage):
@@ -49,125 +51,108 @@ def add(ctx: ModelContext) -> None:
     demand = np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
     ctx.add_fixed_demand("heat", demand)
     ctx.dispatch.append(DispatchVar("q_heat_demand_kw", "kW", "Heat demand", fixed=demand))
-    wdt = ctx.wdt
-    src_draw: dict[str, list] = {w.name: [] for w in p.waste_heat}
+    # consumers of each waste-heat source: (cols, coefficient of heat drawn per unit)
+    draw: dict[str, list] = {w.name: [] for w in p.waste_heat}
 
     if p.heat_pumps:
         names = [h.name for h in p.heat_pumps]
-        m.q_hp = pyo.Var(names, R, bounds=(0, None))
-        inv_cop = {h.name: (1.0 / np.asarray(h.cop, float)).tolist() for h in p.heat_pumps}
-        size = {h.name: ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw,
-                                     hi=h.max_kw, existing=h.existing_kw)
-                for h in p.heat_pumps}
-        m.hp_cap = pyo.Constraint(names, R, rule=lambda m, h, t: m.q_hp[h, t] <= size[h])
-        for h in p.heat_pumps:
-            ctx.add_flow("heat", +1, m.q_hp, key=(h.name,))
-            ctx.add_flow("elec", -1, m.q_hp, coef=inv_cop[h.name], key=(h.name,))
+        q = np.array([lp.var(T) for _ in names]).reshape(len(names), T)
+        inv = np.array([1.0 / np.asarray(h.cop, float) for h in p.heat_pumps])
+        src = np.array([h.source is not None for h in p.heat_pumps])
+        for i, h in enumerate(p.heat_pumps):
+            S = ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw, hi=h.max_kw,
+                             existing=h.existing_kw)
+            ctx.cap_rows(q[i], S)
+            ctx.add_flow("heat", +1, q[i])
+            ctx.add_flow("elec", -1, q[i], inv[i])
             if h.source is not None:
-                src_draw[h.source].append(h.name)
-        one_minus = {h: [1.0 - x for x in inv_cop[h]] for h in names}
-
-        def p_hp(vals):
-            return np.array([[vals[(n, t)] * inv_cop[n][t] for t in R] for n in names])
-
-        has_src = {h.name: h.source is not None for h in p.heat_pumps}
-
-        def q_src(vals):
-            return np.array([[vals[(n, t)] * one_minus[n][t] if has_src[n] else 0.0
-                              for t in R] for n in names])
-
+                draw[h.source].append((q[i], 1.0 - inv[i]))
         ctx.dispatch += [
             DispatchVar("q_heat_pump_kw", "kW", "Heat pump heat output", "heat_pump", names,
-                        m.q_hp),
+                        fn=lambda x: x[q]),
             DispatchVar("p_heat_pump_kw", "kW", "Heat pump electricity input", "heat_pump",
-                        names, m.q_hp, expr=p_hp),
+                        names, fn=lambda x: x[q] * inv),
             DispatchVar("q_waste_heat_source_kw", "kW",
                         "Heat drawn by the heat pump from a waste-heat source", "heat_pump",
-                        names, m.q_hp, expr=q_src),
+                        names, fn=lambda x: x[q] * (1.0 - inv) * src[:, None]),
         ]
-    else:
-        one_minus = {}
 
     if p.waste_heat:
         wnames = [w.name for w in p.waste_heat]
-        direct = [w.name for w in p.waste_heat if w.direct_use]
-        avail = {w.name: np.asarray(w.available_kw, float).clip(min=0).tolist()
-                 for w in p.waste_heat}
-        m.q_wh = pyo.Var(wnames, R, bounds=(0, None))
-        for w in p.waste_heat:
-            if not w.direct_use:
-                for t in R:
-                    m.q_wh[w.name, t].fix(0.0)
-        if direct:
-            hx = {w.name: ctx.add_size("waste_heat_hx_kw", w.name, "kW", w.hx_cost,
-                                       hi=w.max_hx_kw)
-                  for w in p.waste_heat if w.direct_use}
-            m.wh_hx = pyo.Constraint(direct, R, rule=lambda m, s, t: m.q_wh[s, t] <= hx[s])
-        for s in wnames:
-            ctx.add_flow("heat", +1, m.q_wh, key=(s,))
+        direct = np.zeros((len(wnames), T), dtype=np.int64) - 1
+        for i, w in enumerate(p.waste_heat):
+            avail = np.asarray(w.available_kw, float).clip(min=0)
+            if w.direct_use:
+                hx = ctx.add_size("waste_heat_hx_kw", w.name, "kW", w.hx_cost, hi=w.max_hx_kw)
+                if not (hx.fixed and hx.existing == 0):
+                    c = lp.var(T)
+                    ctx.cap_rows(c, hx)
+                    ctx.add_flow("heat", +1, c)
+                    direct[i] = c
+                    draw[w.name].append((c, np.ones(T)))
+            users = draw[w.name]
+            if len(users) == 1:  # a single consumer: availability is a column bound
+                c, k = users[0]
+                ub = np.where(k > 0, avail / np.where(k > 0, k, 1.0), np.inf)
+                lp.set_bounds(c, ub=np.minimum(lp.ub()[c], ub))
+            elif users:
+                lp.rows(T, [(c, k) for c, k in users], hi=avail)
 
-        def wh_rule(m, s, t):
-            e = m.q_wh[s, t] + sum(one_minus[h][t] * m.q_hp[h, t] for h in src_draw[s])
-            return e <= avail[s][t]
+        def q_direct(x):
+            return np.where(direct >= 0, x[np.maximum(direct, 0)], 0.0)
 
-        m.wh_avail = pyo.Constraint(wnames, R, rule=wh_rule)
         ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
                                         "Waste heat used directly", "waste_heat", wnames,
-                                        m.q_wh))
+                                        fn=q_direct))
 
     eb = p.electric_boiler
     if eb is not None:
         S = ctx.add_size("electric_boiler_kw", None, "kW", eb.cost, hi=eb.max_kw,
                          existing=eb.existing_kw)
-        m.q_eb = pyo.Var(R, bounds=(0, None))
-        m.eb_cap = pyo.Constraint(R, rule=lambda m, t: m.q_eb[t] <= S)
-        ctx.add_flow("heat", +1, m.q_eb)
-        ctx.add_flow("elec", -1, m.q_eb, coef=1.0 / eb.efficiency)
+        qe = lp.var(T)
+        ctx.cap_rows(qe, S)
+        ctx.add_flow("heat", +1, qe)
+        ctx.add_flow("elec", -1, qe, 1.0 / eb.efficiency)
         ctx.dispatch += [
             DispatchVar("q_electric_boiler_kw", "kW", "Electric boiler heat output",
-                        var=m.q_eb),
+                        fn=lambda x: x[qe]),
             DispatchVar("p_electric_boiler_kw", "kW", "Electric boiler electricity input",
-                        var=m.q_eb, expr=lambda v: np.array([v[t] for t in R]) / eb.efficiency),
+                        fn=lambda x: x[qe] / eb.efficiency),
         ]
 
     gb = p.gas_boiler
     if gb is not None:
         S = ctx.add_size("gas_boiler_kw", None, "kW", gb.cost, hi=gb.max_kw,
                          existing=gb.existing_kw)
-        m.q_gb = pyo.Var(R, bounds=(0, None))
-        m.gb_cap = pyo.Constraint(R, rule=lambda m, t: m.q_gb[t] <= S)
-        ctx.add_flow("heat", +1, m.q_gb)
-        fuel = sum(wdt[t] * m.q_gb[t] for t in R) * (1.0 / gb.efficiency)
+        qg = lp.var(T)
+        ctx.cap_rows(qg, S)
+        ctx.add_flow("heat", +1, qg)
         if gb.fuel_price_cny_per_kwh:
-            ctx.cost["fuel"] = gb.fuel_price_cny_per_kwh * fuel
+            ctx.cost["fuel"] = ctx.energy(qg, gb.fuel_price_cny_per_kwh / gb.efficiency)
         if gb.ef_fuel_kgco2_per_kwh:
-            ctx.emis["fuel_t"] = 1e-3 * gb.ef_fuel_kgco2_per_kwh * fuel
+            ctx.emis["fuel_t"] = ctx.energy(qg, 1e-3 * gb.ef_fuel_kgco2_per_kwh / gb.efficiency)
         ctx.dispatch += [
-            DispatchVar("q_gas_boiler_kw", "kW", "Gas boiler heat output", var=m.q_gb),
-            DispatchVar("fuel_gas_kw", "kW", "Gas boiler fuel input (LHV)", var=m.q_gb,
-                        expr=lambda v: np.array([v[t] for t in R]) / gb.efficiency),
+            DispatchVar("q_gas_boiler_kw", "kW", "Gas boiler heat output", fn=lambda x: x[qg]),
+            DispatchVar("fuel_gas_kw", "kW", "Gas boiler fuel input (LHV)",
+                        fn=lambda x: x[qg] / gb.efficiency),
         ]
 
     tes = p.thermal_storage
     if tes is not None:
         S = ctx.add_size("tes_kwh", None, "kWh", tes.cost, hi=tes.max_kwh,
                          existing=tes.existing_kwh)
-        m.q_tch = pyo.Var(R, bounds=(0, None))
-        m.q_tdis = pyo.Var(R, bounds=(0, None))
-        m.e_tes = pyo.Var(R, bounds=(0, None))
+        tch, tdis, e = lp.var(T), lp.var(T), lp.var(T)
         rho = tes.max_power_per_kwh
-        m.tes_e = pyo.Constraint(R, rule=lambda m, t: m.e_tes[t] <= S)
-        m.tes_ch = pyo.Constraint(R, rule=lambda m, t: m.q_tch[t] <= rho * S)
-        m.tes_dis = pyo.Constraint(R, rule=lambda m, t: m.q_tdis[t] <= rho * S)
-        storage.add_state(ctx, "tes_state", m.e_tes, m.q_tch, m.q_tdis,
-                          eta_c=tes.eta_charge, eta_d=1.0, loss_per_h=tes.loss_per_h,
-                          cyclic=tes.cyclic, e0=0.0)
-        ctx.add_flow("heat", +1, m.q_tdis)
-        ctx.add_flow("heat", -1, m.q_tch)
+        ctx.cap_rows(tch, S, rho)
+        ctx.cap_rows(tdis, S, rho)
+        content = storage.add_state(ctx, e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
+                                    loss_per_h=tes.loss_per_h, cyclic=tes.cyclic, e0=None,
+                                    upper_size=S)
+        ctx.add_flow("heat", +1, tdis)
+        ctx.add_flow("heat", -1, tch)
         ctx.dispatch += [
-            DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging", var=m.q_tch),
+            DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging", fn=lambda x: x[tch]),
             DispatchVar("q_tes_discharge_kw", "kW", "Thermal storage discharging",
-                        var=m.q_tdis),
-            DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step",
-                        var=m.e_tes),
+                        fn=lambda x: x[tdis]),
+            DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step", fn=content),
         ]
