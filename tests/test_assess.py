@@ -192,3 +192,18 @@ def test_report_section_renders(lang):
     assert ("智慧零碳园区评价" in frag) if lang == "zh" else ("planning-stage evidence" in frag)
     assert "7.2.1" in frag and "PROVISIONAL" in frag
     assert len(figs) == 2 and len(figs[0].data) == 2
+
+
+def test_waste_heat_improvement_says_when_heat_demand_cannot_absorb_it():
+    from types import SimpleNamespace
+
+    from twin.assess.improve import quantity_for_measure
+    from twin.ledger import AccountingSettings
+
+    annual = {"tce_total_tce": 1000.0, "q_waste_heat_available_kwh": 10e6, "q_waste_heat_used_kwh": 0.5e6,
+              "q_heat_demand_kwh": 1.5e6, "q_heat_from_waste_heat_kwh": 0.5e6}
+    ledger = SimpleNamespace(planned=SimpleNamespace(annual=annual), settings=AccountingSettings())
+    q = quantity_for_measure(ledger, "waste_heat_utilisation_share", 0.3)
+    # 0.3 * 10 000 - 500 = 2 500 MWh needed; heat demand leaves room for 1 500 - 500 = 1 000 MWh
+    assert q["delta"] == pytest.approx(2500.0) and q["room_in_heat_demand_mwh"] == pytest.approx(1000.0)
+    assert "new heat user" in q["text"]

@@ -46,7 +46,14 @@ def quantity_for_measure(ledger: Ledger, measure: str, target: float) -> dict | 
         return {"quantity": "renewable_electricity_mwh", "delta": mwh, "unit": "MWh/yr", "pv_kwp": kwp, "text": txt}
     if measure == "waste_heat_utilisation_share":
         d = max(target * a["q_waste_heat_available_kwh"] - a["q_waste_heat_used_kwh"], 0.0) / 1000.0
-        return {"quantity": "waste_heat_used_mwh", "delta": d, "unit": "MWh/yr", "text": f"+{d:,.0f} MWh/yr waste heat used"}
+        # the park's own heat demand can absorb at most what is not yet met from waste heat
+        room = max(a["q_heat_demand_kwh"] - a["q_heat_from_waste_heat_kwh"], 0.0) / 1000.0
+        txt = f"+{d:,.0f} MWh/yr waste heat used"
+        if d > room:
+            txt += (f"; the park's own heat demand can take only {room:,.0f} MWh/yr more, so the rest needs a new "
+                    "heat user (neighbouring site or district network, absorption cooling, process preheating)")
+        return {"quantity": "waste_heat_used_mwh", "delta": d, "unit": "MWh/yr", "room_in_heat_demand_mwh": room,
+                "text": txt}
     if measure == "waste_heat_heat_share":
         d = max(target * a["q_heat_demand_kwh"] - a["q_heat_from_waste_heat_kwh"], 0.0) / 1000.0
         return {"quantity": "heat_from_waste_heat_mwh", "delta": d, "unit": "MWh/yr",
