@@ -59,6 +59,8 @@ def load_weather(loaded: LoadedScenario):
         from weather.cities import resolve_city
 
         province = wx.CITIES[resolve_city(site.city)].province
+    # weather speaks in its API's terms; the planner edits the scenario's site.weather_file
+    meta.notes[:] = [n.replace("site_weather(path=...)", "site.weather_file in the scenario") for n in meta.notes]
     info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))
     return df, meta, info
 
