@@ -1,21 +1,35 @@
-"""Representative-day time aggregation of a full-year :class:`SizingProblem`.
+r"""Representative-day time aggregation of a full-year :class:`SizingProblem`.
 
 Days are clustered on their normalised hourly profiles (every time series of the
 problem: load, prices, emission factor, PV, heat/cooling demand, COPs, waste heat)
 with k-medoids (alternating assignment / medoid update, k-means++ seeding) [1]_.
 The aggregated problem keeps the medoid days in calendar order, each step weighted
-by its cluster's number of days, and each day is its own storage period (storages
-close their cycle within the day, no inter-day linking).
+by its cluster's number of days, and each day is its own period.  With
+``linked=True`` (default) the problem also carries the sequence of representative
+days through the year (``period_order``) and storages are linked across days with an
+inter-day state of charge [2]_ (see :mod:`solvers.blocks.storage`), so batteries,
+thermal stores and EV fleets can carry energy from one day to the next and between
+seasons; ``linked=False`` closes each storage cycle within its day.
 
-Known error sources (measured in ``benchmarks/bench_solver.py``): seasonal storage
-is not represented; monthly demand charges only see the medoid days' peaks and only
-for months that have a medoid; EV cumulative envelopes are not supported.
+EV fleets are aggregated per cluster like loads: the cumulative envelope is turned
+into a daily drain :math:`d_t = \underline E_t - \underline E_{t-1}` (energy the
+fleet must have received in hour t) and a flexibility window
+:math:`\overline E_t - \underline E_t`; both, with the charger availability, are
+clustering features and the medoid day's profiles stand for its cluster.
+
+Known error sources (measured in ``benchmarks/bench_solver.py`` and
+``benchmarks/bench_run.py``): monthly demand charges only see the medoid days' peaks
+and only for months that have a medoid; extreme days are smoothed unless they are
+medoids.
 
 References
 ----------
 .. [1] Kotzur, L., Markewitz, P., Robinius, M., Stolten, D. (2018). Impact of
    different time series aggregation methods on optimal energy system design.
    Renewable Energy 117, 474-487.
+.. [2] Kotzur, L., Markewitz, P., Robinius, M., Stolten, D. (2018). Time series
+   aggregation for energy system design: modeling seasonal storage. Applied Energy
+   213, 123-135.
 """
 
 from __future__ import annotations
@@ -51,7 +65,16 @@ def _series(p: SizingProblem) -> list[np.ndarray]:
     out += [h.cop for h in p.heat_pumps] + [w.available_kw for w in p.waste_heat]
     if p.chiller is not None:
         out.append(p.chiller.cop)
+    for f in p.ev_fleets:
+        d, width = _ev_daily(f)
+        out += [f.p_charge_max_kw, d, width]
     return [np.asarray(s, float) for s in out]
+
+
+def _ev_daily(f) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly drain [kWh] and flexibility window [kWh] of an EV fleet's envelope."""
+    emin = np.asarray(f.e_cum_min_kwh, float)
+    return np.diff(emin, prepend=0.0), np.asarray(f.e_cum_max_kwh, float) - emin
 
 
 def _kmedoids(X: np.ndarray, k: int, seed: int, iters: int = 50) -> tuple[np.ndarray, np.ndarray]:
@@ -76,17 +99,21 @@ def _kmedoids(X: np.ndarray, k: int, seed: int, iters: int = 50) -> tuple[np.nda
     return med, D[:, med].argmin(axis=1)
 
 
-def representative_days(problem: SizingProblem, k: int, seed: int = 0) -> Aggregation:
+def representative_days(problem: SizingProblem, k: int, seed: int = 0, *,
+                        linked: bool = True) -> Aggregation:
     """Aggregate a 8760-step hourly problem to ``k`` representative days.
 
     Parameters
     ----------
     problem : SizingProblem
-        Full year, ``dt_h = 1``, 8760 steps, no EV fleets.
+        Full year, ``dt_h = 1``, 8760 steps.
     k : int
         Number of representative days (1..365).
     seed : int
         Seed of the k-means++ initialisation.
+    linked : bool
+        Link storages across days through the year's sequence of representative
+        days (``period_order``); False closes each storage cycle within its day.
 
     Returns
     -------
@@ -95,9 +122,6 @@ def representative_days(problem: SizingProblem, k: int, seed: int = 0) -> Aggreg
     T = problem.n_steps
     if T != 8760 or problem.dt_h != 1.0:
         raise ValueError("representative_days needs 8760 hourly steps")
-    if problem.ev_fleets:
-        raise ValueError("EV cumulative envelopes need consecutive hours; "
-                         "aggregate without EV fleets")
     if not 1 <= k <= 365:
         raise ValueError("k must be within 1..365")
     feats = []
@@ -127,6 +151,7 @@ def representative_days(problem: SizingProblem, k: int, seed: int = 0) -> Aggreg
     w0 = problem.step_weights()[idx]
     q.weights = w0 * np.repeat(counts, 24)
     q.period = np.repeat(np.arange(k), 24)
+    q.period_order = lab.copy() if linked else None
     g = q.grid
     g.price_import_cny_per_kwh = cut(g.price_import_cny_per_kwh)
     g.price_export_cny_per_kwh = cut(g.price_export_cny_per_kwh)
@@ -142,4 +167,13 @@ def representative_days(problem: SizingProblem, k: int, seed: int = 0) -> Aggreg
         w.available_kw = cut(w.available_kw)
     if q.chiller is not None:
         q.chiller.cop = cut(q.chiller.cop)
+    for f in q.ev_fleets:
+        d, width = _ev_daily(f)
+        dd = d[idx].reshape(k, 24)
+        emin = np.cumsum(dd, axis=1).ravel()  # cumulative within each representative day
+        f.e_cum_min_kwh = emin
+        f.e_cum_max_kwh = emin + width[idx]
+        f.p_uncontrolled_kw = cut(f.p_uncontrolled_kw)
+        f.p_charge_max_kw = cut(f.p_charge_max_kw)
+        f.p_discharge_max_kw = cut(f.p_discharge_max_kw)
     return Aggregation(problem=q, medoids=med, assignment=lab, profile_rmse=rmse)

@@ -237,7 +237,7 @@ def test_representative_days_reproduce_a_periodic_year():
                     cost=AssetCost(3000.0, 25))],
         battery=Battery(energy_cost=AssetCost(800.0, 12), power_cost=AssetCost(200.0, 12)),
         period=day)
-    agg = representative_days(p, 2)
+    agg = representative_days(p, 2, linked=False)
     assert sorted(np.bincount(agg.assignment).tolist()) == [182, 183]
     assert agg.profile_rmse == pytest.approx(0.0, abs=1e-12)
     full = solve(p)
