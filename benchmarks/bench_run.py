@@ -1,0 +1,108 @@
+"""Whole-pipeline benchmark of the largest example park, then HiGHS alone on its model.
+
+In one process: ``twin.pipeline.run_scenario`` on ``scenarios/manufacturing_suzhou.yaml``
+(full year) with the sizing model saved as MPS, then highspy alone on that MPS with
+the same algorithm; then the horizon growth (168 / 744 / 8760 h via
+``RunOptions(hours=...)``).  Prints build, hand-over, HiGHS, load, sizing-stage and
+pipeline wall times, peak memory and the modelling overhead ratio
+``(build + hand-over + load) / HiGHS alone``.  Goals (issue): overhead <= 0.30 and a
+full-year sizing < 30 s on 2 cores.
+
+Usage::
+
+    python benchmarks/bench_run.py                      # full year + horizon growth
+    python benchmarks/bench_run.py --hours 168 744      # horizons only
+    python benchmarks/bench_run.py --scenario scenarios/office_guangzhou.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_once(path: Path, hours: int | None, tmp: Path) -> dict:
+    """One pipeline run; solver timings are taken from its summary."""
+    from twin.pipeline import RunOptions, run_scenario
+    from twin.scenario.loader import load_scenario
+
+    mps = tmp / f"model_{hours or 8760}.mps"
+    t0 = time.perf_counter()
+    res = run_scenario(load_scenario(path), RunOptions(out_dir=tmp / f"out_{hours or 8760}",
+                                                       save_model=mps, hours=hours,
+                                                       write_report=False))
+    wall = time.perf_counter() - t0
+    s = res.summary["solver"]
+    return {"hours": hours or 8760, "pipeline_wall_s": wall, "build_s": s["build_time_s"],
+            "handover_s": s["handover_time_s"], "highs_s": s["solve_time_s"],
+            "cols": s["n_variables"], "rows": s["n_constraints"],
+            "objective": s["objective_value"], "mps": str(mps),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def highs_alone(mps: str, solver: str) -> dict:
+    """HiGHS on the saved MPS with the pipeline's algorithm and default options."""
+    import highspy
+
+    from solvers.highs_backend import c_stdout_to_stderr
+
+    with c_stdout_to_stderr():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(mps)
+    h.setOptionValue("solver", solver)
+    t0 = time.perf_counter()
+    with c_stdout_to_stderr():
+        h.run()
+    return {"alone_s": time.perf_counter() - t0,
+            "alone_objective": h.getInfo().objective_function_value}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "manufacturing_suzhou.yaml"))
+    ap.add_argument("--hours", type=int, nargs="*", default=[168, 744])
+    ap.add_argument("--no-full", action="store_true", help="skip the full-year run")
+    a = ap.parse_args()
+    from twin.scenario.loader import load_scenario
+
+    solver = load_scenario(a.scenario).scenario.objective.solver_method
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        horizons = list(a.hours) + ([] if a.no_full else [None])
+        for hours in horizons:
+            r = run_once(Path(a.scenario), hours, tmp)
+            r.update(highs_alone(r["mps"], solver))
+            # the sizing stage as the pipeline sees it (build + hand-over + HiGHS; the
+            # solution load is inside the pipeline's wall time)
+            r["sizing_s"] = r["build_s"] + r["handover_s"] + r["highs_s"]
+            r["overhead_ratio"] = (r["build_s"] + r["handover_s"]) / r["alone_s"]
+            r["obj_rel_diff"] = abs(r["alone_objective"] - r["objective"]) / abs(r["alone_objective"])
+            os.remove(r.pop("mps"))
+            rows.append(r)
+            print(json.dumps(r), flush=True)
+    hdr = ["hours", "cols", "rows", "build_s", "handover_s", "highs_s", "sizing_s",
+           "pipeline_wall_s", "alone_s", "overhead_ratio", "obj_rel_diff", "peak_rss_mb"]
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "---|" * len(hdr))
+    for r in rows:
+        print("| " + " | ".join(f"{r[k]:.3g}" if isinstance(r[k], float) else f"{r[k]:,}"
+                                for k in hdr) + " |")
+
+
+if __name__ == "__main__":
+    main()
