@@ -13,6 +13,7 @@ Usage::
     python benchmarks/bench_solver.py                 # horizons x solvers, asset counts
     python benchmarks/bench_solver.py --case year simplex 1
     python benchmarks/bench_solver.py --repdays 12    # representative days vs full year
+    python benchmarks/bench_solver.py --parks 12 24 48  # same on the example parks
 """
 
 from __future__ import annotations
@@ -103,18 +104,17 @@ def run_case(horizon: str, algo: str, n_assets: int) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run_repdays(k: int) -> dict:
+def run_repdays(k: int, linked: bool = True) -> dict:
     from solvers import SolveOptions, solve
     from solvers.aggregation import representative_days
 
     p = synthetic_problem(8760, 1)
-    p.ev_fleets = []  # cumulative EV envelopes need consecutive hours
     full = solve(p, SolveOptions(solver="ipm"))
     t0 = time.perf_counter()
-    agg = representative_days(p, k)
+    agg = representative_days(p, k, linked=linked)
     r = solve(agg.problem, SolveOptions(solver="ipm"))
     wall = time.perf_counter() - t0
-    out = {"k": k, "full_obj": full.objective_cny, "agg_obj": r.objective_cny,
+    out = {"k": k, "linked": linked, "full_obj": full.objective_cny, "agg_obj": r.objective_cny,
            "obj_rel_err": r.objective_cny / full.objective_cny - 1, "full_wall_s":
            full.build_time_s + full.handover_time_s + full.solve_time_s, "agg_wall_s": wall}
     for key in ("battery_kwh", "battery_kw", "tes_kwh"):
@@ -125,18 +125,71 @@ def run_repdays(k: int) -> dict:
     return out
 
 
+def _flat(sizes: dict) -> dict:
+    out = {}
+    for key, v in sizes.items():
+        if isinstance(v, dict):
+            out.update({f"{key}[{n}]": x for n, x in v.items()})
+        else:
+            out[key] = v
+    return out
+
+
+def run_parks(ks: list[int]) -> None:
+    """Full-year sizing of each example park against linked representative days."""
+    from solvers import InfeasibleError, SolveOptions, solve
+    from solvers.aggregation import representative_days
+    from twin.plan import build_problem
+    from twin.profiles import build_profiles, load_weather
+    from twin.scenario.loader import load_scenario
+
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
+    for name in sorted(os.listdir(root)):
+        loaded = load_scenario(os.path.join(root, name))
+        wdf, _, site = load_weather(loaded)
+        prof = build_profiles(loaded, wdf, site)
+        p = build_problem(loaded.scenario, prof)
+        algo = loaded.scenario.objective.solver_method
+        t0 = time.perf_counter()
+        full = solve(p, SolveOptions(solver=algo))
+        t_full = time.perf_counter() - t0
+        fs = _flat(full.sizes)
+        print(json.dumps({"park": name, "k": 365, "objective": full.objective_cny,
+                          "wall_s": t_full, "cols": full.n_variables, "sizes": fs}), flush=True)
+        for k in ks:
+            t0 = time.perf_counter()
+            agg = representative_days(p, k)
+            try:
+                r = solve(agg.problem, SolveOptions(solver=algo))
+            except InfeasibleError as exc:
+                print(json.dumps({"park": name, "k": k, "infeasible": str(exc)}), flush=True)
+                continue
+            wall = time.perf_counter() - t0
+            rs = _flat(r.sizes)
+            err = {n: (rs[n] - fs[n]) for n in fs if max(abs(fs[n]), abs(rs[n])) > 1.0}
+            print(json.dumps({"park": name, "k": k, "objective": r.objective_cny,
+                              "obj_rel_err": r.objective_cny / full.objective_cny - 1,
+                              "wall_s": wall, "cols": r.n_variables,
+                              "size_diff": err}), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", nargs=3, metavar=("HORIZON", "SOLVER", "ASSETS"))
     ap.add_argument("--repdays", type=int, nargs="*")
+    ap.add_argument("--parks", type=int, nargs="*", help="representative days on the parks")
+    ap.add_argument("--unlinked", action="store_true", help="daily storage cycles")
     ap.add_argument("--quick", action="store_true", help="week and month only")
     a = ap.parse_args()
+    if a.parks is not None:
+        run_parks(a.parks or [12, 24, 48])
+        return
     if a.case:
         print(json.dumps(run_case(a.case[0], a.case[1], int(a.case[2]))))
         return
     if a.repdays is not None:
         for k in a.repdays or [8, 12, 24]:
-            print(json.dumps(run_repdays(k)), flush=True)
+            print(json.dumps(run_repdays(k, linked=not a.unlinked)), flush=True)
         return
     horizons = ["week", "month"] if a.quick else ["week", "month", "year"]
     cases = [(hz, s, 1) for hz in horizons for s in ("simplex", "ipm")]

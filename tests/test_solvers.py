@@ -110,6 +110,23 @@ def test_battery_peak_shaving_hand_optimum():
                                atol=1e-6)
 
 
+def test_import_limit_dual_from_column_bound():
+    """The import limit is a column bound; its value is read from the reduced cost.
+    Load [0, 20] kW, limit 15 kW: the battery shifts 5 kWh (lossless), costing
+    2 CNY/kWh + 3 CNY/kW; one more kW of limit in hour 1 saves 2 + 3 = 5 CNY, in
+    hour 0 nothing.  Cost = 20 kWh * 0.5 + 5 * 2 + 5 * 3 = 35 CNY."""
+    grid = GridConnection(price_import_cny_per_kwh=np.full(2, 0.5),
+                          ef_grid_kgco2_per_kwh=np.full(2, 0.5), import_limit_kw=15.0)
+    bat = Battery(energy_cost=one_year_cost(2.0), power_cost=one_year_cost(3.0),
+                  eta_charge=1.0, eta_discharge=1.0)
+    r = solve(SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 20.0]), grid=grid,
+                            battery=bat))
+    assert r.objective_cny == pytest.approx(35.0, rel=REL)
+    np.testing.assert_allclose(r.duals["import_limit_hourly_cny_per_kw"], [0.0, 5.0], atol=1e-6)
+    assert r.duals["import_limit_binding_hours"] == 1
+    assert r.duals["import_limit_value_cny_per_kw_yr"] == pytest.approx(5.0, rel=REL)
+
+
 def test_import_limit_infeasible_is_explained():
     """With an 8 kW import limit the battery can be charged with at most 16 kWh in
     hours 0-1 but hours 2-3 need 2*(20-8) = 24 kWh: 8 kWh over the limit in total."""
