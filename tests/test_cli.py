@@ -225,3 +225,19 @@ def test_compare_two_runs_side_by_side(tmp_path):
     assert "<script src=" not in out.read_text(encoding="utf-8")
     r = _run(["compare", str(a), str(tmp_path / "missing"), "-o", str(out)])
     assert r.exit_code == 1 and "not found" in r.output
+
+
+def test_representative_days_fast_mode_sizes_then_dispatches_the_full_year(tmp_path):
+    """Sizes from 12 linked representative days, full-year dispatch with them fixed.
+
+    The full-year optimum is a lower bound: fixing sizes chosen on fewer days cannot
+    beat it, and on this small park the gap stays within a few per cent.
+    """
+    fast, full = tmp_path / "fast", tmp_path / "full"
+    assert _run(["run", str(TINY), "-o", str(fast), "-q", "--representative-days", "12"]).exit_code == 0
+    assert _run(["run", str(TINY), "-o", str(full), "-q"]).exit_code == 0
+    sf = json.loads((fast / "summary.json").read_text(encoding="utf-8"))
+    so = json.loads((full / "summary.json").read_text(encoding="utf-8"))
+    assert sf["hours"] == 8760 and sf["solver"]["representative_days"]["k"] == 12
+    assert so["annualised_cost_cny"] <= sf["annualised_cost_cny"] * (1 + 1e-9)
+    assert sf["annualised_cost_cny"] <= so["annualised_cost_cny"] * 1.05

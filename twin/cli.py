@@ -140,11 +140,13 @@ def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
 @click.option("--hours", type=int, default=None, help="Model only the first N hours (quick looks; scores need a full year).")
 @click.option("--objective", type=click.Choice(["min_cost", "min_emissions", "net_zero", "pareto"]),
               help="Override the scenario's objective.kind for this run.")
+@click.option("--representative-days", "rep_days", type=click.IntRange(2, 365),
+              help="Fast mode: size on K linked representative days, then dispatch the full year with those sizes.")
 @click.option("--rubric", type=click.Path(path_type=Path, exists=True),
               help="Scoring rubric YAML (official values, same format as the bundled provisional one).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
-        objective: str | None, rubric: Path | None, quiet: bool) -> None:
+        objective: str | None, rep_days: int | None, rubric: Path | None, quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html."""
     from twin.pipeline import RunOptions, UserInputError, run_scenario
     from twin.scenario.loader import ScenarioError, load_scenario
@@ -159,7 +161,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress.done(loaded.scenario.park.name)
     out_dir = out_dir or Path("out") / scenario.stem
     opts = RunOptions(out_dir=out_dir, save_model=save_model, lang=lang, hours=hours, rubric=rubric,
-                      objective=objective)
+                      objective=objective, representative_days=rep_days)
     try:
         result = run_scenario(loaded, opts, progress)
     except UserInputError as exc:
