@@ -241,3 +241,16 @@ def test_representative_days_fast_mode_sizes_then_dispatches_the_full_year(tmp_p
     assert sf["hours"] == 8760 and sf["solver"]["representative_days"]["k"] == 12
     assert so["annualised_cost_cny"] <= sf["annualised_cost_cny"] * (1 + 1e-9)
     assert sf["annualised_cost_cny"] <= so["annualised_cost_cny"] * 1.05
+
+
+def test_pareto_front_is_in_summary_and_report(tmp_path):
+    out = tmp_path / "front"
+    r = _run(["run", str(TINY), "-o", str(out), "--hours", "72", "-q", "--objective", "pareto"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    pts = sorted(s["pareto"], key=lambda p: p["residual_tco2"])
+    assert len(pts) == 6  # objective.pareto_points default
+    costs = [p["cost_cny"] for p in pts]
+    # along the front, allowing more emissions never costs more
+    assert all(a >= b - 1e-6 * abs(a) for a, b in zip(costs, costs[1:]))
+    assert s["solver"]["objective"] == "pareto"
