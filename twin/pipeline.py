@@ -169,7 +169,8 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = opts.objective or sc.objective.kind
-    prog.stage(f"sizing ({kind}, HiGHS)")
+    k = f", {opts.representative_days} representative days" if opts.representative_days else ""
+    prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = build_problem(sc, prof, objective=kind)
     sopts = S.SolveOptions(solver=sc.objective.solver_method, time_limit_s=sc.objective.time_limit_s,
                            save_model=str(opts.save_model) if opts.save_model else None)
@@ -187,8 +188,6 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
                     "note": "sizes from linked representative days (Kotzur et al. 2018); dispatch re-solved over the "
                             "full year with those sizes fixed"}
         problem = fix_sizes(problem, sized.sizes)
-        sopts = S.SolveOptions(solver=sc.objective.solver_method, time_limit_s=sc.objective.time_limit_s,
-                               save_model=sopts.save_model)
     res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
     prog.done(f"{res.status}, {res.n_variables:,} variables, solve {res.solve_time_s:.1f} s")
 
