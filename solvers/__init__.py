@@ -1,6 +1,6 @@
-"""Sizing and dispatch optimisation of park energy systems (sparse LP + HiGHS).
+"""Sizing and dispatch optimisation of park energy systems (Pyomo model, HiGHS via highspy).
 
-``import solvers`` is light: highspy, scipy and xarray are imported only when
+``import solvers`` is light: Pyomo, highspy, scipy and xarray are imported only when
 :func:`solve` runs.
 
 >>> from solvers import SizingProblem, SolveOptions, SizingResult, solve, InfeasibleError

@@ -1,14 +1,16 @@
-"""Hand-over of the sizing LP to HiGHS and the HiGHS runs.
+"""Hand-over of the Pyomo sizing model to HiGHS, the HiGHS runs, and the solution map.
 
-Interface chosen by measurement on the full-year manufacturing example (227,785
-columns, 2 cores, Pyomo 6.10.1, highspy 1.16): Pyomo build 4.1 s + hand-over through
-``pyomo.contrib.solver`` "highs" 10.5 s (appsi was slower still on an 8760 x 2 battery
-LP: 2.06 s vs 1.77 s) + loading the solution 2.3 s, against HiGHS 94 s.  The model is
-now assembled directly as a sparse matrix (:mod:`solvers.lp`) and passed with one
-``Highs.passModel``; the solution comes back as numpy arrays.  Re-solves (pareto,
-lexicographic) change only the objective vector and the emission-bound row.
-HiGHS prints a banner from C when created; it is sent to stderr here so that stdout
-stays machine-readable.
+Interface chosen by measurement on the full-year manufacturing example (2 cores,
+Pyomo 6.10.1, highspy 1.16): the persistent ``pyomo.contrib.solver`` "highs" interface
+took 13.2 s to hand over the model and 2.3 s to load the solution (appsi was slower),
+against about 60 s in HiGHS.  Here the model goes through Pyomo's
+``LinearStandardFormCompiler`` (``pyomo.repn.plugins.standard_form``, mixed form: one
+row per constraint with its sense) into a ``highspy.HighsLp`` passed with one
+``Highs.passModel``; the solution comes back as numpy arrays mapped to the Pyomo
+variables through the compiler's column list (no values are loaded into the Pyomo
+variables).  Re-solves (pareto, lexicographic) change only the objective vector and
+the emission-bound row of the live HiGHS model.  HiGHS prints a banner from C when
+created; it is sent to stderr here so that stdout stays machine-readable.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import os
 import sys
 import time
 from contextlib import contextmanager
+
+import numpy as np
 
 from solvers.problem import SolveOptions
 
@@ -48,7 +52,7 @@ def c_stdout_to_stderr():
 
 
 class HighsBackend:
-    """Persistent HiGHS instance holding one LP (warm re-solves keep the basis)."""
+    """Persistent HiGHS instance holding one compiled Pyomo model (warm re-solves)."""
 
     def __init__(self, options: SolveOptions):
         import highspy
@@ -60,18 +64,19 @@ class HighsBackend:
         self.highs_time = 0.0
         self.n_runs = 0
 
-    def set_instance(self, lp, cost, offset: float = 0.0) -> float:
-        """Pass the :class:`~solvers.lp.LinearProgram` ``lp``; returns the wall time [s]."""
+    def set_instance(self, model) -> float:
+        """Compile the Pyomo ``model`` (its one active objective) and pass it to HiGHS.
+
+        Returns the wall time [s] of compilation and hand-over.
+        """
         t0 = time.perf_counter()
-        model = lp.to_highs(cost, offset)
+        self.cmodel = CompiledModel(model)
         with c_stdout_to_stderr():
-            self.highs.passModel(model)
-        self.n_col, self.n_row = lp.n, lp.m
+            self.highs.passModel(self.cmodel.to_highs())
         return time.perf_counter() - t0
 
     def set_objective(self, cost, offset: float = 0.0) -> None:
-        import numpy as np
-
+        """Replace the objective by the dense column-cost vector ``cost``."""
         n = len(cost)
         self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, float))
         self.highs.changeObjectiveOffset(float(offset))
@@ -86,9 +91,9 @@ class HighsBackend:
             self.highs.writeModel(str(path))
 
     def n_cols_rows(self) -> tuple[int, int]:
-        return int(self.n_col), int(self.n_row)
+        return self.cmodel.n_col, self.cmodel.n_row
 
-    def run(self) -> "RunResult":
+    def run(self) -> RunResult:
         """Solve (or re-solve) the held model."""
         o = self.options
         h = self.highs
@@ -112,6 +117,144 @@ class HighsBackend:
         return RunResult.from_highs(h)
 
 
+class CompiledModel:
+    """Matrix form of a Pyomo model and the maps between its rows/columns and Pyomo.
+
+    Attributes
+    ----------
+    info : pyomo.repn.plugins.standard_form.LinearStandardFormInfo
+        Mixed form: row *i* reads ``A[i] x (<=, ==, >=) rhs[i]`` for
+        ``rows[i].bound_type`` (1, 0, -1).
+    colpos : dict
+        ``id(VarData) -> column``.  Variables in no constraint and not in the
+        objective are not columns; fixed variables are substituted by the compiler.
+    """
+
+    def __init__(self, model):
+        from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+        self.model = model
+        self.info = info = LinearStandardFormCompiler().write(model, mixed_form=True)
+        self.columns = info.columns
+        self.n_col, self.n_row = len(info.columns), len(info.rows)
+        self.colpos = {id(v): i for i, v in enumerate(info.columns)}
+        self._rowpos = None
+        self._index_cache = {}
+        self._linear_cache = {}
+
+    def to_highs(self):
+        """The ``highspy.HighsLp`` of the compiled model."""
+        import highspy
+        info, n, m = self.info, self.n_col, self.n_row
+        inf = float("inf")
+        bounds = [v.bounds for v in self.columns]
+        lb = np.array([-inf if b[0] is None else b[0] for b in bounds], float)
+        ub = np.array([inf if b[1] is None else b[1] for b in bounds], float)
+        rhs = np.asarray(info.rhs, float).reshape(-1)
+        bt = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=m)
+        cost = np.asarray(info.c.toarray(), float).reshape(-1, n)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = cost[0] if cost.shape[0] else np.zeros(n)
+        lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+        lp.col_lower_, lp.col_upper_ = lb, ub
+        lp.row_lower_ = np.where(bt == 1, -inf, rhs)
+        lp.row_upper_ = np.where(bt == -1, inf, rhs)
+        A = info.A
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.asarray(A.indptr, np.int32)
+        lp.a_matrix_.index_ = np.asarray(A.indices, np.int32)
+        lp.a_matrix_.value_ = np.asarray(A.data, float)
+        ints = [v.is_integer() for v in self.columns]
+        if any(ints):
+            lp.integrality_ = [highspy.HighsVarType.kInteger if i else
+                               highspy.HighsVarType.kContinuous for i in ints]
+        return lp
+
+    # ------------------------------------------------------------------ maps
+    def rows_of(self, con) -> np.ndarray:
+        """Row indices of the elements of constraint component ``con`` (in key order)."""
+        if self._rowpos is None:
+            self._rowpos = {id(r.constraint): i for i, r in enumerate(self.info.rows)}
+        return np.array([self._rowpos[id(c)] for c in con.values()], dtype=np.int64)
+
+    def cols_of(self, var) -> tuple:
+        """``(columns, fallback)``: column of each element of ``var`` (-1 if none) and
+        the value of elements that are not columns (fixed value, else 0 within bounds)."""
+        key = id(var)
+        hit = self._index_cache.get(key)
+        if hit is None:
+            data = list(var.values()) if hasattr(var, "values") else [var]
+            cols = np.array([self.colpos.get(id(v), -1) for v in data], dtype=np.int64)
+            fb = np.array([_fallback(v) if c < 0 else 0.0 for v, c in zip(data, cols)], float)
+            hit = self._index_cache[key] = (cols, fb)
+        return hit
+
+    def linear(self, expr) -> tuple:
+        """``(cols, coefs, const)`` of a linear Pyomo expression over the columns."""
+        from pyomo.repn.linear import LinearRepnVisitor
+
+        if isinstance(expr, (int, float)):
+            return np.zeros(0, np.int64), np.zeros(0), float(expr)
+        hit = self._linear_cache.get(id(expr))
+        if hit is not None and hit[0] is expr:
+            return hit[1]
+        vis = LinearRepnVisitor({})
+        repn = vis.walk_expression(expr)
+        if repn.nonlinear is not None:
+            raise ValueError("expression is not linear")
+        const = float(repn.constant) * float(repn.multiplier)
+        cols, coefs = [], []
+        for vid, k in repn.linear.items():
+            k = float(k) * float(repn.multiplier)
+            c = self.colpos.get(vid, -1)
+            if c < 0:
+                const += k * _fallback(vis.var_map[vid])
+            else:
+                cols.append(c)
+                coefs.append(k)
+        out = np.array(cols, np.int64), np.array(coefs, float), const
+        self._linear_cache[id(expr)] = (expr, out)
+        return out
+
+    def cost_vector(self, expr) -> tuple:
+        """Dense objective vector and offset of the linear expression ``expr``."""
+        cols, coefs, const = self.linear(expr)
+        c = np.zeros(self.n_col)
+        np.add.at(c, cols, coefs)
+        return c, const
+
+
+def _fallback(v) -> float:
+    """Value of a variable that is not a column: its fixed value, else 0 within bounds."""
+    if v.fixed:
+        return float(v.value)
+    lo, hi = v.bounds
+    x = 0.0 if lo is None else max(0.0, lo)
+    return x if hi is None else min(x, hi)
+
+
+class Solution:
+    """Primal values of a HiGHS run mapped back to the Pyomo model (numpy, no loading)."""
+
+    def __init__(self, cmodel: CompiledModel, x):
+        self.cm, self.x = cmodel, x
+
+    def var(self, var) -> np.ndarray:
+        """Values of the elements of indexed variable ``var`` (in key order)."""
+        cols, fb = self.cm.cols_of(var)
+        return np.where(cols >= 0, self.x[np.maximum(cols, 0)], fb)
+
+    def value(self, v) -> float:
+        """Value of one scalar variable."""
+        return float(self.var(v)[0])
+
+    def expr(self, expr) -> float:
+        """Value of a linear expression."""
+        cols, coefs, const = self.cm.linear(expr)
+        return float(const + np.dot(coefs, self.x[cols])) if cols.size else const
+
+
 _STATUS = {"kOptimal": "optimal", "kInfeasible": "infeasible",
            "kUnboundedOrInfeasible": "infeasible_or_unbounded", "kUnbounded": "unbounded",
            "kTimeLimit": "time_limit", "kIterationLimit": "iteration_limit"}
@@ -127,9 +270,7 @@ class RunResult:
         self.x, self.row_dual, self.col_dual, self.gap = x, row_dual, col_dual, gap
 
     @classmethod
-    def from_highs(cls, h) -> "RunResult":
-        import numpy as np
-
+    def from_highs(cls, h) -> RunResult:
         ms = h.getModelStatus()
         name = str(ms).split(".")[-1]
         info = h.getInfo()

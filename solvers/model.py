@@ -1,4 +1,4 @@
-r"""Assemble the sizing LP from the technology blocks (a :class:`~solvers.lp.LinearProgram`).
+r"""Assemble the Pyomo sizing model from the technology blocks.
 
 Bus balances, for each step t [kW]:
 
@@ -14,10 +14,10 @@ cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital bu
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
 from solvers.blocks import battery, carbon, cooling, ev, grid, heat, pv
-from solvers.blocks.base import DispatchVar, ModelContext
-from solvers.lp import INF, Lin, LinearProgram, lin_sum
+from solvers.blocks.base import INF, DispatchVar, ModelContext
 from solvers.problem import SizingProblem
 
 #: block order matters only in that carbon accounting comes after all emitters
@@ -27,7 +27,7 @@ BUS_UNITS = {"elec": "electric load", "heat": "heat demand", "cool": "cooling de
 
 
 def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContext:
-    """Build the LP of ``problem``.
+    """Build the Pyomo model of ``problem``.
 
     Parameters
     ----------
@@ -40,12 +40,14 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
     Returns
     -------
     ModelContext
-        ``ctx.lp`` the program; ``ctx.cost_expr`` / ``ctx.residual`` the cost and
-        emission objectives, ``ctx.em_row`` the row of the emission bound
-        ``ctx.bound_expr <= eps`` with ``ctx.eps`` its right-hand side.
+        ``ctx.m`` the ``ConcreteModel`` with one active objective (``m.cost_obj``, or
+        ``m.slack_obj`` when elastic); ``ctx.cost_expr`` / ``ctx.residual`` the cost
+        and emission objectives, ``m.em_cap`` the emission bound
+        ``ctx.bound_expr <= m.eps``.
     """
     problem.validate()
-    ctx = ModelContext(lp=LinearProgram(), p=problem, elastic=elastic)
+    m = pyo.ConcreteModel(name="park_sizing")
+    ctx = ModelContext(m=m, p=problem, elastic=elastic)
     ctx.add_fixed_demand("elec", problem.electric_load_kw)
     ctx.dispatch.append(DispatchVar("p_load_kw", "kW", "Fixed electric load",
                                     fixed=np.asarray(problem.electric_load_kw, float)))
@@ -54,7 +56,7 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
     _balances(ctx)
     carbon.add(ctx)
     _budget(ctx)
-    ctx.cost_expr = lin_sum(ctx.cost.values())
+    ctx.cost_expr = pyo.quicksum(ctx.cost.values())
     kind = problem.objective
     c = problem.carbon
     bound_expr = ctx.residual if kind in ("min_emissions", "pareto") else ctx.net
@@ -64,28 +66,33 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
     elif kind == "min_cost" and c.max_net_emissions_t is not None:
         eps = float(c.max_net_emissions_t)
     ctx.bound_expr = bound_expr
+    m.eps = pyo.Param(mutable=True, initialize=eps, domain=pyo.Any)
     if elastic:
-        s = int(ctx.lp.var(1)[0])
-        ctx.slacks["emission bound [tCO2/yr]"] = (np.array([s]), None)
-        bound_expr = bound_expr - Lin.of([s])
-    ctx.em_row = ctx.lp.row(bound_expr, hi=eps)
-    ctx.em_const = bound_expr.const
-    ctx.eps = eps
+        m.s_em = pyo.Var(bounds=(0.0, None))
+        ctx.slacks["emission bound [tCO2/yr]"] = ([m.s_em], None)
+        bound_expr = bound_expr - m.s_em
+    m.em_cap = pyo.Constraint(expr=bound_expr <= m.eps)
     offsets_useless = (c.offset_price_cny_per_t is None or kind == "min_emissions"
                        or (kind == "min_cost" and c.max_net_emissions_t is None
                            and c.carbon_price_cny_per_t <= c.offset_price_cny_per_t))
     if offsets_useless:
-        ctx.lp.set_bounds([ctx.offsets_col], ub=0.0)
+        m.offsets.setub(0.0)
+    m.cost_obj = pyo.Objective(expr=ctx.cost_expr)
     if elastic:
         terms = []
-        for cols, wts in ctx.slacks.values():
-            terms.append(Lin.of(cols, 1.0 if wts is None else np.asarray(wts, float)))
-        ctx.slack_expr = lin_sum(terms)
+        for v, wts in ctx.slacks.values():
+            vs = list(v.values()) if hasattr(v, "values") else list(v)
+            wl = [1.0] * len(vs) if wts is None else np.broadcast_to(
+                np.asarray(wts, float), (len(vs),)).tolist()
+            terms += [wi * vi for wi, vi in zip(wl, vs)]
+        ctx.slack_expr = pyo.quicksum(terms)
+        m.slack_obj = pyo.Objective(expr=ctx.slack_expr)
+        m.cost_obj.deactivate()
     return ctx
 
 
 def _balances(ctx: ModelContext) -> None:
-    lp, T = ctx.lp, ctx.T
+    R = ctx.R
     for bus in ("elec", "heat", "cool"):
         flows = ctx.bus.get(bus, [])
         dem = ctx.bus_fixed.get(bus)
@@ -99,21 +106,30 @@ def _balances(ctx: ModelContext) -> None:
                 f"sizing problem infeasible — unmet {BUS_UNITS[bus]}: short by up to "
                 f"{float(np.max(dem)):.6g} kW (no technology supplies this bus)",
                 {label: float(np.max(dem))})
-        d = dem if dem is not None else np.zeros(T)
-        terms = list(flows)
+        d = (dem if dem is not None else np.zeros(ctx.T)).tolist()
+        const = [(v, k) for v, k in flows if not isinstance(k, list)]
+        series = [(v, k) for v, k in flows if isinstance(k, list)]
+        unmet = None
         if ctx.elastic and bus != "elec":
-            u = ctx.slack_series(f"unmet {BUS_UNITS[bus]}", "kW", ctx.wdt)
-            terms.append((u, 1.0))
-        ctx.balance_rows[bus] = lp.rows(T, terms, lo=d, hi=d)
+            unmet = ctx.slack_series(f"unmet {BUS_UNITS[bus]}", "kW", ctx.wdt)
+
+        def rule(t, const=const, series=series, d=d, unmet=unmet):
+            e = pyo.quicksum([k * v[t] for v, k in const] + [k[t] * v[t] for v, k in series])
+            if unmet is not None:
+                e = e + unmet[t]
+            return e == d[t]
+
+        ctx.balance[bus] = ctx.rows(f"balance_{bus}", R, rule)
 
 
 def _budget(ctx: ModelContext) -> None:
     B = ctx.p.capex_budget_cny
     if B is None or not ctx.capex:
         return
-    expr = lin_sum(ctx.capex)
+    m = ctx.m
+    expr = pyo.quicksum(ctx.capex)
     if ctx.elastic:
-        s = int(ctx.lp.var(1)[0])
-        ctx.slacks["capital budget [CNY]"] = (np.array([s]), np.array([1e-3]))
-        expr = expr - Lin.of([s])
-    ctx.lp.row(expr, hi=B)
+        m.s_budget = pyo.Var(bounds=(0.0, None))
+        ctx.slacks["capital budget [CNY]"] = ([m.s_budget], [1e-3])
+        expr = expr - m.s_budget
+    m.budget = pyo.Constraint(expr=expr <= B)

@@ -64,11 +64,13 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     opts = options or SolveOptions()
     t0 = time.perf_counter()
     ctx = build_model(problem)
-    lp = ctx.lp
-    c_cost = lp.cost_vector(ctx.cost_expr)
     build_time = time.perf_counter() - t0
     be = HighsBackend(opts)
-    handover = be.set_instance(lp, c_cost, ctx.cost_expr.const)
+    handover = be.set_instance(ctx.m)
+    cm = be.cmodel
+    ctx.c_cost, ctx.c_offset = _compiled_cost(cm)
+    ctx.em_row = int(cm.rows_of(ctx.m.em_cap)[0])
+    ctx.em_const = cm.linear(ctx.bound_expr)[2]
     if opts.save_model:
         be.write(opts.save_model)
     kind = problem.objective
@@ -77,12 +79,12 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     res = be.run()
     _check(res, problem, opts)
     if kind == "min_emissions":
-        res = _lexicographic(be, ctx, c_cost, problem, opts)
+        res = _lexicographic(be, ctx, problem, opts)
     elif kind == "pareto":
-        res, pareto = _pareto(be, ctx, c_cost, res, problem, opts)
+        res, pareto = _pareto(be, ctx, res, problem, opts)
 
     t1 = time.perf_counter()
-    out = _extract(ctx, res)
+    out = _extract(ctx, cm, res)
     load_time = time.perf_counter() - t1
     ncol, nrow = be.n_cols_rows()
     gap = 0.0
@@ -97,6 +99,12 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         load_time_s=load_time)
 
 
+def _compiled_cost(cm):
+    """Objective vector and offset of the model's active objective, as compiled."""
+    c = np.asarray(cm.info.c.toarray(), float).reshape(-1, cm.n_col)
+    return c[0], float(cm.info.c_offset[0])
+
+
 def _check(res, problem, opts) -> None:
     if res.status == "optimal" or (res.status in ("time_limit", "iteration_limit")
                                    and res.has_solution):
@@ -109,31 +117,34 @@ def _check(res, problem, opts) -> None:
 
 
 def _set_eps(be, ctx, eps: float) -> None:
+    """Move the emission bound of the live HiGHS model (and keep ``m.eps`` in step)."""
+    ctx.m.eps.set_value(float(eps))
     be.set_row_upper(ctx.em_row, eps - ctx.em_const)
 
 
-def _lexicographic(be, ctx, c_cost, problem, opts):
+def _lexicographic(be, ctx, problem, opts):
     """Minimise residual emissions, then cost at that emission level."""
-    lp = ctx.lp
-    be.set_objective(lp.cost_vector(ctx.residual), ctx.residual.const)
+    be.set_objective(*be.cmodel.cost_vector(ctx.residual))
     r = be.run()
     _check(r, problem, opts)
     e_min = float(r.objective)
     _set_eps(be, ctx, e_min + _EPS_REL * max(1.0, abs(e_min)))
-    be.set_objective(c_cost, ctx.cost_expr.const)
+    be.set_objective(ctx.c_cost, ctx.c_offset)
     r = be.run()
     _check(r, problem, opts)
     return r
 
 
-def _pareto(be, ctx, c_cost, res, problem, opts):
-    lp = ctx.lp
-    e_hi = ctx.residual.value(res.x)
-    be.set_objective(lp.cost_vector(ctx.residual), ctx.residual.const)
+def _pareto(be, ctx, res, problem, opts):
+    from solvers.highs_backend import Solution
+
+    cm = be.cmodel
+    e_hi = Solution(cm, res.x).expr(ctx.residual)
+    be.set_objective(*cm.cost_vector(ctx.residual))
     r = be.run()
     _check(r, problem, opts)
     e_lo = float(r.objective)
-    be.set_objective(c_cost, ctx.cost_expr.const)
+    be.set_objective(ctx.c_cost, ctx.c_offset)
     n = max(int(problem.pareto_points), 2)
     eps_list = np.linspace(e_lo, e_hi, n)
     eps_list[0] = e_lo + _EPS_REL * max(1.0, abs(e_lo))
@@ -144,59 +155,64 @@ def _pareto(be, ctx, c_cost, res, problem, opts):
         h0 = be.highs_time
         r = be.run()
         _check(r, problem, opts)
+        sol = Solution(cm, r.x)
         dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
         points.append(ParetoPoint(
-            cost_cny=ctx.cost_expr.value(r.x), residual_co2_t=ctx.residual.value(r.x),
-            epsilon_co2_t=float(eps), mac_cny_per_t=-dual, sizes=_sizes(ctx, r.x),
-            solve_time_s=be.highs_time - h0))
+            cost_cny=float(ctx.c_cost @ r.x + ctx.c_offset),
+            residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=float(eps),
+            mac_cny_per_t=-dual, sizes=_sizes(ctx, sol), solve_time_s=be.highs_time - h0))
     return r, points
 
 
-def _sizes(ctx, x) -> dict:
+def _sizes(ctx, sol) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: s.value(x) for n, s in v.items()}
+            out[k] = {n: s.value(sol) for n, s in v.items()}
         else:
-            out[k] = v.value(x)
+            out[k] = v.value(sol)
     return out
 
 
-def _extract(ctx, res) -> dict:
+def _extract(ctx, cm, res) -> dict:
     import xarray as xr
 
+    from solvers.highs_backend import Solution
+
     p, T, x = ctx.p, ctx.T, res.x
-    sizes = _sizes(ctx, x)
+    sol = Solution(cm, x)
+    sizes = _sizes(ctx, sol)
     # ---- costs
     capex, om, costs = {}, {}, {}
     for k, e in ctx.cost.items():
-        v = e.value(x)
+        v = sol.expr(e)
         if k.startswith("capex:"):
             capex[k[6:]] = v
         elif k.startswith("om:"):
             om[k[3:]] = v
         else:
             costs[k] = v
-    total = ctx.cost_expr.value(x)
+    total = float(ctx.c_cost @ x + ctx.c_offset)
     costs = {"capex_annualised": capex, "capex_annualised_total": sum(capex.values()),
              "om": om, "om_total": sum(om.values()), **costs, "total": total,
-             "capex_overnight": sum(c.value(x) for c in ctx.capex)}
+             "capex_overnight": sum(sol.expr(c) for c in ctx.capex)}
     # ---- emissions (from the defining sums, not the gross column, to avoid its tolerance)
-    gross = ctx.gross_sum.value(x)
-    cert = ctx.cert.value(x)
-    off = float(x[ctx.offsets_col])
-    em = {"gross_grid_t": ctx.emis["gross_grid_t"].value(x) if "gross_grid_t" in ctx.emis else 0.0,
-          "fuel_t": ctx.emis["fuel_t"].value(x) if "fuel_t" in ctx.emis else 0.0,
-          "export_credit_t": (-ctx.emis["export_credit_t"].value(x)
+    gross = sol.expr(ctx.gross_sum)
+    cert = sol.expr(ctx.cert)
+    off = sol.value(ctx.offsets)
+    em = {"gross_grid_t": sol.expr(ctx.emis["gross_grid_t"]) if "gross_grid_t" in ctx.emis
+          else 0.0,
+          "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
+          "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
           "gross_t": gross, "certificates_t": cert,
-          "certificates_mwh": float(x[ctx.cert_col]) if ctx.cert_col is not None else 0.0,
+          "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
           "residual_t": gross - cert, "offsets_t": off, "net_t": gross - cert - off}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
-        arr = d.fn(x) if d.fn is not None else d.fixed
+        arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
@@ -211,19 +227,21 @@ def _extract(ctx, res) -> dict:
                                     attrs={"units": "1", "long_name": "Step weight in the year"})
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
-        duals = _duals(ctx, res)
+        duals = _duals(ctx, cm, res)
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals}
 
 
-def _duals(ctx, res) -> dict:
+def _duals(ctx, cm, res) -> dict:
     out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
-    rows = ctx.balance_rows["elec"]
+    rows = cm.rows_of(ctx.balance["elec"])
     out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
     lim = ctx.p.grid.import_limit_kw
     if np.isfinite(lim):
         # the limit is a column bound: its dual is the reduced cost at the upper bound
-        z = res.col_dual[ctx.imp]
-        y = np.where(res.x[ctx.imp] >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
+        cols, _ = cm.cols_of(ctx.imp)
+        z = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
+        xi = np.where(cols >= 0, res.x[np.maximum(cols, 0)], 0.0)
+        y = np.where(xi >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0
@@ -233,19 +251,21 @@ def _duals(ctx, res) -> dict:
 
 def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: str) -> None:
     """Solve the elastic model and raise :class:`InfeasibleError` naming the violations."""
-    from solvers.highs_backend import HighsBackend
+    from solvers.highs_backend import HighsBackend, Solution
     from solvers.model import build_model
 
     ctx = build_model(problem, elastic=True)
     be = HighsBackend(opts)
-    be.set_instance(ctx.lp, ctx.lp.cost_vector(ctx.slack_expr), ctx.slack_expr.const)
+    be.set_instance(ctx.m)
     res = be.run()
     if res.status != "optimal":
         raise InfeasibleError(f"sizing problem is {status}; elastic re-solve ended "
                               f"{res.termination}")
+    sol = Solution(be.cmodel, res.x)
     viol, lines = {}, []
-    for label, (cols, wts) in ctx.slacks.items():
-        vals = np.asarray(res.x[cols], float)
+    for label, (var, wts) in ctx.slacks.items():
+        vals = (sol.var(var) if hasattr(var, "values")
+                else np.array([sol.value(v) for v in var], float))
         if vals.size == 0 or vals.max() <= 1e-6:
             continue
         unit = label[label.rfind("[") + 1:-1]

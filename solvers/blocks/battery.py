@@ -24,27 +24,29 @@ def add(ctx: ModelContext) -> None:
     b = ctx.p.battery
     if b is None:
         return
-    lp, T = ctx.lp, ctx.T
     E = ctx.add_size("battery_kwh", None, "kWh", b.energy_cost, lo=b.min_kwh, hi=b.max_kwh,
                      existing=b.existing_kwh)
     P = ctx.add_size("battery_kw", None, "kW", b.power_cost, lo=b.min_kw, hi=b.max_kw,
                      existing=b.existing_kw)
-    ch, dis, e = lp.var(T), lp.var(T), lp.var(T)
-    ctx.cap_rows(ch, P)
-    ctx.cap_rows(dis, P)
+    ch = ctx.var("p_battery_charge", lb=0.0)
+    dis = ctx.var("p_battery_discharge", lb=0.0)
+    e = ctx.var("e_battery", lb=0.0)
+    ctx.cap_rows("battery_charge_max", ch, P)
+    ctx.cap_rows("battery_discharge_max", dis, P)
     if np.isfinite(b.c_rate_max) and not (E.fixed and P.fixed):
-        lp.row(P.lin - E.lin * b.c_rate_max, hi=0.0)
-    soc = storage.add_state(ctx, e, ch, dis, eta_c=b.eta_charge, eta_d=b.eta_discharge,
-                            loss_per_h=b.self_discharge_per_h, cyclic=b.cyclic,
-                            e0=E.lin * b.initial_soc, upper_size=E, upper_coef=b.soc_max,
-                            lower_size=E, lower_coef=b.soc_min)
+        ctx.row("battery_c_rate", P.expr - b.c_rate_max * E.expr <= 0.0)
+    soc = storage.add_state(ctx, "battery", e, ch, dis, eta_c=b.eta_charge,
+                            eta_d=b.eta_discharge, loss_per_h=b.self_discharge_per_h,
+                            cyclic=b.cyclic, e0=b.initial_soc * E.expr, upper_size=E,
+                            upper_coef=b.soc_max, lower_size=E, lower_coef=b.soc_min)
     ctx.add_flow("elec", +1, dis)
     ctx.add_flow("elec", -1, ch)
     if b.degradation_cny_per_kwh > 0:
         ctx.cost["battery_degradation"] = ctx.energy(dis, b.degradation_cny_per_kwh)
     ctx.dispatch += [
-        DispatchVar("p_battery_charge_kw", "kW", "Battery charging power", fn=lambda x: x[ch]),
+        DispatchVar("p_battery_charge_kw", "kW", "Battery charging power",
+                    fn=lambda s: s.var(ch)),
         DispatchVar("p_battery_discharge_kw", "kW", "Battery discharging power",
-                    fn=lambda x: x[dis]),
+                    fn=lambda s: s.var(dis)),
         DispatchVar("e_battery_kwh", "kWh", "Battery stored energy at end of step", fn=soc),
     ]

@@ -28,43 +28,43 @@ gross, certificate, residual and offset amounts separate.
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
 from solvers.blocks.base import ModelContext
-from solvers.lp import INF, Lin, lin_sum
 
 
 def add(ctx: ModelContext) -> None:
-    lp, c = ctx.lp, ctx.p.carbon
-    gross_sum = lin_sum(ctx.emis.values())
-    G = int(lp.var(1, -INF, INF)[0])
-    lp.row(Lin.of([G]) - gross_sum, lo=0.0, hi=0.0)
-    gross = Lin.of([G])
+    m, c = ctx.m, ctx.p.carbon
+    gross_sum = pyo.quicksum(ctx.emis.values())
+    m.gross_emissions = pyo.Var(domain=pyo.Reals)
+    m.gross_emissions_def = pyo.Constraint(expr=m.gross_emissions - gross_sum == 0.0)
     ctx.gross_sum = gross_sum
-    ctx.gross = gross
+    ctx.gross = m.gross_emissions
     if c.certificate_max_mwh > 0:
         if c.certificate_ef_kgco2_per_kwh is None:
-            ef_c = float(np.average(np.asarray(ctx.p.grid.ef_grid_kgco2_per_kwh, float),
-                                    weights=ctx.w))
+            ef_c = float(np.average(np.asarray(ctx.p.grid.ef_grid_kgco2_per_kwh, float)
+                                    * np.ones(ctx.T), weights=ctx.w))
         else:
             ef_c = float(c.certificate_ef_kgco2_per_kwh)
-        g = int(lp.var(1, 0.0, c.certificate_max_mwh)[0])
-        ctx.cert_col = g
-        lp.row(Lin.of([g], 1e3) - ctx.energy(ctx.imp), hi=0.0)
-        ctx.cert = Lin.of([g], ef_c)
-        ctx.cost["green_certificates"] = Lin.of([g], c.certificate_price_cny_per_mwh)
+        m.certificates = pyo.Var(bounds=(0.0, float(c.certificate_max_mwh)))
+        ctx.cert_var = m.certificates
+        m.certificates_within_import = pyo.Constraint(
+            expr=1e3 * m.certificates - ctx.energy(ctx.imp) <= 0.0)
+        ctx.cert = ef_c * m.certificates
+        ctx.cost["green_certificates"] = c.certificate_price_cny_per_mwh * m.certificates
     else:
-        ctx.cert_col = None
-        ctx.cert = Lin()
-    ctx.residual = gross - ctx.cert
-    off_ub = c.offset_max_t if np.isfinite(c.offset_max_t) else INF
-    O = int(lp.var(1, 0.0, off_ub)[0])
-    ctx.offsets_col = O
-    lp.row(Lin.of([O]) - ctx.residual, hi=0.0)
+        ctx.cert_var = None
+        ctx.cert = 0.0
+    ctx.residual = m.gross_emissions - ctx.cert
+    off_ub = float(c.offset_max_t) if np.isfinite(c.offset_max_t) else None
+    m.offsets = pyo.Var(bounds=(0.0, off_ub))
+    ctx.offsets = m.offsets
+    m.offsets_within_residual = pyo.Constraint(expr=m.offsets - ctx.residual <= 0.0)
     if c.offset_max_share < 1.0 or c.offset_share_basis == "gross":
-        basis = ctx.residual if c.offset_share_basis == "residual" else gross
-        lp.row(Lin.of([O]) - basis * c.offset_max_share, hi=0.0)
-    ctx.net = ctx.residual - Lin.of([O])
+        basis = ctx.residual if c.offset_share_basis == "residual" else m.gross_emissions
+        m.offsets_share = pyo.Constraint(expr=m.offsets - c.offset_max_share * basis <= 0.0)
+    ctx.net = ctx.residual - m.offsets
     if c.carbon_price_cny_per_t != 0:
-        ctx.cost["carbon_price"] = ctx.net * c.carbon_price_cny_per_t
+        ctx.cost["carbon_price"] = c.carbon_price_cny_per_t * ctx.net
     if c.offset_price_cny_per_t is not None:
-        ctx.cost["offsets"] = Lin.of([O], c.offset_price_cny_per_t)
+        ctx.cost["offsets"] = c.offset_price_cny_per_t * m.offsets

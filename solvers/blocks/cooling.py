@@ -18,7 +18,7 @@ from solvers.blocks.base import DispatchVar, ModelContext
 
 def add(ctx: ModelContext) -> None:
     p = ctx.p
-    lp, T = ctx.lp, ctx.T
+    T = ctx.T
     has_demand = p.cooling_demand_kw is not None and np.any(np.asarray(p.cooling_demand_kw) > 0)
     if not has_demand and p.chiller is None:
         return
@@ -34,8 +34,8 @@ def add(ctx: ModelContext) -> None:
     peak = float(demand.max()) if T else 0.0
     if not ctx.elastic:
         # peak above max_kw: infeasible bounds, explained by the elastic model
-        S = ctx.add_size("chiller_kw", None, "kW", ch.cost, lo=peak, hi=ch.max_kw,
-                         existing=ch.existing_kw)
+        ctx.add_size("chiller_kw", None, "kW", ch.cost, lo=peak, hi=ch.max_kw,
+                     existing=ch.existing_kw)
         ctx.add_fixed_demand("elec", demand * inv)
         ctx.dispatch += [
             DispatchVar("q_chiller_kw", "kW", "Chiller cooling output", fixed=demand),
@@ -44,11 +44,12 @@ def add(ctx: ModelContext) -> None:
         return
     ctx.add_fixed_demand("cool", demand)
     S = ctx.add_size("chiller_kw", None, "kW", ch.cost, hi=ch.max_kw, existing=ch.existing_kw)
-    q = lp.var(T)
-    ctx.cap_rows(q, S)
+    q = ctx.var("q_chiller", lb=0.0)
+    ctx.cap_rows("chiller_max", q, S)
     ctx.add_flow("cool", +1, q)
     ctx.add_flow("elec", -1, q, inv)
     ctx.dispatch += [
-        DispatchVar("q_chiller_kw", "kW", "Chiller cooling output", fn=lambda x: x[q]),
-        DispatchVar("p_chiller_kw", "kW", "Chiller electricity input", fn=lambda x: x[q] * inv),
+        DispatchVar("q_chiller_kw", "kW", "Chiller cooling output", fn=lambda sol: sol.var(q)),
+        DispatchVar("p_chiller_kw", "kW", "Chiller electricity input",
+                    fn=lambda sol: sol.var(q) * inv),
     ]

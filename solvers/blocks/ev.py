@@ -40,8 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from solvers.blocks import storage
-from solvers.blocks.base import DispatchVar, ModelContext
-from solvers.lp import INF
+from solvers.blocks.base import INF, DispatchVar, ModelContext
 
 
 def drain_and_window(ctx: ModelContext, emin, emax) -> tuple[np.ndarray, np.ndarray]:
@@ -55,54 +54,56 @@ def add(ctx: ModelContext) -> None:
     fleets = ctx.p.ev_fleets
     if not fleets:
         return
-    lp, T = ctx.lp, ctx.T
+    T, R = ctx.T, ctx.R
     names = [f.name for f in fleets]
     n = len(fleets)
-    ch_cols, dis_cols = [None] * n, [None] * n
+    ch_vars, dis_vars = [None] * n, [None] * n
     fixed_ch = np.zeros((n, T))
     for i, f in enumerate(fleets):
         if f.mode == "uncontrolled":
             fixed_ch[i] = np.asarray(f.p_uncontrolled_kw, float)
             ctx.add_fixed_demand("elec", fixed_ch[i])
             continue
-        ch = lp.var(T, 0.0, np.asarray(f.p_charge_max_kw, float).clip(min=0))
+        ch = ctx.var(f"p_ev_charge_{f.name}", lb=0.0,
+                     ub=np.asarray(f.p_charge_max_kw, float).clip(min=0))
         dis = None
         if f.mode == "v2g" and f.p_discharge_max_kw is not None:
-            dis = lp.var(T, 0.0, np.asarray(f.p_discharge_max_kw, float).clip(min=0))
+            dis = ctx.var(f"p_ev_discharge_{f.name}", lb=0.0,
+                          ub=np.asarray(f.p_discharge_max_kw, float).clip(min=0))
         d, width = drain_and_window(ctx, f.e_cum_min_kwh, f.e_cum_max_kwh)
-        x = lp.var(T)
-        lower = np.zeros(T)
+        x = ctx.var(f"e_ev_window_{f.name}", lb=0.0)
         if ctx.elastic:  # shortfall below the lower envelope, penalised
             s = ctx.slack_series("EV energy shortfall", "kWh")
-            storage.add_state(ctx, x, ch, dis, eta_c=f.eta_charge, eta_d=f.eta_discharge,
-                              loss_per_h=0.0, cyclic=ctx.linked, e0=None, drain=d,
-                              upper_const=width, lower_const=np.full(T, -INF))
-            lp.rows(T, [(x, 1.0), (s, 1.0)], lo=lower)
+            storage.add_state(ctx, f"ev_{f.name}", x, ch, dis, eta_c=f.eta_charge,
+                              eta_d=f.eta_discharge, loss_per_h=0.0, cyclic=ctx.linked,
+                              e0=None, drain=d, upper_const=width,
+                              lower_const=np.full(T, -INF))
+            ctx.rows(f"ev_{f.name}_shortfall", R, lambda t, x=x, s=s: x[t] + s[t] >= 0.0)
         else:
-            storage.add_state(ctx, x, ch, dis, eta_c=f.eta_charge, eta_d=f.eta_discharge,
-                              loss_per_h=0.0, cyclic=ctx.linked, e0=None, drain=d,
-                              upper_const=width, lower_const=lower)
+            storage.add_state(ctx, f"ev_{f.name}", x, ch, dis, eta_c=f.eta_charge,
+                              eta_d=f.eta_discharge, loss_per_h=0.0, cyclic=ctx.linked,
+                              e0=None, drain=d, upper_const=width, lower_const=np.zeros(T))
         ctx.add_flow("elec", -1, ch)
-        ch_cols[i] = ch
+        ch_vars[i] = ch
         if dis is not None:
             ctx.add_flow("elec", +1, dis)
-            dis_cols[i] = dis
+            dis_vars[i] = dis
             if f.v2g_degradation_cny_per_kwh > 0:
                 ctx.cost[f"v2g_degradation[{f.name}]"] = ctx.energy(
                     dis, f.v2g_degradation_cny_per_kwh)
 
-    def read(cols, base):
-        def fn(x):
+    def read(vars_, base):
+        def fn(sol):
             out = base.copy()
-            for i, c in enumerate(cols):
-                if c is not None:
-                    out[i] = x[c]
+            for i, v in enumerate(vars_):
+                if v is not None:
+                    out[i] = sol.var(v)
             return out
         return fn
 
     ctx.dispatch += [
         DispatchVar("p_ev_charge_kw", "kW", "EV fleet charging power", "ev_fleet", names,
-                    fn=read(ch_cols, fixed_ch)),
+                    fn=read(ch_vars, fixed_ch)),
         DispatchVar("p_ev_discharge_kw", "kW", "EV fleet V2G discharging power", "ev_fleet",
-                    names, fn=read(dis_cols, np.zeros((n, T)))),
+                    names, fn=read(dis_vars, np.zeros((n, T)))),
     ]

@@ -22,46 +22,47 @@ calendar month present in the horizon.
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
-from solvers.blocks.base import DispatchVar, ModelContext, as_array
-from solvers.lp import INF
+from solvers.blocks.base import INF, DispatchVar, ModelContext, as_array
 
 
 def add(ctx: ModelContext) -> None:
-    lp, g, T = ctx.lp, ctx.p.grid, ctx.T
+    g, T, R = ctx.p.grid, ctx.T, ctx.R
     exp_ub = g.export_limit_kw if g.export_limit_kw > 0 else 0.0
     lim = float(g.import_limit_kw)
-    imp = lp.var(T, 0.0, lim if (np.isfinite(lim) and not ctx.elastic) else INF)
+    imp = ctx.var("p_grid_import", lb=0.0,
+                  ub=lim if (np.isfinite(lim) and not ctx.elastic) else INF)
     ctx.imp = imp
     ctx.add_flow("elec", +1, imp)
     if np.isfinite(lim) and ctx.elastic:
         s = ctx.slack_series("grid import limit", "kW", ctx.wdt)
-        lp.rows(T, [(imp, 1.0), (s, -1.0)], hi=lim)
+        ctx.rows("grid_import_limit", R, lambda t: imp[t] - s[t] <= lim)
     pim = as_array(g.price_import_cny_per_kwh, T)
     pex = as_array(g.price_export_cny_per_kwh, T)
     ctx.cost["energy_import"] = ctx.energy(imp, pim)
     exp = None
     if exp_ub > 0:
-        exp = lp.var(T, 0.0, exp_ub)
+        exp = ctx.var("p_grid_export", lb=0.0, ub=exp_ub)
         ctx.add_flow("elec", -1, exp)
         ctx.cost["export_revenue"] = ctx.energy(exp, -pex)
     if g.demand_charge_cny_per_kw_month > 0:
         month = np.asarray(g.month).astype(int)
         months, mi = np.unique(month, return_inverse=True)
-        peak = lp.var(len(months))
-        lp.rows(T, [(imp, 1.0), (peak[mi], -1.0)], hi=0.0)
-        from solvers.lp import Lin
-
-        ctx.cost["demand_charge"] = Lin.of(peak, g.demand_charge_cny_per_kw_month)
+        peak = ctx.var("p_grid_monthly_peak", len(months), lb=0.0)
+        mi = mi.tolist()
+        ctx.rows("grid_monthly_peak", R, lambda t: imp[t] - peak[mi[t]] <= 0.0)
+        ctx.cost["demand_charge"] = pyo.quicksum(
+            g.demand_charge_cny_per_kw_month * peak[k] for k in peak)
     ef = as_array(g.ef_grid_kgco2_per_kwh, T)
     ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
     if g.credit_export_emissions and exp is not None:
         ctx.emis["export_credit_t"] = ctx.energy(exp, -1e-3 * ef)
     zero = np.zeros(T)
     ctx.dispatch += [
-        DispatchVar("p_grid_import_kw", "kW", "Grid import", fn=lambda x: x[imp]),
+        DispatchVar("p_grid_import_kw", "kW", "Grid import", fn=lambda s: s.var(imp)),
         DispatchVar("p_grid_export_kw", "kW", "Grid export",
-                    fn=(lambda x: x[exp]) if exp is not None else None,
+                    fn=(lambda s: s.var(exp)) if exp is not None else None,
                     fixed=zero if exp is None else None),
         DispatchVar("price_import_cny_per_kwh", "CNY/kWh", "Import energy price", fixed=pim),
         DispatchVar("ef_grid_kgco2_per_kwh", "kgCO2/kWh", "Grid emission factor", fixed=ef),

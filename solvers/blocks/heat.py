@@ -43,7 +43,7 @@ from solvers.blocks.base import DispatchVar, ModelContext
 
 def add(ctx: ModelContext) -> None:
     p = ctx.p
-    lp, T = ctx.lp, ctx.T
+    T, R = ctx.T, ctx.R
     has_demand = p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0)
     if not (has_demand or p.heat_pumps or p.electric_boiler or p.gas_boiler
             or p.thermal_storage):
@@ -51,55 +51,64 @@ def add(ctx: ModelContext) -> None:
     demand = np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
     ctx.add_fixed_demand("heat", demand)
     ctx.dispatch.append(DispatchVar("q_heat_demand_kw", "kW", "Heat demand", fixed=demand))
-    # consumers of each waste-heat source: (cols, coefficient of heat drawn per unit)
+    # consumers of each waste-heat source: (var, heat drawn per unit of the var)
     draw: dict[str, list] = {w.name: [] for w in p.waste_heat}
 
     if p.heat_pumps:
         names = [h.name for h in p.heat_pumps]
-        q = np.array([lp.var(T) for _ in names]).reshape(len(names), T)
-        inv = np.array([1.0 / np.asarray(h.cop, float) for h in p.heat_pumps])
+        q = []
+        inv = np.array([1.0 / np.asarray(h.cop, float) * np.ones(T) for h in p.heat_pumps])
         src = np.array([h.source is not None for h in p.heat_pumps])
         for i, h in enumerate(p.heat_pumps):
             S = ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw, hi=h.max_kw,
                              existing=h.existing_kw)
-            ctx.cap_rows(q[i], S)
-            ctx.add_flow("heat", +1, q[i])
-            ctx.add_flow("elec", -1, q[i], inv[i])
+            qi = ctx.var(f"q_heat_pump_{h.name}", lb=0.0)
+            ctx.cap_rows(f"heat_pump_max_{h.name}", qi, S)
+            ctx.add_flow("heat", +1, qi)
+            ctx.add_flow("elec", -1, qi, inv[i])
             if h.source is not None:
-                draw[h.source].append((q[i], 1.0 - inv[i]))
+                draw[h.source].append((qi, 1.0 - inv[i]))
+            q.append(qi)
+
+        def q_out(sol):
+            return np.array([sol.var(v) for v in q])
+
         ctx.dispatch += [
             DispatchVar("q_heat_pump_kw", "kW", "Heat pump heat output", "heat_pump", names,
-                        fn=lambda x: x[q]),
+                        fn=q_out),
             DispatchVar("p_heat_pump_kw", "kW", "Heat pump electricity input", "heat_pump",
-                        names, fn=lambda x: x[q] * inv),
+                        names, fn=lambda sol: q_out(sol) * inv),
             DispatchVar("q_waste_heat_source_kw", "kW",
                         "Heat drawn by the heat pump from a waste-heat source", "heat_pump",
-                        names, fn=lambda x: x[q] * (1.0 - inv) * src[:, None]),
+                        names, fn=lambda sol: q_out(sol) * (1.0 - inv) * src[:, None]),
         ]
 
     if p.waste_heat:
         wnames = [w.name for w in p.waste_heat]
-        direct = np.zeros((len(wnames), T), dtype=np.int64) - 1
+        direct = [None] * len(wnames)
         for i, w in enumerate(p.waste_heat):
-            avail = np.asarray(w.available_kw, float).clip(min=0)
+            avail = np.asarray(w.available_kw, float).clip(min=0) * np.ones(T)
             if w.direct_use:
                 hx = ctx.add_size("waste_heat_hx_kw", w.name, "kW", w.hx_cost, hi=w.max_hx_kw)
                 if not (hx.fixed and hx.existing == 0):
-                    c = lp.var(T)
-                    ctx.cap_rows(c, hx)
+                    c = ctx.var(f"q_waste_heat_direct_{w.name}", lb=0.0)
+                    ctx.cap_rows(f"waste_heat_hx_max_{w.name}", c, hx)
                     ctx.add_flow("heat", +1, c)
                     direct[i] = c
                     draw[w.name].append((c, np.ones(T)))
             users = draw[w.name]
-            if len(users) == 1:  # a single consumer: availability is a column bound
+            if len(users) == 1:  # a single consumer: availability is a variable bound
                 c, k = users[0]
                 ub = np.where(k > 0, avail / np.where(k > 0, k, 1.0), np.inf)
-                lp.set_bounds(c, ub=np.minimum(lp.ub()[c], ub))
+                ctx.set_bounds(c, ub=np.minimum(ctx.upper(c), ub))
             elif users:
-                lp.rows(T, [(c, k) for c, k in users], hi=avail)
+                kl = [(c, np.asarray(k, float).tolist()) for c, k in users]
+                al = avail.tolist()
+                ctx.rows(f"waste_heat_available_{w.name}", R,
+                         lambda t, kl=kl, al=al: sum(k[t] * c[t] for c, k in kl) <= al[t])
 
-        def q_direct(x):
-            return np.where(direct >= 0, x[np.maximum(direct, 0)], 0.0)
+        def q_direct(sol):
+            return np.array([np.zeros(T) if c is None else sol.var(c) for c in direct])
 
         ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
                                         "Waste heat used directly", "waste_heat", wnames,
@@ -109,50 +118,55 @@ def add(ctx: ModelContext) -> None:
     if eb is not None:
         S = ctx.add_size("electric_boiler_kw", None, "kW", eb.cost, hi=eb.max_kw,
                          existing=eb.existing_kw)
-        qe = lp.var(T)
-        ctx.cap_rows(qe, S)
+        qe = ctx.var("q_electric_boiler", lb=0.0)
+        ctx.cap_rows("electric_boiler_max", qe, S)
         ctx.add_flow("heat", +1, qe)
         ctx.add_flow("elec", -1, qe, 1.0 / eb.efficiency)
         ctx.dispatch += [
             DispatchVar("q_electric_boiler_kw", "kW", "Electric boiler heat output",
-                        fn=lambda x: x[qe]),
+                        fn=lambda sol: sol.var(qe)),
             DispatchVar("p_electric_boiler_kw", "kW", "Electric boiler electricity input",
-                        fn=lambda x: x[qe] / eb.efficiency),
+                        fn=lambda sol: sol.var(qe) / eb.efficiency),
         ]
 
     gb = p.gas_boiler
     if gb is not None:
         S = ctx.add_size("gas_boiler_kw", None, "kW", gb.cost, hi=gb.max_kw,
                          existing=gb.existing_kw)
-        qg = lp.var(T)
-        ctx.cap_rows(qg, S)
+        qg = ctx.var("q_gas_boiler", lb=0.0)
+        ctx.cap_rows("gas_boiler_max", qg, S)
         ctx.add_flow("heat", +1, qg)
         if gb.fuel_price_cny_per_kwh:
             ctx.cost["fuel"] = ctx.energy(qg, gb.fuel_price_cny_per_kwh / gb.efficiency)
         if gb.ef_fuel_kgco2_per_kwh:
             ctx.emis["fuel_t"] = ctx.energy(qg, 1e-3 * gb.ef_fuel_kgco2_per_kwh / gb.efficiency)
         ctx.dispatch += [
-            DispatchVar("q_gas_boiler_kw", "kW", "Gas boiler heat output", fn=lambda x: x[qg]),
+            DispatchVar("q_gas_boiler_kw", "kW", "Gas boiler heat output",
+                        fn=lambda sol: sol.var(qg)),
             DispatchVar("fuel_gas_kw", "kW", "Gas boiler fuel input (LHV)",
-                        fn=lambda x: x[qg] / gb.efficiency),
+                        fn=lambda sol: sol.var(qg) / gb.efficiency),
         ]
 
     tes = p.thermal_storage
     if tes is not None:
         S = ctx.add_size("tes_kwh", None, "kWh", tes.cost, hi=tes.max_kwh,
                          existing=tes.existing_kwh)
-        tch, tdis, e = lp.var(T), lp.var(T), lp.var(T)
+        tch = ctx.var("q_tes_charge", lb=0.0)
+        tdis = ctx.var("q_tes_discharge", lb=0.0)
+        e = ctx.var("e_tes", lb=0.0)
         rho = tes.max_power_per_kwh
-        ctx.cap_rows(tch, S, rho)
-        ctx.cap_rows(tdis, S, rho)
-        content = storage.add_state(ctx, e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
+        ctx.cap_rows("tes_charge_max", tch, S, rho)
+        ctx.cap_rows("tes_discharge_max", tdis, S, rho)
+        content = storage.add_state(ctx, "tes", e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
                                     loss_per_h=tes.loss_per_h, cyclic=tes.cyclic, e0=None,
                                     upper_size=S)
         ctx.add_flow("heat", +1, tdis)
         ctx.add_flow("heat", -1, tch)
         ctx.dispatch += [
-            DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging", fn=lambda x: x[tch]),
+            DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging",
+                        fn=lambda sol: sol.var(tch)),
             DispatchVar("q_tes_discharge_kw", "kW", "Thermal storage discharging",
-                        fn=lambda x: x[tdis]),
-            DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step", fn=content),
+                        fn=lambda sol: sol.var(tdis)),
+            DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step",
+                        fn=content),
         ]

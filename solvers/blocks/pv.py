@@ -22,29 +22,29 @@ def add(ctx: ModelContext) -> None:
     arrays = ctx.p.pv
     if not arrays:
         return
-    lp, T = ctx.lp, ctx.T
     names = [a.name for a in arrays]
-    cols, prof, size = [], [], []
+    out, prof, size = [], [], []
     for a in arrays:
         phi = np.asarray(a.ac_per_kwp, float).clip(min=0)
         S = ctx.add_size("pv_kwp", a.name, "kWp", a.cost, lo=a.min_kwp, hi=a.max_kwp,
                          existing=a.existing_kwp)
-        c = lp.var(T)
-        ctx.cap_rows(c, S, phi)
-        ctx.add_flow("elec", +1, c)
-        cols.append(c)
+        x = ctx.var(f"p_pv_{a.name}", lb=0.0)
+        ctx.cap_rows(f"pv_available_{a.name}", x, S, phi)
+        ctx.add_flow("elec", +1, x)
+        out.append(x)
         prof.append(phi)
         size.append(S)
-    cols = np.array(cols)
     prof = np.array(prof)
 
-    def curtailed(x):
-        avail = prof * np.array([s.value(x) for s in size])[:, None]
-        return np.maximum(avail - x[cols], 0.0)
+    def used(sol):
+        return np.array([sol.var(x) for x in out])
+
+    def curtailed(sol):
+        avail = prof * np.array([s.value(sol) for s in size])[:, None]
+        return np.maximum(avail - used(sol), 0.0)
 
     ctx.dispatch += [
-        DispatchVar("p_pv_kw", "kW", "PV AC output used", "pv_array", names,
-                    fn=lambda x: x[cols]),
+        DispatchVar("p_pv_kw", "kW", "PV AC output used", "pv_array", names, fn=used),
         DispatchVar("p_pv_curtailed_kw", "kW", "PV output curtailed", "pv_array", names,
                     fn=curtailed),
     ]

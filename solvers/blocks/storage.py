@@ -43,22 +43,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.blocks.base import ModelContext, Size
-from solvers.lp import INF, Lin
+from solvers.blocks.base import INF, ModelContext, Size
 
 
-def add_state(ctx: ModelContext, e, ch, dis, *, eta_c: float, eta_d: float,
-              loss_per_h: float, cyclic: bool, e0: Lin | None = None, drain=None,
+def add_state(ctx: ModelContext, name: str, e, ch, dis, *, eta_c: float, eta_d: float,
+              loss_per_h: float, cyclic: bool, e0=None, drain=None,
               upper_const=None, upper_size: Size | None = None, upper_coef: float = 1.0,
               lower_const=None, lower_size: Size | None = None, lower_coef: float = 0.0):
     """Add the state rows and content bounds of a store.
 
     Parameters
     ----------
-    e, ch, dis : ndarray of int
-        Columns (length T) of the content [kWh], charging and discharging [kW];
-        ``dis`` may be None.
-    e0 : Lin, optional
+    name : str
+        Prefix of the constraint names.
+    e, ch, dis : pyomo IndexedVar over the time steps
+        Content [kWh], charging and discharging [kW]; ``dis`` may be None.
+    e0 : float or Pyomo expression, optional
         Content before the first step when not cyclic [kWh].
     drain : ndarray, optional
         Exogenous energy leaving the store in each step [kWh].
@@ -70,39 +70,39 @@ def add_state(ctx: ModelContext, e, ch, dis, *, eta_c: float, eta_d: float,
     Returns
     -------
     callable
-        ``x -> content`` [kWh] at the end of each step (for the dispatch output).
+        ``sol -> content`` [kWh] at the end of each step (for the dispatch output).
     """
-    lp, T, dt = ctx.lp, ctx.T, ctx.dt
+    T, R, dt = ctx.T, ctx.R, ctx.dt
     keep = (1.0 - loss_per_h) ** dt
     a = eta_c * dt
     b = dt / eta_d
-    rhs = np.zeros(T) if drain is None else -np.asarray(drain, float)
-    first = ctx.first
-    terms = [(e, 1.0), (ch, -a)]
-    if dis is not None:
-        terms.append((dis, b))
+    rhs = (np.zeros(T) if drain is None else -np.asarray(drain, float)).tolist()
+    first = ctx.first.tolist()
     uc = np.zeros(T) if upper_const is None else np.asarray(upper_const, float)
     lc = np.zeros(T) if lower_const is None else np.asarray(lower_const, float)
+
+    def flows(t):
+        return a * ch[t] - b * dis[t] if dis is not None else a * ch[t]
+
     if not ctx.linked:
-        prev_col = e[ctx.prev]
-        k = np.where(first & (not cyclic), 0.0, -keep)
-        rhs = rhs.copy()
-        fs = np.flatnonzero(first)
-        if not cyclic and e0 is not None:  # first step: e - keep * e0 - ... = -drain
-            rhs[fs] += keep * e0.const
-        rows = lp.rows(T, terms + [(prev_col, k)], lo=rhs, hi=rhs)
-        if not cyclic and e0 is not None and e0.cols.size:
-            lp.add_entries(np.repeat(rows[fs], e0.cols.size), np.tile(e0.cols, fs.size),
-                           np.tile(-keep * e0.coefs, fs.size))
-        # content bounds: columns for constants, rows for sizes
-        lp.set_bounds(e, lb=lc, ub=uc if upper_size is None else np.full(T, INF))
+        prev = ctx.prev.tolist()
+
+        def state(t):
+            if first[t] and not cyclic:
+                start = 0.0 if e0 is None else keep * e0
+                return e[t] - start - flows(t) == rhs[t]
+            return e[t] - keep * e[prev[t]] - flows(t) == rhs[t]
+
+        ctx.rows(f"{name}_state", R, state)
+        # content bounds: variable bounds for constants, rows for sizes
+        ctx.set_bounds(e, lb=lc, ub=uc if upper_size is None else np.full(T, INF))
         if upper_size is not None:
             if np.any(uc):
                 raise ValueError("upper_const with a size is not supported")
-            ctx.cap_rows(e, upper_size, upper_coef)
+            ctx.cap_rows(f"{name}_content_max", e, upper_size, upper_coef)
         if lower_size is not None and lower_coef > 0:
-            ctx.cap_rows(e, lower_size, lower_coef, lo_rows=True)
-        return lambda x: x[e]
+            ctx.cap_rows(f"{name}_content_min", e, lower_size, lower_coef, lo_rows=True)
+        return lambda sol: sol.var(e)
 
     # ---- linked representative periods (Kotzur et al. 2018)
     p = ctx.p
@@ -112,41 +112,52 @@ def add_state(ctx: ModelContext, e, ch, dis, *, eta_c: float, eta_d: float,
     kseq = np.array([pos[int(v)] for v in order])  # representative index of each period
     K, D = len(pid), len(order)
     kt = ctx.period_index
-    lp.set_bounds(e, lb=-INF, ub=INF)
-    k = np.where(first, 0.0, -keep)
-    lp.rows(T, terms + [(e[np.maximum(np.arange(T) - 1, 0)], k)], lo=rhs, hi=rhs)
+    ctx.set_bounds(e, lb=-INF, ub=INF)
+
+    def delta(t):  # change of content since the start of the representative period
+        if first[t]:
+            return e[t] - flows(t) == rhs[t]
+        return e[t] - keep * e[t - 1] - flows(t) == rhs[t]
+
+    ctx.rows(f"{name}_state", R, delta)
     length = (ctx.ends - ctx.starts + 1).astype(float)
-    kL = keep ** length[kseq]
-    s = lp.var(D, 0.0, INF)
-    mx = lp.var(K, -INF, INF)
-    mn = lp.var(K, -INF, INF)
-    lp.rows(T, [(e, 1.0), (mx[kt], -1.0)], hi=uc)
-    lp.rows(T, [(e, 1.0), (mn[kt], -1.0)], lo=lc)
-    end_e = e[ctx.ends[kseq]]
-    nxt = np.r_[np.arange(1, D), 0]
+    kL = (keep ** length[kseq]).tolist()
+    s = ctx.var(f"{name}_interperiod", D, lb=0.0)
+    mx = ctx.var(f"{name}_delta_max", K, lb=-INF)
+    mn = ctx.var(f"{name}_delta_min", K, lb=-INF)
+    ktl, ucl, lcl = kt.tolist(), uc.tolist(), lc.tolist()
+    ctx.rows(f"{name}_delta_le_max", R, lambda t: e[t] - mx[ktl[t]] <= ucl[t])
+    ctx.rows(f"{name}_delta_ge_min", R, lambda t: e[t] - mn[ktl[t]] >= lcl[t])
+    end_e = ctx.ends[kseq].tolist()
+    ks = kseq.tolist()
     if cyclic:
-        lp.rows(D, [(s[nxt], 1.0), (s, -kL), (end_e, -1.0)], lo=0.0, hi=0.0)
+        nxt = np.r_[np.arange(1, D), 0].tolist()
+        ctx.rows(f"{name}_interperiod_state", range(D),
+                 lambda i: s[nxt[i]] - kL[i] * s[i] - e[end_e[i]] == 0.0)
     else:
-        lp.rows(D - 1, [(s[1:], 1.0), (s[:-1], -kL[:-1]), (end_e[:-1], -1.0)], lo=0.0, hi=0.0)
-        init = e0 if e0 is not None else Lin()
-        lp.row(Lin.of([s[0]]) - init, lo=0.0, hi=0.0)
+        ctx.rows(f"{name}_interperiod_state", range(D - 1),
+                 lambda i: s[i + 1] - kL[i] * s[i] - e[end_e[i]] == 0.0)
+        ctx.row(f"{name}_interperiod_start", s[0] - (0.0 if e0 is None else e0) == 0.0)
     if upper_size is None or upper_size.fixed:
         ucap = upper_coef * upper_size.existing if upper_size is not None else 0.0
-        lp.rows(D, [(s, 1.0), (mx[kseq], 1.0)], hi=ucap)
+        ctx.rows(f"{name}_content_max", range(D), lambda i: s[i] + mx[ks[i]] <= ucap)
     else:
-        lp.rows(D, [(s, 1.0), (mx[kseq], 1.0), (upper_size.col, -upper_coef)],
-                hi=upper_coef * upper_size.existing)
+        N, s0 = upper_size.var, upper_size.existing
+        ctx.rows(f"{name}_content_max", range(D),
+                 lambda i: s[i] + mx[ks[i]] - upper_coef * N <= upper_coef * s0)
     if lower_size is None or lower_size.fixed or lower_coef == 0:
         lcap = lower_coef * lower_size.existing if lower_size is not None else 0.0
-        lp.rows(D, [(s, kL), (mn[kseq], 1.0)], lo=lcap)
+        ctx.rows(f"{name}_content_min", range(D), lambda i: kL[i] * s[i] + mn[ks[i]] >= lcap)
     else:
-        lp.rows(D, [(s, kL), (mn[kseq], 1.0), (lower_size.col, -lower_coef)],
-                lo=lower_coef * lower_size.existing)
+        N, s0 = lower_size.var, lower_size.existing
+        ctx.rows(f"{name}_content_min", range(D),
+                 lambda i: kL[i] * s[i] + mn[ks[i]] - lower_coef * N >= lower_coef * s0)
     first_occ = np.array([int(np.flatnonzero(kseq == j)[0]) if np.any(kseq == j) else 0
                           for j in range(K)])
     h = np.arange(T) - ctx.starts[kt] + 1
+    s_of_step = first_occ[kt]
 
-    def content(x):
-        return keep ** h * x[s[first_occ[kt]]] + x[e]
+    def content(sol):
+        return keep ** h * sol.var(s)[s_of_step] + sol.var(e)
 
     return content
