@@ -69,10 +69,14 @@ class HighsBackend:
 
         Returns the wall time [s] of compilation and hand-over.
         """
+        from pyomo.common.gc_manager import PauseGC
+
         t0 = time.perf_counter()
-        self.cmodel = CompiledModel(model)
+        with PauseGC():  # no cycles are created; see solvers.model.build_model
+            self.cmodel = CompiledModel(model)
+            lp = self.cmodel.to_highs()
         with c_stdout_to_stderr():
-            self.highs.passModel(self.cmodel.to_highs())
+            self.highs.passModel(lp)
         return time.perf_counter() - t0
 
     def set_objective(self, cost, offset: float = 0.0) -> None:

@@ -44,7 +44,21 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
         ``m.slack_obj`` when elastic); ``ctx.cost_expr`` / ``ctx.residual`` the cost
         and emission objectives, ``m.em_cap`` the emission bound
         ``ctx.bound_expr <= m.eps``.
+
+    Notes
+    -----
+    Python's cyclic garbage collector is paused while the model is built (Pyomo's
+    ``PauseGC``, as its writers do): the build creates hundreds of thousands of
+    small objects and no cycles to collect; measured on the full-year
+    manufacturing example (2 cores) the build takes 0.6 s instead of 1.6-2.3 s.
     """
+    from pyomo.common.gc_manager import PauseGC
+
+    with PauseGC():
+        return _build(problem, elastic)
+
+
+def _build(problem: SizingProblem, elastic: bool) -> ModelContext:
     problem.validate()
     m = pyo.ConcreteModel(name="park_sizing")
     ctx = ModelContext(m=m, p=problem, elastic=elastic)

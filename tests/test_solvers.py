@@ -280,10 +280,8 @@ q_cooling_demand_kw p_chiller_kw q_chiller_kw price_import_cny_per_kwh
 ef_grid_kgco2_per_kwh""".split()
 
 
-def test_dispatch_has_every_contract_variable():
-    """With every block present the dispatch holds exactly the names listed in
-    docs/architecture.md, each with units and long_name, and the electricity balance
-    closes in every hour."""
+def all_blocks_problem() -> SizingProblem:
+    """Six hours with every technology block present."""
     from solvers import (ElectricBoiler, EVFleet, GasBoiler, HeatPump, ThermalStorage,
                          WasteHeatSource, Chiller)
 
@@ -306,7 +304,14 @@ def test_dispatch_has_every_contract_variable():
         gas_boiler=GasBoiler(fuel_price_cny_per_kwh=0.4, existing_kw=10),
         thermal_storage=ThermalStorage(cost=one_year_cost(0.05)),
         chiller=Chiller(np.full(T, 4.0), cost=one_year_cost(0.2)), ev_fleets=[ev])
-    r = solve(p)
+    return p
+
+
+def test_dispatch_has_every_contract_variable():
+    """With every block present the dispatch holds exactly the names listed in
+    docs/architecture.md, each with units and long_name, and the electricity balance
+    closes in every hour."""
+    r = solve(all_blocks_problem())
     ds = r.dispatch
     assert set(CONTRACT_NAMES) == set(ds.data_vars)
     for name in CONTRACT_NAMES:
@@ -325,3 +330,57 @@ def test_dispatch_has_every_contract_variable():
     assert ds.time.dtype.kind == "M"
     assert set(r.sizes) >= {"pv_kwp", "battery_kwh", "battery_kw", "heat_pump_kw", "tes_kwh",
                             "electric_boiler_kw", "chiller_kw"}
+
+
+def test_highs_solves_the_pyomo_model(tmp_path):
+    """The model handed to HiGHS is the Pyomo model.  The HiGHS solution, put into the
+    Pyomo variables through the standard-form compiler's column list, satisfies every
+    active Pyomo constraint and gives the Pyomo cost objective HiGHS's optimum; the
+    saved MPS, solved by highspy alone, reaches the same optimum.  Tolerances: 1e-6
+    absolute on constraint bodies of order 10 (HiGHS feasibility tolerance 1e-7);
+    1e-9 relative on objectives (the same LP with the same algorithm)."""
+    import highspy
+    import pyomo.environ as pyo
+
+    from solvers.highs_backend import HighsBackend, c_stdout_to_stderr
+    from solvers.model import build_model
+
+    p = all_blocks_problem()
+    ctx = build_model(p)
+    assert isinstance(ctx.m, pyo.ConcreteModel)
+    names = {v.name for v in ctx.m.component_objects(pyo.Var)}
+    assert {"p_grid_import", "p_grid_export", "p_pv_roof", "p_battery_charge", "e_battery",
+            "p_ev_charge_bus", "e_ev_window_bus", "q_heat_pump_whp", "q_electric_boiler",
+            "q_gas_boiler", "e_tes", "gross_emissions", "offsets"} <= names
+    be = HighsBackend(SolveOptions(solver="simplex"))
+    be.set_instance(ctx.m)
+    res = be.run()
+    assert res.status == "optimal"
+    for v, x in zip(be.cmodel.columns, res.x):
+        v.set_value(float(x), skip_validation=True)
+    n = 0
+    for con in ctx.m.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        lo, hi = pyo.value(con.lower), pyo.value(con.upper)
+        assert lo is None or body >= lo - 1e-6, con.name
+        assert hi is None or body <= hi + 1e-6, con.name
+        n += 1
+    assert n == be.cmodel.n_row
+    assert pyo.value(ctx.m.cost_obj) == pytest.approx(res.objective, rel=1e-9)
+
+    path = tmp_path / "model.mps"
+    r = solve(p, SolveOptions(solver="simplex", save_model=str(path)))
+    assert r.objective_cny == pytest.approx(res.objective, rel=1e-9)
+    with c_stdout_to_stderr():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    h.setOptionValue("solver", "simplex")
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(res.objective, rel=1e-9)
+    # MPS has no free rows: the emission bound of a min_cost run without a cap
+    # (``<= inf``) is written as an N row, which the reader drops
+    live = be.highs.getLp()
+    free = int(np.sum(np.isinf(live.row_lower_) & np.isinf(live.row_upper_)))
+    assert free == 1
+    assert (h.getLp().num_col_, h.getLp().num_row_) == (r.n_variables, r.n_constraints - free)
