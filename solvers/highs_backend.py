@@ -34,21 +34,24 @@ def _flush_c_stdio() -> None:
 
 
 @contextmanager
-def c_stdout_to_stderr():
-    """Send everything written to file descriptor 1 (also from C) to fd 2."""
+def c_stdout_to_stderr(discard: bool = False):
+    """Send everything written to file descriptor 1 (also from C) to fd 2, or discard it."""
     try:
         sys.stdout.flush()
     except (OSError, ValueError):  # pragma: no cover - closed stdout
         pass
     saved = os.dup(1)
+    target = os.open(os.devnull, os.O_WRONLY) if discard else 2
     try:
         _flush_c_stdio()
-        os.dup2(2, 1)
+        os.dup2(target, 1)
         yield
     finally:
         _flush_c_stdio()
         os.dup2(saved, 1)
         os.close(saved)
+        if discard:
+            os.close(target)
 
 
 class HighsBackend:
@@ -58,7 +61,8 @@ class HighsBackend:
         import highspy
 
         self.options = options
-        with c_stdout_to_stderr():
+        # the banner HiGHS prints from C at construction says nothing a user needs
+        with c_stdout_to_stderr(discard=not options.log_to_stderr):
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", bool(options.log_to_stderr))
         self.highs_time = 0.0
