@@ -199,15 +199,19 @@ def _extract(ctx, cm, res) -> dict:
     # ---- emissions (from the defining sums, not the gross column, to avoid its tolerance)
     gross = sol.expr(ctx.gross_sum)
     cert = sol.expr(ctx.cert)
+    green = sol.expr(ctx.green)
     off = sol.value(ctx.offsets)
     em = {"gross_grid_t": sol.expr(ctx.emis["gross_grid_t"]) if "gross_grid_t" in ctx.emis
           else 0.0,
           "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
           "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
-          "gross_t": gross, "certificates_t": cert,
+          "gross_t": gross, "green_power_t": green,
+          "green_power_mwh": sol.value(ctx.green_var) if ctx.green_var is not None else 0.0,
+          "certificates_t": cert,
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
-          "residual_t": gross - cert, "offsets_t": off, "net_t": gross - cert - off}
+          "residual_t": gross - green - cert, "offsets_t": off,
+          "net_t": gross - green - cert - off}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}

@@ -358,6 +358,27 @@ class EVFleet:
     """Battery wear cost per kWh discharged to the park [CNY/kWh]."""
     mode: Literal["uncontrolled", "smart", "v2g"] = "smart"
     """Charging strategy."""
+    chargers: float = 0.0
+    """Charge points of the fleet [-]; needed when the V2G share is a decision."""
+    v2g_share: float = 0.0
+    """Share of ``chargers`` that are bidirectional in the simulation behind
+    ``p_discharge_max_kw`` [-]: the reference the discharge bound is scaled from."""
+    v2g_charger_cost: AssetCost | None = None
+    """Extra cost of one bidirectional charger over a unidirectional one [CNY/charger]
+    (capex, lifetime, O&M).  Given with ``mode="v2g"``, the bidirectional share
+    ``s`` becomes a decision in ``[v2g_share_min, v2g_share_max]`` and
+    ``p_dis[t] <= (s / v2g_share) p_discharge_max_kw[t]``; None keeps ``s = v2g_share``."""
+    v2g_share_min: float = 0.0
+    """Lower bound on the bidirectional share when it is a decision [-]."""
+    v2g_share_max: float | None = None
+    """Upper bound on the bidirectional share when it is a decision [-]; None =
+    ``v2g_share`` (it may not exceed it: the envelope was simulated at that share)."""
+
+    @property
+    def v2g_share_is_decision(self) -> bool:
+        """True if the optimiser chooses the bidirectional share of this fleet."""
+        return (self.mode == "v2g" and self.v2g_charger_cost is not None
+                and self.p_discharge_max_kw is not None)
 
 
 @dataclass
@@ -368,9 +389,11 @@ class Carbon:
 
     * gross = grid import × hourly factor + fuel × fuel factor
       (− export × grid factor if ``credit_export_emissions``);
+    * green power = ``h`` MWh bought through green-power trading (绿电交易), credited
+      at the certificates' factor and reported separately from them;
     * certificates = ``g`` MWh × ``certificate_ef_kgco2_per_kwh`` (default: the
-      time-weighted mean grid factor); ``g`` is at most the annual grid import;
-    * residual = gross − certificates  (internal abatement + certificates);
+      time-weighted mean grid factor); ``g + h`` is at most the annual grid import;
+    * residual = gross − green power − certificates;
     * net = residual − offsets, offsets ≤ residual and
       offsets ≤ ``offset_max_share`` × (residual or gross, per ``offset_share_basis``).
 
@@ -392,8 +415,13 @@ class Carbon:
     certificate_max_mwh: float = 0.0
     """Green certificates available [MWh/yr]; 0 disables them."""
     certificate_ef_kgco2_per_kwh: float | None = None
-    """Factor at which certificates reduce accounted grid emissions [kgCO2/kWh];
-    None uses the time-weighted mean of the hourly grid factor."""
+    """Factor at which certificates and green power reduce accounted grid emissions
+    [kgCO2/kWh]; None uses the time-weighted mean of the hourly grid factor."""
+    green_power_premium_cny_per_mwh: float = 0.0
+    """Premium of green power bought through green-power trading (绿电交易) over the
+    grid energy price, which the import already pays [CNY/MWh]."""
+    green_power_max_mwh: float = 0.0
+    """Green power available per year [MWh/yr]; 0 disables the option."""
     max_net_emissions_t: float | None = None
     """Cap on net emissions for ``min_cost`` [tCO2/yr]; None = no cap."""
 
@@ -518,6 +546,17 @@ class SizingProblem:
             for nm in ("p_uncontrolled_kw", "p_charge_max_kw", "e_cum_min_kwh", "e_cum_max_kwh",
                        "p_discharge_max_kw"):
                 chk(f"ev_fleets[{f.name}].{nm}", getattr(f, nm))
+            if f.v2g_share_is_decision:
+                hi = f.v2g_share if f.v2g_share_max is None else f.v2g_share_max
+                if f.chargers <= 0 or not 0.0 < f.v2g_share <= 1.0:
+                    raise ValueError(f"ev_fleets[{f.name}]: a V2G share decision needs chargers > 0 "
+                                     f"and 0 < v2g_share <= 1, got {f.chargers}, {f.v2g_share}")
+                if not 0.0 <= f.v2g_share_min <= hi <= f.v2g_share + 1e-12:
+                    raise ValueError(f"ev_fleets[{f.name}]: need 0 <= v2g_share_min <= v2g_share_max "
+                                     f"<= v2g_share, got {f.v2g_share_min}, {hi}, {f.v2g_share}")
+        c = self.carbon
+        if c.green_power_max_mwh < 0 or c.certificate_max_mwh < 0:
+            raise ValueError("carbon: green_power_max_mwh and certificate_max_mwh must be >= 0")
         for group, items in (("pv", self.pv), ("heat_pumps", self.heat_pumps),
                              ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets)):
             nm = [i.name for i in items]
@@ -536,6 +575,7 @@ class SizingProblem:
         for x in (self.electric_boiler, self.gas_boiler, self.thermal_storage, self.chiller):
             if x is not None:
                 costs.append(x.cost)
+        costs += [f.v2g_charger_cost for f in self.ev_fleets if f.v2g_share_is_decision]
         return any(c.is_discrete for c in costs)
 
 
@@ -588,14 +628,19 @@ class SizingResult:
     sizes: dict
     """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh``, ``battery_kw``,
     ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW}, ``tes_kwh``,
-    ``electric_boiler_kw``, ``gas_boiler_kw``, ``chiller_kw``."""
+    ``electric_boiler_kw``, ``gas_boiler_kw``, ``chiller_kw``; for EV fleets in mode
+    ``v2g``: ``ev_v2g_share`` {fleet: bidirectional share of the chargers [-]} (chosen
+    where the share is a decision, else the simulated share), and where it is a
+    decision ``ev_v2g_chargers`` {fleet: bidirectional chargers [-], continuous unless
+    the cost has a ``module_size``}."""
     dispatch: object
     """``xarray.Dataset`` with the hourly variables named in docs/architecture.md."""
     costs: dict
     """Annualised cost breakdown [CNY/yr]; ``total`` equals the cost objective."""
     emissions: dict
-    """``gross_grid_t``, ``fuel_t``, ``export_credit_t``, ``certificates_t``,
-    ``certificates_mwh``, ``residual_t``, ``offsets_t``, ``net_t`` [tCO2/yr, MWh/yr]."""
+    """``gross_grid_t``, ``fuel_t``, ``export_credit_t``, ``green_power_t``,
+    ``green_power_mwh``, ``certificates_t``, ``certificates_mwh``, ``residual_t``,
+    ``offsets_t``, ``net_t`` [tCO2/yr, MWh/yr]."""
     objective_value: float
     """Value of the objective minimised last [CNY/yr or tCO2/yr]."""
     objective_cny: float

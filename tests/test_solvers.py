@@ -223,6 +223,47 @@ def test_certificates_limited_to_grid_import():
     assert r.objective_cny == pytest.approx(1040.0, rel=REL)
 
 
+@pytest.mark.parametrize("premium, green_mwh, cert_mwh, offsets_t, cost, mac", [
+    # 10 CNY/MWh = 20 CNY/t: cheapest, all 1.2 MWh bought (0.6 t, 12 CNY); certificates
+    # (40 CNY/t) fill the import left, 2 - 1.2 = 0.8 MWh (0.4 t, 16 CNY); no offsets.
+    # One tonne more allowed saves certificates: MAC 40 CNY/t.
+    (10.0, 1.2, 0.8, 0.0, 1028.0, 40.0),
+    # 30 CNY/MWh = 60 CNY/t: dearer than certificates (40) and offsets (50): none bought;
+    # certificates 1 MWh (0.5 t, 20 CNY) and offsets 0.5 t (25 CNY).  MAC 50 CNY/t.
+    (30.0, 0.0, 1.0, 0.5, 1045.0, 50.0),
+])
+def test_green_power_purchase_next_to_certificates(premium, green_mwh, cert_mwh, offsets_t,
+                                                   cost, mac):
+    """Green power (绿电交易) at a premium over the grid price, credited at the
+    certificates' factor (mean grid factor 0.5 t/MWh), 1.2 MWh available; certificates
+    20 CNY/MWh, 1 MWh available; offsets 50 CNY/t; no PV; net zero.  Green power and
+    certificates together cover at most the 2 MWh imported, and are reported apart:
+    gross grid emissions stay 1 t."""
+    r = solve(carbon_problem(pv_max=0.0, offset_price_cny_per_t=50.0,
+                             certificate_price_cny_per_mwh=20.0, certificate_max_mwh=1.0,
+                             green_power_premium_cny_per_mwh=premium,
+                             green_power_max_mwh=1.2))
+    assert r.emissions["green_power_mwh"] == pytest.approx(green_mwh, abs=1e-7)
+    assert r.emissions["green_power_t"] == pytest.approx(0.5 * green_mwh, abs=1e-7)
+    assert r.emissions["certificates_mwh"] == pytest.approx(cert_mwh, rel=REL)
+    assert r.emissions["certificates_t"] == pytest.approx(0.5 * cert_mwh, rel=REL)
+    assert r.emissions["gross_grid_t"] == pytest.approx(1.0, rel=REL)
+    assert r.emissions["residual_t"] == pytest.approx(offsets_t, abs=1e-7)
+    assert r.emissions["offsets_t"] == pytest.approx(offsets_t, abs=1e-7)
+    assert r.costs["green_power_premium"] == pytest.approx(premium * green_mwh, abs=1e-6)
+    assert r.objective_cny == pytest.approx(cost, rel=REL)
+    assert r.duals["emission_constraint_cny_per_t"] == pytest.approx(mac, rel=REL)
+
+
+def test_green_power_not_bought_without_a_carbon_reason():
+    """min_cost with no carbon price: a premium of 10 CNY/MWh buys nothing the
+    objective values, so none is bought; cost 2000 kWh * 0.5 = 1000 CNY."""
+    r = solve(carbon_problem("min_cost", pv_max=0.0, green_power_premium_cny_per_mwh=10.0,
+                             green_power_max_mwh=5.0))
+    assert r.emissions["green_power_mwh"] == pytest.approx(0.0, abs=1e-9)
+    assert r.objective_cny == pytest.approx(1000.0, rel=REL)
+
+
 def test_min_emissions_within_budget():
     """A 312 CNY capital budget buys 300 kWp (1.04 CNY/kWp), abating 0.3 t: residual
     0.7 t; second stage cost = 1000 + 300*0.04 = 1012 CNY."""

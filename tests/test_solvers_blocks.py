@@ -166,6 +166,54 @@ def test_ev_modes(mode, cost):
                                    [0, 0, 0, 4.0], atol=1e-6)
 
 
+def v2g_share_problem(extra_capex, **kw):
+    """Two hours, price [0.2, 1.0] CNY/kWh, 10 kW load in hour 1; a fleet of 10
+    chargers simulated with half of them bidirectional (v2g_share 0.5) may discharge
+    10 kW in hour 1 (2 kW per bidirectional charger) and must end with its energy
+    unchanged (η 1, wear 0.1 CNY/kWh)."""
+    fleet = EVFleet("vans", p_uncontrolled_kw=np.zeros(2), p_charge_max_kw=np.full(2, 10.0),
+                    e_cum_min_kwh=np.zeros(2), e_cum_max_kwh=np.full(2, 20.0),
+                    p_discharge_max_kw=np.array([0.0, 10.0]), eta_charge=1.0,
+                    eta_discharge=1.0, v2g_degradation_cny_per_kwh=0.1, mode="v2g",
+                    chargers=10, v2g_share=0.5,
+                    v2g_charger_cost=None if extra_capex is None else c1(extra_capex), **kw)
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 10.0]),
+                         grid=grid([0.2, 1.0]), ev_fleets=[fleet])
+
+
+@pytest.mark.parametrize("extra_capex, kw, share, cost", [
+    # each bidirectional charger shifts 2 kWh from hour 1 to hour 0, saving
+    # 2 * (1.0 - 0.2 - 0.1) = 1.4 CNY: at 1 CNY per charger all 5 are built,
+    # cost 10 - 10 * 0.7 + 5 * 1 = 8 CNY, share 5/10 = 0.5
+    (1.0, {}, 0.5, 8.0),
+    # at 2 CNY per charger (> 1.4) none: share 0, cost 10 kWh * 1.0 = 10 CNY
+    (2.0, {}, 0.0, 10.0),
+    # share capped at 0.3: 3 chargers, 6 kWh shifted: 10 - 4.2 + 3 = 8.8 CNY
+    (1.0, {"v2g_share_max": 0.3}, 0.3, 8.8),
+    # without a cost the share stays as simulated: all 10 kW shifted, 10 - 7 = 3 CNY
+    (None, {}, 0.5, 3.0),
+])
+def test_v2g_share_decision(extra_capex, kw, share, cost):
+    r = solve(v2g_share_problem(extra_capex, **kw))
+    assert r.sizes["ev_v2g_share"]["vans"] == pytest.approx(share, abs=1e-7)
+    assert r.objective_cny == pytest.approx(cost, rel=REL)
+    np.testing.assert_allclose(r.dispatch["p_ev_discharge_kw"].sel(ev_fleet="vans"),
+                               [0.0, 20 * share], atol=1e-6)
+    if extra_capex is None:
+        assert "ev_v2g_chargers" not in r.sizes
+    else:
+        assert r.sizes["ev_v2g_chargers"]["vans"] == pytest.approx(10 * share, abs=1e-6)
+        assert r.costs["capex_annualised"]["ev_v2g_chargers[vans]"] == pytest.approx(
+            10 * share * extra_capex, abs=1e-6)
+
+
+def test_v2g_share_bound_above_simulated_share_is_rejected():
+    """The envelope was simulated with half the chargers bidirectional: a larger
+    share cannot be represented by scaling it, so the problem is refused."""
+    with pytest.raises(ValueError, match="v2g_share_max"):
+        solve(v2g_share_problem(1.0, v2g_share_max=0.8))
+
+
 def test_ev_energy_shortfall_is_explained():
     """With 1 kW chargers the fleet can store at most 4 h * 1 kW * 0.8 = 3.2 kWh of the
     12 kWh needed: short by 8.8 kWh."""

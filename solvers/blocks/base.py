@@ -59,6 +59,17 @@ class Size:
         return self.existing + (0.0 if self.var is None else sol.value(self.var))
 
 
+@dataclass
+class Scaled:
+    """A reported quantity proportional to a :class:`Size` (e.g. a share of chargers)."""
+
+    size: Size
+    factor: float
+
+    def value(self, sol) -> float:
+        return self.factor * self.size.value(sol)
+
+
 def _bound(v) -> float | None:
     v = float(v)
     return None if not np.isfinite(v) else v

@@ -23,6 +23,26 @@ examples), which the interior-point solver handles badly.  With representative d
 (``period_order``) the window is a linked store (see :mod:`solvers.blocks.storage`):
 :math:`d` and the window are daily profiles, so fleets aggregate per cluster like loads.
 
+Bidirectional share as a decision (``EVFleet.v2g_charger_cost`` given, mode ``v2g``):
+with :math:`n` charge points, :math:`\sigma_0` the bidirectional share the envelope
+was simulated with and :math:`N_f` the bidirectional chargers chosen,
+
+.. math::
+    P^{dis}_{f,t} \le \frac{N_f}{\sigma_0 n}\,\overline{P}^{dis}_{f,t},\qquad
+    \sigma^{min} n \le N_f \le \sigma^{max} n \;(\sigma^{max} \le \sigma_0),\qquad
+    C^{bidir}_f = N_f\,(c\,\mathrm{CRF} + c\,f_{OM} + o)
+
+and the share is :math:`s_f = N_f / n`.  Only the discharge *power* bound scales; the
+cumulative bounds :math:`\underline{E}, \overline{E}` stay as simulated at
+:math:`\sigma_0`.  Those already contain the V2G depth and headroom of the
+simulated bidirectional sessions, so below :math:`\sigma_0` the window is wider than
+what fewer bidirectional chargers could use: the energy they can shift is limited
+only through the scaled discharge power (an optimistic, outer approximation that is
+exact at :math:`s = \sigma_0` and at :math:`s = 0`, where no discharge is possible
+and the extra window can only hold charge the vehicles would take anyway, up to their
+headroom).  Each bidirectional session is taken to lose the same fraction of its
+discharge power, i.e. the chargers are assigned in proportion.
+
 ``mode="uncontrolled"`` fixes :math:`P^{ch} = P^{unc}` (charge on arrival) as a
 constant demand (no columns) and :math:`P^{dis}=0`; ``"smart"`` frees the charging
 within the envelope; ``"v2g"`` also allows discharge.  In the elastic model a
@@ -40,7 +60,7 @@ from __future__ import annotations
 import numpy as np
 
 from solvers.blocks import storage
-from solvers.blocks.base import INF, DispatchVar, ModelContext
+from solvers.blocks.base import INF, DispatchVar, ModelContext, Scaled, Size
 
 
 def drain_and_window(ctx: ModelContext, emin, emax) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +88,17 @@ def add(ctx: ModelContext) -> None:
                      ub=np.asarray(f.p_charge_max_kw, float).clip(min=0))
         dis = None
         if f.mode == "v2g" and f.p_discharge_max_kw is not None:
-            dis = ctx.var(f"p_ev_discharge_{f.name}", lb=0.0,
-                          ub=np.asarray(f.p_discharge_max_kw, float).clip(min=0))
+            pmax = np.asarray(f.p_discharge_max_kw, float).clip(min=0)
+            dis = ctx.var(f"p_ev_discharge_{f.name}", lb=0.0, ub=pmax)
+            if f.v2g_share_is_decision:
+                hi = f.v2g_share if f.v2g_share_max is None else f.v2g_share_max
+                n_bid = ctx.add_size("ev_v2g_chargers", f.name, "charger", f.v2g_charger_cost,
+                                     lo=f.v2g_share_min * f.chargers, hi=hi * f.chargers)
+                ctx.cap_rows(f"ev_v2g_discharge_max_{f.name}", dis, n_bid,
+                             pmax / (f.v2g_share * f.chargers))
+                ctx.sizes.setdefault("ev_v2g_share", {})[f.name] = Scaled(n_bid, 1.0 / f.chargers)
+            else:
+                ctx.sizes.setdefault("ev_v2g_share", {})[f.name] = Size(float(f.v2g_share))
         d, width = drain_and_window(ctx, f.e_cum_min_kwh, f.e_cum_max_kwh)
         x = ctx.var(f"e_ev_window_{f.name}", lb=0.0)
         if ctx.elastic:  # shortfall below the lower envelope, penalised
