@@ -228,6 +228,32 @@ def test_envelope_matches_hand_computation_for_one_vehicle():
     np.testing.assert_allclose(v2g["p_discharge_max_kw"][8:18], 10.0, atol=1e-9)
 
 
+def test_discharge_bound_scales_with_bidirectional_share_cumulative_bounds_do_not():
+    # Two identical vehicles 08:00-18:00 on two chargers (as in the hand computation
+    # above): with one of two chargers bidirectional the discharge power is exactly
+    # half of that with both, which is the scaling solvers.EVFleet applies to a chosen
+    # share.  The cumulative lower bound is not halved: it is the smart bound of one
+    # vehicle plus the V2G bound of the other, so below the simulated share the
+    # optimiser's window (kept as simulated) is an outer approximation.
+    idx = _index(1)
+    days = ["workday"] * 24
+    both = simulate_fleet(_single_vehicle("v2g").model_copy(update={"vehicles": 2}), idx,
+                          day_types=days)
+    half = simulate_fleet(_single_vehicle("v2g").model_copy(update={"vehicles": 2,
+                                                                    "v2g_share": 0.5}),
+                          idx, day_types=days)
+    smart = simulate_fleet(_single_vehicle("smart"), idx, day_types=days)
+    one = simulate_fleet(_single_vehicle("v2g"), idx, day_types=days)
+    assert half.attrs["bidirectional_chargers"] == 1
+    np.testing.assert_allclose(half["p_discharge_max_kw"], 0.5 * both["p_discharge_max_kw"],
+                               atol=1e-9)
+    np.testing.assert_allclose(half["e_cum_min_kwh"], smart["e_cum_min_kwh"] + one["e_cum_min_kwh"],
+                               atol=1e-9)
+    assert (half["e_cum_min_kwh"] >= both["e_cum_min_kwh"] - 1e-9).all()
+    # by up to the V2G depth of the vehicle on the unidirectional charger, 50*(0.5-0.3) kWh
+    assert float((half["e_cum_min_kwh"] - both["e_cum_min_kwh"]).max()) == pytest.approx(10.0)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("mode", ["smart", "v2g"])
 def test_envelope_properties(kind, mode):

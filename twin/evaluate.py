@@ -1,8 +1,10 @@
 """Connect a solved run to the ledger, the national indicators and the scorecard.
 
-The optimiser decides how many green certificates to buy; the ledger credits
-exactly those (plus any green power the planner declared), so the accounts and
-the optimisation never disagree. The offset cap of the scenario's ``carbon``
+The optimiser decides how many green certificates and how much green power
+(绿电交易) to buy; the ledger credits exactly those, so the accounts and the
+optimisation never disagree. Green power the planner declared as a fixed contract
+(``accounting.green_power_mwh``) is passed through when the scenario does not offer
+green power to the optimiser (the schema refuses both at once). The offset cap of the scenario's ``carbon``
 section applies to both.
 """
 
@@ -28,11 +30,14 @@ def _with_inputs(disp: xr.Dataset, prof: xr.Dataset) -> xr.Dataset:
 
 
 def accounting_settings(sc, res):
-    """The scenario's accounting settings with the optimiser's certificate purchase applied."""
+    """The scenario's accounting settings with the optimiser's certificate and green-power purchase applied."""
     # The scenario's carbon section is the one place for the offset cap; the optimiser applies it
     # to gross emissions, and the ledger is told the same (no cap given = no cap).
     updates = {
         "green_certificates_mwh": float(res.emissions.get("certificates_mwh", 0.0)),
+        # optimiser's green power when the scenario offers it (then nothing is declared, see the schema)
+        "green_power_mwh": (float(res.emissions.get("green_power_mwh", 0.0)) if sc.carbon.max_green_power_mwh > 0
+                            else sc.accounting.green_power_mwh),
         "offsets_tco2": float(res.emissions.get("offsets_t", 0.0)),
         "offsets_max_share": 1.0 if sc.carbon.max_offset_share is None else sc.carbon.max_offset_share,
         "offsets_cap_basis": "gross",

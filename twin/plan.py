@@ -3,7 +3,7 @@
 The only place where scenario vocabulary (specs, costs section, objective) is
 translated into :mod:`solvers` dataclasses. ``baseline=True`` builds "the same park
 without the planned measures": existing assets only, EVs charging on arrival, no
-offsets or certificates bought.
+offsets, certificates or green power bought.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     prof : xarray.Dataset
         Output of :func:`twin.profiles.build_profiles`.
     baseline : bool
-        Existing assets only (no new capacity), EVs uncontrolled, no offsets/certificates.
+        Existing assets only (no new capacity), EVs uncontrolled, no offsets, certificates
+        or green power.
     objective : str, optional
         Override of the scenario's objective kind.
     """
@@ -185,13 +186,18 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     for f in sc.ev_fleets:
         sel = prof.sel(ev_fleet=f.name)
         mode = "uncontrolled" if baseline else f.mode
+        # the share of bidirectional chargers behind the simulated discharge envelope
+        share = f.n_bidirectional / f.n_chargers if f.n_chargers else 0.0
+        v2g_cost = (_cost(sc.costs.v2g_charger_extra)
+                    if mode == "v2g" and share > 0 and sc.costs.v2g_charger_extra is not None else None)
         fleets.append(S.EVFleet(
             name=f.name, p_uncontrolled_kw=sel["ev_p_uncontrolled_kw"].to_numpy(),
             p_charge_max_kw=sel["ev_p_charge_max_kw"].to_numpy(),
             e_cum_min_kwh=sel["ev_e_cum_min_kwh"].to_numpy(), e_cum_max_kwh=sel["ev_e_cum_max_kwh"].to_numpy(),
             p_discharge_max_kw=sel["ev_p_discharge_max_kw"].to_numpy() if mode == "v2g" else None,
             eta_charge=float(sel["ev_eta_charge"]), eta_discharge=float(sel["ev_eta_discharge"]),
-            v2g_degradation_cny_per_kwh=float(sel["ev_v2g_degradation_cost_cny_per_kwh"]), mode=mode))
+            v2g_degradation_cny_per_kwh=float(sel["ev_v2g_degradation_cost_cny_per_kwh"]), mode=mode,
+            chargers=float(f.n_chargers), v2g_share=share, v2g_charger_cost=v2g_cost))
 
     c = sc.carbon
     carbon = S.Carbon(
@@ -201,6 +207,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         offset_share_basis="gross",  # carbon.max_offset_share caps offsets as a share of gross emissions
         certificate_price_cny_per_mwh=c.green_certificate_price_cny_per_mwh,
         certificate_max_mwh=0.0 if baseline else c.max_green_certificates_mwh,
+        green_power_premium_cny_per_mwh=c.green_power_premium_cny_per_mwh,
+        green_power_max_mwh=0.0 if baseline else c.max_green_power_mwh,
         max_net_emissions_t=None,
     )
     kind = objective or sc.objective.kind
@@ -225,7 +233,7 @@ def fix_sizes(problem, sizes: dict):
 
     Used by the representative-day mode: sizes come from the aggregated problem, the
     full-year dispatch from this one. Sizes are bounded both ways where the problem
-    has a lower bound, and from above otherwise.
+    has a lower bound, and from above otherwise; a chosen V2G share is pinned both ways.
     """
     from dataclasses import replace
 
@@ -242,6 +250,10 @@ def fix_sizes(problem, sizes: dict):
         item = getattr(problem, attr)
         if item is not None and key in sizes:
             out = replace(out, **{attr: replace(item, max_kw=max(sizes[key], item.existing_kw))})
+    chosen = sizes.get("ev_v2g_share", {})
+    out = replace(out, ev_fleets=[replace(f, v2g_share_min=chosen[f.name], v2g_share_max=chosen[f.name])
+                                  if f.v2g_share_is_decision and f.name in chosen else f
+                                  for f in problem.ev_fleets])
     if problem.thermal_storage is not None and "tes_kwh" in sizes:
         ts = problem.thermal_storage
         out = replace(out, thermal_storage=replace(ts, max_kwh=max(sizes["tes_kwh"], ts.existing_kwh)))

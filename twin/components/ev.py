@@ -245,7 +245,9 @@ class EVFleetSpec(BaseModel):
     )
     v2g_share: float = Field(
         0.0, ge=0, le=1,
-        description="Fraction of chargers that are bidirectional (V2G); used only in mode 'v2g' [-]"
+        description="Fraction of chargers that are bidirectional (V2G); used only in mode 'v2g'. "
+        "With costs.v2g_charger_extra in the scenario it is the upper bound of the share the optimiser "
+        "chooses [-]"
     )
     min_soc_departure: float | None = Field(
         None, gt=0, le=1,
@@ -628,6 +630,16 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     ``[e_cum_min_kwh[t], e_cum_max_kwh[t]]``, with ``0 <= p_ch <= p_charge_max_kw`` and
     ``0 <= p_dis <= p_discharge_max_kw``. For ``mode='uncontrolled'`` the fleet is a fixed
     load ``p_uncontrolled_kw``; the envelope is still reported for comparison.
+
+    Scaling of the V2G envelope when the optimiser chooses the bidirectional share
+    ``s`` below the simulated ``v2g_share`` (``solvers.EVFleet.v2g_charger_cost``):
+    only the discharge power bound scales, ``p_dis <= (s / v2g_share) *
+    p_discharge_max_kw``; ``e_cum_min_kwh`` and ``e_cum_max_kwh`` stay as simulated
+    here with ``v2g_share``, i.e. they keep the V2G depth and headroom of all
+    simulated bidirectional sessions. This is an optimistic approximation (the
+    window is wider than fewer bidirectional chargers could use; the energy shifted
+    is limited only through the scaled power), exact at ``s = v2g_share``. The
+    simulated share is ``n_bidirectional / n_chargers`` (rounded to whole chargers).
     """
     import xarray as xr
 

@@ -169,6 +169,13 @@ class CostsSpec(_Strict):
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    v2g_charger_extra: AssetCost | None = Field(
+        None,
+        description="Extra cost of one bidirectional (V2G) charger over a unidirectional one [CNY per charger] "
+        "(V2G DC about 1.5-3x a unidirectional DC charger, china-park-data.md §2 ⚠). When given, the optimiser "
+        "chooses the bidirectional share of every 'v2g' fleet between 0 and the fleet's v2g_share; when absent "
+        "the share is fixed at v2g_share.",
+    )
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
     )
@@ -192,6 +199,17 @@ class CarbonSpec(_Strict):
     )
     max_green_certificates_mwh: float = Field(
         0.0, ge=0, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
+    )
+    green_power_premium_cny_per_mwh: float = Field(
+        5.0, ge=0,
+        description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
+        "(about 4-6 at the GEC-equivalent price in 2025; historic bilateral premia 10-30, china-park-data.md §3 ⚠).",
+    )
+    max_green_power_mwh: float = Field(
+        0.0, ge=0,
+        description="Green power the park may buy per year through 绿电交易 [MWh/yr] (0 = none); the optimiser "
+        "chooses how much, credited like certificates and, with them, at most the grid import. Give green power "
+        "either here (a choice) or as accounting.green_power_mwh (a fixed contract), not both.",
     )
 
 
@@ -258,6 +276,11 @@ class Scenario(_Strict):
             raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
         if not (self.process_loads or self.buildings or self.ev_fleets):
             raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
+        if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
+            raise ValueError(
+                "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
+                "accounting.green_power_mwh declares a fixed one; keep one of them"
+            )
         sources = {w.name for w in self.waste_heat}
         for hp in self.heat_pumps:
             if hp.source != "air" and hp.source not in sources:

@@ -1,0 +1,206 @@
+"""Unit tests of :func:`twin.plan.build_problem` and :func:`twin.plan.fix_sizes`.
+
+The profiles are built by hand for two days (48 steps) so that every number the
+problem receives is known; only the EV envelope comes from
+:func:`twin.components.ev.simulate_fleet` (tested on its own in ``test_ev.py``).
+Expected values are read off the scenario below, not from running the code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from pydantic import ValidationError
+
+from twin.plan import build_problem, fix_sizes
+from twin.scenario.schema import Scenario
+
+T = 48
+TARIFF = {"name": "flat test tariff", "prices_cny_per_kwh": {"peak": 0.8, "flat": 0.6, "valley": 0.3},
+          "seasons": [{"months": list(range(1, 13)), "peak": ["8-11", "17-22"], "valley": ["0-8"]}]}
+COST = {"capex_cny_per_unit": 1000.0, "lifetime_years": 10}
+
+
+def scenario(**over) -> Scenario:
+    """A tiny park: one process line, one roof (100 kWp existing), a battery with 50 kWh
+    existing, an air heat pump (20 kW existing), a hot-water tank, a v2g van fleet
+    (10 chargers, 4 bidirectional), a central-plant hall (heat on the heat bus, no
+    boiler declared) and a VRF office; offsets, certificates and green power offered."""
+    data = {
+        "park": {"name": "plan test park", "type": "manufacturing", "planning_year": 2025},
+        "site": {"city": "Hangzhou"},
+        "grid": {"import_limit_kw": 5000, "demand_charge_cny_per_kw_month": 30, "tariff": TARIFF},
+        "process_loads": [{"name": "line", "annual_mwh": 1000, "shape": "machinery_2shift"}],
+        "buildings": [
+            {"name": "hall", "type": "factory", "floor_area_m2": 5000, "storeys": 1,
+             "hvac": {"type": "chiller_boiler"}},
+            {"name": "office", "type": "office", "floor_area_m2": 2000, "storeys": 2, "hvac": {"type": "vrf"}},
+        ],
+        "pv_arrays": [{"name": "roof", "mounting": "roof", "area_m2": 3000, "existing_kwp": 100}],
+        "battery": {"name": "bess", "existing_kwh": 50, "existing_kw": 25},
+        "heat_pumps": [{"name": "ashp", "source": "air", "sink_temperature_c": 55, "existing_kw": 20,
+                        "max_kw": 500}],
+        "thermal_storage": {"name": "tank", "max_kwh": 800},
+        "ev_fleets": [{"name": "vans", "kind": "logistics_van", "vehicles": 12, "chargers": 10,
+                       "mode": "v2g", "v2g_share": 0.4}],
+        "costs": {"pv": COST, "battery_energy": COST, "battery_power": COST, "heat_pump": COST,
+                  "thermal_storage": COST, "v2g_charger_extra": {"capex_cny_per_unit": 30000,
+                                                                 "lifetime_years": 10}},
+        "carbon": {"max_green_certificates_mwh": 100, "max_green_power_mwh": 200,
+                   "green_power_premium_cny_per_mwh": 8.0},
+        "objective": {"kind": "net_zero", "capex_budget_cny": 5e6},
+    }
+    for k, v in over.items():
+        if v is None:
+            data.pop(k, None)
+        else:
+            data[k] = v
+    return Scenario.model_validate(data)
+
+
+def profiles(sc: Scenario) -> xr.Dataset:
+    """Hand-made profiles of ``sc`` for 48 h from Monday 2025-01-06 00:00."""
+    from twin.components.ev import simulate_fleet
+
+    index = pd.date_range("2025-01-06", periods=T, freq="h", tz="Asia/Shanghai")
+    h = np.arange(T) % 24
+    ds = xr.Dataset(coords={"time": index.tz_localize(None)})
+    t = ("time",)
+    ds["price_import_cny_per_kwh"] = (t, np.where(h < 8, 0.3, 0.8))
+    ds["ef_grid_kgco2_per_kwh"] = (t, np.full(T, 0.5))
+    ds["weather_temp_air"] = (t, 5.0 + 5.0 * np.sin(2 * np.pi * (h - 9) / 24))
+    ds["p_process_kw"] = (("process_load", "time"), np.full((1, T), 100.0))
+    ds = ds.assign_coords(process_load=["line"])
+    ds["pv_ac_per_kwp"] = (("pv_array", "time"),
+                           np.clip(np.sin(np.pi * (h - 6) / 12), 0, None)[None, :] * 0.8)
+    ds = ds.assign_coords(pv_array=["roof"])
+    b = ("building", "time")
+    heat = np.where((h >= 7) & (h < 19), 200.0, 50.0)
+    ds["building_q_heating_kw"] = (b, np.stack([heat, 0.5 * heat]))
+    ds["building_q_dhw_kw"] = (b, np.stack([np.full(T, 10.0), np.full(T, 5.0)]))
+    ds["building_q_cooling_kw"] = (b, np.zeros((2, T)))
+    ds["building_p_lighting_kw"] = (b, np.full((2, T), 4.0))
+    ds["building_p_equipment_kw"] = (b, np.full((2, T), 6.0))
+    ds["building_p_hvac_baseline_kw"] = (b, np.stack([np.zeros(T), np.full(T, 30.0)]))
+    ds = ds.assign_coords(building=["hall", "office"])
+    ds["building_hvac_type"] = (("building",), ["chiller_boiler", "vrf"])
+    ds["heat_pump_cop"] = (("heat_pump", "time"), np.full((1, T), 3.0))
+    ds = ds.assign_coords(heat_pump=["ashp"])
+    fleets = []
+    for f in sc.ev_fleets:
+        ev = simulate_fleet(f, index, seed=3, day_types=["workday"] * T)
+        ev = ev.assign_coords(time=ds.time)
+        for key in ("eta_charge", "eta_discharge", "v2g_degradation_cost_cny_per_kwh"):
+            ev[key] = xr.DataArray(float(ev.attrs[key]))
+        fleets.append(ev.expand_dims(ev_fleet=[f.name]))
+    if fleets:
+        evs = xr.concat(fleets, dim="ev_fleet", combine_attrs="override")
+        for name in evs.data_vars:
+            ds[f"ev_{name}"] = evs[name]
+    return ds
+
+
+@pytest.fixture(scope="module")
+def park():
+    sc = scenario()
+    return sc, profiles(sc)
+
+
+def test_plan_offers_candidates_within_their_limits(park):
+    sc, prof = park
+    p = build_problem(sc, prof)
+    assert p.objective == "net_zero" and p.capex_budget_cny == 5e6
+    # a 48 h horizon stands for the year: each step weighs 8760/48 h
+    np.testing.assert_allclose(p.weights, 8760.0 / 48)
+    # fixed electric load: process 100 + lighting/equipment 2 x (4 + 6) + decentral office VRF 30
+    np.testing.assert_allclose(p.electric_load_kw, 150.0)
+    assert p.pv[0].existing_kwp == 100 and p.pv[0].max_kwp == sc.pv_arrays[0].capacity_limit_kwp() > 100
+    assert p.battery.max_kwh == np.inf and p.battery.existing_kwh == 50
+    assert p.heat_pumps[0].max_kw == 500 and p.heat_pumps[0].existing_kw == 20
+    assert p.thermal_storage.max_kwh == 800
+    # heat bus: hall heating + hot water only (the office is decentral)
+    np.testing.assert_allclose(p.heat_demand_kw, prof["building_q_heating_kw"].sel(building="hall") + 10.0)
+    assert p.carbon.certificate_max_mwh == 100 and p.carbon.green_power_max_mwh == 200
+    assert p.carbon.green_power_premium_cny_per_mwh == 8.0
+
+
+def test_baseline_keeps_only_existing_assets(park):
+    sc, prof = park
+    p = build_problem(sc, prof, baseline=True)
+    assert p.objective == "min_cost" and p.capex_budget_cny is None
+    assert p.pv[0].min_kwp == p.pv[0].max_kwp == 100
+    assert p.battery.max_kwh == 50 and p.battery.max_kw == 25
+    assert p.battery.min_kwh == 0 and p.battery.min_kw == 0
+    assert p.heat_pumps[0].max_kw == 20
+    assert p.thermal_storage.max_kwh == 0
+    # nothing bought on the carbon side in the baseline
+    assert p.carbon.certificate_max_mwh == 0 and p.carbon.green_power_max_mwh == 0
+
+
+def test_ev_uncontrolled_in_baseline_and_v2g_share_a_decision_in_plan(park):
+    sc, prof = park
+    base = build_problem(sc, prof, baseline=True).ev_fleets[0]
+    assert base.mode == "uncontrolled"
+    assert base.p_discharge_max_kw is None and base.v2g_charger_cost is None
+    np.testing.assert_allclose(base.p_uncontrolled_kw, prof["ev_p_uncontrolled_kw"].sel(ev_fleet="vans"))
+    plan = build_problem(sc, prof).ev_fleets[0]
+    assert plan.mode == "v2g" and plan.v2g_share_is_decision
+    # 4 of 10 chargers bidirectional in the simulation (round(0.4 x 10))
+    assert plan.chargers == 10 and plan.v2g_share == pytest.approx(0.4)
+    assert plan.v2g_charger_cost.capex_cny_per_unit == 30000
+    np.testing.assert_allclose(plan.p_discharge_max_kw, prof["ev_p_discharge_max_kw"].sel(ev_fleet="vans"))
+    # without the extra-cost entry the share stays as simulated
+    costs = dict(scenario().costs.model_dump(), v2g_charger_extra=None)
+    fixed = build_problem(scenario(costs=costs), prof).ev_fleets[0]
+    assert fixed.v2g_charger_cost is None and not fixed.v2g_share_is_decision
+
+
+def test_implied_gas_boiler_covers_central_heat_without_a_boiler(park):
+    from twin.ledger.fuels import fuel_factor
+
+    sc, prof = park
+    gb = build_problem(sc, prof).gas_boiler
+    peak = 200.0 + 10.0  # hall heating peak + hot water
+    assert gb.existing_kw == gb.max_kw == pytest.approx(peak)
+    assert gb.efficiency == 0.92
+    assert gb.ef_fuel_kgco2_per_kwh == fuel_factor("natural_gas").co2_kg_per_kwh
+    # a declared electric boiler serves the bus instead: no gas boiler is implied
+    sc_e = scenario(boilers=[{"name": "eb", "fuel": "electric", "existing_kw": 300}])
+    p = build_problem(sc_e, prof)
+    assert p.gas_boiler is None and p.electric_boiler.existing_kw == 300
+
+
+def test_fix_sizes_pins_every_size(park):
+    sc, prof = park
+    p = build_problem(sc, prof)
+    sizes = {"pv_kwp": {"roof": 321.0}, "battery_kwh": 88.0, "battery_kw": 44.0,
+             "heat_pump_kw": {"ashp": 120.0}, "tes_kwh": 300.0, "ev_v2g_share": {"vans": 0.25}}
+    q = fix_sizes(p, sizes)
+    assert q.pv[0].min_kwp == q.pv[0].max_kwp == 321.0
+    assert (q.battery.min_kwh, q.battery.max_kwh, q.battery.min_kw, q.battery.max_kw) == (88, 88, 44, 44)
+    assert q.heat_pumps[0].min_kw == q.heat_pumps[0].max_kw == 120.0
+    assert q.thermal_storage.max_kwh == 300.0
+    f = q.ev_fleets[0]
+    assert f.v2g_share_min == f.v2g_share_max == 0.25
+    assert p.ev_fleets[0].v2g_share_max is None  # the original problem is not changed
+
+
+def test_fixed_sizes_reproduce_the_sized_solution(park):
+    """Re-solving with the optimal sizes pinned gives the same sizes and cost (to the
+    LP tolerance, 1e-6 relative): fix_sizes loses no decision, including the V2G share."""
+    from solvers import solve
+
+    sc, prof = park
+    p = build_problem(sc, prof, objective="min_cost")
+    r = solve(p)
+    r2 = solve(fix_sizes(p, r.sizes))
+    assert r2.objective_cny == pytest.approx(r.objective_cny, rel=1e-6)
+    assert r2.sizes["ev_v2g_share"]["vans"] == pytest.approx(r.sizes["ev_v2g_share"]["vans"], abs=1e-6)
+    assert r2.sizes["pv_kwp"]["roof"] == pytest.approx(r.sizes["pv_kwp"]["roof"], rel=1e-6)
+
+
+def test_green_power_given_twice_is_refused():
+    with pytest.raises(ValidationError, match="green power is given twice"):
+        scenario(accounting={"green_power_mwh": 50})
