@@ -204,3 +204,40 @@ def test_fixed_sizes_reproduce_the_sized_solution(park):
 def test_green_power_given_twice_is_refused():
     with pytest.raises(ValidationError, match="green power is given twice"):
         scenario(accounting={"green_power_mwh": 50})
+
+
+def test_ledger_credits_the_optimisers_green_power_and_certificates(park):
+    """The optimiser's purchase reaches the ledger through evaluate.accounting_settings,
+    and both count the same tonnes (flat grid factor 0.5 kg/kWh, so the ledger's
+    import-weighted factor equals the optimiser's mean factor; 1e-6 relative)."""
+    from solvers import solve
+    from twin.evaluate import _with_inputs, accounting_settings
+    from twin.ledger import build_ledger
+
+    sc, prof = park
+    # green power (8 CNY/MWh = 16 CNY/t) and certificates (5.15 CNY/MWh) both beat
+    # offsets at 70.76 CNY/t, so net zero buys some of each
+    res = solve(build_problem(sc, prof))
+    base = solve(build_problem(sc, prof, baseline=True))
+    settings = accounting_settings(sc, res)
+    assert settings.green_power_mwh == pytest.approx(res.emissions["green_power_mwh"])
+    assert settings.green_power_mwh > 0 and settings.green_certificates_mwh > 0
+    ledger = build_ledger(_with_inputs(res.dispatch, prof), _with_inputs(base.dispatch, prof), settings,
+                          sizes=res.sizes, baseline_sizes=base.sizes, step_weight_h=8760.0 / T)
+    ann = ledger.planned.annual
+    got = {k: float(ann[k]) for k in ("co2_green_power_credit_t", "co2_green_certificate_credit_t")}
+    assert got["co2_green_power_credit_t"] == pytest.approx(res.emissions["green_power_t"], rel=1e-6)
+    assert got["co2_green_certificate_credit_t"] == pytest.approx(res.emissions["certificates_t"], rel=1e-6)
+
+
+def test_declared_green_power_passes_through_without_the_option(park):
+    """Without carbon.max_green_power_mwh the planner's declared contract goes to the
+    ledger unchanged (the optimiser buys none)."""
+    from types import SimpleNamespace
+
+    from twin.evaluate import accounting_settings
+
+    sc = scenario(carbon={"max_green_certificates_mwh": 100}, accounting={"green_power_mwh": 50})
+    res = SimpleNamespace(emissions={"certificates_mwh": 12.0, "offsets_t": 3.0, "green_power_mwh": 0.0})
+    s = accounting_settings(sc, res)
+    assert (s.green_power_mwh, s.green_certificates_mwh, s.offsets_tco2) == (50.0, 12.0, 3.0)
