@@ -72,6 +72,17 @@ def _num(v, nd: int = 1) -> str:
     return "n/a" if v is None else f"{float(v):.{nd}f}"
 
 
+def size_unit(key: str) -> str:
+    """Unit of a size key of :attr:`solvers.SizingResult.sizes`."""
+    if "share" in key:
+        return "1"
+    if "chargers" in key:
+        return "charger"
+    if "kwp" in key:
+        return "kWp"
+    return "kWh" if "kwh" in key else "kW"
+
+
 def _flat_sizes(sizes: dict) -> dict[str, float]:
     out = {}
     for k, v in sizes.items():
@@ -271,6 +282,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
             "fuel": float(em["fuel_t"]),
             "export_credit": float(em.get("export_credit_t", 0.0)),
             "certificates": float(em.get("certificates_t", 0.0)),
+            "green_power": float(em.get("green_power_t", 0.0)),
             "residual": float(em["residual_t"]),
             "offsets": float(em["offsets_t"]),
             "net": float(em["net_t"]),
@@ -328,7 +340,7 @@ def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary
                   compat="override", join="outer", combine_attrs="drop_conflicts")
     for k, v in _flat_sizes(res.sizes).items():
         name = "size_" + k.replace("[", "__").replace("]", "")
-        unit = "kWp" if "kwp" in k else ("kWh" if "kwh" in k else "kW")
+        unit = size_unit(k)
         ds[name] = xr.DataArray(v, attrs={"units": unit, "long_name": f"optimal size {k}"})
     if ledger is not None and hasattr(ledger, "to_dataset"):
         led = ledger.to_dataset()
