@@ -14,7 +14,10 @@ heating/cooling season of the climate zone is on.
 Data presets (``twin/components/data/buildings/``) carry their sources in a
 ``source`` column; values marked ``recalled`` in ``envelopes.csv`` were entered
 from the cited standard tables without a copy of the standard at hand and are
-to be verified before they are quoted as official.
+to be verified before they are quoted as official; ``secondary_partial`` rows
+had their wall and roof U-values checked against a public transcription of
+GB 55015-2021 (``gb55015_envelope_secondary.csv``, with repository, path and
+commit), which is not the standard itself.
 
 References
 ----------
@@ -86,11 +89,32 @@ def envelope_presets() -> pd.DataFrame:
         Indexed by preset key (``"<zone>/<era>"`` or a special key such as
         ``"cold_store_panel"``) with U-values [W/(m2 K)], SHGC [-], infiltration
         [1/h], ``source``, ``verified`` (``recalled``: entered from the cited
-        table from memory and not yet checked against a copy of it; ``no``: project
-        assumption) and ``check_note`` (what the verification search found).
+        table from memory and not yet checked against a copy of it;
+        ``secondary_partial``: the fields named in ``check_note`` were checked
+        against a secondary transcription of the standard, listed with repository,
+        path and commit in ``gb55015_envelope_secondary.csv``, the others are as
+        the note says; ``no``: project assumption) and ``check_note`` (what the
+        verification found).
     """
     with _data_path("envelopes.csv").open() as f:
         return pd.read_csv(f, index_col="key")
+
+
+@functools.cache
+def gb55015_envelope_secondary() -> pd.DataFrame:
+    """GB 55015-2021 envelope U-value limits as read from a secondary transcription.
+
+    Rows of ``gb55015_envelope_secondary.csv``: GB climate zone (1A..5A), building
+    class and shape-coefficient folder of the transcription, element, the single
+    0.2 m layer it encodes (conductivity [W/(m K)], thickness [m], inside
+    emissivity [-]), the U-value [W/(m2 K)] that layer gives with the ISO 10292
+    air films used by honeybee-energy (h_out = 23, h_in = 3.6 + 4.4 eps/0.84
+    W/(m2 K)), the preset key it is compared with (empty: listed for reference
+    only) and the repository, path and commit it was read from. A transcription,
+    not the standard: values are ``verified=secondary_partial`` at best.
+    """
+    with _data_path("gb55015_envelope_secondary.csv").open() as f:
+        return pd.read_csv(f, keep_default_na=False, dtype={"preset_key": str})
 
 
 @functools.cache
@@ -848,12 +872,25 @@ COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refriger
 HEAT_RECOVERY_ULTRA_LOW = 0.75  # project default sensible heat recovery of ultra-low buildings [-]
 
 
+#: Building types that GB 55015-2021 treats as industrial buildings; with
+#: construction_era="current" they get the industrial envelope limits
+#: (``<zone>/current-industrial``) instead of the class A public-building ones.
+INDUSTRIAL_TYPES = ("factory", "warehouse")
+
+
 def envelope_for(spec: BuildingSpec, zone: str) -> pd.Series:
-    """Envelope preset row used by ``spec`` in climate zone ``zone``."""
+    """Envelope preset row used by ``spec`` in climate zone ``zone``.
+
+    ``envelope="auto"`` picks ``cold_store_panel`` for cold stores,
+    ``<zone>/current-industrial`` for factories and warehouses of the current era
+    (GB 55015-2021 industrial-building limits) and ``<zone>/<era>`` otherwise.
+    """
     if spec.envelope != "auto":
         key = spec.envelope
     elif spec.type == "cold_store":
         key = "cold_store_panel"
+    elif spec.type in INDUSTRIAL_TYPES and spec.construction_era == "current":
+        key = f"{zone}/current-industrial"
     else:
         key = f"{zone}/{spec.construction_era}"
     row = envelope_presets().loc[key].copy()
