@@ -477,3 +477,25 @@ def test_envelope_eras_order_heating_demand(shared_dir):
                               construction_era=era)
         heat[era] = b.building_loads(spec, w, meta["latitude"], meta["longitude"])["q_heating_kw"].sum()
     assert heat["pre2005"] > heat["2005-2015"] > heat["current"] > heat["ultra_low"] > 0
+
+
+# GB 55015-2021 office-building loads as read from a secondary transcription:
+# GudaoStudio/Basic-Database-On-LBT @ 5a511de2bbf4c65e24f5c056d34a1544120cdcf8,
+# Loads/GB55015-2021/Office Building/{People,Lighting,Equipment,Ventilation}.json
+# (people_per_area 0.1, watts_per_area 8 and 15, flow_per_person 0.008333 m3/s;
+# working-day occupancy step values from 07, 08, 09, 12, 14, 18, 20 h).
+_GB55015_OFFICE = {"occupant_density_m2_per_person": 10.0, "lighting_w_m2": 8.0, "equipment_w_m2": 15.0,
+                   "fresh_air_m3_h_person": 30.0}
+_GB55015_OFFICE_OCCUPANCY = [0] * 7 + [0.1, 0.5, 0.95, 0.95, 0.95, 0.8, 0.8] + [0.95] * 4 + [0.3, 0.3] + [0] * 4
+
+
+def test_office_loads_equal_transcribed_gb55015_values():
+    """Office densities and working-day occupancy equal the transcribed GB 55015-2021 values (exact)."""
+    tp = b.type_presets().loc["office"]
+    for col, v in _GB55015_OFFICE.items():
+        assert tp[col] == pytest.approx(v), col
+    sch = b.schedule_presets()
+    assert list(sch.loc[("office", "work", "occupancy")]) == _GB55015_OFFICE_OCCUPANCY
+    # ventilation on 07-20 h in the transcription; lighting/equipment never below the standby base
+    assert list(sch.loc[("office", "work", "hvac")]) == [0] * 7 + [1] * 13 + [0] * 4
+    assert (sch.loc[("office", "work", "lighting")] >= np.maximum(_GB55015_OFFICE_OCCUPANCY, 0.05) - 1e-12).all()
