@@ -45,7 +45,7 @@ that cannot be delivered after the end (no wrap-around of the year).
 
 References
 ----------
-.. [1] simpy 4 documentation, https://simpy.readthedocs.io (Resource/Store queues
+.. [1] simpy 4 documentation, simpy.readthedocs.io (Resource/Store queues
    serve requests first-in first-out).
 .. [2] Zhang, H., Hu, Z., Xu, Z., Song, Y., "Evaluation of achievable vehicle-to-grid
    capacity using aggregate PEV model", IEEE Trans. Power Systems 32(1), 784-794,
