@@ -254,3 +254,22 @@ def test_pareto_front_is_in_summary_and_report(tmp_path):
     # along the front, allowing more emissions never costs more
     assert all(a >= b - 1e-6 * abs(a) for a, b in zip(costs, costs[1:]))
     assert s["solver"]["objective"] == "pareto"
+
+
+def test_hourly_emission_factor_from_csv(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    ef = np.where(np.arange(8760) % 24 < 12, 0.3, 0.7)  # a clean morning, a dirty evening
+    pd.DataFrame({"ef_kgco2_per_kwh": ef}).to_csv(tmp_path / "ef.csv", index=False)
+    v = tmp_path / "hourly_ef.yaml"
+    v.write_text(f"extends: {TINY}\ngrid: {{emission_factor: {{hourly_csv: ef.csv}}}}\n", encoding="utf-8")
+    r = _run(["run", str(v), "-o", str(tmp_path / "o"), "--hours", "48", "-q"])
+    assert r.exit_code == 0, r.output
+    ds = xr.open_dataset(tmp_path / "o" / "results.nc")
+    np.testing.assert_allclose(ds["ef_grid_kgco2_per_kwh"].values, ef[:48])
+    assert "ef.csv" in ds["ef_grid_kgco2_per_kwh"].attrs["source"]
+    ds.close()
+    pd.DataFrame({"ef_kgco2_per_kwh": ef[:100]}).to_csv(tmp_path / "ef.csv", index=False)
+    r = _run(["run", str(v), "-o", str(tmp_path / "o2"), "--hours", "48", "-q"])
+    assert r.exit_code == 1 and "ef.csv: expected 8760 hourly rows, found 100" in r.output

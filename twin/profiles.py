@@ -72,17 +72,8 @@ def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, provin
 
     ef = loaded.scenario.grid.emission_factor
     if ef.hourly_csv is not None:
-        path = loaded.resolve(ef.hourly_csv)
-        import pandas as _pd
-
-        df = _pd.read_csv(path)
-        col = "ef_kgco2_per_kwh" if "ef_kgco2_per_kwh" in df.columns else None
-        if col is None:
-            values = read_profile_csv(path, len(index))
-        else:
-            values = df[col].to_numpy(dtype=float)
-            if len(values) != len(index):
-                raise ValueError(f"{path}: expected {len(index)} hourly rows, found {len(values)}")
+        values = read_profile_csv(loaded.resolve(ef.hourly_csv), len(index), column="ef_kgco2_per_kwh",
+                                  what="grid emission factor [kgCO2/kWh]")
         return values, f"user hourly series {ef.hourly_csv}"
     if ef.value_kgco2_per_kwh is not None:
         return np.full(len(index), ef.value_kgco2_per_kwh), "user constant factor"

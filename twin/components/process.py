@@ -136,8 +136,10 @@ def shape_profile(shape: ShapeDefinition, index: pd.DatetimeIndex, day_types: pd
     return prof * (1.0 + shape.summer_hump * summer)
 
 
-def read_profile_csv(path: Path, n_steps: int) -> np.ndarray:
-    """Read an hourly load CSV [kW] with exactly ``n_steps`` rows.
+def read_profile_csv(path: Path, n_steps: int, column: str = "p_kw", what: str = "load [kW]") -> np.ndarray:
+    """Read an hourly series (a load [kW] by default) with exactly ``n_steps`` rows.
+
+    The values are taken from ``column``, or from the only numeric column.
 
     Raises
     ------
@@ -147,21 +149,23 @@ def read_profile_csv(path: Path, n_steps: int) -> np.ndarray:
     try:
         df = pd.read_csv(path)
     except FileNotFoundError:
-        raise ValueError(f"{path}: file not found (expected an hourly load CSV with {n_steps} rows)") from None
+        raise ValueError(f"{path}: file not found (expected an hourly {what} CSV with {n_steps} rows)") from None
     except Exception as exc:  # noqa: BLE001
         raise ValueError(f"{path}: not a readable CSV ({exc})") from None
-    if "p_kw" in df.columns:
-        col = df["p_kw"]
+    if column in df.columns:
+        col = df[column]
     else:
         num = df.select_dtypes("number")
         if num.shape[1] != 1:
-            raise ValueError(f"{path}: expected a column 'p_kw' or exactly one numeric column, found {list(df.columns)}")
+            raise ValueError(f"{path}: expected a column '{column}' or exactly one numeric column, "
+                             f"found {list(df.columns)}")
         col = num.iloc[:, 0]
     if len(col) != n_steps:
         raise ValueError(f"{path}: expected {n_steps} hourly rows, found {len(col)}")
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     if np.isnan(values).any() or (values < 0).any():
-        raise ValueError(f"{path}: loads must be numbers >= 0 kW (row {int(np.argmax(np.isnan(values) | (values < 0))) + 2})")
+        bad = int(np.argmax(np.isnan(values) | (values < 0))) + 2
+        raise ValueError(f"{path}: values must be numbers >= 0 ({what}; first bad row {bad})")
     return values
 
 
