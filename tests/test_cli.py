@@ -101,8 +101,6 @@ def test_tiny_park_one_week_end_to_end(tmp_path):
 
 
 def test_interrupted_write_keeps_previous_outputs(tmp_path, monkeypatch):
-    from twin import pipeline
-
     out = tmp_path / "tiny"
     assert _run(["run", str(TINY), "-o", str(out), "--hours", "48", "-q"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -115,7 +113,6 @@ def test_interrupted_write_keeps_previous_outputs(tmp_path, monkeypatch):
         _run(["run", str(TINY), "-o", str(out), "--hours", "24", "-q"])
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before  # nothing half-written, nothing lost, no temp files left
-    del pipeline
 
 
 @pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)

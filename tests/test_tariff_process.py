@@ -6,7 +6,13 @@ import pytest
 from pydantic import ValidationError
 
 from twin.components.process import SHAPES, ProcessLoadSpec, process_load_kw, read_profile_csv
-from twin.components.tariff import TOUTariff, hours_in_range, parse_hour_range, tou_periods, tou_price
+from twin.components.tariff import (
+    TOUTariff,
+    hours_in_range,
+    parse_hour_range,
+    tou_periods,
+    tou_price,
+)
 
 IDX = pd.date_range("2025-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
 

@@ -167,14 +167,12 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     except UserInputError as exc:
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
-    s = result.summary
     click.echo(
         f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
         err=True,
     )
     if not quiet:
         click.echo(result.headline(), err=True)
-    del s
 
 
 @main.command()

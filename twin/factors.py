@@ -7,7 +7,7 @@ them up. See ``shared/reference/standards-and-factors.md`` §3–4 for provenanc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -36,13 +36,13 @@ def _read_csv(name: str) -> pd.DataFrame:
         return pd.read_csv(fh, comment="#")
 
 
-@lru_cache(maxsize=None)
+@cache
 def grid_factor_table() -> pd.DataFrame:
     """The bundled table of official grid emission factors [kgCO2/kWh]."""
     return _read_csv("grid_emission_factors.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def province_table() -> pd.DataFrame:
     """Provinces with their Chinese names and regional grid."""
     return _read_csv("provinces.csv")

@@ -51,7 +51,7 @@ class RunResult:
         s = self.summary
         e = s["emissions_tco2"]
         lines = [
-            f"  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in _flat_sizes(s["sizes"]).items() if v > 0.5),
+            "  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in _flat_sizes(s["sizes"]).items() if v > 0.5),
             f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
             f"offsets {e['offsets']:,.0f} t; renewable share {s['renewable_share']:.1%}",
             f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
@@ -188,7 +188,6 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
     agg_info = None
     if opts.representative_days and prof.sizes["time"] == 8760:
         from solvers.aggregation import representative_days
-
         from twin.plan import fix_sizes
 
         agg = representative_days(problem, opts.representative_days)
@@ -224,7 +223,7 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
 
 
 class _Silent:
-    def stage(self, text):  # noqa: D401
+    def stage(self, text):
         pass
 
     def done(self, detail=""):

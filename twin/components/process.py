@@ -105,7 +105,7 @@ class ProcessLoadSpec(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _one_source(self) -> "ProcessLoadSpec":
+    def _one_source(self) -> ProcessLoadSpec:
         if (self.shape is None) == (self.profile_csv is None):
             raise ValueError("give exactly one of 'shape' (with annual_mwh) or 'profile_csv'")
         if self.shape is not None and self.annual_mwh is None:

@@ -31,7 +31,7 @@ def parse_hour_range(text: str) -> tuple[int, int]:
     """
     try:
         a, b = (int(x) for x in str(text).replace("–", "-").split("-"))
-    except Exception as exc:  # noqa: BLE001 - turned into a clear message
+    except Exception as exc:
         raise ValueError(f"hour range {text!r} must look like '14-22' (start-end clock hours)") from exc
     if not (0 <= a <= 23 and 1 <= b <= 24 or (b == 0 and 0 <= a <= 23)) or a == b:
         raise ValueError(f"hour range {text!r}: hours must be 0-24 and start != end")
@@ -43,7 +43,7 @@ def hours_in_range(start: int, end: int) -> list[int]:
     end = 24 if end == 0 else end
     if start < end:
         return list(range(start, end))
-    return list(range(start, 24)) + list(range(0, end))
+    return list(range(start, 24)) + list(range(end))
 
 
 class TariffSeason(BaseModel):
@@ -67,7 +67,7 @@ class TariffSeason(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _hours(self) -> "TariffSeason":
+    def _hours(self) -> TariffSeason:
         seen: dict[int, str] = {}
         for period in PERIODS:
             for rng in getattr(self, period):
@@ -115,7 +115,7 @@ class TOUTariff(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _cover(self) -> "TOUTariff":
+    def _cover(self) -> TOUTariff:
         if self.seasons:
             months = [m for s in self.seasons for m in s.months]
             missing = sorted(set(range(1, 13)) - set(months))

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from twin.assess.declarations import Declarations
 from twin.components.battery import BatterySpec
 from twin.components.buildings import BuildingSpec
 from twin.components.ev import EVFleetSpec
@@ -27,7 +28,6 @@ from twin.components.process import ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
-from twin.assess.declarations import Declarations
 from twin.ledger.settings import AccountingSettings
 
 PARK_TYPE_ALIASES = {
@@ -76,7 +76,7 @@ class SiteSpec(_Strict):
     weather_seed: int = Field(0, ge=0, description="Seed of the synthetic typical year (reproducible) [-].")
 
     @model_validator(mode="after")
-    def _where(self) -> "SiteSpec":
+    def _where(self) -> SiteSpec:
         has_city = self.city is not None
         has_coords = self.latitude is not None and self.longitude is not None
         if not has_city and not has_coords and self.weather_file is None:
@@ -265,7 +265,7 @@ class Scenario(_Strict):
     )
 
     @model_validator(mode="after")
-    def _consistency(self) -> "Scenario":
+    def _consistency(self) -> Scenario:
         names = [a.name for a in self.pv_arrays]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
