@@ -270,3 +270,16 @@ def test_hourly_emission_factor_from_csv(tmp_path):
     pd.DataFrame({"ef_kgco2_per_kwh": ef[:100]}).to_csv(tmp_path / "ef.csv", index=False)
     r = _run(["run", str(v), "-o", str(tmp_path / "o2"), "--hours", "48", "-q"])
     assert r.exit_code == 1 and "ef.csv: expected 8760 hourly rows, found 100" in r.output
+
+
+def test_pv_headroom_annotation_of_improvements():
+    from twin.evaluate import annotate_pv_headroom, pv_headroom_kwp
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(TINY).scenario  # one roof of 4000 m2 -> 588 kWp limit
+    assert pv_headroom_kwp(sc, {"pv_kwp": {"roof": 500.0}}) == pytest.approx(88.0)
+    imps = [{"how": "+1,000 MWh/yr", "quantity": {"pv_kwp": 850.0, "text": "+1,000 MWh/yr"}},
+            {"how": "x", "quantity": {"pv_kwp": 50.0, "text": "x"}}]
+    annotate_pv_headroom(imps, sc, {"pv_kwp": {"roof": 500.0}})
+    assert "only 88 kWp left" in imps[0]["how"] and imps[0]["quantity"]["pv_headroom_kwp"] == pytest.approx(88.0)
+    assert imps[1]["how"] == "x"

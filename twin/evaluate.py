@@ -94,4 +94,31 @@ def assess_run(loaded, prof: xr.Dataset, res, base_res, rubric_path=None):
     rubric = load_rubric(rubric_path) if rubric_path is not None else None
     waste = prof[["waste_heat_temperature_c"]] if "waste_heat_temperature_c" in prof else None
     scorecard = assess(ledger, sc.declarations, park_info(sc, prof), rubric=rubric, waste_heat=waste)
+    annotate_pv_headroom(scorecard.improvements, sc, res.sizes)
     return ledger, scorecard, scorecard.national
+
+
+def pv_headroom_kwp(sc, sizes: dict) -> float:
+    """PV capacity still free on the declared roofs, carports and land [kWp]."""
+    built = sizes.get("pv_kwp", {})
+    return float(sum(max(a.capacity_limit_kwp() - built.get(a.name, 0.0), 0.0) for a in sc.pv_arrays))
+
+
+def annotate_pv_headroom(improvements: list[dict], sc, sizes: dict) -> None:
+    """Say, for each improvement asking for more PV, whether the declared areas can take it.
+
+    The optimiser has already filled the areas where PV pays; when the step needs more kWp
+    than the areas leave, it can only come from green power, certificates or new areas.
+    """
+    free = pv_headroom_kwp(sc, sizes)
+    for imp in improvements:
+        q = imp.get("quantity") or {}
+        need = q.get("pv_kwp")
+        if not need:
+            continue
+        q["pv_headroom_kwp"] = free
+        if need > free + 1e-6:
+            extra = (f"; the declared PV areas have only {free:,.0f} kWp left after the optimal plan, so the rest "
+                     "must come from green power / certificates or new areas")
+            q["text"] = q.get("text", "") + extra
+            imp["how"] = imp.get("how", "") + extra
