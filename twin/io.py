@@ -1,4 +1,4 @@
-"""Atomic file writes: a reader never sees a half-written output.
+"""Writing outputs: atomic file writes, and JSON-safe values for summary.json.
 
 Every output is first written to a temporary file in the destination folder and
 then renamed over the target (``os.replace`` is atomic on POSIX and Windows when
@@ -13,6 +13,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 
 def _umask_mode() -> int:
@@ -84,3 +87,21 @@ def stage(staged: dict[str, Path], out_dir: str | Path, name: str) -> Path:
     os.chmod(tmp, _umask_mode())
     staged[name] = Path(tmp)
     return staged[name]
+
+
+def json_safe(obj: Any) -> Any:
+    """Plain JSON types for summary.json: numpy scalars and arrays unwrapped, NaN/inf as null."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return v if np.isfinite(v) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from twin import __version__
+from twin.io import json_safe
 from twin.scenario.loader import LoadedScenario
 
 
@@ -51,7 +52,7 @@ class RunResult:
         s = self.summary
         e = s["emissions_tco2"]
         lines = [
-            "  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in _flat_sizes(s["sizes"]).items() if v > 0.5),
+            "  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in flat_sizes(s["sizes"]).items() if v > 0.5),
             f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
             f"offsets {e['offsets']:,.0f} t; renewable share {s['renewable_share']:.1%}",
             f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
@@ -83,7 +84,8 @@ def size_unit(key: str) -> str:
     return "kWh" if "kwh" in key else "kW"
 
 
-def _flat_sizes(sizes: dict) -> dict[str, float]:
+def flat_sizes(sizes: dict) -> dict[str, float]:
+    """Sizes with per-asset mappings flattened to ``name[asset]`` keys."""
     out = {}
     for k, v in sizes.items():
         if isinstance(v, dict):
@@ -271,7 +273,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
                     "reference_city": wmeta.reference_city, "notes": list(wmeta.notes),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
-        "sizes": _jsonable(res.sizes),
+        "sizes": json_safe(res.sizes),
         "energy_mwh": energy,
         "baseline_energy_mwh": base_energy,
         "emissions_tco2": {
@@ -286,10 +288,10 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
             "offsets": float(em["offsets_t"]),
             "net": float(em["net_t"]),
         },
-        "costs_cny_per_yr": _jsonable(res.costs),
+        "costs_cny_per_yr": json_safe(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
-        "baseline_costs_cny_per_yr": _jsonable(base_res.costs),
+        "baseline_costs_cny_per_yr": json_safe(base_res.costs),
         "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "renewable_share": renewable_share(energy),
         "solver": {
@@ -297,7 +299,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
             "objective_value": float(res.objective_value), "solve_time_s": float(res.solve_time_s),
             "build_time_s": float(res.build_time_s), "handover_time_s": float(res.handover_time_s),
             "gap": float(res.gap), "n_variables": int(res.n_variables), "n_constraints": int(res.n_constraints),
-            "duals": _jsonable({k: v for k, v in res.duals.items() if np.ndim(v) == 0}),
+            "duals": json_safe({k: v for k, v in res.duals.items() if np.ndim(v) == 0}),
         },
         "timing_s": {"profiles": t_profiles, "total": t_total},
         "versions": versions(),
@@ -305,7 +307,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
     if res.pareto:
         summary["pareto"] = [
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
-             "mac_cny_per_t": p.mac_cny_per_t, "sizes": _jsonable(p.sizes)} for p in res.pareto]
+             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes)} for p in res.pareto]
     if ledger is not None:
         summary["ledger"] = ledger.to_dict()
     if indicators is not None:
@@ -315,21 +317,6 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
     return summary
 
 
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.floating, float)):
-        v = float(obj)
-        return v if np.isfinite(v) else None
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    return obj
-
-
 def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary) -> xr.Dataset:
     """Everything in one NetCDF-ready dataset: inputs, dispatch, baseline, sizes, metadata."""
     disp = res.dispatch.assign_coords(time=prof["time"].values)
@@ -337,7 +324,7 @@ def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary
     base = base.rename({v: f"baseline_{v}" for v in base.data_vars})
     ds = xr.merge([prof, disp.drop_vars([v for v in disp.data_vars if v in prof], errors="ignore"), base],
                   compat="override", join="outer", combine_attrs="drop_conflicts")
-    for k, v in _flat_sizes(res.sizes).items():
+    for k, v in flat_sizes(res.sizes).items():
         name = "size_" + k.replace("[", "__").replace("]", "")
         unit = size_unit(k)
         ds[name] = xr.DataArray(v, attrs={"units": unit, "long_name": f"optimal size {k}"})

@@ -528,9 +528,11 @@ def fig_pareto(summary: dict, lang: str):
 
 
 def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
+    from twin.pipeline import size_unit
+
     rows = []
     for k, v in summary["sizes"].items():
-        zh, en, unit = SIZE_LABELS.get(k, (k, k, "kWp" if "kwp" in k else ("kWh" if "kwh" in k else "kW")))
+        zh, en, unit = SIZE_LABELS.get(k, (k, k, size_unit(k)))
         name = zh if lang == "zh" else en
         if isinstance(v, dict):
             for kk, vv in v.items():

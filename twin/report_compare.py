@@ -57,25 +57,17 @@ def read_summary(path: str | Path) -> dict:
     return s
 
 
-def _sizes(s: dict) -> dict[str, float]:
-    out = {}
-    for k, v in s["sizes"].items():
-        if isinstance(v, dict):
-            out.update({f"{k} [{kk}]": vv for kk, vv in v.items()})
-        else:
-            out[k] = v
-    return out
-
-
 def comparison_table(runs: dict[str, dict]) -> pd.DataFrame:
     """One column per run, one row per headline quantity and per asset size."""
     rows = {}
     for label, unit, f in ROWS:
         key = f"{label} [{unit}]" if unit else label
         rows[key] = {name: _safe(f, s) for name, s in runs.items()}
-    sizes = sorted({k for s in runs.values() for k in _sizes(s)})
-    for k in sizes:
-        rows[f"size {k}"] = {name: _sizes(s).get(k, 0.0) for name, s in runs.items()}
+    from twin.pipeline import flat_sizes
+
+    flat = {name: flat_sizes(s["sizes"]) for name, s in runs.items()}
+    for k in sorted({k for f in flat.values() for k in f}):
+        rows[f"size {k}"] = {name: f.get(k, 0.0) for name, f in flat.items()}
     return pd.DataFrame(rows).T
 
 

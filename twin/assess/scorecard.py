@@ -285,9 +285,9 @@ class Scorecard:
         inputs, provenance), ``chapters`` (Q_j, weight, source), ``aggregate`` (Q0, S, QA, Q,
         pass, tier, missing chapters), ``national`` (910号 indicators), ``improvements``.
         """
-        from twin.ledger.core import _json_safe
+        from twin.io import json_safe
 
-        return _json_safe({
+        return json_safe({
             "rubric": {"id": self.rubric.rubric_id, "official": self.rubric.official,
                        "provisional": self.rubric.is_provisional, "disclaimer": self.disclaimer},
             "park": self.park.model_dump(), "control_items": self.control_items, "items": self.items,

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from twin.io import json_safe
 from twin.ledger.fuels import MJ_PER_KWH, fuel_factor, kwh_to_tce
 from twin.ledger.settings import AccountingSettings
 
@@ -431,7 +432,7 @@ class Ledger:
         """
         cases = [a for a in (self.baseline, self.planned) if a is not None]
         keys = sorted(set().union(*(a.annual for a in cases)))
-        return _json_safe(
+        return json_safe(
             {
                 "settings": self.settings.model_dump(),
                 "open_parameters": self.settings.open_parameters(),
@@ -443,20 +444,6 @@ class Ledger:
                 "evidence": self.evidence,
             }
         )
-
-
-def _json_safe(x):
-    if isinstance(x, dict):
-        return {str(k): _json_safe(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, (np.floating, float)):
-        return float(x) if np.isfinite(x) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
 
 
 def build_ledger(
