@@ -11,6 +11,17 @@ variables through the compiler's column list (no values are loaded into the Pyom
 variables).  Re-solves (pareto, lexicographic) change only the objective vector and
 the emission-bound row of the live HiGHS model.  HiGHS prints a banner from C when
 created; it is sent to stderr here so that stdout stays machine-readable.
+
+Algorithm: ``solver="hipo"`` (the scenario default) runs HiGHS's HiPO interior-point
+solver, which needs the BLAS, METIS, AMD and RCM libraries of ``highspy-extras``.
+Measured on the saved full-year model of the largest example (2 cores, highspy 1.15.1,
+benchmarks/README.md): HiPO without crossover 31-33 s, IPX (``"ipx"``) 50 s, dual
+simplex 55 s (and IPX of highspy 1.16: 54 s).  Crossover is off for HiPO (with it,
+37 s: more IPM iterations plus the crossover; the interior solution and its duals are
+what the results use) and the optimality tolerance 1e-7 (objective within 1e-7
+relative of the vertex optimum).  Where the extras are missing, or the model has
+integer columns, the run falls back to IPX or HiGHS's own choice and says so in
+:attr:`HighsBackend.notes`.
 """
 
 from __future__ import annotations
@@ -54,6 +65,46 @@ def c_stdout_to_stderr(discard: bool = False):
             os.close(target)
 
 
+#: HiGHS options applied with ``solver="hipo"`` unless ``SolveOptions.highs_options`` set them
+HIPO_DEFAULTS = {"run_crossover": "off", "ipm_optimality_tolerance": 1e-7}
+
+_HIPO: bool | None = None
+
+
+def hipo_available() -> bool:
+    """Whether this highspy can run HiPO (its option is refused without the extras)."""
+    global _HIPO
+    if _HIPO is None:
+        import highspy
+
+        with c_stdout_to_stderr(discard=True):
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            _HIPO = not str(h.setOptionValue("solver", "hipo")).endswith("kError")
+    return _HIPO
+
+
+def solve_mps(path: str, solver: str) -> tuple[float, float]:
+    """HiGHS alone on a saved model, with the options the pipeline uses for ``solver``.
+
+    Returns the HiGHS run time [s] and the objective value.  For the benchmarks, which
+    compare the pipeline with HiGHS solving the very model it was handed.
+    """
+    import highspy
+
+    with c_stdout_to_stderr(discard=True):
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    opts = {"solver": solver, **(HIPO_DEFAULTS if solver == "hipo" else {})}
+    for k, v in opts.items():
+        h.setOptionValue(k, v)
+    t0 = time.perf_counter()
+    with c_stdout_to_stderr():
+        h.run()
+    return time.perf_counter() - t0, float(h.getInfo().objective_function_value)
+
+
 class HighsBackend:
     """Persistent HiGHS instance holding one compiled Pyomo model (warm re-solves)."""
 
@@ -67,6 +118,9 @@ class HighsBackend:
         self.highs.setOptionValue("output_flag", bool(options.log_to_stderr))
         self.highs_time = 0.0
         self.n_runs = 0
+        self.algorithm = options.solver
+        self.notes: list[str] = []
+        self._defaults = {k: self.highs.getOptionValue(k)[1] for k in HIPO_DEFAULTS}
 
     def set_instance(self, model) -> float:
         """Compile the Pyomo ``model`` (its one active objective) and pass it to HiGHS.
@@ -98,15 +152,51 @@ class HighsBackend:
         with c_stdout_to_stderr():
             self.highs.writeModel(str(path))
 
+    def _algorithm(self) -> str:
+        """The ``solver`` option to run: the request, or its fallback (noted once)."""
+        want = self.options.solver
+        if want != "hipo" or self.algorithm != "hipo":
+            return self.algorithm
+        if self.cmodel.n_int:
+            alg, why = "choose", "the model has integer columns (HiPO solves LPs only)"
+        elif not hipo_available():
+            alg, why = "ipx", "HiPO's libraries (highspy-extras matching highspy) are missing"
+        else:
+            return "hipo"
+        note = f"HiGHS algorithm {alg!r} instead of 'hipo': {why}"
+        if note not in self.notes:
+            self.notes.append(note)
+        self.algorithm = alg
+        return alg
+
     def n_cols_rows(self) -> tuple[int, int]:
         return self.cmodel.n_col, self.cmodel.n_row
 
     def run(self) -> RunResult:
-        """Solve (or re-solve) the held model."""
+        """Solve (or re-solve) the held model.
+
+        A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
+        end of a Pareto front, where the feasible set has no interior) is repeated with
+        IPX and crossover, and the later re-solves of this model use IPX directly.
+        (HiGHS 1.15's ``"ipm"`` means "an interior-point solver of HiGHS's choice",
+        which is HiPO when its libraries are present; ``"ipx"`` asks for IPX itself.)
+        """
+        alg = self._algorithm()
+        r = self._run(alg)
+        if alg == "hipo" and r.status == "error":
+            self.notes.append(f"HiPO ended with status {r.termination!r}; re-solved with IPX "
+                              "(with crossover), which the later re-solves of this model use")
+            self.algorithm = "ipx"
+            r = self._run("ipx")
+        return r
+
+    def _run(self, alg: str) -> RunResult:
         o = self.options
         h = self.highs
-        sopts = {"presolve": "on" if o.presolve else "off", "solver": o.solver,
+        sopts = {"presolve": "on" if o.presolve else "off", "solver": alg,
                  "mip_rel_gap": float(o.mip_rel_gap)}
+        # options HiPO changes go back to HiGHS's defaults for the other algorithms
+        sopts.update(HIPO_DEFAULTS if alg == "hipo" else self._defaults)
         if o.time_limit_s is not None:
             sopts["time_limit"] = float(o.time_limit_s)
         if o.threads is not None:
@@ -146,6 +236,7 @@ class CompiledModel:
         self.columns = info.columns
         self.n_col, self.n_row = len(info.columns), len(info.rows)
         self.colpos = {id(v): i for i, v in enumerate(info.columns)}
+        self.n_int = sum(v.is_integer() for v in info.columns)
         self._rowpos = None
         self._index_cache = {}
         self._linear_cache = {}

@@ -96,7 +96,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         objective_cny=out["costs"]["total"], status=res.status, termination=res.termination,
         solve_time_s=be.highs_time, build_time_s=build_time, handover_time_s=handover,
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
-        load_time_s=load_time)
+        load_time_s=load_time, algorithm=be.algorithm, solver_notes=list(be.notes))
 
 
 def _compiled_cost(cm):

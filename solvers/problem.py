@@ -583,8 +583,12 @@ class SizingProblem:
 class SolveOptions:
     """Options of :func:`solvers.solve` and of HiGHS."""
 
-    solver: Literal["choose", "simplex", "ipm"] = "choose"
-    """HiGHS LP algorithm (``solver`` option)."""
+    solver: Literal["choose", "simplex", "ipm", "ipx", "hipo"] = "choose"
+    """HiGHS LP algorithm (``solver`` option): ``"hipo"`` is HiGHS's HiPO interior point
+    (needs the ``highspy-extras`` libraries; falls back to ``"ipx"`` where they are
+    missing, and to ``"choose"`` for a MILP), run without crossover at
+    ``ipm_optimality_tolerance = 1e-7`` unless ``highs_options`` say otherwise;
+    ``"ipx"`` the older IPX interior point; ``"ipm"`` HiGHS's choice of the two."""
     presolve: bool = True
     """HiGHS presolve on/off."""
     time_limit_s: float | None = None
@@ -668,6 +672,10 @@ class SizingResult:
     """:class:`ParetoPoint` list for ``objective="pareto"``."""
     load_time_s: float = 0.0
     """Loading the solution back into Python [s]."""
+    algorithm: str = ""
+    """HiGHS algorithm actually run (``solver`` option after any fallback)."""
+    solver_notes: list = field(default_factory=list)
+    """What the solver layer changed from the request (e.g. HiPO unavailable)."""
 
 
 class InfeasibleError(RuntimeError):

@@ -11,8 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solvers import (AssetCost, Battery, Carbon, GridConnection, InfeasibleError, PVArray,
-                     SizingProblem, SolveOptions, capital_recovery_factor, solve)
+from solvers import (
+    AssetCost,
+    Battery,
+    Carbon,
+    GridConnection,
+    InfeasibleError,
+    PVArray,
+    SizingProblem,
+    SolveOptions,
+    capital_recovery_factor,
+    solve,
+)
 
 REL = 1e-6
 
@@ -323,8 +333,15 @@ ef_grid_kgco2_per_kwh""".split()
 
 def all_blocks_problem() -> SizingProblem:
     """Six hours with every technology block present."""
-    from solvers import (ElectricBoiler, EVFleet, GasBoiler, HeatPump, ThermalStorage,
-                         WasteHeatSource, Chiller)
+    from solvers import (
+        Chiller,
+        ElectricBoiler,
+        EVFleet,
+        GasBoiler,
+        HeatPump,
+        ThermalStorage,
+        WasteHeatSource,
+    )
 
     T = 6
     g = GridConnection(price_import_cny_per_kwh=np.linspace(0.3, 1.0, T),
@@ -425,3 +442,64 @@ def test_highs_solves_the_pyomo_model(tmp_path):
     free = int(np.sum(np.isinf(live.row_lower_) & np.isinf(live.row_upper_)))
     assert free == 1
     assert (h.getLp().num_col_, h.getLp().num_row_) == (r.n_variables, r.n_constraints - free)
+
+
+# --------------------------------------------------------------------------- HiPO
+def test_hipo_reaches_the_hand_optimum():
+    """HiPO (the scenario default) finds the PV/TOU hand optimum; no fallback note.
+
+    HiPO runs without crossover at an optimality tolerance of 1e-7, so the interior
+    solution is compared at 1e-6 relative (the tolerance of the other hand-optimum tests).
+    """
+    from solvers.highs_backend import hipo_available
+
+    if not hipo_available():
+        pytest.skip("HiPO libraries (highspy-extras) not installed")
+    r = solve(pv_problem(), SolveOptions(solver="hipo"))
+    assert r.status == "optimal" and r.algorithm == "hipo" and r.solver_notes == []
+    assert r.sizes["pv_kwp"]["roof"] == pytest.approx(12.5, rel=1e-6)
+    assert r.objective_cny == pytest.approx(13.75, rel=1e-6)
+    np.testing.assert_allclose(r.duals["electricity_price_cny_per_kwh"], [1.0, 0.375], rtol=1e-5)
+
+
+def test_hipo_undecided_run_falls_back_to_ipx(monkeypatch):
+    """A HiPO run that ends with an unknown status is repeated with IPX, and said so."""
+    from solvers import highs_backend as hb
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def first_hipo_fails(self, alg):
+        calls.append(alg)
+        r = real(self, alg)
+        if alg == "hipo":
+            r.status, r.termination = "error", "Unknown"
+        return r
+
+    monkeypatch.setattr(hb, "hipo_available", lambda: True)
+    monkeypatch.setattr(hb.HighsBackend, "_run", first_hipo_fails)
+    p = carbon_problem("pareto")
+    p.pareto_points = 3
+    r = solve(p, SolveOptions(solver="hipo"))
+    assert calls[:2] == ["hipo", "ipx"] and set(calls[2:]) == {"ipx"}  # later re-solves use IPX
+    assert r.algorithm == "ipx" and "re-solved with IPX" in r.solver_notes[0]
+    assert [pt.cost_cny for pt in r.pareto] == pytest.approx([1024.0, 1012.0, 1000.0], rel=1e-5)
+
+
+def test_hipo_missing_libraries_fall_back_to_ipx(monkeypatch):
+    from solvers import highs_backend as hb
+
+    monkeypatch.setattr(hb, "hipo_available", lambda: False)
+    r = solve(pv_problem(), SolveOptions(solver="hipo"))
+    assert r.algorithm == "ipx" and "highspy-extras" in r.solver_notes[0]
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+
+
+def test_hipo_is_not_used_for_a_milp():
+    """HiPO solves LPs only: a model with integer columns runs HiGHS's MIP solver."""
+    bat_cost = AssetCost(2.0, 1.0, discount_rate=0.0, module_size=8.0)
+    p = pv_problem()
+    p.battery = Battery(energy_cost=bat_cost, power_cost=one_year_cost(0.1))
+    r = solve(p, SolveOptions(solver="hipo"))
+    assert r.algorithm == "choose" and "integer columns" in r.solver_notes[0]
+    assert r.status == "optimal"

@@ -132,7 +132,7 @@ def matrix_objective() -> float:
     return h.getInfo().objective_function_value
 
 
-@pytest.mark.parametrize("algo", ["simplex", "ipm"])
+@pytest.mark.parametrize("algo", ["simplex", "ipx", "hipo"])
 def test_pyomo_model_matches_independent_matrix_lp(algo):
     ref = matrix_objective()
     r = solve(pyomo_problem(), SolveOptions(solver=algo))

@@ -201,7 +201,9 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
                             "full year with those sizes fixed"}
         problem = fix_sizes(problem, sized.sizes)
     res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
-    prog.done(f"{res.status}, {res.n_variables:,} variables, solve {res.solve_time_s:.1f} s")
+    prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    for n in res.solver_notes:
+        prog.note(n)
 
     prog.stage("ledger and scorecard")
     try:
@@ -296,6 +298,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
         "renewable_share": renewable_share(energy),
         "solver": {
             "objective": sc.objective.kind, "status": res.status, "termination": res.termination,
+            "algorithm": res.algorithm, "notes": list(res.solver_notes),
             "objective_value": float(res.objective_value), "solve_time_s": float(res.solve_time_s),
             "build_time_s": float(res.build_time_s), "handover_time_s": float(res.handover_time_s),
             "gap": float(res.gap), "n_variables": int(res.n_variables), "n_constraints": int(res.n_constraints),

@@ -227,8 +227,10 @@ class ObjectiveSpec(_Strict):
         None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
     )
     pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
-    solver_method: Literal["choose", "ipm", "simplex"] = Field(
-        "ipm", description="HiGHS method (interior point was fastest on the base park LP, see benchmarks)."
+    solver_method: Literal["choose", "hipo", "ipx", "ipm", "simplex"] = Field(
+        "hipo", description="HiGHS method: hipo (HiPO interior point, fastest on the full-year park LPs, "
+        "see benchmarks/README.md; falls back to ipx where its libraries are missing), ipx (the older "
+        "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
     )
     time_limit_s: float = Field(900, gt=0, description="Solver time limit [s].")
 
