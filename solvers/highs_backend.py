@@ -15,13 +15,14 @@ created; it is sent to stderr here so that stdout stays machine-readable.
 Algorithm: ``solver="hipo"`` (the scenario default) runs HiGHS's HiPO interior-point
 solver, which needs the BLAS, METIS, AMD and RCM libraries of ``highspy-extras``.
 Measured on the saved full-year model of the largest example (2 cores, highspy 1.15.1,
-benchmarks/README.md): HiPO without crossover 31-33 s, IPX (``"ipx"``) 50 s, dual
-simplex 55 s (and IPX of highspy 1.16: 54 s).  Crossover is off for HiPO (with it,
-37 s: more IPM iterations plus the crossover; the interior solution and its duals are
-what the results use) and the optimality tolerance 1e-7 (objective within 1e-7
-relative of the vertex optimum).  Where the extras are missing, or the model has
-integer columns, the run falls back to IPX or HiGHS's own choice and says so in
-:attr:`HighsBackend.notes`.
+benchmarks/README.md): HiPO without crossover 30 s, IPX (``"ipx"``) 50 s, dual simplex
+54 s (and IPX of highspy 1.16: 54 s).  Crossover is off for HiPO (with it, 37 s: more
+IPM iterations plus the crossover; the interior solution and its duals are what the
+results use).  The optimality tolerance is 1e-6 instead of HiGHS's 1e-8: two fewer
+iterations (about 1.5 s) for an objective within 5e-7 relative of the vertex optimum,
+sizes within 2e-5 relative and the same emission dual to 1e-6 (measured on that
+model).  Where the extras are missing, or the model has integer columns, the run
+falls back to IPX or HiGHS's own choice and says so in :attr:`HighsBackend.notes`.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def c_stdout_to_stderr(discard: bool = False):
 
 
 #: HiGHS options applied with ``solver="hipo"`` unless ``SolveOptions.highs_options`` set them
-HIPO_DEFAULTS = {"run_crossover": "off", "ipm_optimality_tolerance": 1e-7}
+HIPO_DEFAULTS = {"run_crossover": "off", "ipm_optimality_tolerance": 1e-6}
 
 _HIPO: bool | None = None
 

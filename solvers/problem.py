@@ -587,7 +587,7 @@ class SolveOptions:
     """HiGHS LP algorithm (``solver`` option): ``"hipo"`` is HiGHS's HiPO interior point
     (needs the ``highspy-extras`` libraries; falls back to ``"ipx"`` where they are
     missing, and to ``"choose"`` for a MILP), run without crossover at
-    ``ipm_optimality_tolerance = 1e-7`` unless ``highs_options`` say otherwise;
+    ``ipm_optimality_tolerance = 1e-6`` unless ``highs_options`` say otherwise;
     ``"ipx"`` the older IPX interior point; ``"ipm"`` HiGHS's choice of the two."""
     presolve: bool = True
     """HiGHS presolve on/off."""

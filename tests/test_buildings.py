@@ -371,6 +371,10 @@ def test_office_eui_guangzhou_vs_gbt51161_constraint(shared_dir):
     model is at about 89. Tolerance ±35 %: the constraint value is the level that
     80 % of surveyed buildings meet, not a mean, and our office uses design gains
     (GB 50189-2015 Appendix B as recalled), so we only require the same magnitude.
+    Caution: this 80 sits well below the class B hot-summer-cold-winter constraint of
+    110 quoted by Liu & Ren (2018) (gbt51161_eui.csv, tests/test_buildings_eui.py);
+    one of the two secondary sources may have mislabelled the class, so this test
+    stays a magnitude check until Table 5.2.1 itself is read.
     """
     eui = _office_eui(shared_dir, "Guangzhou")["total"]
     assert 0.65 * 80.0 <= eui <= 1.35 * 80.0, eui

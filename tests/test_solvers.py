@@ -448,7 +448,7 @@ def test_highs_solves_the_pyomo_model(tmp_path):
 def test_hipo_reaches_the_hand_optimum():
     """HiPO (the scenario default) finds the PV/TOU hand optimum; no fallback note.
 
-    HiPO runs without crossover at an optimality tolerance of 1e-7, so the interior
+    HiPO runs without crossover at an optimality tolerance of 1e-6, so the interior
     solution is compared at 1e-6 relative (the tolerance of the other hand-optimum tests).
     """
     from solvers.highs_backend import hipo_available
