@@ -3,10 +3,12 @@ r"""Assemble the Pyomo sizing model from the technology blocks.
 Bus balances, for each step t [kW]:
 
 .. math::
-    \sum_{i \in supply(b)} x_{i,t} - \sum_{j \in sink(b)} x_{j,t} = D_{b,t}
+    \sum_{i \in supply(b)} x_{i,t} + \sum_{k} \phi_{k,t} S_k
+    - \sum_{j \in sink(b)} x_{j,t} = D_{b,t}
     \;(- u_{b,t} \text{ unmet, elastic model only})
 
-for the electricity, heat and cooling buses; the objective is the total annualised
+for the electricity, heat and cooling buses (:math:`\phi_{k,t} S_k`: output proportional to
+a size, e.g. PV availability); the objective is the total annualised
 cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital budget
 :math:`\sum \mathrm{capex} \le B`.
 """
@@ -109,10 +111,11 @@ def _balances(ctx: ModelContext) -> None:
     R = ctx.R
     for bus in ("elec", "heat", "cool"):
         flows = ctx.bus.get(bus, [])
+        size_terms = ctx.bus_size.get(bus, [])
         dem = ctx.bus_fixed.get(bus)
-        if not flows and (dem is None or not np.any(dem)):
+        if not flows and not size_terms and (dem is None or not np.any(dem)):
             continue
-        if not flows and not ctx.elastic:
+        if not flows and not size_terms and not ctx.elastic:
             from solvers.problem import InfeasibleError
 
             label = f"unmet {BUS_UNITS[bus]} [kW]"
@@ -127,8 +130,9 @@ def _balances(ctx: ModelContext) -> None:
         if ctx.elastic and bus != "elec":
             unmet = ctx.slack_series(f"unmet {BUS_UNITS[bus]}", "kW", ctx.wdt)
 
-        def rule(t, const=const, series=series, d=d, unmet=unmet):
-            e = pyo.quicksum([k * v[t] for v, k in const] + [k[t] * v[t] for v, k in series])
+        def rule(t, const=const, series=series, size_terms=size_terms, d=d, unmet=unmet):
+            e = pyo.quicksum([k * v[t] for v, k in const] + [k[t] * v[t] for v, k in series]
+                             + [k[t] * v for v, k in size_terms if k[t]])
             if unmet is not None:
                 e = e + unmet[t]
             return e == d[t]

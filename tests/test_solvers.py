@@ -407,7 +407,7 @@ def test_highs_solves_the_pyomo_model(tmp_path):
     ctx = build_model(p)
     assert isinstance(ctx.m, pyo.ConcreteModel)
     names = {v.name for v in ctx.m.component_objects(pyo.Var)}
-    assert {"p_grid_import", "p_grid_export", "p_pv_roof", "p_battery_charge", "e_battery",
+    assert {"p_grid_import", "p_grid_export", "p_pv_curtailed", "p_battery_charge", "e_battery",
             "p_ev_charge_bus", "e_ev_window_bus", "q_heat_pump_whp", "q_electric_boiler",
             "q_gas_boiler", "e_tes", "gross_emissions", "offsets"} <= names
     be = HighsBackend(SolveOptions(solver="simplex"))

@@ -105,6 +105,7 @@ class ModelContext:
     linked: bool = False
     bus: dict = field(default_factory=dict)  # bus -> list of (var over R, coef float|list)
     bus_fixed: dict = field(default_factory=dict)  # bus -> fixed demand (T,) [kW]
+    bus_size: dict = field(default_factory=dict)  # bus -> list of (scalar var, coef list)
     balance: dict = field(default_factory=dict)  # bus -> balance Constraint over R
     cost: dict = field(default_factory=dict)  # name -> Pyomo expression [CNY/yr]
     capex: list = field(default_factory=list)  # Pyomo expressions [CNY]
@@ -194,6 +195,18 @@ class ModelContext:
         """Register ``sign * coef[t] * var[t]`` as supply to ``bus`` [kW]."""
         c = sign * np.asarray(coef, float)
         self.bus.setdefault(bus, []).append((var, float(c) if c.ndim == 0 else c.tolist()))
+
+    def add_size_flow(self, bus: str, sign: float, size: Size, coef) -> None:
+        """Register ``sign * coef[t] * S`` as supply to ``bus`` [kW] for a size ``S``.
+
+        The existing part is a fixed (negative) demand; the new part enters the
+        balance rows through the size's own column.
+        """
+        c = sign * np.broadcast_to(np.asarray(coef, float), (self.T,))
+        if size.existing:
+            self.add_fixed_demand(bus, -c * size.existing)
+        if size.var is not None:
+            self.bus_size.setdefault(bus, []).append((size.var, c.tolist()))
 
     def add_fixed_demand(self, bus: str, kw) -> None:
         """Register a fixed demand profile [kW] on ``bus``."""

@@ -1,14 +1,24 @@
-r"""PV arrays sized in kWp DC with curtailment.
+r"""PV arrays sized in kWp DC, with one curtailment for all arrays.
 
 .. math::
-    P^{pv}_{a,t} \le \phi_{a,t}\, S_a, \qquad
-    P^{curt}_{a,t} = \phi_{a,t}\, S_a - P^{pv}_{a,t}, \qquad
+    P^{pv}_t = \sum_a \phi_{a,t}\, S_a - P^{curt}_t, \qquad
+    0 \le P^{curt}_t \le \sum_a \phi_{a,t}\, S_a, \qquad
     S^{min}_a \le S_a \le S^{max}_a
 
 with :math:`\phi_{a,t}` the AC output per kWp DC [kW/kWp] from ``twin.components.pv``
-(pvlib ModelChain) and :math:`S_a` the installed size [kWp].  Curtailment is the
-slack of the inequality (no column); hours with :math:`\phi = 0` and arrays of fixed
-size give column bounds instead of rows.
+(pvlib ModelChain) and :math:`S_a` the installed size [kWp].  The available output
+:math:`\phi_{a,t} S_a` enters the electricity balance through the size columns and a
+single curtailment column per hour takes back what is not used: the same optimum as a
+used-output column and an availability row per array (no cost or constraint tells the
+arrays' used output apart), with one column and one row per daylight hour instead of
+one of each per array.  Measured on the full-year manufacturing example (three arrays,
+benchmarks/README.md) this took HiPO from 59 to about 50 iterations.  Hours with
+:math:`\sum_a \phi_{a,t} = 0` get no row, and arrays of fixed size only a bound.
+
+Reported per array (a convention, not a decision): curtailment shared in proportion
+to each array's available output, :math:`P^{curt}_{a,t} = P^{curt}_t\,
+\phi_{a,t} S_a / \sum_b \phi_{b,t} S_b`, and used output
+:math:`\phi_{a,t} S_a - P^{curt}_{a,t}`.
 """
 
 from __future__ import annotations
@@ -23,28 +33,45 @@ def add(ctx: ModelContext) -> None:
     if not arrays:
         return
     names = [a.name for a in arrays]
-    out, prof, size = [], [], []
+    prof, size = [], []
     for a in arrays:
         phi = np.asarray(a.ac_per_kwp, float).clip(min=0)
         S = ctx.add_size("pv_kwp", a.name, "kWp", a.cost, lo=a.min_kwp, hi=a.max_kwp,
                          existing=a.existing_kwp)
-        x = ctx.var(f"p_pv_{a.name}", lb=0.0)
-        ctx.cap_rows(f"pv_available_{a.name}", x, S, phi)
-        ctx.add_flow("elec", +1, x)
-        out.append(x)
+        ctx.add_size_flow("elec", +1, S, phi)
         prof.append(phi)
         size.append(S)
     prof = np.array(prof)
+    curt = ctx.var("p_pv_curtailed", lb=0.0)
+    fixed_avail = sum(phi * S.existing for phi, S in zip(prof, size))
+    sized = [(phi, S) for phi, S in zip(prof, size) if not S.fixed]
+    rows = np.flatnonzero(np.any(np.array([phi for phi, _ in sized]) > 0, axis=0)) \
+        if sized else np.zeros(0, int)
+    # curtailment up to the available output: a bound where no sized array shines
+    ctx.set_bounds(curt, ub=fixed_avail)
+    if len(rows):
+        ctx.set_bounds(curt, ub=float("inf"), where=rows.tolist())
+        k = [[float(phi[t]) for phi, _ in sized] for t in range(ctx.T)]
+        n = [S.var for _, S in sized]
+        fa = fixed_avail.tolist()
+        ctx.rows("pv_curtailment_max", rows.tolist(),
+                 lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
+    ctx.add_flow("elec", -1, curt)
 
-    def used(sol):
-        return np.array([sol.var(x) for x in out])
+    def available(sol):
+        return prof * np.array([s.value(sol) for s in size])[:, None]
 
     def curtailed(sol):
-        avail = prof * np.array([s.value(sol) for s in size])[:, None]
-        return np.maximum(avail - used(sol), 0.0)
+        avail = available(sol)
+        total = avail.sum(axis=0)
+        share = np.divide(avail, total, out=np.zeros_like(avail), where=total > 0)
+        return share * np.clip(sol.var(curt), 0.0, None)
+
+    def used(sol):
+        return np.maximum(available(sol) - curtailed(sol), 0.0)
 
     ctx.dispatch += [
         DispatchVar("p_pv_kw", "kW", "PV AC output used", "pv_array", names, fn=used),
-        DispatchVar("p_pv_curtailed_kw", "kW", "PV output curtailed", "pv_array", names,
-                    fn=curtailed),
+        DispatchVar("p_pv_curtailed_kw", "kW", "PV output curtailed (shared in proportion "
+                    "to each array's available output)", "pv_array", names, fn=curtailed),
     ]
