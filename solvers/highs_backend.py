@@ -15,8 +15,8 @@ created; it is sent to stderr here so that stdout stays machine-readable.
 Algorithm: ``solver="hipo"`` (the scenario default) runs HiGHS's HiPO interior-point
 solver, which needs the BLAS, METIS, AMD and RCM libraries of ``highspy-extras``.
 Measured on the saved full-year model of the largest example (2 cores, highspy 1.15.1,
-benchmarks/README.md): HiPO without crossover 30 s, IPX (``"ipx"``) 50 s, dual simplex
-54 s (and IPX of highspy 1.16: 54 s).  Crossover is off for HiPO (with it, 37 s: more
+benchmarks/README.md): HiPO without crossover 25-28 s, IPX (``"ipx"``) 37-50 s, dual
+simplex 48-54 s (and IPX of highspy 1.16: 54 s).  Crossover is off for HiPO (with it, 37 s: more
 IPM iterations plus the crossover; the interior solution and its duals are what the
 results use).  The optimality tolerance is 1e-6 instead of HiGHS's 1e-8: two fewer
 iterations (about 1.5 s) for an objective within 5e-7 relative of the vertex optimum,
