@@ -483,6 +483,40 @@ def test_envelope_eras_order_heating_demand(shared_dir):
     assert heat["pre2005"] > heat["2005-2015"] > heat["current"] > heat["ultra_low"] > 0
 
 
+def test_envelope_values_replace_preset_fields_and_are_labelled():
+    """Design values replace the preset field by field, and the note says where each came from."""
+    spec = b.BuildingSpec(name="o", type="office", floor_area_m2=1000.0,
+                          envelope_values={"u_window_w_m2k": 1.8, "shgc": 0.3})
+    env = b.envelope_for(spec, "hsww")
+    preset = b.envelope_presets().loc["hsww/current"]
+    assert env["u_window_w_m2k"] == 1.8 and env["shgc"] == 0.3
+    assert env["u_wall_w_m2k"] == preset["u_wall_w_m2k"]  # untouched fields stay
+    note = b.envelope_note(env)
+    assert "from the scenario: u_window_w_m2k, shgc" in note
+    assert "checked against a secondary transcription: u_wall_w_m2k, u_roof_w_m2k" in note
+    assert "not verified: u_floor_w_m2k, infiltration_ach" in note
+    # the building model uses them: a better window needs less cooling on a hot week
+    zp_design = b.zone_parameters(spec, "hsww")
+    preset_spec = spec.model_copy(update={"envelope_values": None})
+    assert zp_design.u_window_w_m2k == 1.8 and zp_design.g_window == 0.3
+    assert b.zone_parameters(preset_spec, "hsww").u_window_w_m2k == preset["u_window_w_m2k"]
+    w = _synthetic_weather(34.0, n=24 * 7)
+    w.index = pd.date_range("2025-07-07", periods=len(w), freq="h", tz=TZ)  # cooling season
+    cool = [b.building_loads(s_, w, 23.1, 113.3, zone="hsww")["q_cooling_kw"].sum()
+            for s_ in (spec, preset_spec)]
+    assert 0 < cool[0] < cool[1]
+    full = b.BuildingSpec(name="o", type="office", floor_area_m2=1000.0, envelope_values={
+        k: 0.5 for k in b.ENVELOPE_FIELDS})
+    assert b.envelope_note(b.envelope_for(full, "cold")).startswith("all envelope values from the scenario")
+
+
+def test_envelope_values_out_of_range_is_a_validation_error():
+    with pytest.raises(ValidationError, match="shgc"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, envelope_values={"shgc": 1.5})
+    with pytest.raises(ValidationError, match="u_windows"):
+        b.BuildingSpec(name="x", type="office", floor_area_m2=100, envelope_values={"u_windows": 1.5})
+
+
 # GB 55015-2021 office-building loads as read from a secondary transcription:
 # GudaoStudio/Basic-Database-On-LBT @ 5a511de2bbf4c65e24f5c056d34a1544120cdcf8,
 # Loads/GB55015-2021/Office Building/{People,Lighting,Equipment,Ventilation}.json

@@ -125,6 +125,11 @@ def test_examples_two_weeks_end_to_end(scenario, tmp_path):
     assert s["solver"]["status"] == "optimal"
     # the baseline (existing assets) is a feasible plan, so the least-cost plan cannot cost more
     assert s["annualised_cost_cny"] <= s["baseline_cost_cny"] * (1 + 1e-6)
+    # every building says where its envelope values come from, in summary and results
+    assert s["buildings"] and all("preset " in b["envelope_note"] or "scenario" in b["envelope_note"]
+                                  for b in s["buildings"])
+    with xr.open_dataset(tmp_path / "o" / "results.nc") as ds:
+        assert list(ds["envelope_note"].values) == [b["envelope_note"] for b in s["buildings"]]
 
 
 @pytest.mark.slow

@@ -260,6 +260,15 @@ def renewable_share(energy: dict[str, float]) -> float:
     return float(max(pv_used, 0.0) / use) if use > 0 else 0.0
 
 
+def _buildings_summary(prof: xr.Dataset) -> list[dict]:
+    """Per building: type, envelope preset and where its envelope values come from."""
+    if "building" not in prof.dims:
+        return []
+    keys = [k for k in ("building_type", "envelope", "envelope_note") if k in prof.coords]
+    return [{"name": str(b), **{k: str(prof[k].values[i]) for k in keys}}
+            for i, b in enumerate(prof["building"].values)]
+
+
 def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicators, t_profiles, t_total) -> dict:
     """The documented summary (see docs/outputs.md)."""
     sc = loaded.scenario
@@ -275,6 +284,7 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
                     "reference_city": wmeta.reference_city, "notes": list(wmeta.notes),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
+        "buildings": _buildings_summary(prof),
         "sizes": json_safe(res.sizes),
         "energy_mwh": energy,
         "baseline_energy_mwh": base_energy,

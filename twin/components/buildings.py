@@ -196,6 +196,33 @@ class SetpointSpec(BaseModel):
         return self
 
 
+#: envelope fields a planner can set from the design instead of the preset
+ENVELOPE_FIELDS = ("u_wall_w_m2k", "u_roof_w_m2k", "u_floor_w_m2k", "u_window_w_m2k", "shgc",
+                   "infiltration_ach")
+
+
+class EnvelopeValues(BaseModel):
+    """Design values that replace fields of the envelope preset, one by one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    u_wall_w_m2k: float | None = Field(
+        None, gt=0, le=6, description="External wall U-value [W/(m2 K)]; None = preset")
+    u_roof_w_m2k: float | None = Field(
+        None, gt=0, le=6, description="Roof U-value [W/(m2 K)]; None = preset")
+    u_floor_w_m2k: float | None = Field(
+        None, gt=0, le=6, description="Ground-floor U-value (slab to ground) [W/(m2 K)]; None = preset")
+    u_window_w_m2k: float | None = Field(
+        None, gt=0, le=7, description="Window U-value incl. frame [W/(m2 K)]; None = preset")
+    shgc: float | None = Field(
+        None, gt=0, lt=1, description="Window solar heat gain coefficient [-]; None = preset")
+    infiltration_ach: float | None = Field(
+        None, ge=0, le=5, description="Infiltration air changes [1/h]; None = preset")
+
+    def given(self) -> dict[str, float]:
+        return {k: v for k in ENVELOPE_FIELDS if (v := getattr(self, k)) is not None}
+
+
 class BuildingSpec(BaseModel):
     """A building (or ``count`` identical buildings) of the park, as a planner knows it."""
 
@@ -211,6 +238,11 @@ class BuildingSpec(BaseModel):
         description="Envelope preset key of envelopes.csv ('<zone>/<era>', e.g. 'cold/current', "
         "or 'cold_store_panel'), or 'auto' = preset of the site's climate zone (from the "
         "weather, GB 50176-2016) and construction_era [-]")
+    envelope_values: EnvelopeValues | None = Field(
+        None,
+        description="Design envelope values that replace the preset's, field by field (e.g. "
+        "the window U-value and SHGC of the chosen glazing) [-]; None = preset values; the "
+        "outputs record which values came from the scenario and how the preset's were checked")
     construction_era: ConstructionEra = Field(
         "current",
         description="Construction era used by envelope='auto' [-]: pre2005, 2005-2015 "
@@ -895,7 +927,41 @@ def envelope_for(spec: BuildingSpec, zone: str) -> pd.Series:
         key = f"{zone}/{spec.construction_era}"
     row = envelope_presets().loc[key].copy()
     row["key"] = key
+    given = spec.envelope_values.given() if spec.envelope_values is not None else {}
+    for k, v in given.items():
+        row[k] = v
+    row["from_scenario"] = ",".join(given)
     return row
+
+
+#: preset fields checked against a source, by the ``verified`` level of envelopes.csv
+#: (``secondary_partial`` rows: wall and roof limits read from a secondary transcription
+#: of GB 55015-2021; see their check notes)
+CHECKED_FIELDS = {"yes": ENVELOPE_FIELDS, "secondary_partial": ("u_wall_w_m2k", "u_roof_w_m2k")}
+
+
+def envelope_note(row: pd.Series) -> str:
+    """Where the envelope values of a building come from, for the outputs.
+
+    Names the preset and its source, the fields checked against a source, the fields
+    that are as recalled or project assumptions (``envelopes.csv``), and the fields the
+    scenario replaced (``BuildingSpec.envelope_values``).
+    """
+    given = [k for k in str(row.get("from_scenario", "")).split(",") if k]
+    if len(given) == len(ENVELOPE_FIELDS):
+        return "all envelope values from the scenario (envelope_values)"
+    checked = [k for k in CHECKED_FIELDS.get(row["verified"], ()) if k not in given]
+    unchecked = [k for k in ENVELOPE_FIELDS if k not in given and k not in checked]
+    parts = [f"preset {row['key']}: {row['source']}"]
+    if checked:
+        level = "the cited source" if row["verified"] == "yes" else "a secondary transcription"
+        parts.append(f"checked against {level}: {', '.join(checked)}")
+    if unchecked:
+        parts.append(f"as recalled or project assumptions, not verified: {', '.join(unchecked)} "
+                     "(buildings[].envelope_values takes design values)")
+    if given:
+        parts.append(f"from the scenario: {', '.join(given)}")
+    return "; ".join(parts)
 
 
 def _window_wall_ratios(spec: BuildingSpec, default: float) -> dict[str, float]:
@@ -1117,6 +1183,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     df.attrs.update({
         "building": spec.name, "type": spec.type, "count": n, "climate_zone": zone,
         "envelope": env["key"], "envelope_source": env["source"],
+        "envelope_note": envelope_note(env),
         "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
     })
     return df
@@ -1164,6 +1231,7 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         "building": names, "time": time,
         "building_type": ("building", [s.type for s in specs]),
         "envelope": ("building", [f.attrs["envelope"] for f in frames]),
+        "envelope_note": ("building", [f.attrs["envelope_note"] for f in frames]),
     })
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly, ideal loads"})
