@@ -130,6 +130,7 @@ def test_examples_two_weeks_end_to_end(scenario, tmp_path):
                                   for b in s["buildings"])
     with xr.open_dataset(tmp_path / "o" / "results.nc") as ds:
         assert list(ds["envelope_note"].values) == [b["envelope_note"] for b in s["buildings"]]
+    assert f"envelope of {s['buildings'][0]['name']}" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

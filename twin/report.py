@@ -750,6 +750,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     if "process_shape" in ds:
         for name, desc in zip(ds["process_load"].values, ds["process_shape"].values):
             prov.append((f"{'工艺负荷' if zh else 'process load'} {name}", str(desc)))
+    for bld in summary.get("buildings", []):
+        prov.append((f"{'建筑围护结构' if zh else 'envelope of'} {bld['name']}", bld.get("envelope_note", "")))
     prov += [(f"version {k}", v) for k, v in summary["versions"].items()]
     sections.append(f"<h2>{n}. {_t('provenance', lang)}</h2>" + _table(prov))
     sol = summary["solver"]
