@@ -761,6 +761,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
             v = ", ".join(f"{kk} = {fmt(vv)}" for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
+        elif isinstance(v, list):
+            v = "; ".join(map(str, v)) or "—"
         srows.append((k, v))
     sections.append(f"<h2>{n + 1}. {_t('solver', lang)}</h2>" + _table(srows))
 
