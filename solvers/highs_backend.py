@@ -237,7 +237,8 @@ class CompiledModel:
         self.columns = info.columns
         self.n_col, self.n_row = len(info.columns), len(info.rows)
         self.colpos = {id(v): i for i, v in enumerate(info.columns)}
-        self.n_int = sum(v.is_integer() for v in info.columns)
+        self._is_int = [v.is_integer() for v in info.columns]
+        self.n_int = sum(self._is_int)
         self._rowpos = None
         self._index_cache = {}
         self._linear_cache = {}
@@ -265,10 +266,9 @@ class CompiledModel:
         lp.a_matrix_.start_ = np.asarray(A.indptr, np.int32)
         lp.a_matrix_.index_ = np.asarray(A.indices, np.int32)
         lp.a_matrix_.value_ = np.asarray(A.data, float)
-        ints = [v.is_integer() for v in self.columns]
-        if any(ints):
+        if self.n_int:
             lp.integrality_ = [highspy.HighsVarType.kInteger if i else
-                               highspy.HighsVarType.kContinuous for i in ints]
+                               highspy.HighsVarType.kContinuous for i in self._is_int]
         return lp
 
     # ------------------------------------------------------------------ maps

@@ -38,3 +38,35 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def root_dir() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def china_weather(shared_dir):
+    """Loader ``pattern -> (weather, metadata)`` of the typical-year EPW files in
+    ``../shared/data/weather``.
+
+    ``pattern`` must match exactly one file name.  The weather (GHI, DNI, DHI, air
+    temperature, wind speed, relative humidity) is read by pvlib, 29 February dropped,
+    on an hourly 2025 index in China time; each file is read once per session and
+    every call gets its own copy.
+    """
+    import gzip
+
+    import pandas as pd
+    import pvlib
+
+    cache = {}
+
+    def load(pattern: str):
+        if pattern not in cache:
+            paths = sorted((shared_dir / "data" / "weather").glob(f"*{pattern}*.epw.gz"))
+            assert len(paths) == 1, (pattern, paths)
+            with gzip.open(paths[0], "rt") as f:
+                w, meta = pvlib.iotools.read_epw(f)
+            w = w[~((w.index.month == 2) & (w.index.day == 29))]
+            w.index = pd.date_range("2025-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
+            cache[pattern] = (w[["ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"]], meta)
+        w, meta = cache[pattern]
+        return w.copy(), dict(meta)
+
+    return load

@@ -47,14 +47,6 @@ def _ref(table, case, quantity):
     return float(row["min"].iloc[0]), float(row["max"].iloc[0])
 
 
-def _china_weather(shared_dir, pattern):
-    path = next((shared_dir / "data" / "weather").glob(f"*{pattern}*.epw.gz"))
-    w, meta = _read_epw(path)
-    w = w[~((w.index.month == 2) & (w.index.day == 29))]
-    w.index = pd.date_range("2025-01-01", periods=8760, freq="h", tz=TZ)
-    return w[["ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"]], meta
-
-
 def _synthetic_weather(temp=0.0, n=8760):
     idx = pd.date_range("2025-01-01", periods=n, freq="h", tz=TZ)
     z = np.zeros(n)
@@ -219,9 +211,9 @@ def test_climate_zone_criteria_gb50176(tmin, tmax, zone):
     ("Harbin", "harbin"), ("Beijing", "beijing"), ("Suzhou", "suzhou"), ("Guangzhou", "guangzhou"),
     ("Chengdu", "chengdu"), ("Nanning", "nanning"), ("Shenyang", "shenyang"),
 ])
-def test_climate_zone_from_weather_matches_city_zone(shared_dir, pattern, city):
+def test_climate_zone_from_weather_matches_city_zone(china_weather, pattern, city):
     """Zone derived from a typical-year file equals the city's zone in GB 50176-2016."""
-    w, _ = _china_weather(shared_dir, pattern)
+    w, _ = china_weather(pattern)
     assert b.climate_zone(w) == b.climate_zone_for_city(city)
 
 
@@ -324,8 +316,8 @@ def test_heating_season_gates_heating():
     assert heat.loc["2025-03-16":].sum() == 0
 
 
-def test_park_dataset_has_units_and_is_fast(shared_dir):
-    w, meta = _china_weather(shared_dir, "Suzhou")
+def test_park_dataset_has_units_and_is_fast(china_weather):
+    w, meta = china_weather("Suzhou")
     specs = [b.BuildingSpec(name=t, type=t, floor_area_m2=5000.0, storeys=2)
              for t in ["office", "factory", "warehouse", "cold_store", "dormitory", "canteen", "data_room"]]
     t0 = time.perf_counter()
@@ -344,9 +336,9 @@ def test_park_dataset_has_units_and_is_fast(shared_dir):
 
 
 # --------------------------------------------------------------------------- Chinese benchmarks
-def _office_eui(shared_dir, pattern):
+def _office_eui(china_weather, pattern):
     """Annual electricity intensities [kWh/(m2 a)] of a VRF office (8 storeys, 20 000 m2)."""
-    w, meta = _china_weather(shared_dir, pattern)
+    w, meta = china_weather(pattern)
     spec = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
                           hvac=b.HVACSpec(type="vrf"))
     df = b.building_loads(spec, w, meta["latitude"], meta["longitude"])
@@ -358,7 +350,7 @@ def _office_eui(shared_dir, pattern):
             "heating_need": df["q_heating_kw"].sum() / a, "cooling_el": cooling_el}
 
 
-def test_office_eui_guangzhou_vs_gbt51161_constraint(shared_dir):
+def test_office_eui_guangzhou_vs_gbt51161_constraint(china_weather):
     """Office electricity EUI in Guangzhou (hot-summer-warm-winter) vs GB/T 51161-2016.
 
     Reference: the constraint value of B-class commercial offices in the
@@ -376,11 +368,11 @@ def test_office_eui_guangzhou_vs_gbt51161_constraint(shared_dir):
     one of the two secondary sources may have mislabelled the class, so this test
     stays a magnitude check until Table 5.2.1 itself is read.
     """
-    eui = _office_eui(shared_dir, "Guangzhou")["total"]
+    eui = _office_eui(china_weather, "Guangzhou")["total"]
     assert 0.65 * 80.0 <= eui <= 1.35 * 80.0, eui
 
 
-def test_office_eui_beijing_vs_guangzhou_like_for_like(shared_dir):
+def test_office_eui_beijing_vs_guangzhou_like_for_like(china_weather):
     """Cold-zone office: heating is reported apart from the non-heating electricity.
 
     GB/T 51161-2016 counts northern (cold/severe-cold zone) space heating
@@ -391,8 +383,8 @@ def test_office_eui_beijing_vs_guangzhou_like_for_like(shared_dir):
     Guangzhou's because it needs less cooling, and Beijing has a heating need that
     Guangzhou almost lacks (< 5 % of Beijing's).
     """
-    bj = _office_eui(shared_dir, "Beijing")
-    gz = _office_eui(shared_dir, "Guangzhou")
+    bj = _office_eui(china_weather, "Beijing")
+    gz = _office_eui(china_weather, "Guangzhou")
     assert bj["cooling_el"] < gz["cooling_el"]
     assert bj["non_heating"] < gz["non_heating"]
     assert gz["heating_need"] < 0.05 * bj["heating_need"]
@@ -472,9 +464,9 @@ def test_envelope_routing_by_type(btype, era, key):
     assert b.envelope_for(spec, "cold")["key"] == key
 
 
-def test_envelope_eras_order_heating_demand(shared_dir):
+def test_envelope_eras_order_heating_demand(china_weather):
     """Newer envelopes need less heat (Beijing office, same use)."""
-    w, meta = _china_weather(shared_dir, "Beijing")
+    w, meta = china_weather("Beijing")
     heat = {}
     for era in ["pre2005", "2005-2015", "current", "ultra_low"]:
         spec = b.BuildingSpec(name="o", type="office", floor_area_m2=10000.0, storeys=4,

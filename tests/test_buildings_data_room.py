@@ -36,7 +36,6 @@ lighting 0.009 of IT.
 
 from __future__ import annotations
 
-import gzip
 from importlib import resources
 from itertools import pairwise
 
@@ -45,7 +44,6 @@ import pytest
 
 from twin.components import buildings as b
 
-TZ = "Asia/Shanghai"
 AREA_M2 = 1000.0
 VERIFIED_LEVELS = {"recalled", "no", "secondary", "secondary_derived", "secondary_partial", "yes"}
 
@@ -67,19 +65,8 @@ def _ref(table, key):
 
 
 @pytest.fixture(scope="module")
-def weather(shared_dir):
-    import pvlib
-
-    out = {}
-    for pattern in CITIES:
-        paths = sorted((shared_dir / "data" / "weather").glob(f"*{pattern}*.epw.gz"))
-        assert len(paths) == 1, (pattern, paths)
-        with gzip.open(paths[0], "rt") as f:
-            w, meta = pvlib.iotools.read_epw(f)
-        w = w[~((w.index.month == 2) & (w.index.day == 29))]
-        w.index = pd.date_range("2025-01-01", periods=8760, freq="h", tz=TZ)
-        out[pattern] = (w[["ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"]], meta)
-    return out
+def weather(china_weather):
+    return {pattern: china_weather(pattern) for pattern in CITIES}
 
 
 def _pue(weather, city, zone=None, **spec_kw):

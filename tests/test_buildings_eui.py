@@ -11,7 +11,6 @@ here so that this file stands alone.
 
 from __future__ import annotations
 
-import gzip
 from importlib import resources
 
 import numpy as np
@@ -20,7 +19,6 @@ import pytest
 
 from twin.components import buildings as b
 
-TZ = "Asia/Shanghai"
 AREA_M2 = 20000.0
 VERIFIED_LEVELS = {"recalled", "no", "secondary", "secondary_derived", "secondary_partial", "yes"}
 
@@ -40,21 +38,9 @@ def _ref(table, climate_region, klass, sub_type="unspecified", indicator="office
     return row.iloc[0]
 
 
-def _china_weather(shared_dir, pattern):
-    paths = sorted((shared_dir / "data" / "weather").glob(f"*{pattern}*.epw.gz"))
-    assert len(paths) == 1, (pattern, paths)
-    import pvlib
-
-    with gzip.open(paths[0], "rt") as f:
-        w, meta = pvlib.iotools.read_epw(f)
-    w = w[~((w.index.month == 2) & (w.index.day == 29))]
-    w.index = pd.date_range("2025-01-01", periods=8760, freq="h", tz=TZ)
-    return w[["ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity"]], meta
-
-
-def _office(shared_dir, pattern):
+def _office(china_weather, pattern):
     """Hourly electricity [kW] of the modelled office: lighting + equipment + VRF."""
-    w, meta = _china_weather(shared_dir, pattern)
+    w, meta = china_weather(pattern)
     spec = b.BuildingSpec(name="o", type="office", floor_area_m2=AREA_M2, storeys=8,
                           hvac=b.HVACSpec(type="vrf"))
     df = b.building_loads(spec, w, meta["latitude"], meta["longitude"])
@@ -78,7 +64,7 @@ def test_eui_table_is_consistent(eui_table):
 
 # --------------------------------------------------------------------------- hot summer, cold winter
 @pytest.mark.parametrize("pattern", ["Shanghai-Baoshan", "Tianhe-Wuhan", "Hangzhou"])
-def test_office_eui_hscw_vs_gbt51161(shared_dir, eui_table, pattern):
+def test_office_eui_hscw_vs_gbt51161(china_weather, eui_table, pattern):
     """Office electricity EUI in the hot-summer-cold-winter zone vs GB/T 51161-2016.
 
     Reference (secondary): the class A office constraint/guide values 85/70 and the
@@ -97,7 +83,7 @@ def test_office_eui_hscw_vs_gbt51161(shared_dir, eui_table, pattern):
     """
     a = _ref(eui_table, "hot_summer_cold_winter", "A")
     bb = _ref(eui_table, "hot_summer_cold_winter", "B")
-    eui = float(_office(shared_dir, pattern).sum()) / AREA_M2
+    eui = float(_office(china_weather, pattern).sum()) / AREA_M2
     assert 0.75 * a["constraint_kwh_m2a"] <= eui <= 1.25 * a["constraint_kwh_m2a"], eui
     assert eui <= bb["constraint_kwh_m2a"], eui
 
@@ -110,7 +96,7 @@ def test_office_eui_hscw_vs_gbt51161(shared_dir, eui_table, pattern):
 _WANG_2026_SHANGHAI_OFFICE = [7.6, 6.4, 6.3, 5.4, 5.8, 6.7, 9.9, 10.2, 8.5, 5.8, 5.6, 7.1]
 
 
-def test_office_eui_shanghai_vs_measured_monthly(shared_dir):
+def test_office_eui_shanghai_vs_measured_monthly(china_weather):
     """Shanghai office: annual and monthly electricity vs monitored offices.
 
     Reference: Wang et al. (2026) monitored Shanghai offices, 85.3 kWh/(m2 a) summed
@@ -122,7 +108,7 @@ def test_office_eui_shanghai_vs_measured_monthly(shared_dir):
     the same reasons (the model is not calibrated to these data); the model is at
     about 9 %. This checks the seasonal shape (summer cooling peak), not only the sum.
     """
-    p = _office(shared_dir, "Shanghai-Baoshan")
+    p = _office(china_weather, "Shanghai-Baoshan")
     sim = p.resample("MS").sum().to_numpy() / AREA_M2
     ref = np.array(_WANG_2026_SHANGHAI_OFFICE)
     assert 0.8 * ref.sum() <= sim.sum() <= 1.2 * ref.sum(), sim.sum()

@@ -44,17 +44,17 @@ def add(ctx: ModelContext) -> None:
     prof = np.array(prof)
     curt = ctx.var("p_pv_curtailed", lb=0.0)
     fixed_avail = sum(phi * S.existing for phi, S in zip(prof, size))
-    sized = [(phi, S) for phi, S in zip(prof, size) if not S.fixed]
-    rows = np.flatnonzero(np.any(np.array([phi for phi, _ in sized]) > 0, axis=0)) \
-        if sized else np.zeros(0, int)
+    sized = [i for i, S in enumerate(size) if not S.fixed]
+    phi_sized = prof[sized]  # (arrays of variable size, T)
+    rows = np.flatnonzero(phi_sized.any(axis=0)).tolist()
     # curtailment up to the available output: a bound where no sized array shines
     ctx.set_bounds(curt, ub=fixed_avail)
-    if len(rows):
-        ctx.set_bounds(curt, ub=float("inf"), where=rows.tolist())
-        k = [[float(phi[t]) for phi, _ in sized] for t in range(ctx.T)]
-        n = [S.var for _, S in sized]
+    if rows:
+        ctx.set_bounds(curt, ub=float("inf"), where=rows)
+        k = phi_sized.T.tolist()
+        n = [size[i].var for i in sized]
         fa = fixed_avail.tolist()
-        ctx.rows("pv_curtailment_max", rows.tolist(),
+        ctx.rows("pv_curtailment_max", rows,
                  lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
     ctx.add_flow("elec", -1, curt)
 
