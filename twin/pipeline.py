@@ -282,6 +282,12 @@ def build_summary(loaded, wmeta, prof, res, base_res, ledger, scorecard, indicat
                      "overrides": loaded.overrides},
         "weather": {"source": wmeta.source, "latitude": wmeta.latitude, "longitude": wmeta.longitude,
                     "reference_city": wmeta.reference_city, "notes": list(wmeta.notes),
+                    "stations": [{k: s.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
+                                 for s in wmeta.stations],
+                    "radiation_basis": wmeta.radiation_basis,
+                    "radiation_basis_range": list(wmeta.radiation_basis_range),
+                    "expected_uncertainty": wmeta.expected_uncertainty,
+                    "climate_zone": dict(wmeta.climate_zone),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
         "buildings": _buildings_summary(prof),

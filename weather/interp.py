@@ -7,10 +7,11 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
   TMYx - CSWD (and TMYx - SWERA) over the places that have both is added
   (:func:`dataset_offsets`). The site's monthly mean is the weighted mean of its
   :data:`N_TEMP` nearest stations, each moved to the site's elevation with the lapse
-  rate of the site's region and that month (:func:`lapse_rates`, fitted from pairs of
-  stations less than :data:`PAIR_MAX_KM` apart: dT = gamma dz + beta dlat). Winter
-  inversions in the north-west basins and the steep plateau edge are in the fit,
-  not a fixed 6.5 K/km.
+  rate of the site's region and that month and corrected for the mean terrain height
+  around it (:func:`lapse_rates`, fitted from pairs of stations less than
+  :data:`PAIR_MAX_KM` apart: dT = gamma dz + delta dz_terrain + beta dlat). Winter
+  inversions in the north-west basins, the steep plateau edge and the warmth of
+  valleys in high terrain are in the fit, not a fixed 6.5 K/km.
 * **Radiation level and pattern.** CSWD radiation is modelled from sunshine duration
   and runs about 18 % below the TMYx (ERA5) and SWERA level, but its 256 stations
   resolve the spatial pattern. Monthly GHI = the weighted TMYx/SWERA GHI of the
@@ -63,6 +64,15 @@ PAIR_MAX_KM = 300.0
 PATTERN_EXPONENT = 0.25
 """Exponent of the CSWD pattern correction (0 = plain interpolation of TMYx/SWERA GHI,
 1 = full CSWD pattern); 0.25 had the smallest leave-one-out error (VALIDATION.md) [-]."""
+
+TERRAIN_HALF_DEG = 0.25
+"""Half width of the box over which the mean terrain height around a station or site is
+taken from pvlib's 5-arcmin altitude grid [deg]."""
+
+LAPSE_MIN_DZ_M = 300.0
+LAPSE_MIN_PAIRS = 40
+"""A region's own lapse-rate fit needs at least LAPSE_MIN_PAIRS station pairs differing by
+more than LAPSE_MIN_DZ_M in elevation; otherwise the fit over all pairs is used [m], [-]."""
 
 LAPSE_OUTLIER_MAD = 4.0
 """Station pairs whose residual exceeds this many robust standard deviations are dropped
@@ -123,40 +133,80 @@ def station_temperatures(exclude_groups: frozenset = frozenset()) -> np.ndarray:
     return _col("t_mean") + np.stack([off[d] for d in b["dataset"]])
 
 
+@lru_cache(maxsize=1)
+def _altitude_grid() -> np.ndarray:
+    """pvlib's global 5-arcmin altitude grid [m] (NaN = no data), rows from 90 N."""
+    import pathlib
+
+    import h5py
+    import pvlib
+
+    f = pathlib.Path(pvlib.__file__).parent / "data" / "Altitude.h5"
+    with h5py.File(f, "r") as h:
+        a = h["Altitude"][:]
+    # encoding of pvlib.location.lookup_altitude: 28 m steps from -450 m, 255 = no data
+    return np.where(a == 255, np.nan, a.astype(float) * 28.0 - 450.0)
+
+
+def terrain_mean(lat: float, lon: float) -> float:
+    """Mean terrain height in a box of +-:data:`TERRAIN_HALF_DEG` around a point [m].
+
+    From pvlib's bundled 5-arcmin altitude grid (the grid of
+    ``pvlib.location.lookup_altitude``); sea cells count as 0 m.
+    """
+    g = _altitude_grid()
+    i0, i1 = int((90 - lat - TERRAIN_HALF_DEG) * 12), int((90 - lat + TERRAIN_HALF_DEG) * 12)
+    j0, j1 = int((lon + 180 - TERRAIN_HALF_DEG) * 12), int((lon + 180 + TERRAIN_HALF_DEG) * 12)
+    box = g[max(i0, 0):i1, max(j0, 0):j1]
+    return float(np.nanmean(np.nan_to_num(box, nan=0.0))) if box.size else 0.0
+
+
+@lru_cache(maxsize=1)
+def station_terrain() -> np.ndarray:
+    """Mean terrain height around every station [m] (:func:`terrain_mean`)."""
+    b = _base()
+    return np.array([terrain_mean(a, o) for a, o in zip(b["lat"], b["lon"])])
+
+
 @lru_cache(maxsize=512)
 def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray]:
-    """Monthly temperature change with elevation by region [K/m], 12 values per region.
+    """Monthly temperature change with elevation by region [K/m], (12, 2) per region.
 
-    Least squares over station pairs less than :data:`PAIR_MAX_KM` apart, with at least
-    one station in the region: dT = gamma dz + beta dlat (dlat absorbs the north-south
-    gradient between the pair). Negative gamma = cooler aloft. Stations of
+    Column 0: gamma, change with the station's own elevation (negative = cooler aloft);
+    column 1: delta, change with the mean terrain height around it (positive: a valley
+    in high terrain is warmer than a pass at the same height in lower terrain, the
+    plateau heating effect). Least squares over station pairs less than
+    :data:`PAIR_MAX_KM` apart with at least one station in the region:
+    dT = gamma dz + delta dz_terrain + beta dlat (dlat absorbs the north-south gradient),
+    pairs with outlying residuals dropped (:data:`LAPSE_OUTLIER_MAD`). Stations of
     ``exclude_groups`` are left out (leave-one-out validation).
     """
     b = _base()
     keep = ~np.isin(b["group"], list(exclude_groups))
     la, lo, z, reg = b["lat"][keep], b["lon"][keep], b["z"][keep], b["region"][keep]
+    zt = station_terrain()[keep]
     t = station_temperatures()[keep]
-    n = len(la)
     d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
     i, j = np.nonzero(np.triu(d < PAIR_MAX_KM, 1))
-    dz, dlat, dt = z[i] - z[j], la[i] - la[j], t[i] - t[j]
+    A_all = np.column_stack([z[i] - z[j], zt[i] - zt[j], la[i] - la[j]])
+    dt = t[i] - t[j]
     out = {}
-    for r in REGIONS:
-        sel = (reg[i] == r) | (reg[j] == r)
-        if sel.sum() < 8 or n == 0:
-            sel = np.ones(len(i), bool)
-        A = np.column_stack([dz[sel], dlat[sel]])
-        y = dt[sel]
-        g = np.zeros(12)
+    for r in (*REGIONS, "all"):
+        sel = (reg[i] == r) | (reg[j] == r) if r != "all" else np.ones(len(i), bool)
+        if (np.abs(A_all[sel, 0]) > LAPSE_MIN_DZ_M).sum() < LAPSE_MIN_PAIRS:
+            out[r] = None
+            continue
+        A, y = A_all[sel], dt[sel]
+        g = np.zeros((12, 2))
         for m in range(12):
             ok = np.ones(len(y), bool)
             for _ in range(3):
                 coef, *_ = np.linalg.lstsq(A[ok], y[ok, m], rcond=None)
                 res = y[:, m] - A @ coef
                 ok = np.abs(res) < LAPSE_OUTLIER_MAD * 1.4826 * max(np.median(np.abs(res[ok])), 1e-6)
-            g[m] = coef[0]
+            g[m] = coef[:2]
         out[r] = g
-    return out
+    return {r: (g if g is not None else out["all"]) for r, g in out.items()}
 
 
 def site_region(lat: float, lon: float, elevation: float, exclude_groups=frozenset()) -> str:
@@ -237,8 +287,11 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     b = _base()
     keep = ~np.isin(b["group"], list(exclude_groups))
     region = site_region(lat, lon, elevation, exclude_groups)
-    gamma = lapse_rates(frozenset(exclude_groups))[region]
+    gd = lapse_rates(frozenset(exclude_groups))[region]
+    gamma, delta = gd[:, 0], gd[:, 1]
     t_all = station_temperatures()
+    zt_all = station_terrain()
+    zt_site = terrain_mean(lat, lon)
 
     # temperature, humidity, wind
     jt, dt_ = _nearest(lat, lon, keep, N_TEMP)
@@ -246,7 +299,8 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     ws = _weights(dt_, b["z"][jt] - elevation)
     cube = b["cube"]
     out = np.einsum("i,imc->mc", ws, cube[jt])
-    t_site = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt]))).sum(0)
+    t_site = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
+                             + _lapse(delta, zt_site - zt_all[jt]))).sum(0)
     # radiation shape from TMYx/SWERA
     rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
     jr, dr = _nearest(lat, lon, rad_mask, N_RAD)
@@ -299,6 +353,7 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
                          "dataset": s["dataset"], "province": s["province"],
                          "elevation_m": float(s["elevation_m"]), **r})
     info = {"region": region, "lapse_rate_k_per_km": [float(g * 1000) for g in gamma],
+            "terrain_k_per_km": [float(g * 1000) for g in delta], "terrain_mean_m": zt_site,
             "stations": stations, "nearest": str(b["ids"][jt[0]]),
             "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
             "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),

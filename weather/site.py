@@ -30,9 +30,10 @@ RADIATION_BASES = {
 DEFAULT_RADIATION_BASIS = "tmyx"
 """Basis chosen by the evidence in ``weather/VALIDATION.md`` (section "Radiation basis")."""
 
-RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.15, 0.03), "cswd": (-0.03, 0.15)}
-"""Range of the annual PV yield of the basis relative to published operating data
-(low, high) [-], from the comparison in ``weather/VALIDATION.md``."""
+RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.03, 0.21)}
+"""Published operating PV yields relative to the yield modelled on this basis with
+PVWatts' 14 % losses (low, high) [-]: JD Xi'an, Galanz Zhongshan, Nanchong rooftop
+plants and the Dalat utility plant (``weather/VALIDATION.md``, "Radiation basis")."""
 
 UNCERTAINTY_BASE = 0.03
 """Expected annual-GHI uncertainty next to a TMYx/SWERA station [-] (leave-one-out mean
@@ -112,10 +113,10 @@ def _check_basis(basis) -> str:
 def basis_note(basis: str) -> str:
     """One-line description of a radiation basis and its uncertainty for the outputs."""
     lo, hi = RADIATION_BASIS_UNCERTAINTY[basis]
-    return (f"radiation basis {basis}: {RADIATION_BASES[basis]}; against published operating "
-            f"data of Chinese PV plants the PV yield of this basis lies between "
-            f"{100 * lo:+.0f} % and {100 * hi:+.0f} % of what the plants deliver "
-            f"(weather/VALIDATION.md); choose with site.radiation_basis")
+    return (f"radiation basis {basis}: {RADIATION_BASES[basis]}; published operating yields of "
+            f"Chinese PV plants lie {100 * lo:+.0f} % to {100 * hi:+.0f} % from the yield modelled "
+            f"on this basis with PVWatts' 14 % losses (weather/VALIDATION.md); choose with "
+            f"site.radiation_basis, or raise the PV system losses for a conservative yield")
 
 
 def _provenance(extra: dict) -> dict:
