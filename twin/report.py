@@ -559,7 +559,14 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
-        row("单位能耗碳排放（910号核心指标）", "CO2 per tce (910号 core indicator)", "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")
+        tce_b = "当量值" if (led.get("settings") or {}).get("electricity_tce_basis", "calorific") == "calorific" else "等价值"
+        row(f"单位能耗碳排放（910号核心指标，{'验收口径' if basis == 'acceptance' else '基于位置口径'}，电力按{tce_b}）",
+            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at {tce_b})",
+            "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        other = "location" if basis == "acceptance" else "acceptance"
+        row(f"单位能耗碳排放（{'基于位置口径' if other == 'location' else '验收口径'}，对照）",
+            f"CO2 per tce ({other} basis, for comparison)", f"carbon_intensity_{other}_tco2_per_tce", "tCO2/tce")
         row("可再生能源占比（含绿电绿证，按tce）", "Renewable share incl. green power (tce basis)", "renewable_share", "%", pct)
         row("园区自发可再生能源占比（按tce）", "On-site renewable share (tce basis)", "onsite_renewable_share", "%", pct)
     rows.append(("光伏自用电量占用电量比例" if zh else "On-site PV share of electricity use", "—",
