@@ -12,7 +12,7 @@ A rolling-horizon window starts from ``initial_kwh`` instead of closing the cycl
 may value the energy left at the end (:func:`solvers.blocks.storage.add_ends`).
 
 Simultaneous charge and discharge is not excluded by binaries: with positive energy
-prices or wear cost it is never optimal (see stack-notes: 8760 binaries buy nothing).
+prices or wear cost it is never optimal (8760 binaries buy nothing).
 """
 
 from __future__ import annotations
