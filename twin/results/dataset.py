@@ -42,6 +42,9 @@ def build_dataset(*, loaded, config, weather, prof: xr.Dataset, res, base_res, s
         "scenario_file": str(loaded.path),
         "scenario_sha256": loaded.sha256,
         "scenario_overrides": json.dumps(loaded.overrides, ensure_ascii=False),
+        "scenario_variant": getattr(loaded, "variant_name", "base"),
+        "scenario_applied_overrides": json.dumps(
+            loaded.override_record() if hasattr(loaded, "override_record") else [], ensure_ascii=False, default=str),
         "scenario_yaml": json.dumps(sc.model_dump(mode="json"), ensure_ascii=False),
         "run_config": json.dumps(config.to_dict(), ensure_ascii=False),
         "solver_status": res.status,

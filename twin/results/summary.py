@@ -44,6 +44,13 @@ def buildings_summary(prof) -> list[dict]:
             for i, b in enumerate(prof["building"].values)]
 
 
+def scenario_record(loaded) -> dict:
+    """Which scenario ran: file, hash of the validated scenario, overrides, variant and each override applied."""
+    return {"file": str(loaded.path), "sha256": loaded.sha256, "overrides": loaded.overrides,
+            "variant": getattr(loaded, "variant_name", "base"),
+            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else []}
+
+
 def emissions_summary(res, base_res) -> dict[str, float]:
     """The optimiser's emission account of the plan and the baseline's gross [tCO2/yr]."""
     em = res.emissions
@@ -101,7 +108,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
     summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "park": {"name": sc.park.name, "type": sc.park.type, "planning_year": sc.park.planning_year},
-        "scenario": {"file": str(loaded.path), "sha256": loaded.sha256, "overrides": loaded.overrides},
+        "scenario": scenario_record(loaded),
         "run_config": config.to_dict(),
         "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
@@ -198,4 +205,4 @@ def read_summary(path: str | Path) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
-           "pv_share", "read_summary", "solver_summary", "summary_json", "versions"]
+           "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
