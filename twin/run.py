@@ -274,4 +274,4 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
                          lang=lang or r.config.lang, report=report)
 
 
-__all__ = ["Progress", "RUN_STAGES", "Run", "Silent", "UserInputError", "run", "sizing_problem", "write"]
+__all__ = ["RUN_STAGES", "Progress", "Run", "Silent", "UserInputError", "run", "sizing_problem", "write"]

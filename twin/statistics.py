@@ -276,6 +276,21 @@ def renewable_share_tce(pv_self_consumed_kwh: float, green_kwh: float, kgce_per_
     return re_tce, share(re_tce, total_tce)
 
 
-__all__ = ["AnnualStatistics", "ELECTRIC_USES", "FLOWS", "Flow", "annual_energy_kwh", "annual_statistics",
-           "electric_demand_kw", "flow", "fuel_name", "fuel_variables", "pv_self_consumption_kw",
-           "pv_share_of_electricity", "renewable_share_tce", "share", "step_weights", "year_weight_h"]
+__all__ = [
+    "ELECTRIC_USES",
+    "FLOWS",
+    "AnnualStatistics",
+    "Flow",
+    "annual_energy_kwh",
+    "annual_statistics",
+    "electric_demand_kw",
+    "flow",
+    "fuel_name",
+    "fuel_variables",
+    "pv_self_consumption_kw",
+    "pv_share_of_electricity",
+    "renewable_share_tce",
+    "share",
+    "step_weights",
+    "year_weight_h",
+]

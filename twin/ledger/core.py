@@ -26,8 +26,17 @@ import xarray as xr
 from twin.io import json_safe
 from twin.ledger.fuels import MJ_PER_KWH, fuel_factor, kwh_to_tce
 from twin.ledger.settings import AccountingSettings
-from twin.statistics import (FLOWS, AnnualStatistics, annual_statistics, flow, fuel_name, fuel_variables,
-                             renewable_share_tce, share, step_weights)
+from twin.statistics import (
+    FLOWS,
+    AnnualStatistics,
+    annual_statistics,
+    flow,
+    fuel_name,
+    fuel_variables,
+    renewable_share_tce,
+    share,
+    step_weights,
+)
 
 #: Units of the annual account keys, by suffix.
 _UNIT_BY_SUFFIX = (

@@ -161,8 +161,8 @@ def headline(summary: dict) -> str:
     e = s["emissions_tco2"]
     lines = [
         "  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in flat_sizes(s["sizes"]).items() if v > 0.5),
-        f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
-        f"offsets {e['offsets']:,.0f} t; PV share of electricity {pv_share(s):.1%}",
+        (f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
+        f"offsets {e['offsets']:,.0f} t; PV share of electricity {pv_share(s):.1%}"),
         f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
     ]
     sc = s.get("scorecard")

@@ -166,5 +166,14 @@ def resolve_run_config(scenario=None, **overrides: Any) -> RunConfig:
     return RunConfig(**values, sources=sources)
 
 
-__all__ = ["Lang", "Objective", "RunConfig", "SolverMethod", "YEAR_HOURS", "check_settings", "objective_kinds",
-           "resolve_run_config", "solver_methods"]
+__all__ = [
+    "YEAR_HOURS",
+    "Lang",
+    "Objective",
+    "RunConfig",
+    "SolverMethod",
+    "check_settings",
+    "objective_kinds",
+    "resolve_run_config",
+    "solver_methods",
+]
