@@ -9,7 +9,7 @@ r"""Stationary battery with energy and power sized separately.
     C^{deg} = c_{deg} \sum_t w_t \Delta t\, P^{dis}_t
 
 Simultaneous charge and discharge is not excluded by binaries: with positive energy
-prices or wear cost it is never optimal (see stack-notes: 8760 binaries buy nothing).
+prices or wear cost it is never optimal (8760 binaries buy nothing).
 """
 
 from __future__ import annotations
