@@ -113,6 +113,7 @@ class ModelContext:
     sizes: dict = field(default_factory=dict)  # key -> Size or {name: Size}
     dispatch: list = field(default_factory=list)
     slacks: dict = field(default_factory=dict)  # label -> (IndexedVar or [VarData], weights)
+    stores: dict = field(default_factory=dict)  # state key -> (sol -> initial, sol -> end) [kWh]
     n_int: int = 0
 
     def __post_init__(self):
