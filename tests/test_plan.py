@@ -161,15 +161,19 @@ def test_implied_gas_boiler_covers_central_heat_without_a_boiler(park):
     from twin.ledger.fuels import fuel_factor
 
     sc, prof = park
-    gb = build_problem(sc, prof).gas_boiler
+    p = build_problem(sc, prof)
+    [gb] = p.boilers
     peak = 200.0 + 10.0  # hall heating peak + hot water
+    assert gb.implied and gb.fuel == "natural_gas"
     assert gb.existing_kw == gb.max_kw == pytest.approx(peak)
     assert gb.efficiency == 0.92
     assert gb.ef_fuel_kgco2_per_kwh == fuel_factor("natural_gas").co2_kg_per_kwh
+    assert any("implied" in n for n in p.notes)  # stated in the outputs (solver notes)
     # a declared electric boiler serves the bus instead: no gas boiler is implied
     sc_e = scenario(boilers=[{"name": "eb", "fuel": "electric", "existing_kw": 300}])
     p = build_problem(sc_e, prof)
-    assert p.gas_boiler is None and p.electric_boiler.existing_kw == 300
+    assert [(b.name, b.fuel, b.existing_kw, b.implied) for b in p.boilers] == [("eb", "electric", 300, False)]
+    assert not p.notes
 
 
 def test_fix_sizes_pins_every_size(park):

@@ -81,6 +81,15 @@ def total_size(sizes: Mapping[str, Any] | None, name: str) -> float:
     return float(np.sum(np.asarray(v, dtype=float)))
 
 
+def electric_boiler_size(sizes: Mapping[str, Any] | None, ds: xr.Dataset) -> float:
+    """Installed electric boiler heat capacity [kW]: the boilers of ``sizes["boiler_kw"]``
+    whose ``boiler_fuel`` in the dispatch is electric (or a legacy ``electric_boiler_kw``)."""
+    if sizes and "boiler_kw" in sizes and "boiler_fuel" in ds.coords:
+        fuel = dict(zip(ds["boiler"].values.tolist(), ds["boiler_fuel"].values.tolist()))
+        return float(sum(float(v) for k, v in sizes["boiler_kw"].items() if fuel.get(k) == "electric"))
+    return total_size(sizes, "electric_boiler_kw")
+
+
 def step_weights(ds: xr.Dataset, step_weight_h: float | np.ndarray | None) -> xr.DataArray:
     """Duration each time step stands for in the annual sums [h].
 
@@ -208,7 +217,8 @@ def _accounts(
     # --- fuels -------------------------------------------------------------------------
     fuels: dict[str, float] = {}
     co2_fuel_hourly = xr.zeros_like(imp)
-    for name in sorted(v for v in ds.data_vars if _FUEL_RE.match(str(v))):
+    # per-fuel sums only: per-asset breakdowns (e.g. fuel_boiler_kw over 'boiler') are parts of them
+    for name in sorted(v for v in ds.data_vars if _FUEL_RE.match(str(v)) and set(ds[v].dims) <= {"time"}):
         fkey = _FUEL_RE.match(str(name)).group(1)
         ff = fuel_factor(fkey)
         da = flow(ds, str(name))
@@ -335,7 +345,7 @@ def _accounts(
     ann["battery_kw"] = total_size(sizes, "battery_kw")
     ann["tes_kwh"] = total_size(sizes, "tes_kwh")
     ann["heat_pump_kw"] = total_size(sizes, "heat_pump_kw")
-    ann["electric_boiler_kw"] = total_size(sizes, "electric_boiler_kw")
+    ann["electric_boiler_kw"] = electric_boiler_size(sizes, ds)
     demand = (
         flow(ds, "p_load_kw") + flow(ds, "p_ev_charge_kw") + flow(ds, "p_heat_pump_kw")
         + flow(ds, "p_electric_boiler_kw") + flow(ds, "p_chiller_kw")
