@@ -199,6 +199,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         month=month,
         # the ledger's rule (accounting.export_credit), so optimiser and ledger credit exports alike
         credit_export_emissions=sc.accounting.export_credit == "net_at_grid_factor",
+        # a short horizon stands for the year: its months' demand charges count 12/months times,
+        # as its energy counts 8760/T times
+        demand_charge_months_per_month=1.0 if T >= 8760 else 12.0 / len(np.unique(month)),
     )
     pv = []
     for a in sc.pv_arrays:
@@ -279,6 +282,12 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied]
     heat_import = district_heat_kw(prof)
+    n_months = len(np.unique(month))
+    if T < 8760:
+        notes.append(
+            f"short horizon of {T} h: energy, fuel and carbon are scaled to a year (each hour counts "
+            f"{8760.0 / T:.4g} times) and the demand charge of each of its {n_months} month(s) counts "
+            f"{12.0 / n_months:.4g} times; sizes from a short horizon are a quick look, not a plan")
     kind = objective or sc.objective.kind
     if baseline:
         kind = "min_cost"
