@@ -37,6 +37,16 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 
 _EPS_REL = 1e-7
 
+#: Solver noise in every output [kW for flows and power sizes, kWh for stored energy and
+#: energy sizes, kWp, chargers]: new capacity and hourly decision flows whose magnitude is
+#: below it are reported as exactly 0.  0.1 kW is far below any asset a planner builds and
+#: above what the interior-point solver (tolerance 1e-6 relative, no crossover) leaves in
+#: flows that should be zero on MW-scale parks.  Balances hold to this amount per flow.
+NOISE_TOL = 0.1
+
+#: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
+SUM_TOL = 1e-6
+
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
     """Build, hand over and solve ``problem``; return sizes, dispatch, costs and duals.
@@ -197,14 +207,31 @@ def _pareto(be, ctx, res, problem, opts):
     return r, points
 
 
+def _size_value(s, sol) -> float:
+    """Total size with new capacity below :data:`NOISE_TOL` reported as none."""
+    from solvers.blocks.base import Scaled
+
+    if isinstance(s, Scaled):
+        return s.factor * _size_value(s.size, sol)
+    if s.var is None:
+        return float(s.existing)
+    new = sol.value(s.var)
+    return float(s.existing + (0.0 if abs(new) < NOISE_TOL else new))
+
+
 def _sizes(ctx, sol) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: s.value(sol) for n, s in v.items()}
+            out[k] = {n: _size_value(s, sol) for n, s in v.items()}
         else:
-            out[k] = v.value(sol)
+            out[k] = _size_value(v, sol)
     return out
+
+
+def _clean(v: float, tol: float = SUM_TOL) -> float:
+    """An annual sum with solver noise below ``tol`` reported as exactly 0."""
+    return 0.0 if abs(v) < tol else float(v)
 
 
 def _extract(ctx, cm, res) -> dict:
@@ -246,12 +273,17 @@ def _extract(ctx, cm, res) -> dict:
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
           "residual_t": gross - green - cert, "offsets_t": off,
           "net_t": gross - green - cert - off}
+    em = {k: _clean(v) for k, v in em.items()}
+    costs = {k: ({kk: _clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else _clean(v))
+             for k, v in costs.items()}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
+        if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
+            arr[np.abs(arr) < NOISE_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)

@@ -383,6 +383,8 @@ class ThermalStorage:
     """Charging efficiency [-]."""
     max_power_per_kwh: float = 0.25
     """Charge / discharge limit per kWh of size [kW/kWh]."""
+    throughput_cny_per_kwh: float = 0.0
+    """Cost per kWh discharged (pumping, wear) [CNY/kWh]."""
     cyclic: bool = True
     """End content equals start content (per period when periods are given)."""
     min_kwh: float = size_bound("tes_kwh", "min", "existing_kwh", default=0.0)
