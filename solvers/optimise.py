@@ -37,12 +37,16 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 
 _EPS_REL = 1e-7
 
-#: Solver noise in every output [kW for flows and power sizes, kWh for stored energy and
-#: energy sizes, kWp, chargers]: new capacity and hourly decision flows whose magnitude is
-#: below it are reported as exactly 0.  0.1 kW is far below any asset a planner builds and
-#: above what the interior-point solver (tolerance 1e-6 relative, no crossover) leaves in
-#: flows that should be zero on MW-scale parks.  Balances hold to this amount per flow.
+#: Solver noise in sizes [kW, kWh, kWp, chargers]: new capacity below it is reported as
+#: none.  0.1 kW is far below any asset a planner builds and above what the interior-point
+#: solver (tolerance 1e-6 relative, no crossover) leaves in sizes that should be zero on
+#: MW-scale parks (e.g. a 0.016 kW heat pump).  An asset reported at zero new size may
+#: still show hourly flows of at most this amount (they keep the balances exact).
 NOISE_TOL = 0.1
+
+#: Solver noise in hourly decision flows [kW] and stored energy [kWh]: values below it
+#: are reported as exactly 0 (balances then hold to it per flow).
+FLOW_TOL = 1e-6
 
 #: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
 SUM_TOL = 1e-6
@@ -283,7 +287,7 @@ def _extract(ctx, cm, res) -> dict:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
         if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
-            arr[np.abs(arr) < NOISE_TOL] = 0.0
+            arr[np.abs(arr) < FLOW_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)

@@ -241,11 +241,12 @@ def test_thermal_store_reports_physical_flows_and_its_size_does_not_rest_on_them
 
 
 def test_solver_noise_is_reported_as_zero():
-    """New capacity and hourly flows below solvers.optimise.NOISE_TOL (0.1 kW) are exact
-    zeros in the outputs; annual sums below 1e-6 too.  A park with no load needs nothing."""
-    from solvers.optimise import NOISE_TOL
+    """New capacity below solvers.optimise.NOISE_TOL (0.1 kW), hourly flows below
+    FLOW_TOL (1e-6 kW) and annual sums below 1e-6 are exact zeros in the outputs.  A park
+    with no load needs nothing."""
+    from solvers.optimise import FLOW_TOL, NOISE_TOL
 
-    assert NOISE_TOL == 0.1
+    assert (NOISE_TOL, FLOW_TOL) == (0.1, 1e-6)
     p = pv_problem()
     p.electric_load_kw = np.zeros(2)
     r = solve(p)
