@@ -157,6 +157,8 @@ def representative_days(problem: SizingProblem, k: int, seed: int = 0, *,
     g.price_export_cny_per_kwh = cut(g.price_export_cny_per_kwh)
     g.ef_grid_kgco2_per_kwh = cut(g.ef_grid_kgco2_per_kwh)
     g.month = cut(g.month)
+    g.import_limit_kw = cut(g.import_limit_kw)  # hourly limits (scalars pass through)
+    g.export_limit_kw = cut(g.export_limit_kw)
     for a in q.pv:
         a.ac_per_kwp = cut(a.ac_per_kwp)
     q.heat_demand_kw = cut(q.heat_demand_kw)

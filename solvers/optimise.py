@@ -239,13 +239,13 @@ def _duals(ctx, cm, res) -> dict:
     out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
     rows = cm.rows_of(ctx.balance["elec"])
     out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
-    lim = ctx.p.grid.import_limit_kw
-    if np.isfinite(lim):
+    lim = np.asarray(ctx.p.grid.import_limit_kw, dtype=float)
+    if np.isfinite(lim).any():
         # the limit is a column bound: its dual is the reduced cost at the upper bound
         cols, _ = cm.cols_of(ctx.imp)
         z = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
         xi = np.where(cols >= 0, res.x[np.maximum(cols, 0)], 0.0)
-        y = np.where(xi >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
+        y = np.where(xi >= lim - 1e-6 * np.maximum(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0

@@ -204,10 +204,11 @@ class GridConnection:
     """Emission factor of imported electricity, length T [kgCO2/kWh]."""
     price_export_cny_per_kwh: np.ndarray | float = 0.0
     """Export (feed-in) price, scalar or length T [CNY/kWh]."""
-    import_limit_kw: float = float("inf")
-    """Transformer / contract import limit [kW]."""
-    export_limit_kw: float = 0.0
-    """Export limit [kW]; 0 forbids export."""
+    import_limit_kw: float | np.ndarray = float("inf")
+    """Transformer / contract import limit [kW]: a scalar, or length T for hourly limits
+    (e.g. from the park-grid check of ``twin.grid``; inf where unlimited)."""
+    export_limit_kw: float | np.ndarray = 0.0
+    """Export limit [kW]; 0 forbids export; a scalar or length T (hourly)."""
     demand_charge_cny_per_kw_month: float = 0.0
     """Charge on each calendar month's maximum import [CNY/(kW month)]."""
     month: np.ndarray | None = None
