@@ -205,6 +205,13 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
     for n in res.solver_notes:
         prog.note(n)
 
+    grid_res = None
+    if sc.grid.network is not None:
+        prog.stage("park grid: hourly AC power flow (pandapower + lightsim2grid)")
+        grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts), prog)
+        res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
+        prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
+
     prog.stage("ledger and scorecard")
     try:
         ledger, scorecard, indicators = _assess(loaded, prof, res, base_res, opts.rubric)
@@ -217,13 +224,29 @@ def run_scenario(loaded: LoadedScenario, opts: RunOptions, progress=None) -> Run
     summary["solver"]["objective"] = kind
     if agg_info is not None:
         summary["solver"]["representative_days"] = agg_info
+    summary["grid"] = (grid_res.summary(prof["time"].values) if grid_res is not None else
+                       {"verdict": "not_checked", "note": "no grid.network section in the scenario: the park grid was "
+                        "not checked (add 'network: {}' under grid for the default radial layout)"})
     ds = build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary)
+    if grid_res is not None:
+        gds = grid_res.dataset(prof["time"].values)
+        ds = ds.assign({v: gds[v] for v in gds.data_vars})
     ds.attrs["solver_objective"] = kind
 
     prog.stage("writing outputs")
     paths = write_outputs(ds, summary, opts, loaded, ledger, scorecard, res)
     prog.done(str(opts.out_dir))
     return RunResult(summary=summary, dataset=ds, paths=paths)
+
+
+def grid_check(sc, prof, res, problem, solve, prog=None):
+    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable."""
+    from twin.grid.feedback import grid_stage
+
+    try:
+        return grid_stage(sc, prof, res, problem, solve, progress=prog)
+    except (ValueError, KeyError) as exc:
+        raise UserInputError(f"grid.network: {exc}") from None
 
 
 class _Silent:

@@ -441,7 +441,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -708,6 +708,12 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         frag, sfigs = scorecard_section(sc, led, lang=lang, number=n)
         sections.append(frag + "".join(add(f) for f in sfigs))
+        n += 1
+    # --- park grid (twin.grid) ----------------------------------------------------------
+    if (summary.get("grid") or {}).get("network"):
+        from twin.grid.report import grid_section
+
+        sections.append(grid_section(ds, summary["grid"], lang, n))
         n += 1
     # --- profiles ----------------------------------------------------------------------
     names = profile_variables(ds)
