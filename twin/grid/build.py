@@ -21,7 +21,7 @@ import numpy as np
 #: Standard 10(20)/0.4 kV distribution transformer ratings [kVA] (GB/T 6451 / GB 20052 series).
 LV_RATINGS_KVA = (100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500)
 #: Standard HV/MV power transformer ratings [kVA] (GB/T 6451 series).
-HV_RATINGS_KVA = (2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000, 25000, 31500,
+HV_RATINGS_KVA = (315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000, 25000, 31500,
                   40000, 50000, 63000, 80000, 100000)
 #: pandapower standard MV cables used by the default layout, smallest first (XLPE aluminium,
 #: stand-ins for Chinese YJLV22 8.7/15 kV cables of the same cross-section).

@@ -195,8 +195,12 @@ def flow_of(sc, pn, prof, res):
 
 
 def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, margin: float,
-            v_min: float, v_max: float):
+            v_min: float, v_max: float, near: float = 0.9):
     """New hourly import/export limits at the point of connection [kW] (see module doc).
+
+    Every violated element is linearised in each hour where it is within ``near`` of its
+    limit or beyond (so the optimiser cannot move the problem into a neighbouring hour);
+    the point of connection is cut by each hour's AC losses.
 
     Parameters
     ----------
@@ -212,28 +216,46 @@ def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, m
     (new import limits, new export limits, number of hours tightened)
     """
     new_imp, new_exp = imp_lim.copy(), exp_lim.copy()
-    p = fr.p_pcc_mw * 1000.0
+    p = np.nan_to_num(fr.p_pcc_mw * 1000.0)
+    loss = np.nan_to_num(fr.losses_mw * 1000.0)
     for v in chk.violations:
-        h = v.hours
         if v.kind == "pcc_import":
-            excess = p[h] - imp_lim[h]
-            new_imp[h] = np.minimum(new_imp[h], imp_opt[h] - excess * (1 + margin))
+            h = np.where(p > 0)[0]
+            new_imp[h] = np.minimum(new_imp[h], v.limit - loss[h] * (1 + margin))  # contract limit less AC losses
             continue
         if v.kind == "pcc_export":
-            excess = -p[h] - exp_lim[h]
-            new_exp[h] = np.minimum(new_exp[h], exp_opt[h] - excess * (1 + margin))
+            h = np.where(p < 0)[0]
+            new_exp[h] = np.minimum(new_exp[h], v.limit - loss[h] * (1 + margin))
             continue
         if v.kind in ("line_loading", "trafo_loading"):
-            ld = (fr.line_loading_percent if v.kind == "line_loading" else fr.trafo_loading_percent)[h, v.index]
-            keep = v.limit / ld
-        elif v.kind == "undervoltage":
-            keep = (pcc_vm - v_min) / np.maximum(pcc_vm - fr.vm_pu[h, v.index], 1e-9)
+            # reactive flow held, active flow cut: |S| = hypot(P, Q) back to the limit
+            line = v.kind == "line_loading"
+            ld = np.nan_to_num((fr.line_loading_percent if line else fr.trafo_loading_percent)[:, v.index])
+            pe = np.nan_to_num((fr.p_line_from_mw if line else fr.p_trafo_hv_mw)[:, v.index]) * 1000.0
+            qe = np.nan_to_num((fr.q_line_from_mvar if line else fr.q_trafo_hv_mvar)[:, v.index]) * 1000.0
+            h = np.where(ld >= near * v.limit)[0]
+            s_now = np.maximum(np.hypot(pe[h], qe[h]), 1e-9)
+            s_lim = s_now * v.limit / ld[h]
+            p_ok = np.sqrt(np.clip(s_lim ** 2 - qe[h] ** 2, 0.0, None))
+            cut = (np.abs(pe[h]) - p_ok) * (1 + margin)  # [kW], negative: room to grow
+            same = np.sign(pe[h]) == np.sign(p[h])  # the element carries the park's exchange direction
+            h, cut = h[same], cut[same]
+            imp_h, exp_h = p[h] > 0, p[h] < 0
+            new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], imp_opt[h[imp_h]] - cut[imp_h])
+            new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] - cut[exp_h])
+            continue
+        if v.kind == "undervoltage":
+            dev = pcc_vm - np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm)
+            h = np.where(dev >= near * (pcc_vm - v_min))[0]
+            keep = (pcc_vm - v_min) / dev[h]
         else:
-            keep = (v_max - pcc_vm) / np.maximum(fr.vm_pu[h, v.index] - pcc_vm, 1e-9)
-        keep = np.clip(1.0 - (1.0 - keep) * (1 + margin), 0.0, 1.0)
+            dev = np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm) - pcc_vm
+            h = np.where(dev >= near * (v_max - pcc_vm))[0]
+            keep = (v_max - pcc_vm) / dev[h]
+        keep = np.clip(1.0 - (1.0 - keep) * (1 + margin), 0.0, None)
         imp_h, exp_h = p[h] > 0, p[h] < 0
-        new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], p[h[imp_h]] * keep[imp_h])
-        new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], -p[h[exp_h]] * keep[exp_h])
+        new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], imp_opt[h[imp_h]] * keep[imp_h])
+        new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] * keep[exp_h])
     new_imp = np.clip(new_imp, 0.0, None)
     new_exp = np.clip(new_exp, 0.0, None)
     n = int(np.count_nonzero((new_imp < imp_lim - 1e-6) | (new_exp < exp_lim - 1e-6)))

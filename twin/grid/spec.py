@@ -130,7 +130,7 @@ class FeedbackSpec(_Strict):
         "re-solve until the plan is feasible on the grid (the upgrade alternative is costed too); upgrade: keep "
         "the plan and cost the reinforcement it needs; report: only report [-].",
     )
-    max_iterations: int = Field(4, ge=1, le=20, description="Most re-solves of the limits mode [-].")
+    max_iterations: int = Field(6, ge=1, le=20, description="Most re-solves of the limits mode [-].")
     margin: float = Field(
         0.02, ge=0, le=0.3,
         description="Extra cut applied to each linearised limit so the next iteration lands inside it [-].",

@@ -120,6 +120,10 @@ class FlowResult:
     """Active power into each line at its from-bus, (T × n_line) [MW]."""
     p_trafo_hv_mw: np.ndarray
     """Active power into each transformer at its HV side, (T × n_trafo) [MW]."""
+    q_line_from_mvar: np.ndarray
+    """Reactive power into each line at its from-bus, (T × n_line) [MVAr]."""
+    q_trafo_hv_mvar: np.ndarray
+    """Reactive power into each transformer at its HV side, (T × n_trafo) [MVAr]."""
     losses_mw: np.ndarray
     """Active losses of lines and transformers, (T,) [MW]."""
     p_pcc_mw: np.ndarray
@@ -222,7 +226,7 @@ def run_batch(net, load_p: np.ndarray, load_q: np.ndarray, sgen_p: np.ndarray, *
     if (sb == pcc).any():
         p_pcc = p_pcc - sgen_p[:, sb == pcc].sum(axis=1)
     bad = ~conv
-    out = [vm[:, :nb0], line_ld, tr_ld, br[:, :nl, 0], br[:, nl:, 0], losses, p_pcc]
+    out = [vm[:, :nb0], line_ld, tr_ld, br[:, :nl, 0], br[:, nl:, 0], br[:, :nl, 1], br[:, nl:, 1], losses, p_pcc]
     for a in out:
         a[bad] = np.nan
     return FlowResult(*out, converged=conv, solve_time_s=dt)
