@@ -436,14 +436,14 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None, *, progress=
         verdict = "upgrade_needed"
         cur, fr, chk = res, fr0, chk0  # publish the unconstrained plan with the upgrade it needs
         changed = False
-        if spec.feedback.mode == "upgrade" or upgrade.get("capex_cny"):
-            pn_up = apply_upgrade(pn, upgrade)
-            fr_up, _, _, _ = flow_of(sc, pn_up, prof, res)
-            chk_up = check(pn_up, fr_up, spec, imp0, exp0)
-            upgrade["passes_after_upgrade"] = bool(chk_up.passed)
-            upgrade["remaining_after_upgrade"] = [v.to_dict() for v in chk_up.violations]
-            if chk_up.passed and spec.feedback.mode == "upgrade":
-                verdict = "pass_with_upgrade"
+    if upgrade.get("capex_cny"):  # the first plan on the reinforced network
+        pn_up = apply_upgrade(pn, upgrade)
+        fr_up, _, _, _ = flow_of(sc, pn_up, prof, res)
+        chk_up = check(pn_up, fr_up, spec, imp0, exp0)
+        upgrade["passes_after_upgrade"] = bool(chk_up.passed)
+        upgrade["remaining_after_upgrade"] = [v.to_dict() for v in chk_up.violations]
+        if chk_up.passed and verdict == "upgrade_needed" and spec.feedback.mode == "upgrade":
+            verdict = "pass_with_upgrade"
     if upgrade and changed:
         inc = history[-1]["objective_cny"] - history[0]["objective_cny"]
         upgrade["limits_cost_cny_per_yr"] = float(inc)

@@ -178,26 +178,22 @@ def run_batch(net, load_p: np.ndarray, load_q: np.ndarray, sgen_p: np.ndarray, *
         warnings.simplefilter("ignore")
         model = init_from_pandapower(n2)
     t0 = time.perf_counter()
-    ts = TimeSeriesCPP(model)
-    T = load_p.shape[0]
-    if load_p.shape[1]:
-        ts.modify_load_p(np.ascontiguousarray(load_p, dtype=float))
-        ts.modify_load_q(np.ascontiguousarray(load_q, dtype=float))
-    if sgen_p.shape[1]:
-        ts.modify_sgen_p(np.ascontiguousarray(sgen_p, dtype=float))
     vm0 = float(n2.ext_grid.vm_pu.iloc[0])
     vinit = np.full(len(n2.bus), vm0, dtype=complex)
     if len(n2.trafo) and (n2.trafo.shift_degree.fillna(0.0) != 0).any():
         vdc = model.dc_pf(vinit, 10, 1e-8)
         vinit = vdc if len(vdc) else vinit
-    ts.compute(vinit, max_iter, tol)
-    V = np.asarray(ts.get_voltages())
-    br = np.asarray(ts.compute_branch_results())
+    T = load_p.shape[0]
+    nbr = len(n2.line) + len(n2.trafo)
+    V, br, conv = _solve_rows(TimeSeriesCPP, model, np.arange(T), load_p, load_q, sgen_p, vinit, max_iter, tol,
+                              len(n2.bus), nbr)
+    # a diverged hour can spoil the start of the next ones: retry failed hours alone from the flat start
+    for h in np.where(~conv)[0][:200]:
+        v1, b1, c1 = _solve_rows(TimeSeriesCPP, model, np.array([h]), load_p, load_q, sgen_p, vinit, max_iter, tol,
+                                 len(n2.bus), nbr)
+        if c1[0]:
+            V[h], br[h], conv[h] = v1[0], b1[0], True
     dt = time.perf_counter() - t0
-    conv = np.asarray(ts.converged_mask(), dtype=bool)
-    if V.shape[0] != T:  # nothing converged: the solver returns no rows
-        V = np.zeros((T, len(n2.bus)), dtype=complex)
-        br = np.zeros((T, len(n2.line) + len(n2.trafo), 4))
     vm = np.abs(V)
     nl = len(n2.line)
     ln, tr = n2.line, n2.trafo
@@ -230,6 +226,24 @@ def run_batch(net, load_p: np.ndarray, load_q: np.ndarray, sgen_p: np.ndarray, *
     for a in out:
         a[bad] = np.nan
     return FlowResult(*out, converged=conv, solve_time_s=dt)
+
+
+def _solve_rows(cls, model, rows, load_p, load_q, sgen_p, vinit, max_iter, tol, nbus, nbr):
+    """One batch over ``rows``: complex voltages, branch results, convergence (zeros where none)."""
+    ts = cls(model)
+    if load_p.shape[1]:
+        ts.modify_load_p(np.ascontiguousarray(load_p[rows], dtype=float))
+        ts.modify_load_q(np.ascontiguousarray(load_q[rows], dtype=float))
+    if sgen_p.shape[1]:
+        ts.modify_sgen_p(np.ascontiguousarray(sgen_p[rows], dtype=float))
+    ts.compute(vinit, max_iter, tol)
+    n = len(rows)
+    conv = np.asarray(ts.converged_mask(), dtype=bool)
+    V = np.asarray(ts.get_voltages())
+    if V.shape[0] != n or conv.size != n:  # nothing converged: the solver returns no rows
+        return np.zeros((n, nbus), dtype=complex), np.zeros((n, nbr, 4)), np.zeros(n, dtype=bool)
+    br = np.asarray(ts.compute_branch_results())
+    return V.copy(), br.copy(), conv.copy()
 
 
 def runpp_hours(net, load_p, load_q, sgen_p, hours) -> dict[str, np.ndarray]:
