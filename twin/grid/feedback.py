@@ -346,7 +346,7 @@ def crosscheck(pn, fr, inj, n_hours: int) -> dict:
     return d
 
 
-def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None, *, progress=None) -> GridResult:
+def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResult:
     """AC check of a plan, with the feedback loop of ``grid.network.feedback``.
 
     Parameters
@@ -393,8 +393,6 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None, *, progress=
                         "balance_mismatch_kw": mismatch})
         if first is None:
             first = (fr, chk, inj)
-        if progress is not None:
-            progress.note(f"grid check {iterations}: {len(chk.violations)} violations in {chk.violating_hours.size} h")
         if chk.passed or spec.feedback.mode != "limits" or problem is None or solve is None:
             break
         if iterations >= spec.feedback.max_iterations:
