@@ -180,7 +180,7 @@ def _ledger_rows(led: dict, lang: str) -> list[list]:
     return rows
 
 
-def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = None):
+def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = None, heading: bool = True):
     """HTML fragment and plotly figures for the report's assessment section.
 
     Parameters
@@ -191,6 +191,8 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
     lang : {"zh", "en"}
     number : int, optional
         Section number for the heading.
+    heading : bool
+        Write the section heading (the main report numbers its sections itself).
 
     Returns
     -------
@@ -204,8 +206,9 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
     zh = lang == "zh"
     sc, led = _d(scorecard), _d(ledger)
     num = f"{number}. " if number is not None else ""
-    parts = [f"<section class='scorecard-section'><h2>{num}{_t('title', lang)}</h2>"]
-    if sc is not None:
+    parts = [f"<section class='scorecard-section'>"
+             + (f"<h2>{num}{_t('title', lang)}</h2>" if heading else "")]
+    if sc is not None and heading:
         parts.append(rubric_statement(sc, lang))
     # --- ledger ------------------------------------------------------------------------
     parts.append(f"<h3>{_t('ledger', lang)}</h3>")
