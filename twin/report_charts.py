@@ -69,6 +69,20 @@ _FLOWS = (
 )
 
 
+_NODE_COLOURS = {"node_grid": "#7f7f7f", "node_grid_out": "#7f7f7f", "node_pv": "#ff9f1c", "node_battery": "#2ca02c",
+                 "node_ev": "#17becf", "node_elec": "#1f77b4", "node_load": "#9467bd", "node_heat_pump": "#d62728",
+                 "node_electric_boiler": "#e377c2", "node_chiller": "#17becf", "node_heat": "#d62728",
+                 "node_waste_heat": "#8c564b", "node_gas": "#bcbd22", "node_boiler": "#bcbd22",
+                 "node_district_heat": "#8c564b", "node_heat_use": "#ff7f0e", "node_cool_use": "#1f9bcf"}
+
+
+def _tint(hex_colour: str, keep: float = 0.3) -> str:
+    """An opaque light tint of a colour (``keep`` of the colour, the rest white)."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(keep * c + (1 - keep) * 255) for c in (r, g, b)]
+    return f"rgb({mix[0]},{mix[1]},{mix[2]})"
+
+
 def fig_sankey(summary: dict, lang: str):
     """Annual energy flows from sources to uses [MWh/yr] (plan)."""
     import plotly.graph_objects as go
@@ -79,11 +93,14 @@ def fig_sankey(summary: dict, lang: str):
         return None
     nodes = list(dict.fromkeys([a for _, a, _, _ in links] + [b for _, _, b, _ in links]))
     idx = {n: i for i, n in enumerate(nodes)}
+    colours = [_NODE_COLOURS.get(n, "#888888") for n in nodes]
     fig = go.Figure(go.Sankey(
         valueformat=",.0f", valuesuffix=" MWh",
-        node={"label": [text(n, lang) for n in nodes], "pad": 14, "thickness": 14},
+        node={"label": [text(n, lang) for n in nodes], "pad": 14, "thickness": 14, "color": colours},
         link={"source": [idx[a] for _, a, _, _ in links], "target": [idx[b] for _, _, b, _ in links],
-              "value": [v for *_, v in links], "label": [label(k, lang) for k, *_ in links]}))
+              "value": [v for *_, v in links], "label": [label(k, lang) for k, *_ in links],
+              # opaque light tints: semi-transparent link fills are dropped when printed to PDF
+              "color": [_tint(colours[idx[a]]) for _, a, _, _ in links]}))
     return style(fig, text("sankey", lang), height=460)
 
 

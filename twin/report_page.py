@@ -65,11 +65,26 @@ _BOOT_JS = r"""
       s.text = src;
       document.head.appendChild(s);
       return Promise.all(queue.map(function (a) { return window.Plotly.newPlot.apply(window.Plotly, a); }));
-    }).then(ready);
+    }).then(printImages).then(ready);
+  }
+  // Chromium drops plotly's Sankey links when printing: such charts print as a picture of themselves.
+  function printImages() {
+    var jobs = [];
+    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+      if (!(gd._fullData && gd._fullData.length && gd._fullData[0].type === 'sankey')) { return; }
+      jobs.push(window.Plotly.toImage(gd, {format: 'png', width: %(print_width)d, height: gd._fullLayout.height, scale: 2})
+        .then(function (url) {
+          var img = document.createElement('img');
+          img.className = 'print-only'; img.src = url; img.alt = '';
+          gd.classList.add('screen-only');
+          gd.parentNode.appendChild(img);
+        }));
+    });
+    return Promise.all(jobs);
   }
   function resizeAll(width) {
     if (!window.Plotly || window.Plotly.__standIn) { return; }
-    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+    document.querySelectorAll('.js-plotly-plot:not(.screen-only)').forEach(function (gd) {
       if (width) {
         gd.__screenWidth = gd.__screenWidth || gd._fullLayout.width;
         var w = Math.min(gd.__screenWidth, width * (gd.closest('.half') ? 0.5 : 1));
@@ -107,14 +122,15 @@ CSS = (
     ".decision{display:grid;grid-template-columns:1.1fr 1fr;gap:16px;align-items:start}"
     ".decision table{font-size:13px;margin:.2em 0}.decision h3{margin:.3em 0}"
     "details summary{cursor:pointer;color:#2a7}"
-    "#no-charts{display:none}"
+    "#no-charts{display:none}.print-only{display:none;width:100%}"
     "@page{size:A4;margin:12mm}"
     "@media print{body{max-width:none;padding:0;font-size:12px}"
     "h2{break-after:avoid}.fig,.card,tr{break-inside:avoid}"
     ".half{width:100%}.cards{grid-template-columns:repeat(2,1fr)}.decision{display:block}"
     "table{font-size:11px;max-width:100%}td,th{padding:2px 4px}"
     ".js-plotly-plot,.plot-container,.svg-container{max-width:100%!important}"
-    ".modebar-container{display:none!important}}"
+    ".modebar-container{display:none!important}.screen-only{display:none!important}"
+    ".print-only{display:block;max-width:100%}}"
 )
 
 

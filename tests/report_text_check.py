@@ -1,0 +1,75 @@
+"""Find text in a rendered report that is in the wrong language.
+
+A Chinese report may show English only as technical names, units, identifiers and the
+user's own data (park, asset and station names); an English report may show Chinese only
+in official document names and the user's data. :func:`wrong_language` lists every
+visible text run that breaks this, for the tests to assert empty.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+WORD = re.compile(r"[A-Za-z][A-Za-z\-']{2,}")
+
+#: English words allowed in a Chinese report: units, standards, software, technical abbreviations.
+TECHNICAL = {
+    "kWh", "MWh", "GWh", "kWp", "tCO2", "tce", "kgce", "kgCO2", "CNY", "COP", "PUE", "PV", "EV", "EVs", "V2G",
+    "CSUS", "HiGHS", "HiPO", "IPX", "Pyomo", "pvlib", "simpy", "xarray", "plotly", "pandapower", "netCDF",
+    "numpy", "pandas", "pydantic", "python", "park_twin", "nc", "json", "summary", "results", "html",
+    "CCER", "GEC", "TOU", "IPCC", "GB", "MEE", "NDRC", "NBS", "TMYx", "EPW", "CSWD", "SWERA", "ERA",
+    "MERRA", "ISO", "ASHRAE", "BESTEST", "GHI", "DNI", "DHI", "UTC", "Asia", "Shanghai", "sha", "yaml",
+    "rubric", "provisional", "analogues", "tcsus", "min", "max", "hipo", "ipx", "simplex", "choose", "ipm",
+}
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.skip = 0
+        self.runs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "title"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.runs.append(" ".join(data.split()))
+
+
+def visible_text(html: str) -> list[str]:
+    """Text runs a reader sees (scripts and styles left out)."""
+    p = _Text()
+    p.feed(html)
+    return p.runs
+
+
+def wrong_language(html: str, lang: str, data_words: set[str] = frozenset()) -> list[str]:
+    """Visible text runs in the other language than ``lang``.
+
+    ``data_words``: words of the user's own data (park, asset, building and station names)
+    that may appear in either language.
+    """
+    bad = []
+    for run in visible_text(html):
+        if lang == "zh":
+            words = [w for w in WORD.findall(run) if w not in TECHNICAL and w.lower() not in
+                     {t.lower() for t in TECHNICAL} and w not in data_words]
+            if words and not CJK.search(run):
+                bad.append(run)
+            elif len(words) >= 4:  # a Chinese label with an English sentence glued to it
+                bad.append(run)
+        else:
+            stripped = run
+            for w in data_words:
+                stripped = stripped.replace(w, "")
+            if CJK.search(stripped) and not re.search(r"910号|T/CSUS|GB[/ T]|发改|〔|（[^）]*）", stripped):
+                bad.append(run)
+    return bad
