@@ -48,6 +48,22 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
+    """``["a.b=3", "battery=null"]`` -> ``{"a.b": 3, "battery": None}`` (values read as YAML)."""
+    import yaml
+
+    out = {}
+    for item in sets:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            _fail(f"--set {item!r}: expected PATH=VALUE, e.g. costs.pv.capex_cny_per_unit=2400")
+        try:
+            out[path.strip()] = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError as exc:
+            _fail(f"--set {item!r}: VALUE is not valid YAML ({exc})")
+    return out
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twin")
 def main() -> None:
@@ -144,9 +160,14 @@ def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
               help="Fast mode: size on K linked representative days, then dispatch the full year with those sizes.")
 @click.option("--rubric", type=click.Path(path_type=Path, exists=True),
               help="Scoring rubric YAML (official values, same format as the bundled provisional one).")
+@click.option("--variant", help="Named variant(s) of the scenario file to run; 'a+b' combines them (later wins).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override one field by its dotted path, e.g. --set costs.pv.capex_cny_per_unit=2400 "
+                   "--set battery=null (VALUE is read as YAML; applied after --variant).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
-        objective: str | None, rep_days: int | None, rubric: Path | None, quiet: bool) -> None:
+        objective: str | None, rep_days: int | None, rubric: Path | None, variant: str | None,
+        sets: tuple[str, ...], quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html."""
     from twin.pipeline import RunOptions, UserInputError, run_scenario
     from twin.scenario.loader import ScenarioError, load_scenario
@@ -154,7 +175,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress = Progress(total=8, quiet=quiet)
     progress.stage(f"reading {scenario}")
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
     except ScenarioError as exc:
         click.echo("", err=True)
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
