@@ -131,10 +131,10 @@ def test_examples_two_weeks_end_to_end(scenario, tmp_path):
     with xr.open_dataset(tmp_path / "o" / "results.nc") as ds:
         assert list(ds["envelope_note"].values) == [b["envelope_note"] for b in s["buildings"]]
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
-    assert f"envelope of {s['buildings'][0]['name']}" in html
+    assert f"Building envelope: <span class='data'>{s['buildings'][0]['name']}</span>" in html
     # the solver section names the algorithm actually run and lists fallbacks as text
-    assert f"<td>algorithm</td><td>{s['solver']['algorithm']}</td>" in html
-    assert "<td>notes</td><td>[" not in html
+    assert f"<td>Algorithm (HiGHS)</td><td>{s['solver']['algorithm']}</td>" in html
+    assert "<td>Solver notes</td><td>[" not in html
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import xarray as xr
 from click.testing import CliRunner
 
 from browser import check_report, chromium_executable
+from report_text_check import data_words, wrong_language
 from twin.cli import main
 from twin.report_page import PRINT_WIDTH_PX
 
@@ -48,6 +49,15 @@ def _both_languages(out: Path) -> dict[str, Path]:
     return paths
 
 
+def _assert_one_language(path: Path, lang: str, out: Path):
+    from twin import report_text
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    bad = wrong_language(path.read_text(encoding="utf-8"), lang, data_words(summary))
+    assert not bad, f"{path.name}: text in the other language: {bad[:8]}"
+    assert not report_text.MISSING, f"catalogue entries missing: {sorted(report_text.MISSING)}"
+
+
 def _assert_clean(check, name: str):
     assert not check.errors, f"{name}: {check.errors[:5]}"
     assert not check.requests, f"{name}: requests left the file: {check.requests[:5]}"
@@ -61,7 +71,7 @@ def _assert_clean(check, name: str):
 def tiny_reports(tmp_path_factory):
     chromium_executable()
     out = _run(TINY, tmp_path_factory.mktemp("tiny") / "o", "--hours", "168")
-    return _both_languages(out)
+    return {**_both_languages(out), "out": out}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -70,6 +80,7 @@ def test_tiny_report_in_browser(tiny_reports, lang):
     check = check_report(path, screenshot=ARTIFACTS / f"tiny_{lang}_first_screen.png")
     _assert_clean(check, path.name)
     assert path.stat().st_size < MAX_REPORT_BYTES
+    _assert_one_language(path, lang, tiny_reports["out"])
 
 
 def test_a_broken_chart_is_caught(tiny_reports, tmp_path):
@@ -94,3 +105,4 @@ def test_example_reports_in_browser(scenario, tmp_path):
                              pdf=ARTIFACTS / f"{name}.pdf")
         _assert_clean(check, name)
         assert path.stat().st_size < MAX_REPORT_BYTES, f"{name}: {path.stat().st_size / 1e6:.1f} MB"
+        _assert_one_language(path, lang, out)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twin.report_text import label, text  # noqa: E402
+from twin.report_text import label, phrase, text  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
 #: Units for variables whose attrs lack them (contract names, docs/architecture.md).
@@ -718,19 +718,21 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
                                         f"{fmt(w['annual_ghi_kwh_m2'])} kWh/m²/{'年' if zh else 'yr'}"),
     ]
     for n in w.get("notes", []):
-        prov.append((text("weather_note", lang), n))
+        prov.append((text("weather_note", lang), phrase(n, lang)))
     if led is not None:
         op = {o["name"]: o["value"] for o in led.get("open_parameters", [])}
         prov.append((text("tce_factor", lang), f"{op.get('electricity_tce_basis', '')} kgce/kWh"))
     if "process_shape" in ds:
         for name, desc in zip(ds["process_load"].values, ds["process_shape"].values):
-            prov.append((f"{text('process_load', lang)}: {name}", str(desc)))
+            prov.append((_Raw(f"{_esc(text('process_load', lang))}: <span class='data'>{_esc(name)}</span>"), str(desc)))
     for bld in summary.get("buildings", []):
-        prov.append((f"{text('envelope_of', lang)}: {bld['name']}", bld.get("envelope_note", "")))
+        prov.append((_Raw(f"{_esc(text('envelope_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
+                     bld.get("envelope_note", "")))
     prov.append((text("scenario_file", lang),
                  f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"))
-    prov += [(f"{text('version', lang)} {k}", v) for k, v in summary["versions"].items()]
-    return _table(prov)
+    prov += [(f"{text('version', lang)} {k}", _Raw(f"<code>{_esc(v)}</code>")) for k, v in summary["versions"].items()]
+    # records of where data came from (tariff documents, factor tables, standards) are citations, shown as recorded
+    return _table([(k, v if isinstance(v, _Raw) else _Raw(f"<span class='cite'>{_esc(v)}</span>")) for k, v in prov])
 
 
 #: Solver summary keys shown, in order, with catalogue keys for their names.

@@ -341,3 +341,157 @@ def label(name: str, lang: str) -> str:
     if base != name:
         out = f"{text('baseline', lang)}: {out}"
     return out
+
+
+# --------------------------------------------------------------------------- tool phrases
+#: Sentences other modules (assessment, ledger settings, weather) write in English, with
+#: their Chinese. Matched whole, or as ``prefix: rest`` where the rest is translated again
+#: (it may be the user's own evidence text, which stays as written).
+PHRASES: dict[str, str] = {
+    "no evidence cited": "未引用证据",
+    "computed (ledger)": "计算（台账）",
+    "computed (ledger): waste heat only; waste cold and pressure are not modelled": "计算（台账）：仅计余热，余冷与余压未建模",
+    "declared + model": "申报 + 模型",
+    "model + declarations": "模型 + 申报",
+    "declared": "申报",
+    "computed": "计算",
+    "declared/computed": "申报/计算",
+    "model check passed": "模型校核通过",
+    "model check failed": "模型校核未通过",
+    "model assessed PV, storage, heat pumps and waste heat": "模型评估了光伏、储能、热泵和余热",
+    "no official tier": "无官方档位",
+    "open in official text": "官方文本未明确",
+    "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
+    "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
+    "secondary; no official value": "二手来源，无官方值",
+    "crediting of exports is not specified": "未规定上网电量是否抵扣",
+    "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
+    "no cap in 910号; CCER 5 % analogue": "910号未设上限；类比CCER 5%",
+    "share of gross emissions (CCER analogue) or of emissions after internal abatement":
+        "占总排放的比例（类比CCER）或占内部减排后排放的比例",
+    "definition of 清洁能源 UNKNOWN": "清洁能源的定义未知",
+    "whether grid electricity counts as clean UNKNOWN": "电网电力是否计为清洁能源未知",
+    "hourly ef_grid_kgco2_per_kwh of the dispatch": "调度的逐时电网排放因子 ef_grid_kgco2_per_kwh",
+    "heat only": "仅热",
+    "none": "无",
+    "model + declarations": "模型 + 申报",
+    "QA = min(Σ, cap)": "QA = min(Σ, 封顶值)",
+    "余冷/余压 not modelled; recoverable = q_waste_heat_available_kw": "余冷/余压未建模；可回收量 = q_waste_heat_available_kw",
+    "heat only": "仅余热",
+    "gross": "总排放",
+    "residual": "剩余排放",
+    "CO2 (energy activities, before offsets) / total energy consumption (tce)":
+        "能源活动CO2排放（碳抵消前）/ 综合能耗（tce）",
+    "— no CCHP / combustion energy station": "— 无冷热电联供/燃烧类能源站",
+    "path B is for non-industrial parks": "路径B适用于非工业园区",
+    "path A is for industrial parks": "路径A适用于工业园区",
+    "product path is for industrial parks": "产品能耗路径适用于工业园区",
+    "planner documents no recoverable waste heat / stable heat demand": "规划方说明无可回收余热或无稳定热需求",
+    "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)":
+        "模型中无余热源（q_waste_heat_available_kw 缺失或为零）",
+    "no heat demand": "无热需求",
+    "no CCHP / combustion energy station": "无冷热电联供/燃烧类能源站",
+    "no civil building energy use given": "未给出民用建筑能耗",
+    "no recovered heat used": "未利用回收热",
+    "(PV self-consumed + green power + certificates) / total tce": "（光伏自用 + 绿电 + 绿证）/ 综合能耗（tce）",
+    "PV self-consumed / total tce": "光伏自用 / 综合能耗（tce）",
+    "waste heat used (direct + to heat pumps) / recoverable": "余热利用量（直接利用 + 热泵取用）/ 可回收量",
+    "heat from waste heat / heat demand": "余热供热量 / 热需求",
+    "CCHP annual overall efficiency": "冷热电联供全年综合效率",
+    "declared capacity share": "申报的容量占比",
+    "declared output share": "申报的产出占比",
+    "declared flag": "申报（是/否）",
+    "declared share": "申报的比例",
+    "declared count": "申报的数量",
+    "declared tier": "申报的等级",
+    "battery_kwh / (pv_kwp × 2 h)": "储能容量 battery_kwh /（光伏容量 pv_kwp × 2 h）",
+    "(battery_kw + V2G peak + heat pump & e-boiler kW if TES + declared DR kW) / peak electric demand":
+        "（储能功率 + V2G峰值 + 有蓄热时热泵与电锅炉功率 + 申报需求响应功率）/ 最大用电负荷",
+    "max_t Σ p_ev_discharge_kw": "V2G放电功率的全年最大值 max_t Σ p_ev_discharge_kw",
+    "declared removals / gross CO2": "申报的负排放量 / 总排放",
+    "declared approved project AND model has PV, storage and flexible capacity":
+        "已申报获批项目，且模型含光伏、储能和可调节容量",
+    "verified savings, counted when coverage ≥ 50 %": "经验证的节能率，覆盖率 ≥ 50% 时计入",
+    "civil share of PV self-consumed / (civil electricity × basis + civil heat share × fuels & bought heat)":
+        "民用部分光伏自用量 /（民用电量 × 折标系数 + 民用热占比 × 燃料与外购热）",
+    "process rejecting heat (first use)": "排热工艺（一级利用）",
+    "high-grade direct use": "高品位直接利用",
+    "medium-grade direct heating": "中品位直接供热",
+    "low-grade heat upgraded by heat pump": "低品位热经热泵提升",
+    "sizes battery_kwh, pv_kwp": "规模 battery_kwh, pv_kwp",
+    "sizes, p_ev_discharge_kw, demand_response_declared_kw": "规模、p_ev_discharge_kw、demand_response_declared_kw",
+    "declare and document": "申报并提供证明材料",
+}
+
+#: Sentences with numbers: (regular expression, Chinese with the same named groups).
+PATTERNS: list[tuple[str, str]] = [
+    (r"^ASSUMPTION: 910号 gives no tier below (?P<t>[\d,.]+) tce/yr$", "假设：910号对低于 {t} tce/年 的园区未设档位"),
+    (r"^910号 gives no tier below (?P<t>[\d,.]+) tce/yr; evaluated against the ASSUMED value (?P<v>[\d.]+) "
+     r"tCO2/tce \((?P<k>\w+)\)$", "910号对低于 {t} tce/年 的园区未设档位；按假设值 {v} tCO2/tce 评价（参数 {k}，可配置）"),
+    (r"^plan declared: (?P<v>\w+) \((?P<d>.*)\); model assessed PV, storage, heat pumps and waste heat in this run "
+     r"and uses renewables or waste heat: (?P<u>\w+)$",
+     "规划已申报：{v}（<data>{d}</data>）；本次模型评估了光伏、储能、热泵和余热，园区利用可再生能源或余热：{u}"),
+    (r"^whole-park estimate needs declared chapters (?P<c>\[.*\]); chapter 7 and 12 shown alone$",
+     "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
+    (r"^−(?P<d>[\d,.]+) tCO2/yr ≈ (?P<m>[\d,.]+) MWh/yr grid import replaced by zero-carbon supply$",
+     "减排 {d} tCO2/年 ≈ 以零碳电力替代 {m} MWh/年 的电网购电"),
+    (r"^−(?P<d>[\d,.]+) tCO2/yr$", "减排 {d} tCO2/年"),
+    (r"^annex 3 says 'at or better than grade 2'; read here as the whole output \(share (?P<s>[\d.]+)\)$",
+     "附件3要求“达到2级及以上”；此处理解为全部产出（比例 {s}）"),
+    (r"^(?P<a>.*); model check (?P<r>passed|failed)$", "{a}；模型校核{r}"),
+    (r"^(?P<p>declared|computed|declared \+ model|declared/computed|model \+ declarations): (?P<rest>.*)$",
+     "{p}：{rest}"),
+    (r"^(?P<x>.*) — (?P<why>path B is for non-industrial parks)$", "{x} — {why}"),
+    (r"^1 − intensity / (?P<t>[\d.]+) \((?P<tier>.*)\)$", "1 − 单位能耗碳排放 / {t}（{tier}）"),
+    (r"^synthetic typical year for (?P<c>.+) from bundled monthly statistics of its TMYx file, seed (?P<s>\d+)$",
+     "按内置 TMYx 月统计值为 {c} 生成的合成典型年（随机种子 {s}）"),
+    (r"^for final studies use a measured or typical-year EPW of the site \(site\.weather_file in the scenario\): "
+     r"synthetic years reproduce monthly statistics, not a particular year's weather$",
+     "正式研究请使用场址实测或典型年 EPW 文件（情景中的 site.weather_file）：合成年只复现月统计特征，不代表某一具体年份的天气"),
+]
+
+_WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
+             "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
+
+
+def phrase(s, lang: str) -> str:
+    """A sentence written by another module, in ``lang`` (Chinese from :data:`PHRASES` / :data:`PATTERNS`).
+
+    Unknown sentences are returned unchanged and, in Chinese, recorded in :data:`MISSING`
+    when they contain English words (the tests assert none remain).
+    """
+    import re
+
+    s = "" if s is None else str(s)
+    if lang == "en" or not s:
+        return s
+    if s in PHRASES:
+        return PHRASES[s]
+    if s in _WORDS_ZH:
+        return _WORDS_ZH[s]
+    if "; " in s:  # a list of the tool's phrases
+        parts = [phrase(x, lang) for x in s.split("; ")]
+        if all(p != x for p, x in zip(parts, s.split("; "))):
+            return "；".join(parts)
+    for rx, zh in PATTERNS:
+        m = re.match(rx, s)
+        if m:
+            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier") else _WORDS_ZH.get(v, v))
+                     for k, v in m.groupdict().items()}
+            return zh.format(**parts)
+    return s
+
+
+def phrase_html(s, lang: str) -> str:
+    """:func:`phrase` as HTML: escaped, with the user's own text marked ``<span class='data'>``."""
+    import html as _html
+
+    out = _html.escape(phrase(s, lang))
+    return out.replace("&lt;data&gt;", "<span class='data'>").replace("&lt;/data&gt;", "</span>")
+
+
+def yes_no(v, lang: str) -> str:
+    """A flag for display: 是/否 or yes/no; other values unchanged."""
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    return str(v)
