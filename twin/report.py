@@ -365,7 +365,7 @@ def fig_pareto(summary: dict, lang: str):
 
 
 def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
-    from twin.pipeline import size_unit
+    from twin.results.units import size_unit
 
     rows = []
     for k, v in summary["sizes"].items():
@@ -396,11 +396,21 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
-        row("单位能耗碳排放（910号核心指标）", "CO2 per tce (910号 core indicator)", "carbon_intensity_tco2_per_tce", "tCO2/tce")
-        row("可再生能源占比（含绿电绿证，按tce）", "Renewable share incl. green power (tce basis)", "renewable_share", "%", pct)
-        row("园区自发可再生能源占比（按tce）", "On-site renewable share (tce basis)", "onsite_renewable_share", "%", pct)
-    rows.append(("光伏自用电量占用电量比例" if zh else "On-site PV share of electricity use", "—",
-                 pct(summary["renewable_share"]), "", "%"))
+        basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")
+        tce_b = "当量值" if (led.get("settings") or {}).get("electricity_tce_basis", "calorific") == "calorific" else "等价值"
+        row(f"单位能耗碳排放（910号核心指标，{'验收口径' if basis == 'acceptance' else '基于位置口径'}，电力按{tce_b}）",
+            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at {tce_b})",
+            "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        other = "location" if basis == "acceptance" else "acceptance"
+        row(f"单位能耗碳排放（{'基于位置口径' if other == 'location' else '验收口径'}，对照）",
+            f"CO2 per tce ({other} basis, for comparison)", f"carbon_intensity_{other}_tco2_per_tce", "tCO2/tce")
+        row("可再生能源占综合能耗比例（含绿电绿证，tce/tce）", "Renewable share of energy use incl. green power (tce/tce)",
+            "renewable_share", "%", pct)
+        row("园区光伏占综合能耗比例（tce/tce）", "On-site PV share of energy use (tce/tce)", "onsite_renewable_share", "%", pct)
+    from twin.results.summary import pv_share
+
+    rows.append(("光伏自用电量占园区用电量比例（kWh/kWh）" if zh else "PV share of electricity use (kWh/kWh)", "—",
+                 pct(pv_share(summary)), "", "%"))
     rows.append(("年化总成本" if zh else "Annualised cost", fmt(summary.get("baseline_cost_cny")),
                  fmt(summary["annualised_cost_cny"]),
                  fmt(summary["annualised_cost_cny"] - summary["baseline_cost_cny"]) if summary.get("baseline_cost_cny") is not None else "—",
@@ -477,7 +487,7 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
     Returns two lists of ``(size key, asset or None, size, unit)``: new capacity
     (total − existing, where above the noise of 0.5 units) and existing capacity kept.
     """
-    from twin.pipeline import size_unit
+    from twin.results.units import size_unit
 
     have = existing_sizes(scenario or {})
     new, old = [], []
@@ -656,6 +666,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>{text('read_body', lang)}</p></details>")
 
     S = _Numbered()
+    S.add("headline", text("headline", lang), _table(
+        _headline_rows(summary, led, sc, lang),
+        (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang), text("unit", lang)), "num"))
     # --- energy ------------------------------------------------------------------------
     en, be = summary["energy_mwh"], summary["baseline_energy_mwh"]
     keys = [k for k in ENERGY_LABELS if k in en or k in be] + sorted(k for k in set(en) | set(be) if k not in ENERGY_LABELS)

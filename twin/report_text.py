@@ -146,6 +146,13 @@ ENERGY_LABELS = {
     "chiller_electricity": ("冷机用电", "Chiller electricity"), "electric_boiler_heat": ("电锅炉供热", "Electric boiler heat"),
     "electric_boiler_electricity": ("电锅炉用电", "Electric boiler electricity"),
     "heat_import": ("外购热", "Heat bought"),
+    "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
+    "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
+    "chiller_cooling": ("冷机供冷", "Chiller cooling"),
+    "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
+    "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
+    "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
+    "lpg_fuel": ("液化石油气（低位热值）", "LPG (net calorific)"),
 }
 
 SIZE_LABELS = {
