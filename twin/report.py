@@ -80,6 +80,22 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+def _weather_text(w: dict, fmt, zh: bool) -> str:
+    """Weather row of the overview: source, the stations used with distances, radiation basis."""
+    st = w.get("stations") or []
+    if st:
+        used = ", ".join(f"{s.get('name_zh') or ''} {s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)"
+                         for s in st[:4])
+        where = ("站点" if zh else "stations") + f": {used}"
+    else:
+        where = w.get("reference_city") or ""
+    basis = w.get("radiation_basis")
+    zone = (w.get("climate_zone") or {}).get("subzone")
+    extra = "".join([f"; {'辐射基准' if zh else 'radiation basis'} {basis}" if basis else "",
+                     f"; {'气候区' if zh else 'climate zone'} {zone}" if zone else ""])
+    return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
+
+
 def _table(rows: list[tuple], header: tuple | None = None, cls: str = "") -> str:
     """HTML table; cells are escaped unless wrapped in :class:`_Raw`."""
     out = [f"<table class='{cls}'>"]
@@ -727,8 +743,7 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
         (text("grid_factor", lang),
          (ds["ef_grid_kgco2_per_kwh"].attrs.get("source", "") if "ef_grid_kgco2_per_kwh" in ds else "") or "—"),
         (text("calendar", lang), ds.attrs.get("calendar", "") or "—"),
-        (text("weather_source", lang), f"{w['source']} {w.get('reference_city') or ''}, GHI "
-                                        f"{fmt(w['annual_ghi_kwh_m2'])} kWh/m²/{'年' if zh else 'yr'}"),
+        (text("weather_source", lang), _weather_text(w, fmt, zh)),
     ]
     for n in w.get("notes", []):
         prov.append((text("weather_note", lang), phrase(n, lang)))
