@@ -385,25 +385,25 @@ def build_dataset(loaded, wmeta, prof, res, base_res, ledger, scorecard, summary
 
 
 def write_outputs(ds, summary, opts: RunOptions, loaded, ledger, scorecard, res) -> dict[str, Path]:
-    """Write results.nc, summary.json and report.html together (atomic publish)."""
-    from twin.io import stage, staged_outputs
+    """Write results.nc, summary.json and report.html, published together as one folder.
+
+    See :func:`twin.io.publish_run`: a run killed at any moment leaves the complete
+    previous outputs or the complete new ones.
+    """
+    from twin.io import publish_run
 
     out = Path(opts.out_dir)
-    paths = {}
-    with staged_outputs(out) as staged:
-        nc = stage(staged, out, "results.nc")
-        _to_netcdf(ds, nc)
-        js = stage(staged, out, "summary.json")
-        js.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    names = ["results.nc", "summary.json"] + (["report.html"] if opts.write_report else [])
+    with publish_run(out) as folder:
+        _to_netcdf(ds, folder / "results.nc")
+        text = json.dumps(json_safe(summary), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+        (folder / "summary.json").write_text(text + "\n", encoding="utf-8")
         if opts.write_report:
             from twin.report import render_report
 
-            html = stage(staged, out, "report.html")
-            html.write_text(render_report(ds, summary, ledger, scorecard, lang=opts.lang), encoding="utf-8")
-    for name in ("results.nc", "summary.json", "report.html"):
-        if (out / name).exists():
-            paths[name] = out / name
-    return paths
+            html = render_report(ds, summary, ledger, scorecard, lang=opts.lang)
+            (folder / "report.html").write_text(html, encoding="utf-8")
+    return {name: out / name for name in names}
 
 
 def _to_netcdf(ds: xr.Dataset, path: Path) -> None:
