@@ -179,8 +179,6 @@ def headline(summary: dict) -> str:
 
 def summary_json(summary: dict) -> str:
     """The text of summary.json (UTF-8, indented, non-ASCII kept; NaN and inf as null, strict JSON)."""
-    from twin.io import json_safe
-
     return json.dumps(json_safe(summary), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
 
 
