@@ -68,6 +68,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
     }
 
 
+def purchases_summary(res) -> dict[str, float]:
+    """Green power (绿电交易) and green certificates the optimiser buys [MWh/yr]."""
+    em = res.emissions
+    return {"green_power": float(em.get("green_power_mwh", 0.0)), "certificates": float(em.get("certificates_mwh", 0.0))}
+
+
 def solver_summary(res, objective: str) -> dict[str, Any]:
     """Solver facts of the sizing solve (status, algorithm, times, model size, scalar duals)."""
     return {
@@ -119,6 +125,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "energy_mwh": statistics.energy_mwh(),
         "baseline_energy_mwh": baseline_statistics.energy_mwh(),
         "emissions_tco2": emissions_summary(res, base_res),
+        "purchases_mwh": purchases_summary(res),
         "costs_cny_per_yr": json_safe(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
@@ -205,4 +212,4 @@ def read_summary(path: str | Path) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
-           "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
+           "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
