@@ -55,10 +55,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
     """The optimiser's emission account of the plan and the baseline's gross [tCO2/yr]."""
     em = res.emissions
     return {
-        "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]),
-        "gross": float(em["gross_grid_t"] + em["fuel_t"]),
+        "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]
+                          + base_res.emissions.get("heat_import_t", 0.0)),
+        "gross": float(em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0)),
         "grid": float(em["gross_grid_t"]),
         "fuel": float(em["fuel_t"]),
+        "heat_import": float(em.get("heat_import_t", 0.0)),
         "export_credit": float(em.get("export_credit_t", 0.0)),
         "certificates": float(em.get("certificates_t", 0.0)),
         "green_power": float(em.get("green_power_t", 0.0)),
@@ -147,7 +149,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
     if res.pareto:
         summary["pareto"] = [
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
-             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes)} for p in res.pareto]
+             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes), "status": p.status,
+             "vertical": p.vertical, "headline": p.headline} for p in res.pareto]
     if ledger is not None:
         summary["ledger"] = ledger.to_dict()
     if indicators is not None:
