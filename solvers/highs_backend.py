@@ -230,7 +230,9 @@ class HighsBackend:
         # options HiPO changes go back to HiGHS's defaults for the other algorithms
         sopts.update(HIPO_DEFAULTS if alg == "hipo" else self._defaults)
         if o.time_limit_s is not None:
-            sopts["time_limit"] = float(o.time_limit_s)
+            # HiGHS compares time_limit with the run time accumulated over every run of this
+            # instance (ERGO-Code/HiGHS#1477): give each run its own limit
+            sopts["time_limit"] = float(h.getRunTime()) + float(o.time_limit_s)
         if o.threads is not None:
             sopts["threads"] = int(o.threads)
         sopts.update(o.highs_options)

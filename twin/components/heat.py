@@ -624,6 +624,16 @@ class BoilerSpec(BaseModel):
         default=None, ge=0, le=2e6, description="Maximum heat capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
 
+    @model_validator(mode="after")
+    def _fuel_fired_is_existing(self):
+        if self.fuel != "electric" and (self.min_kw > self.existing_kw
+                                        or (self.max_kw is not None and self.max_kw != self.existing_kw)):
+            raise ValueError(
+                f"boiler '{self.name}': a {self.fuel} boiler is existing plant only (a zero-carbon plan "
+                f"builds no fuel-fired capacity): min_kw must not exceed existing_kw and max_kw, if given, "
+                f"must equal it; got min_kw {self.min_kw}, max_kw {self.max_kw}, existing_kw {self.existing_kw}")
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _default_efficiency(cls, data):

@@ -63,7 +63,8 @@ class SiteSpec(_Strict):
     """Where the park is: a bundled city, or coordinates; the province sets grid factors."""
 
     city: str | None = Field(
-        None, description="A bundled reference city (see `twin weather --list`), e.g. 'Suzhou' or '苏州'."
+        None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
+        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -75,6 +76,11 @@ class SiteSpec(_Strict):
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
     weather_seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the synthetic typical year (reproducible) [-].")
+    radiation_basis: Literal["tmyx", "cswd"] = Field(
+        "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
+        "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
+        "weather_file. See weather/VALIDATION.md."
+    )
 
     @model_validator(mode="after")
     def _where(self) -> SiteSpec:
@@ -85,10 +91,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.cities import resolve_city
+            from weather.stations import resolve_station
 
             try:
-                resolve_city(self.city)
+                resolve_station(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
@@ -186,6 +192,9 @@ class CostsSpec(_Strict):
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    absorption_chiller: AssetCost | None = Field(
+        None, description="Absorption chiller per kW of cooling output; without it absorption chillers are "
+        "existing plant only (no new capacity).")
     v2g_charger_extra: AssetCost | None = Field(
         None,
         description="Extra cost of one bidirectional (V2G) charger over a unidirectional one [CNY per charger] "
@@ -195,6 +204,12 @@ class CostsSpec(_Strict):
     )
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
+    )
+    fuel_prices_cny_per_kwh: dict[Literal["coal", "oil", "biomass"], float] = Field(
+        default_factory=dict,
+        description="Price of other boiler fuels per kWh of fuel (net calorific value) [CNY/kWh], e.g. "
+        "{coal: 0.12}; required for every fuel a declared boiler burns (no default: prices vary by region "
+        "and contract).",
     )
 
 
@@ -275,7 +290,9 @@ class Scenario(_Strict):
         description="Supply temperature of the park's heat network [°C]; waste heat this hot (plus a 5 K "
         "approach) is used directly, cooler heat only through heat pumps.",
     )
-    boilers: list[BoilerSpec] = Field(default_factory=list, description="Boilers (existing gas, candidate electric).")
+    boilers: list[BoilerSpec] = Field(
+        default_factory=list, description="Boilers of any fuel: electric candidates (sized), fuel-fired plant "
+        "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
@@ -294,6 +311,10 @@ class Scenario(_Strict):
             raise ValueError("costs.pv is required when pv_arrays are given")
         if self.battery is not None and (self.costs.battery_energy is None or self.costs.battery_power is None):
             raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
+        for b in self.boilers:
+            if b.fuel in ("coal", "oil", "biomass") and b.fuel not in self.costs.fuel_prices_cny_per_kwh:
+                raise ValueError(f"boilers: '{b.name}' burns {b.fuel}; give its price as "
+                                 f"costs.fuel_prices_cny_per_kwh.{b.fuel} [CNY/kWh of fuel, NCV]")
         if not (self.process_loads or self.buildings or self.ev_fleets):
             raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
         if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
