@@ -177,6 +177,7 @@ EMISSION_LABELS = {
     "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料）", "Plan gross (grid + fuel)"),
     "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
     "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
+    "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
     "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
     "offsets": ("碳抵消（CCER）", "Offsets (CCER)"), "net": ("净排放", "Net emissions"),
 }
