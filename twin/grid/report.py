@@ -25,10 +25,14 @@ def _esc(x) -> str:
 
 
 def _div(fig) -> str:
-    import plotly.io as pio
+    from twin.report_page import figure_div
 
-    return "<div class='fig'>" + pio.to_html(fig, include_plotlyjs=False, full_html=False,
-                                             config={"displaylogo": False}) + "</div>"
+    return figure_div(fig)
+
+
+def grid_title(lang: str) -> str:
+    """Title of the section."""
+    return "园区配电网交流潮流校核" if lang == "zh" else "Park grid: hourly AC power flow of the plan"
 
 
 def fig_duration(ds: xr.Dataset, lang: str):
@@ -147,7 +151,7 @@ def _rows(rows) -> str:
     return "<table>" + "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
 
 
-def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0) -> str:
+def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, heading: bool = True) -> str:
     """The report's park-grid section.
 
     Parameters
@@ -159,8 +163,8 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0) 
     """
     zh = lang == "zh"
     i = 0 if zh else 1
-    title = "园区配电网交流潮流校核" if zh else "Park grid: hourly AC power flow of the plan"
-    head = f"<h2>{number}. {title}</h2>" if number else f"<h2>{title}</h2>"
+    title = grid_title(lang)
+    head = "" if not heading else (f"<h2>{number}. {title}</h2>" if number else f"<h2>{title}</h2>")
     if "grid_vm_pu" not in ds or "network" not in grid:
         note = grid.get("note", "")
         return head + f"<p class='notes'>{_esc(note)}</p>"
