@@ -168,7 +168,7 @@ def test_transformer_limit_binds_feedback_ends_within_it_and_upgrade_is_costed(t
     assert g["objective_increase_cny_per_yr"] > 0
     up = g["upgrade"]
     item = up["items"][0]
-    assert item["element"] == "main transformer" and item["to_kva"] > item["from_kva"] == 315
+    assert item["element"] == "main transformer" and item["to_kva"] > item["from_kva"] == 400
     assert up["capex_cny"] == pytest.approx(item["to_kva"] * 300.0)
     assert up["passes_after_upgrade"] is True and up["cheaper"] in ("limits", "upgrade")
     assert g["crosscheck"]["agrees"] and g["crosscheck"]["max_abs_diff_vm_pu"] < 1e-6
