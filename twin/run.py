@@ -177,6 +177,12 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     k = f", {config.representative_days} representative days" if config.representative_days else ""
     prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = sizing_problem(sc, prof, config)
+    from twin.targets import TargetError, annotate, with_targets
+
+    try:  # targets of the scenario (910号 core indicator, shares, residual): rows of the sizing
+        problem, target_notes = with_targets(problem, sc, prof, base_res.dispatch)
+    except TargetError as exc:
+        raise UserInputError(str(exc)) from None
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
                            save_model=str(config.save_model) if config.save_model else None)
     agg_info = None
@@ -194,6 +200,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         problem = fix_sizes(problem, sized.sizes)
     res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    res.targets = annotate(res.targets, target_notes, sc.accounting)
     for n in res.solver_notes:
         prog.note(n)
 

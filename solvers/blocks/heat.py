@@ -138,6 +138,7 @@ def add(ctx: ModelContext) -> None:
         ctx.add_flow("heat", +1, qg)
         if gb.fuel_price_cny_per_kwh:
             ctx.cost["fuel"] = ctx.energy(qg, gb.fuel_price_cny_per_kwh / gb.efficiency)
+        ctx.annual_kwh["fuel_gas"] = ctx.energy(qg, 1.0 / gb.efficiency)
         if gb.ef_fuel_kgco2_per_kwh:
             ctx.emis["fuel_t"] = ctx.energy(qg, 1e-3 * gb.ef_fuel_kgco2_per_kwh / gb.efficiency)
         ctx.dispatch += [
