@@ -250,6 +250,22 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+def _weather_text(w: dict, fmt, zh: bool) -> str:
+    """Weather row of the overview: source, the stations used with distances, radiation basis."""
+    st = w.get("stations") or []
+    if st:
+        used = ", ".join(f"{s.get('name_zh') or ''} {s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)"
+                         for s in st[:4])
+        where = ("站点" if zh else "stations") + f": {used}"
+    else:
+        where = w.get("reference_city") or ""
+    basis = w.get("radiation_basis")
+    zone = (w.get("climate_zone") or {}).get("subzone")
+    extra = "".join([f"; {'辐射基准' if zh else 'radiation basis'} {basis}" if basis else "",
+                     f"; {'气候区' if zh else 'climate zone'} {zone}" if zone else ""])
+    return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
+
+
 def _table(rows: list[tuple], header: tuple | None = None, cls: str = "") -> str:
     """HTML table; cells are escaped unless wrapped in :class:`_Raw`."""
     out = [f"<table class='{cls}'>"]
@@ -681,8 +697,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         ("类型" if zh else "Type", f"{types.get(p['type'], p['type'])} ({p['type']})"),
         ("规划年" if zh else "Planning year", p["planning_year"]),
         ("情景文件" if zh else "Scenario", f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"),
-        ("气象" if zh else "Weather",
-         f"{w['source']} {w.get('reference_city') or ''}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"),
+        ("气象" if zh else "Weather", _weather_text(w, fmt, zh)),
         ("模拟时长" if zh else "Hours modelled", f"{summary['hours']} h"),
         ("优化目标" if zh else "Objective", summary["solver"].get("objective", "")),
     ])

@@ -112,6 +112,12 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "run_config": config.to_dict(),
         "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
+                                 for st in getattr(weather, "stations", [])],
+                    "radiation_basis": getattr(weather, "radiation_basis", ""),
+                    "radiation_basis_range": list(getattr(weather, "radiation_basis_range", [])),
+                    "expected_uncertainty": weather.expected_uncertainty,
+                    "climate_zone": dict(getattr(weather, "climate_zone", {})),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
         "buildings": buildings_summary(prof),
