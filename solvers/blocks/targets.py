@@ -3,7 +3,8 @@ residual emissions, each one linear row whose dual is the target's marginal cost
 
 Annual energies are columns defined once by a dense row each (so the target rows hold a
 handful of entries), all [kWh/yr]: grid import :math:`E^{imp}`, export :math:`E^{exp}`,
-PV used :math:`E^{pv}` and gas-boiler fuel :math:`E^{f}`.  Energy use in tce (GB/T 2589,
+PV used :math:`E^{pv}` and boiler fuel of all fuels :math:`E^{f}` (with its CO2
+:math:`CO_2^{f}` [tCO2/yr]).  Energy use in tce (GB/T 2589,
 electricity at :math:`k_{el}` = 当量值 0.1229 or the chosen 等价值 kgce/kWh, fuel at
 :math:`k_f` = 3.6/29.3076 kgce/kWh):
 
@@ -20,7 +21,7 @@ fossil-power factor :math:`f`, green power :math:`h` at zero, certificates :math
 :math:`f_c`; h, g in MWh, f in tCO2/MWh)
 
 .. math::
-    CO_2^{acc} = 10^{-3} f E^{imp} - f h - (f - f_c) g + 10^{-3} ef^{f} E^{f} + C_0
+    CO_2^{acc} = 10^{-3} f E^{imp} - f h - (f - f_c) g + CO_2^{f} + C_0
 
 and on the location basis :math:`CO_2^{loc} = E^{res} + C_0` (the residual of
 :mod:`solvers.blocks.carbon`).  Shares are linearised the same way:
@@ -61,27 +62,27 @@ def add(ctx: ModelContext) -> None:
         return
     m = ctx.m
     e = {}
-    for key in ("grid_import", "grid_export", "pv_used", "fuel_gas"):
+    for key, expr in (*((k, ctx.annual_kwh.get(k, 0.0)) for k in ("grid_import", "grid_export", "pv_used", "fuel")),
+                      ("fuel_co2_t", ctx.emis.get("fuel_t", 0.0))):
         v = pyo.Var(domain=pyo.Reals)
-        m.add_component(ctx.name("target_e", key, "kwh"), v)
-        expr = ctx.annual_kwh.get(key, 0.0)
+        m.add_component(ctx.name("target_e", key), v)
         ctx.row(f"target_e_{key}_def", v - expr == 0.0)
         e[key] = v
     k_el, k_f = 1e-3 * tg.electricity_kgce_per_kwh, 1e-3 * tg.fuel_kgce_per_kwh
-    energy = (k_el * (e["grid_import"] - e["grid_export"] + e["pv_used"]) + k_f * e["fuel_gas"]
+    energy = (k_el * (e["grid_import"] - e["grid_export"] + e["pv_used"]) + k_f * e["fuel"]
               + tg.fixed_energy_tce)
     h = ctx.green_var if ctx.green_var is not None else 0.0
     g = ctx.cert_var if ctx.cert_var is not None else 0.0
-    gb = ctx.p.gas_boiler
-    ef_fuel = 1e-3 * (gb.ef_fuel_kgco2_per_kwh if gb is not None else 0.0)
     f, fc = 1e-3 * tg.acceptance_ef_kgco2_per_kwh, 1e-3 * tg.acceptance_certificate_ef_kgco2_per_kwh
-    co2_acc = (f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + ef_fuel * e["fuel_gas"]
-               + tg.fixed_co2_t)
+    co2_acc = f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + e["fuel_co2_t"] + tg.fixed_co2_t
     co2_loc = (ctx.residual if tg.location_green_credits else ctx.gross) + tg.fixed_co2_t
     renew = k_el * (e["pv_used"] - e["grid_export"] + 1e3 * (h + g))
     clean = renew + tg.grid_clean_share * k_el * (e["grid_import"] - 1e3 * (h + g))
     if tg.natural_gas_is_clean:
-        clean = clean + k_f * e["fuel_gas"]
+        gas = pyo.Var(domain=pyo.Reals)
+        m.add_component(ctx.name("target_e", "fuel_natural_gas"), gas)
+        ctx.row("target_e_fuel_natural_gas_def", gas - ctx.annual_kwh.get("fuel_natural_gas", 0.0) == 0.0)
+        clean = clean + k_f * gas
     ctx.target_exprs = {"energy_tce": energy, "co2_acceptance_t": co2_acc, "co2_location_t": co2_loc,
                         "renewable_tce": renew, "clean_tce": clean, "residual_t": ctx.residual + tg.fixed_co2_t}
     co2 = co2_acc if tg.core_basis == "acceptance" else co2_loc
