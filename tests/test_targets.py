@@ -131,3 +131,26 @@ def test_schema_refuses_a_nonsense_target(tmp_path):
     r = CliRunner().invoke(main, ["validate", str(f)], catch_exceptions=False)
     assert r.exit_code == 1
     assert "targets.core_indicator_max_tco2_per_tce" in r.output and "targets.clean_energy_share_min" in r.output
+
+
+def test_fuel_counts_in_energy_and_co2_of_the_core_target():
+    """A gas boiler (0.92, 0.20196 kgCO2/kWh fuel) covers 50 kW heat with a heat pump as
+    the alternative; the core row must count the fuel's tce and CO2 exactly as the ledger."""
+    from dataclasses import replace
+
+    base = park(green_mwh=1e6)
+    prob = replace(base, heat_demand_kw=np.full(T, 50.0),
+                   boilers=[S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.20196,
+                                        max_kw=50.0, existing_kw=50.0)],
+                   heat_pumps=[S.HeatPump("hp", cop=np.full(T, 3.0), cost=S.AssetCost(3000.0, 15.0))],
+                   targets=S.Targets(core_max_tco2_per_tce=0.2))
+    r = S.solve(prob, SIMPLEX)
+    e = r.dispatch
+    imp = float((e["p_grid_import_kw"] * 365).sum())
+    pv = float((e["p_pv_kw"] * 365).sum())
+    fuel = float((e["fuel_gas_kw"] * 365).sum())
+    co2 = imp * 0.8325e-3 - 0.8325 * r.emissions["green_power_mwh"] + fuel * 0.20196e-3
+    tce = (imp + pv) * 0.1229e-3 + fuel * 3.6 / 29.3076 / 1000
+    assert r.targets[0]["energy_tce"] == pytest.approx(tce, rel=1e-9)
+    assert co2 / tce == pytest.approx(r.targets[0]["value"], rel=1e-9)
+    assert r.targets[0]["value"] <= 0.2 + 1e-9
