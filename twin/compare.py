@@ -95,6 +95,12 @@ def _mwh(key: str) -> Callable[[dict, dict], Any]:
     return get
 
 
+def _pv_share(s: dict):
+    from twin.results.summary import pv_share
+
+    return pv_share(s)
+
+
 def _core_pass(s: dict, extra: dict):
     core = (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
     return None if not core else core.get("pass")
@@ -150,7 +156,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("offsets", "Offsets bought", "购买碳抵消量", "tCO2/yr", _g("emissions_tco2", "offsets"), better="lower",
            section="carbon"),
     Metric("net", "Net emissions", "净排放", "tCO2/yr", _g("emissions_tco2", "net"), better="lower", section="carbon"),
-    Metric("pv_share", "PV share of electricity used", "光伏占用电量比例", "%", _g("renewable_share"), "share",
+    Metric("pv_share", "PV share of electricity used", "光伏占用电量比例", "%", lambda s, x: _pv_share(s), "share",
            "higher", "shares"),
     Metric("renewable_share", "Renewable share of energy (tce, with green power)", "可再生能源消费占比（标煤口径）", "%",
            _planned("renewable_share"), "share", "higher", "shares"),
@@ -251,7 +257,7 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None) -> dict[
         d = {n: (None if row[n] is None or b is None else float(row[n]) - float(b)) for n in names if n != base}
         diff_rows.append({"key": key, **{c: row[c] for c in ("section", "en", "zh", "unit", "kind", "better")}, **d})
     diffs = pd.DataFrame(diff_rows).set_index("key") if diff_rows else pd.DataFrame()
-    from twin.pipeline import flat_sizes, size_unit
+    from twin.results.units import flat_sizes, size_unit
 
     flat = {r.name: flat_sizes(r.summary.get("sizes", {})) for r in runs}
     size_rows = [{"key": k, "unit": size_unit(k), **{n: flat[n].get(k, 0.0) for n in names}}
@@ -326,14 +332,14 @@ def run_variant_job(job: VariantJob) -> dict:
 
 def run_loaded(loaded, out_dir: Path, *, hours: int | None = None, objective: str | None = None,
                lang: str = "zh", report: bool = True) -> dict:
-    """Run a loaded scenario and write its outputs plus the hourly dispatch tables; returns the summary."""
-    from twin.export import write_dispatch_tables
-    from twin.pipeline import RunOptions, run_scenario
+    """Run a loaded scenario (:func:`twin.run.run`) and write its folder (:func:`twin.run.write`); the summary."""
+    from twin.run import run, write
+    from twin.scenario.run_config import resolve_run_config
 
-    opts = RunOptions(out_dir=out_dir, lang=lang, hours=hours, objective=objective, write_report=report)
-    result = run_scenario(loaded, opts)
-    write_dispatch_tables(result.dataset, out_dir)
-    return result.summary
+    config = resolve_run_config(loaded.scenario, objective=objective, hours=hours, lang=lang)
+    r = run(loaded, config)
+    write(r, out_dir, report=report)
+    return r.summary
 
 
 def finished(folder: Path, sha256: str, hours: int | None, objective: str | None) -> bool:
@@ -405,25 +411,10 @@ def available_cores() -> int:
 
 
 def read_summary(path: str | Path) -> dict:
-    """Read a run's summary from its output folder or the summary.json itself.
+    """A run's summary from its folder or summary.json (:func:`twin.results.summary.read_summary`)."""
+    from twin.results.summary import read_summary as read
 
-    Raises
-    ------
-    ValueError
-        Naming the path and what was expected.
-    """
-    p = Path(path)
-    if p.is_dir():
-        p = p / "summary.json"
-    try:
-        s = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{p}: not found (expected a `twin run` output folder or its summary.json)") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{p}: not valid JSON ({exc})") from None
-    if "emissions_tco2" not in s or "solver" not in s:
-        raise ValueError(f"{p}: not a park twin summary (no emissions_tco2/solver keys)")
-    return s
+    return read(path)
 
 
 def write_comparison(runs: list[ComparedRun], out_dir: Path, *, lang: str = "zh", base: str | None = None,

@@ -29,6 +29,7 @@ from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.ledger.settings import AccountingSettings
+from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
     "生产制造": "manufacturing",
@@ -231,9 +232,9 @@ class CarbonSpec(_Strict):
 
 
 class ObjectiveSpec(_Strict):
-    """What the optimisation minimises, and its limits."""
+    """What the optimisation minimises, and its limits; kind, solver_method, time_limit_s and pareto_points are the run's defaults, which the command line may override."""
 
-    kind: Literal["min_cost", "min_emissions", "net_zero", "pareto"] = Field(
+    kind: Objective = Field(
         "net_zero",
         description="min_cost: least annualised cost with carbon priced and offsets for the residual; "
         "min_emissions: least residual emissions within the budget; net_zero: least cost with residual "
@@ -244,7 +245,7 @@ class ObjectiveSpec(_Strict):
         None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
     )
     pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
-    solver_method: Literal["choose", "hipo", "ipx", "ipm", "simplex"] = Field(
+    solver_method: SolverMethod = Field(
         "hipo", description="HiGHS method: hipo (HiPO interior point, fastest on the full-year park LPs, "
         "see benchmarks/README.md; falls back to ipx where its libraries are missing), ipx (the older "
         "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
