@@ -57,7 +57,7 @@ def test_run_bad_scenario_fails_cleanly_and_writes_nothing(tmp_path):
     bad.write_text("park: {name: x, type: office}\nsite: {city: Nowhere}\n", encoding="utf-8")
     out = tmp_path / "out"
     r = _run(["run", str(bad), "-o", str(out), "-q"])
-    assert r.exit_code == 1 and "unknown reference city" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "unknown station" in r.output and "Traceback" not in r.output
     assert not out.exists()
 
 

@@ -113,39 +113,58 @@ def schema(output: Path | None) -> None:
 
 
 @main.command()
-@click.option("--city", help="A bundled reference city (English or Chinese name).")
+@click.option("--city", help="Any bundled station: Chinese name, pinyin or WMO number (see --list).")
 @click.option("--lat", type=float, help="Latitude [deg N].")
 @click.option("--lon", type=float, help="Longitude [deg E].")
-@click.option("--elevation", type=float, help="Elevation [m].")
+@click.option("--elevation", type=float, help="Elevation [m] (default: pvlib's terrain grid).")
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
-@click.option("--list", "list_", is_flag=True, help="List the bundled reference cities.")
+@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+              help="Radiation level of synthetic years (weather/VALIDATION.md).")
+@click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write.")
-def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
+def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_, output) -> None:
     """Export the hourly typical year used for a site (CSV)."""
     import weather as wx
 
     if list_:
-        for name, info in wx.CITIES.items():
-            click.echo(f"{name:20s} {info.name_zh:6s} {info.province:14s} {info.lat:7.3f} {info.lon:8.3f} {info.elevation:7.1f} m")
+        from weather.stations import station_table
+
+        st = station_table().sort_values(["province", "name", "dataset"])
+        click.echo(f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
+                   f"{'lon':>8s} {'elev':>7s}  region")
+        for sid, r in st.iterrows():
+            zh = f"{r['province_zh']}·{r['name_zh']}"
+            click.echo(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
+                       f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
+        click.echo(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
+                   f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, Chinese name or WMO number "
+                   f"as site.city, or give latitude/longitude for any other place.")
         return
     if not (city or path or (lat is not None and lon is not None)):
         _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
     if not output:
         _fail("twin weather: give -o FILE.csv")
     try:
-        df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year, seed=seed)
+        df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year,
+                                   seed=seed, radiation_basis=radiation_basis)
     except wx.WeatherError as exc:
         _fail(f"twin weather: {exc}")
     from twin.io import atomic_write_text
 
     header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
     atomic_write_text(output, header + df.to_csv(index_label="time"))
+    for s in meta.stations:
+        click.echo(f"station: {s['name']} {s['name_zh']} ({s['dataset']}, {s['province']}) "
+                   f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
     for n in meta.notes:
         click.echo(f"note: {n}", err=True)
     ghi = df["ghi"].sum() / 1000
-    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr, mean {df['temp_air'].mean():.1f} °C", err=True)
+    z = meta.climate_zone
+    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
+               f"{df['temp_air'].mean():.1f} °C, climate zone {z.get('subzone', '')} (HDD18 "
+               f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
 
 
 class LazyChoice(click.Choice):

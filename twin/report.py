@@ -250,6 +250,22 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+def _weather_text(w: dict, fmt, zh: bool) -> str:
+    """Weather row of the overview: source, the stations used with distances, radiation basis."""
+    st = w.get("stations") or []
+    if st:
+        used = ", ".join(f"{s.get('name_zh') or ''} {s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)"
+                         for s in st[:4])
+        where = ("站点" if zh else "stations") + f": {used}"
+    else:
+        where = w.get("reference_city") or ""
+    basis = w.get("radiation_basis")
+    zone = (w.get("climate_zone") or {}).get("subzone")
+    extra = "".join([f"; {'辐射基准' if zh else 'radiation basis'} {basis}" if basis else "",
+                     f"; {'气候区' if zh else 'climate zone'} {zone}" if zone else ""])
+    return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
+
+
 def _table(rows: list[tuple], header: tuple | None = None, cls: str = "") -> str:
     """HTML table; cells are escaped unless wrapped in :class:`_Raw`."""
     out = [f"<table class='{cls}'>"]
@@ -566,7 +582,14 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
-        row("单位能耗碳排放（910号核心指标）", "CO2 per tce (910号 core indicator)", "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")
+        tce_b = "当量值" if (led.get("settings") or {}).get("electricity_tce_basis", "calorific") == "calorific" else "等价值"
+        row(f"单位能耗碳排放（910号核心指标，{'验收口径' if basis == 'acceptance' else '基于位置口径'}，电力按{tce_b}）",
+            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at {tce_b})",
+            "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        other = "location" if basis == "acceptance" else "acceptance"
+        row(f"单位能耗碳排放（{'基于位置口径' if other == 'location' else '验收口径'}，对照）",
+            f"CO2 per tce ({other} basis, for comparison)", f"carbon_intensity_{other}_tco2_per_tce", "tCO2/tce")
         row("可再生能源占综合能耗比例（含绿电绿证，tce/tce）", "Renewable share of energy use incl. green power (tce/tce)",
             "renewable_share", "%", pct)
         row("园区光伏占综合能耗比例（tce/tce）", "On-site PV share of energy use (tce/tce)", "onsite_renewable_share", "%", pct)
@@ -657,8 +680,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         ("类型" if zh else "Type", f"{types.get(p['type'], p['type'])} ({p['type']})"),
         ("规划年" if zh else "Planning year", p["planning_year"]),
         ("情景文件" if zh else "Scenario", f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"),
-        ("气象" if zh else "Weather",
-         f"{w['source']} {w.get('reference_city') or ''}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"),
+        ("气象" if zh else "Weather", _weather_text(w, fmt, zh)),
         ("模拟时长" if zh else "Hours modelled", f"{summary['hours']} h"),
         ("优化目标" if zh else "Objective", summary["solver"].get("objective", "")),
     ])

@@ -112,6 +112,12 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "run_config": config.to_dict(),
         "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
+                                 for st in getattr(weather, "stations", [])],
+                    "radiation_basis": getattr(weather, "radiation_basis", ""),
+                    "radiation_basis_range": list(getattr(weather, "radiation_basis_range", [])),
+                    "expected_uncertainty": weather.expected_uncertainty,
+                    "climate_zone": dict(getattr(weather, "climate_zone", {})),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
         "buildings": buildings_summary(prof),
@@ -173,7 +179,12 @@ def headline(summary: dict) -> str:
                      f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}")
         core = sc["national"]["core"]
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
-                     f"(tier {core.get('tier')}, pass: {core.get('pass')})")
+                     f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
+                     f"tier {core.get('tier')}, pass: {core.get('pass')})")
+        loc = (core.get("bases") or {}).get("location")
+        if loc and core.get("basis") != "location":
+            lines.append(f"      location basis: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
+                         f"(pass: {loc.get('pass')})")
     return "\n".join(lines)
 
 

@@ -63,7 +63,8 @@ class SiteSpec(_Strict):
     """Where the park is: a bundled city, or coordinates; the province sets grid factors."""
 
     city: str | None = Field(
-        None, description="A bundled reference city (see `twin weather --list`), e.g. 'Suzhou' or '苏州'."
+        None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
+        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -75,6 +76,11 @@ class SiteSpec(_Strict):
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
     weather_seed: int = Field(0, ge=0, description="Seed of the synthetic typical year (reproducible) [-].")
+    radiation_basis: Literal["tmyx", "cswd"] = Field(
+        "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
+        "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
+        "weather_file. See weather/VALIDATION.md."
+    )
 
     @model_validator(mode="after")
     def _where(self) -> SiteSpec:
@@ -85,10 +91,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.cities import resolve_city
+            from weather.stations import resolve_station
 
             try:
-                resolve_city(self.city)
+                resolve_station(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
