@@ -66,6 +66,10 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert float(comp.loc["annualised_cost", "Without battery"]) == pytest.approx(summ["no_storage"]["annualised_cost_cny"])
     assert float(comp.loc["capex", "base"]) == pytest.approx(summ["base"]["capex_cny"])
     assert comp.loc["pv_share", "unit"] == "%"
+    # both accounting bases of the 910号 core indicator, from the ledger
+    assert float(comp.loc["residual_acceptance", "base"]) == pytest.approx(
+        summ["base"]["ledger"]["annual"]["planned"]["co2_acceptance_t"])
+    assert {"core", "core_acceptance"} <= set(comp.index)
     assert float(comp.loc["pv_share", "base"]) == pytest.approx(100 * summ["base"]["pv_share_of_electricity"])
     diff = pd.read_csv(out / "differences.csv", index_col=0, encoding="utf-8-sig")
     assert float(diff.loc["annualised_cost", "Without battery"]) == pytest.approx(
