@@ -91,9 +91,27 @@ def validate(files: tuple[Path, ...]) -> None:
             for p in exc.problems:
                 click.echo(f"  - {p}", err=True)
             continue
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: say so once, no traceback
+            bad += 1
+            click.echo(f"{f}: {_internal(exc)}", err=True)
+            continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
+        for n in loaded.notes:
+            click.echo(f"  note: {n}", err=True)
     sys.exit(1 if bad else 0)
+
+
+def _internal(exc: BaseException) -> str:
+    """One line for an unexpected error (a bug of the tool, not of the input)."""
+    return (f"internal error of twin ({type(exc).__name__}: {exc}); this is a bug, please report it "
+            "with the scenario file")
+
+
+def _write_failed(exc: OSError, path) -> None:
+    from twin.io import output_error
+
+    _fail(str(output_error(exc, path)))
 
 
 @main.command()
@@ -106,7 +124,10 @@ def schema(output: Path | None) -> None:
     if output:
         from twin.io import atomic_write_text
 
-        atomic_write_text(output, text + "\n")
+        try:
+            atomic_write_text(output, text + "\n")
+        except OSError as exc:
+            _write_failed(exc, output)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
@@ -154,7 +175,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
     from twin.io import atomic_write_text
 
     header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
-    atomic_write_text(output, header + df.to_csv(index_label="time"))
+    try:
+        atomic_write_text(output, header + df.to_csv(index_label="time"))
+    except OSError as exc:
+        _write_failed(exc, output)
     for s in meta.stations:
         click.echo(f"station: {s['name']} {s['name_zh']} ({s['dataset']}, {s['province']}) "
                    f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
@@ -234,6 +258,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     Run settings (objective, solver method, time limit, Pareto points) default to the
     scenario's objective section; the options here override them for this run.
     """
+    from twin.io import OutputError, check_output_dir, output_error
     from twin.run import RUN_STAGES, UserInputError, write
     from twin.run import run as run_park
     from twin.scenario.loader import ScenarioError, load_scenario
@@ -253,14 +278,30 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
     progress.done(loaded.scenario.park.name)
+    for n in loaded.notes:
+        progress.note(n)
     out_dir = out_dir or Path("out") / scenario.stem
+    try:  # fail now, not after the solve
+        check_output_dir(out_dir)
+        if save_model is not None:
+            if save_model.is_dir():
+                raise OutputError(f"cannot write --save-model {save_model}: it is a folder; expected a file name")
+            check_output_dir(save_model.parent / ".twin-model-probe")
+    except OutputError as exc:
+        _fail(f"twin run: {exc}")
     try:
         result = run_park(loaded, config, progress)
-    except UserInputError as exc:
+        progress.stage("writing outputs")
+        write(result, out_dir)
+    except (UserInputError, OutputError) as exc:
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
-    progress.stage("writing outputs")
-    write(result, out_dir)
+    except OSError as exc:  # e.g. --save-model on a full disk
+        click.echo("", err=True)
+        _fail(f"twin run: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        _fail(f"twin run: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     click.echo(
         f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
@@ -331,7 +372,10 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
             runs.append(ComparedRun(name, s, folder=folder))
     if base is not None and base not in {r.name for r in runs}:
         _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
-    paths = write_comparison(runs, out_dir, lang=lang, base=base, hourly=hourly, failed=failed)
+    try:
+        paths = write_comparison(runs, out_dir, lang=lang, base=base, hourly=hourly, failed=failed)
+    except OSError as exc:
+        _write_failed(exc, out_dir)
     click.echo(text_table(comparison_tables(runs, base), runs, lang))
     echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
     if failed:
