@@ -99,7 +99,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
         load_time_s=load_time, algorithm=be.algorithm,
         solver_notes=list(problem.notes) + list(be.notes), n_solves=be.n_runs,
-        store_states=out["store_states"])
+        store_states=out["store_states"], targets=out["targets"])
 
 
 def _compiled_cost(cm):
@@ -268,7 +268,10 @@ def _extract(ctx, cm, res) -> dict:
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, cm, res)
+    from solvers.blocks import targets
+
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals,
+            "targets": targets.report(ctx, cm, res, sol),
             "store_states": _store_states(ctx, sol)}
 
 
@@ -335,6 +338,9 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
         else:
             viol[label] = float(vals.sum())
             lines.append(f"{name}: short by {vals.sum():.6g} {unit}")
+    from solvers.blocks import targets
+
+    lines += targets.explain(ctx, sol, viol)
     if not lines:
         raise InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model needs no slack: "

@@ -42,6 +42,7 @@ __all__ = [
     "Chiller",
     "EVFleet",
     "Carbon",
+    "Targets",
     "SizingProblem",
     "SolveOptions",
     "ParetoPoint",
@@ -534,6 +535,48 @@ class Carbon:
 
 
 @dataclass
+class Targets:
+    """Targets the sizing must meet, each one linear row (see :mod:`solvers.blocks.targets`).
+
+    Energy use in tce is linear in the flows:
+    ``T = k_el (E_imp − E_exp + E_pv) + k_fuel E_fuel + T_0`` [tce/yr], so the ratio target
+    ``CO2 / T ≤ θ`` becomes ``CO2 − θ T ≤ 0``.  ``None`` leaves a target out.
+    """
+
+    core_max_tco2_per_tce: float | None = None
+    """910号 core indicator 单位能耗碳排放 at most this [tCO2/tce]."""
+    core_basis: Literal["acceptance", "location"] = "acceptance"
+    """Emission basis of the core indicator: the 910号 acceptance basis (grid import at
+    ``acceptance_ef_kgco2_per_kwh``, green power at zero) or location-based (residual
+    emissions: grid factor, green power and certificates credited at it)."""
+    acceptance_ef_kgco2_per_kwh: float = 0.8325
+    """Grid electricity factor of the acceptance basis [kgCO2/kWh]."""
+    acceptance_certificate_ef_kgco2_per_kwh: float = 0.8325
+    """Factor of certificate-covered grid electricity on the acceptance basis [kgCO2/kWh]."""
+    location_green_credits: bool = True
+    """Whether green power and certificates reduce the location-basis core CO2."""
+    clean_share_min: float | None = None
+    """910号 清洁能源消费占比 at least this [-] (tce/tce)."""
+    renewable_share_min: float | None = None
+    """T/CSUS 66-2023 7.2.1 renewable share (on-site PV used + green power + certificates,
+    tce/tce) at least this [-]."""
+    residual_max_t: float | None = None
+    """Residual emissions (location basis, before offsets) at most this [tCO2/yr]."""
+    electricity_kgce_per_kwh: float = 0.1229
+    """Electricity to standard coal (当量值 0.1229 or the chosen 等价值) [kgce/kWh]."""
+    fuel_kgce_per_kwh: float = 3.6 / 29.3076
+    """Fuel energy (net calorific) to standard coal [kgce/kWh]."""
+    natural_gas_is_clean: bool = False
+    """Whether gas counts as clean energy in the clean-energy share [-]."""
+    grid_clean_share: float = 0.0
+    """Share of grid electricity (not green power) counted as clean [-]."""
+    fixed_energy_tce: float = 0.0
+    """Energy use outside the optimised flows (e.g. district heat bought) [tce/yr]."""
+    fixed_co2_t: float = 0.0
+    """CO2 of that energy, on both bases [tCO2/yr]."""
+
+
+@dataclass
 class SizingProblem:
     """The whole sizing problem handed from ``twin.plan`` to :func:`solvers.solve`."""
 
@@ -593,6 +636,9 @@ class SizingProblem:
     """``min_cost``, ``min_emissions`` (within budget), ``net_zero`` or ``pareto``."""
     pareto_points: int = 5
     """Number of points on the cost–emissions front for ``objective="pareto"``."""
+    targets: Targets | None = None
+    """Targets the plan must meet at least cost (910号 core indicator, clean-energy and
+    renewable shares, residual emissions); None = none."""
 
     @property
     def n_steps(self) -> int:
@@ -808,6 +854,10 @@ class SizingResult:
     """HiGHS algorithm actually run (``solver`` option after any fallback)."""
     solver_notes: list = field(default_factory=list)
     """What the solver layer changed from the request (e.g. HiPO unavailable)."""
+    targets: list = field(default_factory=list)
+    """One dict per stated target (:func:`solvers.blocks.targets.report`): ``name``,
+    ``target``, ``value``, ``unit``, ``binding``, ``marginal_cost_cny_per_unit`` (the dual:
+    annual cost of tightening the target by one unit) and its ``marginal_cost_unit``."""
     n_solves: int = 0
     """HiGHS runs behind this result (e.g. 2 for ``min_emissions``)."""
     store_states: dict = field(default_factory=dict)

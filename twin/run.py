@@ -179,6 +179,12 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     k = f", {config.representative_days} representative days" if config.representative_days else ""
     prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = sizing_problem(sc, prof, config)
+    from twin.targets import TargetError, annotate, with_targets
+
+    try:  # targets of the scenario (910号 core indicator, shares, residual): rows of the sizing
+        problem, target_notes = with_targets(problem, sc, prof, base_res.dispatch)
+    except TargetError as exc:
+        raise UserInputError(str(exc)) from None
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
                            save_model=str(config.save_model) if config.save_model else None,
                            progress=prog.note)
@@ -205,6 +211,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     if agg_info is not None and kind == "pareto":
         res.pareto = sized.pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    res.targets = annotate(res.targets, target_notes, sc.accounting)
     for n in res.solver_notes:
         prog.note(n)
 
@@ -310,10 +317,14 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
     dict
         ``{file name: path}`` of the published files.
     """
+    from twin.export import write_dispatch_tables
     from twin.results.writer import write_outputs
 
-    return write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
-                         lang=lang or r.config.lang, report=report)
+    paths = write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
+                          lang=lang or r.config.lang, report=report)
+    # the hourly dispatch for spreadsheets, beside results.nc (CSV with BOM; Parquet with pyarrow)
+    paths.update(write_dispatch_tables(r.dataset, out_dir))
+    return paths
 
 
 __all__ = ["RUN_STAGES", "Progress", "Run", "Silent", "UserInputError", "grid_check", "run", "run_stages",

@@ -275,6 +275,51 @@ class ObjectiveSpec(_Strict):
     time_limit_s: float = Field(900, ge=1, le=604800, description="Solver time limit [s].")
 
 
+class TargetsSpec(_Strict):
+    """Targets the plan must meet; the optimiser meets all at least cost and prices each.
+
+    Every target is optional (null = not required). The run reports, per target, the value
+    reached, whether it binds, and its marginal cost (the dual: annual cost of tightening
+    it by one unit); targets out of reach are explained (which, by how much, what is
+    exhausted).
+    """
+
+    core_indicator_max_tco2_per_tce: float | Literal["tier"] | None = Field(
+        None,
+        description="910号 core indicator 单位能耗碳排放 at most this [tCO2/tce], on accounting.core_indicator_basis "
+        "(acceptance by default) with electricity at accounting.electricity_tce_basis. 'tier' = the official "
+        "threshold of the park's size tier from its baseline energy use: 0.2 for 200 000-1 000 000 tce/yr, 0.3 "
+        "above [ndrc-910-2025]. Parks below 200 000 tce/yr have no official tier: state a value (no default).",
+    )
+    clean_energy_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="910号 清洁能源消费占比 at least this [-] (guiding value 0.90 [ndrc-910-2025]); clean energy as "
+        "the ledger counts it (accounting.natural_gas_is_clean, accounting.grid_clean_share).",
+    )
+    renewable_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="T/CSUS 66-2023 7.2.1 新能源和可再生能源利用率 at least this [-]: PV used on site, green power "
+        "and certificates over total energy use, tce/tce [tcsus-66-2023] (no official value: state one).",
+    )
+    residual_emissions_max_t: float | None = Field(
+        None, ge=0,
+        description="Residual emissions (location basis, after green power and certificates, before offsets) at "
+        "most this [tCO2/yr].",
+    )
+
+    @field_validator("core_indicator_max_tco2_per_tce")
+    @classmethod
+    def _positive(cls, v):
+        if isinstance(v, float) and not v > 0:
+            raise ValueError("must be > 0 tCO2/tce, or 'tier'")
+        return v
+
+    def stated(self) -> bool:
+        """True when any target is given."""
+        return any(v is not None for v in (self.core_indicator_max_tco2_per_tce, self.clean_energy_share_min,
+                                           self.renewable_share_min, self.residual_emissions_max_t))
+
+
 class Scenario(_Strict):
     """A park described once: everything the twin needs to simulate, size and assess it."""
 
@@ -303,6 +348,11 @@ class Scenario(_Strict):
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
+    )
+    targets: TargetsSpec = Field(
+        default_factory=TargetsSpec,
+        description="Targets the plan must meet (910号 core indicator, clean-energy share, 7.2.1 renewable share, "
+        "residual emissions); each is priced by its marginal cost.",
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
