@@ -113,7 +113,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
         load_time_s=load_time, algorithm=be.algorithm,
         solver_notes=list(problem.notes) + list(be.notes), n_solves=be.n_runs,
-        store_states=out["store_states"])
+        store_states=out["store_states"], targets=out["targets"])
 
 
 def _compiled_cost(cm):
@@ -304,7 +304,10 @@ def _extract(ctx, cm, res) -> dict:
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, cm, res)
+    from solvers.blocks import targets
+
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals,
+            "targets": targets.report(ctx, cm, res, sol),
             "store_states": _store_states(ctx, sol)}
 
 
@@ -324,13 +327,13 @@ def _duals(ctx, cm, res) -> dict:
     out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
     rows = cm.rows_of(ctx.balance["elec"])
     out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
-    lim = ctx.p.grid.import_limit_kw
-    if np.isfinite(lim):
+    lim = np.asarray(ctx.p.grid.import_limit_kw, dtype=float)
+    if np.isfinite(lim).any():
         # the limit is a column bound: its dual is the reduced cost at the upper bound
         cols, _ = cm.cols_of(ctx.imp)
         z = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
         xi = np.where(cols >= 0, res.x[np.maximum(cols, 0)], 0.0)
-        y = np.where(xi >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
+        y = np.where(xi >= lim - 1e-6 * np.maximum(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0
@@ -371,6 +374,9 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
         else:
             viol[label] = float(vals.sum())
             lines.append(f"{name}: short by {vals.sum():.6g} {unit}")
+    from solvers.blocks import targets
+
+    lines += targets.explain(ctx, sol, viol)
     if not lines:
         raise InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model needs no slack: "

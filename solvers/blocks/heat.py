@@ -169,7 +169,7 @@ def _boilers(ctx: ModelContext, boilers) -> None:
     """Boilers of any fuel; per-boiler and per-fuel dispatch outputs."""
     names = [b.name for b in boilers]
     eff = np.array([b.efficiency for b in boilers], float)
-    qs, fuel_cost, fuel_em = [], [], []
+    qs, fuel_cost, fuel_em, fuel_kwh = [], [], [], []
     for b in boilers:
         S = ctx.add_size("boiler_kw", b.name, "kW", b.cost, lo=b.min_kw, hi=b.max_kw,
                          existing=b.existing_kw)
@@ -179,6 +179,9 @@ def _boilers(ctx: ModelContext, boilers) -> None:
         if b.fuel == "electric":
             ctx.add_flow("elec", -1, q, 1.0 / b.efficiency)
         else:
+            fuel_kwh.append(ctx.energy(q, 1.0 / b.efficiency))
+            if b.fuel == "natural_gas":
+                ctx.annual_kwh["fuel_natural_gas"] = ctx.annual_kwh.get("fuel_natural_gas", 0.0) + fuel_kwh[-1]
             if b.fuel_price_cny_per_kwh:
                 fuel_cost.append(ctx.energy(q, b.fuel_price_cny_per_kwh / b.efficiency))
             if b.ef_fuel_kgco2_per_kwh:
@@ -188,6 +191,8 @@ def _boilers(ctx: ModelContext, boilers) -> None:
         ctx.cost["fuel"] = pyo.quicksum(fuel_cost)
     if fuel_em:
         ctx.emis["fuel_t"] = pyo.quicksum(fuel_em)
+    if fuel_kwh:  # fuel energy of all fuels [kWh/yr, net calorific], for the targets' tce
+        ctx.annual_kwh["fuel"] = pyo.quicksum(fuel_kwh)
 
     def q_out(sol):
         return np.array([sol.var(v) for v in qs])

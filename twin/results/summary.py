@@ -70,6 +70,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
     }
 
 
+def purchases_summary(res) -> dict[str, float]:
+    """Green power (绿电交易) and green certificates the optimiser buys [MWh/yr]."""
+    em = res.emissions
+    return {"green_power": float(em.get("green_power_mwh", 0.0)), "certificates": float(em.get("certificates_mwh", 0.0))}
+
+
 def solver_summary(res, objective: str) -> dict[str, Any]:
     """Solver facts of the sizing solve (status, algorithm, times, model size, scalar duals)."""
     return {
@@ -127,6 +133,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "energy_mwh": statistics.energy_mwh(),
         "baseline_energy_mwh": baseline_statistics.energy_mwh(),
         "emissions_tco2": emissions_summary(res, base_res),
+        "purchases_mwh": purchases_summary(res),
         "costs_cny_per_yr": json_safe(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
@@ -144,6 +151,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
              "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes), "status": p.status,
              "vertical": p.vertical, "headline": p.headline} for p in res.pareto]
+    if getattr(res, "targets", None):
+        summary["targets"] = json_safe(res.targets)
     if ledger is not None:
         summary["ledger"] = ledger.to_dict()
     if indicators is not None:
@@ -188,12 +197,17 @@ def headline(summary: dict) -> str:
         if loc and core.get("basis") != "location":
             lines.append(f"      location basis: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
                          f"(pass: {loc.get('pass')})")
+    for t in s.get("targets") or []:
+        mc = t.get("marginal_cost_cny_per_unit")
+        lines.append(f"  target {t['label']}: reached {_num(t.get('value'), 4)}"
+                     + (f", binding, {t.get('marginal_cost_note')}" if t.get("binding") else ", not binding")
+                     + ("" if mc is not None else " (no dual: MILP)"))
     return "\n".join(lines)
 
 
 def summary_json(summary: dict) -> str:
-    """The text of summary.json (UTF-8, indented, non-ASCII kept)."""
-    return json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
+    """The text of summary.json (UTF-8, indented, non-ASCII kept; NaN and inf as null, strict JSON)."""
+    return json.dumps(json_safe(summary), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
 
 
 def read_summary(path: str | Path) -> dict:
@@ -219,4 +233,4 @@ def read_summary(path: str | Path) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
-           "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
+           "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
