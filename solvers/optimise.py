@@ -37,6 +37,20 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 
 _EPS_REL = 1e-7
 
+#: Solver noise in sizes [kW, kWh, kWp, chargers]: new capacity below it is reported as
+#: none.  0.1 kW is far below any asset a planner builds and above what the interior-point
+#: solver (tolerance 1e-6 relative, no crossover) leaves in sizes that should be zero on
+#: MW-scale parks (e.g. a 0.016 kW heat pump).  An asset reported at zero new size may
+#: still show hourly flows of at most this amount (they keep the balances exact).
+NOISE_TOL = 0.1
+
+#: Solver noise in hourly decision flows [kW] and stored energy [kWh]: values below it
+#: are reported as exactly 0 (balances then hold to it per flow).
+FLOW_TOL = 1e-6
+
+#: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
+SUM_TOL = 1e-6
+
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
     """Build, hand over and solve ``problem``; return sizes, dispatch, costs and duals.
@@ -76,12 +90,13 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     kind = problem.objective
     pareto: list[ParetoPoint] = []
 
-    res = be.run()
-    _check(res, problem, opts)
-    if kind == "min_emissions":
+    if kind == "min_emissions":  # two LPs: emissions, then cost at that level
         res = _lexicographic(be, ctx, problem, opts)
-    elif kind == "pareto":
-        res, pareto = _pareto(be, ctx, res, problem, opts)
+    else:
+        res = be.run()
+        _check(res, problem, opts)
+        if kind == "pareto":
+            res, pareto = _pareto(be, ctx, res, problem, opts)
 
     t1 = time.perf_counter()
     out = _extract(ctx, cm, res)
@@ -96,8 +111,9 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         objective_cny=out["costs"]["total"], status=res.status, termination=res.termination,
         solve_time_s=be.highs_time, build_time_s=build_time, handover_time_s=handover,
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
-        load_time_s=load_time, algorithm=be.algorithm, solver_notes=list(be.notes),
-        store_states=out["store_states"])
+        load_time_s=load_time, algorithm=be.algorithm,
+        solver_notes=list(problem.notes) + list(be.notes), n_solves=be.n_runs,
+        store_states=out["store_states"], targets=out["targets"])
 
 
 def _compiled_cost(cm):
@@ -137,42 +153,89 @@ def _lexicographic(be, ctx, problem, opts):
 
 
 def _pareto(be, ctx, res, problem, opts):
+    """Epsilon-constraint front; each point is its own HiGHS run with its own time limit.
+
+    A point whose run fails is reported (``ParetoPoint.status``) and the rest are kept.
+    The headline plan returned with the front is the minimum-cost end (the last point
+    solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
+    vertical end of the front (``mac_cny_per_t = None``, ``vertical = True``): its bound
+    cannot be tightened at any price, so its dual says nothing about abatement cost.
+    """
     from solvers.highs_backend import Solution
 
     cm = be.cmodel
+    say = opts.progress or (lambda text: None)
     e_hi = Solution(cm, res.x).expr(ctx.residual)
     be.set_objective(*cm.cost_vector(ctx.residual))
+    h0 = be.highs_time
     r = be.run()
     _check(r, problem, opts)
     e_lo = float(r.objective)
+    say(f"pareto: emissions from {e_lo:,.1f} to {e_hi:,.1f} tCO2/yr "
+        f"(minimum-emission solve {be.highs_time - h0:.1f} s)")
     be.set_objective(ctx.c_cost, ctx.c_offset)
     n = max(int(problem.pareto_points), 2)
     eps_list = np.linspace(e_lo, e_hi, n)
     eps_list[0] = e_lo + _EPS_REL * max(1.0, abs(e_lo))
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
-    points = []
-    for eps in eps_list:
+    points, best = [], None
+    for k, eps in enumerate(eps_list):
         _set_eps(be, ctx, float(eps))
         h0 = be.highs_time
         r = be.run()
-        _check(r, problem, opts)
+        took = be.highs_time - h0
+        if not (r.status == "optimal" or (r.status in ("time_limit", "iteration_limit")
+                                          and r.has_solution)):
+            points.append(ParetoPoint(
+                cost_cny=float("nan"), residual_co2_t=float("nan"), epsilon_co2_t=float(eps),
+                mac_cny_per_t=None, sizes={}, solve_time_s=took,
+                status=f"failed: {r.termination}", vertical=k == 0))
+            say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): FAILED after {took:.1f} s "
+                f"({r.termination}); the other points are kept")
+            continue
         sol = Solution(cm, r.x)
         dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
         points.append(ParetoPoint(
             cost_cny=float(ctx.c_cost @ r.x + ctx.c_offset),
             residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=float(eps),
-            mac_cny_per_t=-dual, sizes=_sizes(ctx, sol), solve_time_s=be.highs_time - h0))
+            mac_cny_per_t=None if k == 0 else -dual, sizes=_sizes(ctx, sol),
+            solve_time_s=took, status=r.status, vertical=k == 0))
+        best = (r, len(points) - 1)
+        say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): {points[-1].cost_cny:,.0f} CNY/yr, "
+            f"{r.status}, {took:.1f} s")
+    if best is None:
+        raise RuntimeError("HiGHS stopped without a usable solution at every Pareto point: "
+                           + "; ".join(p.status for p in points))
+    r, i = best
+    points[i].headline = True
     return r, points
+
+
+def _size_value(s, sol) -> float:
+    """Total size with new capacity below :data:`NOISE_TOL` reported as none."""
+    from solvers.blocks.base import Scaled
+
+    if isinstance(s, Scaled):
+        return s.factor * _size_value(s.size, sol)
+    if s.var is None:
+        return float(s.existing)
+    new = sol.value(s.var)
+    return float(s.existing + (0.0 if abs(new) < NOISE_TOL else new))
 
 
 def _sizes(ctx, sol) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: s.value(sol) for n, s in v.items()}
+            out[k] = {n: _size_value(s, sol) for n, s in v.items()}
         else:
-            out[k] = v.value(sol)
+            out[k] = _size_value(v, sol)
     return out
+
+
+def _clean(v: float, tol: float = SUM_TOL) -> float:
+    """An annual sum with solver noise below ``tol`` reported as exactly 0."""
+    return 0.0 if abs(v) < tol else float(v)
 
 
 def _extract(ctx, cm, res) -> dict:
@@ -205,6 +268,7 @@ def _extract(ctx, cm, res) -> dict:
     em = {"gross_grid_t": sol.expr(ctx.emis["gross_grid_t"]) if "gross_grid_t" in ctx.emis
           else 0.0,
           "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
+          "heat_import_t": float(ctx.emis.get("heat_import_t", 0.0)),
           "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
           "gross_t": gross, "green_power_t": green,
@@ -213,18 +277,25 @@ def _extract(ctx, cm, res) -> dict:
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
           "residual_t": gross - green - cert, "offsets_t": off,
           "net_t": gross - green - cert - off}
+    em = {k: _clean(v) for k, v in em.items()}
+    costs = {k: ({kk: _clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else _clean(v))
+             for k, v in costs.items()}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
+        if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
+            arr[np.abs(arr) < FLOW_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)
         else:
+            coords = {d.dim: list(d.coords)}
+            coords.update({k: (d.dim, list(v)) for k, v in (d.extra_coords or {}).items()})
             data[d.name] = xr.DataArray(arr.reshape(len(d.coords), T), dims=(d.dim, "time"),
-                                        coords={d.dim: list(d.coords)}, attrs=attrs)
+                                        coords=coords, attrs=attrs)
     ds = xr.Dataset(data, coords={"time": time_coord})
     ds.attrs["dt_h"] = ctx.dt
     if p.weights is not None:
@@ -233,7 +304,10 @@ def _extract(ctx, cm, res) -> dict:
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, cm, res)
+    from solvers.blocks import targets
+
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals,
+            "targets": targets.report(ctx, cm, res, sol),
             "store_states": _store_states(ctx, sol)}
 
 
@@ -253,13 +327,13 @@ def _duals(ctx, cm, res) -> dict:
     out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
     rows = cm.rows_of(ctx.balance["elec"])
     out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
-    lim = ctx.p.grid.import_limit_kw
-    if np.isfinite(lim):
+    lim = np.asarray(ctx.p.grid.import_limit_kw, dtype=float)
+    if np.isfinite(lim).any():
         # the limit is a column bound: its dual is the reduced cost at the upper bound
         cols, _ = cm.cols_of(ctx.imp)
         z = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
         xi = np.where(cols >= 0, res.x[np.maximum(cols, 0)], 0.0)
-        y = np.where(xi >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
+        y = np.where(xi >= lim - 1e-6 * np.maximum(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0
@@ -300,6 +374,9 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
         else:
             viol[label] = float(vals.sum())
             lines.append(f"{name}: short by {vals.sum():.6g} {unit}")
+    from solvers.blocks import targets
+
+    lines += targets.explain(ctx, sol, viol)
     if not lines:
         raise InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model needs no slack: "

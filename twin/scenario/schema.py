@@ -28,6 +28,7 @@ from twin.components.process import ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
+from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
 from twin.scenario.run_config import Objective, SolverMethod
 
@@ -75,7 +76,7 @@ class SiteSpec(_Strict):
     weather_file: Path | None = Field(
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
-    weather_seed: int = Field(0, ge=0, description="Seed of the synthetic typical year (reproducible) [-].")
+    weather_seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the synthetic typical year (reproducible) [-].")
     radiation_basis: Literal["tmyx", "cswd"] = Field(
         "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
         "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
@@ -130,7 +131,7 @@ class EmissionFactorSpec(_Strict):
         "location-based factor; the 910号 acceptance basis is set in accounting.acceptance_grid_factor. "
         "Sources: [mee-nbs-ef-2021], [mee-nbs-ef-2022], [mee-nbs-ef-2023] in docs/sources.md.",
     )
-    year: int = Field(2023, description="Year of the official factor [yr]: 2021, 2022 or 2023 (default, the latest "
+    year: int = Field(2023, ge=2005, le=2060, description="Year of the official factor [yr]: 2021, 2022 or 2023 (default, the latest "
                       "published, 公告2025年第47号); `twin validate` lists what is published for a level and place.")
     value_kgco2_per_kwh: float | None = Field(
         None, ge=0, le=1.5, description="A constant factor of the user's instead of the table [kgCO2/kWh]."
@@ -143,9 +144,9 @@ class EmissionFactorSpec(_Strict):
 class GridSpec(_Strict):
     """The park's connection to the public grid."""
 
-    import_limit_kw: float = Field(gt=0, description="Transformer / contracted import limit [kW].")
+    import_limit_kw: float = Field(gt=0, le=2e6, description="Transformer / contracted import limit [kW].")
     export_limit_kw: float = Field(
-        0.0, ge=0, description="Export limit [kW]; 0 for full self-consumption (large C&I PV after 国能发新能规〔2025〕7号)."
+        0.0, ge=0, le=2e6, description="Export limit [kW]; 0 for full self-consumption (large C&I PV after 国能发新能规〔2025〕7号)."
     )
     export_price_cny_per_kwh: float = Field(
         0.0, ge=0, le=2,
@@ -156,26 +157,32 @@ class GridSpec(_Strict):
     demand_charge_cny_per_kw_month: float = Field(
         0.0, ge=0, le=200, description="Two-part tariff maximum-demand charge [CNY/(kW·month)] (0 = single-part)."
     )
-    voltage_kv: float = Field(10.0, gt=0, description="Connection voltage [kV].")
+    voltage_kv: float = Field(10.0, gt=0, le=1000, description="Connection voltage [kV].")
     emission_factor: EmissionFactorSpec = Field(
         default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
+    )
+    network: GridNetworkSpec | None = Field(
+        None,
+        description="The park's electrical network for the hourly AC power-flow check of the plan (twin.grid). "
+        "Absent: no grid check. '{}' : the default radial layout (every choice stated in the outputs); or an "
+        "explicit topology (buses, lines, transformers, switches, connections).",
     )
 
 
 class AssetCost(_Strict):
     """Capital and fixed operating cost of one technology."""
 
-    capex_cny_per_unit: float = Field(ge=0, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
-    lifetime_years: float = Field(gt=0, le=60, description="Economic lifetime [yr].")
+    capex_cny_per_unit: float = Field(ge=0, le=1e6, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
+    lifetime_years: float = Field(ge=1, le=60, description="Economic lifetime [yr].")
     om_fraction_per_year: float = Field(0.01, ge=0, le=0.2, description="Fixed O&M per year as a share of capex [-].")
     fixed_build_cny: float = Field(
-        0.0, ge=0, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
+        0.0, ge=0, le=1e10, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
     )
     min_build: float = Field(
-        0.0, ge=0, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
+        0.0, ge=0, le=1e7, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
     )
     module_size: float = Field(
-        0.0, ge=0, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
+        0.0, ge=0, le=1e7, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
     )
 
 
@@ -192,6 +199,9 @@ class CostsSpec(_Strict):
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    absorption_chiller: AssetCost | None = Field(
+        None, description="Absorption chiller per kW of cooling output; without it absorption chillers are "
+        "existing plant only (no new capacity).")
     v2g_charger_extra: AssetCost | None = Field(
         None,
         description="Extra cost of one bidirectional (V2G) charger over a unidirectional one [CNY per charger] "
@@ -202,36 +212,42 @@ class CostsSpec(_Strict):
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
     )
+    fuel_prices_cny_per_kwh: dict[Literal["coal", "oil", "biomass"], float] = Field(
+        default_factory=dict,
+        description="Price of other boiler fuels per kWh of fuel (net calorific value) [CNY/kWh], e.g. "
+        "{coal: 0.12}; required for every fuel a declared boiler burns (no default: prices vary by region "
+        "and contract).",
+    )
 
 
 class CarbonSpec(_Strict):
     """Carbon prices, offsets and green certificates."""
 
     offset_price_cny_per_t: float = Field(
-        70.76, ge=0, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76 [sec-carbon-prices-2025])."
+        70.76, ge=0, le=5000, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76 [sec-carbon-prices-2025])."
     )
     max_offset_share: float | None = Field(
         None, ge=0, le=1,
         description="Cap on the share of the park's emissions that offsets may cover [-] (internal abatement first).",
     )
     carbon_price_cny_per_t: float = Field(
-        0.0, ge=0, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
+        0.0, ge=0, le=5000, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
     )
     green_certificate_price_cny_per_mwh: float = Field(
-        5.15, ge=0, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage [nea-gec-2025])."
+        5.15, ge=0, le=1000, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage [nea-gec-2025])."
     )
     max_green_certificates_mwh: float = Field(
-        0.0, ge=0, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
+        0.0, ge=0, le=1e7, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
     )
     green_power_premium_cny_per_mwh: float = Field(
         5.0, ge=0,
-        description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
+        le=1000, description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
         "(about 4-6 at the GEC-equivalent price in 2025 [nea-gec-2025]; historic bilateral premia 10-30 "
         "[twin-assumption] ⚠).",
     )
     max_green_power_mwh: float = Field(
         0.0, ge=0,
-        description="Green power the park may buy per year through 绿电交易 [MWh/yr] (0 = none); the optimiser "
+        le=1e7, description="Green power the park may buy per year through 绿电交易 [MWh/yr] (0 = none); the optimiser "
         "chooses how much, credited like certificates and, with them, at most the grid import. Give green power "
         "either here (a choice) or as accounting.green_power_mwh (a fixed contract), not both.",
     )
@@ -246,9 +262,9 @@ class ObjectiveSpec(_Strict):
         "min_emissions: least residual emissions within the budget; net_zero: least cost with residual "
         "emissions fully covered by offsets; pareto: cost against residual emissions (epsilon constraint).",
     )
-    capex_budget_cny: float | None = Field(None, gt=0, description="Limit on total investment [CNY].")
+    capex_budget_cny: float | None = Field(None, gt=0, le=1e11, description="Limit on total investment [CNY].")
     max_residual_emissions_t: float | None = Field(
-        None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
+        None, ge=0, le=1e8, description="Cap on residual emissions before offsets [tCO2/yr]."
     )
     pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
     solver_method: SolverMethod = Field(
@@ -256,7 +272,52 @@ class ObjectiveSpec(_Strict):
         "see benchmarks/README.md; falls back to ipx where its libraries are missing), ipx (the older "
         "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
     )
-    time_limit_s: float = Field(900, gt=0, description="Solver time limit [s].")
+    time_limit_s: float = Field(900, ge=1, le=604800, description="Solver time limit [s].")
+
+
+class TargetsSpec(_Strict):
+    """Targets the plan must meet; the optimiser meets all at least cost and prices each.
+
+    Every target is optional (null = not required). The run reports, per target, the value
+    reached, whether it binds, and its marginal cost (the dual: annual cost of tightening
+    it by one unit); targets out of reach are explained (which, by how much, what is
+    exhausted).
+    """
+
+    core_indicator_max_tco2_per_tce: float | Literal["tier"] | None = Field(
+        None,
+        description="910号 core indicator 单位能耗碳排放 at most this [tCO2/tce], on accounting.core_indicator_basis "
+        "(acceptance by default) with electricity at accounting.electricity_tce_basis. 'tier' = the official "
+        "threshold of the park's size tier from its baseline energy use: 0.2 for 200 000-1 000 000 tce/yr, 0.3 "
+        "above [ndrc-910-2025]. Parks below 200 000 tce/yr have no official tier: state a value (no default).",
+    )
+    clean_energy_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="910号 清洁能源消费占比 at least this [-] (guiding value 0.90 [ndrc-910-2025]); clean energy as "
+        "the ledger counts it (accounting.natural_gas_is_clean, accounting.grid_clean_share).",
+    )
+    renewable_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="T/CSUS 66-2023 7.2.1 新能源和可再生能源利用率 at least this [-]: PV used on site, green power "
+        "and certificates over total energy use, tce/tce [tcsus-66-2023] (no official value: state one).",
+    )
+    residual_emissions_max_t: float | None = Field(
+        None, ge=0,
+        description="Residual emissions (location basis, after green power and certificates, before offsets) at "
+        "most this [tCO2/yr].",
+    )
+
+    @field_validator("core_indicator_max_tco2_per_tce")
+    @classmethod
+    def _positive(cls, v):
+        if isinstance(v, float) and not v > 0:
+            raise ValueError("must be > 0 tCO2/tce, or 'tier'")
+        return v
+
+    def stated(self) -> bool:
+        """True when any target is given."""
+        return any(v is not None for v in (self.core_indicator_max_tco2_per_tce, self.clean_energy_share_min,
+                                           self.renewable_share_min, self.residual_emissions_max_t))
 
 
 class Scenario(_Strict):
@@ -281,10 +342,17 @@ class Scenario(_Strict):
         description="Supply temperature of the park's heat network [°C]; waste heat this hot (plus a 5 K "
         "approach) is used directly, cooler heat only through heat pumps.",
     )
-    boilers: list[BoilerSpec] = Field(default_factory=list, description="Boilers (existing gas, candidate electric).")
+    boilers: list[BoilerSpec] = Field(
+        default_factory=list, description="Boilers of any fuel: electric candidates (sized), fuel-fired plant "
+        "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
+    )
+    targets: TargetsSpec = Field(
+        default_factory=TargetsSpec,
+        description="Targets the plan must meet (910号 core indicator, clean-energy share, 7.2.1 renewable share, "
+        "residual emissions); each is priced by its marginal cost.",
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
@@ -300,6 +368,10 @@ class Scenario(_Strict):
             raise ValueError("costs.pv is required when pv_arrays are given")
         if self.battery is not None and (self.costs.battery_energy is None or self.costs.battery_power is None):
             raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
+        for b in self.boilers:
+            if b.fuel in ("coal", "oil", "biomass") and b.fuel not in self.costs.fuel_prices_cny_per_kwh:
+                raise ValueError(f"boilers: '{b.name}' burns {b.fuel}; give its price as "
+                                 f"costs.fuel_prices_cny_per_kwh.{b.fuel} [CNY/kWh of fuel, NCV]")
         if not (self.process_loads or self.buildings or self.ev_fleets):
             raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
         if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
@@ -307,6 +379,8 @@ class Scenario(_Strict):
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
                 "accounting.green_power_mwh declares a fixed one; keep one of them"
             )
+        if self.grid.network is not None:
+            self._check_network_assets()
         ef = self.grid.emission_factor
         if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
             from twin.factors import check_emission_factor
@@ -323,3 +397,28 @@ class Scenario(_Strict):
                     f"(known: {sorted(sources) or 'none'}, or 'air')"
                 )
         return self
+
+    def electrical_assets(self) -> dict[str, str]:
+        """Names of the assets that draw or inject electricity -> their kind (for ``grid.network``)."""
+        out = {b.name: "building" for b in self.buildings}
+        out.update({p.name: "process_load" for p in self.process_loads})
+        out.update({a.name: "pv_array" for a in self.pv_arrays})
+        out.update({f.name: "ev_fleet" for f in self.ev_fleets})
+        out.update({h.name: "heat_pump" for h in self.heat_pumps})
+        if self.battery is not None:
+            out[self.battery.name] = "battery"
+        out["central_plant"] = "central_plant"
+        return out
+
+    def _check_network_assets(self) -> None:
+        net = self.grid.network
+        known = self.electrical_assets()
+        placed = list(net.connections) + [a for s in net.sites for a in s.assets]
+        bad = sorted(set(placed) - set(known))
+        if bad:
+            raise ValueError(f"grid.network: unknown asset(s) {bad}; known: {sorted(known)}")
+        if net.explicit:
+            needed = [a for a in known if a != "central_plant"]
+            missing = sorted(set(needed) - set(net.connections))
+            if missing:
+                raise ValueError(f"grid.network.connections: no bus given for {missing}")
