@@ -249,10 +249,11 @@ class GridConnection:
     price_export_cny_per_kwh: np.ndarray | float = hourly("CNY/kWh", feature=False,
                                                           scalar_ok=True, default=0.0)
     """Export (feed-in) price, scalar or length T [CNY/kWh]."""
-    import_limit_kw: float = float("inf")
-    """Transformer / contract import limit [kW]."""
-    export_limit_kw: float = 0.0
-    """Export limit [kW]; 0 forbids export."""
+    import_limit_kw: float | np.ndarray = hourly("kW", feature=False, scalar_ok=True, default=float("inf"))
+    """Transformer / contract import limit [kW]: a scalar, or length T for hourly limits
+    (e.g. from the park-grid check of ``twin.grid``; inf where unlimited)."""
+    export_limit_kw: float | np.ndarray = hourly("kW", feature=False, scalar_ok=True, default=0.0)
+    """Export limit [kW]; 0 forbids export; a scalar or length T (hourly)."""
     demand_charge_cny_per_kw_month: float = 0.0
     """Charge on each calendar month's maximum import [CNY/(kW month)]."""
     month: np.ndarray | None = hourly("month", feature=False, default=None)
@@ -384,6 +385,8 @@ class ThermalStorage:
     """Charging efficiency [-]."""
     max_power_per_kwh: float = 0.25
     """Charge / discharge limit per kWh of size [kW/kWh]."""
+    throughput_cny_per_kwh: float = 0.0
+    """Cost per kWh discharged (pumping, wear) [CNY/kWh]."""
     cyclic: bool = True
     """End content equals start content (per period when periods are given)."""
     min_kwh: float = size_bound("tes_kwh", "min", "existing_kwh", default=0.0)

@@ -294,7 +294,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -748,6 +748,11 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         frag, sfigs = scorecard_section(sc, led, lang=lang, number=None, heading=False)
         S.add("scorecard", text("scorecard_title", lang), frag + "".join(add(f) for f in sfigs))
+    # --- park grid (twin.grid) ----------------------------------------------------------
+    if (summary.get("grid") or {}).get("network"):
+        from twin.grid.report import grid_section, grid_title
+
+        S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
     S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))

@@ -28,6 +28,7 @@ from twin.components.process import ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
+from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
 from twin.scenario.run_config import Objective, SolverMethod
 
@@ -159,6 +160,12 @@ class GridSpec(_Strict):
     voltage_kv: float = Field(10.0, gt=0, le=1000, description="Connection voltage [kV].")
     emission_factor: EmissionFactorSpec = Field(
         default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
+    )
+    network: GridNetworkSpec | None = Field(
+        None,
+        description="The park's electrical network for the hourly AC power-flow check of the plan (twin.grid). "
+        "Absent: no grid check. '{}' : the default radial layout (every choice stated in the outputs); or an "
+        "explicit topology (buses, lines, transformers, switches, connections).",
     )
 
 
@@ -372,6 +379,8 @@ class Scenario(_Strict):
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
                 "accounting.green_power_mwh declares a fixed one; keep one of them"
             )
+        if self.grid.network is not None:
+            self._check_network_assets()
         ef = self.grid.emission_factor
         if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
             from twin.factors import check_emission_factor
@@ -388,3 +397,28 @@ class Scenario(_Strict):
                     f"(known: {sorted(sources) or 'none'}, or 'air')"
                 )
         return self
+
+    def electrical_assets(self) -> dict[str, str]:
+        """Names of the assets that draw or inject electricity -> their kind (for ``grid.network``)."""
+        out = {b.name: "building" for b in self.buildings}
+        out.update({p.name: "process_load" for p in self.process_loads})
+        out.update({a.name: "pv_array" for a in self.pv_arrays})
+        out.update({f.name: "ev_fleet" for f in self.ev_fleets})
+        out.update({h.name: "heat_pump" for h in self.heat_pumps})
+        if self.battery is not None:
+            out[self.battery.name] = "battery"
+        out["central_plant"] = "central_plant"
+        return out
+
+    def _check_network_assets(self) -> None:
+        net = self.grid.network
+        known = self.electrical_assets()
+        placed = list(net.connections) + [a for s in net.sites for a in s.assets]
+        bad = sorted(set(placed) - set(known))
+        if bad:
+            raise ValueError(f"grid.network: unknown asset(s) {bad}; known: {sorted(known)}")
+        if net.explicit:
+            needed = [a for a in known if a != "central_plant"]
+            missing = sorted(set(needed) - set(net.connections))
+            if missing:
+                raise ValueError(f"grid.network.connections: no bus given for {missing}")
