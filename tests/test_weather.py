@@ -375,3 +375,18 @@ def test_radiation_basis_is_selectable_and_reported():
         site_weather(lat=30.0, lon=114.0, radiation_basis="nasa")
     attrs = ma.to_attrs()
     assert all(isinstance(v, (str, float)) for v in attrs.values())
+
+
+def test_major_city_without_station_is_interpolated_at_its_centre():
+    """A planner writes site.city: 西安 (no bundled station): interpolated at the city centre,
+    said so, the province known for the grid factors; unknown names still fail clearly."""
+    from weather.stations import resolve_place
+
+    kind, hit = resolve_place("西安市")
+    assert kind == "city" and hit[2] == "Shaanxi"
+    assert resolve_place("Xi'an") == resolve_place("xian") == ("city", hit)
+    df, meta = site_weather(city="西安")
+    assert meta.source == "synthetic-site" and meta.climate_zone["key"] == "cold"
+    assert any("has no bundled station" in n for n in meta.notes)
+    with pytest.raises(WeatherError, match="unknown station"):
+        resolve_place("Atlantis")
