@@ -29,6 +29,7 @@ from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.ledger.settings import AccountingSettings
+from twin.operate.spec import OperationSpec
 
 PARK_TYPE_ALIASES = {
     "生产制造": "manufacturing",
@@ -264,6 +265,10 @@ class Scenario(_Strict):
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
+    )
+    operation: OperationSpec | None = Field(
+        None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
+        "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
     )
 
     @model_validator(mode="after")
