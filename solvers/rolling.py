@@ -492,7 +492,8 @@ class RollingWindow:
                                    ("row lower", g["rlo"], rlo[self.wr_pos]),
                                    ("row upper", g["rhi"], rhi[self.wr_pos])):
             both_inf = np.isinf(mine) & np.isinf(theirs) & (np.sign(mine) == np.sign(theirs))
-            diff = np.where(both_inf, 0.0, np.abs(mine - theirs))
+            with np.errstate(invalid="ignore"):
+                diff = np.where(both_inf, 0.0, np.abs(mine - theirs))
             if diff.size and not np.all(diff <= 1e-9 * np.maximum(1.0, np.abs(theirs))):
                 k = int(np.argmax(diff))
                 raise RuntimeError(f"rolling window self-check failed ({name}, entry {k}: "
