@@ -34,12 +34,12 @@ References
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 
 from solvers.problem import SizingProblem
+from solvers.transform import iter_hourly, map_hourly
 
 
 @dataclass
@@ -56,25 +56,27 @@ class Aggregation:
     """RMS error of the normalised daily profiles against their medoid [-]."""
 
 
+def _increment(owner, meta: dict) -> np.ndarray:
+    """Per-step form of a cumulative field: its step increase, or (with a ``base``) its
+    distance to the base field [same unit]."""
+    c = np.asarray(getattr(owner, meta["name"]), float)
+    if meta.get("base"):
+        return c - np.asarray(getattr(owner, meta["base"]), float)
+    return np.diff(c, prepend=0.0)
+
+
 def _series(p: SizingProblem) -> list[np.ndarray]:
-    out = [p.electric_load_kw, p.grid.price_import_cny_per_kwh, p.grid.ef_grid_kgco2_per_kwh]
-    out += [a.ac_per_kwp for a in p.pv]
-    for x in (p.heat_demand_kw, p.cooling_demand_kw):
-        if x is not None:
-            out.append(x)
-    out += [h.cop for h in p.heat_pumps] + [w.available_kw for w in p.waste_heat]
-    if p.chiller is not None:
-        out.append(p.chiller.cop)
-    for f in p.ev_fleets:
-        d, width = _ev_daily(f)
-        out += [f.p_charge_max_kw, d, width]
-    return [np.asarray(s, float) for s in out]
-
-
-def _ev_daily(f) -> tuple[np.ndarray, np.ndarray]:
-    """Hourly drain [kWh] and flexibility window [kWh] of an EV fleet's envelope."""
-    emin = np.asarray(f.e_cum_min_kwh, float)
-    return np.diff(emin, prepend=0.0), np.asarray(f.e_cum_max_kwh, float) - emin
+    """The clustering features: every hourly field declared a ``feature`` (cumulative
+    ones as per-step increments, see :func:`_increment`)."""
+    out = []
+    for _, owner, f, v in iter_hourly(p):
+        if v is None or not f.metadata["feature"] or np.ndim(v) == 0:
+            continue
+        if f.metadata["cumulative"]:
+            out.append(_increment(owner, {**f.metadata, "name": f.name}))
+        else:
+            out.append(np.asarray(v, float))
+    return out
 
 
 def _kmedoids(X: np.ndarray, k: int, seed: int, iters: int = 50) -> tuple[np.ndarray, np.ndarray]:
@@ -139,41 +141,20 @@ def representative_days(problem: SizingProblem, k: int, seed: int = 0, *,
     rmse = float(np.sqrt(((X - X[med[lab]]) ** 2).mean()))
     idx = (med[:, None] * 24 + np.arange(24)[None, :]).ravel()
 
-    def cut(a):
-        if a is None:
-            return None
-        a = np.asarray(a)
+    def cut(a, meta, owner):
+        if meta["cumulative"]:
+            inc = _increment(owner, meta)[idx]
+            if meta.get("base"):  # rebuilt on the aggregated base: base + distance
+                base = _increment(owner, {**meta, "name": meta["base"], "base": None})[idx]
+                return np.cumsum(base.reshape(k, 24), axis=1).ravel() + inc
+            return np.cumsum(inc.reshape(k, 24), axis=1).ravel()  # within each day
         return a if a.ndim == 0 else a[idx]
 
-    q = copy.deepcopy(problem)
-    q.electric_load_kw = cut(problem.electric_load_kw)
-    q.time = cut(problem.time) if problem.time is not None else idx
+    q = map_hourly(problem, cut)
+    if problem.time is None:
+        q.time = idx
     w0 = problem.step_weights()[idx]
     q.weights = w0 * np.repeat(counts, 24)
     q.period = np.repeat(np.arange(k), 24)
     q.period_order = lab.copy() if linked else None
-    g = q.grid
-    g.price_import_cny_per_kwh = cut(g.price_import_cny_per_kwh)
-    g.price_export_cny_per_kwh = cut(g.price_export_cny_per_kwh)
-    g.ef_grid_kgco2_per_kwh = cut(g.ef_grid_kgco2_per_kwh)
-    g.month = cut(g.month)
-    for a in q.pv:
-        a.ac_per_kwp = cut(a.ac_per_kwp)
-    q.heat_demand_kw = cut(q.heat_demand_kw)
-    q.cooling_demand_kw = cut(q.cooling_demand_kw)
-    for h in q.heat_pumps:
-        h.cop = cut(h.cop)
-    for w in q.waste_heat:
-        w.available_kw = cut(w.available_kw)
-    if q.chiller is not None:
-        q.chiller.cop = cut(q.chiller.cop)
-    for f in q.ev_fleets:
-        d, width = _ev_daily(f)
-        dd = d[idx].reshape(k, 24)
-        emin = np.cumsum(dd, axis=1).ravel()  # cumulative within each representative day
-        f.e_cum_min_kwh = emin
-        f.e_cum_max_kwh = emin + width[idx]
-        f.p_uncontrolled_kw = cut(f.p_uncontrolled_kw)
-        f.p_charge_max_kw = cut(f.p_charge_max_kw)
-        f.p_discharge_max_kw = cut(f.p_discharge_max_kw)
     return Aggregation(problem=q, medoids=med, assignment=lab, profile_rmse=rmse)

@@ -96,7 +96,8 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         objective_cny=out["costs"]["total"], status=res.status, termination=res.termination,
         solve_time_s=be.highs_time, build_time_s=build_time, handover_time_s=handover,
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
-        load_time_s=load_time, algorithm=be.algorithm, solver_notes=list(be.notes))
+        load_time_s=load_time, algorithm=be.algorithm, solver_notes=list(be.notes),
+        store_states=out["store_states"])
 
 
 def _compiled_cost(cm):
@@ -232,7 +233,20 @@ def _extract(ctx, cm, res) -> dict:
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, cm, res)
-    return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals}
+    return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals,
+            "store_states": _store_states(ctx, sol)}
+
+
+def _store_states(ctx, sol) -> dict:
+    """``{"initial": state, "end": state}`` of every store (see SizingResult.store_states)."""
+    out = {"initial": {}, "end": {}}
+    for key, v in ctx.stores.items():
+        if isinstance(v, dict):
+            out["initial"][key] = {n: float(a(sol)) for n, (a, _) in v.items()}
+            out["end"][key] = {n: float(b(sol)) for n, (_, b) in v.items()}
+        else:
+            out["initial"][key], out["end"][key] = v[0](sol), v[1](sol)
+    return out if ctx.stores else {}
 
 
 def _duals(ctx, cm, res) -> dict:

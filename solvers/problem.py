@@ -50,6 +50,39 @@ __all__ = [
 Objective = Literal["min_cost", "min_emissions", "net_zero", "pareto"]
 
 
+def hourly(unit: str, *, feature: bool = True, cumulative: bool = False,
+           base: str | None = None, scalar_ok: bool = False, **kw):
+    """A dataclass field holding one value per time step (length T), declared once.
+
+    The metadata say what :mod:`solvers.transform` and :mod:`solvers.aggregation` do
+    with the field, so no list of hourly fields is written by hand anywhere:
+
+    ``unit``
+        Unit of the values (e.g. ``"kW"``, ``"kW/kWp"``, ``"1"``).
+    ``feature``
+        Whether the series describes the day for representative-day clustering.
+    ``cumulative``
+        Values are cumulative from the first step (EV envelopes): windowing and
+        aggregation shift them to a new origin instead of cutting them only.
+    ``base``
+        For a cumulative field, the cumulative field of the same owner it is measured
+        against (the upper EV envelope against the lower one): its clustering feature
+        is the distance to the base, and aggregation rebuilds it as base + distance.
+    ``scalar_ok``
+        A scalar stands for a constant series.
+    """
+    md = {"hourly": True, "unit": unit, "feature": feature, "cumulative": cumulative,
+          "base": base, "scalar_ok": scalar_ok}
+    return field(metadata=md, **kw)
+
+
+def size_bound(key: str, bound: Literal["min", "max"], existing: str | None = None, **kw):
+    """A dataclass field that bounds the size reported as ``SizingResult.sizes[key]``
+    (per asset name where the size is a mapping); :func:`solvers.transform.with_fixed_sizes`
+    pins it.  ``existing`` names the field of the already installed size, if any."""
+    return field(metadata={"size_key": key, "bound": bound, "existing": existing}, **kw)
+
+
 def capital_recovery_factor(rate: float, years: float) -> float:
     r"""Capital recovery (annuity) factor.
 
@@ -138,11 +171,11 @@ class PVArray:
 
     name: str
     """Array name (coordinate of the ``pv_array`` dimension)."""
-    ac_per_kwp: np.ndarray
+    ac_per_kwp: np.ndarray = hourly("kW/kWp")
     """AC output per kWp DC installed, length T [kW/kWp]."""
-    min_kwp: float = 0.0
+    min_kwp: float = size_bound("pv_kwp", "min", "existing_kwp", default=0.0)
     """Lower bound on total size [kWp]."""
-    max_kwp: float = float("inf")
+    max_kwp: float = size_bound("pv_kwp", "max", "existing_kwp", default=float("inf"))
     """Upper bound on total size, e.g. from roof area [kWp]."""
     existing_kwp: float = 0.0
     """Already installed size, no capital cost [kWp]."""
@@ -180,29 +213,38 @@ class Battery:
     """Initial state of charge fraction [-] used when ``cyclic`` is False."""
     degradation_cny_per_kwh: float = 0.0
     """Wear cost per kWh discharged (throughput) [CNY/kWh]."""
-    min_kwh: float = 0.0
+    min_kwh: float = size_bound("battery_kwh", "min", "existing_kwh", default=0.0)
     """Lower bound on energy size [kWh]."""
-    max_kwh: float = float("inf")
+    max_kwh: float = size_bound("battery_kwh", "max", "existing_kwh", default=float("inf"))
     """Upper bound on energy size [kWh]."""
-    min_kw: float = 0.0
+    min_kw: float = size_bound("battery_kw", "min", "existing_kw", default=0.0)
     """Lower bound on power size [kW]."""
-    max_kw: float = float("inf")
+    max_kw: float = size_bound("battery_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on power size [kW]."""
     existing_kwh: float = 0.0
     """Already installed energy [kWh]."""
     existing_kw: float = 0.0
     """Already installed power [kW]."""
+    initial_kwh: float | None = None
+    """Stored energy before the first step [kWh] (a rolling-horizon window's state);
+    given, it replaces ``cyclic`` and ``initial_soc``."""
+    end_min_kwh: float | None = None
+    """Lower bound on the stored energy at the end of the last step [kWh]."""
+    end_value_cny_per_kwh: float = 0.0
+    """Value of energy left in the store after the last step [CNY/kWh]; credited in the
+    objective (``stored_energy_value``) so a window does not empty the store."""
 
 
 @dataclass
 class GridConnection:
     """Connection to the public grid (transformer) with tariffs and emission factor."""
 
-    price_import_cny_per_kwh: np.ndarray
+    price_import_cny_per_kwh: np.ndarray = hourly("CNY/kWh")
     """Import energy price incl. TOU, length T [CNY/kWh]."""
-    ef_grid_kgco2_per_kwh: np.ndarray
+    ef_grid_kgco2_per_kwh: np.ndarray = hourly("kgCO2/kWh")
     """Emission factor of imported electricity, length T [kgCO2/kWh]."""
-    price_export_cny_per_kwh: np.ndarray | float = 0.0
+    price_export_cny_per_kwh: np.ndarray | float = hourly("CNY/kWh", feature=False,
+                                                          scalar_ok=True, default=0.0)
     """Export (feed-in) price, scalar or length T [CNY/kWh]."""
     import_limit_kw: float = float("inf")
     """Transformer / contract import limit [kW]."""
@@ -210,10 +252,18 @@ class GridConnection:
     """Export limit [kW]; 0 forbids export."""
     demand_charge_cny_per_kw_month: float = 0.0
     """Charge on each calendar month's maximum import [CNY/(kW month)]."""
-    month: np.ndarray | None = None
+    month: np.ndarray | None = hourly("month", feature=False, default=None)
     """Month index 1..12 of each step, length T (needed if a demand charge is set)."""
     credit_export_emissions: bool = False
     """If True, exported kWh reduce accounted emissions at the hourly grid factor."""
+    demand_charge_months_per_month: float = 1.0
+    """Months of the represented year that each calendar month in the horizon stands
+    for [-]: 1 for a full year; ``12 / months in the horizon`` for a short horizon
+    (``--hours``) so that demand charges are scaled to a year like energy is."""
+    peak_so_far_kw: dict | None = None
+    """Maximum import already reached in a month before the horizon {month: kW} [kW]
+    (rolling-horizon windows): the monthly peak variable is at least this, and only
+    its increase above it is charged in this problem."""
 
 
 @dataclass
@@ -225,13 +275,13 @@ class WasteHeatSource:
 
     name: str
     """Source name (coordinate of the ``waste_heat`` dimension)."""
-    available_kw: np.ndarray
+    available_kw: np.ndarray = hourly("kW")
     """Recoverable heat available, length T [kW]."""
     direct_use: bool = True
     """Whether the heat is hot enough to feed the heat bus directly (via exchanger)."""
     hx_cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW of direct-use heat exchanger."""
-    max_hx_kw: float = float("inf")
+    max_hx_kw: float = size_bound("waste_heat_hx_kw", "max", default=float("inf"))
     """Upper bound on the direct-use exchanger [kW]."""
 
 
@@ -245,15 +295,15 @@ class HeatPump:
 
     name: str
     """Heat pump name (coordinate of the ``heat_pump`` dimension)."""
-    cop: np.ndarray
+    cop: np.ndarray = hourly("1")
     """Coefficient of performance, length T [-] (> 1)."""
     source: str | None = None
     """Name of a :class:`WasteHeatSource` it draws on, or None for ambient air."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW heat output."""
-    min_kw: float = 0.0
+    min_kw: float = size_bound("heat_pump_kw", "min", "existing_kw", default=0.0)
     """Lower bound on size [kW heat]."""
-    max_kw: float = float("inf")
+    max_kw: float = size_bound("heat_pump_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW heat]."""
     existing_kw: float = 0.0
     """Already installed [kW heat]."""
@@ -267,7 +317,7 @@ class ElectricBoiler:
     """Heat out per electricity in [-]."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW heat output."""
-    max_kw: float = float("inf")
+    max_kw: float = size_bound("electric_boiler_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW heat]."""
     existing_kw: float = 0.0
     """Already installed [kW heat]."""
@@ -285,7 +335,7 @@ class GasBoiler:
     """Fuel emission factor per kWh of fuel (LHV) [kgCO2/kWh]."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW heat output."""
-    max_kw: float = float("inf")
+    max_kw: float = size_bound("gas_boiler_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW heat]."""
     existing_kw: float = 0.0
     """Already installed [kW heat]."""
@@ -309,21 +359,31 @@ class ThermalStorage:
     """Charge / discharge limit per kWh of size [kW/kWh]."""
     cyclic: bool = True
     """End content equals start content (per period when periods are given)."""
-    max_kwh: float = float("inf")
+    min_kwh: float = size_bound("tes_kwh", "min", "existing_kwh", default=0.0)
+    """Lower bound on size [kWh]."""
+    max_kwh: float = size_bound("tes_kwh", "max", "existing_kwh", default=float("inf"))
     """Upper bound on size [kWh]."""
     existing_kwh: float = 0.0
     """Already installed [kWh]."""
+    initial_kwh: float | None = None
+    """Content before the first step [kWh] (a window's state); given, it replaces
+    ``cyclic`` (None and not cyclic: empty)."""
+    end_min_kwh: float | None = None
+    """Lower bound on the content at the end of the last step [kWh]."""
+    end_value_cny_per_kwh: float = 0.0
+    """Value of heat left in the store after the last step [CNY/kWh] (objective credit
+    ``stored_energy_value``)."""
 
 
 @dataclass
 class Chiller:
     """Electric chiller serving the cooling bus: ``p[t] = q[t] / COP[t]``, ``q <= size``."""
 
-    cop: np.ndarray
+    cop: np.ndarray = hourly("1")
     """Coefficient of performance, length T [-]."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW cooling output."""
-    max_kw: float = float("inf")
+    max_kw: float = size_bound("chiller_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW cooling]."""
     existing_kw: float = 0.0
     """Already installed [kW cooling]."""
@@ -340,15 +400,15 @@ class EVFleet:
 
     name: str
     """Fleet name (coordinate of the ``ev_fleet`` dimension)."""
-    p_uncontrolled_kw: np.ndarray
+    p_uncontrolled_kw: np.ndarray = hourly("kW", feature=False)
     """Charging power when charging on arrival, length T [kW]."""
-    p_charge_max_kw: np.ndarray
+    p_charge_max_kw: np.ndarray = hourly("kW")
     """Connected charger power, length T [kW]."""
-    e_cum_min_kwh: np.ndarray
+    e_cum_min_kwh: np.ndarray = hourly("kWh", cumulative=True)
     """Lower bound on cumulative net energy into the batteries, length T [kWh]."""
-    e_cum_max_kwh: np.ndarray
+    e_cum_max_kwh: np.ndarray = hourly("kWh", cumulative=True, base="e_cum_min_kwh")
     """Upper bound on cumulative net energy into the batteries, length T [kWh]."""
-    p_discharge_max_kw: np.ndarray | None = None
+    p_discharge_max_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
     """V2G discharge power available, length T [kW] (None = 0)."""
     eta_charge: float = 0.95
     """Charging efficiency [-]."""
@@ -368,11 +428,15 @@ class EVFleet:
     (capex, lifetime, O&M).  Given with ``mode="v2g"``, the bidirectional share
     ``s`` becomes a decision in ``[v2g_share_min, v2g_share_max]`` and
     ``p_dis[t] <= (s / v2g_share) p_discharge_max_kw[t]``; None keeps ``s = v2g_share``."""
-    v2g_share_min: float = 0.0
+    v2g_share_min: float = size_bound("ev_v2g_share", "min", default=0.0)
     """Lower bound on the bidirectional share when it is a decision [-]."""
-    v2g_share_max: float | None = None
+    v2g_share_max: float | None = size_bound("ev_v2g_share", "max", default=None)
     """Upper bound on the bidirectional share when it is a decision [-]; None =
     ``v2g_share`` (it may not exceed it: the envelope was simulated at that share)."""
+    e_cum_offset_kwh: float = 0.0
+    """Cumulative net energy delivered into the batteries before the first step [kWh],
+    already subtracted from ``e_cum_min_kwh`` / ``e_cum_max_kwh`` (a window's initial
+    state, see :func:`solvers.transform.window`); reported in ``store_states``."""
 
     @property
     def v2g_share_is_decision(self) -> bool:
@@ -432,15 +496,15 @@ class SizingProblem:
 
     dt_h: float
     """Step length [h]."""
-    electric_load_kw: np.ndarray
+    electric_load_kw: np.ndarray = hourly("kW")
     """Fixed electric load, length T [kW] (defines T)."""
     grid: GridConnection
     """Grid connection (required)."""
-    time: np.ndarray | None = None
+    time: np.ndarray | None = hourly("timestamp", feature=False, default=None)
     """Timestamps for the ``time`` coordinate (e.g. a DatetimeIndex); None = 0..T-1."""
-    weights: np.ndarray | None = None
+    weights: np.ndarray | None = hourly("1", feature=False, default=None)
     """Occurrences of each step in the represented year, length T [-]; None = 1."""
-    period: np.ndarray | None = None
+    period: np.ndarray | None = hourly("period id", feature=False, default=None)
     """Integer period id per step (e.g. representative day); storages with ``cyclic``
     close their cycle within each period.  None = one period."""
     period_order: np.ndarray | None = None
@@ -452,7 +516,7 @@ class SizingProblem:
     """PV array candidates."""
     battery: Battery | None = None
     """Battery candidate."""
-    heat_demand_kw: np.ndarray | None = None
+    heat_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Heat demand on the heat bus, length T [kW]."""
     waste_heat: list[WasteHeatSource] = field(default_factory=list)
     """Waste-heat sources."""
@@ -464,7 +528,7 @@ class SizingProblem:
     """Gas boiler candidate."""
     thermal_storage: ThermalStorage | None = None
     """Thermal storage candidate."""
-    cooling_demand_kw: np.ndarray | None = None
+    cooling_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Cooling demand on the cooling bus, length T [kW]."""
     chiller: Chiller | None = None
     """Chiller candidate."""
@@ -676,6 +740,14 @@ class SizingResult:
     """HiGHS algorithm actually run (``solver`` option after any fallback)."""
     solver_notes: list = field(default_factory=list)
     """What the solver layer changed from the request (e.g. HiPO unavailable)."""
+    store_states: dict = field(default_factory=dict)
+    """Content of every store before the first and after the last step:
+    ``{"initial": state, "end": state}`` with ``state`` as taken by
+    :func:`solvers.transform.window`: ``battery_kwh``, ``tes_kwh`` [kWh] (where the
+    problem has the store) and ``ev_cum_kwh`` {fleet: cumulative net energy delivered
+    into the fleet's batteries since the start of the original horizon [kWh]} (fleets
+    not charging on arrival).  ``result.store_states["end"]`` is the ``initial_state``
+    of the next window.  Empty for linked representative days."""
 
 
 class InfeasibleError(RuntimeError):

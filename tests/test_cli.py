@@ -84,7 +84,7 @@ def test_tiny_park_one_week_end_to_end(tmp_path):
     r = _run(["run", str(TINY), "-o", str(out), "--hours", "168", "-q"])
     assert r.exit_code == 0, r.output
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    for key in ("sizes", "energy_mwh", "emissions_tco2", "annualised_cost_cny", "renewable_share", "solver"):
+    for key in ("sizes", "energy_mwh", "emissions_tco2", "annualised_cost_cny", "pv_share_of_electricity", "run_config", "solver"):
         assert key in s
     assert s["solver"]["status"] == "optimal"
     ds = xr.open_dataset(out / "results.nc")

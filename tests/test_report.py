@@ -81,7 +81,7 @@ def run():
         "costs_cny_per_yr": {"capex_annualised_total": 2.0e5, "energy_import": 6.0e5, "total": 8.0e5,
                              "capex_overnight": 2.0e6},
         "annualised_cost_cny": 8.0e5, "baseline_cost_cny": 1.0e6, "capex_cny": 2.0e6,
-        "renewable_share": 0.3,
+        "pv_share_of_electricity": 0.3,
         "solver": {"objective": "min_cost", "status": "optimal", "duals": {}},
         "versions": {"park_twin": "test"},
         "ledger": ledger.to_dict(),

@@ -219,7 +219,7 @@ def test_ev_energy_shortfall_is_explained():
     12 kWh needed: short by 8.8 kWh."""
     with pytest.raises(InfeasibleError) as exc:
         solve(ev_problem("smart", p_charge_max=1.0))
-    assert exc.value.violations["EV energy shortfall [kWh]"] == pytest.approx(8.8, rel=1e-6)
+    assert exc.value.violations["EV energy shortfall of fleet staff [kWh]"] == pytest.approx(8.8, rel=1e-6)
     assert "EV energy shortfall" in str(exc.value)
 
 

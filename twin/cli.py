@@ -48,6 +48,22 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
+    """``["a.b=3", "battery=null"]`` -> ``{"a.b": 3, "battery": None}`` (values read as YAML)."""
+    import yaml
+
+    out = {}
+    for item in sets:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            _fail(f"--set {item!r}: expected PATH=VALUE, e.g. costs.pv.capex_cny_per_unit=2400")
+        try:
+            out[path.strip()] = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError as exc:
+            _fail(f"--set {item!r}: VALUE is not valid YAML ({exc})")
+    return out
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twin")
 def main() -> None:
@@ -132,41 +148,101 @@ def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr, mean {df['temp_air'].mean():.1f} °C", err=True)
 
 
+class LazyChoice(click.Choice):
+    """A choice whose values are read when first needed (``twin --help`` stays fast).
+
+    ``load`` returns the allowed values, e.g. the arguments of a ``Literal`` type that
+    lives in a module with heavy imports.
+    """
+
+    def __init__(self, load, case_sensitive: bool = True):
+        self._load = load
+        self._values: tuple | None = None
+        super().__init__((), case_sensitive=case_sensitive)
+
+    @property
+    def choices(self):  # type: ignore[override]
+        if self._values is None:
+            self._values = tuple(self._load())
+        return self._values
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice.__init__ assigns it
+        pass
+
+
+def _objective_kinds():
+    from twin.scenario.run_config import objective_kinds
+
+    return objective_kinds()
+
+
+def _solver_methods():
+    from twin.scenario.run_config import solver_methods
+
+    return solver_methods()
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="Output folder [default: out/<scenario name>].")
 @click.option("--save-model", type=click.Path(path_type=Path), help="Write the exact LP/MILP passed to HiGHS (MPS).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
-@click.option("--hours", type=int, default=None, help="Model only the first N hours (quick looks; scores need a full year).")
-@click.option("--objective", type=click.Choice(["min_cost", "min_emissions", "net_zero", "pareto"]),
+@click.option("--hours", type=click.IntRange(1, 8760), default=None,
+              help="Model only the first N hours (quick looks; scores need a full year).")
+@click.option("--objective", type=LazyChoice(_objective_kinds),
               help="Override the scenario's objective.kind for this run.")
+@click.option("--solver-method", type=LazyChoice(_solver_methods),
+              help="Override the scenario's objective.solver_method (HiGHS algorithm).")
+@click.option("--time-limit", "time_limit_s", type=click.FloatRange(min=0, min_open=True),
+              help="Override the scenario's objective.time_limit_s [s].")
+@click.option("--pareto-points", type=click.IntRange(2, 50),
+              help="Override the scenario's objective.pareto_points.")
 @click.option("--representative-days", "rep_days", type=click.IntRange(2, 365),
               help="Fast mode: size on K linked representative days, then dispatch the full year with those sizes.")
 @click.option("--rubric", type=click.Path(path_type=Path, exists=True),
               help="Scoring rubric YAML (official values, same format as the bundled provisional one).")
+@click.option("--variant", help="Named variant(s) of the scenario file to run; 'a+b' combines them (later wins).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override one field by its dotted path, e.g. --set costs.pv.capex_cny_per_unit=2400 "
+                   "--set battery=null (VALUE is read as YAML; applied after --variant).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
-        objective: str | None, rep_days: int | None, rubric: Path | None, quiet: bool) -> None:
-    """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html."""
-    from twin.pipeline import RunOptions, UserInputError, run_scenario
-    from twin.scenario.loader import ScenarioError, load_scenario
+        objective: str | None, solver_method: str | None, time_limit_s: float | None, pareto_points: int | None,
+        rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], quiet: bool) -> None:
+    """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html.
 
-    progress = Progress(total=8, quiet=quiet)
+    Run settings (objective, solver method, time limit, Pareto points) default to the
+    scenario's objective section; the options here override them for this run.
+    """
+    from twin.run import RUN_STAGES, UserInputError, write
+    from twin.run import run as run_park
+    from twin.scenario.loader import ScenarioError, load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    progress = Progress(total=RUN_STAGES + 2, quiet=quiet)
     progress.stage(f"reading {scenario}")
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
+        config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
+                                    time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
+                                    representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model)
     except ScenarioError as exc:
         click.echo("", err=True)
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    except ValueError as exc:
+        click.echo("", err=True)
+        _fail(f"twin run: {exc}")
     progress.done(loaded.scenario.park.name)
     out_dir = out_dir or Path("out") / scenario.stem
-    opts = RunOptions(out_dir=out_dir, save_model=save_model, lang=lang, hours=hours, rubric=rubric,
-                      objective=objective, representative_days=rep_days)
     try:
-        result = run_scenario(loaded, opts, progress)
+        result = run_park(loaded, config, progress)
     except UserInputError as exc:
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
+    progress.stage("writing outputs")
+    write(result, out_dir)
+    progress.done(str(out_dir))
     click.echo(
         f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
         err=True,
@@ -177,8 +253,8 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
 
 @main.command()
 @click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("compare.html"), show_default=True,
-              help="HTML page to write; a CSV of the table is written beside it.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out") / "compare.html",
+              show_default=True, help="HTML page to write; a CSV of the table is written beside it.")
 def compare(runs: tuple[Path, ...], output: Path) -> None:
     """Compare finished runs side by side (their output folders or summary.json files)."""
     from twin.io import atomic_write_text

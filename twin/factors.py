@@ -1,7 +1,8 @@
 """Accounting factors: grid CO2 emission factors and conversion to standard coal (tce).
 
-The values live in ``twin/data/*.csv`` with their source; this module only looks
-them up. See ``shared/reference/standards-and-factors.md`` §3–4 for provenance.
+The values live in ``twin/data/*.csv``, each row citing an entry of the bibliography
+(``docs/sources.md``: [mee-nbs-ef-2021], [mee-nbs-ef-2022], [mee-nbs-ef-2023] for the grid
+factors, [gbt-2589-2020] for standard coal); this module only looks them up.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from importlib import resources
 
 import pandas as pd
 
-#: Electricity to standard coal, calorific equivalent (当量值) [kgce/kWh], GB/T 2589-2020 annex A.
+#: Electricity to standard coal, calorific equivalent (当量值) [kgce/kWh], GB/T 2589-2020 annex A [gbt-2589-2020].
 ELECTRICITY_KGCE_PER_KWH_CALORIFIC = 0.1229
 #: Energy content of one kilogram of coal equivalent [MJ/kgce], GB/T 2589-2020.
 MJ_PER_KGCE = 29.3076
 
 GRID_LEVELS = ("national", "national_excl_market_nonfossil", "national_fossil", "regional", "provincial")
+#: Year of the official factors used when a scenario gives none (the latest published) [yr].
+DEFAULT_FACTOR_YEAR = 2023
+#: National fossil-power factors [kgCO2/kWh] offered for the 910号 acceptance basis, by year.
+ACCEPTANCE_FACTOR_YEARS = (2022, 2023)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class FactorChoice:
     region: str
     year: int
     source: str
+    source_key: str = ""
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -92,28 +98,77 @@ def grid_emission_factor(level: str, year: int, province: str | None = None) -> 
     ValueError
         When the combination is not in the table, listing what is available.
     """
+    region = _factor_region(level, province)
     t = grid_factor_table()
-    if level not in GRID_LEVELS:
-        raise ValueError(f"unknown emission-factor level {level!r}; accepted: {', '.join(GRID_LEVELS)}")
-    if level in ("regional", "provincial"):
-        if province is None:
-            raise ValueError(f"level {level!r} needs the site's province")
-        key = province_key(province)
-        region = grid_region(key) if level == "regional" else key
-    else:
-        region = "national"
     rows = t[(t["level"] == level) & (t["region"] == region)]
     hit = rows[rows["year"] == year]
     if hit.empty:
-        years = ", ".join(str(y) for y in sorted(rows["year"])) or "none"
-        raise ValueError(
-            f"no {level} grid emission factor for {region} in {year}; published years available: {years}"
-        )
+        raise ValueError(_missing_message(level, region, year))
     r = hit.iloc[0]
+    from twin.sources import source
+
+    src = source(str(r["source"]))
     return FactorChoice(
         value_kgco2_per_kwh=float(r["ef_kgco2_per_kwh"]),
         level=level,
         region=region,
         year=int(year),
-        source=f"MEE/NBS electricity CO2 emission factor {year}, {level} ({region}: {r['note']})",
+        source=f"{r['name_zh']} {year}: {src.cite()}",
+        source_key=src.key,
     )
+
+
+def _factor_region(level: str, province: str | None) -> str:
+    """Table region of a level: ``national``, the province's grid region, or the province key."""
+    if level not in GRID_LEVELS:
+        raise ValueError(f"unknown emission-factor level {level!r}; accepted: {', '.join(GRID_LEVELS)}")
+    if level in ("regional", "provincial"):
+        if province is None:
+            raise ValueError(f"level {level!r} needs the site's province (site.province, or a bundled site.city)")
+        key = province_key(province)
+        return grid_region(key) if level == "regional" else key
+    return "national"
+
+
+def available_factors(level: str | None = None, region: str | None = None) -> list[tuple[str, str, int]]:
+    """Published (level, region, year) combinations in the bundled table, sorted."""
+    t = grid_factor_table()
+    if level is not None:
+        t = t[t["level"] == level]
+    if region is not None:
+        t = t[t["region"] == region]
+    return sorted((str(a), str(b), int(c)) for a, b, c in zip(t["level"], t["region"], t["year"]))
+
+
+def _missing_message(level: str, region: str, year: int) -> str:
+    years = [y for _, _, y in available_factors(level, region)]
+    have = ", ".join(str(y) for y in years) or "none"
+    others = sorted({lv for lv, rg, y in available_factors() if y == year
+                     and (rg == region or lv.startswith("national") or lv == "regional")})
+    hint = ""
+    if level == "provincial" and region == "tibet":
+        hint = " (the MEE/NBS tables publish no value for Tibet 西藏: use level 'regional' or a value of your own)"
+    elif others:
+        hint = f"; levels published for {year}: {', '.join(others)}"
+    return (f"no {level} grid emission factor for {region} in {year}; published years for it: {have}{hint} "
+            f"(tables: MEE/NBS factors 2021-2023, see docs/sources.md)")
+
+
+def check_emission_factor(level: str, year: int, province: str | None) -> None:
+    """Check that the official factor a scenario asks for is in the bundled table.
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`GRID_LEVELS`.
+    year : int
+        Factor year [yr].
+    province : str or None
+        The site's province (needed for ``regional`` and ``provincial``).
+
+    Raises
+    ------
+    ValueError
+        Saying what is missing and listing what is published.
+    """
+    grid_emission_factor(level, year, province)

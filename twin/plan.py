@@ -229,32 +229,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
 
 
 def fix_sizes(problem, sizes: dict):
-    """A copy of ``problem`` whose asset sizes are fixed to ``sizes`` (dispatch-only re-solve).
+    """A copy of ``problem`` with its sizes pinned to ``sizes``: :func:`solvers.transform.with_fixed_sizes`
+    (kept under this name for callers of the representative-day mode)."""
+    from solvers.transform import with_fixed_sizes
 
-    Used by the representative-day mode: sizes come from the aggregated problem, the
-    full-year dispatch from this one. Sizes are bounded both ways where the problem
-    has a lower bound, and from above otherwise; a chosen V2G share is pinned both ways.
-    """
-    from dataclasses import replace
-
-    pv = [replace(a, min_kwp=sizes["pv_kwp"][a.name], max_kwp=sizes["pv_kwp"][a.name]) for a in problem.pv]
-    out = replace(problem, pv=pv)
-    if problem.battery is not None:
-        out = replace(out, battery=replace(problem.battery, min_kwh=sizes["battery_kwh"], max_kwh=sizes["battery_kwh"],
-                                           min_kw=sizes["battery_kw"], max_kw=sizes["battery_kw"]))
-    out = replace(out, heat_pumps=[replace(h, min_kw=sizes["heat_pump_kw"][h.name], max_kw=sizes["heat_pump_kw"][h.name])
-                                   for h in problem.heat_pumps])
-    out = replace(out, waste_heat=[replace(w, max_hx_kw=sizes.get("waste_heat_hx_kw", {}).get(w.name, w.max_hx_kw))
-                                   for w in problem.waste_heat])
-    for attr, key in (("electric_boiler", "electric_boiler_kw"), ("chiller", "chiller_kw")):
-        item = getattr(problem, attr)
-        if item is not None and key in sizes:
-            out = replace(out, **{attr: replace(item, max_kw=max(sizes[key], item.existing_kw))})
-    chosen = sizes.get("ev_v2g_share", {})
-    out = replace(out, ev_fleets=[replace(f, v2g_share_min=chosen[f.name], v2g_share_max=chosen[f.name])
-                                  if f.v2g_share_is_decision and f.name in chosen else f
-                                  for f in problem.ev_fleets])
-    if problem.thermal_storage is not None and "tes_kwh" in sizes:
-        ts = problem.thermal_storage
-        out = replace(out, thermal_storage=replace(ts, max_kwh=max(sizes["tes_kwh"], ts.existing_kwh)))
-    return out
+    return with_fixed_sizes(problem, sizes)

@@ -176,6 +176,13 @@ ENERGY_LABELS = {
     "chiller_electricity": ("冷机用电", "Chiller electricity"), "electric_boiler_heat": ("电锅炉供热", "Electric boiler heat"),
     "electric_boiler_electricity": ("电锅炉用电", "Electric boiler electricity"),
     "heat_import": ("外购热", "Heat bought"),
+    "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
+    "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
+    "chiller_cooling": ("冷机供冷", "Chiller cooling"),
+    "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
+    "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
+    "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
+    "lpg_fuel": ("液化石油气（低位热值）", "LPG (net calorific)"),
 }
 
 SIZE_LABELS = {
@@ -528,7 +535,7 @@ def fig_pareto(summary: dict, lang: str):
 
 
 def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
-    from twin.pipeline import size_unit
+    from twin.results.units import size_unit
 
     rows = []
     for k, v in summary["sizes"].items():
@@ -560,10 +567,13 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
         row("单位能耗碳排放（910号核心指标）", "CO2 per tce (910号 core indicator)", "carbon_intensity_tco2_per_tce", "tCO2/tce")
-        row("可再生能源占比（含绿电绿证，按tce）", "Renewable share incl. green power (tce basis)", "renewable_share", "%", pct)
-        row("园区自发可再生能源占比（按tce）", "On-site renewable share (tce basis)", "onsite_renewable_share", "%", pct)
-    rows.append(("光伏自用电量占用电量比例" if zh else "On-site PV share of electricity use", "—",
-                 pct(summary["renewable_share"]), "", "%"))
+        row("可再生能源占综合能耗比例（含绿电绿证，tce/tce）", "Renewable share of energy use incl. green power (tce/tce)",
+            "renewable_share", "%", pct)
+        row("园区光伏占综合能耗比例（tce/tce）", "On-site PV share of energy use (tce/tce)", "onsite_renewable_share", "%", pct)
+    from twin.results.summary import pv_share
+
+    rows.append(("光伏自用电量占园区用电量比例（kWh/kWh）" if zh else "PV share of electricity use (kWh/kWh)", "—",
+                 pct(pv_share(summary)), "", "%"))
     rows.append(("年化总成本" if zh else "Annualised cost", fmt(summary.get("baseline_cost_cny")),
                  fmt(summary["annualised_cost_cny"]),
                  fmt(summary["annualised_cost_cny"] - summary["baseline_cost_cny"]) if summary.get("baseline_cost_cny") is not None else "—",

@@ -8,10 +8,11 @@ planner can put variants next to each other without re-running them.
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 
 import pandas as pd
+
+from twin.results.summary import pv_share, read_summary
+from twin.results.units import flat_sizes
 
 #: Rows of the comparison: (label, unit, function of the summary).
 ROWS = [
@@ -25,7 +26,7 @@ ROWS = [
     ("residual emissions", "tCO2/yr", lambda s: s["emissions_tco2"]["residual"]),
     ("offsets", "tCO2/yr", lambda s: s["emissions_tco2"]["offsets"]),
     ("net emissions", "tCO2/yr", lambda s: s["emissions_tco2"]["net"]),
-    ("on-site renewable share of electricity", "-", lambda s: s["renewable_share"]),
+    ("PV share of electricity use (kWh/kWh)", "-", pv_share),
     ("grid import", "MWh/yr", lambda s: s["energy_mwh"].get("grid_import")),
     ("PV generation", "MWh/yr", lambda s: s["energy_mwh"].get("pv_generation")),
     ("910 core indicator", "tCO2/tce",
@@ -35,36 +36,12 @@ ROWS = [
 ]
 
 
-def read_summary(path: str | Path) -> dict:
-    """Read a run's summary from its output folder or the summary.json itself.
-
-    Raises
-    ------
-    ValueError
-        Naming the path and what was expected.
-    """
-    p = Path(path)
-    if p.is_dir():
-        p = p / "summary.json"
-    try:
-        s = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{p}: not found (expected a `twin run` output folder or its summary.json)") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{p}: not valid JSON ({exc})") from None
-    if "emissions_tco2" not in s or "solver" not in s:
-        raise ValueError(f"{p}: not a park twin summary (no emissions_tco2/solver keys)")
-    return s
-
-
 def comparison_table(runs: dict[str, dict]) -> pd.DataFrame:
     """One column per run, one row per headline quantity and per asset size."""
     rows = {}
     for label, unit, f in ROWS:
         key = f"{label} [{unit}]" if unit else label
         rows[key] = {name: _safe(f, s) for name, s in runs.items()}
-    from twin.pipeline import flat_sizes
-
     flat = {name: flat_sizes(s["sizes"]) for name, s in runs.items()}
     for k in sorted({k for f in flat.values() for k in f}):
         rows[f"size {k}"] = {name: f.get(k, 0.0) for name, f in flat.items()}
@@ -114,3 +91,6 @@ def render_comparison(runs: dict[str, dict]) -> str:
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{text-align:left;background:#f3f3f3}</style>"
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
             f"<h1>Scenario comparison</h1>{note}<table>{head}{body}</table>{divs}</body></html>")
+
+
+__all__ = ["ROWS", "comparison_table", "read_summary", "render_comparison"]

@@ -1,7 +1,7 @@
 """The 34 reference cities whose typical-year statistics are bundled.
 
 Positions and elevations are the station coordinates in the headers of the
-Climate.OneBuilding.org TMYx files listed in ``shared/data/weather/SOURCES.md``.
+Climate.OneBuilding.org TMYx files [climate-onebuilding-tmyx].
 """
 
 from __future__ import annotations

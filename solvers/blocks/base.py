@@ -1,7 +1,7 @@
 """Shared model context: the Pyomo model, buses, cost and emission registries, sizes,
 elastic slacks, and the vectorised helpers the technology blocks build with.
 
-Build style (measured, shared/reference/stack-notes.md): hourly data go into
+Build style (measured on the project's models): hourly data go into
 the constraint rules as plain Python float lists (Pyomo ``Param`` components were 26 %
 slower, numpy scalar coefficients 19 % slower), annual sums use ``quicksum``, and
 capacity rows whose right-hand side is a constant become variable bounds.
@@ -113,6 +113,7 @@ class ModelContext:
     sizes: dict = field(default_factory=dict)  # key -> Size or {name: Size}
     dispatch: list = field(default_factory=list)
     slacks: dict = field(default_factory=dict)  # label -> (IndexedVar or [VarData], weights)
+    stores: dict = field(default_factory=dict)  # state key -> (sol -> initial, sol -> end) [kWh]
     n_int: int = 0
 
     def __post_init__(self):

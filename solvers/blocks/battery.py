@@ -8,8 +8,11 @@ r"""Stationary battery with energy and power sized separately.
 
     C^{deg} = c_{deg} \sum_t w_t \Delta t\, P^{dis}_t
 
+A rolling-horizon window starts from ``initial_kwh`` instead of closing the cycle and
+may value the energy left at the end (:func:`solvers.blocks.storage.add_ends`).
+
 Simultaneous charge and discharge is not excluded by binaries: with positive energy
-prices or wear cost it is never optimal (see stack-notes: 8760 binaries buy nothing).
+prices or wear cost it is never optimal (8760 binaries buy nothing).
 """
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ def add(ctx: ModelContext) -> None:
     ctx.cap_rows("battery_discharge_max", dis, P)
     if np.isfinite(b.c_rate_max) and not (E.fixed and P.fixed):
         ctx.row("battery_c_rate", P.expr - b.c_rate_max * E.expr <= 0.0)
+    cyclic = b.cyclic and b.initial_kwh is None
+    e0 = float(b.initial_kwh) if b.initial_kwh is not None else b.initial_soc * E.expr
     soc = storage.add_state(ctx, "battery", e, ch, dis, eta_c=b.eta_charge,
                             eta_d=b.eta_discharge, loss_per_h=b.self_discharge_per_h,
-                            cyclic=b.cyclic, e0=b.initial_soc * E.expr, upper_size=E,
+                            cyclic=cyclic, e0=e0, upper_size=E,
                             upper_coef=b.soc_max, lower_size=E, lower_coef=b.soc_min)
+    storage.add_ends(ctx, "battery_kwh", "battery", e, soc, cyclic=cyclic, e0=e0,
+                     end_min_kwh=b.end_min_kwh, end_value_cny_per_kwh=b.end_value_cny_per_kwh)
     ctx.add_flow("elec", +1, dis)
     ctx.add_flow("elec", -1, ch)
     if b.degradation_cny_per_kwh > 0:

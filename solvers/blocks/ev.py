@@ -79,10 +79,15 @@ def add(ctx: ModelContext) -> None:
     n = len(fleets)
     ch_vars, dis_vars = [None] * n, [None] * n
     fixed_ch = np.zeros((n, T))
+    states = {}  # fleet -> (initial, end) cumulative energy [kWh]
+    if not ctx.linked:
+        ctx.stores["ev_cum_kwh"] = states
     for i, f in enumerate(fleets):
         if f.mode == "uncontrolled":
             fixed_ch[i] = np.asarray(f.p_uncontrolled_kw, float)
             ctx.add_fixed_demand("elec", fixed_ch[i])
+            e_end = f.e_cum_offset_kwh + f.eta_charge * ctx.dt * float(fixed_ch[i].sum())
+            states[f.name] = (lambda sol, f=f: f.e_cum_offset_kwh, lambda sol, e=e_end: e)
             continue
         ch = ctx.var(f"p_ev_charge_{f.name}", lb=0.0,
                      ub=np.asarray(f.p_charge_max_kw, float).clip(min=0))
@@ -101,8 +106,13 @@ def add(ctx: ModelContext) -> None:
                 ctx.sizes.setdefault("ev_v2g_share", {})[f.name] = Size(float(f.v2g_share))
         d, width = drain_and_window(ctx, f.e_cum_min_kwh, f.e_cum_max_kwh)
         x = ctx.var(f"e_ev_window_{f.name}", lb=0.0)
+        if not ctx.linked:
+            emin_end = float(np.asarray(f.e_cum_min_kwh, float)[-1])
+            states[f.name] = (lambda sol, f=f: f.e_cum_offset_kwh,
+                              lambda sol, f=f, x=x, e=emin_end: f.e_cum_offset_kwh + e
+                              + float(sol.var(x)[-1]))
         if ctx.elastic:  # shortfall below the lower envelope, penalised
-            s = ctx.slack_series("EV energy shortfall", "kWh")
+            s = ctx.slack_series(f"EV energy shortfall of fleet {f.name}", "kWh")
             storage.add_state(ctx, f"ev_{f.name}", x, ch, dis, eta_c=f.eta_charge,
                               eta_d=f.eta_discharge, loss_per_h=0.0, cyclic=ctx.linked,
                               e0=None, drain=d, upper_const=width,

@@ -16,7 +16,11 @@ Equations (Δt = ``dt_h``, w the step weight):
 The import limit is a column bound (its dual is the reduced cost of the import), not
 a row.  Export columns exist only when export is allowed.  The demand charge follows
 the Chinese two-part tariff (基本电价 by maximum demand, CNY/kW-month) applied to each
-calendar month present in the horizon.
+calendar month present in the horizon, counted ``demand_charge_months_per_month`` times
+(12 / months present for a horizon shorter than a year, so that a quick look charges a
+year of demand charges as it charges a year of energy).  With
+``peak_so_far_kw`` (a rolling-horizon window) :math:`\hat P_m \ge \hat P^0_m` and only
+:math:`c^{dem}(\hat P_m - \hat P^0_m)` is charged.
 """
 
 from __future__ import annotations
@@ -49,11 +53,17 @@ def add(ctx: ModelContext) -> None:
     if g.demand_charge_cny_per_kw_month > 0:
         month = np.asarray(g.month).astype(int)
         months, mi = np.unique(month, return_inverse=True)
-        peak = ctx.var("p_grid_monthly_peak", len(months), lb=0.0)
+        before = g.peak_so_far_kw or {}
+        p0 = np.array([float(before.get(int(mo), 0.0)) for mo in months])
+        peak = ctx.var("p_grid_monthly_peak", len(months), lb=p0)
         mi = mi.tolist()
         ctx.rows("grid_monthly_peak", R, lambda t: imp[t] - peak[mi[t]] <= 0.0)
-        ctx.cost["demand_charge"] = pyo.quicksum(
-            g.demand_charge_cny_per_kw_month * peak[k] for k in peak)
+        k_dem = g.demand_charge_cny_per_kw_month * g.demand_charge_months_per_month
+        ctx.cost["demand_charge"] = pyo.quicksum(k_dem * peak[k] for k in peak)
+        if p0.any():  # only the increase above the peak already reached is charged
+            ctx.cost["demand_charge"] -= k_dem * float(p0.sum())
+    if g.month is not None and T:
+        _peak_state(ctx, imp, np.asarray(g.month).astype(int), g.peak_so_far_kw or {})
     ef = as_array(g.ef_grid_kgco2_per_kwh, T)
     ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
     if g.credit_export_emissions and exp is not None:
@@ -67,3 +77,20 @@ def add(ctx: ModelContext) -> None:
         DispatchVar("price_import_cny_per_kwh", "CNY/kWh", "Import energy price", fixed=pim),
         DispatchVar("ef_grid_kgco2_per_kwh", "kgCO2/kWh", "Grid emission factor", fixed=ef),
     ]
+
+
+def _peak_state(ctx: ModelContext, imp, month: np.ndarray, before: dict) -> None:
+    """Report each month's maximum import before and after the horizon [kW]
+    (``store_states[...]["grid_peak_kw"]``, the demand-charge state of a window)."""
+    months = np.unique(month)
+    init = {int(mo): float(before.get(int(mo), 0.0)) for mo in months}
+    init.update({int(k): float(v) for k, v in before.items()})
+
+    def end(sol):
+        x = sol.var(imp)
+        out = dict(init)
+        for mo in months:
+            out[int(mo)] = max(out[int(mo)], float(x[month == mo].max()))
+        return out
+
+    ctx.stores["grid_peak_kw"] = (lambda sol: dict(init), end)

@@ -149,7 +149,7 @@ def add(ctx: ModelContext) -> None:
 
     tes = p.thermal_storage
     if tes is not None:
-        S = ctx.add_size("tes_kwh", None, "kWh", tes.cost, hi=tes.max_kwh,
+        S = ctx.add_size("tes_kwh", None, "kWh", tes.cost, lo=tes.min_kwh, hi=tes.max_kwh,
                          existing=tes.existing_kwh)
         tch = ctx.var("q_tes_charge", lb=0.0)
         tdis = ctx.var("q_tes_discharge", lb=0.0)
@@ -157,9 +157,14 @@ def add(ctx: ModelContext) -> None:
         rho = tes.max_power_per_kwh
         ctx.cap_rows("tes_charge_max", tch, S, rho)
         ctx.cap_rows("tes_discharge_max", tdis, S, rho)
+        cyclic = tes.cyclic and tes.initial_kwh is None
+        e0 = None if tes.initial_kwh is None else float(tes.initial_kwh)
         content = storage.add_state(ctx, "tes", e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
-                                    loss_per_h=tes.loss_per_h, cyclic=tes.cyclic, e0=None,
+                                    loss_per_h=tes.loss_per_h, cyclic=cyclic, e0=e0,
                                     upper_size=S)
+        storage.add_ends(ctx, "tes_kwh", "thermal_storage", e, content, cyclic=cyclic, e0=e0,
+                         end_min_kwh=tes.end_min_kwh,
+                         end_value_cny_per_kwh=tes.end_value_cny_per_kwh)
         ctx.add_flow("heat", +1, tdis)
         ctx.add_flow("heat", -1, tch)
         ctx.dispatch += [

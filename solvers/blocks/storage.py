@@ -161,3 +161,44 @@ def add_state(ctx: ModelContext, name: str, e, ch, dis, *, eta_c: float, eta_d: 
         return keep ** h * sol.var(s)[s_of_step] + sol.var(e)
 
     return content
+
+
+def add_ends(ctx: ModelContext, key: str, label: str, e, content, *, cyclic: bool, e0,
+             end_min_kwh: float | None, end_value_cny_per_kwh: float) -> None:
+    r"""End-of-horizon conditions of a store and its reported initial and end content.
+
+    .. math::
+        e_{T-1} \ge e^{end}_{min}, \qquad C^{stored} = -v^{end}\, e_{T-1}
+
+    (``stored_energy_value[label]`` in the cost breakdown, unweighted: the energy is
+    left once, at the end of the horizon).  Registers ``ctx.stores[key]`` =
+    (initial content, end content) read from a solution [kWh]: the content before the
+    first step (``e0``, or for a cyclic store the content at the end of its first
+    period) and after the last step.
+
+    Parameters
+    ----------
+    key : str
+        State key (``battery_kwh``, ``tes_kwh``).
+    e0 : float, Pyomo expression or None
+        Content before the first step of a non-cyclic store [kWh] (None: empty).
+    """
+    if ctx.linked:
+        if end_min_kwh is not None or end_value_cny_per_kwh:
+            raise ValueError(f"{label}: end conditions need an hourly (not linked) problem")
+        return
+    last = ctx.T - 1
+    if end_min_kwh is not None:
+        e[last].setlb(max(float(end_min_kwh), 0.0 if e[last].lb is None else e[last].lb))
+    if end_value_cny_per_kwh:
+        ctx.cost[f"stored_energy_value[{label}]"] = -float(end_value_cny_per_kwh) * e[last]
+    first_end = int(ctx.ends[0])
+
+    def initial(sol):
+        if cyclic:
+            return float(content(sol)[first_end])
+        if e0 is None:
+            return 0.0
+        return float(e0) if isinstance(e0, (int, float)) else float(sol.expr(e0))
+
+    ctx.stores[key] = (initial, lambda sol: float(content(sol)[last]))

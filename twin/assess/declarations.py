@@ -47,7 +47,7 @@ class Tier(BaseModel):
         description=(
             "Highest tier fully met [-]: L1 monitoring ≥90 % of use; L2 + diagnosis/alarms; "
             "L3 + forecasting and closed-loop dispatch; L4 + real-time carbon accounting and "
-            "DR/VPP interface (provisional-rubric.md §3). Default 'none'."
+            "DR/VPP interface ([twin-provisional-rubric]). Default 'none'."
         ),
     )
     evidence: str = Field("", description="Document the planner cites [-].")

@@ -1,7 +1,7 @@
 """National zero-carbon park indicators, 发改环资〔2025〕910号 annex 3 ("1 core + 5 guiding").
 
-Thresholds come from :class:`twin.ledger.AccountingSettings` (secondary sources; see
-``shared/reference/standards-and-factors.md`` §2). Parks below the first size tier get
+Thresholds come from :class:`twin.ledger.AccountingSettings` (secondary sources,
+[ndrc-910-2025]). Parks below the first size tier get
 "no official tier" and are evaluated against a labelled assumption.
 """
 

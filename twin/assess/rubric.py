@@ -1,7 +1,7 @@
 """Scoring rubric as data: schema, loading and validation.
 
 The bundled ``data/rubric_provisional.yaml`` is PROVISIONAL (built from analogous
-standards, ``shared/reference/provisional-rubric.md``). A user with the official values
+standards, [twin-provisional-rubric]). A user with the official values
 writes a file in the same format and passes it to :func:`load_rubric`.
 """
 

@@ -3,7 +3,7 @@
 Measures are computed from the ledger wherever the model knows the quantity and taken
 from the planner's :class:`Declarations` otherwise (with the cited evidence). Points come
 from a :class:`~twin.assess.rubric.Rubric` (default: the PROVISIONAL one, not official).
-Aggregation (provisional-rubric.md §2)::
+Aggregation ([twin-provisional-rubric]; GB/T 50378 method [gbt-50378-2014])::
 
     Q_j = 100 · earned_j / applicable_max_j        (N/A items removed)
     S   = Σ_j w_j(park type, stage) · Q_j

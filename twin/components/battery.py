@@ -6,9 +6,10 @@ turn ratings into model coefficients: the split of round-trip efficiency, the
 throughput degradation cost, equivalent full cycles and a capacity-fade estimate
 used to report battery ageing.
 
-Defaults follow china-park-data.md §2, row "BESS, C&I cabinet": LFP, 6,000-8,000
+Defaults are engineering ranges for a C&I cabinet [twin-assumption] (market context
+[sec-bess-2025]): LFP, 6,000-8,000
 cycles to 70-80 % state of health, AC round-trip efficiency 85-90 %, 10-15 yr life
-(engineering ranges, flagged ⚠ there). Capital costs are kept in the scenario's
+(indicative ⚠). Capital costs are kept in the scenario's
 costs section, not here.
 
 References
@@ -39,7 +40,7 @@ class BatterySpec(BaseModel):
         default=0.88, gt=0, le=1,
         description="AC round-trip efficiency [-]; split into charge and discharge "
                     "efficiency sqrt(rte) each. 0.88 = middle of 85-90 % "
-                    "(china-park-data §2, BESS C&I cabinet)")
+                    "([twin-assumption], C&I cabinet ⚠)")
     soc_min: float = Field(
         default=0.05, ge=0, lt=1,
         description="Minimum state of charge [-] of the installed energy capacity "
@@ -62,18 +63,18 @@ class BatterySpec(BaseModel):
     cycle_life: float = Field(
         default=6000.0, gt=0,
         description="Equivalent full cycles at cycle_life_dod until end of life [cycles]; "
-                    "china-park-data §2: 6,000-8,000 for LFP")
+                    "[twin-assumption]: 6,000-8,000 for LFP")
     cycle_life_dod: float = Field(
         default=0.9, gt=0, le=1,
         description="Depth of discharge at which cycle_life is rated [-]")
     eol_capacity_fraction: float = Field(
         default=0.8, gt=0, lt=1,
         description="Remaining capacity that defines end of life [-] (70-80 % in "
-                    "china-park-data §2; 0.8 is the usual warranty definition)")
+                    "[twin-assumption]; 0.8 is the usual warranty definition)")
     calendar_life_years: float = Field(
         default=15.0, gt=0,
         description="Years to end of life from calendar ageing alone [yr] "
-                    "(china-park-data §2: 10-15 yr system life)")
+                    "([twin-assumption]: 10-15 yr system life)")
     degradation_cost_cny_per_kwh: float | None = Field(
         default=None, ge=0,
         description="Wear cost per kWh discharged [CNY/kWh]; None = derive from the "

@@ -12,8 +12,8 @@ References
 .. [2] C. Arpagaus, F. Bless, M. Uhlmann, J. Schiffmann, S. S. Bertsch, "High
    temperature heat pumps: market overview, state of the art, research status,
    refrigerants, and application potentials", Energy 152, 985-1010, 2018.
-.. [3] china-park-data.md §2 (costs, COP figures) and §5.2 (waste-heat availability),
-   in the project's shared reference material.
+.. [3] docs/sources.md: [xjtu-cpes] (costs, COP figures), [sec-dc-heat-pump-2024] and
+   [sec-waste-heat] (waste-heat availability), [twin-assumption] (ranges without a source).
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ WasteHeatKind = Literal["process_cooling_water", "air_compressor", "flue_gas", "
                         "exhaust_air", "wastewater"]
 
 #: Share of a screw compressor's electric input recoverable as hot water at 70-90 °C.
-#: china-park-data §5.2: 80-93 % of input becomes heat, the oil loop carries 72-80 % of
+#: [sec-waste-heat]: 80-93 % of input becomes heat, the oil loop carries 72-80 % of
 #: it at 80-100 °C; Chinese vendors quote oil/gas heat of about 60 % of input.
 COMPRESSOR_RECOVERABLE_FRACTION = 0.6
-#: Hot-water temperature reached from compressor oil heat [°C] (vendor figure, §5.2).
+#: Hot-water temperature reached from compressor oil heat [°C] (vendor figure, [sec-waste-heat]).
 COMPRESSOR_WATER_TEMPERATURE_C = 75.0
 
 
@@ -109,7 +109,7 @@ class WasteHeatSourceSpec(BaseModel):
 
         Peak recoverable heat = ``rated_electric_kw * recoverable_fraction``; the
         availability follows the process (compressors run with production). Defaults
-        from china-park-data §5.2 (see :data:`COMPRESSOR_RECOVERABLE_FRACTION`).
+        from [sec-waste-heat] (see :data:`COMPRESSOR_RECOVERABLE_FRACTION`).
         The compressor figure already is the recoverable share, so
         ``recoverable_share`` is 1 and ``recovery_efficiency`` defaults to 1.
         """
@@ -124,8 +124,7 @@ def compressor_waste_heat_kw(electric_kw_profile,
                              recoverable_fraction=COMPRESSOR_RECOVERABLE_FRACTION):
     """Recoverable heat of air compressors from their electric power [kW].
 
-    ``q = f_rec * p_el``; with ``f_rec`` = 0.6 (oil-circuit heat at 80-100 °C, china-park-data
-    §5.2: 80-93 % of input becomes heat, of which the oil loop carries 72-80 %).
+    ``q = f_rec * p_el``; with ``f_rec`` = 0.6 (oil-circuit heat at 80-100 °C, [sec-waste-heat]: 80-93 % of input becomes heat, of which the oil loop carries 72-80 %).
 
     Parameters
     ----------
@@ -141,7 +140,7 @@ def compressor_waste_heat_kw(electric_kw_profile,
     """
     if not 0 < recoverable_fraction <= 0.96:
         raise ValueError("recoverable_fraction must lie in (0, 0.96] (at most 96 % of the "
-                         "input becomes heat, china-park-data §5.2)")
+                         "input becomes heat, [sec-waste-heat])")
     if isinstance(electric_kw_profile, pd.Series):
         return electric_kw_profile.clip(lower=0.0) * recoverable_fraction
     return np.clip(np.asarray(electric_kw_profile, dtype=float), 0.0, None) * recoverable_fraction
@@ -577,11 +576,11 @@ class ThermalStorageSpec(BaseModel):
     existing_kwh: float = Field(default=0.0, ge=0, description="Installed capacity [kWh]")
     delta_t_k: float = Field(
         default=35.0, gt=0,
-        description="Usable temperature swing [K]; 30-40 K per china-park-data §2")
+        description="Usable temperature swing [K]; 30-40 K [twin-assumption]")
     loss_fraction_per_h: float = Field(
         default_factory=lambda: loss_per_hour_from_per_day(0.02), ge=0, lt=0.1,
         description="Standing loss [1/h] of stored energy; default = 2 %/day "
-                    "(china-park-data §2, XJTU model assumption)")
+                    "([xjtu-cpes] model assumption)")
     charge_kw_per_kwh: float = Field(
         default=0.5, gt=0, description="Maximum charge power per capacity [kW/kWh] "
                                        "(assumption: full charge in 2 h)")

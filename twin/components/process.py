@@ -1,9 +1,9 @@
 """Process (production) electric loads: annual energy with a built-in shape, or measured data.
 
-No China-specific sector load profiles with numbers are published (see
-``shared/reference/china-park-data.md`` §5.1), so the built-in shapes are SYNTHETIC:
+No China-specific sector load profiles with numbers are published (none was
+found), so the built-in shapes are SYNTHETIC:
 engineering assumptions of shift pattern, night base and weekend level, calibrated to
-the annual load factor (average/peak) ranges of that table. Every result carries the
+annual load factor (average/peak) ranges assumed per sector [twin-assumption]. Every result carries the
 shape's description so reports can label it synthetic. Calibrate against the park's
 96-point meter data or monthly bills (``profile_csv``) where available.
 """
@@ -26,7 +26,7 @@ class ShapeDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str
-    load_factor_range: tuple[float, float] = Field(description="Annual average/peak range of china-park-data §5.1 [-].")
+    load_factor_range: tuple[float, float] = Field(description="Annual average/peak range assumed for the sector [twin-assumption] [-].")
     day_start: int = Field(description="First production hour of the day [h].")
     day_end: int = Field(description="End of production (exclusive) [h].")
     night_base: float = Field(description="Load outside production hours relative to day plateau [-].")
@@ -36,28 +36,28 @@ class ShapeDefinition(BaseModel):
     dip_level: float = Field(1.0, description="Load during the lull relative to the plateau [-].")
 
 
-#: Built-in synthetic shapes, keyed by sector (china-park-data.md §5.1, assumptions ⚠).
+#: Built-in synthetic shapes, keyed by sector ([twin-assumption] ⚠).
 SHAPES: dict[str, ShapeDefinition] = {
     "electronics_24h": ShapeDefinition(
         description="Electronics/semiconductor/PCB, 24/7 three shifts, cleanroom HVAC hump in summer "
-        "(synthetic; load factor 0.75-0.90 per china-park-data §5.1)",
+        "(synthetic; load factor 0.75-0.90 [twin-assumption])",
         load_factor_range=(0.75, 0.90), day_start=0, day_end=24, night_base=0.92,
         level={WORKDAY: 1.0, SATURDAY: 0.95, SUNDAY: 0.92, HOLIDAY: 0.85}, summer_hump=0.10,
     ),
     "machinery_2shift": ShapeDefinition(
         description="Machinery/metalworking, two shifts 08-20, Saturday ~60 %, night base 20-35 % "
-        "(synthetic; load factor 0.35-0.55 per china-park-data §5.1)",
+        "(synthetic; load factor 0.35-0.55 [twin-assumption])",
         load_factor_range=(0.35, 0.55), day_start=8, day_end=20, night_base=0.28,
         level={WORKDAY: 1.0, SATURDAY: 0.6, SUNDAY: 0.3, HOLIDAY: 0.25}, summer_hump=0.05,
     ),
     "food_2shift": ShapeDefinition(
         description="Food & beverage, two shifts with a refrigeration base "
-        "(synthetic; load factor 0.50-0.70 per china-park-data §5.1)",
+        "(synthetic; load factor 0.50-0.70 [twin-assumption])",
         load_factor_range=(0.50, 0.70), day_start=7, day_end=21, night_base=0.5,
         level={WORKDAY: 1.0, SATURDAY: 0.85, SUNDAY: 0.7, HOLIDAY: 0.6}, summer_hump=0.08,
     ),
     "chemicals_continuous": ShapeDefinition(
-        description="Continuous chemicals, 24/7 flat (synthetic; load factor 0.80-0.95 per china-park-data §5.1)",
+        description="Continuous chemicals, 24/7 flat (synthetic; load factor 0.80-0.95 [twin-assumption])",
         load_factor_range=(0.80, 0.95), day_start=0, day_end=24, night_base=1.0,
         level={WORKDAY: 1.0, SATURDAY: 1.0, SUNDAY: 1.0, HOLIDAY: 0.85}, summer_hump=0.08,
     ),
@@ -70,7 +70,7 @@ SHAPES: dict[str, ShapeDefinition] = {
     ),
     "office_it": ShapeDefinition(
         description="Office plug loads and IT outside the building model, weekdays 08-18, weekend 30-40 % "
-        "(synthetic; load factor 0.30-0.45 per china-park-data §5.1)",
+        "(synthetic; load factor 0.30-0.45 [twin-assumption])",
         load_factor_range=(0.30, 0.45), day_start=8, day_end=18, night_base=0.12,
         level={WORKDAY: 1.0, SATURDAY: 0.3, SUNDAY: 0.3, HOLIDAY: 0.25}, summer_hump=0.0,
         dip=(12, 13), dip_level=0.8,

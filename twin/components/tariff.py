@@ -3,8 +3,9 @@
 A Chinese C&I tariff (分时电价) is declared as seasons (lists of months) with clock-hour
 ranges for each period (critical peak 尖峰, peak 峰, flat 平, valley 谷, deep valley 深谷)
 and an all-in price per period [CNY/kWh]. The two-part tariff's basic charge is a
-monthly maximum-demand charge [CNY/kW·month] (发改价格〔2023〕526号). See
-``shared/reference/china-park-data.md`` §1 for the provincial period tables and prices.
+monthly maximum-demand charge [CNY/kW·month] (发改价格〔2023〕526号). Provincial period
+tables and example prices: [tou-jiangsu-2025], [tou-guangdong-2021], [tou-shandong-2023],
+[sec-tariff-examples] (docs/sources.md).
 """
 
 from __future__ import annotations

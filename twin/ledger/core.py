@@ -16,7 +16,6 @@ The baseline case gets no green power, certificates or offsets (they are planned
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +26,17 @@ import xarray as xr
 from twin.io import json_safe
 from twin.ledger.fuels import MJ_PER_KWH, fuel_factor, kwh_to_tce
 from twin.ledger.settings import AccountingSettings
-
-_FUEL_RE = re.compile(r"^fuel_(\w+)_kw$")
+from twin.statistics import (
+    FLOWS,
+    AnnualStatistics,
+    annual_statistics,
+    flow,
+    fuel_name,
+    fuel_variables,
+    renewable_share_tce,
+    share,
+    step_weights,
+)
 
 #: Units of the annual account keys, by suffix.
 _UNIT_BY_SUFFIX = (
@@ -54,23 +62,6 @@ def unit_of(key: str) -> str:
     return "1"
 
 
-def flow(ds: xr.Dataset, name: str) -> xr.DataArray:
-    """Hourly flow summed over asset dimensions; zeros when the variable is absent [kW].
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        Dispatch with dimension ``time``.
-    name : str
-        Variable name from the architecture contract (e.g. ``p_pv_kw``).
-    """
-    if name not in ds:
-        return xr.zeros_like(ds["time"], dtype=float).rename(name)
-    da = ds[name].astype(float)
-    other = [d for d in da.dims if d != "time"]
-    return (da.sum(other) if other else da).rename(name)
-
-
 def total_size(sizes: Mapping[str, Any] | None, name: str) -> float:
     """Total installed size over assets (scalar, mapping or DataArray); 0 when absent."""
     if not sizes or name not in sizes or sizes[name] is None:
@@ -79,20 +70,6 @@ def total_size(sizes: Mapping[str, Any] | None, name: str) -> float:
     if isinstance(v, Mapping):
         return float(sum(float(x) for x in v.values()))
     return float(np.sum(np.asarray(v, dtype=float)))
-
-
-def step_weights(ds: xr.Dataset, step_weight_h: float | np.ndarray | None) -> xr.DataArray:
-    """Duration each time step stands for in the annual sums [h].
-
-    ``None`` → a ``weight_h`` variable of the dispatch if present, else 1 h per step
-    (the 8760-step typical year of the contract).
-    """
-    if step_weight_h is None:
-        if "weight_h" in ds:
-            return ds["weight_h"].astype(float)
-        return xr.ones_like(ds["time"], dtype=float)
-    w = np.broadcast_to(np.asarray(step_weight_h, dtype=float), (ds.sizes["time"],))
-    return xr.DataArray(w, dims="time", coords={"time": ds["time"]})
 
 
 @dataclass
@@ -108,12 +85,16 @@ class Accounts:
         Hourly flows [kW] and hourly emissions [kgCO2 per step-hour].
     fuels : dict[str, float]
         Fuel energy by fuel key [kWh/yr, net calorific].
+    statistics : twin.statistics.AnnualStatistics or None
+        The annual energies the accounts were built from (also behind summary.json's
+        ``energy_mwh`` and ``pv_share_of_electricity``).
     """
 
     case: str
     annual: dict[str, float]
     hourly: xr.Dataset
     fuels: dict[str, float] = field(default_factory=dict)
+    statistics: AnnualStatistics | None = field(default=None, repr=False)
 
 
 def _accounts(
@@ -138,59 +119,37 @@ def _accounts(
             {"case": case, "quantity": q, "value": ann[q], "unit": unit_of(q), "formula": formula, "source": source}
         )
 
-    # --- electricity -------------------------------------------------------------------
+    # --- electricity and heat: annual energies from twin.statistics (computed once) ------
+    stats = annual_statistics(ds, w)
     imp, exp = flow(ds, "p_grid_import_kw"), flow(ds, "p_grid_export_kw")
-    pv, pv_curt = flow(ds, "p_pv_kw"), flow(ds, "p_pv_curtailed_kw")
-    pv_exp = np.minimum(pv, exp)
-    pv_self = pv - pv_exp
     ef = ds["ef_grid_kgco2_per_kwh"].astype(float) if "ef_grid_kgco2_per_kwh" in ds else None
-    if ef is None and tot(imp) > 0:
+    if ef is None and stats.energy_kwh["e_grid_import_kwh"] > 0:
         raise ValueError(f"{case} dispatch imports electricity but has no ef_grid_kgco2_per_kwh")
     if ef is None:
         ef = xr.zeros_like(imp)
-    for key, da, src in (
-        ("e_grid_import_kwh", imp, "p_grid_import_kw"),
-        ("e_grid_export_kwh", exp, "p_grid_export_kw"),
-        ("e_pv_generated_kwh", pv, "p_pv_kw"),
-        ("e_pv_curtailed_kwh", pv_curt, "p_pv_curtailed_kw"),
-        ("e_pv_self_consumed_kwh", pv_self, "p_pv_kw, p_grid_export_kw"),
-        ("e_pv_exported_kwh", pv_exp, "p_pv_kw, p_grid_export_kw"),
-        ("e_battery_charge_kwh", flow(ds, "p_battery_charge_kw"), "p_battery_charge_kw"),
-        ("e_battery_discharge_kwh", flow(ds, "p_battery_discharge_kw"), "p_battery_discharge_kw"),
-        ("e_ev_charge_kwh", flow(ds, "p_ev_charge_kw"), "p_ev_charge_kw"),
-        ("e_v2g_kwh", flow(ds, "p_ev_discharge_kw"), "p_ev_discharge_kw"),
-        ("e_fixed_load_kwh", flow(ds, "p_load_kw"), "p_load_kw"),
-        ("e_heat_pump_kwh", flow(ds, "p_heat_pump_kw"), "p_heat_pump_kw"),
-        ("e_electric_boiler_kwh", flow(ds, "p_electric_boiler_kw"), "p_electric_boiler_kw"),
-        ("e_chiller_kwh", flow(ds, "p_chiller_kw"), "p_chiller_kw"),
+    e = stats.energy_kwh
+    for f in FLOWS:
+        ann[f.key] = e[f.key]
+        ev(f.key, f"Σ_t {f.var}·Δt_t", f.var)
+    for key, formula, src in (
+        ("e_pv_self_consumed_kwh", "Σ_t (p_pv_kw − min(p_pv_kw, p_grid_export_kw))·Δt_t", "p_pv_kw, p_grid_export_kw"),
+        ("e_pv_exported_kwh", "Σ_t min(p_pv_kw, p_grid_export_kw)·Δt_t", "p_pv_kw, p_grid_export_kw"),
     ):
-        ann[key] = tot(da)
-        ev(key, f"Σ_t {src}·Δt_t", src)
-    ann["e_pv_available_kwh"] = ann["e_pv_generated_kwh"] + ann["e_pv_curtailed_kwh"]
-    ann["e_battery_losses_kwh"] = ann["e_battery_charge_kwh"] - ann["e_battery_discharge_kwh"]
+        ann[key] = e[key]
+        ev(key, formula, src)
+    ann["e_pv_available_kwh"] = e["e_pv_available_kwh"]
+    ann["e_battery_losses_kwh"] = e["e_battery_losses_kwh"]
     ev("e_battery_losses_kwh", "charge − discharge (cyclic state of charge assumed)", "p_battery_charge_kw, p_battery_discharge_kw")
-    ann["e_electricity_consumption_kwh"] = ann["e_grid_import_kwh"] + ann["e_pv_generated_kwh"] - ann["e_grid_export_kwh"]
+    ann["e_electricity_consumption_kwh"] = e["e_electricity_consumption_kwh"]
     ev("e_electricity_consumption_kwh", "import + PV generated − export", "p_grid_import_kw, p_pv_kw, p_grid_export_kw")
+    ann["pv_share_of_electricity"] = stats.pv_share_of_electricity
+    ev("pv_share_of_electricity", "PV self-consumed / electricity consumption (kWh/kWh; not the tce-based "
+       "renewable_share)", "e_pv_self_consumed_kwh, e_electricity_consumption_kwh")
 
     # --- heat ------------------------------------------------------------------------
     wh_direct = flow(ds, "q_waste_heat_direct_kw")
     wh_hp = flow(ds, "q_waste_heat_source_kw")
-    for key, da, src in (
-        ("q_heat_demand_kwh", flow(ds, "q_heat_demand_kw"), "q_heat_demand_kw"),
-        ("q_cooling_demand_kwh", flow(ds, "q_cooling_demand_kw"), "q_cooling_demand_kw"),
-        ("q_heat_pump_kwh", flow(ds, "q_heat_pump_kw"), "q_heat_pump_kw"),
-        ("q_waste_heat_direct_kwh", wh_direct, "q_waste_heat_direct_kw"),
-        ("q_waste_heat_to_heat_pump_kwh", wh_hp, "q_waste_heat_source_kw"),
-        ("q_electric_boiler_kwh", flow(ds, "q_electric_boiler_kw"), "q_electric_boiler_kw"),
-        ("q_gas_boiler_kwh", flow(ds, "q_gas_boiler_kw"), "q_gas_boiler_kw"),
-        ("q_heat_import_kwh", flow(ds, "q_heat_import_kw"), "q_heat_import_kw"),
-        ("q_chiller_kwh", flow(ds, "q_chiller_kw"), "q_chiller_kw"),
-        ("q_tes_charge_kwh", flow(ds, "q_tes_charge_kw"), "q_tes_charge_kw"),
-        ("q_tes_discharge_kwh", flow(ds, "q_tes_discharge_kw"), "q_tes_discharge_kw"),
-    ):
-        ann[key] = tot(da)
-        ev(key, f"Σ_t {src}·Δt_t", src)
-    ann["q_waste_heat_used_kwh"] = ann["q_waste_heat_direct_kwh"] + ann["q_waste_heat_to_heat_pump_kwh"]
+    ann["q_waste_heat_used_kwh"] = e["q_waste_heat_used_kwh"]
     ev("q_waste_heat_used_kwh", "direct + heat-pump source", "q_waste_heat_direct_kw, q_waste_heat_source_kw")
     wh_src = waste_heat if waste_heat is not None and "q_waste_heat_available_kw" in waste_heat else ds
     if "q_waste_heat_available_kw" in wh_src:
@@ -208,11 +167,11 @@ def _accounts(
     # --- fuels -------------------------------------------------------------------------
     fuels: dict[str, float] = {}
     co2_fuel_hourly = xr.zeros_like(imp)
-    for name in sorted(v for v in ds.data_vars if _FUEL_RE.match(str(v))):
-        fkey = _FUEL_RE.match(str(name)).group(1)
+    for name in fuel_variables(ds):
+        fkey = fuel_name(name)
         ff = fuel_factor(fkey)
-        da = flow(ds, str(name))
-        fuels[ff.fuel] = fuels.get(ff.fuel, 0.0) + tot(da)
+        da = flow(ds, name)
+        fuels[ff.fuel] = fuels.get(ff.fuel, 0.0) + stats.fuels_kwh[fkey]
         co2_fuel_hourly = co2_fuel_hourly + da * ff.co2_kg_per_kwh
         k = f"fuel_{ff.fuel}_kwh"
         ann[k] = fuels[ff.fuel]
@@ -306,19 +265,19 @@ def _accounts(
     ev("carbon_intensity_tco2_per_tce", "CO2 (before offsets) / total energy consumption", "co2_core_indicator_t, tce_total_tce")
     green_kwh = gp_used + gc_used
     ann["green_electricity_credited_kwh"] = green_kwh
-    re_tce = (ann["e_pv_self_consumed_kwh"] + green_kwh) * k_el
+    re_tce, ann["renewable_share"] = renewable_share_tce(ann["e_pv_self_consumed_kwh"], green_kwh,
+                                                         settings.electricity_kgce_per_kwh, tce)
     ann["tce_renewable_tce"] = re_tce
-    ann["renewable_share"] = re_tce / tce if tce > 0 else 0.0
     ev("renewable_share", "(PV self-consumed + green power + certificates credited) × basis / total tce",
        "e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
-    ann["onsite_renewable_share"] = ann["tce_pv_self_consumed_tce"] / tce if tce > 0 else 0.0
+    ann["onsite_renewable_share"] = share(ann["tce_pv_self_consumed_tce"], tce)
     ev("onsite_renewable_share", "PV self-consumed × basis / total tce", "e_pv_self_consumed_kwh, tce_total_tce")
     grid_rest_kwh = max(ann["e_grid_import_kwh"] - ann["e_grid_export_kwh"] - green_kwh, 0.0)
     clean_tce = re_tce + grid_rest_kwh * settings.grid_clean_share * k_el
     if settings.natural_gas_is_clean:
         clean_tce += float(kwh_to_tce(fuels.get("natural_gas", 0.0)))
     ann["tce_clean_tce"] = clean_tce
-    ann["clean_energy_share"] = clean_tce / tce if tce > 0 else 0.0
+    ann["clean_energy_share"] = share(clean_tce, tce)
     ev("clean_energy_share", "(renewables + grid_clean_share × other net grid + gas if counted) / total tce",
        "tce_renewable_tce, settings")
     avail = ann["q_waste_heat_available_kwh"]
@@ -336,12 +295,10 @@ def _accounts(
     ann["tes_kwh"] = total_size(sizes, "tes_kwh")
     ann["heat_pump_kw"] = total_size(sizes, "heat_pump_kw")
     ann["electric_boiler_kw"] = total_size(sizes, "electric_boiler_kw")
-    demand = (
-        flow(ds, "p_load_kw") + flow(ds, "p_ev_charge_kw") + flow(ds, "p_heat_pump_kw")
-        + flow(ds, "p_electric_boiler_kw") + flow(ds, "p_chiller_kw")
-    )
-    ann["peak_electric_demand_kw"] = float(demand.max()) if demand.size else 0.0
-    ann["v2g_peak_kw"] = float(flow(ds, "p_ev_discharge_kw").max()) if demand.size else 0.0
+    demand = stats.hourly["p_electric_demand_kw"]
+    pv_self, pv_exp = stats.hourly["p_pv_self_consumed_kw"], stats.hourly["p_pv_exported_kw"]
+    ann["peak_electric_demand_kw"] = stats.peak_electric_demand_kw
+    ann["v2g_peak_kw"] = stats.v2g_peak_kw
 
     hourly = xr.Dataset(
         {
@@ -355,7 +312,7 @@ def _accounts(
     units = {"co2_grid_import_kg": "kgCO2 per hour of the step", "co2_fuels_kg": "kgCO2 per hour of the step", "weight_h": "h"}
     for v in hourly.data_vars:
         hourly[v].attrs.update(units=units.get(v, "kW"), long_name=v.replace("_", " "))
-    return Accounts(case=case, annual=ann, hourly=hourly, fuels=fuels)
+    return Accounts(case=case, annual=ann, hourly=hourly, fuels=fuels, statistics=stats)
 
 
 #: Quantities shown as "from X to Y" in the baseline–planned comparison.

@@ -2,8 +2,8 @@
 
 Every choice that the official texts leave open (发改环资〔2025〕910号 annex 3/4,
 T/CSUS 66-2023) is an explicit, documented field here; the ledger reports the value it
-used in its list of open parameters. See ``shared/reference/standards-and-factors.md``
-§2–4 for what is known and what is UNKNOWN.
+used in its list of open parameters. Sources: [ndrc-910-2025], [ndrc-910-annex4],
+[sec-910-acceptance-factor], [gbt-2589-2020] (docs/sources.md); what they leave UNKNOWN is a field.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from twin.factors import ELECTRICITY_KGCE_PER_KWH_CALORIFIC
 
 #: Plausible range of the 等价值 (coal consumption rate of power supply) [kgce/kWh];
-#: no official single value was found (standards-and-factors.md §4).
+#: no official single value was found [gbt-2589-2020].
 EQUIVALENT_KGCE_PER_KWH_RANGE = (0.28, 0.32)
 
 

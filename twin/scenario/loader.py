@@ -8,6 +8,12 @@ variant). The variant's keys override the base's with this precedence:
 3. ``null`` in the variant removes the base's value (the field's default applies).
 
 Every override applied is recorded (dotted path) and written to the results' attrs.
+
+Named variants: a scenario may hold ``variants:`` — named sets of dotted-path overrides
+(:mod:`twin.scenario.overrides`) — and ``load_scenario(path, variant="a+b")`` applies them
+after the ``extends`` chain and the file's own keys, in the order asked for, followed by
+the caller's ``overrides`` mapping; a later source wins (precedence written down in
+:mod:`twin.scenario.overrides`). ``variants`` merge through ``extends`` like any mapping.
 """
 
 from __future__ import annotations
@@ -19,7 +25,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from twin.scenario.overrides import Applied, OverrideError, apply_overrides
+
+#: The variant name of the scenario as written (no variant applied).
+BASE_VARIANT = "base"
+
+
+class VariantSpec(BaseModel):
+    """One named variant of a scenario: a set of dotted-path overrides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str | None = Field(None, description="Short English label shown in comparisons (default: the name).")
+    label_zh: str | None = Field(None, description="Short Chinese label shown in comparisons (default: the English one).")
+    description: str = Field("", description="What the variant changes and why (free text).")
+    combine: list[str] = Field(
+        default_factory=list,
+        description="Other variants applied first, in this order (their overrides lose to this variant's).")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Dotted path -> value, e.g. {'costs.pv.capex_cny_per_unit': 3000, 'battery': null}.")
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,35 @@ class LoadedScenario:
     sha256: str
     overrides: list[str] = field(default_factory=list)
     extends: list[str] = field(default_factory=list)
+    #: Variants applied, in order (empty for the scenario as written).
+    variant: tuple[str, ...] = ()
+    #: Every variant/API override applied: source, dotted path, value (in order).
+    applied: tuple[Applied, ...] = ()
+    #: Variants the file declares (name -> spec), whether applied or not.
+    variants: dict[str, VariantSpec] = field(default_factory=dict)
+    #: The merged mapping before variants and overrides (to derive other variants cheaply).
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def variant_name(self) -> str:
+        """``"a+b"`` for the variants applied, ``"base"`` when none."""
+        return "+".join(self.variant) or BASE_VARIANT
+
+    def override_record(self) -> list[dict]:
+        """The applied overrides as JSON-friendly dicts (for summary.json and attrs)."""
+        return [a.to_dict() for a in self.applied]
+
+    def derive(self, variant: str | list[str] | tuple[str, ...] | None = None,
+               overrides: dict[str, Any] | None = None) -> LoadedScenario:
+        """The same file with other variants/overrides (no file is read again)."""
+        return _finish(self.path, dict(self.raw), None, list(self.extends_overrides), self.variants,
+                       variant, overrides)
+
+    @property
+    def extends_overrides(self) -> list[str]:
+        """Paths changed by the ``extends`` chain (not by variants or API overrides)."""
+        n = len(self.overrides) - len(self.applied)
+        return self.overrides[: max(n, 0)]
 
     def resolve(self, p: Path | str | None) -> Path | None:
         """A path from the scenario, relative to the scenario file's folder."""
@@ -216,8 +272,19 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
         raise ScenarioError(problems) from None
 
 
-def load_scenario(path: str | Path) -> LoadedScenario:
-    """Read, merge (``extends``) and validate a scenario file.
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
+                  variant: str | list[str] | tuple[str, ...] | None = None) -> LoadedScenario:
+    """Read, merge (``extends``), apply variants and overrides, and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        The scenario YAML file.
+    overrides
+        Dotted path -> value (see :mod:`twin.scenario.overrides`), applied last.
+    variant
+        Name(s) of variants declared under ``variants:``; ``"a+b"`` or ``["a", "b"]``
+        combines them (later wins); ``"base"`` or ``None`` is the scenario as written.
 
     Raises
     ------
@@ -225,14 +292,99 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         With every problem found: file, line, field path, value and what is accepted.
     """
     path = Path(path)
-    data, node, overrides = _read_raw(path, [])
-    scenario = validate_data(data, str(path), node)
+    data, node, ext_overrides = _read_raw(path, [])
+    variants = _read_variants(data.pop("variants", None), str(path), node)
+    ext_overrides = [o for o in ext_overrides if o != "variants" and not o.startswith("variants.")]
+    return _finish(path, data, node, ext_overrides, variants, variant, overrides)
+
+
+def variant_names(variant: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``"a+b"`` / ``["a", "b"]`` / ``None`` / ``"base"`` -> ``("a", "b")`` / ``()``."""
+    if variant is None:
+        return ()
+    parts = variant.split("+") if isinstance(variant, str) else [p for v in variant for p in str(v).split("+")]
+    return tuple(p.strip() for p in parts if p.strip() and p.strip() != BASE_VARIANT)
+
+
+def _read_variants(raw: Any, file: str, node) -> dict[str, VariantSpec]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ScenarioError([Problem(file, "variants", "expected a mapping of variant names to "
+                                     "{label, description, combine, overrides}", value=type(raw).__name__,
+                                     line=_line_of(node, ("variants",)))])
+    out, problems = {}, []
+    for name, spec in raw.items():
+        if str(name) == BASE_VARIANT or "+" in str(name):
+            problems.append(Problem(file, f"variants.{name}", f"'{BASE_VARIANT}' and names with '+' are reserved",
+                                    line=_line_of(node, ("variants", name))))
+            continue
+        try:
+            out[str(name)] = VariantSpec.model_validate(spec or {})
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = ("variants", name, *err["loc"])
+                problems.append(Problem(file, ".".join(map(str, loc)), err["msg"], line=_line_of(node, loc)))
+    for name, spec in out.items():
+        for other in spec.combine:
+            if other not in out:
+                problems.append(Problem(file, f"variants.{name}.combine", f"unknown variant '{other}' "
+                                        f"(declared: {', '.join(out) or 'none'})", line=_line_of(node, ("variants", name))))
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def _expand(name: str, variants: dict[str, VariantSpec], file: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """A variant's ``combine`` list first (recursively), then the variant itself."""
+    if name not in variants:
+        raise ScenarioError([Problem(file, "variants", f"unknown variant '{name}' (declared: "
+                                     f"{', '.join(variants) or 'none'}; '{BASE_VARIANT}' is the file as written)")])
+    if name in seen:
+        raise ScenarioError([Problem(file, f"variants.{name}.combine", "circular 'combine': " + " -> ".join(seen + (name,)))])
+    out: list[str] = []
+    for other in variants[name].combine:
+        out += [n for n in _expand(other, variants, file, seen + (name,)) if n not in out]
+    return out + ([name] if name not in out else [])
+
+
+def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: dict[str, VariantSpec],
+            variant, overrides) -> LoadedScenario:
+    """Apply variants and overrides to the merged mapping, validate, hash and check files."""
+    file = str(path)
+    raw = data
+    names = variant_names(variant)
+    applied: list[Applied] = []
+    try:
+        order: list[str] = []
+        for n in names:
+            order += [m for m in _expand(n, variants, file) if m not in order]
+        for n in order:
+            data, a = apply_overrides(data, variants[n].overrides, f"variant '{n}'")
+            applied += a
+        data, a = apply_overrides(data, overrides, "overrides")
+        applied += a
+    except OverrideError as exc:
+        raise ScenarioError([Problem(file, exc.path, f"{exc.source}: {exc.message}")]) from None
+    try:
+        scenario = validate_data(data, file, node)
+    except ScenarioError as exc:
+        if not applied:
+            raise
+        from dataclasses import replace
+
+        problems = []
+        for p in exc.problems:  # say which override broke it (its line in the file is not the cause)
+            src = [a.source for a in applied if p.path == a.path or p.path.startswith(a.path.split("[")[0])]
+            problems.append(replace(p, message=f"{p.message} [set by {src[-1]}]", line=None) if src else p)
+        raise ScenarioError(problems) from None
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     problems = _check_files(scenario, path)
     if problems:
         raise ScenarioError(problems)
-    return LoadedScenario(scenario, path, path.parent, digest, overrides)
+    return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
+                          variant=names, applied=tuple(applied), variants=variants, raw=raw)
 
 
 def _check_files(scenario, path: Path) -> list[Problem]:

@@ -30,6 +30,7 @@ from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.ledger.settings import AccountingSettings
 from twin.operate.spec import OperationSpec
+from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
     "生产制造": "manufacturing",
@@ -101,15 +102,31 @@ class SiteSpec(_Strict):
         return self
 
 
+def site_province(site: SiteSpec) -> str | None:
+    """The site's province: given, or that of the bundled city; None for bare coordinates."""
+    if site.province is not None:
+        return site.province
+    if site.city is not None:
+        from weather import CITIES
+        from weather.cities import resolve_city
+
+        return CITIES[resolve_city(site.city)].province
+    return None
+
+
 class EmissionFactorSpec(_Strict):
     """Grid electricity CO2 emission factor: an official table value, a constant, or an hourly series."""
 
     level: Literal[GRID_LEVELS] = Field(  # type: ignore[valid-type]
         "national",
-        description="Official factor level (MEE/NBS): national, national_excl_market_nonfossil, national_fossil, "
-        "regional (the province's grid region) or provincial.",
+        description="Official factor level of the MEE/NBS tables: national (average), national_excl_market_nonfossil "
+        "(national average excluding market-traded non-fossil power), national_fossil (fossil-only), regional (the "
+        "province's grid region, 7 regions) or provincial (30 provinces; none for Tibet). This is the "
+        "location-based factor; the 910号 acceptance basis is set in accounting.acceptance_grid_factor. "
+        "Sources: [mee-nbs-ef-2021], [mee-nbs-ef-2022], [mee-nbs-ef-2023] in docs/sources.md.",
     )
-    year: int = Field(2023, description="Year of the official factor (published: 2021-2023) [yr].")
+    year: int = Field(2023, description="Year of the official factor [yr]: 2021, 2022 or 2023 (default, the latest "
+                      "published, 公告2025年第47号); `twin validate` lists what is published for a level and place.")
     value_kgco2_per_kwh: float | None = Field(
         None, ge=0, le=1.5, description="A constant factor of the user's instead of the table [kgCO2/kWh]."
     )
@@ -128,7 +145,7 @@ class GridSpec(_Strict):
     export_price_cny_per_kwh: float = Field(
         0.0, ge=0, le=2,
         description="Value of exported energy [CNY/kWh]; after 发改价格〔2025〕136号 new C&I PV sells surplus on the "
-        "market, often near zero at midday (china-park-data.md §1.5).",
+        "market, often near zero at midday [ndrc-136-2025], [nea-7-2025].",
     )
     tariff: TOUTariff = Field(description="Time-of-use energy tariff (all-in prices).")
     demand_charge_cny_per_kw_month: float = Field(
@@ -161,7 +178,7 @@ class CostsSpec(_Strict):
     """Costs of candidate assets (sources in the example scenarios' comments)."""
 
     discount_rate: float = Field(
-        0.08, ge=0, le=0.3, description="Real discount rate [-] (8 % social rate, 发改投资〔2006〕1325号)."
+        0.08, ge=0, le=0.3, description="Real discount rate [-] (8 % social rate, 发改投资〔2006〕1325号 [ndrc-1325-2006])."
     )
     pv: AssetCost | None = Field(None, description="PV per kWp DC.")
     battery_energy: AssetCost | None = Field(None, description="Battery per kWh of energy capacity.")
@@ -173,7 +190,7 @@ class CostsSpec(_Strict):
     v2g_charger_extra: AssetCost | None = Field(
         None,
         description="Extra cost of one bidirectional (V2G) charger over a unidirectional one [CNY per charger] "
-        "(V2G DC about 1.5-3x a unidirectional DC charger, china-park-data.md §2 ⚠). When given, the optimiser "
+        "(V2G DC about 1.5-3x a unidirectional DC charger, an unsourced range [twin-assumption] ⚠). When given, the optimiser "
         "chooses the bidirectional share of every 'v2g' fleet between 0 and the fleet's v2g_share; when absent "
         "the share is fixed at v2g_share.",
     )
@@ -186,7 +203,7 @@ class CarbonSpec(_Strict):
     """Carbon prices, offsets and green certificates."""
 
     offset_price_cny_per_t: float = Field(
-        70.76, ge=0, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76, china-park-data.md §3)."
+        70.76, ge=0, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76 [sec-carbon-prices-2025])."
     )
     max_offset_share: float | None = Field(
         None, ge=0, le=1,
@@ -196,7 +213,7 @@ class CarbonSpec(_Strict):
         0.0, ge=0, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
     )
     green_certificate_price_cny_per_mwh: float = Field(
-        5.15, ge=0, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage)."
+        5.15, ge=0, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage [nea-gec-2025])."
     )
     max_green_certificates_mwh: float = Field(
         0.0, ge=0, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
@@ -204,7 +221,8 @@ class CarbonSpec(_Strict):
     green_power_premium_cny_per_mwh: float = Field(
         5.0, ge=0,
         description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
-        "(about 4-6 at the GEC-equivalent price in 2025; historic bilateral premia 10-30, china-park-data.md §3 ⚠).",
+        "(about 4-6 at the GEC-equivalent price in 2025 [nea-gec-2025]; historic bilateral premia 10-30 "
+        "[twin-assumption] ⚠).",
     )
     max_green_power_mwh: float = Field(
         0.0, ge=0,
@@ -215,9 +233,9 @@ class CarbonSpec(_Strict):
 
 
 class ObjectiveSpec(_Strict):
-    """What the optimisation minimises, and its limits."""
+    """What the optimisation minimises, and its limits; kind, solver_method, time_limit_s and pareto_points are the run's defaults, which the command line may override."""
 
-    kind: Literal["min_cost", "min_emissions", "net_zero", "pareto"] = Field(
+    kind: Objective = Field(
         "net_zero",
         description="min_cost: least annualised cost with carbon priced and offsets for the residual; "
         "min_emissions: least residual emissions within the budget; net_zero: least cost with residual "
@@ -228,7 +246,7 @@ class ObjectiveSpec(_Strict):
         None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
     )
     pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
-    solver_method: Literal["choose", "hipo", "ipx", "ipm", "simplex"] = Field(
+    solver_method: SolverMethod = Field(
         "hipo", description="HiGHS method: hipo (HiPO interior point, fastest on the full-year park LPs, "
         "see benchmarks/README.md; falls back to ipx where its libraries are missing), ipx (the older "
         "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
@@ -288,6 +306,14 @@ class Scenario(_Strict):
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
                 "accounting.green_power_mwh declares a fixed one; keep one of them"
             )
+        ef = self.grid.emission_factor
+        if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
+            from twin.factors import check_emission_factor
+
+            try:
+                check_emission_factor(ef.level, ef.year, site_province(self.site))
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"grid.emission_factor: {str(exc).strip(chr(39))}") from None
         sources = {w.name for w in self.waste_heat}
         for hp in self.heat_pumps:
             if hp.source != "air" and hp.source not in sources:

@@ -1,0 +1,208 @@
+"""``summary.json``: the headline numbers of a run with documented keys (docs/outputs.md).
+
+Annual energies and shares come from :mod:`twin.statistics` (through the ledger's
+accounts), emissions and costs from the optimiser's result; nothing is summed here.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from twin import __version__
+from twin.io import json_safe
+from twin.results.units import flat_sizes
+
+#: Layout version of summary.json (2: ``run_config``, ``pv_share_of_electricity`` instead of
+#: the ambiguous ``renewable_share``, thermal storage and chiller energies in ``energy_mwh``).
+SCHEMA_VERSION = 2
+
+
+def versions() -> dict[str, str]:
+    """Versions of the tool and the libraries that shape its numbers."""
+    import importlib.metadata as md
+
+    out = {"park_twin": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "xarray", "pvlib", "pyomo", "highspy", "simpy", "pydantic", "netCDF4"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:  # pragma: no cover
+            out[pkg] = "not installed"
+    return out
+
+
+def buildings_summary(prof) -> list[dict]:
+    """Per building: type, envelope preset and where its envelope values come from."""
+    if "building" not in prof.dims:
+        return []
+    keys = [k for k in ("building_type", "envelope", "envelope_note") if k in prof.coords]
+    return [{"name": str(b), **{k: str(prof[k].values[i]) for k in keys}}
+            for i, b in enumerate(prof["building"].values)]
+
+
+def scenario_record(loaded) -> dict:
+    """Which scenario ran: file, hash of the validated scenario, overrides, variant and each override applied."""
+    return {"file": str(loaded.path), "sha256": loaded.sha256, "overrides": loaded.overrides,
+            "variant": getattr(loaded, "variant_name", "base"),
+            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else []}
+
+
+def emissions_summary(res, base_res) -> dict[str, float]:
+    """The optimiser's emission account of the plan and the baseline's gross [tCO2/yr]."""
+    em = res.emissions
+    return {
+        "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]),
+        "gross": float(em["gross_grid_t"] + em["fuel_t"]),
+        "grid": float(em["gross_grid_t"]),
+        "fuel": float(em["fuel_t"]),
+        "export_credit": float(em.get("export_credit_t", 0.0)),
+        "certificates": float(em.get("certificates_t", 0.0)),
+        "green_power": float(em.get("green_power_t", 0.0)),
+        "residual": float(em["residual_t"]),
+        "offsets": float(em["offsets_t"]),
+        "net": float(em["net_t"]),
+    }
+
+
+def solver_summary(res, objective: str) -> dict[str, Any]:
+    """Solver facts of the sizing solve (status, algorithm, times, model size, scalar duals)."""
+    return {
+        "objective": objective, "status": res.status, "termination": res.termination,
+        "algorithm": res.algorithm, "notes": list(res.solver_notes),
+        "objective_value": float(res.objective_value), "solve_time_s": float(res.solve_time_s),
+        "build_time_s": float(res.build_time_s), "handover_time_s": float(res.handover_time_s),
+        "gap": float(res.gap), "n_variables": int(res.n_variables), "n_constraints": int(res.n_constraints),
+        "duals": json_safe({k: v for k, v in res.duals.items() if np.ndim(v) == 0}),
+    }
+
+
+def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, baseline_statistics,
+                  ledger=None, scorecard=None, indicators=None, timing_s: dict | None = None,
+                  representative_days: dict | None = None) -> dict:
+    """The documented summary of a run (docs/outputs.md).
+
+    Parameters
+    ----------
+    loaded : twin.scenario.loader.LoadedScenario
+    config : twin.scenario.run_config.RunConfig
+    weather : weather.WeatherMeta
+    prof : xarray.Dataset
+        Hourly profiles of the modelled horizon.
+    res, base_res : solvers.SizingResult
+        Plan and baseline.
+    statistics, baseline_statistics : twin.statistics.AnnualStatistics
+        Annual energies of plan and baseline (the ledger's ``planned.statistics`` /
+        ``baseline.statistics``).
+    ledger, scorecard, indicators : optional
+        Objects with ``to_dict()``; scores are absent for horizons shorter than a year.
+    timing_s : dict, optional
+        Stage times [s].
+    representative_days : dict, optional
+        Facts of the representative-day sizing, when used.
+    """
+    sc = loaded.scenario
+    summary: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "park": {"name": sc.park.name, "type": sc.park.type, "planning_year": sc.park.planning_year},
+        "scenario": scenario_record(loaded),
+        "run_config": config.to_dict(),
+        "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
+                    "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
+        "hours": int(prof.sizes["time"]),
+        "buildings": buildings_summary(prof),
+        "sizes": json_safe(res.sizes),
+        "energy_mwh": statistics.energy_mwh(),
+        "baseline_energy_mwh": baseline_statistics.energy_mwh(),
+        "emissions_tco2": emissions_summary(res, base_res),
+        "costs_cny_per_yr": json_safe(res.costs),
+        "annualised_cost_cny": float(res.objective_cny),
+        "baseline_cost_cny": float(base_res.objective_cny),
+        "baseline_costs_cny_per_yr": json_safe(base_res.costs),
+        "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
+        "pv_share_of_electricity": statistics.pv_share_of_electricity,
+        "solver": solver_summary(res, config.objective),
+        "timing_s": dict(timing_s or {}),
+        "versions": versions(),
+    }
+    if representative_days is not None:
+        summary["solver"]["representative_days"] = representative_days
+    if res.pareto:
+        summary["pareto"] = [
+            {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
+             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes)} for p in res.pareto]
+    if ledger is not None:
+        summary["ledger"] = ledger.to_dict()
+    if indicators is not None:
+        summary["national_indicators"] = indicators.to_dict() if hasattr(indicators, "to_dict") else indicators
+    if scorecard is not None:
+        summary["scorecard"] = scorecard.to_dict()
+    return summary
+
+
+def pv_share(summary: dict) -> float | None:
+    """PV share of electricity of a summary, also from layout 1 (``renewable_share``) [-]."""
+    if "pv_share_of_electricity" in summary:
+        return summary["pv_share_of_electricity"]
+    return summary.get("renewable_share")
+
+
+def _num(v, nd: int = 1) -> str:
+    return "n/a" if v is None else f"{float(v):.{nd}f}"
+
+
+def headline(summary: dict) -> str:
+    """A few lines for the terminal: sizes, emissions, cost and scores of a run."""
+    s = summary
+    e = s["emissions_tco2"]
+    lines = [
+        "  sizes: " + ", ".join(f"{k} {v:,.0f}" for k, v in flat_sizes(s["sizes"]).items() if v > 0.5),
+        (f"  emissions: baseline {e['baseline']:,.0f} t -> residual {e['residual']:,.0f} t, "
+        f"offsets {e['offsets']:,.0f} t; PV share of electricity {pv_share(s):.1%}"),
+        f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
+    ]
+    sc = s.get("scorecard")
+    if sc:
+        ag = sc["aggregate"]
+        prov = "PROVISIONAL rubric" if sc["rubric"]["provisional"] else "official rubric"
+        lines.append(f"  T/CSUS 66-2023 planning stage ({prov} '{sc['rubric']['id']}'): chapter 7 "
+                     f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}")
+        core = sc["national"]["core"]
+        lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
+                     f"(tier {core.get('tier')}, pass: {core.get('pass')})")
+    return "\n".join(lines)
+
+
+def summary_json(summary: dict) -> str:
+    """The text of summary.json (UTF-8, indented, non-ASCII kept)."""
+    return json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def read_summary(path: str | Path) -> dict:
+    """Read a run's summary from its output folder or the summary.json itself.
+
+    Raises
+    ------
+    ValueError
+        Naming the path and what was expected.
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / "summary.json"
+    try:
+        s = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{p}: not found (expected a `twin run` output folder or its summary.json)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{p}: not valid JSON ({exc})") from None
+    if not isinstance(s, dict) or "emissions_tco2" not in s or "solver" not in s:
+        raise ValueError(f"{p}: not a park twin summary (no emissions_tco2/solver keys)")
+    return s
+
+
+__all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
+           "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]

@@ -1,0 +1,277 @@
+"""One run of a park: scenario → weather → profiles → baseline and sizing → ledger and scores.
+
+:func:`run` is pure: it neither prints nor writes files (progress goes to an optional
+callback) and returns a :class:`Run` holding every object of the run, its summary and its
+results dataset. :func:`write` publishes a run's outputs. ``twin run`` is ``run`` then
+``write``; variants, comparisons and sweeps call ``run`` directly.
+
+>>> from twin.scenario.loader import load_scenario
+>>> from twin.scenario.run_config import resolve_run_config
+>>> loaded = load_scenario("scenarios/office_guangzhou.yaml")
+>>> r = run(loaded, resolve_run_config(loaded.scenario, hours=168, objective="min_cost"))  # doctest: +SKIP
+>>> write(r, "out/office_week")                                                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from twin.scenario.loader import LoadedScenario
+from twin.scenario.run_config import RunConfig
+
+
+class UserInputError(ValueError):
+    """A problem the user can fix (bad data file, infeasible target); printed without a traceback."""
+
+
+class Progress(Protocol):
+    """Progress callback of :func:`run` (``twin.cli.Progress`` prints it on stderr)."""
+
+    def stage(self, text: str) -> None:
+        """A stage starts."""
+
+    def done(self, detail: str = "") -> None:
+        """The current stage ended (``detail``: a short result)."""
+
+    def note(self, text: str) -> None:
+        """Something the user should read (weather repairs, solver fallbacks)."""
+
+
+class Silent:
+    """A :class:`Progress` that reports nothing."""
+
+    def stage(self, text: str) -> None:
+        pass
+
+    def done(self, detail: str = "") -> None:
+        pass
+
+    def note(self, text: str) -> None:
+        pass
+
+
+#: Stages :func:`run` reports (the CLI adds reading the scenario and writing the outputs).
+RUN_STAGES = 5
+
+
+@dataclass
+class Run:
+    """Everything one run produced, in memory.
+
+    Attributes
+    ----------
+    loaded : LoadedScenario
+        The scenario as loaded (path, hash, overrides).
+    config : RunConfig
+        The resolved run configuration.
+    weather : weather.WeatherMeta
+        Where the weather came from (source, position, notes).
+    profiles : xarray.Dataset
+        Hourly component profiles of the modelled horizon (dimension ``time``).
+    result, baseline : solvers.SizingResult
+        The sized plan and the baseline (existing assets only).
+    ledger : twin.ledger.Ledger
+        Energy and carbon accounts of plan and baseline (``ledger.planned.statistics`` are
+        the annual energies, :mod:`twin.statistics`).
+    scorecard, indicators : optional
+        T/CSUS 66-2023 scorecard and 910号 indicators; ``None`` for a horizon shorter than a year.
+    summary : dict
+        ``summary.json`` content (docs/outputs.md).
+    dataset : xarray.Dataset
+        ``results.nc`` content.
+    timing_s : dict
+        Stage times [s].
+    representative_days : dict or None
+        Facts of the representative-day sizing when ``config.representative_days`` is set.
+    """
+
+    loaded: LoadedScenario
+    config: RunConfig
+    weather: Any
+    profiles: Any
+    result: Any
+    baseline: Any
+    ledger: Any
+    scorecard: Any = None
+    indicators: Any = None
+    summary: dict = field(default_factory=dict)
+    dataset: Any = None
+    timing_s: dict = field(default_factory=dict)
+    representative_days: dict | None = None
+
+    @property
+    def statistics(self):
+        """Annual statistics of the plan (:class:`twin.statistics.AnnualStatistics`)."""
+        return self.ledger.planned.statistics
+
+    @property
+    def baseline_statistics(self):
+        """Annual statistics of the baseline."""
+        return self.ledger.baseline.statistics
+
+    def headline(self) -> str:
+        """A few lines for the terminal (sizes, emissions, cost, scores)."""
+        from twin.results.summary import headline
+
+        return headline(self.summary)
+
+
+def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None) -> Run:
+    """Run the whole chain for one scenario, in memory.
+
+    Parameters
+    ----------
+    loaded : LoadedScenario
+        From :func:`twin.scenario.loader.load_scenario`.
+    config : RunConfig
+        From :func:`twin.scenario.run_config.resolve_run_config`.
+    progress : Progress, optional
+        Told about each of the :data:`RUN_STAGES` stages; nothing is printed without it.
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    UserInputError
+        For problems the user can fix (data files, infeasible targets, a bad rubric).
+    """
+    from twin.profiles import build_profiles, load_weather
+
+    sc = loaded.scenario
+    prog = progress or Silent()
+    t_start = time.perf_counter()
+
+    prog.stage("weather")
+    try:
+        wdf, wmeta, site = load_weather(loaded)
+    except ValueError as exc:
+        raise UserInputError(f"weather: {exc}") from None
+    prog.done(f"{wmeta.source}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2")
+    for n in wmeta.notes:
+        prog.note(n)
+
+    prog.stage("component profiles")
+    t0 = time.perf_counter()
+    try:
+        prof = build_profiles(loaded, wdf, site)
+    except ValueError as exc:
+        raise UserInputError(f"profiles: {exc}") from None
+    if config.hours:
+        prof = prof.isel(time=slice(0, config.hours))
+    t_profiles = time.perf_counter() - t0
+    prog.done(f"{prof.sizes['time']} h")
+
+    import solvers as S
+    from twin.plan import build_problem
+
+    prog.stage("baseline (existing assets only)")
+    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"), "baseline")
+    prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
+
+    kind = config.objective
+    k = f", {config.representative_days} representative days" if config.representative_days else ""
+    prog.stage(f"sizing ({kind}{k}, HiGHS)")
+    problem = sizing_problem(sc, prof, config)
+    sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
+                           save_model=str(config.save_model) if config.save_model else None)
+    agg_info = None
+    if config.representative_days and prof.sizes["time"] == 8760:
+        from solvers.aggregation import representative_days
+        from twin.plan import fix_sizes
+
+        agg = representative_days(problem, config.representative_days)
+        sized = _solve(agg.problem, sopts, f"sizing on {config.representative_days} representative days"
+                       " (raise --representative-days if the target is only just out of reach)")
+        agg_info = {"k": config.representative_days, "profile_rmse": float(agg.profile_rmse),
+                    "sizing_objective_cny": float(sized.objective_cny), "sizing_solve_time_s": float(sized.solve_time_s),
+                    "note": "sizes from linked representative days (Kotzur et al. 2018); dispatch re-solved over the "
+                            "full year with those sizes fixed"}
+        problem = fix_sizes(problem, sized.sizes)
+    res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
+    prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    for n in res.solver_notes:
+        prog.note(n)
+
+    prog.stage("ledger and scorecard")
+    from twin.evaluate import assess_run
+
+    try:
+        ledger, scorecard, indicators = assess_run(loaded, prof, res, base_res, config.rubric)
+    except ValueError as exc:  # e.g. a user rubric file that does not validate
+        raise UserInputError(str(exc)) from None
+    out = Run(loaded=loaded, config=config, weather=wmeta, profiles=prof, result=res, baseline=base_res,
+              ledger=ledger, scorecard=scorecard, indicators=indicators, representative_days=agg_info)
+    out.timing_s = {"profiles": t_profiles, "total": time.perf_counter() - t_start}
+    out.summary = _summary(out)
+    out.dataset = _dataset(out)
+    prog.done()
+    return out
+
+
+def sizing_problem(sc, prof, config: RunConfig):
+    """The sizing problem of the scenario with the run configuration's objective and Pareto points."""
+    from dataclasses import replace
+
+    from twin.plan import build_problem
+
+    problem = build_problem(sc, prof, objective=config.objective)
+    if problem.pareto_points != config.pareto_points:
+        problem = replace(problem, pareto_points=config.pareto_points)
+    return problem
+
+
+def _summary(r: Run) -> dict:
+    from twin.results.summary import build_summary
+
+    return build_summary(loaded=r.loaded, config=r.config, weather=r.weather, prof=r.profiles, res=r.result,
+                         base_res=r.baseline, statistics=r.statistics, baseline_statistics=r.baseline_statistics,
+                         ledger=r.ledger, scorecard=r.scorecard, indicators=r.indicators, timing_s=r.timing_s,
+                         representative_days=r.representative_days)
+
+
+def _dataset(r: Run):
+    from twin.results.dataset import build_dataset
+
+    return build_dataset(loaded=r.loaded, config=r.config, weather=r.weather, prof=r.profiles, res=r.result,
+                         base_res=r.baseline, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard)
+
+
+def _solve(problem, options, what: str):
+    import solvers as S
+
+    try:
+        return S.solve(problem, options)
+    except S.InfeasibleError as exc:
+        raise UserInputError(f"{what} is infeasible: {exc}") from None
+
+
+def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None = None) -> dict[str, Path]:
+    """Publish a run's ``results.nc``, ``summary.json`` and ``report.html`` in ``out_dir`` together.
+
+    Parameters
+    ----------
+    r : Run
+    out_dir : path
+        Created if needed; previous outputs there are replaced only when all are written.
+    report : bool
+        Write ``report.html`` (the slowest part) too.
+    lang : {"zh", "en"}, optional
+        Report language; default ``r.config.lang``.
+
+    Returns
+    -------
+    dict
+        ``{file name: path}`` of the published files.
+    """
+    from twin.results.writer import write_outputs
+
+    return write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
+                         lang=lang or r.config.lang, report=report)
+
+
+__all__ = ["RUN_STAGES", "Progress", "Run", "Silent", "UserInputError", "run", "sizing_problem", "write"]

@@ -1,0 +1,296 @@
+"""Annual statistics of a dispatch: each annual quantity is computed here, once.
+
+The ledger (``twin.ledger``), the summary (``twin.results.summary``, ``summary.json``)
+and the report read these numbers; none of them sums an hourly flow again.
+
+Annual sums weight each step by the hours it stands for (Δt = 1 h per step for the
+8760-step year; 8760/T for a quick look of T hours; cluster sizes for representative
+days): ``E = Σ_t x_t · w_t`` [kWh for kW].
+
+Two shares that are easily confused have different names:
+
+``pv_share_of_electricity``
+    on-site PV electricity used in the park / electricity used in the park
+    (kWh / kWh; both hourly, see :func:`pv_self_consumption_kw`);
+``renewable_share`` (ledger, :func:`renewable_share_tce`)
+    renewable energy (PV used on site + green power and certificates credited) / total
+    energy consumption, on the tce basis of the accounting settings (tce / tce);
+``onsite_renewable_share`` (ledger) is the same without green power and certificates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+_FUEL_RE = re.compile(r"^fuel_(\w+)_kw$")
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An hourly flow and the names of its annual energy.
+
+    Attributes
+    ----------
+    key : str
+        Annual key in the ledger's accounts [kWh/yr], e.g. ``e_grid_import_kwh``.
+    var : str
+        Hourly dispatch variable [kW] (docs/architecture.md), e.g. ``p_grid_import_kw``.
+    summary_key : str
+        Key in ``summary.json``'s ``energy_mwh`` [MWh/yr], e.g. ``grid_import``.
+    """
+
+    key: str
+    var: str
+    summary_key: str
+
+
+#: Every hourly flow with an annual energy, in the order of summary.json's ``energy_mwh``.
+FLOWS: tuple[Flow, ...] = (
+    Flow("e_grid_import_kwh", "p_grid_import_kw", "grid_import"),
+    Flow("e_grid_export_kwh", "p_grid_export_kw", "grid_export"),
+    Flow("e_pv_generated_kwh", "p_pv_kw", "pv_generation"),
+    Flow("e_pv_curtailed_kwh", "p_pv_curtailed_kw", "pv_curtailed"),
+    Flow("e_fixed_load_kwh", "p_load_kw", "fixed_electric_load"),
+    Flow("e_battery_charge_kwh", "p_battery_charge_kw", "battery_charge"),
+    Flow("e_battery_discharge_kwh", "p_battery_discharge_kw", "battery_discharge"),
+    Flow("e_ev_charge_kwh", "p_ev_charge_kw", "ev_charging"),
+    Flow("e_v2g_kwh", "p_ev_discharge_kw", "v2g_discharge"),
+    Flow("e_heat_pump_kwh", "p_heat_pump_kw", "heat_pump_electricity"),
+    Flow("q_heat_pump_kwh", "q_heat_pump_kw", "heat_pump_heat"),
+    Flow("q_waste_heat_direct_kwh", "q_waste_heat_direct_kw", "waste_heat_direct"),
+    Flow("q_waste_heat_to_heat_pump_kwh", "q_waste_heat_source_kw", "waste_heat_to_heat_pumps"),
+    Flow("e_electric_boiler_kwh", "p_electric_boiler_kw", "electric_boiler_electricity"),
+    Flow("q_electric_boiler_kwh", "q_electric_boiler_kw", "electric_boiler_heat"),
+    Flow("q_gas_boiler_kwh", "q_gas_boiler_kw", "gas_boiler_heat"),
+    Flow("q_heat_import_kwh", "q_heat_import_kw", "heat_import"),
+    Flow("q_tes_charge_kwh", "q_tes_charge_kw", "thermal_storage_charge"),
+    Flow("q_tes_discharge_kwh", "q_tes_discharge_kw", "thermal_storage_discharge"),
+    Flow("q_heat_demand_kwh", "q_heat_demand_kw", "heat_demand"),
+    Flow("q_cooling_demand_kwh", "q_cooling_demand_kw", "cooling_demand"),
+    Flow("e_chiller_kwh", "p_chiller_kw", "chiller_electricity"),
+    Flow("q_chiller_kwh", "q_chiller_kw", "chiller_cooling"),
+)
+
+#: Electric uses that make up the park's electric demand (peak demand, hourly demand).
+ELECTRIC_USES = ("p_load_kw", "p_ev_charge_kw", "p_heat_pump_kw", "p_electric_boiler_kw", "p_chiller_kw")
+
+
+def flow(ds: xr.Dataset, name: str) -> xr.DataArray:
+    """Hourly flow summed over asset dimensions; zeros when the variable is absent [kW].
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Dispatch with dimension ``time``.
+    name : str
+        Variable name from the architecture contract (e.g. ``p_pv_kw``).
+    """
+    if name not in ds:
+        return xr.zeros_like(ds["time"], dtype=float).rename(name)
+    da = ds[name].astype(float)
+    other = [d for d in da.dims if d != "time"]
+    return (da.sum(other) if other else da).rename(name)
+
+
+def step_weights(ds: xr.Dataset, step_weight_h: float | np.ndarray | None = None) -> xr.DataArray:
+    """Duration each time step stands for in the annual sums [h].
+
+    ``None`` → a ``weight_h`` variable of the dispatch if present, else 1 h per step
+    (the 8760-step typical year of the contract).
+    """
+    if step_weight_h is None:
+        if "weight_h" in ds:
+            return ds["weight_h"].astype(float)
+        return xr.ones_like(ds["time"], dtype=float)
+    w = np.broadcast_to(np.asarray(step_weight_h, dtype=float), (ds.sizes["time"],))
+    return xr.DataArray(w, dims="time", coords={"time": ds["time"]})
+
+
+def year_weight_h(n_steps: int) -> float:
+    """Hours of the year each of ``n_steps`` hourly steps stands for: 8760/T [h].
+
+    A horizon of T < 8760 hours is scaled to a year, as the optimiser's annual costs are.
+    """
+    return 8760.0 / n_steps
+
+
+def annual_energy_kwh(da: xr.DataArray, w: xr.DataArray) -> float:
+    """Σ_t da_t · w_t of an hourly power [kW] summed over assets → [kWh/yr]."""
+    other = [d for d in da.dims if d != "time"]
+    x = da.sum(other) if other else da
+    return float((x.astype(float) * w).sum())
+
+
+def pv_self_consumption_kw(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
+    """PV used in the park and PV exported, hour by hour [kW].
+
+    Export is taken from PV first in each hour: ``exported = min(pv, export)``,
+    ``used = pv − exported`` (a battery's night export is not PV).
+    """
+    pv, exp = flow(ds, "p_pv_kw"), flow(ds, "p_grid_export_kw")
+    pv_exp = np.minimum(pv, exp)
+    return pv - pv_exp, pv_exp
+
+
+def electric_demand_kw(ds: xr.Dataset) -> xr.DataArray:
+    """Electric demand of the park's uses (fixed load, EVs, heat pumps, boilers, chillers) [kW]."""
+    return sum((flow(ds, v) for v in ELECTRIC_USES[1:]), flow(ds, ELECTRIC_USES[0]))
+
+
+def fuel_variables(ds: xr.Dataset) -> list[str]:
+    """The dispatch's fuel inputs ``fuel_<name>_kw`` [kW, net calorific], sorted."""
+    return sorted(str(v) for v in ds.data_vars if _FUEL_RE.match(str(v)))
+
+
+def fuel_name(var: str) -> str:
+    """``fuel_gas_kw`` → ``gas``."""
+    m = _FUEL_RE.match(var)
+    if m is None:
+        raise ValueError(f"{var!r} is not a fuel variable fuel_<name>_kw")
+    return m.group(1)
+
+
+@dataclass
+class AnnualStatistics:
+    """Annual energies and physical indicators of one dispatch (plan or baseline).
+
+    Attributes
+    ----------
+    energy_kwh : dict[str, float]
+        Every key of :data:`FLOWS` (0 when the technology is absent) plus the derived
+        ``e_pv_available_kwh``, ``e_pv_self_consumed_kwh``, ``e_pv_exported_kwh``,
+        ``e_battery_losses_kwh``, ``e_electricity_consumption_kwh``,
+        ``q_waste_heat_used_kwh`` [kWh/yr].
+    fuels_kwh : dict[str, float]
+        Fuel input by dispatch fuel name (``gas`` for ``fuel_gas_kw``) [kWh/yr, net calorific].
+    present : set[str]
+        Keys of ``energy_kwh`` whose hourly variable is in the dispatch.
+    peak_electric_demand_kw, v2g_peak_kw : float
+        Highest hourly electric demand of the park's uses, and V2G discharge [kW].
+    hourly : xarray.Dataset
+        ``p_pv_self_consumed_kw``, ``p_pv_exported_kw``, ``p_electric_demand_kw`` [kW].
+    """
+
+    energy_kwh: dict[str, float]
+    fuels_kwh: dict[str, float]
+    present: set[str]
+    peak_electric_demand_kw: float
+    v2g_peak_kw: float
+    hourly: xr.Dataset = field(repr=False)
+
+    @property
+    def pv_share_of_electricity(self) -> float:
+        """On-site PV electricity used in the park / electricity used in the park [-]."""
+        return pv_share_of_electricity(self.energy_kwh)
+
+    def energy_mwh(self) -> dict[str, float]:
+        """Annual energy by source and use for ``summary.json`` (``energy_mwh``) [MWh/yr].
+
+        Only the flows present in the dispatch; ``battery_losses`` where a battery is;
+        each fuel as ``<name>_fuel`` (``gas_fuel``).
+        """
+        e = self.energy_kwh
+        out = {f.summary_key: e[f.key] / 1000.0 for f in FLOWS if f.key in self.present}
+        if "e_battery_charge_kwh" in self.present:
+            out["battery_losses"] = e["e_battery_losses_kwh"] / 1000.0
+        for name, kwh in self.fuels_kwh.items():
+            out[f"{name}_fuel"] = kwh / 1000.0
+        return out
+
+
+def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None = None) -> AnnualStatistics:
+    """Annual energies of a dispatch, computed once.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Hourly dispatch (dimension ``time``), variables named as in docs/architecture.md.
+    step_weight_h : float or array, optional
+        Hours each step stands for [h]; default: the dispatch's ``weight_h`` or 1 h.
+    """
+    w = step_weights(ds, step_weight_h)
+    e: dict[str, float] = {}
+    present = set()
+    for f in FLOWS:
+        e[f.key] = annual_energy_kwh(flow(ds, f.var), w)
+        if f.var in ds:
+            present.add(f.key)
+    pv_self, pv_exp = pv_self_consumption_kw(ds)
+    e["e_pv_self_consumed_kwh"] = annual_energy_kwh(pv_self, w)
+    e["e_pv_exported_kwh"] = annual_energy_kwh(pv_exp, w)
+    e["e_pv_available_kwh"] = e["e_pv_generated_kwh"] + e["e_pv_curtailed_kwh"]
+    e["e_battery_losses_kwh"] = e["e_battery_charge_kwh"] - e["e_battery_discharge_kwh"]
+    e["e_electricity_consumption_kwh"] = e["e_grid_import_kwh"] + e["e_pv_generated_kwh"] - e["e_grid_export_kwh"]
+    e["q_waste_heat_used_kwh"] = e["q_waste_heat_direct_kwh"] + e["q_waste_heat_to_heat_pump_kwh"]
+    fuels = {fuel_name(v): annual_energy_kwh(flow(ds, v), w) for v in fuel_variables(ds)}
+    demand = electric_demand_kw(ds)
+    v2g = flow(ds, "p_ev_discharge_kw")
+    hourly = xr.Dataset({"p_pv_self_consumed_kw": pv_self, "p_pv_exported_kw": pv_exp,
+                         "p_electric_demand_kw": demand})
+    return AnnualStatistics(
+        energy_kwh=e, fuels_kwh=fuels, present=present,
+        peak_electric_demand_kw=float(demand.max()) if demand.size else 0.0,
+        v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly)
+
+
+def pv_share_of_electricity(energy_kwh: Mapping[str, float]) -> float:
+    """On-site PV electricity used / park electricity use (import + PV − export) [-].
+
+    Not the ledger's ``renewable_share`` (tce basis, green power included).
+    """
+    use = energy_kwh["e_electricity_consumption_kwh"]
+    return float(max(energy_kwh["e_pv_self_consumed_kwh"], 0.0) / use) if use > 0 else 0.0
+
+
+def share(part: float, total: float) -> float:
+    """``part / total``, 0 when the total is not positive [-]."""
+    return part / total if total > 0 else 0.0
+
+
+def renewable_share_tce(pv_self_consumed_kwh: float, green_kwh: float, kgce_per_kwh: float,
+                        total_tce: float) -> tuple[float, float]:
+    """Renewable energy on the tce basis and its share of total energy consumption.
+
+    Parameters
+    ----------
+    pv_self_consumed_kwh : float
+        On-site PV used in the park [kWh/yr].
+    green_kwh : float
+        Green power and certificates credited [kWh/yr].
+    kgce_per_kwh : float
+        Electricity-to-tce factor of the accounting settings [kgce/kWh].
+    total_tce : float
+        Total energy consumption [tce/yr].
+
+    Returns
+    -------
+    (renewable_tce, renewable_share) : tuple of float
+        [tce/yr], [-].
+    """
+    re_tce = (pv_self_consumed_kwh + green_kwh) * kgce_per_kwh / 1000.0
+    return re_tce, share(re_tce, total_tce)
+
+
+__all__ = [
+    "ELECTRIC_USES",
+    "FLOWS",
+    "AnnualStatistics",
+    "Flow",
+    "annual_energy_kwh",
+    "annual_statistics",
+    "electric_demand_kw",
+    "flow",
+    "fuel_name",
+    "fuel_variables",
+    "pv_self_consumption_kw",
+    "pv_share_of_electricity",
+    "renewable_share_tce",
+    "share",
+    "step_weights",
+    "year_weight_h",
+]
