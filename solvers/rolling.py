@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -51,120 +51,65 @@ from solvers.problem import SizingProblem, SolveOptions
 INF = float("inf")
 
 
-def _slice_hourly(obj, T: int, t0: int, t1: int):
-    """Copy of dataclass ``obj`` with every array of length ``T`` cut to ``[t0, t1)``."""
-    changes = {}
-    for f in fields(obj):
-        v = getattr(obj, f.name)
-        if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[-1] == T:
-            changes[f.name] = v[..., t0:t1].copy()
-        elif is_dataclass(v) and not isinstance(v, type):
-            changes[f.name] = _slice_hourly(v, T, t0, t1)
-        elif isinstance(v, list) and v and is_dataclass(v[0]):
-            changes[f.name] = [_slice_hourly(x, T, t0, t1) for x in v]
-    return replace(obj, **changes)
-
-
-def head(problem: SizingProblem, hours: int) -> SizingProblem:
-    """The first ``hours`` steps of ``problem`` (every hourly array cut, nothing else)."""
-    T = problem.n_steps
-    arrays_to_np = _as_arrays(problem)
-    out = _slice_hourly(arrays_to_np, T, 0, hours)
-    if out.time is not None:
-        out = replace(out, time=np.asarray(problem.time)[:hours])
-    return out
-
-
-def _as_arrays(obj):
-    """Hourly fields as numpy arrays (lists of floats would not be recognised)."""
-    changes = {}
-    for f in fields(obj):
-        v = getattr(obj, f.name)
-        if is_dataclass(v) and not isinstance(v, type):
-            changes[f.name] = _as_arrays(v)
-        elif isinstance(v, list) and v and is_dataclass(v[0]):
-            changes[f.name] = [_as_arrays(x) for x in v]
-        elif isinstance(v, (list, tuple)) and v and isinstance(v[0], (int, float)):
-            changes[f.name] = np.asarray(v, float)
-    return replace(obj, **changes) if changes else obj
-
-
-def as_built(problem: SizingProblem, sizes: dict, *, initial_battery_soc: float | None = None,
+def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None = None,
              emission_price_cny_per_t: float = 0.0) -> SizingProblem:
-    """The dispatch problem of the park as built: ``sizes`` become existing capacity.
+    """The dispatch problem of the park as built over the whole horizon.
 
-    Every sized asset is installed at its size with no new capacity allowed (its size is
-    a constant of the model, no column), stores do not close a cycle (the battery starts
-    at ``initial_battery_soc``, the thermal store empty), the objective is the operating
-    cost, and emissions are priced at ``emission_price_cny_per_t`` [CNY/tCO2] through the
-    energy prices (grid import and fuel) instead of the annual carbon accounting
-    (certificates, green power and offsets are bought after the year, not hour by hour).
+    :func:`solvers.transform.with_fixed_sizes` with ``as_existing=True`` (every size a
+    constant, no capital cost), then :func:`solvers.transform.window` over all steps from
+    ``initial_state`` (stores start from a given content instead of closing a cycle; the
+    objective is the operating cost).  Emissions are priced at
+    ``emission_price_cny_per_t`` [CNY/tCO2] through the grid import and fuel prices
+    instead of the annual carbon accounting (green power, certificates and offsets are
+    bought for the year, not hour by hour: they are switched off here), and every step
+    weighs 1 (the hours as they are, not scaled to a year).
 
     Parameters
     ----------
     problem : SizingProblem
     sizes : dict
         :attr:`SizingResult.sizes` of the plan.
-    initial_battery_soc : float, optional
-        Battery content at the start as a share of its energy size [-]; default the
-        problem's ``initial_soc``.
+    initial_state : dict, optional
+        ``battery_kwh``, ``tes_kwh`` [kWh] at the start (keys of
+        :data:`solvers.transform.STATE_KEYS`); default: the battery at its
+        ``initial_soc``, the thermal store empty.
     emission_price_cny_per_t : float
         Price put on each tCO2 emitted [CNY/tCO2].
     """
-    from solvers.problem import AssetCost
+    from solvers.transform import window, with_fixed_sizes
 
-    zero = AssetCost()
     lam = float(emission_price_cny_per_t) * 1e-3  # CNY per kgCO2
-    p = problem
-    g = p.grid
-    grid = replace(g, price_import_cny_per_kwh=np.asarray(g.price_import_cny_per_kwh, float)
-                   + lam * np.asarray(g.ef_grid_kgco2_per_kwh, float))
-    pvk = sizes.get("pv_kwp", {})
-    pv = [replace(a, existing_kwp=float(pvk.get(a.name, a.existing_kwp)), min_kwp=0.0,
-                  max_kwp=float(pvk.get(a.name, a.existing_kwp)), cost=zero) for a in p.pv]
-    out = replace(p, grid=grid, pv=pv, weights=None, period=None, period_order=None,
-                  objective="min_cost", capex_budget_cny=None)
+    p = with_fixed_sizes(problem, sizes, as_existing=True)
+    p = replace(p, weights=None, period=None, period_order=None, objective="min_cost",
+                capex_budget_cny=None)
+    state = dict(initial_state or {})
     if p.battery is not None:
-        E, P = float(sizes.get("battery_kwh", 0.0)), float(sizes.get("battery_kw", 0.0))
-        soc = p.battery.initial_soc if initial_battery_soc is None else float(initial_battery_soc)
-        out = replace(out, battery=replace(
-            p.battery, existing_kwh=E, existing_kw=P, min_kwh=0.0, max_kwh=E, min_kw=0.0, max_kw=P,
-            energy_cost=zero, power_cost=zero, cyclic=False,
-            initial_soc=min(max(soc, p.battery.soc_min), p.battery.soc_max)))
-    hpk = sizes.get("heat_pump_kw", {})
-    out = replace(out, heat_pumps=[replace(h, existing_kw=float(hpk.get(h.name, h.existing_kw)),
-                                           min_kw=0.0, max_kw=float(hpk.get(h.name, h.existing_kw)),
-                                           cost=zero) for h in p.heat_pumps])
-    hx = sizes.get("waste_heat_hx_kw", {})
-    out = replace(out, waste_heat=[replace(w, max_hx_kw=float(hx.get(w.name, 0.0)), hx_cost=zero)
-                                   for w in p.waste_heat])
-    if p.electric_boiler is not None:
-        S = float(sizes.get("electric_boiler_kw", p.electric_boiler.existing_kw))
-        out = replace(out, electric_boiler=replace(p.electric_boiler, existing_kw=S, max_kw=S, cost=zero))
-    if p.gas_boiler is not None:
-        gb = p.gas_boiler
-        S = float(sizes.get("gas_boiler_kw", gb.existing_kw))
-        out = replace(out, gas_boiler=replace(
-            gb, existing_kw=S, max_kw=S, cost=zero,
-            fuel_price_cny_per_kwh=gb.fuel_price_cny_per_kwh + lam * gb.ef_fuel_kgco2_per_kwh))
+        E = p.battery.existing_kwh
+        state.setdefault("battery_kwh", p.battery.initial_soc * E)
+    else:
+        state.pop("battery_kwh", None)
     if p.thermal_storage is not None:
-        S = float(sizes.get("tes_kwh", p.thermal_storage.existing_kwh))
-        out = replace(out, thermal_storage=replace(p.thermal_storage, existing_kwh=S, max_kwh=S,
-                                                   cost=zero, cyclic=False))
-    if p.chiller is not None:
-        S = float(sizes.get("chiller_kw", p.chiller.existing_kw))
-        out = replace(out, chiller=replace(p.chiller, existing_kw=S, max_kw=S, cost=zero))
-    shares = sizes.get("ev_v2g_share", {})
-    fleets = []
-    for f in p.ev_fleets:
-        if f.v2g_share_is_decision and f.name in shares and f.v2g_share > 0:
-            k = min(shares[f.name] / f.v2g_share, 1.0)
-            f = replace(f, p_discharge_max_kw=np.asarray(f.p_discharge_max_kw, float) * k,
-                        v2g_charger_cost=None)
-        fleets.append(f)
-    c = replace(p.carbon, carbon_price_cny_per_t=0.0, offset_price_cny_per_t=None,
-                certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None)
-    return replace(out, ev_fleets=fleets, carbon=c)
+        state.setdefault("tes_kwh", 0.0)
+    else:
+        state.pop("tes_kwh", None)
+    p = window(p, 0, p.n_steps, state)
+    g = p.grid
+    p.grid = replace(g, price_import_cny_per_kwh=np.asarray(g.price_import_cny_per_kwh, float)
+                     + lam * np.asarray(g.ef_grid_kgco2_per_kwh, float))
+    if p.gas_boiler is not None and lam:
+        gb = p.gas_boiler
+        p.gas_boiler = replace(gb, fuel_price_cny_per_kwh=gb.fuel_price_cny_per_kwh
+                               + lam * gb.ef_fuel_kgco2_per_kwh)
+    p.carbon = replace(p.carbon, carbon_price_cny_per_t=0.0, offset_price_cny_per_t=None,
+                       certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None)
+    return p
+
+
+def head(problem: SizingProblem, hours: int) -> SizingProblem:
+    """The first ``hours`` steps of ``problem`` (:func:`solvers.transform.window` at 0)."""
+    from solvers.transform import window
+
+    return window(problem, 0, int(hours))
 
 
 def _comp_key(obj):

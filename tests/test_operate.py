@@ -100,7 +100,7 @@ def test_mpc_reproduces_optimum_with_perfect_forecasts():
     from solvers.rolling import as_built
 
     prob, sizes = _rich_problem()
-    ab = as_built(prob, sizes, initial_battery_soc=0.5)
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
     opt = S.solve(ab, S.SolveOptions(solver="simplex"))
     park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
     ctrl = MPCController(ab, Forecaster(_truth(park), T, PERFECT), horizon=T, step=24)
@@ -116,20 +116,18 @@ def test_rolling_window_gathers_the_full_model():
     from solvers.rolling import RollingWindow, as_built, head
 
     prob, sizes = _rich_problem()
-    ab = as_built(prob, sizes, initial_battery_soc=0.5)
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
     w = RollingWindow(ab, 48)
     first = w.solve(0, {})
     direct = S.solve(head(ab, 48), S.SolveOptions(solver="simplex"))
     assert first["objective"] == pytest.approx(direct.objective_cny, rel=1e-9)
     # a later window from a given state equals a freshly built model of those hours
-    out = w.solve(24, {"e_battery": 0.5 * 400.0, "e_tes": 0.0})
-    from dataclasses import replace
+    out = w.solve(24, {"e_battery": 150.0, "e_tes": 40.0})
+    from solvers.transform import window
 
-    from solvers.rolling import _slice_hourly
-    sl = _slice_hourly(ab, T, 24, 72)
-    sl = replace(sl, battery=replace(sl.battery, initial_soc=0.5))
-    ref = S.solve(sl, S.SolveOptions(solver="simplex"))
-    # the window has no terminal value here and starts the thermal store empty, like ref
+    ref = S.solve(window(ab, 24, 72, {"battery_kwh": 150.0, "tes_kwh": 40.0}),
+                  S.SolveOptions(solver="simplex"))
+    # the same stores' contents and no terminal value: the transform's window model
     assert out["objective"] == pytest.approx(ref.objective_cny, rel=1e-9)
 
 
@@ -157,7 +155,7 @@ def test_balances_close_with_forecast_errors_and_faults(kind):
     if kind == "rule":
         ctrl = RuleController(fc)
     else:
-        ctrl = MPCController(as_built(prob, sizes, initial_battery_soc=0.5), fc, horizon=48)
+        ctrl = MPCController(as_built(prob, sizes, initial_state={"battery_kwh": 200.0}), fc, horizon=48)
     ds, stats = operate(park, ctrl)
     assert stats["max_abs_balance_residual_kw"] < 1e-6
     assert _heat_balance(ds) < 1e-6

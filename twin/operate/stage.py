@@ -28,6 +28,37 @@ class OperationResult:
     park: object = None
 
 
+def controllers_for(choice: str | None, scenario) -> tuple:
+    """Controllers to run: the run's choice, else the scenario's ``operation.controller``
+    where it has an ``operation`` section, else none."""
+    if choice is None:
+        op = getattr(scenario, "operation", None)
+        choice = op.controller if op is not None else "none"
+    if choice not in CONTROLLERS:
+        raise ValueError(f"operate {choice!r}: expected rule, mpc, both or none")
+    return CONTROLLERS[choice]
+
+
+def progress_reporter(tick, step_pct: int = 10):
+    """A progress callback for :func:`operate_plan` that calls ``tick(text)`` every
+    ``step_pct`` % of each controller's run with an estimate of the time left."""
+    if tick is None:
+        return None
+    last = {}
+
+    def cb(name, done, total, elapsed):
+        pct = int(100 * done / max(total, 1))
+        if name not in last:
+            last[name] = -1
+            tick(f"{name}:")
+        if (pct >= step_pct and pct // step_pct > last[name] // step_pct) or done == total:
+            last[name] = pct
+            left = elapsed * (total - done) / max(done, 1)
+            tick(f"{pct}%" + (f" (~{left:.0f} s left)" if done < total else f" in {elapsed:.1f} s"))
+
+    return cb
+
+
 def fleet_sessions_for(scenario, prof) -> dict:
     """Sessions of each EV fleet, drawn exactly as the profiles drew the envelope."""
     import pandas as pd
@@ -82,14 +113,12 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     masks = fault_masks(spec.faults, prof["time"].values)
     sessions = fleet_sessions_for(scenario, prof)
     disp = result.dispatch
-    initial = {}
-    if "e_battery_kwh" in disp and result.sizes.get("battery_kwh", 0.0) > 0:
-        initial["battery_kwh"] = float(disp["e_battery_kwh"].values[-1])
+    # stores start where the plan's (cyclic) year ends
+    end = (getattr(result, "store_states", None) or {}).get("end", {}) or {}
+    initial = {k: float(end[k]) for k in ("battery_kwh", "tes_kwh") if end.get(k) is not None}
     lam = emission_price(problem, result)
     park = OperatedPark.from_problem(problem, result.sizes, sessions, masks, initial=initial,
                                      carbon_price=lam)
-    if "e_tes_kwh" in disp and park.tes is not None:
-        park.initial["tes_kwh"] = 0.0  # the window model starts the store empty too
     truth = {"load_kw": park.load_kw, "pv_per_kwp": park.pv_per_kwp}
     if park.heat_kw is not None:
         truth["heat_kw"] = park.heat_kw
@@ -123,8 +152,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             "the past and forecasts with seeded AR(1) errors only",
             "costs keep the plan's capital, O&M, green power and certificates; offsets needed bring the "
             "operated residual emissions to the plan's net emissions",
-            "the thermal store starts empty in operation; the battery starts where the plan's cyclic year "
-            "ends",
+            "stores start where the plan's cyclic year ends; the last window of the year values nothing "
+            "left in them",
         ],
     }
     datasets, dispatch = [], {}
@@ -133,9 +162,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         if name == "rule":
             ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None)
         elif name == "mpc":
-            ab = as_built(problem, result.sizes,
-                          initial_battery_soc=(park.initial.get("battery_kwh", 0.0) / park.battery["kwh"]
-                                               if park.battery else None),
+            ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
                                  value_of_lost_load=spec.value_of_lost_load_cny_per_kwh)
@@ -166,7 +193,5 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ren[v] = f"op_{v}"
             cat[v].attrs["long_name"] = "operated: " + cat[v].attrs.get("long_name", v)
         dataset = cat.rename(ren)
-        for d in ("pv_array", "heat_pump", "waste_heat", "ev_fleet"):
-            if d in dataset.dims:
-                dataset = dataset.rename({d: f"op_{d}"}) if d not in prof.dims else dataset
+        dataset["controller"].attrs = {"long_name": "controller that operated the park"}
     return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
