@@ -448,7 +448,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "op_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -669,6 +669,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     sections.append(f"<h2>2. {_t('headline', lang)}</h2>" + _table(
         _headline_rows(summary, led, sc, lang),
         (_t("item", lang), _t("baseline", lang), _t("plan", lang), _t("change", lang), _t("unit", lang)), "num"))
+    from twin.operate.report import operation_section
+
+    sections.append(operation_section(ds, summary, lang, add))
     sections.append(f"<h2>3. {_t('sizes', lang)}</h2>" + _table(
         _sizes_rows(summary, lang), (_t("asset", lang), _t("size", lang), _t("unit", lang)), "num"))
 

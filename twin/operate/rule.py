@@ -20,8 +20,9 @@ and the heat pumps' COP are known):
   net load, and the plant lets each discharge only as far as it can still reach its
   promise by departure (never below ``v2g_min_soc``).
 * **Heat pump and thermal store follow heat demand and tariff**: the store charges in
-  valley hours (or with PV surplus) and discharges in peak hours; the heat sources
-  serve the need in merit order at this hour's prices.
+  valley hours (or with PV surplus) from the electric heat capacity left over after the
+  demand (never from a boiler burning fuel) and discharges in peak hours; the heat
+  sources serve the need in merit order at this hour's prices.
 """
 
 from __future__ import annotations
@@ -115,10 +116,13 @@ class RuleController:
                 d.battery_kw = min(b["kw"], max(thr - n, 0.0))
             elif peak:
                 d.battery_kw = -min(n, b["kw"])
-        # thermal store
+        # thermal store: charged from electric heat (heat pumps, electric boiler) only
         if park.tes is not None:
-            if valley or surplus:
-                d.tes_kw = park.tes["rho"] * park.tes["kwh"]
+            spare = sum(h["kw"] for h in park.heat_pumps if park.available("heat_pump", t, h["name"]))
+            spare += park.eboiler["kw"] if park.eboiler is not None else 0.0
+            spare = max(spare - heat, 0.0)
+            if (valley or surplus) and spare > 0:
+                d.tes_kw = min(park.tes["rho"] * park.tes["kwh"], spare)
             elif peak:
                 d.tes_kw = -heat
         return d
