@@ -57,7 +57,11 @@ def test_hand_calculated_planned_and_baseline():
     assert a["tce_fuels_tce"] == pytest.approx(gas_tce, rel=REL)
     assert a["co2_fuel_natural_gas_t"] == pytest.approx(0.31536 * 56.1, rel=REL)
     assert a["co2_gross_t"] == pytest.approx(251.85 + 0.31536 * 56.1, rel=REL)
-    assert a["carbon_intensity_tco2_per_tce"] == pytest.approx((251.85 + 17.69170) / (107.6604 + gas_tce), rel=1e-6)
+    assert a["carbon_intensity_location_tco2_per_tce"] == pytest.approx(
+        (251.85 + 17.69170) / (107.6604 + gas_tce), rel=1e-6)
+    # the core indicator is on the acceptance basis by default: import at 0.8325 kgCO2/kWh
+    assert a["carbon_intensity_tco2_per_tce"] == pytest.approx(
+        (503_700 * 0.8325 / 1000 + 17.69170) / (107.6604 + gas_tce), rel=1e-6)
     assert a["renewable_share"] == pytest.approx(372_300 * 0.0001229 / (107.6604 + gas_tce), rel=REL)
     assert a["pv_specific_yield_kwh_per_kwp"] == pytest.approx(4380.0, rel=REL)
     b = L.baseline.annual

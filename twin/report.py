@@ -566,7 +566,14 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
-        row("单位能耗碳排放（910号核心指标）", "CO2 per tce (910号 core indicator)", "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")
+        tce_b = "当量值" if (led.get("settings") or {}).get("electricity_tce_basis", "calorific") == "calorific" else "等价值"
+        row(f"单位能耗碳排放（910号核心指标，{'验收口径' if basis == 'acceptance' else '基于位置口径'}，电力按{tce_b}）",
+            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at {tce_b})",
+            "carbon_intensity_tco2_per_tce", "tCO2/tce")
+        other = "location" if basis == "acceptance" else "acceptance"
+        row(f"单位能耗碳排放（{'基于位置口径' if other == 'location' else '验收口径'}，对照）",
+            f"CO2 per tce ({other} basis, for comparison)", f"carbon_intensity_{other}_tco2_per_tce", "tCO2/tce")
         row("可再生能源占综合能耗比例（含绿电绿证，tce/tce）", "Renewable share of energy use incl. green power (tce/tce)",
             "renewable_share", "%", pct)
         row("园区光伏占综合能耗比例（tce/tce）", "On-site PV share of energy use (tce/tce)", "onsite_renewable_share", "%", pct)

@@ -257,7 +257,16 @@ def _national(nat: dict, lang: str) -> str:
              f"{_fmt(c['value_tco2_per_tce'])} tCO2/tce",
              f"{_fmt(c.get('baseline_value_tco2_per_tce'))} tCO2/tce",
              f"≤ {c['threshold_tco2_per_tce']} ({tier})",
-             st, f"{c['formula']}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"]]
+             st, f"{c['formula']}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
+                 + (f"; {'核算口径' if zh else 'basis'}: {c['basis']}; tce: {c['tce_basis']}" if c.get("basis") else "")]]
+    labels = {"acceptance": ("验收口径（化石能源电力因子）", "acceptance basis (fossil-power factor)"),
+              "location": ("基于位置口径（电网平均因子）", "location basis (grid average factor)")}
+    for key, b in (c.get("bases") or {}).items():
+        bst = (_t("pass", lang) if b["pass"] else _t("fail", lang)) if b["pass"] is not None else "—"
+        lab = labels[key][0 if zh else 1] + (" ★" if key == c.get("basis") else "")
+        rows.append([f"　{c[name]}: {lab}", f"{_fmt(b['value_tco2_per_tce'])} tCO2/tce", "—",
+                     f"≤ {c['threshold_tco2_per_tce']}", bst,
+                     f"CO2 {_fmt(b['co2_t'])} t; grid {b['grid_factor']}; tce {c['tce_basis']}; {b['source']}"])
     for g in nat["guiding"]:
         if g["excluded"]:
             s = f"{_t('excluded', lang)}: {g['exclusion_reason']}"

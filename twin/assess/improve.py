@@ -63,7 +63,9 @@ def quantity_for_measure(ledger: Ledger, measure: str, target: float) -> dict | 
 
         th = core_tier(tce, ledger.settings)["threshold_tco2_per_tce"]
         d = max((a["carbon_intensity_tco2_per_tce"] - (1.0 - target) * th) * tce, 0.0)
-        ef = a["ef_grid_import_weighted_kgco2_per_kwh"]
+        # a kWh of grid import replaced weighs what the core indicator's basis says it weighs
+        ef = (a.get("ef_acceptance_kgco2_per_kwh", a["ef_grid_import_weighted_kgco2_per_kwh"])
+              if ledger.settings.core_indicator_basis == "acceptance" else a["ef_grid_import_weighted_kgco2_per_kwh"])
         mwh = d / ef if ef > 0 else None
         txt = f"−{d:,.0f} tCO2/yr" + (f" ≈ {mwh:,.0f} MWh/yr grid import replaced by zero-carbon supply" if mwh else "")
         return {"quantity": "co2_reduction_t", "delta": d, "unit": "tCO2/yr", "grid_mwh": mwh, "text": txt}

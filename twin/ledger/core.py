@@ -10,6 +10,13 @@ Accounting order (T/CSUS 66-2023 "强调碳减排的内部性"; 910号 annex 4, 
 4. offsets (CCER) last, capped at ``offsets_max_share`` of the gross emissions (or of what is
    left, ``offsets_cap_basis``) and never beyond what is left.
 
+Two emission bases of the 910号 core indicator, side by side and never mixed:
+location-based (steps 1-3, the grid average factor of the scenario) and the acceptance
+basis of 910号 annex 4 as reported by secondary sources [sec-910-acceptance-factor]
+(purchased electricity at the national fossil-power factor, green power at zero,
+certificates by a switch; :func:`acceptance_emissions`). ``carbon_intensity_tco2_per_tce``
+uses ``settings.core_indicator_basis``; residual, net and offset figures stay location-based.
+
 Internal abatement (baseline → planned) and offsets are always reported separately.
 The baseline case gets no green power, certificates or offsets (they are planned measures).
 """
@@ -256,13 +263,33 @@ def _accounts(
     ev("co2_net_t", "after internal abatement − offsets used", "co2_after_internal_t, offsets_used_t")
 
     # --- indicators --------------------------------------------------------------------
-    core_co2 = ann["co2_gross_t"] - credit
-    if settings.green_credits_in_core_indicator:
-        core_co2 -= ann["co2_green_power_credit_t"] + ann["co2_green_certificate_credit_t"]
-    ann["co2_core_indicator_t"] = core_co2
     tce = ann["tce_total_tce"]
+    loc_co2 = ann["co2_gross_t"] - credit
+    if settings.green_credits_in_core_indicator:
+        loc_co2 -= ann["co2_green_power_credit_t"] + ann["co2_green_certificate_credit_t"]
+    ann["co2_location_t"] = loc_co2
+    ev("co2_location_t", "gross − export credit" + (" − green power − certificates (at the grid factor)"
+       if settings.green_credits_in_core_indicator else ""), "co2_gross_t, co2_*_credit_t")
+    ann["carbon_intensity_location_tco2_per_tce"] = loc_co2 / tce if tce > 0 else float("nan")
+    ev("carbon_intensity_location_tco2_per_tce", "location-based CO2 (before offsets) / total energy consumption",
+       "co2_location_t, tce_total_tce")
+    acc = acceptance_emissions(ann["e_grid_import_kwh"], gp, gc, settings)
+    ann.update(acc)
+    ann["co2_acceptance_t"] = acc["co2_acceptance_grid_t"] + ann["co2_fuels_t"] + ann["co2_heat_import_t"]
+    ev("co2_acceptance_grid_t", f"(import − green power − certificates) × {settings.acceptance_factor_kgco2_per_kwh} "
+       f"+ certificates × {settings.acceptance_certificate_factor_kgco2_per_kwh} kgCO2/kWh / 1000 "
+       f"({settings.acceptance_factor_label}; certificates: {settings.acceptance_green_certificates})",
+       "e_grid_import_kwh, settings.green_power_mwh, settings.green_certificates_mwh")
+    ev("co2_acceptance_t", "acceptance-basis grid electricity + fuels + bought heat (910号 annex 4 as reported)",
+       "co2_acceptance_grid_t, co2_fuels_t, co2_heat_import_t")
+    ann["carbon_intensity_acceptance_tco2_per_tce"] = ann["co2_acceptance_t"] / tce if tce > 0 else float("nan")
+    ev("carbon_intensity_acceptance_tco2_per_tce", "acceptance-basis CO2 / total energy consumption",
+       "co2_acceptance_t, tce_total_tce")
+    core_co2 = ann["co2_acceptance_t"] if settings.core_indicator_basis == "acceptance" else loc_co2
+    ann["co2_core_indicator_t"] = core_co2
     ann["carbon_intensity_tco2_per_tce"] = core_co2 / tce if tce > 0 else float("nan")
-    ev("carbon_intensity_tco2_per_tce", "CO2 (before offsets) / total energy consumption", "co2_core_indicator_t, tce_total_tce")
+    ev("carbon_intensity_tco2_per_tce", f"910号 core indicator on the {settings.core_indicator_basis} basis: "
+       "CO2 (before offsets) / total energy consumption", "co2_core_indicator_t, tce_total_tce")
     green_kwh = gp_used + gc_used
     ann["green_electricity_credited_kwh"] = green_kwh
     re_tce, ann["renewable_share"] = renewable_share_tce(ann["e_pv_self_consumed_kwh"], green_kwh,
@@ -315,9 +342,46 @@ def _accounts(
     return Accounts(case=case, annual=ann, hourly=hourly, fuels=fuels, statistics=stats)
 
 
+def acceptance_emissions(import_kwh: float, green_power_kwh: float, certificates_kwh: float, settings) -> dict:
+    """Grid electricity CO2 on the 910号 acceptance basis (annex 4 as reported).
+
+    Purchased electricity at the national fossil-power factor ``f``; green power (direct
+    supply or 绿电交易) at zero; certificate-covered electricity at ``f_c`` (the
+    ``acceptance_green_certificates`` switch)::
+
+        G = min(green power, import),  C = min(certificates, import − G)
+        E = ((import − G − C)·f + C·f_c) / 1000
+
+    Parameters
+    ----------
+    import_kwh : float
+        Grid electricity imported in the year [kWh].
+    green_power_kwh, certificates_kwh : float
+        Green power bought and certificates surrendered [kWh].
+    settings : AccountingSettings
+
+    Returns
+    -------
+    dict
+        ``co2_acceptance_grid_t`` [tCO2], ``acceptance_green_power_kwh``,
+        ``acceptance_certificates_kwh`` [kWh] and ``ef_acceptance_kgco2_per_kwh``.
+    """
+    g = min(max(green_power_kwh, 0.0), import_kwh)
+    c = min(max(certificates_kwh, 0.0), import_kwh - g)
+    f = settings.acceptance_factor_kgco2_per_kwh
+    fc = settings.acceptance_certificate_factor_kgco2_per_kwh
+    return {
+        "co2_acceptance_grid_t": ((import_kwh - g - c) * f + c * fc) / 1000.0,
+        "acceptance_green_power_kwh": g,
+        "acceptance_certificates_kwh": c,
+        "ef_acceptance_kgco2_per_kwh": f,
+    }
+
+
 #: Quantities shown as "from X to Y" in the baseline–planned comparison.
 COMPARED = (
     "tce_total_tce", "co2_gross_t", "co2_after_internal_t", "co2_net_t", "carbon_intensity_tco2_per_tce",
+    "carbon_intensity_location_tco2_per_tce", "carbon_intensity_acceptance_tco2_per_tce",
     "e_grid_import_kwh", "e_electricity_consumption_kwh", "fuel_total_kwh", "renewable_share",
     "clean_energy_share", "q_waste_heat_used_kwh",
 )
@@ -376,6 +440,9 @@ class Ledger:
             electricity_tce_basis=self.settings.electricity_tce_basis,
             electricity_kgce_per_kwh=self.settings.electricity_kgce_per_kwh,
             export_credit=self.settings.export_credit,
+            core_indicator_basis=self.settings.core_indicator_basis,
+            acceptance_grid_factor=self.settings.acceptance_factor_label,
+            electricity_tce_basis_label=self.settings.electricity_tce_basis_label,
         )
         return out
 
@@ -451,4 +518,4 @@ def build_ledger(
     return Ledger(planned=p, baseline=b, settings=settings, evidence=evidence)
 
 
-__all__ = ["Accounts", "Ledger", "build_ledger", "flow", "total_size", "unit_of"]
+__all__ = ["Accounts", "Ledger", "acceptance_emissions", "build_ledger", "flow", "total_size", "unit_of"]

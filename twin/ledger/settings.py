@@ -49,6 +49,46 @@ class AccountingSettings(BaseModel):
             "bundled. Required when electricity_tce_basis='equivalent'. Default None (unknown)."
         ),
     )
+    core_indicator_basis: Literal["acceptance", "location"] = Field(
+        "acceptance",
+        description=(
+            "Emission basis of the 910号 core indicator 单位能耗碳排放 [-]: 'acceptance' = the park-acceptance "
+            "basis of 910号 annex 4 as two secondary sources report it [sec-910-acceptance-factor]: purchased "
+            "grid electricity at the national fossil-power factor (acceptance_grid_factor), directly supplied "
+            "non-fossil and compliant green power at zero; 'location' = the location-based emissions of the "
+            "ledger (grid.emission_factor, green power and certificates credited at that factor). Both are "
+            "always reported, side by side and never mixed. Default 'acceptance'."
+        ),
+    )
+    acceptance_grid_factor: Literal["national_fossil_2022", "national_fossil_2023", "user"] = Field(
+        "national_fossil_2022",
+        description=(
+            "Factor of purchased grid electricity on the acceptance basis [-]: 'national_fossil_2022' = "
+            "0.8325 kgCO2/kWh [mee-nbs-ef-2022], the value the secondary sources report for 910号 annex 4 "
+            "(the latest published when the method was issued); 'national_fossil_2023' = 0.8273 "
+            "[mee-nbs-ef-2023], in case the method means 'the latest published fossil factor'; 'user' = "
+            "acceptance_grid_factor_kgco2_per_kwh. The official text was not read [ndrc-910-annex4]. "
+            "Default 'national_fossil_2022'."
+        ),
+    )
+    acceptance_grid_factor_kgco2_per_kwh: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.5,
+        description="The planner's own acceptance-basis grid factor [kgCO2/kWh]; needed when "
+        "acceptance_grid_factor='user'. Default None.",
+    )
+    acceptance_green_certificates: Literal["not_credited", "zero", "excl_market_nonfossil"] = Field(
+        "not_credited",
+        description=(
+            "How unbundled green certificates (绿证) count on the acceptance basis [-]; the official rule is "
+            "not public: 'not_credited' = certificate-covered electricity stays at the fossil factor (only "
+            "direct supply and green-power trading count as zero); 'zero' = it counts as compliant green "
+            "power, at zero; 'excl_market_nonfossil' = at the national factor excluding market-traded "
+            "non-fossil power of the same year as the fossil factor (0.5856 for 2022, 0.6096 for 2023), an "
+            "analyst's method [sec-gec-certificate-method]. Default 'not_credited' (conservative)."
+        ),
+    )
     heat_ef_tco2_per_gj: float = Field(
         0.11,
         ge=0.0,
@@ -196,6 +236,11 @@ class AccountingSettings(BaseModel):
                 "[kgce/kWh] (the 等价值 has no official single value; typically "
                 f"{EQUIVALENT_KGCE_PER_KWH_RANGE[0]}–{EQUIVALENT_KGCE_PER_KWH_RANGE[1]})"
             )
+        if self.acceptance_grid_factor == "user" and self.acceptance_grid_factor_kgco2_per_kwh is None:
+            raise ValueError(
+                "acceptance_grid_factor='user' needs acceptance_grid_factor_kgco2_per_kwh [kgCO2/kWh] "
+                "(or choose national_fossil_2022 = 0.8325 or national_fossil_2023 = 0.8273)"
+            )
         if self.tier_upper_tce <= self.tier_lower_tce:
             raise ValueError("tier_upper_tce must be larger than tier_lower_tce")
         return self
@@ -206,6 +251,46 @@ class AccountingSettings(BaseModel):
         if self.electricity_tce_basis == "calorific":
             return ELECTRICITY_KGCE_PER_KWH_CALORIFIC
         return float(self.electricity_kgce_per_kwh_equivalent)  # validated not None
+
+    @property
+    def acceptance_factor_kgco2_per_kwh(self) -> float:
+        """Grid electricity factor of the acceptance basis [kgCO2/kWh]."""
+        if self.acceptance_grid_factor == "user":
+            return float(self.acceptance_grid_factor_kgco2_per_kwh)  # validated not None
+        from twin.factors import grid_emission_factor
+
+        return grid_emission_factor("national_fossil", self._acceptance_year).value_kgco2_per_kwh
+
+    @property
+    def _acceptance_year(self) -> int:
+        return 2022 if self.acceptance_grid_factor == "national_fossil_2022" else 2023
+
+    @property
+    def acceptance_factor_label(self) -> str:
+        """Where the acceptance-basis grid factor comes from (text with source keys)."""
+        if self.acceptance_grid_factor == "user":
+            return f"planner's value {self.acceptance_grid_factor_kgco2_per_kwh} kgCO2/kWh"
+        y = self._acceptance_year
+        return (f"national fossil-power factor {y}, {self.acceptance_factor_kgco2_per_kwh} kgCO2/kWh "
+                f"[mee-nbs-ef-{y}]")
+
+    @property
+    def acceptance_certificate_factor_kgco2_per_kwh(self) -> float:
+        """Factor of certificate-covered grid electricity on the acceptance basis [kgCO2/kWh]."""
+        if self.acceptance_green_certificates == "zero":
+            return 0.0
+        if self.acceptance_green_certificates == "not_credited":
+            return self.acceptance_factor_kgco2_per_kwh
+        from twin.factors import grid_emission_factor
+
+        return grid_emission_factor("national_excl_market_nonfossil", self._acceptance_year).value_kgco2_per_kwh
+
+    @property
+    def electricity_tce_basis_label(self) -> str:
+        """The tce basis of electricity as a planner reads it, e.g. '当量值 0.1229 kgce/kWh'."""
+        if self.electricity_tce_basis == "calorific":
+            return f"当量值 (calorific) {ELECTRICITY_KGCE_PER_KWH_CALORIFIC} kgce/kWh [gbt-2589-2020]"
+        return f"等价值 (primary-energy equivalent) {self.electricity_kgce_per_kwh_equivalent} kgce/kWh (planner's value)"
 
     def open_parameters(self) -> list[dict]:
         """Parameters the official texts leave open, with the value used here.
@@ -222,8 +307,14 @@ class AccountingSettings(BaseModel):
         )
         return [
             _op("electricity_tce_basis", basis, "kgce/kWh", "910号 annex 4 does not say 当量值 or 等价值"),
-            _op("grid_emission_factor", "hourly ef_grid_kgco2_per_kwh of the dispatch", "kgCO2/kWh",
-                "annex 4's prescribed electricity factor is UNKNOWN"),
+            _op("grid_emission_factor", "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch", "kgCO2/kWh",
+                "location-based emissions; the core indicator uses core_indicator_basis"),
+            _op("core_indicator_basis", self.core_indicator_basis, "-",
+                "annex 4 as reported values grid power at the fossil factor [sec-910-acceptance-factor]"),
+            _op("acceptance_grid_factor", self.acceptance_factor_label, "kgCO2/kWh",
+                "0.8325 (2022) as reported, or the latest fossil factor 0.8273 (2023): not settled"),
+            _op("acceptance_green_certificates", self.acceptance_green_certificates, "-",
+                "treatment of 绿证 on the acceptance basis is not public"),
             _op("heat_ef_tco2_per_gj", self.heat_ef_tco2_per_gj, "tCO2/GJ", "secondary; no official value"),
             _op("export_credit", self.export_credit, "-", "crediting of exports is not specified"),
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",

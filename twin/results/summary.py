@@ -173,7 +173,12 @@ def headline(summary: dict) -> str:
                      f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}")
         core = sc["national"]["core"]
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
-                     f"(tier {core.get('tier')}, pass: {core.get('pass')})")
+                     f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
+                     f"tier {core.get('tier')}, pass: {core.get('pass')})")
+        loc = (core.get("bases") or {}).get("location")
+        if loc and core.get("basis") != "location":
+            lines.append(f"      location basis: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
+                         f"(pass: {loc.get('pass')})")
     return "\n".join(lines)
 
 
