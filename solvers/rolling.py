@@ -42,7 +42,8 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -117,14 +118,6 @@ def _comp_key(obj):
     return obj.parent_component().name, obj.index()
 
 
-@dataclass
-class _Layout:
-    """Rows or columns of a compiled model grouped by component and hour."""
-
-    names: list
-    time_comp: dict = field(default_factory=dict)  # name -> array over hours of row/col (-1)
-
-
 def _layout(items, T: int) -> tuple[dict, list]:
     """Map hourly components of ``items`` (VarData or ConstraintData) to their positions."""
     by_name: dict = {}
@@ -169,7 +162,7 @@ class RollingWindow:
         Accumulated HiGHS time and data-update time over all windows [s].
     """
 
-    BUSES = {"elec": "balance_elec", "heat": "balance_heat", "cool": "balance_cool"}
+    BUSES: ClassVar[dict] = {"elec": "balance_elec", "heat": "balance_heat", "cool": "balance_cool"}
 
     def __init__(self, problem: SizingProblem, horizon: int, *, value_of_lost_load: float = 30.0,
                  state_penalty: float = 100.0, options: SolveOptions | None = None):

@@ -194,7 +194,7 @@ def _fleet_problem(mode="smart"):
 
 
 def test_fleet_sessions_match_the_envelope():
-    prob, ses, env = _fleet_problem()
+    _, ses, env = _fleet_problem()
     s = ses["cars"]
     served = s["served"].to_numpy()
     # the envelope's final requirement = the promises of the sessions that end in the horizon
@@ -230,7 +230,7 @@ def test_forecast_errors_grow_with_lead_and_are_seeded():
     a = Forecaster(truth, 48, seed=7)
     b = Forecaster(truth, 48, seed=7)
     np.testing.assert_array_equal(a.forecast("load_kw", 10, 48), b.forecast("load_kw", 10, 48))
-    err = np.array([a.forecast("load_kw", t, 48) - 100.0 for t in range(0, 1950)])
+    err = np.array([a.forecast("load_kw", t, 48) - 100.0 for t in range(1950)])
     sd = err.std(axis=0)
     theory = 7.5 * np.sqrt(1 - 0.9 ** (2 * np.arange(1, 49)))
     np.testing.assert_allclose(sd, theory, rtol=0.12)
@@ -250,3 +250,39 @@ def test_operation_section_in_the_schema():
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"horizon": 24})
+
+
+def test_run_operates_the_sized_park(tmp_path):
+    """`twin run --operate both`: summary.json operation section, op_* variables with a
+    controller dimension, the report section; the optimum's figures match the plan."""
+    import json
+    from pathlib import Path
+
+    import xarray as xr
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    tiny = Path(__file__).parent / "data" / "tiny_park.yaml"
+    out = tmp_path / "op"
+    r = CliRunner().invoke(main, ["run", str(tiny), "-o", str(out), "--hours", "168", "--operate", "both",
+                                  "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert "operation hour by hour" in r.output and "left" in r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    op = s["operation"]
+    assert op["controllers"] == ["rule", "mpc"]
+    for c in ("rule", "mpc"):
+        assert op[c]["run"]["max_abs_balance_residual_kw"] < 1e-6
+        assert set(op["gap"][c]) >= {"annualised_cost_cny", "annualised_cost_pct", "gross_emissions_tco2",
+                                     "offsets_needed_tco2", "ev_energy_not_delivered_mwh", "battery_cycles",
+                                     "curtailment_mwh", "demand_charge_cny"}
+    # the optimum measured by the operation metrics equals the plan's own energy cost
+    assert op["optimum"]["costs_cny"]["energy_import"] == pytest.approx(
+        s["costs_cny_per_yr"]["energy_import"], rel=1e-6)
+    ds = xr.open_dataset(out / "results.nc")
+    assert ds["op_p_grid_import_kw"].dims == ("controller", "time")
+    assert list(ds["controller"].values) == ["rule", "mpc"]
+    ds.close()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "operational gap" in html and "Worst week" in html

@@ -165,7 +165,7 @@ class _Fleet:
 
 def _record_arrays(park: OperatedPark) -> dict:
     T = park.T
-    z = lambda *s: np.zeros((*s, T))  # noqa: E731
+    z = lambda *s: np.zeros((*s, T))
     rec = {k: z() for k in (
         "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
         "p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh", "p_load_kw",

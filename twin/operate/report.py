@@ -145,7 +145,6 @@ def worst_week(ds, op: dict) -> tuple[int, str] | None:
 
 def fig_worst_week(ds, op: dict, lang: str):
     """Grid import and battery content in the worst week: optimum and each controller."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     ww = worst_week(ds, op)

@@ -148,12 +148,12 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         "faults": list(masks.notes),
         "optimum": optimum,
         "notes": [
-            "optimum = the plan's perfect-foresight dispatch (whole horizon known); controllers see "
-            "the past and forecasts with seeded AR(1) errors only",
-            "costs keep the plan's capital, O&M, green power and certificates; offsets needed bring the "
-            "operated residual emissions to the plan's net emissions",
-            "stores start where the plan's cyclic year ends; the last window of the year values nothing "
-            "left in them",
+            ("optimum = the plan's perfect-foresight dispatch (whole horizon known); controllers see "
+            "the past and forecasts with seeded AR(1) errors only"),
+            ("costs keep the plan's capital, O&M, green power and certificates; offsets needed bring the "
+            "operated residual emissions to the plan's net emissions"),
+            ("stores start where the plan's cyclic year ends; the last window of the year values nothing "
+            "left in them"),
         ],
     }
     datasets, dispatch = [], {}

@@ -122,7 +122,7 @@ class OperatedPark:
         p = problem
         T = p.n_steps
         g = p.grid
-        arr = lambda x: np.broadcast_to(np.asarray(x, float), (T,)).copy()  # noqa: E731
+        arr = lambda x: np.broadcast_to(np.asarray(x, float), (T,)).copy()
         pvk = sizes.get("pv_kwp", {})
         park = cls(
             T=T, time=np.arange(T) if p.time is None else np.asarray(p.time),
