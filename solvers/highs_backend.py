@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -106,6 +107,34 @@ def solve_mps(path: str, solver: str) -> tuple[float, float]:
     return time.perf_counter() - t0, float(h.getInfo().objective_function_value)
 
 
+#: Longest wait [s] for HiGHS to stop after Ctrl-C before the interrupt is passed on anyway
+INTERRUPT_GRACE_S = 3.0
+
+
+def run_interruptible(h) -> None:
+    """``h.run()`` in HiGHS's solver thread, so that Ctrl-C (SIGINT) cancels the solve.
+
+    The main thread waits in short steps and so receives ``KeyboardInterrupt``; it then
+    asks HiGHS to stop (``cancelSolve``, checked by HiGHS's interrupt callbacks), waits at
+    most :data:`INTERRUPT_GRACE_S` and re-raises.  ``h`` needs ``HandleUserInterrupt``
+    set (done once by :class:`HighsBackend`).  Outside the main thread, or with a
+    highspy without ``startSolve``, this is plain ``h.run()``.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(h, "startSolve"):
+        h.run()
+        return
+    h.startSolve()
+    try:
+        while not h.wait(0.1)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        deadline = time.monotonic() + INTERRUPT_GRACE_S
+        while time.monotonic() < deadline and not h.wait(0.1)[0]:
+            pass
+        raise
+
+
 class HighsBackend:
     """Persistent HiGHS instance holding one compiled Pyomo model (warm re-solves)."""
 
@@ -117,6 +146,8 @@ class HighsBackend:
         with c_stdout_to_stderr(discard=not options.log_to_stderr):
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", bool(options.log_to_stderr))
+        if hasattr(self.highs, "HandleUserInterrupt"):
+            self.highs.HandleUserInterrupt = True  # Ctrl-C cancels a solve (run_interruptible)
         self.highs_time = 0.0
         self.n_runs = 0
         self.algorithm = options.solver
@@ -199,7 +230,9 @@ class HighsBackend:
         # options HiPO changes go back to HiGHS's defaults for the other algorithms
         sopts.update(HIPO_DEFAULTS if alg == "hipo" else self._defaults)
         if o.time_limit_s is not None:
-            sopts["time_limit"] = float(o.time_limit_s)
+            # HiGHS compares time_limit with the run time accumulated over every run of this
+            # instance (ERGO-Code/HiGHS#1477): give each run its own limit
+            sopts["time_limit"] = float(h.getRunTime()) + float(o.time_limit_s)
         if o.threads is not None:
             sopts["threads"] = int(o.threads)
         sopts.update(o.highs_options)
@@ -209,7 +242,7 @@ class HighsBackend:
                 raise ValueError(f"HiGHS rejects option {k}={v!r}")
         t0 = time.perf_counter()
         with c_stdout_to_stderr():
-            h.run()
+            run_interruptible(h)
         el = time.perf_counter() - t0
         self.highs_time += el
         self.n_runs += 1

@@ -67,6 +67,13 @@ def _build(problem: SizingProblem, elastic: bool) -> ModelContext:
     ctx.add_fixed_demand("elec", problem.electric_load_kw)
     ctx.dispatch.append(DispatchVar("p_load_kw", "kW", "Fixed electric load",
                                     fixed=np.asarray(problem.electric_load_kw, float)))
+    if problem.heat_import_kw is not None:
+        hi = np.asarray(problem.heat_import_kw, float)
+        ctx.dispatch.append(DispatchVar("q_heat_import_kw", "kW", "Heat bought from outside "
+                                        "(district heat)", fixed=hi))
+        if problem.ef_heat_import_kgco2_per_kwh:
+            ctx.emis["heat_import_t"] = float(
+                1e-3 * problem.ef_heat_import_kgco2_per_kwh * np.dot(ctx.wdt, hi))
     for blk in BLOCKS[:-1]:
         blk.add(ctx)
     _balances(ctx)
@@ -88,8 +95,17 @@ def _build(problem: SizingProblem, elastic: bool) -> ModelContext:
         ctx.slacks["emission bound [tCO2/yr]"] = ([m.s_em], None)
         bound_expr = bound_expr - m.s_em
     m.em_cap = pyo.Constraint(expr=bound_expr <= m.eps)
-    offsets_useless = (c.offset_price_cny_per_t is None or kind == "min_emissions"
-                       or (kind == "min_cost" and c.max_net_emissions_t is None
+    if c.max_residual_emissions_t is not None:
+        res_expr = ctx.residual
+        if elastic:
+            m.s_res = pyo.Var(bounds=(0.0, None))
+            ctx.slacks["residual emission cap [tCO2/yr]"] = ([m.s_res], None)
+            res_expr = res_expr - m.s_res
+        m.residual_cap = pyo.Constraint(expr=res_expr <= float(c.max_residual_emissions_t))
+    # offsets are bought only where they can lower the cost: to meet a net bound, or
+    # where the carbon price on net emissions exceeds the offset price
+    offsets_useless = (c.offset_price_cny_per_t is None
+                       or (kind in ("min_cost", "min_emissions") and c.max_net_emissions_t is None
                            and c.carbon_price_cny_per_t <= c.offset_price_cny_per_t))
     if offsets_useless:
         m.offsets.setub(0.0)

@@ -76,12 +76,13 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     kind = problem.objective
     pareto: list[ParetoPoint] = []
 
-    res = be.run()
-    _check(res, problem, opts)
-    if kind == "min_emissions":
+    if kind == "min_emissions":  # two LPs: emissions, then cost at that level
         res = _lexicographic(be, ctx, problem, opts)
-    elif kind == "pareto":
-        res, pareto = _pareto(be, ctx, res, problem, opts)
+    else:
+        res = be.run()
+        _check(res, problem, opts)
+        if kind == "pareto":
+            res, pareto = _pareto(be, ctx, res, problem, opts)
 
     t1 = time.perf_counter()
     out = _extract(ctx, cm, res)
@@ -96,7 +97,8 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         objective_cny=out["costs"]["total"], status=res.status, termination=res.termination,
         solve_time_s=be.highs_time, build_time_s=build_time, handover_time_s=handover,
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
-        load_time_s=load_time, algorithm=be.algorithm, solver_notes=list(be.notes),
+        load_time_s=load_time, algorithm=be.algorithm,
+        solver_notes=list(problem.notes) + list(be.notes), n_solves=be.n_runs,
         store_states=out["store_states"])
 
 
@@ -137,31 +139,61 @@ def _lexicographic(be, ctx, problem, opts):
 
 
 def _pareto(be, ctx, res, problem, opts):
+    """Epsilon-constraint front; each point is its own HiGHS run with its own time limit.
+
+    A point whose run fails is reported (``ParetoPoint.status``) and the rest are kept.
+    The headline plan returned with the front is the minimum-cost end (the last point
+    solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
+    vertical end of the front (``mac_cny_per_t = None``, ``vertical = True``): its bound
+    cannot be tightened at any price, so its dual says nothing about abatement cost.
+    """
     from solvers.highs_backend import Solution
 
     cm = be.cmodel
+    say = opts.progress or (lambda text: None)
     e_hi = Solution(cm, res.x).expr(ctx.residual)
     be.set_objective(*cm.cost_vector(ctx.residual))
+    h0 = be.highs_time
     r = be.run()
     _check(r, problem, opts)
     e_lo = float(r.objective)
+    say(f"pareto: emissions from {e_lo:,.1f} to {e_hi:,.1f} tCO2/yr "
+        f"(minimum-emission solve {be.highs_time - h0:.1f} s)")
     be.set_objective(ctx.c_cost, ctx.c_offset)
     n = max(int(problem.pareto_points), 2)
     eps_list = np.linspace(e_lo, e_hi, n)
     eps_list[0] = e_lo + _EPS_REL * max(1.0, abs(e_lo))
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
-    points = []
-    for eps in eps_list:
+    points, best = [], None
+    for k, eps in enumerate(eps_list):
         _set_eps(be, ctx, float(eps))
         h0 = be.highs_time
         r = be.run()
-        _check(r, problem, opts)
+        took = be.highs_time - h0
+        if not (r.status == "optimal" or (r.status in ("time_limit", "iteration_limit")
+                                          and r.has_solution)):
+            points.append(ParetoPoint(
+                cost_cny=float("nan"), residual_co2_t=float("nan"), epsilon_co2_t=float(eps),
+                mac_cny_per_t=None, sizes={}, solve_time_s=took,
+                status=f"failed: {r.termination}", vertical=k == 0))
+            say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): FAILED after {took:.1f} s "
+                f"({r.termination}); the other points are kept")
+            continue
         sol = Solution(cm, r.x)
         dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
         points.append(ParetoPoint(
             cost_cny=float(ctx.c_cost @ r.x + ctx.c_offset),
             residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=float(eps),
-            mac_cny_per_t=-dual, sizes=_sizes(ctx, sol), solve_time_s=be.highs_time - h0))
+            mac_cny_per_t=None if k == 0 else -dual, sizes=_sizes(ctx, sol),
+            solve_time_s=took, status=r.status, vertical=k == 0))
+        best = (r, len(points) - 1)
+        say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): {points[-1].cost_cny:,.0f} CNY/yr, "
+            f"{r.status}, {took:.1f} s")
+    if best is None:
+        raise RuntimeError("HiGHS stopped without a usable solution at every Pareto point: "
+                           + "; ".join(p.status for p in points))
+    r, i = best
+    points[i].headline = True
     return r, points
 
 
@@ -205,6 +237,7 @@ def _extract(ctx, cm, res) -> dict:
     em = {"gross_grid_t": sol.expr(ctx.emis["gross_grid_t"]) if "gross_grid_t" in ctx.emis
           else 0.0,
           "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
+          "heat_import_t": float(ctx.emis.get("heat_import_t", 0.0)),
           "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
           "gross_t": gross, "green_power_t": green,
@@ -223,8 +256,10 @@ def _extract(ctx, cm, res) -> dict:
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)
         else:
+            coords = {d.dim: list(d.coords)}
+            coords.update({k: (d.dim, list(v)) for k, v in (d.extra_coords or {}).items()})
             data[d.name] = xr.DataArray(arr.reshape(len(d.coords), T), dims=(d.dim, "time"),
-                                        coords={d.dim: list(d.coords)}, attrs=attrs)
+                                        coords=coords, attrs=attrs)
     ds = xr.Dataset(data, coords={"time": time_coord})
     ds.attrs["dt_h"] = ctx.dt
     if p.weights is not None:

@@ -34,6 +34,8 @@ __all__ = [
     "GridConnection",
     "WasteHeatSource",
     "HeatPump",
+    "Boiler",
+    "BOILER_FUELS",
     "ElectricBoiler",
     "GasBoiler",
     "ThermalStorage",
@@ -309,36 +311,60 @@ class HeatPump:
     """Already installed [kW heat]."""
 
 
-@dataclass
-class ElectricBoiler:
-    """Electric boiler: ``q[t] = efficiency * p[t] <= size``."""
-
-    efficiency: float = 0.99
-    """Heat out per electricity in [-]."""
-    cost: AssetCost = field(default_factory=AssetCost)
-    """Cost per kW heat output."""
-    max_kw: float = size_bound("electric_boiler_kw", "max", "existing_kw", default=float("inf"))
-    """Upper bound on size [kW heat]."""
-    existing_kw: float = 0.0
-    """Already installed [kW heat]."""
+#: Fuels a boiler can burn (``"electric"`` draws on the electricity bus).
+BOILER_FUELS = ("electric", "natural_gas", "coal", "oil", "biomass")
 
 
 @dataclass
-class GasBoiler:
-    """Gas boiler: ``q[t] = efficiency * fuel[t] <= size``; fuel priced and emitting."""
+class Boiler:
+    """A boiler of any fuel on the heat bus: ``q[t] = efficiency * fuel[t] <= size``.
 
+    An electric boiler draws ``fuel[t]`` from the electricity bus; a fuel-fired one
+    buys it at ``fuel_price_cny_per_kwh`` and emits ``ef_fuel_kgco2_per_kwh`` per kWh
+    of fuel (net calorific value).  Sized in kW of heat output.
+    """
+
+    name: str
+    """Boiler name (coordinate of the ``boiler`` dimension)."""
+    fuel: Literal["electric", "natural_gas", "coal", "oil", "biomass"] = "natural_gas"
+    """Energy carrier (coordinate ``boiler_fuel`` of the dispatch)."""
     efficiency: float = 0.92
-    """Heat out per fuel energy in (lower heating value) [-]."""
+    """Heat out per energy in (net calorific value for fuels) [-]."""
     fuel_price_cny_per_kwh: float = 0.0
-    """Fuel price per kWh of fuel (LHV) [CNY/kWh]."""
+    """Fuel price per kWh of fuel (NCV) [CNY/kWh]; 0 for electric (paid as electricity)."""
     ef_fuel_kgco2_per_kwh: float = 0.0
-    """Fuel emission factor per kWh of fuel (LHV) [kgCO2/kWh]."""
+    """Fuel CO2 factor per kWh of fuel (NCV) [kgCO2/kWh]; 0 for electric."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW heat output."""
-    max_kw: float = size_bound("gas_boiler_kw", "max", "existing_kw", default=float("inf"))
+    min_kw: float = size_bound("boiler_kw", "min", "existing_kw", default=0.0)
+    """Lower bound on size [kW heat]."""
+    max_kw: float = size_bound("boiler_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW heat]."""
     existing_kw: float = 0.0
     """Already installed [kW heat]."""
+    implied: bool = False
+    """True for a boiler the translation assumed (no heat source declared), not one the
+    scenario gave; said so in the outputs."""
+
+
+def ElectricBoiler(efficiency: float = 0.99, cost: AssetCost | None = None,  # noqa: N802
+                   max_kw: float = float("inf"), existing_kw: float = 0.0, *,
+                   min_kw: float = 0.0, name: str = "electric_boiler") -> Boiler:
+    """An electric :class:`Boiler` (shorthand)."""
+    return Boiler(name=name, fuel="electric", efficiency=efficiency,
+                  cost=cost or AssetCost(), min_kw=min_kw, max_kw=max_kw,
+                  existing_kw=existing_kw)
+
+
+def GasBoiler(efficiency: float = 0.92, fuel_price_cny_per_kwh: float = 0.0,  # noqa: N802
+              ef_fuel_kgco2_per_kwh: float = 0.0, cost: AssetCost | None = None,
+              max_kw: float = float("inf"), existing_kw: float = 0.0, *,
+              min_kw: float = 0.0, name: str = "gas_boiler") -> Boiler:
+    """A natural-gas :class:`Boiler` (shorthand)."""
+    return Boiler(name=name, fuel="natural_gas", efficiency=efficiency,
+                  fuel_price_cny_per_kwh=fuel_price_cny_per_kwh,
+                  ef_fuel_kgco2_per_kwh=ef_fuel_kgco2_per_kwh, cost=cost or AssetCost(),
+                  min_kw=min_kw, max_kw=max_kw, existing_kw=existing_kw)
 
 
 @dataclass
@@ -377,16 +403,29 @@ class ThermalStorage:
 
 @dataclass
 class Chiller:
-    """Electric chiller serving the cooling bus: ``p[t] = q[t] / COP[t]``, ``q <= size``."""
+    """A chiller serving the cooling bus, sized in kW of cooling, ``q <= size``.
+
+    ``kind="electric"``: ``p[t] = q[t] / COP[t]`` from the electricity bus;
+    ``kind="absorption"``: ``q_heat_in[t] = q[t] / COP[t]`` from the heat bus
+    (``COP`` the thermal COP, cooling out per driving heat in).
+    """
 
     cop: np.ndarray = hourly("1")
     """Coefficient of performance, length T [-]."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW cooling output."""
+    min_kw: float = size_bound("chiller_kw", "min", "existing_kw", default=0.0)
+    """Lower bound on size [kW cooling]."""
     max_kw: float = size_bound("chiller_kw", "max", "existing_kw", default=float("inf"))
     """Upper bound on size [kW cooling]."""
     existing_kw: float = 0.0
     """Already installed [kW cooling]."""
+    name: str = "chiller"
+    """Chiller name (coordinate of the ``chiller`` dimension)."""
+    kind: Literal["electric", "absorption"] = "electric"
+    """Electric (vapour compression) or absorption (heat-driven)."""
+    implied: bool = False
+    """True for a chiller the translation assumed (cooling demand, none declared)."""
 
 
 @dataclass
@@ -488,6 +527,9 @@ class Carbon:
     """Green power available per year [MWh/yr]; 0 disables the option."""
     max_net_emissions_t: float | None = None
     """Cap on net emissions for ``min_cost`` [tCO2/yr]; None = no cap."""
+    max_residual_emissions_t: float | None = None
+    """Cap on residual emissions (after green power and certificates, before offsets)
+    [tCO2/yr], a constraint under every objective; None = no cap."""
 
 
 @dataclass
@@ -522,18 +564,24 @@ class SizingProblem:
     """Waste-heat sources."""
     heat_pumps: list[HeatPump] = field(default_factory=list)
     """Heat pump candidates."""
-    electric_boiler: ElectricBoiler | None = None
-    """Electric boiler candidate."""
-    gas_boiler: GasBoiler | None = None
-    """Gas boiler candidate."""
+    boilers: list[Boiler] = field(default_factory=list)
+    """Boilers of any fuel (existing and candidates)."""
     thermal_storage: ThermalStorage | None = None
     """Thermal storage candidate."""
     cooling_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Cooling demand on the cooling bus, length T [kW]."""
-    chiller: Chiller | None = None
-    """Chiller candidate."""
+    chillers: list[Chiller] = field(default_factory=list)
+    """Chillers (electric and absorption, existing and candidates)."""
     ev_fleets: list[EVFleet] = field(default_factory=list)
     """EV fleets."""
+    heat_import_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
+    """Heat bought from outside (district heat) by consumers off the heat bus, length T
+    [kW]: not dispatched, but its CO2 is part of gross emissions."""
+    ef_heat_import_kgco2_per_kwh: float = 0.0
+    """CO2 factor of bought heat [kgCO2/kWh]."""
+    notes: list[str] = field(default_factory=list)
+    """Assumptions made when the problem was built (e.g. an implied boiler); copied to
+    ``SizingResult.solver_notes`` so they reach the outputs."""
     carbon: Carbon = field(default_factory=Carbon)
     """Carbon prices, offsets, certificates."""
     discount_rate: float = 0.06
@@ -604,8 +652,16 @@ class SizingProblem:
                 raise ValueError(f"heat pump {hp.name!r}: COP must be > 1 with a waste-heat source")
             if np.any(np.asarray(hp.cop) <= 0):
                 raise ValueError(f"heat pump {hp.name!r}: COP must be > 0")
-        if self.chiller is not None:
-            chk("chiller.cop", self.chiller.cop)
+        for ch in self.chillers:
+            chk(f"chillers[{ch.name}].cop", ch.cop)
+            if np.any(np.asarray(ch.cop) <= 0):
+                raise ValueError(f"chiller {ch.name!r}: COP must be > 0")
+        for bo in self.boilers:
+            if bo.fuel not in BOILER_FUELS:
+                raise ValueError(f"boiler {bo.name!r}: unknown fuel {bo.fuel!r}; "
+                                 f"expected one of {BOILER_FUELS}")
+            if bo.efficiency <= 0:
+                raise ValueError(f"boiler {bo.name!r}: efficiency must be > 0")
         for f in self.ev_fleets:
             for nm in ("p_uncontrolled_kw", "p_charge_max_kw", "e_cum_min_kwh", "e_cum_max_kwh",
                        "p_discharge_max_kw"):
@@ -622,7 +678,8 @@ class SizingProblem:
         if c.green_power_max_mwh < 0 or c.certificate_max_mwh < 0:
             raise ValueError("carbon: green_power_max_mwh and certificate_max_mwh must be >= 0")
         for group, items in (("pv", self.pv), ("heat_pumps", self.heat_pumps),
-                             ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets)):
+                             ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets),
+                             ("boilers", self.boilers), ("chillers", self.chillers)):
             nm = [i.name for i in items]
             if len(set(nm)) != len(nm):
                 raise ValueError(f"duplicate names in {group}: {nm}")
@@ -636,9 +693,9 @@ class SizingProblem:
         costs += [w.hx_cost for w in self.waste_heat]
         if self.battery is not None:
             costs += [self.battery.energy_cost, self.battery.power_cost]
-        for x in (self.electric_boiler, self.gas_boiler, self.thermal_storage, self.chiller):
-            if x is not None:
-                costs.append(x.cost)
+        costs += [x.cost for x in self.boilers + self.chillers]
+        if self.thermal_storage is not None:
+            costs.append(self.thermal_storage.cost)
         costs += [f.v2g_charger_cost for f in self.ev_fleets if f.v2g_share_is_decision]
         return any(c.is_discrete for c in costs)
 
@@ -669,6 +726,8 @@ class SolveOptions:
     """Further raw HiGHS options, passed as given."""
     log_to_stderr: bool = False
     """Let HiGHS log to stderr (never to stdout)."""
+    progress: object = None
+    """Callable ``progress(text)`` told of each Pareto point as it finishes (or None)."""
 
 
 @dataclass
@@ -681,12 +740,20 @@ class ParetoPoint:
     """Residual emissions after certificates, before offsets [tCO2/yr]."""
     epsilon_co2_t: float
     """Emission bound of this point [tCO2/yr]."""
-    mac_cny_per_t: float
-    """Marginal abatement cost: −dual of the emission bound [CNY/tCO2]."""
+    mac_cny_per_t: float | None
+    """Marginal abatement cost: −dual of the emission bound [CNY/tCO2]; None at the
+    minimum-emission end (the vertical end of the front) and at a failed point."""
     sizes: dict
-    """Sizes at this point (same keys as :attr:`SizingResult.sizes`)."""
+    """Sizes at this point (same keys as :attr:`SizingResult.sizes`; empty if failed)."""
     solve_time_s: float
     """HiGHS time of this point [s]."""
+    status: str = "optimal"
+    """HiGHS status of this point's run, or ``"failed: <termination>"`` (cost NaN)."""
+    vertical: bool = False
+    """True for the minimum-emission end: emissions cannot fall further at any cost."""
+    headline: bool = False
+    """True for the point whose plan the result carries (the minimum-cost end, or the
+    point nearest to it that solved)."""
 
 
 @dataclass
@@ -740,6 +807,8 @@ class SizingResult:
     """HiGHS algorithm actually run (``solver`` option after any fallback)."""
     solver_notes: list = field(default_factory=list)
     """What the solver layer changed from the request (e.g. HiPO unavailable)."""
+    n_solves: int = 0
+    """HiGHS runs behind this result (e.g. 2 for ``min_emissions``)."""
     store_states: dict = field(default_factory=dict)
     """Content of every store before the first and after the last step:
     ``{"initial": state, "end": state}`` with ``state`` as taken by

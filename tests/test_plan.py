@@ -161,15 +161,19 @@ def test_implied_gas_boiler_covers_central_heat_without_a_boiler(park):
     from twin.ledger.fuels import fuel_factor
 
     sc, prof = park
-    gb = build_problem(sc, prof).gas_boiler
+    p = build_problem(sc, prof)
+    [gb] = p.boilers
     peak = 200.0 + 10.0  # hall heating peak + hot water
+    assert gb.implied and gb.fuel == "natural_gas"
     assert gb.existing_kw == gb.max_kw == pytest.approx(peak)
     assert gb.efficiency == 0.92
     assert gb.ef_fuel_kgco2_per_kwh == fuel_factor("natural_gas").co2_kg_per_kwh
+    assert any("implied" in n for n in p.notes)  # stated in the outputs (solver notes)
     # a declared electric boiler serves the bus instead: no gas boiler is implied
     sc_e = scenario(boilers=[{"name": "eb", "fuel": "electric", "existing_kw": 300}])
     p = build_problem(sc_e, prof)
-    assert p.gas_boiler is None and p.electric_boiler.existing_kw == 300
+    assert [(b.name, b.fuel, b.existing_kw, b.implied) for b in p.boilers] == [("eb", "electric", 300, False)]
+    assert not any("implied" in n for n in p.notes)
 
 
 def test_fix_sizes_pins_every_size(park):
@@ -241,3 +245,73 @@ def test_declared_green_power_passes_through_without_the_option(park):
     res = SimpleNamespace(emissions={"certificates_mwh": 12.0, "offsets_t": 3.0, "green_power_mwh": 0.0})
     s = accounting_settings(sc, res)
     assert (s.green_power_mwh, s.green_certificates_mwh, s.offsets_tco2) == (50.0, 12.0, 3.0)
+
+
+def test_short_horizon_scales_demand_charges_like_energy_and_says_so(park):
+    """48 h in January stand for a year: energy counts 8760/48 times, and January's
+    demand charge 12 times (before: once, undervaluing peak shaving twelvefold)."""
+    sc, prof = park
+    p = build_problem(sc, prof)
+    assert p.grid.demand_charge_months_per_month == 12.0
+    assert any("not a plan" in n and "182.5" in n for n in p.notes)
+
+
+def test_scenario_inputs_reach_the_problem(park):
+    """Inputs that used to be lost: a residual cap, the export credit rule, minimum sizes,
+    several boilers of any fuel (coal priced from the costs section, factor from the
+    ledger's fuel table), absorption chillers, and bought district heat with its CO2."""
+    from twin.ledger.fuels import fuel_factor
+
+    sc, prof = park
+    boilers = [{"name": "coal", "fuel": "coal", "existing_kw": 3000},
+               {"name": "gas 1", "fuel": "natural_gas", "existing_kw": 3000},
+               {"name": "gas 2", "fuel": "natural_gas", "existing_kw": 3000},
+               {"name": "eb", "fuel": "electric", "min_kw": 40, "max_kw": 900}]
+    costs = dict(scenario().costs.model_dump(), fuel_prices_cny_per_kwh={"coal": 0.11})
+    sc2 = scenario(boilers=boilers, costs=costs, accounting={"export_credit": "net_at_grid_factor"},
+                   thermal_storage={"name": "tank", "max_kwh": 800, "min_kwh": 100},
+                   objective={"kind": "min_cost", "max_residual_emissions_t": 12.5},
+                   chillers=[{"name": "abs", "kind": "absorption", "existing_kw": 500}])
+    cool = prof.copy()
+    cool["building_q_cooling_kw"] = cool["building_q_cooling_kw"] + 100.0
+    p = build_problem(sc2, cool)
+    assert [(b.name, b.fuel, b.existing_kw) for b in p.boilers] == [
+        ("coal", "coal", 3000), ("gas 1", "natural_gas", 3000), ("gas 2", "natural_gas", 3000),
+        ("eb", "electric", 0)]
+    coal = p.boilers[0]
+    assert coal.fuel_price_cny_per_kwh == 0.11 and coal.efficiency == 0.80
+    assert coal.ef_fuel_kgco2_per_kwh == fuel_factor("raw_coal").co2_kg_per_kwh
+    assert (p.boilers[3].min_kw, p.boilers[3].max_kw) == (40, 900)
+    assert p.thermal_storage.min_kwh == 100
+    assert p.carbon.max_residual_emissions_t == 12.5
+    assert p.grid.credit_export_emissions
+    [ch] = p.chillers
+    assert ch.kind == "absorption" and ch.max_kw == 500  # no absorption cost given: existing only
+    np.testing.assert_allclose(ch.cop, 0.7)
+    assert build_problem(sc2, cool, baseline=True).carbon.max_residual_emissions_t is None
+    # a coal boiler without a price is refused, naming the field
+    with pytest.raises(ValidationError, match="costs.fuel_prices_cny_per_kwh.coal"):
+        scenario(boilers=boilers)
+
+
+def test_district_heat_co2_is_in_the_optimiser_as_in_the_ledger(park):
+    """A 'chiller_district_heat' hall: its bought heat is in the problem, and the
+    optimiser's gross emissions include the ledger's CO2 of bought heat (1e-6)."""
+    from solvers import solve
+    from twin.evaluate import _with_inputs, accounting_settings
+    from twin.ledger import build_ledger
+
+    sc, prof = park
+    dh = prof.copy()
+    dh["building_hvac_type"] = (("building",), ["chiller_district_heat", "vrf"])
+    sc2 = scenario(objective={"kind": "min_cost"})
+    p = build_problem(sc2, dh)
+    assert p.heat_import_kw is not None and p.heat_import_kw.max() > 0
+    res = solve(p)
+    base = solve(build_problem(sc2, dh, baseline=True))
+    ledger = build_ledger(_with_inputs(res.dispatch, dh), _with_inputs(base.dispatch, dh),
+                          accounting_settings(sc2, res), sizes=res.sizes, baseline_sizes=base.sizes,
+                          step_weight_h=8760.0 / T)
+    ann = ledger.planned.annual
+    assert res.emissions["heat_import_t"] == pytest.approx(float(ann["co2_heat_import_t"]), rel=1e-6)
+    assert res.emissions["gross_t"] == pytest.approx(float(ann["co2_gross_t"]), rel=1e-6)

@@ -328,6 +328,7 @@ p_ev_discharge_kw p_heat_pump_kw q_heat_pump_kw q_waste_heat_source_kw
 q_waste_heat_direct_kw p_electric_boiler_kw q_electric_boiler_kw q_gas_boiler_kw
 fuel_gas_kw q_tes_charge_kw q_tes_discharge_kw e_tes_kwh q_heat_demand_kw
 q_cooling_demand_kw p_chiller_kw q_chiller_kw price_import_cny_per_kwh
+q_boiler_kw fuel_boiler_kw q_cooling_supply_kw
 ef_grid_kgco2_per_kwh""".split()
 
 
@@ -358,10 +359,10 @@ def all_blocks_problem() -> SizingProblem:
         heat_demand_kw=np.full(T, 8.0), cooling_demand_kw=np.full(T, 4.0),
         waste_heat=[WasteHeatSource("kiln", np.full(T, 3.0))],
         heat_pumps=[HeatPump("whp", np.full(T, 4.0), source="kiln", cost=one_year_cost(0.3))],
-        electric_boiler=ElectricBoiler(cost=one_year_cost(0.1)),
-        gas_boiler=GasBoiler(fuel_price_cny_per_kwh=0.4, existing_kw=10),
+        boilers=[ElectricBoiler(cost=one_year_cost(0.1)),
+                 GasBoiler(fuel_price_cny_per_kwh=0.4, existing_kw=10)],
         thermal_storage=ThermalStorage(cost=one_year_cost(0.05)),
-        chiller=Chiller(np.full(T, 4.0), cost=one_year_cost(0.2)), ev_fleets=[ev])
+        chillers=[Chiller(np.full(T, 4.0), cost=one_year_cost(0.2))], ev_fleets=[ev])
     return p
 
 
@@ -387,7 +388,7 @@ def test_dispatch_has_every_contract_variable():
     np.testing.assert_allclose(heat, ds.q_heat_demand_kw, atol=1e-6)
     assert ds.time.dtype.kind == "M"
     assert set(r.sizes) >= {"pv_kwp", "battery_kwh", "battery_kw", "heat_pump_kw", "tes_kwh",
-                            "electric_boiler_kw", "chiller_kw"}
+                            "boiler_kw", "chiller_kw"}
 
 
 def test_highs_solves_the_pyomo_model(tmp_path):
@@ -408,8 +409,8 @@ def test_highs_solves_the_pyomo_model(tmp_path):
     assert isinstance(ctx.m, pyo.ConcreteModel)
     names = {v.name for v in ctx.m.component_objects(pyo.Var)}
     assert {"p_grid_import", "p_grid_export", "p_pv_curtailed", "p_battery_charge", "e_battery",
-            "p_ev_charge_bus", "e_ev_window_bus", "q_heat_pump_whp", "q_electric_boiler",
-            "q_gas_boiler", "e_tes", "gross_emissions", "offsets"} <= names
+            "p_ev_charge_bus", "e_ev_window_bus", "q_heat_pump_whp", "q_boiler_electric_boiler",
+            "q_boiler_gas_boiler", "e_tes", "gross_emissions", "offsets"} <= names
     be = HighsBackend(SolveOptions(solver="simplex"))
     be.set_instance(ctx.m)
     res = be.run()

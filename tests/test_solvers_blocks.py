@@ -36,10 +36,10 @@ def test_air_heat_pump_beats_electric_boiler():
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
                       heat_demand_kw=np.full(2, 10.0),
                       heat_pumps=[HeatPump("air", np.array([2.0, 4.0]), cost=c1(1.0))],
-                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+                      boilers=[ElectricBoiler(efficiency=1.0, cost=c1(0.5))])
     r = solve(p)
     assert r.sizes["heat_pump_kw"]["air"] == pytest.approx(10.0, rel=REL)
-    assert r.sizes["electric_boiler_kw"] == pytest.approx(0.0, abs=1e-7)
+    assert r.sizes["boiler_kw"]["electric_boiler"] == pytest.approx(0.0, abs=1e-7)
     assert r.objective_cny == pytest.approx(13.75, rel=REL)
     np.testing.assert_allclose(r.dispatch["p_heat_pump_kw"].sel(heat_pump="air"), [5, 2.5],
                                rtol=REL)
@@ -57,10 +57,10 @@ def test_waste_heat_source_limits_heat_pump():
                       waste_heat=[WasteHeatSource("kiln", np.full(2, 4.0), direct_use=False)],
                       heat_pumps=[HeatPump("whp", np.array([2.0, 4.0]), source="kiln",
                                            cost=c1(1.0))],
-                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+                      boilers=[ElectricBoiler(efficiency=1.0, cost=c1(0.5))])
     r = solve(p)
     assert r.sizes["heat_pump_kw"]["whp"] == pytest.approx(16 / 3, rel=REL)
-    assert r.sizes["electric_boiler_kw"] == pytest.approx(14 / 3, rel=REL)
+    assert r.sizes["boiler_kw"]["electric_boiler"] == pytest.approx(14 / 3, rel=REL)
     assert r.objective_cny == pytest.approx(15 - 2 / 3, rel=REL)
     np.testing.assert_allclose(r.dispatch["q_waste_heat_source_kw"].sel(heat_pump="whp"),
                                [8 / 3, 4.0], rtol=REL)
@@ -73,7 +73,7 @@ def test_direct_waste_heat_use():
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
                       heat_demand_kw=np.full(2, 10.0),
                       waste_heat=[WasteHeatSource("comp", np.full(2, 6.0), hx_cost=c1(0.1))],
-                      electric_boiler=ElectricBoiler(efficiency=1.0, cost=c1(0.5)))
+                      boilers=[ElectricBoiler(efficiency=1.0, cost=c1(0.5))])
     r = solve(p)
     assert r.sizes["waste_heat_hx_kw"]["comp"] == pytest.approx(6.0, rel=REL)
     assert r.objective_cny == pytest.approx(6.6, rel=REL)
@@ -89,7 +89,7 @@ def test_thermal_storage_with_losses_shifts_heat():
     < 1.0: store 11.11 kWh, cost 11.11*0.6 = 6.6667 CNY."""
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.1, 1.0]),
                       heat_demand_kw=np.array([0.0, 10.0]),
-                      electric_boiler=ElectricBoiler(efficiency=1.0, existing_kw=20.0),
+                      boilers=[ElectricBoiler(efficiency=1.0, existing_kw=20.0)],
                       thermal_storage=ThermalStorage(cost=c1(0.5), loss_per_h=0.1,
                                                      max_power_per_kwh=1.0))
     r = solve(p)
@@ -106,9 +106,9 @@ def test_gas_boiler_fuel_cost_and_carbon_price(carbon_price, expect_gas):
     power.  At 1000 CNY/t gas costs 3 + 2 = 5 > 4.5, so the boiler switches."""
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([0.5]),
                       heat_demand_kw=np.array([9.0]),
-                      electric_boiler=ElectricBoiler(efficiency=1.0, existing_kw=100),
-                      gas_boiler=GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.3,
-                                           ef_fuel_kgco2_per_kwh=0.2, existing_kw=100),
+                      boilers=[ElectricBoiler(efficiency=1.0, existing_kw=100),
+                               GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.3,
+                                         ef_fuel_kgco2_per_kwh=0.2, existing_kw=100)],
                       carbon=Carbon(carbon_price_cny_per_t=carbon_price))
     r = solve(p)
     if expect_gas:
@@ -125,9 +125,9 @@ def test_chiller_sized_to_peak_cooling():
     [2, 5] kW, cost 20 + 3.5 = 23.5 CNY."""
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
                       cooling_demand_kw=np.array([10.0, 20.0]),
-                      chiller=Chiller(np.array([5.0, 4.0]), cost=c1(1.0)))
+                      chillers=[Chiller(np.array([5.0, 4.0]), cost=c1(1.0))])
     r = solve(p)
-    assert r.sizes["chiller_kw"] == pytest.approx(20.0, rel=REL)
+    assert r.sizes["chiller_kw"]["chiller"] == pytest.approx(20.0, rel=REL)
     assert r.objective_cny == pytest.approx(23.5, rel=REL)
     np.testing.assert_allclose(r.dispatch["p_chiller_kw"], [2, 5], rtol=REL)
 

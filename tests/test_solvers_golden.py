@@ -72,7 +72,7 @@ def small_model() -> SizingProblem:
     return SizingProblem(
         dt_h=1.0, electric_load_kw=np.array([80.0, 120, 150, 150, 140, 100]), grid=grid,
         weights=np.full(6, 8760.0 / 6), pv=[pv], battery=battery,
-        heat_demand_kw=np.array([60.0, 90, 70, 60, 100, 80]), heat_pumps=[hp], gas_boiler=gas,
+        heat_demand_kw=np.array([60.0, 90, 70, 60, 100, 80]), heat_pumps=[hp], boilers=[gas],
         thermal_storage=tes, ev_fleets=[ev], carbon=carbon, discount_rate=0.06,
         objective="net_zero")
 

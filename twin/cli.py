@@ -96,9 +96,27 @@ def validate(files: tuple[Path, ...]) -> None:
             for p in exc.problems:
                 click.echo(f"  - {p}", err=True)
             continue
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: say so once, no traceback
+            bad += 1
+            click.echo(f"{f}: {_internal(exc)}", err=True)
+            continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
+        for n in loaded.notes:
+            click.echo(f"  note: {n}", err=True)
     sys.exit(1 if bad else 0)
+
+
+def _internal(exc: BaseException) -> str:
+    """One line for an unexpected error (a bug of the tool, not of the input)."""
+    return (f"internal error of twin ({type(exc).__name__}: {exc}); this is a bug, please report it "
+            "with the scenario file")
+
+
+def _write_failed(exc: OSError, path) -> None:
+    from twin.io import output_error
+
+    _fail(str(output_error(exc, path)))
 
 
 @main.command()
@@ -111,46 +129,71 @@ def schema(output: Path | None) -> None:
     if output:
         from twin.io import atomic_write_text
 
-        atomic_write_text(output, text + "\n")
+        try:
+            atomic_write_text(output, text + "\n")
+        except OSError as exc:
+            _write_failed(exc, output)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
 
 
 @main.command()
-@click.option("--city", help="A bundled reference city (English or Chinese name).")
+@click.option("--city", help="Any bundled station: Chinese name, pinyin or WMO number (see --list).")
 @click.option("--lat", type=float, help="Latitude [deg N].")
 @click.option("--lon", type=float, help="Longitude [deg E].")
-@click.option("--elevation", type=float, help="Elevation [m].")
+@click.option("--elevation", type=float, help="Elevation [m] (default: pvlib's terrain grid).")
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
-@click.option("--list", "list_", is_flag=True, help="List the bundled reference cities.")
+@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+              help="Radiation level of synthetic years (weather/VALIDATION.md).")
+@click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write.")
-def weather(city, lat, lon, elevation, path, year, seed, list_, output) -> None:
+def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_, output) -> None:
     """Export the hourly typical year used for a site (CSV)."""
     import weather as wx
 
     if list_:
-        for name, info in wx.CITIES.items():
-            click.echo(f"{name:20s} {info.name_zh:6s} {info.province:14s} {info.lat:7.3f} {info.lon:8.3f} {info.elevation:7.1f} m")
+        from weather.stations import station_table
+
+        st = station_table().sort_values(["province", "name", "dataset"])
+        click.echo(f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
+                   f"{'lon':>8s} {'elev':>7s}  region")
+        for sid, r in st.iterrows():
+            zh = f"{r['province_zh']}·{r['name_zh']}"
+            click.echo(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
+                       f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
+        click.echo(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
+                   f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, Chinese name or WMO number "
+                   f"as site.city, or give latitude/longitude for any other place.")
         return
     if not (city or path or (lat is not None and lon is not None)):
         _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
     if not output:
         _fail("twin weather: give -o FILE.csv")
     try:
-        df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year, seed=seed)
+        df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year,
+                                   seed=seed, radiation_basis=radiation_basis)
     except wx.WeatherError as exc:
         _fail(f"twin weather: {exc}")
     from twin.io import atomic_write_text
 
     header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
-    atomic_write_text(output, header + df.to_csv(index_label="time"))
+    try:
+        atomic_write_text(output, header + df.to_csv(index_label="time"))
+    except OSError as exc:
+        _write_failed(exc, output)
+    for s in meta.stations:
+        click.echo(f"station: {s['name']} {s['name_zh']} ({s['dataset']}, {s['province']}) "
+                   f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
     for n in meta.notes:
         click.echo(f"note: {n}", err=True)
     ghi = df["ghi"].sum() / 1000
-    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr, mean {df['temp_air'].mean():.1f} °C", err=True)
+    z = meta.climate_zone
+    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
+               f"{df['temp_air'].mean():.1f} °C, climate zone {z.get('subzone', '')} (HDD18 "
+               f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
 
 
 class LazyChoice(click.Choice):
@@ -225,6 +268,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     Run settings (objective, solver method, time limit, Pareto points) default to the
     scenario's objective section; the options here override them for this run.
     """
+    from twin.io import OutputError, check_output_dir, output_error
     from twin.run import RUN_STAGES, UserInputError, write
     from twin.run import run as run_park
     from twin.scenario.loader import ScenarioError, load_scenario
@@ -245,18 +289,34 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
     progress.done(loaded.scenario.park.name)
+    for n in loaded.notes:
+        progress.note(n)
     from twin.operate.stage import controllers_for
 
     if controllers_for(config.operate, loaded.scenario):
         progress.total += 1
     out_dir = out_dir or Path("out") / scenario.stem
+    try:  # fail now, not after the solve
+        check_output_dir(out_dir)
+        if save_model is not None:
+            if save_model.is_dir():
+                raise OutputError(f"cannot write --save-model {save_model}: it is a folder; expected a file name")
+            check_output_dir(save_model.parent / ".twin-model-probe")
+    except OutputError as exc:
+        _fail(f"twin run: {exc}")
     try:
         result = run_park(loaded, config, progress)
-    except UserInputError as exc:
+        progress.stage("writing outputs")
+        write(result, out_dir)
+    except (UserInputError, OutputError) as exc:
         click.echo("", err=True)
         _fail(f"twin run: {exc}")
-    progress.stage("writing outputs")
-    write(result, out_dir)
+    except OSError as exc:  # e.g. --save-model on a full disk
+        click.echo("", err=True)
+        _fail(f"twin run: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        _fail(f"twin run: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     click.echo(
         f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
@@ -284,8 +344,11 @@ def compare(runs: tuple[Path, ...], output: Path) -> None:
         name = r.name if r.is_dir() else r.parent.name
         summaries[name if name not in summaries else str(r)] = s
     table = comparison_table(summaries)
-    atomic_write_text(output.with_suffix(".csv"), table.to_csv())
-    atomic_write_text(output, render_comparison(summaries))
+    try:
+        atomic_write_text(output.with_suffix(".csv"), table.to_csv())
+        atomic_write_text(output, render_comparison(summaries))
+    except OSError as exc:
+        _write_failed(exc, output)
     click.echo(table.to_string(max_colwidth=28))
     click.echo(f"wrote {output} and {output.with_suffix('.csv')}", err=True)
 

@@ -1,14 +1,21 @@
-"""Writing outputs: atomic file writes, and JSON-safe values for summary.json.
+"""Writing outputs: a run's folder published as one unit, atomic file writes, JSON-safe values.
 
-Every output is first written to a temporary file in the destination folder and
-then renamed over the target (``os.replace`` is atomic on POSIX and Windows when
-both paths are on the same filesystem). An interrupted run leaves the previous
-file, or none, but never a truncated one.
+A run's outputs are written into a fresh hidden sibling folder and swapped in as a
+whole (:func:`publish_run`), so a run killed at any moment leaves either the complete
+previous outputs or the complete new ones. Single files (``twin schema -o``,
+``twin compare -o``) are written to a temporary file beside the target and renamed
+over it (:func:`atomic_path`; ``os.replace`` is atomic on POSIX and Windows when both
+paths are on the same filesystem). Failures to write (read-only folder, full disk, a
+file where a folder is expected) raise :class:`OutputError` with a message for the user.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,11 +25,15 @@ from typing import Any
 import numpy as np
 
 
-def _umask_mode() -> int:
-    """File mode a normally created file gets (mkstemp would leave 0600)."""
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def _umask_mode() -> int:
+    """File mode a normally created file gets (mkstemp would leave 0600)."""
+    return 0o666 & ~_umask()
 
 
 @contextmanager
@@ -87,6 +98,243 @@ def stage(staged: dict[str, Path], out_dir: str | Path, name: str) -> Path:
     os.chmod(tmp, _umask_mode())
     staged[name] = Path(tmp)
     return staged[name]
+
+
+class OutputError(Exception):
+    """Outputs could not be written; the message says where, why and what to do."""
+
+
+_HINTS = {
+    errno.ENOSPC: "no space left on the device: free some space or choose another folder with -o",
+    errno.EDQUOT: "disk quota exceeded: free some space or choose another folder with -o",
+    errno.EACCES: "permission denied: choose a folder you can write to with -o",
+    errno.EPERM: "operation not permitted: choose a folder you can write to with -o",
+    errno.EROFS: "read-only file system: choose a writable folder with -o",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "a folder is in the way where a file is expected",
+    errno.ENAMETOOLONG: "the path is too long",
+}
+
+
+def output_error(exc: OSError, path: str | Path) -> OutputError:
+    """An :class:`OutputError` for an ``OSError`` met while writing ``path``."""
+    code = getattr(exc, "errno", None)
+    why = _HINTS.get(code) or (exc.strerror or str(exc) or type(exc).__name__)
+    return OutputError(f"cannot write {path}: {why}")
+
+
+def check_output_dir(out_dir: str | Path) -> Path:
+    """Make sure ``out_dir`` can receive a run's outputs, before any work is done.
+
+    Creates the parent folders; checks that neither ``out_dir`` nor a parent is a file,
+    that ``out_dir`` is not the working folder or one of its parents (the run's folder
+    is replaced as a whole), and that the parent folder is writable.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_dir``.
+
+    Raises
+    ------
+    OutputError
+        Saying what is wrong and what to do.
+    """
+    out_dir = Path(out_dir)
+    for anc in [out_dir, *out_dir.parents]:
+        try:
+            if anc.exists() and not anc.is_dir():
+                if anc == out_dir:
+                    raise OutputError(f"cannot write outputs to {out_dir}: it is a file; expected a folder "
+                                      "(it will hold results.nc, summary.json and report.html)")
+                raise OutputError(f"cannot write outputs to {out_dir}: {anc} is a file, not a folder")
+        except OSError as exc:  # e.g. permission denied on stat
+            raise output_error(exc, out_dir) from None
+    try:
+        here = Path.cwd().resolve()
+        res = out_dir.resolve()
+    except OSError:
+        here, res = None, None
+    if here is not None and (res == here or res in here.parents):
+        raise OutputError(f"cannot write outputs to {out_dir}: it is the working folder or contains it, and a run "
+                          "replaces its output folder as a whole; give a dedicated folder such as out/<name>")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{out_dir.name}.probe.", dir=out_dir.parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise output_error(exc, out_dir) from None
+    return out_dir
+
+
+#: marker file inside a staging folder that has not been published yet
+_STAGING_MARK = ".twin-staging"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, owned by someone else
+    return True
+
+
+def _siblings(out_dir: Path) -> list[tuple[Path, int]]:
+    """Hidden staging/old folders of ``out_dir`` left by runs, with the pid that made them."""
+    out = []
+    try:
+        entries = list(out_dir.parent.iterdir())
+    except OSError:
+        return out
+    prefix = f".{out_dir.name}."
+    for p in entries:
+        n = p.name
+        if n.startswith(prefix) and n.endswith(".part") and p.is_dir():
+            pid = n[len(prefix):].split(".", 1)[0]
+            if pid.isdigit():
+                out.append((p, int(pid)))
+    return out
+
+
+def clean_stale(out_dir: str | Path) -> list[str]:
+    """Remove what killed runs left beside and in ``out_dir``; put back previous outputs.
+
+    * an unpublished staging folder of a dead process is deleted;
+    * a previous output folder swapped out by a run killed before it finished: if
+      ``out_dir`` is missing it is renamed back (the complete previous outputs), else
+      files the user had put there are moved into ``out_dir`` and the rest deleted;
+    * temporary ``.*.part`` files inside ``out_dir`` are deleted.
+
+    Folders of runs still in progress (their process is alive) are left alone.
+
+    Returns
+    -------
+    list of str
+        What was done, one line each.
+    """
+    out_dir = Path(out_dir)
+    done = []
+    for p, pid in _siblings(out_dir):
+        if _pid_alive(pid):
+            continue
+        if (p / _STAGING_MARK).exists() or not any(p.iterdir()):
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed unpublished outputs of an interrupted run ({p.name})")
+        elif not out_dir.exists():
+            os.rename(p, out_dir)
+            done.append(f"restored the previous outputs from {p.name}")
+        else:
+            for entry in list(p.iterdir()):
+                target = out_dir / entry.name
+                if not target.exists() and not entry.name.endswith(".part"):
+                    os.rename(entry, target)
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed previous outputs replaced by an interrupted run ({p.name})")
+    if out_dir.is_dir():
+        for f in out_dir.iterdir():
+            if f.name == _STAGING_MARK or (f.name.startswith(".") and f.name.endswith(".part") and f.is_file()):
+                f.unlink(missing_ok=True)
+                done.append(f"removed a temporary file of an interrupted run ({f.name})")
+    return done
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # filesystem or kernel without the flag
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(stage: Path, out_dir: Path) -> None:
+    """Make ``stage`` the new ``out_dir``; the old folder's foreign files move along."""
+    if not out_dir.exists():
+        os.rename(stage, out_dir)
+        (out_dir / _STAGING_MARK).unlink(missing_ok=True)
+        return
+    old = stage
+    if not _exchange(stage, out_dir):
+        # two renames; a kill between them leaves the old outputs complete in a hidden
+        # sibling folder, which clean_stale() (run at the next publish) renames back
+        old = stage.with_name(stage.name.replace(".part", ".old.part"))
+        os.rename(out_dir, old)
+        os.rename(stage, out_dir)
+    (out_dir / _STAGING_MARK).unlink(missing_ok=True)
+    for entry in list(old.iterdir()):  # files of the user's in the old folder stay
+        target = out_dir / entry.name
+        if not target.exists() and not entry.name.endswith(".part"):
+            os.rename(entry, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def publish_run(out_dir: str | Path) -> Iterator[Path]:
+    """Write a run's outputs into a fresh folder and publish it as ``out_dir`` in one step.
+
+    Usage::
+
+        with publish_run(out_dir) as folder:
+            write(folder / "results.nc")
+            write(folder / "summary.json")
+        # here out_dir holds exactly the new files (plus any of the user's own)
+
+    The yielded folder is a hidden sibling ``.<name>.<pid>.<random>.part`` of ``out_dir``
+    on the same filesystem. When the block ends normally the folder is swapped with
+    ``out_dir`` (one atomic ``renameat2`` exchange on Linux; elsewhere two renames, with
+    the previous outputs put back by the next run if a kill falls between them); files
+    of the user's in the previous folder (not written by the run) move into the new one.
+    When the block raises, the folder is deleted and ``out_dir`` is untouched. Leftovers
+    of earlier killed runs are cleaned first (:func:`clean_stale`).
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        The run's output folder (created if missing).
+
+    Yields
+    ------
+    pathlib.Path
+        The staging folder to write the outputs into.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be written (read-only, full disk, a file in the way);
+        ``out_dir`` then still holds the previous outputs.
+    """
+    out_dir = Path(out_dir)
+    check_output_dir(out_dir)
+    try:
+        clean_stale(out_dir)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".part", dir=out_dir.parent))
+        os.chmod(stage, 0o777 & ~_umask())
+        (stage / _STAGING_MARK).touch()
+    except OSError as exc:
+        raise output_error(exc, out_dir) from None
+    try:
+        yield stage
+        _swap_in(stage, out_dir)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise output_error(exc, out_dir) from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
 
 
 def json_safe(obj: Any) -> Any:

@@ -77,6 +77,99 @@ def district_heat_kw(prof: xr.Dataset) -> np.ndarray | None:
     return (sel["building_q_heating_kw"] + sel["building_q_dhw_kw"]).sum("building").to_numpy()
 
 
+#: Boiler fuels of the scenario mapped to rows of the ledger's fuel table
+#: (:func:`twin.ledger.fuels.fuel_factor`), so optimiser and ledger use one factor.
+BOILER_FUEL_KEYS = {"natural_gas": "natural_gas", "coal": "raw_coal", "oil": "fuel_oil", "biomass": "biomass"}
+
+#: Efficiency of the gas boiler implied when central heat demand has no declared source [-].
+IMPLIED_BOILER_EFFICIENCY = 0.92
+
+
+def fuel_price(sc: Scenario, fuel: str) -> float:
+    """Price of a boiler fuel per kWh of fuel (NCV) [CNY/kWh] from the costs section."""
+    if fuel == "natural_gas":
+        return sc.costs.natural_gas_price_cny_per_kwh
+    return sc.costs.fuel_prices_cny_per_kwh[fuel]
+
+
+def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool) -> list:
+    """The :class:`solvers.Boiler` list: every declared boiler, of any fuel.
+
+    Electric boilers are sized between ``min_kw`` and ``max_kw`` at ``costs.electric_boiler``;
+    fuel-fired boilers are existing plant (the schema refuses new fuel-fired capacity).
+    Only when the central heat bus has demand and no boiler is declared, an existing gas
+    boiler covering the peak is implied (``Boiler.implied``; said so in the outputs).
+    """
+    import solvers as S
+    from twin.ledger.fuels import fuel_factor
+
+    out = []
+    for bo in sc.boilers:
+        if bo.fuel == "electric":
+            out.append(S.Boiler(
+                name=bo.name, fuel="electric", efficiency=bo.efficiency, cost=_cost(sc.costs.electric_boiler),
+                min_kw=0.0 if baseline else bo.min_kw, max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
+                existing_kw=bo.existing_kw))
+        else:
+            out.append(S.Boiler(
+                name=bo.name, fuel=bo.fuel, efficiency=bo.efficiency,
+                fuel_price_cny_per_kwh=fuel_price(sc, bo.fuel),
+                ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[bo.fuel]).co2_kg_per_kwh,
+                max_kw=bo.existing_kw, existing_kw=bo.existing_kw))
+    if not out and heat.max() > 0:
+        peak = float(heat.max())
+        out.append(S.Boiler(
+            name="implied gas boiler", fuel="natural_gas", efficiency=IMPLIED_BOILER_EFFICIENCY,
+            fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
+            ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").co2_kg_per_kwh,
+            max_kw=peak, existing_kw=peak, implied=True))
+    return out
+
+
+def thermal_storage_of(sc: Scenario, baseline: bool):
+    """The :class:`solvers.ThermalStorage` of the scenario, or None."""
+    import solvers as S
+
+    ts = sc.thermal_storage
+    if ts is None:
+        return None
+    return S.ThermalStorage(cost=_cost(sc.costs.thermal_storage), loss_per_h=ts.loss_fraction_per_h,
+                            max_power_per_kwh=min(ts.charge_kw_per_kwh, ts.discharge_kw_per_kwh),
+                            min_kwh=0.0 if baseline else ts.min_kwh,
+                            max_kwh=_limit(ts.existing_kwh, ts.capacity_limit_kwh(), baseline),
+                            existing_kwh=ts.existing_kwh)
+
+
+def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool) -> list:
+    """The :class:`solvers.Chiller` list: every declared chiller, electric or absorption.
+
+    Electric chillers cost ``costs.chiller``; absorption chillers ``costs.absorption_chiller``
+    and without it are existing plant only.  Without any declared chiller the existing plant
+    is taken to be an electric chiller covering the peak (``Chiller.implied``).
+    """
+    import solvers as S
+    from twin.components.heat import chiller_cop
+
+    temp = prof["weather_temp_air"].to_numpy()
+    out = []
+    for ch in sc.chillers:
+        cop = np.asarray(ch.cop(temp), dtype=float) * np.ones(len(temp))
+        if ch.kind == "electric":
+            cost, hi = _cost(sc.costs.chiller), _limit(ch.existing_kw, ch.max_kw, baseline)
+        else:
+            priced = sc.costs.absorption_chiller is not None
+            cost = _cost(sc.costs.absorption_chiller)
+            hi = _limit(ch.existing_kw, ch.max_kw, baseline) if priced else ch.existing_kw
+        out.append(S.Chiller(cop=cop, cost=cost, min_kw=0.0 if baseline else ch.min_kw, max_kw=hi,
+                             existing_kw=ch.existing_kw, name=ch.name, kind=ch.kind))
+    if not out:
+        peak = float(cool.max())
+        out.append(S.Chiller(cop=np.asarray(chiller_cop(temp), dtype=float), cost=_cost(sc.costs.chiller),
+                             max_kw=_limit(peak, None, baseline), existing_kw=peak,
+                             name="implied chiller", implied=True))
+    return out
+
+
 def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, objective: str | None = None):
     """The :class:`solvers.SizingProblem` of a scenario.
 
@@ -104,7 +197,11 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         export_limit_kw=g.export_limit_kw,
         demand_charge_cny_per_kw_month=g.demand_charge_cny_per_kw_month,
         month=month,
-        credit_export_emissions=bool(getattr(sc.accounting, "credit_exports", False) is True),
+        # the ledger's rule (accounting.export_credit), so optimiser and ledger credit exports alike
+        credit_export_emissions=sc.accounting.export_credit == "net_at_grid_factor",
+        # a short horizon stands for the year: its months' demand charges count 12/months times,
+        # as its energy counts 8760/T times
+        demand_charge_months_per_month=1.0 if T >= 8760 else 12.0 / len(np.unique(month)),
     )
     pv = []
     for a in sc.pv_arrays:
@@ -127,7 +224,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
             existing_kwh=b.existing_kwh, existing_kw=b.existing_kw)
 
     heat, cool = central_demands(prof)
-    waste, hps, eboiler, gboiler, tes, chiller = [], [], None, None, None, None
+    waste, hps, boilers, tes = [], [], [], None
     if heat is not None or sc.heat_pumps or sc.waste_heat:
         from twin.components.heat import direct_use_possible
 
@@ -144,43 +241,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
                 existing_kw=hp.existing_kw))
-        for bo in sc.boilers:
-            if bo.fuel == "electric":
-                eboiler = S.ElectricBoiler(efficiency=bo.efficiency, cost=_cost(sc.costs.electric_boiler),
-                                           max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
-                                           existing_kw=bo.existing_kw)
-            elif bo.fuel == "natural_gas":
-                from twin.ledger.fuels import fuel_factor
-
-                gboiler = S.GasBoiler(efficiency=bo.efficiency,
-                                      fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
-                                      ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").co2_kg_per_kwh,
-                                      max_kw=bo.existing_kw, existing_kw=bo.existing_kw)
-        if gboiler is None and eboiler is None and heat.max() > 0:
-            # The heat demand on the central bus must be met today: without a declared boiler the
-            # existing plant is taken to be a gas boiler covering the peak (stated in the report).
-            from twin.ledger.fuels import fuel_factor
-
-            gboiler = S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
-                                  ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").co2_kg_per_kwh,
-                                  max_kw=float(heat.max()), existing_kw=float(heat.max()))
-        if sc.thermal_storage is not None:
-            ts = sc.thermal_storage
-            tes = S.ThermalStorage(cost=_cost(sc.costs.thermal_storage), loss_per_h=ts.loss_fraction_per_h,
-                                   max_power_per_kwh=min(ts.charge_kw_per_kwh, ts.discharge_kw_per_kwh),
-                                   max_kwh=_limit(ts.existing_kwh, ts.capacity_limit_kwh(), baseline),
-                                   existing_kwh=ts.existing_kwh)
-    if cool is not None and cool.max() > 0:
-        from twin.components.heat import chiller_cop
-
-        temp = prof["weather_temp_air"].to_numpy()
-        ch = sc.chillers[0] if sc.chillers else None
-        cop = ch.cop(temp) if ch is not None else chiller_cop(temp)
-        # Without a declared chiller the existing plant is assumed to cover the peak cooling demand.
-        existing = ch.existing_kw if ch is not None else float(cool.max())
-        chiller = S.Chiller(cop=np.asarray(cop, dtype=float), cost=_cost(sc.costs.chiller),
-                            max_kw=_limit(existing, ch.max_kw if ch is not None else None, baseline),
-                            existing_kw=existing)
+        boilers = boilers_of(sc, heat, baseline)
+        tes = thermal_storage_of(sc, baseline)
+    chillers = chillers_of(sc, prof, cool, baseline) if cool is not None and cool.max() > 0 else []
 
     fleets = []
     for f in sc.ev_fleets:
@@ -210,7 +273,21 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         green_power_premium_cny_per_mwh=c.green_power_premium_cny_per_mwh,
         green_power_max_mwh=0.0 if baseline else c.max_green_power_mwh,
         max_net_emissions_t=None,
+        max_residual_emissions_t=None if baseline else sc.objective.max_residual_emissions_t,
     )
+    notes = [f"boiler '{b.name}' ({b.existing_kw:,.0f} kW, natural gas) is implied: the central heat demand has "
+             "no declared boiler, so the existing plant is taken to be a gas boiler covering the peak"
+             for b in boilers if b.implied]
+    notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
+              "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
+              for c in chillers if c.implied]
+    heat_import = district_heat_kw(prof)
+    n_months = len(np.unique(month))
+    if T < 8760:
+        notes.append(
+            f"short horizon of {T} h: energy, fuel and carbon are scaled to a year (each hour counts "
+            f"{8760.0 / T:.4g} times) and the demand charge of each of its {n_months} month(s) counts "
+            f"{12.0 / n_months:.4g} times; sizes from a short horizon are a quick look, not a plan")
     kind = objective or sc.objective.kind
     if baseline:
         kind = "min_cost"
@@ -219,10 +296,13 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         time=prof["time"].to_numpy(), pv=pv,
         # a shorter horizon stands for the whole year (quick looks): each step weighs 8760/T
         weights=None if T >= 8760 else np.full(T, 8760.0 / T), battery=battery,
-        heat_demand_kw=heat if (heat is not None and (hps or waste or eboiler or gboiler)) else None,
-        waste_heat=waste, heat_pumps=hps, electric_boiler=eboiler, gas_boiler=gboiler, thermal_storage=tes,
-        cooling_demand_kw=cool if chiller is not None else None, chiller=chiller,
+        heat_demand_kw=heat if (heat is not None and (hps or waste or boilers)) else None,
+        waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_storage=tes,
+        cooling_demand_kw=cool if chillers else None, chillers=chillers,
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
+        heat_import_kw=heat_import,
+        # the ledger's factor (tCO2/GJ × 3.6 GJ/MWh = kgCO2/kWh): bought heat's CO2 is in gross emissions
+        ef_heat_import_kgco2_per_kwh=sc.accounting.heat_ef_tco2_per_gj * 3.6, notes=notes,
         capex_budget_cny=None if baseline else sc.objective.capex_budget_cny,
         objective=kind, pareto_points=sc.objective.pareto_points,
     )

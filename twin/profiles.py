@@ -53,12 +53,13 @@ def load_weather(loaded: LoadedScenario):
         city=site.city if path is None else None,
         lat=site.latitude, lon=site.longitude, elevation=site.elevation_m,
         path=path, year=year, seed=site.weather_seed,
+        radiation_basis=getattr(site, "radiation_basis", None),
     )
     province = site.province
     if province is None and site.city is not None:
-        from weather.cities import resolve_city
+        from weather.stations import resolve_station, station_table
 
-        province = wx.CITIES[resolve_city(site.city)].province
+        province = str(station_table().loc[resolve_station(site.city), "province"])
     # weather speaks in its API's terms; the planner edits the scenario's site.weather_file
     meta.notes[:] = [n.replace("site_weather(path=...)", "site.weather_file in the scenario") for n in meta.notes]
     info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))

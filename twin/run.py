@@ -182,7 +182,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = sizing_problem(sc, prof, config)
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
-                           save_model=str(config.save_model) if config.save_model else None)
+                           save_model=str(config.save_model) if config.save_model else None,
+                           progress=prog.note)
     agg_info = None
     if config.representative_days and prof.sizes["time"] == 8760:
         from solvers.aggregation import representative_days
@@ -196,7 +197,15 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
                     "note": "sizes from linked representative days (Kotzur et al. 2018); dispatch re-solved over the "
                             "full year with those sizes fixed"}
         problem = fix_sizes(problem, sized.sizes)
+        if kind == "pareto":  # each point was sized on the representative days; the headline is dispatched
+            from dataclasses import replace
+
+            problem = replace(problem, objective="min_cost")
+            agg_info["note"] += ("; every Pareto point is sized on the representative days, and the headline "
+                                 "plan (the minimum-cost end) is dispatched over the full year")
     res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
+    if agg_info is not None and kind == "pareto":
+        res.pareto = sized.pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
     for n in res.solver_notes:
         prog.note(n)

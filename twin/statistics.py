@@ -67,6 +67,10 @@ FLOWS: tuple[Flow, ...] = (
     Flow("e_electric_boiler_kwh", "p_electric_boiler_kw", "electric_boiler_electricity"),
     Flow("q_electric_boiler_kwh", "q_electric_boiler_kw", "electric_boiler_heat"),
     Flow("q_gas_boiler_kwh", "q_gas_boiler_kw", "gas_boiler_heat"),
+    Flow("q_coal_boiler_kwh", "q_coal_boiler_kw", "coal_boiler_heat"),
+    Flow("q_oil_boiler_kwh", "q_oil_boiler_kw", "oil_boiler_heat"),
+    Flow("q_biomass_boiler_kwh", "q_biomass_boiler_kw", "biomass_boiler_heat"),
+    Flow("q_absorption_heat_kwh", "q_absorption_heat_kw", "absorption_chiller_heat"),
     Flow("q_heat_import_kwh", "q_heat_import_kw", "heat_import"),
     Flow("q_tes_charge_kwh", "q_tes_charge_kw", "thermal_storage_charge"),
     Flow("q_tes_discharge_kwh", "q_tes_discharge_kw", "thermal_storage_discharge"),
@@ -143,8 +147,11 @@ def electric_demand_kw(ds: xr.Dataset) -> xr.DataArray:
 
 
 def fuel_variables(ds: xr.Dataset) -> list[str]:
-    """The dispatch's fuel inputs ``fuel_<name>_kw`` [kW, net calorific], sorted."""
-    return sorted(str(v) for v in ds.data_vars if _FUEL_RE.match(str(v)))
+    """The dispatch's fuel inputs ``fuel_<name>_kw`` [kW, net calorific], sorted: the
+    per-fuel sums over time only (a per-asset breakdown such as ``fuel_boiler_kw`` over
+    ``boiler`` is part of them and not counted again)."""
+    return sorted(str(v) for v in ds.data_vars
+                  if _FUEL_RE.match(str(v)) and set(ds[v].dims) <= {"time"})
 
 
 def fuel_name(var: str) -> str:

@@ -62,7 +62,8 @@ class WeatherMeta:
     source : str
         ``"file"``, ``"synthetic-city"`` or ``"synthetic-site"``.
     reference_city : str or None
-        Nearest bundled reference city (synthetic sources) or ``None``.
+        Name of the nearest bundled station used (synthetic sources) or ``None``; kept
+        for compatibility: ``stations`` lists every station used.
     distance_km : float
         Great-circle distance to ``reference_city`` [km] (0 for a file).
     expected_uncertainty : float
@@ -73,6 +74,20 @@ class WeatherMeta:
         Random seed of a synthetic year.
     provenance : dict
         File name, sha256 and method.
+    stations : list of dict
+        Stations the synthetic year was built from: ``id``, ``name``, ``name_zh``,
+        ``dataset``, ``province``, ``elevation_m``, ``distance_km`` [km], weights and
+        ``role``; empty for a file.
+    radiation_basis : str
+        ``"tmyx"`` or ``"cswd"`` for synthetic years (:data:`weather.site.RADIATION_BASES`),
+        ``"file"`` for the user's file.
+    radiation_basis_range : list of float
+        Low and high relative PV-yield deviation of the basis from published operating
+        data [-] (empty for a file).
+    region : str
+        Planning region of the site (lapse rates, validation tables).
+    climate_zone : dict
+        GB 50176-2016 zone of the year (:func:`weather.climate_zone.climate_zone_of`).
     """
 
     latitude: float
@@ -85,6 +100,11 @@ class WeatherMeta:
     notes: list[str] = field(default_factory=list)
     seed: int | None = None
     provenance: dict = field(default_factory=dict)
+    stations: list = field(default_factory=list)
+    radiation_basis: str = ""
+    radiation_basis_range: list = field(default_factory=list)
+    region: str = ""
+    climate_zone: dict = field(default_factory=dict)
 
     def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
         """Flat dict of str/float values for NetCDF attributes.
@@ -100,6 +120,8 @@ class WeatherMeta:
                 v = str(v)
             elif isinstance(v, (int, float, np.integer, np.floating)):
                 v = float(v)
+            elif isinstance(v, list) and any(isinstance(x, dict) for x in v):
+                v = json.dumps(v, ensure_ascii=False, default=str)
             elif isinstance(v, list):
                 v = "; ".join(str(x) for x in v)
             elif isinstance(v, dict):

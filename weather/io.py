@@ -34,9 +34,11 @@ _MIN_COSZ_DNI = 0.087
 """Below this cos(zenith) (sun under 5 deg) recomputed DNI is set to 0 and DHI = GHI [-]."""
 """A non-zero shift is applied only if it lowers the shift score by more than this [-]."""
 
+# RH above 100 % (up to 150 %) is accepted and clipped to 100 %: CSWD files of very cold
+# stations (Mohe, Hailun) report RH over water well above 100 % at -30 degC and below.
 _RANGES = {
     "ghi": (0.0, 1500.0), "dni": (0.0, 1400.0), "dhi": (0.0, 1000.0),
-    "temp_air": (-70.0, 65.0), "wind_speed": (0.0, 60.0), "relative_humidity": (0.0, 110.0),
+    "temp_air": (-70.0, 65.0), "wind_speed": (0.0, 60.0), "relative_humidity": (0.0, 150.0),
 }
 _EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9,
                 "wind_speed": 999, "relative_humidity": 999}
@@ -166,6 +168,47 @@ def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
     if best != 0 and sc.loc[0, "score"] - sc.loc[best, "score"] <= SHIFT_MIN_GAIN:
         best = 0
     return best, sc
+
+
+def radiation_centroid_offset(ghi, index, latitude, longitude) -> float:
+    """Timing offset of hourly GHI against clear-sky GHI [h] (positive = data late).
+
+    Per day, the GHI-weighted mean clock time of the hour centres is compared with the
+    same mean weighted by Haurwitz clear-sky GHI (sun at mid-hour); the differences
+    are averaged with the daily GHI as weights. An aligned file gives about 0; a file
+    whose values are centred half an hour after their interval gives +0.5.
+
+    Parameters
+    ----------
+    ghi : array-like
+        Hourly GHI [W/m2] on ``index`` (8760 start-of-hour labels).
+    index : pandas.DatetimeIndex
+    latitude, longitude : float
+        Site [deg].
+    """
+    from .solar import haurwitz_ghi
+
+    g = np.clip(np.nan_to_num(np.asarray(ghi, float)), 0, None)
+    cs = haurwitz_ghi(cos_zenith(index, latitude, longitude, 0.5))
+    nd = len(g) // 24
+    G, C = g[: nd * 24].reshape(nd, 24), cs[: nd * 24].reshape(nd, 24)
+    h = np.arange(24) + 0.5
+    ok = (G.sum(1) > 0) & (C.sum(1) > 0)
+    t_obs = (G[ok] * h).sum(1) / G[ok].sum(1)
+    t_cs = (C[ok] * h).sum(1) / C[ok].sum(1)
+    w = G[ok].sum(1)
+    return float(((t_obs - t_cs) * w).sum() / w.sum()) if ok.any() else 0.0
+
+
+def shift_fractional(x, shift_h: float) -> np.ndarray:
+    """Hourly series moved ``shift_h`` hours later (negative = earlier), circularly.
+
+    Fractional shifts interpolate linearly between neighbouring hours.
+    """
+    x = np.asarray(x, float)
+    k = int(np.floor(shift_h))
+    f = shift_h - k
+    return (1 - f) * np.roll(x, k) + f * np.roll(x, k + 1)
 
 
 def enforce_closure(ghi, dhi, cosz):

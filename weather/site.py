@@ -1,87 +1,61 @@
-"""Weather for a site: the user's file, a reference city, or any lat/lon in China.
+"""Weather for a site: the user's file, a bundled station, or any lat/lon in China.
 
-For an arbitrary site:
-
-* monthly GHI = MERRA-2 monthly mean GHI at the site (bilinear on the 3 deg
-  grid) x a correction factor B = (city GHI / MERRA-2 at the city), B
-  inverse-distance weighted over the nearest cities with a background weight
-  1/L^2 toward the all-city median of B. Near a city the local correction
-  dominates (e.g. the Sichuan basin, where MERRA-2 is up to +38 % high); far
-  from every city the factor relaxes to the median, so a plateau site does not
-  inherit a basin's correction;
-* monthly mean temperature = a per-month linear trend in latitude fitted to the
-  cities' sea-level-equivalent temperatures (lapse rate 6.5 K/km) + the
-  inverse-distance weighted residuals of the neighbours (relaxing to 0 far away)
-  - lapse rate x site elevation;
-* all other statistics (clear-sky-index distribution shape, diffuse fraction,
-  diurnal cycle, humidity, wind) are inverse-distance weighted over the
-  neighbours, the clear-sky-index quantiles rescaled to the site's GHI level.
-
-Neighbour weights are 1/max(d, 25 km)^2 x exp(-|dz| / 600 m): a neighbour at a
-very different elevation (basin vs plateau) counts little. The method was
-chosen and its constants set on a leave-one-out test over the 34 cities; see
+Synthetic years come from monthly statistics of 329 bundled stations (34 TMYx, 256
+CSWD, 39 SWERA; :mod:`weather.stations`), interpolated to the site by
+:func:`weather.interp.interpolate`: temperature from the nearest stations moved to the
+site's elevation with lapse rates fitted by region and month, GHI from the TMYx/SWERA
+stations nudged by the CSWD spatial pattern, on the selected radiation basis
+(:data:`RADIATION_BASES`). The method and its leave-one-out errors by region are in
 ``weather/VALIDATION.md``.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ._core import CHINA_BBOX, WeatherError, WeatherMeta, haversine_km, hourly_index
-from .cities import CITIES, resolve_city
 from .io import read_weather_file
-from .solar import cos_zenith, haurwitz_ghi
-from .stats import KC_COLS, city_stats_table, merra2_table
 
-N_NEIGHBOURS = 4
-"""Reference cities combined for a site [-]."""
+RADIATION_BASES = {
+    "tmyx": ("TMYx/SWERA level (TMYx radiation from Copernicus ERA5; SWERA within a few "
+             "per cent of it)"),
+    "cswd": ("CSWD level (China Standard Weather Data 2005, radiation modelled from sunshine "
+             "duration; about 18 % below TMYx)"),
+}
+"""Radiation bases a planner can choose (``site.radiation_basis``)."""
 
-IDW_POWER = 2.0
-"""Inverse-distance weighting exponent [-]."""
+DEFAULT_RADIATION_BASIS = "tmyx"
+"""Basis chosen by the evidence in ``weather/VALIDATION.md`` (section "Radiation basis")."""
 
-IDW_MIN_DISTANCE_KM = 25.0
-"""Distances below this are treated as this in the weights (avoids a single-city blow-up) [km]."""
-
-ELEVATION_SCALE_M = 600.0
-"""Neighbour weight factor exp(-|elevation difference| / this) [m]."""
-
-LAPSE_RATE_K_PER_M = 0.0065
-"""Temperature lapse rate for elevation differences [K/m] (ICAO standard atmosphere, 6.5 K/km)."""
-
-TEMP_OUTLIER_K = 5.0
-"""Cities whose annual sea-level-equivalent temperature departs from the latitude trend
-by more than this are left out of the temperature interpolation [K]."""
-
-BACKGROUND_LENGTH_KM = 500.0
-"""Length scale of the background weight 1/L^2 that pulls the GHI correction factor
-(city GHI / MERRA-2 at the city) toward its all-city median far from any city [km]."""
+RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.03, 0.21)}
+"""Published operating PV yields relative to the yield modelled on this basis with
+PVWatts' 14 % losses (low, high) [-]: JD Xi'an, Galanz Zhongshan, Nanchong rooftop
+plants and the Dalat utility plant (``weather/VALIDATION.md``, "Radiation basis")."""
 
 UNCERTAINTY_BASE = 0.03
-"""Expected annual-GHI uncertainty at a reference city [-]: the leave-one-out mean absolute
-error of the method at about 100 km was 3 % (weather/VALIDATION.md)."""
+"""Expected annual-GHI uncertainty next to a TMYx/SWERA station [-] (leave-one-out mean
+absolute error 3.1 %, weather/VALIDATION.md)."""
 
 UNCERTAINTY_PER_100KM = 0.01
-"""Growth of the expected uncertainty with distance to the nearest city [- per 100 km]."""
+"""Growth of the expected uncertainty with distance to the nearest TMYx/SWERA station
+[- per 100 km]."""
 
 UNCERTAINTY_DISTANCE_CAP_KM = 400.0
-"""Beyond this distance the uncertainty no longer grows with distance (far from every city
-the estimate rests on MERRA-2 and the median correction; CDSRD check: mean abs error about
-7 % there) [km]."""
+"""Beyond this distance the uncertainty no longer grows with distance [km]."""
 
 UNCERTAINTY_PER_KM_ELEVATION = 0.03
-"""Growth of the expected uncertainty per km of elevation difference to the nearest city [-/km]."""
-
-CITY_MATCH_KM = 30.0
-"""With both city= and lat=/lon=, the city's statistics are used if the site is within
-this distance of the city's station; otherwise the site is interpolated [km]."""
+"""Growth of the expected uncertainty per km of elevation difference to the nearest
+radiation station [-/km]."""
 
 UNCERTAINTY_MAX = 0.3
 """Cap of the expected uncertainty [-]."""
+
+CITY_MATCH_KM = 30.0
+"""With both city= and lat=/lon=, the station's own statistics are used if the site is
+within this distance of it; otherwise the site is interpolated [km]."""
 
 _FILE_ADVICE = ("for final studies use a measured or typical-year EPW of the site "
                 "(site_weather(path=...)): synthetic years reproduce monthly statistics, "
@@ -103,129 +77,6 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
-@lru_cache(maxsize=1)
-def _merra_grid() -> dict:
-    tab = merra2_table()
-    cols = [f"ghi_Wm2_{m:02d}" for m in range(1, 13)]
-    return {(round(a, 3), round(o, 3)): v for a, o, v in
-            zip(tab["lat"], tab["lon"], tab[cols].to_numpy(float))}
-
-
-@lru_cache(maxsize=64)
-def _city_merra(name: str) -> np.ndarray:
-    return merra2_monthly_ghi(CITIES[name].lat, CITIES[name].lon)
-
-
-def merra2_monthly_ghi(lat: float, lon: float) -> np.ndarray:
-    """MERRA-2 monthly mean GHI at a point [W/m2], 12 values.
-
-    Bilinear interpolation on the 3 deg grid of land cells; where a corner cell is
-    missing (sea) the available corners are weighted by the bilinear weights.
-    """
-    grid = _merra_grid()
-    la0 = math.floor(lat / 3.0) * 3.0
-    lo0 = math.floor(lon / 3.0) * 3.0
-    ta, to = (lat - la0) / 3.0, (lon - lo0) / 3.0
-    acc, wsum = np.zeros(12), 0.0
-    for da, wa in ((0, 1 - ta), (3, ta)):
-        for do, wo in ((0, 1 - to), (3, to)):
-            v = grid.get((round(la0 + da, 3), round(lo0 + do, 3)))
-            if v is not None and wa * wo > 0:
-                acc += wa * wo * v
-                wsum += wa * wo
-    if wsum < 1e-6:
-        tab = merra2_table()
-        cols = [f"ghi_Wm2_{m:02d}" for m in range(1, 13)]
-        d = haversine_km(lat, lon, tab["lat"].to_numpy(), tab["lon"].to_numpy())
-        j = np.argsort(d)[:4]
-        if d[j[0]] > 400:
-            raise WeatherError(f"lat/lon ({lat}, {lon}): no MERRA-2 land cell within 400 km")
-        w = 1.0 / np.maximum(d[j], 1.0) ** 2
-        return (tab[cols].to_numpy(float)[j] * w[:, None]).sum(0) / w.sum()
-    return acc / wsum
-
-
-def clear_sky_daily_wh(lat: float, lon: float) -> np.ndarray:
-    """Mean daily Haurwitz clear-sky GHI per month [Wh/m2/day], 12 values."""
-    idx = hourly_index(2025)
-    cs = haurwitz_ghi(cos_zenith(idx, lat, lon, 0.5))
-    m = idx.month.to_numpy()
-    return np.bincount(m, weights=cs, minlength=13)[1:] / (np.bincount(m, minlength=13)[1:] / 24)
-
-
-def interpolate_stats(lat: float, lon: float, elevation: float | None = None,
-                      exclude: tuple[str, ...] = ()):
-    """Monthly statistics for a site from the bundled reference cities.
-
-    Parameters
-    ----------
-    lat, lon : float
-        Site [deg].
-    elevation : float or None
-        Site elevation [m]; ``None`` uses the weighted neighbour elevation.
-    exclude : tuple of str
-        Reference cities to leave out (leave-one-out validation).
-
-    Returns
-    -------
-    stats : pandas.DataFrame
-        12 rows of :data:`weather.stats.STAT_COLUMNS`.
-    info : dict
-        ``neighbours`` (name -> weight), ``nearest``, ``distance_km``,
-        ``elevation``, ``elevation_assumed``, ``nearest_elevation``.
-    """
-    tab = city_stats_table()
-    names = [n for n in CITIES if n not in exclude]
-    la = np.array([CITIES[n].lat for n in names])
-    lo = np.array([CITIES[n].lon for n in names])
-    el = np.array([CITIES[n].elevation for n in names])
-    d = haversine_km(lat, lon, la, lo)
-    order = np.argsort(d)[:N_NEIGHBOURS]
-    w = 1.0 / np.maximum(d[order], IDW_MIN_DISTANCE_KM) ** IDW_POWER
-    elevation_assumed = elevation is None
-    if elevation_assumed:
-        elevation = float((w * el[order]).sum() / w.sum())
-    w = w * np.exp(-np.abs(el[order] - elevation) / ELEVATION_SCALE_M)
-    m_site = merra2_monthly_ghi(lat, lon)
-    # GHI: MERRA-2 at the site x correction factor B = city GHI / MERRA-2 at the city,
-    # IDW-interpolated with a background weight toward the all-city median of B.
-    all_b = np.array([tab.loc[n].sort_index()["ghi_kwh_day"].to_numpy() * 1000 / 24
-                      / _city_merra(n) for n in names])
-    b_bg = np.median(all_b, axis=0)
-    w_raw = w.copy()
-    w0 = 1.0 / BACKGROUND_LENGTH_KM ** 2
-    b_site = ((w_raw[:, None] * all_b[order]).sum(0) + w0 * b_bg) / (w_raw.sum() + w0)
-    ghi_site = m_site * b_site * 24 / 1000
-    # temperature: latitude trend per month + IDW of the cities' residuals (lapse rate fixed)
-    t_all = np.array([tab.loc[n].sort_index()["t_mean"].to_numpy() for n in names])
-    t_sea = t_all + LAPSE_RATE_K_PER_M * el[:, None]
-    A = np.column_stack([np.ones(len(names)), la])
-    coef, *_ = np.linalg.lstsq(A, t_sea, rcond=None)
-    resid = t_sea - A @ coef
-    # cities whose temperatures contradict their header elevation (Huang.Shan: 1836 m in the
-    # header, lowland temperatures in the data) are left out of the temperature fit
-    good = np.abs(resid.mean(1)) <= TEMP_OUTLIER_K
-    coef, *_ = np.linalg.lstsq(A[good], t_sea[good], rcond=None)
-    resid = np.where(good[:, None], t_sea - A @ coef, 0.0)
-    w_t = w_raw * good[order]
-    r_site = ((w_t[:, None] * resid[order]).sum(0)) / (w_t.sum() + w0)
-    t_site = coef[0] + coef[1] * lat + r_site - LAPSE_RATE_K_PER_M * elevation
-    w = w / w.sum()
-    blended = sum(tab.loc[names[j]].sort_index() * wi for wi, j in zip(w, order))
-    blended["ghi_kwh_day"] = ghi_site
-    blended["t_mean"] = t_site
-    # clear-sky index distribution moved to the site's monthly level
-    kc_target = blended["ghi_kwh_day"].to_numpy() * 1000.0 / clear_sky_daily_wh(lat, lon)
-    f = kc_target / blended["kc_mean"].to_numpy()
-    for c in (*KC_COLS, "kc_mean"):
-        blended[c] = blended[c].to_numpy() * f
-    info = {"neighbours": {names[j]: float(wi) for wi, j in zip(w, order)},
-            "nearest": names[order[0]], "distance_km": float(d[order[0]]),
-            "elevation": float(elevation), "elevation_assumed": elevation_assumed,
-            "nearest_elevation": float(el[order[0]])}
-    return blended, info
-
-
 def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
     """Expected relative error of the annual GHI of a synthetic site year [-].
 
@@ -239,34 +90,69 @@ def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
     return float(min(u, UNCERTAINTY_MAX))
 
 
-def _stats_provenance() -> dict:
-    return {"stats": "weather/data/city_monthly_stats.csv (derived from Climate.OneBuilding.org "
-                     "TMYx EPW files; see city_monthly_stats.provenance.json)",
-            "method": "weather.generator.synthesize"}
+def site_elevation(lat: float, lon: float) -> float:
+    """Terrain elevation of a point [m] from pvlib's bundled 5-arcmin altitude grid.
+
+    ``pvlib.location.lookup_altitude`` (grid built from SRTM / GTOPO-type data; coarse in
+    mountains: give the site's own elevation where it matters).
+    """
+    from pvlib.location import lookup_altitude
+
+    return float(lookup_altitude(lat, lon))
+
+
+def _check_basis(basis) -> str:
+    if basis is None:
+        return DEFAULT_RADIATION_BASIS
+    if basis not in RADIATION_BASES:
+        raise WeatherError(f"radiation_basis: expected one of {sorted(RADIATION_BASES)}, got "
+                           f"{basis!r}")
+    return basis
+
+
+def basis_note(basis: str) -> str:
+    """One-line description of a radiation basis and its uncertainty for the outputs."""
+    lo, hi = RADIATION_BASIS_UNCERTAINTY[basis]
+    return (f"radiation basis {basis}: {RADIATION_BASES[basis]}; published operating yields of "
+            f"Chinese PV plants lie {100 * lo:+.0f} % to {100 * hi:+.0f} % from the yield modelled "
+            f"on this basis with PVWatts' 14 % losses (weather/VALIDATION.md); choose with "
+            f"site.radiation_basis, or raise the PV system losses for a conservative yield")
+
+
+def _provenance(extra: dict) -> dict:
+    return {"stats": "weather/data/station_monthly_stats.csv (derived from Climate.OneBuilding.org "
+                     "TMYx, CSWD (CMA Climate Data Office and Tsinghua University, 2005) and SWERA "
+                     "(UNEP/NREL) typical years; see station_stats.provenance.json)",
+            "method": "weather.interp.interpolate + weather.generator.synthesize", **extra}
+
+
+def _station_label(s: dict) -> str:
+    return f"{s['name']} {s['name_zh']} ({s['dataset']}, {s['distance_km']:.0f} km)"
 
 
 def site_weather(*, city: str | None = None, lat: float | None = None, lon: float | None = None,
-                 elevation: float | None = None, path=None, year: int = 2025, seed: int = 0):
+                 elevation: float | None = None, path=None, year: int = 2025, seed: int = 0,
+                 radiation_basis: str | None = None):
     """Hourly typical-year weather for a site.
 
     Exactly one way of naming the site:
 
     * ``path=``: the user's EPW / TMY3 file (:func:`weather.read_weather_file`);
-    * ``city=``: a reference city of :data:`weather.CITIES` (English or Chinese
-      name): a synthetic year from its bundled statistics;
-    * ``lat=, lon=`` (optionally ``elevation=``): any site in China: a synthetic
-      year from statistics interpolated between reference cities.
+    * ``city=``: any bundled station (Chinese name, pinyin/English, WMO number or id;
+      ``twin weather --list``): a synthetic year from its own statistics (radiation of
+      CSWD stations from the TMYx/SWERA level at the station);
+    * ``lat=, lon=`` (optionally ``elevation=``, else pvlib's terrain grid): any site
+      in China: a synthetic year from statistics interpolated between stations.
 
-    ``city=`` together with ``lat=/lon=`` uses the city's statistics at the given
-    coordinates if they lie within :data:`CITY_MATCH_KM` of its station, else the
-    coordinates are interpolated (a note says which). ``elevation=`` with ``city=``
-    moves the temperature by the lapse rate. With ``path=``, lat/lon are only
-    checked against the file header.
+    ``city=`` together with ``lat=/lon=`` uses the station's statistics at the given
+    coordinates if they lie within :data:`CITY_MATCH_KM` of it, else the coordinates
+    are interpolated (a note says which). ``elevation=`` with ``city=`` moves the
+    temperature with the fitted lapse rate of the region and month.
 
     Parameters
     ----------
     city : str, optional
-        Reference city name.
+        Station name.
     lat, lon : float, optional
         Site [deg north, deg east].
     elevation : float, optional
@@ -277,6 +163,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         Model year.
     seed : int
         Random seed of the synthetic year.
+    radiation_basis : {"tmyx", "cswd"}, optional
+        Radiation level of synthetic years (default :data:`DEFAULT_RADIATION_BASIS`);
+        ignored for files.
 
     Returns
     -------
@@ -287,13 +176,16 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     Raises
     ------
     WeatherError
-        Ambiguous or missing site, unknown city, coordinates outside China, bad file.
+        Ambiguous or missing site, unknown station, coordinates outside China, bad file.
     """
     from .generator import synthesize
+    from .interp import interpolate
+    from .stations import resolve_station, station_table
 
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
     hourly_index(year)  # validates year
+    basis = _check_basis(radiation_basis)
     if path is not None and city is not None:
         raise WeatherError("site_weather: give either city= or path=, not both")
     if (lat is None) != (lon is None):
@@ -318,70 +210,112 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
             if dist > 50:
                 meta.notes.append(f"the file's station is {dist:.0f} km from the given site "
                                   f"({la:.3f}, {lo:.3f})")
+        meta.radiation_basis = "file"
+        _add_zone(df, meta)
         return df, meta
 
     extra: list[str] = []
+    own = None
     if city is not None:
-        name = resolve_city(city)
-        info = CITIES[name]
-        site_lat, site_lon, site_elev = info.lat, info.lon, info.elevation
+        sid = resolve_station(city)
+        srow = station_table().loc[sid]
+        site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
+        site_elev = float(srow["elevation_m"]) if elevation is None else elevation
+        own = sid
         if lat is not None:
-            site_lat, site_lon = _check_coords(lat, lon)
-            dist = float(haversine_km(site_lat, site_lon, info.lat, info.lon))
+            la, lo = _check_coords(lat, lon)
+            dist = float(haversine_km(la, lo, site_lat, site_lon))
             if dist > CITY_MATCH_KM:
                 extra.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
                              f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
-                city = None
+                own = None
             else:
-                extra.append(f"site ({site_lat:.3f}, {site_lon:.3f}) is {dist:.0f} km from the "
-                             f"{name} reference station: the city's statistics are used")
-    if city is not None:
-        stats = city_stats_table().loc[name].sort_index().copy()
-        if elevation is not None and abs(elevation - info.elevation) > 1.0:
-            dt = LAPSE_RATE_K_PER_M * (info.elevation - elevation)
-            stats["t_mean"] = stats["t_mean"] + dt
-            site_elev = elevation
-            extra.append(f"temperature moved {dt:+.1f} K for the site elevation {elevation:.0f} m "
-                         f"(station {info.elevation:.0f} m, {LAPSE_RATE_K_PER_M * 1000:.1f} K/km)")
-        df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
-        notes = [f"synthetic typical year for {name} ({info.name_zh}) from bundled monthly "
-                 f"statistics of its TMYx file, seed {seed}", *extra, _FILE_ADVICE]
-        meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=site_elev,
-                           source="synthetic-city", reference_city=name,
-                           distance_km=float(haversine_km(site_lat, site_lon, info.lat, info.lon)),
-                           expected_uncertainty=expected_uncertainty(0.0, 0.0), notes=notes,
-                           seed=int(seed), provenance={**_stats_provenance(), "city": name,
-                                                       "file": info.stem + ".epw"})
-        return df, meta
-
-    la, lo = _check_coords(lat, lon)
-    stats, info = interpolate_stats(la, lo, elevation)
-    df = synthesize(stats, la, lo, year=year, seed=seed)
-    dz = info["elevation"] - info["nearest_elevation"]
-    unc = expected_uncertainty(info["distance_km"], dz)
-    nb = ", ".join(f"{n} {w:.2f}" for n, w in info["neighbours"].items())
-    notes = [*extra, f"synthetic typical year interpolated from reference cities (weights: {nb}); "
-             f"monthly GHI = MERRA-2 at the site x interpolated city/MERRA-2 correction; "
-             f"temperature from a latitude trend + neighbour residuals with "
-             f"{LAPSE_RATE_K_PER_M * 1000:.1f} K/km for elevation",
-             f"nearest reference city {info['nearest']} at {info['distance_km']:.0f} km; "
-             f"expected annual GHI uncertainty about {100 * unc:.0f} %", _FILE_ADVICE]
-    if info["distance_km"] > UNCERTAINTY_DISTANCE_CAP_KM:
-        notes.append(f"more than {UNCERTAINTY_DISTANCE_CAP_KM:.0f} km from every reference city: "
-                     f"monthly temperatures may be off by several K (weather/VALIDATION.md, "
-                     f"section 4); use local measurements or an EPW of the site")
-    if info["elevation_assumed"]:
-        notes.append(f"elevation not given: assumed {info['elevation']:.0f} m from the "
-                     f"neighbours; pass elevation= (important on plateaus and in mountains)")
-    if abs(dz) > 800:
-        notes.append(f"site is {dz:+.0f} m from the nearest reference city's elevation: "
-                     f"plateau/basin climates differ from lowland neighbours; treat this year "
-                     f"as a rough estimate")
-    meta = WeatherMeta(latitude=la, longitude=lo, elevation=info["elevation"],
-                       source="synthetic-site", reference_city=info["nearest"],
-                       distance_km=info["distance_km"], expected_uncertainty=unc, notes=notes,
-                       seed=int(seed), provenance={**_stats_provenance(),
-                                                   "neighbours": info["neighbours"],
-                                                   "merra2": "weather/data/merra2_3x3_2011-2015"
-                                                             "_monthly_mean_ghi_china.csv"})
+                extra.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
+                             f"{srow['name']} station: the station's statistics are used")
+            site_lat, site_lon = la, lo
+            if own is None and elevation is None:
+                site_elev = None
+    else:
+        site_lat, site_lon = _check_coords(lat, lon)
+        site_elev = elevation
+    elevation_assumed = site_elev is None
+    if elevation_assumed:
+        site_elev = site_elevation(site_lat, site_lon)
+    stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
+    df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
+    st = station_table()
+    stations = info["stations"]
+    if own is not None:
+        srow = st.loc[own]
+        d0 = float(haversine_km(site_lat, site_lon, srow["lat"], srow["lon"]))
+        stations = [{"id": own, "name": srow["name"], "name_zh": srow["name_zh"],
+                     "dataset": srow["dataset"], "province": srow["province"],
+                     "elevation_m": float(srow["elevation_m"]), "distance_km": d0,
+                     "role": "own statistics"}]
+        rad = [s for s in info["stations"] if s["weight_radiation"] > 0 and s["id"] != own]
+        if not (srow["dataset"] in ("TMYx", "SWERA") and basis == "tmyx"):
+            stations += [{**s, "role": "radiation"} for s in rad]
+        nearest, dist = srow["name"], d0
+        dz_rad = 0.0 if srow["dataset"] != "CSWD" else site_elev - st.loc[
+            info["nearest_radiation"], "elevation_m"]
+        d_rad = 0.0 if srow["dataset"] != "CSWD" else info["distance_radiation_km"]
+        source = "synthetic-city"
+        if abs(site_elev - float(srow["elevation_m"])) > 1.0:
+            dt = float(np.mean(info["lapse_rate_k_per_km"])) * (site_elev - srow["elevation_m"]) / 1000
+            extra.append(f"temperature moved {dt:+.1f} K (annual mean) for the site elevation "
+                         f"{site_elev:.0f} m (station {srow['elevation_m']:.0f} m, lapse rates "
+                         f"of the {info['region']} region fitted by month, "
+                         f"{min(info['lapse_rate_k_per_km']):.1f} to "
+                         f"{max(info['lapse_rate_k_per_km']):.1f} K/km)")
+        text = (f"synthetic typical year for the {srow['dataset']} station {srow['name']} "
+                f"({srow['name_zh']}, {srow['province']}) from its bundled monthly statistics, "
+                f"seed {seed}")
+        if srow["dataset"] == "CSWD":
+            text += ("; temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
+                     "colder); GHI: the station's CSWD GHI on the "
+                     f"{basis} level, sky statistics from TMYx/SWERA neighbours")
+        notes = [text, *extra]
+    else:
+        for s in stations:
+            s["role"] = ("temperature+radiation" if s["weight_radiation"] > 0 and
+                         s["weight_temperature"] > 0 else
+                         "radiation" if s["weight_radiation"] > 0 else "temperature")
+        nearest = st.loc[info["nearest"], "name"]
+        dist = info["distance_km"]
+        dz_rad = site_elev - st.loc[info["nearest_radiation"], "elevation_m"]
+        d_rad = info["distance_radiation_km"]
+        source = "synthetic-site"
+        used = "; ".join(_station_label(s) for s in stations)
+        notes = [*extra, f"synthetic typical year interpolated from stations: {used}; "
+                 f"temperature moved to the site elevation {site_elev:.0f} m with the "
+                 f"{info['region']} region's lapse rates fitted by month "
+                 f"({min(info['lapse_rate_k_per_km']):.1f} to "
+                 f"{max(info['lapse_rate_k_per_km']):.1f} K/km)"]
+        if elevation_assumed:
+            notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
+                         f"grid (coarse in mountains: give elevation where it matters)")
+        if d_rad > UNCERTAINTY_DISTANCE_CAP_KM:
+            notes.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
+                         f"radiation statistics are a rough estimate")
+    unc = expected_uncertainty(d_rad, dz_rad)
+    notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),
+              _FILE_ADVICE]
+    meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=float(site_elev),
+                       source=source, reference_city=str(nearest), distance_km=float(dist),
+                       expected_uncertainty=unc, notes=notes, seed=int(seed),
+                       provenance=_provenance({"stations": [s["id"] for s in stations],
+                                               "region": info["region"]}),
+                       stations=stations, radiation_basis=basis,
+                       radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
+                       region=info["region"])
+    _add_zone(df, meta)
     return df, meta
+
+
+def _add_zone(df, meta: WeatherMeta) -> None:
+    from .climate_zone import climate_zone_of
+
+    z = climate_zone_of(df)
+    meta.climate_zone = z
+    if z["note"]:
+        meta.notes.append(z["note"])

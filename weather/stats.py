@@ -13,7 +13,7 @@ uses the same reference, so only ratios matter.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+
 
 import numpy as np
 import pandas as pd
@@ -195,23 +195,34 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
     return out
 
 
-@lru_cache(maxsize=1)
-def city_stats_table() -> pd.DataFrame:
-    """The bundled per-city, per-month statistics (``weather/data/city_monthly_stats.csv``).
+def degree_days(temp_air: pd.Series, heat_base: float = 18.0, cool_base: float = 26.0):
+    """Heating and cooling degree days of an hourly year from daily means [K d].
+
+    HDD18 = sum over days of max(18 - T_day, 0) and CDD26 = sum of max(T_day - 26, 0),
+    T_day the mean of the day's 24 hourly values, as defined in GB 50176-2016 (2.1.9,
+    2.1.10) for the climate-zone indicators.
 
     Returns
     -------
-    pandas.DataFrame
-        MultiIndex (city, month), columns :data:`STAT_COLUMNS`.
+    hdd, cdd : float
     """
-    with resources.files("weather").joinpath("data/city_monthly_stats.csv").open("r") as fh:
-        tab = pd.read_csv(fh)
-    return tab.set_index(["city", "month"]).sort_index()
+    t = np.asarray(temp_air, float)
+    td = t[: len(t) // 24 * 24].reshape(-1, 24).mean(1)
+    return float(np.clip(heat_base - td, 0, None).sum()), float(np.clip(td - cool_base, 0, None).sum())
 
 
 @lru_cache(maxsize=1)
-def merra2_table() -> pd.DataFrame:
-    """Bundled MERRA-2 3x3 deg monthly mean GHI [W/m2] (``weather/data/merra2_...csv``)."""
-    name = "data/merra2_3x3_2011-2015_monthly_mean_ghi_china.csv"
-    with resources.files("weather").joinpath(name).open("r") as fh:
-        return pd.read_csv(fh)
+def city_stats_table() -> pd.DataFrame:
+    """Monthly statistics of the 34 TMYx reference cities, MultiIndex (city, month).
+
+    A view of :func:`weather.stations.station_stats_table` keyed by the names of
+    :data:`weather.CITIES`.
+    """
+    from .stations import station_stats_table, station_table
+
+    st = station_table()
+    tmyx = st[st["dataset"] == "TMYx"]
+    names = dict(zip(tmyx.index, tmyx["name"]))
+    tab = station_stats_table().loc[list(names)].reset_index()
+    tab["city"] = tab["id"].map(names)
+    return tab.drop(columns="id").set_index(["city", "month"]).sort_index()

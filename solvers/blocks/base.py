@@ -37,6 +37,7 @@ class DispatchVar:
     coords: list[str] | None = None
     fn: Callable | None = None
     fixed: np.ndarray | None = None
+    extra_coords: dict | None = None  # more coordinates along ``dim`` (e.g. boiler_fuel)
 
 
 @dataclass

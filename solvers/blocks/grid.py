@@ -13,6 +13,9 @@ Equations (Δt = ``dt_h``, w the step weight):
 
     E^{grid} = 10^{-3} \sum_t w_t \Delta t\, ef_t P^{imp}_t \;[\mathrm{tCO_2}]
 
+    E^{credit} \le 10^{-3} \sum_t w_t \Delta t\, ef_t P^{exp}_t,\quad
+    E^{credit} \le E^{grid} \quad (\text{only with } \texttt{credit\_export\_emissions})
+
 The import limit is a column bound (its dual is the reduced cost of the import), not
 a row.  Export columns exist only when export is allowed.  The demand charge follows
 the Chinese two-part tariff (基本电价 by maximum demand, CNY/kW-month) applied to each
@@ -29,6 +32,9 @@ import numpy as np
 import pyomo.environ as pyo
 
 from solvers.blocks.base import INF, DispatchVar, ModelContext, as_array
+
+#: Objective weight that makes the export credit as large as allowed [CNY/tCO2].
+EXPORT_CREDIT_TIEBREAK = 1e-6
 
 
 def add(ctx: ModelContext) -> None:
@@ -67,7 +73,13 @@ def add(ctx: ModelContext) -> None:
     ef = as_array(g.ef_grid_kgco2_per_kwh, T)
     ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
     if g.credit_export_emissions and exp is not None:
-        ctx.emis["export_credit_t"] = ctx.energy(exp, -1e-3 * ef)
+        # credit = min(exports, imports) at the hourly factor, as the ledger counts it; a
+        # tie-break of 1e-6 CNY/tCO2 makes it the largest allowed where nothing else prices it
+        cr = ctx.var("export_credit", 1, lb=0.0)[0]
+        ctx.row("export_credit_le_export", cr - ctx.energy(exp, 1e-3 * ef) <= 0.0)
+        ctx.row("export_credit_le_import", cr - ctx.energy(imp, 1e-3 * ef) <= 0.0)
+        ctx.emis["export_credit_t"] = -cr
+        ctx.cost["export_credit_tiebreak"] = -EXPORT_CREDIT_TIEBREAK * cr
     zero = np.zeros(T)
     ctx.dispatch += [
         DispatchVar("p_grid_import_kw", "kW", "Grid import", fn=lambda s: s.var(imp)),

@@ -1,11 +1,11 @@
-r"""Heat bus: heat pumps (air or waste-heat source), direct waste-heat use, electric and
-gas boilers, thermal storage.
+r"""Heat bus: heat pumps (air or waste-heat source), direct waste-heat use, boilers of any
+fuel, thermal storage.
 
 Heat balance [kW]:
 
 .. math::
-    \sum_h Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,t} + Q^{eb}_t + Q^{gb}_t
-    + Q^{dis}_t - Q^{ch}_t = D^{heat}_t
+    \sum_h Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,t} + \sum_b Q^{b}_t
+    + Q^{dis}_t - Q^{ch}_t - \sum_a Q^{abs,in}_{a,t} = D^{heat}_t
 
 Heat pump h with coefficient of performance :math:`COP_{h,t}`:
 
@@ -20,10 +20,12 @@ source).  Waste-heat source s, shared by direct use and the heat pumps drawing o
     Q^{dir}_{s,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
     Q^{dir}_{s,t} \le S^{hx}_s
 
-Boilers: :math:`Q^{eb}_t = \eta^{eb} P^{eb}_t \le S^{eb}`,
-:math:`Q^{gb}_t = \eta^{gb} F_t \le S^{gb}`, fuel cost
-:math:`\pi^{fuel} \sum_t w_t \Delta t F_t` and emissions
-:math:`10^{-3} ef^{fuel} \sum_t w_t\Delta t F_t` [tCO2].
+Boiler b of any fuel (electric, natural gas, coal, oil, biomass):
+:math:`Q^{b}_t = \eta^{b} F^{b}_t \le S^{b}`, with :math:`F^b` drawn from the electricity
+bus for an electric boiler, else bought at :math:`\pi^{b}` and emitting
+:math:`10^{-3} ef^{b} \sum_t w_t\Delta t F^b_t` [tCO2]; fuel cost
+:math:`\pi^{b} \sum_t w_t \Delta t F^b_t`.  Absorption chillers
+(:mod:`solvers.blocks.cooling`) draw their driving heat from this bus.
 
 Capacity rows of fixed-size plant become column bounds; a waste-heat source used by
 one consumer only gives a column bound instead of a row.
@@ -36,6 +38,7 @@ Thermal store (see :mod:`solvers.blocks.storage`):
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
 from solvers.blocks import storage
 from solvers.blocks.base import DispatchVar, ModelContext
@@ -45,8 +48,7 @@ def add(ctx: ModelContext) -> None:
     p = ctx.p
     T, R = ctx.T, ctx.R
     has_demand = p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0)
-    if not (has_demand or p.heat_pumps or p.electric_boiler or p.gas_boiler
-            or p.thermal_storage):
+    if not (has_demand or p.heat_pumps or p.boilers or p.thermal_storage):
         return
     demand = np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
     ctx.add_fixed_demand("heat", demand)
@@ -114,38 +116,8 @@ def add(ctx: ModelContext) -> None:
                                         "Waste heat used directly", "waste_heat", wnames,
                                         fn=q_direct))
 
-    eb = p.electric_boiler
-    if eb is not None:
-        S = ctx.add_size("electric_boiler_kw", None, "kW", eb.cost, hi=eb.max_kw,
-                         existing=eb.existing_kw)
-        qe = ctx.var("q_electric_boiler", lb=0.0)
-        ctx.cap_rows("electric_boiler_max", qe, S)
-        ctx.add_flow("heat", +1, qe)
-        ctx.add_flow("elec", -1, qe, 1.0 / eb.efficiency)
-        ctx.dispatch += [
-            DispatchVar("q_electric_boiler_kw", "kW", "Electric boiler heat output",
-                        fn=lambda sol: sol.var(qe)),
-            DispatchVar("p_electric_boiler_kw", "kW", "Electric boiler electricity input",
-                        fn=lambda sol: sol.var(qe) / eb.efficiency),
-        ]
-
-    gb = p.gas_boiler
-    if gb is not None:
-        S = ctx.add_size("gas_boiler_kw", None, "kW", gb.cost, hi=gb.max_kw,
-                         existing=gb.existing_kw)
-        qg = ctx.var("q_gas_boiler", lb=0.0)
-        ctx.cap_rows("gas_boiler_max", qg, S)
-        ctx.add_flow("heat", +1, qg)
-        if gb.fuel_price_cny_per_kwh:
-            ctx.cost["fuel"] = ctx.energy(qg, gb.fuel_price_cny_per_kwh / gb.efficiency)
-        if gb.ef_fuel_kgco2_per_kwh:
-            ctx.emis["fuel_t"] = ctx.energy(qg, 1e-3 * gb.ef_fuel_kgco2_per_kwh / gb.efficiency)
-        ctx.dispatch += [
-            DispatchVar("q_gas_boiler_kw", "kW", "Gas boiler heat output",
-                        fn=lambda sol: sol.var(qg)),
-            DispatchVar("fuel_gas_kw", "kW", "Gas boiler fuel input (LHV)",
-                        fn=lambda sol: sol.var(qg) / gb.efficiency),
-        ]
+    if p.boilers:
+        _boilers(ctx, p.boilers)
 
     tes = p.thermal_storage
     if tes is not None:
@@ -175,3 +147,66 @@ def add(ctx: ModelContext) -> None:
             DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step",
                         fn=content),
         ]
+
+
+#: Prefix of the per-fuel dispatch sums (``q_<prefix>_boiler_kw``, ``fuel_<prefix>_kw``);
+#: natural gas keeps the historical ``gas``.
+FUEL_PREFIX = {"natural_gas": "gas", "coal": "coal", "oil": "oil", "biomass": "biomass"}
+
+
+def _boilers(ctx: ModelContext, boilers) -> None:
+    """Boilers of any fuel; per-boiler and per-fuel dispatch outputs."""
+    names = [b.name for b in boilers]
+    eff = np.array([b.efficiency for b in boilers], float)
+    qs, fuel_cost, fuel_em = [], [], []
+    for b in boilers:
+        S = ctx.add_size("boiler_kw", b.name, "kW", b.cost, lo=b.min_kw, hi=b.max_kw,
+                         existing=b.existing_kw)
+        q = ctx.var(f"q_boiler_{b.name}", lb=0.0)
+        ctx.cap_rows(f"boiler_max_{b.name}", q, S)
+        ctx.add_flow("heat", +1, q)
+        if b.fuel == "electric":
+            ctx.add_flow("elec", -1, q, 1.0 / b.efficiency)
+        else:
+            if b.fuel_price_cny_per_kwh:
+                fuel_cost.append(ctx.energy(q, b.fuel_price_cny_per_kwh / b.efficiency))
+            if b.ef_fuel_kgco2_per_kwh:
+                fuel_em.append(ctx.energy(q, 1e-3 * b.ef_fuel_kgco2_per_kwh / b.efficiency))
+        qs.append(q)
+    if fuel_cost:
+        ctx.cost["fuel"] = pyo.quicksum(fuel_cost)
+    if fuel_em:
+        ctx.emis["fuel_t"] = pyo.quicksum(fuel_em)
+
+    def q_out(sol):
+        return np.array([sol.var(v) for v in qs])
+
+    fuels = [b.fuel for b in boilers]
+    coords = {"boiler_fuel": fuels}
+    ctx.dispatch += [
+        DispatchVar("q_boiler_kw", "kW", "Boiler heat output", "boiler", names, fn=q_out,
+                    extra_coords=coords),
+        DispatchVar("fuel_boiler_kw", "kW", "Boiler energy input (electricity, or fuel on a "
+                    "net calorific basis; the per-fuel sums are fuel_<fuel>_kw)", "boiler",
+                    names, fn=lambda sol: q_out(sol) / eff[:, None], extra_coords=coords),
+    ]
+    for fuel in dict.fromkeys(fuels):
+        sel = np.array([f == fuel for f in fuels])
+
+        def heat(sol, sel=sel):
+            return q_out(sol)[sel].sum(axis=0)
+
+        def energy_in(sol, sel=sel):
+            return (q_out(sol)[sel] / eff[sel, None]).sum(axis=0)
+
+        if fuel == "electric":
+            ctx.dispatch += [
+                DispatchVar("q_electric_boiler_kw", "kW", "Electric boiler heat output", fn=heat),
+                DispatchVar("p_electric_boiler_kw", "kW", "Electric boiler electricity input",
+                            fn=energy_in)]
+        else:
+            k = FUEL_PREFIX[fuel]
+            ctx.dispatch += [
+                DispatchVar(f"q_{k}_boiler_kw", "kW", f"{fuel} boiler heat output", fn=heat),
+                DispatchVar(f"fuel_{k}_kw", "kW", f"{fuel} boiler fuel input (NCV)",
+                            fn=energy_in)]

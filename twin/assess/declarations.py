@@ -34,7 +34,7 @@ class Quantity(BaseModel):
     """A declared non-negative quantity with its evidence."""
 
     model_config = _CFG
-    value: float | None = Field(None, ge=0.0, description="Declared value, unit in the field description; None = not declared.")
+    value: float | None = Field(None, ge=0.0, le=1e12, description="Declared value, unit in the field description; None = not declared.")
     evidence: str = Field("", description="Document the planner cites [-].")
 
 

@@ -54,7 +54,7 @@ class BatterySpec(BaseModel):
         description="State of charge at the start (and required at the end) of the year [-]")
     c_rate_max: float = Field(
         default=0.5, gt=0,
-        description="Maximum power per energy capacity [kW/kWh] (charge and discharge); "
+        le=10, description="Maximum power per energy capacity [kW/kWh] (charge and discharge); "
                     "0.5 = typical C&I cabinet, e.g. 100 kW / 215 kWh (assumption)")
     self_discharge_per_h: float = Field(
         default=4e-5, ge=0, lt=0.01,
@@ -62,7 +62,7 @@ class BatterySpec(BaseModel):
                     "3 %/month, typical for LFP (assumption)")
     cycle_life: float = Field(
         default=6000.0, gt=0,
-        description="Equivalent full cycles at cycle_life_dod until end of life [cycles]; "
+        le=50000, description="Equivalent full cycles at cycle_life_dod until end of life [cycles]; "
                     "[twin-assumption]: 6,000-8,000 for LFP")
     cycle_life_dod: float = Field(
         default=0.9, gt=0, le=1,
@@ -73,22 +73,22 @@ class BatterySpec(BaseModel):
                     "[twin-assumption]; 0.8 is the usual warranty definition)")
     calendar_life_years: float = Field(
         default=15.0, gt=0,
-        description="Years to end of life from calendar ageing alone [yr] "
+        le=50, description="Years to end of life from calendar ageing alone [yr] "
                     "([twin-assumption]: 10-15 yr system life)")
     degradation_cost_cny_per_kwh: float | None = Field(
         default=None, ge=0,
-        description="Wear cost per kWh discharged [CNY/kWh]; None = derive from the "
+        le=10, description="Wear cost per kWh discharged [CNY/kWh]; None = derive from the "
                     "scenario's battery energy capex with throughput_degradation_cost()")
-    min_kwh: float = Field(default=0.0, ge=0, description="Minimum energy capacity to build [kWh]")
+    min_kwh: float = Field(default=0.0, ge=0, le=1e7, description="Minimum energy capacity to build [kWh]")
     max_kwh: float | None = Field(
-        default=None, ge=0, description="Maximum energy capacity [kWh]; None = unbounded")
-    min_kw: float = Field(default=0.0, ge=0, description="Minimum converter power to build [kW]")
+        default=None, ge=0, le=1e7, description="Maximum energy capacity [kWh]; None = unbounded")
+    min_kw: float = Field(default=0.0, ge=0, le=2e6, description="Minimum converter power to build [kW]")
     max_kw: float | None = Field(
-        default=None, ge=0, description="Maximum converter power [kW]; None = unbounded")
+        default=None, ge=0, le=2e6, description="Maximum converter power [kW]; None = unbounded")
     existing_kwh: float = Field(
-        default=0.0, ge=0, description="Already installed energy capacity [kWh]")
+        default=0.0, ge=0, le=1e7, description="Already installed energy capacity [kWh]")
     existing_kw: float = Field(
-        default=0.0, ge=0, description="Already installed converter power [kW]")
+        default=0.0, ge=0, le=2e6, description="Already installed converter power [kW]")
 
     @model_validator(mode="after")
     def _check(self):

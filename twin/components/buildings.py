@@ -355,7 +355,12 @@ def climate_zone_from_monthly(t_coldest_month_c: float, t_hottest_month_c: float
 
 
 def climate_zone(weather: pd.DataFrame) -> str:
-    """Climate zone (GB 50176-2016 Table 4.1.2 main indicators) of an hourly weather year.
+    """Climate zone (GB 50176-2016) of an hourly weather year, as a preset key.
+
+    Decided by the site's own heating and cooling degree days (HDD18, CDD26; second-level
+    indicators of GB 50176-2016, which nest in the first-level zones) with the monthly
+    main indicators checked alongside: :func:`weather.climate_zone.climate_zone_of`
+    gives the sub-zone (e.g. 寒冷B) and says when the two disagree.
 
     Parameters
     ----------
@@ -365,10 +370,14 @@ def climate_zone(weather: pd.DataFrame) -> str:
     Returns
     -------
     str
-        See :func:`climate_zone_from_monthly`.
+        ``severe_cold``, ``cold``, ``hscw``, ``hsww`` or ``mild``.
     """
-    monthly = weather["temp_air"].groupby(weather.index.month).mean()
-    return climate_zone_from_monthly(float(monthly.min()), float(monthly.max()))
+    from weather.climate_zone import zone_key
+
+    if len(weather) < 24 * 300:  # quick looks (--hours): degree days need a year
+        monthly = weather["temp_air"].groupby(weather.index.month).mean()
+        return climate_zone_from_monthly(float(monthly.min()), float(monthly.max()))
+    return zone_key(weather)
 
 
 #: Zone of some cities (GB 50176-2016 Appendix / common usage), for convenience.

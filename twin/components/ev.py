@@ -58,6 +58,7 @@ References
 from __future__ import annotations
 
 import csv
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -160,7 +161,8 @@ class DaySchedule(BaseModel):
     @model_validator(mode="after")
     def _check_shares(self) -> DaySchedule:
         sh = self.arrival_hour_shares
-        if sh is not None and (len(sh) != 24 or min(sh) < 0 or sum(sh) <= 0):
+        if sh is not None and (len(sh) != 24 or not all(math.isfinite(x) and x >= 0 for x in sh)
+                               or sum(sh) <= 0):
             raise ValueError("arrival_hour_shares needs 24 non-negative weights with a positive sum")
         return self
 
@@ -207,20 +209,20 @@ class EVFleetSpec(BaseModel):
 
     name: str = Field(..., min_length=1, description="Fleet name, unique in the park [-]")
     kind: FleetKind = Field(..., description="Vehicle kind; selects the preset defaults [-]")
-    vehicles: int = Field(..., ge=0, description="Number of vehicles in the fleet [-]")
+    vehicles: int = Field(..., ge=0, le=100_000, description="Number of vehicles in the fleet [-]")
     battery_kwh: float | None = Field(
-        None, gt=0, description="Usable battery capacity per vehicle [kWh]; None = kind preset"
+        None, ge=1, le=2000, description="Usable battery capacity per vehicle [kWh]; None = kind preset"
     )
     consumption_kwh_per_km: float | None = Field(
-        None, gt=0,
-        description="Real-world energy use per distance, battery side [kWh/km]; None = kind preset",
+        None, ge=0.01,
+        le=5, description="Real-world energy use per distance, battery side [kWh/km]; None = kind preset",
     )
     daily_distance_km_mean: float | None = Field(
-        None, ge=0, description="Mean distance driven per day of presence [km]; None = kind preset"
+        None, ge=0, le=2000, description="Mean distance driven per day of presence [km]; None = kind preset"
     )
     daily_distance_km_sd: float | None = Field(
         None, ge=0,
-        description="Standard deviation of the daily distance (lognormal draw) [km]; "
+        le=1000, description="Standard deviation of the daily distance (lognormal draw) [km]; "
         "None = kind preset",
     )
     schedules: FleetSchedules | None = Field(
@@ -228,10 +230,10 @@ class EVFleetSpec(BaseModel):
         "None or partial = kind preset",
     )
     chargers: int | None = Field(
-        None, ge=0, description="Number of charge points shared by the fleet [-]; None = vehicles"
+        None, ge=0, le=100_000, description="Number of charge points shared by the fleet [-]; None = vehicles"
     )
     charger_kw: float | None = Field(
-        None, gt=0, description="Rated (grid-side) power per charge point [kW]; None = kind preset"
+        None, ge=1, le=2000, description="Rated (grid-side) power per charge point [kW]; None = kind preset"
     )
     charger_efficiency: float | None = Field(
         None, gt=0, le=1,
@@ -268,7 +270,7 @@ class EVFleetSpec(BaseModel):
     )
     v2g_degradation_cost_cny_per_kwh: float | None = Field(
         None, ge=0,
-        description="Battery wear cost per kWh discharged to the grid [CNY/kWh]; None = kind preset",
+        le=10, description="Battery wear cost per kWh discharged to the grid [CNY/kWh]; None = kind preset",
     )
     min_dwell_h: float = Field(
         0.25, ge=0, le=24,
@@ -291,14 +293,21 @@ class EVFleetSpec(BaseModel):
         given = data.get("schedules")
         if isinstance(given, BaseModel):
             given = given.model_dump()
-        merged: dict[str, dict[str, float]] = {}
+        if given is not None and not isinstance(given, dict):
+            return data  # wrong shape: the FleetSchedules check reports it with its path
+        merged: dict[str, Any] = {}
         for day in DAY_TYPES:
             base = dict(preset["schedules"][day])
             user = (given or {}).get(day)
             if isinstance(user, BaseModel):
                 user = user.model_dump()
+            if user is not None and not isinstance(user, dict):
+                merged[day] = user  # reported by the DaySchedule check
+                continue
             base.update(user or {})
             merged[day] = base
+        for day in set(given or {}) - set(DAY_TYPES):
+            merged[day] = given[day]  # unknown day types are reported, not dropped
         data["schedules"] = merged
         return data
 

@@ -58,9 +58,9 @@ class WasteHeatSourceSpec(BaseModel):
     name: str = Field(description="Source name [-]; heat pumps refer to it as their source")
     kind: WasteHeatKind = Field(description="Kind of waste-heat source [-]")
     available_kw: float | None = Field(
-        default=None, ge=0, description="Peak raw waste-heat flow [kW] (profile maximum)")
+        default=None, ge=0, le=2e6, description="Peak raw waste-heat flow [kW] (profile maximum)")
     annual_mwh: float | None = Field(
-        default=None, ge=0, description="Raw waste heat over the year [MWh] (alternative to "
+        default=None, ge=0, le=1e7, description="Raw waste heat over the year [MWh] (alternative to "
                                         "available_kw)")
     profile: Literal["flat", "follows_process", "schedule", "csv"] = Field(
         default="flat",
@@ -70,12 +70,12 @@ class WasteHeatSourceSpec(BaseModel):
         default=tuple(range(8, 18)),
         description="Hours of day [h, 0-23] in which the source runs when profile='schedule'")
     csv_path: str | None = Field(
-        default=None, description="CSV with one column of hourly raw heat [kW], one row per "
-                                  "model hour, when profile='csv' [-]")
-    temperature_c: float = Field(description="Supply temperature of the waste heat [°C]")
+        default=None, description="CSV of hourly raw heat [kW] (column 'q_kw' or the only value column; "
+                                  "8760 rows, or 35,040 quarter-hour rows), when profile='csv' [-]")
+    temperature_c: float = Field(ge=0, le=1500, description="Supply temperature of the waste heat [°C]")
     outlet_temperature_c: float | None = Field(
         default=None,
-        description="Temperature to which the stream can be cooled [°C]; the heat is spread "
+        ge=0, le=1500, description="Temperature to which the stream can be cooled [°C]; the heat is spread "
                     "uniformly over [outlet, supply] (constant heat capacity). None = all heat "
                     "available at temperature_c (isothermal, e.g. condensing)")
     recovery_efficiency: float = Field(
@@ -182,10 +182,9 @@ def waste_heat_available_kw(spec: WasteHeatSourceSpec, index: pd.DatetimeIndex,
         path = Path(spec.csv_path)
         if base_dir is not None and not path.is_absolute():
             path = Path(base_dir) / path
-        values = pd.read_csv(path).iloc[:, -1].to_numpy(dtype=float)
-        if len(values) != n:
-            raise ValueError(f"{path}: {len(values)} rows, expected {n} hourly values")
-        shape = np.clip(values, 0.0, None)
+        from twin.hourly_csv import read_hourly_csv
+
+        shape = read_hourly_csv(path, n, column="q_kw", what=f"raw waste heat of {spec.name!r} [kW]")
     if spec.profile == "csv" and spec.available_kw is None and spec.annual_mwh is None:
         raw = shape
     elif spec.available_kw is not None:
@@ -422,22 +421,22 @@ class HeatPumpSpec(BaseModel):
     source: str = Field(
         default="air", description="Heat source [-]: 'air' or the name of a waste-heat source")
     sink_temperature_c: float = Field(
-        default=55.0, description="Supply temperature delivered to the heat sink [°C] "
+        default=55.0, ge=20, le=200, description="Supply temperature delivered to the heat sink [°C] "
                                   "(55 °C: DHW / radiators; 80-120 °C for process heat)")
     carnot_efficiency: float = Field(
         default=0.45, gt=0, lt=1,
         description="Carnot efficiency (real COP / Carnot COP) [-]; 0.4-0.6 per Arpagaus "
                     "et al. 2018")
-    source_approach_k: float = Field(default=5.0, ge=0, description="Evaporator approach [K]")
-    sink_approach_k: float = Field(default=5.0, ge=0, description="Condenser approach [K]")
-    cop_max: float = Field(default=8.0, gt=1, description="Upper clamp on the COP [-]")
+    source_approach_k: float = Field(default=5.0, ge=0, le=30, description="Evaporator approach [K]")
+    sink_approach_k: float = Field(default=5.0, ge=0, le=30, description="Condenser approach [K]")
+    cop_max: float = Field(default=8.0, gt=1, le=20, description="Upper clamp on the COP [-]")
     defrost_penalty: float = Field(
         default=0.1, ge=0, lt=1,
         description="COP reduction in the frosting range for air source [-] (assumption)")
-    min_kw: float = Field(default=0.0, ge=0, description="Minimum heat output capacity [kW]")
+    min_kw: float = Field(default=0.0, ge=0, le=2e6, description="Minimum heat output capacity [kW]")
     max_kw: float | None = Field(
-        default=None, ge=0, description="Maximum heat output capacity [kW]; None = unbounded")
-    existing_kw: float = Field(default=0.0, ge=0, description="Installed heat capacity [kW]")
+        default=None, ge=0, le=2e6, description="Maximum heat output capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
 
     def cop(self, source_temp_c, temp_air_c=None):
         """COP [-] for the given source temperature [°C]; defrost applied for air source."""
@@ -569,23 +568,23 @@ class ThermalStorageSpec(BaseModel):
     kind: Literal["hot_water_tank"] = Field(default="hot_water_tank",
                                             description="Storage type [-]")
     max_kwh: float | None = Field(default=None, ge=0,
-                                  description="Maximum capacity to build [kWh]")
+                                  le=1e7, description="Maximum capacity to build [kWh]")
     volume_m3: float | None = Field(
-        default=None, ge=0, description="Maximum tank volume [m3] (alternative to max_kwh)")
-    min_kwh: float = Field(default=0.0, ge=0, description="Minimum capacity to build [kWh]")
-    existing_kwh: float = Field(default=0.0, ge=0, description="Installed capacity [kWh]")
+        default=None, ge=0, le=1e6, description="Maximum tank volume [m3] (alternative to max_kwh)")
+    min_kwh: float = Field(default=0.0, ge=0, le=1e7, description="Minimum capacity to build [kWh]")
+    existing_kwh: float = Field(default=0.0, ge=0, le=1e7, description="Installed capacity [kWh]")
     delta_t_k: float = Field(
         default=35.0, gt=0,
-        description="Usable temperature swing [K]; 30-40 K [twin-assumption]")
+        le=150, description="Usable temperature swing [K]; 30-40 K [twin-assumption]")
     loss_fraction_per_h: float = Field(
         default_factory=lambda: loss_per_hour_from_per_day(0.02), ge=0, lt=0.1,
         description="Standing loss [1/h] of stored energy; default = 2 %/day "
                     "([xjtu-cpes] model assumption)")
     charge_kw_per_kwh: float = Field(
-        default=0.5, gt=0, description="Maximum charge power per capacity [kW/kWh] "
+        default=0.5, gt=0, le=10, description="Maximum charge power per capacity [kW/kWh] "
                                        "(assumption: full charge in 2 h)")
     discharge_kw_per_kwh: float = Field(
-        default=0.5, gt=0, description="Maximum discharge power per capacity [kW/kWh] "
+        default=0.5, gt=0, le=10, description="Maximum discharge power per capacity [kW/kWh] "
                                        "(assumption)")
 
     def capacity_limit_kwh(self) -> float:
@@ -620,16 +619,26 @@ class BoilerSpec(BaseModel):
         default=None, gt=0, le=1.1,
         description="Heat out per energy in (NCV basis) [-]; None = fuel default "
                     "(BOILER_EFFICIENCY, assumptions)")
-    min_kw: float = Field(default=0.0, ge=0, description="Minimum heat capacity to build [kW]")
+    min_kw: float = Field(default=0.0, ge=0, le=2e6, description="Minimum heat capacity to build [kW]")
     max_kw: float | None = Field(
-        default=None, ge=0, description="Maximum heat capacity [kW]; None = unbounded")
-    existing_kw: float = Field(default=0.0, ge=0, description="Installed heat capacity [kW]")
+        default=None, ge=0, le=2e6, description="Maximum heat capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
+
+    @model_validator(mode="after")
+    def _fuel_fired_is_existing(self):
+        if self.fuel != "electric" and (self.min_kw > self.existing_kw
+                                        or (self.max_kw is not None and self.max_kw != self.existing_kw)):
+            raise ValueError(
+                f"boiler '{self.name}': a {self.fuel} boiler is existing plant only (a zero-carbon plan "
+                f"builds no fuel-fired capacity): min_kw must not exceed existing_kw and max_kw, if given, "
+                f"must equal it; got min_kw {self.min_kw}, max_kw {self.max_kw}, existing_kw {self.existing_kw}")
+        return self
 
     @model_validator(mode="before")
     @classmethod
     def _default_efficiency(cls, data):
         if isinstance(data, dict) and data.get("efficiency") is None \
-                and data.get("fuel") in BOILER_EFFICIENCY:
+                and isinstance(data.get("fuel"), str) and data.get("fuel") in BOILER_EFFICIENCY:
             data = dict(data)
             data["efficiency"] = BOILER_EFFICIENCY[data["fuel"]]
         return data
@@ -679,22 +688,22 @@ class ChillerSpec(BaseModel):
     name: str = Field(description="Chiller name [-]")
     kind: Literal["electric", "absorption"] = Field(default="electric",
                                                     description="Chiller type [-]")
-    chilled_water_c: float = Field(default=7.0, description="Chilled-water supply [°C]")
+    chilled_water_c: float = Field(default=7.0, ge=-10, le=25, description="Chilled-water supply [°C]")
     carnot_efficiency: float = Field(
         default=0.5, gt=0, lt=1,
         description="Electric chillers: real / Carnot COP [-] (assumption)")
     condenser_approach_k: float = Field(
-        default=10.0, ge=0, description="Condenser approach to outdoor air [K] (air-cooled)")
+        default=10.0, ge=0, le=30, description="Condenser approach to outdoor air [K] (air-cooled)")
     absorption_cop: float = Field(
         default=0.7, gt=0, lt=2,
         description="Absorption chillers: cold out per driving heat in [-]; single-effect "
                     "LiBr about 0.7 (assumption)")
     driving_temperature_c: float = Field(
-        default=85.0, description="Absorption chillers: minimum driving heat temperature [°C]")
-    min_kw: float = Field(default=0.0, ge=0, description="Minimum cooling capacity [kW]")
+        default=85.0, ge=50, le=250, description="Absorption chillers: minimum driving heat temperature [°C]")
+    min_kw: float = Field(default=0.0, ge=0, le=2e6, description="Minimum cooling capacity [kW]")
     max_kw: float | None = Field(
-        default=None, ge=0, description="Maximum cooling capacity [kW]; None = unbounded")
-    existing_kw: float = Field(default=0.0, ge=0, description="Installed cooling capacity [kW]")
+        default=None, ge=0, le=2e6, description="Maximum cooling capacity [kW]; None = unbounded")
+    existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed cooling capacity [kW]")
 
     def cop(self, temp_air_c):
         """Cooling COP [-] at the outdoor temperature [°C] (constant for absorption)."""

@@ -85,7 +85,7 @@ class ProcessLoadSpec(BaseModel):
 
     name: str = Field(description="Name of the load, e.g. 'SMT lines'.")
     annual_mwh: float | None = Field(
-        None, gt=0, description="Annual electricity use [MWh/yr]; scales the shape (or the CSV if given)."
+        None, gt=0, le=1e7, description="Annual electricity use [MWh/yr]; scales the shape (or the CSV if given)."
     )
     shape: Literal[tuple(SHAPES)] | None = Field(  # type: ignore[valid-type]
         None, description=f"Built-in synthetic shape: one of {', '.join(SHAPES)}."
@@ -136,37 +136,22 @@ def shape_profile(shape: ShapeDefinition, index: pd.DatetimeIndex, day_types: pd
     return prof * (1.0 + shape.summer_hump * summer)
 
 
-def read_profile_csv(path: Path, n_steps: int, column: str = "p_kw", what: str = "load [kW]") -> np.ndarray:
-    """Read an hourly series (a load [kW] by default) with exactly ``n_steps`` rows.
+def read_profile_csv(path: Path, n_steps: int, column: str = "p_kw", what: str = "load [kW]",
+                     notes: list[str] | None = None, upper: float | None = None) -> np.ndarray:
+    """Read an hourly series (a load [kW] by default) of ``n_steps`` hours.
 
-    The values are taken from ``column``, or from the only numeric column.
+    The values are taken from ``column``, or from the only value column; quarter-hour,
+    leap-year, semicolon/decimal-comma and time-stamped files are handled as described
+    in :mod:`twin.hourly_csv`.
 
     Raises
     ------
     ValueError
-        Naming the file and what was expected.
+        Naming the file, the row or column and what was expected.
     """
-    try:
-        df = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: file not found (expected an hourly {what} CSV with {n_steps} rows)") from None
-    except Exception as exc:  # noqa: BLE001
-        raise ValueError(f"{path}: not a readable CSV ({exc})") from None
-    if column in df.columns:
-        col = df[column]
-    else:
-        num = df.select_dtypes("number")
-        if num.shape[1] != 1:
-            raise ValueError(f"{path}: expected a column '{column}' or exactly one numeric column, "
-                             f"found {list(df.columns)}")
-        col = num.iloc[:, 0]
-    if len(col) != n_steps:
-        raise ValueError(f"{path}: expected {n_steps} hourly rows, found {len(col)}")
-    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(values).any() or (values < 0).any():
-        bad = int(np.argmax(np.isnan(values) | (values < 0))) + 2
-        raise ValueError(f"{path}: values must be numbers >= 0 ({what}; first bad row {bad})")
-    return values
+    from twin.hourly_csv import read_hourly_csv
+
+    return read_hourly_csv(path, n_steps, column=column, what=what, notes=notes, upper=upper)
 
 
 def process_load_kw(

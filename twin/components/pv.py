@@ -85,16 +85,16 @@ class PVArraySpec(BaseModel):
         default="roof", description="Mounting type [-]: roof, carport, ground or facade")
     area_m2: float | None = Field(
         default=None, gt=0,
-        description="Usable area for the array (roof/land/facade footprint) [m2]; "
+        le=1e7, description="Usable area for the array (roof/land/facade footprint) [m2]; "
                     "capacity from area = area_m2 * ground_coverage_ratio * module_efficiency "
                     "* 1 kW/m2")
     max_kwp: float | None = Field(
         default=None, ge=0,
-        description="Upper bound on the DC capacity [kWp] (e.g. roof load or grid-connection "
+        le=2e6, description="Upper bound on the DC capacity [kWp] (e.g. roof load or grid-connection "
                     "limit); at least one of area_m2 and max_kwp is required")
-    min_kwp: float = Field(default=0.0, ge=0, description="Lower bound on the DC capacity [kWp]")
+    min_kwp: float = Field(default=0.0, ge=0, le=2e6, description="Lower bound on the DC capacity [kWp]")
     existing_kwp: float = Field(
-        default=0.0, ge=0, description="Already installed DC capacity (no capex) [kWp]")
+        default=0.0, ge=0, le=2e6, description="Already installed DC capacity (no capex) [kWp]")
     tilt_deg: float | None = Field(
         default=None, ge=0, le=90,
         description="Module tilt from horizontal [deg]; None = mounting default (roof 10, "
@@ -136,7 +136,9 @@ class PVArraySpec(BaseModel):
     def _mounting_defaults(cls, data):
         if isinstance(data, dict):
             data = dict(data)
-            defaults = MOUNTING_DEFAULTS.get(data.get("mounting", "roof"), {})
+            mounting = data.get("mounting", "roof")
+            # a non-text mounting (e.g. a list) is left to the Literal check to report
+            defaults = MOUNTING_DEFAULTS.get(mounting, {}) if isinstance(mounting, str) else {}
             for key, value in defaults.items():
                 if data.get(key) is None and value is not None:
                     data[key] = value

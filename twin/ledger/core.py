@@ -79,6 +79,15 @@ def total_size(sizes: Mapping[str, Any] | None, name: str) -> float:
     return float(np.sum(np.asarray(v, dtype=float)))
 
 
+def electric_boiler_size(sizes: Mapping[str, Any] | None, ds: xr.Dataset) -> float:
+    """Installed electric boiler heat capacity [kW]: the boilers of ``sizes["boiler_kw"]``
+    whose ``boiler_fuel`` in the dispatch is electric (or a legacy ``electric_boiler_kw``)."""
+    if sizes and "boiler_kw" in sizes and "boiler_fuel" in ds.coords:
+        fuel = dict(zip(ds["boiler"].values.tolist(), ds["boiler_fuel"].values.tolist()))
+        return float(sum(float(v) for k, v in sizes["boiler_kw"].items() if fuel.get(k) == "electric"))
+    return total_size(sizes, "electric_boiler_kw")
+
+
 @dataclass
 class Accounts:
     """Annual and hourly accounts of one case (``baseline`` or ``planned``).
@@ -321,7 +330,7 @@ def _accounts(
     ann["battery_kw"] = total_size(sizes, "battery_kw")
     ann["tes_kwh"] = total_size(sizes, "tes_kwh")
     ann["heat_pump_kw"] = total_size(sizes, "heat_pump_kw")
-    ann["electric_boiler_kw"] = total_size(sizes, "electric_boiler_kw")
+    ann["electric_boiler_kw"] = electric_boiler_size(sizes, ds)
     demand = stats.hourly["p_electric_demand_kw"]
     pv_self, pv_exp = stats.hourly["p_pv_self_consumed_kw"], stats.hourly["p_pv_exported_kw"]
     ann["peak_electric_demand_kw"] = stats.peak_electric_demand_kw

@@ -92,7 +92,7 @@ class AccountingSettings(BaseModel):
     heat_ef_tco2_per_gj: float = Field(
         0.11,
         ge=0.0,
-        description=(
+        le=1, description=(
             "CO2 factor of heat bought from outside the boundary [tCO2/GJ]. Default 0.11, the "
             "value used in Chinese enterprise GHG accounting guidelines (secondary source, not "
             "read from the official text; 910号 annex 4 does not give one)."
@@ -111,7 +111,7 @@ class AccountingSettings(BaseModel):
     green_power_mwh: float = Field(
         0.0,
         ge=0.0,
-        description=(
+        le=1e7, description=(
             "Green power bought through 绿电交易 (green-power trading or direct supply) per "
             "year [MWh]. Credited at the import-weighted grid factor against imported "
             "electricity, up to the import. Default 0."
@@ -120,7 +120,7 @@ class AccountingSettings(BaseModel):
     green_certificates_mwh: float = Field(
         0.0,
         ge=0.0,
-        description=(
+        le=1e7, description=(
             "Unbundled green certificates (绿证) surrendered per year [MWh]. Credited after "
             "green power, at the same factor, against the import not already covered. Default 0."
         ),
@@ -128,7 +128,7 @@ class AccountingSettings(BaseModel):
     offsets_tco2: float = Field(
         0.0,
         ge=0.0,
-        description=(
+        le=1e8, description=(
             "Carbon offsets (CCER or equivalent) retired per year [tCO2]. Applied last, after "
             "all internal abatement and green-power credits, and always reported separately. "
             "Default 0."
@@ -183,17 +183,17 @@ class AccountingSettings(BaseModel):
     tier_lower_tce: float = Field(
         200_000.0,
         gt=0.0,
-        description="910号 annex 3: lower bound of the first size tier [tce/yr]. Default 200 000.",
+        le=1e8, description="910号 annex 3: lower bound of the first size tier [tce/yr]. Default 200 000.",
     )
     tier_upper_tce: float = Field(
         1_000_000.0,
         gt=0.0,
-        description="910号 annex 3: lower bound of the large-park tier [tce/yr]. Default 1 000 000.",
+        le=1e8, description="910号 annex 3: lower bound of the large-park tier [tce/yr]. Default 1 000 000.",
     )
     core_threshold_mid_tco2_per_tce: float = Field(
         0.2,
         gt=0.0,
-        description=(
+        le=10, description=(
             "910号 core threshold for parks of tier_lower_tce–tier_upper_tce [tCO2/tce]. "
             "Default 0.2 (secondary sources)."
         ),
@@ -201,7 +201,7 @@ class AccountingSettings(BaseModel):
     core_threshold_large_tco2_per_tce: float = Field(
         0.3,
         gt=0.0,
-        description=(
+        le=10, description=(
             "910号 core threshold for parks ≥ tier_upper_tce [tCO2/tce]. Default 0.3 "
             "(secondary sources)."
         ),
@@ -209,7 +209,7 @@ class AccountingSettings(BaseModel):
     core_threshold_below_tier_tco2_per_tce: float = Field(
         0.2,
         gt=0.0,
-        description=(
+        le=10, description=(
             "ASSUMPTION, not official: threshold used to evaluate parks below tier_lower_tce, "
             "for which the notice gives no tier [tCO2/tce]. Default 0.2 (the first tier's value); "
             "outputs report 'no official tier' for such parks."

@@ -175,6 +175,11 @@ def fig_worst_week(ds, op: dict, lang: str):
     return fig
 
 
+def operation_title(lang: str) -> str:
+    """Title of the section."""
+    return "无完美预见的运行：运行差距" if lang == "zh" else "Operated without perfect foresight: the operational gap"
+
+
 def operation_section(ds, summary: dict, lang: str, add) -> str:
     """HTML of the operation section (empty when the run did not operate the park).
 
@@ -212,8 +217,7 @@ def operation_section(ds, summary: dict, lang: str, add) -> str:
               "The controllers' figures (the operational gap) are the numbers to quote."))
     from twin.report import _table
 
-    parts = [f"<h3>{'无完美预测的运行：运行差距' if zh else 'Operated without perfect foresight: the operational gap'}</h3>",
-             f"<p class='explain'>{esc(intro)}</p>", _table(_rows(op, lang), head, "num")]
+    parts = [f"<p class='explain'>{esc(intro)}</p>", _table(_rows(op, lang), head, "num")]
     faults = op.get("faults", [])
     if faults:
         parts.append("<p class='notes'>" + ("故障：" if zh else "Faults: ") + esc("; ".join(faults)) + "</p>")

@@ -194,4 +194,25 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             cat[v].attrs["long_name"] = "operated: " + cat[v].attrs.get("long_name", v)
         dataset = cat.rename(ren)
         dataset["controller"].attrs = {"long_name": "controller that operated the park"}
+    summary["headline"] = headline(summary)
     return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
+
+
+def headline(op: dict) -> dict:
+    """The first-page card: cost gap per controller, and what else moved."""
+    ctrls = [c for c in op.get("controllers", []) if c in op.get("gap", {})]
+    if not ctrls:
+        return {}
+    names = {"rule": ("规则", "rule"), "mpc": ("MPC", "MPC")}
+    g = op["gap"]
+    value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
+    en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
+                   f"{g[c]['gross_emissions_tco2']:+,.0f} tCO2/yr, peak {g[c]['max_monthly_peak_kw']:+,.0f} kW, "
+                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                   for c in ctrls)
+    zh = "；".join(f"{names.get(c, (c, c))[0]}：{g[c]['annualised_cost_cny']:+,.0f} 元/年，"
+                  f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
+                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                  for c in ctrls)
+    return {"value": value, "note_en": "against the perfect-foresight optimum: " + en,
+            "note_zh": "相对完美预见最优：" + zh}

@@ -55,10 +55,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
     """The optimiser's emission account of the plan and the baseline's gross [tCO2/yr]."""
     em = res.emissions
     return {
-        "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]),
-        "gross": float(em["gross_grid_t"] + em["fuel_t"]),
+        "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]
+                          + base_res.emissions.get("heat_import_t", 0.0)),
+        "gross": float(em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0)),
         "grid": float(em["gross_grid_t"]),
         "fuel": float(em["fuel_t"]),
+        "heat_import": float(em.get("heat_import_t", 0.0)),
         "export_credit": float(em.get("export_credit_t", 0.0)),
         "certificates": float(em.get("certificates_t", 0.0)),
         "green_power": float(em.get("green_power_t", 0.0)),
@@ -66,6 +68,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
         "offsets": float(em["offsets_t"]),
         "net": float(em["net_t"]),
     }
+
+
+def purchases_summary(res) -> dict[str, float]:
+    """Green power (绿电交易) and green certificates the optimiser buys [MWh/yr]."""
+    em = res.emissions
+    return {"green_power": float(em.get("green_power_mwh", 0.0)), "certificates": float(em.get("certificates_mwh", 0.0))}
 
 
 def solver_summary(res, objective: str) -> dict[str, Any]:
@@ -112,6 +120,12 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "run_config": config.to_dict(),
         "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
+                                 for st in getattr(weather, "stations", [])],
+                    "radiation_basis": getattr(weather, "radiation_basis", ""),
+                    "radiation_basis_range": list(getattr(weather, "radiation_basis_range", [])),
+                    "expected_uncertainty": weather.expected_uncertainty,
+                    "climate_zone": dict(getattr(weather, "climate_zone", {})),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
         "buildings": buildings_summary(prof),
@@ -119,6 +133,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "energy_mwh": statistics.energy_mwh(),
         "baseline_energy_mwh": baseline_statistics.energy_mwh(),
         "emissions_tco2": emissions_summary(res, base_res),
+        "purchases_mwh": purchases_summary(res),
         "costs_cny_per_yr": json_safe(res.costs),
         "annualised_cost_cny": float(res.objective_cny),
         "baseline_cost_cny": float(base_res.objective_cny),
@@ -134,7 +149,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
     if res.pareto:
         summary["pareto"] = [
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
-             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes)} for p in res.pareto]
+             "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes), "status": p.status,
+             "vertical": p.vertical, "headline": p.headline} for p in res.pareto]
     if ledger is not None:
         summary["ledger"] = ledger.to_dict()
     if indicators is not None:
@@ -183,8 +199,8 @@ def headline(summary: dict) -> str:
 
 
 def summary_json(summary: dict) -> str:
-    """The text of summary.json (UTF-8, indented, non-ASCII kept)."""
-    return json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
+    """The text of summary.json (UTF-8, indented, non-ASCII kept; NaN and inf as null, strict JSON)."""
+    return json.dumps(json_safe(summary), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
 
 
 def read_summary(path: str | Path) -> dict:
@@ -210,4 +226,4 @@ def read_summary(path: str | Path) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
-           "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
+           "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]

@@ -1,8 +1,9 @@
 """Publishing a run's outputs: ``results.nc``, ``summary.json`` and ``report.html`` together.
 
-The three files are staged beside their targets and renamed into place at the end
-(:func:`twin.io.staged_outputs`): an interrupted write leaves the previous outputs, or
-none, never a mixture.
+The files are written into a fresh hidden folder beside ``out_dir`` and swapped in as
+one unit (:func:`twin.io.publish_run`): a run killed at any moment leaves the complete
+previous outputs or the complete new ones, never a mixture; leftovers of killed runs
+are cleaned by the next run.
 """
 
 from __future__ import annotations
@@ -21,19 +22,19 @@ def write_outputs(out_dir: str | Path, *, dataset, summary: dict, ledger=None, s
     dict
         ``{file name: path}`` of the files now in ``out_dir``.
     """
-    from twin.io import stage, staged_outputs
+    from twin.io import publish_run
     from twin.results.dataset import to_netcdf
     from twin.results.summary import summary_json
 
     out = Path(out_dir)
-    with staged_outputs(out) as staged:
-        to_netcdf(dataset, stage(staged, out, "results.nc"))
-        stage(staged, out, "summary.json").write_text(summary_json(summary), encoding="utf-8")
+    with publish_run(out) as folder:
+        to_netcdf(dataset, folder / "results.nc")
+        (folder / "summary.json").write_text(summary_json(summary), encoding="utf-8")
         if report:
             from twin.report import render_report
 
             html = render_report(dataset, summary, ledger, scorecard, lang=lang)
-            stage(staged, out, "report.html").write_text(html, encoding="utf-8")
+            (folder / "report.html").write_text(html, encoding="utf-8")
     return {name: out / name for name in OUTPUT_FILES if (out / name).exists()}
 
 

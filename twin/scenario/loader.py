@@ -113,6 +113,8 @@ class LoadedScenario:
         """Paths changed by the ``extends`` chain (not by variants or API overrides)."""
         n = len(self.overrides) - len(self.applied)
         return self.overrides[: max(n, 0)]
+    #: conversions made while reading the scenario's data files (resampling, 29 February)
+    notes: list[str] = field(default_factory=list)
 
     def resolve(self, p: Path | str | None) -> Path | None:
         """A path from the scenario, relative to the scenario file's folder."""
@@ -127,17 +129,99 @@ def _short(value: Any, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
+#: Largest scenario file read [bytes]; scenarios are a few kB.
+MAX_SCENARIO_BYTES = 1_000_000
+#: Most YAML nodes a scenario may expand to, each use of an alias counting its whole
+#: subtree again (guards against "billion laughs" alias bombs) [-].
+MAX_YAML_NODES = 100_000
+#: Deepest ``extends`` chain (a variant of a variant of ...) [-].
+MAX_EXTENDS_DEPTH = 16
+#: Deepest nesting of YAML mappings and lists [-].
+MAX_YAML_DEPTH = 64
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    col = f", column {mark.column + 1}" if mark is not None else ""
+    msg = getattr(exc, "problem", None) or str(exc)
+    return Problem(file, "", f"malformed YAML{col}: {msg}", line=line)
+
+
+def _check_nodes(root, file: str) -> None:
+    """Reject duplicate keys, alias bombs, recursive aliases and deep nesting (before constructing).
+
+    Walks the node graph once per distinct node (aliases share nodes), so the check
+    itself stays linear in the file size.
+    """
+    problems: list[Problem] = []
+    expanded: dict[int, int] = {}
+    active: set[int] = set()
+
+    def walk(node, path: str, depth: int) -> int:
+        key = id(node)
+        if key in expanded:
+            return expanded[key]
+        if key in active:
+            raise ScenarioError([Problem(file, path, "recursive YAML alias (a list or mapping contains itself)",
+                                         line=node.start_mark.line + 1)])
+        if depth > MAX_YAML_DEPTH:
+            raise ScenarioError([Problem(file, path, f"nested deeper than {MAX_YAML_DEPTH} levels; "
+                                         "expected a scenario mapping", line=node.start_mark.line + 1)])
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    ident = (k.tag, k.value)
+                    p = f"{path}.{k.value}" if path else str(k.value)
+                    if ident in seen:
+                        problems.append(Problem(
+                            file, p, f"duplicate key '{k.value}' (first at line {seen[ident]}, again at line "
+                            f"{k.start_mark.line + 1}); YAML would keep only the last one: remove one of them",
+                            line=k.start_mark.line + 1))
+                    else:
+                        seen[ident] = k.start_mark.line + 1
+                else:
+                    p = path
+                total += walk(k, p, depth + 1) + walk(v, p, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                total += walk(v, f"{path}.{i}" if path else str(i), depth + 1)
+        active.discard(key)
+        expanded[key] = total
+        if total > MAX_YAML_NODES:
+            raise ScenarioError([Problem(
+                file, path, f"the YAML expands to more than {MAX_YAML_NODES:,} values (anchors and aliases "
+                "repeated over and over); a scenario needs a few hundred", line=node.start_mark.line + 1)])
+        return total
+
+    walk(root, "", 0)
+    if problems:
+        raise ScenarioError(problems)
+
+
 def _compose(text: str, file: str):
-    """Parse YAML keeping line numbers; raise ScenarioError naming the line on bad syntax."""
+    """Parse YAML keeping line numbers; raise ScenarioError naming the line on bad syntax.
+
+    Duplicate keys are errors (YAML would silently keep the last), and the node graph
+    is checked for size and nesting before any Python object is built.
+    """
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_nodes(node, file)
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = f", column {mark.column + 1}" if mark is not None else ""
-        msg = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(file, "", f"malformed YAML{col}: {msg}", line=line)]) from None
+        raise ScenarioError([_yaml_problem(exc, file)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, "", f"malformed YAML: nested too deeply (limit {MAX_YAML_DEPTH} "
+                                     "levels)")]) from None
+    finally:
+        loader.dispose()
     return node, data
 
 
@@ -182,17 +266,33 @@ def _merge(base: Any, over: Any, prefix: str, record: list[str]) -> Any:
     return over
 
 
+def _read_text(path: Path, file: str, what: str = "scenario") -> str:
+    """Text of a scenario file, or a ScenarioError saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise ScenarioError([Problem(file, "", f"is a folder; expected a {what} YAML file")])
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError([Problem(file, "", f"the file has {size:,} bytes; a {what} YAML file has a few "
+                                         f"kB (limit {MAX_SCENARIO_BYTES:,})")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "", "file not found")]) from None
+    except (OSError, ValueError) as exc:  # permission, a file as a parent folder, NUL in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError([Problem(file, "", f"cannot be read ({reason})")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(file, "", "not a UTF-8 text file (save the scenario as UTF-8)",
+                                     line=line)]) from None
+
+
 def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str]]:
     """Raw mapping of a file with its ``extends`` chain merged; returns (data, node, overrides)."""
     file = str(path)
-    if str(path.resolve()) in chain:
-        raise ScenarioError([Problem(file, "extends", "circular 'extends' chain: " + " -> ".join(chain))])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, "", "file not found")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(file, "", "not a UTF-8 text file")]) from None
+    text = _read_text(path, file)
     node, data = _compose(text, file)
     if data is None:
         raise ScenarioError([Problem(file, "", "the file is empty; expected a YAML mapping with park, site, grid, ...")])
@@ -202,11 +302,27 @@ def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str]]:
     base_ref = data.pop("extends", None)
     chain = chain + [str(path.resolve())]
     if base_ref is not None:
-        base_path = (path.parent / str(base_ref)).resolve()
+        line = _line_of(node, ("extends",))
+        if not isinstance(base_ref, str) or not base_ref.strip():
+            raise ScenarioError([Problem(file, "extends", "expected the path of one base scenario file (text)",
+                                         value=base_ref, line=line)])
+        try:
+            base_path = (path.parent / base_ref).resolve()
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ScenarioError([Problem(file, "extends", f"not a usable path ({exc})", value=base_ref,
+                                         line=line)]) from None
+        if str(base_path) in chain:
+            names = " -> ".join(Path(c).name for c in chain + [str(base_path)])
+            raise ScenarioError([Problem(file, "extends", f"circular 'extends' chain: {names}", value=base_ref,
+                                         line=line)])
+        if len(chain) >= MAX_EXTENDS_DEPTH:
+            raise ScenarioError([Problem(file, "extends", f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files; "
+                                         "merge some of the intermediate variants", value=base_ref, line=line)])
+        if base_path.is_dir():
+            raise ScenarioError([Problem(file, "extends", "is a folder; expected a base scenario YAML file",
+                                         value=base_ref, line=line)])
         if not base_path.exists():
-            raise ScenarioError(
-                [Problem(file, "extends", "base scenario not found", value=str(base_ref), line=_line_of(node, ("extends",)))]
-            )
+            raise ScenarioError([Problem(file, "extends", "base scenario not found", value=base_ref, line=line)])
         base, _, base_over = _read_raw(base_path, chain)
         # Paths in the base stay relative to the base file.
         base = _rebase_paths(base, base_path.parent, path.parent)
@@ -248,12 +364,26 @@ def _value_at(data: Any, loc: tuple) -> Any:
     return data
 
 
+#: Smallest non-zero magnitude accepted in any number of a scenario; below this a value
+#: is a typo or an export artefact (e.g. 1e-300) and breaks the optimiser's numerics [-].
+MIN_NONZERO_MAGNITUDE = 1e-9
+
+
 def validate_data(data: dict, file: str = "<scenario>", node=None):
-    """Validate a mapping against the schema; return the Scenario or raise ScenarioError."""
+    """Validate a mapping against the schema; return the Scenario or raise ScenarioError.
+
+    After the schema, the checks the schema cannot express: finite numbers everywhere,
+    ``min_*`` not above ``max_*``, unique names in every asset list, and the tables the
+    run will look values up in.
+    """
     from twin.scenario.schema import Scenario
 
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        bad = [k for k in data if not isinstance(k, str)] if isinstance(data, dict) else []
+        raise ScenarioError([Problem(file, "", "expected a mapping whose keys are field names (text)",
+                                     value=bad or type(data).__name__)])
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
@@ -270,6 +400,113 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 value = None
             problems.append(Problem(file, path, msg.removeprefix("Value error, "), value, _line_of(node, loc)))
         raise ScenarioError(problems) from None
+    except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
+        raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
+                                     "types of the fields against `twin schema`")]) from None
+    problems = semantic_problems(scenario, file, node)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _walk_numbers(obj: Any, path: tuple, out: list[tuple[tuple, Any]]) -> None:
+    """Every (path, model) and (path, number) pair below a validated model."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        out.append((path, obj))
+        for name in type(obj).model_fields:
+            _walk_numbers(getattr(obj, name), path + (name,), out)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            _walk_numbers(v, path + (k,), out)
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            _walk_numbers(v, path + (i,), out)
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        out.append((path, obj))
+
+
+def _pairs(model) -> list[tuple[str, str]]:
+    """(min field, max field) pairs of a model: ``min_x``/``max_x`` and ``x_min``/``x_max``."""
+    names = set(type(model).model_fields)
+    out = []
+    for n in sorted(names):
+        if n.startswith("min_") and "max_" + n[4:] in names:
+            out.append((n, "max_" + n[4:]))
+        elif n.endswith("_min") and n[:-4] + "_max" in names:
+            out.append((n, n[:-4] + "_max"))
+    return out
+
+
+def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Problem]:
+    """Problems of a schema-valid scenario that the run would otherwise meet later.
+
+    Returns
+    -------
+    list of Problem
+        Non-finite or absurdly small numbers, ``min_*`` above ``max_*``, duplicate names in
+        an asset list, and setpoints the building type's defaults turn upside down.
+    """
+    import math
+
+    from pydantic import BaseModel
+
+    problems: list[Problem] = []
+
+    def add(loc: tuple, msg: str, value: Any = None) -> None:
+        problems.append(Problem(file, ".".join(str(x) for x in loc), msg, value, _line_of(node, loc)))
+
+    items: list[tuple[tuple, Any]] = []
+    _walk_numbers(scenario, (), items)
+    for loc, v in items:
+        if isinstance(v, BaseModel):
+            for lo, hi in _pairs(v):
+                a, b = getattr(v, lo), getattr(v, hi)
+                if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+                    add(loc + (hi,), f"must not be below {lo} ({a:g})", b)
+        elif isinstance(v, float) and not math.isfinite(v):
+            add(loc, "expected a finite number", str(v))
+        elif v != 0 and abs(v) < MIN_NONZERO_MAGNITUDE:
+            add(loc, f"absurdly small magnitude; give 0 or a value of at least {MIN_NONZERO_MAGNITUDE:g} "
+                "in the field's unit", v)
+    for field_name in type(scenario).model_fields:
+        seq = getattr(scenario, field_name)
+        if not isinstance(seq, (list, tuple)) or not seq or not hasattr(seq[0], "name"):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(seq):
+            key = str(item.name).strip().casefold()
+            if key in first:
+                add((field_name, i, "name"), f"duplicate name (also {field_name}.{first[key]}); names must be "
+                    "unique within the list, the results are labelled by them", item.name)
+            else:
+                first[key] = i
+    problems += _building_setpoint_problems(scenario, add)
+    return problems
+
+
+def _building_setpoint_problems(scenario, add) -> list:
+    """A heating setpoint above the cooling one once the building type's defaults fill the gaps."""
+    if not scenario.buildings:
+        return []
+    import pandas as pd
+
+    from twin.components.buildings import type_presets
+
+    presets = type_presets()
+    for i, b in enumerate(scenario.buildings):
+        if b.type not in presets.index:
+            continue
+        tp = presets.loc[b.type]
+        h = b.setpoints.heating_c if b.setpoints.heating_c is not None else tp.get("heating_setpoint_c")
+        c = b.setpoints.cooling_c if b.setpoints.cooling_c is not None else tp.get("cooling_setpoint_c")
+        if h is not None and c is not None and not pd.isna(h) and not pd.isna(c) and float(h) > float(c):
+            which = "heating_c" if b.setpoints.heating_c is not None else "cooling_c"
+            add(("buildings", i, "setpoints", which),
+                f"heating setpoint {float(h):g} °C would be above the cooling setpoint {float(c):g} °C "
+                f"(the other one is the default of type '{b.type}')")
+    return []
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
@@ -380,26 +617,89 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
         raise ScenarioError(problems) from None
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    problems = _check_files(scenario, path)
+    notes: list[str] = []
+    problems = check_files(scenario, path, node, notes)
     if problems:
         raise ScenarioError(problems)
     return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
-                          variant=names, applied=tuple(applied), variants=variants, raw=raw)
+                          variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes)
 
 
-def _check_files(scenario, path: Path) -> list[Problem]:
-    """Files named in the scenario must exist (checked before any work starts)."""
-    problems = []
+#: weather files already read by check_files: (path, mtime, size, year) -> problem or None
+_WEATHER_CHECKED: dict[tuple, str | None] = {}
+
+
+def check_files(scenario, path: Path, node=None, notes: list[str] | None = None) -> list[Problem]:
+    """Every file named in the scenario: it exists and the run can read it.
+
+    Weather files are read with :func:`weather.read_weather_file` and hourly series with
+    :func:`twin.hourly_csv.read_hourly_csv`, the readers of the run; conversions they make
+    (quarter-hour means, 29 February dropped) are appended to ``notes``.
+    """
+    from twin.hourly_csv import SeriesError, read_hourly_csv
+
+    problems: list[Problem] = []
     base = path.parent
+    notes = [] if notes is None else notes
 
-    def check(p, where):
-        if p is not None:
-            full = p if Path(p).is_absolute() else base / p
-            if not Path(full).exists():
-                problems.append(Problem(str(path), where, "file not found", value=str(p)))
+    def full(p) -> Path:
+        return Path(p) if Path(p).is_absolute() else base / p
 
-    check(scenario.site.weather_file, "site.weather_file")
-    check(scenario.grid.emission_factor.hourly_csv, "grid.emission_factor.hourly_csv")
+    def problem(loc: tuple, msg: str, value=None) -> None:
+        problems.append(Problem(str(path), ".".join(str(x) for x in loc), msg, value, _line_of(node, loc)))
+
+    def exists(p, loc) -> bool:
+        try:
+            f = full(p)
+            if f.is_dir():
+                problem(loc, "is a folder; expected a file", str(p))
+                return False
+            if not f.exists():
+                problem(loc, "file not found", str(p))
+                return False
+        except (OSError, ValueError) as exc:
+            problem(loc, f"not a usable path ({exc})", str(p))
+            return False
+        return True
+
+    def series(p, loc, **kw) -> None:
+        if p is None or not exists(p, loc):
+            return
+        try:
+            read_hourly_csv(full(p), notes=notes, **kw)
+        except SeriesError as exc:
+            problem(loc, str(exc))
+
+    site = scenario.site
+    if site.weather_file is not None and exists(site.weather_file, ("site", "weather_file")):
+        import weather as wx
+
+        f = full(site.weather_file)
+        try:
+            st = f.stat()
+            key = (str(f.resolve()), st.st_mtime_ns, st.st_size, scenario.park.planning_year)
+        except OSError:
+            key = None
+        if key is None or key not in _WEATHER_CHECKED:
+            try:
+                wx.read_weather_file(f, year=scenario.park.planning_year)
+                msg = None
+            except wx.WeatherError as exc:
+                msg = str(exc)
+            except (ValueError, OSError, EOFError) as exc:
+                msg = f"weather file could not be read ({type(exc).__name__}: {exc})"
+            if key is not None:
+                _WEATHER_CHECKED[key] = msg
+        else:
+            msg = _WEATHER_CHECKED[key]
+        if msg:
+            problem(("site", "weather_file"), msg)
+    series(scenario.grid.emission_factor.hourly_csv, ("grid", "emission_factor", "hourly_csv"),
+           column="ef_kgco2_per_kwh", what="grid emission factor [kgCO2/kWh]", upper=2.0)
     for i, pl in enumerate(scenario.process_loads):
-        check(pl.profile_csv, f"process_loads.{i}.profile_csv")
+        series(pl.profile_csv, ("process_loads", i, "profile_csv"), what=f"load of {pl.name!r} [kW]", upper=2e6)
+    for i, w in enumerate(scenario.waste_heat):
+        if w.profile == "csv":
+            series(w.csv_path, ("waste_heat", i, "csv_path"), column="q_kw",
+                   what=f"raw waste heat of {w.name!r} [kW]", upper=2e6)
     return problems

@@ -64,7 +64,8 @@ class SiteSpec(_Strict):
     """Where the park is: a bundled city, or coordinates; the province sets grid factors."""
 
     city: str | None = Field(
-        None, description="A bundled reference city (see `twin weather --list`), e.g. 'Suzhou' or '苏州'."
+        None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
+        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -75,7 +76,12 @@ class SiteSpec(_Strict):
     weather_file: Path | None = Field(
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
-    weather_seed: int = Field(0, ge=0, description="Seed of the synthetic typical year (reproducible) [-].")
+    weather_seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the synthetic typical year (reproducible) [-].")
+    radiation_basis: Literal["tmyx", "cswd"] = Field(
+        "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
+        "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
+        "weather_file. See weather/VALIDATION.md."
+    )
 
     @model_validator(mode="after")
     def _where(self) -> SiteSpec:
@@ -86,10 +92,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.cities import resolve_city
+            from weather.stations import resolve_station
 
             try:
-                resolve_city(self.city)
+                resolve_station(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
@@ -125,7 +131,7 @@ class EmissionFactorSpec(_Strict):
         "location-based factor; the 910号 acceptance basis is set in accounting.acceptance_grid_factor. "
         "Sources: [mee-nbs-ef-2021], [mee-nbs-ef-2022], [mee-nbs-ef-2023] in docs/sources.md.",
     )
-    year: int = Field(2023, description="Year of the official factor [yr]: 2021, 2022 or 2023 (default, the latest "
+    year: int = Field(2023, ge=2005, le=2060, description="Year of the official factor [yr]: 2021, 2022 or 2023 (default, the latest "
                       "published, 公告2025年第47号); `twin validate` lists what is published for a level and place.")
     value_kgco2_per_kwh: float | None = Field(
         None, ge=0, le=1.5, description="A constant factor of the user's instead of the table [kgCO2/kWh]."
@@ -138,9 +144,9 @@ class EmissionFactorSpec(_Strict):
 class GridSpec(_Strict):
     """The park's connection to the public grid."""
 
-    import_limit_kw: float = Field(gt=0, description="Transformer / contracted import limit [kW].")
+    import_limit_kw: float = Field(gt=0, le=2e6, description="Transformer / contracted import limit [kW].")
     export_limit_kw: float = Field(
-        0.0, ge=0, description="Export limit [kW]; 0 for full self-consumption (large C&I PV after 国能发新能规〔2025〕7号)."
+        0.0, ge=0, le=2e6, description="Export limit [kW]; 0 for full self-consumption (large C&I PV after 国能发新能规〔2025〕7号)."
     )
     export_price_cny_per_kwh: float = Field(
         0.0, ge=0, le=2,
@@ -151,7 +157,7 @@ class GridSpec(_Strict):
     demand_charge_cny_per_kw_month: float = Field(
         0.0, ge=0, le=200, description="Two-part tariff maximum-demand charge [CNY/(kW·month)] (0 = single-part)."
     )
-    voltage_kv: float = Field(10.0, gt=0, description="Connection voltage [kV].")
+    voltage_kv: float = Field(10.0, gt=0, le=1000, description="Connection voltage [kV].")
     emission_factor: EmissionFactorSpec = Field(
         default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
     )
@@ -160,17 +166,17 @@ class GridSpec(_Strict):
 class AssetCost(_Strict):
     """Capital and fixed operating cost of one technology."""
 
-    capex_cny_per_unit: float = Field(ge=0, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
-    lifetime_years: float = Field(gt=0, le=60, description="Economic lifetime [yr].")
+    capex_cny_per_unit: float = Field(ge=0, le=1e6, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
+    lifetime_years: float = Field(ge=1, le=60, description="Economic lifetime [yr].")
     om_fraction_per_year: float = Field(0.01, ge=0, le=0.2, description="Fixed O&M per year as a share of capex [-].")
     fixed_build_cny: float = Field(
-        0.0, ge=0, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
+        0.0, ge=0, le=1e10, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
     )
     min_build: float = Field(
-        0.0, ge=0, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
+        0.0, ge=0, le=1e7, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
     )
     module_size: float = Field(
-        0.0, ge=0, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
+        0.0, ge=0, le=1e7, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
     )
 
 
@@ -187,6 +193,9 @@ class CostsSpec(_Strict):
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    absorption_chiller: AssetCost | None = Field(
+        None, description="Absorption chiller per kW of cooling output; without it absorption chillers are "
+        "existing plant only (no new capacity).")
     v2g_charger_extra: AssetCost | None = Field(
         None,
         description="Extra cost of one bidirectional (V2G) charger over a unidirectional one [CNY per charger] "
@@ -197,36 +206,42 @@ class CostsSpec(_Strict):
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
     )
+    fuel_prices_cny_per_kwh: dict[Literal["coal", "oil", "biomass"], float] = Field(
+        default_factory=dict,
+        description="Price of other boiler fuels per kWh of fuel (net calorific value) [CNY/kWh], e.g. "
+        "{coal: 0.12}; required for every fuel a declared boiler burns (no default: prices vary by region "
+        "and contract).",
+    )
 
 
 class CarbonSpec(_Strict):
     """Carbon prices, offsets and green certificates."""
 
     offset_price_cny_per_t: float = Field(
-        70.76, ge=0, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76 [sec-carbon-prices-2025])."
+        70.76, ge=0, le=5000, description="Price of offsets (CCER) [CNY/tCO2] (2025 average 70.76 [sec-carbon-prices-2025])."
     )
     max_offset_share: float | None = Field(
         None, ge=0, le=1,
         description="Cap on the share of the park's emissions that offsets may cover [-] (internal abatement first).",
     )
     carbon_price_cny_per_t: float = Field(
-        0.0, ge=0, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
+        0.0, ge=0, le=5000, description="Internal carbon price on residual emissions before offsets [CNY/tCO2]."
     )
     green_certificate_price_cny_per_mwh: float = Field(
-        5.15, ge=0, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage [nea-gec-2025])."
+        5.15, ge=0, le=1000, description="Green certificate (GEC) price [CNY/MWh] (Dec 2025, 2025 vintage [nea-gec-2025])."
     )
     max_green_certificates_mwh: float = Field(
-        0.0, ge=0, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
+        0.0, ge=0, le=1e7, description="Green certificates the park may buy per year [MWh/yr] (0 = none)."
     )
     green_power_premium_cny_per_mwh: float = Field(
         5.0, ge=0,
-        description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
+        le=1000, description="Premium of green power bought through 绿电交易 over the grid energy price [CNY/MWh] "
         "(about 4-6 at the GEC-equivalent price in 2025 [nea-gec-2025]; historic bilateral premia 10-30 "
         "[twin-assumption] ⚠).",
     )
     max_green_power_mwh: float = Field(
         0.0, ge=0,
-        description="Green power the park may buy per year through 绿电交易 [MWh/yr] (0 = none); the optimiser "
+        le=1e7, description="Green power the park may buy per year through 绿电交易 [MWh/yr] (0 = none); the optimiser "
         "chooses how much, credited like certificates and, with them, at most the grid import. Give green power "
         "either here (a choice) or as accounting.green_power_mwh (a fixed contract), not both.",
     )
@@ -241,9 +256,9 @@ class ObjectiveSpec(_Strict):
         "min_emissions: least residual emissions within the budget; net_zero: least cost with residual "
         "emissions fully covered by offsets; pareto: cost against residual emissions (epsilon constraint).",
     )
-    capex_budget_cny: float | None = Field(None, gt=0, description="Limit on total investment [CNY].")
+    capex_budget_cny: float | None = Field(None, gt=0, le=1e11, description="Limit on total investment [CNY].")
     max_residual_emissions_t: float | None = Field(
-        None, ge=0, description="Cap on residual emissions before offsets [tCO2/yr]."
+        None, ge=0, le=1e8, description="Cap on residual emissions before offsets [tCO2/yr]."
     )
     pareto_points: int = Field(6, ge=2, le=50, description="Points on the cost/emissions front [-].")
     solver_method: SolverMethod = Field(
@@ -251,7 +266,7 @@ class ObjectiveSpec(_Strict):
         "see benchmarks/README.md; falls back to ipx where its libraries are missing), ipx (the older "
         "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
     )
-    time_limit_s: float = Field(900, gt=0, description="Solver time limit [s].")
+    time_limit_s: float = Field(900, ge=1, le=604800, description="Solver time limit [s].")
 
 
 class Scenario(_Strict):
@@ -276,7 +291,9 @@ class Scenario(_Strict):
         description="Supply temperature of the park's heat network [°C]; waste heat this hot (plus a 5 K "
         "approach) is used directly, cooler heat only through heat pumps.",
     )
-    boilers: list[BoilerSpec] = Field(default_factory=list, description="Boilers (existing gas, candidate electric).")
+    boilers: list[BoilerSpec] = Field(
+        default_factory=list, description="Boilers of any fuel: electric candidates (sized), fuel-fired plant "
+        "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
@@ -299,6 +316,10 @@ class Scenario(_Strict):
             raise ValueError("costs.pv is required when pv_arrays are given")
         if self.battery is not None and (self.costs.battery_energy is None or self.costs.battery_power is None):
             raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
+        for b in self.boilers:
+            if b.fuel in ("coal", "oil", "biomass") and b.fuel not in self.costs.fuel_prices_cny_per_kwh:
+                raise ValueError(f"boilers: '{b.name}' burns {b.fuel}; give its price as "
+                                 f"costs.fuel_prices_cny_per_kwh.{b.fuel} [CNY/kWh of fuel, NCV]")
         if not (self.process_loads or self.buildings or self.ev_fleets):
             raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
         if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:

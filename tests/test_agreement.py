@@ -1,0 +1,221 @@
+"""Every number agrees wherever it appears: optimiser, ledger, summary.json, report, compare.
+
+For each example scenario (``scenarios/*.yaml``) the run's gross, residual and net
+emissions, export credit, green power, certificates, offsets and annualised cost are read
+from five places — the optimiser's result, the ledger, the written ``summary.json``, the
+text of ``report.html`` and the ``twin compare`` table (CSV and HTML) — and any
+disagreement fails the test. The default suite runs one week of each example with its own
+objective (each week scaled to a year); the full year, and every named variant, run
+behind ``@pytest.mark.slow``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from twin.cli import main
+from twin.run import run, write
+from twin.scenario.loader import load_scenario
+from twin.scenario.run_config import resolve_run_config
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+#: (summary emissions key, optimiser emissions key, ledger planned annual key) [tCO2/yr]
+EMISSIONS = (
+    ("gross", "gross_t", "co2_gross_t"),
+    ("export_credit", "export_credit_t", "co2_export_credit_t"),
+    ("green_power", "green_power_t", "co2_green_power_credit_t"),
+    ("certificates", "certificates_t", "co2_green_certificate_credit_t"),
+    ("residual", "residual_t", "co2_after_internal_t"),
+    ("offsets", "offsets_t", "offsets_used_t"),
+    ("net", "net_t", "co2_net_t"),
+)
+#: (summary purchases key, optimiser key, ledger key) [MWh/yr]
+PURCHASES = (
+    ("green_power", "green_power_mwh", "green_power_credited_mwh"),
+    ("certificates", "certificates_mwh", "green_certificates_credited_mwh"),
+)
+
+
+def close(a: float, b: float, rel: float = 1e-6, abs_: float = 1e-3) -> bool:
+    """Agreement of two annual figures [t, MWh or CNY]: 1e-6 relative or 1e-3 absolute."""
+    return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
+
+
+class _Tables(HTMLParser):
+    """Rows of every HTML table as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(page: str) -> list[list[str]]:
+    p = _Tables()
+    p.feed(page)
+    return [r for r in p.rows if r]
+
+
+_NUM = re.compile(r"^[−\-+]?[\d,]*\.?\d+$")
+
+
+def shown_agrees(cell: str, value: float) -> bool:
+    """Does a number shown in the page agree with ``value`` to the digits it shows?"""
+    text = cell.strip().replace("−", "-")
+    if not _NUM.match(text):
+        return False
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    shown = float(text.replace(",", ""))
+    return abs(shown - value) <= 0.5 * 10 ** -decimals + 1e-9 * abs(value)
+
+
+def find_row(rows: list[list[str]], label: str) -> list[str]:
+    hits = [r for r in rows if r[0] == label]
+    assert hits, f"no table row labelled {label!r} in the page"
+    return hits[0]
+
+
+def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
+    """Every place where a figure differs from the optimiser's; empty when all agree."""
+    from twin.report import EMISSION_LABELS
+
+    bad: list[str] = []
+    res, led = r.result, r.ledger.planned.annual
+    em = dict(res.emissions)
+    em.setdefault("gross_t", em["gross_grid_t"] + em["fuel_t"])
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    page = (out / "report.html").read_text(encoding="utf-8")
+    rows = table_rows(page)
+    table = pd.read_csv(compare_dir / "compare.csv", index_col=0)
+    crows = table_rows((compare_dir / "compare.html").read_text(encoding="utf-8"))
+    col = table.columns[0]
+    i = 0 if lang == "zh" else 1
+
+    def check(what: str, optimiser: float, others: dict[str, float]) -> None:
+        for where, v in others.items():
+            if v is None or not close(optimiser, v):
+                bad.append(f"{what}: optimiser {optimiser!r}, {where} {v!r}")
+
+    for skey, okey, lkey in EMISSIONS:
+        o = float(em.get(okey, 0.0))
+        check(f"emissions {skey}", o, {"ledger": led[lkey], "summary.json": summary["emissions_tco2"][skey]})
+        row = find_row(rows, EMISSION_LABELS[skey][i])
+        if not shown_agrees(row[1], o):
+            bad.append(f"emissions {skey}: optimiser {o!r}, report shows {row[1]!r}")
+    for skey, okey, lkey in PURCHASES:
+        o = float(em.get(okey, 0.0))
+        check(f"purchase {skey}", o, {"ledger": led[lkey], "summary.json": summary["purchases_mwh"][skey]})
+    baseline = float(r.baseline.emissions["gross_grid_t"] + r.baseline.emissions["fuel_t"])
+    check("baseline emissions", baseline, {"ledger": r.ledger.baseline.annual["co2_gross_t"],
+                                           "summary.json": summary["emissions_tco2"]["baseline"]})
+    cost = float(res.objective_cny)
+    check("annualised cost", cost, {"cost breakdown total": res.costs["total"],
+                                    "summary.json": summary["annualised_cost_cny"]})
+
+    # the report: headline table (ledger figures) and the absence of a mismatch warning
+    zh = lang == "zh"
+    for label, value in (
+        ("总排放（电网+燃料+外购热）" if zh else "Gross CO2 (grid + fuel + bought heat)", em["gross_t"]),
+        ("碳抵消后净排放" if zh else "Net after offsets", em["net_t"]),
+        ("年化总成本" if zh else "Annualised cost", cost),
+    ):
+        row = find_row(rows, label)
+        if not shown_agrees(row[2], value):
+            bad.append(f"{label}: optimiser {value!r}, report headline shows {row[2]!r}")
+    if "class='warn'" in page or 'class="warn"' in page:
+        bad.append("the report shows a mismatch warning")
+
+    # twin compare: the CSV keeps full precision, the HTML shows rounded figures
+    for label, value in (
+        ("gross emissions (grid + fuel) [tCO2/yr]", em["gross_t"]),
+        ("export credit [tCO2/yr]", em.get("export_credit_t", 0.0)),
+        ("green power credit [tCO2/yr]", em.get("green_power_t", 0.0)),
+        ("green certificate credit [tCO2/yr]", em.get("certificates_t", 0.0)),
+        ("residual emissions [tCO2/yr]", em["residual_t"]),
+        ("offsets [tCO2/yr]", em["offsets_t"]),
+        ("net emissions [tCO2/yr]", em["net_t"]),
+        ("green power bought [MWh/yr]", em.get("green_power_mwh", 0.0)),
+        ("green certificates bought [MWh/yr]", em.get("certificates_mwh", 0.0)),
+        ("annualised cost [CNY/yr]", cost),
+    ):
+        if label not in table.index or not close(value, float(table.loc[label, col])):
+            bad.append(f"{label}: optimiser {value!r}, compare.csv "
+                       f"{table.loc[label, col] if label in table.index else 'missing'!r}")
+        crow = [c for c in crows if c and c[0] == label]
+        if not crow or not shown_agrees(crow[0][1], float(value)):
+            bad.append(f"{label}: optimiser {value!r}, compare.html {crow[0][1] if crow else 'missing'!r}")
+    return bad
+
+
+def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | None = None, lang: str = "en"):
+    loaded = load_scenario(path, variant=variant)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=hours, lang=lang))
+    out = tmp / "run"
+    write(r, out)
+    cmp_dir = tmp / "cmp"
+    res = CliRunner().invoke(main, ["compare", str(out), "-o", str(cmp_dir / "compare.html")],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    bad = disagreements(r, out, cmp_dir, lang)
+    assert not bad, "\n".join(bad)
+    return r
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
+def test_one_week_agrees_everywhere(scenario, tmp_path):
+    lang = "zh" if scenario.stem.startswith("office") else "en"
+    r = _run_and_check(scenario, tmp_path, hours=168, lang=lang)
+    assert r.summary["hours"] == 168
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
+def test_full_year_agrees_everywhere(scenario, tmp_path):
+    r = _run_and_check(scenario, tmp_path, hours=None)
+    assert r.summary["hours"] == 8760
+
+
+def _variants():
+    out = []
+    for p in EXAMPLES:
+        for name in load_scenario(p).variants:
+            out.append(pytest.param(p, name, id=f"{p.stem}-{name}"))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario, variant", _variants())
+def test_full_year_variants_agree_everywhere(scenario, variant, tmp_path):
+    r = _run_and_check(scenario, tmp_path, hours=None, variant=variant)
+    assert r.summary["scenario"]["variant"] == variant
+
+
+def test_shown_agrees_reads_the_digits_shown():
+    assert shown_agrees("21,282", 21282.398) and not shown_agrees("21,282", 21283.0)
+    assert shown_agrees("0.641", 0.6414) and not shown_agrees("0.641", 0.6416)
+    assert shown_agrees("0", 1e-7) and not shown_agrees("n/a", 0.0)

@@ -1,0 +1,207 @@
+"""Hand-computed regressions for inputs that used to be lost on the way to the optimiser
+(issue 9): boilers of any fuel, absorption chillers, minimum sizes, the residual
+emission cap, the export credit, bought heat and offsets under ``min_emissions``.
+
+Each instance is one or two hours; the optimum is derived in its docstring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solvers import (AssetCost, Boiler, Carbon, Chiller, GridConnection, InfeasibleError,
+                     PVArray, SizingProblem, ThermalStorage, solve)
+
+REL = 1e-6
+
+
+def c1(capex: float) -> AssetCost:
+    """Annuity equal to capex (r = 0, one-year life)."""
+    return AssetCost(capex_cny_per_unit=capex, lifetime_yr=1.0, discount_rate=0.0)
+
+
+def grid(price, ef=0.0, **kw):
+    price = np.asarray(price, float)
+    return GridConnection(price_import_cny_per_kwh=price,
+                          ef_grid_kgco2_per_kwh=np.full(price.shape, float(ef)), **kw)
+
+
+def test_boilers_of_every_fuel_are_kept_and_reported_by_fuel():
+    """Heat 5,000 kW for one hour from a coal boiler (3,000 kW, η 0.8, 0.1 CNY/kWh fuel,
+    0.34 kg/kWh) and two gas boilers (3,000 kW each, η 1, 0.4 CNY/kWh, 0.2 kg/kWh): coal
+    costs 0.125 CNY per kWh of heat, gas 0.4, so coal runs at 3,000 kW and one or both gas
+    boilers supply 2,000 kW.  Fuel: coal 3,750 kWh, gas 2,000 kWh; cost 375 + 800 CNY;
+    CO2 (3,750·0.34 + 2,000·0.2)/1000 = 1.675 t."""
+    boilers = [Boiler("coal", "coal", 0.8, 0.1, 0.34, existing_kw=3000, max_kw=3000),
+               Boiler("gas a", "natural_gas", 1.0, 0.4, 0.2, existing_kw=3000, max_kw=3000),
+               Boiler("gas b", "natural_gas", 1.0, 0.4, 0.2, existing_kw=3000, max_kw=3000)]
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([1.0]),
+                      heat_demand_kw=np.array([5000.0]), boilers=boilers)
+    r = solve(p)
+    ds = r.dispatch
+    assert r.objective_cny == pytest.approx(1175.0, rel=REL)
+    assert r.emissions["fuel_t"] == pytest.approx(1.675, rel=REL)
+    assert float(ds["fuel_coal_kw"][0]) == pytest.approx(3750.0, rel=REL)
+    assert float(ds["fuel_gas_kw"][0]) == pytest.approx(2000.0, rel=REL)
+    assert list(ds["boiler_fuel"].values) == ["coal", "natural_gas", "natural_gas"]
+    assert float(ds["q_boiler_kw"].sel(boiler="coal")[0]) == pytest.approx(3000.0, rel=REL)
+    assert r.sizes["boiler_kw"] == {"coal": 3000.0, "gas a": 3000.0, "gas b": 3000.0}
+
+
+def test_absorption_chiller_draws_heat_from_the_heat_bus():
+    """Cooling 7 kW for one hour from an absorption chiller (COP 0.7, 10 kW existing):
+    it draws 10 kW of heat, which a gas boiler (η 1, 0.1 CNY/kWh) supplies: 1 CNY, no
+    electricity."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([1.0]),
+                      cooling_demand_kw=np.array([7.0]),
+                      chillers=[Chiller(np.array([0.7]), existing_kw=10, max_kw=10,
+                                        name="abs", kind="absorption")],
+                      boilers=[Boiler("gas", "natural_gas", 1.0, 0.1, existing_kw=20, max_kw=20)])
+    r = solve(p)
+    assert r.objective_cny == pytest.approx(1.0, rel=REL)
+    assert float(r.dispatch["q_absorption_heat_kw"][0]) == pytest.approx(10.0, rel=REL)
+    assert float(r.dispatch["p_chiller_kw"][0]) == pytest.approx(0.0, abs=1e-6)
+    assert float(r.dispatch["q_chiller_kw"][0]) == pytest.approx(7.0, rel=REL)
+
+
+def test_two_chillers_share_the_cooling_bus_by_cost():
+    """Cooling [10, 20] kW; electric chiller A existing 10 kW (COP 5), B new at
+    1 CNY/kW (COP 5), electricity 0.5 CNY/kWh: B is built for the 10 kW A cannot serve:
+    10 + (2 + 4)·0.5 = 13 CNY; with min_kw 15 on B: 15 + 3 = 18 CNY."""
+    def problem(min_b):
+        return SizingProblem(
+            dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+            cooling_demand_kw=np.array([10.0, 20.0]),
+            chillers=[Chiller(np.full(2, 5.0), existing_kw=10, max_kw=10, name="A"),
+                      Chiller(np.full(2, 5.0), cost=c1(1.0), min_kw=min_b, name="B")])
+    r = solve(problem(0.0))
+    assert r.sizes["chiller_kw"]["B"] == pytest.approx(10.0, rel=REL)
+    assert r.objective_cny == pytest.approx(13.0, rel=REL)
+    assert solve(problem(15.0)).objective_cny == pytest.approx(18.0, rel=REL)
+
+
+def test_minimum_sizes_of_boilers_and_thermal_stores_are_kept():
+    """An electric boiler at 1 CNY/kW with min_kw 30 and a store at 1 CNY/kWh with
+    min_kwh 5, heat 10 kW for one hour at 0.5 CNY/kWh: 30 + 5 + 5 = 40 CNY."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([0.5]),
+                      heat_demand_kw=np.array([10.0]),
+                      boilers=[Boiler("eb", "electric", 1.0, cost=c1(1.0), min_kw=30.0)],
+                      thermal_storage=ThermalStorage(cost=c1(1.0), min_kwh=5.0))
+    r = solve(p)
+    assert r.sizes["boiler_kw"]["eb"] == pytest.approx(30.0, rel=REL)
+    assert r.sizes["tes_kwh"] == pytest.approx(5.0, rel=REL)
+    assert r.objective_cny == pytest.approx(40.0, rel=REL)
+
+
+def pv_problem(**carbon):
+    """Load 10 kW for two hours at 1 CNY/kWh and 0.5 kg/kWh; PV at 0.1 CNY/kWp producing
+    only in hour 0 (1 kW/kWp)."""
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 10.0), grid=grid([1.0, 1.0], 0.5),
+                         pv=[PVArray("roof", np.array([1.0, 0.0]), cost=c1(0.1), max_kwp=10.0)],
+                         carbon=Carbon(**carbon))
+
+
+def test_residual_emission_cap_is_enforced_under_min_cost():
+    """PV pays off anyway (0.1 < 1 CNY/kWh): 10 kWp, residual 0.005 t.  A cap of 0.005 t
+    is met; a cap of 0.004 t cannot be (hour 1 needs the grid): short by 0.001 t."""
+    r = solve(pv_problem(max_residual_emissions_t=0.005))
+    assert r.emissions["residual_t"] == pytest.approx(0.005, rel=REL)
+    with pytest.raises(InfeasibleError, match=r"residual emission cap: short by 0\.001 tCO2/yr"):
+        solve(pv_problem(max_residual_emissions_t=0.004))
+
+
+def test_export_credit_is_capped_at_the_import_emissions():
+    """Existing PV of 40 kWp shining in hour 0 only: 30 kWh exported (limit 50 kW, price
+    0), 10 kWh imported in hour 1, factor 0.5 kg/kWh: the credit is min(15, 5) kg =
+    0.005 t, so gross emissions are 0 (as the ledger counts them)."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 10.0),
+                      grid=grid([1.0, 1.0], 0.5, export_limit_kw=50.0, credit_export_emissions=True),
+                      pv=[PVArray("roof", np.array([1.0, 0.0]), existing_kwp=40, max_kwp=40)])
+    r = solve(p)
+    assert r.emissions["export_credit_t"] == pytest.approx(0.005, rel=REL)
+    assert r.emissions["gross_t"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_bought_heat_is_in_gross_emissions_and_net_zero():
+    """Heat bought from the district, 100 kW for two hours at 0.2 kg/kWh, is 0.04 t:
+    gross emissions include it, and net zero needs 0.04 t of offsets at 50 CNY/t = 2 CNY."""
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([1.0, 1.0], 0.5),
+                      heat_import_kw=np.full(2, 100.0), ef_heat_import_kgco2_per_kwh=0.2,
+                      carbon=Carbon(offset_price_cny_per_t=50.0), objective="net_zero")
+    r = solve(p)
+    assert r.emissions["heat_import_t"] == pytest.approx(0.04, rel=REL)
+    assert r.emissions["gross_t"] == pytest.approx(0.04, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.04, rel=REL)
+    assert r.objective_cny == pytest.approx(2.0, rel=REL)
+    np.testing.assert_allclose(r.dispatch["q_heat_import_kw"], 100.0)
+
+
+def test_min_emissions_buys_offsets_when_the_carbon_price_is_higher():
+    """min_emissions with PV: residual 0.005 t (hour 1 from the grid) whatever offsets do.
+    Carbon at 200 CNY/t, offsets at 50 CNY/t: the cost stage offsets the residual (saves
+    0.005 · 150 = 0.75 CNY): 1 (PV) + 10 (grid) + 0.25 = 11.25 CNY.  With offsets dearer
+    than the carbon price none are bought: 11 + 1 = 12 CNY."""
+    p = pv_problem(carbon_price_cny_per_t=200.0, offset_price_cny_per_t=50.0)
+    p.objective = "min_emissions"
+    r = solve(p)
+    assert r.emissions["residual_t"] == pytest.approx(0.005, rel=REL)
+    assert r.emissions["offsets_t"] == pytest.approx(0.005, rel=REL)
+    assert r.objective_cny == pytest.approx(11.25, rel=REL)
+    p = pv_problem(carbon_price_cny_per_t=200.0, offset_price_cny_per_t=300.0)
+    p.objective = "min_emissions"
+    r = solve(p)
+    assert r.emissions["offsets_t"] == pytest.approx(0.0, abs=1e-9)
+    assert r.objective_cny == pytest.approx(12.0, rel=REL)
+
+
+def test_min_emissions_solves_two_lps():
+    p = pv_problem()
+    p.objective = "min_emissions"
+    assert solve(p).n_solves == 2
+
+
+def pareto_problem():
+    """pv_problem as a front: PV up to 10 kWp at 0.1 CNY/kWp, emissions 0.005-0.01 t."""
+    p = pv_problem()
+    p.pv[0].cost = c1(2.0)  # PV dearer than the grid: the minimum-cost end buys none
+    p.objective, p.pareto_points = "pareto", 3
+    return p
+
+
+def test_pareto_marks_the_vertical_end_and_the_headline_point():
+    """Emissions from 0.005 t (10 kWp) to 0.01 t (no PV).  The minimum-emission end is
+    vertical (no MAC), the middle point's MAC is the PV cost per tonne avoided:
+    (2 - 1) CNY/kWp per 0.5 kg = 2,000 CNY/t; the headline is the minimum-cost end."""
+    said = []
+    from solvers import SolveOptions
+
+    r = solve(pareto_problem(), SolveOptions(progress=said.append))
+    pts = r.pareto
+    assert [p.vertical for p in pts] == [True, False, False]
+    assert pts[0].mac_cny_per_t is None
+    assert pts[1].mac_cny_per_t == pytest.approx(2000.0, rel=1e-4)
+    assert [p.headline for p in pts] == [False, False, True]
+    assert r.objective_cny == pytest.approx(pts[-1].cost_cny, rel=REL)
+    assert len([s for s in said if s.startswith("pareto point")]) == 3
+
+
+def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
+    """The second point's run ends without a solution (as a time limit would): it is
+    reported as failed, and the other two points and the headline plan remain."""
+    from solvers.highs_backend import HighsBackend
+
+    calls = {"n": 0}
+    orig = HighsBackend.run
+
+    def run(self):
+        r = orig(self)
+        calls["n"] += 1
+        if calls["n"] == 4:  # min cost, min emissions, point 1, point 2 <- fails
+            r.status, r.termination, r.has_solution = "time_limit", "Time limit reached", False
+        return r
+
+    monkeypatch.setattr(HighsBackend, "run", run)
+    r = solve(pareto_problem())
+    assert [p.status for p in r.pareto] == ["optimal", "failed: Time limit reached", "optimal"]
+    assert np.isnan(r.pareto[1].cost_cny) and r.pareto[2].headline

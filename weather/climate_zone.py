@@ -1,0 +1,118 @@
+"""Building thermal climate zone of a site (GB 50176-2016) from its own weather year.
+
+GB 50176-2016 《民用建筑热工设计规范》 (Code for thermal design of civil buildings),
+Ministry of Housing and Urban-Rural Development, in force 2017-04-01:
+
+* first level (Table 4.1.1, main indicators): 严寒 t_min,m <= -10 degC; 寒冷
+  -10 < t_min,m <= 0; 夏热冬冷 0 < t_min,m <= 10 and 25 < t_max,m <= 30; 夏热冬暖
+  t_min,m > 10 and 25 < t_max,m <= 29; 温和 0 < t_min,m <= 13 and 18 < t_max,m <= 25;
+* second level (Table 4.1.2), heating and cooling degree days HDD18 / CDD26 [K d]:
+  严寒A 6000 <= HDD18; 严寒B 5000 <= HDD18 < 6000; 严寒C 3800 <= HDD18 < 5000;
+  寒冷A 2000 <= HDD18 < 3800 and CDD26 <= 90; 寒冷B same HDD18 and CDD26 > 90;
+  夏热冬冷A 1200 <= HDD18 < 2000; 夏热冬冷B 700 <= HDD18 < 1200; 夏热冬暖A
+  500 <= HDD18 < 700; 夏热冬暖B HDD18 < 500; 温和A CDD26 < 10 and 700 <= HDD18 < 2000;
+  温和B CDD26 < 10 and HDD18 < 700.
+
+The degree-day thresholds partition the country consistently with the first level
+(HDD18 >= 3800 only occurs with t_min,m far below 0, etc.) and integrate the whole
+season, while a single month's mean sits near a boundary at many places (Xi'an's
+coldest month is close to 0 degC). Here the **degree days decide** the zone and
+sub-zone; the first-level main indicators are computed too and a disagreement is
+reported, never silently resolved.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ZONE_KEYS = {"严寒": "severe_cold", "寒冷": "cold", "夏热冬冷": "hscw", "夏热冬暖": "hsww",
+             "温和": "mild"}
+"""Chinese first-level zone -> key of the envelope and season presets."""
+
+ZONE_NAMES_EN = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer, cold winter",
+                 "hsww": "hot summer, warm winter", "mild": "mild"}
+
+
+def degree_days(temp_air, heat_base: float = 18.0, cool_base: float = 26.0) -> tuple[float, float]:
+    """HDD18 and CDD26 [K d] from an hourly temperature year [degC] (daily means)."""
+    from .stats import degree_days as _dd
+
+    return _dd(temp_air, heat_base, cool_base)
+
+
+def zone_from_degree_days(hdd18: float, cdd26: float) -> tuple[str, str]:
+    """(first-level zone in Chinese, sub-zone letter or "") by GB 50176-2016 Table 4.1.2."""
+    if hdd18 >= 6000:
+        return "严寒", "A"
+    if hdd18 >= 5000:
+        return "严寒", "B"
+    if hdd18 >= 3800:
+        return "严寒", "C"
+    if hdd18 >= 2000:
+        return "寒冷", "A" if cdd26 <= 90 else "B"
+    if cdd26 < 10:
+        return "温和", "A" if hdd18 >= 700 else "B"
+    if hdd18 >= 1200:
+        return "夏热冬冷", "A"
+    if hdd18 >= 700:
+        return "夏热冬冷", "B"
+    return "夏热冬暖", "A" if hdd18 >= 500 else "B"
+
+
+def zone_from_monthly(t_coldest_month_c: float, t_hottest_month_c: float) -> str:
+    """First-level zone (Chinese) from the main indicators of GB 50176-2016 Table 4.1.1.
+
+    Combinations outside the table go to the nearest zone by the coldest month.
+    """
+    if t_coldest_month_c <= -10.0:
+        return "严寒"
+    if t_coldest_month_c <= 0.0:
+        return "寒冷"
+    if t_hottest_month_c <= 25.0 and t_coldest_month_c <= 13.0:
+        return "温和"
+    if t_coldest_month_c > 10.0:
+        return "夏热冬暖"
+    return "夏热冬冷"
+
+
+def climate_zone_of(weather: pd.DataFrame) -> dict:
+    """Climate zone of an hourly weather year.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Hourly ``temp_air`` [degC] on a DatetimeIndex (8760 rows).
+
+    Returns
+    -------
+    dict
+        ``key`` (preset key: severe_cold, cold, hscw, hsww, mild), ``zone_zh``
+        (e.g. 寒冷), ``subzone`` (e.g. 寒冷B), ``hdd18``, ``cdd26`` [K d],
+        ``t_coldest_month``, ``t_warmest_month`` [degC], ``main_indicator_zone_zh``
+        (Table 4.1.1) and ``note`` (non-empty when the two levels disagree).
+    """
+    t = weather["temp_air"]
+    hdd, cdd = degree_days(t.to_numpy())
+    monthly = t.groupby(weather.index.month).mean()
+    tmin, tmax = float(monthly.min()), float(monthly.max())
+    zh, sub = zone_from_degree_days(hdd, cdd)
+    main = zone_from_monthly(tmin, tmax)
+    note = ""
+    if main != zh:
+        note = (f"GB 50176-2016: degree days (HDD18 {hdd:.0f}, CDD26 {cdd:.0f}) give {zh}{sub}, "
+                f"the monthly main indicators (coldest month {tmin:.1f} °C, warmest "
+                f"{tmax:.1f} °C) give {main}; the degree days are used (whole-season "
+                f"indicator); set buildings' envelope explicitly if the local authority "
+                f"assigns the other zone")
+    return {"key": ZONE_KEYS[zh], "zone_zh": zh, "subzone": zh + sub, "hdd18": round(hdd, 1),
+            "cdd26": round(cdd, 1), "t_coldest_month": round(tmin, 2),
+            "t_warmest_month": round(tmax, 2), "main_indicator_zone_zh": main, "note": note}
+
+
+def zone_key(weather: pd.DataFrame) -> str:
+    """Preset key of the site's climate zone (see :func:`climate_zone_of`)."""
+    return climate_zone_of(weather)["key"]
+
+
+__all__ = ["ZONE_KEYS", "climate_zone_of", "degree_days", "zone_from_degree_days",
+           "zone_from_monthly", "zone_key"]

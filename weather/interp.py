@@ -1,0 +1,367 @@
+"""Monthly statistics at any site in China from the 329 bundled stations.
+
+Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATION.md``):
+
+* **Temperature.** Every station's monthly means are first brought to the TMYx period
+  (CSWD 1971-2003 and SWERA 1973-2002 run colder): per month, the median difference
+  TMYx - CSWD (and TMYx - SWERA) over the places that have both is added
+  (:func:`dataset_offsets`). The site's monthly mean is the weighted mean of its
+  :data:`N_TEMP` nearest stations, each moved to the site's elevation with the lapse
+  rate of the site's region and that month and corrected for the mean terrain height
+  around it (:func:`lapse_rates`, fitted from pairs of stations less than
+  :data:`PAIR_MAX_KM` apart: dT = gamma dz + delta dz_terrain + beta dlat). Winter
+  inversions in the north-west basins, the steep plateau edge and the warmth of
+  valleys in high terrain are in the fit, not a fixed 6.5 K/km.
+* **Radiation level and pattern.** CSWD radiation is modelled from sunshine duration
+  and runs about 18 % below the TMYx (ERA5) and SWERA level, but its 256 stations
+  resolve the spatial pattern. Monthly GHI = the weighted TMYx/SWERA GHI of the
+  :data:`N_RAD` nearest TMYx/SWERA stations x (P_site / P_neighbours)^a, P the CSWD
+  GHI interpolated from the :data:`N_PATTERN` nearest CSWD stations and a =
+  :data:`PATTERN_EXPONENT` (the full pattern, a = 1, was worse in leave-one-out: the
+  CSWD/TMYx ratio itself varies from -5 % to -30 % between places). The radiation
+  basis ``"cswd"`` uses P alone (the CSWD level).
+* **Everything else.** Clear-sky-index distribution shape, persistence, hourly
+  variability and diffuse fraction from the :data:`N_RAD` nearest TMYx/SWERA stations
+  (CSWD hourly radiation is modelled); temperature shape, humidity and wind from the
+  :data:`N_TEMP` nearest stations of all sets; clear-sky-index quantiles rescaled to
+  the site's monthly GHI.
+
+Neighbour weights are ``1 / max(d, IDW_MIN_KM)^2 x exp(-|dz| / ELEVATION_SCALE_M)``
+(the elevation factor is left out of the temperature weights, which carry the
+lapse-rate correction instead).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ._core import haversine_km, hourly_index
+from .solar import cos_zenith, haurwitz_ghi
+from .stations import PLATEAU_ELEVATION_M, REGIONS, station_stats_table, station_table
+from .stats import KC_COLS, STAT_COLUMNS
+
+N_TEMP = 5
+"""Stations combined for temperature, humidity and wind [-]."""
+
+N_RAD = 4
+"""TMYx/SWERA stations combined for the radiation level and sky statistics [-]."""
+
+N_PATTERN = 4
+"""CSWD stations combined for the GHI pattern [-]."""
+
+IDW_MIN_KM = 10.0
+"""Distances below this count as this in the weights [km]."""
+
+ELEVATION_SCALE_M = 600.0
+"""Neighbour weight factor exp(-|elevation difference| / this) [m]."""
+
+PAIR_MAX_KM = 300.0
+"""Station pairs closer than this enter the lapse-rate fit [km]."""
+
+PATTERN_EXPONENT = 0.25
+"""Exponent of the CSWD pattern correction (0 = plain interpolation of TMYx/SWERA GHI,
+1 = full CSWD pattern); 0.25 had the smallest leave-one-out error (VALIDATION.md) [-]."""
+
+TERRAIN_HALF_DEG = 0.25
+"""Half width of the box over which the mean terrain height around a station or site is
+taken from pvlib's 5-arcmin altitude grid [deg]."""
+
+LAPSE_MIN_DZ_M = 300.0
+LAPSE_MIN_PAIRS = 40
+"""A region's own lapse-rate fit needs at least LAPSE_MIN_PAIRS station pairs differing by
+more than LAPSE_MIN_DZ_M in elevation; otherwise the fit over all pairs is used [m], [-]."""
+
+LAPSE_OUTLIER_MAD = 4.0
+"""Station pairs whose residual exceeds this many robust standard deviations are dropped
+from the lapse-rate fit (two passes) [-]."""
+
+RADIATION_SHAPE_COLS = ("kd", "kc_rho", "kc_hmax", "sig_lo", "sig_mid", "sig_hi", "rho_h",
+                        "kc_mean", *KC_COLS)
+"""Statistics taken from TMYx/SWERA stations only."""
+
+RADIATION_DATASETS = ("TMYx", "SWERA")
+
+
+@lru_cache(maxsize=1)
+def _base():
+    st = station_table()
+    ss = station_stats_table()
+    ids = list(st.index)
+    idx = pd.MultiIndex.from_product([ids, range(1, 13)])
+    cube = ss.reindex(idx)[list(STAT_COLUMNS)].to_numpy(float).reshape(len(ids), 12, -1)
+    return {"ids": np.array(ids), "lat": st["lat"].to_numpy(float),
+            "lon": st["lon"].to_numpy(float), "z": st["elevation_m"].to_numpy(float),
+            "dataset": st["dataset"].to_numpy(), "region": st["region"].to_numpy(),
+            "group": st["group"].to_numpy(), "cube": cube,
+            "col": {c: i for i, c in enumerate(STAT_COLUMNS)}}
+
+
+def _col(name: str) -> np.ndarray:
+    b = _base()
+    return b["cube"][:, :, b["col"][name]]
+
+
+@lru_cache(maxsize=1)
+def dataset_offsets() -> dict[str, np.ndarray]:
+    """Monthly temperature offsets that bring each dataset to the TMYx period [K], 12 values.
+
+    Median over places (station groups) holding a TMYx and a CSWD (SWERA) station of
+    T_TMYx - T_CSWD (T_TMYx - T_SWERA); TMYx itself 0.
+    """
+    b = _base()
+    t = _col("t_mean")
+    out = {"TMYx": np.zeros(12)}
+    for ds in ("CSWD", "SWERA"):
+        diffs = []
+        for g in np.unique(b["group"]):
+            sel = b["group"] == g
+            tm = sel & (b["dataset"] == "TMYx")
+            ot = sel & (b["dataset"] == ds)
+            if tm.any() and ot.any():
+                diffs.append(t[tm].mean(0) - t[ot].mean(0))
+        out[ds] = np.median(np.array(diffs), axis=0) if diffs else np.zeros(12)
+    return out
+
+
+def station_temperatures(exclude_groups: frozenset = frozenset()) -> np.ndarray:
+    """Monthly mean temperature of every station at the TMYx period [degC], (n, 12)."""
+    b = _base()
+    off = dataset_offsets()
+    return _col("t_mean") + np.stack([off[d] for d in b["dataset"]])
+
+
+@lru_cache(maxsize=1)
+def _altitude_grid() -> np.ndarray:
+    """pvlib's global 5-arcmin altitude grid [m] (NaN = no data), rows from 90 N."""
+    import pathlib
+
+    import h5py
+    import pvlib
+
+    f = pathlib.Path(pvlib.__file__).parent / "data" / "Altitude.h5"
+    with h5py.File(f, "r") as h:
+        a = h["Altitude"][:]
+    # encoding of pvlib.location.lookup_altitude: 28 m steps from -450 m, 255 = no data
+    return np.where(a == 255, np.nan, a.astype(float) * 28.0 - 450.0)
+
+
+def terrain_mean(lat: float, lon: float) -> float:
+    """Mean terrain height in a box of +-:data:`TERRAIN_HALF_DEG` around a point [m].
+
+    From pvlib's bundled 5-arcmin altitude grid (the grid of
+    ``pvlib.location.lookup_altitude``); sea cells count as 0 m.
+    """
+    g = _altitude_grid()
+    i0, i1 = int((90 - lat - TERRAIN_HALF_DEG) * 12), int((90 - lat + TERRAIN_HALF_DEG) * 12)
+    j0, j1 = int((lon + 180 - TERRAIN_HALF_DEG) * 12), int((lon + 180 + TERRAIN_HALF_DEG) * 12)
+    box = g[max(i0, 0):i1, max(j0, 0):j1]
+    return float(np.nanmean(np.nan_to_num(box, nan=0.0))) if box.size else 0.0
+
+
+@lru_cache(maxsize=1)
+def station_terrain() -> np.ndarray:
+    """Mean terrain height around every station [m] (:func:`terrain_mean`)."""
+    b = _base()
+    return np.array([terrain_mean(a, o) for a, o in zip(b["lat"], b["lon"])])
+
+
+@lru_cache(maxsize=512)
+def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray]:
+    """Monthly temperature change with elevation by region [K/m], (12, 2) per region.
+
+    Column 0: gamma, change with the station's own elevation (negative = cooler aloft);
+    column 1: delta, change with the mean terrain height around it (positive: a valley
+    in high terrain is warmer than a pass at the same height in lower terrain, the
+    plateau heating effect). Least squares over station pairs less than
+    :data:`PAIR_MAX_KM` apart with at least one station in the region:
+    dT = gamma dz + delta dz_terrain + beta dlat (dlat absorbs the north-south gradient),
+    pairs with outlying residuals dropped (:data:`LAPSE_OUTLIER_MAD`). Stations of
+    ``exclude_groups`` are left out (leave-one-out validation).
+    """
+    b = _base()
+    keep = ~np.isin(b["group"], list(exclude_groups))
+    la, lo, z, reg = b["lat"][keep], b["lon"][keep], b["z"][keep], b["region"][keep]
+    zt = station_terrain()[keep]
+    t = station_temperatures()[keep]
+    d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
+    i, j = np.nonzero(np.triu(d < PAIR_MAX_KM, 1))
+    A_all = np.column_stack([z[i] - z[j], zt[i] - zt[j], la[i] - la[j]])
+    dt = t[i] - t[j]
+    out = {}
+    for r in (*REGIONS, "all"):
+        sel = (reg[i] == r) | (reg[j] == r) if r != "all" else np.ones(len(i), bool)
+        if (np.abs(A_all[sel, 0]) > LAPSE_MIN_DZ_M).sum() < LAPSE_MIN_PAIRS:
+            out[r] = None
+            continue
+        A, y = A_all[sel], dt[sel]
+        g = np.zeros((12, 2))
+        for m in range(12):
+            ok = np.ones(len(y), bool)
+            for _ in range(3):
+                coef, *_ = np.linalg.lstsq(A[ok], y[ok, m], rcond=None)
+                res = y[:, m] - A @ coef
+                ok = np.abs(res) < LAPSE_OUTLIER_MAD * 1.4826 * max(np.median(np.abs(res[ok])), 1e-6)
+            g[m] = coef[:2]
+        out[r] = g
+    return {r: (g if g is not None else out["all"]) for r, g in out.items()}
+
+
+def site_region(lat: float, lon: float, elevation: float, exclude_groups=frozenset()) -> str:
+    """Region of a site: plateau above 2500 m, else the region of the nearest station."""
+    if elevation >= PLATEAU_ELEVATION_M:
+        return "plateau"
+    b = _base()
+    keep = ~np.isin(b["group"], list(exclude_groups))
+    d = haversine_km(lat, lon, b["lat"][keep], b["lon"][keep])
+    regs = b["region"][keep]
+    order = np.argsort(d)
+    for k in order:
+        if regs[k] != "plateau":
+            return str(regs[k])
+    return str(regs[order[0]])
+
+
+def _nearest(lat, lon, mask, n):
+    b = _base()
+    cand = np.flatnonzero(mask)
+    d = haversine_km(lat, lon, b["lat"][cand], b["lon"][cand])
+    o = np.argsort(d)[:n]
+    return cand[o], d[o]
+
+
+def _weights(d, dz=None):
+    w = 1.0 / np.maximum(d, IDW_MIN_KM) ** 2
+    if dz is not None:
+        w = w * np.exp(-np.abs(dz) / ELEVATION_SCALE_M)
+    return w / w.sum()
+
+
+def _pattern(lat, lon, z, keep) -> np.ndarray:
+    """CSWD GHI interpolated to a point [kWh/m2/day], 12 values."""
+    b = _base()
+    j, d = _nearest(lat, lon, keep & (b["dataset"] == "CSWD"), N_PATTERN)
+    w = _weights(d, b["z"][j] - z)
+    return (w[:, None] * _col("ghi_kwh_day")[j]).sum(0)
+
+
+def clear_sky_daily_wh(lat: float, lon: float) -> np.ndarray:
+    """Mean daily Haurwitz clear-sky GHI per month [Wh/m2/day], 12 values."""
+    idx = hourly_index(2025)
+    cs = haurwitz_ghi(cos_zenith(idx, lat, lon, 0.5))
+    m = idx.month.to_numpy()
+    return np.bincount(m, weights=cs, minlength=13)[1:] / (np.bincount(m, minlength=13)[1:] / 24)
+
+
+def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx",
+                exclude_groups: frozenset = frozenset(), own: str | None = None):
+    """Monthly statistics for a site.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Site [deg].
+    elevation : float
+        Site elevation [m].
+    basis : {"tmyx", "cswd"}
+        Radiation level: TMYx/SWERA (ERA5-based) or CSWD (see ``weather/VALIDATION.md``).
+    exclude_groups : frozenset of str
+        Station groups left out (leave-one-out validation).
+    own : str, optional
+        Id of a bundled station at the site: its own temperature, humidity and wind
+        statistics are used (temperature moved to the TMYx period), and with a TMYx or
+        SWERA station and basis ``"tmyx"`` its own radiation statistics too.
+
+    Returns
+    -------
+    stats : pandas.DataFrame
+        Index month 1..12, columns :data:`weather.stats.STAT_COLUMNS`.
+    info : dict
+        ``region``, ``lapse_rate_k_per_km`` (12), ``stations`` (list of dicts: id, name,
+        name_zh, dataset, distance_km, weight_temperature, weight_radiation, role),
+        ``nearest`` (id), ``distance_km``, ``nearest_radiation`` (id),
+        ``distance_radiation_km``, ``level_ratio`` (12, GHI / CSWD pattern).
+    """
+    b = _base()
+    keep = ~np.isin(b["group"], list(exclude_groups))
+    region = site_region(lat, lon, elevation, exclude_groups)
+    gd = lapse_rates(frozenset(exclude_groups))[region]
+    gamma, delta = gd[:, 0], gd[:, 1]
+    t_all = station_temperatures()
+    zt_all = station_terrain()
+    zt_site = terrain_mean(lat, lon)
+
+    # temperature, humidity, wind
+    jt, dt_ = _nearest(lat, lon, keep, N_TEMP)
+    wt = _weights(dt_)
+    ws = _weights(dt_, b["z"][jt] - elevation)
+    cube = b["cube"]
+    out = np.einsum("i,imc->mc", ws, cube[jt])
+    t_site = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
+                             + _lapse(delta, zt_site - zt_all[jt]))).sum(0)
+    # radiation shape from TMYx/SWERA
+    rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
+    jr, dr = _nearest(lat, lon, rad_mask, N_RAD)
+    wr = _weights(dr, b["z"][jr] - elevation)
+    for c in RADIATION_SHAPE_COLS:
+        out[:, b["col"][c]] = (wr[:, None] * cube[jr, :, b["col"][c]]).sum(0)
+    # GHI: TMYx/SWERA GHI of the neighbours, nudged by the CSWD pattern between them and
+    # the site: x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT
+    ghi_r = _col("ghi_kwh_day")
+    p_site = _pattern(lat, lon, elevation, keep)
+    p_nb = np.stack([_pattern(b["lat"][j], b["lon"][j], b["z"][j], keep) for j in jr])
+    ghi_nb = (wr[:, None] * ghi_r[jr]).sum(0)
+    nudge = (p_site / (wr[:, None] * p_nb).sum(0)) ** PATTERN_EXPONENT
+    level = ghi_nb * nudge / p_site
+    ghi = p_site * level if basis == "tmyx" else p_site.copy()
+
+    if own is not None:
+        k = int(np.flatnonzero(b["ids"] == own)[0])
+        ds = b["dataset"][k]
+        rad_cols = {b["col"][c] for c in (*RADIATION_SHAPE_COLS, "ghi_kwh_day")}
+        for c in range(cube.shape[2]):
+            if c not in rad_cols or (ds in RADIATION_DATASETS):
+                out[:, c] = cube[k, :, c]
+        t_site = t_all[k] + _lapse(gamma, elevation - b["z"][k])
+        if ds in RADIATION_DATASETS and basis == "tmyx":
+            ghi = cube[k, :, b["col"]["ghi_kwh_day"]].copy()
+        elif ds == "CSWD":
+            ghi = ghi_r[k] * (level if basis == "tmyx" else 1.0)
+        elif basis == "cswd":
+            ghi = p_site.copy()
+    out[:, b["col"]["t_mean"]] = t_site
+    out[:, b["col"]["ghi_kwh_day"]] = ghi
+    stats = pd.DataFrame(out, index=pd.RangeIndex(1, 13, name="month"), columns=list(STAT_COLUMNS))
+    kc_target = ghi * 1000.0 / clear_sky_daily_wh(lat, lon)
+    f = kc_target / stats["kc_mean"].to_numpy()
+    for c in (*KC_COLS, "kc_mean"):
+        stats[c] = stats[c].to_numpy() * f
+    st = station_table()
+    rows: dict[str, dict] = {}
+    for j, d, w in zip(jt, dt_, wt):
+        rows[b["ids"][j]] = {"distance_km": float(d), "weight_temperature": float(w),
+                             "weight_radiation": 0.0}
+    for j, d, w in zip(jr, dr, wr):
+        rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0})
+        rows[b["ids"][j]]["weight_radiation"] = float(w)
+    stations = []
+    for sid, r in sorted(rows.items(), key=lambda kv: kv[1]["distance_km"]):
+        s = st.loc[sid]
+        stations.append({"id": sid, "name": s["name"], "name_zh": s["name_zh"],
+                         "dataset": s["dataset"], "province": s["province"],
+                         "elevation_m": float(s["elevation_m"]), **r})
+    info = {"region": region, "lapse_rate_k_per_km": [float(g * 1000) for g in gamma],
+            "terrain_k_per_km": [float(g * 1000) for g in delta], "terrain_mean_m": zt_site,
+            "stations": stations, "nearest": str(b["ids"][jt[0]]),
+            "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
+            "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
+            "level_ratio": [float(x) for x in level]}
+    return stats, info
+
+
+def _lapse(gamma: np.ndarray, dz) -> np.ndarray:
+    """Temperature change [K] for elevation change(s) dz [m] with monthly gamma [K/m]."""
+    dz = np.asarray(dz, float)
+    return dz[..., None] * gamma if dz.ndim else dz * gamma
