@@ -97,10 +97,10 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
     g = p.grid
     p.grid = replace(g, price_import_cny_per_kwh=np.asarray(g.price_import_cny_per_kwh, float)
                      + lam * np.asarray(g.ef_grid_kgco2_per_kwh, float))
-    if p.gas_boiler is not None and lam:
-        gb = p.gas_boiler
-        p.gas_boiler = replace(gb, fuel_price_cny_per_kwh=gb.fuel_price_cny_per_kwh
-                               + lam * gb.ef_fuel_kgco2_per_kwh)
+    if lam:
+        p.boilers = [b if b.fuel == "electric" else
+                     replace(b, fuel_price_cny_per_kwh=b.fuel_price_cny_per_kwh + lam * b.ef_fuel_kgco2_per_kwh)
+                     for b in p.boilers]
     p.carbon = replace(p.carbon, carbon_price_cny_per_t=0.0, offset_price_cny_per_t=None,
                        certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None)
     return p
@@ -407,14 +407,19 @@ class RollingWindow:
         if rname == "balance_elec":
             a = A[i, int(imp_cols[0])]
             return 1.0 if a > 0 else -1.0
-        # heat/cool: the sign of a producer's column (names starting with q_, not a
-        # store's charging) on the row
+        # heat/cool: the sign of a producer's column on the row
+        producers = (("q_boiler", "q_heat_pump", "q_waste_heat_direct", "q_tes_discharge")
+                     if rname == "balance_heat" else ("q_chiller",))
         lo, hi = A.indptr[i], A.indptr[i + 1]
         for j, a in zip(A.indices[lo:hi], A.data[lo:hi]):
             name = self.cm.columns[j].parent_component().name
-            if name.startswith("q_") and not name.startswith("q_tes_charge"):
+            if name.startswith(producers):
                 return 1.0 if a > 0 else -1.0
         return 1.0
+
+    def has_bus(self, bus: str) -> bool:
+        """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``)."""
+        return self.BUSES[bus] in self._wrow
 
     def _self_check(self) -> None:
         """The gathered data of the window at t0 = 0 must equal the compiled window model."""

@@ -35,6 +35,8 @@ def _truth(park):
         out["pv_per_kwp"] = park.pv_per_kwp
     if park.heat_kw is not None:
         out["heat_kw"] = park.heat_kw
+    if park.cool_kw is not None:
+        out["cool_kw"] = park.cool_kw
     return out
 
 
@@ -69,8 +71,9 @@ def test_rule_dispatch_by_hand():
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
-def _rich_problem():
-    """PV, battery, demand charge, heat pump, thermal store and a gas boiler (no EVs)."""
+def _rich_problem(cooling: bool = False):
+    """PV, battery, demand charge, heat pump, thermal store and a gas boiler (no EVs);
+    with ``cooling`` also a cooling demand served by an electric and an absorption chiller."""
     pv = np.clip(np.sin((HOURS - 6) / 12 * np.pi), 0, None) * 0.8
     heat = 80.0 + 40.0 * np.cos(HOURS / 24 * 2 * np.pi)
     load = 150.0 + 50.0 * ((HOURS >= 8) & (HOURS < 18))
@@ -81,25 +84,34 @@ def _rich_problem():
                           self_discharge_per_h=1e-4, degradation_cny_per_kwh=0.02),
         heat_demand_kw=heat,
         heat_pumps=[S.HeatPump(name="hp", cop=3.0 + 0.5 * np.sin(HOURS / 24 * 2 * np.pi))],
-        gas_boiler=S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.2,
-                               existing_kw=200.0, max_kw=200.0),
+        boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.2,
+                             existing_kw=200.0, max_kw=200.0)],
         thermal_storage=S.ThermalStorage(loss_per_h=0.005, max_power_per_kwh=0.25))
     sizes = {"pv_kwp": {"roof": 300.0}, "battery_kwh": 400.0, "battery_kw": 150.0,
-             "heat_pump_kw": {"hp": 90.0}, "gas_boiler_kw": 200.0, "tes_kwh": 300.0}
+             "heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": 300.0}
+    if cooling:
+        from dataclasses import replace
+
+        cool = 60.0 + 60.0 * np.clip(np.sin((HOURS - 8) / 12 * np.pi), 0, None)
+        prob = replace(prob, cooling_demand_kw=cool, chillers=[
+            S.Chiller(name="screw", cop=np.full(T, 4.5), existing_kw=100.0, max_kw=100.0),
+            S.Chiller(name="absorber", kind="absorption", cop=np.full(T, 0.7), existing_kw=80.0, max_kw=80.0)])
+        sizes["chiller_kw"] = {"screw": 100.0, "absorber": 80.0}
     return prob, sizes
 
 
 def _operated_cost(ds, park, gas_price, wear):
     imp = ds["p_grid_import_kw"].values
     return (float(np.dot(park.price, imp)) + park.demand_charge * imp.max()
-            + float(ds["fuel_gas_kw"].sum()) * gas_price
+            + float(ds["fuel_boiler_kw"].sum()) * gas_price
             + float(ds["p_battery_discharge_kw"].sum()) * wear)
 
 
-def test_mpc_reproduces_optimum_with_perfect_forecasts():
+@pytest.mark.parametrize("cooling", [False, True])
+def test_mpc_reproduces_optimum_with_perfect_forecasts(cooling):
     from solvers.rolling import as_built
 
-    prob, sizes = _rich_problem()
+    prob, sizes = _rich_problem(cooling)
     ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
     opt = S.solve(ab, S.SolveOptions(solver="simplex"))
     park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
@@ -107,6 +119,9 @@ def test_mpc_reproduces_optimum_with_perfect_forecasts():
     ds, stats = operate(park, ctrl)
     cost = _operated_cost(ds, park, 0.35, 0.02)
     assert cost == pytest.approx(opt.objective_cny, rel=1e-6)
+    if cooling:  # the absorption chiller's driving heat came from the heat bus, and cooling was met
+        assert float(ds["q_absorption_heat_kw"].sum()) > 0
+        assert float(ds["q_unserved_cooling_kw"].sum()) == 0.0
     assert stats["controller"]["windows_solved"] == 7
     assert stats["max_abs_balance_residual_kw"] < 1e-6
 
@@ -132,7 +147,7 @@ def test_rolling_window_gathers_the_full_model():
 
 
 def _heat_balance(ds):
-    supply = (ds["q_heat_pump_kw"].sum("heat_pump") + ds["q_gas_boiler_kw"] + ds["q_tes_discharge_kw"]
+    supply = (ds["q_heat_pump_kw"].sum("heat_pump") + ds["q_boiler_kw"].sum("boiler") + ds["q_tes_discharge_kw"]
               - ds["q_tes_charge_kw"] + ds["q_unserved_heat_kw"])
     return float(np.abs(supply - ds["q_heat_demand_kw"]).max())
 

@@ -170,14 +170,15 @@ def _record_arrays(park: OperatedPark) -> dict:
         "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
         "p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh", "p_load_kw",
         "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw",
-        "q_electric_boiler_kw", "p_electric_boiler_kw", "q_gas_boiler_kw", "fuel_gas_kw",
         "q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh", "q_heat_demand_kw",
-        "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "balance_residual_kw",
-        "p_month_peak_kw")}
+        "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
+        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
+    nb, nc = len(park.boilers), len(park.chillers)
     rec.update({"q_heat_pump_kw": z(nh), "p_heat_pump_kw": z(nh), "q_waste_heat_source_kw": z(nh),
                 "q_waste_heat_direct_kw": z(nw), "p_ev_charge_kw": z(nf), "p_ev_discharge_kw": z(nf),
-                "e_ev_shortfall_kwh": z(nf), "e_ev_cum_kwh": z(nf)})
+                "e_ev_shortfall_kwh": z(nf), "e_ev_cum_kwh": z(nf), "q_boiler_kw": z(nb),
+                "fuel_boiler_kw": z(nb), "q_cooling_supply_kw": z(nc)})
     return rec
 
 
@@ -223,17 +224,10 @@ class Plant:
             elif d.battery_kw < 0:
                 avail = (e0 - b["soc_min"] * b["kwh"]) * b["eta_d"]
                 bdis = float(np.clip(min(-d.battery_kw, b["kw"], avail), 0.0, None))
-        # 2. heat bus
-        heat = self._heat(t, d, price, cprice)
-        # 3. cooling
-        p_chiller = q_chiller = q_unc = 0.0
-        if p.chiller is not None:
-            cool = float(p.cool_kw[t])
-            cap = p.chiller["kw"] if p.available("chiller", t) else 0.0
-            q_chiller = min(cool, cap)
-            q_unc = cool - q_chiller
-            p_chiller = q_chiller / p.chiller["cop"][t]
-            r["q_cooling_demand_kw"][t] = cool
+        # 2. cooling (absorption chillers draw on the heat bus), 3. heat bus
+        cool = self._cool(t, d, price, cprice)
+        heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
+        p_chiller = cool["p_elec"]
         # 4. EV fleets, within the power the park can supply
         n0 = load + heat["p_elec"] + p_chiller + bch - bdis - pv_avail
         room = imp_cap - n0 if np.isfinite(imp_cap) else np.inf
@@ -260,12 +254,8 @@ class Plant:
             if short > 0:
                 short = self._shed_heat(heat, short)
             if short > 0 and p_chiller > 0:
-                cut = min(short, p_chiller)
-                q_cut = cut * p.chiller["cop"][t]
-                p_chiller -= cut
-                q_chiller -= q_cut
-                q_unc += q_cut
-                short -= cut
+                short = self._shed_cool(t, cool, short)
+                p_chiller = cool["p_elec"]
             unserved = max(short, 0.0)
             imp, exp, curt = imp_cap, 0.0, 0.0
         elif net >= 0:
@@ -293,8 +283,7 @@ class Plant:
         r["e_battery_kwh"][t] = self.batt
         r["p_load_kw"][t] = load
         r["p_unserved_kw"][t] = unserved
-        r["q_unserved_cooling_kw"][t] = q_unc
-        r["q_chiller_kw"][t], r["p_chiller_kw"][t] = q_chiller, p_chiller
+        self._record_cool(t, cool)
         for i in range(len(self.fleets)):
             r["p_ev_charge_kw"][i, t], r["p_ev_discharge_kw"][i, t] = ev_ch[i], ev_dis[i]
             r["e_ev_cum_kwh"][i, t] = self.fleets[i].cum
@@ -307,15 +296,93 @@ class Plant:
         r["balance_residual_kw"][t] = supply - use
         return {"import_kw": imp, "export_kw": exp, "battery_kwh": self.batt, "tes_kwh": self.tes}
 
+    # ------------------------------------------------------------------ cooling
+    def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:
+        p = self.park
+        n = len(p.chillers)
+        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0}
+        if p.cool_kw is None:
+            return out
+        need = float(p.cool_kw[t])
+        out["demand"] = need
+        heat_cost = self._cheapest_heat_cost(t, price, cprice)
+        cands = []
+        for j, c in enumerate(p.chillers):
+            if c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
+                continue
+            cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
+            cands.append((j, cost))
+        targets = d.cool_kw or {}
+        cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+        for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
+            if need <= _TOL:
+                break
+            amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
+            want = need if amount is None else min(need, amount)
+            got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
+            out["q"][j] += got
+            need -= got
+        out["unserved"] = max(need, 0.0)
+        self._cool_totals(t, out)
+        return out
+
+    def _cool_totals(self, t: int, out: dict) -> None:
+        p = self.park
+        out["p_elec"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                                  if c["kind"] == "electric"))
+        out["q_abs_heat"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                                      if c["kind"] != "electric"))
+
+    def _shed_cool(self, t: int, cool: dict, short: float) -> float:
+        """Take electric chillers off (unserved cooling); returns the shortfall [kW] left."""
+        p = self.park
+        for j, c in enumerate(p.chillers):
+            if short <= 0:
+                break
+            if c["kind"] != "electric" or cool["q"][j] <= 0:
+                continue
+            q_cut = min(cool["q"][j], short * c["cop"][t])
+            cool["q"][j] -= q_cut
+            cool["unserved"] += q_cut
+            short -= q_cut / c["cop"][t]
+        self._cool_totals(t, cool)
+        return max(short, 0.0)
+
+    def _record_cool(self, t: int, cool: dict) -> None:
+        r = self.rec
+        r["q_cooling_demand_kw"][t] = cool["demand"]
+        r["q_cooling_supply_kw"][:, t] = cool["q"]
+        r["q_chiller_kw"][t] = float(cool["q"].sum())
+        r["p_chiller_kw"][t] = cool["p_elec"]
+        r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
+        r["q_unserved_cooling_kw"][t] = cool["unserved"]
+
     # ------------------------------------------------------------------ heat bus
-    def _heat(self, t: int, d: Decision, price: float, cprice: float) -> dict:
+    def _heat_sources(self, t: int, price: float, cprice: float) -> list:
+        """(key, cost per kWh heat) of every heat source available in hour ``t``."""
+        p = self.park
+        el = price + cprice * p.ef[t]
+        srcs = [(("dir", j), 0.0) for j, w in enumerate(p.waste) if w["hx_kw"] > 0]
+        srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
+                 if h["kw"] > 0 and p.available("heat_pump", t, h["name"])]
+        for j, b in enumerate(p.boilers):
+            if b["kw"] > 0:
+                cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
+                srcs.append((("boiler", j), cost / b["eff"]))
+        return srcs
+
+    def _cheapest_heat_cost(self, t: int, price: float, cprice: float) -> float:
+        srcs = self._heat_sources(t, price, cprice)
+        return min((c for _, c in srcs), default=np.inf)
+
+    def _heat(self, t: int, d: Decision, price: float, cprice: float, extra: float = 0.0) -> dict:
         p = self.park
         out = {"q_hp": np.zeros(len(p.heat_pumps)), "q_src": np.zeros(len(p.heat_pumps)),
-               "q_dir": np.zeros(len(p.waste)), "q_eb": 0.0, "q_gas": 0.0, "tch": 0.0,
-               "tdis": 0.0, "unserved": 0.0, "p_elec": 0.0, "demand": 0.0}
-        if p.heat_kw is None:
+               "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)), "tch": 0.0,
+               "tdis": 0.0, "unserved": 0.0, "p_elec": 0.0, "demand": 0.0, "extra": extra}
+        if p.heat_kw is None and extra <= 0:
             return out
-        demand = float(p.heat_kw[t])
+        demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
         out["demand"] = demand
         tes = p.tes
         if tes is not None and p.available("thermal_storage", t):
@@ -324,33 +391,18 @@ class Plant:
                 out["tch"] = float(np.clip(min(d.tes_kw, tes["rho"] * tes["kwh"],
                                                (tes["kwh"] - e0) / tes["eta_c"]), 0.0, None))
             elif d.tes_kw < 0:
-                out["tdis"] = float(np.clip(min(-d.tes_kw, tes["rho"] * tes["kwh"], e0, demand),
+                out["tdis"] = float(np.clip(min(-d.tes_kw, tes["rho"] * tes["kwh"], e0, demand + extra),
                                             0.0, None))
-        need = demand + out["tch"] - out["tdis"]
-        # sources: (key, capacity, cost per kWh heat)
+        need = demand + extra + out["tch"] - out["tdis"]
         waste_left = {w["name"]: float(w["avail"][t]) for w in p.waste}
-        srcs = []
-        for j, w in enumerate(p.waste):
-            if w["hx_kw"] > 0:
-                srcs.append((("dir", j), 0.0))
-        for j, h in enumerate(p.heat_pumps):
-            if h["kw"] > 0 and p.available("heat_pump", t, h["name"]):
-                cop = h["cop"][t]
-                srcs.append((("hp", j), (price + cprice * p.ef[t]) / cop))
-        if p.eboiler is not None and p.eboiler["kw"] > 0:
-            srcs.append((("eb", 0), (price + cprice * p.ef[t]) / p.eboiler["eff"]))
-        if p.gas is not None and p.gas["kw"] > 0:
-            srcs.append((("gas", 0), (p.gas["price"] + cprice * p.gas["ef"]) / p.gas["eff"]))
+        order = sorted(self._heat_sources(t, price, cprice), key=lambda s: s[1])
         targets = d.heat_kw or {}
-        order = sorted(srcs, key=lambda s: (-(targets.get(self._heat_key(s[0]), 0.0) > 0), s[1]))
-        first_pass = [(k, targets.get(self._heat_key(k))) for k, _ in order
-                      if targets.get(self._heat_key(k), 0.0) > 0]
-        for k, amount in first_pass + [(k, None) for k, _ in order]:
+        first = [(k, targets[self._heat_key(k)]) for k, _ in order if targets.get(self._heat_key(k), 0.0) > 0]
+        for k, amount in first + [(k, None) for k, _ in order]:
             if need <= _TOL:
                 break
             want = need if amount is None else min(need, amount)
-            got = self._take(t, k, want, out, waste_left)
-            need -= got
+            need -= self._take(t, k, want, out, waste_left)
         if need > _TOL:  # cut the store's charging first, then unserved
             cut = min(need, out["tch"])
             out["tch"] -= cut
@@ -362,15 +414,14 @@ class Plant:
     @staticmethod
     def _heat_key(k) -> str:
         kind, j = k
-        return {"dir": f"dir:{j}", "hp": f"hp:{j}", "eb": "eboiler", "gas": "gas"}[kind]
+        return f"{kind}:{j}"
 
     def _take(self, t: int, k, want: float, out: dict, waste_left: dict) -> float:
         p = self.park
         kind, j = k
         if kind == "dir":
             w = p.waste[j]
-            got = min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]])
-            got = max(got, 0.0)
+            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
             out["q_dir"][j] += got
             waste_left[w["name"]] -= got
             return got
@@ -378,57 +429,59 @@ class Plant:
             h = p.heat_pumps[j]
             cap = h["kw"] - out["q_hp"][j]
             frac = 1.0 - 1.0 / h["cop"][t]
-            if h["source"] is not None:
-                cap = min(cap, waste_left.get(h["source"], 0.0) / frac if frac > 0 else cap)
+            if h["source"] is not None and frac > 0:
+                cap = min(cap, waste_left.get(h["source"], 0.0) / frac)
             got = max(min(want, cap), 0.0)
             out["q_hp"][j] += got
             if h["source"] is not None:
                 out["q_src"][j] += got * frac
                 waste_left[h["source"]] -= got * frac
             return got
-        if kind == "eb":
-            got = max(min(want, p.eboiler["kw"] - out["q_eb"]), 0.0)
-            out["q_eb"] += got
-            return got
-        got = max(min(want, p.gas["kw"] - out["q_gas"]), 0.0)
-        out["q_gas"] += got
+        got = max(min(want, p.boilers[j]["kw"] - out["q_b"][j]), 0.0)
+        out["q_b"][j] += got
         return got
 
     def _heat_elec(self, t: int, out: dict) -> float:
         p = self.park
         e = sum(out["q_hp"][j] / h["cop"][t] for j, h in enumerate(p.heat_pumps))
-        if p.eboiler is not None:
-            e += out["q_eb"] / p.eboiler["eff"]
+        e += sum(out["q_b"][j] / b["eff"] for j, b in enumerate(p.boilers) if b["fuel"] == "electric")
         return float(e)
 
     def _shed_heat(self, heat: dict, short: float) -> float:
-        """Take electric heat off (gas boiler first takes over, else unserved); returns the
-        shortfall [kW] left."""
+        """Take electric heat off (fuel boilers take over where they can, else unserved);
+        returns the shortfall [kW] left."""
         p = self.park
         t = self._t
-        for j in range(len(p.heat_pumps)):
+        for j, h in enumerate(p.heat_pumps):
             if short <= 0:
                 break
-            cop = p.heat_pumps[j]["cop"][t]
+            cop = h["cop"][t]
             q_cut = min(heat["q_hp"][j], short * cop)
             heat["q_hp"][j] -= q_cut
-            if p.heat_pumps[j]["source"] is not None:
+            if h["source"] is not None:
                 heat["q_src"][j] = heat["q_hp"][j] * (1.0 - 1.0 / cop)
             short -= q_cut / cop
             self._backfill(heat, q_cut)
-        if short > 0 and heat["q_eb"] > 0:
-            q_cut = min(heat["q_eb"], short * p.eboiler["eff"])
-            heat["q_eb"] -= q_cut
-            short -= q_cut / p.eboiler["eff"]
+        for j, b in enumerate(p.boilers):
+            if short <= 0:
+                break
+            if b["fuel"] != "electric" or heat["q_b"][j] <= 0:
+                continue
+            q_cut = min(heat["q_b"][j], short * b["eff"])
+            heat["q_b"][j] -= q_cut
+            short -= q_cut / b["eff"]
             self._backfill(heat, q_cut)
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
     def _backfill(self, heat: dict, q: float) -> None:
-        p = self.park
-        if p.gas is not None:
-            add = max(min(q, p.gas["kw"] - heat["q_gas"]), 0.0)
-            heat["q_gas"] += add
+        for j, b in enumerate(self.park.boilers):
+            if q <= 0:
+                break
+            if b["fuel"] == "electric":
+                continue
+            add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
+            heat["q_b"][j] += add
             q -= add
         cut = min(q, heat["tch"])
         heat["tch"] -= cut
@@ -441,20 +494,18 @@ class Plant:
 
     def _record_heat(self, t: int, h: dict) -> None:
         p, r = self.park, self.rec
-        if p.heat_kw is None:
-            return
         r["q_heat_demand_kw"][t] = h["demand"]
         r["q_heat_pump_kw"][:, t] = h["q_hp"]
         r["p_heat_pump_kw"][:, t] = [h["q_hp"][j] / hp["cop"][t] for j, hp in enumerate(p.heat_pumps)]
         r["q_waste_heat_source_kw"][:, t] = h["q_src"]
         r["q_waste_heat_direct_kw"][:, t] = h["q_dir"]
-        r["q_electric_boiler_kw"][t] = h["q_eb"]
-        r["p_electric_boiler_kw"][t] = h["q_eb"] / p.eboiler["eff"] if p.eboiler else 0.0
-        r["q_gas_boiler_kw"][t] = h["q_gas"]
-        r["fuel_gas_kw"][t] = h["q_gas"] / p.gas["eff"] if p.gas else 0.0
+        r["q_boiler_kw"][:, t] = h["q_b"]
+        r["fuel_boiler_kw"][:, t] = [h["q_b"][j] / b["eff"] for j, b in enumerate(p.boilers)]
         r["q_tes_charge_kw"][t], r["q_tes_discharge_kw"][t] = h["tch"], h["tdis"]
         r["e_tes_kwh"][t] = self.tes
         r["q_unserved_heat_kw"][t] = h["unserved"]
+        supply = h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"] - h["tch"] + h["unserved"]
+        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["extra"]
 
 
 def operate(park: OperatedPark, controller, *, progress=None) -> tuple:
@@ -553,9 +604,22 @@ def _dataset(park: OperatedPark, plant: Plant):
     r["p_pv_curtailed_kw"] = share * curt_tot
     r["p_pv_kw"] = np.maximum(avail - r["p_pv_curtailed_kw"], 0.0)
     del pv_tot
+    # per-fuel sums under the optimiser's names (electric boilers, gas boilers, ...)
+    from solvers.blocks.heat import FUEL_PREFIX
+
+    for fuel in dict.fromkeys(b["fuel"] for b in park.boilers):
+        sel = np.array([b["fuel"] == fuel for b in park.boilers])
+        q = r["q_boiler_kw"][sel].sum(axis=0)
+        e = r["fuel_boiler_kw"][sel].sum(axis=0)
+        if fuel == "electric":
+            r["q_electric_boiler_kw"], r["p_electric_boiler_kw"] = q, e
+        else:
+            r[f"q_{FUEL_PREFIX[fuel]}_boiler_kw"], r[f"fuel_{FUEL_PREFIX[fuel]}_kw"] = q, e
     dims = {"pv_array": park.pv_names, "heat_pump": [h["name"] for h in park.heat_pumps],
-            "waste_heat": [w["name"] for w in park.waste], "ev_fleet": [f.name for f in park.fleets]}
-    dim_of = {"p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
+            "waste_heat": [w["name"] for w in park.waste], "ev_fleet": [f.name for f in park.fleets],
+            "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers]}
+    dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
+              "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
               "q_waste_heat_direct_kw": "waste_heat", "p_ev_charge_kw": "ev_fleet",
               "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet"}

@@ -59,9 +59,14 @@ def operation_metrics(ds, park, plan, problem) -> dict:
     mscale = 12.0 / len(uniq) if uniq else 1.0
     charges = {m: park.demand_charge * v for m, v in peaks.items()}
     costs["demand_charge"] = float(sum(charges.values())) * mscale
-    fuel_kwh = _sum(ds, "fuel_gas_kw")
-    gas = park.gas or {"price": 0.0, "ef": 0.0}
-    costs["fuel"] = fuel_kwh * gas["price"] * scale
+    fuel_cost = fuel_em = 0.0
+    if "fuel_boiler_kw" in ds:
+        for b in park.boilers:
+            if b["fuel"] != "electric" and b["name"] in ds["boiler"].values:
+                kwh = float(ds["fuel_boiler_kw"].sel(boiler=b["name"]).sum())
+                fuel_cost += kwh * b["price"]
+                fuel_em += kwh * b["ef"]
+    costs["fuel"] = fuel_cost * scale
     wear = 0.0
     if park.battery is not None and "p_battery_discharge_kw" in ds:
         wear += _sum(ds, "p_battery_discharge_kw") * park.battery["wear"]
@@ -73,7 +78,7 @@ def operation_metrics(ds, park, plan, problem) -> dict:
     em_plan = plan.emissions
     c = problem.carbon
     grid_t = float(np.dot(park.ef, imp)) * 1e-3 * scale
-    fuel_t = fuel_kwh * gas["ef"] * 1e-3 * scale
+    fuel_t = fuel_em * 1e-3 * scale
     credit = 0.0
     if problem.grid.credit_export_emissions:
         credit = float(np.dot(park.ef, exp)) * 1e-3 * scale

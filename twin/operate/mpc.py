@@ -93,10 +93,10 @@ class MPCController:
             for h in park.heat_pumps:
                 if h["kw"] > 0:
                     costs.append(price / float(np.mean(h["cop"][sl])))
-            if park.eboiler is not None and park.eboiler["kw"] > 0:
-                costs.append(price / park.eboiler["eff"])
-            if park.gas is not None and park.gas["kw"] > 0:
-                costs.append((park.gas["price"] + lam * park.gas["ef"]) / park.gas["eff"])
+            for b in park.boilers:
+                if b["kw"] > 0:
+                    fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
+                    costs.append(fuel / b["eff"])
             if costs:
                 out[self.comp["tes"]] = min(costs)
         for f in park.fleets:
@@ -118,9 +118,14 @@ class MPCController:
             avail = (park.pv_per_kwp[:, sl] * park.pv_kwp[:, None]).sum(axis=0)
             delta_e -= avail_fc - avail
             col_ub["p_pv_curtailed"] = avail_fc
-        if park.chiller is not None:
-            delta_e += (fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]) / park.chiller["cop"][sl]
-        rhs = {"elec": delta_e}
+        rhs = {}
+        if park.chillers:
+            d_cool = fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]
+            if self.win.has_bus("cool"):
+                rhs["cool"] = d_cool
+            else:  # one electric chiller: its electricity is a fixed demand of the window
+                delta_e += d_cool / park.chillers[0]["cop"][sl]
+        rhs["elec"] = delta_e
         if park.heat_kw is not None:
             rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
         state = {self.comp["battery"]: s.battery_kwh, self.comp["tes"]: s.tes_kwh}
@@ -156,14 +161,15 @@ class MPCController:
         if "q_heat_pump_kw" in p:
             for j in range(len(park.heat_pumps)):
                 heat[f"hp:{j}"] = float(p["q_heat_pump_kw"][j, o])
-        if "q_electric_boiler_kw" in p:
-            heat["eboiler"] = float(p["q_electric_boiler_kw"][o])
-        if "q_gas_boiler_kw" in p:
-            heat["gas"] = float(p["q_gas_boiler_kw"][o])
+        if "q_boiler_kw" in p:
+            for j in range(len(park.boilers)):
+                heat[f"boiler:{j}"] = float(p["q_boiler_kw"][j, o])
         if "q_waste_heat_direct_kw" in p:
             for j in range(len(park.waste)):
                 heat[f"dir:{j}"] = float(p["q_waste_heat_direct_kw"][j, o])
         d.heat_kw = heat or None
+        if "q_cooling_supply_kw" in p and len(park.chillers) > 1:
+            d.cool_kw = {j: float(p["q_cooling_supply_kw"][j, o]) for j in range(len(park.chillers))}
         self.python_s += time.perf_counter() - tp
         return d
 

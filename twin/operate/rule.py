@@ -73,11 +73,13 @@ class RuleController:
         self.n_decisions += 1
         load = float(self.fc.forecast("load_kw", t, 1)[0])
         pv = float((self.fc.forecast("pv_per_kwp", t, 1)[:, 0] * park.pv_kwp).sum()) if park.pv_names else 0.0
-        cool = float(self.fc.forecast("cool_kw", t, 1)[0]) if park.chiller is not None else 0.0
+        cool = float(self.fc.forecast("cool_kw", t, 1)[0]) if park.chillers else 0.0
         heat = float(self.fc.forecast("heat_kw", t, 1)[0]) if park.heat_kw is not None else 0.0
         n = load - pv
-        if park.chiller is not None:
-            n += cool / park.chiller["cop"][t]
+        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
+        if el:
+            main = max(el, key=lambda c: c["kw"])
+            n += cool / main["cop"][t]
         if park.heat_pumps:
             best = max(park.heat_pumps, key=lambda h: h["kw"])
             n += min(heat, best["kw"]) / best["cop"][t]
@@ -119,7 +121,7 @@ class RuleController:
         # thermal store: charged from electric heat (heat pumps, electric boiler) only
         if park.tes is not None:
             spare = sum(h["kw"] for h in park.heat_pumps if park.available("heat_pump", t, h["name"]))
-            spare += park.eboiler["kw"] if park.eboiler is not None else 0.0
+            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric")
             spare = max(spare - heat, 0.0)
             if (valley or surplus) and spare > 0:
                 d.tes_kw = min(park.tes["rho"] * park.tes["kwh"], spare)

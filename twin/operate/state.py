@@ -73,15 +73,14 @@ class OperatedPark:
     """Dicts ``name, kw, cop (T), source``."""
     waste: list = field(default_factory=list)
     """Dicts ``name, avail (T), hx_kw``."""
-    eboiler: dict | None = None
-    """``kw, eff``."""
-    gas: dict | None = None
-    """``kw, eff, price, ef`` (price and ef per kWh fuel)."""
+    boilers: list = field(default_factory=list)
+    """Dicts ``name, fuel, kw, eff, price, ef`` (price [CNY/kWh] and ef [kgCO2/kWh] per kWh
+    of fuel; electric boilers pay the electricity price)."""
     tes: dict | None = None
     """``kwh, rho, keep, eta_c``."""
     cool_kw: np.ndarray | None = None
-    chiller: dict | None = None
-    """``kw, cop (T)``."""
+    chillers: list = field(default_factory=list)
+    """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
     fleets: list = field(default_factory=list)
     carbon_price: float = 0.0
     """Price the controllers put on each tCO2 emitted [CNY/t] (see :func:`emission_price`)."""
@@ -151,21 +150,19 @@ class OperatedPark:
             park.waste = [{"name": w.name, "avail": arr(w.available_kw).clip(min=0),
                            "hx_kw": float(hx.get(w.name, 0.0)) if w.direct_use else 0.0}
                           for w in p.waste_heat]
-            if p.electric_boiler is not None:
-                park.eboiler = {"kw": float(sizes.get("electric_boiler_kw", p.electric_boiler.existing_kw)),
-                                "eff": p.electric_boiler.efficiency}
-            if p.gas_boiler is not None:
-                gb = p.gas_boiler
-                park.gas = {"kw": float(sizes.get("gas_boiler_kw", gb.existing_kw)), "eff": gb.efficiency,
-                            "price": gb.fuel_price_cny_per_kwh, "ef": gb.ef_fuel_kgco2_per_kwh}
+            bk = sizes.get("boiler_kw", {})
+            park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
+                             "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
+                             "ef": b.ef_fuel_kgco2_per_kwh} for b in p.boilers]
             if p.thermal_storage is not None and sizes.get("tes_kwh", 0.0) > 0:
                 ts = p.thermal_storage
                 park.tes = {"kwh": float(sizes["tes_kwh"]), "rho": ts.max_power_per_kwh,
                             "keep": (1.0 - ts.loss_per_h) ** p.dt_h, "eta_c": ts.eta_charge}
-        if p.cooling_demand_kw is not None and p.chiller is not None:
+        if p.cooling_demand_kw is not None and p.chillers:
             park.cool_kw = arr(p.cooling_demand_kw)
-            park.chiller = {"kw": float(sizes.get("chiller_kw", p.chiller.existing_kw)),
-                            "cop": arr(p.chiller.cop)}
+            ck = sizes.get("chiller_kw", {})
+            park.chillers = [{"name": c.name, "kind": c.kind, "kw": float(ck.get(c.name, c.existing_kw)),
+                              "cop": arr(c.cop)} for c in p.chillers]
         sessions = sessions or {}
         for f in p.ev_fleets:
             if f.name not in sessions:
@@ -245,4 +242,7 @@ class Decision:
     ev_discharge_kw: dict = field(default_factory=dict)
     """Fleet -> grid-side V2G power."""
     heat_kw: dict | None = None
-    """Heat source -> output target (``hp:<name>``, ``eboiler``, ``gas``); None = merit order."""
+    """Heat source -> output target (``hp:<index>``, ``dir:<index>``, ``boiler:<index>``);
+    None = merit order."""
+    cool_kw: dict | None = None
+    """Chiller index -> cooling output target; None = merit order."""
