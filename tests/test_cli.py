@@ -221,15 +221,15 @@ def test_compare_two_runs_side_by_side(tmp_path):
     v = tmp_path / "no_battery.yaml"
     v.write_text(f"extends: {TINY}\nbattery: null\n", encoding="utf-8")
     assert _run(["run", str(v), "-o", str(b), "--hours", "48", "-q"]).exit_code == 0
-    out = tmp_path / "cmp.html"
+    out = tmp_path / "cmp"
     r = _run(["compare", str(a), str(b), "-o", str(out)])
     assert r.exit_code == 0, r.output
     import pandas as pd
 
-    table = pd.read_csv(out.with_suffix(".csv"), index_col=0)
-    assert list(table.columns) == ["a", "b"]
-    assert float(table.loc["size battery_kwh", "b"]) == 0.0
-    assert "<script src=" not in out.read_text(encoding="utf-8")
+    sizes = pd.read_csv(out / "sizes.csv", index_col=0, encoding="utf-8-sig")
+    assert list(sizes.columns) == ["unit", "a", "b"]
+    assert float(sizes.loc["battery_kwh", "b"]) == 0.0
+    assert "<script src=" not in (out / "comparison.html").read_text(encoding="utf-8")
     r = _run(["compare", str(a), str(tmp_path / "missing"), "-o", str(out)])
     assert r.exit_code == 1 and "not found" in r.output
 

@@ -315,10 +315,14 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
     dict
         ``{file name: path}`` of the published files.
     """
+    from twin.export import write_dispatch_tables
     from twin.results.writer import write_outputs
 
-    return write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
-                         lang=lang or r.config.lang, report=report)
+    paths = write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
+                          lang=lang or r.config.lang, report=report)
+    # the hourly dispatch for spreadsheets, beside results.nc (CSV with BOM; Parquet with pyarrow)
+    paths.update(write_dispatch_tables(r.dataset, out_dir))
+    return paths
 
 
 __all__ = ["RUN_STAGES", "Progress", "Run", "Silent", "UserInputError", "run", "sizing_problem", "write"]
