@@ -7,4 +7,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+./scripts/install-browser.sh
 exec .venv/bin/python -m pytest -n 2 "$@"

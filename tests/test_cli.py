@@ -131,10 +131,10 @@ def test_examples_two_weeks_end_to_end(scenario, tmp_path):
     with xr.open_dataset(tmp_path / "o" / "results.nc") as ds:
         assert list(ds["envelope_note"].values) == [b["envelope_note"] for b in s["buildings"]]
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
-    assert f"envelope of {s['buildings'][0]['name']}" in html
+    assert f"Building envelope: <span class='data'>{s['buildings'][0]['name']}</span>" in html
     # the solver section names the algorithm actually run and lists fallbacks as text
-    assert f"<td>algorithm</td><td>{s['solver']['algorithm']}</td>" in html
-    assert "<td>notes</td><td>[" not in html
+    assert f"<td>Algorithm (HiGHS)</td><td>{s['solver']['algorithm']}</td>" in html
+    assert "<td>Solver notes</td><td>[" not in html
 
 
 @pytest.mark.slow
@@ -221,15 +221,15 @@ def test_compare_two_runs_side_by_side(tmp_path):
     v = tmp_path / "no_battery.yaml"
     v.write_text(f"extends: {TINY}\nbattery: null\n", encoding="utf-8")
     assert _run(["run", str(v), "-o", str(b), "--hours", "48", "-q"]).exit_code == 0
-    out = tmp_path / "cmp.html"
+    out = tmp_path / "cmp"
     r = _run(["compare", str(a), str(b), "-o", str(out)])
     assert r.exit_code == 0, r.output
     import pandas as pd
 
-    table = pd.read_csv(out.with_suffix(".csv"), index_col=0)
-    assert list(table.columns) == ["a", "b"]
-    assert float(table.loc["size battery_kwh", "b"]) == 0.0
-    assert "<script src=" not in out.read_text(encoding="utf-8")
+    sizes = pd.read_csv(out / "sizes.csv", index_col=0, encoding="utf-8-sig")
+    assert list(sizes.columns) == ["unit", "a", "b"]
+    assert float(sizes.loc["battery_kwh", "b"]) == 0.0
+    assert "<script src=" not in (out / "comparison.html").read_text(encoding="utf-8")
     r = _run(["compare", str(a), str(tmp_path / "missing"), "-o", str(out)])
     assert r.exit_code == 1 and "not found" in r.output
 

@@ -19,7 +19,7 @@ import xarray as xr
 
 from twin.assess import Declarations, ParkInfo, assess
 from twin.ledger import build_ledger
-from twin.report import fmt, profile_variables, render_report
+from twin.report import fmt, render_report
 
 HOURS = 24 * 14
 
@@ -101,7 +101,15 @@ def test_report_renders_self_contained_with_rubric_statement(run, lang):
     page = render_report(ds, summary, ledger, sc, lang=lang)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<script src=" not in page.replace(" ", "").lower().replace("<scriptsrc", "<script src")
-    assert "plotly" in page.lower() and len(page) > 3_000_000  # plotly.js itself is embedded
+    # plotly.js itself is embedded, gzip-compressed, and unpacks to the installed plotly's own code
+    import base64
+    import gzip
+
+    from plotly.offline import get_plotlyjs
+
+    packed = re.search(r"id='plotly-js-gz'>([A-Za-z0-9+/=\s]+)</script>", page).group(1)
+    assert gzip.decompress(base64.b64decode(packed)).decode("utf-8") == get_plotlyjs()
+    assert len(page.encode("utf-8")) < 3 * 1024 * 1024
     assert sc.rubric.rubric_id in page
     if lang == "zh":
         assert "暂定值" in page and "不是标准的官方分值" in page
@@ -123,19 +131,39 @@ def test_every_chart_has_data(run, lang):
     for data in figs:
         traces = json.loads(data)
         assert traces, "a chart without traces"
-        assert any(any(k in tr for k in ("y", "z", "bdata")) for tr in traces)
+        assert any(any(k in tr for k in ("y", "z", "bdata", "link")) for tr in traces)
 
 
-def test_every_hourly_variable_has_a_heat_map(run):
-    """Issue 3: every hourly profile of results.nc is shown (each gets its own heat map title)."""
+def test_first_screen_says_what_to_build_and_its_numbers(run):
+    """Issue 13: the decision comes first — new assets, cost, emissions, indicator and scores before any section."""
     ds, summary, ledger, sc = run
     page = render_report(ds, summary, ledger, sc, lang="en")
-    plan = [v for v in profile_variables(ds) if not v.startswith("baseline_")]
-    assert "p_pv_kw" in plan and "weather_temp_air" in plan
-    from twin.report import _lab
+    first = page[page.index("<body>"):page.index("<section id='flows'>")]
+    for words in ("What to build (new)", "New investment", "Annualised cost", "Net emissions",
+                  "910号 core indicator", "chapter 7 score", "Chapter 12 bonus", "PV — roof"):
+        assert words in first, words
+    assert first.index("What to build") < first.index("Rubric")  # numbers before the rubric banner
 
-    for v in plan:
-        assert _lab(v, "en") in page, v
+
+def test_no_cumulative_or_all_zero_heat_maps(run):
+    """Heat maps only where they tell something: no cumulative series, nothing all zero."""
+    ds, summary, ledger, sc = run
+    page = render_report(ds, summary, ledger, sc, lang="en")
+    assert "ev_e_cum" not in page and "Cumulative" not in page
+    for data in _figures(page):
+        for tr in json.loads(data):
+            if tr.get("type") == "heatmap":
+                z = tr["z"]
+                assert not isinstance(z, list) or any(any(v for v in row) for row in z)
+
+
+def test_sections_are_numbered_in_page_order(run):
+    ds, summary, ledger, sc = run
+    page = render_report(ds, summary, ledger, sc, lang="en")
+    nums = [int(n) for n in re.findall(r"<h2>(\d+)\. ", page)]
+    assert nums == list(range(1, len(nums) + 1))
+    for i, anchor in enumerate(re.findall(r"<section id='([a-z]+)'><h2>", page), 1):
+        assert f"href='#{anchor}'>{i}. " in page  # the table of contents points at the right section
 
 
 def test_report_rebuilds_from_written_summary(run):

@@ -96,7 +96,7 @@ def test_run_is_pure_and_write_publishes(tmp_path, monkeypatch, capsys):
         r.ledger.planned.annual["e_grid_import_kwh"] / 1000, rel=1e-12)
     assert r.summary["pv_share_of_electricity"] == r.ledger.planned.annual["pv_share_of_electricity"]
     paths = write(r, tmp_path / "o", report=False)
-    assert sorted(paths) == ["results.nc", "summary.json"]
+    assert sorted(set(paths) - {"dispatch.parquet"}) == ["dispatch.csv", "results.nc", "summary.json"]
 
 
 def test_cli_refuses_bad_combination_without_traceback(tmp_path):

@@ -1,4 +1,4 @@
-"""Command line: ``twin run | validate | schema | weather``.
+"""Command line: ``twin run | compare | sweep | validate | schema | weather``.
 
 User mistakes (bad scenario, missing file, infeasible target) end with a clear
 message and exit code 1, never a Python traceback. Heavy libraries are imported
@@ -259,7 +259,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     scenario's objective section; the options here override them for this run.
     """
     from twin.io import OutputError, check_output_dir, output_error
-    from twin.run import RUN_STAGES, UserInputError, write
+    from twin.run import RUN_STAGES, UserInputError, run_stages, write
     from twin.run import run as run_park
     from twin.scenario.loader import ScenarioError, load_scenario
     from twin.scenario.run_config import resolve_run_config
@@ -268,6 +268,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress.stage(f"reading {scenario}")
     try:
         loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
+        progress.total = run_stages(loaded.scenario) + 2
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
                                     representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model)
@@ -312,30 +313,75 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
 
 
 @main.command()
-@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out") / "compare.html",
-              show_default=True, help="HTML page to write; a CSV of the table is written beside it.")
-def compare(runs: tuple[Path, ...], output: Path) -> None:
-    """Compare finished runs side by side (their output folders or summary.json files)."""
-    from twin.io import atomic_write_text
-    from twin.report_compare import comparison_table, read_summary, render_comparison
+@click.argument("items", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("out/compare"),
+              show_default=True, help="Folder for comparison.html, comparison.xlsx, the CSV tables and the runs.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the page.")
+@click.option("--base", help="Variant (or run folder name) the differences are taken against [default: the first].")
+@click.option("--hours", type=click.IntRange(1, 8760), default=None,
+              help="Model only the first N hours of each variant (quick looks).")
+@click.option("--objective", type=LazyChoice(_objective_kinds), help="Override every variant's objective.kind.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Variants run at once in separate processes [default: the cores available].")
+@click.option("--hourly", is_flag=True, help="Add each run's hourly results to comparison.xlsx (one sheet per run).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, hours: int | None,
+            objective: str | None, workers: int | None, hourly: bool, quiet: bool) -> None:
+    """Compare investment options: `twin compare FILE [VARIANT ...]` runs the variants of a scenario
+    file (all of them and 'base' when none is named); `twin compare RUN_DIR RUN_DIR ...` compares
+    finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR."""
+    from twin.compare import ComparedRun, comparison_tables, read_summary, run_variants, text_table, write_comparison
+    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
 
-    summaries = {}
-    for r in runs:
+    echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
+    first = Path(items[0])
+    runs: list[ComparedRun] = []
+    failed: list[dict] = []
+    if first.suffix.lower() in (".yaml", ".yml"):
         try:
-            s = read_summary(r)
-        except ValueError as exc:
-            _fail(f"twin compare: {exc}")
-        name = r.name if r.is_dir() else r.parent.name
-        summaries[name if name not in summaries else str(r)] = s
-    table = comparison_table(summaries)
+            loaded = load_scenario(first)
+            names = list(items[1:]) or [BASE_VARIANT, *loaded.variants]
+            for n in names:  # every name checked before anything runs
+                loaded.derive(n)
+        except ScenarioError as exc:
+            _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+        echo(f"comparing {len(names)} variant(s) of {first}: {', '.join(names)}")
+        status = run_variants(first, names, out_dir, hours=hours, objective=objective, lang=lang, workers=workers,
+                              echo=echo)
+        ok = {s["name"] for s in status if s["ok"]}
+        failed = [s for s in status if not s["ok"]]
+        for n in names:
+            if n not in ok:
+                continue
+            spec = loaded.variants.get(n)
+            folder = out_dir / "runs" / n
+            runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
+                                    label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
+                                    description=spec.description if spec else "", folder=folder,
+                                    costs=loaded.derive(n).scenario.costs.model_dump()))
+        if not runs:
+            _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
+    else:
+        for r in items:
+            p = Path(r)
+            try:
+                s = read_summary(p)
+            except ValueError as exc:
+                _fail(f"twin compare: {exc}")
+            folder = p if p.is_dir() else p.parent
+            name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
+            runs.append(ComparedRun(name, s, folder=folder))
+    if base is not None and base not in {r.name for r in runs}:
+        _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
     try:
-        atomic_write_text(output.with_suffix(".csv"), table.to_csv())
-        atomic_write_text(output, render_comparison(summaries))
+        paths = write_comparison(runs, out_dir, lang=lang, base=base, hourly=hourly, failed=failed)
     except OSError as exc:
-        _write_failed(exc, output)
-    click.echo(table.to_string(max_colwidth=28))
-    click.echo(f"wrote {output} and {output.with_suffix('.csv')}", err=True)
+        _write_failed(exc, out_dir)
+    click.echo(text_table(comparison_tables(runs, base), runs, lang))
+    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
+    if failed:
+        echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

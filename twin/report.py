@@ -21,129 +21,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-TEXT = {
-    "title": ("园区零碳规划报告", "Park zero-carbon planning report"),
-    "read": ("如何阅读本报告", "How to read this report"),
-    "read_body": (
-        ("<b>基准</b>：仅现有资产、电动汽车到站即充、不购买绿证和碳抵消，按同一典型气象年逐时模拟；"
-        "<b>规划</b>：优化后新增光伏、储能、热泵等资产的逐时调度（Pyomo/HiGHS 线性规划，目标见“求解信息”）。"
-        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。所有年度数值为8760小时之和（Δt = 1 h）；"
-        "排放只计CO2（910号附件4）。数值来源：逐时曲线与调度见 results.nc，年度台账与评分见 summary.json。"),
-        ("<b>Baseline</b>: existing assets only, EVs charge on arrival, no green certificates or offsets, "
-        "simulated hour by hour over the same typical weather year. <b>Plan</b>: the optimal sizes of new PV, "
-        "storage, heat pumps etc. and their hourly dispatch (Pyomo/HiGHS linear programme, objective under "
-        "'Solver'). Both use the same loads, tariffs and hourly grid emission factors, so the difference is "
-        "the park's internal abatement. Annual values are sums over 8760 hours (Δt = 1 h); emissions are CO2 "
-        "only (910号 annex 4). Where numbers come from: hourly profiles and dispatch in results.nc, annual "
-        "ledger and scores in summary.json."),
-    ),
-    "headline": ("核心结果", "Headline results"),
-    "sizes": ("推荐配置（优化结果）", "Recommended assets (optimal sizes)"),
-    "balance": ("能量平衡", "Energy balance"),
-    "carbon": ("碳排放：从基准到规划", "Carbon: from baseline to plan"),
-    "profiles": ("组件逐时曲线（results.nc 全部逐时变量）", "Hourly component profiles (every hourly variable of results.nc)"),
-    "costs": ("年化成本", "Annualised cost"),
-    "pareto": ("成本—排放权衡", "Cost–emissions trade-off"),
-    "provenance": ("数据来源与假设", "Sources and assumptions"),
-    "solver": ("求解信息", "Solver"),
-    "monthly": ("月度电量平衡（正=供给，负=使用）", "Monthly electricity balance (positive = supply, negative = use)"),
-    "monthly_heat": ("月度热量平衡（正=供热，负=用热）", "Monthly heat balance (positive = supply, negative = use)"),
-    "monthly_cool": ("月度供冷平衡", "Monthly cooling balance"),
-    "week": ("用电最高周的逐时调度", "Hourly dispatch in the week of highest load"),
-    "heatmap_import": ("规划：电网购电功率热力图", "Plan: grid import heat map"),
-    "heatmap_base_import": ("基准：电网购电功率热力图", "Baseline: grid import heat map"),
-    "baseline": ("基准", "Baseline"),
-    "plan": ("规划", "Plan"),
-    "change": ("变化", "Change"),
-    "item": ("项目", "Item"),
-    "unit": ("单位", "Unit"),
-    "value": ("数值", "Value"),
-    "asset": ("资产", "Asset"),
-    "size": ("规模", "Size"),
-    "month": ("月份", "Month"),
-    "hour": ("时刻", "Hour of day"),
-    "date": ("日期", "Date"),
-    "demand": ("总用电", "Total electric use"),
-    "no_scorecard": (
-        "模拟时长不足一年（{h} h），不给出评分卡和910号指标：评分需要全年数值。台账数值已按 8760/{h} 折算为年。",
-        ("The horizon is shorter than a year ({h} h): no scorecard and no 910号 indicators, which need annual "
-        "values. Ledger values are scaled by 8760/{h} to a year."),
-    ),
-    "mismatch": (
-        "注意：优化器与台账的排放不一致（{what}）。报告中的评价使用台账数值；请检查碳抵消/绿证是否已传入台账。",
-        ("Warning: the optimiser and the ledger disagree ({what}). The assessment uses the ledger; check that "
-        "the offsets/certificates bought by the optimiser reach the ledger."),
-    ),
-    "monthly_note": (
-        "柱为各月能量之和 [MWh]；强度量（温度、COP、电价、排放因子、kW/kWp）为月平均值。",
-        ("Bars are monthly energy sums [MWh]; intensive quantities (temperature, COP, price, emission factor, "
-        "kW/kWp) are monthly means."),
-    ),
-    "heat_note": ("热力图：横轴为日期，纵轴为一天中的小时（时间戳=小时开始，北京时间）。",
-                  "Heat maps: date on the x axis, hour of day on the y axis (timestamp = start of hour, Asia/Shanghai)."),
-}
-
-#: Labels of hourly variables: (zh, en). Units come from the variable's attrs.
-VAR_LABELS = {
-    "p_grid_import_kw": ("电网购电", "Grid import"),
-    "p_grid_export_kw": ("上网电量", "Grid export"),
-    "p_pv_kw": ("光伏发电（已用）", "PV output used"),
-    "p_pv_curtailed_kw": ("光伏弃电", "PV curtailed"),
-    "p_battery_discharge_kw": ("储能放电", "Battery discharge"),
-    "p_battery_charge_kw": ("储能充电", "Battery charge"),
-    "e_battery_kwh": ("储能电量", "Battery state of charge"),
-    "p_load_kw": ("固定电负荷", "Fixed electric load"),
-    "p_ev_charge_kw": ("电动汽车充电", "EV charging"),
-    "p_ev_discharge_kw": ("V2G放电", "V2G discharge"),
-    "p_heat_pump_kw": ("热泵用电", "Heat pump electricity"),
-    "q_heat_pump_kw": ("热泵供热", "Heat pump heat"),
-    "q_waste_heat_source_kw": ("热泵取用余热", "Waste heat to heat pumps"),
-    "q_waste_heat_direct_kw": ("余热直接利用", "Waste heat used directly"),
-    "p_electric_boiler_kw": ("电锅炉用电", "Electric boiler electricity"),
-    "q_electric_boiler_kw": ("电锅炉供热", "Electric boiler heat"),
-    "q_gas_boiler_kw": ("燃气锅炉供热", "Gas boiler heat"),
-    "fuel_gas_kw": ("天然气消耗", "Natural gas use"),
-    "q_tes_charge_kw": ("蓄热充热", "Thermal storage charge"),
-    "q_tes_discharge_kw": ("蓄热放热", "Thermal storage discharge"),
-    "e_tes_kwh": ("蓄热量", "Thermal storage content"),
-    "q_heat_demand_kw": ("热需求", "Heat demand"),
-    "q_cooling_demand_kw": ("冷需求", "Cooling demand"),
-    "q_heat_import_kw": ("外购热", "Heat bought"),
-    "p_chiller_kw": ("冷机用电", "Chiller electricity"),
-    "q_chiller_kw": ("冷机供冷", "Chiller cooling"),
-    "price_import_cny_per_kwh": ("购电电价", "Import price"),
-    "tou_period": ("分时电价时段", "TOU period"),
-    "ef_grid_kgco2_per_kwh": ("电网排放因子", "Grid emission factor"),
-    "working_day": ("工作日", "Working day"),
-    "p_process_kw": ("工艺电负荷", "Process electric load"),
-    "pv_ac_per_kwp": ("光伏单位出力", "PV output per kWp"),
-    "q_waste_heat_available_kw": ("可回收余热", "Recoverable waste heat"),
-    "heat_pump_cop": ("热泵COP", "Heat pump COP"),
-    "weather_ghi": ("水平面总辐射", "Global horizontal irradiance"),
-    "weather_dni": ("法向直射辐射", "Direct normal irradiance"),
-    "weather_dhi": ("水平面散射辐射", "Diffuse horizontal irradiance"),
-    "weather_temp_air": ("室外气温", "Outdoor air temperature"),
-    "weather_wind_speed": ("风速", "Wind speed"),
-    "weather_relative_humidity": ("相对湿度", "Relative humidity"),
-    "building_q_heating_kw": ("建筑供暖负荷", "Building space heating"),
-    "building_q_cooling_kw": ("建筑供冷负荷", "Building space cooling"),
-    "building_p_lighting_kw": ("建筑照明用电", "Building lighting"),
-    "building_p_equipment_kw": ("建筑设备用电", "Building equipment"),
-    "building_q_dhw_kw": ("生活热水需求", "Domestic hot water"),
-    "building_p_hvac_baseline_kw": ("分散空调用电", "Decentral HVAC electricity"),
-    "building_q_heating_nonelectric_kw": ("非电供暖量", "Non-electric space heat"),
-    "building_fuel_heating_kw": ("供暖燃料/外购热", "Heating fuel / district heat"),
-    "building_t_indoor_c": ("室内温度", "Indoor temperature"),
-    "ev_p_uncontrolled_kw": ("到站即充功率", "Charging on arrival"),
-    "ev_p_charge_max_kw": ("可用充电功率", "Connected charger power"),
-    "ev_p_discharge_max_kw": ("可用V2G功率", "Available V2G power"),
-    "ev_e_cum_min_kwh": ("累计充电量下限", "Cumulative energy, lower bound"),
-    "ev_e_cum_max_kwh": ("累计充电量上限", "Cumulative energy, upper bound"),
-    "ev_e_cum_uncontrolled_kwh": ("到站即充累计电量", "Cumulative energy, charge on arrival"),
-    "ev_n_connected": ("在桩车辆数", "Vehicles connected"),
-    "ev_n_queued": ("排队车辆数", "Vehicles queued"),
-    "ev_e_demand_kwh": ("出行用电需求", "Trip energy demand"),
-}
+from twin.report_text import label, phrase, text  # noqa: E402
+from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
 #: Units for variables whose attrs lack them (contract names, docs/architecture.md).
 _UNIT_FALLBACK = {"ev_n_connected": "vehicles", "ev_n_queued": "vehicles", "working_day": "1", "tou_period": "-"}
@@ -161,56 +40,6 @@ PROFILE_GROUPS = (
                                    "p_chiller", "waste_heat")),
     ("电网交换", "Grid exchange", ("p_grid_",)),
 )
-
-ENERGY_LABELS = {
-    "grid_import": ("电网购电", "Grid import"), "grid_export": ("上网电量", "Grid export"),
-    "pv_generation": ("光伏发电（已用）", "PV generation used"), "pv_curtailed": ("光伏弃电", "PV curtailed"),
-    "fixed_electric_load": ("固定电负荷", "Fixed electric load"), "battery_charge": ("储能充电", "Battery charge"),
-    "battery_discharge": ("储能放电", "Battery discharge"), "battery_losses": ("储能损耗", "Battery losses"),
-    "ev_charging": ("电动汽车充电", "EV charging"), "v2g_discharge": ("V2G放电", "V2G discharge"),
-    "heat_pump_electricity": ("热泵用电", "Heat pump electricity"), "heat_pump_heat": ("热泵供热", "Heat pump heat"),
-    "waste_heat_direct": ("余热直接利用", "Waste heat used directly"),
-    "waste_heat_to_heat_pumps": ("热泵取用余热", "Waste heat to heat pumps"),
-    "gas_boiler_heat": ("燃气锅炉供热", "Gas boiler heat"), "gas_fuel": ("天然气（低位热值）", "Natural gas (net calorific)"),
-    "heat_demand": ("热需求", "Heat demand"), "cooling_demand": ("冷需求", "Cooling demand"),
-    "chiller_electricity": ("冷机用电", "Chiller electricity"), "electric_boiler_heat": ("电锅炉供热", "Electric boiler heat"),
-    "electric_boiler_electricity": ("电锅炉用电", "Electric boiler electricity"),
-    "heat_import": ("外购热", "Heat bought"),
-    "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
-    "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
-    "chiller_cooling": ("冷机供冷", "Chiller cooling"),
-    "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
-    "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
-    "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
-    "lpg_fuel": ("液化石油气（低位热值）", "LPG (net calorific)"),
-}
-
-SIZE_LABELS = {
-    "pv_kwp": ("光伏", "PV", "kWp"), "battery_kwh": ("储能容量", "Battery energy", "kWh"),
-    "battery_kw": ("储能功率", "Battery power", "kW"), "heat_pump_kw": ("热泵（热输出）", "Heat pump (heat output)", "kW"),
-    "tes_kwh": ("蓄热容量", "Thermal storage", "kWh"), "electric_boiler_kw": ("电锅炉", "Electric boiler", "kW"),
-    "chiller_kw": ("冷机", "Chiller", "kW"), "gas_boiler_kw": ("燃气锅炉", "Gas boiler", "kW"),
-    "waste_heat_hx_kw": ("余热换热器", "Waste-heat exchanger", "kW"),
-}
-
-COST_LABELS = {
-    "capex_annualised_total": ("投资年金", "Capital annuity"), "om_total": ("运维", "O&M"),
-    "energy_import": ("购电电费", "Electricity bought"), "export_revenue": ("上网收入", "Export revenue"),
-    "demand_charge": ("需量/容量电费", "Demand charge"), "battery_degradation": ("储能衰减", "Battery wear"),
-    "green_certificates": ("绿证", "Green certificates"), "offsets": ("碳抵消", "Carbon offsets"),
-    "carbon": ("内部碳价", "Internal carbon price"), "fuel": ("燃料", "Fuel"), "heat_import": ("外购热", "Heat bought"),
-    "v2g_degradation": ("V2G电池损耗", "V2G battery wear"), "total": ("合计", "Total"),
-    "capex_overnight": ("初始投资（不计入年化合计）", "Overnight investment (not in the annual total)"),
-}
-
-EMISSION_LABELS = {
-    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料）", "Plan gross (grid + fuel)"),
-    "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
-    "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
-    "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
-    "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
-    "offsets": ("碳抵消（CCER）", "Offsets (CCER)"), "net": ("净排放", "Net emissions"),
-}
 
 #: Monthly sums are energy; these (by suffix / name) are averaged instead.
 _INTENSIVE = ("_c", "_cop", "cop", "_per_kwh", "_per_kwp", "tou_period", "working_day", "weather_", "_kwh", "ev_n_")
@@ -465,7 +294,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -551,6 +380,23 @@ def fig_pareto(summary: dict, lang: str):
     return fig
 
 
+def targets_table(targets: list[dict], lang: str) -> str:
+    """Stated targets: value reached, binding or not, marginal cost (dual) and source."""
+    zh = lang == "zh"
+    rows = []
+    for t in targets:
+        val = pct(t["value"]) if t["unit"] == "1" else fmt(t["value"], 4)
+        mc = t.get("marginal_cost_cny_per_unit")
+        rows.append((t["label"], val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
+                     "—" if mc is None else f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})",
+                     "; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x)))
+    head = (("目标", "达到值", "是否约束", "边际成本（对偶值）", "依据") if zh else
+            ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
+    note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else
+            "Marginal cost: increase of the annualised cost when the target is tightened by one unit (the LP dual).")
+    return _table(rows, head) + f"<p class='notes'>{note}</p>"
+
+
 def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
     from twin.results.units import size_unit
 
@@ -634,6 +480,183 @@ def _as_dict(obj, key: str, summary: dict):
     return obj.to_dict() if hasattr(obj, "to_dict") else obj
 
 
+def existing_sizes(scenario: dict) -> dict:
+    """Sizes already installed before the plan, keyed like ``summary["sizes"]`` [kWp, kWh, kW].
+
+    ``scenario`` is the validated scenario as a mapping (``results.nc`` attribute
+    ``scenario_yaml``). Assets the optimiser can only keep (fuel boilers, an implied
+    existing plant) count as existing in full (see :func:`new_and_existing`).
+    """
+    out: dict = {}
+    pv = {a["name"]: float(a.get("existing_kwp") or 0.0) for a in scenario.get("pv_arrays") or []}
+    if pv:
+        out["pv_kwp"] = pv
+    b = scenario.get("battery")
+    if b:
+        out["battery_kwh"] = float(b.get("existing_kwh") or 0.0)
+        out["battery_kw"] = float(b.get("existing_kw") or 0.0)
+    hp = {h["name"]: float(h.get("existing_kw") or 0.0) for h in scenario.get("heat_pumps") or []}
+    if hp:
+        out["heat_pump_kw"] = hp
+    ts = scenario.get("thermal_storage")
+    if ts:
+        out["tes_kwh"] = float(ts.get("existing_kwh") or 0.0)
+    eb = [x for x in scenario.get("boilers") or [] if x.get("fuel") == "electric"]
+    if eb:
+        out["electric_boiler_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in eb)
+    ch = scenario.get("chillers") or []
+    if ch:
+        out["chiller_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in ch)
+    return out
+
+
+#: Size keys of assets the plan keeps but never builds new (their whole size is existing).
+KEEP_ONLY = ("gas_boiler_kw",)
+
+
+def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
+    """Split the plan's sizes into what to build and what exists already.
+
+    Returns two lists of ``(size key, asset or None, size, unit)``: new capacity
+    (total − existing, where above the noise of 0.5 units) and existing capacity kept.
+    """
+    from twin.results.units import size_unit
+
+    have = existing_sizes(scenario or {})
+    new, old = [], []
+    for k, v in summary.get("sizes", {}).items():
+        items = v.items() if isinstance(v, dict) else [(None, v)]
+        for asset, total in items:
+            if total is None:
+                continue
+            total = float(total)
+            ex = have.get(k)
+            ex = (ex.get(asset, 0.0) if isinstance(ex, dict) else ex) if ex is not None else None
+            if k in KEEP_ONLY or (ex is None and k == "chiller_kw"):
+                ex = total
+            ex = 0.0 if ex is None else min(float(ex), total)
+            unit = size_unit(k)
+            if total - ex > 0.5:
+                new.append((k, asset, total - ex, unit))
+            if ex > 0.5:
+                old.append((k, asset, ex, unit))
+    return new, old
+
+
+def _size_name(k: str, asset, lang: str) -> str:
+    name = label(k, lang)
+    return f"{name} — {asset}" if asset else name
+
+
+def _money(v, lang: str) -> str:
+    """CNY for a planner: 万元 in Chinese, million CNY in English."""
+    if v is None:
+        return "—"
+    return f"{fmt(float(v) / 1e4)} 万元" if lang == "zh" else f"{fmt(float(v) / 1e6)} M CNY"
+
+
+def _card(key: str, value: str, detail: str = "", cls: str = "") -> str:
+    return (f"<div class='card {cls}'><div class='k'>{_esc(key)}</div><div class='v'>{_esc(value)}</div>"
+            f"<div class='d'>{detail}</div></div>")
+
+
+def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict | None, lang: str) -> str:
+    """The first screen: what to build, what it costs, emissions, indicators and scores."""
+    import json
+
+    zh = lang == "zh"
+    scenario = None
+    if "scenario_yaml" in ds.attrs:
+        try:
+            scenario = json.loads(ds.attrs["scenario_yaml"])
+        except (TypeError, ValueError):
+            scenario = None
+    cards = []
+    cost, base_cost = summary.get("annualised_cost_cny"), summary.get("baseline_cost_cny")
+    cards.append(_card(text("card_capex", lang), _money(summary.get("capex_cny"), lang),
+                       _esc(text("card_capex_note", lang))))
+    if cost is not None and base_cost:
+        d = (cost - base_cost) / abs(base_cost)
+        cards.append(_card(text("card_cost", lang), _money(cost, lang) + ("/年" if zh else "/yr"),
+                           _esc(text("card_cost_note", lang).format(base=_money(base_cost, lang), pct=f"{d:+.1%}"))))
+    e = summary["emissions_tco2"]
+    cards.append(_card(text("card_emissions", lang), f"{fmt(e['net'])} tCO2/{'年' if zh else 'yr'}",
+                       _esc(text("card_emissions_note", lang).format(
+                           base=fmt(e["baseline"]), res=fmt(e["residual"]), off=fmt(e["offsets"])))))
+    if led is not None:
+        p = led["annual"]["planned"]
+        cards.append(_card(text("card_shares", lang), pct(p.get("renewable_share")),
+                           _esc(text("card_shares_note", lang).format(
+                               onsite=pct(p.get("onsite_renewable_share")), clean=pct(p.get("clean_energy_share"))))))
+    if sc is not None:
+        core = sc["national"]["core"]
+        ok = core.get("pass")
+        thr = core.get("threshold_tco2_per_tce")
+        assumed = not core.get("official", False)
+        verdict = text("pass", lang) if ok else (text("fail", lang) if ok is not None else "—")
+        cards.append(_card(text("card_core", lang), f"{fmt(core.get('value_tco2_per_tce'))} tCO2/tce · {verdict}",
+                           _esc(text("card_core_note_assumed" if assumed else "card_core_note", lang).format(
+                               thr=fmt(thr), base=fmt(core.get("baseline_value_tco2_per_tce")))),
+                           "pass" if ok else ("fail" if ok is not None else "")))
+        ag = sc["aggregate"]
+        prov = sc["rubric"].get("provisional", True)
+        cards.append(_card(text("card_ch7", lang), f"{fmt(ag.get('chapter7_Q'))} / 100",
+                           _esc(text("card_prov" if prov else "card_official", lang))))
+        cards.append(_card(text("card_ch12", lang), f"{fmt(ag.get('QA'))} / {fmt(ag.get('bonus_cap'))}",
+                           _esc(text("card_prov" if prov else "card_official", lang))))
+    else:
+        cards.append(_card(text("card_core", lang), "—", _esc(text("card_no_score", lang))))
+    op = summary.get("operation")
+    if isinstance(op, dict) and op.get("headline"):
+        cards.append(_card(text("card_operation", lang), str(op["headline"].get("value", "—")),
+                           _esc(str(op["headline"].get(f"note_{lang}", "")))))
+    grid = summary.get("grid")
+    if isinstance(grid, dict) and grid.get("verdict") is not None:
+        gv = grid["verdict"]
+        ok = gv in (True, "pass")
+        cards.append(_card(text("card_grid", lang), text("pass", lang) if ok else text("fail", lang),
+                           _esc(str(grid.get(f"summary_{lang}", grid.get("summary", "")))), "pass" if ok else "fail"))
+    new, old = new_and_existing(summary, scenario)
+    capex_by = (summary.get("costs_cny_per_yr") or {}).get("capex_annualised") or {}
+    rows = []
+    for k, asset, v, unit in new:
+        key = f"{k}[{asset}]" if asset else k
+        rows.append((_size_name(k, asset, lang), fmt(v), unit, _money(capex_by.get(key), lang)))
+    build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
+                          text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
+    keep = _table([(_size_name(k, a, lang), fmt(v), u) for k, a, v, u in old],
+                  (text("asset", lang), text("size", lang), text("unit", lang)), "num") if old else \
+        f"<p class='notes'>{_esc(text('no_existing', lang))}</p>"
+    return (f"<section id='decision'><div class='cards'>{''.join(cards)}</div>"
+            f"<div class='decision'><div><h3>{_esc(text('what_to_build', lang))}</h3>{build}</div>"
+            f"<div><h3>{_esc(text('existing_kept', lang))}</h3>{keep}</div></div></section>")
+
+
+class _Numbered:
+    """Sections with numbers assigned in page order, and a table of contents."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, anchor: str, title: str, body: str) -> None:
+        if body:
+            self.items.append((anchor, title, body))
+
+    def number(self, anchor: str) -> int | None:
+        for i, (a, _, _) in enumerate(self.items, 1):
+            if a == anchor:
+                return i
+        return None
+
+    def toc(self, lang: str) -> str:
+        links = " · ".join(f"<a href='#{a}'>{i}. {_esc(t)}</a>" for i, (a, t, _) in enumerate(self.items, 1))
+        return f"<p class='notes toc'>{_esc(text('contents', lang))}: {links}</p>"
+
+    def html(self) -> str:
+        return "".join(f"<section id='{a}'><h2>{i}. {_esc(t)}</h2>{b}</section>"
+                       for i, (a, t, b) in enumerate(self.items, 1))
+
+
 def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, lang: str = "zh") -> str:
     """The complete HTML page as a string (plotly.js embedded, no network needed).
 
@@ -649,170 +672,143 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         Default ``summary["scorecard"]``; absent for horizons shorter than a year.
     lang : {"zh", "en"}
     """
-    import plotly.io as pio
-    from plotly.offline import get_plotlyjs
+    from twin import report_charts as C
+    from twin.report_page import figure_div as add
+    from twin.report_page import page
 
     _i(lang)
     led = _as_dict(ledger, "ledger", summary)
     sc = _as_dict(scorecard, "scorecard", summary)
-    sections: list[str] = []
-
-    def add(fig, cls: str = "fig"):
-        if fig is None:
-            return ""
-        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
-        return f'<div class="{cls}">{div}</div>'
-
+    zh = lang == "zh"
     p = summary["park"]
     w = summary["weather"]
-    zh = lang == "zh"
-    # --- banner: rubric and status ---------------------------------------------------
+    types = {"manufacturing": "生产制造", "logistics": "仓储物流", "office": "商务办公"}
+    ptype = types.get(p["type"], p["type"]) if zh else f"{p['type']} ({types.get(p['type'], '')})"
+    head = [f"<h1>{_esc(text('title', lang))}：{_esc(p['name'])}</h1>" if zh else
+            f"<h1>{_esc(text('title', lang))}: {_esc(p['name'])}</h1>",
+            f"<p class='subtitle'>{_esc(text('subtitle', lang).format(type=ptype, year=p['planning_year'], hours=summary['hours'], objective=text('objective_' + str(summary['solver'].get('objective', '')), lang)))}</p>"]
+    head.append(_consistency_warning(summary, led, lang))
+    head.append(decision_section(ds, summary, led, sc, lang))
     if sc is not None:
         from twin.report_scorecard import rubric_statement
 
-        sections.append(rubric_statement(sc, lang))
+        head.append(rubric_statement(sc, lang))
     else:
         h = summary.get("hours", ds.sizes.get("time", 0))
-        sections.append(f"<p class='banner'>{_esc(_t('no_scorecard', lang).format(h=h))}</p>")
-    # --- overview ----------------------------------------------------------------------
-    types = {"manufacturing": "生产制造", "logistics": "仓储物流", "office": "商务办公"}
-    overview = _table([
-        ("园区" if zh else "Park", p["name"]),
-        ("类型" if zh else "Type", f"{types.get(p['type'], p['type'])} ({p['type']})"),
-        ("规划年" if zh else "Planning year", p["planning_year"]),
-        ("情景文件" if zh else "Scenario", f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"),
-        ("气象" if zh else "Weather", _weather_text(w, fmt, zh)),
-        ("模拟时长" if zh else "Hours modelled", f"{summary['hours']} h"),
-        ("优化目标" if zh else "Objective", summary["solver"].get("objective", "")),
-    ])
-    notes = "".join(f"<li>{_esc(n)}</li>" for n in w.get("notes", []))
-    sections.append(f"<h2>1. {_t('read', lang)}</h2><p class='explain'>{_t('read_body', lang)}</p>"
-                    f"{overview}<ul class='notes'>{notes}</ul>")
-    sections.append(_consistency_warning(summary, led, lang))
-    sections.append(f"<h2>2. {_t('headline', lang)}</h2>" + _table(
-        _headline_rows(summary, led, sc, lang),
-        (_t("item", lang), _t("baseline", lang), _t("plan", lang), _t("change", lang), _t("unit", lang)), "num"))
-    sections.append(f"<h2>3. {_t('sizes', lang)}</h2>" + _table(
-        _sizes_rows(summary, lang), (_t("asset", lang), _t("size", lang), _t("unit", lang)), "num"))
+        head.append(f"<p class='banner'>{_esc(text('no_scorecard', lang).format(h=h))}</p>")
+    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>{text('read_body', lang)}</p></details>")
 
-    # --- energy balance ----------------------------------------------------------------
-    en = summary["energy_mwh"]
-    be = summary["baseline_energy_mwh"]
+    S = _Numbered()
+    S.add("headline", text("headline", lang), _table(
+        _headline_rows(summary, led, sc, lang),
+        (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang), text("unit", lang)), "num"))
+    # --- energy ------------------------------------------------------------------------
+    en, be = summary["energy_mwh"], summary["baseline_energy_mwh"]
     keys = [k for k in ENERGY_LABELS if k in en or k in be] + sorted(k for k in set(en) | set(be) if k not in ENERGY_LABELS)
     rows = []
     for k in keys:
         x, y = be.get(k, 0.0) or 0.0, en.get(k, 0.0) or 0.0
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
-        rows.append((ENERGY_LABELS.get(k, (k, k))[_i(lang)], fmt(x), fmt(y), fmt(y - x), "MWh/yr"))
-    parts = [f"<h2>4. {_t('balance', lang)}</h2>",
-             _table(rows, (_t("item", lang), _t("baseline", lang), _t("plan", lang), _t("change", lang), _t("unit", lang)), "num")]
-    parts += [add(fig_monthly_balance(ds, lang)), add(fig_monthly_heat(ds, lang)), add(fig_monthly_cooling(ds, lang)),
-              add(fig_week(ds, lang))]
-    hm = []
-    if "p_grid_import_kw" in ds:
-        hm.append(add(fig_heatmap(ds["p_grid_import_kw"], _t("heatmap_import", lang) + " (kW)"), "fig half"))
-    if "baseline_p_grid_import_kw" in ds:
-        hm.append(add(fig_heatmap(ds["baseline_p_grid_import_kw"], _t("heatmap_base_import", lang) + " (kW)"), "fig half"))
-    parts.append(f"<p class='notes'>{_t('heat_note', lang)}</p><div class='grid'>{''.join(hm)}</div>")
-    sections.append("".join(parts))
-
-    # --- carbon ------------------------------------------------------------------------
-    e = summary["emissions_tco2"]
-    erows = [(EMISSION_LABELS.get(k, (k, k))[_i(lang)], fmt(v), "tCO2/yr") for k, v in e.items()]
-    sections.append(f"<h2>5. {_t('carbon', lang)}</h2>" + add(fig_emissions(summary, led, lang))
-                    + "<p class='notes'>" + ("下表为优化器的排放汇总；评价用的台账见第8节。" if zh else
-                                             "The table is the optimiser's emission summary; the assessment uses the ledger in section 8.")
-                    + "</p>" + _table(erows, (_t("item", lang), _t("value", lang), _t("unit", lang)), "num"))
-    # --- costs -------------------------------------------------------------------------
+        rows.append((label(k, lang), fmt(x), fmt(y), fmt(y - x), "MWh/" + ("年" if zh else "yr")))
+    S.add("flows", text("flows", lang),
+          add(C.fig_sankey(summary, lang)) +
+          _table(rows, (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang),
+                        text("unit", lang)), "num"))
+    S.add("monthly", text("monthly_title", lang),
+          add(fig_monthly_balance(ds, lang)) + add(fig_monthly_heat(ds, lang)) + add(fig_monthly_cooling(ds, lang)))
+    weeks = add(C.fig_week(ds, lang, "typical")) + add(C.fig_week(ds, lang, "worst"))
+    S.add("weeks", text("weeks_title", lang), f"<p class='notes'>{_esc(text('weeks_note', lang))}</p>" + weeks)
+    S.add("duration", text("duration_title", lang),
+          add(C.fig_duration(ds, lang)) + add(C.fig_import_heatmap(ds, lang))
+          + f"<p class='notes'>{_esc(text('heat_note', lang))}</p>")
+    size_kwh = summary.get("sizes", {}).get("battery_kwh")
+    storage = add(C.fig_battery(ds, lang, size_kwh)) + add(C.fig_ev(ds, lang))
+    if storage:
+        S.add("storage", text("storage_title", lang), storage)
+    # --- costs and carbon ----------------------------------------------------------------
     crow = []
     for k, v in summary["costs_cny_per_yr"].items():
-        if isinstance(v, (int, float)):
-            crow.append((COST_LABELS.get(k, (k, k))[_i(lang)], fmt(v), "CNY" if k == "capex_overnight" else "CNY/yr"))
-    sections.append(f"<h2>6. {_t('costs', lang)}</h2>" + _table(crow, (_t("item", lang), _t("value", lang), _t("unit", lang)), "num")
-                    + add(fig_costs(summary, lang)))
-    n = 7
+        if isinstance(v, (int, float)) and abs(float(v)) > 0.5:
+            crow.append((label(k, lang), fmt(v), "CNY" if k == "capex_overnight" else "CNY/" + ("年" if zh else "yr")))
+    S.add("costs", text("costs", lang), _table(crow, (text("item", lang), text("value", lang), text("unit", lang)), "num")
+          + add(fig_costs(summary, lang)))
+    e = summary["emissions_tco2"]
+    erows = [(label(k, lang), fmt(v), "tCO2/" + ("年" if zh else "yr")) for k, v in e.items()]
+    S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
+        erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
+    if summary.get("targets"):
+        S.add("targets", "目标与边际成本" if zh else "Targets and their marginal cost",
+              targets_table(summary["targets"], lang))
     if summary.get("pareto"):
-        sections.append(f"<h2>{n}. {_t('pareto', lang)}</h2>" + add(fig_pareto(summary, lang)))
-        n += 1
+        S.add("pareto", text("pareto", lang), add(fig_pareto(summary, lang)))
     # --- assessment --------------------------------------------------------------------
     if led is not None:
         from twin.report_scorecard import scorecard_section
 
-        frag, sfigs = scorecard_section(sc, led, lang=lang, number=n)
-        sections.append(frag + "".join(add(f) for f in sfigs))
-        n += 1
-    # --- profiles ----------------------------------------------------------------------
-    names = profile_variables(ds)
-    plan_names = [v for v in names if not v.startswith("baseline_")]
-    groups: dict[int, list[str]] = {}
-    for v in plan_names:
-        groups.setdefault(_group_of(v), []).append(v)
-    prof = [f"<h2>{n}. {_t('profiles', lang)}</h2><p class='notes'>{_t('monthly_note', lang)} {_t('heat_note', lang)}</p>"]
-    for gi in sorted(groups):
-        gname = PROFILE_GROUPS[gi][_i(lang)] if gi < len(PROFILE_GROUPS) else ("其他" if zh else "Other")
-        vs = groups[gi]
-        prof.append(f"<h3>{_esc(gname)}</h3>" + add(_fig_monthly_group(ds, vs, gname, lang)))
-        cells = []
-        for v in vs:
-            how = "mean" if _is_intensive(v) else "sum"
-            nassets = int(np.prod([ds[v].sizes[d] for d in ds[v].dims if d != "time"])) if ds[v].ndim > 1 else 1
-            agg = "" if nassets == 1 else (f"（{nassets}项{'平均' if how == 'mean' else '合计'}）" if zh
-                                            else f" ({'mean' if how == 'mean' else 'sum'} of {nassets})")
-            cells.append(add(fig_heatmap(ds[v], f"{_lab(v, lang)}{agg} [{_unit(ds, v)}]", _unit(ds, v), how, 260),
-                             "fig half"))
-        prof.append(f"<div class='grid'>{''.join(cells)}</div>")
-    base_names = [v for v in names if v.startswith("baseline_")]
-    if base_names:
-        prof.append(f"<h3>{_t('baseline', lang)}</h3>" + add(_fig_monthly_group(ds, base_names, _t("baseline", lang), lang)))
-    sections.append("".join(prof))
-    n += 1
+        frag, sfigs = scorecard_section(sc, led, lang=lang, number=None, heading=False)
+        S.add("scorecard", text("scorecard_title", lang), frag + "".join(add(f) for f in sfigs))
+    # --- park grid (twin.grid) ----------------------------------------------------------
+    if (summary.get("grid") or {}).get("network"):
+        from twin.grid.report import grid_section, grid_title
 
+        S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
+    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
+    S.add("solver", text("solver", lang), _solver_table(summary, lang))
+    body = "".join(head) + S.toc(lang) + S.html()
+    return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
+
+
+def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> str:
+    zh = lang == "zh"
+    w = summary["weather"]
     prov = [
-        ("电价" if zh else "Tariff", ds.attrs.get("tariff_source", "") or "—"),
-        ("电网排放因子" if zh else "Grid emission factor",
-         (ds["ef_grid_kgco2_per_kwh"].attrs.get("source", "") if "ef_grid_kgco2_per_kwh" in ds else "") or
-         ("逐时 ef_grid_kgco2_per_kwh（results.nc）" if zh else "hourly ef_grid_kgco2_per_kwh (results.nc)")),
-        ("节假日" if zh else "Calendar", ds.attrs.get("calendar", "") or "China holiday calendar (twin.components.calendar)"),
-        ("气象来源" if zh else "Weather source", f"{w['source']}; {ds.attrs.get('weather_provenance', '')}"),
+        (text("tariff", lang), ds.attrs.get("tariff_source", "") or "—"),
+        (text("grid_factor", lang),
+         (ds["ef_grid_kgco2_per_kwh"].attrs.get("source", "") if "ef_grid_kgco2_per_kwh" in ds else "") or "—"),
+        (text("calendar", lang), ds.attrs.get("calendar", "") or "—"),
+        (text("weather_source", lang), _weather_text(w, fmt, zh)),
     ]
+    for n in w.get("notes", []):
+        prov.append((text("weather_note", lang), phrase(n, lang)))
     if led is not None:
         op = {o["name"]: o["value"] for o in led.get("open_parameters", [])}
-        prov.append(("折标系数" if zh else "Electricity to tce", f"{op.get('electricity_tce_basis', '')} kgce/kWh"))
+        prov.append((text("tce_factor", lang), f"{op.get('electricity_tce_basis', '')} kgce/kWh"))
     if "process_shape" in ds:
         for name, desc in zip(ds["process_load"].values, ds["process_shape"].values):
-            prov.append((f"{'工艺负荷' if zh else 'process load'} {name}", str(desc)))
+            prov.append((_Raw(f"{_esc(text('process_load', lang))}: <span class='data'>{_esc(name)}</span>"), str(desc)))
     for bld in summary.get("buildings", []):
-        prov.append((f"{'建筑围护结构' if zh else 'envelope of'} {bld['name']}", bld.get("envelope_note", "")))
-    prov += [(f"version {k}", v) for k, v in summary["versions"].items()]
-    sections.append(f"<h2>{n}. {_t('provenance', lang)}</h2>" + _table(prov))
+        prov.append((_Raw(f"{_esc(text('envelope_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
+                     bld.get("envelope_note", "")))
+    prov.append((text("scenario_file", lang),
+                 f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"))
+    prov += [(f"{text('version', lang)} {k}", _Raw(f"<code>{_esc(v)}</code>")) for k, v in summary["versions"].items()]
+    # records of where data came from (tariff documents, factor tables, standards) are citations, shown as recorded
+    return _table([(k, v if isinstance(v, _Raw) else _Raw(f"<span class='cite'>{_esc(v)}</span>")) for k, v in prov])
+
+
+#: Solver summary keys shown, in order, with catalogue keys for their names.
+_SOLVER_ROWS = ("objective", "status", "algorithm", "notes", "objective_value", "solve_time_s", "build_time_s",
+                "handover_time_s", "n_variables", "n_constraints", "gap", "duals")
+
+
+def _solver_table(summary: dict, lang: str) -> str:
     sol = summary["solver"]
-    srows = []
-    for k, v in sol.items():
-        if isinstance(v, dict):
-            v = ", ".join(f"{kk} = {fmt(vv)}" for kk, vv in v.items()) or "—"
+    rows = []
+    for k in _SOLVER_ROWS + tuple(k for k in sol if k not in _SOLVER_ROWS and k != "termination"):
+        if k not in sol:
+            continue
+        v = sol[k]
+        if k == "objective":
+            v = text("objective_" + str(v), lang)
+        elif k == "status":
+            v = text("status_" + str(v), lang) if ("status_" + str(v)) in TEXT else str(v)
+        elif isinstance(v, dict):
+            v = ", ".join(f"{label('dual_' + kk, lang)} = {fmt(vv)}" for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
         elif isinstance(v, list):
             v = "; ".join(map(str, v)) or "—"
-        srows.append((k, v))
-    sections.append(f"<h2>{n + 1}. {_t('solver', lang)}</h2>" + _table(srows))
-
-    css = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',-apple-system,'Segoe UI',sans-serif;"
-           "max-width:1280px;margin:auto;padding:1em;color:#222;line-height:1.45}"
-           "table{border-collapse:collapse;margin:.5em 0;font-size:14px}"
-           "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}"
-           "table.num td:not(:first-child){text-align:right;font-variant-numeric:tabular-nums}"
-           "th{background:#f3f3f3}h2{border-bottom:2px solid #2a7;padding-bottom:3px;margin-top:1.6em}"
-           ".notes{color:#555;font-size:13px}.fig{margin:1em 0}.grid{display:flex;flex-wrap:wrap;gap:0 1%}"
-           ".half{width:49.5%;margin:.3em 0}.explain{background:#f6f8fa;padding:.6em 1em;border-left:4px solid #2a7}"
-           ".banner{background:#fff4e5;border:2px solid #d97706;padding:.7em 1em;font-size:15px}"
-           ".warn{background:#fdecea;border:2px solid #c62828;padding:.6em 1em}"
-           ".provisional{color:#a40;font-weight:bold}.ok{color:#1a7f37;font-weight:bold}.bad{color:#c62828;font-weight:bold}"
-           "td.small,.small{font-size:12px;color:#444}td.itemhead{background:#eef6f1}"
-           "table.items td:nth-child(7){white-space:nowrap}")
-    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-            f"<title>{_t('title', lang)} — {_esc(p['name'])}</title><style>{css}</style>"
-            f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
-            f"<h1>{_t('title', lang)}：{_esc(p['name'])}</h1>" + "".join(sections) + "</body></html>")
+        rows.append((label("solver_" + k, lang), v))
+    return _table(rows)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+import re
+
+from twin.report_text import phrase, phrase_html, unit as _unit_text, yes_no
 
 _T = {
     "title": ("智慧零碳园区评价（规划设计阶段）证据文件", "Smart zero-carbon park assessment — planning-stage evidence"),
@@ -34,6 +37,9 @@ _T = {
     "how": ("怎样做", "How"), "next": ("下一档", "Next threshold"),
     "current": ("当前值", "Current value"), "evidence": ("证据", "Evidence"),
     "yes": ("是", "yes"), "no": ("否", "no"),
+    "key": ("键名（summary.json ledger.annual）", "key (summary.json ledger.annual)"),
+    "core": ("核心", "core"), "guiding": ("引导", "guiding"),
+    "no_tier": (" — 非官方档位，阈值为假设值（可配置）", " — no official tier, ASSUMED threshold (configurable)"),
 }
 
 #: Measure units for display: shares as %, others as given.
@@ -69,8 +75,30 @@ def _val(v, unit: str, lang: str) -> str:
     if isinstance(v, (int, float)) and unit in _SHARE_UNITS:
         return f"{float(v):.1%}" if math.isfinite(float(v)) else "—"
     if isinstance(v, (int, float)):
-        return f"{_fmt(v)} {unit if unit not in ('-', '') else ''}".strip()
-    return str(v)
+        u = _UNIT_WORDS.get(unit, (unit, unit))[0 if lang == "zh" else 1] if unit not in ("-", "") else ""
+        return f"{_fmt(v)} {_unit_text(u, lang)}".strip()
+    return phrase(v, lang)
+
+
+#: Measure units that are words: (zh, en).
+_UNIT_WORDS = {"stages": ("级", "stages")}
+
+_EVIDENCE_PREFIX = re.compile(r"^(declared|computed|declared \+ model|declared/computed|model \+ declarations|"
+                              r"plan declared): (.*)$", re.S)
+
+
+def _evidence(s, lang: str) -> str:
+    """HTML of an evidence or source text: the tool's words translated, the planner's own
+    evidence (from the scenario's declarations) kept as written and marked as data."""
+    s = "" if s is None else str(s)
+    t = phrase(s, lang)
+    if t != s:
+        return phrase_html(s, lang)
+    m = _EVIDENCE_PREFIX.match(s)
+    if m:
+        colon = "：" if lang == "zh" else ": "
+        return f"{_e(phrase(m.group(1), lang))}{colon}<span class='data'>{_e(m.group(2))}</span>"
+    return f"<span class='data'>{_e(s)}</span>"
 
 
 def _th(v, unit: str) -> str:
@@ -130,7 +158,8 @@ def rubric_statement(scorecard, lang: str = "zh") -> str:
     else:
         text = (f"评分规则：“{r['id']}”（用户声明为官方分值）。" if lang == "zh"
                 else f"Rubric: '{r['id']}' (declared official by the user).")
-    return f"<p class='banner'><b>{_t('rubric', lang)}:</b> {text}<br><span class='small'>{_e(r.get('disclaimer', ''))}</span></p>"
+    disclaimer = "" if lang == "zh" else f"<br><span class='small cite'>{_e(r.get('disclaimer', ''))}</span>"
+    return f"<p class='banner'><b>{_t('rubric', lang)}:</b> {text}{disclaimer}</p>"
 
 
 _LEDGER_LABELS = {
@@ -163,7 +192,7 @@ def _ledger_rows(led: dict, lang: str) -> list[list]:
             rows.append([name, _val(x, "1", lang), _val(y, "1", lang), ch, "%", q])
         else:
             ch = _fmt(y - x) if (x is not None and y is not None) else "—"
-            rows.append([name, _fmt(x), _fmt(y), ch, unit, q])
+            rows.append([name, _fmt(x), _fmt(y), ch, _unit_text(unit, lang), q])
     a = led["annual"]["planned"]
     for k, zh, en, unit in (("green_certificates_credited_mwh", "绿证抵扣电量", "Certificates credited", "MWh/yr"),
                             ("green_power_credited_mwh", "绿电交易抵扣电量", "Green power credited", "MWh/yr"),
@@ -176,11 +205,11 @@ def _ledger_rows(led: dict, lang: str) -> list[list]:
             continue
         if k.endswith("_kwh"):
             v = v / 1000
-        rows.append([zh if lang == "zh" else en, "—", _fmt(v), "", unit, k])
+        rows.append([zh if lang == "zh" else en, "—", _fmt(v), "", _unit_text(unit, lang), k])
     return rows
 
 
-def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = None):
+def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = None, heading: bool = True):
     """HTML fragment and plotly figures for the report's assessment section.
 
     Parameters
@@ -191,6 +220,8 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
     lang : {"zh", "en"}
     number : int, optional
         Section number for the heading.
+    heading : bool
+        Write the section heading (the main report numbers its sections itself).
 
     Returns
     -------
@@ -204,13 +235,14 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
     zh = lang == "zh"
     sc, led = _d(scorecard), _d(ledger)
     num = f"{number}. " if number is not None else ""
-    parts = [f"<section class='scorecard-section'><h2>{num}{_t('title', lang)}</h2>"]
-    if sc is not None:
+    parts = [f"<section class='scorecard-section'>"
+             + (f"<h2>{num}{_t('title', lang)}</h2>" if heading else "")]
+    if sc is not None and heading:
         parts.append(rubric_statement(sc, lang))
     # --- ledger ------------------------------------------------------------------------
     parts.append(f"<h3>{_t('ledger', lang)}</h3>")
     parts.append(_table([_t("quantity", lang), _t("from", lang), _t("to", lang), _t("change", lang), _t("unit", lang),
-                         "key (summary.json ledger.annual)"], _ledger_rows(led, lang), "scorecard num"))
+                         _t("key", lang)], _ledger_rows(led, lang), "scorecard num"))
     parts.append("<p class='notes'>" + (
         "计算顺序：总排放 = 购电×逐时电网因子 + 燃料×IPCC因子 + 外购热；再扣上网抵扣（如启用）、绿电、绿证（不超过购电量）；"
         "最后扣碳抵消（不超过上限）。基准情形不计绿电绿证和碳抵消。每项的公式与输入见 summary.json 的 ledger.evidence。"
@@ -241,7 +273,7 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
                            y=[a.get(k) or 0.0 for _, a in cases], name=zh_n if zh else en_n)
                     for k, zh_n, en_n in src if any((a.get(k) or 0.0) > 0 for _, a in cases)])
     f2.update_layout(barmode="stack", title=("台账：按来源的总排放" if zh else "Ledger: gross CO2 by source"),
-                     yaxis_title="tCO2/yr", template="plotly_white", height=380)
+                     yaxis_title=_unit_text("tCO2/yr", lang), template="plotly_white", height=380)
     figs.append(f2)
     parts.append("</section>")
     return "".join(parts), figs
@@ -252,12 +284,12 @@ def _national(nat: dict, lang: str) -> str:
     c = nat["core"]
     name = f"name_{lang}"
     st = (_t("pass", lang) if c["pass"] else _t("fail", lang)) if c["pass"] is not None else "—"
-    tier = c["tier"] + ("" if c.get("official") else (" — 非官方档位，阈值为假设值" if zh else " — no official tier, ASSUMED threshold"))
+    tier = phrase(c["tier"], lang) + ("" if c.get("official") else _t("no_tier", lang))
     rows = [[("raw", f"<b>{_e(c[name])}</b> ({'核心' if zh else 'core'})"),
              f"{_fmt(c['value_tco2_per_tce'])} tCO2/tce",
              f"{_fmt(c.get('baseline_value_tco2_per_tce'))} tCO2/tce",
              f"≤ {c['threshold_tco2_per_tce']} ({tier})",
-             st, f"{c['formula']}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
+             st, f"{phrase(c['formula'], lang)}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
                  + (f"; {'核算口径' if zh else 'basis'}: {c['basis']}; tce: {c['tce_basis']}" if c.get("basis") else "")]]
     labels = {"acceptance": ("验收口径（化石能源电力因子）", "acceptance basis (fossil-power factor)"),
               "location": ("基于位置口径（电网平均因子）", "location basis (grid average factor)")}
@@ -273,14 +305,15 @@ def _national(nat: dict, lang: str) -> str:
         else:
             s = _t("unknown", lang) if g["met"] is None else (_t("pass", lang) if g["met"] else _t("fail", lang))
         rows.append([f"{g[name]} ({'引导' if zh else 'guiding'})", _val(g["value"], "1", lang), "—",
-                     f"≥ {g['target']:.0%}", s, g["source"]])
+                     f"≥ {g['target']:.0%}", phrase(s, lang), ("raw", _evidence(g["source"], lang))])
     out = [f"<h3>{_t('national', lang)}</h3>",
            _table([_t("quantity", lang), _t("to", lang), _t("from", lang), _t("threshold", lang), _t("status", lang),
                    _t("source", lang)], rows)]
-    out += [f"<p class='note'>{_e(n)}</p>" for n in nat["notes"]]
+    out += [f"<p class='note'>{_e(phrase(n, lang))}</p>" for n in nat["notes"]]
     out.append(f"<h4>{_t('open', lang)}</h4>")
     out.append(_table([_t("name", lang), _t("value", lang), _t("unit", lang), _t("note", lang)],
-                      [[p["name"], str(p["value"]), p["unit"], p["note"]] for p in nat["open_parameters"]]))
+                      [[p["name"], phrase(yes_no(p["value"], lang), lang), _unit_text(p["unit"], lang),
+                        phrase(p["note"], lang)] for p in nat["open_parameters"]]))
     return "".join(out)
 
 
@@ -288,7 +321,7 @@ def _control(sc: dict, lang: str) -> str:
     name = f"name_{lang}"
     rows = [[ci["id"], ci[name], ("raw", (f"<span class='{'ok' if ci['met'] else 'bad'}'>"
                                         f"{_t('pass', lang) if ci['met'] else _t('fail', lang)}</span>")),
-             ci.get("source", ""), ci["evidence"]] for ci in sc["control_items"]]
+             phrase(ci.get("source", ""), lang), ("raw", _evidence(ci["evidence"], lang))] for ci in sc["control_items"]]
     return f"<h3>{_t('control', lang)}</h3>" + _table(
         ["id", _t("quantity", lang), _t("status", lang), _t("source", lang), _t("evidence", lang)], rows)
 
@@ -301,23 +334,27 @@ def _items(sc: dict, lang: str) -> str:
         head = (f"<b>{_e(it['id'])} {_e(it[name])}</b>")
         if not it["applicable"]:
             why = "; ".join(sorted({r["reason"] for r in it["rules"] if r["reason"]}))
+            why = "；".join(phrase(w, lang) for w in why.split("; ")) if zh else why
             rows.append([("span", f"{head}: <i>{_t('na', lang)}</i> — {_e(why)}"), "0 / 0", ""])
             continue
         rows.append([("span", head), ("raw", f"<b>{_fmt(it['points'])}&nbsp;/&nbsp;{_fmt(it['applicable_max'])}</b>"),
                      ("raw", f"<span class='provisional'>{'暂定' if zh else 'provisional'}</span>" if it["provisional"] else "")])
         for r in it["rules"]:
             val = _val(r["value"], r["unit"], lang) if r["applicable"] else _t("na", lang)
-            formula = f"{r[name]}. {r['formula']}" if r["formula"] else r[name]
-            inputs = f"{r['source']}: {r['inputs']}"
+            formula = f"{r[name]}. {phrase(r['formula'], lang)}" if r["formula"] else r[name]
+            inputs = f"{phrase(r['source'], lang)}: " + (_evidence(r["inputs"], lang) if r["source"] != "computed"
+                                                          else _e(phrase(r["inputs"], lang)))
             if not r["applicable"]:
-                inputs += f" — {r['reason']}"
-            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {r['analogue']} ({r['rule_source']})"
-                    if r["provisional"] else f"[{r['tag']}] {r['rule_source']}")
+                inputs += f" — {_e(phrase(r['reason'], lang))}"
+            # the analogue and its source are citations, shown as recorded in the rubric file
+            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] <span class='cite'>{_e(r['analogue'])} "
+                    f"({_e(r['rule_source'])})</span>" if r["provisional"]
+                    else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
             reached = (r["band"].replace(">=", "≥") if r.get("kind", "bands") == "bands" and r["value"] is not None
                        else "—") if r["applicable"] else _t("na", lang)
-            rows.append([f"({r['id']})", formula, ("raw", f"<span class='small'>{_e(inputs)}</span>"), val,
-                         _bands_text(r, lang), reached, pts, ("raw", f"<span class='small'>{_e(prov)}</span>")])
+            rows.append([("raw", f"<code>({_e(r['id'])})</code>"), formula, ("raw", f"<span class='small'>{inputs}</span>"), val,
+                         _bands_text(r, lang), reached, pts, ("raw", f"<span class='small'>{prov}</span>")])
     note = ("组内规则取最高，组间相加；每项不超过其满分；不参评的项目从满分中移除（GB/T 50378-2014 3.2.7 方法）。"
             if zh else "Rules within a group are alternatives (highest counts), groups add up, each item is capped at "
             "its maximum; N/A items are removed from the maximum (GB/T 50378-2014 3.2.7 method).")
@@ -335,21 +372,21 @@ def _chapters(sc: dict, lang: str) -> str:
     c7 = sc["chapters"]["7"]
     rows.append(["7 " + ("能源体系" if zh else "Energy system"), f"{_fmt(c7['earned'])} / {_fmt(c7['applicable_max'])}",
                  _fmt(c7["Q"]), _fmt(w.get("7")), _fmt(ag["chapter7_weighted_contribution"]),
-                 _fmt(ag.get("chapter7_contribution_to_Q")), c7["source"]])
+                 _fmt(ag.get("chapter7_contribution_to_Q")), phrase(c7["source"], lang)])
     for ch, c in sc["chapters"].items():
         if ch == "7":
             continue
-        rows.append([ch, "—", _fmt(c["Q"]), _fmt(c["weight"]), _fmt(c["weight"] * c["Q"]), "—", c["source"]])
+        rows.append([ch, "—", _fmt(c["Q"]), _fmt(c["weight"]), _fmt(c["weight"] * c["Q"]), "—", phrase(c["source"], lang)])
     rows.append(["12 " + ("提高与创新" if zh else "Improvement and innovation"),
                  f"{_fmt(ag['bonus_raw'])} ({'封顶' if zh else 'cap'} {_fmt(ag['bonus_cap'])})", "—", "—", "—",
-                 _fmt(ag["QA"]), "QA = min(Σ, cap)"])
+                 _fmt(ag["QA"]), phrase("QA = min(Σ, cap)", lang)])
     head = [_t("chapter", lang), ("得分/适用满分" if zh else "Earned / applicable max"), "Q_j (0–100)", _t("weight", lang),
             "w_j·Q_j", _t("contrib", lang), _t("source", lang)]
     formula = ("Q_j = 100·得分/适用满分；S = Σ w_j·Q_j；QA = min(第12章得分, 封顶)；Q = Q0 + 比例系数·S + QA（暂定汇总方法）"
                if zh else "Q_j = 100·earned/applicable max; S = Σ w_j·Q_j; QA = min(chapter-12 points, cap); "
                "Q = Q0 + scale·S + QA (provisional aggregation)")
     if ag.get("Q") is None:
-        total = (f"未给出全园区总分：{ag.get('note', '')}。第7章对总分Q的贡献为 {_fmt(ag.get('chapter7_contribution_to_Q'))} 分，"
+        total = (f"未给出全园区总分：{phrase(ag.get('note', ''), lang)}。第7章对总分Q的贡献为 {_fmt(ag.get('chapter7_contribution_to_Q'))} 分，"
                  f"第12章加分 {_fmt(ag['QA'])} 分。" if zh else
                  f"No whole-park total: {ag.get('note', '')}. Chapter 7 contributes {_fmt(ag.get('chapter7_contribution_to_Q'))} "
                  f"points to Q, chapter 12 adds {_fmt(ag['QA'])}.")
@@ -382,9 +419,9 @@ def _improve(sc: dict, lang: str) -> str:
                       if zh else f"raise '{o['name_en']}' to {_th(o['next_threshold'], unit) if isinstance(o['next_threshold'], (int, float)) and not isinstance(o['next_threshold'], bool) else o['next_threshold']} (declare with evidence)")
         cur = _val(o["value"], unit, lang)
         nxt = o["next_threshold"]
-        nxt = _th(nxt, unit) if isinstance(nxt, (int, float)) and not isinstance(nxt, bool) else str(nxt)
-        rows.append([f"{o['item']}({o['rule']})", o[f"name_{lang}"], cur, nxt, f"+{_fmt(o['points_gain'])}",
-                     f"+{_fmt(o['total_score_gain'])}", how])
+        nxt = _th(nxt, unit) if isinstance(nxt, (int, float)) and not isinstance(nxt, bool) else yes_no(nxt, lang)
+        rows.append([("raw", f"<code>{_e(o['item'])}({_e(o['rule'])})</code>"), o[f"name_{lang}"], cur, nxt,
+                     f"+{_fmt(o['points_gain'])}", f"+{_fmt(o['total_score_gain'])}", phrase(how, lang)])
     note = ("按对总分Q的增量排序；第7章增量 = 比例系数·w7·100·Δ分/第7章适用满分，第12章增量受封顶限制；物理量为一阶估算（其余不变）。"
             if zh else "Sorted by the gain on the total Q; chapter 7 gain = scale·w7·100·Δpoints/applicable max of chapter 7, "
             "chapter 12 gains are limited by the cap; physical quantities are first-order estimates (rest of the park fixed).")

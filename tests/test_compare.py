@@ -1,0 +1,135 @@
+"""`twin compare FILE VARIANT ...`: variants run, tables against the base, exports read back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from twin.cli import main
+from twin.fmt import fmt_number, fmt_share
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+
+VARIANTS = """
+variants:
+  no_storage:
+    label: Without battery
+    label_zh: 无储能
+    description: No battery candidate.
+    overrides: {battery: null}
+  dear_pv:
+    label: PV at 4,000 CNY/kWp
+    label_zh: 光伏 4000 元/kWp
+    overrides: {costs.pv.capex_cny_per_unit: 4000}
+"""
+
+
+def test_numbers_for_people():
+    assert fmt_number(33250612.126454458) == "33,300,000"
+    assert fmt_number(1.47e-10) == "0" and fmt_number(-0.0000004) == "0"
+    assert fmt_number(0.0123456) == "0.0123" and fmt_number(-1234.5, unit="t") == "−1,230 t"
+    assert fmt_number(None) == "–" and fmt_share(0.3795) == "38.0 %"
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cmp")
+    park = tmp / "park.yaml"
+    park.write_text(f"extends: {TINY}\n{VARIANTS}", encoding="utf-8")
+    out = tmp / "out"
+    r = CliRunner().invoke(main, ["compare", str(park), "-o", str(out), "--hours", "48", "--lang", "en",
+                                  "--workers", "2", "--hourly"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return out, r.output
+
+
+def test_compare_runs_every_variant_and_writes_the_exports(compared):
+    out, text = compared
+    runs = {p.name for p in (out / "runs").iterdir()}
+    assert runs == {"base", "no_storage", "dear_pv"}
+    for name in runs:  # hourly dispatch beside results.nc, UTF-8 with BOM, read back
+        raw = (out / "runs" / name / "dispatch.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        d = pd.read_csv(out / "runs" / name / "dispatch.csv", index_col=0, encoding="utf-8-sig")
+        assert len(d) == 48 and "p_grid_import_kw [kW]" in d.columns
+    summ = {n: json.loads((out / "runs" / n / "summary.json").read_text(encoding="utf-8")) for n in runs}
+    assert summ["no_storage"]["scenario"]["variant"] == "no_storage"
+    # the comparison agrees with each run's summary.json
+    comp = pd.read_csv(out / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    assert (out / "comparison.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert list(comp.columns[-3:]) == ["base", "Without battery", "PV at 4,000 CNY/kWp"]
+    assert float(comp.loc["annualised_cost", "Without battery"]) == pytest.approx(summ["no_storage"]["annualised_cost_cny"])
+    assert float(comp.loc["capex", "base"]) == pytest.approx(summ["base"]["capex_cny"])
+    assert comp.loc["pv_share", "unit"] == "%"
+    # both accounting bases of the 910号 core indicator, from the ledger
+    assert float(comp.loc["residual_acceptance", "base"]) == pytest.approx(
+        summ["base"]["ledger"]["annual"]["planned"]["co2_acceptance_t"])
+    assert {"core", "core_acceptance"} <= set(comp.index)
+    assert float(comp.loc["pv_share", "base"]) == pytest.approx(100 * summ["base"]["pv_share_of_electricity"])
+    diff = pd.read_csv(out / "differences.csv", index_col=0, encoding="utf-8-sig")
+    assert float(diff.loc["annualised_cost", "Without battery"]) == pytest.approx(
+        summ["no_storage"]["annualised_cost_cny"] - summ["base"]["annualised_cost_cny"])
+    # a dearer PV cannot make the optimum cheaper
+    assert summ["dear_pv"]["annualised_cost_cny"] >= summ["base"]["annualised_cost_cny"] - 1e-6
+    # terminal table: formatted numbers, full labels
+    assert "Net present value of the investment" in text and "e+0" not in text
+
+
+def test_npv_agrees_with_the_annualised_costs(compared):
+    """Same lifetime for every asset of a plan without battery: NPV = AF(r, N) × (baseline − plan cost)."""
+    out, _ = compared
+    from twin.finance import annuity_factor
+
+    s = json.loads((out / "runs" / "no_storage" / "summary.json").read_text(encoding="utf-8"))
+    comp = pd.read_csv(out / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    npv = float(comp.loc["npv", "Without battery"])
+    n = int(float(comp.loc["horizon", "Without battery"]))
+    assert n == 25
+    assert npv == pytest.approx(annuity_factor(0.08, n) * (s["baseline_cost_cny"] - s["annualised_cost_cny"]), rel=1e-6)
+    flows = pd.read_csv(out / "cash_flows.csv", index_col=0, encoding="utf-8-sig")
+    assert float(flows["Without battery"].iloc[0]) == pytest.approx(-s["capex_cny"])
+
+
+def test_workbook_reads_back(compared):
+    out, _ = compared
+    book = pd.read_excel(out / "comparison.xlsx", sheet_name=None, engine="calamine")
+    assert {"comparison 对比", "differences 差值", "sizes 规模", "cash flows 现金流", "variants 方案",
+            "hourly base", "hourly no_storage", "hourly dear_pv"} <= set(book)
+    comp = book["comparison 对比"].set_index("Metric")
+    assert "单位 unit" in comp.columns and "无储能\nWithout battery" in comp.columns
+    s = json.loads((out / "runs" / "no_storage" / "summary.json").read_text(encoding="utf-8"))
+    assert float(comp.loc["Annualised cost of the plan", "无储能\nWithout battery"]) == pytest.approx(
+        s["annualised_cost_cny"])
+    hourly = book["hourly base"]
+    assert len(hourly) == 48 and "p_grid_import_kw [kW]" in hourly.columns
+
+
+def test_html_page_in_both_languages(compared):
+    out, _ = compared
+    from twin.compare import ComparedRun, read_summary
+    from twin.report_compare import render_comparison
+
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    assert "Differences to the base variant" in page and "<script src=" not in page
+    assert "33250612" not in page and "e-1" not in page.split("<script")[0]
+    runs = [ComparedRun(n, read_summary(out / "runs" / n), label_zh=z) for n, z in
+            (("base", "基准"), ("no_storage", "无储能"))]
+    zh = render_comparison(runs, lang="zh")
+    assert "投资方案对比" in zh and "投资净现值 (NPV)" in zh and "无储能" in zh
+
+
+def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tmp_path):
+    out, _ = compared
+    park = out.parent / "park.yaml"
+    before = (out / "runs" / "base" / "summary.json").stat().st_mtime_ns
+    r = CliRunner().invoke(main, ["compare", str(park), "base", "dear_pv", "-o", str(out), "--hours", "48",
+                                  "--lang", "en", "--workers", "1"], catch_exceptions=False)
+    assert r.exit_code == 0 and "finished run reused" in r.output
+    assert (out / "runs" / "base" / "summary.json").stat().st_mtime_ns == before
+    r = CliRunner().invoke(main, ["compare", str(park), "nope", "-o", str(tmp_path / "x")])
+    assert r.exit_code == 1 and "unknown variant 'nope'" in r.output and "Traceback" not in r.output

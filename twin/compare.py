@@ -1,0 +1,499 @@
+"""Compare investment options: run a scenario's variants and tabulate them against a base.
+
+``twin compare FILE [VARIANT ...] -o DIR`` runs the named variants of one scenario file
+(all of them, and ``base``, when none is named) — in parallel processes where cores allow
+— and writes one comparison: tables against the base variant (investment appraisal,
+levelised costs, emissions, shares, 910号 core indicator, T/CSUS 66-2023 scores), the
+differences to the base, and a cost–emissions chart. Finished run folders can be compared
+too (``twin compare out/a out/b -o DIR``).
+
+Pure parts (no printing, no files): :data:`METRICS`, :func:`comparison_tables`,
+:func:`investment_of`. Files: :func:`run_variants` (one ``twin run`` output folder per
+variant under ``DIR/runs/``), :mod:`twin.export` (Excel, CSV) and
+:mod:`twin.report_compare` (HTML).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from twin.finance import Investment, investment, levelised_costs, lifetimes_from_costs
+
+
+@dataclass
+class ComparedRun:
+    """One column of a comparison: a finished run and how to label it."""
+
+    name: str
+    summary: dict
+    label_en: str = ""
+    label_zh: str = ""
+    description: str = ""
+    folder: Path | None = None
+    #: The scenario's ``costs`` (lifetimes, discount rate); read from the scenario file when None.
+    costs: dict | None = None
+
+    def label(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return self.label_zh or self.label_en or self.name
+        return self.label_en or self.name
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of the comparison table.
+
+    ``kind``: ``number`` (3 significant figures), ``share`` (shown as %), ``text``,
+    ``bool``; ``better``: ``lower``/``higher``/``""`` (shown in the differences table).
+    """
+
+    key: str
+    en: str
+    zh: str
+    unit: str
+    get: Callable[[dict, dict], Any]
+    kind: str = "number"
+    better: str = ""
+    section: str = ""
+
+    def header(self, lang: str = "en") -> str:
+        name = self.zh if lang == "zh" else self.en
+        return f"{name} [{self.unit}]" if self.unit else name
+
+
+def _g(*path, default=None) -> Callable[[dict, dict], Any]:
+    """Getter of a nested summary key (missing -> default)."""
+    def get(s: dict, extra: dict):
+        node: Any = s
+        for p in path:
+            if not isinstance(node, dict) or p not in node:
+                return default
+            node = node[p]
+        return node
+    return get
+
+
+def _planned(key: str) -> Callable[[dict, dict], Any]:
+    return _g("ledger", "annual", "planned", key)
+
+
+def _x(key: str) -> Callable[[dict, dict], Any]:
+    return lambda s, extra: extra.get(key)
+
+
+def _mwh(key: str) -> Callable[[dict, dict], Any]:
+    def get(s, extra):
+        v = (s.get("ledger", {}).get("annual", {}).get("planned", {}) or {}).get(key)
+        return None if v is None else float(v) / 1000.0
+    return get
+
+
+def _pv_share(s: dict):
+    from twin.results.summary import pv_share
+
+    return pv_share(s)
+
+
+def _core_pass(s: dict, extra: dict):
+    core = (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
+    return None if not core else core.get("pass")
+
+
+def _first(*getters) -> Callable[[dict, dict], Any]:
+    """The first getter that finds a value."""
+    def get(s, extra):
+        for g in getters:
+            v = g(s, extra)
+            if v is not None:
+                return v
+        return None
+    return get
+
+
+#: Rows of the comparison table, grouped by section.
+METRICS: tuple[Metric, ...] = (
+    Metric("objective", "Objective", "优化目标", "", _g("solver", "objective"), "text", section="run"),
+    Metric("hours", "Hours modelled", "模拟小时数", "h", _g("hours"), section="run"),
+    Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
+           better="lower", section="investment"),
+    Metric("annualised_cost", "Annualised cost of the plan", "方案年化总成本", "CNY/yr", _g("annualised_cost_cny"),
+           better="lower", section="investment"),
+    Metric("baseline_cost", "Annualised cost of keeping today's park", "维持现状年化成本", "CNY/yr",
+           _g("baseline_cost_cny"), section="investment"),
+    Metric("opex", "Operating cost of the plan", "方案年运行成本", "CNY/yr", _x("plan_operating_cost_cny_per_yr"),
+           better="lower", section="investment"),
+    Metric("savings", "Annual savings against today's park", "相对现状年节约", "CNY/yr", _x("annual_savings_cny"),
+           better="higher", section="investment"),
+    Metric("npv", "Net present value of the investment", "投资净现值 (NPV)", "CNY", _x("npv_cny"),
+           better="higher", section="investment"),
+    Metric("irr", "Internal rate of return", "内部收益率 (IRR)", "%", _x("irr"), "share", "higher", "investment"),
+    Metric("payback", "Simple payback", "静态投资回收期", "yr", _x("simple_payback_years"), better="lower",
+           section="investment"),
+    Metric("discounted_payback", "Discounted payback", "动态投资回收期", "yr", _x("discounted_payback_years"),
+           better="lower", section="investment"),
+    Metric("horizon", "Appraisal horizon (longest asset life)", "评价期（最长资产寿命）", "yr", _x("horizon_years"),
+           section="investment"),
+    Metric("discount_rate", "Real discount rate", "实际折现率", "%", _x("discount_rate"), "share", section="investment"),
+    Metric("lcoe", "Levelised cost of electricity (LCOE)", "平准化度电成本 (LCOE)", "CNY/MWh", _x("lcoe_cny_per_mwh"),
+           better="lower", section="investment"),
+    Metric("lcoh", "Levelised cost of heat (LCOH)", "平准化供热成本 (LCOH)", "CNY/MWh", _x("lcoh_cny_per_mwh"),
+           better="lower", section="investment"),
+    Metric("baseline_emissions", "Emissions of today's park", "现状碳排放", "tCO2/yr", _g("emissions_tco2", "baseline"),
+           section="carbon"),
+    Metric("gross_emissions", "Gross emissions of the plan (grid + fuel)", "方案总排放（电网+燃料）", "tCO2/yr",
+           _g("emissions_tco2", "gross"), better="lower", section="carbon"),
+    Metric("export_credit", "Export credit", "上网电量减排抵扣", "tCO2/yr", _g("emissions_tco2", "export_credit"),
+           section="carbon"),
+    Metric("green_power_credit", "Green power credit (绿电交易)", "绿电交易减排量", "tCO2/yr",
+           _g("emissions_tco2", "green_power"), section="carbon"),
+    Metric("certificate_credit", "Green certificate credit", "绿证减排量", "tCO2/yr", _g("emissions_tco2", "certificates"),
+           section="carbon"),
+    Metric("residual", "Residual emissions before offsets (optimiser basis)", "抵消前剩余排放（优化口径）", "tCO2/yr",
+           _g("emissions_tco2", "residual"), better="lower", section="carbon"),
+    Metric("residual_acceptance", "Emissions before offsets, 910号 acceptance basis (grid at the fossil-power factor)",
+           "抵消前排放（910号验收口径，电网按化石电源因子）", "tCO2/yr", _planned("co2_acceptance_t"), better="lower",
+           section="carbon"),
+    Metric("offsets", "Offsets bought", "购买碳抵消量", "tCO2/yr", _g("emissions_tco2", "offsets"), better="lower",
+           section="carbon"),
+    Metric("net", "Net emissions", "净排放", "tCO2/yr", _g("emissions_tco2", "net"), better="lower", section="carbon"),
+    Metric("pv_share", "PV share of electricity used", "光伏占用电量比例", "%", lambda s, x: _pv_share(s), "share",
+           "higher", "shares"),
+    Metric("renewable_share", "Renewable share of energy (tce, with green power)", "可再生能源消费占比（标煤口径）", "%",
+           _planned("renewable_share"), "share", "higher", "shares"),
+    Metric("clean_share", "Clean-energy share of consumption (910号 guiding)", "清洁能源消费占比（910号引导性指标）", "%",
+           _planned("clean_energy_share"), "share", "higher", "shares"),
+    Metric("core_acceptance", "910号 core indicator, acceptance basis: CO2 per energy use",
+           "910号核心指标（验收口径）：单位能耗碳排放", "tCO2/tce", _planned("carbon_intensity_acceptance_tco2_per_tce"),
+           better="lower", section="shares"),
+    Metric("core", "910号 core indicator, location basis (grid average factor)", "910号核心指标（区域电网平均因子口径）",
+           "tCO2/tce", _first(_planned("carbon_intensity_location_tco2_per_tce"),
+                              _planned("carbon_intensity_tco2_per_tce")), better="lower", section="shares"),
+    Metric("core_pass", "910号 core indicator met, scorecard basis (full year only)", "达到910号核心指标（评分口径，仅全年）",
+           "", _core_pass, "bool",
+           section="shares"),
+    Metric("ch7", "T/CSUS 66-2023 chapter 7 score (full year only)", "T/CSUS 66-2023 第7章得分（仅全年）", "/100",
+           _g("scorecard", "aggregate", "chapter7_Q"), better="higher", section="shares"),
+    Metric("ch12", "T/CSUS 66-2023 chapter 12 bonus (full year only)", "T/CSUS 66-2023 第12章加分（仅全年）", "points",
+           _g("scorecard", "aggregate", "QA"), better="higher", section="shares"),
+    Metric("green_power_bought", "Green power bought (绿电交易)", "绿电交易购买量", "MWh/yr",
+           _g("purchases_mwh", "green_power"), section="energy"),
+    Metric("certificates_bought", "Green certificates bought", "绿证购买量", "MWh/yr", _g("purchases_mwh", "certificates"),
+           section="energy"),
+    Metric("grid_import", "Grid electricity bought", "电网购电量", "MWh/yr", _mwh("e_grid_import_kwh"), better="lower",
+           section="energy"),
+    Metric("pv_generation", "PV generation", "光伏发电量", "MWh/yr", _mwh("e_pv_generated_kwh"), section="energy"),
+    Metric("electricity_use", "Electricity used in the park", "园区用电量", "MWh/yr", _mwh("e_electricity_consumption_kwh"),
+           section="energy"),
+    Metric("energy_tce", "Total energy consumption", "综合能源消费量", "tce/yr", _planned("tce_total_tce"),
+           section="energy"),
+)
+
+#: Section titles (en, zh).
+SECTIONS = {"run": ("Run", "运行"), "investment": ("Investment against keeping today's park", "投资（对比维持现状）"),
+            "carbon": ("Emissions", "碳排放"), "shares": ("Shares, indicators and scores", "占比、指标与评分"),
+            "energy": ("Energy", "能源"), "sizes": ("Sizes of new and existing assets", "资产规模")}
+
+
+def investment_of(summary: dict, scenario_costs: Any = None) -> Investment:
+    """Investment appraisal of a run (:mod:`twin.finance`) from its summary.
+
+    Lifetimes and the discount rate come from the scenario's ``costs`` (``scenario_costs``,
+    or the ``scenario_costs`` the summary carries, or the scenario file it names).
+    """
+    costs = scenario_costs if scenario_costs is not None else _scenario_costs(summary)
+    rate = (costs.get("discount_rate") if isinstance(costs, dict) else getattr(costs, "discount_rate", None))
+    return investment(summary.get("costs_cny_per_yr", {}), summary.get("baseline_costs_cny_per_yr", {}),
+                      lifetimes_from_costs(costs or {}), 0.08 if rate is None else float(rate))
+
+
+def _scenario_costs(summary: dict) -> dict:
+    sc = summary.get("scenario", {})
+    if isinstance(sc.get("costs"), dict):
+        return sc["costs"]
+    try:  # the run folder's scenario file, with the variant and overrides the run used
+        from twin.scenario.loader import load_scenario
+
+        over = {a["path"]: a["value"] for a in sc.get("applied_overrides", []) if a.get("source") == "overrides"}
+        variant = sc.get("variant")
+        loaded = load_scenario(sc["file"], overrides=over or None, variant=None if variant == "base" else variant)
+        return loaded.scenario.costs.model_dump()
+    except Exception:  # noqa: BLE001  (a moved file: fall back to the documented default rate)
+        return {}
+
+
+def extras(run: ComparedRun) -> dict:
+    """Derived numbers of a run: investment appraisal and levelised costs."""
+    inv = investment_of(run.summary, run.costs)
+    planned = run.summary.get("ledger", {}).get("annual", {}).get("planned", {})
+    return {**inv.to_dict(), **levelised_costs(run.summary.get("costs_cny_per_yr", {}), planned)}
+
+
+def comparison_tables(runs: list[ComparedRun], base: str | None = None) -> dict[str, pd.DataFrame]:
+    """The comparison as tables (numbers unformatted; :mod:`twin.fmt` formats them).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``comparison``: one row per metric (index: metric key; columns ``section``, ``en``,
+        ``zh``, ``unit``, ``kind``, ``better`` and one column per run name);
+        ``differences``: run minus base for the numeric metrics (base column omitted);
+        ``sizes``: optimal sizes per asset [kWp, kWh, kW, 1];
+        ``cash_flows``: years 0..N of each run's investment against today's park [CNY];
+        ``variants``: labels, descriptions and the overrides of each run.
+    """
+    if not runs:
+        raise ValueError("nothing to compare")
+    names = [r.name for r in runs]
+    base = base or names[0]
+    if base not in names:
+        raise ValueError(f"base '{base}' is not among the runs ({', '.join(names)})")
+    ex = {r.name: extras(r) for r in runs}
+    rows = []
+    for m in METRICS:
+        vals = {r.name: _value(m, r.summary, ex[r.name]) for r in runs}
+        if all(v is None for v in vals.values()):
+            continue
+        rows.append({"key": m.key, "section": m.section, "en": m.en, "zh": m.zh, "unit": m.unit, "kind": m.kind,
+                     "better": m.better, **vals})
+    comp = pd.DataFrame(rows).set_index("key")
+    diff_rows = []
+    for key, row in comp.iterrows():
+        if row["kind"] not in ("number", "share") or key in ("hours", "horizon", "discount_rate"):
+            continue
+        b = row[base]
+        d = {n: (None if row[n] is None or b is None else float(row[n]) - float(b)) for n in names if n != base}
+        diff_rows.append({"key": key, **{c: row[c] for c in ("section", "en", "zh", "unit", "kind", "better")}, **d})
+    diffs = pd.DataFrame(diff_rows).set_index("key") if diff_rows else pd.DataFrame()
+    from twin.results.units import flat_sizes, size_unit
+
+    flat = {r.name: flat_sizes(r.summary.get("sizes", {})) for r in runs}
+    size_rows = [{"key": k, "unit": size_unit(k), **{n: flat[n].get(k, 0.0) for n in names}}
+                 for k in sorted({k for f in flat.values() for k in f})]
+    sizes = pd.DataFrame(size_rows).set_index("key") if size_rows else pd.DataFrame()
+    horizon = max(len(ex[n]["cash_flows_cny"]) for n in names)
+    flows = pd.DataFrame({n: ex[n]["cash_flows_cny"] + [0.0] * (horizon - len(ex[n]["cash_flows_cny"]))
+                          for n in names}, index=pd.RangeIndex(horizon, name="year"))
+    variants = pd.DataFrame([{"name": r.name, "label_en": r.label("en"), "label_zh": r.label("zh"),
+                              "description": r.description, "scenario": r.summary.get("scenario", {}).get("file", ""),
+                              "overrides": json.dumps(r.summary.get("scenario", {}).get("applied_overrides", []),
+                                                      ensure_ascii=False, default=str),
+                              "sha256": r.summary.get("scenario", {}).get("sha256", "")} for r in runs]).set_index("name")
+    return {"comparison": comp, "differences": diffs, "sizes": sizes, "cash_flows": flows, "variants": variants}
+
+
+def _value(m: Metric, s: dict, extra: dict):
+    try:
+        v = m.get(s, extra)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if m.kind in ("number", "share") and v is not None:
+        try:
+            return int(v) if m.key in ("hours", "horizon") else float(v)
+        except (TypeError, ValueError):
+            return None
+    return v
+
+
+def pareto_front(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points not dominated in (emissions, cost), both minimised, sorted by emissions."""
+    idx = []
+    for i, (e, c) in enumerate(points):
+        if not any((e2 <= e and c2 <= c) and (e2 < e or c2 < c) for j, (e2, c2) in enumerate(points) if j != i):
+            idx.append(i)
+    return sorted(idx, key=lambda i: points[i][0])
+
+
+# --------------------------------------------------------------------------- running variants
+
+@dataclass
+class VariantJob:
+    """What one worker process runs: a variant of a scenario file into a folder."""
+
+    scenario: str
+    variant: str
+    out_dir: str
+    hours: int | None = None
+    objective: str | None = None
+    lang: str = "zh"
+    overrides: dict = field(default_factory=dict)
+
+
+def run_variant_job(job: VariantJob) -> dict:
+    """Run one variant and write its folder (results.nc, summary.json, report.html, dispatch.csv).
+
+    Returns ``{"name", "ok", "error", "seconds"}``; a failing variant records its error
+    and the comparison goes on without it.
+    """
+    import time
+
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    t0 = time.perf_counter()
+    try:
+        loaded = load_scenario(job.scenario, overrides=job.overrides or None, variant=job.variant)
+        run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang)
+        return {"name": job.variant, "ok": True, "error": "", "seconds": time.perf_counter() - t0}
+    except (ScenarioError, ValueError) as exc:
+        return {"name": job.variant, "ok": False, "error": str(exc), "seconds": time.perf_counter() - t0}
+
+
+def run_loaded(loaded, out_dir: Path, *, hours: int | None = None, objective: str | None = None,
+               lang: str = "zh", report: bool = True) -> dict:
+    """Run a loaded scenario (:func:`twin.run.run`) and write its folder (:func:`twin.run.write`); the summary."""
+    from twin.run import run, write
+    from twin.scenario.run_config import resolve_run_config
+
+    config = resolve_run_config(loaded.scenario, objective=objective, hours=hours, lang=lang)
+    r = run(loaded, config)
+    write(r, out_dir, report=report)
+    return r.summary
+
+
+def finished(folder: Path, sha256: str, hours: int | None, objective: str | None) -> bool:
+    """A folder holds a finished run of exactly this scenario hash, horizon and objective."""
+    try:
+        s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False
+    return (s.get("scenario", {}).get("sha256") == sha256 and (hours is None or s.get("hours") == hours)
+            and (objective is None or s.get("solver", {}).get("objective") == objective)
+            and (folder / "dispatch.csv").exists())
+
+
+def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: int | None = None,
+                 objective: str | None = None, lang: str = "zh", workers: int | None = None,
+                 echo: Callable[[str], None] = lambda s: None) -> list[dict]:
+    """Run variants of one scenario file, one folder each under ``out_dir/runs/``.
+
+    Runs whose folder already holds a finished run of the same scenario hash, horizon and
+    objective are reused (an interrupted comparison resumes). Up to ``workers`` variants
+    run at once in separate processes (default: the cores available, at most the number of
+    variants).
+    """
+    from twin.scenario.loader import load_scenario
+
+    base = load_scenario(scenario)
+    jobs, status = [], []
+    for v in variants:
+        folder = out_dir / "runs" / v
+        loaded = base.derive(v)
+        if finished(folder, loaded.sha256, hours, objective):
+            echo(f"  {v}: finished run reused ({folder})")
+            status.append({"name": v, "ok": True, "error": "", "seconds": 0.0, "reused": True})
+            continue
+        jobs.append(VariantJob(str(scenario), v, str(folder), hours, objective, lang))
+    n = max(1, min(len(jobs), workers or available_cores()))
+    if n == 1 or len(jobs) <= 1:
+        for j in jobs:
+            echo(f"  {j.variant}: running ...")
+            status.append(run_variant_job(j))
+            _echo_status(status[-1], echo)
+        return status
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
+        futs = {pool.submit(run_variant_job, j): j for j in jobs}
+        echo(f"  running {len(jobs)} variant(s) in {n} processes ...")
+        for fut in cf.as_completed(futs):
+            try:
+                st = fut.result()
+            except Exception as exc:  # noqa: BLE001  (a crashed worker process: record and go on)
+                st = {"name": futs[fut].variant, "ok": False, "error": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
+            status.append(st)
+            _echo_status(st, echo)
+    return status
+
+
+def _echo_status(st: dict, echo) -> None:
+    echo(f"  {st['name']}: " + (f"done in {st['seconds']:.1f} s" if st["ok"] else f"FAILED — {st['error']}"))
+
+
+def available_cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover  (not Linux)
+        return os.cpu_count() or 1
+
+
+def read_summary(path: str | Path) -> dict:
+    """A run's summary from its folder or summary.json (:func:`twin.results.summary.read_summary`)."""
+    from twin.results.summary import read_summary as read
+
+    return read(path)
+
+
+def write_comparison(runs: list[ComparedRun], out_dir: Path, *, lang: str = "zh", base: str | None = None,
+                     hourly: bool = False, failed: list[dict] | None = None) -> dict[str, Path]:
+    """Write ``comparison.html``, ``comparison.xlsx`` and the tables as CSV (UTF-8 with BOM) in ``out_dir``.
+
+    ``hourly``: add each run's hourly results (``dispatch.csv`` of its folder) to the workbook.
+    """
+    from twin.export import hourly_frame, write_comparison_xlsx, write_csv_bom
+    from twin.io import atomic_write_text
+    from twin.report_compare import render_comparison
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = comparison_tables(runs, base)
+    paths = {}
+    lab = {r.name: r.label(lang) for r in runs}
+    for key in ("comparison", "differences", "sizes", "cash_flows", "variants"):
+        df = tables[key]
+        if df.empty:
+            continue
+        if key in ("comparison", "differences"):
+            df = for_people(df, [r.name for r in runs if r.name in df.columns], pp=key == "differences")
+        paths[f"{key}.csv"] = write_csv_bom(df.rename(columns=lambda c: lab.get(c, c)), out_dir / f"{key}.csv")
+    frames = {}
+    if hourly:
+        import xarray as xr
+
+        for r in runs:
+            if r.folder is not None and (r.folder / "results.nc").exists():
+                with xr.open_dataset(r.folder / "results.nc") as ds:
+                    frames[r.name] = hourly_frame(ds.load())
+    paths["comparison.xlsx"] = write_comparison_xlsx(tables, runs, out_dir / "comparison.xlsx", hourly=frames)
+    paths["comparison.html"] = atomic_write_text(out_dir / "comparison.html",
+                                                 render_comparison(runs, lang, base, failed, tables))
+    return paths
+
+
+def for_people(df: pd.DataFrame, names: list[str], pp: bool = False) -> pd.DataFrame:
+    """A metric table for export: shares in % (differences in percentage points), unit column kept."""
+    out = df.drop(columns=["kind"]).copy()
+    share = df["kind"] == "share"
+    for n in names:
+        out[n] = [(100.0 * v if (sh and v is not None and v == v) else v) for v, sh in zip(df[n], share)]
+    out.loc[share, "unit"] = "pp" if pp else "%"
+    return out
+
+
+def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: str = "en", width: int = 44) -> str:
+    """The comparison table for a terminal (formatted numbers, labels wrapped, not cut)."""
+    import textwrap
+
+    from twin.report_compare import fmt_cell
+
+    comp = tables["comparison"]
+    names = [r.name for r in runs]
+    heads = [r.label(lang) for r in runs]
+    colw = [max(12, min(24, len(h))) for h in heads]
+    lines = ["".ljust(width + 10) + "".join(h[:24].rjust(w + 2) for h, w in zip(heads, colw))]
+    for _, row in comp.iterrows():
+        label = (row["zh"] if lang == "zh" else row["en"])
+        unit = "%" if row["kind"] == "share" else row["unit"]
+        wrapped = textwrap.wrap(label, width) or [""]
+        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'")[:24].rjust(w + 2)
+                        for n, w in zip(names, colw))
+        for extra in wrapped[:-1]:
+            lines.append(extra)
+        lines.append(wrapped[-1].ljust(width) + f" {unit:9s}" + cells)
+    return "\n".join(lines)

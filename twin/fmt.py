@@ -1,0 +1,69 @@
+"""Numbers for people: three significant figures, thousands separators, units, no noise.
+
+``fmt_number(33250612.126454458)`` → ``"33,300,000"``; ``fmt_number(1.47e-10)`` → ``"0"``;
+``fmt_number(-0.0004, tol=1e-3)`` → ``"0"``; ``fmt_share(0.3795)`` → ``"38.0 %"``.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Values smaller than this in magnitude are shown as 0 (solver noise) [same unit as the value].
+NOISE = 1e-6
+
+
+def round_sig(x: float, sig: int = 3) -> float:
+    """``x`` rounded to ``sig`` significant figures (0 stays 0)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, sig - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def fmt_number(x, sig: int = 3, unit: str = "", tol: float = NOISE) -> str:
+    """A number with ``sig`` significant figures and thousands separators; ``–`` for missing.
+
+    Integers of 4+ digits keep their digits rounded (``33,300,000``, never ``3.33e+07``);
+    magnitudes below ``tol`` print as ``0`` (no ``-0.000``); booleans print yes/no.
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if abs(x) < tol:
+        text = "0"
+    else:
+        r = round_sig(x, sig)
+        digits = int(math.floor(math.log10(abs(r)))) if r != 0 else 0
+        decimals = max(sig - 1 - digits, 0)
+        text = f"{r:,.{decimals}f}"
+        if text.startswith("-"):
+            text = "−" + text[1:]  # a real minus sign
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def fmt_share(x, sig: int = 3) -> str:
+    """A share [-] as a percentage with ``sig`` significant figures (``–`` for missing)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return fmt_number(100.0 * float(x), sig, tol=1e-4) + " %"
+
+
+def excel_format(values) -> str:
+    """An Excel number format showing about 3 significant figures for a row of values."""
+    xs = [abs(float(v)) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+          and math.isfinite(float(v)) and abs(float(v)) >= NOISE]
+    if not xs:
+        return "#,##0"
+    m = max(xs)
+    if m >= 100:
+        return "#,##0"
+    if m >= 10:
+        return "#,##0.0"
+    if m >= 1:
+        return "#,##0.00"
+    return "0.000"

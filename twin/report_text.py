@@ -1,0 +1,505 @@
+"""The report's text catalogue: every label, heading and sentence in Chinese and English.
+
+One place for the words of the HTML reports (``twin.report*``): ``text(key, lang)`` for
+headings and sentences, ``label(name, lang)`` for variables, energy, size, cost and
+emission keys. A key with no entry is shown as is and recorded in :data:`MISSING`, which
+the tests check is empty after rendering every example report in both languages.
+"""
+
+from __future__ import annotations
+
+TEXT = {
+    "title": ("园区零碳规划报告", "Park zero-carbon planning report"),
+    "read": ("如何阅读本报告", "How to read this report"),
+    "read_body": (
+        ("<b>基准</b>：仅现有资产、电动汽车到站即充、不购买绿证和碳抵消，按同一典型气象年逐时模拟；"
+        "<b>规划</b>：优化后新增光伏、储能、热泵等资产的逐时调度（Pyomo/HiGHS 线性规划，目标见“求解信息”）。"
+        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。所有年度数值为8760小时之和（Δt = 1 h）；"
+        "排放只计CO2（910号附件4）。数值来源：逐时曲线与调度见 results.nc，年度台账与评分见 summary.json。"),
+        ("<b>Baseline</b>: existing assets only, EVs charge on arrival, no green certificates or offsets, "
+        "simulated hour by hour over the same typical weather year. <b>Plan</b>: the optimal sizes of new PV, "
+        "storage, heat pumps etc. and their hourly dispatch (Pyomo/HiGHS linear programme, objective under "
+        "'Solver'). Both use the same loads, tariffs and hourly grid emission factors, so the difference is "
+        "the park's internal abatement. Annual values are sums over 8760 hours (Δt = 1 h); emissions are CO2 "
+        "only (910号 annex 4). Where numbers come from: hourly profiles and dispatch in results.nc, annual "
+        "ledger and scores in summary.json."),
+    ),
+    "headline": ("核心结果", "Headline results"),
+    "sizes": ("推荐配置（优化结果）", "Recommended assets (optimal sizes)"),
+    "balance": ("能量平衡", "Energy balance"),
+    "carbon": ("碳排放：从基准到规划", "Carbon: from baseline to plan"),
+    "profiles": ("组件逐时曲线（results.nc 全部逐时变量）", "Hourly component profiles (every hourly variable of results.nc)"),
+    "costs": ("年化成本", "Annualised cost"),
+    "pareto": ("成本—排放权衡", "Cost–emissions trade-off"),
+    "provenance": ("数据来源与假设", "Sources and assumptions"),
+    "solver": ("求解信息", "Solver"),
+    "monthly": ("月度电量平衡（正=供给，负=使用）", "Monthly electricity balance (positive = supply, negative = use)"),
+    "monthly_heat": ("月度热量平衡（正=供热，负=用热）", "Monthly heat balance (positive = supply, negative = use)"),
+    "monthly_cool": ("月度供冷平衡", "Monthly cooling balance"),
+    "week": ("用电最高周的逐时调度", "Hourly dispatch in the week of highest load"),
+    "heatmap_import": ("规划：电网购电功率热力图", "Plan: grid import heat map"),
+    "heatmap_base_import": ("基准：电网购电功率热力图", "Baseline: grid import heat map"),
+    "baseline": ("基准", "Baseline"),
+    "plan": ("规划", "Plan"),
+    "change": ("变化", "Change"),
+    "item": ("项目", "Item"),
+    "unit": ("单位", "Unit"),
+    "value": ("数值", "Value"),
+    "asset": ("资产", "Asset"),
+    "size": ("规模", "Size"),
+    "month": ("月份", "Month"),
+    "hour": ("时刻", "Hour of day"),
+    "date": ("日期", "Date"),
+    "demand": ("总用电", "Total electric use"),
+    "no_scorecard": (
+        "模拟时长不足一年（{h} h），不给出评分卡和910号指标：评分需要全年数值。台账数值已按 8760/{h} 折算为年。",
+        ("The horizon is shorter than a year ({h} h): no scorecard and no 910号 indicators, which need annual "
+        "values. Ledger values are scaled by 8760/{h} to a year."),
+    ),
+    "mismatch": (
+        "注意：优化器与台账的排放不一致（{what}）。报告中的评价使用台账数值；请检查碳抵消/绿证是否已传入台账。",
+        ("Warning: the optimiser and the ledger disagree ({what}). The assessment uses the ledger; check that "
+        "the offsets/certificates bought by the optimiser reach the ledger."),
+    ),
+    "monthly_note": (
+        "柱为各月能量之和 [MWh]；强度量（温度、COP、电价、排放因子、kW/kWp）为月平均值。",
+        ("Bars are monthly energy sums [MWh]; intensive quantities (temperature, COP, price, emission factor, "
+        "kW/kWp) are monthly means."),
+    ),
+    "heat_note": ("热力图：横轴为日期，纵轴为一天中的小时（时间戳=小时开始，北京时间）。",
+                  "Heat maps: date on the x axis, hour of day on the y axis (timestamp = start of hour, Asia/Shanghai)."),
+}
+
+#: Labels of hourly variables: (zh, en). Units come from the variable's attrs.
+VAR_LABELS = {
+    "p_grid_import_kw": ("电网购电", "Grid import"),
+    "p_grid_export_kw": ("上网电量", "Grid export"),
+    "p_pv_kw": ("光伏发电（已用）", "PV output used"),
+    "p_pv_curtailed_kw": ("光伏弃电", "PV curtailed"),
+    "p_battery_discharge_kw": ("储能放电", "Battery discharge"),
+    "p_battery_charge_kw": ("储能充电", "Battery charge"),
+    "e_battery_kwh": ("储能电量", "Battery state of charge"),
+    "p_load_kw": ("固定电负荷", "Fixed electric load"),
+    "p_ev_charge_kw": ("电动汽车充电", "EV charging"),
+    "p_ev_discharge_kw": ("V2G放电", "V2G discharge"),
+    "p_heat_pump_kw": ("热泵用电", "Heat pump electricity"),
+    "q_heat_pump_kw": ("热泵供热", "Heat pump heat"),
+    "q_waste_heat_source_kw": ("热泵取用余热", "Waste heat to heat pumps"),
+    "q_waste_heat_direct_kw": ("余热直接利用", "Waste heat used directly"),
+    "p_electric_boiler_kw": ("电锅炉用电", "Electric boiler electricity"),
+    "q_electric_boiler_kw": ("电锅炉供热", "Electric boiler heat"),
+    "q_gas_boiler_kw": ("燃气锅炉供热", "Gas boiler heat"),
+    "fuel_gas_kw": ("天然气消耗", "Natural gas use"),
+    "q_tes_charge_kw": ("蓄热充热", "Thermal storage charge"),
+    "q_tes_discharge_kw": ("蓄热放热", "Thermal storage discharge"),
+    "e_tes_kwh": ("蓄热量", "Thermal storage content"),
+    "q_heat_demand_kw": ("热需求", "Heat demand"),
+    "q_cooling_demand_kw": ("冷需求", "Cooling demand"),
+    "q_heat_import_kw": ("外购热", "Heat bought"),
+    "p_chiller_kw": ("冷机用电", "Chiller electricity"),
+    "q_chiller_kw": ("冷机供冷", "Chiller cooling"),
+    "price_import_cny_per_kwh": ("购电电价", "Import price"),
+    "tou_period": ("分时电价时段", "TOU period"),
+    "ef_grid_kgco2_per_kwh": ("电网排放因子", "Grid emission factor"),
+    "working_day": ("工作日", "Working day"),
+    "p_process_kw": ("工艺电负荷", "Process electric load"),
+    "pv_ac_per_kwp": ("光伏单位出力", "PV output per kWp"),
+    "q_waste_heat_available_kw": ("可回收余热", "Recoverable waste heat"),
+    "heat_pump_cop": ("热泵COP", "Heat pump COP"),
+    "weather_ghi": ("水平面总辐射", "Global horizontal irradiance"),
+    "weather_dni": ("法向直射辐射", "Direct normal irradiance"),
+    "weather_dhi": ("水平面散射辐射", "Diffuse horizontal irradiance"),
+    "weather_temp_air": ("室外气温", "Outdoor air temperature"),
+    "weather_wind_speed": ("风速", "Wind speed"),
+    "weather_relative_humidity": ("相对湿度", "Relative humidity"),
+    "building_q_heating_kw": ("建筑供暖负荷", "Building space heating"),
+    "building_q_cooling_kw": ("建筑供冷负荷", "Building space cooling"),
+    "building_p_lighting_kw": ("建筑照明用电", "Building lighting"),
+    "building_p_equipment_kw": ("建筑设备用电", "Building equipment"),
+    "building_q_dhw_kw": ("生活热水需求", "Domestic hot water"),
+    "building_p_hvac_baseline_kw": ("分散空调用电", "Decentral HVAC electricity"),
+    "building_q_heating_nonelectric_kw": ("非电供暖量", "Non-electric space heat"),
+    "building_fuel_heating_kw": ("供暖燃料/外购热", "Heating fuel / district heat"),
+    "building_t_indoor_c": ("室内温度", "Indoor temperature"),
+    "ev_p_uncontrolled_kw": ("到站即充功率", "Charging on arrival"),
+    "ev_p_charge_max_kw": ("可用充电功率", "Connected charger power"),
+    "ev_p_discharge_max_kw": ("可用V2G功率", "Available V2G power"),
+    "ev_e_cum_min_kwh": ("累计充电量下限", "Cumulative energy, lower bound"),
+    "ev_e_cum_max_kwh": ("累计充电量上限", "Cumulative energy, upper bound"),
+    "ev_e_cum_uncontrolled_kwh": ("到站即充累计电量", "Cumulative energy, charge on arrival"),
+    "ev_n_connected": ("在桩车辆数", "Vehicles connected"),
+    "ev_n_queued": ("排队车辆数", "Vehicles queued"),
+    "ev_e_demand_kwh": ("出行用电需求", "Trip energy demand"),
+}
+
+ENERGY_LABELS = {
+    "grid_import": ("电网购电", "Grid import"), "grid_export": ("上网电量", "Grid export"),
+    "pv_generation": ("光伏发电（已用）", "PV generation used"), "pv_curtailed": ("光伏弃电", "PV curtailed"),
+    "fixed_electric_load": ("固定电负荷", "Fixed electric load"), "battery_charge": ("储能充电", "Battery charge"),
+    "battery_discharge": ("储能放电", "Battery discharge"), "battery_losses": ("储能损耗", "Battery losses"),
+    "ev_charging": ("电动汽车充电", "EV charging"), "v2g_discharge": ("V2G放电", "V2G discharge"),
+    "heat_pump_electricity": ("热泵用电", "Heat pump electricity"), "heat_pump_heat": ("热泵供热", "Heat pump heat"),
+    "waste_heat_direct": ("余热直接利用", "Waste heat used directly"),
+    "waste_heat_to_heat_pumps": ("热泵取用余热", "Waste heat to heat pumps"),
+    "gas_boiler_heat": ("燃气锅炉供热", "Gas boiler heat"), "gas_fuel": ("天然气（低位热值）", "Natural gas (net calorific)"),
+    "heat_demand": ("热需求", "Heat demand"), "cooling_demand": ("冷需求", "Cooling demand"),
+    "chiller_electricity": ("冷机用电", "Chiller electricity"), "electric_boiler_heat": ("电锅炉供热", "Electric boiler heat"),
+    "electric_boiler_electricity": ("电锅炉用电", "Electric boiler electricity"),
+    "heat_import": ("外购热", "Heat bought"),
+    "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
+    "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
+    "chiller_cooling": ("冷机供冷", "Chiller cooling"),
+    "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
+    "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
+    "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
+    "lpg_fuel": ("液化石油气（低位热值）", "LPG (net calorific)"),
+}
+
+SIZE_LABELS = {
+    "pv_kwp": ("光伏", "PV", "kWp"), "battery_kwh": ("储能容量", "Battery energy", "kWh"),
+    "battery_kw": ("储能功率", "Battery power", "kW"), "heat_pump_kw": ("热泵（热输出）", "Heat pump (heat output)", "kW"),
+    "tes_kwh": ("蓄热容量", "Thermal storage", "kWh"), "electric_boiler_kw": ("电锅炉", "Electric boiler", "kW"),
+    "chiller_kw": ("冷机", "Chiller", "kW"), "gas_boiler_kw": ("燃气锅炉", "Gas boiler", "kW"),
+    "waste_heat_hx_kw": ("余热换热器", "Waste-heat exchanger", "kW"),
+}
+
+COST_LABELS = {
+    "capex_annualised_total": ("投资年金", "Capital annuity"), "om_total": ("运维", "O&M"),
+    "energy_import": ("购电电费", "Electricity bought"), "export_revenue": ("上网收入", "Export revenue"),
+    "demand_charge": ("需量/容量电费", "Demand charge"), "battery_degradation": ("储能衰减", "Battery wear"),
+    "green_certificates": ("绿证", "Green certificates"), "offsets": ("碳抵消", "Carbon offsets"),
+    "carbon": ("内部碳价", "Internal carbon price"), "fuel": ("燃料", "Fuel"), "heat_import": ("外购热", "Heat bought"),
+    "v2g_degradation": ("V2G电池损耗", "V2G battery wear"), "total": ("合计", "Total"),
+    "capex_overnight": ("初始投资（不计入年化合计）", "Overnight investment (not in the annual total)"),
+}
+
+EMISSION_LABELS = {
+    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料）", "Plan gross (grid + fuel)"),
+    "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
+    "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
+    "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
+    "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
+    "offsets": ("碳抵消（CCER）", "Offsets (CCER)"), "net": ("净排放", "Net emissions"),
+}
+
+
+
+TEXT.update({
+    "subtitle": ("{type} · 规划年 {year} · 模拟 {hours} 小时 · 优化目标：{objective}",
+                 "{type} · planning year {year} · {hours} hours modelled · objective: {objective}"),
+    "objective_min_cost": ("成本最低", "least cost"),
+    "objective_min_emissions": ("排放最低（预算内）", "least emissions within the budget"),
+    "objective_net_zero": ("净零排放下成本最低", "least cost at net zero"),
+    "objective_pareto": ("成本—排放权衡前沿", "cost–emissions front"),
+    "card_capex": ("新增投资", "New investment"),
+    "card_capex_note": ("新建资产的初始投资（不含现有资产）", "overnight capital of the new assets (existing ones excluded)"),
+    "card_cost": ("年化总成本", "Annualised cost"),
+    "card_cost_note": ("基准（维持现状）{base}/年，变化 {pct}", "baseline (keep today's park) {base}/yr, change {pct}"),
+    "card_emissions": ("净排放（位置基准）", "Net emissions (location basis)"),
+    "card_emissions_note": ("基准 {base} t → 剩余 {res} t（园区减排与绿电绿证后）→ 碳抵消 {off} t",
+                            "baseline {base} t → residual {res} t (after park measures and green power) → offsets {off} t"),
+    "card_shares": ("可再生能源占比（按tce，含绿电绿证）", "Renewable share (tce, incl. green power)"),
+    "card_shares_note": ("园区自发 {onsite}；清洁能源 {clean}", "on-site {onsite}; clean energy {clean}"),
+    "card_core": ("910号核心指标 单位能耗碳排放", "910号 core indicator: CO2 per tce"),
+    "card_core_note": ("阈值 ≤ {thr} tCO2/tce（官方档位）；基准 {base}", "threshold ≤ {thr} tCO2/tce (official tier); baseline {base}"),
+    "card_core_note_assumed": ("阈值 ≤ {thr} tCO2/tce 为假设值（无官方档位，可配置）；基准 {base}",
+                               "threshold ≤ {thr} tCO2/tce is an ASSUMED value (no official tier; configurable); baseline {base}"),
+    "card_ch7": ("T/CSUS 66-2023 第7章得分", "T/CSUS 66-2023 chapter 7 score"),
+    "card_ch12": ("第12章加分", "Chapter 12 bonus"),
+    "card_prov": ("暂定评分规则，非官方分值", "provisional rubric, not the official values"),
+    "card_official": ("用户声明的官方评分规则", "official rubric declared by the user"),
+    "card_no_score": ("模拟不足一年，不评分", "horizon shorter than a year: not scored"),
+    "card_operation": ("运行差距（无完美预见）", "Operational gap (no perfect foresight)"),
+    "card_grid": ("园区电网校核", "Park grid check"),
+    "pass": ("达标", "pass"),
+    "fail": ("未达标", "fail"),
+    "what_to_build": ("建设内容（新增）", "What to build (new)"),
+    "existing_kept": ("现有资产（保留）", "Existing assets (kept)"),
+    "new_size": ("新增规模", "New size"),
+    "capital_annuity": ("投资年金", "Capital annuity"),
+    "nothing_new": ("本方案不新建资产。", "The plan builds no new assets."),
+    "no_existing": ("情景中未声明现有资产。", "The scenario declares no existing assets."),
+    "contents": ("目录", "Contents"),
+    "flows": ("能量流向（年）", "Energy flows (annual)"),
+    "sankey": ("规划方案的年能量流向 [MWh/年]", "Annual energy flows of the plan [MWh/yr]"),
+    "monthly_title": ("月度能量平衡", "Monthly energy balance"),
+    "weeks_title": ("典型周与最不利周", "A typical and the worst week"),
+    "weeks_note": ("典型周：用电量最接近全年中位数的一周；最不利周：包含全年最高购电功率（决定需量电费）的一周。"
+                   "正值为供给，负值为储能充电与上网。",
+                   "Typical week: the week whose electricity use is closest to the median week; worst week: the week "
+                   "holding the year's highest grid import (which sets the demand charge). Positive = supply, "
+                   "negative = battery charging and export."),
+    "week_typical": ("典型周逐时电力平衡 [kW]", "Hourly electricity balance, typical week [kW]"),
+    "week_worst": ("最不利周逐时电力平衡 [kW]", "Hourly electricity balance, worst week [kW]"),
+    "baseline_import": ("基准：电网购电", "Baseline: grid import"),
+    "plan_import": ("规划：电网购电", "Plan: grid import"),
+    "duration_title": ("持续曲线与购电分布", "Duration curves and where import remains"),
+    "duration": ("功率持续曲线 [kW]", "Duration curves [kW]"),
+    "hours_exceeded": ("超过该功率的小时数 [h]", "Hours at or above the power [h]"),
+    "storage_title": ("储能与电动汽车的运行", "How storage and EVs operate"),
+    "battery": ("储能：按小时的平均荷电状态与充放电", "Battery: mean state of charge and power by hour of day"),
+    "soc_by_hour": ("平均荷电状态 [% 容量]", "Mean state of charge [% of size]"),
+    "power_by_hour": ("平均充电（负）/放电（正）[kW]", "Mean charge (−) / discharge (+) [kW]"),
+    "winter": ("冬季（12–2月）", "Winter (Dec–Feb)"),
+    "spring_autumn": ("春秋季", "Spring and autumn"),
+    "summer": ("夏季（6–8月）", "Summer (Jun–Aug)"),
+    "ev": ("电动汽车：按小时的平均充电功率 [kW]", "EVs: mean charging power by hour of day [kW]"),
+    "ev_on_arrival": ("到站即充（基准）", "Charge on arrival (baseline)"),
+    "ev_planned": ("规划：有序充电", "Plan: managed charging"),
+    "scorecard_title": ("规划设计阶段评价证据（T/CSUS 66-2023、910号）",
+                        "Planning-stage evidence (T/CSUS 66-2023, 910号)"),
+    "no_charts": ("此浏览器无法解压内嵌的图表库（需要支持 DecompressionStream 的现代浏览器）；表格数值不受影响。",
+                  "This browser cannot unpack the embedded chart library (a current browser with DecompressionStream "
+                  "is needed); the tables are unaffected."),
+    "tariff": ("电价", "Tariff"),
+    "grid_factor": ("电网排放因子", "Grid emission factor"),
+    "calendar": ("节假日", "Calendar"),
+    "weather_source": ("气象来源", "Weather source"),
+    "weather_note": ("气象说明", "Weather note"),
+    "tce_factor": ("电力折标系数", "Electricity to tce"),
+    "process_load": ("工艺负荷", "Process load"),
+    "envelope_of": ("建筑围护结构", "Building envelope"),
+    "scenario_file": ("情景文件", "Scenario file"),
+    "version": ("版本", "Version"),
+    "node_grid": ("电网", "Grid"),
+    "node_grid_out": ("上网", "Export to grid"),
+    "node_pv": ("光伏", "PV"),
+    "node_battery": ("储能", "Battery"),
+    "node_ev": ("电动汽车", "EVs"),
+    "node_elec": ("园区电力", "Park electricity"),
+    "node_load": ("固定电负荷", "Fixed electric load"),
+    "node_heat_pump": ("热泵", "Heat pumps"),
+    "node_electric_boiler": ("电锅炉", "Electric boilers"),
+    "node_chiller": ("冷机", "Chillers"),
+    "node_heat": ("园区供热", "Park heat"),
+    "node_waste_heat": ("余热", "Waste heat"),
+    "node_gas": ("天然气", "Natural gas"),
+    "node_boiler": ("燃气锅炉", "Gas boilers"),
+    "node_district_heat": ("外购热", "District heat"),
+    "node_heat_use": ("热需求", "Heat demand"),
+    "node_cool_use": ("冷需求", "Cooling demand"),
+    "status_optimal": ("最优", "optimal"),
+    "green_power": ("绿电交易抵扣", "Green power (green-power trading)"),
+    "solver_objective": ("优化目标", "Objective"),
+    "solver_status": ("求解状态", "Status"),
+    "solver_algorithm": ("求解算法（HiGHS）", "Algorithm (HiGHS)"),
+    "solver_notes": ("求解说明", "Solver notes"),
+    "solver_objective_value": ("目标函数值", "Objective value"),
+    "solver_solve_time_s": ("求解时间 [s]", "Solve time [s]"),
+    "solver_build_time_s": ("建模时间 [s]", "Model build time [s]"),
+    "solver_handover_time_s": ("模型传递时间 [s]", "Hand-over time [s]"),
+    "solver_n_variables": ("变量数", "Variables"),
+    "solver_n_constraints": ("约束数", "Constraints"),
+    "solver_gap": ("相对间隙", "Relative gap"),
+    "solver_duals": ("对偶值（影子价格）", "Dual values (shadow prices)"),
+    "solver_representative_days": ("典型日聚合", "Representative days"),
+    "dual_emission_constraint_cny_per_t": ("排放约束影子价格 [元/tCO2]", "Emission bound shadow price [CNY/tCO2]"),
+    "dual_import_limit_value_cny_per_kw_yr": ("购电上限价值 [元/kW·年]", "Import limit value [CNY/(kW yr)]"),
+    "dual_import_limit_binding_hours": ("购电上限起作用小时数", "Hours at the import limit"),
+    "dual_import_limit_max_cny_per_kw": ("购电上限最大影子价格 [元/kW]", "Largest import-limit shadow price [CNY/kW]"),
+})
+
+#: Keys asked for that have no catalogue entry (filled while rendering; tests assert empty).
+MISSING: set[str] = set()
+
+_LABEL_TABLES = (VAR_LABELS, ENERGY_LABELS, EMISSION_LABELS, COST_LABELS)
+
+
+def _pick(pair, lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise ValueError("lang must be 'zh' or 'en'")
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def unit(u: str, lang: str) -> str:
+    """A unit for display: Chinese time and currency words in Chinese reports ("CNY/yr" → "元/年")."""
+    if lang == "en":
+        return u
+    return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
+            .replace("vehicles", "辆"))
+
+
+def text(key: str, lang: str) -> str:
+    """Heading or sentence ``key`` in ``lang`` ("zh" or "en")."""
+    pair = TEXT.get(key)
+    if pair is None:
+        MISSING.add(key)
+        return key
+    return _pick(pair, lang)
+
+
+def label(name: str, lang: str) -> str:
+    """Display name of a variable / energy / emission / cost / size key in ``lang``.
+
+    ``baseline_`` prefixes are shown as "基准：" / "Baseline: ".
+    """
+    base = name.removeprefix("baseline_")
+    for table in _LABEL_TABLES:
+        if base in table:
+            out = _pick(table[base], lang)
+            break
+    else:
+        if base in SIZE_LABELS:
+            out = _pick(SIZE_LABELS[base][:2], lang)
+        elif base in TEXT:
+            out = _pick(TEXT[base], lang)
+        else:
+            MISSING.add(base)
+            out = base
+    if base != name:
+        out = f"{text('baseline', lang)}: {out}"
+    return out
+
+
+# --------------------------------------------------------------------------- tool phrases
+#: Sentences other modules (assessment, ledger settings, weather) write in English, with
+#: their Chinese. Matched whole, or as ``prefix: rest`` where the rest is translated again
+#: (it may be the user's own evidence text, which stays as written).
+PHRASES: dict[str, str] = {
+    "no evidence cited": "未引用证据",
+    "computed (ledger)": "计算（台账）",
+    "computed (ledger): waste heat only; waste cold and pressure are not modelled": "计算（台账）：仅计余热，余冷与余压未建模",
+    "declared + model": "申报 + 模型",
+    "model + declarations": "模型 + 申报",
+    "declared": "申报",
+    "computed": "计算",
+    "declared/computed": "申报/计算",
+    "model check passed": "模型校核通过",
+    "model check failed": "模型校核未通过",
+    "model assessed PV, storage, heat pumps and waste heat": "模型评估了光伏、储能、热泵和余热",
+    "no official tier": "无官方档位",
+    "open in official text": "官方文本未明确",
+    "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
+    "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
+    "secondary; no official value": "二手来源，无官方值",
+    "crediting of exports is not specified": "未规定上网电量是否抵扣",
+    "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
+    "no cap in 910号; CCER 5 % analogue": "910号未设上限；类比CCER 5%",
+    "share of gross emissions (CCER analogue) or of emissions after internal abatement":
+        "占总排放的比例（类比CCER）或占内部减排后排放的比例",
+    "definition of 清洁能源 UNKNOWN": "清洁能源的定义未知",
+    "whether grid electricity counts as clean UNKNOWN": "电网电力是否计为清洁能源未知",
+    "hourly ef_grid_kgco2_per_kwh of the dispatch": "调度的逐时电网排放因子 ef_grid_kgco2_per_kwh",
+    "heat only": "仅热",
+    "none": "无",
+    "model + declarations": "模型 + 申报",
+    "QA = min(Σ, cap)": "QA = min(Σ, 封顶值)",
+    "余冷/余压 not modelled; recoverable = q_waste_heat_available_kw": "余冷/余压未建模；可回收量 = q_waste_heat_available_kw",
+    "heat only": "仅余热",
+    "gross": "总排放",
+    "residual": "剩余排放",
+    "CO2 (energy activities, before offsets) / total energy consumption (tce)":
+        "能源活动CO2排放（碳抵消前）/ 综合能耗（tce）",
+    "— no CCHP / combustion energy station": "— 无冷热电联供/燃烧类能源站",
+    "path B is for non-industrial parks": "路径B适用于非工业园区",
+    "path A is for industrial parks": "路径A适用于工业园区",
+    "product path is for industrial parks": "产品能耗路径适用于工业园区",
+    "planner documents no recoverable waste heat / stable heat demand": "规划方说明无可回收余热或无稳定热需求",
+    "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)":
+        "模型中无余热源（q_waste_heat_available_kw 缺失或为零）",
+    "no heat demand": "无热需求",
+    "no CCHP / combustion energy station": "无冷热电联供/燃烧类能源站",
+    "no civil building energy use given": "未给出民用建筑能耗",
+    "no recovered heat used": "未利用回收热",
+    "(PV self-consumed + green power + certificates) / total tce": "（光伏自用 + 绿电 + 绿证）/ 综合能耗（tce）",
+    "PV self-consumed / total tce": "光伏自用 / 综合能耗（tce）",
+    "waste heat used (direct + to heat pumps) / recoverable": "余热利用量（直接利用 + 热泵取用）/ 可回收量",
+    "heat from waste heat / heat demand": "余热供热量 / 热需求",
+    "CCHP annual overall efficiency": "冷热电联供全年综合效率",
+    "declared capacity share": "申报的容量占比",
+    "declared output share": "申报的产出占比",
+    "declared flag": "申报（是/否）",
+    "declared share": "申报的比例",
+    "declared count": "申报的数量",
+    "declared tier": "申报的等级",
+    "battery_kwh / (pv_kwp × 2 h)": "储能容量 battery_kwh /（光伏容量 pv_kwp × 2 h）",
+    "(battery_kw + V2G peak + heat pump & e-boiler kW if TES + declared DR kW) / peak electric demand":
+        "（储能功率 + V2G峰值 + 有蓄热时热泵与电锅炉功率 + 申报需求响应功率）/ 最大用电负荷",
+    "max_t Σ p_ev_discharge_kw": "V2G放电功率的全年最大值 max_t Σ p_ev_discharge_kw",
+    "declared removals / gross CO2": "申报的负排放量 / 总排放",
+    "declared approved project AND model has PV, storage and flexible capacity":
+        "已申报获批项目，且模型含光伏、储能和可调节容量",
+    "verified savings, counted when coverage ≥ 50 %": "经验证的节能率，覆盖率 ≥ 50% 时计入",
+    "civil share of PV self-consumed / (civil electricity × basis + civil heat share × fuels & bought heat)":
+        "民用部分光伏自用量 /（民用电量 × 折标系数 + 民用热占比 × 燃料与外购热）",
+    "process rejecting heat (first use)": "排热工艺（一级利用）",
+    "high-grade direct use": "高品位直接利用",
+    "medium-grade direct heating": "中品位直接供热",
+    "low-grade heat upgraded by heat pump": "低品位热经热泵提升",
+    "sizes battery_kwh, pv_kwp": "规模 battery_kwh, pv_kwp",
+    "sizes, p_ev_discharge_kw, demand_response_declared_kw": "规模、p_ev_discharge_kw、demand_response_declared_kw",
+    "declare and document": "申报并提供证明材料",
+}
+
+#: Sentences with numbers: (regular expression, Chinese with the same named groups).
+PATTERNS: list[tuple[str, str]] = [
+    (r"^ASSUMPTION: 910号 gives no tier below (?P<t>[\d,.]+) tce/yr$", "假设：910号对低于 {t} tce/年 的园区未设档位"),
+    (r"^910号 gives no tier below (?P<t>[\d,.]+) tce/yr; evaluated against the ASSUMED value (?P<v>[\d.]+) "
+     r"tCO2/tce \((?P<k>\w+)\)$", "910号对低于 {t} tce/年 的园区未设档位；按假设值 {v} tCO2/tce 评价（参数 {k}，可配置）"),
+    (r"^plan declared: (?P<v>\w+) \((?P<d>.*)\); model assessed PV, storage, heat pumps and waste heat in this run "
+     r"and uses renewables or waste heat: (?P<u>\w+)$",
+     "规划已申报：{v}（<data>{d}</data>）；本次模型评估了光伏、储能、热泵和余热，园区利用可再生能源或余热：{u}"),
+    (r"^whole-park estimate needs declared chapters (?P<c>\[.*\]); chapter 7 and 12 shown alone$",
+     "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
+    (r"^−(?P<d>[\d,.]+) tCO2/yr ≈ (?P<m>[\d,.]+) MWh/yr grid import replaced by zero-carbon supply$",
+     "减排 {d} tCO2/年 ≈ 以零碳电力替代 {m} MWh/年 的电网购电"),
+    (r"^−(?P<d>[\d,.]+) tCO2/yr$", "减排 {d} tCO2/年"),
+    (r"^annex 3 says 'at or better than grade 2'; read here as the whole output \(share (?P<s>[\d.]+)\)$",
+     "附件3要求“达到2级及以上”；此处理解为全部产出（比例 {s}）"),
+    (r"^(?P<a>.*); model check (?P<r>passed|failed)$", "{a}；模型校核{r}"),
+    (r"^(?P<p>declared|computed|declared \+ model|declared/computed|model \+ declarations): (?P<rest>.*)$",
+     "{p}：{rest}"),
+    (r"^(?P<x>.*) — (?P<why>path B is for non-industrial parks)$", "{x} — {why}"),
+    (r"^1 − intensity / (?P<t>[\d.]+) \((?P<tier>.*)\)$", "1 − 单位能耗碳排放 / {t}（{tier}）"),
+    (r"^synthetic typical year for (?P<c>.+) from bundled monthly statistics of its TMYx file, seed (?P<s>\d+)$",
+     "按内置 TMYx 月统计值为 {c} 生成的合成典型年（随机种子 {s}）"),
+    (r"^for final studies use a measured or typical-year EPW of the site \(site\.weather_file in the scenario\): "
+     r"synthetic years reproduce monthly statistics, not a particular year's weather$",
+     "正式研究请使用场址实测或典型年 EPW 文件（情景中的 site.weather_file）：合成年只复现月统计特征，不代表某一具体年份的天气"),
+]
+
+_WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
+             "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
+
+
+def phrase(s, lang: str) -> str:
+    """A sentence written by another module, in ``lang`` (Chinese from :data:`PHRASES` / :data:`PATTERNS`).
+
+    Unknown sentences are returned unchanged and, in Chinese, recorded in :data:`MISSING`
+    when they contain English words (the tests assert none remain).
+    """
+    import re
+
+    s = "" if s is None else str(s)
+    if lang == "en" or not s:
+        return s
+    if s in PHRASES:
+        return PHRASES[s]
+    if s in _WORDS_ZH:
+        return _WORDS_ZH[s]
+    if "; " in s:  # a list of the tool's phrases
+        parts = [phrase(x, lang) for x in s.split("; ")]
+        if all(p != x for p, x in zip(parts, s.split("; "))):
+            return "；".join(parts)
+    for rx, zh in PATTERNS:
+        m = re.match(rx, s)
+        if m:
+            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier") else _WORDS_ZH.get(v, v))
+                     for k, v in m.groupdict().items()}
+            return zh.format(**parts)
+    return s
+
+
+def phrase_html(s, lang: str) -> str:
+    """:func:`phrase` as HTML: escaped, with the user's own text marked ``<span class='data'>``."""
+    import html as _html
+
+    out = _html.escape(phrase(s, lang))
+    return out.replace("&lt;data&gt;", "<span class='data'>").replace("&lt;/data&gt;", "</span>")
+
+
+def yes_no(v, lang: str) -> str:
+    """A flag for display: 是/否 or yes/no; other values unchanged."""
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    return str(v)
