@@ -246,7 +246,8 @@ def test_every_numeric_field_has_bounds():
     from twin.scenario.schema import Scenario
 
     checked_by_validator = {"TOUTariff.prices_cny_per_kwh", "TariffSeason.months", "BuildingSpec.window_wall_ratio",
-                            "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours"}
+                            "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
+                            "TargetsSpec.core_indicator_max_tco2_per_tce"}
 
     def numeric(ann) -> bool:
         return ann in (int, float) or any(numeric(a) for a in typing.get_args(ann))

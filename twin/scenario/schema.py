@@ -303,15 +303,15 @@ class TargetsSpec(_Strict):
     )
     residual_emissions_max_t: float | None = Field(
         None, ge=0,
-        description="Residual emissions (location basis, after green power and certificates, before offsets) at "
+        le=1e8, description="Residual emissions (location basis, after green power and certificates, before offsets) at "
         "most this [tCO2/yr].",
     )
 
     @field_validator("core_indicator_max_tco2_per_tce")
     @classmethod
     def _positive(cls, v):
-        if isinstance(v, float) and not v > 0:
-            raise ValueError("must be > 0 tCO2/tce, or 'tier'")
+        if isinstance(v, float) and not 0 < v <= 100:
+            raise ValueError("must be > 0 and at most 100 tCO2/tce, or 'tier'")
         return v
 
     def stated(self) -> bool:
