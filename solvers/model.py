@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from solvers.blocks import battery, carbon, cooling, ev, grid, heat, pv
+from solvers.blocks import battery, carbon, cooling, ev, grid, heat, pv, targets
 from solvers.blocks.base import INF, DispatchVar, ModelContext
 from solvers.problem import SizingProblem
 
@@ -78,6 +78,7 @@ def _build(problem: SizingProblem, elastic: bool) -> ModelContext:
         blk.add(ctx)
     _balances(ctx)
     carbon.add(ctx)
+    targets.add(ctx)  # after carbon: the targets read its residual, green power and certificates
     _budget(ctx)
     ctx.cost_expr = pyo.quicksum(ctx.cost.values())
     kind = problem.objective

@@ -37,6 +37,20 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 
 _EPS_REL = 1e-7
 
+#: Solver noise in sizes [kW, kWh, kWp, chargers]: new capacity below it is reported as
+#: none.  0.1 kW is far below any asset a planner builds and above what the interior-point
+#: solver (tolerance 1e-6 relative, no crossover) leaves in sizes that should be zero on
+#: MW-scale parks (e.g. a 0.016 kW heat pump).  An asset reported at zero new size may
+#: still show hourly flows of at most this amount (they keep the balances exact).
+NOISE_TOL = 0.1
+
+#: Solver noise in hourly decision flows [kW] and stored energy [kWh]: values below it
+#: are reported as exactly 0 (balances then hold to it per flow).
+FLOW_TOL = 1e-6
+
+#: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
+SUM_TOL = 1e-6
+
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
     """Build, hand over and solve ``problem``; return sizes, dispatch, costs and duals.
@@ -99,7 +113,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         gap=gap, n_variables=ncol, n_constraints=nrow, duals=out["duals"], pareto=pareto,
         load_time_s=load_time, algorithm=be.algorithm,
         solver_notes=list(problem.notes) + list(be.notes), n_solves=be.n_runs,
-        store_states=out["store_states"])
+        store_states=out["store_states"], targets=out["targets"])
 
 
 def _compiled_cost(cm):
@@ -197,14 +211,31 @@ def _pareto(be, ctx, res, problem, opts):
     return r, points
 
 
+def _size_value(s, sol) -> float:
+    """Total size with new capacity below :data:`NOISE_TOL` reported as none."""
+    from solvers.blocks.base import Scaled
+
+    if isinstance(s, Scaled):
+        return s.factor * _size_value(s.size, sol)
+    if s.var is None:
+        return float(s.existing)
+    new = sol.value(s.var)
+    return float(s.existing + (0.0 if abs(new) < NOISE_TOL else new))
+
+
 def _sizes(ctx, sol) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: s.value(sol) for n, s in v.items()}
+            out[k] = {n: _size_value(s, sol) for n, s in v.items()}
         else:
-            out[k] = v.value(sol)
+            out[k] = _size_value(v, sol)
     return out
+
+
+def _clean(v: float, tol: float = SUM_TOL) -> float:
+    """An annual sum with solver noise below ``tol`` reported as exactly 0."""
+    return 0.0 if abs(v) < tol else float(v)
 
 
 def _extract(ctx, cm, res) -> dict:
@@ -246,12 +277,17 @@ def _extract(ctx, cm, res) -> dict:
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
           "residual_t": gross - green - cert, "offsets_t": off,
           "net_t": gross - green - cert - off}
+    em = {k: _clean(v) for k, v in em.items()}
+    costs = {k: ({kk: _clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else _clean(v))
+             for k, v in costs.items()}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
+        if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
+            arr[np.abs(arr) < FLOW_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)
@@ -268,7 +304,10 @@ def _extract(ctx, cm, res) -> dict:
     duals = {}
     if not ctx.n_int and res.row_dual is not None:
         duals = _duals(ctx, cm, res)
+    from solvers.blocks import targets
+
     return {"sizes": sizes, "costs": costs, "emissions": em, "dispatch": ds, "duals": duals,
+            "targets": targets.report(ctx, cm, res, sol),
             "store_states": _store_states(ctx, sol)}
 
 
@@ -288,13 +327,13 @@ def _duals(ctx, cm, res) -> dict:
     out = {"emission_constraint_cny_per_t": -float(res.row_dual[ctx.em_row])}
     rows = cm.rows_of(ctx.balance["elec"])
     out["electricity_price_cny_per_kwh"] = res.row_dual[rows] / np.asarray(ctx.wdt)
-    lim = ctx.p.grid.import_limit_kw
-    if np.isfinite(lim):
+    lim = np.asarray(ctx.p.grid.import_limit_kw, dtype=float)
+    if np.isfinite(lim).any():
         # the limit is a column bound: its dual is the reduced cost at the upper bound
         cols, _ = cm.cols_of(ctx.imp)
         z = np.where(cols >= 0, res.col_dual[np.maximum(cols, 0)], 0.0)
         xi = np.where(cols >= 0, res.x[np.maximum(cols, 0)], 0.0)
-        y = np.where(xi >= lim - 1e-6 * max(1.0, lim), -z, 0.0).clip(min=0.0)
+        y = np.where(xi >= lim - 1e-6 * np.maximum(1.0, lim), -z, 0.0).clip(min=0.0)
         out["import_limit_value_cny_per_kw_yr"] = float(y.sum())
         out["import_limit_binding_hours"] = int(np.count_nonzero(y > 1e-9))
         out["import_limit_max_cny_per_kw"] = float(y.max()) if y.size else 0.0
@@ -335,6 +374,9 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
         else:
             viol[label] = float(vals.sum())
             lines.append(f"{name}: short by {vals.sum():.6g} {unit}")
+    from solvers.blocks import targets
+
+    lines += targets.explain(ctx, sol, viol)
     if not lines:
         raise InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model needs no slack: "

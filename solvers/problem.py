@@ -42,6 +42,7 @@ __all__ = [
     "Chiller",
     "EVFleet",
     "Carbon",
+    "Targets",
     "SizingProblem",
     "SolveOptions",
     "ParetoPoint",
@@ -248,10 +249,11 @@ class GridConnection:
     price_export_cny_per_kwh: np.ndarray | float = hourly("CNY/kWh", feature=False,
                                                           scalar_ok=True, default=0.0)
     """Export (feed-in) price, scalar or length T [CNY/kWh]."""
-    import_limit_kw: float = float("inf")
-    """Transformer / contract import limit [kW]."""
-    export_limit_kw: float = 0.0
-    """Export limit [kW]; 0 forbids export."""
+    import_limit_kw: float | np.ndarray = hourly("kW", feature=False, scalar_ok=True, default=float("inf"))
+    """Transformer / contract import limit [kW]: a scalar, or length T for hourly limits
+    (e.g. from the park-grid check of ``twin.grid``; inf where unlimited)."""
+    export_limit_kw: float | np.ndarray = hourly("kW", feature=False, scalar_ok=True, default=0.0)
+    """Export limit [kW]; 0 forbids export; a scalar or length T (hourly)."""
     demand_charge_cny_per_kw_month: float = 0.0
     """Charge on each calendar month's maximum import [CNY/(kW month)]."""
     month: np.ndarray | None = hourly("month", feature=False, default=None)
@@ -383,6 +385,8 @@ class ThermalStorage:
     """Charging efficiency [-]."""
     max_power_per_kwh: float = 0.25
     """Charge / discharge limit per kWh of size [kW/kWh]."""
+    throughput_cny_per_kwh: float = 0.0
+    """Cost per kWh discharged (pumping, wear) [CNY/kWh]."""
     cyclic: bool = True
     """End content equals start content (per period when periods are given)."""
     min_kwh: float = size_bound("tes_kwh", "min", "existing_kwh", default=0.0)
@@ -533,6 +537,48 @@ class Carbon:
 
 
 @dataclass
+class Targets:
+    """Targets the sizing must meet, each one linear row (see :mod:`solvers.blocks.targets`).
+
+    Energy use in tce is linear in the flows:
+    ``T = k_el (E_imp − E_exp + E_pv) + k_fuel E_fuel + T_0`` [tce/yr], so the ratio target
+    ``CO2 / T ≤ θ`` becomes ``CO2 − θ T ≤ 0``.  ``None`` leaves a target out.
+    """
+
+    core_max_tco2_per_tce: float | None = None
+    """910号 core indicator 单位能耗碳排放 at most this [tCO2/tce]."""
+    core_basis: Literal["acceptance", "location"] = "acceptance"
+    """Emission basis of the core indicator: the 910号 acceptance basis (grid import at
+    ``acceptance_ef_kgco2_per_kwh``, green power at zero) or location-based (residual
+    emissions: grid factor, green power and certificates credited at it)."""
+    acceptance_ef_kgco2_per_kwh: float = 0.8325
+    """Grid electricity factor of the acceptance basis [kgCO2/kWh]."""
+    acceptance_certificate_ef_kgco2_per_kwh: float = 0.8325
+    """Factor of certificate-covered grid electricity on the acceptance basis [kgCO2/kWh]."""
+    location_green_credits: bool = True
+    """Whether green power and certificates reduce the location-basis core CO2."""
+    clean_share_min: float | None = None
+    """910号 清洁能源消费占比 at least this [-] (tce/tce)."""
+    renewable_share_min: float | None = None
+    """T/CSUS 66-2023 7.2.1 renewable share (on-site PV used + green power + certificates,
+    tce/tce) at least this [-]."""
+    residual_max_t: float | None = None
+    """Residual emissions (location basis, before offsets) at most this [tCO2/yr]."""
+    electricity_kgce_per_kwh: float = 0.1229
+    """Electricity to standard coal (当量值 0.1229 or the chosen 等价值) [kgce/kWh]."""
+    fuel_kgce_per_kwh: float = 3.6 / 29.3076
+    """Fuel energy (net calorific) to standard coal [kgce/kWh]."""
+    natural_gas_is_clean: bool = False
+    """Whether gas counts as clean energy in the clean-energy share [-]."""
+    grid_clean_share: float = 0.0
+    """Share of grid electricity (not green power) counted as clean [-]."""
+    fixed_energy_tce: float = 0.0
+    """Energy use outside the optimised flows (e.g. district heat bought) [tce/yr]."""
+    fixed_co2_t: float = 0.0
+    """CO2 of that energy, on both bases [tCO2/yr]."""
+
+
+@dataclass
 class SizingProblem:
     """The whole sizing problem handed from ``twin.plan`` to :func:`solvers.solve`."""
 
@@ -592,6 +638,9 @@ class SizingProblem:
     """``min_cost``, ``min_emissions`` (within budget), ``net_zero`` or ``pareto``."""
     pareto_points: int = 5
     """Number of points on the cost–emissions front for ``objective="pareto"``."""
+    targets: Targets | None = None
+    """Targets the plan must meet at least cost (910号 core indicator, clean-energy and
+    renewable shares, residual emissions); None = none."""
 
     @property
     def n_steps(self) -> int:
@@ -807,6 +856,10 @@ class SizingResult:
     """HiGHS algorithm actually run (``solver`` option after any fallback)."""
     solver_notes: list = field(default_factory=list)
     """What the solver layer changed from the request (e.g. HiPO unavailable)."""
+    targets: list = field(default_factory=list)
+    """One dict per stated target (:func:`solvers.blocks.targets.report`): ``name``,
+    ``target``, ``value``, ``unit``, ``binding``, ``marginal_cost_cny_per_unit`` (the dual:
+    annual cost of tightening the target by one unit) and its ``marginal_cost_unit``."""
     n_solves: int = 0
     """HiGHS runs behind this result (e.g. 2 for ``min_emissions``)."""
     store_states: dict = field(default_factory=dict)

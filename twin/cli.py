@@ -259,7 +259,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     scenario's objective section; the options here override them for this run.
     """
     from twin.io import OutputError, check_output_dir, output_error
-    from twin.run import RUN_STAGES, UserInputError, write
+    from twin.run import RUN_STAGES, UserInputError, run_stages, write
     from twin.run import run as run_park
     from twin.scenario.loader import ScenarioError, load_scenario
     from twin.scenario.run_config import resolve_run_config
@@ -268,6 +268,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress.stage(f"reading {scenario}")
     try:
         loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
+        progress.total = run_stages(loaded.scenario) + 2
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
                                     representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model)

@@ -294,7 +294,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -378,6 +378,23 @@ def fig_pareto(summary: dict, lang: str):
     _layout(fig, _t("pareto", lang), "万元/年" if lang == "zh" else "10k CNY/yr",
             "剩余排放 tCO2/年" if lang == "zh" else "residual tCO2/yr")
     return fig
+
+
+def targets_table(targets: list[dict], lang: str) -> str:
+    """Stated targets: value reached, binding or not, marginal cost (dual) and source."""
+    zh = lang == "zh"
+    rows = []
+    for t in targets:
+        val = pct(t["value"]) if t["unit"] == "1" else fmt(t["value"], 4)
+        mc = t.get("marginal_cost_cny_per_unit")
+        rows.append((t["label"], val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
+                     "—" if mc is None else f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})",
+                     "; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x)))
+    head = (("目标", "达到值", "是否约束", "边际成本（对偶值）", "依据") if zh else
+            ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
+    note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else
+            "Marginal cost: increase of the annualised cost when the target is tightened by one unit (the LP dual).")
+    return _table(rows, head) + f"<p class='notes'>{note}</p>"
 
 
 def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
@@ -720,6 +737,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     erows = [(label(k, lang), fmt(v), "tCO2/" + ("年" if zh else "yr")) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
         erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
+    if summary.get("targets"):
+        S.add("targets", "目标与边际成本" if zh else "Targets and their marginal cost",
+              targets_table(summary["targets"], lang))
     if summary.get("pareto"):
         S.add("pareto", text("pareto", lang), add(fig_pareto(summary, lang)))
     # --- assessment --------------------------------------------------------------------
@@ -728,6 +748,11 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         frag, sfigs = scorecard_section(sc, led, lang=lang, number=None, heading=False)
         S.add("scorecard", text("scorecard_title", lang), frag + "".join(add(f) for f in sfigs))
+    # --- park grid (twin.grid) ----------------------------------------------------------
+    if (summary.get("grid") or {}).get("network"):
+        from twin.grid.report import grid_section, grid_title
+
+        S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
     S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))

@@ -101,6 +101,8 @@ class Run:
     dataset: Any = None
     timing_s: dict = field(default_factory=dict)
     representative_days: dict | None = None
+    grid: Any = None
+    """:class:`twin.grid.feedback.GridResult` when the scenario has ``grid.network``."""
 
     @property
     def statistics(self):
@@ -248,6 +250,12 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     k = f", {config.representative_days} representative days" if config.representative_days else ""
     prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = sizing_problem(sc, prof, config)
+    from twin.targets import TargetError, annotate, with_targets
+
+    try:  # targets of the scenario (910号 core indicator, shares, residual): rows of the sizing
+        problem, target_notes = with_targets(problem, sc, prof, base_res.dispatch)
+    except TargetError as exc:
+        raise UserInputError(str(exc)) from None
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
                            save_model=str(config.save_model) if config.save_model else None,
                            progress=prog.note)
@@ -274,8 +282,18 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     if agg_info is not None and kind == "pareto":
         res.pareto = sized.pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    res.targets = annotate(res.targets, target_notes, sc.accounting)
     for n in res.solver_notes:
         prog.note(n)
+
+    grid_res = None
+    if sc.grid.network is not None:
+        prog.stage("park grid: hourly AC power flow (pandapower + lightsim2grid)")
+        grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts))
+        res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
+        prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
+        for n in grid_res.notes:
+            prog.note(n)
 
     prog.stage("ledger and scorecard")
     from twin.evaluate import assess_run
@@ -285,12 +303,34 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     except ValueError as exc:  # e.g. a user rubric file that does not validate
         raise UserInputError(str(exc)) from None
     out = Run(loaded=loaded, config=config, weather=wmeta, profiles=prof, result=res, baseline=base_res,
-              ledger=ledger, scorecard=scorecard, indicators=indicators, representative_days=agg_info)
+              ledger=ledger, scorecard=scorecard, indicators=indicators, representative_days=agg_info,
+              grid=grid_res)
     out.timing_s = {"profiles": t_profiles, "total": time.perf_counter() - t_start}
     out.summary = _summary(out)
+    out.summary["grid"] = (grid_res.summary(prof["time"].values) if grid_res is not None else
+                           {"verdict": "not_checked", "note": "no grid.network section in the scenario: the park grid "
+                            "was not checked (add 'network: {}' under grid for the default radial layout)"})
     out.dataset = _dataset(out)
+    if grid_res is not None:
+        gds = grid_res.dataset(prof["time"].values)
+        out.dataset = out.dataset.assign({v: gds[v] for v in gds.data_vars})
     prog.done()
     return out
+
+
+def run_stages(sc) -> int:
+    """Stages :func:`run` reports for scenario ``sc`` (one more with a park-grid check)."""
+    return RUN_STAGES + (1 if sc.grid.network is not None else 0)
+
+
+def grid_check(sc, prof, res, problem, solve):
+    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable."""
+    from twin.grid.feedback import grid_stage
+
+    try:
+        return grid_stage(sc, prof, res, problem, solve)
+    except (ValueError, KeyError) as exc:
+        raise UserInputError(f"grid.network: {exc}") from None
 
 
 def sizing_problem(sc, prof, config: RunConfig):
@@ -358,5 +398,5 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
     return paths
 
 
-__all__ = ["PROFILE_FIELDS", "RUN_STAGES", "Progress", "Run", "RunInputs", "Silent", "UserInputError", "prepare_inputs",
-           "profile_key", "run", "sizing_problem", "write"]
+__all__ = ["PROFILE_FIELDS", "RUN_STAGES", "Progress", "Run", "RunInputs", "Silent", "UserInputError", "grid_check",
+           "prepare_inputs", "profile_key", "run", "run_stages", "sizing_problem", "write"]

@@ -39,20 +39,29 @@ EXPORT_CREDIT_TIEBREAK = 1e-6
 
 def add(ctx: ModelContext) -> None:
     g, T, R = ctx.p.grid, ctx.T, ctx.R
-    exp_ub = g.export_limit_kw if g.export_limit_kw > 0 else 0.0
-    lim = float(g.import_limit_kw)
-    imp = ctx.var("p_grid_import", lb=0.0,
-                  ub=lim if (np.isfinite(lim) and not ctx.elastic) else INF)
+    exp_lim = np.asarray(g.export_limit_kw, dtype=float)
+    exp_ub = (np.clip(as_array(exp_lim, T), 0.0, None) if exp_lim.ndim else
+              (float(exp_lim) if exp_lim > 0 else 0.0))
+    lim = np.asarray(g.import_limit_kw, dtype=float)
+    if lim.ndim == 0:
+        lim = float(lim)
+        imp = ctx.var("p_grid_import", lb=0.0,
+                      ub=lim if (np.isfinite(lim) and not ctx.elastic) else INF)
+    else:  # hourly limits, e.g. from the park-grid check (twin.grid)
+        lim = as_array(lim, T)
+        imp = ctx.var("p_grid_import", lb=0.0, ub=INF if ctx.elastic else lim)
     ctx.imp = imp
     ctx.add_flow("elec", +1, imp)
-    if np.isfinite(lim) and ctx.elastic:
+    if np.isfinite(lim).any() and ctx.elastic:
         s = ctx.slack_series("grid import limit", "kW", ctx.wdt)
-        ctx.rows("grid_import_limit", R, lambda t: imp[t] - s[t] <= lim)
+        lims = as_array(lim, T).tolist()
+        ctx.rows("grid_import_limit", [t for t in R if np.isfinite(lims[t])],
+                 lambda t: imp[t] - s[t] <= lims[t])
     pim = as_array(g.price_import_cny_per_kwh, T)
     pex = as_array(g.price_export_cny_per_kwh, T)
     ctx.cost["energy_import"] = ctx.energy(imp, pim)
     exp = None
-    if exp_ub > 0:
+    if np.any(exp_ub > 0):
         exp = ctx.var("p_grid_export", lb=0.0, ub=exp_ub)
         ctx.add_flow("elec", -1, exp)
         ctx.cost["export_revenue"] = ctx.energy(exp, -pex)
@@ -70,6 +79,9 @@ def add(ctx: ModelContext) -> None:
             ctx.cost["demand_charge"] -= k_dem * float(p0.sum())
     if g.month is not None and T:
         _peak_state(ctx, imp, np.asarray(g.month).astype(int), g.peak_so_far_kw or {})
+    ctx.annual_kwh["grid_import"] = ctx.energy(imp)
+    if exp is not None:
+        ctx.annual_kwh["grid_export"] = ctx.energy(exp)
     ef = as_array(g.ef_grid_kgco2_per_kwh, T)
     ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
     if g.credit_export_emissions and exp is not None:

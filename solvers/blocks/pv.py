@@ -24,6 +24,7 @@ to each array's available output, :math:`P^{curt}_{a,t} = P^{curt}_t\,
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
 from solvers.blocks.base import DispatchVar, ModelContext
 
@@ -57,6 +58,9 @@ def add(ctx: ModelContext) -> None:
         ctx.rows("pv_curtailment_max", rows,
                  lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
     ctx.add_flow("elec", -1, curt)
+    # PV used in the year [kWh]: available output of every array minus curtailment
+    ctx.annual_kwh["pv_used"] = (pyo.quicksum(float((ctx.wdt * phi).sum()) * S.expr for phi, S in zip(prof, size))
+                                 - ctx.energy(curt))
 
     def available(sol):
         return prof * np.array([s.value(sol) for s in size])[:, None]

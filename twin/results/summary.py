@@ -151,6 +151,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
              "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes), "status": p.status,
              "vertical": p.vertical, "headline": p.headline} for p in res.pareto]
+    if getattr(res, "targets", None):
+        summary["targets"] = json_safe(res.targets)
     if ledger is not None:
         summary["ledger"] = ledger.to_dict()
     if indicators is not None:
@@ -195,6 +197,11 @@ def headline(summary: dict) -> str:
         if loc and core.get("basis") != "location":
             lines.append(f"      location basis: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
                          f"(pass: {loc.get('pass')})")
+    for t in s.get("targets") or []:
+        mc = t.get("marginal_cost_cny_per_unit")
+        lines.append(f"  target {t['label']}: reached {_num(t.get('value'), 4)}"
+                     + (f", binding, {t.get('marginal_cost_note')}" if t.get("binding") else ", not binding")
+                     + ("" if mc is not None else " (no dual: MILP)"))
     return "\n".join(lines)
 
 

@@ -28,6 +28,7 @@ from twin.components.process import ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
+from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
 from twin.scenario.run_config import Objective, SolverMethod
 
@@ -160,6 +161,12 @@ class GridSpec(_Strict):
     emission_factor: EmissionFactorSpec = Field(
         default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
     )
+    network: GridNetworkSpec | None = Field(
+        None,
+        description="The park's electrical network for the hourly AC power-flow check of the plan (twin.grid). "
+        "Absent: no grid check. '{}' : the default radial layout (every choice stated in the outputs); or an "
+        "explicit topology (buses, lines, transformers, switches, connections).",
+    )
 
 
 class AssetCost(_Strict):
@@ -268,6 +275,51 @@ class ObjectiveSpec(_Strict):
     time_limit_s: float = Field(900, ge=1, le=604800, description="Solver time limit [s].")
 
 
+class TargetsSpec(_Strict):
+    """Targets the plan must meet; the optimiser meets all at least cost and prices each.
+
+    Every target is optional (null = not required). The run reports, per target, the value
+    reached, whether it binds, and its marginal cost (the dual: annual cost of tightening
+    it by one unit); targets out of reach are explained (which, by how much, what is
+    exhausted).
+    """
+
+    core_indicator_max_tco2_per_tce: float | Literal["tier"] | None = Field(
+        None,
+        description="910号 core indicator 单位能耗碳排放 at most this [tCO2/tce], on accounting.core_indicator_basis "
+        "(acceptance by default) with electricity at accounting.electricity_tce_basis. 'tier' = the official "
+        "threshold of the park's size tier from its baseline energy use: 0.2 for 200 000-1 000 000 tce/yr, 0.3 "
+        "above [ndrc-910-2025]. Parks below 200 000 tce/yr have no official tier: state a value (no default).",
+    )
+    clean_energy_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="910号 清洁能源消费占比 at least this [-] (guiding value 0.90 [ndrc-910-2025]); clean energy as "
+        "the ledger counts it (accounting.natural_gas_is_clean, accounting.grid_clean_share).",
+    )
+    renewable_share_min: float | None = Field(
+        None, ge=0, le=1,
+        description="T/CSUS 66-2023 7.2.1 新能源和可再生能源利用率 at least this [-]: PV used on site, green power "
+        "and certificates over total energy use, tce/tce [tcsus-66-2023] (no official value: state one).",
+    )
+    residual_emissions_max_t: float | None = Field(
+        None, ge=0,
+        description="Residual emissions (location basis, after green power and certificates, before offsets) at "
+        "most this [tCO2/yr].",
+    )
+
+    @field_validator("core_indicator_max_tco2_per_tce")
+    @classmethod
+    def _positive(cls, v):
+        if isinstance(v, float) and not v > 0:
+            raise ValueError("must be > 0 tCO2/tce, or 'tier'")
+        return v
+
+    def stated(self) -> bool:
+        """True when any target is given."""
+        return any(v is not None for v in (self.core_indicator_max_tco2_per_tce, self.clean_energy_share_min,
+                                           self.renewable_share_min, self.residual_emissions_max_t))
+
+
 class Scenario(_Strict):
     """A park described once: everything the twin needs to simulate, size and assess it."""
 
@@ -297,6 +349,11 @@ class Scenario(_Strict):
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
     )
+    targets: TargetsSpec = Field(
+        default_factory=TargetsSpec,
+        description="Targets the plan must meet (910号 core indicator, clean-energy share, 7.2.1 renewable share, "
+        "residual emissions); each is priced by its marginal cost.",
+    )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
     )
@@ -322,6 +379,8 @@ class Scenario(_Strict):
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
                 "accounting.green_power_mwh declares a fixed one; keep one of them"
             )
+        if self.grid.network is not None:
+            self._check_network_assets()
         ef = self.grid.emission_factor
         if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
             from twin.factors import check_emission_factor
@@ -338,3 +397,28 @@ class Scenario(_Strict):
                     f"(known: {sorted(sources) or 'none'}, or 'air')"
                 )
         return self
+
+    def electrical_assets(self) -> dict[str, str]:
+        """Names of the assets that draw or inject electricity -> their kind (for ``grid.network``)."""
+        out = {b.name: "building" for b in self.buildings}
+        out.update({p.name: "process_load" for p in self.process_loads})
+        out.update({a.name: "pv_array" for a in self.pv_arrays})
+        out.update({f.name: "ev_fleet" for f in self.ev_fleets})
+        out.update({h.name: "heat_pump" for h in self.heat_pumps})
+        if self.battery is not None:
+            out[self.battery.name] = "battery"
+        out["central_plant"] = "central_plant"
+        return out
+
+    def _check_network_assets(self) -> None:
+        net = self.grid.network
+        known = self.electrical_assets()
+        placed = list(net.connections) + [a for s in net.sites for a in s.assets]
+        bad = sorted(set(placed) - set(known))
+        if bad:
+            raise ValueError(f"grid.network: unknown asset(s) {bad}; known: {sorted(known)}")
+        if net.explicit:
+            needed = [a for a in known if a != "central_plant"]
+            missing = sorted(set(needed) - set(net.connections))
+            if missing:
+                raise ValueError(f"grid.network.connections: no bus given for {missing}")

@@ -1,0 +1,202 @@
+"""The park grid (twin.grid): batch AC flow against pandapower, feedback loop, outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def _explicit_yaml(tmp_path: Path) -> Path:
+    """Tiny park on an explicit 10 kV ring with a normally open point and two LV stations."""
+    p = tmp_path / "ring.yaml"
+    p.write_text(f"""
+extends: {DATA / 'tiny_park.yaml'}
+grid:
+  network:
+    buses:
+      - {{name: pcc, vn_kv: 10}}
+      - {{name: A, vn_kv: 10}}
+      - {{name: B, vn_kv: 10}}
+      - {{name: A lv, vn_kv: 0.4}}
+      - {{name: B lv, vn_kv: 0.4}}
+    lines:
+      - {{name: pcc-A, from_bus: pcc, to_bus: A, std_type: NA2XS2Y 1x95 RM/25 12/20 kV, length_km: 1.2}}
+      - {{name: A-B, from_bus: A, to_bus: B, std_type: NA2XS2Y 1x95 RM/25 12/20 kV, length_km: 0.8}}
+      - {{name: B-pcc, from_bus: B, to_bus: pcc, std_type: NA2XS2Y 1x95 RM/25 12/20 kV, length_km: 1.5}}
+    transformers:
+      - {{name: TA, hv_bus: A, lv_bus: A lv, std_type: 0.63 MVA 10/0.4 kV}}
+      - {{name: TB, hv_bus: B, lv_bus: B lv, sn_kva: 1000}}
+    switches:
+      - {{name: open point, bus: B, line: A-B, closed: false}}
+    connections: {{line: A lv, roof: B lv, bess: B}}
+""", encoding="utf-8")
+    return p
+
+
+def _hand_built():
+    """The same ring built directly with pandapower (the reference of the first test)."""
+    import pandapower as pp
+
+    from twin.grid.build import _trafo_params
+
+    net = pp.create_empty_network()
+    b = [pp.create_bus(net, vn_kv=v) for v in (10, 10, 10, 0.4, 0.4)]
+    pp.create_ext_grid(net, b[0], vm_pu=1.0)
+    t = "NA2XS2Y 1x95 RM/25 12/20 kV"
+    pp.create_line(net, b[0], b[1], 1.2, t)
+    pp.create_line(net, b[1], b[2], 0.8, t)
+    pp.create_line(net, b[2], b[0], 1.5, t)
+    pp.create_transformer(net, b[1], b[3], "0.63 MVA 10/0.4 kV")
+    net.trafo.at[0, "shift_degree"] = 0.0
+    pp.create_transformer_from_parameters(net, b[2], b[4], sn_mva=1.0, vn_hv_kv=10, vn_lv_kv=0.4, shift_degree=0.0,
+                                          **_trafo_params(1000, 10))
+    pp.create_switch(net, b[2], 1, et="l", closed=False)
+    return net, b
+
+
+def test_selected_hours_equal_a_hand_built_pandapower_runpp(tmp_path):
+    import pandapower as pp
+
+    from twin.grid.build import build_network
+    from twin.grid.timeseries import injections, run_batch
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(_explicit_yaml(tmp_path)).scenario
+    pn = build_network(sc)
+    rng = np.random.default_rng(1)
+    T = 48
+    loads = {n: np.zeros(T) for n, _ in pn.load_assets}
+    loads["line"] = 300 + 500 * rng.random(T)
+    loads["bess"] = 400 * (rng.random(T) - 0.5)
+    pv = {"roof": 900 * rng.random(T)}
+    p, q, s = injections(pn, loads, pv, sc.grid.network.load_power_factor)
+    fr = run_batch(pn.net, p, q, s)
+    assert fr.converged.all()
+    net, b = _hand_built()
+    tan = np.tan(np.arccos(0.95))
+    for h in (0, 7, 31):
+        n = __import__("copy").deepcopy(net)
+        pp.create_load(n, b[3], p_mw=loads["line"][h] / 1e3, q_mvar=loads["line"][h] / 1e3 * tan)
+        pp.create_load(n, b[2], p_mw=loads["bess"][h] / 1e3, q_mvar=0.0)
+        pp.create_sgen(n, b[4], p_mw=pv["roof"][h] / 1e3)
+        pp.runpp(n, lightsim2grid=False, numba=False, tolerance_mva=1e-10)
+        np.testing.assert_allclose(fr.vm_pu[h], n.res_bus.vm_pu.to_numpy(), atol=1e-6, rtol=0)
+        np.testing.assert_allclose(fr.line_loading_percent[h], n.res_line.loading_percent.to_numpy(), atol=1e-4, rtol=0)
+        np.testing.assert_allclose(fr.trafo_loading_percent[h], n.res_trafo.loading_percent.to_numpy(), atol=1e-4, rtol=0)
+        assert fr.p_pcc_mw[h] == pytest.approx(float(n.res_ext_grid.p_mw.iloc[0]), abs=1e-8)
+        assert fr.losses_mw[h] == pytest.approx(float(n.res_line.pl_mw.sum() + n.res_trafo.pl_mw.sum()), abs=1e-8)
+    # the open point matters: the ring closed would give other voltages
+    assert fr.line_loading_percent[:, 1].max() < 1.0  # only charging current on the open line
+
+
+def test_cigre_mv_through_the_batch_path():
+    import pandapower as pp
+    import pandapower.networks as pn
+
+    from twin.grid.timeseries import run_batch, runpp_hours
+
+    net = pn.create_cigre_network_mv(with_der="all")  # 15 buses, 3 open switches, phase-shifting trafos
+    T = 24
+    f = np.linspace(0.3, 1.2, T)[:, None]
+    lp = net.load.p_mw.to_numpy()[None, :] * f
+    lq = net.load.q_mvar.to_numpy()[None, :] * f
+    sp = net.sgen.p_mw.to_numpy()[None, :] * f[::-1]
+    fr = run_batch(net, lp, lq, sp)
+    assert fr.converged.all()
+    ref = runpp_hours(net, lp, lq, sp, [0, 11, 23])
+    np.testing.assert_allclose(fr.vm_pu[[0, 11, 23]], ref["vm_pu"], atol=1e-8, rtol=0)
+    np.testing.assert_allclose(fr.line_loading_percent[[0, 11, 23]], ref["line_loading_percent"], atol=1e-5, rtol=0)
+    np.testing.assert_allclose(fr.p_pcc_mw[[0, 11, 23]], ref["p_pcc_mw"], atol=1e-7, rtol=0)
+    # known result: the network's own static case solved by pandapower
+    n = __import__("copy").deepcopy(net)
+    pp.runpp(n, lightsim2grid=False, numba=False, tolerance_mva=1e-10)
+    one = run_batch(net, net.load.p_mw.to_numpy()[None, :], net.load.q_mvar.to_numpy()[None, :],
+                    net.sgen.p_mw.to_numpy()[None, :])
+    np.testing.assert_allclose(one.vm_pu[0], n.res_bus.vm_pu.to_numpy(), atol=1e-8, rtol=0)
+
+
+def test_nonconverged_hours_are_masked():
+    from twin.grid.build import build_network
+    from twin.grid.timeseries import injections, run_batch
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(DATA / "tiny_park_grid.yaml").scenario
+    pn = build_network(sc, {"line": 900.0, "roof": 900.0})
+    loads = {n: np.zeros(3) for n, _ in pn.load_assets}
+    loads["line"] = np.array([500.0, 5e5, 500.0])  # 500 MW on a 315 kVA transformer: no solution
+    p, q, s = injections(pn, loads, {"roof": np.zeros(3)}, 0.95)
+    fr = run_batch(pn.net, p, q, s)
+    assert fr.converged.tolist() == [True, False, True]
+    assert np.isnan(fr.vm_pu[1]).all() and np.isfinite(fr.vm_pu[[0, 2]]).all()
+
+
+def test_network_section_errors_name_the_field(tmp_path):
+    from twin.scenario.loader import load_scenario
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n    sites:\n"
+                   "      - {name: s, assets: [nonexistent]}\n", encoding="utf-8")
+    with pytest.raises(Exception) as e:
+        load_scenario(bad)
+    assert "nonexistent" in str(e.value) and "grid.network" in str(e.value)
+    bad.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n    buses: [{{name: a, vn_kv: 10}}]\n",
+                   encoding="utf-8")
+    with pytest.raises(Exception) as e:
+        load_scenario(bad)
+    assert "connections" in str(e.value)
+
+
+def test_transformer_limit_binds_feedback_ends_within_it_and_upgrade_is_costed(tmp_path):
+    import xarray as xr
+
+    from twin.pipeline import RunOptions, run_scenario
+    from twin.scenario.loader import load_scenario
+
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml")
+    r = run_scenario(loaded, RunOptions(out_dir=tmp_path, hours=168, lang="en"))
+    g = r.summary["grid"]
+    first = g["first_plan_violations"]
+    assert any(v["kind"] == "trafo_loading" and v["element"] == "main transformer" for v in first)
+    assert g["verdict"] == "pass_with_limits" and g["violations"] == []
+    assert 1 <= g["iterations"] <= loaded.scenario.grid.network.feedback.max_iterations
+    assert g["max_trafo_loading_percent"]["main transformer"] <= 100.0 + 1e-3
+    assert g["objective_increase_cny_per_yr"] > 0
+    up = g["upgrade"]
+    item = up["items"][0]
+    assert item["element"] == "main transformer" and item["to_kva"] > item["from_kva"] == 400
+    assert up["capex_cny"] == pytest.approx(item["to_kva"] * 300.0)
+    assert up["passes_after_upgrade"] is True and up["cheaper"] in ("limits", "upgrade")
+    assert g["crosscheck"]["agrees"] and g["crosscheck"]["max_abs_diff_vm_pu"] < 1e-6
+    # the published plan is the re-solved one, everywhere
+    s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert s["annualised_cost_cny"] == pytest.approx(g["history"][-1]["objective_cny"])
+    with xr.open_dataset(tmp_path / "results.nc") as ds:
+        assert ds["grid_trafo_loading_percent"].dims == ("grid_trafo", "time")
+        assert ds["grid_vm_pu"].sizes["grid_bus"] == g["network"]["buses"]
+        imp = ds["p_grid_import_kw"].to_numpy()
+        assert (imp <= ds["grid_import_limit_kw"].to_numpy() + 1e-6).all()
+        assert float(ds["grid_losses_kw"].sum()) / 1000.0 == pytest.approx(g["losses_mwh"])
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Park grid: hourly AC power flow of the plan" in html and "Loading duration curves" in html
+
+
+def test_hourly_import_limit_reaches_the_optimiser():
+    import solvers as S
+    from twin.plan import build_problem
+    from twin.profiles import build_profiles, load_weather
+    from twin.scenario.loader import load_scenario
+
+    loaded = load_scenario(DATA / "tiny_park.yaml")
+    wdf, _, site = load_weather(loaded)
+    prof = build_profiles(loaded, wdf, site).isel(time=slice(0, 48))
+    prob = build_problem(loaded.scenario, prof)
+    lim = np.full(48, 1500.0)
+    lim[10:20] = 200.0
+    prob.grid.import_limit_kw = lim
+    res = S.solve(prob, S.SolveOptions(solver="choose"))
+    assert (res.dispatch["p_grid_import_kw"].to_numpy() <= lim + 1e-6).all()

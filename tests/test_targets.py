@@ -1,0 +1,156 @@
+"""Targets as constraints: the optimiser meets them at least cost and prices each one.
+
+A one-day park (24 h, each hour standing for 365 h): 100 kW flat load, a PV roof, a
+battery, a TOU price, grid factor 0.5 kgCO2/kWh. Marginal costs (LP duals) are checked
+against finite differences of two runs solved with the simplex method.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import solvers as S
+from twin.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+T = 24
+H = np.arange(T)
+PV = np.clip(np.sin((H - 6) / 12 * np.pi), 0, None) * 0.8
+SIMPLEX = S.SolveOptions(solver="simplex")
+
+
+def park(targets=None, *, green_mwh=0.0, pv_max=float("inf"), battery=True):
+    return S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(T, 100.0), weights=np.full(T, 365.0),
+        grid=S.GridConnection(price_import_cny_per_kwh=np.where((H >= 8) & (H < 22), 0.9, 0.35),
+                              ef_grid_kgco2_per_kwh=np.full(T, 0.5)),
+        pv=[S.PVArray("roof", PV, max_kwp=pv_max, cost=S.AssetCost(3000.0, 25.0, 0.01))],
+        battery=S.Battery(energy_cost=S.AssetCost(700.0, 12.0), power_cost=S.AssetCost(250.0, 12.0)) if battery else None,
+        carbon=S.Carbon(green_power_max_mwh=green_mwh, green_power_premium_cny_per_mwh=30.0),
+        discount_rate=0.08, objective="min_cost", targets=targets)
+
+
+def _fd(make, lo, hi):
+    """(cost at the looser target − cost at the tighter one) / step, and the tighter run."""
+    tight, loose = S.solve(make(lo), SIMPLEX), S.solve(make(hi), SIMPLEX)
+    return (tight.objective_cny - loose.objective_cny) / abs(hi - lo), tight
+
+
+def test_core_indicator_target_on_the_acceptance_basis_is_met_and_priced():
+    f, tight = _fd(lambda th: park(S.Targets(core_max_tco2_per_tce=th), green_mwh=1e6), 0.2, 0.2001)
+    row = tight.targets[0]
+    assert row["name"] == "core" and row["binding"] and row["value"] == pytest.approx(0.2, abs=1e-9)
+    # hand check of the acceptance basis: CO2 = import·0.8325 − green·0.8325 ; energy = (import + PV)·0.1229
+    e = tight.dispatch
+    imp = float((e["p_grid_import_kw"] * 365).sum())
+    pv = float((e["p_pv_kw"] * 365).sum())
+    co2 = imp * 0.8325e-3 - 0.8325 * tight.emissions["green_power_mwh"]
+    assert co2 / ((imp + pv) * 0.1229e-3) == pytest.approx(0.2, rel=1e-7)
+    assert row["marginal_cost_cny_per_unit"] == pytest.approx(f, rel=1e-6) and f > 0
+    untargeted = S.solve(park(green_mwh=1e6), SIMPLEX)
+    assert tight.objective_cny > untargeted.objective_cny and untargeted.targets == []
+
+
+def test_location_basis_and_residual_and_renewable_targets_match_finite_differences():
+    # energy use moves with the plan (battery losses), so the cost of a ratio target is slightly
+    # curved in θ: a finite step of 1e-5 agrees with the dual to second order
+    f, tight = _fd(lambda th: park(S.Targets(core_max_tco2_per_tce=th, core_basis="location")), 1.0, 1.00001)
+    assert tight.targets[0]["binding"] and tight.targets[0]["marginal_cost_cny_per_unit"] == pytest.approx(f, rel=1e-5)
+    f, tight = _fd(lambda r: park(S.Targets(residual_max_t=r)), 80.0, 80.1)
+    row = tight.targets[0]
+    assert row["binding"] and row["value"] == pytest.approx(80.0, rel=1e-9)
+    assert row["marginal_cost_cny_per_unit"] == pytest.approx(f, rel=1e-6)
+    assert tight.emissions["residual_t"] == pytest.approx(80.0, rel=1e-9)
+    f, tight = _fd(lambda s: park(S.Targets(renewable_share_min=s)), 0.70001, 0.7)
+    row = tight.targets[0]
+    assert row["binding"] and row["value"] == pytest.approx(0.70001, abs=1e-9)
+    assert row["marginal_cost_cny_per_unit"] == pytest.approx(f, rel=1e-5)
+
+
+def test_a_target_with_room_costs_nothing_and_does_not_bind():
+    r = S.solve(park(S.Targets(renewable_share_min=0.1, clean_share_min=0.1)), SIMPLEX)
+    assert [t["binding"] for t in r.targets] == [False, False]
+    assert all(t["marginal_cost_cny_per_unit"] == 0.0 for t in r.targets)
+    assert r.objective_cny == pytest.approx(S.solve(park(), SIMPLEX).objective_cny, rel=1e-9)
+
+
+def test_an_unreachable_target_is_explained():
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(park(S.Targets(core_max_tco2_per_tce=0.2), pv_max=300.0))
+    msg = str(e.value)
+    assert "910号 core indicator ≤ 0.2 tCO2/tce (acceptance basis) is out of reach" in msg
+    assert "above the target" in msg and "pv_kwp[roof] at its maximum 300" in msg
+    assert "no green power offered" in msg
+    assert any(k.startswith("target: 910号 core indicator") for k in e.value.violations)
+
+
+def _scenario(tmp_path, targets, **extra):
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["targets"] = targets
+    data.update(extra)
+    f = tmp_path / "park.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return f
+
+
+def test_run_meets_the_core_target_and_the_ledger_agrees(tmp_path):
+    f = _scenario(tmp_path, {"core_indicator_max_tco2_per_tce": 0.2},
+                  carbon={"max_green_power_mwh": 3000, "green_power_premium_cny_per_mwh": 30})
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["run", str(f), "-o", str(out), "--hours", "168"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    t = s["targets"][0]
+    assert t["binding"] and t["basis"] == "acceptance" and "当量值" in t["tce_basis"]
+    assert t["marginal_cost_cny_per_unit"] > 0 and "[ndrc-910-2025]" in t["source"]
+    ledger = s["ledger"]["annual"]["planned"]
+    assert ledger["carbon_intensity_acceptance_tco2_per_tce"] == pytest.approx(t["value"], rel=1e-9)
+    assert ledger["carbon_intensity_acceptance_tco2_per_tce"] == pytest.approx(0.2, rel=1e-5)
+    assert "target 910号 core indicator" in r.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "目标与边际成本" in html
+
+
+def test_tier_target_needs_an_official_tier(tmp_path):
+    f = _scenario(tmp_path, {"core_indicator_max_tco2_per_tce": "tier"})
+    r = CliRunner().invoke(main, ["run", str(f), "-o", str(tmp_path / "o"), "--hours", "24", "-q"],
+                           catch_exceptions=False)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "no threshold" in r.output and "state a value" in r.output
+
+
+def test_schema_refuses_a_nonsense_target(tmp_path):
+    f = _scenario(tmp_path, {"core_indicator_max_tco2_per_tce": -0.1, "clean_energy_share_min": 1.5})
+    r = CliRunner().invoke(main, ["validate", str(f)], catch_exceptions=False)
+    assert r.exit_code == 1
+    assert "targets.core_indicator_max_tco2_per_tce" in r.output and "targets.clean_energy_share_min" in r.output
+
+
+def test_fuel_counts_in_energy_and_co2_of_the_core_target():
+    """A gas boiler (0.92, 0.20196 kgCO2/kWh fuel) covers 50 kW heat with a heat pump as
+    the alternative; the core row must count the fuel's tce and CO2 exactly as the ledger."""
+    from dataclasses import replace
+
+    base = park(green_mwh=1e6)
+    prob = replace(base, heat_demand_kw=np.full(T, 50.0),
+                   boilers=[S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.20196,
+                                        max_kw=50.0, existing_kw=50.0)],
+                   heat_pumps=[S.HeatPump("hp", cop=np.full(T, 3.0), cost=S.AssetCost(3000.0, 15.0))],
+                   targets=S.Targets(core_max_tco2_per_tce=0.2))
+    r = S.solve(prob, SIMPLEX)
+    e = r.dispatch
+    imp = float((e["p_grid_import_kw"] * 365).sum())
+    pv = float((e["p_pv_kw"] * 365).sum())
+    fuel = float((e["fuel_gas_kw"] * 365).sum())
+    co2 = imp * 0.8325e-3 - 0.8325 * r.emissions["green_power_mwh"] + fuel * 0.20196e-3
+    tce = (imp + pv) * 0.1229e-3 + fuel * 3.6 / 29.3076 / 1000
+    assert r.targets[0]["energy_tce"] == pytest.approx(tce, rel=1e-9)
+    assert co2 / tce == pytest.approx(r.targets[0]["value"], rel=1e-9)
+    assert r.targets[0]["value"] <= 0.2 + 1e-9

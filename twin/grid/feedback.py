@@ -1,0 +1,470 @@
+r"""The grid stage of a run: AC check of the plan, and violations back into the sizing.
+
+:func:`grid_stage` builds the park network once (from the first plan), runs the hourly
+AC power flow of the plan's dispatch, checks limits and, in the ``limits`` feedback mode,
+turns every violation into an hourly limit on the park's exchange at the point of
+connection and re-solves, until the plan is feasible on the grid, no lever is left, or
+``max_iterations`` re-solves are spent. The reinforcement that would carry the first
+(unconstrained) plan instead is always costed.
+
+Linearisation (around the solved hour, all of the park's injections scaled together):
+a branch's flow and a bus's voltage deviation from the point of connection scale with the
+park's exchange :math:`P^{pcc}_t`, so an element at :math:`x_t` against limit :math:`\bar x`
+needs the exchange cut to :math:`P^{pcc}_t\,(1-(1-\bar x/x_t)(1+m))` with margin
+:math:`m`; an import (export) limit when the park imports (exports) in that hour. The
+point of connection itself is cut by the measured AC excess (the losses the lossless
+optimiser does not see). An element whose violation does not shrink between iterations
+is not controllable from the point of connection (e.g. a roof's own PV behind its
+transformer): the loop stops and the upgrade is reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from twin.grid.violations import Check, check
+
+
+@dataclass
+class GridResult:
+    """What the grid stage produced."""
+
+    verdict: str
+    """'pass', 'pass_with_limits', 'upgrade_needed' or 'pass_with_upgrade'."""
+    network: object
+    """:class:`twin.grid.build.ParkNetwork` the check ran on (before any upgrade)."""
+    flow: object
+    """:class:`twin.grid.timeseries.FlowResult` of the published plan."""
+    check: Check
+    """Violations of the published plan."""
+    first_check: Check
+    """Violations of the plan before any feedback."""
+    result: object
+    """The published :class:`solvers.SizingResult` (re-solved when limits were added)."""
+    iterations: int = 0
+    """Re-solves the feedback loop took [-]."""
+    history: list[dict] = field(default_factory=list)
+    """Per AC check: violations, violating hours, objective."""
+    import_limit_kw: np.ndarray | None = None
+    """Hourly import limits handed to the optimiser (None: unchanged) [kW]."""
+    export_limit_kw: np.ndarray | None = None
+    """Hourly export limits handed to the optimiser (None: unchanged) [kW]."""
+    upgrade: dict = field(default_factory=dict)
+    """Reinforcement carrying the first plan: items, capex [CNY], annuity [CNY/yr]."""
+    crosscheck: dict = field(default_factory=dict)
+    """Largest differences batch vs pandapower runpp on sampled hours."""
+    notes: list[str] = field(default_factory=list)
+    """What happened, in words."""
+    v_band: tuple[float, float] = (0.93, 1.07)
+    """Allowed voltage band [pu]."""
+
+    def summary(self, time_labels=None) -> dict:
+        """The ``grid`` section of summary.json (docs/outputs.md)."""
+        from twin.grid.build import net_summary
+
+        fr = self.flow
+        net = self.network.net
+        first_obj = self.history[0]["objective_cny"] if self.history else None
+        last_obj = self.history[-1]["objective_cny"] if self.history else None
+        out = {
+            "verdict": self.verdict,
+            "iterations": int(self.iterations),
+            "network": net_summary(self.network),
+            "violations": [v.to_dict(time_labels) for v in self.check.violations],
+            "violating_hours": int(self.check.violating_hours.size),
+            "first_plan_violations": [v.to_dict(time_labels) for v in self.first_check.violations],
+            "nonconverged_hours": int(self.check.nonconverged_hours.size),
+            "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
+            "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
+            "vm_min_pu": float(np.nanmin(fr.vm_pu)) if fr.vm_pu.size else None,
+            "vm_max_pu": float(np.nanmax(fr.vm_pu)) if fr.vm_pu.size else None,
+            "losses_mwh": float(np.nansum(fr.losses_mw)),
+            "losses_share_of_import": _share(fr),
+            "peak_pcc_import_kw": float(np.nanmax(fr.p_pcc_mw) * 1000.0),
+            "batch_solve_time_s": float(fr.solve_time_s),
+            "history": self.history,
+            "objective_increase_cny_per_yr": (float(last_obj - first_obj) if first_obj is not None else 0.0),
+            "upgrade": self.upgrade,
+            "crosscheck": self.crosscheck,
+            "notes": list(self.notes),
+            "v_min_pu": float(self.v_band[0]), "v_max_pu": float(self.v_band[1]),
+            "pcc_bus": _unique(net.bus.name)[self.network.pcc_bus],
+            "worst_hour": _worst_hour(fr),
+            "topology": _topology(net),
+        }
+        if self.import_limit_kw is not None:
+            lim = self.import_limit_kw
+            out["hourly_import_limit"] = {"hours_tightened": int(np.count_nonzero(lim < self.history[0]["import_limit_kw"] - 1e-9)),
+                                          "lowest_kw": float(np.min(lim))}
+        if self.export_limit_kw is not None:
+            out["hourly_export_limit"] = {"lowest_kw": float(np.min(self.export_limit_kw))}
+        return out
+
+    def dataset(self, time) -> xr.Dataset:
+        """Grid variables (element × time) for results.nc."""
+        fr, net = self.flow, self.network.net
+        ds = xr.Dataset(coords={"time": time, "grid_bus": _unique(net.bus.name),
+                                "grid_line": _unique(net.line.name), "grid_trafo": _unique(net.trafo.name)})
+        ds["grid_bus_vn_kv"] = ("grid_bus", net.bus.vn_kv.to_numpy(float), {"units": "kV", "long_name": "Nominal voltage"})
+        ds["grid_vm_pu"] = (("grid_bus", "time"), fr.vm_pu.T,
+                            {"units": "1", "long_name": "Bus voltage magnitude (AC power flow of the plan) [pu]"})
+        ds["grid_line_loading_percent"] = (("grid_line", "time"), fr.line_loading_percent.T,
+                                           {"units": "%", "long_name": "Line loading (largest end current / rated)"})
+        ds["grid_trafo_loading_percent"] = (("grid_trafo", "time"), fr.trafo_loading_percent.T,
+                                            {"units": "%", "long_name": "Transformer loading (current-based, pandapower)"})
+        ds["grid_trafo_sn_kva"] = ("grid_trafo", (net.trafo.sn_mva * net.trafo.parallel * 1000.0).to_numpy(float),
+                                   {"units": "kVA", "long_name": "Transformer rating (all parallel units)"})
+        ds["grid_losses_kw"] = ("time", fr.losses_mw * 1000.0, {"units": "kW", "long_name": "Network losses (lines and transformers)"})
+        ds["grid_p_pcc_kw"] = ("time", fr.p_pcc_mw * 1000.0,
+                               {"units": "kW", "long_name": "AC power drawn at the point of connection (negative: export)"})
+        ds["grid_converged"] = ("time", fr.converged.astype("int8"),
+                                {"units": "1", "long_name": "AC power flow converged in this hour", "flag_values": "0 1"})
+        viol = np.zeros(len(time), dtype="int8")
+        viol[self.check.violating_hours] = 1
+        ds["grid_violation"] = ("time", viol, {"units": "1", "long_name": "Some grid limit broken in this hour"})
+        if self.import_limit_kw is not None:
+            ds["grid_import_limit_kw"] = ("time", self.import_limit_kw,
+                                          {"units": "kW", "long_name": "Hourly import limit handed to the optimiser"})
+        if self.export_limit_kw is not None:
+            ds["grid_export_limit_kw"] = ("time", self.export_limit_kw,
+                                          {"units": "kW", "long_name": "Hourly export limit handed to the optimiser"})
+        return ds
+
+
+def _worst_hour(fr) -> int:
+    """Hour of the highest branch loading (lowest voltage if there are no branches)."""
+    ld = np.concatenate([fr.trafo_loading_percent, fr.line_loading_percent], axis=1)
+    if ld.size and np.isfinite(ld).any():
+        return int(np.nanargmax(np.nanmax(np.where(np.isfinite(ld), ld, -1.0), axis=1)))
+    return int(np.nanargmin(np.nanmin(fr.vm_pu, axis=1))) if fr.vm_pu.size else 0
+
+
+def _topology(net) -> list[dict]:
+    """Branches as (name, kind, from bus, to bus) with the unique names used in results.nc."""
+    bn = _unique(net.bus.name)
+    out = [{"name": n, "kind": "line", "from": bn[int(f)], "to": bn[int(t)]}
+           for n, f, t in zip(_unique(net.line.name), net.line.from_bus, net.line.to_bus)]
+    out += [{"name": n, "kind": "trafo", "from": bn[int(f)], "to": bn[int(t)]}
+            for n, f, t in zip(_unique(net.trafo.name), net.trafo.hv_bus, net.trafo.lv_bus)]
+    return out
+
+
+def _unique(names) -> list[str]:
+    out, seen = [], {}
+    for n in map(str, names):
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n} ({k + 1})")
+    return out
+
+
+def _max(a: np.ndarray, names) -> dict:
+    if a.size == 0:
+        return {}
+    return {str(n): float(np.nanmax(a[:, j])) for j, n in enumerate(names)}
+
+
+def _share(fr) -> float | None:
+    imp = np.nansum(np.clip(fr.p_pcc_mw, 0, None))
+    return float(np.nansum(fr.losses_mw) / imp) if imp > 0 else None
+
+
+def merged(prof: xr.Dataset, dispatch: xr.Dataset) -> xr.Dataset:
+    """Profiles and dispatch on one time axis (dispatch wins on shared names)."""
+    d = dispatch.assign_coords(time=prof["time"].values) if "time" in dispatch.dims else dispatch
+    return xr.merge([prof.drop_vars([v for v in prof.data_vars if v in d], errors="ignore"), d],
+                    compat="override", join="left", combine_attrs="drop_conflicts")
+
+
+def flow_of(sc, pn, prof, res):
+    """AC power flow of a result's dispatch: (FlowResult, (load_p, load_q, sgen_p), balance mismatch [kW])."""
+    from twin.grid.timeseries import asset_series, injections, run_batch
+
+    ds = merged(prof, res.dispatch)
+    loads, pv = asset_series(sc, ds)
+    p, q, s = injections(pn, loads, pv, sc.grid.network.load_power_factor)
+    fr = run_batch(pn.net, p, q, s)
+    net_draw = (p.sum(axis=1) - s.sum(axis=1)) * 1000.0
+    exch = ds["p_grid_import_kw"].to_numpy() - (ds["p_grid_export_kw"].to_numpy() if "p_grid_export_kw" in ds else 0.0)
+    return fr, (p, q, s), float(np.max(np.abs(net_draw - exch), initial=0.0)), (loads, pv)
+
+
+def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, margin: float,
+            v_min: float, v_max: float, near: float = 0.9):
+    """New hourly import/export limits at the point of connection [kW] (see module doc).
+
+    Every violated element is linearised in each hour where it is within ``near`` of its
+    limit or beyond (so the optimiser cannot move the problem into a neighbouring hour);
+    the point of connection is cut by each hour's AC losses.
+
+    Parameters
+    ----------
+    fr : FlowResult
+    chk : Check
+    imp_opt, exp_opt : numpy.ndarray
+        The optimiser's import and export in each hour [kW].
+    imp_lim, exp_lim : numpy.ndarray
+        The limits the optimiser had [kW].
+
+    Returns
+    -------
+    (new import limits, new export limits, number of hours tightened)
+    """
+    new_imp, new_exp = imp_lim.copy(), exp_lim.copy()
+    p = np.nan_to_num(fr.p_pcc_mw * 1000.0)
+    loss = np.nan_to_num(fr.losses_mw * 1000.0)
+    for v in chk.violations:
+        if v.kind == "pcc_import":
+            h = np.where(p > 0)[0]
+            new_imp[h] = np.minimum(new_imp[h], v.limit - loss[h] * (1 + margin))  # contract limit less AC losses
+            continue
+        if v.kind == "pcc_export":
+            h = np.where(p < 0)[0]
+            new_exp[h] = np.minimum(new_exp[h], v.limit - loss[h] * (1 + margin))
+            continue
+        if v.kind in ("line_loading", "trafo_loading"):
+            # reactive flow held, active flow cut: |S| = hypot(P, Q) back to the limit
+            line = v.kind == "line_loading"
+            ld = np.nan_to_num((fr.line_loading_percent if line else fr.trafo_loading_percent)[:, v.index])
+            pe = np.nan_to_num((fr.p_line_from_mw if line else fr.p_trafo_hv_mw)[:, v.index]) * 1000.0
+            qe = np.nan_to_num((fr.q_line_from_mvar if line else fr.q_trafo_hv_mvar)[:, v.index]) * 1000.0
+            h = np.where(ld >= near * v.limit)[0]
+            s_now = np.maximum(np.hypot(pe[h], qe[h]), 1e-9)
+            s_lim = s_now * v.limit / ld[h]
+            p_ok = np.sqrt(np.clip(s_lim ** 2 - qe[h] ** 2, 0.0, None))
+            cut = (np.abs(pe[h]) - p_ok) * (1 + margin)  # [kW], negative: room to grow
+            same = np.sign(pe[h]) == np.sign(p[h])  # the element carries the park's exchange direction
+            h, cut = h[same], cut[same]
+            imp_h, exp_h = p[h] > 0, p[h] < 0
+            new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], imp_opt[h[imp_h]] - cut[imp_h])
+            new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] - cut[exp_h])
+            continue
+        if v.kind == "undervoltage":
+            dev = pcc_vm - np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm)
+            h = np.where(dev >= near * (pcc_vm - v_min))[0]
+            keep = (pcc_vm - v_min) / dev[h]
+        else:
+            dev = np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm) - pcc_vm
+            h = np.where(dev >= near * (v_max - pcc_vm))[0]
+            keep = (v_max - pcc_vm) / dev[h]
+        keep = np.clip(1.0 - (1.0 - keep) * (1 + margin), 0.0, None)
+        imp_h, exp_h = p[h] > 0, p[h] < 0
+        new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], imp_opt[h[imp_h]] * keep[imp_h])
+        new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] * keep[exp_h])
+    new_imp = np.clip(new_imp, 0.0, None)
+    new_exp = np.clip(new_exp, 0.0, None)
+    n = int(np.count_nonzero((new_imp < imp_lim - 1e-6) | (new_exp < exp_lim - 1e-6)))
+    return new_imp, new_exp, n
+
+
+def upgrade_for(pn, chk: Check, fr, spec, discount_rate: float) -> dict:
+    """Reinforcement that carries the checked flow: bigger transformers, parallel cables.
+
+    Transformers are replaced by the standard rating that carries the peak within the limit
+    (the whole new unit is priced); overloaded lines get parallel circuits (priced per km).
+    Voltage violations are listed, not priced (taps or reactive power, a design task).
+    """
+    from solvers.problem import capital_recovery_factor
+    from twin.grid.build import upgrade_trafo_kva
+
+    net, cost = pn.net, spec.upgrade_costs
+    items, capex = [], 0.0
+    for v in chk.violations:
+        if v.kind == "trafo_loading":
+            t = net.trafo.iloc[v.index]
+            old = float(t.sn_mva * t.parallel * 1000.0)
+            new = upgrade_trafo_kva(old, v.worst, v.limit, float(t.vn_hv_kv))
+            c = new * cost.transformer_cny_per_kva
+            items.append({"element": v.element, "kind": "transformer", "from_kva": old, "to_kva": new, "capex_cny": c})
+            capex += c
+        elif v.kind == "line_loading":
+            ln = net.line.iloc[v.index]
+            extra = max(1, math.ceil(ln.parallel * v.worst / v.limit) - int(ln.parallel))
+            c = extra * float(ln.length_km) * cost.cable_cny_per_km
+            items.append({"element": v.element, "kind": "cable", "extra_circuits": extra,
+                          "length_km": float(ln.length_km), "capex_cny": c})
+            capex += c
+        elif v.kind in ("undervoltage", "overvoltage"):
+            items.append({"element": v.element, "kind": v.kind, "worst_pu": v.worst, "capex_cny": None,
+                          "note": "voltage: transformer taps, reactive power of PV inverters or a stronger feeder; not priced"})
+        else:
+            items.append({"element": v.element, "kind": v.kind, "worst_kw": v.worst, "limit_kw": v.limit,
+                          "capex_cny": None, "note": "contracted limit at the point of connection: ask the utility for "
+                          "more capacity (报装容量), not priced"})
+    crf = capital_recovery_factor(discount_rate, cost.lifetime_years)
+    return {"items": items, "capex_cny": capex, "annuity_cny_per_yr": capex * (crf + 0.0),
+            "prices": {"transformer_cny_per_kva": cost.transformer_cny_per_kva, "cable_cny_per_km": cost.cable_cny_per_km,
+                       "lifetime_years": cost.lifetime_years,
+                       "note": "indicative prices (labelled assumptions, grid.network.upgrade_costs)"}}
+
+
+def apply_upgrade(pn, upgrade: dict):
+    """Copy of the network with the upgrade's transformers and cables in place."""
+    from twin.grid.build import _trafo_params
+
+    pn2 = copy.deepcopy(pn)
+    net = pn2.net
+    for it in upgrade["items"]:
+        if it["kind"] == "transformer":
+            k = int(net.trafo.index[net.trafo.name == it["element"]][0])
+            net.trafo.at[k, "sn_mva"] = it["to_kva"] / 1000.0 / net.trafo.parallel.at[k]
+            for key, val in _trafo_params(it["to_kva"], float(net.trafo.vn_hv_kv.at[k])).items():
+                if key != "pfe_kw":
+                    net.trafo.at[k, key] = val
+        elif it["kind"] == "cable":
+            k = int(net.line.index[net.line.name == it["element"]][0])
+            net.line.at[k, "parallel"] = int(net.line.parallel.at[k]) + int(it["extra_circuits"])
+    return pn2
+
+
+def crosscheck(pn, fr, inj, n_hours: int) -> dict:
+    """pandapower runpp (lightsim2grid=False) on the worst-loaded, peak-import and peak-export hours."""
+    from twin.grid.timeseries import runpp_hours
+
+    if n_hours <= 0:
+        return {}
+    p_pcc = np.nan_to_num(fr.p_pcc_mw, nan=0.0)
+    cand = [int(np.argmax(p_pcc)), int(np.argmin(p_pcc))]
+    ld = np.concatenate([fr.trafo_loading_percent, fr.line_loading_percent], axis=1)
+    if ld.size:
+        cand.append(int(np.nanargmax(np.nanmax(np.nan_to_num(ld, nan=-1.0), axis=1))))
+    cand += list(np.linspace(0, len(p_pcc) - 1, max(n_hours, 1)).astype(int))
+    hours = [h for h in dict.fromkeys(cand) if fr.converged[h]][:max(n_hours, 3)]
+    ref = runpp_hours(pn.net, *inj, hours)
+    d = {"hours": hours,
+         "max_abs_diff_vm_pu": float(np.max(np.abs(fr.vm_pu[hours] - ref["vm_pu"]), initial=0.0)),
+         "max_abs_diff_line_loading_percent": float(np.max(np.abs(fr.line_loading_percent[hours] - ref["line_loading_percent"]), initial=0.0)),
+         "max_abs_diff_trafo_loading_percent": float(np.max(np.abs(fr.trafo_loading_percent[hours] - ref["trafo_loading_percent"]), initial=0.0)),
+         "max_abs_diff_p_pcc_kw": float(np.max(np.abs(fr.p_pcc_mw[hours] - ref["p_pcc_mw"]), initial=0.0) * 1000.0),
+         "reference": "pandapower runpp(lightsim2grid=False), Newton-Raphson, tolerance 1e-10 MVA"}
+    d["agrees"] = bool(d["max_abs_diff_vm_pu"] < 1e-6)
+    return d
+
+
+def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResult:
+    """AC check of a plan, with the feedback loop of ``grid.network.feedback``.
+
+    Parameters
+    ----------
+    sc : Scenario
+        With ``grid.network`` set.
+    prof : xarray.Dataset
+        Profiles of the run (:func:`twin.profiles.build_profiles`).
+    res : solvers.SizingResult
+        The plan.
+    problem : solvers.SizingProblem, optional
+        The problem ``res`` solves; needed to re-solve in the ``limits`` mode.
+    solve : callable, optional
+        ``solve(problem) -> SizingResult`` (raising on infeasibility); needed with ``problem``.
+
+    Returns
+    -------
+    GridResult
+        ``result`` is the plan to publish (re-solved if limits were added).
+    """
+    from twin.grid.build import build_network
+    from twin.grid.timeseries import asset_peaks_kva, asset_series
+
+    spec = sc.grid.network
+    T = prof.sizes["time"]
+    loads, pv = asset_series(sc, merged(prof, res.dispatch))
+    pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor))
+    imp0 = np.broadcast_to(np.asarray(sc.grid.import_limit_kw, float), (T,)).copy()
+    exp0 = np.broadcast_to(np.asarray(sc.grid.export_limit_kw, float), (T,)).copy()
+    imp_lim, exp_lim = imp0.copy(), exp0.copy()
+    history, notes = [], []
+    iterations = 0
+    first = None
+    cur = res
+    while True:
+        fr, inj, mismatch, _ = flow_of(sc, pn, prof, cur)
+        chk = check(pn, fr, spec, imp0, exp0)
+        history.append({"iteration": iterations, "objective_cny": float(cur.objective_cny),
+                        "violations": len(chk.violations), "violating_hours": int(chk.violating_hours.size),
+                        "severity": _severity(chk),
+                        "import_limit_kw": float(sc.grid.import_limit_kw),
+                        "max_trafo_loading_percent": float(np.nanmax(fr.trafo_loading_percent)) if fr.trafo_loading_percent.size else None,
+                        "vm_min_pu": float(np.nanmin(fr.vm_pu)), "losses_mwh": float(np.nansum(fr.losses_mw)),
+                        "balance_mismatch_kw": mismatch})
+        if first is None:
+            first = (fr, chk, inj)
+        if chk.passed or spec.feedback.mode != "limits" or problem is None or solve is None:
+            break
+        if iterations >= spec.feedback.max_iterations:
+            notes.append(f"feedback stopped after {iterations} re-solves (grid.network.feedback.max_iterations)")
+            break
+        if iterations > 0 and not _improved(history):
+            notes.append("violations did not shrink after the last re-solve: not controllable from the point of "
+                         "connection; the upgrade is needed")
+            break
+        imp_opt = cur.dispatch["p_grid_import_kw"].to_numpy()
+        exp_opt = cur.dispatch["p_grid_export_kw"].to_numpy() if "p_grid_export_kw" in cur.dispatch else np.zeros(T)
+        new_imp, new_exp, n = tighten(fr, chk, imp_opt, exp_opt, imp_lim, exp_lim, spec.pcc_vm_pu,
+                                      spec.feedback.margin, spec.v_min_pu, spec.v_max_pu)
+        if n == 0:
+            notes.append("no violation can be relieved at the point of connection (flows against the park's "
+                         "exchange); the upgrade is needed")
+            break
+        q = copy.copy(problem)
+        q.grid = copy.copy(problem.grid)
+        q.grid.import_limit_kw = new_imp
+        q.grid.export_limit_kw = new_exp
+        try:
+            nxt = solve(q)
+        except Exception as exc:  # infeasible with the tightened limits
+            notes.append(f"re-solve with the grid limits failed ({str(exc).splitlines()[0][:200]}); the upgrade is needed")
+            break
+        iterations += 1
+        imp_lim, exp_lim, cur, problem = new_imp, new_exp, nxt, q
+    fr0, chk0, inj0 = first
+    upgrade = upgrade_for(pn, chk0, fr0, spec, sc.costs.discount_rate) if not chk0.passed else {}
+    changed = iterations > 0
+    if chk0.passed:
+        verdict = "pass"
+    elif chk.passed and changed:
+        verdict = "pass_with_limits"
+        notes.append(f"the plan was re-solved {iterations} time(s) with hourly limits at the point of connection "
+                     "and is within every grid limit")
+    else:
+        verdict = "upgrade_needed"
+        cur, fr, chk = res, fr0, chk0  # publish the unconstrained plan with the upgrade it needs
+        changed = False
+    if upgrade.get("capex_cny"):  # the first plan on the reinforced network
+        pn_up = apply_upgrade(pn, upgrade)
+        fr_up, _, _, _ = flow_of(sc, pn_up, prof, res)
+        chk_up = check(pn_up, fr_up, spec, imp0, exp0)
+        upgrade["passes_after_upgrade"] = bool(chk_up.passed)
+        upgrade["remaining_after_upgrade"] = [v.to_dict() for v in chk_up.violations]
+        if chk_up.passed and verdict == "upgrade_needed" and spec.feedback.mode == "upgrade":
+            verdict = "pass_with_upgrade"
+    if upgrade and changed:
+        inc = history[-1]["objective_cny"] - history[0]["objective_cny"]
+        upgrade["limits_cost_cny_per_yr"] = float(inc)
+        upgrade["cheaper"] = ("upgrade" if upgrade.get("capex_cny") and upgrade["annuity_cny_per_yr"] < inc
+                              else "limits")
+    xc = crosscheck(pn, fr, inj if changed or verdict == "pass" else inj0, spec.crosscheck_hours)
+    return GridResult(verdict=verdict, network=pn, flow=fr, check=chk, first_check=chk0, result=cur,
+                      iterations=iterations, history=history,
+                      import_limit_kw=imp_lim if changed else None,
+                      export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
+                      upgrade=upgrade, crosscheck=xc, notes=notes, v_band=(spec.v_min_pu, spec.v_max_pu))
+
+
+def _severity(chk: Check) -> float:
+    """Sum over violated elements of the worst relative overshoot [-]."""
+    s = 0.0
+    for v in chk.violations:
+        s += abs(v.worst - v.limit) / max(abs(v.limit), 1e-9) if v.kind.startswith("pcc") or "loading" in v.kind \
+            else abs(v.worst - v.limit)
+    return float(s)
+
+
+def _improved(history: list[dict]) -> bool:
+    a, b = history[-2], history[-1]
+    return (b["violating_hours"] < a["violating_hours"] or b["violations"] < a["violations"]
+            or b["severity"] < 0.99 * a["severity"])

@@ -1,0 +1,215 @@
+"""Report section of the park-grid check (HTML fragment with plotly figures).
+
+Rebuilt from the written outputs alone: the ``grid_*`` variables of results.nc and the
+``grid`` section of summary.json. :func:`grid_section` returns the fragment that
+``twin.report.render_report`` appends; plotly.js is embedded once by the page.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import xarray as xr
+
+VERDICT = {
+    "pass": ("通过：全年所有小时均在电网限值内", "Pass: every hour within the grid limits"),
+    "pass_with_limits": ("通过（已加入并网点逐时限值后重新优化）", "Pass after re-solving with hourly limits at the point of connection"),
+    "upgrade_needed": ("不通过：需要电网改造", "Fails: the park grid needs reinforcement"),
+    "pass_with_upgrade": ("改造后通过", "Passes with the reinforcement"),
+}
+
+
+def _esc(x) -> str:
+    return html.escape(str(x))
+
+
+def _div(fig) -> str:
+    from twin.report_page import figure_div
+
+    return figure_div(fig)
+
+
+def grid_title(lang: str) -> str:
+    """Title of the section."""
+    return "园区配电网交流潮流校核" if lang == "zh" else "Park grid: hourly AC power flow of the plan"
+
+
+def fig_duration(ds: xr.Dataset, lang: str):
+    """Loading duration curves of every transformer and line [%]."""
+    import plotly.graph_objects as go
+
+    from twin.grid.violations import duration_curve
+
+    zh = lang == "zh"
+    fig = go.Figure()
+    for var, dim, tag in (("grid_trafo_loading_percent", "grid_trafo", "变压器" if zh else "transformer"),
+                          ("grid_line_loading_percent", "grid_line", "线路" if zh else "line")):
+        if var not in ds:
+            continue
+        for name in ds[dim].values:
+            y = duration_curve(ds[var].sel({dim: name}).values)
+            fig.add_trace(go.Scatter(x=np.arange(1, y.size + 1), y=y, mode="lines", name=f"{tag} {name}"))
+    fig.add_hline(y=100, line_dash="dash", line_color="#c62828")
+    fig.update_layout(title="负载率持续曲线" if zh else "Loading duration curves", height=420,
+                      xaxis_title="小时（降序）" if zh else "hours (sorted)", yaxis_title="%",
+                      margin={"l": 60, "r": 20, "t": 50, "b": 50})
+    return fig
+
+
+def fig_voltage_band(ds: xr.Dataset, v_min: float, v_max: float, lang: str):
+    """Daily lowest and highest bus voltage over the year, with the allowed band [pu]."""
+    import plotly.graph_objects as go
+
+    zh = lang == "zh"
+    vm = ds["grid_vm_pu"]
+    lo = vm.min("grid_bus").resample(time="1D").min()
+    hi = vm.max("grid_bus").resample(time="1D").max()
+    t = lo["time"].values
+    fig = go.Figure([
+        go.Scatter(x=t, y=hi.values, mode="lines", name="日最高" if zh else "daily highest", line={"color": "#d97706"}),
+        go.Scatter(x=t, y=lo.values, mode="lines", name="日最低" if zh else "daily lowest", line={"color": "#2563eb"},
+                   fill="tonexty", fillcolor="rgba(100,116,139,0.2)"),
+    ])
+    for v in (v_min, v_max):
+        fig.add_hline(y=v, line_dash="dash", line_color="#c62828")
+    fig.update_layout(title="全年母线电压范围（所有母线）" if zh else "Bus voltage band over the year (all buses)",
+                      height=360, yaxis_title="pu", margin={"l": 60, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def _positions(names, edges, root: int) -> dict[int, tuple[float, float]]:
+    """Tree layout: depth from the point of connection on x, leaves spread on y."""
+    adj: dict[int, list[int]] = {i: [] for i in range(len(names))}
+    for a, b in edges:
+        adj[a].append(b)
+        adj[b].append(a)
+    pos, nxt = {}, [0.0]
+
+    def visit(u, depth, parent):
+        kids = [v for v in adj[u] if v != parent and v not in pos]
+        pos[u] = (float(depth), 0.0)
+        ys = []
+        for v in kids:
+            if v not in pos:
+                ys.append(visit(v, depth + 1, u))
+        y = float(np.mean(ys)) if ys else nxt[0]
+        if not ys:
+            nxt[0] += 1.0
+        pos[u] = (float(depth), y)
+        return y
+
+    visit(root, 0, -1)
+    for i in range(len(names)):  # islands
+        if i not in pos:
+            visit(i, 0, -1)
+    return pos
+
+
+def fig_one_line(ds: xr.Dataset, grid: dict, lang: str):
+    """One-line diagram at the worst hour: buses by voltage, branches by loading."""
+    import plotly.graph_objects as go
+
+    zh = lang == "zh"
+    topo = grid.get("topology")
+    if not topo:
+        return None
+    buses = list(ds["grid_bus"].values)
+    idx = {b: i for i, b in enumerate(buses)}
+    edges = [(idx[e["from"]], idx[e["to"]], e["name"], e["kind"]) for e in topo if e["from"] in idx and e["to"] in idx]
+    pcc = idx.get(grid.get("pcc_bus", buses[0]), 0)
+    pos = _positions(buses, [(a, b) for a, b, _, _ in edges], pcc)
+    h = int(grid.get("worst_hour", 0))
+    vm = ds["grid_vm_pu"].isel(time=h).values
+    fig = go.Figure()
+    for a, b, name, kind in edges:
+        var, dim = (("grid_line_loading_percent", "grid_line") if kind == "line"
+                    else ("grid_trafo_loading_percent", "grid_trafo"))
+        ld = float(ds[var].sel({dim: name}).isel(time=h)) if name in ds[dim].values else float("nan")
+        col = "#c62828" if ld > 100 else ("#d97706" if ld > 80 else "#2a7")
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
+                                 line={"color": col, "width": 5 if kind == "trafo" else 3,
+                                       "dash": "dot" if kind == "trafo" else "solid"},
+                                 text=f"{name}: {ld:.0f} %"))
+    xs = [pos[i][0] for i in range(len(buses))]
+    ys = [pos[i][1] for i in range(len(buses))]
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="markers+text", text=[str(b) for b in buses], textposition="top center",
+        marker={"size": 12, "color": vm, "colorscale": "RdYlBu", "cmin": 0.9, "cmax": 1.1,
+                "colorbar": {"title": "pu"}, "line": {"width": 1, "color": "#333"}},
+        hovertext=[f"{b}: {v:.4f} pu" for b, v in zip(buses, vm)], hoverinfo="text", showlegend=False))
+    t = str(ds["time"].values[h])[:16]
+    fig.update_layout(title=(f"最不利小时单线图（{t}）：线宽颜色=负载率，节点颜色=电压" if zh else
+                             f"One-line diagram at the worst hour ({t}): branch colour = loading, bus colour = voltage"),
+                      height=max(360, 40 * (max(ys) + 2) if ys else 360), xaxis={"visible": False},
+                      yaxis={"visible": False}, margin={"l": 20, "r": 20, "t": 50, "b": 20})
+    return fig
+
+
+def _rows(rows) -> str:
+    return "<table>" + "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+
+
+def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, heading: bool = True) -> str:
+    """The report's park-grid section.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        results.nc content with the ``grid_*`` variables.
+    grid : dict
+        ``summary["grid"]``.
+    """
+    zh = lang == "zh"
+    i = 0 if zh else 1
+    title = grid_title(lang)
+    head = "" if not heading else (f"<h2>{number}. {title}</h2>" if number else f"<h2>{title}</h2>")
+    if "grid_vm_pu" not in ds or "network" not in grid:
+        note = grid.get("note", "")
+        return head + f"<p class='notes'>{_esc(note)}</p>"
+    verdict = grid["verdict"]
+    cls = "ok" if verdict.startswith("pass") else "bad"
+    up = grid.get("upgrade") or {}
+    rows = [
+        ("结论" if zh else "Verdict", VERDICT.get(verdict, (verdict, verdict))[i]),
+        ("反馈迭代次数" if zh else "Re-solves of the feedback loop", grid["iterations"]),
+        ("越限小时数" if zh else "Hours with a violation (published plan)", grid["violating_hours"]),
+        ("未收敛小时" if zh else "Hours not converged", grid["nonconverged_hours"]),
+        ("网损" if zh else "Network losses", f"{grid['losses_mwh']:,.1f} MWh/yr"
+         + (f" ({grid['losses_share_of_import']:.2%})" if grid.get("losses_share_of_import") is not None else "")),
+        ("电压范围" if zh else "Voltage range", f"{grid['vm_min_pu']:.4f} – {grid['vm_max_pu']:.4f} pu"),
+        ("并网点最大购电（交流）" if zh else "Peak AC import at the point of connection", f"{grid['peak_pcc_import_kw']:,.0f} kW"),
+        ("批量潮流求解时间" if zh else "Batch power-flow time", f"{grid['batch_solve_time_s']:.2f} s"),
+    ]
+    if grid.get("objective_increase_cny_per_yr"):
+        rows.append(("限值带来的年化成本增加" if zh else "Annual cost added by the grid limits",
+                     f"{grid['objective_increase_cny_per_yr']:,.0f} CNY/yr"))
+    if up.get("capex_cny"):
+        rows.append(("改造方案投资" if zh else "Reinforcement capex (alternative)",
+                     f"{up['capex_cny']:,.0f} CNY ({up['annuity_cny_per_yr']:,.0f} CNY/yr)"))
+    xc = grid.get("crosscheck") or {}
+    if xc:
+        rows.append(("与 pandapower runpp 校核" if zh else "Cross-check against pandapower runpp",
+                     f"hours {xc['hours']}: max |ΔV| {xc['max_abs_diff_vm_pu']:.1e} pu, "
+                     f"max |Δloading| {max(xc['max_abs_diff_line_loading_percent'], xc['max_abs_diff_trafo_loading_percent']):.1e} %"))
+    parts = [head, f"<p class='{cls}'>{_esc(VERDICT.get(verdict, (verdict, verdict))[i])}</p>", _rows(rows)]
+    viol = grid.get("violations") or grid.get("first_plan_violations") or []
+    if viol:
+        parts.append("<h3>" + ("越限元件" if zh else "Violations") + "</h3>" + _rows(
+            [("元件" if zh else "element", "类型" if zh else "kind", "小时" if zh else "hours", "最不利" if zh else "worst",
+              "限值" if zh else "limit", "时刻" if zh else "when")]
+            + [(v["element"], v["kind"], v["hours"], f"{v['worst']:.4g}", f"{v['limit']:.4g}", v.get("worst_time", v["worst_hour"]))
+               for v in viol]))
+    if up.get("items"):
+        parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
+            [(it["element"], it["kind"], ", ".join(f"{k} {v}" for k, v in it.items() if k not in ("element", "kind")))
+             for it in up["items"]]) + f"<p class='notes'>{_esc(up.get('prices', {}).get('note', ''))}</p>")
+    facts = grid["network"].get("facts", []) + grid.get("notes", [])
+    parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")
+    parts.append(_div(fig_duration(ds, lang)))
+    parts.append(_div(fig_voltage_band(ds, grid.get("v_min_pu", 0.93), grid.get("v_max_pu", 1.07), lang)))
+    one = fig_one_line(ds, grid, lang)
+    if one is not None:
+        parts.append(_div(one))
+    return "".join(parts)

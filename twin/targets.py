@@ -1,0 +1,141 @@
+"""Scenario targets → the optimiser's :class:`solvers.Targets`, and their report.
+
+The targets speak the ledger's language (``accounting`` section): the core indicator's
+basis (910号 acceptance or location), the tce basis of electricity, what counts as clean.
+``'tier'`` takes the official threshold of the park's size tier from its baseline energy
+use; below the first tier (200 000 tce/yr) 910号 publishes none [ndrc-910-2025], and the
+planner must state a value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+#: Bibliography keys of each target (docs/sources.md).
+TARGET_SOURCES = {
+    "core": "[ndrc-910-2025]; acceptance basis [sec-910-acceptance-factor]",
+    "clean_share": "[ndrc-910-2025]",
+    "renewable_share": "[tcsus-66-2023] item 7.2.1 (threshold stated by the planner)",
+    "residual": "stated by the planner",
+}
+
+
+class TargetError(ValueError):
+    """A target cannot be set up (e.g. 'tier' for a park without an official tier)."""
+
+
+def _annual_kwh(ds: xr.Dataset, name: str, scale: float) -> float:
+    if name not in ds:
+        return 0.0
+    return float(ds[name].sum()) * scale
+
+
+def baseline_energy_tce(base_dispatch: xr.Dataset, settings, fixed_tce: float = 0.0) -> float:
+    """Total energy use of the baseline [tce/yr], as the ledger counts it.
+
+    ``(import − export + PV) · k_el + fuel · 3.6/29.3076 / 1000 + fixed``; a horizon shorter
+    than a year is scaled to 8760 h.
+    """
+    from twin.ledger.fuels import kwh_to_tce
+
+    scale = 8760.0 / base_dispatch.sizes["time"]
+    el = (_annual_kwh(base_dispatch, "p_grid_import_kw", scale) - _annual_kwh(base_dispatch, "p_grid_export_kw", scale)
+          + _annual_kwh(base_dispatch, "p_pv_kw", scale))
+    fuel = sum(_annual_kwh(base_dispatch, v, scale) for v in base_dispatch.data_vars if str(v).startswith("fuel_"))
+    return el * settings.electricity_kgce_per_kwh / 1000.0 + float(kwh_to_tce(fuel)) + fixed_tce
+
+
+def core_threshold(value, baseline_tce: float, settings) -> tuple[float, str]:
+    """The core-indicator threshold of a target [tCO2/tce] and where it comes from.
+
+    Raises
+    ------
+    TargetError
+        For ``'tier'`` when the park is below the first official tier.
+    """
+    if value != "tier":
+        return float(value), "stated by the planner"
+    from twin.assess.national import core_tier
+
+    tier = core_tier(baseline_tce, settings)
+    if not tier["official"]:
+        raise TargetError(
+            f"targets.core_indicator_max_tco2_per_tce: 'tier' needs an official size tier, but the park's baseline "
+            f"energy use is {baseline_tce:,.0f} tce/yr, below {settings.tier_lower_tce:,.0f} tce/yr, for which "
+            "910号 publishes no threshold; state a value in tCO2/tce (there is no default)")
+    return float(tier["threshold_tco2_per_tce"]), f"official threshold of the tier {tier['tier']} (baseline energy use)"
+
+
+def fixed_heat(prof: xr.Dataset, settings) -> tuple[float, float]:
+    """District heat bought by buildings (outside the optimised flows): [tce/yr], [tCO2/yr]."""
+    from twin.ledger.fuels import MJ_PER_KWH, kwh_to_tce
+    from twin.plan import district_heat_kw
+
+    dh = district_heat_kw(prof)
+    if dh is None:
+        return 0.0, 0.0
+    kwh = float(np.sum(dh)) * 8760.0 / prof.sizes["time"]
+    return float(kwh_to_tce(kwh)), kwh * MJ_PER_KWH / 1000.0 * settings.heat_ef_tco2_per_gj
+
+
+def problem_targets(sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
+    """The :class:`solvers.Targets` of a scenario, with a note per target; ``(None, {})`` if none.
+
+    Returns
+    -------
+    tuple
+        ``(targets, notes)`` with ``notes`` {target name: where its threshold comes from}.
+    """
+    import solvers as S
+
+    spec = sc.targets
+    if not spec.stated():
+        return None, {}
+    s = sc.accounting
+    fixed_tce, fixed_co2 = fixed_heat(prof, s)
+    notes = {}
+    core = None
+    if spec.core_indicator_max_tco2_per_tce is not None:
+        core, notes["core"] = core_threshold(spec.core_indicator_max_tco2_per_tce,
+                                             baseline_energy_tce(base_dispatch, s, fixed_tce), s)
+    for k, v in (("clean_share", spec.clean_energy_share_min), ("renewable_share", spec.renewable_share_min),
+                 ("residual", spec.residual_emissions_max_t)):
+        if v is not None:
+            notes[k] = "stated by the planner"
+    tg = S.Targets(
+        core_max_tco2_per_tce=core, core_basis=s.core_indicator_basis,
+        acceptance_ef_kgco2_per_kwh=s.acceptance_factor_kgco2_per_kwh,
+        acceptance_certificate_ef_kgco2_per_kwh=s.acceptance_certificate_factor_kgco2_per_kwh,
+        location_green_credits=s.green_credits_in_core_indicator,
+        clean_share_min=spec.clean_energy_share_min, renewable_share_min=spec.renewable_share_min,
+        residual_max_t=spec.residual_emissions_max_t, electricity_kgce_per_kwh=s.electricity_kgce_per_kwh,
+        natural_gas_is_clean=s.natural_gas_is_clean, grid_clean_share=s.grid_clean_share,
+        fixed_energy_tce=fixed_tce, fixed_co2_t=fixed_co2)
+    return tg, notes
+
+
+def with_targets(problem, sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
+    """``problem`` with the scenario's targets; ``(problem, notes)``."""
+    from dataclasses import replace
+
+    tg, notes = problem_targets(sc, prof, base_dispatch)
+    return (problem if tg is None else replace(problem, targets=tg)), notes
+
+
+def annotate(rows: list[dict], notes: dict, settings) -> list[dict]:
+    """Target rows of the result with their source, threshold origin and basis."""
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["threshold_origin"] = notes.get(r["name"], "")
+        r["source"] = TARGET_SOURCES.get(r["name"], "")
+        if r["name"] == "core":
+            r["basis"] = settings.core_indicator_basis
+            r["tce_basis"] = settings.electricity_tce_basis_label
+        out.append(r)
+    return out
+
+
+__all__ = ["TARGET_SOURCES", "TargetError", "annotate", "baseline_energy_tce", "core_threshold", "problem_targets",
+           "with_targets"]
