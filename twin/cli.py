@@ -42,6 +42,11 @@ class Progress:
         if not self.quiet:
             click.echo(f"      {text}", err=True)
 
+    def tick(self, text: str) -> None:
+        """Progress inside a long stage, on the stage's line (e.g. "mpc: 40% (~20 s left)")."""
+        if not self.quiet:
+            click.echo(f" {text}", err=True, nl=False)
+
 
 def _fail(message: str, code: int = 1) -> None:
     click.echo(message, err=True)
@@ -249,10 +254,15 @@ def _solver_methods():
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Override one field by its dotted path, e.g. --set costs.pv.capex_cny_per_unit=2400 "
                    "--set battery=null (VALUE is read as YAML; applied after --variant).")
+@click.option("--operate", type=click.Choice(["rule", "mpc", "both", "none"]), default=None,
+              help="Operate the sized park hour by hour (rule-based and/or rolling-horizon controller, forecast "
+                   "errors, faults) and report the gap to the optimum [default: the scenario's operation section, "
+                   "else none].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
         objective: str | None, solver_method: str | None, time_limit_s: float | None, pareto_points: int | None,
-        rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], quiet: bool) -> None:
+        rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], operate: str | None,
+        quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html.
 
     Run settings (objective, solver method, time limit, Pareto points) default to the
@@ -271,7 +281,8 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         progress.total = run_stages(loaded.scenario) + 2
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
-                                    representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model)
+                                    representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model,
+                                    operate=operate)
     except ScenarioError as exc:
         click.echo("", err=True)
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
@@ -281,6 +292,10 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress.done(loaded.scenario.park.name)
     for n in loaded.notes:
         progress.note(n)
+    from twin.operate.stage import controllers_for
+
+    if controllers_for(config.operate, loaded.scenario):
+        progress.total += 1
     out_dir = out_dir or Path("out") / scenario.stem
     try:  # fail now, not after the solve
         check_output_dir(out_dir)

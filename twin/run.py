@@ -86,6 +86,9 @@ class Run:
         Stage times [s].
     representative_days : dict or None
         Facts of the representative-day sizing when ``config.representative_days`` is set.
+    operation : twin.operate.stage.OperationResult or None
+        The park operated hour by hour by each controller (``config.operate``), with the gap
+        to the optimum; also in ``summary["operation"]`` and the ``op_*`` variables of the dataset.
     """
 
     loaded: LoadedScenario
@@ -101,6 +104,7 @@ class Run:
     dataset: Any = None
     timing_s: dict = field(default_factory=dict)
     representative_days: dict | None = None
+    operation: Any = None
     grid: Any = None
     """:class:`twin.grid.feedback.GridResult` when the scenario has ``grid.network``."""
 
@@ -315,9 +319,41 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         gds = grid_res.dataset(prof["time"].values)
         out.dataset = out.dataset.assign({v: gds[v] for v in gds.data_vars})
     prog.done()
+    _operate(out, problem, prog)
     return out
 
 
+def _operate(r: Run, problem, prog) -> None:
+    """The operation stage (``config.operate``): adds ``summary["operation"]`` and ``op_*`` variables."""
+    from twin.operate.stage import controllers_for, operate_plan, progress_reporter
+
+    sc = r.loaded.scenario
+    ops = controllers_for(r.config.operate, sc)
+    if not ops:
+        return
+    import xarray as xr
+
+    from twin.io import json_safe
+    from twin.operate.spec import OperationSpec
+
+    prog.stage(f"operation hour by hour ({', '.join(ops)})")
+    t0 = time.perf_counter()
+    try:
+        op = operate_plan(sc, r.profiles, problem, r.result, sc.operation or OperationSpec(), ops,
+                          progress=progress_reporter(getattr(prog, "tick", None)))
+    except ValueError as exc:
+        raise UserInputError(f"operation: {exc}") from None
+    r.operation = op
+    r.summary["operation"] = json_safe(op.summary)
+    if op.dataset.data_vars:
+        ds = op.dataset.assign_coords(time=r.dataset["time"].values)
+        r.dataset = xr.merge([r.dataset, ds], compat="override", join="outer", combine_attrs="override")
+    r.timing_s["operation"] = time.perf_counter() - t0
+    r.summary.setdefault("timing_s", {})["operation"] = r.timing_s["operation"]
+    gaps = op.summary.get("gap", {})
+    prog.done(", ".join(f"{k} {v['annualised_cost_pct']:+.2f} % cost" for k, v in gaps.items()))
+    for n in op.summary.get("faults", []):
+        prog.note(f"fault {n}")
 def run_stages(sc) -> int:
     """Stages :func:`run` reports for scenario ``sc`` (one more with a park-grid check)."""
     return RUN_STAGES + (1 if sc.grid.network is not None else 0)

@@ -30,6 +30,7 @@ from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
+from twin.operate.spec import OperationSpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
@@ -356,6 +357,10 @@ class Scenario(_Strict):
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
+    )
+    operation: OperationSpec | None = Field(
+        None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
+        "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
     )
 
     @model_validator(mode="after")
