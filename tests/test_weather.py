@@ -298,7 +298,7 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert resolve_station("哈尔滨").startswith("TMYx")
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
-    df, meta = site_weather(city="敦煌")
+    _, meta = site_weather(city="敦煌")
     assert meta.source == "synthetic-city" and meta.reference_city == "Dunhuang"
     assert meta.stations[0]["dataset"] == "CSWD" and meta.stations[0]["distance_km"] == 0
     assert any(s["role"] == "radiation" for s in meta.stations[1:])
@@ -385,7 +385,7 @@ def test_major_city_without_station_is_interpolated_at_its_centre():
     kind, hit = resolve_place("西安市")
     assert kind == "city" and hit[2] == "Shaanxi"
     assert resolve_place("Xi'an") == resolve_place("xian") == ("city", hit)
-    df, meta = site_weather(city="西安")
+    _, meta = site_weather(city="西安")
     assert meta.source == "synthetic-site" and meta.climate_zone["key"] == "cold"
     assert any("has no bundled station" in n for n in meta.notes)
     with pytest.raises(WeatherError, match="unknown station"):
