@@ -26,20 +26,27 @@ class Progress:
         self.i = 0
         self.t0 = time.perf_counter()
         self._t = self.t0
+        self._open = False  # a stage line waits for its result on the same line
 
     def stage(self, text: str) -> None:
         self.i += 1
         self._t = time.perf_counter()
         if not self.quiet:
             click.echo(f"[{self.i}/{self.total}] {text} ...", err=True, nl=False)
+            self._open = True
 
     def done(self, detail: str = "") -> None:
         if not self.quiet:
             dt = time.perf_counter() - self._t
-            click.echo(f" {detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            lead = " " if self._open else "      ... "  # notes (e.g. Pareto points) came in between
+            click.echo(f"{lead}{detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            self._open = False
 
     def note(self, text: str) -> None:
         if not self.quiet:
+            if self._open:  # a note while a stage runs (a Pareto point) starts its own line
+                click.echo("", err=True)
+                self._open = False
             click.echo(f"      {text}", err=True)
 
     def tick(self, text: str) -> None:
@@ -396,6 +403,55 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
     echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
     if failed:
         echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sweep_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the sweep [default: out/<sweep file name>]; run again to resume.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes of the local Dask cluster [default: the cores available].")
+@click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--retry-failed", is_flag=True, help="Run the cases that failed before again (finished ones are kept).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler: str | None, retry_failed: bool,
+          quiet: bool) -> None:
+    """Run a grid or seeded Monte Carlo sweep over scenario fields on Dask (resumable).
+
+    Writes DIR/cases/<id>.json as each case finishes, then sweep.nc (dimension `case`),
+    cases.csv, sweep_summary.json and sweep.html (P10/P50/P90, 910 core indicator
+    probability, robust assets). See docs/outputs.md for the sweep file.
+    """
+    from twin.sweep.cases import SweepError
+    from twin.sweep.sweep import run_sweep
+
+    out_dir = out_dir or Path("out") / sweep_file.stem
+    t0 = time.perf_counter()
+
+    def show(prog, rec):
+        if quiet:
+            return
+        if rec is not None and rec.get("status") != "ok":
+            click.echo(f"  case {rec['id']} failed: {rec.get('error', '')}", err=True)
+        click.echo(f"  {prog.line()}", err=True)
+
+    if not quiet:
+        where = f"the cluster at {scheduler}" if scheduler else f"a local Dask cluster ({workers or 'all'} workers)"
+        click.echo(f"sweep {sweep_file} on {where} -> {out_dir}/", err=True)
+    try:
+        result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, retry_failed=retry_failed,
+                           on_progress=show)
+    except SweepError as exc:
+        _fail(f"twin sweep: {exc}")
+    except OSError as exc:
+        _write_failed(exc, out_dir)
+    p = result.progress
+    if result.interrupted:
+        _fail(f"twin sweep: interrupted after {p.done} finished case(s); run the same command to resume", code=130)
+    click.echo(f"done in {time.perf_counter() - t0:.1f} s: {p.done} ok, {p.failed} failed of {p.total} -> "
+               f"{out_dir}/ (sweep.nc, cases.csv, sweep_summary.json, sweep.html)", err=True)
+    if p.failed:
         sys.exit(1)
 
 
