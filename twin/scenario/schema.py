@@ -30,6 +30,7 @@ from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
+from twin.operate.spec import OperationSpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
@@ -65,7 +66,8 @@ class SiteSpec(_Strict):
 
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
-        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
+        "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田'; or a major city without a station (e.g. '西安': "
+        "interpolated at the city centre)."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -92,10 +94,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.stations import resolve_station
+            from weather.stations import resolve_place
 
             try:
-                resolve_station(self.city)
+                resolve_place(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
@@ -356,6 +358,10 @@ class Scenario(_Strict):
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
+    )
+    operation: OperationSpec | None = Field(
+        None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
+        "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
     )
 
     @model_validator(mode="after")
