@@ -6,9 +6,15 @@ Objectives
     Minimise total annualised cost :math:`C` (capital annuities, O&M, energy, demand
     charges, fuel, wear, carbon price on net emissions, offsets, certificates minus
     export revenue), optionally with :math:`E^{net} \\le` ``carbon.max_net_emissions_t``.
+    ``carbon.max_residual_emissions_t`` caps :math:`E^{res}` under every objective.
+    Offsets are bought only to meet a net bound or where the carbon price exceeds
+    their price.
 ``min_emissions``
-    Lexicographic: minimise residual emissions :math:`E^{res}` within the capital
-    budget, then minimise cost with :math:`E^{res} \\le E^{res*}(1+10^{-7})`.
+    Lexicographic, two LPs: minimise residual emissions :math:`E^{res}` within the
+    capital budget, then minimise cost :math:`C` with
+    :math:`E^{res} \\le E^{res*}(1+10^{-7})`; :math:`C` includes the carbon price on net
+    emissions, so offsets (which do not change :math:`E^{res}`) are bought when the
+    carbon price exceeds the offset price.
 ``net_zero``
     Minimise cost with :math:`E^{net} = E^{res} - O \\le 0` (offsets limited by the
     share cap).

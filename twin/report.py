@@ -294,7 +294,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_", "op_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -702,6 +702,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     S.add("headline", text("headline", lang), _table(
         _headline_rows(summary, led, sc, lang),
         (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang), text("unit", lang)), "num"))
+    from twin.operate.report import operation_section, operation_title
+
+    S.add("operation", operation_title(lang), operation_section(ds, summary, lang, add))
     # --- energy ------------------------------------------------------------------------
     en, be = summary["energy_mwh"], summary["baseline_energy_mwh"]
     keys = [k for k in ENERGY_LABELS if k in en or k in be] + sorted(k for k in set(en) | set(be) if k not in ENERGY_LABELS)

@@ -93,12 +93,12 @@ def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
 def site_elevation(lat: float, lon: float) -> float:
     """Terrain elevation of a point [m] from pvlib's bundled 5-arcmin altitude grid.
 
-    ``pvlib.location.lookup_altitude`` (grid built from SRTM / GTOPO-type data; coarse in
-    mountains: give the site's own elevation where it matters).
+    The grid and cell of ``pvlib.location.lookup_altitude`` (Mapzen terrain tiles; coarse in
+    mountains: give the site's own elevation where it matters), read without importing pvlib.
     """
-    from pvlib.location import lookup_altitude
+    from .interp import lookup_elevation
 
-    return float(lookup_altitude(lat, lon))
+    return lookup_elevation(lat, lon)
 
 
 def _check_basis(basis) -> str:
@@ -286,11 +286,12 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         d_rad = info["distance_radiation_km"]
         source = "synthetic-site"
         used = "; ".join(_station_label(s) for s in stations)
-        notes = [*extra, f"synthetic typical year interpolated from stations: {used}; "
-                 f"temperature moved to the site elevation {site_elev:.0f} m with the "
-                 f"{info['region']} region's lapse rates fitted by month "
-                 f"({min(info['lapse_rate_k_per_km']):.1f} to "
-                 f"{max(info['lapse_rate_k_per_km']):.1f} K/km)"]
+        notes = [*extra, (f"synthetic typical year interpolated from stations: {used}; "
+                          f"temperature moved to the site elevation {site_elev:.0f} m with the "
+                          f"{info['region']} region's lapse rates fitted by month "
+                          f"({min(info['lapse_rate_k_per_km']):.1f} to "
+                          f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
+                          f"latitude terms")]
         if elevation_assumed:
             notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
                          f"grid (coarse in mountains: give elevation where it matters)")
