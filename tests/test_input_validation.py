@@ -521,3 +521,12 @@ def test_run_uses_quarter_hour_data_as_validated_and_says_so(tmp_path):
     assert any("averaged to 8760 hourly means" in n for n in s["scenario"]["data_notes"])
     with xr.open_dataset(out / "results.nc") as ds:
         np.testing.assert_allclose(ds["p_process_kw"].sel(process_load="line").values, 250.0)
+
+
+def test_a_run_without_report_leaves_no_stale_report(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new nc")
+        (folder / "summary.json").write_bytes(b'{"new": 2}')
+    assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
