@@ -26,20 +26,27 @@ class Progress:
         self.i = 0
         self.t0 = time.perf_counter()
         self._t = self.t0
+        self._open = False  # a stage line waits for its result on the same line
 
     def stage(self, text: str) -> None:
         self.i += 1
         self._t = time.perf_counter()
         if not self.quiet:
             click.echo(f"[{self.i}/{self.total}] {text} ...", err=True, nl=False)
+            self._open = True
 
     def done(self, detail: str = "") -> None:
         if not self.quiet:
             dt = time.perf_counter() - self._t
-            click.echo(f" {detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            lead = " " if self._open else "      ... "  # notes (e.g. Pareto points) came in between
+            click.echo(f"{lead}{detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            self._open = False
 
     def note(self, text: str) -> None:
         if not self.quiet:
+            if self._open:  # a note while a stage runs (a Pareto point) starts its own line
+                click.echo("", err=True)
+                self._open = False
             click.echo(f"      {text}", err=True)
 
     def tick(self, text: str) -> None:

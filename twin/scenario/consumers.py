@@ -37,6 +37,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "accounting.": ("ledger and assessment", ("twin.ledger", "twin.assess", "twin.evaluate")),
     "targets.": ("assessment", ("twin.targets",)),
     "declarations.": ("assessment", ("twin.assess",)),
+    "operation.": ("operation", ("twin.operate",)),
 }
 
 #: Fields whose effect is not modelled yet: the schema refuses any value but the default,
