@@ -286,7 +286,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     if agg_info is not None and kind == "pareto":
         res.pareto = sized.pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
-    res.targets = annotate(res.targets, target_notes, sc.accounting)
+    res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
     for n in res.solver_notes:
         prog.note(n)
 
