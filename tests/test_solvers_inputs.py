@@ -184,6 +184,8 @@ def test_pareto_marks_the_vertical_end_and_the_headline_point():
     assert [p.headline for p in pts] == [False, False, True]
     assert r.objective_cny == pytest.approx(pts[-1].cost_cny, rel=REL)
     assert len([s for s in said if s.startswith("pareto point")]) == 3
+    # the minimum-cost end is the first solve itself: points + 1 runs (min emissions)
+    assert r.n_solves == 4 and pts[2].mac_cny_per_t == 0.0
 
 
 def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
