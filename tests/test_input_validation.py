@@ -447,3 +447,86 @@ def test_run_on_full_disk_keeps_previous_outputs(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["run", str(TINY), "-o", str(out), "-q", "--hours", "24"])
     assert r.exit_code == 1 and "no space left on the device" in r.output and "Traceback" not in r.output, r.output
     assert _contents(out) == old and _strays(out) == []
+
+
+# --------------------------------------------------------------------------- Ctrl-C during a solve
+
+
+def test_ctrl_c_cancels_a_highs_solve():
+    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers.highs_backend import run_interruptible
+
+    rng = np.random.default_rng(1)  # a market-split MIP (Cornuejols & Dawande 1999): hard to prove optimal
+    m, n = 5, 40
+    a = rng.integers(0, 100, size=(m, n))
+    rows = np.hstack([a, np.eye(m), -np.eye(m)]).astype(float)
+    b = (a.sum(1) // 2).astype(float)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = rows.shape[1], m
+    lp.col_cost_ = np.r_[np.zeros(n), np.ones(2 * m)]
+    lp.col_lower_ = np.zeros(rows.shape[1])
+    lp.col_upper_ = np.r_[np.ones(n), np.full(2 * m, 1e9)]
+    lp.row_lower_, lp.row_upper_ = b, b
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, rows.size + 1, rows.shape[1])
+    lp.a_matrix_.index_ = np.tile(np.arange(rows.shape[1]), m)
+    lp.a_matrix_.value_ = rows.ravel()
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [highspy.HighsVarType.kContinuous] * (2 * m)
+    h.passModel(lp)
+    h.setOptionValue("time_limit", 300.0)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_interruptible(h)
+    finally:
+        timer.cancel()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_publish_through_a_symlinked_output_folder(tmp_path):
+    real = tmp_path / "real"
+    _old_outputs(real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with publish_run(link) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+    assert link.is_symlink() and _contents(real) == NEW and _strays(real) == []
+
+
+def test_run_uses_quarter_hour_data_as_validated_and_says_so(tmp_path):
+    t = _times(35040, "15min")
+    q = np.tile([100.0, 200.0, 300.0, 400.0], 8760)  # hourly mean 250 kW
+    pd.DataFrame({"time": t, "p_kw": q}).to_csv(tmp_path / "meter96.csv", index=False)
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("process_loads:\n  - {name: line, annual_mwh: 2000, shape: machinery_2shift}",
+                                   "process_loads:\n  - {name: line, profile_csv: meter96.csv}"), encoding="utf-8")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", str(p), "-o", str(out), "--hours", "24", "-q"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    import xarray as xr
+
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert any("averaged to 8760 hourly means" in n for n in s["scenario"]["data_notes"])
+    with xr.open_dataset(out / "results.nc") as ds:
+        np.testing.assert_allclose(ds["p_process_kw"].sel(process_load="line").values, 250.0)
+
+
+def test_a_run_without_report_leaves_no_stale_report(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new nc")
+        (folder / "summary.json").write_bytes(b'{"new": 2}')
+    assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
