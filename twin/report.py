@@ -198,8 +198,9 @@ ELEC_SUPPLY = ("p_grid_import_kw", "p_pv_kw", "p_battery_discharge_kw", "p_ev_di
 ELEC_USES = ("p_load_kw", "p_ev_charge_kw", "p_heat_pump_kw", "p_electric_boiler_kw", "p_chiller_kw",
              "p_battery_charge_kw", "p_grid_export_kw")
 HEAT_SUPPLY = ("q_heat_pump_kw", "q_waste_heat_direct_kw", "q_electric_boiler_kw", "q_gas_boiler_kw",
+               "q_coal_boiler_kw", "q_oil_boiler_kw", "q_biomass_boiler_kw",
                "q_heat_import_kw", "q_tes_discharge_kw")
-HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw")
+HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw", "q_absorption_heat_kw")
 
 
 def fig_monthly_balance(ds: xr.Dataset, lang: str):
