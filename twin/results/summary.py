@@ -48,7 +48,8 @@ def scenario_record(loaded) -> dict:
     """Which scenario ran: file, hash of the validated scenario, overrides, variant and each override applied."""
     return {"file": str(loaded.path), "sha256": loaded.sha256, "overrides": loaded.overrides,
             "variant": getattr(loaded, "variant_name", "base"),
-            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else []}
+            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else [],
+            "data_notes": list(getattr(loaded, "notes", []))}
 
 
 def emissions_summary(res, base_res) -> dict[str, float]:
