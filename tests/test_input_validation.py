@@ -447,3 +447,57 @@ def test_run_on_full_disk_keeps_previous_outputs(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["run", str(TINY), "-o", str(out), "-q", "--hours", "24"])
     assert r.exit_code == 1 and "no space left on the device" in r.output and "Traceback" not in r.output, r.output
     assert _contents(out) == old and _strays(out) == []
+
+
+# --------------------------------------------------------------------------- Ctrl-C during a solve
+
+
+def test_ctrl_c_cancels_a_highs_solve():
+    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers.highs_backend import run_interruptible
+
+    rng = np.random.default_rng(1)  # a market-split MIP (Cornuejols & Dawande 1999): hard to prove optimal
+    m, n = 5, 40
+    a = rng.integers(0, 100, size=(m, n))
+    rows = np.hstack([a, np.eye(m), -np.eye(m)]).astype(float)
+    b = (a.sum(1) // 2).astype(float)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = rows.shape[1], m
+    lp.col_cost_ = np.r_[np.zeros(n), np.ones(2 * m)]
+    lp.col_lower_ = np.zeros(rows.shape[1])
+    lp.col_upper_ = np.r_[np.ones(n), np.full(2 * m, 1e9)]
+    lp.row_lower_, lp.row_upper_ = b, b
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, rows.size + 1, rows.shape[1])
+    lp.a_matrix_.index_ = np.tile(np.arange(rows.shape[1]), m)
+    lp.a_matrix_.value_ = rows.ravel()
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [highspy.HighsVarType.kContinuous] * (2 * m)
+    h.passModel(lp)
+    h.setOptionValue("time_limit", 300.0)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_interruptible(h)
+    finally:
+        timer.cancel()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_publish_through_a_symlinked_output_folder(tmp_path):
+    real = tmp_path / "real"
+    _old_outputs(real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with publish_run(link) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+    assert link.is_symlink() and _contents(real) == NEW and _strays(real) == []

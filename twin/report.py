@@ -369,12 +369,20 @@ def fig_costs(summary: dict, lang: str):
 def fig_pareto(summary: dict, lang: str):
     import plotly.graph_objects as go
 
-    pts = summary.get("pareto")
+    # failed points (no cost) are listed in summary.json, not drawn
+    pts = [p for p in summary.get("pareto") or [] if p.get("cost_cny") is not None]
     if not pts:
         return None
+
+    def label(p):
+        if p.get("vertical"):
+            return "minimum emissions (vertical end)" if lang != "zh" else "最低排放（垂直端）"
+        mac = f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else ""
+        return mac + (" — headline plan" if lang != "zh" else " — 本方案") if p.get("headline") else mac
+
     fig = go.Figure(go.Scatter(
         x=[p["residual_tco2"] for p in pts], y=[p["cost_cny"] / 1e4 for p in pts], mode="lines+markers",
-        text=[f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else "" for p in pts]))
+        text=[label(p) for p in pts]))
     _layout(fig, _t("pareto", lang), "万元/年" if lang == "zh" else "10k CNY/yr",
             "剩余排放 tCO2/年" if lang == "zh" else "residual tCO2/yr")
     return fig

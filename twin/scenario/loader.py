@@ -242,7 +242,12 @@ def _compose(text: str, file: str):
     deep = _nesting_problem(text, file)
     if deep is not None:
         raise ScenarioError([deep])
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # control characters, checked when the reader starts
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError([Problem(file, "", f"malformed YAML: character #x{exc.character:04x} is not allowed "
+                                     "in YAML text (control character)", line=line)]) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -88,12 +88,15 @@ def build_inputs(loaded):
     """Task: weather and full-year profiles shared by the cases of one profile key."""
     from twin.run import prepare_inputs
 
-    return prepare_inputs(loaded)
+    t0 = time.perf_counter()
+    inputs = prepare_inputs(loaded)
+    object.__setattr__(inputs, "profiles_time_s", time.perf_counter() - t0)  # weather + profiles, wall
+    return inputs
 
 
 def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = None) -> dict:
     """Task: run one case and return its record (never raises for a problem of the case)."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if attempt_dir:  # who tried which case (the fault-tolerance test reads these)
         try:
             Path(attempt_dir).mkdir(parents=True, exist_ok=True)
@@ -108,12 +111,14 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
         shared = inputs is not None and inputs.key == _key(loaded)
         r = run(loaded, config, inputs=inputs if shared else None)
         rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
+               "shared_inputs_s": inputs.profiles_time_s if shared else None,
                **case_metrics(r)}
     except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
         rec = {**base, "status": "failed", "error": f"{type(exc).__name__}: {exc}{where}"}
     rec["seconds"] = time.perf_counter() - t0
+    rec["cpu_seconds"] = time.process_time() - c0
     return rec
 
 
