@@ -170,6 +170,17 @@ def check_output_dir(out_dir: str | Path) -> Path:
 #: marker file inside a staging folder that has not been published yet
 _STAGING_MARK = ".twin-staging"
 
+#: files a run writes; an earlier run's copies are never carried into a new output folder
+RUN_FILES = frozenset({"results.nc", "summary.json", "report.html"})
+
+
+def _carry(entry: Path, out_dir: Path) -> None:
+    """Move a file of the user's from an old output folder into the new one."""
+    target = out_dir / entry.name
+    if entry.name in RUN_FILES or entry.name == _STAGING_MARK or entry.name.endswith(".part") or target.exists():
+        return
+    os.rename(entry, target)
+
 
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
@@ -229,9 +240,7 @@ def clean_stale(out_dir: str | Path) -> list[str]:
             done.append(f"restored the previous outputs from {p.name}")
         else:
             for entry in list(p.iterdir()):
-                target = out_dir / entry.name
-                if not target.exists() and not entry.name.endswith(".part"):
-                    os.rename(entry, target)
+                _carry(entry, out_dir)
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed previous outputs replaced by an interrupted run ({p.name})")
     if out_dir.is_dir():
@@ -276,9 +285,7 @@ def _swap_in(stage: Path, out_dir: Path) -> None:
         os.rename(stage, out_dir)
     (out_dir / _STAGING_MARK).unlink(missing_ok=True)
     for entry in list(old.iterdir()):  # files of the user's in the old folder stay
-        target = out_dir / entry.name
-        if not target.exists() and not entry.name.endswith(".part"):
-            os.rename(entry, target)
+        _carry(entry, out_dir)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -297,7 +304,8 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
     on the same filesystem. When the block ends normally the folder is swapped with
     ``out_dir`` (one atomic ``renameat2`` exchange on Linux; elsewhere two renames, with
     the previous outputs put back by the next run if a kill falls between them); files
-    of the user's in the previous folder (not written by the run) move into the new one.
+    of the user's in the previous folder move into the new one (not the earlier run's
+    :data:`RUN_FILES`, so a run without a report leaves no stale report.html).
     When the block raises, the folder is deleted and ``out_dir`` is untouched. Leftovers
     of earlier killed runs are cleaned first (:func:`clean_stale`).
 
