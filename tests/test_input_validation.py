@@ -530,3 +530,13 @@ def test_a_run_without_report_leaves_no_stale_report(tmp_path):
         (folder / "results.nc").write_bytes(b"new nc")
         (folder / "summary.json").write_bytes(b'{"new": 2}')
     assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
+
+
+def test_single_file_writes_clean_parts_of_killed_processes(tmp_path):
+    from twin.io import atomic_write_text
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f".compare.html.{dead}.x1y2.part").write_text("half")
+    atomic_write_text(tmp_path / "compare.html", "<p>whole</p>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare.html"]
