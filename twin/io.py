@@ -44,7 +44,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    _clean_stale_parts(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, _umask_mode())
@@ -54,6 +55,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _clean_stale_parts(target: Path) -> None:
+    """Remove temporary files of ``target`` left by killed processes (``.<name>.<pid>.*.part``)."""
+    prefix = f".{target.name}."
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for p in entries:
+        n = p.name
+        if n.startswith(prefix) and n.endswith(".part") and p.is_file():
+            pid = n[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                p.unlink(missing_ok=True)
 
 
 def atomic_write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
@@ -68,36 +84,6 @@ def atomic_write(target: str | Path, writer: Callable[[Path], None]) -> Path:
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
-
-
-@contextmanager
-def staged_outputs(out_dir: str | Path) -> Iterator[dict[str, Path]]:
-    """Stage several outputs, publish them together at the end.
-
-    Yields a dict ``name -> temporary path``; callers add entries with
-    :func:`stage`. On success every staged file is renamed to ``out_dir/name``; on
-    failure all are removed and files already in ``out_dir`` stay as they were.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: dict[str, Path] = {}
-    try:
-        yield staged
-        for name, tmp in staged.items():
-            os.replace(tmp, out_dir / name)
-    finally:
-        for tmp in staged.values():
-            if tmp.exists():
-                tmp.unlink()
-
-
-def stage(staged: dict[str, Path], out_dir: str | Path, name: str) -> Path:
-    """Reserve a temporary path in ``out_dir`` for output ``name``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
-    os.close(fd)
-    os.chmod(tmp, _umask_mode())
-    staged[name] = Path(tmp)
-    return staged[name]
 
 
 class OutputError(Exception):
