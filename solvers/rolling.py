@@ -503,7 +503,8 @@ class RollingWindow:
 
     def solve(self, t0: int, state: dict, *, rhs_delta: dict | None = None,
               col_ub: dict | None = None, terminal_value: dict | None = None,
-              month_peak_kw: float = 0.0, full_dispatch: bool = True) -> dict:
+              month_peak_kw: float = 0.0, full_dispatch: bool = True,
+              col_off: dict | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -525,6 +526,9 @@ class RollingWindow:
             [CNY/kWh].
         month_peak_kw : float
             Highest import so far in the month of ``t0`` [kW].
+        col_off : dict, optional
+            Hourly column component name -> bool per window hour: the column is fixed at 0
+            there (an asset out of service) [-].
         full_dispatch : bool
             Read the whole dispatch back (names of the optimiser's dispatch); False leaves
             it to :meth:`read` (faster in a loop).
@@ -562,6 +566,17 @@ class RollingWindow:
                 ok = sel >= 0
                 idx = sel[ok]
                 ub[idx] = np.maximum(arr[:m][ok], lb[idx])
+        if col_off:
+            for comp, arr in col_off.items():
+                cols = self._comp_cols(comp)
+                if cols is None:
+                    continue
+                arr = np.asarray(arr, bool)
+                m = min(arr.size, n_active)
+                sel = cols[:m][arr[:m]]
+                sel = sel[sel >= 0]
+                lb[sel] = 0.0
+                ub[sel] = 0.0
         if rhs_delta:
             for bus, arr in rhs_delta.items():
                 rows = self._bus_rows(bus)
@@ -682,7 +697,8 @@ _COLUMNS = {"battery_charge": "p_battery_charge", "battery_discharge": "p_batter
             "ev_charge": "p_ev_charge_{}", "ev_discharge": "p_ev_discharge_{}",
             "heat_pump": "q_heat_pump_{}", "boiler": "q_boiler_{}",
             "waste_heat_direct": "q_waste_heat_direct_{}", "chiller": "q_chiller_{}",
-            "grid_import": "p_grid_import", "pv_curtailed": "p_pv_curtailed"}
+            "grid_import": "p_grid_import", "grid_export": "p_grid_export",
+            "pv_curtailed": "p_pv_curtailed"}
 
 
 def column_component(kind: str, name: str | None = None) -> str:

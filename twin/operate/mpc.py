@@ -15,7 +15,9 @@ hours of the plan.  The window:
 * prices emissions at the plan's marginal emission price
   (:func:`twin.operate.state.emission_price`);
 * cannot become infeasible: unserved energy costs the value of lost load, relaxed
-  store equations a penalty (both reported).
+  store equations a penalty (both reported);
+* knows a fault from the hour it starts, with its duration (the asset's columns, or the
+  grid's, are fixed at 0 for the rest of the fault within the window).
 
 The EV fleets are planned on their envelopes (the plan's sessions, known in advance);
 the plant shares each fleet's set-point among the vehicles.
@@ -124,6 +126,46 @@ class MPCController:
                 out[self.comp_ev[f.name]] = price / f.eta
         return out
 
+    def _outages(self, t0: int, n: int) -> dict:
+        """Columns fixed at 0 in the window: faults that are on at ``t0`` (the controller
+        learns of a fault when it starts and is told how long it lasts)."""
+        from solvers.rolling import column_component as cc
+
+        park, masks = self.park, self.park.masks
+        if masks is None:
+            return {}
+
+        def run_of(m):
+            if m is None or not m[t0]:
+                return None
+            w = m[t0:t0 + n].copy()
+            stop = np.flatnonzero(~w)
+            if stop.size:
+                w[stop[0]:] = False
+            return w
+
+        off = {}
+        w = run_of(masks.grid_out)
+        if w is not None:
+            off[cc("grid_import")] = off[cc("grid_export")] = w
+        if park.battery is not None:
+            w = run_of(masks.out("battery"))
+            if w is not None:
+                off[cc("battery_charge")] = off[cc("battery_discharge")] = w
+        if park.tes is not None:
+            w = run_of(masks.out("thermal_storage"))
+            if w is not None:
+                off[cc("tes_charge")] = off[cc("tes_discharge")] = w
+        for h in park.heat_pumps:
+            w = run_of(masks.out("heat_pump", h["name"]))
+            if w is not None:
+                off[cc("heat_pump", h["name"])] = w
+        for c in park.chillers:
+            w = run_of(masks.out("chiller", c["name"]))
+            if w is not None:
+                off[cc("chiller", c["name"])] = w
+        return off
+
     def _solve(self, t0: int) -> None:
         park, s, fc, H = self.park, self.state, self.fc, self.H
         tp = time.perf_counter()
@@ -152,8 +194,9 @@ class MPCController:
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
+        off = self._outages(t0, n)
         self.python_s += time.perf_counter() - tp
-        out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub,
+        out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off,
                              terminal_value=self._terminal(t0), month_peak_kw=s.month_peak_kw,
                              full_dispatch=False)
         tp = time.perf_counter()
