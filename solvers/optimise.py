@@ -162,8 +162,9 @@ def _pareto(be, ctx, res, problem, opts):
     """Epsilon-constraint front; each point is its own HiGHS run with its own time limit.
 
     A point whose run fails is reported (``ParetoPoint.status``) and the rest are kept.
-    The headline plan returned with the front is the minimum-cost end (the last point
-    solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
+    The minimum-cost end is the first (unconstrained) solve itself, not solved again:
+    ``pareto_points + 1`` HiGHS runs in all.  The headline plan returned with the front is
+    the minimum-cost end (the last point solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
     vertical end of the front (``mac_cny_per_t = None``, ``vertical = True``): its bound
     cannot be tightened at any price, so its dual says nothing about abatement cost.
     """
@@ -186,10 +187,13 @@ def _pareto(be, ctx, res, problem, opts):
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
     points, best = [], None
     for k, eps in enumerate(eps_list):
-        _set_eps(be, ctx, float(eps))
-        h0 = be.highs_time
-        r = be.run()
-        took = be.highs_time - h0
+        if k == n - 1:  # the minimum-cost end: the first solve, whose emissions are e_hi
+            r, took = res, 0.0
+        else:
+            _set_eps(be, ctx, float(eps))
+            h0 = be.highs_time
+            r = be.run()
+            took = be.highs_time - h0
         if not (r.status == "optimal" or (r.status in ("time_limit", "iteration_limit")
                                           and r.has_solution)):
             points.append(ParetoPoint(

@@ -249,11 +249,24 @@ def test_every_numeric_field_has_bounds():
                             "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
                             "TargetsSpec.core_indicator_max_tco2_per_tce"}
 
-    def numeric(ann) -> bool:
-        return ann in (int, float) or any(numeric(a) for a in typing.get_args(ann))
-
     def bounded(meta) -> bool:
         return (any(isinstance(x, (at.Ge, at.Gt)) for x in meta) and any(isinstance(x, (at.Le, at.Lt)) for x in meta))
+
+    def unbounded(ann, meta=()) -> bool:
+        """A number type without a lower and an upper bound (in the field or on the element type)."""
+        if ann in (int, float):
+            return not bounded(meta)
+        origin, args = typing.get_origin(ann), typing.get_args(ann)
+        if origin is typing.Annotated:
+            extra = [x for m in ann.__metadata__ for x in getattr(m, "metadata", [m])]
+            return unbounded(args[0], [*meta, *extra])
+        if origin in (list, tuple, set, frozenset):
+            return any(unbounded(a) for a in args if a is not Ellipsis)
+        if origin is dict:
+            return unbounded(args[1])
+        if args:  # unions
+            return any(unbounded(a, meta) for a in args)
+        return False
 
     def models(ann):
         if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -271,14 +284,7 @@ def test_every_numeric_field_has_bounds():
             for sub in models(f.annotation):
                 walk(sub)
             key = f"{m.__name__}.{name}"
-            if not numeric(f.annotation) or key in checked_by_validator:
-                continue
-            if typing.get_origin(f.annotation) is dict:  # bounds on the values
-                val = typing.get_args(f.annotation)[1]
-                if not bounded(getattr(val, "__metadata__", ())) and not bounded(
-                        [x for a in typing.get_args(val)[1:] for x in getattr(a, "metadata", [a])]):
-                    missing.append(key)
-            elif not bounded(f.metadata):
+            if key not in checked_by_validator and unbounded(f.annotation, f.metadata):
                 missing.append(key)
 
     walk(Scenario)
@@ -447,3 +453,96 @@ def test_run_on_full_disk_keeps_previous_outputs(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["run", str(TINY), "-o", str(out), "-q", "--hours", "24"])
     assert r.exit_code == 1 and "no space left on the device" in r.output and "Traceback" not in r.output, r.output
     assert _contents(out) == old and _strays(out) == []
+
+
+# --------------------------------------------------------------------------- Ctrl-C during a solve
+
+
+def test_ctrl_c_cancels_a_highs_solve():
+    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers.highs_backend import run_interruptible
+
+    rng = np.random.default_rng(1)  # a market-split MIP (Cornuejols & Dawande 1999): hard to prove optimal
+    m, n = 5, 40
+    a = rng.integers(0, 100, size=(m, n))
+    rows = np.hstack([a, np.eye(m), -np.eye(m)]).astype(float)
+    b = (a.sum(1) // 2).astype(float)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = rows.shape[1], m
+    lp.col_cost_ = np.r_[np.zeros(n), np.ones(2 * m)]
+    lp.col_lower_ = np.zeros(rows.shape[1])
+    lp.col_upper_ = np.r_[np.ones(n), np.full(2 * m, 1e9)]
+    lp.row_lower_, lp.row_upper_ = b, b
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, rows.size + 1, rows.shape[1])
+    lp.a_matrix_.index_ = np.tile(np.arange(rows.shape[1]), m)
+    lp.a_matrix_.value_ = rows.ravel()
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [highspy.HighsVarType.kContinuous] * (2 * m)
+    h.passModel(lp)
+    h.setOptionValue("time_limit", 300.0)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_interruptible(h)
+    finally:
+        timer.cancel()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_publish_through_a_symlinked_output_folder(tmp_path):
+    real = tmp_path / "real"
+    _old_outputs(real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with publish_run(link) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+    assert link.is_symlink() and _contents(real) == NEW and _strays(real) == []
+
+
+def test_run_uses_quarter_hour_data_as_validated_and_says_so(tmp_path):
+    t = _times(35040, "15min")
+    q = np.tile([100.0, 200.0, 300.0, 400.0], 8760)  # hourly mean 250 kW
+    pd.DataFrame({"time": t, "p_kw": q}).to_csv(tmp_path / "meter96.csv", index=False)
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("process_loads:\n  - {name: line, annual_mwh: 2000, shape: machinery_2shift}",
+                                   "process_loads:\n  - {name: line, profile_csv: meter96.csv}"), encoding="utf-8")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", str(p), "-o", str(out), "--hours", "24", "-q"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    import xarray as xr
+
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert any("averaged to 8760 hourly means" in n for n in s["scenario"]["data_notes"])
+    with xr.open_dataset(out / "results.nc") as ds:
+        np.testing.assert_allclose(ds["p_process_kw"].sel(process_load="line").values, 250.0)
+
+
+def test_a_run_without_report_leaves_no_stale_report(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new nc")
+        (folder / "summary.json").write_bytes(b'{"new": 2}')
+    assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
+
+
+def test_single_file_writes_clean_parts_of_killed_processes(tmp_path):
+    from twin.io import atomic_write_text
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f".compare.html.{dead}.x1y2.part").write_text("half")
+    atomic_write_text(tmp_path / "compare.html", "<p>whole</p>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare.html"]

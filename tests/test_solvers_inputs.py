@@ -184,6 +184,8 @@ def test_pareto_marks_the_vertical_end_and_the_headline_point():
     assert [p.headline for p in pts] == [False, False, True]
     assert r.objective_cny == pytest.approx(pts[-1].cost_cny, rel=REL)
     assert len([s for s in said if s.startswith("pareto point")]) == 3
+    # the minimum-cost end is the first solve itself: points + 1 runs (min emissions)
+    assert r.n_solves == 4 and pts[2].mac_cny_per_t == 0.0
 
 
 def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
@@ -253,3 +255,16 @@ def test_solver_noise_is_reported_as_zero():
     assert r.sizes["pv_kwp"]["roof"] == 0.0
     assert float(np.abs(r.dispatch["p_grid_import_kw"]).max()) == 0.0
     assert r.emissions["gross_t"] == 0.0 and r.costs["total"] == 0.0
+
+
+def test_report_draws_the_front_without_failed_points():
+    """A failed point (cost null in summary.json) is left out of the chart; the vertical
+    end and the headline plan are labelled."""
+    from twin.report import fig_pareto
+
+    s = {"pareto": [{"residual_tco2": 1, "cost_cny": 2e4, "mac_cny_per_t": None, "vertical": True},
+                    {"residual_tco2": 2, "cost_cny": None, "mac_cny_per_t": None},
+                    {"residual_tco2": 3, "cost_cny": 1e4, "mac_cny_per_t": 0.0, "headline": True}]}
+    trace = fig_pareto(s, "en").data[0]
+    assert list(trace.x) == [1, 3]
+    assert "vertical" in trace.text[0] and "headline" in trace.text[1]

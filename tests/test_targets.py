@@ -116,6 +116,11 @@ def test_run_meets_the_core_target_and_the_ledger_agrees(tmp_path):
     assert "target 910号 core indicator" in r.output
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "目标与边际成本" in html
+    # every key the outputs cite is resolved in full in summary.json and the report
+    keys = [x["key"] for x in s["sources"]]
+    assert "ndrc-910-2025" in keys and "mee-nbs-ef-2023" in keys
+    assert "[mee-nbs-ef-2023]" in s["grid_emission_factor"]["source"]
+    assert "文献（方括号中的编号）" in html and "公告2025年第47号" in html
 
 
 def test_tier_target_needs_an_official_tier(tmp_path):
@@ -154,3 +159,20 @@ def test_fuel_counts_in_energy_and_co2_of_the_core_target():
     assert r.targets[0]["energy_tce"] == pytest.approx(tce, rel=1e-9)
     assert co2 / tce == pytest.approx(r.targets[0]["value"], rel=1e-9)
     assert r.targets[0]["value"] <= 0.2 + 1e-9
+
+
+def test_levers_skip_sizes_derived_from_other_sizes():
+    from types import SimpleNamespace
+
+    from solvers.blocks.base import Scaled, Size
+    from solvers.blocks.targets import exhausted_levers
+
+    class Var:
+        ub = 100.0
+
+    sol = SimpleNamespace(value=lambda v: 100.0)
+    ctx = SimpleNamespace(sizes={"pv_kwp": {"roof": Size(0.0, Var())}, "ev_v2g_share": {"cars": Scaled(Size(5.0), 0.1)},
+                                 "battery_kwh": Size(50.0)},
+                          p=SimpleNamespace(carbon=S.Carbon()), green_var=None, cert_var=None)
+    lev = exhausted_levers(ctx, sol)
+    assert lev[0] == "pv_kwp[roof] at its maximum 100" and "no green power offered" in lev[-1] and len(lev) == 2

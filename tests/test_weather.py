@@ -298,7 +298,7 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert resolve_station("哈尔滨").startswith("TMYx")
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
-    df, meta = site_weather(city="敦煌")
+    _, meta = site_weather(city="敦煌")
     assert meta.source == "synthetic-city" and meta.reference_city == "Dunhuang"
     assert meta.stations[0]["dataset"] == "CSWD" and meta.stations[0]["distance_km"] == 0
     assert any(s["role"] == "radiation" for s in meta.stations[1:])
@@ -375,3 +375,18 @@ def test_radiation_basis_is_selectable_and_reported():
         site_weather(lat=30.0, lon=114.0, radiation_basis="nasa")
     attrs = ma.to_attrs()
     assert all(isinstance(v, (str, float)) for v in attrs.values())
+
+
+def test_major_city_without_station_is_interpolated_at_its_centre():
+    """A planner writes site.city: 西安 (no bundled station): interpolated at the city centre,
+    said so, the province known for the grid factors; unknown names still fail clearly."""
+    from weather.stations import resolve_place
+
+    kind, hit = resolve_place("西安市")
+    assert kind == "city" and hit[2] == "Shaanxi"
+    assert resolve_place("Xi'an") == resolve_place("xian") == ("city", hit)
+    _, meta = site_weather(city="西安")
+    assert meta.source == "synthetic-site" and meta.climate_zone["key"] == "cold"
+    assert any("has no bundled station" in n for n in meta.notes)
+    with pytest.raises(WeatherError, match="unknown station"):
+        resolve_place("Atlantis")

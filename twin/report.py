@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twin.report_text import label, phrase, text  # noqa: E402
+from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
 #: Units for variables whose attrs lack them (contract names, docs/architecture.md).
@@ -198,8 +198,9 @@ ELEC_SUPPLY = ("p_grid_import_kw", "p_pv_kw", "p_battery_discharge_kw", "p_ev_di
 ELEC_USES = ("p_load_kw", "p_ev_charge_kw", "p_heat_pump_kw", "p_electric_boiler_kw", "p_chiller_kw",
              "p_battery_charge_kw", "p_grid_export_kw")
 HEAT_SUPPLY = ("q_heat_pump_kw", "q_waste_heat_direct_kw", "q_electric_boiler_kw", "q_gas_boiler_kw",
+               "q_coal_boiler_kw", "q_oil_boiler_kw", "q_biomass_boiler_kw",
                "q_heat_import_kw", "q_tes_discharge_kw")
-HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw")
+HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw", "q_absorption_heat_kw")
 
 
 def fig_monthly_balance(ds: xr.Dataset, lang: str):
@@ -369,12 +370,20 @@ def fig_costs(summary: dict, lang: str):
 def fig_pareto(summary: dict, lang: str):
     import plotly.graph_objects as go
 
-    pts = summary.get("pareto")
+    # failed points (no cost) are listed in summary.json, not drawn
+    pts = [p for p in summary.get("pareto") or [] if p.get("cost_cny") is not None]
     if not pts:
         return None
+
+    def label(p):
+        if p.get("vertical"):
+            return "minimum emissions (vertical end)" if lang != "zh" else "最低排放（垂直端）"
+        mac = f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else ""
+        return mac + (" — headline plan" if lang != "zh" else " — 本方案") if p.get("headline") else mac
+
     fig = go.Figure(go.Scatter(
         x=[p["residual_tco2"] for p in pts], y=[p["cost_cny"] / 1e4 for p in pts], mode="lines+markers",
-        text=[f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else "" for p in pts]))
+        text=[label(p) for p in pts]))
     _layout(fig, _t("pareto", lang), "万元/年" if lang == "zh" else "10k CNY/yr",
             "剩余排放 tCO2/年" if lang == "zh" else "residual tCO2/yr")
     return fig
@@ -501,17 +510,20 @@ def existing_sizes(scenario: dict) -> dict:
     ts = scenario.get("thermal_storage")
     if ts:
         out["tes_kwh"] = float(ts.get("existing_kwh") or 0.0)
-    eb = [x for x in scenario.get("boilers") or [] if x.get("fuel") == "electric"]
-    if eb:
-        out["electric_boiler_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in eb)
+    boilers = scenario.get("boilers") or []
+    if boilers:
+        out["boiler_kw"] = {b["name"]: float(b.get("existing_kw") or 0.0) for b in boilers}
     ch = scenario.get("chillers") or []
     if ch:
-        out["chiller_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in ch)
+        out["chiller_kw"] = {c["name"]: float(c.get("existing_kw") or 0.0) for c in ch}
     return out
 
 
 #: Size keys of assets the plan keeps but never builds new (their whole size is existing).
 KEEP_ONLY = ("gas_boiler_kw",)
+
+#: Size keys whose assets, when the scenario does not declare them, are an implied existing plant.
+IMPLIED_IF_UNDECLARED = ("boiler_kw", "chiller_kw")
 
 
 def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
@@ -531,9 +543,9 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
                 continue
             total = float(total)
             ex = have.get(k)
-            ex = (ex.get(asset, 0.0) if isinstance(ex, dict) else ex) if ex is not None else None
-            if k in KEEP_ONLY or (ex is None and k == "chiller_kw"):
-                ex = total
+            ex = (ex.get(asset) if isinstance(ex, dict) else ex) if ex is not None else None
+            if k in KEEP_ONLY or (ex is None and k in IMPLIED_IF_UNDECLARED):
+                ex = total  # an implied existing plant (the run's notes say so)
             ex = 0.0 if ex is None else min(float(ex), total)
             unit = size_unit(k)
             if total - ex > 0.5:
@@ -757,10 +769,25 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
-    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
+    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang) + bibliography(summary, lang))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))
     body = "".join(head) + S.toc(lang) + S.html()
     return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
+
+
+def bibliography(summary: dict, lang: str) -> str:
+    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``), in full."""
+    refs = summary.get("sources") or []
+    if not refs:
+        return ""
+    zh = lang == "zh"
+    rows = [(_Raw(f"<code>[{_esc(r['key'])}]</code>"),
+             "; ".join(x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "",
+                                   r["date"]) if x),
+             _Raw(f"<span class='cite'>{_esc(r['url'] or ('未公开' if zh else 'not public'))}</span>"))
+            for r in refs]
+    head = ("<h3>文献（方括号中的编号）</h3>" if zh else "<h3>Sources cited by [key]</h3>")
+    return head + _table(rows, ("编号", "文献", "网址") if zh else ("Key", "Document", "URL"))
 
 
 def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> str:
@@ -808,10 +835,13 @@ def _solver_table(summary: dict, lang: str) -> str:
         elif k == "status":
             v = text("status_" + str(v), lang) if ("status_" + str(v)) in TEXT else str(v)
         elif isinstance(v, dict):
-            v = ", ".join(f"{label('dual_' + kk, lang)} = {fmt(vv)}" for kk, vv in v.items()) or "—"
+            pre = "dual_" if k == "duals" else "solver_"
+            v = "; ".join(f"{label(pre + kk, lang)} = {fmt(vv) if isinstance(vv, (int, float)) else phrase(vv, lang)}"
+                          for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
         elif isinstance(v, list):
-            v = "; ".join(map(str, v)) or "—"
+            v = _Raw("；".join(phrase_html(x, lang) for x in v) if lang == "zh" else "; ".join(_esc(x) for x in v)) \
+                if v else "—"
         rows.append((label("solver_" + k, lang), v))
     return _table(rows)

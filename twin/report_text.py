@@ -89,6 +89,10 @@ VAR_LABELS = {
     "p_electric_boiler_kw": ("电锅炉用电", "Electric boiler electricity"),
     "q_electric_boiler_kw": ("电锅炉供热", "Electric boiler heat"),
     "q_gas_boiler_kw": ("燃气锅炉供热", "Gas boiler heat"),
+    "q_coal_boiler_kw": ("燃煤锅炉供热", "Coal boiler heat"),
+    "q_oil_boiler_kw": ("燃油锅炉供热", "Oil boiler heat"),
+    "q_biomass_boiler_kw": ("生物质锅炉供热", "Biomass boiler heat"),
+    "q_absorption_heat_kw": ("吸收式制冷机驱动热", "Absorption chiller driving heat"),
     "fuel_gas_kw": ("天然气消耗", "Natural gas use"),
     "q_tes_charge_kw": ("蓄热充热", "Thermal storage charge"),
     "q_tes_discharge_kw": ("蓄热放热", "Thermal storage discharge"),
@@ -149,6 +153,9 @@ ENERGY_LABELS = {
     "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
     "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
     "chiller_cooling": ("冷机供冷", "Chiller cooling"),
+    "coal_boiler_heat": ("燃煤锅炉供热", "Coal boiler heat"), "oil_boiler_heat": ("燃油锅炉供热", "Oil boiler heat"),
+    "biomass_boiler_heat": ("生物质锅炉供热", "Biomass boiler heat"),
+    "absorption_chiller_heat": ("吸收式冷机驱动热", "Heat driving absorption chillers"),
     "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
     "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
     "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
@@ -160,6 +167,7 @@ SIZE_LABELS = {
     "battery_kw": ("储能功率", "Battery power", "kW"), "heat_pump_kw": ("热泵（热输出）", "Heat pump (heat output)", "kW"),
     "tes_kwh": ("蓄热容量", "Thermal storage", "kWh"), "electric_boiler_kw": ("电锅炉", "Electric boiler", "kW"),
     "chiller_kw": ("冷机", "Chiller", "kW"), "gas_boiler_kw": ("燃气锅炉", "Gas boiler", "kW"),
+    "boiler_kw": ("锅炉", "Boiler", "kW"),
     "waste_heat_hx_kw": ("余热换热器", "Waste-heat exchanger", "kW"),
 }
 
@@ -167,7 +175,7 @@ COST_LABELS = {
     "capex_annualised_total": ("投资年金", "Capital annuity"), "om_total": ("运维", "O&M"),
     "energy_import": ("购电电费", "Electricity bought"), "export_revenue": ("上网收入", "Export revenue"),
     "demand_charge": ("需量/容量电费", "Demand charge"), "battery_degradation": ("储能衰减", "Battery wear"),
-    "green_certificates": ("绿证", "Green certificates"), "offsets": ("碳抵消", "Carbon offsets"),
+    "green_certificates": ("绿证购买", "Green certificates bought"), "offsets": ("碳抵消购买", "Carbon offsets bought"),
     "carbon": ("内部碳价", "Internal carbon price"), "fuel": ("燃料", "Fuel"), "heat_import": ("外购热", "Heat bought"),
     "v2g_degradation": ("V2G电池损耗", "V2G battery wear"), "total": ("合计", "Total"),
     "capex_overnight": ("初始投资（不计入年化合计）", "Overnight investment (not in the annual total)"),
@@ -293,6 +301,10 @@ TEXT.update({
     "solver_gap": ("相对间隙", "Relative gap"),
     "solver_duals": ("对偶值（影子价格）", "Dual values (shadow prices)"),
     "solver_representative_days": ("典型日聚合", "Representative days"),
+    "solver_k": ("典型日数", "days"), "solver_profile_rmse": ("曲线聚合误差（RMSE）", "profile RMSE"),
+    "solver_sizing_objective_cny": ("典型日规模优化目标值 [元/年]", "sizing objective [CNY/yr]"),
+    "solver_sizing_solve_time_s": ("典型日规模优化时间 [s]", "sizing solve time [s]"),
+    "solver_note": ("说明", "note"),
     "dual_emission_constraint_cny_per_t": ("排放约束影子价格 [元/tCO2]", "Emission bound shadow price [CNY/tCO2]"),
     "dual_import_limit_value_cny_per_kw_yr": ("购电上限价值 [元/kW·年]", "Import limit value [CNY/(kW yr)]"),
     "dual_import_limit_binding_hours": ("购电上限起作用小时数", "Hours at the import limit"),
@@ -450,6 +462,17 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(?P<p>declared|computed|declared \+ model|declared/computed|model \+ declarations): (?P<rest>.*)$",
      "{p}：{rest}"),
     (r"^(?P<x>.*) — (?P<why>path B is for non-industrial parks)$", "{x} — {why}"),
+    (r"^short horizon of (?P<T>\d+) h: energy, fuel and carbon are scaled to a year \(each hour counts (?P<w>[\d.]+) "
+     r"times\) and the demand charge of each of its (?P<m>\d+) month\(s\) counts (?P<k>[\d.]+) times; sizes from a "
+     r"short horizon are a quick look, not a plan$",
+     "短时段 {T} 小时：能量、燃料和碳排放折算为全年（每小时计 {w} 次），其 {m} 个月的需量电费各计 {k} 次；"
+     "短时段得出的规模仅供快速查看，不是规划方案"),
+    (r"^boiler '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, natural gas\) is implied: the central heat demand has no declared "
+     r"boiler, so the existing plant is taken to be a gas boiler covering the peak$",
+     "锅炉“<data>{n}</data>”（{kw} kW，天然气）为推定：集中热需求未声明锅炉，按覆盖峰值的现有燃气锅炉计"),
+    (r"^chiller '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, electric\) is implied: the cooling demand has no declared chiller, "
+     r"so the existing plant is taken to be an electric chiller covering the peak$",
+     "冷机“<data>{n}</data>”（{kw} kW，电制冷）为推定：冷需求未声明冷机，按覆盖峰值的现有电制冷机计"),
     (r"^1 − intensity / (?P<t>[\d.]+) \((?P<tier>.*)\)$", "1 − 单位能耗碳排放 / {t}（{tier}）"),
     (r"^synthetic typical year for (?P<c>.+) from bundled monthly statistics of its TMYx file, seed (?P<s>\d+)$",
      "按内置 TMYx 月统计值为 {c} 生成的合成典型年（随机种子 {s}）"),
@@ -503,3 +526,54 @@ def yes_no(v, lang: str) -> str:
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
     return str(v)
+
+TEXT.update({
+    "pw_title": ("园区零碳路径", "Park zero-carbon pathway"),
+    "pw_subtitle": ("{n} 个投资阶段，{y0}–{end} 年；逐阶段规模优化（短视：每阶段只知本阶段的价格、排放因子和目标）",
+                    "{n} investment periods, {y0}–{end}; sized period by period (myopic: each period knows only its "
+                    "own prices, factors and targets)"),
+    "pw_npv": ("路径总成本现值", "Present value of the pathway's cost"),
+    "pw_npv_note": ("{y0}–{end} 年各年成本折现到 {y0} 年（折现率 {r}）", "costs of {y0}–{end} discounted to {y0} at {r}"),
+    "pw_net": ("净排放：首阶段 → 末阶段", "Net emissions: first → last period"),
+    "pw_first_core": ("910号核心指标首次达标年份", "First year the 910号 core indicator passes"),
+    "pw_first_core_note": ("按各阶段的核算口径与阈值", "on each period's basis and threshold"),
+    "pw_first_net_zero": ("首次净零年份", "First net-zero year"),
+    "pw_not_met": ("路径内未达到", "not within the pathway"),
+    "pw_timeline": ("分阶段建设时间表", "What to build when"),
+    "pw_period": ("阶段", "Period"),
+    "pw_built": ("本阶段新建", "Built in the period"),
+    "pw_retired": ("本阶段到寿退役（建设年）", "Retiring in the period (build year)"),
+    "pw_factor": ("电网排放因子 [kgCO2/kWh]", "Grid factor [kgCO2/kWh]"),
+    "pw_core": ("910号核心指标 [tCO2/tce]", "910号 core indicator [tCO2/tce]"),
+    "pw_year_cost": ("年成本", "Cost per year"),
+    "pw_period_reports": ("各阶段的完整报告", "Full report of each period"),
+    "pw_capacity": ("各阶段在役容量", "Capacity in service by period"),
+    "pw_emissions": ("各阶段排放", "Emissions by period"),
+    "pw_costs": ("各阶段年成本：运行与在役资产的资本", "Cost per year: operation and capital of the assets in service"),
+    "pw_operating": ("运行（电费、燃料、碳价、抵消等）", "Operation (energy, fuel, carbon price, offsets, ...)"),
+    "pw_capital": ("在役资产的投资年金与运维", "Annuities and fixed O&M of the assets in service"),
+    "pw_assumptions": ("假设与说明", "Assumptions"),
+})
+
+PHRASES.update({
+    "myopic pathway: each period is sized knowing only its own prices, factors and targets; assets built "
+    "earlier are existing capacity while in service (build year <= year < build year + lifetime)":
+        "短视路径：每个阶段只按本阶段的价格、排放因子和目标确定规模；此前建设的资产在寿命期内（建设年 ≤ 年份 < 建设年 + 寿命）"
+        "作为现有容量",
+    "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
+    "existing capacity is kept for the whole pathway":
+        "储能容量随使用年限线性衰减，至日历寿命时降到寿命终止容量；情景中声明的现有容量在整个路径中保留",
+    "grid emission factors of later periods are a PROJECTION (linear trend of the published "
+    "2021-2023 factors), not official values; give your own in pathway.grid_factor":
+        "后续阶段的电网排放因子为预测值（按已发布的2021–2023年因子线性外推），不是官方数值；可在 pathway.grid_factor 中给出自己的数值",
+    "planner's value (pathway.grid_factor.values_kgco2_per_kwh)": "规划方给定值（pathway.grid_factor.values_kgco2_per_kwh）",
+    "the scenario's hourly series, held (no projection of an hourly series)": "沿用情景的逐时因子（逐时序列不做外推）",
+    "the scenario's constant factor, held": "沿用情景的固定因子",
+})
+
+PATTERNS.extend([
+    (r"^published (?P<l>\w+) factor (?P<y>\d{4}) \[(?P<k>[\w-]+)\]$", "已发布的{l}因子 {y}年 [{k}]"),
+    (r"^published (?P<l>\w+) factor (?P<y>\d{4}), held \(projection 'constant'\)$", "已发布的{l}因子 {y}年，保持不变"),
+    (r"^PROJECTION, not an official value: linear trend of the published (?P<l>\w+) factors (?P<a>\d{4})-(?P<b>\d{4}) "
+     r"extended to (?P<y>\d{4})$", "预测值，非官方数值：按已发布的{l}因子（{a}–{b}年）线性外推至{y}年"),
+])

@@ -180,7 +180,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     """
     from .generator import synthesize
     from .interp import interpolate
-    from .stations import resolve_station, station_table
+    from .stations import resolve_place, resolve_station, station_table
 
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
@@ -201,6 +201,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         if not (math.isfinite(elevation) and -200.0 <= elevation <= 6000.0):
             raise WeatherError(f"elevation: expected -200..6000 m, got {elevation!r}")
 
+    extra: list[str] = []
     if path is not None:
         df, meta = read_weather_file(Path(path), year=year)
         if lat is not None and lon is not None:
@@ -214,8 +215,15 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         _add_zone(df, meta)
         return df, meta
 
-    extra: list[str] = []
     own = None
+    if city is not None and resolve_place(city)[0] == "city":
+        en, zh, prov, c_lat, c_lon = resolve_place(city)[1]
+        if lat is None:
+            lat, lon = c_lat, c_lon
+            extra.append(f"{en} ({zh}, {prov}) has no bundled station: the site is interpolated at "
+                         f"the city centre ({c_lat:.2f} N, {c_lon:.2f} E); give latitude/longitude "
+                         f"(and elevation) of the park for a better estimate")
+        city = None
     if city is not None:
         sid = resolve_station(city)
         srow = station_table().loc[sid]

@@ -37,9 +37,9 @@ class OperationSpec(_Strict):
                                          "horizon), 'both' or 'none' [-]; `twin run --operate` overrides it")
     horizon_h: int = Field(48, ge=1, le=8760, description="Rolling-horizon window [h]")
     step_h: int = Field(1, ge=1, le=168, description="Hours between re-optimisations [h]")
-    seed: int = Field(0, ge=0, description="Seed of the forecast errors [-]")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the forecast errors [-]")
     forecast: ForecastSpec = Field(default_factory=ForecastSpec, description="Forecast errors [-]")
     value_of_lost_load_cny_per_kwh: float = Field(
-        30.0, gt=0, description="Cost the rolling-horizon controller puts on unserved energy [CNY/kWh] "
+        30.0, gt=0, le=1000, description="Cost the rolling-horizon controller puts on unserved energy [CNY/kWh] "
         "(an assumption: no official Chinese value of lost load for parks is used here)")
     faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

@@ -31,6 +31,7 @@ from twin.factors import GRID_LEVELS
 from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
 from twin.operate.spec import OperationSpec
+from twin.pathway.spec import PathwaySpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
@@ -66,7 +67,8 @@ class SiteSpec(_Strict):
 
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
-        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
+        "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田'; or a major city without a station (e.g. '西安': "
+        "interpolated at the city centre)."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -93,10 +95,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.stations import resolve_station
+            from weather.stations import resolve_place
 
             try:
-                resolve_station(self.city)
+                resolve_place(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
@@ -361,6 +363,11 @@ class Scenario(_Strict):
     operation: OperationSpec | None = Field(
         None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
         "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
+    )
+    pathway: PathwaySpec | None = Field(
+        None, description="Investment periods from today to the target year and what changes between them "
+        "(grid factor trajectory, load growth, cost learning, carbon price, per-period targets); `twin pathway` "
+        "sizes them in turn. Ignored by `twin run`, which sizes one typical year.",
     )
 
     @model_validator(mode="after")

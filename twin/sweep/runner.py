@@ -22,6 +22,7 @@ installed and the scenario's data files at the same paths).
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import time
@@ -88,12 +89,15 @@ def build_inputs(loaded):
     """Task: weather and full-year profiles shared by the cases of one profile key."""
     from twin.run import prepare_inputs
 
-    return prepare_inputs(loaded)
+    t0 = time.perf_counter()
+    inputs = prepare_inputs(loaded)
+    object.__setattr__(inputs, "profiles_time_s", time.perf_counter() - t0)  # weather + profiles, wall
+    return inputs
 
 
 def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = None) -> dict:
     """Task: run one case and return its record (never raises for a problem of the case)."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if attempt_dir:  # who tried which case (the fault-tolerance test reads these)
         try:
             Path(attempt_dir).mkdir(parents=True, exist_ok=True)
@@ -108,12 +112,14 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
         shared = inputs is not None and inputs.key == _key(loaded)
         r = run(loaded, config, inputs=inputs if shared else None)
         rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
+               "shared_inputs_s": inputs.profiles_time_s if shared else None,
                **case_metrics(r)}
     except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
         rec = {**base, "status": "failed", "error": f"{type(exc).__name__}: {exc}{where}"}
     rec["seconds"] = time.perf_counter() - t0
+    rec["cpu_seconds"] = time.process_time() - c0
     return rec
 
 
@@ -147,13 +153,20 @@ def case_metrics(r) -> dict:
         "baseline_tco2": em["baseline"], "gross_tco2": em["gross"], "residual_tco2": em["residual"],
         "offsets_tco2": em["offsets"], "net_tco2": em["net"], "acceptance_tco2": a.get("co2_acceptance_t"),
         "core_tco2_per_tce": core, "core_threshold_tco2_per_tce": threshold, "core_tier_official": tier_official,
-        "core_met": (None if core is None or threshold is None or core != core else bool(core <= threshold)),
+        "core_met": (None if core is None or threshold is None or math.isnan(core) else bool(core <= threshold)),
         "pv_share": s.get("pv_share_of_electricity"), "renewable_share": a.get("renewable_share"),
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
         "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
         "solve_time_s": s["solver"]["solve_time_s"], "sha256": s["scenario"]["sha256"],
         "sizes": flat_sizes(s.get("sizes", {})),
+        # capacity above today's park (the baseline's sizes are the existing assets)
+        "new_sizes": _new_sizes(flat_sizes(s.get("sizes", {})), flat_sizes(getattr(r.baseline, "sizes", {}) or {})),
     }
+
+
+def _new_sizes(plan: dict, existing: dict) -> dict:
+    """Size above the existing one per asset [kWp, kWh, kW, 1] (never negative)."""
+    return {k: max(float(v) - float(existing.get(k, 0.0)), 0.0) for k, v in plan.items()}
 
 
 # --------------------------------------------------------------------------- the client
@@ -272,7 +285,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
         interrupted = True
         try:  # finished cases are on disk; stop the rest
             client.cancel([f for f in futures if not f.done()])
-        except Exception:  # noqa: BLE001  (a lost scheduler: nothing left to cancel)
+        except Exception:  # noqa: BLE001, S110  (a lost scheduler: nothing left to cancel)
             pass
     finally:
         if own:
