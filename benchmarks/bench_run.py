@@ -1,9 +1,9 @@
 """Whole-pipeline benchmark of the largest example park, then HiGHS alone on its model.
 
-In one process: ``twin.pipeline.run_scenario`` on ``scenarios/manufacturing_suzhou.yaml``
+In one process: ``twin.run.run`` (then ``twin.run.write`` without the report) on ``scenarios/manufacturing_suzhou.yaml``
 (full year) with the sizing model saved as MPS, then highspy alone on that MPS with
 the same algorithm; then the horizon growth (168 / 744 / 8760 h via
-``RunOptions(hours=...)``).  The sizing model is a Pyomo model: "build" is the Pyomo
+``RunConfig.hours``).  The sizing model is a Pyomo model: "build" is the Pyomo
 model construction, "hand-over" Pyomo's ``LinearStandardFormCompiler`` plus
 ``highspy.Highs.passModel``, "load" the solution read back from HiGHS as numpy arrays
 into sizes, costs and the dispatch dataset.  Prints these, the HiGHS time, the
@@ -45,8 +45,14 @@ def run_once(path: Path, hours: int | None, tmp: Path) -> dict:
     ``objective="min_cost"`` and the row says so.
     """
     import solvers
-    from twin.pipeline import RunOptions, UserInputError, run_scenario
+    from twin.run import UserInputError, run, write
     from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    def run_scenario(loaded, *, out_dir, save_model, hours, objective=None):
+        r = run(loaded, resolve_run_config(loaded.scenario, save_model=save_model, hours=hours, objective=objective))
+        write(r, out_dir, report=False)
+        return r
 
     results = []
     real_solve = solvers.solve
@@ -62,16 +68,14 @@ def run_once(path: Path, hours: int | None, tmp: Path) -> dict:
     objective = None
     t0 = time.perf_counter()
     try:
-        res = run_scenario(load_scenario(path), RunOptions(
-            out_dir=tmp / f"out_{hours or 8760}", save_model=mps, hours=hours,
-            write_report=False))
+        res = run_scenario(load_scenario(path), out_dir=tmp / f"out_{hours or 8760}", save_model=mps,
+                           hours=hours)
     except UserInputError as exc:
         print(f"# {hours} h: {exc}; rerun with min_cost", file=sys.stderr)
         objective = "min_cost"
         t0 = time.perf_counter()
-        res = run_scenario(load_scenario(path), RunOptions(
-            out_dir=tmp / f"out_{hours or 8760}", save_model=mps, hours=hours,
-            write_report=False, objective=objective))
+        res = run_scenario(load_scenario(path), out_dir=tmp / f"out_{hours or 8760}", save_model=mps,
+                           hours=hours, objective=objective)
     wall = time.perf_counter() - t0
     solvers.solve = real_solve
     s = res.summary["solver"]

@@ -43,15 +43,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from weather import CITIES, read_weather_file  # noqa: E402
-from weather.io import enforce_closure, radiation_centroid_offset, shift_fractional, shift_scores  # noqa: E402
-from weather.solar import cos_zenith  # noqa: E402
-from weather.stations import PROVINCE_ZH, region_of  # noqa: E402
-from weather.stats import STAT_COLUMNS, degree_days, monthly_stats  # noqa: E402
-from weather.validation import pv_specific_yield  # noqa: E402
+from weather import CITIES, read_weather_file
+from weather.io import enforce_closure, radiation_centroid_offset, shift_fractional, shift_scores
+from weather.solar import cos_zenith
+from weather.stations import PROVINCE_ZH, region_of
+from weather.stats import STAT_COLUMNS, degree_days, monthly_stats
+from weather.validation import pv_specific_yield
 
 CSWD_SHIFT_MIN_H = 0.25
 """CSWD radiation is moved when its centroid is off by more than this [h]."""

@@ -6,9 +6,15 @@ Objectives
     Minimise total annualised cost :math:`C` (capital annuities, O&M, energy, demand
     charges, fuel, wear, carbon price on net emissions, offsets, certificates minus
     export revenue), optionally with :math:`E^{net} \\le` ``carbon.max_net_emissions_t``.
+    ``carbon.max_residual_emissions_t`` caps :math:`E^{res}` under every objective.
+    Offsets are bought only to meet a net bound or where the carbon price exceeds
+    their price.
 ``min_emissions``
-    Lexicographic: minimise residual emissions :math:`E^{res}` within the capital
-    budget, then minimise cost with :math:`E^{res} \\le E^{res*}(1+10^{-7})`.
+    Lexicographic, two LPs: minimise residual emissions :math:`E^{res}` within the
+    capital budget, then minimise cost :math:`C` with
+    :math:`E^{res} \\le E^{res*}(1+10^{-7})`; :math:`C` includes the carbon price on net
+    emissions, so offsets (which do not change :math:`E^{res}`) are bought when the
+    carbon price exceeds the offset price.
 ``net_zero``
     Minimise cost with :math:`E^{net} = E^{res} - O \\le 0` (offsets limited by the
     share cap).
@@ -36,6 +42,20 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
                              SolveOptions)
 
 _EPS_REL = 1e-7
+
+#: Solver noise in sizes [kW, kWh, kWp, chargers]: new capacity below it is reported as
+#: none.  0.1 kW is far below any asset a planner builds and above what the interior-point
+#: solver (tolerance 1e-6 relative, no crossover) leaves in sizes that should be zero on
+#: MW-scale parks (e.g. a 0.016 kW heat pump).  An asset reported at zero new size may
+#: still show hourly flows of at most this amount (they keep the balances exact).
+NOISE_TOL = 0.1
+
+#: Solver noise in hourly decision flows [kW] and stored energy [kWh]: values below it
+#: are reported as exactly 0 (balances then hold to it per flow).
+FLOW_TOL = 1e-6
+
+#: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
+SUM_TOL = 1e-6
 
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
@@ -142,8 +162,9 @@ def _pareto(be, ctx, res, problem, opts):
     """Epsilon-constraint front; each point is its own HiGHS run with its own time limit.
 
     A point whose run fails is reported (``ParetoPoint.status``) and the rest are kept.
-    The headline plan returned with the front is the minimum-cost end (the last point
-    solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
+    The minimum-cost end is the first (unconstrained) solve itself, not solved again:
+    ``pareto_points + 1`` HiGHS runs in all.  The headline plan returned with the front is
+    the minimum-cost end (the last point solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
     vertical end of the front (``mac_cny_per_t = None``, ``vertical = True``): its bound
     cannot be tightened at any price, so its dual says nothing about abatement cost.
     """
@@ -166,10 +187,13 @@ def _pareto(be, ctx, res, problem, opts):
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
     points, best = [], None
     for k, eps in enumerate(eps_list):
-        _set_eps(be, ctx, float(eps))
-        h0 = be.highs_time
-        r = be.run()
-        took = be.highs_time - h0
+        if k == n - 1:  # the minimum-cost end: the first solve, whose emissions are e_hi
+            r, took = res, 0.0
+        else:
+            _set_eps(be, ctx, float(eps))
+            h0 = be.highs_time
+            r = be.run()
+            took = be.highs_time - h0
         if not (r.status == "optimal" or (r.status in ("time_limit", "iteration_limit")
                                           and r.has_solution)):
             points.append(ParetoPoint(
@@ -197,14 +221,31 @@ def _pareto(be, ctx, res, problem, opts):
     return r, points
 
 
+def _size_value(s, sol) -> float:
+    """Total size with new capacity below :data:`NOISE_TOL` reported as none."""
+    from solvers.blocks.base import Scaled
+
+    if isinstance(s, Scaled):
+        return s.factor * _size_value(s.size, sol)
+    if s.var is None:
+        return float(s.existing)
+    new = sol.value(s.var)
+    return float(s.existing + (0.0 if abs(new) < NOISE_TOL else new))
+
+
 def _sizes(ctx, sol) -> dict:
     out = {}
     for k, v in ctx.sizes.items():
         if isinstance(v, dict):
-            out[k] = {n: s.value(sol) for n, s in v.items()}
+            out[k] = {n: _size_value(s, sol) for n, s in v.items()}
         else:
-            out[k] = v.value(sol)
+            out[k] = _size_value(v, sol)
     return out
+
+
+def _clean(v: float, tol: float = SUM_TOL) -> float:
+    """An annual sum with solver noise below ``tol`` reported as exactly 0."""
+    return 0.0 if abs(v) < tol else float(v)
 
 
 def _extract(ctx, cm, res) -> dict:
@@ -246,12 +287,17 @@ def _extract(ctx, cm, res) -> dict:
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
           "residual_t": gross - green - cert, "offsets_t": off,
           "net_t": gross - green - cert - off}
+    em = {k: _clean(v) for k, v in em.items()}
+    costs = {k: ({kk: _clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else _clean(v))
+             for k, v in costs.items()}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
     data = {}
     for d in ctx.dispatch:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
+        if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
+            arr[np.abs(arr) < FLOW_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:
             data[d.name] = xr.DataArray(arr, dims=("time",), attrs=attrs)

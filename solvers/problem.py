@@ -385,6 +385,8 @@ class ThermalStorage:
     """Charging efficiency [-]."""
     max_power_per_kwh: float = 0.25
     """Charge / discharge limit per kWh of size [kW/kWh]."""
+    throughput_cny_per_kwh: float = 0.0
+    """Cost per kWh discharged (pumping, wear) [CNY/kWh]."""
     cyclic: bool = True
     """End content equals start content (per period when periods are given)."""
     min_kwh: float = size_bound("tes_kwh", "min", "existing_kwh", default=0.0)
@@ -810,7 +812,7 @@ class SizingResult:
     sizes: dict
     """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh``, ``battery_kw``,
     ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW}, ``tes_kwh``,
-    ``electric_boiler_kw``, ``gas_boiler_kw``, ``chiller_kw``; for EV fleets in mode
+    ``boiler_kw`` {boiler: kW}, ``chiller_kw`` {chiller: kW}; for EV fleets in mode
     ``v2g``: ``ev_v2g_share`` {fleet: bidirectional share of the chargers [-]} (chosen
     where the share is a decision, else the simulated share), and where it is a
     decision ``ev_v2g_chargers`` {fleet: bidirectional chargers [-], continuous unless
@@ -820,8 +822,8 @@ class SizingResult:
     costs: dict
     """Annualised cost breakdown [CNY/yr]; ``total`` equals the cost objective."""
     emissions: dict
-    """``gross_grid_t``, ``fuel_t``, ``export_credit_t``, ``green_power_t``,
-    ``green_power_mwh``, ``certificates_t``, ``certificates_mwh``, ``residual_t``,
+    """``gross_grid_t``, ``fuel_t``, ``heat_import_t`` (bought heat), ``export_credit_t``,
+    ``gross_t``, ``green_power_t``, ``green_power_mwh``, ``certificates_t``, ``certificates_mwh``, ``residual_t``,
     ``offsets_t``, ``net_t`` [tCO2/yr, MWh/yr]."""
     objective_value: float
     """Value of the objective minimised last [CNY/yr or tCO2/yr]."""

@@ -263,6 +263,25 @@ def test_pareto_front_is_in_summary_and_report(tmp_path):
     assert s["solver"]["objective"] == "pareto"
 
 
+def test_pareto_on_representative_days_resizes_every_point(tmp_path):
+    """With --representative-days each point of the front is sized (not only re-dispatched
+    with one set of sizes), the minimum-emission end is the vertical end (no MAC) and the
+    headline plan is the minimum-cost end, whose sizes the full-year dispatch uses."""
+    out = tmp_path / "front"
+    r = _run(["run", str(TINY), "-o", str(out), "-q", "--objective", "pareto", "--pareto-points", "3",
+              "--representative-days", "6"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    pts = s["pareto"]
+    assert [p["vertical"] for p in pts] == [True, False, False] and pts[0]["mac_cny_per_t"] is None
+    assert [p["headline"] for p in pts] == [False, False, True]
+    batt = [p["sizes"]["battery_kwh"] for p in pts]
+    assert abs(batt[0] - batt[-1]) > 1.0  # the ends differ in their sizes: points are re-sized
+    assert s["sizes"]["battery_kwh"] == pytest.approx(batt[-1], rel=1e-6, abs=1e-6)
+    assert "re-sized" in s["solver"]["representative_days"]["note"] or "sized on the representative days" in \
+        s["solver"]["representative_days"]["note"]
+
+
 def test_hourly_emission_factor_from_csv(tmp_path):
     import numpy as np
     import pandas as pd

@@ -315,3 +315,26 @@ def test_district_heat_co2_is_in_the_optimiser_as_in_the_ledger(park):
     ann = ledger.planned.annual
     assert res.emissions["heat_import_t"] == pytest.approx(float(ann["co2_heat_import_t"]), rel=1e-6)
     assert res.emissions["gross_t"] == pytest.approx(float(ann["co2_gross_t"]), rel=1e-6)
+
+
+def test_coal_boiler_is_burnt_as_coal_in_optimiser_and_ledger(park):
+    """A park whose only boiler burns coal: the optimiser runs it (no implied gas boiler),
+    and the ledger counts raw coal with the same CO2 as the optimiser (1e-6)."""
+    from solvers import solve
+    from twin.evaluate import _with_inputs, accounting_settings
+    from twin.ledger import build_ledger
+
+    sc, prof = park
+    costs = dict(scenario().costs.model_dump(), fuel_prices_cny_per_kwh={"coal": 0.11})
+    sc2 = scenario(boilers=[{"name": "coal", "fuel": "coal", "existing_kw": 3000}], costs=costs,
+                   objective={"kind": "min_cost"})
+    base_p = build_problem(sc2, prof, baseline=True)
+    assert [b.fuel for b in base_p.boilers] == ["coal"]
+    base = solve(base_p)
+    assert "fuel_coal_kw" in base.dispatch and "fuel_gas_kw" not in base.dispatch
+    ledger = build_ledger(_with_inputs(base.dispatch, prof), _with_inputs(base.dispatch, prof),
+                          accounting_settings(sc2, base), sizes=base.sizes, baseline_sizes=base.sizes,
+                          step_weight_h=8760.0 / T)
+    ann = ledger.baseline.annual
+    assert float(ann["fuel_raw_coal_kwh"]) > 0 and "fuel_natural_gas_kwh" not in ann
+    assert float(ann["co2_fuels_t"]) == pytest.approx(base.emissions["fuel_t"], rel=1e-6)

@@ -184,6 +184,8 @@ def test_pareto_marks_the_vertical_end_and_the_headline_point():
     assert [p.headline for p in pts] == [False, False, True]
     assert r.objective_cny == pytest.approx(pts[-1].cost_cny, rel=REL)
     assert len([s for s in said if s.startswith("pareto point")]) == 3
+    # the minimum-cost end is the first solve itself: points + 1 runs (min emissions)
+    assert r.n_solves == 4 and pts[2].mac_cny_per_t == 0.0
 
 
 def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
@@ -205,3 +207,64 @@ def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
     r = solve(pareto_problem())
     assert [p.status for p in r.pareto] == ["optimal", "failed: Time limit reached", "optimal"]
     assert np.isnan(r.pareto[1].cost_cny) and r.pareto[2].headline
+
+
+def tes_problem(throughput=0.0):
+    """Heat [0, 60, 0, 60] kW; electric boiler (η 1) of 30 kW at 1 CNY/kW with price
+    [0.1, 1, 0.1, 1]; a lossless store at 0.5 CNY/kWh, ρ = 1 kW/kWh.  With boiler and
+    store both x kW(h), 30 <= x <= 60, 2x kWh are made in the cheap hours: cost
+    x + 0.5x + 0.1·2x + (120 - 2x) = 120 - 0.3x, least at x = 60: 102 CNY."""
+    return SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(4), grid=grid([0.1, 1.0, 0.1, 1.0]),
+        heat_demand_kw=np.array([0.0, 60.0, 0.0, 60.0]),
+        boilers=[Boiler("eb", "electric", 1.0, cost=c1(1.0))],
+        thermal_storage=ThermalStorage(cost=c1(0.5), loss_per_h=0.0, max_power_per_kwh=1.0,
+                                       throughput_cny_per_kwh=throughput))
+
+
+@pytest.mark.parametrize("solver", ["ipx", "simplex"])
+def test_thermal_store_reports_physical_flows_and_its_size_does_not_rest_on_them(solver):
+    """The reported charge and discharge never overlap in an hour, the heat balance closes
+    with them, and the size is the one a throughput cost (which rules out simultaneous
+    operation in the LP itself) gives: 60 kWh, boiler 60 kW."""
+    from solvers import SolveOptions
+
+    r = solve(tes_problem(), SolveOptions(solver=solver))
+    ds = r.dispatch
+    ch, dis = ds["q_tes_charge_kw"].values, ds["q_tes_discharge_kw"].values
+    assert np.all(np.minimum(ch, dis) == 0.0)
+    np.testing.assert_allclose(ds["q_boiler_kw"].sum("boiler") + dis - ch, ds["q_heat_demand_kw"],
+                               atol=1e-6)
+    ref = solve(tes_problem(throughput=1e-3), SolveOptions(solver=solver))
+    assert r.sizes["tes_kwh"] == pytest.approx(ref.sizes["tes_kwh"], rel=1e-5)
+    assert r.sizes["tes_kwh"] == pytest.approx(60.0, rel=1e-5)
+    assert r.sizes["boiler_kw"]["eb"] == pytest.approx(60.0, rel=1e-5)
+    assert r.objective_cny == pytest.approx(102.0, rel=1e-6)
+
+
+def test_solver_noise_is_reported_as_zero():
+    """New capacity below solvers.optimise.NOISE_TOL (0.1 kW), hourly flows below
+    FLOW_TOL (1e-6 kW) and annual sums below 1e-6 are exact zeros in the outputs.  A park
+    with no load needs nothing."""
+    from solvers.optimise import FLOW_TOL, NOISE_TOL
+
+    assert (NOISE_TOL, FLOW_TOL) == (0.1, 1e-6)
+    p = pv_problem()
+    p.electric_load_kw = np.zeros(2)
+    r = solve(p)
+    assert r.sizes["pv_kwp"]["roof"] == 0.0
+    assert float(np.abs(r.dispatch["p_grid_import_kw"]).max()) == 0.0
+    assert r.emissions["gross_t"] == 0.0 and r.costs["total"] == 0.0
+
+
+def test_report_draws_the_front_without_failed_points():
+    """A failed point (cost null in summary.json) is left out of the chart; the vertical
+    end and the headline plan are labelled."""
+    from twin.report import fig_pareto
+
+    s = {"pareto": [{"residual_tco2": 1, "cost_cny": 2e4, "mac_cny_per_t": None, "vertical": True},
+                    {"residual_tco2": 2, "cost_cny": None, "mac_cny_per_t": None},
+                    {"residual_tco2": 3, "cost_cny": 1e4, "mac_cny_per_t": 0.0, "headline": True}]}
+    trace = fig_pareto(s, "en").data[0]
+    assert list(trace.x) == [1, 3]
+    assert "vertical" in trace.text[0] and "headline" in trace.text[1]

@@ -154,3 +154,20 @@ def test_fuel_counts_in_energy_and_co2_of_the_core_target():
     assert r.targets[0]["energy_tce"] == pytest.approx(tce, rel=1e-9)
     assert co2 / tce == pytest.approx(r.targets[0]["value"], rel=1e-9)
     assert r.targets[0]["value"] <= 0.2 + 1e-9
+
+
+def test_levers_skip_sizes_derived_from_other_sizes():
+    from types import SimpleNamespace
+
+    from solvers.blocks.base import Scaled, Size
+    from solvers.blocks.targets import exhausted_levers
+
+    class Var:
+        ub = 100.0
+
+    sol = SimpleNamespace(value=lambda v: 100.0)
+    ctx = SimpleNamespace(sizes={"pv_kwp": {"roof": Size(0.0, Var())}, "ev_v2g_share": {"cars": Scaled(Size(5.0), 0.1)},
+                                 "battery_kwh": Size(50.0)},
+                          p=SimpleNamespace(carbon=S.Carbon()), green_var=None, cert_var=None)
+    lev = exhausted_levers(ctx, sol)
+    assert lev[0] == "pv_kwp[roof] at its maximum 100" and "no green power offered" in lev[-1] and len(lev) == 2

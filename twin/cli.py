@@ -26,21 +26,33 @@ class Progress:
         self.i = 0
         self.t0 = time.perf_counter()
         self._t = self.t0
+        self._open = False  # a stage line waits for its result on the same line
 
     def stage(self, text: str) -> None:
         self.i += 1
         self._t = time.perf_counter()
         if not self.quiet:
             click.echo(f"[{self.i}/{self.total}] {text} ...", err=True, nl=False)
+            self._open = True
 
     def done(self, detail: str = "") -> None:
         if not self.quiet:
             dt = time.perf_counter() - self._t
-            click.echo(f" {detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            lead = " " if self._open else "      ... "  # notes (e.g. Pareto points) came in between
+            click.echo(f"{lead}{detail + ', ' if detail else ''}{dt:.1f} s", err=True)
+            self._open = False
 
     def note(self, text: str) -> None:
         if not self.quiet:
+            if self._open:  # a note while a stage runs (a Pareto point) starts its own line
+                click.echo("", err=True)
+                self._open = False
             click.echo(f"      {text}", err=True)
+
+    def tick(self, text: str) -> None:
+        """Progress inside a long stage, on the stage's line (e.g. "mpc: 40% (~20 s left)")."""
+        if not self.quiet:
+            click.echo(f" {text}", err=True, nl=False)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -249,10 +261,15 @@ def _solver_methods():
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Override one field by its dotted path, e.g. --set costs.pv.capex_cny_per_unit=2400 "
                    "--set battery=null (VALUE is read as YAML; applied after --variant).")
+@click.option("--operate", type=click.Choice(["rule", "mpc", "both", "none"]), default=None,
+              help="Operate the sized park hour by hour (rule-based and/or rolling-horizon controller, forecast "
+                   "errors, faults) and report the gap to the optimum [default: the scenario's operation section, "
+                   "else none].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
         objective: str | None, solver_method: str | None, time_limit_s: float | None, pareto_points: int | None,
-        rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], quiet: bool) -> None:
+        rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], operate: str | None,
+        quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html.
 
     Run settings (objective, solver method, time limit, Pareto points) default to the
@@ -271,7 +288,8 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         progress.total = run_stages(loaded.scenario) + 2
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
-                                    representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model)
+                                    representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model,
+                                    operate=operate)
     except ScenarioError as exc:
         click.echo("", err=True)
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
@@ -281,6 +299,10 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     progress.done(loaded.scenario.park.name)
     for n in loaded.notes:
         progress.note(n)
+    from twin.operate.stage import controllers_for
+
+    if controllers_for(config.operate, loaded.scenario):
+        progress.total += 1
     out_dir = out_dir or Path("out") / scenario.stem
     try:  # fail now, not after the solve
         check_output_dir(out_dir)
@@ -381,6 +403,55 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
     echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
     if failed:
         echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sweep_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the sweep [default: out/<sweep file name>]; run again to resume.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes of the local Dask cluster [default: the cores available].")
+@click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--retry-failed", is_flag=True, help="Run the cases that failed before again (finished ones are kept).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler: str | None, retry_failed: bool,
+          quiet: bool) -> None:
+    """Run a grid or seeded Monte Carlo sweep over scenario fields on Dask (resumable).
+
+    Writes DIR/cases/<id>.json as each case finishes, then sweep.nc (dimension `case`),
+    cases.csv, sweep_summary.json and sweep.html (P10/P50/P90, 910 core indicator
+    probability, robust assets). See docs/outputs.md for the sweep file.
+    """
+    from twin.sweep.cases import SweepError
+    from twin.sweep.sweep import run_sweep
+
+    out_dir = out_dir or Path("out") / sweep_file.stem
+    t0 = time.perf_counter()
+
+    def show(prog, rec):
+        if quiet:
+            return
+        if rec is not None and rec.get("status") != "ok":
+            click.echo(f"  case {rec['id']} failed: {rec.get('error', '')}", err=True)
+        click.echo(f"  {prog.line()}", err=True)
+
+    if not quiet:
+        where = f"the cluster at {scheduler}" if scheduler else f"a local Dask cluster ({workers or 'all'} workers)"
+        click.echo(f"sweep {sweep_file} on {where} -> {out_dir}/", err=True)
+    try:
+        result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, retry_failed=retry_failed,
+                           on_progress=show)
+    except SweepError as exc:
+        _fail(f"twin sweep: {exc}")
+    except OSError as exc:
+        _write_failed(exc, out_dir)
+    p = result.progress
+    if result.interrupted:
+        _fail(f"twin sweep: interrupted after {p.done} finished case(s); run the same command to resume", code=130)
+    click.echo(f"done in {time.perf_counter() - t0:.1f} s: {p.done} ok, {p.failed} failed of {p.total} -> "
+               f"{out_dir}/ (sweep.nc, cases.csv, sweep_summary.json, sweep.html)", err=True)
+    if p.failed:
         sys.exit(1)
 
 

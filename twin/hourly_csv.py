@@ -59,7 +59,7 @@ def _dialect(text: str) -> tuple[str, str]:
     decimal = "."
     if sep != ",":
         sample = "\n".join(lines[1:50])
-        if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample):
+        if re.search(r"\d,\d", sample):
             decimal = ","
     return sep, decimal
 

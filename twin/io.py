@@ -318,6 +318,8 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
         ``out_dir`` then still holds the previous outputs.
     """
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():  # publish into the folder it points to; the link stays
+        out_dir = out_dir.resolve()
     check_output_dir(out_dir)
     try:
         clean_stale(out_dir)

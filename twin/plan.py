@@ -217,6 +217,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         battery = S.Battery(
             energy_cost=_cost(sc.costs.battery_energy), power_cost=_cost(sc.costs.battery_power),
             eta_charge=eta_c, eta_discharge=eta_d, soc_min=b.soc_min, soc_max=b.soc_max,
+            initial_soc=b.soc_initial,  # used where the battery does not close a cycle
             c_rate_max=b.c_rate_max, self_discharge_per_h=b.self_discharge_per_h,
             degradation_cny_per_kwh=b.degradation_cost(sc.costs.battery_energy.capex_cny_per_unit),
             min_kwh=0.0 if baseline else b.min_kwh, max_kwh=_limit(b.existing_kwh, b.max_kwh, baseline),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twin.report_text import label, phrase, text  # noqa: E402
+from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
 #: Units for variables whose attrs lack them (contract names, docs/architecture.md).
@@ -294,7 +294,7 @@ def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
 def profile_variables(ds: xr.Dataset) -> list[str]:
     """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
     return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_"))
+            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_", "op_"))
             and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
 
 
@@ -369,12 +369,20 @@ def fig_costs(summary: dict, lang: str):
 def fig_pareto(summary: dict, lang: str):
     import plotly.graph_objects as go
 
-    pts = summary.get("pareto")
+    # failed points (no cost) are listed in summary.json, not drawn
+    pts = [p for p in summary.get("pareto") or [] if p.get("cost_cny") is not None]
     if not pts:
         return None
+
+    def label(p):
+        if p.get("vertical"):
+            return "minimum emissions (vertical end)" if lang != "zh" else "最低排放（垂直端）"
+        mac = f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else ""
+        return mac + (" — headline plan" if lang != "zh" else " — 本方案") if p.get("headline") else mac
+
     fig = go.Figure(go.Scatter(
         x=[p["residual_tco2"] for p in pts], y=[p["cost_cny"] / 1e4 for p in pts], mode="lines+markers",
-        text=[f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else "" for p in pts]))
+        text=[label(p) for p in pts]))
     _layout(fig, _t("pareto", lang), "万元/年" if lang == "zh" else "10k CNY/yr",
             "剩余排放 tCO2/年" if lang == "zh" else "residual tCO2/yr")
     return fig
@@ -501,17 +509,20 @@ def existing_sizes(scenario: dict) -> dict:
     ts = scenario.get("thermal_storage")
     if ts:
         out["tes_kwh"] = float(ts.get("existing_kwh") or 0.0)
-    eb = [x for x in scenario.get("boilers") or [] if x.get("fuel") == "electric"]
-    if eb:
-        out["electric_boiler_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in eb)
+    boilers = scenario.get("boilers") or []
+    if boilers:
+        out["boiler_kw"] = {b["name"]: float(b.get("existing_kw") or 0.0) for b in boilers}
     ch = scenario.get("chillers") or []
     if ch:
-        out["chiller_kw"] = sum(float(x.get("existing_kw") or 0.0) for x in ch)
+        out["chiller_kw"] = {c["name"]: float(c.get("existing_kw") or 0.0) for c in ch}
     return out
 
 
 #: Size keys of assets the plan keeps but never builds new (their whole size is existing).
 KEEP_ONLY = ("gas_boiler_kw",)
+
+#: Size keys whose assets, when the scenario does not declare them, are an implied existing plant.
+IMPLIED_IF_UNDECLARED = ("boiler_kw", "chiller_kw")
 
 
 def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
@@ -531,9 +542,9 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
                 continue
             total = float(total)
             ex = have.get(k)
-            ex = (ex.get(asset, 0.0) if isinstance(ex, dict) else ex) if ex is not None else None
-            if k in KEEP_ONLY or (ex is None and k == "chiller_kw"):
-                ex = total
+            ex = (ex.get(asset) if isinstance(ex, dict) else ex) if ex is not None else None
+            if k in KEEP_ONLY or (ex is None and k in IMPLIED_IF_UNDECLARED):
+                ex = total  # an implied existing plant (the run's notes say so)
             ex = 0.0 if ex is None else min(float(ex), total)
             unit = size_unit(k)
             if total - ex > 0.5:
@@ -702,6 +713,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     S.add("headline", text("headline", lang), _table(
         _headline_rows(summary, led, sc, lang),
         (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang), text("unit", lang)), "num"))
+    from twin.operate.report import operation_section, operation_title
+
+    S.add("operation", operation_title(lang), operation_section(ds, summary, lang, add))
     # --- energy ------------------------------------------------------------------------
     en, be = summary["energy_mwh"], summary["baseline_energy_mwh"]
     keys = [k for k in ENERGY_LABELS if k in en or k in be] + sorted(k for k in set(en) | set(be) if k not in ENERGY_LABELS)
@@ -805,10 +819,13 @@ def _solver_table(summary: dict, lang: str) -> str:
         elif k == "status":
             v = text("status_" + str(v), lang) if ("status_" + str(v)) in TEXT else str(v)
         elif isinstance(v, dict):
-            v = ", ".join(f"{label('dual_' + kk, lang)} = {fmt(vv)}" for kk, vv in v.items()) or "—"
+            pre = "dual_" if k == "duals" else "solver_"
+            v = "; ".join(f"{label(pre + kk, lang)} = {fmt(vv) if isinstance(vv, (int, float)) else phrase(vv, lang)}"
+                          for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
         elif isinstance(v, list):
-            v = "; ".join(map(str, v)) or "—"
+            v = _Raw("；".join(phrase_html(x, lang) for x in v) if lang == "zh" else "; ".join(_esc(x) for x in v)) \
+                if v else "—"
         rows.append((label("solver_" + k, lang), v))
     return _table(rows)

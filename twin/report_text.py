@@ -160,6 +160,7 @@ SIZE_LABELS = {
     "battery_kw": ("储能功率", "Battery power", "kW"), "heat_pump_kw": ("热泵（热输出）", "Heat pump (heat output)", "kW"),
     "tes_kwh": ("蓄热容量", "Thermal storage", "kWh"), "electric_boiler_kw": ("电锅炉", "Electric boiler", "kW"),
     "chiller_kw": ("冷机", "Chiller", "kW"), "gas_boiler_kw": ("燃气锅炉", "Gas boiler", "kW"),
+    "boiler_kw": ("锅炉", "Boiler", "kW"),
     "waste_heat_hx_kw": ("余热换热器", "Waste-heat exchanger", "kW"),
 }
 
@@ -167,7 +168,7 @@ COST_LABELS = {
     "capex_annualised_total": ("投资年金", "Capital annuity"), "om_total": ("运维", "O&M"),
     "energy_import": ("购电电费", "Electricity bought"), "export_revenue": ("上网收入", "Export revenue"),
     "demand_charge": ("需量/容量电费", "Demand charge"), "battery_degradation": ("储能衰减", "Battery wear"),
-    "green_certificates": ("绿证", "Green certificates"), "offsets": ("碳抵消", "Carbon offsets"),
+    "green_certificates": ("绿证购买", "Green certificates bought"), "offsets": ("碳抵消购买", "Carbon offsets bought"),
     "carbon": ("内部碳价", "Internal carbon price"), "fuel": ("燃料", "Fuel"), "heat_import": ("外购热", "Heat bought"),
     "v2g_degradation": ("V2G电池损耗", "V2G battery wear"), "total": ("合计", "Total"),
     "capex_overnight": ("初始投资（不计入年化合计）", "Overnight investment (not in the annual total)"),
@@ -293,6 +294,10 @@ TEXT.update({
     "solver_gap": ("相对间隙", "Relative gap"),
     "solver_duals": ("对偶值（影子价格）", "Dual values (shadow prices)"),
     "solver_representative_days": ("典型日聚合", "Representative days"),
+    "solver_k": ("典型日数", "days"), "solver_profile_rmse": ("曲线聚合误差（RMSE）", "profile RMSE"),
+    "solver_sizing_objective_cny": ("典型日规模优化目标值 [元/年]", "sizing objective [CNY/yr]"),
+    "solver_sizing_solve_time_s": ("典型日规模优化时间 [s]", "sizing solve time [s]"),
+    "solver_note": ("说明", "note"),
     "dual_emission_constraint_cny_per_t": ("排放约束影子价格 [元/tCO2]", "Emission bound shadow price [CNY/tCO2]"),
     "dual_import_limit_value_cny_per_kw_yr": ("购电上限价值 [元/kW·年]", "Import limit value [CNY/(kW yr)]"),
     "dual_import_limit_binding_hours": ("购电上限起作用小时数", "Hours at the import limit"),
@@ -450,6 +455,17 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(?P<p>declared|computed|declared \+ model|declared/computed|model \+ declarations): (?P<rest>.*)$",
      "{p}：{rest}"),
     (r"^(?P<x>.*) — (?P<why>path B is for non-industrial parks)$", "{x} — {why}"),
+    (r"^short horizon of (?P<T>\d+) h: energy, fuel and carbon are scaled to a year \(each hour counts (?P<w>[\d.]+) "
+     r"times\) and the demand charge of each of its (?P<m>\d+) month\(s\) counts (?P<k>[\d.]+) times; sizes from a "
+     r"short horizon are a quick look, not a plan$",
+     "短时段 {T} 小时：能量、燃料和碳排放折算为全年（每小时计 {w} 次），其 {m} 个月的需量电费各计 {k} 次；"
+     "短时段得出的规模仅供快速查看，不是规划方案"),
+    (r"^boiler '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, natural gas\) is implied: the central heat demand has no declared "
+     r"boiler, so the existing plant is taken to be a gas boiler covering the peak$",
+     "锅炉“<data>{n}</data>”（{kw} kW，天然气）为推定：集中热需求未声明锅炉，按覆盖峰值的现有燃气锅炉计"),
+    (r"^chiller '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, electric\) is implied: the cooling demand has no declared chiller, "
+     r"so the existing plant is taken to be an electric chiller covering the peak$",
+     "冷机“<data>{n}</data>”（{kw} kW，电制冷）为推定：冷需求未声明冷机，按覆盖峰值的现有电制冷机计"),
     (r"^1 − intensity / (?P<t>[\d.]+) \((?P<tier>.*)\)$", "1 − 单位能耗碳排放 / {t}（{tier}）"),
     (r"^synthetic typical year for (?P<c>.+) from bundled monthly statistics of its TMYx file, seed (?P<s>\d+)$",
      "按内置 TMYx 月统计值为 {c} 生成的合成典型年（随机种子 {s}）"),

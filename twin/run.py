@@ -86,6 +86,9 @@ class Run:
         Stage times [s].
     representative_days : dict or None
         Facts of the representative-day sizing when ``config.representative_days`` is set.
+    operation : twin.operate.stage.OperationResult or None
+        The park operated hour by hour by each controller (``config.operate``), with the gap
+        to the optimum; also in ``summary["operation"]`` and the ``op_*`` variables of the dataset.
     """
 
     loaded: LoadedScenario
@@ -101,6 +104,7 @@ class Run:
     dataset: Any = None
     timing_s: dict = field(default_factory=dict)
     representative_days: dict | None = None
+    operation: Any = None
     grid: Any = None
     """:class:`twin.grid.feedback.GridResult` when the scenario has ``grid.network``."""
 
@@ -121,7 +125,67 @@ class Run:
         return headline(self.summary)
 
 
-def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None) -> Run:
+#: Scenario fields the weather and the hourly profiles depend on (twin/profiles.py reads only
+#: these); runs that agree on them can share one :class:`RunInputs`. Keep in step with
+#: ``build_profiles`` (tests/test_sweep.py checks a change outside them leaves profiles equal).
+PROFILE_FIELDS = ("site", "park.planning_year", "grid.tariff", "grid.emission_factor", "process_loads",
+                  "buildings", "pv_arrays", "ev_fleets", "waste_heat", "heat_pumps")
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Weather and full-year hourly profiles of a scenario, computed once and shared.
+
+    Sweeps and comparisons pass one to :func:`run` for every case whose
+    :func:`profile_key` is the same, instead of simulating weather, buildings and EV
+    fleets again.
+    """
+
+    key: str
+    weather_df: Any
+    weather_meta: Any
+    site: Any
+    profiles: Any
+    profiles_time_s: float
+
+
+def profile_key(loaded: LoadedScenario) -> str:
+    """Hash of the scenario fields the profiles depend on (:data:`PROFILE_FIELDS`) and the file's folder."""
+    import hashlib
+    import json
+
+    from twin.scenario.overrides import get_path
+
+    dump = loaded.scenario.model_dump(mode="json")
+    part = {f: get_path(dump, f) for f in PROFILE_FIELDS}
+    text = json.dumps([str(loaded.base_dir.resolve()), part], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def prepare_inputs(loaded: LoadedScenario) -> RunInputs:
+    """Weather and full-year profiles of a scenario (:class:`RunInputs`).
+
+    Raises
+    ------
+    UserInputError
+        For a weather or data file the user can fix.
+    """
+    from twin.profiles import build_profiles, load_weather
+
+    try:
+        wdf, wmeta, site = load_weather(loaded)
+    except ValueError as exc:
+        raise UserInputError(f"weather: {exc}") from None
+    t0 = time.perf_counter()
+    try:
+        prof = build_profiles(loaded, wdf, site)
+    except ValueError as exc:
+        raise UserInputError(f"profiles: {exc}") from None
+    return RunInputs(profile_key(loaded), wdf, wmeta, site, prof, time.perf_counter() - t0)
+
+
+def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None,
+        inputs: RunInputs | None = None) -> Run:
     """Run the whole chain for one scenario, in memory.
 
     Parameters
@@ -132,6 +196,9 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         From :func:`twin.scenario.run_config.resolve_run_config`.
     progress : Progress, optional
         Told about each of the :data:`RUN_STAGES` stages; nothing is printed without it.
+    inputs : RunInputs, optional
+        Weather and profiles computed before (:func:`prepare_inputs`) for a scenario with
+        the same :func:`profile_key`; computed here when absent.
 
     Returns
     -------
@@ -148,21 +215,29 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     prog = progress or Silent()
     t_start = time.perf_counter()
 
+    if inputs is not None and inputs.key != profile_key(loaded):
+        raise ValueError("run(): the shared inputs were computed for a scenario with other profile fields")
     prog.stage("weather")
-    try:
-        wdf, wmeta, site = load_weather(loaded)
-    except ValueError as exc:
-        raise UserInputError(f"weather: {exc}") from None
+    if inputs is None:
+        try:
+            wdf, wmeta, site = load_weather(loaded)
+        except ValueError as exc:
+            raise UserInputError(f"weather: {exc}") from None
+    else:
+        wdf, wmeta, site = inputs.weather_df, inputs.weather_meta, inputs.site
     prog.done(f"{wmeta.source}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2")
     for n in wmeta.notes:
         prog.note(n)
 
     prog.stage("component profiles")
     t0 = time.perf_counter()
-    try:
-        prof = build_profiles(loaded, wdf, site)
-    except ValueError as exc:
-        raise UserInputError(f"profiles: {exc}") from None
+    if inputs is None:
+        try:
+            prof = build_profiles(loaded, wdf, site)
+        except ValueError as exc:
+            raise UserInputError(f"profiles: {exc}") from None
+    else:
+        prof = inputs.profiles
     if config.hours:
         prof = prof.isel(time=slice(0, config.hours))
     t_profiles = time.perf_counter() - t0
@@ -211,7 +286,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     if agg_info is not None and kind == "pareto":
         res.pareto = sized.pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
-    res.targets = annotate(res.targets, target_notes, sc.accounting)
+    res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
     for n in res.solver_notes:
         prog.note(n)
 
@@ -244,9 +319,41 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         gds = grid_res.dataset(prof["time"].values)
         out.dataset = out.dataset.assign({v: gds[v] for v in gds.data_vars})
     prog.done()
+    _operate(out, problem, prog)
     return out
 
 
+def _operate(r: Run, problem, prog) -> None:
+    """The operation stage (``config.operate``): adds ``summary["operation"]`` and ``op_*`` variables."""
+    from twin.operate.stage import controllers_for, operate_plan, progress_reporter
+
+    sc = r.loaded.scenario
+    ops = controllers_for(r.config.operate, sc)
+    if not ops:
+        return
+    import xarray as xr
+
+    from twin.io import json_safe
+    from twin.operate.spec import OperationSpec
+
+    prog.stage(f"operation hour by hour ({', '.join(ops)})")
+    t0 = time.perf_counter()
+    try:
+        op = operate_plan(sc, r.profiles, problem, r.result, sc.operation or OperationSpec(), ops,
+                          progress=progress_reporter(getattr(prog, "tick", None)))
+    except ValueError as exc:
+        raise UserInputError(f"operation: {exc}") from None
+    r.operation = op
+    r.summary["operation"] = json_safe(op.summary)
+    if op.dataset.data_vars:
+        ds = op.dataset.assign_coords(time=r.dataset["time"].values)
+        r.dataset = xr.merge([r.dataset, ds], compat="override", join="outer", combine_attrs="override")
+    r.timing_s["operation"] = time.perf_counter() - t0
+    r.summary.setdefault("timing_s", {})["operation"] = r.timing_s["operation"]
+    gaps = op.summary.get("gap", {})
+    prog.done(", ".join(f"{k} {v['annualised_cost_pct']:+.2f} % cost" for k, v in gaps.items()))
+    for n in op.summary.get("faults", []):
+        prog.note(f"fault {n}")
 def run_stages(sc) -> int:
     """Stages :func:`run` reports for scenario ``sc`` (one more with a park-grid check)."""
     return RUN_STAGES + (1 if sc.grid.network is not None else 0)
@@ -327,5 +434,5 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
     return paths
 
 
-__all__ = ["RUN_STAGES", "Progress", "Run", "Silent", "UserInputError", "grid_check", "run", "run_stages",
-           "sizing_problem", "write"]
+__all__ = ["PROFILE_FIELDS", "RUN_STAGES", "Progress", "Run", "RunInputs", "Silent", "UserInputError", "grid_check",
+           "prepare_inputs", "profile_key", "run", "run_stages", "sizing_problem", "write"]

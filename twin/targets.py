@@ -123,11 +123,18 @@ def with_targets(problem, sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
     return (problem if tg is None else replace(problem, targets=tg)), notes
 
 
-def annotate(rows: list[dict], notes: dict, settings) -> list[dict]:
-    """Target rows of the result with their source, threshold origin and basis."""
+def annotate(rows: list[dict], notes: dict, settings, *, sizes_fixed: bool = False) -> list[dict]:
+    """Target rows of the result with their source, threshold origin and basis.
+
+    ``sizes_fixed``: the result is a dispatch with sizes fixed (representative-day mode), so
+    its duals price operation and purchases only, not investment; said so in each row.
+    """
     out = []
     for r in rows:
         r = dict(r)
+        if sizes_fixed and r.get("marginal_cost_cny_per_unit") is not None:
+            r["marginal_cost_note"] += ("; sizes were fixed from representative days, so this prices operation and "
+                                        "purchases only (run without --representative-days for the full marginal cost)")
         r["threshold_origin"] = notes.get(r["name"], "")
         r["source"] = TARGET_SOURCES.get(r["name"], "")
         if r["name"] == "core":

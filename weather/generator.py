@@ -11,7 +11,7 @@ Model (all steps vectorised, one year in well under a second):
    correlation ``rho_h`` (TAG model structure, Aguiar & Collares-Pereira 1992),
    sigma from the month's low/mid/high-Kc bins; clipped to [0, kc_hmax]; each
    day rescaled to its Kc, each month to its mean daily GHI.
-3. Diffuse/direct split with the Erbs et al. (1982) correlation (pvlib), DHI
+3. Diffuse/direct split with the Erbs et al. (1982) correlation, DHI
    scaled per month to the month's diffuse fraction, DNI = (GHI - DHI)/cos z.
 4. Temperature: daily mean = monthly mean + slope x (Kc - mean Kc) + AR(1)
    residual; daily range tied linearly to Kc; two-harmonic diurnal shape in
@@ -44,8 +44,8 @@ from scipy.special import ndtr
 
 from ._core import COLUMNS, hourly_index
 from .io import enforce_closure
-from .solar import cos_zenith, haurwitz_ghi, solar_hour
-from .stats import KC_BINS, KC_COLS, KC_LEVELS, MIN_COSZ, relative_humidity_from_dewpoint
+from .solar import cos_zenith, erbs_diffuse, haurwitz_ghi, solar_hour
+from .stats import KC_BINS, KC_COLS, KC_LEVELS, relative_humidity_from_dewpoint
 
 KC_HOURLY_CAP = 1.35
 """Upper cap on the hourly clear-sky index (cloud enhancement limit) [-]."""
@@ -106,8 +106,6 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
         ``ghi, dni, dhi`` [W/m2], ``temp_air`` [degC], ``wind_speed`` [m/s],
         ``relative_humidity`` [%] on ``hourly_index(year)``.
     """
-    import pvlib
-
     rng = np.random.default_rng(seed)
     st = stats.sort_index()
     idx = hourly_index(year)
@@ -146,9 +144,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     ghi = np.where(cz > 0, ghi, 0.0)
 
     # 3. decomposition
-    zen = np.degrees(np.arccos(np.clip(cz, -1, 1)))
-    erbs = pvlib.irradiance.erbs(ghi, zen, idx.dayofyear.to_numpy())
-    dhi = np.minimum(np.nan_to_num(np.asarray(erbs["dhi"], float)), ghi)
+    dhi = np.minimum(np.nan_to_num(erbs_diffuse(ghi, cz, idx.dayofyear.to_numpy())), ghi)
     target_d = S["kd"] * np.bincount(month_h, weights=ghi, minlength=13)[1:]
     for _ in range(3):
         dhi = np.minimum(dhi * _month_scale(dhi, month_h, target_d), ghi)

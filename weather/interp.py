@@ -43,7 +43,7 @@ from .solar import cos_zenith, haurwitz_ghi
 from .stations import PLATEAU_ELEVATION_M, REGIONS, station_stats_table, station_table
 from .stats import KC_COLS, STAT_COLUMNS
 
-N_TEMP = 5
+N_TEMP = 7
 """Stations combined for temperature, humidity and wind [-]."""
 
 N_RAD = 4
@@ -69,6 +69,10 @@ TERRAIN_HALF_DEG = 0.25
 """Half width of the box over which the mean terrain height around a station or site is
 taken from pvlib's 5-arcmin altitude grid [deg]."""
 
+USE_LATITUDE_TERM = 1.0
+"""Weight of the fitted north-south gradient beta when moving a neighbour's temperature to
+the site's latitude (1 = full) [-]."""
+
 LAPSE_MIN_DZ_M = 300.0
 LAPSE_MIN_PAIRS = 40
 """A region's own lapse-rate fit needs at least LAPSE_MIN_PAIRS station pairs differing by
@@ -83,6 +87,13 @@ RADIATION_SHAPE_COLS = ("kd", "kc_rho", "kc_hmax", "sig_lo", "sig_mid", "sig_hi"
 """Statistics taken from TMYx/SWERA stations only."""
 
 RADIATION_DATASETS = ("TMYx", "SWERA")
+
+TEMPERATURE_SUSPECT = {
+    "TMYx-58437": "TMYx Huang.Shan: header elevation 1836 m (the summit station) but lowland "
+                  "temperatures (annual mean 15.5 degC, like Tunxi at 143 m 47 km away); left out "
+                  "of temperature interpolation and lapse-rate fits",
+}
+"""Stations whose temperatures contradict their elevation, with the reason."""
 
 
 @lru_cache(maxsize=1)
@@ -133,19 +144,43 @@ def station_temperatures(exclude_groups: frozenset = frozenset()) -> np.ndarray:
     return _col("t_mean") + np.stack([off[d] for d in b["dataset"]])
 
 
-@lru_cache(maxsize=1)
-def _altitude_grid() -> np.ndarray:
-    """pvlib's global 5-arcmin altitude grid [m] (NaN = no data), rows from 90 N."""
+def _altitude_file():
+    """Path of pvlib's bundled altitude grid, found without importing pvlib (slow import)."""
+    import importlib.util
     import pathlib
 
-    import h5py
-    import pvlib
+    spec = importlib.util.find_spec("pvlib")
+    return pathlib.Path(spec.origin).parent / "data" / "Altitude.h5"
 
-    f = pathlib.Path(pvlib.__file__).parent / "data" / "Altitude.h5"
-    with h5py.File(f, "r") as h:
-        a = h["Altitude"][:]
-    # encoding of pvlib.location.lookup_altitude: 28 m steps from -450 m, 255 = no data
-    return np.where(a == 255, np.nan, a.astype(float) * 28.0 - 450.0)
+
+@lru_cache(maxsize=1)
+def _altitude_grid() -> np.ndarray:
+    """pvlib's global 5-arcmin altitude grid, raw uint8 codes, rows from 90 N, columns from 180 W.
+
+    Code c means (28 c - 450) m; 255 means no data (sea): the encoding of
+    ``pvlib.location.lookup_altitude``.
+    """
+    import h5py
+
+    with h5py.File(_altitude_file(), "r") as h:
+        return h["Altitude"][:]
+
+
+def _decode(codes: np.ndarray) -> np.ndarray:
+    c = codes.astype(float)
+    return np.where(codes == 255, 0.0, c * 28.0 - 450.0)
+
+
+def lookup_elevation(lat: float, lon: float) -> float:
+    """Terrain elevation of a point [m]: the cell of pvlib's 5-arcmin grid.
+
+    Same grid, cell choice and encoding as ``pvlib.location.lookup_altitude`` (sea and
+    no-data cells give 0 m), without importing pvlib.
+    """
+    g = _altitude_grid()
+    i = int(np.clip(np.round((90.0 - 1 / 24 - lat) * 12), 0, g.shape[0] - 1))
+    j = int(np.clip(np.round((lon + 180.0 - 1 / 24) * 12), 0, g.shape[1] - 1))
+    return float(_decode(g[i:i + 1, j:j + 1])[0, 0])
 
 
 def terrain_mean(lat: float, lon: float) -> float:
@@ -158,7 +193,7 @@ def terrain_mean(lat: float, lon: float) -> float:
     i0, i1 = int((90 - lat - TERRAIN_HALF_DEG) * 12), int((90 - lat + TERRAIN_HALF_DEG) * 12)
     j0, j1 = int((lon + 180 - TERRAIN_HALF_DEG) * 12), int((lon + 180 + TERRAIN_HALF_DEG) * 12)
     box = g[max(i0, 0):i1, max(j0, 0):j1]
-    return float(np.nanmean(np.nan_to_num(box, nan=0.0))) if box.size else 0.0
+    return float(_decode(box).mean()) if box.size else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +217,7 @@ def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray
     ``exclude_groups`` are left out (leave-one-out validation).
     """
     b = _base()
-    keep = ~np.isin(b["group"], list(exclude_groups))
+    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
     la, lo, z, reg = b["lat"][keep], b["lon"][keep], b["z"][keep], b["region"][keep]
     zt = station_terrain()[keep]
     t = station_temperatures()[keep]
@@ -190,23 +225,29 @@ def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray
     i, j = np.nonzero(np.triu(d < PAIR_MAX_KM, 1))
     A_all = np.column_stack([z[i] - z[j], zt[i] - zt[j], la[i] - la[j]])
     dt = t[i] - t[j]
+    def robust(A, y):
+        ok = np.ones(len(y), bool)
+        for _ in range(3):
+            coef, *_ = np.linalg.lstsq(A[ok], y[ok], rcond=None)
+            res = y - A @ coef
+            ok = np.abs(res) < LAPSE_OUTLIER_MAD * 1.4826 * max(np.median(np.abs(res[ok])), 1e-6)
+        return coef
+
+    pooled = np.array([robust(A_all, dt[:, m]) for m in range(12)])
     out = {}
-    for r in (*REGIONS, "all"):
-        sel = (reg[i] == r) | (reg[j] == r) if r != "all" else np.ones(len(i), bool)
-        if (np.abs(A_all[sel, 0]) > LAPSE_MIN_DZ_M).sum() < LAPSE_MIN_PAIRS:
-            out[r] = None
-            continue
+    for r in REGIONS:
+        sel = (reg[i] == r) | (reg[j] == r)
         A, y = A_all[sel], dt[sel]
-        g = np.zeros((12, 2))
-        for m in range(12):
-            ok = np.ones(len(y), bool)
-            for _ in range(3):
-                coef, *_ = np.linalg.lstsq(A[ok], y[ok, m], rcond=None)
-                res = y[:, m] - A @ coef
-                ok = np.abs(res) < LAPSE_OUTLIER_MAD * 1.4826 * max(np.median(np.abs(res[ok])), 1e-6)
-            g[m] = coef[:2]
-        out[r] = g
-    return {r: (g if g is not None else out["all"]) for r, g in out.items()}
+        if (np.abs(A[:, 0]) > LAPSE_MIN_DZ_M).sum() >= LAPSE_MIN_PAIRS:
+            out[r] = np.array([robust(A, y[:, m]) for m in range(12)])
+        else:  # too little relief: pooled gamma and delta, the region's own beta
+            g = pooled.copy()
+            for m in range(12):
+                rest = y[:, m] - A[:, :2] @ pooled[m, :2]
+                g[m, 2] = robust(A[:, 2:], rest)[0]
+            out[r] = g
+    out["all"] = pooled
+    return out
 
 
 def site_region(lat: float, lon: float, elevation: float, exclude_groups=frozenset()) -> str:
@@ -288,19 +329,20 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     keep = ~np.isin(b["group"], list(exclude_groups))
     region = site_region(lat, lon, elevation, exclude_groups)
     gd = lapse_rates(frozenset(exclude_groups))[region]
-    gamma, delta = gd[:, 0], gd[:, 1]
+    gamma, delta, beta = gd[:, 0], gd[:, 1], gd[:, 2] * USE_LATITUDE_TERM
     t_all = station_temperatures()
     zt_all = station_terrain()
     zt_site = terrain_mean(lat, lon)
 
     # temperature, humidity, wind
-    jt, dt_ = _nearest(lat, lon, keep, N_TEMP)
+    jt, dt_ = _nearest(lat, lon, keep & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT)), N_TEMP)
     wt = _weights(dt_)
     ws = _weights(dt_, b["z"][jt] - elevation)
     cube = b["cube"]
     out = np.einsum("i,imc->mc", ws, cube[jt])
     t_site = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
-                             + _lapse(delta, zt_site - zt_all[jt]))).sum(0)
+                             + _lapse(delta, zt_site - zt_all[jt])
+                             + _lapse(beta, lat - b["lat"][jt]))).sum(0)
     # radiation shape from TMYx/SWERA
     rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
     jr, dr = _nearest(lat, lon, rad_mask, N_RAD)

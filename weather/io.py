@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +56,9 @@ def _read_text(path: Path) -> tuple[str, str]:
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise WeatherError(f"weather file {path.name!r}: broken gzip data ({exc})") from None
+        except (OSError, EOFError, zlib.error) as exc:
+            raise WeatherError(f"weather file {path.name!r}: broken gzip data ({exc}); expected a gzip-"
+                               "compressed EPW or TMY3 file, or the uncompressed file") from None
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")

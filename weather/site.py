@@ -93,12 +93,12 @@ def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
 def site_elevation(lat: float, lon: float) -> float:
     """Terrain elevation of a point [m] from pvlib's bundled 5-arcmin altitude grid.
 
-    ``pvlib.location.lookup_altitude`` (grid built from SRTM / GTOPO-type data; coarse in
-    mountains: give the site's own elevation where it matters).
+    The grid and cell of ``pvlib.location.lookup_altitude`` (Mapzen terrain tiles; coarse in
+    mountains: give the site's own elevation where it matters), read without importing pvlib.
     """
-    from pvlib.location import lookup_altitude
+    from .interp import lookup_elevation
 
-    return float(lookup_altitude(lat, lon))
+    return lookup_elevation(lat, lon)
 
 
 def _check_basis(basis) -> str:
@@ -180,7 +180,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     """
     from .generator import synthesize
     from .interp import interpolate
-    from .stations import resolve_station, station_table
+    from .stations import resolve_place, resolve_station, station_table
 
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
@@ -201,6 +201,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         if not (math.isfinite(elevation) and -200.0 <= elevation <= 6000.0):
             raise WeatherError(f"elevation: expected -200..6000 m, got {elevation!r}")
 
+    extra: list[str] = []
     if path is not None:
         df, meta = read_weather_file(Path(path), year=year)
         if lat is not None and lon is not None:
@@ -214,8 +215,15 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         _add_zone(df, meta)
         return df, meta
 
-    extra: list[str] = []
     own = None
+    if city is not None and resolve_place(city)[0] == "city":
+        en, zh, prov, c_lat, c_lon = resolve_place(city)[1]
+        if lat is None:
+            lat, lon = c_lat, c_lon
+            extra.append(f"{en} ({zh}, {prov}) has no bundled station: the site is interpolated at "
+                         f"the city centre ({c_lat:.2f} N, {c_lon:.2f} E); give latitude/longitude "
+                         f"(and elevation) of the park for a better estimate")
+        city = None
     if city is not None:
         sid = resolve_station(city)
         srow = station_table().loc[sid]
@@ -286,11 +294,12 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         d_rad = info["distance_radiation_km"]
         source = "synthetic-site"
         used = "; ".join(_station_label(s) for s in stations)
-        notes = [*extra, f"synthetic typical year interpolated from stations: {used}; "
-                 f"temperature moved to the site elevation {site_elev:.0f} m with the "
-                 f"{info['region']} region's lapse rates fitted by month "
-                 f"({min(info['lapse_rate_k_per_km']):.1f} to "
-                 f"{max(info['lapse_rate_k_per_km']):.1f} K/km)"]
+        notes = [*extra, (f"synthetic typical year interpolated from stations: {used}; "
+                          f"temperature moved to the site elevation {site_elev:.0f} m with the "
+                          f"{info['region']} region's lapse rates fitted by month "
+                          f"({min(info['lapse_rate_k_per_km']):.1f} to "
+                          f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
+                          f"latitude terms")]
         if elevation_assumed:
             notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
                          f"grid (coarse in mountains: give elevation where it matters)")

@@ -66,11 +66,40 @@ def hour_mean_cos_zenith(index, latitude, longitude, n: int = 6):
 
 
 def extra_radiation(index: pd.DatetimeIndex) -> np.ndarray:
-    """Extraterrestrial normal irradiance [W/m2] (Spencer 1971 via pvlib)."""
-    import pvlib
+    """Extraterrestrial normal irradiance [W/m2] (Spencer 1971, solar constant 1366.1 W/m2,
+    as ``pvlib.irradiance.get_extra_radiation(method="spencer")``)."""
+    return extra_radiation_doy(index.dayofyear.to_numpy())
 
-    return np.asarray(pvlib.irradiance.get_extra_radiation(index.dayofyear.to_numpy(),
-                                                           method="spencer"))
+
+def extra_radiation_doy(doy) -> np.ndarray:
+    """Extraterrestrial normal irradiance [W/m2] for day(s) of year (Spencer 1971)."""
+    b = 2 * np.pi * (np.asarray(doy, float) - 1) / 365.0
+    return 1366.1 * (1.00011 + 0.034221 * np.cos(b) + 0.00128 * np.sin(b)
+                     + 0.000719 * np.cos(2 * b) + 0.000077 * np.sin(2 * b))
+
+
+def erbs_diffuse(ghi, cos_zenith, doy, min_cos_zenith: float = 0.065, max_zenith: float = 87.0):
+    """DHI from GHI by the Erbs et al. (1982) diffuse-fraction correlation [W/m2].
+
+    As ``pvlib.irradiance.erbs`` (clearness index against extraterrestrial irradiance on a
+    horizontal surface with cos z floored at ``min_cos_zenith``; DHI = GHI where the sun is
+    lower than 90 - ``max_zenith`` deg), without importing pvlib.
+
+    References
+    ----------
+    Erbs, D. G., Klein, S. A. & Duffie, J. A. (1982). Estimation of the diffuse radiation
+    fraction for hourly, daily and monthly-average global radiation. Solar Energy 28(4),
+    293-302.
+    """
+    ghi = np.asarray(ghi, float)
+    cz = np.asarray(cos_zenith, float)
+    kt = np.clip(ghi / (extra_radiation_doy(doy) * np.maximum(cz, min_cos_zenith)), 0, 1)
+    df = np.where(kt <= 0.22, 1 - 0.09 * kt,
+                  np.where(kt <= 0.8, 0.9511 - 0.1604 * kt + 4.388 * kt ** 2 - 16.638 * kt ** 3
+                           + 12.336 * kt ** 4, 0.165))
+    dhi = df * ghi
+    low = cz < np.cos(np.radians(max_zenith))
+    return np.where(low | (ghi - dhi < 0), ghi, dhi)
 
 
 def solar_hour(index: pd.DatetimeIndex, longitude: float, offset_h: float = 0.5) -> np.ndarray:

@@ -181,3 +181,66 @@ def resolve_station(name: str) -> str:
     raise WeatherError(f"city: unknown station {name!r}; `twin weather --list` shows the "
                        f"{len(station_table())} stations (Chinese name, pinyin or WMO number). "
                        f"For other places give latitude/longitude (and elevation)")
+
+
+# Major cities without a bundled station: approximate coordinates of the urban centre
+# (written by the project, about +-5 km). A site named so is interpolated at that point.
+_CITY_CENTRES = [
+    # pinyin/English, Chinese, province, lat, lon
+    ("Xi'an", "西安", "Shaanxi", 34.27, 108.94), ("Lhasa", "拉萨", "Tibet", 29.65, 91.13),
+    ("Kunming", "昆明", "Yunnan", 25.04, 102.71), ("Lanzhou", "兰州", "Gansu", 36.06, 103.83),
+    ("Xining", "西宁", "Qinghai", 36.62, 101.78), ("Yinchuan", "银川", "Ningxia", 38.49, 106.23),
+    ("Zhengzhou", "郑州", "Henan", 34.75, 113.63), ("Shenzhen", "深圳", "Guangdong", 22.54, 114.06),
+    ("Haikou", "海口", "Hainan", 20.04, 110.32), ("Guiyang", "贵阳", "Guizhou", 26.65, 106.63),
+    ("Taiyuan", "太原", "Shanxi", 37.87, 112.55), ("Hohhot", "呼和浩特", "Inner Mongolia", 40.84, 111.75),
+    ("Kashi", "喀什", "Xinjiang", 39.47, 75.99), ("Golmud", "格尔木", "Qinghai", 36.40, 94.90),
+    ("Datong", "大同", "Shanxi", 40.08, 113.30), ("Dongguan", "东莞", "Guangdong", 23.02, 113.75),
+    ("Foshan", "佛山", "Guangdong", 23.02, 113.12), ("Wuxi", "无锡", "Jiangsu", 31.49, 120.31),
+    ("Changzhou", "常州", "Jiangsu", 31.81, 119.97), ("Baotou", "包头", "Inner Mongolia", 40.66, 109.84),
+    ("Ordos", "鄂尔多斯", "Inner Mongolia", 39.61, 109.78), ("Zhuhai", "珠海", "Guangdong", 22.27, 113.58),
+    ("Zhongshan", "中山", "Guangdong", 22.52, 113.39), ("Luoyang", "洛阳", "Henan", 34.62, 112.45),
+    ("Tangshan", "唐山", "Hebei", 39.63, 118.18), ("Baoding", "保定", "Hebei", 38.87, 115.46),
+    ("Linyi", "临沂", "Shandong", 35.10, 118.36), ("Nantong", "南通", "Jiangsu", 32.01, 120.89),
+    ("Jiaxing", "嘉兴", "Zhejiang", 30.75, 120.76), ("Jinhua", "金华", "Zhejiang", 29.08, 119.65),
+    ("Quanzhou", "泉州", "Fujian", 24.87, 118.68), ("Liuzhou", "柳州", "Guangxi", 24.33, 109.41),
+    ("Daqing", "大庆", "Heilongjiang", 46.59, 125.10), ("Anshan", "鞍山", "Liaoning", 41.11, 122.99),
+    ("Shaoxing", "绍兴", "Zhejiang", 30.00, 120.58), ("Taizhou", "台州", "Zhejiang", 28.66, 121.42),
+    ("Wuhu", "芜湖", "Anhui", 31.33, 118.38), ("Xiangyang", "襄阳", "Hubei", 32.01, 112.12),
+    ("Ganzhou", "赣州", "Jiangxi", 25.83, 114.93), ("Zhanjiang", "湛江", "Guangdong", 21.27, 110.36),
+    ("Jiangmen", "江门", "Guangdong", 22.58, 113.08), ("Huizhou", "惠州", "Guangdong", 23.11, 114.42),
+    ("Qujing", "曲靖", "Yunnan", 25.49, 103.80), ("Jiayuguan", "嘉峪关", "Gansu", 39.77, 98.29),
+    ("Korla", "库尔勒", "Xinjiang", 41.73, 86.17), ("Shigatse", "日喀则", "Tibet", 29.27, 88.88),
+    ("Nagqu", "那曲", "Tibet", 31.48, 92.05), ("Shizuishan", "石嘴山", "Ningxia", 38.98, 106.38),
+    ("Wuzhong", "吴忠", "Ningxia", 37.99, 106.20), ("Wuhai", "乌海", "Inner Mongolia", 39.66, 106.79),
+    ("Bayannur", "巴彦淖尔", "Inner Mongolia", 40.74, 107.39),
+    ("Ulanqab", "乌兰察布", "Inner Mongolia", 41.00, 113.13),
+    ("Hulunbuir", "呼伦贝尔", "Inner Mongolia", 49.21, 119.77),
+]
+
+CITY_CENTRES: dict[str, tuple[str, str, float, float]] = {
+    name: (zh, prov, lat, lon) for name, zh, prov, lat, lon in _CITY_CENTRES}
+"""Major cities with no bundled station: name -> (Chinese name, province, lat, lon) [deg]."""
+
+
+def resolve_place(name: str):
+    """A station id, or a major city's centre when no station has that name.
+
+    Returns
+    -------
+    ("station", id) or ("city", (name, name_zh, province, lat, lon))
+
+    Raises
+    ------
+    WeatherError
+        Neither a station nor a listed city.
+    """
+    from ._core import WeatherError
+
+    try:
+        return "station", resolve_station(name)
+    except WeatherError:
+        key = str(name).strip().removesuffix("市")
+        for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
+            if key == zh or _fold(key) == _fold(en):
+                return "city", (en, zh, prov, lat, lon)
+        raise

@@ -97,3 +97,92 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "kt_ks": float(ks.statistic),
             "rh_err": float(synth["relative_humidity"].mean() - ref["relative_humidity"].mean()),
             "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean())}
+
+
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yield": 0.08}
+"""Goals of the leave-one-out test at 95 % of stations (issue 11): annual and worst-month
+temperature [K]; annual GHI and PV yield of TMYx/SWERA stations [-]."""
+
+
+def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
+    """Leave-one-out over the bundled stations.
+
+    Each station is predicted by :func:`weather.interp.interpolate` at its own position
+    and elevation with every station of its place (group: same WMO number or closer than
+    15 km, in any dataset) left out of the interpolation and of the lapse-rate fit.
+
+    Parameters
+    ----------
+    pv : bool
+        Also synthesise a year from the predicted statistics and compare its PV yield
+        (:func:`pv_specific_yield`) with the station file's yield (TMYx/SWERA only).
+    seed : int
+        Seed of the synthetic years.
+    ids : sequence of str, optional
+        Stations to test (default all, except those of
+        :data:`weather.interp.TEMPERATURE_SUSPECT`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per station: ``id, name, dataset, region, distance_km`` (nearest station used),
+        ``t_annual`` and ``t_worst_month`` (signed errors [K], truth moved to the TMYx
+        period like every station), ``ghi_annual`` (relative, on the station's own
+        dataset level: TMYx/SWERA on basis tmyx, CSWD on basis cswd), ``pv_yield``
+        (relative, TMYx/SWERA), ``expected_uncertainty``.
+    """
+    from .generator import synthesize
+    from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
+    from .site import expected_uncertainty
+    from .stations import station_table
+
+    b = _base()
+    st = station_table()
+    t_true = station_temperatures()
+    g_true = _col("ghi_kwh_day") * DAYS_IN_MONTH
+    rows = []
+    for k, sid in enumerate(b["ids"]):
+        if (ids is not None and sid not in ids) or sid in TEMPERATURE_SUSPECT:
+            continue
+        ds = b["dataset"][k]
+        basis = "cswd" if ds == "CSWD" else "tmyx"
+        lat, lon, z = b["lat"][k], b["lon"][k], b["z"][k]
+        stats, info = interpolate(lat, lon, z, basis=basis,
+                                  exclude_groups=frozenset([b["group"][k]]))
+        dt = stats["t_mean"].to_numpy() - t_true[k]
+        ghi = stats["ghi_kwh_day"].to_numpy() * DAYS_IN_MONTH
+        dz = z - st.loc[info["nearest_radiation"], "elevation_m"]
+        r = {"id": sid, "name": st.loc[sid, "name"], "dataset": ds, "region": b["region"][k],
+             "distance_km": info["distance_km"],
+             "distance_radiation_km": info["distance_radiation_km"],
+             "t_annual": float(dt.mean()), "t_worst_month": float(dt[np.argmax(np.abs(dt))]),
+             "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
+             "expected_uncertainty": expected_uncertainty(info["distance_radiation_km"], dz),
+             "pv_yield": np.nan}
+        if pv and ds != "CSWD":
+            syn = synthesize(stats, lat, lon, seed=seed)
+            r["pv_yield"] = pv_specific_yield(syn, lat, lon, z) / st.loc[sid, "pv_yield_kwh_kwp"] - 1
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def summarise_loo(loo: pd.DataFrame) -> pd.DataFrame:
+    """Mean absolute and 95th-percentile absolute errors by region and overall."""
+    def agg(g: pd.DataFrame) -> dict:
+        rad = g[g["dataset"] != "CSWD"]
+        cs = g[g["dataset"] == "CSWD"]
+        q = lambda s: float(np.quantile(np.abs(s.dropna()), 0.95)) if s.notna().any() else np.nan
+        m = lambda s: float(np.abs(s.dropna()).mean()) if s.notna().any() else np.nan
+        return {"n": len(g), "n_rad": len(rad),
+                "t_annual_mean": m(g["t_annual"]), "t_annual_p95": q(g["t_annual"]),
+                "t_worst_mean": m(g["t_worst_month"]), "t_worst_p95": q(g["t_worst_month"]),
+                "ghi_mean": m(rad["ghi_annual"]), "ghi_p95": q(rad["ghi_annual"]),
+                "pv_mean": m(rad["pv_yield"]), "pv_p95": q(rad["pv_yield"]),
+                "ghi_cswd_mean": m(cs["ghi_annual"]), "ghi_cswd_p95": q(cs["ghi_annual"])}
+    from .stations import REGIONS
+
+    out = {r: agg(loo[loo["region"] == r]) for r in REGIONS if (loo["region"] == r).any()}
+    out["all"] = agg(loo)
+    return pd.DataFrame(out).T

@@ -32,7 +32,15 @@ one consumer only gives a column bound instead of a row.
 
 Thermal store (see :mod:`solvers.blocks.storage`):
 :math:`e_t = (1-\lambda)^{\Delta t} e_{t-1} + (\eta_c Q^{ch}_t - Q^{dis}_t)\Delta t`,
-:math:`e_t \le S^{tes}`, :math:`Q^{ch}_t, Q^{dis}_t \le \rho S^{tes}`.
+:math:`e_t \le S^{tes}`, :math:`Q^{ch}_t, Q^{dis}_t \le \rho S^{tes}`, optional throughput
+cost :math:`c^{tp} \sum_t w_t \Delta t Q^{dis}_t`.  With :math:`\eta_c = 1` charging and
+discharging in the same hour changes neither the heat balance nor the content, so the LP
+is indifferent to it and an interior-point solution (no crossover) may show both: the
+outputs report the physical net flow, :math:`\max(Q^{ch}_t - Q^{dis}_t, 0)` and
+:math:`\max(Q^{dis}_t - Q^{ch}_t, 0)`, which is an equally optimal solution with the
+same content and the same size (the power bounds hold for the net flow whenever they
+hold for both).  With :math:`\eta_c < 1` both in one hour wastes heat and is not
+optimal, and the flows are reported as solved.
 """
 
 from __future__ import annotations
@@ -139,11 +147,14 @@ def add(ctx: ModelContext) -> None:
                          end_value_cny_per_kwh=tes.end_value_cny_per_kwh)
         ctx.add_flow("heat", +1, tdis)
         ctx.add_flow("heat", -1, tch)
+        if tes.throughput_cny_per_kwh > 0:
+            ctx.cost["thermal_storage_throughput"] = ctx.energy(tdis, tes.throughput_cny_per_kwh)
+        flows = _tes_flows(tch, tdis, tes.eta_charge)
         ctx.dispatch += [
             DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging",
-                        fn=lambda sol: sol.var(tch)),
+                        fn=lambda sol: flows(sol)[0]),
             DispatchVar("q_tes_discharge_kw", "kW", "Thermal storage discharging",
-                        fn=lambda sol: sol.var(tdis)),
+                        fn=lambda sol: flows(sol)[1]),
             DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step",
                         fn=content),
         ]
@@ -215,3 +226,15 @@ def _boilers(ctx: ModelContext, boilers) -> None:
                 DispatchVar(f"q_{k}_boiler_kw", "kW", f"{fuel} boiler heat output", fn=heat),
                 DispatchVar(f"fuel_{k}_kw", "kW", f"{fuel} boiler fuel input (NCV)",
                             fn=energy_in)]
+
+
+def _tes_flows(tch, tdis, eta_charge: float):
+    """``sol -> (charge, discharge)`` [kW] of the thermal store: the net flow where
+    simultaneous charge and discharge is a degenerate artefact (η_c = 1)."""
+    def flows(sol):
+        ch, dis = sol.var(tch), sol.var(tdis)
+        if eta_charge != 1.0:
+            return ch, dis
+        net = ch - dis
+        return np.maximum(net, 0.0), np.maximum(-net, 0.0)
+    return flows

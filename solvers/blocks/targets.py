@@ -186,7 +186,7 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
     for key, val in ctx.sizes.items():
         items = val.items() if isinstance(val, dict) else [(None, val)]
         for sub, s in items:
-            if s.var is None:
+            if getattr(s, "var", None) is None:  # fixed sizes, and quantities derived from a size
                 continue
             ub = s.var.ub
             if ub is not None and np.isfinite(ub) and s.var.ub > 0 and sol.value(s.var) >= ub - 1e-6 * max(1.0, ub):

@@ -92,6 +92,9 @@ class BatterySpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self):
+        if self.calendar_life_years != 15.0:  # refused rather than ignored (twin.scenario.consumers)
+            raise ValueError(f"battery {self.name!r}: calendar_life_years is not modelled yet (the optimiser's "
+                             "battery life is costs.battery_energy.lifetime_years); leave it out")
         if self.soc_min >= self.soc_max:
             raise ValueError(f"battery {self.name!r}: soc_min must be below soc_max")
         if not self.soc_min <= self.soc_initial <= self.soc_max:

@@ -601,6 +601,80 @@ def _envelope_ramps(t: dict[str, Any], *, which: str) -> tuple[np.ndarray, np.nd
     raise ValueError(which)
 
 
+def _simulate_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, dts: np.ndarray, *,
+                       seed: int, calendar_given: bool) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Draw the sessions, run the charger queue and build the session table (one place,
+    shared by :func:`simulate_fleet` and :func:`fleet_sessions`)."""
+    day_list = [str(x) for x in dts[::24]]
+    bad = set(day_list) - set(DAY_TYPES)
+    if bad:
+        raise ValueError(f"unknown day types {sorted(bad)}; expected {DAY_TYPES}")
+    if not calendar_given:
+        prior = str(china_day_types(pd.DatetimeIndex([index[0] - pd.Timedelta(days=1)]))
+                    .iloc[0])
+    else:
+        prior = day_list[-1]  # caller-defined calendar: the cyclic guess
+    sessions = draw_sessions(spec, day_list, seed=seed, prior_day_type=prior)
+    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(),
+                                       sessions["departure_h"].to_numpy(),
+                                       spec.n_chargers, spec.n_bidirectional)
+    return sessions, _session_table(spec, sessions, connect, bidir)
+
+
+def fleet_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
+                   day_types=None) -> pd.DataFrame:
+    """The charging sessions behind :func:`simulate_fleet` (same draws for the same seed).
+
+    Used by the operational twin (``twin.operate``), which charges each vehicle inside
+    the hour instead of the fleet envelope.
+
+    Parameters
+    ----------
+    spec, index, seed, day_types
+        As for :func:`simulate_fleet`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per session that reaches the horizon (departure after its start):
+        ``vehicle``, ``arrival_h`` [h since the start of the horizon], ``connect_h``
+        (plug-in after any wait; NaN if no charger freed up) [h], ``departure_h`` [h],
+        ``need_kwh`` (energy to reach ``min_soc_departure``, battery side) [kWh],
+        ``promise_kwh`` (the part of the need that fits into the connection: the
+        envelope's requirement ``R``) [kWh], ``pre_kwh`` (received before the horizon
+        starts, spin-up sessions) [kWh], ``arrival_soc`` [-], ``bidirectional`` (bool),
+        ``served`` (bool).  Attributes ``p_battery_kw`` (battery-side charge power per
+        charger) [kW], ``eta`` [-], ``battery_kwh`` [kWh], ``v2g_min_soc`` [-].
+    """
+    index = pd.DatetimeIndex(index)
+    n_steps = len(index)
+    if n_steps == 0 or n_steps % 24 or index[0].hour != 0 or index[0].minute != 0:
+        raise ValueError("index must start at local midnight and cover whole days of 24 steps")
+    dts = china_day_types(index).to_numpy() if day_types is None else np.asarray(day_types)
+    if dts.shape != (n_steps,):
+        raise ValueError(f"day_types must have one entry per step ({n_steps})")
+    sessions, t = _simulate_sessions(spec, index, dts, seed=seed,
+                                     calendar_given=day_types is not None)
+    keep = t["dep"] > 0.0
+    df = pd.DataFrame({
+        "vehicle": sessions["vehicle"].to_numpy()[keep],
+        "arrival_h": t["arr"][keep],
+        "connect_h": np.where(t["served"], t["c"], np.nan)[keep],
+        "departure_h": t["dep"][keep],
+        "need_kwh": t["need"][keep],
+        "promise_kwh": t["delivered"][keep],
+        "pre_kwh": t["pre"][keep],
+        "arrival_soc": sessions["arrival_soc"].to_numpy()[keep],
+        "bidirectional": (t["bidir"] & (spec.mode == "v2g"))[keep],
+        "served": t["served"][keep],
+    })
+    df.attrs.update({"p_battery_kw": float(t["p_b"]), "eta": float(spec.charger_efficiency),
+                     "battery_kwh": float(spec.battery_kwh),
+                     "v2g_min_soc": float(spec.v2g_min_soc), "fleet": spec.name,
+                     "mode": spec.mode})
+    return df
+
+
 def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
                    day_types=None):
     """Simulate a fleet over the model horizon and return hourly load and flexibility envelope.
@@ -662,21 +736,8 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         dts = np.asarray(day_types)
         if dts.shape != (n_steps,):
             raise ValueError(f"day_types must have one entry per step ({n_steps})")
-    day_list = [str(x) for x in dts[::24]]
-    bad = set(day_list) - set(DAY_TYPES)
-    if bad:
-        raise ValueError(f"unknown day types {sorted(bad)}; expected {DAY_TYPES}")
-    if day_types is None:
-        prior = str(china_day_types(pd.DatetimeIndex([index[0] - pd.Timedelta(days=1)]))
-                    .iloc[0])
-    else:
-        prior = day_list[-1]  # caller-defined calendar: the cyclic guess
-
-    sessions = draw_sessions(spec, day_list, seed=seed, prior_day_type=prior)
-    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(),
-                                       sessions["departure_h"].to_numpy(),
-                                       spec.n_chargers, spec.n_bidirectional)
-    t = _session_table(spec, sessions, connect, bidir)
+    sessions, t = _simulate_sessions(spec, index, dts, seed=seed,
+                                     calendar_given=day_types is not None)
 
     edges = np.arange(n_steps + 1, dtype=float)
     ends = edges[1:]

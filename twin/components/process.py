@@ -105,6 +105,17 @@ class ProcessLoadSpec(BaseModel):
     )
 
     @model_validator(mode="after")
+    def _not_modelled_yet(self) -> ProcessLoadSpec:
+        # refused rather than silently ignored (twin.scenario.consumers.NOT_MODELLED)
+        if self.flexible_share:
+            raise ValueError(f"process load '{self.name}': flexible_share is not modelled yet (the load is "
+                             "fixed); leave it at 0")
+        if self.waste_heat_fraction:
+            raise ValueError(f"process load '{self.name}': waste_heat_fraction is not modelled yet; declare the "
+                             "recoverable heat as a waste_heat source (available_kw or annual_mwh, temperature_c)")
+        return self
+
+    @model_validator(mode="after")
     def _one_source(self) -> ProcessLoadSpec:
         if (self.shape is None) == (self.profile_csv is None):
             raise ValueError("give exactly one of 'shape' (with annual_mwh) or 'profile_csv'")

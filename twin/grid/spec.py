@@ -29,7 +29,7 @@ class BusSpec(_Strict):
     """One node of an explicit network."""
 
     name: str = Field(description="Bus name, unique [-].")
-    vn_kv: float = Field(gt=0, description="Nominal voltage [kV].")
+    vn_kv: float = Field(gt=0, le=1000, description="Nominal voltage [kV].")
 
 
 class LineSpec(_Strict):
@@ -42,7 +42,7 @@ class LineSpec(_Strict):
         description="pandapower standard line type, e.g. 'NA2XS2Y 1x240 RM/25 12/20 kV' (see "
         "pandapower.available_std_types(net, 'line')) [-]."
     )
-    length_km: float = Field(gt=0, description="Length [km].")
+    length_km: float = Field(gt=0, le=100, description="Length [km].")
     parallel: int = Field(1, ge=1, le=10, description="Parallel circuits [-].")
     max_loading_percent: float | None = Field(
         None, gt=0, le=200, description="Thermal limit of this line [% of rated current]; default the network's."
@@ -58,7 +58,7 @@ class TransformerSpec(_Strict):
     std_type: str | None = Field(
         None, description="pandapower standard type, e.g. '25 MVA 110/10 kV' or '0.63 MVA 10/0.4 kV' [-]."
     )
-    sn_kva: float | None = Field(None, gt=0, description="Rated power [kVA] (instead of std_type).")
+    sn_kva: float | None = Field(None, gt=0, le=2e6, description="Rated power [kVA] (instead of std_type).")
     vk_percent: float | None = Field(
         None, gt=0, le=30, description="Short-circuit voltage [%] (with sn_kva; default by rating, GB/T 6451 / 10228 typical)."
     )
@@ -91,10 +91,10 @@ class SiteNodeSpec(_Strict):
     distance_m: float | None = Field(
         None, gt=0, le=20000, description="Cable route length from the park substation's MV busbar [m]."
     )
-    x_m: float | None = Field(None, description="East position relative to the substation [m] (instead of distance_m).")
-    y_m: float | None = Field(None, description="North position relative to the substation [m] (instead of distance_m).")
+    x_m: float | None = Field(None, ge=-20000, le=20000, description="East position relative to the substation [m] (instead of distance_m).")
+    y_m: float | None = Field(None, ge=-20000, le=20000, description="North position relative to the substation [m] (instead of distance_m).")
     transformer_kva: float | None = Field(
-        None, gt=0, description="Rating of this site's MV/LV transformer [kVA]; default sized from the plan's peak."
+        None, gt=0, le=2e6, description="Rating of this site's MV/LV transformer [kVA]; default sized from the plan's peak."
     )
     transformer_count: int = Field(1, ge=1, le=10, description="Identical transformers in parallel at this site [-].")
 
@@ -110,12 +110,12 @@ class UpgradeCostSpec(_Strict):
 
     transformer_cny_per_kva: float = Field(
         300.0, ge=0,
-        description="Installed cost of MV/LV or HV/MV transformer capacity [CNY/kVA] (indicative ≈250-400 CNY/kVA for "
+        le=10000, description="Installed cost of MV/LV or HV/MV transformer capacity [CNY/kVA] (indicative ≈250-400 CNY/kVA for "
         "10 kV oil or dry-type units incl. switchgear and installation; labelled assumption).",
     )
     cable_cny_per_km: float = Field(
         450000.0, ge=0,
-        description="Installed cost of an added 10 kV cable circuit [CNY/km] (indicative incl. trenching; "
+        le=1e8, description="Installed cost of an added 10 kV cable circuit [CNY/km] (indicative incl. trenching; "
         "labelled assumption).",
     )
     lifetime_years: float = Field(30.0, gt=0, le=60, description="Economic lifetime of network assets [yr].")
@@ -166,7 +166,7 @@ class GridNetworkSpec(_Strict):
     lv_kv: float = Field(0.4, gt=0, le=1, description="Low-voltage level of the sites [kV].")
     substation_kva: float | None = Field(
         None, gt=0,
-        description="Rating of the main transformer at the point of connection [kVA] (used when grid.voltage_kv > mv_kv); "
+        le=2e6, description="Rating of the main transformer at the point of connection [kVA] (used when grid.voltage_kv > mv_kv); "
         "default the smallest standard rating ≥ grid.import_limit_kw / design_power_factor.",
     )
     design_power_factor: float = Field(0.95, gt=0.5, le=1, description="Power factor used to size transformers [-].")

@@ -308,13 +308,14 @@ def _accounts(
        "e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
     ann["onsite_renewable_share"] = share(ann["tce_pv_self_consumed_tce"], tce)
     ev("onsite_renewable_share", "PV self-consumed × basis / total tce", "e_pv_self_consumed_kwh, tce_total_tce")
-    grid_rest_kwh = max(ann["e_grid_import_kwh"] - ann["e_grid_export_kwh"] - green_kwh, 0.0)
+    # grid import not covered by green power or certificates (exports are already netted from PV above)
+    grid_rest_kwh = max(ann["e_grid_import_kwh"] - green_kwh, 0.0)
     clean_tce = re_tce + grid_rest_kwh * settings.grid_clean_share * k_el
     if settings.natural_gas_is_clean:
         clean_tce += float(kwh_to_tce(fuels.get("natural_gas", 0.0)))
     ann["tce_clean_tce"] = clean_tce
     ann["clean_energy_share"] = share(clean_tce, tce)
-    ev("clean_energy_share", "(renewables + grid_clean_share × other net grid + gas if counted) / total tce",
+    ev("clean_energy_share", "(renewables + grid_clean_share × grid import not green + gas if counted) / total tce",
        "tce_renewable_tce, settings")
     avail = ann["q_waste_heat_available_kwh"]
     ann["waste_heat_utilisation_share"] = ann["q_waste_heat_used_kwh"] / avail if avail > 0 else float("nan")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,13 +203,51 @@ def _check_nodes(root, file: str) -> None:
         raise ScenarioError(problems)
 
 
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
+_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_YAML_DEPTH},}}")
+
+
+def _nesting_problem(text: str, file: str) -> Problem | None:
+    """Nesting deeper than :data:`MAX_YAML_DEPTH`, found by a scan of the text.
+
+    PyYAML's scanner slows down quadratically with nested flow collections (3,000
+    levels take seconds) and its composer recurses, so very deep nesting is refused
+    before parsing. Brackets inside quotes and comments are not counted.
+    """
+    depth = 0
+    for i, line in enumerate(text.splitlines(), start=1):
+        line = _QUOTED.sub("", line)
+        hash_ = line.find(" #")
+        line = line[:hash_] if hash_ >= 0 else ("" if line.lstrip().startswith("#") else line)
+        if _DASHES.search(line):
+            return Problem(file, "", f"nested deeper than {MAX_YAML_DEPTH} levels; expected a scenario mapping",
+                           line=i)
+        for ch in line:
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return Problem(file, "", f"nested deeper than {MAX_YAML_DEPTH} levels; expected a scenario "
+                                   "mapping", line=i)
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+    return None
+
+
 def _compose(text: str, file: str):
     """Parse YAML keeping line numbers; raise ScenarioError naming the line on bad syntax.
 
     Duplicate keys are errors (YAML would silently keep the last), and the node graph
     is checked for size and nesting before any Python object is built.
     """
-    loader = yaml.SafeLoader(text)
+    deep = _nesting_problem(text, file)
+    if deep is not None:
+        raise ScenarioError([deep])
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # control characters, checked when the reader starts
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError([Problem(file, "", f"malformed YAML: character #x{exc.character:04x} is not allowed "
+                                     "in YAML text (control character)", line=line)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -686,8 +725,8 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None)
                 msg = None
             except wx.WeatherError as exc:
                 msg = str(exc)
-            except (ValueError, OSError, EOFError) as exc:
-                msg = f"weather file could not be read ({type(exc).__name__}: {exc})"
+            except (ValueError, OSError, EOFError, KeyError, IndexError, TypeError) as exc:
+                msg = f"weather file could not be read ({type(exc).__name__}: {exc}); expected an EPW or TMY3 file"
             if key is not None:
                 _WEATHER_CHECKED[key] = msg
         else:

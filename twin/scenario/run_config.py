@@ -63,6 +63,10 @@ class RunConfig:
         Scoring rubric YAML replacing the bundled provisional rubric.
     save_model : Path or None
         Write the model handed to HiGHS (MPS) here.
+    operate : {"rule", "mpc", "both", "none"} or None
+        Operate the sized park hour by hour with these controllers (:mod:`twin.operate`);
+        ``None`` = the scenario's ``operation.controller`` where it has an ``operation``
+        section, else none.
     sources : dict
         Where each setting came from: ``"scenario"``, ``"override"`` or ``"default"``.
     """
@@ -76,6 +80,7 @@ class RunConfig:
     lang: Lang = "zh"
     rubric: Path | None = None
     save_model: Path | None = None
+    operate: Literal["rule", "mpc", "both", "none"] | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +119,9 @@ def check_settings(values: dict[str, Any]) -> list[str]:
     h = values.get("hours")
     if h is not None and (not isinstance(h, int) or not 1 <= h <= YEAR_HOURS):
         out.append(f"hours {h!r}: expected an integer from 1 to {YEAR_HOURS}")
+    op = values.get("operate")
+    if op is not None and op not in ("rule", "mpc", "both", "none"):
+        out.append(f"operate {op!r}: expected rule, mpc, both or none")
     k = values.get("representative_days")
     if k is not None and (not isinstance(k, int) or not 2 <= k <= 365):
         out.append(f"representative_days {k!r}: expected an integer from 2 to 365")

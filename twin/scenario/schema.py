@@ -9,7 +9,7 @@ editor completion. Component specs live with their component modules
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,6 +30,7 @@ from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
 from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
+from twin.operate.spec import OperationSpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
@@ -65,7 +66,8 @@ class SiteSpec(_Strict):
 
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
-        "WMO number, e.g. 'Suzhou', '苏州', '喀什' or 'Hotan'."
+        "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田'; or a major city without a station (e.g. '西安': "
+        "interpolated at the city centre)."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -92,10 +94,10 @@ class SiteSpec(_Strict):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
         if has_city:
-            from weather.stations import resolve_station
+            from weather.stations import resolve_place
 
             try:
-                resolve_station(self.city)
+                resolve_place(self.city)
             except ValueError as exc:
                 raise ValueError(str(exc).removeprefix("city: ")) from None
         if self.province is not None:
@@ -212,7 +214,7 @@ class CostsSpec(_Strict):
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
     )
-    fuel_prices_cny_per_kwh: dict[Literal["coal", "oil", "biomass"], float] = Field(
+    fuel_prices_cny_per_kwh: dict[Literal["coal", "oil", "biomass"], Annotated[float, Field(ge=0, le=3)]] = Field(
         default_factory=dict,
         description="Price of other boiler fuels per kWh of fuel (net calorific value) [CNY/kWh], e.g. "
         "{coal: 0.12}; required for every fuel a declared boiler burns (no default: prices vary by region "
@@ -303,15 +305,15 @@ class TargetsSpec(_Strict):
     )
     residual_emissions_max_t: float | None = Field(
         None, ge=0,
-        description="Residual emissions (location basis, after green power and certificates, before offsets) at "
+        le=1e8, description="Residual emissions (location basis, after green power and certificates, before offsets) at "
         "most this [tCO2/yr].",
     )
 
     @field_validator("core_indicator_max_tco2_per_tce")
     @classmethod
     def _positive(cls, v):
-        if isinstance(v, float) and not v > 0:
-            raise ValueError("must be > 0 tCO2/tce, or 'tier'")
+        if isinstance(v, float) and not 0 < v <= 100:
+            raise ValueError("must be > 0 and at most 100 tCO2/tce, or 'tier'")
         return v
 
     def stated(self) -> bool:
@@ -356,6 +358,10 @@ class Scenario(_Strict):
     )
     declarations: Declarations = Field(
         default_factory=Declarations, description="Planner's declarations for items the model cannot compute."
+    )
+    operation: OperationSpec | None = Field(
+        None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
+        "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,604 @@
+r"""Rolling-horizon dispatch of a park as built: one window model, its data changed in place.
+
+The operational twin's model-predictive controller re-optimises the next ``H`` hours
+every hour (or every ``k`` hours) from the current store contents.  Building and
+compiling a Pyomo model for each of 8760 windows would cost far more than solving them,
+so :class:`RollingWindow` builds two models once:
+
+* the **full-horizon** model of the park as built (sizes fixed as existing capacity, so
+  they are constants, not columns), compiled to matrix form but never solved, and
+* the **window** model of its first ``H`` hours, compiled and handed to HiGHS.
+
+Every window's data are then *gathered* from the full-horizon matrices: each column and
+row of the window belongs to a Pyomo component indexed by the hour (``k = 0..H-1``);
+at window start ``t0`` it takes cost, bounds, right-hand side and (where they change
+with the hour, e.g. heat-pump COP) matrix coefficients from the same component at hour
+``t0 + k`` of the full model.  Rows at ``k = 0`` that refer to the hour before the
+window in the full model (the storage state equations) get that hour's content from
+the plant moved to the right-hand side: this is the window's initial state.  Positions
+past the end of the horizon are switched off (columns fixed at 0, rows free), so the
+horizon shrinks at the end.  HiGHS keeps its simplex basis between windows (warm start).
+
+Added to the window model in HiGHS directly (the full model has none of them):
+
+* the monthly demand charge on the *increase* of the month's peak: a peak column for
+  the current and one for the next month, with the lower bound of the current month's
+  peak at the highest import so far, rows ``P^{imp}_k \le \hat P`` for the hours of
+  each month, cost :math:`c^{dem}` per kW;
+* non-negative slacks that keep every window feasible whatever the plant did (faults,
+  forecast errors): unserved energy on each bus balance row at the value of lost load,
+  and a positive and a negative slack on each storage state row at a penalty;
+* a value of the energy left in each store at the end of the window [CNY/kWh]
+  (terminal value), so that the window does not empty the stores.
+
+Forecasts enter as changes of the balance rows' right-hand sides and of column upper
+bounds (:meth:`RollingWindow.solve` ``rhs_delta``, ``col_ub``).  A self-check at
+construction compares the gathered data of the first window with the window model as
+Pyomo compiled it and raises if they differ (the gathering relies on every hourly
+component having the same structure in every hour, which the blocks keep).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from typing import ClassVar
+
+import numpy as np
+
+from solvers.problem import SizingProblem, SolveOptions
+
+INF = float("inf")
+
+
+def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None = None,
+             emission_price_cny_per_t: float = 0.0) -> SizingProblem:
+    """The dispatch problem of the park as built over the whole horizon.
+
+    :func:`solvers.transform.with_fixed_sizes` with ``as_existing=True`` (every size a
+    constant, no capital cost), then :func:`solvers.transform.window` over all steps from
+    ``initial_state`` (stores start from a given content instead of closing a cycle; the
+    objective is the operating cost).  Emissions are priced at
+    ``emission_price_cny_per_t`` [CNY/tCO2] through the grid import and fuel prices
+    instead of the annual carbon accounting (green power, certificates and offsets are
+    bought for the year, not hour by hour: they are switched off here), and every step
+    weighs 1 (the hours as they are, not scaled to a year).
+
+    Parameters
+    ----------
+    problem : SizingProblem
+    sizes : dict
+        :attr:`SizingResult.sizes` of the plan.
+    initial_state : dict, optional
+        ``battery_kwh``, ``tes_kwh`` [kWh] at the start (keys of
+        :data:`solvers.transform.STATE_KEYS`); default: the battery at its
+        ``initial_soc``, the thermal store empty.
+    emission_price_cny_per_t : float
+        Price put on each tCO2 emitted [CNY/tCO2].
+    """
+    from solvers.transform import window, with_fixed_sizes
+
+    lam = float(emission_price_cny_per_t) * 1e-3  # CNY per kgCO2
+    p = with_fixed_sizes(problem, sizes, as_existing=True)
+    p = replace(p, weights=None, period=None, period_order=None, objective="min_cost",
+                capex_budget_cny=None)
+    state = dict(initial_state or {})
+    if p.battery is not None:
+        E = p.battery.existing_kwh
+        state.setdefault("battery_kwh", p.battery.initial_soc * E)
+    else:
+        state.pop("battery_kwh", None)
+    if p.thermal_storage is not None:
+        state.setdefault("tes_kwh", 0.0)
+    else:
+        state.pop("tes_kwh", None)
+    p = window(p, 0, p.n_steps, state)
+    g = p.grid
+    p.grid = replace(g, price_import_cny_per_kwh=np.asarray(g.price_import_cny_per_kwh, float)
+                     + lam * np.asarray(g.ef_grid_kgco2_per_kwh, float))
+    if lam:
+        p.boilers = [b if b.fuel == "electric" else
+                     replace(b, fuel_price_cny_per_kwh=b.fuel_price_cny_per_kwh + lam * b.ef_fuel_kgco2_per_kwh)
+                     for b in p.boilers]
+    p.carbon = replace(p.carbon, carbon_price_cny_per_t=0.0, offset_price_cny_per_t=None,
+                       certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None)
+    return p
+
+
+def head(problem: SizingProblem, hours: int) -> SizingProblem:
+    """The first ``hours`` steps of ``problem`` (:func:`solvers.transform.window` at 0)."""
+    from solvers.transform import window
+
+    return window(problem, 0, int(hours))
+
+
+def _comp_key(obj):
+    """(component name, index) of a Pyomo VarData or ConstraintData."""
+    return obj.parent_component().name, obj.index()
+
+
+def _layout(items, T: int) -> tuple[dict, list]:
+    """Map hourly components of ``items`` (VarData or ConstraintData) to their positions."""
+    by_name: dict = {}
+    keys = []
+    for i, it in enumerate(items):
+        name, idx = _comp_key(it)
+        keys.append((name, idx))
+        by_name.setdefault(name, []).append((idx, i))
+    hourly = {}
+    for name, lst in by_name.items():
+        comp_len = len(items[lst[0][1]].parent_component())
+        if comp_len != T or not all(isinstance(ix, (int, np.integer)) for ix, _ in lst):
+            continue
+        arr = np.full(T, -1, dtype=np.int64)
+        for ix, i in lst:
+            arr[int(ix)] = i
+        hourly[name] = arr
+    return hourly, keys
+
+
+class RollingWindow:
+    """Window model of a park as built, re-solved in place for any window start.
+
+    Parameters
+    ----------
+    problem : SizingProblem
+        The park as built over the whole horizon (:func:`as_built`), true data.
+    horizon : int
+        Window length H [h] (cut to the horizon of ``problem``).
+    value_of_lost_load : float
+        Cost of unserved electricity, heat or cooling in the window [CNY/kWh].
+    state_penalty : float
+        Cost of each kWh a storage state equation is relaxed by [CNY/kWh].
+    options : SolveOptions, optional
+        HiGHS options; default dual simplex without presolve (warm starts).
+
+    Attributes
+    ----------
+    build_s : float
+        Wall time of building, compiling and checking both models [s].
+    solve_s, update_s : float
+        Accumulated HiGHS time and data-update time over all windows [s].
+    """
+
+    BUSES: ClassVar[dict] = {"elec": "balance_elec", "heat": "balance_heat", "cool": "balance_cool"}
+
+    def __init__(self, problem: SizingProblem, horizon: int, *, value_of_lost_load: float = 30.0,
+                 state_penalty: float = 100.0, options: SolveOptions | None = None):
+        from solvers.highs_backend import CompiledModel, HighsBackend
+        from solvers.model import build_model
+
+        t_build = time.perf_counter()
+        self._voll = float(value_of_lost_load)
+        self._penalty = float(state_penalty)
+        self._balance_sign_cache = {}
+        T = problem.n_steps
+        H = int(min(max(horizon, 1), T))
+        self.T, self.H = T, H
+        g = problem.grid
+        self.dc = float(g.demand_charge_cny_per_kw_month)
+        self.month = (np.asarray(g.month).astype(int) if g.month is not None
+                      else np.ones(T, dtype=int))
+        nodc = replace(problem, grid=replace(g, demand_charge_cny_per_kw_month=0.0))
+        self.problem = nodc
+        self.ctx_full = build_model(nodc)
+        cf = CompiledModel(self.ctx_full.m)
+        self.cm_full = cf
+        self.ctx = build_model(head(nodc, H))
+        opts = options or SolveOptions(solver="simplex", presolve=False)
+        self.be = HighsBackend(opts)
+        self.be.set_instance(self.ctx.m)
+        for k, v in {"solver": opts.solver if opts.solver in ("simplex", "ipm", "ipx", "choose")
+                     else "simplex", "presolve": "on" if opts.presolve else "off",
+                     **opts.highs_options}.items():
+            self.be.highs.setOptionValue(k, v)
+        cw = self.be.cmodel
+        self.cm = cw
+        self.n_col0, self.n_row0 = cw.n_col, cw.n_row
+        # ---- full-horizon arrays
+        inf = INF
+        fb = [v.bounds for v in cf.columns]
+        self.f_lb = np.array([-inf if b[0] is None else b[0] for b in fb], float)
+        self.f_ub = np.array([inf if b[1] is None else b[1] for b in fb], float)
+        self.f_c = np.asarray(cf.info.c.toarray(), float).reshape(-1, cf.n_col)[0]
+        rhs = np.asarray(cf.info.rhs, float).reshape(-1)
+        bt = np.fromiter((r.bound_type for r in cf.info.rows), dtype=np.int8, count=cf.n_row)
+        self.f_rlo = np.where(bt == 1, -inf, rhs)
+        self.f_rhi = np.where(bt == -1, inf, rhs)
+        self.f_A = cf.info.A.tocsr()  # rows x cols
+        fcol, _ = _layout(cf.columns, T)
+        frow, _ = _layout([r.constraint for r in cf.info.rows], T)
+        # ---- window layout
+        wcol, wcol_keys = _layout(cw.columns, H)
+        wrow, wrow_keys = _layout([r.constraint for r in cw.info.rows], H)
+        self._wcol_keys, self._wrow_keys = wcol_keys, wrow_keys
+        missing = (set(wcol) - set(fcol)) | (set(wrow) - set(frow))
+        if missing:
+            raise RuntimeError(f"rolling window: hourly components missing in the full model: {missing}")
+        cnames = sorted(wcol)
+        rnames = sorted(wrow)
+        self._cid = {n: i for i, n in enumerate(cnames)}
+        self._rid = {n: i for i, n in enumerate(rnames)}
+        self.fcol_tab = np.stack([fcol[n] for n in cnames]) if cnames else np.zeros((0, T), np.int64)
+        self.frow_tab = np.stack([frow[n] for n in rnames]) if rnames else np.zeros((0, T), np.int64)
+        # window columns/rows that are hourly: (position, component id, k)
+        wc_pos, wc_id, wc_k = [], [], []
+        for n in cnames:
+            for k, j in enumerate(wcol[n]):
+                if j >= 0:
+                    wc_pos.append(j)
+                    wc_id.append(self._cid[n])
+                    wc_k.append(k)
+        self.wc_pos, self.wc_id, self.wc_k = (np.array(x, np.int64) for x in (wc_pos, wc_id, wc_k))
+        wr_pos, wr_id, wr_k = [], [], []
+        for n in rnames:
+            for k, i in enumerate(wrow[n]):
+                if i >= 0:
+                    wr_pos.append(i)
+                    wr_id.append(self._rid[n])
+                    wr_k.append(k)
+        self.wr_pos, self.wr_id, self.wr_k = (np.array(x, np.int64) for x in (wr_pos, wr_id, wr_k))
+        self._wcol, self._wrow = wcol, wrow
+        self._prepare_coefficients(cf, cw)
+        self._prepare_lags()
+        self._add_extras()
+        self._self_check()
+        self.build_s = time.perf_counter() - t_build
+        self.solve_s = 0.0
+        self.update_s = 0.0
+        self.n_solves = 0
+        self.iterations = 0
+
+    # ------------------------------------------------------------------ preparation
+    def _prepare_coefficients(self, cf, cw) -> None:
+        """Window matrix entries between hourly rows and columns whose value changes with
+        the hour: their full-model series, to be written before each solve."""
+        A = cw.info.A.tocoo()  # rows x cols of the window
+        row_of = np.full(self.n_row0, -1, np.int64)
+        rk = np.full(self.n_row0, -1, np.int64)
+        row_of[self.wr_pos], rk[self.wr_pos] = self.wr_id, self.wr_k
+        col_of = np.full(self.n_col0, -1, np.int64)
+        ck = np.full(self.n_col0, -1, np.int64)
+        col_of[self.wc_pos], ck[self.wc_pos] = self.wc_id, self.wc_k
+        r, c = A.row, A.col
+        hourly = (row_of[r] >= 0) & (col_of[c] >= 0)
+        r, c = r[hourly], c[hourly]
+        T = self.T
+        classes = {}
+        for ri, ci in zip(r.tolist(), c.tolist()):
+            key = (int(row_of[ri]), int(col_of[ci]), int(ck[ci] - rk[ri]))
+            classes.setdefault(key, []).append((ri, ci, int(rk[ri])))
+        self.var_entries = []  # (window row, window col, series over full hours, k_row)
+        tt = np.arange(T)
+        for (rid, cid, lag), entries in classes.items():
+            fr = self.frow_tab[rid]
+            tc = tt + lag
+            ok = (tc >= 0) & (tc < T) & (fr >= 0)
+            fc = np.full(T, -1, np.int64)
+            fc[ok] = self.fcol_tab[cid][tc[ok]]
+            ok &= fc >= 0
+            vals = np.zeros(T)
+            if ok.any():
+                vals[ok] = np.asarray(self.f_A[fr[ok], fc[ok]]).reshape(-1)
+            v = vals[ok]
+            if v.size and np.ptp(v) <= 1e-13 * max(1.0, np.abs(v).max()):
+                continue
+            for ri, ci, k in entries:
+                self.var_entries.append((ri, ci, vals, k))
+        if self.var_entries:
+            self.ve_row = np.array([e[0] for e in self.var_entries], np.int32)
+            self.ve_col = np.array([e[1] for e in self.var_entries], np.int32)
+            self.ve_k = np.array([e[3] for e in self.var_entries], np.int64)
+            self.ve_series = np.stack([e[2] for e in self.var_entries])
+
+    def _prepare_lags(self) -> None:
+        """Entries of full-model hourly rows on columns of earlier hours (state coupling)."""
+        A = self.f_A
+        T = self.T
+        self.lags = []  # (row component id, column component id, lag, coefficient)
+        col_comp = np.full(self.cm_full.n_col, -1, np.int64)
+        col_t = np.full(self.cm_full.n_col, -1, np.int64)
+        for cid in range(self.fcol_tab.shape[0]):
+            ok = self.fcol_tab[cid] >= 0
+            col_comp[self.fcol_tab[cid][ok]] = cid
+            col_t[self.fcol_tab[cid][ok]] = np.flatnonzero(ok)
+        t_probe = min(T - 1, max(1, T // 2))
+        for rid in range(self.frow_tab.shape[0]):
+            fr = self.frow_tab[rid][t_probe]
+            if fr < 0:
+                continue
+            lo, hi = A.indptr[fr], A.indptr[fr + 1]
+            for j, a in zip(A.indices[lo:hi], A.data[lo:hi]):
+                if col_comp[j] < 0:
+                    continue
+                lag = t_probe - int(col_t[j])
+                if lag > 1 or lag < 0:
+                    raise RuntimeError("rolling window: rows coupling more than consecutive hours "
+                                       "are not supported")
+                if lag == 1:
+                    self.lags.append((rid, int(col_comp[j]), float(a)))
+        self.state_comps = sorted({self._cnames()[cid] for _, cid, _ in self.lags})
+
+    def _cnames(self) -> list:
+        return sorted(self._wcol)
+
+    def _rnames(self) -> list:
+        return sorted(self._wrow)
+
+    def _add_extras(self) -> None:
+        """Slack, peak and demand-charge columns and rows, added in HiGHS directly."""
+        h = self.be.highs
+        H = self.H
+        n = self.n_col0
+        cols_lo, cols_hi, cols_cost, starts, idx, vals = [], [], [], [], [], []
+        self.slack_cols = {}
+
+        def add_col(cost, rows, coefs, ub=INF):
+            j = n + len(cols_cost)
+            starts.append(len(idx))
+            idx.extend(rows)
+            vals.extend(coefs)
+            cols_lo.append(0.0)
+            cols_hi.append(ub)
+            cols_cost.append(cost)
+            return j
+
+        self._voll_cols = []
+        for bus, rname in self.BUSES.items():
+            if rname not in self._wrow:
+                continue
+            rows = self._wrow[rname]
+            sign = self._balance_sign(rname)
+            self._voll_cols.append((bus, [add_col(self.voll, [int(rows[k])], [sign])
+                                          for k in range(H)]))
+        self._state_slack = []
+        for rname in self._rnames():
+            if not rname.endswith("_state"):
+                continue
+            rows = self._wrow[rname]
+            for k in range(H):
+                if rows[k] >= 0:
+                    self._state_slack.append(add_col(self.penalty, [int(rows[k])], [1.0]))
+                    self._state_slack.append(add_col(self.penalty, [int(rows[k])], [-1.0]))
+        if cols_cost:
+            h.addCols(len(cols_cost), np.array(cols_cost), np.array(cols_lo), np.array(cols_hi),
+                      len(idx), np.array(starts, np.int32), np.array(idx, np.int32),
+                      np.array(vals, float))
+        self.n_col = n + len(cols_cost)
+        self.n_row = self.n_row0
+        self.peak_cols = None
+        if self.dc > 0:
+            imp_cols, _ = self.cm.cols_of(self.ctx.imp)
+            j0 = self.n_col
+            h.addCols(2, np.array([self.dc, self.dc]), np.zeros(2), np.full(2, INF), 0,
+                      np.zeros(2, np.int32), np.zeros(0, np.int32), np.zeros(0))
+            self.peak_cols = (j0, j0 + 1)
+            self.n_col += 2
+            lo = np.full(2 * H, -INF)
+            hi = np.zeros(2 * H)
+            st, ix, va = [], [], []
+            for which in (0, 1):
+                for k in range(H):
+                    st.append(len(ix))
+                    ix += [int(imp_cols[k]), self.peak_cols[which]]
+                    va += [1.0, -1.0]
+            h.addRows(2 * H, lo, hi, len(ix), np.array(st, np.int32), np.array(ix, np.int32),
+                      np.array(va, float))
+            self.peak_rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
+            self.n_row += 2 * H
+        # columns of the stores' content at each position (terminal value)
+        self._content_cols = {n: self._wcol[n] for n in self.state_comps}
+
+    @property
+    def voll(self) -> float:
+        return self._voll
+
+    @property
+    def penalty(self) -> float:
+        return self._penalty
+
+    def _balance_sign(self, rname: str) -> float:
+        """+1 if a supply enters the compiled balance row with +1 (right-hand side = demand)."""
+        rows = self._wrow[rname]
+        i = int(rows[rows >= 0][0])
+        A = self.cm.info.A.tocsr()
+        imp_cols, _ = self.cm.cols_of(self.ctx.imp)
+        if rname == "balance_elec":
+            a = A[i, int(imp_cols[0])]
+            return 1.0 if a > 0 else -1.0
+        # heat/cool: the sign of a producer's column on the row
+        producers = (("q_boiler", "q_heat_pump", "q_waste_heat_direct", "q_tes_discharge")
+                     if rname == "balance_heat" else ("q_chiller",))
+        lo, hi = A.indptr[i], A.indptr[i + 1]
+        for j, a in zip(A.indices[lo:hi], A.data[lo:hi]):
+            name = self.cm.columns[j].parent_component().name
+            if name.startswith(producers):
+                return 1.0 if a > 0 else -1.0
+        return 1.0
+
+    def has_bus(self, bus: str) -> bool:
+        """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``)."""
+        return self.BUSES[bus] in self._wrow
+
+    def _self_check(self) -> None:
+        """The gathered data of the window at t0 = 0 must equal the compiled window model."""
+        lp = self.be.highs.getLp()
+        c = np.asarray(lp.col_cost_)[: self.n_col0]
+        lb = np.asarray(lp.col_lower_)[: self.n_col0]
+        ub = np.asarray(lp.col_upper_)[: self.n_col0]
+        rlo = np.asarray(lp.row_lower_)[: self.n_row0]
+        rhi = np.asarray(lp.row_upper_)[: self.n_row0]
+        g = self._gather(0, {})
+        for name, mine, theirs in (("cost", g["c"], c[self.wc_pos]), ("lower", g["lb"], lb[self.wc_pos]),
+                                   ("upper", g["ub"], ub[self.wc_pos]),
+                                   ("row lower", g["rlo"], rlo[self.wr_pos]),
+                                   ("row upper", g["rhi"], rhi[self.wr_pos])):
+            both_inf = np.isinf(mine) & np.isinf(theirs) & (np.sign(mine) == np.sign(theirs))
+            with np.errstate(invalid="ignore"):
+                diff = np.where(both_inf, 0.0, np.abs(mine - theirs))
+            if diff.size and not np.all(diff <= 1e-9 * np.maximum(1.0, np.abs(theirs))):
+                k = int(np.argmax(diff))
+                raise RuntimeError(f"rolling window self-check failed ({name}, entry {k}: "
+                                   f"{mine[k]} vs {theirs[k]})")
+
+    # ------------------------------------------------------------------ per window
+    def _gather(self, t0: int, state: dict) -> dict:
+        T = self.T
+        tc = self.wc_k + t0
+        act_c = tc < T
+        fc = np.where(act_c, self.fcol_tab[self.wc_id, np.minimum(tc, T - 1)], -1)
+        act_c &= fc >= 0
+        c = np.where(act_c, self.f_c[np.maximum(fc, 0)], 0.0)
+        lb = np.where(act_c, self.f_lb[np.maximum(fc, 0)], 0.0)
+        ub = np.where(act_c, self.f_ub[np.maximum(fc, 0)], 0.0)
+        tr = self.wr_k + t0
+        act_r = tr < T
+        fr = np.where(act_r, self.frow_tab[self.wr_id, np.minimum(tr, T - 1)], -1)
+        act_r &= fr >= 0
+        rlo = np.where(act_r, self.f_rlo[np.maximum(fr, 0)], -INF)
+        rhi = np.where(act_r, self.f_rhi[np.maximum(fr, 0)], INF)
+        if t0 > 0 and self.lags:
+            cn = self._cnames()
+            for rid, cid, a in self.lags:
+                sel = (self.wr_id == rid) & (self.wr_k == 0)
+                x = float(state.get(cn[cid], 0.0))
+                # the full row at t0 holds a * x[t0-1]; in the window it is a constant
+                shift = a * x
+                rlo[sel] -= shift
+                rhi[sel] -= shift
+        return {"c": c, "lb": lb, "ub": ub, "rlo": rlo, "rhi": rhi, "act_c": act_c, "act_r": act_r}
+
+    def solve(self, t0: int, state: dict, *, rhs_delta: dict | None = None,
+              col_ub: dict | None = None, terminal_value: dict | None = None,
+              month_peak_kw: float = 0.0) -> dict:
+        """Solve the window starting at hour ``t0``.
+
+        Parameters
+        ----------
+        t0 : int
+            First hour of the window.
+        state : dict
+            Content of each store at the end of hour ``t0 - 1``, by the component name
+            of its content column (:attr:`state_comps`) [kWh]; ignored at ``t0 = 0``
+            (the problem's own initial state applies).
+        rhs_delta : dict, optional
+            Bus (``elec``, ``heat``, ``cool``) -> change of the demand in each window hour
+            (forecast minus true value) [kW], length ``H``.
+        col_ub : dict, optional
+            Hourly column component name -> upper bound per window hour (e.g. the
+            forecast available PV output for ``p_pv_curtailed``) [kW].
+        terminal_value : dict, optional
+            Store content component -> value of each kWh left at the end of the window
+            [CNY/kWh].
+        month_peak_kw : float
+            Highest import so far in the month of ``t0`` [kW].
+
+        Returns
+        -------
+        dict
+            ``status``, ``objective`` [CNY], ``dispatch`` (name -> array over the window
+            hours, names as in :attr:`solvers.SizingResult.dispatch`), ``unserved_kwh``
+            (bus -> kWh in the window), ``slack_kwh`` (storage relaxation), ``active``
+            (number of window hours inside the horizon).
+        """
+        from solvers.highs_backend import Solution, c_stdout_to_stderr
+
+        t_u = time.perf_counter()
+        h = self.be.highs
+        H, T = self.H, self.T
+        g = self._gather(t0, state)
+        c, lb, ub, rlo, rhi = g["c"], g["lb"], g["ub"], g["rlo"], g["rhi"]
+        n_active = min(H, T - t0)
+        last = n_active - 1
+        if terminal_value:
+            for comp, v in terminal_value.items():
+                if comp in self._cid:
+                    sel = (self.wc_id == self._cid[comp]) & (self.wc_k == last)
+                    c[sel] -= float(v)
+        if col_ub:
+            for comp, arr in col_ub.items():
+                if comp not in self._cid:
+                    continue
+                arr = np.asarray(arr, float)
+                sel = (self.wc_id == self._cid[comp]) & g["act_c"]
+                ks = self.wc_k[sel]
+                ok = ks < arr.size
+                idx = np.flatnonzero(sel)[ok]
+                ub[idx] = np.maximum(arr[ks[ok]], lb[idx])
+        if rhs_delta:
+            for bus, arr in rhs_delta.items():
+                rname = self.BUSES[bus]
+                if rname not in self._rid:
+                    continue
+                sign = self._balance_sign_cache.setdefault(rname, self._balance_sign(rname))
+                arr = np.asarray(arr, float)
+                sel = (self.wr_id == self._rid[rname]) & g["act_r"]
+                ks = self.wr_k[sel]
+                ok = ks < arr.size
+                idx = np.flatnonzero(sel)[ok]
+                d = sign * arr[ks[ok]]
+                rlo[idx] += d
+                rhi[idx] += d
+        nc = self.wc_pos.size
+        h.changeColsCost(nc, self.wc_pos.astype(np.int32), c)
+        h.changeColsBounds(nc, self.wc_pos.astype(np.int32), lb, ub)
+        nr = self.wr_pos.size
+        h.changeRowsBounds(nr, self.wr_pos.astype(np.int32), rlo, rhi)
+        if self.var_entries:
+            t = np.minimum(self.ve_k + t0, T - 1)
+            vals = self.ve_series[np.arange(len(self.var_entries)), t]
+            for ri, ci, v in zip(self.ve_row.tolist(), self.ve_col.tolist(), vals.tolist()):
+                h.changeCoeff(ri, ci, v)
+        # slacks only where the window is inside the horizon
+        ks = np.arange(H)
+        sl_ub = np.where(ks < n_active, INF, 0.0)
+        for _bus, cols in self._voll_cols:
+            h.changeColsBounds(H, np.array(cols, np.int32), np.zeros(H), sl_ub)
+        if self.peak_cols is not None:
+            m0 = int(self.month[t0])
+            months = self.month[np.minimum(t0 + ks, T - 1)]
+            cur = (months == m0) & (ks < n_active)
+            nxt = (months != m0) & (ks < n_active)
+            hi = np.concatenate([np.where(cur, 0.0, INF), np.where(nxt, 0.0, INF)])
+            h.changeRowsBounds(2 * H, self.peak_rows, np.full(2 * H, -INF), hi)
+            h.changeColsBounds(2, np.array(self.peak_cols, np.int32),
+                               np.array([float(month_peak_kw), 0.0]), np.full(2, INF))
+        self.update_s += time.perf_counter() - t_u
+        t_s = time.perf_counter()
+        with c_stdout_to_stderr():
+            h.run()
+        self.solve_s += time.perf_counter() - t_s
+        self.n_solves += 1
+        info = h.getInfo()
+        self.iterations += int(info.simplex_iteration_count)
+        status = h.modelStatusToString(h.getModelStatus())
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, float)
+        s = Solution(self.cm, x[: self.n_col0])
+        disp = {}
+        for d in self.ctx.dispatch:
+            if d.fn is None:
+                continue
+            arr = np.asarray(d.fn(s), float)
+            disp[d.name] = arr
+        unserved = {bus: float(x[np.array(cols)].sum()) for bus, cols in self._voll_cols}
+        slack = float(x[np.array(self._state_slack)].sum()) if self._state_slack else 0.0
+        return {"status": status, "objective": float(info.objective_function_value),
+                "dispatch": disp, "unserved_kwh": unserved, "slack_kwh": slack, "active": n_active}
+
+
+def content_component(kind: str, name: str | None = None) -> str:
+    """Name of the content column component of a store in the window model.
+
+    ``kind``: ``battery``, ``tes`` or ``ev`` (``name`` = fleet name); the EV "content" is
+    the fleet's flexibility window (cumulative energy minus the planned lower envelope,
+    see :mod:`solvers.blocks.ev`).
+    """
+    if kind == "battery":
+        return "e_battery"
+    if kind == "tes":
+        return "e_tes"
+    if kind == "ev":
+        return re.sub(r"\W", "_", f"e_ev_window_{name}")
+    raise ValueError(kind)

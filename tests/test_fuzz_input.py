@@ -1,0 +1,487 @@
+"""Seeded fuzzing of `twin validate` with malformed scenarios made from the example parks.
+
+Every case is one mutation of an example scenario (wrong types, missing and unknown fields,
+out-of-range, non-finite and absurdly small numbers, list-valued enums, duplicate names
+and keys, min above max, broken `extends` chains, bad CSV and weather files, broken and
+unsafe YAML). For every case `twin validate` must end within the time limit, without a
+traceback or an internal error, with exit code 0 or 1; a case built to be wrong must be
+rejected with a message naming a file. A few hundred cases run in the default suite, the
+full thousand (and a sample of accepted variants run for 24 h) behind ``slow``.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import random
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from twin.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [ROOT / "scenarios" / n for n in ("manufacturing_suzhou.yaml", "logistics_qingdao.yaml",
+                                              "office_guangzhou.yaml")]
+N_DEFAULT = 300
+N_SLOW = 1000
+CASE_TIMEOUT_S = 30
+
+ASSET_LISTS = ("process_loads", "buildings", "pv_arrays", "ev_fleets", "waste_heat", "heat_pumps", "boilers",
+               "chillers")
+#: number lists whose entries are relative weights (any size is fine)
+WEIGHT_LISTS = ("arrival_hour_shares",)
+
+
+def _leaves(obj, path=()):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, obj
+
+
+def _mappings(obj, path=()):
+    if isinstance(obj, dict):
+        yield path, obj
+        for k, v in obj.items():
+            yield from _mappings(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _mappings(v, path + (i,))
+
+
+def _set(obj, path, value):
+    for k in path[:-1]:
+        obj = obj[k]
+    obj[path[-1]] = value
+
+
+def _numbers(data):
+    return [(p, v) for p, v in _leaves(data) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+def _strings(data):
+    return [(p, v) for p, v in _leaves(data) if isinstance(v, str)]
+
+
+def _hourly(n=8760, value=50.0):
+    return pd.DataFrame({"p_kw": np.full(n, value)})
+
+
+def _times(n, freq="h", start="2025-01-01"):
+    return pd.date_range(start, periods=n, freq=freq)
+
+
+def _csv_variants():
+    """(name, writer(path), must_reject) for hourly series files."""
+    def df_writer(df, **kw):
+        return lambda p: df.to_csv(p, index=False, **kw)
+
+    t = _times(8760)
+    bad_inf = _hourly()
+    bad_inf.loc[100, "p_kw"] = np.inf
+    neg = _hourly()
+    neg.loc[5, "p_kw"] = -3
+    text = _hourly().astype(object)
+    text.loc[7, "p_kw"] = "abc"
+    return [
+        ("ok", df_writer(_hourly()), False),
+        ("inf_row", df_writer(bad_inf), True),
+        ("all_zero", df_writer(_hourly(value=0.0)), True),
+        ("negative", df_writer(neg), True),
+        ("text_value", df_writer(text), True),
+        ("short", df_writer(_hourly(100)), True),
+        ("semicolon_decimal_comma", lambda p: p.write_text(
+            "time;p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M};12,5\n" for x in t), encoding="utf-8"), False),
+        ("utc_times", lambda p: p.write_text(
+            "time,p_kw\n" + "".join(f"{x.tz_localize('Asia/Shanghai').tz_convert('UTC').isoformat()},5\n"
+                                    for x in t), encoding="utf-8"), True),
+        ("reversed_times", lambda p: p.write_text(
+            "time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},5\n" for x in t[::-1]), encoding="utf-8"), True),
+        ("leap_year", lambda p: p.write_text(
+            "time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},5\n" for x in _times(8784, start="2024-01-01")),
+            encoding="utf-8"), False),
+        ("leap_year_no_time", df_writer(_hourly(8784)), False),
+        ("quarter_hours_96", lambda p: p.write_text(
+            "time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},{i % 4 + 1}\n"
+                                    for i, x in enumerate(_times(35040, "15min"))), encoding="utf-8"), False),
+        ("empty", lambda p: p.write_text("", encoding="utf-8"), True),
+        ("header_only", lambda p: p.write_text("p_kw\n", encoding="utf-8"), True),
+        ("binary", lambda p: p.write_bytes(gzip.compress(b"p_kw\n1\n")), True),
+        ("folder", lambda p: p.mkdir(), True),
+        ("missing", lambda p: None, True),
+        ("two_value_columns", lambda p: pd.DataFrame({"a": np.ones(8760), "b": np.ones(8760)}).to_csv(p, index=False),
+         True),
+        ("gap_in_times", lambda p: p.write_text(
+            "time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},5\n" for x in t.delete(500).append(_times(1, start="2026-01-01"))),
+            encoding="utf-8"), True),
+    ]
+
+
+CSV_VARIANTS = _csv_variants()
+
+
+def _weather_variants():
+    return [
+        ("corrupt_gzip", lambda p: p.write_bytes(b"\x1f\x8b\x08\x00garbage-not-gzip"), True),
+        ("truncated_gzip", lambda p: p.write_bytes(gzip.compress(b"LOCATION,x,y,z\n" * 50)[:40]), True),
+        ("empty", lambda p: p.write_bytes(b""), True),
+        ("random_text", lambda p: p.write_text("hello\nworld\n", encoding="utf-8"), True),
+        ("epw_header_only", lambda p: p.write_text("LOCATION,Somewhere,,CHN,x,1,31.0,120.0,8.0,5.0\n",
+                                                   encoding="utf-8"), True),
+        ("folder", lambda p: p.mkdir(), True),
+        ("missing", lambda p: None, True),
+    ]
+
+
+WEATHER_VARIANTS = _weather_variants()
+
+
+class Case:
+    """One fuzz case: files to write and whether it must be rejected."""
+
+    def __init__(self, kind: str, text: str | None = None, data: dict | None = None, must_reject: bool = False):
+        self.kind = kind
+        self.text = text
+        self.data = data
+        self.must_reject = must_reject
+        self.files: dict[str, object] = {}  # name -> writer(path) or str
+
+    def scenario_text(self) -> str:
+        return self.text if self.text is not None else yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False)
+
+
+def make_case(seed: int) -> Case:
+    """The fuzz case of ``seed`` (deterministic)."""
+    rng = random.Random(seed)
+    src = EXAMPLES[seed % len(EXAMPLES)]
+    text = src.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    d = copy.deepcopy(data)
+    op = rng.choice(OPS)
+    return op(rng, d, text)
+
+
+def op_wrong_type(rng, d, text):
+    path, v = rng.choice(_numbers(d))
+    new = rng.choice(["abc", [1, 2], {"x": 1}, True])
+    _set(d, path, new)
+    # a bool is a number to YAML/pydantic only for int fields; reject unless that
+    reject = not isinstance(new, bool) or isinstance(v, float)
+    return Case(f"wrong_type {'.'.join(map(str, path))}={new!r}", data=d, must_reject=reject and new is not True)
+
+
+def op_missing_required(rng, d, text):
+    key = rng.choice(["park", "site", "grid"])
+    del d[key]
+    return Case(f"missing {key}", data=d, must_reject=True)
+
+
+def op_drop_any(rng, d, text):
+    maps = [(p, m) for p, m in _mappings(d) if m]
+    path, m = rng.choice(maps)
+    k = rng.choice(list(m))
+    del m[k]
+    return Case(f"drop {'.'.join(map(str, path + (k,)))}", data=d)
+
+
+def op_unknown_key(rng, d, text):
+    maps = [(p, m) for p, m in _mappings(d)
+            if not (p and p[-1] in ("prices_cny_per_kwh", "fuel_prices_cny_per_kwh", "window_wall_ratio"))]
+    path, m = rng.choice(maps)
+    m["zz_unknown_field"] = 1
+    return Case(f"unknown key under {'.'.join(map(str, path))}", data=d, must_reject=True)
+
+
+def op_out_of_range(rng, d, text):
+    path, _ = rng.choice(_numbers(d))
+    new = rng.choice([-1e9, 1e12, -1])
+    _set(d, path, new)
+    weight = any(w in path for w in WEIGHT_LISTS)
+    reject = new != -1 and not (weight and new > 0)
+    return Case(f"out_of_range {'.'.join(map(str, path))}={new}", data=d, must_reject=reject)
+
+
+def op_non_finite(rng, d, text):
+    path, _ = rng.choice(_numbers(d))
+    new = rng.choice([float("inf"), float("-inf"), float("nan"), "inf", "NaN"])
+    _set(d, path, new)
+    return Case(f"non_finite {'.'.join(map(str, path))}={new}", data=d, must_reject=True)
+
+
+def op_tiny(rng, d, text):
+    path, _ = rng.choice(_numbers(d))
+    _set(d, path, 1e-300)
+    return Case(f"tiny {'.'.join(map(str, path))}", data=d, must_reject=True)
+
+
+def op_list_enum(rng, d, text):
+    path, v = rng.choice(_strings(d))
+    _set(d, path, [v])
+    return Case(f"list_valued {'.'.join(map(str, path))}", data=d, must_reject=True)
+
+
+def op_bad_enum(rng, d, text):
+    enums = [(p, v) for p, v in _strings(d) if p[-1] in ("type", "mounting", "fuel", "kind", "mode", "shape", "level",
+                                                          "profile", "solver_method")]
+    path, _ = rng.choice(enums)
+    _set(d, path, "zz_not_a_choice")
+    return Case(f"bad_enum {'.'.join(map(str, path))}", data=d, must_reject=True)
+
+
+def op_duplicate_name(rng, d, text):
+    lists = [k for k in ASSET_LISTS if d.get(k)]
+    key = rng.choice(lists)
+    item = copy.deepcopy(rng.choice(d[key]))
+    if rng.random() < 0.5 and isinstance(item.get("name"), str):
+        item["name"] = item["name"].upper() + " "  # same name up to case and spaces
+    d[key].append(item)
+    return Case(f"duplicate name in {key}", data=d, must_reject=True)
+
+
+def op_min_above_max(rng, d, text):
+    choices = []
+    for key, lo, hi, base in (("pv_arrays", "min_kwp", "max_kwp", 100), ("heat_pumps", "min_kw", "max_kw", 100),
+                              ("boilers", "min_kw", "max_kw", 100)):
+        for i, _ in enumerate(d.get(key) or []):
+            choices.append(((key, i), lo, hi, base))
+    if d.get("battery"):
+        choices.append((("battery",), "min_kwh", "max_kwh", 100))
+        choices.append((("battery",), "soc_min", "soc_max", 0.5))
+    path, lo, hi, base = rng.choice(choices)
+    m = d
+    for k in path:
+        m = m[k]
+    m[lo], m[hi] = base * 0.9, base * 0.5
+    return Case(f"min_above_max {'.'.join(map(str, path))}.{lo}", data=d, must_reject=True)
+
+
+def op_duplicate_key(rng, d, text):
+    key = rng.choice(["park", "site", "grid", "objective"])
+    extra = yaml.safe_dump({key: d.get(key, {"kind": "min_cost"})}, allow_unicode=True)
+    return Case(f"duplicate key {key}", text=text + "\n" + extra, must_reject=True)
+
+
+def op_broken_yaml(rng, d, text):
+    i = rng.randrange(1, len(text))
+    junk = rng.choice(["", ":", "[", "{", "\t", "- ", "  x: [1, 2", "\x00", "'", '"', "&a", "*b", "!!"])
+    return Case(f"broken_yaml at {i} {junk!r}", text=text[:i] + junk + text[i + rng.randrange(0, 3):])
+
+
+def op_unsafe_tag(rng, d, text):
+    tag = rng.choice(["!!python/object/apply:os.system ['echo pwned']", "!!python/name:os.system",
+                      "!!python/object/new:subprocess.Popen [['true']]"])
+    return Case("unsafe_tag", text=text.replace("park:", f"hack: {tag}\npark:", 1), must_reject=True)
+
+
+def op_alias_bomb(rng, d, text):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return Case("alias_bomb", text="\n".join(lines) + "\n" + text, must_reject=True)
+
+
+def op_deep_nesting(rng, d, text):
+    depth = rng.choice([200, 3000])
+    return Case(f"deep_nesting {depth}", text="x: " + "[" * depth + "]" * depth + "\n" + text, must_reject=True)
+
+
+def op_not_mapping(rng, d, text):
+    t = rng.choice(["- a\n- b\n", "42\n", "'just text'\n", "", "# only a comment\n", "1: x\npark: {}\n"])
+    return Case(f"not_mapping {t!r}", text=t, must_reject=True)
+
+
+def op_extends(rng, d, text):
+    kind = rng.choice(["folder", "self", "missing", "number", "list", "deep", "cycle", "ok"])
+    c = Case(f"extends {kind}", must_reject=kind != "ok")
+    if kind == "folder":
+        c.text = "extends: sub\nobjective: {kind: min_cost}\n"
+        c.files["sub"] = lambda p: p.mkdir()
+    elif kind == "self":
+        c.text = "extends: scenario.yaml\n"
+    elif kind == "missing":
+        c.text = "extends: nowhere.yaml\n"
+    elif kind == "number":
+        c.text = "extends: 42\n"
+    elif kind == "list":
+        c.text = "extends: [a.yaml, b.yaml]\n"
+    elif kind == "deep":
+        n = 40
+        c.text = "extends: chain0.yaml\n"
+        for i in range(n):
+            c.files[f"chain{i}.yaml"] = f"extends: chain{i + 1}.yaml\n"
+        c.files[f"chain{n}.yaml"] = text
+    elif kind == "cycle":
+        c.text = "extends: b.yaml\n"
+        c.files["b.yaml"] = "extends: scenario.yaml\n"
+    else:
+        c.text = "extends: base.yaml\nobjective: {kind: min_cost}\n"
+        c.files["base.yaml"] = text
+    return c
+
+
+def op_schedules(rng, d, text):
+    fleets = d.get("ev_fleets") or []
+    i = rng.randrange(len(fleets))
+    new = rng.choice([[1, 2], "weekday", 5, {"workday": 5}, {"weekday": {"share_present": 0.5}},
+                      {"workday": {"arrival_hour_shares": [1, 2, 3]}}, {"workday": [1]}])
+    fleets[i]["schedules"] = new
+    return Case(f"schedules {new!r}", data=d, must_reject=True)
+
+
+def op_csv(rng, d, text):
+    name, writer, reject = rng.choice(CSV_VARIANTS)
+    where = rng.choice(["process", "ef", "waste_heat"])
+    if where == "process":
+        d.setdefault("process_loads", []).append({"name": "measured line", "profile_csv": "data.csv"})
+    elif where == "ef":
+        d["grid"].setdefault("emission_factor", {})
+        d["grid"]["emission_factor"] = {"hourly_csv": "data.csv"}
+        if name in ("ok", "semicolon_decimal_comma", "leap_year", "leap_year_no_time", "quarter_hours_96"):
+            writer = _scaled(writer)  # emission factors are a few tenths of a kg per kWh
+    else:
+        d.setdefault("waste_heat", []).append({"name": "measured heat", "kind": "process_cooling_water",
+                                              "profile": "csv", "csv_path": "data.csv", "temperature_c": 35})
+    c = Case(f"csv {where} {name}", data=d, must_reject=reject)
+    c.files["data.csv"] = writer
+    return c
+
+
+def _scaled(writer):
+    def w(p):
+        writer(p)
+        txt = p.read_text(encoding="utf-8")
+        p.write_text(txt.replace(",50.0", ",0.5").replace("12,5", "0,6").replace("50.0\n", "0.5\n")
+                     .replace(",1\n", ",0.1\n").replace(",2\n", ",0.2\n").replace(",3\n", ",0.3\n")
+                     .replace(",4\n", ",0.4\n").replace(",5\n", ",0.5\n"), encoding="utf-8")
+    return w
+
+
+def op_weather(rng, d, text):
+    name, writer, reject = rng.choice(WEATHER_VARIANTS)
+    fname = "site.epw.gz" if "gzip" in name else "site.epw"
+    d["site"]["weather_file"] = fname
+    c = Case(f"weather {name}", data=d, must_reject=reject)
+    c.files[fname] = writer
+    return c
+
+
+def op_numeric_string(rng, d, text):
+    path, v = rng.choice(_numbers(d))
+    _set(d, path, str(v))
+    return Case(f"numeric_string {'.'.join(map(str, path))}", data=d)
+
+
+def op_null_leaf(rng, d, text):
+    path, _ = rng.choice(list(_leaves(d)))
+    _set(d, path, None)
+    return Case(f"null {'.'.join(map(str, path))}", data=d)
+
+
+def op_huge_text(rng, d, text):
+    return Case("huge_file", text=text + "\n#" + "x" * 1_200_000 + "\n", must_reject=True)
+
+
+OPS = [op_wrong_type, op_missing_required, op_drop_any, op_unknown_key, op_out_of_range, op_non_finite, op_tiny,
+       op_list_enum, op_bad_enum, op_duplicate_name, op_min_above_max, op_duplicate_key, op_broken_yaml,
+       op_unsafe_tag, op_alias_bomb, op_deep_nesting, op_not_mapping, op_extends, op_schedules, op_csv, op_csv,
+       op_weather, op_numeric_string, op_null_leaf, op_huge_text]
+
+
+@contextmanager
+def _time_limit(seconds: int, what: str):
+    def handler(signum, frame):
+        raise TimeoutError(f"{what}: no answer within {seconds} s (hang)")
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _write_case(case: Case, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in case.files.items():
+        p = folder / name
+        if isinstance(content, str):
+            p.write_text(content, encoding="utf-8")
+        else:
+            content(p)
+    path = folder / "scenario.yaml"
+    path.write_text(case.scenario_text(), encoding="utf-8")
+    return path
+
+
+def check_case(seed: int, tmp: Path) -> tuple[Case, int]:
+    """Validate case ``seed``; assert no traceback, no hang, wrong input rejected. Returns the exit code."""
+    case = make_case(seed)
+    path = _write_case(case, tmp / f"case{seed}")
+    with _time_limit(CASE_TIMEOUT_S, f"seed {seed} ({case.kind})"):
+        r = CliRunner().invoke(main, ["validate", str(path)])
+    where = f"seed {seed} ({case.kind}):\n{r.output}"
+    assert r.exception is None or isinstance(r.exception, SystemExit), f"{where}\n{r.exc_info}"
+    assert "Traceback" not in r.output and "internal error" not in r.output, where
+    assert r.exit_code in (0, 1), where
+    if case.must_reject:
+        assert r.exit_code == 1, f"wrongly accepted: {where}"
+    if r.exit_code == 1:
+        problems = [ln for ln in r.output.splitlines() if ln.startswith("  - ")]
+        assert problems, where
+        # every problem names a file of the case (the scenario, a base, or a data file)
+        assert all(str(tmp / f"case{seed}") in ln or ln[4:].startswith(("scenario.yaml", str(path)))
+                   for ln in problems), where
+    return case, r.exit_code
+
+
+def test_case_generator_is_seeded():
+    a, b = make_case(17), make_case(17)
+    assert a.kind == b.kind and a.scenario_text() == b.scenario_text()
+    kinds = {make_case(s).kind.split()[0] for s in range(N_DEFAULT)}
+    assert len(kinds) >= 20  # the default sample covers (nearly) every kind of mutation
+
+
+@pytest.mark.parametrize("block", range(6))
+def test_fuzz_validate(block, tmp_path):
+    per = N_DEFAULT // 6
+    codes = [check_case(seed, tmp_path)[1] for seed in range(block * per, (block + 1) * per)]
+    assert 1 in codes  # the sample holds wrong input
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("block", range(10))
+def test_fuzz_validate_full(block, tmp_path):
+    per = N_SLOW // 10
+    for seed in range(N_DEFAULT + block * per, N_DEFAULT + (block + 1) * per):
+        check_case(seed, tmp_path)
+
+
+@pytest.mark.slow
+def test_fuzz_accepted_cases_run(tmp_path):
+    """A sample of accepted mutations runs for 24 h without traceback and is not rejected by the run."""
+    accepted = []
+    seed = 10_000
+    while len(accepted) < 8 and seed < 11_000:
+        case, code = check_case(seed, tmp_path)
+        if code == 0:
+            accepted.append((seed, case))
+        seed += 1
+    for s, case in accepted:
+        path = tmp_path / f"case{s}" / "scenario.yaml"
+        r = CliRunner().invoke(main, ["run", str(path), "-o", str(tmp_path / f"out{s}"), "--hours", "24", "-q",
+                                      "--objective", "min_cost"])
+        where = f"seed {s} ({case.kind}):\n{r.output}"
+        assert r.exception is None or isinstance(r.exception, SystemExit), f"{where}\n{r.exc_info}"
+        assert r.exit_code == 0 or "infeasible" in r.output, where

@@ -1,0 +1,503 @@
+"""Bad input gets a clear error, and outputs are published as one unit (issue 10)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import textwrap
+import typing
+from pathlib import Path
+
+import annotated_types as at
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from pydantic import BaseModel
+
+from twin.cli import main
+from twin.hourly_csv import SeriesError, read_hourly_csv
+from twin.io import OutputError, clean_stale, publish_run
+from twin.scenario.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+TINY_TEXT = TINY.read_text(encoding="utf-8")
+
+
+def _validate(*paths):
+    r = CliRunner().invoke(main, ["validate", *map(str, paths)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exc_info
+    assert "Traceback" not in r.output and "internal error" not in r.output, r.output
+    return r
+
+
+def _scenario(tmp_path, extra: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(TINY_TEXT + extra, encoding="utf-8")
+    return p
+
+
+# --------------------------------------------------------------------------- hourly CSV series
+
+
+def _times(n, freq="h", start="2025-01-01"):
+    return pd.date_range(start, periods=n, freq=freq)
+
+
+def test_series_conversions_are_stated(tmp_path):
+    f = tmp_path / "q.csv"
+    t = _times(35040, "15min")
+    pd.DataFrame({"time": t, "p_kw": np.tile([1.0, 2.0, 3.0, 6.0], 8760)}).to_csv(f, index=False)
+    notes = []
+    v = read_hourly_csv(f, notes=notes)
+    assert v.shape == (8760,) and np.allclose(v, 3.0)  # hourly mean of the four quarter hours [kW]
+    assert any("averaged to 8760 hourly means" in n for n in notes)
+    leap = tmp_path / "leap.csv"
+    tl = _times(8784, start="2024-01-01")
+    pd.DataFrame({"time": tl, "p_kw": np.where(tl.month == 2, np.where(tl.day == 29, 99.0, 2.0), 1.0)}).to_csv(
+        leap, index=False)
+    notes = []
+    v = read_hourly_csv(leap, notes=notes)
+    assert len(v) == 8760 and 99.0 not in v and (v == 2.0).sum() == 28 * 24
+    assert any("29 February dropped" in n for n in notes)
+    semi = tmp_path / "semi.csv"
+    semi.write_text("time;p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M};1234,5\n" for x in _times(8760)), encoding="utf-8")
+    assert np.allclose(read_hourly_csv(semi), 1234.5)  # decimal comma, not a constant 5 kW
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(("时间,负荷\n" + "".join(f"{x:%Y-%m-%d %H:%M},7\n" for x in _times(8760))).encode("gbk"))
+    assert np.allclose(read_hourly_csv(gbk), 7.0)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("p_kw\n" + "5\n" * 8759 + "inf\n", "data row 8760: inf is not a finite number"),
+    ("p_kw\n" + "0\n" * 8760, "zero in every row"),
+    ("p_kw\n" + "5\n" * 10 + "abc\n" + "5\n" * 8749, "data row 11: 'abc' is not a finite number"),
+    ("p_kw\n" + "5\n" * 100, "found 100"),
+    ("", "the file is empty"),
+    ("time,p_kw\n" + "".join(f"{x.tz_localize('UTC').isoformat()},5\n" for x in _times(8760)),
+     r"is in UTC\+00:00; expected local time of Asia/Shanghai"),
+    ("time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},5\n" for x in _times(8760)[::-1]), "not in increasing order"),
+    ("time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},5\n" for x in _times(8760, start="2025-07-01")),
+     "expected a year starting on 1 January"),
+])
+def test_series_errors_name_file_row_and_expectation(tmp_path, content, message):
+    f = tmp_path / "load.csv"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(SeriesError, match=message) as exc:
+        read_hourly_csv(f)
+    assert str(f) in str(exc.value)
+
+
+@pytest.mark.parametrize("where", ["process", "ef", "waste_heat"])
+def test_validate_reads_every_series_file(tmp_path, where):
+    (tmp_path / "d.csv").write_text("p_kw\n" + "5\n" * 8783 + "inf\n", encoding="utf-8")
+    extra = {
+        "process": "  - {name: measured, profile_csv: d.csv}\n",
+        "ef": "",
+        "waste_heat": "waste_heat:\n  - {name: wh, kind: process_cooling_water, profile: csv, csv_path: d.csv, "
+                      "temperature_c: 35}\n",
+    }[where]
+    text = TINY_TEXT
+    if where == "process":
+        text = text.replace("process_loads:\n", "process_loads:\n" + extra)
+    elif where == "ef":
+        text = text.replace("emission_factor: {level: national, year: 2023}", "emission_factor: {hourly_csv: d.csv}")
+    else:
+        text += extra
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "d.csv" in r.output and "not a finite number" in r.output
+    line = next(ln for ln in r.output.splitlines() if "d.csv" in ln)
+    assert str(p) in line  # the scenario file (and its line) and the data file are both named
+
+
+def test_validate_notes_conversions(tmp_path):
+    pd.DataFrame({"p_kw": np.full(8784, 10.0)}).to_csv(tmp_path / "leap.csv", index=False)
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("process_loads:\n", "process_loads:\n  - {name: m, profile_csv: leap.csv}\n"),
+                 encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 0 and "60th day (29 February) dropped" in r.output
+
+
+# --------------------------------------------------------------------------- the YAML and the loader
+
+
+def test_duplicate_keys_name_both_lines(tmp_path):
+    p = tmp_path / "dup.yaml"
+    p.write_text(TINY_TEXT.replace("park: {", "grid: {import_limit_kw: 5}\npark: {", 1), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1
+    assert "dup.yaml:10: grid: duplicate key 'grid' (first at line 2, again at line 10)" in r.output
+    nested = tmp_path / "nested.yaml"
+    nested.write_text(TINY_TEXT.replace("  demand_charge_cny_per_kw_month: 40\n",
+                                        "  demand_charge_cny_per_kw_month: 40\n  demand_charge_cny_per_kw_month: 4\n"),
+                      encoding="utf-8")
+    r = _validate(nested)
+    assert r.exit_code == 1 and "grid.demand_charge_cny_per_kw_month: duplicate key" in r.output
+    assert "first at line 11, again at line 12" in r.output and "nested.yaml:12" in r.output
+
+
+def test_alias_bomb_and_deep_nesting_are_refused_quickly(tmp_path):
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 20)]
+    p = tmp_path / "bomb.yaml"
+    p.write_text("\n".join(bomb) + "\n" + TINY_TEXT, encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "expands to more than" in r.output
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("x: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    r = _validate(deep)
+    assert r.exit_code == 1 and "deep.yaml:1" in r.output and "nested deeper than" in r.output
+    rec = tmp_path / "rec.yaml"
+    rec.write_text("x: &a [1, *a]\n" + TINY_TEXT, encoding="utf-8")
+    r = _validate(rec)
+    assert r.exit_code == 1 and "rec.yaml" in r.output
+
+
+def test_extends_folder_self_cycle_and_deep_chain(tmp_path):
+    (tmp_path / "sub").mkdir()
+    cases = {
+        "folder.yaml": ("extends: sub\n", "is a folder; expected a base scenario YAML file"),
+        "self.yaml": ("extends: self.yaml\n", "circular 'extends' chain: self.yaml -> self.yaml"),
+        "a.yaml": ("extends: b.yaml\n", "circular 'extends' chain: a.yaml -> b.yaml -> a.yaml"),
+        "num.yaml": ("extends: 42\n", "expected the path of one base scenario file"),
+    }
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    for name, (text, msg) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        r = _validate(tmp_path / name)
+        assert r.exit_code == 1 and msg in r.output, (name, r.output)
+    for i in range(1500):
+        (tmp_path / f"c{i}.yaml").write_text(f"extends: c{i + 1}.yaml\n", encoding="utf-8")
+    (tmp_path / "c1500.yaml").write_text(TINY_TEXT, encoding="utf-8")
+    r = _validate(tmp_path / "c0.yaml")
+    assert r.exit_code == 1 and "'extends' chain longer than 16 files" in r.output
+
+
+def test_folder_and_unreadable_files_given_to_validate(tmp_path):
+    r = _validate(tmp_path)
+    assert r.exit_code == 1 and "is a folder; expected a scenario YAML file" in r.output
+    r = _validate(tmp_path / "nope.yaml")
+    assert r.exit_code == 1 and "file not found" in r.output
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"park: \xff\xfe\n")
+    r = _validate(binary)
+    assert r.exit_code == 1 and "bin.yaml:1" in r.output and "not a UTF-8 text file" in r.output
+
+
+def test_corrupt_gzip_weather_file(tmp_path):
+    (tmp_path / "w.epw.gz").write_bytes(b"\x1f\x8b\x08\x00this is not deflate data")
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site: {city: Hangzhou, weather_file: w.epw.gz}"),
+                 encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "site.weather_file" in r.output and "broken gzip data" in r.output
+
+
+@pytest.mark.parametrize("extra, path, message", [
+    (("ev_fleets:\n  - {name: vans, kind: logistics_van, vehicles: 10}\n  - {name: Vans , kind: logistics_van, "
+      "vehicles: 5}\n"), "ev_fleets.1.name", "duplicate name (also ev_fleets.0)"),
+    ("boilers:\n  - {name: b, fuel: natural_gas, existing_kw: 100}\n  - {name: b, fuel: electric}\n",
+     "boilers.1.name", "duplicate name"),
+    ("heat_pumps:\n  - {name: hp, source: air}\n  - {name: hp, source: air}\n", "heat_pumps.1.name",
+     "duplicate name"),
+    (("buildings:\n  - {name: o, type: office, floor_area_m2: 1000}\n  - {name: o, type: office, "
+      "floor_area_m2: 500}\n"), "buildings.1.name", "duplicate name"),
+    ("boilers:\n  - {name: b, fuel: [natural_gas]}\n", "boilers.0.fuel", "Input should be"),
+    ("ev_fleets:\n  - {name: v, kind: logistics_van, vehicles: 10, schedules: [1, 2]}\n",
+     "ev_fleets.0.schedules", "valid dictionary"),
+    ("ev_fleets:\n  - {name: v, kind: logistics_van, vehicles: 10, schedules: {workday: 5}}\n",
+     "ev_fleets.0.schedules.workday", "valid dictionary"),
+    ("ev_fleets:\n  - {name: v, kind: logistics_van, vehicles: 10, schedules: {weekday: {share_present: 1}}}\n",
+     "ev_fleets.0.schedules.weekday", "unknown field"),
+    ("ev_fleets:\n  - {name: v, kind: logistics_van, vehicles: 10, charger_kw: 1.0e-300}\n",
+     "ev_fleets.0.charger_kw", "greater than or equal to 1"),
+    ("thermal_storage: {min_kwh: 500, max_kwh: 100}\n", "thermal_storage.max_kwh", "must not be below min_kwh"),
+    ("heat_supply_temperature_c: .inf\n", "heat_supply_temperature_c", "less than or equal to 200"),
+    ("chillers:\n  - {name: c, chilled_water_c: -300}\n", "chillers.0.chilled_water_c", "greater than or equal"),
+])
+def test_wrong_values_are_named(tmp_path, extra, path, message):
+    p = _scenario(tmp_path, extra)
+    r = _validate(p)
+    assert r.exit_code == 1, r.output
+    line = next((ln for ln in r.output.splitlines() if f" {path}:" in ln), None)
+    assert line is not None and message in line and str(p) in line, r.output
+
+
+def test_list_valued_mounting_and_absurd_costs(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("mounting: roof", "mounting: [roof]")
+                 .replace("lifetime_years: 25", "lifetime_years: 1.0e-300")
+                 .replace("capex_cny_per_unit: 650", "capex_cny_per_unit: .inf"), encoding="utf-8")
+    r = _validate(p)
+    out = r.output
+    assert r.exit_code == 1
+    assert "s.yaml:7: pv_arrays.0.mounting" in out
+    assert "costs.pv.lifetime_years" in out and "costs.battery_energy.capex_cny_per_unit" in out
+
+
+def test_every_numeric_field_has_bounds():
+    """Each number a planner can set has a lower and an upper bound in the schema (or a validator)."""
+    from twin.scenario.schema import Scenario
+
+    checked_by_validator = {"TOUTariff.prices_cny_per_kwh", "TariffSeason.months", "BuildingSpec.window_wall_ratio",
+                            "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
+                            "TargetsSpec.core_indicator_max_tco2_per_tce"}
+
+    def numeric(ann) -> bool:
+        return ann in (int, float) or any(numeric(a) for a in typing.get_args(ann))
+
+    def bounded(meta) -> bool:
+        return (any(isinstance(x, (at.Ge, at.Gt)) for x in meta) and any(isinstance(x, (at.Le, at.Lt)) for x in meta))
+
+    def models(ann):
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield ann
+        for a in typing.get_args(ann):
+            yield from models(a)
+
+    seen, missing = set(), []
+
+    def walk(m):
+        if m in seen:
+            return
+        seen.add(m)
+        for name, f in m.model_fields.items():
+            for sub in models(f.annotation):
+                walk(sub)
+            key = f"{m.__name__}.{name}"
+            if not numeric(f.annotation) or key in checked_by_validator:
+                continue
+            if typing.get_origin(f.annotation) is dict:  # bounds on the values
+                val = typing.get_args(f.annotation)[1]
+                if not bounded(getattr(val, "__metadata__", ())) and not bounded(
+                        [x for a in typing.get_args(val)[1:] for x in getattr(a, "metadata", [a])]):
+                    missing.append(key)
+            elif not bounded(f.metadata):
+                missing.append(key)
+
+    walk(Scenario)
+    assert not missing, f"numeric fields without bounds: {missing}"
+
+
+def test_examples_still_validate_and_load():
+    for p in sorted((ROOT / "scenarios").glob("*.yaml")):
+        load_scenario(p)
+
+
+# --------------------------------------------------------------------------- writing outputs
+
+
+def _old_outputs(out: Path) -> dict[str, bytes]:
+    out.mkdir(parents=True)
+    files = {"results.nc": b"old nc", "summary.json": b'{"old": 1}', "report.html": b"<p>old</p>"}
+    for k, v in files.items():
+        (out / k).write_bytes(v)
+    return files
+
+
+def _contents(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def _strays(out: Path) -> list[str]:
+    near = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    inside = [p.name for p in out.iterdir() if p.name.startswith(".")] if out.exists() else []
+    return near + inside
+
+
+NEW = {"results.nc": b"new nc", "summary.json": b'{"new": 2}', "report.html": b"<p>new</p>"}
+
+
+def test_publish_run_swaps_in_new_outputs_and_keeps_the_users_files(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    (out / "my notes.txt").write_text("mine")
+    with publish_run(out) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+        assert not (out / "results.nc").read_bytes().startswith(b"new")  # nothing visible before the end
+    assert _contents(out) == {**NEW, "my notes.txt": b"mine"}
+    assert _strays(out) == []
+
+
+def test_publish_run_failure_leaves_old_outputs(tmp_path):
+    out = tmp_path / "run"
+    old = _old_outputs(out)
+    with pytest.raises(OutputError, match="no space left on the device"), publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert _contents(out) == old and _strays(out) == []
+    with pytest.raises(RuntimeError), publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"partial")
+        raise RuntimeError("report failed")
+    assert _contents(out) == old and _strays(out) == []
+
+
+def test_write_failures_are_clear_messages(tmp_path, monkeypatch):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    with pytest.raises(OutputError, match="it is a file; expected a folder"), publish_run(a_file):
+        pass
+    with pytest.raises(OutputError, match="file.txt is a file, not a folder"), publish_run(a_file / "out"):
+        pass
+    import tempfile
+
+    def denied(*a, **k):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    with pytest.raises(OutputError, match="permission denied: choose a folder you can write to"), publish_run(tmp_path / "ro"):
+        pass
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="permission denied"), publish_run(ro / "out"):
+            pass
+    finally:
+        ro.chmod(0o700)
+
+
+_KILL_SCRIPT = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    import twin.io as tio
+    out, point = Path(sys.argv[1]), sys.argv[2]
+    die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+    if point == "between_renames":  # the two-rename path of systems without an atomic exchange
+        tio._exchange = lambda a, b: False
+        real = os.rename
+        calls = []
+        def rename(a, b):
+            real(a, b)
+            calls.append(b)
+            if len(calls) == 1:
+                die()
+        os.rename = rename
+    if point == "after_swap":
+        tio.shutil.rmtree = lambda *a, **k: die()
+    with tio.publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new nc")
+        if point == "while_writing":
+            die()
+        (folder / "summary.json").write_bytes(b'{"new": 2}')
+        (folder / "report.html").write_bytes(b"<p>new</p>")
+""")
+
+
+@pytest.mark.parametrize("point", ["while_writing", "between_renames", "after_swap"])
+def test_killed_publish_leaves_complete_old_or_new_outputs(tmp_path, point):
+    out = tmp_path / "run"
+    old = _old_outputs(out)
+    (out / "my notes.txt").write_bytes(b"mine")
+    old = {**old, "my notes.txt": b"mine"}
+    new = {**NEW, "my notes.txt": b"mine"}
+    r = subprocess.run([sys.executable, "-c", _KILL_SCRIPT, str(out), point], capture_output=True, check=False)
+    assert r.returncode == -9, r.stderr.decode()
+    if point == "while_writing":
+        assert _contents(out) == old
+    elif point == "after_swap":
+        assert {k: v for k, v in _contents(out).items() if k in NEW} == NEW
+    # the next run (or clean_stale) puts things right: complete outputs, the user's files, no strays
+    done = clean_stale(out)
+    assert done
+    assert _contents(out) in (old, new) and _strays(out) == []
+    if point == "between_renames":
+        assert _contents(out) == old  # the previous outputs were put back
+
+
+def test_stale_part_files_of_old_versions_are_removed(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    (out / ".results.nc.abc123.part").write_bytes(b"half")
+    with publish_run(out) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+    assert _contents(out) == NEW and _strays(out) == []
+
+
+def test_run_refuses_unwritable_output_before_solving(tmp_path):
+    a_file = tmp_path / "out.txt"
+    a_file.write_text("x")
+    for target, msg in ((a_file, "it is a file; expected a folder"), (a_file / "sub", "out.txt is a file")):
+        r = CliRunner().invoke(main, ["run", str(TINY), "-o", str(target), "-q", "--hours", "24"])
+        assert r.exit_code == 1 and msg in r.output and "Traceback" not in r.output, r.output
+        assert "baseline" not in r.output
+
+
+def test_run_on_full_disk_keeps_previous_outputs(tmp_path, monkeypatch):
+    out = tmp_path / "o"
+    old = _old_outputs(out)
+
+    def full(ds, path):
+        Path(path).write_bytes(b"half a netcdf")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("twin.results.dataset.to_netcdf", full)
+    r = CliRunner().invoke(main, ["run", str(TINY), "-o", str(out), "-q", "--hours", "24"])
+    assert r.exit_code == 1 and "no space left on the device" in r.output and "Traceback" not in r.output, r.output
+    assert _contents(out) == old and _strays(out) == []
+
+
+# --------------------------------------------------------------------------- Ctrl-C during a solve
+
+
+def test_ctrl_c_cancels_a_highs_solve():
+    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers.highs_backend import run_interruptible
+
+    rng = np.random.default_rng(1)  # a market-split MIP (Cornuejols & Dawande 1999): hard to prove optimal
+    m, n = 5, 40
+    a = rng.integers(0, 100, size=(m, n))
+    rows = np.hstack([a, np.eye(m), -np.eye(m)]).astype(float)
+    b = (a.sum(1) // 2).astype(float)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = rows.shape[1], m
+    lp.col_cost_ = np.r_[np.zeros(n), np.ones(2 * m)]
+    lp.col_lower_ = np.zeros(rows.shape[1])
+    lp.col_upper_ = np.r_[np.ones(n), np.full(2 * m, 1e9)]
+    lp.row_lower_, lp.row_upper_ = b, b
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, rows.size + 1, rows.shape[1])
+    lp.a_matrix_.index_ = np.tile(np.arange(rows.shape[1]), m)
+    lp.a_matrix_.value_ = rows.ravel()
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [highspy.HighsVarType.kContinuous] * (2 * m)
+    h.passModel(lp)
+    h.setOptionValue("time_limit", 300.0)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_interruptible(h)
+    finally:
+        timer.cancel()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_publish_through_a_symlinked_output_folder(tmp_path):
+    real = tmp_path / "real"
+    _old_outputs(real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with publish_run(link) as folder:
+        for k, v in NEW.items():
+            (folder / k).write_bytes(v)
+    assert link.is_symlink() and _contents(real) == NEW and _strays(real) == []

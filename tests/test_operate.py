@@ -1,0 +1,303 @@
+"""Operational twin: rule dispatch by hand, MPC = optimum with perfect forecasts over the
+whole horizon, balances close every hour, EV promises kept or reported, faults do not crash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import solvers as S
+from twin.operate.faults import fault_masks
+from twin.operate.forecasts import Forecaster, ForecastSettings
+from twin.operate.loop import operate
+from twin.operate.mpc import MPCController
+from twin.operate.rule import RuleController
+from twin.operate.state import OperatedPark
+
+T = 168
+HOURS = np.arange(T) % 24
+PRICE = np.where(HOURS < 8, 0.3, np.where(((HOURS >= 8) & (HOURS < 12)) | ((HOURS >= 17) & (HOURS < 22)),
+                                           1.0, 0.6))
+TIME = pd.date_range("2025-03-03", periods=T, freq="h").to_numpy()
+PERFECT = ForecastSettings(perfect=True)
+
+
+def _grid(dc=0.0, limit=float("inf")):
+    return S.GridConnection(price_import_cny_per_kwh=PRICE, ef_grid_kgco2_per_kwh=np.full(T, 0.5),
+                            import_limit_kw=limit, demand_charge_cny_per_kw_month=dc,
+                            month=np.full(T, 3))
+
+
+def _truth(park):
+    out = {"load_kw": park.load_kw}
+    if park.pv_names:
+        out["pv_per_kwp"] = park.pv_per_kwp
+    if park.heat_kw is not None:
+        out["heat_kw"] = park.heat_kw
+    if park.cool_kw is not None:
+        out["cool_kw"] = park.cool_kw
+    return out
+
+
+def _battery_park():
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 100.0), grid=_grid(), time=TIME,
+                           battery=S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                             self_discharge_per_h=0.0))
+    sizes = {"battery_kwh": 200.0, "battery_kw": 100.0}
+    return prob, sizes
+
+
+def test_rule_dispatch_by_hand():
+    """Load 100 kW, battery 200 kWh / 100 kW, lossless, half full at the start; valley
+    0.3 (0-8 h), peak 1.0 (8-12, 17-22 h), flat 0.6 CNY/kWh, no demand charge.
+    By hand: day 1 charges 100 kW at 0 h (full), days 2-7 at 0 and 1 h; every day it
+    discharges 100 kW at 8 and 9 h (empty) and rests in the evening peak."""
+    prob, sizes = _battery_park()
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
+    ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
+    ch = np.zeros(T)
+    dis = np.zeros(T)
+    ch[0] = 100.0
+    for d in range(1, 7):
+        ch[24 * d] = ch[24 * d + 1] = 100.0
+    for d in range(7):
+        dis[24 * d + 8] = dis[24 * d + 9] = 100.0
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].values, ch, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].values, dis, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, 100.0 + ch - dis, atol=1e-9)
+    e = 100.0 + np.cumsum(ch - dis)
+    np.testing.assert_allclose(ds["e_battery_kwh"].values, e, atol=1e-9)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def _rich_problem(cooling: bool = False):
+    """PV, battery, demand charge, heat pump, thermal store and a gas boiler (no EVs);
+    with ``cooling`` also a cooling demand served by an electric and an absorption chiller."""
+    pv = np.clip(np.sin((HOURS - 6) / 12 * np.pi), 0, None) * 0.8
+    heat = 80.0 + 40.0 * np.cos(HOURS / 24 * 2 * np.pi)
+    load = 150.0 + 50.0 * ((HOURS >= 8) & (HOURS < 18))
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=load, grid=_grid(dc=40.0, limit=400.0), time=TIME,
+        pv=[S.PVArray(name="roof", ac_per_kwp=pv)],
+        battery=S.Battery(eta_charge=0.95, eta_discharge=0.95, soc_min=0.05, soc_max=0.95,
+                          self_discharge_per_h=1e-4, degradation_cny_per_kwh=0.02),
+        heat_demand_kw=heat,
+        heat_pumps=[S.HeatPump(name="hp", cop=3.0 + 0.5 * np.sin(HOURS / 24 * 2 * np.pi))],
+        boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.2,
+                             existing_kw=200.0, max_kw=200.0)],
+        thermal_storage=S.ThermalStorage(loss_per_h=0.005, max_power_per_kwh=0.25))
+    sizes = {"pv_kwp": {"roof": 300.0}, "battery_kwh": 400.0, "battery_kw": 150.0,
+             "heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": 300.0}
+    if cooling:
+        from dataclasses import replace
+
+        cool = 60.0 + 60.0 * np.clip(np.sin((HOURS - 8) / 12 * np.pi), 0, None)
+        prob = replace(prob, cooling_demand_kw=cool, chillers=[
+            S.Chiller(name="screw", cop=np.full(T, 4.5), existing_kw=100.0, max_kw=100.0),
+            S.Chiller(name="absorber", kind="absorption", cop=np.full(T, 0.7), existing_kw=80.0, max_kw=80.0)])
+        sizes["chiller_kw"] = {"screw": 100.0, "absorber": 80.0}
+    return prob, sizes
+
+
+def _operated_cost(ds, park, gas_price, wear):
+    imp = ds["p_grid_import_kw"].values
+    return (float(np.dot(park.price, imp)) + park.demand_charge * imp.max()
+            + float(ds["fuel_boiler_kw"].sum()) * gas_price
+            + float(ds["p_battery_discharge_kw"].sum()) * wear)
+
+
+@pytest.mark.parametrize("cooling", [False, True])
+def test_mpc_reproduces_optimum_with_perfect_forecasts(cooling):
+    from solvers.rolling import as_built
+
+    prob, sizes = _rich_problem(cooling)
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
+    opt = S.solve(ab, S.SolveOptions(solver="simplex"))
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
+    ctrl = MPCController(ab, Forecaster(_truth(park), T, PERFECT), horizon=T, step=24)
+    ds, stats = operate(park, ctrl)
+    cost = _operated_cost(ds, park, 0.35, 0.02)
+    assert cost == pytest.approx(opt.objective_cny, rel=1e-6)
+    if cooling:  # the absorption chiller's driving heat came from the heat bus, and cooling was met
+        assert float(ds["q_absorption_heat_kw"].sum()) > 0
+        assert float(ds["q_unserved_cooling_kw"].sum()) == 0.0
+    assert stats["controller"]["windows_solved"] == 7
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+
+
+def test_rolling_window_gathers_the_full_model():
+    """Windows at later starts solve the same LP as a model built for that window."""
+    from solvers.rolling import RollingWindow, as_built, head
+
+    prob, sizes = _rich_problem()
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
+    w = RollingWindow(ab, 48)
+    first = w.solve(0, {})
+    direct = S.solve(head(ab, 48), S.SolveOptions(solver="simplex"))
+    assert first["objective"] == pytest.approx(direct.objective_cny, rel=1e-9)
+    # a later window from a given state equals a freshly built model of those hours
+    out = w.solve(24, {"e_battery": 150.0, "e_tes": 40.0})
+    from solvers.transform import window
+
+    ref = S.solve(window(ab, 24, 72, {"battery_kwh": 150.0, "tes_kwh": 40.0}),
+                  S.SolveOptions(solver="simplex"))
+    # the same stores' contents and no terminal value: the transform's window model
+    assert out["objective"] == pytest.approx(ref.objective_cny, rel=1e-9)
+
+
+def _heat_balance(ds):
+    supply = (ds["q_heat_pump_kw"].sum("heat_pump") + ds["q_boiler_kw"].sum("boiler") + ds["q_tes_discharge_kw"]
+              - ds["q_tes_charge_kw"] + ds["q_unserved_heat_kw"])
+    return float(np.abs(supply - ds["q_heat_demand_kw"]).max())
+
+
+@pytest.mark.parametrize("kind", ["rule", "mpc"])
+def test_balances_close_with_forecast_errors_and_faults(kind):
+    from solvers.rolling import as_built
+    from twin.operate.faults import AssetOutage, ForecastBias, GridOutage
+
+    prob, sizes = _rich_problem()
+    faults = [GridOutage(kind="grid_outage", start="2025-03-04 18:00", hours=6),
+              AssetOutage(kind="asset_outage", asset="battery", start="2025-03-05 00:00", hours=30),
+              AssetOutage(kind="asset_outage", asset="heat_pump", name="hp", start="2025-03-06 00:00", hours=12),
+              ForecastBias(kind="forecast_bias", series="all", bias=0.3, start="2025-03-07 00:00", hours=48)]
+    masks = fault_masks(faults, TIME)
+    park = OperatedPark.from_problem(prob, sizes, masks=masks, initial={"battery_kwh": 200.0})
+    fc = Forecaster(_truth(park), 48, ForecastSettings(), seed=3,
+                    bias={"pv_per_kwp": masks.bias_pv, "load_kw": masks.bias_load,
+                          "heat_kw": masks.bias_load})
+    if kind == "rule":
+        ctrl = RuleController(fc)
+    else:
+        ctrl = MPCController(as_built(prob, sizes, initial_state={"battery_kwh": 200.0}), fc, horizon=48)
+    ds, stats = operate(park, ctrl)
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    assert _heat_balance(ds) < 1e-6
+    out = masks.grid_out
+    assert np.all(ds["p_grid_import_kw"].values[out] == 0.0)
+    assert np.all(ds["p_grid_export_kw"].values[out] == 0.0)
+    b_out = masks.out("battery")
+    assert np.all(ds["p_battery_charge_kw"].values[b_out] == 0.0)
+    assert np.all(ds["p_battery_discharge_kw"].values[b_out] == 0.0)
+    assert np.all(ds["q_heat_pump_kw"].values[0][masks.out("heat_pump", "hp")] == 0.0)
+    # the outage evening cannot be carried by PV and an (unavailable next day) battery alone
+    assert float(ds["p_unserved_kw"].sum()) >= 0.0
+    e = ds["e_battery_kwh"].values
+    # self-discharge may take a resting battery a little below its minimum, never more
+    assert np.all(e >= 0.99 * 0.05 * 400) and np.all(e <= 0.95 * 400 + 1e-6)
+
+
+def _fleet_problem(mode="smart"):
+    from twin.components.calendar import china_day_types
+    from twin.components.ev import EVFleetSpec, fleet_sessions, simulate_fleet
+
+    idx = pd.date_range("2025-03-03", periods=T, freq="h", tz="Asia/Shanghai")
+    spec = EVFleetSpec.preset("employee_car", 30, chargers=12, charger_kw=7.0, mode=mode,
+                              v2g_share=0.5 if mode == "v2g" else 0.0)
+    dt = china_day_types(idx)
+    env = simulate_fleet(spec, idx, seed=5, day_types=dt)
+    ses = fleet_sessions(spec, idx, seed=5, day_types=dt)
+    fleet = S.EVFleet(name="cars", p_uncontrolled_kw=env["p_uncontrolled_kw"].values,
+                      p_charge_max_kw=env["p_charge_max_kw"].values,
+                      e_cum_min_kwh=env["e_cum_min_kwh"].values, e_cum_max_kwh=env["e_cum_max_kwh"].values,
+                      p_discharge_max_kw=env["p_discharge_max_kw"].values if mode == "v2g" else None,
+                      eta_charge=spec.charger_efficiency, eta_discharge=spec.charger_efficiency, mode=mode)
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 60.0), grid=_grid(), time=TIME,
+                           ev_fleets=[fleet])
+    return prob, {"cars": ses}, env
+
+
+def test_fleet_sessions_match_the_envelope():
+    _, ses, env = _fleet_problem()
+    s = ses["cars"]
+    served = s["served"].to_numpy()
+    # the envelope's final requirement = the promises of the sessions that end in the horizon
+    assert float(s["promise_kwh"][served].sum() - s["pre_kwh"][served].sum()) >= float(env["e_cum_min_kwh"][-1]) - 1e-6
+
+
+@pytest.mark.parametrize("mode", ["smart", "v2g"])
+def test_ev_promises_kept_or_reported(mode):
+    from solvers.rolling import as_built
+    from twin.operate.faults import EVLowArrival
+
+    prob, ses, _ = _fleet_problem(mode)
+    park = OperatedPark.from_problem(prob, {}, sessions=ses)
+    for ctrl in (RuleController(Forecaster(_truth(park), 1, PERFECT)),
+                 MPCController(as_built(prob, {}), Forecaster(_truth(park), 24, PERFECT), horizon=24)):
+        ds, stats = operate(park, ctrl)
+        ev = stats["ev"]["cars"]
+        assert ev["promises_violated"] == 0 and ev["promises_kept"] > 0
+        assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
+        assert stats["max_abs_balance_residual_kw"] < 1e-6
+    # vehicles arriving nearly empty on one day: the shortfall is reported, nothing crashes
+    masks = fault_masks([EVLowArrival(kind="ev_low_arrival", start="2025-03-04 00:00", hours=24,
+                                      soc_drop=0.9)], TIME)
+    park = OperatedPark.from_problem(prob, {}, sessions=ses, masks=masks)
+    ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
+    ev = stats["ev"]["cars"]
+    assert ev["promises_violated"] > 0
+    assert ev["shortfall_kwh"] == pytest.approx(float(ds["e_ev_shortfall_kwh"].sum()))
+
+
+def test_forecast_errors_grow_with_lead_and_are_seeded():
+    truth = {"load_kw": np.full(2000, 100.0)}
+    a = Forecaster(truth, 48, seed=7)
+    b = Forecaster(truth, 48, seed=7)
+    np.testing.assert_array_equal(a.forecast("load_kw", 10, 48), b.forecast("load_kw", 10, 48))
+    err = np.array([a.forecast("load_kw", t, 48) - 100.0 for t in range(1950)])
+    sd = err.std(axis=0)
+    theory = 7.5 * np.sqrt(1 - 0.9 ** (2 * np.arange(1, 49)))
+    np.testing.assert_allclose(sd, theory, rtol=0.12)
+    assert sd[0] < 0.5 * sd[23]
+
+
+def test_operation_section_in_the_schema():
+    from pydantic import ValidationError
+
+    from twin.operate.spec import OperationSpec
+
+    spec = OperationSpec.model_validate({"controller": "mpc", "horizon_h": 24, "faults": [
+        {"kind": "grid_outage", "start": "2026-07-14 08:00", "hours": 4},
+        {"kind": "asset_outage", "asset": "heat_pump", "name": "hp1", "start": "2026-01-10 00:00", "hours": 48}]})
+    assert spec.faults[0].kind == "grid_outage" and spec.step_h == 1
+    with pytest.raises(ValidationError):
+        OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
+    with pytest.raises(ValidationError):
+        OperationSpec.model_validate({"horizon": 24})
+
+
+def test_run_operates_the_sized_park(tmp_path):
+    """`twin run --operate both`: summary.json operation section, op_* variables with a
+    controller dimension, the report section; the optimum's figures match the plan."""
+    import json
+    from pathlib import Path
+
+    import xarray as xr
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    tiny = Path(__file__).parent / "data" / "tiny_park.yaml"
+    out = tmp_path / "op"
+    r = CliRunner().invoke(main, ["run", str(tiny), "-o", str(out), "--hours", "168", "--operate", "both",
+                                  "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert "operation hour by hour" in r.output and "left" in r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    op = s["operation"]
+    assert op["controllers"] == ["rule", "mpc"]
+    for c in ("rule", "mpc"):
+        assert op[c]["run"]["max_abs_balance_residual_kw"] < 1e-6
+        assert set(op["gap"][c]) >= {"annualised_cost_cny", "annualised_cost_pct", "gross_emissions_tco2",
+                                     "offsets_needed_tco2", "ev_energy_not_delivered_mwh", "battery_cycles",
+                                     "curtailment_mwh", "demand_charge_cny"}
+    # the optimum measured by the operation metrics equals the plan's own energy cost
+    assert op["optimum"]["costs_cny"]["energy_import"] == pytest.approx(
+        s["costs_cny_per_yr"]["energy_import"], rel=1e-6)
+    ds = xr.open_dataset(out / "results.nc")
+    assert ds["op_p_grid_import_kw"].dims == ("controller", "time")
+    assert list(ds["controller"].values) == ["rule", "mpc"]
+    ds.close()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "operational gap" in html and "Worst week" in html

@@ -1,0 +1,178 @@
+"""Sweeps on a real Dask scheduler with worker processes on loopback: faults, resume, statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from twin.sweep.cases import SweepError, make_cases, read_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+
+SWEEP = f"""
+scenario: {TINY}
+hours: 24
+objective: min_cost
+seed: 3
+grid:
+  costs.pv.capex_cny_per_unit: [2200, 2800, 3400]
+  carbon.carbon_price_cny_per_t: [0, 150]
+"""
+
+
+def _write(tmp_path, text=SWEEP, name="sweep.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_cases_grid_and_seeded_monte_carlo(tmp_path):
+    p = _write(tmp_path, f"""
+scenario: {TINY}
+seed: 11
+grid: {{costs.pv.capex_cny_per_unit: [2000, 3000]}}
+monte_carlo:
+  samples: 4
+  fields:
+    carbon.carbon_price_cny_per_t: {{dist: uniform, low: 0, high: 100}}
+    site.weather_seed: {{dist: integers, low: 0, high: 1000}}
+    process_loads[line].annual_mwh: {{dist: normal, mean: 1.0, sd: 0.1, relative: true, min: 0.5}}
+""")
+    spec, scenario = read_sweep(p)
+    assert scenario == TINY
+    cases = make_cases(spec, {"process_loads[line].annual_mwh": 2000})
+    assert len(cases) == 8 and len({c.id for c in cases}) == 8
+    # seeded: the same file gives the same cases; sample k does not depend on the sample count
+    again = make_cases(spec, {"process_loads[line].annual_mwh": 2000})
+    assert [c.overrides for c in cases] == [c.overrides for c in again]
+    assert cases[0].params["carbon.carbon_price_cny_per_t"] == cases[4].params["carbon.carbon_price_cny_per_t"]
+    assert all(isinstance(c.params["site.weather_seed"], int) for c in cases)
+    assert all(1000 <= c.params["process_loads[line].annual_mwh"] <= 3000 for c in cases)
+
+
+def test_bad_sweep_file_is_a_clear_error(tmp_path):
+    with pytest.raises(SweepError, match="give 'grid' and/or 'monte_carlo'"):
+        read_sweep(_write(tmp_path, f"scenario: {TINY}\n"))
+    with pytest.raises(SweepError, match=r"monte_carlo.fields.x.uniform|'uniform' needs low, high"):
+        read_sweep(_write(tmp_path, f"scenario: {TINY}\nmonte_carlo: {{samples: 2, fields: {{x: {{dist: uniform}}}}}}\n"))
+    with pytest.raises(SweepError, match="scenario: file not found"):
+        read_sweep(_write(tmp_path, "scenario: nowhere.yaml\ngrid: {a: [1]}\n"))
+
+
+def test_profile_key_ignores_fields_the_profiles_do_not_read():
+    from twin.run import profile_key
+    from twin.scenario.loader import load_scenario
+
+    base = load_scenario(TINY)
+    assert profile_key(base) == profile_key(base.derive(overrides={"battery": None, "costs.pv.capex_cny_per_unit": 1}))
+    assert profile_key(base) != profile_key(base.derive(overrides={"site.weather_seed": 5}))
+    assert profile_key(base) != profile_key(base.derive(overrides={"process_loads[line].annual_mwh": 1000}))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real scheduler with two single-threaded worker processes on 127.0.0.1."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                     dashboard_address=None, silence_logs=logging.ERROR)
+    client = Client(c)
+    yield client
+    client.close()
+    c.close()
+
+
+def _attempts(out: Path) -> dict[str, list[str]]:
+    got: dict[str, list[str]] = {}
+    for f in (out / "attempts").iterdir():
+        case, _host, pid, _t = f.name.rsplit(".", 3)
+        got.setdefault(case, []).append(pid)
+    return got
+
+
+def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, cluster):
+    from twin.sweep.sweep import run_sweep
+
+    killed = {}
+
+    def kill_busy_worker(prog, rec):
+        if rec is None or killed:
+            return
+        busy = [w for w, keys in cluster.processing().items() if any(str(k).startswith("case-") for k in keys)]
+        if not busy:
+            return
+        pid = cluster.run(os.getpid, workers=[busy[0]])[busy[0]]
+        killed["pid"] = str(pid)
+        killed["cases"] = [str(k)[5:] for k in cluster.processing()[busy[0]]]
+        os.kill(pid, signal.SIGKILL)
+
+    out = tmp_path / "out"
+    res = run_sweep(_write(tmp_path), out, client=cluster, on_progress=kill_busy_worker)
+    assert killed, "no worker was busy when the first case finished"
+    assert res.progress.done == 6 and res.progress.failed == 0 and not res.interrupted
+    files = sorted(p.name for p in (out / "cases").glob("*.json"))
+    assert len(files) == 6  # one record per case
+    ds = xr.open_dataset(out / "sweep.nc")
+    assert ds.sizes["case"] == 6 and len(set(ds["case"].values)) == 6
+    assert (ds["status"].values == "ok").all() and np.isfinite(ds["annualised_cost_cny"].values).all()
+    # the case the killed worker was running was tried again by another worker process
+    att = _attempts(out)
+    retried = [c for c in killed["cases"] if c in att and len(att[c]) >= 2]
+    assert retried and all(killed["pid"] in att[c] and len(set(att[c])) >= 2 for c in retried)
+    # one shared set of profiles for a sweep over costs and prices
+    recs = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "cases").glob("*.json")]
+    assert len({r["profile_key"] for r in recs}) == 1 and all(r["shared_inputs"] for r in recs)
+    # a dearer PV never lowers the optimum (same carbon price)
+    cost = ds["annualised_cost_cny"].values.reshape(3, 2)
+    assert (np.diff(cost, axis=0) >= -1e-6).all()
+    summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
+    p = summ["percentiles"]["annualised_cost_cny"]
+    assert p["p10"] <= p["p50"] <= p["p90"] and summ["ok"] == 6
+    assert 0.0 <= summ["core_met_probability"] <= 1.0
+    assert "pv_kwp[roof]" in summ["robust_assets"]
+    assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
+    ds.close()
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path, cluster):
+    from twin.sweep.sweep import run_sweep
+
+    sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2200, 3400]")
+                   + "  grid.import_limit_kw: [1500, -1]\n")
+    out = tmp_path / "out"
+
+    def stop_after_two(prog, rec):
+        if rec is not None and prog.finished_here >= 2:
+            raise KeyboardInterrupt
+
+    first = run_sweep(sweep, out, client=cluster, on_progress=stop_after_two)
+    assert first.interrupted and not (out / "sweep.nc").exists()
+    done_before = {p.name: p.stat().st_mtime_ns for p in (out / "cases").glob("*.json")}
+    ok_before = [n for n in done_before
+                 if json.loads((out / "cases" / n).read_text(encoding="utf-8"))["status"] == "ok"]
+    assert len(ok_before) >= 2
+    attempts_before = _attempts(out)
+
+    second = run_sweep(sweep, out, client=cluster)
+    total = 2 * 2 * 2
+    assert not second.interrupted and second.progress.skipped >= len(done_before)
+    for n in ok_before:  # finished cases neither re-run nor rewritten
+        assert (out / "cases" / n).stat().st_mtime_ns == done_before[n]
+        assert _attempts(out)[n[:-5]] == attempts_before[n[:-5]]
+    ds = xr.open_dataset(out / "sweep.nc")
+    assert ds.sizes["case"] == total and "missing" not in set(ds["status"].values)
+    # the invalid half (negative import limit) is recorded as failed with its error; the rest ran
+    bad = ds["param__grid_import_limit_kw"].values < 0
+    assert (ds["status"].values[bad] == "failed").all() and (ds["status"].values[~bad] == "ok").all()
+    assert all("import_limit_kw" in e for e in ds["error"].values[bad])
+    ds.close()

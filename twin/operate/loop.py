@@ -1,0 +1,639 @@
+"""The process model: the sized park run hour by hour under a controller (simpy).
+
+One simpy process ticks the hours: at the start of hour ``t`` it hands the plant state
+to the controller, takes its set-points and lets the plant run the hour with the true
+data.  EV arrivals and departures are events inside the hour: each fleet has an arrival
+and a departure process over its sessions (those of the fleet simulation,
+:func:`twin.components.ev.fleet_sessions`); a departure checks the vehicle's promise
+(the energy it was to receive by then) and records any shortfall.
+
+The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
+
+1. battery set-point clipped to power, content limits and outages;
+2. heat bus: the thermal store's set-point clipped, the heat need
+   ``demand + charge − discharge`` served by the controller's heat targets, then in
+   merit order (waste heat, heat pumps, electric boiler, gas boiler by cost per kWh of
+   heat at this hour's prices, emissions priced at the controller's carbon price);
+   what no source can give is unserved heat (the store's charging is cut first);
+3. cooling: the chiller serves the demand up to its size (unserved cooling beyond);
+4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
+   shared among the vehicles connected during the hour, least laxity first, each within
+   its charger power, its overlap with the hour and its promise (V2G: its headroom);
+   V2G only from bidirectional chargers and only as far as the vehicle can still reach
+   its promise by departure at full charging power, never below ``v2g_min_soc``;
+5. electricity balance closed by the grid within its limits; a shortfall (import limit,
+   grid outage) is shed in the order battery charging, heat pumps and electric boiler
+   (the gas boiler takes over where it can, else unserved heat), chiller (unserved
+   cooling), fixed load (unserved electricity); a surplus is exported within the export
+   limit, then PV is curtailed, then battery discharge is cut.
+
+Every hour the balance closes exactly; the dataset records each flow under the names of
+the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
+``q_unserved_heat_kw``, ``q_unserved_cooling_kw`` and ``e_ev_shortfall_kwh``.
+"""
+
+from __future__ import annotations
+
+import time as _time
+
+import numpy as np
+
+from twin.operate.state import Decision, OperatedPark, PlantState
+
+_TOL = 1e-6
+
+
+class _Fleet:
+    """Runtime of one EV fleet: per-session energy, promises and the hourly sharing."""
+
+    def __init__(self, fp, masks, T: int):
+        s = fp.sessions
+        self.fp = fp
+        served = s["served"].to_numpy(bool)
+        self.conn = np.where(served, s["connect_h"].to_numpy(float), np.inf)
+        self.dep = s["departure_h"].to_numpy(float)
+        self.arr = s["arrival_h"].to_numpy(float)
+        B = fp.battery_kwh
+        self.p_b = float(s.attrs.get("p_battery_kw", fp.p_charger_kw * fp.eta))
+        self.p_g = fp.p_charger_kw
+        soc_a = s["arrival_soc"].to_numpy(float).copy()
+        need = s["need_kwh"].to_numpy(float).copy()
+        promise = s["promise_kwh"].to_numpy(float).copy()
+        # faults: vehicles arriving in the window with less charge need more energy
+        for key in (fp.name, None):
+            for h0, h1, drop in masks.ev_soc_drop.get(key, []) if masks is not None else []:
+                hit = (self.arr >= h0) & (self.arr < h1)
+                new_soc = np.maximum(soc_a[hit] - drop, 0.0)
+                extra = B * (soc_a[hit] - new_soc)
+                need[hit] += extra
+                promise[hit] += extra  # the promise is the planned departure charge
+                soc_a[hit] = new_soc
+        self.promise = np.where(served, promise, 0.0)
+        self.need = need
+        self.unserved_sessions = int(((~served) & (self.arr >= 0) & (self.arr < T)).sum())
+        self.e = np.where(served, s["pre_kwh"].to_numpy(float), 0.0)  # net kWh since plug-in
+        self.pre = self.e.copy()
+        v2g = fp.mode == "v2g"
+        self.bidir = s["bidirectional"].to_numpy(bool) & served & v2g
+        self.head = np.where(self.bidir, B * (1.0 - soc_a), self.promise)
+        self.depth = np.where(self.bidir, B * np.maximum(soc_a - fp.v2g_min_soc, 0.0), 0.0)
+        self.cum = 0.0  # net battery-side kWh delivered in the horizon (envelope frame)
+        self.shortfall = np.zeros(T)
+        self.violations = 0
+        self.kept = 0
+        self.order_dep = np.argsort(self.dep, kind="stable")
+        self.order_arr = np.argsort(np.where(np.isfinite(self.conn), self.conn, self.arr),
+                                    kind="stable")
+        self.connected = np.zeros(self.dep.size, bool)
+        self.connected[(self.conn <= 0.0) & (self.dep > 0.0)] = True
+
+    # -- state for the controllers
+    def vehicles(self, t: int) -> dict:
+        idx = np.flatnonzero((self.conn < t + 1) & (self.dep > t))
+        return {"need": np.maximum(self.promise[idx] - self.e[idx], 0.0), "dep": self.dep[idx],
+                "energy": self.e[idx] + self.depth[idx], "bidir": self.bidir[idx],
+                "start": np.maximum(self.conn[idx], t), "head": self.head[idx] - self.e[idx]}
+
+    def step(self, t: int, p_ch: float, p_dis: float, limit: float = np.inf) -> tuple[float, float]:
+        """Share the fleet's set-points in hour ``t``; returns grid-side (charge, discharge) [kW].
+
+        Every connected vehicle first gets what it must receive in this hour to keep its
+        promise at full power before departure (the charging management keeps promises
+        where it physically can, whatever the set-point), as far as ``limit`` (the power
+        the park can supply) allows; the rest of the charging set-point goes least laxity
+        first; V2G comes from bidirectional vehicles only, each within its promise.
+        """
+        idx = np.flatnonzero((self.conn < t + 1) & (self.dep > t))
+        if idx.size == 0:
+            return 0.0, 0.0
+        start = np.maximum(self.conn[idx], t)
+        end = np.minimum(self.dep[idx], t + 1)
+        ov = np.clip(end - start, 0.0, 1.0)
+        e = self.e[idx]
+        p_b, eta = self.p_b, self.fp.eta
+        after = np.clip(self.dep[idx] - (t + 1), 0.0, None)
+        cap = np.clip(np.minimum(p_b * ov, self.head[idx] - e), 0.0, None)
+        must = np.clip(self.promise[idx] - e - p_b * after, 0.0, cap)
+        lim_b = max(limit, 0.0) * eta  # battery side
+        if must.sum() > lim_b:  # not even the promises fit: least laxity first
+            must = self._fill(must, must, lim_b, after, e, idx)
+        got = must.copy()
+        want = max(p_ch - p_dis, 0.0) * eta
+        extra = min(want, lim_b) - got.sum()
+        if extra > 0:
+            got += self._fill(cap - got, cap - got, extra, after, e, idx)
+        self.e[idx] += got
+        ch = float(got.sum())
+        dis = 0.0
+        if p_dis > p_ch and self.bidir[idx].any():
+            p_db = self.p_g / eta
+            e = self.e[idx]
+            room = np.minimum.reduce([p_db * ov - got / eta ** 2, e + self.depth[idx],
+                                      e - self.promise[idx] + p_b * after])
+            room = np.where(self.bidir[idx] & (got <= 0), np.clip(room, 0.0, None), 0.0)
+            slack = e - self.promise[idx] + p_b * after
+            order = np.argsort(-slack, kind="stable")
+            want_d = (p_dis - p_ch) / eta  # battery side
+            c = room[order]
+            before = np.cumsum(c) - c
+            take = np.empty_like(c)
+            take[order] = np.clip(want_d - before, 0.0, c)
+            self.e[idx] -= take
+            dis = float(take.sum())
+        self.cum += ch - dis
+        return ch / eta, dis * eta
+
+    def _fill(self, cap, _unused, amount, after, e, idx):
+        """Share ``amount`` [kWh] within ``cap`` least laxity first."""
+        lax = after - np.maximum(self.promise[idx] - e, 0.0) / self.p_b
+        order = np.argsort(lax, kind="stable")
+        c = cap[order]
+        before = np.cumsum(c) - c
+        out = np.empty_like(c)
+        out[order] = np.clip(amount - before, 0.0, c)
+        return out
+
+    def depart(self, i: int, t: int) -> None:
+        short = self.promise[i] - self.e[i]
+        if short > _TOL * max(1.0, self.promise[i]):
+            self.violations += 1
+            self.shortfall[min(t, self.shortfall.size - 1)] += short
+        else:
+            self.kept += 1
+        self.connected[i] = False
+
+
+def _record_arrays(park: OperatedPark) -> dict:
+    T = park.T
+    z = lambda *s: np.zeros((*s, T))
+    rec = {k: z() for k in (
+        "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
+        "p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh", "p_load_kw",
+        "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw",
+        "q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh", "q_heat_demand_kw",
+        "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
+        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw")}
+    nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
+    nb, nc = len(park.boilers), len(park.chillers)
+    rec.update({"q_heat_pump_kw": z(nh), "p_heat_pump_kw": z(nh), "q_waste_heat_source_kw": z(nh),
+                "q_waste_heat_direct_kw": z(nw), "p_ev_charge_kw": z(nf), "p_ev_discharge_kw": z(nf),
+                "e_ev_shortfall_kwh": z(nf), "e_ev_cum_kwh": z(nf), "q_boiler_kw": z(nb),
+                "fuel_boiler_kw": z(nb), "q_cooling_supply_kw": z(nc)})
+    return rec
+
+
+class Plant:
+    """The park's physics for one hour at a time (see the module docstring)."""
+
+    def __init__(self, park: OperatedPark):
+        self.park = park
+        self.batt = float(park.initial.get("battery_kwh", 0.0))
+        self.tes = float(park.initial.get("tes_kwh", 0.0))
+        self.fleets = [_Fleet(f, park.masks, park.T) for f in park.fleets]
+        self.rec = _record_arrays(park)
+        self.month_peak = {}
+
+    def state(self, t: int) -> PlantState:
+        p = self.park
+        m = int(p.month[t]) if t < p.T else 0
+        return PlantState(t=t, battery_kwh=self.batt, tes_kwh=self.tes,
+                          ev_cum_kwh={f.fp.name: f.cum for f in self.fleets},
+                          ev_vehicles={f.fp.name: f.vehicles(t) for f in self.fleets} if t < p.T else {},
+                          month_peak_kw=self.month_peak.get(m, 0.0))
+
+    # ------------------------------------------------------------------ one hour
+    def run_hour(self, t: int, d: Decision) -> dict:
+        p, r = self.park, self.rec
+        grid_up = p.grid_up(t)
+        imp_cap = p.import_limit_kw if grid_up else 0.0
+        exp_cap = p.export_limit_kw if grid_up else 0.0
+        price = p.price[t]
+        cprice = p.carbon_price * 1e-3  # CNY per kgCO2
+        pv_arr = p.pv_per_kwp[:, t] * p.pv_kwp
+        pv_avail = float(pv_arr.sum())
+        load = float(p.load_kw[t])
+        # 1. battery
+        bch = bdis = 0.0
+        b = p.battery
+        if b is not None and p.available("battery", t):
+            keep = b["keep"]
+            e0 = keep * self.batt
+            if d.battery_kw > 0:
+                room = (b["soc_max"] * b["kwh"] - e0) / b["eta_c"]
+                bch = float(np.clip(min(d.battery_kw, b["kw"], room), 0.0, None))
+            elif d.battery_kw < 0:
+                avail = (e0 - b["soc_min"] * b["kwh"]) * b["eta_d"]
+                bdis = float(np.clip(min(-d.battery_kw, b["kw"], avail), 0.0, None))
+        # 2. cooling (absorption chillers draw on the heat bus), 3. heat bus
+        cool = self._cool(t, d, price, cprice)
+        heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
+        p_chiller = cool["p_elec"]
+        # 4. EV fleets, within the power the park can supply
+        n0 = load + heat["p_elec"] + p_chiller + bch - bdis - pv_avail
+        room = imp_cap - n0 if np.isfinite(imp_cap) else np.inf
+        ev_ch, ev_dis = [], []
+        for i, f in enumerate(self.fleets):
+            if f.fp.mode == "uncontrolled":
+                sp_c, sp_d = np.inf, 0.0
+            else:
+                sp_c = float(d.ev_charge_kw.get(f.fp.name, 0.0))
+                sp_d = float(d.ev_discharge_kw.get(f.fp.name, 0.0)) if f.fp.mode == "v2g" else 0.0
+            sp_d = min(sp_d, max(n0, 0.0) + exp_cap)
+            c, dch = f.step(t, sp_c, sp_d, limit=max(room, 0.0) + sp_d)
+            room -= c - dch
+            ev_ch.append(c)
+            ev_dis.append(dch)
+        net = n0 + sum(ev_ch) - sum(ev_dis)
+        # 5. balance: shed a shortfall, export or curtail a surplus
+        unserved = 0.0
+        if net > imp_cap:
+            short = net - imp_cap
+            cut = min(short, bch)
+            bch -= cut
+            short -= cut
+            if short > 0:
+                short = self._shed_heat(heat, short)
+            if short > 0 and p_chiller > 0:
+                short = self._shed_cool(t, cool, short)
+                p_chiller = cool["p_elec"]
+            unserved = max(short, 0.0)
+            imp, exp, curt = imp_cap, 0.0, 0.0
+        elif net >= 0:
+            imp, exp, curt = net, 0.0, 0.0
+        else:
+            surplus = -net
+            exp = min(surplus, exp_cap)
+            curt = min(surplus - exp, pv_avail)
+            rest = surplus - exp - curt
+            if rest > 0:
+                cut = min(rest, bdis)
+                bdis -= cut
+                rest -= cut
+            imp = 0.0
+            if rest > 1e-9:  # V2G beyond what the park can take: count it as curtailed
+                curt += rest
+        # store updates
+        if b is not None:
+            self.batt = b["keep"] * self.batt + b["eta_c"] * bch - bdis / b["eta_d"]
+        self._tes_update(heat)
+        # record
+        r["p_grid_import_kw"][t], r["p_grid_export_kw"][t] = imp, exp
+        r["p_pv_total_kw"][t], r["p_pv_curtailed_total_kw"][t] = pv_avail - curt, curt
+        r["p_battery_charge_kw"][t], r["p_battery_discharge_kw"][t] = bch, bdis
+        r["e_battery_kwh"][t] = self.batt
+        r["p_load_kw"][t] = load
+        r["p_unserved_kw"][t] = unserved
+        self._record_cool(t, cool)
+        for i in range(len(self.fleets)):
+            r["p_ev_charge_kw"][i, t], r["p_ev_discharge_kw"][i, t] = ev_ch[i], ev_dis[i]
+            r["e_ev_cum_kwh"][i, t] = self.fleets[i].cum
+        self._record_heat(t, heat)
+        m = int(p.month[t])
+        self.month_peak[m] = max(self.month_peak.get(m, 0.0), imp)
+        r["p_month_peak_kw"][t] = self.month_peak[m]
+        supply = imp + (pv_avail - curt) + bdis + sum(ev_dis)
+        use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch + sum(ev_ch))
+        r["balance_residual_kw"][t] = supply - use
+        return {"import_kw": imp, "export_kw": exp, "battery_kwh": self.batt, "tes_kwh": self.tes}
+
+    # ------------------------------------------------------------------ cooling
+    def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:
+        p = self.park
+        n = len(p.chillers)
+        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0}
+        if p.cool_kw is None:
+            return out
+        need = float(p.cool_kw[t])
+        out["demand"] = need
+        heat_cost = self._cheapest_heat_cost(t, price, cprice)
+        cands = []
+        for j, c in enumerate(p.chillers):
+            if c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
+                continue
+            cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
+            cands.append((j, cost))
+        targets = d.cool_kw or {}
+        cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+        for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
+            if need <= _TOL:
+                break
+            amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
+            want = need if amount is None else min(need, amount)
+            got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
+            out["q"][j] += got
+            need -= got
+        out["unserved"] = max(need, 0.0)
+        self._cool_totals(t, out)
+        return out
+
+    def _cool_totals(self, t: int, out: dict) -> None:
+        p = self.park
+        out["p_elec"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                                  if c["kind"] == "electric"))
+        out["q_abs_heat"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                                      if c["kind"] != "electric"))
+
+    def _shed_cool(self, t: int, cool: dict, short: float) -> float:
+        """Take electric chillers off (unserved cooling); returns the shortfall [kW] left."""
+        p = self.park
+        for j, c in enumerate(p.chillers):
+            if short <= 0:
+                break
+            if c["kind"] != "electric" or cool["q"][j] <= 0:
+                continue
+            q_cut = min(cool["q"][j], short * c["cop"][t])
+            cool["q"][j] -= q_cut
+            cool["unserved"] += q_cut
+            short -= q_cut / c["cop"][t]
+        self._cool_totals(t, cool)
+        return max(short, 0.0)
+
+    def _record_cool(self, t: int, cool: dict) -> None:
+        r = self.rec
+        r["q_cooling_demand_kw"][t] = cool["demand"]
+        r["q_cooling_supply_kw"][:, t] = cool["q"]
+        r["q_chiller_kw"][t] = float(cool["q"].sum())
+        r["p_chiller_kw"][t] = cool["p_elec"]
+        r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
+        r["q_unserved_cooling_kw"][t] = cool["unserved"]
+
+    # ------------------------------------------------------------------ heat bus
+    def _heat_sources(self, t: int, price: float, cprice: float) -> list:
+        """(key, cost per kWh heat) of every heat source available in hour ``t``."""
+        p = self.park
+        el = price + cprice * p.ef[t]
+        srcs = [(("dir", j), 0.0) for j, w in enumerate(p.waste) if w["hx_kw"] > 0]
+        srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
+                 if h["kw"] > 0 and p.available("heat_pump", t, h["name"])]
+        for j, b in enumerate(p.boilers):
+            if b["kw"] > 0:
+                cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
+                srcs.append((("boiler", j), cost / b["eff"]))
+        return srcs
+
+    def _cheapest_heat_cost(self, t: int, price: float, cprice: float) -> float:
+        srcs = self._heat_sources(t, price, cprice)
+        return min((c for _, c in srcs), default=np.inf)
+
+    def _heat(self, t: int, d: Decision, price: float, cprice: float, extra: float = 0.0) -> dict:
+        p = self.park
+        out = {"q_hp": np.zeros(len(p.heat_pumps)), "q_src": np.zeros(len(p.heat_pumps)),
+               "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)), "tch": 0.0,
+               "tdis": 0.0, "unserved": 0.0, "p_elec": 0.0, "demand": 0.0, "extra": extra}
+        if p.heat_kw is None and extra <= 0:
+            return out
+        demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
+        out["demand"] = demand
+        tes = p.tes
+        if tes is not None and p.available("thermal_storage", t):
+            e0 = tes["keep"] * self.tes
+            if d.tes_kw > 0:
+                out["tch"] = float(np.clip(min(d.tes_kw, tes["rho"] * tes["kwh"],
+                                               (tes["kwh"] - e0) / tes["eta_c"]), 0.0, None))
+            elif d.tes_kw < 0:
+                out["tdis"] = float(np.clip(min(-d.tes_kw, tes["rho"] * tes["kwh"], e0, demand + extra),
+                                            0.0, None))
+        need = demand + extra + out["tch"] - out["tdis"]
+        waste_left = {w["name"]: float(w["avail"][t]) for w in p.waste}
+        order = sorted(self._heat_sources(t, price, cprice), key=lambda s: s[1])
+        targets = d.heat_kw or {}
+        first = [(k, targets[self._heat_key(k)]) for k, _ in order if targets.get(self._heat_key(k), 0.0) > 0]
+        for k, amount in first + [(k, None) for k, _ in order]:
+            if need <= _TOL:
+                break
+            want = need if amount is None else min(need, amount)
+            need -= self._take(t, k, want, out, waste_left)
+        if need > _TOL:  # cut the store's charging first, then unserved
+            cut = min(need, out["tch"])
+            out["tch"] -= cut
+            need -= cut
+            out["unserved"] = max(need, 0.0)
+        out["p_elec"] = self._heat_elec(t, out)
+        return out
+
+    @staticmethod
+    def _heat_key(k) -> str:
+        kind, j = k
+        return f"{kind}:{j}"
+
+    def _take(self, t: int, k, want: float, out: dict, waste_left: dict) -> float:
+        p = self.park
+        kind, j = k
+        if kind == "dir":
+            w = p.waste[j]
+            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
+            out["q_dir"][j] += got
+            waste_left[w["name"]] -= got
+            return got
+        if kind == "hp":
+            h = p.heat_pumps[j]
+            cap = h["kw"] - out["q_hp"][j]
+            frac = 1.0 - 1.0 / h["cop"][t]
+            if h["source"] is not None and frac > 0:
+                cap = min(cap, waste_left.get(h["source"], 0.0) / frac)
+            got = max(min(want, cap), 0.0)
+            out["q_hp"][j] += got
+            if h["source"] is not None:
+                out["q_src"][j] += got * frac
+                waste_left[h["source"]] -= got * frac
+            return got
+        got = max(min(want, p.boilers[j]["kw"] - out["q_b"][j]), 0.0)
+        out["q_b"][j] += got
+        return got
+
+    def _heat_elec(self, t: int, out: dict) -> float:
+        p = self.park
+        e = sum(out["q_hp"][j] / h["cop"][t] for j, h in enumerate(p.heat_pumps))
+        e += sum(out["q_b"][j] / b["eff"] for j, b in enumerate(p.boilers) if b["fuel"] == "electric")
+        return float(e)
+
+    def _shed_heat(self, heat: dict, short: float) -> float:
+        """Take electric heat off (fuel boilers take over where they can, else unserved);
+        returns the shortfall [kW] left."""
+        p = self.park
+        t = self._t
+        for j, h in enumerate(p.heat_pumps):
+            if short <= 0:
+                break
+            cop = h["cop"][t]
+            q_cut = min(heat["q_hp"][j], short * cop)
+            heat["q_hp"][j] -= q_cut
+            if h["source"] is not None:
+                heat["q_src"][j] = heat["q_hp"][j] * (1.0 - 1.0 / cop)
+            short -= q_cut / cop
+            self._backfill(heat, q_cut)
+        for j, b in enumerate(p.boilers):
+            if short <= 0:
+                break
+            if b["fuel"] != "electric" or heat["q_b"][j] <= 0:
+                continue
+            q_cut = min(heat["q_b"][j], short * b["eff"])
+            heat["q_b"][j] -= q_cut
+            short -= q_cut / b["eff"]
+            self._backfill(heat, q_cut)
+        heat["p_elec"] = self._heat_elec(t, heat)
+        return max(short, 0.0)
+
+    def _backfill(self, heat: dict, q: float) -> None:
+        for j, b in enumerate(self.park.boilers):
+            if q <= 0:
+                break
+            if b["fuel"] == "electric":
+                continue
+            add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
+            heat["q_b"][j] += add
+            q -= add
+        cut = min(q, heat["tch"])
+        heat["tch"] -= cut
+        heat["unserved"] += q - cut
+
+    def _tes_update(self, heat: dict) -> None:
+        tes = self.park.tes
+        if tes is not None:
+            self.tes = tes["keep"] * self.tes + tes["eta_c"] * heat["tch"] - heat["tdis"]
+
+    def _record_heat(self, t: int, h: dict) -> None:
+        p, r = self.park, self.rec
+        r["q_heat_demand_kw"][t] = h["demand"]
+        r["q_heat_pump_kw"][:, t] = h["q_hp"]
+        r["p_heat_pump_kw"][:, t] = [h["q_hp"][j] / hp["cop"][t] for j, hp in enumerate(p.heat_pumps)]
+        r["q_waste_heat_source_kw"][:, t] = h["q_src"]
+        r["q_waste_heat_direct_kw"][:, t] = h["q_dir"]
+        r["q_boiler_kw"][:, t] = h["q_b"]
+        r["fuel_boiler_kw"][:, t] = [h["q_b"][j] / b["eff"] for j, b in enumerate(p.boilers)]
+        r["q_tes_charge_kw"][t], r["q_tes_discharge_kw"][t] = h["tch"], h["tdis"]
+        r["e_tes_kwh"][t] = self.tes
+        r["q_unserved_heat_kw"][t] = h["unserved"]
+        supply = h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"] - h["tch"] + h["unserved"]
+        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["extra"]
+
+
+def operate(park: OperatedPark, controller, *, progress=None) -> tuple:
+    """Run ``park`` through its horizon under ``controller`` (simpy process model).
+
+    Parameters
+    ----------
+    park : OperatedPark
+    controller : twin.operate.controllers.Controller
+    progress : callable, optional
+        ``progress(hours_done, hours_total)`` called about every 1 % of the run.
+
+    Returns
+    -------
+    (xarray.Dataset, dict)
+        The operated dispatch (dimension ``time``; asset dimensions as in the optimiser's
+        dispatch) and the run's statistics (EV promises kept and violated, the
+        controller's own figures, wall time of the plant and the controller) [s].
+    """
+    import simpy  # only in twin.operate and the EV simulation
+
+    plant = Plant(park)
+    env = simpy.Environment()
+    T = park.T
+    timing = {"controller_s": 0.0, "plant_s": 0.0}
+    controller.initialise(park, plant.state(0))
+    every = max(T // 100, 1)
+
+    def hours():
+        for t in range(T):
+            plant._t = t
+            s = plant.state(t)
+            c0 = _time.perf_counter()
+            controller.observe(s)
+            dec = controller.decide(t)
+            c1 = _time.perf_counter()
+            out = plant.run_hour(t, dec)
+            timing["controller_s"] += c1 - c0
+            timing["plant_s"] += _time.perf_counter() - c1
+            controller.record(t, out)
+            if progress is not None and (t % every == 0 or t == T - 1):
+                progress(t + 1, T)
+            yield env.timeout(1.0)
+
+    def departures(f: _Fleet):
+        for i in f.order_dep.tolist():
+            d = f.dep[i]
+            if d <= 0.0 or not np.isfinite(f.conn[i]):
+                continue
+            if d >= T:
+                break
+            if d > env.now:
+                yield env.timeout(d - env.now)
+            f.depart(i, int(d))
+
+    def arrivals(f: _Fleet):
+        for i in f.order_arr.tolist():
+            a = f.conn[i]
+            if not np.isfinite(a) or a <= 0.0:
+                continue
+            if a >= T:
+                break
+            if a > env.now:
+                yield env.timeout(a - env.now)
+            f.connected[i] = True
+
+    env.process(hours())
+    for f in plant.fleets:
+        env.process(arrivals(f))
+        env.process(departures(f))
+    t0 = _time.perf_counter()
+    env.run(until=T)
+    wall = _time.perf_counter() - t0
+    ds = _dataset(park, plant)
+    stats = {"wall_s": wall, **timing, "controller": controller.finalise(),
+             "ev": {f.fp.name: {"promises_kept": f.kept, "promises_violated": f.violations,
+                                "shortfall_kwh": float(f.shortfall.sum()),
+                                "sessions_without_charger": f.unserved_sessions}
+                    for f in plant.fleets},
+             "max_abs_balance_residual_kw": float(np.abs(plant.rec["balance_residual_kw"]).max())
+             if T else 0.0}
+    return ds, stats
+
+
+def _dataset(park: OperatedPark, plant: Plant):
+    import xarray as xr
+
+    r = plant.rec
+    for i, f in enumerate(plant.fleets):
+        r["e_ev_shortfall_kwh"][i] = f.shortfall
+    pv_tot = r.pop("p_pv_total_kw")
+    curt_tot = r.pop("p_pv_curtailed_total_kw")
+    avail = park.pv_per_kwp * park.pv_kwp[:, None]
+    tot = avail.sum(axis=0)
+    share = np.divide(avail, tot, out=np.zeros_like(avail), where=tot > 0)
+    r["p_pv_curtailed_kw"] = share * curt_tot
+    r["p_pv_kw"] = np.maximum(avail - r["p_pv_curtailed_kw"], 0.0)
+    del pv_tot
+    # per-fuel sums under the optimiser's names (electric boilers, gas boilers, ...)
+    from solvers.blocks.heat import FUEL_PREFIX
+
+    for fuel in dict.fromkeys(b["fuel"] for b in park.boilers):
+        sel = np.array([b["fuel"] == fuel for b in park.boilers])
+        q = r["q_boiler_kw"][sel].sum(axis=0)
+        e = r["fuel_boiler_kw"][sel].sum(axis=0)
+        if fuel == "electric":
+            r["q_electric_boiler_kw"], r["p_electric_boiler_kw"] = q, e
+        else:
+            r[f"q_{FUEL_PREFIX[fuel]}_boiler_kw"], r[f"fuel_{FUEL_PREFIX[fuel]}_kw"] = q, e
+    dims = {"pv_array": park.pv_names, "heat_pump": [h["name"] for h in park.heat_pumps],
+            "waste_heat": [w["name"] for w in park.waste], "ev_fleet": [f.name for f in park.fleets],
+            "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers]}
+    dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
+              "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
+              "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
+              "q_waste_heat_direct_kw": "waste_heat", "p_ev_charge_kw": "ev_fleet",
+              "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet"}
+    data = {}
+    for k, v in r.items():
+        unit = "kWh" if k.startswith("e_") else "kW"
+        attrs = {"units": unit, "long_name": k.replace("_", " ")}
+        if k in dim_of:
+            data[k] = xr.DataArray(v, dims=(dim_of[k], "time"), coords={dim_of[k]: dims[dim_of[k]]},
+                                   attrs=attrs)
+        else:
+            data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
+    data["price_import_cny_per_kwh"] = xr.DataArray(park.price, dims=("time",),
+                                                    attrs={"units": "CNY/kWh", "long_name": "Import energy price"})
+    data["ef_grid_kgco2_per_kwh"] = xr.DataArray(park.ef, dims=("time",),
+                                                 attrs={"units": "kgCO2/kWh", "long_name": "Grid emission factor"})
+    return xr.Dataset(data, coords={"time": park.time})

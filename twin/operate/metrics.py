@@ -1,0 +1,145 @@
+"""Key figures of an operated (or optimal) year and the operational gap between them.
+
+:func:`operation_metrics` computes the same figures from any dispatch dataset that uses
+the optimiser's variable names, so the perfect-foresight optimum and each controller are
+measured by one function.  Costs follow the optimiser's objective (docs/architecture.md):
+fixed annual cost of the plan (capital annuities and O&M, unchanged by operation) +
+energy import − export revenue + demand charges + fuel + battery and V2G wear + the
+plan's green power and certificates + offsets + carbon price on net emissions.  The
+carbon settlement keeps the plan's purchases of green power and certificates and its net
+emissions: the offsets needed are what brings the operated residual emissions down to
+the plan's net emissions.
+
+A horizon shorter than a year is scaled to a year like the optimiser's energy terms
+(×8760/T); its monthly demand charges are scaled by 12 / (months in the horizon).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _sum(ds, name) -> float:
+    return float(ds[name].sum()) if name in ds else 0.0
+
+
+def operation_metrics(ds, park, plan, problem) -> dict:
+    """Annual figures of one dispatch.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Hourly dispatch (optimiser names; operated runs add unserved and EV shortfall).
+    park : twin.operate.state.OperatedPark
+    plan : solvers.SizingResult
+        The plan (fixed costs, carbon purchases, net emissions).
+    problem : solvers.SizingProblem
+        The sizing problem (prices of offsets and carbon, wear costs).
+
+    Returns
+    -------
+    dict
+        ``annualised_cost_cny`` and ``costs_cny`` (breakdown) [CNY/yr],
+        ``emissions_tco2`` (``gross``, ``grid``, ``fuel``, ``residual``, ``offsets_needed``,
+        ``net``) [tCO2/yr], ``monthly_peak_kw`` and ``monthly_demand_charge_cny`` (month ->
+        value), ``ev_energy_not_delivered_mwh``, ``unserved_mwh`` (by load class),
+        ``battery_cycles`` and ``tes_cycles`` (equivalent full cycles per year, discharge
+        throughput / size) [-], ``curtailment_mwh``, ``grid_import_mwh``, ``grid_export_mwh``.
+    """
+    T = park.T
+    scale = 8760.0 / T if T else 1.0
+    imp = ds["p_grid_import_kw"].to_numpy()
+    exp = ds["p_grid_export_kw"].to_numpy() if "p_grid_export_kw" in ds else np.zeros(T)
+    costs = {}
+    costs["energy_import"] = float(np.dot(park.price, imp)) * scale
+    costs["export_revenue"] = float(np.dot(park.price_export, exp)) * scale
+    months = park.month
+    uniq = sorted(set(months.tolist()))
+    peaks = {int(m): float(imp[months == m].max()) for m in uniq}
+    mscale = 12.0 / len(uniq) if uniq else 1.0
+    charges = {m: park.demand_charge * v for m, v in peaks.items()}
+    costs["demand_charge"] = float(sum(charges.values())) * mscale
+    fuel_cost = fuel_em = 0.0
+    if "fuel_boiler_kw" in ds:
+        for b in park.boilers:
+            if b["fuel"] != "electric" and b["name"] in ds["boiler"].values:
+                kwh = float(ds["fuel_boiler_kw"].sel(boiler=b["name"]).sum())
+                fuel_cost += kwh * b["price"]
+                fuel_em += kwh * b["ef"]
+    costs["fuel"] = fuel_cost * scale
+    wear = 0.0
+    if park.battery is not None and "p_battery_discharge_kw" in ds:
+        wear += _sum(ds, "p_battery_discharge_kw") * park.battery["wear"]
+    if "p_ev_discharge_kw" in ds:
+        for f in park.fleets:
+            if f.name in ds["ev_fleet"].values:
+                wear += float(ds["p_ev_discharge_kw"].sel(ev_fleet=f.name).sum()) * f.wear_cny_per_kwh
+    costs["wear"] = wear * scale
+    em_plan = plan.emissions
+    c = problem.carbon
+    grid_t = float(np.dot(park.ef, imp)) * 1e-3 * scale
+    fuel_t = fuel_em * 1e-3 * scale
+    credit = 0.0
+    if problem.grid.credit_export_emissions:
+        credit = float(np.dot(park.ef, exp)) * 1e-3 * scale
+    gross = grid_t + fuel_t - credit
+    green, cert = float(em_plan.get("green_power_t", 0.0)), float(em_plan.get("certificates_t", 0.0))
+    residual = gross - green - cert
+    net_plan = float(em_plan.get("net_t", 0.0))
+    offsets = max(residual - max(net_plan, 0.0), 0.0) if c.offset_price_cny_per_t is not None else 0.0
+    net = residual - offsets
+    pc = plan.costs
+    costs["green_power_premium"] = float(pc.get("green_power_premium", 0.0))
+    costs["green_certificates"] = float(pc.get("green_certificates", 0.0))
+    costs["offsets"] = offsets * float(c.offset_price_cny_per_t or 0.0)
+    costs["carbon_price"] = c.carbon_price_cny_per_t * net
+    fixed = float(pc.get("capex_annualised_total", 0.0)) + float(pc.get("om_total", 0.0))
+    costs["capex_and_om"] = fixed
+    total = (fixed + costs["energy_import"] - costs["export_revenue"] + costs["demand_charge"]
+             + costs["fuel"] + costs["wear"] + costs["green_power_premium"] + costs["green_certificates"]
+             + costs["offsets"] + costs["carbon_price"])
+    out = {
+        "annualised_cost_cny": total,
+        "costs_cny": costs,
+        "emissions_tco2": {"gross": gross, "grid": grid_t, "fuel": fuel_t, "export_credit": credit,
+                           "green_power": green, "certificates": cert, "residual": residual,
+                           "offsets_needed": offsets, "net": net},
+        "monthly_peak_kw": peaks,
+        "monthly_demand_charge_cny": charges,
+        "ev_energy_not_delivered_mwh": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3,
+        "unserved_mwh": {"electricity": _sum(ds, "p_unserved_kw") * scale / 1e3,
+                         "heat": _sum(ds, "q_unserved_heat_kw") * scale / 1e3,
+                         "cooling": _sum(ds, "q_unserved_cooling_kw") * scale / 1e3,
+                         "ev_charging": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3},
+        "battery_cycles": (_sum(ds, "p_battery_discharge_kw") * scale / park.battery["kwh"]
+                           if park.battery else 0.0),
+        "tes_cycles": (_sum(ds, "q_tes_discharge_kw") * scale / park.tes["kwh"] if park.tes else 0.0),
+        "curtailment_mwh": _sum(ds, "p_pv_curtailed_kw") * scale / 1e3,
+        "grid_import_mwh": float(imp.sum()) * scale / 1e3,
+        "grid_export_mwh": float(exp.sum()) * scale / 1e3,
+    }
+    return out
+
+
+def gap(metrics: dict, optimum: dict) -> dict:
+    """Controller minus optimum for the headline figures (and the cost gap in %)."""
+    def d(a, b):
+        return float(a) - float(b)
+
+    cost = d(metrics["annualised_cost_cny"], optimum["annualised_cost_cny"])
+    base = abs(optimum["annualised_cost_cny"]) or 1.0
+    return {
+        "annualised_cost_cny": cost,
+        "annualised_cost_pct": 100.0 * cost / base,
+        "energy_import_cny": d(metrics["costs_cny"]["energy_import"], optimum["costs_cny"]["energy_import"]),
+        "demand_charge_cny": d(metrics["costs_cny"]["demand_charge"], optimum["costs_cny"]["demand_charge"]),
+        "gross_emissions_tco2": d(metrics["emissions_tco2"]["gross"], optimum["emissions_tco2"]["gross"]),
+        "offsets_needed_tco2": d(metrics["emissions_tco2"]["offsets_needed"],
+                                 optimum["emissions_tco2"]["offsets_needed"]),
+        "ev_energy_not_delivered_mwh": d(metrics["ev_energy_not_delivered_mwh"],
+                                         optimum["ev_energy_not_delivered_mwh"]),
+        "battery_cycles": d(metrics["battery_cycles"], optimum["battery_cycles"]),
+        "curtailment_mwh": d(metrics["curtailment_mwh"], optimum["curtailment_mwh"]),
+        "max_monthly_peak_kw": d(max(metrics["monthly_peak_kw"].values(), default=0.0),
+                                 max(optimum["monthly_peak_kw"].values(), default=0.0)),
+    }

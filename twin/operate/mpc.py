@@ -1,0 +1,189 @@
+"""Rolling-horizon (model-predictive) controller: re-optimise the next hours with `solvers`.
+
+Every ``step`` hours the controller solves the dispatch of the park as built over the
+next ``horizon`` hours (:class:`solvers.rolling.RollingWindow`: one window model, its
+data changed in place, HiGHS warm-started) from the current store contents, on
+forecasts with errors (:mod:`twin.operate.forecasts`), and applies the first ``step``
+hours of the plan.  The window:
+
+* prices the monthly demand charge on the increase of the month's peak so far;
+* values the energy left in each store at the end of the window (terminal value) at
+  the mean import price of the window (battery: times the discharge efficiency; thermal
+  store: the mean cost of heat from the cheapest heat source; EV fleets: per kWh in the
+  vehicles, the mean price divided by the charging efficiency), so that it does not
+  empty the stores; the last window of the horizon values nothing (the run ends);
+* prices emissions at the plan's marginal emission price
+  (:func:`twin.operate.state.emission_price`);
+* cannot become infeasible: unserved energy costs the value of lost load, relaxed
+  store equations a penalty (both reported).
+
+The EV fleets are planned on their envelopes (the plan's sessions, known in advance);
+the plant shares each fleet's set-point among the vehicles.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from twin.operate.state import Decision, OperatedPark, PlantState
+
+
+class MPCController:
+    """Rolling-horizon controller (see the module docstring).
+
+    Parameters
+    ----------
+    problem : solvers.SizingProblem
+        The park as built (:func:`solvers.rolling.as_built`) with true data.
+    forecaster : twin.operate.forecasts.Forecaster
+    horizon : int
+        Window length [h] (24-48 typical).
+    step : int
+        Hours between re-optimisations [h].
+    value_of_lost_load : float
+        [CNY/kWh].
+    """
+
+    name = "mpc"
+
+    def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
+                 value_of_lost_load: float = 30.0, options=None):
+        self.problem = problem
+        self.fc = forecaster
+        self.H = int(horizon)
+        self.step = max(int(step), 1)
+        self.voll = float(value_of_lost_load)
+        self.options = options
+
+    def initialise(self, park: OperatedPark, state: PlantState) -> None:
+        from solvers.rolling import RollingWindow, content_component
+
+        self.park = park
+        t0 = time.perf_counter()
+        self.win = RollingWindow(self.problem, self.H, value_of_lost_load=self.voll,
+                                 options=self.options)
+        self.build_s = time.perf_counter() - t0
+        self.H = self.win.H
+        self.comp = {"battery": content_component("battery"), "tes": content_component("tes")}
+        self.comp_ev = {f.name: content_component("ev", f.name) for f in park.fleets}
+        self.plan = None
+        self.plan_t0 = -1
+        self.windows = []
+        self.unserved_planned = 0.0
+        self.status_bad = 0
+        self.python_s = 0.0
+
+    def observe(self, state: PlantState) -> None:
+        self.state = state
+
+    def _terminal(self, t0: int) -> dict:
+        park = self.park
+        if t0 + self.H >= park.T:
+            return {}
+        sl = slice(t0, t0 + self.H)
+        lam = park.carbon_price * 1e-3
+        price = float(np.mean(park.price[sl] + lam * park.ef[sl]))
+        out = {}
+        if park.battery is not None:
+            out[self.comp["battery"]] = price * park.battery["eta_d"]
+        if park.tes is not None:
+            costs = []
+            for h in park.heat_pumps:
+                if h["kw"] > 0:
+                    costs.append(price / float(np.mean(h["cop"][sl])))
+            for b in park.boilers:
+                if b["kw"] > 0:
+                    fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
+                    costs.append(fuel / b["eff"])
+            if costs:
+                out[self.comp["tes"]] = min(costs)
+        for f in park.fleets:
+            if f.mode != "uncontrolled":
+                out[self.comp_ev[f.name]] = price / f.eta
+        return out
+
+    def _solve(self, t0: int) -> None:
+        park, s, fc, H = self.park, self.state, self.fc, self.H
+        tp = time.perf_counter()
+        n = min(H, park.T - t0)
+        sl = slice(t0, t0 + n)
+        d_load = fc.forecast("load_kw", t0, n) - park.load_kw[sl]
+        delta_e = d_load.copy()
+        col_ub = {}
+        if park.pv_names:
+            pv_fc = fc.forecast("pv_per_kwp", t0, n)
+            avail_fc = (pv_fc * park.pv_kwp[:, None]).sum(axis=0)
+            avail = (park.pv_per_kwp[:, sl] * park.pv_kwp[:, None]).sum(axis=0)
+            delta_e -= avail_fc - avail
+            col_ub["p_pv_curtailed"] = avail_fc
+        rhs = {}
+        if park.chillers:
+            d_cool = fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]
+            if self.win.has_bus("cool"):
+                rhs["cool"] = d_cool
+            else:  # one electric chiller: its electricity is a fixed demand of the window
+                delta_e += d_cool / park.chillers[0]["cop"][sl]
+        rhs["elec"] = delta_e
+        if park.heat_kw is not None:
+            rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
+        state = {self.comp["battery"]: s.battery_kwh, self.comp["tes"]: s.tes_kwh}
+        for f in park.fleets:
+            prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
+            state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
+        self.python_s += time.perf_counter() - tp
+        out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub,
+                             terminal_value=self._terminal(t0), month_peak_kw=s.month_peak_kw)
+        if out["status"] != "Optimal":
+            self.status_bad += 1
+        self.unserved_planned += sum(out["unserved_kwh"].values())
+        self.plan = out["dispatch"]
+        self.plan_t0 = t0
+
+    def decide(self, t: int) -> Decision:
+        if self.plan is None or t - self.plan_t0 >= self.step or t - self.plan_t0 >= self.H:
+            self._solve(t)
+        tp = time.perf_counter()
+        o = t - self.plan_t0
+        p = self.plan
+        park = self.park
+        d = Decision()
+        if "p_battery_charge_kw" in p:
+            d.battery_kw = float(p["p_battery_charge_kw"][o] - p["p_battery_discharge_kw"][o])
+        if "q_tes_charge_kw" in p:
+            d.tes_kw = float(p["q_tes_charge_kw"][o] - p["q_tes_discharge_kw"][o])
+        for i, f in enumerate(park.fleets):
+            if "p_ev_charge_kw" in p:
+                d.ev_charge_kw[f.name] = float(p["p_ev_charge_kw"][i, o])
+                d.ev_discharge_kw[f.name] = float(p["p_ev_discharge_kw"][i, o])
+        heat = {}
+        if "q_heat_pump_kw" in p:
+            for j in range(len(park.heat_pumps)):
+                heat[f"hp:{j}"] = float(p["q_heat_pump_kw"][j, o])
+        if "q_boiler_kw" in p:
+            for j in range(len(park.boilers)):
+                heat[f"boiler:{j}"] = float(p["q_boiler_kw"][j, o])
+        if "q_waste_heat_direct_kw" in p:
+            for j in range(len(park.waste)):
+                heat[f"dir:{j}"] = float(p["q_waste_heat_direct_kw"][j, o])
+        d.heat_kw = heat or None
+        if "q_cooling_supply_kw" in p and len(park.chillers) > 1:
+            d.cool_kw = {j: float(p["q_cooling_supply_kw"][j, o]) for j in range(len(park.chillers))}
+        self.python_s += time.perf_counter() - tp
+        return d
+
+    def record(self, t: int, outcome: dict) -> None:
+        pass
+
+    def finalise(self) -> dict:
+        w = self.win
+        n = max(w.n_solves, 1)
+        return {"kind": "mpc", "horizon_h": self.H, "step_h": self.step,
+                "windows_solved": w.n_solves, "window_build_s": self.build_s,
+                "highs_s": w.solve_s, "update_s": w.update_s, "python_s": self.python_s,
+                "mean_window_solve_ms": 1e3 * w.solve_s / n,
+                "simplex_iterations_per_window": w.iterations / n,
+                "windows_not_optimal": self.status_bad,
+                "unserved_planned_kwh": self.unserved_planned,
+                "window_columns": int(w.n_col), "window_rows": int(w.n_row)}

@@ -1,0 +1,45 @@
+"""The optional ``operation`` section of a scenario: how the sized park is operated.
+
+Imported by :mod:`twin.scenario.schema`; pydantic only (no simpy, no solvers).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from twin.operate.faults import FaultSpec
+
+ControllerChoice = Literal["rule", "mpc", "both", "none"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ForecastSpec(_Strict):
+    """Forecast errors the controllers live with (AR(1) growing with lead time)."""
+
+    pv_sd_of_peak: float = Field(0.12, ge=0, le=1, description="Day-ahead PV forecast error, standard "
+                                 "deviation per peak AC output [-] (10-14 % of nameplate, Larson et al. 2016)")
+    load_sd_of_mean: float = Field(0.075, ge=0, le=1, description="Day-ahead load forecast error, standard "
+                                   "deviation per mean load [-] (5-10 % typical; assumption)")
+    phi: float = Field(0.9, ge=0, lt=1, description="AR(1) coefficient of the error from one lead hour to "
+                       "the next [-]")
+    perfect: bool = Field(False, description="No forecast errors (perfect foresight within the horizon) [-]")
+
+
+class OperationSpec(_Strict):
+    """Operate the sized park hour by hour (the operational twin)."""
+
+    controller: ControllerChoice = Field("both", description="Controllers to run: 'rule', 'mpc' (rolling "
+                                         "horizon), 'both' or 'none' [-]; `twin run --operate` overrides it")
+    horizon_h: int = Field(48, ge=1, le=8760, description="Rolling-horizon window [h]")
+    step_h: int = Field(1, ge=1, le=168, description="Hours between re-optimisations [h]")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the forecast errors [-]")
+    forecast: ForecastSpec = Field(default_factory=ForecastSpec, description="Forecast errors [-]")
+    value_of_lost_load_cny_per_kwh: float = Field(
+        30.0, gt=0, le=1000, description="Cost the rolling-horizon controller puts on unserved energy [CNY/kWh] "
+        "(an assumption: no official Chinese value of lost load for parks is used here)")
+    faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

@@ -1,0 +1,218 @@
+"""The operation stage of a run: the sized park operated by each controller, and the gap.
+
+:func:`operate_plan` is what the run calls after sizing (``twin run --operate``).  It is
+pure: it neither prints nor writes; progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CONTROLLERS = {"rule": ("rule",), "mpc": ("mpc",), "both": ("rule", "mpc"), "none": ()}
+
+
+@dataclass
+class OperationResult:
+    """What the operation stage returns."""
+
+    summary: dict
+    """The ``operation`` section of summary.json."""
+    dataset: object
+    """``xarray.Dataset`` of the operated years, variables ``op_*`` with a ``controller``
+    dimension."""
+    dispatch: dict = field(default_factory=dict)
+    """Controller -> its operated dispatch (``xarray.Dataset``, optimiser names)."""
+    park: object = None
+
+
+def controllers_for(choice: str | None, scenario) -> tuple:
+    """Controllers to run: the run's choice, else the scenario's ``operation.controller``
+    where it has an ``operation`` section, else none."""
+    if choice is None:
+        op = getattr(scenario, "operation", None)
+        choice = op.controller if op is not None else "none"
+    if choice not in CONTROLLERS:
+        raise ValueError(f"operate {choice!r}: expected rule, mpc, both or none")
+    return CONTROLLERS[choice]
+
+
+def progress_reporter(tick, step_pct: int = 10):
+    """A progress callback for :func:`operate_plan` that calls ``tick(text)`` every
+    ``step_pct`` % of each controller's run with an estimate of the time left."""
+    if tick is None:
+        return None
+    last = {}
+
+    def cb(name, done, total, elapsed):
+        pct = int(100 * done / max(total, 1))
+        if name not in last:
+            last[name] = -1
+            tick(f"{name}:")
+        if (pct >= step_pct and pct // step_pct > last[name] // step_pct) or done == total:
+            last[name] = pct
+            left = elapsed * (total - done) / max(done, 1)
+            tick(f"{pct}%" + (f" (~{left:.0f} s left)" if done < total else f" in {elapsed:.1f} s"))
+
+    return cb
+
+
+def fleet_sessions_for(scenario, prof) -> dict:
+    """Sessions of each EV fleet, drawn exactly as the profiles drew the envelope."""
+    import pandas as pd
+
+    from twin.components.calendar import china_day_types
+    from twin.components.ev import fleet_sessions
+
+    if not scenario.ev_fleets:
+        return {}
+    import weather as wx
+
+    index = wx.hourly_index(scenario.park.planning_year)
+    t0 = pd.Timestamp(np.asarray(prof["time"].values)[0])
+    if index.tz_localize(None)[0] != t0:
+        raise ValueError("operation: the profiles do not start at the model year's first hour")
+    day_types = china_day_types(index)
+    return {f.name: fleet_sessions(f, index, seed=scenario.site.weather_seed + 101 * (i + 1),
+                                   day_types=day_types)
+            for i, f in enumerate(scenario.ev_fleets)}
+
+
+def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mpc"),
+                 progress=None) -> OperationResult:
+    """Operate the plan ``result`` of ``problem`` with each of ``controllers``.
+
+    Parameters
+    ----------
+    scenario : twin.scenario.schema.Scenario
+    prof : xarray.Dataset
+        The run's profiles (for the time axis and the EV sessions).
+    problem : solvers.SizingProblem
+        The sizing problem as solved (full horizon, true data).
+    result : solvers.SizingResult
+        The plan (sizes, dispatch, costs, duals).
+    spec : twin.operate.spec.OperationSpec
+    controllers : sequence of str
+        ``rule`` and/or ``mpc``.
+    progress : callable, optional
+        ``progress(controller, hours_done, hours_total, seconds_elapsed)``.
+    """
+    import xarray as xr
+
+    from solvers.rolling import as_built
+    from twin.operate.faults import fault_masks
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.metrics import gap, operation_metrics
+    from twin.operate.mpc import MPCController
+    from twin.operate.rule import RuleController
+    from twin.operate.state import OperatedPark, emission_price
+
+    masks = fault_masks(spec.faults, prof["time"].values)
+    sessions = fleet_sessions_for(scenario, prof)
+    disp = result.dispatch
+    # stores start where the plan's (cyclic) year ends
+    end = (getattr(result, "store_states", None) or {}).get("end", {}) or {}
+    initial = {k: float(end[k]) for k in ("battery_kwh", "tes_kwh") if end.get(k) is not None}
+    lam = emission_price(problem, result)
+    park = OperatedPark.from_problem(problem, result.sizes, sessions, masks, initial=initial,
+                                     carbon_price=lam)
+    truth = {"load_kw": park.load_kw, "pv_per_kwp": park.pv_per_kwp}
+    if park.heat_kw is not None:
+        truth["heat_kw"] = park.heat_kw
+    if park.cool_kw is not None:
+        truth["cool_kw"] = park.cool_kw
+    if not park.pv_names:
+        truth.pop("pv_per_kwp")
+    fs = spec.forecast
+    settings = ForecastSettings(pv_sd_of_peak=fs.pv_sd_of_peak, load_sd_of_mean=fs.load_sd_of_mean,
+                                phi=fs.phi, perfect=fs.perfect)
+    bias = {"pv_per_kwp": masks.bias_pv, "load_kw": masks.bias_load, "heat_kw": masks.bias_load,
+            "cool_kw": masks.bias_load}
+    H = min(spec.horizon_h, park.T)
+    forecaster = Forecaster(truth, H, settings, seed=spec.seed, bias=bias)
+    plan_peaks = {}
+    imp = disp["p_grid_import_kw"].to_numpy()
+    for m in sorted(set(park.month.tolist())):
+        plan_peaks[int(m)] = float(imp[park.month == m].max())
+    optimum = operation_metrics(disp, park, result, problem)
+    summary = {
+        "controllers": list(controllers),
+        "settings": {"horizon_h": H, "step_h": spec.step_h, "seed": spec.seed,
+                     "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
+                     "value_of_lost_load_cny_per_kwh": spec.value_of_lost_load_cny_per_kwh,
+                     "initial_battery_kwh": park.initial.get("battery_kwh", 0.0),
+                     "initial_tes_kwh": park.initial.get("tes_kwh", 0.0)},
+        "faults": list(masks.notes),
+        "optimum": optimum,
+        "notes": [
+            ("optimum = the plan's perfect-foresight dispatch (whole horizon known); controllers see "
+            "the past and forecasts with seeded AR(1) errors only"),
+            ("costs keep the plan's capital, O&M, green power and certificates; offsets needed bring the "
+            "operated residual emissions to the plan's net emissions"),
+            ("stores start where the plan's cyclic year ends; the last window of the year values nothing "
+            "left in them"),
+        ],
+    }
+    datasets, dispatch = [], {}
+    for name in controllers:
+        t_c = time.perf_counter()
+        if name == "rule":
+            ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None)
+        elif name == "mpc":
+            ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
+                          emission_price_cny_per_t=lam)
+            ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
+                                 value_of_lost_load=spec.value_of_lost_load_cny_per_kwh)
+        else:
+            raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
+
+        def cb(done, total, name=name, t_c=t_c):
+            if progress is not None:
+                progress(name, done, total, time.perf_counter() - t_c)
+
+        ds, stats = operate(park, ctrl, progress=cb)
+        met = operation_metrics(ds, park, result, problem)
+        met["run"] = stats
+        met["run"]["total_s"] = time.perf_counter() - t_c
+        summary[name] = met
+        summary.setdefault("gap", {})[name] = gap(met, optimum)
+        dispatch[name] = ds
+        datasets.append(ds)
+    dataset = xr.Dataset()
+    if datasets:
+        import pandas as pd
+
+        cat = xr.concat(datasets, dim=pd.Index(list(controllers), name="controller"),
+                        data_vars="all", coords="minimal", compat="override", join="outer")
+        cat = cat.drop_vars(["price_import_cny_per_kwh", "ef_grid_kgco2_per_kwh"], errors="ignore")
+        ren = {}
+        for v in cat.data_vars:
+            ren[v] = f"op_{v}"
+            cat[v].attrs["long_name"] = "operated: " + cat[v].attrs.get("long_name", v)
+        dataset = cat.rename(ren)
+        dataset["controller"].attrs = {"long_name": "controller that operated the park"}
+    summary["headline"] = headline(summary)
+    return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
+
+
+def headline(op: dict) -> dict:
+    """The first-page card: cost gap per controller, and what else moved."""
+    ctrls = [c for c in op.get("controllers", []) if c in op.get("gap", {})]
+    if not ctrls:
+        return {}
+    names = {"rule": ("规则", "rule"), "mpc": ("MPC", "MPC")}
+    g = op["gap"]
+    value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
+    en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
+                   f"{g[c]['gross_emissions_tco2']:+,.0f} tCO2/yr, peak {g[c]['max_monthly_peak_kw']:+,.0f} kW, "
+                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                   for c in ctrls)
+    zh = "；".join(f"{names.get(c, (c, c))[0]}：{g[c]['annualised_cost_cny']:+,.0f} 元/年，"
+                  f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
+                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                  for c in ctrls)
+    return {"value": value, "note_en": "against the perfect-foresight optimum: " + en,
+            "note_zh": "相对完美预见最优：" + zh}

@@ -1,0 +1,248 @@
+"""The sized park as the operational twin runs it: assets as built, true hourly data, and
+the state that changes from hour to hour.
+
+:class:`OperatedPark` is built once from the sized :class:`solvers.SizingProblem` and
+its sizes (:meth:`OperatedPark.from_problem`); :class:`PlantState` is what a controller
+observes at the start of each hour; :class:`Decision` is what it sets for the hour.
+Units: powers are hourly means [kW], energies [kWh], Δt = 1 h.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class FleetPlant:
+    """One EV fleet as operated: its sessions (vehicles) and the planned envelope."""
+
+    name: str
+    mode: str
+    """``uncontrolled``, ``smart`` or ``v2g``."""
+    sessions: object
+    """pandas.DataFrame of :func:`twin.components.ev.fleet_sessions`."""
+    p_charger_kw: float
+    """Grid-side power of one charge point [kW]."""
+    eta: float
+    """Charger efficiency (both directions) [-]."""
+    battery_kwh: float
+    """Usable battery per vehicle [kWh]."""
+    v2g_min_soc: float
+    """Lowest state of charge V2G may leave a vehicle at [-]."""
+    wear_cny_per_kwh: float
+    """V2G battery wear per kWh discharged [CNY/kWh]."""
+    e_cum_min_kwh: np.ndarray
+    """Planned lower envelope (end of hour) [kWh] (what the MPC plans with)."""
+    e_cum_max_kwh: np.ndarray
+    """Planned upper envelope (end of hour) [kWh]."""
+    p_charge_max_kw: np.ndarray
+    """Planned connected charger power [kW]."""
+    p_discharge_max_kw: np.ndarray
+    """Planned V2G power [kW]."""
+    p_uncontrolled_kw: np.ndarray
+    """Charge-on-arrival load [kW]."""
+
+
+@dataclass
+class OperatedPark:
+    """Assets as built and the true hourly data of the operated horizon."""
+
+    T: int
+    time: np.ndarray
+    load_kw: np.ndarray
+    pv_names: list
+    pv_per_kwp: np.ndarray
+    """(arrays, T) [kW/kWp]."""
+    pv_kwp: np.ndarray
+    price: np.ndarray
+    """Import price [CNY/kWh]."""
+    price_export: np.ndarray
+    ef: np.ndarray
+    """Grid emission factor [kgCO2/kWh]."""
+    month: np.ndarray
+    import_limit_kw: float
+    export_limit_kw: float
+    demand_charge: float
+    """[CNY/(kW month)]."""
+    battery: dict | None = None
+    """``kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear``."""
+    heat_kw: np.ndarray | None = None
+    heat_pumps: list = field(default_factory=list)
+    """Dicts ``name, kw, cop (T), source``."""
+    waste: list = field(default_factory=list)
+    """Dicts ``name, avail (T), hx_kw``."""
+    boilers: list = field(default_factory=list)
+    """Dicts ``name, fuel, kw, eff, price, ef`` (price [CNY/kWh] and ef [kgCO2/kWh] per kWh
+    of fuel; electric boilers pay the electricity price)."""
+    tes: dict | None = None
+    """``kwh, rho, keep, eta_c``."""
+    cool_kw: np.ndarray | None = None
+    chillers: list = field(default_factory=list)
+    """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
+    fleets: list = field(default_factory=list)
+    carbon_price: float = 0.0
+    """Price the controllers put on each tCO2 emitted [CNY/t] (see :func:`emission_price`)."""
+    masks: object = None
+    """:class:`twin.operate.faults.FaultMasks`."""
+    initial: dict = field(default_factory=dict)
+    """Store contents at the start: ``battery_kwh``, ``tes_kwh`` [kWh]."""
+
+    @property
+    def pv_avail_kw(self) -> np.ndarray:
+        """Available PV output of all arrays [kW], length T."""
+        return (self.pv_per_kwp * self.pv_kwp[:, None]).sum(axis=0)
+
+    @classmethod
+    def from_problem(cls, problem, sizes: dict, sessions: dict | None = None, masks=None,
+                     initial: dict | None = None, carbon_price: float = 0.0) -> OperatedPark:
+        """The park of a sized problem.
+
+        Parameters
+        ----------
+        problem : solvers.SizingProblem
+            The sizing problem (full horizon, true data).
+        sizes : dict
+            :attr:`solvers.SizingResult.sizes` of the plan.
+        sessions : dict, optional
+            Fleet name -> sessions of :func:`twin.components.ev.fleet_sessions`; fleets
+            without sessions are operated on their planned envelope only (not allowed:
+            a clear error).
+        masks : FaultMasks, optional
+        initial : dict, optional
+            Store contents at the start [kWh]; default the plan's cyclic start (half full
+            battery where the plan gives none).
+        carbon_price : float
+            Emission price the controllers weigh [CNY/tCO2].
+        """
+        from twin.operate.faults import FaultMasks
+
+        p = problem
+        T = p.n_steps
+        g = p.grid
+        arr = lambda x: np.broadcast_to(np.asarray(x, float), (T,)).copy()
+        pvk = sizes.get("pv_kwp", {})
+        park = cls(
+            T=T, time=np.arange(T) if p.time is None else np.asarray(p.time),
+            load_kw=arr(p.electric_load_kw), pv_names=[a.name for a in p.pv],
+            pv_per_kwp=(np.array([np.clip(np.asarray(a.ac_per_kwp, float), 0, None) for a in p.pv])
+                        if p.pv else np.zeros((0, T))),
+            pv_kwp=np.array([float(pvk.get(a.name, a.existing_kwp)) for a in p.pv]),
+            price=arr(g.price_import_cny_per_kwh), price_export=arr(g.price_export_cny_per_kwh),
+            ef=arr(g.ef_grid_kgco2_per_kwh),
+            month=arr(g.month if g.month is not None else np.ones(T)).astype(int),
+            import_limit_kw=float(g.import_limit_kw), export_limit_kw=float(max(g.export_limit_kw, 0.0)),
+            demand_charge=float(g.demand_charge_cny_per_kw_month),
+            masks=masks or FaultMasks(), carbon_price=float(carbon_price))
+        b = p.battery
+        if b is not None and sizes.get("battery_kwh", 0.0) > 0:
+            park.battery = {"kwh": float(sizes["battery_kwh"]), "kw": float(sizes["battery_kw"]),
+                            "eta_c": b.eta_charge, "eta_d": b.eta_discharge, "soc_min": b.soc_min,
+                            "soc_max": b.soc_max, "keep": (1.0 - b.self_discharge_per_h) ** p.dt_h,
+                            "wear": b.degradation_cny_per_kwh}
+        if p.heat_demand_kw is not None:
+            park.heat_kw = arr(p.heat_demand_kw)
+            hpk = sizes.get("heat_pump_kw", {})
+            park.heat_pumps = [{"name": h.name, "kw": float(hpk.get(h.name, h.existing_kw)),
+                                "cop": arr(h.cop), "source": h.source} for h in p.heat_pumps]
+            hx = sizes.get("waste_heat_hx_kw", {})
+            park.waste = [{"name": w.name, "avail": arr(w.available_kw).clip(min=0),
+                           "hx_kw": float(hx.get(w.name, 0.0)) if w.direct_use else 0.0}
+                          for w in p.waste_heat]
+            bk = sizes.get("boiler_kw", {})
+            park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
+                             "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
+                             "ef": b.ef_fuel_kgco2_per_kwh} for b in p.boilers]
+            if p.thermal_storage is not None and sizes.get("tes_kwh", 0.0) > 0:
+                ts = p.thermal_storage
+                park.tes = {"kwh": float(sizes["tes_kwh"]), "rho": ts.max_power_per_kwh,
+                            "keep": (1.0 - ts.loss_per_h) ** p.dt_h, "eta_c": ts.eta_charge}
+        if p.cooling_demand_kw is not None and p.chillers:
+            park.cool_kw = arr(p.cooling_demand_kw)
+            ck = sizes.get("chiller_kw", {})
+            park.chillers = [{"name": c.name, "kind": c.kind, "kw": float(ck.get(c.name, c.existing_kw)),
+                              "cop": arr(c.cop)} for c in p.chillers]
+        sessions = sessions or {}
+        for f in p.ev_fleets:
+            if f.name not in sessions:
+                raise ValueError(f"EV fleet {f.name!r}: the operational twin needs its sessions")
+            s = sessions[f.name]
+            pdis = (np.zeros(T) if f.p_discharge_max_kw is None else arr(f.p_discharge_max_kw))
+            share = sizes.get("ev_v2g_share", {}).get(f.name)
+            if share is not None and f.v2g_share > 0:
+                pdis = pdis * min(share / f.v2g_share, 1.0)
+            park.fleets.append(FleetPlant(
+                name=f.name, mode=f.mode, sessions=s, p_charger_kw=float(s.attrs.get(
+                    "p_battery_kw", 0.0)) / float(s.attrs.get("eta", 1.0)),
+                eta=float(s.attrs.get("eta", f.eta_charge)), battery_kwh=float(s.attrs.get("battery_kwh", 0.0)),
+                v2g_min_soc=float(s.attrs.get("v2g_min_soc", 0.0)), wear_cny_per_kwh=f.v2g_degradation_cny_per_kwh,
+                e_cum_min_kwh=arr(f.e_cum_min_kwh), e_cum_max_kwh=arr(f.e_cum_max_kwh),
+                p_charge_max_kw=arr(f.p_charge_max_kw), p_discharge_max_kw=pdis,
+                p_uncontrolled_kw=arr(f.p_uncontrolled_kw)))
+        init = dict(initial or {})
+        if park.battery is not None:
+            init.setdefault("battery_kwh", 0.5 * park.battery["kwh"])
+        if park.tes is not None:
+            init.setdefault("tes_kwh", 0.0)
+        park.initial = init
+        return park
+
+    def available(self, family: str, t: int, name: str | None = None) -> bool:
+        """False while a fault takes the asset out of service."""
+        m = self.masks.out(family, name) if self.masks is not None else None
+        return True if m is None else not bool(m[t])
+
+    def grid_up(self, t: int) -> bool:
+        """False during a grid outage."""
+        m = None if self.masks is None else self.masks.grid_out
+        return True if m is None else not bool(m[t])
+
+
+def emission_price(problem, result) -> float:
+    """Price per tCO2 the controllers weigh [CNY/tCO2].
+
+    The plan's marginal cost of emissions: the dual of its emission bound where one binds
+    (net-zero, caps), otherwise the cheaper of the carbon price and the offset price.
+    """
+    dual = float(result.duals.get("emission_constraint_cny_per_t", 0.0) or 0.0)
+    c = problem.carbon
+    price = c.carbon_price_cny_per_t
+    if c.offset_price_cny_per_t is not None and price > 0:
+        price = min(price, c.offset_price_cny_per_t)
+    return max(dual, price, 0.0)
+
+
+@dataclass
+class PlantState:
+    """What a controller observes at the start of hour ``t``."""
+
+    t: int
+    battery_kwh: float = 0.0
+    tes_kwh: float = 0.0
+    ev_cum_kwh: dict = field(default_factory=dict)
+    """Fleet -> net energy delivered into the vehicles since the start [kWh] (envelope frame)."""
+    ev_vehicles: dict = field(default_factory=dict)
+    """Fleet -> dict of arrays of the connected vehicles: ``need`` (kWh still promised),
+    ``dep`` (departure [h]), ``energy`` (kWh above the v2g floor), ``bidir``."""
+    month_peak_kw: float = 0.0
+    """Highest import so far in the current month [kW]."""
+
+
+@dataclass
+class Decision:
+    """Set-points for one hour (hourly means) [kW]; None leaves the plant's default."""
+
+    battery_kw: float = 0.0
+    """+ charging / − discharging."""
+    tes_kw: float = 0.0
+    """+ charging / − discharging [kW heat]."""
+    ev_charge_kw: dict = field(default_factory=dict)
+    """Fleet -> grid-side charging power."""
+    ev_discharge_kw: dict = field(default_factory=dict)
+    """Fleet -> grid-side V2G power."""
+    heat_kw: dict | None = None
+    """Heat source -> output target (``hp:<index>``, ``dir:<index>``, ``boiler:<index>``);
+    None = merit order."""
+    cool_kw: dict | None = None
+    """Chiller index -> cooling output target; None = merit order."""

@@ -1,0 +1,77 @@
+"""The sweep page: spread of cost and emissions, the 910号 core indicator, robust assets.
+
+One self-contained HTML page (plotly embedded) from ``sweep.nc`` content and the sweep
+statistics (:func:`twin.sweep.collect.sweep_statistics`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from twin.fmt import fmt_number, fmt_share
+
+LABELS = {
+    "annualised_cost_cny": "Annualised cost of the plan 方案年化成本", "capex_cny": "Investment 投资",
+    "npv_cny": "NPV against today's park 净现值", "residual_tco2": "Residual emissions before offsets 抵消前剩余排放",
+    "acceptance_tco2": "Emissions, 910 acceptance basis 验收口径排放", "net_tco2": "Net emissions 净排放",
+    "offsets_tco2": "Offsets bought 碳抵消", "core_tco2_per_tce": "910 core indicator 单位能耗碳排放",
+    "lcoe_cny_per_mwh": "LCOE 平准化度电成本",
+}
+
+
+def render_sweep(ds, summary: dict) -> str:
+    """Self-contained HTML page of a sweep."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    ok = ds["status"].values == "ok"
+    rows = "".join(
+        f"<tr><th>{html.escape(LABELS.get(k, k))}</th><td class='u'>{html.escape(p['units'])}</td>"
+        f"<td>{fmt_number(p['p10'], tol=1e-3)}</td><td>{fmt_number(p['p50'], tol=1e-3)}</td>"
+        f"<td>{fmt_number(p['p90'], tol=1e-3)}</td><td>{p['n']}</td></tr>"
+        for k, p in summary["percentiles"].items())
+    pct = (f"<table><tr><th>quantity 指标</th><th>unit 单位</th><th>P10</th><th>P50</th><th>P90</th><th>cases</th></tr>"
+           f"{rows}</table>")
+    prob = summary.get("core_met_probability")
+    core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
+            + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "
+            "with a known result; short horizons scale energy to a year)</p>")
+    arows = "".join(
+        f"<tr><th>{html.escape(a['asset'])}</th><td class='u'>{html.escape(a['units'])}</td>"
+        f"<td>{fmt_share(a['built_share'])}</td><td>{'✓ robust 稳健' if a['robust'] else ''}</td>"
+        f"<td>{fmt_number(a['p10'], tol=1e-3)}</td><td>{fmt_number(a['p50'], tol=1e-3)}</td>"
+        f"<td>{fmt_number(a['p90'], tol=1e-3)}</td></tr>" for a in summary["assets"])
+    assets = (f"<table><tr><th>asset 资产</th><th>unit</th><th>built in 建设比例</th><th></th><th>P10</th><th>P50</th>"
+              f"<th>P90</th></tr>{arows}</table><p>Robust: {html.escape(summary['robust_rule'])}.</p>")
+    figs = []
+    x, y = ds["residual_tco2"].values[ok], ds["annualised_cost_cny"].values[ok]
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="markers", text=list(ds["case"].values[ok]),
+                               hovertemplate="%{text}<br>%{x:,.3s} tCO2/yr<br>%{y:,.3s} CNY/yr<extra></extra>"))
+    fig.update_layout(title="Cost against residual emissions, every case 各情景成本与剩余排放", height=440,
+                      xaxis_title="tCO2/yr", yaxis_title="CNY/yr", yaxis_tickformat=",.3s", xaxis_tickformat=",.3s")
+    figs.append(fig)
+    for key in ("annualised_cost_cny", "residual_tco2"):
+        v = ds[key].values[ok]
+        v = v[np.isfinite(v)]
+        if v.size:
+            f = go.Figure(go.Histogram(x=v, nbinsx=min(30, max(5, v.size // 2))))
+            f.update_layout(title=LABELS[key], height=320, xaxis_title=ds[key].attrs["units"], yaxis_title="cases",
+                            xaxis_tickformat=",.3s")
+            figs.append(f)
+    divs = "".join(pio.to_html(f, include_plotlyjs=False, full_html=False) for f in figs)
+    failed = summary.get("failed_cases") or []
+    fail = ("<h2>Failed cases 失败的情景</h2><ul>" + "".join(
+        f"<li>{html.escape(f['id'])}: {html.escape(str(f['error']))}</li>" for f in failed) + "</ul>") if failed else ""
+    sw = summary.get("sweep", {})
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Sweep 多情景分析</title>"
+            "<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:0 1em}table{border-collapse:collapse;"
+            "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{text-align:left;"
+            "background:#f6f7f9}td.u{text-align:left;color:#555}</style>"
+            f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+            f"<h1>Sweep 多情景分析</h1><p>{html.escape(str(sw.get('scenario', '')))} — {summary['cases']} cases: "
+            f"{summary['ok']} ok, {summary['failed']} failed, {summary['missing']} not run; "
+            f"horizon {sw.get('hours') or 8760} h, seed {sw.get('seed')}</p>"
+            f"<h2>Spread 分布</h2>{pct}{core}<h2>Assets 资产</h2>{assets}{divs}{fail}</body></html>")

@@ -1,0 +1,144 @@
+"""Gather a sweep's case records into one dataset and compute the sweep's statistics.
+
+``sweep_dataset(cases, records)`` → ``xarray.Dataset`` with dimension ``case`` (every case
+of the sweep, finished or not): ``status`` (ok / failed / missing), ``error``, the swept
+values (``param__<dotted path>``, attr ``path``), the headline numbers (units in the names
+and attrs) and one ``size__<asset>`` variable per asset size.
+
+``sweep_statistics(ds)`` → P10/P50/P90 of cost and emissions over the successful cases,
+the probability of meeting the 910号 core indicator, and the robust assets (built in at
+least 90 % of the successful cases).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+
+from twin.sweep.cases import Case
+
+#: Record key -> (units, long name) of the per-case numbers.
+METRICS = {
+    "annualised_cost_cny": ("CNY/yr", "annualised cost of the plan"),
+    "capex_cny": ("CNY", "overnight investment in new assets"),
+    "baseline_cost_cny": ("CNY/yr", "annualised cost of keeping today's park"),
+    "npv_cny": ("CNY", "net present value of the investment against today's park"),
+    "irr": ("1", "internal rate of return"),
+    "simple_payback_years": ("yr", "simple payback"),
+    "lcoe_cny_per_mwh": ("CNY/MWh", "levelised cost of electricity"),
+    "lcoh_cny_per_mwh": ("CNY/MWh", "levelised cost of heat"),
+    "baseline_tco2": ("tCO2/yr", "emissions of today's park"),
+    "gross_tco2": ("tCO2/yr", "gross emissions of the plan"),
+    "residual_tco2": ("tCO2/yr", "residual emissions before offsets (optimiser basis)"),
+    "offsets_tco2": ("tCO2/yr", "offsets bought"),
+    "net_tco2": ("tCO2/yr", "net emissions"),
+    "acceptance_tco2": ("tCO2/yr", "emissions before offsets, 910 acceptance basis"),
+    "core_tco2_per_tce": ("tCO2/tce", "910 core indicator (scorecard basis)"),
+    "core_threshold_tco2_per_tce": ("tCO2/tce", "910 core indicator threshold of the park's tier"),
+    "pv_share": ("1", "PV share of electricity used"),
+    "renewable_share": ("1", "renewable share of energy (tce)"),
+    "clean_share": ("1", "clean-energy share of consumption"),
+    "grid_import_mwh": ("MWh/yr", "grid electricity bought"),
+    "solve_time_s": ("s", "HiGHS solve time"),
+    "seconds": ("s", "wall time of the case on its worker"),
+}
+#: A size at or below this counts as not built [kWp, kWh, kW, 1].
+BUILT_TOL = 1e-3
+#: An asset is robust when built in at least this share of the successful cases.
+ROBUST_SHARE = 0.9
+
+
+def _var(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_")
+
+
+def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = None) -> xr.Dataset:
+    """One dataset of every case of the sweep (module doc)."""
+    by_id = {r["id"]: r for r in records}
+    ids = [c.id for c in cases]
+    n = len(cases)
+    ds = xr.Dataset(coords={"case": ids})
+    ds["case_index"] = ("case", np.array([c.index for c in cases], dtype=int))
+    ds["grid_point"] = ("case", np.array([c.grid_point for c in cases], dtype=int))
+    ds["sample"] = ("case", np.array([-1 if c.sample is None else c.sample for c in cases], dtype=int))
+    ds["sample"].attrs["long_name"] = "Monte Carlo sample (-1: none)"
+    ds["status"] = ("case", np.array([by_id.get(i, {}).get("status", "missing") for i in ids], dtype=object))
+    ds["error"] = ("case", np.array([by_id.get(i, {}).get("error", "") for i in ids], dtype=object))
+    ds["worker"] = ("case", np.array([by_id.get(i, {}).get("worker", "") for i in ids], dtype=object))
+    for path in dict.fromkeys(p for c in cases for p in c.params):
+        vals = [c.params.get(path) for c in cases]
+        name = "param__" + _var(path)
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+            ds[name] = ("case", np.asarray(vals, dtype=float))
+        else:
+            import json
+
+            ds[name] = ("case", np.array([json.dumps(v, ensure_ascii=False) for v in vals], dtype=object))
+        ds[name].attrs.update({"path": path, "long_name": f"swept value of {path}"})
+    for key, (unit, long) in METRICS.items():
+        v = np.full(n, np.nan)
+        for i, cid in enumerate(ids):
+            x = by_id.get(cid, {}).get(key)
+            if isinstance(x, (int, float)) and not isinstance(x, bool):
+                v[i] = float(x)
+        ds[key] = ("case", v)
+        ds[key].attrs.update({"units": unit, "long_name": long})
+    met = np.full(n, np.nan)
+    for i, cid in enumerate(ids):
+        x = by_id.get(cid, {}).get("core_met")
+        if x is not None:
+            met[i] = float(bool(x))
+    ds["core_met"] = ("case", met)
+    ds["core_met"].attrs.update({"units": "1", "long_name": "910 core indicator met (1) or not (0); NaN: unknown"})
+    size_keys = sorted({k for r in records for k in (r.get("sizes") or {})})
+    for k in size_keys:
+        v = np.full(n, np.nan)
+        for i, cid in enumerate(ids):
+            r = by_id.get(cid)
+            if r and r.get("status") == "ok":
+                v[i] = float((r.get("sizes") or {}).get(k, 0.0))
+        name = "size__" + _var(k)
+        ds[name] = ("case", v)
+        from twin.results.units import size_unit
+
+        ds[name].attrs.update({"units": size_unit(k), "long_name": f"optimal size {k}", "asset": k})
+    ds.attrs.update(attrs or {})
+    return ds
+
+
+def sweep_statistics(ds: xr.Dataset) -> dict:
+    """P10/P50/P90, probability of meeting the 910 core indicator and robust assets (module doc)."""
+    ok = ds["status"].values == "ok"
+    n_ok = int(ok.sum())
+    out: dict = {"cases": int(ds.sizes["case"]), "ok": n_ok, "failed": int((ds["status"].values == "failed").sum()),
+                 "missing": int((ds["status"].values == "missing").sum()), "percentiles": {}}
+    for key in ("annualised_cost_cny", "capex_cny", "npv_cny", "residual_tco2", "acceptance_tco2", "net_tco2",
+                "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh"):
+        v = ds[key].values[ok]
+        v = v[np.isfinite(v)]
+        if v.size:
+            p10, p50, p90 = np.percentile(v, [10, 50, 90])
+            out["percentiles"][key] = {"p10": float(p10), "p50": float(p50), "p90": float(p90),
+                                       "mean": float(v.mean()), "units": ds[key].attrs["units"], "n": int(v.size)}
+    met = ds["core_met"].values[ok]
+    known = np.isfinite(met)
+    out["core_met_probability"] = float(met[known].mean()) if known.any() else None
+    out["core_met_cases_known"] = int(known.sum())
+    assets = []
+    for name in ds.data_vars:
+        if not str(name).startswith("size__"):
+            continue
+        v = ds[name].values[ok]
+        v = v[np.isfinite(v)]
+        if not v.size:
+            continue
+        share = float((v > BUILT_TOL).mean())
+        assets.append({"asset": ds[name].attrs["asset"], "units": ds[name].attrs["units"], "built_share": share,
+                       "robust": share >= ROBUST_SHARE, "p10": float(np.percentile(v, 10)),
+                       "p50": float(np.percentile(v, 50)), "p90": float(np.percentile(v, 90))})
+    out["assets"] = sorted(assets, key=lambda a: -a["built_share"])
+    out["robust_assets"] = [a["asset"] for a in out["assets"] if a["robust"]]
+    out["robust_rule"] = f"built (size > {BUILT_TOL}) in at least {ROBUST_SHARE:.0%} of the successful cases"
+    return out

@@ -1,0 +1,289 @@
+"""Run a sweep's cases on Dask distributed without losing any.
+
+Guarantees (tested in tests/test_sweep.py with a real scheduler and worker processes):
+
+* each finished case is written to ``DIR/cases/<case id>.json`` atomically (temporary file
+  + ``os.replace``) as soon as its result reaches the client;
+* an interrupted sweep resumes: cases with a file are not run again (``retry_failed``
+  re-runs the failed ones);
+* a worker lost mid-case has its case rescheduled on another worker by the scheduler (up to
+  ``distributed.scheduler.allowed-failures`` times, default 3; then the case is recorded as
+  failed with ``KilledWorker``);
+* a case that raises records its error (type, message, last traceback line) and the sweep
+  goes on;
+* weather and profiles are computed once per distinct set of profile fields
+  (:func:`twin.run.profile_key`) as their own task and shared by every case that needs them.
+
+The cluster: a ``LocalCluster`` of ``workers`` single-threaded processes on 127.0.0.1 by
+default, or an existing cluster given its scheduler address (its workers need park-twin
+installed and the scenario's data files at the same paths).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twin.io import atomic_write_text
+from twin.sweep.cases import Case
+
+
+@dataclass
+class SweepProgress:
+    """Counts of a sweep in progress (``eta_s``: estimated seconds left, None until known)."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    finished_here: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def eta_s(self) -> float | None:
+        if self.finished_here == 0:
+            return None
+        return (time.perf_counter() - self.started) / self.finished_here * self.remaining
+
+    def line(self) -> str:
+        eta = self.eta_s
+        eta_txt = "–" if eta is None else (f"{eta:.0f} s" if eta < 120 else f"{eta / 60:.1f} min")
+        return (f"cases done {self.done}/{self.total}, failed {self.failed}"
+                + (f" (resumed {self.skipped})" if self.skipped else "") + f", time left ≈ {eta_txt}")
+
+
+def case_path(out_dir: Path, case: Case) -> Path:
+    return out_dir / "cases" / f"{case.id}.json"
+
+
+def read_case(out_dir: Path, case: Case) -> dict | None:
+    """The record of a finished case (ok or failed), or None."""
+    try:
+        rec = json.loads(case_path(out_dir, case).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return rec if rec.get("id") == case.id else None
+
+
+def write_case(out_dir: Path, record: dict) -> Path:
+    """Write a case record atomically."""
+    return atomic_write_text(out_dir / "cases" / f"{record['id']}.json",
+                             json.dumps(record, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+# --------------------------------------------------------------------------- tasks (run on workers)
+
+def build_inputs(loaded):
+    """Task: weather and full-year profiles shared by the cases of one profile key."""
+    from twin.run import prepare_inputs
+
+    t0 = time.perf_counter()
+    inputs = prepare_inputs(loaded)
+    object.__setattr__(inputs, "profiles_time_s", time.perf_counter() - t0)  # weather + profiles, wall
+    return inputs
+
+
+def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = None) -> dict:
+    """Task: run one case and return its record (never raises for a problem of the case)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    if attempt_dir:  # who tried which case (the fault-tolerance test reads these)
+        try:
+            Path(attempt_dir).mkdir(parents=True, exist_ok=True)
+            (Path(attempt_dir) / f"{case.id}.{socket.gethostname()}.{os.getpid()}.{time.time_ns()}").touch()
+        except OSError:
+            pass
+    base = {"id": case.id, "index": case.index, "grid_point": case.grid_point, "sample": case.sample,
+            "params": case.params, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        from twin.run import run
+
+        shared = inputs is not None and inputs.key == _key(loaded)
+        r = run(loaded, config, inputs=inputs if shared else None)
+        rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
+               "shared_inputs_s": inputs.profiles_time_s if shared else None,
+               **case_metrics(r)}
+    except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+        rec = {**base, "status": "failed", "error": f"{type(exc).__name__}: {exc}{where}"}
+    rec["seconds"] = time.perf_counter() - t0
+    rec["cpu_seconds"] = time.process_time() - c0
+    return rec
+
+
+def _key(loaded) -> str:
+    from twin.run import profile_key
+
+    return profile_key(loaded)
+
+
+def case_metrics(r) -> dict:
+    """Scalars and sizes of one finished run for the sweep dataset (units in the names)."""
+    from twin.compare import ComparedRun, extras
+    from twin.results.units import flat_sizes
+
+    s = r.summary
+    em = s["emissions_tco2"]
+    a = s.get("ledger", {}).get("annual", {}).get("planned", {})
+    ex = extras(ComparedRun("case", s, costs=r.loaded.scenario.costs.model_dump()))
+    core = a.get("carbon_intensity_tco2_per_tce")
+    threshold, tier_official = None, None
+    if r.ledger is not None and a.get("tce_total_tce") is not None:
+        from twin.assess.national import core_tier
+
+        tier = core_tier(float(a["tce_total_tce"]), r.ledger.settings)
+        threshold, tier_official = tier["threshold_tco2_per_tce"], tier["official"]
+    return {
+        "annualised_cost_cny": s["annualised_cost_cny"], "capex_cny": s.get("capex_cny"),
+        "baseline_cost_cny": s["baseline_cost_cny"], "npv_cny": ex["npv_cny"], "irr": ex["irr"],
+        "simple_payback_years": ex["simple_payback_years"], "lcoe_cny_per_mwh": ex["lcoe_cny_per_mwh"],
+        "lcoh_cny_per_mwh": ex["lcoh_cny_per_mwh"],
+        "baseline_tco2": em["baseline"], "gross_tco2": em["gross"], "residual_tco2": em["residual"],
+        "offsets_tco2": em["offsets"], "net_tco2": em["net"], "acceptance_tco2": a.get("co2_acceptance_t"),
+        "core_tco2_per_tce": core, "core_threshold_tco2_per_tce": threshold, "core_tier_official": tier_official,
+        "core_met": (None if core is None or threshold is None or core != core else bool(core <= threshold)),
+        "pv_share": s.get("pv_share_of_electricity"), "renewable_share": a.get("renewable_share"),
+        "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
+        "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
+        "solve_time_s": s["solver"]["solve_time_s"], "sha256": s["scenario"]["sha256"],
+        "sizes": flat_sizes(s.get("sizes", {})),
+    }
+
+
+# --------------------------------------------------------------------------- the client
+
+@dataclass
+class SweepResult:
+    """What a sweep call did: counts and every record of the sweep's cases."""
+
+    progress: SweepProgress
+    records: list[dict]
+    interrupted: bool = False
+
+
+def start_client(workers: int | None = None, scheduler: str | None = None):
+    """A Dask client: of the given scheduler, or of a new LocalCluster (returned so it can be closed)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler, timeout="30s"), None
+    from twin.compare import available_cores
+
+    n = workers or max(1, available_cores())
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
+              client=None, workers: int | None = None, scheduler: str | None = None,
+              retry_failed: bool = False, on_progress: Callable[[SweepProgress, dict | None], None] | None = None,
+              attempts: bool = True) -> SweepResult:
+    """Run the cases not finished yet and write each record as it arrives.
+
+    Parameters
+    ----------
+    cases
+        From :func:`twin.sweep.cases.make_cases`.
+    loaded_cases
+        Case id -> ``(LoadedScenario, RunConfig)``, or a failure record for a case whose
+        overrides do not validate: ``{"status": "failed", "error": ...}``.
+    client
+        An existing ``distributed.Client``; else one is started (``workers`` / ``scheduler``).
+    on_progress
+        Called after each case with the counts and the case's record (None for the first call).
+    """
+    out_dir = Path(out_dir)
+    (out_dir / "cases").mkdir(parents=True, exist_ok=True)
+    prog = SweepProgress(total=len(cases))
+    records: dict[str, dict] = {}
+    todo: list[Case] = []
+    for c in cases:
+        rec = read_case(out_dir, c)
+        if rec is not None and (rec["status"] == "ok" or not retry_failed):
+            records[c.id] = rec
+            prog.skipped += 1
+            prog.done += rec["status"] == "ok"
+            prog.failed += rec["status"] != "ok"
+            continue
+        lc = loaded_cases[c.id]
+        if isinstance(lc, dict):  # overrides that do not validate: recorded without running
+            rec = {"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
+                   "params": c.params, "worker": "", "seconds": 0.0, **lc}
+            write_case(out_dir, rec)
+            records[c.id] = rec
+            prog.failed += 1
+            continue
+        todo.append(c)
+    if on_progress:
+        on_progress(prog, None)
+    if not todo:
+        return SweepResult(prog, [records[c.id] for c in cases if c.id in records])
+
+    own = client is None
+    cluster = None
+    if own:
+        client, cluster = start_client(workers, scheduler)
+    interrupted = False
+    try:
+        from distributed import as_completed
+
+        groups: dict[str, Any] = {}
+        futures = []
+        by_key = {}
+        for c in todo:
+            lc, config = loaded_cases[c.id]
+            k = _key(lc)
+            if k not in groups:  # weather and profiles once per profile key, shared by its cases
+                groups[k] = client.submit(build_inputs, lc, key=f"inputs-{k}", pure=False, retries=1)
+            f = client.submit(run_case, c, lc, config, groups[k],
+                              str(out_dir / "attempts") if attempts else None,
+                              key=f"case-{c.id}", pure=False, retries=1)
+            futures.append(f)
+            by_key[f.key] = c
+        prog.started = time.perf_counter()
+        for fut in as_completed(futures):
+            c = by_key[fut.key]
+            try:
+                rec = fut.result()
+            except Exception as exc:  # noqa: BLE001  (KilledWorker, failed shared inputs, lost scheduler)
+                rec = {"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
+                       "params": c.params, "worker": "", "seconds": 0.0, "status": "failed",
+                       "error": f"{type(exc).__name__}: {exc}"}
+            write_case(out_dir, rec)
+            records[c.id] = rec
+            prog.finished_here += 1
+            if rec["status"] == "ok":
+                prog.done += 1
+            else:
+                prog.failed += 1
+            fut.release()
+            if on_progress:
+                on_progress(prog, rec)
+    except KeyboardInterrupt:
+        interrupted = True
+        try:  # finished cases are on disk; stop the rest
+            client.cancel([f for f in futures if not f.done()])
+        except Exception:  # noqa: BLE001  (a lost scheduler: nothing left to cancel)
+            pass
+    finally:
+        if own:
+            try:
+                client.close()
+            finally:
+                if cluster is not None:
+                    cluster.close()
+    return SweepResult(prog, [records[c.id] for c in cases if c.id in records], interrupted)
