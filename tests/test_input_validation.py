@@ -501,3 +501,42 @@ def test_publish_through_a_symlinked_output_folder(tmp_path):
         for k, v in NEW.items():
             (folder / k).write_bytes(v)
     assert link.is_symlink() and _contents(real) == NEW and _strays(real) == []
+
+
+def test_run_uses_quarter_hour_data_as_validated_and_says_so(tmp_path):
+    t = _times(35040, "15min")
+    q = np.tile([100.0, 200.0, 300.0, 400.0], 8760)  # hourly mean 250 kW
+    pd.DataFrame({"time": t, "p_kw": q}).to_csv(tmp_path / "meter96.csv", index=False)
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("process_loads:\n  - {name: line, annual_mwh: 2000, shape: machinery_2shift}",
+                                   "process_loads:\n  - {name: line, profile_csv: meter96.csv}"), encoding="utf-8")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", str(p), "-o", str(out), "--hours", "24", "-q"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    import xarray as xr
+
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert any("averaged to 8760 hourly means" in n for n in s["scenario"]["data_notes"])
+    with xr.open_dataset(out / "results.nc") as ds:
+        np.testing.assert_allclose(ds["p_process_kw"].sel(process_load="line").values, 250.0)
+
+
+def test_a_run_without_report_leaves_no_stale_report(tmp_path):
+    out = tmp_path / "run"
+    _old_outputs(out)
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new nc")
+        (folder / "summary.json").write_bytes(b'{"new": 2}')
+    assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
+
+
+def test_single_file_writes_clean_parts_of_killed_processes(tmp_path):
+    from twin.io import atomic_write_text
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f".compare.html.{dead}.x1y2.part").write_text("half")
+    atomic_write_text(tmp_path / "compare.html", "<p>whole</p>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare.html"]

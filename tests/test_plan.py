@@ -338,3 +338,28 @@ def test_coal_boiler_is_burnt_as_coal_in_optimiser_and_ledger(park):
     ann = ledger.baseline.annual
     assert float(ann["fuel_raw_coal_kwh"]) > 0 and "fuel_natural_gas_kwh" not in ann
     assert float(ann["co2_fuels_t"]) == pytest.approx(base.emissions["fuel_t"], rel=1e-6)
+
+
+def test_rolling_windows_over_the_planned_park(park):
+    """The operational twin's use of solvers.transform: sizes of a min-cost plan made
+    existing, then two 24 h windows chained through store_states.  Each window starts where
+    the previous one ended (battery, thermal store, EV fleet, month's peak); built assets
+    carry no capital cost in a window."""
+    from solvers import solve
+    from solvers.transform import window, with_fixed_sizes
+
+    sc, prof = park
+    p = build_problem(sc, prof, objective="min_cost")
+    plan = solve(p)
+    built = with_fixed_sizes(p, plan.sizes, as_existing=True)
+    state = None
+    for t0 in (0, 24):
+        r = solve(window(built, t0, t0 + 24, state, end_value_cny_per_kwh=0.0))
+        if state is not None:
+            for key in ("battery_kwh", "tes_kwh"):
+                assert r.store_states["initial"][key] == pytest.approx(state[key], abs=1e-6)
+            assert r.store_states["initial"]["ev_cum_kwh"] == pytest.approx(state["ev_cum_kwh"])
+        state = r.store_states["end"]
+        assert r.status == "optimal" and not any(k.startswith(("pv_kwp", "battery", "tes", "heat_pump"))
+                                                 for k in r.costs["capex_annualised"])
+    assert set(state) == {"battery_kwh", "tes_kwh", "ev_cum_kwh", "grid_peak_kw"}

@@ -116,6 +116,11 @@ def test_run_meets_the_core_target_and_the_ledger_agrees(tmp_path):
     assert "target 910号 core indicator" in r.output
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "目标与边际成本" in html
+    # every key the outputs cite is resolved in full in summary.json and the report
+    keys = [x["key"] for x in s["sources"]]
+    assert "ndrc-910-2025" in keys and "mee-nbs-ef-2023" in keys
+    assert "[mee-nbs-ef-2023]" in s["grid_emission_factor"]["source"]
+    assert "文献（方括号中的编号）" in html and "公告2025年第47号" in html
 
 
 def test_tier_target_needs_an_official_tier(tmp_path):

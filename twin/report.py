@@ -198,8 +198,9 @@ ELEC_SUPPLY = ("p_grid_import_kw", "p_pv_kw", "p_battery_discharge_kw", "p_ev_di
 ELEC_USES = ("p_load_kw", "p_ev_charge_kw", "p_heat_pump_kw", "p_electric_boiler_kw", "p_chiller_kw",
              "p_battery_charge_kw", "p_grid_export_kw")
 HEAT_SUPPLY = ("q_heat_pump_kw", "q_waste_heat_direct_kw", "q_electric_boiler_kw", "q_gas_boiler_kw",
+               "q_coal_boiler_kw", "q_oil_boiler_kw", "q_biomass_boiler_kw",
                "q_heat_import_kw", "q_tes_discharge_kw")
-HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw")
+HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw", "q_absorption_heat_kw")
 
 
 def fig_monthly_balance(ds: xr.Dataset, lang: str):
@@ -768,10 +769,25 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
-    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
+    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang) + bibliography(summary, lang))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))
     body = "".join(head) + S.toc(lang) + S.html()
     return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
+
+
+def bibliography(summary: dict, lang: str) -> str:
+    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``), in full."""
+    refs = summary.get("sources") or []
+    if not refs:
+        return ""
+    zh = lang == "zh"
+    rows = [(_Raw(f"<code>[{_esc(r['key'])}]</code>"),
+             "; ".join(x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "",
+                                   r["date"]) if x),
+             _Raw(f"<span class='cite'>{_esc(r['url'] or ('未公开' if zh else 'not public'))}</span>"))
+            for r in refs]
+    head = ("<h3>文献（方括号中的编号）</h3>" if zh else "<h3>Sources cited by [key]</h3>")
+    return head + _table(rows, ("编号", "文献", "网址") if zh else ("Key", "Document", "URL"))
 
 
 def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> str:

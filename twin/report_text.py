@@ -89,6 +89,10 @@ VAR_LABELS = {
     "p_electric_boiler_kw": ("电锅炉用电", "Electric boiler electricity"),
     "q_electric_boiler_kw": ("电锅炉供热", "Electric boiler heat"),
     "q_gas_boiler_kw": ("燃气锅炉供热", "Gas boiler heat"),
+    "q_coal_boiler_kw": ("燃煤锅炉供热", "Coal boiler heat"),
+    "q_oil_boiler_kw": ("燃油锅炉供热", "Oil boiler heat"),
+    "q_biomass_boiler_kw": ("生物质锅炉供热", "Biomass boiler heat"),
+    "q_absorption_heat_kw": ("吸收式制冷机驱动热", "Absorption chiller driving heat"),
     "fuel_gas_kw": ("天然气消耗", "Natural gas use"),
     "q_tes_charge_kw": ("蓄热充热", "Thermal storage charge"),
     "q_tes_discharge_kw": ("蓄热放热", "Thermal storage discharge"),
@@ -519,3 +523,54 @@ def yes_no(v, lang: str) -> str:
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
     return str(v)
+
+TEXT.update({
+    "pw_title": ("园区零碳路径", "Park zero-carbon pathway"),
+    "pw_subtitle": ("{n} 个投资阶段，{y0}–{end} 年；逐阶段规模优化（短视：每阶段只知本阶段的价格、排放因子和目标）",
+                    "{n} investment periods, {y0}–{end}; sized period by period (myopic: each period knows only its "
+                    "own prices, factors and targets)"),
+    "pw_npv": ("路径总成本现值", "Present value of the pathway's cost"),
+    "pw_npv_note": ("{y0}–{end} 年各年成本折现到 {y0} 年（折现率 {r}）", "costs of {y0}–{end} discounted to {y0} at {r}"),
+    "pw_net": ("净排放：首阶段 → 末阶段", "Net emissions: first → last period"),
+    "pw_first_core": ("910号核心指标首次达标年份", "First year the 910号 core indicator passes"),
+    "pw_first_core_note": ("按各阶段的核算口径与阈值", "on each period's basis and threshold"),
+    "pw_first_net_zero": ("首次净零年份", "First net-zero year"),
+    "pw_not_met": ("路径内未达到", "not within the pathway"),
+    "pw_timeline": ("分阶段建设时间表", "What to build when"),
+    "pw_period": ("阶段", "Period"),
+    "pw_built": ("本阶段新建", "Built in the period"),
+    "pw_retired": ("本阶段到寿退役（建设年）", "Retiring in the period (build year)"),
+    "pw_factor": ("电网排放因子 [kgCO2/kWh]", "Grid factor [kgCO2/kWh]"),
+    "pw_core": ("910号核心指标 [tCO2/tce]", "910号 core indicator [tCO2/tce]"),
+    "pw_year_cost": ("年成本", "Cost per year"),
+    "pw_period_reports": ("各阶段的完整报告", "Full report of each period"),
+    "pw_capacity": ("各阶段在役容量", "Capacity in service by period"),
+    "pw_emissions": ("各阶段排放", "Emissions by period"),
+    "pw_costs": ("各阶段年成本：运行与在役资产的资本", "Cost per year: operation and capital of the assets in service"),
+    "pw_operating": ("运行（电费、燃料、碳价、抵消等）", "Operation (energy, fuel, carbon price, offsets, ...)"),
+    "pw_capital": ("在役资产的投资年金与运维", "Annuities and fixed O&M of the assets in service"),
+    "pw_assumptions": ("假设与说明", "Assumptions"),
+})
+
+PHRASES.update({
+    "myopic pathway: each period is sized knowing only its own prices, factors and targets; assets built "
+    "earlier are existing capacity while in service (build year <= year < build year + lifetime)":
+        "短视路径：每个阶段只按本阶段的价格、排放因子和目标确定规模；此前建设的资产在寿命期内（建设年 ≤ 年份 < 建设年 + 寿命）"
+        "作为现有容量",
+    "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
+    "existing capacity is kept for the whole pathway":
+        "储能容量随使用年限线性衰减，至日历寿命时降到寿命终止容量；情景中声明的现有容量在整个路径中保留",
+    "grid emission factors of later periods are a PROJECTION (linear trend of the published "
+    "2021-2023 factors), not official values; give your own in pathway.grid_factor":
+        "后续阶段的电网排放因子为预测值（按已发布的2021–2023年因子线性外推），不是官方数值；可在 pathway.grid_factor 中给出自己的数值",
+    "planner's value (pathway.grid_factor.values_kgco2_per_kwh)": "规划方给定值（pathway.grid_factor.values_kgco2_per_kwh）",
+    "the scenario's hourly series, held (no projection of an hourly series)": "沿用情景的逐时因子（逐时序列不做外推）",
+    "the scenario's constant factor, held": "沿用情景的固定因子",
+})
+
+PATTERNS.extend([
+    (r"^published (?P<l>\w+) factor (?P<y>\d{4}) \[(?P<k>[\w-]+)\]$", "已发布的{l}因子 {y}年 [{k}]"),
+    (r"^published (?P<l>\w+) factor (?P<y>\d{4}), held \(projection 'constant'\)$", "已发布的{l}因子 {y}年，保持不变"),
+    (r"^PROJECTION, not an official value: linear trend of the published (?P<l>\w+) factors (?P<a>\d{4})-(?P<b>\d{4}) "
+     r"extended to (?P<y>\d{4})$", "预测值，非官方数值：按已发布的{l}因子（{a}–{b}年）线性外推至{y}年"),
+])

@@ -407,7 +407,7 @@ def _solve(problem, options, what: str):
 
 
 def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None = None) -> dict[str, Path]:
-    """Publish a run's ``results.nc``, ``summary.json`` and ``report.html`` in ``out_dir`` together.
+    """Publish a run's ``results.nc``, ``summary.json``, ``report.html`` and ``dispatch.csv`` in ``out_dir`` together.
 
     Parameters
     ----------
@@ -424,14 +424,11 @@ def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None 
     dict
         ``{file name: path}`` of the published files.
     """
-    from twin.export import write_dispatch_tables
     from twin.results.writer import write_outputs
 
-    paths = write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
-                          lang=lang or r.config.lang, report=report)
-    # the hourly dispatch for spreadsheets, beside results.nc (CSV with BOM; Parquet with pyarrow)
-    paths.update(write_dispatch_tables(r.dataset, out_dir))
-    return paths
+    # the hourly dispatch for spreadsheets (CSV with BOM; Parquet with pyarrow) is published with the rest
+    return write_outputs(out_dir, dataset=r.dataset, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard,
+                         lang=lang or r.config.lang, report=report)
 
 
 __all__ = ["PROFILE_FIELDS", "RUN_STAGES", "Progress", "Run", "RunInputs", "Silent", "UserInputError", "grid_check",

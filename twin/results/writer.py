@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-OUTPUT_FILES = ("results.nc", "summary.json", "report.html")
+OUTPUT_FILES = ("results.nc", "summary.json", "report.html", "dispatch.csv", "dispatch.parquet")
 
 
 def write_outputs(out_dir: str | Path, *, dataset, summary: dict, ledger=None, scorecard=None,
-                  lang: str = "zh", report: bool = True) -> dict[str, Path]:
-    """Write results.nc, summary.json and (``report=True``) report.html into ``out_dir``.
+                  lang: str = "zh", report: bool = True, tables: bool = True) -> dict[str, Path]:
+    """Write results.nc, summary.json, (``report=True``) report.html and (``tables=True``) the
+    hourly dispatch for spreadsheets (``dispatch.csv``, UTF-8 with BOM; ``dispatch.parquet``
+    with pyarrow) into ``out_dir``, published together.
 
     Returns
     -------
@@ -35,6 +37,10 @@ def write_outputs(out_dir: str | Path, *, dataset, summary: dict, ledger=None, s
 
             html = render_report(dataset, summary, ledger, scorecard, lang=lang)
             (folder / "report.html").write_text(html, encoding="utf-8")
+        if tables:
+            from twin.export import write_dispatch_tables
+
+            write_dispatch_tables(dataset, folder)
     return {name: out / name for name in OUTPUT_FILES if (out / name).exists()}
 
 
