@@ -133,3 +133,32 @@ def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tm
     assert (out / "runs" / "base" / "summary.json").stat().st_mtime_ns == before
     r = CliRunner().invoke(main, ["compare", str(park), "nope", "-o", str(tmp_path / "x")])
     assert r.exit_code == 1 and "unknown variant 'nope'" in r.output and "Traceback" not in r.output
+
+
+def test_chart_has_every_variant_the_non_dominated_line_and_a_pareto_front():
+    from twin.compare import ComparedRun, pareto_front
+    from twin.report_compare import cost_emissions_figure
+
+    assert pareto_front([(10, 5), (5, 10), (8, 8), (9, 9)]) == [1, 2, 0]
+
+    def summ(res, cost, pareto=None):
+        s = {"emissions_tco2": {"residual": res}, "annualised_cost_cny": cost}
+        if pareto:
+            s["pareto"] = pareto
+        return s
+
+    front = [{"residual_tco2": 0.0, "cost_cny": 12.0}, {"residual_tco2": 5.0, "cost_cny": 9.0}]
+    runs = [ComparedRun("a", summ(10, 5)), ComparedRun("b", summ(5, 10), label_en="B"),
+            ComparedRun("c", summ(9, 9)), ComparedRun("p", summ(5, 9, front))]
+    fig = cost_emissions_figure(runs, "en")
+    names = [t.name for t in fig.data]
+    assert "Pareto front of p" in names and "not dominated among the variants" in names
+    pts = next(t for t in fig.data if t.name == "variants")
+    assert list(pts.text) == ["a", "B", "c", "p"]
+
+
+def test_dispatch_parquet_reads_back(compared):
+    pytest.importorskip("pyarrow")  # optional extra `parquet`
+    out, _ = compared
+    d = pd.read_parquet(out / "runs" / "base" / "dispatch.parquet")
+    assert len(d) == 48 and "p_grid_import_kw [kW]" in d.columns

@@ -249,11 +249,24 @@ def test_every_numeric_field_has_bounds():
                             "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
                             "TargetsSpec.core_indicator_max_tco2_per_tce"}
 
-    def numeric(ann) -> bool:
-        return ann in (int, float) or any(numeric(a) for a in typing.get_args(ann))
-
     def bounded(meta) -> bool:
         return (any(isinstance(x, (at.Ge, at.Gt)) for x in meta) and any(isinstance(x, (at.Le, at.Lt)) for x in meta))
+
+    def unbounded(ann, meta=()) -> bool:
+        """A number type without a lower and an upper bound (in the field or on the element type)."""
+        if ann in (int, float):
+            return not bounded(meta)
+        origin, args = typing.get_origin(ann), typing.get_args(ann)
+        if origin is typing.Annotated:
+            extra = [x for m in ann.__metadata__ for x in getattr(m, "metadata", [m])]
+            return unbounded(args[0], [*meta, *extra])
+        if origin in (list, tuple, set, frozenset):
+            return any(unbounded(a) for a in args if a is not Ellipsis)
+        if origin is dict:
+            return unbounded(args[1])
+        if args:  # unions
+            return any(unbounded(a, meta) for a in args)
+        return False
 
     def models(ann):
         if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -271,14 +284,7 @@ def test_every_numeric_field_has_bounds():
             for sub in models(f.annotation):
                 walk(sub)
             key = f"{m.__name__}.{name}"
-            if not numeric(f.annotation) or key in checked_by_validator:
-                continue
-            if typing.get_origin(f.annotation) is dict:  # bounds on the values
-                val = typing.get_args(f.annotation)[1]
-                if not bounded(getattr(val, "__metadata__", ())) and not bounded(
-                        [x for a in typing.get_args(val)[1:] for x in getattr(a, "metadata", [a])]):
-                    missing.append(key)
-            elif not bounded(f.metadata):
+            if key not in checked_by_validator and unbounded(f.annotation, f.metadata):
                 missing.append(key)
 
     walk(Scenario)

@@ -139,6 +139,9 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
     assert p["p10"] <= p["p50"] <= p["p90"] and summ["ok"] == 6
     assert 0.0 <= summ["core_met_probability"] <= 1.0
     assert "pv_kwp[roof]" in summ["robust_assets"]
+    for a in summ["assets"]:  # robust = new capacity in >= 90 % of the cases
+        new = ds["new__" + a["asset"].replace("[", "_").replace("]", "")].values
+        assert a["robust"] == ((new > 1e-3).mean() >= 0.9)
     assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
     ds.close()

@@ -16,6 +16,7 @@ variant under ``DIR/runs/``), :mod:`twin.export` (Excel, CSV) and
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -471,7 +472,8 @@ def for_people(df: pd.DataFrame, names: list[str], pp: bool = False) -> pd.DataF
     out = df.drop(columns=["kind"]).copy()
     share = df["kind"] == "share"
     for n in names:
-        out[n] = [(100.0 * v if (sh and v is not None and v == v) else v) for v, sh in zip(df[n], share)]
+        out[n] = [(100.0 * v if (sh and isinstance(v, (int, float)) and not math.isnan(v)) else v)
+                  for v, sh in zip(df[n], share)]
     out.loc[share, "unit"] = "pp" if pp else "%"
     return out
 
@@ -493,7 +495,6 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
         wrapped = textwrap.wrap(label, width) or [""]
         cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'")[:24].rjust(w + 2)
                         for n, w in zip(names, colw))
-        for extra in wrapped[:-1]:
-            lines.append(extra)
+        lines.extend(wrapped[:-1])
         lines.append(wrapped[-1].ljust(width) + f" {unit:9s}" + cells)
     return "\n".join(lines)
