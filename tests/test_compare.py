@@ -78,6 +78,8 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert summ["dear_pv"]["annualised_cost_cny"] >= summ["base"]["annualised_cost_cny"] - 1e-6
     # terminal table: formatted numbers, full labels
     assert "Net present value of the investment" in text and "e+0" not in text
+    # the three variants differ only in costs and storage: one set of weather and profiles for all
+    assert "weather and profiles: 1 set(s) shared by 3 variant(s)" in text
 
 
 def test_npv_agrees_with_the_annualised_costs(compared):
