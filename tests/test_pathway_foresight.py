@@ -149,3 +149,32 @@ def test_foresight_refuses_discrete_costs_clearly(tmp_path):
                   costs=costs)
     with pytest.raises(PathwayError, match="LP"):
         run_pathway(path, hours=24)
+
+
+def test_cli_mode_foresight_writes_the_joint_plan(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    path = _write(tmp_path, {"periods": [2026, 2030], "representative_days": None}, battery=None)
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(path), "-o", str(out), "--hours", "24", "-q", "--mode", "foresight",
+                                  "--lang", "en"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    pw = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]
+    assert pw["mode"] == "foresight" and pw["foresight"]["status"] == "optimal"
+    assert pw["foresight"]["objective_cny"] == pytest.approx(pw["npv_cost_cny"], rel=1e-5)
+    assert pw["npv_cost_cny"] == pytest.approx(sum(r["weight"] * r["annual_cost_cny_per_yr"] for r in pw["by_period"]))
+    assert any("perfect-foresight" in n for n in pw["notes"])
+    assert (out / "periods" / "2030" / "report.html").exists()
+    from report_text_check import wrong_language
+    from twin.report_pathway import render_pathway_report
+
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    words = set(s["park"]["name"].split()) | {"roof", "bess", "line"}
+    for lang in ("zh", "en"):
+        page = render_pathway_report(s, lang=lang)
+        assert not wrong_language(page, lang, words), wrong_language(page, lang, words)[:5]
+    assert "完全预见" in render_pathway_report(s, lang="zh")

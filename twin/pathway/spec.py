@@ -38,7 +38,8 @@ class PathwaySpec(BaseModel):
     built in earlier periods are existing capacity while they live (``build year <= year <
     build year + lifetime``; batteries lose capacity with age), and the period's grid
     factor, loads, costs and prices apply (myopic: a period does not know the later
-    ones). Every period's values and where they came from are in the outputs.
+    ones; foresight: all periods are sized together in one LP). Every period's values and
+    where they came from are in the outputs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
