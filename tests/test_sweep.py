@@ -179,3 +179,20 @@ def test_interrupted_sweep_resumes_without_recomputing(tmp_path, cluster):
     assert (ds["status"].values[bad] == "failed").all() and (ds["status"].values[~bad] == "ok").all()
     assert all("import_limit_kw" in e for e in ds["error"].values[bad])
     ds.close()
+
+
+def test_cli_sweep_on_a_given_scheduler_shows_progress_and_resumes(tmp_path, cluster):
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
+    out = tmp_path / "out"
+    args = ["sweep", str(sweep), "-o", str(out), "--scheduler", cluster.scheduler.address]
+    r = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "cases done 2/2, failed 0" in r.output and "time left" in r.output and "sweep.nc" in r.output
+    r = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0 and "(resumed 2)" in r.output
+    r = CliRunner().invoke(main, ["sweep", str(tmp_path / "missing.yaml"), "-o", str(out)])
+    assert r.exit_code == 1 and "file not found" in r.output and "Traceback" not in r.output
