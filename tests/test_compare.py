@@ -34,6 +34,7 @@ def test_numbers_for_people():
     assert fmt_number(1.47e-10) == "0" and fmt_number(-0.0000004) == "0"
     assert fmt_number(0.0123456) == "0.0123" and fmt_number(-1234.5, unit="t") == "−1,230 t"
     assert fmt_number(None) == "–" and fmt_share(0.3795) == "38.0 %"
+    assert fmt_number(8760) == "8,760" and fmt_number(25) == "25"
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,8 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert summ["dear_pv"]["annualised_cost_cny"] >= summ["base"]["annualised_cost_cny"] - 1e-6
     # terminal table: formatted numbers, full labels
     assert "Net present value of the investment" in text and "e+0" not in text
+    # the three variants differ only in costs and storage: one set of weather and profiles for all
+    assert "weather and profiles: 1 set(s) shared by 3 variant(s)" in text
 
 
 def test_npv_agrees_with_the_annualised_costs(compared):
