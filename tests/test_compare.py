@@ -34,6 +34,7 @@ def test_numbers_for_people():
     assert fmt_number(1.47e-10) == "0" and fmt_number(-0.0000004) == "0"
     assert fmt_number(0.0123456) == "0.0123" and fmt_number(-1234.5, unit="t") == "−1,230 t"
     assert fmt_number(None) == "–" and fmt_share(0.3795) == "38.0 %"
+    assert fmt_number(8760) == "8,760" and fmt_number(25) == "25"
 
 
 @pytest.fixture(scope="module")

@@ -308,12 +308,13 @@ def _old_outputs(out: Path) -> dict[str, bytes]:
 
 
 def _contents(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in out.iterdir()}
+    """The output folder's files (the run's manifest ``.twin-run`` aside)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.name != ".twin-run"}
 
 
 def _strays(out: Path) -> list[str]:
     near = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
-    inside = [p.name for p in out.iterdir() if p.name.startswith(".")] if out.exists() else []
+    inside = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".twin-run"] if out.exists() else []
     return near + inside
 
 
@@ -546,3 +547,16 @@ def test_single_file_writes_clean_parts_of_killed_processes(tmp_path):
     (tmp_path / f".compare.html.{dead}.x1y2.part").write_text("half")
     atomic_write_text(tmp_path / "compare.html", "<p>whole</p>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["compare.html"]
+
+
+def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
+    out = tmp_path / "run"
+    with publish_run(out) as folder:
+        (folder / "periods").mkdir()
+        (folder / "periods" / "2030.json").write_text("old period")
+        (folder / "results.nc").write_bytes(b"old")
+    assert (out / ".twin-run").read_text().split() == ["periods", "results.nc"]
+    (out / "mine.txt").write_text("mine")
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new")
+    assert _contents(out) == {"results.nc": b"new", "mine.txt": b"mine"}  # the old periods/ went away

@@ -516,13 +516,16 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
     comp = tables["comparison"]
     names = [r.name for r in runs]
     heads = [r.label(lang) for r in runs]
-    colw = [max(12, min(24, len(h))) for h in heads]
-    lines = ["".ljust(width + 10) + "".join(h[:24].rjust(w + 2) for h, w in zip(heads, colw))]
+    colw = [max(12, min(20, len(h))) for h in heads]
+    wrapped_heads = [textwrap.wrap(h, w) or [""] for h, w in zip(heads, colw)]  # full labels, wrapped
+    depth = max(len(h) for h in wrapped_heads)
+    lines = ["".ljust(width + 10) + "".join(((h[i] if i < len(h) else "").rjust(w + 2))
+                                              for h, w in zip(wrapped_heads, colw)) for i in range(depth)]
     for _, row in comp.iterrows():
         label = (row["zh"] if lang == "zh" else row["en"])
         unit = "%" if row["kind"] == "share" else row["unit"]
         wrapped = textwrap.wrap(label, width) or [""]
-        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'")[:24].rjust(w + 2)
+        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'").rjust(w + 2)
                         for n, w in zip(names, colw))
         lines.extend(wrapped[:-1])
         lines.append(wrapped[-1].ljust(width) + f" {unit:9s}" + cells)

@@ -31,6 +31,9 @@ def fmt_number(x, sig: int = 3, unit: str = "", tol: float = NOISE) -> str:
         return "yes" if x else "no"
     if isinstance(x, str):
         return x
+    if isinstance(x, int):  # counts (hours, years) keep every digit
+        text = f"{x:,d}".replace("-", "−")
+        return f"{text} {unit}".rstrip() if unit else text
     x = float(x)
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
