@@ -99,6 +99,8 @@ def test_every_cited_key_exists():
     files = [*ROOT.glob("twin/**/*.py"), *ROOT.glob("twin/**/*.csv"), *ROOT.glob("twin/**/*.yaml"),
              *ROOT.glob("solvers/**/*.py"), *ROOT.glob("scenarios/*.yaml")]
     for f in files:
+        if f.name == "sources.py":  # holds the citation pattern itself
+            continue
         unknown = _cited_keys(f.read_text(encoding="utf-8")) - known
         unknown = {k for k in unknown if not k.startswith(("gh-", "v-"))}
         assert not unknown, f"{f.relative_to(ROOT)} cites unknown source keys {sorted(unknown)}"

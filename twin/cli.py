@@ -455,5 +455,76 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
         sys.exit(1)
 
 
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path),
+              help="Output folder [default: out/<scenario name>-pathway].")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
+@click.option("--hours", type=click.IntRange(1, 8760), default=None,
+              help="Model only the first N hours of each period's year (quick looks; sizes are not a plan).")
+@click.option("--representative-days", "rep_days", type=click.IntRange(0, 365), default=None,
+              help="Linked representative days each period is sized on [default: pathway.representative_days; "
+                   "0 = the full year].")
+@click.option("--variant", help="Named variant(s) of the scenario file; 'a+b' combines them.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override one field by its dotted path before the pathway's own period values.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, rep_days: int | None,
+            variant: str | None, sets: tuple[str, ...], quiet: bool) -> None:
+    """Plan the stages from today to the target year: size each period of SCENARIO's `pathway`
+    section in turn (assets built earlier stay while they live; the grid factor, loads, costs
+    and targets of each period apply) and write summary.json, results.nc (dimension period),
+    report.html and every period's own outputs under periods/<year>/."""
+    from twin.io import OutputError, check_output_dir
+    from twin.pathway.results import write_pathway
+    from twin.pathway.runner import PathwayError, run_pathway
+    from twin.run import UserInputError
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    progress = Progress(total=1, quiet=quiet)
+    progress.stage(f"reading {scenario}")
+    try:
+        overrides = parse_sets(sets)
+        loaded = load_scenario(scenario, overrides=overrides, variant=variant)
+    except ScenarioError as exc:
+        click.echo("", err=True)
+        _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    except ValueError as exc:
+        click.echo("", err=True)
+        _fail(f"twin pathway: {exc}")
+    spec = loaded.scenario.pathway
+    if spec is None:
+        click.echo("", err=True)
+        _fail(f"twin pathway: {scenario} has no 'pathway' section (periods and what changes between them; "
+              "see `twin schema`)")
+    progress.total = len(spec.periods) + 2
+    progress.done(f"{loaded.scenario.park.name}: {len(spec.periods)} periods {spec.periods[0]}-{spec.last_year - 1}")
+    out_dir = out_dir or Path("out") / f"{scenario.stem}-pathway"
+    try:
+        check_output_dir(out_dir)
+    except OutputError as exc:
+        _fail(f"twin pathway: {exc}")
+    try:
+        res = run_pathway(scenario, hours=hours, representative_days=rep_days, lang=lang, base_overrides=overrides,
+                          variant=variant, progress=progress)
+        progress.stage("writing outputs")
+        write_pathway(res, out_dir, lang=lang)
+    except (PathwayError, UserInputError, OutputError) as exc:
+        click.echo("", err=True)
+        _fail(f"twin pathway: {exc}")
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        _fail(f"twin pathway: interrupted; {out_dir} keeps its previous outputs", code=130)
+    progress.done(str(out_dir))
+    if not quiet:
+        for p in res.periods:
+            e = p.run.summary["emissions_tco2"]
+            built = ", ".join(f"{k} {v:,.0f}" for k, v in p.built.items()) or "nothing new"
+            click.echo(f"  {p.year}: built {built}; net {e['net']:,.0f} tCO2/yr; "
+                       f"cost {p.annual_cost_cny:,.0f} CNY/yr", err=True)
+        click.echo(f"  present value of the pathway's cost: {res.npv_cost_cny:,.0f} CNY", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

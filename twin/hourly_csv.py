@@ -212,6 +212,32 @@ def read_hourly_csv(path: str | Path, n_steps: int = HOURS_PER_YEAR, *, column: 
     """
     path = Path(path)
     notes = [] if notes is None else notes
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size, n_steps, column, what, upper)
+    except (OSError, ValueError):
+        key = None
+    if key is not None and key in _CACHE:
+        values, made = _CACHE[key]
+        notes.extend(made)
+        return values.copy()
+    made: list[str] = []
+    values = _read(path, n_steps, column, what, upper, made)
+    notes.extend(made)
+    if key is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (values.copy(), made)
+    return values
+
+
+#: series already read: (path, mtime, size, arguments) -> (values, notes); validation and
+#: the run read each file once (sweeps derive many variants of one scenario)
+_CACHE: dict[tuple, tuple[np.ndarray, list[str]]] = {}
+_CACHE_SIZE = 64
+
+
+def _read(path: Path, n_steps: int, column: str, what: str, upper: float | None, notes: list[str]) -> np.ndarray:
     expectation = (f"an hourly {what} CSV with {n_steps} rows (or 35,040 quarter-hour rows; "
                    f"column '{column}' or one value column)")
     df, sep, decimal = _read_frame(path, expectation)

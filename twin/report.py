@@ -80,19 +80,30 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+_WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站合成典型年",
+                      "synthetic-site": "多站插值合成典型年"}
+
+
 def _weather_text(w: dict, fmt, zh: bool) -> str:
-    """Weather row of the overview: source, the stations used with distances, radiation basis."""
+    """Weather row of the overview: source, the stations used with distances, radiation basis, zone."""
     st = w.get("stations") or []
-    if st:
-        used = ", ".join(f"{s.get('name_zh') or ''} {s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)"
-                         for s in st[:4])
-        where = ("站点" if zh else "stations") + f": {used}"
-    else:
-        where = w.get("reference_city") or ""
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
-    extra = "".join([f"; {'辐射基准' if zh else 'radiation basis'} {basis}" if basis else "",
-                     f"; {'气候区' if zh else 'climate zone'} {zone}" if zone else ""])
+    if zh:
+        used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
+                        for s in st[:4])
+        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])]
+        parts += [f"站点：{used}"] if used else []
+        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
+        parts += [f"辐射基准 {basis}"] if basis else []
+        parts += [f"气候区 {zone}"] if zone else []
+        return "；".join(parts)
+    if st:
+        where = "stations: " + ", ".join(
+            f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
+    else:
+        where = w.get("reference_city") or ""
+    extra = "".join([f"; radiation basis {basis}" if basis else "", f"; climate zone {zone}" if zone else ""])
     return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 
@@ -769,10 +780,25 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
-    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang))
+    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang) + bibliography(summary, lang))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))
     body = "".join(head) + S.toc(lang) + S.html()
     return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
+
+
+def bibliography(summary: dict, lang: str) -> str:
+    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``), in full."""
+    refs = summary.get("sources") or []
+    if not refs:
+        return ""
+    zh = lang == "zh"
+    rows = [(_Raw(f"<code>[{_esc(r['key'])}]</code>"),
+             "; ".join(x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "",
+                                   r["date"]) if x),
+             _Raw(f"<span class='cite'>{_esc(r['url'] or ('未公开' if zh else 'not public'))}</span>"))
+            for r in refs]
+    head = ("<h3>文献（方括号中的编号）</h3>" if zh else "<h3>Sources cited by [key]</h3>")
+    return head + _table(rows, ("编号", "文献", "网址") if zh else ("Key", "Document", "URL"))
 
 
 def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> str:

@@ -70,6 +70,15 @@ def references(*keys: str) -> list[dict]:
     return [source(k).to_dict() for k in dict.fromkeys(keys)]
 
 
+def cited(text: str) -> list[dict]:
+    """Entries whose key ``[key]`` appears in ``text``, in order of first citation."""
+    import re
+
+    known = sources()
+    keys = [k for k in re.findall(r"(?<!\w)\[([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\]", text) if k in known]
+    return references(*keys)
+
+
 _KIND_TITLES = (
     ("official", "Official documents"),
     ("standard", "Standards"),

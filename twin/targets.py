@@ -25,24 +25,19 @@ class TargetError(ValueError):
     """A target cannot be set up (e.g. 'tier' for a park without an official tier)."""
 
 
-def _annual_kwh(ds: xr.Dataset, name: str, scale: float) -> float:
-    if name not in ds:
-        return 0.0
-    return float(ds[name].sum()) * scale
-
-
 def baseline_energy_tce(base_dispatch: xr.Dataset, settings, fixed_tce: float = 0.0) -> float:
     """Total energy use of the baseline [tce/yr], as the ledger counts it.
 
-    ``(import − export + PV) · k_el + fuel · 3.6/29.3076 / 1000 + fixed``; a horizon shorter
-    than a year is scaled to 8760 h.
+    ``(import − export + PV) · k_el + fuel · 3.6/29.3076 / 1000 + fixed``, from the annual
+    energies of :func:`twin.statistics.annual_statistics` (a horizon shorter than a year is
+    scaled to 8760 h; each fuel counted once, not again through a per-boiler breakdown).
     """
     from twin.ledger.fuels import kwh_to_tce
+    from twin.statistics import annual_statistics, year_weight_h
 
-    scale = 8760.0 / base_dispatch.sizes["time"]
-    el = (_annual_kwh(base_dispatch, "p_grid_import_kw", scale) - _annual_kwh(base_dispatch, "p_grid_export_kw", scale)
-          + _annual_kwh(base_dispatch, "p_pv_kw", scale))
-    fuel = sum(_annual_kwh(base_dispatch, v, scale) for v in base_dispatch.data_vars if str(v).startswith("fuel_"))
+    st = annual_statistics(base_dispatch, year_weight_h(base_dispatch.sizes["time"]))
+    el = st.energy_kwh["e_electricity_consumption_kwh"]
+    fuel = sum(st.fuels_kwh.values())
     return el * settings.electricity_kgce_per_kwh / 1000.0 + float(kwh_to_tce(fuel)) + fixed_tce
 
 

@@ -43,6 +43,7 @@ def build_dataset(*, loaded, config, weather, prof: xr.Dataset, res, base_res, s
         "scenario_sha256": loaded.sha256,
         "scenario_overrides": json.dumps(loaded.overrides, ensure_ascii=False),
         "scenario_variant": getattr(loaded, "variant_name", "base"),
+        "scenario_data_notes": json.dumps(list(getattr(loaded, "notes", [])), ensure_ascii=False),
         "scenario_applied_overrides": json.dumps(
             loaded.override_record() if hasattr(loaded, "override_record") else [], ensure_ascii=False, default=str),
         "scenario_yaml": json.dumps(sc.model_dump(mode="json"), ensure_ascii=False),

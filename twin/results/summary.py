@@ -48,7 +48,8 @@ def scenario_record(loaded) -> dict:
     """Which scenario ran: file, hash of the validated scenario, overrides, variant and each override applied."""
     return {"file": str(loaded.path), "sha256": loaded.sha256, "overrides": loaded.overrides,
             "variant": getattr(loaded, "variant_name", "base"),
-            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else []}
+            "applied_overrides": loaded.override_record() if hasattr(loaded, "override_record") else [],
+            "data_notes": list(getattr(loaded, "notes", []))}
 
 
 def emissions_summary(res, base_res) -> dict[str, float]:
@@ -159,6 +160,14 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         summary["national_indicators"] = indicators.to_dict() if hasattr(indicators, "to_dict") else indicators
     if scorecard is not None:
         summary["scorecard"] = scorecard.to_dict()
+    if "ef_grid_kgco2_per_kwh" in prof:
+        ef = prof["ef_grid_kgco2_per_kwh"]
+        summary["grid_emission_factor"] = {"mean_kgco2_per_kwh": float(ef.mean()),
+                                           "source": str(ef.attrs.get("source", ""))}
+    from twin.sources import cited
+
+    # every bibliography entry the summary cites by [key], in full (title, issuer, number, date, URL)
+    summary["sources"] = cited(json.dumps(summary, ensure_ascii=False, default=str))
     return summary
 
 

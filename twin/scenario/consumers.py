@@ -26,7 +26,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "process_loads[].": ("profiles", ("twin.components.process", "twin.profiles")),
     "buildings[].": ("profiles", ("twin.components.buildings", "twin.profiles", "twin.evaluate")),
     "pv_arrays[].": ("profiles and problem", ("twin.components.pv", "twin.profiles", "twin.plan")),
-    "battery.": ("problem", ("twin.components.battery", "twin.plan")),
+    "battery.": ("problem and pathway (capacity fade)", ("twin.components.battery", "twin.plan", "twin.pathway")),
     "ev_fleets[].": ("profiles and problem", ("twin.components.ev", "twin.profiles", "twin.plan")),
     "waste_heat[].": ("profiles and problem", ("twin.components.heat", "twin.profiles", "twin.plan")),
     "heat_pumps[].": ("profiles and problem", ("twin.components.heat", "twin.profiles", "twin.plan")),
@@ -38,6 +38,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "targets.": ("assessment", ("twin.targets",)),
     "declarations.": ("assessment", ("twin.assess",)),
     "operation.": ("operation", ("twin.operate",)),
+    "pathway.": ("pathway", ("twin.pathway",)),
 }
 
 #: Fields whose effect is not modelled yet: the schema refuses any value but the default,
@@ -45,7 +46,6 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 NOT_MODELLED: dict[str, str] = {
     "process_loads[].flexible_share": "the process load is fixed",
     "process_loads[].waste_heat_fraction": "declare the heat as a waste_heat source instead",
-    "battery.calendar_life_years": "the battery's life is costs.battery_energy.lifetime_years",
 }
 
 #: Fields shown in the outputs (or identifying an item) without changing any number.

@@ -31,6 +31,7 @@ from twin.factors import GRID_LEVELS
 from twin.grid.spec import GridNetworkSpec
 from twin.ledger.settings import AccountingSettings
 from twin.operate.spec import OperationSpec
+from twin.pathway.spec import PathwaySpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
@@ -362,6 +363,11 @@ class Scenario(_Strict):
     operation: OperationSpec | None = Field(
         None, description="Operate the sized park hour by hour with rule-based and rolling-horizon controllers, "
         "forecast errors and faults (the operational twin); None = only when `twin run --operate` asks."
+    )
+    pathway: PathwaySpec | None = Field(
+        None, description="Investment periods from today to the target year and what changes between them "
+        "(grid factor trajectory, load growth, cost learning, carbon price, per-period targets); `twin pathway` "
+        "sizes them in turn. Ignored by `twin run`, which sizes one typical year.",
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,211 @@
+"""Pathways over the years: periods, vintages, myopic staging by hand, outputs that agree.
+
+The staging test builds a park whose PV does not pay in the first period and pays in the
+second once its capex has fallen: the value of a kWp is computed by hand from the hourly
+prices and PV output the run itself uses, and the capex is set 25 % above and 40 % below it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+from click.testing import CliRunner
+
+from solvers.problem import capital_recovery_factor
+from twin.pathway.periods import learning, linear_trend, period_spans, period_weights
+from twin.pathway.spec import PathwaySpec
+from twin.pathway.vintages import Vintage, capacity_in, capital_charge, retiring
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+EXAMPLE = ROOT / "scenarios" / "logistics_qingdao_pathway.yaml"
+
+
+# ----------------------------------------------------------------------------- pure functions
+def test_period_weights_are_discounted_years():
+    w = period_weights([2026, 2028, 2030], 2035, 0.08)
+    assert w[0] == pytest.approx(1 + 1 / 1.08)
+    assert w[2] == pytest.approx(sum(1.08 ** -k for k in range(4, 9)))
+    assert period_spans([2026, 2028], 2031) == [(2026, 2028), (2028, 2031)]
+    assert period_weights([2026], 2031, 0.0)[0] == 5
+
+
+def test_linear_trend_and_learning():
+    assert linear_trend({2021: 0.6, 2022: 0.58, 2023: 0.56}, 2030) == pytest.approx(0.42)
+    assert linear_trend({2021: 0.3, 2022: 0.2}, 2040) == 0.0  # held at zero
+    assert linear_trend({2023: 0.5}, 2035) == 0.5
+    assert learning(0.1, 2) == pytest.approx(0.81)
+
+
+def test_vintages_live_fade_retire_and_pay():
+    v = Vintage("battery_kwh", None, 2026, 1000.0, 600.0, lifetime_yr=10, om_fraction_per_yr=0.01, fade_per_yr=0.02)
+    assert v.in_service(2026) and v.in_service(2035) and not v.in_service(2036) and not v.in_service(2025)
+    assert v.capacity(2030) == pytest.approx(1000 * (1 - 0.08))
+    assert v.capacity(2036) == 0.0
+    assert v.annual_cost(0.08) == pytest.approx(600_000 * (capital_recovery_factor(0.08, 10) + 0.01))
+    pv = Vintage("pv_kwp", "roof", 2028, 50.0, 3000.0, lifetime_yr=25)
+    assert capacity_in([v, pv], "pv_kwp", "roof", 2030) == 50.0
+    assert capacity_in([v, pv], "pv_kwp", "roof", 2027) == 0.0
+    assert capital_charge([v, pv], 2027, 0.08) == pytest.approx(v.annual_cost(0.08))
+    assert retiring([v, pv], 2030, 2040) == [v]
+
+
+@pytest.mark.parametrize("bad, match", [
+    ({"periods": [2030, 2026]}, "ascending"),
+    ({"periods": [2026, 2030], "period_overrides": {2028: {"carbon.carbon_price_cny_per_t": 1}}}, "not periods"),
+    ({"periods": [2026], "cost_learning_per_year": {"solar": 0.1}}, "unknown cost entries"),
+    ({"periods": [2026, 2030], "end_year": 2030}, "after the last period"),
+])
+def test_spec_rejects_what_it_cannot_run(bad, match):
+    with pytest.raises(ValueError, match=match):
+        PathwaySpec(**bad)
+
+
+# ----------------------------------------------------------------------------- myopic staging by hand
+def _tiny(tmp_path: Path, pathway: dict, **changes) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["grid"]["demand_charge_cny_per_kw_month"] = 0.0  # PV is worth its energy only
+    data.update(changes)
+    data["pathway"] = pathway
+    p = tmp_path / "park.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+HOURS = 168
+
+
+def _pv_value_per_kwp(path: Path) -> float:
+    """Energy bought that one kWp saves in a year, at full self-consumption [CNY/(kWp yr)]."""
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = load_scenario(path)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=HOURS))
+    prof = r.profiles
+    ac = prof["pv_ac_per_kwp"].sel(pv_array="roof").to_numpy()
+    price = prof["price_import_cny_per_kwh"].to_numpy()
+    return float((ac * price).sum() * 8760.0 / HOURS)
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory):
+    from twin.pathway.runner import run_pathway
+
+    tmp = tmp_path_factory.mktemp("staging")
+    probe = _tiny(tmp, {"periods": [2026, 2030]}, battery=None)
+    value = _pv_value_per_kwp(probe)
+    crf = capital_recovery_factor(0.08, 25)
+    hi, lo = 1.25 * value / crf, 0.6 * value / crf
+    rate = 1.0 - (lo / hi) ** 0.25  # four years of learning bring the capex from hi to lo
+    costs = yaml.safe_load(TINY.read_text(encoding="utf-8"))["costs"]
+    costs["pv"] = {"capex_cny_per_unit": hi, "lifetime_years": 25, "om_fraction_per_year": 0.0}
+    costs["discount_rate"] = 0.08
+    path = _tiny(tmp, {"periods": [2026, 2030], "end_year": 2035, "representative_days": None,
+                       "cost_learning_per_year": {"pv": rate}}, battery=None, costs=costs)
+    return run_pathway(path, hours=HOURS), hi, lo
+
+
+def test_pv_waits_for_the_period_in_which_it_pays(staged):
+    res, hi, lo = staged
+    first, second = res.periods
+    assert first.built.get("pv_kwp[roof]", 0.0) == 0.0  # 25 % above its value: not built
+    assert second.built.get("pv_kwp[roof]", 0.0) > 10.0  # 40 % below: built
+    assert second.inputs["cost_factors"]["pv"] * hi == pytest.approx(lo)
+    assert second.run.loaded.scenario.costs.pv.capex_cny_per_unit == pytest.approx(lo)
+    [v] = res.vintages
+    assert v.year == 2030 and v.unit_capex_cny == pytest.approx(lo)
+    # the pathway's cost: each period's operation plus the annuities of what is in service
+    assert first.capital_charge_cny == 0.0
+    assert second.capital_charge_cny == pytest.approx(v.annual_cost(0.08))
+    w = period_weights([2026, 2030], 2035, 0.08)
+    assert res.npv_cost_cny == pytest.approx(w[0] * first.annual_cost_cny + w[1] * second.annual_cost_cny)
+
+
+def test_assets_retire_at_end_of_life_and_are_rebuilt(tmp_path):
+    from twin.pathway.runner import run_pathway
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = data["costs"]
+    costs["battery_energy"]["lifetime_years"] = 3
+    costs["battery_power"]["lifetime_years"] = 3
+    path = _tiny(tmp_path, {"periods": [2026, 2030], "representative_days": None}, costs=costs,
+                 battery={"name": "bess", "min_kwh": 200.0, "min_kw": 50.0})
+    res = run_pathway(path, hours=48)
+    first, second = res.periods
+    assert first.built["battery_kwh"] >= 200.0 - 1e-6
+    assert [r["key"] for r in first.retired] == ["battery_kwh", "battery_kw"]  # 2026 + 3 < 2030
+    assert second.existing["battery_kwh"] == 0.0  # nothing of 2026 left in 2030
+    assert second.built["battery_kwh"] >= 200.0 - 1e-6  # the minimum is met again by a new build
+    assert second.inputs["overrides"]["battery.existing_kwh"] == 0.0
+
+
+# ----------------------------------------------------------------------------- outputs
+def test_outputs_agree_and_the_cli_writes_them(tmp_path):
+    from twin.cli import main
+
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(EXAMPLE), "-o", str(out), "--hours", "48", "-q", "--lang", "zh"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    pw = s["pathway"]
+    assert pw["periods"] == [2026, 2028, 2030, 2035]
+    rows = pw["by_period"]
+    # every period's figures equal that period's own run outputs
+    for row in rows:
+        own = json.loads((out / "periods" / str(row["year"]) / "summary.json").read_text(encoding="utf-8"))
+        assert row["emissions_tco2"] == own["emissions_tco2"]
+        assert (out / "periods" / str(row["year"]) / "report.html").exists()
+    assert pw["npv_cost_cny"] == pytest.approx(sum(r["weight"] * r["annual_cost_cny_per_yr"] for r in rows))
+    # the grid factor falls along the published trend and says it is a projection
+    f = [r["inputs"]["grid_factor_kgco2_per_kwh"] for r in rows]
+    assert f == sorted(f, reverse=True) and "PROJECTION" in rows[-1]["inputs"]["grid_factor_source"]
+    assert rows[-1]["solver"]["objective"] == "net_zero" and rows[0]["solver"]["objective"] == "min_cost"
+    with xr.open_dataset(out / "results.nc") as ds:
+        assert list(ds["period"].values) == [2026, 2028, 2030, 2035]
+        assert np.allclose(ds["co2_net_t"].values, [r["emissions_tco2"]["net"] for r in rows])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "园区零碳路径" in html and "periods/2035/report.html" in html
+
+
+def test_pathway_report_is_in_one_language(tmp_path):
+    from report_text_check import wrong_language
+    from twin import report_text
+    from twin.report_pathway import render_pathway_report
+    from twin.cli import main
+
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(EXAMPLE), "-o", str(out), "--hours", "24", "-q"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    words = set(s["park"]["name"].split()) | {"roof", "bess", "warehouse", "cold", "store"}
+    for lang in ("zh", "en"):
+        page = render_pathway_report(s, lang=lang)
+        assert not wrong_language(page, lang, words), wrong_language(page, lang, words)[:5]
+    assert not report_text.MISSING
+
+
+def test_a_scenario_without_pathway_is_refused_clearly(tmp_path):
+    from twin.cli import main
+
+    r = CliRunner().invoke(main, ["pathway", str(TINY), "-o", str(tmp_path / "x"), "-q"])
+    assert r.exit_code == 1 and "no 'pathway' section" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.slow
+def test_example_pathway_full_year(tmp_path):
+    from twin.pathway.runner import run_pathway
+
+    res = run_pathway(EXAMPLE)
+    rows = [p.run.summary for p in res.periods]
+    assert all(s["hours"] == 8760 and s["solver"]["status"] == "optimal" for s in rows)
+    last = rows[-1]["emissions_tco2"]
+    assert last["net"] <= 1e-3 * max(last["baseline"], 1.0)  # net zero in 2035, as the scenario asks

@@ -1,0 +1,10 @@
+"""Zero-carbon pathways over the years: what to build when, as the grid gets cleaner and loads grow.
+
+``spec`` (the scenario's ``pathway`` section) · ``periods`` (weights, trends, growth) ·
+``vintages`` (assets by build period: life, fade, annuities) · ``runner`` (:func:`run_pathway`,
+myopic) · ``results`` (summary section, dataset with a ``period`` dimension, files).
+"""
+
+from twin.pathway.spec import PathwaySpec
+
+__all__ = ["PathwaySpec"]

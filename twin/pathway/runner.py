@@ -1,0 +1,331 @@
+"""Run a park's pathway: each investment period sized in turn, earlier builds carried forward.
+
+:func:`run_pathway` is pure like :func:`twin.run.run` (no printing, no files; progress goes
+to an optional callback); :func:`twin.pathway.results.write_pathway` publishes it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twin.pathway.periods import compound, learning, linear_trend, period_spans, period_weights
+from twin.pathway.spec import PathwaySpec
+from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
+
+#: Size key -> costs-section entry its capex comes from (absorption chillers by kind, below).
+COST_ENTRY = {"pv_kwp": "pv", "battery_kwh": "battery_energy", "battery_kw": "battery_power",
+              "heat_pump_kw": "heat_pump", "tes_kwh": "thermal_storage", "boiler_kw": "electric_boiler",
+              "chiller_kw": "chiller"}
+
+#: Sizes below this are solver noise, not a build [unit].
+BUILD_TOLERANCE = 0.5
+
+#: Years of the published grid factor tables the trend is fitted to.
+PUBLISHED_FACTOR_YEARS = (2021, 2022, 2023)
+
+
+class PathwayError(ValueError):
+    """A pathway that cannot be run as described (message names the field or period)."""
+
+
+@dataclass
+class PeriodResult:
+    """One investment period of a pathway."""
+
+    year: int
+    end_year: int
+    weight: float
+    inputs: dict
+    """What changed for this period: grid factor and its label, load factor, cost factors,
+    carbon price, the dotted overrides applied."""
+    run: Any
+    """The period's :class:`twin.run.Run` (in memory only)."""
+    existing: dict
+    """Capacity in service at the period's start (declared + earlier builds) {size name: unit}."""
+    sizes: dict
+    """Total capacity of the period's plan {size name: unit}."""
+    built: dict
+    """New capacity built in this period {size name: unit}."""
+    retired: list
+    """Vintages whose life ends during this period (as dicts)."""
+    operating_cost_cny: float
+    """The period's annual cost without capital annuities and fixed O&M [CNY/yr]."""
+    capital_charge_cny: float
+    """Annuities and fixed O&M of every vintage in service in the period's first year [CNY/yr]."""
+
+    @property
+    def annual_cost_cny(self) -> float:
+        """Cost of a year of this period [CNY/yr]."""
+        return self.operating_cost_cny + self.capital_charge_cny
+
+
+@dataclass
+class PathwayResult:
+    """A whole pathway."""
+
+    spec: PathwaySpec
+    periods: list[PeriodResult]
+    vintages: list[Vintage]
+    discount_rate: float
+    notes: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def npv_cost_cny(self) -> float:
+        """Present value of the pathway's yearly costs at the first period's year [CNY]."""
+        return sum(p.weight * p.annual_cost_cny for p in self.periods)
+
+
+def _flat(sizes: dict) -> dict[str, float]:
+    out = {}
+    for k, v in sizes.items():
+        if isinstance(v, dict):
+            out.update({f"{k}[{a}]": float(x) for a, x in v.items()})
+        else:
+            out[k] = float(v)
+    return out
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    if name.endswith("]") and "[" in name:
+        k, a = name[:-1].split("[", 1)
+        return k, a
+    return name, None
+
+
+def declared_existing(sc) -> dict[str, float]:
+    """Capacity the scenario declares installed {size name: unit} (it stays for the whole pathway)."""
+    out = {}
+    for key, (section, fld) in EXISTING_FIELDS.items():
+        obj = getattr(sc, section)
+        if obj is None:
+            continue
+        if isinstance(obj, list):
+            for a in obj:
+                out[f"{key}[{a.name}]"] = float(getattr(a, fld))
+        else:
+            out[key] = float(getattr(obj, fld))
+    return out
+
+
+def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year: int) -> dict[str, float]:
+    """Dotted overrides that install the capacity in service in ``year`` [unit]."""
+    out = {}
+    for name, base in declared.items():
+        key, asset = _split(name)
+        section, fld = EXISTING_FIELDS[key]
+        total = base + capacity_in(vintages, key, asset, year)
+        path = f"{section}[{asset}].{fld}" if asset is not None else f"{section}.{fld}"
+        out[path] = round(total, 6)
+    return out
+
+
+def _province(sc) -> str | None:
+    if sc.site.province is not None:
+        return sc.site.province
+    if sc.site.city is None:
+        return None
+    try:
+        from weather.stations import resolve_station, station_table
+
+        return str(station_table().loc[resolve_station(sc.site.city), "province"])
+    except (ImportError, KeyError, ValueError):
+        return None
+
+
+def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str]]:
+    """Location-based grid factor of each period [kgCO2/kWh] and where it comes from.
+
+    ``None`` keeps the scenario's own hourly series for that period.
+    """
+    from twin.factors import grid_emission_factor
+
+    ef = sc.grid.emission_factor
+    out: dict[int, tuple[float | None, str]] = {}
+    published: dict[int, float] = {}
+    base_label = ""
+    if ef.hourly_csv is None and ef.value_kgco2_per_kwh is None:
+        province = _province(sc)
+        for y in PUBLISHED_FACTOR_YEARS:
+            try:
+                published[y] = grid_emission_factor(ef.level, y, province).value_kgco2_per_kwh
+            except ValueError:
+                continue
+        if not published:
+            raise PathwayError(f"pathway.grid_factor: no published {ef.level} factor for the site to project from")
+    for year in spec.periods:
+        user = spec.grid_factor.values_kgco2_per_kwh.get(year)
+        if user is not None:
+            out[year] = (float(user), "planner's value (pathway.grid_factor.values_kgco2_per_kwh)")
+        elif ef.hourly_csv is not None:
+            out[year] = (None, "the scenario's hourly series, held (no projection of an hourly series)")
+        elif ef.value_kgco2_per_kwh is not None:
+            out[year] = (float(ef.value_kgco2_per_kwh), "the scenario's constant factor, held")
+        elif year in published:
+            out[year] = (published[year], f"published {ef.level} factor {year} [mee-nbs-ef-{year}]")
+        elif spec.grid_factor.projection == "constant":
+            y = ef.year if ef.year in published else max(published)
+            out[year] = (published[y], f"published {ef.level} factor {y}, held (projection 'constant')")
+        else:
+            v = linear_trend(published, year)
+            base_label = (f"PROJECTION, not an official value: linear trend of the published {ef.level} factors "
+                          f"{min(published)}-{max(published)} extended to {year}")
+            out[year] = (v, base_label)
+    return out
+
+
+def _period_overrides(spec: PathwaySpec, year: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for y in sorted(spec.period_overrides):
+        if y <= year:
+            out.update(spec.period_overrides[y])
+    return out
+
+
+def _cost_of(sc, key: str, asset: str | None):
+    entry = COST_ENTRY[key]
+    if key == "chiller_kw" and asset is not None:
+        ch = next((c for c in sc.chillers if c.name == asset), None)
+        if ch is not None and getattr(ch, "kind", "electric") == "absorption":
+            entry = "absorption_chiller"
+    return getattr(sc.costs, entry), entry
+
+
+def _fade_per_yr(sc, key: str) -> float:
+    b = sc.battery
+    if key != "battery_kwh" or b is None:
+        return 0.0
+    return (1.0 - b.eol_capacity_fraction) / b.calendar_life_years
+
+
+def run_pathway(path: str | Path, *, hours: int | None = None, representative_days: int | None = None,
+                lang: str | None = None, base_overrides: dict | None = None, variant: str | None = None,
+                progress=None) -> PathwayResult:
+    """Size every investment period of the scenario at ``path`` in turn (myopic).
+
+    Parameters
+    ----------
+    path : path
+        Scenario file with a ``pathway`` section.
+    hours : int, optional
+        Model only the first ``hours`` of each period's year (quick looks and tests).
+    representative_days : int, optional
+        Overrides ``pathway.representative_days`` (``0`` = full year).
+    lang : {"zh", "en"}, optional
+        Language of the period reports.
+    base_overrides : dict, optional
+        Dotted overrides applied to the scenario before the pathway's own.
+    variant : str, optional
+        Named variant(s) of the scenario file (``"a+b"``), applied before the pathway's values.
+    progress : twin.run.Progress, optional
+        Told about each period (``stage``/``done``) and notes.
+
+    Raises
+    ------
+    PathwayError
+        The scenario has no pathway section, or a period cannot be sized.
+    """
+    from twin.run import Silent, run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    prog = progress or Silent()
+    t_start = time.perf_counter()
+    base_overrides = dict(base_overrides or {})
+    base = load_scenario(path, overrides=base_overrides or None, variant=variant)
+    spec: PathwaySpec | None = base.scenario.pathway
+    if spec is None:
+        raise PathwayError(f"{path}: no 'pathway' section (periods, and what changes between them)")
+    sc0 = base.scenario
+    rate = sc0.costs.discount_rate
+    spans = period_spans(spec.periods, spec.last_year)
+    weights = period_weights(spec.periods, spec.last_year, rate)
+    factors = grid_factor_path(sc0, spec)
+    declared = declared_existing(sc0)
+    k = spec.representative_days if representative_days is None else (representative_days or None)
+    y0 = spec.periods[0]
+    vintages: list[Vintage] = []
+    periods: list[PeriodResult] = []
+    base_mwh: dict[str, float] = {}
+    notes = [
+        "myopic pathway: each period is sized knowing only its own prices, factors and targets; assets built "
+        "earlier are existing capacity while in service (build year <= year < build year + lifetime)",
+        "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
+        "existing capacity is kept for the whole pathway",
+    ]
+    if any("PROJECTION" in lab for _, lab in factors.values()):
+        notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
+                     "2021-2023 factors), not official values; give your own in pathway.grid_factor")
+    durations: list[float] = []
+    for i, ((year, end), w) in enumerate(zip(spans, weights)):
+        t0 = time.perf_counter()
+        left = ""
+        if durations:
+            left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
+        prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
+        dy = year - y0
+        ov: dict[str, Any] = dict(base_overrides)
+        value, label = factors[year]
+        if value is not None:
+            ov["grid.emission_factor.value_kgco2_per_kwh"] = value
+        load_factor = compound(spec.load_growth_per_year, dy)
+        if dy and spec.load_growth_per_year:
+            for pl in sc0.process_loads:
+                mwh = pl.annual_mwh if pl.annual_mwh is not None else base_mwh.get(pl.name)
+                if mwh is not None:
+                    ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
+        cost_factors = {}
+        for entry, rate_l in spec.cost_learning_per_year.items():
+            c = getattr(sc0.costs, entry)
+            if c is not None:
+                cost_factors[entry] = learning(rate_l, dy)
+                ov[f"costs.{entry}.capex_cny_per_unit"] = c.capex_cny_per_unit * cost_factors[entry]
+        carbon_price = sc0.carbon.carbon_price_cny_per_t * compound(spec.carbon_price_growth_per_year, dy)
+        if spec.carbon_price_growth_per_year and dy:
+            ov["carbon.carbon_price_cny_per_t"] = carbon_price
+        ov.update(existing_overrides(declared, vintages, year))
+        ov.update(_period_overrides(spec, year))
+        try:
+            loaded = load_scenario(path, overrides=ov, variant=variant)
+        except ValueError as exc:
+            raise PathwayError(f"period {year}: {exc}") from None
+        sc = loaded.scenario
+        config = resolve_run_config(sc, hours=hours, representative_days=k if not hours else None, lang=lang)
+        r = run(loaded, config)
+        if not base_mwh and "p_process_kw" in r.profiles:
+            T = r.profiles.sizes["time"]
+            base_mwh = {str(n): float(r.profiles["p_process_kw"].sel(process_load=n).sum()) * 8760.0 / T / 1000.0
+                        for n in r.profiles["process_load"].values}
+        existing = {n: float(declared.get(n, 0.0)) + capacity_in(vintages, *_split(n), year) for n in declared}
+        sizes = _flat(r.result.sizes)
+        built = {}
+        for name, total in sizes.items():
+            key, asset = _split(name)
+            if key not in COST_ENTRY:
+                continue
+            new = total - existing.get(name, 0.0)
+            cost, _ = _cost_of(sc, key, asset)
+            if new > BUILD_TOLERANCE and cost is not None:
+                built[name] = new
+                vintages.append(Vintage(key=key, asset=asset, year=year, size=new,
+                                        unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
+                                        om_fraction_per_yr=cost.om_fraction_per_year,
+                                        fade_per_yr=_fade_per_yr(sc, key)))
+        c = r.result.costs
+        operating = float(c["total"]) - float(c.get("capex_annualised_total", 0.0)) - float(c.get("om_total", 0.0))
+        periods.append(PeriodResult(
+            year=year, end_year=end, weight=float(w),
+            inputs={"grid_factor_kgco2_per_kwh": value, "grid_factor_source": label, "load_factor": load_factor,
+                    "cost_factors": cost_factors, "carbon_price_cny_per_t": carbon_price,
+                    "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
+            run=r, existing=existing, sizes=sizes, built=built,
+            retired=[v.to_dict() for v in retiring(vintages, year, end)],
+            operating_cost_cny=operating, capital_charge_cny=capital_charge(vintages, year, rate)))
+        durations.append(time.perf_counter() - t0)
+        e = r.summary["emissions_tco2"]
+        prog.done(f"built {len(built)} asset(s), net {e['net']:,.0f} tCO2/yr")
+    return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
+                         elapsed_s=time.perf_counter() - t_start)
