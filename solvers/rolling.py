@@ -27,7 +27,8 @@ Added to the window model in HiGHS directly (the full model has none of them):
   each month, cost :math:`c^{dem}` per kW;
 * non-negative slacks that keep every window feasible whatever the plant did (faults,
   forecast errors): unserved energy on each bus balance row at the value of lost load,
-  and a positive and a negative slack on each storage state row at a penalty;
+  and a positive and a negative slack at a penalty on the first state row of each
+  stationary store and on every state row of each EV fleet;
 * a value of the energy left in each store at the end of the window [CNY/kWh]
   (terminal value), so that the window does not empty the stores.
 
@@ -113,29 +114,29 @@ def head(problem: SizingProblem, hours: int) -> SizingProblem:
     return window(problem, 0, int(hours))
 
 
-def _comp_key(obj):
-    """(component name, index) of a Pyomo VarData or ConstraintData."""
-    return obj.parent_component().name, obj.index()
-
-
 def _layout(items, T: int) -> tuple[dict, list]:
-    """Map hourly components of ``items`` (VarData or ConstraintData) to their positions."""
+    """Map hourly components of ``items`` (VarData or ConstraintData) to their positions.
+
+    A component is hourly when it has ``T`` integer-indexed elements.  Component names
+    are looked up once per component (Pyomo's ``name`` walks up the model each time).
+    """
+    names: dict = {}
     by_name: dict = {}
     keys = []
     for i, it in enumerate(items):
-        name, idx = _comp_key(it)
+        pc = it.parent_component()
+        info = names.get(id(pc))
+        if info is None:
+            info = names[id(pc)] = (pc.name, len(pc))
+        name = info[0]
+        idx = it.index()
         keys.append((name, idx))
-        by_name.setdefault(name, []).append((idx, i))
-    hourly = {}
-    for name, lst in by_name.items():
-        comp_len = len(items[lst[0][1]].parent_component())
-        if comp_len != T or not all(isinstance(ix, (int, np.integer)) for ix, _ in lst):
-            continue
-        arr = np.full(T, -1, dtype=np.int64)
-        for ix, i in lst:
-            arr[int(ix)] = i
-        hourly[name] = arr
-    return hourly, keys
+        if info[1] == T and isinstance(idx, (int, np.integer)):
+            arr = by_name.get(name)
+            if arr is None:
+                arr = by_name[name] = np.full(T, -1, dtype=np.int64)
+            arr[int(idx)] = i
+    return by_name, keys
 
 
 class RollingWindow:
@@ -152,7 +153,8 @@ class RollingWindow:
     state_penalty : float
         Cost of each kWh a storage state equation is relaxed by [CNY/kWh].
     options : SolveOptions, optional
-        HiGHS options; default dual simplex without presolve (warm starts).
+        HiGHS options; default dual simplex with Devex pricing, without presolve (warm
+        starts).
 
     Attributes
     ----------
@@ -186,9 +188,13 @@ class RollingWindow:
         cf = CompiledModel(self.ctx_full.m)
         self.cm_full = cf
         self.ctx = build_model(head(nodc, H))
-        opts = options or SolveOptions(solver="simplex", presolve=False)
+        # dual simplex with Devex pricing, no presolve: about 20 % faster per warm-started
+        # window than the default pricing on the largest example (benchmarks/README.md)
+        opts = options or SolveOptions(solver="simplex", presolve=False,
+                                       highs_options={"simplex_dual_edge_weight_strategy": 1})
         self.be = HighsBackend(opts)
         self.be.set_instance(self.ctx.m)
+        self.be.highs.disableCallbacks()  # highspy's Python callback hook costs ~1 ms a run
         for k, v in {"solver": opts.solver if opts.solver in ("simplex", "ipm", "ipx", "choose")
                      else "simplex", "presolve": "on" if opts.presolve else "off",
                      **opts.highs_options}.items():
@@ -244,6 +250,28 @@ class RollingWindow:
         self._prepare_lags()
         self._add_extras()
         self._self_check()
+        import highspy
+
+        self._nc, self._nr = self.wc_pos.size, self.wr_pos.size
+        self._wc_pos32 = self.wc_pos.astype(np.int32)
+        self._wr_pos32 = self.wr_pos.astype(np.int32)
+        if self.var_entries:
+            self._ve_range = np.arange(len(self.var_entries))
+            self._ve_row_l, self._ve_col_l = self.ve_row.tolist(), self.ve_col.tolist()
+        self._state_slack_arr = np.array(self._state_slack, np.int64)
+        self._cols_cache = {}
+        self._cpos_of = np.full(self.n_col0, -1, np.int64)
+        self._cpos_of[self.wc_pos] = np.arange(self.wc_pos.size)
+        self._rpos_of = np.full(self.n_row0, -1, np.int64)
+        self._rpos_of[self.wr_pos] = np.arange(self.wr_pos.size)
+        self._last_active = H
+        self._sent = {k: v.copy() for k, v in self._gather(0, {}).items() if k in ("c", "lb", "ub", "rlo", "rhi")}
+        self._optimal = highspy.HighsModelStatus.kOptimal
+        if self.peak_cols is not None:
+            self._peak_lo = np.full(2 * H, -INF)
+            self._peak_cols32 = np.array(self.peak_cols, np.int32)
+            self._inf2 = np.full(2, INF)
+        self.x = np.zeros(self.n_col)
         self.build_s = time.perf_counter() - t_build
         self.solve_s = 0.0
         self.update_s = 0.0
@@ -357,7 +385,11 @@ class RollingWindow:
             if not rname.endswith("_state"):
                 continue
             rows = self._wrow[rname]
-            for k in range(H):
+            # stationary stores can only be out of bounds where the window starts (a
+            # content the plant left after an outage); EV fleets' drains can be out of
+            # reach at any hour after a shortfall
+            ev = rname.startswith("ev_")
+            for k in range(H if ev else 1):
                 if rows[k] >= 0:
                     self._state_slack.append(add_col(self.penalty, [int(rows[k])], [1.0]))
                     self._state_slack.append(add_col(self.penalty, [int(rows[k])], [-1.0]))
@@ -471,7 +503,8 @@ class RollingWindow:
 
     def solve(self, t0: int, state: dict, *, rhs_delta: dict | None = None,
               col_ub: dict | None = None, terminal_value: dict | None = None,
-              month_peak_kw: float = 0.0) -> dict:
+              month_peak_kw: float = 0.0, full_dispatch: bool = True,
+              col_off: dict | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -493,6 +526,12 @@ class RollingWindow:
             [CNY/kWh].
         month_peak_kw : float
             Highest import so far in the month of ``t0`` [kW].
+        col_off : dict, optional
+            Hourly column component name -> bool per window hour: the column is fixed at 0
+            there (an asset out of service) [-].
+        full_dispatch : bool
+            Read the whole dispatch back (names of the optimiser's dispatch); False leaves
+            it to :meth:`read` (faster in a loop).
 
         Returns
         -------
@@ -502,7 +541,7 @@ class RollingWindow:
             (bus -> kWh in the window), ``slack_kwh`` (storage relaxation), ``active``
             (number of window hours inside the horizon).
         """
-        from solvers.highs_backend import Solution, c_stdout_to_stderr
+        from solvers.highs_backend import Solution
 
         t_u = time.perf_counter()
         h = self.be.highs
@@ -513,79 +552,127 @@ class RollingWindow:
         last = n_active - 1
         if terminal_value:
             for comp, v in terminal_value.items():
-                if comp in self._cid:
-                    sel = (self.wc_id == self._cid[comp]) & (self.wc_k == last)
-                    c[sel] -= float(v)
+                cols = self._comp_cols(comp)
+                if cols is not None and cols[last] >= 0:
+                    c[cols[last]] -= float(v)
         if col_ub:
             for comp, arr in col_ub.items():
-                if comp not in self._cid:
+                cols = self._comp_cols(comp)
+                if cols is None:
                     continue
                 arr = np.asarray(arr, float)
-                sel = (self.wc_id == self._cid[comp]) & g["act_c"]
-                ks = self.wc_k[sel]
-                ok = ks < arr.size
-                idx = np.flatnonzero(sel)[ok]
-                ub[idx] = np.maximum(arr[ks[ok]], lb[idx])
+                m = min(arr.size, n_active)
+                sel = cols[:m]
+                ok = sel >= 0
+                idx = sel[ok]
+                ub[idx] = np.maximum(arr[:m][ok], lb[idx])
+        if col_off:
+            for comp, arr in col_off.items():
+                cols = self._comp_cols(comp)
+                if cols is None:
+                    continue
+                arr = np.asarray(arr, bool)
+                m = min(arr.size, n_active)
+                sel = cols[:m][arr[:m]]
+                sel = sel[sel >= 0]
+                lb[sel] = 0.0
+                ub[sel] = 0.0
         if rhs_delta:
             for bus, arr in rhs_delta.items():
-                rname = self.BUSES[bus]
-                if rname not in self._rid:
+                rows = self._bus_rows(bus)
+                if rows is None:
                     continue
-                sign = self._balance_sign_cache.setdefault(rname, self._balance_sign(rname))
                 arr = np.asarray(arr, float)
-                sel = (self.wr_id == self._rid[rname]) & g["act_r"]
-                ks = self.wr_k[sel]
-                ok = ks < arr.size
-                idx = np.flatnonzero(sel)[ok]
-                d = sign * arr[ks[ok]]
-                rlo[idx] += d
-                rhi[idx] += d
-        nc = self.wc_pos.size
-        h.changeColsCost(nc, self.wc_pos.astype(np.int32), c)
-        h.changeColsBounds(nc, self.wc_pos.astype(np.int32), lb, ub)
-        nr = self.wr_pos.size
-        h.changeRowsBounds(nr, self.wr_pos.astype(np.int32), rlo, rhi)
+                m = min(arr.size, n_active)
+                sel = rows[:m]
+                ok = sel >= 0
+                d = self._balance_sign_cache[self.BUSES[bus]] * arr[:m][ok]
+                rlo[sel[ok]] += d
+                rhi[sel[ok]] += d
+        # send only what changed since the last window (most bounds and costs repeat)
+        prev = self._sent
+        ch = np.flatnonzero(c != prev["c"])
+        if ch.size:
+            h.changeColsCost(ch.size, self._wc_pos32[ch], c[ch])
+        ch = np.flatnonzero((lb != prev["lb"]) | (ub != prev["ub"]))
+        if ch.size:
+            h.changeColsBounds(ch.size, self._wc_pos32[ch], lb[ch], ub[ch])
+        ch = np.flatnonzero((rlo != prev["rlo"]) | (rhi != prev["rhi"]))
+        if ch.size:
+            h.changeRowsBounds(ch.size, self._wr_pos32[ch], rlo[ch], rhi[ch])
+        self._sent = {"c": c, "lb": lb, "ub": ub, "rlo": rlo, "rhi": rhi}
         if self.var_entries:
             t = np.minimum(self.ve_k + t0, T - 1)
-            vals = self.ve_series[np.arange(len(self.var_entries)), t]
-            for ri, ci, v in zip(self.ve_row.tolist(), self.ve_col.tolist(), vals.tolist()):
+            vals = self.ve_series[self._ve_range, t].tolist()
+            for ri, ci, v in zip(self._ve_row_l, self._ve_col_l, vals):
                 h.changeCoeff(ri, ci, v)
         # slacks only where the window is inside the horizon
-        ks = np.arange(H)
-        sl_ub = np.where(ks < n_active, INF, 0.0)
-        for _bus, cols in self._voll_cols:
-            h.changeColsBounds(H, np.array(cols, np.int32), np.zeros(H), sl_ub)
+        if n_active != self._last_active:
+            ks = np.arange(H)
+            sl_ub = np.where(ks < n_active, INF, 0.0)
+            for _bus, cols in self._voll_cols:
+                h.changeColsBounds(H, np.array(cols, np.int32), np.zeros(H), sl_ub)
+            self._last_active = n_active
         if self.peak_cols is not None:
+            ks = np.arange(H)
             m0 = int(self.month[t0])
             months = self.month[np.minimum(t0 + ks, T - 1)]
             cur = (months == m0) & (ks < n_active)
             nxt = (months != m0) & (ks < n_active)
             hi = np.concatenate([np.where(cur, 0.0, INF), np.where(nxt, 0.0, INF)])
-            h.changeRowsBounds(2 * H, self.peak_rows, np.full(2 * H, -INF), hi)
-            h.changeColsBounds(2, np.array(self.peak_cols, np.int32),
-                               np.array([float(month_peak_kw), 0.0]), np.full(2, INF))
+            h.changeRowsBounds(2 * H, self.peak_rows, self._peak_lo, hi)
+            h.changeColsBounds(2, self._peak_cols32, np.array([float(month_peak_kw), 0.0]), self._inf2)
         self.update_s += time.perf_counter() - t_u
         t_s = time.perf_counter()
-        with c_stdout_to_stderr():
-            h.run()
+        h.run()  # output_flag is off: HiGHS prints nothing
         self.solve_s += time.perf_counter() - t_s
         self.n_solves += 1
         info = h.getInfo()
         self.iterations += int(info.simplex_iteration_count)
-        status = h.modelStatusToString(h.getModelStatus())
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value, float)
-        s = Solution(self.cm, x[: self.n_col0])
-        disp = {}
-        for d in self.ctx.dispatch:
-            if d.fn is None:
-                continue
-            arr = np.asarray(d.fn(s), float)
-            disp[d.name] = arr
+        ms = h.getModelStatus()
+        status = "Optimal" if ms == self._optimal else h.modelStatusToString(ms)
+        self.x = x = np.asarray(h.getSolution().col_value, float)
         unserved = {bus: float(x[np.array(cols)].sum()) for bus, cols in self._voll_cols}
-        slack = float(x[np.array(self._state_slack)].sum()) if self._state_slack else 0.0
-        return {"status": status, "objective": float(info.objective_function_value),
-                "dispatch": disp, "unserved_kwh": unserved, "slack_kwh": slack, "active": n_active}
+        slack = float(x[self._state_slack_arr].sum()) if self._state_slack else 0.0
+        out = {"status": status, "objective": float(info.objective_function_value),
+               "unserved_kwh": unserved, "slack_kwh": slack, "active": n_active}
+        if full_dispatch:
+            s = Solution(self.cm, x[: self.n_col0])
+            out["dispatch"] = {d.name: np.asarray(d.fn(s), float) for d in self.ctx.dispatch
+                               if d.fn is not None}
+        return out
+
+    def _comp_cols(self, comp: str, *, lp: bool = False):
+        """Positions of an hourly component's columns by hour k in the gathered arrays
+        (or, with ``lp``, the HiGHS column numbers); -1 where none; None if no such
+        component."""
+        key = (comp, lp)
+        hit = self._cols_cache.get(key)
+        if hit is None and comp in self._wcol:
+            cols = np.asarray(self._wcol[comp], np.int64)
+            if not lp:
+                cols = np.where(cols >= 0, self._cpos_of[np.maximum(cols, 0)], -1)
+            hit = self._cols_cache[key] = cols
+        return hit
+
+    def _bus_rows(self, bus: str):
+        """Positions of a bus's balance rows by hour k in the gathered row arrays, or None."""
+        rname = self.BUSES[bus]
+        if rname not in self._wrow:
+            return None
+        if rname not in self._balance_sign_cache:
+            self._balance_sign_cache[rname] = self._balance_sign(rname)
+        rows = np.asarray(self._wrow[rname], np.int64)
+        return np.where(rows >= 0, self._rpos_of[np.maximum(rows, 0)], -1)
+
+    def read(self, comp: str, n: int) -> np.ndarray:
+        """Values of hourly component ``comp`` at window positions ``0..n-1`` in the last
+        solution (0 where the component has no column or does not exist) [its unit]."""
+        cols = self._comp_cols(comp, lp=True)
+        if cols is None:
+            return np.zeros(n)
+        sel = cols[:n]
+        return np.where(sel >= 0, self.x[np.maximum(sel, 0)], 0.0)
 
 
 def content_component(kind: str, name: str | None = None) -> str:
@@ -602,3 +689,22 @@ def content_component(kind: str, name: str | None = None) -> str:
     if kind == "ev":
         return re.sub(r"\W", "_", f"e_ev_window_{name}")
     raise ValueError(kind)
+
+
+#: Hourly decision columns of the window model by kind (names given by :mod:`solvers.blocks`).
+_COLUMNS = {"battery_charge": "p_battery_charge", "battery_discharge": "p_battery_discharge",
+            "tes_charge": "q_tes_charge", "tes_discharge": "q_tes_discharge",
+            "ev_charge": "p_ev_charge_{}", "ev_discharge": "p_ev_discharge_{}",
+            "heat_pump": "q_heat_pump_{}", "boiler": "q_boiler_{}",
+            "waste_heat_direct": "q_waste_heat_direct_{}", "chiller": "q_chiller_{}",
+            "grid_import": "p_grid_import", "grid_export": "p_grid_export",
+            "pv_curtailed": "p_pv_curtailed"}
+
+
+def column_component(kind: str, name: str | None = None) -> str:
+    """Name of an hourly decision column component of the window model (for
+    :meth:`RollingWindow.read` and ``col_ub``): ``kind`` one of ``battery_charge``,
+    ``battery_discharge``, ``tes_charge``, ``tes_discharge``, ``ev_charge``,
+    ``ev_discharge``, ``heat_pump``, ``boiler``, ``waste_heat_direct``, ``chiller``
+    (with the asset ``name``), ``grid_import``, ``pv_curtailed``."""
+    return re.sub(r"\W", "_", _COLUMNS[kind].format(name))

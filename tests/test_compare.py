@@ -34,6 +34,7 @@ def test_numbers_for_people():
     assert fmt_number(1.47e-10) == "0" and fmt_number(-0.0000004) == "0"
     assert fmt_number(0.0123456) == "0.0123" and fmt_number(-1234.5, unit="t") == "−1,230 t"
     assert fmt_number(None) == "–" and fmt_share(0.3795) == "38.0 %"
+    assert fmt_number(8760) == "8,760" and fmt_number(25) == "25"
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,8 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert summ["dear_pv"]["annualised_cost_cny"] >= summ["base"]["annualised_cost_cny"] - 1e-6
     # terminal table: formatted numbers, full labels
     assert "Net present value of the investment" in text and "e+0" not in text
+    # the three variants differ only in costs and storage: one set of weather and profiles for all
+    assert "weather and profiles: 1 set(s) shared by 3 variant(s)" in text
 
 
 def test_npv_agrees_with_the_annualised_costs(compared):
@@ -133,3 +136,32 @@ def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tm
     assert (out / "runs" / "base" / "summary.json").stat().st_mtime_ns == before
     r = CliRunner().invoke(main, ["compare", str(park), "nope", "-o", str(tmp_path / "x")])
     assert r.exit_code == 1 and "unknown variant 'nope'" in r.output and "Traceback" not in r.output
+
+
+def test_chart_has_every_variant_the_non_dominated_line_and_a_pareto_front():
+    from twin.compare import ComparedRun, pareto_front
+    from twin.report_compare import cost_emissions_figure
+
+    assert pareto_front([(10, 5), (5, 10), (8, 8), (9, 9)]) == [1, 2, 0]
+
+    def summ(res, cost, pareto=None):
+        s = {"emissions_tco2": {"residual": res}, "annualised_cost_cny": cost}
+        if pareto:
+            s["pareto"] = pareto
+        return s
+
+    front = [{"residual_tco2": 0.0, "cost_cny": 12.0}, {"residual_tco2": 5.0, "cost_cny": 9.0}]
+    runs = [ComparedRun("a", summ(10, 5)), ComparedRun("b", summ(5, 10), label_en="B"),
+            ComparedRun("c", summ(9, 9)), ComparedRun("p", summ(5, 9, front))]
+    fig = cost_emissions_figure(runs, "en")
+    names = [t.name for t in fig.data]
+    assert "Pareto front of p" in names and "not dominated among the variants" in names
+    pts = next(t for t in fig.data if t.name == "variants")
+    assert list(pts.text) == ["a", "B", "c", "p"]
+
+
+def test_dispatch_parquet_reads_back(compared):
+    pytest.importorskip("pyarrow")  # optional extra `parquet`
+    out, _ = compared
+    d = pd.read_parquet(out / "runs" / "base" / "dispatch.parquet")
+    assert len(d) == 48 and "p_grid_import_kw [kW]" in d.columns

@@ -200,3 +200,25 @@ def test_hourly_import_limit_reaches_the_optimiser():
     prob.grid.import_limit_kw = lim
     res = S.solve(prob, S.SolveOptions(solver="choose"))
     assert (res.dispatch["p_grid_import_kw"].to_numpy() <= lim + 1e-6).all()
+
+
+def test_parallel_lines_and_transformers_are_exact():
+    """lightsim2grid refuses parallel columns: the batch path uses exact single equivalents."""
+    import pandapower as pp
+
+    from twin.grid.timeseries import run_batch, runpp_hours
+
+    net = pp.create_empty_network()
+    for v in (10, 10, 0.4):
+        pp.create_bus(net, vn_kv=v)
+    pp.create_ext_grid(net, 0)
+    pp.create_line(net, 0, 1, 1.0, "NA2XS2Y 1x95 RM/25 12/20 kV", parallel=2)
+    pp.create_transformer_from_parameters(net, 1, 2, sn_mva=1.0, vn_hv_kv=10, vn_lv_kv=0.4, vk_percent=6,
+                                          vkr_percent=1, pfe_kw=1, i0_percent=0.3, parallel=3)
+    pp.create_load(net, 2, p_mw=1.0, q_mvar=0.3)
+    lp = np.array([[1.0], [2.5]])
+    fr = run_batch(net, lp, 0.3 * lp, np.zeros((2, 0)))
+    ref = runpp_hours(net, lp, 0.3 * lp, np.zeros((2, 0)), [0, 1])
+    np.testing.assert_allclose(fr.vm_pu, ref["vm_pu"], atol=1e-9, rtol=0)
+    np.testing.assert_allclose(fr.line_loading_percent, ref["line_loading_percent"], atol=1e-6, rtol=0)
+    np.testing.assert_allclose(fr.trafo_loading_percent, ref["trafo_loading_percent"], atol=1e-6, rtol=0)

@@ -249,11 +249,24 @@ def test_every_numeric_field_has_bounds():
                             "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
                             "TargetsSpec.core_indicator_max_tco2_per_tce"}
 
-    def numeric(ann) -> bool:
-        return ann in (int, float) or any(numeric(a) for a in typing.get_args(ann))
-
     def bounded(meta) -> bool:
         return (any(isinstance(x, (at.Ge, at.Gt)) for x in meta) and any(isinstance(x, (at.Le, at.Lt)) for x in meta))
+
+    def unbounded(ann, meta=()) -> bool:
+        """A number type without a lower and an upper bound (in the field or on the element type)."""
+        if ann in (int, float):
+            return not bounded(meta)
+        origin, args = typing.get_origin(ann), typing.get_args(ann)
+        if origin is typing.Annotated:
+            extra = [x for m in ann.__metadata__ for x in getattr(m, "metadata", [m])]
+            return unbounded(args[0], [*meta, *extra])
+        if origin in (list, tuple, set, frozenset):
+            return any(unbounded(a) for a in args if a is not Ellipsis)
+        if origin is dict:
+            return unbounded(args[1])
+        if args:  # unions
+            return any(unbounded(a, meta) for a in args)
+        return False
 
     def models(ann):
         if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -271,14 +284,7 @@ def test_every_numeric_field_has_bounds():
             for sub in models(f.annotation):
                 walk(sub)
             key = f"{m.__name__}.{name}"
-            if not numeric(f.annotation) or key in checked_by_validator:
-                continue
-            if typing.get_origin(f.annotation) is dict:  # bounds on the values
-                val = typing.get_args(f.annotation)[1]
-                if not bounded(getattr(val, "__metadata__", ())) and not bounded(
-                        [x for a in typing.get_args(val)[1:] for x in getattr(a, "metadata", [a])]):
-                    missing.append(key)
-            elif not bounded(f.metadata):
+            if key not in checked_by_validator and unbounded(f.annotation, f.metadata):
                 missing.append(key)
 
     walk(Scenario)
@@ -302,12 +308,13 @@ def _old_outputs(out: Path) -> dict[str, bytes]:
 
 
 def _contents(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in out.iterdir()}
+    """The output folder's files (the run's manifest ``.twin-run`` aside)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.name != ".twin-run"}
 
 
 def _strays(out: Path) -> list[str]:
     near = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
-    inside = [p.name for p in out.iterdir() if p.name.startswith(".")] if out.exists() else []
+    inside = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".twin-run"] if out.exists() else []
     return near + inside
 
 
@@ -530,3 +537,26 @@ def test_a_run_without_report_leaves_no_stale_report(tmp_path):
         (folder / "results.nc").write_bytes(b"new nc")
         (folder / "summary.json").write_bytes(b'{"new": 2}')
     assert _contents(out) == {"results.nc": b"new nc", "summary.json": b'{"new": 2}'}
+
+
+def test_single_file_writes_clean_parts_of_killed_processes(tmp_path):
+    from twin.io import atomic_write_text
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (tmp_path / f".compare.html.{dead}.x1y2.part").write_text("half")
+    atomic_write_text(tmp_path / "compare.html", "<p>whole</p>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare.html"]
+
+
+def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
+    out = tmp_path / "run"
+    with publish_run(out) as folder:
+        (folder / "periods").mkdir()
+        (folder / "periods" / "2030.json").write_text("old period")
+        (folder / "results.nc").write_bytes(b"old")
+    assert (out / ".twin-run").read_text().split() == ["periods", "results.nc"]
+    (out / "mine.txt").write_text("mine")
+    with publish_run(out) as folder:
+        (folder / "results.nc").write_bytes(b"new")
+    assert _contents(out) == {"results.nc": b"new", "mine.txt": b"mine"}  # the old periods/ went away

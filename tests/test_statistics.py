@@ -39,6 +39,13 @@ def test_flow_keys_are_unique():
         assert len(names) == len(set(names)), attr
 
 
+def test_every_flow_has_a_report_label():
+    from twin.report_text import ENERGY_LABELS
+
+    missing = [f.summary_key for f in FLOWS if f.summary_key not in ENERGY_LABELS]
+    assert not missing, f"add zh/en labels to twin.report_text.ENERGY_LABELS for {missing}"
+
+
 def test_energies_weighted_and_present_only():
     ds = _dispatch()
     st = annual_statistics(ds, 8760 / 48)

@@ -139,6 +139,9 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
     assert p["p10"] <= p["p50"] <= p["p90"] and summ["ok"] == 6
     assert 0.0 <= summ["core_met_probability"] <= 1.0
     assert "pv_kwp[roof]" in summ["robust_assets"]
+    for a in summ["assets"]:  # robust = new capacity in >= 90 % of the cases
+        new = ds["new__" + a["asset"].replace("[", "_").replace("]", "")].values
+        assert a["robust"] == ((new > 1e-3).mean() >= 0.9)
     assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
     ds.close()
@@ -176,3 +179,36 @@ def test_interrupted_sweep_resumes_without_recomputing(tmp_path, cluster):
     assert (ds["status"].values[bad] == "failed").all() and (ds["status"].values[~bad] == "ok").all()
     assert all("import_limit_kw" in e for e in ds["error"].values[bad])
     ds.close()
+
+
+def test_cli_sweep_on_a_given_scheduler_shows_progress_and_resumes(tmp_path, cluster):
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
+    out = tmp_path / "out"
+    args = ["sweep", str(sweep), "-o", str(out), "--scheduler", cluster.scheduler.address]
+    r = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "cases done 2/2, failed 0" in r.output and "time left" in r.output and "sweep.nc" in r.output
+    r = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert r.exit_code == 0 and "(resumed 2)" in r.output
+    r = CliRunner().invoke(main, ["sweep", str(tmp_path / "missing.yaml"), "-o", str(out)])
+    assert r.exit_code == 1 and "file not found" in r.output and "Traceback" not in r.output
+
+
+def test_a_case_that_fails_records_its_error_instead_of_raising(tmp_path):
+    """run_case catches the case's own problem (here an infeasible emission bound) and says what it was."""
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+    from twin.sweep.cases import Case
+    from twin.sweep.runner import run_case
+
+    loaded = load_scenario(TINY, overrides={"objective.kind": "net_zero", "carbon.max_offset_share": 0.0,
+                                            "grid.export_limit_kw": 0, "pv_arrays[roof].area_m2": 10})
+    case = Case("c00000-test", 0, {}, params={"x": 1})
+    rec = run_case(case, loaded, resolve_run_config(loaded.scenario, hours=24), None, str(tmp_path / "att"))
+    assert rec["status"] == "failed" and "infeasible" in rec["error"].lower(), rec["error"]
+    assert rec["id"] == "c00000-test" and rec["params"] == {"x": 1} and rec["seconds"] > 0
+    assert len(list((tmp_path / "att").iterdir())) == 1

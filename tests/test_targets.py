@@ -176,3 +176,22 @@ def test_levers_skip_sizes_derived_from_other_sizes():
                           p=SimpleNamespace(carbon=S.Carbon()), green_var=None, cert_var=None)
     lev = exhausted_levers(ctx, sol)
     assert lev[0] == "pv_kwp[roof] at its maximum 100" and "no green power offered" in lev[-1] and len(lev) == 2
+
+
+def test_clean_share_counts_gas_only_when_declared_clean():
+    """Clean share = (PV used − export + green power) · 0.1229 [+ gas · 3.6/29.3076] / energy tce."""
+    from dataclasses import replace
+
+    prob = replace(park(green_mwh=1e6), heat_demand_kw=np.full(T, 50.0),
+                   boilers=[S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.20196,
+                                        max_kw=50.0, existing_kw=50.0)])
+    for gas_clean in (False, True):
+        r = S.solve(replace(prob, targets=S.Targets(clean_share_min=0.9, natural_gas_is_clean=gas_clean)), SIMPLEX)
+        e = r.dispatch
+        imp, pv = float((e["p_grid_import_kw"] * 365).sum()), float((e["p_pv_kw"] * 365).sum())
+        fuel = float((e["fuel_gas_kw"] * 365).sum())
+        k_f = 3.6 / 29.3076 / 1000
+        clean = (pv + 1e3 * r.emissions["green_power_mwh"]) * 0.1229e-3 + (fuel * k_f if gas_clean else 0.0)
+        tce = (imp + pv) * 0.1229e-3 + fuel * k_f
+        assert r.targets[0]["value"] == pytest.approx(clean / tce, rel=1e-9)
+        assert r.targets[0]["value"] >= 0.9 - 1e-9

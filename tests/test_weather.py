@@ -390,3 +390,19 @@ def test_major_city_without_station_is_interpolated_at_its_centre():
     assert any("has no bundled station" in n for n in meta.notes)
     with pytest.raises(WeatherError, match="unknown station"):
         resolve_place("Atlantis")
+
+
+def test_weather_notes_have_chinese_for_the_report():
+    """Every note the station method writes has a Chinese rendering in the report catalogue
+    (station names stay as data), so a Chinese report stays in one language."""
+    from twin import report_text as rt
+
+    cases = [{"city": "Suzhou"}, {"city": "敦煌"}, {"lat": 34.27, "lon": 108.93},
+             {"lat": 32.5, "lon": 88.0, "elevation": 4700}, {"city": "西安"},
+             {"city": "Chengdu", "elevation": 1495}, {"city": "Suzhou", "lat": 31.32, "lon": 120.70},
+             {"city": "Suzhou", "lat": 34.0, "lon": 113.0}, {"lat": 30.0, "lon": 114.0, "radiation_basis": "cswd"}]
+    for kw in cases:
+        _, meta = site_weather(**kw)
+        for n in meta.notes:
+            n = n.replace("site_weather(path=...)", "site.weather_file in the scenario")
+            assert rt.phrase(n, "zh") != n, n

@@ -16,6 +16,7 @@ variant under ``DIR/runs/``), :mod:`twin.export` (Excel, CSV) and
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -323,6 +324,8 @@ class VariantJob:
     objective: str | None = None
     lang: str = "zh"
     overrides: dict = field(default_factory=dict)
+    #: Weather and profiles shared with the other variants of the same profile key (twin.run.RunInputs).
+    inputs: Any = None
 
 
 def run_variant_job(job: VariantJob) -> dict:
@@ -338,20 +341,21 @@ def run_variant_job(job: VariantJob) -> dict:
     t0 = time.perf_counter()
     try:
         loaded = load_scenario(job.scenario, overrides=job.overrides or None, variant=job.variant)
-        run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang)
+        run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang,
+                   inputs=job.inputs)
         return {"name": job.variant, "ok": True, "error": "", "seconds": time.perf_counter() - t0}
     except (ScenarioError, ValueError) as exc:
         return {"name": job.variant, "ok": False, "error": str(exc), "seconds": time.perf_counter() - t0}
 
 
 def run_loaded(loaded, out_dir: Path, *, hours: int | None = None, objective: str | None = None,
-               lang: str = "zh", report: bool = True) -> dict:
+               lang: str = "zh", report: bool = True, inputs=None) -> dict:
     """Run a loaded scenario (:func:`twin.run.run`) and write its folder (:func:`twin.run.write`); the summary."""
     from twin.run import run, write
     from twin.scenario.run_config import resolve_run_config
 
     config = resolve_run_config(loaded.scenario, objective=objective, hours=hours, lang=lang)
-    r = run(loaded, config)
+    r = run(loaded, config, inputs=inputs)
     write(r, out_dir, report=report)
     return r.summary
 
@@ -377,10 +381,12 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     run at once in separate processes (default: the cores available, at most the number of
     variants).
     """
+    from twin.run import prepare_inputs, profile_key
     from twin.scenario.loader import load_scenario
 
     base = load_scenario(scenario)
     jobs, status = [], []
+    keys: dict[str, tuple[str, Any]] = {}
     for v in variants:
         folder = out_dir / "runs" / v
         loaded = base.derive(v)
@@ -389,9 +395,23 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
             status.append({"name": v, "ok": True, "error": "", "seconds": 0.0, "reused": True})
             continue
         jobs.append(VariantJob(str(scenario), v, str(folder), hours, objective, lang))
+        keys[v] = (profile_key(loaded), loaded)
     n = max(1, min(len(jobs), workers or available_cores()))
+    # weather and profiles once per profile key, shared by the variants that only change
+    # costs, prices, storage or targets (computed in the pool when there is one)
+    groups: dict[str, Any] = {}
+    for j in jobs:
+        k, lc = keys[j.variant]
+        groups.setdefault(k, lc)
     if n == 1 or len(jobs) <= 1:
+        inputs = {}
+        for k, lc in groups.items():
+            try:
+                inputs[k] = prepare_inputs(lc) if sum(keys[j.variant][0] == k for j in jobs) > 1 else None
+            except ValueError:
+                inputs[k] = None  # the variant's own run reports the problem
         for j in jobs:
+            j.inputs = inputs.get(keys[j.variant][0])
             echo(f"  {j.variant}: running ...")
             status.append(run_variant_job(j))
             _echo_status(status[-1], echo)
@@ -400,6 +420,16 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     import multiprocessing as mp
 
     with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
+        shared = {k: pool.submit(prepare_inputs, lc) for k, lc in groups.items()
+                  if sum(keys[j.variant][0] == k for j in jobs) > 1}
+        if shared:
+            echo(f"  weather and profiles: {len(shared)} set(s) shared by {len(jobs)} variant(s) ...")
+        for j in jobs:
+            f = shared.get(keys[j.variant][0])
+            try:
+                j.inputs = f.result() if f is not None else None
+            except Exception:  # noqa: BLE001  (the variant's own run reports the problem)
+                j.inputs = None
         futs = {pool.submit(run_variant_job, j): j for j in jobs}
         echo(f"  running {len(jobs)} variant(s) in {n} processes ...")
         for fut in cf.as_completed(futs):
@@ -471,7 +501,8 @@ def for_people(df: pd.DataFrame, names: list[str], pp: bool = False) -> pd.DataF
     out = df.drop(columns=["kind"]).copy()
     share = df["kind"] == "share"
     for n in names:
-        out[n] = [(100.0 * v if (sh and v is not None and v == v) else v) for v, sh in zip(df[n], share)]
+        out[n] = [(100.0 * v if (sh and isinstance(v, (int, float)) and not math.isnan(v)) else v)
+                  for v, sh in zip(df[n], share)]
     out.loc[share, "unit"] = "pp" if pp else "%"
     return out
 
@@ -485,15 +516,17 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
     comp = tables["comparison"]
     names = [r.name for r in runs]
     heads = [r.label(lang) for r in runs]
-    colw = [max(12, min(24, len(h))) for h in heads]
-    lines = ["".ljust(width + 10) + "".join(h[:24].rjust(w + 2) for h, w in zip(heads, colw))]
+    colw = [max(12, min(20, len(h))) for h in heads]
+    wrapped_heads = [textwrap.wrap(h, w) or [""] for h, w in zip(heads, colw)]  # full labels, wrapped
+    depth = max(len(h) for h in wrapped_heads)
+    lines = ["".ljust(width + 10) + "".join(((h[i] if i < len(h) else "").rjust(w + 2))
+                                              for h, w in zip(wrapped_heads, colw)) for i in range(depth)]
     for _, row in comp.iterrows():
         label = (row["zh"] if lang == "zh" else row["en"])
         unit = "%" if row["kind"] == "share" else row["unit"]
         wrapped = textwrap.wrap(label, width) or [""]
-        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'")[:24].rjust(w + 2)
+        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'").rjust(w + 2)
                         for n, w in zip(names, colw))
-        for extra in wrapped[:-1]:
-            lines.append(extra)
+        lines.extend(wrapped[:-1])
         lines.append(wrapped[-1].ljust(width) + f" {unit:9s}" + cells)
     return "\n".join(lines)

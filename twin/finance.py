@@ -151,7 +151,7 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
             continue
         assets[key] = {"annuity_cny": ann, "lifetime_years": life, "capex_cny": ann / crf(discount_rate, life)}
     known = [a["lifetime_years"] for a in assets.values() if a["lifetime_years"]]
-    horizon = int(math.ceil(max(known))) if known else 20
+    horizon = math.ceil(max(known)) if known else 20
     for a in assets.values():
         if a["lifetime_years"] is None:
             a["lifetime_years"] = float(horizon)
@@ -169,7 +169,7 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
         life = a["lifetime_years"]
         t = life
         while round(t) < horizon:
-            flows[int(round(t))] -= a["capex_cny"]
+            flows[round(t)] -= a["capex_cny"]
             t += life
         last = t - life  # year of the last purchase
         left = (last + life - horizon) / life

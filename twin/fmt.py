@@ -16,7 +16,7 @@ def round_sig(x: float, sig: int = 3) -> float:
     """``x`` rounded to ``sig`` significant figures (0 stays 0)."""
     if x == 0 or not math.isfinite(x):
         return x
-    return round(x, sig - 1 - int(math.floor(math.log10(abs(x)))))
+    return round(x, sig - 1 - math.floor(math.log10(abs(x))))
 
 
 def fmt_number(x, sig: int = 3, unit: str = "", tol: float = NOISE) -> str:
@@ -31,6 +31,9 @@ def fmt_number(x, sig: int = 3, unit: str = "", tol: float = NOISE) -> str:
         return "yes" if x else "no"
     if isinstance(x, str):
         return x
+    if isinstance(x, int):  # counts (hours, years) keep every digit
+        text = f"{x:,d}".replace("-", "−")
+        return f"{text} {unit}".rstrip() if unit else text
     x = float(x)
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
@@ -38,7 +41,7 @@ def fmt_number(x, sig: int = 3, unit: str = "", tol: float = NOISE) -> str:
         text = "0"
     else:
         r = round_sig(x, sig)
-        digits = int(math.floor(math.log10(abs(r)))) if r != 0 else 0
+        digits = math.floor(math.log10(abs(r))) if r != 0 else 0
         decimals = max(sig - 1 - digits, 0)
         text = f"{r:,.{decimals}f}"
         if text.startswith("-"):

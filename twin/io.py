@@ -44,7 +44,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    _clean_stale_parts(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, _umask_mode())
@@ -54,6 +55,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _clean_stale_parts(target: Path) -> None:
+    """Remove temporary files of ``target`` left by killed processes (``.<name>.<pid>.*.part``)."""
+    prefix = f".{target.name}."
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for p in entries:
+        n = p.name
+        if n.startswith(prefix) and n.endswith(".part") and p.is_file():
+            pid = n[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                p.unlink(missing_ok=True)
 
 
 def atomic_write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
@@ -68,36 +84,6 @@ def atomic_write(target: str | Path, writer: Callable[[Path], None]) -> Path:
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
-
-
-@contextmanager
-def staged_outputs(out_dir: str | Path) -> Iterator[dict[str, Path]]:
-    """Stage several outputs, publish them together at the end.
-
-    Yields a dict ``name -> temporary path``; callers add entries with
-    :func:`stage`. On success every staged file is renamed to ``out_dir/name``; on
-    failure all are removed and files already in ``out_dir`` stay as they were.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: dict[str, Path] = {}
-    try:
-        yield staged
-        for name, tmp in staged.items():
-            os.replace(tmp, out_dir / name)
-    finally:
-        for tmp in staged.values():
-            if tmp.exists():
-                tmp.unlink()
-
-
-def stage(staged: dict[str, Path], out_dir: str | Path, name: str) -> Path:
-    """Reserve a temporary path in ``out_dir`` for output ``name``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
-    os.close(fd)
-    os.chmod(tmp, _umask_mode())
-    staged[name] = Path(tmp)
-    return staged[name]
 
 
 class OutputError(Exception):
@@ -173,13 +159,31 @@ _STAGING_MARK = ".twin-staging"
 #: files a run writes; an earlier run's copies are never carried into a new output folder
 RUN_FILES = frozenset({"results.nc", "summary.json", "report.html"})
 
+#: list of the entries a published run wrote (one name a line), kept in the output folder
+MANIFEST = ".twin-run"
 
-def _carry(entry: Path, out_dir: Path) -> None:
-    """Move a file of the user's from an old output folder into the new one."""
-    target = out_dir / entry.name
-    if entry.name in RUN_FILES or entry.name == _STAGING_MARK or entry.name.endswith(".part") or target.exists():
-        return
-    os.rename(entry, target)
+
+def _run_entries(folder: Path) -> set[str]:
+    """Names an earlier run wrote into ``folder`` (its manifest), plus :data:`RUN_FILES`."""
+    try:
+        listed = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        listed = []
+    return set(RUN_FILES) | {n for n in listed if n} | {MANIFEST, _STAGING_MARK}
+
+
+def _carry_all(old: Path, out_dir: Path) -> None:
+    """Move the user's own files from an old output folder into the new one.
+
+    Entries the earlier run wrote (its manifest) are not carried, so nothing of an
+    earlier run ends up beside the new outputs.
+    """
+    skip = _run_entries(old)
+    for entry in list(old.iterdir()):
+        target = out_dir / entry.name
+        if entry.name in skip or entry.name.endswith(".part") or target.exists():
+            continue
+        os.rename(entry, target)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -239,8 +243,7 @@ def clean_stale(out_dir: str | Path) -> list[str]:
             os.rename(p, out_dir)
             done.append(f"restored the previous outputs from {p.name}")
         else:
-            for entry in list(p.iterdir()):
-                _carry(entry, out_dir)
+            _carry_all(p, out_dir)
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed previous outputs replaced by an interrupted run ({p.name})")
     if out_dir.is_dir():
@@ -284,8 +287,7 @@ def _swap_in(stage: Path, out_dir: Path) -> None:
         os.rename(out_dir, old)
         os.rename(stage, out_dir)
     (out_dir / _STAGING_MARK).unlink(missing_ok=True)
-    for entry in list(old.iterdir()):  # files of the user's in the old folder stay
-        _carry(entry, out_dir)
+    _carry_all(old, out_dir)  # files of the user's in the old folder stay
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -304,8 +306,9 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
     on the same filesystem. When the block ends normally the folder is swapped with
     ``out_dir`` (one atomic ``renameat2`` exchange on Linux; elsewhere two renames, with
     the previous outputs put back by the next run if a kill falls between them); files
-    of the user's in the previous folder move into the new one (not the earlier run's
-    :data:`RUN_FILES`, so a run without a report leaves no stale report.html).
+    of the user's in the previous folder move into the new one; what the earlier run
+    wrote (listed in its manifest ``.twin-run``, and :data:`RUN_FILES`) does not, so a
+    run without a report leaves no stale report.html.
     When the block raises, the folder is deleted and ``out_dir`` is untouched. Leftovers
     of earlier killed runs are cleaned first (:func:`clean_stale`).
 
@@ -338,6 +341,8 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
         raise output_error(exc, out_dir) from None
     try:
         yield stage
+        names = sorted(e.name for e in stage.iterdir() if e.name not in (_STAGING_MARK, MANIFEST))
+        (stage / MANIFEST).write_text("".join(n + "\n" for n in names), encoding="utf-8")
         _swap_in(stage, out_dir)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)

@@ -80,19 +80,30 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+_WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站合成典型年",
+                      "synthetic-site": "多站插值合成典型年"}
+
+
 def _weather_text(w: dict, fmt, zh: bool) -> str:
-    """Weather row of the overview: source, the stations used with distances, radiation basis."""
+    """Weather row of the overview: source, the stations used with distances, radiation basis, zone."""
     st = w.get("stations") or []
-    if st:
-        used = ", ".join(f"{s.get('name_zh') or ''} {s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)"
-                         for s in st[:4])
-        where = ("站点" if zh else "stations") + f": {used}"
-    else:
-        where = w.get("reference_city") or ""
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
-    extra = "".join([f"; {'辐射基准' if zh else 'radiation basis'} {basis}" if basis else "",
-                     f"; {'气候区' if zh else 'climate zone'} {zone}" if zone else ""])
+    if zh:
+        used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
+                        for s in st[:4])
+        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])]
+        parts += [f"站点：{used}"] if used else []
+        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
+        parts += [f"辐射基准 {basis}"] if basis else []
+        parts += [f"气候区 {zone}"] if zone else []
+        return "；".join(parts)
+    if st:
+        where = "stations: " + ", ".join(
+            f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
+    else:
+        where = w.get("reference_city") or ""
+    extra = "".join([f"; radiation basis {basis}" if basis else "", f"; climate zone {zone}" if zone else ""])
     return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 

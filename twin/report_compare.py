@@ -30,23 +30,23 @@ TEXT = {
     "unit": ("Unit", "单位"),
     "better": ("better", "更优"),
     "cashflow": (
-        "Investment appraisal against keeping today's park: year 0 the overnight investment in new assets; "
+        ("Investment appraisal against keeping today's park: year 0 the overnight investment in new assets; "
         "years 1..N the annual savings = operating cost of today's park (baseline run: existing assets only) "
         "minus the plan's operating cost (energy, demand charges, fuel, O&M, wear, green power, certificates, "
         "carbon price and offsets; no capital annuities); assets with a shorter life are bought again, the "
         "remaining life is credited at straight-line value in year N. N is the longest asset lifetime of the "
         "plan and the rate the scenario's costs.discount_rate (both shown in the table). LCOE: electricity-supply "
         "assets and purchases per MWh used; LCOH: heat assets, fuel and their electricity at the LCOE per MWh of "
-        "heat delivered.",
-        "投资评价以“维持现状”为对照：第0年为新增资产一次性投资；第1至N年为年节约 = 现状（仅现有资产的基线运行）"
+        "heat delivered."),
+        ("投资评价以“维持现状”为对照：第0年为新增资产一次性投资；第1至N年为年节约 = 现状（仅现有资产的基线运行）"
         "年运行成本 − 方案年运行成本（购电、需量电费、燃料、运维、损耗、绿电、绿证、碳价与碳抵消，不含资本年金）；"
         "寿命较短的资产到期重置，第N年按直线法计入剩余价值。N取方案中最长资产寿命，折现率取场景 costs.discount_rate"
-        "（均列于表中）。LCOE：供电资产与购电成本 / 园区用电量；LCOH：供热资产、燃料及其用电（按LCOE计）/ 供热量。"),
-    "short": ("Runs shorter than a year scale energy and costs to a year; scores and the 910 pass/fail need a full "
-              "year (shown as –).",
+        "（均列于表中）。LCOE：供电资产与购电成本 / 园区用电量；LCOH：供热资产、燃料及其用电（按LCOE计）/ 供热量。")),
+    "short": (("Runs shorter than a year scale energy and costs to a year; scores and the 910 pass/fail need a full "
+              "year (shown as –)."),
               "短于一年的运行按比例折算为全年能量与成本；评分与910号是否达标需全年运行（显示为 –）。"),
-    "provisional": ("Scores use a PROVISIONAL rubric modelled on analogous standards, not the official "
-                    "T/CSUS 66-2023 values.", "评分为暂定规则（参照类似标准），非 T/CSUS 66-2023 官方分值。"),
+    "provisional": (("Scores use a PROVISIONAL rubric modelled on analogous standards, not the official "
+                    "T/CSUS 66-2023 values."), "评分为暂定规则（参照类似标准），非 T/CSUS 66-2023 官方分值。"),
     "failed": ("Variants that failed", "运行失败的方案"),
 }
 

@@ -153,6 +153,9 @@ ENERGY_LABELS = {
     "thermal_storage_charge": ("蓄热充热", "Thermal storage charge"),
     "thermal_storage_discharge": ("蓄热放热", "Thermal storage discharge"),
     "chiller_cooling": ("冷机供冷", "Chiller cooling"),
+    "coal_boiler_heat": ("燃煤锅炉供热", "Coal boiler heat"), "oil_boiler_heat": ("燃油锅炉供热", "Oil boiler heat"),
+    "biomass_boiler_heat": ("生物质锅炉供热", "Biomass boiler heat"),
+    "absorption_chiller_heat": ("吸收式冷机驱动热", "Heat driving absorption chillers"),
     "coal_fuel": ("煤（低位热值）", "Coal (net calorific)"), "oil_fuel": ("燃油（低位热值）", "Fuel oil (net calorific)"),
     "diesel_fuel": ("柴油（低位热值）", "Diesel (net calorific)"),
     "biomass_fuel": ("生物质（低位热值）", "Biomass (net calorific)"),
@@ -590,3 +593,85 @@ TEXT.update({
     "grid_hours": ("越限 {h} 小时。", "{h} hours over a limit."),
     "grid_iterations": ("反馈迭代 {n} 次。", "{n} feedback iterations."),
 })
+# weather notes (weather.site, weather.climate_zone): station names and lists stay as data
+_WORDS_ZH.update({"north-west": "西北", "plateau": "高原", "south-west": "西南", "north-east": "东北",
+                  "north": "华北", "east coast": "东部沿海", "south": "华南"})
+PATTERNS.extend([
+    (
+        (r"^synthetic typical year for the (?P<ds>\w+) station (?P<n>.+?) \((?P<zh>[^,]+)"
+         r", (?P<p>[^)]+)\) from its bundled monthly statistics, seed (?P<s>\d+)$"),
+        ("按内置月统计值为 {ds} 气象站 <data>{n}</data>（{zh}，<data>{p}</data>）生成的"
+         "合成典型年（随机种子 {s}）"),
+    ),
+    (
+        (r"^temperature moved to the TMYx period \(CSWD 1971-2003 runs about 0\.4 K colde"
+         r"r\); GHI: the station's CSWD GHI on the (?P<b>\w+) level, sky statistics from "
+         r"TMYx/SWERA neighbours$"),
+        ("气温已折算到 TMYx 时段（CSWD 1971–2003 年约偏冷 0.4 K）；水平面总辐射取该站 CSWD 值并按"
+         " {b} 基准定水平，天空统计取自邻近 TMYx/SWERA 站"),
+    ),
+    (
+        (r"^synthetic typical year interpolated from stations: (?P<used>.+); temperature "
+         r"moved to the site elevation (?P<z>-?\d+) m with the (?P<r>[\w -]+) region's la"
+         r"pse rates fitted by month \((?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K/km\) and its "
+         r"terrain and latitude terms$"),
+        ("由以下气象站插值生成的合成典型年：<data>{used}</data>；气温按{r}区逐月拟合的气温直减率（{a} 至"
+         " {b} K/km）及地形、纬度项修正到场址海拔 {z} m"),
+    ),
+    (
+        (r"^elevation not given: (?P<z>-?\d+) m from pvlib's 5-arcmin terrain grid \(coar"
+         r"se in mountains: give elevation where it matters\)$"),
+        ("未给出海拔：取 pvlib 5 角分地形网格的 {z} m（山区网格较粗，海拔重要时请给出）"),
+    ),
+    (
+        (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"
+         r"tistics are a rough estimate$"),
+        ("最近的 TMYx/SWERA 辐射站在 {d} km 外：辐射统计仅为粗略估计"),
+    ),
+    (
+        (r"^expected annual GHI uncertainty about (?P<u>\d+) %$"),
+        ("年水平面总辐射的预期不确定度约 {u}%"),
+    ),
+    (
+        (r"^radiation basis (?P<b>\w+): .+; published operating yields of Chinese PV plan"
+         r"ts lie (?P<lo>[+-]\d+) % to (?P<hi>[+-]\d+) % from the yield modelled on this "
+         r"basis with PVWatts' 14 % losses \(weather/VALIDATION\.md\); choose with site\."
+         r"radiation_basis, or raise the PV system losses for a conservative yield$"),
+        ("辐射基准 {b}（tmyx：TMYx/SWERA 水平，辐射来自 ERA5 再分析；cswd：中国建筑热环境分析专用气象"
+         "数据集水平，约低 18%）；国内光伏电站公开的运行发电量相对按此基准、PVWatts 14% 损失建模的发电量在 {lo"
+         "}% 至 {hi}% 之间（weather/VALIDATION.md）；可用 site.radiation_basis"
+         " 选择，或提高光伏系统损失以得到保守的发电量"),
+    ),
+    (
+        (r"^GB 50176-2016: degree days \(HDD18 (?P<h>\d+), CDD26 (?P<c>\d+)\) give (?P<z>"
+         r"\S+), the monthly main indicators \(coldest month (?P<t1>-?[\d.]+) °C, warmest"
+         r" (?P<t2>-?[\d.]+) °C\) give (?P<m>\S+); the degree days are used \(whole-seaso"
+         r"n indicator\); set buildings' envelope explicitly if the local authority assig"
+         r"ns the other zone$"),
+        ("GB 50176-2016：度日数（HDD18 {h}，CDD26 {c}）判为{z}，月均主要指标（最冷月 {t1} "
+         "°C，最热月 {t2} °C）判为{m}；采用度日数（全季指标）；如当地主管部门划入另一气候区，请显式设置建筑围护结构"),
+    ),
+    (
+        (r"^(?P<en>.+) \((?P<zh>[^,]+), (?P<p>[^)]+)\) has no bundled station: the site i"
+         r"s interpolated at the city centre \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E\); give"
+         r" latitude/longitude \(and elevation\) of the park for a better estimate$"),
+        ("{zh}无内置气象站：按城市中心（北纬 {la}°，东经 {lo}°）插值；给出园区经纬度（及海拔）可提高精度"),
+    ),
+    (
+        (r"^temperature moved (?P<dt>[+-][\d.]+) K \(annual mean\) for the site elevation"
+         r" (?P<z>-?\d+) m \(station (?P<zs>-?\d+) m, lapse rates of the (?P<r>[\w -]+) r"
+         r"egion fitted by month, (?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K/km\)$"),
+        ("气温按场址海拔 {z} m 修正 {dt} K（年均；站点 {zs} m，{r}区逐月拟合的直减率 {a} 至 {b} "
+         "K/km）"),
+    ),
+    (
+        (r"^site \((?P<la>[\d.]+), (?P<lo>[\d.]+)\) is (?P<d>\d+) km from the (?P<n>.+) s"
+         r"tation: the station's statistics are used$"),
+        ("场址（{la}，{lo}）距 <data>{n}</data> 站 {d} km：采用该站统计值"),
+    ),
+    (
+        (r"^city=(?P<c>.+) is (?P<d>\d+) km from the given lat/lon: the site is interpola"
+         r"ted from lat/lon \(more than (?P<m>\d+) km\)$"),
+        ("city=<data>{c}</data> 距所给经纬度 {d} km（超过 {m} km）：按经纬度插值"),
+    ),
+])

@@ -5,8 +5,13 @@ Public API::
     hourly_index(year) -> pandas.DatetimeIndex
     read_weather_file(path, year=2025) -> (DataFrame, WeatherMeta)
     site_weather(*, city=None, lat=None, lon=None, elevation=None, path=None,
-                 year=2025, seed=0) -> (DataFrame, WeatherMeta)
+                 year=2025, seed=0, radiation_basis=None) -> (DataFrame, WeatherMeta)
     CITIES, CityInfo, WeatherMeta, WeatherError
+
+Synthetic years come from 329 bundled stations (:mod:`weather.stations`: 34 TMYx, 256
+CSWD, 39 SWERA) interpolated to the site (:mod:`weather.interp`); the GB 50176-2016
+climate zone of a year from :mod:`weather.climate_zone`; the leave-one-out test in
+:func:`weather.validation.leave_one_out` and ``weather/VALIDATION.md``.
 """
 
 from ._core import COLUMNS, WeatherError, WeatherMeta, hourly_index

@@ -27,8 +27,8 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
   the site's monthly GHI.
 
 Neighbour weights are ``1 / max(d, IDW_MIN_KM)^2 x exp(-|dz| / ELEVATION_SCALE_M)``
-(the elevation factor is left out of the temperature weights, which carry the
-lapse-rate correction instead).
+(for temperature ``TEMP_ELEVATION_SCALE_M``, wider, since the lapse-rate correction
+carries most of the elevation difference).
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ IDW_MIN_KM = 10.0
 
 ELEVATION_SCALE_M = 600.0
 """Neighbour weight factor exp(-|elevation difference| / this) [m]."""
+
+TEMP_ELEVATION_SCALE_M = 1000.0
+"""Temperature neighbour weight factor exp(-|elevation difference| / this): the lapse-rate
+correction is less certain across large height differences [m]."""
 
 PAIR_MAX_KM = 300.0
 """Station pairs closer than this enter the lapse-rate fit [km]."""
@@ -336,7 +340,8 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
 
     # temperature, humidity, wind
     jt, dt_ = _nearest(lat, lon, keep & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT)), N_TEMP)
-    wt = _weights(dt_)
+    wt = _weights(dt_) * np.exp(-np.abs(b["z"][jt] - elevation) / TEMP_ELEVATION_SCALE_M)
+    wt = wt / wt.sum()
     ws = _weights(dt_, b["z"][jt] - elevation)
     cube = b["cube"]
     out = np.einsum("i,imc->mc", ws, cube[jt])

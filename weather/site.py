@@ -278,11 +278,11 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         text = (f"synthetic typical year for the {srow['dataset']} station {srow['name']} "
                 f"({srow['name_zh']}, {srow['province']}) from its bundled monthly statistics, "
                 f"seed {seed}")
-        if srow["dataset"] == "CSWD":
-            text += ("; temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
-                     "colder); GHI: the station's CSWD GHI on the "
-                     f"{basis} level, sky statistics from TMYx/SWERA neighbours")
         notes = [text, *extra]
+        if srow["dataset"] == "CSWD":
+            notes.append("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
+                         "colder); GHI: the station's CSWD GHI on the "
+                         f"{basis} level, sky statistics from TMYx/SWERA neighbours")
     else:
         for s in stations:
             s["role"] = ("temperature+radiation" if s["weight_radiation"] > 0 and

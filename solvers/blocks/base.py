@@ -111,7 +111,8 @@ class ModelContext:
     cost: dict = field(default_factory=dict)  # name -> Pyomo expression [CNY/yr]
     capex: list = field(default_factory=list)  # Pyomo expressions [CNY]
     emis: dict = field(default_factory=dict)  # name -> Pyomo expression [tCO2/yr]
-    annual_kwh: dict = field(default_factory=dict)  # grid_import, grid_export, pv_used, fuel_gas -> [kWh/yr]
+    annual_kwh: dict = field(default_factory=dict)  # grid_import, grid_export, pv_used, fuel, fuel_natural_gas
+    # -> callable returning the annual energy [kWh/yr] as a linear expression (built on demand)
     sizes: dict = field(default_factory=dict)  # key -> Size or {name: Size}
     dispatch: list = field(default_factory=list)
     slacks: dict = field(default_factory=dict)  # label -> (IndexedVar or [VarData], weights)

@@ -79,9 +79,9 @@ def add(ctx: ModelContext) -> None:
             ctx.cost["demand_charge"] -= k_dem * float(p0.sum())
     if g.month is not None and T:
         _peak_state(ctx, imp, np.asarray(g.month).astype(int), g.peak_so_far_kw or {})
-    ctx.annual_kwh["grid_import"] = ctx.energy(imp)
+    ctx.annual_kwh["grid_import"] = lambda: ctx.energy(imp)  # annual energies: built only if asked for
     if exp is not None:
-        ctx.annual_kwh["grid_export"] = ctx.energy(exp)
+        ctx.annual_kwh["grid_export"] = lambda: ctx.energy(exp)
     ef = as_array(g.ef_grid_kgco2_per_kwh, T)
     ctx.emis["gross_grid_t"] = ctx.energy(imp, 1e-3 * ef)
     if g.credit_export_emissions and exp is not None:

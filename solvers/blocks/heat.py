@@ -179,9 +179,7 @@ def _boilers(ctx: ModelContext, boilers) -> None:
         if b.fuel == "electric":
             ctx.add_flow("elec", -1, q, 1.0 / b.efficiency)
         else:
-            fuel_kwh.append(ctx.energy(q, 1.0 / b.efficiency))
-            if b.fuel == "natural_gas":
-                ctx.annual_kwh["fuel_natural_gas"] = ctx.annual_kwh.get("fuel_natural_gas", 0.0) + fuel_kwh[-1]
+            fuel_kwh.append((q, 1.0 / b.efficiency, b.fuel))
             if b.fuel_price_cny_per_kwh:
                 fuel_cost.append(ctx.energy(q, b.fuel_price_cny_per_kwh / b.efficiency))
             if b.ef_fuel_kgco2_per_kwh:
@@ -191,8 +189,10 @@ def _boilers(ctx: ModelContext, boilers) -> None:
         ctx.cost["fuel"] = pyo.quicksum(fuel_cost)
     if fuel_em:
         ctx.emis["fuel_t"] = pyo.quicksum(fuel_em)
-    if fuel_kwh:  # fuel energy of all fuels [kWh/yr, net calorific], for the targets' tce
-        ctx.annual_kwh["fuel"] = pyo.quicksum(fuel_kwh)
+    if fuel_kwh:  # fuel energy [kWh/yr, net calorific] for the targets' tce (built only if asked for)
+        ctx.annual_kwh["fuel"] = lambda: pyo.quicksum(ctx.energy(q, k) for q, k, _ in fuel_kwh)
+        ctx.annual_kwh["fuel_natural_gas"] = lambda: pyo.quicksum(
+            [ctx.energy(q, k) for q, k, f in fuel_kwh if f == "natural_gas"])
 
     def q_out(sol):
         return np.array([sol.var(v) for v in qs])

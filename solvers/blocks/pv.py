@@ -59,8 +59,8 @@ def add(ctx: ModelContext) -> None:
                  lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
     ctx.add_flow("elec", -1, curt)
     # PV used in the year [kWh]: available output of every array minus curtailment
-    ctx.annual_kwh["pv_used"] = (pyo.quicksum(float((ctx.wdt * phi).sum()) * S.expr for phi, S in zip(prof, size))
-                                 - ctx.energy(curt))
+    ctx.annual_kwh["pv_used"] = lambda: (pyo.quicksum(float((ctx.wdt * phi).sum()) * S.expr
+                                                      for phi, S in zip(prof, size)) - ctx.energy(curt))
 
     def available(sol):
         return prof * np.array([s.value(sol) for s in size])[:, None]

@@ -62,7 +62,7 @@ def add(ctx: ModelContext) -> None:
         return
     m = ctx.m
     e = {}
-    for key, expr in (*((k, ctx.annual_kwh.get(k, 0.0)) for k in ("grid_import", "grid_export", "pv_used", "fuel")),
+    for key, expr in (*((k, _annual(ctx, k)) for k in ("grid_import", "grid_export", "pv_used", "fuel")),
                       ("fuel_co2_t", ctx.emis.get("fuel_t", 0.0))):
         v = pyo.Var(domain=pyo.Reals)
         m.add_component(ctx.name("target_e", key), v)
@@ -81,7 +81,7 @@ def add(ctx: ModelContext) -> None:
     if tg.natural_gas_is_clean:
         gas = pyo.Var(domain=pyo.Reals)
         m.add_component(ctx.name("target_e", "fuel_natural_gas"), gas)
-        ctx.row("target_e_fuel_natural_gas_def", gas - ctx.annual_kwh.get("fuel_natural_gas", 0.0) == 0.0)
+        ctx.row("target_e_fuel_natural_gas_def", gas - _annual(ctx, "fuel_natural_gas") == 0.0)
         clean = clean + k_f * gas
     ctx.target_exprs = {"energy_tce": energy, "co2_acceptance_t": co2_acc, "co2_location_t": co2_loc,
                         "renewable_tce": renew, "clean_tce": clean, "residual_t": ctx.residual + tg.fixed_co2_t}
@@ -111,6 +111,12 @@ def add(ctx: ModelContext) -> None:
         ctx.target_rows[key] = ctx.row(f"target_{key}", body <= rhs)
         ctx.target_specs.append({"name": key, "label": label, "target": value, "unit": _UNITS[key],
                                  "row_unit": unit})
+
+
+def _annual(ctx: ModelContext, key: str):
+    """Annual energy ``key`` registered by a block [kWh/yr] as an expression; 0 when absent."""
+    f = ctx.annual_kwh.get(key)
+    return 0.0 if f is None else f()
 
 
 def _stated(tg) -> bool:

@@ -30,10 +30,10 @@ def core_tier(tce_per_year: float, settings) -> dict:
     lo, hi = settings.tier_lower_tce, settings.tier_upper_tce
     if tce_per_year >= hi:
         return {"tier": f">= {hi:,.0f} tce/yr", "official": True,
-                "threshold_tco2_per_tce": settings.core_threshold_large_tco2_per_tce, "note": "910号 annex 3"}
+                "threshold_tco2_per_tce": settings.core_threshold_large_tco2_per_tce, "note": "910号 annex 3 [ndrc-910-2025]"}
     if tce_per_year >= lo:
         return {"tier": f"{lo:,.0f}–{hi:,.0f} tce/yr", "official": True,
-                "threshold_tco2_per_tce": settings.core_threshold_mid_tco2_per_tce, "note": "910号 annex 3"}
+                "threshold_tco2_per_tce": settings.core_threshold_mid_tco2_per_tce, "note": "910号 annex 3 [ndrc-910-2025]"}
     return {
         "tier": "no official tier",
         "official": False,
@@ -112,16 +112,16 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
     ex = dict(d.guiding_excluded)
     guiding = [
         _guiding("clean_energy_share", "清洁能源消费占比", "Clean-energy share of consumption",
-                 a["clean_energy_share"], s.clean_energy_share_target, "computed (ledger)", ex),
+                 a["clean_energy_share"], s.clean_energy_share_target, "computed (ledger); threshold [ndrc-910-2025]", ex),
         _guiding("product_energy_grade2_share", "园区企业产出产品单位能耗", "Product energy at grade 2 or better (share of output)",
                  d.product_energy_grade2_share.value, 1.0,
-                 f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}", ex),
+                 f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_solid_waste_use", "工业固体废物综合利用率", "Industrial solid waste utilisation",
                  d.industrial_solid_waste_use.value, s.solid_waste_use_target,
                  f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}", ex),
         _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
                  a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
-                 "computed (ledger): waste heat only; waste cold and pressure are not modelled", ex),
+                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
                  f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}", ex),

@@ -601,10 +601,34 @@ def _envelope_ramps(t: dict[str, Any], *, which: str) -> tuple[np.ndarray, np.nd
     raise ValueError(which)
 
 
+_SESSION_CACHE: dict = {}
+
+
 def _simulate_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, dts: np.ndarray, *,
                        seed: int, calendar_given: bool) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Draw the sessions, run the charger queue and build the session table (one place,
-    shared by :func:`simulate_fleet` and :func:`fleet_sessions`)."""
+    shared by :func:`simulate_fleet` and :func:`fleet_sessions`).
+
+    The last few results are kept (same fleet, seed, horizon and calendar): a run that
+    simulates the fleet for its profiles and then operates it hour by hour runs the
+    charger queue once.  Callers must not modify what is returned.
+    """
+    import hashlib
+
+    key = (spec.model_dump_json(), int(seed), str(index[0]), len(index), bool(calendar_given),
+           hashlib.sha1(np.asarray(dts).astype(str).tobytes()).hexdigest())
+    hit = _SESSION_CACHE.get(key)
+    if hit is not None:
+        return hit
+    out = _simulate_sessions_uncached(spec, index, dts, seed=seed, calendar_given=calendar_given)
+    if len(_SESSION_CACHE) >= 8:
+        _SESSION_CACHE.pop(next(iter(_SESSION_CACHE)))
+    _SESSION_CACHE[key] = out
+    return out
+
+
+def _simulate_sessions_uncached(spec: EVFleetSpec, index: pd.DatetimeIndex, dts: np.ndarray, *,
+                                seed: int, calendar_given: bool) -> tuple[pd.DataFrame, dict[str, Any]]:
     day_list = [str(x) for x in dts[::24]]
     bad = set(day_list) - set(DAY_TYPES)
     if bad:

@@ -39,6 +39,13 @@ class ParkNetwork:
     """'explicit' or 'default'."""
     facts: list[str] = field(default_factory=list)
     """Choices the tool made (stated in summary.json and the report)."""
+    facts_zh: list[str] = field(default_factory=list)
+    """The same in Chinese (the zh report)."""
+
+    def fact(self, en: str, zh: str) -> None:
+        """State a choice in both languages."""
+        self.facts.append(en)
+        self.facts_zh.append(zh)
     load_assets: list[tuple[str, str]] = field(default_factory=list)
     """(asset name, kind) of each ``net.load`` row, in order."""
     sgen_assets: list[str] = field(default_factory=list)
@@ -182,10 +189,14 @@ def _explicit(sc) -> ParkNetwork:
         pp.create_sgen(net, bus[spec.connections[a.name]], p_mw=0.0, q_mvar=0.0, name=a.name, type="PV")
         pn.sgen_assets.append(a.name)
     pn.main_trafos = [int(i) for i in net.trafo.index[net.trafo.hv_bus == pcc]]
-    pn.facts.append(f"explicit network: {len(net.bus)} buses, {len(net.line)} lines, {len(net.trafo)} transformers, "
-                    f"{len(net.switch)} switches ({int((~net.switch.closed).sum())} open); point of connection at "
-                    f"bus '{net.bus.name.at[pcc]}' held at {spec.pcc_vm_pu:.3f} pu")
-    pn.facts.append("central-plant and unallocated fixed loads without a stated bus sit at the point of connection")
+    nopen = int((~net.switch.closed).sum()) if len(net.switch) else 0
+    pn.fact(f"explicit network: {len(net.bus)} buses, {len(net.line)} lines, {len(net.trafo)} transformers, "
+            f"{len(net.switch)} switches ({nopen} open); point of connection at "
+            f"bus '{net.bus.name.at[pcc]}' held at {spec.pcc_vm_pu:.3f} pu",
+            f"用户给定网络：{len(net.bus)} 条母线、{len(net.line)} 条线路、{len(net.trafo)} 台变压器、{len(net.switch)} 个开关"
+            f"（{nopen} 个断开）；并网点为母线“{net.bus.name.at[pcc]}”，电压 {spec.pcc_vm_pu:.3f} pu")
+    pn.fact("central-plant and unallocated fixed loads without a stated bus sit at the point of connection",
+            "未指定母线的集中冷热站负荷和未归属的固定负荷接于并网点")
     return pn
 
 
@@ -199,10 +210,11 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
     pcc = int(pp.create_bus(net, vn_kv=g.voltage_kv, name="point of connection"))
     pp.create_ext_grid(net, pcc, vm_pu=spec.pcc_vm_pu, name="point of connection")
     pn = ParkNetwork(net=net, layout="default", pcc_bus=pcc)
-    f = pn.facts
-    f.append(f"default radial layout (放射式): the park is laid out by the tool, not surveyed; edit grid.network "
-             f"to state the real one. Utility holds {spec.pcc_vm_pu:.3f} pu at the point of connection "
-             f"({g.voltage_kv:g} kV)")
+    pn.fact(f"default radial layout (放射式): the park is laid out by the tool, not surveyed; edit grid.network "
+            f"to state the real one. Utility holds {spec.pcc_vm_pu:.3f} pu at the point of connection "
+            f"({g.voltage_kv:g} kV)",
+            f"默认放射式网络：由本工具按假设布置，并非实测；请在 grid.network 中填写实际网络。"
+            f"并网点（{g.voltage_kv:g} kV）电压按 {spec.pcc_vm_pu:.3f} pu 考虑")
     if g.voltage_kv > spec.mv_kv + 1e-9:
         mv = int(pp.create_bus(net, vn_kv=spec.mv_kv, name="MV busbar"))
         need = max(g.import_limit_kw, g.export_limit_kw) / spec.design_power_factor
@@ -211,12 +223,17 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
         pn.main_trafos = [k]
         how = "stated" if spec.substation_kva else (
             f"smallest standard rating ≥ import limit {g.import_limit_kw:,.0f} kW / cos φ {spec.design_power_factor:g}")
-        f.append(f"main transformer {g.voltage_kv:g}/{spec.mv_kv:g} kV: {n} × {sn:,.0f} kVA ({how}); "
-                 f"vk {net.trafo.vk_percent.at[k]:g} %, typical values (labelled)")
+        how_zh = "用户给定" if spec.substation_kva else (
+            f"不小于购电限值 {g.import_limit_kw:,.0f} kW / cos φ {spec.design_power_factor:g} 的最小标准容量")
+        pn.fact(f"main transformer {g.voltage_kv:g}/{spec.mv_kv:g} kV: {n} × {sn:,.0f} kVA ({how}); "
+                f"vk {net.trafo.vk_percent.at[k]:g} %, typical values (labelled)",
+                f"主变 {g.voltage_kv:g}/{spec.mv_kv:g} kV：{n} × {sn:,.0f} kVA（{how_zh}）；"
+                f"短路电压 {net.trafo.vk_percent.at[k]:g} %，典型参数（假设）")
     else:
         mv = pcc
-        f.append(f"connected at {g.voltage_kv:g} kV: the park's MV busbar is the point of connection (no park "
-                 f"transformer there); the contracted limits are checked as active power at the point of connection")
+        pn.fact(f"connected at {g.voltage_kv:g} kV: the park's MV busbar is the point of connection (no park "
+                f"transformer there); the contracted limits are checked as active power at the point of connection",
+                f"{g.voltage_kv:g} kV 接入：园区中压母线即并网点（该处无园区变压器）；合同限值按并网点有功功率校核")
     sites = site_assets(sc)
     rows: list[tuple[str, str, int]] = []
     kinds = sc.electrical_assets()
@@ -227,18 +244,21 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
         peak = sum(peaks.get(a, 0.0) for a in assets)  # conservative: coincident peaks added
         if s is not None and s.transformer_kva:
             sn, n = s.transformer_kva, s.transformer_count
-            how = "stated"
+            how, how_zh = "stated", "用户给定"
         else:
             sn, n = rated_kva(peak / spec.design_loading)
             how = f"sized for the plan's peak {peak:,.0f} kVA at {spec.design_loading:.0%} loading"
+            how_zh = f"按规划峰值 {peak:,.0f} kVA、负载率 {spec.design_loading:.0%} 选取"
         _add_trafo(net, f"{name} transformer", site_mv, lv, sn, n, lim)
         ka = max(peak, sn * n) / (math.sqrt(3) * spec.mv_kv * 1000.0)
         ctype, npar = cable_for(ka / spec.design_loading)
         pp.create_line(net, mv, site_mv, d_m / 1000.0, ctype, name=f"{name} feeder", parallel=npar,
                        max_loading_percent=lim)
-        f.append(f"site '{name}' ({', '.join(assets)}): {spec.mv_kv:g}/{spec.lv_kv:g} kV transformer {n} × {sn:,.0f} kVA "
-                 f"({how}); feeder {npar} × {ctype}, {d_m:,.0f} m"
-                 + ("" if dist is not None else " (default distance, labelled)"))
+        pn.fact(f"site '{name}' ({', '.join(assets)}): {spec.mv_kv:g}/{spec.lv_kv:g} kV transformer {n} × {sn:,.0f} kVA "
+                f"({how}); feeder {npar} × {ctype}, {d_m:,.0f} m"
+                + ("" if dist is not None else " (default distance, labelled)"),
+                f"站点“{name}”（{'、'.join(assets)}）：{spec.mv_kv:g}/{spec.lv_kv:g} kV 变压器 {n} × {sn:,.0f} kVA"
+                f"（{how_zh}）；馈线 {npar} × {ctype}，{d_m:,.0f} m" + ("" if dist is not None else "（默认距离，假设）"))
         for a in assets:
             rows.append((a, kinds[a], lv))
     placed = {r[0] for r in rows}
@@ -246,10 +266,12 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
         if name not in placed and kind != "pv_array":
             rows.append((name, kind, mv))
             if kind == "battery":
-                f.append(f"battery '{name}' at the MV busbar (not placed in a site)")
+                pn.fact(f"battery '{name}' at the MV busbar (not placed in a site)",
+                        f"储能“{name}”接于中压母线（未指定站点）")
     rows.append(("unallocated", "unallocated", mv))
-    f.append("transformers and cables are typical values for the stated ratings (labelled); PV at unity power "
-             f"factor, loads at cos φ {spec.load_power_factor:g} lagging, battery at unity")
+    pn.fact("transformers and cables are typical values for the stated ratings (labelled); PV at unity power "
+            f"factor, loads at cos φ {spec.load_power_factor:g} lagging, battery at unity",
+            f"变压器与电缆参数为相应容量的典型值（假设）；光伏功率因数 1，负荷 cos φ {spec.load_power_factor:g}（滞后），储能功率因数 1")
     for name, kind, b in rows:
         if kind == "pv_array":
             continue
@@ -272,6 +294,7 @@ def net_summary(pn: ParkNetwork) -> dict:
         "transformer_kva": {str(r["name"]): float(r["sn_mva"] * 1000.0 * r["parallel"]) for _, r in net.trafo.iterrows()},
         "line_km": {str(r["name"]): float(r["length_km"]) for _, r in net.line.iterrows()},
         "facts": list(pn.facts),
+        "facts_zh": list(pn.facts_zh),
     }
 
 

@@ -60,6 +60,8 @@ class GridResult:
     """Largest differences batch vs pandapower runpp on sampled hours."""
     notes: list[str] = field(default_factory=list)
     """What happened, in words."""
+    notes_zh: list[str] = field(default_factory=list)
+    """The same in Chinese."""
     v_band: tuple[float, float] = (0.93, 1.07)
     """Allowed voltage band [pu]."""
 
@@ -92,6 +94,7 @@ class GridResult:
             "upgrade": self.upgrade,
             "crosscheck": self.crosscheck,
             "notes": list(self.notes),
+            "notes_zh": list(self.notes_zh),
             "v_min_pu": float(self.v_band[0]), "v_max_pu": float(self.v_band[1]),
             "pcc_bus": _unique(net.bus.name)[self.network.pcc_bus],
             "worst_hour": _worst_hour(fr),
@@ -377,7 +380,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     imp0 = np.broadcast_to(np.asarray(sc.grid.import_limit_kw, float), (T,)).copy()
     exp0 = np.broadcast_to(np.asarray(sc.grid.export_limit_kw, float), (T,)).copy()
     imp_lim, exp_lim = imp0.copy(), exp0.copy()
-    history, notes = [], []
+    history, notes, notes_zh = [], [], []
     iterations = 0
     first = None
     cur = res
@@ -397,10 +400,12 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
             break
         if iterations >= spec.feedback.max_iterations:
             notes.append(f"feedback stopped after {iterations} re-solves (grid.network.feedback.max_iterations)")
+            notes_zh.append(f"反馈迭代 {iterations} 次后停止（grid.network.feedback.max_iterations）")
             break
         if iterations > 0 and not _improved(history):
             notes.append("violations did not shrink after the last re-solve: not controllable from the point of "
                          "connection; the upgrade is needed")
+            notes_zh.append("上次重新优化后越限未减少：无法通过并网点功率控制，需要电网改造")
             break
         imp_opt = cur.dispatch["p_grid_import_kw"].to_numpy()
         exp_opt = cur.dispatch["p_grid_export_kw"].to_numpy() if "p_grid_export_kw" in cur.dispatch else np.zeros(T)
@@ -409,6 +414,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
         if n == 0:
             notes.append("no violation can be relieved at the point of connection (flows against the park's "
                          "exchange); the upgrade is needed")
+            notes_zh.append("越限潮流与园区交换功率方向相反，无法通过并网点限值消除，需要电网改造")
             break
         q = copy.copy(problem)
         q.grid = copy.copy(problem.grid)
@@ -418,6 +424,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
             nxt = solve(q)
         except Exception as exc:  # infeasible with the tightened limits
             notes.append(f"re-solve with the grid limits failed ({str(exc).splitlines()[0][:200]}); the upgrade is needed")
+            notes_zh.append("加入电网限值后重新优化无可行解，需要电网改造")
             break
         iterations += 1
         imp_lim, exp_lim, cur, problem = new_imp, new_exp, nxt, q
@@ -428,6 +435,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
         verdict = "pass"
     elif chk.passed and changed:
         verdict = "pass_with_limits"
+        notes_zh.append(f"加入并网点逐时限值后重新优化 {iterations} 次，规划满足全部电网限值")
         notes.append(f"the plan was re-solved {iterations} time(s) with hourly limits at the point of connection "
                      "and is within every grid limit")
     else:
@@ -452,7 +460,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                       iterations=iterations, history=history,
                       import_limit_kw=imp_lim if changed else None,
                       export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
-                      upgrade=upgrade, crosscheck=xc, notes=notes, v_band=(spec.v_min_pu, spec.v_max_pu))
+                      upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu))
 
 
 def _severity(chk: Check) -> float:

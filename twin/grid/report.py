@@ -147,6 +147,22 @@ def fig_one_line(ds: xr.Dataset, grid: dict, lang: str):
     return fig
 
 
+def _item_text(it: dict, zh: bool) -> str:
+    """One reinforcement item in words."""
+    c = it.get("capex_cny")
+    cost = (f"{c:,.0f} 元" if zh else f"{c:,.0f} CNY") if c else ("未计价" if zh else "not priced")
+    if it["kind"] == "transformer":
+        return f"{it['from_kva']:,.0f} → {it['to_kva']:,.0f} kVA, {cost}"
+    if it["kind"] == "cable":
+        return (f"增加 {it['extra_circuits']} 回 × {it['length_km']:.2f} km，{cost}" if zh
+                else f"{it['extra_circuits']} more circuit(s) × {it['length_km']:.2f} km, {cost}")
+    if it["kind"] in ("undervoltage", "overvoltage"):
+        return (f"{it['worst_pu']:.4f} pu：调整分接头、光伏逆变器无功或加强馈线，{cost}" if zh
+                else f"{it['worst_pu']:.4f} pu: taps, PV inverter reactive power or a stronger feeder, {cost}")
+    return (f"{it['worst_kw']:,.0f} kW > {it['limit_kw']:,.0f} kW：向供电公司申请增容（报装容量），{cost}" if zh
+            else f"{it['worst_kw']:,.0f} kW > {it['limit_kw']:,.0f} kW: ask the utility for more capacity (报装容量), {cost}")
+
+
 def _rows(rows) -> str:
     return "<table>" + "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
 
@@ -190,9 +206,11 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
                      f"{up['capex_cny']:,.0f} CNY ({up['annuity_cny_per_yr']:,.0f} CNY/yr)"))
     xc = grid.get("crosscheck") or {}
     if xc:
+        dl = max(xc["max_abs_diff_line_loading_percent"], xc["max_abs_diff_trafo_loading_percent"])
         rows.append(("与 pandapower runpp 校核" if zh else "Cross-check against pandapower runpp",
-                     f"hours {xc['hours']}: max |ΔV| {xc['max_abs_diff_vm_pu']:.1e} pu, "
-                     f"max |Δloading| {max(xc['max_abs_diff_line_loading_percent'], xc['max_abs_diff_trafo_loading_percent']):.1e} %"))
+                     (f"{len(xc['hours'])} 个小时：电压最大偏差 {xc['max_abs_diff_vm_pu']:.1e} pu，负载率最大偏差 {dl:.1e} %"
+                      if zh else f"{len(xc['hours'])} hours: max |ΔV| {xc['max_abs_diff_vm_pu']:.1e} pu, "
+                      f"max |Δloading| {dl:.1e} %")))
     parts = [head, f"<p class='{cls}'>{_esc(VERDICT.get(verdict, (verdict, verdict))[i])}</p>", _rows(rows)]
     viol = grid.get("violations") or grid.get("first_plan_violations") or []
     if viol:
@@ -203,9 +221,11 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
                for v in viol]))
     if up.get("items"):
         parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
-            [(it["element"], it["kind"], ", ".join(f"{k} {v}" for k, v in it.items() if k not in ("element", "kind")))
-             for it in up["items"]]) + f"<p class='notes'>{_esc(up.get('prices', {}).get('note', ''))}</p>")
-    facts = grid["network"].get("facts", []) + grid.get("notes", [])
+            [(it["element"], it["kind"], _item_text(it, zh)) for it in up["items"]])
+            + "<p class='notes'>" + _esc("改造单价为示意值（假设，grid.network.upgrade_costs）" if zh
+                                         else up.get("prices", {}).get("note", "")) + "</p>")
+    facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
+             else grid["network"].get("facts", []) + grid.get("notes", []))
     parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")
     parts.append(_div(fig_duration(ds, lang)))
     parts.append(_div(fig_voltage_band(ds, grid.get("v_min_pu", 0.93), grid.get("v_max_pu", 1.07), lang)))

@@ -151,6 +151,23 @@ def prepare(net):
             else:
                 n2.line.at[s.element, "to_bus"] = nb
         n2.switch = n2.switch.iloc[0:0]
+    # lightsim2grid's converter refuses parallel lines: one equivalent line instead (exact)
+    par = n2.line.parallel.to_numpy(float)
+    if (par != 1).any():
+        ln = n2.line
+        for col in ("r_ohm_per_km", "x_ohm_per_km"):
+            ln[col] = ln[col] / par
+        for col in ("c_nf_per_km", "g_us_per_km", "max_i_ka"):
+            if col in ln:
+                ln[col] = ln[col] * par
+        ln["parallel"] = 1
+    # and parallel transformers: one unit of n times the rating, same vk/vkr/i0 (exact)
+    tp = n2.trafo.parallel.to_numpy(float)
+    if (tp != 1).any():
+        tr = n2.trafo
+        tr["sn_mva"] = tr["sn_mva"] * tp
+        tr["pfe_kw"] = tr["pfe_kw"] * tp
+        tr["parallel"] = 1
     return n2
 
 

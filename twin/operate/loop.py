@@ -84,12 +84,25 @@ class _Fleet:
         self.order_dep = np.argsort(self.dep, kind="stable")
         self.order_arr = np.argsort(np.where(np.isfinite(self.conn), self.conn, self.arr),
                                     kind="stable")
+        # sessions by plug-in time, to find those connected in an hour without a full scan
+        self._by_conn = np.argsort(self.conn, kind="stable")
+        self._conn_sorted = self.conn[self._by_conn]
+        fin = np.isfinite(self.conn)
+        self._max_dwell = float(np.max(self.dep[fin] - self.conn[fin])) if fin.any() else 0.0
         self.connected = np.zeros(self.dep.size, bool)
         self.connected[(self.conn <= 0.0) & (self.dep > 0.0)] = True
 
+    def active(self, t: int) -> np.ndarray:
+        """Sessions connected at some time in hour ``t`` (plugged in before its end, leaving
+        after its start)."""
+        lo = np.searchsorted(self._conn_sorted, t - self._max_dwell - 1e-9, side="left")
+        hi = np.searchsorted(self._conn_sorted, t + 1, side="left")
+        cand = self._by_conn[lo:hi]
+        return cand[self.dep[cand] > t]
+
     # -- state for the controllers
     def vehicles(self, t: int) -> dict:
-        idx = np.flatnonzero((self.conn < t + 1) & (self.dep > t))
+        idx = self.active(t)
         return {"need": np.maximum(self.promise[idx] - self.e[idx], 0.0), "dep": self.dep[idx],
                 "energy": self.e[idx] + self.depth[idx], "bidir": self.bidir[idx],
                 "start": np.maximum(self.conn[idx], t), "head": self.head[idx] - self.e[idx]}
@@ -103,7 +116,7 @@ class _Fleet:
         the park can supply) allows; the rest of the charging set-point goes least laxity
         first; V2G comes from bidirectional vehicles only, each within its promise.
         """
-        idx = np.flatnonzero((self.conn < t + 1) & (self.dep > t))
+        idx = self.active(t)
         if idx.size == 0:
             return 0.0, 0.0
         start = np.maximum(self.conn[idx], t)
@@ -196,9 +209,10 @@ class Plant:
     def state(self, t: int) -> PlantState:
         p = self.park
         m = int(p.month[t]) if t < p.T else 0
+        by_name = {f.fp.name: f for f in self.fleets}
         return PlantState(t=t, battery_kwh=self.batt, tes_kwh=self.tes,
                           ev_cum_kwh={f.fp.name: f.cum for f in self.fleets},
-                          ev_vehicles={f.fp.name: f.vehicles(t) for f in self.fleets} if t < p.T else {},
+                          vehicles_fn=(lambda name: by_name[name].vehicles(t)) if t < p.T else None,
                           month_peak_kw=self.month_peak.get(m, 0.0))
 
     # ------------------------------------------------------------------ one hour

@@ -15,7 +15,9 @@ hours of the plan.  The window:
 * prices emissions at the plan's marginal emission price
   (:func:`twin.operate.state.emission_price`);
 * cannot become infeasible: unserved energy costs the value of lost load, relaxed
-  store equations a penalty (both reported).
+  store equations a penalty (both reported);
+* knows a fault from the hour it starts, with its duration (the asset's columns, or the
+  grid's, are fixed at 0 for the rest of the fault within the window).
 
 The EV fleets are planned on their envelopes (the plan's sessions, known in advance);
 the plant shares each fleet's set-point among the vehicles.
@@ -58,7 +60,7 @@ class MPCController:
         self.options = options
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
-        from solvers.rolling import RollingWindow, content_component
+        from solvers.rolling import RollingWindow, column_component, content_component
 
         self.park = park
         t0 = time.perf_counter()
@@ -68,6 +70,26 @@ class MPCController:
         self.H = self.win.H
         self.comp = {"battery": content_component("battery"), "tes": content_component("tes")}
         self.comp_ev = {f.name: content_component("ev", f.name) for f in park.fleets}
+        # the window's decision columns read after each solve (component names of solvers.blocks)
+        cols = {}
+        self.has_battery = park.battery is not None
+        self.has_tes = park.tes is not None
+        if self.has_battery:
+            cols["bch"], cols["bdis"] = column_component("battery_charge"), column_component("battery_discharge")
+        if self.has_tes:
+            cols["tch"], cols["tdis"] = column_component("tes_charge"), column_component("tes_discharge")
+        for f in park.fleets:
+            cols[("evc", f.name)] = column_component("ev_charge", f.name)
+            cols[("evd", f.name)] = column_component("ev_discharge", f.name)
+        for j, h in enumerate(park.heat_pumps):
+            cols[("hp", j)] = column_component("heat_pump", h["name"])
+        for j, b in enumerate(park.boilers):
+            cols[("boiler", j)] = column_component("boiler", b["name"])
+        for j, w in enumerate(park.waste):
+            cols[("dir", j)] = column_component("waste_heat_direct", w["name"])
+        for j, c in enumerate(park.chillers):
+            cols[("chiller", j)] = column_component("chiller", c["name"])
+        self.cols = cols
         self.plan = None
         self.plan_t0 = -1
         self.windows = []
@@ -104,6 +126,46 @@ class MPCController:
                 out[self.comp_ev[f.name]] = price / f.eta
         return out
 
+    def _outages(self, t0: int, n: int) -> dict:
+        """Columns fixed at 0 in the window: faults that are on at ``t0`` (the controller
+        learns of a fault when it starts and is told how long it lasts)."""
+        from solvers.rolling import column_component as cc
+
+        park, masks = self.park, self.park.masks
+        if masks is None:
+            return {}
+
+        def run_of(m):
+            if m is None or not m[t0]:
+                return None
+            w = m[t0:t0 + n].copy()
+            stop = np.flatnonzero(~w)
+            if stop.size:
+                w[stop[0]:] = False
+            return w
+
+        off = {}
+        w = run_of(masks.grid_out)
+        if w is not None:
+            off[cc("grid_import")] = off[cc("grid_export")] = w
+        if park.battery is not None:
+            w = run_of(masks.out("battery"))
+            if w is not None:
+                off[cc("battery_charge")] = off[cc("battery_discharge")] = w
+        if park.tes is not None:
+            w = run_of(masks.out("thermal_storage"))
+            if w is not None:
+                off[cc("tes_charge")] = off[cc("tes_discharge")] = w
+        for h in park.heat_pumps:
+            w = run_of(masks.out("heat_pump", h["name"]))
+            if w is not None:
+                off[cc("heat_pump", h["name"])] = w
+        for c in park.chillers:
+            w = run_of(masks.out("chiller", c["name"]))
+            if w is not None:
+                off[cc("chiller", c["name"])] = w
+        return off
+
     def _solve(self, t0: int) -> None:
         park, s, fc, H = self.park, self.state, self.fc, self.H
         tp = time.perf_counter()
@@ -132,14 +194,20 @@ class MPCController:
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
+        off = self._outages(t0, n)
         self.python_s += time.perf_counter() - tp
-        out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub,
-                             terminal_value=self._terminal(t0), month_peak_kw=s.month_peak_kw)
+        out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off,
+                             terminal_value=self._terminal(t0), month_peak_kw=s.month_peak_kw,
+                             full_dispatch=False)
+        tp = time.perf_counter()
         if out["status"] != "Optimal":
             self.status_bad += 1
         self.unserved_planned += sum(out["unserved_kwh"].values())
-        self.plan = out["dispatch"]
+        k = min(self.step, out["active"])
+        rd = self.win.read
+        self.plan = {name: rd(comp, k) for name, comp in self.cols.items()}
         self.plan_t0 = t0
+        self.python_s += time.perf_counter() - tp
 
     def decide(self, t: int) -> Decision:
         if self.plan is None or t - self.plan_t0 >= self.step or t - self.plan_t0 >= self.H:
@@ -149,27 +217,23 @@ class MPCController:
         p = self.plan
         park = self.park
         d = Decision()
-        if "p_battery_charge_kw" in p:
-            d.battery_kw = float(p["p_battery_charge_kw"][o] - p["p_battery_discharge_kw"][o])
-        if "q_tes_charge_kw" in p:
-            d.tes_kw = float(p["q_tes_charge_kw"][o] - p["q_tes_discharge_kw"][o])
-        for i, f in enumerate(park.fleets):
-            if "p_ev_charge_kw" in p:
-                d.ev_charge_kw[f.name] = float(p["p_ev_charge_kw"][i, o])
-                d.ev_discharge_kw[f.name] = float(p["p_ev_discharge_kw"][i, o])
+        if self.has_battery:
+            d.battery_kw = float(p["bch"][o] - p["bdis"][o])
+        if self.has_tes:
+            d.tes_kw = float(p["tch"][o] - p["tdis"][o])
+        for f in park.fleets:
+            d.ev_charge_kw[f.name] = float(p[("evc", f.name)][o])
+            d.ev_discharge_kw[f.name] = float(p[("evd", f.name)][o])
         heat = {}
-        if "q_heat_pump_kw" in p:
-            for j in range(len(park.heat_pumps)):
-                heat[f"hp:{j}"] = float(p["q_heat_pump_kw"][j, o])
-        if "q_boiler_kw" in p:
-            for j in range(len(park.boilers)):
-                heat[f"boiler:{j}"] = float(p["q_boiler_kw"][j, o])
-        if "q_waste_heat_direct_kw" in p:
-            for j in range(len(park.waste)):
-                heat[f"dir:{j}"] = float(p["q_waste_heat_direct_kw"][j, o])
+        for j in range(len(park.heat_pumps)):
+            heat[f"hp:{j}"] = float(p[("hp", j)][o])
+        for j in range(len(park.boilers)):
+            heat[f"boiler:{j}"] = float(p[("boiler", j)][o])
+        for j in range(len(park.waste)):
+            heat[f"dir:{j}"] = float(p[("dir", j)][o])
         d.heat_kw = heat or None
-        if "q_cooling_supply_kw" in p and len(park.chillers) > 1:
-            d.cool_kw = {j: float(p["q_cooling_supply_kw"][j, o]) for j in range(len(park.chillers))}
+        if len(park.chillers) > 1:
+            d.cool_kw = {j: float(p[("chiller", j)][o]) for j in range(len(park.chillers))}
         self.python_s += time.perf_counter() - tp
         return d
 

@@ -90,7 +90,7 @@ class RuleController:
         d = Decision()
         # EV fleets: deadline first, everything in the valley or with PV surplus
         for f in park.fleets:
-            veh = s.ev_vehicles.get(f.name)
+            veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
             if f.mode == "uncontrolled" or veh is None or veh["need"].size == 0:
                 continue
             p_b = f.p_charger_kw * f.eta

@@ -154,6 +154,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             "operated residual emissions to the plan's net emissions"),
             ("stores start where the plan's cyclic year ends; the last window of the year values nothing "
             "left in them"),
+            ("EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); "
+             "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
+             "and peaks where the aggregate plan cannot be split among the vehicles"),
         ],
     }
     datasets, dispatch = [], {}

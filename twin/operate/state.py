@@ -222,11 +222,16 @@ class PlantState:
     tes_kwh: float = 0.0
     ev_cum_kwh: dict = field(default_factory=dict)
     """Fleet -> net energy delivered into the vehicles since the start [kWh] (envelope frame)."""
-    ev_vehicles: dict = field(default_factory=dict)
-    """Fleet -> dict of arrays of the connected vehicles: ``need`` (kWh still promised),
-    ``dep`` (departure [h]), ``energy`` (kWh above the v2g floor), ``bidir``."""
+    vehicles_fn: object = None
+    """``fleet name -> dict`` of the vehicles connected during the hour (see :meth:`vehicles`)."""
     month_peak_kw: float = 0.0
     """Highest import so far in the current month [kW]."""
+
+    def vehicles(self, fleet: str) -> dict | None:
+        """Arrays of the vehicles of ``fleet`` connected during the hour: ``need`` (kWh still
+        promised), ``dep`` (departure [h]), ``start`` (connected from [h]), ``energy`` (kWh
+        above the V2G floor), ``head`` (kWh of headroom), ``bidir`` (bool); computed on demand."""
+        return None if self.vehicles_fn is None else self.vehicles_fn(fleet)
 
 
 @dataclass

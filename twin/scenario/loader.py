@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,6 +316,8 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
             raise ScenarioError([Problem(file, "", f"the file has {size:,} bytes; a {what} YAML file has a few "
                                          f"kB (limit {MAX_SCENARIO_BYTES:,})")])
         raw = path.read_bytes()
+    except ScenarioError:
+        raise
     except FileNotFoundError:
         raise ScenarioError([Problem(file, "", "file not found")]) from None
     except (OSError, ValueError) as exc:  # permission, a file as a parent folder, NUL in the name
@@ -437,6 +440,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
             value = None if err["type"] in ("missing",) else _value_at(data, loc)
             if err["type"] == "extra_forbidden":
                 value = None
+            if isinstance(value, float) and not math.isfinite(value):
+                msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
             problems.append(Problem(file, path, msg.removeprefix("Value error, "), value, _line_of(node, loc)))
         raise ScenarioError(problems) from None
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape

@@ -6,8 +6,8 @@ values (``param__<dotted path>``, attr ``path``), the headline numbers (units in
 and attrs) and one ``size__<asset>`` variable per asset size.
 
 ``sweep_statistics(ds)`` → P10/P50/P90 of cost and emissions over the successful cases,
-the probability of meeting the 910号 core indicator, and the robust assets (built in at
-least 90 % of the successful cases).
+the probability of meeting the 910号 core indicator, and the robust assets (new capacity
+above today's park built in at least 90 % of the successful cases).
 """
 
 from __future__ import annotations
@@ -92,18 +92,19 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
             met[i] = float(bool(x))
     ds["core_met"] = ("case", met)
     ds["core_met"].attrs.update({"units": "1", "long_name": "910 core indicator met (1) or not (0); NaN: unknown"})
-    size_keys = sorted({k for r in records for k in (r.get("sizes") or {})})
-    for k in size_keys:
-        v = np.full(n, np.nan)
-        for i, cid in enumerate(ids):
-            r = by_id.get(cid)
-            if r and r.get("status") == "ok":
-                v[i] = float((r.get("sizes") or {}).get(k, 0.0))
-        name = "size__" + _var(k)
-        ds[name] = ("case", v)
-        from twin.results.units import size_unit
+    from twin.results.units import size_unit
 
-        ds[name].attrs.update({"units": size_unit(k), "long_name": f"optimal size {k}", "asset": k})
+    size_keys = sorted({k for r in records for k in (r.get("sizes") or {})})
+    for field, prefix, long in (("sizes", "size__", "optimal size"), ("new_sizes", "new__", "new capacity (above today's)")):
+        for k in size_keys:
+            v = np.full(n, np.nan)
+            for i, cid in enumerate(ids):
+                r = by_id.get(cid)
+                if r and r.get("status") == "ok":
+                    v[i] = float((r.get(field) or r.get("sizes") or {}).get(k, 0.0))
+            name = prefix + _var(k)
+            ds[name] = ("case", v)
+            ds[name].attrs.update({"units": size_unit(k), "long_name": f"{long} {k}", "asset": k})
     ds.attrs.update(attrs or {})
     return ds
 
@@ -128,7 +129,7 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
     out["core_met_cases_known"] = int(known.sum())
     assets = []
     for name in ds.data_vars:
-        if not str(name).startswith("size__"):
+        if not str(name).startswith("new__"):
             continue
         v = ds[name].values[ok]
         v = v[np.isfinite(v)]
@@ -140,5 +141,6 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
                        "p50": float(np.percentile(v, 50)), "p90": float(np.percentile(v, 90))})
     out["assets"] = sorted(assets, key=lambda a: -a["built_share"])
     out["robust_assets"] = [a["asset"] for a in out["assets"] if a["robust"]]
-    out["robust_rule"] = f"built (size > {BUILT_TOL}) in at least {ROBUST_SHARE:.0%} of the successful cases"
+    out["robust_rule"] = (f"new capacity above today's park (> {BUILT_TOL}) built in at least {ROBUST_SHARE:.0%} "
+                          "of the successful cases")
     return out

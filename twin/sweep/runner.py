@@ -22,6 +22,7 @@ installed and the scenario's data files at the same paths).
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import time
@@ -152,13 +153,20 @@ def case_metrics(r) -> dict:
         "baseline_tco2": em["baseline"], "gross_tco2": em["gross"], "residual_tco2": em["residual"],
         "offsets_tco2": em["offsets"], "net_tco2": em["net"], "acceptance_tco2": a.get("co2_acceptance_t"),
         "core_tco2_per_tce": core, "core_threshold_tco2_per_tce": threshold, "core_tier_official": tier_official,
-        "core_met": (None if core is None or threshold is None or core != core else bool(core <= threshold)),
+        "core_met": (None if core is None or threshold is None or math.isnan(core) else bool(core <= threshold)),
         "pv_share": s.get("pv_share_of_electricity"), "renewable_share": a.get("renewable_share"),
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
         "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
         "solve_time_s": s["solver"]["solve_time_s"], "sha256": s["scenario"]["sha256"],
         "sizes": flat_sizes(s.get("sizes", {})),
+        # capacity above today's park (the baseline's sizes are the existing assets)
+        "new_sizes": _new_sizes(flat_sizes(s.get("sizes", {})), flat_sizes(getattr(r.baseline, "sizes", {}) or {})),
     }
+
+
+def _new_sizes(plan: dict, existing: dict) -> dict:
+    """Size above the existing one per asset [kWp, kWh, kW, 1] (never negative)."""
+    return {k: max(float(v) - float(existing.get(k, 0.0)), 0.0) for k, v in plan.items()}
 
 
 # --------------------------------------------------------------------------- the client
@@ -277,7 +285,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
         interrupted = True
         try:  # finished cases are on disk; stop the rest
             client.cancel([f for f in futures if not f.done()])
-        except Exception:  # noqa: BLE001  (a lost scheduler: nothing left to cancel)
+        except Exception:  # noqa: BLE001, S110  (a lost scheduler: nothing left to cancel)
             pass
     finally:
         if own:
