@@ -222,3 +222,21 @@ def test_parallel_lines_and_transformers_are_exact():
     np.testing.assert_allclose(fr.vm_pu, ref["vm_pu"], atol=1e-9, rtol=0)
     np.testing.assert_allclose(fr.line_loading_percent, ref["line_loading_percent"], atol=1e-6, rtol=0)
     np.testing.assert_allclose(fr.trafo_loading_percent, ref["trafo_loading_percent"], atol=1e-6, rtol=0)
+
+
+def test_operated_year_is_checked_on_the_same_network(tmp_path):
+    from twin.run import run, write
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml")
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48, operate="rule", lang="zh"))
+    op = r.summary["grid"]["operated"]["rule"]
+    assert op["verdict"] in ("pass", "violations") and op["nonconverged_hours"] == 0
+    assert op["balance_mismatch_kw"] < 1e-3
+    da = r.dataset["grid_op_trafo_loading_percent"]
+    assert da.dims == ("controller", "grid_trafo", "time") and list(da["controller"].values) == ["rule"]
+    assert float(da.max()) == pytest.approx(max(op["max_trafo_loading_percent"].values()))
+    paths = write(r, tmp_path)
+    html = paths["report.html"].read_text(encoding="utf-8")
+    assert "运行年（无完美预测）的电网校核" in html and "园区配电网交流潮流校核" in html

@@ -108,3 +108,15 @@ def test_cli_refuses_bad_combination_without_traceback(tmp_path):
                                   "-o", str(tmp_path / "o"), "-q"])
     assert r.exit_code == 1 and "representative_days needs the full year" in r.output
     assert "Traceback" not in r.output and not (tmp_path / "o").exists()
+
+
+def test_pipeline_wrapper_runs_and_writes(tmp_path):
+    """``twin.pipeline.run_scenario`` (earlier API) is run + write, and refuses bad settings clearly."""
+    from twin.pipeline import RunOptions, UserInputError, run_scenario
+
+    loaded = load_scenario(TINY)
+    res = run_scenario(loaded, RunOptions(out_dir=tmp_path / "o", hours=24, objective="min_cost", write_report=False))
+    assert res.summary["hours"] == 24 and (tmp_path / "o" / "summary.json").exists()
+    assert "results.nc" in res.paths and "report.html" not in res.paths
+    with pytest.raises(UserInputError, match="hours 0"):
+        run_scenario(loaded, RunOptions(out_dir=tmp_path / "p", hours=0))

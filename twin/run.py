@@ -320,7 +320,23 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         out.dataset = out.dataset.assign({v: gds[v] for v in gds.data_vars})
     prog.done()
     _operate(out, problem, prog)
+    if grid_res is not None and out.operation is not None and out.operation.dispatch:
+        _grid_operated(out)
     return out
+
+
+def _grid_operated(r: Run) -> None:
+    """The park-grid check of each operated year (same network, no feedback)."""
+    import xarray as xr
+
+    from twin.grid.feedback import check_operated
+
+    ops = {k: v.assign_coords(time=r.profiles["time"].values) if "time" in v.dims else v
+           for k, v in r.operation.dispatch.items()}
+    summ, ds = check_operated(r.grid, r.loaded.scenario, r.profiles, ops)
+    r.summary["grid"]["operated"] = summ
+    if ds.data_vars:
+        r.dataset = xr.merge([r.dataset, ds], compat="override", join="outer", combine_attrs="override")
 
 
 def _operate(r: Run, problem, prog) -> None:

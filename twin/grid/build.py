@@ -155,7 +155,7 @@ def _explicit(sc) -> ParkNetwork:
         try:
             pp.create_line(net, bus[ln.from_bus], bus[ln.to_bus], ln.length_km, ln.std_type, name=ln.name,
                            parallel=ln.parallel, max_loading_percent=ln.max_loading_percent or lim)
-        except Exception as exc:  # unknown std type
+        except (UserWarning, KeyError, ValueError) as exc:  # unknown std type (pandapower raises UserWarning)
             raise ValueError(f"grid.network.lines[{i}] '{ln.name}': {exc}") from None
     for i, t in enumerate(spec.transformers):
         tl = t.max_loading_percent or lim
@@ -163,7 +163,7 @@ def _explicit(sc) -> ParkNetwork:
             try:
                 k = pp.create_transformer(net, bus[t.hv_bus], bus[t.lv_bus], t.std_type, name=t.name,
                                           parallel=t.parallel, max_loading_percent=tl)
-            except Exception as exc:
+            except (UserWarning, KeyError, ValueError) as exc:
                 raise ValueError(f"grid.network.transformers[{i}] '{t.name}': {exc}") from None
             net.trafo.at[k, "shift_degree"] = 0.0
         else:
@@ -289,8 +289,8 @@ def net_summary(pn: ParkNetwork) -> dict:
     net = pn.net
     return {
         "layout": pn.layout,
-        "buses": int(len(net.bus)), "lines": int(len(net.line)), "transformers": int(len(net.trafo)),
-        "switches": int(len(net.switch)), "open_switches": int((~net.switch.closed).sum()) if len(net.switch) else 0,
+        "buses": len(net.bus), "lines": len(net.line), "transformers": len(net.trafo),
+        "switches": len(net.switch), "open_switches": int((~net.switch.closed).sum()) if len(net.switch) else 0,
         "transformer_kva": {str(r["name"]): float(r["sn_mva"] * 1000.0 * r["parallel"]) for _, r in net.trafo.iterrows()},
         "line_km": {str(r["name"]): float(r["length_km"]) for _, r in net.line.iterrows()},
         "facts": list(pn.facts),

@@ -64,6 +64,8 @@ class GridResult:
     """The same in Chinese."""
     v_band: tuple[float, float] = (0.93, 1.07)
     """Allowed voltage band [pu]."""
+    problem: object = None
+    """The problem the published plan solves (with the hourly limits when the loop added them)."""
 
     def summary(self, time_labels=None) -> dict:
         """The ``grid`` section of summary.json (docs/outputs.md)."""
@@ -384,6 +386,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     iterations = 0
     first = None
     cur = res
+    problem0 = problem
     while True:
         fr, inj, mismatch, _ = flow_of(sc, pn, prof, cur)
         chk = check(pn, fr, spec, imp0, exp0)
@@ -420,9 +423,11 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
         q.grid = copy.copy(problem.grid)
         q.grid.import_limit_kw = new_imp
         q.grid.export_limit_kw = new_exp
+        from solvers.problem import InfeasibleError
+
         try:
             nxt = solve(q)
-        except Exception as exc:  # infeasible with the tightened limits
+        except InfeasibleError as exc:  # infeasible with the tightened limits
             notes.append(f"re-solve with the grid limits failed ({str(exc).splitlines()[0][:200]}); the upgrade is needed")
             notes_zh.append("加入电网限值后重新优化无可行解，需要电网改造")
             break
@@ -460,7 +465,8 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                       iterations=iterations, history=history,
                       import_limit_kw=imp_lim if changed else None,
                       export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
-                      upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu))
+                      upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu),
+                      problem=problem if changed else problem0)
 
 
 def _severity(chk: Check) -> float:
@@ -476,3 +482,52 @@ def _improved(history: list[dict]) -> bool:
     a, b = history[-2], history[-1]
     return (b["violating_hours"] < a["violating_hours"] or b["violations"] < a["violations"]
             or b["severity"] < 0.99 * a["severity"])
+
+
+def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tuple[dict, xr.Dataset]:
+    """AC check of the operated years (``twin.operate``) on the same network, no feedback.
+
+    Parameters
+    ----------
+    gr : GridResult
+        The plan's grid stage (its network is reused).
+    dispatches : dict
+        Controller name -> operated dispatch (``xarray.Dataset`` with the optimiser's names).
+
+    Returns
+    -------
+    (summary ``grid.operated`` {controller: {...}}, dataset with ``grid_op_*`` variables
+    (``controller``, element, ``time``))
+    """
+    from types import SimpleNamespace
+
+    spec = sc.grid.network
+    net = gr.network.net
+    out, vm, tl, ll = {}, [], [], []
+    for name, disp in dispatches.items():
+        fr, _, mismatch, _ = flow_of(sc, gr.network, prof, SimpleNamespace(dispatch=disp))
+        chk = check(gr.network, fr, spec, sc.grid.import_limit_kw, sc.grid.export_limit_kw)
+        out[name] = {
+            "verdict": "pass" if chk.passed else "violations",
+            "violations": [v.to_dict(prof["time"].values) for v in chk.violations],
+            "violating_hours": int(chk.violating_hours.size),
+            "nonconverged_hours": int(chk.nonconverged_hours.size),
+            "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
+            "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
+            "vm_min_pu": float(np.nanmin(fr.vm_pu)), "vm_max_pu": float(np.nanmax(fr.vm_pu)),
+            "losses_mwh": float(np.nansum(fr.losses_mw)), "balance_mismatch_kw": mismatch,
+        }
+        vm.append(fr.vm_pu.T)
+        tl.append(fr.trafo_loading_percent.T)
+        ll.append(fr.line_loading_percent.T)
+    names = list(dispatches)
+    ds = xr.Dataset(coords={"controller": names, "grid_bus": _unique(net.bus.name), "grid_line": _unique(net.line.name),
+                            "grid_trafo": _unique(net.trafo.name), "time": prof["time"].values})
+    if names:
+        ds["grid_op_vm_pu"] = (("controller", "grid_bus", "time"), np.stack(vm),
+                               {"units": "1", "long_name": "Bus voltage magnitude in the operated year [pu]"})
+        ds["grid_op_trafo_loading_percent"] = (("controller", "grid_trafo", "time"), np.stack(tl),
+                                               {"units": "%", "long_name": "Transformer loading in the operated year"})
+        ds["grid_op_line_loading_percent"] = (("controller", "grid_line", "time"), np.stack(ll),
+                                              {"units": "%", "long_name": "Line loading in the operated year"})
+    return out, ds

@@ -43,13 +43,12 @@ def fig_duration(ds: xr.Dataset, lang: str):
 
     zh = lang == "zh"
     fig = go.Figure()
-    for var, dim, tag in (("grid_trafo_loading_percent", "grid_trafo", "变压器" if zh else "transformer"),
-                          ("grid_line_loading_percent", "grid_line", "线路" if zh else "line")):
+    for var, dim in (("grid_trafo_loading_percent", "grid_trafo"), ("grid_line_loading_percent", "grid_line")):
         if var not in ds:
             continue
         for name in ds[dim].values:
             y = duration_curve(ds[var].sel({dim: name}).values)
-            fig.add_trace(go.Scatter(x=np.arange(1, y.size + 1), y=y, mode="lines", name=f"{tag} {name}"))
+            fig.add_trace(go.Scatter(x=np.arange(1, y.size + 1), y=y, mode="lines", name=_name(name, zh)))
     fig.add_hline(y=100, line_dash="dash", line_color="#c62828")
     fig.update_layout(title="负载率持续曲线" if zh else "Loading duration curves", height=420,
                       xaxis_title="小时（降序）" if zh else "hours (sorted)", yaxis_title="%",
@@ -131,15 +130,15 @@ def fig_one_line(ds: xr.Dataset, grid: dict, lang: str):
         fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
                                  line={"color": col, "width": 5 if kind == "trafo" else 3,
                                        "dash": "dot" if kind == "trafo" else "solid"},
-                                 text=f"{name}: {ld:.0f} %"))
+                                 text=f"{_name(name, zh)}: {ld:.0f} %"))
     xs = [pos[i][0] for i in range(len(buses))]
     ys = [pos[i][1] for i in range(len(buses))]
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=[str(b) for b in buses], textposition="top center",
+        x=xs, y=ys, mode="markers+text", text=[_name(b, zh) for b in buses], textposition="top center",
         marker={"size": 12, "color": vm, "colorscale": "RdYlBu", "cmin": 0.9, "cmax": 1.1,
                 "colorbar": {"title": "pu"}, "line": {"width": 1, "color": "#333"}},
-        hovertext=[f"{b}: {v:.4f} pu" for b, v in zip(buses, vm)], hoverinfo="text", showlegend=False))
-    t = str(ds["time"].values[h])[:16]
+        hovertext=[f"{_name(b, zh)}: {v:.4f} pu" for b, v in zip(buses, vm)], hoverinfo="text", showlegend=False))
+    t = _when(ds["time"].values[h])
     fig.update_layout(title=(f"最不利小时单线图（{t}）：线宽颜色=负载率，节点颜色=电压" if zh else
                              f"One-line diagram at the worst hour ({t}): branch colour = loading, bus colour = voltage"),
                       height=max(360, 40 * (max(ys) + 2) if ys else 360), xaxis={"visible": False},
@@ -161,6 +160,34 @@ def _item_text(it: dict, zh: bool) -> str:
                 else f"{it['worst_pu']:.4f} pu: taps, PV inverter reactive power or a stronger feeder, {cost}")
     return (f"{it['worst_kw']:,.0f} kW > {it['limit_kw']:,.0f} kW：向供电公司申请增容（报装容量），{cost}" if zh
             else f"{it['worst_kw']:,.0f} kW > {it['limit_kw']:,.0f} kW: ask the utility for more capacity (报装容量), {cost}")
+
+
+_NAMES_ZH = (("main transformer", "主变"), ("point of connection", "并网点"), ("MV busbar", "中压母线"),
+             (" transformer", " 变压器"), (" feeder", " 馈线"))
+_KINDS = {"line_loading": ("线路过载", "line overload"), "trafo_loading": ("变压器过载", "transformer overload"),
+          "undervoltage": ("低电压", "undervoltage"), "overvoltage": ("过电压", "overvoltage"),
+          "pcc_import": ("并网点购电超限", "import above the contract at the point of connection"),
+          "pcc_export": ("并网点上网超限", "export above the limit at the point of connection"),
+          "transformer": ("变压器增容", "larger transformer"), "cable": ("增加电缆回路", "more cable circuits")}
+
+
+def _name(n: str, zh: bool) -> str:
+    """Element names the tool generated, in the report's language."""
+    if not zh:
+        return str(n)
+    n = str(n)
+    for en, z in _NAMES_ZH:
+        if n == en.strip() or n.endswith(en):
+            return n[: len(n) - len(en)] + z if n.endswith(en) and n != en.strip() else z
+    return n
+
+
+def _kind(k: str, zh: bool) -> str:
+    return _KINDS.get(k, (k, k))[0 if zh else 1]
+
+
+def _when(t) -> str:
+    return str(t)[:16].replace("T", " ")
 
 
 def _rows(rows) -> str:
@@ -217,13 +244,27 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         parts.append("<h3>" + ("越限元件" if zh else "Violations") + "</h3>" + _rows(
             [("元件" if zh else "element", "类型" if zh else "kind", "小时" if zh else "hours", "最不利" if zh else "worst",
               "限值" if zh else "limit", "时刻" if zh else "when")]
-            + [(v["element"], v["kind"], v["hours"], f"{v['worst']:.4g}", f"{v['limit']:.4g}", v.get("worst_time", v["worst_hour"]))
-               for v in viol]))
+            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], f"{v['worst']:.4g}", f"{v['limit']:.4g}",
+                _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
     if up.get("items"):
         parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
-            [(it["element"], it["kind"], _item_text(it, zh)) for it in up["items"]])
+            [(_name(it["element"], zh), _kind(it["kind"], zh), _item_text(it, zh)) for it in up["items"]])
             + "<p class='notes'>" + _esc("改造单价为示意值（假设，grid.network.upgrade_costs）" if zh
                                          else up.get("prices", {}).get("note", "")) + "</p>")
+    ops = grid.get("operated") or {}
+    if ops:
+        hdr = (("控制器", "结论", "越限小时", "变压器最大负载率", "电压范围") if zh else
+               ("controller", "verdict", "hours with a violation", "highest transformer loading", "voltage range"))
+        vtext = {"pass": ("通过", "pass"), "violations": ("越限", "violations")}
+        parts.append("<h3>" + ("运行年（无完美预测）的电网校核" if zh else "The operated year on the grid (no perfect foresight)")
+                     + "</h3>" + _rows([hdr] + [
+                         (k, vtext.get(o["verdict"], (o["verdict"],) * 2)[i], o["violating_hours"],
+                          f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
+                          f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
+                     + "<p class='notes'>" + _esc(
+                         "运行控制器只知道合同购电限值，不知道反馈环节加入的逐时电网限值" if zh else
+                         "the operating controllers know the contracted import limit only, not the hourly grid "
+                         "limits of the feedback loop") + "</p>")
     facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
              else grid["network"].get("facts", []) + grid.get("notes", []))
     parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")
