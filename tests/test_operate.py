@@ -301,3 +301,23 @@ def test_run_operates_the_sized_park(tmp_path):
     ds.close()
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "operational gap" in html and "Worst week" in html
+
+
+def test_window_fixes_out_of_service_columns_at_zero():
+    """A fault known at the window start fixes the asset's columns at 0 for its duration."""
+    from solvers.rolling import RollingWindow, as_built, column_component
+
+    prob, sizes = _rich_problem()
+    w = RollingWindow(as_built(prob, sizes, initial_state={"battery_kwh": 200.0}), 48)
+    out = np.zeros(48, bool)
+    out[:10] = True
+    off = {column_component("battery_charge"): out, column_component("battery_discharge"): out,
+           column_component("heat_pump", "hp"): out}
+    w.solve(30, {"e_battery": 200.0, "e_tes": 0.0}, col_off=off, full_dispatch=False)
+    for kind, name in (("battery_charge", None), ("battery_discharge", None), ("heat_pump", "hp")):
+        v = w.read(column_component(kind, name), 48)
+        assert np.all(v[:10] == 0.0)
+    assert w.read(column_component("heat_pump", "hp"), 48)[10:].max() > 0.0
+    # the next window without the fault uses the assets again (bounds restored)
+    w.solve(31, {"e_battery": 200.0, "e_tes": 0.0}, full_dispatch=False)
+    assert w.read(column_component("heat_pump", "hp"), 48)[:10].max() > 0.0

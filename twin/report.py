@@ -635,10 +635,16 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
                            _esc(str(op["headline"].get(f"note_{lang}", "")))))
     grid = summary.get("grid")
     if isinstance(grid, dict) and grid.get("verdict") is not None:
-        gv = grid["verdict"]
-        ok = gv in (True, "pass")
-        cards.append(_card(text("card_grid", lang), text("pass", lang) if ok else text("fail", lang),
-                           _esc(str(grid.get(f"summary_{lang}", grid.get("summary", "")))), "pass" if ok else "fail"))
+        gv = str(grid["verdict"])
+        ok = gv.startswith("pass")
+        cls = "pass" if ok else ("" if gv == "not_checked" else "fail")
+        detail = text(f"grid_{gv}", lang) if f"grid_{gv}" in TEXT else ""
+        if grid.get("violating_hours"):
+            detail += " " + text("grid_hours", lang).format(h=grid["violating_hours"])
+        if gv not in ("pass", "not_checked") and grid.get("iterations") is not None:
+            detail += " " + text("grid_iterations", lang).format(n=grid["iterations"])
+        cards.append(_card(text("card_grid", lang), text(f"grid_value_{gv}", lang) if f"grid_value_{gv}" in TEXT
+                           else gv, _esc(detail.strip()), cls))
     new, old = new_and_existing(summary, scenario)
     capex_by = (summary.get("costs_cny_per_yr") or {}).get("capex_annualised") or {}
     rows = []
@@ -792,9 +798,11 @@ def bibliography(summary: dict, lang: str) -> str:
     if not refs:
         return ""
     zh = lang == "zh"
+    # a document is cited in its own words (title, issuer, number), as recorded in the bibliography
     rows = [(_Raw(f"<code>[{_esc(r['key'])}]</code>"),
-             "; ".join(x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "",
-                                   r["date"]) if x),
+             _Raw("<span class='cite'>" + _esc("; ".join(
+                 x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "", r["date"])
+                 if x)) + "</span>"),
              _Raw(f"<span class='cite'>{_esc(r['url'] or ('未公开' if zh else 'not public'))}</span>"))
             for r in refs]
     head = ("<h3>文献（方括号中的编号）</h3>" if zh else "<h3>Sources cited by [key]</h3>")

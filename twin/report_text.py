@@ -586,6 +586,21 @@ PATTERNS.extend([
      r"extended to (?P<y>\d{4})$", "预测值，非官方数值：按已发布的{l}因子（{a}–{b}年）线性外推至{y}年"),
 ])
 
+TEXT.update({
+    "grid_value_pass": ("通过", "pass"),
+    "grid_value_pass_with_limits": ("通过（加限值）", "pass with limits"),
+    "grid_value_pass_with_upgrade": ("通过（需扩容）", "pass with upgrade"),
+    "grid_value_upgrade_needed": ("需扩容", "upgrade needed"),
+    "grid_value_not_checked": ("未校核", "not checked"),
+    "grid_pass": ("全年逐时交流潮流无越限", "no limit exceeded in any hour's AC power flow"),
+    "grid_pass_with_limits": ("越限已作为逐时限值反馈给优化，方案在限值内", "violations fed back as hourly limits; the plan keeps within them"),
+    "grid_pass_with_upgrade": ("按所列扩容方案可满足", "feasible with the listed upgrade"),
+    "grid_upgrade_needed": ("需要变压器或线路扩容，见电网章节", "a transformer or feeder upgrade is needed, see the grid section"),
+    "grid_not_checked": ("情景未描述园区电网（在 grid 下加 network: {} 使用默认放射式布置）",
+                         "the scenario describes no park grid (add network: {} under grid for the default radial layout)"),
+    "grid_hours": ("越限 {h} 小时。", "{h} hours over a limit."),
+    "grid_iterations": ("反馈迭代 {n} 次。", "{n} feedback iterations."),
+})
 # weather notes (weather.site, weather.climate_zone): station names and lists stay as data
 _WORDS_ZH.update({"north-west": "西北", "plateau": "高原", "south-west": "西南", "north-east": "东北",
                   "north": "华北", "east coast": "东部沿海", "south": "华南"})

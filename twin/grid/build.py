@@ -13,6 +13,7 @@ Sign convention (pandapower): loads positive consuming [MW], sgens positive gene
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -90,16 +91,22 @@ def _add_trafo(net, name, hv, lv, sn_kva, count, max_loading):
     return int(i)
 
 
-def cable_for(peak_ka: float) -> tuple[str, int]:
-    """Smallest default MV cable (and parallel count) carrying ``peak_ka`` [kA]."""
+@functools.lru_cache(maxsize=1)
+def _cable_ratings() -> dict[str, float]:
+    """Rated current of the default MV cables [kA] (one empty network built once: ~1 s)."""
     import pandapower as pp
 
     types = pp.create_empty_network()
+    return {name: float(pp.load_std_type(types, name, "line")["max_i_ka"]) for name in MV_CABLES}
+
+
+def cable_for(peak_ka: float) -> tuple[str, int]:
+    """Smallest default MV cable (and parallel count) carrying ``peak_ka`` [kA]."""
+    ratings = _cable_ratings()
     for name in MV_CABLES:
-        if pp.load_std_type(types, name, "line")["max_i_ka"] >= peak_ka:
+        if ratings[name] >= peak_ka:
             return name, 1
-    top = pp.load_std_type(types, MV_CABLES[-1], "line")["max_i_ka"]
-    return MV_CABLES[-1], math.ceil(peak_ka / top)
+    return MV_CABLES[-1], math.ceil(peak_ka / ratings[MV_CABLES[-1]])
 
 
 def site_assets(sc) -> list[tuple[str, list[str], float | None, object]]:
@@ -237,7 +244,11 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
     sites = site_assets(sc)
     rows: list[tuple[str, str, int]] = []
     kinds = sc.electrical_assets()
+    idle = []
     for name, assets, dist, s in sites:
+        if s is None and peaks and sum(peaks.get(a, 0.0) for a in assets) <= 0.0:
+            idle += assets  # not built in the plan: no transformer and feeder of its own
+            continue
         d_m = dist if dist is not None else spec.default_distance_m
         site_mv = int(pp.create_bus(net, vn_kv=spec.mv_kv, name=f"{name} MV"))
         lv = int(pp.create_bus(net, vn_kv=spec.lv_kv, name=f"{name} LV"))
@@ -261,6 +272,9 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
                 f"（{how_zh}）；馈线 {npar} × {ctype}，{d_m:,.0f} m" + ("" if dist is not None else "（默认距离，假设）"))
         for a in assets:
             rows.append((a, kinds[a], lv))
+    if idle:
+        pn.fact(f"assets that draw nothing in the plan sit at the MV busbar: {', '.join(idle)}",
+                f"规划中无用电的资产接于中压母线：{'、'.join(idle)}")
     placed = {r[0] for r in rows}
     for name, kind in kinds.items():
         if name not in placed and kind != "pv_array":
