@@ -178,3 +178,50 @@ def test_cli_mode_foresight_writes_the_joint_plan(tmp_path):
         page = render_pathway_report(s, lang=lang)
         assert not wrong_language(page, lang, words), wrong_language(page, lang, words)[:5]
     assert "完全预见" in render_pathway_report(s, lang="zh")
+
+
+# ----------------------------------------------------------------------------- the joint LP alone (solvers)
+def _two_hour(capex: float, life: float, cap_t: float | None):
+    """Two hours, 10 kW load, price [1.0, 0.5] CNY/kWh, PV [0, 0.8] kW/kWp, factor 0.6 kg/kWh, r = 0."""
+    import numpy as np
+
+    from solvers import AssetCost, Carbon, GridConnection, PVArray, SizingProblem
+
+    grid = GridConnection(price_import_cny_per_kwh=np.array([1.0, 0.5]), ef_grid_kgco2_per_kwh=np.array([0.6, 0.6]))
+    cost = AssetCost(capex_cny_per_unit=capex, lifetime_yr=life, discount_rate=0.0)
+    return SizingProblem(dt_h=1.0, electric_load_kw=np.array([10.0, 10.0]), grid=grid,
+                         pv=[PVArray("roof", np.array([0.0, 0.8]), max_kwp=100.0, cost=cost)],
+                         carbon=Carbon(max_residual_emissions_t=cap_t))
+
+
+@pytest.mark.parametrize("life, early", [(10.0, True), (3.0, False)])
+def test_solve_foresight_by_hand(life, early):
+    """A kWp saves 0.8 kWh at 0.5 CNY (0.4 CNY/yr) and 0.48 kgCO2; its annuity is 0.5 CNY/yr in 2026 and
+    0.6 in 2030 (capex c/L with r = 0). The 2030 cap (12 kg baseline - 2.4 kg) needs X = 5 kWp. With a life
+    of 10 years the 2026 build serves 2030: early costs W1 0.1 X - W2 0.1 X = -0.5 against building in 2030
+    (W1 = 2, W2 = 3), so foresight builds in 2026: 2 (15 - 2) + 3 (15 - 2) + 5 * 0.5 * 5 = 77.5 CNY.
+    With a life of 3 years the 2026 build has retired by 2030, so the build is in 2030: 2 * 15 + 3 * 16 = 78."""
+    from solvers.pathway import ForesightPeriod, solve_foresight
+
+    periods = [ForesightPeriod(2026, 2.0, _two_hour(0.5 * life, life, None)),
+               ForesightPeriod(2030, 3.0, _two_hour(0.6 * life, life, 0.012 - 5 * 0.48e-3))]
+    fr = solve_foresight(periods, vintage_keys={"pv_kwp"})
+    b = fr.builds[("pv_kwp", "roof")]
+    assert b[2026] == pytest.approx(5.0 if early else 0.0, abs=1e-5)
+    assert b[2030] == pytest.approx(0.0 if early else 5.0, abs=1e-5)
+    assert fr.objective_cny == pytest.approx(77.5 if early else 78.0, rel=1e-6)
+    assert fr.sizes[1]["pv_kwp"]["roof"] == pytest.approx(5.0, rel=1e-6)
+    assert fr.sizes[0]["pv_kwp"]["roof"] == pytest.approx(5.0 if early else 0.0, abs=1e-5)
+    # the objective is the weighted operating costs plus the vintages' annuities in service
+    assert fr.objective_cny == pytest.approx(sum(w * (o + c) for w, o, c in
+                                                 zip((2.0, 3.0), fr.operating_cny, fr.capital_cny)), rel=1e-9)
+
+
+def test_solve_foresight_refuses_lexicographic_and_pareto_objectives():
+    from dataclasses import replace
+
+    from solvers.pathway import ForesightPeriod, solve_foresight
+
+    p = replace(_two_hour(5.0, 10.0, None), objective="min_emissions")
+    with pytest.raises(ValueError, match="period 2026: objective 'min_emissions'"):
+        solve_foresight([ForesightPeriod(2026, 1.0, p)], vintage_keys={"pv_kwp"})
