@@ -23,7 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PATHWAY = {"periods": [2026, 2028, 2030, 2035], "end_year": 2040, "load_growth_per_year": 0.02,
            "cost_learning_per_year": {"pv": 0.03, "battery_energy": 0.05, "battery_power": 0.03},
-           "period_overrides": {2035: {"objective.kind": "net_zero"}}}
+           # net zero from 2035; the example's 20,000 MWh of certificates a year cannot cover the grown load
+           # (infeasible from 2028 under its own net-zero objective), so the benchmark allows twice as many
+           "period_overrides": {2035: {"objective.kind": "net_zero", "carbon.max_green_certificates_mwh": 40000}}}
+
+#: Least cost until 2035 (the example's own objective is net zero from the start).
+BASE = {"objective.kind": "min_cost"}
 
 
 def main() -> None:
@@ -62,7 +67,7 @@ def main() -> None:
         print(f"{mode}:")
         t0 = time.perf_counter()
         res = run_pathway(a.scenario, representative_days=a.days,
-                          base_overrides={"pathway": {**PATHWAY, "mode": mode}}, progress=Timer())
+                          base_overrides={**BASE, "pathway": {**PATHWAY, "mode": mode}}, progress=Timer())
         total = time.perf_counter() - t0
         npv[mode] = res.npv_cost_cny
         print(f"{mode} four-period pathway: {total:.1f} s (goal < 300 s; {total / single:.2f}x one year)")
