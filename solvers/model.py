@@ -60,9 +60,12 @@ def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContex
         return _build(problem, elastic)
 
 
-def _build(problem: SizingProblem, elastic: bool) -> ModelContext:
+def _build(problem: SizingProblem, elastic: bool, m=None) -> ModelContext:
+    """Build ``problem`` into ``m`` (a new ``ConcreteModel`` when None, else a Pyomo ``Block``
+    of a larger model, e.g. one period of :func:`solvers.pathway.solve_foresight`)."""
     problem.validate()
-    m = pyo.ConcreteModel(name="park_sizing")
+    if m is None:
+        m = pyo.ConcreteModel(name="park_sizing")
     ctx = ModelContext(m=m, p=problem, elastic=elastic)
     ctx.add_fixed_demand("elec", problem.electric_load_kw)
     ctx.dispatch.append(DispatchVar("p_load_kw", "kW", "Fixed electric load",

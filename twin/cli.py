@@ -469,13 +469,17 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
 @click.option("--variant", help="Named variant(s) of the scenario file; 'a+b' combines them.")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Override one field by its dotted path before the pathway's own period values.")
+@click.option("--mode", type=click.Choice(["myopic", "foresight"]), default=None,
+              help="Size the periods one after the other (myopic) or all together in one LP (perfect "
+                   "foresight) [default: pathway.mode].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, rep_days: int | None,
-            variant: str | None, sets: tuple[str, ...], quiet: bool) -> None:
+            variant: str | None, sets: tuple[str, ...], mode: str | None, quiet: bool) -> None:
     """Plan the stages from today to the target year: size each period of SCENARIO's `pathway`
-    section in turn (assets built earlier stay while they live; the grid factor, loads, costs
-    and targets of each period apply) and write summary.json, results.nc (dimension period),
-    report.html and every period's own outputs under periods/<year>/."""
+    section in turn, or all together with perfect foresight (--mode foresight) — assets built
+    earlier stay while they live; the grid factor, loads, costs and targets of each period
+    apply — and write summary.json, results.nc (dimension period), report.html and every
+    period's own outputs under periods/<year>/."""
     from twin.io import OutputError, check_output_dir
     from twin.pathway.results import write_pathway
     from twin.pathway.runner import PathwayError, run_pathway
@@ -486,6 +490,8 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
     progress.stage(f"reading {scenario}")
     try:
         overrides = parse_sets(sets)
+        if mode is not None:
+            overrides["pathway.mode"] = mode
         loaded = load_scenario(scenario, overrides=overrides, variant=variant)
     except ScenarioError as exc:
         click.echo("", err=True)
@@ -498,7 +504,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         click.echo("", err=True)
         _fail(f"twin pathway: {scenario} has no 'pathway' section (periods and what changes between them; "
               "see `twin schema`)")
-    progress.total = len(spec.periods) + 2
+    progress.total = len(spec.periods) + 2 + (2 if spec.mode == "foresight" else 0)
     progress.done(f"{loaded.scenario.park.name}: {len(spec.periods)} periods {spec.periods[0]}-{spec.last_year - 1}")
     out_dir = out_dir or Path("out") / f"{scenario.stem}-pathway"
     try:

@@ -145,8 +145,9 @@ def render_pathway_report(summary: dict, lang: str = "zh") -> str:
                         f"<div class='d'>{_esc(d)}</div></div>" for k, v, d in cards)
     notes = "".join(f"<li>{_esc(phrase(n, lang))}</li>" for n in pw["notes"])
     links = " · ".join(f"<a href='periods/{r['year']}/report.html'>{r['year']}</a>" for r in rows)
+    sub = "pw_subtitle_foresight" if pw.get("mode") == "foresight" else "pw_subtitle"
     body = (f"<h1>{_esc(text('pw_title', lang))}{'：' if zh else ': '}{_esc(park['name'])}</h1>"
-            f"<p class='subtitle'>{_esc(text('pw_subtitle', lang).format(n=len(rows), y0=pw['periods'][0], end=pw['end_year'] - 1))}</p>"
+            f"<p class='subtitle'>{_esc(text(sub, lang).format(n=len(rows), y0=pw['periods'][0], end=pw['end_year'] - 1))}</p>"
             f"<div class='cards'>{card_html}</div>"
             f"<section id='timeline'><h2>1. {_esc(text('pw_timeline', lang))}</h2>{_timeline(pw, lang)}"
             f"<p class='notes'>{_esc(text('pw_period_reports', lang))}: {links}</p></section>"

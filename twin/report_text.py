@@ -532,6 +532,9 @@ TEXT.update({
     "pw_subtitle": ("{n} 个投资阶段，{y0}–{end} 年；逐阶段规模优化（短视：每阶段只知本阶段的价格、排放因子和目标）",
                     "{n} investment periods, {y0}–{end}; sized period by period (myopic: each period knows only its "
                     "own prices, factors and targets)"),
+    "pw_subtitle_foresight": ("{n} 个投资阶段，{y0}–{end} 年；全部阶段一次联合优化（完全预见：在一个线性规划中同时确定各阶段建设）",
+                              "{n} investment periods, {y0}–{end}; all periods sized together (perfect foresight: one "
+                              "LP decides every period's builds)"),
     "pw_npv": ("路径总成本现值", "Present value of the pathway's cost"),
     "pw_npv_note": ("{y0}–{end} 年各年成本折现到 {y0} 年（折现率 {r}）", "costs of {y0}–{end} discounted to {y0} at {r}"),
     "pw_net": ("净排放：首阶段 → 末阶段", "Net emissions: first → last period"),
@@ -560,6 +563,11 @@ PHRASES.update({
     "earlier are existing capacity while in service (build year <= year < build year + lifetime)":
         "短视路径：每个阶段只按本阶段的价格、排放因子和目标确定规模；此前建设的资产在寿命期内（建设年 ≤ 年份 < 建设年 + 寿命）"
         "作为现有容量",
+    "perfect-foresight pathway: every period sized together in one LP (one build variable per asset and "
+    "period; an asset serves while build year <= year < build year + lifetime and pays its annuity and fixed "
+    "O&M in every period it serves); each period is then dispatched with its capacity fixed":
+        "完全预见路径：全部阶段在一个线性规划中联合确定规模（每项资产每个阶段一个建设变量；资产在寿命期内"
+        "（建设年 ≤ 年份 < 建设年 + 寿命）服役，并在服役的每个阶段支付投资年金与固定运维）；随后各阶段按确定的容量逐时调度",
     "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
     "existing capacity is kept for the whole pathway":
         "储能容量随使用年限线性衰减，至日历寿命时降到寿命终止容量；情景中声明的现有容量在整个路径中保留",

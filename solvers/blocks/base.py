@@ -118,6 +118,7 @@ class ModelContext:
     slacks: dict = field(default_factory=dict)  # label -> (IndexedVar or [VarData], weights)
     stores: dict = field(default_factory=dict)  # state key -> (sol -> initial, sol -> end) [kWh]
     n_int: int = 0
+    asset_costs: dict = field(default_factory=dict)  # (key, sub) -> AssetCost of each sized quantity with a variable
 
     def __post_init__(self):
         p = self.p
@@ -255,6 +256,7 @@ class ModelContext:
             new = pyo.Var(bounds=(0.0, _bound(ub_new)))
             m.add_component(base, new)
             s = Size(existing, new)
+            self.asset_costs[(key, sub)] = cost
             if need > 1e-12:
                 if self.elastic:
                     sl = pyo.Var(bounds=(0.0, None))

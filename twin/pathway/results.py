@@ -74,6 +74,7 @@ def pathway_summary(res: PathwayResult) -> dict:
         "first_year_met": first_years(rows), "notes": list(res.notes),
         "vintages": [v.to_dict() for v in res.vintages], "by_period": rows,
         "elapsed_s": res.elapsed_s,
+        "foresight": res.foresight,
     }
 
 

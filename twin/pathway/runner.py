@@ -72,6 +72,8 @@ class PathwayResult:
     discount_rate: float
     notes: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    foresight: dict | None = None
+    """Facts of the joint solve (perfect-foresight mode): its objective [CNY], solve time, size."""
 
     @property
     def npv_cost_cny(self) -> float:
@@ -228,9 +230,8 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     PathwayError
         The scenario has no pathway section, or a period cannot be sized.
     """
-    from twin.run import Silent, run
+    from twin.run import Silent
     from twin.scenario.loader import load_scenario
-    from twin.scenario.run_config import resolve_run_config
 
     prog = progress or Silent()
     t_start = time.perf_counter()
@@ -246,19 +247,80 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     factors = grid_factor_path(sc0, spec)
     declared = declared_existing(sc0)
     k = spec.representative_days if representative_days is None else (representative_days or None)
-    y0 = spec.periods[0]
-    vintages: list[Vintage] = []
-    periods: list[PeriodResult] = []
-    base_mwh: dict[str, float] = {}
     notes = [
         "myopic pathway: each period is sized knowing only its own prices, factors and targets; assets built "
-        "earlier are existing capacity while in service (build year <= year < build year + lifetime)",
+        "earlier are existing capacity while in service (build year <= year < build year + lifetime)"
+        if spec.mode == "myopic" else
+        "perfect-foresight pathway: every period sized together in one LP (one build variable per asset and "
+        "period; an asset serves while build year <= year < build year + lifetime and pays its annuity and fixed "
+        "O&M in every period it serves); each period is then dispatched with its capacity fixed",
         "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
         "existing capacity is kept for the whole pathway",
     ]
     if any("PROJECTION" in lab for _, lab in factors.values()):
         notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
                      "2021-2023 factors), not official values; give your own in pathway.grid_factor")
+    if spec.mode == "foresight":
+        from twin.pathway.foresight import run_foresight
+
+        periods, vintages, info = run_foresight(
+            path, variant=variant, base_overrides=base_overrides, spec=spec, sc0=sc0, spans=spans, weights=weights,
+            factors=factors, declared=declared, k=k, hours=hours, lang=lang, prog=prog, notes=notes)
+    else:
+        periods, vintages = _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared,
+                                        k, hours, lang, prog, rate)
+        info = None
+    return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
+                         elapsed_s=time.perf_counter() - t_start, foresight=info)
+
+
+def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, year: int,
+                  base_mwh: dict[str, float]) -> tuple[dict[str, Any], dict]:
+    """Dotted overrides of one period (grid factor, load growth, learned capex, carbon price, the
+    planner's period overrides; not the existing capacity) and the ``inputs`` record of what changed."""
+    dy = year - spec.periods[0]
+    ov: dict[str, Any] = dict(base_overrides)
+    value, label = factors[year]
+    if value is not None:
+        ov["grid.emission_factor.value_kgco2_per_kwh"] = value
+    load_factor = compound(spec.load_growth_per_year, dy)
+    if dy and spec.load_growth_per_year:
+        for pl in sc0.process_loads:
+            mwh = pl.annual_mwh if pl.annual_mwh is not None else base_mwh.get(pl.name)
+            if mwh is not None:
+                ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
+    cost_factors = {}
+    for entry, rate_l in spec.cost_learning_per_year.items():
+        c = getattr(sc0.costs, entry)
+        if c is not None:
+            cost_factors[entry] = learning(rate_l, dy)
+            ov[f"costs.{entry}.capex_cny_per_unit"] = c.capex_cny_per_unit * cost_factors[entry]
+    carbon_price = sc0.carbon.carbon_price_cny_per_t * compound(spec.carbon_price_growth_per_year, dy)
+    if spec.carbon_price_growth_per_year and dy:
+        ov["carbon.carbon_price_cny_per_t"] = carbon_price
+    inputs = {"grid_factor_kgco2_per_kwh": value, "grid_factor_source": label, "load_factor": load_factor,
+              "cost_factors": cost_factors, "carbon_price_cny_per_t": carbon_price}
+    return ov, inputs
+
+
+def base_energies(profiles) -> dict[str, float]:
+    """Annual energy of each process load in a period's profiles [MWh/yr] (basis of load growth)."""
+    if "p_process_kw" not in profiles:
+        return {}
+    T = profiles.sizes["time"]
+    return {str(n): float(profiles["p_process_kw"].sel(process_load=n).sum()) * 8760.0 / T / 1000.0
+            for n in profiles["process_load"].values}
+
+
+def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,
+                rate) -> tuple[list, list]:
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    vintages: list[Vintage] = []
+    periods: list[PeriodResult] = []
+    base_mwh: dict[str, float] = {}
     durations: list[float] = []
     for i, ((year, end), w) in enumerate(zip(spans, weights)):
         t0 = time.perf_counter()
@@ -266,26 +328,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         if durations:
             left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
-        dy = year - y0
-        ov: dict[str, Any] = dict(base_overrides)
-        value, label = factors[year]
-        if value is not None:
-            ov["grid.emission_factor.value_kgco2_per_kwh"] = value
-        load_factor = compound(spec.load_growth_per_year, dy)
-        if dy and spec.load_growth_per_year:
-            for pl in sc0.process_loads:
-                mwh = pl.annual_mwh if pl.annual_mwh is not None else base_mwh.get(pl.name)
-                if mwh is not None:
-                    ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
-        cost_factors = {}
-        for entry, rate_l in spec.cost_learning_per_year.items():
-            c = getattr(sc0.costs, entry)
-            if c is not None:
-                cost_factors[entry] = learning(rate_l, dy)
-                ov[f"costs.{entry}.capex_cny_per_unit"] = c.capex_cny_per_unit * cost_factors[entry]
-        carbon_price = sc0.carbon.carbon_price_cny_per_t * compound(spec.carbon_price_growth_per_year, dy)
-        if spec.carbon_price_growth_per_year and dy:
-            ov["carbon.carbon_price_cny_per_t"] = carbon_price
+        ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
         ov.update(existing_overrides(declared, vintages, year))
         ov.update(_period_overrides(spec, year))
         try:
@@ -295,10 +338,8 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         sc = loaded.scenario
         config = resolve_run_config(sc, hours=hours, representative_days=k if not hours else None, lang=lang)
         r = run(loaded, config)
-        if not base_mwh and "p_process_kw" in r.profiles:
-            T = r.profiles.sizes["time"]
-            base_mwh = {str(n): float(r.profiles["p_process_kw"].sel(process_load=n).sum()) * 8760.0 / T / 1000.0
-                        for n in r.profiles["process_load"].values}
+        if not base_mwh:
+            base_mwh = base_energies(r.profiles)
         existing = {n: float(declared.get(n, 0.0)) + capacity_in(vintages, *_split(n), year) for n in declared}
         sizes = _flat(r.result.sizes)
         built = {}
@@ -318,14 +359,11 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         operating = float(c["total"]) - float(c.get("capex_annualised_total", 0.0)) - float(c.get("om_total", 0.0))
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
-            inputs={"grid_factor_kgco2_per_kwh": value, "grid_factor_source": label, "load_factor": load_factor,
-                    "cost_factors": cost_factors, "carbon_price_cny_per_t": carbon_price,
-                    "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
+            inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=sizes, built=built,
             retired=[v.to_dict() for v in retiring(vintages, year, end)],
             operating_cost_cny=operating, capital_charge_cny=capital_charge(vintages, year, rate)))
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(built)} asset(s), net {e['net']:,.0f} tCO2/yr")
-    return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
-                         elapsed_s=time.perf_counter() - t_start)
+    return periods, vintages

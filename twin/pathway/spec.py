@@ -38,7 +38,8 @@ class PathwaySpec(BaseModel):
     built in earlier periods are existing capacity while they live (``build year <= year <
     build year + lifetime``; batteries lose capacity with age), and the period's grid
     factor, loads, costs and prices apply (myopic: a period does not know the later
-    ones). Every period's values and where they came from are in the outputs.
+    ones; foresight: all periods are sized together in one LP). Every period's values and
+    where they came from are in the outputs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -53,10 +54,13 @@ class PathwaySpec(BaseModel):
         description="First year after the last period [yr]; default: the last period + 5. Costs of the years "
         "[first period, end_year) are discounted to the first period's year.",
     )
-    mode: Literal["myopic"] = Field(
+    mode: Literal["myopic", "foresight"] = Field(
         "myopic",
         description="How periods are sized: 'myopic' = one period after the other, each knowing only its own "
-        "values (what a planner deciding today for today's prices would build).",
+        "values (what a planner deciding today for today's prices would build); 'foresight' = all periods "
+        "together in one LP (perfect foresight: builds early when later prices, factors or targets make it "
+        "pay, as PyPSA's multi-period investment does); LP only (no discrete costs), objective min_cost or "
+        "net_zero in every period.",
     )
     representative_days: int | None = Field(
         24, ge=4, le=120,

@@ -1,0 +1,180 @@
+"""Perfect-foresight pathways: staging computable by hand, myopic no better, retirement in the joint LP.
+
+The staging case: a park whose PV does not pay on its energy alone (capex 25 % above the value of a
+kWp, computed by hand from the hourly prices and PV output the run uses) and whose capex RISES by
+10 %/yr, with a cap on residual emissions in the second period that needs ``X`` kWp of PV (the cap is
+the baseline minus what ``X`` kWp save at a flat grid factor). Myopic waits and builds ``X`` in the
+second period at the higher capex; foresight builds ``X`` in the first period, when it is cheaper,
+because (per kWp, discounted years ``W1``, ``W2``, value ``v``, capex ``c1 < c2``)
+``W1 (c1 CRF - v) < W2 CRF (c2 - c1)``. The two present values differ by
+``X [W2 CRF (c2 - c1) - W1 (c1 CRF - v)]``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from solvers.problem import capital_recovery_factor
+from twin.pathway.periods import period_weights
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
+HOURS = 168
+EF = 0.5  # flat grid factor of both periods [kgCO2/kWh]
+X = 40.0  # PV the second period's cap needs [kWp]
+GROWTH = 0.10  # PV capex rises 10 %/yr
+
+
+def _write(tmp: Path, pathway: dict, name: str = "park.yaml", **changes) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["grid"]["demand_charge_cny_per_kw_month"] = 0.0  # PV is worth its energy only
+    data.update(changes)
+    data["pathway"] = pathway
+    p = tmp / name
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    from twin.pathway.runner import run_pathway
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    tmp = tmp_path_factory.mktemp("foresight")
+    flat = {"values_kgco2_per_kwh": {2026: EF, 2030: EF}}
+    probe = _write(tmp, {"periods": [2026, 2030], "grid_factor": flat}, "probe.yaml", battery=None)
+    loaded = load_scenario(probe)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=HOURS))
+    prof = r.profiles
+    ac = prof["pv_ac_per_kwp"].sel(pv_array="roof").to_numpy()
+    price = prof["price_import_cny_per_kwh"].to_numpy()
+    load = r.result.dispatch["p_load_kw"].to_numpy()
+    assert (load - X * ac).min() > 0.0  # X kWp are fully self-consumed: the hand computation holds
+    scale = 8760.0 / HOURS
+    value = float((ac * price).sum() * scale)  # [CNY/(kWp yr)]
+    saved_t = float(EF * 1e-3 * ac.sum() * scale)  # [tCO2/(kWp yr)]
+    e0 = float(EF * 1e-3 * load.sum() * scale)  # baseline residual [tCO2/yr]
+    crf = capital_recovery_factor(0.08, 25)
+    c1 = 1.25 * value / crf
+    c2 = c1 * (1.0 + GROWTH) ** 4
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = data["costs"]
+    costs["pv"] = {"capex_cny_per_unit": c1, "lifetime_years": 25, "om_fraction_per_year": 0.0}
+    costs["discount_rate"] = 0.08
+    pathway = {"periods": [2026, 2030], "end_year": 2035, "representative_days": None, "grid_factor": flat,
+               "cost_learning_per_year": {"pv": -GROWTH},
+               "period_overrides": {2030: {"objective.max_residual_emissions_t": e0 - X * saved_t}}}
+    out = {}
+    for mode in ("myopic", "foresight"):
+        path = _write(tmp, {**pathway, "mode": mode}, f"{mode}.yaml", battery=None, costs=costs)
+        out[mode] = run_pathway(path, hours=HOURS)
+    return out, value, crf, c1, c2
+
+
+def test_foresight_builds_pv_early_where_myopic_waits(case):
+    out, value, crf, c1, c2 = case
+    my, fs = out["myopic"], out["foresight"]
+    assert my.periods[0].built.get("pv_kwp[roof]", 0.0) == 0.0  # does not pay in 2026 on its own
+    assert my.periods[1].built["pv_kwp[roof]"] == pytest.approx(X, rel=1e-3)  # the 2030 cap needs X
+    assert fs.periods[0].built["pv_kwp[roof]"] == pytest.approx(X, rel=1e-3)  # built while cheap
+    assert fs.periods[1].built.get("pv_kwp[roof]", 0.0) == 0.0
+    [v] = fs.vintages
+    assert v.year == 2026 and v.unit_capex_cny == pytest.approx(c1)
+    assert fs.periods[1].existing["pv_kwp[roof]"] == pytest.approx(X, rel=1e-3)  # still in service in 2030
+    assert fs.periods[1].sizes["pv_kwp[roof]"] == pytest.approx(X, rel=1e-3)
+    # the 2030 cap holds in both
+    for res in (my, fs):
+        assert res.periods[1].run.summary["solver"]["status"] == "optimal"
+    w1, w2 = period_weights([2026, 2030], 2035, 0.08)
+    assert w1 * (c1 * crf - value) < w2 * crf * (c2 - c1)  # the hand rule says: build early
+
+
+def test_myopic_costs_more_than_foresight_by_the_hand_computed_amount(case):
+    out, value, crf, c1, c2 = case
+    my, fs = out["myopic"], out["foresight"]
+    w1, w2 = period_weights([2026, 2030], 2035, 0.08)
+    gap = X * (w2 * crf * (c2 - c1) - w1 * (c1 * crf - value))
+    assert gap > 0
+    assert my.npv_cost_cny > fs.npv_cost_cny
+    assert my.npv_cost_cny - fs.npv_cost_cny == pytest.approx(gap, rel=2e-3)
+    # the joint LP's optimum is the pathway's present value (full horizon here: no re-dispatch error)
+    assert fs.foresight["objective_cny"] == pytest.approx(fs.npv_cost_cny, rel=1e-5)
+    assert fs.foresight["status"] == "optimal"
+
+
+def test_joint_model_retires_at_end_of_life_and_fades_the_battery(tmp_path):
+    from twin.pathway.runner import run_pathway
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = data["costs"]
+    costs["battery_energy"] = {"capex_cny_per_unit": 5000.0, "lifetime_years": 3}  # never pays: minimum only
+    costs["battery_power"] = {"capex_cny_per_unit": 3000.0, "lifetime_years": 3}
+    costs["pv"]["capex_cny_per_unit"] = 1e5
+    bat = {"name": "bess", "min_kwh": 200.0, "min_kw": 50.0}
+    pw = {"periods": [2026, 2030], "representative_days": None, "mode": "foresight"}
+    res = run_pathway(_write(tmp_path, pw, costs=costs, battery=bat), hours=48)
+    first, second = res.periods
+    assert first.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)
+    assert [r["key"] for r in first.retired] == ["battery_kwh", "battery_kw"]  # 2026 + 3 <= 2030
+    assert second.existing["battery_kwh"] == 0.0
+    assert second.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)  # the minimum is met again
+    assert res.foresight["status"] == "optimal"
+
+    # a long life: the 2026 battery serves 2030 faded by age, and only the fade is topped up
+    for k in ("battery_energy", "battery_power"):
+        costs[k]["lifetime_years"] = 12
+    res = run_pathway(_write(tmp_path, pw, "long.yaml", costs=costs, battery=bat), hours=48)
+    first, second = res.periods
+    sc = first.run.loaded.scenario
+    fade = (1.0 - sc.battery.eol_capacity_fraction) / sc.battery.calendar_life_years
+    assert first.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)
+    assert second.existing["battery_kwh"] == pytest.approx(200.0 * (1 - 4 * fade), rel=1e-4)
+    assert second.built["battery_kwh"] == pytest.approx(200.0 * 4 * fade, rel=1e-3)
+    assert "battery_kw" not in second.built  # power does not fade
+    assert first.retired == []
+
+
+def test_foresight_refuses_discrete_costs_clearly(tmp_path):
+    from twin.pathway.runner import PathwayError, run_pathway
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = data["costs"]
+    costs["pv"]["fixed_build_cny"] = 1e5
+    path = _write(tmp_path, {"periods": [2026, 2030], "representative_days": None, "mode": "foresight"},
+                  costs=costs)
+    with pytest.raises(PathwayError, match="LP"):
+        run_pathway(path, hours=24)
+
+
+def test_cli_mode_foresight_writes_the_joint_plan(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    path = _write(tmp_path, {"periods": [2026, 2030], "representative_days": None}, battery=None)
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(path), "-o", str(out), "--hours", "24", "-q", "--mode", "foresight",
+                                  "--lang", "en"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    pw = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]
+    assert pw["mode"] == "foresight" and pw["foresight"]["status"] == "optimal"
+    assert pw["foresight"]["objective_cny"] == pytest.approx(pw["npv_cost_cny"], rel=1e-5)
+    assert pw["npv_cost_cny"] == pytest.approx(sum(r["weight"] * r["annual_cost_cny_per_yr"] for r in pw["by_period"]))
+    assert any("perfect-foresight" in n for n in pw["notes"])
+    assert (out / "periods" / "2030" / "report.html").exists()
+    from report_text_check import wrong_language
+    from twin.report_pathway import render_pathway_report
+
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    words = set(s["park"]["name"].split()) | {"roof", "bess", "line"}
+    for lang in ("zh", "en"):
+        page = render_pathway_report(s, lang=lang)
+        assert not wrong_language(page, lang, words), wrong_language(page, lang, words)[:5]
+    assert "完全预见" in render_pathway_report(s, lang="zh")

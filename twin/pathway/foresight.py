@@ -1,0 +1,166 @@
+"""Perfect-foresight pathway: every period sized together, then each period run with its capacity fixed.
+
+Each period's sizing problem is built exactly as :func:`twin.run.run` builds it (baseline,
+objective, targets, linked representative days), all of them go into one LP
+(:func:`solvers.pathway.solve_foresight`), and each period is then the normal
+:func:`twin.run.run` of its scenario with the earlier builds still in service as existing
+capacity and this period's total capacity pinned (``min_* = max_* =`` the joint plan), so
+every output and report of a period is the same as in the myopic mode.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from twin.pathway.runner import (BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
+                                 _flat, _period_overrides, _split, base_energies, existing_overrides, period_inputs)
+from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
+
+#: Size key -> (minimum field, maximum field) of its scenario section (see EXISTING_FIELDS).
+BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "max_kwh"),
+                "battery_kw": ("min_kw", "max_kw"), "heat_pump_kw": ("min_kw", "max_kw"),
+                "tes_kwh": ("min_kwh", "max_kwh"), "boiler_kw": ("min_kw", "max_kw"),
+                "chiller_kw": ("min_kw", "max_kw")}
+
+
+def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
+    """Dotted overrides that pin each size ``{size name: unit}`` (``min = max =`` the value, rounded
+    down to 1e-6 so a bound from the roof area is not exceeded by solver noise)."""
+    out = {}
+    for name, total in totals.items():
+        key, asset = _split(name)
+        section = EXISTING_FIELDS[key][0]
+        where = f"{section}[{asset}]" if asset is not None else section
+        v = math.floor(max(total, 0.0) * 1e6) / 1e6
+        lo, hi = BOUND_FIELDS[key]
+        out[f"{where}.{lo}"] = v
+        out[f"{where}.{hi}"] = v
+    return out
+
+
+def period_problem(loaded, config, inputs):
+    """The sizing problem :func:`twin.run.run` would solve for ``loaded`` (targets and representative days
+    included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`)."""
+    import solvers as S
+    from twin.plan import build_problem
+    from twin.run import sizing_problem
+    from twin.targets import TargetError, with_targets
+
+    sc = loaded.scenario
+    prof = inputs.profiles
+    if config.hours:
+        prof = prof.isel(time=slice(0, config.hours))
+    base = S.solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"))
+    problem = sizing_problem(sc, prof, config)
+    try:
+        problem, _ = with_targets(problem, sc, prof, base.dispatch)
+    except TargetError as exc:
+        raise PathwayError(str(exc)) from None
+    if config.representative_days and prof.sizes["time"] == 8760:
+        from solvers.aggregation import representative_days
+
+        problem = representative_days(problem, config.representative_days).problem
+    return problem, prof
+
+
+def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang,
+                  prog, notes) -> tuple[list[PeriodResult], list[Vintage], dict]:
+    """Size the periods of a pathway together (perfect foresight); see :func:`twin.pathway.runner.run_pathway`.
+
+    Returns
+    -------
+    (periods, vintages, facts)
+        ``facts``: the joint LP's objective (present value on the sizing days) [CNY], its size and times.
+    """
+    import solvers as S
+    from solvers.pathway import ForesightPeriod, solve_foresight
+    from twin.run import UserInputError, prepare_inputs, run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    t0 = time.perf_counter()
+    prog.stage(f"perfect foresight: {len(spans)} period problems")
+    base_mwh: dict[str, float] = {}
+    setups: list[tuple[dict[str, Any], dict, Any, Any]] = []
+    jobs: list[ForesightPeriod] = []
+    for (year, _end), w in zip(spans, weights):
+        ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
+        ov.update(existing_overrides(declared, [], year))
+        ov.update(_period_overrides(spec, year))
+        try:
+            loaded = load_scenario(path, overrides=ov, variant=variant)
+            config = resolve_run_config(loaded.scenario, hours=hours, representative_days=k if not hours else None,
+                                        lang=lang)
+            prepared = prepare_inputs(loaded)
+            problem, prof = period_problem(loaded, config, prepared)
+        except (ValueError, UserInputError, S.InfeasibleError) as exc:
+            raise PathwayError(f"period {year}: {exc}") from None
+        if not base_mwh:
+            base_mwh = base_energies(prof)
+        setups.append((ov, inputs, loaded, config))
+        jobs.append(ForesightPeriod(year=year, weight=float(w), problem=problem))
+    prog.done(f"{sum(j.problem.n_steps for j in jobs):,} steps")
+
+    prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
+    cfg0 = setups[0][3]
+    fade = {key: _fade_per_yr(sc0, key) for key in EXISTING_FIELDS}
+    try:
+        fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade,
+                             options=S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s))
+    except S.InfeasibleError as exc:
+        raise PathwayError(str(exc)) from None
+    except ValueError as exc:
+        raise PathwayError(f"pathway.mode foresight: {exc}") from None
+    prog.done(f"{fr.status}, {fr.n_variables:,} variables, {fr.algorithm} {fr.solve_time_s:.1f} s")
+
+    vintages: list[Vintage] = []
+    for (key, asset), by_year in fr.builds.items():
+        for year, size in by_year.items():
+            if size <= BUILD_TOLERANCE or key not in COST_ENTRY:
+                continue
+            sc = setups[[j.year for j in jobs].index(year)][2].scenario
+            cost, _ = _cost_of(sc, key, asset)
+            if cost is None:
+                continue
+            vintages.append(Vintage(key=key, asset=asset, year=year, size=size, unit_capex_cny=cost.capex_cny_per_unit,
+                                    lifetime_yr=cost.lifetime_years, om_fraction_per_yr=cost.om_fraction_per_year,
+                                    fade_per_yr=_fade_per_yr(sc0, key)))
+    vintages.sort(key=lambda v: (v.year, list(EXISTING_FIELDS).index(v.key), v.asset or ""))
+    rate = sc0.costs.discount_rate
+    periods: list[PeriodResult] = []
+    for i, ((year, end), w) in enumerate(zip(spans, weights)):
+        prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}): dispatch with the joint plan's capacity")
+        ov, inputs, loaded0, _ = setups[i]
+        earlier = [v for v in vintages if v.year < year]
+        now = {f"{v.key}[{v.asset}]" if v.asset is not None else v.key: v.size for v in vintages if v.year == year}
+        existing = {n: float(declared.get(n, 0.0)) + capacity_in(earlier, *_split(n), year) for n in declared}
+        sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
+        totals = {n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing}
+        ov = {**ov, **existing_overrides(declared, earlier, year), **pinned_overrides(totals)}
+        try:
+            loaded = load_scenario(path, overrides=ov, variant=variant)
+        except ValueError as exc:
+            raise PathwayError(f"period {year}: {exc}") from None
+        sc = loaded.scenario
+        config = resolve_run_config(sc, hours=hours, representative_days=k if not hours else None, lang=lang)
+        r = run(loaded, config)
+        c = r.result.costs
+        operating = float(c["total"]) - float(c.get("capex_annualised_total", 0.0)) - float(c.get("om_total", 0.0))
+        periods.append(PeriodResult(
+            year=year, end_year=end, weight=float(w),
+            inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
+            run=r, existing=existing, sizes=_flat(r.result.sizes), built=now,
+            retired=[v.to_dict() for v in retiring(vintages, year, end)],
+            operating_cost_cny=operating, capital_charge_cny=capital_charge(vintages, year, rate)))
+        e = r.summary["emissions_tco2"]
+        prog.done(f"built {len(now)} asset(s), net {e['net']:,.0f} tCO2/yr")
+    facts = {"objective_cny": fr.objective_cny, "status": fr.status, "algorithm": fr.algorithm,
+             "solve_time_s": fr.solve_time_s, "build_time_s": fr.build_time_s, "n_variables": fr.n_variables,
+             "n_constraints": fr.n_constraints, "elapsed_s": time.perf_counter() - t0,
+             "sized_on": ("first %d h of each year" % hours if hours else
+                          f"{k} linked representative days per period" if k else "the full year of each period"),
+             "note": "objective_cny is the joint LP's present value on the sizing days; npv_cost_cny is the same plan "
+                     "dispatched hour by hour in each period's run", "solver_notes": fr.notes}
+    return periods, vintages, facts
