@@ -346,6 +346,10 @@ def label(name: str, lang: str) -> str:
     ``baseline_`` prefixes are shown as "基准：" / "Baseline: ".
     """
     base = name.removeprefix("baseline_")
+    if base.endswith("]") and "[" in base:  # a per-asset key such as "v2g_degradation[employee cars]"
+        key, asset = base[:-1].split("[", 1)
+        out = f"{label(key, lang)} — {asset}"
+        return f"{text('baseline', lang)}: {out}" if base != name else out
     for table in _LABEL_TABLES:
         if base in table:
             out = _pick(table[base], lang)
