@@ -16,7 +16,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-']{2,}")
 
 #: English words allowed in a Chinese report: units, standards, software, technical abbreviations.
 TECHNICAL = {
-    "kWh", "MWh", "GWh", "kWp", "tCO2", "tce", "kgce", "kgCO2", "CNY", "COP", "PUE", "PV", "EV", "EVs", "V2G",
+    "kWh", "MWh", "GWh", "kWp", "kVA", "MVA", "kvar", "Mvar", "tCO2", "tce", "kgce", "kgCO2", "CNY", "COP", "PUE", "PV", "EV", "EVs", "V2G",
     "CSUS", "HiGHS", "HiPO", "IPX", "Pyomo", "pvlib", "simpy", "xarray", "plotly", "pandapower", "netCDF",
     "numpy", "pandas", "pydantic", "python", "park_twin", "nc", "json", "summary", "results", "html",
     "CCER", "GEC", "TOU", "IPCC", "GB", "MEE", "NDRC", "NBS", "TMYx", "EPW", "CSWD", "SWERA", "ERA",
@@ -77,6 +77,7 @@ def wrong_language(html: str, lang: str, data_words: set[str] = frozenset()) -> 
     for run in visible_text(html):
         # identifiers (summary.json keys, variable names), URLs and file names are language-neutral
         run = re.sub(r"\S*(_|://|\.yaml|\.nc|\.json)\S*", " ", run)
+        run = re.sub(r"\b\w*\d\w*\b", " ", run)  # type names with digits (NA2XS2Y, 1x70) are identifiers
         if lang == "zh":
             words = [w for w in WORD.findall(run) if w not in TECHNICAL and w.lower() not in
                      {t.lower() for t in TECHNICAL} and w not in data_words]

@@ -8,7 +8,6 @@ published Chinese figures cited at each test.
 from __future__ import annotations
 
 import gzip
-import time
 
 import numpy as np
 import pandas as pd
@@ -316,20 +315,18 @@ def test_heating_season_gates_heating():
     assert heat.loc["2025-03-16":].sum() == 0
 
 
-def test_park_dataset_has_units_and_is_fast(china_weather):
+def test_park_dataset_has_units(china_weather):
+    """Units, names and physical sanity of the park's building dataset (its speed is measured in
+    benchmarks/bench_profiles.py, never asserted: timed assertions fail on a loaded machine)."""
     w, meta = china_weather("Suzhou")
     specs = [b.BuildingSpec(name=t, type=t, floor_area_m2=5000.0, storeys=2)
              for t in ["office", "factory", "warehouse", "cold_store", "dormitory", "canteen", "data_room"]]
-    t0 = time.perf_counter()
     ds = b.park_building_loads(specs, w, meta["latitude"], meta["longitude"])
-    elapsed = time.perf_counter() - t0
     assert ds.sizes == {"building": 7, "time": 8760}
     for name, var in ds.data_vars.items():
         assert var.attrs["units"] and var.attrs["long_name"], name
         assert np.isfinite(var.values).all(), name
     assert ds.attrs["climate_zone"] == "hscw"
-    # goal: well under 0.5 s per building (typically ~0.1 s each incl. calendar and sun)
-    assert elapsed < 0.5 * len(specs), elapsed
     # physical sanity: the data room cools all year, the warehouse is never cooled
     assert (ds["q_cooling_kw"].sel(building="data_room") > 0).mean() > 0.99
     assert float(ds["q_cooling_kw"].sel(building="warehouse").sum()) == 0.0

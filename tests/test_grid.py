@@ -149,6 +149,14 @@ def test_network_section_errors_name_the_field(tmp_path):
     with pytest.raises(Exception) as e:
         load_scenario(bad)
     assert "connections" in str(e.value)
+    bad.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n    buses: [{{name: a, vn_kv: 10}}, "
+                   "{name: b, vn_kv: 10}]\n    lines:\n"
+                   "      - {name: l, from_bus: a, to_bus: b, std_type: NA2XS2Y 1x95 RM/25 12/20 kV, length_km: 1}\n"
+                   "      - {name: l, from_bus: b, to_bus: a, std_type: NA2XS2Y 1x95 RM/25 12/20 kV, length_km: 1}\n"
+                   "    connections: {line: b, roof: b, bess: b}\n", encoding="utf-8")
+    with pytest.raises(Exception) as e:
+        load_scenario(bad)
+    assert "duplicate" in str(e.value) and "lines" in str(e.value)
 
 
 def test_transformer_limit_binds_feedback_ends_within_it_and_upgrade_is_costed(tmp_path):

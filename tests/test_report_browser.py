@@ -70,7 +70,10 @@ def _assert_clean(check, name: str):
 @pytest.fixture(scope="module")
 def tiny_reports(tmp_path_factory):
     chromium_executable()
-    out = _run(TINY, tmp_path_factory.mktemp("tiny") / "o", "--hours", "168")
+    # with both controllers of the operational twin and the default park grid, so that their
+    # report sections are checked too
+    out = _run(TINY, tmp_path_factory.mktemp("tiny") / "o", "--hours", "168", "--operate", "both",
+               "--set", "grid.network={}")
     return {**_both_languages(out), "out": out}
 
 

@@ -631,7 +631,8 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
         cards.append(_card(text("card_core", lang), "—", _esc(text("card_no_score", lang))))
     op = summary.get("operation")
     if isinstance(op, dict) and op.get("headline"):
-        cards.append(_card(text("card_operation", lang), str(op["headline"].get("value", "—")),
+        cards.append(_card(text("card_operation", lang), str(op["headline"].get(f"value_{lang}",
+                                                                                op["headline"].get("value", "—"))),
                            _esc(str(op["headline"].get(f"note_{lang}", "")))))
     grid = summary.get("grid")
     if isinstance(grid, dict) and grid.get("verdict") is not None:

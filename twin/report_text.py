@@ -346,6 +346,10 @@ def label(name: str, lang: str) -> str:
     ``baseline_`` prefixes are shown as "基准：" / "Baseline: ".
     """
     base = name.removeprefix("baseline_")
+    if base.endswith("]") and "[" in base:  # a per-asset key such as "v2g_degradation[employee cars]"
+        key, asset = base[:-1].split("[", 1)
+        out = f"{label(key, lang)} — {asset}"
+        return f"{text('baseline', lang)}: {out}" if base != name else out
     for table in _LABEL_TABLES:
         if base in table:
             out = _pick(table[base], lang)
@@ -683,3 +687,26 @@ PATTERNS.extend([
         ("city=<data>{c}</data> 距所给经纬度 {d} km（超过 {m} km）：按经纬度插值"),
     ),
 ])
+
+TEXT.update({
+    "controller_rule": ("规则控制", "rule-based"),
+    "controller_mpc": ("滚动优化（MPC）", "rolling horizon (MPC)"),
+    "controller_optimum": ("最优（完美预测）", "optimum (perfect foresight)"),
+})
+
+# the operational twin's notes (twin.operate.stage)
+PHRASES.update({
+    "optimum = the plan's perfect-foresight dispatch (whole horizon known); controllers see the past and forecasts "
+    "with seeded AR(1) errors only":
+        "最优 = 规划方案的完美预见调度（已知整个时段）；控制器只知道过去和带随机种子 AR(1) 误差的预测",
+    "costs keep the plan's capital, O&M, green power and certificates; offsets needed bring the operated residual "
+    "emissions to the plan's net emissions":
+        "成本沿用规划方案的投资、运维、绿电和绿证；所需抵消量使运行后的剩余排放降到规划方案的净排放",
+    "stores start where the plan's cyclic year ends; the last window of the year values nothing left in them":
+        "储能从规划方案循环年的终点状态开始；全年最后一个窗口不计剩余储能的价值",
+    "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); the plant "
+    "charges each vehicle by its session and keeps promises first, which can raise imports and peaks where the "
+    "aggregate plan cannot be split among the vehicles":
+        "电动汽车车队：滚动优化按车队的聚合包络（外近似）安排；实际按每辆车的充电会话充电并优先兑现承诺，"
+        "聚合计划无法分配到各车时可能增加购电和峰值",
+})

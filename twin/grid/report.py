@@ -7,6 +7,8 @@ Rebuilt from the written outputs alone: the ``grid_*`` variables of results.nc a
 
 from __future__ import annotations
 
+from twin.report_text import label
+
 import html
 
 import numpy as np
@@ -258,7 +260,8 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         vtext = {"pass": ("通过", "pass"), "violations": ("越限", "violations")}
         parts.append("<h3>" + ("运行年（无完美预测）的电网校核" if zh else "The operated year on the grid (no perfect foresight)")
                      + "</h3>" + _rows([hdr] + [
-                         (k, vtext.get(o["verdict"], (o["verdict"],) * 2)[i], o["violating_hours"],
+                         (label(f"controller_{k}", "zh" if zh else "en"), vtext.get(o["verdict"], (o["verdict"],) * 2)[i],
+                          o["violating_hours"],
                           f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
                           f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
                      + "<p class='notes'>" + _esc(

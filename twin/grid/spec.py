@@ -218,6 +218,11 @@ class GridNetworkSpec(_Strict):
         if dup:
             raise ValueError(f"buses: duplicate names {dup}")
         known = set(names)
+        for what, items in (("lines", self.lines), ("transformers", self.transformers), ("switches", self.switches)):
+            nn = [x.name for x in items]
+            dup = sorted({n for n in nn if nn.count(n) > 1})
+            if dup:
+                raise ValueError(f"{what}: duplicate names {dup}")
         for i, ln in enumerate(self.lines):
             for end in (ln.from_bus, ln.to_bus):
                 if end not in known:

@@ -220,7 +220,12 @@ def operation_section(ds, summary: dict, lang: str, add) -> str:
     parts = [f"<p class='explain'>{esc(intro)}</p>", _table(_rows(op, lang), head, "num")]
     faults = op.get("faults", [])
     if faults:
-        parts.append("<p class='notes'>" + ("故障：" if zh else "Faults: ") + esc("; ".join(faults)) + "</p>")
-    parts.append("<ul class='notes'>" + "".join(f"<li>{esc(n)}</li>" for n in op.get("notes", [])) + "</ul>")
+        # the faults as the scenario states them (data)
+        parts.append("<p class='notes'>" + ("故障：" if zh else "Faults: ") + "<span class='data'>"
+                     + esc("; ".join(map(str, faults))) + "</span></p>")
+    from twin.report_text import phrase
+
+    parts.append("<ul class='notes'>" + "".join(f"<li>{esc(phrase(n, lang))}</li>" for n in op.get("notes", []))
+                 + "</ul>")
     parts += [add(fig_monthly(ds, op, lang)), add(fig_peaks(op, lang)), add(fig_worst_week(ds, op, lang))]
     return "".join(parts)

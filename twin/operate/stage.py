@@ -206,7 +206,7 @@ def headline(op: dict) -> dict:
     ctrls = [c for c in op.get("controllers", []) if c in op.get("gap", {})]
     if not ctrls:
         return {}
-    names = {"rule": ("规则", "rule"), "mpc": ("MPC", "MPC")}
+    names = {"rule": ("规则控制", "rule"), "mpc": ("滚动优化", "MPC")}
     g = op["gap"]
     value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
     en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
@@ -217,5 +217,7 @@ def headline(op: dict) -> dict:
                   f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
                   f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
                   for c in ctrls)
-    return {"value": value, "note_en": "against the perfect-foresight optimum: " + en,
+    value_zh = " · ".join(f"{names.get(c, (c, c))[0]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
+    return {"value": value, "value_en": value, "value_zh": value_zh,
+            "note_en": "against the perfect-foresight optimum: " + en,
             "note_zh": "相对完美预见最优：" + zh}
