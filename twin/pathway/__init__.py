@@ -2,7 +2,8 @@
 
 ``spec`` (the scenario's ``pathway`` section) · ``periods`` (weights, trends, growth) ·
 ``vintages`` (assets by build period: life, fade, annuities) · ``runner`` (:func:`run_pathway`,
-myopic) · ``results`` (summary section, dataset with a ``period`` dimension, files).
+myopic, dispatching on ``pathway.mode``) · ``foresight`` (all periods in one LP through
+:func:`solvers.pathway.solve_foresight`, then each period run with its capacity pinned) · ``results`` (summary section, dataset with a ``period`` dimension, files).
 """
 
 from twin.pathway.spec import PathwaySpec
