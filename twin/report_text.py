@@ -178,6 +178,11 @@ COST_LABELS = {
     "green_certificates": ("绿证购买", "Green certificates bought"), "offsets": ("碳抵消购买", "Carbon offsets bought"),
     "carbon": ("内部碳价", "Internal carbon price"), "fuel": ("燃料", "Fuel"), "heat_import": ("外购热", "Heat bought"),
     "v2g_degradation": ("V2G电池损耗", "V2G battery wear"), "total": ("合计", "Total"),
+    "carbon_price": ("内部碳价", "Internal carbon price"),
+    "green_power_premium": ("绿电交易溢价", "Green power premium"),
+    "export_credit_tiebreak": ("上网抵扣排序项（数值极小）", "Export credit tie-break (negligible)"),
+    "thermal_storage_throughput": ("蓄热吞吐成本", "Thermal storage throughput"),
+    "stored_energy_value": ("期末储能价值", "Value of energy left in store"),
     "capex_overnight": ("初始投资（不计入年化合计）", "Overnight investment (not in the annual total)"),
 }
 
