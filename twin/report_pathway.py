@@ -60,6 +60,7 @@ def fig_capacity(pw: dict, lang: str):
             fig.add_bar(x=years, y=[r["sizes"].get(n, 0.0) for r in rows], name=f"{_asset(n, lang)} [{u}]", row=1, col=c)
     style(fig, text("pw_capacity", lang), height=400)
     fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
     return fig
 
 
@@ -72,13 +73,15 @@ def fig_emissions(pw: dict, lang: str):
     rows = pw["by_period"]
     years = [str(r["year"]) for r in rows]
     fig = go.Figure()
-    fig.add_scatter(x=years, y=[r["emissions_tco2"]["baseline"] for r in rows], name=label("baseline", lang),
+    fig.add_scatter(x=years, y=[r["emissions_tco2"]["baseline"] for r in rows], name=text("pw_period_start", lang),
                     line={"dash": "dot", "color": "#888"})
     fig.add_bar(x=years, y=[r["emissions_tco2"]["residual"] for r in rows], name=label("residual", lang))
     fig.add_bar(x=years, y=[r["emissions_tco2"]["offsets"] for r in rows], name=label("offsets", lang))
     fig.add_scatter(x=years, y=[r["emissions_tco2"]["net"] for r in rows], name=label("net", lang),
                     mode="lines+markers", line={"color": "black"})
-    return style(fig, text("pw_emissions", lang), unit("tCO2/yr", lang), height=380)
+    style(fig, text("pw_emissions", lang), unit("tCO2/yr", lang), height=380)
+    fig.update_xaxes(type="category")
+    return fig
 
 
 def fig_costs(pw: dict, lang: str):
@@ -92,7 +95,9 @@ def fig_costs(pw: dict, lang: str):
     fig = go.Figure([go.Bar(x=years, y=[r["operating_cost_cny_per_yr"] / 1e4 for r in rows], name=text("pw_operating", lang)),
                      go.Bar(x=years, y=[r["capital_charge_cny_per_yr"] / 1e4 for r in rows], name=text("pw_capital", lang))])
     fig.update_layout(barmode="stack")
-    return style(fig, text("pw_costs", lang), unit("10k CNY/yr", lang), height=360)
+    style(fig, text("pw_costs", lang), unit("10k CNY/yr", lang), height=360)
+    fig.update_xaxes(type="category")
+    return fig
 
 
 def _timeline(pw: dict, lang: str) -> str:

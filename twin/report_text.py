@@ -715,3 +715,7 @@ PHRASES.update({
         "电动汽车车队：滚动优化按车队的聚合包络（外近似）安排；实际按每辆车的充电会话充电并优先兑现承诺，"
         "聚合计划无法分配到各车时可能增加购电和峰值",
 })
+
+TEXT.update({
+    "pw_period_start": ("阶段初的园区（在役资产，不新建）", "The period's park before new builds (assets in service)"),
+})
