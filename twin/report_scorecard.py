@@ -298,7 +298,9 @@ def _national(nat: dict, lang: str) -> str:
         lab = labels[key][0 if zh else 1] + (" ★" if key == c.get("basis") else "")
         rows.append([f"　{c[name]}: {lab}", f"{_fmt(b['value_tco2_per_tce'])} tCO2/tce", "—",
                      f"≤ {c['threshold_tco2_per_tce']}", bst,
-                     f"CO2 {_fmt(b['co2_t'])} t; grid {b['grid_factor']}; tce {c['tce_basis']}; {b['source']}"])
+                     ("raw", f"CO2 {_fmt(b['co2_t'])} t{'；电网因子 ' if zh else '; grid '}{_e(phrase(b['grid_factor'], lang))}"
+                      f"{'；折标 ' if zh else '; tce '}{_e(phrase(c['tce_basis'], lang))}{'；' if zh else '; '}"
+                      f"<span class='cite'>{_e(phrase(b['source'], lang))}</span>")])
     for g in nat["guiding"]:
         if g["excluded"]:
             s = f"{_t('excluded', lang)}: {g['exclusion_reason']}"

@@ -719,3 +719,40 @@ PHRASES.update({
 TEXT.update({
     "pw_period_start": ("阶段初的园区（在役资产，不新建）", "The period's park before new builds (assets in service)"),
 })
+
+# the two accounting bases (twin.assess.national, twin.ledger.settings)
+_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
+PHRASES.update({
+    "grid.emission_factor of the scenario": "情景的 grid.emission_factor",
+    "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch": "基于位置口径：调度的逐时 ef_grid_kgco2_per_kwh",
+    "location-based emissions; the core indicator uses core_indicator_basis":
+        "基于位置的排放；核心指标按 core_indicator_basis 所选口径",
+    "acceptance": "验收口径",
+    "location": "基于位置口径",
+    "annex 4 as reported values grid power at the fossil factor [sec-910-acceptance-factor]":
+        "据二手来源，附件4按化石能源电力因子计算购电排放 [sec-910-acceptance-factor]",
+    "treatment of 绿证 on the acceptance basis is not public": "验收口径下绿证如何计入尚未公开",
+    "computed (ledger)": "计算（台账）",
+})
+PATTERNS[:0] = [
+    (r"^(?P<x>.+); threshold \[(?P<k>[\w-]+)\]$", "{x}；阈值 [{k}]"),
+]
+PATTERNS.extend([
+    (r"^national fossil-power factor (?P<y>\d{4}), (?P<v>[\d.]+) kgCO2/kWh \[(?P<k>[\w-]+)\]$",
+     "全国化石能源电力因子 {y}年 {v} kgCO2/kWh [{k}]"),
+    (r"^(?P<v>[\d.]+) kgCO2/kWh \(import-weighted grid\.emission_factor\)$",
+     "{v} kgCO2/kWh（按购电量加权的 grid.emission_factor）"),
+    (r"^当量值 \(calorific\) (?P<v>[\d.]+) kgce/kWh \[(?P<k>[\w-]+)\]$", "当量值 {v} kgce/kWh [{k}]"),
+    (r"^等价值 \(equivalent\) (?P<v>[\d.]+) kgce/kWh \[(?P<k>[\w-]+)\]$", "等价值 {v} kgce/kWh [{k}]"),
+    (r"^(?P<a>[\d.]+) \((?P<ya>\d{4})\) as reported, or the latest fossil factor (?P<b>[\d.]+) \((?P<yb>\d{4})\): "
+     r"not settled$", "二手来源报道为 {a}（{ya}年），也可能采用最新的化石能源电力因子 {b}（{yb}年）：尚无定论"),
+    (r"^The acceptance basis \(910号 annex 4 as two secondary sources report it\) counts purchased grid electricity "
+     r"at the national fossil-power factor (?P<y>\d{4}), (?P<f>[\d.]+) kgCO2/kWh \[(?P<k>[\w-]+)\] and green power "
+     r"at zero \((?P<cert>certificates earn nothing|certificates are credited at that factor)\), while the location "
+     r"basis counts it at the park's grid average of (?P<g>[\d.]+) kgCO2/kWh and credits green power and certificates "
+     r"at that factor; both divide by the same energy use, with electricity at its (?P<t>当量值|等价值) "
+     r"\((?P<tt>calorific|equivalent)\) (?P<e>[\d.]+) kgce/kWh\.$",
+     "验收口径（据两份二手来源对910号附件4的解读）按全国化石能源电力因子（{y}年 {f} kgCO2/kWh [{k}]）计算购入电力，绿电计零"
+     "（{cert}），基于位置口径则按园区电网平均因子 {g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{t} {e} kgce/kWh 折标。"),
+])
+_WORDS_ZH.update({"certificates earn nothing": "绿证不抵扣", "certificates are credited at that factor": "绿证按该因子抵扣"})
