@@ -208,8 +208,9 @@ class HighsBackend:
         """Solve (or re-solve) the held model.
 
         A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
-        end of a Pareto front, where the feasible set has no interior) is repeated with
-        IPX and crossover, and the later re-solves of this model use IPX directly.
+        end of a Pareto front, where the feasible set has no interior) or that declares the
+        model infeasible is repeated with IPX and crossover, and the later re-solves of this
+        model use IPX directly.
         (HiGHS 1.15's ``"ipm"`` means "an interior-point solver of HiGHS's choice",
         which is HiPO when its libraries are present; ``"ipx"`` asks for IPX itself.)
         """
@@ -218,6 +219,14 @@ class HighsBackend:
         if alg == "hipo" and r.status == "error":
             self.notes.append(f"HiPO ended with status {r.termination!r}; re-solved with IPX "
                               "(with crossover), which the later re-solves of this model use")
+            self.algorithm = "ipx"
+            r = self._run("ipx")
+        elif alg == "hipo" and r.status in ("infeasible", "infeasible_or_unbounded"):
+            # HiPO has declared feasible target-constrained full-year models infeasible (the
+            # office example's core_910 variant, which IPX solves): a verdict of infeasibility
+            # is confirmed by IPX before anyone is told their targets are out of reach
+            self.notes.append(f"HiPO reported the model {r.status}; re-solved with IPX (with crossover) "
+                              "to confirm, which the later re-solves of this model use")
             self.algorithm = "ipx"
             r = self._run("ipx")
         return r
