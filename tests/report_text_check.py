@@ -76,6 +76,7 @@ def wrong_language(html: str, lang: str, data_words: set[str] = frozenset()) -> 
     bad = []
     for run in visible_text(html):
         # identifiers (summary.json keys, variable names), URLs and file names are language-neutral
+        run = re.sub(r"\[[\w-]+\]", " ", run)  # bibliography keys such as [mee-nbs-ef-2023]
         run = re.sub(r"\S*(_|://|\.yaml|\.nc|\.json)\S*", " ", run)
         run = re.sub(r"\b\w*\d\w*\b", " ", run)  # type names with digits (NA2XS2Y, 1x70) are identifiers
         if lang == "zh":

@@ -22,6 +22,7 @@ import pandas as pd
 import xarray as xr
 
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
+from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
 #: Units for variables whose attrs lack them (contract names, docs/architecture.md).
@@ -407,9 +408,14 @@ def targets_table(targets: list[dict], lang: str) -> str:
     for t in targets:
         val = pct(t["value"]) if t["unit"] == "1" else fmt(t["value"], 4)
         mc = t.get("marginal_cost_cny_per_unit")
-        rows.append((t["label"], val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
-                     "—" if mc is None else f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})",
-                     "; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x)))
+        rows.append((phrase(t["label"], lang), val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
+                     "—" if mc is None else (f"{fmt(mc)} {phrase(t['marginal_cost_unit'], lang)}"
+                                             f"（{phrase(t['marginal_cost_note'], lang)}）" if zh else
+                                             f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})"),
+                     _Raw("；".join(phrase_html(x, lang) for x in (t.get("threshold_origin"), t.get("tce_basis"),
+                                                                 t.get("source")) if x) if zh else
+                          _esc("; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source"))
+                                         if x)))))
     head = (("目标", "达到值", "是否约束", "边际成本（对偶值）", "依据") if zh else
             ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
     note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else
@@ -651,10 +657,10 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
     rows = []
     for k, asset, v, unit in new:
         key = f"{k}[{asset}]" if asset else k
-        rows.append((_size_name(k, asset, lang), fmt(v), unit, _money(capex_by.get(key), lang)))
+        rows.append((_size_name(k, asset, lang), fmt(v), text_unit(unit, lang), _money(capex_by.get(key), lang)))
     build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
                           text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
-    keep = _table([(_size_name(k, a, lang), fmt(v), u) for k, a, v, u in old],
+    keep = _table([(_size_name(k, a, lang), fmt(v), text_unit(u, lang)) for k, a, v, u in old],
                   (text("asset", lang), text("size", lang), text("unit", lang)), "num") if old else \
         f"<p class='notes'>{_esc(text('no_existing', lang))}</p>"
     return (f"<section id='decision'><div class='cards'>{''.join(cards)}</div>"

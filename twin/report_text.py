@@ -168,6 +168,8 @@ SIZE_LABELS = {
     "tes_kwh": ("蓄热容量", "Thermal storage", "kWh"), "electric_boiler_kw": ("电锅炉", "Electric boiler", "kW"),
     "chiller_kw": ("冷机", "Chiller", "kW"), "gas_boiler_kw": ("燃气锅炉", "Gas boiler", "kW"),
     "boiler_kw": ("锅炉", "Boiler", "kW"),
+    "ev_v2g_share": ("双向充电桩比例（V2G）", "Bidirectional charger share (V2G)", "1"),
+    "ev_v2g_chargers": ("双向充电桩（V2G）", "Bidirectional chargers (V2G)", "charger"),
     "waste_heat_hx_kw": ("余热换热器", "Waste-heat exchanger", "kW"),
 }
 
@@ -333,7 +335,7 @@ def unit(u: str, lang: str) -> str:
     if lang == "en":
         return u
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
-            .replace("vehicles", "辆"))
+            .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
 
 def text(key: str, lang: str) -> str:
@@ -511,7 +513,7 @@ def phrase(s, lang: str) -> str:
         return _WORDS_ZH[s]
     if "; " in s:  # a list of the tool's phrases
         parts = [phrase(x, lang) for x in s.split("; ")]
-        if all(p != x for p, x in zip(parts, s.split("; "))):
+        if all(p != x or re.fullmatch(r"\[[\w-]+\]", x) for p, x in zip(parts, s.split("; "))):
             return "；".join(parts)
     for rx, zh in PATTERNS:
         m = re.match(rx, s)
@@ -756,3 +758,24 @@ PATTERNS.extend([
      "（{cert}），基于位置口径则按园区电网平均因子 {g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{t} {e} kgce/kWh 折标。"),
 ])
 _WORDS_ZH.update({"certificates earn nothing": "绿证不抵扣", "certificates are credited at that factor": "绿证按该因子抵扣"})
+
+# targets (twin.targets) and the solver's fallback note
+PHRASES.update({
+    "stated by the planner": "规划方给定",
+    "HiPO reported the model infeasible; re-solved with IPX (with crossover) to confirm, which the later re-solves "
+    "of this model use": "HiPO 判定模型不可行；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX",
+})
+PATTERNS.extend([
+    (r"^910号 core indicator ≤ (?P<v>[\d.]+) tCO2/tce \((?P<b>acceptance|location) basis\)$",
+     "910号核心指标 ≤ {v} tCO2/tce（{b}）"),
+    (r"^910号 clean-energy share ≥ (?P<v>[\d.]+)%$", "910号清洁能源消费占比 ≥ {v}%"),
+    (r"^T/CSUS 66-2023 7\.2\.1 renewable share ≥ (?P<v>[\d.]+)%$", "T/CSUS 66-2023 7.2.1 可再生能源利用率 ≥ {v}%"),
+    (r"^residual emissions ≤ (?P<v>[\d,.]+) tCO2/yr$", "剩余排放 ≤ {v} tCO2/年"),
+    (r"^CNY/yr per (?P<u>.+)$", "元/年 每 {u}"),
+    (r"^(?P<c>[\d,.]+) CNY/yr per (?P<d>[\d.]+) tCO2/tce tighter$", "每收紧 {d} tCO2/tce 增加 {c} 元/年"),
+    (r"^(?P<c>[\d,.]+) CNY/yr per percentage point more$", "每提高一个百分点增加 {c} 元/年"),
+    (r"^(?P<c>[\d,.]+) CNY/yr per tCO2/yr less$", "每减少 1 tCO2/年 增加 {c} 元/年"),
+    (r"^acceptance basis \[(?P<k>[\w-]+)\]$", "验收口径 [{k}]"),
+    (r"^\[(?P<k>[\w-]+)\] item 7\.2\.1 \(threshold stated by the planner\)$", "[{k}] 第7.2.1条（阈值由规划方给定）"),
+])
+_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
