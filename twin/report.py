@@ -25,26 +25,6 @@ from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
 
-#: Units for variables whose attrs lack them (contract names, docs/architecture.md).
-_UNIT_FALLBACK = {"ev_n_connected": "vehicles", "ev_n_queued": "vehicles", "working_day": "1", "tou_period": "-"}
-
-#: Groups of the profile section: (zh, en, prefixes / names).
-PROFILE_GROUPS = (
-    ("气象", "Weather", ("weather_",)),
-    ("电价与电网", "Tariff and grid", ("price_import", "tou_period", "ef_grid", "working_day")),
-    ("光伏", "PV", ("pv_ac_per_kwp", "p_pv_")),
-    ("工艺负荷", "Process loads", ("p_process_kw", "p_load_kw")),
-    ("建筑", "Buildings", ("building_",)),
-    ("电动汽车", "EV fleets", ("ev_", "p_ev_")),
-    ("储能", "Battery", ("p_battery_", "e_battery")),
-    ("热与冷", "Heat and cooling", ("q_", "p_heat_pump", "heat_pump_cop", "p_electric_boiler", "fuel_", "e_tes",
-                                   "p_chiller", "waste_heat")),
-    ("电网交换", "Grid exchange", ("p_grid_",)),
-)
-
-#: Monthly sums are energy; these (by suffix / name) are averaged instead.
-_INTENSIVE = ("_c", "_cop", "cop", "_per_kwh", "_per_kwp", "tou_period", "working_day", "weather_", "_kwh", "ev_n_")
-
 
 def _i(lang: str) -> int:
     if lang not in ("zh", "en"):
@@ -63,18 +43,6 @@ def _lab(var: str, lang: str) -> str:
     if base != var:
         name = f"{_t('baseline', lang)}: {name}"
     return name
-
-
-def _unit(ds: xr.Dataset, var: str) -> str:
-    u = ds[var].attrs.get("units") if var in ds else None
-    if u:
-        return {"W m-2": "W/m²", "degC": "°C", "m s-1": "m/s"}.get(str(u), str(u))
-    if var in _UNIT_FALLBACK:
-        return _UNIT_FALLBACK[var]
-    for suf, unit in (("_kwh", "kWh"), ("_kw", "kW"), ("_kwp", "kW/kWp")):
-        if var.endswith(suf):
-            return unit
-    return "-"
 
 
 def _esc(x) -> str:
@@ -162,11 +130,6 @@ def _sum_dims(da: xr.DataArray, how: str = "sum") -> xr.DataArray:
     return da.mean(extra) if how == "mean" else da.sum(extra)
 
 
-def _is_intensive(var: str) -> bool:
-    base = var.removeprefix("baseline_")
-    return any(base.endswith(s) or base.startswith(s) for s in _INTENSIVE) or base.startswith("e_")
-
-
 def _monthly(ds: xr.Dataset, var: str, how: str = "sum") -> pd.Series:
     """Monthly sum [unit·h/1000, i.e. MWh for kW] or mean of an hourly variable (summed over assets)."""
     s = pd.Series(_sum_dims(ds[var].astype(float), "mean" if how == "mean" else "sum").to_numpy(),
@@ -232,91 +195,6 @@ def fig_monthly_cooling(ds: xr.Dataset, lang: str):
     if "q_cooling_demand_kw" not in ds or float(np.abs(ds["q_cooling_demand_kw"]).sum()) <= 0:
         return None
     return _bus_balance(ds, ("q_chiller_kw",), ("q_cooling_demand_kw",), _t("monthly_cool", lang), lang)
-
-
-def fig_week(ds: xr.Dataset, lang: str):
-    """Dispatch of the week with the highest electric use [kW]."""
-    import plotly.graph_objects as go
-
-    n = ds.sizes["time"]
-    uses = [v for v in ELEC_USES if v in ds and v not in ("p_battery_charge_kw", "p_grid_export_kw")]
-    load = sum(_sum_dims(ds[v]).to_numpy() for v in uses) if uses else np.zeros(n)
-    if n > 24 * 7:
-        weekly = pd.Series(load).rolling(24 * 7).sum().to_numpy()
-        end = int(np.nanargmax(weekly)) + 1
-        sl = slice(max(0, end - 24 * 7), end)
-    else:
-        sl = slice(0, n)
-    sub = ds.isel(time=sl)
-    t = pd.DatetimeIndex(sub["time"].values)
-    fig = go.Figure()
-    for v in ELEC_SUPPLY:
-        if v in sub and float(np.abs(sub[v]).sum()) > 0:
-            fig.add_scatter(x=t, y=_sum_dims(sub[v]).to_numpy(), name=_lab(v, lang), stackgroup="supply",
-                            mode="none")
-    for v in ("p_battery_charge_kw", "p_grid_export_kw"):
-        if v in sub and float(np.abs(sub[v]).sum()) > 0:
-            fig.add_scatter(x=t, y=-_sum_dims(sub[v]).to_numpy(), name=_lab(v, lang), stackgroup="sink", mode="none")
-    fig.add_scatter(x=t, y=load[sl], name=_t("demand", lang), line={"color": "black", "width": 1.5})
-    _layout(fig, _t("week", lang), "kW")
-    return fig
-
-
-def fig_heatmap(da: xr.DataArray, title: str, unit: str = "kW", how: str = "sum", height: int = 300):
-    """Date × hour-of-day heat map of an hourly series (summed or averaged over assets)."""
-    import plotly.graph_objects as go
-
-    v = _sum_dims(da.astype(float), how).to_numpy()
-    days = len(v) // 24
-    if days < 1:
-        return None
-    z = v[: days * 24].reshape(days, 24).T.astype(np.float32)
-    dates = pd.DatetimeIndex(da["time"].values[: days * 24 : 24]).strftime("%Y-%m-%d")
-    fig = go.Figure(go.Heatmap(z=z, x=list(dates), y=np.arange(24), colorscale="Viridis",
-                               colorbar={"title": unit}, hovertemplate="%{x} %{y}:00 → %{z:.3g}<extra></extra>"))
-    _layout(fig, title, "", "", height=height)
-    fig.update_yaxes(tickvals=[0, 6, 12, 18, 23])
-    return fig
-
-
-def _fig_monthly_group(ds: xr.Dataset, names: list[str], title: str, lang: str):
-    """Monthly sums (energy) or means (intensive) of a group's variables, one trace per variable and asset."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for v in names:
-        da = ds[v].astype(float)
-        asset_dims = [d for d in da.dims if d != "time"]
-        how = "mean" if _is_intensive(v) else "sum"
-        unit = _unit(ds, v) if how == "mean" else ("MWh" if _unit(ds, v) == "kW" else _unit(ds, v) + "·h/1000")
-        members = [(None, da)]
-        if asset_dims and da.sizes[asset_dims[0]] > 1:
-            members = [(str(a), da.isel({asset_dims[0]: i})) for i, a in enumerate(da[asset_dims[0]].values)]
-        for asset, sub in members:
-            s = _monthly(sub.to_dataset(name=v), v, how)
-            name = _lab(v, lang) + (f" [{asset}]" if asset else "") + f" ({unit})"
-            fig.add_bar(x=s.index, y=s.values, name=name)
-    if not fig.data:
-        return None
-    fig.update_layout(barmode="group")
-    _layout(fig, title, "", _t("month", lang), height=380)
-    _month_axis(fig, lang)
-    return fig
-
-
-def profile_variables(ds: xr.Dataset) -> list[str]:
-    """Every hourly variable of the dataset shown in the profile section (plan, inputs, baseline)."""
-    return [str(v) for v in ds.data_vars
-            if "time" in ds[v].dims and not str(v).startswith(("ledger_", "dual_", "grid_", "op_"))
-            and np.issubdtype(ds[v].dtype, np.number) and ds[v].ndim <= 2]
-
-
-def _group_of(var: str) -> int:
-    base = var.removeprefix("baseline_")
-    for i, (_, _, keys) in enumerate(PROFILE_GROUPS):
-        if any(base.startswith(k) or base == k for k in keys):
-            return i
-    return len(PROFILE_GROUPS)
 
 
 def fig_emissions(summary: dict, ledger: dict | None, lang: str):
@@ -423,22 +301,6 @@ def targets_table(targets: list[dict], lang: str) -> str:
     return _table(rows, head) + f"<p class='notes'>{note}</p>"
 
 
-def _sizes_rows(summary: dict, lang: str) -> list[tuple]:
-    from twin.results.units import size_unit
-
-    rows = []
-    for k, v in summary["sizes"].items():
-        zh, en, unit = SIZE_LABELS.get(k, (k, k, size_unit(k)))
-        name = zh if lang == "zh" else en
-        if isinstance(v, dict):
-            for kk, vv in v.items():
-                if vv is not None and abs(float(vv)) > 0.5:
-                    rows.append((f"{name} [{kk}]", fmt(vv), unit))
-        elif v is not None and abs(float(v)) > 0.5:
-            rows.append((name, fmt(v), unit))
-    return rows
-
-
 def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) -> list[tuple]:
     zh = lang == "zh"
     rows = []
@@ -513,26 +375,16 @@ def existing_sizes(scenario: dict) -> dict:
     ``scenario_yaml``). Assets the optimiser can only keep (fuel boilers, an implied
     existing plant) count as existing in full (see :func:`new_and_existing`).
     """
+    from twin.results.units import EXISTING_SIZE_FIELDS
+
     out: dict = {}
-    pv = {a["name"]: float(a.get("existing_kwp") or 0.0) for a in scenario.get("pv_arrays") or []}
-    if pv:
-        out["pv_kwp"] = pv
-    b = scenario.get("battery")
-    if b:
-        out["battery_kwh"] = float(b.get("existing_kwh") or 0.0)
-        out["battery_kw"] = float(b.get("existing_kw") or 0.0)
-    hp = {h["name"]: float(h.get("existing_kw") or 0.0) for h in scenario.get("heat_pumps") or []}
-    if hp:
-        out["heat_pump_kw"] = hp
-    ts = scenario.get("thermal_storage")
-    if ts:
-        out["tes_kwh"] = float(ts.get("existing_kwh") or 0.0)
-    boilers = scenario.get("boilers") or []
-    if boilers:
-        out["boiler_kw"] = {b["name"]: float(b.get("existing_kw") or 0.0) for b in boilers}
-    ch = scenario.get("chillers") or []
-    if ch:
-        out["chiller_kw"] = {c["name"]: float(c.get("existing_kw") or 0.0) for c in ch}
+    for key, (section, fld) in EXISTING_SIZE_FIELDS.items():
+        obj = scenario.get(section)
+        if isinstance(obj, list):
+            if obj:
+                out[key] = {a["name"]: float(a.get(fld) or 0.0) for a in obj}
+        elif obj:
+            out[key] = float(obj.get(fld) or 0.0)
     return out
 
 
@@ -717,7 +569,6 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     sc = _as_dict(scorecard, "scorecard", summary)
     zh = lang == "zh"
     p = summary["park"]
-    w = summary["weather"]
     types = {"manufacturing": "生产制造", "logistics": "仓储物流", "office": "商务办公"}
     ptype = types.get(p["type"], p["type"]) if zh else f"{p['type']} ({types.get(p['type'], '')})"
     head = [f"<h1>{_esc(text('title', lang))}：{_esc(p['name'])}</h1>" if zh else

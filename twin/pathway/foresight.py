@@ -14,7 +14,7 @@ import math
 import time
 from typing import Any
 
-from twin.pathway.runner import (BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
+from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, period_inputs)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
 
@@ -76,7 +76,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     """
     import solvers as S
     from solvers.pathway import ForesightPeriod, solve_foresight
-    from twin.run import UserInputError, prepare_inputs, run
+    from twin.run import UserInputError, prepare_inputs
     from twin.scenario.loader import load_scenario
     from twin.scenario.run_config import resolve_run_config
 
@@ -139,15 +139,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
         totals = {n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing}
         ov = {**ov, **existing_overrides(declared, earlier, year), **pinned_overrides(totals)}
-        try:
-            loaded = load_scenario(path, overrides=ov, variant=variant)
-        except ValueError as exc:
-            raise PathwayError(f"period {year}: {exc}") from None
-        sc = loaded.scenario
-        config = resolve_run_config(sc, hours=hours, representative_days=k if not hours else None, lang=lang)
-        r = run(loaded, config)
-        c = r.result.costs
-        operating = float(c["total"]) - float(c.get("capex_annualised_total", 0.0)) - float(c.get("om_total", 0.0))
+        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+        operating = operating_cost(r.result.costs)
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},

@@ -125,6 +125,33 @@ def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year
     return out
 
 
+def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: int | None,
+               representative_days: int | None, lang: str | None):
+    """The normal run of one period: the scenario with the period's dotted overrides.
+
+    Raises
+    ------
+    PathwayError
+        Naming the period when its scenario does not validate.
+    """
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    try:
+        loaded = load_scenario(path, overrides=overrides, variant=variant)
+    except ValueError as exc:
+        raise PathwayError(f"period {year}: {exc}") from None
+    config = resolve_run_config(loaded.scenario, hours=hours,
+                                representative_days=representative_days if not hours else None, lang=lang)
+    return run(loaded, config)
+
+
+def operating_cost(costs: dict) -> float:
+    """A period's annual cost without capital annuities and fixed O&M [CNY/yr]."""
+    return float(costs["total"]) - float(costs.get("capex_annualised_total", 0.0)) - float(costs.get("om_total", 0.0))
+
+
 def _province(sc) -> str | None:
     if sc.site.province is not None:
         return sc.site.province
@@ -314,10 +341,6 @@ def base_energies(profiles) -> dict[str, float]:
 
 def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,
                 rate) -> tuple[list, list]:
-    from twin.run import run
-    from twin.scenario.loader import load_scenario
-    from twin.scenario.run_config import resolve_run_config
-
     vintages: list[Vintage] = []
     periods: list[PeriodResult] = []
     base_mwh: dict[str, float] = {}
@@ -331,13 +354,8 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
         ov.update(existing_overrides(declared, vintages, year))
         ov.update(_period_overrides(spec, year))
-        try:
-            loaded = load_scenario(path, overrides=ov, variant=variant)
-        except ValueError as exc:
-            raise PathwayError(f"period {year}: {exc}") from None
-        sc = loaded.scenario
-        config = resolve_run_config(sc, hours=hours, representative_days=k if not hours else None, lang=lang)
-        r = run(loaded, config)
+        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+        sc = r.loaded.scenario
         if not base_mwh:
             base_mwh = base_energies(r.profiles)
         existing = {n: float(declared.get(n, 0.0)) + capacity_in(vintages, *_split(n), year) for n in declared}
@@ -355,8 +373,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
                                         unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
                                         om_fraction_per_yr=cost.om_fraction_per_year,
                                         fade_per_yr=_fade_per_yr(sc, key)))
-        c = r.result.costs
-        operating = float(c["total"]) - float(c.get("capex_annualised_total", 0.0)) - float(c.get("om_total", 0.0))
+        operating = operating_cost(r.result.costs)
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},

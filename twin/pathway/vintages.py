@@ -12,18 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from solvers.problem import capital_recovery_factor
+from twin.results.units import EXISTING_SIZE_FIELDS
 
-#: Size keys of :attr:`solvers.SizingResult.sizes` that become existing capacity of later
-#: periods: key -> (scenario list or section, field of the installed size).
-EXISTING_FIELDS = {
-    "pv_kwp": ("pv_arrays", "existing_kwp"),
-    "battery_kwh": ("battery", "existing_kwh"),
-    "battery_kw": ("battery", "existing_kw"),
-    "heat_pump_kw": ("heat_pumps", "existing_kw"),
-    "tes_kwh": ("thermal_storage", "existing_kwh"),
-    "boiler_kw": ("boilers", "existing_kw"),
-    "chiller_kw": ("chillers", "existing_kw"),
-}
+#: Size keys that become existing capacity of later periods (the table the report reads too).
+EXISTING_FIELDS = EXISTING_SIZE_FIELDS
 
 
 @dataclass(frozen=True)

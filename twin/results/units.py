@@ -5,6 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
+#: Size keys of :attr:`solvers.SizingResult.sizes` that a scenario can declare installed:
+#: key -> (scenario list or section, field of the installed size). Read by the report (new vs
+#: existing assets) and the pathway (capacity carried into later periods).
+EXISTING_SIZE_FIELDS = {
+    "pv_kwp": ("pv_arrays", "existing_kwp"),
+    "battery_kwh": ("battery", "existing_kwh"),
+    "battery_kw": ("battery", "existing_kw"),
+    "heat_pump_kw": ("heat_pumps", "existing_kw"),
+    "tes_kwh": ("thermal_storage", "existing_kwh"),
+    "boiler_kw": ("boilers", "existing_kw"),
+    "chiller_kw": ("chillers", "existing_kw"),
+}
+
+
 def size_unit(key: str) -> str:
     """Unit of a size key of :attr:`solvers.SizingResult.sizes` (``pv_kwp`` → ``kWp``).
 
@@ -44,4 +58,4 @@ SUMMARY_UNITS = {
     "hours": "h",
 }
 
-__all__ = ["SUMMARY_UNITS", "flat_sizes", "size_unit"]
+__all__ = ["EXISTING_SIZE_FIELDS", "SUMMARY_UNITS", "flat_sizes", "size_unit"]
