@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.problem import SizingProblem
+from solvers.problem import AssetCost, SizingProblem
 
 __all__ = ["iter_hourly", "map_hourly", "with_fixed_sizes", "window", "STATE_KEYS"]
 
@@ -154,6 +154,32 @@ def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool =
         return dataclasses.replace(asset, **changes) if changes else asset
 
     return _map_assets(problem, fix)
+
+
+def without_idle_costs(problem: SizingProblem) -> SizingProblem:
+    """A copy of ``problem`` in which assets that can build nothing carry no costs.
+
+    Capital and fixed costs apply only to the part of a size above the existing one
+    (module docstring of :mod:`solvers.problem`); an asset whose every upper size bound is
+    at most its existing size — every asset of a baseline — has no size column, so its
+    :class:`~solvers.problem.AssetCost` never reaches the LP. Replacing those costs by
+    ``AssetCost()`` gives the same LP, which lets problems that differ only in the prices
+    of unbuildable assets be recognised as one (:func:`twin.run.solve_baseline`).
+    """
+
+    def idle(asset):
+        bounds = [f for f in dataclasses.fields(asset) if f.metadata.get("bound") == "max"]
+        if not bounds or any(f.metadata.get("existing") is None for f in bounds):
+            return asset
+        for f in bounds:
+            hi, existing = getattr(asset, f.name), getattr(asset, f.metadata["existing"])
+            if hi is None or existing is None or float(hi) > float(existing):
+                return asset
+        changes = {f.name: AssetCost() for f in dataclasses.fields(asset)
+                   if isinstance(getattr(asset, f.name), AssetCost)}
+        return dataclasses.replace(asset, **changes) if changes else asset
+
+    return _map_assets(problem, idle)
 
 
 def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None = None, *,

@@ -11,7 +11,7 @@ import pytest
 
 from solvers import (AssetCost, Battery, Carbon, EVFleet, GridConnection, InfeasibleError,
                      PVArray, SizingProblem, ThermalStorage, solve)
-from solvers.transform import iter_hourly, map_hourly, window, with_fixed_sizes
+from solvers.transform import iter_hourly, map_hourly, window, with_fixed_sizes, without_idle_costs
 
 REL = 1e-6
 
@@ -158,6 +158,20 @@ def test_fixed_sizes_as_existing_drop_the_capital_cost():
     e = with_fixed_sizes(p, {"pv_kwp": {"roof": 10.0}}, as_existing=True)
     assert e.pv[0].existing_kwp == 10.0
     assert solve(e).objective_cny == pytest.approx(5.0, rel=REL)
+
+
+def test_costs_of_assets_that_can_build_nothing_are_dropped_and_the_lp_is_unchanged():
+    """Existing PV of 10 kWp that may not grow: its price never reaches the LP; a candidate's does."""
+    c = AssetCost(capex_cny_per_unit=7.0, lifetime_yr=1.0, discount_rate=0.0, om_cny_per_unit_yr=2.0)
+    shape = np.array([0.0, 0.5])
+    idle = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 5.0), grid=grid([1.0, 1.0]),
+                         pv=[PVArray("roof", shape, cost=c, existing_kwp=10.0, max_kwp=10.0)])
+    q = without_idle_costs(idle)
+    assert q.pv[0].cost == AssetCost() and idle.pv[0].cost == c  # a copy
+    assert solve(q).objective_cny == pytest.approx(solve(idle).objective_cny, rel=1e-12)
+    cand = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 5.0), grid=grid([1.0, 1.0]),
+                         pv=[PVArray("roof", shape, cost=c, existing_kwp=10.0)])
+    assert without_idle_costs(cand).pv[0].cost == c
 
 
 def test_two_fleets_infeasible_names_the_emission_bound():

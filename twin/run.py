@@ -247,7 +247,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     from twin.plan import build_problem
 
     prog.stage("baseline (existing assets only)")
-    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads), "baseline")
+    base_res = solve_baseline(build_problem(sc, prof, baseline=True),
+                              S.SolveOptions(solver="choose", threads=config.solver_threads))
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = config.objective
@@ -411,6 +412,49 @@ def _dataset(r: Run):
 
     return build_dataset(loaded=r.loaded, config=r.config, weather=r.weather, prof=r.profiles, res=r.result,
                          base_res=r.baseline, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard)
+
+
+#: Baselines solved in this process, newest last: problem digest -> result (see solve_baseline).
+_BASELINES: dict[str, Any] = {}
+#: How many baselines :func:`solve_baseline` keeps (each a year of hourly dispatch, a few MB).
+BASELINE_MEMO_SIZE = 4
+
+
+def problem_digest(problem, options) -> str:
+    """SHA-256 of the LP a sizing problem gives and its solve options.
+
+    Every array and number of the problem counts, except the costs of assets that can
+    build nothing (:func:`solvers.transform.without_idle_costs`: they never reach the LP).
+    """
+    import hashlib
+    import pickle
+
+    from solvers.transform import without_idle_costs
+
+    return hashlib.sha256(pickle.dumps((without_idle_costs(problem), options), protocol=5)).hexdigest()
+
+
+def solve_baseline(problem, options):
+    """The baseline (existing assets only) of ``problem``, solved once per process.
+
+    The cases of a sweep over candidate costs, or the variants of a comparison that differ
+    only in what may be built, keep today's park under the same prices: their baseline
+    problems are identical to the last number, so the result of the first is reused (a
+    copy; the memo holds the last :data:`BASELINE_MEMO_SIZE` problems). A case that changes
+    anything the baseline reads (a tariff, a factor, a load) has another digest and is
+    solved afresh.
+    """
+    import copy
+
+    key = problem_digest(problem, options)
+    if key in _BASELINES:
+        _BASELINES[key] = _BASELINES.pop(key)  # most recently used last
+        return copy.deepcopy(_BASELINES[key])
+    res = _solve(problem, options, "baseline")
+    _BASELINES[key] = res
+    while len(_BASELINES) > BASELINE_MEMO_SIZE:
+        _BASELINES.pop(next(iter(_BASELINES)))
+    return copy.deepcopy(res)
 
 
 def _solve(problem, options, what: str):
