@@ -296,6 +296,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         prog.stage("park grid: hourly AC power flow (pandapower + lightsim2grid)")
         grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts))
         res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
+        problem = grid_res.problem  # with those hourly limits: the operated years keep to them too
         prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
         for n in grid_res.notes:
             prog.note(n)
