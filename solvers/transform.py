@@ -182,6 +182,45 @@ def without_idle_costs(problem: SizingProblem) -> SizingProblem:
     return _map_assets(problem, idle)
 
 
+def fingerprint(obj, h=None) -> str:
+    """SHA-256 of the content of a problem (or any nest of dataclasses, containers, arrays).
+
+    Canonical, unlike a pickle: an array counts by its dtype, shape and values in C order
+    (not by its memory layout, which differs between a process that built the profiles
+    and one that received them from another), a dict by its sorted items, anything else by
+    its type and ``repr``. Equal fingerprints mean equal data to the last bit.
+    """
+    import hashlib
+
+    top = h is None
+    h = hashlib.sha256() if top else h
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        h.update(f"<{type(obj).__qualname__}>".encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            fingerprint(getattr(obj, f.name), h)
+    elif isinstance(obj, np.ndarray):
+        a = np.ascontiguousarray(obj)
+        h.update(f"<array {a.dtype.str} {a.shape}>".encode())
+        h.update(a.tobytes() if a.dtype != object else repr(a.tolist()).encode())
+    elif isinstance(obj, dict):
+        h.update(b"<dict>")
+        for k in sorted(obj, key=repr):
+            h.update(repr(k).encode())
+            fingerprint(obj[k], h)
+    elif isinstance(obj, (list, tuple)):
+        h.update(f"<{type(obj).__name__} {len(obj)}>".encode())
+        for v in obj:
+            fingerprint(v, h)
+    elif isinstance(obj, (set, frozenset)):  # iteration order varies between processes
+        h.update(f"<set {len(obj)}>".encode())
+        for v in sorted(obj, key=repr):
+            fingerprint(v, h)
+    else:
+        h.update(f"<{type(obj).__name__}>{obj!r}".encode())
+    return h.hexdigest() if top else ""
+
+
 def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None = None, *,
            end_value_cny_per_kwh: dict | float | None = None,
            end_min_kwh: dict | None = None,

@@ -186,3 +186,15 @@ def test_two_fleets_infeasible_names_the_emission_bound():
                       objective="net_zero")
     with pytest.raises(InfeasibleError, match=r"emission bound: short by 0\.015 tCO2/yr"):
         solve(p)
+
+
+def test_fingerprint_counts_content_not_memory_layout():
+    from solvers.transform import fingerprint
+
+    a = np.arange(12.0).reshape(3, 4)
+    p = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1], grid=grid([1.0, 1.0, 1.0]))  # a strided view
+    q = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1].copy(), grid=grid([1.0, 1.0, 1.0]))
+    assert fingerprint(p) == fingerprint(q)
+    r = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1] + 1e-12, grid=grid([1.0, 1.0, 1.0]))
+    assert fingerprint(r) != fingerprint(p)
+    assert fingerprint({"b": 1, "a": {2, 1}}) == fingerprint({"a": {1, 2}, "b": 1})

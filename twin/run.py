@@ -247,8 +247,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     from twin.plan import build_problem
 
     prog.stage("baseline (existing assets only)")
-    base_res = solve_baseline(build_problem(sc, prof, baseline=True),
-                              S.SolveOptions(solver="choose", threads=config.solver_threads))
+    base_res = solve_baseline(*baseline_problem(sc, prof, config))
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = config.objective
@@ -419,6 +418,8 @@ def _dataset(r: Run):
 _BASELINES: dict[str, Any] = {}
 #: How many baselines :func:`solve_baseline` keeps (each a year of hourly dispatch, a few MB).
 BASELINE_MEMO_SIZE = 4
+#: Baselines this process took from the memo and solved (``hits``, ``solves``).
+BASELINE_COUNTS = {"hits": 0, "solves": 0}
 
 
 def problem_digest(problem, options) -> str:
@@ -427,12 +428,46 @@ def problem_digest(problem, options) -> str:
     Every array and number of the problem counts, except the costs of assets that can
     build nothing (:func:`solvers.transform.without_idle_costs`: they never reach the LP).
     """
-    import hashlib
-    import pickle
+    from dataclasses import replace
 
-    from solvers.transform import without_idle_costs
+    from solvers.transform import fingerprint, without_idle_costs
 
-    return hashlib.sha256(pickle.dumps((without_idle_costs(problem), options), protocol=5)).hexdigest()
+    return fingerprint((without_idle_costs(problem), replace(options, progress=None)))
+
+
+def baseline_problem(sc, prof, config: RunConfig):
+    """The baseline problem of a run (today's park: existing assets only) and its solve options."""
+    import solvers as S
+    from twin.plan import build_problem
+
+    return build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads)
+
+
+def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs) -> tuple[str, Any] | None:
+    """``(digest, result)`` of a scenario's baseline from shared inputs, or None if it fails.
+
+    A sweep computes it once for cases that keep today's park alike and hands it to them
+    (:func:`prime_baseline`); a case whose baseline differs after all (another digest)
+    solves its own, and a failure is left to the case to report.
+    """
+    prof = inputs.profiles
+    if config.hours:
+        prof = prof.isel(time=slice(0, config.hours))
+    try:
+        problem, options = baseline_problem(loaded.scenario, prof, config)
+        return problem_digest(problem, options), solve_baseline(problem, options)
+    except Exception:  # noqa: BLE001  (the case solves it again and reports the problem)
+        return None
+
+
+def prime_baseline(shared: tuple[str, Any] | None) -> None:
+    """Put a baseline solved elsewhere (:func:`shared_baseline`) into this process's memo."""
+    if shared is None:
+        return
+    key, res = shared
+    _BASELINES[key] = res
+    while len(_BASELINES) > BASELINE_MEMO_SIZE:
+        _BASELINES.pop(next(iter(_BASELINES)))
 
 
 def solve_baseline(problem, options):
@@ -450,8 +485,10 @@ def solve_baseline(problem, options):
     key = problem_digest(problem, options)
     if key in _BASELINES:
         _BASELINES[key] = _BASELINES.pop(key)  # most recently used last
+        BASELINE_COUNTS["hits"] += 1
         return copy.deepcopy(_BASELINES[key])
     res = _solve(problem, options, "baseline")
+    BASELINE_COUNTS["solves"] += 1
     _BASELINES[key] = res
     while len(_BASELINES) > BASELINE_MEMO_SIZE:
         _BASELINES.pop(next(iter(_BASELINES)))
