@@ -443,8 +443,8 @@ def baseline_problem(sc, prof, config: RunConfig):
     return build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads)
 
 
-def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs) -> tuple[str, Any] | None:
-    """``(digest, result)`` of a scenario's baseline from shared inputs, or None if it fails.
+def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs) -> tuple[str, Any, float] | None:
+    """``(digest, result, seconds)`` of a scenario's baseline from shared inputs, or None if it fails.
 
     A sweep computes it once for cases that keep today's park alike and hands it to them
     (:func:`prime_baseline`); a case whose baseline differs after all (another digest)
@@ -453,18 +453,19 @@ def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs
     prof = inputs.profiles
     if config.hours:
         prof = prof.isel(time=slice(0, config.hours))
+    t0 = time.perf_counter()
     try:
         problem, options = baseline_problem(loaded.scenario, prof, config)
-        return problem_digest(problem, options), solve_baseline(problem, options)
+        return problem_digest(problem, options), solve_baseline(problem, options), time.perf_counter() - t0
     except Exception:  # noqa: BLE001  (the case solves it again and reports the problem)
         return None
 
 
-def prime_baseline(shared: tuple[str, Any] | None) -> None:
+def prime_baseline(shared: tuple[str, Any, float] | None) -> None:
     """Put a baseline solved elsewhere (:func:`shared_baseline`) into this process's memo."""
     if shared is None:
         return
-    key, res = shared
+    key, res = shared[:2]
     _BASELINES[key] = res
     while len(_BASELINES) > BASELINE_MEMO_SIZE:
         _BASELINES.pop(next(iter(_BASELINES)))

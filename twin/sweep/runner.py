@@ -129,6 +129,8 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
         r = run(loaded, cfg, inputs=inputs if shared else None)
         rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
                "solver_threads": cfg.solver_threads, "shared_baseline": BASELINE_COUNTS["hits"] > hits,
+               "shared_baseline_s": baseline[2] if baseline is not None and BASELINE_COUNTS["hits"] > hits else None,
+               "baseline_group": baseline[0][:16] if baseline is not None else None,
                "shared_inputs_s": inputs.profiles_time_s if shared else None,
                **case_metrics(r)}
     except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
@@ -242,8 +244,10 @@ def start_client(workers: int | None = None, scheduler: str | None = None):
     from twin.compare import available_cores
 
     n = workers or max(1, available_cores())
+    # the scheduler's HTTP server on a free port: two sweeps (or a sweep and the tests) at once
+    # would otherwise race for the default 8787 and one of them fail to start
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
