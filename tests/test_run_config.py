@@ -59,6 +59,7 @@ def test_precedence_override_scenario_default():
     ({"hours": 0}, "hours 0: expected an integer from 1 to 8760"),
     ({"hours": 168, "representative_days": 12}, "representative_days needs the full year"),
     ({"lang": "de"}, "lang 'de'"),
+    ({"solver_threads": 0}, "solver_threads 0: expected an integer from 1"),
     ({"colour": "red"}, "unknown setting(s) ['colour']"),
 ])
 def test_bad_settings_are_named(kw, needle):

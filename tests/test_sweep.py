@@ -131,6 +131,8 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
     # one shared set of profiles for a sweep over costs and prices
     recs = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "cases").glob("*.json")]
     assert len({r["profile_key"] for r in recs}) == 1 and all(r["shared_inputs"] for r in recs)
+    # HiGHS held to the single-threaded worker's one thread (no oversubscribed cores)
+    assert {r["solver_threads"] for r in recs} == {1}
     # a dearer PV never lowers the optimum (same carbon price)
     cost = ds["annualised_cost_cny"].values.reshape(3, 2)
     assert (np.diff(cost, axis=0) >= -1e-6).all()

@@ -247,7 +247,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     from twin.plan import build_problem
 
     prog.stage("baseline (existing assets only)")
-    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"), "baseline")
+    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads), "baseline")
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = config.objective
@@ -260,7 +260,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         problem, target_notes = with_targets(problem, sc, prof, base_res.dispatch)
     except TargetError as exc:
         raise UserInputError(str(exc)) from None
-    sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s,
+    sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s, threads=config.solver_threads,
                            save_model=str(config.save_model) if config.save_model else None,
                            progress=prog.note)
     agg_info = None

@@ -52,7 +52,7 @@ def period_problem(loaded, config, inputs):
     prof = inputs.profiles
     if config.hours:
         prof = prof.isel(time=slice(0, config.hours))
-    base = S.solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose"))
+    base = S.solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads))
     problem = sizing_problem(sc, prof, config)
     try:
         problem, _ = with_targets(problem, sc, prof, base.dispatch)
@@ -108,7 +108,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
     try:
         fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade,
-                             options=S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s))
+                             options=S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s,
+                                                     threads=cfg0.solver_threads))
     except S.InfeasibleError as exc:
         raise PathwayError(str(exc)) from None
     except ValueError as exc:

@@ -49,6 +49,10 @@ class RunConfig:
         HiGHS method of the sizing solve (the baseline always lets HiGHS choose).
     time_limit_s : float
         Wall-clock limit of each HiGHS run [s].
+    solver_threads : int or None
+        Threads of each HiGHS run; ``None`` lets HiGHS choose (about half the machine's
+        cores). Sweeps set it to their worker's thread count, so that 32 single-threaded
+        workers on a 32-core node do not start 16 solver threads each.
     pareto_points : int
         Points on the cost–emissions front for ``objective="pareto"`` [-].
     hours : int or None
@@ -74,6 +78,7 @@ class RunConfig:
     objective: Objective = "net_zero"
     solver_method: SolverMethod = "hipo"
     time_limit_s: float = 900.0
+    solver_threads: int | None = None
     pareto_points: int = 6
     hours: int | None = None
     representative_days: int | None = None
@@ -113,6 +118,9 @@ def check_settings(values: dict[str, Any]) -> list[str]:
     t = values.get("time_limit_s")
     if not isinstance(t, (int, float)) or t <= 0:
         out.append(f"time_limit_s {t!r}: expected a number of seconds > 0")
+    th = values.get("solver_threads")
+    if th is not None and (not isinstance(th, int) or isinstance(th, bool) or not 1 <= th <= 1024):
+        out.append(f"solver_threads {th!r}: expected an integer from 1 to 1024")
     n = values.get("pareto_points")
     if not isinstance(n, int) or not 2 <= n <= 50:
         out.append(f"pareto_points {n!r}: expected an integer from 2 to 50")

@@ -110,8 +110,10 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
         from twin.run import run
 
         shared = inputs is not None and inputs.key == _key(loaded)
-        r = run(loaded, config, inputs=inputs if shared else None)
+        cfg = worker_config(config)
+        r = run(loaded, cfg, inputs=inputs if shared else None)
         rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
+               "solver_threads": cfg.solver_threads,
                "shared_inputs_s": inputs.profiles_time_s if shared else None,
                **case_metrics(r)}
     except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
@@ -121,6 +123,26 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
     rec["seconds"] = time.perf_counter() - t0
     rec["cpu_seconds"] = time.process_time() - c0
     return rec
+
+
+def worker_config(config):
+    """The case's run configuration with HiGHS held to its Dask worker's threads.
+
+    HiGHS by default starts about half the machine's cores as threads; on a node running
+    one single-threaded worker per core that oversubscribes the cores. Outside a worker,
+    or where the sweep file sets ``solver_threads``, the configuration is unchanged.
+    """
+    from dataclasses import replace
+
+    if config.solver_threads is not None:
+        return config
+    try:
+        from distributed import get_worker
+
+        n = int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return config
+    return replace(config, solver_threads=max(1, n), sources={**config.sources, "solver_threads": "sweep worker"})
 
 
 def _key(loaded) -> str:
