@@ -158,7 +158,7 @@ def test_existing_lead_acid_and_new_lfp_end_to_end(tmp_path):
     text = ("battery: null\nbatteries:\n"
             "  - {name: lead_acid, round_trip_efficiency: 0.75, existing_kwh: 2000, existing_kw: 500,"
             " max_kwh: 2000, max_kw: 500, degradation_cost_cny_per_kwh: 0.3}\n"
-            "  - {name: lfp, energy_cost: {capex_cny_per_unit: 600, lifetime_years: 12}}\n")
+            "  - {name: lfp, energy_cost: {capex_cny_per_unit: 600, lifetime_years: 15}}\n")
     f = _write(tmp_path, text)
     sc = load_scenario(f).scenario
     lead, lfp = batteries_of(sc, baseline=False)
@@ -177,3 +177,65 @@ def test_existing_lead_acid_and_new_lfp_end_to_end(tmp_path):
     with xr.open_dataset(out / "results.nc") as ds:
         assert sorted(ds["battery"].values.tolist()) == ["lead_acid", "lfp"]
         assert ds["e_battery_kwh"].dims == ("battery", "time")
+
+
+def test_a_store_with_its_own_cost_is_appraised_at_its_own_lifetime(tmp_path):
+    """The LFP candidate's own energy cost has a 15-year life; the costs section's battery
+    energy life applies to batteries without their own cost; the investment appraisal of
+    ``twin compare`` reads each."""
+    from twin.finance import crf, finance_costs, investment, lifetimes_from_costs
+    from twin.scenario.loader import load_scenario
+
+    f = _write(tmp_path, "battery: null\nbatteries:\n  - {name: a}\n"
+                         "  - {name: lfp, energy_cost: {capex_cny_per_unit: 600, lifetime_years: 15}}\n")
+    sc = load_scenario(f).scenario
+    life = lifetimes_from_costs(finance_costs(sc))
+    assert life["battery_kwh[lfp]"] == 15.0
+    assert life["battery_kwh"] == sc.costs.battery_energy.lifetime_years != 15.0
+    r = 0.08
+    inv = investment({"capex_annualised": {"battery_kwh[lfp]": 600.0 * crf(r, 15), "battery_kwh[a]": 100.0},
+                      "total": 0.0}, {"total": 0.0}, life, r)
+    assert inv.assets["battery_kwh[lfp]"]["lifetime_years"] == 15.0
+    assert inv.assets["battery_kwh[a]"]["lifetime_years"] == sc.costs.battery_energy.lifetime_years
+
+
+def test_mpc_with_two_batteries_reproduces_the_optimum():
+    """MPC with perfect forecasts over the whole horizon operates two batteries (and two thermal
+    stores) exactly as the as-built LP dispatches them: the same energy cost to 1e-6."""
+    from solvers.rolling import as_built
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.mpc import MPCController
+    from twin.operate.state import OperatedPark
+
+    T = 48
+    h = np.arange(T) % 24
+    price = np.where(h < 8, 0.3, np.where((h >= 8) & (h < 12) | (h >= 17) & (h < 22), 1.0, 0.6))
+    grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(T, 0.5),
+                            month=np.full(T, 3))
+    bats = [S.Battery(name="a", eta_charge=0.97, eta_discharge=0.97, soc_min=0.1, soc_max=0.9),
+            S.Battery(name="b", eta_charge=0.9, eta_discharge=0.9, soc_min=0.2, soc_max=0.95,
+                      degradation_cny_per_kwh=0.05)]
+    stores = [S.ThermalStorage(name="tank", loss_per_h=0.01, max_power_per_kwh=0.25),
+              S.ThermalStorage(name="pit", loss_per_h=0.002, max_power_per_kwh=0.1)]
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(T, 100.0) + 40.0 * (h >= 8), grid=grid, batteries=bats,
+        heat_demand_kw=np.full(T, 60.0), boilers=[S.ElectricBoiler(efficiency=0.99, existing_kw=150.0, max_kw=150.0,
+                                                                   name="eb")],
+        thermal_stores=stores,
+        time=np.datetime64("2025-03-03T00", "h") + np.arange(T).astype("timedelta64[h]"))
+    sizes = {"battery_kwh": {"a": 200.0, "b": 300.0}, "battery_kw": {"a": 100.0, "b": 60.0},
+             "tes_kwh": {"tank": 200.0, "pit": 400.0}, "boiler_kw": {"eb": 150.0}}
+    init = {"battery_kwh": {"a": 100.0, "b": 150.0}, "tes_kwh": {"tank": 0.0, "pit": 100.0}}
+    ab = as_built(prob, sizes, initial_state=init)
+    opt = S.solve(ab, S.SolveOptions(solver="simplex"))
+    park = OperatedPark.from_problem(prob, sizes, initial=init)
+    truth = {"load_kw": park.load_kw, "heat_kw": park.heat_kw}
+    ds, stats = operate(park, MPCController(ab, Forecaster(truth, T, ForecastSettings(perfect=True)),
+                                            horizon=T, step=24))
+    cost = (float(np.dot(park.price, ds["p_grid_import_kw"].values))
+            + float(ds["p_battery_discharge_kw"].sel(battery="b").sum()) * 0.05)
+    assert cost == pytest.approx(opt.objective_cny, rel=1e-6)
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    assert float(ds["p_battery_discharge_kw"].sel(battery="a").sum()) > 0
+    assert sorted(ds["thermal_storage"].values.tolist()) == ["pit", "tank"]

@@ -326,11 +326,19 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
             if mwh is not None:
                 ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
     cost_factors = {}
+    # a store's own cost learns at the rate of the costs-section entry it stands in for
+    own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],
+           "battery_power": [(f"batteries[{b.name}].power_cost", b.power_cost) for b in sc0.batteries],
+           "thermal_storage": [(f"thermal_stores[{t.name}].cost", t.cost) for t in sc0.thermal_stores]}
     for entry, rate_l in spec.cost_learning_per_year.items():
         c = getattr(sc0.costs, entry)
         if c is not None:
             cost_factors[entry] = learning(rate_l, dy)
             ov[f"costs.{entry}.capex_cny_per_unit"] = c.capex_cny_per_unit * cost_factors[entry]
+        for where, oc in own.get(entry, []):
+            if oc is not None:
+                cost_factors[entry] = learning(rate_l, dy)
+                ov[f"{where}.capex_cny_per_unit"] = oc.capex_cny_per_unit * cost_factors[entry]
     carbon_price = sc0.carbon.carbon_price_cny_per_t * compound(spec.carbon_price_growth_per_year, dy)
     if spec.carbon_price_growth_per_year and dy:
         ov["carbon.carbon_price_cny_per_t"] = carbon_price
