@@ -48,7 +48,7 @@ def measure(path: Path, workers: int, tmp: Path) -> dict:
     _, _, cases, loaded = prepare(path)
     t0 = time.perf_counter()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     client = Client(cluster)
     client.run(lambda: __import__("twin.run") and __import__("solvers") and None)  # imports warm on every worker
     start = time.perf_counter() - t0
@@ -60,10 +60,12 @@ def measure(path: Path, workers: int, tmp: Path) -> dict:
     ok = [r for r in res.records if r["status"] == "ok"]
     secs = [r["seconds"] for r in ok]
     shared = max((r.get("shared_inputs_s") or 0.0) for r in ok) if ok else 0.0  # one profile task
-    busy = sum(secs) + shared
+    baselines = {r["baseline_group"]: r["shared_baseline_s"] or 0.0 for r in ok if r.get("shared_baseline")}
+    busy = sum(secs) + shared + sum(baselines.values())  # the shared tasks kept a worker busy too
     return {"workers": workers, "cases": len(cases), "ok": len(secs), "start_s": start, "wall_s": wall,
             "cases_per_min": 60.0 * len(secs) / wall, "mean_case_s": sum(secs) / max(len(secs), 1),
             "mean_case_cpu_s": sum(r["cpu_seconds"] for r in ok) / max(len(ok), 1), "profiles_s": shared,
+            "baselines": len(baselines), "baselines_s": sum(baselines.values()),
             "overhead": 1.0 - busy / (workers * wall)}
 
 
@@ -77,10 +79,11 @@ def main() -> None:
         path = sweep_file(tmp, args.cases, args.hours)
         rows = [measure(path, w, tmp) for w in (1, 2)]
     print(f"sweep of {rows[0]['cases']} cases, tiny park, {args.hours} h each, shared profiles")
-    print("workers  start s  wall s  cases/min  case wall s  case CPU s  shared profiles s  overhead")
+    print("workers  start s  wall s  cases/min  case wall s  case CPU s  shared profiles s  shared baselines (s)  overhead")
     for r in rows:
         print(f"{r['workers']:7d}  {r['start_s']:7.1f}  {r['wall_s']:6.1f}  {r['cases_per_min']:9.1f}  "
-              f"{r['mean_case_s']:11.2f}  {r['mean_case_cpu_s']:10.2f}  {r['profiles_s']:17.1f}  {r['overhead']:8.1%}")
+              f"{r['mean_case_s']:11.2f}  {r['mean_case_cpu_s']:10.2f}  {r['profiles_s']:17.1f}  "
+              f"{r['baselines']:4d} ({r['baselines_s']:5.1f})      {r['overhead']:8.1%}")
     import os
 
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "

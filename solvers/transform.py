@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.problem import SizingProblem
+from solvers.problem import AssetCost, SizingProblem
 
 __all__ = ["iter_hourly", "map_hourly", "with_fixed_sizes", "window", "per_store", "STATE_KEYS"]
 
@@ -154,6 +154,71 @@ def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool =
         return dataclasses.replace(asset, **changes) if changes else asset
 
     return _map_assets(problem, fix)
+
+
+def without_idle_costs(problem: SizingProblem) -> SizingProblem:
+    """A copy of ``problem`` in which assets that can build nothing carry no costs.
+
+    Capital and fixed costs apply only to the part of a size above the existing one
+    (module docstring of :mod:`solvers.problem`); an asset whose every upper size bound is
+    at most its existing size — every asset of a baseline — has no size column, so its
+    :class:`~solvers.problem.AssetCost` never reaches the LP. Replacing those costs by
+    ``AssetCost()`` gives the same LP, which lets problems that differ only in the prices
+    of unbuildable assets be recognised as one (:func:`twin.run.solve_baseline`).
+    """
+
+    def idle(asset):
+        bounds = [f for f in dataclasses.fields(asset) if f.metadata.get("bound") == "max"]
+        if not bounds or any(f.metadata.get("existing") is None for f in bounds):
+            return asset
+        for f in bounds:
+            hi, existing = getattr(asset, f.name), getattr(asset, f.metadata["existing"])
+            if hi is None or existing is None or float(hi) > float(existing):
+                return asset
+        changes = {f.name: AssetCost() for f in dataclasses.fields(asset)
+                   if isinstance(getattr(asset, f.name), AssetCost)}
+        return dataclasses.replace(asset, **changes) if changes else asset
+
+    return _map_assets(problem, idle)
+
+
+def fingerprint(obj, h=None) -> str:
+    """SHA-256 of the content of a problem (or any nest of dataclasses, containers, arrays).
+
+    Canonical, unlike a pickle: an array counts by its dtype, shape and values in C order
+    (not by its memory layout, which differs between a process that built the profiles
+    and one that received them from another), a dict by its sorted items, anything else by
+    its type and ``repr``. Equal fingerprints mean equal data to the last bit.
+    """
+    import hashlib
+
+    top = h is None
+    h = hashlib.sha256() if top else h
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        h.update(f"<{type(obj).__qualname__}>".encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            fingerprint(getattr(obj, f.name), h)
+    elif isinstance(obj, np.ndarray):
+        a = np.ascontiguousarray(obj)
+        h.update(f"<array {a.dtype.str} {a.shape}>".encode())
+        h.update(a.tobytes() if a.dtype != object else repr(a.tolist()).encode())
+    elif isinstance(obj, dict):
+        h.update(b"<dict>")
+        for k in sorted(obj, key=repr):
+            h.update(repr(k).encode())
+            fingerprint(obj[k], h)
+    elif isinstance(obj, (list, tuple)):
+        h.update(f"<{type(obj).__name__} {len(obj)}>".encode())
+        for v in obj:
+            fingerprint(v, h)
+    elif isinstance(obj, (set, frozenset)):  # iteration order varies between processes
+        h.update(f"<set {len(obj)}>".encode())
+        for v in sorted(obj, key=repr):
+            fingerprint(v, h)
+    else:
+        h.update(f"<{type(obj).__name__}>{obj!r}".encode())
+    return h.hexdigest() if top else ""
 
 
 def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None = None, *,

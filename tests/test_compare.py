@@ -165,3 +165,24 @@ def test_dispatch_parquet_reads_back(compared):
     out, _ = compared
     d = pd.read_parquet(out / "runs" / "base" / "dispatch.parquet")
     assert len(d) == 48 and "p_grid_import_kw [kW]" in d.columns
+
+
+def test_targets_and_their_marginal_costs_are_compared(compared, tmp_path):
+    """A run with a residual-emissions cap beside one without: the limit and its dual in the table."""
+    from twin.compare import ComparedRun, comparison_tables, read_summary
+
+    out, _ = compared
+    base = read_summary(out / "runs" / "base")
+    cap = 0.99 * base["emissions_tco2"]["residual"]  # within reach (PV at its roof limit gives ~2 % less)
+    r = CliRunner().invoke(main, ["run", str(TINY), "--hours", "48", "--objective", "min_cost", "--lang", "en",
+                                  "--set", f"targets.residual_emissions_max_t={cap}", "-o", str(tmp_path / "capped"),
+                                  "--quiet"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    capped = read_summary(tmp_path / "capped")
+    t = {x["name"]: x for x in capped["targets"]}["residual"]
+    assert t["binding"] and t["marginal_cost_cny_per_unit"] > 0
+    comp = comparison_tables([ComparedRun("base", base), ComparedRun("capped", capped)], "base")["comparison"]
+    assert comp.loc["target_residual", "capped"] == pytest.approx(cap)
+    assert comp.loc["target_residual_mc", "capped"] == pytest.approx(t["marginal_cost_cny_per_unit"])
+    assert comp.loc["target_residual", "base"] is None and comp.loc["target_residual_mc", "section"] == "targets"
+    assert "target_core" not in comp.index  # no run states it: no empty row

@@ -248,3 +248,25 @@ def test_operated_year_is_checked_on_the_same_network(tmp_path):
     paths = write(r, tmp_path)
     html = paths["report.html"].read_text(encoding="utf-8")
     assert "运行年（无完美预测）的电网校核" in html and "园区配电网交流潮流校核" in html
+
+
+def test_operated_year_keeps_to_the_hourly_limits_the_plan_was_re_solved_with():
+    """The grid check tightens the import hour by hour; the operated year gets the same limits."""
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml")
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=168, operate="both"))
+    assert r.summary["grid"]["verdict"] == "pass_with_limits"
+    lim = r.grid.import_limit_kw
+    assert lim is not None and lim.min() < float(loaded.scenario.grid.import_limit_kw)
+    for name, d in r.operation.dispatch.items():  # rule and MPC controllers
+        imp = d["p_grid_import_kw"].to_numpy()
+        assert (imp <= lim + 1e-6).all(), name
+    # the load the controllers had to shed to keep to the limits is on the first card
+    for name, label in (("rule", "rule"), ("mpc", "MPC")):
+        shed = r.summary["operation"][name]["unserved_mwh"]["electricity"]
+        if shed >= 0.05:
+            assert f"{label}: " in r.summary["operation"]["headline"]["note_en"]
+            assert f"unserved electricity {shed:,.1f} MWh/yr" in r.summary["operation"]["headline"]["note_en"]

@@ -121,3 +121,30 @@ def test_pipeline_wrapper_runs_and_writes(tmp_path):
     assert "results.nc" in res.paths and "report.html" not in res.paths
     with pytest.raises(UserInputError, match="hours 0"):
         run_scenario(loaded, RunOptions(out_dir=tmp_path / "p", hours=0))
+
+
+def test_baseline_solved_once_for_cases_that_keep_todays_park_alike(monkeypatch):
+    """Cases differing only in candidate costs share their baseline; a tariff change does not."""
+    import twin.run as R
+
+    monkeypatch.setattr(R, "_BASELINES", {})
+    solved = []
+    real = R._solve
+    monkeypatch.setattr(R, "_solve", lambda p, o, what: (solved.append(what), real(p, o, what))[1])
+    cfg = resolve_run_config(None, hours=48, objective="min_cost")
+    base = load_scenario(TINY)
+    a = R.run(base, cfg)
+    b = R.run(base.derive(overrides={"costs.pv.capex_cny_per_unit": 4000}), cfg)
+    assert solved.count("baseline") == 1
+    assert b.baseline is not a.baseline  # a copy: one run cannot change another's baseline
+    assert b.summary["baseline_cost_cny"] == a.summary["baseline_cost_cny"]
+    assert b.summary["emissions_tco2"]["baseline"] == a.summary["emissions_tco2"]["baseline"]
+    # the reused baseline is what a fresh solve gives
+    monkeypatch.setattr(R, "_BASELINES", {})
+    fresh = R.run(base.derive(overrides={"costs.pv.capex_cny_per_unit": 4000}), cfg)
+    assert fresh.summary["baseline_cost_cny"] == pytest.approx(b.summary["baseline_cost_cny"], rel=1e-12)
+    # a dearer peak price changes today's park cost: solved again
+    c = R.run(base.derive(overrides={"grid.tariff.prices_cny_per_kwh.peak": 1.4}), cfg)
+    assert solved.count("baseline") == 3
+    assert c.summary["baseline_cost_cny"] > a.summary["baseline_cost_cny"]
+    assert len(R._BASELINES) <= R.BASELINE_MEMO_SIZE

@@ -11,7 +11,7 @@ import pytest
 
 from solvers import (AssetCost, Battery, Carbon, EVFleet, GridConnection, InfeasibleError,
                      PVArray, SizingProblem, ThermalStorage, solve)
-from solvers.transform import iter_hourly, map_hourly, window, with_fixed_sizes
+from solvers.transform import iter_hourly, map_hourly, window, with_fixed_sizes, without_idle_costs
 
 REL = 1e-6
 
@@ -160,6 +160,20 @@ def test_fixed_sizes_as_existing_drop_the_capital_cost():
     assert solve(e).objective_cny == pytest.approx(5.0, rel=REL)
 
 
+def test_costs_of_assets_that_can_build_nothing_are_dropped_and_the_lp_is_unchanged():
+    """Existing PV of 10 kWp that may not grow: its price never reaches the LP; a candidate's does."""
+    c = AssetCost(capex_cny_per_unit=7.0, lifetime_yr=1.0, discount_rate=0.0, om_cny_per_unit_yr=2.0)
+    shape = np.array([0.0, 0.5])
+    idle = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 5.0), grid=grid([1.0, 1.0]),
+                         pv=[PVArray("roof", shape, cost=c, existing_kwp=10.0, max_kwp=10.0)])
+    q = without_idle_costs(idle)
+    assert q.pv[0].cost == AssetCost() and idle.pv[0].cost == c  # a copy
+    assert solve(q).objective_cny == pytest.approx(solve(idle).objective_cny, rel=1e-12)
+    cand = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 5.0), grid=grid([1.0, 1.0]),
+                         pv=[PVArray("roof", shape, cost=c, existing_kwp=10.0)])
+    assert without_idle_costs(cand).pv[0].cost == c
+
+
 def test_two_fleets_infeasible_names_the_emission_bound():
     """Two fleets must receive 10 and 20 kWh (η 1) from a grid at 0.5 kgCO2/kWh with
     net zero required and no offsets: the emission bound is short by 0.015 tCO2 (each
@@ -172,3 +186,15 @@ def test_two_fleets_infeasible_names_the_emission_bound():
                       objective="net_zero")
     with pytest.raises(InfeasibleError, match=r"emission bound: short by 0\.015 tCO2/yr"):
         solve(p)
+
+
+def test_fingerprint_counts_content_not_memory_layout():
+    from solvers.transform import fingerprint
+
+    a = np.arange(12.0).reshape(3, 4)
+    p = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1], grid=grid([1.0, 1.0, 1.0]))  # a strided view
+    q = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1].copy(), grid=grid([1.0, 1.0, 1.0]))
+    assert fingerprint(p) == fingerprint(q)
+    r = SizingProblem(dt_h=1.0, electric_load_kw=a[:, 1] + 1e-12, grid=grid([1.0, 1.0, 1.0]))
+    assert fingerprint(r) != fingerprint(p)
+    assert fingerprint({"b": 1, "a": {2, 1}}) == fingerprint({"a": {1, 2}, "b": 1})

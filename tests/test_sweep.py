@@ -84,7 +84,7 @@ def cluster():
     from distributed import Client, LocalCluster
 
     c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                     dashboard_address=None, silence_logs=logging.ERROR)
+                     dashboard_address=":0", silence_logs=logging.ERROR)
     client = Client(c)
     yield client
     client.close()
@@ -133,6 +133,8 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
     assert len({r["profile_key"] for r in recs}) == 1 and all(r["shared_inputs"] for r in recs)
     # HiGHS held to the single-threaded worker's one thread (no oversubscribed cores)
     assert {r["solver_threads"] for r in recs} == {1}
+    # today's park solved once per carbon price and handed to the cases (the baseline task)
+    assert all(r["shared_baseline"] for r in recs)
     # a dearer PV never lowers the optimum (same carbon price)
     cost = ds["annualised_cost_cny"].values.reshape(3, 2)
     assert (np.diff(cost, axis=0) >= -1e-6).all()

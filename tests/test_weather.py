@@ -319,22 +319,31 @@ def _cbed_t(shared_dir, station_id):
     return cb.loc[station_id, cols].to_numpy(float) + float(np.median(diffs)), cb.loc[station_id]
 
 
-# Kashi misses the issue's goals (1.0 K annual, 2.0 K worst month): -1.2 K and -3.1 K
-# (December/January in the Tarim basin, nearest station 161 km); the measured figures, rounded
-# up, are its tolerance (weather/VALIDATION.md, "Independent sites")
-@pytest.mark.parametrize("sid, tol_ann, tol_month", [(51709, 1.3, 3.3), (56778, 1.0, 2.0)])
-def test_far_west_and_plateau_sites_not_in_the_set(shared_dir, sid, tol_ann, tol_month):
+@pytest.mark.parametrize("sid", [51709, 56778])
+def test_far_west_and_plateau_sites_not_in_the_set(shared_dir, sid):
     """Kashi and Kunming have no bundled station (their typical-year files are kept apart):
-    the site's temperatures against the CMA normals of the station (CBED, validation only)."""
+    the site's annual mean temperature against the CMA normals of the station (CBED,
+    validation only) within the issue's 1.0 K; Kunming's worst month within 2.0 K."""
     ref, row = _cbed_t(shared_dir, sid)
     df, meta = site_weather(lat=row["latitude"], lon=row["longitude"], elevation=row["altitude"])
     t = df.temp_air.groupby(df.index.month).mean().to_numpy()
-    assert abs(t.mean() - ref.mean()) <= tol_ann, (t.round(1), ref.round(1))
-    assert np.abs(t - ref).max() <= tol_month, (t.round(1), ref.round(1))
+    assert abs(t.mean() - ref.mean()) <= 1.0, (t.round(1), ref.round(1))
+    if sid == 56778:
+        assert np.abs(t - ref).max() <= 2.0, (t.round(1), ref.round(1))
+
+
+@pytest.mark.xfail(reason="Kashi's winter (December/January, Tarim basin cold pool) comes out "
+                          "2.6 K too cold; the nearest station is 161 km away (weather/VALIDATION.md)",
+                   strict=True)
+def test_kashi_worst_month(shared_dir):
+    ref, row = _cbed_t(shared_dir, 51709)
+    df, _ = site_weather(lat=row["latitude"], lon=row["longitude"], elevation=row["altitude"])
+    t = df.temp_air.groupby(df.index.month).mean().to_numpy()
+    assert np.abs(t - ref).max() <= 2.0, (t.round(1), ref.round(1))
 
 
 @pytest.mark.xfail(reason="Lhasa: no bundled station within 290 km in the Yarlung Tsangpo valley; "
-                          "the annual mean comes out about 4 K too cold (weather/VALIDATION.md)",
+                          "the annual mean comes out about 3.5 K too cold (weather/VALIDATION.md)",
                    strict=True)
 def test_lhasa_site(shared_dir):
     ref, row = _cbed_t(shared_dir, 55591)

@@ -1,8 +1,9 @@
 """Leave-one-out over all 329 bundled stations (slow): the figures of weather/VALIDATION.md.
 
-The issue's goals (annual temperature 1.0 K, worst month 2.0 K, annual GHI and PV yield 8 %,
-each at 95 % of stations) are not all met; these limits are the measured 95th percentiles
-rounded up, so the test catches regressions of the method and states the gap.
+The issue's goals (each at 95 % of stations left out): annual temperature 1.0 K, worst month
+2.0 K, annual GHI and PV yield 8 % (TMYx/SWERA stations). The goals that are met are asserted;
+the others are strict xfails that state why they are missed (weather/VALIDATION.md, section 3).
+No tolerance here is a measured figure.
 """
 
 from __future__ import annotations
@@ -20,24 +21,79 @@ def loo():
     return leave_one_out(pv=False)
 
 
-def test_loo_temperature_and_ghi_by_region(loo):
+@pytest.fixture(scope="module")
+def loo_pv():
+    from weather.stations import station_table
+
+    st = station_table()
+    return leave_one_out(pv=True, ids=list(st.index[st["dataset"] != "CSWD"]))
+
+
+def test_loo_annual_ghi_goal(loo):
+    """Annual GHI within 8 % at 95 % of the TMYx/SWERA stations left out (clearness-index
+    interpolation nudged by the CSWD pattern)."""
     s = summarise_loo(loo)
     assert len(loo) == 328  # 329 less the suspect Huang.Shan TMYx file
-    assert s.loc["all", "t_annual_p95"] <= 1.6
-    assert s.loc["all", "t_worst_p95"] <= 4.2
-    assert s.loc["all", "ghi_p95"] <= 0.105
-    assert s.loc["all", "t_annual_mean"] <= 0.6 and s.loc["all", "ghi_mean"] <= 0.035
-    # where stations are dense the goals hold
-    assert s.loc["south", "t_annual_p95"] <= GOALS["t_annual_k"]
-    assert s.loc["east coast", "ghi_p95"] <= GOALS["ghi_annual"]
-    # share of stations within the goals
-    assert (np.abs(loo["t_annual"]) <= GOALS["t_annual_k"]).mean() >= 0.85
+    assert s.loc["all", "n_rad"] == 72
+    assert s.loc["all", "ghi_p95"] <= GOALS["ghi_annual"], s["ghi_p95"]
+    # where TMYx/SWERA stations are dense the temperature and GHI goals hold region-wide
+    assert s.loc["south", "t_annual_p95"] <= GOALS["t_annual_k"], s["t_annual_p95"]
+    assert s.loc["east coast", "ghi_p95"] <= GOALS["ghi_annual"], s["ghi_p95"]
 
 
-def test_loo_pv_yield_of_a_sample(shared_dir):
-    """PV yield through the synthetic year for stations left out: within the 8 % goal where
-    TMYx/SWERA stations are dense; Hotan (nearest radiation station 572 km) misses it."""
-    dense = ["TMYx-58358", "TMYx-59287", "TMYx-58238", "TMYx-56294", "TMYx-54342"]
-    r = leave_one_out(pv=True, ids=[*dense, "SWERA-51828"]).set_index("id")
-    assert (r.loc[dense, "pv_yield"].abs() <= GOALS["pv_yield"]).all(), r
-    assert abs(r.loc["SWERA-51828", "pv_yield"]) <= 0.16, r
+def _colocated_temperature_disagreement():
+    """Worst-month |T| difference between typical years of two datasets at one place [K]."""
+    from weather.interp import TEMPERATURE_SUSPECT, _base, station_temperatures
+
+    b = _base()
+    t = station_temperatures()
+    ok = ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    out = []
+    for g in np.unique(b["group"]):
+        i = np.flatnonzero((b["group"] == g) & ok)
+        out += [np.abs(t[p] - t[q]).max() for n, p in enumerate(i) for q in i[n + 1:]
+                if b["dataset"][p] != b["dataset"][q]]
+    return np.array(out)
+
+
+def test_worst_month_goal_is_below_the_reference_data_agreement():
+    """Why the worst-month goal cannot be met against typical-year truths: two typical years
+    of one place (different datasets, periods aligned) differ by more than 2.0 K in their worst
+    month at more than 5 % of places."""
+    d = _colocated_temperature_disagreement()
+    assert len(d) >= 60
+    assert np.quantile(d, 0.95) > GOALS["t_worst_month_k"]
+
+
+@pytest.mark.xfail(reason="annual temperature: basins and valleys far from any station (Kuqa, "
+                          "Turpan, Fuyun, Jinan, the Greater Khingan valleys) miss by 1.5-3 K; "
+                          "about 89 % of stations are within 1.0 K (weather/VALIDATION.md)",
+                   strict=True)
+def test_loo_annual_temperature_goal(loo):
+    assert summarise_loo(loo).loc["all", "t_annual_p95"] <= GOALS["t_annual_k"]
+
+
+@pytest.mark.xfail(reason="worst-month temperature: typical years pick each month from one real "
+                          "year, so co-located files disagree beyond 2.0 K themselves "
+                          "(test_worst_month_goal_is_below_the_reference_data_agreement); winter "
+                          "cold pools in the north-west and north-east add to it",
+                   strict=True)
+def test_loo_worst_month_temperature_goal(loo):
+    assert summarise_loo(loo).loc["all", "t_worst_p95"] <= GOALS["t_worst_month_k"]
+
+
+def test_loo_pv_yield_where_stations_are_dense(loo_pv):
+    """PV yield through the synthetic year: within the 8 % goal on the east coast, where
+    TMYx/SWERA stations are dense."""
+    s = summarise_loo(loo_pv)
+    assert s.loc["east coast", "pv_p95"] <= GOALS["pv_yield"], s["pv_p95"]
+    assert loo_pv["pv_yield"].notna().sum() == 72
+
+
+@pytest.mark.xfail(reason="PV yield: TMYx (ERA5) and SWERA disagree on the diffuse fraction "
+                          "(about 0.4 against 0.7 at the same eastern stations) and co-located "
+                          "files differ in PV yield by up to 18 %; a neighbour of the other "
+                          "dataset carries its diffuse fraction to the site (weather/VALIDATION.md)",
+                   strict=True)
+def test_loo_pv_yield_goal(loo_pv):
+    assert summarise_loo(loo_pv).loc["all", "pv_p95"] <= GOALS["pv_yield"]

@@ -28,11 +28,12 @@ class Progress:
         self._t = self.t0
         self._open = False  # a stage line waits for its result on the same line
 
-    def stage(self, text: str) -> None:
-        self.i += 1
+    def stage(self, text: str, numbered: bool = True) -> None:
+        """A stage starts; ``numbered=False`` for reading the input, before the count is known."""
+        self.i += numbered
         self._t = time.perf_counter()
         if not self.quiet:
-            click.echo(f"[{self.i}/{self.total}] {text} ...", err=True, nl=False)
+            click.echo(f"[{self.i}/{self.total}] {text} ..." if numbered else f"{text} ...", err=True, nl=False)
             self._open = True
 
     def done(self, detail: str = "") -> None:
@@ -281,11 +282,11 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     from twin.scenario.loader import ScenarioError, load_scenario
     from twin.scenario.run_config import resolve_run_config
 
-    progress = Progress(total=RUN_STAGES + 2, quiet=quiet)
-    progress.stage(f"reading {scenario}")
+    progress = Progress(total=RUN_STAGES + 1, quiet=quiet)
+    progress.stage(f"reading {scenario}", numbered=False)  # the count depends on what the scenario holds
     try:
         loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
-        progress.total = run_stages(loaded.scenario) + 2
+        progress.total = run_stages(loaded.scenario) + 1  # and writing the outputs
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
                                     representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model,
@@ -488,7 +489,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
     from twin.scenario.loader import ScenarioError, load_scenario
 
     progress = Progress(total=1, quiet=quiet)
-    progress.stage(f"reading {scenario}")
+    progress.stage(f"reading {scenario}", numbered=False)
     try:
         overrides = parse_sets(sets)
         if mode is not None:
@@ -505,7 +506,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         click.echo("", err=True)
         _fail(f"twin pathway: {scenario} has no 'pathway' section (periods and what changes between them; "
               "see `twin schema`)")
-    progress.total = len(spec.periods) + 2 + (2 if spec.mode == "foresight" else 0)
+    progress.total = len(spec.periods) + 1 + (2 if spec.mode == "foresight" else 0)
     progress.done(f"{loaded.scenario.park.name}: {len(spec.periods)} periods {spec.periods[0]}-{spec.last_year - 1}")
     out_dir = out_dir or Path("out") / f"{scenario.stem}-pathway"
     try:

@@ -107,6 +107,18 @@ def _core_pass(s: dict, extra: dict):
     return None if not core else core.get("pass")
 
 
+def _target(name: str, what: str, scale: float = 1.0) -> Callable[[dict, dict], Any]:
+    """Getter of a stated target's limit (``what="target"``) or marginal cost (the LP dual,
+    ``what="marginal_cost_cny_per_unit"``, times ``scale``); None where the run has no such target."""
+    def get(s, extra):
+        for t in s.get("targets") or []:
+            if t.get("name") == name:
+                v = t.get(what)
+                return None if v is None else float(v) * scale
+        return None
+    return get
+
+
 def _first(*getters) -> Callable[[dict, dict], Any]:
     """The first getter that finds a value."""
     def get(s, extra):
@@ -183,6 +195,27 @@ METRICS: tuple[Metric, ...] = (
            _g("scorecard", "aggregate", "chapter7_Q"), better="higher", section="shares"),
     Metric("ch12", "T/CSUS 66-2023 chapter 12 bonus (full year only)", "T/CSUS 66-2023 第12章加分（仅全年）", "points",
            _g("scorecard", "aggregate", "QA"), better="higher", section="shares"),
+    # stated targets (scenario ``targets``): the limit, and what tightening it costs at the margin
+    Metric("target_core", "Target: 910号 core indicator at most", "目标：910号核心指标不高于", "tCO2/tce",
+           _target("core", "target"), section="targets"),
+    Metric("target_core_mc", "Marginal cost of the core-indicator target (per 0.01 tCO2/tce tighter)",
+           "核心指标目标的边际成本（每收紧 0.01 tCO2/tce）", "CNY/yr", _target("core", "marginal_cost_cny_per_unit", 0.01),
+           better="lower", section="targets"),
+    Metric("target_clean_share", "Target: clean-energy share at least", "目标：清洁能源消费占比不低于", "%",
+           _target("clean_share", "target"), "share", section="targets"),
+    Metric("target_clean_share_mc", "Marginal cost of the clean-share target (per percentage point)",
+           "清洁能源占比目标的边际成本（每提高 1 个百分点）", "CNY/yr",
+           _target("clean_share", "marginal_cost_cny_per_unit", 0.01), better="lower", section="targets"),
+    Metric("target_renewable_share", "Target: renewable share at least", "目标：可再生能源消费占比不低于", "%",
+           _target("renewable_share", "target"), "share", section="targets"),
+    Metric("target_renewable_share_mc", "Marginal cost of the renewable-share target (per percentage point)",
+           "可再生能源占比目标的边际成本（每提高 1 个百分点）", "CNY/yr",
+           _target("renewable_share", "marginal_cost_cny_per_unit", 0.01), better="lower", section="targets"),
+    Metric("target_residual", "Target: residual emissions at most", "目标：剩余排放不高于", "tCO2/yr",
+           _target("residual", "target"), section="targets"),
+    Metric("target_residual_mc", "Marginal cost of the residual-emissions target (per tCO2 less)",
+           "剩余排放目标的边际成本（每减少 1 tCO2）", "CNY/yr", _target("residual", "marginal_cost_cny_per_unit"),
+           better="lower", section="targets"),
     Metric("green_power_bought", "Green power bought (绿电交易)", "绿电交易购买量", "MWh/yr",
            _g("purchases_mwh", "green_power"), section="energy"),
     Metric("certificates_bought", "Green certificates bought", "绿证购买量", "MWh/yr", _g("purchases_mwh", "certificates"),
@@ -199,6 +232,8 @@ METRICS: tuple[Metric, ...] = (
 #: Section titles (en, zh).
 SECTIONS = {"run": ("Run", "运行"), "investment": ("Investment against keeping today's park", "投资（对比维持现状）"),
             "carbon": ("Emissions", "碳排放"), "shares": ("Shares, indicators and scores", "占比、指标与评分"),
+            "targets": ("Stated targets and their marginal cost (LP dual; 0 = not binding)",
+                        "设定目标及其边际成本（线性规划对偶值；0 表示不起约束作用）"),
             "energy": ("Energy", "能源"), "sizes": ("Sizes of new and existing assets", "资产规模")}
 
 

@@ -633,9 +633,11 @@ PATTERNS.extend([
         (r"^synthetic typical year interpolated from stations: (?P<used>.+); temperature "
          r"moved to the site elevation (?P<z>-?\d+) m with the (?P<r>[\w -]+) region's la"
          r"pse rates fitted by month \((?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K/km\) and its "
-         r"terrain and latitude terms$"),
+         r"terrain and latitude terms, averaged with a regression-kriging estimate \(trend in "
+         r"latitude, longitude, elevation and surrounding terrain over all stations\)$"),
         ("由以下气象站插值生成的合成典型年：<data>{used}</data>；气温按{r}区逐月拟合的气温直减率（{a} 至"
-         " {b} K/km）及地形、纬度项修正到场址海拔 {z} m"),
+         " {b} K/km）及地形、纬度项修正到场址海拔 {z} m，再与回归克里金估计（全部站点上纬度、经度、海拔"
+         "和周边地形的趋势）取平均"),
     ),
     (
         (r"^elevation not given: (?P<z>-?\d+) m from pvlib's 5-arcmin terrain grid \(coar"

@@ -247,7 +247,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     from twin.plan import build_problem
 
     prog.stage("baseline (existing assets only)")
-    base_res = _solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads), "baseline")
+    base_res = solve_baseline(*baseline_problem(sc, prof, config))
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = config.objective
@@ -295,6 +295,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         prog.stage("park grid: hourly AC power flow (pandapower + lightsim2grid)")
         grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts))
         res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
+        problem = grid_res.problem  # with those hourly limits: the operated years keep to them too
         prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
         for n in grid_res.notes:
             prog.note(n)
@@ -411,6 +412,88 @@ def _dataset(r: Run):
 
     return build_dataset(loaded=r.loaded, config=r.config, weather=r.weather, prof=r.profiles, res=r.result,
                          base_res=r.baseline, summary=r.summary, ledger=r.ledger, scorecard=r.scorecard)
+
+
+#: Baselines solved in this process, newest last: problem digest -> result (see solve_baseline).
+_BASELINES: dict[str, Any] = {}
+#: How many baselines :func:`solve_baseline` keeps (each a year of hourly dispatch, a few MB).
+BASELINE_MEMO_SIZE = 4
+#: Baselines this process took from the memo and solved (``hits``, ``solves``).
+BASELINE_COUNTS = {"hits": 0, "solves": 0}
+
+
+def problem_digest(problem, options) -> str:
+    """SHA-256 of the LP a sizing problem gives and its solve options.
+
+    Every array and number of the problem counts, except the costs of assets that can
+    build nothing (:func:`solvers.transform.without_idle_costs`: they never reach the LP).
+    """
+    from dataclasses import replace
+
+    from solvers.transform import fingerprint, without_idle_costs
+
+    return fingerprint((without_idle_costs(problem), replace(options, progress=None)))
+
+
+def baseline_problem(sc, prof, config: RunConfig):
+    """The baseline problem of a run (today's park: existing assets only) and its solve options."""
+    import solvers as S
+    from twin.plan import build_problem
+
+    return build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads)
+
+
+def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs) -> tuple[str, Any, float] | None:
+    """``(digest, result, seconds)`` of a scenario's baseline from shared inputs, or None if it fails.
+
+    A sweep computes it once for cases that keep today's park alike and hands it to them
+    (:func:`prime_baseline`); a case whose baseline differs after all (another digest)
+    solves its own, and a failure is left to the case to report.
+    """
+    prof = inputs.profiles
+    if config.hours:
+        prof = prof.isel(time=slice(0, config.hours))
+    t0 = time.perf_counter()
+    try:
+        problem, options = baseline_problem(loaded.scenario, prof, config)
+        return problem_digest(problem, options), solve_baseline(problem, options), time.perf_counter() - t0
+    except Exception:  # noqa: BLE001  (the case solves it again and reports the problem)
+        return None
+
+
+def prime_baseline(shared: tuple[str, Any, float] | None) -> None:
+    """Put a baseline solved elsewhere (:func:`shared_baseline`) into this process's memo."""
+    if shared is None:
+        return
+    key, res = shared[:2]
+    _BASELINES[key] = res
+    while len(_BASELINES) > BASELINE_MEMO_SIZE:
+        _BASELINES.pop(next(iter(_BASELINES)))
+
+
+def solve_baseline(problem, options):
+    """The baseline (existing assets only) of ``problem``, solved once per process.
+
+    The cases of a sweep over candidate costs, or the variants of a comparison that differ
+    only in what may be built, keep today's park under the same prices: their baseline
+    problems are identical to the last number, so the result of the first is reused (a
+    copy; the memo holds the last :data:`BASELINE_MEMO_SIZE` problems). A case that changes
+    anything the baseline reads (a tariff, a factor, a load) has another digest and is
+    solved afresh.
+    """
+    import copy
+
+    key = problem_digest(problem, options)
+    if key in _BASELINES:
+        _BASELINES[key] = _BASELINES.pop(key)  # most recently used last
+        BASELINE_COUNTS["hits"] += 1
+        return copy.deepcopy(_BASELINES[key])
+    res = _solve(problem, options, "baseline")
+    BASELINE_COUNTS["solves"] += 1
+    _BASELINES[key] = res
+    while len(_BASELINES) > BASELINE_MEMO_SIZE:
+        _BASELINES.pop(next(iter(_BASELINES)))
+    return copy.deepcopy(res)
 
 
 def _solve(problem, options, what: str):

@@ -5,21 +5,27 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
 * **Temperature.** Every station's monthly means are first brought to the TMYx period
   (CSWD 1971-2003 and SWERA 1973-2002 run colder): per month, the median difference
   TMYx - CSWD (and TMYx - SWERA) over the places that have both is added
-  (:func:`dataset_offsets`). The site's monthly mean is the weighted mean of its
+  (:func:`dataset_offsets`). The site's monthly mean is the mean (weight
+  :data:`TEMP_TREND_WEIGHT`) of two estimates. (a) Neighbours: the weighted mean of its
   :data:`N_TEMP` nearest stations, each moved to the site's elevation with the lapse
   rate of the site's region and that month and corrected for the mean terrain height
   around it (:func:`lapse_rates`, fitted from pairs of stations less than
   :data:`PAIR_MAX_KM` apart: dT = gamma dz + delta dz_terrain + beta dlat). Winter
   inversions in the north-west basins, the steep plateau edge and the warmth of
-  valleys in high terrain are in the fit, not a fixed 6.5 K/km.
+  valleys in high terrain are in the fit, not a fixed 6.5 K/km. (b) Regression kriging
+  (:func:`temperature_trend`): a trend in latitude, longitude, elevation and the
+  large-scale terrain height (plateau heating) fitted per month over all stations, its
+  residuals interpolated by simple kriging. Each alone was worse than their mean.
 * **Radiation level and pattern.** CSWD radiation is modelled from sunshine duration
   and runs about 18 % below the TMYx (ERA5) and SWERA level, but its 256 stations
-  resolve the spatial pattern. Monthly GHI = the weighted TMYx/SWERA GHI of the
-  :data:`N_RAD` nearest TMYx/SWERA stations x (P_site / P_neighbours)^a, P the CSWD
-  GHI interpolated from the :data:`N_PATTERN` nearest CSWD stations and a =
-  :data:`PATTERN_EXPONENT` (the full pattern, a = 1, was worse in leave-one-out: the
-  CSWD/TMYx ratio itself varies from -5 % to -30 % between places). The radiation
-  basis ``"cswd"`` uses P alone (the CSWD level).
+  resolve the spatial pattern. GHI is interpolated as clearness index kt = GHI /
+  Haurwitz clear-sky GHI (so latitude and season do not bias the weighting): monthly
+  kt = the weighted kt of the :data:`N_RAD` nearest TMYx/SWERA stations x
+  (P_site / P_neighbours)^a, P the CSWD kt interpolated from the :data:`N_PATTERN`
+  nearest CSWD stations and a = :data:`PATTERN_EXPONENT` (the full pattern, a = 1, was
+  worse in leave-one-out: the CSWD/TMYx ratio itself varies from -5 % to -30 % between
+  places); GHI = kt x the site's clear-sky GHI. The radiation basis ``"cswd"`` uses P
+  alone (the CSWD level).
 * **Everything else.** Clear-sky-index distribution shape, persistence, hourly
   variability and diffuse fraction from the :data:`N_RAD` nearest TMYx/SWERA stations
   (CSWD hourly radiation is modelled); temperature shape, humidity and wind from the
@@ -66,8 +72,9 @@ PAIR_MAX_KM = 300.0
 """Station pairs closer than this enter the lapse-rate fit [km]."""
 
 PATTERN_EXPONENT = 0.25
-"""Exponent of the CSWD pattern correction (0 = plain interpolation of TMYx/SWERA GHI,
-1 = full CSWD pattern); 0.25 had the smallest leave-one-out error (VALIDATION.md) [-]."""
+"""Exponent of the CSWD clearness-index pattern correction (0 = plain interpolation of the
+TMYx/SWERA clearness index, 1 = full CSWD pattern); 0.25 had the smallest leave-one-out error
+(VALIDATION.md) [-]."""
 
 TERRAIN_HALF_DEG = 0.25
 """Half width of the box over which the mean terrain height around a station or site is
@@ -76,6 +83,22 @@ taken from pvlib's 5-arcmin altitude grid [deg]."""
 USE_LATITUDE_TERM = 1.0
 """Weight of the fitted north-south gradient beta when moving a neighbour's temperature to
 the site's latitude (1 = full) [-]."""
+
+TEMP_TREND_WEIGHT = 0.5
+"""Weight of the regression-kriging estimate (:func:`temperature_trend`) in the site's monthly
+temperature; the rest is the neighbour estimate with fitted lapse rates. Each alone was worse
+than the mean of both in leave-one-out and on 790 independent CMA stations (VALIDATION.md) [-]."""
+
+TREND_TERRAIN_HALF_DEG = 1.0
+"""Half width of the box of the large-scale terrain height in the temperature trend: the
+plateau heating effect (a valley at 3600 m in 4500 m terrain is warmer than a lowland lapse
+rate says) [deg]."""
+
+KRIGE_LENGTH_KM = 300.0
+KRIGE_NUGGET = 0.3
+"""Residual kriging: exponential correlation exp(-d / KRIGE_LENGTH_KM), nugget as a share of
+the sill (station noise: typical years of two datasets at one place differ by 0.3 K in the
+annual mean) [km], [-]."""
 
 LAPSE_MIN_DZ_M = 300.0
 LAPSE_MIN_PAIRS = 40
@@ -187,15 +210,15 @@ def lookup_elevation(lat: float, lon: float) -> float:
     return float(_decode(g[i:i + 1, j:j + 1])[0, 0])
 
 
-def terrain_mean(lat: float, lon: float) -> float:
-    """Mean terrain height in a box of +-:data:`TERRAIN_HALF_DEG` around a point [m].
+def terrain_mean(lat: float, lon: float, half_deg: float = TERRAIN_HALF_DEG) -> float:
+    """Mean terrain height in a box of +-``half_deg`` around a point [m].
 
     From pvlib's bundled 5-arcmin altitude grid (the grid of
     ``pvlib.location.lookup_altitude``); sea cells count as 0 m.
     """
     g = _altitude_grid()
-    i0, i1 = int((90 - lat - TERRAIN_HALF_DEG) * 12), int((90 - lat + TERRAIN_HALF_DEG) * 12)
-    j0, j1 = int((lon + 180 - TERRAIN_HALF_DEG) * 12), int((lon + 180 + TERRAIN_HALF_DEG) * 12)
+    i0, i1 = int((90 - lat - half_deg) * 12), int((90 - lat + half_deg) * 12)
+    j0, j1 = int((lon + 180 - half_deg) * 12), int((lon + 180 + half_deg) * 12)
     box = g[max(i0, 0):i1, max(j0, 0):j1]
     return float(_decode(box).mean()) if box.size else 0.0
 
@@ -205,6 +228,55 @@ def station_terrain() -> np.ndarray:
     """Mean terrain height around every station [m] (:func:`terrain_mean`)."""
     b = _base()
     return np.array([terrain_mean(a, o) for a, o in zip(b["lat"], b["lon"])])
+
+
+def _trend_design(lat, lon, z, zt_large) -> np.ndarray:
+    """Columns of the temperature trend: 1, dlat, dlon, z, large-scale terrain, quadratic lat/lon."""
+    la, lo = np.asarray(lat, float) - 35.0, np.asarray(lon, float) - 105.0
+    return np.column_stack([np.ones_like(la), la, lo, np.asarray(z, float) / 1000.0,
+                            np.asarray(zt_large, float) / 1000.0, (la / 10) ** 2, la * lo / 100,
+                            (lo / 10) ** 2])
+
+
+@lru_cache(maxsize=1)
+def station_terrain_large() -> np.ndarray:
+    """Mean terrain height within +-:data:`TREND_TERRAIN_HALF_DEG` of every station [m]."""
+    b = _base()
+    return np.array([terrain_mean(a, o, TREND_TERRAIN_HALF_DEG) for a, o in zip(b["lat"], b["lon"])])
+
+
+@lru_cache(maxsize=512)
+def temperature_trend(exclude_groups: frozenset = frozenset()) -> dict:
+    """Regression-kriging model of the monthly mean temperature (TMYx period) [degC].
+
+    Trend, per month, least squares over all stations: T = c0 + c1 dlat + c2 dlon + c3 z
+    + c4 z_terrain + c5 dlat^2 + c6 dlat dlon + c7 dlon^2, z_terrain the mean terrain height
+    within +-:data:`TREND_TERRAIN_HALF_DEG` (pvlib's 5-arcmin grid). Residuals interpolated
+    by simple kriging with exponential correlation (:data:`KRIGE_LENGTH_KM`,
+    :data:`KRIGE_NUGGET`). Stations of ``exclude_groups`` are left out (leave-one-out).
+
+    Returns ``coef`` (8, 12), ``lat``, ``lon`` of the training stations and ``alpha``
+    (n, 12) = (K + nugget I)^-1 residuals.
+    """
+    b = _base()
+    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    la, lo = b["lat"][keep], b["lon"][keep]
+    X = _trend_design(la, lo, b["z"][keep], station_terrain_large()[keep])
+    t = station_temperatures()[keep]
+    coef, *_ = np.linalg.lstsq(X, t, rcond=None)
+    d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
+    K = np.exp(-d / KRIGE_LENGTH_KM) + KRIGE_NUGGET * np.eye(len(la))
+    return {"coef": coef, "lat": la, "lon": lo, "alpha": np.linalg.solve(K, t - X @ coef)}
+
+
+def trend_temperature(lat: float, lon: float, elevation: float,
+                      exclude_groups: frozenset = frozenset()) -> np.ndarray:
+    """Monthly mean temperature of a site by regression kriging [degC], 12 values
+    (:func:`temperature_trend`)."""
+    m = temperature_trend(frozenset(exclude_groups))
+    x = _trend_design([lat], [lon], [elevation], [terrain_mean(lat, lon, TREND_TERRAIN_HALF_DEG)])
+    k = np.exp(-haversine_km(lat, lon, m["lat"], m["lon"]) / KRIGE_LENGTH_KM)
+    return (x @ m["coef"])[0] + k @ m["alpha"]
 
 
 @lru_cache(maxsize=512)
@@ -285,11 +357,23 @@ def _weights(d, dz=None):
 
 
 def _pattern(lat, lon, z, keep) -> np.ndarray:
-    """CSWD GHI interpolated to a point [kWh/m2/day], 12 values."""
+    """CSWD clearness index GHI / clear-sky GHI interpolated to a point [-], 12 values."""
     b = _base()
     j, d = _nearest(lat, lon, keep & (b["dataset"] == "CSWD"), N_PATTERN)
     w = _weights(d, b["z"][j] - z)
-    return (w[:, None] * _col("ghi_kwh_day")[j]).sum(0)
+    return (w[:, None] * _station_kt(tuple(j))).sum(0)
+
+
+def _station_kt(js: tuple) -> np.ndarray:
+    """Monthly clearness index GHI / Haurwitz clear-sky GHI of stations ``js`` [-], (n, 12)."""
+    b = _base()
+    g = _col("ghi_kwh_day")[list(js)] * 1000.0
+    return g / np.stack([_clear_sky_cached(float(b["lat"][j]), float(b["lon"][j])) for j in js])
+
+
+@lru_cache(maxsize=1024)
+def _clear_sky_cached(lat: float, lon: float) -> np.ndarray:
+    return clear_sky_daily_wh(lat, lon)
 
 
 def clear_sky_daily_wh(lat: float, lon: float) -> np.ndarray:
@@ -345,24 +429,28 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     ws = _weights(dt_, b["z"][jt] - elevation)
     cube = b["cube"]
     out = np.einsum("i,imc->mc", ws, cube[jt])
-    t_site = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
-                             + _lapse(delta, zt_site - zt_all[jt])
-                             + _lapse(beta, lat - b["lat"][jt]))).sum(0)
+    t_local = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
+                              + _lapse(delta, zt_site - zt_all[jt])
+                              + _lapse(beta, lat - b["lat"][jt]))).sum(0)
+    t_trend = trend_temperature(lat, lon, elevation, exclude_groups)
+    t_site = (1 - TEMP_TREND_WEIGHT) * t_local + TEMP_TREND_WEIGHT * t_trend
     # radiation shape from TMYx/SWERA
     rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
     jr, dr = _nearest(lat, lon, rad_mask, N_RAD)
     wr = _weights(dr, b["z"][jr] - elevation)
     for c in RADIATION_SHAPE_COLS:
         out[:, b["col"][c]] = (wr[:, None] * cube[jr, :, b["col"][c]]).sum(0)
-    # GHI: TMYx/SWERA GHI of the neighbours, nudged by the CSWD pattern between them and
-    # the site: x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT
-    ghi_r = _col("ghi_kwh_day")
+    # GHI: clearness index (GHI / clear-sky GHI) of the TMYx/SWERA neighbours, nudged by the
+    # CSWD clearness-index pattern between them and the site:
+    # x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT, times the site's clear-sky GHI
+    cs_site = _clear_sky_cached(float(lat), float(lon)) / 1000.0
     p_site = _pattern(lat, lon, elevation, keep)
     p_nb = np.stack([_pattern(b["lat"][j], b["lon"][j], b["z"][j], keep) for j in jr])
-    ghi_nb = (wr[:, None] * ghi_r[jr]).sum(0)
+    kt_nb = (wr[:, None] * _station_kt(tuple(jr))).sum(0)
     nudge = (p_site / (wr[:, None] * p_nb).sum(0)) ** PATTERN_EXPONENT
-    level = ghi_nb * nudge / p_site
-    ghi = p_site * level if basis == "tmyx" else p_site.copy()
+    level = kt_nb * nudge / p_site
+    ghi = cs_site * (p_site * level if basis == "tmyx" else p_site)
+    ghi_r = _col("ghi_kwh_day")
 
     if own is not None:
         k = int(np.flatnonzero(b["ids"] == own)[0])
@@ -377,11 +465,11 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         elif ds == "CSWD":
             ghi = ghi_r[k] * (level if basis == "tmyx" else 1.0)
         elif basis == "cswd":
-            ghi = p_site.copy()
+            ghi = cs_site * p_site
     out[:, b["col"]["t_mean"]] = t_site
     out[:, b["col"]["ghi_kwh_day"]] = ghi
     stats = pd.DataFrame(out, index=pd.RangeIndex(1, 13, name="month"), columns=list(STAT_COLUMNS))
-    kc_target = ghi * 1000.0 / clear_sky_daily_wh(lat, lon)
+    kc_target = ghi / cs_site
     f = kc_target / stats["kc_mean"].to_numpy()
     for c in (*KC_COLS, "kc_mean"):
         stats[c] = stats[c].to_numpy() * f

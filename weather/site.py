@@ -299,7 +299,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                           f"{info['region']} region's lapse rates fitted by month "
                           f"({min(info['lapse_rate_k_per_km']):.1f} to "
                           f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
-                          f"latitude terms")]
+                          f"latitude terms, averaged with a regression-kriging estimate (trend "
+                          f"in latitude, longitude, elevation and surrounding terrain over all "
+                          f"stations)")]
         if elevation_assumed:
             notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
                          f"grid (coarse in mountains: give elevation where it matters)")

@@ -52,7 +52,9 @@ def asset_series(sc, ds: xr.Dataset) -> tuple[dict[str, np.ndarray], dict[str, n
     -------
     loads : dict
         Asset name -> draw [kW] (negative: feeding the park, e.g. battery discharge, V2G).
-        ``unallocated`` is the fixed load the profiles do not attribute (≈ 0).
+        ``unallocated`` is the fixed load the profiles do not attribute (≈ 0). Electricity
+        an operated year could not serve (``p_unserved_kw``) is shed in proportion at every
+        building and process load.
     pv : dict
         PV array name -> AC output after curtailment [kW].
     """
@@ -72,9 +74,13 @@ def asset_series(sc, ds: xr.Dataset) -> tuple[dict[str, np.ndarray], dict[str, n
         loads[b.name] = (_col(ds, "p_battery_charge_kw", "battery", b.name)
                          - _col(ds, "p_battery_discharge_kw", "battery", b.name))
     loads["central_plant"] = _col(ds, "p_electric_boiler_kw") + _col(ds, "p_chiller_kw")
-    fixed = sum((loads[n] for n in [b.name for b in sc.buildings] + [p.name for p in sc.process_loads]),
-                np.zeros(ds.sizes["time"]))
+    fixed_names = [b.name for b in sc.buildings] + [p.name for p in sc.process_loads]
+    fixed = sum((loads[n] for n in fixed_names), np.zeros(ds.sizes["time"]))
     loads["unallocated"] = _col(ds, "p_load_kw") - fixed
+    if "p_unserved_kw" in ds:  # an operated year that shed load: shed in proportion at every fixed load
+        served = 1.0 - np.divide(_col(ds, "p_unserved_kw"), fixed, out=np.zeros_like(fixed), where=fixed > 1e-9)
+        for n in fixed_names:
+            loads[n] = loads[n] * np.clip(served, 0.0, 1.0)
     pv = {a.name: _col(ds, "p_pv_kw", "pv_array", a.name) for a in sc.pv_arrays}
     return loads, pv
 

@@ -220,8 +220,8 @@ class Plant:
     def run_hour(self, t: int, d: Decision) -> dict:
         p, r = self.park, self.rec
         grid_up = p.grid_up(t)
-        imp_cap = p.import_limit_kw if grid_up else 0.0
-        exp_cap = p.export_limit_kw if grid_up else 0.0
+        imp_cap = float(p.import_limit_kw[t]) if grid_up else 0.0
+        exp_cap = float(p.export_limit_kw[t]) if grid_up else 0.0
         price = p.price[t]
         cprice = p.carbon_price * 1e-3  # CNY per kgCO2
         pv_arr = p.pv_per_kwp[:, t] * p.pv_kwp

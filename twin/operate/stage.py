@@ -210,14 +210,21 @@ def headline(op: dict) -> dict:
         return {}
     names = {"rule": ("规则控制", "rule"), "mpc": ("滚动优化", "MPC")}
     g = op["gap"]
+
+    def shed(c: str, lang: str) -> str:  # electricity the controller could not serve (e.g. within grid limits)
+        mwh = float(op.get(c, {}).get("unserved_mwh", {}).get("electricity", 0.0))
+        if mwh < 0.05:
+            return ""
+        return f"，未供电量 {mwh:,.1f} MWh/年" if lang == "zh" else f", unserved electricity {mwh:,.1f} MWh/yr"
+
     value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
     en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
                    f"{g[c]['gross_emissions_tco2']:+,.0f} tCO2/yr, peak {g[c]['max_monthly_peak_kw']:+,.0f} kW, "
-                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "en")
                    for c in ctrls)
     zh = "；".join(f"{names.get(c, (c, c))[0]}：{g[c]['annualised_cost_cny']:+,.0f} 元/年，"
                   f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
-                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh"
+                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "zh")
                   for c in ctrls)
     value_zh = " · ".join(f"{names.get(c, (c, c))[0]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
     return {"value": value, "value_en": value, "value_zh": value_zh,

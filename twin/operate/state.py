@@ -62,8 +62,11 @@ class OperatedPark:
     ef: np.ndarray
     """Grid emission factor [kgCO2/kWh]."""
     month: np.ndarray
-    import_limit_kw: float
-    export_limit_kw: float
+    import_limit_kw: np.ndarray
+    """Hourly import limit at the point of connection (T) [kW]: the scenario's, or the park
+    grid check's tighter hourly limits the plan was re-solved with."""
+    export_limit_kw: np.ndarray
+    """Hourly export limit (T) [kW]."""
     demand_charge: float
     """[CNY/(kW month)]."""
     batteries: list = field(default_factory=list)
@@ -134,7 +137,7 @@ class OperatedPark:
             price=arr(g.price_import_cny_per_kwh), price_export=arr(g.price_export_cny_per_kwh),
             ef=arr(g.ef_grid_kgco2_per_kwh),
             month=arr(g.month if g.month is not None else np.ones(T)).astype(int),
-            import_limit_kw=float(g.import_limit_kw), export_limit_kw=float(max(g.export_limit_kw, 0.0)),
+            import_limit_kw=arr(g.import_limit_kw), export_limit_kw=np.maximum(arr(g.export_limit_kw), 0.0),
             demand_charge=float(g.demand_charge_cny_per_kw_month),
             masks=masks or FaultMasks(), carbon_price=float(carbon_price))
         bk, bp = sizes.get("battery_kwh", {}), sizes.get("battery_kw", {})

@@ -95,8 +95,19 @@ def build_inputs(loaded):
     return inputs
 
 
-def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = None) -> dict:
-    """Task: run one case and return its record (never raises for a problem of the case)."""
+def build_baseline(loaded, config, inputs):
+    """Task: the baseline (today's park) shared by the cases of one baseline group, or None."""
+    from twin.run import shared_baseline
+
+    return shared_baseline(loaded, worker_config(config), inputs)
+
+
+def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = None, baseline=None) -> dict:
+    """Task: run one case and return its record (never raises for a problem of the case).
+
+    ``baseline``: the group's shared baseline (:func:`build_baseline`); used when the
+    case's own baseline problem has the same digest, else the case solves its own.
+    """
     t0, c0 = time.perf_counter(), time.process_time()
     if attempt_dir:  # who tried which case (the fault-tolerance test reads these)
         try:
@@ -110,10 +121,16 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
         from twin.run import run
 
         shared = inputs is not None and inputs.key == _key(loaded)
+        from twin.run import BASELINE_COUNTS, prime_baseline
+
         cfg = worker_config(config)
+        prime_baseline(baseline)
+        hits = BASELINE_COUNTS["hits"]
         r = run(loaded, cfg, inputs=inputs if shared else None)
         rec = {**base, "status": "ok", "error": "", "profile_key": _key(loaded), "shared_inputs": shared,
-               "solver_threads": cfg.solver_threads,
+               "solver_threads": cfg.solver_threads, "shared_baseline": BASELINE_COUNTS["hits"] > hits,
+               "shared_baseline_s": baseline[2] if baseline is not None and BASELINE_COUNTS["hits"] > hits else None,
+               "baseline_group": baseline[0][:16] if baseline is not None else None,
                "shared_inputs_s": inputs.profiles_time_s if shared else None,
                **case_metrics(r)}
     except Exception as exc:  # noqa: BLE001  (recorded: the sweep goes on)
@@ -143,6 +160,20 @@ def worker_config(config):
     except (ImportError, ValueError, AttributeError):
         return config
     return replace(config, solver_threads=max(1, n), sources={**config.sources, "solver_threads": "sweep worker"})
+
+
+def baseline_group(profile_key: str, case: Case, config) -> str:
+    """Cases expected to share today's park: same profiles, same overrides outside ``costs.``.
+
+    Only a guess made on the client (candidate costs never reach the baseline); the
+    baseline's digest decides in :func:`run_case`, so a wrong guess costs a solve, never
+    a wrong result.
+    """
+    import hashlib
+
+    rest = {p: v for p, v in case.overrides.items() if not p.startswith("costs.")}
+    text = json.dumps([profile_key, rest, config.hours, config.solver_threads], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _key(loaded) -> str:
@@ -214,8 +245,10 @@ def start_client(workers: int | None = None, scheduler: str | None = None):
     from twin.compare import available_cores
 
     n = workers or max(1, available_cores())
+    # the scheduler's HTTP server on a free port: two sweeps (or a sweep and the tests) at once
+    # would otherwise race for the default 8787 and one of them fail to start
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
@@ -273,6 +306,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
         from distributed import as_completed
 
         groups: dict[str, Any] = {}
+        baselines: dict[str, Any] = {}
         futures = []
         by_key = {}
         for c in todo:
@@ -280,8 +314,12 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
             k = _key(lc)
             if k not in groups:  # weather and profiles once per profile key, shared by its cases
                 groups[k] = client.submit(build_inputs, lc, key=f"inputs-{k}", pure=False, retries=1)
+            b = baseline_group(k, c, config)
+            if b not in baselines:  # today's park once per group of cases that leave it alike
+                baselines[b] = client.submit(build_baseline, lc, config, groups[k], key=f"baseline-{b}",
+                                             pure=False, retries=1)
             f = client.submit(run_case, c, lc, config, groups[k],
-                              str(out_dir / "attempts") if attempts else None,
+                              str(out_dir / "attempts") if attempts else None, baselines[b],
                               key=f"case-{c.id}", pure=False, retries=1)
             futures.append(f)
             by_key[f.key] = c
