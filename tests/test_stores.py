@@ -239,3 +239,32 @@ def test_mpc_with_two_batteries_reproduces_the_optimum():
     assert stats["max_abs_balance_residual_kw"] < 1e-6
     assert float(ds["p_battery_discharge_kw"].sel(battery="a").sum()) > 0
     assert sorted(ds["thermal_storage"].values.tolist()) == ["pit", "tank"]
+
+
+def test_pathway_and_grid_see_each_battery(tmp_path):
+    """The pathway fades each battery by its own end-of-life data and prices it at its own cost;
+    the grid check draws each battery's charge − discharge at its own bus."""
+    import xarray as xr
+
+    from twin.grid.timeseries import asset_series
+    from twin.pathway.runner import _cost_of, _fade_per_yr
+    from twin.scenario.loader import load_scenario
+
+    f = _write(tmp_path, "battery: null\nbatteries:\n"
+                         "  - {name: a, eol_capacity_fraction: 0.7}\n"
+                         "  - {name: b, energy_cost: {capex_cny_per_unit: 500, lifetime_years: 10}}\n")
+    sc = load_scenario(f).scenario
+    assert _fade_per_yr(sc, "battery_kwh", "a") == pytest.approx(0.3 / 15.0)
+    assert _fade_per_yr(sc, "battery_kwh", "b") == pytest.approx(0.2 / 15.0)
+    assert _fade_per_yr(sc, "battery_kw", "a") == 0.0
+    assert _cost_of(sc, "battery_kwh", "b")[0].capex_cny_per_unit == 500
+    assert _cost_of(sc, "battery_kwh", "a")[1] == "battery_energy"
+    T = 3
+    ds = xr.Dataset({"p_battery_charge_kw": (("battery", "time"), [[1.0, 0, 0], [0, 2.0, 0]]),
+                     "p_battery_discharge_kw": (("battery", "time"), [[0, 0, 3.0], [0, 0, 0]]),
+                     "p_load_kw": (("time",), np.zeros(T))},
+                    coords={"battery": ["a", "b"], "time": np.arange(T)})
+    loads, _ = asset_series(sc, ds)
+    np.testing.assert_allclose(loads["a"], [1.0, 0.0, -3.0])
+    np.testing.assert_allclose(loads["b"], [0.0, 2.0, 0.0])
+    assert sc.electrical_assets()["a"] == sc.electrical_assets()["b"] == "battery"
