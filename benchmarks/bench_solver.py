@@ -77,10 +77,10 @@ def synthetic_problem(T: int, n_assets: int = 1, seed: int = 0):
                             ef_grid_kgco2_per_kwh=np.full(T, 0.5703), import_limit_kw=9000.0,
                             demand_charge_cny_per_kw_month=38.0, month=month,
                             export_limit_kw=2000.0, price_export_cny_per_kwh=0.35),
-        pv=pv, battery=Battery(energy_cost=AssetCost(900.0, 12), power_cost=AssetCost(300.0, 12),
-                               c_rate_max=0.5, degradation_cny_per_kwh=0.03),
+        pv=pv, batteries=[Battery(energy_cost=AssetCost(900.0, 12), power_cost=AssetCost(300.0, 12),
+                               c_rate_max=0.5, degradation_cny_per_kwh=0.03)],
         heat_demand_kw=heat, heat_pumps=hps,
-        thermal_storage=ThermalStorage(cost=AssetCost(60.0, 20), loss_per_h=0.01),
+        thermal_stores=[ThermalStorage(cost=AssetCost(60.0, 20), loss_per_h=0.01)],
         ev_fleets=[ev])
 
 

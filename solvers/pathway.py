@@ -97,7 +97,8 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
     vintage_keys : collection of str
         Size keys whose builds stay and age across periods (e.g. ``pv_kwp``, ``battery_kwh``).
     fade_per_yr : dict, optional
-        Capacity lost per year of age as a share of the built size, by size key [1/yr].
+        Capacity lost per year of age as a share of the built size, by size key or by
+        ``(size key, asset name)`` (each battery its own) [1/yr].
     options : SolveOptions, optional
 
     Raises
@@ -151,7 +152,7 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
         capital = 0.0
         period_capital = [[] for _ in periods]
         for i, ks in enumerate(keys):
-            f = float(fade_per_yr.get(ks[0], 0.0))
+            f = float(fade_per_yr.get(ks, fade_per_yr.get(ks[0], 0.0)))
             for pi, p in enumerate(periods):
                 ctx, vint = ctxs[pi]
                 terms = []

@@ -194,6 +194,8 @@ class Battery:
     ``e[t] = e[t-1] (1 - self_discharge_per_h)^Δt + (η_c p_ch[t] - p_dis[t]/η_d) Δt``.
     """
 
+    name: str = "battery"
+    """Battery name (coordinate of the ``battery`` dimension; key of its sizes and state)."""
     energy_cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kWh of usable nameplate energy."""
     power_cost: AssetCost = field(default_factory=AssetCost)
@@ -377,6 +379,8 @@ class ThermalStorage:
     ``q_ch, q_dis <= max_power_per_kwh * size``.
     """
 
+    name: str = "tes"
+    """Store name (coordinate of the ``thermal_storage`` dimension; key of its size and state)."""
     cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kWh of storage capacity."""
     loss_per_h: float = 0.01
@@ -602,8 +606,8 @@ class SizingProblem:
     2018) instead of closing their cycle within each period.  None = not linked."""
     pv: list[PVArray] = field(default_factory=list)
     """PV array candidates."""
-    battery: Battery | None = None
-    """Battery candidate."""
+    batteries: list[Battery] = field(default_factory=list)
+    """Batteries (existing and candidates), each with its own costs and efficiencies."""
     heat_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Heat demand on the heat bus, length T [kW]."""
     waste_heat: list[WasteHeatSource] = field(default_factory=list)
@@ -612,8 +616,8 @@ class SizingProblem:
     """Heat pump candidates."""
     boilers: list[Boiler] = field(default_factory=list)
     """Boilers of any fuel (existing and candidates)."""
-    thermal_storage: ThermalStorage | None = None
-    """Thermal storage candidate."""
+    thermal_stores: list[ThermalStorage] = field(default_factory=list)
+    """Thermal stores on the heat bus (existing and candidates)."""
     cooling_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Cooling demand on the cooling bus, length T [kW]."""
     chillers: list[Chiller] = field(default_factory=list)
@@ -728,7 +732,8 @@ class SizingProblem:
             raise ValueError("carbon: green_power_max_mwh and certificate_max_mwh must be >= 0")
         for group, items in (("pv", self.pv), ("heat_pumps", self.heat_pumps),
                              ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets),
-                             ("boilers", self.boilers), ("chillers", self.chillers)):
+                             ("boilers", self.boilers), ("chillers", self.chillers),
+                             ("batteries", self.batteries), ("thermal_stores", self.thermal_stores)):
             nm = [i.name for i in items]
             if len(set(nm)) != len(nm):
                 raise ValueError(f"duplicate names in {group}: {nm}")
@@ -740,11 +745,9 @@ class SizingProblem:
         """True if any asset cost needs integer variables."""
         costs = [a.cost for a in self.pv] + [h.cost for h in self.heat_pumps]
         costs += [w.hx_cost for w in self.waste_heat]
-        if self.battery is not None:
-            costs += [self.battery.energy_cost, self.battery.power_cost]
-        costs += [x.cost for x in self.boilers + self.chillers]
-        if self.thermal_storage is not None:
-            costs.append(self.thermal_storage.cost)
+        for b in self.batteries:
+            costs += [b.energy_cost, b.power_cost]
+        costs += [x.cost for x in self.boilers + self.chillers + self.thermal_stores]
         costs += [f.v2g_charger_cost for f in self.ev_fleets if f.v2g_share_is_decision]
         return any(c.is_discrete for c in costs)
 
@@ -815,8 +818,9 @@ class SizingResult:
     """What :func:`solvers.solve` returns."""
 
     sizes: dict
-    """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh``, ``battery_kw``,
-    ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW}, ``tes_kwh``,
+    """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh`` {battery: kWh},
+    ``battery_kw`` {battery: kW}, ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW},
+    ``tes_kwh`` {store: kWh},
     ``boiler_kw`` {boiler: kW}, ``chiller_kw`` {chiller: kW}; for EV fleets in mode
     ``v2g``: ``ev_v2g_share`` {fleet: bidirectional share of the chargers [-]} (chosen
     where the share is a decision, else the simulated share), and where it is a
@@ -870,8 +874,8 @@ class SizingResult:
     store_states: dict = field(default_factory=dict)
     """Content of every store before the first and after the last step:
     ``{"initial": state, "end": state}`` with ``state`` as taken by
-    :func:`solvers.transform.window`: ``battery_kwh``, ``tes_kwh`` [kWh] (where the
-    problem has the store) and ``ev_cum_kwh`` {fleet: cumulative net energy delivered
+    :func:`solvers.transform.window`: ``battery_kwh`` {battery: kWh}, ``tes_kwh``
+    {store: kWh} (where the problem has stores) and ``ev_cum_kwh`` {fleet: cumulative net energy delivered
     into the fleet's batteries since the start of the original horizon [kWh]} (fleets
     not charging on arrival).  ``result.store_states["end"]`` is the ``initial_state``
     of the next window.  Empty for linked representative days."""

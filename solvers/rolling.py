@@ -72,9 +72,9 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
     sizes : dict
         :attr:`SizingResult.sizes` of the plan.
     initial_state : dict, optional
-        ``battery_kwh``, ``tes_kwh`` [kWh] at the start (keys of
-        :data:`solvers.transform.STATE_KEYS`); default: the battery at its
-        ``initial_soc``, the thermal store empty.
+        ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh} at the start (keys of
+        :data:`solvers.transform.STATE_KEYS`; one number for a kind with one store);
+        default: each battery at its ``initial_soc``, each thermal store empty.
     emission_price_cny_per_t : float
         Price put on each tCO2 emitted [CNY/tCO2].
     """
@@ -85,15 +85,16 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
     p = replace(p, weights=None, period=None, period_order=None, objective="min_cost",
                 capex_budget_cny=None)
     state = dict(initial_state or {})
-    if p.battery is not None:
-        E = p.battery.existing_kwh
-        state.setdefault("battery_kwh", p.battery.initial_soc * E)
-    else:
-        state.pop("battery_kwh", None)
-    if p.thermal_storage is not None:
-        state.setdefault("tes_kwh", 0.0)
-    else:
-        state.pop("tes_kwh", None)
+    from solvers.transform import per_store
+
+    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh")):
+        stores = getattr(p, attr)
+        given = per_store(state.get(key), key, "initial_state", [x.name for x in stores], attr)
+        # default: each battery at its initial state of charge, each thermal store empty
+        state[key] = {x.name: given.get(x.name, x.initial_soc * x.existing_kwh if key == "battery_kwh"
+                                        else 0.0) for x in stores}
+        if not stores:
+            state.pop(key)
     p = window(p, 0, p.n_steps, state)
     g = p.grid
     p.grid = replace(g, price_import_cny_per_kwh=np.asarray(g.price_import_cny_per_kwh, float)
@@ -678,22 +679,22 @@ class RollingWindow:
 def content_component(kind: str, name: str | None = None) -> str:
     """Name of the content column component of a store in the window model.
 
-    ``kind``: ``battery``, ``tes`` or ``ev`` (``name`` = fleet name); the EV "content" is
-    the fleet's flexibility window (cumulative energy minus the planned lower envelope,
-    see :mod:`solvers.blocks.ev`).
+    ``kind``: ``battery``, ``tes`` (``name`` = the store's name) or ``ev`` (``name`` =
+    fleet name); the EV "content" is the fleet's flexibility window (cumulative energy
+    minus the planned lower envelope, see :mod:`solvers.blocks.ev`).
     """
     if kind == "battery":
-        return "e_battery"
+        return re.sub(r"\W", "_", f"e_battery_{name}")
     if kind == "tes":
-        return "e_tes"
+        return re.sub(r"\W", "_", f"e_tes_{name}")
     if kind == "ev":
         return re.sub(r"\W", "_", f"e_ev_window_{name}")
     raise ValueError(kind)
 
 
 #: Hourly decision columns of the window model by kind (names given by :mod:`solvers.blocks`).
-_COLUMNS = {"battery_charge": "p_battery_charge", "battery_discharge": "p_battery_discharge",
-            "tes_charge": "q_tes_charge", "tes_discharge": "q_tes_discharge",
+_COLUMNS = {"battery_charge": "p_battery_charge_{}", "battery_discharge": "p_battery_discharge_{}",
+            "tes_charge": "q_tes_charge_{}", "tes_discharge": "q_tes_discharge_{}",
             "ev_charge": "p_ev_charge_{}", "ev_discharge": "p_ev_discharge_{}",
             "heat_pump": "q_heat_pump_{}", "boiler": "q_boiler_{}",
             "waste_heat_direct": "q_waste_heat_direct_{}", "chiller": "q_chiller_{}",

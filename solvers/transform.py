@@ -40,7 +40,7 @@ import numpy as np
 
 from solvers.problem import AssetCost, SizingProblem
 
-__all__ = ["iter_hourly", "map_hourly", "with_fixed_sizes", "window", "STATE_KEYS"]
+__all__ = ["iter_hourly", "map_hourly", "with_fixed_sizes", "window", "per_store", "STATE_KEYS"]
 
 #: Keys of a store state (``initial_state`` of :func:`window`,
 #: ``SizingResult.store_states["initial" | "end"]``).
@@ -236,8 +236,9 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
     initial_state : dict, optional
         Content of the stores before step ``t0`` (keys of :data:`STATE_KEYS`, as in
         ``SizingResult.store_states["end"]`` of the previous window):
-        ``battery_kwh`` [kWh] and ``tes_kwh`` [kWh] (the store starts from it instead
-        of closing a cycle); ``ev_cum_kwh`` {fleet: cumulative net energy delivered into
+        ``battery_kwh`` {battery: kWh} and ``tes_kwh`` {store: kWh} (each store named
+        starts from it instead of closing a cycle; one number is accepted where the
+        problem has one store of the kind); ``ev_cum_kwh`` {fleet: cumulative net energy delivered into
         the fleet's batteries since the start of ``problem``'s horizon [kWh]} (the
         fleet's envelope is shifted to it; default: the envelope's lower bound just
         before ``t0``, 0 at ``t0 = 0``); ``grid_peak_kw`` {month: maximum import so far
@@ -245,10 +246,12 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
         keeps ``problem``'s rule (cyclic by default).
     end_value_cny_per_kwh : float or dict, optional
         Value of energy left in the stores after the last step [CNY/kWh], one number
-        for all or {``"battery_kwh"``: v, ``"tes_kwh"``: v}; credited in the objective
+        for all or {``"battery_kwh"``: v, ``"tes_kwh"``: v} with ``v`` a number or
+        {store: CNY/kWh}; credited in the objective
         so the window does not empty its stores for free.
     end_min_kwh : dict, optional
-        Lower bounds on the content after the last step {``"battery_kwh"`` | ``"tes_kwh"``: kWh}.
+        Lower bounds on the content after the last step {``"battery_kwh"`` | ``"tes_kwh"``:
+        {store: kWh}} (a number for a kind with one store).
     objective : str
         Objective of the window; annual emission targets cannot be windowed, so
         ``"min_cost"`` by default (``carbon.max_net_emissions_t`` is dropped).
@@ -301,27 +304,51 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
         q.grid = dataclasses.replace(q.grid, peak_so_far_kw={
             int(k): float(v) for k, v in (state["grid_peak_kw"] or {}).items()})
 
-    def end_value(key):
-        if end_value_cny_per_kwh is None:
-            return 0.0
-        if isinstance(end_value_cny_per_kwh, dict):
-            return float(end_value_cny_per_kwh.get(key, 0.0))
-        return float(end_value_cny_per_kwh)
-
     end_min = dict(end_min_kwh or {})
     if set(end_min) - {"battery_kwh", "tes_kwh"}:
         raise ValueError(f"window: end_min_kwh keys must be battery_kwh or tes_kwh, "
                          f"got {sorted(end_min)}")
-    for attr, key in (("battery", "battery_kwh"), ("thermal_storage", "tes_kwh")):
-        store = getattr(q, attr)
-        if store is None:
-            if state.get(key) is not None or key in end_min:
-                raise ValueError(f"window: {key} given but the problem has no {attr}")
-            continue
-        ch = {"end_value_cny_per_kwh": end_value(key)}
-        if state.get(key) is not None:
-            ch.update(initial_kwh=float(state[key]), cyclic=False)
-        if key in end_min:
-            ch["end_min_kwh"] = float(end_min[key])
-        setattr(q, attr, dataclasses.replace(store, **ch))
+    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh")):
+        stores = getattr(q, attr)
+        names = [x.name for x in stores]
+        init = per_store(state.get(key), key, "initial_state", names, attr)
+        emin = per_store(end_min.get(key), key, "end_min_kwh", names, attr)
+        ev = end_value_cny_per_kwh
+        if isinstance(ev, dict):
+            ev = ev.get(key)
+        evals = per_store(ev, key, "end_value_cny_per_kwh", names, attr, broadcast=True)
+        new = []
+        for x in stores:
+            ch = {"end_value_cny_per_kwh": float(evals.get(x.name, 0.0))}
+            if init.get(x.name) is not None:
+                ch.update(initial_kwh=float(init[x.name]), cyclic=False)
+            if x.name in emin:
+                ch["end_min_kwh"] = float(emin[x.name])
+            new.append(dataclasses.replace(x, **ch))
+        setattr(q, attr, new)
     return q
+
+
+def per_store(value, key: str, what: str, names: list[str], attr: str, *,
+              broadcast: bool = False) -> dict:
+    """A per-store value of a window argument as {store name: value}.
+
+    ``value`` is None (nothing given), a mapping {store name: value}, or one number: the
+    one-store shorthand (with ``broadcast``: the same number for every store).
+    """
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        unknown = set(value) - set(names)
+        if unknown:
+            raise ValueError(f"window: {what} {key} names unknown {attr} {sorted(unknown)} "
+                             f"(known: {names or 'none'})")
+        return {k: v for k, v in value.items() if v is not None}
+    if not names:
+        if broadcast:
+            return {}
+        raise ValueError(f"window: {what} {key} given but the problem has no {attr}")
+    if len(names) > 1 and not broadcast:
+        raise ValueError(f"window: {what} {key} is one number but the problem has {len(names)} "
+                         f"{attr} {names}; give {{name: kWh}}")
+    return {n: value for n in names}

@@ -91,8 +91,8 @@ def test_tiny_park_one_week_end_to_end(tmp_path):
     assert ds.sizes["time"] == 168 and ds.attrs["scenario_sha256"] == s["scenario"]["sha256"]
     assert ds["p_grid_import_kw"].attrs["units"] == "kW"
     # electricity balance closes every hour (kW): supply = use
-    supply = ds["p_grid_import_kw"] + ds["p_pv_kw"].sum("pv_array") + ds["p_battery_discharge_kw"]
-    use = ds["p_load_kw"] + ds["p_grid_export_kw"] + ds["p_battery_charge_kw"]
+    supply = ds["p_grid_import_kw"] + ds["p_pv_kw"].sum("pv_array") + ds["p_battery_discharge_kw"].sum("battery")
+    use = ds["p_load_kw"] + ds["p_grid_export_kw"] + ds["p_battery_charge_kw"].sum("battery")
     assert float(abs(supply - use).max()) < 1e-4
     html = (out / "report.html").read_text(encoding="utf-8")
     # plotly.js is embedded: no script is loaded from elsewhere, so the page opens offline
@@ -213,7 +213,7 @@ def test_discrete_battery_modules_make_a_milp_with_its_gap(tmp_path):
     r = _run(["run", str(v), "-o", str(tmp_path / "o"), "--hours", "48", "-q"])
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
-    kwh = s["sizes"]["battery_kwh"]
+    kwh = s["sizes"]["battery_kwh"]["bess"]
     assert abs(kwh / 215 - round(kwh / 215)) < 1e-6
     assert s["solver"]["gap"] is not None and s["solver"]["gap"] >= 0
 
@@ -231,7 +231,7 @@ def test_compare_two_runs_side_by_side(tmp_path):
 
     sizes = pd.read_csv(out / "sizes.csv", index_col=0, encoding="utf-8-sig")
     assert list(sizes.columns) == ["unit", "a", "b"]
-    assert float(sizes.loc["battery_kwh", "b"]) == 0.0
+    assert float(sizes.loc["battery_kwh[bess]", "b"]) == 0.0
     assert "<script src=" not in (out / "comparison.html").read_text(encoding="utf-8")
     r = _run(["compare", str(a), str(tmp_path / "missing"), "-o", str(out)])
     assert r.exit_code == 1 and "not found" in r.output
@@ -278,9 +278,9 @@ def test_pareto_on_representative_days_resizes_every_point(tmp_path):
     pts = s["pareto"]
     assert [p["vertical"] for p in pts] == [True, False, False] and pts[0]["mac_cny_per_t"] is None
     assert [p["headline"] for p in pts] == [False, False, True]
-    batt = [p["sizes"]["battery_kwh"] for p in pts]
+    batt = [p["sizes"]["battery_kwh"]["bess"] for p in pts]
     assert abs(batt[0] - batt[-1]) > 1.0  # the ends differ in their sizes: points are re-sized
-    assert s["sizes"]["battery_kwh"] == pytest.approx(batt[-1], rel=1e-6, abs=1e-6)
+    assert s["sizes"]["battery_kwh"]["bess"] == pytest.approx(batt[-1], rel=1e-6, abs=1e-6)
     assert "re-sized" in s["solver"]["representative_days"]["note"] or "sized on the representative days" in \
         s["solver"]["representative_days"]["note"]
 

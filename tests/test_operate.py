@@ -42,9 +42,9 @@ def _truth(park):
 
 def _battery_park():
     prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 100.0), grid=_grid(), time=TIME,
-                           battery=S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
-                                             self_discharge_per_h=0.0))
-    sizes = {"battery_kwh": 200.0, "battery_kw": 100.0}
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                             self_discharge_per_h=0.0)])
+    sizes = {"battery_kwh": {"battery": 200.0}, "battery_kw": {"battery": 100.0}}
     return prob, sizes
 
 
@@ -63,11 +63,11 @@ def test_rule_dispatch_by_hand():
         ch[24 * d] = ch[24 * d + 1] = 100.0
     for d in range(7):
         dis[24 * d + 8] = dis[24 * d + 9] = 100.0
-    np.testing.assert_allclose(ds["p_battery_charge_kw"].values, ch, atol=1e-9)
-    np.testing.assert_allclose(ds["p_battery_discharge_kw"].values, dis, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values, ch, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
     np.testing.assert_allclose(ds["p_grid_import_kw"].values, 100.0 + ch - dis, atol=1e-9)
     e = 100.0 + np.cumsum(ch - dis)
-    np.testing.assert_allclose(ds["e_battery_kwh"].values, e, atol=1e-9)
+    np.testing.assert_allclose(ds["e_battery_kwh"].sum("battery").values, e, atol=1e-9)
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
@@ -80,15 +80,15 @@ def _rich_problem(cooling: bool = False):
     prob = S.SizingProblem(
         dt_h=1.0, electric_load_kw=load, grid=_grid(dc=40.0, limit=400.0), time=TIME,
         pv=[S.PVArray(name="roof", ac_per_kwp=pv)],
-        battery=S.Battery(eta_charge=0.95, eta_discharge=0.95, soc_min=0.05, soc_max=0.95,
-                          self_discharge_per_h=1e-4, degradation_cny_per_kwh=0.02),
+        batteries=[S.Battery(eta_charge=0.95, eta_discharge=0.95, soc_min=0.05, soc_max=0.95,
+                          self_discharge_per_h=1e-4, degradation_cny_per_kwh=0.02)],
         heat_demand_kw=heat,
         heat_pumps=[S.HeatPump(name="hp", cop=3.0 + 0.5 * np.sin(HOURS / 24 * 2 * np.pi))],
         boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.2,
                              existing_kw=200.0, max_kw=200.0)],
-        thermal_storage=S.ThermalStorage(loss_per_h=0.005, max_power_per_kwh=0.25))
-    sizes = {"pv_kwp": {"roof": 300.0}, "battery_kwh": 400.0, "battery_kw": 150.0,
-             "heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": 300.0}
+        thermal_stores=[S.ThermalStorage(loss_per_h=0.005, max_power_per_kwh=0.25)])
+    sizes = {"pv_kwp": {"roof": 300.0}, "battery_kwh": {"battery": 400.0}, "battery_kw": {"battery": 150.0},
+             "heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": {"tes": 300.0}}
     if cooling:
         from dataclasses import replace
 
@@ -137,7 +137,7 @@ def test_rolling_window_gathers_the_full_model():
     direct = S.solve(head(ab, 48), S.SolveOptions(solver="simplex"))
     assert first["objective"] == pytest.approx(direct.objective_cny, rel=1e-9)
     # a later window from a given state equals a freshly built model of those hours
-    out = w.solve(24, {"e_battery": 150.0, "e_tes": 40.0})
+    out = w.solve(24, {"e_battery_battery": 150.0, "e_tes_tes": 40.0})
     from solvers.transform import window
 
     ref = S.solve(window(ab, 24, 72, {"battery_kwh": 150.0, "tes_kwh": 40.0}),
@@ -147,8 +147,8 @@ def test_rolling_window_gathers_the_full_model():
 
 
 def _heat_balance(ds):
-    supply = (ds["q_heat_pump_kw"].sum("heat_pump") + ds["q_boiler_kw"].sum("boiler") + ds["q_tes_discharge_kw"]
-              - ds["q_tes_charge_kw"] + ds["q_unserved_heat_kw"])
+    supply = (ds["q_heat_pump_kw"].sum("heat_pump") + ds["q_boiler_kw"].sum("boiler") + ds["q_tes_discharge_kw"].sum("thermal_storage")
+              - ds["q_tes_charge_kw"].sum("thermal_storage") + ds["q_unserved_heat_kw"])
     return float(np.abs(supply - ds["q_heat_demand_kw"]).max())
 
 
@@ -178,12 +178,12 @@ def test_balances_close_with_forecast_errors_and_faults(kind):
     assert np.all(ds["p_grid_import_kw"].values[out] == 0.0)
     assert np.all(ds["p_grid_export_kw"].values[out] == 0.0)
     b_out = masks.out("battery")
-    assert np.all(ds["p_battery_charge_kw"].values[b_out] == 0.0)
-    assert np.all(ds["p_battery_discharge_kw"].values[b_out] == 0.0)
+    assert np.all(ds["p_battery_charge_kw"].sum("battery").values[b_out] == 0.0)
+    assert np.all(ds["p_battery_discharge_kw"].sum("battery").values[b_out] == 0.0)
     assert np.all(ds["q_heat_pump_kw"].values[0][masks.out("heat_pump", "hp")] == 0.0)
     # the outage evening cannot be carried by PV and an (unavailable next day) battery alone
     assert float(ds["p_unserved_kw"].sum()) >= 0.0
-    e = ds["e_battery_kwh"].values
+    e = ds["e_battery_kwh"].sum("battery").values
     # self-discharge may take a resting battery a little below its minimum, never more
     assert np.all(e >= 0.99 * 0.05 * 400) and np.all(e <= 0.95 * 400 + 1e-6)
 
@@ -311,13 +311,13 @@ def test_window_fixes_out_of_service_columns_at_zero():
     w = RollingWindow(as_built(prob, sizes, initial_state={"battery_kwh": 200.0}), 48)
     out = np.zeros(48, bool)
     out[:10] = True
-    off = {column_component("battery_charge"): out, column_component("battery_discharge"): out,
+    off = {column_component("battery_charge", "battery"): out, column_component("battery_discharge", "battery"): out,
            column_component("heat_pump", "hp"): out}
-    w.solve(30, {"e_battery": 200.0, "e_tes": 0.0}, col_off=off, full_dispatch=False)
-    for kind, name in (("battery_charge", None), ("battery_discharge", None), ("heat_pump", "hp")):
+    w.solve(30, {"e_battery_battery": 200.0, "e_tes_tes": 0.0}, col_off=off, full_dispatch=False)
+    for kind, name in (("battery_charge", "battery"), ("battery_discharge", "battery"), ("heat_pump", "hp")):
         v = w.read(column_component(kind, name), 48)
         assert np.all(v[:10] == 0.0)
     assert w.read(column_component("heat_pump", "hp"), 48)[10:].max() > 0.0
     # the next window without the fault uses the assets again (bounds restored)
-    w.solve(31, {"e_battery": 200.0, "e_tes": 0.0}, full_dispatch=False)
+    w.solve(31, {"e_battery_battery": 200.0, "e_tes_tes": 0.0}, full_dispatch=False)
     assert w.read(column_component("heat_pump", "hp"), 48)[:10].max() > 0.0

@@ -54,7 +54,7 @@ def test_load_scenario_overrides_reach_the_scenario_and_the_record():
     loaded = load_scenario(TINY, overrides={"costs.pv.capex_cny_per_unit": 3000, "battery": None,
                                             "pv_arrays[roof].max_kwp": 500, "site.weather_seed": 3})
     sc = loaded.scenario
-    assert sc.costs.pv.capex_cny_per_unit == 3000 and sc.battery is None
+    assert sc.costs.pv.capex_cny_per_unit == 3000 and not sc.batteries
     assert sc.pv_arrays[0].max_kwp == 500 and sc.site.weather_seed == 3
     assert loaded.overrides == ["costs.pv.capex_cny_per_unit", "battery", "pv_arrays[roof].max_kwp", "site.weather_seed"]
     assert loaded.override_record()[0] == {"source": "overrides", "path": "costs.pv.capex_cny_per_unit", "value": 3000}
@@ -98,7 +98,7 @@ def _with_variants(tmp_path, extra: str = "") -> Path:
 def test_variants_apply_in_order_and_combine(tmp_path):
     p = _with_variants(tmp_path)
     base = load_scenario(p)
-    assert base.variant_name == "base" and base.scenario.battery is not None and set(base.variants) == {
+    assert base.variant_name == "base" and base.scenario.batteries and set(base.variants) == {
         "no_storage", "cheap_pv", "dear_pv", "lean"}
     assert base.overrides == []  # `variants:` itself is not an override of the base
     v = load_scenario(p, variant="cheap_pv+dear_pv")
@@ -109,7 +109,7 @@ def test_variants_apply_in_order_and_combine(tmp_path):
     assert [a.source for a in v.applied] == ["variant 'dear_pv'", "variant 'dear_pv'", "variant 'cheap_pv'",
                                              "overrides"]
     lean = load_scenario(p, variant="lean")
-    assert lean.scenario.battery is None and lean.scenario.costs.pv.capex_cny_per_unit == 2200
+    assert not lean.scenario.batteries and lean.scenario.costs.pv.capex_cny_per_unit == 2200
     # derive gives the same scenario as loading the file again
     assert base.derive("lean").sha256 == lean.sha256
 

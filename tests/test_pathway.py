@@ -139,11 +139,11 @@ def test_assets_retire_at_end_of_life_and_are_rebuilt(tmp_path):
                  battery={"name": "bess", "min_kwh": 200.0, "min_kw": 50.0})
     res = run_pathway(path, hours=48)
     first, second = res.periods
-    assert first.built["battery_kwh"] >= 200.0 - 1e-6
+    assert first.built["battery_kwh[bess]"] >= 200.0 - 1e-6
     assert [r["key"] for r in first.retired] == ["battery_kwh", "battery_kw"]  # 2026 + 3 < 2030
-    assert second.existing["battery_kwh"] == 0.0  # nothing of 2026 left in 2030
-    assert second.built["battery_kwh"] >= 200.0 - 1e-6  # the minimum is met again by a new build
-    assert second.inputs["overrides"]["battery.existing_kwh"] == 0.0
+    assert second.existing["battery_kwh[bess]"] == 0.0  # nothing of 2026 left in 2030
+    assert second.built["battery_kwh[bess]"] >= 200.0 - 1e-6  # the minimum is met again by a new build
+    assert second.inputs["overrides"]["batteries[bess].existing_kwh"] == 0.0
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -119,10 +119,10 @@ def test_joint_model_retires_at_end_of_life_and_fades_the_battery(tmp_path):
     pw = {"periods": [2026, 2030], "representative_days": None, "mode": "foresight"}
     res = run_pathway(_write(tmp_path, pw, costs=costs, battery=bat), hours=48)
     first, second = res.periods
-    assert first.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)
+    assert first.built["battery_kwh[bess]"] == pytest.approx(200.0, rel=1e-4)
     assert [r["key"] for r in first.retired] == ["battery_kwh", "battery_kw"]  # 2026 + 3 <= 2030
-    assert second.existing["battery_kwh"] == 0.0
-    assert second.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)  # the minimum is met again
+    assert second.existing["battery_kwh[bess]"] == 0.0
+    assert second.built["battery_kwh[bess]"] == pytest.approx(200.0, rel=1e-4)  # the minimum is met again
     assert res.foresight["status"] == "optimal"
 
     # a long life: the 2026 battery serves 2030 faded by age, and only the fade is topped up
@@ -131,11 +131,11 @@ def test_joint_model_retires_at_end_of_life_and_fades_the_battery(tmp_path):
     res = run_pathway(_write(tmp_path, pw, "long.yaml", costs=costs, battery=bat), hours=48)
     first, second = res.periods
     sc = first.run.loaded.scenario
-    fade = (1.0 - sc.battery.eol_capacity_fraction) / sc.battery.calendar_life_years
-    assert first.built["battery_kwh"] == pytest.approx(200.0, rel=1e-4)
-    assert second.existing["battery_kwh"] == pytest.approx(200.0 * (1 - 4 * fade), rel=1e-4)
-    assert second.built["battery_kwh"] == pytest.approx(200.0 * 4 * fade, rel=1e-3)
-    assert "battery_kw" not in second.built  # power does not fade
+    fade = (1.0 - sc.batteries[0].eol_capacity_fraction) / sc.batteries[0].calendar_life_years
+    assert first.built["battery_kwh[bess]"] == pytest.approx(200.0, rel=1e-4)
+    assert second.existing["battery_kwh[bess]"] == pytest.approx(200.0 * (1 - 4 * fade), rel=1e-4)
+    assert second.built["battery_kwh[bess]"] == pytest.approx(200.0 * 4 * fade, rel=1e-3)
+    assert "battery_kw[bess]" not in second.built  # power does not fade
     assert first.retired == []
 
 

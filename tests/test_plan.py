@@ -117,9 +117,9 @@ def test_plan_offers_candidates_within_their_limits(park):
     # fixed electric load: process 100 + lighting/equipment 2 x (4 + 6) + decentral office VRF 30
     np.testing.assert_allclose(p.electric_load_kw, 150.0)
     assert p.pv[0].existing_kwp == 100 and p.pv[0].max_kwp == sc.pv_arrays[0].capacity_limit_kwp() > 100
-    assert p.battery.max_kwh == np.inf and p.battery.existing_kwh == 50
+    assert p.batteries[0].max_kwh == np.inf and p.batteries[0].existing_kwh == 50
     assert p.heat_pumps[0].max_kw == 500 and p.heat_pumps[0].existing_kw == 20
-    assert p.thermal_storage.max_kwh == 800
+    assert p.thermal_stores[0].max_kwh == 800
     # heat bus: hall heating + hot water only (the office is decentral)
     np.testing.assert_allclose(p.heat_demand_kw, prof["building_q_heating_kw"].sel(building="hall") + 10.0)
     assert p.carbon.certificate_max_mwh == 100 and p.carbon.green_power_max_mwh == 200
@@ -131,10 +131,10 @@ def test_baseline_keeps_only_existing_assets(park):
     p = build_problem(sc, prof, baseline=True)
     assert p.objective == "min_cost" and p.capex_budget_cny is None
     assert p.pv[0].min_kwp == p.pv[0].max_kwp == 100
-    assert p.battery.max_kwh == 50 and p.battery.max_kw == 25
-    assert p.battery.min_kwh == 0 and p.battery.min_kw == 0
+    assert p.batteries[0].max_kwh == 50 and p.batteries[0].max_kw == 25
+    assert p.batteries[0].min_kwh == 0 and p.batteries[0].min_kw == 0
     assert p.heat_pumps[0].max_kw == 20
-    assert p.thermal_storage.max_kwh == 0
+    assert p.thermal_stores[0].max_kwh == 0
     # nothing bought on the carbon side in the baseline
     assert p.carbon.certificate_max_mwh == 0 and p.carbon.green_power_max_mwh == 0
 
@@ -183,9 +183,9 @@ def test_fix_sizes_pins_every_size(park):
              "heat_pump_kw": {"ashp": 120.0}, "tes_kwh": 300.0, "ev_v2g_share": {"vans": 0.25}}
     q = fix_sizes(p, sizes)
     assert q.pv[0].min_kwp == q.pv[0].max_kwp == 321.0
-    assert (q.battery.min_kwh, q.battery.max_kwh, q.battery.min_kw, q.battery.max_kw) == (88, 88, 44, 44)
+    assert (q.batteries[0].min_kwh, q.batteries[0].max_kwh, q.batteries[0].min_kw, q.batteries[0].max_kw) == (88, 88, 44, 44)
     assert q.heat_pumps[0].min_kw == q.heat_pumps[0].max_kw == 120.0
-    assert q.thermal_storage.max_kwh == 300.0
+    assert q.thermal_stores[0].max_kwh == 300.0
     f = q.ev_fleets[0]
     assert f.v2g_share_min == f.v2g_share_max == 0.25
     assert p.ev_fleets[0].v2g_share_max is None  # the original problem is not changed
@@ -282,7 +282,7 @@ def test_scenario_inputs_reach_the_problem(park):
     assert coal.fuel_price_cny_per_kwh == 0.11 and coal.efficiency == 0.80
     assert coal.ef_fuel_kgco2_per_kwh == fuel_factor("raw_coal").co2_kg_per_kwh
     assert (p.boilers[3].min_kw, p.boilers[3].max_kw) == (40, 900)
-    assert p.thermal_storage.min_kwh == 100
+    assert p.thermal_stores[0].min_kwh == 100
     assert p.carbon.max_residual_emissions_t == 12.5
     assert p.grid.credit_export_emissions
     [ch] = p.chillers

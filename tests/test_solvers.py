@@ -102,7 +102,7 @@ def peak_problem(import_limit=float("inf")) -> SizingProblem:
     bat = Battery(energy_cost=one_year_cost(2.0), power_cost=one_year_cost(3.0),
                   eta_charge=1.0, eta_discharge=1.0)
     return SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 0.0, 20.0, 20.0]),
-                         grid=grid, battery=bat)
+                         grid=grid, batteries=[bat])
 
 
 def test_battery_peak_shaving_hand_optimum():
@@ -112,8 +112,8 @@ def test_battery_peak_shaving_hand_optimum():
     Cost = 10*10 (demand) + 40 kWh*0.5 (energy, lossless) + 20 kWh*2 + 10 kW*3 = 190.
     """
     r = solve(peak_problem())
-    assert r.sizes["battery_kwh"] == pytest.approx(20.0, rel=REL)
-    assert r.sizes["battery_kw"] == pytest.approx(10.0, rel=REL)
+    assert r.sizes["battery_kwh"]["battery"] == pytest.approx(20.0, rel=REL)
+    assert r.sizes["battery_kw"]["battery"] == pytest.approx(10.0, rel=REL)
     assert r.objective_cny == pytest.approx(190.0, rel=REL)
     assert r.costs["demand_charge"] == pytest.approx(100.0, rel=REL)
     np.testing.assert_allclose(r.dispatch["p_grid_import_kw"].values, [10, 10, 10, 10],
@@ -130,7 +130,7 @@ def test_import_limit_dual_from_column_bound():
     bat = Battery(energy_cost=one_year_cost(2.0), power_cost=one_year_cost(3.0),
                   eta_charge=1.0, eta_discharge=1.0)
     r = solve(SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 20.0]), grid=grid,
-                            battery=bat))
+                            batteries=[bat]))
     assert r.objective_cny == pytest.approx(35.0, rel=REL)
     np.testing.assert_allclose(r.duals["import_limit_hourly_cny_per_kw"], [0.0, 5.0], atol=1e-6)
     assert r.duals["import_limit_binding_hours"] == 1
@@ -355,13 +355,13 @@ def all_blocks_problem() -> SizingProblem:
         dt_h=1.0, electric_load_kw=np.full(T, 20.0), grid=g,
         time=np.arange("2025-01-01T00", T, dtype="datetime64[h]"),
         pv=[PVArray("roof", np.linspace(0, 1, T), cost=one_year_cost(0.5))],
-        battery=Battery(energy_cost=one_year_cost(0.2), power_cost=one_year_cost(0.1)),
+        batteries=[Battery(energy_cost=one_year_cost(0.2), power_cost=one_year_cost(0.1))],
         heat_demand_kw=np.full(T, 8.0), cooling_demand_kw=np.full(T, 4.0),
         waste_heat=[WasteHeatSource("kiln", np.full(T, 3.0))],
         heat_pumps=[HeatPump("whp", np.full(T, 4.0), source="kiln", cost=one_year_cost(0.3))],
         boilers=[ElectricBoiler(cost=one_year_cost(0.1)),
                  GasBoiler(fuel_price_cny_per_kwh=0.4, existing_kw=10)],
-        thermal_storage=ThermalStorage(cost=one_year_cost(0.05)),
+        thermal_stores=[ThermalStorage(cost=one_year_cost(0.05))],
         chillers=[Chiller(np.full(T, 4.0), cost=one_year_cost(0.2))], ev_fleets=[ev])
     return p
 
@@ -376,15 +376,15 @@ def test_dispatch_has_every_contract_variable():
     for name in CONTRACT_NAMES:
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"], name
         assert "time" in ds[name].dims
-    supply = (ds.p_grid_import_kw + ds.p_pv_kw.sum("pv_array") + ds.p_battery_discharge_kw
+    supply = (ds.p_grid_import_kw + ds.p_pv_kw.sum("pv_array") + ds.p_battery_discharge_kw.sum("battery")
               + ds.p_ev_discharge_kw.sum("ev_fleet"))
-    use = (ds.p_load_kw + ds.p_grid_export_kw + ds.p_battery_charge_kw
+    use = (ds.p_load_kw + ds.p_grid_export_kw + ds.p_battery_charge_kw.sum("battery")
            + ds.p_ev_charge_kw.sum("ev_fleet") + ds.p_heat_pump_kw.sum("heat_pump")
            + ds.p_electric_boiler_kw + ds.p_chiller_kw)
     np.testing.assert_allclose(supply, use, atol=1e-6)
     heat = (ds.q_heat_pump_kw.sum("heat_pump") + ds.q_waste_heat_direct_kw.sum("waste_heat")
-            + ds.q_electric_boiler_kw + ds.q_gas_boiler_kw + ds.q_tes_discharge_kw
-            - ds.q_tes_charge_kw)
+            + ds.q_electric_boiler_kw + ds.q_gas_boiler_kw + ds.q_tes_discharge_kw.sum("thermal_storage")
+            - ds.q_tes_charge_kw.sum("thermal_storage"))
     np.testing.assert_allclose(heat, ds.q_heat_demand_kw, atol=1e-6)
     assert ds.time.dtype.kind == "M"
     assert set(r.sizes) >= {"pv_kwp", "battery_kwh", "battery_kw", "heat_pump_kw", "tes_kwh",
@@ -408,9 +408,9 @@ def test_highs_solves_the_pyomo_model(tmp_path):
     ctx = build_model(p)
     assert isinstance(ctx.m, pyo.ConcreteModel)
     names = {v.name for v in ctx.m.component_objects(pyo.Var)}
-    assert {"p_grid_import", "p_grid_export", "p_pv_curtailed", "p_battery_charge", "e_battery",
+    assert {"p_grid_import", "p_grid_export", "p_pv_curtailed", "p_battery_charge_battery", "e_battery_battery",
             "p_ev_charge_bus", "e_ev_window_bus", "q_heat_pump_whp", "q_boiler_electric_boiler",
-            "q_boiler_gas_boiler", "e_tes", "gross_emissions", "offsets"} <= names
+            "q_boiler_gas_boiler", "e_tes_tes", "gross_emissions", "offsets"} <= names
     be = HighsBackend(SolveOptions(solver="simplex"))
     be.set_instance(ctx.m)
     res = be.run()
@@ -501,7 +501,7 @@ def test_hipo_is_not_used_for_a_milp():
     """HiPO solves LPs only: a model with integer columns runs HiGHS's MIP solver."""
     bat_cost = AssetCost(2.0, 1.0, discount_rate=0.0, module_size=8.0)
     p = pv_problem()
-    p.battery = Battery(energy_cost=bat_cost, power_cost=one_year_cost(0.1))
+    p.batteries = [Battery(energy_cost=bat_cost, power_cost=one_year_cost(0.1))]
     r = solve(p, SolveOptions(solver="hipo"))
     assert r.algorithm == "choose" and "integer columns" in r.solver_notes[0]
     assert r.status == "optimal"

@@ -33,8 +33,8 @@ def pv_year(scale_by_day) -> SizingProblem:
         grid=GridConnection(price_import_cny_per_kwh=np.full(8760, 1.0),
                             ef_grid_kgco2_per_kwh=np.full(8760, 0.5)),
         pv=[PVArray("roof", pv, max_kwp=1000, cost=AssetCost(1500.0, 25))],
-        battery=Battery(energy_cost=AssetCost(300.0, 12), power_cost=AssetCost(50.0, 12),
-                        eta_charge=0.95, eta_discharge=0.95))
+        batteries=[Battery(energy_cost=AssetCost(300.0, 12), power_cost=AssetCost(50.0, 12),
+                        eta_charge=0.95, eta_discharge=0.95)])
 
 
 def test_linked_storage_carries_energy_between_days():
@@ -49,11 +49,11 @@ def test_linked_storage_carries_energy_between_days():
     linked = solve(agg.problem)
     daily = solve(representative_days(p, 5, linked=False).problem)
     assert linked.objective_cny == pytest.approx(full.objective_cny, rel=REL)
-    assert linked.sizes["battery_kwh"] == pytest.approx(full.sizes["battery_kwh"], rel=1e-4)
+    assert linked.sizes["battery_kwh"]["battery"] == pytest.approx(full.sizes["battery_kwh"]["battery"], rel=1e-4)
     assert daily.objective_cny > full.objective_cny * (1 + 1e-2)
     # reported content stays within the sized energy
-    e = linked.dispatch.e_battery_kwh.values
-    assert e.min() >= -1e-6 and e.max() <= linked.sizes["battery_kwh"] * (1 + 1e-6)
+    e = linked.dispatch.e_battery_kwh.sum("battery").values
+    assert e.min() >= -1e-6 and e.max() <= linked.sizes["battery_kwh"]["battery"] * (1 + 1e-6)
 
 
 def test_linked_storage_with_losses_is_conservative():
@@ -61,7 +61,7 @@ def test_linked_storage_with_losses_is_conservative():
     (content bounded at the day's start state before losses): the aggregated optimum is
     never below the full year, and close to it for a small loss."""
     p = pv_year(CYCLE[np.arange(365) % 5])
-    p.battery.self_discharge_per_h = 2e-4
+    p.batteries[0].self_discharge_per_h = 2e-4
     full = solve(p)
     agg = solve(representative_days(p, 5).problem)
     assert agg.objective_cny >= full.objective_cny * (1 - REL)
@@ -75,11 +75,11 @@ def test_seasonal_storage_needs_linking():
     representative days must make the cyclic year balance, so the stored energy drifts
     over each block (measured 3.8 %)."""
     p = pv_year(np.where((np.arange(365) // 30) % 2 == 0, 1.0, 0.0))
-    p.battery.energy_cost = AssetCost(5.0, 12)  # cheap energy: seasonal storage pays
+    p.batteries[0].energy_cost = AssetCost(5.0, 12)  # cheap energy: seasonal storage pays
     full = solve(p)
     linked = solve(representative_days(p, 2).problem)
     daily = solve(representative_days(p, 2, linked=False).problem)
-    assert full.sizes["battery_kwh"] > 20 * 24 * 100  # weeks of load stored
+    assert full.sizes["battery_kwh"]["battery"] > 20 * 24 * 100  # weeks of load stored
     assert linked.objective_cny == pytest.approx(full.objective_cny, rel=0.05)
     assert daily.objective_cny > 1.2 * full.objective_cny
 
@@ -96,13 +96,13 @@ def test_thermal_storage_linked_matches_full_year():
                             ef_grid_kgco2_per_kwh=np.full(8760, 0.5)),
         heat_demand_kw=np.full(8760, 50.0),
         heat_pumps=[HeatPump("air", np.full(8760, 3.0), cost=AssetCost(500.0, 15))],
-        thermal_storage=ThermalStorage(cost=AssetCost(5.0, 20), loss_per_h=0.0,
-                                       max_power_per_kwh=0.5))
+        thermal_stores=[ThermalStorage(cost=AssetCost(5.0, 20), loss_per_h=0.0,
+                                       max_power_per_kwh=0.5)])
     full = solve(p)
     agg = solve(representative_days(p, 5).problem)
     assert agg.objective_cny == pytest.approx(full.objective_cny, rel=REL)
-    assert agg.sizes["tes_kwh"] == pytest.approx(full.sizes["tes_kwh"], rel=1e-4)
-    assert full.sizes["tes_kwh"] > 0
+    assert agg.sizes["tes_kwh"]["tes"] == pytest.approx(full.sizes["tes_kwh"]["tes"], rel=1e-4)
+    assert full.sizes["tes_kwh"]["tes"] > 0
 
 
 def test_ev_fleet_aggregates_per_cluster():

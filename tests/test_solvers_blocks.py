@@ -90,13 +90,13 @@ def test_thermal_storage_with_losses_shifts_heat():
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.1, 1.0]),
                       heat_demand_kw=np.array([0.0, 10.0]),
                       boilers=[ElectricBoiler(efficiency=1.0, existing_kw=20.0)],
-                      thermal_storage=ThermalStorage(cost=c1(0.5), loss_per_h=0.1,
-                                                     max_power_per_kwh=1.0))
+                      thermal_stores=[ThermalStorage(cost=c1(0.5), loss_per_h=0.1,
+                                                     max_power_per_kwh=1.0)])
     r = solve(p)
-    assert r.sizes["tes_kwh"] == pytest.approx(100 / 9, rel=REL)
+    assert r.sizes["tes_kwh"]["tes"] == pytest.approx(100 / 9, rel=REL)
     assert r.objective_cny == pytest.approx(20 / 3, rel=REL)
-    np.testing.assert_allclose(r.dispatch["e_tes_kwh"], [100 / 9, 0.0], atol=1e-6)
-    np.testing.assert_allclose(r.dispatch["q_tes_discharge_kw"], [0.0, 10.0], atol=1e-6)
+    np.testing.assert_allclose(r.dispatch["e_tes_kwh"].sum("thermal_storage"), [100 / 9, 0.0], atol=1e-6)
+    np.testing.assert_allclose(r.dispatch["q_tes_discharge_kw"].sum("thermal_storage"), [0.0, 10.0], atol=1e-6)
 
 
 @pytest.mark.parametrize("carbon_price, expect_gas", [(0.0, True), (1000.0, False)])
@@ -260,9 +260,9 @@ def test_battery_modules_milp():
     bat = Battery(energy_cost=AssetCost(2.0, 1.0, discount_rate=0.0, module_size=8.0),
                   power_cost=c1(3.0), eta_charge=1.0, eta_discharge=1.0, max_kwh=80.0)
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.array([0.0, 0.0, 20.0, 20.0]), grid=g,
-                      battery=bat)
+                      batteries=[bat])
     r = solve(p)
-    assert r.sizes["battery_kwh"] == pytest.approx(16.0, rel=REL)
+    assert r.sizes["battery_kwh"]["battery"] == pytest.approx(16.0, rel=REL)
     assert r.objective_cny == pytest.approx(196.0, rel=REL)
 
 
@@ -283,7 +283,7 @@ def test_representative_days_reproduce_a_periodic_year():
                             ef_grid_kgco2_per_kwh=np.full(8760, 0.5)),
         pv=[PVArray("roof", pv, max_kwp=500,
                     cost=AssetCost(3000.0, 25))],
-        battery=Battery(energy_cost=AssetCost(800.0, 12), power_cost=AssetCost(200.0, 12)),
+        batteries=[Battery(energy_cost=AssetCost(800.0, 12), power_cost=AssetCost(200.0, 12))],
         period=day)
     agg = representative_days(p, 2, linked=False)
     assert sorted(np.bincount(agg.assignment).tolist()) == [182, 183]
@@ -291,4 +291,4 @@ def test_representative_days_reproduce_a_periodic_year():
     full = solve(p)
     red = solve(agg.problem)
     assert red.objective_cny == pytest.approx(full.objective_cny, rel=1e-6)
-    assert red.sizes["battery_kwh"] == pytest.approx(full.sizes["battery_kwh"], rel=1e-4)
+    assert red.sizes["battery_kwh"]["battery"] == pytest.approx(full.sizes["battery_kwh"]["battery"], rel=1e-4)

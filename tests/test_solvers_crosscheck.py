@@ -62,10 +62,10 @@ def pyomo_problem():
                             import_limit_kw=LIMIT, demand_charge_cny_per_kw_month=DEMAND,
                             month=month),
         pv=[PVArray("roof", pv, max_kwp=2000.0, cost=cost("pv"))],
-        battery=Battery(energy_cost=cost("e"), power_cost=cost("p"), eta_charge=ETA,
-                        eta_discharge=ETA, c_rate_max=CRATE, degradation_cny_per_kwh=DEG),
+        batteries=[Battery(energy_cost=cost("e"), power_cost=cost("p"), eta_charge=ETA,
+                        eta_discharge=ETA, c_rate_max=CRATE, degradation_cny_per_kwh=DEG)],
         heat_demand_kw=heat, heat_pumps=[HeatPump("air", cop, cost=cost("hp"))],
-        thermal_storage=ThermalStorage(cost=cost("tes"), loss_per_h=LOSS, max_power_per_kwh=RHO))
+        thermal_stores=[ThermalStorage(cost=cost("tes"), loss_per_h=LOSS, max_power_per_kwh=RHO)])
 
 
 def matrix_objective() -> float:
@@ -140,6 +140,6 @@ def test_pyomo_model_matches_independent_matrix_lp(algo):
     assert r.objective_cny == pytest.approx(ref, rel=1e-6)
     # the instance exercises every block it was built for
     assert r.sizes["pv_kwp"]["roof"] > 0
-    assert r.sizes["battery_kwh"] > 0
-    assert r.sizes["tes_kwh"] > 0
+    assert r.sizes["battery_kwh"]["battery"] > 0
+    assert r.sizes["tes_kwh"]["tes"] > 0
     assert r.costs["demand_charge"] > 0

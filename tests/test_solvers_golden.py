@@ -71,9 +71,9 @@ def small_model() -> SizingProblem:
                     green_power_premium_cny_per_mwh=8.0, green_power_max_mwh=400.0)
     return SizingProblem(
         dt_h=1.0, electric_load_kw=np.array([80.0, 120, 150, 150, 140, 100]), grid=grid,
-        weights=np.full(6, 8760.0 / 6), pv=[pv], battery=battery,
+        weights=np.full(6, 8760.0 / 6), pv=[pv], batteries=[battery],
         heat_demand_kw=np.array([60.0, 90, 70, 60, 100, 80]), heat_pumps=[hp], boilers=[gas],
-        thermal_storage=tes, ev_fleets=[ev], carbon=carbon, discount_rate=0.06,
+        thermal_stores=[tes], ev_fleets=[ev], carbon=carbon, discount_rate=0.06,
         objective="net_zero")
 
 
@@ -137,4 +137,4 @@ def test_optimal_objective_is_pinned():
     assert r.emissions["certificates_mwh"] == pytest.approx(300.0, rel=1e-6)
     assert r.emissions["offsets_t"] > 1.0
     assert 0.01 < r.sizes["ev_v2g_share"]["vans"] < 0.49
-    assert r.sizes["tes_kwh"] > 1.0 and r.sizes["battery_kwh"] > 1.0
+    assert r.sizes["tes_kwh"]["tes"] > 1.0 and r.sizes["battery_kwh"]["battery"] > 1.0

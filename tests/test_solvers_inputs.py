@@ -87,10 +87,10 @@ def test_minimum_sizes_of_boilers_and_thermal_stores_are_kept():
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([0.5]),
                       heat_demand_kw=np.array([10.0]),
                       boilers=[Boiler("eb", "electric", 1.0, cost=c1(1.0), min_kw=30.0)],
-                      thermal_storage=ThermalStorage(cost=c1(1.0), min_kwh=5.0))
+                      thermal_stores=[ThermalStorage(cost=c1(1.0), min_kwh=5.0)])
     r = solve(p)
     assert r.sizes["boiler_kw"]["eb"] == pytest.approx(30.0, rel=REL)
-    assert r.sizes["tes_kwh"] == pytest.approx(5.0, rel=REL)
+    assert r.sizes["tes_kwh"]["tes"] == pytest.approx(5.0, rel=REL)
     assert r.objective_cny == pytest.approx(40.0, rel=REL)
 
 
@@ -218,8 +218,8 @@ def tes_problem(throughput=0.0):
         dt_h=1.0, electric_load_kw=np.zeros(4), grid=grid([0.1, 1.0, 0.1, 1.0]),
         heat_demand_kw=np.array([0.0, 60.0, 0.0, 60.0]),
         boilers=[Boiler("eb", "electric", 1.0, cost=c1(1.0))],
-        thermal_storage=ThermalStorage(cost=c1(0.5), loss_per_h=0.0, max_power_per_kwh=1.0,
-                                       throughput_cny_per_kwh=throughput))
+        thermal_stores=[ThermalStorage(cost=c1(0.5), loss_per_h=0.0, max_power_per_kwh=1.0,
+                                       throughput_cny_per_kwh=throughput)])
 
 
 @pytest.mark.parametrize("solver", ["ipx", "simplex"])
@@ -231,13 +231,13 @@ def test_thermal_store_reports_physical_flows_and_its_size_does_not_rest_on_them
 
     r = solve(tes_problem(), SolveOptions(solver=solver))
     ds = r.dispatch
-    ch, dis = ds["q_tes_charge_kw"].values, ds["q_tes_discharge_kw"].values
+    ch, dis = ds["q_tes_charge_kw"].sum("thermal_storage").values, ds["q_tes_discharge_kw"].sum("thermal_storage").values
     assert np.all(np.minimum(ch, dis) == 0.0)
     np.testing.assert_allclose(ds["q_boiler_kw"].sum("boiler") + dis - ch, ds["q_heat_demand_kw"],
                                atol=1e-6)
     ref = solve(tes_problem(throughput=1e-3), SolveOptions(solver=solver))
-    assert r.sizes["tes_kwh"] == pytest.approx(ref.sizes["tes_kwh"], rel=1e-5)
-    assert r.sizes["tes_kwh"] == pytest.approx(60.0, rel=1e-5)
+    assert r.sizes["tes_kwh"]["tes"] == pytest.approx(ref.sizes["tes_kwh"]["tes"], rel=1e-5)
+    assert r.sizes["tes_kwh"]["tes"] == pytest.approx(60.0, rel=1e-5)
     assert r.sizes["boiler_kw"]["eb"] == pytest.approx(60.0, rel=1e-5)
     assert r.objective_cny == pytest.approx(102.0, rel=1e-6)
 

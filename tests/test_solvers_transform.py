@@ -28,7 +28,7 @@ def battery_problem(**bkw):
     b = Battery(eta_charge=1.0, eta_discharge=1.0, existing_kwh=10.0, existing_kw=10.0,
                 max_kwh=10.0, max_kw=10.0, **bkw)
     return SizingProblem(dt_h=1.0, electric_load_kw=np.full(4, 5.0),
-                         grid=grid([1.0, 0.2, 1.0, 0.2]), battery=b)
+                         grid=grid([1.0, 0.2, 1.0, 0.2]), batteries=[b])
 
 
 def test_every_hourly_field_is_declared_once_and_mapped():
@@ -53,8 +53,8 @@ def test_window_starts_from_the_given_battery_content():
     (import 1 kWh at 1), import 5 kWh at 0.2: 1 + 1 = 2 CNY; the store ends empty."""
     r = solve(window(battery_problem(), 2, 4, {"battery_kwh": 4.0}))
     assert r.objective_cny == pytest.approx(2.0, rel=REL)
-    assert r.store_states["initial"]["battery_kwh"] == pytest.approx(4.0, abs=1e-6)
-    assert r.store_states["end"]["battery_kwh"] == pytest.approx(0.0, abs=1e-6)
+    assert r.store_states["initial"]["battery_kwh"]["battery"] == pytest.approx(4.0, abs=1e-6)
+    assert r.store_states["end"]["battery_kwh"]["battery"] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_window_values_the_energy_left_at_the_end():
@@ -64,7 +64,7 @@ def test_window_values_the_energy_left_at_the_end():
     r = solve(window(battery_problem(), 2, 4, {"battery_kwh": 4.0}, end_value_cny_per_kwh=0.5))
     assert r.objective_cny == pytest.approx(-1.0, rel=REL)
     assert r.costs["stored_energy_value[battery]"] == pytest.approx(-5.0, rel=REL)
-    assert r.store_states["end"]["battery_kwh"] == pytest.approx(10.0, rel=REL)
+    assert r.store_states["end"]["battery_kwh"]["battery"] == pytest.approx(10.0, rel=REL)
     r = solve(window(battery_problem(), 2, 4, {"battery_kwh": 4.0},
                      end_min_kwh={"battery_kwh": 4.0}))
     assert r.objective_cny == pytest.approx(2.8, rel=REL)
@@ -76,12 +76,12 @@ def test_windows_chain_through_store_states():
     hour 1 (0.2) refills to 10 for the end value of 0.5 CNY/kWh."""
     p = battery_problem()
     r1 = solve(window(p, 0, 2, {"battery_kwh": 6.0}, end_value_cny_per_kwh=0.5))
-    assert r1.store_states["end"]["battery_kwh"] == pytest.approx(10.0, rel=REL)
+    assert r1.store_states["end"]["battery_kwh"]["battery"] == pytest.approx(10.0, rel=REL)
     r2 = solve(window(p, 2, 4, r1.store_states["end"]))
-    assert r2.store_states["initial"]["battery_kwh"] == pytest.approx(10.0, rel=REL)
+    assert r2.store_states["initial"]["battery_kwh"]["battery"] == pytest.approx(10.0, rel=REL)
     # no end value now: the 10 kWh cover both hours' 5 kW load, nothing is imported
     assert r2.objective_cny == pytest.approx(0.0, abs=1e-6)
-    assert r2.store_states["end"]["battery_kwh"] == pytest.approx(0.0, abs=1e-6)
+    assert r2.store_states["end"]["battery_kwh"]["battery"] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_window_of_the_whole_horizon_is_the_problem():
@@ -130,7 +130,7 @@ def test_window_refuses_annual_targets_and_unknown_state():
         window(p, 0, 2, {"soc": 0.5})
     with pytest.raises(ValueError, match="not within"):
         window(p, 3, 9)
-    with pytest.raises(ValueError, match="no thermal_storage"):
+    with pytest.raises(ValueError, match="no thermal_stores"):
         window(p, 0, 2, {"tes_kwh": 1.0})
 
 
@@ -140,10 +140,10 @@ def test_thermal_store_starts_from_its_state():
     tes = ThermalStorage(existing_kwh=100.0, max_kwh=100.0, loss_per_h=0.0,
                          max_power_per_kwh=1.0)
     p = SizingProblem(dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([1.0, 1.0]),
-                      heat_demand_kw=np.full(2, 10.0), thermal_storage=tes)
+                      heat_demand_kw=np.full(2, 10.0), thermal_stores=[tes])
     r = solve(window(p, 0, 2, {"tes_kwh": 20.0}))
-    assert r.store_states["end"]["tes_kwh"] == pytest.approx(0.0, abs=1e-6)
-    np.testing.assert_allclose(r.dispatch["q_tes_discharge_kw"], [10.0, 10.0], rtol=REL)
+    assert r.store_states["end"]["tes_kwh"]["tes"] == pytest.approx(0.0, abs=1e-6)
+    np.testing.assert_allclose(r.dispatch["q_tes_discharge_kw"].sum("thermal_storage"), [10.0, 10.0], rtol=REL)
 
 
 def test_fixed_sizes_as_existing_drop_the_capital_cost():

@@ -32,7 +32,7 @@ def park(targets=None, *, green_mwh=0.0, pv_max=float("inf"), battery=True):
         grid=S.GridConnection(price_import_cny_per_kwh=np.where((H >= 8) & (H < 22), 0.9, 0.35),
                               ef_grid_kgco2_per_kwh=np.full(T, 0.5)),
         pv=[S.PVArray("roof", PV, max_kwp=pv_max, cost=S.AssetCost(3000.0, 25.0, 0.01))],
-        battery=S.Battery(energy_cost=S.AssetCost(700.0, 12.0), power_cost=S.AssetCost(250.0, 12.0)) if battery else None,
+        batteries=[S.Battery(energy_cost=S.AssetCost(700.0, 12.0), power_cost=S.AssetCost(250.0, 12.0))] if battery else [],
         carbon=S.Carbon(green_power_max_mwh=green_mwh, green_power_premium_cny_per_mwh=30.0),
         discount_rate=0.08, objective="min_cost", targets=targets)
 

@@ -354,6 +354,7 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
     file (all of them and 'base' when none is named); `twin compare RUN_DIR RUN_DIR ...` compares
     finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR."""
     from twin.compare import ComparedRun, comparison_tables, read_summary, run_variants, text_table, write_comparison
+    from twin.finance import finance_costs
     from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
 
     echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
@@ -381,7 +382,7 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
             runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
                                     label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
                                     description=spec.description if spec else "", folder=folder,
-                                    costs=loaded.derive(n).scenario.costs.model_dump()))
+                                    costs=finance_costs(loaded.derive(n).scenario)))
         if not runs:
             _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
     else:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from twin.finance import Investment, investment, levelised_costs, lifetimes_from_costs
+from twin.finance import Investment, finance_costs, investment, levelised_costs, lifetimes_from_costs
 
 
 @dataclass
@@ -259,7 +259,7 @@ def _scenario_costs(summary: dict) -> dict:
         over = {a["path"]: a["value"] for a in sc.get("applied_overrides", []) if a.get("source") == "overrides"}
         variant = sc.get("variant")
         loaded = load_scenario(sc["file"], overrides=over or None, variant=None if variant == "base" else variant)
-        return loaded.scenario.costs.model_dump()
+        return finance_costs(loaded.scenario)
     except Exception:  # noqa: BLE001  (a moved file: fall back to the documented default rate)
         return {}
 

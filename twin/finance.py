@@ -136,7 +136,8 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
         ``costs_cny_per_yr`` of the plan and ``baseline_costs_cny_per_yr`` (summary.json)
         [CNY/yr]; per-asset annuities under ``capex_annualised``.
     lifetimes
-        Size-key prefix -> lifetime [yr] (:func:`lifetimes_from_costs`).
+        Size-key prefix, or flat size key of one asset, -> lifetime [yr]
+        (:func:`lifetimes_from_costs`).
     discount_rate
         Real discount rate [-].
     """
@@ -145,7 +146,7 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
         ann = float(ann)
         if ann <= 0:
             continue
-        life = float(lifetimes.get(_prefix(key), 0.0)) or None
+        life = float(lifetimes.get(key) or lifetimes.get(_prefix(key), 0.0)) or None
         if life is None:  # unknown lifetime: spread over the horizon, valued from the annuity later
             assets[key] = {"annuity_cny": ann, "lifetime_years": None}
             continue
@@ -177,9 +178,29 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
     return Investment(flows, capex_total, saving, o_plan, o_base, horizon, float(discount_rate), assets)
 
 
+def finance_costs(scenario) -> dict:
+    """A scenario's ``costs`` as a mapping for :func:`lifetimes_from_costs`, with the lifetimes
+    of stores that give their own costs under ``asset_lifetimes_years`` {``battery_kwh[name]``:
+    yr} (a battery's or thermal store's own cost overrides the costs section's)."""
+    out = scenario.costs.model_dump()
+    own = {}
+    for b in scenario.batteries:
+        for key, c in (("battery_kwh", b.energy_cost), ("battery_kw", b.power_cost)):
+            if c is not None:
+                own[f"{key}[{b.name}]"] = float(c.lifetime_years)
+    for t in scenario.thermal_stores:
+        if t.cost is not None:
+            own[f"tes_kwh[{t.name}]"] = float(t.cost.lifetime_years)
+    out["asset_lifetimes_years"] = own
+    return out
+
+
 def lifetimes_from_costs(costs) -> dict[str, float]:
-    """Size-key prefix -> lifetime [yr] from a scenario's ``costs`` (model or mapping)."""
+    """Size-key prefix (or flat key of one asset, ``battery_kwh[lead]``) -> lifetime [yr] from a
+    scenario's ``costs`` (model or mapping; :func:`finance_costs` adds the stores' own)."""
     out = {}
+    if isinstance(costs, Mapping):
+        out.update({k: float(v) for k, v in (costs.get("asset_lifetimes_years") or {}).items()})
     for prefix, name in COST_FIELD.items():
         c = costs.get(name) if isinstance(costs, Mapping) else getattr(costs, name, None)
         if c is None:

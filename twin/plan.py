@@ -126,18 +126,41 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool) -> list:
     return out
 
 
-def thermal_storage_of(sc: Scenario, baseline: bool):
-    """The :class:`solvers.ThermalStorage` of the scenario, or None."""
+def thermal_stores_of(sc: Scenario, baseline: bool) -> list:
+    """The :class:`solvers.ThermalStorage` list: every declared thermal store, each at its own
+    ``cost`` or else ``costs.thermal_storage``."""
     import solvers as S
 
-    ts = sc.thermal_storage
-    if ts is None:
-        return None
-    return S.ThermalStorage(cost=_cost(sc.costs.thermal_storage), loss_per_h=ts.loss_fraction_per_h,
-                            max_power_per_kwh=min(ts.charge_kw_per_kwh, ts.discharge_kw_per_kwh),
-                            min_kwh=0.0 if baseline else ts.min_kwh,
-                            max_kwh=_limit(ts.existing_kwh, ts.capacity_limit_kwh(), baseline),
-                            existing_kwh=ts.existing_kwh)
+    return [S.ThermalStorage(name=ts.name, cost=_cost(ts.cost or sc.costs.thermal_storage),
+                             loss_per_h=ts.loss_fraction_per_h,
+                             max_power_per_kwh=min(ts.charge_kw_per_kwh, ts.discharge_kw_per_kwh),
+                             min_kwh=0.0 if baseline else ts.min_kwh,
+                             max_kwh=_limit(ts.existing_kwh, ts.capacity_limit_kwh(), baseline),
+                             existing_kwh=ts.existing_kwh)
+            for ts in sc.thermal_stores]
+
+
+def batteries_of(sc: Scenario, baseline: bool) -> list:
+    """The :class:`solvers.Battery` list: every declared battery, each at its own ``energy_cost``
+    and ``power_cost`` or else ``costs.battery_energy`` and ``costs.battery_power``; the wear
+    cost is derived from the battery's energy capex unless given."""
+    import solvers as S
+
+    out = []
+    for b in sc.batteries:
+        e_cost = b.energy_cost or sc.costs.battery_energy
+        p_cost = b.power_cost or sc.costs.battery_power
+        out.append(S.Battery(
+            name=b.name, energy_cost=_cost(e_cost), power_cost=_cost(p_cost),
+            eta_charge=b.charge_efficiency, eta_discharge=b.discharge_efficiency,
+            soc_min=b.soc_min, soc_max=b.soc_max,
+            initial_soc=b.soc_initial,  # used where the battery does not close a cycle
+            c_rate_max=b.c_rate_max, self_discharge_per_h=b.self_discharge_per_h,
+            degradation_cny_per_kwh=b.degradation_cost(0.0 if e_cost is None else e_cost.capex_cny_per_unit),
+            min_kwh=0.0 if baseline else b.min_kwh, max_kwh=_limit(b.existing_kwh, b.max_kwh, baseline),
+            min_kw=0.0 if baseline else b.min_kw, max_kw=_limit(b.existing_kw, b.max_kw, baseline),
+            existing_kwh=b.existing_kwh, existing_kw=b.existing_kw))
+    return out
 
 
 def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool) -> list:
@@ -210,22 +233,10 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
             min_kwp=a.existing_kwp if baseline else max(a.min_kwp, a.existing_kwp),
             max_kwp=_limit(a.existing_kwp, a.capacity_limit_kwp(), baseline),
             existing_kwp=a.existing_kwp, cost=_cost(sc.costs.pv)))
-    battery = None
-    if sc.battery is not None:
-        b = sc.battery
-        eta_c, eta_d = b.charge_efficiency, b.discharge_efficiency
-        battery = S.Battery(
-            energy_cost=_cost(sc.costs.battery_energy), power_cost=_cost(sc.costs.battery_power),
-            eta_charge=eta_c, eta_discharge=eta_d, soc_min=b.soc_min, soc_max=b.soc_max,
-            initial_soc=b.soc_initial,  # used where the battery does not close a cycle
-            c_rate_max=b.c_rate_max, self_discharge_per_h=b.self_discharge_per_h,
-            degradation_cny_per_kwh=b.degradation_cost(sc.costs.battery_energy.capex_cny_per_unit),
-            min_kwh=0.0 if baseline else b.min_kwh, max_kwh=_limit(b.existing_kwh, b.max_kwh, baseline),
-            min_kw=0.0 if baseline else b.min_kw, max_kw=_limit(b.existing_kw, b.max_kw, baseline),
-            existing_kwh=b.existing_kwh, existing_kw=b.existing_kw)
+    batteries = batteries_of(sc, baseline)
 
     heat, cool = central_demands(prof)
-    waste, hps, boilers, tes = [], [], [], None
+    waste, hps, boilers, tes = [], [], [], []
     if heat is not None or sc.heat_pumps or sc.waste_heat:
         from twin.components.heat import direct_use_possible
 
@@ -243,7 +254,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
                 existing_kw=hp.existing_kw))
         boilers = boilers_of(sc, heat, baseline)
-        tes = thermal_storage_of(sc, baseline)
+        tes = thermal_stores_of(sc, baseline)
     chillers = chillers_of(sc, prof, cool, baseline) if cool is not None and cool.max() > 0 else []
 
     fleets = []
@@ -296,9 +307,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         dt_h=1.0, electric_load_kw=electric_load_kw(sc, prof), grid=grid,
         time=prof["time"].to_numpy(), pv=pv,
         # a shorter horizon stands for the whole year (quick looks): each step weighs 8760/T
-        weights=None if T >= 8760 else np.full(T, 8760.0 / T), battery=battery,
+        weights=None if T >= 8760 else np.full(T, 8760.0 / T), batteries=batteries,
         heat_demand_kw=heat if (heat is not None and (hps or waste or boilers)) else None,
-        waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_storage=tes,
+        waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_stores=tes,
         cooling_demand_kw=cool if chillers else None, chillers=chillers,
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
         heat_import_kw=heat_import,

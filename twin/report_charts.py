@@ -207,13 +207,21 @@ def _by_hour_of_day(ds: xr.Dataset, v: np.ndarray) -> np.ndarray:
     return pd.Series(v).groupby(np.asarray(hours)).mean().reindex(range(24), fill_value=0.0).to_numpy()
 
 
-def fig_battery(ds: xr.Dataset, lang: str, size_kwh: float | None):
-    """Battery: mean state of charge by hour of day per season [% of size] and mean charge/discharge [kW]."""
+def fig_battery(ds: xr.Dataset, lang: str, size_kwh):
+    """Batteries: mean state of charge by hour of day per season [% of size] and mean charge/discharge [kW].
+
+    ``size_kwh`` is the summary's ``sizes.battery_kwh`` ({battery: kWh}, or one number); with
+    several batteries the content and flows are their sum and the state of charge is that of
+    their total energy size.
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from twin.ledger.core import total_size
+
+    size_kwh = total_size({"battery_kwh": size_kwh}, "battery_kwh")
     e = _total(ds, "e_battery_kwh")
-    if e is None or not size_kwh or size_kwh <= 0:
+    if e is None or size_kwh <= 0:
         return None
     month = pd.DatetimeIndex(ds["time"].values).month
     fig = make_subplots(rows=1, cols=2, subplot_titles=(text("soc_by_hour", lang), text("power_by_hour", lang)))

@@ -56,7 +56,7 @@ def add(ctx: ModelContext) -> None:
     p = ctx.p
     T, R = ctx.T, ctx.R
     has_demand = p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0)
-    if not (has_demand or p.heat_pumps or p.boilers or p.thermal_storage):
+    if not (has_demand or p.heat_pumps or p.boilers or p.thermal_stores):
         return
     demand = np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
     ctx.add_fixed_demand("heat", demand)
@@ -127,37 +127,49 @@ def add(ctx: ModelContext) -> None:
     if p.boilers:
         _boilers(ctx, p.boilers)
 
-    tes = p.thermal_storage
-    if tes is not None:
-        S = ctx.add_size("tes_kwh", None, "kWh", tes.cost, lo=tes.min_kwh, hi=tes.max_kwh,
+    if p.thermal_stores:
+        _thermal_stores(ctx, p.thermal_stores)
+
+
+def _thermal_stores(ctx: ModelContext, stores) -> None:
+    """One set of sizes, columns and rows per thermal store (named ``..._<store>``);
+    dispatch outputs along the ``thermal_storage`` dimension."""
+    flows, contents, through = [], [], []
+    for tes in stores:
+        n = tes.name
+        S = ctx.add_size("tes_kwh", n, "kWh", tes.cost, lo=tes.min_kwh, hi=tes.max_kwh,
                          existing=tes.existing_kwh)
-        tch = ctx.var("q_tes_charge", lb=0.0)
-        tdis = ctx.var("q_tes_discharge", lb=0.0)
-        e = ctx.var("e_tes", lb=0.0)
+        tch = ctx.var(f"q_tes_charge_{n}", lb=0.0)
+        tdis = ctx.var(f"q_tes_discharge_{n}", lb=0.0)
+        e = ctx.var(f"e_tes_{n}", lb=0.0)
         rho = tes.max_power_per_kwh
-        ctx.cap_rows("tes_charge_max", tch, S, rho)
-        ctx.cap_rows("tes_discharge_max", tdis, S, rho)
+        ctx.cap_rows(f"tes_charge_max_{n}", tch, S, rho)
+        ctx.cap_rows(f"tes_discharge_max_{n}", tdis, S, rho)
         cyclic = tes.cyclic and tes.initial_kwh is None
         e0 = None if tes.initial_kwh is None else float(tes.initial_kwh)
-        content = storage.add_state(ctx, "tes", e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
+        content = storage.add_state(ctx, f"tes_{n}", e, tch, tdis, eta_c=tes.eta_charge, eta_d=1.0,
                                     loss_per_h=tes.loss_per_h, cyclic=cyclic, e0=e0,
                                     upper_size=S)
-        storage.add_ends(ctx, "tes_kwh", "thermal_storage", e, content, cyclic=cyclic, e0=e0,
+        storage.add_ends(ctx, "tes_kwh", n, e, content, cyclic=cyclic, e0=e0,
                          end_min_kwh=tes.end_min_kwh,
                          end_value_cny_per_kwh=tes.end_value_cny_per_kwh)
         ctx.add_flow("heat", +1, tdis)
         ctx.add_flow("heat", -1, tch)
         if tes.throughput_cny_per_kwh > 0:
-            ctx.cost["thermal_storage_throughput"] = ctx.energy(tdis, tes.throughput_cny_per_kwh)
-        flows = _tes_flows(tch, tdis, tes.eta_charge)
-        ctx.dispatch += [
-            DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging",
-                        fn=lambda sol: flows(sol)[0]),
-            DispatchVar("q_tes_discharge_kw", "kW", "Thermal storage discharging",
-                        fn=lambda sol: flows(sol)[1]),
-            DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step",
-                        fn=content),
-        ]
+            through.append(ctx.energy(tdis, tes.throughput_cny_per_kwh))
+        flows.append(_tes_flows(tch, tdis, tes.eta_charge))
+        contents.append(content)
+    if through:
+        ctx.cost["thermal_storage_throughput"] = pyo.quicksum(through)
+    names = [t.name for t in stores]
+    ctx.dispatch += [
+        DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging", "thermal_storage", names,
+                    fn=lambda sol: np.array([f(sol)[0] for f in flows])),
+        DispatchVar("q_tes_discharge_kw", "kW", "Thermal storage discharging", "thermal_storage",
+                    names, fn=lambda sol: np.array([f(sol)[1] for f in flows])),
+        DispatchVar("e_tes_kwh", "kWh", "Thermal storage content at end of step", "thermal_storage",
+                    names, fn=lambda sol: np.array([c(sol) for c in contents])),
+    ]
 
 
 #: Prefix of the per-fuel dispatch sums (``q_<prefix>_boiler_kw``, ``fuel_<prefix>_kw``);

@@ -163,15 +163,15 @@ def add_state(ctx: ModelContext, name: str, e, ch, dis, *, eta_c: float, eta_d: 
     return content
 
 
-def add_ends(ctx: ModelContext, key: str, label: str, e, content, *, cyclic: bool, e0,
+def add_ends(ctx: ModelContext, key: str, name: str, e, content, *, cyclic: bool, e0,
              end_min_kwh: float | None, end_value_cny_per_kwh: float) -> None:
     r"""End-of-horizon conditions of a store and its reported initial and end content.
 
     .. math::
         e_{T-1} \ge e^{end}_{min}, \qquad C^{stored} = -v^{end}\, e_{T-1}
 
-    (``stored_energy_value[label]`` in the cost breakdown, unweighted: the energy is
-    left once, at the end of the horizon).  Registers ``ctx.stores[key]`` =
+    (``stored_energy_value[name]`` in the cost breakdown, unweighted: the energy is
+    left once, at the end of the horizon).  Registers ``ctx.stores[key][name]`` =
     (initial content, end content) read from a solution [kWh]: the content before the
     first step (``e0``, or for a cyclic store the content at the end of its first
     period) and after the last step.
@@ -180,18 +180,21 @@ def add_ends(ctx: ModelContext, key: str, label: str, e, content, *, cyclic: boo
     ----------
     key : str
         State key (``battery_kwh``, ``tes_kwh``).
+    name : str
+        The store's name (several stores share a key).
     e0 : float, Pyomo expression or None
         Content before the first step of a non-cyclic store [kWh] (None: empty).
     """
     if ctx.linked:
         if end_min_kwh is not None or end_value_cny_per_kwh:
-            raise ValueError(f"{label}: end conditions need an hourly (not linked) problem")
+            raise ValueError(f"{name}: end conditions need an hourly (not linked) problem")
         return
     last = ctx.T - 1
     if end_min_kwh is not None:
         e[last].setlb(max(float(end_min_kwh), 0.0 if e[last].lb is None else e[last].lb))
     if end_value_cny_per_kwh:
-        ctx.cost[f"stored_energy_value[{label}]"] = -float(end_value_cny_per_kwh) * e[last]
+        k = f"stored_energy_value[{name}]"
+        ctx.cost[k] = ctx.cost.get(k, 0.0) - float(end_value_cny_per_kwh) * e[last]
     first_end = int(ctx.ends[0])
 
     def initial(sol):
@@ -201,4 +204,4 @@ def add_ends(ctx: ModelContext, key: str, label: str, e, content, *, cyclic: boo
             return 0.0
         return float(e0) if isinstance(e0, (int, float)) else float(sol.expr(e0))
 
-    ctx.stores[key] = (initial, lambda sol: float(content(sol)[last]))
+    ctx.stores.setdefault(key, {})[name] = (initial, lambda sol: float(content(sol)[last]))

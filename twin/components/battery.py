@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from twin.components.costs import AssetCost
+
 
 class BatterySpec(BaseModel):
     """A park battery the optimiser may size (energy and power sized separately)."""
@@ -89,6 +91,12 @@ class BatterySpec(BaseModel):
         default=0.0, ge=0, le=1e7, description="Already installed energy capacity [kWh]")
     existing_kw: float = Field(
         default=0.0, ge=0, le=2e6, description="Already installed converter power [kW]")
+    energy_cost: AssetCost | None = Field(
+        default=None, description="This battery's cost per kWh of energy capacity; None = costs.battery_energy "
+                                  "(give it where several batteries differ, e.g. an existing lead-acid bank and a "
+                                  "new LFP candidate) [CNY/kWh]")
+    power_cost: AssetCost | None = Field(
+        default=None, description="This battery's cost per kW of converter power; None = costs.battery_power [CNY/kW]")
 
     @model_validator(mode="after")
     def _check(self):
@@ -114,6 +122,12 @@ class BatterySpec(BaseModel):
     def discharge_efficiency(self) -> float:
         """One-way discharge efficiency [-] (sqrt of the round-trip efficiency)."""
         return charge_discharge_efficiency(self.round_trip_efficiency)[1]
+
+    @property
+    def can_grow(self) -> bool:
+        """True if new energy or power may be built (a cost is then needed)."""
+        return (self.max_kwh is None or self.max_kwh > self.existing_kwh
+                or self.max_kw is None or self.max_kw > self.existing_kw)
 
     def degradation_cost(self, capex_cny_per_kwh: float) -> float:
         """Wear cost per kWh discharged [CNY/kWh]: the explicit value, else derived."""

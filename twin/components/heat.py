@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from twin.components.costs import AssetCost
+
 KELVIN = 273.15
 #: Density of water at 60 °C [kg/m3] and specific heat [kJ/(kg K)] (IAPWS-95 values,
 #: as tabulated e.g. in the VDI Heat Atlas): used for hot-water tank capacity.
@@ -586,6 +588,13 @@ class ThermalStorageSpec(BaseModel):
     discharge_kw_per_kwh: float = Field(
         default=0.5, gt=0, le=10, description="Maximum discharge power per capacity [kW/kWh] "
                                        "(assumption)")
+    cost: AssetCost | None = Field(
+        default=None, description="This store's cost per kWh of heat capacity; None = costs.thermal_storage [CNY/kWh]")
+
+    @property
+    def can_grow(self) -> bool:
+        """True if new capacity may be built (a cost is then needed)."""
+        return self.capacity_limit_kwh() > self.existing_kwh
 
     def capacity_limit_kwh(self) -> float:
         """Upper bound on capacity [kWh]: the tighter of max_kwh and the volume's capacity."""

@@ -70,8 +70,9 @@ def asset_series(sc, ds: xr.Dataset) -> tuple[dict[str, np.ndarray], dict[str, n
         loads[fl.name] = _col(ds, "p_ev_charge_kw", "ev_fleet", fl.name) - _col(ds, "p_ev_discharge_kw", "ev_fleet", fl.name)
     for hp in sc.heat_pumps:
         loads[hp.name] = _col(ds, "p_heat_pump_kw", "heat_pump", hp.name)
-    if sc.battery is not None:
-        loads[sc.battery.name] = _col(ds, "p_battery_charge_kw") - _col(ds, "p_battery_discharge_kw")
+    for b in sc.batteries:  # each battery at its own bus
+        loads[b.name] = (_col(ds, "p_battery_charge_kw", "battery", b.name)
+                         - _col(ds, "p_battery_discharge_kw", "battery", b.name))
     loads["central_plant"] = _col(ds, "p_electric_boiler_kw") + _col(ds, "p_chiller_kw")
     fixed_names = [b.name for b in sc.buildings] + [p.name for p in sc.process_loads]
     fixed = sum((loads[n] for n in fixed_names), np.zeros(ds.sizes["time"]))

@@ -45,7 +45,7 @@ class AssetOutage(_Fault):
     kind: Literal["asset_outage"] = Field(description="Fault kind [-]")
     asset: Literal["battery", "heat_pump", "chiller", "thermal_storage"] = Field(
         description="Which asset family is out of service [-]")
-    name: str | None = Field(None, description="Heat pump name; None = all of the family [-]")
+    name: str | None = Field(None, description="Name of the battery, heat pump, chiller or thermal store; None = all of the family [-]")
 
 
 class GridOutage(_Fault):

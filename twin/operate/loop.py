@@ -9,7 +9,7 @@ and a departure process over its sessions (those of the fleet simulation,
 
 The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
 
-1. battery set-point clipped to power, content limits and outages;
+1. each battery's set-point clipped to its power, content limits and outages;
 2. heat bus: the thermal store's set-point clipped, the heat need
    ``demand + charge − discharge`` served by the controller's heat targets, then in
    merit order (waste heat, heat pumps, electric boiler, gas boiler by cost per kWh of
@@ -181,9 +181,7 @@ def _record_arrays(park: OperatedPark) -> dict:
     z = lambda *s: np.zeros((*s, T))
     rec = {k: z() for k in (
         "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
-        "p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh", "p_load_kw",
-        "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw",
-        "q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh", "q_heat_demand_kw",
+        "p_load_kw", "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw", "q_heat_demand_kw",
         "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
         "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
@@ -192,6 +190,9 @@ def _record_arrays(park: OperatedPark) -> dict:
                 "q_waste_heat_direct_kw": z(nw), "p_ev_charge_kw": z(nf), "p_ev_discharge_kw": z(nf),
                 "e_ev_shortfall_kwh": z(nf), "e_ev_cum_kwh": z(nf), "q_boiler_kw": z(nb),
                 "fuel_boiler_kw": z(nb), "q_cooling_supply_kw": z(nc)})
+    na, ns = len(park.batteries), len(park.thermal_stores)
+    rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
+    rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
     return rec
 
 
@@ -200,8 +201,8 @@ class Plant:
 
     def __init__(self, park: OperatedPark):
         self.park = park
-        self.batt = float(park.initial.get("battery_kwh", 0.0))
-        self.tes = float(park.initial.get("tes_kwh", 0.0))
+        self.batt = {b["name"]: float(park.initial["battery_kwh"][b["name"]]) for b in park.batteries}
+        self.tes = {x["name"]: float(park.initial["tes_kwh"][x["name"]]) for x in park.thermal_stores}
         self.fleets = [_Fleet(f, park.masks, park.T) for f in park.fleets]
         self.rec = _record_arrays(park)
         self.month_peak = {}
@@ -210,7 +211,7 @@ class Plant:
         p = self.park
         m = int(p.month[t]) if t < p.T else 0
         by_name = {f.fp.name: f for f in self.fleets}
-        return PlantState(t=t, battery_kwh=self.batt, tes_kwh=self.tes,
+        return PlantState(t=t, battery_kwh=dict(self.batt), tes_kwh=dict(self.tes),
                           ev_cum_kwh={f.fp.name: f.cum for f in self.fleets},
                           vehicles_fn=(lambda name: by_name[name].vehicles(t)) if t < p.T else None,
                           month_peak_kw=self.month_peak.get(m, 0.0))
@@ -226,24 +227,26 @@ class Plant:
         pv_arr = p.pv_per_kwp[:, t] * p.pv_kwp
         pv_avail = float(pv_arr.sum())
         load = float(p.load_kw[t])
-        # 1. battery
-        bch = bdis = 0.0
-        b = p.battery
-        if b is not None and p.available("battery", t):
-            keep = b["keep"]
-            e0 = keep * self.batt
-            if d.battery_kw > 0:
+        # 1. batteries, each within its power, content limits and outages
+        nb = len(p.batteries)
+        bch, bdis = np.zeros(nb), np.zeros(nb)
+        for i, b in enumerate(p.batteries):
+            if not p.available("battery", t, b["name"]):
+                continue
+            sp = float(d.battery_kw.get(b["name"], 0.0))
+            e0 = b["keep"] * self.batt[b["name"]]
+            if sp > 0:
                 room = (b["soc_max"] * b["kwh"] - e0) / b["eta_c"]
-                bch = float(np.clip(min(d.battery_kw, b["kw"], room), 0.0, None))
-            elif d.battery_kw < 0:
+                bch[i] = float(np.clip(min(sp, b["kw"], room), 0.0, None))
+            elif sp < 0:
                 avail = (e0 - b["soc_min"] * b["kwh"]) * b["eta_d"]
-                bdis = float(np.clip(min(-d.battery_kw, b["kw"], avail), 0.0, None))
+                bdis[i] = float(np.clip(min(-sp, b["kw"], avail), 0.0, None))
         # 2. cooling (absorption chillers draw on the heat bus), 3. heat bus
         cool = self._cool(t, d, price, cprice)
         heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
         p_chiller = cool["p_elec"]
         # 4. EV fleets, within the power the park can supply
-        n0 = load + heat["p_elec"] + p_chiller + bch - bdis - pv_avail
+        n0 = load + heat["p_elec"] + p_chiller + bch.sum() - bdis.sum() - pv_avail
         room = imp_cap - n0 if np.isfinite(imp_cap) else np.inf
         ev_ch, ev_dis = [], []
         for i, f in enumerate(self.fleets):
@@ -262,9 +265,7 @@ class Plant:
         unserved = 0.0
         if net > imp_cap:
             short = net - imp_cap
-            cut = min(short, bch)
-            bch -= cut
-            short -= cut
+            short = _cut(bch, short)
             if short > 0:
                 short = self._shed_heat(heat, short)
             if short > 0 and p_chiller > 0:
@@ -280,21 +281,20 @@ class Plant:
             curt = min(surplus - exp, pv_avail)
             rest = surplus - exp - curt
             if rest > 0:
-                cut = min(rest, bdis)
-                bdis -= cut
-                rest -= cut
+                rest = _cut(bdis, rest)
             imp = 0.0
             if rest > 1e-9:  # V2G beyond what the park can take: count it as curtailed
                 curt += rest
         # store updates
-        if b is not None:
-            self.batt = b["keep"] * self.batt + b["eta_c"] * bch - bdis / b["eta_d"]
+        for i, b in enumerate(p.batteries):
+            n = b["name"]
+            self.batt[n] = b["keep"] * self.batt[n] + b["eta_c"] * bch[i] - bdis[i] / b["eta_d"]
         self._tes_update(heat)
         # record
         r["p_grid_import_kw"][t], r["p_grid_export_kw"][t] = imp, exp
         r["p_pv_total_kw"][t], r["p_pv_curtailed_total_kw"][t] = pv_avail - curt, curt
-        r["p_battery_charge_kw"][t], r["p_battery_discharge_kw"][t] = bch, bdis
-        r["e_battery_kwh"][t] = self.batt
+        r["p_battery_charge_kw"][:, t], r["p_battery_discharge_kw"][:, t] = bch, bdis
+        r["e_battery_kwh"][:, t] = [self.batt[b["name"]] for b in p.batteries]
         r["p_load_kw"][t] = load
         r["p_unserved_kw"][t] = unserved
         self._record_cool(t, cool)
@@ -305,10 +305,10 @@ class Plant:
         m = int(p.month[t])
         self.month_peak[m] = max(self.month_peak.get(m, 0.0), imp)
         r["p_month_peak_kw"][t] = self.month_peak[m]
-        supply = imp + (pv_avail - curt) + bdis + sum(ev_dis)
-        use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch + sum(ev_ch))
+        supply = imp + (pv_avail - curt) + bdis.sum() + sum(ev_dis)
+        use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch.sum() + sum(ev_ch))
         r["balance_residual_kw"][t] = supply - use
-        return {"import_kw": imp, "export_kw": exp, "battery_kwh": self.batt, "tes_kwh": self.tes}
+        return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes)}
 
     # ------------------------------------------------------------------ cooling
     def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:
@@ -392,22 +392,24 @@ class Plant:
     def _heat(self, t: int, d: Decision, price: float, cprice: float, extra: float = 0.0) -> dict:
         p = self.park
         out = {"q_hp": np.zeros(len(p.heat_pumps)), "q_src": np.zeros(len(p.heat_pumps)),
-               "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)), "tch": 0.0,
-               "tdis": 0.0, "unserved": 0.0, "p_elec": 0.0, "demand": 0.0, "extra": extra}
+               "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)),
+               "tch": np.zeros(len(p.thermal_stores)), "tdis": np.zeros(len(p.thermal_stores)), "unserved": 0.0, "p_elec": 0.0, "demand": 0.0, "extra": extra}
         if p.heat_kw is None and extra <= 0:
             return out
         demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
         out["demand"] = demand
-        tes = p.tes
-        if tes is not None and p.available("thermal_storage", t):
-            e0 = tes["keep"] * self.tes
-            if d.tes_kw > 0:
-                out["tch"] = float(np.clip(min(d.tes_kw, tes["rho"] * tes["kwh"],
-                                               (tes["kwh"] - e0) / tes["eta_c"]), 0.0, None))
-            elif d.tes_kw < 0:
-                out["tdis"] = float(np.clip(min(-d.tes_kw, tes["rho"] * tes["kwh"], e0, demand + extra),
-                                            0.0, None))
-        need = demand + extra + out["tch"] - out["tdis"]
+        for i, x in enumerate(p.thermal_stores):
+            if not p.available("thermal_storage", t, x["name"]):
+                continue
+            sp = float(d.tes_kw.get(x["name"], 0.0))
+            e0 = x["keep"] * self.tes[x["name"]]
+            if sp > 0:
+                out["tch"][i] = float(np.clip(min(sp, x["rho"] * x["kwh"], (x["kwh"] - e0) / x["eta_c"]),
+                                              0.0, None))
+            elif sp < 0:
+                out["tdis"][i] = float(np.clip(min(-sp, x["rho"] * x["kwh"], e0,
+                                                   demand + extra - out["tdis"].sum()), 0.0, None))
+        need = demand + extra + out["tch"].sum() - out["tdis"].sum()
         waste_left = {w["name"]: float(w["avail"][t]) for w in p.waste}
         order = sorted(self._heat_sources(t, price, cprice), key=lambda s: s[1])
         targets = d.heat_kw or {}
@@ -418,9 +420,7 @@ class Plant:
             want = need if amount is None else min(need, amount)
             need -= self._take(t, k, want, out, waste_left)
         if need > _TOL:  # cut the store's charging first, then unserved
-            cut = min(need, out["tch"])
-            out["tch"] -= cut
-            need -= cut
+            need = _cut(out["tch"], need)
             out["unserved"] = max(need, 0.0)
         out["p_elec"] = self._heat_elec(t, out)
         return out
@@ -497,14 +497,12 @@ class Plant:
             add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
             heat["q_b"][j] += add
             q -= add
-        cut = min(q, heat["tch"])
-        heat["tch"] -= cut
-        heat["unserved"] += q - cut
+        heat["unserved"] += _cut(heat["tch"], q)
 
     def _tes_update(self, heat: dict) -> None:
-        tes = self.park.tes
-        if tes is not None:
-            self.tes = tes["keep"] * self.tes + tes["eta_c"] * heat["tch"] - heat["tdis"]
+        for i, x in enumerate(self.park.thermal_stores):
+            n = x["name"]
+            self.tes[n] = x["keep"] * self.tes[n] + x["eta_c"] * heat["tch"][i] - heat["tdis"][i]
 
     def _record_heat(self, t: int, h: dict) -> None:
         p, r = self.park, self.rec
@@ -515,11 +513,24 @@ class Plant:
         r["q_waste_heat_direct_kw"][:, t] = h["q_dir"]
         r["q_boiler_kw"][:, t] = h["q_b"]
         r["fuel_boiler_kw"][:, t] = [h["q_b"][j] / b["eff"] for j, b in enumerate(p.boilers)]
-        r["q_tes_charge_kw"][t], r["q_tes_discharge_kw"][t] = h["tch"], h["tdis"]
-        r["e_tes_kwh"][t] = self.tes
+        r["q_tes_charge_kw"][:, t], r["q_tes_discharge_kw"][:, t] = h["tch"], h["tdis"]
+        r["e_tes_kwh"][:, t] = [self.tes[x["name"]] for x in p.thermal_stores]
         r["q_unserved_heat_kw"][t] = h["unserved"]
-        supply = h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"] - h["tch"] + h["unserved"]
+        supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
+                  + h["unserved"])
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["extra"]
+
+
+def _cut(flows: np.ndarray, amount: float) -> float:
+    """Reduce ``flows`` (one per store, in dispatch order) by up to ``amount`` in total, the
+    first store first; returns what is left of ``amount``."""
+    for i in range(len(flows)):
+        if amount <= 0:
+            break
+        c = min(amount, flows[i])
+        flows[i] -= c
+        amount -= c
+    return amount
 
 
 def operate(park: OperatedPark, controller, *, progress=None) -> tuple:
@@ -631,12 +642,17 @@ def _dataset(park: OperatedPark, plant: Plant):
             r[f"q_{FUEL_PREFIX[fuel]}_boiler_kw"], r[f"fuel_{FUEL_PREFIX[fuel]}_kw"] = q, e
     dims = {"pv_array": park.pv_names, "heat_pump": [h["name"] for h in park.heat_pumps],
             "waste_heat": [w["name"] for w in park.waste], "ev_fleet": [f.name for f in park.fleets],
-            "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers]}
+            "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers],
+            "battery": [b["name"] for b in park.batteries],
+            "thermal_storage": [x["name"] for x in park.thermal_stores]}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
               "q_waste_heat_direct_kw": "waste_heat", "p_ev_charge_kw": "ev_fleet",
-              "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet"}
+              "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet",
+              "p_battery_charge_kw": "battery", "p_battery_discharge_kw": "battery", "e_battery_kwh": "battery",
+              "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
+              "e_tes_kwh": "thermal_storage"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"

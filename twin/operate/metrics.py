@@ -68,8 +68,10 @@ def operation_metrics(ds, park, plan, problem) -> dict:
                 fuel_em += kwh * b["ef"]
     costs["fuel"] = fuel_cost * scale
     wear = 0.0
-    if park.battery is not None and "p_battery_discharge_kw" in ds:
-        wear += _sum(ds, "p_battery_discharge_kw") * park.battery["wear"]
+    if park.batteries and "p_battery_discharge_kw" in ds:
+        dis = ds["p_battery_discharge_kw"]
+        wear += sum(float(dis.sel(battery=b["name"]).sum()) * b["wear"] for b in park.batteries
+                    if b["name"] in dis["battery"].values)
     if "p_ev_discharge_kw" in ds:
         for f in park.fleets:
             if f.name in ds["ev_fleet"].values:
@@ -111,9 +113,11 @@ def operation_metrics(ds, park, plan, problem) -> dict:
                          "heat": _sum(ds, "q_unserved_heat_kw") * scale / 1e3,
                          "cooling": _sum(ds, "q_unserved_cooling_kw") * scale / 1e3,
                          "ev_charging": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3},
-        "battery_cycles": (_sum(ds, "p_battery_discharge_kw") * scale / park.battery["kwh"]
-                           if park.battery else 0.0),
-        "tes_cycles": (_sum(ds, "q_tes_discharge_kw") * scale / park.tes["kwh"] if park.tes else 0.0),
+        # several stores: equivalent full cycles of their total size
+        "battery_cycles": (_sum(ds, "p_battery_discharge_kw") * scale / sum(b["kwh"] for b in park.batteries)
+                           if park.batteries else 0.0),
+        "tes_cycles": (_sum(ds, "q_tes_discharge_kw") * scale / sum(x["kwh"] for x in park.thermal_stores)
+                       if park.thermal_stores else 0.0),
         "curtailment_mwh": _sum(ds, "p_pv_curtailed_kw") * scale / 1e3,
         "grid_import_mwh": float(imp.sum()) * scale / 1e3,
         "grid_export_mwh": float(exp.sum()) * scale / 1e3,

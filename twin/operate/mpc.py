@@ -68,16 +68,17 @@ class MPCController:
                                  options=self.options)
         self.build_s = time.perf_counter() - t0
         self.H = self.win.H
-        self.comp = {"battery": content_component("battery"), "tes": content_component("tes")}
+        self.comp_b = {b["name"]: content_component("battery", b["name"]) for b in park.batteries}
+        self.comp_t = {x["name"]: content_component("tes", x["name"]) for x in park.thermal_stores}
         self.comp_ev = {f.name: content_component("ev", f.name) for f in park.fleets}
         # the window's decision columns read after each solve (component names of solvers.blocks)
         cols = {}
-        self.has_battery = park.battery is not None
-        self.has_tes = park.tes is not None
-        if self.has_battery:
-            cols["bch"], cols["bdis"] = column_component("battery_charge"), column_component("battery_discharge")
-        if self.has_tes:
-            cols["tch"], cols["tdis"] = column_component("tes_charge"), column_component("tes_discharge")
+        for b in park.batteries:
+            cols[("bch", b["name"])] = column_component("battery_charge", b["name"])
+            cols[("bdis", b["name"])] = column_component("battery_discharge", b["name"])
+        for x in park.thermal_stores:
+            cols[("tch", x["name"])] = column_component("tes_charge", x["name"])
+            cols[("tdis", x["name"])] = column_component("tes_discharge", x["name"])
         for f in park.fleets:
             cols[("evc", f.name)] = column_component("ev_charge", f.name)
             cols[("evd", f.name)] = column_component("ev_discharge", f.name)
@@ -108,9 +109,9 @@ class MPCController:
         lam = park.carbon_price * 1e-3
         price = float(np.mean(park.price[sl] + lam * park.ef[sl]))
         out = {}
-        if park.battery is not None:
-            out[self.comp["battery"]] = price * park.battery["eta_d"]
-        if park.tes is not None:
+        for b in park.batteries:
+            out[self.comp_b[b["name"]]] = price * b["eta_d"]
+        if park.thermal_stores:
             costs = []
             for h in park.heat_pumps:
                 if h["kw"] > 0:
@@ -120,7 +121,7 @@ class MPCController:
                     fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
                     costs.append(fuel / b["eff"])
             if costs:
-                out[self.comp["tes"]] = min(costs)
+                out.update({self.comp_t[x["name"]]: min(costs) for x in park.thermal_stores})
         for f in park.fleets:
             if f.mode != "uncontrolled":
                 out[self.comp_ev[f.name]] = price / f.eta
@@ -148,14 +149,14 @@ class MPCController:
         w = run_of(masks.grid_out)
         if w is not None:
             off[cc("grid_import")] = off[cc("grid_export")] = w
-        if park.battery is not None:
-            w = run_of(masks.out("battery"))
+        for b in park.batteries:
+            w = run_of(masks.out("battery", b["name"]))
             if w is not None:
-                off[cc("battery_charge")] = off[cc("battery_discharge")] = w
-        if park.tes is not None:
-            w = run_of(masks.out("thermal_storage"))
+                off[cc("battery_charge", b["name"])] = off[cc("battery_discharge", b["name"])] = w
+        for x in park.thermal_stores:
+            w = run_of(masks.out("thermal_storage", x["name"]))
             if w is not None:
-                off[cc("tes_charge")] = off[cc("tes_discharge")] = w
+                off[cc("tes_charge", x["name"])] = off[cc("tes_discharge", x["name"])] = w
         for h in park.heat_pumps:
             w = run_of(masks.out("heat_pump", h["name"]))
             if w is not None:
@@ -190,7 +191,8 @@ class MPCController:
         rhs["elec"] = delta_e
         if park.heat_kw is not None:
             rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
-        state = {self.comp["battery"]: s.battery_kwh, self.comp["tes"]: s.tes_kwh}
+        state = {self.comp_b[n]: v for n, v in s.battery_kwh.items()}
+        state.update({self.comp_t[n]: v for n, v in s.tes_kwh.items()})
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
@@ -217,10 +219,10 @@ class MPCController:
         p = self.plan
         park = self.park
         d = Decision()
-        if self.has_battery:
-            d.battery_kw = float(p["bch"][o] - p["bdis"][o])
-        if self.has_tes:
-            d.tes_kw = float(p["tch"][o] - p["tdis"][o])
+        d.battery_kw = {b["name"]: float(p[("bch", b["name"])][o] - p[("bdis", b["name"])][o])
+                        for b in park.batteries}
+        d.tes_kw = {x["name"]: float(p[("tch", x["name"])][o] - p[("tdis", x["name"])][o])
+                    for x in park.thermal_stores}
         for f in park.fleets:
             d.ev_charge_kw[f.name] = float(p[("evc", f.name)][o])
             d.ev_discharge_kw[f.name] = float(p[("evd", f.name)][o])

@@ -161,10 +161,10 @@ def fig_worst_week(ds, op: dict, lang: str):
         fig.add_scatter(x=x, y=ds["op_p_grid_import_kw"].sel(controller=c).values[sl], name=_n(c, lang),
                         line={"color": COLORS.get(c)}, row=1, col=1)
         if batt:
-            fig.add_scatter(x=x, y=ds["op_e_battery_kwh"].sel(controller=c).values[sl], showlegend=False,
+            fig.add_scatter(x=x, y=_stores_total(ds["op_e_battery_kwh"].sel(controller=c))[sl], showlegend=False,
                             line={"color": COLORS.get(c), "dash": "dot"}, row=2, col=1)
     if batt:
-        fig.add_scatter(x=x, y=ds["e_battery_kwh"].values[sl], showlegend=False,
+        fig.add_scatter(x=x, y=_stores_total(ds["e_battery_kwh"])[sl], showlegend=False,
                         line={"color": COLORS["optimum"], "dash": "dot"}, row=2, col=1)
         fig.update_yaxes(title_text=("电池电量 kWh" if lang == "zh" else "battery kWh"), row=2, col=1)
     fig.update_yaxes(title_text=("购电 kW" if lang == "zh" else "import kW"), row=1, col=1)
@@ -229,3 +229,8 @@ def operation_section(ds, summary: dict, lang: str, add) -> str:
                  + "</ul>")
     parts += [add(fig_monthly(ds, op, lang)), add(fig_peaks(op, lang)), add(fig_worst_week(ds, op, lang))]
     return "".join(parts)
+
+
+def _stores_total(da):
+    """Hourly values summed over the ``battery`` dimension (all batteries together)."""
+    return (da.sum("battery") if "battery" in da.dims else da).values

@@ -23,6 +23,10 @@ and the heat pumps' COP are known):
   valley hours (or with PV surplus) from the electric heat capacity left over after the
   demand (never from a boiler burning fuel) and discharges in peak hours; the heat
   sources serve the need in merit order at this hour's prices.
+* **Several batteries or thermal stores** act as one: the set-point is worked out for
+  their total power and split in a stated order, the store with the highest round-trip
+  efficiency (after standing losses) first (:func:`twin.operate.state.store_order`);
+  whether valley charging pays is judged with that most efficient battery.
 """
 
 from __future__ import annotations
@@ -106,27 +110,34 @@ class RuleController:
                 d.ev_discharge_kw[f.name] = n
                 d.ev_charge_kw[f.name] = 0.0
             n += d.ev_charge_kw[f.name] - d.ev_discharge_kw.get(f.name, 0.0)
-        # battery
-        b = park.battery
-        if b is not None:
-            worth = self.day_max[t] * b["eta_c"] * b["eta_d"] - park.price[t] - b["wear"]
+        # batteries: one set-point for all, split in the plant's store order
+        bats = [b for b in park.batteries if park.available("battery", t, b["name"])]
+        if bats:
+            kw = sum(b["kw"] for b in bats)
+            b0 = bats[0]  # the most efficient: is a valley-to-peak cycle worth it at all?
+            worth = self.day_max[t] * b0["eta_c"] * b0["eta_d"] - park.price[t] - b0["wear"]
+            want = 0.0
             if n < 0:
-                d.battery_kw = min(-n, b["kw"])
+                want = min(-n, kw)
             elif n > thr:
-                d.battery_kw = -(n - thr)
+                want = -(n - thr)
             elif valley and worth > 0:
-                d.battery_kw = min(b["kw"], max(thr - n, 0.0))
+                want = min(kw, max(thr - n, 0.0))
             elif peak:
-                d.battery_kw = -min(n, b["kw"])
-        # thermal store: charged from electric heat (heat pumps, electric boiler) only
-        if park.tes is not None:
+                want = -min(n, kw)
+            d.battery_kw = split(want, bats, lambda b: b["kw"])
+        # thermal stores: charged from electric heat (heat pumps, electric boiler) only
+        stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
+        if stores:
             spare = sum(h["kw"] for h in park.heat_pumps if park.available("heat_pump", t, h["name"]))
             spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric")
             spare = max(spare - heat, 0.0)
+            want = 0.0
             if (valley or surplus) and spare > 0:
-                d.tes_kw = min(park.tes["rho"] * park.tes["kwh"], spare)
+                want = min(sum(x["rho"] * x["kwh"] for x in stores), spare)
             elif peak:
-                d.tes_kw = -heat
+                want = -heat
+            d.tes_kw = split(want, stores, lambda x: x["rho"] * x["kwh"])
         return d
 
     def record(self, t: int, outcome: dict) -> None:
@@ -136,3 +147,15 @@ class RuleController:
         return {"kind": "rule", "decisions": self.n_decisions,
                 "peak_threshold": "max(month peak so far, plan's monthly peak)"
                 if self.peak_targets else "month peak so far"}
+
+
+def split(want: float, stores: list[dict], power) -> dict:
+    """A charge (+) or discharge (−) set-point for several stores split in their order
+    (:func:`twin.operate.state.store_order`): the first store up to its ``power(store)`` [kW],
+    the rest to the next."""
+    out, left = {}, abs(want)
+    for x in stores:
+        take = min(left, power(x))
+        out[x["name"]] = take if want > 0 else -take
+        left -= take
+    return out

@@ -115,7 +115,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     disp = result.dispatch
     # stores start where the plan's (cyclic) year ends
     end = (getattr(result, "store_states", None) or {}).get("end", {}) or {}
-    initial = {k: float(end[k]) for k in ("battery_kwh", "tes_kwh") if end.get(k) is not None}
+    initial = {k: {n: float(v) for n, v in end[k].items()} for k in ("battery_kwh", "tes_kwh")
+               if end.get(k) is not None}
     lam = emission_price(problem, result)
     park = OperatedPark.from_problem(problem, result.sizes, sessions, masks, initial=initial,
                                      carbon_price=lam)
@@ -143,8 +144,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         "settings": {"horizon_h": H, "step_h": spec.step_h, "seed": spec.seed,
                      "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
                      "value_of_lost_load_cny_per_kwh": spec.value_of_lost_load_cny_per_kwh,
-                     "initial_battery_kwh": park.initial.get("battery_kwh", 0.0),
-                     "initial_tes_kwh": park.initial.get("tes_kwh", 0.0)},
+                     # {store: kWh} of each battery and thermal store
+                     "initial_battery_kwh": park.initial.get("battery_kwh", {}),
+                     "initial_tes_kwh": park.initial.get("tes_kwh", {})},
         "faults": list(masks.notes),
         "optimum": optimum,
         "notes": [

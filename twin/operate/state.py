@@ -69,8 +69,9 @@ class OperatedPark:
     """Hourly export limit (T) [kW]."""
     demand_charge: float
     """[CNY/(kW month)]."""
-    battery: dict | None = None
-    """``kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear``."""
+    batteries: list = field(default_factory=list)
+    """Dicts ``name, kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear`` of the batteries the
+    plan has (energy > 0), in the rule controller's dispatch order (:func:`store_order`)."""
     heat_kw: np.ndarray | None = None
     heat_pumps: list = field(default_factory=list)
     """Dicts ``name, kw, cop (T), source``."""
@@ -79,8 +80,9 @@ class OperatedPark:
     boilers: list = field(default_factory=list)
     """Dicts ``name, fuel, kw, eff, price, ef`` (price [CNY/kWh] and ef [kgCO2/kWh] per kWh
     of fuel; electric boilers pay the electricity price)."""
-    tes: dict | None = None
-    """``kwh, rho, keep, eta_c``."""
+    thermal_stores: list = field(default_factory=list)
+    """Dicts ``name, kwh, rho, keep, eta_c`` of the thermal stores the plan has, in dispatch
+    order (:func:`store_order`)."""
     cool_kw: np.ndarray | None = None
     chillers: list = field(default_factory=list)
     """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
@@ -90,7 +92,7 @@ class OperatedPark:
     masks: object = None
     """:class:`twin.operate.faults.FaultMasks`."""
     initial: dict = field(default_factory=dict)
-    """Store contents at the start: ``battery_kwh``, ``tes_kwh`` [kWh]."""
+    """Store contents at the start: ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh}."""
 
     @property
     def pv_avail_kw(self) -> np.ndarray:
@@ -138,12 +140,13 @@ class OperatedPark:
             import_limit_kw=arr(g.import_limit_kw), export_limit_kw=np.maximum(arr(g.export_limit_kw), 0.0),
             demand_charge=float(g.demand_charge_cny_per_kw_month),
             masks=masks or FaultMasks(), carbon_price=float(carbon_price))
-        b = p.battery
-        if b is not None and sizes.get("battery_kwh", 0.0) > 0:
-            park.battery = {"kwh": float(sizes["battery_kwh"]), "kw": float(sizes["battery_kw"]),
-                            "eta_c": b.eta_charge, "eta_d": b.eta_discharge, "soc_min": b.soc_min,
-                            "soc_max": b.soc_max, "keep": (1.0 - b.self_discharge_per_h) ** p.dt_h,
-                            "wear": b.degradation_cny_per_kwh}
+        bk, bp = sizes.get("battery_kwh", {}), sizes.get("battery_kw", {})
+        park.batteries = store_order([
+            {"name": b.name, "kwh": float(bk.get(b.name, b.existing_kwh)), "kw": float(bp.get(b.name, b.existing_kw)),
+             "eta_c": b.eta_charge, "eta_d": b.eta_discharge, "soc_min": b.soc_min,
+             "soc_max": b.soc_max, "keep": (1.0 - b.self_discharge_per_h) ** p.dt_h,
+             "wear": b.degradation_cny_per_kwh}
+            for b in p.batteries if float(bk.get(b.name, b.existing_kwh)) > 0])
         if p.heat_demand_kw is not None:
             park.heat_kw = arr(p.heat_demand_kw)
             hpk = sizes.get("heat_pump_kw", {})
@@ -157,10 +160,11 @@ class OperatedPark:
             park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
                              "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
                              "ef": b.ef_fuel_kgco2_per_kwh} for b in p.boilers]
-            if p.thermal_storage is not None and sizes.get("tes_kwh", 0.0) > 0:
-                ts = p.thermal_storage
-                park.tes = {"kwh": float(sizes["tes_kwh"]), "rho": ts.max_power_per_kwh,
-                            "keep": (1.0 - ts.loss_per_h) ** p.dt_h, "eta_c": ts.eta_charge}
+            tk = sizes.get("tes_kwh", {})
+            park.thermal_stores = store_order([
+                {"name": ts.name, "kwh": float(tk.get(ts.name, ts.existing_kwh)), "rho": ts.max_power_per_kwh,
+                 "keep": (1.0 - ts.loss_per_h) ** p.dt_h, "eta_c": ts.eta_charge, "eta_d": 1.0}
+                for ts in p.thermal_stores if float(tk.get(ts.name, ts.existing_kwh)) > 0])
         if p.cooling_demand_kw is not None and p.chillers:
             park.cool_kw = arr(p.cooling_demand_kw)
             ck = sizes.get("chiller_kw", {})
@@ -184,10 +188,9 @@ class OperatedPark:
                 p_charge_max_kw=arr(f.p_charge_max_kw), p_discharge_max_kw=pdis,
                 p_uncontrolled_kw=arr(f.p_uncontrolled_kw)))
         init = dict(initial or {})
-        if park.battery is not None:
-            init.setdefault("battery_kwh", 0.5 * park.battery["kwh"])
-        if park.tes is not None:
-            init.setdefault("tes_kwh", 0.0)
+        # default: each battery half full, each thermal store empty
+        init["battery_kwh"] = _per_store(init.get("battery_kwh"), park.batteries, lambda b: 0.5 * b["kwh"])
+        init["tes_kwh"] = _per_store(init.get("tes_kwh"), park.thermal_stores, lambda s: 0.0)
         park.initial = init
         return park
 
@@ -200,6 +203,28 @@ class OperatedPark:
         """False during a grid outage."""
         m = None if self.masks is None else self.masks.grid_out
         return True if m is None else not bool(m[t])
+
+
+def store_order(stores: list[dict]) -> list[dict]:
+    """Stores in the order the plant and the rule controller use them: highest round-trip
+    efficiency first (``eta_c * eta_d * keep``: the store that loses least), declared order
+    among equals. A charge or discharge set-point for the stores together is split in this
+    order; power is cut (grid limits) in the same order."""
+    return sorted(stores, key=lambda x: -x["eta_c"] * x["eta_d"] * x["keep"])
+
+
+def _per_store(value, stores: list[dict], default) -> dict:
+    """Initial contents {store: kWh} from ``value`` ({name: kWh}, one number for a single store,
+    or None) with ``default(store)`` for stores not named; names of stores the plan did not
+    build are dropped."""
+    if value is not None and not isinstance(value, dict):
+        if len(stores) > 1:
+            raise ValueError(f"initial store content {value!r} is one number but the park has "
+                             f"{len(stores)} stores {[x['name'] for x in stores]}; give {{name: kWh}}")
+        value = {x["name"]: value for x in stores}
+    value = value or {}
+    return {x["name"]: float(value[x["name"]]) if value.get(x["name"]) is not None else float(default(x))
+            for x in stores}
 
 
 def emission_price(problem, result) -> float:
@@ -221,8 +246,10 @@ class PlantState:
     """What a controller observes at the start of hour ``t``."""
 
     t: int
-    battery_kwh: float = 0.0
-    tes_kwh: float = 0.0
+    battery_kwh: dict = field(default_factory=dict)
+    """Battery -> stored energy [kWh]."""
+    tes_kwh: dict = field(default_factory=dict)
+    """Thermal store -> content [kWh]."""
     ev_cum_kwh: dict = field(default_factory=dict)
     """Fleet -> net energy delivered into the vehicles since the start [kWh] (envelope frame)."""
     vehicles_fn: object = None
@@ -241,10 +268,10 @@ class PlantState:
 class Decision:
     """Set-points for one hour (hourly means) [kW]; None leaves the plant's default."""
 
-    battery_kw: float = 0.0
-    """+ charging / − discharging."""
-    tes_kw: float = 0.0
-    """+ charging / − discharging [kW heat]."""
+    battery_kw: dict = field(default_factory=dict)
+    """Battery -> + charging / − discharging [kW]."""
+    tes_kw: dict = field(default_factory=dict)
+    """Thermal store -> + charging / − discharging [kW heat]."""
     ev_charge_kw: dict = field(default_factory=dict)
     """Fleet -> grid-side charging power."""
     ev_discharge_kw: dict = field(default_factory=dict)

@@ -105,7 +105,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
 
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
     cfg0 = setups[0][3]
-    fade = {key: _fade_per_yr(sc0, key) for key in EXISTING_FIELDS}
+    fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
     try:
         fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade,
                              options=S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s,
@@ -127,7 +127,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                 continue
             vintages.append(Vintage(key=key, asset=asset, year=year, size=size, unit_capex_cny=cost.capex_cny_per_unit,
                                     lifetime_yr=cost.lifetime_years, om_fraction_per_yr=cost.om_fraction_per_year,
-                                    fade_per_yr=_fade_per_yr(sc0, key)))
+                                    fade_per_yr=_fade_per_yr(sc0, key, asset)))
     vintages.sort(key=lambda v: (v.year, list(EXISTING_FIELDS).index(v.key), v.asset or ""))
     rate = sc0.costs.discount_rate
     periods: list[PeriodResult] = []

@@ -215,7 +215,15 @@ def _period_overrides(spec: PathwaySpec, year: int) -> dict[str, Any]:
 
 
 def _cost_of(sc, key: str, asset: str | None):
+    """The cost of one new unit of ``key`` of ``asset`` and the costs-section entry it comes from
+    (a store's own cost where it gives one)."""
     entry = COST_ENTRY[key]
+    own = {"battery_kwh": ("batteries", "energy_cost"), "battery_kw": ("batteries", "power_cost"),
+           "tes_kwh": ("thermal_stores", "cost")}.get(key)
+    if own is not None and asset is not None:
+        store = next((x for x in getattr(sc, own[0]) if x.name == asset), None)
+        if store is not None and getattr(store, own[1]) is not None:
+            return getattr(store, own[1]), f"{own[0]}[{asset}].{own[1]}"
     if key == "chiller_kw" and asset is not None:
         ch = next((c for c in sc.chillers if c.name == asset), None)
         if ch is not None and getattr(ch, "kind", "electric") == "absorption":
@@ -223,9 +231,10 @@ def _cost_of(sc, key: str, asset: str | None):
     return getattr(sc.costs, entry), entry
 
 
-def _fade_per_yr(sc, key: str) -> float:
-    b = sc.battery
-    if key != "battery_kwh" or b is None:
+def _fade_per_yr(sc, key: str, asset: str | None) -> float:
+    """Energy fade of the battery named ``asset`` per year of age [1/yr] (0 for other sizes)."""
+    b = next((x for x in sc.batteries if x.name == asset), None) if key == "battery_kwh" else None
+    if b is None:
         return 0.0
     return (1.0 - b.eol_capacity_fraction) / b.calendar_life_years
 
@@ -317,11 +326,19 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
             if mwh is not None:
                 ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
     cost_factors = {}
+    # a store's own cost learns at the rate of the costs-section entry it stands in for
+    own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],
+           "battery_power": [(f"batteries[{b.name}].power_cost", b.power_cost) for b in sc0.batteries],
+           "thermal_storage": [(f"thermal_stores[{t.name}].cost", t.cost) for t in sc0.thermal_stores]}
     for entry, rate_l in spec.cost_learning_per_year.items():
         c = getattr(sc0.costs, entry)
         if c is not None:
             cost_factors[entry] = learning(rate_l, dy)
             ov[f"costs.{entry}.capex_cny_per_unit"] = c.capex_cny_per_unit * cost_factors[entry]
+        for where, oc in own.get(entry, []):
+            if oc is not None:
+                cost_factors[entry] = learning(rate_l, dy)
+                ov[f"{where}.capex_cny_per_unit"] = oc.capex_cny_per_unit * cost_factors[entry]
     carbon_price = sc0.carbon.carbon_price_cny_per_t * compound(spec.carbon_price_growth_per_year, dy)
     if spec.carbon_price_growth_per_year and dy:
         ov["carbon.carbon_price_cny_per_t"] = carbon_price
@@ -372,7 +389,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
                 vintages.append(Vintage(key=key, asset=asset, year=year, size=new,
                                         unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
                                         om_fraction_per_yr=cost.om_fraction_per_year,
-                                        fade_per_yr=_fade_per_yr(sc, key)))
+                                        fade_per_yr=_fade_per_yr(sc, key, asset)))
         operating = operating_cost(r.result.costs)
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 #: existing assets) and the pathway (capacity carried into later periods).
 EXISTING_SIZE_FIELDS = {
     "pv_kwp": ("pv_arrays", "existing_kwp"),
-    "battery_kwh": ("battery", "existing_kwh"),
-    "battery_kw": ("battery", "existing_kw"),
+    "battery_kwh": ("batteries", "existing_kwh"),
+    "battery_kw": ("batteries", "existing_kw"),
     "heat_pump_kw": ("heat_pumps", "existing_kw"),
-    "tes_kwh": ("thermal_storage", "existing_kwh"),
+    "tes_kwh": ("thermal_stores", "existing_kwh"),
     "boiler_kw": ("boilers", "existing_kw"),
     "chiller_kw": ("chillers", "existing_kw"),
 }

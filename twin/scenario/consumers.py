@@ -11,7 +11,8 @@ module of its stage reads, so an input can no longer be silently lost.
 from __future__ import annotations
 
 #: Section prefix (dotted path, ``[]`` for list items) -> (stage, modules that read it).
-#: The longest matching prefix applies.
+#: The longest matching prefix applies. ``battery`` / ``thermal_storage`` are the one-store
+#: shorthands of ``batteries`` / ``thermal_stores``, moved into the lists at load.
 STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "park.": ("profiles and assessment", ("twin.profiles", "twin.evaluate", "twin.assess.scorecard",
                                           "twin.assess.national", "twin.components.calendar")),
@@ -26,10 +27,12 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "process_loads[].": ("profiles", ("twin.components.process", "twin.profiles")),
     "buildings[].": ("profiles", ("twin.components.buildings", "twin.profiles", "twin.evaluate")),
     "pv_arrays[].": ("profiles and problem", ("twin.components.pv", "twin.profiles", "twin.plan")),
+    "batteries[].": ("problem and pathway (capacity fade)", ("twin.components.battery", "twin.plan", "twin.pathway")),
     "battery.": ("problem and pathway (capacity fade)", ("twin.components.battery", "twin.plan", "twin.pathway")),
     "ev_fleets[].": ("profiles and problem", ("twin.components.ev", "twin.profiles", "twin.plan")),
     "waste_heat[].": ("profiles and problem", ("twin.components.heat", "twin.profiles", "twin.plan")),
     "heat_pumps[].": ("profiles and problem", ("twin.components.heat", "twin.profiles", "twin.plan")),
+    "thermal_stores[].": ("problem", ("twin.components.heat", "twin.plan")),
     "thermal_storage.": ("problem", ("twin.components.heat", "twin.plan")),
     "heat_supply_temperature_c": ("problem", ("twin.plan", "twin.profiles")),
     "boilers[].": ("problem", ("twin.plan", "twin.components.heat")),
@@ -58,6 +61,9 @@ REPORT_ONLY: dict[str, str] = {
     "thermal_storage.name": "identifies the store",
     "thermal_storage.kind": "one kind (hot-water tank) so far",
     "battery.name": "identifies the battery",
+    "batteries[].name": "identifies the battery (its sizes, dispatch and state are keyed by it)",
+    "thermal_stores[].name": "identifies the store (its size, dispatch and state are keyed by it)",
+    "thermal_stores[].kind": "one kind (hot-water tank) so far",
     "chillers[].chilled_water_c": "read through ChillerSpec.cop (electric chillers' COP)",
     "chillers[].driving_temperature_c": "absorption chillers: driving heat is taken from the park's heat "
                                         "bus at heat_supply_temperature_c; documented, not yet checked",

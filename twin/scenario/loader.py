@@ -265,6 +265,19 @@ def _compose(text: str, file: str):
     return node, data
 
 
+#: Lists of stores whose one-element shorthand a scenario may use (``battery:`` for ``batteries:``).
+_SHORTHAND_OF = {"batteries": "battery", "thermal_stores": "thermal_storage"}
+
+
+def _shorthand_loc(node, loc: tuple) -> tuple:
+    """An error location in a store list, named as the file wrote it: ``thermal_stores.0.max_kwh``
+    becomes ``thermal_storage.max_kwh`` where the file used the one-store shorthand."""
+    if len(loc) >= 2 and loc[0] in _SHORTHAND_OF and loc[1] == 0 and isinstance(node, yaml.MappingNode) \
+            and any(k.value == _SHORTHAND_OF[loc[0]] for k, _ in node.value):
+        return (_SHORTHAND_OF[loc[0]], *loc[2:])
+    return loc
+
+
 def _line_of(node, loc: tuple) -> int | None:
     """Line of the YAML node at a validation error location (best effort)."""
     line = node.start_mark.line + 1 if node is not None else None
@@ -430,6 +443,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
         problems = []
         for err in exc.errors(include_url=False):
             loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+            value_loc = loc
+            loc = _shorthand_loc(node, loc)
             # drop union/tag noise like 'literal['a']' but keep real keys
             path = ".".join(str(x) for x in loc)
             msg = err["msg"]
@@ -437,7 +452,7 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
             elif err["type"] == "missing":
                 msg = "required field is missing"
-            value = None if err["type"] in ("missing",) else _value_at(data, loc)
+            value = None if err["type"] in ("missing",) else _value_at(data, value_loc)
             if err["type"] == "extra_forbidden":
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
@@ -499,6 +514,7 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Pro
     problems: list[Problem] = []
 
     def add(loc: tuple, msg: str, value: Any = None) -> None:
+        loc = _shorthand_loc(node, loc)
         problems.append(Problem(file, ".".join(str(x) for x in loc), msg, value, _line_of(node, loc)))
 
     items: list[tuple[tuple, Any]] = []

@@ -31,6 +31,9 @@ Precedence (the same rules as ``extends:``; written down once, here)
    any other value (scalars **and lists**) replaces the existing value.
 4. ``null`` (``None``) removes the field, so the schema's default applies; on a list
    element (``pv_arrays[roof_a]: null``) it removes that element.
+5. A store may be addressed in either form whichever the scenario uses: ``battery...`` /
+   ``thermal_storage...`` (the one-store shorthand) or ``batteries[name]...`` /
+   ``thermal_stores[name]...`` (:func:`_one_or_many`).
 
 Every applied override is recorded as an :class:`Applied` (source, path, value) and the
 loader keeps them in ``LoadedScenario.applied``; ``summary.json`` (``scenario``) and
@@ -145,6 +148,7 @@ def set_path(data: dict, path: str, value: Any, source: str = "overrides") -> di
     """A copy of ``data`` with ``value`` applied at ``path`` (rules 3 and 4 of the module doc)."""
     steps = parse_path(path, source)
     out = copy.deepcopy(data)
+    _one_or_many(out, steps, value, source, path)
     node: Any = out
     for depth, (key, sel) in enumerate(steps):
         last = depth == len(steps) - 1
@@ -175,6 +179,31 @@ def set_path(data: dict, path: str, value: Any, source: str = "overrides") -> di
             return out
         node = items[i]
     return out  # pragma: no cover  (loop always returns)
+
+
+#: One-store shorthand keys of the scenario and their lists (:class:`twin.scenario.schema.Scenario`).
+SHORTHAND = {"battery": "batteries", "thermal_storage": "thermal_stores"}
+
+
+def _one_or_many(data: dict, steps: list, value: Any, source: str, path: str) -> None:
+    """Let a path use either form of a store, whichever form the raw scenario has.
+
+    ``batteries[x]...`` on a scenario written with ``battery:`` turns the shorthand into its
+    one-element list first; ``battery...`` on a scenario with a one-element ``batteries:``
+    list addresses that element (``battery: null`` removes it). With several stores a
+    ``battery`` path is refused: it could mean any of them.
+    """
+    key, sel = steps[0]
+    for one, many in SHORTHAND.items():
+        if key == many and data.get(many) is None and isinstance(data.get(one), dict):
+            data[many] = [data.pop(one)]
+        elif key == one and sel is None and data.get(one) is None and isinstance(data.get(many), list) \
+                and data[many]:
+            if len(data[many]) > 1:
+                names = [str(x.get("name")) for x in data[many] if isinstance(x, dict)]
+                raise OverrideError(source, path, f"the scenario lists {len(data[many])} {many} ({', '.join(names)}); "
+                                                  f"name one as '{many}[name]...'")
+            data[one] = data.pop(many)[0]
 
 
 def apply_overrides(data: dict, overrides: Mapping[str, Any] | None, source: str = "overrides"

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from twin.assess.declarations import Declarations
 from twin.components.battery import BatterySpec
 from twin.components.buildings import BuildingSpec
+from twin.components.costs import AssetCost
 from twin.components.ev import EVFleetSpec
 from twin.components.heat import (
     BoilerSpec,
@@ -172,23 +173,6 @@ class GridSpec(_Strict):
     )
 
 
-class AssetCost(_Strict):
-    """Capital and fixed operating cost of one technology."""
-
-    capex_cny_per_unit: float = Field(ge=0, le=1e6, description="Investment per unit of size [CNY per kWp, kWh or kW, see the field].")
-    lifetime_years: float = Field(ge=1, le=60, description="Economic lifetime [yr].")
-    om_fraction_per_year: float = Field(0.01, ge=0, le=0.2, description="Fixed O&M per year as a share of capex [-].")
-    fixed_build_cny: float = Field(
-        0.0, ge=0, le=1e10, description="Cost of building the technology at all (grid connection, design) [CNY]; makes the model a MILP."
-    )
-    min_build: float = Field(
-        0.0, ge=0, le=1e7, description="Smallest new size if built at all [kWp, kWh or kW]; makes the model a MILP."
-    )
-    module_size: float = Field(
-        0.0, ge=0, le=1e7, description="Size of one discrete module (e.g. a 215 kWh cabinet) [kWp, kWh or kW]; makes the model a MILP."
-    )
-
-
 class CostsSpec(_Strict):
     """Costs of candidate assets (sources in the example scenarios' comments)."""
 
@@ -335,11 +319,21 @@ class Scenario(_Strict):
     process_loads: list[ProcessLoadSpec] = Field(default_factory=list, description="Production loads.")
     buildings: list[BuildingSpec] = Field(default_factory=list, description="Buildings of the park.")
     pv_arrays: list[PVArraySpec] = Field(default_factory=list, description="PV candidates (roofs, carports, ground).")
-    battery: BatterySpec | None = Field(None, description="Battery candidate (energy and power sized separately).")
+    batteries: list[BatterySpec] = Field(
+        default_factory=list, description="Batteries, existing and candidates, each with its unique name and "
+        "optionally its own costs (energy and power sized separately per battery).")
+    battery: BatterySpec | None = Field(
+        None, description="One battery: shorthand for a one-element 'batteries' list (moved there when the "
+        "scenario is loaded; give one form, not both).")
     ev_fleets: list[EVFleetSpec] = Field(default_factory=list, description="EV fleets using the park's chargers.")
     waste_heat: list[WasteHeatSourceSpec] = Field(default_factory=list, description="Waste-heat sources.")
     heat_pumps: list[HeatPumpSpec] = Field(default_factory=list, description="Heat-pump candidates.")
-    thermal_storage: ThermalStorageSpec | None = Field(None, description="Thermal storage candidate.")
+    thermal_stores: list[ThermalStorageSpec] = Field(
+        default_factory=list, description="Thermal stores on the heat bus, existing and candidates, each with its "
+        "unique name and optionally its own cost.")
+    thermal_storage: ThermalStorageSpec | None = Field(
+        None, description="One thermal store: shorthand for a one-element 'thermal_stores' list (moved there when "
+        "the scenario is loaded; give one form, not both).")
     heat_supply_temperature_c: float = Field(
         60.0, ge=30, le=200,
         description="Supply temperature of the park's heat network [°C]; waste heat this hot (plus a 5 K "
@@ -370,6 +364,24 @@ class Scenario(_Strict):
         "sizes them in turn. Ignored by `twin run`, which sizes one typical year.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_store_shorthand(cls, data):
+        """``battery:`` / ``thermal_storage:`` are the one-element forms of ``batteries:`` /
+        ``thermal_stores:``: normalised here, once, so every consumer reads the lists."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for one, many in (("battery", "batteries"), ("thermal_storage", "thermal_stores")):
+            if data.get(one) is None:
+                data.pop(one, None)
+                continue
+            if data.get(many):
+                raise ValueError(f"{one} and {many} are both given: '{one}:' is the one-element shorthand of "
+                                 f"'{many}:'; list every store under '{many}:'")
+            data[many] = [data.pop(one)]
+        return data
+
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
         names = [a.name for a in self.pv_arrays]
@@ -378,8 +390,18 @@ class Scenario(_Strict):
             raise ValueError(f"pv_arrays: duplicate names {dup}")
         if self.pv_arrays and self.costs.pv is None:
             raise ValueError("costs.pv is required when pv_arrays are given")
-        if self.battery is not None and (self.costs.battery_energy is None or self.costs.battery_power is None):
-            raise ValueError("costs.battery_energy and costs.battery_power are required with a battery candidate")
+        for group, items in (("batteries", self.batteries), ("thermal_stores", self.thermal_stores)):
+            names = [x.name for x in items]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise ValueError(f"{group}: duplicate names {dup}; give each store its own name")
+        for b in self.batteries:
+            if not b.can_grow:
+                continue
+            if (b.energy_cost or self.costs.battery_energy) is None or (b.power_cost or self.costs.battery_power) is None:
+                raise ValueError(f"batteries: '{b.name}' may be built, so it needs a cost per kWh and per kW: give "
+                                 "costs.battery_energy and costs.battery_power, or the battery's own energy_cost "
+                                 "and power_cost")
         for b in self.boilers:
             if b.fuel in ("coal", "oil", "biomass") and b.fuel not in self.costs.fuel_prices_cny_per_kwh:
                 raise ValueError(f"boilers: '{b.name}' burns {b.fuel}; give its price as "
@@ -417,8 +439,7 @@ class Scenario(_Strict):
         out.update({a.name: "pv_array" for a in self.pv_arrays})
         out.update({f.name: "ev_fleet" for f in self.ev_fleets})
         out.update({h.name: "heat_pump" for h in self.heat_pumps})
-        if self.battery is not None:
-            out[self.battery.name] = "battery"
+        out.update({b.name: "battery" for b in self.batteries})
         out["central_plant"] = "central_plant"
         return out
 

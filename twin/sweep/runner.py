@@ -185,12 +185,13 @@ def _key(loaded) -> str:
 def case_metrics(r) -> dict:
     """Scalars and sizes of one finished run for the sweep dataset (units in the names)."""
     from twin.compare import ComparedRun, extras
+    from twin.finance import finance_costs
     from twin.results.units import flat_sizes
 
     s = r.summary
     em = s["emissions_tco2"]
     a = s.get("ledger", {}).get("annual", {}).get("planned", {})
-    ex = extras(ComparedRun("case", s, costs=r.loaded.scenario.costs.model_dump()))
+    ex = extras(ComparedRun("case", s, costs=finance_costs(r.loaded.scenario)))
     core = a.get("carbon_intensity_tco2_per_tce")
     threshold, tier_official = None, None
     if r.ledger is not None and a.get("tce_total_tce") is not None:
