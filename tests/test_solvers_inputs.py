@@ -209,6 +209,18 @@ def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
     assert np.isnan(r.pareto[1].cost_cny) and r.pareto[2].headline
 
 
+def test_pareto_front_of_a_milp_is_solved_cold_point_by_point():
+    """With integer columns (PV in 5 kWp modules) there is no basis to warm-start from: every
+    point is its own MIP run.  Emissions 0.005-0.01 t; the middle point buys one module:
+    cost 20 + (2 - 1) x 5 = 25 CNY, the ends 30 and 20 CNY."""
+    p = pareto_problem()
+    p.pv[0].cost = AssetCost(capex_cny_per_unit=2.0, lifetime_yr=1.0, discount_rate=0.0, module_size=5.0)
+    r = solve(p)
+    assert r.n_solves == 4 and all(q.method == "choose" for q in r.pareto)
+    assert [q.cost_cny for q in r.pareto] == pytest.approx([30.0, 25.0, 20.0], rel=REL)
+    assert [q.sizes["pv_kwp"]["roof"] for q in r.pareto] == pytest.approx([10.0, 5.0, 0.0], abs=1e-6)
+
+
 def tes_problem(throughput=0.0):
     """Heat [0, 60, 0, 60] kW; electric boiler (η 1) of 30 kW at 1 CNY/kW with price
     [0.1, 1, 0.1, 1]; a lossless store at 0.5 CNY/kWh, ρ = 1 kW/kWh.  With boiler and
