@@ -11,11 +11,23 @@ sizing-stage and pipeline wall times, peak memory and the modelling overhead rat
 ``(build + hand-over + load) / HiGHS alone``.  Goals (issue): overhead <= 0.30 and a
 full-year sizing < 30 s on 2 cores.
 
+With ``--pareto``: the cost/emissions front instead (issue 9's goal: a six-point front
+of the largest example in under 3x the time of its single full-year sizing).  In one
+process, on the same full-year problem built as ``twin run`` builds it: the single
+sizing with the scenario's own objective, then the front (``objective="pareto"``,
+``pareto_points`` of the scenario), each timed as the sizing stage (``solvers.solve``:
+build, hand-over, HiGHS, load), with wall and process CPU time, the ratio and every
+point's run (method, iterations, time).  ``--repdays K`` adds the front sized on K linked
+representative days and its headline dispatched over the full year, as
+``twin run --objective pareto --representative-days K`` does.
+
 Usage::
 
     python benchmarks/bench_run.py                      # full year + horizon growth
     python benchmarks/bench_run.py --hours 168 744      # horizons only
     python benchmarks/bench_run.py --scenario scenarios/office_guangzhou.yaml
+    python benchmarks/bench_run.py --pareto             # single sizing vs six-point front
+    python benchmarks/bench_run.py --pareto --repdays 48
 """
 
 from __future__ import annotations
@@ -107,6 +119,84 @@ def compare_algorithms(mps: str) -> None:
               flush=True)
 
 
+def cpu_s() -> float:
+    """CPU time of this process and its threads so far [s] (HiGHS's threads included)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def timed_solve(problem, options) -> tuple:
+    import solvers
+
+    t0, c0 = time.perf_counter(), cpu_s()
+    r = solvers.solve(problem, options)
+    return r, time.perf_counter() - t0, cpu_s() - c0
+
+
+def pareto_bench(path: str, repdays: int | None) -> None:
+    """Single full-year sizing against the front of the same problem, in this process."""
+    from dataclasses import replace
+
+    import solvers
+    from twin.plan import build_problem
+    from twin.profiles import build_profiles, load_weather
+    from twin.run import sizing_problem
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+    from twin.targets import with_targets
+
+    loaded = load_scenario(path)
+    sc = loaded.scenario
+    cfg = resolve_run_config(sc)
+    wdf, _, site = load_weather(loaded)
+    prof = build_profiles(loaded, wdf, site)
+    base = solvers.solve(build_problem(sc, prof, baseline=True), solvers.SolveOptions(solver="choose"))
+
+    def problem_for(objective):
+        p = sizing_problem(sc, prof, resolve_run_config(sc, objective=objective))
+        return with_targets(p, sc, prof, base.dispatch)[0]
+
+    def say(text):
+        print(f"#   {text}", flush=True)
+
+    opts = solvers.SolveOptions(solver=cfg.solver_method)
+    print(f"# load average before: {os.getloadavg()}", flush=True)
+    single, t_single, c_single = timed_solve(problem_for(cfg.objective), opts)
+    print(json.dumps({"run": f"single sizing ({cfg.objective})", "wall_s": round(t_single, 2),
+                      "cpu_s": round(c_single, 2), "highs_s": round(single.solve_time_s, 2),
+                      "objective_cny": single.objective_cny, "algorithm": single.algorithm}), flush=True)
+    front_problem = problem_for("pareto")
+    front, t_front, c_front = timed_solve(front_problem, replace(opts, progress=say))
+    print(json.dumps({"run": f"front ({front_problem.pareto_points} points)", "wall_s": round(t_front, 2),
+                      "cpu_s": round(c_front, 2), "highs_s": round(front.solve_time_s, 2),
+                      "highs_runs": front.n_solves}), flush=True)
+    print(f"# load average after: {os.getloadavg()}", flush=True)
+    print("| point | epsilon tCO2/yr | cost CNY/yr | residual tCO2/yr | MAC CNY/t | method | iterations | s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k, q in enumerate(front.pareto):
+        mac = "vertical end" if q.vertical else ("–" if q.mac_cny_per_t is None else f"{q.mac_cny_per_t:,.2f}")
+        print(f"| {k + 1} | {q.epsilon_co2_t:,.1f} | {q.cost_cny:,.0f} | {q.residual_co2_t:,.1f} | {mac} | "
+              f"{q.method} | {q.iterations:,} | {q.solve_time_s:.2f} |")
+    print(f"front / single sizing: wall {t_front / t_single:.2f}x, CPU {c_front / c_single:.2f}x "
+          f"(goal < 3x); HiGHS {front.solve_time_s / single.solve_time_s:.2f}x", flush=True)
+    if repdays:
+        from solvers.aggregation import representative_days
+        from twin.plan import fix_sizes
+
+        t0, c0 = time.perf_counter(), cpu_s()
+        agg = representative_days(front_problem, repdays)
+        sized, t_sz, c_sz = timed_solve(agg.problem, replace(opts, progress=say))
+        dispatch, t_d, c_d = timed_solve(replace(fix_sizes(front_problem, sized.sizes), objective="min_cost"), opts)
+        wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+        print(json.dumps({"run": f"front on {repdays} linked representative days + full-year dispatch",
+                          "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "front_sizing_wall_s": round(t_sz, 2),
+                          "front_sizing_highs_s": round(sized.solve_time_s, 2), "dispatch_wall_s": round(t_d, 2),
+                          "iterations": [q.iterations for q in sized.pareto],
+                          "methods": [q.method for q in sized.pareto]}), flush=True)
+        print(f"representative-day front / single full-year sizing: wall {wall / t_single:.2f}x, "
+              f"CPU {cpu / c_single:.2f}x", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "manufacturing_suzhou.yaml"))
@@ -114,7 +204,14 @@ def main() -> None:
     ap.add_argument("--no-full", action="store_true", help="skip the full-year run")
     ap.add_argument("--algorithms", action="store_true",
                     help="also solve the full-year model alone with hipo, ipx and simplex")
+    ap.add_argument("--pareto", action="store_true",
+                    help="single full-year sizing against the cost/emissions front, in one process")
+    ap.add_argument("--repdays", type=int, default=None,
+                    help="with --pareto: also the front sized on this many linked representative days")
     a = ap.parse_args()
+    if a.pareto:
+        pareto_bench(a.scenario, a.repdays)
+        return
     from twin.scenario.loader import load_scenario
 
     solver = load_scenario(a.scenario).scenario.objective.solver_method

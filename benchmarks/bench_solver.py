@@ -119,9 +119,9 @@ def run_repdays(k: int, linked: bool = True) -> dict:
     out = {"k": k, "linked": linked, "full_obj": full.objective_cny, "agg_obj": r.objective_cny,
            "obj_rel_err": r.objective_cny / full.objective_cny - 1, "full_wall_s":
            full.build_time_s + full.handover_time_s + full.solve_time_s, "agg_wall_s": wall}
-    for key in ("battery_kwh", "battery_kw", "tes_kwh"):
-        out[f"{key}_full"] = full.sizes[key]
-        out[f"{key}_agg"] = r.sizes[key]
+    for key in ("battery_kwh", "battery_kw", "tes_kwh"):  # {store: size}: the total of the stores
+        out[f"{key}_full"] = sum(full.sizes[key].values())
+        out[f"{key}_agg"] = sum(r.sizes[key].values())
     out["pv_kwp_full"] = sum(full.sizes["pv_kwp"].values())
     out["pv_kwp_agg"] = sum(r.sizes["pv_kwp"].values())
     return out

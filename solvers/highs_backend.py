@@ -9,7 +9,9 @@ row per constraint with its sense) into a ``highspy.HighsLp`` passed with one
 ``Highs.passModel``; the solution comes back as numpy arrays mapped to the Pyomo
 variables through the compiler's column list (no values are loaded into the Pyomo
 variables).  Re-solves (pareto, lexicographic) change only the objective vector and
-the emission-bound row of the live HiGHS model.  HiGHS prints a banner from C when
+the emission-bound row of the live HiGHS model; a Pareto front keeps the basis of its
+first run (HiPO with crossover) and re-solves its points by the simplex method from it
+(:meth:`HighsBackend.resolve`).  HiGHS prints a banner from C when
 created; it is sent to stderr here so that stdout stays machine-readable.
 
 Algorithm: ``solver="hipo"`` (the scenario default) runs HiGHS's HiPO interior-point
@@ -152,7 +154,8 @@ class HighsBackend:
         self.n_runs = 0
         self.algorithm = options.solver
         self.notes: list[str] = []
-        self._defaults = {k: self.highs.getOptionValue(k)[1] for k in HIPO_DEFAULTS}
+        self._defaults = {k: self.highs.getOptionValue(k)[1]
+                          for k in (*HIPO_DEFAULTS, "simplex_strategy")}
 
     def set_instance(self, model) -> float:
         """Compile the Pyomo ``model`` (its one active objective) and pass it to HiGHS.
@@ -204,8 +207,20 @@ class HighsBackend:
     def n_cols_rows(self) -> tuple[int, int]:
         return self.cmodel.n_col, self.cmodel.n_row
 
-    def run(self) -> RunResult:
+    def run(self, *, basis: bool = False, algorithm: str | None = None,
+            cold: bool = False) -> RunResult:
         """Solve (or re-solve) the held model.
+
+        Parameters
+        ----------
+        basis : bool
+            Leave an optimal basis for warm-started re-solves (:meth:`resolve`): an
+            interior-point run is followed by crossover (HiPO runs without it otherwise).
+        algorithm : str, optional
+            Run this HiGHS algorithm instead of the configured one, for this run only.
+        cold : bool
+            Discard the held basis and solution first (so that presolve runs; an
+            interior point ignores a basis anyway).
 
         A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
         end of a Pareto front, where the feasible set has no interior) or that declares the
@@ -214,8 +229,11 @@ class HighsBackend:
         (HiGHS 1.15's ``"ipm"`` means "an interior-point solver of HiGHS's choice",
         which is HiPO when its libraries are present; ``"ipx"`` asks for IPX itself.)
         """
-        alg = self._algorithm()
-        r = self._run(alg)
+        if cold:
+            self.highs.clearSolver()
+        alg = algorithm or self._algorithm()
+        extra = {"run_crossover": "on"} if basis else {}
+        r = self._run(alg, extra)
         if alg == "hipo" and r.status == "error":
             self.notes.append(f"HiPO ended with status {r.termination!r}; re-solved with IPX "
                               "(with crossover), which the later re-solves of this model use")
@@ -231,13 +249,40 @@ class HighsBackend:
             r = self._run("ipx")
         return r
 
-    def _run(self, alg: str) -> RunResult:
+    def basis(self):
+        """A copy of the held basis (``highspy.HighsBasis``), or None if there is no valid one
+        (after an interior-point run without crossover, or for a MILP)."""
+        if self.cmodel.n_int:
+            return None
+        b = self.highs.getBasis()
+        return b if b.valid else None
+
+    def set_basis(self, basis) -> None:
+        """Make ``basis`` (from :meth:`basis` on this model) the start of the next re-solve."""
+        self.highs.setBasis(basis)
+
+    def resolve(self, method: str) -> RunResult:
+        """Re-solve from the held basis with the simplex method: ``"dual"`` after a change
+        of bounds or right-hand sides only (the basis stays dual feasible), ``"primal"``
+        after a change of the objective only (it stays primal feasible).
+
+        Without a valid basis this is :meth:`run`.  HiGHS skips presolve when it starts
+        from a basis.
+        """
+        if self.basis() is None:
+            return self.run()
+        return self._run("simplex", {"simplex_strategy": {"dual": 1, "primal": 4}[method]})
+
+    def _run(self, alg: str, extra: dict | None = None) -> RunResult:
         o = self.options
         h = self.highs
         sopts = {"presolve": "on" if o.presolve else "off", "solver": alg,
                  "mip_rel_gap": float(o.mip_rel_gap)}
-        # options HiPO changes go back to HiGHS's defaults for the other algorithms
-        sopts.update(HIPO_DEFAULTS if alg == "hipo" else self._defaults)
+        # options HiPO or a warm re-solve change go back to HiGHS's defaults for the others
+        sopts.update(self._defaults)
+        if alg == "hipo":
+            sopts.update(HIPO_DEFAULTS)
+        sopts.update(extra or {})
         if o.time_limit_s is not None:
             # HiGHS compares time_limit with the run time accumulated over every run of this
             # instance (ERGO-Code/HiGHS#1477): give each run its own limit
@@ -255,7 +300,14 @@ class HighsBackend:
         el = time.perf_counter() - t0
         self.highs_time += el
         self.n_runs += 1
-        return RunResult.from_highs(h)
+        r = RunResult.from_highs(h)
+        r.time_s = el
+        strategy = (extra or {}).get("simplex_strategy")
+        r.method = (f"{'dual' if strategy == 1 else 'primal'} simplex from the held basis"
+                    if alg == "simplex" and strategy is not None else alg)
+        if alg in ("hipo", "ipx", "ipm") and sopts.get("run_crossover") == "on":
+            r.method += " + crossover"
+        return r
 
 
 class CompiledModel:
@@ -406,10 +458,14 @@ class RunResult:
     """Status, objective, primal and dual values of one HiGHS run."""
 
     def __init__(self, status, termination, objective, bound, has_solution, x, row_dual,
-                 col_dual, gap):
+                 col_dual, gap, iterations=0, crossover_iterations=0):
         self.status, self.termination = status, termination
         self.objective, self.bound, self.has_solution = objective, bound, has_solution
         self.x, self.row_dual, self.col_dual, self.gap = x, row_dual, col_dual, gap
+        #: simplex + interior-point + crossover iterations of the run, and crossover's alone
+        self.iterations, self.crossover_iterations = iterations, crossover_iterations
+        #: wall time [s] of the run and the algorithm that ran (set by HighsBackend)
+        self.time_s, self.method = 0.0, ""
 
     @classmethod
     def from_highs(cls, h) -> RunResult:
@@ -423,4 +479,7 @@ class RunResult:
         cd = np.asarray(sol.col_dual, float) if sol.dual_valid else None
         return cls(_STATUS.get(name, "error"), h.modelStatusToString(ms),
                    float(info.objective_function_value) if has else None,
-                   float(info.mip_dual_bound), has, x, rd, cd, float(info.mip_gap))
+                   float(info.mip_dual_bound), has, x, rd, cd, float(info.mip_gap),
+                   iterations=sum(max(0, int(getattr(info, k, 0))) for k in (
+                       "simplex_iteration_count", "ipm_iteration_count", "crossover_iteration_count")),
+                   crossover_iterations=max(0, int(info.crossover_iteration_count)))

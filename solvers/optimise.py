@@ -21,9 +21,11 @@ Objectives
 ``pareto``
     Epsilon-constraint method [1]_: minimise cost subject to
     :math:`E^{res} \\le \\varepsilon_k` for ``pareto_points`` values between the
-    minimum-emission and the minimum-cost solution, re-solving the live HiGHS model
-    (simplex keeps its basis between points).  The marginal abatement cost of a point
-    is minus the dual of the epsilon constraint [CNY/tCO2].
+    minimum-emission and the minimum-cost solution, re-solving the live HiGHS model: the
+    first run (minimum cost) ends with crossover, and the other points are warm-started
+    from a basis by the simplex method (see :func:`_pareto`; on the largest example the
+    front takes about twice its single sizing, ``benchmarks/README.md``).  The marginal
+    abatement cost of a point is minus the dual of the epsilon constraint [CNY/tCO2].
 
 References
 ----------
@@ -99,7 +101,8 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     if kind == "min_emissions":  # two LPs: emissions, then cost at that level
         res = _lexicographic(be, ctx, problem, opts)
     else:
-        res = be.run()
+        # a Pareto front warm-starts its later points from the first run's basis
+        res = be.run(basis=kind == "pareto")
         _check(res, problem, opts)
         if kind == "pareto":
             res, pareto = _pareto(be, ctx, res, problem, opts)
@@ -162,63 +165,98 @@ def _pareto(be, ctx, res, problem, opts):
     """Epsilon-constraint front; each point is its own HiGHS run with its own time limit.
 
     A point whose run fails is reported (``ParetoPoint.status``) and the rest are kept.
-    The minimum-cost end is the first (unconstrained) solve itself, not solved again:
-    ``pareto_points + 1`` HiGHS runs in all.  The headline plan returned with the front is
-    the minimum-cost end (the last point solved successfully, ``ParetoPoint.headline``); the minimum-emission end is the
-    vertical end of the front (``mac_cny_per_t = None``, ``vertical = True``): its bound
-    cannot be tightened at any price, so its dual says nothing about abatement cost.
+    ``pareto_points + 1`` HiGHS runs on the one held model, warm-started where a basis
+    exists (an LP whose first run left one: :func:`solve` asks for crossover after HiPO):
+
+    1. the minimum-cost end is the first (unconstrained) solve itself, not solved again;
+       its optimal basis is kept;
+    2. the minimum residual emissions :math:`E^{lo}` (objective changed): cold by IPX with
+       crossover when the configured algorithm is an interior point (the warm primal
+       simplex from the minimum-cost basis took twice its time on the largest example, and
+       HiPO ends undecided there: the set of minimum-emission plans has no interior), by
+       the primal simplex from the minimum-cost basis otherwise;
+    3. the minimum-emission end (cost objective again, :math:`E \\le E^{lo}(1+10^{-7})`): primal
+       simplex from the basis of step 2, which stays primal feasible;
+    4. the inner points from the highest bound down, dual simplex from the minimum-cost
+       basis and then each from the previous point's (only the bound's right-hand side
+       changes, so the basis stays dual feasible and each step is short).
+
+    Every run is solved to optimality as a cold run would be; sizes are re-optimised at
+    every point.  Without a basis (a MILP) each point is a cold run.  The headline plan
+    returned with the front is the minimum-cost end (or the point nearest to it that
+    solved, ``ParetoPoint.headline``); the minimum-emission end is the vertical end of the
+    front (``mac_cny_per_t = None``, ``vertical = True``): its bound cannot be tightened at
+    any price, so its dual says nothing about abatement cost.
     """
     from solvers.highs_backend import Solution
 
     cm = be.cmodel
     say = opts.progress or (lambda text: None)
     e_hi = Solution(cm, res.x).expr(ctx.residual)
+    hi_basis = be.basis()
     be.set_objective(*cm.cost_vector(ctx.residual))
-    h0 = be.highs_time
-    r = be.run()
+    if hi_basis is None:
+        r = be.run()
+    elif be.algorithm in ("hipo", "ipx", "ipm"):
+        r = be.run(basis=True, algorithm="ipx", cold=True)
+    else:
+        r = be.resolve("primal")
     _check(r, problem, opts)
     e_lo = float(r.objective)
     say(f"pareto: emissions from {e_lo:,.1f} to {e_hi:,.1f} tCO2/yr "
-        f"(minimum-emission solve {be.highs_time - h0:.1f} s)")
+        f"(minimum-emission solve {r.time_s:.1f} s, {r.method}, {r.iterations:,} iterations)")
     be.set_objective(ctx.c_cost, ctx.c_offset)
     n = max(int(problem.pareto_points), 2)
     eps_list = np.linspace(e_lo, e_hi, n)
     eps_list[0] = e_lo + _EPS_REL * max(1.0, abs(e_lo))
     eps_list[-1] = e_hi + _EPS_REL * max(1.0, abs(e_hi))
-    points, best = [], None
-    for k, eps in enumerate(eps_list):
-        if k == n - 1:  # the minimum-cost end: the first solve, whose emissions are e_hi
-            r, took = res, 0.0
-        else:
-            _set_eps(be, ctx, float(eps))
-            h0 = be.highs_time
-            r = be.run()
-            took = be.highs_time - h0
+    points: dict[int, ParetoPoint] = {}
+    runs: dict[int, object] = {}
+
+    def point(k: int, r) -> None:
+        eps = float(eps_list[k])
         if not (r.status == "optimal" or (r.status in ("time_limit", "iteration_limit")
                                           and r.has_solution)):
-            points.append(ParetoPoint(
-                cost_cny=float("nan"), residual_co2_t=float("nan"), epsilon_co2_t=float(eps),
-                mac_cny_per_t=None, sizes={}, solve_time_s=took,
-                status=f"failed: {r.termination}", vertical=k == 0))
-            say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): FAILED after {took:.1f} s "
+            points[k] = ParetoPoint(
+                cost_cny=float("nan"), residual_co2_t=float("nan"), epsilon_co2_t=eps,
+                mac_cny_per_t=None, sizes={}, solve_time_s=r.time_s,
+                status=f"failed: {r.termination}", vertical=k == 0, method=r.method,
+                iterations=r.iterations)
+            say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): FAILED after {r.time_s:.1f} s "
                 f"({r.termination}); the other points are kept")
-            continue
+            return
         sol = Solution(cm, r.x)
         dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
-        points.append(ParetoPoint(
+        points[k] = ParetoPoint(
             cost_cny=float(ctx.c_cost @ r.x + ctx.c_offset),
-            residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=float(eps),
+            residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=eps,
             mac_cny_per_t=None if k == 0 else -dual, sizes=_sizes(ctx, sol),
-            solve_time_s=took, status=r.status, vertical=k == 0))
-        best = (r, len(points) - 1)
-        say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): {points[-1].cost_cny:,.0f} CNY/yr, "
-            f"{r.status}, {took:.1f} s")
-    if best is None:
+            solve_time_s=r.time_s, status=r.status, vertical=k == 0, method=r.method,
+            iterations=r.iterations)
+        runs[k] = r
+        say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): {points[k].cost_cny:,.0f} CNY/yr, "
+            f"{r.status}, {r.time_s:.1f} s ({r.method}, {r.iterations:,} iterations)")
+
+    # the minimum-emission end, from the minimum-emission basis
+    _set_eps(be, ctx, float(eps_list[0]))
+    point(0, be.resolve("primal") if hi_basis is not None else be.run())
+    # the inner points downwards from the minimum-cost end, each from the last good basis
+    start = hi_basis
+    for k in range(n - 2, 0, -1):
+        if start is not None:
+            be.set_basis(start)
+        _set_eps(be, ctx, float(eps_list[k]))
+        point(k, be.resolve("dual") if start is not None else be.run())
+        if k in runs and start is not None:
+            start = be.basis() or start
+    # the minimum-cost end: the first solve itself (whose emissions are e_hi)
+    point(n - 1, res)
+    if not runs:
         raise RuntimeError("HiGHS stopped without a usable solution at every Pareto point: "
-                           + "; ".join(p.status for p in points))
-    r, i = best
-    points[i].headline = True
-    return r, points
+                           + "; ".join(points[k].status for k in sorted(points)))
+    best = max(runs)
+    points[best].headline = True
+    return runs[best], [points[k] for k in range(n)]
 
 
 def _size_value(s, sol) -> float:

@@ -806,6 +806,11 @@ class ParetoPoint:
     headline: bool = False
     """True for the point whose plan the result carries (the minimum-cost end, or the
     point nearest to it that solved)."""
+    method: str = ""
+    """How HiGHS solved this point, e.g. ``"hipo + crossover"`` (the minimum-cost end) or
+    ``"dual simplex from the held basis"`` (a warm-started re-solve)."""
+    iterations: int = 0
+    """Simplex, interior-point and crossover iterations of this point's run [-]."""
 
 
 @dataclass

@@ -131,3 +131,22 @@ def test_ev_fleet_aggregates_per_cluster():
     assert agg.objective_cny == pytest.approx(full.objective_cny, rel=REL)
     ch = agg.dispatch.p_ev_charge_kw.sel(ev_fleet="cars").values
     np.testing.assert_allclose(ch[10:14].sum(), 300.0, rtol=1e-6)
+
+
+def test_linked_days_link_each_of_two_batteries():
+    """The same 5-day cycle with two batteries (a cheap one capped at 1 MWh and a dearer
+    one): each has its own inter-day state, and linked representative days reproduce the
+    full year's optimum and both sizes."""
+    from dataclasses import replace
+
+    p = pv_year(CYCLE[np.arange(365) % 5])
+    b = p.batteries[0]
+    p.batteries = [replace(b, name="cheap", max_kwh=1000.0),
+                   replace(b, name="dear", energy_cost=AssetCost(400.0, 12))]
+    full = solve(p)
+    linked = solve(representative_days(p, 5).problem)
+    assert full.sizes["battery_kwh"]["cheap"] == pytest.approx(1000.0, rel=1e-6)
+    assert full.sizes["battery_kwh"]["dear"] > 1.0
+    assert linked.objective_cny == pytest.approx(full.objective_cny, rel=REL)
+    for n in ("cheap", "dear"):
+        assert linked.sizes["battery_kwh"][n] == pytest.approx(full.sizes["battery_kwh"][n], rel=1e-4)

@@ -194,16 +194,16 @@ def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
     from solvers.highs_backend import HighsBackend
 
     calls = {"n": 0}
-    orig = HighsBackend.run
+    orig = HighsBackend._run
 
-    def run(self):
-        r = orig(self)
+    def run(self, *args, **kwargs):
+        r = orig(self, *args, **kwargs)
         calls["n"] += 1
-        if calls["n"] == 4:  # min cost, min emissions, point 1, point 2 <- fails
+        if calls["n"] == 4:  # min cost, min emissions, point 1, point 2 <- fails (point 3 = min cost)
             r.status, r.termination, r.has_solution = "time_limit", "Time limit reached", False
         return r
 
-    monkeypatch.setattr(HighsBackend, "run", run)
+    monkeypatch.setattr(HighsBackend, "_run", run)
     r = solve(pareto_problem())
     assert [p.status for p in r.pareto] == ["optimal", "failed: Time limit reached", "optimal"]
     assert np.isnan(r.pareto[1].cost_cny) and r.pareto[2].headline

@@ -268,3 +268,23 @@ def test_pathway_and_grid_see_each_battery(tmp_path):
     np.testing.assert_allclose(loads["a"], [1.0, 0.0, -3.0])
     np.testing.assert_allclose(loads["b"], [0.0, 2.0, 0.0])
     assert sc.electrical_assets()["a"] == sc.electrical_assets()["b"] == "battery"
+
+
+def test_park_grid_places_each_battery_at_its_bus(tmp_path):
+    """A second battery placed in the plant's site hangs at the site's LV bus; the candidate not
+    placed sits at the MV busbar (stated in the network's facts)."""
+    from twin.grid.build import build_network
+    from twin.scenario.loader import load_scenario
+
+    f = tmp_path / "g.yaml"
+    f.write_text(f"extends: {TINY.parent / 'tiny_park_grid.yaml'}\nbattery: null\nbatteries:\n"
+                 "  - {name: bess}\n"
+                 "  - {name: site store, existing_kwh: 300, existing_kw: 100, max_kwh: 300, max_kw: 100}\n"
+                 "grid:\n  network:\n    sites:\n"
+                 "      - {name: plant, assets: [line, roof, site store], distance_m: 400}\n", encoding="utf-8")
+    pn = build_network(load_scenario(f).scenario)
+    bus = dict(zip(pn.net.load["name"], pn.net.load["bus"]))
+    names = dict(zip(pn.net.bus.index, pn.net.bus["name"]))
+    assert names[bus["site store"]] == "plant LV" and names[bus["line"]] == "plant LV"
+    assert names[bus["bess"]] == "MV busbar"
+    assert any("battery 'bess' at the MV busbar" in x for x in pn.facts)

@@ -151,7 +151,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         summary["pareto"] = [
             {"cost_cny": p.cost_cny, "residual_tco2": p.residual_co2_t, "epsilon_tco2": p.epsilon_co2_t,
              "mac_cny_per_t": p.mac_cny_per_t, "sizes": json_safe(p.sizes), "status": p.status,
-             "vertical": p.vertical, "headline": p.headline} for p in res.pareto]
+             "vertical": p.vertical, "headline": p.headline, "solve_time_s": p.solve_time_s,
+             "method": p.method, "iterations": p.iterations} for p in res.pareto]
     if getattr(res, "targets", None):
         summary["targets"] = json_safe(res.targets)
     if ledger is not None:
