@@ -260,7 +260,10 @@ def _pareto(be, ctx, res, problem, opts):
 
 
 def _size_value(s, sol) -> float:
-    """Total size with new capacity below :data:`NOISE_TOL` reported as none."""
+    """Total size with new capacity below :data:`NOISE_TOL` reported as none, and held
+    within its bounds: an interior point stands up to its tolerance (about 1e-6 relative)
+    beyond a bound, and 588.0000006 kWp on a roof that holds 588 kWp would be carried into
+    the next period of a pathway as an existing size the roof cannot hold."""
     from solvers.blocks.base import Scaled
 
     if isinstance(s, Scaled):
@@ -268,6 +271,10 @@ def _size_value(s, sol) -> float:
     if s.var is None:
         return float(s.existing)
     new = sol.value(s.var)
+    if s.var.ub is not None:
+        new = min(new, s.var.ub)
+    if s.var.lb is not None:
+        new = max(new, s.var.lb)
     return float(s.existing + (0.0 if abs(new) < NOISE_TOL else new))
 
 

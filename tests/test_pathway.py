@@ -209,3 +209,23 @@ def test_example_pathway_full_year(tmp_path):
     assert all(s["hours"] == 8760 and s["solver"]["status"] == "optimal" for s in rows)
     last = rows[-1]["emissions_tco2"]
     assert last["net"] <= 1e-3 * max(last["baseline"], 1.0)  # net zero in 2035, as the scenario asks
+
+
+def test_capacity_without_vintages_keeps_its_annuity_in_the_period_cost(tmp_path):
+    """Bidirectional chargers have no existing-size field, so each period chooses them again:
+    their annuity must stay in the period's cost (it was dropped with the vintage annuities)."""
+    from twin.pathway.runner import run_pathway
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = {**data["costs"], "v2g_charger_extra": {"capex_cny_per_unit": 1000, "lifetime_years": 10}}
+    fleet = {"name": "staff cars", "kind": "employee_car", "vehicles": 60, "chargers": 30, "charger_kw": 7,
+             "mode": "v2g", "v2g_share": 0.5}
+    path = _tiny(tmp_path, {"periods": [2026, 2030], "representative_days": None}, costs=costs, ev_fleets=[fleet])
+    res = run_pathway(path, hours=48)
+    first = res.periods[0]
+    c = first.run.result.costs
+    v2g = {k: v for k, v in c["capex_annualised"].items() if k.startswith("ev_v2g_chargers")}
+    assert v2g and sum(v2g.values()) > 0  # chargers were built in the first period
+    # nothing existed before 2026: the period's cost on the pathway is its own run's cost
+    assert first.annual_cost_cny == pytest.approx(c["total"], rel=1e-9)
+    assert first.operating_cost_cny >= sum(v2g.values())

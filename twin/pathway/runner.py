@@ -148,8 +148,21 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
 
 
 def operating_cost(costs: dict) -> float:
-    """A period's annual cost without capital annuities and fixed O&M [CNY/yr]."""
-    return float(costs["total"]) - float(costs.get("capex_annualised_total", 0.0)) - float(costs.get("om_total", 0.0))
+    """A period's annual cost without the annuities and fixed O&M of the capacity the pathway
+    tracks as vintages (:data:`EXISTING_FIELDS`) [CNY/yr].
+
+    Those are charged by :func:`twin.pathway.vintages.capital_charge` while in service.
+    Capacity without an existing-size field in the scenario — bidirectional (V2G) chargers,
+    waste-heat exchangers — is chosen again in every period, so its annuity and O&M stay in
+    the period's cost (as if leased for the period); subtracting it too would lose it from
+    the pathway's cost altogether.
+    """
+    tracked = set(EXISTING_FIELDS)
+
+    def of_vintages(part: dict) -> float:
+        return sum(float(v) for label, v in (part or {}).items() if label.split("[", 1)[0] in tracked)
+
+    return float(costs["total"]) - of_vintages(costs.get("capex_annualised")) - of_vintages(costs.get("om"))
 
 
 def _province(sc) -> str | None:
