@@ -11,7 +11,8 @@ variables through the compiler's column list (no values are loaded into the Pyom
 variables).  Re-solves (pareto, lexicographic) change only the objective vector and
 the emission-bound row of the live HiGHS model; a Pareto front keeps the basis of its
 first run (HiPO with crossover) and re-solves its points by the simplex method from it
-(:meth:`HighsBackend.resolve`).  HiGHS prints a banner from C when
+(:meth:`HighsBackend.resolve`); its least-emission LP runs at the same time as the first run
+in a second instance (``HighsBackend.run(beside=)``).  HiGHS prints a banner from C when
 created; it is sent to stderr here so that stdout stays machine-readable.
 
 Algorithm: ``solver="hipo"`` (the scenario default) runs HiGHS's HiPO interior-point
@@ -154,6 +155,8 @@ class HighsBackend:
         self.n_runs = 0
         self.algorithm = options.solver
         self.notes: list[str] = []
+        #: (result, basis or None) of the solve run beside the last run (``run(beside=)``)
+        self.side = None
         self._defaults = {k: self.highs.getOptionValue(k)[1]
                           for k in (*HIPO_DEFAULTS, "simplex_strategy")}
 
@@ -208,7 +211,7 @@ class HighsBackend:
         return self.cmodel.n_col, self.cmodel.n_row
 
     def run(self, *, basis: bool = False, algorithm: str | None = None,
-            cold: bool = False) -> RunResult:
+            cold: bool = False, beside: tuple | None = None) -> RunResult:
         """Solve (or re-solve) the held model.
 
         Parameters
@@ -221,6 +224,12 @@ class HighsBackend:
         cold : bool
             Discard the held basis and solution first (so that presolve runs; an
             interior point ignores a basis anyway).
+        beside : (cost, offset), optional
+            Also solve, at the same time in a second HiGHS instance holding a copy of the
+            model, the same model with this objective by IPX with crossover (the least
+            emissions of a Pareto front, which does not depend on this run); its result and
+            basis are left in :attr:`side` (None if that could not be done: the run is
+            then alone).
 
         A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
         end of a Pareto front, where the feasible set has no interior) or that declares the
@@ -233,7 +242,11 @@ class HighsBackend:
             self.highs.clearSolver()
         alg = algorithm or self._algorithm()
         extra = {"run_crossover": "on"} if basis else {}
-        r = self._run(alg, extra)
+        self.side = None
+        if beside is not None:
+            r = self._run_pair(alg, extra, *beside)
+        else:
+            r = self._run(alg, extra)
         if alg == "hipo" and r.status == "error":
             self.notes.append(f"HiPO ended with status {r.termination!r}; re-solved with IPX "
                               "(with crossover), which the later re-solves of this model use")
@@ -273,13 +286,79 @@ class HighsBackend:
             return self.run()
         return self._run("simplex", {"simplex_strategy": {"dual": 1, "primal": 4}[method]})
 
-    def _run(self, alg: str, extra: dict | None = None) -> RunResult:
+    def _run_pair(self, alg: str, extra: dict, cost, offset: float) -> RunResult:
+        """This model's run (``alg``) and, at the same time in a second instance, the model
+        with objective ``cost`` by IPX with crossover (see :meth:`run`, ``beside``).
+
+        Both run in threads of this process calling HiGHS's own ``run`` (highspy's
+        ``startSolve`` allows one solve at a time per process); Ctrl-C cancels both.  If
+        the second instance cannot be set up, this is :meth:`_run` alone.
+        """
+        import highspy
+
+        try:
+            from highspy.highs import _Highs
+
+            with c_stdout_to_stderr(discard=not self.options.log_to_stderr):
+                side = highspy.Highs()
+            side.setOptionValue("output_flag", bool(self.options.log_to_stderr))
+            if hasattr(side, "HandleUserInterrupt"):
+                side.HandleUserInterrupt = True
+            with c_stdout_to_stderr():
+                side.passModel(self.highs.getLp())
+            n = len(cost)
+            side.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, float))
+            side.changeObjectiveOffset(float(offset))
+            side_defaults = {k: side.getOptionValue(k)[1] for k in self._defaults}
+        except (ImportError, AttributeError, RuntimeError) as exc:  # pragma: no cover - old highspy
+            self.notes.append(f"least-emission solve not run beside the first run ({exc})")
+            return self._run(alg, extra)
+        sopts = self._set_options(self.highs, alg, extra, self._defaults)
+        self._set_options(side, "ipx", {"run_crossover": "on"}, side_defaults)
+        done, errors = {}, {}
+        t0 = time.perf_counter()
+
+        def go(key, h):
+            try:
+                _Highs.run(h)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors[key] = exc
+            done[key] = time.perf_counter() - t0
+
+        threads = [threading.Thread(target=go, args=(k, h), daemon=True)
+                   for k, h in (("main", self.highs), ("side", side))]
+        with c_stdout_to_stderr():
+            for t in threads:
+                t.start()
+            try:
+                while any(t.is_alive() for t in threads):
+                    for t in threads:
+                        t.join(0.1)
+            except KeyboardInterrupt:
+                for h in (self.highs, side):
+                    h.cancelSolve()
+                deadline = time.monotonic() + INTERRUPT_GRACE_S
+                for t in threads:
+                    t.join(max(0.0, deadline - time.monotonic()))
+                raise
+        if errors:
+            raise RuntimeError(f"HiGHS failed: {errors}")
+        el = time.perf_counter() - t0
+        self.highs_time += el
+        self.n_runs += 2
+        r = self._result(self.highs, alg, sopts, extra, done["main"])
+        s = RunResult.from_highs(side)
+        s.time_s, s.method = done["side"], "ipx + crossover, beside the first run"
+        b = side.getBasis()
+        self.side = (s, b if b.valid else None)
+        return r
+
+    def _set_options(self, h, alg: str, extra: dict | None, defaults: dict) -> dict:
         o = self.options
-        h = self.highs
         sopts = {"presolve": "on" if o.presolve else "off", "solver": alg,
                  "mip_rel_gap": float(o.mip_rel_gap)}
         # options HiPO or a warm re-solve change go back to HiGHS's defaults for the others
-        sopts.update(self._defaults)
+        sopts.update(defaults)
         if alg == "hipo":
             sopts.update(HIPO_DEFAULTS)
         sopts.update(extra or {})
@@ -294,12 +373,21 @@ class HighsBackend:
             st = h.setOptionValue(k, v)
             if str(st).endswith("kError"):
                 raise ValueError(f"HiGHS rejects option {k}={v!r}")
+        return sopts
+
+    def _run(self, alg: str, extra: dict | None = None) -> RunResult:
+        h = self.highs
+        sopts = self._set_options(h, alg, extra, self._defaults)
         t0 = time.perf_counter()
         with c_stdout_to_stderr():
             run_interruptible(h)
         el = time.perf_counter() - t0
         self.highs_time += el
         self.n_runs += 1
+        return self._result(h, alg, sopts, extra, el)
+
+    @staticmethod
+    def _result(h, alg: str, sopts: dict, extra: dict | None, el: float) -> RunResult:
         r = RunResult.from_highs(h)
         r.time_s = el
         strategy = (extra or {}).get("simplex_strategy")

@@ -23,8 +23,9 @@ Objectives
     :math:`E^{res} \\le \\varepsilon_k` for ``pareto_points`` values between the
     minimum-emission and the minimum-cost solution, re-solving the live HiGHS model: the
     first run (minimum cost) ends with crossover, and the other points are warm-started
-    from a basis by the simplex method (see :func:`_pareto`; on the largest example the
-    front takes about twice its single sizing, ``benchmarks/README.md``).  The marginal
+    from a basis by the simplex method, and the least-emission LP runs beside the first run
+    in a second HiGHS instance (see :func:`_pareto`; on the largest example the front takes
+    about 1.2 times its single sizing, ``benchmarks/README.md``).  The marginal
     abatement cost of a point is minus the dual of the epsilon constraint [CNY/tCO2].
 
 References
@@ -101,8 +102,13 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     if kind == "min_emissions":  # two LPs: emissions, then cost at that level
         res = _lexicographic(be, ctx, problem, opts)
     else:
-        # a Pareto front warm-starts its later points from the first run's basis
-        res = be.run(basis=kind == "pareto")
+        # a Pareto front warm-starts its later points from the first run's basis, and its
+        # least-emission LP can run beside the first run
+        beside = None
+        if (kind == "pareto" and opts.pareto_beside and not ctx.n_int
+                and be._algorithm() in ("hipo", "ipx", "ipm")):
+            beside = cm.cost_vector(ctx.residual)
+        res = be.run(basis=kind == "pareto", beside=beside)
         _check(res, problem, opts)
         if kind == "pareto":
             res, pareto = _pareto(be, ctx, res, problem, opts)
@@ -173,7 +179,9 @@ def _pareto(be, ctx, res, problem, opts):
     2. the minimum residual emissions :math:`E^{lo}` (objective changed): cold by IPX with
        crossover when the configured algorithm is an interior point (the warm primal
        simplex from the minimum-cost basis took twice its time on the largest example, and
-       HiPO ends undecided there: the set of minimum-emission plans has no interior), by
+       HiPO ends undecided there: the set of minimum-emission plans has no interior) — by
+       default in a second HiGHS instance at the same time as step 1
+       (``SolveOptions.pareto_beside``), its basis then passed to this model — and by
        the primal simplex from the minimum-cost basis otherwise;
     3. the minimum-emission end (cost objective again, :math:`E \\le E^{lo}(1+10^{-7})`): primal
        simplex from the basis of step 2, which stays primal feasible;
@@ -194,13 +202,18 @@ def _pareto(be, ctx, res, problem, opts):
     say = opts.progress or (lambda text: None)
     e_hi = Solution(cm, res.x).expr(ctx.residual)
     hi_basis = be.basis()
-    be.set_objective(*cm.cost_vector(ctx.residual))
-    if hi_basis is None:
-        r = be.run()
-    elif be.algorithm in ("hipo", "ipx", "ipm"):
-        r = be.run(basis=True, algorithm="ipx", cold=True)
+    side, lo_basis = be.side or (None, None)
+    if side is not None and side.status == "optimal" and lo_basis is not None and hi_basis is not None:
+        r = side  # solved beside the first run (SolveOptions.pareto_beside)
     else:
-        r = be.resolve("primal")
+        lo_basis = None
+        be.set_objective(*cm.cost_vector(ctx.residual))
+        if hi_basis is None:
+            r = be.run()
+        elif be.algorithm in ("hipo", "ipx", "ipm"):
+            r = be.run(basis=True, algorithm="ipx", cold=True)
+        else:
+            r = be.resolve("primal")
     _check(r, problem, opts)
     e_lo = float(r.objective)
     say(f"pareto: emissions from {e_lo:,.1f} to {e_hi:,.1f} tCO2/yr "
@@ -239,6 +252,8 @@ def _pareto(be, ctx, res, problem, opts):
 
     # the minimum-emission end, from the minimum-emission basis
     _set_eps(be, ctx, float(eps_list[0]))
+    if lo_basis is not None:
+        be.set_basis(lo_basis)
     point(0, be.resolve("primal") if hi_basis is not None else be.run())
     # the inner points downwards from the minimum-cost end, each from the last good basis
     start = hi_basis

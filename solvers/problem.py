@@ -780,6 +780,11 @@ class SolveOptions:
     """Let HiGHS log to stderr (never to stdout)."""
     progress: object = None
     """Callable ``progress(text)`` told of each Pareto point as it finishes (or None)."""
+    pareto_beside: bool = True
+    """Pareto front of an LP with an interior-point algorithm: solve the least residual
+    emissions in a second HiGHS instance at the same time as the first (minimum-cost) run,
+    in a second thread (it does not depend on it; one more copy of the model in memory).
+    False: one after the other."""
 
 
 @dataclass

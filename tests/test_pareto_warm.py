@@ -33,9 +33,9 @@ def cold_point(problem, eps: float):
     return solve(replace(problem, objective="min_cost", carbon=carbon), SolveOptions(solver="simplex"))
 
 
-def check_front(problem):
+def check_front(problem, beside=True):
     said = []
-    r = solve(problem, SolveOptions(solver="hipo", progress=said.append))
+    r = solve(problem, SolveOptions(solver="hipo", progress=said.append, pareto_beside=beside))
     pts = r.pareto
     assert len(pts) == problem.pareto_points and all(p.status == "optimal" for p in pts)
     # how each point was reached: the first run with crossover leaves the basis every later
@@ -45,6 +45,7 @@ def check_front(problem):
     assert all(p.method == "dual simplex from the held basis" for p in pts[1:-1])
     assert r.n_solves == problem.pareto_points + 1
     assert len([s for s in said if s.startswith("pareto point")]) == problem.pareto_points
+    assert ("beside the first run" in said[0]) == beside  # the least-emission solve's line
     for p in pts:
         cold = cold_point(problem, p.epsilon_co2_t)
         assert p.cost_cny == pytest.approx(cold.objective_cny, rel=1e-7), p
@@ -63,7 +64,11 @@ def test_front_on_two_weeks_matches_cold_solves_of_each_point(suzhou):
     from twin.plan import build_problem
 
     sc, prof = suzhou
-    check_front(build_problem(sc, prof.isel(time=slice(0, 336)), objective="pareto"))
+    p = build_problem(sc, prof.isel(time=slice(0, 336)), objective="pareto")
+    r = check_front(p)
+    # the least-emission LP solved one after the other gives the same front
+    seq = check_front(p, beside=False)
+    assert [q.cost_cny for q in seq.pareto] == pytest.approx([q.cost_cny for q in r.pareto], rel=1e-9)
 
 
 def test_front_on_linked_representative_days_matches_cold_solves(suzhou):

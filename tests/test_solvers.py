@@ -481,7 +481,7 @@ def test_hipo_undecided_run_falls_back_to_ipx(monkeypatch):
     monkeypatch.setattr(hb.HighsBackend, "_run", first_hipo_fails)
     p = carbon_problem("pareto")
     p.pareto_points = 3
-    r = solve(p, SolveOptions(solver="hipo"))
+    r = solve(p, SolveOptions(solver="hipo", pareto_beside=False))  # every run through _run
     # later runs never go back to HiPO: IPX for the least emissions, then warm simplex re-solves
     assert calls[:2] == ["hipo", "ipx"] and "hipo" not in calls[2:] and "simplex" in calls
     assert r.algorithm == "ipx" and "re-solved with IPX" in r.solver_notes[0]

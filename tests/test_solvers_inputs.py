@@ -204,9 +204,36 @@ def test_a_failing_pareto_point_is_reported_and_the_rest_kept(monkeypatch):
         return r
 
     monkeypatch.setattr(HighsBackend, "_run", run)
-    r = solve(pareto_problem())
+    from solvers import SolveOptions
+
+    r = solve(pareto_problem(), SolveOptions(pareto_beside=False))  # every run through _run
     assert [p.status for p in r.pareto] == ["optimal", "failed: Time limit reached", "optimal"]
     assert np.isnan(r.pareto[1].cost_cny) and r.pareto[2].headline
+
+
+def test_a_failed_solve_beside_the_first_run_falls_back_to_one_after_the_other(monkeypatch):
+    """If the least-emission LP run beside the first run ends without an optimum (e.g. its
+    own time limit), it is solved again on the main instance afterwards: same front."""
+    from solvers.highs_backend import HighsBackend
+
+    orig = HighsBackend._run_pair
+
+    def pair(self, *args):
+        r = orig(self, *args)
+        assert self.side is not None and self.side[0].status == "optimal"
+        self.side[0].status = "time_limit"
+        return r
+
+    from solvers import SolveOptions
+
+    beside = solve(pareto_problem(), SolveOptions(solver="hipo"))
+    monkeypatch.setattr(HighsBackend, "_run_pair", pair)
+    said = []
+    r = solve(pareto_problem(), SolveOptions(solver="hipo", progress=said.append))
+    assert "beside" not in said[0] and "ipx + crossover" in said[0]
+    # the ends: 0.005 t (+1e-7 t, so 0.0002 kWp less PV than 10 kWp) and 0.01 t
+    assert [q.cost_cny for q in r.pareto] == pytest.approx([29.9998, 25.0, 20.0], rel=REL)
+    assert [q.cost_cny for q in r.pareto] == pytest.approx([q.cost_cny for q in beside.pareto], rel=1e-9)
 
 
 def test_pareto_front_of_a_milp_is_solved_cold_point_by_point():
