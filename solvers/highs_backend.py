@@ -138,6 +138,15 @@ def run_interruptible(h) -> None:
         raise
 
 
+def _release_scheduler(highs_class) -> None:
+    """Release HiGHS's global task scheduler once no solve is running (as highspy does
+    after each ``startSolve`` run): its worker threads otherwise outlive an interrupted
+    pair of solves and abort the interpreter at exit."""
+    reset = getattr(highs_class, "resetGlobalScheduler", None)
+    if reset is not None:
+        reset(True)
+
+
 class HighsBackend:
     """Persistent HiGHS instance holding one compiled Pyomo model (warm re-solves)."""
 
@@ -340,7 +349,10 @@ class HighsBackend:
                 deadline = time.monotonic() + INTERRUPT_GRACE_S
                 for t in threads:
                     t.join(max(0.0, deadline - time.monotonic()))
+                if not any(t.is_alive() for t in threads):
+                    _release_scheduler(_Highs)
                 raise
+        _release_scheduler(_Highs)
         if errors:
             raise RuntimeError(f"HiGHS failed: {errors}")
         el = time.perf_counter() - t0
