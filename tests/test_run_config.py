@@ -148,3 +148,27 @@ def test_baseline_solved_once_for_cases_that_keep_todays_park_alike(monkeypatch)
     assert solved.count("baseline") == 3
     assert c.summary["baseline_cost_cny"] > a.summary["baseline_cost_cny"]
     assert len(R._BASELINES) <= R.BASELINE_MEMO_SIZE
+
+
+@pytest.mark.parametrize("threads, beside", [(None, True), (1, False)])
+def test_a_run_held_to_one_thread_solves_the_front_one_run_at_a_time(threads, beside):
+    from twin.run import run
+
+    notes = []
+
+    class Notes:
+        def stage(self, text):
+            pass
+
+        def done(self, detail=""):
+            pass
+
+        def note(self, text):
+            notes.append(text)
+
+    loaded = load_scenario(TINY)
+    cfg = resolve_run_config(loaded.scenario, hours=48, objective="pareto", pareto_points=3,
+                             solver_method="hipo", solver_threads=threads)
+    r = run(loaded, cfg, progress=Notes())
+    assert len(r.result.pareto) >= 3
+    assert any("beside the first run" in n for n in notes) == beside

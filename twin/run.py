@@ -262,7 +262,9 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         raise UserInputError(str(exc)) from None
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s, threads=config.solver_threads,
                            save_model=str(config.save_model) if config.save_model else None,
-                           progress=prog.note)
+                           progress=prog.note,
+                           # a run held to one thread (a sweep's worker) solves the front's ends one after the other
+                           pareto_beside=config.solver_threads is None or config.solver_threads > 1)
     agg_info = None
     if config.representative_days and prof.sizes["time"] == 8760:
         from solvers.aggregation import representative_days

@@ -52,7 +52,8 @@ class RunConfig:
     solver_threads : int or None
         Threads of each HiGHS run; ``None`` lets HiGHS choose (about half the machine's
         cores). Sweeps set it to their worker's thread count, so that 32 single-threaded
-        workers on a 32-core node do not start 16 solver threads each.
+        workers on a 32-core node do not start 16 solver threads each; with one thread a
+        Pareto front also solves its two ends one after the other, not side by side.
     pareto_points : int
         Points on the cost–emissions front for ``objective="pareto"`` [-].
     hours : int or None
