@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -124,6 +125,9 @@ def test_html_page_in_both_languages(compared):
             (("base", "基准"), ("no_storage", "无储能"))]
     zh = render_comparison(runs, lang="zh")
     assert "投资方案对比" in zh and "投资净现值 (NPV)" in zh and "无储能" in zh
+    # units and asset sizes in the page's language too
+    body = re.sub(r"<script.*?</script>", "", zh, flags=re.S)
+    assert "元/年" in body and "CNY/yr" not in body and "pv_kwp[" not in body and "光伏 — roof" in body
 
 
 def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tmp_path):

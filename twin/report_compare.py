@@ -14,6 +14,8 @@ import pandas as pd
 
 from twin.compare import SECTIONS, ComparedRun, comparison_tables, pareto_front, read_summary  # noqa: F401
 from twin.fmt import fmt_number, fmt_share
+from twin.report_text import label as size_label
+from twin.report_text import unit as unit_for
 
 #: Magnitudes below this print as 0 in the tables (solver noise; 1 kg CO2, 0.001 CNY, 1 kWh when in MWh).
 NOISE_DISPLAY = 1e-3
@@ -95,7 +97,8 @@ def _table(df: pd.DataFrame, runs: list[ComparedRun], lang: str, diff: bool = Fa
         better = f" <span class='b'>({t('better', lang)}: {'↓' if row['better'] == 'lower' else '↑'})</span>" \
             if diff and row["better"] else ""
         cells = "".join(f"<td>{(fmt_diff if diff else fmt_cell)(row[n], row['kind'])}</td>" for n in names)
-        body.append(f"<tr><th>{html.escape(name)}{better}</th><td class='u'>{html.escape(unit)}</td>{cells}</tr>")
+        body.append(f"<tr><th>{html.escape(name)}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
+                    f"{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
 
@@ -105,7 +108,8 @@ def _sizes_table(df: pd.DataFrame, runs: list[ComparedRun], lang: str) -> str:
     names = [r.name for r in runs if r.name in df.columns]
     head = (f"<tr><th>{t('metric', lang)}</th><th>{t('unit', lang)}</th>"
             + "".join(f"<th>{html.escape(r.label(lang))}</th>" for r in runs if r.name in names) + "</tr>")
-    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td class='u'>{html.escape(row['unit'])}</td>"
+    rows = "".join(f"<tr><th>{html.escape(size_label(str(k), lang))}</th>"
+                   f"<td class='u'>{html.escape(unit_for(row['unit'], lang))}</td>"
                    + "".join(f"<td>{fmt_number(row[n], tol=1e-3)}</td>" for n in names) + "</tr>"
                    for k, row in df.iterrows())
     return f"<table>{head}{rows}</table>"
