@@ -467,7 +467,12 @@ def prime_baseline(shared: tuple[str, Any, float] | None) -> None:
     """Put a baseline solved elsewhere (:func:`shared_baseline`) into this process's memo."""
     if shared is None:
         return
-    key, res = shared[:2]
+    _remember(*shared[:2])
+
+
+def _remember(key: str, res) -> None:
+    """Keep ``res`` as the newest baseline of the memo, dropping the oldest beyond its size."""
+    _BASELINES.pop(key, None)
     _BASELINES[key] = res
     while len(_BASELINES) > BASELINE_MEMO_SIZE:
         _BASELINES.pop(next(iter(_BASELINES)))
@@ -487,14 +492,12 @@ def solve_baseline(problem, options):
 
     key = problem_digest(problem, options)
     if key in _BASELINES:
-        _BASELINES[key] = _BASELINES.pop(key)  # most recently used last
+        res = _BASELINES[key]
         BASELINE_COUNTS["hits"] += 1
-        return copy.deepcopy(_BASELINES[key])
-    res = _solve(problem, options, "baseline")
-    BASELINE_COUNTS["solves"] += 1
-    _BASELINES[key] = res
-    while len(_BASELINES) > BASELINE_MEMO_SIZE:
-        _BASELINES.pop(next(iter(_BASELINES)))
+    else:
+        res = _solve(problem, options, "baseline")
+        BASELINE_COUNTS["solves"] += 1
+    _remember(key, res)  # most recently used last
     return copy.deepcopy(res)
 
 
