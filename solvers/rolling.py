@@ -53,6 +53,16 @@ from solvers.problem import SizingProblem, SolveOptions
 INF = float("inf")
 
 
+def _in_window(positions: np.ndarray, values, n_active: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in the window model of a component's first ``n_active`` hours (``-1`` = not
+    in the window, dropped) and the hourly ``values`` given for those hours."""
+    arr = np.asarray(values, dtype)
+    m = min(arr.size, n_active)
+    sel = positions[:m]
+    ok = sel >= 0
+    return sel[ok], arr[:m][ok]
+
+
 def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None = None,
              emission_price_cny_per_t: float = 0.0) -> SizingProblem:
     """The dispatch problem of the park as built over the whole horizon.
@@ -559,37 +569,24 @@ class RollingWindow:
         if col_ub:
             for comp, arr in col_ub.items():
                 cols = self._comp_cols(comp)
-                if cols is None:
-                    continue
-                arr = np.asarray(arr, float)
-                m = min(arr.size, n_active)
-                sel = cols[:m]
-                ok = sel >= 0
-                idx = sel[ok]
-                ub[idx] = np.maximum(arr[:m][ok], lb[idx])
+                if cols is not None:
+                    idx, v = _in_window(cols, arr, n_active, float)
+                    ub[idx] = np.maximum(v, lb[idx])
         if col_off:
             for comp, arr in col_off.items():
                 cols = self._comp_cols(comp)
-                if cols is None:
-                    continue
-                arr = np.asarray(arr, bool)
-                m = min(arr.size, n_active)
-                sel = cols[:m][arr[:m]]
-                sel = sel[sel >= 0]
-                lb[sel] = 0.0
-                ub[sel] = 0.0
+                if cols is not None:
+                    idx, off = _in_window(cols, arr, n_active, bool)
+                    lb[idx[off]] = 0.0
+                    ub[idx[off]] = 0.0
         if rhs_delta:
             for bus, arr in rhs_delta.items():
                 rows = self._bus_rows(bus)
-                if rows is None:
-                    continue
-                arr = np.asarray(arr, float)
-                m = min(arr.size, n_active)
-                sel = rows[:m]
-                ok = sel >= 0
-                d = self._balance_sign_cache[self.BUSES[bus]] * arr[:m][ok]
-                rlo[sel[ok]] += d
-                rhi[sel[ok]] += d
+                if rows is not None:
+                    idx, v = _in_window(rows, arr, n_active, float)
+                    d = self._balance_sign_cache[self.BUSES[bus]] * v
+                    rlo[idx] += d
+                    rhi[idx] += d
         # send only what changed since the last window (most bounds and costs repeat)
         prev = self._sent
         ch = np.flatnonzero(c != prev["c"])

@@ -61,6 +61,17 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _fail_on_open_line(exc: ValueError, command: str) -> None:
+    """End a stage line left open by :class:`Progress` and fail with the scenario's problems
+    (a :class:`~twin.scenario.loader.ScenarioError`) or with ``command: message``."""
+    from twin.scenario.loader import ScenarioError
+
+    click.echo("", err=True)
+    if isinstance(exc, ScenarioError):
+        _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    _fail(f"{command}: {exc}")
+
+
 def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
     """``["a.b=3", "battery=null"]`` -> ``{"a.b": 3, "battery": None}`` (values read as YAML)."""
     import yaml
@@ -279,7 +290,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     from twin.io import OutputError, check_output_dir, output_error
     from twin.run import RUN_STAGES, UserInputError, run_stages, write
     from twin.run import run as run_park
-    from twin.scenario.loader import ScenarioError, load_scenario
+    from twin.scenario.loader import load_scenario
     from twin.scenario.run_config import resolve_run_config
 
     progress = Progress(total=RUN_STAGES + 1, quiet=quiet)
@@ -291,12 +302,8 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
                                     representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model,
                                     operate=operate)
-    except ScenarioError as exc:
-        click.echo("", err=True)
-        _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
-    except ValueError as exc:
-        click.echo("", err=True)
-        _fail(f"twin run: {exc}")
+    except ValueError as exc:  # ScenarioError too
+        _fail_on_open_line(exc, "twin run")
     progress.done(loaded.scenario.park.name)
     for n in loaded.notes:
         progress.note(n)
@@ -486,7 +493,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
     from twin.pathway.results import write_pathway
     from twin.pathway.runner import PathwayError, run_pathway
     from twin.run import UserInputError
-    from twin.scenario.loader import ScenarioError, load_scenario
+    from twin.scenario.loader import load_scenario
 
     progress = Progress(total=1, quiet=quiet)
     progress.stage(f"reading {scenario}", numbered=False)
@@ -495,12 +502,8 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         if mode is not None:
             overrides["pathway.mode"] = mode
         loaded = load_scenario(scenario, overrides=overrides, variant=variant)
-    except ScenarioError as exc:
-        click.echo("", err=True)
-        _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
-    except ValueError as exc:
-        click.echo("", err=True)
-        _fail(f"twin pathway: {exc}")
+    except ValueError as exc:  # ScenarioError too
+        _fail_on_open_line(exc, "twin pathway")
     spec = loaded.scenario.pathway
     if spec is None:
         click.echo("", err=True)

@@ -457,8 +457,8 @@ def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs
         prof = prof.isel(time=slice(0, config.hours))
     t0 = time.perf_counter()
     try:
-        problem, options = baseline_problem(loaded.scenario, prof, config)
-        return problem_digest(problem, options), solve_baseline(problem, options), time.perf_counter() - t0
+        key, res = _baseline(*baseline_problem(loaded.scenario, prof, config))
+        return key, res, time.perf_counter() - t0
     except Exception:  # noqa: BLE001  (the case solves it again and reports the problem)
         return None
 
@@ -488,6 +488,11 @@ def solve_baseline(problem, options):
     anything the baseline reads (a tariff, a factor, a load) has another digest and is
     solved afresh.
     """
+    return _baseline(problem, options)[1]
+
+
+def _baseline(problem, options) -> tuple[str, Any]:
+    """``(digest, copy of the result)`` of :func:`solve_baseline` (the digest computed once)."""
     import copy
 
     key = problem_digest(problem, options)
@@ -498,7 +503,7 @@ def solve_baseline(problem, options):
         res = _solve(problem, options, "baseline")
         BASELINE_COUNTS["solves"] += 1
     _remember(key, res)  # most recently used last
-    return copy.deepcopy(res)
+    return key, copy.deepcopy(res)
 
 
 def _solve(problem, options, what: str):
