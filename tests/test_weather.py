@@ -370,6 +370,30 @@ def test_xian_is_cold_zone_and_names_its_stations():
     assert zone_from_degree_days(300, 300) == ("夏热冬暖", "B")
 
 
+def test_diffuse_fraction_comes_from_cswd_stations():
+    """A synthetic site takes its monthly diffuse fraction from the nearest CSWD stations (the
+    split that agrees with the CMA station climatology, weather/VALIDATION.md), names them, and
+    says so; a bundled TMYx station keeps its own."""
+    from weather.interp import _base, _col, interpolate
+
+    stats, info = interpolate(34.27, 108.93, 418.0)  # Xi'an: SWERA neighbours for GHI
+    b = _base()
+    used = [s for s in info["stations"] if s["weight_diffuse"] > 0]
+    assert len(used) == 4 and {s["dataset"] for s in used} == {"CSWD"}
+    assert abs(sum(s["weight_diffuse"] for s in used) - 1) < 1e-9
+    j = [int(np.flatnonzero(b["ids"] == s["id"])[0]) for s in used]
+    w = np.array([s["weight_diffuse"] for s in used])
+    np.testing.assert_allclose(stats["kd"].to_numpy(), w @ _col("kd")[j], rtol=1e-12)
+    df, meta = site_weather(lat=34.27, lon=108.93, elevation=418.0)
+    kd = df.dhi.sum() / df.ghi.sum()
+    assert any(n.startswith(f"diffuse fraction {kd:.2f} (annual DHI/GHI) from the nearest CSWD")
+               for n in meta.notes), meta.notes
+    assert {s["dataset"] for s in meta.stations if "diffuse" in s["role"]} == {"CSWD"}
+    own, _ = interpolate(31.17, 121.43, 7.0, own="TMYx-58362")
+    k = int(np.flatnonzero(b["ids"] == "TMYx-58362")[0])
+    np.testing.assert_allclose(own["kd"].to_numpy(), _col("kd")[k])
+
+
 def test_radiation_basis_is_selectable_and_reported():
     a, ma = site_weather(lat=30.0, lon=114.0)
     b, mb = site_weather(lat=30.0, lon=114.0, radiation_basis="cswd")

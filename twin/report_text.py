@@ -640,6 +640,13 @@ PATTERNS.extend([
          "和周边地形的趋势）取平均"),
     ),
     (
+        (r"^diffuse fraction (?P<kd>[\d.]+) \(annual DHI/GHI\) from the nearest CSWD stations, "
+         r"whose split agrees with the CMA station climatology \(TMYx files split lower, SWERA "
+         r"higher\)$"),
+        ("散射比 {kd}（全年散射/总辐射）取自最近的 CSWD 站，其直散分离与中国气象局台站气候值一致"
+         "（TMYx 文件偏低，SWERA 偏高）"),
+    ),
+    (
         (r"^elevation not given: (?P<z>-?\d+) m from pvlib's 5-arcmin terrain grid \(coar"
          r"se in mountains: give elevation where it matters\)$"),
         ("未给出海拔：取 pvlib 5 角分地形网格的 {z} m（山区网格较粗，海拔重要时请给出）"),

@@ -26,9 +26,12 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
   worse in leave-one-out: the CSWD/TMYx ratio itself varies from -5 % to -30 % between
   places); GHI = kt x the site's clear-sky GHI. The radiation basis ``"cswd"`` uses P
   alone (the CSWD level).
-* **Everything else.** Clear-sky-index distribution shape, persistence, hourly
-  variability and diffuse fraction from the :data:`N_RAD` nearest TMYx/SWERA stations
-  (CSWD hourly radiation is modelled); temperature shape, humidity and wind from the
+* **Diffuse fraction.** From the :data:`N_RAD` nearest CSWD stations
+  (:data:`DIFFUSE_DATASET`), whose split agrees with the CMA station climatology; TMYx
+  (ERA5) and SWERA disagree with it in opposite directions.
+* **Everything else.** Clear-sky-index distribution shape, persistence and hourly
+  variability from the :data:`N_RAD` nearest TMYx/SWERA stations (CSWD hourly radiation
+  is modelled); temperature shape, humidity and wind from the
   :data:`N_TEMP` nearest stations of all sets; clear-sky-index quantiles rescaled to
   the site's monthly GHI.
 
@@ -109,11 +112,20 @@ LAPSE_OUTLIER_MAD = 4.0
 """Station pairs whose residual exceeds this many robust standard deviations are dropped
 from the lapse-rate fit (two passes) [-]."""
 
-RADIATION_SHAPE_COLS = ("kd", "kc_rho", "kc_hmax", "sig_lo", "sig_mid", "sig_hi", "rho_h",
+RADIATION_SHAPE_COLS = ("kc_rho", "kc_hmax", "sig_lo", "sig_mid", "sig_hi", "rho_h",
                         "kc_mean", *KC_COLS)
 """Statistics taken from TMYx/SWERA stations only."""
 
 RADIATION_DATASETS = ("TMYx", "SWERA")
+
+DIFFUSE_DATASET = "CSWD"
+"""Dataset whose diffuse fraction (monthly sum DHI / sum GHI) is carried to the site, from its
+:data:`N_RAD` nearest stations, on every radiation basis. The typical-year datasets split GHI
+differently: at the same places TMYx (ERA5) gives about 0.39, SWERA about 0.55, and the CMA
+station climatology CDSRD (validation only) lies between them, where CSWD lies too (mean
+difference -0.00 at 822 CMA stations away from the bundled ones; TMYx -0.07, SWERA +0.11,
+the earlier mix of TMYx/SWERA neighbours +0.01 with a mean absolute difference of 0.087
+against 0.053). weather/VALIDATION.md, section 3."""
 
 TEMPERATURE_SUSPECT = {
     "TMYx-58437": "TMYx Huang.Shan: header elevation 1836 m (the summit station) but lowland "
@@ -401,7 +413,8 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     own : str, optional
         Id of a bundled station at the site: its own temperature, humidity and wind
         statistics are used (temperature moved to the TMYx period), and with a TMYx or
-        SWERA station and basis ``"tmyx"`` its own radiation statistics too.
+        SWERA station and basis ``"tmyx"`` its own radiation statistics too; its own
+        diffuse fraction in every case.
 
     Returns
     -------
@@ -409,9 +422,10 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         Index month 1..12, columns :data:`weather.stats.STAT_COLUMNS`.
     info : dict
         ``region``, ``lapse_rate_k_per_km`` (12), ``stations`` (list of dicts: id, name,
-        name_zh, dataset, distance_km, weight_temperature, weight_radiation, role),
-        ``nearest`` (id), ``distance_km``, ``nearest_radiation`` (id),
-        ``distance_radiation_km``, ``level_ratio`` (12, GHI / CSWD pattern).
+        name_zh, dataset, distance_km, weight_temperature, weight_radiation,
+        weight_diffuse), ``nearest`` (id), ``distance_km``, ``nearest_radiation`` (id),
+        ``distance_radiation_km``, ``level_ratio`` (12, GHI / CSWD pattern),
+        ``diffuse_dataset``.
     """
     b = _base()
     keep = ~np.isin(b["group"], list(exclude_groups))
@@ -440,6 +454,12 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     wr = _weights(dr, b["z"][jr] - elevation)
     for c in RADIATION_SHAPE_COLS:
         out[:, b["col"][c]] = (wr[:, None] * cube[jr, :, b["col"][c]]).sum(0)
+    # diffuse fraction from the nearest CSWD stations
+    kd_ds = DIFFUSE_DATASET
+    jd, dd = _nearest(lat, lon, keep & (b["dataset"] == kd_ds), N_RAD)
+    wd = _weights(dd, b["z"][jd] - elevation)
+    kd_col = b["col"]["kd"]
+    out[:, kd_col] = (wd[:, None] * cube[jd, :, kd_col]).sum(0)
     # GHI: clearness index (GHI / clear-sky GHI) of the TMYx/SWERA neighbours, nudged by the
     # CSWD clearness-index pattern between them and the site:
     # x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT, times the site's clear-sky GHI
@@ -479,8 +499,16 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         rows[b["ids"][j]] = {"distance_km": float(d), "weight_temperature": float(w),
                              "weight_radiation": 0.0}
     for j, d, w in zip(jr, dr, wr):
-        rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0})
+        rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0,
+                                      "weight_radiation": 0.0})
         rows[b["ids"][j]]["weight_radiation"] = float(w)
+    if own is None:
+        for j, d, w in zip(jd, dd, wd):
+            rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0,
+                                          "weight_radiation": 0.0})
+            rows[b["ids"][j]]["weight_diffuse"] = float(w)
+    for r in rows.values():
+        r.setdefault("weight_diffuse", 0.0)
     stations = []
     for sid, r in sorted(rows.items(), key=lambda kv: kv[1]["distance_km"]):
         s = st.loc[sid]
@@ -492,7 +520,7 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
             "stations": stations, "nearest": str(b["ids"][jt[0]]),
             "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
             "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
-            "level_ratio": [float(x) for x in level]}
+            "level_ratio": [float(x) for x in level], "diffuse_dataset": kd_ds}
     return stats, info
 
 

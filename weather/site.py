@@ -30,7 +30,7 @@ RADIATION_BASES = {
 DEFAULT_RADIATION_BASIS = "tmyx"
 """Basis chosen by the evidence in ``weather/VALIDATION.md`` (section "Radiation basis")."""
 
-RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.03, 0.21)}
+RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.04, 0.24)}
 """Published operating PV yields relative to the yield modelled on this basis with
 PVWatts' 14 % losses (low, high) [-]: JD Xi'an, Galanz Zhongshan, Nanchong rooftop
 plants and the Dalat utility plant (``weather/VALIDATION.md``, "Radiation basis")."""
@@ -285,9 +285,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                          f"{basis} level, sky statistics from TMYx/SWERA neighbours")
     else:
         for s in stations:
-            s["role"] = ("temperature+radiation" if s["weight_radiation"] > 0 and
-                         s["weight_temperature"] > 0 else
-                         "radiation" if s["weight_radiation"] > 0 else "temperature")
+            s["role"] = "+".join(r for r, w in (("temperature", "weight_temperature"),
+                                                 ("radiation", "weight_radiation"),
+                                                 ("diffuse fraction", "weight_diffuse")) if s[w] > 0)
         nearest = st.loc[info["nearest"], "name"]
         dist = info["distance_km"]
         dz_rad = site_elev - st.loc[info["nearest_radiation"], "elevation_m"]
@@ -302,6 +302,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                           f"latitude terms, averaged with a regression-kriging estimate (trend "
                           f"in latitude, longitude, elevation and surrounding terrain over all "
                           f"stations)")]
+        notes.append(f"diffuse fraction {df['dhi'].sum() / max(df['ghi'].sum(), 1e-9):.2f} (annual "
+                     f"DHI/GHI) from the nearest CSWD stations, whose split agrees with the CMA "
+                     f"station climatology (TMYx files split lower, SWERA higher)")
         if elevation_assumed:
             notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
                          f"grid (coarse in mountains: give elevation where it matters)")
