@@ -167,13 +167,10 @@ def _busy_local_worker(out: Path) -> tuple[str, str] | None:
     return None
 
 
-def test_local_worker_process_killed_mid_sweep_every_case_finished_exactly_once(tmp_path):
-    """The default engine on one machine (spawned processes) keeps the guarantees of the Dask one."""
-    from twin.sweep.sweep import run_sweep
+def _kill_first_busy_local_worker(out: Path, killed: dict):
+    """A progress callback that kills, once, the local worker process busiest with a case."""
 
-    killed = {}
-
-    def kill_busy_worker(prog, rec):
+    def kill(prog, rec):
         if rec is None or killed:
             return
         busy = _busy_local_worker(out)
@@ -181,8 +178,16 @@ def test_local_worker_process_killed_mid_sweep_every_case_finished_exactly_once(
             killed["cases"], killed["pid"] = [busy[0]], busy[1]
             os.kill(int(busy[1]), signal.SIGKILL)
 
+    return kill
+
+
+def test_local_worker_process_killed_mid_sweep_every_case_finished_exactly_once(tmp_path):
+    """The default engine on one machine (spawned processes) keeps the guarantees of the Dask one."""
+    from twin.sweep.sweep import run_sweep
+
+    killed: dict = {}
     out = tmp_path / "out"
-    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=kill_busy_worker)
+    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=_kill_first_busy_local_worker(out, killed))
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "processes"
     _check_complete_after_kill(out, res, killed)
 
@@ -193,24 +198,16 @@ def test_local_case_whose_workers_keep_dying_is_recorded_as_failed(tmp_path, mon
     from twin.sweep.sweep import run_sweep
 
     monkeypatch.setattr(local, "LOST_WORKER_RETRIES", 0)
-    killed = {}
-
-    def kill_busy_worker(prog, rec):
-        if rec is None or killed:
-            return
-        busy = _busy_local_worker(out)
-        if busy:
-            killed["case"], killed["pid"] = busy
-            os.kill(int(busy[1]), signal.SIGKILL)
-
+    killed: dict = {}
     out = tmp_path / "out"
-    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=kill_busy_worker)
+    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=_kill_first_busy_local_worker(out, killed))
     assert killed and res.progress.failed == 1 and res.progress.done == 5
-    rec = json.loads((out / "cases" / f"{killed['case']}.json").read_text(encoding="utf-8"))
+    case = killed["cases"][0]
+    rec = json.loads((out / "cases" / f"{case}.json").read_text(encoding="utf-8"))
     assert rec["status"] == "failed"
-    assert "worker process lost 1 times while running this case" in rec["error"] and killed["pid"] in rec["error"]
+    assert "1 worker process lost while running this case" in rec["error"] and killed["pid"] in rec["error"]
     summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
-    assert summ["failed"] == 1 and summ["failed_cases"][0]["id"] == killed["case"]
+    assert summ["failed"] == 1 and summ["failed_cases"][0]["id"] == case
 
 
 @pytest.mark.parametrize("engine", ["dask", "processes"])

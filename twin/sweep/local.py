@@ -177,8 +177,9 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
                     if lost[ident] <= LOST_WORKER_RETRIES:
                         submit(task)  # a fresh worker process takes it
                         continue
-                    error = (f"worker process lost {lost[ident]} times while running this "
-                             f"{'case' if kind == 'case' else kind + ' task'} (pids "
+                    n_lost = lost[ident]
+                    error = (f"{n_lost} worker process{'es' if n_lost > 1 else ''} lost while running this "
+                             f"{'case' if kind == 'case' else kind + ' task'} (pid "
                              f"{', '.join(map(str, lost_pids[ident]))}; last exit code {exc.exitcode})")
                     result = exc
                 except Exception as exc:  # noqa: BLE001  (a shared task's own error; cases never raise)
