@@ -99,24 +99,8 @@ def _attempts(out: Path) -> dict[str, list[str]]:
     return got
 
 
-def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, cluster):
-    from twin.sweep.sweep import run_sweep
-
-    killed = {}
-
-    def kill_busy_worker(prog, rec):
-        if rec is None or killed:
-            return
-        busy = [w for w, keys in cluster.processing().items() if any(str(k).startswith("case-") for k in keys)]
-        if not busy:
-            return
-        pid = cluster.run(os.getpid, workers=[busy[0]])[busy[0]]
-        killed["pid"] = str(pid)
-        killed["cases"] = [str(k)[5:] for k in cluster.processing()[busy[0]]]
-        os.kill(pid, signal.SIGKILL)
-
-    out = tmp_path / "out"
-    res = run_sweep(_write(tmp_path), out, client=cluster, on_progress=kill_busy_worker)
+def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
+    """Every case finished exactly once, the killed worker's case ran again elsewhere, outputs whole."""
     assert killed, "no worker was busy when the first case finished"
     assert res.progress.done == 6 and res.progress.failed == 0 and not res.interrupted
     files = sorted(p.name for p in (out / "cases").glob("*.json"))
@@ -148,11 +132,89 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
         assert a["robust"] == ((new > 1e-3).mean() >= 0.9)
     assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
+    assert not (out / ".shared").exists()  # the shared objects of the processes engine are gone
     ds.close()
 
 
-def test_interrupted_sweep_resumes_without_recomputing(tmp_path, cluster):
+def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, cluster):
     from twin.sweep.sweep import run_sweep
+
+    killed = {}
+
+    def kill_busy_worker(prog, rec):
+        if rec is None or killed:
+            return
+        busy = [w for w, keys in cluster.processing().items() if any(str(k).startswith("case-") for k in keys)]
+        if not busy:
+            return
+        pid = cluster.run(os.getpid, workers=[busy[0]])[busy[0]]
+        killed["pid"] = str(pid)
+        killed["cases"] = [str(k)[5:] for k in cluster.processing()[busy[0]]]
+        os.kill(pid, signal.SIGKILL)
+
+    out = tmp_path / "out"
+    res = run_sweep(_write(tmp_path), out, client=cluster, on_progress=kill_busy_worker)
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "dask"
+    _check_complete_after_kill(out, res, killed)
+
+
+def _busy_local_worker(out: Path) -> tuple[str, str] | None:
+    """(case id, pid) of the case a local worker process started last and has not finished."""
+    started = sorted((f.stat().st_mtime_ns, f.name.split(".")) for f in (out / "attempts").iterdir())
+    for _t, (case, _host, pid, _ns) in reversed(started):
+        if not (out / "cases" / f"{case}.json").exists():
+            return case, pid
+    return None
+
+
+def _kill_first_busy_local_worker(out: Path, killed: dict):
+    """A progress callback that kills, once, the local worker process busiest with a case."""
+
+    def kill(prog, rec):
+        if rec is None or killed:
+            return
+        busy = _busy_local_worker(out)
+        if busy:
+            killed["cases"], killed["pid"] = [busy[0]], busy[1]
+            os.kill(int(busy[1]), signal.SIGKILL)
+
+    return kill
+
+
+def test_local_worker_process_killed_mid_sweep_every_case_finished_exactly_once(tmp_path):
+    """The default engine on one machine (spawned processes) keeps the guarantees of the Dask one."""
+    from twin.sweep.sweep import run_sweep
+
+    killed: dict = {}
+    out = tmp_path / "out"
+    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=_kill_first_busy_local_worker(out, killed))
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "processes"
+    _check_complete_after_kill(out, res, killed)
+
+
+def test_local_case_whose_workers_keep_dying_is_recorded_as_failed(tmp_path, monkeypatch):
+    """After the allowed number of lost workers the case is a failure record naming them; the rest run."""
+    from twin.sweep import local
+    from twin.sweep.sweep import run_sweep
+
+    monkeypatch.setattr(local, "LOST_WORKER_RETRIES", 0)
+    killed: dict = {}
+    out = tmp_path / "out"
+    res = run_sweep(_write(tmp_path), out, workers=2, on_progress=_kill_first_busy_local_worker(out, killed))
+    assert killed and res.progress.failed == 1 and res.progress.done == 5
+    case = killed["cases"][0]
+    rec = json.loads((out / "cases" / f"{case}.json").read_text(encoding="utf-8"))
+    assert rec["status"] == "failed"
+    assert "1 worker process lost while running this case" in rec["error"] and killed["pid"] in rec["error"]
+    summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
+    assert summ["failed"] == 1 and summ["failed_cases"][0]["id"] == case
+
+
+@pytest.mark.parametrize("engine", ["dask", "processes"])
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path, engine, request):
+    from twin.sweep.sweep import run_sweep
+
+    where = {"client": request.getfixturevalue("cluster")} if engine == "dask" else {"workers": 2}
 
     sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2200, 3400]")
                    + "  grid.import_limit_kw: [1500, -1]\n")
@@ -162,15 +224,15 @@ def test_interrupted_sweep_resumes_without_recomputing(tmp_path, cluster):
         if rec is not None and prog.finished_here >= 2:
             raise KeyboardInterrupt
 
-    first = run_sweep(sweep, out, client=cluster, on_progress=stop_after_two)
-    assert first.interrupted and not (out / "sweep.nc").exists()
+    first = run_sweep(sweep, out, on_progress=stop_after_two, **where)
+    assert first.interrupted and not (out / "sweep.nc").exists() and not (out / ".shared").exists()
     done_before = {p.name: p.stat().st_mtime_ns for p in (out / "cases").glob("*.json")}
     ok_before = [n for n in done_before
                  if json.loads((out / "cases" / n).read_text(encoding="utf-8"))["status"] == "ok"]
     assert len(ok_before) >= 2
     attempts_before = _attempts(out)
 
-    second = run_sweep(sweep, out, client=cluster)
+    second = run_sweep(sweep, out, **where)
     total = 2 * 2 * 2
     assert not second.interrupted and second.progress.skipped >= len(done_before)
     for n in ok_before:  # finished cases neither re-run nor rewritten
@@ -198,8 +260,25 @@ def test_cli_sweep_on_a_given_scheduler_shows_progress_and_resumes(tmp_path, clu
     assert "cases done 2/2, failed 0" in r.output and "time left" in r.output and "sweep.nc" in r.output
     r = CliRunner().invoke(main, args, catch_exceptions=False)
     assert r.exit_code == 0 and "(resumed 2)" in r.output
+    assert "on the Dask cluster at tcp://127.0.0.1:" in r.output
     r = CliRunner().invoke(main, ["sweep", str(tmp_path / "missing.yaml"), "-o", str(out)])
     assert r.exit_code == 1 and "file not found" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, args + ["--engine", "processes"])
+    assert r.exit_code == 1 and "--scheduler needs the dask engine" in r.output and "Traceback" not in r.output
+
+
+def test_cli_sweep_on_this_machine_by_default(tmp_path):
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", str(out), "--workers", "2"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "on this machine (2 worker processes)" in r.output and "cases done 2/2, failed 0" in r.output
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "processes"
+    assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 2
 
 
 def test_a_case_that_fails_records_its_error_instead_of_raising(tmp_path):

@@ -420,13 +420,16 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the sweep [default: out/<sweep file name>]; run again to resume.")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
-              help="Worker processes of the local Dask cluster [default: the cores available].")
+              help="Worker processes on this machine [default: the cores available].")
 @click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--engine", type=click.Choice(["processes", "dask"]), default=None,
+              help="processes: worker processes of this machine [default]; dask: a local Dask cluster "
+                   "[default with --scheduler].")
 @click.option("--retry-failed", is_flag=True, help="Run the cases that failed before again (finished ones are kept).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler: str | None, retry_failed: bool,
-          quiet: bool) -> None:
-    """Run a grid or seeded Monte Carlo sweep over scenario fields on Dask (resumable).
+def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler: str | None, engine: str | None,
+          retry_failed: bool, quiet: bool) -> None:
+    """Run a grid or seeded Monte Carlo sweep over scenario fields (resumable; Dask for clusters).
 
     Writes DIR/cases/<id>.json as each case finishes, then sweep.nc (dimension `case`),
     cases.csv, sweep_summary.json and sweep.html (P10/P50/P90, 910 core indicator
@@ -445,12 +448,16 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
             click.echo(f"  case {rec['id']} failed: {rec.get('error', '')}", err=True)
         click.echo(f"  {prog.line()}", err=True)
 
+    if scheduler and engine == "processes":
+        _fail("twin sweep: --scheduler needs the dask engine (leave out --engine or give --engine dask)")
     if not quiet:
-        where = f"the cluster at {scheduler}" if scheduler else f"a local Dask cluster ({workers or 'all'} workers)"
+        n = (f"{workers} worker process" + ("es" if workers > 1 else "")) if workers else "a worker process per core"
+        where = (f"the Dask cluster at {scheduler}" if scheduler else
+                 f"a local Dask cluster ({n})" if engine == "dask" else f"this machine ({n})")
         click.echo(f"sweep {sweep_file} on {where} -> {out_dir}/", err=True)
     try:
-        result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, retry_failed=retry_failed,
-                           on_progress=show)
+        result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, engine=engine,
+                           retry_failed=retry_failed, on_progress=show)
     except SweepError as exc:
         _fail(f"twin sweep: {exc}")
     except OSError as exc:

@@ -1,22 +1,29 @@
-"""Run a sweep's cases on Dask distributed without losing any.
+"""Run a sweep's cases without losing any, on worker processes of this machine or on Dask.
 
-Guarantees (tested in tests/test_sweep.py with a real scheduler and worker processes):
+Two engines with the same guarantees (tested in tests/test_sweep.py, each with worker
+processes killed mid-sweep):
+
+* ``processes`` (the default on one machine, :mod:`twin.sweep.local`): a pool of spawned
+  worker processes (pebble), one case at a time each;
+* ``dask``: Dask distributed — an existing cluster given its scheduler address, or a
+  ``LocalCluster`` of single-threaded worker processes on 127.0.0.1 (``engine="dask"``).
+
+Guarantees:
 
 * each finished case is written to ``DIR/cases/<case id>.json`` atomically (temporary file
   + ``os.replace``) as soon as its result reaches the client;
 * an interrupted sweep resumes: cases with a file are not run again (``retry_failed``
   re-runs the failed ones);
-* a worker lost mid-case has its case rescheduled on another worker by the scheduler (up to
-  ``distributed.scheduler.allowed-failures`` times, default 3; then the case is recorded as
-  failed with ``KilledWorker``);
+* a worker lost mid-case has its case run again by another worker process (up to three
+  lost workers per case — Dask's ``distributed.scheduler.allowed-failures``, default 3 —
+  then the case is recorded as failed, naming the lost workers);
 * a case that raises records its error (type, message, last traceback line) and the sweep
   goes on;
 * weather and profiles are computed once per distinct set of profile fields
-  (:func:`twin.run.profile_key`) as their own task and shared by every case that needs them.
+  (:func:`twin.run.profile_key`) as their own task and shared by every case that needs them;
+  likewise today's park (the baseline) once per group of cases that leave it alike.
 
-The cluster: a ``LocalCluster`` of ``workers`` single-threaded processes on 127.0.0.1 by
-default, or an existing cluster given its scheduler address (its workers need park-twin
-installed and the scenario's data files at the same paths).
+A cluster's workers need park-twin installed and the scenario's data files at the same paths.
 """
 
 from __future__ import annotations
@@ -142,8 +149,12 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
     return rec
 
 
+#: HiGHS threads of a case in a worker process of the local engine (set by its initializer)
+LOCAL_WORKER_THREADS: int | None = None
+
+
 def worker_config(config):
-    """The case's run configuration with HiGHS held to its Dask worker's threads.
+    """The case's run configuration with HiGHS held to its worker's threads.
 
     HiGHS by default starts about half the machine's cores as threads; on a node running
     one single-threaded worker per core that oversubscribes the cores. Outside a worker,
@@ -153,12 +164,14 @@ def worker_config(config):
 
     if config.solver_threads is not None:
         return config
-    try:
-        from distributed import get_worker
+    n = LOCAL_WORKER_THREADS
+    if n is None:
+        try:
+            from distributed import get_worker
 
-        n = int(get_worker().state.nthreads)
-    except (ImportError, ValueError, AttributeError):
-        return config
+            n = int(get_worker().state.nthreads)
+        except (ImportError, ValueError, AttributeError):
+            return config
     return replace(config, solver_threads=max(1, n), sources={**config.sources, "solver_threads": "sweep worker"})
 
 
@@ -234,6 +247,26 @@ class SweepResult:
     interrupted: bool = False
 
 
+ENGINES = ("processes", "dask")
+
+
+def choose_engine(engine: str | None, *, client=None, scheduler: str | None = None) -> str:
+    """The engine of a sweep: Dask for a given client or scheduler, else worker processes.
+
+    Raises
+    ------
+    ValueError
+        For an unknown engine, or a scheduler address with the processes engine.
+    """
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if client is not None or scheduler:
+        if engine == "processes":
+            raise ValueError("a Dask scheduler address (or client) needs the dask engine, not 'processes'")
+        return "dask"
+    return engine or "processes"
+
+
 def start_client(workers: int | None = None, scheduler: str | None = None):
     """A Dask client: of the given scheduler, or of a new LocalCluster (returned so it can be closed)."""
     import logging
@@ -252,8 +285,14 @@ def start_client(workers: int | None = None, scheduler: str | None = None):
     return Client(cluster), cluster
 
 
+def failure_record(case: Case, error: str) -> dict:
+    """The record of a case that did not get a result from a worker."""
+    return {"id": case.id, "index": case.index, "grid_point": case.grid_point, "sample": case.sample,
+            "params": case.params, "worker": "", "seconds": 0.0, "status": "failed", "error": error}
+
+
 def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
-              client=None, workers: int | None = None, scheduler: str | None = None,
+              client=None, workers: int | None = None, scheduler: str | None = None, engine: str | None = None,
               retry_failed: bool = False, on_progress: Callable[[SweepProgress, dict | None], None] | None = None,
               attempts: bool = True) -> SweepResult:
     """Run the cases not finished yet and write each record as it arrives.
@@ -265,11 +304,16 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
     loaded_cases
         Case id -> ``(LoadedScenario, RunConfig)``, or a failure record for a case whose
         overrides do not validate: ``{"status": "failed", "error": ...}``.
-    client
-        An existing ``distributed.Client``; else one is started (``workers`` / ``scheduler``).
+    client, scheduler
+        An existing ``distributed.Client`` or a scheduler address (the dask engine).
+    workers
+        Worker processes started on this machine [default: the cores available].
+    engine
+        ``processes`` or ``dask`` (:func:`choose_engine`).
     on_progress
         Called after each case with the counts and the case's record (None for the first call).
     """
+    engine = choose_engine(engine, client=client, scheduler=scheduler)
     out_dir = Path(out_dir)
     (out_dir / "cases").mkdir(parents=True, exist_ok=True)
     prog = SweepProgress(total=len(cases))
@@ -297,17 +341,49 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
     if not todo:
         return SweepResult(prog, [records[c.id] for c in cases if c.id in records])
 
+    attempt_dir = str(out_dir / "attempts") if attempts else None
+    if engine == "dask":
+        stream = _dask_results(todo, loaded_cases, attempt_dir, client=client, workers=workers, scheduler=scheduler)
+    else:
+        from twin.sweep.local import process_results
+
+        stream = process_results(todo, loaded_cases, attempt_dir, out_dir / ".shared", workers=workers)
+    interrupted = False
+    try:
+        for item in stream:
+            if item is None:  # the workers are up: the time left is estimated from here
+                prog.started = time.perf_counter()
+                continue
+            c, rec = item
+            write_case(out_dir, rec)
+            records[c.id] = rec
+            prog.finished_here += 1
+            if rec["status"] == "ok":
+                prog.done += 1
+            else:
+                prog.failed += 1
+            if on_progress:
+                on_progress(prog, rec)
+    except KeyboardInterrupt:
+        interrupted = True  # finished cases are on disk; the engine stops the rest as it closes
+    finally:
+        stream.close()
+    return SweepResult(prog, [records[c.id] for c in cases if c.id in records], interrupted)
+
+
+def _dask_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir: str | None, *,
+                  client=None, workers: int | None = None, scheduler: str | None = None):
+    """Yield None once the cluster is ready, then ``(case, record)`` as each case finishes on Dask."""
     own = client is None
     cluster = None
     if own:
         client, cluster = start_client(workers, scheduler)
-    interrupted = False
+    futures = []
     try:
         from distributed import as_completed
 
         groups: dict[str, Any] = {}
         baselines: dict[str, Any] = {}
-        futures = []
         by_key = {}
         for c in todo:
             lc, config = loaded_cases[c.id]
@@ -318,41 +394,27 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
             if b not in baselines:  # today's park once per group of cases that leave it alike
                 baselines[b] = client.submit(build_baseline, lc, config, groups[k], key=f"baseline-{b}",
                                              pure=False, retries=1)
-            f = client.submit(run_case, c, lc, config, groups[k],
-                              str(out_dir / "attempts") if attempts else None, baselines[b],
+            f = client.submit(run_case, c, lc, config, groups[k], attempt_dir, baselines[b],
                               key=f"case-{c.id}", pure=False, retries=1)
             futures.append(f)
             by_key[f.key] = c
-        prog.started = time.perf_counter()
+        yield None
         for fut in as_completed(futures):
             c = by_key[fut.key]
             try:
                 rec = fut.result()
             except Exception as exc:  # noqa: BLE001  (KilledWorker, failed shared inputs, lost scheduler)
-                rec = {"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
-                       "params": c.params, "worker": "", "seconds": 0.0, "status": "failed",
-                       "error": f"{type(exc).__name__}: {exc}"}
-            write_case(out_dir, rec)
-            records[c.id] = rec
-            prog.finished_here += 1
-            if rec["status"] == "ok":
-                prog.done += 1
-            else:
-                prog.failed += 1
+                rec = failure_record(c, f"{type(exc).__name__}: {exc}")
             fut.release()
-            if on_progress:
-                on_progress(prog, rec)
-    except KeyboardInterrupt:
-        interrupted = True
-        try:  # finished cases are on disk; stop the rest
+            yield c, rec
+    finally:
+        try:  # an interrupted sweep: stop what is still running
             client.cancel([f for f in futures if not f.done()])
         except Exception:  # noqa: BLE001, S110  (a lost scheduler: nothing left to cancel)
             pass
-    finally:
         if own:
             try:
                 client.close()
             finally:
                 if cluster is not None:
                     cluster.close()
-    return SweepResult(prog, [records[c.id] for c in cases if c.id in records], interrupted)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from twin.io import atomic_write_text
 from twin.sweep.cases import SweepError, make_cases, read_sweep, relative_bases
-from twin.sweep.runner import SweepProgress, SweepResult, run_cases
+from twin.sweep.runner import SweepProgress, SweepResult, choose_engine, run_cases
 
 
 def prepare(sweep_file: str | Path):
@@ -52,12 +52,25 @@ def prepare(sweep_file: str | Path):
 
 
 def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | None = None,
-              scheduler: str | None = None, client=None, retry_failed: bool = False,
+              scheduler: str | None = None, client=None, engine: str | None = None, retry_failed: bool = False,
               on_progress: Callable[[SweepProgress, dict | None], None] | None = None) -> SweepResult:
-    """Run (or resume) a sweep and write its outputs (module doc)."""
+    """Run (or resume) a sweep and write its outputs (module doc).
+
+    ``engine``: ``processes`` (worker processes of this machine, the default) or ``dask``
+    (a LocalCluster, or the given ``scheduler`` / ``client``); see :mod:`twin.sweep.runner`.
+
+    Raises
+    ------
+    SweepError
+        For a sweep file or base scenario that cannot be read, or an engine that does not fit.
+    """
     out_dir = Path(out_dir)
+    try:
+        engine = choose_engine(engine, client=client, scheduler=scheduler)
+    except ValueError as exc:
+        raise SweepError(str(exc)) from None
     spec, scenario, cases, loaded_cases = prepare(sweep_file)
-    manifest = {"sweep_file": str(sweep_file), "scenario": str(scenario), "variant": spec.variant,
+    manifest = {"sweep_file": str(sweep_file), "scenario": str(scenario), "variant": spec.variant, "engine": engine,
                 "hours": spec.hours, "objective": spec.objective, "seed": spec.seed,
                 "spec": spec.model_dump(mode="json"),
                 "cases": [{"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
@@ -65,7 +78,7 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out_dir / "sweep.json", json.dumps(manifest, ensure_ascii=False, indent=1, default=str) + "\n")
     result = run_cases(cases, loaded_cases, out_dir, client=client, workers=workers, scheduler=scheduler,
-                       retry_failed=retry_failed, on_progress=on_progress)
+                       engine=engine, retry_failed=retry_failed, on_progress=on_progress)
     if not result.interrupted:
         write_sweep_outputs(cases, result.records, out_dir, manifest)
     return result
