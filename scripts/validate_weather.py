@@ -158,7 +158,8 @@ def cbed_check(shared: Path) -> dict | None:
     e = np.array([interp.interpolate(la[i], lo[i], z[i])[0]["t_mean"].to_numpy() - tc[i] - off
                   for i in sel])
     ann, wm = np.abs(e.mean(1)), np.abs(e).max(1)
-    return {"n": len(sel), "n_pairs": len(pairs), "ann_mean": ann.mean(),
+    return {"n": len(sel), "n_pairs": len(pairs), "ann": ann, "dist": d[sel].min(1),
+            "ann_mean": ann.mean(),
             "ann_p95": float(np.quantile(ann, 0.95)), "ann_share": float((ann <= 1).mean()),
             "wm_mean": wm.mean(), "wm_p95": float(np.quantile(wm, 0.95)),
             "wm_share": float((wm <= 2).mean())}
@@ -455,6 +456,31 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"1.61 K and 3.49 K. Normals are 30-year means, so the worst-month figure here is not "
           f"limited by typical-year noise; the remaining misses are the same kinds of places as in "
           f"the leave-one-out (basins and valleys far from any station).\n")
+    bins, labels = [0, 50, 100, 150, np.inf], ["up to 50 km", "50-100 km", "100-150 km", "over 150 km"]
+    a("**Where the annual temperature goal is missed: far from stations.** Absolute annual error by "
+      "the distance to the nearest station used (leave-one-out: its own place left out, so "
+      "distances are larger than for a site beside a bundled station):\n")
+    a("| nearest station | leave-one-out stations | p95 [K] | within 1.0 K | CBED stations | p95 [K] | "
+      "within 1.0 K |")
+    a("|---|---|---|---|---|---|---|")
+    lb = pd.cut(loo["distance_km"], bins, labels=labels)
+    cb_b = pd.cut(pd.Series(cbed["dist"]), bins, labels=labels) if cbed is not None else None
+    for lab in labels:
+        x = loo.loc[lb == lab, "t_annual"].abs()
+        row = f"| {lab} | {len(x)} | {x.quantile(0.95):.2f} | {(x <= 1).mean():.0%} |"
+        if cbed is not None:
+            y = pd.Series(cbed["ann"])[cb_b == lab]
+            row += f" {len(y)} | {y.quantile(0.95):.2f} | {(y <= 1).mean():.0%} |"
+        a(row)
+    n_out = int((loo["t_annual"].abs() > GOALS["t_annual_k"]).sum())
+    n_ok = int(np.floor(0.05 * len(loo)))
+    a(f"\nWithin 100 km of a station the leave-one-out meets the annual goal; the 95th percentile "
+      "over all stations is set by the places more than 100 km from any other (the Tarim and "
+      "Junggar basins, the Greater Khingan valleys, the plateau). The CBED normals carry their own "
+      "noise (a 30-year mean moved to the TMYx period by one median offset, and stations moved "
+      "over the decades), so their error is higher at every distance. No method tried below "
+      f"changes this without station data in those basins (the goal needs {n_out - n_ok} of the "
+      f"{n_out} stations now outside 1.0 K to come inside).\n")
     a("**Tried and not kept** (leave-one-out p95 annual / worst-month temperature unless said): "
       "regression kriging alone 1.72-1.82 K / 3.80-3.95 K for length scales 100-500 km (better on "
       "the independent CBED check, 1.41 K, worse on the leave-one-out tail); adding to its trend "
@@ -478,7 +504,18 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       "years); the other sky statistics (clear-sky-index quantiles, hourly variability) from the "
       "same set as the diffuse fraction: no change (within 0.1 %). GHI: MERRA-2 3x3 clearness "
       "index as a further pattern nudge, exponents 0.25-1: 7.2-9.1 % (not better than the CSWD "
-      "pattern alone, 7.2 %).\n")
+      "pattern alone, 7.2 %). Temperature, this round (leave-one-out p95 annual / worst month, "
+      "then the CBED check; kept method 1.40 / 3.88 K, CBED 1.49 / 3.30 K): a geographically "
+      "weighted regression (local trend in latitude, longitude, elevation and terrain, Gaussian "
+      "distance weights 200-800 km) in place of or beside the kriging estimate: 1.30-1.67 K "
+      "leave-one-out but 1.51-1.80 K on CBED; neighbour weights that also favour stations of "
+      "similar height relative to the surrounding terrain (valley with valley, scale 100-400 m, "
+      "7 or 10 neighbours): 1.36-1.41 K, CBED 1.52-1.54 K; the trend with the relative height, "
+      "its product with latitude (cold pools in the north, warm basins in the south of "
+      "Xinjiang) or terrain-minus-elevation x latitude: 1.35-1.39 K but CBED 1.55-1.69 K (fits "
+      "the stations, not the country); kriging distance with height differences counted as "
+      "horizontal distance (100-400 km per km): 1.40-1.44 K, CBED 1.47-1.48 K, within the "
+      "noise.\n")
     a("Largest annual temperature errors:\n")
     a("| station | dataset | region | nearest used [km] | T annual [K] | T worst month [K] |")
     a("|---|---|---|---|---|---|")
