@@ -101,3 +101,40 @@ def test_loo_pv_yield_where_stations_are_dense(loo_pv):
                    strict=True)
 def test_loo_pv_yield_goal(loo_pv):
     assert summarise_loo(loo_pv).loc["all", "pv_p95"] <= GOALS["pv_yield"]
+
+
+def test_diffuse_fraction_closer_to_the_cma_climatology_than_tmyx_swera(shared_dir):
+    """The reason the diffuse fraction comes from CSWD stations: at CDSRD stations (CMA station
+    climatology 1991-2017, validation only) more than 15 km from every bundled station, the
+    site's annual diffuse fraction is closer to CDSRD's than what the nearest TMYx/SWERA
+    stations (the previous method), TMYx alone or SWERA alone would give."""
+    import pandas as pd
+
+    from weather._core import haversine_km
+    from weather.interp import N_RAD, _base, _col, _nearest, _weights, interpolate
+
+    f = shared_dir / "data" / "climate" / "cdsrd_monthly_climatology_1991-2017.csv"
+    if not f.exists():
+        pytest.skip("CDSRD climatology not beside the repository")
+    cd = pd.read_csv(f)
+    b = _base()
+    d = haversine_km(cd["lat"].to_numpy()[:, None], cd["lon"].to_numpy()[:, None],
+                     b["lat"][None], b["lon"][None])
+    far = cd[d.min(1) > 15].iloc[::4]  # every fourth of about 820, for time
+    dim = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    kd = _col("kd")
+    err = {"method": [], "TMYx/SWERA": [], "TMYx": [], "SWERA": []}
+    for _, r in far.iterrows():
+        g = r[[f"ghi_{m:02d}" for m in range(1, 13)]].to_numpy(float) * dim
+        truth = (r[[f"dhi_{m:02d}" for m in range(1, 13)]].to_numpy(float) * dim).sum() / g.sum()
+        w = g / g.sum()
+        err["method"].append(interpolate(r.lat, r.lon, r.alt_m)[0]["kd"].to_numpy() @ w - truth)
+        for name, ds in (("TMYx/SWERA", ["TMYx", "SWERA"]), ("TMYx", ["TMYx"]), ("SWERA", ["SWERA"])):
+            j, dj = _nearest(r.lat, r.lon, np.isin(b["dataset"], ds), N_RAD)
+            wj = _weights(dj, b["z"][j] - r.alt_m)
+            err[name].append((wj[:, None] * kd[j]).sum(0) @ w - truth)
+    mae = {k: float(np.mean(np.abs(v))) for k, v in err.items()}
+    assert len(far) > 150
+    assert mae["method"] < min(mae["TMYx/SWERA"], mae["TMYx"], mae["SWERA"]), mae
+    assert abs(np.mean(err["method"])) < 0.03, mae  # no systematic bias, unlike TMYx or SWERA
+    assert np.mean(err["TMYx"]) < -0.03 and np.mean(err["SWERA"]) > 0.03, mae
