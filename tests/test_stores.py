@@ -177,6 +177,17 @@ def test_existing_lead_acid_and_new_lfp_end_to_end(tmp_path):
     with xr.open_dataset(out / "results.nc") as ds:
         assert sorted(ds["battery"].values.tolist()) == ["lead_acid", "lfp"]
         assert ds["e_battery_kwh"].dims == ("battery", "time")
+        # the report's battery chart: each store's own state of charge beside the seasons of the total
+        from twin.report_charts import fig_battery
+
+        fig = fig_battery(ds, "en", s["sizes"]["battery_kwh"])
+        soc = {t.name: t for t in fig.data if t.xaxis == "x"}
+        lead = soc["lead_acid (whole year)"]
+        e = ds["e_battery_kwh"].sel(battery="lead_acid").to_numpy()
+        hour = ds["time"].dt.hour.to_numpy()
+        assert lead.y[5] == pytest.approx(100.0 * e[hour == 5].mean() / 2000.0)
+        assert s["sizes"]["battery_kwh"]["lfp"] > 1.0  # both stores built: a line each
+        assert set(soc) == {"Winter (Dec–Feb)", "lead_acid (whole year)", "lfp (whole year)"}
 
 
 def test_a_store_with_its_own_cost_is_appraised_at_its_own_lifetime(tmp_path):

@@ -211,25 +211,33 @@ def fig_battery(ds: xr.Dataset, lang: str, size_kwh):
     """Batteries: mean state of charge by hour of day per season [% of size] and mean charge/discharge [kW].
 
     ``size_kwh`` is the summary's ``sizes.battery_kwh`` ({battery: kWh}, or one number); with
-    several batteries the content and flows are their sum and the state of charge is that of
-    their total energy size.
+    several batteries the content and flows are their sum, the seasonal lines are the state
+    of charge of their total energy size, and a dotted line per battery gives its own state
+    of charge over the whole year (a kept lead-acid bank and a new LFP store cycle differently).
     """
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     from twin.ledger.core import total_size
 
+    sizes = size_kwh if isinstance(size_kwh, dict) else {}
     size_kwh = total_size({"battery_kwh": size_kwh}, "battery_kwh")
     e = _total(ds, "e_battery_kwh")
     if e is None or size_kwh <= 0:
         return None
+    hour = np.asarray(pd.DatetimeIndex(ds["time"].values).hour)
     month = pd.DatetimeIndex(ds["time"].values).month
     fig = make_subplots(rows=1, cols=2, subplot_titles=(text("soc_by_hour", lang), text("power_by_hour", lang)))
     for key, months in (("winter", (12, 1, 2)), ("spring_autumn", (3, 4, 5, 9, 10, 11)), ("summer", (6, 7, 8))):
         m = np.isin(month, months)
         if m.any():
-            soc = 100.0 / size_kwh * pd.Series(e[m]).groupby(np.asarray(pd.DatetimeIndex(ds["time"].values[m]).hour)).mean()
+            soc = 100.0 / size_kwh * pd.Series(e[m]).groupby(hour[m]).mean()
             fig.add_scatter(x=soc.index, y=soc.values, name=text(key, lang), row=1, col=1)
+    own = [b for b, v in sizes.items() if float(v) > 1e-6]
+    if len(own) > 1 and "battery" in ds["e_battery_kwh"].dims:
+        for b in own:
+            soc = 100.0 / float(sizes[b]) * pd.Series(ds["e_battery_kwh"].sel(battery=b).to_numpy()).groupby(hour).mean()
+            fig.add_scatter(x=soc.index, y=soc.values, name=f"{b} ({text('whole_year', lang)})",
+                            line={"dash": "dot"}, row=1, col=1)
     ch, dis = _total(ds, "p_battery_charge_kw"), _total(ds, "p_battery_discharge_kw")
     hrs = list(range(24))
     if ch is not None:

@@ -258,6 +258,7 @@ TEXT.update({
     "winter": ("冬季（12–2月）", "Winter (Dec–Feb)"),
     "spring_autumn": ("春秋季", "Spring and autumn"),
     "summer": ("夏季（6–8月）", "Summer (Jun–Aug)"),
+    "whole_year": ("全年", "whole year"),
     "ev": ("电动汽车：按小时的平均充电功率 [kW]", "EVs: mean charging power by hour of day [kW]"),
     "ev_on_arrival": ("到站即充（基准）", "Charge on arrival (baseline)"),
     "ev_planned": ("规划：有序充电", "Plan: managed charging"),
