@@ -65,6 +65,28 @@ def test_worst_month_goal_is_below_the_reference_data_agreement():
     assert np.quantile(d, 0.95) > GOALS["t_worst_month_k"]
 
 
+def test_pv_goal_is_below_the_tmyx_swera_agreement_at_one_place():
+    """Why the PV-yield goal is so hard against these truths: where a TMYx and a SWERA file
+    describe the same place, their PV yields (same chain) differ by more than 8 % at more than
+    5 % of the places, and their annual GHI by several per cent on average."""
+    from weather.interp import _base, _col
+    from weather.stations import station_table
+
+    b = _base()
+    y = station_table()["pv_yield_kwh_kwp"].reindex(b["ids"]).to_numpy(float)
+    g = (_col("ghi_kwh_day") * np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])).sum(1)
+    dy, dg = [], []
+    for grp in np.unique(b["group"]):
+        t = np.flatnonzero((b["group"] == grp) & (b["dataset"] == "TMYx"))
+        s = np.flatnonzero((b["group"] == grp) & (b["dataset"] == "SWERA"))
+        if len(t) and len(s):
+            dy.append(abs(y[s[0]] / y[t[0]] - 1))
+            dg.append(abs(g[s[0]] / g[t[0]] - 1))
+    assert len(dy) >= 10
+    assert np.quantile(dy, 0.95) > GOALS["pv_yield"]
+    assert np.mean(dg) > 0.02
+
+
 @pytest.mark.xfail(reason="annual temperature: measured p95 1.40 K (goal 1.0 K); basins and "
                           "valleys far from any station (Kuqa, Turpan, Fuyun, Jinan, the Greater "
                           "Khingan valleys) miss by 1.5-3 K; about 89 % of stations are within "
