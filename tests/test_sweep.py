@@ -295,3 +295,28 @@ def test_a_case_that_fails_records_its_error_instead_of_raising(tmp_path):
     assert rec["status"] == "failed" and "infeasible" in rec["error"].lower(), rec["error"]
     assert rec["id"] == "c00000-test" and rec["params"] == {"x": 1} and rec["seconds"] > 0
     assert len(list((tmp_path / "att").iterdir())) == 1
+
+
+def test_ctrl_c_twice_on_the_command_line_keeps_records_and_leaves_no_shared_files(tmp_path):
+    """Ctrl-C reaches the whole process group; an impatient second one must not leave half a cleanup."""
+    import subprocess
+    import sys
+    import time
+
+    sweep = _write(tmp_path, SWEEP.replace("hours: 24", "hours: 720"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "twin.cli", "sweep", str(sweep), "-o", str(out), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((out / ".shared").glob("*.pkl")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)  # the pool is running once the shared profiles are written
+    assert proc.poll() is None, proc.communicate()
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "resume" in err and "Traceback" not in err
+    assert not (out / ".shared").exists()
+    for f in (out / "cases").glob("*.json"):  # what was written is whole
+        assert json.loads(f.read_text(encoding="utf-8"))["status"] == "ok"

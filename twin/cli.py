@@ -462,6 +462,9 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
         _fail(f"twin sweep: {exc}")
     except OSError as exc:
         _write_failed(exc, out_dir)
+    except KeyboardInterrupt:  # a second Ctrl-C while the first one was being handled
+        _fail(f"twin sweep: interrupted; the finished cases are kept in {out_dir}/cases; "
+              "run the same command to resume", code=130)
     p = result.progress
     if result.interrupted:
         _fail(f"twin sweep: interrupted after {p.done} finished case(s); run the same command to resume", code=130)

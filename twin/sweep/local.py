@@ -199,12 +199,16 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
                     c = task[2]
                     yield c, (failure_record(c, error) if isinstance(result, BaseException) else result)
     finally:
-        if pending:  # an interrupted sweep: running cases end here, their records are not written
-            pool.stop()
-        else:
-            pool.close()
-        pool.join(timeout=30)
-        shutil.rmtree(shared_dir, ignore_errors=True)
+        # nested so that a second Ctrl-C (impatient users; `timeout` signals the process and its
+        # group) still leaves no shared files: a worker stopped mid-write finds its folder gone
+        try:
+            if pending:  # an interrupted sweep: running cases end here, their records are not written
+                pool.stop()
+            else:
+                pool.close()
+        finally:
+            shutil.rmtree(shared_dir, ignore_errors=True)
+            pool.join(timeout=30)
 
 
 def _after_inputs(k: str, plan: dict, baseline_path: dict, submit) -> None:
