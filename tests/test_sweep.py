@@ -315,7 +315,8 @@ def test_ctrl_c_twice_on_the_command_line_keeps_records_and_leaves_no_shared_fil
     time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    # 130 from the command; -SIGINT when the second Ctrl-C lands after its message, as it exits
+    assert proc.returncode in (130, -signal.SIGINT), err
     assert "interrupted" in err and "resume" in err and "Traceback" not in err
     assert not (out / ".shared").exists()
     for f in (out / "cases").glob("*.json"):  # what was written is whole
