@@ -9,8 +9,8 @@ workers ran 1.58-1.66x as many cases as one; the same cases in plain processes r
   :data:`LOST_WORKER_RETRIES` lost workers per case, then recorded as failed naming them
   (pebble tells which task a dead process was running, so no other case is touched);
 * the shared weather and profiles, and today's park (the baseline), are computed once as
-  their own tasks and handed to the cases through pickle files in a private temporary
-  folder, loaded once per worker process; a shared task that fails only means the cases
+  their own tasks and handed to the cases through pickle files in ``DIR/.shared`` (removed
+  at the end), loaded once per worker process; a shared task that fails only means the cases
   compute their own (and record their own error, if the problem is theirs);
 * Ctrl-C stops the pool (workers ignore SIGINT, so a case is never half-recorded as failed);
   every record already written stays.
@@ -18,7 +18,6 @@ workers ran 1.58-1.66x as many cases as one; the same cases in plain processes r
 
 from __future__ import annotations
 
-import os
 import pickle
 import shutil
 import signal
@@ -27,6 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 from typing import Any
 
+from twin.io import atomic_write
 from twin.sweep.cases import Case, SweepError
 
 #: lost worker processes tolerated per task before it is recorded as failed (Dask's default
@@ -62,10 +62,7 @@ def _shared(path: str | None):
 
 def _dump(obj, path: str) -> None:
     """Pickle ``obj`` to ``path`` atomically (a lost worker never leaves half a file)."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def _inputs_task(loaded, path: str) -> float:
@@ -125,6 +122,7 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
             lc, config = loaded_cases[c.id]
             k = _key(lc)
             plan.setdefault(k, {}).setdefault(baseline_group(k, c, config), []).append(c)
+        first = {k: loaded_cases[next(iter(groups.values()))[0].id][0] for k, groups in plan.items()}
         inputs_path: dict[str, str | None] = {}
         baseline_path: dict[str, str | None] = {}
         lost: Counter = Counter()
@@ -133,12 +131,10 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
         def schedule(task: tuple) -> None:
             kind, key = task[0], task[1]
             if kind == "inputs":
-                lc = loaded_cases[next(iter(next(iter(plan[key].values())))).id][0]
-                f = pool.schedule(_inputs_task, (lc, str(shared_dir / f"inputs-{key}.pkl")))
+                f = pool.schedule(_inputs_task, (first[key], str(shared_dir / f"inputs-{key}.pkl")))
             elif kind == "baseline":
                 k, b = key
-                first = plan[k][b][0]
-                lc, config = loaded_cases[first.id]
+                lc, config = loaded_cases[plan[k][b][0].id]
                 f = pool.schedule(_baseline_task, (lc, config, inputs_path[k],
                                                    str(shared_dir / f"baseline-{b}.pkl")))
             else:

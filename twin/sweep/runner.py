@@ -329,8 +329,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
             continue
         lc = loaded_cases[c.id]
         if isinstance(lc, dict):  # overrides that do not validate: recorded without running
-            rec = {"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
-                   "params": c.params, "worker": "", "seconds": 0.0, **lc}
+            rec = {**failure_record(c, ""), **lc}
             write_case(out_dir, rec)
             records[c.id] = rec
             prog.failed += 1
