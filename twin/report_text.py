@@ -641,6 +641,21 @@ PATTERNS.extend([
          "和周边地形的趋势）取平均"),
     ),
     (
+        (r"^temperature: the station estimate \(annual mean (?P<a>-?[\d.]+) degC\) averaged "
+         r"with an ERA5-based estimate \((?P<b>-?[\d.]+) degC: ERA5 monthly 2 m temperature "
+         r"2000-2025 moved to the site's height above the surrounding terrain and to the "
+         r"stations' residuals\) \[era5-hersbach-2020\]$"),
+        ("气温：台站估计（年均 {a} °C）与 ERA5 估计（{b} °C：ERA5 2000–2025 年逐月 2 m 气温，按场址高出"
+         "周边地形的高度修正，并以台站残差校正）取平均 [era5-hersbach-2020]"),
+    ),
+    (
+        (r"^the ERA5 and station temperature estimates differ by (?P<d>[+-][\d.]+) K in the "
+         r"annual mean: the site lies in terrain the stations do not represent and its "
+         r"temperature is less certain than elsewhere \(weather/VALIDATION\.md, section 3\)$"),
+        ("ERA5 与台站两种气温估计的年均值相差 {d} K：场址所在地形缺少代表性台站，其气温比其他地方更不确定"
+         "（weather/VALIDATION.md 第 3 节）"),
+    ),
+    (
         (r"^diffuse fraction (?P<kd>[\d.]+) \(annual DHI/GHI\) from the nearest CSWD stations, "
          r"whose split agrees with the CMA station climatology \(TMYx files split lower, SWERA "
          r"higher\)$"),

@@ -15,7 +15,14 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
   valleys in high terrain are in the fit, not a fixed 6.5 K/km. (b) Regression kriging
   (:func:`temperature_trend`): a trend in latitude, longitude, elevation and the
   large-scale terrain height (plateau heating) fitted per month over all stations, its
-  residuals interpolated by simple kriging. Each alone was worse than their mean.
+  residuals interpolated by simple kriging. Each alone was worse than their mean. That
+  station estimate is then averaged (weight :data:`ERA5_WEIGHT`) with (c) an ERA5-based
+  estimate (:func:`era5_temperature_model`): the bundled ERA5 monthly 2 m temperature
+  climatology 2000-2025 [era5-hersbach-2020] at the site, moved to the site's height above
+  the surrounding terrain by terms fitted over the stations, plus the stations' kriged
+  residuals. The reanalysis resolves basins and valleys between stations (Tarim, Junggar,
+  the Yarlung Tsangpo valley) that the stations cannot; the stations see single valleys the
+  0.25 deg reanalysis misses; their mean beat each alone on both checks.
 * **Radiation level and pattern.** CSWD radiation is modelled from sunshine duration
   and runs about 18 % below the TMYx (ERA5) and SWERA level, but its 256 stations
   resolve the spatial pattern. GHI is interpolated as clearness index kt = GHI /
@@ -102,6 +109,14 @@ KRIGE_NUGGET = 0.3
 """Residual kriging: exponential correlation exp(-d / KRIGE_LENGTH_KM), nugget as a share of
 the sill (station noise: typical years of two datasets at one place differ by 0.3 K in the
 annual mean) [km], [-]."""
+
+ERA5_WEIGHT = 0.5
+"""Weight of the ERA5-based estimate (:func:`era5_temperature_model`) in the site's monthly
+temperature; the rest is the station estimate (neighbours and regression kriging). 0.4-0.6 gave
+the same leave-one-out and independent-check figures within 0.1 K (VALIDATION.md) [-]."""
+
+ERA5_KRIGE_LENGTH_KM = 200.0
+"""Correlation length of the kriged station residuals of the ERA5-based estimate [km]."""
 
 LAPSE_MIN_DZ_M = 300.0
 LAPSE_MIN_PAIRS = 40
@@ -338,6 +353,83 @@ def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray
     return out
 
 
+@lru_cache(maxsize=1)
+def _era5_grid() -> dict:
+    """The bundled ERA5 monthly 2 m temperature climatology over China (``weather/data``)."""
+    from importlib.resources import files
+
+    with files("weather").joinpath("data/era5_t2m_china.npz").open("rb") as fh, \
+            np.load(fh) as z:
+        return {"t": z["t2m_centi_degc"].astype(float) / 100.0, "lat0": float(z["lat0"]),
+                "lon0": float(z["lon0"]), "step": float(z["step"])}
+
+
+def era5_temperature(lat, lon) -> np.ndarray:
+    """ERA5 monthly mean 2 m temperature 2000-2025 at points, bilinear between grid cells
+    [degC], shape (n, 12).
+
+    The grid's own height is that of the model orography (about the mean terrain of the
+    0.25 deg cell), not of the point: :func:`era5_temperature_model` corrects for it.
+    """
+    g = _era5_grid()
+    t = g["t"]
+    y = (np.atleast_1d(np.asarray(lat, float)) - g["lat0"]) / g["step"]
+    x = (np.atleast_1d(np.asarray(lon, float)) - g["lon0"]) / g["step"]
+    i = np.clip(np.floor(y).astype(int), 0, t.shape[1] - 2)
+    j = np.clip(np.floor(x).astype(int), 0, t.shape[2] - 2)
+    fy, fx = np.clip(y - i, 0, 1), np.clip(x - j, 0, 1)
+    v = (t[:, i, j] * (1 - fy) * (1 - fx) + t[:, i + 1, j] * fy * (1 - fx)
+         + t[:, i, j + 1] * (1 - fy) * fx + t[:, i + 1, j + 1] * fy * fx)
+    return v.T
+
+
+def _era5_design(z, zt) -> np.ndarray:
+    """Columns 1 and dz = elevation - mean terrain within +-:data:`TERRAIN_HALF_DEG` [km]: the
+    reanalysis sees the smoothed terrain, not the height of the point."""
+    dz = (np.asarray(z, float) - np.asarray(zt, float)) / 1000.0
+    return np.column_stack([np.ones_like(dz), dz])
+
+
+@lru_cache(maxsize=1)
+def station_era5() -> np.ndarray:
+    """ERA5 monthly temperature at every station [degC], (n, 12)."""
+    b = _base()
+    return era5_temperature(b["lat"], b["lon"])
+
+
+@lru_cache(maxsize=512)
+def era5_temperature_model(exclude_groups: frozenset = frozenset()) -> dict:
+    """ERA5 temperature moved to the stations: fitted height terms and kriged residuals.
+
+    Per month, least squares over the stations: T_station - T_ERA5 = c0 + c1 dz
+    (:func:`_era5_design`; c0 absorbs the period and the reanalysis bias, c1 is a lapse rate).
+    The residuals are interpolated by simple kriging (exponential correlation,
+    :data:`ERA5_KRIGE_LENGTH_KM`, nugget :data:`KRIGE_NUGGET`). Stations of
+    ``exclude_groups`` are left out (leave-one-out).
+
+    Returns ``coef`` (2, 12), ``lat``, ``lon`` of the training stations and ``alpha``.
+    """
+    b = _base()
+    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    la, lo = b["lat"][keep], b["lon"][keep]
+    X = _era5_design(b["z"][keep], station_terrain()[keep])
+    r = station_temperatures()[keep] - station_era5()[keep]
+    coef, *_ = np.linalg.lstsq(X, r, rcond=None)
+    d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
+    K = np.exp(-d / ERA5_KRIGE_LENGTH_KM) + KRIGE_NUGGET * np.eye(len(la))
+    return {"coef": coef, "lat": la, "lon": lo, "alpha": np.linalg.solve(K, r - X @ coef)}
+
+
+def era5_site_temperature(lat: float, lon: float, elevation: float,
+                          exclude_groups: frozenset = frozenset()) -> np.ndarray:
+    """Monthly mean temperature of a site from ERA5 and the stations [degC], 12 values
+    (:func:`era5_temperature_model`)."""
+    m = era5_temperature_model(frozenset(exclude_groups))
+    x = _era5_design([elevation], [terrain_mean(lat, lon)])
+    k = np.exp(-haversine_km(lat, lon, m["lat"], m["lon"]) / ERA5_KRIGE_LENGTH_KM)
+    return era5_temperature(lat, lon)[0] + (x @ m["coef"])[0] + k @ m["alpha"]
+
+
 def site_region(lat: float, lon: float, elevation: float, exclude_groups=frozenset()) -> str:
     """Region of a site: plateau above 2500 m, else the region of the nearest station."""
     if elevation >= PLATEAU_ELEVATION_M:
@@ -425,7 +517,8 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         name_zh, dataset, distance_km, weight_temperature, weight_radiation,
         weight_diffuse), ``nearest`` (id), ``distance_km``, ``nearest_radiation`` (id),
         ``distance_radiation_km``, ``level_ratio`` (12, GHI / CSWD pattern),
-        ``diffuse_dataset``.
+        ``diffuse_dataset``, ``t_stations_annual`` and ``t_era5_annual`` (annual means of
+        the station and ERA5 temperature estimates [degC]) and ``era5_weight``.
     """
     b = _base()
     keep = ~np.isin(b["group"], list(exclude_groups))
@@ -447,7 +540,9 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
                               + _lapse(delta, zt_site - zt_all[jt])
                               + _lapse(beta, lat - b["lat"][jt]))).sum(0)
     t_trend = trend_temperature(lat, lon, elevation, exclude_groups)
-    t_site = (1 - TEMP_TREND_WEIGHT) * t_local + TEMP_TREND_WEIGHT * t_trend
+    t_stations = (1 - TEMP_TREND_WEIGHT) * t_local + TEMP_TREND_WEIGHT * t_trend
+    t_era5 = era5_site_temperature(lat, lon, elevation, exclude_groups)
+    t_site = (1 - ERA5_WEIGHT) * t_stations + ERA5_WEIGHT * t_era5
     # radiation shape from TMYx/SWERA
     rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
     jr, dr = _nearest(lat, lon, rad_mask, N_RAD)
@@ -520,7 +615,9 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
             "stations": stations, "nearest": str(b["ids"][jt[0]]),
             "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
             "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
-            "level_ratio": [float(x) for x in level], "diffuse_dataset": kd_ds}
+            "level_ratio": [float(x) for x in level], "diffuse_dataset": kd_ds,
+            "t_stations_annual": float(np.mean(t_stations)), "t_era5_annual": float(np.mean(t_era5)),
+            "era5_weight": ERA5_WEIGHT}
     return stats, info
 
 

@@ -110,6 +110,11 @@ def _check_basis(basis) -> str:
     return basis
 
 
+TEMPERATURE_GAP_NOTE_K = 1.5
+"""A site whose ERA5 and station temperature estimates differ by more than this in the annual
+mean gets a note saying so [K]."""
+
+
 def basis_note(basis: str) -> str:
     """One-line description of a radiation basis and its uncertainty for the outputs."""
     lo, hi = RADIATION_BASIS_UNCERTAINTY[basis]
@@ -301,7 +306,18 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                           f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
                           f"latitude terms, averaged with a regression-kriging estimate (trend "
                           f"in latitude, longitude, elevation and surrounding terrain over all "
-                          f"stations)")]
+                          f"stations)"),
+                 (f"temperature: the station estimate (annual mean "
+                  f"{info['t_stations_annual']:.1f} degC) averaged with an ERA5-based estimate "
+                  f"({info['t_era5_annual']:.1f} degC: ERA5 monthly 2 m temperature 2000-2025 "
+                  f"moved to the site's height above the surrounding terrain and to the "
+                  f"stations' residuals) [era5-hersbach-2020]")]
+        t_gap = info["t_era5_annual"] - info["t_stations_annual"]
+        if abs(t_gap) > TEMPERATURE_GAP_NOTE_K:
+            notes.append(f"the ERA5 and station temperature estimates differ by {t_gap:+.1f} K in "
+                         f"the annual mean: the site lies in terrain the stations do not represent "
+                         f"and its temperature is less certain than elsewhere (weather/VALIDATION.md, "
+                         f"section 3)")
         notes.append(f"diffuse fraction {df['dhi'].sum() / max(df['ghi'].sum(), 1e-9):.2f} (annual "
                      f"DHI/GHI) from the nearest CSWD stations, whose split agrees with the CMA "
                      f"station climatology (TMYx files split lower, SWERA higher)")

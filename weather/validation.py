@@ -131,7 +131,8 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
         ``t_annual`` and ``t_worst_month`` (signed errors [K], truth moved to the TMYx
         period like every station), ``ghi_annual`` (relative, on the station's own
         dataset level: TMYx/SWERA on basis tmyx, CSWD on basis cswd), ``pv_yield``
-        (relative, TMYx/SWERA), ``expected_uncertainty``.
+        (relative, TMYx/SWERA), ``expected_uncertainty``, ``t_gap_era5`` (annual mean of
+        the ERA5 estimate minus the station estimate [K]).
     """
     from .generator import synthesize
     from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
@@ -158,6 +159,7 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
              "distance_km": info["distance_km"],
              "distance_radiation_km": info["distance_radiation_km"],
              "t_annual": float(dt.mean()), "t_worst_month": float(dt[np.argmax(np.abs(dt))]),
+             "t_gap_era5": info["t_era5_annual"] - info["t_stations_annual"],
              "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
              "expected_uncertainty": expected_uncertainty(info["distance_radiation_km"], dz),
              "pv_yield": np.nan}
