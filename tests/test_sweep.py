@@ -281,6 +281,32 @@ def test_cli_sweep_on_this_machine_by_default(tmp_path):
     assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 2
 
 
+def test_worker_start_releases_pyomos_named_semaphore():
+    """Pyomo makes its output-capture lock a multiprocessing lock (a named POSIX semaphore). A
+    sweep worker swaps it for a thread lock at start, so the semaphore is released there and
+    then: a worker stopped before its exit finalizers ran used to leave it registered, and one
+    sweep in ten or so ended with "resource_tracker: There appear to be 1 leaked semaphore
+    objects" (traced to that lock by logging every semaphore's creation and clean-up)."""
+    import multiprocessing
+    import threading
+    import weakref
+
+    from pyomo.common import dependencies as deps
+
+    from twin.sweep.local import _release_pyomo_process_lock
+
+    deps.multiprocessing.Lock  # noqa: B018  (Pyomo's deferred import done)
+    saved = deps.capture_output_lock
+    try:
+        deps.capture_output_lock = multiprocessing.get_context("spawn").Lock()  # as Pyomo makes it
+        released = weakref.ref(deps.capture_output_lock)
+        _release_pyomo_process_lock()
+        assert released() is None  # gone, so its finalizer has unlinked the semaphore
+        assert isinstance(deps.capture_output_lock, type(threading.Lock()))
+    finally:
+        deps.capture_output_lock = saved
+
+
 def test_a_case_that_fails_records_its_error_instead_of_raising(tmp_path):
     """run_case catches the case's own problem (here an infeasible emission bound) and says what it was."""
     from twin.scenario.loader import load_scenario

@@ -47,6 +47,27 @@ def _init_worker(threads: int) -> None:
     import solvers.optimise  # noqa: F401  (the first case need not pay for the imports)
     import twin.run  # noqa: F401
 
+    _release_pyomo_process_lock()
+
+
+def _release_pyomo_process_lock() -> None:
+    """Swap Pyomo's process-wide output-capture lock for a thread lock in this worker.
+
+    On its first use of ``multiprocessing`` Pyomo creates ``capture_output_lock`` as a
+    ``multiprocessing.Lock``: a named POSIX semaphore registered with the resource tracker
+    the workers share with the client. A spawned worker creates its own, so it guards
+    nothing beyond this process, where a thread lock does the same. But when the pool stops
+    a worker before its exit finalizers have run, the semaphore stays registered, and the
+    client printed "resource_tracker: There appear to be 1 leaked semaphore objects" at the
+    end of about one sweep in four. Dropping it here unlinks it at once.
+    """
+    import threading
+
+    from pyomo.common import dependencies as deps
+
+    deps.multiprocessing.Lock  # noqa: B018  (the deferred import creates the semaphore lock)
+    deps.capture_output_lock = threading.Lock()
+
 
 def _shared(path: str | None):
     """A shared object from its pickle file (cached in this process), or None."""
