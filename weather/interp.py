@@ -282,28 +282,46 @@ def temperature_trend(exclude_groups: frozenset = frozenset()) -> dict:
     by simple kriging with exponential correlation (:data:`KRIGE_LENGTH_KM`,
     :data:`KRIGE_NUGGET`). Stations of ``exclude_groups`` are left out (leave-one-out).
 
-    Returns ``coef`` (8, 12), ``lat``, ``lon`` of the training stations and ``alpha``
-    (n, 12) = (K + nugget I)^-1 residuals.
+    Returns the model of :func:`_fit_regression_kriging` (``coef`` (8, 12)).
     """
     b = _base()
-    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    keep = _temperature_stations(exclude_groups)
     la, lo = b["lat"][keep], b["lon"][keep]
     X = _trend_design(la, lo, b["z"][keep], station_terrain_large()[keep])
-    t = station_temperatures()[keep]
-    coef, *_ = np.linalg.lstsq(X, t, rcond=None)
-    d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
-    K = np.exp(-d / KRIGE_LENGTH_KM) + KRIGE_NUGGET * np.eye(len(la))
-    return {"coef": coef, "lat": la, "lon": lo, "alpha": np.linalg.solve(K, t - X @ coef)}
+    return _fit_regression_kriging(X, station_temperatures()[keep], la, lo, KRIGE_LENGTH_KM)
+
+
+def _temperature_stations(exclude_groups: frozenset) -> np.ndarray:
+    """Stations that inform temperatures: not of ``exclude_groups``, not suspect [bool], (n,)."""
+    b = _base()
+    return ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+
+
+def _fit_regression_kriging(X: np.ndarray, y: np.ndarray, lat: np.ndarray, lon: np.ndarray,
+                            length_km: float) -> dict:
+    """Least-squares trend ``X @ coef`` of ``y`` (one column per month) and simple kriging of
+    its residuals: exponential correlation of ``length_km``, nugget :data:`KRIGE_NUGGET` of
+    the sill. Returns ``coef``, ``lat``, ``lon``, ``length_km`` and ``alpha`` = (K + nugget
+    I)^-1 residuals, for :func:`_predict_regression_kriging` [units of y]."""
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    d = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    K = np.exp(-d / length_km) + KRIGE_NUGGET * np.eye(len(lat))
+    return {"coef": coef, "lat": lat, "lon": lon, "length_km": length_km,
+            "alpha": np.linalg.solve(K, y - X @ coef)}
+
+
+def _predict_regression_kriging(model: dict, x: np.ndarray, lat: float, lon: float) -> np.ndarray:
+    """Trend at the design row ``x`` (1, p) plus the kriged residual at a point [units of y]."""
+    k = np.exp(-haversine_km(lat, lon, model["lat"], model["lon"]) / model["length_km"])
+    return (x @ model["coef"])[0] + k @ model["alpha"]
 
 
 def trend_temperature(lat: float, lon: float, elevation: float,
                       exclude_groups: frozenset = frozenset()) -> np.ndarray:
     """Monthly mean temperature of a site by regression kriging [degC], 12 values
     (:func:`temperature_trend`)."""
-    m = temperature_trend(frozenset(exclude_groups))
     x = _trend_design([lat], [lon], [elevation], [terrain_mean(lat, lon, TREND_TERRAIN_HALF_DEG)])
-    k = np.exp(-haversine_km(lat, lon, m["lat"], m["lon"]) / KRIGE_LENGTH_KM)
-    return (x @ m["coef"])[0] + k @ m["alpha"]
+    return _predict_regression_kriging(temperature_trend(frozenset(exclude_groups)), x, lat, lon)
 
 
 @lru_cache(maxsize=512)
@@ -320,7 +338,7 @@ def lapse_rates(exclude_groups: frozenset = frozenset()) -> dict[str, np.ndarray
     ``exclude_groups`` are left out (leave-one-out validation).
     """
     b = _base()
-    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    keep = _temperature_stations(exclude_groups)
     la, lo, z, reg = b["lat"][keep], b["lon"][keep], b["z"][keep], b["region"][keep]
     zt = station_terrain()[keep]
     t = station_temperatures()[keep]
@@ -407,27 +425,22 @@ def era5_temperature_model(exclude_groups: frozenset = frozenset()) -> dict:
     :data:`ERA5_KRIGE_LENGTH_KM`, nugget :data:`KRIGE_NUGGET`). Stations of
     ``exclude_groups`` are left out (leave-one-out).
 
-    Returns ``coef`` (2, 12), ``lat``, ``lon`` of the training stations and ``alpha``.
+    Returns the model of :func:`_fit_regression_kriging` (``coef`` (2, 12)).
     """
     b = _base()
-    keep = ~np.isin(b["group"], list(exclude_groups)) & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
-    la, lo = b["lat"][keep], b["lon"][keep]
+    keep = _temperature_stations(exclude_groups)
     X = _era5_design(b["z"][keep], station_terrain()[keep])
     r = station_temperatures()[keep] - station_era5()[keep]
-    coef, *_ = np.linalg.lstsq(X, r, rcond=None)
-    d = haversine_km(la[:, None], lo[:, None], la[None, :], lo[None, :])
-    K = np.exp(-d / ERA5_KRIGE_LENGTH_KM) + KRIGE_NUGGET * np.eye(len(la))
-    return {"coef": coef, "lat": la, "lon": lo, "alpha": np.linalg.solve(K, r - X @ coef)}
+    return _fit_regression_kriging(X, r, b["lat"][keep], b["lon"][keep], ERA5_KRIGE_LENGTH_KM)
 
 
 def era5_site_temperature(lat: float, lon: float, elevation: float,
                           exclude_groups: frozenset = frozenset()) -> np.ndarray:
     """Monthly mean temperature of a site from ERA5 and the stations [degC], 12 values
     (:func:`era5_temperature_model`)."""
-    m = era5_temperature_model(frozenset(exclude_groups))
     x = _era5_design([elevation], [terrain_mean(lat, lon)])
-    k = np.exp(-haversine_km(lat, lon, m["lat"], m["lon"]) / ERA5_KRIGE_LENGTH_KM)
-    return era5_temperature(lat, lon)[0] + (x @ m["coef"])[0] + k @ m["alpha"]
+    m = era5_temperature_model(frozenset(exclude_groups))
+    return era5_temperature(lat, lon)[0] + _predict_regression_kriging(m, x, lat, lon)
 
 
 def site_region(lat: float, lon: float, elevation: float, exclude_groups=frozenset()) -> str:
