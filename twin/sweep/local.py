@@ -59,7 +59,7 @@ def _release_pyomo_process_lock() -> None:
     nothing beyond this process, where a thread lock does the same. But when the pool stops
     a worker before its exit finalizers have run, the semaphore stays registered, and the
     client printed "resource_tracker: There appear to be 1 leaked semaphore objects" at the
-    end of about one sweep in four. Dropping it here unlinks it at once.
+    end of some sweeps (2 of 20 here). Dropping it here unlinks it at once.
     """
     import threading
 
