@@ -492,5 +492,10 @@ def test_site_temperature_states_its_station_and_era5_estimates():
     monthly = df.temp_air.groupby(df.index.month).mean().to_numpy()
     assert abs(monthly.mean() - (a + b) / 2) < 0.15
     assert any(n.startswith("the ERA5 and station temperature estimates differ by +") for n in meta.notes)
+    assert meta.expected_temperature_uncertainty_k == 2.0  # where the estimates disagree
+    assert "expected annual mean temperature uncertainty about 2.0 K" in " ".join(meta.notes)
     _, meta = site_weather(lat=31.0, lon=121.0)  # near Shanghai and Suzhou
     assert not any(n.startswith("the ERA5 and station temperature estimates differ") for n in meta.notes)
+    assert meta.expected_temperature_uncertainty_k == 0.7  # a station within 100 km
+    _, meta = site_weather(city="Suzhou")  # a bundled station's own statistics
+    assert meta.expected_temperature_uncertainty_k is None

@@ -127,6 +127,19 @@ def test_era5_estimate_lowers_the_temperature_error(loo, monkeypatch):
     assert (loo.t_annual.abs() <= goal).mean() > (without.t_annual.abs() <= goal).mean()
 
 
+def test_stated_temperature_uncertainty_covers_the_leave_one_out(loo):
+    """The annual-temperature uncertainty a site's outputs state (by its kind of place) holds
+    for at least 90 % of the stations of that kind left out."""
+    from weather.site import expected_temperature_uncertainty
+
+    stated = np.array([expected_temperature_uncertainty(d, g)
+                       for d, g in zip(loo["distance_km"], loo["t_gap_era5"])])
+    within = loo["t_annual"].abs().to_numpy() <= stated
+    for u in np.unique(stated):
+        assert within[stated == u].mean() >= 0.9, (u, within[stated == u].mean())
+    assert len(np.unique(stated)) == 3
+
+
 def test_loo_pv_yield_where_stations_are_dense(loo_pv):
     """PV yield through the synthetic year: within the 8 % goal on the east coast, where
     TMYx/SWERA stations are dense."""

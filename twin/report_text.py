@@ -673,6 +673,11 @@ PATTERNS.extend([
         ("最近的 TMYx/SWERA 辐射站在 {d} km 外：辐射统计仅为粗略估计"),
     ),
     (
+        (r"^expected annual mean temperature uncertainty about (?P<u>[\d.]+) K \(95 % of "
+         r"stations left out of the interpolation were within it\)$"),
+        ("年平均气温的预期不确定度约 {u} K（留一法检验中 95% 的站点在此范围内）"),
+    ),
+    (
         (r"^expected annual GHI uncertainty about (?P<u>\d+) %$"),
         ("年水平面总辐射的预期不确定度约 {u}%"),
     ),

@@ -68,6 +68,10 @@ class WeatherMeta:
         Great-circle distance to ``reference_city`` [km] (0 for a file).
     expected_uncertainty : float
         Expected relative error of the annual GHI [-] (e.g. 0.03 = 3 %).
+    expected_temperature_uncertainty_k : float or None
+        Expected error of the annual mean temperature of a site interpolated between
+        stations (95th percentile of the leave-one-out for its kind of place) [K]; ``None``
+        for a file or a bundled station's own statistics.
     notes : list of str
         Human-readable notes (time-shift repair, interpolation, advice).
     seed : int or None
@@ -97,6 +101,7 @@ class WeatherMeta:
     reference_city: str | None = None
     distance_km: float = 0.0
     expected_uncertainty: float = 0.0
+    expected_temperature_uncertainty_k: float | None = None
     notes: list[str] = field(default_factory=list)
     seed: int | None = None
     provenance: dict = field(default_factory=dict)

@@ -114,6 +114,25 @@ TEMPERATURE_GAP_NOTE_K = 1.5
 """A site whose ERA5 and station temperature estimates differ by more than this in the annual
 mean gets a note saying so [K]."""
 
+TEMPERATURE_NEAR_KM = 100.0
+"""A site with a station within this distance counts as near one [km]."""
+
+TEMPERATURE_UNCERTAINTY_K = {"near": 0.7, "far": 1.2, "estimates_disagree": 2.0}
+"""Expected error of a site's annual mean temperature [K]: the 95th percentile of the
+leave-one-out error (weather/VALIDATION.md, section 3) at stations whose nearest other station
+is within :data:`TEMPERATURE_NEAR_KM` ("near", 121 stations: 0.69 K), farther ("far", 182:
+1.23 K), and where the ERA5 and station estimates differ by more than
+:data:`TEMPERATURE_GAP_NOTE_K` ("estimates_disagree", 25: 1.97 K)."""
+
+
+def expected_temperature_uncertainty(distance_km: float, estimate_gap_k: float) -> float:
+    """Expected error of the annual mean temperature of a site between stations [K]
+    (:data:`TEMPERATURE_UNCERTAINTY_K`): from the distance to the nearest station used [km]
+    and the difference of the ERA5 and station estimates [K]. A 95th percentile, not a bound."""
+    if abs(estimate_gap_k) > TEMPERATURE_GAP_NOTE_K:
+        return TEMPERATURE_UNCERTAINTY_K["estimates_disagree"]
+    return TEMPERATURE_UNCERTAINTY_K["near" if distance_km <= TEMPERATURE_NEAR_KM else "far"]
+
 
 def basis_note(basis: str) -> str:
     """One-line description of a radiation basis and its uncertainty for the outputs."""
@@ -328,11 +347,17 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
             notes.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
                          f"radiation statistics are a rough estimate")
     unc = expected_uncertainty(d_rad, dz_rad)
+    unc_t = None
+    if own is None:
+        unc_t = expected_temperature_uncertainty(dist, info["t_era5_annual"] - info["t_stations_annual"])
+        notes.append(f"expected annual mean temperature uncertainty about {unc_t:.1f} K (95 % of "
+                     f"stations left out of the interpolation were within it)")
     notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),
               _FILE_ADVICE]
     meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=float(site_elev),
                        source=source, reference_city=str(nearest), distance_km=float(dist),
-                       expected_uncertainty=unc, notes=notes, seed=int(seed),
+                       expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
+                       notes=notes, seed=int(seed),
                        provenance=_provenance({"stations": [s["id"] for s in stations],
                                                "region": info["region"]}),
                        stations=stations, radiation_basis=basis,
