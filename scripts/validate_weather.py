@@ -389,7 +389,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       "the TMYx/SWERA neighbours; temperature shape, humidity and wind from all neighbours.\n")
     a("## 3. Leave-one-out over all stations, by region\n")
     a("Each station is predicted from the others with every station of its place (same WMO number "
-      "or closer than 15 km, any dataset) left out, also from the lapse-rate fit. Temperature truth "
+      "or closer than 15 km, any dataset) left out, also from the lapse-rate, regression-kriging "
+      "and ERA5 fits. Temperature truth "
       "moved to the TMYx period like every station. GHI and PV yield: TMYx/SWERA stations on the "
       "tmyx basis against their own file; CSWD GHI on the cswd basis against the CSWD file "
       "(pattern check). PV yield: synthetic year from the predicted statistics, PVWatts chain of "
