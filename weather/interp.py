@@ -531,7 +531,8 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         weight_diffuse), ``nearest`` (id), ``distance_km``, ``nearest_radiation`` (id),
         ``distance_radiation_km``, ``level_ratio`` (12, GHI / CSWD pattern),
         ``diffuse_dataset``, ``t_stations_annual`` and ``t_era5_annual`` (annual means of
-        the station and ERA5 temperature estimates [degC]) and ``era5_weight``.
+        the station and ERA5 temperature estimates [degC]), ``t_gap_era5`` (ERA5 minus station
+        estimate [K]) and ``era5_weight``.
     """
     b = _base()
     keep = ~np.isin(b["group"], list(exclude_groups))
@@ -630,7 +631,7 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
             "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
             "level_ratio": [float(x) for x in level], "diffuse_dataset": kd_ds,
             "t_stations_annual": float(np.mean(t_stations)), "t_era5_annual": float(np.mean(t_era5)),
-            "era5_weight": ERA5_WEIGHT}
+            "t_gap_era5": float(np.mean(t_era5) - np.mean(t_stations)), "era5_weight": ERA5_WEIGHT}
     return stats, info
 
 

@@ -292,6 +292,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
             info["nearest_radiation"], "elevation_m"]
         d_rad = 0.0 if srow["dataset"] != "CSWD" else info["distance_radiation_km"]
         source = "synthetic-city"
+        unc_t = None  # the station's own temperatures
         if abs(site_elev - float(srow["elevation_m"])) > 1.0:
             dt = float(np.mean(info["lapse_rate_k_per_km"])) * (site_elev - srow["elevation_m"]) / 1000
             extra.append(f"temperature moved {dt:+.1f} K (annual mean) for the site elevation "
@@ -331,7 +332,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                   f"({info['t_era5_annual']:.1f} degC: ERA5 monthly 2 m temperature 2000-2025 "
                   f"moved to the site's height above the surrounding terrain and to the "
                   f"stations' residuals) [era5-hersbach-2020]")]
-        t_gap = info["t_era5_annual"] - info["t_stations_annual"]
+        t_gap = info["t_gap_era5"]
+        unc_t = expected_temperature_uncertainty(dist, t_gap)
         if abs(t_gap) > TEMPERATURE_GAP_NOTE_K:
             notes.append(f"the ERA5 and station temperature estimates differ by {t_gap:+.1f} K in "
                          f"the annual mean: the site lies in terrain the stations do not represent "
@@ -347,9 +349,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
             notes.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
                          f"radiation statistics are a rough estimate")
     unc = expected_uncertainty(d_rad, dz_rad)
-    unc_t = None
-    if own is None:
-        unc_t = expected_temperature_uncertainty(dist, info["t_era5_annual"] - info["t_stations_annual"])
+    if unc_t is not None:
         notes.append(f"expected annual mean temperature uncertainty about {unc_t:.1f} K (95 % of "
                      f"stations left out of the interpolation were within it)")
     notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),

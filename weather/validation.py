@@ -159,7 +159,7 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
              "distance_km": info["distance_km"],
              "distance_radiation_km": info["distance_radiation_km"],
              "t_annual": float(dt.mean()), "t_worst_month": float(dt[np.argmax(np.abs(dt))]),
-             "t_gap_era5": info["t_era5_annual"] - info["t_stations_annual"],
+             "t_gap_era5": info["t_gap_era5"],
              "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
              "expected_uncertainty": expected_uncertainty(info["distance_radiation_km"], dz),
              "pv_yield": np.nan}

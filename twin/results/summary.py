@@ -126,8 +126,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "radiation_basis": getattr(weather, "radiation_basis", ""),
                     "radiation_basis_range": list(getattr(weather, "radiation_basis_range", [])),
                     "expected_uncertainty": weather.expected_uncertainty,
-                    "expected_temperature_uncertainty_k": getattr(
-                        weather, "expected_temperature_uncertainty_k", None),
+                    "expected_temperature_uncertainty_k": weather.expected_temperature_uncertainty_k,
                     "climate_zone": dict(getattr(weather, "climate_zone", {})),
                     "annual_ghi_kwh_m2": float(prof["weather_ghi"].sum()) / 1000.0},
         "hours": int(prof.sizes["time"]),
