@@ -33,9 +33,13 @@ from weather import (
     site_weather,
 )
 from weather.site import (
+    ELEVATION_ERROR_FLOOR_M,
+    ELEVATION_ERROR_PER_RANGE,
+    LAPSE_RATE_K_PER_M,
     TEMPERATURE_GAP_NOTE_K,
     TEMPERATURE_NEAR_KM,
     TEMPERATURE_UNCERTAINTY_K,
+    estimated_elevation_uncertainty,
     expected_temperature_uncertainty,
 )
 from weather.stations import station_table
@@ -149,17 +153,28 @@ def floor_table() -> pd.DataFrame:
                          for k, g in df.groupby("pair")])
 
 
-def cbed_check(shared: Path) -> dict | None:
-    """Temperature at CMA stations more than 15 km from every bundled station against their
-    CBED monthly normals (validation only), by :func:`weather.interp.interpolate`."""
-    from weather._core import haversine_km
-
+def _cbed_stations(shared: Path) -> pd.DataFrame | None:
+    """CBED monthly normals 1988-2017 (validation only), rows with ``flag_suspect == False``
+    and an altitude; ``None`` without ../shared."""
     f = shared / "data/climate/cbed_monthly_normals_1988-2017.csv"
     if not f.exists():
         return None
     cb = pd.read_csv(f)
     cols = [f"tmean_C_{m:02d}" for m in range(1, 13)]
-    cb = cb[cb["flag_suspect"].astype(str) == "False"].dropna(subset=[*cols, "altitude"])
+    return cb[cb["flag_suspect"].astype(str) == "False"].dropna(subset=[*cols, "altitude"])
+
+
+def cbed_check(shared: Path, elevation: str = "station") -> dict | None:
+    """Temperature at CMA stations more than 15 km from every bundled station against their
+    CBED monthly normals (validation only), by :func:`weather.interp.interpolate`, at the
+    station's elevation or (``elevation="estimated"`` / ``"cell"``) at the one a site without
+    a given elevation gets."""
+    from weather._core import haversine_km
+
+    cb = _cbed_stations(shared)
+    if cb is None:
+        return None
+    cols = [f"tmean_C_{m:02d}" for m in range(1, 13)]
     b = interp._base()
     t = interp.station_temperatures()
     tc = cb[cols].to_numpy(float)
@@ -169,14 +184,60 @@ def cbed_check(shared: Path) -> dict | None:
     pairs = [(int(np.argmin(d[:, j])), j) for j in tm if d[:, j].min() < 15]
     off = np.median([t[j] - tc[i] for i, j in pairs], axis=0)
     sel = np.flatnonzero(d.min(1) > 15)
-    e = np.array([interp.interpolate(la[i], lo[i], z[i])[0]["t_mean"].to_numpy() - tc[i] - off
-                  for i in sel])
+    err, rng, stated = [], [], []
+    for i in sel:
+        zi, ri = z[i], 0.0
+        if elevation == "estimated":
+            zi, ri = interp.settlement_elevation(la[i], lo[i])
+        elif elevation == "cell":
+            zi = interp.lookup_elevation(la[i], lo[i])
+        stats, info = interp.interpolate(la[i], lo[i], zi)
+        err.append(stats["t_mean"].to_numpy() - tc[i] - off)
+        rng.append(ri)
+        z_unc = estimated_elevation_uncertainty(ri) if elevation == "estimated" else 0.0
+        stated.append(expected_temperature_uncertainty(info["distance_km"], info["t_gap_era5"], z_unc))
+    e = np.array(err)
     ann, wm = np.abs(e.mean(1)), np.abs(e).max(1)
     return {"n": len(sel), "n_pairs": len(pairs), "ann": ann, "dist": d[sel].min(1),
+            "range": np.array(rng), "stated": np.array(stated),
             "ann_mean": ann.mean(),
             "ann_p95": float(np.quantile(ann, 0.95)), "ann_share": float((ann <= 1).mean()),
             "wm_mean": wm.mean(), "wm_p95": float(np.quantile(wm, 0.95)),
             "wm_share": float((wm <= 2).mean())}
+
+
+def elevation_check(shared: Path) -> dict:
+    """Elevation of a site when none is given: the plain terrain cell and the settlement
+    estimate against the elevations of CMA stations (CBED list, validation only) and of the
+    bundled stations; then the temperature error with each, leave-one-out and on CBED."""
+    est = {"cell": lambda la, lo: (interp.lookup_elevation(la, lo), 0.0),
+           "lowest": interp.settlement_elevation}
+    sets = {}
+    cb = _cbed_stations(shared)
+    if cb is not None:
+        sets["CMA stations (CBED list)"] = (cb["latitude"].to_numpy(float),
+                                            cb["longitude"].to_numpy(float),
+                                            cb["altitude"].to_numpy(float))
+    b = interp._base()
+    sets["bundled stations"] = (b["lat"], b["lon"], b["z"])
+    rows = []
+    for name, (la, lo, z) in sets.items():
+        low = [interp.settlement_elevation(x, y) for x, y in zip(la, lo)]
+        rng = np.array([r for _, r in low])
+        rough = rng > 400
+        for key, f in est.items():
+            e = np.array([f(x, y)[0] for x, y in zip(la, lo)]) - z
+            q = lambda v: float(np.quantile(np.abs(v), 0.95))
+            rows.append({"set": name, "estimate": key, "n": len(z), "bias": e.mean(),
+                         "mae": np.abs(e).mean(), "p95": q(e), "n_rough": int(rough.sum()),
+                         "bias_rough": e[rough].mean(), "p95_rough": q(e[rough]),
+                         "within_stated": float((np.abs(e) <= np.array(
+                             [estimated_elevation_uncertainty(r) for r in rng]) + 1e-9).mean())})
+    out = {"estimators": pd.DataFrame(rows)}
+    out["loo"] = {k: leave_one_out(pv=False, elevation=k) for k in ("cell", "estimated")}
+    if cb is not None:
+        out["cbed"] = {k: cbed_check(shared, k) for k in ("cell", "estimated")}
+    return out
 
 
 def diffuse_check(shared: Path) -> dict | None:
@@ -305,7 +366,7 @@ def _p(x: float) -> str:
 def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: pd.DataFrame,
            timing: list[float], elapsed: float, indep: pd.DataFrame, indep_off: float,
            floor: pd.DataFrame, cbed: dict | None, diffuse: dict | None = None,
-           budget: pd.DataFrame | None = None) -> str:
+           budget: pd.DataFrame | None = None, elev: dict | None = None) -> str:
     st = station_table()
     L: list[str] = []
     a = L.append
@@ -363,7 +424,9 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"{interp.ERA5_KRIGE_LENGTH_KM:.0f} km, nugget {interp.KRIGE_NUGGET}). The reanalysis "
       f"resolves basins and valleys between the stations (the Tarim and Junggar basins, the "
       f"Yarlung Tsangpo valley) that no station interpolation can. The site's elevation, when "
-      f"not given, from pvlib's grid (`pvlib.location.lookup_altitude`).")
+      f"not given, is the lowest land cell of pvlib's 5-arcmin terrain grid "
+      f"(`pvlib.location.lookup_altitude`'s) among the site's cell and its 8 neighbours, where "
+      f"towns lie (section 3, \"Site elevation when not given\").")
     lr = interp.lapse_rates()
     a("* Fitted lapse rates gamma [K/km], January / July: " + "; ".join(
         f"{r} {1000 * lr[r][0, 0]:.1f} / {1000 * lr[r][6, 0]:.1f}" for r in lr if r != "all") +
@@ -575,6 +638,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
             x = loo.t_annual[stated == u].abs()
             a(f"| {labels[key]} | {len(x)} | {x.quantile(0.95):.2f} | {u} | {(x <= u).mean():.0%} |")
         a("")
+    if elev is not None:
+        a(_elevation_section(loo, cbed, elev))
     a("**ERA5 estimate (c): what was chosen and why** (leave-one-out p95 annual / worst month, "
       "then the CBED check): the station estimate alone 1.40 / 3.88 K, CBED 1.49 / 3.30 K; ERA5 "
       "with the height term and kriged residuals alone 1.35 / 3.60 K, CBED 1.68 / 3.52 K (the "
@@ -750,6 +815,72 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
     return "\n".join(L) + "\n"
 
 
+def _elevation_section(loo: pd.DataFrame, cbed: dict | None, elev: dict) -> str:
+    """Section "Site elevation": the estimate of a site's elevation when none is given."""
+    L: list[str] = []
+    a = L.append
+    est = elev["estimators"]
+    a("**Site elevation when not given** (`weather.interp.settlement_elevation`; a planner who "
+      "gives only latitude and longitude). pvlib's 5-arcmin terrain cell (`lookup_altitude`) is "
+      "the mean of about 9 km x 9 km; in hills and mountains it lies above the valley floors "
+      "where towns, and the parks beside them, are. The lowest land cell among the site's cell "
+      "and its 8 neighbours estimates the height of a built site; the range of those 9 cells "
+      "(highest minus lowest) says how far it may be off: the stated elevation uncertainty "
+      f"(`weather.site.estimated_elevation_uncertainty`) is hypot({ELEVATION_ERROR_FLOOR_M:.0f} m, "
+      f"{ELEVATION_ERROR_PER_RANGE} x range). Estimate minus the station's elevation [m]; rough "
+      "terrain: range over 400 m:\n")
+    a("| stations | estimate | n | bias | mean abs. | p95 abs. | rough terrain: n | bias | p95 abs. "
+      "| within the stated elevation uncertainty |")
+    a("|---|---|---|---|---|---|---|---|---|---|")
+    names = {"cell": "terrain cell (before)", "lowest": "lowest of 3 x 3 cells (kept)"}
+    for r in est.itertuples():
+        a(f"| {r.set} | {names[r.estimate]} | {r.n} | {r.bias:+.0f} | {r.mae:.0f} | {r.p95:.0f} | "
+          f"{r.n_rough} | {r.bias_rough:+.0f} | {r.p95_rough:.0f} | {r.within_stated:.0%} |")
+    lc, le = elev["loo"]["cell"], elev["loo"]["estimated"]
+    q = lambda v: float(np.quantile(np.abs(v), 0.95))
+    share = lambda v: f"{(np.abs(v) <= 1).mean():.0%}"
+    text = ("\nThe annual mean temperature error of such a site (p95; share within 1.0 K): "
+            f"leave-one-out at the station's own elevation {q(loo.t_annual):.2f} K "
+            f"({share(loo.t_annual)}), at the terrain cell {q(lc.t_annual):.2f} K "
+            f"({share(lc.t_annual)}), at the kept estimate {q(le.t_annual):.2f} K "
+            f"({share(le.t_annual)})")
+    cc = elev.get("cbed")
+    if cbed is not None and cc is not None:
+        text += (f"; on the {cbed['n']} CBED stations {cbed['ann_p95']:.2f} K "
+                 f"({cbed['ann_share']:.0%}), {cc['cell']['ann_p95']:.2f} K "
+                 f"({cc['cell']['ann_share']:.0%}) and {cc['estimated']['ann_p95']:.2f} K "
+                 f"({cc['estimated']['ann_share']:.0%}), worst month {cbed['wm_p95']:.2f}, "
+                 f"{cc['cell']['wm_p95']:.2f} and {cc['estimated']['wm_p95']:.2f} K")
+    text += (". Where the elevation is estimated, the stated temperature uncertainty adds the "
+             f"elevation uncertainty times the standard lapse rate "
+             f"({1000 * LAPSE_RATE_K_PER_M:.1f} K/km) in quadrature; share of stations within the "
+             "stated temperature uncertainty, by terrain range:\n")
+    a(text)
+    bins = [-1, 100, 200, 400, 800, np.inf]
+    labs = ["up to 100 m", "100-200 m", "200-400 m", "400-800 m", "over 800 m"]
+    a("| terrain range | leave-one-out stations | p95 [K] | within the stated value | CBED stations "
+      "| p95 [K] | within the stated value |")
+    a("|---|---|---|---|---|---|---|")
+    lb = pd.cut(le["terrain_range_m"], bins, labels=labs)
+    ce = cc["estimated"] if cc is not None else None
+    cb_b = pd.cut(pd.Series(ce["range"]), bins, labels=labs) if ce is not None else None
+    for lab in labs:
+        x = le[lb == lab]
+        row = (f"| {lab} | {len(x)} | {q(x.t_annual):.2f} | "
+               f"{(x.t_annual.abs() <= x.expected_temperature_uncertainty + 1e-9).mean():.0%} |")
+        if ce is not None:
+            m = (cb_b == lab).to_numpy()
+            y, u = ce["ann"][m], ce["stated"][m]
+            row += f" {m.sum()} | {q(y):.2f} | {(y <= u + 1e-9).mean():.0%} |"
+        a(row)
+    cov = f"{(cbed['ann'] <= cbed['stated'] + 1e-9).mean():.0%}" if cbed is not None else "-"
+    a(f"\nThe CBED normals carry their own noise (section 3, independent check): at their own "
+      f"elevation the stated uncertainty covers {cov} of them. Give the park's elevation where "
+      "the terrain range is large: `twin weather` and the report state the estimate, the range "
+      "and both uncertainties.\n")
+    return "\n".join(L)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -773,10 +904,12 @@ def main(argv=None) -> int:
     indep, indep_off = independent_table(args.shared)
     floor = floor_table()
     cbed = cbed_check(args.shared)
+    elev = elevation_check(args.shared)
+    print(f"elevation checks done ({time.time() - t0:.0f} s)", flush=True)
     diffuse = diffuse_check(args.shared)
     budget = pv_budget()
     args.out.write_text(render(loo, summ, basis, cities, timing, time.time() - t0, indep, indep_off,
-                               floor, cbed, diffuse, budget),
+                               floor, cbed, diffuse, budget, elev),
                         encoding="utf-8")
     print(summ.round(3).to_string())
     print(f"wrote {args.out} in {time.time() - t0:.0f} s")

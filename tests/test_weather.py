@@ -372,6 +372,51 @@ def test_xian_is_cold_zone_and_names_its_stations():
     assert zone_from_degree_days(300, 300) == ("夏热冬暖", "B")
 
 
+def test_elevation_estimate_of_a_site_without_one():
+    """A site given by latitude/longitude only gets the lowest terrain cell around it (towns lie
+    on valley floors): against the 329 bundled stations' own elevations it is nearly unbiased
+    where the plain cell reads high, and its stated uncertainty holds at 95 % of them."""
+    from weather.interp import lookup_elevation, settlement_elevation
+    from weather.site import estimated_elevation_uncertainty
+    from weather.stations import station_table
+
+    st = station_table()
+    est = np.array([settlement_elevation(a, o) for a, o in zip(st["lat"], st["lon"])])
+    cell = np.array([lookup_elevation(a, o) for a, o in zip(st["lat"], st["lon"])])
+    z = st["elevation_m"].to_numpy()
+    err, err_cell = est[:, 0] - z, cell - z
+    assert abs(err.mean()) < 30 and err_cell.mean() > 50
+    assert np.quantile(np.abs(err), 0.95) < 0.75 * np.quantile(np.abs(err_cell), 0.95)
+    stated = np.array([estimated_elevation_uncertainty(r) for r in est[:, 1]])
+    assert (np.abs(err) <= stated).mean() >= 0.95
+    assert (est[:, 0] <= cell + 1e-9).all() and (est[:, 1] >= 0).all()
+
+
+def test_site_without_elevation_states_the_estimate_and_its_uncertainty():
+    """Lhasa's centre without an elevation: the estimate (3806 m, the valley; the plain cell
+    reads 4086 m, the station is at 3650 m) is named with the terrain range, and the stated
+    temperature uncertainty grows by the elevation uncertainty; with the elevation given it
+    does not."""
+    from weather.interp import lookup_elevation
+    from weather.site import LAPSE_RATE_K_PER_M, estimated_elevation_uncertainty
+
+    _, meta = site_weather(lat=29.65, lon=91.13)
+    assert meta.elevation_source == "terrain grid"
+    assert 3650 <= meta.elevation < lookup_elevation(29.65, 91.13) - 200
+    note = next(n for n in meta.notes if n.startswith("elevation not given"))
+    rng = float(note.split("spans ")[1].split(" m")[0])
+    assert meta.elevation_uncertainty_m == pytest.approx(estimated_elevation_uncertainty(rng))
+    assert f"off by up to about {meta.elevation_uncertainty_m:.0f} m" in note
+    assert meta.expected_temperature_uncertainty_k == pytest.approx(
+        round(np.hypot(2.0, LAPSE_RATE_K_PER_M * meta.elevation_uncertainty_m), 1))
+    _, given = site_weather(lat=29.65, lon=91.13, elevation=3650)
+    assert given.elevation_source == "given" and given.elevation_uncertainty_m is None
+    assert given.expected_temperature_uncertainty_k == 2.0
+    assert not any(n.startswith("elevation not given") for n in given.notes)
+    _, own = site_weather(city="Suzhou")
+    assert own.elevation_source == "station"
+
+
 def test_diffuse_fraction_comes_from_cswd_stations():
     """A synthetic site takes its monthly diffuse fraction from the nearest CSWD stations (the
     split that agrees with the CMA station climatology, weather/VALIDATION.md), names them, and
@@ -494,8 +539,10 @@ def test_site_temperature_states_its_station_and_era5_estimates():
     assert any(n.startswith("the ERA5 and station temperature estimates differ by +") for n in meta.notes)
     assert meta.expected_temperature_uncertainty_k == 2.0  # where the estimates disagree
     assert "expected annual mean temperature uncertainty about 2.0 K" in " ".join(meta.notes)
-    _, meta = site_weather(lat=31.0, lon=121.0)  # near Shanghai and Suzhou
+    _, meta = site_weather(lat=31.0, lon=121.0, elevation=3)  # near Shanghai and Suzhou
     assert not any(n.startswith("the ERA5 and station temperature estimates differ") for n in meta.notes)
     assert meta.expected_temperature_uncertainty_k == 0.7  # a station within 100 km
+    _, meta = site_weather(lat=31.0, lon=121.0)  # elevation estimated: +75 m at 6.5 K/km
+    assert meta.expected_temperature_uncertainty_k == 0.9
     _, meta = site_weather(city="Suzhou")  # a bundled station's own statistics
     assert meta.expected_temperature_uncertainty_k is None

@@ -140,6 +140,24 @@ def test_stated_temperature_uncertainty_covers_the_leave_one_out(loo):
     assert len(np.unique(stated)) == 3
 
 
+def test_stated_temperature_uncertainty_covers_sites_without_elevation():
+    """Predicted at the elevation a site without one gets (weather.interp.settlement_elevation),
+    the stations left out are closer than at the plain terrain cell, and the uncertainty the
+    outputs then state (with the elevation uncertainty) holds for at least 90 % of them in
+    every terrain-range class."""
+    import pandas as pd
+
+    est = leave_one_out(pv=False, elevation="estimated")
+    cell = leave_one_out(pv=False, elevation="cell")
+    assert (est.t_annual.abs().quantile(0.95)
+            < 0.7 * cell.t_annual.abs().quantile(0.95))
+    within = est.t_annual.abs() <= est.expected_temperature_uncertainty + 1e-9
+    by_range = within.groupby(pd.cut(est.terrain_range_m, [-1, 100, 200, 400, 800, np.inf]),
+                              observed=True).mean()
+    assert (by_range >= 0.9).all(), by_range
+    assert len(by_range) == 5
+
+
 def test_loo_pv_yield_where_stations_are_dense(loo_pv):
     """PV yield through the synthetic year: within the 8 % goal on the east coast, where
     TMYx/SWERA stations are dense."""

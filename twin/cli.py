@@ -161,7 +161,8 @@ def schema(output: Path | None) -> None:
 @click.option("--city", help="Any bundled station: Chinese name, pinyin or WMO number (see --list).")
 @click.option("--lat", type=float, help="Latitude [deg N].")
 @click.option("--lon", type=float, help="Longitude [deg E].")
-@click.option("--elevation", type=float, help="Elevation [m] (default: pvlib's terrain grid).")
+@click.option("--elevation", type=float, help="Elevation [m] (default: the lowest terrain cell within about 9 km, "
+              "pvlib's grid; give it in hills and mountains).")
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")

@@ -663,9 +663,12 @@ PATTERNS.extend([
          "（TMYx 文件偏低，SWERA 偏高）"),
     ),
     (
-        (r"^elevation not given: (?P<z>-?\d+) m from pvlib's 5-arcmin terrain grid \(coar"
-         r"se in mountains: give elevation where it matters\)$"),
-        ("未给出海拔：取 pvlib 5 角分地形网格的 {z} m（山区网格较粗，海拔重要时请给出）"),
+        (r"^elevation not given: (?P<z>-?\d+) m, the lowest 5-arcmin terrain cell within about "
+         r"9 km \(pvlib's grid; towns lie on valley floors\); the terrain there spans (?P<r>\d+) "
+         r"m, so the elevation may be off by up to about (?P<e>\d+) m: give the park's "
+         r"elevation where it matters$"),
+        ("未给出海拔：取约 9 km 范围内最低的 5 角分地形网格值 {z} m（pvlib 地形网格；城镇多位于谷底）；"
+         "该范围地形高差 {r} m，海拔可能偏差约 {e} m 以内，海拔重要时请给出园区海拔"),
     ),
     (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"

@@ -59,6 +59,12 @@ class WeatherMeta:
         Site position [deg north, deg east].
     elevation : float
         Site elevation [m].
+    elevation_source : str
+        Where the elevation came from: ``"given"`` (by the user), ``"station"`` (the bundled
+        station's), ``"terrain grid"`` (estimated, :func:`weather.interp.settlement_elevation`)
+        or ``"file"`` (the weather file's header).
+    elevation_uncertainty_m : float or None
+        For an elevation estimated from the terrain grid, how far it may be off (95 %) [m].
     source : str
         ``"file"``, ``"synthetic-city"`` or ``"synthetic-site"``.
     reference_city : str or None
@@ -98,6 +104,8 @@ class WeatherMeta:
     longitude: float
     elevation: float
     source: str
+    elevation_source: str = ""
+    elevation_uncertainty_m: float | None = None
     reference_city: str | None = None
     distance_km: float = 0.0
     expected_uncertainty: float = 0.0

@@ -225,16 +225,56 @@ def _decode(codes: np.ndarray) -> np.ndarray:
     return np.where(codes == 255, 0.0, c * 28.0 - 450.0)
 
 
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    """Row and column of the 5-arcmin cell holding a point (the cell of
+    ``pvlib.location.lookup_altitude``)."""
+    g = _altitude_grid()
+    i = int(np.clip(np.round((90.0 - 1 / 24 - lat) * 12), 0, g.shape[0] - 1))
+    j = int(np.clip(np.round((lon + 180.0 - 1 / 24) * 12), 0, g.shape[1] - 1))
+    return i, j
+
+
 def lookup_elevation(lat: float, lon: float) -> float:
     """Terrain elevation of a point [m]: the cell of pvlib's 5-arcmin grid.
 
     Same grid, cell choice and encoding as ``pvlib.location.lookup_altitude`` (sea and
-    no-data cells give 0 m), without importing pvlib.
+    no-data cells give 0 m), without importing pvlib. A cell is a 9 km mean: in hills and
+    mountains it lies above the valley floors where towns are (see :func:`settlement_elevation`).
+    """
+    i, j = _cell(lat, lon)
+    return float(_decode(_altitude_grid()[i:i + 1, j:j + 1])[0, 0])
+
+
+ELEVATION_ESTIMATE_HALF_CELLS = 1
+"""A site's elevation, when not given, is the lowest 5-arcmin terrain cell within this many
+cells of the site's own (3 x 3 cells, about +-9 km) [-]."""
+
+
+def settlement_elevation(lat: float, lon: float) -> tuple[float, float]:
+    """Elevation of a built site when none is given, and the terrain range around it [m].
+
+    Towns, and the parks beside them, lie on valley floors and plains, below the 9 km cell
+    mean of the terrain around them; the lowest land cell among the site's cell and its
+    neighbours (:data:`ELEVATION_ESTIMATE_HALF_CELLS`) of pvlib's 5-arcmin grid estimates
+    their height. Against 1005 CMA stations (weather/VALIDATION.md, "Site elevation") it is
+    nearly unbiased where the cell itself is 100 m too high on average and 570 m at the 95th
+    percentile. The range (highest minus lowest of those cells) measures how far the
+    estimate may be off (:func:`weather.site.estimated_elevation_uncertainty`).
+
+    Returns
+    -------
+    elevation_m, terrain_range_m : float
+        Sea and no-data cells are ignored unless all are (then 0 m, 0 m).
     """
     g = _altitude_grid()
-    i = int(np.clip(np.round((90.0 - 1 / 24 - lat) * 12), 0, g.shape[0] - 1))
-    j = int(np.clip(np.round((lon + 180.0 - 1 / 24) * 12), 0, g.shape[1] - 1))
-    return float(_decode(g[i:i + 1, j:j + 1])[0, 0])
+    i, j = _cell(lat, lon)
+    h = ELEVATION_ESTIMATE_HALF_CELLS
+    codes = g[max(i - h, 0):i + h + 1, max(j - h, 0):j + h + 1].ravel()
+    land = codes[codes != 255]
+    if land.size == 0:
+        return 0.0, 0.0
+    z = _decode(land)
+    return float(z.min()), float(z.max() - z.min())
 
 
 def terrain_mean(lat: float, lon: float, half_deg: float = TERRAIN_HALF_DEG) -> float:

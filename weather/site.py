@@ -90,17 +90,6 @@ def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:
     return float(min(u, UNCERTAINTY_MAX))
 
 
-def site_elevation(lat: float, lon: float) -> float:
-    """Terrain elevation of a point [m] from pvlib's bundled 5-arcmin altitude grid.
-
-    The grid and cell of ``pvlib.location.lookup_altitude`` (Mapzen terrain tiles; coarse in
-    mountains: give the site's own elevation where it matters), read without importing pvlib.
-    """
-    from .interp import lookup_elevation
-
-    return lookup_elevation(lat, lon)
-
-
 def _check_basis(basis) -> str:
     if basis is None:
         return DEFAULT_RADIATION_BASIS
@@ -124,14 +113,58 @@ is within :data:`TEMPERATURE_NEAR_KM` ("near", 121 stations: 0.69 K), farther ("
 1.23 K), and where the ERA5 and station estimates differ by more than
 :data:`TEMPERATURE_GAP_NOTE_K` ("estimates_disagree", 25: 1.97 K)."""
 
+ELEVATION_ERROR_FLOOR_M = 75.0
+"""Error of an elevation estimated from the terrain grid in flat terrain [m] (see
+:func:`estimated_elevation_uncertainty`)."""
 
-def expected_temperature_uncertainty(distance_km: float, estimate_gap_k: float) -> float:
-    """Expected error of the annual mean temperature of a site between stations [K]
-    (:data:`TEMPERATURE_UNCERTAINTY_K`): from the distance to the nearest station used [km]
-    and the difference of the ERA5 and station estimates [K]. A 95th percentile, not a bound."""
+ELEVATION_ERROR_PER_RANGE = 0.7
+"""Growth of that error with the terrain range around the site [m per m] (see
+:func:`estimated_elevation_uncertainty`)."""
+
+LAPSE_RATE_K_PER_M = 0.0065
+"""Standard-atmosphere temperature lapse rate [K/m] (ICAO), turning an elevation uncertainty
+into a temperature uncertainty."""
+
+
+def estimated_elevation_uncertainty(terrain_range_m: float) -> float:
+    """How far an elevation estimated from the terrain grid may be off [m].
+
+    ``hypot(ELEVATION_ERROR_FLOOR_M, ELEVATION_ERROR_PER_RANGE * terrain_range_m)`` with the
+    terrain range of :func:`weather.interp.settlement_elevation` [m]: within it at 96 % of
+    1005 CMA stations and of the 329 bundled stations, 92-97 % in every terrain-range class
+    (weather/VALIDATION.md, "Site elevation"). A 95th percentile, not a bound.
+    """
+    spread = ELEVATION_ERROR_PER_RANGE * max(float(terrain_range_m), 0.0)
+    return float(math.hypot(ELEVATION_ERROR_FLOOR_M, spread))
+
+
+def expected_temperature_uncertainty(distance_km: float, estimate_gap_k: float,
+                                     elevation_uncertainty_m: float = 0.0) -> float:
+    """Expected error of the annual mean temperature of a site between stations [K].
+
+    Parameters
+    ----------
+    distance_km : float
+        Distance to the nearest station used [km].
+    estimate_gap_k : float
+        ERA5 minus station estimate of the annual mean [K].
+    elevation_uncertainty_m : float
+        Uncertainty of the site elevation when it was estimated from the terrain grid
+        (:func:`estimated_elevation_uncertainty`) [m]; 0 when the elevation was given.
+
+    Returns
+    -------
+    float
+        :data:`TEMPERATURE_UNCERTAINTY_K` for the kind of place, combined in quadrature with
+        :data:`LAPSE_RATE_K_PER_M` x ``elevation_uncertainty_m``, rounded to 0.1 K. A 95th
+        percentile, not a bound: with an estimated elevation it covers 94-100 % of the
+        stations left out in every terrain-range class (weather/VALIDATION.md).
+    """
     if abs(estimate_gap_k) > TEMPERATURE_GAP_NOTE_K:
-        return TEMPERATURE_UNCERTAINTY_K["estimates_disagree"]
-    return TEMPERATURE_UNCERTAINTY_K["near" if distance_km <= TEMPERATURE_NEAR_KM else "far"]
+        base = TEMPERATURE_UNCERTAINTY_K["estimates_disagree"]
+    else:
+        base = TEMPERATURE_UNCERTAINTY_K["near" if distance_km <= TEMPERATURE_NEAR_KM else "far"]
+    return round(math.hypot(base, LAPSE_RATE_K_PER_M * max(float(elevation_uncertainty_m), 0.0)), 1)
 
 
 def basis_note(basis: str) -> str:
@@ -271,8 +304,14 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         site_lat, site_lon = _check_coords(lat, lon)
         site_elev = elevation
     elevation_assumed = site_elev is None
+    terrain_range = 0.0
     if elevation_assumed:
-        site_elev = site_elevation(site_lat, site_lon)
+        from .interp import settlement_elevation
+
+        site_elev, terrain_range = settlement_elevation(site_lat, site_lon)
+    elev_unc = estimated_elevation_uncertainty(terrain_range) if elevation_assumed else 0.0
+    elevation_source = ("given" if elevation is not None
+                        else "terrain grid" if elevation_assumed else "station")
     stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
     df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
     st = station_table()
@@ -333,7 +372,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                   f"moved to the site's height above the surrounding terrain and to the "
                   f"stations' residuals) [era5-hersbach-2020]")]
         t_gap = info["t_gap_era5"]
-        unc_t = expected_temperature_uncertainty(dist, t_gap)
+        unc_t = expected_temperature_uncertainty(dist, t_gap, elev_unc)
         if abs(t_gap) > TEMPERATURE_GAP_NOTE_K:
             notes.append(f"the ERA5 and station temperature estimates differ by {t_gap:+.1f} K in "
                          f"the annual mean: the site lies in terrain the stations do not represent "
@@ -343,8 +382,11 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                      f"DHI/GHI) from the nearest CSWD stations, whose split agrees with the CMA "
                      f"station climatology (TMYx files split lower, SWERA higher)")
         if elevation_assumed:
-            notes.append(f"elevation not given: {site_elev:.0f} m from pvlib's 5-arcmin terrain "
-                         f"grid (coarse in mountains: give elevation where it matters)")
+            notes.append(f"elevation not given: {site_elev:.0f} m, the lowest 5-arcmin terrain "
+                         f"cell within about 9 km (pvlib's grid; towns lie on valley floors); the "
+                         f"terrain there spans {terrain_range:.0f} m, so the elevation may be off "
+                         f"by up to about {elev_unc:.0f} m: give "
+                         f"the park's elevation where it matters")
         if d_rad > UNCERTAINTY_DISTANCE_CAP_KM:
             notes.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
                          f"radiation statistics are a rough estimate")
@@ -355,6 +397,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),
               _FILE_ADVICE]
     meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=float(site_elev),
+                       elevation_source=elevation_source,
+                       elevation_uncertainty_m=elev_unc if elevation_assumed else None,
                        source=source, reference_city=str(nearest), distance_km=float(dist),
                        expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
                        notes=notes, seed=int(seed),

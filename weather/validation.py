@@ -106,7 +106,7 @@ GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yiel
 temperature [K]; annual GHI and PV yield of TMYx/SWERA stations [-]."""
 
 
-def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
+def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "station") -> pd.DataFrame:
     """Leave-one-out over the bundled stations.
 
     Each station is predicted by :func:`weather.interp.interpolate` at its own position
@@ -123,6 +123,11 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
     ids : sequence of str, optional
         Stations to test (default all, except those of
         :data:`weather.interp.TEMPERATURE_SUSPECT`).
+    elevation : {"station", "estimated", "cell"}
+        Elevation the station is predicted at: its own (as a planner who gives it), the
+        estimate of a site whose elevation is not given
+        (:func:`weather.interp.settlement_elevation`), or the plain terrain cell
+        (:func:`weather.interp.lookup_elevation`).
 
     Returns
     -------
@@ -132,11 +137,25 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
         period like every station), ``ghi_annual`` (relative, on the station's own
         dataset level: TMYx/SWERA on basis tmyx, CSWD on basis cswd), ``pv_yield``
         (relative, TMYx/SWERA), ``expected_uncertainty``, ``t_gap_era5`` (annual mean of
-        the ERA5 estimate minus the station estimate [K]).
+        the ERA5 estimate minus the station estimate [K]), ``elevation_error_m`` (elevation
+        used minus the station's [m]), ``terrain_range_m`` (with ``elevation="estimated"``,
+        else 0) and ``expected_temperature_uncertainty`` (stated for such a site [K]).
     """
     from .generator import synthesize
-    from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
-    from .site import expected_uncertainty
+    from .interp import (
+        TEMPERATURE_SUSPECT,
+        _base,
+        _col,
+        interpolate,
+        lookup_elevation,
+        settlement_elevation,
+        station_temperatures,
+    )
+    from .site import (
+        estimated_elevation_uncertainty,
+        expected_temperature_uncertainty,
+        expected_uncertainty,
+    )
     from .stations import station_table
 
     b = _base()
@@ -150,6 +169,14 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
         ds = b["dataset"][k]
         basis = "cswd" if ds == "CSWD" else "tmyx"
         lat, lon, z = b["lat"][k], b["lon"][k], b["z"][k]
+        rng, z_unc = 0.0, 0.0
+        if elevation == "estimated":
+            z, rng = settlement_elevation(lat, lon)
+            z_unc = estimated_elevation_uncertainty(rng)
+        elif elevation == "cell":
+            z = lookup_elevation(lat, lon)
+        elif elevation != "station":
+            raise ValueError(f"elevation: expected station, estimated or cell, got {elevation!r}")
         stats, info = interpolate(lat, lon, z, basis=basis,
                                   exclude_groups=frozenset([b["group"][k]]))
         dt = stats["t_mean"].to_numpy() - t_true[k]
@@ -162,6 +189,9 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None) -> pd.DataFrame:
              "t_gap_era5": info["t_gap_era5"],
              "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
              "expected_uncertainty": expected_uncertainty(info["distance_radiation_km"], dz),
+             "elevation_error_m": float(z - b["z"][k]), "terrain_range_m": rng,
+             "expected_temperature_uncertainty": expected_temperature_uncertainty(
+                 info["distance_km"], info["t_gap_era5"], z_unc),
              "pv_yield": np.nan}
         if pv and ds != "CSWD":
             syn = synthesize(stats, lat, lon, seed=seed)

@@ -120,6 +120,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "scenario": scenario_record(loaded),
         "run_config": config.to_dict(),
         "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
+                    "elevation_m": weather.elevation, "elevation_source": weather.elevation_source,
+                    "elevation_uncertainty_m": weather.elevation_uncertainty_m,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
                     "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
                                  for st in getattr(weather, "stations", [])],
