@@ -182,6 +182,35 @@ def test_weather_export_city_and_site(tmp_path):
     assert "note:" in r.output  # distance to the reference city / recommendation to use an EPW
 
 
+def test_scenario_named_by_county_gets_its_province_and_ambiguity_is_explained(tmp_path):
+    """site.city: 昆山市 validates (Jiangsu, for the grid factors); 朝阳区 is refused with the
+    places that share the name, naming the field, with no traceback."""
+    from twin.scenario.loader import load_scenario
+
+    ok = tmp_path / "ks.yaml"
+    ok.write_text(f"extends: {TINY}\nsite: {{city: 昆山市}}\n", encoding="utf-8")
+    r = _run(["validate", str(ok)])
+    assert r.exit_code == 0, r.output
+    from twin.profiles import load_weather
+
+    _, meta, info = load_weather(load_scenario(ok))
+    assert info.province == "Jiangsu" and "division code 320583" in meta.notes[0]
+    # any bundled station or major city validates too, also where the factor needs the province
+    # (site_province once knew only the 34 TMYx cities)
+    for name, province in (("敦煌", "Gansu"), ("西安", "Shaanxi"), ("达拉特旗", "Inner Mongolia")):
+        f = tmp_path / "p.yaml"
+        f.write_text(f"extends: {TINY}\nsite: {{city: {name}}}\n"
+                     "grid: {emission_factor: {level: provincial}}\n", encoding="utf-8")
+        r = _run(["validate", str(f)])
+        assert r.exit_code == 0, (name, r.output)
+        assert load_weather(load_scenario(f))[2].province == province
+    bad = tmp_path / "cy.yaml"
+    bad.write_text(f"extends: {TINY}\nsite: {{city: 朝阳区}}\n", encoding="utf-8")
+    r = _run(["validate", str(bad)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "cy.yaml:2: site:" in r.output and "北京 朝阳区" in r.output and "长春市 朝阳区" in r.output
+
+
 def test_weather_rejects_bad_site_cleanly(tmp_path):
     r = _run(["weather", "--lat", "48.8", "--lon", "2.3", "-o", str(tmp_path / "paris.csv")])
     assert r.exit_code == 1 and "Traceback" not in r.output

@@ -389,7 +389,7 @@ def test_elevation_estimate_of_a_site_without_one():
     assert np.quantile(np.abs(err), 0.95) < 0.75 * np.quantile(np.abs(err_cell), 0.95)
     stated = np.array([estimated_elevation_uncertainty(r) for r in est[:, 1]])
     assert (np.abs(err) <= stated).mean() >= 0.95
-    assert (est[:, 0] <= cell + 1e-9).all() and (est[:, 1] >= 0).all()
+    assert (est[:, 0] <= np.maximum(cell, 0.0) + 1e-9).all() and (est[:, 1] >= 0).all()
 
 
 def test_site_without_elevation_states_the_estimate_and_its_uncertainty():
@@ -470,6 +470,38 @@ def test_major_city_without_station_is_interpolated_at_its_centre():
     assert any("has no bundled station" in n for n in meta.notes)
     with pytest.raises(WeatherError, match="unknown station"):
         resolve_place("Atlantis")
+
+
+def test_any_chinese_city_or_county_names_a_site():
+    """A planner writes the park's city or county (扬州, 昆山市, 达拉特旗): the site is
+    interpolated at the seat of that division, said so with its code and source, and its
+    province is known for the grid factors. A name several places share fails with the
+    candidates and how to pick one; the province or city written first picks it."""
+    from weather.places import place_table
+    from weather.stations import place_province, resolve_place
+
+    tab = place_table()
+    assert (tab["level"] == "prefecture").sum() > 330 and (tab["level"] == "county").sum() > 2800
+    kind, yz = resolve_place("扬州")
+    assert kind == "city" and yz.code == "321000" and yz.province == "Jiangsu"
+    assert resolve_place("扬州市") == resolve_place("江苏省扬州市") == resolve_place("江苏 扬州") == (kind, yz)
+    _, dalat = resolve_place("达拉特旗")
+    assert resolve_place("达拉特")[1] == dalat and dalat.parent_zh == "鄂尔多斯市"
+    assert abs(dalat.lat - 40.40) < 0.1 and abs(dalat.lon - 110.03) < 0.1  # the PV plant of VALIDATION
+    assert resolve_place("湘西")[1].name_zh == "湘西土家族苗族自治州"
+    assert resolve_place("吉林")[1].code == "220200"
+    # a prefecture-level city wins over counties of the same name; stations still come first
+    assert resolve_place("苏州")[0] == "station" and resolve_place("西安")[1].code == ""
+    with pytest.raises(WeatherError, match=r"names 4 places: .*南京市 鼓楼区.*write the province"):
+        resolve_place("鼓楼区")
+    assert resolve_place("南京鼓楼区")[1].parent_zh == "南京市"
+    assert resolve_place("福建 福州市 鼓楼区")[1].province == "Fujian"
+    assert place_province("昆山市") == "Jiangsu" and place_province("Atlantis") is None
+    df, meta = site_weather(city="江都区")
+    note = meta.notes[0]
+    assert note.startswith("江都区 (Jiangsu, 扬州市; division code 321012) has no bundled station")
+    assert "[cpca-du-2018]" in note and abs(meta.latitude - 32.43) < 0.01
+    assert meta.source == "synthetic-site" and len(df) == 8760
 
 
 def test_weather_notes_have_chinese_for_the_report():

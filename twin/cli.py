@@ -158,7 +158,8 @@ def schema(output: Path | None) -> None:
 
 
 @main.command()
-@click.option("--city", help="Any bundled station: Chinese name, pinyin or WMO number (see --list).")
+@click.option("--city", help="Any bundled station: Chinese name, pinyin or WMO number (see --list); or "
+              "any Chinese city or county by name (扬州, 江都区, 达拉特旗).")
 @click.option("--lat", type=float, help="Latitude [deg N].")
 @click.option("--lon", type=float, help="Longitude [deg E].")
 @click.option("--elevation", type=float, help="Elevation [m] (default: the lowest terrain cell within about 9 km, "

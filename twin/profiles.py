@@ -57,10 +57,9 @@ def load_weather(loaded: LoadedScenario):
     )
     province = site.province
     if province is None and site.city is not None:
-        from weather.stations import resolve_place, station_table
+        from weather.stations import place_province
 
-        kind, hit = resolve_place(site.city)
-        province = str(station_table().loc[hit, "province"]) if kind == "station" else hit[2]
+        province = place_province(site.city)
     # weather speaks in its API's terms; the planner edits the scenario's site.weather_file
     meta.notes[:] = [n.replace("site_weather(path=...)", "site.weather_file in the scenario") for n in meta.notes]
     info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))

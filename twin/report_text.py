@@ -704,6 +704,14 @@ PATTERNS.extend([
          "°C，最热月 {t2} °C）判为{m}；采用度日数（全季指标）；如当地主管部门划入另一气候区，请显式设置建筑围护结构"),
     ),
     (
+        (r"^(?P<zh>\S+) \((?P<p>[^;]+); division code (?P<c>\d{6})\) has no bundled station: the "
+         r"site is interpolated at the seat of the division \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E\) "
+         r"\[cpca-du-2018\]; give latitude/longitude \(and elevation\) of the park for a better "
+         r"estimate$"),
+        ("{zh}（行政区划代码 {c}）无内置气象站：按其政府驻地（北纬 {la}°，东经 {lo}°）插值"
+         "[cpca-du-2018]；给出园区经纬度（及海拔）可提高精度"),
+    ),
+    (
         (r"^(?P<en>.+) \((?P<zh>[^,]+), (?P<p>[^)]+)\) has no bundled station: the site i"
          r"s interpolated at the city centre \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E\); give"
          r" latitude/longitude \(and elevation\) of the park for a better estimate$"),

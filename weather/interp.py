@@ -245,6 +245,9 @@ def lookup_elevation(lat: float, lon: float) -> float:
     return float(_decode(_altitude_grid()[i:i + 1, j:j + 1])[0, 0])
 
 
+GRID_STEP_M = 28.0
+"""Height step of pvlib's altitude grid encoding [m]."""
+
 ELEVATION_ESTIMATE_HALF_CELLS = 1
 """A site's elevation, when not given, is the lowest 5-arcmin terrain cell within this many
 cells of the site's own (3 x 3 cells, about +-9 km) [-]."""
@@ -274,7 +277,10 @@ def settlement_elevation(lat: float, lon: float) -> tuple[float, float]:
     if land.size == 0:
         return 0.0, 0.0
     z = _decode(land)
-    return float(z.min()), float(z.max() - z.min())
+    low = float(z.min())
+    if -GRID_STEP_M < low < 0.0:  # the grid's level nearest sea level (-2 m) is sea level
+        low = 0.0
+    return low, float(z.max() - z.min())
 
 
 def terrain_mean(lat: float, lon: float, half_deg: float = TERRAIN_HALF_DEG) -> float:

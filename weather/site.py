@@ -183,6 +183,19 @@ def _provenance(extra: dict) -> dict:
             "method": "weather.interp.interpolate + weather.generator.synthesize", **extra}
 
 
+def _place_note(place) -> str:
+    """Where a site named by a city or county without a bundled station is interpolated."""
+    if place.code:
+        within = f", {place.parent_zh}" if place.parent_zh else ""
+        return (f"{place.name_zh} ({place.province}{within}; division code {place.code}) has no "
+                f"bundled station: the site is interpolated at the seat of the division "
+                f"({place.lat:.2f} N, {place.lon:.2f} E) [cpca-du-2018]; give latitude/longitude "
+                f"(and elevation) of the park for a better estimate")
+    return (f"{place.name} ({place.name_zh}, {place.province}) has no bundled station: the site "
+            f"is interpolated at the city centre ({place.lat:.2f} N, {place.lon:.2f} E); give "
+            f"latitude/longitude (and elevation) of the park for a better estimate")
+
+
 def _station_label(s: dict) -> str:
     return f"{s['name']} {s['name_zh']} ({s['dataset']}, {s['distance_km']:.0f} km)"
 
@@ -274,12 +287,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
 
     own = None
     if city is not None and resolve_place(city)[0] == "city":
-        en, zh, prov, c_lat, c_lon = resolve_place(city)[1]
+        place = resolve_place(city)[1]
         if lat is None:
-            lat, lon = c_lat, c_lon
-            extra.append(f"{en} ({zh}, {prov}) has no bundled station: the site is interpolated at "
-                         f"the city centre ({c_lat:.2f} N, {c_lon:.2f} E); give latitude/longitude "
-                         f"(and elevation) of the park for a better estimate")
+            lat, lon = place.lat, place.lon
+            extra.append(_place_note(place))
         city = None
     if city is not None:
         sid = resolve_station(city)

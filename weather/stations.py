@@ -223,24 +223,43 @@ CITY_CENTRES: dict[str, tuple[str, str, float, float]] = {
 
 
 def resolve_place(name: str):
-    """A station id, or a major city's centre when no station has that name.
+    """A station id, else a major city's centre, else a Chinese city or county's seat.
 
     Returns
     -------
-    ("station", id) or ("city", (name, name_zh, province, lat, lon))
+    ("station", id) or ("city", :class:`weather.places.Place`)
+        A major city of :data:`CITY_CENTRES` (English or Chinese name) or any
+        prefecture-level city or county-level division (:func:`weather.places.find_place`).
 
     Raises
     ------
     WeatherError
-        Neither a station nor a listed city.
+        Neither a station nor a place, or a name several places share.
     """
     from ._core import WeatherError
+    from .places import Place, find_place
 
     try:
         return "station", resolve_station(name)
-    except WeatherError:
+    except WeatherError as err:
         key = str(name).strip().removesuffix("市")
         for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
             if key == zh or _fold(key) == _fold(en):
-                return "city", (en, zh, prov, lat, lon)
-        raise
+                return "city", Place(en, zh, prov, lat, lon)
+        place = find_place(name)
+        if place is not None:
+            return "city", place
+        raise WeatherError(str(err).replace(
+            "For other places give", "Chinese cities and counties are accepted by name (扬州, "
+            "江都区, 达拉特旗); for other places give")) from None
+
+
+def place_province(name: str) -> str | None:
+    """English province of a station or named place, ``None`` if the name is unknown."""
+    from ._core import WeatherError
+
+    try:
+        kind, hit = resolve_place(name)
+    except WeatherError:
+        return None
+    return str(station_table().loc[hit, "province"]) if kind == "station" else hit.province

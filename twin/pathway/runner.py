@@ -170,12 +170,9 @@ def _province(sc) -> str | None:
         return sc.site.province
     if sc.site.city is None:
         return None
-    try:
-        from weather.stations import resolve_station, station_table
+    from weather.stations import place_province
 
-        return str(station_table().loc[resolve_station(sc.site.city), "province"])
-    except (ImportError, KeyError, ValueError):
-        return None
+    return place_province(sc.site.city)
 
 
 def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str]]:

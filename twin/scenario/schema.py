@@ -69,7 +69,9 @@ class SiteSpec(_Strict):
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
         "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田'; or a major city without a station (e.g. '西安': "
-        "interpolated at the city centre)."
+        "interpolated at the city centre); or any prefecture-level city or county by its Chinese name (e.g. "
+        "'扬州', '昆山市', '达拉特旗'; where several share a name, write the province or city first: "
+        "'南京 鼓楼区'), interpolated at the seat of the division."
     )
     latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
@@ -113,14 +115,14 @@ class SiteSpec(_Strict):
 
 
 def site_province(site: SiteSpec) -> str | None:
-    """The site's province: given, or that of the bundled city; None for bare coordinates."""
+    """The site's province: given, or that of the named station, city or county; None for bare
+    coordinates."""
     if site.province is not None:
         return site.province
     if site.city is not None:
-        from weather import CITIES
-        from weather.cities import resolve_city
+        from weather.stations import place_province
 
-        return CITIES[resolve_city(site.city)].province
+        return place_province(site.city)
     return None
 
 

@@ -1,0 +1,141 @@
+"""Chinese cities and counties a site can be named by (``site.city``, ``twin weather --city``).
+
+3178 places: every prefecture-level city and every county-level division (county, district,
+county-level city, banner) with the coordinates of its seat, derived by
+``scripts/derive_places.py`` from the division table of the MIT-licensed PyPI package cpca
+0.5.5 (bibliography key ``cpca-du-2018``; ``weather/data/places.csv``, licence in
+``weather/data/places.LICENSE``). A site named so is interpolated at the seat, which is what a
+planner who knows only the town gets; the park's own latitude and longitude are better.
+
+A name matches a place's full name (扬州市, 达拉特旗) or its short name (扬州, 达拉特); a
+prefecture-level city wins over a county of the same name (朝阳 -> 朝阳市, Liaoning). Where
+several places share a name (朝阳区 in Beijing and in Changchun), the province and/or city
+written before it picks one: ``北京 朝阳区``, ``长春朝阳区``, ``吉林省长春市朝阳区``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+import pandas as pd
+
+from ._core import WeatherError
+
+PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
+"""Suffixes a province may be written with (江苏省, 广西壮族自治区, 北京市)."""
+
+_SEPARATORS = re.compile(r"[\s·・,，/\-_]+")
+
+
+class Place(NamedTuple):
+    """A named place without a bundled station: where a site named so is interpolated."""
+
+    name: str
+    """Name as written in the outputs (English for the major cities of
+    :data:`weather.stations.CITY_CENTRES`, Chinese for divisions)."""
+    name_zh: str
+    province: str
+    """English province name (as in :data:`weather.stations.PROVINCE_ZH`)."""
+    lat: float
+    lon: float
+    code: str = ""
+    """Six-digit administrative division code (divisions only)."""
+    parent_zh: str = ""
+    """Chinese name of the prefecture-level city a county belongs to (divisions only)."""
+
+
+@lru_cache(maxsize=1)
+def place_table() -> pd.DataFrame:
+    """The bundled places (``weather/data/places.csv``), index ``code``.
+
+    Columns: ``name_zh``, ``short_zh`` (without the administrative suffix), ``level``
+    (``prefecture`` or ``county``), ``province`` (English), ``prefecture`` (code of a
+    county's prefecture-level city, else empty), ``lat``, ``lon`` [deg].
+    """
+    with resources.files("weather").joinpath("data/places.csv").open("r", encoding="utf-8") as fh:
+        tab = pd.read_csv(fh, dtype={"code": str, "prefecture": str}, keep_default_na=False)
+    return tab.set_index("code")
+
+
+def _province_prefixes() -> list[tuple[str, str]]:
+    """(written form, English province) for every province, longest first."""
+    from .stations import PROVINCE_ZH
+
+    out = [(zh + suf, en) for en, zh in PROVINCE_ZH.items() for suf in PROVINCE_SUFFIXES]
+    out += [(zh, en) for en, zh in PROVINCE_ZH.items()]
+    return sorted(out, key=lambda p: len(p[0]), reverse=True)
+
+
+def _parses(key: str) -> list[tuple[str | None, str | None, str]]:
+    """Ways to read ``key`` as [province][prefecture-level city]place: (province, prefecture
+    code, rest), the most qualified first; the bare name is always the last."""
+    tab = place_table()
+    prefs = tab[tab["level"] == "prefecture"]
+    heads: list[tuple[str | None, str]] = [(None, key)]
+    for written, en in _province_prefixes():
+        if key.startswith(written) and len(key) > len(written):
+            heads.insert(0, (en, key[len(written):]))
+            break
+    out: list[tuple[str | None, str | None, str]] = []
+    for prov, rest in heads:
+        cand = prefs if prov is None else prefs[prefs["province"] == prov]
+        for code, r in cand.iterrows():
+            for written in sorted({r["name_zh"], r["short_zh"]}, key=len, reverse=True):
+                if rest.startswith(written) and len(rest) > len(written):
+                    out.append((prov, code, rest[len(written):]))
+                    break
+        out.append((prov, None, rest))
+    return sorted(out, key=lambda p: (p[0] is None) + (p[1] is None))
+
+
+def _label(code: str) -> str:
+    from .stations import PROVINCE_ZH
+
+    tab = place_table()
+    r = tab.loc[code]
+    parent = tab.loc[r["prefecture"], "name_zh"] + " " if r["prefecture"] in tab.index else ""
+    return f"{PROVINCE_ZH.get(r['province'], r['province'])} {parent}{r['name_zh']}"
+
+
+def find_place(name: str) -> Place | None:
+    """The city or county a name means, or ``None`` when no place has that name.
+
+    Raises
+    ------
+    WeatherError
+        Several places share the name and nothing written before it tells them apart (the
+        message lists them and how to pick one).
+    """
+    if not isinstance(name, str):
+        return None
+    key = _SEPARATORS.sub("", name.strip())
+    if not key:
+        return None
+    tab = place_table()
+    for prov, pref, rest in _parses(key):
+        m = (tab["name_zh"] == rest) | (tab["short_zh"] == rest)
+        if prov is not None:
+            m &= tab["province"] == prov
+        if pref is not None:
+            m &= tab["prefecture"] == pref
+        hits = tab[m]
+        if hits.empty:
+            continue
+        if (hits["level"] == "prefecture").any():
+            hits = hits[hits["level"] == "prefecture"]
+        if len(hits) > 1:
+            listed = ", ".join(_label(c) for c in hits.index[:8])
+            more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+            raise WeatherError(
+                f"city: {name!r} names {len(hits)} places: {listed}{more}; write the province "
+                f"or city before it (e.g. {_label(hits.index[0]).rsplit(' ', 1)[0]} "
+                f"{hits.iloc[0]['name_zh']!s}) or give latitude/longitude")
+        code = hits.index[0]
+        r = hits.iloc[0]
+        parent = tab.loc[r["prefecture"], "name_zh"] if r["prefecture"] in tab.index else ""
+        return Place(name=r["name_zh"], name_zh=r["name_zh"], province=r["province"],
+                     lat=float(r["lat"]), lon=float(r["lon"]), code=code, parent_zh=parent)
+    return None
