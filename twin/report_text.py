@@ -708,7 +708,7 @@ PATTERNS.extend([
          r"site is interpolated at the seat of the division \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E\) "
          r"\[cpca-du-2018\]; give latitude/longitude \(and elevation\) of the park for a better "
          r"estimate$"),
-        ("{zh}（行政区划代码 {c}）无内置气象站：按其政府驻地（北纬 {la}°，东经 {lo}°）插值"
+        ("{zh}（行政区划代码 {c}）无内置气象站：按其政府驻地（北纬 {la}°，东经 {lo}°）插值 "
          "[cpca-du-2018]；给出园区经纬度（及海拔）可提高精度"),
     ),
     (

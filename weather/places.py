@@ -7,7 +7,8 @@ county-level city, banner) with the coordinates of its seat, derived by
 ``weather/data/places.LICENSE``). A site named so is interpolated at the seat, which is what a
 planner who knows only the town gets; the park's own latitude and longitude are better.
 
-A name matches a place's full name (扬州市, 达拉特旗) or its short name (扬州, 达拉特); a
+A name matches a place's full name (扬州市, 达拉特旗), its short name (扬州, 达拉特) or the
+pinyin of the short name in any reading (Yangzhou, Dalate; Changzhi or Zhangzhi for 长治); a
 prefecture-level city wins over a county of the same name (朝阳 -> 朝阳市, Liaoning). Where
 several places share a name (朝阳区 in Beijing and in Changchun), the province and/or city
 written before it picks one: ``北京 朝阳区``, ``长春朝阳区``, ``吉林省长春市朝阳区``.
@@ -51,13 +52,40 @@ class Place(NamedTuple):
 def place_table() -> pd.DataFrame:
     """The bundled places (``weather/data/places.csv``), index ``code``.
 
-    Columns: ``name_zh``, ``short_zh`` (without the administrative suffix), ``level``
+    Columns: ``name_zh``, ``short_zh`` (without the administrative suffix), ``pinyin`` (of the
+    short name, every reading, ``|``-separated, lower case), ``level``
     (``prefecture`` or ``county``), ``province`` (English), ``prefecture`` (code of a
     county's prefecture-level city, else empty), ``lat``, ``lon`` [deg].
     """
     with resources.files("weather").joinpath("data/places.csv").open("r", encoding="utf-8") as fh:
         tab = pd.read_csv(fh, dtype={"code": str, "prefecture": str}, keep_default_na=False)
     return tab.set_index("code")
+
+
+PINYIN_SUFFIXES = ("city", "county", "district", "prefecture", "shi", "xian", "qu", "qi", "meng")
+"""Words a romanised name may end with (Yangzhou City, Kunshan Shi), tried without them too."""
+
+
+@lru_cache(maxsize=1)
+def _pinyin_index() -> dict[str, list[str]]:
+    """Pinyin spelling -> division codes."""
+    out: dict[str, list[str]] = {}
+    for code, spellings in place_table()["pinyin"].items():
+        for sp in str(spellings).split("|"):
+            out.setdefault(sp, []).append(code)
+    return out
+
+
+def _pinyin_codes(name: str) -> list[str]:
+    """Codes of the places whose pinyin is ``name`` (any case, spaces and apostrophes ignored)."""
+    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    idx = _pinyin_index()
+    keys = [key] + [key[: -len(suf)] for suf in PINYIN_SUFFIXES
+                    if key.endswith(suf) and len(key) - len(suf) >= 2]
+    for k in keys:
+        if k in idx:
+            return idx[k]
+    return []
 
 
 def _province_prefixes() -> list[tuple[str, str]]:
@@ -115,27 +143,60 @@ def find_place(name: str) -> Place | None:
     if not key:
         return None
     tab = place_table()
+    province = _province_named(key)
+    if province is not None:
+        # a province's name: only its own namesake city (吉林 -> 吉林市) is meant, never a
+        # place of that name elsewhere (海南 is not 海南藏族自治州 in Qinghai)
+        found = _find(name, key, tab)
+        if found is not None and found.province == province and not found.parent_zh:
+            return found
+        raise WeatherError(f"city: {name!r} is a province; name a city or county in it (e.g. its "
+                           f"capital) or give latitude/longitude")
+    return _find(name, key, tab)
+
+
+def _province_named(key: str) -> str | None:
+    """English province whose Chinese or English name ``key`` is, else ``None``."""
+    from .stations import PROVINCE_ZH, _fold
+
+    for written, en in _province_prefixes():
+        if key == written:
+            return en
+    folded = _fold(key)
+    return next((en for en in PROVINCE_ZH if _fold(en) == folded), None)
+
+
+def _find(name: str, key: str, tab: pd.DataFrame) -> Place | None:
+    if key.isascii():
+        return _pick(name, tab.loc[_pinyin_codes(name)])
     for prov, pref, rest in _parses(key):
         m = (tab["name_zh"] == rest) | (tab["short_zh"] == rest)
         if prov is not None:
             m &= tab["province"] == prov
         if pref is not None:
             m &= tab["prefecture"] == pref
-        hits = tab[m]
-        if hits.empty:
-            continue
-        if (hits["level"] == "prefecture").any():
-            hits = hits[hits["level"] == "prefecture"]
-        if len(hits) > 1:
-            listed = ", ".join(_label(c) for c in hits.index[:8])
-            more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
-            raise WeatherError(
-                f"city: {name!r} names {len(hits)} places: {listed}{more}; write the province "
-                f"or city before it (e.g. {_label(hits.index[0]).rsplit(' ', 1)[0]} "
-                f"{hits.iloc[0]['name_zh']!s}) or give latitude/longitude")
-        code = hits.index[0]
-        r = hits.iloc[0]
-        parent = tab.loc[r["prefecture"], "name_zh"] if r["prefecture"] in tab.index else ""
-        return Place(name=r["name_zh"], name_zh=r["name_zh"], province=r["province"],
-                     lat=float(r["lat"]), lon=float(r["lon"]), code=code, parent_zh=parent)
+        if m.any():
+            return _pick(name, tab[m])
     return None
+
+
+def _pick(name: str, hits: pd.DataFrame) -> Place | None:
+    """The one place among ``hits`` (a prefecture-level city before counties), ``None`` for
+    none; several raise :class:`WeatherError` listing them."""
+    if hits.empty:
+        return None
+    if (hits["level"] == "prefecture").any():
+        hits = hits[hits["level"] == "prefecture"]
+    if len(hits) > 1:
+        listed = ", ".join(_label(c) for c in hits.index[:8])
+        more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+        raise WeatherError(
+            f"city: {name!r} names {len(hits)} places: {listed}{more}; write the province "
+            f"or city before it in Chinese (e.g. {_label(hits.index[0]).rsplit(' ', 1)[0]} "
+            f"{hits.iloc[0]['name_zh']!s}) or give latitude/longitude")
+    tab = place_table()
+    code = hits.index[0]
+    r = hits.iloc[0]
+    parent = tab.loc[r["prefecture"], "name_zh"] if r["prefecture"] in tab.index else ""
+    return Place(name=r["name_zh"], name_zh=r["name_zh"], province=r["province"],
+                 lat=float(r["lat"]), lon=float(r["lon"]), code=code, parent_zh=parent)
