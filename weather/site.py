@@ -157,8 +157,8 @@ def expected_temperature_uncertainty(distance_km: float, estimate_gap_k: float,
     float
         :data:`TEMPERATURE_UNCERTAINTY_K` for the kind of place, combined in quadrature with
         :data:`LAPSE_RATE_K_PER_M` x ``elevation_uncertainty_m``, rounded to 0.1 K. A 95th
-        percentile, not a bound: with an estimated elevation it covers 94-100 % of the
-        stations left out in every terrain-range class (weather/VALIDATION.md).
+        percentile, not a bound: with an estimated elevation it covers 93-100 % of the
+        stations in every terrain-range class, left out or independent (weather/VALIDATION.md).
     """
     if abs(estimate_gap_k) > TEMPERATURE_GAP_NOTE_K:
         base = TEMPERATURE_UNCERTAINTY_K["estimates_disagree"]
