@@ -505,6 +505,10 @@ def test_any_chinese_city_or_county_names_a_site():
         with pytest.raises(WeatherError, match="is a province"):
             resolve_place(province)
     assert resolve_place("青海 海南")[1].name_zh == "海南藏族自治州"
+    _, far = site_weather(city="扬州", lat=39.9, lon=116.4)  # Beijing's coordinates
+    assert any(n.startswith("city='扬州' (扬州市, Jiangsu) is 8") for n in far.notes)
+    _, near = site_weather(city="扬州", lat=32.3, lon=119.5)
+    assert not any(n.startswith("city='扬州'") for n in near.notes)
     df, meta = site_weather(city="江都区")
     note = meta.notes[0]
     assert note.startswith("江都区 (Jiangsu, 扬州市; division code 321012) has no bundled station")

@@ -704,6 +704,13 @@ PATTERNS.extend([
          "°C，最热月 {t2} °C）判为{m}；采用度日数（全季指标）；如当地主管部门划入另一气候区，请显式设置建筑围护结构"),
     ),
     (
+        (r"^city='(?P<c>[^']+)' \((?P<zh>[^,]+), (?P<p>[^)]+)\) is (?P<d>\d+) km from the given "
+         r"lat/lon: the weather is for the lat/lon; check that both name the same place \(the "
+         r"province is taken from the city\)$"),
+        ("场址名称 {c}（{zh}）距所给经纬度 {d} km：气象按经纬度生成；请核对两者是否为同一地点"
+         "（电网因子所用省份取自场址名称）"),
+    ),
+    (
         (r"^(?P<zh>\S+) \((?P<p>[^;]+); division code (?P<c>\d{6})\) has no bundled station: the "
          r"site is interpolated at the seat of the division \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E\) "
          r"\[cpca-du-2018\]; give latitude/longitude \(and elevation\) of the park for a better "

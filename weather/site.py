@@ -57,6 +57,10 @@ CITY_MATCH_KM = 30.0
 """With both city= and lat=/lon=, the station's own statistics are used if the site is
 within this distance of it; otherwise the site is interpolated [km]."""
 
+PLACE_MATCH_KM = 60.0
+"""With both a city or county name (no station) and lat=/lon=, a note says so when the
+coordinates are farther than this from the seat of that division [km]."""
+
 _FILE_ADVICE = ("for final studies use a measured or typical-year EPW of the site "
                 "(site_weather(path=...)): synthetic years reproduce monthly statistics, "
                 "not a particular year's weather")
@@ -291,6 +295,13 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         if lat is None:
             lat, lon = place.lat, place.lon
             extra.append(_place_note(place))
+        else:
+            la, lo = _check_coords(lat, lon)
+            dist = float(haversine_km(la, lo, place.lat, place.lon))
+            if dist > PLACE_MATCH_KM:
+                extra.append(f"city={city!r} ({place.name_zh}, {place.province}) is {dist:.0f} km "
+                             f"from the given lat/lon: the weather is for the lat/lon; check that "
+                             f"both name the same place (the province is taken from the city)")
         city = None
     if city is not None:
         sid = resolve_station(city)
