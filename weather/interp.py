@@ -173,20 +173,34 @@ def _col(name: str) -> np.ndarray:
 def dataset_offsets() -> dict[str, np.ndarray]:
     """Monthly temperature offsets that bring each dataset to the TMYx period [K], 12 values.
 
-    Median over places (station groups) holding a TMYx and a CSWD (SWERA) station of
-    T_TMYx - T_CSWD (T_TMYx - T_SWERA); TMYx itself 0.
+    CSWD: median over places (station groups) holding a TMYx and a CSWD station of
+    T_TMYx - T_CSWD (25 places). SWERA: median over places holding a SWERA station and a TMYx
+    station (T_TMYx - T_SWERA, 10 places) or, where there is no TMYx, a CSWD station
+    (T_CSWD + CSWD offset - T_SWERA, 33 places): ten places alone left monthly offsets off by
+    up to 1.2 K (March), which the SWERA stations' leave-one-out showed as a monthly bias
+    (weather/VALIDATION.md, section 1). TMYx itself 0.
     """
     b = _base()
     t = _col("t_mean")
     out = {"TMYx": np.zeros(12)}
-    for ds in ("CSWD", "SWERA"):
+
+    def place_diffs(ds: str, via_cswd: bool) -> list[np.ndarray]:
         diffs = []
         for g in np.unique(b["group"]):
             sel = b["group"] == g
-            tm = sel & (b["dataset"] == "TMYx")
             ot = sel & (b["dataset"] == ds)
-            if tm.any() and ot.any():
+            tm = sel & (b["dataset"] == "TMYx")
+            cs = sel & (b["dataset"] == "CSWD")
+            if not ot.any():
+                continue
+            if tm.any():
                 diffs.append(t[tm].mean(0) - t[ot].mean(0))
+            elif via_cswd and cs.any():
+                diffs.append(t[cs].mean(0) + out["CSWD"] - t[ot].mean(0))
+        return diffs
+
+    for ds, via in (("CSWD", False), ("SWERA", True)):
+        diffs = place_diffs(ds, via)
         out[ds] = np.median(np.array(diffs), axis=0) if diffs else np.zeros(12)
     return out
 
