@@ -112,13 +112,18 @@ def _cswd_shift(df, lat, lon):
     return df, shift, c0, c1
 
 
-def process(path: Path, dataset: str, cache: Path) -> dict:
+def process(path: Path, dataset: str, cache: Path,
+            position: tuple[float, float] | None = None) -> dict:
+    """Monthly statistics of one typical-year file; ``position`` (lat, lon) [deg] replaces a
+    header position known to be wrong (:data:`POSITION_FIXES`) before anything is computed."""
     sha = _sha(path)
-    hit = cache / f"{sha}.pkl"
+    hit = cache / (f"{sha}.pkl" if position is None else f"{sha}-{position[0]}-{position[1]}.pkl")
     if hit.exists():
         return pickle.loads(hit.read_bytes())
     if dataset == "CSWD":
         df, meta = read_weather_file(path, repair_shift=False, closure_tolerance=None)
+        if position is not None:
+            meta.latitude, meta.longitude = position
         df, shift, c0, c1 = _cswd_shift(df, meta.latitude, meta.longitude)
         repairs = [f"radiation centroid {-shift:+.2f} h from clear-sky: "
                    + (f"radiation moved {shift:+.2f} h (linear between hours)" if shift else
@@ -127,6 +132,8 @@ def process(path: Path, dataset: str, cache: Path) -> dict:
         closure = c1
     else:
         df, meta = read_weather_file(path)
+        if position is not None:
+            meta.latitude, meta.longitude = position
         repairs = list(meta.notes)
         shift = 0.0
         for n in repairs:
@@ -149,6 +156,32 @@ def process(path: Path, dataset: str, cache: Path) -> dict:
            "stats": st}
     cache.mkdir(parents=True, exist_ok=True)
     hit.write_bytes(pickle.dumps(out))
+    return out
+
+
+POSITION_FIXES = {
+    "CSWD-54374": "header latitude 41.0 N (the minutes dropped; the position lies in the "
+                  "Changbai mountains at about 1230 m, not at the station's 333 m on the Yalu)",
+    "CSWD-54337": "header latitude 41.68 N puts Jinzhou 61 km north in the hills (terrain "
+                  "110-330 m against the station's 66 m)",
+    "CSWD-58238": "header latitude 32.83 N puts Nanjing 100 km north, outside the city",
+}
+"""CSWD files whose header position contradicts the station: their position is taken from the
+CMA station lists (the lists used for the Chinese names), with the reason. Found by comparing
+every header with those lists: the three CSWD files more than 50 km from their WMO station's
+listed position where the terrain or the town contradicts the header (TMYx positions are the
+ISD airport stations and differ by design; CSWD 53276 Jurh, 57 km, is consistent with its
+elevation at both positions and is left as it is)."""
+
+
+def _positions(shared: Path) -> dict[str, tuple[float, float]]:
+    """WMO (5 digits) -> (lat, lon) [deg] from the CMA station lists used for matching."""
+    out: dict[str, tuple[float, float]] = {}
+    cb = shared / "data/climate/cbed_monthly_normals_1988-2017.csv"
+    if cb.exists():
+        t = pd.read_csv(cb, usecols=["station_id", "latitude", "longitude"])
+        for s, la, lo in t.itertuples(index=False):
+            out[str(s)] = (round(float(la), 2), round(float(lo), 2))
     return out
 
 
@@ -204,10 +237,16 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/weather_stats_cache"))
     args = ap.parse_args(argv)
     zh, prov = _names(args.shared)
+    positions = _positions(args.shared)
     rows, frames = [], []
     for r in station_rows(args.shared):
-        res = process(r["path"], r["dataset"], args.cache)
         sid = f"{r['dataset']}-{r['wmo']}"
+        fix = positions[r["wmo"]] if sid in POSITION_FIXES else None
+        res = process(r["path"], r["dataset"], args.cache, fix)
+        if fix is not None:
+            res = {**res, "repairs": [*res["repairs"],
+                                      f"position {fix[0]:.2f} N {fix[1]:.2f} E from the CMA "
+                                      f"station list: {POSITION_FIXES[sid]}"]}
         if r["dataset"] == "TMYx" and any(x["id"] == sid for x in rows):
             sid = f"TMYx-{r['wmo']}b"
         province = r["province"] or prov.get(r["wmo"]) or PROVINCE_PROJECT.get(r["wmo"], "")
