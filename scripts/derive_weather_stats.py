@@ -174,34 +174,26 @@ ISD airport stations and differ by design; CSWD 53276 Jurh, 57 km, is consistent
 elevation at both positions and is left as it is)."""
 
 
-def _positions(shared: Path) -> dict[str, tuple[float, float]]:
-    """WMO (5 digits) -> (lat, lon) [deg] from the CMA station lists used for matching."""
-    out: dict[str, tuple[float, float]] = {}
-    cb = shared / "data/climate/cbed_monthly_normals_1988-2017.csv"
-    if cb.exists():
-        t = pd.read_csv(cb, usecols=["station_id", "latitude", "longitude"])
-        for s, la, lo in t.itertuples(index=False):
-            out[str(s)] = (round(float(la), 2), round(float(lo), 2))
-    return out
-
-
 def _names(shared: Path):
-    """WMO (5 digits) -> (name_zh, province_en) from the CMA station lists used for matching."""
-    zh, prov = {}, {}
+    """WMO (5 digits) -> name_zh, province_en and (lat, lon) [deg] from the CMA station lists
+    used for matching (positions from the CBED list)."""
+    zh, prov, pos = {}, {}, {}
     cd = shared / "data/climate/cdsrd_monthly_climatology_1991-2017.csv"
     cb = shared / "data/climate/cbed_monthly_normals_1988-2017.csv"
     zh_to_en = {v: k for k, v in PROVINCE_ZH.items()}
     if cb.exists():
-        t = pd.read_csv(cb, usecols=["station_id", "province", "city_name"])
-        for s, p, n in t.itertuples(index=False):
+        t = pd.read_csv(cb, usecols=["station_id", "province", "city_name", "latitude",
+                                     "longitude"])
+        for s, p, n, la, lo in t.itertuples(index=False):
             zh[str(s)] = str(n).removesuffix("市") if len(str(n)) > 2 else str(n)
             prov[str(s)] = zh_to_en.get(p, "")
+            pos[str(s)] = (round(float(la), 2), round(float(lo), 2))
     if cd.exists():
         t = pd.read_csv(cd, usecols=["station", "name_zh", "province_en"])
         for s, n, p in t.itertuples(index=False):
             zh[str(s)] = str(n)
             prov[str(s)] = p
-    return zh, prov
+    return zh, prov, pos
 
 
 def station_rows(shared: Path) -> list[dict]:
@@ -236,8 +228,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "weather" / "data")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/weather_stats_cache"))
     args = ap.parse_args(argv)
-    zh, prov = _names(args.shared)
-    positions = _positions(args.shared)
+    zh, prov, positions = _names(args.shared)
     rows, frames = [], []
     for r in station_rows(args.shared):
         sid = f"{r['dataset']}-{r['wmo']}"

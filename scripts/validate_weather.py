@@ -44,7 +44,14 @@ from weather.site import (
     expected_temperature_uncertainty,
 )
 from weather.stations import station_table
-from weather.validation import GOALS, compare_years, leave_one_out, pv_specific_yield, summarise_loo
+from weather.validation import (
+    GOALS,
+    compare_years,
+    leave_one_out,
+    pv_specific_yield,
+    summarise_loo,
+    test_elevation,
+)
 
 DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 """Days per month of the model year [-]."""
@@ -187,15 +194,10 @@ def cbed_check(shared: Path, elevation: str = "station") -> dict | None:
     sel = np.flatnonzero(d.min(1) > 15)
     err, rng, stated = [], [], []
     for i in sel:
-        zi, ri = z[i], 0.0
-        if elevation == "estimated":
-            zi, ri = interp.settlement_elevation(la[i], lo[i])
-        elif elevation == "cell":
-            zi = interp.lookup_elevation(la[i], lo[i])
+        zi, ri, z_unc = test_elevation(la[i], lo[i], z[i], elevation)
         stats, info = interp.interpolate(la[i], lo[i], zi)
         err.append(stats["t_mean"].to_numpy() - tc[i] - off)
         rng.append(ri)
-        z_unc = estimated_elevation_uncertainty(ri) if elevation == "estimated" else 0.0
         stated.append(expected_temperature_uncertainty(info["distance_km"], info["t_gap_era5"], z_unc))
     e = np.array(err)
     ann, wm = np.abs(e.mean(1)), np.abs(e).max(1)
@@ -211,8 +213,6 @@ def elevation_check(shared: Path) -> dict:
     """Elevation of a site when none is given: the plain terrain cell and the settlement
     estimate against the elevations of CMA stations (CBED list, validation only) and of the
     bundled stations; then the temperature error with each, leave-one-out and on CBED."""
-    est = {"cell": lambda la, lo: (interp.lookup_elevation(la, lo), 0.0),
-           "lowest": interp.settlement_elevation}
     sets = {}
     cb = _cbed_stations(shared)
     if cb is not None:
@@ -223,17 +223,18 @@ def elevation_check(shared: Path) -> dict:
     sets["bundled stations"] = (b["lat"], b["lon"], b["z"])
     rows = []
     for name, (la, lo, z) in sets.items():
-        low = [interp.settlement_elevation(x, y) for x, y in zip(la, lo)]
-        rng = np.array([r for _, r in low])
+        low = np.array([interp.settlement_elevation(x, y) for x, y in zip(la, lo)])
+        rng = low[:, 1]
         rough = rng > 400
-        for key, f in est.items():
-            e = np.array([f(x, y)[0] for x, y in zip(la, lo)]) - z
-            q = lambda v: float(np.quantile(np.abs(v), 0.95))
+        stated = np.array([estimated_elevation_uncertainty(r) for r in rng])
+        cell = np.array([interp.lookup_elevation(x, y) for x, y in zip(la, lo)])
+        q = lambda v: float(np.quantile(np.abs(v), 0.95))
+        for key, est in (("cell", cell), ("lowest", low[:, 0])):
+            e = est - z
             rows.append({"set": name, "estimate": key, "n": len(z), "bias": e.mean(),
                          "mae": np.abs(e).mean(), "p95": q(e), "n_rough": int(rough.sum()),
                          "bias_rough": e[rough].mean(), "p95_rough": q(e[rough]),
-                         "within_stated": float((np.abs(e) <= np.array(
-                             [estimated_elevation_uncertainty(r) for r in rng]) + 1e-9).mean())})
+                         "within_stated": float((np.abs(e) <= stated + 1e-9).mean())})
     out = {"estimators": pd.DataFrame(rows)}
     out["loo"] = {k: leave_one_out(pv=False, elevation=k) for k in ("cell", "estimated")}
     if cb is not None:

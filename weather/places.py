@@ -88,6 +88,7 @@ def _pinyin_codes(name: str) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
 def _province_prefixes() -> list[tuple[str, str]]:
     """(written form, English province) for every province, longest first."""
     from .stations import PROVINCE_ZH
@@ -119,13 +120,20 @@ def _parses(key: str) -> list[tuple[str | None, str | None, str]]:
     return sorted(out, key=lambda p: (p[0] is None) + (p[1] is None))
 
 
+def _parent_zh(code: str) -> str:
+    """Chinese name of the prefecture-level city a county belongs to ("" for none)."""
+    tab = place_table()
+    pref = tab.loc[code, "prefecture"]
+    return tab.loc[pref, "name_zh"] if pref in tab.index else ""
+
+
 def _label(code: str) -> str:
     from .stations import PROVINCE_ZH
 
-    tab = place_table()
-    r = tab.loc[code]
-    parent = tab.loc[r["prefecture"], "name_zh"] + " " if r["prefecture"] in tab.index else ""
-    return f"{PROVINCE_ZH.get(r['province'], r['province'])} {parent}{r['name_zh']}"
+    r = place_table().loc[code]
+    parent = _parent_zh(code)
+    return (f"{PROVINCE_ZH.get(r['province'], r['province'])} "
+            f"{parent + ' ' if parent else ''}{r['name_zh']}")
 
 
 def find_place(name: str) -> Place | None:
@@ -194,9 +202,7 @@ def _pick(name: str, hits: pd.DataFrame) -> Place | None:
             f"city: {name!r} names {len(hits)} places: {listed}{more}; write the province "
             f"or city before it in Chinese (e.g. {_label(hits.index[0]).rsplit(' ', 1)[0]} "
             f"{hits.iloc[0]['name_zh']!s}) or give latitude/longitude")
-    tab = place_table()
     code = hits.index[0]
     r = hits.iloc[0]
-    parent = tab.loc[r["prefecture"], "name_zh"] if r["prefecture"] in tab.index else ""
     return Place(name=r["name_zh"], name_zh=r["name_zh"], province=r["province"],
-                 lat=float(r["lat"]), lon=float(r["lon"]), code=code, parent_zh=parent)
+                 lat=float(r["lat"]), lon=float(r["lon"]), code=code, parent_zh=_parent_zh(code))

@@ -255,7 +255,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     """
     from .generator import synthesize
     from .interp import interpolate
-    from .stations import resolve_place, resolve_station, station_table
+    from .stations import resolve_place, station_table
 
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
@@ -291,8 +291,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         return df, meta
 
     own = None
-    if city is not None and resolve_place(city)[0] == "city":
-        place = resolve_place(city)[1]
+    kind, hit = resolve_place(city) if city is not None else (None, None)
+    if kind == "city":
+        place = hit
         if lat is None:
             lat, lon = place.lat, place.lon
             extra.append(_place_note(place))
@@ -305,7 +306,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                              f"both name the same place (the province is taken from the city)")
         city = None
     if city is not None:
-        sid = resolve_station(city)
+        sid = hit
         srow = station_table().loc[sid]
         site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
         site_elev = float(srow["elevation_m"]) if elevation is None else elevation

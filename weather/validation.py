@@ -106,6 +106,37 @@ GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yiel
 temperature [K]; annual GHI and PV yield of TMYx/SWERA stations [-]."""
 
 
+ELEVATIONS = ("station", "estimated", "cell")
+"""Elevations a test site can be predicted at (see :func:`test_elevation`)."""
+
+
+def test_elevation(lat: float, lon: float, z: float,
+                   elevation: str) -> tuple[float, float, float]:
+    """Elevation a test site is predicted at, the terrain range around it and the elevation
+    uncertainty the outputs then state [m].
+
+    ``"station"``: its own ``z`` (a planner who gives it); ``"estimated"``: what a site without
+    a given elevation gets (:func:`weather.interp.settlement_elevation`, with
+    :func:`weather.site.estimated_elevation_uncertainty`); ``"cell"``: the plain terrain cell
+    (:func:`weather.interp.lookup_elevation`). Range and uncertainty are 0 but for
+    ``"estimated"``.
+    """
+    from .interp import lookup_elevation, settlement_elevation
+    from .site import estimated_elevation_uncertainty
+
+    if elevation == "station":
+        return float(z), 0.0, 0.0
+    if elevation == "estimated":
+        z_est, rng = settlement_elevation(lat, lon)
+        return z_est, rng, estimated_elevation_uncertainty(rng)
+    if elevation == "cell":
+        return lookup_elevation(lat, lon), 0.0, 0.0
+    raise ValueError(f"elevation: expected one of {ELEVATIONS}, got {elevation!r}")
+
+
+test_elevation.__test__ = False  # a helper, not a pytest test
+
+
 def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "station") -> pd.DataFrame:
     """Leave-one-out over the bundled stations.
 
@@ -142,20 +173,8 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
         else 0) and ``expected_temperature_uncertainty`` (stated for such a site [K]).
     """
     from .generator import synthesize
-    from .interp import (
-        TEMPERATURE_SUSPECT,
-        _base,
-        _col,
-        interpolate,
-        lookup_elevation,
-        settlement_elevation,
-        station_temperatures,
-    )
-    from .site import (
-        estimated_elevation_uncertainty,
-        expected_temperature_uncertainty,
-        expected_uncertainty,
-    )
+    from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
+    from .site import expected_temperature_uncertainty, expected_uncertainty
     from .stations import station_table
 
     b = _base()
@@ -169,14 +188,7 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
         ds = b["dataset"][k]
         basis = "cswd" if ds == "CSWD" else "tmyx"
         lat, lon, z = b["lat"][k], b["lon"][k], b["z"][k]
-        rng, z_unc = 0.0, 0.0
-        if elevation == "estimated":
-            z, rng = settlement_elevation(lat, lon)
-            z_unc = estimated_elevation_uncertainty(rng)
-        elif elevation == "cell":
-            z = lookup_elevation(lat, lon)
-        elif elevation != "station":
-            raise ValueError(f"elevation: expected station, estimated or cell, got {elevation!r}")
+        z, rng, z_unc = test_elevation(lat, lon, z, elevation)
         stats, info = interpolate(lat, lon, z, basis=basis,
                                   exclude_groups=frozenset([b["group"][k]]))
         dt = stats["t_mean"].to_numpy() - t_true[k]
