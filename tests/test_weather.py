@@ -333,7 +333,8 @@ def test_far_west_and_plateau_sites_not_in_the_set(shared_dir, sid):
 
 
 @pytest.mark.xfail(reason="Kashi's winter (December/January, Tarim basin cold pool) comes out "
-                          "2.5 K too cold; the nearest station is 161 km away (weather/VALIDATION.md)",
+                          "about 2.4 K too cold; the nearest bundled station, Shache, is 176 km away "
+                          "(weather/VALIDATION.md)",
                    strict=True)
 def test_kashi_worst_month(shared_dir):
     ref, row = _cbed_t(shared_dir, 51709)
