@@ -185,13 +185,14 @@ def _names(shared: Path):
         t = pd.read_csv(cb, usecols=["station_id", "province", "city_name", "latitude",
                                      "longitude"])
         for s, p, n, la, lo in t.itertuples(index=False):
-            zh[str(s)] = str(n).removesuffix("市") if len(str(n)) > 2 else str(n)
+            n = str(n).strip()
+            zh[str(s)] = n.removesuffix("市") if len(n) > 2 else n
             prov[str(s)] = zh_to_en.get(p, "")
             pos[str(s)] = (round(float(la), 2), round(float(lo), 2))
     if cd.exists():
         t = pd.read_csv(cd, usecols=["station", "name_zh", "province_en"])
         for s, n, p in t.itertuples(index=False):
-            zh[str(s)] = str(n)
+            zh[str(s)] = str(n).strip()  # one CDSRD name carries a leading space
             prov[str(s)] = p
     return zh, prov, pos
 

@@ -275,6 +275,8 @@ def test_bundled_station_set_and_provenance():
     st = station_table()
     assert st["dataset"].value_counts().to_dict() == {"CSWD": 256, "SWERA": 39, "TMYx": 34}
     assert st["name_zh"].str.len().min() >= 1 and st["province_zh"].notna().all()
+    for col in ("name", "name_zh", "province", "province_zh"):  # names are matched as typed
+        assert (st[col] == st[col].str.strip()).all(), st.loc[st[col] != st[col].str.strip(), col]
     assert set(st["region"]) == {"north-west", "plateau", "south-west", "north-east", "north",
                                  "east coast", "south"}
     assert st["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
@@ -298,6 +300,7 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert resolve_station("哈尔滨").startswith("TMYx")
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
+    assert resolve_station("吉安县") == "CSWD-57799"  # its CMA list name has a leading space
     _, meta = site_weather(city="敦煌")
     assert meta.source == "synthetic-city" and meta.reference_city == "Dunhuang"
     assert meta.stations[0]["dataset"] == "CSWD" and meta.stations[0]["distance_km"] == 0
