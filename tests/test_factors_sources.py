@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from twin.cli import main
-from twin.factors import available_factors, grid_emission_factor, province_table
+from twin.factors import available_factors, grid_emission_factor, province_key, province_table
 from twin.scenario.loader import ScenarioError, validate_data
 from twin.sources import render_markdown, source, sources
 
@@ -23,6 +23,19 @@ def _tiny(**grid_ef):
     data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
     data["grid"]["emission_factor"] = grid_ef
     return data
+
+
+def _site_in(province: str) -> dict:
+    """A site at the seat of the first prefecture-level city of ``province`` (key or Chinese),
+    or of its first district for the four municipalities."""
+    from weather.places import place_table
+    from weather.stations import PROVINCE_ZH
+
+    en = next(e for e in PROVINCE_ZH if province_key(e) == province_key(province))
+    t = place_table()
+    t = t[t["province"] == en].sort_values("level", ascending=False)  # prefecture first
+    r = t.iloc[0]
+    return {"latitude": float(r["lat"]), "longitude": float(r["lon"]), "province": province}
 
 
 def test_thirty_provinces_seven_regions_three_years():
@@ -57,14 +70,14 @@ def test_every_factor_cites_its_announcement():
 def test_validate_accepts_every_province_and_year(province):
     for year in (2021, 2022, 2023):
         data = _tiny(level="provincial", year=year)
-        data["site"]["province"] = province
+        data["site"] = _site_in(province)
         sc = validate_data(data)
         assert sc.grid.emission_factor.year == year
 
 
 def test_validate_refuses_a_missing_factor_and_lists_what_exists():
     data = _tiny(level="provincial", year=2023)
-    data["site"]["province"] = "西藏"
+    data["site"] = _site_in("西藏")
     with pytest.raises(ScenarioError) as e:
         validate_data(data)
     assert "Tibet" in str(e.value) and "regional" in str(e.value)

@@ -560,3 +560,35 @@ def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
     with publish_run(out) as folder:
         (folder / "results.nc").write_bytes(b"new")
     assert _contents(out) == {"results.nc": b"new", "mine.txt": b"mine"}  # the old periods/ went away
+
+
+# --------------------------------------------------------------------------- site and province
+
+
+@pytest.mark.parametrize("site, expected", [
+    # pinyin shared by two cities: the station 榆林 (Shaanxi), the park in 玉林 (Guangxi)
+    ("{city: Yulin, province: guangxi}", ["榆林, Shaanxi", "广西 玉林市", "outside the given province"]),
+    ("{city: Chaoyang, province: 北京}", ["朝阳, Liaoning", "北京 朝阳区"]),
+    ("{city: 西安, province: guangdong}", ["西安 (Shaanxi)", "correct the province"]),
+    ("{latitude: 31.3, longitude: 120.6, province: beijing}", ["31.30 N 120.60 E", "Beijing"]),
+])
+def test_site_outside_its_province_is_refused(tmp_path, site, expected):
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", f"site: {site}"), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code != 0
+    assert "s.yaml:3" in r.output and "site" in r.output, r.output
+    for text in expected:
+        assert text in r.output, r.output
+
+
+@pytest.mark.parametrize("site", [
+    "{city: 玉林, province: guangxi}", "{city: 广西 玉林市, province: guangxi}",
+    # a park in Kunshan may take the Shanghai station across the border
+    "{city: Shanghai, province: jiangsu}", "{city: Hangzhou, province: 浙江}",
+])
+def test_site_in_or_by_its_province_is_accepted(tmp_path, site):
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", f"site: {site}"), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 0, r.output

@@ -621,3 +621,16 @@ def test_site_temperature_states_its_station_and_era5_estimates():
     assert meta.expected_temperature_uncertainty_k == 0.9
     _, meta = site_weather(city="Suzhou")  # a bundled station's own statistics
     assert meta.expected_temperature_uncertainty_k is None
+
+
+def test_pinyin_name_other_provinces_share_is_noted():
+    """'Yulin' is the station 榆林 (Shaanxi) and also 玉林 (Guangxi): the weather says which it
+    took and how to name the other; a scenario whose province was checked is not told."""
+    _, meta = site_weather(city="Yulin")
+    note = next(n for n in meta.notes if "was taken as the one in" in n)
+    assert "Shaanxi" in note and "广西 玉林市" in note
+    _, meta = site_weather(city="Yulin", province_known=True)
+    assert not any("was taken as the one in" in n for n in meta.notes)
+    for name in ("Hangzhou", "玉林", "榆林"):
+        _, meta = site_weather(city=name)
+        assert not any("was taken as the one in" in n for n in meta.notes), name

@@ -54,6 +54,7 @@ def load_weather(loaded: LoadedScenario):
         lat=site.latitude, lon=site.longitude, elevation=site.elevation_m,
         path=path, year=year, seed=site.weather_seed,
         radiation_basis=getattr(site, "radiation_basis", None),
+        province_known=site.province is not None,  # the schema checked the city lies in it
     )
     province = site.province
     if province is None and site.city is not None:

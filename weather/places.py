@@ -163,6 +163,43 @@ def find_place(name: str) -> Place | None:
     return _find(name, key, tab)
 
 
+PROVINCE_MARGIN_KM = 100.0
+"""How much farther a site may lie from the nearest division seat of its stated province
+than from the nearest seat of any province before the two are called inconsistent [km]: a
+park by a provincial border may take its weather from a station across it."""
+
+
+def province_gap_km(lat: float, lon: float, province: str) -> float:
+    """How much farther the nearest division seat of ``province`` (English) lies from a
+    point than the nearest seat of any province [km]; 0 inside the province's own seats."""
+    from ._core import haversine_km
+
+    tab = place_table()
+    d = haversine_km(lat, lon, tab["lat"].to_numpy(float), tab["lon"].to_numpy(float))
+    own = tab["province"].to_numpy() == province
+    return float(d[own].min() - d.min()) if own.any() else float("inf")
+
+
+def places_named(name: str) -> list[tuple[str, str]]:
+    """(label, English province) of every place that ``name`` (Chinese or pinyin) may mean;
+    the label gives province, prefecture and name in Chinese."""
+    if not isinstance(name, str):
+        return []
+    key = _SEPARATORS.sub("", name.strip())
+    tab = place_table()
+    if key.isascii():
+        hits = tab.loc[_pinyin_codes(name)]
+    else:
+        short = key.removesuffix("市")
+        hits = tab[(tab["name_zh"] == key) | (tab["short_zh"] == key) | (tab["short_zh"] == short)]
+    return [(_label(c), p) for c, p in zip(hits.index, hits["province"])]
+
+
+def places_in_province(name: str, province: str) -> list[str]:
+    """Labels of the places in ``province`` (English) that ``name`` may mean."""
+    return [label for label, p in places_named(name) if p == province]
+
+
 def _province_named(key: str) -> str | None:
     """English province whose Chinese or English name ``key`` is, else ``None``."""
     from .stations import PROVINCE_ZH, _fold

@@ -188,6 +188,21 @@ def _provenance(extra: dict) -> dict:
             "method": "weather.interp.interpolate + weather.generator.synthesize", **extra}
 
 
+def _same_pinyin_elsewhere(city: str, kind: str, hit) -> list[str]:
+    """A note when a pinyin name also means places in other provinces than the one taken
+    ('Yulin': the station 榆林 in Shaanxi, and 玉林 in Guangxi)."""
+    from .places import places_named
+    from .stations import station_table
+
+    prov = station_table().loc[hit, "province"] if kind == "station" else hit.province
+    others = [label for label, p in places_named(city) if p != prov]
+    if not others:
+        return []
+    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
+    return [f"{city!r} was taken as the one in {prov}; it also names {', '.join(others[:4])}{more}: "
+            f"write the Chinese name for one of those"]
+
+
 def _place_note(place) -> str:
     """Where a site named by a city or county without a bundled station is interpolated."""
     if place.code:
@@ -207,7 +222,7 @@ def _station_label(s: dict) -> str:
 
 def site_weather(*, city: str | None = None, lat: float | None = None, lon: float | None = None,
                  elevation: float | None = None, path=None, year: int = 2025, seed: int = 0,
-                 radiation_basis: str | None = None):
+                 radiation_basis: str | None = None, province_known: bool = False):
     """Hourly typical-year weather for a site.
 
     Exactly one way of naming the site:
@@ -227,7 +242,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     Parameters
     ----------
     city : str, optional
-        Station name.
+        A station, or a Chinese city or county, by name (Chinese or pinyin) or WMO number. A
+        pinyin name that also means places in other provinces is noted ('Yulin': 榆林 in
+        Shaanxi, taken, and 玉林 in Guangxi).
     lat, lon : float, optional
         Site [deg north, deg east].
     elevation : float, optional
@@ -241,6 +258,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     radiation_basis : {"tmyx", "cswd"}, optional
         Radiation level of synthetic years (default :data:`DEFAULT_RADIATION_BASIS`);
         ignored for files.
+    province_known : bool
+        The caller has checked that the city lies in the park's stated province (a
+        scenario's ``site.province``): no note on pinyin namesakes elsewhere.
 
     Returns
     -------
@@ -292,6 +312,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
 
     own = None
     kind, hit = resolve_place(city) if city is not None else (None, None)
+    if city is not None and str(city).isascii() and not province_known:
+        extra.extend(_same_pinyin_elsewhere(city, kind, hit))
     if kind == "city":
         place = hit
         if lat is None:

@@ -111,7 +111,47 @@ class SiteSpec(_Strict):
                 province_key(self.province)
             except KeyError as exc:
                 raise ValueError(str(exc).strip("'\"")) from None
+            conflict = site_province_conflict(self)
+            if conflict:
+                raise ValueError(conflict)
         return self
+
+
+def site_province_conflict(site: SiteSpec) -> str | None:
+    """Why the site cannot lie in the stated province, else ``None``: its coordinates, or the
+    station or place its city names, lie more than :data:`weather.places.PROVINCE_MARGIN_KM`
+    farther from the province's nearest division seat than from any other. A pinyin name
+    such as 'Yulin' is both 榆林 (Shaanxi, a station) and 玉林 (Guangxi): without this check
+    the province would set the grid factors and the other city the weather."""
+    from twin.factors import province_key
+    from weather.places import PROVINCE_MARGIN_KM, places_in_province, province_gap_km
+    from weather.stations import PROVINCE_ZH, resolve_place, station_table
+
+    given = next(en for en in PROVINCE_ZH if province_key(en) == province_key(site.province))
+    if site.latitude is not None and site.longitude is not None:
+        lat, lon = site.latitude, site.longitude
+        what = f"latitude/longitude {lat:.2f} N {lon:.2f} E"
+    elif site.city is not None:
+        kind, hit = resolve_place(site.city)
+        if kind == "station":
+            row = station_table().loc[hit]
+            lat, lon = float(row["lat"]), float(row["lon"])
+            what = (f"city {site.city!r}, the {row['dataset']} station {row['name']} "
+                    f"({row['name_zh']}, {row['province']}),")
+        else:
+            lat, lon = hit.lat, hit.lon
+            what = f"city {site.city!r}, {hit.name_zh} ({hit.province}),"
+    else:
+        return None
+    gap = province_gap_km(lat, lon, given)
+    if gap <= PROVINCE_MARGIN_KM:
+        return None
+    alts = places_in_province(site.city, given) if site.city is not None else []
+    hint = (f"in {given} {site.city!r} names {', '.join(alts)}: write that Chinese name"
+            if alts else "correct the province or the site")
+    return (f"{what} lies about {gap:,.0f} km outside the given province {site.province!r} "
+            f"({given}, measured to its nearest county or city seat); {hint}")
+
 
 
 def site_province(site: SiteSpec) -> str | None:
