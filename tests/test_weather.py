@@ -301,6 +301,11 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
     assert resolve_station("吉安县") == "CSWD-57799"  # its CMA list name has a leading space
+    from weather.stations import resolve_place, station_table
+
+    assert resolve_place("Kashgar")[1].name_zh == "喀什"  # English names in use beside pinyin
+    kind, sid = resolve_place("Ghulja")
+    assert kind == "station" and station_table().loc[sid, "name_zh"] == "伊宁"
     _, meta = site_weather(city="敦煌")
     assert meta.source == "synthetic-city" and meta.reference_city == "Dunhuang"
     assert meta.stations[0]["dataset"] == "CSWD" and meta.stations[0]["distance_km"] == 0

@@ -222,6 +222,13 @@ CITY_CENTRES: dict[str, tuple[str, str, float, float]] = {
 """Major cities with no bundled station: name -> (Chinese name, province, lat, lon) [deg]."""
 
 
+EXONYMS = {"kashgar": "喀什", "xigaze": "日喀则", "ghulja": "伊宁", "kulja": "伊宁", "kumul": "哈密",
+           "khotan": "和田", "urumchi": "乌鲁木齐", "lanchow": "兰州", "peking": "北京",
+           "canton": "广州", "amoy": "厦门", "tsingtao": "青岛"}
+"""English names in use beside the pinyin (Uyghur and Tibetan forms, postal spellings),
+folded as by :func:`_fold` -> the Chinese name they mean."""
+
+
 def resolve_place(name: str):
     """A station id, else a major city's centre, else a Chinese city or county's seat.
 
@@ -239,6 +246,8 @@ def resolve_place(name: str):
     from ._core import WeatherError
     from .places import Place, find_place
 
+    if isinstance(name, str) and _fold(name) in EXONYMS:
+        name = EXONYMS[_fold(name)]
     try:
         return "station", resolve_station(name)
     except WeatherError as err:

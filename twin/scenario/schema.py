@@ -68,7 +68,8 @@ class SiteSpec(_Strict):
 
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
-        "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田'; or a major city without a station (e.g. '西安': "
+        "WMO number, e.g. 'Suzhou', '苏州', 'Hotan' or '和田' (English names in use such as 'Kashgar' too); "
+        "or a major city without a station (e.g. '西安': "
         "interpolated at the city centre); or any prefecture-level city or county by its Chinese name (e.g. "
         "'扬州', '昆山市', '达拉特旗'; where several share a name, write the province or city first: "
         "'南京 鼓楼区'), interpolated at the seat of the division."
