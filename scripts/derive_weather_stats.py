@@ -197,6 +197,20 @@ def _names(shared: Path):
     return zh, prov, pos
 
 
+CSWD_NAME_FIXES = {
+    "57245": ("Ankang", "file name 'Ankangan'"),
+    "58319": ("Tongcheng", "file name 'Dongcheng' for 桐城"),
+    "59133": ("Chongwu", "file name 'Congwu' for 崇武"),
+    "59294": ("Zengcheng", "file name 'Zhengcheng' for 增城"),
+    "57447": ("Enshi", "file name 'Exi' (鄂西, the region) for 恩施"),
+    "54808": ("Chaocheng", "file name 'Chaoyang' for 朝城; Chaoyang is Liaoning's 朝阳, CSWD 54324"),
+}
+"""CSWD stations whose file name misspells the station (checked against the Chinese name of
+the CMA station list and the position): the pinyin of the Chinese name; the file's
+spelling stays an alias, so a scenario that used it still finds the station, unless it is
+another station's name."""
+
+
 def station_rows(shared: Path) -> list[dict]:
     rows = []
     for name, info in CITIES.items():
@@ -207,10 +221,13 @@ def station_rows(shared: Path) -> list[dict]:
                          name_zh_source="project", province=info.province, path=path,
                          aliases=""))
     c = pd.read_csv(shared / "data/weather_cswd/stations.csv", dtype={"wmo": str})
+    taken = set(c.loc[~c["wmo"].str[:5].isin(list(CSWD_NAME_FIXES)), "city"])
     for r in c.itertuples(index=False):
-        rows.append(dict(dataset="CSWD", wmo=r.wmo[:5], name=r.city,
+        fixed = CSWD_NAME_FIXES.get(r.wmo[:5])
+        rows.append(dict(dataset="CSWD", wmo=r.wmo[:5], name=fixed[0] if fixed else r.city,
                          province=PROVINCE_FIX.get(r.province, r.province),
-                         path=shared / "data/weather_cswd" / r.file, aliases=""))
+                         path=shared / "data/weather_cswd" / r.file,
+                         aliases=r.city if fixed and r.city not in taken else ""))
     s = pd.read_csv(shared / "data/weather_swera/stations.csv", dtype={"wmo": str})
     for r in s.itertuples(index=False):
         stem = r.file.removesuffix(".epw.gz").split("_", 2)[2]
@@ -239,6 +256,9 @@ def main(argv=None) -> int:
             res = {**res, "repairs": [*res["repairs"],
                                       f"position {fix[0]:.2f} N {fix[1]:.2f} E from the CMA "
                                       f"station list: {POSITION_FIXES[sid]}"]}
+        if r["dataset"] == "CSWD" and r["wmo"] in CSWD_NAME_FIXES:
+            res = {**res, "repairs": [*res["repairs"], f"named {r['name']}: "
+                                      f"{CSWD_NAME_FIXES[r['wmo']][1]}"]}
         if r["dataset"] == "TMYx" and any(x["id"] == sid for x in rows):
             sid = f"TMYx-{r['wmo']}b"
         province = r["province"] or prov.get(r["wmo"]) or PROVINCE_PROJECT.get(r["wmo"], "")

@@ -301,6 +301,10 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
     assert resolve_station("吉安县") == "CSWD-57799"  # its CMA list name has a leading space
+    # CSWD file names that misspell the station: the pinyin of the Chinese name, the file's
+    # spelling kept as an alias unless it names another station
+    assert resolve_station("Zengcheng") == resolve_station("Zhengcheng") == "CSWD-59294"
+    assert resolve_station("Chaocheng") == "CSWD-54808" and resolve_station("Chaoyang") == "CSWD-54324"
     from weather.stations import resolve_place, station_table
 
     assert resolve_place("Kashgar")[1].name_zh == "喀什"  # English names in use beside pinyin
