@@ -225,7 +225,12 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
                 pool.close()
         finally:
             shutil.rmtree(shared_dir, ignore_errors=True)
-            pool.join(timeout=30)
+            try:
+                pool.join(timeout=30)
+            finally:
+                # a worker stopped just as it wrote its result may have made the folder again
+                # (an atomic write creates its folder); the workers are gone now
+                shutil.rmtree(shared_dir, ignore_errors=True)
 
 
 def _after_inputs(k: str, plan: dict, baseline_path: dict, submit) -> None:
