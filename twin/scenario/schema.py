@@ -78,7 +78,9 @@ class SiteSpec(_Strict):
     longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
     elevation_m: float | None = Field(None, ge=-200, le=6000, description="Elevation above sea level [m].")
     province: str | None = Field(
-        None, description="Province (English key like 'jiangsu' or Chinese '江苏'); taken from the city if omitted."
+        None, description="Province (English key like 'jiangsu' or Chinese '江苏'); taken from the city if omitted. "
+        "A city or coordinates more than 100 km outside it are refused (a pinyin name such as 'Yulin' may "
+        "mean a city in another province)."
     )
     weather_file: Path | None = Field(
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
