@@ -156,7 +156,6 @@ def site_province_conflict(site: SiteSpec) -> str | None:
             f"({given}, measured to its nearest county or city seat); {hint}")
 
 
-
 def site_province(site: SiteSpec) -> str | None:
     """The site's province: given, or that of the named station, city or county; None for bare
     coordinates."""
