@@ -362,9 +362,10 @@ def pv_budget(shared: Path) -> pd.DataFrame:
         stats, _ = interp.interpolate(lat, lon, z, exclude_groups=frozenset([b["group"][k]]))
         truth = st.loc[sid, "pv_yield_kwh_kwp"]
         err = lambda s: pv_specific_yield(synthesize(s, lat, lon), lat, lon, z) / truth - 1
+        syn = synthesize(stats, lat, lon)
         folder = "weather" if b["dataset"][k] == "TMYx" else "weather_swera"
         own, _ = read_weather_file(shared / "data" / folder / f"{st.loc[sid, 'file']}.gz")
-        roof = (pv_specific_yield(synthesize(stats, lat, lon), lat, lon, z, ROOF_TILT_DEG)
+        roof = (pv_specific_yield(syn, lat, lon, z, ROOF_TILT_DEG)
                 / pv_specific_yield(own, lat, lon, z, ROOF_TILT_DEG) - 1)
         own_kd = stats.copy()
         own_kd["kd"] = kd[k]
@@ -378,7 +379,8 @@ def pv_budget(shared: Path) -> pd.DataFrame:
 
         g = stats["ghi_kwh_day"].to_numpy()
         annual = g * (ghi[k] @ DAYS) / (g @ DAYS)
-        rows.append({"id": sid, "predicted": err(stats), "own_kd": err(own_kd),
+        rows.append({"id": sid, "predicted": pv_specific_yield(syn, lat, lon, z) / truth - 1,
+                     "own_kd": err(own_kd),
                      "own_annual": err(with_ghi(annual)), "own_ghi": err(with_ghi(ghi[k])),
                      "roof": roof})
     return pd.DataFrame(rows)

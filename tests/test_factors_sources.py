@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from twin.cli import main
-from twin.factors import available_factors, grid_emission_factor, province_key, province_table
+from twin.factors import available_factors, grid_emission_factor, province_table
 from twin.scenario.loader import ScenarioError, validate_data
 from twin.sources import render_markdown, source, sources
 
@@ -28,10 +28,9 @@ def _tiny(**grid_ef):
 def _site_in(province: str) -> dict:
     """A site at the seat of the first prefecture-level city of ``province`` (key or Chinese),
     or of its first district for the four municipalities."""
-    from weather.places import place_table
-    from weather.stations import PROVINCE_ZH
+    from weather.places import place_table, province_named
 
-    en = next(e for e in PROVINCE_ZH if province_key(e) == province_key(province))
+    en = province_named(province)
     t = place_table()
     t = t[t["province"] == en].sort_values("level", ascending=False)  # prefecture first
     r = t.iloc[0]

@@ -151,7 +151,7 @@ def find_place(name: str) -> Place | None:
     if not key:
         return None
     tab = place_table()
-    province = _province_named(key)
+    province = province_named(key)
     if province is not None:
         # a province's name: only its own namesake city (吉林 -> 吉林市) is meant, never a
         # place of that name elsewhere (海南 is not 海南藏族自治州 in Qinghai)
@@ -185,13 +185,7 @@ def places_named(name: str) -> list[tuple[str, str]]:
     the label gives province, prefecture and name in Chinese."""
     if not isinstance(name, str):
         return []
-    key = _SEPARATORS.sub("", name.strip())
-    tab = place_table()
-    if key.isascii():
-        hits = tab.loc[_pinyin_codes(name)]
-    else:
-        short = key.removesuffix("市")
-        hits = tab[(tab["name_zh"] == key) | (tab["short_zh"] == key) | (tab["short_zh"] == short)]
+    hits = _matches(name, _SEPARATORS.sub("", name.strip()), place_table())
     return [(_label(c), p) for c, p in zip(hits.index, hits["province"])]
 
 
@@ -200,10 +194,12 @@ def places_in_province(name: str, province: str) -> list[str]:
     return [label for label, p in places_named(name) if p == province]
 
 
-def _province_named(key: str) -> str | None:
-    """English province whose Chinese or English name ``key`` is, else ``None``."""
+def province_named(key: str) -> str | None:
+    """English province whose Chinese or English name (any case, spaces or underscores:
+    '江苏', '江苏省', 'inner_mongolia') ``key`` is, else ``None``."""
     from .stations import PROVINCE_ZH, _fold
 
+    key = key.strip()
     for written, en in _province_prefixes():
         if key == written:
             return en
@@ -212,8 +208,14 @@ def _province_named(key: str) -> str | None:
 
 
 def _find(name: str, key: str, tab: pd.DataFrame) -> Place | None:
+    return _pick(name, _matches(name, key, tab))
+
+
+def _matches(name: str, key: str, tab: pd.DataFrame) -> pd.DataFrame:
+    """Every place a name may mean: by pinyin, or by Chinese name with what is written
+    before it (province, city) narrowing it; empty for none."""
     if key.isascii():
-        return _pick(name, tab.loc[_pinyin_codes(name)])
+        return tab.loc[_pinyin_codes(name)]
     for prov, pref, rest in _parses(key):
         m = (tab["name_zh"] == rest) | (tab["short_zh"] == rest)
         if prov is not None:
@@ -221,8 +223,8 @@ def _find(name: str, key: str, tab: pd.DataFrame) -> Place | None:
         if pref is not None:
             m &= tab["prefecture"] == pref
         if m.any():
-            return _pick(name, tab[m])
-    return None
+            return tab[m]
+    return tab.iloc[:0]
 
 
 def _pick(name: str, hits: pd.DataFrame) -> Place | None:

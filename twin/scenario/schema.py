@@ -126,11 +126,11 @@ def site_province_conflict(site: SiteSpec) -> str | None:
     farther from the province's nearest division seat than from any other. A pinyin name
     such as 'Yulin' is both 榆林 (Shaanxi, a station) and 玉林 (Guangxi): without this check
     the province would set the grid factors and the other city the weather."""
-    from twin.factors import province_key
-    from weather.places import PROVINCE_MARGIN_KM, places_in_province, province_gap_km
-    from weather.stations import PROVINCE_ZH, resolve_place, station_table
+    from weather.places import (PROVINCE_MARGIN_KM, places_in_province, province_gap_km,
+                                province_named)
+    from weather.stations import resolve_place, station_table
 
-    given = next(en for en in PROVINCE_ZH if province_key(en) == province_key(site.province))
+    given = province_named(site.province)
     if site.latitude is not None and site.longitude is not None:
         lat, lon = site.latitude, site.longitude
         what = f"latitude/longitude {lat:.2f} N {lon:.2f} E"
