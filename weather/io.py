@@ -31,6 +31,13 @@ CLOSURE_TOLERANCE = 0.05
 """After shift repair, DNI is recomputed from GHI and DHI when the annual closure
 ratio is further than this from 1 [-]."""
 
+NIGHT_MAX = 0.05
+"""Largest share of the annual GHI allowed in hours with the sun below the horizon after the
+shift repair [-]. Over the 329 typical-year files the project derives its statistics from
+it is at most 0.6 % (median 0.02 %); a file whose header time zone or position is wrong
+puts 20-50 % of its GHI at night and is refused (a PV plant sized on it would see little
+sun)."""
+
 _MIN_COSZ_DNI = 0.087
 """Below this cos(zenith) (sun under 5 deg) recomputed DNI is set to 0 and DHI = GHI [-]."""
 """A non-zero shift is applied only if it lowers the shift score by more than this [-]."""
@@ -45,26 +52,43 @@ _EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9,
                 "wind_speed": 999, "relative_humidity": 999}
 
 
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""Largest weather file read, compressed or not [bytes]: a year of hourly EPW is about
+1.6 MB, of half-hourly TMY3 about 4 MB."""
+
+
+def _too_large(name: str, size: int) -> WeatherError:
+    return WeatherError(f"weather file {name!r}: {size / 1e6:,.0f} MB or more, larger than any "
+                        f"hourly typical year (an EPW is about 1.6 MB; limit "
+                        f"{MAX_FILE_BYTES / 1e6:.0f} MB); expected an EPW or TMY3 file")
+
+
 def _read_text(path: Path) -> tuple[str, str]:
-    """Return (text, sha256 of the uncompressed bytes)."""
+    """Return (text, sha256 of the uncompressed bytes); a UTF-8 byte-order mark is dropped."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise WeatherError(f"weather file {str(path)!r}: not found") from None
     except OSError as exc:
         raise WeatherError(f"weather file {str(path)!r}: cannot be read ({exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(path.name, len(raw))
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
+            dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = dec.decompress(raw, MAX_FILE_BYTES + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise WeatherError(f"weather file {path.name!r}: broken gzip data ({exc}); expected a gzip-"
                                "compressed EPW or TMY3 file, or the uncompressed file") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_large(path.name, len(raw))
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    return text, sha
+    return text.removeprefix("\ufeff"), sha
 
 
 def _expected_mdh() -> np.ndarray:
@@ -78,6 +102,7 @@ def _parse_epw(text: str, name: str):
     if not text.startswith("LOCATION"):
         raise WeatherError(f"weather file {name!r}: not an EPW file (first line must start "
                            f"with 'LOCATION', got {text[:40]!r})")
+    _check_location_line(text.split("\n", 1)[0], name)
     try:
         data, meta = pvlib.iotools.read_epw(io.StringIO(text))
     except Exception as exc:  # pvlib raises assorted parse errors
@@ -91,14 +116,41 @@ def _parse_epw(text: str, name: str):
                  station=str(meta.get("city", "")), fmt="EPW"))
 
 
+_LOCATION_NUMBERS = {6: ("latitude", "degrees north", -90, 90),
+                     7: ("longitude", "degrees east", -180, 180),
+                     8: ("time zone", "hours from UTC, e.g. 8 for China", -12, 14),
+                     9: ("elevation", "metres", -1000, 9000)}
+"""Numeric fields of the EPW LOCATION line (0-based after 'LOCATION'): name, unit, range."""
+
+
+def _check_location_line(line: str, name: str) -> None:
+    """The EPW LOCATION line has its ten fields and numbers where numbers belong."""
+    fields = [f.strip() for f in line.rstrip("\r").split(",")]
+    if len(fields) < 10:
+        raise WeatherError(f"weather file {name!r}: the LOCATION line has {len(fields)} fields, "
+                           f"expected 10 (LOCATION, city, state, country, source, WMO, latitude, "
+                           f"longitude, time zone, elevation); got {line[:80]!r}")
+    for i, (what, unit, lo, hi) in _LOCATION_NUMBERS.items():
+        try:
+            v = float(fields[i])
+        except ValueError:
+            v = float("nan")
+        if not (lo <= v <= hi):
+            raise WeatherError(f"weather file {name!r}: LOCATION field {i + 1} ({what}) is "
+                               f"{fields[i]!r}; expected {unit}, {lo}..{hi}")
+
+
 def _parse_tmy3(text: str, name: str):
     import pvlib
 
     try:
         data, meta = pvlib.iotools.read_tmy3(io.StringIO(text), map_variables=True)
     except Exception as exc:
-        raise WeatherError(f"weather file {name!r}: neither EPW nor TMY3 CSV could be parsed "
-                           f"({type(exc).__name__}: {exc})") from None
+        detail = " ".join(str(exc).split())
+        raise WeatherError(f"weather file {name!r}: neither an EPW file (first line "
+                           f"'LOCATION,...') nor a TMY3 CSV (first line the station's metadata, "
+                           f"second the column names) could be read ({detail}); a table written "
+                           f"by 'twin weather' is an output, not a weather file") from None
     missing = [c for c in COLUMNS if c not in data.columns]
     if missing:
         raise WeatherError(f"weather file {name!r}: TMY3 columns {missing} missing")
@@ -170,6 +222,32 @@ def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
     if best != 0 and sc.loc[0, "score"] - sc.loc[best, "score"] <= SHIFT_MIN_GAIN:
         best = 0
     return best, sc
+
+
+def _check_sun(data: pd.DataFrame, night: float, index, info: dict, name: str) -> None:
+    """Refuse a file whose irradiance falls at night at its header's position and time zone
+    even after the shift repair (:data:`NIGHT_MAX`), saying which header field to correct:
+    the shift of up to 12 h that best fits the sun (:func:`shift_scores`) names the time
+    zone the data were written in."""
+    if not night > NIGHT_MAX:
+        return
+    lat, lon, tz = info["latitude"], info["longitude"], info["tz"]
+    wide = shift_scores(data["ghi"], data["dni"], data["dhi"], index, lat, lon,
+                        shifts=range(-12, 13))
+    best = int(wide["score"].idxmin())
+    where = (f"{100 * night:.0f} % of its GHI falls in hours when the sun is below the horizon "
+             f"at the header's position ({lat:.2f} N, {lon:.2f} E) and time zone (UTC{tz:+g})")
+    if lat == 0 and lon == 0:
+        fix = ("latitude 0, longitude 0 is a placeholder, not a station: write the station's "
+               "latitude and longitude in the LOCATION line (fields 7 and 8)")
+    elif wide.loc[best, "night"] <= NIGHT_MAX:
+        fix = (f"the irradiance fits the sun at this position with time zone UTC{tz - best:+g}: "
+               f"correct the LOCATION line's time zone (field 9), or its latitude and longitude "
+               f"(fields 7 and 8) if they are not the station's")
+    else:
+        fix = ("no time zone makes it fit: check the LOCATION line's latitude and longitude "
+               "(fields 7 and 8; east and north positive) and its time zone (field 9)")
+    raise WeatherError(f"weather file {name!r}: {where}; {fix}")
 
 
 def radiation_centroid_offset(ghi, index, latitude, longitude) -> float:
@@ -317,8 +395,12 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                      f"UTC+8; rounded to {roll:+d} h")
 
     method = "labels: EPW/TMY3 hour-ending h -> start-of-hour h-1, local standard time"
+    if not float(data["ghi"].sum()) > 0:
+        raise WeatherError(f"weather file {name!r}: GHI (global horizontal irradiance) is zero "
+                           f"in every hour; expected a year of measured or modelled irradiance")
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
+        _check_sun(data, sc.loc[shift, "night"], index, info, name)
         c0, n0 = sc.loc[0, "closure"], sc.loc[0, "night"]
         if shift:
             for col in ("ghi", "dni", "dhi"):
