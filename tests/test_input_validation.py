@@ -571,6 +571,14 @@ def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
     ("{city: Chaoyang, province: 北京}", ["朝阳, Liaoning", "北京 朝阳区"]),
     ("{city: 西安, province: guangdong}", ["西安 (Shaanxi)", "correct the province"]),
     ("{latitude: 31.3, longitude: 120.6, province: beijing}", ["31.30 N 120.60 E", "Beijing"]),
+    # coordinates far from the named city: the city's province would set the grid factors and
+    # the coordinates the weather (issue 11 review)
+    ("{city: Guangzhou, latitude: 45.75, longitude: 126.77}",
+     ["Guangdong (the province of city 'Guangzhou'", "correct the latitude/longitude, or the city"]),
+    ("{city: Hangzhou, latitude: 45.75, longitude: 126.77, province: zhejiang}",
+     ["outside the given province", "correct the latitude/longitude, or the province"]),
+    ("{latitude: 37.5, longitude: 127.0}", ["about 360 km outside mainland China"]),
+    ("{latitude: 25.03, longitude: 121.56}", ["outside mainland China"]),
 ])
 def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     p = tmp_path / "s.yaml"
@@ -586,9 +594,52 @@ def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     "{city: 玉林, province: guangxi}", "{city: 广西 玉林市, province: guangxi}",
     # a park in Kunshan may take the Shanghai station across the border
     "{city: Shanghai, province: jiangsu}", "{city: Hangzhou, province: 浙江}",
+    # full and pinyin province names; islands beyond the generalised outline of China
+    "{city: 达拉特旗, province: 内蒙古自治区}", "{city: 南宁, province: 广西壮族自治区}",
+    "{city: 拉萨, province: xizang}", "{city: Hangzhou, province: Zhejiang Province}",
+    "{latitude: 16.83, longitude: 112.34}", "{latitude: 30.73, longitude: 122.45, province: zhejiang}",
 ])
 def test_site_in_or_by_its_province_is_accepted(tmp_path, site):
     p = tmp_path / "s.yaml"
     p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", f"site: {site}"), encoding="utf-8")
     r = _validate(p)
     assert r.exit_code == 0, r.output
+
+
+def _site_with_weather_file(tmp_path, shared_dir, site: str, header: dict | None = None) -> Path:
+    """Tiny park with ``site`` and ``weather_file: w.epw``, the Suzhou TMYx file with the
+    LOCATION fields of ``header`` (1-based field number -> text) replaced."""
+    import gzip
+
+    with gzip.open(shared_dir / "data/weather/CHN_JS_Suzhou.583580_TMYx.epw.gz", "rt",
+                   encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    loc = lines[0].split(",")
+    for k, v in (header or {}).items():
+        loc[k - 1] = v
+    (tmp_path / "w.epw").write_text("\n".join([",".join(loc), *lines[1:]]) + "\n", encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", f"site: {site}"), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("site, header, expected", [
+    ("{city: Suzhou, weather_file: w.epw}", None, None),
+    ("{province: jiangsu, weather_file: w.epw}", None, None),
+    # a Harbin station for a park in Guangzhou: Harbin's climate, Guangdong's grid factors
+    ("{city: Guangzhou, weather_file: w.epw}", {7: "45.75", 8: "126.77"},
+     "lies about 2,522 km outside Guangdong, the site's province"),
+    ("{latitude: 23.1, longitude: 113.3, weather_file: w.epw}", {7: "45.75", 8: "126.77"},
+     "2,796 km from the given latitude/longitude (limit 300 km)"),
+    ("{weather_file: w.epw}", {7: "37.50", 8: "127.00"}, "outside mainland China"),
+    ("{city: Suzhou, weather_file: w.epw}", {9: "0.0"}, "with time zone UTC+8"),
+])
+def test_weather_file_of_another_place_is_refused(tmp_path, shared_dir, site, header, expected):
+    p = _site_with_weather_file(tmp_path, shared_dir, site, header)
+    r = _validate(p)
+    if expected is None:
+        assert r.exit_code == 0, r.output
+        return
+    assert r.exit_code == 1, r.output
+    line = next(ln for ln in r.output.splitlines() if "site.weather_file" in ln)
+    assert expected in line and "s.yaml:3" in line, r.output

@@ -125,6 +125,93 @@ def test_truncated_epw_is_rejected(shared_dir, tmp_path):
         read_weather_file(short)
 
 
+def _suzhou_with_header(shared_dir, tmp_path, name="h.epw", prefix="", **fields):
+    """The Suzhou TMYx file with LOCATION fields replaced (field number (1-based) -> text)."""
+    with gzip.open(_wfile(shared_dir, SUZHOU), "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    loc = lines[0].split(",")
+    for k, v in fields.items():
+        loc[int(k.removeprefix("f")) - 1] = v
+    path = tmp_path / name
+    path.write_text(prefix + "\n".join([",".join(loc), *lines[1:]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_epw_with_byte_order_mark_is_read(shared_dir, tmp_path):
+    df, _ = read_weather_file(_suzhou_with_header(shared_dir, tmp_path, prefix="\ufeff"))
+    ref, _ = read_weather_file(_wfile(shared_dir, SUZHOU))
+    assert np.allclose(df["ghi"], ref["ghi"])
+
+
+@pytest.mark.parametrize("fields, expected", [
+    # the data are Suzhou's (UTC+8): a header time zone of 0 puts 44 % of the GHI at night
+    ({"f9": "0.0"}, ["time zone (UTC+0)", "fits the sun at this position with time zone UTC+8",
+                     "field 9"]),
+    ({"f9": "14"}, ["UTC+14", "with time zone UTC+8"]),
+    ({"f7": "0", "f8": "0"}, ["latitude 0, longitude 0 is a placeholder", "fields 7 and 8"]),
+    ({"f9": "abc"}, ["LOCATION field 9 (time zone) is 'abc'", "8 for China"]),
+    ({"f7": "91"}, ["LOCATION field 7 (latitude) is '91'", "-90..90"]),
+])
+def test_epw_header_that_contradicts_the_data_is_refused(shared_dir, tmp_path, fields, expected):
+    """A wrong time zone or position in the LOCATION line is not repaired silently: a PV plant
+    sized on such a file would see the sun at night (issue 11 review)."""
+    path = _suzhou_with_header(shared_dir, tmp_path, **fields)
+    with pytest.raises(WeatherError) as exc:
+        read_weather_file(path)
+    for text in expected:
+        assert text in str(exc.value), str(exc.value)
+
+
+def test_epw_short_location_line_and_zero_irradiance_are_named(shared_dir, tmp_path):
+    short = tmp_path / "short.epw"
+    short.write_text("LOCATION,x\n", encoding="utf-8")
+    with pytest.raises(WeatherError, match="LOCATION line has 2 fields, expected 10"):
+        read_weather_file(short)
+    with gzip.open(_wfile(shared_dir, SUZHOU), "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    zero = []
+    for ln in lines:
+        f = ln.split(",")
+        if len(f) > 20 and f[0].isdigit():
+            f[13:16] = ["0", "0", "0"]
+        zero.append(",".join(f))
+    path = tmp_path / "zero.epw"
+    path.write_text("\n".join(zero) + "\n", encoding="utf-8")
+    with pytest.raises(WeatherError, match="GHI .* is zero in every hour"):
+        read_weather_file(path)
+
+
+def test_oversized_weather_file_is_refused_before_reading_it_whole(tmp_path, monkeypatch):
+    import weather.io as wio
+
+    monkeypatch.setattr(wio, "MAX_FILE_BYTES", 1000)
+    big = tmp_path / "big.epw"
+    big.write_bytes(b"LOCATION," + b"x" * 5000)
+    with pytest.raises(WeatherError, match="larger than any hourly typical year"):
+        read_weather_file(big)
+    bomb = tmp_path / "bomb.epw.gz"
+    bomb.write_bytes(gzip.compress(b"0" * 100_000))
+    with pytest.raises(WeatherError, match="larger than any hourly typical year"):
+        read_weather_file(bomb)
+
+
+def test_points_outside_mainland_china():
+    """Seoul, Taipei, Hanoi and Kathmandu are refused; islands beyond the generalised outline
+    (嵊泗, 三沙), Hong Kong, Macau and the border towns are not; every bundled station is in."""
+    from weather.places import OUTSIDE_CHINA_MARGIN_KM, km_outside_china
+    from weather.stations import station_table
+
+    for lat, lon in [(37.5, 127.0), (25.03, 121.56), (21.0, 105.8), (27.7, 85.3), (47.9, 106.9)]:
+        assert km_outside_china(lat, lon) > OUTSIDE_CHINA_MARGIN_KM, (lat, lon)
+    for lat, lon in [(30.73, 122.45), (16.83, 112.33), (22.3, 114.17), (22.19, 113.54),
+                     (27.99, 85.98), (42.87, 130.36), (39.47, 75.99), (35.5, 91.0)]:
+        assert km_outside_china(lat, lon) <= OUTSIDE_CHINA_MARGIN_KM, (lat, lon)
+    st = station_table()
+    assert max(km_outside_china(a, b) for a, b in zip(st["lat"], st["lon"])) < OUTSIDE_CHINA_MARGIN_KM
+    with pytest.raises(WeatherError, match="outside mainland China"):
+        site_weather(lat=37.5, lon=127.0)
+
+
 def test_tmy3_reader_roundtrip(shared_dir, tmp_path):
     """Write Suzhou as a TMY3 CSV (hour-ending 'HH:MM', 24:00 for midnight) and read it back."""
     df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))

@@ -62,12 +62,15 @@ def province_key(name: str) -> str:
     KeyError
         With the list of accepted names when the province is unknown.
     """
+    from weather.places import province_named
+
     t = province_table()
-    n = name.strip().lower().replace(" ", "_").replace("-", "_")
-    for key, zh in zip(t["province"], t["name_zh"]):
-        if n == key or name.strip() in (zh, zh + "省", zh + "市"):
-            return key
-    raise KeyError(f"unknown province {name!r}; accepted: {', '.join(t['province'])} (or Chinese names)")
+    en = province_named(name) if isinstance(name, str) else None
+    key = en.lower().replace(" ", "_") if en else None
+    if key in set(t["province"]):
+        return key
+    raise KeyError(f"unknown province {name!r}; accepted: {', '.join(t['province'])} (or the "
+                   f"Chinese names, with or without 省, 市 or 自治区: 浙江, 广西壮族自治区)")
 
 
 def grid_region(province: str) -> str:

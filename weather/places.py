@@ -16,11 +16,13 @@ written before it picks one: ``北京 朝阳区``, ``长春朝阳区``, ``吉林
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from ._core import WeatherError
@@ -180,6 +182,59 @@ def province_gap_km(lat: float, lon: float, province: str) -> float:
     return float(d[own].min() - d.min()) if own.any() else float("inf")
 
 
+OUTSIDE_CHINA_MARGIN_KM = 50.0
+"""How far outside mainland China (:func:`km_outside_china`) a site, or the station of a
+weather file, may lie before it is refused [km]: the outline is generalised (good to some
+10-20 km), a park on the border is in China, and of the CMA's 1,000-odd stations the farthest
+out by this measure are the cape 成山头 (28 km) and the Xisha island station 珊瑚 (33 km)."""
+
+
+@lru_cache(maxsize=1)
+def _outline() -> tuple[np.ndarray, ...]:
+    """Rings of the outline of mainland China, each (n, 2) [longitude, latitude] [deg]
+    (``weather/data/china_outline.json``, bibliography key ``countryinfo-chandro-2018``)."""
+    text = resources.files("weather").joinpath("data/china_outline.json").read_text(encoding="utf-8")
+    return tuple(np.asarray(r, float) for r in json.loads(text)["rings"])
+
+
+def km_outside_china(lat: float, lon: float) -> float:
+    """How far a point lies outside mainland China [km]: 0 inside its outline, else the
+    shorter of the distances to the outline and to the nearest city or county seat (islands
+    such as 嵊泗 or 三沙 lie beyond the generalised outline).
+
+    Even-odd ray test against each ring, then the shortest distance to its edges on a plane
+    tangent at the point (error well under 1 % at the distances that matter here)."""
+    from ._core import haversine_km
+
+    to_outline = _km_outside_outline(lat, lon)
+    if to_outline == 0.0:
+        return 0.0
+    tab = place_table()
+    seats = haversine_km(lat, lon, tab["lat"].to_numpy(float), tab["lon"].to_numpy(float))
+    return float(min(to_outline, seats.min()))
+
+
+def _km_outside_outline(lat: float, lon: float) -> float:
+    inside = False
+    best = float("inf")
+    kx = 111.32 * np.cos(np.radians(lat))
+    for ring in _outline():
+        x0, y0 = ring[:-1, 0], ring[:-1, 1]
+        x1, y1 = ring[1:, 0], ring[1:, 1]
+        cross = (y0 > lat) != (y1 > lat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xc = x0 + (lat - y0) * (x1 - x0) / (y1 - y0)
+        if np.count_nonzero(cross & (lon < xc)) % 2:
+            inside = True
+        ax, ay = (x0 - lon) * kx, (y0 - lat) * 110.57
+        bx, by = (x1 - lon) * kx, (y1 - lat) * 110.57
+        dx, dy = bx - ax, by - ay
+        den = dx * dx + dy * dy
+        t = np.clip(np.where(den > 0, -(ax * dx + ay * dy) / np.where(den > 0, den, 1), 0), 0, 1)
+        best = min(best, float(np.hypot(ax + t * dx, ay + t * dy).min()))
+    return 0.0 if inside else best
+
+
 def places_named(name: str) -> list[tuple[str, str]]:
     """(label, English province) of every place that ``name`` (Chinese or pinyin) may mean;
     the label gives province, prefecture and name in Chinese."""
@@ -194,9 +249,16 @@ def places_in_province(name: str, province: str) -> list[str]:
     return [label for label, p in places_named(name) if p == province]
 
 
+PROVINCE_PINYIN = {"xizang": "Tibet", "neimenggu": "Inner Mongolia", "neimongol": "Inner Mongolia"}
+"""Pinyin of the provinces whose English name is not their pinyin."""
+
+_ENGLISH_SUFFIXES = ("province", "autonomousregion", "municipality", "city")
+
+
 def province_named(key: str) -> str | None:
-    """English province whose Chinese or English name (any case, spaces or underscores:
-    '江苏', '江苏省', 'inner_mongolia') ``key`` is, else ``None``."""
+    """English province whose Chinese or English name (any case, spaces or underscores, with
+    or without its suffix: '江苏', '江苏省', '广西壮族自治区', 'inner_mongolia', 'Zhejiang
+    Province', 'Xizang') ``key`` is, else ``None``."""
     from .stations import PROVINCE_ZH, _fold
 
     key = key.strip()
@@ -204,6 +266,12 @@ def province_named(key: str) -> str | None:
         if key == written:
             return en
     folded = _fold(key)
+    for suffix in _ENGLISH_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            folded = folded.removesuffix(suffix)
+            break
+    if folded in PROVINCE_PINYIN:
+        return PROVINCE_PINYIN[folded]
     return next((en for en in PROVINCE_ZH if _fold(en) == folded), None)
 
 

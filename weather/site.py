@@ -78,7 +78,23 @@ def _check_coords(lat, lon) -> tuple[float, float]:
         raise WeatherError(f"lat/lon ({lat_f}, {lon_f}): outside China's bounding box "
                            f"(latitude {la0}..{la1} N, longitude {lo0}..{lo1} E); this "
                            f"generator only covers China — pass path= to a weather file")
+    out = outside_china_message(lat_f, lon_f)
+    if out:
+        raise WeatherError(f"lat/lon ({lat_f}, {lon_f}): {out}")
     return lat_f, lon_f
+
+
+def outside_china_message(lat: float, lon: float) -> str | None:
+    """Why a point is not in mainland China, or ``None``
+    (:data:`weather.places.OUTSIDE_CHINA_MARGIN_KM`)."""
+    from .places import OUTSIDE_CHINA_MARGIN_KM, km_outside_china
+
+    gap = km_outside_china(lat, lon)
+    if gap <= OUTSIDE_CHINA_MARGIN_KM:
+        return None
+    return (f"about {gap:,.0f} km outside mainland China (measured to its outline and to its "
+            f"city and county seats); the tool covers sites in mainland China: check the "
+            f"latitude and longitude (north and east positive)")
 
 
 def expected_uncertainty(distance_km: float, elevation_diff_m: float) -> float:

@@ -686,7 +686,7 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
 
 
 #: weather files already read by check_files: (path, mtime, size, year) -> problem or None
-_WEATHER_CHECKED: dict[tuple, str | None] = {}
+_WEATHER_CHECKED: dict[tuple, tuple[str | None, tuple[float, float] | None]] = {}
 
 
 def check_files(scenario, path: Path, node=None, notes: list[str] | None = None) -> list[Problem]:
@@ -741,17 +741,22 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None)
         except OSError:
             key = None
         if key is None or key not in _WEATHER_CHECKED:
+            station = None
             try:
-                wx.read_weather_file(f, year=scenario.park.planning_year)
-                msg = None
+                _, meta = wx.read_weather_file(f, year=scenario.park.planning_year)
+                msg, station = None, (meta.latitude, meta.longitude)
             except wx.WeatherError as exc:
                 msg = str(exc)
             except (ValueError, OSError, EOFError, KeyError, IndexError, TypeError) as exc:
                 msg = f"weather file could not be read ({type(exc).__name__}: {exc}); expected an EPW or TMY3 file"
             if key is not None:
-                _WEATHER_CHECKED[key] = msg
+                _WEATHER_CHECKED[key] = (msg, station)
         else:
-            msg = _WEATHER_CHECKED[key]
+            msg, station = _WEATHER_CHECKED[key]
+        if msg is None and station is not None:
+            from twin.scenario.schema import weather_file_conflict
+
+            msg = weather_file_conflict(site, *station)
         if msg:
             problem(("site", "weather_file"), msg)
     series(scenario.grid.emission_factor.hourly_csv, ("grid", "emission_factor", "hourly_csv"),

@@ -74,8 +74,10 @@ class SiteSpec(_Strict):
         "'扬州', '昆山市', '达拉特旗'; where several share a name, write the province or city first: "
         "'南京 鼓楼区'), interpolated at the seat of the division."
     )
-    latitude: float | None = Field(None, ge=18, le=54, description="Latitude [deg N] (instead of city).")
-    longitude: float | None = Field(None, ge=73, le=135, description="Longitude [deg E] (instead of city).")
+    latitude: float | None = Field(None, ge=15, le=56, description="Latitude [deg N] (instead of city); "
+                                   "the site must lie in mainland China (within 50 km of its outline or of a "
+                                   "city or county seat: islands such as 三沙 count).")
+    longitude: float | None = Field(None, ge=72, le=136, description="Longitude [deg E] (instead of city).")
     elevation_m: float | None = Field(None, ge=-200, le=6000, description="Elevation above sea level [m].")
     province: str | None = Field(
         None, description="Province (English key like 'jiangsu' or Chinese '江苏'); taken from the city if omitted. "
@@ -100,6 +102,12 @@ class SiteSpec(_Strict):
             raise ValueError("give 'city', or 'latitude' and 'longitude', or a 'weather_file'")
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both 'latitude' and 'longitude'")
+        if has_coords:
+            from weather.site import outside_china_message
+
+            out = outside_china_message(self.latitude, self.longitude)
+            if out:
+                raise ValueError(f"latitude/longitude {self.latitude}, {self.longitude}: {out}")
         if has_city:
             from weather.stations import resolve_place
 
@@ -114,24 +122,35 @@ class SiteSpec(_Strict):
                 province_key(self.province)
             except KeyError as exc:
                 raise ValueError(str(exc).strip("'\"")) from None
-            conflict = site_province_conflict(self)
-            if conflict:
-                raise ValueError(conflict)
+        conflict = site_province_conflict(self)
+        if conflict:
+            raise ValueError(conflict)
         return self
 
 
 def site_province_conflict(site: SiteSpec) -> str | None:
-    """Why the site cannot lie in the stated province, else ``None``: its coordinates, or the
-    station or place its city names, lie more than :data:`weather.places.PROVINCE_MARGIN_KM`
-    farther from the province's nearest division seat than from any other. A pinyin name
-    such as 'Yulin' is both 榆林 (Shaanxi, a station) and 玉林 (Guangxi): without this check
-    the province would set the grid factors and the other city the weather."""
+    """Why the site cannot lie in its province, else ``None``: its coordinates, or the station
+    or place its city names, lie more than :data:`weather.places.PROVINCE_MARGIN_KM` farther
+    from the province's nearest division seat than from any other. The province is the one
+    given, else that of the city (coordinates far from the named city). A pinyin name such as
+    'Yulin' is both 榆林 (Shaanxi, a station) and 玉林 (Guangxi): without this check the
+    province would set the grid factors and the other city the weather."""
     from weather.places import (PROVINCE_MARGIN_KM, places_in_province, province_gap_km,
                                 province_named)
     from weather.stations import resolve_place, station_table
 
-    given = province_named(site.province)
-    if site.latitude is not None and site.longitude is not None:
+    if site.province is not None:
+        province = province_named(site.province)
+        whose = f"the given province {site.province!r} ({province}"
+    elif site.city is not None and site.latitude is not None:
+        province = site_province(site)
+        whose = f"{province} (the province of city {site.city!r}"
+    else:
+        return None
+    if province is None:
+        return None
+    has_coords = site.latitude is not None and site.longitude is not None
+    if has_coords:
         lat, lon = site.latitude, site.longitude
         what = f"latitude/longitude {lat:.2f} N {lon:.2f} E"
     elif site.city is not None:
@@ -146,14 +165,68 @@ def site_province_conflict(site: SiteSpec) -> str | None:
             what = f"city {site.city!r}, {hit.name_zh} ({hit.province}),"
     else:
         return None
-    gap = province_gap_km(lat, lon, given)
+    gap = province_gap_km(lat, lon, province)
     if gap <= PROVINCE_MARGIN_KM:
         return None
-    alts = places_in_province(site.city, given) if site.city is not None else []
-    hint = (f"in {given} {site.city!r} names {', '.join(alts)}: write that Chinese name"
-            if alts else "correct the province or the site")
-    return (f"{what} lies about {gap:,.0f} km outside the given province {site.province!r} "
-            f"({given}, measured to its nearest county or city seat); {hint}")
+    alts = places_in_province(site.city, province) if site.city is not None and not has_coords else []
+    if alts:
+        hint = f"in {province} {site.city!r} names {', '.join(alts)}: write that Chinese name"
+    elif has_coords:
+        hint = ("correct the latitude/longitude, or the " + ("province" if site.province is not None
+                                                             else "city"))
+    else:
+        hint = "correct the province or the city"
+    return (f"{what} lies about {gap:,.0f} km outside {whose}, measured to its nearest county "
+            f"or city seat); {hint}")
+
+
+WEATHER_FILE_MAX_KM = 300.0
+"""Farthest a weather file's station may lie from the site (its coordinates, or the place its
+city names) [km]: farther, a typical year describes another climate."""
+
+
+def weather_file_conflict(site: SiteSpec, lat: float, lon: float) -> str | None:
+    """Why the weather file, whose header puts its station at ``lat``, ``lon`` [deg], is not
+    of this site, else ``None``: outside mainland China, more than
+    :data:`weather.places.PROVINCE_MARGIN_KM` outside the site's province (given, or its
+    city's) or more than :data:`WEATHER_FILE_MAX_KM` from the site."""
+    from weather._core import haversine_km
+    from weather.places import PROVINCE_MARGIN_KM, province_gap_km, province_named
+    from weather.site import outside_china_message
+
+    station = f"its station (header latitude/longitude {lat:.2f}, {lon:.2f})"
+    out = outside_china_message(lat, lon)
+    if out:
+        return (f"{station} lies {out.split(';')[0]}: the file is not of a site in China, or "
+                f"its LOCATION line is wrong")
+    province = site_province(site)
+    if province is not None:
+        en = province_named(province) or province
+        gap = province_gap_km(lat, lon, en)
+        if gap > PROVINCE_MARGIN_KM:
+            return (f"{station} lies about {gap:,.0f} km outside {en}, the site's province: use a "
+                    f"file of a station in or near it, or correct the site")
+    where = None
+    if site.latitude is not None and site.longitude is not None:
+        where, la, lo = "the given latitude/longitude", site.latitude, site.longitude
+    elif site.city is not None:
+        from weather.stations import resolve_place, station_table
+
+        kind, hit = resolve_place(site.city)
+        if kind == "station":
+            row = station_table().loc[hit]
+            la, lo = float(row["lat"]), float(row["lon"])
+        else:
+            la, lo = hit.lat, hit.lon
+        where = f"city {site.city!r}"
+    if where is not None:
+        d = float(haversine_km(la, lo, lat, lon))
+        if d > WEATHER_FILE_MAX_KM:
+            return (f"{station} lies {d:,.0f} km from {where} (limit {WEATHER_FILE_MAX_KM:.0f} "
+                    f"km): a typical year that far away describes another climate; use the "
+                    f"file of a station near the park, or leave weather_file out for a year "
+                    f"interpolated at the site")
+    return None
 
 
 def site_province(site: SiteSpec) -> str | None:
