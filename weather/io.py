@@ -10,7 +10,6 @@ different calendar years).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import zlib
