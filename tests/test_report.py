@@ -187,3 +187,16 @@ def test_number_format():
     assert fmt(0.64098) == "0.641"
     assert fmt(3.1e-14) == "0"
     assert fmt(None) == "—" and fmt(float("nan")) == "—"
+
+
+def test_weather_notes_show_station_names_as_data_not_markup(run):
+    """A Chinese weather note marks the station list as the user's data; the report must show
+    it highlighted, never the marker as text (issue 11 review: '&lt;data&gt;Pagri 帕里…')."""
+    ds, summary, ledger, sc = run
+    note = ("synthetic typical year for the CSWD station Suzhou (苏州, Jiangsu) from its bundled "
+            "monthly statistics, seed 0")
+    s = json.loads(json.dumps(summary))
+    s["weather"]["notes"] = [note]
+    page = render_report(ds, s, ledger, sc, lang="zh")
+    assert "&lt;data&gt;" not in page and "<data>" not in page
+    assert "<span class='data'>Suzhou</span>" in page

@@ -678,7 +678,7 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
         (text("weather_source", lang), _weather_text(w, fmt, zh)),
     ]
     for n in w.get("notes", []):
-        prov.append((text("weather_note", lang), phrase(n, lang)))
+        prov.append((text("weather_note", lang), _Raw(f"<span class='cite'>{phrase_html(n, lang)}</span>")))
     if led is not None:
         op = {o["name"]: o["value"] for o in led.get("open_parameters", [])}
         prov.append((text("tce_factor", lang), f"{op.get('electricity_tce_basis', '')} kgce/kWh"))
