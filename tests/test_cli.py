@@ -87,6 +87,9 @@ def test_tiny_park_one_week_end_to_end(tmp_path):
     for key in ("sizes", "energy_mwh", "emissions_tco2", "annualised_cost_cny", "pv_share_of_electricity", "run_config", "solver"):
         assert key in s
     assert s["solver"]["status"] == "optimal"
+    # the site's annual GHI is the whole typical year's, not the simulated week's (it read 25
+    # kWh/m2/yr for Lhasa in a 168 h run)
+    assert 1200 < s["weather"]["annual_ghi_kwh_m2"] < 1600
     ds = xr.open_dataset(out / "results.nc")
     assert ds.sizes["time"] == 168 and ds.attrs["scenario_sha256"] == s["scenario"]["sha256"]
     assert ds["p_grid_import_kw"].attrs["units"] == "kW"

@@ -472,6 +472,14 @@ def test_xian_is_cold_zone_and_names_its_stations():
     assert zone_from_degree_days(300, 300) == ("夏热冬暖", "B")
 
 
+@pytest.mark.parametrize("city", ["贵阳", "达拉特旗"])
+def test_climate_zone_is_the_sites_not_the_random_years(city):
+    """The zone (and so the building envelope presets) does not change with the weather seed:
+    one synthetic year put Guiyang in 夏热冬冷A or 温和A and Dalad in 寒冷A or 严寒C."""
+    zones = {site_weather(city=city, seed=s)[1].climate_zone["subzone"] for s in range(4)}
+    assert len(zones) == 1, zones
+
+
 def test_stations_sharing_a_wmo_number_are_at_one_place():
     """Files of one WMO station lie within 40 km of each other (an airport and a city site at
     most), which catches header positions gone wrong; the three CSWD headers found wrong

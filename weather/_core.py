@@ -97,7 +97,11 @@ class WeatherMeta:
     region : str
         Planning region of the site (lapse rates, validation tables).
     climate_zone : dict
-        GB 50176-2016 zone of the year (:func:`weather.climate_zone.climate_zone_of`).
+        GB 50176-2016 zone of the site (:func:`weather.climate_zone.climate_zone_of`; for a
+        synthetic year from the mean degree days of several seeds,
+        :func:`weather.site.climate_degree_days`).
+    annual_ghi_kwh_m2 : float or None
+        Annual GHI of the whole typical year [kWh/m2], whatever part of it a run simulates.
     """
 
     latitude: float
@@ -118,6 +122,7 @@ class WeatherMeta:
     radiation_basis_range: list = field(default_factory=list)
     region: str = ""
     climate_zone: dict = field(default_factory=dict)
+    annual_ghi_kwh_m2: float | None = None
 
     def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
         """Flat dict of str/float values for NetCDF attributes.

@@ -75,13 +75,16 @@ def zone_from_monthly(t_coldest_month_c: float, t_hottest_month_c: float) -> str
     return "夏热冬冷"
 
 
-def climate_zone_of(weather: pd.DataFrame) -> dict:
+def climate_zone_of(weather: pd.DataFrame, hdd_cdd: tuple[float, float] | None = None) -> dict:
     """Climate zone of an hourly weather year.
 
     Parameters
     ----------
     weather : pandas.DataFrame
         Hourly ``temp_air`` [degC] on a DatetimeIndex (8760 rows).
+    hdd_cdd : (float, float), optional
+        HDD18 and CDD26 [K d] of the site's climate to use instead of this year's (a
+        synthetic site: :func:`weather.site.climate_degree_days`).
 
     Returns
     -------
@@ -92,7 +95,7 @@ def climate_zone_of(weather: pd.DataFrame) -> dict:
         (Table 4.1.1) and ``note`` (non-empty when the two levels disagree).
     """
     t = weather["temp_air"]
-    hdd, cdd = degree_days(t.to_numpy())
+    hdd, cdd = degree_days(t.to_numpy()) if hdd_cdd is None else hdd_cdd
     monthly = t.groupby(weather.index.month).mean()
     tmin, tmax = float(monthly.min()), float(monthly.max())
     zh, sub = zone_from_degree_days(hdd, cdd)

@@ -469,14 +469,32 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                        stations=stations, radiation_basis=basis,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
-    _add_zone(df, meta)
+    _add_zone(df, meta, degree_days=climate_degree_days(stats, site_lat, site_lon, year))
     return df, meta
 
 
-def _add_zone(df, meta: WeatherMeta) -> None:
+ZONE_SEEDS = 16
+"""Synthetic years whose mean degree days give a synthetic site's climate zone: one year's
+HDD18 and CDD26 move with its random weather (Guiyang 夏热冬冷A or 温和A, Dalad 寒冷A or
+严寒C by the seed), the zone is the site's, not the seed's."""
+
+
+def climate_degree_days(stats, lat: float, lon: float, year: int) -> tuple[float, float]:
+    """HDD18 and CDD26 of a site's climate [K d]: the mean over :data:`ZONE_SEEDS` synthetic
+    years from its monthly statistics (seeds 0, 1, ...; about 15 ms a year)."""
+    from .climate_zone import degree_days
+    from .generator import synthesize
+
+    dd = np.array([degree_days(synthesize(stats, lat, lon, year=year, seed=k)["temp_air"].to_numpy())
+                   for k in range(ZONE_SEEDS)])
+    return float(dd[:, 0].mean()), float(dd[:, 1].mean())
+
+
+def _add_zone(df, meta: WeatherMeta, degree_days: tuple[float, float] | None = None) -> None:
     from .climate_zone import climate_zone_of
 
-    z = climate_zone_of(df)
+    meta.annual_ghi_kwh_m2 = float(df["ghi"].sum()) / 1000.0
+    z = climate_zone_of(df, hdd_cdd=degree_days)
     meta.climate_zone = z
     if z["note"]:
         meta.notes.append(z["note"])
