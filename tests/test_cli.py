@@ -347,3 +347,31 @@ def test_pv_headroom_annotation_of_improvements():
     annotate_pv_headroom(imps, sc, {"pv_kwp": {"roof": 500.0}})
     assert "only 88 kWp left" in imps[0]["how"] and imps[0]["quantity"]["pv_headroom_kwp"] == pytest.approx(88.0)
     assert imps[1]["how"] == "x"
+
+
+def test_weather_command_speaks_in_its_own_options(tmp_path, shared_dir):
+    """Issue 11 review: API wording (site_weather(path=...)) in command-line messages, a
+    missing --lon not named, options silently ignored with --file, --list ignoring -o, and
+    the Chinese names --list shows not accepted back."""
+    out = tmp_path / "x.csv"
+    r = _run(["weather", "--lat", "30", "-o", str(out)])
+    assert r.exit_code == 1 and "give --lat and --lon together" in r.output
+    r = _run(["weather", "--city", "苏州", "-o", str(tmp_path / "x.epw")])
+    assert r.exit_code == 1 and "ending in .csv" in r.output
+    r = _run(["weather", "--city", "苏州", "-o", str(out)])
+    assert "twin weather --file" in r.output and "site_weather(" not in r.output
+    epw = shared_dir / "data/weather/CHN_JS_Suzhou.583580_TMYx.epw.gz"
+    r = _run(["weather", "--file", str(epw), "--seed", "3", "--elevation", "50", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "not used with --file" in r.output and "--elevation, --seed" in r.output
+    r = _run(["weather", "--file", str(epw), "--city", "苏州", "-o", str(out)])
+    assert r.exit_code == 1 and "give either --city or --file, not both" in r.output
+    listing = tmp_path / "stations.txt"
+    r = _run(["weather", "--list", "-o", str(listing)])
+    assert r.exit_code == 0 and "安徽·安庆" in listing.read_text(encoding="utf-8")
+    from weather.stations import resolve_place
+
+    assert resolve_place("安徽·安庆") == ("station", "TMYx-58424")
+    assert resolve_place("内蒙古·巴彦诺尔公") == ("station", "CSWD-52495")
+    r = _run(["weather", "--city", "香港", "-o", str(out)])
+    assert r.exit_code == 1 and "Hong Kong, which this tool does not know by name" in r.output

@@ -643,3 +643,18 @@ def test_weather_file_of_another_place_is_refused(tmp_path, shared_dir, site, he
     assert r.exit_code == 1, r.output
     line = next(ln for ln in r.output.splitlines() if "site.weather_file" in ln)
     assert expected in line and "s.yaml:3" in line, r.output
+
+
+def test_site_fields_a_weather_file_overrides_are_named(tmp_path, shared_dir):
+    """elevation_m and weather_seed shape synthetic years only: with a weather file the run
+    says it did not use them (they were ignored without a word)."""
+    from twin.profiles import load_weather
+    from twin.report_text import phrase
+    from twin.scenario.loader import load_scenario
+
+    p = _site_with_weather_file(tmp_path, shared_dir,
+                                "{city: Suzhou, weather_file: w.epw, elevation_m: 900, weather_seed: 4}")
+    _, meta, _ = load_weather(load_scenario(p))
+    note = next(n for n in meta.notes if n.startswith("not used with site.weather_file"))
+    assert note.endswith("elevation_m, weather_seed")
+    assert phrase(note, "zh").startswith("使用 site.weather_file 时不采用")

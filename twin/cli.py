@@ -176,28 +176,50 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
     import weather as wx
 
     if list_:
+        if city or path or lat is not None or lon is not None:
+            _fail("twin weather: --list lists the stations; give it without --city, --lat/--lon or --file")
         from weather.stations import station_table
 
         st = station_table().sort_values(["province", "name", "dataset"])
-        click.echo(f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
-                   f"{'lon':>8s} {'elev':>7s}  region")
+        lines = [f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
+                 f"{'lon':>8s} {'elev':>7s}  region"]
         for sid, r in st.iterrows():
             zh = f"{r['province_zh']}·{r['name_zh']}"
-            click.echo(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
-                       f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
-        click.echo(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
-                   f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, Chinese name or WMO number "
-                   f"as site.city, or give latitude/longitude for any other place.")
+            lines.append(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
+                         f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
+        lines.append(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
+                     f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, the Chinese name (安徽·安庆 "
+                     f"or 安庆), the name with its dataset (Anqing (CSWD)) or the WMO number as site.city, "
+                     f"or give latitude/longitude for any other place.")
+        if output:
+            from twin.io import atomic_write_text
+
+            try:
+                atomic_write_text(output, "\n".join(lines) + "\n")
+            except OSError as exc:
+                _write_failed(exc, output)
+            click.echo(f"wrote {output}: {len(st)} stations", err=True)
+        else:
+            click.echo("\n".join(lines))
         return
+    if (lat is None) != (lon is None):
+        _fail("twin weather: give --lat and --lon together")
     if not (city or path or (lat is not None and lon is not None)):
         _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
     if not output:
         _fail("twin weather: give -o FILE.csv")
+    if output.suffix.lower() != ".csv":
+        _fail(f"twin weather: -o {output}: the typical year is written as CSV; give a file name ending in .csv")
+    ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed != 0),
+                                     ("--radiation-basis", radiation_basis != "tmyx")) if used]
     try:
         df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year,
                                    seed=seed, radiation_basis=radiation_basis)
     except wx.WeatherError as exc:
-        _fail(f"twin weather: {exc}")
+        _fail(f"twin weather: {_cli_words(str(exc))}")
+    if path and ignored:
+        meta.notes.append(f"not used with --file (they shape synthetic years; the file's own values "
+                          f"stand): {', '.join(ignored)}")
     from twin.io import atomic_write_text
 
     header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
@@ -209,12 +231,21 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
         click.echo(f"station: {s['name']} {s['name_zh']} ({s['dataset']}, {s['province']}) "
                    f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
     for n in meta.notes:
-        click.echo(f"note: {n}", err=True)
+        click.echo(f"note: {_cli_words(n)}", err=True)
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
                f"{df['temp_air'].mean():.1f} °C, climate zone {z.get('subzone', '')} (HDD18 "
                f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
+
+
+def _cli_words(text: str) -> str:
+    """A weather message in the command line's terms instead of the Python API's."""
+    for api, cli in (("site_weather: give either city= or path=, not both", "give either --city or --file, not both"),
+                     ("pass path= to a weather file", "give a weather file with --file"),
+                     ("site_weather(path=...)", "twin weather --file, or site.weather_file in a scenario")):
+        text = text.replace(api, cli)
+    return text
 
 
 class LazyChoice(click.Choice):

@@ -63,6 +63,10 @@ def load_weather(loaded: LoadedScenario):
         province = place_province(site.city)
     # weather speaks in its API's terms; the planner edits the scenario's site.weather_file
     meta.notes[:] = [n.replace("site_weather(path=...)", "site.weather_file in the scenario") for n in meta.notes]
+    unused = [f for f in ("elevation_m", "weather_seed", "radiation_basis") if f in site.model_fields_set]
+    if path is not None and unused:
+        meta.notes.append(f"not used with site.weather_file (they shape synthetic years; the file's own "
+                          f"values stand): {', '.join(unused)}")
     info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))
     return df, meta, info
 

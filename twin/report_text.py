@@ -690,7 +690,7 @@ PATTERNS.extend([
          r"basis with PVWatts' 14 % losses \(weather/VALIDATION\.md\); choose with site\."
          r"radiation_basis, or raise the PV system losses for a conservative yield$"),
         ("辐射基准 {b}（tmyx：TMYx/SWERA 水平，辐射来自 ERA5 再分析；cswd：中国建筑热环境分析专用气象"
-         "数据集水平，约低 18%）；国内光伏电站公开的运行发电量相对按此基准、PVWatts 14% 损失建模的发电量在 {lo"
+         "数据集水平，平均约低 18%，但并非处处如此：高原上两者接近，高低不定）；国内光伏电站公开的运行发电量相对按此基准、PVWatts 14% 损失建模的发电量在 {lo"
          "}% 至 {hi}% 之间（weather/VALIDATION.md）；可用 site.radiation_basis"
          " 选择，或提高光伏系统损失以得到保守的发电量"),
     ),
@@ -745,6 +745,11 @@ PATTERNS.extend([
         (r"^city=(?P<c>.+) is (?P<d>\d+) km from the given lat/lon: the site is interpola"
          r"ted from lat/lon \(more than (?P<m>\d+) km\)$"),
         ("city=<data>{c}</data> 距所给经纬度 {d} km（超过 {m} km）：按经纬度插值"),
+    ),
+    (
+        (r"^not used with site\.weather_file \(they shape synthetic years; the file's own values "
+         r"stand\): (?P<f>.+)$"),
+        ("使用 site.weather_file 时不采用（这些参数只影响合成典型年，以文件自身数值为准）：{f}"),
     ),
 ])
 

@@ -160,6 +160,12 @@ def find_place(name: str) -> Place | None:
         found = _find(name, key, tab)
         if found is not None and found.province == province and not found.parent_zh:
             return found
+        if not (tab["province"] == province).any():
+            raise WeatherError(f"city: {name!r} is {province}, which this tool does not know by "
+                               f"name: it covers mainland China (its cities and counties, grid "
+                               f"factors and tariffs); a site within {OUTSIDE_CHINA_MARGIN_KM:.0f} "
+                               f"km of the mainland (Hong Kong, Macau) may be given by latitude "
+                               f"and longitude")
         raise WeatherError(f"city: {name!r} is a province; name a city or county in it (e.g. its "
                            f"capital) or give latitude/longitude")
     return _find(name, key, tab)

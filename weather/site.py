@@ -23,7 +23,8 @@ RADIATION_BASES = {
     "tmyx": ("TMYx/SWERA level (TMYx radiation from Copernicus ERA5; SWERA within a few "
              "per cent of it)"),
     "cswd": ("CSWD level (China Standard Weather Data 2005, radiation modelled from sunshine "
-             "duration; about 18 % below TMYx)"),
+             "duration; about 18 % below TMYx on average, not everywhere: on the plateau the two "
+             "are close and either may be higher)"),
 }
 """Radiation bases a planner can choose (``site.radiation_basis``)."""
 

@@ -175,6 +175,13 @@ def resolve_station(name: str) -> str:
         hit = [c for c in cand if c.split("-")[0].lower() == ds.lower()]
         if hit:
             return hit[0]
+    if "·" in raw:  # as `twin weather --list` writes it: 安徽·安庆
+        prov, base = (p.strip() for p in raw.split("·", 1))
+        st = station_table()
+        cand = al.get(base) or al.get(_fold(base)) or []
+        hit = [c for c in cand if prov in (st.loc[c, "province_zh"], st.loc[c, "province"])]
+        if hit:
+            return hit[0]
     for k in (key, raw, _fold(raw), raw.removesuffix("市")):
         if k in al:
             return al[k][0]
