@@ -174,6 +174,15 @@ ISD airport stations and differ by design; CSWD 53276 Jurh, 57 km, is consistent
 elevation at both positions and is left as it is)."""
 
 
+TMYX_WMO_FIXES = {
+    "CHN_HL_Harbin-Taiping.AP.541611_TMYx": (
+        "50953", "header number 541611 is not a WMO index; its first five digits are "
+        "Changchun's station 54161, so 'Harbin' took Changchun's number"),
+}
+"""TMYx files whose header number does not give the station's WMO index: the index used,
+with the reason."""
+
+
 def _names(shared: Path):
     """WMO (5 digits) -> name_zh, province_en and (lat, lon) [deg] from the CMA station lists
     used for matching (positions from the CBED list)."""
@@ -217,6 +226,7 @@ def station_rows(shared: Path) -> list[dict]:
         path = shared / "data/weather" / f"{info.stem}.epw.gz"
         with gzip.open(path, "rt", encoding="latin-1") as fh:
             wmo = fh.readline().split(",")[5].strip()[:5]
+        wmo = TMYX_WMO_FIXES.get(info.stem, (wmo, ""))[0]
         rows.append(dict(dataset="TMYx", wmo=wmo, name=name, name_zh=info.name_zh,
                          name_zh_source="project", province=info.province, path=path,
                          aliases=""))
@@ -256,6 +266,9 @@ def main(argv=None) -> int:
             res = {**res, "repairs": [*res["repairs"],
                                       f"position {fix[0]:.2f} N {fix[1]:.2f} E from the CMA "
                                       f"station list: {POSITION_FIXES[sid]}"]}
+        if r["dataset"] == "TMYx" and r["path"].name.removesuffix(".epw.gz") in TMYX_WMO_FIXES:
+            res = {**res, "repairs": [*res["repairs"], "WMO index "
+                                      f"{r['wmo']}: {TMYX_WMO_FIXES[r['path'].name.removesuffix('.epw.gz')][1]}"]}
         if r["dataset"] == "CSWD" and r["wmo"] in CSWD_NAME_FIXES:
             res = {**res, "repairs": [*res["repairs"], f"named {r['name']}: "
                                       f"{CSWD_NAME_FIXES[r['wmo']][1]}"]}
