@@ -40,6 +40,7 @@ from weather.site import (
     TEMPERATURE_GAP_NOTE_K,
     TEMPERATURE_NEAR_KM,
     TEMPERATURE_UNCERTAINTY_K,
+    ZONE_SEEDS,
     estimated_elevation_uncertainty,
     expected_temperature_uncertainty,
 )
@@ -107,6 +108,26 @@ INDEPENDENT = [55591, 52818, 51709, 52866, 56778, 52889, 53614, 53487, 57083, 59
                55299, 59493, 57036]
 """CMA stations without a bundled typical year (their files are kept apart), checked against
 CBED monthly normals 1988-2017 (validation only; flag_suspect == False rows)."""
+
+
+def degree_day_check() -> pd.DataFrame:
+    """Degree days and sub-zone of each TMYx city's synthetic year (``site_weather``, the
+    station's own statistics) against its own file's (``stations.csv``)."""
+    from weather.climate_zone import zone_from_degree_days
+    from weather.stations import resolve_station, station_table
+
+    st = station_table()
+    rows = []
+    for name in CITIES:
+        sid = resolve_station(f"{name} (TMYx)")
+        _, meta = site_weather(city=sid)
+        z = meta.climate_zone
+        hf, cf = float(st.loc[sid, "hdd18"]), float(st.loc[sid, "cdd26"])
+        zf = "".join(zone_from_degree_days(hf, cf))
+        rows.append({"city": name, "hdd_file": hf, "cdd_file": cf, "hdd_synth": z["hdd18"],
+                     "cdd_synth": z["cdd26"], "zone_file": zf, "zone_synth": z["subzone"],
+                     "same_zone": zf == z["subzone"]})
+    return pd.DataFrame(rows)
 
 
 def independent_table(shared: Path) -> tuple[pd.DataFrame, float]:
@@ -906,6 +927,23 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
         a(f"| {lab} | {_p(g[k].apply(lambda s: s.abs().max()).max())} |")
     a(f"| worst month temperature | {cities.worst_month_temp_err.abs().max():.2f} K |")
     a(f"| KS statistic of hourly kt | {cities.kt_ks.max():.3f} |\n")
+    dd = degree_day_check()
+    rh, rc = dd["hdd_synth"] / dd["hdd_file"] - 1, dd["cdd_synth"] / dd["cdd_file"] - 1
+    warm = dd["cdd_file"] >= 30
+    a(f"**Degree days and climate zone.** The zone of a synthetic year comes from the mean "
+      f"HDD18 and CDD26 of {ZONE_SEEDS} seeded years (`weather.site.climate_degree_days`), so "
+      f"it does not change with the weather seed. Against each TMYx city's own file: HDD18 "
+      f"median {_p(float(rh.median()))} (range {_p(float(rh.min()))} to {_p(float(rh.max()))}); "
+      f"CDD26, where the file has at least 30 K d ({int(warm.sum())} cities), median "
+      f"{_p(float(rc[warm].median()))} (range {_p(float(rc[warm].min()))} to "
+      f"{_p(float(rc[warm].max()))}): the generator draws daily means with a Gaussian AR(1) "
+      f"residual around the monthly mean and the day's sky and misses part of the hot-spell "
+      f"tail. Same GB 50176 sub-zone as the file at "
+      f"{int(dd['same_zone'].sum())} of {len(dd)} cities"
+      + (": " + "; ".join(f"{r.city} {r.zone_file} -> {r.zone_synth} (CDD26 {r.cdd_file:.0f} -> "
+                          f"{r.cdd_synth:.0f})" for r in dd[~dd["same_zone"]].itertuples())
+         if (~dd["same_zone"]).any() else "") + ". Where a sub-zone sits on its CDD26 "
+      f"threshold (寒冷A/B at 90 K d, 温和 at 10 K d), set the buildings' envelope explicitly.\n")
     a("## 6. Speed\n")
     import os
 
