@@ -579,6 +579,8 @@ def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
      ["outside the given province", "correct the latitude/longitude, or the province"]),
     ("{latitude: 37.5, longitude: 127.0}", ["about 360 km outside mainland China"]),
     ("{latitude: 25.03, longitude: 121.56}", ["outside mainland China"]),
+    # 0 m for a plateau town gave Lhasa 28 °C and 夏热冬暖B (issue 11 review)
+    ("{city: Lhasa, elevation_m: 0}", ["elevation_m: 0 m", "3,806 m below it"]),
 ])
 def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     p = tmp_path / "s.yaml"
@@ -598,6 +600,7 @@ def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     "{city: 达拉特旗, province: 内蒙古自治区}", "{city: 南宁, province: 广西壮族自治区}",
     "{city: 拉萨, province: xizang}", "{city: Hangzhou, province: Zhejiang Province}",
     "{latitude: 16.83, longitude: 112.34}", "{latitude: 30.73, longitude: 122.45, province: zhejiang}",
+    "{city: Lhasa, elevation_m: 3650}",
 ])
 def test_site_in_or_by_its_province_is_accepted(tmp_path, site):
     p = tmp_path / "s.yaml"

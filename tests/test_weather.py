@@ -212,6 +212,20 @@ def test_points_outside_mainland_china():
         site_weather(lat=37.5, lon=127.0)
 
 
+def test_given_elevation_far_outside_the_terrain_is_refused():
+    """Of the CMA's stations none lies more than about 1,000 m below or above the 5-arcmin
+    terrain around it; 0 m for Lhasa (3,650 m) is a mistake, not a site."""
+    from weather.site import ELEVATION_TERRAIN_MARGIN_M, elevation_conflict
+    from weather.stations import station_table
+
+    with pytest.raises(WeatherError, match="3,806 m below it"):
+        site_weather(city="拉萨", elevation=0)
+    st = station_table()
+    assert not [s for s, a, b, z in zip(st.index, st["lat"], st["lon"], st["elevation_m"])
+                if elevation_conflict(a, b, z)]
+    assert ELEVATION_TERRAIN_MARGIN_M >= 1200
+
+
 def test_tmy3_reader_roundtrip(shared_dir, tmp_path):
     """Write Suzhou as a TMY3 CSV (hour-ending 'HH:MM', 24:00 for midnight) and read it back."""
     df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))

@@ -85,6 +85,30 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+ELEVATION_TERRAIN_MARGIN_M = 1200.0
+"""Farthest a given elevation may lie below the lowest or above the highest 5-arcmin terrain
+cell within about 9 km of the site [m] before it is refused as a mistake (0 for a plateau
+town, feet for metres). Of the CMA's 1,300-odd stations the farthest out are the valley
+station 察隅 (973 m below) and the summit station 峨眉山 (1,006 m above)."""
+
+
+def elevation_conflict(lat: float, lon: float, elevation: float) -> str | None:
+    """Why a given elevation [m] cannot be the site's, else ``None``
+    (:data:`ELEVATION_TERRAIN_MARGIN_M`)."""
+    from .interp import settlement_elevation
+
+    low, span = settlement_elevation(lat, lon)
+    high = low + span
+    if low - ELEVATION_TERRAIN_MARGIN_M <= elevation <= high + ELEVATION_TERRAIN_MARGIN_M:
+        return None
+    off, side = (low - elevation, "below") if elevation < low else (elevation - high, "above")
+    return (f"elevation {elevation:.0f} m: the terrain within about 9 km of the site lies at "
+            f"{low:.0f}-{high:.0f} m (pvlib's 5-arcmin grid) and the given value is {off:,.0f} m "
+            f"{side} it, farther than any CMA weather station from its terrain (limit "
+            f"{ELEVATION_TERRAIN_MARGIN_M:.0f} m); expected the site's height above sea level in "
+            f"metres, or leave it out to use the terrain's")
+
+
 def outside_china_message(lat: float, lon: float) -> str | None:
     """Why a point is not in mainland China, or ``None``
     (:data:`weather.places.OUTSIDE_CHINA_MARGIN_KM`)."""
@@ -375,6 +399,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     elev_unc = estimated_elevation_uncertainty(terrain_range) if elevation_assumed else 0.0
     elevation_source = ("given" if elevation is not None
                         else "terrain grid" if elevation_assumed else "station")
+    if elevation is not None:
+        bad = elevation_conflict(site_lat, site_lon, elevation)
+        if bad:
+            raise WeatherError(bad)
     stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
     df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
     st = station_table()

@@ -122,7 +122,7 @@ class SiteSpec(_Strict):
                 province_key(self.province)
             except KeyError as exc:
                 raise ValueError(str(exc).strip("'\"")) from None
-        conflict = site_province_conflict(self)
+        conflict = site_province_conflict(self) or site_elevation_conflict(self)
         if conflict:
             raise ValueError(conflict)
         return self
@@ -178,6 +178,30 @@ def site_province_conflict(site: SiteSpec) -> str | None:
         hint = "correct the province or the city"
     return (f"{what} lies about {gap:,.0f} km outside {whose}, measured to its nearest county "
             f"or city seat); {hint}")
+
+
+def site_elevation_conflict(site: SiteSpec) -> str | None:
+    """Why ``elevation_m`` cannot be the site's (:func:`weather.site.elevation_conflict`),
+    else ``None``; not checked with a weather file, whose own elevation stands."""
+    if site.elevation_m is None or site.weather_file is not None:
+        return None
+    from weather.site import elevation_conflict
+
+    if site.latitude is not None and site.longitude is not None:
+        lat, lon = site.latitude, site.longitude
+    elif site.city is not None:
+        from weather.stations import resolve_place, station_table
+
+        kind, hit = resolve_place(site.city)
+        if kind == "station":
+            row = station_table().loc[hit]
+            lat, lon = float(row["lat"]), float(row["lon"])
+        else:
+            lat, lon = hit.lat, hit.lon
+    else:
+        return None
+    bad = elevation_conflict(lat, lon, site.elevation_m)
+    return f"elevation_m: {bad.removeprefix('elevation ')}" if bad else None
 
 
 WEATHER_FILE_MAX_KM = 300.0
