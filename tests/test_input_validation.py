@@ -661,3 +661,17 @@ def test_site_fields_a_weather_file_overrides_are_named(tmp_path, shared_dir):
     note = next(n for n in meta.notes if n.startswith("not used with site.weather_file"))
     assert note.endswith("elevation_m, weather_seed")
     assert phrase(note, "zh").startswith("使用 site.weather_file 时不采用")
+
+
+def test_validate_states_what_reading_the_weather_file_repaired(tmp_path, shared_dir):
+    """`twin validate` said only OK for a file whose values it would fill or move."""
+    p = _site_with_weather_file(tmp_path, shared_dir, "{city: Suzhou, weather_file: w.epw}")
+    lines = (tmp_path / "w.epw").read_text(encoding="utf-8").splitlines()
+    for i in range(8, 8 + 30):  # 30 hours of air temperature missing (EPW 99.9)
+        f = lines[i].split(",")
+        f[6] = "99.9"
+        lines[i] = ",".join(f)
+    (tmp_path / "w.epw").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 0, r.output
+    assert "note: w.epw: temp_air: 30 missing/out-of-range values filled" in r.output

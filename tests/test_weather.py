@@ -755,6 +755,13 @@ def test_pinyin_name_other_provinces_share_is_noted():
     assert "Shaanxi" in note and "广西 玉林市" in note
     _, meta = site_weather(city="Yulin", province_known=True)
     assert not any("was taken as the one in" in n for n in meta.notes)
-    for name in ("Hangzhou", "玉林", "榆林"):
+    for name in ("Hangzhou", "玉林", "榆林", "北京 朝阳区"):
         _, meta = site_weather(city=name)
         assert not any("was taken as the one in" in n for n in meta.notes), name
+    # a Chinese name shared across provinces: 朝阳 is 朝阳市 (Liaoning) and Beijing's 朝阳区
+    _, meta = site_weather(city="朝阳")
+    note = next(n for n in meta.notes if "was taken as the one in" in n)
+    assert "Liaoning" in note and "北京 朝阳区" in note and "province or city before the name" in note
+    from twin.report_text import phrase
+
+    assert phrase(note, "zh").endswith("如指其一，请在名称前写省或市")

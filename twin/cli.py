@@ -121,7 +121,7 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
-        for n in loaded.notes:
+        for n in [*loaded.notes, *loaded.weather_file_notes]:
             click.echo(f"  note: {n}", err=True)
     sys.exit(1 if bad else 0)
 

@@ -742,6 +742,11 @@ PATTERNS.extend([
         ("<data>{c}</data> 按 {p} 的同名地点处理；该拼音也指 {o}：如指其一，请写其中文名"),
     ),
     (
+        (r"^(?P<c>'[^']+'|\"[^\"]+\") was taken as the one in (?P<p>[^;]+); it also names "
+         r"(?P<o>.+): write its province or city before the name for one of those$"),
+        ("<data>{c}</data> 按 {p} 的同名地点处理；该名称也指 {o}：如指其一，请在名称前写省或市"),
+    ),
+    (
         (r"^city=(?P<c>.+) is (?P<d>\d+) km from the given lat/lon: the site is interpola"
          r"ted from lat/lon \(more than (?P<m>\d+) km\)$"),
         ("city=<data>{c}</data> 距所给经纬度 {d} km（超过 {m} km）：按经纬度插值"),

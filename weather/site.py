@@ -229,19 +229,27 @@ def _provenance(extra: dict) -> dict:
             "method": "weather.interp.interpolate + weather.generator.synthesize", **extra}
 
 
-def _same_pinyin_elsewhere(city: str, kind: str, hit) -> list[str]:
-    """A note when a pinyin name also means places in other provinces than the one taken
-    ('Yulin': the station 榆林 in Shaanxi, and 玉林 in Guangxi)."""
+def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
+    """A note when a name also means places in other provinces than the one taken ('Yulin':
+    the station 榆林 in Shaanxi, and 玉林 in Guangxi; '朝阳': 朝阳市 in Liaoning, and the
+    districts 朝阳区 of Beijing and Changchun)."""
     from .places import places_named
     from .stations import station_table
 
     prov = station_table().loc[hit, "province"] if kind == "station" else hit.province
     others = [label for label, p in places_named(city) if p != prov]
+    if not str(city).isascii():
+        # a Chinese city name is not also every district of that name in another province's
+        # city (西安 is not 辽源市 西安区); a municipality's district is a city of its own (朝阳
+        # may well mean 北京 朝阳区)
+        others = [label for label in others if len(label.split()) == 2]
     if not others:
         return []
     more = f" and {len(others) - 4} more" if len(others) > 4 else ""
+    how = ("write the Chinese name for one of those" if str(city).isascii()
+           else "write its province or city before the name for one of those")
     return [f"{city!r} was taken as the one in {prov}; it also names {', '.join(others[:4])}{more}: "
-            f"write the Chinese name for one of those"]
+            f"{how}"]
 
 
 def _place_note(place) -> str:
@@ -353,8 +361,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
 
     own = None
     kind, hit = resolve_place(city) if city is not None else (None, None)
-    if city is not None and str(city).isascii() and not province_known:
-        extra.extend(_same_pinyin_elsewhere(city, kind, hit))
+    if city is not None and not province_known:
+        extra.extend(_same_name_elsewhere(city, kind, hit))
     if kind == "city":
         place = hit
         if lat is None:

@@ -94,6 +94,9 @@ class LoadedScenario:
     variants: dict[str, VariantSpec] = field(default_factory=dict)
     #: The merged mapping before variants and overrides (to derive other variants cheaply).
     raw: dict = field(default_factory=dict, repr=False, compare=False)
+    #: What reading the weather file repaired (time zone, filled values, shifted radiation):
+    #: shown by ``twin validate``; a run states it with the weather's own notes.
+    weather_file_notes: list[str] = field(default_factory=list, compare=False)
 
     @property
     def variant_name(self) -> str:
@@ -678,23 +681,28 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     notes: list[str] = []
-    problems = check_files(scenario, path, node, notes)
+    weather_notes: list[str] = []
+    problems = check_files(scenario, path, node, notes, weather_notes)
     if problems:
         raise ScenarioError(problems)
     return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
-                          variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes)
+                          variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes,
+                          weather_file_notes=weather_notes)
 
 
 #: weather files already read by check_files: (path, mtime, size, year) -> problem or None
-_WEATHER_CHECKED: dict[tuple, tuple[str | None, tuple[float, float] | None]] = {}
+_WEATHER_CHECKED: dict[tuple, tuple[str | None, tuple[float, float] | None, list[str]]] = {}
 
 
-def check_files(scenario, path: Path, node=None, notes: list[str] | None = None) -> list[Problem]:
-    """Every file named in the scenario: it exists and the run can read it.
+def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
+                weather_notes: list[str] | None = None) -> list[Problem]:
+    """Every file named in the scenario: it exists, the run can read it and a weather file
+    is of the site (:func:`twin.scenario.schema.weather_file_conflict`).
 
     Weather files are read with :func:`weather.read_weather_file` and hourly series with
     :func:`twin.hourly_csv.read_hourly_csv`, the readers of the run; conversions they make
-    (quarter-hour means, 29 February dropped) are appended to ``notes``.
+    (quarter-hour means, 29 February dropped) are appended to ``notes``, what the weather
+    reader repaired to ``weather_notes``.
     """
     from twin.hourly_csv import SeriesError, read_hourly_csv
 
@@ -741,18 +749,23 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None)
         except OSError:
             key = None
         if key is None or key not in _WEATHER_CHECKED:
-            station = None
+            station, repairs = None, []
             try:
                 _, meta = wx.read_weather_file(f, year=scenario.park.planning_year)
                 msg, station = None, (meta.latitude, meta.longitude)
+                # what the reader changed (time zone, filled values, shifted radiation), not
+                # the check that found nothing to change
+                repairs = [f"{f.name}: {n}" for n in meta.notes if "no shift needed" not in n]
             except wx.WeatherError as exc:
                 msg = str(exc)
             except (ValueError, OSError, EOFError, KeyError, IndexError, TypeError) as exc:
                 msg = f"weather file could not be read ({type(exc).__name__}: {exc}); expected an EPW or TMY3 file"
             if key is not None:
-                _WEATHER_CHECKED[key] = (msg, station)
+                _WEATHER_CHECKED[key] = (msg, station, repairs)
         else:
-            msg, station = _WEATHER_CHECKED[key]
+            msg, station, repairs = _WEATHER_CHECKED[key]
+        if weather_notes is not None:
+            weather_notes.extend(repairs)
         if msg is None and station is not None:
             from twin.scenario.schema import weather_file_conflict
 
