@@ -675,3 +675,37 @@ def test_validate_states_what_reading_the_weather_file_repaired(tmp_path, shared
     r = _validate(p)
     assert r.exit_code == 0, r.output
     assert "note: w.epw: temp_air: 30 missing/out-of-range values filled" in r.output
+
+
+def test_problems_of_the_whole_scenario_point_at_their_field(tmp_path):
+    """A check across sections (the grid factor needs the site's province) is reported at the
+    field it names, with its own value, not at line 2 with the whole scenario as 'got'."""
+    text = (TINY_TEXT.replace("site: {city: Hangzhou}", "site: {latitude: 23.1, longitude: 113.3}")
+            .replace("emission_factor: {level: national, year: 2023}",
+                     "emission_factor: {level: regional, year: 2023}"))
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    r = _validate(p)
+    line = next(ln for ln in r.output.splitlines() if "grid.emission_factor" in ln)
+    n = 1 + text.splitlines().index("  emission_factor: {level: regional, year: 2023}")
+    assert f"s.yaml:{n}: grid.emission_factor: level 'regional' needs the site's province" in line
+    assert '(got {"level": "regional", "year": 2023})' in line
+
+
+@pytest.mark.parametrize("old, new", [
+    ("type: manufacturing", "type: Office"), ("type: manufacturing", "type: 办公"),
+    ("type: manufacturing", "type: 仓储物流"), ("site: {city: Hangzhou}", "site: {city: 58457}"),
+])
+def test_forms_a_planner_writes_are_accepted(tmp_path, old, new):
+    """Park types in any case or their Chinese (short) names; a WMO number without quotes."""
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace(old, new), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 0, r.output
+
+
+def test_override_that_breaks_the_site_is_named(tmp_path):
+    r = CliRunner().invoke(main, ["run", str(TINY), "--set", "site.city=Atlantis", "--hours", "24",
+                                  "-o", str(tmp_path / "o")])
+    assert r.exit_code != 0 and "unknown station 'Atlantis'" in r.output
+    assert "[set by overrides]" in r.output

@@ -446,11 +446,17 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
         problems = []
         for err in exc.errors(include_url=False):
             loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+            msg = err["msg"]
+            named = re.match(r"^(?:Value error, )?([a-z_]+(?:\.[a-z_0-9]+)*): (.+)$", msg, re.S)
+            if not loc and named:
+                # a check of the whole scenario names the field it is about: point there (its
+                # line and value), not at the file's first line with the whole file as value
+                loc = tuple(int(x) if x.isdigit() else x for x in named.group(1).split("."))
+                msg = named.group(2)
             value_loc = loc
             loc = _shorthand_loc(node, loc)
             # drop union/tag noise like 'literal['a']' but keep real keys
             path = ".".join(str(x) for x in loc)
-            msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
             elif err["type"] == "missing":
@@ -675,7 +681,10 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
 
         problems = []
         for p in exc.problems:  # say which override broke it (its line in the file is not the cause)
-            src = [a.source for a in applied if p.path == a.path or p.path.startswith(a.path.split("[")[0])]
+            # the problem at the overridden field, inside it, or at the section holding it
+            # (site: ... for --set site.city=...)
+            src = [a.source for a in applied if p.path == a.path or p.path.startswith(a.path.split("[")[0])
+                   or a.path.startswith(p.path + ".")]
             problems.append(replace(p, message=f"{p.message} [set by {src[-1]}]", line=None) if src else p)
         raise ScenarioError(problems) from None
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -36,10 +36,11 @@ from twin.pathway.spec import PathwaySpec
 from twin.scenario.run_config import Objective, SolverMethod
 
 PARK_TYPE_ALIASES = {
-    "生产制造": "manufacturing",
-    "仓储物流": "logistics",
-    "商务办公": "office",
+    "生产制造": "manufacturing", "制造": "manufacturing",
+    "仓储物流": "logistics", "物流": "logistics", "仓储": "logistics",
+    "商务办公": "office", "办公": "office",
 }
+"""Chinese names of the park types (T/CSUS 66-2023) and their short forms; English in any case."""
 
 
 class _Strict(BaseModel):
@@ -60,11 +61,17 @@ class ParkSpec(_Strict):
     @field_validator("type", mode="before")
     @classmethod
     def _alias(cls, v: object) -> object:
-        return PARK_TYPE_ALIASES.get(str(v).strip(), v) if isinstance(v, str) else v
+        return PARK_TYPE_ALIASES.get(v.strip(), v.strip().lower()) if isinstance(v, str) else v
 
 
 class SiteSpec(_Strict):
     """Where the park is: a bundled city, or coordinates; the province sets grid factors."""
+
+    @field_validator("city", mode="before")
+    @classmethod
+    def _wmo_number(cls, v: object) -> object:
+        """A WMO number written without quotes (``city: 58457``) is the station's number."""
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
     city: str | None = Field(
         None, description="Any bundled weather station (see `twin weather --list`) by Chinese name, pinyin or "
