@@ -709,3 +709,15 @@ def test_override_that_breaks_the_site_is_named(tmp_path):
                                   "-o", str(tmp_path / "o")])
     assert r.exit_code != 0 and "unknown station 'Atlantis'" in r.output
     assert "[set by overrides]" in r.output
+
+
+def test_full_width_colon_and_no_break_space_are_named(tmp_path):
+    """What a Chinese keyboard slips in: a full-width colon breaks the YAML lines later, a
+    no-break space makes a field unknown though it reads right."""
+    p = tmp_path / "s.yaml"
+    p.write_text("park: {name: x, type: office}\nsite:\n  city： 广州\n  province: guangdong\n", encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "line 3 has '：' where YAML needs ':' and a space" in r.output
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site:\n\u00a0 city: Hangzhou"), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "U+00A0, a no-break space" in r.output

@@ -145,11 +145,31 @@ MAX_EXTENDS_DEPTH = 16
 MAX_YAML_DEPTH = 64
 
 
-def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+#: Characters a Chinese keyboard puts where YAML needs ASCII punctuation, with what YAML needs.
+_FULL_WIDTH = {"：": "':' and a space", "，": "','", "｛": "'{'", "｝": "'}'", "［": "'['", "］": "']'",
+               "\u3000": "ordinary spaces (not the full-width space)", "\u00a0": "ordinary spaces (not no-break spaces)"}
+
+
+#: Invisible characters that make a field name unknown although it reads right.
+_INVISIBLE = {"\u00a0": "a no-break space", "\u3000": "a full-width space",
+              "\ufeff": "a byte-order mark", "\u200b": "a zero-width space"}
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str, text: str = "") -> Problem:
+    """A YAML syntax error with its position; where the file has full-width punctuation or
+    odd spaces outside quotes and comments (a common cause, reported lines later), the first
+    such line too."""
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     col = f", column {mark.column + 1}" if mark is not None else ""
     msg = getattr(exc, "problem", None) or str(exc)
+    for n, raw in enumerate(text.splitlines(), start=1):
+        code = re.sub(r"\"[^\"]*\"|'[^']*'", "", raw.split("#", 1)[0])
+        bad = next((ch for ch in _FULL_WIDTH if ch in code), None)
+        if bad:
+            shown = {"\u3000": "a full-width space", "\u00a0": "a no-break space"}.get(bad, repr(bad))
+            msg += f"; line {n} has {shown} where YAML needs {_FULL_WIDTH[bad]}"
+            break
     return Problem(file, "", f"malformed YAML{col}: {msg}", line=line)
 
 
@@ -259,7 +279,7 @@ def _compose(text: str, file: str):
         _check_nodes(node, file)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise ScenarioError([_yaml_problem(exc, file)]) from None
+        raise ScenarioError([_yaml_problem(exc, file, text)]) from None
     except RecursionError:
         raise ScenarioError([Problem(file, "", f"malformed YAML: nested too deeply (limit {MAX_YAML_DEPTH} "
                                      "levels)")]) from None
@@ -459,6 +479,11 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
             path = ".".join(str(x) for x in loc)
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
+                name = str(loc[-1]) if loc else ""
+                odd = next((ch for ch in _INVISIBLE if ch in name), None)
+                if odd:
+                    msg = (f"unknown field: its name holds U+{ord(odd):04X}, {_INVISIBLE[odd]}; indent "
+                           f"and write field names with ordinary spaces and letters")
             elif err["type"] == "missing":
                 msg = "required field is missing"
             value = None if err["type"] in ("missing",) else _value_at(data, value_loc)
