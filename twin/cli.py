@@ -223,6 +223,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
     from twin.io import atomic_write_text
 
     header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
+    header += ("# columns: time = start of the hour (Asia/Shanghai, UTC+8); ghi, dni, dhi [W/m2], "
+               "mean irradiance over the hour; temp_air [degC]; wind_speed [m/s]; relative_humidity "
+               "[%]. Header units: latitude/longitude [deg], elevation [m], distance_km [km], "
+               "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]\n")
     try:
         atomic_write_text(output, header + df.to_csv(index_label="time"))
     except OSError as exc:
