@@ -225,3 +225,19 @@ def test_solve_foresight_refuses_lexicographic_and_pareto_objectives():
     p = replace(_two_hour(5.0, 10.0, None), objective="min_emissions")
     with pytest.raises(ValueError, match="period 2026: objective 'min_emissions'"):
         solve_foresight([ForesightPeriod(2026, 1.0, p)], vintage_keys={"pv_kwp"})
+
+
+def test_carried_size_and_pinned_bounds_round_alike():
+    """The joint LP's 40.000116 kWp (a solver's tolerance past 40) was carried as existing
+    rounded to nearest while the pinned maximum was rounded down: 'existing_kwp 40.000116
+    exceeds the capacity limit' stopped the pathway."""
+    from twin.pathway.foresight import pinned_overrides
+    from twin.pathway.runner import existing_overrides
+    from twin.pathway.vintages import Vintage
+
+    for total in (40.000116, 40.0000004, 588.0000006, 1234.5678915):
+        v = Vintage(key="pv_kwp", asset="roof", year=2026, size=total, unit_capex_cny=1.0,
+                    lifetime_yr=25, om_fraction_per_yr=0.0, fade_per_yr=0.0)
+        existing = existing_overrides({"pv_kwp[roof]": 0.0}, [v], 2030)["pv_arrays[roof].existing_kwp"]
+        pinned = pinned_overrides({"pv_kwp[roof]": total})
+        assert existing <= pinned["pv_arrays[roof].max_kwp"] <= total

@@ -10,12 +10,12 @@ every output and report of a period is the same as in the myopic mode.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
-                                 _flat, _period_overrides, _split, base_energies, existing_overrides, period_inputs)
+                                 _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
+                                 period_inputs)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
 
 #: Size key -> (minimum field, maximum field) of its scenario section (see EXISTING_FIELDS).
@@ -33,7 +33,7 @@ def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
         key, asset = _split(name)
         section = EXISTING_FIELDS[key][0]
         where = f"{section}[{asset}]" if asset is not None else section
-        v = math.floor(max(total, 0.0) * 1e6) / 1e6
+        v = floor_micro(total)
         lo, hi = BOUND_FIELDS[key]
         out[f"{where}.{lo}"] = v
         out[f"{where}.{hi}"] = v

@@ -6,6 +6,7 @@ to an optional callback); :func:`twin.pathway.results.write_pathway` publishes i
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,8 +122,15 @@ def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year
         section, fld = EXISTING_FIELDS[key]
         total = base + capacity_in(vintages, key, asset, year)
         path = f"{section}[{asset}].{fld}" if asset is not None else f"{section}.{fld}"
-        out[path] = round(total, 6)
+        out[path] = floor_micro(total)
     return out
+
+
+def floor_micro(value: float) -> float:
+    """A carried size rounded down to 1e-6 [unit]: an existing size and the bounds pinned from
+    the same total (:func:`twin.pathway.foresight.pinned_overrides`) must round alike, or 40.000116
+    kWp in service meets a 40.000115 kWp cap (rounded to nearest the one, down the other)."""
+    return math.floor(max(float(value), 0.0) * 1e6) / 1e6
 
 
 def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: int | None,
