@@ -765,3 +765,19 @@ def test_pinyin_name_other_provinces_share_is_noted():
     from twin.report_text import phrase
 
     assert phrase(note, "zh").endswith("如指其一，请在名称前写省或市")
+
+
+def test_hourly_temperature_keeps_each_days_mean():
+    """Interpolating between day centres smoothed the daily means (an AR(1) series at lag-1
+    correlation 0.7 lost 7 % of its spread, hot spells 10-30 % of their CDD26): the knots are
+    solved so that each day's hourly mean is the day's value."""
+    from weather.generator import _daily_knots
+
+    rng = np.random.default_rng(3)
+    days = np.cumsum(rng.standard_normal(365)) * 0.5 + 15.0
+    hour_pos = (np.arange(365 * 24) + 0.5) / 24.0 - 0.5
+    hourly = np.interp(hour_pos, np.arange(365), _daily_knots(days))
+    assert np.allclose(hourly.reshape(365, 24).mean(1), days, atol=1e-9)
+    # Tianjin keeps its GB 50176 sub-zone 寒冷B (CDD26 102 in its file; 87 with smoothed days)
+    _, meta = site_weather(city="Tianjin (TMYx)")
+    assert meta.climate_zone["subzone"] == "寒冷B"

@@ -64,6 +64,37 @@ def _ar1(rng: np.random.Generator, rho: np.ndarray) -> np.ndarray:
     return z
 
 
+def _daily_knots(day_means: np.ndarray) -> np.ndarray:
+    """Values at the day centres whose hourly linear interpolation has ``day_means`` as its
+    daily means.
+
+    Interpolating linearly between day centres gives each day the mean
+    0.125 k[d-1] + 0.75 k[d] + 0.125 k[d+1] (0.875/0.125 at the ends, where np.interp holds
+    the end value): taking the daily means themselves as knots would smooth them, a standard
+    deviation about 7 % too small at a lag-1 correlation of 0.7 and the hot and cold spells'
+    degree days 10-30 % short. Solved as a tridiagonal system (Thomas algorithm).
+    """
+    d = np.asarray(day_means, float)
+    n = len(d)
+    if n < 3:
+        return d.copy()
+    a = np.full(n, 0.125)  # sub-diagonal (a[0] unused)
+    b = np.full(n, 0.75)
+    c = np.full(n, 0.125)  # super-diagonal (c[-1] unused)
+    b[0] = b[-1] = 0.875
+    cp, dp = np.empty(n), np.empty(n)
+    cp[0], dp[0] = c[0] / b[0], d[0] / b[0]
+    for i in range(1, n):  # 365 scalar steps
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.empty(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return x
+
+
 def _quantile_map(u: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Inverse empirical CDF: u in (0,1) -> value, quantiles q at KC_LEVELS (rows per step)."""
     levels = np.array(KC_LEVELS)
@@ -157,7 +188,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_slope"] * dkc, 1.0, None)
     hour_pos = (np.arange(len(idx)) + 0.5) / 24.0 - 0.5  # day centres at integer positions
     day_pos = np.arange(nd)
-    t_base = np.interp(hour_pos, day_pos, t_day)
+    t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
     dtr_h = np.interp(hour_pos, day_pos, dtr)
     ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
     shape = (per_hour["t_a1"] * np.cos(ph) + per_hour["t_b1"] * np.sin(ph)
@@ -170,7 +201,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     # 5. humidity
     dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_slope"] * dkc
                  + rng.standard_normal(nd) * per_day["dd_res_sd"], 0.0, None)
-    tdew_base = np.interp(hour_pos, day_pos, t_day - dd)
+    tdew_base = np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
     off = np.zeros(12)
     for _ in range(6):
         tdew = np.minimum(tdew_base + off[month_h - 1], temp)
