@@ -347,3 +347,21 @@ def test_ctrl_c_twice_on_the_command_line_keeps_records_and_leaves_no_shared_fil
     assert not (out / ".shared").exists()
     for f in (out / "cases").glob("*.json"):  # what was written is whole
         assert json.loads(f.read_text(encoding="utf-8"))["status"] == "ok"
+
+
+def test_validate_checks_a_sweep_file_and_its_cases(tmp_path):
+    """`twin validate SWEEP.yaml` read a sweep file as a scenario ('park: required field is
+    missing'); it now checks the sweep, its scenario and every case it makes."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    r = CliRunner().invoke(main, ["validate", str(root / "scenarios/sweeps/office_uncertainty.yaml")])
+    assert r.exit_code == 0 and "8 valid cases" in r.output, r.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"scenario: {root / 'tests/data/tiny_park.yaml'}\nhours: 24\n"
+                   "grid:\n  site.city: [Hangzhou, Atlantis]\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(bad)])
+    assert r.exit_code == 1 and "1 of 2 sweep case(s) not valid" in r.output
+    assert "unknown station 'Atlantis'" in r.output and "park: required" not in r.output

@@ -102,11 +102,14 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario FILES and print every problem (exit 1 if any)."""
+    """Check scenario or sweep FILES and print every problem (exit 1 if any)."""
     from twin.scenario.loader import ScenarioError, load_scenario
 
     bad = 0
     for f in files:
+        if _is_sweep_file(f):
+            bad += _validate_sweep(f)
+            continue
         try:
             loaded = load_scenario(f)
         except ScenarioError as exc:
@@ -124,6 +127,37 @@ def validate(files: tuple[Path, ...]) -> None:
         for n in [*loaded.notes, *loaded.weather_file_notes]:
             click.echo(f"  note: {n}", err=True)
     sys.exit(1 if bad else 0)
+
+
+def _is_sweep_file(f: Path) -> bool:
+    """A sweep file (``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a scenario."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(f).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the scenario loader says what is wrong with it
+    return isinstance(data, dict) and "scenario" in data and ("grid" in data or "monte_carlo" in data)
+
+
+def _validate_sweep(f: Path) -> int:
+    """Check a sweep file, its scenario and every case it makes; 1 if any is invalid."""
+    from twin.sweep.cases import SweepError
+    from twin.sweep.sweep import prepare
+
+    try:
+        spec, scenario, cases, loaded_cases = prepare(f)
+    except SweepError as exc:
+        click.echo(f"{f}: sweep not valid\n  - " + str(exc).replace("\n", "\n  - "), err=True)
+        return 1
+    invalid = {c.id: r["error"] for c in cases if isinstance(r := loaded_cases[c.id], dict)}
+    if invalid:
+        click.echo(f"{f}: {len(invalid)} of {len(cases)} sweep case(s) not valid", err=True)
+        for cid, err in invalid.items():
+            click.echo(f"  - case {cid}: {err}", err=True)
+        return 1
+    click.echo(f"{f}: OK — sweep of {scenario.name}, {len(cases)} valid cases")
+    return 0
 
 
 def _internal(exc: BaseException) -> str:
