@@ -633,7 +633,7 @@ def _site_with_weather_file(tmp_path, shared_dir, site: str, header: dict | None
     ("{city: Guangzhou, weather_file: w.epw}", {7: "45.75", 8: "126.77"},
      "lies about 2,522 km outside Guangdong, the site's province"),
     ("{latitude: 23.1, longitude: 113.3, weather_file: w.epw}", {7: "45.75", 8: "126.77"},
-     "2,796 km from the given latitude/longitude (limit 300 km)"),
+     "2,796 km from the site (latitude/longitude 23.10 N 113.30 E; limit 300 km)"),
     ("{weather_file: w.epw}", {7: "37.50", 8: "127.00"}, "outside mainland China"),
     ("{city: Suzhou, weather_file: w.epw}", {9: "0.0"}, "with time zone UTC+8"),
 ])

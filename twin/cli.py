@@ -130,14 +130,17 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 def _is_sweep_file(f: Path) -> bool:
-    """A sweep file (``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a scenario."""
-    import yaml
+    """A sweep file (top-level ``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a
+    scenario. Read as lines, not parsed: the scenario loader guards against hostile YAML."""
+    import re
 
     try:
-        data = yaml.safe_load(Path(f).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        with open(f, "rb") as fh:  # a sweep file is small; never read more than 1 MB here
+            text = fh.read(1 << 20).decode("utf-8", errors="replace")
+    except OSError:
         return False  # the scenario loader says what is wrong with it
-    return isinstance(data, dict) and "scenario" in data and ("grid" in data or "monte_carlo" in data)
+    keys = set(re.findall(r"^([a-z_]+):", text, re.M))
+    return "scenario" in keys and bool(keys & {"grid", "monte_carlo"})
 
 
 def _validate_sweep(f: Path) -> int:

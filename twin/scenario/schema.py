@@ -135,6 +135,24 @@ class SiteSpec(_Strict):
         return self
 
 
+def site_point(site: SiteSpec) -> tuple[float, float, str] | None:
+    """The site's position [deg] and how it was given: its coordinates, else the station or the
+    place its city names; ``None`` for a site given by a weather file alone."""
+    if site.latitude is not None and site.longitude is not None:
+        return (site.latitude, site.longitude,
+                f"latitude/longitude {site.latitude:.2f} N {site.longitude:.2f} E")
+    if site.city is None:
+        return None
+    from weather.stations import resolve_place, station_table
+
+    kind, hit = resolve_place(site.city)
+    if kind == "station":
+        row = station_table().loc[hit]
+        return (float(row["lat"]), float(row["lon"]), f"city {site.city!r}, the {row['dataset']} "
+                f"station {row['name']} ({row['name_zh']}, {row['province']})")
+    return hit.lat, hit.lon, f"city {site.city!r}, {hit.name_zh} ({hit.province})"
+
+
 def site_province_conflict(site: SiteSpec) -> str | None:
     """Why the site cannot lie in its province, else ``None``: its coordinates, or the station
     or place its city names, lie more than :data:`weather.places.PROVINCE_MARGIN_KM` farther
@@ -144,7 +162,6 @@ def site_province_conflict(site: SiteSpec) -> str | None:
     province would set the grid factors and the other city the weather."""
     from weather.places import (PROVINCE_MARGIN_KM, places_in_province, province_gap_km,
                                 province_named)
-    from weather.stations import resolve_place, station_table
 
     if site.province is not None:
         province = province_named(site.province)
@@ -157,21 +174,10 @@ def site_province_conflict(site: SiteSpec) -> str | None:
     if province is None:
         return None
     has_coords = site.latitude is not None and site.longitude is not None
-    if has_coords:
-        lat, lon = site.latitude, site.longitude
-        what = f"latitude/longitude {lat:.2f} N {lon:.2f} E"
-    elif site.city is not None:
-        kind, hit = resolve_place(site.city)
-        if kind == "station":
-            row = station_table().loc[hit]
-            lat, lon = float(row["lat"]), float(row["lon"])
-            what = (f"city {site.city!r}, the {row['dataset']} station {row['name']} "
-                    f"({row['name_zh']}, {row['province']}),")
-        else:
-            lat, lon = hit.lat, hit.lon
-            what = f"city {site.city!r}, {hit.name_zh} ({hit.province}),"
-    else:
+    point = site_point(site)
+    if point is None:
         return None
+    lat, lon, what = point
     gap = province_gap_km(lat, lon, province)
     if gap <= PROVINCE_MARGIN_KM:
         return None
@@ -194,20 +200,10 @@ def site_elevation_conflict(site: SiteSpec) -> str | None:
         return None
     from weather.site import elevation_conflict
 
-    if site.latitude is not None and site.longitude is not None:
-        lat, lon = site.latitude, site.longitude
-    elif site.city is not None:
-        from weather.stations import resolve_place, station_table
-
-        kind, hit = resolve_place(site.city)
-        if kind == "station":
-            row = station_table().loc[hit]
-            lat, lon = float(row["lat"]), float(row["lon"])
-        else:
-            lat, lon = hit.lat, hit.lon
-    else:
+    point = site_point(site)
+    if point is None:
         return None
-    bad = elevation_conflict(lat, lon, site.elevation_m)
+    bad = elevation_conflict(point[0], point[1], site.elevation_m)
     return f"elevation_m: {bad.removeprefix('elevation ')}" if bad else None
 
 
@@ -237,26 +233,14 @@ def weather_file_conflict(site: SiteSpec, lat: float, lon: float) -> str | None:
         if gap > PROVINCE_MARGIN_KM:
             return (f"{station} lies about {gap:,.0f} km outside {en}, the site's province: use a "
                     f"file of a station in or near it, or correct the site")
-    where = None
-    if site.latitude is not None and site.longitude is not None:
-        where, la, lo = "the given latitude/longitude", site.latitude, site.longitude
-    elif site.city is not None:
-        from weather.stations import resolve_place, station_table
-
-        kind, hit = resolve_place(site.city)
-        if kind == "station":
-            row = station_table().loc[hit]
-            la, lo = float(row["lat"]), float(row["lon"])
-        else:
-            la, lo = hit.lat, hit.lon
-        where = f"city {site.city!r}"
-    if where is not None:
-        d = float(haversine_km(la, lo, lat, lon))
+    point = site_point(site)
+    if point is not None:
+        d = float(haversine_km(point[0], point[1], lat, lon))
         if d > WEATHER_FILE_MAX_KM:
-            return (f"{station} lies {d:,.0f} km from {where} (limit {WEATHER_FILE_MAX_KM:.0f} "
-                    f"km): a typical year that far away describes another climate; use the "
-                    f"file of a station near the park, or leave weather_file out for a year "
-                    f"interpolated at the site")
+            return (f"{station} lies {d:,.0f} km from the site ({point[2]}; limit "
+                    f"{WEATHER_FILE_MAX_KM:.0f} km): a typical year that far away describes another "
+                    f"climate; use the file of a station near the park, or leave weather_file out "
+                    f"for a year interpolated at the site")
     return None
 
 
