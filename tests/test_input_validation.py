@@ -721,3 +721,16 @@ def test_full_width_colon_and_no_break_space_are_named(tmp_path):
     p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site:\n\u00a0 city: Hangzhou"), encoding="utf-8")
     r = _validate(p)
     assert r.exit_code == 1 and "U+00A0, a no-break space" in r.output
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_files_are_refused_after_a_bounded_read(tmp_path):
+    """/dev/zero reports size 0 and never ends: as a scenario or a weather file it hung the
+    validation or ran out of memory."""
+    r = _validate("/dev/zero")
+    assert r.exit_code == 1 and "more than 1,000,000 bytes" in r.output
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}",
+                                   "site: {city: Hangzhou, weather_file: /dev/zero}"), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "larger than any hourly typical year" in r.output and "32 MiB" in r.output

@@ -56,10 +56,10 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 1.6 MB, of half-hourly TMY3 about 4 MB."""
 
 
-def _too_large(name: str, size: int) -> WeatherError:
-    return WeatherError(f"weather file {name!r}: {size / 1e6:,.0f} MB or more, larger than any "
-                        f"hourly typical year (an EPW is about 1.6 MB; limit "
-                        f"{MAX_FILE_BYTES / 1e6:.0f} MB); expected an EPW or TMY3 file")
+def _too_large(name: str) -> WeatherError:
+    return WeatherError(f"weather file {name!r}: more than {MAX_FILE_BYTES >> 20} MiB, larger than "
+                        f"any hourly typical year (an EPW is about 1.6 MB); expected an EPW or "
+                        f"TMY3 file")
 
 
 def _read_text(path: Path) -> tuple[str, str]:
@@ -72,7 +72,7 @@ def _read_text(path: Path) -> tuple[str, str]:
     except OSError as exc:
         raise WeatherError(f"weather file {str(path)!r}: cannot be read ({exc})") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _too_large(path.name, len(raw))
+        raise _too_large(path.name)
     if raw[:2] == b"\x1f\x8b":
         try:
             dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -81,7 +81,7 @@ def _read_text(path: Path) -> tuple[str, str]:
             raise WeatherError(f"weather file {path.name!r}: broken gzip data ({exc}); expected a gzip-"
                                "compressed EPW or TMY3 file, or the uncompressed file") from None
         if len(raw) > MAX_FILE_BYTES:
-            raise _too_large(path.name, len(raw))
+            raise _too_large(path.name)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")

@@ -347,11 +347,13 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
     try:
         if path.is_dir():
             raise ScenarioError([Problem(file, "", f"is a folder; expected a {what} YAML file")])
-        size = path.stat().st_size
-        if size > MAX_SCENARIO_BYTES:
-            raise ScenarioError([Problem(file, "", f"the file has {size:,} bytes; a {what} YAML file has a few "
-                                         f"kB (limit {MAX_SCENARIO_BYTES:,})")])
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # bounded: a device such as /dev/zero reports size 0
+            raw = fh.read(MAX_SCENARIO_BYTES + 1)
+        if len(raw) > MAX_SCENARIO_BYTES:
+            size = path.stat().st_size
+            has = f"{size:,} bytes" if size > MAX_SCENARIO_BYTES else f"more than {MAX_SCENARIO_BYTES:,} bytes"
+            raise ScenarioError([Problem(file, "", f"the file has {has}; a {what} YAML file has a few kB (limit "
+                                         f"{MAX_SCENARIO_BYTES:,})")])
     except ScenarioError:
         raise
     except FileNotFoundError:
