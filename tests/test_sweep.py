@@ -365,3 +365,26 @@ def test_validate_checks_a_sweep_file_and_its_cases(tmp_path):
     r = CliRunner().invoke(main, ["validate", str(bad)])
     assert r.exit_code == 1 and "1 of 2 sweep case(s) not valid" in r.output
     assert "unknown station 'Atlantis'" in r.output and "park: required" not in r.output
+
+
+def test_a_changed_scenario_or_horizon_reruns_the_finished_cases(tmp_path):
+    """Finished cases are reused only for the same scenario, run settings and tool version: a
+    sweep run again into its folder after the scenario or `hours` changed reused every case,
+    so its tables mixed results of the old park with the new."""
+    import shutil
+
+    from twin.sweep.sweep import run_sweep
+
+    park = tmp_path / "park.yaml"
+    shutil.copy(TINY, park)
+    text = SWEEP.replace(str(TINY), str(park)).replace("[2200, 2800, 3400]", "[2500]")
+    sweep = _write(tmp_path, text)
+    out = tmp_path / "out"
+    assert run_sweep(sweep, out, workers=1).progress.skipped == 0
+    assert run_sweep(sweep, out, workers=1).progress.skipped == 2  # unchanged: reused
+    park.write_text(park.read_text(encoding="utf-8").replace("import_limit_kw: 1500", "import_limit_kw: 1400"),
+                    encoding="utf-8")
+    again = run_sweep(sweep, out, workers=1)
+    assert again.progress.skipped == 0 and again.progress.finished_here == 2
+    _write(tmp_path, text.replace("hours: 24", "hours: 48"))
+    assert run_sweep(sweep, out, workers=1).progress.skipped == 0

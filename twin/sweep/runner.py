@@ -28,6 +28,7 @@ A cluster's workers need park-twin installed and the scenario's data files at th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -75,13 +76,31 @@ def case_path(out_dir: Path, case: Case) -> Path:
     return out_dir / "cases" / f"{case.id}.json"
 
 
-def read_case(out_dir: Path, case: Case) -> dict | None:
-    """The record of a finished case (ok or failed), or None."""
+def case_fingerprint(loaded_case) -> str | None:
+    """What a case's result depends on: the scenario after its overrides (sha256 of the
+    validated scenario), the run settings and the tool's version; ``None`` for a case whose
+    overrides do not validate. A finished case is reused only with the same fingerprint: a
+    sweep run again after the scenario, the sweep's ``hours`` or the tool changed reran
+    nothing and mixed old results with new ones."""
+    if isinstance(loaded_case, dict):
+        return None
+    import twin
+
+    loaded, config = loaded_case
+    text = json.dumps([loaded.sha256, config.to_dict(), twin.__version__], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def read_case(out_dir: Path, case: Case, fingerprint: str | None = None) -> dict | None:
+    """The record of a finished case (ok or failed) made with ``fingerprint``
+    (:func:`case_fingerprint`), or None."""
     try:
         rec = json.loads(case_path(out_dir, case).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
-    return rec if rec.get("id") == case.id else None
+    if rec.get("id") != case.id or rec.get("fingerprint") != fingerprint:
+        return None
+    return rec
 
 
 def write_case(out_dir: Path, record: dict) -> Path:
@@ -319,8 +338,9 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
     prog = SweepProgress(total=len(cases))
     records: dict[str, dict] = {}
     todo: list[Case] = []
+    prints = {c.id: case_fingerprint(loaded_cases[c.id]) for c in cases}
     for c in cases:
-        rec = read_case(out_dir, c)
+        rec = read_case(out_dir, c, prints[c.id])
         if rec is not None and (rec["status"] == "ok" or not retry_failed):
             records[c.id] = rec
             prog.skipped += 1
@@ -354,6 +374,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
                 prog.started = time.perf_counter()
                 continue
             c, rec = item
+            rec = {**rec, "fingerprint": prints[c.id]}
             write_case(out_dir, rec)
             records[c.id] = rec
             prog.finished_here += 1
