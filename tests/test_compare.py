@@ -190,3 +190,21 @@ def test_targets_and_their_marginal_costs_are_compared(compared, tmp_path):
     assert comp.loc["target_residual_mc", "capped"] == pytest.approx(t["marginal_cost_cny_per_unit"])
     assert comp.loc["target_residual", "base"] is None and comp.loc["target_residual_mc", "section"] == "targets"
     assert "target_core" not in comp.index  # no run states it: no empty row
+
+
+def test_a_run_of_another_tool_version_is_not_reused(tmp_path):
+    """`twin compare` reuses a variant's finished run only if the same version of the tool made
+    it (as sweeps do), besides the same scenario hash, horizon and objective."""
+    import json
+
+    import twin
+    from twin.compare import finished
+
+    (tmp_path / "dispatch.csv").write_text("x\n", encoding="utf-8")
+    s = {"scenario": {"sha256": "abc"}, "hours": 168, "solver": {"objective": "min_cost"},
+         "versions": {"park_twin": twin.__version__}}
+    (tmp_path / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+    assert finished(tmp_path, "abc", 168, "min_cost")
+    s["versions"]["park_twin"] = "0.0.1"
+    (tmp_path / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+    assert not finished(tmp_path, "abc", 168, "min_cost")

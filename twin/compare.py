@@ -396,12 +396,16 @@ def run_loaded(loaded, out_dir: Path, *, hours: int | None = None, objective: st
 
 
 def finished(folder: Path, sha256: str, hours: int | None, objective: str | None) -> bool:
-    """A folder holds a finished run of exactly this scenario hash, horizon and objective."""
+    """A folder holds a finished run of exactly this scenario hash, horizon and objective, made
+    by this version of the tool (an upgrade reruns the variants)."""
+    import twin
+
     try:
         s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return False
     return (s.get("scenario", {}).get("sha256") == sha256 and (hours is None or s.get("hours") == hours)
+            and s.get("versions", {}).get("park_twin") == twin.__version__
             and (objective is None or s.get("solver", {}).get("objective") == objective)
             and (folder / "dispatch.csv").exists())
 
