@@ -781,3 +781,16 @@ def test_hourly_temperature_keeps_each_days_mean():
     # Tianjin keeps its GB 50176 sub-zone 寒冷B (CDD26 102 in its file; 87 with smoothed days)
     _, meta = site_weather(city="Tianjin (TMYx)")
     assert meta.climate_zone["subzone"] == "寒冷B"
+
+
+def test_a_station_whose_file_contradicts_its_header_is_not_taken_for_its_town():
+    """'黄山' took the TMYx Huang.Shan file (summit elevation 1,836 m in its header, lowland
+    temperatures) and wrote the summit's elevation for the town; the town's seat is now
+    interpolated, and the station is still there by its id."""
+    from weather.stations import resolve_place
+
+    kind, place = resolve_place("黄山")
+    assert kind == "city" and place.name_zh == "黄山市"
+    assert resolve_place("TMYx-58437") == ("station", "TMYx-58437")
+    _, meta = site_weather(city="Huangshan")
+    assert meta.elevation < 500

@@ -256,7 +256,7 @@ def resolve_place(name: str):
     if isinstance(name, str) and _fold(name) in EXONYMS:
         name = EXONYMS[_fold(name)]
     try:
-        return "station", resolve_station(name)
+        sid = resolve_station(name)
     except WeatherError as err:
         key = str(name).strip().removesuffix("市")
         for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
@@ -268,6 +268,16 @@ def resolve_place(name: str):
         raise WeatherError(str(err).replace(
             "For other places give", "Chinese cities and counties are accepted by name (扬州, "
             "江都区, 达拉特旗); for other places give")) from None
+    from .interp import TEMPERATURE_SUSPECT
+
+    if sid in TEMPERATURE_SUSPECT and str(name).strip() != sid and "(" not in str(name):
+        # a station whose file contradicts its own header (Huang.Shan: summit elevation,
+        # lowland temperatures) is not what a planner naming the town means: its seat is
+        # interpolated instead; the station stays available by its id
+        place = find_place(name)
+        if place is not None:
+            return "city", place
+    return "station", sid
 
 
 def place_province(name: str) -> str | None:
