@@ -412,7 +412,7 @@ def city_table(shared: Path, seeds: int) -> pd.DataFrame:
     for name, info in CITIES.items():
         ref, _ = read_weather_file(shared / "data/weather" / f"{info.stem}.epw.gz")
         for seed in range(seeds):
-            syn, _ = site_weather(city=name, seed=seed)
+            syn, _ = site_weather(city=f"{name} (TMYx)", seed=seed)  # the file itself
             r = compare_years(syn, ref, info.lat, info.lon, info.elevation)
             r.update(city=name, seed=seed)
             rows.append(r)
