@@ -180,12 +180,17 @@ park by a provincial border may take its weather from a station across it."""
 def province_gap_km(lat: float, lon: float, province: str) -> float:
     """How much farther the nearest division seat of ``province`` (English) lies from a
     point than the nearest seat of any province [km]; 0 inside the province's own seats."""
+    d = _seat_distances_km(lat, lon)
+    own = place_table()["province"].to_numpy() == province
+    return float(d[own].min() - d.min()) if own.any() else float("inf")
+
+
+def _seat_distances_km(lat: float, lon: float) -> np.ndarray:
+    """Distance from a point to every division seat of :func:`place_table` [km]."""
     from ._core import haversine_km
 
     tab = place_table()
-    d = haversine_km(lat, lon, tab["lat"].to_numpy(float), tab["lon"].to_numpy(float))
-    own = tab["province"].to_numpy() == province
-    return float(d[own].min() - d.min()) if own.any() else float("inf")
+    return haversine_km(lat, lon, tab["lat"].to_numpy(float), tab["lon"].to_numpy(float))
 
 
 OUTSIDE_CHINA_MARGIN_KM = 50.0
@@ -210,14 +215,10 @@ def km_outside_china(lat: float, lon: float) -> float:
 
     Even-odd ray test against each ring, then the shortest distance to its edges on a plane
     tangent at the point (error well under 1 % at the distances that matter here)."""
-    from ._core import haversine_km
-
     to_outline = _km_outside_outline(lat, lon)
     if to_outline == 0.0:
         return 0.0
-    tab = place_table()
-    seats = haversine_km(lat, lon, tab["lat"].to_numpy(float), tab["lon"].to_numpy(float))
-    return float(min(to_outline, seats.min()))
+    return float(min(to_outline, _seat_distances_km(lat, lon).min()))
 
 
 def _km_outside_outline(lat: float, lon: float) -> float:

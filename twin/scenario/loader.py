@@ -147,7 +147,7 @@ MAX_YAML_DEPTH = 64
 
 #: Characters a Chinese keyboard puts where YAML needs ASCII punctuation, with what YAML needs.
 _FULL_WIDTH = {"：": "':' and a space", "，": "','", "｛": "'{'", "｝": "'}'", "［": "'['", "］": "']'",
-               "\u3000": "ordinary spaces (not the full-width space)", "\u00a0": "ordinary spaces (not no-break spaces)"}
+               "\u3000": "ordinary spaces", "\u00a0": "ordinary spaces"}
 
 
 #: Invisible characters that make a field name unknown although it reads right.
@@ -167,7 +167,7 @@ def _yaml_problem(exc: yaml.YAMLError, file: str, text: str = "") -> Problem:
         code = re.sub(r"\"[^\"]*\"|'[^']*'", "", raw.split("#", 1)[0])
         bad = next((ch for ch in _FULL_WIDTH if ch in code), None)
         if bad:
-            shown = {"\u3000": "a full-width space", "\u00a0": "a no-break space"}.get(bad, repr(bad))
+            shown = _INVISIBLE.get(bad, repr(bad))
             msg += f"; line {n} has {shown} where YAML needs {_FULL_WIDTH[bad]}"
             break
     return Problem(file, "", f"malformed YAML{col}: {msg}", line=line)
