@@ -783,6 +783,19 @@ def test_hourly_temperature_keeps_each_days_mean():
     assert meta.climate_zone["subzone"] == "寒冷B"
 
 
+def test_temperature_alone_equals_the_full_years_temperature():
+    """The climate zone's 16 synthetic years need only the temperature: the shortcut takes
+    the random draws in the same order, so it is the full generator's temperature, bit for
+    bit, and the zone is unchanged."""
+    from weather import interp
+    from weather.generator import synthesize, synthesize_temperature
+
+    stats, _ = interp.interpolate(30.1, 103.2, 600.0)
+    for seed in (0, 7):
+        full = synthesize(stats, 30.1, 103.2, seed=seed)["temp_air"].to_numpy()
+        assert np.array_equal(synthesize_temperature(stats, 103.2, seed=seed), full)
+
+
 def test_a_station_whose_file_contradicts_its_header_is_not_taken_for_its_town():
     """'黄山' took the TMYx Huang.Shan file (summit elevation 1,836 m in its header, lowland
     temperatures) and wrote the summit's elevation for the town; the town's seat is now

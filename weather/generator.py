@@ -72,27 +72,18 @@ def _daily_knots(day_means: np.ndarray) -> np.ndarray:
     0.125 k[d-1] + 0.75 k[d] + 0.125 k[d+1] (0.875/0.125 at the ends, where np.interp holds
     the end value): taking the daily means themselves as knots would smooth them, a standard
     deviation about 7 % too small at a lag-1 correlation of 0.7 and the hot and cold spells'
-    degree days 10-30 % short. Solved as a tridiagonal system (Thomas algorithm).
+    degree days 10-30 % short. Solved as a tridiagonal system (scipy.linalg.solve_banded).
     """
+    from scipy.linalg import solve_banded
+
     d = np.asarray(day_means, float)
     n = len(d)
     if n < 3:
         return d.copy()
-    a = np.full(n, 0.125)  # sub-diagonal (a[0] unused)
-    b = np.full(n, 0.75)
-    c = np.full(n, 0.125)  # super-diagonal (c[-1] unused)
-    b[0] = b[-1] = 0.875
-    cp, dp = np.empty(n), np.empty(n)
-    cp[0], dp[0] = c[0] / b[0], d[0] / b[0]
-    for i in range(1, n):  # 365 scalar steps
-        m = b[i] - a[i] * cp[i - 1]
-        cp[i] = c[i] / m
-        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
-    x = np.empty(n)
-    x[-1] = dp[-1]
-    for i in range(n - 2, -1, -1):
-        x[i] = dp[i] - cp[i] * x[i + 1]
-    return x
+    ab = np.empty((3, n))
+    ab[0], ab[1], ab[2] = 0.125, 0.75, 0.125  # super-diagonal, diagonal, sub-diagonal
+    ab[1, 0] = ab[1, -1] = 0.875
+    return solve_banded((1, 1), ab, d)
 
 
 def _quantile_map(u: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -114,6 +105,66 @@ def _month_scale(values: np.ndarray, month: np.ndarray, target_sum: np.ndarray) 
     sums = np.bincount(month, weights=values, minlength=13)[1:]
     f = np.where(sums > 0, target_sum / np.where(sums > 0, sums, 1), 1.0)
     return f[month - 1]
+
+
+def _month_tables(stats: pd.DataFrame, year: int):
+    """Hourly index of the model year and the monthly statistics as arrays: by month (12),
+    by day and by hour (units of :data:`weather.stats.STAT_COLUMNS`)."""
+    st = stats.sort_index()
+    idx = hourly_index(year)
+    month_h = idx.month.to_numpy()
+    month_d = month_h[::24]
+    S = {c: st[c].to_numpy(float) for c in st.columns}
+    per_day = {c: v[month_d - 1] for c, v in S.items()}
+    per_hour = {c: v[month_h - 1] for c, v in S.items()}
+    return idx, S, per_day, per_hour
+
+
+def _daily_clear_sky_index(rng: np.random.Generator, per_day: dict) -> np.ndarray:
+    """Daily clear-sky index Kc [-]: AR(1) normal scores through the month's quantiles."""
+    zd = _ar1(rng, per_day["kc_rho"])
+    q = np.column_stack([per_day[c] for c in KC_COLS])
+    return np.clip(_quantile_map(ndtr(zd), q), 0.01, KC_HOURLY_CAP)
+
+
+def _day_positions(n_hours: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the hours and of the day centres on one axis [days]."""
+    return (np.arange(n_hours) + 0.5) / 24.0 - 0.5, np.arange(n_hours // 24)
+
+
+def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
+    """Hourly air temperature [degC] (step 4 of the model), with the daily means t_day
+    [degC] and the daily clear-sky index anomalies dkc [-] that humidity uses."""
+    month_h = idx.month.to_numpy()
+    dkc = kc_day - per_day["kc_mean"]
+    res = _ar1(rng, per_day["t_res_rho"]) * per_day["t_res_sd"]
+    t_day = per_day["t_mean"] + per_day["t_kc_slope"] * dkc + res
+    dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_slope"] * dkc, 1.0, None)
+    hour_pos, day_pos = _day_positions(len(idx))
+    t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
+    dtr_h = np.interp(hour_pos, day_pos, dtr)
+    ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
+    shape = (per_hour["t_a1"] * np.cos(ph) + per_hour["t_b1"] * np.sin(ph)
+             + per_hour["t_a2"] * np.cos(2 * ph) + per_hour["t_b2"] * np.sin(2 * ph))
+    temp = t_base + dtr_h * shape
+    n_h = np.bincount(month_h, minlength=13)[1:]
+    mean_now = np.bincount(month_h, weights=temp, minlength=13)[1:] / n_h
+    return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, dkc
+
+
+def synthesize_temperature(stats: pd.DataFrame, longitude: float, year: int = 2025,
+                           seed: int = 0) -> np.ndarray:
+    """Hourly air temperature of :func:`synthesize` with the same seed [degC], without the
+    radiation, humidity and wind (a fifth of the time; the climate zone's degree days).
+
+    The random draws are taken in the same order, so the values equal ``synthesize(...)
+    ["temp_air"]``.
+    """
+    rng = np.random.default_rng(seed)
+    idx, S, per_day, per_hour = _month_tables(stats, year)
+    kc_day = _daily_clear_sky_index(rng, per_day)
+    rng.standard_normal(len(idx))  # the hourly clear-sky index draws of synthesize
+    return _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)[0]
 
 
 def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int = 2025,
@@ -138,23 +189,17 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
         ``relative_humidity`` [%] on ``hourly_index(year)``.
     """
     rng = np.random.default_rng(seed)
-    st = stats.sort_index()
-    idx = hourly_index(year)
+    idx, S, per_day, per_hour = _month_tables(stats, year)
     nd = len(idx) // 24
     month_h = idx.month.to_numpy()
     month_d = month_h[::24]
-    S = {c: st[c].to_numpy(float) for c in st.columns}
-    per_day = {c: v[month_d - 1] for c, v in S.items()}
-    per_hour = {c: v[month_h - 1] for c, v in S.items()}
 
     cz = cos_zenith(idx, latitude, longitude, 0.5)
     cs = haurwitz_ghi(cz)
     CS = cs.reshape(nd, 24)
 
     # 1. daily clear-sky index
-    zd = _ar1(rng, per_day["kc_rho"])
-    q = np.column_stack([per_day[c] for c in KC_COLS])
-    kc_day = np.clip(_quantile_map(ndtr(zd), q), 0.01, KC_HOURLY_CAP)
+    kc_day = _daily_clear_sky_index(rng, per_day)
 
     # 2. hourly clear-sky index
     sig = np.where(kc_day < KC_BINS[0], per_day["sig_lo"],
@@ -182,21 +227,10 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     dni, dhi = enforce_closure(ghi, dhi, cz)
 
     # 4. temperature
-    dkc = kc_day - per_day["kc_mean"]
-    res = _ar1(rng, per_day["t_res_rho"]) * per_day["t_res_sd"]
-    t_day = per_day["t_mean"] + per_day["t_kc_slope"] * dkc + res
-    dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_slope"] * dkc, 1.0, None)
-    hour_pos = (np.arange(len(idx)) + 0.5) / 24.0 - 0.5  # day centres at integer positions
-    day_pos = np.arange(nd)
-    t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
-    dtr_h = np.interp(hour_pos, day_pos, dtr)
-    ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
-    shape = (per_hour["t_a1"] * np.cos(ph) + per_hour["t_b1"] * np.sin(ph)
-             + per_hour["t_a2"] * np.cos(2 * ph) + per_hour["t_b2"] * np.sin(2 * ph))
-    temp = t_base + dtr_h * shape
+    temp, t_day, dkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
     n_h = np.bincount(month_h, minlength=13)[1:]
-    mean_now = np.bincount(month_h, weights=temp, minlength=13)[1:] / n_h
-    temp = temp + (S["t_mean"] - mean_now)[month_h - 1]
+    hour_pos, day_pos = _day_positions(len(idx))
+    ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
 
     # 5. humidity
     dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_slope"] * dkc

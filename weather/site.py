@@ -518,11 +518,12 @@ HDD18 and CDD26 move with its random weather (Guiyang 夏热冬冷A or 温和A, 
 
 def climate_degree_days(stats, lat: float, lon: float, year: int) -> tuple[float, float]:
     """HDD18 and CDD26 of a site's climate [K d]: the mean over :data:`ZONE_SEEDS` synthetic
-    years from its monthly statistics (seeds 0, 1, ...; about 15 ms a year)."""
+    years from its monthly statistics (seeds 0, 1, ...; the temperature alone,
+    :func:`weather.generator.synthesize_temperature`, a few ms a year)."""
     from .climate_zone import degree_days
-    from .generator import synthesize
+    from .generator import synthesize_temperature
 
-    dd = np.array([degree_days(synthesize(stats, lat, lon, year=year, seed=k)["temp_air"].to_numpy())
+    dd = np.array([degree_days(synthesize_temperature(stats, lon, year=year, seed=k))
                    for k in range(ZONE_SEEDS)])
     return float(dd[:, 0].mean()), float(dd[:, 1].mean())
 
