@@ -547,6 +547,16 @@ def test_elevation_estimate_of_a_site_without_one():
     assert (est[:, 0] <= np.maximum(cell, 0.0) + 1e-9).all() and (est[:, 1] >= 0).all()
 
 
+def test_coast_and_lake_cells_below_sea_level_are_not_a_sites_height():
+    """The terrain grid codes some coast and lake cells -30 m (Hong Kong took -30 m); only
+    the Turpan depression is land below sea level in China, and it keeps its depth."""
+    from weather.interp import settlement_elevation
+
+    assert settlement_elevation(22.30, 114.17)[0] == 0.0  # Kowloon, beside the harbour
+    assert settlement_elevation(31.06, 119.98)[0] == 0.0  # Huzhou shore of Tai Hu (-58 m before)
+    assert settlement_elevation(42.70, 89.30)[0] < -100.0  # Turpan depression (Aydingkol -154 m)
+
+
 def test_site_without_elevation_states_the_estimate_and_its_uncertainty():
     """Lhasa's centre without an elevation: the estimate (3806 m, the valley; the plain cell
     reads 4086 m, the station is at 3650 m) is named with the terrain range, and the stated

@@ -281,7 +281,8 @@ def settlement_elevation(lat: float, lon: float) -> tuple[float, float]:
     Returns
     -------
     elevation_m, terrain_range_m : float
-        Sea and no-data cells are ignored unless all are (then 0 m, 0 m).
+        Sea and no-data cells are ignored unless all are (then 0 m, 0 m); a lowest cell
+        below sea level beside a site cell at sea level or above counts as sea level.
     """
     g = _altitude_grid()
     i, j = _cell(lat, lon)
@@ -292,7 +293,11 @@ def settlement_elevation(lat: float, lon: float) -> tuple[float, float]:
         return 0.0, 0.0
     z = _decode(land)
     low = float(z.min())
-    if -GRID_STEP_M < low < 0.0:  # the grid's level nearest sea level (-2 m) is sea level
+    own = float(_decode(g[i:i + 1, j:j + 1])[0, 0])
+    if -GRID_STEP_M < low < 0.0 or (low < 0.0 and own > -GRID_STEP_M):
+        # the grid's level nearest sea level (-2 m) is sea level; a neighbour below sea
+        # level beside a site above it is a coast or lake cell (Hong Kong -30 m, Tai Hu),
+        # not land: only the Turpan depression lies below sea level in China
         low = 0.0
     return low, float(z.max() - z.min())
 
