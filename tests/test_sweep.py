@@ -388,3 +388,20 @@ def test_a_changed_scenario_or_horizon_reruns_the_finished_cases(tmp_path):
     assert again.progress.skipped == 0 and again.progress.finished_here == 2
     _write(tmp_path, text.replace("hours: 24", "hours: 48"))
     assert run_sweep(sweep, out, workers=1).progress.skipped == 0
+
+
+def test_a_sweep_whose_cases_are_all_invalid_stops_before_running(tmp_path):
+    """Every case invalid: the sweep used to start, write sweep.json and a report of failures;
+    it now stops at once with each distinct problem once, and writes nothing."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    bad = _write(tmp_path, f"scenario: {TINY}\nhours: 24\n"
+                           "grid:\n  costs.pv.capex_cny_per_unit: [2000, 3000, 4000]\n  site.city: [Atlantis]\n")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["sweep", str(bad), "-o", str(out)])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
+    assert "all 3 cases are invalid, nothing was run" in r.output, r.output
+    assert r.output.count("  - ") == 1 and "3 cases (" in r.output  # one problem, three cases
+    assert "Traceback" not in r.output and not out.exists()

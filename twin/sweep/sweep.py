@@ -70,6 +70,7 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
     except ValueError as exc:
         raise SweepError(str(exc)) from None
     spec, scenario, cases, loaded_cases = prepare(sweep_file)
+    invalid_cases_error(sweep_file, cases, loaded_cases)
     manifest = {"sweep_file": str(sweep_file), "scenario": str(scenario), "variant": spec.variant, "engine": engine,
                 "hours": spec.hours, "objective": spec.objective, "seed": spec.seed,
                 "spec": spec.model_dump(mode="json"),
@@ -82,6 +83,38 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
     if not result.interrupted:
         write_sweep_outputs(cases, result.records, out_dir, manifest)
     return result
+
+
+MAX_LISTED_PROBLEMS = 5
+"""Distinct problems listed when every case of a sweep is invalid [-]."""
+
+
+def invalid_cases_error(sweep_file, cases, loaded_cases) -> None:
+    """Stop before anything is run or written when every case is invalid.
+
+    A sweep with some invalid cases runs the others and records each failure with its reason;
+    when none is valid there is nothing to run, and the reasons (the same problem is listed
+    once, with how many cases it stopped) are the whole answer.
+
+    Raises
+    ------
+    SweepError
+        Naming the sweep file, the number of cases and the distinct problems.
+    """
+    if not cases or any(not isinstance(loaded_cases[c.id], dict) for c in cases):
+        return
+    problems: dict[str, list[str]] = {}
+    for c in cases:
+        err = loaded_cases[c.id]["error"].removeprefix("invalid case: ")
+        problems.setdefault(err, []).append(c.id)
+    lines = []
+    for err, ids in list(problems.items())[:MAX_LISTED_PROBLEMS]:
+        which = ids[0] if len(ids) == 1 else f"{len(ids)} cases ({ids[0]}, ...)"
+        lines.append(f"  - {which}: {err}")
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        lines.append(f"  - and {len(problems) - MAX_LISTED_PROBLEMS} more problems")
+    raise SweepError(f"{sweep_file}: all {len(cases)} cases are invalid, nothing was run "
+                     f"(`twin validate {sweep_file}` lists every case):\n" + "\n".join(lines))
 
 
 def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict) -> dict[str, Path]:
