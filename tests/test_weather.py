@@ -300,6 +300,24 @@ def test_city_with_coordinates_as_a_scenario_gives_them():
     assert m_high.elevation == 1495.3
 
 
+def test_city_at_a_far_other_elevation_is_interpolated_with_a_stated_uncertainty():
+    """`--city 北京 --elevation 1000` moved the Beijing station 965 m up by one lapse rate and
+    stated no uncertainty; more than 200 m from the station's height the site is interpolated
+    at that height (the station among its neighbours) and its uncertainty is stated. Within
+    200 m the station's own statistics are moved by the fitted lapse rates."""
+    from twin.report_text import phrase
+
+    df, meta = site_weather(city="北京", elevation=1000)
+    assert meta.source == "synthetic-site" and meta.elevation == 1000.0
+    assert meta.expected_temperature_uncertainty_k is not None
+    assert meta.provenance["stations"][0] == "TMYx-54511"
+    note = next(n for n in meta.notes if n.startswith("the given elevation 1000 m is 965 m above"))
+    assert "按该海拔插值场址" in phrase(note, "zh")
+    assert 4.0 < df.temp_air.mean() < 9.0  # Beijing's 12 degC, about 1 km higher
+    _, near = site_weather(city="北京", elevation=150)
+    assert near.source == "synthetic-city" and near.expected_temperature_uncertainty_k is None
+
+
 def test_meta_to_attrs_is_flat():
     _, meta = site_weather(city="Beijing")
     attrs = meta.to_attrs()

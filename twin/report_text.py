@@ -615,7 +615,7 @@ TEXT.update({
 })
 # weather notes (weather.site, weather.climate_zone): station names and lists stay as data
 _WORDS_ZH.update({"north-west": "西北", "plateau": "高原", "south-west": "西南", "north-east": "东北",
-                  "north": "华北", "east coast": "东部沿海", "south": "华南"})
+                  "north": "华北", "east coast": "东部沿海", "south": "华南", "above": "高", "below": "低"})
 PATTERNS.extend([
     (
         (r"^synthetic typical year for the (?P<ds>\w+) station (?P<n>.+?) \((?P<zh>[^,]+)"
@@ -730,6 +730,13 @@ PATTERNS.extend([
          r"egion fitted by month, (?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K/km\)$"),
         ("气温按场址海拔 {z} m 修正 {dt} K（年均；站点 {zs} m，{r}区逐月拟合的直减率 {a} 至 {b} "
          "K/km）"),
+    ),
+    (
+        (r"^the given elevation (?P<z>-?\d+) m is (?P<dz>\d+) m (?P<ab>above|below) the (?P<n>.+)"
+         r" station \((?P<zs>-?\d+) m\): the site is interpolated at that elevation, the stati"
+         r"on among its neighbours \(more than (?P<t>\d+) m\)$"),
+        ("给定海拔 {z} m 比 <data>{n}</data> 站（{zs} m）{ab} {dz} m：按该海拔插值场址，该站为邻近站之一"
+         "（高差超过 {t} m）"),
     ),
     (
         (r"^site \((?P<la>[\d.]+), (?P<lo>[\d.]+)\) is (?P<d>\d+) km from the (?P<n>.+) s"

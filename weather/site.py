@@ -58,6 +58,15 @@ CITY_MATCH_KM = 30.0
 """With both city= and lat=/lon=, the station's own statistics are used if the site is
 within this distance of it; otherwise the site is interpolated [km]."""
 
+CITY_MATCH_ELEVATION_M = 200.0
+"""With city= and a given elevation, the station's own statistics are used (moved by the
+fitted lapse rates) if the elevation is within this of the station's; otherwise the site is
+interpolated at that elevation, the station among its neighbours [m]. At the 24 pairs of
+bundled stations less than 100 km and more than 200 m of height apart, one station moved to
+the other's height by the fitted lapse rates missed its annual mean by 0.53 K on average (p95
+1.22 K), the interpolation without it by 0.35 K (p95 0.95 K): a place that much higher or
+lower is better told by the terrain terms, the regression trend and ERA5 than by one station."""
+
 PLACE_MATCH_KM = 60.0
 """With both a city or county name (no station) and lat=/lon=, a note says so when the
 coordinates are farther than this from the seat of that division [km]."""
@@ -382,6 +391,14 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
         site_elev = float(srow["elevation_m"]) if elevation is None else elevation
         own = sid
+        dz_own = site_elev - float(srow["elevation_m"])
+        if abs(dz_own) > CITY_MATCH_ELEVATION_M:
+            extra.append(f"the given elevation {site_elev:.0f} m is {abs(dz_own):.0f} m "
+                         f"{'above' if dz_own > 0 else 'below'} the {srow['name']} station "
+                         f"({srow['elevation_m']:.0f} m): the site is interpolated at that "
+                         f"elevation, the station among its neighbours (more than "
+                         f"{CITY_MATCH_ELEVATION_M:.0f} m)")
+            own = None
         if lat is not None:
             la, lo = _check_coords(lat, lon)
             dist = float(haversine_km(la, lo, site_lat, site_lon))
@@ -389,7 +406,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                 extra.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
                              f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
                 own = None
-            else:
+            elif own is not None:
                 extra.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
                              f"{srow['name']} station: the station's statistics are used")
             site_lat, site_lon = la, lo
