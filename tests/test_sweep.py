@@ -390,6 +390,39 @@ def test_a_changed_scenario_or_horizon_reruns_the_finished_cases(tmp_path):
     assert run_sweep(sweep, out, workers=1).progress.skipped == 0
 
 
+def test_a_changed_input_file_reruns_the_finished_cases_and_variants(tmp_path):
+    """The reuse key hashed the YAML only: after the user's measured load profile (or EPW)
+    changed, a sweep reported 'resumed' and `twin compare` 'finished run reused' with the old
+    results. The scenario's hash now covers the files it names."""
+    import shutil
+
+    from twin.scenario.loader import load_scenario
+    from twin.sweep.sweep import run_sweep
+
+    park = tmp_path / "park.yaml"
+    shutil.copy(TINY, park)
+    park.write_text(park.read_text(encoding="utf-8").replace(
+        "  - {name: line, annual_mwh: 2000, shape: machinery_2shift}",
+        "  - {name: line, profile_csv: line.csv}"), encoding="utf-8")
+    csv = tmp_path / "line.csv"
+    csv.write_text("p_kw\n" + "200\n" * 8760, encoding="utf-8")
+    before = load_scenario(park).sha256
+    sweep = _write(tmp_path, SWEEP.replace(str(TINY), str(park)).replace("[2200, 2800, 3400]", "[2500]"))
+    out = tmp_path / "out"
+    assert run_sweep(sweep, out, workers=1).progress.skipped == 0
+    assert run_sweep(sweep, out, workers=1).progress.skipped == 2
+    csv.write_text("p_kw\n" + "400\n" * 8760, encoding="utf-8")
+    assert load_scenario(park).sha256 != before  # what `twin compare` checks before reusing
+    again = run_sweep(sweep, out, workers=1)
+    assert again.progress.skipped == 0 and again.progress.finished_here == 2
+    # the same project moved to another folder keeps its hash
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(park, moved / "park.yaml")
+    shutil.copy(csv, moved / "line.csv")
+    assert load_scenario(moved / "park.yaml").sha256 == load_scenario(park).sha256
+
+
 def test_a_sweep_whose_cases_are_all_invalid_stops_before_running(tmp_path):
     """Every case invalid: the sweep used to start, write sweep.json and a report of failures;
     it now stops at once with each distinct problem once, and writes nothing."""

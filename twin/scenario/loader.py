@@ -83,7 +83,7 @@ class LoadedScenario:
     scenario: Any  # twin.scenario.schema.Scenario
     path: Path
     base_dir: Path
-    sha256: str
+    sha256: str  # of the validated scenario and the files it names (input_file_digests)
     overrides: list[str] = field(default_factory=list)
     extends: list[str] = field(default_factory=list)
     #: Variants applied, in order (empty for the scenario as written).
@@ -714,16 +714,37 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
                    or a.path.startswith(p.path + ".")]
             problems.append(replace(p, message=f"{p.message} [set by {src[-1]}]", line=None) if src else p)
         raise ScenarioError(problems) from None
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     notes: list[str] = []
     weather_notes: list[str] = []
-    problems = check_files(scenario, path, node, notes, weather_notes)
+    inputs: list[Path] = []
+    problems = check_files(scenario, path, node, notes, weather_notes, inputs)
     if problems:
         raise ScenarioError(problems)
+    canonical = json.dumps([scenario.model_dump(mode="json"), input_file_digests(inputs, path.parent)],
+                           sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
                           variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes,
                           weather_file_notes=weather_notes)
+
+
+def input_file_digests(files: list[Path], base: Path) -> list[list[str]]:
+    """``[name, sha256]`` of every input file a scenario names (weather file, hourly series),
+    part of the scenario's sha256: a comparison or sweep run again after the user's EPW or
+    load profile changed reused the old results, the YAML being the same. Names relative to
+    the scenario's folder where they lie in it, so a moved project keeps its hash."""
+    out = []
+    for f in files:
+        h = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        try:
+            name = f.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            name = f.resolve().as_posix()
+        out.append([name, h.hexdigest()])
+    return sorted(out)
 
 
 #: weather files already read by check_files: (path, mtime, size, year) -> problem or None
@@ -731,14 +752,14 @@ _WEATHER_CHECKED: dict[tuple, tuple[str | None, tuple[float, float] | None, list
 
 
 def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
-                weather_notes: list[str] | None = None) -> list[Problem]:
+                weather_notes: list[str] | None = None, inputs: list[Path] | None = None) -> list[Problem]:
     """Every file named in the scenario: it exists, the run can read it and a weather file
     is of the site (:func:`twin.scenario.schema.weather_file_conflict`).
 
     Weather files are read with :func:`weather.read_weather_file` and hourly series with
     :func:`twin.hourly_csv.read_hourly_csv`, the readers of the run; conversions they make
     (quarter-hour means, 29 February dropped) are appended to ``notes``, what the weather
-    reader repaired to ``weather_notes``.
+    reader repaired to ``weather_notes``; the files found are appended to ``inputs``.
     """
     from twin.hourly_csv import SeriesError, read_hourly_csv
 
@@ -764,6 +785,8 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
         except (OSError, ValueError) as exc:
             problem(loc, f"not a usable path ({exc})", str(p))
             return False
+        if inputs is not None:
+            inputs.append(f)
         return True
 
     def series(p, loc, **kw) -> None:
