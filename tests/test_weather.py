@@ -835,3 +835,22 @@ def test_a_station_whose_file_contradicts_its_header_is_not_taken_for_its_town()
     assert resolve_place("TMYx-58437") == ("station", "TMYx-58437")
     _, meta = site_weather(city="Huangshan")
     assert meta.elevation < 500
+
+
+def test_a_plateau_site_states_its_low_radiation_level():
+    """Lhasa's GHI (about 1,650 kWh/m2) runs 20-25 % under the CMA ground climatology while the
+    stated uncertainty said 7 %: the plateau's radiation stations (SWERA) read low. A plateau
+    site on the tmyx basis states at least 25 % and why; the cswd basis and lowland sites do
+    not get the note."""
+    from twin.report_text import phrase
+    from weather.site import PLATEAU_GHI_UNCERTAINTY
+
+    _, meta = site_weather(lat=29.65, lon=91.13)
+    assert meta.expected_uncertainty >= PLATEAU_GHI_UNCERTAINTY
+    note = next(n for n in meta.notes if n.startswith("on the plateau the GHI is probably"))
+    assert "高原上的水平面总辐射很可能偏低" in phrase(note, "zh")
+    _, cswd = site_weather(lat=29.65, lon=91.13, radiation_basis="cswd")
+    _, low = site_weather(lat=34.27, lon=108.93)
+    for m in (cswd, low):
+        assert not any(n.startswith("on the plateau") for n in m.notes)
+    assert low.expected_uncertainty < 0.1

@@ -671,9 +671,28 @@ PATTERNS.extend([
          "该范围地形高差 {r} m，海拔可能偏差约 {e} m 以内，海拔重要时请给出园区海拔"),
     ),
     (
+        (r"^elevation not given: (?P<z>-?\d+) m, the lowest 5-arcmin terrain cell within about "
+         r"9 km \(pvlib's grid; towns lie on valley floors\); the terrain there is flat at the "
+         r"grid's 9 km scale, so the elevation may be off by up to about (?P<e>\d+) m: give the "
+         r"park's elevation where it matters$"),
+        ("未给出海拔：取约 9 km 范围内最低的 5 角分地形网格值 {z} m（pvlib 地形网格；城镇多位于谷底）；"
+         "在该网格 9 km 尺度上地形平坦，海拔可能偏差约 {e} m 以内，海拔重要时请给出园区海拔"),
+    ),
+    (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"
-         r"tistics are a rough estimate$"),
-        ("最近的 TMYx/SWERA 辐射站在 {d} km 外：辐射统计仅为粗略估计"),
+         r"tistics are a rough estimate, and the GHI may be off by more than the uncertainty "
+         r"stated below$"),
+        ("最近的 TMYx/SWERA 辐射站在 {d} km 外：辐射统计仅为粗略估计，总辐射误差可能超过下列预期不确定度"),
+    ),
+    (
+        (r"^on the plateau the GHI is probably underestimated: the radiation stations there \(SW"
+         r"ERA\) read lower against the CSWD stations beside them than elsewhere, and against the"
+         r" CMA station climatology this estimate runs about 14 % low on the plateau \(Lhasa, "
+         r"Shigatse and Shiquanhe 20-30 %; weather/VALIDATION\.md\): PV yields here are "
+         r"conservative$"),
+        ("高原上的水平面总辐射很可能偏低：当地辐射站（SWERA）相对邻近 CSWD 站的读数低于其他地区，"
+         "与中国气象局台站辐射气候值相比，本估计在高原平均偏低约 14%（拉萨、日喀则、狮泉河偏低 20–30%；"
+         "weather/VALIDATION.md）：此处光伏发电量估计偏保守"),
     ),
     (
         (r"^expected annual mean temperature uncertainty about (?P<u>[\d.]+) K \(95 % of "

@@ -174,7 +174,7 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     """
     from .generator import synthesize
     from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
-    from .site import expected_temperature_uncertainty, expected_uncertainty
+    from .site import expected_temperature_uncertainty, stated_ghi_uncertainty
     from .stations import station_table
 
     b = _base()
@@ -200,7 +200,8 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
              "t_annual": float(dt.mean()), "t_worst_month": float(dt[np.argmax(np.abs(dt))]),
              "t_gap_era5": info["t_gap_era5"],
              "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
-             "expected_uncertainty": expected_uncertainty(info["distance_radiation_km"], dz),
+             "expected_uncertainty": stated_ghi_uncertainty(info["distance_radiation_km"], dz,
+                                                            info["region"], basis),
              "elevation_error_m": float(z - b["z"][k]), "terrain_range_m": rng,
              "expected_temperature_uncertainty": expected_temperature_uncertainty(
                  info["distance_km"], info["t_gap_era5"], z_unc),
