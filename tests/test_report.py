@@ -200,3 +200,19 @@ def test_weather_notes_show_station_names_as_data_not_markup(run):
     page = render_report(ds, s, ledger, sc, lang="zh")
     assert "&lt;data&gt;" not in page and "<data>" not in page
     assert "<span class='data'>Suzhou</span>" in page
+
+
+def test_weather_row_names_the_users_file_and_the_mean_temperature(run):
+    """With the user's EPW the row read 'file , GHI …; radiation basis file' and '辐射基准 file';
+    it now names the file and says the radiation is the file's, and every weather row gives the
+    year's mean temperature (review: the temperature used appeared in no output)."""
+    ds, summary, ledger, sc = run
+    s = json.loads(json.dumps(summary))
+    s["weather"].update({"source": "file", "file": "qingdao.epw", "radiation_basis": "file",
+                         "stations": [], "reference_city": None, "annual_ghi_kwh_m2": 1592.2,
+                         "annual_mean_temperature_c": 12.74})
+    en = render_report(ds, s, ledger, sc, lang="en")
+    zh = render_report(ds, s, ledger, sc, lang="zh")
+    assert "file qingdao.epw, GHI 1,592 kWh/m²/yr, mean 12.7 °C; radiation from the file" in en
+    assert "用户气象文件 qingdao.epw" in zh and "年平均气温 12.7 °C" in zh and "辐射取自文件" in zh
+    assert "辐射基准 file" not in zh and "file ," not in en

@@ -54,26 +54,36 @@ _WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站
 
 
 def _weather_text(w: dict, fmt, zh: bool) -> str:
-    """Weather row of the overview: source, the stations used with distances, radiation basis, zone."""
+    """Weather row of the overview: source (the file, or the stations used with distances), annual
+    GHI and mean temperature, radiation basis, zone."""
     st = w.get("stations") or []
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
+    t = w.get("annual_mean_temperature_c")
+    is_file = w["source"] == "file"
     if zh:
         used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
                         for s in st[:4])
-        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])]
+        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])
+                 + (f" {w['file']}" if is_file and w.get("file") else "")]
         parts += [f"站点：{used}"] if used else []
         parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
-        parts += [f"辐射基准 {basis}"] if basis else []
+        parts += [f"年平均气温 {t:.1f} °C"] if t is not None else []
+        parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
         return "；".join(parts)
-    if st:
+    if is_file:
+        where = w.get("file") or ""
+    elif st:
         where = "stations: " + ", ".join(
             f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
     else:
         where = w.get("reference_city") or ""
-    extra = "".join([f"; radiation basis {basis}" if basis else "", f"; climate zone {zone}" if zone else ""])
-    return f"{w['source']} {where}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
+    extra = "".join([f", mean {t:.1f} °C" if t is not None else "",
+                     ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
+                     f"; climate zone {zone}" if zone else ""])
+    head = f"{w['source']} {where}".strip()
+    return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 
 def _table(rows: list[tuple], header: tuple | None = None, cls: str = "") -> str:

@@ -615,7 +615,8 @@ TEXT.update({
 })
 # weather notes (weather.site, weather.climate_zone): station names and lists stay as data
 _WORDS_ZH.update({"north-west": "西北", "plateau": "高原", "south-west": "西南", "north-east": "东北",
-                  "north": "华北", "east coast": "东部沿海", "south": "华南", "above": "高", "below": "低"})
+                  "north": "华北", "east coast": "东部沿海", "south": "华南", "above": "高", "below": "低",
+                  "later": "延后", "earlier": "提前"})
 PATTERNS.extend([
     (
         (r"^synthetic typical year for the (?P<ds>\w+) station (?P<n>.+?) \((?P<zh>[^,]+)"
@@ -677,6 +678,30 @@ PATTERNS.extend([
          r"park's elevation where it matters$"),
         ("未给出海拔：取约 9 km 范围内最低的 5 角分地形网格值 {z} m（pvlib 地形网格；城镇多位于谷底）；"
          "在该网格 9 km 尺度上地形平坦，海拔可能偏差约 {e} m 以内，海拔重要时请给出园区海拔"),
+    ),
+    (
+        (r"^radiation time alignment checked, no shift needed: closure (?P<c>[\d.]+), GHI with "
+         r"sun below horizon (?P<n>[\d.]+) %$"),
+        ("已检查辐射时间对齐，无需平移：闭合度 {c}，太阳在地平线以下时的总辐射占 {n}%"),
+    ),
+    (
+        (r"^radiation columns shifted (?P<h>\d+) h (?P<dir>later|earlier): closure (?P<c0>[\d.]+)"
+         r" -> (?P<c1>[\d.]+), GHI with sun below horizon (?P<n0>[\d.]+) % -> (?P<n1>[\d.]+) %$"),
+        ("辐射三列整体{dir} {h} h：闭合度 {c0} → {c1}，太阳在地平线以下时的总辐射占 {n0}% → {n1}%"),
+    ),
+    (
+        (r"^file time zone UTC(?P<tz>[+-][\d.]+) moved to Asia/Shanghai \(UTC\+8\): all columns "
+         r"(?P<h>[+-]\d+) h \(circular over the typical year\)$"),
+        ("文件时区 UTC{tz} 已换算为北京时间（UTC+8）：所有列平移 {h} h（在典型年内循环）"),
+    ),
+    (
+        (r"^(?P<col>\w+): (?P<n>\d+) missing/out-of-range values filled by linear interpolation$"),
+        ("{col}：{n} 个缺失或超出范围的值已线性插补"),
+    ),
+    (
+        (r"^GHI, DNI and DHI do not close \(closure (?P<c>[\d.]+), tolerance (?P<t>[\d.]+)\): DNI "
+         r"recomputed as \(GHI - DHI\)/cos z, closure now (?P<c2>[\d.]+)$"),
+        ("GHI、DNI 与 DHI 不闭合（闭合度 {c}，容差 {t}）：DNI 按 (GHI − DHI)/cos z 重算，闭合度现为 {c2}"),
     ),
     (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"

@@ -102,6 +102,8 @@ class WeatherMeta:
         :func:`weather.site.climate_degree_days`).
     annual_ghi_kwh_m2 : float or None
         Annual GHI of the whole typical year [kWh/m2], whatever part of it a run simulates.
+    annual_mean_temperature_c : float or None
+        Mean air temperature of the whole typical year [degC].
     """
 
     latitude: float
@@ -123,6 +125,7 @@ class WeatherMeta:
     region: str = ""
     climate_zone: dict = field(default_factory=dict)
     annual_ghi_kwh_m2: float | None = None
+    annual_mean_temperature_c: float | None = None
 
     def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
         """Flat dict of str/float values for NetCDF attributes.

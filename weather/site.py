@@ -579,6 +579,7 @@ def _add_zone(df, meta: WeatherMeta, degree_days: tuple[float, float] | None = N
     from .climate_zone import climate_zone_of
 
     meta.annual_ghi_kwh_m2 = float(df["ghi"].sum()) / 1000.0
+    meta.annual_mean_temperature_c = float(df["temp_air"].mean())
     z = climate_zone_of(df, hdd_cdd=degree_days)
     meta.climate_zone = z
     if z["note"]:

@@ -130,7 +130,10 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "expected_uncertainty": weather.expected_uncertainty,
                     "expected_temperature_uncertainty_k": weather.expected_temperature_uncertainty_k,
                     "climate_zone": dict(getattr(weather, "climate_zone", {})),
-                    "annual_ghi_kwh_m2": weather.annual_ghi_kwh_m2},
+                    "annual_ghi_kwh_m2": weather.annual_ghi_kwh_m2,
+                    "annual_mean_temperature_c": getattr(weather, "annual_mean_temperature_c", None),
+                    "file": (getattr(weather, "provenance", None) or {}).get("file") if weather.source == "file"
+                    else None},
         "hours": int(prof.sizes["time"]),
         "buildings": buildings_summary(prof),
         "sizes": json_safe(res.sizes),
