@@ -37,15 +37,31 @@ estimating wind speed frequency distributions. J. Appl. Meteor. 17, 350-353.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
-from scipy.special import gamma as gamma_fn
-from scipy.special import ndtr
 
 from ._core import COLUMNS, hourly_index
 from .io import enforce_closure
 from .solar import cos_zenith, erbs_diffuse, haurwitz_ghi, solar_hour
 from .stats import KC_BINS, KC_COLS, KC_LEVELS, relative_humidity_from_dewpoint
+
+_erfc = np.vectorize(math.erfc, otypes=[float])
+_gamma = np.vectorize(math.gamma, otypes=[float])
+
+
+def ndtr(x: np.ndarray) -> np.ndarray:
+    """Standard normal cumulative distribution function [-] (math.erfc; no scipy import on
+    the path of `twin weather`, whose start-up time is a goal)."""
+    return 0.5 * _erfc(-np.asarray(x, float) / math.sqrt(2.0))
+
+
+def gamma_fn(x: np.ndarray) -> np.ndarray:
+    """Gamma function, elementwise [-]."""
+    return _gamma(np.asarray(x, float))
+
 
 KC_HOURLY_CAP = 1.35
 """Upper cap on the hourly clear-sky index (cloud enhancement limit) [-]."""
@@ -72,18 +88,21 @@ def _daily_knots(day_means: np.ndarray) -> np.ndarray:
     0.125 k[d-1] + 0.75 k[d] + 0.125 k[d+1] (0.875/0.125 at the ends, where np.interp holds
     the end value): taking the daily means themselves as knots would smooth them, a standard
     deviation about 7 % too small at a lag-1 correlation of 0.7 and the hot and cold spells'
-    degree days 10-30 % short. Solved as a tridiagonal system (scipy.linalg.solve_banded).
+    degree days 10-30 % short. Solved as a tridiagonal system (its inverse, computed once).
     """
-    from scipy.linalg import solve_banded
-
     d = np.asarray(day_means, float)
     n = len(d)
     if n < 3:
         return d.copy()
-    ab = np.empty((3, n))
-    ab[0], ab[1], ab[2] = 0.125, 0.75, 0.125  # super-diagonal, diagonal, sub-diagonal
-    ab[1, 0] = ab[1, -1] = 0.875
-    return solve_banded((1, 1), ab, d)
+    return _knot_operator(n) @ d
+
+
+@lru_cache(maxsize=4)
+def _knot_operator(n: int) -> np.ndarray:
+    """Inverse of the day-mean matrix of :func:`_daily_knots` for ``n`` days [-], (n, n)."""
+    a = np.diag(np.full(n, 0.75)) + np.diag(np.full(n - 1, 0.125), 1) + np.diag(np.full(n - 1, 0.125), -1)
+    a[0, 0] = a[-1, -1] = 0.875
+    return np.linalg.inv(a)
 
 
 def _quantile_map(u: np.ndarray, q: np.ndarray) -> np.ndarray:

@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from .solar import cos_zenith, haurwitz_ghi, solar_hour
 
@@ -121,6 +120,8 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
           ``ws_rho`` hourly lag-1 autocorrelation [-], ``ws_a1, ws_b1`` first
           diurnal harmonic relative to the mean [-].
     """
+    from scipy.special import ndtri  # lazy: not on the path of `twin weather`
+
     idx = df.index
     n_days = len(idx) // 24
     cz = cos_zenith(idx, latitude, longitude, 0.5)
