@@ -162,6 +162,41 @@ def test_epw_header_that_contradicts_the_data_is_refused(shared_dir, tmp_path, f
         assert text in str(exc.value), str(exc.value)
 
 
+def _beijing_epw(shared_dir, tmp_path, tz: str, utc_data: bool = False):
+    """Beijing's TMYx EPW (DNI does not close: closure 1.21) with header time zone ``tz``;
+    with ``utc_data`` its values written in UTC (moved 8 h), as a reanalysis export is."""
+    src = next((shared_dir / "data" / "weather").glob("CHN_BJ_Beijing*_TMYx.epw.gz"))
+    with gzip.open(src, "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    head, data = lines[:8], lines[8:]
+    if utc_data:
+        vals = [ln.split(",")[5:] for ln in data]
+        vals = vals[8:] + vals[:8]
+        data = [",".join(ln.split(",")[:5] + v) for ln, v in zip(data, vals)]
+    loc = head[0].split(",")
+    loc[8] = tz
+    path = tmp_path / f"beijing_tz{tz}.epw"
+    path.write_text("\n".join([",".join(loc), *head[1:], *data]) + "\n", encoding="latin-1")
+    return path
+
+
+def test_a_header_time_zone_hours_off_is_refused_with_beijing_time(shared_dir, tmp_path):
+    """Beijing's file labelled UTC+11 was read 3 h early and its radiation 'repaired' by the
+    reader's 2 h, leaving temperature 3 h and radiation 1 h off; labelled UTC+0 it was refused
+    suggesting UTC+9 (the file fits either side of the truth). Both now name UTC+8; a file
+    really written in UTC is read, and equals the original."""
+    for tz, text in (("11.0", "3 h from the header's time zone (UTC+11)"),
+                     ("5.0", "3 h from the header's time zone (UTC+5)"),
+                     ("0.0", "time zone (UTC+0)")):
+        with pytest.raises(WeatherError) as exc:
+            read_weather_file(_beijing_epw(shared_dir, tmp_path, tz))
+        assert text in str(exc.value) and "with time zone UTC+8: correct" in str(exc.value)
+    utc, meta = read_weather_file(_beijing_epw(shared_dir, tmp_path, "0.0", utc_data=True))
+    ref, _ = read_weather_file(_beijing_epw(shared_dir, tmp_path, "8.0"))
+    assert np.array_equal(utc.to_numpy(), ref.to_numpy())
+    assert any("all columns +8 h" in n for n in meta.notes)
+
+
 def test_epw_short_location_line_and_zero_irradiance_are_named(shared_dir, tmp_path):
     short = tmp_path / "short.epw"
     short.write_text("LOCATION,x\n", encoding="utf-8")

@@ -25,6 +25,12 @@ SHIFT_CANDIDATES_H = (-2, -1, 0, 1, 2)
 """Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]."""
 
 SHIFT_MIN_GAIN = 0.01
+"""A radiation shift is made only if it lowers the score of :func:`shift_scores` by more than
+this [-]."""
+
+WIDE_TIE_SCORE = 0.05
+"""When a refused file's irradiance fits UTC+8 within this score of the best time zone, UTC+8
+is the one named (Beijing's TMYx file with time zone 0 fitted UTC+9 by 0.02) [-]."""
 
 CLOSURE_TOLERANCE = 0.05
 """After shift repair, DNI is recomputed from GHI and DHI when the annual closure
@@ -223,19 +229,46 @@ def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
     return best, sc
 
 
-def _check_sun(data: pd.DataFrame, night: float, index, info: dict, name: str) -> None:
-    """Refuse a file whose irradiance falls at night at its header's position and time zone
-    even after the shift repair (:data:`NIGHT_MAX`), saying which header field to correct:
-    the shift of up to 12 h that best fits the sun (:func:`shift_scores`) names the time
-    zone the data were written in."""
-    if not night > NIGHT_MAX:
-        return
+CHINA_UTC_OFFSET_H = 8.0
+"""China's one time zone, Beijing time [h]: the time zone a refused file's irradiance is
+checked against first, before any other that fits."""
+
+
+def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: dict,
+               name: str) -> None:
+    """Refuse a file whose irradiance does not fit the sun at its header's position and time
+    zone, saying which header field to correct.
+
+    Refused: more than :data:`NIGHT_MAX` of the GHI at night even after the shift repair
+    (``shift``, scores ``sc`` of :func:`detect_radiation_shift`); or a header time zone other
+    than UTC+8 whose data fit UTC+8 at least as well as the repair, more than the repair's
+    2 h away: the whole file, temperature included, is then hours off, which the radiation
+    repair would hide (Beijing's TMYx file labelled UTC+11 was read 3 h early with its
+    radiation "repaired" to 1 h early). The shift of up to 12 h that fits the sun
+    (:func:`shift_scores`) names the time zone the data were written in; UTC+8 is named when
+    it fits about as well as the best (a file whose DNI does not close can fit one hour either
+    side equally)."""
+    night = sc.loc[shift, "night"]
     lat, lon, tz = info["latitude"], info["longitude"], info["tz"]
+    china = int(round(tz - CHINA_UTC_OFFSET_H))
+    limit = max(abs(s) for s in SHIFT_CANDIDATES_H)
+    if not (night > NIGHT_MAX or abs(china) > limit):
+        return
     wide = shift_scores(data["ghi"], data["dni"], data["dhi"], index, lat, lon,
                         shifts=range(-12, 13))
     best = int(wide["score"].idxmin())
-    where = (f"{100 * night:.0f} % of its GHI falls in hours when the sun is below the horizon "
-             f"at the header's position ({lat:.2f} N, {lon:.2f} E) and time zone (UTC{tz:+g})")
+    china_fits = -12 <= china <= 12 and wide.loc[china, "night"] <= NIGHT_MAX
+    if china_fits and wide.loc[china, "score"] <= wide.loc[best, "score"] + WIDE_TIE_SCORE:
+        best = china
+    if night > NIGHT_MAX:
+        where = (f"{100 * night:.0f} % of its GHI falls in hours when the sun is below the horizon "
+                 f"at the header's position ({lat:.2f} N, {lon:.2f} E) and time zone (UTC{tz:+g})")
+    elif china_fits and wide.loc[china, "score"] <= wide.loc[shift, "score"] + SHIFT_MIN_GAIN:
+        where = (f"its irradiance fits the sun {abs(china)} h from the header's time zone "
+                 f"(UTC{tz:+g}) at its position ({lat:.2f} N, {lon:.2f} E), more than the "
+                 f"{limit} h the reader repairs, and its other columns would be as far off")
+    else:
+        return  # written in another time zone and read correctly
     if lat == 0 and lon == 0:
         fix = ("latitude 0, longitude 0 is a placeholder, not a station: write the station's "
                "latitude and longitude in the LOCATION line (fields 7 and 8)")
@@ -399,7 +432,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                            f"in every hour; expected a year of measured or modelled irradiance")
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
-        _check_sun(data, sc.loc[shift, "night"], index, info, name)
+        _check_sun(data, shift, sc, index, info, name)
         c0, n0 = sc.loc[0, "closure"], sc.loc[0, "night"]
         if shift:
             for col in ("ghi", "dni", "dhi"):
