@@ -31,10 +31,12 @@ RADIATION_BASES = {
 DEFAULT_RADIATION_BASIS = "tmyx"
 """Basis chosen by the evidence in ``weather/VALIDATION.md`` (section "Radiation basis")."""
 
-RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.04, 0.24)}
+RADIATION_BASIS_UNCERTAINTY = {"tmyx": (-0.12, 0.0), "cswd": (-0.03, 0.24)}
 """Published operating PV yields relative to the yield modelled on this basis with
-PVWatts' 14 % losses (low, high) [-]: JD Xi'an, Galanz Zhongshan, Nanchong rooftop
-plants and the Dalat utility plant (``weather/VALIDATION.md``, "Radiation basis")."""
+PVWatts' 14 % losses (low, high) [-]: the JD Xi'an, Galanz Zhongshan and Nanchong rooftop
+plants (tmyx -12 to -10 %, upper end 0: no loss can raise an operating yield above the
+model; cswd -3 to +24 %). The Dalat utility plant (+23 % on both) is left out: its capacity
+basis (AC or DC) is not stated (``weather/VALIDATION.md``, "Radiation basis")."""
 
 UNCERTAINTY_BASE = 0.03
 """Expected annual-GHI uncertainty next to a TMYx/SWERA station [-] (leave-one-out mean
