@@ -889,3 +889,17 @@ def test_a_plateau_site_states_its_low_radiation_level():
     for m in (cswd, low):
         assert not any(n.startswith("on the plateau") for n in m.notes)
     assert low.expected_uncertainty < 0.1
+
+
+def test_a_zone_the_temperature_uncertainty_can_change_is_said_so():
+    """Lhasa came out 严寒C (GB 50176 lists 寒冷A) and the severe-cold envelope presets were
+    applied without a word; its stated temperature uncertainty (6 K) spans both zones, and
+    the note now says so, in Chinese too. A site whose uncertainty keeps its zone gets none."""
+    from twin.report_text import phrase
+
+    _, lhasa = site_weather(lat=29.65, lon=91.13)
+    note = next(n for n in lhasa.notes if n.startswith("climate zone "))
+    assert "could be 寒冷" in note and "Appendix A" in note
+    assert "也可能属于 寒冷" in phrase(note, "zh")
+    _, chengdu = site_weather(lat=30.1, lon=103.2)
+    assert not any(n.startswith("climate zone ") for n in chengdu.notes)

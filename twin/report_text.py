@@ -704,6 +704,14 @@ PATTERNS.extend([
         ("GHI、DNI 与 DHI 不闭合（闭合度 {c}，容差 {t}）：DNI 按 (GHI − DHI)/cos z 重算，闭合度现为 {c2}"),
     ),
     (
+        (r"^climate zone (?P<z>\S+) from the estimated temperatures; within their stated "
+         r"uncertainty \(±(?P<u>[\d.]+) K\) the site could be (?P<o>.+): check the zone GB "
+         r"50176-2016 Appendix A lists for the nearest city, and set buildings' envelope "
+         r"explicitly if it differs$"),
+        ("气候区 {z} 由估计气温得出；在其预期不确定度（±{u} K）内场址也可能属于 {o}：请核对 GB 50176-2016 "
+         "附录 A 中最近城市的气候区，如不同请为建筑明确设定围护结构"),
+    ),
+    (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"
          r"tistics are a rough estimate, and the GHI may be off by more than the uncertainty "
          r"stated below$"),

@@ -555,8 +555,32 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                        stations=stations, radiation_basis=basis,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
-    _add_zone(df, meta, degree_days=climate_degree_days(stats, site_lat, site_lon, year))
+    if unc_t is None:
+        _add_zone(df, meta, degree_days=climate_degree_days(stats, site_lat, site_lon, year))
+    else:
+        dd = climate_degree_days(stats, site_lat, site_lon, year, shifts_k=(0.0, -unc_t, unc_t))
+        _add_zone(df, meta, degree_days=dd[0])
+        _zone_uncertainty_note(meta, unc_t, dd[1:])
     return df, meta
+
+
+def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted) -> None:
+    """A note when the stated temperature uncertainty spans more than one GB 50176 zone:
+    Lhasa's estimate (about 2 K too cold, stated 6 K) gave 严寒C where GB 50176 lists 寒冷A,
+    and the envelope presets followed it without a word."""
+    from .climate_zone import zone_from_degree_days
+
+    zones = [meta.climate_zone["zone_zh"]]  # the envelope presets go by zone
+    for hdd, cdd in dd_shifted:
+        zh, _ = zone_from_degree_days(hdd, cdd)
+        if zh not in zones:
+            zones.append(zh)
+    if len(zones) > 1:
+        meta.notes.append(
+            f"climate zone {meta.climate_zone['subzone']} from the estimated temperatures; "
+            f"within their stated uncertainty (±{unc_t:.1f} K) the site could be "
+            f"{'/'.join(zones[1:])}: check the zone GB 50176-2016 Appendix A lists for the "
+            f"nearest city, and set buildings' envelope explicitly if it differs")
 
 
 ZONE_SEEDS = 16
@@ -565,16 +589,23 @@ HDD18 and CDD26 move with its random weather (Guiyang 夏热冬冷A or 温和A, 
 严寒C by the seed), the zone is the site's, not the seed's."""
 
 
-def climate_degree_days(stats, lat: float, lon: float, year: int) -> tuple[float, float]:
+def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None):
     """HDD18 and CDD26 of a site's climate [K d]: the mean over :data:`ZONE_SEEDS` synthetic
     years from its monthly statistics (seeds 0, 1, ...; the temperature alone,
-    :func:`weather.generator.synthesize_temperature`, a few ms a year)."""
+    :func:`weather.generator.synthesize_temperature`, a few ms a year).
+
+    With ``shifts_k`` (temperature offsets [K]), a list of (HDD18, CDD26), one per offset,
+    from the same years moved by it (the zone within a temperature uncertainty).
+    """
     from .climate_zone import degree_days
     from .generator import synthesize_temperature
 
-    dd = np.array([degree_days(synthesize_temperature(stats, lon, year=year, seed=k))
-                   for k in range(ZONE_SEEDS)])
-    return float(dd[:, 0].mean()), float(dd[:, 1].mean())
+    years = [synthesize_temperature(stats, lon, year=year, seed=k) for k in range(ZONE_SEEDS)]
+    out = []
+    for dt in (0.0,) if shifts_k is None else shifts_k:
+        dd = np.array([degree_days(t + dt) for t in years])
+        out.append((float(dd[:, 0].mean()), float(dd[:, 1].mean())))
+    return out[0] if shifts_k is None else out
 
 
 def _add_zone(df, meta: WeatherMeta, degree_days: tuple[float, float] | None = None) -> None:
