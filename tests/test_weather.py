@@ -903,3 +903,17 @@ def test_a_zone_the_temperature_uncertainty_can_change_is_said_so():
     assert "也可能属于 寒冷" in phrase(note, "zh")
     _, chengdu = site_weather(lat=30.1, lon=103.2)
     assert not any(n.startswith("climate zone ") for n in chengdu.notes)
+
+
+def test_station_roles_follow_the_radiation_basis():
+    """On the cswd basis the GHI level comes from the CSWD stations' pattern; the summary
+    labelled the TMYx/SWERA neighbours 'radiation' on both bases."""
+    _, tmyx = site_weather(lat=39.47, lon=75.99)
+    _, cswd = site_weather(lat=39.47, lon=75.99, radiation_basis="cswd")
+    role = {b: {s["id"]: s["role"] for s in m.stations} for b, m in (("tmyx", tmyx), ("cswd", cswd))}
+    swera = [i for i in role["tmyx"] if i.startswith(("SWERA", "TMYx"))]
+    cs = [i for i, r in role["cswd"].items() if "diffuse fraction" in r]
+    assert swera and all("radiation" in role["tmyx"][i] for i in swera)
+    assert all("sky statistics" in role["cswd"][i] and "radiation" not in role["cswd"][i] for i in swera)
+    assert cs and all("radiation" in role["cswd"][i] for i in cs)
+    assert not any("radiation" in role["tmyx"][i] for i in cs)

@@ -469,7 +469,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                      "role": "own statistics"}]
         rad = [s for s in info["stations"] if s["weight_radiation"] > 0 and s["id"] != own]
         if not (srow["dataset"] in ("TMYx", "SWERA") and basis == "tmyx"):
-            stations += [{**s, "role": "radiation"} for s in rad]
+            # on the tmyx basis their clearness index sets a CSWD station's GHI level; on the
+            # cswd basis the level is the CSWD pattern's and they give the sky statistics
+            role = "radiation" if basis == "tmyx" else "sky statistics"
+            stations += [{**s, "role": role} for s in rad]
         nearest, dist = srow["name"], d0
         dz_rad = 0.0 if srow["dataset"] != "CSWD" else site_elev - st.loc[
             info["nearest_radiation"], "elevation_m"]
@@ -492,10 +495,14 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                          "colder); GHI: the station's CSWD GHI on the "
                          f"{basis} level, sky statistics from TMYx/SWERA neighbours")
     else:
+        # the GHI level: on the tmyx basis the TMYx/SWERA neighbours' clearness index, on the
+        # cswd basis the CSWD stations' pattern (the neighbours then give the sky statistics)
+        roles = ((("temperature", "weight_temperature"), ("radiation", "weight_radiation"),
+                  ("diffuse fraction", "weight_diffuse")) if basis == "tmyx" else
+                 (("temperature", "weight_temperature"), ("sky statistics", "weight_radiation"),
+                  ("radiation+diffuse fraction", "weight_diffuse")))
         for s in stations:
-            s["role"] = "+".join(r for r, w in (("temperature", "weight_temperature"),
-                                                 ("radiation", "weight_radiation"),
-                                                 ("diffuse fraction", "weight_diffuse")) if s[w] > 0)
+            s["role"] = "+".join(r for r, w in roles if s[w] > 0)
         nearest = st.loc[info["nearest"], "name"]
         dist = info["distance_km"]
         dz_rad = site_elev - st.loc[info["nearest_radiation"], "elevation_m"]
