@@ -690,6 +690,8 @@ def test_problems_of_the_whole_scenario_point_at_their_field(tmp_path):
     n = 1 + text.splitlines().index("  emission_factor: {level: regional, year: 2023}")
     assert f"s.yaml:{n}: grid.emission_factor: level 'regional' needs the site's province" in line
     assert '(got {"level": "regional", "year": 2023})' in line
+    # bare coordinates: the province is suggested (Guangzhou's), not assumed
+    assert "the coordinates lie by 广东 (Guangdong" in line and "add 'province: guangdong'" in line
 
 
 @pytest.mark.parametrize("old, new", [

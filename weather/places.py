@@ -185,6 +185,19 @@ def province_gap_km(lat: float, lon: float, province: str) -> float:
     return float(d[own].min() - d.min()) if own.any() else float("inf")
 
 
+def nearest_seat_province(lat: float, lon: float) -> tuple[str, str, float] | None:
+    """Province (English, Chinese) of the division seat nearest a point, and its distance
+    [km]; None when no seat lies within 300 km."""
+    d = _seat_distances_km(lat, lon)
+    k = int(np.argmin(d))
+    if not d[k] <= 300.0:
+        return None
+    from .stations import PROVINCE_ZH
+
+    en = str(place_table().iloc[k]["province"])
+    return en, PROVINCE_ZH.get(en, en), float(d[k])
+
+
 def _seat_distances_km(lat: float, lon: float) -> np.ndarray:
     """Distance from a point to every division seat of :func:`place_table` [km]."""
     from ._core import haversine_km

@@ -244,6 +244,21 @@ def weather_file_conflict(site: SiteSpec, lat: float, lon: float) -> str | None:
     return None
 
 
+def _province_hint(site: SiteSpec) -> str:
+    """For bare coordinates: the province whose division seats lie nearest, as a suggestion
+    (not assumed: by a border the nearest seat may be across it)."""
+    if site.latitude is None or site.longitude is None:
+        return ""
+    from weather.places import nearest_seat_province
+
+    prov = nearest_seat_province(site.latitude, site.longitude)
+    if prov is None:
+        return ""
+    en, zh, d = prov
+    return (f"; the coordinates lie by {zh} ({en}; nearest county or city seat {d:.0f} km): "
+            f"add 'province: {en.lower()}' to site if that is the park's province")
+
+
 def site_province(site: SiteSpec) -> str | None:
     """The site's province: given, or that of the named station, city or county; None for bare
     coordinates."""
@@ -554,7 +569,9 @@ class Scenario(_Strict):
             try:
                 check_emission_factor(ef.level, ef.year, site_province(self.site))
             except (ValueError, KeyError) as exc:
-                raise ValueError(f"grid.emission_factor: {str(exc).strip(chr(39))}") from None
+                msg = str(exc).strip(chr(39))
+                hint = _province_hint(self.site) if site_province(self.site) is None else ""
+                raise ValueError(f"grid.emission_factor: {msg}{hint}") from None
         sources = {w.name for w in self.waste_heat}
         for hp in self.heat_pumps:
             if hp.source != "air" and hp.source not in sources:
