@@ -8,6 +8,7 @@ published Chinese figures cited at each test.
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -442,7 +443,9 @@ def test_current_presets_equal_transcribed_gb55015_limits():
         assert abs(env.loc[r["preset_key"], col[r["element"]]] - r["u_w_m2k"]) < 0.005, r.to_dict()
     checked = set(t["preset_key"])
     zones = ["severe_cold", "cold", "hscw", "hsww", "mild"]
-    assert checked == {f"{z}/current" for z in zones} | {f"{z}/current-industrial" for z in zones}
+    assert checked == ({f"{z}/current" for z in zones} | {f"{z}/current-industrial" for z in zones}
+                       | {"severe_cold/current/1C", "severe_cold/current-industrial/1A",
+                          "cold/current-industrial/2A"})
     assert (env.loc[sorted(checked), "verified"] == "secondary_partial").all()
     # the published limits order as the climate zones do (severe cold strictest)
     assert list(env.loc[[f"{z}/current" for z in zones[:3]], "u_wall_w_m2k"]) == [0.35, 0.50, 0.60]
@@ -526,3 +529,37 @@ def test_office_loads_equal_transcribed_gb55015_values():
     # ventilation on 07-20 h in the transcription; lighting/equipment never below the standby base
     assert list(sch.loc[("office", "work", "hvac")]) == [0] * 7 + [1] * 13 + [0] * 4
     assert (sch.loc[("office", "work", "lighting")] >= np.maximum(_GB55015_OFFICE_OCCUPANCY, 0.05) - 1e-12).all()
+
+
+@pytest.mark.parametrize("btype,zone,subzone,key", [
+    ("warehouse", "cold", "寒冷A", "cold/current-industrial/2A"),
+    ("warehouse", "cold", "寒冷B", "cold/current-industrial"),
+    ("factory", "severe_cold", "严寒A", "severe_cold/current-industrial/1A"),
+    ("factory", "severe_cold", "严寒C", "severe_cold/current-industrial"),  # no 1C rows
+    ("office", "severe_cold", "严寒C", "severe_cold/current/1C"),
+    ("office", "cold", "寒冷A", "cold/current"),  # 2A and 2B share the public limits
+    ("office", "cold", None, "cold/current"),
+])
+def test_envelope_follows_the_sub_zone_where_gb55015_differs(btype, zone, subzone, key):
+    """The tool reports the sub-zone (寒冷A) but applied the 2B industrial limits (0.65/0.55
+    W/(m2 K)) to every 寒冷 site and the 1A/1B public ones to 严寒C; GB 55015-2021 sets 2A
+    industrial 0.60/0.50 and 1C public 0.38/0.30."""
+    spec = b.BuildingSpec(name="x", type=btype, floor_area_m2=1000.0, construction_era="current")
+    assert b.envelope_for(spec, zone, subzone)["key"] == key
+
+
+def test_building_presets_take_the_sites_zone_not_one_years():
+    """Guiyang's synthetic year of seed 1 has 温和 degree days while the site is 夏热冬冷A (the
+    mean of 16 years, in summary.json): the buildings took the 温和 presets of that one year."""
+    from twin.profiles import build_profiles, load_weather
+    from twin.scenario.loader import load_scenario
+
+    loaded = load_scenario(Path(__file__).parent / "data" / "tiny_park.yaml",
+                           overrides={"site": {"latitude": 26.65, "longitude": 106.63, "province": "guizhou"},
+                                      "site.weather_seed": 1,
+                                      "buildings": [{"name": "hall", "type": "office", "floor_area_m2": 2000}]})
+    df, meta, site = load_weather(loaded)
+    assert meta.climate_zone["key"] == "hscw" and b.climate_zone(df) == "mild"
+    ds = build_profiles(loaded, df, site)
+    assert ds.attrs["climate_zone"] == "hscw"
+    assert str(ds["envelope"].values[0]).startswith("hscw/")

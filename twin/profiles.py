@@ -34,6 +34,8 @@ class SiteInfo:
     elevation: float
     province: str | None
     notes: list[str] = field(default_factory=list)
+    #: GB 50176 zone of the site (``WeatherMeta.climate_zone``: key, subzone, ...)
+    climate_zone: dict = field(default_factory=dict)
 
 
 def _da(values, dims, coords, units: str, long_name: str) -> xr.DataArray:
@@ -67,7 +69,8 @@ def load_weather(loaded: LoadedScenario):
     if path is not None and unused:
         meta.notes.append(f"not used with site.weather_file (they shape synthetic years; the file's own "
                           f"values stand): {', '.join(unused)}")
-    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes))
+    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes),
+                    dict(meta.climate_zone))
     return df, meta, info
 
 
@@ -144,8 +147,11 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
     if sc.buildings:
         from twin.components.buildings import park_building_loads
 
+        # the site's zone (a synthetic site's from several seeded years), not this year's
         bl = park_building_loads(list(sc.buildings), weather_df, site.latitude, site.longitude,
-                                 day_types=day_types, elevation_m=site.elevation)
+                                 day_types=day_types, elevation_m=site.elevation,
+                                 zone=site.climate_zone.get("key"),
+                                 subzone=site.climate_zone.get("subzone"))
         bl = bl.assign_coords(time=ds.time)
         for name in bl.data_vars:
             ds[f"building_{name}"] = bl[name]

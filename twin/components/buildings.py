@@ -929,12 +929,20 @@ INDUSTRIAL_TYPES = ("factory", "warehouse")
 IT_CONVECTIVE_FRACTION = 1.0
 
 
-def envelope_for(spec: BuildingSpec, zone: str) -> pd.Series:
+#: GB 50176-2016 sub-zone -> the climate-zone code of GB 55015-2021's tables (1A..5B)
+SUBZONE_CODES = {"严寒A": "1A", "严寒B": "1B", "严寒C": "1C", "寒冷A": "2A", "寒冷B": "2B",
+                 "夏热冬冷A": "3A", "夏热冬冷B": "3B", "夏热冬暖A": "4A", "夏热冬暖B": "4B",
+                 "温和A": "5A", "温和B": "5B"}
+
+
+def envelope_for(spec: BuildingSpec, zone: str, subzone: str | None = None) -> pd.Series:
     """Envelope preset row used by ``spec`` in climate zone ``zone``.
 
     ``envelope="auto"`` picks ``cold_store_panel`` for cold stores,
     ``<zone>/current-industrial`` for factories and warehouses of the current era
-    (GB 55015-2021 industrial-building limits) and ``<zone>/<era>`` otherwise.
+    (GB 55015-2021 industrial-building limits) and ``<zone>/<era>`` otherwise; with the
+    site's GB 50176 ``subzone`` (e.g. 寒冷A), the sub-zone's own preset where GB 55015-2021
+    sets other limits for it (``<key>/<code>``: 1C public, 1A and 2A industrial).
     """
     if spec.envelope != "auto":
         key = spec.envelope
@@ -944,7 +952,11 @@ def envelope_for(spec: BuildingSpec, zone: str) -> pd.Series:
         key = f"{zone}/current-industrial"
     else:
         key = f"{zone}/{spec.construction_era}"
-    row = envelope_presets().loc[key].copy()
+    presets = envelope_presets()
+    code = SUBZONE_CODES.get(subzone or "")
+    if spec.envelope == "auto" and code and f"{key}/{code}" in presets.index:
+        key = f"{key}/{code}"
+    row = presets.loc[key].copy()
     row["key"] = key
     given = spec.envelope_values.given() if spec.envelope_values is not None else {}
     for k, v in given.items():
@@ -992,7 +1004,8 @@ def _window_wall_ratios(spec: BuildingSpec, default: float) -> dict[str, float]:
     return {o: float(w) for o in ORIENTATIONS}
 
 
-def zone_parameters(spec: BuildingSpec, zone: str, elevation_m: float = 0.0) -> ZoneParameters:
+def zone_parameters(spec: BuildingSpec, zone: str, elevation_m: float = 0.0,
+                    subzone: str | None = None) -> ZoneParameters:
     """5R1C parameters of one building of ``spec`` in climate zone ``zone``.
 
     Geometry: rectangular footprint A_f/storeys with the type's aspect ratio, long
@@ -1002,7 +1015,7 @@ def zone_parameters(spec: BuildingSpec, zone: str, elevation_m: float = 0.0) -> 
     ground; roof solar absorptance 0.7, walls 0.6 (project defaults).
     """
     tp = type_presets().loc[spec.type]
-    env = envelope_for(spec, zone)
+    env = envelope_for(spec, zone, subzone)
     a_f = spec.floor_area_m2
     foot = a_f / spec.storeys
     length = float(np.sqrt(foot * tp["aspect_ratio"]))
@@ -1079,7 +1092,8 @@ def _setpoint(value, default) -> float | None:
 
 def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, longitude: float,
                    *, day_types: pd.Series | None = None, elevation_m: float = 0.0,
-                   zone: str | None = None, sun: pd.DataFrame | None = None) -> pd.DataFrame:
+                   zone: str | None = None, sun: pd.DataFrame | None = None,
+                   subzone: str | None = None) -> pd.DataFrame:
     """Hourly loads of ``spec.count`` identical buildings.
 
     Parameters
@@ -1099,6 +1113,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         Climate zone; default :func:`climate_zone` of the weather.
     sun : pandas.DataFrame, optional
         Precomputed :func:`solar_geometry` (to share between buildings).
+    subzone : str, optional
+        GB 50176 sub-zone (e.g. 寒冷A) for the sub-zone presets of :func:`envelope_for`.
 
     Returns
     -------
@@ -1129,8 +1145,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     if sun is None:
         sun = solar_geometry(index, latitude, longitude)
     tp = type_presets().loc[spec.type]
-    env = envelope_for(spec, zone)
-    params = zone_parameters(spec, zone, elevation_m)
+    env = envelope_for(spec, zone, subzone)
+    params = zone_parameters(spec, zone, elevation_m, subzone)
     sch = schedules(spec.type, index, day_types)
     a_f = spec.floor_area_m2
 
@@ -1213,7 +1229,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
 
 
 def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude: float, *,
-                        day_types: pd.Series | None = None, elevation_m: float = 0.0):
+                        day_types: pd.Series | None = None, elevation_m: float = 0.0,
+                        zone: str | None = None, subzone: str | None = None):
     """Loads of all buildings of a park as one ``xarray.Dataset`` (dims building, time).
 
     Parameters
@@ -1222,6 +1239,10 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         Names must be unique.
     weather, latitude, longitude, day_types, elevation_m
         As in :func:`building_loads`.
+    zone, subzone : str, optional
+        The site's climate zone and GB 50176 sub-zone (a synthetic site's come from the mean
+        of several seeded years, ``WeatherMeta.climate_zone``); default: :func:`climate_zone`
+        of this weather year, no sub-zone.
 
     Returns
     -------
@@ -1236,14 +1257,16 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise ValueError(f"building names must be unique, got {names}")
-    zone = climate_zone(weather)
+    if zone is None:
+        zone = climate_zone(weather)
     if day_types is None:
         from twin.components.calendar import china_day_types
 
         day_types = china_day_types(weather.index)
     sun = solar_geometry(weather.index, latitude, longitude)
     frames = [building_loads(s, weather, latitude, longitude, day_types=day_types,
-                             elevation_m=elevation_m, zone=zone, sun=sun) for s in specs]
+                             elevation_m=elevation_m, zone=zone, sun=sun, subzone=subzone)
+              for s in specs]
     time = weather.index.tz_localize(None) if weather.index.tz is not None else weather.index
     data_vars = {}
     for col, (unit, long_name) in LOAD_COLUMNS.items():
