@@ -126,12 +126,29 @@ def _month_scale(values: np.ndarray, month: np.ndarray, target_sum: np.ndarray) 
     return f[month - 1]
 
 
+@lru_cache(maxsize=4)
+def _calendar(year: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Hourly index of the model year and the month of every hour (computed once a year:
+    the climate zone's 16 synthetic years each needed them)."""
+    idx = hourly_index(year)
+    month_h = idx.month.to_numpy()
+    month_h.setflags(write=False)
+    return idx, month_h
+
+
+@lru_cache(maxsize=8)
+def _diurnal_phase(year: int, longitude: float) -> np.ndarray:
+    """Local mean solar time of every hour's middle as a phase [rad] (read-only)."""
+    ph = 2 * np.pi * solar_hour(_calendar(year)[0], longitude) / 24.0
+    ph.setflags(write=False)
+    return ph
+
+
 def _month_tables(stats: pd.DataFrame, year: int):
     """Hourly index of the model year and the monthly statistics as arrays: by month (12),
     by day and by hour (units of :data:`weather.stats.STAT_COLUMNS`)."""
     st = stats.sort_index()
-    idx = hourly_index(year)
-    month_h = idx.month.to_numpy()
+    idx, month_h = _calendar(year)
     month_d = month_h[::24]
     S = {c: st[c].to_numpy(float) for c in st.columns}
     per_day = {c: v[month_d - 1] for c, v in S.items()}
@@ -154,7 +171,8 @@ def _day_positions(n_hours: int) -> tuple[np.ndarray, np.ndarray]:
 def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     """Hourly air temperature [degC] (step 4 of the model), with the daily means t_day
     [degC] and the daily clear-sky index anomalies dkc [-] that humidity uses."""
-    month_h = idx.month.to_numpy()
+    year = int(idx[0].year)
+    month_h = _calendar(year)[1]
     dkc = kc_day - per_day["kc_mean"]
     res = _ar1(rng, per_day["t_res_rho"]) * per_day["t_res_sd"]
     t_day = per_day["t_mean"] + per_day["t_kc_slope"] * dkc + res
@@ -162,7 +180,7 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     hour_pos, day_pos = _day_positions(len(idx))
     t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
     dtr_h = np.interp(hour_pos, day_pos, dtr)
-    ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
+    ph = _diurnal_phase(year, float(longitude))
     shape = (per_hour["t_a1"] * np.cos(ph) + per_hour["t_b1"] * np.sin(ph)
              + per_hour["t_a2"] * np.cos(2 * ph) + per_hour["t_b2"] * np.sin(2 * ph))
     temp = t_base + dtr_h * shape
@@ -210,7 +228,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     rng = np.random.default_rng(seed)
     idx, S, per_day, per_hour = _month_tables(stats, year)
     nd = len(idx) // 24
-    month_h = idx.month.to_numpy()
+    month_h = _calendar(year)[1]
     month_d = month_h[::24]
 
     cz = cos_zenith(idx, latitude, longitude, 0.5)
@@ -249,7 +267,7 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     temp, t_day, dkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
     n_h = np.bincount(month_h, minlength=13)[1:]
     hour_pos, day_pos = _day_positions(len(idx))
-    ph = 2 * np.pi * solar_hour(idx, longitude) / 24.0
+    ph = _diurnal_phase(year, float(longitude))
 
     # 5. humidity
     dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_slope"] * dkc
