@@ -369,6 +369,14 @@ def test_weather_command_speaks_in_its_own_options(tmp_path, shared_dir):
     listing = tmp_path / "stations.txt"
     r = _run(["weather", "--list", "-o", str(listing)])
     assert r.exit_code == 0 and "安徽·安庆" in listing.read_text(encoding="utf-8")
+    # a .csv name gets a table (it got the aligned text, one column in a spreadsheet)
+    import pandas as pd
+
+    r = _run(["weather", "--list", "-o", str(tmp_path / "stations.csv")])
+    assert r.exit_code == 0, r.output
+    table = pd.read_csv(tmp_path / "stations.csv", encoding="utf-8-sig")
+    assert len(table) == 329 and "elevation [m]" in table.columns
+    assert set(table["dataset"]) == {"TMYx", "CSWD", "SWERA"}
     from weather.stations import resolve_place
 
     assert resolve_place("安徽·安庆") == ("station", "TMYx-58424")

@@ -347,7 +347,7 @@ def test_city_at_a_far_other_elevation_is_interpolated_with_a_stated_uncertainty
     assert meta.expected_temperature_uncertainty_k is not None
     assert meta.provenance["stations"][0] == "TMYx-54511"
     note = next(n for n in meta.notes if n.startswith("the given elevation 1000 m is 965 m above"))
-    assert "按该海拔插值场址" in phrase(note, "zh")
+    assert "按该海拔插值场址" in phrase(note, "zh") and "Beijing 北京</data> 站" in phrase(note, "zh")
     assert 4.0 < df.temp_air.mean() < 9.0  # Beijing's 12 degC, about 1 km higher
     _, near = site_weather(city="北京", elevation=150)
     assert near.source == "synthetic-city" and near.expected_temperature_uncertainty_k is None

@@ -232,7 +232,16 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
             from twin.io import atomic_write_text
 
             try:
-                atomic_write_text(output, "\n".join(lines) + "\n")
+                if str(output).lower().endswith(".csv"):  # a table, not the aligned text
+                    from twin.export import write_csv_bom
+
+                    cols = ["dataset", "wmo", "name", "name_zh", "province", "province_zh", "region",
+                            "lat", "lon", "elevation_m"]
+                    write_csv_bom(st[cols].rename(columns={"lat": "lat [deg N]", "lon": "lon [deg E]",
+                                                           "elevation_m": "elevation [m]"}),
+                                  output, index=True)
+                else:
+                    atomic_write_text(output, "\n".join(lines) + "\n")
             except OSError as exc:
                 _write_failed(exc, output)
             click.echo(f"wrote {output}: {len(st)} stations", err=True)

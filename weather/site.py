@@ -422,7 +422,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         dz_own = site_elev - float(srow["elevation_m"])
         if abs(dz_own) > CITY_MATCH_ELEVATION_M:
             extra.append(f"the given elevation {site_elev:.0f} m is {abs(dz_own):.0f} m "
-                         f"{'above' if dz_own > 0 else 'below'} the {srow['name']} station "
+                         f"{'above' if dz_own > 0 else 'below'} the {srow['name']} "
+                         f"{srow['name_zh']} station "
                          f"({srow['elevation_m']:.0f} m): the site is interpolated at that "
                          f"elevation, the station among its neighbours (more than "
                          f"{CITY_MATCH_ELEVATION_M:.0f} m)")
