@@ -216,3 +216,17 @@ def test_weather_row_names_the_users_file_and_the_mean_temperature(run):
     assert "file qingdao.epw, GHI 1,592 kWh/m²/yr, mean 12.7 °C; radiation from the file" in en
     assert "用户气象文件 qingdao.epw" in zh and "年平均气温 12.7 °C" in zh and "辐射取自文件" in zh
     assert "辐射基准 file" not in zh and "file ," not in en
+
+
+def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():
+    """The Chinese report printed the calendar source and the built-in load shapes in English."""
+    from twin.components.calendar import calendar_notes
+    from twin.components.process import SHAPES
+    from twin.report_text import phrase
+
+    for year in (2025, 2026, 2040):
+        zh = phrase(calendar_notes(year)[0], "zh")
+        assert zh.startswith(f"{year} 年中国日历") and "China calendar" not in zh
+    for shape in SHAPES.values():
+        zh = phrase(shape.description, "zh")
+        assert zh != shape.description and "synthetic" not in zh

@@ -684,7 +684,8 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
         (text("tariff", lang), ds.attrs.get("tariff_source", "") or "—"),
         (text("grid_factor", lang),
          (ds["ef_grid_kgco2_per_kwh"].attrs.get("source", "") if "ef_grid_kgco2_per_kwh" in ds else "") or "—"),
-        (text("calendar", lang), ds.attrs.get("calendar", "") or "—"),
+        (text("calendar", lang), "；".join(phrase(c, lang) for c in ds.attrs.get("calendar", "").split("; "))
+         if zh and ds.attrs.get("calendar") else ds.attrs.get("calendar", "") or "—"),
         (text("weather_source", lang), _weather_text(w, fmt, zh)),
     ]
     for n in w.get("notes", []):
@@ -694,7 +695,8 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
         prov.append((text("tce_factor", lang), f"{op.get('electricity_tce_basis', '')} kgce/kWh"))
     if "process_shape" in ds:
         for name, desc in zip(ds["process_load"].values, ds["process_shape"].values):
-            prov.append((_Raw(f"{_esc(text('process_load', lang))}: <span class='data'>{_esc(name)}</span>"), str(desc)))
+            prov.append((_Raw(f"{_esc(text('process_load', lang))}: <span class='data'>{_esc(name)}</span>"),
+                         _Raw(phrase_html(str(desc), lang))))
     for bld in summary.get("buildings", []):
         prov.append((_Raw(f"{_esc(text('envelope_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
                      bld.get("envelope_note", "")))

@@ -712,6 +712,22 @@ PATTERNS.extend([
          "附录 A 中最近城市的气候区，如不同请为建筑明确设定围护结构"),
     ),
     (
+        (r"^China calendar (?P<y>\d{4}): (?P<n>\d+) public holidays and (?P<k>\d+) swapped working "
+         r"weekend days \((?P<d>[\d, -]+)\) from the State Council notice$"),
+        ("{y} 年中国日历：{n} 天法定节假日及 {k} 个调休上班的周末（{d}），依据国务院办公厅通知"),
+    ),
+    (
+        (r"^China calendar (?P<y>\d{4}): (?P<n>\d+) statutory public holidays; no State Council "
+         r"notice for (?P<y2>\d{4}) is encoded, so no weekend days are swapped \(working days may "
+         r"be off by 2-6 days\)$"),
+        ("{y} 年中国日历：{n} 天法定节假日；尚未录入该年国务院办公厅放假通知，周末未作调休"
+         "（工作日可能相差 2–6 天）"),
+    ),
+    (
+        (r"^measured: (?P<f>.+)$"),
+        ("实测：<data>{f}</data>"),
+    ),
+    (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"
          r"tistics are a rough estimate, and the GHI may be off by more than the uncertainty "
          r"stated below$"),
@@ -901,3 +917,24 @@ PATTERNS.extend([
     (r"^\[(?P<k>[\w-]+)\] item 7\.2\.1 \(threshold stated by the planner\)$", "[{k}] 第7.2.1条（阈值由规划方给定）"),
 ])
 _WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
+
+
+PHRASES.update({  # built-in process-load shapes (twin.components.process.SHAPES)
+    "Electronics/semiconductor/PCB, 24/7 three shifts, cleanroom HVAC hump in summer (synthetic; "
+    "load factor 0.75-0.90 [twin-assumption])":
+        "电子/半导体/PCB，全年无休三班倒，夏季洁净室空调负荷抬升（合成曲线；负荷率 0.75–0.90 [twin-assumption]）",
+    "Machinery/metalworking, two shifts 08-20, Saturday ~60 %, night base 20-35 % (synthetic; load "
+    "factor 0.35-0.55 [twin-assumption])":
+        "机械/金属加工，两班 08–20 时，周六约 60%，夜间基荷 20–35%（合成曲线；负荷率 0.35–0.55 [twin-assumption]）",
+    "Food & beverage, two shifts with a refrigeration base (synthetic; load factor 0.50-0.70 "
+    "[twin-assumption])":
+        "食品饮料，两班并有制冷基荷（合成曲线；负荷率 0.50–0.70 [twin-assumption]）",
+    "Continuous chemicals, 24/7 flat (synthetic; load factor 0.80-0.95 [twin-assumption])":
+        "连续化工，全年无休平稳运行（合成曲线；负荷率 0.80–0.95 [twin-assumption]）",
+    "Logistics handling (sorting, conveyors, forklifts charging), loading 06-10 and 16-22 (synthetic; "
+    "cold-store refrigeration is modelled by the buildings component)":
+        "物流作业（分拣、输送、叉车充电），装卸时段 06–10 时和 16–22 时（合成曲线；冷库制冷由建筑模块计算）",
+    "Office plug loads and IT outside the building model, weekdays 08-18, weekend 30-40 % (synthetic; "
+    "load factor 0.30-0.45 [twin-assumption])":
+        "建筑模型之外的办公插座与 IT 负荷，工作日 08–18 时，周末 30–40%（合成曲线；负荷率 0.30–0.45 [twin-assumption]）",
+})
