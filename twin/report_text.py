@@ -728,6 +728,14 @@ PATTERNS.extend([
         ("实测：<data>{f}</data>"),
     ),
     (
+        (r"^temperature (?P<a>\d+) % the station's moved by the lapse rates and (?P<b>\d+) % "
+         r"interpolated at the site's elevation \(the two are blended for elevations (?P<lo>\d+)-"
+         r"(?P<hi>\d+) m from the station's\): annual mean (?P<t>-?[\d.]+) degC, station moved "
+         r"(?P<t1>-?[\d.]+), interpolated (?P<t2>-?[\d.]+)$"),
+        ("气温取 {a}% 按直减率修正的站点值与 {b}% 按场址海拔插值的估计（与站点高差 {lo}–{hi} m 时两者加权）："
+         "年均 {t} °C，站点修正值 {t1} °C，插值 {t2} °C"),
+    ),
+    (
         (r"^the nearest TMYx/SWERA radiation station is (?P<d>\d+) km away: radiation sta"
          r"tistics are a rough estimate, and the GHI may be off by more than the uncertainty "
          r"stated below$"),
