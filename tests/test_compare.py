@@ -73,6 +73,9 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
         summ["base"]["ledger"]["annual"]["planned"]["co2_acceptance_t"])
     assert {"core", "core_acceptance"} <= set(comp.index)
     assert float(comp.loc["pv_share", "base"]) == pytest.approx(100 * summ["base"]["pv_share_of_electricity"])
+    # the weather and its radiation basis are part of what is compared (issue 11: every output)
+    assert comp.loc["weather", "base"] == f"{summ['base']['weather']['source']}, tmyx"
+    assert float(comp.loc["annual_ghi", "base"]) == pytest.approx(summ["base"]["weather"]["annual_ghi_kwh_m2"])
     diff = pd.read_csv(out / "differences.csv", index_col=0, encoding="utf-8-sig")
     assert float(diff.loc["annualised_cost", "Without battery"]) == pytest.approx(
         summ["no_storage"]["annualised_cost_cny"] - summ["base"]["annualised_cost_cny"])

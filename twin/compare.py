@@ -130,10 +130,23 @@ def _first(*getters) -> Callable[[dict, dict], Any]:
     return get
 
 
+def _weather_basis(s: dict) -> str | None:
+    """``source, basis`` of a run's weather (variants may change the site, file or basis)."""
+    w = s.get("weather") or {}
+    if not w:
+        return None
+    basis = w.get("radiation_basis") or ""
+    return f"{w.get('source', '')}, {basis}" if basis else str(w.get("source", ""))
+
+
 #: Rows of the comparison table, grouped by section.
 METRICS: tuple[Metric, ...] = (
     Metric("objective", "Objective", "优化目标", "", _g("solver", "objective"), "text", section="run"),
     Metric("hours", "Hours modelled", "模拟小时数", "h", _g("hours"), section="run"),
+    Metric("weather", "Weather source and radiation basis", "气象来源与辐射基准", "", lambda s, x: _weather_basis(s),
+           "text", section="run"),
+    Metric("annual_ghi", "Annual GHI of the typical year", "典型年水平面总辐射", "kWh/m2",
+           _g("weather", "annual_ghi_kwh_m2"), section="run"),
     Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
            better="lower", section="investment"),
     Metric("annualised_cost", "Annualised cost of the plan", "方案年化总成本", "CNY/yr", _g("annualised_cost_cny"),
