@@ -173,6 +173,11 @@ def test_outputs_agree_and_the_cli_writes_them(tmp_path):
         assert np.allclose(ds["co2_net_t"].values, [r["emissions_tco2"]["net"] for r in rows])
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "园区零碳路径" in html and "periods/2035/report.html" in html
+    # the site's weather and radiation basis, as every period's own summary states them
+    own = json.loads((out / "periods" / "2026" / "summary.json").read_text(encoding="utf-8"))
+    assert s["weather"]["radiation_basis"] == own["weather"]["radiation_basis"] == "tmyx"
+    assert s["weather"]["annual_ghi_kwh_m2"] == own["weather"]["annual_ghi_kwh_m2"]
+    assert "辐射基准 tmyx" in html and "年总辐射预期不确定度" in html
 
 
 def test_pathway_report_is_in_one_language(tmp_path):

@@ -53,6 +53,11 @@ _WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站
                       "synthetic-site": "多站插值合成典型年"}
 
 
+_ZONE_EN = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer and cold winter",
+            "hsww": "hot summer and warm winter", "mild": "mild"}
+"""GB 50176-2016 climate zones in English (the preset keys of twin.components.buildings)."""
+
+
 def _weather_text(w: dict, fmt, zh: bool) -> str:
     """Weather row of the overview: source (the file, or the stations used with distances), annual
     GHI and mean temperature, radiation basis, zone."""
@@ -79,9 +84,11 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
             f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
     else:
         where = w.get("reference_city") or ""
+    key = (w.get("climate_zone") or {}).get("key", "")
+    zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
     extra = "".join([f", mean {t:.1f} °C" if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
-                     f"; climate zone {zone}" if zone else ""])
+                     f"; climate zone {zone_en}" if zone else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 

@@ -149,6 +149,15 @@ def render_pathway_report(summary: dict, lang: str = "zh") -> str:
     card_html = "".join(f"<div class='card'><div class='k'>{_esc(k)}</div><div class='v'>{_esc(v)}</div>"
                         f"<div class='d'>{_esc(d)}</div></div>" for k, v, d in cards)
     notes = "".join(f"<li>{_esc(phrase(n, lang))}</li>" for n in pw["notes"])
+    w = summary.get("weather") or {}
+    if w:  # the site's weather and its radiation basis hold for every period
+        from twin.report import _weather_text
+
+        unc = w.get("expected_uncertainty")
+        extra = ((f"；年总辐射预期不确定度约 {100 * unc:.0f}%" if zh else
+                  f"; expected annual GHI uncertainty about {100 * unc:.0f} %") if unc else "")
+        notes = (f"<li>{_esc(('气象' if zh else 'Weather') + ('：' if zh else ': '))}"
+                 f"{_esc(_weather_text(w, fmt, zh) + extra)}</li>") + notes
     links = " · ".join(f"<a href='periods/{r['year']}/report.html'>{r['year']}</a>" for r in rows)
     sub = "pw_subtitle_foresight" if pw.get("mode") == "foresight" else "pw_subtitle"
     body = (f"<h1>{_esc(text('pw_title', lang))}{'：' if zh else ': '}{_esc(park['name'])}</h1>"

@@ -125,6 +125,8 @@ def write_pathway(res: PathwayResult, out_dir: str | Path, *, lang: str = "zh", 
         "schema_version": 1,
         "park": res.periods[0].run.summary["park"],
         "scenario": res.periods[0].run.summary["scenario"],
+        # one site for every period: its weather, radiation basis and their uncertainties
+        "weather": res.periods[0].run.summary.get("weather", {}),
         "pathway": pathway_summary(res),
     }
     ds = pathway_dataset(res)
