@@ -132,6 +132,10 @@ def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
         assert a["robust"] == ((new > 1e-3).mean() >= 0.9)
     assert (out / "cases.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
+    # the weather of every case and its radiation basis (issue 11: stated in every output)
+    assert summ["radiation_bases"] == ["tmyx"] and (ds["radiation_basis"].values == "tmyx").all()
+    assert np.isfinite(ds["annual_ghi_kwh_m2"].values).all() and "annual_ghi_kwh_m2" in summ["percentiles"]
+    assert "Radiation basis of the weather" in (out / "sweep.html").read_text(encoding="utf-8")
     assert not (out / ".shared").exists()  # the shared objects of the processes engine are gone
     ds.close()
 

@@ -18,6 +18,7 @@ LABELS = {
     "acceptance_tco2": "Emissions, 910 acceptance basis 验收口径排放", "net_tco2": "Net emissions 净排放",
     "offsets_tco2": "Offsets bought 碳抵消", "core_tco2_per_tce": "910 core indicator 单位能耗碳排放",
     "lcoe_cny_per_mwh": "LCOE 平准化度电成本",
+    "annual_ghi_kwh_m2": "annual GHI of the typical year 典型年水平面总辐射",
 }
 
 
@@ -35,6 +36,10 @@ def render_sweep(ds, summary: dict) -> str:
         for k, p in summary["percentiles"].items())
     pct = (f"<table><tr><th>quantity 指标</th><th>unit 单位</th><th>P10</th><th>P50</th><th>P90</th><th>cases</th></tr>"
            f"{rows}</table>")
+    bases = summary.get("radiation_bases") or []
+    if bases:
+        pct += (f"<p>Radiation basis of the weather 气象辐射基准: <b>{html.escape(', '.join(bases))}</b> "
+                f"(weather/VALIDATION.md, section 4; each case's summary states its uncertainty)</p>")
     prob = summary.get("core_met_probability")
     core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
             + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "

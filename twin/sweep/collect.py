@@ -41,6 +41,8 @@ METRICS = {
     "renewable_share": ("1", "renewable share of energy (tce)"),
     "clean_share": ("1", "clean-energy share of consumption"),
     "grid_import_mwh": ("MWh/yr", "grid electricity bought"),
+    "annual_ghi_kwh_m2": ("kWh/m2", "annual GHI of the case's typical year"),
+    "annual_mean_temperature_c": ("degC", "annual mean air temperature of the case's typical year"),
     "solve_time_s": ("s", "HiGHS solve time"),
     "seconds": ("s", "wall time of the case on its worker"),
 }
@@ -67,6 +69,9 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
     ds["status"] = ("case", np.array([by_id.get(i, {}).get("status", "missing") for i in ids], dtype=object))
     ds["error"] = ("case", np.array([by_id.get(i, {}).get("error", "") for i in ids], dtype=object))
     ds["worker"] = ("case", np.array([by_id.get(i, {}).get("worker", "") for i in ids], dtype=object))
+    ds["radiation_basis"] = ("case", np.array([by_id.get(i, {}).get("radiation_basis", "") for i in ids],
+                                              dtype=object))
+    ds["radiation_basis"].attrs["long_name"] = "radiation basis of the case's weather (tmyx, cswd or file)"
     for path in dict.fromkeys(p for c in cases for p in c.params):
         vals = [c.params.get(path) for c in cases]
         name = "param__" + _var(path)
@@ -115,8 +120,10 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
     n_ok = int(ok.sum())
     out: dict = {"cases": int(ds.sizes["case"]), "ok": n_ok, "failed": int((ds["status"].values == "failed").sum()),
                  "missing": int((ds["status"].values == "missing").sum()), "percentiles": {}}
+    bases = sorted({str(b) for b in ds["radiation_basis"].values[ok] if b})
+    out["radiation_bases"] = bases
     for key in ("annualised_cost_cny", "capex_cny", "npv_cny", "residual_tco2", "acceptance_tco2", "net_tco2",
-                "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh"):
+                "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh", "annual_ghi_kwh_m2"):
         v = ds[key].values[ok]
         v = v[np.isfinite(v)]
         if v.size:
