@@ -66,7 +66,7 @@ plateau's radiation level rests on SWERA stations, which there read 0.89 of the 
 beside them where TMYx files read 1.15-1.36 (median annual GHI ratios over co-located places);
 against the CMA station climatology (CDSRD 1991-2017, validation only) the estimate at 68
 plateau stations runs 14 % lower than elsewhere (5-95 %: -25 % to -1 %), so the stated
-uncertainty covers 12 % of them with the distance rule alone and 84 % at 20 %
+uncertainty covers 12 % of them with the distance rule alone and 93 % at this value
 (weather/VALIDATION.md, "Radiation level on the plateau")."""
 
 UNCERTAINTY_MAX = 0.3
