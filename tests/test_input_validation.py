@@ -720,6 +720,11 @@ def test_full_width_colon_and_no_break_space_are_named(tmp_path):
     p.write_text("park: {name: x, type: office}\nsite:\n  city： 广州\n  province: guangdong\n", encoding="utf-8")
     r = _validate(p)
     assert r.exit_code == 1 and "line 3 has '：' where YAML needs ':' and a space" in r.output
+    # the only field of its section: valid YAML (a text, not a field), so no YAML error to hint at
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site:\n  city： 杭州"), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "site: Input should be a valid dictionary" in r.output
+    assert "it holds a full-width colon '：'" in r.output
     p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site:\n\u00a0 city: Hangzhou"), encoding="utf-8")
     r = _validate(p)
     assert r.exit_code == 1 and "U+00A0, a no-break space" in r.output

@@ -489,6 +489,9 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
             elif err["type"] == "missing":
                 msg = "required field is missing"
             value = None if err["type"] in ("missing",) else _value_at(data, value_loc)
+            if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
+                # `city： 广州` under a section parses as the text 'city： 广州', not a field
+                msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
             if err["type"] == "extra_forbidden":
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
