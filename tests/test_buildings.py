@@ -563,3 +563,14 @@ def test_building_presets_take_the_sites_zone_not_one_years():
     ds = build_profiles(loaded, df, site)
     assert ds.attrs["climate_zone"] == "hscw"
     assert str(ds["envelope"].values[0]).startswith("hscw/")
+
+
+def test_envelope_note_in_chinese_names_the_preset_and_its_source_in_chinese():
+    """The Chinese report printed every building's envelope note in English; each preset now
+    has its source in Chinese (envelopes.csv ``source_zh``)."""
+    env = b.envelope_presets()
+    assert env["source_zh"].str.len().gt(0).all()
+    spec = b.BuildingSpec(name="x", type="warehouse", floor_area_m2=1000.0, construction_era="current")
+    zh = b.envelope_note(b.envelope_for(spec, "cold", "寒冷A"), "zh")
+    assert zh.startswith("预设 cold/current-industrial/2A：GB 55015-2021 工业建筑围护结构限值（2A 区）")
+    assert "已与标准的二次转录核对：u_wall_w_m2k, u_roof_w_m2k" in zh and "project assumption" not in zh

@@ -706,7 +706,7 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
                          _Raw(phrase_html(str(desc), lang))))
     for bld in summary.get("buildings", []):
         prov.append((_Raw(f"{_esc(text('envelope_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
-                     bld.get("envelope_note", "")))
+                     (bld.get("envelope_note_zh") if zh else None) or bld.get("envelope_note", "")))
     prov.append((text("scenario_file", lang),
                  f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"))
     prov += [(f"{text('version', lang)} {k}", _Raw(f"<code>{_esc(v)}</code>")) for k, v in summary["versions"].items()]

@@ -971,28 +971,38 @@ def envelope_for(spec: BuildingSpec, zone: str, subzone: str | None = None) -> p
 CHECKED_FIELDS = {"yes": ENVELOPE_FIELDS, "secondary_partial": ("u_wall_w_m2k", "u_roof_w_m2k")}
 
 
-def envelope_note(row: pd.Series) -> str:
+def envelope_note(row: pd.Series, lang: str = "en") -> str:
     """Where the envelope values of a building come from, for the outputs.
 
     Names the preset and its source, the fields checked against a source, the fields
     that are as recalled or project assumptions (``envelopes.csv``), and the fields the
-    scenario replaced (``BuildingSpec.envelope_values``).
+    scenario replaced (``BuildingSpec.envelope_values``); ``lang="zh"`` in Chinese (the
+    preset's ``source_zh``).
     """
+    zh = lang == "zh"
     given = [k for k in str(row.get("from_scenario", "")).split(",") if k]
     if len(given) == len(ENVELOPE_FIELDS):
-        return "all envelope values from the scenario (envelope_values)"
+        return ("围护结构参数全部取自情景（envelope_values）" if zh
+                else "all envelope values from the scenario (envelope_values)")
     checked = [k for k in CHECKED_FIELDS.get(row["verified"], ()) if k not in given]
     unchecked = [k for k in ENVELOPE_FIELDS if k not in given and k not in checked]
-    parts = [f"preset {row['key']}: {row['source']}"]
+    source = row.get("source_zh") if zh and isinstance(row.get("source_zh"), str) else row["source"]
+    parts = [f"预设 {row['key']}：{source}" if zh else f"preset {row['key']}: {source}"]
     if checked:
-        level = "the cited source" if row["verified"] == "yes" else "a secondary transcription"
-        parts.append(f"checked against {level}: {', '.join(checked)}")
+        if zh:
+            level = "所引标准" if row["verified"] == "yes" else "标准的二次转录"
+            parts.append(f"已与{level}核对：{', '.join(checked)}")
+        else:
+            level = "the cited source" if row["verified"] == "yes" else "a secondary transcription"
+            parts.append(f"checked against {level}: {', '.join(checked)}")
     if unchecked:
-        parts.append(f"as recalled or project assumptions, not verified: {', '.join(unchecked)} "
+        parts.append(f"按记忆录入或为项目假定、未核实：{', '.join(unchecked)}（可在 buildings[].envelope_values "
+                     f"中填写设计值）" if zh else
+                     f"as recalled or project assumptions, not verified: {', '.join(unchecked)} "
                      "(buildings[].envelope_values takes design values)")
     if given:
-        parts.append(f"from the scenario: {', '.join(given)}")
-    return "; ".join(parts)
+        parts.append(f"取自情景：{', '.join(given)}" if zh else f"from the scenario: {', '.join(given)}")
+    return ("；" if zh else "; ").join(parts)
 
 
 def _window_wall_ratios(spec: BuildingSpec, default: float) -> dict[str, float]:
@@ -1223,6 +1233,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "building": spec.name, "type": spec.type, "count": n, "climate_zone": zone,
         "envelope": env["key"], "envelope_source": env["source"],
         "envelope_note": envelope_note(env),
+        "envelope_note_zh": envelope_note(env, "zh"),
         "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
     })
     return df
@@ -1278,6 +1289,7 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         "building_type": ("building", [s.type for s in specs]),
         "envelope": ("building", [f.attrs["envelope"] for f in frames]),
         "envelope_note": ("building", [f.attrs["envelope_note"] for f in frames]),
+        "envelope_note_zh": ("building", [f.attrs["envelope_note_zh"] for f in frames]),
     })
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly, ideal loads"})

@@ -39,7 +39,7 @@ def buildings_summary(prof) -> list[dict]:
     """Per building: type, envelope preset and where its envelope values come from."""
     if "building" not in prof.dims:
         return []
-    keys = [k for k in ("building_type", "envelope", "envelope_note") if k in prof.coords]
+    keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh") if k in prof.coords]
     return [{"name": str(b), **{k: str(prof[k].values[i]) for k in keys}}
             for i, b in enumerate(prof["building"].values)]
 
