@@ -21,6 +21,10 @@ import pandas as pd
 from ._core import COLUMNS, WeatherError, WeatherMeta, hourly_index
 from .solar import cos_zenith, hour_mean_cos_zenith
 
+CHINA_UTC_OFFSET_H = 8.0
+"""China's one time zone, Beijing time [h]: files are moved to it, and a refused file's
+irradiance is checked against it first, before any other time zone that fits."""
+
 SHIFT_CANDIDATES_H = (-2, -1, 0, 1, 2)
 """Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]."""
 
@@ -229,11 +233,6 @@ def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
     return best, sc
 
 
-CHINA_UTC_OFFSET_H = 8.0
-"""China's one time zone, Beijing time [h]: the time zone a refused file's irradiance is
-checked against first, before any other that fits."""
-
-
 def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: dict,
                name: str) -> None:
     """Refuse a file whose irradiance does not fit the sun at its header's position and time
@@ -416,7 +415,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                          f"interpolation")
         data[col] = s.clip(lower=lo, upper=min(hi, 100.0) if col == "relative_humidity" else hi)
 
-    tz_shift = 8.0 - info["tz"]
+    tz_shift = CHINA_UTC_OFFSET_H - info["tz"]
     roll = int(round(tz_shift))
     if roll:
         data = pd.DataFrame(np.roll(data.to_numpy(), roll, axis=0), columns=data.columns)

@@ -410,6 +410,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         return df, meta
 
     own = None
+    share = 0.0  # of the interpolated temperature for a named station at another elevation
     kind, hit = resolve_place(city) if city is not None else (None, None)
     if city is not None and not province_known:
         extra.extend(_same_name_elsewhere(city, kind, hit))
@@ -433,7 +434,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         site_elev = float(srow["elevation_m"]) if elevation is None else elevation
         own = sid
         dz_own = site_elev - float(srow["elevation_m"])
-        if interpolation_share(dz_own) >= 1.0:
+        share = interpolation_share(dz_own)
+        if share >= 1.0:
             extra.append(f"the given elevation {site_elev:.0f} m is {abs(dz_own):.0f} m "
                          f"{'above' if dz_own > 0 else 'below'} the {srow['name']} "
                          f"{srow['name_zh']} station "
@@ -471,9 +473,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         if bad:
             raise WeatherError(bad)
     stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
-    share = interpolation_share(site_elev - float(station_table().loc[own, "elevation_m"])) \
-        if own is not None else 0.0
-    if share > 0.0:  # between the station moved by the lapse rates and the interpolation
+    if own is not None and share > 0.0:  # between the station moved by the lapse rates and the interpolation
         t_int = interpolate(site_lat, site_lon, site_elev, basis=basis)[0]["t_mean"].to_numpy()
         t_own = stats["t_mean"].to_numpy()
         stats["t_mean"] = (1.0 - share) * t_own + share * t_int

@@ -738,16 +738,24 @@ def input_file_digests(files: list[Path], base: Path) -> list[list[str]]:
     the scenario's folder where they lie in it, so a moved project keeps its hash."""
     out = []
     for f in files:
-        h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        st = f.stat()
+        key = (str(f.resolve()), st.st_mtime_ns, st.st_size)
+        if key not in _FILE_DIGESTS:  # a sweep derives every case from the same files
+            h = hashlib.sha256()
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            _FILE_DIGESTS[key] = h.hexdigest()
         try:
             name = f.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             name = f.resolve().as_posix()
-        out.append([name, h.hexdigest()])
+        out.append([name, _FILE_DIGESTS[key]])
     return sorted(out)
+
+
+#: sha256 of input files already hashed: (path, mtime, size) -> hex digest
+_FILE_DIGESTS: dict[tuple, str] = {}
 
 
 #: weather files already read by check_files: (path, mtime, size, year) -> problem or None

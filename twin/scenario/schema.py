@@ -566,11 +566,12 @@ class Scenario(_Strict):
         if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
             from twin.factors import check_emission_factor
 
+            province = site_province(self.site)
             try:
-                check_emission_factor(ef.level, ef.year, site_province(self.site))
+                check_emission_factor(ef.level, ef.year, province)
             except (ValueError, KeyError) as exc:
                 msg = str(exc).strip(chr(39))
-                hint = _province_hint(self.site) if site_province(self.site) is None else ""
+                hint = _province_hint(self.site) if province is None else ""
                 raise ValueError(f"grid.emission_factor: {msg}{hint}") from None
         sources = {w.name for w in self.waste_heat}
         for hp in self.heat_pumps:
