@@ -661,6 +661,30 @@ def test_site_fields_a_weather_file_overrides_are_named(tmp_path, shared_dir):
     note = next(n for n in meta.notes if n.startswith("not used with site.weather_file"))
     assert note.endswith("elevation_m, weather_seed")
     assert phrase(note, "zh").startswith("使用 site.weather_file 时不采用")
+    p = _site_with_weather_file(tmp_path, shared_dir, "{city: Suzhou, weather_file: w.epw, temperature_period: cswd}")
+    _, meta, _ = load_weather(load_scenario(p))
+    assert meta.temperature_period == "file"
+    assert next(n for n in meta.notes if n.startswith("not used with")).endswith("temperature_period")
+
+
+def test_site_temperature_period_reaches_the_weather(tmp_path):
+    """site.temperature_period: cswd gives the synthetic year the 1971-2003 climate (colder than
+    the default's), and a misspelt period is refused naming the field and the choices."""
+    from twin.profiles import load_weather
+    from twin.scenario.loader import load_scenario
+
+    p = tmp_path / "s.yaml"
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site: {city: Hangzhou, temperature_period: cswd}"),
+                 encoding="utf-8")
+    df, meta, _ = load_weather(load_scenario(p))
+    p.write_text(TINY_TEXT, encoding="utf-8")
+    df0, meta0, _ = load_weather(load_scenario(p))
+    assert (meta.temperature_period, meta0.temperature_period) == ("cswd", "tmyx")
+    assert -0.7 < df.temp_air.mean() - df0.temp_air.mean() < -0.2
+    p.write_text(TINY_TEXT.replace("site: {city: Hangzhou}", "site: {city: Hangzhou, temperature_period: 1990s}"),
+                 encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1 and "site.temperature_period" in r.output and "'tmyx'" in r.output, r.output
 
 
 def test_validate_states_what_reading_the_weather_file_repaired(tmp_path, shared_dir):

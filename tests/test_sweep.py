@@ -134,6 +134,7 @@ def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
     assert "<script src=" not in (out / "sweep.html").read_text(encoding="utf-8")
     # the weather of every case and its radiation basis (issue 11: stated in every output)
     assert summ["radiation_bases"] == ["tmyx"] and (ds["radiation_basis"].values == "tmyx").all()
+    assert summ["temperature_periods"] == ["tmyx"] and (ds["temperature_period"].values == "tmyx").all()
     assert np.isfinite(ds["annual_ghi_kwh_m2"].values).all() and "annual_ghi_kwh_m2" in summ["percentiles"]
     assert "Radiation basis of the weather" in (out / "sweep.html").read_text(encoding="utf-8")
     assert not (out / ".shared").exists()  # the shared objects of the processes engine are gone

@@ -675,6 +675,44 @@ def test_radiation_basis_is_selectable_and_reported():
     assert all(isinstance(v, (str, float)) for v in attrs.values())
 
 
+def test_temperature_period_is_selectable_and_reported():
+    """A planner matching a design institute's CSWD-based load calculation chooses the 1971-2003
+    climate: every month moves by the CSWD period offset, the radiation does not, a named CSWD
+    station gets its own file's temperatures back, and the outputs say which climate it is
+    (in Chinese too); an unknown period is refused naming the field."""
+    from twin.report_text import phrase
+    from weather.interp import dataset_offsets
+    from weather.site import TEMPERATURE_PERIODS
+
+    a, ma = site_weather(lat=30.0, lon=114.0)
+    b, mb = site_weather(lat=30.0, lon=114.0, temperature_period="cswd")
+    assert ma.temperature_period == "tmyx" and mb.temperature_period == "cswd"
+    shift = (b.temp_air.groupby(b.index.month).mean() - a.temp_air.groupby(a.index.month).mean()).to_numpy()
+    np.testing.assert_allclose(shift, -dataset_offsets()["CSWD"], atol=1e-6)
+    assert -0.6 < shift.mean() < -0.3 and (shift < 0).all()
+    np.testing.assert_allclose(b.ghi.to_numpy(), a.ghi.to_numpy())
+    note = [n for n in mb.notes if n.startswith("temperature period cswd")]
+    assert len(note) == 1 and not any(n.startswith("temperature period") for n in ma.notes)
+    assert "1971-2003" in note[0] and "1971–2003" in phrase(note[0], "zh")
+    # the station's estimate and the ERA5 estimate in the notes are on the chosen period too
+    import re
+
+    t_note = next(n for n in mb.notes if n.startswith("temperature: the station estimate"))
+    t_st, t_era5 = (float(x) for x in re.findall(r"(-?\d+\.\d) degC", t_note))
+    assert abs((t_st + t_era5) / 2 - b.temp_air.mean()) < 0.1
+    # a named CSWD station: its own file's monthly means, not moved to the TMYx period
+    from weather.interp import _base, _col
+
+    k = int(np.flatnonzero(_base()["ids"] == "CSWD-58238")[0])
+    c, mc = site_weather(city="CSWD-58238", temperature_period="cswd")
+    np.testing.assert_allclose(c.temp_air.groupby(c.index.month).mean().to_numpy(), _col("t_mean")[k], atol=1e-6)
+    own = [n for n in mc.notes if n.startswith("temperature the station's own (1971-2003)")]
+    assert len(own) == 1 and phrase(own[0], "zh") != own[0]
+    with pytest.raises(WeatherError, match="temperature_period: expected one of"):
+        site_weather(lat=30.0, lon=114.0, temperature_period="1990s")
+    assert set(TEMPERATURE_PERIODS) == {"tmyx", "cswd"}
+
+
 def test_major_city_without_station_is_interpolated_at_its_centre():
     """A planner writes site.city: 西安 (no bundled station): interpolated at the city centre,
     said so, the province known for the grid factors; unknown names still fail clearly."""

@@ -206,9 +206,13 @@ def schema(output: Path | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
 @click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
               help="Radiation level of synthetic years (weather/VALIDATION.md).")
+@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+              help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
+              "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder).")
 @click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write.")
-def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_, output) -> None:
+def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temperature_period, list_,
+            output) -> None:
     """Export the hourly typical year used for a site (CSV)."""
     import weather as wx
 
@@ -257,10 +261,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
     if output.suffix.lower() != ".csv":
         _fail(f"twin weather: -o {output}: the typical year is written as CSV; give a file name ending in .csv")
     ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed != 0),
-                                     ("--radiation-basis", radiation_basis != "tmyx")) if used]
+                                     ("--radiation-basis", radiation_basis != "tmyx"),
+                                     ("--temperature-period", temperature_period != "tmyx")) if used]
     try:
         df, meta = wx.site_weather(city=city, lat=lat, lon=lon, elevation=elevation, path=path, year=year,
-                                   seed=seed, radiation_basis=radiation_basis)
+                                   seed=seed, radiation_basis=radiation_basis,
+                                   temperature_period=temperature_period)
     except wx.WeatherError as exc:
         _fail(f"twin weather: {_cli_words(str(exc))}")
     if path and ignored:
@@ -285,7 +291,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, list_,
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
-               f"{df['temp_air'].mean():.1f} °C, climate zone {z.get('subzone', '')} (HDD18 "
+               f"{df['temp_air'].mean():.1f} °C ({meta.temperature_period}), climate zone {z.get('subzone', '')} (HDD18 "
                f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
 
 
@@ -293,7 +299,9 @@ def _cli_words(text: str) -> str:
     """A weather message in the command line's terms instead of the Python API's."""
     for api, cli in (("site_weather: give either city= or path=, not both", "give either --city or --file, not both"),
                      ("pass path= to a weather file", "give a weather file with --file"),
-                     ("site_weather(path=...)", "twin weather --file, or site.weather_file in a scenario")):
+                     ("site_weather(path=...)", "twin weather --file, or site.weather_file in a scenario"),
+                     ("site.temperature_period: tmyx",
+                      "--temperature-period tmyx (site.temperature_period in a scenario)")):
         text = text.replace(api, cli)
     return text
 

@@ -136,7 +136,9 @@ def _weather_basis(s: dict) -> str | None:
     if not w:
         return None
     basis = w.get("radiation_basis") or ""
-    return f"{w.get('source', '')}, {basis}" if basis else str(w.get("source", ""))
+    period = w.get("temperature_period") or ""
+    older = f", temperature {period}" if period not in ("", "tmyx", "file") else ""
+    return f"{w.get('source', '')}, {basis}{older}" if basis else str(w.get("source", ""))
 
 
 #: Rows of the comparison table, grouped by section.

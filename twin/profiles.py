@@ -56,6 +56,7 @@ def load_weather(loaded: LoadedScenario):
         lat=site.latitude, lon=site.longitude, elevation=site.elevation_m,
         path=path, year=year, seed=site.weather_seed,
         radiation_basis=getattr(site, "radiation_basis", None),
+        temperature_period=getattr(site, "temperature_period", None),
         province_known=site.province is not None,  # the schema checked the city lies in it
     )
     province = site.province
@@ -65,7 +66,8 @@ def load_weather(loaded: LoadedScenario):
         province = place_province(site.city)
     # weather speaks in its API's terms; the planner edits the scenario's site.weather_file
     meta.notes[:] = [n.replace("site_weather(path=...)", "site.weather_file in the scenario") for n in meta.notes]
-    unused = [f for f in ("elevation_m", "weather_seed", "radiation_basis") if f in site.model_fields_set]
+    unused = [f for f in ("elevation_m", "weather_seed", "radiation_basis", "temperature_period")
+              if f in site.model_fields_set]
     if path is not None and unused:
         meta.notes.append(f"not used with site.weather_file (they shape synthetic years; the file's own "
                           f"values stand): {', '.join(unused)}")

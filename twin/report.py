@@ -65,6 +65,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
     t = w.get("annual_mean_temperature_c")
+    older = w.get("temperature_period") == "cswd"  # the default, the recent climate, goes unsaid
     is_file = w["source"] == "file"
     if zh:
         used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
@@ -73,7 +74,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                  + (f" {w['file']}" if is_file and w.get("file") else "")]
         parts += [f"站点：{used}"] if used else []
         parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
-        parts += [f"年平均气温 {t:.1f} °C"] if t is not None else []
+        parts += [f"年平均气温 {t:.1f} °C" + ("（1971–2003 年气候）" if older else "")] if t is not None else []
         parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
         return "；".join(parts)
@@ -86,7 +87,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         where = w.get("reference_city") or ""
     key = (w.get("climate_zone") or {}).get("key", "")
     zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
-    extra = "".join([f", mean {t:.1f} °C" if t is not None else "",
+    extra = "".join([f", mean {t:.1f} °C" + (" (1971-2003 climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
                      f"; climate zone {zone_en}" if zone else ""])
     head = f"{w['source']} {where}".strip()

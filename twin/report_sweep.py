@@ -40,6 +40,10 @@ def render_sweep(ds, summary: dict) -> str:
     if bases:
         pct += (f"<p>Radiation basis of the weather 气象辐射基准: <b>{html.escape(', '.join(bases))}</b> "
                 f"(weather/VALIDATION.md, section 4; each case's summary states its uncertainty)</p>")
+    periods = summary.get("temperature_periods") or []
+    if periods:
+        pct += (f"<p>Temperature period of the weather 气温气候时段: <b>{html.escape(', '.join(periods))}</b> "
+                f"(tmyx: the recent climate 近期气候; cswd: 1971–2003)</p>")
     prob = summary.get("core_met_probability")
     core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
             + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "

@@ -632,6 +632,22 @@ PATTERNS.extend([
          " {b} 基准定水平，天空统计取自邻近 TMYx/SWERA 站"),
     ),
     (
+        (r"^temperature the station's own \(1971-2003\); GHI: the station's CSWD GHI on the "
+         r"(?P<b>\w+) level, sky statistics from TMYx/SWERA neighbours$"),
+        ("气温取该站自身值（1971–2003 年）；水平面总辐射取该站 CSWD 值并按 {b} 基准定水平，天空统计取自邻近"
+         " TMYx/SWERA 站"),
+    ),
+    (
+        (r"^temperature period (?P<p>\w+): 1971-2003, the climate of China Standard Weather Data "
+         r"\(CSWD\), the typical years of Chinese building-energy design; (?P<d>[\d.]+) K colder "
+         r"than the recent climate on average \(months (?P<a>[\d.]+) to (?P<b>[\d.]+) K\): "
+         r"heating loads come out higher and cooling loads lower than in today's climate; "
+         r"site\.temperature_period: tmyx for the recent climate$"),
+        ("气温气候时段 {p}：1971–2003 年，即中国建筑热环境分析专用气象数据集（CSWD）的气候，我国建筑节能设计所用"
+         "的典型年；平均比近期气候低 {d} K（各月低 {a} 至 {b} K）：采暖负荷偏高、供冷负荷偏低于当前气候；"
+         "site.temperature_period 设为 tmyx 即采用近期气候"),
+    ),
+    (
         (r"^synthetic typical year interpolated from stations: (?P<used>.+); temperature "
          r"moved to the site elevation (?P<z>-?\d+) m with the (?P<r>[\w -]+) region's la"
          r"pse rates fitted by month \((?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K/km\) and its "

@@ -91,6 +91,9 @@ class WeatherMeta:
     radiation_basis : str
         ``"tmyx"`` or ``"cswd"`` for synthetic years (:data:`weather.site.RADIATION_BASES`),
         ``"file"`` for the user's file.
+    temperature_period : str
+        ``"tmyx"`` (recent) or ``"cswd"`` (1971-2003) for synthetic years
+        (:data:`weather.site.TEMPERATURE_PERIODS`), ``"file"`` for the user's file.
     radiation_basis_range : list of float
         Low and high relative PV-yield deviation of the basis from published operating
         data [-] (empty for a file).
@@ -121,6 +124,7 @@ class WeatherMeta:
     provenance: dict = field(default_factory=dict)
     stations: list = field(default_factory=list)
     radiation_basis: str = ""
+    temperature_period: str = ""
     radiation_basis_range: list = field(default_factory=list)
     region: str = ""
     climate_zone: dict = field(default_factory=dict)

@@ -38,6 +38,20 @@ plants (tmyx -12 to -10 %, upper end 0: no loss can raise an operating yield abo
 model; cswd -3 to +24 %). The Dalat utility plant (+23 % on both) is left out: its capacity
 basis (AC or DC) is not stated (``weather/VALIDATION.md``, "Radiation basis")."""
 
+TEMPERATURE_PERIODS = {
+    "tmyx": ("the recent climate of the TMYx files (NOAA ISD observations of about the last two "
+             "decades); CSWD (1971-2003) and SWERA (1973-2002) stations are moved to it"),
+    "cswd": ("1971-2003, the climate of China Standard Weather Data (CSWD), the typical years of "
+             "Chinese building-energy design"),
+}
+"""Climate periods of a synthetic year's temperature a planner can choose
+(``site.temperature_period``)."""
+
+DEFAULT_TEMPERATURE_PERIOD = "tmyx"
+"""The recent climate: a park is planned for the coming decades, and the climate has warmed
+since 1971-2003 (CSWD runs about 0.4 K colder than TMYx at the same places,
+weather/VALIDATION.md section 1)."""
+
 UNCERTAINTY_BASE = 0.03
 """Expected annual-GHI uncertainty next to a TMYx/SWERA station [-] (leave-one-out mean
 absolute error 3.1 %, weather/VALIDATION.md)."""
@@ -194,6 +208,35 @@ def _check_basis(basis) -> str:
     return basis
 
 
+def _check_period(period) -> str:
+    if period is None:
+        return DEFAULT_TEMPERATURE_PERIOD
+    if period not in TEMPERATURE_PERIODS:
+        raise WeatherError(f"temperature_period: expected one of {sorted(TEMPERATURE_PERIODS)}, got "
+                           f"{period!r}")
+    return period
+
+
+def temperature_period_shift(period: str) -> np.ndarray:
+    """Monthly change of a synthetic year's temperature from the TMYx period to ``period`` [K],
+    12 values: 0 for ``"tmyx"``, minus the CSWD offset of :func:`weather.interp.dataset_offsets`
+    for ``"cswd"``."""
+    if period == "tmyx":
+        return np.zeros(12)
+    from .interp import dataset_offsets
+
+    return -dataset_offsets()["CSWD"]
+
+
+def period_note(period: str) -> str:
+    """Note for a synthetic year on the 1971-2003 (CSWD) temperature period."""
+    d = -temperature_period_shift(period)
+    return (f"temperature period {period}: {TEMPERATURE_PERIODS[period]}; {d.mean():.1f} K colder "
+            f"than the recent climate on average (months {d.min():.1f} to {d.max():.1f} K): "
+            f"heating loads come out higher and cooling loads lower than in today's climate; "
+            f"site.temperature_period: tmyx for the recent climate")
+
+
 TEMPERATURE_GAP_NOTE_K = 1.5
 """A site whose ERA5 and station temperature estimates differ by more than this in the annual
 mean gets a note saying so [K]."""
@@ -321,7 +364,8 @@ def _station_label(s: dict) -> str:
 
 def site_weather(*, city: str | None = None, lat: float | None = None, lon: float | None = None,
                  elevation: float | None = None, path=None, year: int = 2025, seed: int = 0,
-                 radiation_basis: str | None = None, province_known: bool = False):
+                 radiation_basis: str | None = None, province_known: bool = False,
+                 temperature_period: str | None = None):
     """Hourly typical-year weather for a site.
 
     Exactly one way of naming the site:
@@ -357,6 +401,11 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     radiation_basis : {"tmyx", "cswd"}, optional
         Radiation level of synthetic years (default :data:`DEFAULT_RADIATION_BASIS`);
         ignored for files.
+    temperature_period : {"tmyx", "cswd"}, optional
+        Climate period of synthetic years' temperatures (default
+        :data:`DEFAULT_TEMPERATURE_PERIOD`, the recent climate; ``"cswd"`` 1971-2003, the
+        period of China's building-energy design data, :data:`TEMPERATURE_PERIODS`); ignored
+        for files.
     province_known : bool
         The caller has checked that the city lies in the park's stated province (a
         scenario's ``site.province``): no note on pinyin namesakes elsewhere.
@@ -380,6 +429,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
     hourly_index(year)  # validates year
     basis = _check_basis(radiation_basis)
+    period = _check_period(temperature_period)
     if path is not None and city is not None:
         raise WeatherError("site_weather: give either city= or path=, not both")
     if (lat is None) != (lon is None):
@@ -406,6 +456,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                 meta.notes.append(f"the file's station is {dist:.0f} km from the given site "
                                   f"({la:.3f}, {lo:.3f})")
         meta.radiation_basis = "file"
+        meta.temperature_period = "file"
         _add_zone(df, meta)
         return df, meta
 
@@ -472,9 +523,13 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         bad = elevation_conflict(site_lat, site_lon, elevation)
         if bad:
             raise WeatherError(bad)
+    shift = temperature_period_shift(period)  # the stations' statistics are at the TMYx period
     stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
+    stats["t_mean"] = stats["t_mean"].to_numpy() + shift
+    for k in ("t_stations_annual", "t_era5_annual"):
+        info[k] += float(shift.mean())
     if own is not None and share > 0.0:  # between the station moved by the lapse rates and the interpolation
-        t_int = interpolate(site_lat, site_lon, site_elev, basis=basis)[0]["t_mean"].to_numpy()
+        t_int = interpolate(site_lat, site_lon, site_elev, basis=basis)[0]["t_mean"].to_numpy() + shift
         t_own = stats["t_mean"].to_numpy()
         stats["t_mean"] = (1.0 - share) * t_own + share * t_int
         extra.append(f"temperature {100 * (1 - share):.0f} % the station's moved by the lapse rates "
@@ -517,8 +572,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                 f"seed {seed}")
         notes = [text, *extra]
         if srow["dataset"] == "CSWD":
-            notes.append("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
-                         "colder); GHI: the station's CSWD GHI on the "
+            notes.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
+                          "colder)" if period == "tmyx" else "temperature the station's own "
+                          "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
                          f"{basis} level, sky statistics from TMYx/SWERA neighbours")
     else:
         # the GHI level: on the tmyx basis the TMYx/SWERA neighbours' clearness index, on the
@@ -576,6 +632,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         notes.append(f"expected annual mean temperature uncertainty about {unc_t:.1f} K (95 % of "
                      f"stations left out of the interpolation were within it)")
     notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),
+              *([period_note(period)] if period != DEFAULT_TEMPERATURE_PERIOD else []),
               _FILE_ADVICE]
     meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=float(site_elev),
                        elevation_source=elevation_source,
@@ -585,7 +642,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                        notes=notes, seed=int(seed),
                        provenance=_provenance({"stations": [s["id"] for s in stations],
                                                "region": info["region"]}),
-                       stations=stations, radiation_basis=basis,
+                       stations=stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
     if unc_t is None:

@@ -127,6 +127,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                                  for st in getattr(weather, "stations", [])],
                     "radiation_basis": getattr(weather, "radiation_basis", ""),
                     "radiation_basis_range": list(getattr(weather, "radiation_basis_range", [])),
+                    "temperature_period": getattr(weather, "temperature_period", ""),
                     "expected_uncertainty": weather.expected_uncertainty,
                     "expected_temperature_uncertainty_k": weather.expected_temperature_uncertainty_k,
                     "climate_zone": dict(getattr(weather, "climate_zone", {})),

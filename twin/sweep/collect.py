@@ -72,6 +72,10 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
     ds["radiation_basis"] = ("case", np.array([by_id.get(i, {}).get("radiation_basis", "") for i in ids],
                                               dtype=object))
     ds["radiation_basis"].attrs["long_name"] = "radiation basis of the case's weather (tmyx, cswd or file)"
+    ds["temperature_period"] = ("case", np.array([by_id.get(i, {}).get("temperature_period", "") for i in ids],
+                                                 dtype=object))
+    ds["temperature_period"].attrs["long_name"] = ("climate period of the case's temperatures (tmyx: recent, "
+                                                   "cswd: 1971-2003, or file)")
     for path in dict.fromkeys(p for c in cases for p in c.params):
         vals = [c.params.get(path) for c in cases]
         name = "param__" + _var(path)
@@ -122,6 +126,7 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
                  "missing": int((ds["status"].values == "missing").sum()), "percentiles": {}}
     bases = sorted({str(b) for b in ds["radiation_basis"].values[ok] if b})
     out["radiation_bases"] = bases
+    out["temperature_periods"] = sorted({str(p) for p in ds["temperature_period"].values[ok] if p})
     for key in ("annualised_cost_cny", "capex_cny", "npv_cny", "residual_tco2", "acceptance_tco2", "net_tco2",
                 "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh", "annual_ghi_kwh_m2"):
         v = ds[key].values[ok]

@@ -245,6 +245,7 @@ def case_metrics(r) -> dict:
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
         "annual_mean_temperature_c": s.get("weather", {}).get("annual_mean_temperature_c"),
         "radiation_basis": s.get("weather", {}).get("radiation_basis", ""),
+        "temperature_period": s.get("weather", {}).get("temperature_period", ""),
         "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
         "solve_time_s": s["solver"]["solve_time_s"], "sha256": s["scenario"]["sha256"],
         "sizes": flat_sizes(s.get("sizes", {})),
