@@ -165,7 +165,10 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     pandas.DataFrame
         Per station: ``id, name, dataset, region, distance_km`` (nearest station used),
         ``t_annual`` and ``t_worst_month`` (signed errors [K], truth moved to the TMYx
-        period like every station), ``ghi_annual`` (relative, on the station's own
+        period like every station), ``t_annual_own_period`` and ``t_worst_month_own_period``
+        (the same estimate against the file's own temperatures, not moved: what a comparison
+        with the file as it is shows, e.g. the CSWD files of 1971-2003) and
+        ``t_worst_month_own_period_cswd`` (absolute, for ``temperature_period="cswd"``), ``ghi_annual`` (relative, on the station's own
         dataset level: TMYx/SWERA on basis tmyx, CSWD on basis cswd), ``pv_yield``
         (relative, TMYx/SWERA), ``expected_uncertainty``, ``t_gap_era5`` (annual mean of
         the ERA5 estimate minus the station estimate [K]), ``elevation_error_m`` (elevation
@@ -173,13 +176,21 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
         else 0) and ``expected_temperature_uncertainty`` (stated for such a site [K]).
     """
     from .generator import synthesize
-    from .interp import TEMPERATURE_SUSPECT, _base, _col, interpolate, station_temperatures
+    from .interp import (
+        TEMPERATURE_SUSPECT,
+        _base,
+        _col,
+        dataset_offsets,
+        interpolate,
+        station_temperatures,
+    )
     from .site import expected_temperature_uncertainty, stated_ghi_uncertainty
     from .stations import station_table
 
     b = _base()
     st = station_table()
     t_true = station_temperatures()
+    offsets = dataset_offsets()
     g_true = _col("ghi_kwh_day") * DAYS_IN_MONTH
     rows = []
     for k, sid in enumerate(b["ids"]):
@@ -192,12 +203,16 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
         stats, info = interpolate(lat, lon, z, basis=basis,
                                   exclude_groups=frozenset([b["group"][k]]))
         dt = stats["t_mean"].to_numpy() - t_true[k]
+        dt_own = dt + offsets[ds]  # the file's own period: its temperature before the offset
         ghi = stats["ghi_kwh_day"].to_numpy() * DAYS_IN_MONTH
         dz = z - st.loc[info["nearest_radiation"], "elevation_m"]
         r = {"id": sid, "name": st.loc[sid, "name"], "dataset": ds, "region": b["region"][k],
              "distance_km": info["distance_km"],
              "distance_radiation_km": info["distance_radiation_km"],
              "t_annual": float(dt.mean()), "t_worst_month": float(dt[np.argmax(np.abs(dt))]),
+             "t_annual_own_period": float(dt_own.mean()),
+             "t_worst_month_own_period": float(dt_own[np.argmax(np.abs(dt_own))]),
+             "t_worst_month_own_period_cswd": float(np.abs(dt_own - offsets["CSWD"]).max()),
              "t_gap_era5": info["t_gap_era5"],
              "ghi_annual": float(ghi.sum() / g_true[k].sum() - 1),
              "expected_uncertainty": stated_ghi_uncertainty(info["distance_radiation_km"], dz,
