@@ -76,6 +76,8 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     # the weather and its radiation basis are part of what is compared (issue 11: every output)
     assert comp.loc["weather", "base"] == f"{summ['base']['weather']['source']}, tmyx"
     assert float(comp.loc["annual_ghi", "base"]) == pytest.approx(summ["base"]["weather"]["annual_ghi_kwh_m2"])
+    assert float(comp.loc["annual_temperature", "base"]) == pytest.approx(
+        summ["base"]["weather"]["annual_mean_temperature_c"])
     diff = pd.read_csv(out / "differences.csv", index_col=0, encoding="utf-8-sig")
     assert float(diff.loc["annualised_cost", "Without battery"]) == pytest.approx(
         summ["no_storage"]["annualised_cost_cny"] - summ["base"]["annualised_cost_cny"])
@@ -87,7 +89,24 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert "weather and profiles: 1 set(s) shared by 3 variant(s)" in text
 
 
-def test_npv_agrees_with_the_annualised_costs(compared):
+def test_terminal_table_counts_chinese_characters_as_two_columns(compared):
+    """`twin compare --lang zh` padded Chinese labels by characters, so every row's numbers stood
+    at another column, and a long cell ran into its neighbour ('tmyxsynthetic-city')."""
+    from twin.compare import _cell, _display_width
+
+    out, _ = compared
+    r = CliRunner().invoke(main, ["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"),
+                                  "-o", str(out / "zh"), "--lang", "zh"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rows = [ln for ln in r.output.splitlines() if " CNY/yr " in ln]
+    assert len(rows) >= 3 and any("年" in ln for ln in rows)
+    starts = {_display_width(ln[:ln.index(" CNY/yr ")]) for ln in rows}
+    assert len(starts) == 1, rows  # the unit column at one terminal column in every row
+    assert _display_width("典型年 GHI") == 10
+    assert _cell("synthetic-city, tmyx, temperature cswd", 22).startswith("  ")
+
+
+
     """Same lifetime for every asset of a plan without battery: NPV = AF(r, N) × (baseline − plan cost)."""
     out, _ = compared
     from twin.finance import annuity_factor

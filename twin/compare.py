@@ -145,10 +145,13 @@ def _weather_basis(s: dict) -> str | None:
 METRICS: tuple[Metric, ...] = (
     Metric("objective", "Objective", "优化目标", "", _g("solver", "objective"), "text", section="run"),
     Metric("hours", "Hours modelled", "模拟小时数", "h", _g("hours"), section="run"),
-    Metric("weather", "Weather source and radiation basis", "气象来源与辐射基准", "", lambda s, x: _weather_basis(s),
+    Metric("weather", "Weather source and radiation basis (and the temperature period if 1971-2003)",
+           "气象来源与辐射基准（气温为 1971–2003 年气候时注明）", "", lambda s, x: _weather_basis(s),
            "text", section="run"),
     Metric("annual_ghi", "Annual GHI of the typical year", "典型年水平面总辐射", "kWh/m2",
            _g("weather", "annual_ghi_kwh_m2"), section="run"),
+    Metric("annual_temperature", "Annual mean temperature of the typical year", "典型年年平均气温", "°C",
+           _g("weather", "annual_mean_temperature_c"), section="run"),
     Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
            better="lower", section="investment"),
     Metric("annualised_cost", "Annualised cost of the plan", "方案年化总成本", "CNY/yr", _g("annualised_cost_cny"),
@@ -561,8 +564,21 @@ def for_people(df: pd.DataFrame, names: list[str], pp: bool = False) -> pd.DataF
     return out
 
 
+def _display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for a wide (CJK) character, one otherwise."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns, at least two spaces before it."""
+    return " " * max(width - _display_width(text), 2) + text
+
+
 def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: str = "en", width: int = 44) -> str:
-    """The comparison table for a terminal (formatted numbers, labels wrapped, not cut)."""
+    """The comparison table for a terminal (formatted numbers, labels wrapped, not cut; columns
+    counted in terminal columns, so Chinese labels and long cells do not run into the next)."""
     import textwrap
 
     from twin.report_compare import fmt_cell
@@ -573,14 +589,16 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
     colw = [max(12, min(20, len(h))) for h in heads]
     wrapped_heads = [textwrap.wrap(h, w) or [""] for h, w in zip(heads, colw)]  # full labels, wrapped
     depth = max(len(h) for h in wrapped_heads)
-    lines = ["".ljust(width + 10) + "".join(((h[i] if i < len(h) else "").rjust(w + 2))
+    lines = ["".ljust(width + 10) + "".join(_cell(h[i] if i < len(h) else "", w + 2)
                                               for h, w in zip(wrapped_heads, colw)) for i in range(depth)]
     for _, row in comp.iterrows():
         label = (row["zh"] if lang == "zh" else row["en"])
         unit = "%" if row["kind"] == "share" else row["unit"]
-        wrapped = textwrap.wrap(label, width) or [""]
-        cells = "".join(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'").rjust(w + 2)
+        # textwrap counts characters: a Chinese label gets half as many per line
+        wrapped = textwrap.wrap(label, width if _display_width(label) == len(label) else width // 2) or [""]
+        cells = "".join(_cell(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'"), w + 2)
                         for n, w in zip(names, colw))
         lines.extend(wrapped[:-1])
-        lines.append(wrapped[-1].ljust(width) + f" {unit:9s}" + cells)
+        last = wrapped[-1]
+        lines.append(last + " " * max(width - _display_width(last), 0) + f" {unit:9s}" + cells)
     return "\n".join(lines)
