@@ -122,6 +122,17 @@ def test_errors_against_the_files_own_period(loo):
         cs["t_annual"].abs() <= GOALS["t_annual_k"]).mean()
 
 
+def test_national_mean_ghi_within_the_ghi_goal_of_the_cma_mean():
+    """The method's area mean GHI over mainland China on either basis lies within the GHI goal of
+    the CMA's national 30-year mean (VALIDATION, "National mean GHI")."""
+    from weather.validation import CMA_NATIONAL_MEAN_GHI_KWH_M2, national_mean_ghi
+
+    nat = national_mean_ghi()
+    assert nat["cells"] > 900 and set(nat["regions"]) >= {"plateau", "north-west", "east coast"}
+    for basis in ("tmyx", "cswd"):
+        assert abs(nat[basis] / CMA_NATIONAL_MEAN_GHI_KWH_M2 - 1) <= GOALS["ghi_annual"], (basis, nat)
+
+
 def test_era5_estimate_lowers_the_temperature_error(loo, monkeypatch):
     """The ERA5 estimate earns its place: without it (the station estimate alone) the
     leave-one-out annual and worst-month errors are larger overall and at the places more

@@ -13,6 +13,8 @@ Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -104,6 +106,48 @@ DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yield": 0.08}
 """Goals of the leave-one-out test at 95 % of stations (issue 11): annual and worst-month
 temperature [K]; annual GHI and PV yield of TMYx/SWERA stations [-]."""
+
+
+CMA_NATIONAL_MEAN_GHI_KWH_M2 = 1519.0
+"""National mean annual GHI of China, 30-year mean [kWh/m2]: the China Meteorological
+Administration's annual wind and solar resource bulletins give 1,493.4 kWh/m2 for 2021, 25.6
+below the 1991-2020 mean (1,519.0), and 1,563.4 for 2022, 45.3 above the 1992-2021 mean
+(1,518.1) (《2021年中国风能太阳能资源年景公报》, 《2022年中国风能太阳能资源年景公报》). The
+bulletins do not say how the mean is weighted; :func:`national_mean_ghi` compares an area
+mean."""
+
+
+def national_mean_ghi(step_deg: float = 1.0, exclude_groups: frozenset = frozenset()) -> dict:
+    """Area mean of the annual GHI the method gives over China [kWh/m2], on both bases.
+
+    Cells of a ``step_deg`` grid whose centre lies inside the outline of mainland China
+    (:func:`weather.places.km_outside_china` 0 to the outline), each interpolated at its
+    5-arcmin terrain cell's elevation (sea level at least) and weighted by cos(latitude).
+
+    Returns ``cells``, ``tmyx`` and ``cswd`` (national area means) and ``regions``
+    (region -> (cells, tmyx, cswd)).
+    """
+    from . import places
+    from .interp import interpolate, lookup_elevation
+
+    rows = []
+    for lat in np.arange(18.0 + step_deg / 2, 54.0, step_deg):
+        for lon in np.arange(73.0 + step_deg / 2, 136.0, step_deg):
+            if places._km_outside_outline(lat, lon) > 0:
+                continue
+            z = max(lookup_elevation(lat, lon), 0.0)
+            t, info = interpolate(lat, lon, z, basis="tmyx", exclude_groups=exclude_groups)
+            c, _ = interpolate(lat, lon, z, basis="cswd", exclude_groups=exclude_groups)
+            rows.append({"w": math.cos(math.radians(lat)), "region": info["region"],
+                         "tmyx": float(t["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH),
+                         "cswd": float(c["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)})
+    d = pd.DataFrame(rows)
+
+    def mean(g: pd.DataFrame, col: str) -> float:
+        return float((g["w"] * g[col]).sum() / g["w"].sum())
+
+    return {"cells": len(d), "tmyx": mean(d, "tmyx"), "cswd": mean(d, "cswd"),
+            "regions": {r: (len(g), mean(g, "tmyx"), mean(g, "cswd")) for r, g in d.groupby("region")}}
 
 
 ELEVATIONS = ("station", "estimated", "cell")
