@@ -199,22 +199,22 @@ def stated_ghi_uncertainty(distance_km: float, elevation_diff_m: float, region: 
     return u
 
 
+def _check_choice(field: str, value, choices: dict, default: str) -> str:
+    """``value`` of the synthetic-year option ``field``, ``default`` for ``None``; anything else
+    not among ``choices`` is refused naming the field and the choices."""
+    if value is None:
+        return default
+    if value not in choices:
+        raise WeatherError(f"{field}: expected one of {sorted(choices)}, got {value!r}")
+    return value
+
+
 def _check_basis(basis) -> str:
-    if basis is None:
-        return DEFAULT_RADIATION_BASIS
-    if basis not in RADIATION_BASES:
-        raise WeatherError(f"radiation_basis: expected one of {sorted(RADIATION_BASES)}, got "
-                           f"{basis!r}")
-    return basis
+    return _check_choice("radiation_basis", basis, RADIATION_BASES, DEFAULT_RADIATION_BASIS)
 
 
 def _check_period(period) -> str:
-    if period is None:
-        return DEFAULT_TEMPERATURE_PERIOD
-    if period not in TEMPERATURE_PERIODS:
-        raise WeatherError(f"temperature_period: expected one of {sorted(TEMPERATURE_PERIODS)}, got "
-                           f"{period!r}")
-    return period
+    return _check_choice("temperature_period", period, TEMPERATURE_PERIODS, DEFAULT_TEMPERATURE_PERIOD)
 
 
 def temperature_period_shift(period: str) -> np.ndarray:
