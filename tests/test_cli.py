@@ -183,6 +183,15 @@ def test_weather_export_city_and_site(tmp_path):
     r = _run(["weather", "--lat", "31.0", "--lon", "120.3", "-o", str(g)])
     assert r.exit_code == 0, r.output
     assert "note:" in r.output  # distance to the reference city / recommendation to use an EPW
+    assert "(recent climate)" in r.output.splitlines()[-1]
+    # the older climate on request: colder, said on the last line, in the file's header and a note
+    h = tmp_path / "site_1971.csv"
+    r = _run(["weather", "--lat", "31.0", "--lon", "120.3", "--temperature-period", "cswd", "-o", str(h)])
+    assert r.exit_code == 0, r.output
+    assert "(1971-2003 climate)" in r.output.splitlines()[-1] and "note: temperature period cswd" in r.output
+    assert "temperature_period: cswd" in h.read_text(encoding="utf-8").split("time,")[0]
+    t_old = pd.read_csv(h, comment="#", index_col="time")["temp_air"].mean()
+    assert -0.7 < t_old - pd.read_csv(g, comment="#", index_col="time")["temp_air"].mean() < -0.2
 
 
 def test_scenario_named_by_county_gets_its_province_and_ambiguity_is_explained(tmp_path):

@@ -291,8 +291,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
-               f"{df['temp_air'].mean():.1f} °C ({meta.temperature_period}), climate zone {z.get('subzone', '')} (HDD18 "
+               f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}), climate zone {z.get('subzone', '')} (HDD18 "
                f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
+
+
+_PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "file": "the file's"}
+"""How the last line of ``twin weather`` names the temperature period."""
 
 
 def _cli_words(text: str) -> str:
