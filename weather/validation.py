@@ -121,7 +121,7 @@ def national_mean_ghi(step_deg: float = 1.0, exclude_groups: frozenset = frozens
     """Area mean of the annual GHI the method gives over China [kWh/m2], on both bases.
 
     Cells of a ``step_deg`` grid whose centre lies inside the outline of mainland China
-    (:func:`weather.places.km_outside_china` 0 to the outline), each interpolated at its
+    (``weather.places._km_outside_outline`` 0), each interpolated at its
     5-arcmin terrain cell's elevation (sea level at least) and weighted by cos(latitude).
 
     Returns ``cells``, ``tmyx`` and ``cswd`` (national area means) and ``regions``

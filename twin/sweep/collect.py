@@ -69,13 +69,11 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
     ds["status"] = ("case", np.array([by_id.get(i, {}).get("status", "missing") for i in ids], dtype=object))
     ds["error"] = ("case", np.array([by_id.get(i, {}).get("error", "") for i in ids], dtype=object))
     ds["worker"] = ("case", np.array([by_id.get(i, {}).get("worker", "") for i in ids], dtype=object))
-    ds["radiation_basis"] = ("case", np.array([by_id.get(i, {}).get("radiation_basis", "") for i in ids],
-                                              dtype=object))
-    ds["radiation_basis"].attrs["long_name"] = "radiation basis of the case's weather (tmyx, cswd or file)"
-    ds["temperature_period"] = ("case", np.array([by_id.get(i, {}).get("temperature_period", "") for i in ids],
-                                                 dtype=object))
-    ds["temperature_period"].attrs["long_name"] = ("climate period of the case's temperatures (tmyx: recent, "
-                                                   "cswd: 1971-2003, or file)")
+    for key, long_name in (("radiation_basis", "radiation basis of the case's weather (tmyx, cswd or file)"),
+                           ("temperature_period", "climate period of the case's temperatures (tmyx: recent, "
+                                                  "cswd: 1971-2003, or file)")):
+        ds[key] = ("case", np.array([by_id.get(i, {}).get(key, "") for i in ids], dtype=object))
+        ds[key].attrs["long_name"] = long_name
     for path in dict.fromkeys(p for c in cases for p in c.params):
         vals = [c.params.get(path) for c in cases]
         name = "param__" + _var(path)
