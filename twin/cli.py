@@ -295,6 +295,118 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
 
 
+@main.command("weather-check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--leave-out-km", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Leave out the bundled stations of every place within this distance of a file's site "
+              "(and of its WMO number) [km]; 15 repeats the leave-one-out of weather/VALIDATION.md. 0: every "
+              "station, as a planner's run uses them.")
+@click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto", show_default=True,
+              help="Radiation level of the estimate; auto: cswd for a CSWD file, else tmyx.")
+@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto",
+              show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
+              "SWERA 1973-2002, else the recent climate).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic years.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the table as CSV.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed, output, quiet) -> None:
+    """Check the tool's weather against typical-year files (EPW/TMY3; files or folders).
+
+    For each file's site (header position and elevation) the typical year `twin weather --lat
+    --lon --elevation` gives is compared with the file: annual and worst-month mean temperature,
+    annual GHI, PV yield, climate zone; then the issue-11 goals over all files, the same figures
+    as weather/VALIDATION.md. Files that cannot be checked are named with the reason (exit 1).
+    """
+    import pandas as pd
+
+    from weather import WeatherError
+    from weather.validation import check_weather_file, summarise_checks, weather_files
+
+    try:
+        files = weather_files(paths)
+    except WeatherError as exc:
+        _fail(f"twin weather-check: {exc}")
+    if output is not None and output.suffix.lower() != ".csv":
+        _fail(f"twin weather-check: -o {output}: the table is written as CSV; give a file name ending in .csv")
+    progress = Progress(total=len(files), quiet=quiet)
+    rows, failed = [], []
+    for i, f in enumerate(files):
+        progress.stage(f.name)
+        try:
+            r = check_weather_file(f, leave_out_km=leave_out_km, radiation_basis=radiation_basis,
+                                   temperature_period=temperature_period, seed=seed)
+        except WeatherError as exc:
+            failed.append((f, _cli_words(str(exc))))
+            progress.done("not checked")
+            continue
+        rows.append(r)
+        elapsed = time.perf_counter() - progress.t0
+        left = elapsed / (i + 1) * (len(files) - i - 1)
+        progress.done(f"T {r['t_annual_error']:+.2f} K, GHI {100 * r['ghi_error']:+.1f} %"
+                      + (f", ~{left:.0f} s left" if i + 1 < len(files) else ""))
+    if rows:
+        table = pd.DataFrame(rows)
+        click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km))
+        if output is not None:
+            from twin.export import write_csv_bom
+
+            try:
+                write_csv_bom(table, output, index=False)
+            except OSError as exc:
+                _write_failed(exc, output)
+            click.echo(f"wrote {output}: {len(table)} files", err=True)
+    for f, why in failed:
+        click.echo(f"not checked: {f}: {why}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _weather_check_text(table, summary, leave_out_km: float) -> str:
+    """The per-file table and the goals of ``twin weather-check`` for a terminal."""
+    import pandas as pd
+
+    from twin.compare import _cell, _display_width
+
+    def pct(x) -> str:
+        return f"{100 * x:+.1f}%"
+
+    from weather.validation import LEAVE_OUT_PLACE_KM
+
+    head = ["file", "dataset", "nearest station", "T annual", "worst month", "stated T", "GHI", "PV lat",
+            "PV 10°", "zone file/est."]
+    body = []
+    for _, r in table.iterrows():
+        unc = r["expected_temperature_uncertainty_k"]
+        body.append([r["file"] + ("" if r["independent"] else " *"), r["dataset"], f"{r['nearest_station']} {r['nearest_km']:.0f} km",
+                     f"{r['t_annual_error']:+.2f} K", f"{r['t_worst_month_error']:+.2f} K (m{r['t_worst_month']})",
+                     f"±{unc:.1f} K" if pd.notna(unc) else "station",
+                     pct(r["ghi_error"]), pct(r["pv_yield_error"]), pct(r["pv_yield_roof_error"]),
+                     f"{r['zone_file']}/{r['zone_estimate']}"])
+    widths = [max(_display_width(x) for x in col) for col in zip(head, *body)]
+    lines = ["".join(c + " " * (w - _display_width(c) + 2) if j == 0 else _cell(c, w + 2)
+                     for j, (c, w) in enumerate(zip(row, widths))) for row in [head, *body]]
+    lines.append("errors: estimate minus file (temperatures in the file's own period unless "
+                 "--temperature-period is given; radiation on the file's basis unless --radiation-basis is)"
+                 + (f"; bundled places within {leave_out_km:g} km left out" if leave_out_km > 0 else
+                    "; every bundled station used (--leave-out-km 15 for the leave-one-out)"))
+    near = int((~table["independent"].astype(bool)).sum())
+    if near:
+        lines.append(f"* {near} of {len(table)} files lie within {LEAVE_OUT_PLACE_KM:g} km of a bundled station "
+                     f"the estimate uses: it leans on that station's own statistics, so they are no independent "
+                     f"check of the method (--leave-out-km {LEAVE_OUT_PLACE_KM:g} leaves such places out)")
+    lines.append("")
+    lines.append("goals of weather/VALIDATION.md (95 % of files within the goal):")
+    for _, g in summary.iterrows():
+        if not g["files"]:
+            lines.append(f"  {g['quantity']}: no file (CSWD radiation is not counted)")
+            continue
+        k = g["unit"] == "K"
+        f = (lambda x: f"{x:.2f} K") if k else (lambda x: f"{100 * x:.1f} %")
+        lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| {f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, "
+                     f"{100 * g['within_goal']:.0f} % within {f(g['goal'])}")
+    return "\n".join(lines)
+
+
 _PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "file": "the file's"}
 """How the last line of ``twin weather`` names the temperature period."""
 

@@ -122,7 +122,9 @@ def _parse_epw(text: str, name: str):
     return (m, d, h, data[list(COLUMNS)].reset_index(drop=True),
             dict(latitude=float(meta["latitude"]), longitude=float(meta["longitude"]),
                  elevation=float(meta["altitude"]), tz=float(meta["TZ"]),
-                 station=str(meta.get("city", "")), fmt="EPW"))
+                 station=str(meta.get("city", "")), fmt="EPW",
+                 data_source=str(meta.get("data_type", "")).strip(),
+                 wmo=str(meta.get("WMO_code", "")).strip()))
 
 
 _LOCATION_NUMBERS = {6: ("latitude", "degrees north", -90, 90),
@@ -169,7 +171,8 @@ def _parse_tmy3(text: str, name: str):
     return (m, d, h, data[list(COLUMNS)].reset_index(drop=True).astype(float),
             dict(latitude=float(meta["latitude"]), longitude=float(meta["longitude"]),
                  elevation=float(meta["altitude"]), tz=float(meta["TZ"]),
-                 station=str(meta.get("Name", "")), fmt="TMY3"))
+                 station=str(meta.get("Name", "")), fmt="TMY3", data_source="",
+                 wmo=str(meta.get("USAF", "")).strip()))
 
 
 def shift_scores(ghi, dni, dhi, index, latitude, longitude, shifts=SHIFT_CANDIDATES_H):
@@ -460,5 +463,6 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                        reference_city=None, distance_km=0.0, expected_uncertainty=0.0,
                        notes=notes, seed=None,
                        provenance={"file": name, "sha256": sha, "format": info["fmt"],
-                                   "station": info["station"], "method": method})
+                                   "station": info["station"], "data_source": info["data_source"],
+                                   "wmo": info["wmo"], "method": method})
     return df, meta

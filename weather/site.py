@@ -365,7 +365,7 @@ def _station_label(s: dict) -> str:
 def site_weather(*, city: str | None = None, lat: float | None = None, lon: float | None = None,
                  elevation: float | None = None, path=None, year: int = 2025, seed: int = 0,
                  radiation_basis: str | None = None, province_known: bool = False,
-                 temperature_period: str | None = None):
+                 temperature_period: str | None = None, exclude_groups: frozenset = frozenset()):
     """Hourly typical-year weather for a site.
 
     Exactly one way of naming the site:
@@ -409,6 +409,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     province_known : bool
         The caller has checked that the city lies in the park's stated province (a
         scenario's ``site.province``): no note on pinyin namesakes elsewhere.
+    exclude_groups : frozenset of str
+        Station groups (places) left out of the interpolation, with ``lat=/lon=`` only: a
+        check of the method against a file from such a place
+        (:func:`weather.validation.check_weather_file`, the leave-one-out).
 
     Returns
     -------
@@ -432,6 +436,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     period = _check_period(temperature_period)
     if path is not None and city is not None:
         raise WeatherError("site_weather: give either city= or path=, not both")
+    if exclude_groups and (path is not None or city is not None):
+        raise WeatherError("site_weather: exclude_groups= applies to a site given by lat=/lon=")
     if (lat is None) != (lon is None):
         raise WeatherError("site_weather: lat= and lon= must be given together")
     if path is None and city is None and lat is None:
@@ -524,7 +530,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         if bad:
             raise WeatherError(bad)
     shift = temperature_period_shift(period)  # the stations' statistics are at the TMYx period
-    stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own)
+    stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own,
+                              exclude_groups=frozenset(exclude_groups))
     stats["t_mean"] = stats["t_mean"].to_numpy() + shift
     for k in ("t_stations_annual", "t_era5_annual"):
         info[k] += float(shift.mean())

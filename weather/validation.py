@@ -290,3 +290,207 @@ def summarise_loo(loo: pd.DataFrame) -> pd.DataFrame:
     out = {r: agg(loo[loo["region"] == r]) for r in REGIONS if (loo["region"] == r).any()}
     out["all"] = agg(loo)
     return pd.DataFrame(out).T
+
+
+# --- a weather file against the tool's estimate for its site (``twin weather-check``) ---
+
+CHECK_YEAR = 2026
+"""Calendar year both years of a file check are put on (months compared, not dates)."""
+
+LEAVE_OUT_PLACE_KM = 15.0
+"""Radius of a place in the leave-one-out [km]: stations this close count as one place
+(``GROUP_KM`` of scripts/derive_weather_stats.py). A file checked within it of a bundled
+station used is no independent check of the method."""
+
+CHECK_ROOF_TILT_DEG = 10.0
+"""Tilt of the second PV yield of a file check: the example parks' roofs [deg]."""
+
+FILE_PERIODS = {"CSWD": "cswd", "SWERA": "cswd"}
+"""Temperature period that matches a file of each dataset (CSWD 1971-2003, SWERA 1973-2002,
+within 0.04 K of each other in the annual mean); TMYx and other files: the recent climate."""
+
+FILE_BASES = {"CSWD": "cswd"}
+"""Radiation basis that matches a file of each dataset (CSWD's radiation level is its own,
+about 18 % below TMYx); other files: tmyx."""
+
+
+def file_dataset(data_source: str) -> str:
+    """The typical-year dataset an EPW header's data-source field names: ``"TMYx"``,
+    ``"CSWD"``, ``"SWERA"``, or ``""`` for any other file (a user's own)."""
+    s = data_source.upper()
+    for key, name in (("CSWD", "CSWD"), ("SWERA", "SWERA"), ("TMYX", "TMYx")):
+        if key in s:
+            return name
+    return ""
+
+
+def places_near(lat: float, lon: float, km: float, wmo: str = "") -> frozenset:
+    """Station groups (places, :func:`weather.stations.station_table` ``group``) with a bundled
+    station within ``km`` of the site [km], or of the file's WMO number (its first five digits),
+    as the leave-one-out leaves a station's place out. ``km <= 0``: none."""
+    from ._core import haversine_km
+    from .stations import station_table
+
+    if km <= 0:
+        return frozenset()
+    st = station_table()
+    near = haversine_km(lat, lon, st["lat"].to_numpy(), st["lon"].to_numpy()) <= km
+    if len(wmo) >= 5 and wmo[:5].isdigit():
+        near |= (st["wmo"] == wmo[:5]).to_numpy()
+    return frozenset(st.loc[near, "group"])
+
+
+def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str = "auto",
+                       temperature_period: str = "auto", seed: int = 0) -> dict:
+    """The tool's typical year for a weather file's site against the file.
+
+    The site is the file's header position and elevation; the estimate is what
+    ``twin weather --lat --lon --elevation`` gives there (:func:`weather.site_weather`),
+    with the bundled stations of every place within ``leave_out_km`` (and of the file's WMO
+    number) left out, as in the leave-one-out of weather/VALIDATION.md. The same figures as
+    that test: annual and worst-month mean temperature, annual GHI, PV yield (PVWatts chain of
+    :func:`pv_specific_yield`) at latitude tilt and at a 10 deg roof.
+
+    Parameters
+    ----------
+    path : str or path-like
+        EPW (``.epw``, ``.epw.gz``) or TMY3 CSV file.
+    leave_out_km : float
+        Leave out bundled places within this distance [km]; 0 (default) uses every station,
+        as a planner's run does; 15 is the leave-one-out's place.
+    radiation_basis, temperature_period : {"auto", "tmyx", "cswd"}
+        ``"auto"`` matches the file's dataset (:data:`FILE_BASES`, :data:`FILE_PERIODS`): a
+        CSWD file is compared on the cswd radiation level and in the 1971-2003 climate; a
+        SWERA file in that climate with its monthly means moved on by the SWERA offset minus
+        the CSWD offset (:func:`weather.interp.dataset_offsets`, 0.04 K in the annual mean),
+        so every file is compared in its own period as in weather/VALIDATION.md.
+    seed : int
+        Seed of the synthetic year.
+
+    Returns
+    -------
+    dict
+        ``file, station, dataset, latitude, longitude, elevation_m, left_out`` (stations left
+        out), ``nearest_station, nearest_km, radiation_basis, temperature_period``,
+        ``t_annual_file, t_annual_estimate`` [degC], ``t_annual_error, t_worst_month_error``
+        (estimate minus file, signed [K]), ``t_worst_month`` (1-12),
+        ``expected_temperature_uncertainty_k`` (stated for the site, None at a station),
+        ``ghi_file, ghi_estimate`` [kWh/m2], ``ghi_error`` (relative [-]),
+        ``expected_ghi_uncertainty`` [-], ``pv_yield_file`` [kWh/kWp], ``pv_yield_error``,
+        ``pv_yield_roof_error`` (relative [-]), ``zone_file, zone_estimate`` (GB 50176),
+        ``independent`` (no bundled station used within :data:`LEAVE_OUT_PLACE_KM`).
+
+    Raises
+    ------
+    WeatherError
+        The file cannot be read, or its site is outside mainland China.
+    """
+    from ._core import WeatherError
+    from .interp import dataset_offsets
+    from .site import _check_choice, site_weather, temperature_period_shift
+    from .stations import station_table
+
+    ref, fmeta = site_weather(path=path, year=CHECK_YEAR)
+    lat, lon, z = fmeta.latitude, fmeta.longitude, fmeta.elevation
+    ds = file_dataset(fmeta.provenance.get("data_source", ""))
+    choices = {"auto": "", "tmyx": "", "cswd": ""}
+    basis = _check_choice("radiation_basis", radiation_basis, choices, "auto")
+    period = _check_choice("temperature_period", temperature_period, choices, "auto")
+    basis = FILE_BASES.get(ds, "tmyx") if basis == "auto" else basis
+    own_period = period == "auto"
+    period = FILE_PERIODS.get(ds, "tmyx") if own_period else period
+    groups = places_near(lat, lon, leave_out_km, fmeta.provenance.get("wmo", ""))
+    try:
+        syn, meta = site_weather(lat=lat, lon=lon, elevation=z, year=CHECK_YEAR, seed=seed,
+                                 radiation_basis=basis, temperature_period=period,
+                                 exclude_groups=groups)
+    except WeatherError as exc:
+        raise WeatherError(f"weather file {fmeta.provenance['file']!r}, the site its header (LOCATION "
+                           f"line, or TMY3 first line) gives: {exc}") from None
+    st = station_table()
+    left = st[st["group"].isin(groups)]
+    t_s = syn["temp_air"].groupby(syn.index.month).mean().to_numpy()
+    if own_period and ds:  # to the file's own period (differs from the run's only for SWERA)
+        t_s = t_s - temperature_period_shift(period) - dataset_offsets()[ds]
+    t_f = ref["temp_air"].groupby(ref.index.month).mean().to_numpy()
+    dt = t_s - t_f
+    worst = int(np.argmax(np.abs(dt)))
+    y_f = pv_specific_yield(ref, lat, lon, z)
+    y_s = pv_specific_yield(syn, lat, lon, z)
+    roof_f = pv_specific_yield(ref, lat, lon, z, tilt=CHECK_ROOF_TILT_DEG)
+    roof_s = pv_specific_yield(syn, lat, lon, z, tilt=CHECK_ROOF_TILT_DEG)
+    nearest = min(meta.stations, key=lambda s: s["distance_km"]) if meta.stations else None
+    return {"file": fmeta.provenance["file"], "station": fmeta.provenance.get("station", ""),
+            "dataset": ds or "other", "latitude": lat, "longitude": lon, "elevation_m": z,
+            "left_out": "; ".join(f"{r['name']} ({r['dataset']})" for _, r in left.iterrows()),
+            "nearest_station": (f"{nearest['name']} {nearest['name_zh']} ({nearest['dataset']})"
+                                if nearest else ""),
+            "nearest_km": float(nearest["distance_km"]) if nearest else float("nan"),
+            "radiation_basis": basis, "temperature_period": period,
+            "t_annual_file": float(t_f.mean()), "t_annual_estimate": float(t_s.mean()),
+            "t_annual_error": float(dt.mean()), "t_worst_month_error": float(dt[worst]),
+            "t_worst_month": worst + 1,
+            "expected_temperature_uncertainty_k": meta.expected_temperature_uncertainty_k,
+            "ghi_file": float(ref["ghi"].sum() / 1000), "ghi_estimate": float(syn["ghi"].sum() / 1000),
+            "ghi_error": float(syn["ghi"].sum() / ref["ghi"].sum() - 1),
+            "expected_ghi_uncertainty": float(meta.expected_uncertainty),
+            "pv_yield_file": y_f, "pv_yield_error": y_s / y_f - 1,
+            "pv_yield_roof_error": roof_s / roof_f - 1,
+            "zone_file": fmeta.climate_zone.get("subzone", ""),
+            "zone_estimate": meta.climate_zone.get("subzone", ""),
+            "independent": not (nearest and nearest["distance_km"] <= LEAVE_OUT_PLACE_KM)}
+
+
+def summarise_checks(rows: pd.DataFrame) -> pd.DataFrame:
+    """The goals of issue 11 (:data:`GOALS`) over checked files: per quantity the files
+    counted, mean and 95th-percentile absolute error and the share within the goal.
+    Radiation figures count files whose radiation is not CSWD's (modelled from sunshine
+    duration; the goals name TMYx/SWERA files)."""
+    rad = rows[rows["dataset"] != "CSWD"]
+    spec = (("annual mean temperature", rows["t_annual_error"], GOALS["t_annual_k"], "K"),
+            ("worst-month temperature", rows["t_worst_month_error"], GOALS["t_worst_month_k"], "K"),
+            ("annual GHI", rad["ghi_error"], GOALS["ghi_annual"], "-"),
+            ("PV yield, latitude tilt", rad["pv_yield_error"], GOALS["pv_yield"], "-"),
+            (f"PV yield, {CHECK_ROOF_TILT_DEG:.0f} deg roof", rad["pv_yield_roof_error"],
+             GOALS["pv_yield"], "-"))
+    out = []
+    for name, err, goal, unit in spec:
+        a = np.abs(err.dropna().to_numpy(float))
+        out.append({"quantity": name, "unit": unit, "files": len(a), "goal": goal,
+                    "mean_abs": float(a.mean()) if len(a) else np.nan,
+                    "p95_abs": float(np.quantile(a, 0.95)) if len(a) else np.nan,
+                    "within_goal": float(np.mean(a <= goal)) if len(a) else np.nan})
+    return pd.DataFrame(out)
+
+
+WEATHER_FILE_SUFFIXES = (".epw", ".epw.gz", ".csv")
+"""Files a directory given to ``twin weather-check`` contributes (EPW, gzipped EPW, TMY3 CSV)."""
+
+
+def weather_files(paths) -> list:
+    """The weather files among ``paths`` [pathlib.Path]: files as given, directories' files
+    ending in :data:`WEATHER_FILE_SUFFIXES` (not recursive), sorted by name.
+
+    Raises
+    ------
+    WeatherError
+        A path does not exist, or a directory holds no weather file.
+    """
+    from pathlib import Path
+
+    from ._core import WeatherError
+
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir()
+                           if f.is_file() and f.name.lower().endswith(WEATHER_FILE_SUFFIXES))
+            if not found:
+                raise WeatherError(f"{p}: no weather file in this folder (expected names ending "
+                                   f"in {', '.join(WEATHER_FILE_SUFFIXES)})")
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise WeatherError(f"{p}: no such file or folder")
+    return out

@@ -1,0 +1,152 @@
+"""`twin weather-check`: the tool's weather against typical-year files it has not seen.
+
+Issue 11: "stations not in ../shared will be used to check the same figures independently".
+The check must give the figures of weather/VALIDATION.md's leave-one-out for a bundled file
+with its place left out, name every file it cannot check, and never end in a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import weather as wx
+from twin.cli import main
+from weather.validation import check_weather_file, file_dataset, places_near, weather_files
+
+DATASET_DIRS = {"TMYx": "weather", "CSWD": "weather_cswd", "SWERA": "weather_swera"}
+
+
+def _run(args):
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def _file(shared_dir: Path, sid: str) -> Path:
+    from weather.stations import station_table
+
+    row = station_table().loc[sid]
+    return shared_dir / "data" / DATASET_DIRS[row["dataset"]] / f"{row['file']}.gz"
+
+
+def test_dataset_named_by_the_header():
+    assert file_dataset("SRC-TMYx") == "TMYx"
+    assert file_dataset("CSWD") == "CSWD"
+    assert file_dataset("SWERA") == "SWERA"
+    assert file_dataset("") == "" and file_dataset("ISD-TMY3") == ""
+
+
+def test_places_near_by_distance_and_wmo_number():
+    from weather.stations import station_table
+
+    st = station_table()
+    anqing = st.loc["TMYx-58424"]
+    assert places_near(anqing["lat"], anqing["lon"], 0.0) == frozenset()
+    near = places_near(anqing["lat"], anqing["lon"], 15.0)
+    assert near == frozenset([anqing["group"]])
+    # Harbin's TMYx airport file lies 43 km from the city's SWERA and CSWD stations: one
+    # place by its WMO number, as in the leave-one-out
+    harbin = st.loc["SWERA-50953"]
+    by_number = places_near(harbin["lat"], harbin["lon"], 15.0, wmo="509530")
+    assert harbin["group"] in by_number
+    assert set(st.loc[st["wmo"] == "50953", "group"]) <= by_number
+
+
+def test_excluded_places_only_for_a_site_by_coordinates():
+    with pytest.raises(wx.WeatherError, match="lat=/lon="):
+        wx.site_weather(city="苏州", exclude_groups=frozenset(["g000"]))
+
+
+@pytest.mark.parametrize("sid", ["TMYx-58424", "CSWD-50854", "SWERA-50953"])
+def test_check_repeats_the_leave_one_out(shared_dir, sid):
+    """With its place left out, a bundled file's check gives its leave-one-out row: the same
+    estimate, compared in the file's own period (CSWD and SWERA files in their older climate)
+    and on its radiation basis."""
+    from weather.validation import leave_one_out
+
+    loo = leave_one_out(pv=True, ids=[sid]).iloc[0]
+    r = check_weather_file(_file(shared_dir, sid), leave_out_km=15.0)
+    assert r["dataset"] == sid.split("-")[0]
+    assert r["independent"]
+    assert r["t_annual_error"] == pytest.approx(loo["t_annual"], abs=2e-3)
+    assert r["t_worst_month_error"] == pytest.approx(loo["t_worst_month"], abs=2e-3)
+    if sid.startswith("CSWD"):  # the bundled statistics moved CSWD radiation by its timing offset
+        assert r["radiation_basis"] == "cswd" and r["temperature_period"] == "cswd"
+        assert r["ghi_error"] == pytest.approx(loo["ghi_annual"], abs=0.01)
+    else:
+        assert r["ghi_error"] == pytest.approx(loo["ghi_annual"], abs=1e-4)
+        # a SWERA file's synthetic year is in its own, 0.4 K colder period (the leave-one-out's
+        # at the TMYx period): cooler cells, about 0.2 % more yield
+        assert r["pv_yield_error"] == pytest.approx(loo["pv_yield"], abs=1e-3 if sid.startswith("TMYx") else 4e-3)
+    assert r["left_out"] and sid.split("-")[0] in r["left_out"]
+
+
+def test_check_at_a_station_is_marked_not_independent(shared_dir):
+    r = check_weather_file(_file(shared_dir, "TMYx-58424"))
+    assert r["nearest_km"] < 1.0 and not r["independent"] and r["left_out"] == ""
+    assert abs(r["t_annual_error"]) < 0.5 and abs(r["ghi_error"]) < 0.03
+    # the file's own period by default; the recent climate when asked (TMYx: the same)
+    r2 = check_weather_file(_file(shared_dir, "TMYx-58424"), temperature_period="tmyx")
+    assert r2["t_annual_error"] == pytest.approx(r["t_annual_error"])
+    with pytest.raises(wx.WeatherError, match="temperature_period"):
+        check_weather_file(_file(shared_dir, "TMYx-58424"), temperature_period="1990s")
+
+
+def _moved_epw(src: Path, dst: Path, lat: float, lon: float) -> Path:
+    with gzip.open(src, "rt") as fh:
+        lines = fh.read().split("\n")
+    f = lines[0].split(",")
+    f[6], f[7] = str(lat), str(lon)
+    lines[0] = ",".join(f)
+    dst.write_text("\n".join(lines))
+    return dst
+
+
+def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
+    folder = tmp_path / "held_back"
+    folder.mkdir()
+    for sid in ("TMYx-58424", "SWERA-50953"):
+        shutil.copy(_file(shared_dir, sid), folder)
+    (folder / "broken.epw").write_text("LOCATION,x\n")
+    _moved_epw(_file(shared_dir, "TMYx-58424"), folder / "ulaanbaatar.epw", 47.92, 106.92)
+    (folder / "notes.txt").write_text("not a weather file")
+    out = tmp_path / "check.csv"
+    r = _run(["weather-check", str(folder), "--leave-out-km", "15", "-o", str(out), "-q"])
+    assert r.exit_code == 1  # two files could not be checked
+    assert "Traceback" not in r.output
+    assert "not checked: " in r.output and "broken.epw" in r.output and "LOCATION line" in r.output
+    assert "ulaanbaatar.epw" in r.output and "outside mainland China" in r.output and "LOCATION" in r.output
+    assert "notes.txt" not in r.output
+    assert "CHN_AH_Anqing.584240_TMYx.epw.gz" in r.output and "SWERA_509530_HARBIN.epw.gz" in r.output
+    assert "annual mean temperature: 2 files" in r.output and "within 1.00 K" in r.output
+    assert "places within 15 km left out" in r.output
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [x["file"] for x in rows] == ["CHN_AH_Anqing.584240_TMYx.epw.gz", "SWERA_509530_HARBIN.epw.gz"]
+    assert {"t_annual_error", "t_worst_month_error", "ghi_error", "pv_yield_error", "pv_yield_roof_error",
+            "zone_file", "zone_estimate", "left_out", "independent"} <= set(rows[0])
+
+
+def test_cli_marks_files_at_bundled_stations(shared_dir):
+    r = _run(["weather-check", str(_file(shared_dir, "TMYx-58424")), "-q"])
+    assert r.exit_code == 0, r.output
+    assert "CHN_AH_Anqing.584240_TMYx.epw.gz *" in r.output
+    assert "no independent check" in r.output and "--leave-out-km 15" in r.output
+    assert "annual mean temperature: 1 file," in r.output
+
+
+def test_cli_refuses_bad_paths_cleanly(tmp_path):
+    r = _run(["weather-check", str(tmp_path / "missing")])
+    assert r.exit_code == 1 and "no such file or folder" in r.output
+    r = _run(["weather-check", str(tmp_path)])
+    assert r.exit_code == 1 and "no weather file in this folder" in r.output
+    (tmp_path / "a.epw").write_text("x")
+    r = _run(["weather-check", str(tmp_path), "-o", str(tmp_path / "t.xlsx")])
+    assert r.exit_code == 1 and "ending in .csv" in r.output
+    r = _run(["weather-check", str(tmp_path), "--leave-out-km", "-5"])
+    assert r.exit_code == 2 and "leave-out-km" in r.output
+    assert weather_files([tmp_path]) == [tmp_path / "a.epw"]
