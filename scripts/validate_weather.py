@@ -987,6 +987,11 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"{indep.t_worst_month.abs().mean():.2f} K; within 1.0 K annual: "
       f"{(indep.t_annual.abs() <= 1.0).mean():.0%}. The plateau and Qaidam sites (Lhasa, Golmud, "
       f"Nagqu) come out too cold: no bundled station in their valleys and basins.\n")
+    a("Files the project has never seen (EPW or TMY3): `twin weather-check FILE_OR_FOLDER` gives "
+      "these figures for each (annual and worst-month temperature, annual GHI, PV yield at latitude "
+      "tilt and on a 10 deg roof, climate zone) and the goals over all of them, each file in its "
+      "own period and on its own radiation basis; with `--leave-out-km 15` a bundled file gives "
+      "its row of the leave-one-out above (`weather.validation.check_weather_file`).\n")
     a("\n## 4. Radiation basis: PV yield against published operating data\n")
     a(f"Synthetic year at each site on both bases (3 seeds), PVWatts chain (`pv_specific_yield`: "
       f"Hay-Davies, SAPM open-rack temperature, -0.47 %/K, 96 % inverter) with the project's "
