@@ -150,3 +150,12 @@ def test_cli_refuses_bad_paths_cleanly(tmp_path):
     r = _run(["weather-check", str(tmp_path), "--leave-out-km", "-5"])
     assert r.exit_code == 2 and "leave-out-km" in r.output
     assert weather_files([tmp_path]) == [tmp_path / "a.epw"]
+
+
+def test_a_wrong_header_position_is_named_with_the_listed_one(shared_dir):
+    """The CSWD Linjiang header says 41.0 N (the minutes dropped), a point in North Korea: the
+    check refuses the site and says where the station with that WMO number stands."""
+    with pytest.raises(wx.WeatherError) as err:
+        check_weather_file(_file(shared_dir, "CSWD-54374"))
+    msg = str(err.value)
+    assert "outside mainland China" in msg and "WMO number 54374" in msg and "41.8" in msg

@@ -340,6 +340,22 @@ def places_near(lat: float, lon: float, km: float, wmo: str = "") -> frozenset:
     return frozenset(st.loc[near, "group"])
 
 
+def _same_number_hint(wmo: str) -> str:
+    """Where the bundled stations with a file's WMO number stand (a header position may be
+    wrong, as three CSWD headers were: weather/VALIDATION.md, section 1)."""
+    from .stations import station_table
+
+    if not (len(wmo) >= 5 and wmo[:5].isdigit()):
+        return ""
+    st = station_table()
+    same = st[st["wmo"] == wmo[:5]]
+    if same.empty:
+        return ""
+    where = "; ".join(f"{r['name']} {r['name_zh']} ({r['dataset']}) at {r['lat']:.2f} N "
+                      f"{r['lon']:.2f} E, {r['elevation_m']:.0f} m" for _, r in same.iterrows())
+    return f" (bundled station with its WMO number {wmo[:5]}: {where})"
+
+
 def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str = "auto",
                        temperature_period: str = "auto", seed: int = 0) -> dict:
     """The tool's typical year for a weather file's site against the file.
@@ -406,7 +422,8 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
                                  exclude_groups=groups)
     except WeatherError as exc:
         raise WeatherError(f"weather file {fmeta.provenance['file']!r}, the site its header (LOCATION "
-                           f"line, or TMY3 first line) gives: {exc}") from None
+                           f"line, or TMY3 first line) gives: {exc}"
+                           + _same_number_hint(fmeta.provenance.get("wmo", ""))) from None
     st = station_table()
     left = st[st["group"].isin(groups)]
     t_s = syn["temp_air"].groupby(syn.index.month).mean().to_numpy()
