@@ -159,3 +159,38 @@ def test_a_wrong_header_position_is_named_with_the_listed_one(shared_dir):
         check_weather_file(_file(shared_dir, "CSWD-54374"))
     msg = str(err.value)
     assert "outside mainland China" in msg and "WMO number 54374" in msg and "41.8" in msg
+
+
+def _halved_radiation(src: Path, dst: Path) -> Path:
+    with gzip.open(src, "rt") as fh:
+        lines = fh.read().split("\n")
+    for i in range(8, len(lines)):
+        f = lines[i].split(",")
+        if len(f) > 15:
+            for c in (13, 14, 15):  # GHI, DNI, DHI [Wh/m2]
+                f[c] = f"{float(f[c]) / 2:.0f}"
+            lines[i] = ",".join(f)
+    dst.write_text("\n".join(lines))
+    return dst
+
+
+def test_a_file_far_from_the_estimate_gets_a_note(tmp_path, shared_dir):
+    """The TMYx Huang.Shan file: header 1836 m (the summit) with lowland temperatures, 9.8 K
+    warmer than the estimate there; a file with half its radiation. Both say what to check,
+    in both languages; a sound file says nothing."""
+    from report_text_check import wrong_language
+
+    from twin.report_text import phrase
+
+    _, meta = wx.site_weather(path=shared_dir / "data/weather/CHN_AH_Huang.Shan.584370_TMYx.epw.gz")
+    note = [n for n in meta.notes if n.startswith("the weather file's annual mean temperature")]
+    assert len(note) == 1 and "K above the tool's estimate" in note[0] and "1836 m" in note[0]
+    assert "twin weather-check CHN_AH_Huang.Shan" in note[0]
+    _, meta = wx.site_weather(path=_halved_radiation(_file(shared_dir, "TMYx-58424"), tmp_path / "half.epw"))
+    ghi = [n for n in meta.notes if n.startswith("the weather file's annual GHI")]
+    assert len(ghi) == 1 and "radiation columns and units" in ghi[0]
+    for n in (note[0], ghi[0]):
+        zh = phrase(n, "zh")
+        assert zh != n and not wrong_language(zh, "zh"), zh
+    _, meta = wx.site_weather(path=_file(shared_dir, "TMYx-58424"))
+    assert not [n for n in meta.notes if n.startswith("the weather file's")]

@@ -664,6 +664,26 @@ PATTERNS.extend([
          "周边地形的高度修正，并以台站残差校正）取平均 [era5-hersbach-2020]"),
     ),
     (
+        (r"^the weather file's annual mean temperature (?P<t>-?[\d.]+) degC is (?P<d>[\d.]+) K "
+         r"(?P<dir>above|below) the tool's estimate for its header position and elevation "
+         r"\((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E, (?P<z>-?\d+) m: (?P<e>-?[\d.]+) degC; stations left "
+         r"out of the estimate missed by at most 2\.3 K\): check that the header gives this file's "
+         r"station and elevation \(twin weather-check (?P<f>.+)\)$"),
+        ("气象文件的年平均气温 {t} °C 比本工具按其文件头位置和海拔（北纬 {la}°、东经 {lo}°、{z} m）的估计值"
+         "（{e} °C）{dir} {d} K（留一检验中各站的最大偏差为 2.3 K）：请核对文件头是否为该文件台站的位置和海拔"
+         "（twin weather-check {f}）"),
+    ),
+    (
+        (r"^the weather file's annual GHI (?P<g>[\d.]+) kWh/m2 lies outside the tool's estimates "
+         r"for its header position \((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E, (?P<z>-?\d+) m: "
+         r"(?P<lo_g>[\d.]+) kWh/m2 on the cswd basis to (?P<hi_g>[\d.]+) on the tmyx basis\) by more "
+         r"than (?P<p>\d+) %: check the file's radiation columns and units \(twin weather-check "
+         r"(?P<f>.+)\)$"),
+        ("气象文件的年总辐射 {g} kWh/m² 超出本工具按其文件头位置（北纬 {la}°、东经 {lo}°、{z} m）估计范围"
+         "（cswd 基准 {lo_g} 至 tmyx 基准 {hi_g} kWh/m²）{p}% 以上：请核对文件的辐射列及单位"
+         "（twin weather-check {f}）"),
+    ),
+    (
         (r"^the ERA5 and station temperature estimates differ by (?P<d>[+-][\d.]+) K in the "
          r"annual mean: the site lies in terrain the stations do not represent and its "
          r"temperature is less certain than elsewhere \(weather/VALIDATION\.md, section 3\)$"),

@@ -139,6 +139,20 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+FILE_CHECK_T_K = 3.0
+"""A weather file whose annual mean temperature lies further than this from the tool's estimate
+at the file's header position and elevation gets a note [K]. The largest leave-one-out miss over
+the 328 bundled stations is 2.3 K (Jinan; weather/VALIDATION.md, section 3) and the older
+CSWD/SWERA period adds 0.4 K: a file further off more likely carries a wrong header position or
+elevation, or another place's data (the TMYx Huang.Shan file: header 1836 m, the summit, with
+lowland temperatures 9.8 K warmer than the summit's)."""
+
+FILE_CHECK_GHI = 0.35
+"""A weather file whose annual GHI lies more than this below the tool's estimate on the cswd
+basis, or above it on the tmyx basis, gets a note [-]: leave-one-out errors reach -27 % and
++26 % for CSWD files on their basis, +13 % for TMYx/SWERA files on theirs (weather/VALIDATION.md)."""
+
+
 ELEVATION_TERRAIN_MARGIN_M = 1200.0
 """Farthest a given elevation may lie below the lowest or above the highest 5-arcmin terrain
 cell within about 9 km of the site [m] before it is refused as a mistake (0 for a plateau
@@ -463,6 +477,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                                   f"({la:.3f}, {lo:.3f})")
         meta.radiation_basis = "file"
         meta.temperature_period = "file"
+        meta.notes.extend(file_cross_check(df, meta))
         _add_zone(df, meta)
         return df, meta
 
@@ -659,6 +674,44 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         _add_zone(df, meta, degree_days=dd[0])
         _zone_uncertainty_note(meta, unc_t, dd[1:])
     return df, meta
+
+
+def file_cross_check(df, meta) -> list[str]:
+    """Notes where a weather file disagrees grossly with the tool's estimate at its header
+    position and elevation (:data:`FILE_CHECK_T_K`, :data:`FILE_CHECK_GHI`): a wrong header or
+    another place's file, which no range check on the file's own values finds. Files outside
+    mainland China are not checked (the estimate does not reach them)."""
+    from .interp import interpolate
+    from .validation import DAYS_IN_MONTH
+
+    lat, lon, z = meta.latitude, meta.longitude, meta.elevation
+    try:
+        _check_coords(lat, lon)
+    except WeatherError:
+        return []
+    name = meta.provenance.get("file", "the file")
+    where = f"{lat:.2f} N, {lon:.2f} E, {z:.0f} m"
+    tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
+    notes = []
+    t_est = float(tmyx["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
+    t_file = float(df["temp_air"].mean())
+    if abs(t_file - t_est) > FILE_CHECK_T_K:
+        notes.append(f"the weather file's annual mean temperature {t_file:.1f} degC is "
+                     f"{abs(t_file - t_est):.1f} K {'above' if t_file > t_est else 'below'} the "
+                     f"tool's estimate for its header position and elevation ({where}: "
+                     f"{t_est:.1f} degC; stations left out of the estimate missed by at most "
+                     f"2.3 K): check that the header gives this file's station and elevation "
+                     f"(twin weather-check {name})")
+    g_file = float(df["ghi"].sum()) / 1000.0
+    g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    g_lo = float(interpolate(lat, lon, z, basis="cswd")[0]["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    if g_file > (1 + FILE_CHECK_GHI) * g_hi or g_file < (1 - FILE_CHECK_GHI) * g_lo:
+        notes.append(f"the weather file's annual GHI {g_file:.0f} kWh/m2 lies outside the tool's "
+                     f"estimates for its header position ({where}: {g_lo:.0f} kWh/m2 on the cswd "
+                     f"basis to {g_hi:.0f} on the tmyx basis) by more than "
+                     f"{100 * FILE_CHECK_GHI:.0f} %: check the file's radiation columns and "
+                     f"units (twin weather-check {name})")
+    return notes
 
 
 def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted) -> None:
