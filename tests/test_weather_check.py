@@ -124,6 +124,8 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     assert "CHN_AH_Anqing.584240_TMYx.epw.gz" in r.output and "SWERA_509530_HARBIN.epw.gz" in r.output
     assert "annual mean temperature: 2 files" in r.output and "within 1.00 K" in r.output
     assert "places within 15 km left out" in r.output
+    assert "the uncertainty the tool states for a site (meant to hold at 95 %) held for: annual mean " \
+           "temperature at" in r.output and "of 2 files; annual GHI at" in r.output
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [x["file"] for x in rows] == ["CHN_AH_Anqing.584240_TMYx.epw.gz", "SWERA_509530_HARBIN.epw.gz"]
@@ -194,3 +196,16 @@ def test_a_file_far_from_the_estimate_gets_a_note(tmp_path, shared_dir):
         assert zh != n and not wrong_language(zh, "zh"), zh
     _, meta = wx.site_weather(path=_file(shared_dir, "TMYx-58424"))
     assert not [n for n in meta.notes if n.startswith("the weather file's")]
+
+
+def test_stated_coverage_counts_files_within_the_stated_uncertainty():
+    import pandas as pd
+
+    from weather.validation import stated_coverage
+
+    rows = pd.DataFrame({"dataset": ["TMYx", "CSWD", "SWERA"], "t_annual_error": [0.5, -1.5, 0.1],
+                         "expected_temperature_uncertainty_k": [0.8, 1.2, None],
+                         "ghi_error": [0.02, -0.3, 0.2], "expected_ghi_uncertainty": [0.05, 0.1, 0.1]})
+    c = stated_coverage(rows)
+    assert c["temperature"] == 0.5 and c["temperature_files"] == 2
+    assert c["ghi"] == 0.5 and c["ghi_files"] == 2  # the CSWD file's radiation is not counted

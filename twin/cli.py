@@ -320,7 +320,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
     import pandas as pd
 
     from weather import WeatherError
-    from weather.validation import check_weather_file, summarise_checks, weather_files
+    from weather.validation import check_weather_file, stated_coverage, summarise_checks, weather_files
 
     try:
         files = weather_files(paths)
@@ -346,7 +346,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
                       + (f", ~{left:.0f} s left" if i + 1 < len(files) else ""))
     if rows:
         table = pd.DataFrame(rows)
-        click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km))
+        click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km, stated_coverage(table)))
         if output is not None:
             from twin.export import write_csv_bom
 
@@ -361,7 +361,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         sys.exit(1)
 
 
-def _weather_check_text(table, summary, leave_out_km: float) -> str:
+def _weather_check_text(table, summary, leave_out_km: float, coverage: dict) -> str:
     """The per-file table and the goals of ``twin weather-check`` for a terminal."""
     import pandas as pd
 
@@ -404,6 +404,11 @@ def _weather_check_text(table, summary, leave_out_km: float) -> str:
         f = (lambda x: f"{x:.2f} K") if k else (lambda x: f"{100 * x:.1f} %")
         lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| {f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, "
                      f"{100 * g['within_goal']:.0f} % within {f(g['goal'])}")
+    held = [f"{what} at {100 * coverage[key]:.0f} % of {coverage[key + '_files']} files"
+            for key, what in (("temperature", "annual mean temperature"), ("ghi", "annual GHI"))
+            if coverage[key + "_files"]]
+    if held:
+        lines.append(f"the uncertainty the tool states for a site (meant to hold at 95 %) held for: {'; '.join(held)}")
     return "\n".join(lines)
 
 

@@ -480,6 +480,22 @@ def summarise_checks(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def stated_coverage(rows: pd.DataFrame) -> dict[str, float]:
+    """Share of checked files whose error lies within what the tool states for their site [-]:
+    ``temperature`` (annual mean against ``expected_temperature_uncertainty_k``), ``ghi``
+    (annual GHI against ``expected_ghi_uncertainty``, files whose radiation is not CSWD's);
+    NaN without such files. The stated values are meant to hold at 95 % of sites."""
+    t = rows.dropna(subset=["expected_temperature_uncertainty_k"])
+    rad = rows[rows["dataset"] != "CSWD"]
+
+    def share(err, unc) -> float:
+        return float(np.mean(np.abs(err.to_numpy(float)) <= unc.to_numpy(float))) if len(err) else np.nan
+
+    return {"temperature": share(t["t_annual_error"], t["expected_temperature_uncertainty_k"]),
+            "ghi": share(rad["ghi_error"], rad["expected_ghi_uncertainty"]),
+            "temperature_files": len(t), "ghi_files": len(rad)}
+
+
 WEATHER_FILE_SUFFIXES = (".epw", ".epw.gz", ".csv")
 """Files a directory given to ``twin weather-check`` contributes (EPW, gzipped EPW, TMY3 CSV)."""
 
