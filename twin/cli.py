@@ -366,18 +366,18 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict) -> 
     import pandas as pd
 
     from twin.compare import _cell, _display_width
+    from weather.validation import LEAVE_OUT_PLACE_KM
 
     def pct(x) -> str:
         return f"{100 * x:+.1f}%"
-
-    from weather.validation import LEAVE_OUT_PLACE_KM
 
     head = ["file", "dataset", "nearest station", "T annual", "worst month", "stated T", "GHI", "PV lat",
             "PV 10°", "zone file/est."]
     body = []
     for _, r in table.iterrows():
         unc = r["expected_temperature_uncertainty_k"]
-        body.append([r["file"] + ("" if r["independent"] else " *"), r["dataset"], f"{r['nearest_station']} {r['nearest_km']:.0f} km",
+        body.append([r["file"] + ("" if r["independent"] else " *"), r["dataset"],
+                     f"{r['nearest_station']} {r['nearest_km']:.0f} km",
                      f"{r['t_annual_error']:+.2f} K", f"{r['t_worst_month_error']:+.2f} K (m{r['t_worst_month']})",
                      f"±{unc:.1f} K" if pd.notna(unc) else "station",
                      pct(r["ghi_error"]), pct(r["pv_yield_error"]), pct(r["pv_yield_roof_error"]),
@@ -402,8 +402,8 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict) -> 
             continue
         k = g["unit"] == "K"
         f = (lambda x: f"{x:.2f} K") if k else (lambda x: f"{100 * x:.1f} %")
-        lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| {f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, "
-                     f"{100 * g['within_goal']:.0f} % within {f(g['goal'])}")
+        lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| "
+                     f"{f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, {100 * g['within_goal']:.0f} % within {f(g['goal'])}")
     held = [f"{what} at {100 * coverage[key]:.0f} % of {coverage[key + '_files']} files"
             for key, what in (("temperature", "annual mean temperature"), ("ghi", "annual GHI"))
             if coverage[key + "_files"]]

@@ -667,10 +667,10 @@ PATTERNS.extend([
         (r"^the weather file's annual mean temperature (?P<t>-?[\d.]+) degC is (?P<d>[\d.]+) K "
          r"(?P<dir>above|below) the tool's estimate for its header position and elevation "
          r"\((?P<la>[\d.]+) N, (?P<lo>[\d.]+) E, (?P<z>-?\d+) m: (?P<e>-?[\d.]+) degC; stations left "
-         r"out of the estimate missed by at most 2\.3 K\): check that the header gives this file's "
+         r"out of the estimate missed by at most (?P<m>[\d.]+) K\): check that the header gives this file's "
          r"station and elevation \(twin weather-check (?P<f>.+)\)$"),
         ("气象文件的年平均气温 {t} °C 比本工具按其文件头位置和海拔（北纬 {la}°、东经 {lo}°、{z} m）的估计值"
-         "（{e} °C）{dir} {d} K（留一检验中各站的最大偏差为 2.3 K）：请核对文件头是否为该文件台站的位置和海拔"
+         "（{e} °C）{dir} {d} K（留一检验中各站的最大偏差为 {m} K）：请核对文件头是否为该文件台站的位置和海拔"
          "（twin weather-check {f}）"),
     ),
     (

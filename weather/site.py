@@ -139,10 +139,14 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+LOO_LARGEST_T_MISS_K = 2.3
+"""Largest annual mean temperature error of the leave-one-out over the 328 bundled stations
+[K] (Jinan; weather/VALIDATION.md, section 3), quoted by :func:`file_cross_check`."""
+
 FILE_CHECK_T_K = 3.0
 """A weather file whose annual mean temperature lies further than this from the tool's estimate
-at the file's header position and elevation gets a note [K]. The largest leave-one-out miss over
-the 328 bundled stations is 2.3 K (Jinan; weather/VALIDATION.md, section 3) and the older
+at the file's header position and elevation gets a note [K]. The largest leave-one-out miss
+(:data:`LOO_LARGEST_T_MISS_K`) is 2.3 K and the older
 CSWD/SWERA period adds 0.4 K: a file further off more likely carries a wrong header position or
 elevation, or another place's data (the TMYx Huang.Shan file: header 1836 m, the summit, with
 lowland temperatures 9.8 K warmer than the summit's)."""
@@ -700,7 +704,7 @@ def file_cross_check(df, meta) -> list[str]:
                      f"{abs(t_file - t_est):.1f} K {'above' if t_file > t_est else 'below'} the "
                      f"tool's estimate for its header position and elevation ({where}: "
                      f"{t_est:.1f} degC; stations left out of the estimate missed by at most "
-                     f"2.3 K): check that the header gives this file's station and elevation "
+                     f"{LOO_LARGEST_T_MISS_K:.1f} K): check that the header gives this file's station and elevation "
                      f"(twin weather-check {name})")
     g_file = float(df["ghi"].sum()) / 1000.0
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
