@@ -306,7 +306,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
 @click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto",
               show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
               "SWERA 1973-2002, else the recent climate).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic years.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the synthetic years.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed, output, quiet) -> None:
@@ -314,8 +314,8 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
 
     For each file's site (header position and elevation) the typical year `twin weather --lat
     --lon --elevation` gives is compared with the file: annual and worst-month mean temperature,
-    annual GHI, PV yield, climate zone; then the issue-11 goals over all files, the same figures
-    as weather/VALIDATION.md. Files that cannot be checked are named with the reason (exit 1).
+    annual GHI, PV yield, climate zone; then the accuracy goals of weather/VALIDATION.md over all
+    files (the same figures). Files that cannot be checked are named with the reason (exit 1).
     """
     import pandas as pd
 
