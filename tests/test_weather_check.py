@@ -129,8 +129,9 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [x["file"] for x in rows] == ["CHN_AH_Anqing.584240_TMYx.epw.gz", "SWERA_509530_HARBIN.epw.gz"]
-    assert {"t_annual_error", "t_worst_month_error", "ghi_error", "pv_yield_error", "pv_yield_roof_error",
-            "zone_file", "zone_estimate", "left_out", "independent"} <= set(rows[0])
+    assert {"t_annual_error [K]", "t_worst_month_error [K]", "ghi_error [-]", "pv_yield_error [-]",
+            "pv_yield_roof_error [-]", "ghi_file [kWh/m2]", "zone_file", "zone_estimate", "left_out",
+            "independent"} <= set(rows[0])
 
 
 def test_cli_marks_files_at_bundled_stations(shared_dir):

@@ -320,7 +320,13 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
     import pandas as pd
 
     from weather import WeatherError
-    from weather.validation import check_weather_file, stated_coverage, summarise_checks, weather_files
+    from weather.validation import (
+        CHECK_UNITS,
+        check_weather_file,
+        stated_coverage,
+        summarise_checks,
+        weather_files,
+    )
 
     try:
         files = weather_files(paths)
@@ -351,7 +357,8 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
             from twin.export import write_csv_bom
 
             try:
-                write_csv_bom(table, output, index=False)
+                write_csv_bom(table.rename(columns={c: f"{c} [{u}]" for c, u in CHECK_UNITS.items()}),
+                              output, index=False)
             except OSError as exc:
                 _write_failed(exc, output)
             click.echo(f"wrote {output}: {len(table)} files", err=True)

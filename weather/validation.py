@@ -314,6 +314,15 @@ FILE_BASES = {"CSWD": "cswd"}
 about 18 % below TMYx); other files: tmyx."""
 
 
+CHECK_UNITS = {"latitude": "deg N", "longitude": "deg E", "elevation_m": "m", "nearest_km": "km",
+               "t_annual_file": "degC", "t_annual_estimate": "degC", "t_annual_error": "K",
+               "t_worst_month_error": "K", "t_worst_month": "month",
+               "expected_temperature_uncertainty_k": "K", "ghi_file": "kWh/m2",
+               "ghi_estimate": "kWh/m2", "ghi_error": "-", "expected_ghi_uncertainty": "-",
+               "pv_yield_file": "kWh/kWp", "pv_yield_error": "-", "pv_yield_roof_error": "-"}
+"""Units of :func:`check_weather_file`'s numbers (the CSV's ``name [unit]`` headers)."""
+
+
 def file_dataset(data_source: str) -> str:
     """The typical-year dataset an EPW header's data-source field names: ``"TMYx"``,
     ``"CSWD"``, ``"SWERA"``, or ``""`` for any other file (a user's own)."""
