@@ -124,6 +124,9 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     assert "CHN_AH_Anqing.584240_TMYx.epw.gz" in r.output and "SWERA_509530_HARBIN.epw.gz" in r.output
     assert "annual mean temperature: 2 files" in r.output and "within 1.00 K" in r.output
     assert "places within 15 km left out" in r.output
+    assert "by region (absolute errors" in r.output  # Anqing (east coast) and Harbin (north-east)
+    assert [ln.split()[:2] for ln in r.output.splitlines() if ln.startswith(("east coast", "north-east"))] \
+        == [["north-east", "1"], ["east", "coast"]]
     assert "the uncertainty the tool states for a site (meant to hold at 95 %) held for: annual mean " \
            "temperature at" in r.output and "of 2 files; annual GHI at" in r.output
     with out.open(encoding="utf-8-sig") as fh:

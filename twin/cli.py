@@ -323,6 +323,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
     from weather.validation import (
         CHECK_UNITS,
         check_weather_file,
+        checks_by_region,
         stated_coverage,
         summarise_checks,
         weather_files,
@@ -352,7 +353,8 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
                       + (f", ~{left:.0f} s left" if i + 1 < len(files) else ""))
     if rows:
         table = pd.DataFrame(rows)
-        click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km, stated_coverage(table)))
+        click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km, stated_coverage(table),
+                                       checks_by_region(table)))
         if output is not None:
             from twin.export import write_csv_bom
 
@@ -368,7 +370,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         sys.exit(1)
 
 
-def _weather_check_text(table, summary, leave_out_km: float, coverage: dict) -> str:
+def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, regions) -> str:
     """The per-file table and the goals of ``twin weather-check`` for a terminal."""
     import pandas as pd
 
@@ -411,6 +413,23 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict) -> 
         f = (lambda x: f"{x:.2f} K") if k else (lambda x: f"{100 * x:.1f} %")
         lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| "
                      f"{f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, {100 * g['within_goal']:.0f} % within {f(g['goal'])}")
+    if len(regions) > 2:  # more than one region besides "all"
+        def pair(mean, p95, pct: bool = False) -> str:
+            if pd.isna(mean):
+                return "-"
+            return f"{100 * mean:.1f} / {100 * p95:.1f} %" if pct else f"{mean:.2f} / {p95:.2f} K"
+
+        rows = [["region", "files", "T annual mean/p95", "worst month mean/p95", "GHI mean/p95",
+                 "PV lat mean/p95", "CSWD GHI mean/p95"]]
+        for name, g in regions.iterrows():
+            rows.append([name, f"{g['n']:.0f}", pair(g["t_annual_mean"], g["t_annual_p95"]),
+                         pair(g["t_worst_mean"], g["t_worst_p95"]), pair(g["ghi_mean"], g["ghi_p95"], True),
+                         pair(g["pv_mean"], g["pv_p95"], True), pair(g["ghi_cswd_mean"], g["ghi_cswd_p95"], True)])
+        w = [max(_display_width(x) for x in col) for col in zip(*rows)]
+        lines.append("")
+        lines.append("by region (absolute errors; GHI and PV of files whose radiation is not CSWD's):")
+        lines += ["".join(c + " " * (w[0] - _display_width(c)) if j == 0 else _cell(c, w[j] + 2)
+                          for j, c in enumerate(row)) for row in rows]
     held = [f"{what} at {100 * coverage[key]:.0f} % of {coverage[key + '_files']} files"
             for key, what in (("temperature", "annual mean temperature"), ("ghi", "annual GHI"))
             if coverage[key + "_files"]]

@@ -395,8 +395,8 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     Returns
     -------
     dict
-        ``file, station, dataset, latitude, longitude, elevation_m, left_out`` (stations left
-        out), ``nearest_station, nearest_km, radiation_basis, temperature_period``,
+        ``file, station, dataset, latitude, longitude, elevation_m, region`` (of
+        :data:`weather.stations.REGIONS`), ``left_out`` (stations left out), ``nearest_station, nearest_km, radiation_basis, temperature_period``,
         ``t_annual_file, t_annual_estimate`` [degC], ``t_annual_error, t_worst_month_error``
         (estimate minus file, signed [K]), ``t_worst_month`` (1-12),
         ``expected_temperature_uncertainty_k`` (stated for the site, None at a station),
@@ -448,6 +448,7 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     nearest = min(meta.stations, key=lambda s: s["distance_km"]) if meta.stations else None
     return {"file": fmeta.provenance["file"], "station": fmeta.provenance.get("station", ""),
             "dataset": ds or "other", "latitude": lat, "longitude": lon, "elevation_m": z,
+            "region": meta.region,
             "left_out": "; ".join(f"{r['name']} ({r['dataset']})" for _, r in left.iterrows()),
             "nearest_station": (f"{nearest['name']} {nearest['name_zh']} ({nearest['dataset']})"
                                 if nearest else ""),
@@ -487,6 +488,15 @@ def summarise_checks(rows: pd.DataFrame) -> pd.DataFrame:
                     "p95_abs": float(np.quantile(a, 0.95)) if len(a) else np.nan,
                     "within_goal": float(np.mean(a <= goal)) if len(a) else np.nan})
     return pd.DataFrame(out)
+
+
+def checks_by_region(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summarise_loo` of checked files (rows of :func:`check_weather_file`): mean and
+    95th-percentile absolute errors by region and overall, as weather/VALIDATION.md's table."""
+    return summarise_loo(rows.drop(columns="t_worst_month").rename(columns={"t_annual_error": "t_annual",
+                                              "t_worst_month_error": "t_worst_month",
+                                              "ghi_error": "ghi_annual",
+                                              "pv_yield_error": "pv_yield"}))
 
 
 def stated_coverage(rows: pd.DataFrame) -> dict[str, float]:
