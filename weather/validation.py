@@ -365,6 +365,18 @@ def _same_number_hint(wmo: str) -> str:
     return f" (bundled station with its WMO number {wmo[:5]}: {where})"
 
 
+def _file_region(lat: float, lon: float, elevation: float) -> str:
+    """Planning region of a file's site by the province of the nearest division seat (as the
+    bundled stations' regions, which it reproduces for all 329), "" without a seat within
+    300 km; the interpolation's own region (the nearest station's) can change when the file's
+    place is left out."""
+    from .places import nearest_seat_province
+    from .stations import region_of
+
+    prov = nearest_seat_province(lat, lon)
+    return region_of(prov[0], lat, lon, elevation) if prov else ""
+
+
 def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str = "auto",
                        temperature_period: str = "auto", seed: int = 0) -> dict:
     """The tool's typical year for a weather file's site against the file.
@@ -448,7 +460,7 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     nearest = min(meta.stations, key=lambda s: s["distance_km"]) if meta.stations else None
     return {"file": fmeta.provenance["file"], "station": fmeta.provenance.get("station", ""),
             "dataset": ds or "other", "latitude": lat, "longitude": lon, "elevation_m": z,
-            "region": meta.region,
+            "region": _file_region(lat, lon, z) or meta.region,
             "left_out": "; ".join(f"{r['name']} ({r['dataset']})" for _, r in left.iterrows()),
             "nearest_station": (f"{nearest['name']} {nearest['name_zh']} ({nearest['dataset']})"
                                 if nearest else ""),
