@@ -213,3 +213,36 @@ def test_stated_coverage_counts_files_within_the_stated_uncertainty():
     c = stated_coverage(rows)
     assert c["temperature"] == 0.5 and c["temperature_files"] == 2
     assert c["ghi"] == 0.5 and c["ghi_files"] == 2  # the CSWD file's radiation is not counted
+
+
+def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared_dir):
+    """summary.json's weather.file_check and the report's weather row give the file against the
+    tool's estimate at its position (evidence that the file is the site's); null for a
+    synthetic year."""
+    import json
+
+    text = (Path(__file__).parent / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    shutil.copy(_file(shared_dir, "TMYx-58358"), tmp_path / "w.epw.gz")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("site: {city: Hangzhou}", "site: {city: Suzhou, weather_file: w.epw.gz}"),
+                 encoding="utf-8")
+    for lang in ("en", "zh"):
+        out = tmp_path / f"out_{lang}"
+        r = _run(["run", str(p), "--hours", "48", "-o", str(out), "-q", "--lang", lang])
+        assert r.exit_code == 0, r.output
+        w = json.loads((out / "summary.json").read_text(encoding="utf-8"))["weather"]
+        fc = w["file_check"]
+        assert set(fc) == {"t_annual_estimate_c", "t_annual_diff_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2",
+                           "ghi_diff_tmyx", "ghi_diff_cswd"}
+        assert abs(fc["t_annual_diff_k"]) < 1.0 and abs(fc["ghi_diff_tmyx"]) < 0.05  # Suzhou's own file
+        assert fc["t_annual_diff_k"] == pytest.approx(w["annual_mean_temperature_c"] - fc["t_annual_estimate_c"])
+        import html as _html
+
+        page = _html.unescape((out / "report.html").read_text(encoding="utf-8"))
+        said = (f"{fc['t_annual_diff_k']:+.1f} K，总辐射 {100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）" if lang == "zh"
+                else f"against the tool's estimate at the file's position: mean temperature {fc['t_annual_diff_k']:+.1f} K")
+        assert said in page
+    p.write_text(text, encoding="utf-8")
+    r = _run(["run", str(p), "--hours", "48", "-o", str(tmp_path / "synthetic"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "synthetic" / "summary.json").read_text(encoding="utf-8"))["weather"]["file_check"] is None

@@ -288,6 +288,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                    f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
     for n in meta.notes:
         click.echo(f"note: {_cli_words(n)}", err=True)
+    fc = meta.file_check
+    if fc:
+        click.echo(f"the file against the tool's estimate at its header position: mean temperature "
+                   f"{fc['t_annual_diff_k']:+.1f} K, GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
+                   f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis); twin weather-check {path} adds the worst "
+                   f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "

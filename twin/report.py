@@ -67,6 +67,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     t = w.get("annual_mean_temperature_c")
     older = w.get("temperature_period") == "cswd"  # the default, the recent climate, goes unsaid
     is_file = w["source"] == "file"
+    fc = w.get("file_check") or {}  # a file against the tool's estimate at its position
     if zh:
         used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
                         for s in st[:4])
@@ -77,6 +78,9 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         parts += [f"年平均气温 {t:.1f} °C" + ("（1971–2003 年气候）" if older else "")] if t is not None else []
         parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
+        if fc:
+            parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K，总辐射 "
+                      f"{100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）/ {100 * fc['ghi_diff_cswd']:+.0f}%（cswd 基准）"]
         return "；".join(parts)
     if is_file:
         where = w.get("file") or ""
@@ -89,7 +93,10 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
     extra = "".join([f", mean {t:.1f} °C" + (" (1971-2003 climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
-                     f"; climate zone {zone_en}" if zone else ""])
+                     f"; climate zone {zone_en}" if zone else "",
+                     (f"; against the tool's estimate at the file's position: mean temperature "
+                      f"{fc['t_annual_diff_k']:+.1f} K, GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
+                      f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)") if fc else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 

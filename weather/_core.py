@@ -107,6 +107,12 @@ class WeatherMeta:
         Annual GHI of the whole typical year [kWh/m2], whatever part of it a run simulates.
     annual_mean_temperature_c : float or None
         Mean air temperature of the whole typical year [degC].
+    file_check : dict
+        For a file, the tool's estimate at its header position and elevation and the file
+        against it (:func:`weather.site.file_against_estimate`): ``t_annual_estimate_c``
+        [degC], ``t_annual_diff_k`` (file minus estimate [K]), ``ghi_tmyx_kwh_m2``,
+        ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_diff_tmyx``, ``ghi_diff_cswd`` (file / estimate - 1
+        [-]); empty for a synthetic year or a file outside mainland China.
     """
 
     latitude: float
@@ -130,6 +136,7 @@ class WeatherMeta:
     climate_zone: dict = field(default_factory=dict)
     annual_ghi_kwh_m2: float | None = None
     annual_mean_temperature_c: float | None = None
+    file_check: dict = field(default_factory=dict)
 
     def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
         """Flat dict of str/float values for NetCDF attributes.

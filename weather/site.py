@@ -481,6 +481,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                                   f"({la:.3f}, {lo:.3f})")
         meta.radiation_basis = "file"
         meta.temperature_period = "file"
+        meta.file_check = file_against_estimate(df, meta)
         meta.notes.extend(file_cross_check(df, meta))
         _add_zone(df, meta)
         return df, meta
@@ -680,11 +681,11 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     return df, meta
 
 
-def file_cross_check(df, meta) -> list[str]:
-    """Notes where a weather file disagrees grossly with the tool's estimate at its header
-    position and elevation (:data:`FILE_CHECK_T_K`, :data:`FILE_CHECK_GHI`): a wrong header or
-    another place's file, which no range check on the file's own values finds. Files outside
-    mainland China are not checked (the estimate does not reach them)."""
+def file_against_estimate(df, meta) -> dict:
+    """A weather file against the tool's estimate at its header position and elevation (see
+    :attr:`weather.WeatherMeta.file_check`): annual mean temperature on the recent climate,
+    annual GHI on both radiation bases. Empty for a file outside mainland China, where the
+    estimate does not reach."""
     from .interp import interpolate
     from .validation import DAYS_IN_MONTH
 
@@ -692,23 +693,39 @@ def file_cross_check(df, meta) -> list[str]:
     try:
         _check_coords(lat, lon)
     except WeatherError:
+        return {}
+    tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
+    cswd, _ = interpolate(lat, lon, z, basis="cswd")
+    t_est = float(tmyx["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
+    g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    g_file = float(df["ghi"].sum()) / 1000.0
+    return {"t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
+            "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
+            "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
+
+
+def file_cross_check(df, meta) -> list[str]:
+    """Notes where a weather file disagrees grossly with the tool's estimate at its header
+    position and elevation (``meta.file_check``, :data:`FILE_CHECK_T_K`,
+    :data:`FILE_CHECK_GHI`): a wrong header or another place's file, which no range check on
+    the file's own values finds."""
+    c = meta.file_check
+    if not c:
         return []
     name = meta.provenance.get("file", "the file")
-    where = f"{lat:.2f} N, {lon:.2f} E, {z:.0f} m"
-    tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
+    where = f"{meta.latitude:.2f} N, {meta.longitude:.2f} E, {meta.elevation:.0f} m"
     notes = []
-    t_est = float(tmyx["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
-    t_file = float(df["temp_air"].mean())
-    if abs(t_file - t_est) > FILE_CHECK_T_K:
-        notes.append(f"the weather file's annual mean temperature {t_file:.1f} degC is "
-                     f"{abs(t_file - t_est):.1f} K {'above' if t_file > t_est else 'below'} the "
+    t_est, dt = c["t_annual_estimate_c"], c["t_annual_diff_k"]
+    if abs(dt) > FILE_CHECK_T_K:
+        notes.append(f"the weather file's annual mean temperature {t_est + dt:.1f} degC is "
+                     f"{abs(dt):.1f} K {'above' if dt > 0 else 'below'} the "
                      f"tool's estimate for its header position and elevation ({where}: "
                      f"{t_est:.1f} degC; stations left out of the estimate missed by at most "
                      f"{LOO_LARGEST_T_MISS_K:.1f} K): check that the header gives this file's station and elevation "
                      f"(twin weather-check {name})")
     g_file = float(df["ghi"].sum()) / 1000.0
-    g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
-    g_lo = float(interpolate(lat, lon, z, basis="cswd")[0]["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    g_hi, g_lo = c["ghi_tmyx_kwh_m2"], c["ghi_cswd_kwh_m2"]
     if g_file > (1 + FILE_CHECK_GHI) * g_hi or g_file < (1 - FILE_CHECK_GHI) * g_lo:
         notes.append(f"the weather file's annual GHI {g_file:.0f} kWh/m2 lies outside the tool's "
                      f"estimates for its header position ({where}: {g_lo:.0f} kWh/m2 on the cswd "

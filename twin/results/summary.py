@@ -134,7 +134,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "annual_ghi_kwh_m2": weather.annual_ghi_kwh_m2,
                     "annual_mean_temperature_c": getattr(weather, "annual_mean_temperature_c", None),
                     "file": (getattr(weather, "provenance", None) or {}).get("file") if weather.source == "file"
-                    else None},
+                    else None,
+                    "file_check": dict(getattr(weather, "file_check", {})) or None},
         "hours": int(prof.sizes["time"]),
         "buildings": buildings_summary(prof),
         "sizes": json_safe(res.sizes),
