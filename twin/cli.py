@@ -369,7 +369,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
                               output, index=False)
             except OSError as exc:
                 _write_failed(exc, output)
-            click.echo(f"wrote {output}: {len(table)} files", err=True)
+            click.echo(f"wrote {output}: {len(table)} file{'s' if len(table) != 1 else ''}", err=True)
     for f, why in failed:
         click.echo(f"not checked: {f}: {why}", err=True)
     if failed:
@@ -406,9 +406,9 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
                     "; every bundled station used (--leave-out-km 15 for the leave-one-out)"))
     near = int((~table["independent"].astype(bool)).sum())
     if near:
-        lines.append(f"* {near} of {len(table)} files lie within {LEAVE_OUT_PLACE_KM:g} km of a bundled station "
-                     f"the estimate uses: it leans on that station's own statistics, so they are no independent "
-                     f"check of the method (--leave-out-km {LEAVE_OUT_PLACE_KM:g} leaves such places out)")
+        lines.append(f"* within {LEAVE_OUT_PLACE_KM:g} km of a bundled station the estimate uses ({near} of "
+                     f"{len(table)}): the estimate leans on that station's own statistics, so such a file is no "
+                     f"independent check of the method (--leave-out-km {LEAVE_OUT_PLACE_KM:g} leaves such places out)")
     lines.append("")
     lines.append("goals of weather/VALIDATION.md (95 % of files within the goal):")
     for _, g in summary.iterrows():
