@@ -232,7 +232,7 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
         assert r.exit_code == 0, r.output
         w = json.loads((out / "summary.json").read_text(encoding="utf-8"))["weather"]
         fc = w["file_check"]
-        assert set(fc) == {"t_annual_estimate_c", "t_annual_diff_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2",
+        assert set(fc) == {"dataset", "t_annual_estimate_c", "t_annual_diff_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2",
                            "ghi_diff_tmyx", "ghi_diff_cswd"}
         assert abs(fc["t_annual_diff_k"]) < 1.0 and abs(fc["ghi_diff_tmyx"]) < 0.05  # Suzhou's own file
         assert fc["t_annual_diff_k"] == pytest.approx(w["annual_mean_temperature_c"] - fc["t_annual_estimate_c"])
@@ -246,3 +246,16 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
     r = _run(["run", str(p), "--hours", "48", "-o", str(tmp_path / "synthetic"), "-q"])
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "synthetic" / "summary.json").read_text(encoding="utf-8"))["weather"]["file_check"] is None
+
+
+def test_a_cswd_file_is_judged_in_its_own_period(shared_dir):
+    """A CSWD file (1971-2003) against the estimate moved back by the CSWD offset, not against
+    the recent climate (0.44 K warmer): its own station's difference stays small."""
+    from weather.interp import dataset_offsets
+
+    _, meta = wx.site_weather(path=_file(shared_dir, "CSWD-58424"))
+    fc = meta.file_check
+    assert fc["dataset"] == "CSWD"
+    assert abs(fc["t_annual_diff_k"]) < 0.3
+    recent = fc["t_annual_estimate_c"] + float(dataset_offsets()["CSWD"] @ [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) / 365
+    assert recent - fc["t_annual_estimate_c"] > 0.3

@@ -291,7 +291,9 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     fc = meta.file_check
     if fc:
         click.echo(f"the file against the tool's estimate at its header position: mean temperature "
-                   f"{fc['t_annual_diff_k']:+.1f} K, GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
+                   f"{fc['t_annual_diff_k']:+.1f} K"
+                   + (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else "")
+                   + f", GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
                    f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis); twin weather-check {path} adds the worst "
                    f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000

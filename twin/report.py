@@ -79,7 +79,8 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
         if fc:
-            parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K，总辐射 "
+            parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
+                      + ("（按文件所属时段）" if fc.get("dataset") in ("CSWD", "SWERA") else "") + "，总辐射 "
                       f"{100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）/ {100 * fc['ghi_diff_cswd']:+.0f}%（cswd 基准）"]
         return "；".join(parts)
     if is_file:
@@ -95,7 +96,9 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
                      f"; climate zone {zone_en}" if zone else "",
                      (f"; against the tool's estimate at the file's position: mean temperature "
-                      f"{fc['t_annual_diff_k']:+.1f} K, GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
+                      f"{fc['t_annual_diff_k']:+.1f} K"
+                      + (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else "")
+                      + f", GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
                       f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)") if fc else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"

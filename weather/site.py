@@ -683,11 +683,13 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
 
 def file_against_estimate(df, meta) -> dict:
     """A weather file against the tool's estimate at its header position and elevation (see
-    :attr:`weather.WeatherMeta.file_check`): annual mean temperature on the recent climate,
-    annual GHI on both radiation bases. Empty for a file outside mainland China, where the
-    estimate does not reach."""
-    from .interp import interpolate
-    from .validation import DAYS_IN_MONTH
+    :attr:`weather.WeatherMeta.file_check`): annual mean temperature in the file's period (a
+    CSWD or SWERA file, by its header, against the estimate moved back by that dataset's offset,
+    :func:`weather.interp.dataset_offsets`; any other against the recent climate), annual GHI on
+    both radiation bases. Empty for a file outside mainland China, where the estimate does not
+    reach."""
+    from .interp import dataset_offsets, interpolate
+    from .validation import DAYS_IN_MONTH, file_dataset
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
@@ -696,11 +698,13 @@ def file_against_estimate(df, meta) -> dict:
         return {}
     tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
     cswd, _ = interpolate(lat, lon, z, basis="cswd")
-    t_est = float(tmyx["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
+    ds = file_dataset(meta.provenance.get("data_source", ""))
+    t_month = tmyx["t_mean"].to_numpy() - (dataset_offsets()[ds] if ds in ("CSWD", "SWERA") else 0.0)
+    t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
+    return {"dataset": ds, "t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
             "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
             "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
 
