@@ -290,12 +290,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         click.echo(f"note: {_cli_words(n)}", err=True)
     fc = meta.file_check
     if fc:
-        click.echo(f"the file against the tool's estimate at its header position: mean temperature "
-                   f"{fc['t_annual_diff_k']:+.1f} K"
-                   + (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else "")
-                   + f", GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
-                   f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis); twin weather-check {path} adds the worst "
-                   f"month, PV yield and climate zone", err=True)
+        from weather.site import file_check_text
+
+        click.echo(f"the file against the tool's estimate at its header position: {file_check_text(fc)}; "
+                   f"twin weather-check {path} adds the worst month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "

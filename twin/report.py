@@ -68,6 +68,8 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     older = w.get("temperature_period") == "cswd"  # the default, the recent climate, goes unsaid
     is_file = w["source"] == "file"
     fc = w.get("file_check") or {}  # a file against the tool's estimate at its position
+    if fc:
+        from weather.site import file_check_text
     if zh:
         used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
                         for s in st[:4])
@@ -95,11 +97,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     extra = "".join([f", mean {t:.1f} °C" + (" (1971-2003 climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
                      f"; climate zone {zone_en}" if zone else "",
-                     (f"; against the tool's estimate at the file's position: mean temperature "
-                      f"{fc['t_annual_diff_k']:+.1f} K"
-                      + (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else "")
-                      + f", GHI {100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / "
-                      f"{100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)") if fc else ""])
+                     f"; against the tool's estimate at the file's position: {file_check_text(fc)}" if fc else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 

@@ -709,6 +709,14 @@ def file_against_estimate(df, meta) -> dict:
             "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
 
 
+def file_check_text(fc: dict) -> str:
+    """``meta.file_check`` in words: 'mean temperature -0.1 K, GHI +0 % (tmyx basis) / +16 %
+    (cswd basis)', the period named for a CSWD or SWERA file."""
+    period = f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else ""
+    return (f"mean temperature {fc['t_annual_diff_k']:+.1f} K{period}, GHI "
+            f"{100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / {100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)")
+
+
 def file_cross_check(df, meta) -> list[str]:
     """Notes where a weather file disagrees grossly with the tool's estimate at its header
     position and elevation (``meta.file_check``, :data:`FILE_CHECK_T_K`,

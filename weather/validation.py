@@ -408,7 +408,8 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     -------
     dict
         ``file, station, dataset, latitude, longitude, elevation_m, region`` (of
-        :data:`weather.stations.REGIONS`), ``left_out`` (stations left out), ``nearest_station, nearest_km, radiation_basis, temperature_period``,
+        :data:`weather.stations.REGIONS`), ``left_out`` (stations left out),
+        ``nearest_station, nearest_km, radiation_basis, temperature_period``,
         ``t_annual_file, t_annual_estimate`` [degC], ``t_annual_error, t_worst_month_error``
         (estimate minus file, signed [K]), ``t_worst_month`` (1-12),
         ``expected_temperature_uncertainty_k`` (stated for the site, None at a station),
@@ -505,10 +506,9 @@ def summarise_checks(rows: pd.DataFrame) -> pd.DataFrame:
 def checks_by_region(rows: pd.DataFrame) -> pd.DataFrame:
     """:func:`summarise_loo` of checked files (rows of :func:`check_weather_file`): mean and
     95th-percentile absolute errors by region and overall, as weather/VALIDATION.md's table."""
-    return summarise_loo(rows.drop(columns="t_worst_month").rename(columns={"t_annual_error": "t_annual",
-                                              "t_worst_month_error": "t_worst_month",
-                                              "ghi_error": "ghi_annual",
-                                              "pv_yield_error": "pv_yield"}))
+    as_loo = {"t_annual_error": "t_annual", "t_worst_month_error": "t_worst_month",
+              "ghi_error": "ghi_annual", "pv_yield_error": "pv_yield"}
+    return summarise_loo(rows.drop(columns="t_worst_month").rename(columns=as_loo))
 
 
 def stated_coverage(rows: pd.DataFrame) -> dict[str, float]:
