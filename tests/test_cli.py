@@ -365,8 +365,8 @@ def test_weather_command_speaks_in_its_own_options(tmp_path, shared_dir):
     out = tmp_path / "x.csv"
     r = _run(["weather", "--lat", "30", "-o", str(out)])
     assert r.exit_code == 1 and "give --lat and --lon together" in r.output
-    r = _run(["weather", "--city", "苏州", "-o", str(tmp_path / "x.epw")])
-    assert r.exit_code == 1 and "ending in .csv" in r.output
+    r = _run(["weather", "--city", "苏州", "-o", str(tmp_path / "x.xlsx")])
+    assert r.exit_code == 1 and "ending in .csv (a table) or .epw" in r.output
     r = _run(["weather", "--city", "苏州", "-o", str(out)])
     assert "twin weather --file" in r.output and "site_weather(" not in r.output
     epw = shared_dir / "data/weather/CHN_JS_Suzhou.583580_TMYx.epw.gz"

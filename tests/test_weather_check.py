@@ -259,3 +259,31 @@ def test_a_cswd_file_is_judged_in_its_own_period(shared_dir):
     assert abs(fc["t_annual_diff_k"]) < 0.3
     recent = fc["t_annual_estimate_c"] + float(dataset_offsets()["CSWD"] @ [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) / 365
     assert recent - fc["t_annual_estimate_c"] > 0.3
+
+
+def test_weather_written_as_epw_reads_back(tmp_path):
+    """`twin weather -o x.epw`: the typical year in EnergyPlus's format, which the tool's own
+    reader (and pvlib's) read back to the values written, within the format's rounding; dew
+    point never above the air temperature."""
+    import numpy as np
+    import pvlib
+
+    out = tmp_path / "chengdu.epw"
+    r = _run(["weather", "--city", "成都", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    df, meta = wx.site_weather(city="成都", year=2026)
+    back, bmeta = wx.read_weather_file(out, year=2026)
+    for col, tol in (("ghi", 0.5), ("dni", 0.5), ("dhi", 0.5), ("temp_air", 0.05), ("wind_speed", 0.05),
+                     ("relative_humidity", 0.5)):
+        assert float(np.abs(back[col].to_numpy() - df[col].to_numpy()).max()) <= tol + 1e-9, col
+    assert (bmeta.latitude, bmeta.longitude) == pytest.approx((meta.latitude, meta.longitude), abs=1e-4)
+    assert bmeta.elevation == pytest.approx(meta.elevation, abs=0.05)
+    assert "no shift needed" in bmeta.notes[0]
+    data, pmeta = pvlib.iotools.read_epw(str(out))
+    assert len(data) == 8760 and pmeta["TZ"] == 8.0 and pmeta["city"] == "Chengdu"
+    assert (data["temp_dew"] <= data["temp_air"] + 1e-9).all()
+    assert data["atmospheric_pressure"].iloc[0] == pytest.approx(101325 * (1 - 2.25577e-5 * meta.elevation) ** 5.25588, abs=1)
+    first = out.read_text(encoding="utf-8").splitlines()
+    assert first[5].startswith("COMMENTS 1,synthetic typical year by park-twin")
+    assert all(line.isascii() for line in first)
+    assert first[8].startswith("2026,1,1,1,0,") and first[-1].startswith("2026,12,31,24,0,")

@@ -210,10 +210,12 @@ def schema(output: Path | None) -> None:
               help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
               "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder).")
 @click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write: .csv (a table with the provenance in its header) or .epw (EnergyPlus weather "
+              "format, for building-simulation tools).")
 def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temperature_period, list_,
             output) -> None:
-    """Export the hourly typical year used for a site (CSV)."""
+    """Export the hourly typical year used for a site (CSV or EPW)."""
     import weather as wx
 
     if list_:
@@ -257,9 +259,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     if not (city or path or (lat is not None and lon is not None)):
         _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
     if not output:
-        _fail("twin weather: give -o FILE.csv")
-    if output.suffix.lower() != ".csv":
-        _fail(f"twin weather: -o {output}: the typical year is written as CSV; give a file name ending in .csv")
+        _fail("twin weather: give -o FILE.csv (or FILE.epw)")
+    if output.suffix.lower() not in (".csv", ".epw"):
+        _fail(f"twin weather: -o {output}: the typical year is written as CSV or EPW; give a file name ending "
+              f"in .csv (a table) or .epw (EnergyPlus weather, for building-simulation tools)")
     ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed != 0),
                                      ("--radiation-basis", radiation_basis != "tmyx"),
                                      ("--temperature-period", temperature_period != "tmyx")) if used]
@@ -274,13 +277,17 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                           f"stand): {', '.join(ignored)}")
     from twin.io import atomic_write_text
 
-    header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
-    header += ("# columns: time = start of the hour (Asia/Shanghai, UTC+8); ghi, dni, dhi [W/m2], "
-               "mean irradiance over the hour; temp_air [degC]; wind_speed [m/s]; relative_humidity "
-               "[%]. Header units: latitude/longitude [deg], elevation [m], distance_km [km], "
-               "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]\n")
+    if output.suffix.lower() == ".epw":
+        text = _weather_epw(df, meta)
+    else:
+        header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
+        header += ("# columns: time = start of the hour (Asia/Shanghai, UTC+8); ghi, dni, dhi [W/m2], "
+                   "mean irradiance over the hour; temp_air [degC]; wind_speed [m/s]; relative_humidity "
+                   "[%]. Header units: latitude/longitude [deg], elevation [m], distance_km [km], "
+                   "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]\n")
+        text = header + df.to_csv(index_label="time")
     try:
-        atomic_write_text(output, header + df.to_csv(index_label="time"))
+        atomic_write_text(output, text)
     except OSError as exc:
         _write_failed(exc, output)
     for s in meta.stations:
@@ -442,6 +449,23 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
     if held:
         lines.append(f"the uncertainty the tool states for a site (meant to hold at 95 %) held for: {'; '.join(held)}")
     return "\n".join(lines)
+
+
+def _weather_epw(df, meta) -> str:
+    """The typical year of ``twin weather`` as an EPW file, its provenance in the comment line."""
+    from weather.io import epw_text
+
+    if meta.source == "file":
+        name = meta.provenance.get("station") or "file"
+        comment = f"re-written by park-twin {__version__} from the weather file {meta.provenance.get('file', '')}"
+    else:
+        name = (meta.reference_city if meta.source == "synthetic-city"
+                else f"site {meta.latitude:.2f}N {meta.longitude:.2f}E")
+        used = "; ".join(f"{s['name']} ({s['dataset']} {s['distance_km']:.0f} km)" for s in meta.stations[:7])
+        comment = (f"synthetic typical year by park-twin {__version__} (weather/VALIDATION.md): radiation basis "
+                   f"{meta.radiation_basis}; temperature period {meta.temperature_period}; seed {meta.seed}; "
+                   f"stations: {used}")
+    return epw_text(df, meta, name, comment)
 
 
 _PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "file": "the file's"}

@@ -1,4 +1,5 @@
-"""Readers for EPW and TMY3 typical-year files, with radiation time-shift repair.
+"""Readers for EPW and TMY3 typical-year files, with radiation time-shift repair, and an EPW
+writer for the tool's typical years (:func:`epw_text`).
 
 Conventions (EnergyPlus Auxiliary Programs, "EPW data dictionary"; NREL TMY3
 user's manual, Wilcox & Marion 2008, NREL/TP-581-43156): the value at hour h
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import COLUMNS, WeatherError, WeatherMeta, hourly_index
-from .solar import cos_zenith, hour_mean_cos_zenith
+from .solar import cos_zenith, extra_radiation, hour_mean_cos_zenith
 
 CHINA_UTC_OFFSET_H = 8.0
 """China's one time zone, Beijing time [h]: files are moved to it, and a refused file's
@@ -466,3 +467,87 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                                    "station": info["station"], "data_source": info["data_source"],
                                    "wmo": info["wmo"], "method": method})
     return df, meta
+
+
+EPW_SOURCE_FLAGS = "?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9"
+"""Data source and uncertainty flags of every written EPW row (field 6): not from a station
+(EnergyPlus reads them as text)."""
+
+EPW_MISSING_TAIL = ("999999,999999,999999,9999,999", "{ws:.1f}", "99,99,9999,99999,9,999999999,999,.999,999,99,999,999,99")
+"""EPW's missing-value codes for what a typical year of this tool does not carry: illuminances,
+zenith luminance and wind direction before the wind speed; sky cover, visibility, ceiling,
+present weather, precipitable water, aerosol depth, snow, albedo and precipitation after it
+(EnergyPlus substitutes its defaults, e.g. sky cover 5/10 and wind direction 180 deg)."""
+
+
+def dew_point(temp_air, relative_humidity) -> np.ndarray:
+    """Dew point over water [degC] from air temperature [degC] and relative humidity [%]
+    (Magnus form, coefficients of Alduchov & Eskridge 1996: 17.625, 243.04 degC)."""
+    a, b = 17.625, 243.04
+    t = np.asarray(temp_air, float)
+    g = np.log(np.clip(np.asarray(relative_humidity, float), 1.0, 100.0) / 100.0) + a * t / (b + t)
+    return b * g / (a - g)
+
+
+def station_pressure(elevation_m: float) -> float:
+    """Atmospheric pressure of the ICAO standard atmosphere at ``elevation_m`` [Pa]."""
+    return 101325.0 * (1.0 - 2.25577e-5 * elevation_m) ** 5.25588
+
+
+def _epw_field(text: str) -> str:
+    """A header text as one EPW field (no commas, ASCII)."""
+    return "".join(c if c.isascii() and c not in ",\n\r" else "_" if c == "," else "" for c in str(text)).strip() or "-"
+
+
+def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") -> str:
+    """An hourly year of this tool as an EPW file (EnergyPlus weather format), readable back by
+    :func:`read_weather_file` to the values written.
+
+    Rows are labelled hour-ending in UTC+8 (the start-of-hour label plus one hour: EPW's
+    convention); written are dry-bulb and dew-point temperature (:func:`dew_point`), relative
+    humidity, station pressure at the site's elevation (:func:`station_pressure`; the year
+    carries none), extraterrestrial horizontal and normal irradiation, GHI, DNI, DHI and wind
+    speed; the rest as EPW's missing codes (:data:`EPW_MISSING_TAIL`). The header has no design
+    conditions or ground temperatures.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``ghi, dni, dhi`` [W/m2], ``temp_air`` [degC], ``wind_speed`` [m/s],
+        ``relative_humidity`` [%] on :func:`weather.hourly_index`.
+    meta : WeatherMeta
+        Position, elevation (LOCATION line).
+    name : str
+        Site name for the LOCATION line (ASCII kept, commas replaced).
+    comment : str
+        Provenance for the COMMENTS 1 line.
+    """
+    idx = df.index
+    if len(df) != 8760:
+        raise WeatherError(f"epw_text: expected 8760 hourly rows, got {len(df)}")
+    lat, lon, z = meta.latitude, meta.longitude, meta.elevation
+    cz = hour_mean_cos_zenith(idx, lat, lon)
+    e0 = extra_radiation(idx)
+    etr = np.where(cz > 0, e0 * cz, 0.0)
+    etrn = np.where(cz > 0, e0, 0.0)
+    t = df["temp_air"].to_numpy(float)
+    rh = np.clip(df["relative_humidity"].to_numpy(float), 0.0, 100.0)
+    td = np.minimum(dew_point(t, rh), t)
+    p = station_pressure(z)
+    first = idx[0]
+    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[first.weekday()]
+    head = [f"LOCATION,{_epw_field(name)},-,CHN,{_epw_field('park-twin synthetic')},-,{lat:.4f},{lon:.4f},8.0,{z:.1f}",
+            "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
+            "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
+            f"COMMENTS 1,{_epw_field(comment)}",
+            "COMMENTS 2,hour-ending values in UTC+8; missing fields carry EPW's missing codes",
+            f"DATA PERIODS,1,1,Data,{weekday},1/1,12/31"]
+    ghi, dni, dhi = (np.rint(df[c].to_numpy(float)).astype(int) for c in ("ghi", "dni", "dhi"))
+    ws = df["wind_speed"].to_numpy(float)
+    rows = []
+    for k in range(len(df)):
+        s0 = idx[k]  # hour-ending label: the hour starting at 23:00 is hour 24 of its day
+        rows.append(f"{s0.year},{s0.month},{s0.day},{s0.hour + 1},0,{EPW_SOURCE_FLAGS},{t[k]:.1f},{td[k]:.1f},"
+                    f"{rh[k]:.0f},{p:.0f},{etr[k]:.0f},{etrn[k]:.0f},9999,{ghi[k]},{dni[k]},{dhi[k]},"
+                    f"{EPW_MISSING_TAIL[0]},{EPW_MISSING_TAIL[1].format(ws=ws[k])},{EPW_MISSING_TAIL[2]}")
+    return "\n".join(head + rows) + "\n"
