@@ -287,3 +287,15 @@ def test_weather_written_as_epw_reads_back(tmp_path):
     assert first[5].startswith("COMMENTS 1,synthetic typical year by park-twin")
     assert all(line.isascii() for line in first)
     assert first[8].startswith("2026,1,1,1,0,") and first[-1].startswith("2026,12,31,24,0,")
+
+
+def test_a_file_rewritten_as_epw_keeps_its_dataset_and_number(tmp_path, shared_dir):
+    """`twin weather --file CSWD.epw -o x.epw` keeps the CSWD data source and WMO number in the
+    LOCATION line, so the re-written file is still judged in its own (1971-2003) period."""
+    out = tmp_path / "anqing.epw"
+    r = _run(["weather", "--file", str(_file(shared_dir, "CSWD-58424")), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    loc = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert loc[4] == "CSWD via park-twin" and loc[5] == "584240"
+    _, meta = wx.site_weather(path=out)
+    assert meta.file_check["dataset"] == "CSWD"

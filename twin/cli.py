@@ -456,15 +456,16 @@ def _weather_epw(df, meta) -> str:
     from weather.io import epw_text
 
     if meta.source == "file":
-        name = meta.provenance.get("station") or "file"
-        comment = f"re-written by park-twin {__version__} from the weather file {meta.provenance.get('file', '')}"
-    else:
-        name = (meta.reference_city if meta.source == "synthetic-city"
-                else f"site {meta.latitude:.2f}N {meta.longitude:.2f}E")
-        used = "; ".join(f"{s['name']} ({s['dataset']} {s['distance_km']:.0f} km)" for s in meta.stations[:7])
-        comment = (f"synthetic typical year by park-twin {__version__} (weather/VALIDATION.md): radiation basis "
-                   f"{meta.radiation_basis}; temperature period {meta.temperature_period}; seed {meta.seed}; "
-                   f"stations: {used}")
+        prov = meta.provenance
+        comment = f"re-written by park-twin {__version__} from the weather file {prov.get('file', '')}"
+        return epw_text(df, meta, prov.get("station") or "file", comment,
+                        source=f"{prov.get('data_source') or 'file'} via park-twin", wmo=prov.get("wmo") or "-")
+    name = (meta.reference_city if meta.source == "synthetic-city"
+            else f"site {meta.latitude:.2f}N {meta.longitude:.2f}E")
+    used = "; ".join(f"{s['name']} ({s['dataset']} {s['distance_km']:.0f} km)" for s in meta.stations[:7])
+    comment = (f"synthetic typical year by park-twin {__version__} (weather/VALIDATION.md): radiation basis "
+               f"{meta.radiation_basis}; temperature period {meta.temperature_period}; seed {meta.seed}; "
+               f"stations: {used}")
     return epw_text(df, meta, name, comment)
 
 

@@ -473,11 +473,15 @@ EPW_SOURCE_FLAGS = "?9?9?9?9E0?9?9?9?9?9?9?9?9?9?9?9?9?9?9?9*9*9?9?9?9"
 """Data source and uncertainty flags of every written EPW row (field 6): not from a station
 (EnergyPlus reads them as text)."""
 
-EPW_MISSING_TAIL = ("999999,999999,999999,9999,999", "{ws:.1f}", "99,99,9999,99999,9,999999999,999,.999,999,99,999,999,99")
-"""EPW's missing-value codes for what a typical year of this tool does not carry: illuminances,
-zenith luminance and wind direction before the wind speed; sky cover, visibility, ceiling,
-present weather, precipitable water, aerosol depth, snow, albedo and precipitation after it
-(EnergyPlus substitutes its defaults, e.g. sky cover 5/10 and wind direction 180 deg)."""
+EPW_MISSING_BEFORE_WIND = "999999,999999,999999,9999,999"
+"""EPW's missing-value codes of the three illuminances, zenith luminance and wind direction,
+which a typical year of this tool does not carry (EnergyPlus substitutes its defaults, e.g.
+wind direction 180 deg)."""
+
+EPW_MISSING_AFTER_WIND = "99,99,9999,99999,9,999999999,999,.999,999,99,999,999,99"
+"""EPW's missing-value codes of sky cover (total, opaque), visibility, ceiling height, present
+weather (observation, codes), precipitable water, aerosol optical depth, snow depth, days since
+snow, albedo and liquid precipitation (depth, quantity); EnergyPlus takes e.g. sky cover 5/10."""
 
 
 def dew_point(temp_air, relative_humidity) -> np.ndarray:
@@ -499,7 +503,8 @@ def _epw_field(text: str) -> str:
     return "".join(c if c.isascii() and c not in ",\n\r" else "_" if c == "," else "" for c in str(text)).strip() or "-"
 
 
-def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") -> str:
+def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
+             source: str = "park-twin synthetic", wmo: str = "-") -> str:
     """An hourly year of this tool as an EPW file (EnergyPlus weather format), readable back by
     :func:`read_weather_file` to the values written.
 
@@ -507,7 +512,8 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") 
     convention); written are dry-bulb and dew-point temperature (:func:`dew_point`), relative
     humidity, station pressure at the site's elevation (:func:`station_pressure`; the year
     carries none), extraterrestrial horizontal and normal irradiation, GHI, DNI, DHI and wind
-    speed; the rest as EPW's missing codes (:data:`EPW_MISSING_TAIL`). The header has no design
+    speed; the rest as EPW's missing codes (:data:`EPW_MISSING_BEFORE_WIND`,
+    :data:`EPW_MISSING_AFTER_WIND`). The header has no design
     conditions or ground temperatures.
 
     Parameters
@@ -521,6 +527,9 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") 
         Site name for the LOCATION line (ASCII kept, commas replaced).
     comment : str
         Provenance for the COMMENTS 1 line.
+    source, wmo : str
+        Data-source and WMO fields of the LOCATION line (a re-written file keeps its dataset
+        there, :func:`weather.validation.file_dataset` reads it).
     """
     idx = df.index
     if len(df) != 8760:
@@ -536,7 +545,8 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") 
     p = station_pressure(z)
     first = idx[0]
     weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[first.weekday()]
-    head = [f"LOCATION,{_epw_field(name)},-,CHN,{_epw_field('park-twin synthetic')},-,{lat:.4f},{lon:.4f},8.0,{z:.1f}",
+    head = [f"LOCATION,{_epw_field(name)},-,CHN,{_epw_field(source)},{_epw_field(wmo)},{lat:.4f},{lon:.4f},8.0,"
+            f"{z:.1f}",
             "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
             "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
             f"COMMENTS 1,{_epw_field(comment)}",
@@ -549,5 +559,5 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "") 
         s0 = idx[k]  # hour-ending label: the hour starting at 23:00 is hour 24 of its day
         rows.append(f"{s0.year},{s0.month},{s0.day},{s0.hour + 1},0,{EPW_SOURCE_FLAGS},{t[k]:.1f},{td[k]:.1f},"
                     f"{rh[k]:.0f},{p:.0f},{etr[k]:.0f},{etrn[k]:.0f},9999,{ghi[k]},{dni[k]},{dhi[k]},"
-                    f"{EPW_MISSING_TAIL[0]},{EPW_MISSING_TAIL[1].format(ws=ws[k])},{EPW_MISSING_TAIL[2]}")
+                    f"{EPW_MISSING_BEFORE_WIND},{ws[k]:.1f},{EPW_MISSING_AFTER_WIND}")
     return "\n".join(head + rows) + "\n"
