@@ -383,11 +383,20 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         sys.exit(1)
 
 
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Terminal lines of a table: the first column left-aligned, the others right-aligned, widths
+    in terminal columns (a Chinese character counts two)."""
+    from twin.compare import _cell, _display_width
+
+    widths = [max(_display_width(x) for x in col) for col in zip(*rows)]
+    return ["".join(c + " " * (widths[0] - _display_width(c)) if j == 0 else _cell(c, widths[j] + 2)
+                    for j, c in enumerate(row)) for row in rows]
+
+
 def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, regions) -> str:
     """The per-file table and the goals of ``twin weather-check`` for a terminal."""
     import pandas as pd
 
-    from twin.compare import _cell, _display_width
     from weather.validation import LEAVE_OUT_PLACE_KM
 
     def pct(x) -> str:
@@ -404,9 +413,7 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
                      f"±{unc:.1f} K" if pd.notna(unc) else "station",
                      pct(r["ghi_error"]), pct(r["pv_yield_error"]), pct(r["pv_yield_roof_error"]),
                      f"{r['zone_file']}/{r['zone_estimate']}"])
-    widths = [max(_display_width(x) for x in col) for col in zip(head, *body)]
-    lines = ["".join(c + " " * (w - _display_width(c) + 2) if j == 0 else _cell(c, w + 2)
-                     for j, (c, w) in enumerate(zip(row, widths))) for row in [head, *body]]
+    lines = _aligned([head, *body])
     lines.append("errors: estimate minus file (temperatures in the file's own period unless "
                  "--temperature-period is given; radiation on the file's basis unless --radiation-basis is)"
                  + (f"; bundled places within {leave_out_km:g} km left out" if leave_out_km > 0 else
@@ -438,11 +445,9 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
             rows.append([name, f"{g['n']:.0f}", pair(g["t_annual_mean"], g["t_annual_p95"]),
                          pair(g["t_worst_mean"], g["t_worst_p95"]), pair(g["ghi_mean"], g["ghi_p95"], True),
                          pair(g["pv_mean"], g["pv_p95"], True), pair(g["ghi_cswd_mean"], g["ghi_cswd_p95"], True)])
-        w = [max(_display_width(x) for x in col) for col in zip(*rows)]
         lines.append("")
         lines.append("by region (absolute errors; GHI and PV of files whose radiation is not CSWD's):")
-        lines += ["".join(c + " " * (w[0] - _display_width(c)) if j == 0 else _cell(c, w[j] + 2)
-                          for j, c in enumerate(row)) for row in rows]
+        lines += _aligned(rows)
     held = [f"{what} at {100 * coverage[key]:.0f} % of {coverage[key + '_files']} files"
             for key, what in (("temperature", "annual mean temperature"), ("ghi", "annual GHI"))
             if coverage[key + "_files"]]

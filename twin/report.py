@@ -70,6 +70,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     fc = w.get("file_check") or {}  # a file against the tool's estimate at its position
     if fc:
         from weather.site import file_check_text
+        from weather.validation import FILE_PERIODS
     if zh:
         used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
                         for s in st[:4])
@@ -82,7 +83,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         parts += [f"气候区 {zone}"] if zone else []
         if fc:
             parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
-                      + ("（按文件所属时段）" if fc.get("dataset") in ("CSWD", "SWERA") else "") + "，总辐射 "
+                      + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS else "") + "，总辐射 "
                       f"{100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）/ {100 * fc['ghi_diff_cswd']:+.0f}%（cswd 基准）"]
         return "；".join(parts)
     if is_file:

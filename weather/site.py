@@ -482,7 +482,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         meta.radiation_basis = "file"
         meta.temperature_period = "file"
         meta.file_check = file_against_estimate(df, meta)
-        meta.notes.extend(file_cross_check(df, meta))
+        meta.notes.extend(file_cross_check(meta))
         _add_zone(df, meta)
         return df, meta
 
@@ -689,7 +689,7 @@ def file_against_estimate(df, meta) -> dict:
     both radiation bases. Empty for a file outside mainland China, where the estimate does not
     reach."""
     from .interp import dataset_offsets, interpolate
-    from .validation import DAYS_IN_MONTH, file_dataset
+    from .validation import DAYS_IN_MONTH, FILE_PERIODS, file_dataset
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
@@ -699,7 +699,7 @@ def file_against_estimate(df, meta) -> dict:
     tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
     cswd, _ = interpolate(lat, lon, z, basis="cswd")
     ds = file_dataset(meta.provenance.get("data_source", ""))
-    t_month = tmyx["t_mean"].to_numpy() - (dataset_offsets()[ds] if ds in ("CSWD", "SWERA") else 0.0)
+    t_month = tmyx["t_mean"].to_numpy() - (dataset_offsets()[ds] if ds in FILE_PERIODS else 0.0)
     t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
@@ -712,12 +712,14 @@ def file_against_estimate(df, meta) -> dict:
 def file_check_text(fc: dict) -> str:
     """``meta.file_check`` in words: 'mean temperature -0.1 K, GHI +0 % (tmyx basis) / +16 %
     (cswd basis)', the period named for a CSWD or SWERA file."""
-    period = f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in ("CSWD", "SWERA") else ""
+    from .validation import FILE_PERIODS
+
+    period = f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS else ""
     return (f"mean temperature {fc['t_annual_diff_k']:+.1f} K{period}, GHI "
             f"{100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / {100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)")
 
 
-def file_cross_check(df, meta) -> list[str]:
+def file_cross_check(meta) -> list[str]:
     """Notes where a weather file disagrees grossly with the tool's estimate at its header
     position and elevation (``meta.file_check``, :data:`FILE_CHECK_T_K`,
     :data:`FILE_CHECK_GHI`): a wrong header or another place's file, which no range check on
@@ -736,9 +738,9 @@ def file_cross_check(df, meta) -> list[str]:
                      f"{t_est:.1f} degC; stations left out of the estimate missed by at most "
                      f"{LOO_LARGEST_T_MISS_K:.1f} K): check that the header gives this file's station and elevation "
                      f"(twin weather-check {name})")
-    g_file = float(df["ghi"].sum()) / 1000.0
     g_hi, g_lo = c["ghi_tmyx_kwh_m2"], c["ghi_cswd_kwh_m2"]
-    if g_file > (1 + FILE_CHECK_GHI) * g_hi or g_file < (1 - FILE_CHECK_GHI) * g_lo:
+    g_file = g_hi * (1.0 + c["ghi_diff_tmyx"])
+    if c["ghi_diff_tmyx"] > FILE_CHECK_GHI or c["ghi_diff_cswd"] < -FILE_CHECK_GHI:
         notes.append(f"the weather file's annual GHI {g_file:.0f} kWh/m2 lies outside the tool's "
                      f"estimates for its header position ({where}: {g_lo:.0f} kWh/m2 on the cswd "
                      f"basis to {g_hi:.0f} on the tmyx basis) by more than "

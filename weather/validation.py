@@ -333,6 +333,11 @@ def file_dataset(data_source: str) -> str:
     return ""
 
 
+def _wmo_index(wmo: str) -> str | None:
+    """The five-digit WMO index of a header's WMO field (``"584240"`` -> ``"58424"``), else None."""
+    return wmo[:5] if len(wmo) >= 5 and wmo[:5].isdigit() else None
+
+
 def places_near(lat: float, lon: float, km: float, wmo: str = "") -> frozenset:
     """Station groups (places, :func:`weather.stations.station_table` ``group``) with a bundled
     station within ``km`` of the site [km], or of the file's WMO number (its first five digits),
@@ -344,8 +349,8 @@ def places_near(lat: float, lon: float, km: float, wmo: str = "") -> frozenset:
         return frozenset()
     st = station_table()
     near = haversine_km(lat, lon, st["lat"].to_numpy(), st["lon"].to_numpy()) <= km
-    if len(wmo) >= 5 and wmo[:5].isdigit():
-        near |= (st["wmo"] == wmo[:5]).to_numpy()
+    if _wmo_index(wmo):
+        near |= (st["wmo"] == _wmo_index(wmo)).to_numpy()
     return frozenset(st.loc[near, "group"])
 
 
@@ -354,15 +359,16 @@ def _same_number_hint(wmo: str) -> str:
     wrong, as three CSWD headers were: weather/VALIDATION.md, section 1)."""
     from .stations import station_table
 
-    if not (len(wmo) >= 5 and wmo[:5].isdigit()):
+    index = _wmo_index(wmo)
+    if index is None:
         return ""
     st = station_table()
-    same = st[st["wmo"] == wmo[:5]]
+    same = st[st["wmo"] == index]
     if same.empty:
         return ""
     where = "; ".join(f"{r['name']} {r['name_zh']} ({r['dataset']}) at {r['lat']:.2f} N "
                       f"{r['lon']:.2f} E, {r['elevation_m']:.0f} m" for _, r in same.iterrows())
-    return f" (bundled station with its WMO number {wmo[:5]}: {where})"
+    return f" (bundled station with its WMO number {index}: {where})"
 
 
 def _file_region(lat: float, lon: float, elevation: float) -> str:
