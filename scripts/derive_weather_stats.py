@@ -13,7 +13,9 @@ reader; CSWD with a per-file *fractional* shift: the GHI-weighted solar-time
 centroid of the radiation is compared with that of clear-sky GHI computed the same
 way, and the three radiation columns are moved by the difference (linear
 interpolation between hours) when it exceeds 0.25 h, then DNI is recomputed from
-GHI and DHI where the annual closure is off by more than 5 %. Then
+GHI and DHI where the annual closure is off by more than 5 %. In every dataset, months that
+carry no direct sun at all (DNI zero, all GHI as DHI: four files) are split again from GHI by
+the Erbs correlation (``weather.io.split_missing_beam``). Then
 ``weather.stats.monthly_stats``, degree days HDD18/CDD26 from daily means, and the
 annual PV yield of the file with the PVWatts chain of ``weather.validation``.
 
@@ -47,7 +49,14 @@ import numpy as np
 import pandas as pd
 
 from weather import CITIES, read_weather_file
-from weather.io import enforce_closure, radiation_centroid_offset, shift_fractional, shift_scores
+from weather.io import (
+    beam_note,
+    enforce_closure,
+    radiation_centroid_offset,
+    shift_fractional,
+    shift_scores,
+    split_missing_beam,
+)
 from weather.solar import cos_zenith
 from weather.stations import PROVINCE_ZH, region_of
 from weather.stats import STAT_COLUMNS, degree_days, monthly_stats
@@ -121,7 +130,8 @@ def process(path: Path, dataset: str, cache: Path,
     if hit.exists():
         return pickle.loads(hit.read_bytes())
     if dataset == "CSWD":
-        df, meta = read_weather_file(path, repair_shift=False, closure_tolerance=None)
+        df, meta = read_weather_file(path, repair_shift=False, closure_tolerance=None,
+                                     repair_beam=False)
         if position is not None:
             meta.latitude, meta.longitude = position
         df, shift, c0, c1 = _cswd_shift(df, meta.latitude, meta.longitude)
@@ -129,6 +139,12 @@ def process(path: Path, dataset: str, cache: Path,
                    + (f"radiation moved {shift:+.2f} h (linear between hours)" if shift else
                       "no shift") + f"; closure {c0:.3f} -> {c1:.3f}"
                    + ("; DNI recomputed from GHI and DHI" if abs(c1 - 1) > 0.05 else "")]
+        # after the shift, so that the split sees the sun where the radiation now is
+        dni, dhi, months = split_missing_beam(df.ghi, df.dni, df.dhi, df.index, meta.latitude,
+                                              meta.longitude)
+        if months:
+            df["dni"], df["dhi"] = dni, dhi
+            repairs.append(beam_note(months))
         closure = c1
     else:
         df, meta = read_weather_file(path)
@@ -347,6 +363,8 @@ def main(argv=None) -> int:
                   "DNI recomputed where closure is off by > 5 %; CSWD: fractional shift so the "
                   "GHI-weighted solar-time centroid matches clear-sky GHI (applied above "
                   f"{CSWD_SHIFT_MIN_H} h), then DNI recomputed where closure is off by > 5 %; "
+                  "months without any beam (DNI zero, all GHI as DHI) split again from GHI "
+                  "by the Erbs correlation (weather.io.split_missing_beam); "
                   "then weather.stats.monthly_stats, weather.stats.degree_days (daily means), "
                   "weather.validation.pv_specific_yield",
         "script": "scripts/derive_weather_stats.py",

@@ -103,6 +103,72 @@ def test_shift_detection_recovers_artificial_shift(shared_dir):
     assert shift == 2
 
 
+BEIJING = "CHN_BJ_Beijing-Capital.Intl.AP.545110_TMYx.epw.gz"
+
+
+def _monthly_kd(df):
+    m = df.groupby(df.index.month)[["ghi", "dhi"]].sum()
+    return (m["dhi"] / m["ghi"]).to_numpy()
+
+
+def test_months_without_beam_are_split_again_beijing(shared_dir):
+    """Beijing's TMYx file has DNI zero and DHI = GHI in January-March and June (a gap of the
+    file): those months are split from GHI with Erbs, every other hour is left as it is, GHI is
+    untouched and the split closes; the note names the months."""
+    raw, _ = read_weather_file(_wfile(shared_dir, BEIJING), repair_beam=False)
+    df, meta = read_weather_file(_wfile(shared_dir, BEIJING))
+    assert np.allclose(_monthly_kd(raw)[[0, 1, 2, 5]], 1.0, atol=1e-3)
+    kd = _monthly_kd(df)
+    assert (kd[[0, 1, 2, 5]] > 0.2).all() and (kd[[0, 1, 2, 5]] < 0.6).all()
+    gap = np.isin(df.index.month, [1, 2, 3, 6])
+    assert np.array_equal(df["ghi"].to_numpy(), raw["ghi"].to_numpy())
+    for c in ("dni", "dhi"):
+        assert np.array_equal(df[c].to_numpy()[~gap], raw[c].to_numpy()[~gap])
+    assert df["dni"][gap].sum() > 0.3 * raw["dni"][~gap].sum() / 8
+    from weather.io import cos_zenith
+    cz = np.clip(cos_zenith(df.index, meta.latitude, meta.longitude, 0.5), 0, None)
+    sky = gap & (cz > 0.1)
+    closed = df["dhi"][sky] + df["dni"][sky] * cz[sky]
+    assert np.allclose(closed, df["ghi"][sky], rtol=1e-6, atol=1e-6)
+    note = [n for n in meta.notes if n.startswith("no direct sun")]
+    assert note and "months 1, 2, 3, 6 " in note[0]
+    assert "Erbs" in meta.provenance["method"]
+
+
+def test_real_cloudy_month_is_not_split(shared_dir):
+    """A month with little but real beam (CSWD Nanchong's January, about 3 % of GHI) and a file
+    with beam in every month (Suzhou TMYx) are read as they are."""
+    from weather.io import months_without_beam, split_missing_beam
+
+    df, meta = read_weather_file(_wfile(shared_dir, SUZHOU))
+    assert not any(n.startswith("no direct sun") for n in meta.notes)
+    nan = shared_dir / "data" / "weather_cswd" / "CHN_Sichuan.Nanchong.574110_CSWD.epw.gz"
+    df, meta = read_weather_file(nan)
+    assert not any(n.startswith("no direct sun") for n in meta.notes)
+    assert _monthly_kd(df)[0] > 0.9
+    # a month whose beam is removed by hand is found and split again
+    dni = df["dni"].to_numpy().copy()
+    dhi = df["dhi"].to_numpy().copy()
+    jul = df.index.month == 7
+    dhi[jul], dni[jul] = df["ghi"].to_numpy()[jul], 0.0
+    from weather.io import cos_zenith
+    cz = cos_zenith(df.index, meta.latitude, meta.longitude, 0.5)
+    assert months_without_beam(df["ghi"], dni, cz, df.index.month) == [7]
+    dni2, dhi2, months = split_missing_beam(df["ghi"], dni, dhi, df.index, meta.latitude,
+                                            meta.longitude)
+    assert months == [7]
+    assert 0.2 < dhi2[jul].sum() / df["ghi"].to_numpy()[jul].sum() < 0.9
+
+
+def test_beam_note_in_chinese():
+    from twin.report_text import phrase
+    from weather.io import beam_note
+
+    zh = phrase(beam_note([3, 6, 12]), "zh")
+    assert zh.startswith("文件第 3, 6, 12 月无直射辐射") and "Erbs" in zh
+    assert phrase(beam_note([1]), "zh").startswith("文件第 1 月")
+
+
 def test_missing_and_garbage_files(tmp_path):
     with pytest.raises(WeatherError, match="not found"):
         read_weather_file(tmp_path / "nope.epw")

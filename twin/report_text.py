@@ -733,6 +733,13 @@ PATTERNS.extend([
         ("{col}：{n} 个缺失或超出范围的值已线性插补"),
     ),
     (
+        (r"^no direct sun in months? (?P<m>[\d, ]+) of the file \(DNI zero, all GHI given as "
+         r"diffuse: a gap of the file, not weather; beam under (?P<p>[\d.]+) % of GHI\): DNI and "
+         r"DHI there split from GHI by the Erbs et al\. \(1982\) correlation$"),
+        ("文件第 {m} 月无直射辐射（DNI 为零，总辐射全部记为散射：属文件缺测而非天气；直射不足总辐射的 {p}%）："
+         "这些月份的 DNI 与 DHI 已按 Erbs 等（1982）相关式由总辐射重新分离"),
+    ),
+    (
         (r"^GHI, DNI and DHI do not close \(closure (?P<c>[\d.]+), tolerance (?P<t>[\d.]+)\): DNI "
          r"recomputed as \(GHI - DHI\)/cos z, closure now (?P<c2>[\d.]+)$"),
         ("GHI、DNI 与 DHI 不闭合（闭合度 {c}，容差 {t}）：DNI 按 (GHI − DHI)/cos z 重算，闭合度现为 {c2}"),
