@@ -701,28 +701,73 @@ def test_site_without_elevation_states_the_estimate_and_its_uncertainty():
     assert own.elevation_source == "station"
 
 
-def test_diffuse_fraction_comes_from_cswd_stations():
-    """A synthetic site takes its monthly diffuse fraction from the nearest CSWD stations (the
-    split that agrees with the CMA station climatology, weather/VALIDATION.md), names them, and
-    says so; a bundled TMYx station keeps its own."""
-    from weather.interp import _base, _col, interpolate
+def test_diffuse_fraction_level_from_cswd_course_from_radiation_stations():
+    """A synthetic site takes the annual level of its diffuse fraction from the nearest CSWD
+    stations (the split that agrees with the CMA station climatology) and its course over the
+    year from its TMYx/SWERA radiation stations (CSWD's months run low in summer, high in
+    winter; weather/VALIDATION.md), names them and says so; a bundled TMYx station keeps its
+    own split, a CSWD station its own level."""
+    from weather._core import DAYS_IN_MONTH
+    from weather.interp import _base, _col, interpolate, seasonal_diffuse_fraction
 
     stats, info = interpolate(34.27, 108.93, 418.0)  # Xi'an: SWERA neighbours for GHI
     b = _base()
-    used = [s for s in info["stations"] if s["weight_diffuse"] > 0]
-    assert len(used) == 4 and {s["dataset"] for s in used} == {"CSWD"}
-    assert abs(sum(s["weight_diffuse"] for s in used) - 1) < 1e-9
-    j = [int(np.flatnonzero(b["ids"] == s["id"])[0]) for s in used]
-    w = np.array([s["weight_diffuse"] for s in used])
-    np.testing.assert_allclose(stats["kd"].to_numpy(), w @ _col("kd")[j], rtol=1e-12)
+    idx = lambda used: [int(np.flatnonzero(b["ids"] == s["id"])[0]) for s in used]
+    cswd = [s for s in info["stations"] if s["weight_diffuse"] > 0]
+    rad = [s for s in info["stations"] if s["weight_radiation"] > 0]
+    assert len(cswd) == 4 and {s["dataset"] for s in cswd} == {"CSWD"}
+    assert {s["dataset"] for s in rad} <= {"TMYx", "SWERA"}
+    wd = np.array([s["weight_diffuse"] for s in cswd])
+    wr = np.array([s["weight_radiation"] for s in rad])
+    assert abs(wd.sum() - 1) < 1e-9 and abs(wr.sum() - 1) < 1e-9
+    kd, g = _col("kd"), _col("ghi_kwh_day") * DAYS_IN_MONTH
+    jd, jr = idx(cswd), idx(rad)
+    expected = seasonal_diffuse_fraction(wd @ kd[jd], wd @ g[jd], kd[jr], g[jr], wr)
+    np.testing.assert_allclose(stats["kd"].to_numpy(), expected, rtol=1e-12)
+    # the level is the CSWD neighbours' (GHI-weighted over the year) ...
+    level = (wd @ kd[jd]) @ (wd @ g[jd]) / (wd @ g[jd]).sum()
+    assert abs(stats["kd"].to_numpy() @ (wd @ g[jd]) / (wd @ g[jd]).sum() - level) < 1e-12
+    # ... and the months move as the radiation stations' do
+    own = (kd[jr] * g[jr]).sum(1) / g[jr].sum(1)
+    course = wr @ (kd[jr] - own[:, None])
+    np.testing.assert_allclose(np.diff(stats["kd"].to_numpy()), np.diff(course), atol=1e-12)
     df, meta = site_weather(lat=34.27, lon=108.93, elevation=418.0)
-    kd = df.dhi.sum() / df.ghi.sum()
-    assert any(n.startswith(f"diffuse fraction {kd:.2f} (annual DHI/GHI) from the nearest CSWD")
+    k = df.dhi.sum() / df.ghi.sum()
+    assert any(n.startswith(f"diffuse fraction {k:.2f} (annual DHI/GHI): its level from the "
+                            "nearest CSWD") and "course over the year" in n
                for n in meta.notes), meta.notes
     assert {s["dataset"] for s in meta.stations if "diffuse" in s["role"]} == {"CSWD"}
-    own, _ = interpolate(31.17, 121.43, 7.0, own="TMYx-58362")
-    k = int(np.flatnonzero(b["ids"] == "TMYx-58362")[0])
-    np.testing.assert_allclose(own["kd"].to_numpy(), _col("kd")[k])
+    own_t, _ = interpolate(31.17, 121.43, 7.0, own="TMYx-58362")
+    k_t = int(np.flatnonzero(b["ids"] == "TMYx-58362")[0])
+    np.testing.assert_allclose(own_t["kd"].to_numpy(), kd[k_t])
+    # a CSWD station: its own annual level, the course of its TMYx/SWERA neighbours
+    k_c = int(np.flatnonzero(b["ids"] == "CSWD-53068")[0])  # Erenhot
+    own_c, _ = interpolate(b["lat"][k_c], b["lon"][k_c], b["z"][k_c], own="CSWD-53068")
+    own_level = kd[k_c] @ g[k_c] / g[k_c].sum()
+    assert kd[k_c].min() < 0.1  # CSWD's own June: less diffuse than a clear sky
+    assert own_c["kd"].min() >= 0.15
+    assert own_c["kd"].to_numpy() @ g[k_c] / g[k_c].sum() > own_level  # only raised
+    k_x = int(np.flatnonzero(b["ids"] == "CSWD-57494")[0])  # Wuhan: nothing clipped
+    own_x, _ = interpolate(b["lat"][k_x], b["lon"][k_x], b["z"][k_x], own="CSWD-57494")
+    assert abs(own_x["kd"].to_numpy() @ g[k_x] / g[k_x].sum()
+               - kd[k_x] @ g[k_x] / g[k_x].sum()) < 1e-12
+
+
+def test_seasonal_diffuse_fraction_is_a_level_plus_a_course():
+    from weather.interp import DIFFUSE_FRACTION_RANGE, seasonal_diffuse_fraction
+
+    g = np.array([60, 80, 120, 150, 180, 190, 180, 170, 130, 100, 70, 55], float)
+    flat = np.full(12, 0.4)
+    course = np.array([[0.5, 0.5, 0.45, 0.4, 0.35, 0.3, 0.3, 0.35, 0.4, 0.45, 0.5, 0.5]])
+    kd = seasonal_diffuse_fraction(flat, g, course, g[None], [1.0])
+    assert abs(kd @ g / g.sum() - 0.4) < 1e-12
+    np.testing.assert_allclose(np.diff(kd), np.diff(course[0]), atol=1e-12)
+    # two stations of different levels: only their courses count
+    two = np.vstack([course[0], course[0] + 0.2])
+    np.testing.assert_allclose(seasonal_diffuse_fraction(flat, g, two, np.vstack([g, g]),
+                                                         [0.5, 0.5]), kd, atol=1e-12)
+    low = seasonal_diffuse_fraction(np.full(12, 0.12), g, course, g[None], [1.0])
+    assert low.min() == DIFFUSE_FRACTION_RANGE[0]
 
 
 def test_radiation_basis_is_selectable_and_reported():

@@ -625,15 +625,17 @@ PATTERNS.extend([
     (
         (r"^temperature moved to the TMYx period \(CSWD 1971-2003 runs about 0\.4 K colde"
          r"r\); GHI: the station's CSWD GHI on the (?P<b>\w+) level, sky statistics from "
-         r"TMYx/SWERA neighbours$"),
+         r"TMYx/SWERA neighbours; diffuse fraction: the station's annual level, its course over "
+         r"the year from those neighbours$"),
         ("气温已折算到 TMYx 时段（CSWD 1971–2003 年约偏冷 0.4 K）；水平面总辐射取该站 CSWD 值并按"
-         " {b} 基准定水平，天空统计取自邻近 TMYx/SWERA 站"),
+         " {b} 基准定水平，天空统计取自邻近 TMYx/SWERA 站；散射比取该站全年水平，逐月变化取自这些邻站"),
     ),
     (
         (r"^temperature the station's own \(1971-2003\); GHI: the station's CSWD GHI on the "
-         r"(?P<b>\w+) level, sky statistics from TMYx/SWERA neighbours$"),
+         r"(?P<b>\w+) level, sky statistics from TMYx/SWERA neighbours; diffuse fraction: the "
+         r"station's annual level, its course over the year from those neighbours$"),
         ("气温取该站自身值（1971–2003 年）；水平面总辐射取该站 CSWD 值并按 {b} 基准定水平，天空统计取自邻近"
-         " TMYx/SWERA 站"),
+         " TMYx/SWERA 站；散射比取该站全年水平，逐月变化取自这些邻站"),
     ),
     (
         (r"^temperature period (?P<p>\w+): 1971-2003, the climate of China Standard Weather Data "
@@ -691,11 +693,12 @@ PATTERNS.extend([
          "（weather/VALIDATION.md 第 3 节）"),
     ),
     (
-        (r"^diffuse fraction (?P<kd>[\d.]+) \(annual DHI/GHI\) from the nearest CSWD stations, "
-         r"whose split agrees with the CMA station climatology \(TMYx files split lower, SWERA "
-         r"higher\)$"),
-        ("散射比 {kd}（全年散射/总辐射）取自最近的 CSWD 站，其直散分离与中国气象局台站气候值一致"
-         "（TMYx 文件偏低，SWERA 偏高）"),
+        (r"^diffuse fraction (?P<kd>[\d.]+) \(annual DHI/GHI\): its level from the nearest CSWD "
+         r"stations, whose annual split agrees with the CMA station climatology \(TMYx files split "
+         r"lower, SWERA higher\), its course over the year from the TMYx/SWERA radiation stations "
+         r"\(CSWD's months run low in summer and high in winter\)$"),
+        ("散射比 {kd}（全年散射/总辐射）：全年水平取自最近的 CSWD 站，其全年直散分离与中国气象局台站气候值一致"
+         "（TMYx 文件偏低，SWERA 偏高）；逐月变化取自用于辐射的 TMYx/SWERA 站（CSWD 各月夏季偏低、冬季偏高）"),
     ),
     (
         (r"^elevation not given: (?P<z>-?\d+) m, the lowest 5-arcmin terrain cell within about "

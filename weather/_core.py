@@ -15,6 +15,9 @@ TZ = "Asia/Shanghai"
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "relative_humidity")
 """Columns of every weather frame: [W/m2], [W/m2], [W/m2], [degC], [m/s], [%]."""
 
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+"""Days of each month of the (non-leap) typical year."""
+
 CHINA_BBOX = (15.0, 56.0, 72.0, 136.0)
 """Bounding box accepted for sites (lat_min, lat_max, lon_min, lon_max) [deg]."""
 

@@ -33,9 +33,12 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
   worse in leave-one-out: the CSWD/TMYx ratio itself varies from -5 % to -30 % between
   places); GHI = kt x the site's clear-sky GHI. The radiation basis ``"cswd"`` uses P
   alone (the CSWD level).
-* **Diffuse fraction.** From the :data:`N_RAD` nearest CSWD stations
-  (:data:`DIFFUSE_DATASET`), whose split agrees with the CMA station climatology; TMYx
-  (ERA5) and SWERA disagree with it in opposite directions.
+* **Diffuse fraction** (:func:`seasonal_diffuse_fraction`). Its annual level from the
+  :data:`N_RAD` nearest CSWD stations (:data:`DIFFUSE_DATASET`), whose annual split agrees
+  with the CMA station climatology while TMYx (ERA5) and SWERA disagree with it in opposite
+  directions; its course over the year from the :data:`N_RAD` nearest TMYx/SWERA stations
+  (:data:`DIFFUSE_COURSE_DATASETS`), whose months follow the climatology where CSWD's do not
+  (CSWD's summer split runs 0.10 low, its winter split 0.05-0.07 high).
 * **Everything else.** Clear-sky-index distribution shape, persistence and hourly
   variability from the :data:`N_RAD` nearest TMYx/SWERA stations (CSWD hourly radiation
   is modelled); temperature shape, humidity and wind from the
@@ -54,7 +57,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ._core import haversine_km, hourly_index
+from ._core import DAYS_IN_MONTH, haversine_km, hourly_index
 from .solar import cos_zenith, haurwitz_ghi
 from .stations import PLATEAU_ELEVATION_M, REGIONS, station_stats_table, station_table
 from .stats import KC_COLS, STAT_COLUMNS
@@ -141,6 +144,22 @@ station climatology CDSRD (validation only) lies between them, where CSWD lies t
 difference -0.00 at 822 CMA stations away from the bundled ones; TMYx -0.07, SWERA +0.11,
 the earlier mix of TMYx/SWERA neighbours +0.01 with a mean absolute difference of 0.087
 against 0.053). weather/VALIDATION.md, section 3."""
+
+DIFFUSE_COURSE_DATASETS = RADIATION_DATASETS
+"""Datasets whose monthly diffuse fractions give the course over the year (each station's
+months less its own GHI-weighted annual value) that :func:`seasonal_diffuse_fraction` puts on
+the CSWD level: the site's :data:`N_RAD` radiation stations, with their weights. Month by month against the CMA station climatology CDSRD (validation only;
+weather/VALIDATION.md, section 3): CSWD runs -0.10 in June and +0.05 to +0.07 from December to
+March, down to 0.05-0.10 in the summers of Inner Mongolia and Xinjiang (a monthly split below
+the clear-sky one); TMYx and SWERA are off by a nearly constant amount in every month
+(-0.11 to -0.17 and +0.05 to +0.16), so their course is the climatology's."""
+
+DIFFUSE_FRACTION_RANGE = (0.15, 1.0)
+"""Bounds of a site's monthly diffuse fraction [-]. The lowest monthly value of the 73 TMYx and
+SWERA files is 0.149 (of the CMA climatology CDSRD, validation only, 0.14); 2.7 % of the CSWD
+months lie below it (down to 0.05, summers in Inner Mongolia and Xinjiang), less than a clear
+sky scatters: CSWD's sunshine-based model, not the sky. A CSWD level that low would otherwise
+carry such months to the site."""
 
 TEMPERATURE_SUSPECT = {
     "TMYx-58437": "TMYx Huang.Shan: header elevation 1836 m (the summit station) but lowland "
@@ -566,6 +585,36 @@ def clear_sky_daily_wh(lat: float, lon: float) -> np.ndarray:
     return np.bincount(m, weights=cs, minlength=13)[1:] / (np.bincount(m, minlength=13)[1:] / 24)
 
 
+def seasonal_diffuse_fraction(kd_level, ghi_level, kd_course, ghi_course, weights):
+    """Monthly diffuse fraction (sum DHI / sum GHI) of a site [-]: the annual level of one set
+    of months with the course over the year of others.
+
+    Parameters
+    ----------
+    kd_level, ghi_level : array_like, shape (12,)
+        Monthly diffuse fraction [-] and GHI [kWh/m2 per month] that give the annual level
+        (GHI-weighted mean of ``kd_level``): the CSWD neighbours' or a CSWD station's own.
+    kd_course, ghi_course : array_like, shape (n, 12)
+        Monthly diffuse fraction [-] and GHI [kWh/m2 per month] of the stations that give the
+        course: each station's months less its own GHI-weighted annual value.
+    weights : array_like, shape (n,)
+        Weights of those stations, summing to 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (12,)
+        The weighted course moved so that its GHI-weighted mean (``ghi_level``) is the level,
+        within :data:`DIFFUSE_FRACTION_RANGE`.
+    """
+    kd_level, ghi_level = np.asarray(kd_level, float), np.asarray(ghi_level, float)
+    kd_course, ghi_course = np.asarray(kd_course, float), np.asarray(ghi_course, float)
+    level = kd_level @ ghi_level / ghi_level.sum()
+    own = (kd_course * ghi_course).sum(1) / ghi_course.sum(1)
+    course = np.asarray(weights, float) @ (kd_course - own[:, None])
+    course = course - course @ ghi_level / ghi_level.sum()
+    return np.clip(level + course, *DIFFUSE_FRACTION_RANGE)
+
+
 def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx",
                 exclude_groups: frozenset = frozenset(), own: str | None = None):
     """Monthly statistics for a site.
@@ -628,12 +677,15 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     wr = _weights(dr, b["z"][jr] - elevation)
     for c in RADIATION_SHAPE_COLS:
         out[:, b["col"][c]] = (wr[:, None] * cube[jr, :, b["col"][c]]).sum(0)
-    # diffuse fraction from the nearest CSWD stations
+    # diffuse fraction: level of the nearest CSWD stations, course of the TMYx/SWERA ones
     kd_ds = DIFFUSE_DATASET
     jd, dd = _nearest(lat, lon, keep & (b["dataset"] == kd_ds), N_RAD)
     wd = _weights(dd, b["z"][jd] - elevation)
-    kd_col = b["col"]["kd"]
-    out[:, kd_col] = (wd[:, None] * cube[jd, :, kd_col]).sum(0)
+    kd_col, g_col = b["col"]["kd"], b["col"]["ghi_kwh_day"]
+    course = (cube[jr, :, kd_col], cube[jr, :, g_col] * DAYS_IN_MONTH, wr)  # radiation stations
+    out[:, kd_col] = seasonal_diffuse_fraction((wd[:, None] * cube[jd, :, kd_col]).sum(0),
+                                               (wd[:, None] * cube[jd, :, g_col]).sum(0)
+                                               * DAYS_IN_MONTH, *course)
     # GHI: clearness index (GHI / clear-sky GHI) of the TMYx/SWERA neighbours, nudged by the
     # CSWD clearness-index pattern between them and the site:
     # x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT, times the site's clear-sky GHI
@@ -653,6 +705,9 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
         for c in range(cube.shape[2]):
             if c not in rad_cols or (ds in RADIATION_DATASETS):
                 out[:, c] = cube[k, :, c]
+        if ds == kd_ds:  # a CSWD station keeps its level, not its course over the year
+            out[:, kd_col] = seasonal_diffuse_fraction(cube[k, :, kd_col],
+                                                       cube[k, :, g_col] * DAYS_IN_MONTH, *course)
         t_site = t_all[k] + _lapse(gamma, elevation - b["z"][k])
         if ds in RADIATION_DATASETS and basis == "tmyx":
             ghi = cube[k, :, b["col"]["ghi_kwh_day"]].copy()

@@ -602,7 +602,9 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
             notes.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
                           "colder)" if period == "tmyx" else "temperature the station's own "
                           "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
-                         f"{basis} level, sky statistics from TMYx/SWERA neighbours")
+                         f"{basis} level, sky statistics from TMYx/SWERA neighbours; diffuse "
+                         "fraction: the station's annual level, its course over the year from "
+                         "those neighbours")
     else:
         # the GHI level: on the tmyx basis the TMYx/SWERA neighbours' clearness index, on the
         # cswd basis the CSWD stations' pattern (the neighbours then give the sky statistics)
@@ -639,8 +641,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
                          f"and its temperature is less certain than elsewhere (weather/VALIDATION.md, "
                          f"section 3)")
         notes.append(f"diffuse fraction {df['dhi'].sum() / max(df['ghi'].sum(), 1e-9):.2f} (annual "
-                     f"DHI/GHI) from the nearest CSWD stations, whose split agrees with the CMA "
-                     f"station climatology (TMYx files split lower, SWERA higher)")
+                     f"DHI/GHI): its level from the nearest CSWD stations, whose annual split "
+                     f"agrees with the CMA station climatology (TMYx files split lower, SWERA "
+                     f"higher), its course over the year from the TMYx/SWERA radiation stations "
+                     f"(CSWD's months run low in summer and high in winter)")
         if elevation_assumed:
             spans = (f"the terrain there spans {terrain_range:.0f} m" if terrain_range > 0 else
                      "the terrain there is flat at the grid's 9 km scale")

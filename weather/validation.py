@@ -18,6 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ._core import DAYS_IN_MONTH
 from .solar import cos_zenith
 
 KT_MIN_COSZ = 0.1
@@ -100,8 +101,6 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "rh_err": float(synth["relative_humidity"].mean() - ref["relative_humidity"].mean()),
             "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean())}
 
-
-DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yield": 0.08}
 """Goals of the leave-one-out test at 95 % of stations (issue 11): annual and worst-month
