@@ -330,9 +330,9 @@ def elevation_check(shared: Path) -> dict:
 
 
 def diffuse_check(shared: Path) -> dict | None:
-    """Diffuse fraction sum(DHI)/sum(GHI), annual and monthly, against the CDSRD station climatology 1991-2017
-    (validation only; its DHI is modelled from sunshine duration and calibrated on CMA's
-    radiation stations). (a) Bundled stations within 15 km of a CDSRD station: the file's own
+    """Diffuse fraction sum(DHI)/sum(GHI), annual and monthly, against the CDSRD station
+    climatology 1991-2017 (validation only; its DHI is modelled from sunshine duration and
+    calibrated on CMA's radiation stations). (a) Bundled stations within 15 km of a CDSRD station: the file's own
     diffuse fraction minus CDSRD's, per dataset. (b) CDSRD stations more than 15 km from every
     bundled station: the diffuse fraction the method gives the site (:func:`interp.interpolate`)
     and what the nearest TMYx, SWERA, CSWD or TMYx/SWERA (the previous method) stations would
@@ -729,7 +729,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           "the method takes the annual level of the diffuse fraction from CSWD stations. CSWD and "
           "CDSRD both rest on CMA observations (sunshine duration, the radiation stations), so the "
           "agreement is not fully independent evidence; it is the only ground-based climatology at "
-          "hand. This moved the site's annual diffuse fraction towards the ground climatology (mean "
+          "hand. This moved the site's annual diffuse fraction towards the ground climatology "
+          "(mean "
           f"absolute difference {ind['TMYx/SWERA (previous)'].abs().mean():.3f} -> "
           f"{ind['method'].abs().mean():.3f}).\n")
         cm, mm = diffuse["colocated_monthly"], diffuse["monthly"]
@@ -743,7 +744,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           "(previous) |")
         a("|---|---|---|---|---|---|")
         for m in range(12):
-            a(f"| {m + 1} | " + " | ".join(f"{cm.iloc[m][c]:+.3f}" for c in ("CSWD", "TMYx", "SWERA"))
+            a(f"| {m + 1} | "
+              + " | ".join(f"{cm.iloc[m][c]:+.3f}" for c in ("CSWD", "TMYx", "SWERA"))
               + f" | {me[:, m].mean():+.3f} | {mp[:, m].mean():+.3f} |")
         a(f"\nCSWD's months run low in summer (June {cm.iloc[5]['CSWD']:+.2f}) and high in winter "
           f"and spring (March {cm.iloc[2]['CSWD']:+.2f}); {float((kd_all < lo).mean()):.1%} of its "
@@ -770,7 +772,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           "most on a latitude-tilted array, carried CSWD's excess diffuse, close to SWERA's; with "
           "the climatology's course the TMYx stations come closer and the SWERA stations move "
           "away. PV-yield error at latitude tilt, mean / p95 / share within 8 %, same files "
-          f"(Beijing's and Hangzhou's months without beam split again, section 1): TMYx {fig(by['TMYx'])} "
+          "(Beijing's and Hangzhou's months without beam split again, section 1): "
+          f"TMYx {fig(by['TMYx'])} "
           f"(previous 3.8 % / 8.6 % / 91%), SWERA {fig(by['SWERA'])} (previous 5.1 % / 11.8 % / "
           f"82%), all {fig(by['all'])} (previous 4.5 % / 10.8 % / 86%). The pooled 95th "
           "percentile rises; the course is kept because the ground climatology, the ERA5 and the "

@@ -36,9 +36,9 @@ Method (constants below; chosen on the leave-one-out test of ``weather/VALIDATIO
 * **Diffuse fraction** (:func:`seasonal_diffuse_fraction`). Its annual level from the
   :data:`N_RAD` nearest CSWD stations (:data:`DIFFUSE_DATASET`), whose annual split agrees
   with the CMA station climatology while TMYx (ERA5) and SWERA disagree with it in opposite
-  directions; its course over the year from the :data:`N_RAD` nearest TMYx/SWERA stations
-  (:data:`DIFFUSE_COURSE_DATASETS`), whose months follow the climatology where CSWD's do not
-  (CSWD's summer split runs 0.10 low, its winter split 0.05-0.07 high).
+  directions; its course over the year from the site's TMYx/SWERA radiation stations, whose
+  months follow the climatology where CSWD's do not (CSWD's summer split runs 0.10 low, its
+  winter split 0.05-0.07 high).
 * **Everything else.** Clear-sky-index distribution shape, persistence and hourly
   variability from the :data:`N_RAD` nearest TMYx/SWERA stations (CSWD hourly radiation
   is modelled); temperature shape, humidity and wind from the
@@ -144,15 +144,6 @@ station climatology CDSRD (validation only) lies between them, where CSWD lies t
 difference -0.00 at 822 CMA stations away from the bundled ones; TMYx -0.07, SWERA +0.11,
 the earlier mix of TMYx/SWERA neighbours +0.01 with a mean absolute difference of 0.087
 against 0.053). weather/VALIDATION.md, section 3."""
-
-DIFFUSE_COURSE_DATASETS = RADIATION_DATASETS
-"""Datasets whose monthly diffuse fractions give the course over the year (each station's
-months less its own GHI-weighted annual value) that :func:`seasonal_diffuse_fraction` puts on
-the CSWD level: the site's :data:`N_RAD` radiation stations, with their weights. Month by month against the CMA station climatology CDSRD (validation only;
-weather/VALIDATION.md, section 3): CSWD runs -0.10 in June and +0.05 to +0.07 from December to
-March, down to 0.05-0.10 in the summers of Inner Mongolia and Xinjiang (a monthly split below
-the clear-sky one); TMYx and SWERA are off by a nearly constant amount in every month
-(-0.11 to -0.17 and +0.05 to +0.16), so their course is the climatology's."""
 
 DIFFUSE_FRACTION_RANGE = (0.15, 1.0)
 """Bounds of a site's monthly diffuse fraction [-]. The lowest monthly value of the 73 TMYx and
@@ -605,6 +596,16 @@ def seasonal_diffuse_fraction(kd_level, ghi_level, kd_course, ghi_course, weight
     numpy.ndarray, shape (12,)
         The weighted course moved so that its GHI-weighted mean (``ghi_level``) is the level,
         within :data:`DIFFUSE_FRACTION_RANGE`.
+
+    Notes
+    -----
+    :func:`interpolate` takes the level from the CSWD stations (:data:`DIFFUSE_DATASET`) and the
+    course from the site's TMYx/SWERA radiation stations with their weights. Month by month
+    against the CMA station climatology CDSRD (validation only; weather/VALIDATION.md, section
+    3) CSWD runs -0.10 in June and +0.05 to +0.07 from December to March, down to 0.05-0.10 in
+    the summers of Inner Mongolia and Xinjiang (below a clear sky's split), while its annual
+    split agrees; TMYx and SWERA are off by a nearly constant amount in every month (-0.11 to
+    -0.17 and +0.05 to +0.16), so their course is the climatology's.
     """
     kd_level, ghi_level = np.asarray(kd_level, float), np.asarray(ghi_level, float)
     kd_course, ghi_course = np.asarray(kd_course, float), np.asarray(ghi_course, float)

@@ -57,7 +57,6 @@ carries no direct sun at all: a gap of the file, not weather. Over the 329 bundl
 years the cloudiest real month keeps 2.9 % (CSWD Nanchong, January); the TMYx files of Beijing
 (January-March, June) and Hangzhou (March, June, December) and the CSWD files of Tongzi and
 Zunyi (January) carry 0.00-0.04 %, DNI zero and all GHI as DHI [-]."""
-"""A non-zero shift is applied only if it lowers the shift score by more than this [-]."""
 
 # RH above 100 % (up to 150 %) is accepted and clipped to 100 %: CSWD files of very cold
 # stations (Mohe, Hailun) report RH over water well above 100 % at -30 degC and below.
