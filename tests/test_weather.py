@@ -1079,3 +1079,29 @@ def test_a_named_station_at_another_elevation_has_no_temperature_step():
     _, meta = site_weather(city="Beijing", elevation=250)
     note = next(n for n in meta.notes if "blended for elevations 100-300 m" in n)
     assert phrase(note, "zh").startswith("气温取 ")
+
+
+def test_sky_response_is_per_standard_deviation_and_bounded():
+    """The day's temperature moves with the clear-sky index per standard deviation of the
+    index, bounded by the temperature's own spread; a month whose index hardly varies (CSWD's
+    modelled January at Zunyi) gave 161 K per unit before, and its synthetic year ran from
+    -48.7 to 102.2 degC."""
+    from weather.stats import per_sd
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(0.5, 0.15, 31)
+    y = 3.0 + 8.0 * (x - x.mean()) + rng.normal(0, 1.0, 31)
+    ols = np.polyfit(x, y, 1)[0]
+    assert per_sd(x, y) == pytest.approx(ols * x.std())
+    assert abs(per_sd(x, y)) <= y.std() + 1e-12
+    tiny = 0.25 + 1e-3 * rng.standard_normal(31)  # an index that hardly varies
+    assert abs(per_sd(tiny, y)) <= y.std() + 1e-12
+    assert per_sd(np.full(31, 0.25), y) == 0.0
+    from weather.interp import _col
+
+    for c in ("t_kc_sd", "dtr_kc_sd", "dd_kc_sd"):
+        assert np.abs(_col(c)).max() < 8.0, c
+    for kw in ({"city": "遵义"}, {"lat": 28.1, "lon": 106.8}):
+        df, _ = site_weather(**kw)
+        assert -15.0 < df["temp_air"].min() and df["temp_air"].max() < 42.0, kw
+        assert df["relative_humidity"].min() > 5.0, kw

@@ -13,11 +13,12 @@ Model (all steps vectorised, one year in well under a second):
    day rescaled to its Kc, each month to its mean daily GHI.
 3. Diffuse/direct split with the Erbs et al. (1982) correlation, DHI
    scaled per month to the month's diffuse fraction, DNI = (GHI - DHI)/cos z.
-4. Temperature: daily mean = monthly mean + slope x (Kc - mean Kc) + AR(1)
-   residual; daily range tied linearly to Kc; two-harmonic diurnal shape in
+4. Temperature: daily mean = monthly mean + (change per standard deviation of Kc) x
+   (the day's Kc as a standard score within its month) + AR(1) residual; daily range
+   tied linearly to that score likewise; two-harmonic diurnal shape in
    local solar time; daily values interpolated between days; monthly means
    restored exactly.
-5. Humidity: dew point = temperature - depression (linear in Kc + noise), RH by
+5. Humidity: dew point = temperature - depression (linear in the Kc score + noise), RH by
    the Magnus formula, monthly mean RH restored by a dew-point offset.
 6. Wind: Weibull marginal (shape from the coefficient of variation, Justus et
    al. 1978) through a Gaussian copula with hourly AR(1) and a diurnal
@@ -168,15 +169,29 @@ def _day_positions(n_hours: int) -> tuple[np.ndarray, np.ndarray]:
     return (np.arange(n_hours) + 0.5) / 24.0 - 0.5, np.arange(n_hours // 24)
 
 
+def _kc_scores(kc_day, month_d) -> np.ndarray:
+    """Standard scores of the daily clear-sky index within each month of the year [-] (0 in a
+    month where it does not vary)."""
+    z = np.zeros_like(kc_day)
+    for m in range(1, 13):
+        sel = month_d == m
+        sd = kc_day[sel].std()
+        if sd > 1e-9:
+            z[sel] = (kc_day[sel] - kc_day[sel].mean()) / sd
+    return z
+
+
 def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     """Hourly air temperature [degC] (step 4 of the model), with the daily means t_day
-    [degC] and the daily clear-sky index anomalies dkc [-] that humidity uses."""
+    [degC] and the daily clear-sky index's standard scores within the month zkc [-] that
+    humidity uses: the day's temperature, range and dew-point depression move by their
+    change per standard deviation of the index (``t_kc_sd`` ...) times the score."""
     year = int(idx[0].year)
     month_h = _calendar(year)[1]
-    dkc = kc_day - per_day["kc_mean"]
+    zkc = _kc_scores(kc_day, month_h[::24])
     res = _ar1(rng, per_day["t_res_rho"]) * per_day["t_res_sd"]
-    t_day = per_day["t_mean"] + per_day["t_kc_slope"] * dkc + res
-    dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_slope"] * dkc, 1.0, None)
+    t_day = per_day["t_mean"] + per_day["t_kc_sd"] * zkc + res
+    dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_sd"] * zkc, 1.0, None)
     hour_pos, day_pos = _day_positions(len(idx))
     t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
     dtr_h = np.interp(hour_pos, day_pos, dtr)
@@ -186,7 +201,7 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     temp = t_base + dtr_h * shape
     n_h = np.bincount(month_h, minlength=13)[1:]
     mean_now = np.bincount(month_h, weights=temp, minlength=13)[1:] / n_h
-    return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, dkc
+    return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, zkc
 
 
 def synthesize_temperature(stats: pd.DataFrame, longitude: float, year: int = 2025,
@@ -264,13 +279,13 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     dni, dhi = enforce_closure(ghi, dhi, cz)
 
     # 4. temperature
-    temp, t_day, dkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
+    temp, t_day, zkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
     n_h = np.bincount(month_h, minlength=13)[1:]
     hour_pos, day_pos = _day_positions(len(idx))
     ph = _diurnal_phase(year, float(longitude))
 
     # 5. humidity
-    dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_slope"] * dkc
+    dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_sd"] * zkc
                  + rng.standard_normal(nd) * per_day["dd_res_sd"], 0.0, None)
     tdew_base = np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
     off = np.zeros(12)
