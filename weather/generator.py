@@ -47,7 +47,13 @@ import pandas as pd
 from ._core import COLUMNS, hourly_index
 from .io import enforce_closure
 from .solar import cos_zenith, erbs_diffuse, haurwitz_ghi, solar_hour
-from .stats import KC_BINS, KC_COLS, KC_LEVELS, relative_humidity_from_dewpoint
+from .stats import (
+    KC_BINS,
+    KC_COLS,
+    KC_LEVELS,
+    relative_humidity_from_dewpoint,
+    standard_scores,
+)
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
 _gamma = np.vectorize(math.gamma, otypes=[float])
@@ -175,9 +181,7 @@ def _kc_scores(kc_day, month_d) -> np.ndarray:
     z = np.zeros_like(kc_day)
     for m in range(1, 13):
         sel = month_d == m
-        sd = kc_day[sel].std()
-        if sd > 1e-9:
-            z[sel] = (kc_day[sel] - kc_day[sel].mean()) / sd
+        z[sel] = standard_scores(kc_day[sel])
     return z
 
 

@@ -77,16 +77,16 @@ def per_sd(x, y) -> float:
 
     The weather statistics relate the day's temperature, range and dew-point depression to the
     day's clear-sky index this way, not per unit of the index: a slope per unit grows without
-    bound where the index hardly varies (CSWD's modelled January radiation at Zunyi, Kc 0.247-0.256
-    on 80 % of days: 161 K per unit), and a site applying its neighbours' slope to its own
-    sky's variation got days 50 K off. Per standard deviation the value is bounded by the
+    bound where the index hardly varies (CSWD's modelled January radiation at Zunyi, Kc
+    0.247-0.256 on 80 % of days: 161 K per unit), and a site applying its neighbours' slope to
+    its own sky's variation got days 50 K off. Per standard deviation the value is bounded by the
     standard deviation of ``y`` (|correlation| <= 1)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     sx = np.std(x)
     return float(np.cov(x, y, bias=True)[0, 1] / sx) if sx > 1e-9 else 0.0
 
 
-def _z(x) -> np.ndarray:
+def standard_scores(x) -> np.ndarray:
     """Standard scores of ``x`` (0 where it does not vary) [-]."""
     x = np.asarray(x, float)
     sx = np.std(x)
@@ -186,7 +186,7 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         r["rho_h"] = float(np.corrcoef(a[ok], b[ok])[0, 1]) if ok.sum() > 10 else 0.5
         td = t_day[dm]
         r["t_mean"] = float(T[dm].mean())
-        kz = _z(k)
+        kz = standard_scores(k)
         r["t_kc_sd"] = per_sd(k, td)
         res = td - td.mean() - r["t_kc_sd"] * kz
         r["t_res_sd"] = float(res.std())
