@@ -441,6 +441,15 @@ def plateau_radiation_check(shared: Path) -> dict | None:
     return {"colocated": co, "cdsrd": x, "by_region": by, "plants": plants}
 
 
+SHARED_FOLDERS = {"TMYx": "weather", "SWERA": "weather_swera", "CSWD": "weather_cswd"}
+"""Folder under ``<shared>/data`` of each dataset's typical-year files."""
+
+
+def _station_file(shared: Path, st: pd.DataFrame, sid: str) -> Path:
+    """The typical-year file a bundled station's statistics were derived from."""
+    return shared / "data" / SHARED_FOLDERS[st.loc[sid, "dataset"]] / f"{st.loc[sid, 'file']}.gz"
+
+
 def pv_budget(shared: Path) -> pd.DataFrame:
     """Where the PV-yield error of the leave-one-out comes from: per TMYx/SWERA station, the
     yield error with the predicted statistics, with the station's own diffuse fraction put in,
@@ -463,8 +472,7 @@ def pv_budget(shared: Path) -> pd.DataFrame:
         truth = st.loc[sid, "pv_yield_kwh_kwp"]
         err = lambda s: pv_specific_yield(synthesize(s, lat, lon), lat, lon, z) / truth - 1
         syn = synthesize(stats, lat, lon)
-        folder = "weather" if b["dataset"][k] == "TMYx" else "weather_swera"
-        own, _ = read_weather_file(shared / "data" / folder / f"{st.loc[sid, 'file']}.gz")
+        own, _ = read_weather_file(_station_file(shared, st, sid))
         roof = (pv_specific_yield(syn, lat, lon, z, ROOF_TILT_DEG)
                 / pv_specific_yield(own, lat, lon, z, ROOF_TILT_DEG) - 1)
         own_kd = stats.copy()
@@ -498,14 +506,13 @@ def temperature_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
     b = interp._base()
     st = station_table()
     off = interp.dataset_offsets()
-    folders = {"TMYx": "weather", "SWERA": "weather_swera", "CSWD": "weather_cswd"}
     month_d = np.repeat(np.arange(12), DAYS)
     rows = []
     for k, sid in enumerate(b["ids"]):
         if sid in interp.TEMPERATURE_SUSPECT:
             continue
         ds = b["dataset"][k]
-        own, _ = read_weather_file(shared / "data" / folders[ds] / f"{st.loc[sid, 'file']}.gz")
+        own, _ = read_weather_file(_station_file(shared, st, sid))
         stats, _ = interp.interpolate(b["lat"][k], b["lon"][k], b["z"][k],
                                       exclude_groups=frozenset([b["group"][k]]))
         syn = synthesize(stats, b["lat"][k], b["lon"][k], seed=seed)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import COLUMNS, WeatherError, WeatherMeta, hourly_index
-from .solar import cos_zenith, extra_radiation, hour_mean_cos_zenith
+from .solar import cos_zenith, erbs_diffuse, extra_radiation, hour_mean_cos_zenith
 
 CHINA_UTC_OFFSET_H = 8.0
 """China's one time zone, Beijing time [h]: files are moved to it, and a refused file's
@@ -354,14 +354,11 @@ def months_without_beam(ghi, dni, cosz, months) -> list[int]:
 
     ``ghi``, ``dni`` [W/m2] and ``cosz`` (cosine of the zenith at mid-interval) hourly,
     ``months`` the month of each hour."""
-    ghi, beam = np.asarray(ghi, float), np.asarray(dni, float) * np.clip(cosz, 0, None)
-    out = []
-    for m in range(1, 13):
-        sel = np.asarray(months) == m
-        g = ghi[sel].sum()
-        if g > 0 and beam[sel].sum() < NO_BEAM_SHARE * g:
-            out.append(m)
-    return out
+    months = np.asarray(months)
+    g = np.bincount(months, weights=np.asarray(ghi, float), minlength=13)[1:]
+    beam = np.bincount(months, weights=np.asarray(dni, float) * np.clip(cosz, 0, None),
+                       minlength=13)[1:]
+    return [int(m) + 1 for m in np.flatnonzero((g > 0) & (beam < NO_BEAM_SHARE * g))]
 
 
 def split_missing_beam(ghi, dni, dhi, index, latitude, longitude):
@@ -375,8 +372,6 @@ def split_missing_beam(ghi, dni, dhi, index, latitude, longitude):
     months : list of int
         The months split again (empty: nothing changed).
     """
-    from .solar import erbs_diffuse
-
     ghi, dni, dhi = (np.asarray(x, float) for x in (ghi, dni, dhi))
     cz = cos_zenith(index, latitude, longitude, 0.5)
     months = months_without_beam(ghi, dni, cz, index.month)
