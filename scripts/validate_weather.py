@@ -494,14 +494,16 @@ def pv_budget(shared: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def temperature_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
-    """Hourly temperature of the synthetic year between stations: per station, the year from
-    the leave-one-out statistics (its place left out, as in section 3) against the station's
-    own file moved to the TMYx period (:func:`weather.interp.dataset_offsets`): differences of
-    the hourly 1st and 99th percentiles [K], the ratio of the standard deviation of daily means
-    (mean over the months) [-], HDD18 and CDD26 [K d]."""
+def hourly_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
+    """Hourly temperature and wind of the synthetic year between stations: per station, the year
+    from the leave-one-out statistics (its place left out, as in section 3) against the
+    station's own file, its temperature moved to the TMYx period
+    (:func:`weather.interp.dataset_offsets`): differences of the hourly 1st and 99th
+    percentiles [K], the ratio of the standard deviation of daily means (mean over the months)
+    [-], HDD18 and CDD26 [K d]; wind: the 99th and 99.9th percentiles, synthetic over file,
+    less 1 [-], both years' maxima [m/s] and the difference of the shares of calm hours [-]."""
     from weather.generator import synthesize
-    from weather.stats import degree_days
+    from weather.stats import CALM_MS, degree_days
 
     b = interp._base()
     st = station_table()
@@ -524,8 +526,18 @@ def temperature_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
                      "p01": float(t_syn.quantile(0.01) - t_own.quantile(0.01)),
                      "p99": float(t_syn.quantile(0.99) - t_own.quantile(0.99)),
                      "sd_ratio": float((sd(t_syn) / sd(t_own)).mean()),
-                     "hdd": h_s - h_o, "cdd": c_s - c_o})
+                     "hdd": h_s - h_o, "cdd": c_s - c_o,
+                     **_wind_tail(syn["wind_speed"].to_numpy(), own["wind_speed"].to_numpy(),
+                                  CALM_MS)})
     return pd.DataFrame(rows)
+
+
+def _wind_tail(syn: np.ndarray, own: np.ndarray, calm_ms: float) -> dict:
+    """Tail and calms of hourly wind, synthetic against file (see :func:`hourly_shape_check`)."""
+    ratio = lambda p: float(np.quantile(syn, p) / max(np.quantile(own, p), 1e-6) - 1.0)
+    return {"ws_p99": ratio(0.99), "ws_p999": ratio(0.999), "ws_max": float(syn.max()),
+            "ws_max_file": float(own.max()),
+            "ws_calm": float((syn < calm_ms).mean() - (own < calm_ms).mean())}
 
 
 def city_table(shared: Path, seeds: int) -> pd.DataFrame:
@@ -1205,6 +1217,27 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"99th percentile p95 2.07 K), and `twin weather --city 遵义` gave hourly temperatures "
           f"from -48.7 to 102.2 degC (now "
           f"{shape_zunyi[0]:.1f} to {shape_zunyi[1]:.1f} degC).\n")
+        pw = lambda c: (f"median {100 * ts[c].median():+.0f} %, mean absolute "
+                        f"{100 * ts[c].abs().mean():.0f} %, p95 "
+                        f"{100 * ts[c].abs().quantile(0.95):.0f} %")
+        a(f"**Hourly wind between stations.** The same years: 99th percentile of hourly speed, "
+          f"synthetic over file, {pw('ws_p99')}; 99.9th percentile {pw('ws_p999')} (wind varies "
+          f"between neighbouring stations far more than temperature: exposure, anemometer "
+          f"height, calms); hourly maximum median {ts.ws_max.median():.1f}, largest "
+          f"{ts.ws_max.max():.1f} m/s (files: median {ts.ws_max_file.median():.1f}, largest "
+          f"{ts.ws_max_file.max():.1f} m/s, three SWERA files hold single hours of 53-56 m/s); "
+          f"share of calm hours, synthetic less file, median {100 * ts.ws_calm.median():+.0f}, "
+          f"mean absolute {100 * ts.ws_calm.abs().mean():.0f}, p95 "
+          f"{100 * ts.ws_calm.abs().quantile(0.95):.0f} percentage points. "
+          f"The month's hourly distribution is carried as quantiles of speed over the mean and "
+          f"a calm share (`weather.stats.WS_LEVELS`, `ws_calm`). Before, a Weibull distribution "
+          f"with the shape of the month's coefficient of variation: 99th percentile median "
+          f"+13 % (p95 89 %), 99.9th percentile median +17 % (p95 104 %), hourly maximum median "
+          f"15.6 m/s, calm hours 15 points too few at the median station; from a station's own "
+          f"statistics hourly maxima up to 54 m/s (Darlag, CSWD: file 18 m/s; the Qinghai "
+          f"plateau's calm-dominated stations), median 1.29 times the file's maximum (now "
+          f"1.00). Wind enters the PV module temperature only (the park's PV model and "
+          f"`weather.validation`'s chain); section 3's PV yields moved by under 0.1 %.\n")
     a("## 6. Speed\n")
     import os
 
@@ -1474,7 +1507,7 @@ def main(argv=None) -> int:
     budget = pv_budget(args.shared)
     plateau = plateau_radiation_check(args.shared)
     national = national_mean_ghi()
-    tshape = temperature_shape_check(args.shared)
+    tshape = hourly_shape_check(args.shared)
     zunyi = site_weather(city="遵义")[0]["temp_air"]
     args.out.write_text(render(loo, summ, basis, cities, timing, time.time() - t0, indep, indep_off,
                                floor, cbed, diffuse, budget, elev, normal_floor(args.shared),

@@ -20,9 +20,12 @@ Model (all steps vectorised, one year in well under a second):
    restored exactly.
 5. Humidity: dew point = temperature - depression (linear in the Kc score + noise), RH by
    the Magnus formula, monthly mean RH restored by a dew-point offset.
-6. Wind: Weibull marginal (shape from the coefficient of variation, Justus et
-   al. 1978) through a Gaussian copula with hourly AR(1) and a diurnal
-   harmonic; monthly means restored.
+6. Wind: the month's empirical quantiles of hourly speed over its mean (calms
+   and tail as in the station files) through a Gaussian copula with hourly
+   AR(1); the diurnal harmonic enters as a shift of each hour's normal score,
+   solved so that the expected speed of the hour follows it; the scores' ranks
+   within the month give the probabilities, so the month keeps its quantiles;
+   monthly means restored.
 
 References
 ----------
@@ -32,8 +35,6 @@ Solar Energy 49(3), 167-174.
 Erbs, D. G., Klein, S. A. & Duffie, J. A. (1982). Estimation of the diffuse
 radiation fraction for hourly, daily and monthly-average global radiation.
 Solar Energy 28(4), 293-302.
-Justus, C. G., Hargraves, W. R., Mikhail, A. & Graber, D. (1978). Methods for
-estimating wind speed frequency distributions. J. Appl. Meteor. 17, 350-353.
 """
 
 from __future__ import annotations
@@ -51,23 +52,19 @@ from .stats import (
     KC_BINS,
     KC_COLS,
     KC_LEVELS,
+    WS_COLS,
+    WS_LEVELS,
     relative_humidity_from_dewpoint,
     standard_scores,
 )
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
-_gamma = np.vectorize(math.gamma, otypes=[float])
 
 
 def ndtr(x: np.ndarray) -> np.ndarray:
     """Standard normal cumulative distribution function [-] (math.erfc; no scipy import on
     the path of `twin weather`, whose start-up time is a goal)."""
     return 0.5 * _erfc(-np.asarray(x, float) / math.sqrt(2.0))
-
-
-def gamma_fn(x: np.ndarray) -> np.ndarray:
-    """Gamma function, elementwise [-]."""
-    return _gamma(np.asarray(x, float))
 
 
 KC_HOURLY_CAP = 1.35
@@ -112,18 +109,125 @@ def _knot_operator(n: int) -> np.ndarray:
     return np.linalg.inv(a)
 
 
+def _knot_map(u: np.ndarray, p: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Piecewise-linear inverse CDF: u in [0, 1] -> value, through knots (p, v) per row (p rising
+    from 0 to 1 along each row)."""
+    j = np.clip((u[:, None] >= p[:, 1:-1]).sum(1), 0, p.shape[1] - 2)
+    rows = np.arange(len(u))
+    p0, p1 = p[rows, j], p[rows, j + 1]
+    v0, v1 = v[rows, j], v[rows, j + 1]
+    return v0 + (u - p0) / np.maximum(p1 - p0, 1e-12) * (v1 - v0)
+
+
 def _quantile_map(u: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Inverse empirical CDF: u in (0,1) -> value, quantiles q at KC_LEVELS (rows per step)."""
+    """Inverse empirical CDF of the daily clear-sky index: u in (0,1) -> value, quantiles q at
+    KC_LEVELS (rows per step); beyond the first and last levels linear to a quarter of the
+    neighbouring step, not below 0.01."""
     levels = np.array(KC_LEVELS)
     lo = np.maximum(q[:, 0] - 0.25 * (q[:, 1] - q[:, 0]), 0.01)
     hi = q[:, -1] + 0.25 * (q[:, -1] - q[:, -2])
-    grid_p = np.concatenate([[0.0], levels, [1.0]])
-    grid_v = np.column_stack([lo, q, hi])
-    j = np.clip(np.searchsorted(grid_p, u) - 1, 0, len(grid_p) - 2)
-    p0, p1 = grid_p[j], grid_p[j + 1]
-    rows = np.arange(len(u))
-    v0, v1 = grid_v[rows, j], grid_v[rows, j + 1]
-    return v0 + (u - p0) / (p1 - p0) * (v1 - v0)
+    p = np.broadcast_to(np.concatenate([[0.0], levels, [1.0]]), (len(u), len(levels) + 2))
+    return _knot_map(u, p, np.column_stack([lo, q, hi]))
+
+
+WIND_TAIL = 1.0
+"""Above the top stored quantile (99th percentile) wind speed rises linearly to this many times
+the step from the 95th to the 99th percentile [-]. In the 329 bundled files a month's highest
+hour lies a median 1.0 such step above its 99th percentile (quartiles 0.5 and 1.6); a stored
+99.9th percentile would carry single-hour spikes of a file (three SWERA files hold hours of
+53-56 m/s) into every site near it."""
+
+WIND_SCORE_SHIFTS = np.linspace(-3.0, 3.0, 61)
+"""Grid of shifts of the hourly normal score of wind speed searched for the diurnal cycle [-]."""
+
+_GAUSS_HERMITE = np.polynomial.hermite_e.hermegauss(24)
+
+
+def _wind_knots(q: np.ndarray, calm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Knots (probability, speed over the month's mean) of the inverse CDF of hourly wind speed,
+    one row per row of ``q`` (quantiles at WS_LEVELS) and ``calm`` (share of calm hours) [-].
+
+    Zero up to the calm share, then linear between the quantiles (the last level at or below
+    the calm share moved up to it, so interpolation does not spread the calms over light air),
+    beyond the 99th percentile :data:`WIND_TAIL` steps."""
+    levels = np.broadcast_to(np.array(WS_LEVELS), q.shape).copy()
+    below = levels <= calm[:, None]
+    q = np.where(below, 0.0, q)
+    k = below.sum(1) - 1
+    rows = np.flatnonzero(k >= 0)
+    levels[rows, k[rows]] = calm[rows]
+    lo = np.maximum(q[:, 0] - 0.25 * (q[:, 1] - q[:, 0]), 0.0)
+    hi = q[:, -1] + WIND_TAIL * (q[:, -1] - q[:, -2])
+    n = len(q)
+    return (np.column_stack([np.zeros(n), levels, np.ones(n)]), np.column_stack([lo, q, hi]))
+
+
+_NDTR_X = np.linspace(-9.0, 9.0, 18001)
+_NDTR_TABLE = ndtr(_NDTR_X)
+"""Standard normal CDF tabulated every 0.001 (linear interpolation error below 1e-7) for the
+many evaluations of the wind's diurnal calibration."""
+
+
+def _diurnal_score_shifts(q: np.ndarray, calm: np.ndarray, month_h: np.ndarray,
+                          target: np.ndarray):
+    """Shift of every hour's normal score and the month's scale of the AR(1) scores so that the
+    expected wind speed of the hour follows the diurnal multiplier and the shifted scores keep
+    about unit variance (the generator takes their ranks within the month, so the month keeps
+    its quantiles either way).
+
+    Parameters
+    ----------
+    q : numpy.ndarray
+        (12, len(WS_LEVELS)) quantiles of hourly speed over the month's mean [-].
+    calm : numpy.ndarray
+        (12,) share of calm hours [-].
+    month_h : numpy.ndarray
+        Month 1..12 of every hour.
+    target : numpy.ndarray
+        Diurnal multiplier of every hour (mean about 1 within a month) [-].
+
+    Returns
+    -------
+    shift : numpy.ndarray
+        Normal-score shift of every hour [-].
+    sigma : numpy.ndarray
+        (12,) scale of the unit-variance AR(1) scores in each month [-].
+    """
+    x, w = _GAUSS_HERMITE
+    w = w / w.sum()
+    shift = np.zeros(len(month_h))
+    sigma = np.ones(12)
+    for m in range(12):
+        h = month_h == m + 1
+        p_knots, v_knots = (a[0] for a in _wind_knots(q[m:m + 1], calm[m:m + 1]))
+
+        def expected(c, s):
+            u = np.interp(np.add.outer(c, s * x), _NDTR_X, _NDTR_TABLE)
+            return np.interp(u, p_knots, v_knots) @ w
+
+        mean = expected(np.zeros(1), 1.0)[0]
+        if not np.isfinite(mean) or mean <= 0:
+            continue
+        s, c = 1.0, np.zeros(h.sum())
+        for _ in range(6):
+            e = np.maximum.accumulate(expected(WIND_SCORE_SHIFTS, s) / mean)
+            c = np.interp(target[h], e, WIND_SCORE_SHIFTS)
+            s_new = math.sqrt(max(1.0 - float(np.mean(c ** 2)), 0.2))
+            if abs(s_new - s) < 1e-3:
+                break
+            s = s_new
+        shift[h], sigma[m] = c, s
+    return shift, sigma
+
+
+def _ranks_within_month(x: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Rank of every value among the values of its month as a probability (rank + 0.5) / n [-]."""
+    order = np.lexsort((x, month))
+    n = np.bincount(month, minlength=13)
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])
+    pos = np.empty(len(x))
+    pos[order] = np.arange(len(x)) - first[month[order]]
+    return (pos + 0.5) / n[month]
 
 
 def _month_scale(values: np.ndarray, month: np.ndarray, target_sum: np.ndarray) -> np.ndarray:
@@ -303,13 +407,13 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
                                                                     temp)), 1.0, 100.0)
 
     # 6. wind
-    cv = np.clip(per_hour["ws_cv"], 0.1, 1.5)
-    k = cv ** -1.086
-    u = np.clip(ndtr(_ar1(rng, per_hour["ws_rho"])), 1e-6, 1 - 1e-6)
-    w = (-np.log1p(-u)) ** (1.0 / k) / gamma_fn(1.0 + 1.0 / k)
     diurnal = np.clip(1.0 + per_hour["ws_a1"] * np.cos(ph) + per_hour["ws_b1"] * np.sin(ph),
                       0.2, None)
-    ws = w * diurnal
+    q_ws = np.column_stack([S[c] for c in WS_COLS])
+    shift, sigma = _diurnal_score_shifts(q_ws, S["ws_calm"], month_h, diurnal)
+    z = shift + sigma[month_h - 1] * _ar1(rng, per_hour["ws_rho"])
+    u = _ranks_within_month(z, month_h)
+    ws = _knot_map(u, *(a[month_h - 1] for a in _wind_knots(q_ws, S["ws_calm"])))
     ws = ws * _month_scale(ws, month_h, S["ws_mean"] * n_h)
 
     out = pd.DataFrame({"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp,

@@ -24,6 +24,17 @@ KC_LEVELS = (0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.98)
 
 KC_COLS = tuple(f"kc_p{int(round(p * 100)):02d}" for p in KC_LEVELS)
 
+WS_LEVELS = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
+"""Probability levels of the stored quantiles of hourly wind speed over the month's mean [-].
+The hourly distribution of a station with many calms is zero-inflated and has a lighter tail
+than the Weibull distribution of the same coefficient of variation; the quantiles (with the
+calm share ``ws_calm``) carry both."""
+
+CALM_MS = 0.05
+"""Hours with wind speed below this are calm (files report calms as 0 m/s) [m/s]."""
+
+WS_COLS = tuple(f"ws_p{str(p)[2:]:0<2}" for p in WS_LEVELS)
+
 KC_BINS = (0.35, 0.7)
 """Daily clear-sky index limits of the low/mid/high bins of hourly variability [-]."""
 
@@ -36,7 +47,7 @@ STAT_COLUMNS = (
     "t_mean", "t_kc_sd", "t_res_sd", "t_res_rho", "dtr_mean", "dtr_kc_sd",
     "t_a1", "t_b1", "t_a2", "t_b2",
     "rh_mean", "dd_mean", "dd_kc_sd", "dd_res_sd",
-    "ws_mean", "ws_cv", "ws_rho", "ws_a1", "ws_b1",
+    "ws_mean", "ws_calm", *WS_COLS, "ws_rho", "ws_a1", "ws_b1",
 )
 """Columns of the per-month statistics (see :func:`monthly_stats` for units)."""
 
@@ -134,9 +145,10 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression [K], its change with
           one standard deviation of Kc ``dd_kc_sd`` [K] and residual standard deviation
           ``dd_res_sd`` [K];
-        * ``ws_mean`` [m/s], ``ws_cv`` hourly coefficient of variation [-],
-          ``ws_rho`` hourly lag-1 autocorrelation [-], ``ws_a1, ws_b1`` first
-          diurnal harmonic relative to the mean [-].
+        * ``ws_mean`` [m/s]; ``ws_calm`` share of calm hours (below :data:`CALM_MS`) [-];
+          ``ws_pNN`` quantiles of hourly wind speed over ``ws_mean``
+          at :data:`WS_LEVELS` [-]; ``ws_rho`` hourly lag-1 autocorrelation [-];
+          ``ws_a1, ws_b1`` first diurnal harmonic relative to the mean [-].
     """
     from scipy.special import ndtri  # lazy: not on the path of `twin weather`
 
@@ -202,7 +214,8 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         r["dd_res_sd"] = float((dd - dd.mean() - r["dd_kc_sd"] * kz).std())
         w = ws[hm]
         r["ws_mean"] = float(w.mean())
-        r["ws_cv"] = float(w.std() / max(w.mean(), 1e-6))
+        r["ws_calm"] = float((w < CALM_MS).mean())
+        r.update(zip(WS_COLS, np.quantile(w / max(w.mean(), 1e-6), WS_LEVELS)))
         r["ws_rho"] = _lag1(w)
         wp = phase.ravel()[hm]
         A = np.stack([np.cos(wp), np.sin(wp)], axis=1)
