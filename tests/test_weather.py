@@ -1162,3 +1162,28 @@ def test_synthetic_wind_keeps_the_stations_quantiles_and_diurnal_cycle():
         coef, *_ = np.linalg.lstsq(a, y.to_numpy() / y.mean() - 1, rcond=None)
         want_h = st.loc[m, ["ws_a1", "ws_b1"]].to_numpy(float)
         assert np.hypot(*(coef - want_h)) < 0.25 * np.hypot(*want_h) + 0.03
+
+
+def test_daily_means_follow_the_seasons_course_not_a_step_per_month():
+    """The season's course through the monthly means keeps each month's mean and has no step
+    at a month's start; the synthetic daily means follow it (before, Harbin's and Urumqi's
+    synthetic years jumped by 7.2-7.5 K on average into each month against 2.7-2.9 K on
+    other days)."""
+    from weather.stats import seasonal_course
+
+    month_d = hourly_index(2025).month.to_numpy()[::24]
+    means = np.array([-18.3, -13.6, -3.6, 7.4, 15.5, 21.0, 23.3, 21.6, 15.2, 6.0, -5.3, -14.9])
+    course = seasonal_course(means, month_d)
+    np.testing.assert_allclose(pd.Series(course).groupby(month_d).mean(), means, atol=1e-9)
+    assert np.abs(np.diff(course)).max() < 0.45  # K per day: April warms about 0.37 K a day
+    assert abs(course[-1] - course[0]) < 0.45  # the year wraps round
+
+    start = np.flatnonzero(np.diff(month_d) != 0)
+    for city in ("Harbin", "Urumqi"):
+        into, other = [], []
+        for seed in range(4):
+            df, _ = site_weather(city=city, seed=seed)
+            step = np.abs(np.diff(df["temp_air"].to_numpy().reshape(-1, 24).mean(1)))
+            into.append(step[start].mean())
+            other.append(np.delete(step, start).mean())
+        assert np.mean(into) < 1.5 * np.mean(other), city

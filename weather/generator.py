@@ -13,7 +13,8 @@ Model (all steps vectorised, one year in well under a second):
    day rescaled to its Kc, each month to its mean daily GHI.
 3. Diffuse/direct split with the Erbs et al. (1982) correlation, DHI
    scaled per month to the month's diffuse fraction, DNI = (GHI - DHI)/cos z.
-4. Temperature: daily mean = monthly mean + (change per standard deviation of Kc) x
+4. Temperature: daily mean = the season's smooth course through the monthly means
+   (:func:`weather.stats.seasonal_course`) + (change per standard deviation of Kc) x
    (the day's Kc as a standard score within its month) + AR(1) residual; daily range
    tied linearly to that score likewise; two-harmonic diurnal shape in
    local solar time; daily values interpolated between days; monthly means
@@ -55,6 +56,7 @@ from .stats import (
     WS_COLS,
     WS_LEVELS,
     relative_humidity_from_dewpoint,
+    seasonal_course,
     standard_scores,
 )
 
@@ -298,7 +300,7 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     month_h = _calendar(year)[1]
     zkc = _kc_scores(kc_day, month_h[::24])
     res = _ar1(rng, per_day["t_res_rho"]) * per_day["t_res_sd"]
-    t_day = per_day["t_mean"] + per_day["t_kc_sd"] * zkc + res
+    t_day = seasonal_course(S["t_mean"], month_h[::24]) + per_day["t_kc_sd"] * zkc + res
     dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_sd"] * zkc, 1.0, None)
     hour_pos, day_pos = _day_positions(len(idx))
     t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))

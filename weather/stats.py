@@ -52,6 +52,46 @@ STAT_COLUMNS = (
 """Columns of the per-month statistics (see :func:`monthly_stats` for units)."""
 
 
+def seasonal_course(monthly_means, month_of_day) -> np.ndarray:
+    """Daily values of a smooth annual course through monthly means [unit of the means].
+
+    Linear between knots at the middle of each month (the year wrapping round from December
+    to January), the knots solved so that each month's days average to its mean: a month's
+    days then follow the season instead of a step at each month's start (April warms by about
+    6 K from its first to its last day at a continental station).
+
+    Parameters
+    ----------
+    monthly_means : array-like
+        12 values, January first.
+    month_of_day : numpy.ndarray
+        Month 1..12 of every day of the year, in order.
+    """
+    basis = _season_basis(np.asarray(month_of_day, np.int64).tobytes())
+    return basis[0] @ (basis[1] @ np.asarray(monthly_means, float))
+
+
+@lru_cache(maxsize=4)
+def _season_basis(month_of_day: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Hat functions of :func:`seasonal_course` at the days (n_days, 12) and the inverse of
+    their monthly means (12, 12)."""
+    month = np.frombuffer(month_of_day, np.int64)
+    n = len(month)
+    day = np.arange(n) + 0.5
+    n_m = np.bincount(month, minlength=13)[1:]
+    centre = np.bincount(month, weights=day, minlength=13)[1:] / n_m
+    knots_x = np.concatenate([[centre[-1] - n], centre, [centre[0] + n]])
+    hats = np.empty((n, 12))
+    for j in range(12):
+        e = np.zeros(14)  # knots: December before the year, January..December, January after
+        e[j + 1] = 1.0
+        e[0], e[13] = float(j == 11), float(j == 0)
+        hats[:, j] = np.interp(day, knots_x, e)
+    means = np.stack([np.bincount(month, weights=hats[:, j], minlength=13)[1:] / n_m
+                      for j in range(12)], axis=1)
+    return hats, np.linalg.inv(means)
+
+
 def dewpoint(temp_air, relative_humidity):
     """Dew point [degC] from temperature [degC] and RH [%] (Magnus, Alduchov & Eskridge 1996).
 
@@ -138,8 +178,9 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         * ``t_mean`` mean temperature [degC]; ``t_kc_sd`` change of the daily mean
           temperature with one standard deviation of daily Kc (:func:`per_sd`) [K];
           ``t_res_sd`` [K] and ``t_res_rho`` [-] the residual's standard deviation and
-          lag-1 autocorrelation; ``dtr_mean`` mean daily range [K]; ``dtr_kc_sd`` its
-          change with one standard deviation of Kc [K];
+          lag-1 autocorrelation, both of the day's departure from the season's smooth
+          course (:func:`seasonal_course`), not from the month's mean; ``dtr_mean`` mean
+          daily range [K]; ``dtr_kc_sd`` its change with one standard deviation of Kc [K];
           ``t_a1, t_b1, t_a2, t_b2`` two harmonics of the mean diurnal cycle in local
           mean solar time, in units of the daily range [-];
         * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression [K], its change with
@@ -168,6 +209,9 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         kc_h = np.where(CZ > MIN_COSZ, G / C, np.nan)
     dev = kc_h - kc_day[:, None]
     t_day = T.mean(1)
+    t_month = np.bincount(day_month, weights=t_day, minlength=13)[1:] / np.bincount(
+        day_month, minlength=13)[1:]
+    t_anomaly = t_day - seasonal_course(t_month, day_month)
     dtr = T.max(1) - T.min(1)
     dd_day = t_day - dewpoint(T, RH).mean(1)
     phase = 2 * np.pi * solar_hour(idx, longitude).reshape(n_days, 24) / 24.0
@@ -199,8 +243,9 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         td = t_day[dm]
         r["t_mean"] = float(T[dm].mean())
         kz = standard_scores(k)
-        r["t_kc_sd"] = per_sd(k, td)
-        res = td - td.mean() - r["t_kc_sd"] * kz
+        ta = t_anomaly[dm]  # the day's departure from the season's smooth course
+        r["t_kc_sd"] = per_sd(k, ta)
+        res = ta - ta.mean() - r["t_kc_sd"] * kz
         r["t_res_sd"] = float(res.std())
         r["t_res_rho"] = _lag1(res)
         r["dtr_mean"] = float(dtr[dm].mean())
