@@ -143,6 +143,7 @@ WIND_SCORE_SHIFTS = np.linspace(-3.0, 3.0, 61)
 """Grid of shifts of the hourly normal score of wind speed searched for the diurnal cycle [-]."""
 
 _GAUSS_HERMITE = np.polynomial.hermite_e.hermegauss(24)
+"""Nodes and weights of the expectation over the AR(1) score in the diurnal calibration."""
 
 
 def _wind_knots(q: np.ndarray, calm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -210,15 +211,15 @@ def _diurnal_score_shifts(q: np.ndarray, calm: np.ndarray, month_h: np.ndarray,
         mean = expected(np.zeros(1), 1.0)[0]
         if not np.isfinite(mean) or mean <= 0:
             continue
-        s, c = 1.0, np.zeros(h.sum())
-        for _ in range(6):
+        s = 1.0
+        for it in range(6):  # the shifts for the scale s, then the scale they leave
             e = np.maximum.accumulate(expected(WIND_SCORE_SHIFTS, s) / mean)
             c = np.interp(target[h], e, WIND_SCORE_SHIFTS)
-            s_new = math.sqrt(max(1.0 - float(np.mean(c ** 2)), 0.2))
-            if abs(s_new - s) < 1e-3:
+            s_next = math.sqrt(max(1.0 - float(np.mean(c ** 2)), 0.2))
+            if abs(s_next - s) < 1e-3 or it == 5:
                 break
-            s = s_new
-        shift[h], sigma[m] = c, s
+            s = s_next
+        shift[h], sigma[m] = c, s  # c was solved for this s
     return shift, sigma
 
 
