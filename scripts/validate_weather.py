@@ -528,9 +528,25 @@ def hourly_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
                      "sd_ratio": float((sd(t_syn) / sd(t_own)).mean()),
                      "hdd": h_s - h_o, "cdd": c_s - c_o,
                      **_month_start_steps(t_syn.to_numpy(), t_own.to_numpy(), month_d),
+                     **(_sky_spells(syn["ghi"].to_numpy(), own["ghi"].to_numpy(), month_d)
+                        if ds in interp.RADIATION_DATASETS else {}),
                      **_wind_tail(syn["wind_speed"].to_numpy(), own["wind_speed"].to_numpy(),
                                   CALM_MS)})
     return pd.DataFrame(rows)
+
+
+def _sky_spells(syn: np.ndarray, own: np.ndarray, month_d: np.ndarray) -> dict:
+    """Day-to-day persistence of daily GHI (lag-1 autocorrelation within the months, their
+    mean) and the darkest three consecutive days (GHI over three times the year's daily
+    mean), synthetic and file [-]."""
+    out = {}
+    for key, g in (("syn", syn), ("file", own)):
+        day = g.reshape(-1, 24).sum(1)
+        out[f"ghi_lag1_{key}"] = float(np.mean([np.corrcoef(day[month_d == m][:-1],
+                                                            day[month_d == m][1:])[0, 1]
+                                                for m in range(12)]))
+        out[f"dark3_{key}"] = float(np.convolve(day, np.ones(3), "valid").min() / (3 * day.mean()))
+    return out
 
 
 def _month_start_steps(syn: np.ndarray, own: np.ndarray, month_d: np.ndarray) -> dict:
@@ -1255,6 +1271,18 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"99th percentile p95 2.07 K), and `twin weather --city 遵义` gave hourly temperatures "
           f"from -48.7 to 102.2 degC (now "
           f"{shape_zunyi[0]:.1f} to {shape_zunyi[1]:.1f} degC).\n")
+        sky = ts.dropna(subset=["ghi_lag1_syn"])
+        dark = sky.dark3_syn / sky.dark3_file - 1
+        a(f"**Cloudy and clear spells.** The same years at the {len(sky)} TMYx/SWERA stations: "
+          f"lag-1 autocorrelation of daily GHI within the months, median "
+          f"{sky.ghi_lag1_syn.median():.2f} against the files' {sky.ghi_lag1_file.median():.2f}; "
+          f"the darkest three consecutive days (GHI over three mean days), synthetic over file, "
+          f"median {_p(float(dark.median()))}, 5-95 % {_p(float(dark.quantile(0.05)))} to "
+          f"{_p(float(dark.quantile(0.95)))}. A month's lag-1 sample autocorrelation runs below "
+          f"its process's (Kendall 1954); before the daily clear-sky index's AR(1) was given the "
+          f"process value (`weather.generator.lag1_of_process`), from the stations' own "
+          f"statistics the daily GHI's lag-1 was 0.24 against the files' 0.30 and the darkest "
+          f"three days 11 % brighter than the files' (now 0.29 and 9 %).\n")
         pw = lambda c: (f"median {100 * ts[c].median():+.0f} %, mean absolute "
                         f"{100 * ts[c].abs().mean():.0f} %, p95 "
                         f"{100 * ts[c].abs().quantile(0.95):.0f} %")

@@ -4,7 +4,7 @@ Model (all steps vectorised, one year in well under a second):
 
 1. Daily clear-sky index Kc (against Haurwitz clear-sky GHI): a first-order
    Gaussian autoregressive process z_d (lag-1 correlation ``kc_rho`` of the
-   month) mapped through the month's empirical quantile function (Gaussian
+   month, raised by its sampling bias within a month, :func:`lag1_of_process`) mapped through the month's empirical quantile function (Gaussian
    copula; the AR(1)-in-normal-scores approach of Aguiar & Collares-Pereira
    1992 for daily clearness, with empirical instead of parametric marginals).
 2. Hourly clear-sky index kc_h = Kc + sigma(Kc) e_h, e_h an hourly AR(1) with
@@ -266,13 +266,30 @@ def _month_tables(stats: pd.DataFrame, year: int):
     month_d = month_h[::24]
     S = {c: st[c].to_numpy(float) for c in st.columns}
     per_day = {c: v[month_d - 1] for c, v in S.items()}
+    per_day["days_in_month"] = np.bincount(month_d, minlength=13)[1:][month_d - 1]
     per_hour = {c: v[month_h - 1] for c, v in S.items()}
     return idx, S, per_day, per_hour
 
 
+def lag1_of_process(lag1_in_month, days) -> np.ndarray:
+    """Lag-1 correlation of an AR(1) process whose months of ``days`` days, each about its own
+    mean, show on average the lag-1 autocorrelation ``lag1_in_month`` (a file's monthly
+    statistic) [-]: a month's sample value runs below the process's by about
+    (1 + 3 rho) / n (Kendall 1954), so a generator given the sample value makes its spells
+    shorter than the file's.
+
+    References
+    ----------
+    Kendall, M. G. (1954). Note on bias in the estimation of autocorrelation. Biometrika
+    41(3/4), 403-404.
+    """
+    n = np.asarray(days, float)
+    return np.clip((n * np.asarray(lag1_in_month, float) + 1.0) / (n - 3.0), -0.95, 0.98)
+
+
 def _daily_clear_sky_index(rng: np.random.Generator, per_day: dict) -> np.ndarray:
     """Daily clear-sky index Kc [-]: AR(1) normal scores through the month's quantiles."""
-    zd = _ar1(rng, per_day["kc_rho"])
+    zd = _ar1(rng, lag1_of_process(per_day["kc_rho"], per_day["days_in_month"]))
     q = np.column_stack([per_day[c] for c in KC_COLS])
     return np.clip(_quantile_map(ndtr(zd), q), 0.01, KC_HOURLY_CAP)
 
