@@ -5,8 +5,9 @@ Model (all steps vectorised, one year in well under a second):
 1. Daily clear-sky index Kc (against Haurwitz clear-sky GHI): a first-order
    Gaussian autoregressive process z_d (lag-1 correlation ``kc_rho`` of the
    month, raised by its sampling bias within a month, :func:`lag1_of_process`)
-   mapped through the month's empirical quantile function (Gaussian copula; the AR(1)-in-normal-scores approach of Aguiar & Collares-Pereira
-   1992 for daily clearness, with empirical instead of parametric marginals).
+   mapped through the month's empirical quantile function (Gaussian copula; the
+   AR(1)-in-normal-scores approach of Aguiar & Collares-Pereira 1992 for daily
+   clearness, with empirical instead of parametric marginals).
 2. Hourly clear-sky index kc_h = Kc + sigma(Kc) e_h, e_h an hourly AR(1) with
    correlation ``rho_h`` (TAG model structure, Aguiar & Collares-Pereira 1992),
    sigma from the month's low/mid/high-Kc bins; clipped to [0, kc_hmax]; each
