@@ -503,7 +503,7 @@ def hourly_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
     [-], HDD18 and CDD26 [K d]; wind: the 99th and 99.9th percentiles, synthetic over file,
     less 1 [-], both years' maxima [m/s] and the difference of the shares of calm hours [-]."""
     from weather.generator import synthesize
-    from weather.stats import CALM_MS, degree_days
+    from weather.stats import degree_days
 
     b = interp._base()
     st = station_table()
@@ -530,8 +530,7 @@ def hourly_shape_check(shared: Path, seed: int = 0) -> pd.DataFrame:
                      **_month_start_steps(t_syn.to_numpy(), t_own.to_numpy(), month_d),
                      **(_sky_spells(syn["ghi"].to_numpy(), own["ghi"].to_numpy(), month_d)
                         if ds in interp.RADIATION_DATASETS else {}),
-                     **_wind_tail(syn["wind_speed"].to_numpy(), own["wind_speed"].to_numpy(),
-                                  CALM_MS)})
+                     **_wind_tail(syn["wind_speed"].to_numpy(), own["wind_speed"].to_numpy())})
     return pd.DataFrame(rows)
 
 
@@ -542,9 +541,9 @@ def _sky_spells(syn: np.ndarray, own: np.ndarray, month_d: np.ndarray) -> dict:
     out = {}
     for key, g in (("syn", syn), ("file", own)):
         day = g.reshape(-1, 24).sum(1)
-        out[f"ghi_lag1_{key}"] = float(np.mean([np.corrcoef(day[month_d == m][:-1],
-                                                            day[month_d == m][1:])[0, 1]
-                                                for m in range(12)]))
+        months = [day[month_d == m] for m in range(12)]
+        out[f"ghi_lag1_{key}"] = float(np.mean([np.corrcoef(d[:-1], d[1:])[0, 1]
+                                                for d in months]))
         out[f"dark3_{key}"] = float(np.convolve(day, np.ones(3), "valid").min() / (3 * day.mean()))
     return out
 
@@ -561,12 +560,14 @@ def _month_start_steps(syn: np.ndarray, own: np.ndarray, month_d: np.ndarray) ->
     return out
 
 
-def _wind_tail(syn: np.ndarray, own: np.ndarray, calm_ms: float) -> dict:
+def _wind_tail(syn: np.ndarray, own: np.ndarray) -> dict:
     """Tail and calms of hourly wind, synthetic against file (see :func:`hourly_shape_check`)."""
+    from weather.stats import CALM_MS
+
     ratio = lambda p: float(np.quantile(syn, p) / max(np.quantile(own, p), 1e-6) - 1.0)
     return {"ws_p99": ratio(0.99), "ws_p999": ratio(0.999), "ws_max": float(syn.max()),
             "ws_max_file": float(own.max()),
-            "ws_calm": float((syn < calm_ms).mean() - (own < calm_ms).mean())}
+            "ws_calm": float((syn < CALM_MS).mean() - (own < CALM_MS).mean())}
 
 
 def city_table(shared: Path, seeds: int) -> pd.DataFrame:

@@ -172,7 +172,7 @@ _NDTR_TABLE = ndtr(_NDTR_X)
 many evaluations of the wind's diurnal calibration."""
 
 
-def _diurnal_score_shifts(q: np.ndarray, calm: np.ndarray, month_h: np.ndarray,
+def _diurnal_score_shifts(knots: tuple[np.ndarray, np.ndarray], month_h: np.ndarray,
                           target: np.ndarray):
     """Shift of every hour's normal score and the month's scale of the AR(1) scores so that the
     expected wind speed of the hour follows the diurnal multiplier and the shifted scores keep
@@ -181,10 +181,9 @@ def _diurnal_score_shifts(q: np.ndarray, calm: np.ndarray, month_h: np.ndarray,
 
     Parameters
     ----------
-    q : numpy.ndarray
-        (12, len(WS_LEVELS)) quantiles of hourly speed over the month's mean [-].
-    calm : numpy.ndarray
-        (12,) share of calm hours [-].
+    knots : tuple of numpy.ndarray
+        (12, k) probabilities and speeds over the month's mean of each month's inverse CDF
+        (:func:`_wind_knots`) [-].
     month_h : numpy.ndarray
         Month 1..12 of every hour.
     target : numpy.ndarray
@@ -203,7 +202,7 @@ def _diurnal_score_shifts(q: np.ndarray, calm: np.ndarray, month_h: np.ndarray,
     sigma = np.ones(12)
     for m in range(12):
         h = month_h == m + 1
-        p_knots, v_knots = (a[0] for a in _wind_knots(q[m:m + 1], calm[m:m + 1]))
+        p_knots, v_knots = knots[0][m], knots[1][m]
 
         def expected(c, s):
             u = np.interp(np.add.outer(c, s * x), _NDTR_X, _NDTR_TABLE)
@@ -430,11 +429,11 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     # 6. wind
     diurnal = np.clip(1.0 + per_hour["ws_a1"] * np.cos(ph) + per_hour["ws_b1"] * np.sin(ph),
                       0.2, None)
-    q_ws = np.column_stack([S[c] for c in WS_COLS])
-    shift, sigma = _diurnal_score_shifts(q_ws, S["ws_calm"], month_h, diurnal)
+    knots = _wind_knots(np.column_stack([S[c] for c in WS_COLS]), S["ws_calm"])
+    shift, sigma = _diurnal_score_shifts(knots, month_h, diurnal)
     z = shift + sigma[month_h - 1] * _ar1(rng, per_hour["ws_rho"])
     u = _ranks_within_month(z, month_h)
-    ws = _knot_map(u, *(a[month_h - 1] for a in _wind_knots(q_ws, S["ws_calm"])))
+    ws = _knot_map(u, knots[0][month_h - 1], knots[1][month_h - 1])
     ws = ws * _month_scale(ws, month_h, S["ws_mean"] * n_h)
 
     out = pd.DataFrame({"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp,
