@@ -44,7 +44,7 @@ MIN_COSZ = 0.1
 STAT_COLUMNS = (
     "ghi_kwh_day", "kd", "kc_mean", *KC_COLS, "kc_rho", "kc_hmax",
     "sig_lo", "sig_mid", "sig_hi", "rho_h",
-    "t_mean", "t_kc_sd", "t_res_sd", "t_res_rho", "dtr_mean", "dtr_kc_sd",
+    "t_mean", "t_kc_sd", "t_res_sd", "t_res_rho", "t_res_rho2", "dtr_mean", "dtr_kc_sd",
     "t_a1", "t_b1", "t_a2", "t_b2",
     "rh_mean", "dd_mean", "dd_kc_sd", "dd_res_sd",
     "ws_mean", "ws_calm", *WS_COLS, "ws_rho", "ws_a1", "ws_b1",
@@ -114,12 +114,14 @@ def relative_humidity_from_dewpoint(temp_air, temp_dew):
     return 100.0 * np.exp(a * td / (b + td) - a * t / (b + t))
 
 
-def _lag1(x: np.ndarray) -> float:
+def _lag(x: np.ndarray, k: int) -> float:
+    """Lag-k sample autocorrelation: the correlation of the series with itself k steps on [-]
+    (0 for a series too short or constant)."""
     x = np.asarray(x, float)
     x = x[np.isfinite(x)]
-    if len(x) < 3 or np.std(x) == 0:
+    if len(x) < k + 2 or np.std(x[:-k]) == 0 or np.std(x[k:]) == 0:
         return 0.0
-    return float(np.corrcoef(x[:-1], x[1:])[0, 1])
+    return float(np.corrcoef(x[:-k], x[k:])[0, 1])
 
 
 def per_sd(x, y) -> float:
@@ -177,10 +179,11 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
           lag-1 autocorrelation [-];
         * ``t_mean`` mean temperature [degC]; ``t_kc_sd`` change of the daily mean
           temperature with one standard deviation of daily Kc (:func:`per_sd`) [K];
-          ``t_res_sd`` [K] and ``t_res_rho`` [-] the residual's standard deviation and
-          lag-1 autocorrelation, both of the day's departure from the season's smooth
-          course (:func:`seasonal_course`), not from the month's mean; ``dtr_mean`` mean
-          daily range [K]; ``dtr_kc_sd`` its change with one standard deviation of Kc [K];
+          ``t_res_sd`` [K], ``t_res_rho`` and ``t_res_rho2`` [-] the residual's standard
+          deviation and lag-1 and lag-2 autocorrelations, all of the day's departure from the
+          season's smooth course (:func:`seasonal_course`), not from the month's mean;
+          ``dtr_mean`` mean daily range [K]; ``dtr_kc_sd`` its change with one standard
+          deviation of Kc [K];
           ``t_a1, t_b1, t_a2, t_b2`` two harmonics of the mean diurnal cycle in local
           mean solar time, in units of the daily range [-];
         * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression [K], its change with
@@ -228,7 +231,7 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         z = ndtri(ranks)
         r = {"ghi_kwh_day": G[dm].sum() / dm.sum() / 1000.0,
              "kd": df["dhi"].to_numpy()[hm].sum() / max(ghi[hm].sum(), 1e-9),
-             "kc_mean": float(k.mean()), "kc_rho": _lag1(z),
+             "kc_mean": float(k.mean()), "kc_rho": _lag(z, 1),
              "kc_hmax": float(np.nanquantile(np.where(CZ[dm] > 0.3, kc_h[dm], np.nan), 0.995))}
         r.update(dict(zip(KC_COLS, q)))
         d = dev[dm]
@@ -247,7 +250,8 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         r["t_kc_sd"] = per_sd(k, ta)
         res = ta - ta.mean() - r["t_kc_sd"] * kz
         r["t_res_sd"] = float(res.std())
-        r["t_res_rho"] = _lag1(res)
+        r["t_res_rho"] = _lag(res, 1)
+        r["t_res_rho2"] = _lag(res, 2)
         r["dtr_mean"] = float(dtr[dm].mean())
         r["dtr_kc_sd"] = per_sd(k, dtr[dm])
         prof = (T[dm] - td[:, None]) / np.maximum(dtr[dm], 0.5)[:, None]
@@ -261,7 +265,7 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         r["ws_mean"] = float(w.mean())
         r["ws_calm"] = float((w < CALM_MS).mean())
         r.update(zip(WS_COLS, np.quantile(w / max(w.mean(), 1e-6), WS_LEVELS)))
-        r["ws_rho"] = _lag1(w)
+        r["ws_rho"] = _lag(w, 1)
         wp = phase.ravel()[hm]
         A = np.stack([np.cos(wp), np.sin(wp)], axis=1)
         coef, *_ = np.linalg.lstsq(A, w / max(w.mean(), 1e-6) - 1.0, rcond=None)
