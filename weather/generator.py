@@ -337,39 +337,61 @@ def expected_sample_correlations(rho1, rho2, days) -> tuple[np.ndarray, ...]:
     return out[0], out[1], 1.0 - var_of_mean
 
 
-_AR2_LAGS = 120
-"""Lags summed in :func:`expected_sample_correlations` (the process's correlations are bounded
-by :func:`ar2_of_process` so that they have decayed well before)."""
+_AR2_LAGS = 60
+"""Lags summed in :func:`expected_sample_correlations`; with the persistence bounded by
+:data:`AR2_MAX_PERSISTENCE` the process's correlations have decayed below 1e-4 by then."""
+
+AR2_MAX_PERSISTENCE = 0.85
+"""Upper bound on the sum of the residual process's two autoregressive coefficients [-] (its
+slowest decay per day; 1 would never forget). Beyond it the sample values no longer follow
+the process's to first order in 1/days. About 10 % of the stations' months, whose days barely
+return to the season's course (a typical-year month from a year that warmed or cooled through
+it; lag-1 0.65 and more with a lag-2 close to it), ask for more: they keep their lag-1 and get
+the largest lag-2 the bound allows."""
 
 
 def _stationary_ar2(rho1: np.ndarray, rho2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lag-1 and lag-2 correlations held inside the region of a stationary AR(2) with a margin:
-    rho1 in [-0.5, 0.95], rho2 between 2 rho1^2 - 1 and the value whose second coefficient is
-    0.5 [-]."""
-    rho1 = np.clip(rho1, -0.5, 0.95)
-    lo = 2.0 * rho1 ** 2 - 1.0 + 0.05
-    hi = rho1 ** 2 + 0.5 * (1.0 - rho1 ** 2)
-    return rho1, np.clip(rho2, lo, np.minimum(hi, 0.95))
+    """Lag-1 and lag-2 correlations held inside the region of a stationary AR(2) with margins
+    [-]: rho1 in [-0.5, 0.9], the second coefficient above -0.95 and the two coefficients'
+    sum at most :data:`AR2_MAX_PERSISTENCE` (with phi2 = (rho2 - rho1^2) / (1 - rho1^2) and
+    phi1 = rho1 (1 - phi2): rho2 <= rho1^2 + (limit - rho1)(1 + rho1))."""
+    rho1 = np.clip(rho1, -0.5, 0.9)
+    lo = rho1 ** 2 - 0.95 * (1.0 - rho1 ** 2)
+    hi = rho1 ** 2 + (AR2_MAX_PERSISTENCE - rho1) * (1.0 + rho1)
+    return rho1, np.clip(rho2, lo, np.maximum(hi, lo))
 
 
-def ar2_of_process(lag1_in_month, lag2_in_month, days, iterations: int = 25):
+def ar2_of_process(lag1_in_month, lag2_in_month, days, iterations: int = 40):
     """Lag-1 and lag-2 correlations of the AR(2) process whose months of ``days`` days, each
     about its own mean, show on average the sample autocorrelations ``lag1_in_month`` and
     ``lag2_in_month`` (a file's monthly statistics), and the factor [-] by which the process's
     standard deviation exceeds a month's sample standard deviation.
 
-    Solved by fixed-point iteration on :func:`expected_sample_correlations`; each step moves the
-    process values by the month's remaining shortfall. A month's sample values run below its
-    process's (at 30 days, an AR(1) of lag-1 0.75 shows about 0.64 and a sample variance 0.79
-    of its own), so a generator given the sample values makes its warm and cold spells shorter
-    and weaker than the file's.
+    Solved by a damped fixed-point iteration on :func:`expected_sample_correlations`: each
+    step moves the process values by half the month's remaining shortfall, held inside
+    :func:`_stationary_ar2` (a month beyond it gets the nearest process inside). A month's
+    sample values run below its process's (at 30 days, an AR(1) of lag-1 0.75 shows about
+    0.64 and a sample variance 0.79 of its own), so a generator given the sample values makes
+    its warm and cold spells shorter and weaker than the file's.
     """
     t1, t2 = np.asarray(lag1_in_month, float), np.asarray(lag2_in_month, float)
     n = np.asarray(days, float) * np.ones_like(t1)
+    key = (t1.tobytes(), t2.tobytes(), n.tobytes(), int(iterations))
+    return tuple(v.copy() for v in _ar2_of_process_cached(key))
+
+
+@lru_cache(maxsize=64)
+def _ar2_of_process_cached(key) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`ar2_of_process` for one set of months (the 16 years of a site's degree days and
+    every seed of one site share it)."""
+    t1, t2, n = (np.frombuffer(b, float) for b in key[:3])
     rho1, rho2 = _stationary_ar2(t1, t2)
-    for _ in range(iterations):
+    for _ in range(key[3]):
         e1, e2, _v = expected_sample_correlations(rho1, rho2, n)
-        rho1, rho2 = _stationary_ar2(rho1 + (t1 - e1), rho2 + (t2 - e2))
+        step1, step2 = 0.5 * (t1 - e1), 0.5 * (t2 - e2)
+        rho1, rho2 = _stationary_ar2(rho1 + step1, rho2 + step2)
+        if max(np.abs(step1).max(), np.abs(step2).max()) < 1e-5:
+            break
     return rho1, rho2, 1.0 / np.sqrt(expected_sample_correlations(rho1, rho2, n)[2])
 
 
