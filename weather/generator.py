@@ -465,21 +465,19 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     change per standard deviation of the index (``t_kc_sd`` ...) times the score."""
     year = int(idx[0].year)
     month_h = _calendar(year)[1]
-    zkc = _kc_scores(kc_day, month_h[::24])
-    rho1, rho2, inflate = ar2_of_process(S["t_res_rho"], S["t_res_rho2"],
-                                         np.bincount(month_h[::24], minlength=13)[1:])
-    m = month_h[::24] - 1
+    month_d = month_h[::24]
+    n_d = np.bincount(month_d, minlength=13)[1:]
+    zkc = _kc_scores(kc_day, month_d)
+    rho1, rho2, inflate = ar2_of_process(S["t_res_rho"], S["t_res_rho2"], n_d)
     # the residual's spread follows the season like its mean: a persistent residual scaled by
     # each month's own value would jump at every month's start
     spread = S["t_res_sd"] * inflate
-    res = _ar2(rng, rho1[m], rho2[m]) * np.maximum(seasonal_course(spread, m + 1),
-                                                   0.5 * spread.min())
-    month_d = month_h[::24]
+    res = _ar2(rng, rho1[month_d - 1], rho2[month_d - 1]) * np.maximum(
+        seasonal_course(spread, month_d), 0.5 * spread.min())
     t_day = seasonal_course(S["t_mean"], month_d) + per_day["t_kc_sd"] * zkc + res
     # the residual's own monthly means taken out along the season's course, not as a constant
     # per month: a persistent residual's month means differ by a kelvin or more, and constants
     # would leave that step at every month's start
-    n_d = np.bincount(month_d, minlength=13)[1:]
     t_day = t_day - seasonal_course(np.bincount(month_d, weights=t_day, minlength=13)[1:] / n_d
                                     - S["t_mean"], month_d)
     dtr = np.clip(per_day["dtr_mean"] + per_day["dtr_kc_sd"] * zkc, 1.0, None)
