@@ -1366,13 +1366,16 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"on other days at Urumqi). The warmest hours now come out above the files' (a single "
           f"station's 99.6th percentile depends on how its hottest hours bunch: Harbin's file "
           f"has its 35 hottest on 5 days of 15.8 K range, the synthetic years on 7 days of "
-          f"13.3 K, the mean of the 35 +0.1 K but the percentile +1.5 K): part is "
-          f"the tail of the daily mean (the files' months from June to October are skewed towards "
-          f"cool days, median skewness -0.1 to -0.2, which a Gaussian residual does not carry), "
-          f"part that a typical year is assembled from months chosen for being typical, not for "
-          f"their extremes (NREL's TMY3 users manual, Wilcox & Marion 2008, advises against "
-          f"designing for worst-case conditions with it). Cooling and heating design "
-          f"temperatures come from the design standard, not from a typical year.\n")
+          f"13.3 K, the mean of the 35 +0.1 K but the percentile +1.5 K). The cause is not "
+          f"settled: not the day's range on hot days (synthetic over file 0.93-1.03 on each "
+          f"month's warmest fifth of days; the range's linear tie to the day's sky misses the "
+          f"files by -0.10 K on the clearest fifth in summer), not the residual's skewness "
+          f"(tried: section 3's list); a typical year is assembled from months chosen for being "
+          f"typical, not "
+          f"for their extremes (NREL's TMY3 users manual, Wilcox & Marion 2008, advises against "
+          f"designing for worst-case conditions with it), so part of it may be the files' "
+          f"shortfall. Cooling and heating design temperatures come from the design standard, "
+          f"not from a typical year.\n")
         sky = ts.dropna(subset=["ghi_lag1_syn"])
         dark = sky.dark3_syn / sky.dark3_file - 1
         a(f"**Cloudy and clear spells.** The same years at the {len(sky)} TMYx/SWERA stations: "
