@@ -182,6 +182,44 @@ def test_missing_and_garbage_files(tmp_path):
         read_weather_file(b)
 
 
+def test_zip_archive_is_read_through_its_one_epw(shared_dir, tmp_path):
+    """Climate.OneBuilding.org distributes each TMYx station as a zip archive holding the EPW
+    beside .ddy, .stat and other files: it reads as the EPW itself (same values, same sha256 of
+    the EPW's bytes); archives without one EPW, or broken, are named with what was expected."""
+    import zipfile
+
+    with gzip.open(_wfile(shared_dir, SUZHOU), "rb") as fh:
+        epw = fh.read()
+    plain = tmp_path / "suzhou.epw"
+    plain.write_bytes(epw)
+    arc = tmp_path / "CHN_JS_Suzhou.583580_TMYx.zip"
+    with zipfile.ZipFile(arc, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("CHN_JS_Suzhou.583580_TMYx.ddy", "! design days\n")
+        zf.writestr("CHN_JS_Suzhou.583580_TMYx.epw", epw)
+        zf.writestr("CHN_JS_Suzhou.583580_TMYx.stat", "statistics\n")
+    a, ma = read_weather_file(plain)
+    b, mb = read_weather_file(arc)
+    pd.testing.assert_frame_equal(a, b)
+    assert mb.provenance["sha256"] == ma.provenance["sha256"]
+    assert mb.provenance["station"] == ma.provenance["station"] == "Suzhou"
+
+    none = tmp_path / "stat_only.zip"
+    with zipfile.ZipFile(none, "w") as zf:
+        zf.writestr("x.stat", "statistics\n")
+    with pytest.raises(WeatherError, match=r"stat_only\.zip.*no EPW or CSV.*x\.stat.*one \.epw"):
+        read_weather_file(none)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.epw", epw)
+        zf.writestr("b.epw", epw)
+    with pytest.raises(WeatherError, match=r"two\.zip.*holds 2 \.epw files \(a\.epw, b\.epw\)"):
+        read_weather_file(two)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(WeatherError, match=r"broken\.zip.*broken zip archive"):
+        read_weather_file(broken)
+
+
 def test_truncated_epw_is_rejected(shared_dir, tmp_path):
     with gzip.open(_wfile(shared_dir, SUZHOU), "rt", encoding="latin-1") as fh:
         lines = fh.read().splitlines()

@@ -145,6 +145,28 @@ def test_cli_marks_files_at_bundled_stations(shared_dir):
     assert "annual mean temperature: 1 file," in r.output
 
 
+def test_cli_checks_a_folder_of_the_zip_archives_climate_onebuilding_distributes(tmp_path, shared_dir):
+    """A checker who downloads TMYx stations gets one zip archive per station (the EPW beside
+    .ddy, .stat, ...): a folder of them is checked like the EPW files themselves."""
+    import zipfile
+
+    with gzip.open(_file(shared_dir, "TMYx-58424"), "rb") as fh:
+        epw = fh.read()
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "CHN_AH_Anqing.584240_TMYx.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("CHN_AH_Anqing.584240_TMYx.epw", epw)
+        zf.writestr("CHN_AH_Anqing.584240_TMYx.stat", "statistics\n")
+    assert weather_files([folder]) == [folder / "CHN_AH_Anqing.584240_TMYx.zip"]
+    r = _run(["weather-check", str(folder), "--leave-out-km", "15", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "CHN_AH_Anqing.584240_TMYx.zip" in r.output and "annual mean temperature: 1 file," in r.output
+    row = check_weather_file(folder / "CHN_AH_Anqing.584240_TMYx.zip", leave_out_km=15)
+    ref = check_weather_file(_file(shared_dir, "TMYx-58424"), leave_out_km=15)
+    assert row["dataset"] == "TMYx" and row["t_annual_error"] == ref["t_annual_error"]
+    assert row["pv_yield_error"] == ref["pv_yield_error"]
+
+
 def test_cli_refuses_bad_paths_cleanly(tmp_path):
     r = _run(["weather-check", str(tmp_path / "missing")])
     assert r.exit_code == 1 and "no such file or folder" in r.output

@@ -201,7 +201,7 @@ def schema(output: Path | None) -> None:
 @click.option("--lon", type=float, help="Longitude [deg E].")
 @click.option("--elevation", type=float, help="Elevation [m] (default: the lowest terrain cell within about 9 km, "
               "pvlib's grid; give it in hills and mountains).")
-@click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file instead.")
+@click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file (or a .zip archive holding one EPW) instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
 @click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
@@ -323,7 +323,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed, output, quiet) -> None:
-    """Check the tool's weather against typical-year files (EPW/TMY3; files or folders).
+    """Check the tool's weather against typical-year files (EPW/TMY3, or zip archives holding one EPW; files or folders).
 
     For each file's site (header position and elevation) the typical year `twin weather --lat
     --lon --elevation` gives is compared with the file: annual and worst-month mean temperature,

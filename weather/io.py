@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -99,12 +100,47 @@ def _read_text(path: Path) -> tuple[str, str]:
                                "compressed EPW or TMY3 file, or the uncompressed file") from None
         if len(raw) > MAX_FILE_BYTES:
             raise _too_large(path.name)
+    if raw[:4] == b"PK\x03\x04":
+        raw = _zip_member(raw, path.name)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     return text.removeprefix("\ufeff"), sha
+
+
+ZIP_WEATHER_SUFFIXES = (".epw", ".csv")
+"""Members of a zip archive read as the weather file, in this order of preference: the
+archives of Climate.OneBuilding.org hold one ``.epw`` beside ``.ddy``, ``.stat``, ``.clm``,
+``.wea``, ``.rain`` and ``.pvsyst`` files."""
+
+
+def _zip_member(raw: bytes, name: str) -> bytes:
+    """The weather file inside a zip archive ``raw`` (``name`` for messages): its single EPW,
+    or without one its single CSV (a TMY3 file) [bytes]."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        members = [i for i in zf.infolist() if not i.is_dir()]
+        for suffix in ZIP_WEATHER_SUFFIXES:
+            found = [i for i in members if i.filename.lower().endswith(suffix)]
+            if len(found) > 1:
+                raise WeatherError(
+                    f"weather file {name!r}: the zip archive holds {len(found)} {suffix} files "
+                    f"({', '.join(i.filename for i in found[:5])}); expected one weather file in it "
+                    f"(extract the one to use)")
+            if found:
+                if found[0].file_size > MAX_FILE_BYTES:
+                    raise _too_large(f"{name}:{found[0].filename}")
+                return zf.read(found[0])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
+            zlib.error) as exc:
+        raise WeatherError(f"weather file {name!r}: broken zip archive ({exc}); expected a zip "
+                           "archive holding one EPW file, or the EPW file itself") from None
+    listed = ", ".join(i.filename for i in members[:8]) or "nothing"
+    raise WeatherError(f"weather file {name!r}: the zip archive holds no EPW or CSV weather file "
+                       f"(it holds {listed}); expected one .epw file inside, as "
+                       f"Climate.OneBuilding.org distributes them")
 
 
 def _expected_mdh() -> np.ndarray:
@@ -396,12 +432,14 @@ def beam_note(months) -> str:
 def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                       closure_tolerance: float | None = CLOSURE_TOLERANCE,
                       repair_beam: bool = True):
-    """Read an EPW (``.epw``/``.epw.gz``) or TMY3 CSV file onto the model year.
+    """Read an EPW (``.epw``/``.epw.gz``, or the ``.zip`` archive Climate.OneBuilding.org
+    distributes) or TMY3 CSV file onto the model year.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The file; gzip-compressed files are detected by content.
+        The file; gzip-compressed files and zip archives (their one ``.epw``, or without one their
+        one ``.csv``: :data:`ZIP_WEATHER_SUFFIXES`) are detected by content.
     year : int
         Model year; see :func:`weather.hourly_index`.
     repair_shift : bool

@@ -396,7 +396,7 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     Parameters
     ----------
     path : str or path-like
-        EPW (``.epw``, ``.epw.gz``) or TMY3 CSV file.
+        EPW (``.epw``, ``.epw.gz``, a ``.zip`` archive holding one) or TMY3 CSV file.
     leave_out_km : float
         Leave out bundled places within this distance [km]; 0 (default) uses every station,
         as a planner's run does; 15 is the leave-one-out's place.
@@ -532,8 +532,9 @@ def stated_coverage(rows: pd.DataFrame) -> dict[str, float]:
             "temperature_files": len(t), "ghi_files": len(rad)}
 
 
-WEATHER_FILE_SUFFIXES = (".epw", ".epw.gz", ".csv")
-"""Files a directory given to ``twin weather-check`` contributes (EPW, gzipped EPW, TMY3 CSV)."""
+WEATHER_FILE_SUFFIXES = (".epw", ".epw.gz", ".zip", ".csv")
+"""Files a directory given to ``twin weather-check`` contributes (EPW, gzipped EPW, a zip archive
+holding an EPW as Climate.OneBuilding.org distributes them, TMY3 CSV)."""
 
 
 def weather_files(paths) -> list:
