@@ -385,6 +385,17 @@ def test_tmy3_reader_roundtrip(shared_dir, tmp_path):
     np.testing.assert_allclose(back.temp_air.to_numpy(), df.temp_air.to_numpy())
     np.testing.assert_allclose(back.ghi.to_numpy(), df.ghi.round(1).to_numpy())
 
+    # a folder given to `twin weather-check` takes this TMY3 file, not a station list beside it
+    from weather.validation import looks_like_tmy3, weather_files
+
+    (tmp_path / "stations.csv").write_text("id,name,lat,lon,elevation_m\n583580,Suzhou,31.3,120.6,19\n")
+    skipped: list = []
+    assert weather_files([tmp_path], skipped) == [p] and skipped == [tmp_path / "stations.csv"]
+    assert looks_like_tmy3(p) and not looks_like_tmy3(tmp_path / "stations.csv")
+    p.unlink()
+    with pytest.raises(WeatherError, match="stations.csv is a table, not a TMY3 file"):
+        weather_files([tmp_path])
+
 
 # --- cities and synthetic years -----------------------------------------------------------
 

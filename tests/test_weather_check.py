@@ -114,6 +114,7 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     (folder / "broken.epw").write_text("LOCATION,x\n")
     _moved_epw(_file(shared_dir, "TMYx-58424"), folder / "ulaanbaatar.epw", 47.92, 106.92)
     (folder / "notes.txt").write_text("not a weather file")
+    (folder / "stations.csv").write_text("id,name,lat,lon\nTMYx-58424,Anqing,30.5,117.0\n")
     out = tmp_path / "check.csv"
     r = _run(["weather-check", str(folder), "--leave-out-km", "15", "-o", str(out), "-q"])
     assert r.exit_code == 1  # two files could not be checked
@@ -121,6 +122,7 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     assert "not checked: " in r.output and "broken.epw" in r.output and "LOCATION line" in r.output
     assert "ulaanbaatar.epw" in r.output and "outside mainland China" in r.output and "LOCATION" in r.output
     assert "notes.txt" not in r.output
+    assert "skipped: " in r.output and "stations.csv: a CSV table, not a TMY3 file" in r.output
     assert "CHN_AH_Anqing.584240_TMYx.epw.gz" in r.output and "SWERA_509530_HARBIN.epw.gz" in r.output
     assert "annual mean temperature: 2 files" in r.output and "within 1.00 K" in r.output
     assert "places within 15 km left out" in r.output

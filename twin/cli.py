@@ -342,10 +342,15 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         weather_files,
     )
 
+    skipped: list = []
     try:
-        files = weather_files(paths)
+        files = weather_files(paths, skipped)
     except WeatherError as exc:
         _fail(f"twin weather-check: {exc}")
+    for f in skipped:
+        click.echo(f"skipped: {f}: a CSV table, not a TMY3 file (its first line is not a TMY3 "
+                   f"station line: number, name, state, time zone, latitude, longitude, elevation)",
+                   err=True)
     if output is not None and output.suffix.lower() != ".csv":
         _fail(f"twin weather-check: -o {output}: the table is written as CSV; give a file name ending in .csv")
     progress = Progress(total=len(files), quiet=quiet)

@@ -537,9 +537,30 @@ WEATHER_FILE_SUFFIXES = (".epw", ".epw.gz", ".zip", ".csv")
 holding an EPW as Climate.OneBuilding.org distributes them, TMY3 CSV)."""
 
 
-def weather_files(paths) -> list:
+def looks_like_tmy3(path) -> bool:
+    """Whether a CSV file's first line is a TMY3 station line (USAF number, name, state, then
+    time zone, latitude, longitude and elevation as numbers), as NREL's TMY3 files begin; a
+    table with a header of column names (a station list, `twin weather` output) is not."""
+    try:
+        with open(path, encoding="latin-1") as fh:
+            first = fh.readline(4096)
+    except OSError:
+        return True  # let the reader name what is wrong with it
+    fields = [f.strip().strip('"') for f in first.split(",")]
+    if len(fields) < 7:
+        return False
+    try:
+        [float(x) for x in fields[3:7]]
+    except ValueError:
+        return False
+    return True
+
+
+def weather_files(paths, skipped: list | None = None) -> list:
     """The weather files among ``paths`` [pathlib.Path]: files as given, directories' files
-    ending in :data:`WEATHER_FILE_SUFFIXES` (not recursive), sorted by name.
+    ending in :data:`WEATHER_FILE_SUFFIXES` (not recursive), sorted by name. A directory's CSV
+    files that are not TMY3 files (:func:`looks_like_tmy3`: a station list beside downloaded
+    EPW files) are left out and appended to ``skipped``; a CSV given by name is always taken.
 
     Raises
     ------
@@ -555,9 +576,16 @@ def weather_files(paths) -> list:
         if p.is_dir():
             found = sorted(f for f in p.iterdir()
                            if f.is_file() and f.name.lower().endswith(WEATHER_FILE_SUFFIXES))
+            tables = [f for f in found if f.suffix.lower() == ".csv" and not looks_like_tmy3(f)]
+            if skipped is not None:
+                skipped += tables
+            found = [f for f in found if f not in tables]
             if not found:
                 raise WeatherError(f"{p}: no weather file in this folder (expected names ending "
-                                   f"in {', '.join(WEATHER_FILE_SUFFIXES)})")
+                                   f"in {', '.join(WEATHER_FILE_SUFFIXES)}"
+                                   + (f"; {', '.join(f.name for f in tables[:3])} "
+                                      + ("is a table, not a TMY3 file" if len(tables) == 1
+                                         else "are tables, not TMY3 files") if tables else "") + ")")
             out += found
         elif p.is_file():
             out.append(p)
