@@ -129,6 +129,9 @@ def test_cli_checks_a_folder_and_names_what_it_cannot(tmp_path, shared_dir):
     assert "by region (absolute errors" in r.output  # Anqing (east coast) and Harbin (north-east)
     assert [ln.split()[:2] for ln in r.output.splitlines() if ln.startswith(("east coast", "north-east"))] \
         == [["north-east", "1"], ["east", "coast"]]
+    assert "by dataset (absolute errors;" in r.output  # the SWERA files' split, the PV goal's tail
+    assert [ln.split()[:2] for ln in r.output.splitlines() if ln.startswith(("TMYx ", "SWERA "))] \
+        == [["TMYx", "1"], ["SWERA", "1"]]
     assert "the uncertainty the tool states for a site (meant to hold at 95 %) held for: annual mean " \
            "temperature at" in r.output and "of 2 files; annual GHI at" in r.output
     with out.open(encoding="utf-8-sig") as fh:

@@ -372,7 +372,7 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
     if rows:
         table = pd.DataFrame(rows)
         click.echo(_weather_check_text(table, summarise_checks(table), leave_out_km, stated_coverage(table),
-                                       checks_by_region(table)))
+                                       checks_by_region(table), checks_by_region(table, by="dataset")))
         if output is not None:
             from twin.export import write_csv_bom
 
@@ -398,7 +398,7 @@ def _aligned(rows: list[list[str]]) -> list[str]:
                     for j, c in enumerate(row)) for row in rows]
 
 
-def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, regions) -> str:
+def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, regions, datasets=None) -> str:
     """The per-file table and the goals of ``twin weather-check`` for a terminal."""
     import pandas as pd
 
@@ -438,20 +438,25 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
         f = (lambda x: f"{x:.2f} K") if k else (lambda x: f"{100 * x:.1f} %")
         lines.append(f"  {g['quantity']}: {g['files']} file{'s' if g['files'] != 1 else ''}, mean |error| "
                      f"{f(g['mean_abs'])}, p95 {f(g['p95_abs'])}, {100 * g['within_goal']:.0f} % within {f(g['goal'])}")
-    if len(regions) > 2:  # more than one region besides "all"
-        def pair(mean, p95, pct: bool = False) -> str:
-            if pd.isna(mean):
-                return "-"
-            return f"{100 * mean:.1f} / {100 * p95:.1f} %" if pct else f"{mean:.2f} / {p95:.2f} K"
+    def pair(mean, p95, pct: bool = False) -> str:
+        if pd.isna(mean):
+            return "-"
+        return f"{100 * mean:.1f} / {100 * p95:.1f} %" if pct else f"{mean:.2f} / {p95:.2f} K"
 
-        rows = [["region", "files", "T annual mean/p95", "worst month mean/p95", "GHI mean/p95",
+    for what, groups, why in (
+            ("region", regions, "GHI and PV of files whose radiation is not CSWD's"),
+            ("dataset", datasets, "the datasets split GHI into beam and diffuse differently, "
+             "which moves a tilted array's yield: weather/VALIDATION.md section 3")):
+        if groups is None or len(groups) <= 2:  # one group besides "all"
+            continue
+        rows = [[what, "files", "T annual mean/p95", "worst month mean/p95", "GHI mean/p95",
                  "PV lat mean/p95", "CSWD GHI mean/p95"]]
-        for name, g in regions.iterrows():
+        for name, g in groups.iterrows():
             rows.append([name, f"{g['n']:.0f}", pair(g["t_annual_mean"], g["t_annual_p95"]),
                          pair(g["t_worst_mean"], g["t_worst_p95"]), pair(g["ghi_mean"], g["ghi_p95"], True),
                          pair(g["pv_mean"], g["pv_p95"], True), pair(g["ghi_cswd_mean"], g["ghi_cswd_p95"], True)])
         lines.append("")
-        lines.append("by region (absolute errors; GHI and PV of files whose radiation is not CSWD's):")
+        lines.append(f"by {what} (absolute errors; {why}):")
         lines += _aligned(rows)
     held = [f"{what} at {100 * coverage[key]:.0f} % of {coverage[key + '_files']} files"
             for key, what in (("temperature", "annual mean temperature"), ("ghi", "annual GHI"))

@@ -271,8 +271,14 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     return pd.DataFrame(rows)
 
 
-def summarise_loo(loo: pd.DataFrame) -> pd.DataFrame:
-    """Mean absolute and 95th-percentile absolute errors by region and overall."""
+DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "")
+"""Order of the datasets in tables by dataset; "" is a file of none of them (a user's own)."""
+
+
+def summarise_loo(loo: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """Mean absolute and 95th-percentile absolute errors by region (``by="region"``) or by
+    dataset (``by="dataset"``, "other" for a file of none of the bundled datasets) and
+    overall."""
     def agg(g: pd.DataFrame) -> dict:
         rad = g[g["dataset"] != "CSWD"]
         cs = g[g["dataset"] == "CSWD"]
@@ -286,7 +292,8 @@ def summarise_loo(loo: pd.DataFrame) -> pd.DataFrame:
                 "ghi_cswd_mean": m(cs["ghi_annual"]), "ghi_cswd_p95": q(cs["ghi_annual"])}
     from .stations import REGIONS
 
-    out = {r: agg(loo[loo["region"] == r]) for r in REGIONS if (loo["region"] == r).any()}
+    groups = REGIONS if by == "region" else DATASET_ORDER
+    out = {(r or "other"): agg(loo[loo[by] == r]) for r in groups if (loo[by] == r).any()}
     out["all"] = agg(loo)
     return pd.DataFrame(out).T
 
@@ -508,12 +515,13 @@ def summarise_checks(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def checks_by_region(rows: pd.DataFrame) -> pd.DataFrame:
+def checks_by_region(rows: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     """:func:`summarise_loo` of checked files (rows of :func:`check_weather_file`): mean and
-    95th-percentile absolute errors by region and overall, as weather/VALIDATION.md's table."""
+    95th-percentile absolute errors by region (or ``by="dataset"``) and overall, as
+    weather/VALIDATION.md's tables."""
     as_loo = {"t_annual_error": "t_annual", "t_worst_month_error": "t_worst_month",
               "ghi_error": "ghi_annual", "pv_yield_error": "pv_yield"}
-    return summarise_loo(rows.drop(columns="t_worst_month").rename(columns=as_loo))
+    return summarise_loo(rows.drop(columns="t_worst_month").rename(columns=as_loo), by=by)
 
 
 def stated_coverage(rows: pd.DataFrame) -> dict[str, float]:
