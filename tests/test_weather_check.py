@@ -172,6 +172,24 @@ def test_cli_checks_a_folder_of_the_zip_archives_climate_onebuilding_distributes
     assert row["pv_yield_error"] == ref["pv_yield_error"]
 
 
+def test_errors_by_dataset_count_a_users_own_file_as_other(tmp_path, shared_dir):
+    """The table by dataset holds every file: a file whose header names none of the bundled
+    datasets (a logger's year) is counted as "other", not dropped."""
+    import pandas as pd
+
+    from weather.validation import checks_by_region
+
+    with gzip.open(_file(shared_dir, "TMYx-58424"), "rt", encoding="latin-1") as fh:
+        text = fh.read()
+    own = tmp_path / "logger.epw"
+    own.write_text(text.replace("SRC-TMYx", "MyLogger", 1), encoding="latin-1")
+    rows = pd.DataFrame([check_weather_file(_file(shared_dir, "TMYx-58424")), check_weather_file(own)])
+    assert list(rows["dataset"]) == ["TMYx", "other"]
+    t = checks_by_region(rows, by="dataset")
+    assert list(t.index) == ["TMYx", "other", "all"] and list(t["n"]) == [1, 1, 2]
+    assert t.loc["other", "t_annual_mean"] == pytest.approx(t.loc["TMYx", "t_annual_mean"])
+
+
 def test_cli_refuses_bad_paths_cleanly(tmp_path):
     r = _run(["weather-check", str(tmp_path / "missing")])
     assert r.exit_code == 1 and "no such file or folder" in r.output

@@ -271,14 +271,14 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     return pd.DataFrame(rows)
 
 
-DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "")
-"""Order of the datasets in tables by dataset; "" is a file of none of them (a user's own)."""
+DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "other")
+"""Order of the datasets in tables by dataset; "other" is a file of none of them (a user's own,
+as :func:`check_weather_file` names it)."""
 
 
 def summarise_loo(loo: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     """Mean absolute and 95th-percentile absolute errors by region (``by="region"``) or by
-    dataset (``by="dataset"``, "other" for a file of none of the bundled datasets) and
-    overall."""
+    dataset (``by="dataset"``: :data:`DATASET_ORDER`) and overall."""
     def agg(g: pd.DataFrame) -> dict:
         rad = g[g["dataset"] != "CSWD"]
         cs = g[g["dataset"] == "CSWD"]
@@ -293,7 +293,7 @@ def summarise_loo(loo: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     from .stations import REGIONS
 
     groups = REGIONS if by == "region" else DATASET_ORDER
-    out = {(r or "other"): agg(loo[loo[by] == r]) for r in groups if (loo[by] == r).any()}
+    out = {r: agg(loo[loo[by] == r]) for r in groups if (loo[by] == r).any()}
     out["all"] = agg(loo)
     return pd.DataFrame(out).T
 
