@@ -202,6 +202,8 @@ def test_zip_archive_is_read_through_its_one_epw(shared_dir, tmp_path):
     pd.testing.assert_frame_equal(a, b)
     assert mb.provenance["sha256"] == ma.provenance["sha256"]
     assert mb.provenance["station"] == ma.provenance["station"] == "Suzhou"
+    assert mb.provenance["archive_member"] == "CHN_JS_Suzhou.583580_TMYx.epw"
+    assert "archive_member" not in ma.provenance
 
     none = tmp_path / "stat_only.zip"
     with zipfile.ZipFile(none, "w") as zf:

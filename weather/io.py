@@ -80,8 +80,9 @@ def _too_large(name: str) -> WeatherError:
                         f"TMY3 file")
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """Return (text, sha256 of the uncompressed bytes); a UTF-8 byte-order mark is dropped."""
+def _read_text(path: Path) -> tuple[str, str, str | None]:
+    """Return (text, sha256 of the uncompressed bytes, the member read from a zip archive or
+    ``None``); a UTF-8 byte-order mark is dropped."""
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
@@ -100,14 +101,15 @@ def _read_text(path: Path) -> tuple[str, str]:
                                "compressed EPW or TMY3 file, or the uncompressed file") from None
         if len(raw) > MAX_FILE_BYTES:
             raise _too_large(path.name)
+    member = None
     if raw[:4] == b"PK\x03\x04":
-        raw = _zip_member(raw, path.name)
+        raw, member = _zip_member(raw, path.name)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    return text.removeprefix("\ufeff"), sha
+    return text.removeprefix("\ufeff"), sha, member
 
 
 ZIP_WEATHER_SUFFIXES = (".epw", ".csv")
@@ -116,9 +118,9 @@ archives of Climate.OneBuilding.org hold one ``.epw`` beside ``.ddy``, ``.stat``
 ``.wea``, ``.rain`` and ``.pvsyst`` files."""
 
 
-def _zip_member(raw: bytes, name: str) -> bytes:
+def _zip_member(raw: bytes, name: str) -> tuple[bytes, str]:
     """The weather file inside a zip archive ``raw`` (``name`` for messages): its single EPW,
-    or without one its single CSV (a TMY3 file) [bytes]."""
+    or without one its single CSV (a TMY3 file), and that member's name."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
         members = [i for i in zf.infolist() if not i.is_dir()]
@@ -132,7 +134,7 @@ def _zip_member(raw: bytes, name: str) -> bytes:
             if found:
                 if found[0].file_size > MAX_FILE_BYTES:
                     raise _too_large(f"{name}:{found[0].filename}")
-                return zf.read(found[0])
+                return zf.read(found[0]), found[0].filename
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
             zlib.error) as exc:
         raise WeatherError(f"weather file {name!r}: broken zip archive ({exc}); expected a zip "
@@ -469,7 +471,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     """
     path = Path(path)
     index = hourly_index(year)
-    text, sha = _read_text(path)
+    text, sha, member = _read_text(path)
     name = path.name
     is_epw = text.startswith("LOCATION")
     m, d, h, data, info = (_parse_epw if is_epw else _parse_tmy3)(text, name)
@@ -566,6 +568,8 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                        provenance={"file": name, "sha256": sha, "format": info["fmt"],
                                    "station": info["station"], "data_source": info["data_source"],
                                    "wmo": info["wmo"], "method": method})
+    if member is not None:
+        meta.provenance["archive_member"] = member  # the sha256 is this member's
     return df, meta
 
 
