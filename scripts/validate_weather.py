@@ -450,6 +450,25 @@ def _station_file(shared: Path, st: pd.DataFrame, sid: str) -> Path:
     return shared / "data" / SHARED_FOLDERS[st.loc[sid, "dataset"]] / f"{st.loc[sid, 'file']}.gz"
 
 
+def tmyx_month_years(shared: Path) -> tuple[list[int], str]:
+    """The calendar years the TMYx files picked their typical months from (their EPW comment
+    line: "Period of Record=1956-2025; Jan=1978; ..."), and the span of their records."""
+    import gzip
+    import re
+
+    st = station_table()
+    years, first, last = [], [], []
+    for sid in st.index[st["dataset"] == "TMYx"]:
+        with gzip.open(_station_file(shared, st, sid), "rt", encoding="latin-1") as fh:
+            head = "".join(fh.readline() for _ in range(7))
+        years += [int(y) for y in re.findall(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)=(\d{4})", head)]
+        rec = re.search(r"Period of Record=(\d{4})-(\d{4})", head)
+        if rec:
+            first.append(int(rec.group(1)))
+            last.append(int(rec.group(2)))
+    return years, (f"{min(first)}-{max(last)}" if first else "")
+
+
 def pv_budget(shared: Path) -> pd.DataFrame:
     """Where the PV-yield error of the leave-one-out comes from: per TMYx/SWERA station, the
     yield error with the predicted statistics, with the station's own diffuse fraction put in,
@@ -669,7 +688,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
            budget: pd.DataFrame | None = None, elev: dict | None = None,
            normals: pd.DataFrame | None = None, plateau: dict | None = None,
            national: dict | None = None, cbed_all: dict | None = None,
-           tshape: pd.DataFrame | None = None, shape_zunyi: tuple | None = None) -> str:
+           tshape: pd.DataFrame | None = None, shape_zunyi: tuple | None = None,
+           tmyx_years: tuple | None = None) -> str:
     st = station_table()
     L: list[str] = []
     a = L.append
@@ -713,6 +733,18 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"offset is no longer fitted to those 10 places alone, and the plateau, where the SWERA "
       f"stations carry much of the estimate, comes out slightly colder (CBED plateau stations: "
       f"mean error -0.63 -> -0.69 K; Lhasa -2.11 -> -2.24 K).")
+    if tmyx_years and tmyx_years[0]:
+        yrs = np.array(tmyx_years[0])
+        a(f"* **The TMYx period, the tool's 'recent climate'**: the {int((station_table()['dataset'] == 'TMYx').sum())} "
+          f"TMYx files pick each typical month from the station's whole record ({tmyx_years[1]}; "
+          f"of their {len(yrs)} months, median year {np.median(yrs):.0f}, {np.mean(yrs >= 2004):.0%} "
+          f"from 2004 or later), each the month closest to the record's distributions. Their "
+          f"temperatures nonetheless run {indep_off:+.2f} K above the CMA normals "
+          f"1988-2017 at the same stations (median over the TMYx cities; section 3, independent "
+          f"sites): warmer than the 1988-2017 mean, as a climate later than that period is in a "
+          f"warming country, and the level the tool calls the recent climate "
+          f"(`site.temperature_period: tmyx`); the months' own calendar years say little about "
+          f"it.")
     a("* **Suspect station**: " + "; ".join(interp.TEMPERATURE_SUSPECT.values()) + ".")
     from derive_weather_stats import POSITION_FIXES, TMYX_WMO_FIXES
 
@@ -1695,7 +1727,7 @@ def main(argv=None) -> int:
     args.out.write_text(render(loo, summ, basis, cities, timing, time.time() - t0, indep, indep_off,
                                floor, cbed, diffuse, budget, elev, normal_floor(args.shared),
                                plateau, national, cbed_all, tshape,
-                               (float(zunyi.min()), float(zunyi.max()))),
+                               (float(zunyi.min()), float(zunyi.max())), tmyx_month_years(args.shared)),
                         encoding="utf-8")
     print(summ.round(3).to_string())
     print(f"wrote {args.out} in {time.time() - t0:.0f} s")
