@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -169,7 +170,26 @@ def _parse_epw(text: str, name: str):
                  elevation=float(meta["altitude"]), tz=float(meta["TZ"]),
                  station=str(meta.get("city", "")), fmt="EPW",
                  data_source=str(meta.get("data_type", "")).strip(),
-                 wmo=str(meta.get("WMO_code", "")).strip()))
+                 wmo=str(meta.get("WMO_code", "")).strip(),
+                 record_period=record_period(text)))
+
+
+_RECORD_PERIOD = re.compile(r"Period of Record\s*=\s*(\d{4})\s*-\s*(\d{4})")
+
+
+def record_period(text: str) -> str:
+    """The period of record an EPW header's COMMENTS lines state, ``"2009-2023"``, else ``""``.
+
+    Climate.OneBuilding.org's TMYx files say from which years their typical months were chosen
+    (``COMMENTS 1,"NCEI ISD/ERA5 - #years=[15] Period of Record=2009-2023; Jan=2010; ..."``):
+    the station's whole record, or a recent 15-year window whose climate is warmer
+    (:func:`weather.interp.tmyx_window_offsets`). Only the eight header lines are read."""
+    for line in text.split("\n", 8)[:8]:
+        if line.startswith("COMMENTS"):
+            m = _RECORD_PERIOD.search(line)
+            if m and m.group(1) <= m.group(2):
+                return f"{m.group(1)}-{m.group(2)}"
+    return ""
 
 
 _LOCATION_NUMBERS = {6: ("latitude", "degrees north", -90, 90),
@@ -568,6 +588,8 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                        provenance={"file": name, "sha256": sha, "format": info["fmt"],
                                    "station": info["station"], "data_source": info["data_source"],
                                    "wmo": info["wmo"], "method": method})
+    if info.get("record_period"):
+        meta.provenance["record_period"] = info["record_period"]
     if member is not None:
         meta.provenance["archive_member"] = member  # the sha256 is this member's
     return df, meta
