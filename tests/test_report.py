@@ -234,6 +234,12 @@ def test_weather_row_states_the_older_temperature_period(run):
     zh = render_report(ds, s, ledger, sc, lang="zh")
     assert "mean 15.3 °C (1971-2003 climate)" in en and "年平均气温 15.3 °C（1971–2003 年气候）" in zh
     assert _weather_basis(s).endswith(", tmyx, temperature cswd")
+    # the 2009-2023 climate of the recent TMYx window likewise
+    s["weather"].update({"temperature_period": "tmyx-2009-2023"})
+    en = render_report(ds, s, ledger, sc, lang="en")
+    zh = render_report(ds, s, ledger, sc, lang="zh")
+    assert "mean 15.3 °C (2009-2023 climate)" in en and "年平均气温 15.3 °C（2009–2023 年气候）" in zh
+    assert _weather_basis(s).endswith(", tmyx, temperature tmyx-2009-2023")
 
 
 def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():

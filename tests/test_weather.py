@@ -872,7 +872,7 @@ def test_temperature_period_is_selectable_and_reported():
     assert len(own) == 1 and phrase(own[0], "zh") != own[0]
     with pytest.raises(WeatherError, match="temperature_period: expected one of"):
         site_weather(lat=30.0, lon=114.0, temperature_period="1990s")
-    assert set(TEMPERATURE_PERIODS) == {"tmyx", "cswd"}
+    assert set(TEMPERATURE_PERIODS) == {"tmyx", "cswd", "tmyx-2009-2023"}
 
 
 def test_major_city_without_station_is_interpolated_at_its_centre():

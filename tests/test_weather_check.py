@@ -277,8 +277,8 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
         assert r.exit_code == 0, r.output
         w = json.loads((out / "summary.json").read_text(encoding="utf-8"))["weather"]
         fc = w["file_check"]
-        assert set(fc) == {"dataset", "t_annual_estimate_c", "t_annual_diff_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2",
-                           "ghi_diff_tmyx", "ghi_diff_cswd"}
+        assert set(fc) == {"dataset", "temperature_period", "t_annual_estimate_c", "t_annual_diff_k",
+                           "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2", "ghi_diff_tmyx", "ghi_diff_cswd"}
         assert abs(fc["t_annual_diff_k"]) < 1.0 and abs(fc["ghi_diff_tmyx"]) < 0.05  # Suzhou's own file
         assert fc["t_annual_diff_k"] == pytest.approx(w["annual_mean_temperature_c"] - fc["t_annual_estimate_c"])
         import html as _html
@@ -295,7 +295,7 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
 
 def test_a_cswd_file_is_judged_in_its_own_period(shared_dir):
     """A CSWD file (1971-2003) against the estimate moved back by the CSWD offset, not against
-    the recent climate (0.44 K warmer): its own station's difference stays small."""
+    the recent climate (about 0.4 K warmer): its own station's difference stays small."""
     from weather.interp import dataset_offsets
 
     _, meta = wx.site_weather(path=_file(shared_dir, "CSWD-58424"))

@@ -206,9 +206,11 @@ def schema(output: Path | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
 @click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
               help="Radiation level of synthetic years (weather/VALIDATION.md).")
-@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd", "tmyx-2009-2023"]), default="tmyx",
+              show_default=True,
               help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
-              "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder).")
+              "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder); tmyx-2009-2023, "
+              "the TMYx files of that 15-year window (about 0.5 K warmer).")
 @click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write: .csv (a table with the provenance in its header) or .epw (EnergyPlus weather "
@@ -316,9 +318,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
               "station, as a planner's run uses them.")
 @click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto", show_default=True,
               help="Radiation level of the estimate; auto: cswd for a CSWD file, else tmyx.")
-@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto",
+@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"]), default="auto",
               show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
-              "SWERA 1973-2002, else the recent climate).")
+              "SWERA 1973-2002, a TMYx file of a recent window such as 2009-2023 that window, else the recent "
+              "climate).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the synthetic years.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
@@ -423,6 +426,11 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
                  "--temperature-period is given; radiation on the file's basis unless --radiation-basis is)"
                  + (f"; bundled places within {leave_out_km:g} km left out" if leave_out_km > 0 else
                     "; every bundled station used (--leave-out-km 15 for the leave-one-out)"))
+    windows = table["temperature_period"].astype(str).str.startswith("tmyx-")
+    if windows.any():
+        lines.append(f"{int(windows.sum())} of {len(table)} files compared with the estimate of the 2009-2023 "
+                     f"climate (TMYx files of a recent window, by their header's period of record, or as asked), "
+                     f"about {_window_step():.1f} K warmer than the recent climate (weather/VALIDATION.md section 1)")
     near = int((~table["independent"].astype(bool)).sum())
     if near:
         lines.append(f"* within {LEAVE_OUT_PLACE_KM:g} km of a bundled station the estimate uses ({near} of "
@@ -484,7 +492,15 @@ def _weather_epw(df, meta) -> str:
     return epw_text(df, meta, name, comment)
 
 
-_PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "file": "the file's"}
+def _window_step() -> float:
+    """Annual mean of the 2009-2023 window's offset from the recent climate [K]."""
+    from weather.interp import RECENT_WINDOW, tmyx_window_offsets
+
+    return float(tmyx_window_offsets(RECENT_WINDOW).mean())
+
+
+_PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "tmyx-2009-2023": "2009-2023 climate",
+                 "file": "the file's"}
 """How the last line of ``twin weather`` names the temperature period."""
 
 

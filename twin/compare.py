@@ -136,7 +136,8 @@ def _weather_basis(s: dict) -> str | None:
     if not w:
         return None
     basis = w.get("radiation_basis") or ""
-    older = ", temperature cswd" if w.get("temperature_period") == "cswd" else ""  # the recent climate goes unsaid
+    period = w.get("temperature_period") or "tmyx"
+    older = f", temperature {period}" if period not in ("tmyx", "file") else ""  # the recent climate goes unsaid
     return f"{w.get('source', '')}, {basis}{older}" if basis else str(w.get("source", ""))
 
 

@@ -49,6 +49,10 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
+_PERIOD_YEARS = {"cswd": "1971–2003", "tmyx-2009-2023": "2009–2023"}
+"""Climate periods other than the default (the recent climate, unsaid) named beside the mean
+temperature of the report's weather row."""
+
 _WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站合成典型年",
                       "synthetic-site": "多站插值合成典型年"}
 
@@ -65,7 +69,8 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
     t = w.get("annual_mean_temperature_c")
-    older = w.get("temperature_period") == "cswd"  # the default, the recent climate, goes unsaid
+    period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
+    older = _PERIOD_YEARS.get(period)
     is_file = w["source"] == "file"
     fc = w.get("file_check") or {}  # a file against the tool's estimate at its position
     if fc:
@@ -78,12 +83,13 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                  + (f" {w['file']}" if is_file and w.get("file") else "")]
         parts += [f"站点：{used}"] if used else []
         parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
-        parts += [f"年平均气温 {t:.1f} °C" + ("（1971–2003 年气候）" if older else "")] if t is not None else []
+        parts += [f"年平均气温 {t:.1f} °C" + (f"（{older} 年气候）" if older else "")] if t is not None else []
         parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
         if fc:
             parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
-                      + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS else "") + "，总辐射 "
+                      + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
+                         or fc.get("temperature_period", "tmyx") != "tmyx" else "") + "，总辐射 "
                       f"{100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）/ {100 * fc['ghi_diff_cswd']:+.0f}%（cswd 基准）"]
         return "；".join(parts)
     if is_file:
@@ -95,7 +101,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         where = w.get("reference_city") or ""
     key = (w.get("climate_zone") or {}).get("key", "")
     zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
-    extra = "".join([f", mean {t:.1f} °C" + (" (1971-2003 climate)" if older else "") if t is not None else "",
+    extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
                      f"; climate zone {zone_en}" if zone else "",
                      f"; against the tool's estimate at the file's position: {file_check_text(fc)}" if fc else ""])

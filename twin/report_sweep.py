@@ -43,7 +43,7 @@ def render_sweep(ds, summary: dict) -> str:
     periods = summary.get("temperature_periods") or []
     if periods:
         pct += (f"<p>Temperature period of the weather 气温气候时段: <b>{html.escape(', '.join(periods))}</b> "
-                f"(tmyx: the recent climate 近期气候; cswd: 1971–2003)</p>")
+                f"(tmyx: the recent climate 近期气候; cswd: 1971–2003; tmyx-2009-2023: 2009–2023)</p>")
     prob = summary.get("core_met_probability")
     core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
             + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "

@@ -52,6 +52,7 @@ carries most of the elevation difference).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -191,7 +192,7 @@ def dataset_offsets() -> dict[str, np.ndarray]:
     (weather/VALIDATION.md, section 1). TMYx itself 0.
     """
     b = _base()
-    t = _col("t_mean")
+    t = station_file_temperatures()
     out = {"TMYx": np.zeros(12)}
 
     def place_diffs(ds: str, via_cswd: bool) -> list[np.ndarray]:
@@ -215,11 +216,96 @@ def dataset_offsets() -> dict[str, np.ndarray]:
     return out
 
 
+RECENT_WINDOW = "2009-2023"
+"""The recent 15-year window of Climate.OneBuilding.org's TMYx files a planner can choose
+(``site.temperature_period: tmyx-2009-2023``)."""
+
+WINDOW_MAX_YEARS = 20
+"""A TMYx file whose period of record (:func:`weather.io.record_period`) spans at most this
+many years is a window file, not a whole-record one [years]."""
+
+RECENT_WINDOW_FIRST_END = 2021
+"""A TMYx window ending in this year or later counts as the recent window
+(:data:`RECENT_WINDOW`): at the stations with both files, the 2007-2021, 2009-2023 and
+2011-2025 files run +0.3 to +0.5 K above the whole record in the median, the 2004-2018 ones
++0.1 K (``weather/data/tmyx_windows.json``)."""
+
+
+def is_recent_window(record_period: str) -> bool:
+    """Whether a TMYx file's period of record (``"2011-2025"``) is a recent window
+    (:data:`WINDOW_MAX_YEARS`, :data:`RECENT_WINDOW_FIRST_END`); ``""`` (unknown) is not."""
+    try:
+        first, last = (int(y) for y in record_period.split("-"))
+    except ValueError:
+        return False
+    return last - first + 1 <= WINDOW_MAX_YEARS and last >= RECENT_WINDOW_FIRST_END
+
+
+@lru_cache(maxsize=1)
+def tmyx_windows() -> dict:
+    """The bundled differences between recent-window and whole-record TMYx files of the same
+    stations (``weather/data/tmyx_windows.json``, derived by ``scripts/derive_tmyx_windows.py``):
+    per window (``"2009-2023"``, ...) a list of stations with their twelve monthly differences
+    ``monthly_difference_k`` (window less whole record) [K]."""
+    import json
+    from importlib.resources import files
+
+    return json.loads(files("weather").joinpath("data/tmyx_windows.json").read_text(encoding="utf-8"))
+
+
+def annual_harmonics(values: np.ndarray, n: int = 2) -> np.ndarray:
+    """Least-squares fit of a mean and ``n`` annual harmonics to twelve monthly values (mid-month
+    phase); the fitted twelve values, in the values' unit."""
+    m = (np.arange(12) + 0.5) / 12.0 * 2 * np.pi
+    cols = [np.ones(12)] + [f(k * m) for k in range(1, n + 1) for f in (np.cos, np.sin)]
+    x = np.column_stack(cols)
+    coef = np.linalg.lstsq(x, np.asarray(values, dtype=float), rcond=None)[0]
+    return x @ coef
+
+
+@lru_cache(maxsize=4)
+def tmyx_window_offsets(window: str = RECENT_WINDOW) -> np.ndarray:
+    """Monthly temperature change from the whole-record TMYx level (the stations' period) to a
+    recent-window TMYx file's [K], 12 values.
+
+    The median over the stations that have both files (:func:`tmyx_windows`) of the window
+    less the whole record, month by month, smoothed by a mean and two annual harmonics: a
+    typical month is one real year's, so single months of a few stations carry that year's
+    anomaly (leaving each station out in turn, the smoothed median predicts its months with
+    0.64 K root-mean-square error against 0.65 K unsmoothed and 0.69 K for one annual value).
+    """
+    rows = tmyx_windows()["windows"].get(window, [])
+    if not rows:
+        raise KeyError(f"no bundled TMYx window {window!r}")
+    diffs = np.array([r["monthly_difference_k"] for r in rows], dtype=float)
+    out = annual_harmonics(np.median(diffs, axis=0))
+    out.setflags(write=False)  # cached: shared by every caller
+    return out
+
+
+_WINDOW_IN_FILE_NAME = re.compile(r"_TMYx\.(\d{4}-\d{4})\.epw", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def station_file_temperatures() -> np.ndarray:
+    """Monthly mean temperature of every station's file on its dataset's own level [degC],
+    (n, 12): a TMYx file of a recent window (Climate.OneBuilding.org names it so,
+    ``..._TMYx.2011-2025.epw``; one bundled station, Huoshan) moved back to the whole-record
+    level of the other TMYx files by :func:`tmyx_window_offsets`."""
+    t = _col("t_mean").copy()
+    for i, name in enumerate(station_table()["file"].astype(str)):
+        m = _WINDOW_IN_FILE_NAME.search(name)
+        if m and is_recent_window(m.group(1)):
+            t[i] -= tmyx_window_offsets(RECENT_WINDOW)
+    t.setflags(write=False)
+    return t
+
+
 def station_temperatures(exclude_groups: frozenset = frozenset()) -> np.ndarray:
     """Monthly mean temperature of every station at the TMYx period [degC], (n, 12)."""
     b = _base()
     off = dataset_offsets()
-    return _col("t_mean") + np.stack([off[d] for d in b["dataset"]])
+    return station_file_temperatures() + np.stack([off[d] for d in b["dataset"]])
 
 
 def _altitude_file():

@@ -39,10 +39,14 @@ model; cswd -3 to +24 %). The Dalat utility plant (+23 % on both) is left out: i
 basis (AC or DC) is not stated (``weather/VALIDATION.md``, "Radiation basis")."""
 
 TEMPERATURE_PERIODS = {
-    "tmyx": ("the recent climate of the TMYx files (NOAA ISD observations of about the last two "
-             "decades); CSWD (1971-2003) and SWERA (1973-2002) stations are moved to it"),
+    "tmyx": ("the recent climate of the TMYx files (NOAA ISD observations; typical months chosen "
+             "from each station's whole record, which reaches to 2025); CSWD (1971-2003) and "
+             "SWERA (1973-2002) stations are moved to it"),
     "cswd": ("1971-2003, the climate of China Standard Weather Data (CSWD), the typical years of "
              "Chinese building-energy design"),
+    "tmyx-2009-2023": ("2009-2023, the climate of the TMYx files of that 15-year window "
+                       "(Climate.OneBuilding.org): the recent climate moved by the median "
+                       "difference between window and whole-record files of the same stations"),
 }
 """Climate periods of a synthetic year's temperature a planner can choose
 (``site.temperature_period``)."""
@@ -238,21 +242,35 @@ def _check_period(period) -> str:
 def temperature_period_shift(period: str) -> np.ndarray:
     """Monthly change of a synthetic year's temperature from the TMYx period to ``period`` [K],
     12 values: 0 for ``"tmyx"``, minus the CSWD offset of :func:`weather.interp.dataset_offsets`
-    for ``"cswd"``."""
+    for ``"cswd"``, the window offset of :func:`weather.interp.tmyx_window_offsets` for
+    ``"tmyx-2009-2023"``."""
     if period == "tmyx":
         return np.zeros(12)
-    from .interp import dataset_offsets
+    from .interp import RECENT_WINDOW, dataset_offsets, tmyx_window_offsets
 
+    if period == f"tmyx-{RECENT_WINDOW}":
+        return tmyx_window_offsets(RECENT_WINDOW)
     return -dataset_offsets()["CSWD"]
 
 
 def period_note(period: str) -> str:
-    """Note for a synthetic year on the 1971-2003 (CSWD) temperature period."""
-    d = -temperature_period_shift(period)
-    return (f"temperature period {period}: {TEMPERATURE_PERIODS[period]}; {d.mean():.1f} K colder "
-            f"than the recent climate on average (months {d.min():.1f} to {d.max():.1f} K): "
-            f"heating loads come out higher and cooling loads lower than in today's climate; "
-            f"site.temperature_period: tmyx for the recent climate")
+    """Note for a synthetic year on a temperature period other than the default: how far and
+    which way it lies from the recent climate, and what that does to the loads."""
+    d = temperature_period_shift(period)
+    if period == "cswd":
+        return (f"temperature period {period}: {TEMPERATURE_PERIODS[period]}; {-d.mean():.1f} K "
+                f"colder than the recent climate on average (months {-d.max():.1f} to "
+                f"{-d.min():.1f} K): heating loads come out higher and cooling loads lower than "
+                f"in today's climate; site.temperature_period: tmyx for the recent climate")
+    from .interp import tmyx_windows
+
+    annual = [r["annual_difference_k"] for r in tmyx_windows()["windows"][period.removeprefix("tmyx-")]]
+    return (f"temperature period {period}: {TEMPERATURE_PERIODS[period]}; {d.mean():.1f} K warmer "
+            f"than the recent climate on average (months {d.min():.1f} to {d.max():.1f} K; from "
+            f"{len(annual)} stations with both files, whose own annual differences scatter by "
+            f"{np.std(annual, ddof=1):.1f} K): "
+            f"heating loads come out lower and cooling loads higher than on the whole-record "
+            f"typical years; site.temperature_period: tmyx for the recent climate")
 
 
 TEMPERATURE_GAP_NOTE_K = 1.5
@@ -600,7 +618,7 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         notes = [text, *extra]
         if srow["dataset"] == "CSWD":
             notes.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
-                          "colder)" if period == "tmyx" else "temperature the station's own "
+                          "colder)" if period != "cswd" else "temperature the station's own "
                           "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
                          f"{basis} level, sky statistics from TMYx/SWERA neighbours; diffuse "
                          "fraction: the station's annual level, its course over the year from "
@@ -689,11 +707,12 @@ def file_against_estimate(df, meta) -> dict:
     """A weather file against the tool's estimate at its header position and elevation (see
     :attr:`weather.WeatherMeta.file_check`): annual mean temperature in the file's period (a
     CSWD or SWERA file, by its header, against the estimate moved back by that dataset's offset,
-    :func:`weather.interp.dataset_offsets`; any other against the recent climate), annual GHI on
-    both radiation bases. Empty for a file outside mainland China, where the estimate does not
-    reach."""
+    :func:`weather.interp.dataset_offsets`; a TMYx file of a recent window, by its header's period
+    of record, against the estimate of that window's climate, :func:`temperature_period_shift`;
+    any other against the recent climate), annual GHI on both radiation bases. Empty for a file
+    outside mainland China, where the estimate does not reach."""
     from .interp import dataset_offsets, interpolate
-    from .validation import DAYS_IN_MONTH, FILE_PERIODS, file_dataset
+    from .validation import DAYS_IN_MONTH, FILE_PERIODS, file_dataset, file_period
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
@@ -703,22 +722,26 @@ def file_against_estimate(df, meta) -> dict:
     tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
     cswd, _ = interpolate(lat, lon, z, basis="cswd")
     ds = file_dataset(meta.provenance.get("data_source", ""))
-    t_month = tmyx["t_mean"].to_numpy() - (dataset_offsets()[ds] if ds in FILE_PERIODS else 0.0)
+    period = file_period(ds, meta.provenance.get("record_period", ""))
+    t_month = tmyx["t_mean"].to_numpy() + (-dataset_offsets()[ds] if ds in FILE_PERIODS
+                                           else temperature_period_shift(period))
     t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"dataset": ds, "t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
+    return {"dataset": ds, "temperature_period": period, "t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
             "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
             "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
 
 
 def file_check_text(fc: dict) -> str:
     """``meta.file_check`` in words: 'mean temperature -0.1 K, GHI +0 % (tmyx basis) / +16 %
-    (cswd basis)', the period named for a CSWD or SWERA file."""
+    (cswd basis)', the period named for a CSWD or SWERA file and a TMYx window file."""
     from .validation import FILE_PERIODS
 
-    period = f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS else ""
+    own = fc.get("temperature_period", "tmyx")
+    period = (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS
+              else f" (in the file's period, {own.removeprefix('tmyx-')})" if own != "tmyx" else "")
     return (f"mean temperature {fc['t_annual_diff_k']:+.1f} K{period}, GHI "
             f"{100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / {100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)")
 

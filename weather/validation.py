@@ -315,6 +315,20 @@ FILE_PERIODS = {"CSWD": "cswd", "SWERA": "cswd"}
 """Temperature period that matches a file of each dataset (CSWD 1971-2003, SWERA 1973-2002,
 within 0.04 K of each other in the annual mean); TMYx and other files: the recent climate."""
 
+def file_period(dataset: str, record_period: str = "") -> str:
+    """The temperature period (:data:`weather.site.TEMPERATURE_PERIODS`) that matches a file:
+    :data:`FILE_PERIODS` for CSWD and SWERA, ``"tmyx-2009-2023"`` for a TMYx file of a recent
+    window (its header's period of record, :func:`weather.interp.is_recent_window`), else
+    ``"tmyx"``."""
+    from .interp import RECENT_WINDOW, is_recent_window
+
+    if dataset in FILE_PERIODS:
+        return FILE_PERIODS[dataset]
+    if dataset == "TMYx" and is_recent_window(record_period):
+        return f"tmyx-{RECENT_WINDOW}"
+    return "tmyx"
+
+
 FILE_BASES = {"CSWD": "cswd"}
 """Radiation basis that matches a file of each dataset (CSWD's radiation level is its own,
 about 18 % below TMYx); other files: tmyx."""
@@ -407,12 +421,15 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     leave_out_km : float
         Leave out bundled places within this distance [km]; 0 (default) uses every station,
         as a planner's run does; 15 is the leave-one-out's place.
-    radiation_basis, temperature_period : {"auto", "tmyx", "cswd"}
-        ``"auto"`` matches the file's dataset (:data:`FILE_BASES`, :data:`FILE_PERIODS`): a
+    radiation_basis : {"auto", "tmyx", "cswd"}
+    temperature_period : {"auto", "tmyx", "cswd", "tmyx-2009-2023"}
+        ``"auto"`` matches the file's dataset (:data:`FILE_BASES`, :func:`file_period`): a
         CSWD file is compared on the cswd radiation level and in the 1971-2003 climate; a
         SWERA file in that climate with its monthly means moved on by the SWERA offset minus
-        the CSWD offset (:func:`weather.interp.dataset_offsets`, 0.04 K in the annual mean),
-        so every file is compared in its own period as in weather/VALIDATION.md.
+        the CSWD offset (:func:`weather.interp.dataset_offsets`, 0.04 K in the annual mean);
+        a TMYx file of a recent window (its header's period of record, e.g. 2009-2023) in the
+        2009-2023 climate; so every file is compared in its own period as in
+        weather/VALIDATION.md.
     seed : int
         Seed of the synthetic year.
 
@@ -443,12 +460,13 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     ref, fmeta = site_weather(path=path, year=CHECK_YEAR)
     lat, lon, z = fmeta.latitude, fmeta.longitude, fmeta.elevation
     ds = file_dataset(fmeta.provenance.get("data_source", ""))
-    choices = {"auto": "", "tmyx": "", "cswd": ""}
-    basis = _check_choice("radiation_basis", radiation_basis, choices, "auto")
-    period = _check_choice("temperature_period", temperature_period, choices, "auto")
+    from .site import TEMPERATURE_PERIODS
+
+    basis = _check_choice("radiation_basis", radiation_basis, {"auto": "", "tmyx": "", "cswd": ""}, "auto")
+    period = _check_choice("temperature_period", temperature_period, {"auto": "", **TEMPERATURE_PERIODS}, "auto")
     basis = FILE_BASES.get(ds, "tmyx") if basis == "auto" else basis
     own_period = period == "auto"
-    period = FILE_PERIODS.get(ds, "tmyx") if own_period else period
+    period = file_period(ds, fmeta.provenance.get("record_period", "")) if own_period else period
     groups = places_near(lat, lon, leave_out_km, fmeta.provenance.get("wmo", ""))
     try:
         syn, meta = site_weather(lat=lat, lon=lon, elevation=z, year=CHECK_YEAR, seed=seed,
@@ -461,7 +479,7 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     st = station_table()
     left = st[st["group"].isin(groups)]
     t_s = syn["temp_air"].groupby(syn.index.month).mean().to_numpy()
-    if own_period and ds:  # to the file's own period (differs from the run's only for SWERA)
+    if own_period and ds in FILE_PERIODS:  # to the file's own period (differs from the run's only for SWERA)
         t_s = t_s - temperature_period_shift(period) - dataset_offsets()[ds]
     t_f = ref["temp_air"].groupby(ref.index.month).mean().to_numpy()
     dt = t_s - t_f

@@ -71,7 +71,7 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
     ds["worker"] = ("case", np.array([by_id.get(i, {}).get("worker", "") for i in ids], dtype=object))
     for key, long_name in (("radiation_basis", "radiation basis of the case's weather (tmyx, cswd or file)"),
                            ("temperature_period", "climate period of the case's temperatures (tmyx: recent, "
-                                                  "cswd: 1971-2003, or file)")):
+                                                  "cswd: 1971-2003, tmyx-2009-2023, or file)")):
         ds[key] = ("case", np.array([by_id.get(i, {}).get(key, "") for i in ids], dtype=object))
         ds[key].attrs["long_name"] = long_name
     for path in dict.fromkeys(p for c in cases for p in c.params):
