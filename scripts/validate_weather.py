@@ -450,6 +450,51 @@ def _station_file(shared: Path, st: pd.DataFrame, sid: str) -> Path:
     return shared / "data" / SHARED_FOLDERS[st.loc[sid, "dataset"]] / f"{st.loc[sid, 'file']}.gz"
 
 
+def windows_bullet(a) -> None:
+    """Section 1's bullet on the recent-window TMYx files (``weather/data/tmyx_windows.json``):
+    how much warmer than the whole record, the period a planner can choose, the 2004-2018
+    files' other radiation, and the bundled window station."""
+    data = interp.tmyx_windows()
+    w = data["windows"]
+    rows = []
+    for win, recs in w.items():
+        d = np.array([r["annual_difference_k"] for r in recs])
+        g = np.array([r["annual_ghi_ratio"] for r in recs]) - 1
+        rows.append(f"{win} {len(recs)} station{'s' if len(recs) > 1 else ''}, median "
+                    f"{np.median(d):+.2f} K (stations {d.min():+.2f} to {d.max():+.2f} K), annual "
+                    f"GHI {100 * np.median(g):+.1f} %")
+    off = interp.tmyx_window_offsets(interp.RECENT_WINDOW)
+    rec = w[interp.RECENT_WINDOW]
+    old = w.get("2004-2018", [])
+    by_wmo = station_table().drop_duplicates("wmo").set_index("wmo")["region"]
+    regions = [by_wmo.get(r["wmo"], "unknown") for r in rec]
+    old_ghi = ", ".join(f"{100 * (r['annual_ghi_ratio'] - 1):+.1f} %" for r in old)
+    k = station_table()
+    huo = k[k["file"].astype(str).str.contains(r"_TMYx\.\d{4}-\d{4}\.epw", regex=True)]
+    a(f"* **Recent windows of the TMYx files** (`weather/data/tmyx_windows.json`, derived by "
+      f"`scripts/derive_tmyx_windows.py` from Climate.OneBuilding.org files outside the reference "
+      f"set, the sha256 of each recorded): besides the whole-record file, Climate.OneBuilding.org "
+      f"publishes TMYx files whose months come from recent 15-year windows. Window less whole "
+      f"record at the stations with both, annual mean temperature: " + "; ".join(rows) + ". "
+      f"The {interp.RECENT_WINDOW} window ({', '.join(r['station'] for r in rec)}; regions "
+      f"{', '.join(sorted(set(regions)))} only) is the period `site.temperature_period: "
+      f"tmyx-{interp.RECENT_WINDOW}`: per month the stations' median, smoothed by a mean and two "
+      f"annual harmonics (months {off.min():+.2f} to {off.max():+.2f} K, annual "
+      f"{off.mean():+.2f} K; largest in {pd.Timestamp(2001, int(np.argmax(off)) + 1, 1):%B}); `twin weather-check` compares a TMYx window "
+      f"file ending {interp.RECENT_WINDOW_FIRST_END} or later in it. Against the window files "
+      f"the default estimate, on the whole-record level, reads about {off.mean():.1f} K cold; a "
+      f"checker holding them should let the check take each file's period (`--temperature-period "
+      f"auto`, the default). "
+      + (f"The 2004-2018 files are of an earlier release whose radiation is not ERA5's (data "
+         f"source {', '.join(sorted({r['data_source'].split('-')[0] for r in old}))}-, annual GHI "
+         f"{old_ghi} against the "
+         f"whole-record files): the check counts them as other files, not TMYx. " if old else "")
+      + (f"One bundled TMYx file is itself a window ({', '.join(huo['file'])}): its months are "
+         f"moved back by the same offset before they enter the interpolation and the dataset "
+         f"offsets (`weather.interp.station_file_temperatures`), so that every TMYx station "
+         f"stands on the whole-record level." if len(huo) else ""))
+
+
 def tmyx_month_years(shared: Path) -> tuple[list[int], str]:
     """The calendar years the TMYx files picked their typical months from (their EPW comment
     line: "Period of Record=1956-2025; Jan=1978; ..."), and the span of their records."""
@@ -745,6 +790,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"warming country, and the level the tool calls the recent climate "
           f"(`site.temperature_period: tmyx`); the months' own calendar years say little about "
           f"it.")
+    windows_bullet(a)
     a("* **Suspect station**: " + "; ".join(interp.TEMPERATURE_SUSPECT.values()) + ".")
     from derive_weather_stats import POSITION_FIXES, TMYX_WMO_FIXES
 
