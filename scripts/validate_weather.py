@@ -50,6 +50,7 @@ from weather.validation import (
     CMA_NATIONAL_MEAN_GHI_KWH_M2,
     GOALS,
     compare_years,
+    file_period,
     leave_one_out,
     national_mean_ghi,
     pv_specific_yield,
@@ -134,7 +135,9 @@ def degree_day_check() -> pd.DataFrame:
     rows = []
     for name in CITIES:
         sid = resolve_station(f"{name} (TMYx)")
-        _, meta = site_weather(city=sid)
+        # in the file's own period (Huoshan's file is a 2011-2025 window)
+        period = file_period("TMYx", interp.file_name_window(st.loc[sid, "file"]))
+        _, meta = site_weather(city=sid, temperature_period=period)
         z = meta.climate_zone
         hf, cf = float(st.loc[sid, "hdd18"]), float(st.loc[sid, "cdd26"])
         zf = "".join(zone_from_degree_days(hf, cf))
@@ -150,7 +153,9 @@ def independent_table(shared: Path) -> tuple[pd.DataFrame, float]:
     cols = [f"tmean_C_{m:02d}" for m in range(1, 13)]
     st = station_table()
     tm = st[st["dataset"] == "TMYx"]
-    off = float(np.median([r.t_mean - cb.loc[int(r.wmo), cols].mean() for _, r in tm.iterrows()
+    # each file on the whole-record level (Huoshan's is a 2011-2025 window)
+    t_file = dict(zip(interp._base()["ids"], interp.station_file_temperatures().mean(axis=1)))
+    off = float(np.median([t_file[sid] - cb.loc[int(r.wmo), cols].mean() for sid, r in tm.iterrows()
                            if int(r.wmo) in cb.index]))
     rows = []
     for sid in INDEPENDENT:
@@ -611,6 +616,8 @@ def hourly_shape_check(shared: Path) -> pd.DataFrame:
     st = station_table()
     own_stats = station_stats_table()
     off = interp.dataset_offsets()
+    # a window file's own move to the whole-record level (Huoshan), zero for every other station
+    window = interp.station_file_temperatures() - interp._col("t_mean")
     month_d = np.repeat(np.arange(12), DAYS)
     rows = []
     for k, sid in enumerate(b["ids"]):
@@ -630,7 +637,7 @@ def hourly_shape_check(shared: Path) -> pd.DataFrame:
         own_fig = {f"own_{c}": (got[c] / max(want[c], 1e-9) if c in ratio else got[c] - want[c])
                    for c in want}
         own_fig["own_cdd_file"] = want["cdd"]
-        t_own = own["temp_air"] + np.repeat(off[ds], DAYS * 24)
+        t_own = own["temp_air"] + np.repeat(off[ds] + window[k], DAYS * 24)
         t_syn = syn["temp_air"]
         sd = lambda t: pd.Series(t.to_numpy().reshape(-1, 24).mean(1)).groupby(month_d).std()
         (h_o, c_o), (h_s, c_s) = degree_days(t_own), degree_days(t_syn)
@@ -686,9 +693,10 @@ def _wind_tail(syn: np.ndarray, own: np.ndarray) -> dict:
 def city_table(shared: Path, seeds: int) -> pd.DataFrame:
     rows = []
     for name, info in CITIES.items():
-        ref, _ = read_weather_file(shared / "data/weather" / f"{info.stem}.epw.gz")
+        ref, rmeta = read_weather_file(shared / "data/weather" / f"{info.stem}.epw.gz")
+        period = file_period("TMYx", rmeta.provenance.get("record_period", ""))  # a window file's own
         for seed in range(seeds):
-            syn, _ = site_weather(city=f"{name} (TMYx)", seed=seed)  # the file itself
+            syn, _ = site_weather(city=f"{name} (TMYx)", seed=seed, temperature_period=period)
             r = compare_years(syn, ref, info.lat, info.lon, info.elevation)
             r.update(city=name, seed=seed)
             rows.append(r)

@@ -286,6 +286,14 @@ def tmyx_window_offsets(window: str = RECENT_WINDOW) -> np.ndarray:
 _WINDOW_IN_FILE_NAME = re.compile(r"_TMYx\.(\d{4}-\d{4})\.epw", re.IGNORECASE)
 
 
+def file_name_window(name: str) -> str:
+    """The window a TMYx file's name states (Climate.OneBuilding.org names window files
+    ``..._TMYx.2011-2025.epw``), ``"2011-2025"``; ``""`` for a whole-record file or another
+    name."""
+    m = _WINDOW_IN_FILE_NAME.search(str(name))
+    return m.group(1) if m else ""
+
+
 @lru_cache(maxsize=1)
 def station_file_temperatures() -> np.ndarray:
     """Monthly mean temperature of every station's file on its dataset's own level [degC],
@@ -294,8 +302,7 @@ def station_file_temperatures() -> np.ndarray:
     level of the other TMYx files by :func:`tmyx_window_offsets`."""
     t = _col("t_mean").copy()
     for i, name in enumerate(station_table()["file"].astype(str)):
-        m = _WINDOW_IN_FILE_NAME.search(name)
-        if m and is_recent_window(m.group(1)):
+        if is_recent_window(file_name_window(name)):
             t[i] -= tmyx_window_offsets(RECENT_WINDOW)
     t.setflags(write=False)
     return t
