@@ -46,12 +46,17 @@ def _years(period: str) -> int:
 
 def derive(folder: Path, source: str) -> dict:
     """Pair window and whole-record TMYx files by WMO number; monthly temperature differences."""
+    from weather import WeatherError
     from weather.io import read_weather_file
     from weather.validation import file_dataset, weather_files
 
     files = []
     for path in weather_files([folder]):
-        df, meta = read_weather_file(path)
+        try:
+            df, meta = read_weather_file(path)
+        except WeatherError as exc:
+            print(f"skipped {path.name}: {exc}")
+            continue
         prov = meta.provenance
         period = prov.get("record_period", "")
         if not period or file_dataset(prov.get("data_source", "")) != "TMYx" and "_TMYx" not in path.name:

@@ -196,3 +196,45 @@ def test_weather_check_says_which_files_it_compared_in_the_window_climate(shared
 
     periods = pd.read_csv(out, comment="#").set_index("file")["temperature_period"]
     assert periods["CHN_AH_Anqing.584240_TMYx.2009-2023.epw"] == PERIOD and periods[src.name] == "tmyx"
+
+
+def test_the_derivation_pairs_window_and_whole_record_files_by_station(shared_dir, tmp_path):
+    """scripts/derive_tmyx_windows.py on a folder: a window file one kelvin warmer than the
+    whole-record file of the same station gives +1 K in every month; a CSWD file is skipped."""
+    import importlib.util
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("derive_tmyx_windows", root / "scripts" / "derive_tmyx_windows.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    src = next((shared_dir / "data" / "weather").glob("CHN_AH_Anqing*TMYx.epw.gz"))
+    (folder / src.name).write_bytes(src.read_bytes())
+    win = _as_window(shared_dir, folder / "CHN_AH_Anqing.584240_TMYx.2009-2023.epw", "2009-2023")
+    lines = win.read_text(encoding="latin-1").split("\n")
+    for i in range(8, len(lines)):
+        f = lines[i].split(",")
+        if len(f) > 6:
+            f[6] = f"{float(f[6]) + 1.0:.1f}"
+            lines[i] = ",".join(f)
+    win.write_text("\n".join(lines), encoding="latin-1")
+    cswd = next((shared_dir / "data" / "weather_cswd").glob("*.epw.gz"))
+    (folder / cswd.name).write_bytes(cswd.read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert mod.main([str(folder), "--source", "test files", "--out", str(out)]) == 0
+    assert f"skipped {cswd.name}" in buf.getvalue()
+    data = json.loads((out / "tmyx_windows.json").read_text(encoding="utf-8"))
+    assert data["files_from"] == "test files" and list(data["windows"]) == ["2009-2023"]
+    (row,) = data["windows"]["2009-2023"]
+    assert row["wmo"] == "58424" and row["whole_record_file"] == src.name
+    np.testing.assert_allclose(row["monthly_difference_k"], 1.0, atol=2e-3)
+    assert row["annual_ghi_ratio"] == pytest.approx(1.0)
+    assert not list(out.glob("*.tmp"))
