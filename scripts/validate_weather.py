@@ -500,14 +500,15 @@ def windows_bullet(a) -> None:
          f"stands on the whole-record level." if len(huo) else ""))
 
 
-def tmyx_month_years(shared: Path) -> tuple[list[int], str]:
+def tmyx_month_years(shared: Path) -> tuple[list[int], str, dict]:
     """The calendar years the TMYx files picked their typical months from (their EPW comment
-    line: "Period of Record=1956-2025; Jan=1978; ..."), and the span of their records."""
+    line: "Period of Record=1956-2025; Jan=1978; ..."), the span of their records, and each
+    station's record (id -> (first, last year))."""
     import gzip
     import re
 
     st = station_table()
-    years, first, last = [], [], []
+    years, first, last, records = [], [], [], {}
     for sid in st.index[st["dataset"] == "TMYx"]:
         with gzip.open(_station_file(shared, st, sid), "rt", encoding="latin-1") as fh:
             head = "".join(fh.readline() for _ in range(7))
@@ -516,7 +517,34 @@ def tmyx_month_years(shared: Path) -> tuple[list[int], str]:
         if rec:
             first.append(int(rec.group(1)))
             last.append(int(rec.group(2)))
-    return years, (f"{min(first)}-{max(last)}" if first else "")
+            records[sid] = (first[-1], last[-1])
+    return years, (f"{min(first)}-{max(last)}" if first else ""), records
+
+
+TMYX_FULL_RECORD = (1960, 2023)
+"""A TMYx record starting by the first and ending in the second year or later is a whole
+record like most bundled files' (1944-1959 to 2023-2025) [years]."""
+
+
+def record_spans_text(records: dict, loo: pd.DataFrame) -> str:
+    """Which bundled TMYx files' records are not whole records like the others', and how the
+    leave-one-out reads at them (signed annual error, estimate less file)."""
+    st = station_table()
+    err = loo.set_index("id")["t_annual"]
+    tm = [s for s in records if s in err.index]
+    full = [s for s in tm if records[s][0] <= TMYX_FULL_RECORD[0] and records[s][1] >= TMYX_FULL_RECORD[1]]
+    old = [s for s in tm if records[s][1] < 2015]
+    late = [s for s in tm if s not in full and s not in old]
+    name = lambda s: f"{st.loc[s, 'name']} {records[s][0]}-{records[s][1]} ({err[s]:+.2f} K)"
+    return (f"Of the {len(tm)} files, {len(full)} hold whole records (starting by "
+            f"{TMYX_FULL_RECORD[0]}, ending {TMYX_FULL_RECORD[1]} or later), on which the "
+            f"leave-one-out reads {np.median(err[full]):+.2f} K in the median (estimate less file). "
+            + (f"Records that end early, whose months come from an older and colder climate, read "
+               f"warm: {'; '.join(name(s) for s in sorted(old, key=lambda s: records[s]))}. " if old else "")
+            + (f"Records that start late: {'; '.join(name(s) for s in sorted(late, key=lambda s: records[s]))}. "
+               if late else "")
+            + "Only the one 15-year window among them is moved (next bullet): no offset is measured "
+              "for the other spans, so they stay as they are and their error is the estimate's.")
 
 
 def pv_budget(shared: Path) -> pd.DataFrame:
@@ -789,7 +817,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
     if tmyx_years and tmyx_years[0]:
         yrs = np.array(tmyx_years[0])
         a(f"* **The TMYx period, the tool's 'recent climate'**: the {int((station_table()['dataset'] == 'TMYx').sum())} "
-          f"TMYx files pick each typical month from the station's whole record ({tmyx_years[1]}; "
+          f"TMYx files pick each typical month from the station's record ({tmyx_years[1]} over all; "
           f"of their {len(yrs)} months, median year {np.median(yrs):.0f}, {np.mean(yrs >= 2004):.0%} "
           f"from 2004 or later), each the month closest to the record's distributions. Their "
           f"temperatures nonetheless run {indep_off:+.2f} K above the CMA normals "
@@ -797,7 +825,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"sites): warmer than the 1988-2017 mean, as a climate later than that period is in a "
           f"warming country, and the level the tool calls the recent climate "
           f"(`site.temperature_period: tmyx`); the months' own calendar years say little about "
-          f"it.")
+          f"it. " + (record_spans_text(tmyx_years[2], loo) if len(tmyx_years) > 2 else ""))
     windows_bullet(a)
     a("* **Suspect station**: " + "; ".join(interp.TEMPERATURE_SUSPECT.values()) + ".")
     from derive_weather_stats import POSITION_FIXES, TMYX_WMO_FIXES
