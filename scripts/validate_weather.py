@@ -455,6 +455,31 @@ def _station_file(shared: Path, st: pd.DataFrame, sid: str) -> Path:
     return shared / "data" / SHARED_FOLDERS[st.loc[sid, "dataset"]] / f"{st.loc[sid, 'file']}.gz"
 
 
+def goals_by_dataset(a, loo: pd.DataFrame) -> None:
+    """The goals' figures for the stations of each dataset: a checker's files are of one
+    dataset or another (TMYx files are what Climate.OneBuilding.org distributes), and the
+    datasets differ in period, radiation model and diffuse split."""
+    share = lambda s, g: f"{float((s.dropna().abs() <= g).mean()):.0%}"
+    p95 = lambda s: float(np.quantile(np.abs(s.dropna()), 0.95))
+    a("**The goals by dataset** (p95 and share within the goal; each file's temperature on the "
+      "TMYx period; the signed mean is estimate less file):\n")
+    a("| dataset | stations | T annual p95 [K] / within 1.0 K | signed mean [K] | T worst month p95 [K] / "
+      "within 2.0 K | GHI p95 / within 8 % | PV yield p95 / within 8 % |")
+    a("|---|---|---|---|---|---|---|")
+    for ds in ("TMYx", "SWERA", "CSWD"):
+        g = loo[loo["dataset"] == ds]
+        if g.empty:
+            continue
+        rad = ds != "CSWD"
+        a(f"| {ds} | {len(g)} | {p95(g.t_annual):.2f} / {share(g.t_annual, GOALS['t_annual_k'])} | "
+          f"{g.t_annual.mean():+.2f} | {p95(g.t_worst_month):.2f} / "
+          f"{share(g.t_worst_month, GOALS['t_worst_month_k'])} | "
+          + (f"{_p(p95(g.ghi_annual))} / {share(g.ghi_annual, GOALS['ghi_annual'])} | "
+             f"{_p(p95(g.pv_yield))} / {share(g.pv_yield, GOALS['pv_yield'])} |" if rad else
+             "- (CSWD radiation: the pattern check of the table above) | - |"))
+    a("")
+
+
 def windows_bullet(a) -> None:
     """Section 1's bullet on the recent-window TMYx files (``weather/data/tmyx_windows.json``):
     how much warmer than the whole record, the period a planner can choose, the 2004-2018
@@ -951,6 +976,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"estimate (c) 1.40 K, 3.88 K, 7.2 % and 11.2 %; with the ERA5 estimate and the CSWD "
       f"months of the diffuse fraction (before its level and course were taken apart) 1.05 K, "
       f"3.17 K, 7.2 % and 10.8 % (PV yield mean 4.5 %).\n")
+    goals_by_dataset(a, loo)
     if diffuse is not None:
         co, ind = diffuse["colocated"], diffuse["independent"]
         a("**Diffuse fraction: which dataset is right.** The CDSRD station climatology 1991-2017 "

@@ -315,6 +315,7 @@ FILE_PERIODS = {"CSWD": "cswd", "SWERA": "cswd"}
 """Temperature period that matches a file of each dataset (CSWD 1971-2003, SWERA 1973-2002,
 within 0.04 K of each other in the annual mean); TMYx and other files: the recent climate."""
 
+
 def file_period(dataset: str, record_period: str = "") -> str:
     """The temperature period (:data:`weather.site.TEMPERATURE_PERIODS`) that matches a file:
     :data:`FILE_PERIODS` for CSWD and SWERA, ``"tmyx-2009-2023"`` for a TMYx file of a recent
