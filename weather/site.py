@@ -729,8 +729,8 @@ def file_against_estimate(df, meta) -> dict:
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"dataset": ds, "temperature_period": period, "t_annual_estimate_c": t_est, "t_annual_diff_k": float(df["temp_air"].mean()) - t_est,
-            "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
+    return {"dataset": ds, "temperature_period": period, "t_annual_estimate_c": t_est,
+            "t_annual_diff_k": float(df["temp_air"].mean()) - t_est, "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
             "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
 
 
