@@ -128,7 +128,9 @@ def process(path: Path, dataset: str, cache: Path,
     sha = _sha(path)
     hit = cache / (f"{sha}.pkl" if position is None else f"{sha}-{position[0]}-{position[1]}.pkl")
     if hit.exists():
-        return pickle.loads(hit.read_bytes())
+        cached = pickle.loads(hit.read_bytes())
+        if "record_period" in cached:  # else from before the record period was kept
+            return cached
     if dataset == "CSWD":
         df, meta = read_weather_file(path, repair_shift=False, closure_tolerance=None,
                                      repair_beam=False)
@@ -166,6 +168,7 @@ def process(path: Path, dataset: str, cache: Path,
            "repairs": repairs, "radiation_shift_h": shift, "closure": closure,
            "hdd18": hdd, "cdd26": cdd, "t_coldest": float(tm.min()), "t_warmest": float(tm.max()),
            "t_mean": float(df["temp_air"].mean()),
+           "record_period": meta.provenance.get("record_period", ""),
            "annual_ghi_kwh_m2": float(df["ghi"].sum() / 1000),
            "pv_yield_kwh_kwp": pv_specific_yield(df, meta.latitude, meta.longitude,
                                                  meta.elevation),
@@ -305,6 +308,7 @@ def main(argv=None) -> int:
                "province": province, "province_zh": PROVINCE_ZH[province], "region": region,
                "lat": res["lat"], "lon": res["lon"], "elevation_m": res["elevation_m"],
                "file": r["path"].name.removesuffix(".gz"), "sha256": res["sha256"],
+               "record_period": res["record_period"],
                "radiation_shift_h": res["radiation_shift_h"], "closure": res["closure"]}
         for k in ("hdd18", "cdd26", "t_coldest", "t_warmest", "t_mean", "annual_ghi_kwh_m2",
                   "pv_yield_kwh_kwp"):
