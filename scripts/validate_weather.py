@@ -500,7 +500,7 @@ def windows_bullet(a) -> None:
     regions = [by_wmo.get(r["wmo"], "unknown") for r in rec]
     old_ghi = ", ".join(f"{100 * (r['annual_ghi_ratio'] - 1):+.1f} %" for r in old)
     k = station_table()
-    huo = k[k["file"].astype(str).str.contains(r"_TMYx\.\d{4}-\d{4}\.epw", regex=True)]
+    moved = k[(k["dataset"] == "TMYx") & k["record_period"].fillna("").astype(str).map(interp.is_recent_record)]
     a(f"* **Recent windows of the TMYx files** (`weather/data/tmyx_windows.json`, derived by "
       f"`scripts/derive_tmyx_windows.py` from Climate.OneBuilding.org files outside the reference "
       f"set, the sha256 of each recorded): besides the whole-record file, Climate.OneBuilding.org "
@@ -510,8 +510,9 @@ def windows_bullet(a) -> None:
       f"{', '.join(sorted(set(regions)))} only) is the period `site.temperature_period: "
       f"tmyx-{interp.RECENT_WINDOW}`: per month the stations' median, smoothed by a mean and two "
       f"annual harmonics (months {off.min():+.2f} to {off.max():+.2f} K, annual "
-      f"{off.mean():+.2f} K; largest in {pd.Timestamp(2001, int(np.argmax(off)) + 1, 1):%B}); `twin weather-check` compares a TMYx window "
-      f"file ending {interp.RECENT_WINDOW_FIRST_END} or later in it. Against the window files "
+      f"{off.mean():+.2f} K; largest in {pd.Timestamp(2001, int(np.argmax(off)) + 1, 1):%B}); "
+      f"`twin weather-check` compares a TMYx file whose record holds recent years only (starting {interp.RECENT_RECORD_FIRST_YEAR} "
+      f"or later, ending {interp.RECENT_RECORD_LAST_YEAR} or later) in it. Against the window files "
       f"the default estimate, on the whole-record level, reads about {off.mean():.1f} K cold; a "
       f"checker holding them should let the check take each file's period (`--temperature-period "
       f"auto`, the default). "
@@ -519,10 +520,11 @@ def windows_bullet(a) -> None:
          f"source {', '.join(sorted({r['data_source'].split('-')[0] for r in old}))}-, annual GHI "
          f"{old_ghi} against the "
          f"whole-record files): the check counts them as other files, not TMYx. " if old else "")
-      + (f"One bundled TMYx file is itself a window ({', '.join(huo['file'])}): its months are "
-         f"moved back by the same offset before they enter the interpolation and the dataset "
-         f"offsets (`weather.interp.station_file_temperatures`), so that every TMYx station "
-         f"stands on the whole-record level." if len(huo) else ""))
+      + (f"Bundled TMYx files whose records hold recent years only ("
+         + ", ".join(f"{r['name']} {r['record_period']}" for _, r in moved.iterrows())
+         + "): their months are moved back by the same offset before they enter the "
+         "interpolation and the dataset offsets (`weather.interp.station_file_temperatures`), so "
+         "that every TMYx station stands on the whole-record level." if len(moved) else ""))
 
 
 def tmyx_month_years(shared: Path) -> tuple[list[int], str, dict]:
@@ -568,7 +570,7 @@ def record_spans_text(records: dict, loo: pd.DataFrame) -> str:
                f"warm: {'; '.join(name(s) for s in sorted(old, key=lambda s: records[s]))}. " if old else "")
             + (f"Records that start late: {'; '.join(name(s) for s in sorted(late, key=lambda s: records[s]))}. "
                if late else "")
-            + "Only the one 15-year window among them is moved (next bullet): no offset is measured "
+            + "Only the records of recent years alone are moved (next bullet): no offset is measured "
               "for the other spans, so they stay as they are and their error is the estimate's.")
 
 

@@ -17,7 +17,7 @@ from weather.interp import (
     RECENT_WINDOW,
     annual_harmonics,
     dataset_offsets,
-    is_recent_window,
+    is_recent_record,
     station_file_temperatures,
     tmyx_window_offsets,
     tmyx_windows,
@@ -58,9 +58,11 @@ def test_annual_harmonics_keep_a_smooth_course_and_drop_month_noise():
 
 
 def test_window_periods_are_recognised():
-    assert is_recent_window("2009-2023") and is_recent_window("2011-2025") and is_recent_window("2007-2021")
-    assert not is_recent_window("2004-2018")  # +0.1 K only
-    assert not is_recent_window("1956-2025") and not is_recent_window("") and not is_recent_window("n/a")
+    assert is_recent_record("2009-2023") and is_recent_record("2011-2025") and is_recent_record("2007-2021")
+    assert is_recent_record("2004-2025")  # recent years only, though not a 15-year window
+    assert not is_recent_record("2004-2018")  # +0.1 K only
+    assert not is_recent_record("1991-2025")  # reaches back before 2000
+    assert not is_recent_record("1956-2025") and not is_recent_record("") and not is_recent_record("n/a")
     assert file_period("TMYx", "2011-2025") == PERIOD and file_period("TMYx", "1956-2025") == "tmyx"
     assert file_period("CSWD", "2009-2023") == "cswd" and file_period("", "2009-2023") == "tmyx"
 
@@ -130,16 +132,19 @@ def test_a_planner_chooses_the_2009_2023_climate():
         site_weather(lat=31.2, lon=121.4, temperature_period="tmyx-2004-2018")
 
 
-def test_the_bundled_window_station_is_moved_to_the_whole_record_level():
-    """Huoshan's bundled TMYx file is a 2011-2025 window; its months enter the interpolation
-    and the dataset offsets at the whole-record level of the other TMYx stations."""
+def test_the_bundled_recent_records_are_moved_to_the_whole_record_level():
+    """Huoshan's bundled TMYx file is a 2011-2025 window and Harbin's a 2004-2025 record: their
+    months enter the interpolation and the dataset offsets at the whole-record level of the
+    other TMYx stations; every other station as its file has them."""
     from weather.interp import _base, _col
+    from weather.stations import station_table
 
+    st = station_table()
+    assert st.loc["TMYx-58314", "record_period"] == "2011-2025" and st.loc["TMYx-50953", "record_period"] == "2004-2025"
     b = _base()
-    k = int(np.flatnonzero(b["ids"] == "TMYx-58314")[0])
-    np.testing.assert_allclose(station_file_temperatures()[k], _col("t_mean")[k] - tmyx_window_offsets())
-    others = np.delete(np.arange(len(b["ids"])), k)
-    np.testing.assert_array_equal(station_file_temperatures()[others], _col("t_mean")[others])
+    moved = np.isin(b["ids"], ["TMYx-58314", "TMYx-50953"])
+    np.testing.assert_allclose(station_file_temperatures()[moved], _col("t_mean")[moved] - tmyx_window_offsets())
+    np.testing.assert_array_equal(station_file_temperatures()[~moved], _col("t_mean")[~moved])
     assert set(dataset_offsets()) == {"TMYx", "CSWD", "SWERA"}
 
 

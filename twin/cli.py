@@ -320,8 +320,8 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
               help="Radiation level of the estimate; auto: cswd for a CSWD file, else tmyx.")
 @click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"]), default="auto",
               show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
-              "SWERA 1973-2002, a TMYx file of a recent window such as 2009-2023 that window, else the recent "
-              "climate).")
+              "SWERA 1973-2002, 2009-2023 for a TMYx file whose record holds recent years only, such as the "
+              "2009-2023 window, else the recent climate).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the synthetic years.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the table as CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
@@ -429,7 +429,7 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
     windows = table["temperature_period"].astype(str).str.startswith("tmyx-")
     if windows.any():
         lines.append(f"{int(windows.sum())} of {len(table)} files compared with the estimate of the 2009-2023 "
-                     f"climate (TMYx files of a recent window, by their header's period of record, or as asked), "
+                     f"climate (TMYx files of recent years only, by their header's period of record, or as asked), "
                      f"about {_window_step():.1f} K warmer than the recent climate (weather/VALIDATION.md section 1)")
     near = int((~table["independent"].astype(bool)).sum())
     if near:

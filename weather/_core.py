@@ -115,8 +115,9 @@ class WeatherMeta:
         against it (:func:`weather.site.file_against_estimate`): ``dataset`` (the typical-year
         dataset its header names, "" for another file), ``temperature_period`` (the period it
         is compared in, :func:`weather.validation.file_period`), ``t_annual_estimate_c`` [degC,
-        in the file's period: CSWD 1971-2003, SWERA 1973-2002, a TMYx window file's window
-        (2009-2023 for one ending 2021 or later), else the recent climate],
+        in the file's period: CSWD 1971-2003, SWERA 1973-2002, 2009-2023 for a TMYx file whose
+        record holds recent years only (:func:`weather.interp.is_recent_record`), else the
+        recent climate],
         ``t_annual_diff_k`` (file minus estimate [K]), ``ghi_tmyx_kwh_m2``,
         ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_diff_tmyx``, ``ghi_diff_cswd`` (file / estimate - 1
         [-]); empty for a synthetic year or a file outside mainland China.

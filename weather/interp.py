@@ -220,25 +220,27 @@ RECENT_WINDOW = "2009-2023"
 """The recent 15-year window of Climate.OneBuilding.org's TMYx files a planner can choose
 (``site.temperature_period: tmyx-2009-2023``)."""
 
-WINDOW_MAX_YEARS = 20
-"""A TMYx file whose period of record (:func:`weather.io.record_period`) spans at most this
-many years is a window file, not a whole-record one [years]."""
+RECENT_RECORD_FIRST_YEAR = 2000
+"""A TMYx file whose period of record (:func:`weather.io.record_period`) starts in this year
+or later holds recent years only, as the 15-year windows do, not a station's whole record
+(which starts between 1944 and 1959 for most bundled files) [year]."""
 
-RECENT_WINDOW_FIRST_END = 2021
-"""A TMYx window ending in this year or later counts as the recent window
-(:data:`RECENT_WINDOW`): at the stations with both files, the 2007-2021, 2009-2023 and
-2011-2025 files run +0.3 to +0.5 K above the whole record in the median, the 2004-2018 ones
-+0.1 K (``weather/data/tmyx_windows.json``)."""
+RECENT_RECORD_LAST_YEAR = 2021
+"""... and it must end in this year or later to count as the recent climate of
+:data:`RECENT_WINDOW`: at the stations with both files, the 2007-2021, 2009-2023 and 2011-2025
+windows run +0.3 to +0.5 K above the whole record in the median, the 2004-2018 ones +0.1 K
+(``weather/data/tmyx_windows.json``) [year]."""
 
 
-def is_recent_window(record_period: str) -> bool:
-    """Whether a TMYx file's period of record (``"2011-2025"``) is a recent window
-    (:data:`WINDOW_MAX_YEARS`, :data:`RECENT_WINDOW_FIRST_END`); ``""`` (unknown) is not."""
+def is_recent_record(record_period: str) -> bool:
+    """Whether a TMYx file's period of record (``"2011-2025"``) holds recent years only
+    (:data:`RECENT_RECORD_FIRST_YEAR`, :data:`RECENT_RECORD_LAST_YEAR`): the windows 2007-2021
+    to 2011-2025 and records such as 2004-2025; ``""`` (unknown) does not."""
     try:
         first, last = (int(y) for y in record_period.split("-"))
     except ValueError:
         return False
-    return last - first + 1 <= WINDOW_MAX_YEARS and last >= RECENT_WINDOW_FIRST_END
+    return first >= RECENT_RECORD_FIRST_YEAR and last >= RECENT_RECORD_LAST_YEAR
 
 
 @lru_cache(maxsize=1)
@@ -297,12 +299,16 @@ def file_name_window(name: str) -> str:
 @lru_cache(maxsize=1)
 def station_file_temperatures() -> np.ndarray:
     """Monthly mean temperature of every station's file on its dataset's own level [degC],
-    (n, 12): a TMYx file of a recent window (Climate.OneBuilding.org names it so,
-    ``..._TMYx.2011-2025.epw``; one bundled station, Huoshan) moved back to the whole-record
-    level of the other TMYx files by :func:`tmyx_window_offsets`."""
+    (n, 12): a TMYx file whose record holds recent years only (:func:`is_recent_record`, by the
+    period of record its header states, ``stations.csv`` ``record_period``, or its name,
+    ``..._TMYx.2011-2025.epw``: Huoshan 2011-2025 and Harbin 2004-2025 among the bundled ones)
+    moved back to the whole-record level of the other TMYx files by :func:`tmyx_window_offsets`."""
     t = _col("t_mean").copy()
-    for i, name in enumerate(station_table()["file"].astype(str)):
-        if is_recent_window(file_name_window(name)):
+    st = station_table()
+    periods = (st["record_period"].fillna("").astype(str) if "record_period" in st.columns
+               else pd.Series("", index=st.index))
+    for i, (name, period) in enumerate(zip(st["file"].astype(str), periods)):
+        if st["dataset"].iat[i] == "TMYx" and is_recent_record(period or file_name_window(name)):
             t[i] -= tmyx_window_offsets(RECENT_WINDOW)
     t.setflags(write=False)
     return t

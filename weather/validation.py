@@ -318,14 +318,15 @@ within 0.04 K of each other in the annual mean); TMYx and other files: the recen
 
 def file_period(dataset: str, record_period: str = "") -> str:
     """The temperature period (:data:`weather.site.TEMPERATURE_PERIODS`) that matches a file:
-    :data:`FILE_PERIODS` for CSWD and SWERA, ``"tmyx-2009-2023"`` for a TMYx file of a recent
-    window (its header's period of record, :func:`weather.interp.is_recent_window`), else
-    ``"tmyx"``."""
-    from .interp import RECENT_WINDOW, is_recent_window
+    :data:`FILE_PERIODS` for CSWD and SWERA, ``"tmyx-2009-2023"`` for a TMYx file whose
+    record holds recent years only (its header's period of record,
+    :func:`weather.interp.is_recent_record`: a recent window, or a record such as 2004-2025),
+    else ``"tmyx"``."""
+    from .interp import RECENT_WINDOW, is_recent_record
 
     if dataset in FILE_PERIODS:
         return FILE_PERIODS[dataset]
-    if dataset == "TMYx" and is_recent_window(record_period):
+    if dataset == "TMYx" and is_recent_record(record_period):
         return f"tmyx-{RECENT_WINDOW}"
     return "tmyx"
 
