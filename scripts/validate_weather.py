@@ -501,11 +501,11 @@ def windows_bullet(a) -> None:
     old_ghi = ", ".join(f"{100 * (r['annual_ghi_ratio'] - 1):+.1f} %" for r in old)
     k = station_table()
     moved = k[(k["dataset"] == "TMYx") & k["record_period"].fillna("").astype(str).map(interp.is_recent_record)]
-    a(f"* **Recent windows of the TMYx files** (`weather/data/tmyx_windows.json`, derived by "
-      f"`scripts/derive_tmyx_windows.py` from Climate.OneBuilding.org files outside the reference "
-      f"set, the sha256 of each recorded): besides the whole-record file, Climate.OneBuilding.org "
-      f"publishes TMYx files whose months come from recent 15-year windows. Window less whole "
-      f"record at the stations with both, annual mean temperature: " + "; ".join(rows) + ". "
+    a("* **Recent windows of the TMYx files** (`weather/data/tmyx_windows.json`, derived by "
+      "`scripts/derive_tmyx_windows.py` from Climate.OneBuilding.org files outside the reference "
+      "set, the sha256 of each recorded): besides the whole-record file, Climate.OneBuilding.org "
+      "publishes TMYx files whose months come from recent 15-year windows. Window less whole "
+      "record at the stations with both, annual mean temperature: " + "; ".join(rows) + ". "
       f"The {interp.RECENT_WINDOW} window ({', '.join(r['station'] for r in rec)}; regions "
       f"{', '.join(sorted(set(regions)))} only) is the period `site.temperature_period: "
       f"tmyx-{interp.RECENT_WINDOW}`: per month the stations' median, smoothed by a mean and two "
@@ -520,7 +520,7 @@ def windows_bullet(a) -> None:
          f"source {', '.join(sorted({r['data_source'].split('-')[0] for r in old}))}-, annual GHI "
          f"{old_ghi} against the "
          f"whole-record files): the check counts them as other files, not TMYx. " if old else "")
-      + (f"Bundled TMYx files whose records hold recent years only ("
+      + ("Bundled TMYx files whose records hold recent years only ("
          + ", ".join(f"{r['name']} {r['record_period']}" for _, r in moved.iterrows())
          + "): their months are moved back by the same offset before they enter the "
          "interpolation and the dataset offsets (`weather.interp.station_file_temperatures`), so "
@@ -1447,7 +1447,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       + (": " + "; ".join(f"{r.city} {r.zone_file} -> {r.zone_synth} (CDD26 {r.cdd_file:.0f} -> "
                           f"{r.cdd_synth:.0f})" for r in dd[~dd["same_zone"]].itertuples())
          if (~dd["same_zone"]).any() else "") + ". Where a sub-zone sits on its CDD26 "
-      f"threshold (寒冷A/B at 90 K d, 温和 at 10 K d), set the buildings' envelope explicitly.\n")
+      "threshold (寒冷A/B at 90 K d, 温和 at 10 K d), set the buildings' envelope explicitly.\n")
     if tshape is not None:
         ts = tshape
         q = lambda c, f=".2f": (f"mean absolute {ts[c].abs().mean():{f}}, p95 "

@@ -427,9 +427,8 @@ def test_synthetic_year_reproducible_and_fast():
 
 
 def test_synthetic_city_matches_bundled_monthly_statistics():
-    from weather.stats import city_stats_table
-
     from weather.interp import tmyx_window_offsets
+    from weather.stats import city_stats_table
 
     df, _ = site_weather(city="Changchun", seed=3)
     st = city_stats_table().loc["Changchun"]
