@@ -118,6 +118,7 @@ def test_a_planner_chooses_the_2009_2023_climate():
     note = next(n for n in mb.notes if n.startswith(f"temperature period {PERIOD}"))
     n = len(tmyx_windows()["windows"][RECENT_WINDOW])
     assert f"{shift.mean():.1f} K warmer" in note and f"from {n} stations" in note
+    assert "[climate-onebuilding-tmyx]" in note  # the bibliography entry a run's summary lists
     zh = phrase(note, "zh")
     assert zh != note and "2009–2023" in zh and f"{n} 个" in zh
     # a named CSWD station on this period: moved to the TMYx period, then on by the window

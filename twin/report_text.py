@@ -649,13 +649,13 @@ PATTERNS.extend([
     ),
     (
         (r"^temperature period (?P<p>[\w-]+): 2009-2023, the climate of the TMYx files of that "
-         r"15-year window \(Climate\.OneBuilding\.org\): the recent climate moved by the median "
+         r"15-year window \(Climate\.OneBuilding\.org \[climate-onebuilding-tmyx\]\): the recent climate moved by the median "
          r"difference between window and whole-record files of the same stations; (?P<d>[\d.]+) K "
          r"warmer than the recent climate on average \(months (?P<a>-?[\d.]+) to (?P<b>-?[\d.]+) K; "
          r"from (?P<n>\d+) stations with both files, whose own annual differences scatter by "
          r"(?P<s>[\d.]+) K\): heating loads come out lower and cooling loads higher than on the "
          r"whole-record typical years; site\.temperature_period: tmyx for the recent climate$"),
-        ("气温气候时段 {p}：2009–2023 年，即 Climate.OneBuilding.org 该 15 年窗口 TMYx 典型年的气候：在近期气候上"
+        ("气温气候时段 {p}：2009–2023 年，即 Climate.OneBuilding.org [climate-onebuilding-tmyx] 该 15 年窗口 TMYx 典型年的气候：在近期气候上"
          "加同一气象站窗口典型年与全记录典型年之差的中位数；平均比近期气候高 {d} K（各月高 {a} 至 {b} K；取自 {n} "
          "个两种文件俱全的气象站，各站年差的标准差 {s} K）：采暖负荷偏低、供冷负荷偏高于全记录典型年；"
          "site.temperature_period 设为 tmyx 即采用近期气候"),

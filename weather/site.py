@@ -45,8 +45,9 @@ TEMPERATURE_PERIODS = {
     "cswd": ("1971-2003, the climate of China Standard Weather Data (CSWD), the typical years of "
              "Chinese building-energy design"),
     "tmyx-2009-2023": ("2009-2023, the climate of the TMYx files of that 15-year window "
-                       "(Climate.OneBuilding.org): the recent climate moved by the median "
-                       "difference between window and whole-record files of the same stations"),
+                       "(Climate.OneBuilding.org [climate-onebuilding-tmyx]): the recent climate "
+                       "moved by the median difference between window and whole-record files of "
+                       "the same stations"),
 }
 """Climate periods of a synthetic year's temperature a planner can choose
 (``site.temperature_period``)."""
