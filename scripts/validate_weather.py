@@ -136,7 +136,7 @@ def degree_day_check() -> pd.DataFrame:
     for name in CITIES:
         sid = resolve_station(f"{name} (TMYx)")
         # in the file's own period (Huoshan's file is a 2011-2025 window)
-        period = file_period("TMYx", interp.file_name_window(st.loc[sid, "file"]))
+        period = file_period("TMYx", str(st.loc[sid, "record_period"]))
         _, meta = site_weather(city=sid, temperature_period=period)
         z = meta.climate_zone
         hf, cf = float(st.loc[sid, "hdd18"]), float(st.loc[sid, "cdd26"])
@@ -500,7 +500,7 @@ def windows_bullet(a) -> None:
     regions = [by_wmo.get(r["wmo"], "unknown") for r in rec]
     old_ghi = ", ".join(f"{100 * (r['annual_ghi_ratio'] - 1):+.1f} %" for r in old)
     k = station_table()
-    moved = k[(k["dataset"] == "TMYx") & k["record_period"].fillna("").astype(str).map(interp.is_recent_record)]
+    moved = k[interp.recent_record_stations()]
     a("* **Recent windows of the TMYx files** (`weather/data/tmyx_windows.json`, derived by "
       "`scripts/derive_tmyx_windows.py` from Climate.OneBuilding.org files outside the reference "
       "set, the sha256 of each recorded): besides the whole-record file, Climate.OneBuilding.org "
@@ -527,15 +527,14 @@ def windows_bullet(a) -> None:
          "that every TMYx station stands on the whole-record level." if len(moved) else ""))
 
 
-def tmyx_month_years(shared: Path) -> tuple[list[int], str, dict]:
+def tmyx_month_years(shared: Path) -> tuple[list[int], str]:
     """The calendar years the TMYx files picked their typical months from (their EPW comment
-    line: "Period of Record=1956-2025; Jan=1978; ..."), the span of their records, and each
-    station's record (id -> (first, last year))."""
+    line: "Period of Record=1956-2025; Jan=1978; ..."), and the span of their records."""
     import gzip
     import re
 
     st = station_table()
-    years, first, last, records = [], [], [], {}
+    years, first, last = [], [], []
     for sid in st.index[st["dataset"] == "TMYx"]:
         with gzip.open(_station_file(shared, st, sid), "rt", encoding="latin-1") as fh:
             head = "".join(fh.readline() for _ in range(7))
@@ -544,8 +543,7 @@ def tmyx_month_years(shared: Path) -> tuple[list[int], str, dict]:
         if rec:
             first.append(int(rec.group(1)))
             last.append(int(rec.group(2)))
-            records[sid] = (first[-1], last[-1])
-    return years, (f"{min(first)}-{max(last)}" if first else ""), records
+    return years, (f"{min(first)}-{max(last)}" if first else "")
 
 
 TMYX_FULL_RECORD = (1960, 2023)
@@ -553,10 +551,13 @@ TMYX_FULL_RECORD = (1960, 2023)
 record like most bundled files' (1944-1959 to 2023-2025) [years]."""
 
 
-def record_spans_text(records: dict, loo: pd.DataFrame) -> str:
-    """Which bundled TMYx files' records are not whole records like the others', and how the
-    leave-one-out reads at them (signed annual error, estimate less file)."""
+def record_spans_text(loo: pd.DataFrame) -> str:
+    """Which bundled TMYx files' records (``stations.csv`` ``record_period``) are not whole
+    records like the others', and how the leave-one-out reads at them (signed annual error,
+    estimate less file)."""
     st = station_table()
+    records = {sid: tuple(int(y) for y in str(p).split("-"))
+               for sid, p in st.loc[st["dataset"] == "TMYx", "record_period"].items()}
     err = loo.set_index("id")["t_annual"]
     tm = [s for s in records if s in err.index]
     full = [s for s in tm if records[s][0] <= TMYX_FULL_RECORD[0] and records[s][1] >= TMYX_FULL_RECORD[1]]
@@ -852,7 +853,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"sites): warmer than the 1988-2017 mean, as a climate later than that period is in a "
           f"warming country, and the level the tool calls the recent climate "
           f"(`site.temperature_period: tmyx`); the months' own calendar years say little about "
-          f"it. " + (record_spans_text(tmyx_years[2], loo) if len(tmyx_years) > 2 else ""))
+          f"it. " + record_spans_text(loo))
     windows_bullet(a)
     a("* **Suspect station**: " + "; ".join(interp.TEMPERATURE_SUSPECT.values()) + ".")
     from derive_weather_stats import POSITION_FIXES, TMYX_WMO_FIXES

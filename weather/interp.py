@@ -52,7 +52,6 @@ carries most of the elevation difference).
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import numpy as np
@@ -285,31 +284,22 @@ def tmyx_window_offsets(window: str = RECENT_WINDOW) -> np.ndarray:
     return out
 
 
-_WINDOW_IN_FILE_NAME = re.compile(r"_TMYx\.(\d{4}-\d{4})\.epw", re.IGNORECASE)
-
-
-def file_name_window(name: str) -> str:
-    """The window a TMYx file's name states (Climate.OneBuilding.org names window files
-    ``..._TMYx.2011-2025.epw``), ``"2011-2025"``; ``""`` for a whole-record file or another
-    name."""
-    m = _WINDOW_IN_FILE_NAME.search(str(name))
-    return m.group(1) if m else ""
+def recent_record_stations() -> np.ndarray:
+    """Which stations' files are TMYx files whose record holds recent years only
+    (:func:`is_recent_record` of the period of record their header states, ``stations.csv``
+    ``record_period``; Huoshan 2011-2025 and Harbin 2004-2025 among the bundled ones) [bool]."""
+    st = station_table()
+    periods = st["record_period"].fillna("").astype(str)
+    return ((st["dataset"] == "TMYx") & periods.map(is_recent_record)).to_numpy()
 
 
 @lru_cache(maxsize=1)
 def station_file_temperatures() -> np.ndarray:
     """Monthly mean temperature of every station's file on its dataset's own level [degC],
-    (n, 12): a TMYx file whose record holds recent years only (:func:`is_recent_record`, by the
-    period of record its header states, ``stations.csv`` ``record_period``, or its name,
-    ``..._TMYx.2011-2025.epw``: Huoshan 2011-2025 and Harbin 2004-2025 among the bundled ones)
+    (n, 12): the TMYx files whose record holds recent years only (:func:`recent_record_stations`)
     moved back to the whole-record level of the other TMYx files by :func:`tmyx_window_offsets`."""
     t = _col("t_mean").copy()
-    st = station_table()
-    periods = (st["record_period"].fillna("").astype(str) if "record_period" in st.columns
-               else pd.Series("", index=st.index))
-    for i, (name, period) in enumerate(zip(st["file"].astype(str), periods)):
-        if st["dataset"].iat[i] == "TMYx" and is_recent_record(period or file_name_window(name)):
-            t[i] -= tmyx_window_offsets(RECENT_WINDOW)
+    t[recent_record_stations()] -= tmyx_window_offsets(RECENT_WINDOW)
     t.setflags(write=False)
     return t
 

@@ -712,8 +712,8 @@ def file_against_estimate(df, meta) -> dict:
     of record, against the estimate of that window's climate, :func:`temperature_period_shift`;
     any other against the recent climate), annual GHI on both radiation bases. Empty for a file
     outside mainland China, where the estimate does not reach."""
-    from .interp import dataset_offsets, interpolate
-    from .validation import DAYS_IN_MONTH, FILE_PERIODS, file_dataset, file_period
+    from .interp import interpolate
+    from .validation import DAYS_IN_MONTH, file_dataset, file_period, file_period_shift
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
@@ -723,14 +723,13 @@ def file_against_estimate(df, meta) -> dict:
     tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
     cswd, _ = interpolate(lat, lon, z, basis="cswd")
     ds = file_dataset(meta.provenance.get("data_source", ""))
-    period = file_period(ds, meta.provenance.get("record_period", ""))
-    t_month = tmyx["t_mean"].to_numpy() + (-dataset_offsets()[ds] if ds in FILE_PERIODS
-                                           else temperature_period_shift(period))
+    record = meta.provenance.get("record_period", "")
+    t_month = tmyx["t_mean"].to_numpy() + file_period_shift(ds, record)
     t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"dataset": ds, "temperature_period": period, "t_annual_estimate_c": t_est,
+    return {"dataset": ds, "temperature_period": file_period(ds, record), "t_annual_estimate_c": t_est,
             "t_annual_diff_k": float(df["temp_air"].mean()) - t_est, "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
             "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
 

@@ -331,6 +331,18 @@ def file_period(dataset: str, record_period: str = "") -> str:
     return "tmyx"
 
 
+def file_period_shift(dataset: str, record_period: str = "") -> np.ndarray:
+    """Monthly change from the TMYx period to a file's own [K], 12 values: minus the dataset's
+    offset (:func:`weather.interp.dataset_offsets`) for CSWD and SWERA, the shift of
+    :func:`file_period` otherwise (the window offset for a TMYx file of recent years, else 0)."""
+    from .interp import dataset_offsets
+    from .site import temperature_period_shift
+
+    if dataset in FILE_PERIODS:
+        return -dataset_offsets()[dataset]
+    return temperature_period_shift(file_period(dataset, record_period))
+
+
 FILE_BASES = {"CSWD": "cswd"}
 """Radiation basis that matches a file of each dataset (CSWD's radiation level is its own,
 about 18 % below TMYx); other files: tmyx."""
@@ -455,20 +467,18 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
         The file cannot be read, or its site is outside mainland China.
     """
     from ._core import WeatherError
-    from .interp import dataset_offsets
-    from .site import _check_choice, site_weather, temperature_period_shift
+    from .site import TEMPERATURE_PERIODS, _check_choice, site_weather, temperature_period_shift
     from .stations import station_table
 
     ref, fmeta = site_weather(path=path, year=CHECK_YEAR)
     lat, lon, z = fmeta.latitude, fmeta.longitude, fmeta.elevation
     ds = file_dataset(fmeta.provenance.get("data_source", ""))
-    from .site import TEMPERATURE_PERIODS
-
+    record = fmeta.provenance.get("record_period", "")
     basis = _check_choice("radiation_basis", radiation_basis, {"auto": "", "tmyx": "", "cswd": ""}, "auto")
     period = _check_choice("temperature_period", temperature_period, {"auto": "", **TEMPERATURE_PERIODS}, "auto")
     basis = FILE_BASES.get(ds, "tmyx") if basis == "auto" else basis
     own_period = period == "auto"
-    period = file_period(ds, fmeta.provenance.get("record_period", "")) if own_period else period
+    period = file_period(ds, record) if own_period else period
     groups = places_near(lat, lon, leave_out_km, fmeta.provenance.get("wmo", ""))
     try:
         syn, meta = site_weather(lat=lat, lon=lon, elevation=z, year=CHECK_YEAR, seed=seed,
@@ -481,8 +491,8 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     st = station_table()
     left = st[st["group"].isin(groups)]
     t_s = syn["temp_air"].groupby(syn.index.month).mean().to_numpy()
-    if own_period and ds in FILE_PERIODS:  # to the file's own period (differs from the run's only for SWERA)
-        t_s = t_s - temperature_period_shift(period) - dataset_offsets()[ds]
+    if own_period:  # to the file's own period (differs from the run's only for SWERA)
+        t_s = t_s - temperature_period_shift(period) + file_period_shift(ds, record)
     t_f = ref["temp_air"].groupby(ref.index.month).mean().to_numpy()
     dt = t_s - t_f
     worst = int(np.argmax(np.abs(dt)))
