@@ -15,6 +15,7 @@ Usage: ``python scripts/validate_weather.py [--shared ../shared] [--reuse]``
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -170,6 +171,61 @@ def independent_table(shared: Path) -> tuple[pd.DataFrame, float]:
                      "zone": meta.climate_zone["subzone"],
                      "nearest": f"{meta.stations[0]['name']} ({meta.stations[0]['distance_km']:.0f} km)"})
     return pd.DataFrame(rows), off
+
+
+ISSUE_SITES = ROOT / "benchmarks" / "issue11_sites.json"
+"""The typical-year values of the files issue 11 measured against, recovered by
+``scripts/derive_issue_sites.py``."""
+
+ISSUE_GOALS = {"t_annual": GOALS["t_annual_k"], "ghi_annual": GOALS["ghi_annual"],
+               "pv_yield": GOALS["pv_yield"]}
+"""Each quantity's goal (issue 11): K for temperature, relative otherwise."""
+
+
+TARIM_SPLIT_FILES = ("SWERA-51828", "SWERA-51644", "TMYx-51463")
+"""Radiation files near Kashi whose PV yield per kWh/m2 of GHI shows their diffuse split
+(SWERA Hotan and Kuqa, TMYx Urumqi)."""
+
+
+def yield_per_ghi(shared: Path, sid: str) -> float:
+    """PV yield at latitude tilt per annual GHI of a bundled station's own file [kWh/kWp per
+    kWh/m2]."""
+    st = station_table()
+    df, meta = read_weather_file(_station_file(shared, st, sid))
+    return pv_specific_yield(df, meta.latitude, meta.longitude, meta.elevation) / (
+        df["ghi"].sum() / 1000.0)
+
+
+def issue_sites_check(path: Path = ISSUE_SITES, shared: Path | None = None
+                      ) -> tuple[pd.DataFrame, dict, dict] | None:
+    """Today's ``site_weather(lat, lon, elevation)`` at the sites issue 11 measured, against the
+    files' values recovered from its stated errors: per measurement the recovered value, the
+    issue's error (the method of its day) and today's (estimate less file, K or relative);
+    also the recovered values' check against files at hand and the old method's estimates.
+    ``None`` without the file."""
+    if not path.exists():
+        return None
+    d = json.loads(path.read_text(encoding="utf-8"))
+    est: dict = {}
+    rows = []
+    for r in d["sites"]:
+        key = (r["lat"], r["lon"], r["elevation_m"])
+        if key not in est:
+            df, _ = site_weather(lat=r["lat"], lon=r["lon"], elevation=r["elevation_m"])
+            est[key] = {"t_annual": float(df["temp_air"].mean()),
+                        "ghi_annual": float(df["ghi"].sum() / 1000.0),
+                        "pv_yield": pv_specific_yield(df, r["lat"], r["lon"], r["elevation_m"])}
+        q, file_value = r["quantity"], r["file_value"]
+        now = est[key][q]
+        err = now - file_value if q == "t_annual" else now / file_value - 1.0
+        rows.append({**r, "now": now, "error_now": err,
+                     "within_goal": abs(err) <= ISSUE_GOALS[q]})
+    x = pd.DataFrame(rows)
+    x.attrs["ghi_now"] = {r["site"]: est[(r["lat"], r["lon"], r["elevation_m"])]["ghi_annual"]
+                          for r in d["sites"]}
+    x.attrs["yield_per_ghi"] = ({sid: yield_per_ghi(shared, sid) for sid in TARIM_SPLIT_FILES}
+                                if shared is not None else {})
+    return x, d.get("files_at_hand", {}), d.get("method_then", {})
 
 
 def floor_table() -> pd.DataFrame:
@@ -798,7 +854,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
            normals: pd.DataFrame | None = None, plateau: dict | None = None,
            national: dict | None = None, cbed_all: dict | None = None,
            tshape: pd.DataFrame | None = None, shape_zunyi: tuple | None = None,
-           tmyx_years: tuple | None = None) -> str:
+           tmyx_years: tuple | None = None, issue: tuple | None = None) -> str:
     st = station_table()
     L: list[str] = []
     a = L.append
@@ -1375,6 +1431,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"{indep.t_worst_month.abs().mean():.2f} K; within 1.0 K annual: "
       f"{(indep.t_annual.abs() <= 1.0).mean():.0%}. The plateau and Qaidam sites (Lhasa, Golmud, "
       f"Nagqu) come out too cold: no bundled station in their valleys and basins.\n")
+    if issue is not None:
+        a(_issue_sites_section(*issue))
     a("Files the project has never seen (EPW or TMY3): `twin weather-check FILE_OR_FOLDER` gives "
       "these figures for each (annual and worst-month temperature, annual GHI, PV yield at latitude "
       "tilt and on a 10 deg roof, climate zone) and the goals over all of them, each file in its "
@@ -1652,6 +1710,83 @@ def _own_period_section(loo: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+_QUANTITY_TEXT = {"t_annual": ("annual mean temperature", "degC"),
+                  "ghi_annual": ("annual GHI", "kWh/m2"), "pv_yield": ("PV yield", "kWh/kWp")}
+
+
+def _issue_error(q: str, e: float) -> str:
+    return f"{e:+.2f} K" if q == "t_annual" else f"{100 * e:+.1f} %"
+
+
+def _issue_sites_section(x: pd.DataFrame, at_hand: dict, then: dict) -> str:
+    L: list[str] = []
+    a = L.append
+    a("### The issue's own sites: the files it measured, recovered\n")
+    a("Issue 11 measured the method of its day (commit "
+      f"{json.loads(ISSUE_SITES.read_text(encoding='utf-8'))['commit']}: the 34 TMYx cities and "
+      "a fixed 6.5 K/km lapse rate) with `twin weather --lat --lon --elevation` against typical-"
+      "year files of stations the project had never seen, and stated its errors. That method's "
+      "estimate at each site less the stated error gives the file's value back "
+      "(`scripts/derive_issue_sites.py`, which runs the old commit in a temporary worktree; "
+      "`benchmarks/issue11_sites.json`); today's `site_weather` at the same position (the CMA "
+      "station's) is measured against it. The files' datasets are not stated; today's estimate "
+      "is on its defaults (recent climate, tmyx radiation basis).\n")
+    a("| site | quantity | file (recovered) | error then | estimate now | error now | within the goal |")
+    a("|---|---|---|---|---|---|---|")
+    for _, r in x.iterrows():
+        name, unit = _QUANTITY_TEXT[r.quantity]
+        fmt = "{:.2f}" if r.quantity == "t_annual" else "{:.0f}"
+        a(f"| {r['site']} {r.name_zh} | {name} | {fmt.format(r.file_value)} {unit} | "
+          f"{_issue_error(r.quantity, r.issue_error)} | {fmt.format(r.now)} {unit} | "
+          f"{_issue_error(r.quantity, r.error_now)} | {'yes' if r.within_goal else 'no'} |")
+    parts = []
+    for q, g in x.groupby("quantity", sort=False):
+        n_then = (g.issue_error.abs() <= ISSUE_GOALS[q]).sum()
+        parts.append(f"{_QUANTITY_TEXT[q][0]} {int(g.within_goal.sum())} of {len(g)} within the "
+                     f"goal (then {n_then})")
+    text = "\n" + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
+    checks = []
+    rec = {(r["site"], r.quantity): r.file_value for _, r in x.iterrows()}
+    for site, files in at_hand.items():
+        for f in files:
+            for q in ("t_annual", "ghi_annual"):
+                if (site, q) in rec:
+                    fmt = "{:.2f} degC" if q == "t_annual" else "{:.0f} kWh/m2"
+                    checks.append(f"{site} {_QUANTITY_TEXT[q][0]} recovered "
+                                  f"{fmt.format(rec[(site, q)])}, {f['file']} "
+                                  f"{fmt.format(f[q])}")
+    if checks:
+        text += (" The recovered values against files at hand (Climate.OneBuilding.org TMYx files "
+                 "outside the reference set, section 1): " + "; ".join(checks) + ". Where they "
+                 "agree the file is the one the issue measured; where not, the issue measured "
+                 "another file of the site (another dataset).")
+    kashi = x[(x["site"] == "Kashi") & (x.quantity == "pv_yield")]
+    ghi_err = x[x.quantity == "ghi_annual"].issue_error.abs()
+    ypg = x.attrs.get("yield_per_ghi", {})
+    text += (" The misses are those of the sections above: Lhasa's valley far from any station "
+             "(its temperature and, with Nyingchi's cloudier valley among its radiation "
+             "stations, its GHI); Shenzhen's coast, brighter than Guangzhou, its only TMYx "
+             "neighbour")
+    if len(kashi) and "Kashi" in then and len(ypg) == len(TARIM_SPLIT_FILES):
+        k = kashi.iloc[0]
+        g_then = then["Kashi"]["ghi_annual"]
+        g_min = g_then / (1 + ghi_err.min())
+        hotan, kuqa, urumqi = (ypg[sid] for sid in TARIM_SPLIT_FILES)
+        text += (f"; Kashi's PV yield: the issue states GHI errors at {len(ghi_err)} sites, "
+                 f"{100 * ghi_err.min():.1f} % and more, none at Kashi; if it names all of that "
+                 f"size, that file's GHI lies "
+                 f"above {g_min:.0f} kWh/m2 (the old estimate {g_then:.0f} over "
+                 f"{1 + ghi_err.min():.3f}) and its yield per kWh/m2 of GHI below "
+                 f"{k.file_value / g_min:.2f} ({k.file_value / g_then:.2f} at the old estimate's "
+                 f"GHI), as a SWERA file's diffuse split gives (SWERA Hotan {hotan:.2f}, Kuqa "
+                 f"{kuqa:.2f}; TMYx Urumqi {urumqi:.2f}; the estimate "
+                 f"{k.now / x.attrs['ghi_now']['Kashi']:.2f}, its split's level from the CSWD "
+                 f"stations, section 3, \"Diffuse fraction\")")
+    text += "."
+    a(text + "\n")
+    return "\n".join(L)
+
+
 def _national_section(nat: dict) -> str:
     """The method's national area mean GHI on both bases against the CMA national mean."""
     ref = CMA_NATIONAL_MEAN_GHI_KWH_M2
@@ -1835,10 +1970,12 @@ def main(argv=None) -> int:
     national = national_mean_ghi()
     tshape = hourly_shape_check(args.shared)
     zunyi = site_weather(city="遵义")[0]["temp_air"]
+    issue = issue_sites_check(shared=args.shared)
     args.out.write_text(render(loo, summ, basis, cities, timing, time.time() - t0, indep, indep_off,
                                floor, cbed, diffuse, budget, elev, normal_floor(args.shared),
                                plateau, national, cbed_all, tshape,
-                               (float(zunyi.min()), float(zunyi.max())), tmyx_month_years(args.shared)),
+                               (float(zunyi.min()), float(zunyi.max())), tmyx_month_years(args.shared),
+                               issue),
                         encoding="utf-8")
     print(summ.round(3).to_string())
     print(f"wrote {args.out} in {time.time() - t0:.0f} s")
