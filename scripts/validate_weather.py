@@ -221,6 +221,7 @@ def issue_sites_check(path: Path = ISSUE_SITES, shared: Path | None = None
         rows.append({**r, "now": now, "error_now": err,
                      "within_goal": abs(err) <= ISSUE_GOALS[q]})
     x = pd.DataFrame(rows)
+    x.attrs["commit"] = d["commit"]
     x.attrs["ghi_now"] = {r["site"]: est[(r["lat"], r["lon"], r["elevation_m"])]["ghi_annual"]
                           for r in d["sites"]}
     x.attrs["yield_per_ghi"] = ({sid: yield_per_ghi(shared, sid) for sid in TARIM_SPLIT_FILES}
@@ -1722,8 +1723,7 @@ def _issue_sites_section(x: pd.DataFrame, at_hand: dict, then: dict) -> str:
     L: list[str] = []
     a = L.append
     a("### The issue's own sites: the files it measured, recovered\n")
-    a("Issue 11 measured the method of its day (commit "
-      f"{json.loads(ISSUE_SITES.read_text(encoding='utf-8'))['commit']}: the 34 TMYx cities and "
+    a(f"Issue 11 measured the method of its day (commit {x.attrs['commit']}: the 34 TMYx cities and "
       "a fixed 6.5 K/km lapse rate) with `twin weather --lat --lon --elevation` against typical-"
       "year files of stations the project had never seen, and stated its errors. That method's "
       "estimate at each site less the stated error gives the file's value back "
@@ -1744,7 +1744,8 @@ def _issue_sites_section(x: pd.DataFrame, at_hand: dict, then: dict) -> str:
         n_then = (g.issue_error.abs() <= ISSUE_GOALS[q]).sum()
         parts.append(f"{_QUANTITY_TEXT[q][0]} {int(g.within_goal.sum())} of {len(g)} within the "
                      f"goal (then {n_then})")
-    text = "\n" + "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
+    counts = "; ".join(parts)
+    text = "\n" + counts[:1].upper() + counts[1:] + "."
     checks = []
     rec = {(r["site"], r.quantity): r.file_value for _, r in x.iterrows()}
     for site, files in at_hand.items():
