@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(1, str(ROOT))  # today's weather package, after the script's folder
 
 ISSUE_COMMIT = "ee42815"
 """The last commit of the weather package before issue 11's work began (2026-11-24)."""
@@ -73,18 +74,23 @@ ISSUE_ERRORS = [
 _OLD_RUN = """
 import json, sys, warnings
 warnings.filterwarnings("ignore")
-sys.path.insert(0, sys.argv[1])
-from weather import site_weather
-from weather.validation import pv_specific_yield
-out = {}
-for name, (lat, lon, z) in json.loads(sys.argv[2]).items():
-    r = site_weather(lat=lat, lon=lon, elevation=z)
-    df = r[0] if isinstance(r, tuple) else r
-    out[name] = {"t_annual": float(df["temp_air"].mean()),
-                 "ghi_annual": float(df["ghi"].sum() / 1000.0),
-                 "pv_yield": float(pv_specific_yield(df, lat, lon, z))}
-print(json.dumps(out))
+sys.path[:0] = [sys.argv[1], sys.argv[2]]  # the old tree's weather package first
+from derive_issue_sites import site_estimates
+print(json.dumps({k: site_estimates(*v) for k, v in json.loads(sys.argv[3]).items()}))
 """
+
+
+def site_estimates(lat: float, lon: float, elevation: float) -> dict:
+    """Annual mean temperature [degC], annual GHI [kWh/m2] and PV yield at latitude tilt
+    [kWh/kWp] of the synthetic year that the importable ``weather`` package gives at a site
+    (today's, or the old commit's in :func:`old_estimates`)."""
+    from weather import site_weather
+    from weather.validation import pv_specific_yield
+
+    df, _ = site_weather(lat=lat, lon=lon, elevation=elevation)
+    return {"t_annual": float(df["temp_air"].mean()),
+            "ghi_annual": float(df["ghi"].sum() / 1000.0),
+            "pv_yield": float(pv_specific_yield(df, lat, lon, elevation))}
 
 
 def recovered(estimate: float, error: float, quantity: str) -> float:
@@ -93,15 +99,23 @@ def recovered(estimate: float, error: float, quantity: str) -> float:
     return estimate - error if quantity == "t_annual" else estimate / (1.0 + error)
 
 
+def error_against(estimate: float, file_value: float, quantity: str) -> float:
+    """Estimate less file, as the issue states errors: [K] for temperature, relative [-]
+    otherwise (the inverse of :func:`recovered`)."""
+    return estimate - file_value if quantity == "t_annual" else estimate / file_value - 1.0
+
+
 def old_estimates(commit: str = ISSUE_COMMIT) -> dict:
-    """Run the method of ``commit`` at every site of :data:`SITES` in its own process."""
+    """:func:`site_estimates` by the method of ``commit`` at every site of :data:`SITES`, in a
+    process of its own whose ``weather`` package is that commit's."""
     sites = {k: v[2:] for k, v in SITES.items()}
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "old"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
                        check=True, capture_output=True)
         try:
-            res = subprocess.run([sys.executable, "-c", _OLD_RUN, str(tree), json.dumps(sites)],
+            res = subprocess.run([sys.executable, "-c", _OLD_RUN, str(tree), str(ROOT / "scripts"),
+                                  json.dumps(sites)],
                                  check=True, capture_output=True, text=True, cwd=tree)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
@@ -112,7 +126,6 @@ def old_estimates(commit: str = ISSUE_COMMIT) -> dict:
 def file_values(folder: Path) -> dict:
     """Annual mean temperature [degC] and GHI [kWh/m2] of the files in ``folder`` whose WMO
     number is a site's, keyed by site: the files at hand to check the recovered values."""
-    sys.path.insert(0, str(ROOT))
     from weather import WeatherError
     from weather.io import read_weather_file
     from weather.validation import weather_files
@@ -164,7 +177,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "issue11_sites.json")
     a = ap.parse_args(argv)
     res = derive(a.files, a.commit)
-    a.out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp = a.out.with_suffix(".json.tmp")  # a failed write leaves the old file whole
+    tmp.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(a.out)
     print(f"wrote {a.out}: {len(res['sites'])} measurements")
     for site, files in res.get("files_at_hand", {}).items():
         for f in files:

@@ -203,6 +203,8 @@ def issue_sites_check(path: Path = ISSUE_SITES, shared: Path | None = None
     issue's error (the method of its day) and today's (estimate less file, K or relative);
     also the recovered values' check against files at hand and the old method's estimates.
     ``None`` without the file."""
+    from derive_issue_sites import error_against, site_estimates
+
     if not path.exists():
         return None
     d = json.loads(path.read_text(encoding="utf-8"))
@@ -211,13 +213,10 @@ def issue_sites_check(path: Path = ISSUE_SITES, shared: Path | None = None
     for r in d["sites"]:
         key = (r["lat"], r["lon"], r["elevation_m"])
         if key not in est:
-            df, _ = site_weather(lat=r["lat"], lon=r["lon"], elevation=r["elevation_m"])
-            est[key] = {"t_annual": float(df["temp_air"].mean()),
-                        "ghi_annual": float(df["ghi"].sum() / 1000.0),
-                        "pv_yield": pv_specific_yield(df, r["lat"], r["lon"], r["elevation_m"])}
-        q, file_value = r["quantity"], r["file_value"]
+            est[key] = site_estimates(*key)
+        q = r["quantity"]
         now = est[key][q]
-        err = now - file_value if q == "t_annual" else now / file_value - 1.0
+        err = error_against(now, r["file_value"], q)
         rows.append({**r, "now": now, "error_now": err,
                      "within_goal": abs(err) <= ISSUE_GOALS[q]})
     x = pd.DataFrame(rows)

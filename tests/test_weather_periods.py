@@ -168,6 +168,22 @@ def test_scenario_and_cli_accept_the_period(tmp_path):
     assert sc.scenario.site.temperature_period == PERIOD
 
 
+def test_the_period_lists_written_out_by_hand_are_the_weather_packages():
+    """The CLI's choices and the scenario schema name the periods without importing the weather
+    package (start-up time); they must stay those ``weather.site`` knows."""
+    import typing
+
+    from twin.cli import main
+    from twin.scenario.schema import SiteSpec
+    from weather.site import TEMPERATURE_PERIODS
+
+    assert set(typing.get_args(SiteSpec.model_fields["temperature_period"].annotation)) == set(TEMPERATURE_PERIODS)
+    choices = {name: next(p.type.choices for p in cmd.params if p.name == "temperature_period")
+               for name, cmd in main.commands.items() if name in ("weather", "weather-check")}
+    assert set(choices["weather"]) == set(TEMPERATURE_PERIODS)
+    assert set(choices["weather-check"]) == {"auto", *TEMPERATURE_PERIODS}
+
+
 def test_a_run_on_a_window_file_states_it_against_the_window_estimate(shared_dir, tmp_path):
     """A planner's own weather file that is a 2009-2023 TMYx window is compared (summary.json's
     file_check, the report) with the estimate of that climate, and the text says so."""
