@@ -128,7 +128,7 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
                              "or pathway.mode: myopic")
     t0 = time.perf_counter()
     m = pyo.ConcreteModel(name="park_pathway")
-    ctxs, op_exprs, cap_terms = [], [], {}  # cap_terms: (key, sub, v_year) -> [(weight, per-unit cost)]
+    ctxs, op_exprs = [], []
     with PauseGC():
         for p in periods:
             blk = pyo.Block(concrete=True)

@@ -113,7 +113,7 @@ def find_row(rows: list[list[str]], label: str, unit: str) -> list[str]:
 
 def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     """Every place where a figure differs from the optimiser's; empty when all agree."""
-    from twin.report import EMISSION_LABELS
+    from twin.report_text import EMISSION_LABELS
 
     bad: list[str] = []
     res, led = r.result, r.ledger.planned.annual

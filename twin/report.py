@@ -23,7 +23,7 @@ import xarray as xr
 
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
-from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, SIZE_LABELS, COST_LABELS, EMISSION_LABELS  # noqa: E402  (the catalogue)
+from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, COST_LABELS  # noqa: E402  (the catalogue)
 
 
 def _i(lang: str) -> int:

@@ -40,7 +40,6 @@ def _unit_of(name: str) -> str:
 
 def fig_capacity(pw: dict, lang: str):
     """Capacity in service by period, stacked by asset family [kW / kWh / kWp on separate bars]."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     from twin.report_charts import style

@@ -244,7 +244,6 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     prog.done(f"{prof.sizes['time']} h")
 
     import solvers as S
-    from twin.plan import build_problem
 
     prog.stage("baseline (existing assets only)")
     base_res = solve_baseline(*baseline_problem(sc, prof, config))
