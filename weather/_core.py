@@ -71,10 +71,12 @@ class WeatherMeta:
     source : str
         ``"file"``, ``"synthetic-city"`` or ``"synthetic-site"``.
     reference_city : str or None
-        Name of the nearest bundled station used (synthetic sources) or ``None``; kept
-        for compatibility: ``stations`` lists every station used.
+        Name of the bundled station whose own statistics are the site's (source
+        ``"synthetic-city"``); ``None`` for a file and for a site interpolated between
+        stations, which has no single reference: ``stations`` lists every station used with
+        its distance and weights.
     distance_km : float
-        Great-circle distance to ``reference_city`` [km] (0 for a file).
+        Great-circle distance to the nearest station used [km] (0 for a file).
     expected_uncertainty : float
         Expected relative error of the annual GHI [-] (e.g. 0.03 = 3 %).
     expected_temperature_uncertainty_k : float or None
