@@ -597,6 +597,23 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     assert any(s["role"] == "radiation" for s in meta.stations[1:])
 
 
+def test_a_stations_chinese_name_in_pinyin_is_the_station():
+    """林芝's station is named Nyingchi: 'Linzhi' found the prefecture 林芝市 and interpolated at
+    its seat with the terrain's elevation (280 m above the station in its valley), 2.1 K colder
+    and another climate zone than 林芝 gave."""
+    from weather.stations import resolve_place, resolve_station
+
+    for zh, py in (("林芝", "Linzhi"), ("昌都", "changdu"), ("乌鲁木齐", "Wulumuqi"),
+                   ("齐齐哈尔", "Qiqihaer"), ("沙坪坝", "Shapingba")):
+        assert resolve_place(py) == ("station", resolve_station(zh)), py
+    _, a = site_weather(city="Linzhi")
+    _, b = site_weather(city="林芝")
+    assert a.stations == b.stations and a.climate_zone == b.climate_zone
+    # another place of that pinyin, or a county beside a station of its short name, stays a place
+    assert resolve_place("Baoshan")[1].name_zh == "保山市"  # Yunnan; the Shanghai station is 宝山
+    assert resolve_place("伊宁县")[1].name_zh == "伊宁县"  # the county, not the city's station
+
+
 def _cbed_t(shared_dir, station_id):
     """Monthly normal temperatures of a CMA station (CBED 1988-2017, validation only) moved
     to the TMYx period by the median TMYx - CBED difference over the bundled TMYx cities."""

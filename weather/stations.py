@@ -236,8 +236,42 @@ EXONYMS = {"kashgar": "喀什", "xigaze": "日喀则", "ghulja": "伊宁", "kulj
 folded as by :func:`_fold` -> the Chinese name they mean."""
 
 
+STATION_BY_PINYIN_KM = 50.0
+"""A city or county named in pinyin whose Chinese name is a bundled station's, with the station
+within this distance of its seat, is that station, as the Chinese name is (``Linzhi`` ->
+林芝 -> Nyingchi) [km]."""
+
+
+def station_of_place(place) -> str | None:
+    """The bundled station a place named in pinyin means, or ``None``.
+
+    The station whose Chinese name is the place's (its short name without the administrative
+    suffix, 林芝市 -> 林芝) and lies within :data:`STATION_BY_PINYIN_KM` of its seat, preferred
+    by dataset as :func:`resolve_station` prefers them; never a station of
+    :data:`weather.interp.TEMPERATURE_SUSPECT` (see :func:`resolve_place`).
+    """
+    from ._core import haversine_km
+    from .interp import TEMPERATURE_SUSPECT
+    from .places import place_table
+
+    names = {place.name_zh, place.name_zh.removesuffix("市")}
+    if place.code:
+        names.add(str(place_table().loc[place.code, "short_zh"]))
+    st = station_table()
+    for zh in sorted(names & set(st["name_zh"])):
+        for sid in _aliases()[zh]:  # in resolve_station's order of the datasets
+            r = st.loc[sid]
+            if (r["name_zh"] == zh and sid not in TEMPERATURE_SUSPECT and haversine_km(
+                    r["lat"], r["lon"], place.lat, place.lon) <= STATION_BY_PINYIN_KM):
+                return sid
+    return None
+
+
 def resolve_place(name: str):
     """A station id, else a major city's centre, else a Chinese city or county's seat.
+
+    A place named in pinyin whose Chinese name is a station's near its seat is that station
+    (:func:`station_of_place`), as its Chinese name is.
 
     Returns
     -------
@@ -264,7 +298,10 @@ def resolve_place(name: str):
                 return "city", Place(en, zh, prov, lat, lon)
         place = find_place(name)
         if place is not None:
-            return "city", place
+            # a Chinese name that is a station's resolves to the station above; its pinyin
+            # (Linzhi for 林芝, whose station is named Nyingchi) reaches it through the place
+            sid = station_of_place(place) if str(name).isascii() else None
+            return ("station", sid) if sid else ("city", place)
         raise WeatherError(str(err).replace(
             "For other places give", "Chinese cities and counties are accepted by name (扬州, "
             "江都区, 达拉特旗); for other places give")) from None
