@@ -612,6 +612,11 @@ def test_a_stations_chinese_name_in_pinyin_is_the_station():
     # another place of that pinyin, or a county beside a station of its short name, stays a place
     assert resolve_place("Baoshan")[1].name_zh == "保山市"  # Yunnan; the Shanghai station is 宝山
     assert resolve_place("伊宁县")[1].name_zh == "伊宁县"  # the county, not the city's station
+    # pinyin with its tone marks, or with 'City' after it, as planners write it
+    assert resolve_place("Línzhī") == resolve_place("Linzhi")
+    assert resolve_place("Xī'ān") == resolve_place("Xi'an") == resolve_place("xi'an shi")
+    assert resolve_place("Lhasa City") == resolve_place("Lhasa")
+    assert resolve_place("Chángzhì")[1].name_zh == "长治市"
 
 
 def _cbed_t(shared_dir, station_id):

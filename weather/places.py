@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -78,9 +79,22 @@ def _pinyin_index() -> dict[str, list[str]]:
     return out
 
 
+_U_UMLAUT = str.maketrans(dict.fromkeys("üǖǘǚǜÜǕǗǙǛ", "v"))
+
+
+def latin_key(name: str) -> str | None:
+    """A name in Latin script folded as the pinyin index is written: tone marks dropped, ü as
+    v, lower case, letters and digits only (``"Xī'ān" -> "xian"``, ``"Lǚsì" -> "lvsi"``);
+    ``None`` for a name in Chinese characters."""
+    s = unicodedata.normalize("NFKD", str(name).translate(_U_UMLAUT))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return "".join(ch for ch in s.lower() if ch.isalnum()) if s.isascii() else None
+
+
 def _pinyin_codes(name: str) -> list[str]:
-    """Codes of the places whose pinyin is ``name`` (any case, spaces and apostrophes ignored)."""
-    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    """Codes of the places whose pinyin is ``name`` (any case, tone marks, spaces and
+    apostrophes ignored)."""
+    key = latin_key(name) or ""
     idx = _pinyin_index()
     keys = [key] + [key[: -len(suf)] for suf in PINYIN_SUFFIXES
                     if key.endswith(suf) and len(key) - len(suf) >= 2]
@@ -302,7 +316,7 @@ def _find(name: str, key: str, tab: pd.DataFrame) -> Place | None:
 def _matches(name: str, key: str, tab: pd.DataFrame) -> pd.DataFrame:
     """Every place a name may mean: by pinyin, or by Chinese name with what is written
     before it (province, city) narrowing it; empty for none."""
-    if key.isascii():
+    if latin_key(key) is not None:
         return tab.loc[_pinyin_codes(name)]
     for prov, pref, rest in _parses(key):
         m = (tab["name_zh"] == rest) | (tab["short_zh"] == rest)

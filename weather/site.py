@@ -363,12 +363,13 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
     """A note when a name also means places in other provinces than the one taken ('Yulin':
     the station 榆林 in Shaanxi, and 玉林 in Guangxi; '朝阳': 朝阳市 in Liaoning, and the
     districts 朝阳区 of Beijing and Changchun)."""
-    from .places import places_named
+    from .places import latin_key, places_named
     from .stations import station_table
 
     prov = station_table().loc[hit, "province"] if kind == "station" else hit.province
     others = [label for label, p in places_named(city) if p != prov]
-    if not str(city).isascii():
+    romanised = latin_key(str(city)) is not None
+    if not romanised:
         # a Chinese city name is not also every district of that name in another province's
         # city (西安 is not 辽源市 西安区); a municipality's district is a city of its own (朝阳
         # may well mean 北京 朝阳区)
@@ -376,7 +377,7 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
     if not others:
         return []
     more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-    how = ("write the Chinese name for one of those" if str(city).isascii()
+    how = ("write the Chinese name for one of those" if romanised
            else "write its province or city before the name for one of those")
     return [f"{city!r} was taken as the one in {prov}; it also names {', '.join(others[:4])}{more}: "
             f"{how}"]

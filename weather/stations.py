@@ -285,7 +285,7 @@ def resolve_place(name: str):
         Neither a station nor a place, or a name several places share.
     """
     from ._core import WeatherError
-    from .places import Place, find_place
+    from .places import PINYIN_SUFFIXES, Place, find_place, latin_key
 
     if isinstance(name, str) and _fold(name) in EXONYMS:
         name = EXONYMS[_fold(name)]
@@ -293,14 +293,16 @@ def resolve_place(name: str):
         sid = resolve_station(name)
     except WeatherError as err:
         key = str(name).strip().removesuffix("市")
+        folded = {_fold(key)} | {_fold(key)[:-len(suf)] for suf in PINYIN_SUFFIXES
+                                 if _fold(key).endswith(suf)}  # Lhasa City, Kashi Shi
         for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
-            if key == zh or _fold(key) == _fold(en):
+            if key == zh or _fold(en) in folded:
                 return "city", Place(en, zh, prov, lat, lon)
         place = find_place(name)
         if place is not None:
             # a Chinese name that is a station's resolves to the station above; its pinyin
             # (Linzhi for 林芝, whose station is named Nyingchi) reaches it through the place
-            sid = station_of_place(place) if str(name).isascii() else None
+            sid = station_of_place(place) if latin_key(str(name)) is not None else None
             return ("station", sid) if sid else ("city", place)
         raise WeatherError(str(err).replace(
             "For other places give", "Chinese cities and counties are accepted by name (扬州, "
