@@ -12,6 +12,7 @@ stations nudged by the CSWD spatial pattern, on the selected radiation basis
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -463,15 +464,23 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     WeatherError
         Ambiguous or missing site, unknown station, coordinates outside China, bad file.
     """
-    from .generator import synthesize
-    from .interp import interpolate
-    from .stations import resolve_place, station_table
+    basis = _check_basis(radiation_basis)
+    period = _check_period(temperature_period)
+    elevation = _check_arguments(city=city, lat=lat, lon=lon, elevation=elevation, path=path,
+                                 year=year, seed=seed, exclude_groups=exclude_groups)
+    if path is not None:
+        return _file_weather(path, lat, lon, year)
+    site = _locate(city, lat, lon, elevation, province_known)
+    return _synthetic_weather(site, elevation, basis=basis, period=period, year=year, seed=seed,
+                              exclude_groups=frozenset(exclude_groups))
 
+
+def _check_arguments(*, city, lat, lon, elevation, path, year, seed, exclude_groups):
+    """The ways of naming a site :func:`site_weather` accepts, checked; the elevation as a
+    number [m] (``None`` when not given)."""
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
     hourly_index(year)  # validates year
-    basis = _check_basis(radiation_basis)
-    period = _check_period(temperature_period)
     if path is not None and city is not None:
         raise WeatherError("site_weather: give either city= or path=, not both")
     if exclude_groups and (path is not None or city is not None):
@@ -481,227 +490,309 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
     if path is None and city is None and lat is None:
         raise WeatherError("site_weather: give exactly one of city=, path= or lat=/lon= "
                            "(got none)")
-    if elevation is not None:
-        try:
-            elevation = float(elevation)
-        except (TypeError, ValueError):
-            raise WeatherError(f"elevation: expected metres as a number, got {elevation!r}") from None
-        if not (math.isfinite(elevation) and -200.0 <= elevation <= 6000.0):
-            raise WeatherError(f"elevation: expected -200..6000 m, got {elevation!r}")
+    if elevation is None:
+        return None
+    try:
+        elevation = float(elevation)
+    except (TypeError, ValueError):
+        raise WeatherError(f"elevation: expected metres as a number, got {elevation!r}") from None
+    if not (math.isfinite(elevation) and -200.0 <= elevation <= 6000.0):
+        raise WeatherError(f"elevation: expected -200..6000 m, got {elevation!r}")
+    return elevation
 
-    extra: list[str] = []
-    if path is not None:
-        df, meta = read_weather_file(Path(path), year=year)
-        if lat is not None and lon is not None:
-            la, lo = _check_coords(lat, lon)
-            dist = float(haversine_km(la, lo, meta.latitude, meta.longitude))
-            meta.distance_km = dist
-            if dist > 50:
-                meta.notes.append(f"the file's station is {dist:.0f} km from the given site "
-                                  f"({la:.3f}, {lo:.3f})")
-        meta.radiation_basis = "file"
-        meta.temperature_period = "file"
-        meta.file_check = file_against_estimate(df, meta)
-        meta.notes.extend(file_cross_check(meta))
-        _add_zone(df, meta)
-        return df, meta
 
-    own = None
-    share = 0.0  # of the interpolated temperature for a named station at another elevation
+def _file_weather(path, lat, lon, year: int):
+    """A user's weather file, checked against the tool's estimate at its header position."""
+    df, meta = read_weather_file(Path(path), year=year)
+    if lat is not None and lon is not None:
+        la, lo = _check_coords(lat, lon)
+        dist = float(haversine_km(la, lo, meta.latitude, meta.longitude))
+        meta.distance_km = dist
+        if dist > 50:
+            meta.notes.append(f"the file's station is {dist:.0f} km from the given site "
+                              f"({la:.3f}, {lo:.3f})")
+    meta.radiation_basis = "file"
+    meta.temperature_period = "file"
+    meta.file_check = file_against_estimate(df, meta)
+    meta.notes.extend(file_cross_check(meta))
+    _add_zone(df, meta)
+    return df, meta
+
+
+@dataclass
+class _Site:
+    """Where a synthetic year is made, as :func:`_locate` settles it."""
+
+    lat: float
+    lon: float
+    elevation: float | None
+    """[m]; ``None``: to be estimated from the terrain grid."""
+    own: str | None
+    """Id of the bundled station whose own statistics are used, else ``None`` (interpolated)."""
+    share: float
+    """Share of the interpolated temperature for a named station at another elevation [-]."""
+    notes: list[str]
+
+
+def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
+    """Settle a site named by ``city`` (a station or a place) and/or ``lat``/``lon``: the
+    position, the elevation if known and whether a station's own statistics serve it."""
+    from .stations import resolve_place, station_table
+
+    notes: list[str] = []
     kind, hit = resolve_place(city) if city is not None else (None, None)
     if city is not None and not province_known:
-        extra.extend(_same_name_elsewhere(city, kind, hit))
+        notes.extend(_same_name_elsewhere(city, kind, hit))
     if kind == "city":
         place = hit
         if lat is None:
             lat, lon = place.lat, place.lon
-            extra.append(_place_note(place))
+            notes.append(_place_note(place))
         else:
             la, lo = _check_coords(lat, lon)
             dist = float(haversine_km(la, lo, place.lat, place.lon))
             if dist > PLACE_MATCH_KM:
-                extra.append(f"city={city!r} ({place.name_zh}, {place.province}) is {dist:.0f} km "
+                notes.append(f"city={city!r} ({place.name_zh}, {place.province}) is {dist:.0f} km "
                              f"from the given lat/lon: the weather is for the lat/lon; check that "
                              f"both name the same place (the province is taken from the city)")
-        city = None
-    if city is not None:
-        sid = hit
-        srow = station_table().loc[sid]
-        site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
-        site_elev = float(srow["elevation_m"]) if elevation is None else elevation
-        own = sid
-        dz_own = site_elev - float(srow["elevation_m"])
-        share = interpolation_share(dz_own)
-        if share >= 1.0:
-            extra.append(f"the given elevation {site_elev:.0f} m is {abs(dz_own):.0f} m "
-                         f"{'above' if dz_own > 0 else 'below'} the {srow['name']} "
-                         f"{srow['name_zh']} station "
-                         f"({srow['elevation_m']:.0f} m): the site is interpolated at that "
-                         f"elevation, the station among its neighbours (more than "
-                         f"{CITY_MATCH_ELEVATION_M + ELEVATION_BLEND_M:.0f} m)")
-            own = None
-        if lat is not None:
-            la, lo = _check_coords(lat, lon)
-            dist = float(haversine_km(la, lo, site_lat, site_lon))
-            if dist > CITY_MATCH_KM:
-                extra.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
-                             f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
-                own = None
-            elif own is not None:
-                extra.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
-                             f"{srow['name']} station: the station's statistics are used")
-            site_lat, site_lon = la, lo
-            if own is None and elevation is None:
-                site_elev = None
-    else:
+    if kind != "station":
         site_lat, site_lon = _check_coords(lat, lon)
-        site_elev = elevation
-    elevation_assumed = site_elev is None
+        return _Site(site_lat, site_lon, elevation, None, 0.0, notes)
+    srow = station_table().loc[hit]
+    site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
+    site_elev = float(srow["elevation_m"]) if elevation is None else elevation
+    own = hit
+    dz_own = site_elev - float(srow["elevation_m"])
+    share = interpolation_share(dz_own)
+    if share >= 1.0:
+        notes.append(f"the given elevation {site_elev:.0f} m is {abs(dz_own):.0f} m "
+                     f"{'above' if dz_own > 0 else 'below'} the {srow['name']} "
+                     f"{srow['name_zh']} station "
+                     f"({srow['elevation_m']:.0f} m): the site is interpolated at that "
+                     f"elevation, the station among its neighbours (more than "
+                     f"{CITY_MATCH_ELEVATION_M + ELEVATION_BLEND_M:.0f} m)")
+        own = None
+    if lat is not None:
+        la, lo = _check_coords(lat, lon)
+        dist = float(haversine_km(la, lo, site_lat, site_lon))
+        if dist > CITY_MATCH_KM:
+            notes.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
+                         f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
+            own = None
+        elif own is not None:
+            notes.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
+                         f"{srow['name']} station: the station's statistics are used")
+        site_lat, site_lon = la, lo
+        if own is None and elevation is None:
+            site_elev = None
+    return _Site(site_lat, site_lon, site_elev, own, share, notes)
+
+
+def _site_statistics(site: _Site, elevation: float, basis: str, period: str,
+                     exclude_groups: frozenset, notes: list[str]):
+    """Monthly statistics at the site (:func:`weather.interp.interpolate`) with the
+    temperature in the chosen period; a named station at another elevation blended with the
+    interpolation (a note says how)."""
+    from .interp import interpolate
+
+    shift = temperature_period_shift(period)  # the stations' statistics are at the TMYx period
+    stats, info = interpolate(site.lat, site.lon, elevation, basis=basis, own=site.own,
+                              exclude_groups=exclude_groups)
+    stats["t_mean"] = stats["t_mean"].to_numpy() + shift
+    for k in ("t_stations_annual", "t_era5_annual"):
+        info[k] += float(shift.mean())
+    if site.own is not None and site.share > 0.0:
+        # between the station moved by the lapse rates and the interpolation
+        t_int = interpolate(site.lat, site.lon, elevation, basis=basis)[0]["t_mean"].to_numpy()
+        t_int = t_int + shift
+        t_own = stats["t_mean"].to_numpy()
+        stats["t_mean"] = (1.0 - site.share) * t_own + site.share * t_int
+        notes.append(f"temperature {100 * (1 - site.share):.0f} % the station's moved by the "
+                     f"lapse rates and {100 * site.share:.0f} % interpolated at the site's "
+                     f"elevation (the two are blended for elevations "
+                     f"{CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M:.0f}-"
+                     f"{CITY_MATCH_ELEVATION_M + ELEVATION_BLEND_M:.0f} m from the station's): "
+                     f"annual mean {float(np.mean(stats['t_mean'])):.1f} degC, station moved "
+                     f"{float(np.mean(t_own)):.1f}, interpolated {float(np.mean(t_int)):.1f}")
+    return stats, info
+
+
+@dataclass
+class _Described:
+    """What the outputs say of the stations behind a synthetic year."""
+
+    stations: list[dict]
+    distance_km: float
+    """To the nearest station used [km]."""
+    radiation_distance_km: float
+    """To the nearest TMYx/SWERA radiation station (0 where a station's own radiation is
+    used) [km]."""
+    radiation_dz_m: float
+    """Site elevation less that station's [m]."""
+    temperature_uncertainty_k: float | None
+    notes: list[str]
+
+
+def _describe_station(site: _Site, elevation: float, info: dict, basis: str, period: str,
+                      seed: int, notes: list[str]) -> _Described:
+    """A named station's own statistics: it, and the radiation stations that set a CSWD
+    station's GHI level or give its sky statistics."""
+    from .stations import station_table
+
+    st = station_table()
+    srow = st.loc[site.own]
+    d0 = float(haversine_km(site.lat, site.lon, srow["lat"], srow["lon"]))
+    stations = [{"id": site.own, "name": srow["name"], "name_zh": srow["name_zh"],
+                 "dataset": srow["dataset"], "province": srow["province"],
+                 "elevation_m": float(srow["elevation_m"]), "distance_km": d0,
+                 "role": "own statistics"}]
+    rad = [s for s in info["stations"] if s["weight_radiation"] > 0 and s["id"] != site.own]
+    if not (srow["dataset"] in ("TMYx", "SWERA") and basis == "tmyx"):
+        # on the tmyx basis their clearness index sets a CSWD station's GHI level; on the
+        # cswd basis the level is the CSWD pattern's and they give the sky statistics
+        role = "radiation" if basis == "tmyx" else "sky statistics"
+        stations += [{**s, "role": role} for s in rad]
+    cswd = srow["dataset"] == "CSWD"
+    dz_rad = elevation - st.loc[info["nearest_radiation"], "elevation_m"] if cswd else 0.0
+    d_rad = info["distance_radiation_km"] if cswd else 0.0
+    if abs(elevation - float(srow["elevation_m"])) > 1.0:
+        dt = float(np.mean(info["lapse_rate_k_per_km"])) * (elevation - srow["elevation_m"]) / 1000
+        notes.append(f"temperature moved {dt:+.1f} K (annual mean) for the site elevation "
+                     f"{elevation:.0f} m (station {srow['elevation_m']:.0f} m, lapse rates "
+                     f"of the {info['region']} region fitted by month, "
+                     f"{min(info['lapse_rate_k_per_km']):.1f} to "
+                     f"{max(info['lapse_rate_k_per_km']):.1f} K/km)")
+    text = (f"synthetic typical year for the {srow['dataset']} station {srow['name']} "
+            f"({srow['name_zh']}, {srow['province']}) from its bundled monthly statistics, "
+            f"seed {seed}")
+    out = [text, *notes]
+    if cswd:
+        out.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
+                    "colder)" if period != "cswd" else "temperature the station's own "
+                    "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
+                   f"{basis} level, sky statistics from TMYx/SWERA neighbours; diffuse "
+                   "fraction: the station's annual level, its course over the year from "
+                   "those neighbours")
+    # the station's own temperatures: no interpolation uncertainty
+    return _Described(stations, d0, d_rad, dz_rad, None, out)
+
+
+def _describe_interpolation(elevation: float, info: dict, basis: str, df,
+                            elevation_range_m: float | None, elevation_unc_m: float,
+                            notes: list[str]) -> _Described:
+    """A site between stations: every station used with its role, how the temperature was
+    estimated and how certain it is, the diffuse split, an estimated elevation."""
+    from .stations import station_table
+
+    st = station_table()
+    stations = info["stations"]
+    # the GHI level: on the tmyx basis the TMYx/SWERA neighbours' clearness index, on the
+    # cswd basis the CSWD stations' pattern (the neighbours then give the sky statistics)
+    roles = ((("temperature", "weight_temperature"), ("radiation", "weight_radiation"),
+              ("diffuse fraction", "weight_diffuse")) if basis == "tmyx" else
+             (("temperature", "weight_temperature"), ("sky statistics", "weight_radiation"),
+              ("radiation+diffuse fraction", "weight_diffuse")))
+    for s in stations:
+        s["role"] = "+".join(r for r, w in roles if s[w] > 0)
+    dist = info["distance_km"]
+    dz_rad = elevation - st.loc[info["nearest_radiation"], "elevation_m"]
+    d_rad = info["distance_radiation_km"]
+    used = "; ".join(_station_label(s) for s in stations)
+    out = [*notes, (f"synthetic typical year interpolated from stations: {used}; "
+                    f"temperature moved to the site elevation {elevation:.0f} m with the "
+                    f"{info['region']} region's lapse rates fitted by month "
+                    f"({min(info['lapse_rate_k_per_km']):.1f} to "
+                    f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
+                    f"latitude terms, averaged with a regression-kriging estimate (trend "
+                    f"in latitude, longitude, elevation and surrounding terrain over all "
+                    f"stations)"),
+           (f"temperature: the station estimate (annual mean "
+            f"{info['t_stations_annual']:.1f} degC) averaged with an ERA5-based estimate "
+            f"({info['t_era5_annual']:.1f} degC: ERA5 monthly 2 m temperature 2000-2025 "
+            f"moved to the site's height above the surrounding terrain and to the "
+            f"stations' residuals) [era5-hersbach-2020]")]
+    t_gap = info["t_gap_era5"]
+    unc_t = expected_temperature_uncertainty(dist, t_gap, elevation_unc_m)
+    if abs(t_gap) > TEMPERATURE_GAP_NOTE_K:
+        out.append(f"the ERA5 and station temperature estimates differ by {t_gap:+.1f} K in "
+                   f"the annual mean: the site lies in terrain the stations do not represent "
+                   f"and its temperature is less certain than elsewhere (weather/VALIDATION.md, "
+                   f"section 3)")
+    out.append(f"diffuse fraction {df['dhi'].sum() / max(df['ghi'].sum(), 1e-9):.2f} (annual "
+               f"DHI/GHI): its level from the nearest CSWD stations, whose annual split "
+               f"agrees with the CMA station climatology (TMYx files split lower, SWERA "
+               f"higher), its course over the year from the TMYx/SWERA radiation stations "
+               f"(CSWD's months run low in summer and high in winter)")
+    if elevation_range_m is not None:
+        spans = (f"the terrain there spans {elevation_range_m:.0f} m" if elevation_range_m > 0
+                 else "the terrain there is flat at the grid's 9 km scale")
+        out.append(f"elevation not given: {elevation:.0f} m, the lowest 5-arcmin terrain "
+                   f"cell within about 9 km (pvlib's grid; towns lie on valley floors); "
+                   f"{spans}, so the elevation may be off by up to about {elevation_unc_m:.0f} m: "
+                   f"give the park's elevation where it matters")
+    if d_rad > UNCERTAINTY_DISTANCE_CAP_KM:
+        out.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
+                   f"radiation statistics are a rough estimate, and the GHI may be off by "
+                   f"more than the uncertainty stated below")
+    return _Described(stations, dist, d_rad, dz_rad, unc_t, out)
+
+
+def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str, period: str,
+                       year: int, seed: int, exclude_groups: frozenset):
+    """A synthetic typical year at a located site, with what the outputs say of it."""
+    from .generator import synthesize
+
+    notes = list(site.notes)
+    elevation_assumed = site.elevation is None
     terrain_range = 0.0
     if elevation_assumed:
         from .interp import settlement_elevation
 
-        site_elev, terrain_range = settlement_elevation(site_lat, site_lon)
+        elevation, terrain_range = settlement_elevation(site.lat, site.lon)
+    else:
+        elevation = site.elevation
     elev_unc = estimated_elevation_uncertainty(terrain_range) if elevation_assumed else 0.0
-    elevation_source = ("given" if elevation is not None
-                        else "terrain grid" if elevation_assumed else "station")
-    if elevation is not None:
-        bad = elevation_conflict(site_lat, site_lon, elevation)
+    if given_elevation is not None:
+        bad = elevation_conflict(site.lat, site.lon, given_elevation)
         if bad:
             raise WeatherError(bad)
-    shift = temperature_period_shift(period)  # the stations' statistics are at the TMYx period
-    stats, info = interpolate(site_lat, site_lon, site_elev, basis=basis, own=own,
-                              exclude_groups=frozenset(exclude_groups))
-    stats["t_mean"] = stats["t_mean"].to_numpy() + shift
-    for k in ("t_stations_annual", "t_era5_annual"):
-        info[k] += float(shift.mean())
-    if own is not None and share > 0.0:  # between the station moved by the lapse rates and the interpolation
-        t_int = interpolate(site_lat, site_lon, site_elev, basis=basis)[0]["t_mean"].to_numpy() + shift
-        t_own = stats["t_mean"].to_numpy()
-        stats["t_mean"] = (1.0 - share) * t_own + share * t_int
-        extra.append(f"temperature {100 * (1 - share):.0f} % the station's moved by the lapse rates "
-                     f"and {100 * share:.0f} % interpolated at the site's elevation (the two are "
-                     f"blended for elevations {CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M:.0f}-"
-                     f"{CITY_MATCH_ELEVATION_M + ELEVATION_BLEND_M:.0f} m from the station's): "
-                     f"annual mean {float(np.mean(stats['t_mean'])):.1f} degC, station moved "
-                     f"{float(np.mean(t_own)):.1f}, interpolated {float(np.mean(t_int)):.1f}")
-    df = synthesize(stats, site_lat, site_lon, year=year, seed=seed)
-    st = station_table()
-    stations = info["stations"]
-    if own is not None:
-        srow = st.loc[own]
-        d0 = float(haversine_km(site_lat, site_lon, srow["lat"], srow["lon"]))
-        stations = [{"id": own, "name": srow["name"], "name_zh": srow["name_zh"],
-                     "dataset": srow["dataset"], "province": srow["province"],
-                     "elevation_m": float(srow["elevation_m"]), "distance_km": d0,
-                     "role": "own statistics"}]
-        rad = [s for s in info["stations"] if s["weight_radiation"] > 0 and s["id"] != own]
-        if not (srow["dataset"] in ("TMYx", "SWERA") and basis == "tmyx"):
-            # on the tmyx basis their clearness index sets a CSWD station's GHI level; on the
-            # cswd basis the level is the CSWD pattern's and they give the sky statistics
-            role = "radiation" if basis == "tmyx" else "sky statistics"
-            stations += [{**s, "role": role} for s in rad]
-        nearest, dist = srow["name"], d0
-        dz_rad = 0.0 if srow["dataset"] != "CSWD" else site_elev - st.loc[
-            info["nearest_radiation"], "elevation_m"]
-        d_rad = 0.0 if srow["dataset"] != "CSWD" else info["distance_radiation_km"]
-        source = "synthetic-city"
-        unc_t = None  # the station's own temperatures
-        if abs(site_elev - float(srow["elevation_m"])) > 1.0:
-            dt = float(np.mean(info["lapse_rate_k_per_km"])) * (site_elev - srow["elevation_m"]) / 1000
-            extra.append(f"temperature moved {dt:+.1f} K (annual mean) for the site elevation "
-                         f"{site_elev:.0f} m (station {srow['elevation_m']:.0f} m, lapse rates "
-                         f"of the {info['region']} region fitted by month, "
-                         f"{min(info['lapse_rate_k_per_km']):.1f} to "
-                         f"{max(info['lapse_rate_k_per_km']):.1f} K/km)")
-        text = (f"synthetic typical year for the {srow['dataset']} station {srow['name']} "
-                f"({srow['name_zh']}, {srow['province']}) from its bundled monthly statistics, "
-                f"seed {seed}")
-        notes = [text, *extra]
-        if srow["dataset"] == "CSWD":
-            notes.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
-                          "colder)" if period != "cswd" else "temperature the station's own "
-                          "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
-                         f"{basis} level, sky statistics from TMYx/SWERA neighbours; diffuse "
-                         "fraction: the station's annual level, its course over the year from "
-                         "those neighbours")
+    stats, info = _site_statistics(site, elevation, basis, period, exclude_groups, notes)
+    df = synthesize(stats, site.lat, site.lon, year=year, seed=seed)
+    if site.own is not None:
+        d = _describe_station(site, elevation, info, basis, period, seed, notes)
     else:
-        # the GHI level: on the tmyx basis the TMYx/SWERA neighbours' clearness index, on the
-        # cswd basis the CSWD stations' pattern (the neighbours then give the sky statistics)
-        roles = ((("temperature", "weight_temperature"), ("radiation", "weight_radiation"),
-                  ("diffuse fraction", "weight_diffuse")) if basis == "tmyx" else
-                 (("temperature", "weight_temperature"), ("sky statistics", "weight_radiation"),
-                  ("radiation+diffuse fraction", "weight_diffuse")))
-        for s in stations:
-            s["role"] = "+".join(r for r, w in roles if s[w] > 0)
-        nearest = st.loc[info["nearest"], "name"]
-        dist = info["distance_km"]
-        dz_rad = site_elev - st.loc[info["nearest_radiation"], "elevation_m"]
-        d_rad = info["distance_radiation_km"]
-        source = "synthetic-site"
-        used = "; ".join(_station_label(s) for s in stations)
-        notes = [*extra, (f"synthetic typical year interpolated from stations: {used}; "
-                          f"temperature moved to the site elevation {site_elev:.0f} m with the "
-                          f"{info['region']} region's lapse rates fitted by month "
-                          f"({min(info['lapse_rate_k_per_km']):.1f} to "
-                          f"{max(info['lapse_rate_k_per_km']):.1f} K/km) and its terrain and "
-                          f"latitude terms, averaged with a regression-kriging estimate (trend "
-                          f"in latitude, longitude, elevation and surrounding terrain over all "
-                          f"stations)"),
-                 (f"temperature: the station estimate (annual mean "
-                  f"{info['t_stations_annual']:.1f} degC) averaged with an ERA5-based estimate "
-                  f"({info['t_era5_annual']:.1f} degC: ERA5 monthly 2 m temperature 2000-2025 "
-                  f"moved to the site's height above the surrounding terrain and to the "
-                  f"stations' residuals) [era5-hersbach-2020]")]
-        t_gap = info["t_gap_era5"]
-        unc_t = expected_temperature_uncertainty(dist, t_gap, elev_unc)
-        if abs(t_gap) > TEMPERATURE_GAP_NOTE_K:
-            notes.append(f"the ERA5 and station temperature estimates differ by {t_gap:+.1f} K in "
-                         f"the annual mean: the site lies in terrain the stations do not represent "
-                         f"and its temperature is less certain than elsewhere (weather/VALIDATION.md, "
-                         f"section 3)")
-        notes.append(f"diffuse fraction {df['dhi'].sum() / max(df['ghi'].sum(), 1e-9):.2f} (annual "
-                     f"DHI/GHI): its level from the nearest CSWD stations, whose annual split "
-                     f"agrees with the CMA station climatology (TMYx files split lower, SWERA "
-                     f"higher), its course over the year from the TMYx/SWERA radiation stations "
-                     f"(CSWD's months run low in summer and high in winter)")
-        if elevation_assumed:
-            spans = (f"the terrain there spans {terrain_range:.0f} m" if terrain_range > 0 else
-                     "the terrain there is flat at the grid's 9 km scale")
-            notes.append(f"elevation not given: {site_elev:.0f} m, the lowest 5-arcmin terrain "
-                         f"cell within about 9 km (pvlib's grid; towns lie on valley floors); "
-                         f"{spans}, so the elevation may be off by up to about {elev_unc:.0f} m: "
-                         f"give the park's elevation where it matters")
-        if d_rad > UNCERTAINTY_DISTANCE_CAP_KM:
-            notes.append(f"the nearest TMYx/SWERA radiation station is {d_rad:.0f} km away: "
-                         f"radiation statistics are a rough estimate, and the GHI may be off by "
-                         f"more than the uncertainty stated below")
-    unc = stated_ghi_uncertainty(d_rad, dz_rad, info["region"], basis)
+        d = _describe_interpolation(elevation, info, basis, df,
+                                    terrain_range if elevation_assumed else None, elev_unc, notes)
+    notes = d.notes
+    unc = stated_ghi_uncertainty(d.radiation_distance_km, d.radiation_dz_m, info["region"], basis)
     if info["region"] == "plateau" and basis == "tmyx":
         notes.append(_PLATEAU_GHI_NOTE)
+    unc_t = d.temperature_uncertainty_k
     if unc_t is not None:
         notes.append(f"expected annual mean temperature uncertainty about {unc_t:.1f} K (95 % of "
                      f"stations left out of the interpolation were within it)")
     notes += [f"expected annual GHI uncertainty about {100 * unc:.0f} %", basis_note(basis),
               *([period_note(period)] if period != DEFAULT_TEMPERATURE_PERIOD else []),
               _FILE_ADVICE]
-    meta = WeatherMeta(latitude=site_lat, longitude=site_lon, elevation=float(site_elev),
-                       elevation_source=elevation_source,
+    own = site.own is not None
+    meta = WeatherMeta(latitude=site.lat, longitude=site.lon, elevation=float(elevation),
+                       elevation_source=("given" if given_elevation is not None
+                                         else "terrain grid" if elevation_assumed else "station"),
                        elevation_uncertainty_m=elev_unc if elevation_assumed else None,
-                       source=source,
-                       reference_city=str(nearest) if source == "synthetic-city" else None,
-                       distance_km=float(dist),
+                       source="synthetic-city" if own else "synthetic-site",
+                       reference_city=str(d.stations[0]["name"]) if own else None,
+                       distance_km=float(d.distance_km),
                        expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
                        notes=notes, seed=int(seed),
-                       provenance=_provenance({"stations": [s["id"] for s in stations],
+                       provenance=_provenance({"stations": [s["id"] for s in d.stations],
                                                "region": info["region"]}),
-                       stations=stations, radiation_basis=basis, temperature_period=period,
+                       stations=d.stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
     if unc_t is None:
-        _add_zone(df, meta, degree_days=climate_degree_days(stats, site_lat, site_lon, year))
+        _add_zone(df, meta, degree_days=climate_degree_days(stats, site.lat, site.lon, year))
     else:
-        dd = climate_degree_days(stats, site_lat, site_lon, year, shifts_k=(0.0, -unc_t, unc_t))
+        dd = climate_degree_days(stats, site.lat, site.lon, year, shifts_k=(0.0, -unc_t, unc_t))
         _add_zone(df, meta, degree_days=dd[0])
         _zone_uncertainty_note(meta, unc_t, dd[1:])
     return df, meta
