@@ -742,69 +742,35 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     keep = ~np.isin(b["group"], list(exclude_groups))
     region = site_region(lat, lon, elevation, exclude_groups)
     gd = lapse_rates(frozenset(exclude_groups))[region]
-    gamma, delta, beta = gd[:, 0], gd[:, 1], gd[:, 2] * USE_LATITUDE_TERM
-    t_all = station_temperatures()
-    zt_all = station_terrain()
-    zt_site = terrain_mean(lat, lon)
+    gamma = gd[:, 0]
+    cube = b["cube"]
 
     # temperature, humidity, wind
     jt, dt_ = _nearest(lat, lon, keep & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT)), N_TEMP)
     wt = _weights(dt_) * np.exp(-np.abs(b["z"][jt] - elevation) / TEMP_ELEVATION_SCALE_M)
     wt = wt / wt.sum()
-    ws = _weights(dt_, b["z"][jt] - elevation)
-    cube = b["cube"]
-    out = np.einsum("i,imc->mc", ws, cube[jt])
-    t_local = (wt[:, None] * (t_all[jt] + _lapse(gamma, elevation - b["z"][jt])
-                              + _lapse(delta, zt_site - zt_all[jt])
-                              + _lapse(beta, lat - b["lat"][jt]))).sum(0)
-    t_trend = trend_temperature(lat, lon, elevation, exclude_groups)
-    t_stations = (1 - TEMP_TREND_WEIGHT) * t_local + TEMP_TREND_WEIGHT * t_trend
+    out = np.einsum("i,imc->mc", _weights(dt_, b["z"][jt] - elevation), cube[jt])
+    t_stations = station_estimate(lat, lon, elevation, jt, wt, gd, exclude_groups)
     t_era5 = era5_site_temperature(lat, lon, elevation, exclude_groups)
     t_site = (1 - ERA5_WEIGHT) * t_stations + ERA5_WEIGHT * t_era5
     # radiation shape from TMYx/SWERA
-    rad_mask = keep & np.isin(b["dataset"], RADIATION_DATASETS)
-    jr, dr = _nearest(lat, lon, rad_mask, N_RAD)
+    jr, dr = _nearest(lat, lon, keep & np.isin(b["dataset"], RADIATION_DATASETS), N_RAD)
     wr = _weights(dr, b["z"][jr] - elevation)
     for c in RADIATION_SHAPE_COLS:
         out[:, b["col"][c]] = (wr[:, None] * cube[jr, :, b["col"][c]]).sum(0)
     # diffuse fraction: level of the nearest CSWD stations, course of the TMYx/SWERA ones
-    kd_ds = DIFFUSE_DATASET
-    jd, dd = _nearest(lat, lon, keep & (b["dataset"] == kd_ds), N_RAD)
+    jd, dd = _nearest(lat, lon, keep & (b["dataset"] == DIFFUSE_DATASET), N_RAD)
     wd = _weights(dd, b["z"][jd] - elevation)
     kd_col, g_col = b["col"]["kd"], b["col"]["ghi_kwh_day"]
     course = (cube[jr, :, kd_col], cube[jr, :, g_col] * DAYS_IN_MONTH, wr)  # radiation stations
     out[:, kd_col] = seasonal_diffuse_fraction((wd[:, None] * cube[jd, :, kd_col]).sum(0),
                                                (wd[:, None] * cube[jd, :, g_col]).sum(0)
                                                * DAYS_IN_MONTH, *course)
-    # GHI: clearness index (GHI / clear-sky GHI) of the TMYx/SWERA neighbours, nudged by the
-    # CSWD clearness-index pattern between them and the site:
-    # x (P_site / weighted P at the neighbours)^PATTERN_EXPONENT, times the site's clear-sky GHI
     cs_site = _clear_sky_cached(float(lat), float(lon)) / 1000.0
-    p_site = _pattern(lat, lon, elevation, keep)
-    p_nb = np.stack([_pattern(b["lat"][j], b["lon"][j], b["z"][j], keep) for j in jr])
-    kt_nb = (wr[:, None] * _station_kt(tuple(jr))).sum(0)
-    nudge = (p_site / (wr[:, None] * p_nb).sum(0)) ** PATTERN_EXPONENT
-    level = kt_nb * nudge / p_site
-    ghi = cs_site * (p_site * level if basis == "tmyx" else p_site)
-    ghi_r = _col("ghi_kwh_day")
-
+    ghi, level, p_site = site_ghi(lat, lon, elevation, jr, wr, keep, basis, cs_site)
     if own is not None:
-        k = int(np.flatnonzero(b["ids"] == own)[0])
-        ds = b["dataset"][k]
-        rad_cols = {b["col"][c] for c in (*RADIATION_SHAPE_COLS, "ghi_kwh_day")}
-        for c in range(cube.shape[2]):
-            if c not in rad_cols or (ds in RADIATION_DATASETS):
-                out[:, c] = cube[k, :, c]
-        if ds == kd_ds:  # a CSWD station keeps its level, not its course over the year
-            out[:, kd_col] = seasonal_diffuse_fraction(cube[k, :, kd_col],
-                                                       cube[k, :, g_col] * DAYS_IN_MONTH, *course)
-        t_site = t_all[k] + _lapse(gamma, elevation - b["z"][k])
-        if ds in RADIATION_DATASETS and basis == "tmyx":
-            ghi = cube[k, :, b["col"]["ghi_kwh_day"]].copy()
-        elif ds == "CSWD":
-            ghi = ghi_r[k] * (level if basis == "tmyx" else 1.0)
-        elif basis == "cswd":
-            ghi = cs_site * p_site
+        t_site, ghi = _own_station(own, out, elevation, gamma, basis, course, level,
+                                   cs_site * p_site)
     out[:, b["col"]["t_mean"]] = t_site
     out[:, b["col"]["ghi_kwh_day"]] = ghi
     stats = pd.DataFrame(out, index=pd.RangeIndex(1, 13, name="month"), columns=list(STAT_COLUMNS))
@@ -812,37 +778,113 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     f = kc_target / stats["kc_mean"].to_numpy()
     for c in (*KC_COLS, "kc_mean"):
         stats[c] = stats[c].to_numpy() * f
-    st = station_table()
+    stations = _stations_used((jt, dt_, wt), (jr, dr, wr),
+                              None if own is not None else (jd, dd, wd))
+    info = {"region": region, "lapse_rate_k_per_km": [float(g * 1000) for g in gamma],
+            "terrain_k_per_km": [float(g * 1000) for g in gd[:, 1]],
+            "terrain_mean_m": terrain_mean(lat, lon),
+            "stations": stations, "nearest": str(b["ids"][jt[0]]),
+            "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
+            "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
+            "level_ratio": [float(x) for x in level], "diffuse_dataset": DIFFUSE_DATASET,
+            "t_stations_annual": float(np.mean(t_stations)), "t_era5_annual": float(np.mean(t_era5)),
+            "t_gap_era5": float(np.mean(t_era5) - np.mean(t_stations)), "era5_weight": ERA5_WEIGHT}
+    return stats, info
+
+
+def station_estimate(lat: float, lon: float, elevation: float, jt: np.ndarray, wt: np.ndarray,
+                     terms: np.ndarray, exclude_groups: frozenset = frozenset()) -> np.ndarray:
+    """The station estimate of a site's monthly mean temperature [degC], 12 values: the mean
+    (weight :data:`TEMP_TREND_WEIGHT`) of (a) the neighbours ``jt`` (weights ``wt``) each moved
+    to the site by its region's lapse rate, terrain and latitude terms ``terms`` (12 x 3:
+    gamma [K/m], delta [K/m of surrounding terrain], beta [K/deg]) and (b) the
+    regression-kriging estimate (:func:`trend_temperature`)."""
+    b = _base()
+    gamma, delta, beta = terms[:, 0], terms[:, 1], terms[:, 2] * USE_LATITUDE_TERM
+    zt_site = terrain_mean(lat, lon)
+    t_local = (wt[:, None] * (station_temperatures()[jt] + _lapse(gamma, elevation - b["z"][jt])
+                              + _lapse(delta, zt_site - station_terrain()[jt])
+                              + _lapse(beta, lat - b["lat"][jt]))).sum(0)
+    t_trend = trend_temperature(lat, lon, elevation, exclude_groups)
+    return (1 - TEMP_TREND_WEIGHT) * t_local + TEMP_TREND_WEIGHT * t_trend
+
+
+def site_ghi(lat: float, lon: float, elevation: float, jr: np.ndarray, wr: np.ndarray,
+             keep: np.ndarray, basis: str, cs_site: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A site's mean daily GHI per month [kWh/m2/day] on ``basis``, the level ratio [-]
+    (TMYx/SWERA clearness index over the CSWD pattern at the site) and that pattern [-], 12
+    values each.
+
+    On the tmyx basis: the clearness index (GHI / clear-sky GHI ``cs_site`` [kWh/m2/day]) of
+    the TMYx/SWERA neighbours ``jr`` (weights ``wr``), nudged by the CSWD clearness-index
+    pattern between them and the site, (P_site / weighted P at the neighbours) ^
+    :data:`PATTERN_EXPONENT`; on the cswd basis the CSWD pattern at the site."""
+    b = _base()
+    p_site = _pattern(lat, lon, elevation, keep)
+    p_nb = np.stack([_pattern(b["lat"][j], b["lon"][j], b["z"][j], keep) for j in jr])
+    kt_nb = (wr[:, None] * _station_kt(tuple(jr))).sum(0)
+    nudge = (p_site / (wr[:, None] * p_nb).sum(0)) ** PATTERN_EXPONENT
+    level = kt_nb * nudge / p_site
+    return cs_site * (p_site * level if basis == "tmyx" else p_site), level, p_site
+
+
+def _own_station(own: str, out: np.ndarray, elevation: float, gamma: np.ndarray, basis: str,
+                 course: tuple, level: np.ndarray,
+                 ghi_cswd_pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A bundled station's own statistics written into ``out`` (in place): temperature,
+    humidity and wind always, radiation for a TMYx/SWERA station, a CSWD station's annual
+    diffuse fraction with the radiation stations' ``course``. Returns its monthly temperature
+    moved to ``elevation`` by the lapse rates ``gamma`` [degC] and its GHI on ``basis``
+    [kWh/m2/day]: a TMYx/SWERA station's own on the tmyx basis, on the cswd basis
+    ``ghi_cswd_pattern`` (the CSWD pattern's at the site); a CSWD station's own, on the tmyx
+    basis times the ``level`` ratio of :func:`site_ghi`."""
+    b = _base()
+    cube = b["cube"]
+    k = int(np.flatnonzero(b["ids"] == own)[0])
+    ds = b["dataset"][k]
+    kd_col, g_col = b["col"]["kd"], b["col"]["ghi_kwh_day"]
+    rad_cols = {b["col"][c] for c in (*RADIATION_SHAPE_COLS, "ghi_kwh_day")}
+    for c in range(cube.shape[2]):
+        if c not in rad_cols or (ds in RADIATION_DATASETS):
+            out[:, c] = cube[k, :, c]
+    if ds == DIFFUSE_DATASET:  # a CSWD station keeps its level, not its course over the year
+        out[:, kd_col] = seasonal_diffuse_fraction(cube[k, :, kd_col],
+                                                   cube[k, :, g_col] * DAYS_IN_MONTH, *course)
+    t_site = station_temperatures()[k] + _lapse(gamma, elevation - b["z"][k])
+    if ds == DIFFUSE_DATASET:
+        ghi = _col("ghi_kwh_day")[k] * (level if basis == "tmyx" else 1.0)
+    else:
+        ghi = cube[k, :, g_col].copy() if basis == "tmyx" else ghi_cswd_pattern
+    return t_site, ghi
+
+
+def _stations_used(temperature: tuple, radiation: tuple, diffuse: tuple | None) -> list[dict]:
+    """Every station a site's statistics use, nearest first: id, names, dataset, province,
+    elevation [m], distance [km] and its weights in the temperature, radiation and diffuse
+    fraction; each argument (indices, distances [km], weights)."""
+    b = _base()
     rows: dict[str, dict] = {}
-    for j, d, w in zip(jt, dt_, wt):
+    for j, d, w in zip(*temperature):
         rows[b["ids"][j]] = {"distance_km": float(d), "weight_temperature": float(w),
                              "weight_radiation": 0.0}
-    for j, d, w in zip(jr, dr, wr):
+    for j, d, w in zip(*radiation):
         rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0,
                                       "weight_radiation": 0.0})
         rows[b["ids"][j]]["weight_radiation"] = float(w)
-    if own is None:
-        for j, d, w in zip(jd, dd, wd):
-            rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0,
-                                          "weight_radiation": 0.0})
-            rows[b["ids"][j]]["weight_diffuse"] = float(w)
+    for j, d, w in zip(*(diffuse or ((), (), ()))):
+        rows.setdefault(b["ids"][j], {"distance_km": float(d), "weight_temperature": 0.0,
+                                      "weight_radiation": 0.0})
+        rows[b["ids"][j]]["weight_diffuse"] = float(w)
     for r in rows.values():
         r.setdefault("weight_diffuse", 0.0)
+    st = station_table()
     stations = []
     for sid, r in sorted(rows.items(), key=lambda kv: kv[1]["distance_km"]):
         s = st.loc[sid]
         stations.append({"id": sid, "name": s["name"], "name_zh": s["name_zh"],
                          "dataset": s["dataset"], "province": s["province"],
                          "elevation_m": float(s["elevation_m"]), **r})
-    info = {"region": region, "lapse_rate_k_per_km": [float(g * 1000) for g in gamma],
-            "terrain_k_per_km": [float(g * 1000) for g in delta], "terrain_mean_m": zt_site,
-            "stations": stations, "nearest": str(b["ids"][jt[0]]),
-            "distance_km": float(dt_[0]), "nearest_elevation": float(b["z"][jt[0]]),
-            "nearest_radiation": str(b["ids"][jr[0]]), "distance_radiation_km": float(dr[0]),
-            "level_ratio": [float(x) for x in level], "diffuse_dataset": kd_ds,
-            "t_stations_annual": float(np.mean(t_stations)), "t_era5_annual": float(np.mean(t_era5)),
-            "t_gap_era5": float(np.mean(t_era5) - np.mean(t_stations)), "era5_weight": ERA5_WEIGHT}
-    return stats, info
+    return stations
 
 
 def _lapse(gamma: np.ndarray, dz) -> np.ndarray:
