@@ -21,13 +21,18 @@ annual PV yield of the file with the PVWatts chain of ``weather.validation``.
 
 Writes
 
-* ``weather/data/stations.csv`` (one row per station: names, province, region,
-  position, sha256 of the uncompressed file, repairs, annual figures),
+* ``weather/data/stations.csv`` (one row per station: names, the pinyin of the Chinese name
+  (every reading, ``|``-separated, as ``scripts/derive_places.py`` writes it for places:
+  林芝 -> ``linzhi``, the station being named Nyingchi), province, region, position, sha256
+  of the uncompressed file, repairs, annual figures),
 * ``weather/data/station_monthly_stats.csv`` (one row per station and month),
 * ``weather/data/station_stats.provenance.json`` (datasets, attribution, method).
 
 Intermediate per-file results are cached under ``--cache`` (default
 ``/tmp/weather_stats_cache``) keyed by the file's sha256, so a rerun is quick.
+
+The pinyin comes from the package ``pypinyin`` (MIT), needed only here and in
+``scripts/derive_places.py``: ``pip install pypinyin``.
 
 Usage: ``python scripts/derive_weather_stats.py [--shared ../shared]``
 """
@@ -61,6 +66,9 @@ from weather.solar import cos_zenith
 from weather.stations import PROVINCE_ZH, region_of
 from weather.stats import STAT_COLUMNS, degree_days, monthly_stats
 from weather.validation import pv_specific_yield
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from derive_places import pinyin_readings  # noqa: E402  (pypinyin, needed only here)
 
 CSWD_SHIFT_MIN_H = 0.25
 """CSWD radiation is moved when its centroid is off by more than this [h]."""
@@ -305,6 +313,7 @@ def main(argv=None) -> int:
         region = region_of(province, res["lat"], res["lon"], res["elevation_m"])
         row = {"id": sid, "dataset": r["dataset"], "wmo": r["wmo"], "name": r["name"],
                "name_zh": name_zh, "name_zh_source": src, "aliases": r["aliases"],
+               "pinyin": pinyin_readings(name_zh),
                "province": province, "province_zh": PROVINCE_ZH[province], "region": region,
                "lat": res["lat"], "lon": res["lon"], "elevation_m": res["elevation_m"],
                "file": r["path"].name.removesuffix(".gz"), "sha256": res["sha256"],

@@ -609,6 +609,14 @@ def test_a_stations_chinese_name_in_pinyin_is_the_station():
     _, a = site_weather(city="Linzhi")
     _, b = site_weather(city="林芝")
     assert a.stations == b.stations and a.climate_zone == b.climate_zone
+    # stations at no city or county seat, by the pinyin of their Chinese names (derived with
+    # the station list, every reading): the industrial towns of the Qaidam basin and Alxa
+    for zh, py in (("大柴旦", "Dachaidan"), ("茫崖", "Mangya"), ("吉兰太", "jilantai"),
+                   ("帕里", "Pali")):
+        assert resolve_place(py) == ("station", resolve_station(zh)), py
+    # a major city without a station: its centre, by Chinese name, English name or pinyin
+    assert resolve_place("Lasa") == resolve_place("拉萨") == resolve_place("Lhasa")
+    assert resolve_place("Naqu") == resolve_place("那曲地区") == resolve_place("Nagqu")
     # another place of that pinyin, or a county beside a station of its short name, stays a place
     assert resolve_place("Baoshan")[1].name_zh == "保山市"  # Yunnan; the Shanghai station is 宝山
     assert resolve_place("伊宁县")[1].name_zh == "伊宁县"  # the county, not the city's station

@@ -108,7 +108,9 @@ def station_table() -> pd.DataFrame:
     """The bundled station list (``weather/data/stations.csv``), index ``id``.
 
     Columns: ``dataset`` (TMYx, CSWD, SWERA), ``wmo``, ``name`` (English/pinyin),
-    ``name_zh``, ``name_zh_source``, ``province``, ``province_zh``, ``region``,
+    ``name_zh``, ``name_zh_source``, ``aliases`` (other spellings of the files' headers),
+    ``pinyin`` (of ``name_zh``, every reading, ``|``-separated), ``province``,
+    ``province_zh``, ``region``,
     ``lat``, ``lon`` [deg], ``elevation_m`` [m], ``file``, ``sha256`` (of the
     uncompressed source file), ``radiation_shift_h`` (applied to the radiation
     columns) [h], ``closure`` [-], ``hdd18``, ``cdd26`` [K d], ``t_coldest``,
@@ -147,6 +149,21 @@ def _aliases() -> dict[str, list[str]]:
         for k in keys:
             if k and k != "nan":
                 out.setdefault(k, []).append(sid)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _pinyin_aliases() -> dict[str, list[str]]:
+    """Pinyin of the stations' Chinese names -> ids (``pinyin`` column), in the order of
+    :func:`resolve_station`; only readings no station name, alias or place takes first
+    (:func:`resolve_place` tries them last)."""
+    tab = station_table()
+    order = {d: i for i, d in enumerate(DATASETS)}
+    out: dict[str, list[str]] = {}
+    for sid, r in sorted(tab.iterrows(), key=lambda kv: order[kv[1]["dataset"]]):
+        for reading in str(r.get("pinyin", "") or "").split("|"):
+            if reading and reading != "nan":
+                out.setdefault(reading, []).append(sid)
     return out
 
 
@@ -242,6 +259,22 @@ within this distance of its seat, is that station, as the Chinese name is (``Lin
 林芝 -> Nyingchi) [km]."""
 
 
+def _centre_of(place):
+    """The major city of :data:`CITY_CENTRES` a found place is (its Chinese name, with or
+    without the administrative suffix, within :data:`STATION_BY_PINYIN_KM` of its seat), as a
+    :class:`weather.places.Place` at the centre; else ``None``."""
+    from ._core import haversine_km
+    from .places import Place, place_table
+
+    names = {place.name_zh, place.name_zh.removesuffix("市")}
+    if place.code:
+        names.add(str(place_table().loc[place.code, "short_zh"]))
+    for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
+        if zh in names and haversine_km(lat, lon, place.lat, place.lon) <= STATION_BY_PINYIN_KM:
+            return Place(en, zh, prov, lat, lon)
+    return None
+
+
 def station_of_place(place) -> str | None:
     """The bundled station a place named in pinyin means, or ``None``.
 
@@ -298,12 +331,19 @@ def resolve_place(name: str):
         for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
             if key == zh or _fold(en) in folded:
                 return "city", Place(en, zh, prov, lat, lon)
+        romanised = latin_key(str(name))
         place = find_place(name)
         if place is not None:
+            centre = _centre_of(place)
+            if centre is not None:  # 拉萨 and Lasa alike: the major city's centre
+                return "city", centre
             # a Chinese name that is a station's resolves to the station above; its pinyin
             # (Linzhi for 林芝, whose station is named Nyingchi) reaches it through the place
-            sid = station_of_place(place) if latin_key(str(name)) is not None else None
+            sid = station_of_place(place) if romanised is not None else None
             return ("station", sid) if sid else ("city", place)
+        hits = _pinyin_aliases().get(romanised or "", [])
+        if len({station_table().loc[h, "name_zh"] for h in hits}) == 1:
+            return "station", hits[0]  # a station's Chinese name in pinyin (Dachaidan, 大柴旦)
         raise WeatherError(str(err).replace(
             "For other places give", "Chinese cities and counties are accepted by name (扬州, "
             "江都区, 达拉特旗); for other places give")) from None
