@@ -581,6 +581,9 @@ def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
     ("{latitude: 25.03, longitude: 121.56}", ["outside mainland China"]),
     # 0 m for a plateau town gave Lhasa 28 °C and 夏热冬暖B (issue 11 review)
     ("{city: Lhasa, elevation_m: 0}", ["elevation_m: 0 m", "3,806 m below it"]),
+    # a pinyin several places share: the one in the stated province is named to write
+    ("{city: Xifeng, province: gansu}", ["in Gansu, the site's province, it is 甘肃 庆阳市 西峰区"]),
+    ("{city: Xifeng, province: hebei}", ["names 3 places", "辽宁 铁岭市 西丰县"]),
 ])
 def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     p = tmp_path / "s.yaml"
@@ -600,7 +603,10 @@ def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     "{city: 达拉特旗, province: 内蒙古自治区}", "{city: 南宁, province: 广西壮族自治区}",
     "{city: 拉萨, province: xizang}", "{city: Hangzhou, province: Zhejiang Province}",
     "{latitude: 16.83, longitude: 112.34}", "{latitude: 30.73, longitude: 122.45, province: zhejiang}",
-    "{city: Lhasa, elevation_m: 3650}",
+    "{city: Lhasa, elevation_m: 3650}", "{city: 甘肃 庆阳市 西峰区, province: gansu}",
+    # stations and cities by the pinyin of their Chinese names
+    "{city: Linzhi, province: tibet}", "{city: Dachaidan, province: qinghai}",
+    "{city: Lasa, province: xizang}",
 ])
 def test_site_in_or_by_its_province_is_accepted(tmp_path, site):
     p = tmp_path / "s.yaml"

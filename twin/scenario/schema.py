@@ -129,7 +129,8 @@ class SiteSpec(_Strict):
             try:
                 resolve_place(self.city)
             except ValueError as exc:
-                raise ValueError(str(exc).removeprefix("city: ")) from None
+                raise ValueError(_city_hint(self.city, self.province)
+                                 or str(exc).removeprefix("city: ")) from None
         if self.province is not None:
             from twin.factors import province_key
 
@@ -141,6 +142,25 @@ class SiteSpec(_Strict):
         if conflict:
             raise ValueError(conflict)
         return self
+
+
+def _city_hint(city: str, province: str | None) -> str | None:
+    """For a city name several places share, the one in the site's stated province, if one:
+    'Xifeng' is 西丰县 (Liaoning), 息烽县 (Guizhou) and 西峰区 (Gansu); with province gansu the
+    message names 甘肃 庆阳市 西峰区 to write."""
+    from weather.places import places_in_province, province_named
+
+    prov = province_named(province) if province else None
+    if prov is None:
+        return None
+    try:
+        alts = places_in_province(city, prov)
+    except ValueError:
+        return None
+    if len(alts) != 1:
+        return None
+    return (f"{city!r} names several places; in {prov}, the site's province, it is {alts[0]}: "
+            f"write that Chinese name, or give latitude/longitude")
 
 
 def site_point(site: SiteSpec) -> tuple[float, float, str] | None:
