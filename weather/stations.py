@@ -155,8 +155,9 @@ def _aliases() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def _pinyin_aliases() -> dict[str, list[str]]:
     """Pinyin of the stations' Chinese names -> ids (``pinyin`` column), in the order of
-    :func:`resolve_station`; only readings no station name, alias or place takes first
-    (:func:`resolve_place` tries them last)."""
+    :func:`resolve_station`. :func:`resolve_place` tries them after every station name and
+    alias, major city and place, so that a reading never hides one of those (``baoshan`` is
+    保山 in Yunnan, not the Shanghai station 宝山)."""
     tab = station_table()
     order = {d: i for i, d in enumerate(DATASETS)}
     out: dict[str, list[str]] = {}
@@ -253,24 +254,33 @@ EXONYMS = {"kashgar": "喀什", "xigaze": "日喀则", "ghulja": "伊宁", "kulj
 folded as by :func:`_fold` -> the Chinese name they mean."""
 
 
-STATION_BY_PINYIN_KM = 50.0
-"""A city or county named in pinyin whose Chinese name is a bundled station's, with the station
-within this distance of its seat, is that station, as the Chinese name is (``Linzhi`` ->
-林芝 -> Nyingchi) [km]."""
+SAME_PLACE_KM = 50.0
+"""A city or county found by name and a station or major city of the same Chinese name within
+this distance of its seat are one place: its pinyin gives what its Chinese name gives
+(``Linzhi`` -> 林芝 -> the station Nyingchi; ``Lasa`` -> 拉萨 -> the centre of Lhasa) [km]."""
 
 
-def _centre_of(place):
-    """The major city of :data:`CITY_CENTRES` a found place is (its Chinese name, with or
-    without the administrative suffix, within :data:`STATION_BY_PINYIN_KM` of its seat), as a
-    :class:`weather.places.Place` at the centre; else ``None``."""
-    from ._core import haversine_km
-    from .places import Place, place_table
+def _chinese_names(place) -> set[str]:
+    """A found place's Chinese names: as written, without 市, and without its administrative
+    suffix (林芝市 -> 林芝; 那曲地区 -> 那曲)."""
+    from .places import place_table
 
     names = {place.name_zh, place.name_zh.removesuffix("市")}
     if place.code:
         names.add(str(place_table().loc[place.code, "short_zh"]))
+    return names
+
+
+def _centre_of(place):
+    """The major city of :data:`CITY_CENTRES` a found place is (same Chinese name, within
+    :data:`SAME_PLACE_KM` of its seat), as a :class:`weather.places.Place` at the centre;
+    else ``None``."""
+    from ._core import haversine_km
+    from .places import Place
+
+    names = _chinese_names(place)
     for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
-        if zh in names and haversine_km(lat, lon, place.lat, place.lon) <= STATION_BY_PINYIN_KM:
+        if zh in names and haversine_km(lat, lon, place.lat, place.lon) <= SAME_PLACE_KM:
             return Place(en, zh, prov, lat, lon)
     return None
 
@@ -278,24 +288,21 @@ def _centre_of(place):
 def station_of_place(place) -> str | None:
     """The bundled station a place named in pinyin means, or ``None``.
 
-    The station whose Chinese name is the place's (its short name without the administrative
-    suffix, 林芝市 -> 林芝) and lies within :data:`STATION_BY_PINYIN_KM` of its seat, preferred
-    by dataset as :func:`resolve_station` prefers them; never a station of
-    :data:`weather.interp.TEMPERATURE_SUSPECT` (see :func:`resolve_place`).
+    The station whose Chinese name is the place's (:func:`_chinese_names`) and lies within
+    :data:`SAME_PLACE_KM` of its seat, preferred by dataset as :func:`resolve_station`
+    prefers them; never a station of :data:`weather.interp.TEMPERATURE_SUSPECT` (see
+    :func:`resolve_place`).
     """
     from ._core import haversine_km
     from .interp import TEMPERATURE_SUSPECT
-    from .places import place_table
 
-    names = {place.name_zh, place.name_zh.removesuffix("市")}
-    if place.code:
-        names.add(str(place_table().loc[place.code, "short_zh"]))
+    names = _chinese_names(place)
     st = station_table()
     for zh in sorted(names & set(st["name_zh"])):
         for sid in _aliases()[zh]:  # in resolve_station's order of the datasets
             r = st.loc[sid]
             if (r["name_zh"] == zh and sid not in TEMPERATURE_SUSPECT and haversine_km(
-                    r["lat"], r["lon"], place.lat, place.lon) <= STATION_BY_PINYIN_KM):
+                    r["lat"], r["lon"], place.lat, place.lon) <= SAME_PLACE_KM):
                 return sid
     return None
 
