@@ -78,6 +78,16 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert float(comp.loc["annual_ghi", "base"]) == pytest.approx(summ["base"]["weather"]["annual_ghi_kwh_m2"])
     assert float(comp.loc["annual_temperature", "base"]) == pytest.approx(
         summ["base"]["weather"]["annual_mean_temperature_c"])
+    # and the uncertainty the tool states for it: the basis's range of operating PV yields,
+    # the annual GHI's (a site between stations also its temperature's)
+    lo, hi = summ["base"]["weather"]["radiation_basis_range"]
+    assert comp.loc["pv_basis_range", "base"] == f"{100 * lo:+.0f} % ~ {100 * hi:+.0f} %"
+    assert float(comp.loc["ghi_uncertainty", "base"]) == pytest.approx(
+        100 * summ["base"]["weather"]["expected_uncertainty"])
+    assert comp.loc["ghi_uncertainty", "unit"] == "%"
+    # a named station's own temperatures state none: the row is left out where no run has one
+    assert summ["base"]["weather"]["expected_temperature_uncertainty_k"] is None
+    assert "temperature_uncertainty" not in comp.index
     diff = pd.read_csv(out / "differences.csv", index_col=0, encoding="utf-8-sig")
     assert float(diff.loc["annualised_cost", "Without battery"]) == pytest.approx(
         summ["no_storage"]["annualised_cost_cny"] - summ["base"]["annualised_cost_cny"])

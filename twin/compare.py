@@ -141,17 +141,46 @@ def _weather_basis(s: dict) -> str | None:
     return f"{w.get('source', '')}, {basis}{older}" if basis else str(w.get("source", ""))
 
 
+def _weather_stated(key: str) -> Callable[[dict, dict], Any]:
+    """Getter of an uncertainty the tool states for a synthetic year (``weather.<key>`` of
+    summary.json); None for a weather file, which carries its own."""
+    def get(s, extra):
+        w = s.get("weather") or {}
+        return None if w.get("source") == "file" else w.get(key)
+    return get
+
+
+def _basis_range(s: dict) -> str | None:
+    """Operating PV yields relative to the yield modelled on the run's radiation basis
+    (``weather.radiation_basis_range``), as '-12 % ~ +0 %'; None for a weather file."""
+    w = s.get("weather") or {}
+    r = w.get("radiation_basis_range") or []
+    if w.get("source") == "file" or len(r) != 2:
+        return None
+    return f"{100 * r[0]:+.0f} % ~ {100 * r[1]:+.0f} %"  # read in either language
+
+
 #: Rows of the comparison table, grouped by section.
 METRICS: tuple[Metric, ...] = (
     Metric("objective", "Objective", "优化目标", "", _g("solver", "objective"), "text", section="run"),
     Metric("hours", "Hours modelled", "模拟小时数", "h", _g("hours"), section="run"),
-    Metric("weather", "Weather source and radiation basis (and the temperature period if 1971-2003)",
-           "气象来源与辐射基准（气温为 1971–2003 年气候时注明）", "", lambda s, x: _weather_basis(s),
-           "text", section="run"),
+    Metric("weather", "Weather source and radiation basis (and the temperature period if not the "
+           "recent climate)", "气象来源与辐射基准（气温非近期气候时注明时期）", "",
+           lambda s, x: _weather_basis(s), "text", section="run"),
+    Metric("pv_basis_range", "Operating PV yields against those modelled on this radiation basis",
+           "实际运行光伏发电量相对本辐射基准模拟值", "", lambda s, x: _basis_range(s), "text",
+           section="run"),
     Metric("annual_ghi", "Annual GHI of the typical year", "典型年水平面总辐射", "kWh/m2",
            _g("weather", "annual_ghi_kwh_m2"), section="run"),
     Metric("annual_temperature", "Annual mean temperature of the typical year", "典型年年平均气温", "°C",
            _g("weather", "annual_mean_temperature_c"), section="run"),
+    Metric("ghi_uncertainty", "Expected uncertainty of its annual GHI (95 % of stations left out)",
+           "其年水平面总辐射的预期不确定度（留一检验 95% 站点）", "%",
+           _weather_stated("expected_uncertainty"), "share", section="run"),
+    Metric("temperature_uncertainty", "Expected uncertainty of its annual mean temperature (a site "
+           "between stations; 95 % of stations left out)", "其年平均气温的预期不确定度（站点之间的场址；"
+           "留一检验 95% 站点）", "K", _weather_stated("expected_temperature_uncertainty_k"),
+           section="run"),
     Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
            better="lower", section="investment"),
     Metric("annualised_cost", "Annualised cost of the plan", "方案年化总成本", "CNY/yr", _g("annualised_cost_cny"),
