@@ -136,6 +136,9 @@ def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
     assert summ["radiation_bases"] == ["tmyx"] and (ds["radiation_basis"].values == "tmyx").all()
     assert summ["temperature_periods"] == ["tmyx"] and (ds["temperature_period"].values == "tmyx").all()
     assert np.isfinite(ds["annual_ghi_kwh_m2"].values).all() and "annual_ghi_kwh_m2" in summ["percentiles"]
+    # and the uncertainty the tool states for it, as in each case's summary.json
+    assert (ds["weather_ghi_uncertainty"].values > 0).all()
+    assert ds["weather_ghi_uncertainty"].attrs["units"] == "1"
     assert "Radiation basis of the weather" in (out / "sweep.html").read_text(encoding="utf-8")
     assert not (out / ".shared").exists()  # the shared objects of the processes engine are gone
     ds.close()

@@ -43,6 +43,10 @@ METRICS = {
     "grid_import_mwh": ("MWh/yr", "grid electricity bought"),
     "annual_ghi_kwh_m2": ("kWh/m2", "annual GHI of the case's typical year"),
     "annual_mean_temperature_c": ("degC", "annual mean air temperature of the case's typical year"),
+    "weather_ghi_uncertainty": ("1", "expected uncertainty of that annual GHI (95 % of stations left "
+                                     "out; NaN for a weather file)"),
+    "weather_temperature_uncertainty_k": ("K", "expected uncertainty of that annual mean temperature "
+                                               "(a site between stations; else NaN)"),
     "solve_time_s": ("s", "HiGHS solve time"),
     "seconds": ("s", "wall time of the case on its worker"),
 }

@@ -244,6 +244,8 @@ def case_metrics(r) -> dict:
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
         "annual_mean_temperature_c": s.get("weather", {}).get("annual_mean_temperature_c"),
+        "weather_ghi_uncertainty": _stated(s, "expected_uncertainty"),
+        "weather_temperature_uncertainty_k": _stated(s, "expected_temperature_uncertainty_k"),
         "radiation_basis": s.get("weather", {}).get("radiation_basis", ""),
         "temperature_period": s.get("weather", {}).get("temperature_period", ""),
         "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
@@ -252,6 +254,13 @@ def case_metrics(r) -> dict:
         # capacity above today's park (the baseline's sizes are the existing assets)
         "new_sizes": _new_sizes(flat_sizes(s.get("sizes", {})), flat_sizes(getattr(r.baseline, "sizes", {}) or {})),
     }
+
+
+def _stated(summary: dict, key: str):
+    """An uncertainty the tool states for a case's synthetic year (``weather.<key>``); None for
+    a weather file, which carries its own."""
+    w = summary.get("weather", {})
+    return None if w.get("source") == "file" else w.get(key)
 
 
 def _new_sizes(plan: dict, existing: dict) -> dict:
