@@ -386,6 +386,8 @@ def test_weather_command_speaks_in_its_own_options(tmp_path, shared_dir):
     table = pd.read_csv(tmp_path / "stations.csv", encoding="utf-8-sig")
     assert len(table) == 329 and "elevation [m]" in table.columns
     assert set(table["dataset"]) == {"TMYx", "CSWD", "SWERA"}
+    # the pinyin of each Chinese name, by which the station is found too (Nyingchi: linzhi)
+    assert "linzhi" in table.loc[table["name"] == "Nyingchi", "pinyin"].iloc[0].split("|")
     from weather.stations import resolve_place
 
     assert resolve_place("安徽·安庆") == ("station", "TMYx-58424")

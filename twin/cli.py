@@ -234,8 +234,9 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                          f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
         lines.append(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
                      f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, the Chinese name (安徽·安庆 "
-                     f"or 安庆), the name with its dataset (Anqing (CSWD)) or the WMO number as site.city, "
-                     f"or give latitude/longitude for any other place.")
+                     f"or 安庆) or its pinyin (林芝 or Linzhi for Nyingchi), the name with its dataset "
+                     f"(Anqing (CSWD)) or the WMO number as site.city, or give latitude/longitude for "
+                     f"any other place.")
         if output:
             from twin.io import atomic_write_text
 
@@ -243,8 +244,8 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                 if str(output).lower().endswith(".csv"):  # a table, not the aligned text
                     from twin.export import write_csv_bom
 
-                    cols = ["dataset", "wmo", "name", "name_zh", "province", "province_zh", "region",
-                            "lat", "lon", "elevation_m"]
+                    cols = ["dataset", "wmo", "name", "name_zh", "pinyin", "province", "province_zh",
+                            "region", "lat", "lon", "elevation_m"]
                     write_csv_bom(st[cols].rename(columns={"lat": "lat [deg N]", "lon": "lon [deg E]",
                                                            "elevation_m": "elevation [m]"}),
                                   output, index=True)
