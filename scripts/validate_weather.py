@@ -1506,7 +1506,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       + (": " + "; ".join(f"{r.city} {r.zone_file} -> {r.zone_synth} (CDD26 {r.cdd_file:.0f} -> "
                           f"{r.cdd_synth:.0f})" for r in dd[~dd["same_zone"]].itertuples())
          if (~dd["same_zone"]).any() else "") + ". Where a sub-zone sits on its CDD26 "
-      "threshold (寒冷A/B at 90 K d, 温和 at 10 K d), set the buildings' envelope explicitly.\n")
+      "threshold (寒冷A/B at 90 K d, 温和 at 10 K d), give the zone the local authority assigns as "
+      "`site.climate_zone`: the buildings' envelope and season presets follow it.\n")
     if tshape is not None:
         ts = tshape
         q = lambda c, f=".2f": (f"mean absolute {ts[c].abs().mean():{f}}, p95 "

@@ -567,6 +567,34 @@ def test_building_presets_take_the_sites_zone_not_one_years():
     assert str(ds["envelope"].values[0]).startswith("mild/")
 
 
+def test_a_zone_the_scenario_gives_sets_the_building_presets():
+    """Lhasa is 寒冷A in GB 50176-2016 Appendix A; the tool's estimated weather there gives 严寒C
+    (weather/VALIDATION.md), so its buildings took 严寒 envelopes and seasons. ``site.climate_zone``
+    gives the zone the local authority assigns; the weather stays as it is, a note says both."""
+    from twin.profiles import build_profiles, load_weather
+    from twin.scenario.loader import load_scenario
+    from weather.climate_zone import zone_given
+
+    hall = [{"name": "hall", "type": "office", "floor_area_m2": 2000}]
+    site = {"city": "拉萨", "province": "tibet"}
+    plain = load_scenario(Path(__file__).parent / "data" / "tiny_park.yaml",
+                          overrides={"site": site, "buildings": hall})
+    given = load_scenario(Path(__file__).parent / "data" / "tiny_park.yaml",
+                          overrides={"site": {**site, "climate_zone": "寒冷A"}, "buildings": hall})
+    df0, meta0, site0 = load_weather(plain)
+    df1, meta1, site1 = load_weather(given)
+    assert meta0.climate_zone["subzone"] == "严寒C" and meta1.climate_zone == meta0.climate_zone
+    assert (df0["temp_air"] == df1["temp_air"]).all()  # the weather is not changed
+    assert str(build_profiles(plain, df0, site0)["envelope"].values[0]).startswith("severe_cold/")
+    ds = build_profiles(given, df1, site1)
+    assert ds.attrs["climate_zone"] == "cold" and str(ds["envelope"].values[0]).startswith("cold/")
+    assert any("follow the climate zone the scenario gives, 寒冷A (site.climate_zone); the site's "
+               "weather gives 严寒C" in n for n in site1.notes)
+    assert zone_given("寒冷") == {"key": "cold", "zone_zh": "寒冷", "subzone": ""}
+    with pytest.raises(ValueError, match="温和A, 温和B"):
+        zone_given("温和C")
+
+
 def test_envelope_note_in_chinese_names_the_preset_and_its_source_in_chinese():
     """The Chinese report printed every building's envelope note in English; each preset now
     has its source in Chinese (envelopes.csv ``source_zh``)."""

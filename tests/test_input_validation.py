@@ -584,6 +584,8 @@ def test_files_of_an_earlier_run_are_not_carried_over(tmp_path):
     # a pinyin several places share: the one in the stated province is named to write
     ("{city: Xifeng, province: gansu}", ["in Gansu, the site's province, it is 甘肃 庆阳市 西峰区"]),
     ("{city: Xifeng, province: hebei}", ["names 3 places", "辽宁 铁岭市 西丰县"]),
+    # the zone a planner gives for the buildings: GB 50176-2016's names only
+    ("{city: 拉萨, climate_zone: 温和C}", ["site.climate_zone", "温和A, 温和B", "got '温和C'"]),
 ])
 def test_site_outside_its_province_is_refused(tmp_path, site, expected):
     p = tmp_path / "s.yaml"

@@ -71,9 +71,30 @@ def load_weather(loaded: LoadedScenario):
     if path is not None and unused:
         meta.notes.append(f"not used with site.weather_file (they shape synthetic years; the file's own "
                           f"values stand): {', '.join(unused)}")
-    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes),
-                    dict(meta.climate_zone))
+    zone = dict(meta.climate_zone)
+    if getattr(site, "climate_zone", None):
+        zone = buildings_zone(site.climate_zone, meta)
+    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes), zone)
     return df, meta, info
+
+
+def buildings_zone(given: str, meta) -> dict:
+    """The climate zone a scenario gives for its buildings' presets (``site.climate_zone``),
+    with a note in the weather's notes that says it and what the site's weather gives."""
+    from weather.climate_zone import zone_given
+
+    z = zone_given(given)
+    own = meta.climate_zone or {}
+    weather_zone = own.get("subzone") or own.get("zone_zh") or ""
+    if weather_zone == (z["subzone"] or z["zone_zh"]):
+        what = "the same"
+    else:
+        what = (f"{weather_zone} (HDD18 {own['hdd18']:.0f}, CDD26 {own['cdd26']:.0f})"
+                if "hdd18" in own else weather_zone or "no zone")
+    meta.notes.append(f"the buildings' envelope and season presets follow the climate zone the "
+                      f"scenario gives, {z['subzone'] or z['zone_zh']} (site.climate_zone); the "
+                      f"site's weather gives {what}")
+    return {**z, "given": True}
 
 
 def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, province: str | None):

@@ -68,6 +68,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     st = w.get("stations") or []
     basis = w.get("radiation_basis")
     zone = (w.get("climate_zone") or {}).get("subzone")
+    given = w.get("climate_zone_given")  # the scenario's zone for the buildings' presets
     t = w.get("annual_mean_temperature_c")
     period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
     older = _PERIOD_YEARS.get(period)
@@ -86,6 +87,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         parts += [f"年平均气温 {t:.1f} °C" + (f"（{older} 年气候）" if older else "")] if t is not None else []
         parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
+        parts += [f"建筑预设按情景给定的气候区 {given}"] if given else []
         if fc:
             parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
                       + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
@@ -104,6 +106,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
                      f"; climate zone {zone_en}" if zone else "",
+                     f"; buildings' presets in the zone the scenario gives, {given}" if given else "",
                      f"; against the tool's estimate at the file's position: {file_check_text(fc)}" if fc else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"

@@ -761,12 +761,24 @@ PATTERNS.extend([
         ("GHI、DNI 与 DHI 不闭合（闭合度 {c}，容差 {t}）：DNI 按 (GHI − DHI)/cos z 重算，闭合度现为 {c2}"),
     ),
     (
+        (r"^the buildings' envelope and season presets follow the climate zone the scenario gives, "
+         r"(?P<z>\S+) \(site\.climate_zone\); the site's weather gives the same$"),
+        ("建筑围护结构与季节预设按情景给定的气候区 {z}（site.climate_zone）；场址气象数据得出的气候区相同"),
+    ),
+    (
+        (r"^the buildings' envelope and season presets follow the climate zone the scenario gives, "
+         r"(?P<z>\S+) \(site\.climate_zone\); the site's weather gives (?P<w>\S+) \(HDD18 (?P<h>\d+), "
+         r"CDD26 (?P<c>\d+)\)$"),
+        ("建筑围护结构与季节预设按情景给定的气候区 {z}（site.climate_zone）；场址气象数据得出 {w}"
+         "（HDD18 {h}，CDD26 {c}）"),
+    ),
+    (
         (r"^climate zone (?P<z>\S+) from the estimated temperatures; within their stated "
          r"uncertainty \(±(?P<u>[\d.]+) K\) the site could be (?P<o>.+): check the zone GB "
-         r"50176-2016 Appendix A lists for the nearest city, and set buildings' envelope "
-         r"explicitly if it differs$"),
+         r"50176-2016 Appendix A lists for the nearest city, and give it as site\.climate_zone in "
+         r"a scenario if it differs \(the buildings' envelope and season presets follow it\)$"),
         ("气候区 {z} 由估计气温得出；在其预期不确定度（±{u} K）内场址也可能属于 {o}：请核对 GB 50176-2016 "
-         "附录 A 中最近城市的气候区，如不同请为建筑明确设定围护结构"),
+         "附录 A 中最近城市的气候区，如不同请在情景中以 site.climate_zone 给定（建筑围护结构与季节预设随之确定）"),
     ),
     (
         (r"^China calendar (?P<y>\d{4}): (?P<n>\d+) public holidays and (?P<k>\d+) swapped working "
@@ -831,10 +843,11 @@ PATTERNS.extend([
         (r"^GB 50176-2016: degree days \(HDD18 (?P<h>\d+), CDD26 (?P<c>\d+)\) give (?P<z>"
          r"\S+), the monthly main indicators \(coldest month (?P<t1>-?[\d.]+) °C, warmest"
          r" (?P<t2>-?[\d.]+) °C\) give (?P<m>\S+); the degree days are used \(whole-seaso"
-         r"n indicator\); set buildings' envelope explicitly if the local authority assig"
-         r"ns the other zone$"),
+         r"n indicator\); if the local authority assigns the other zone, give it as site\.cl"
+         r"imate_zone in a scenario$"),
         ("GB 50176-2016：度日数（HDD18 {h}，CDD26 {c}）判为{z}，月均主要指标（最冷月 {t1} "
-         "°C，最热月 {t2} °C）判为{m}；采用度日数（全季指标）；如当地主管部门划入另一气候区，请显式设置建筑围护结构"),
+         "°C，最热月 {t2} °C）判为{m}；采用度日数（全季指标）；如当地主管部门划入另一气候区，请在情景中以 "
+         "site.climate_zone 给定"),
     ),
     (
         (r"^city='(?P<c>[^']+)' \((?P<zh>[^,]+), (?P<p>[^)]+)\) is (?P<d>\d+) km from the given "

@@ -105,11 +105,34 @@ def climate_zone_of(weather: pd.DataFrame, hdd_cdd: tuple[float, float] | None =
         note = (f"GB 50176-2016: degree days (HDD18 {hdd:.0f}, CDD26 {cdd:.0f}) give {zh}{sub}, "
                 f"the monthly main indicators (coldest month {tmin:.1f} °C, warmest "
                 f"{tmax:.1f} °C) give {main}; the degree days are used (whole-season "
-                f"indicator); set buildings' envelope explicitly if the local authority "
-                f"assigns the other zone")
+                f"indicator); if the local authority assigns the other zone, give it as "
+                f"site.climate_zone in a scenario")
     return {"key": ZONE_KEYS[zh], "zone_zh": zh, "subzone": zh + sub, "hdd18": round(hdd, 1),
             "cdd26": round(cdd, 1), "t_coldest_month": round(tmin, 2),
             "t_warmest_month": round(tmax, 2), "main_indicator_zone_zh": main, "note": note}
+
+
+SUBZONE_LETTERS = {"严寒": "ABC", "寒冷": "AB", "夏热冬冷": "AB", "夏热冬暖": "AB", "温和": "AB"}
+"""The sub-zones of each first-level zone (GB 50176-2016 Table 4.1.2)."""
+
+
+def zone_given(text: str) -> dict:
+    """A zone or sub-zone as a planner writes it (寒冷A, 严寒C, 夏热冬冷) -> ``key``,
+    ``zone_zh`` and ``subzone`` ("" for a first-level zone alone), as :func:`climate_zone_of`
+    names them.
+
+    Raises
+    ------
+    ValueError
+        Not one of GB 50176-2016's zones or sub-zones (the message lists them).
+    """
+    s = str(text).strip().upper().replace("区", "")
+    zh, letter = (s[:-1], s[-1]) if s[-1:] in "ABC" else (s, "")
+    if zh not in SUBZONE_LETTERS or (letter and letter not in SUBZONE_LETTERS[zh]):
+        allowed = ", ".join(z + x for z, xs in SUBZONE_LETTERS.items() for x in xs)
+        raise ValueError(f"expected a GB 50176-2016 climate zone or sub-zone ({allowed}, or a "
+                         f"first-level zone alone: {', '.join(SUBZONE_LETTERS)}), got {text!r}")
+    return {"key": ZONE_KEYS[zh], "zone_zh": zh, "subzone": zh + letter if letter else ""}
 
 
 def zone_key(weather: pd.DataFrame) -> str:
@@ -117,5 +140,5 @@ def zone_key(weather: pd.DataFrame) -> str:
     return climate_zone_of(weather)["key"]
 
 
-__all__ = ["ZONE_KEYS", "climate_zone_of", "degree_days", "zone_from_degree_days",
-           "zone_from_monthly", "zone_key"]
+__all__ = ["SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days", "zone_from_degree_days",
+           "zone_from_monthly", "zone_given", "zone_key"]

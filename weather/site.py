@@ -886,7 +886,8 @@ def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted) -> None:
             f"climate zone {meta.climate_zone['subzone']} from the estimated temperatures; "
             f"within their stated uncertainty (±{unc_t:.1f} K) the site could be "
             f"{'/'.join(zones[1:])}: check the zone GB 50176-2016 Appendix A lists for the "
-            f"nearest city, and set buildings' envelope explicitly if it differs")
+            f"nearest city, and give it as site.climate_zone in a scenario if it differs (the "
+            f"buildings' envelope and season presets follow it)")
 
 
 ZONE_SEEDS = 16

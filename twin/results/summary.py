@@ -131,6 +131,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "expected_uncertainty": weather.expected_uncertainty,
                     "expected_temperature_uncertainty_k": weather.expected_temperature_uncertainty_k,
                     "climate_zone": dict(getattr(weather, "climate_zone", {})),
+                    # the zone the scenario gives for the buildings' presets (site.climate_zone)
+                    "climate_zone_given": getattr(sc.site, "climate_zone", None),
                     "annual_ghi_kwh_m2": weather.annual_ghi_kwh_m2,
                     "annual_mean_temperature_c": getattr(weather, "annual_mean_temperature_c", None),
                     "file": (getattr(weather, "provenance", None) or {}).get("file") if weather.source == "file"

@@ -109,6 +109,24 @@ class SiteSpec(_Strict):
         "both files: weather/VALIDATION.md section 1). Ignored with a weather_file."
     )
 
+    climate_zone: str | None = Field(
+        None, description="GB 50176-2016 climate sub-zone the buildings' envelope and season presets follow "
+        "(严寒A/B/C, 寒冷A/B, 夏热冬冷A/B, 夏热冬暖A/B, 温和A/B, or a first-level zone alone), where the local "
+        "authority assigns the site another zone than its weather's degree days give (e.g. Lhasa: 寒冷A in "
+        "GB 50176-2016 Appendix A, 严寒C from the tool's estimated weather, weather/VALIDATION.md). Default: the "
+        "zone of the site's weather. The weather itself is not changed."
+    )
+
+    @field_validator("climate_zone")
+    @classmethod
+    def _zone(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        from weather.climate_zone import zone_given
+
+        z = zone_given(v)  # ValueError names the zones
+        return z["subzone"] or z["zone_zh"]
+
     @model_validator(mode="after")
     def _where(self) -> SiteSpec:
         has_city = self.city is not None
