@@ -94,7 +94,7 @@ def buildings_zone(given: str, meta) -> dict:
     meta.notes.append(f"the buildings' envelope and season presets follow the climate zone the "
                       f"scenario gives, {z['subzone'] or z['zone_zh']} (site.climate_zone); the "
                       f"site's weather gives {what}")
-    return {**z, "given": True}
+    return z
 
 
 def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, province: str | None):
