@@ -307,11 +307,55 @@ def station_of_place(place) -> str | None:
     return None
 
 
+def _major_city(name: str):
+    """("city", centre) of a major city of :data:`CITY_CENTRES` so named, else None."""
+    from .places import PINYIN_SUFFIXES, Place
+
+    key = str(name).strip().removesuffix("市")
+    folded = {_fold(key)} | {_fold(key)[:-len(suf)] for suf in PINYIN_SUFFIXES
+                             if _fold(key).endswith(suf)}  # Lhasa City, Kashi Shi
+    for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
+        if key == zh or _fold(en) in folded:
+            return "city", Place(en, zh, prov, lat, lon)
+    return None
+
+
+def _named_place(name: str):
+    """("city", place) of a city or county so named, or the major city's centre or the station
+    of its Chinese name near its seat where it was named in pinyin (Chinese names reach those
+    first); None for no place. Raises for a name several places share."""
+    from .places import find_place, latin_key
+
+    place = find_place(name)
+    if place is None:
+        return None
+    centre = _centre_of(place)
+    if centre is not None:  # 拉萨 and Lasa alike: the major city's centre
+        return "city", centre
+    sid = station_of_place(place) if latin_key(str(name)) is not None else None
+    return ("station", sid) if sid else ("city", place)
+
+
+def _station_by_pinyin(name: str):
+    """("station", id) of the one station whose Chinese name this pinyin spells, else None."""
+    from .places import latin_key
+
+    hits = _pinyin_aliases().get(latin_key(str(name)) or "", [])
+    if len({station_table().loc[h, "name_zh"] for h in hits}) == 1:
+        return "station", hits[0]
+    return None
+
+
 def resolve_place(name: str):
     """A station id, else a major city's centre, else a Chinese city or county's seat.
 
-    A place named in pinyin whose Chinese name is a station's near its seat is that station
-    (:func:`station_of_place`), as its Chinese name is.
+    Tried in this order: a station (:func:`resolve_station`: English name, the headers'
+    aliases, Chinese name, WMO number, id); a major city without a station
+    (:data:`CITY_CENTRES`, by its English or Chinese name, 'City' or 'Shi' after it allowed); a
+    city or county (:func:`weather.places.find_place`, Chinese or pinyin), which is the station
+    or major city of its Chinese name near its seat where it was named in pinyin
+    (:func:`station_of_place`, :func:`_centre_of`: ``Linzhi`` as 林芝); last the pinyin of a
+    station's Chinese name (``Dachaidan``, 大柴旦).
 
     Returns
     -------
@@ -325,36 +369,20 @@ def resolve_place(name: str):
         Neither a station nor a place, or a name several places share.
     """
     from ._core import WeatherError
-    from .places import PINYIN_SUFFIXES, Place, find_place, latin_key
 
     if isinstance(name, str) and _fold(name) in EXONYMS:
         name = EXONYMS[_fold(name)]
     try:
         sid = resolve_station(name)
     except WeatherError as err:
-        key = str(name).strip().removesuffix("市")
-        folded = {_fold(key)} | {_fold(key)[:-len(suf)] for suf in PINYIN_SUFFIXES
-                                 if _fold(key).endswith(suf)}  # Lhasa City, Kashi Shi
-        for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
-            if key == zh or _fold(en) in folded:
-                return "city", Place(en, zh, prov, lat, lon)
-        romanised = latin_key(str(name))
-        place = find_place(name)
-        if place is not None:
-            centre = _centre_of(place)
-            if centre is not None:  # 拉萨 and Lasa alike: the major city's centre
-                return "city", centre
-            # a Chinese name that is a station's resolves to the station above; its pinyin
-            # (Linzhi for 林芝, whose station is named Nyingchi) reaches it through the place
-            sid = station_of_place(place) if romanised is not None else None
-            return ("station", sid) if sid else ("city", place)
-        hits = _pinyin_aliases().get(romanised or "", [])
-        if len({station_table().loc[h, "name_zh"] for h in hits}) == 1:
-            return "station", hits[0]  # a station's Chinese name in pinyin (Dachaidan, 大柴旦)
-        raise WeatherError(str(err).replace(
-            "For other places give", "Chinese cities and counties are accepted by name (扬州, "
-            "江都区, 达拉特旗); for other places give")) from None
+        found = _major_city(name) or _named_place(name) or _station_by_pinyin(name)
+        if found is None:
+            raise WeatherError(str(err).replace(
+                "For other places give", "Chinese cities and counties are accepted by name (扬州, "
+                "江都区, 达拉特旗); for other places give")) from None
+        return found
     from .interp import TEMPERATURE_SUSPECT
+    from .places import find_place
 
     if sid in TEMPERATURE_SUSPECT and str(name).strip() != sid and "(" not in str(name):
         # a station whose file contradicts its own header (Huang.Shan: summit elevation,
