@@ -142,22 +142,20 @@ def _weather_basis(s: dict) -> str | None:
 
 
 def _weather_stated(key: str) -> Callable[[dict, dict], Any]:
-    """Getter of an uncertainty the tool states for a synthetic year (``weather.<key>`` of
-    summary.json); None for a weather file, which carries its own."""
-    def get(s, extra):
-        w = s.get("weather") or {}
-        return None if w.get("source") == "file" else w.get(key)
-    return get
+    """Getter of what the tool states of a run's synthetic year
+    (:func:`twin.results.summary.stated_weather_uncertainty`)."""
+    from twin.results.summary import stated_weather_uncertainty
+
+    return lambda s, extra: stated_weather_uncertainty(s, key)
 
 
 def _basis_range(s: dict) -> str | None:
     """Operating PV yields relative to the yield modelled on the run's radiation basis
     (``weather.radiation_basis_range``), as '-12 % ~ +0 %'; None for a weather file."""
-    w = s.get("weather") or {}
-    r = w.get("radiation_basis_range") or []
-    if w.get("source") == "file" or len(r) != 2:
-        return None
-    return f"{100 * r[0]:+.0f} % ~ {100 * r[1]:+.0f} %"  # read in either language
+    from twin.results.summary import stated_weather_uncertainty
+
+    r = stated_weather_uncertainty(s, "radiation_basis_range") or []
+    return f"{100 * r[0]:+.0f} % ~ {100 * r[1]:+.0f} %" if len(r) == 2 else None  # either language
 
 
 #: Rows of the comparison table, grouped by section.

@@ -312,8 +312,8 @@ def _major_city(name: str):
     from .places import PINYIN_SUFFIXES, Place
 
     key = str(name).strip().removesuffix("市")
-    folded = {_fold(key)} | {_fold(key)[:-len(suf)] for suf in PINYIN_SUFFIXES
-                             if _fold(key).endswith(suf)}  # Lhasa City, Kashi Shi
+    f = _fold(key)
+    folded = {f} | {f[:-len(suf)] for suf in PINYIN_SUFFIXES if f.endswith(suf)}  # Lhasa City
     for en, (zh, prov, lat, lon) in CITY_CENTRES.items():
         if key == zh or _fold(en) in folded:
             return "city", Place(en, zh, prov, lat, lon)

@@ -189,6 +189,14 @@ def pv_share(summary: dict) -> float | None:
     return summary.get("renewable_share")
 
 
+def stated_weather_uncertainty(summary: dict, key: str):
+    """What the tool states of a run's synthetic year (``weather.<key>`` of a summary:
+    ``expected_uncertainty``, ``expected_temperature_uncertainty_k``,
+    ``radiation_basis_range``); None for a weather file, which carries its own."""
+    w = summary.get("weather") or {}
+    return None if w.get("source") == "file" else w.get(key)
+
+
 def _num(v, nd: int = 1) -> str:
     return "n/a" if v is None else f"{float(v):.{nd}f}"
 

@@ -218,6 +218,7 @@ def case_metrics(r) -> dict:
     """Scalars and sizes of one finished run for the sweep dataset (units in the names)."""
     from twin.compare import ComparedRun, extras
     from twin.finance import finance_costs
+    from twin.results.summary import stated_weather_uncertainty
     from twin.results.units import flat_sizes
 
     s = r.summary
@@ -244,8 +245,9 @@ def case_metrics(r) -> dict:
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
         "annual_mean_temperature_c": s.get("weather", {}).get("annual_mean_temperature_c"),
-        "weather_ghi_uncertainty": _stated(s, "expected_uncertainty"),
-        "weather_temperature_uncertainty_k": _stated(s, "expected_temperature_uncertainty_k"),
+        "weather_ghi_uncertainty": stated_weather_uncertainty(s, "expected_uncertainty"),
+        "weather_temperature_uncertainty_k": stated_weather_uncertainty(
+            s, "expected_temperature_uncertainty_k"),
         "radiation_basis": s.get("weather", {}).get("radiation_basis", ""),
         "temperature_period": s.get("weather", {}).get("temperature_period", ""),
         "hours": s["hours"], "objective": s["solver"]["objective"], "solver_status": s["solver"]["status"],
@@ -254,13 +256,6 @@ def case_metrics(r) -> dict:
         # capacity above today's park (the baseline's sizes are the existing assets)
         "new_sizes": _new_sizes(flat_sizes(s.get("sizes", {})), flat_sizes(getattr(r.baseline, "sizes", {}) or {})),
     }
-
-
-def _stated(summary: dict, key: str):
-    """An uncertainty the tool states for a case's synthetic year (``weather.<key>``); None for
-    a weather file, which carries its own."""
-    w = summary.get("weather", {})
-    return None if w.get("source") == "file" else w.get(key)
 
 
 def _new_sizes(plan: dict, existing: dict) -> dict:
