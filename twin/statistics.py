@@ -11,7 +11,8 @@ Two shares that are easily confused have different names:
 
 ``pv_share_of_electricity``
     on-site PV electricity used in the park / electricity used in the park
-    (kWh / kWh; both hourly, see :func:`pv_self_consumption_kw`);
+    (kWh / kWh; both hourly, see :func:`electricity_origin_kw`: PV exported from
+    the battery or V2G is exported, not used);
 ``renewable_share`` (ledger, :func:`renewable_share_tce`)
     renewable energy (PV used on site + green power and certificates credited) / total
     energy consumption, on the tce basis of the accounting settings (tce / tce);
@@ -130,15 +131,100 @@ def annual_energy_kwh(da: xr.DataArray, w: xr.DataArray) -> float:
     return float((x.astype(float) * w).sum())
 
 
-def pv_self_consumption_kw(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
-    """PV used in the park and PV exported, hour by hour [kW].
+#: Time constant of the EV fleet's energy memory for V2G's origin [h]: a vehicle's
+#: battery turns over about once a day.
+EV_ORIGIN_MEMORY_H = 24.0
 
-    Export is taken from PV first in each hour: ``exported = min(pv, export)``,
-    ``used = pv − exported`` (a battery's night export is not PV).
+
+def electricity_origin_kw(ds: xr.Dataset) -> xr.Dataset:
+    """Where the park's PV and grid electricity go, hour by hour [kW].
+
+    Each hour's sources (PV, battery discharge, V2G, grid import) are allotted to its sinks
+    in a fixed order: PV serves the park's electric demand first (loads, EV charging, heat
+    pumps, boilers, chillers), then the battery's charging, then export; export beyond
+    that PV comes from storage discharge (battery and V2G), whose rest serves the demand
+    left; the grid serves what is left (the export only where the park's own sources do
+    not cover it). Electricity that leaves the park from storage carries the origin of the
+    stored energy: the battery is tracked as one well-mixed store (the PV part of its
+    charge in, each discharge at the store's PV fraction; discharges counted in charge
+    units, Σ charge / Σ discharge, so the store closes over the horizon, which is taken
+    as a cycle), the EV fleet by the PV fraction of its charging over the last
+    :data:`EV_ORIGIN_MEMORY_H` hours (exponential memory). Export of stored PV is PV
+    exported, not PV used in the park; export of stored grid electricity is grid
+    electricity not used in the park.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``p_pv_self_consumed_kw`` (PV used in the park), ``p_pv_exported_kw`` (PV leaving
+        the park, directly or from storage) and ``p_grid_reexported_kw`` (grid
+        electricity leaving again from storage) [kW]; ``p_pv_self_consumed_kw +
+        p_pv_exported_kw = p_pv_kw`` every hour.
     """
-    pv, exp = flow(ds, "p_pv_kw"), flow(ds, "p_grid_export_kw")
-    pv_exp = np.minimum(pv, exp)
-    return pv - pv_exp, pv_exp
+    pv_da = flow(ds, "p_pv_kw")
+    pv = pv_da.values
+    x = flow(ds, "p_grid_export_kw").values
+    bc = flow(ds, "p_battery_charge_kw").values
+    bd = flow(ds, "p_battery_discharge_kw").values
+    vd = flow(ds, "p_ev_discharge_kw").values
+    ev_ch = flow(ds, "p_ev_charge_kw").values
+    demand = electric_demand_kw(ds).values
+    pv_demand = np.minimum(pv, demand)
+    pv_battery = np.minimum(pv - pv_demand, bc)
+    pv_export = np.clip(np.minimum(pv - pv_demand - pv_battery, x), 0.0, None)
+    store_out = bd + vd
+    store_export = np.clip(np.minimum(store_out, x - pv_export), 0.0, None)
+    store_demand = np.clip(np.minimum(store_out - store_export, demand - pv_demand), 0.0, None)
+    if store_export.any():
+        f_out = _stored_pv_fraction(ds, pv_battery, bc, bd, vd, ev_ch, demand, pv_demand, store_demand)
+    else:
+        f_out = np.zeros_like(pv)
+    pv_stored_export = store_export * f_out
+    pv_exp = pv_export + pv_stored_export
+    coords = {"time": pv_da["time"]}
+    return xr.Dataset({
+        "p_pv_self_consumed_kw": ("time", pv - pv_exp),
+        "p_pv_exported_kw": ("time", pv_exp),
+        "p_grid_reexported_kw": ("time", np.clip(x - pv_exp, 0.0, None)),
+    }, coords=coords)
+
+
+def _stored_pv_fraction(ds, pv_battery, bc, bd, vd, ev_ch, demand, pv_demand, store_demand) -> np.ndarray:
+    """PV fraction of each hour's storage discharge [-] (see :func:`electricity_origin_kw`)."""
+    n = len(bc)
+    ratio = float(bc.sum() / bd.sum()) if bd.sum() > 0 else 1.0
+    soc0 = float(flow(ds, "e_battery_kwh").values[0]) if "e_battery_kwh" in ds else 0.0
+    keep = float(np.exp(-1.0 / EV_ORIGIN_MEMORY_H))
+    out = np.zeros(n)
+    bcl, bdl, vdl, pvbl, evl = bc.tolist(), bd.tolist(), vd.tolist(), pv_battery.tolist(), ev_ch.tolist()
+    dl, pvdl, sdl = demand.tolist(), pv_demand.tolist(), store_demand.tolist()
+    f_b = f_ev = 0.0
+    for _ in range(3):  # the store's fraction at the start is its fraction at the end (a cycle)
+        store, store_pv = soc0, soc0 * f_b
+        ev_e, ev_pv = 0.0, 0.0
+        for t in range(n):
+            store += bcl[t]
+            store_pv += pvbl[t]
+            f_b = store_pv / store if store > 1e-9 else f_b
+            f_ev = ev_pv / ev_e if ev_e > 1e-9 else f_ev
+            s_out = bdl[t] + vdl[t]
+            f = (bdl[t] * f_b + vdl[t] * f_ev) / s_out if s_out > 0 else 0.0
+            out[t] = f
+            take = min(bdl[t] * ratio, store)
+            store -= take
+            store_pv -= take * f_b
+            d = dl[t]
+            f_d = (pvdl[t] + sdl[t] * f) / d if d > 0 else 0.0
+            ev_e = ev_e * keep + evl[t]
+            ev_pv = ev_pv * keep + evl[t] * f_d
+    return np.clip(out, 0.0, 1.0)
+
+
+def pv_self_consumption_kw(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
+    """PV used in the park and PV exported, directly or from storage, hour by hour [kW]
+    (:func:`electricity_origin_kw`)."""
+    o = electricity_origin_kw(ds)
+    return o["p_pv_self_consumed_kw"], o["p_pv_exported_kw"]
 
 
 def electric_demand_kw(ds: xr.Dataset) -> xr.DataArray:
@@ -171,6 +257,7 @@ class AnnualStatistics:
     energy_kwh : dict[str, float]
         Every key of :data:`FLOWS` (0 when the technology is absent) plus the derived
         ``e_pv_available_kwh``, ``e_pv_self_consumed_kwh``, ``e_pv_exported_kwh``,
+        ``e_grid_reexported_kwh`` (grid electricity exported again from storage),
         ``e_battery_losses_kwh``, ``e_electricity_consumption_kwh``,
         ``q_waste_heat_used_kwh`` [kWh/yr].
     fuels_kwh : dict[str, float]
@@ -227,9 +314,11 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
         e[f.key] = annual_energy_kwh(flow(ds, f.var), w)
         if f.var in ds:
             present.add(f.key)
-    pv_self, pv_exp = pv_self_consumption_kw(ds)
+    origin = electricity_origin_kw(ds)
+    pv_self, pv_exp = origin["p_pv_self_consumed_kw"], origin["p_pv_exported_kw"]
     e["e_pv_self_consumed_kwh"] = annual_energy_kwh(pv_self, w)
     e["e_pv_exported_kwh"] = annual_energy_kwh(pv_exp, w)
+    e["e_grid_reexported_kwh"] = annual_energy_kwh(origin["p_grid_reexported_kw"], w)
     e["e_pv_available_kwh"] = e["e_pv_generated_kwh"] + e["e_pv_curtailed_kwh"]
     e["e_battery_losses_kwh"] = e["e_battery_charge_kwh"] - e["e_battery_discharge_kwh"]
     e["e_electricity_consumption_kwh"] = e["e_grid_import_kwh"] + e["e_pv_generated_kwh"] - e["e_grid_export_kwh"]
@@ -291,6 +380,7 @@ __all__ = [
     "annual_energy_kwh",
     "annual_statistics",
     "electric_demand_kw",
+    "electricity_origin_kw",
     "flow",
     "fuel_name",
     "fuel_variables",

@@ -148,8 +148,13 @@ def _accounts(
         ann[f.key] = e[f.key]
         ev(f.key, f"Σ_t {f.var}·Δt_t", f.var)
     for key, formula, src in (
-        ("e_pv_self_consumed_kwh", "Σ_t (p_pv_kw − min(p_pv_kw, p_grid_export_kw))·Δt_t", "p_pv_kw, p_grid_export_kw"),
-        ("e_pv_exported_kwh", "Σ_t min(p_pv_kw, p_grid_export_kw)·Δt_t", "p_pv_kw, p_grid_export_kw"),
+        ("e_pv_self_consumed_kwh", "Σ_t (p_pv_kw − PV exported_t)·Δt_t", "p_pv_kw, p_grid_export_kw"),
+        ("e_pv_exported_kwh", "Σ_t PV exported_t·Δt_t: export from PV first, then from storage at the PV "
+         "fraction of the stored energy (battery tracked as one store, V2G by the fleet's charging over a day)",
+         "p_pv_kw, p_grid_export_kw, p_battery_charge_kw, p_battery_discharge_kw, p_ev_charge_kw, "
+         "p_ev_discharge_kw"),
+        ("e_grid_reexported_kwh", "Σ_t (p_grid_export_kw − PV exported_t)·Δt_t: grid electricity stored and "
+         "exported again", "p_grid_export_kw"),
     ):
         ann[key] = e[key]
         ev(key, formula, src)
@@ -301,21 +306,28 @@ def _accounts(
        "CO2 (before offsets) / total energy consumption", "co2_core_indicator_t, tce_total_tce")
     green_kwh = gp_used + gc_used
     ann["green_electricity_credited_kwh"] = green_kwh
-    re_tce, ann["renewable_share"] = renewable_share_tce(ann["e_pv_self_consumed_kwh"], green_kwh,
+    # the shares count electricity used in the park: grid electricity stored and exported
+    # again is not used, so green power and certificates count up to the grid electricity used
+    grid_used_kwh = max(ann["e_grid_import_kwh"] - ann["e_grid_reexported_kwh"], 0.0)
+    green_used_kwh = min(green_kwh, grid_used_kwh)
+    ann["green_electricity_in_shares_kwh"] = green_used_kwh
+    ev("green_electricity_in_shares_kwh", "min(green power + certificates credited, grid import − grid "
+       "electricity exported again)", "green_electricity_credited_kwh, e_grid_reexported_kwh")
+    re_tce, ann["renewable_share"] = renewable_share_tce(ann["e_pv_self_consumed_kwh"], green_used_kwh,
                                                          settings.electricity_kgce_per_kwh, tce)
     ann["tce_renewable_tce"] = re_tce
-    ev("renewable_share", "(PV self-consumed + green power + certificates credited) × basis / total tce",
-       "e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
+    ev("renewable_share", "(PV self-consumed + green power and certificates within the grid electricity used) "
+       "× basis / total tce", "e_pv_self_consumed_kwh, green_electricity_in_shares_kwh, tce_total_tce")
     ann["onsite_renewable_share"] = share(ann["tce_pv_self_consumed_tce"], tce)
     ev("onsite_renewable_share", "PV self-consumed × basis / total tce", "e_pv_self_consumed_kwh, tce_total_tce")
-    # grid import not covered by green power or certificates (exports are already netted from PV above)
-    grid_rest_kwh = max(ann["e_grid_import_kwh"] - green_kwh, 0.0)
+    # grid electricity used in the park and not covered by green power or certificates
+    grid_rest_kwh = max(grid_used_kwh - green_used_kwh, 0.0)
     clean_tce = re_tce + grid_rest_kwh * settings.grid_clean_share * k_el
     if settings.natural_gas_is_clean:
         clean_tce += float(kwh_to_tce(fuels.get("natural_gas", 0.0)))
     ann["tce_clean_tce"] = clean_tce
     ann["clean_energy_share"] = share(clean_tce, tce)
-    ev("clean_energy_share", "(renewables + grid_clean_share × grid import not green + gas if counted) / total tce",
+    ev("clean_energy_share", "(renewables + grid_clean_share × grid electricity used not green + gas if counted) / total tce",
        "tce_renewable_tce, settings")
     avail = ann["q_waste_heat_available_kwh"]
     ann["waste_heat_utilisation_share"] = ann["q_waste_heat_used_kwh"] / avail if avail > 0 else float("nan")
