@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -28,6 +29,38 @@ variants:
     label_zh: 光伏 4000 元/kWp
     overrides: {costs.pv.capex_cny_per_unit: 4000}
 """
+
+
+def _row_cells(page: str, label: str) -> list[str]:
+    """The cells of the comparison page's row named ``label`` (unit first)."""
+    m = re.search(r"<tr><th>" + re.escape(html.escape(label)) + r"</th>(.*?)</tr>", page)
+    assert m, label
+    return re.findall(r"<td[^>]*>(.*?)</td>", m.group(1))
+
+
+def test_a_runs_figures_read_the_same_in_the_comparison_and_its_report(compared):
+    """Audit: the comparison rounded to 3 significant figures without saying so (capex
+    '19,100,000' where report.html and summary.json give 19,085,035). Each figure now reads
+    as the run's own report shows it, in the page and in the console table."""
+    from twin.fmt import fmt_percent, fmt_value
+
+    out, console = compared
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    for name, col in (("base", 1), ("no_storage", 2)):
+        s = json.loads((out / "runs" / name / "summary.json").read_text(encoding="utf-8"))
+        report = re.sub(r"<script.*?</script>", "", (out / "runs" / name / "report.html").read_text(encoding="utf-8"),
+                        flags=re.S)
+        for label, value in (("Investment in new assets (overnight)", s["capex_cny"]),
+                             ("Annualised cost of the plan", s["annualised_cost_cny"]),
+                             ("Annualised cost of keeping today's park", s["baseline_cost_cny"]),
+                             ("Emissions of today's park", s["emissions_tco2"]["baseline"]),
+                             ("PV share of electricity used", s["pv_share_of_electricity"])):
+            shown = (fmt_percent if "share" in label else fmt_value)(value)
+            assert _row_cells(page, label)[col] == shown, label
+            assert f"<td>{shown}</td>" in report, (label, shown)  # the run's report shows the same
+            assert f"  {shown}" in console
+        # every digit, as summary.json has it (three significant figures read otherwise)
+        assert f"{s['capex_cny']:,.0f}" == fmt_value(s["capex_cny"]) != fmt_number(s["capex_cny"])
 
 
 def test_numbers_for_people():

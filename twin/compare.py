@@ -51,7 +51,8 @@ class ComparedRun:
 class Metric:
     """One row of the comparison table.
 
-    ``kind``: ``number`` (3 significant figures), ``share`` (shown as %), ``text``,
+    ``kind``: ``number`` (shown as report.html shows it, :func:`twin.fmt.fmt_value`), ``share``
+    (shown as %, one decimal), ``text``,
     ``bool``; ``better``: ``lower``/``higher``/``""`` (shown in the differences table).
     """
 

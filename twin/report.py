@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twin.fmt import fmt_percent, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, COST_LABELS  # noqa: E402  (the catalogue)
@@ -127,36 +128,9 @@ class _Raw(str):
     """Trusted HTML for a table cell."""
 
 
-def fmt(v, digits: int = 3) -> str:
-    """A number for a table: about ``digits`` significant figures, thousands separated.
-
-    Large values are shown as integers (``12,677``), small ones with significant figures
-    (``0.641``); numerical noise below 1e-9 prints as 0; None/NaN as "—".
-    """
-    if v is None or isinstance(v, bool):
-        return "—" if v is None else str(v)
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if not math.isfinite(x):
-        return "—"
-    if abs(x) < 1e-9:
-        return "0"
-    mag = math.floor(math.log10(abs(x)))
-    nd = max(digits - 1 - mag, 0)
-    return f"{x:,.{nd}f}"
-
-
-def pct(v) -> str:
-    """A share [-] as a percentage with one decimal; None/NaN as "—"."""
-    if v is None:
-        return "—"
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    return f"{x:.1%}" if math.isfinite(x) else "—"
+#: A figure and a share as every page of a run shows them (twin.fmt; `twin compare` uses them too).
+fmt = fmt_value
+pct = fmt_percent
 
 
 def _sum_dims(da: xr.DataArray, how: str = "sum") -> xr.DataArray:

@@ -1,7 +1,9 @@
 """The comparison page: tables against the base variant and the cost–emissions chart.
 
 One self-contained HTML page (plotly embedded, opens offline) in Chinese or English,
-numbers formatted for people (three significant figures, thousands separators, units),
+numbers formatted as ``report.html`` formats them (:func:`twin.fmt.fmt_value`: every integer
+digit of large values, about three significant figures of small ones; shares with one decimal),
+so a run's figure reads the same in its report and in the comparison; units,
 full labels (wrapped, never cut). The tables come from :func:`twin.compare.comparison_tables`.
 """
 
@@ -13,7 +15,9 @@ import math
 import pandas as pd
 
 from twin.compare import SECTIONS, ComparedRun, comparison_tables, pareto_front, read_summary  # noqa: F401
-from twin.fmt import fmt_number, fmt_share
+import numbers
+
+from twin.fmt import fmt_percent, fmt_value
 from twin.report_text import label as size_label
 from twin.report_text import unit as unit_for
 
@@ -45,8 +49,8 @@ TEXT = {
         "寿命较短的资产到期重置，第N年按直线法计入剩余价值。N取方案中最长资产寿命，折现率取场景 costs.discount_rate"
         "（均列于表中）。LCOE：供电资产与购电成本 / 园区用电量；LCOH：供热资产、燃料及其用电（按LCOE计）/ 供热量。")),
     "short": (("Runs shorter than a year scale energy and costs to a year; scores and the 910 pass/fail need a full "
-              "year (shown as –)."),
-              "短于一年的运行按比例折算为全年能量与成本；评分与910号是否达标需全年运行（显示为 –）。"),
+              "year (shown as —)."),
+              "短于一年的运行按比例折算为全年能量与成本；评分与910号是否达标需全年运行（显示为 —）。"),
     "provisional": (("Scores use a PROVISIONAL rubric modelled on analogous standards, not the official "
                     "T/CSUS 66-2023 values."), "评分为暂定规则（参照类似标准），非 T/CSUS 66-2023 官方分值。"),
     "failed": ("Variants that failed", "运行失败的方案"),
@@ -58,26 +62,35 @@ def t(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def fmt_cell(v, kind: str) -> str:
-    """A table cell for people (``–`` for missing)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+    """A table cell as report.html shows the same figure (``—`` for missing; counts such as
+    hours and years as integers)."""
+    if _missing(v):
+        return "—"
     if kind == "share":
-        return fmt_share(v)
+        return fmt_percent(v)
     if kind == "bool":
         return "✓" if v else "✗"
     if kind == "text":
         return html.escape(str(v))
-    return fmt_number(v, tol=NOISE_DISPLAY)
+    if isinstance(v, numbers.Integral):
+        return f"{int(v):,d}"
+    return fmt_value(v, tol=NOISE_DISPLAY)
 
 
 def fmt_diff(v, kind: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+    """A difference to the base in the cells' format, signed (shares in percentage points)."""
+    if _missing(v):
+        return "—"
     if kind == "share":
-        s = fmt_number(100.0 * v, tol=1e-4)
+        s = f"{100.0 * v:.1f}"
+        s = "0" if s in ("0.0", "-0.0") else s
         return ("+" if v > 0 and s != "0" else "") + s + " pp"
-    s = fmt_number(v, tol=NOISE_DISPLAY)
+    s = fmt_value(v, tol=NOISE_DISPLAY)
     return ("+" if v > 0 and s != "0" else "") + s
 
 
@@ -110,7 +123,7 @@ def _sizes_table(df: pd.DataFrame, runs: list[ComparedRun], lang: str) -> str:
             + "".join(f"<th>{html.escape(r.label(lang))}</th>" for r in runs if r.name in names) + "</tr>")
     rows = "".join(f"<tr><th>{html.escape(size_label(str(k), lang))}</th>"
                    f"<td class='u'>{html.escape(unit_for(row['unit'], lang))}</td>"
-                   + "".join(f"<td>{fmt_number(row[n], tol=1e-3)}</td>" for n in names) + "</tr>"
+                   + "".join(f"<td>{fmt_value(row[n], tol=NOISE_DISPLAY)}</td>" for n in names) + "</tr>"
                    for k, row in df.iterrows())
     return f"<table>{head}{rows}</table>"
 
