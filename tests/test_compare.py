@@ -196,15 +196,93 @@ def test_html_page_in_both_languages(compared):
 
 
 def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tmp_path):
-    out, _ = compared
-    park = out.parent / "park.yaml"
+    """A comparison run again reuses its finished runs (linked into the new folder, not run
+    again) and then holds only the variants asked for: the audit found runs/no_storage of
+    the earlier comparison left beside the new ones. Files of the user's stay."""
+    import shutil
+
+    src, _ = compared
+    out = tmp_path / "cmp"
+    shutil.copytree(src, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    park = src.parent / "park.yaml"
     before = (out / "runs" / "base" / "summary.json").stat().st_mtime_ns
     r = CliRunner().invoke(main, ["compare", str(park), "base", "dear_pv", "-o", str(out), "--hours", "48",
                                   "--lang", "en", "--workers", "1"], catch_exceptions=False)
-    assert r.exit_code == 0 and "finished run reused" in r.output
+    assert r.exit_code == 0 and r.output.count("finished run reused") == 2
     assert (out / "runs" / "base" / "summary.json").stat().st_mtime_ns == before
+    assert {p.name for p in (out / "runs").iterdir()} == {"base", "dear_pv"}
+    comp = pd.read_csv(out / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    assert "Without battery" not in comp.columns and (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
     r = CliRunner().invoke(main, ["compare", str(park), "nope", "-o", str(tmp_path / "x")])
     assert r.exit_code == 1 and "unknown variant 'nope'" in r.output and "Traceback" not in r.output
+
+
+def _folder_state(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("failure", ["full disk", "interrupt"])
+def test_a_failed_comparison_leaves_the_previous_one_whole(compared, tmp_path, monkeypatch, failure):
+    """Audit: on a full disk the CSV tables held the new runs while comparison.html showed the
+    old; Ctrl-C printed click's 'Aborted!' with exit code 1. Now the folder keeps the earlier
+    comparison file for file, with `twin run`'s messages and exit codes."""
+    import errno
+
+    import twin.export
+
+    out, _ = compared
+    runs = [str(out / "runs" / n) for n in ("base", "dear_pv", "no_storage")]
+    target = tmp_path / "cmp"
+    r = CliRunner().invoke(main, ["compare", *runs[:2], "-o", str(target), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    before = _folder_state(target)
+
+    def fail(*a, **k):
+        if failure == "interrupt":
+            raise KeyboardInterrupt
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(twin.export, "write_comparison_xlsx", fail)  # after the CSV tables are written
+    r = CliRunner().invoke(main, ["compare", *runs, "-o", str(target), "--lang", "en"])
+    if failure == "interrupt":
+        assert r.exit_code == 130 and f"twin compare: interrupted; {target} keeps its previous outputs" in r.output
+    else:
+        assert r.exit_code == 1 and f"twin compare: cannot write {target}: no space left on the device" in r.output
+    assert "Traceback" not in r.output and "Aborted" not in r.output
+    assert _folder_state(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["cmp"]  # no staging folder left
+
+
+def test_output_folder_and_flags_are_checked_before_any_run(compared, tmp_path):
+    """Audit: `-o FILE` gave a traceback after running the variant, and finished-runs mode ignored
+    --hours and --objective. Each is now one line, before anything is solved or written."""
+    out, _ = compared
+    park = out.parent / "park.yaml"
+    a_file = tmp_path / "afile"
+    a_file.write_text("x", encoding="utf-8")
+    cases = [
+        (["compare", str(park), "no_storage", "--hours", "24", "-o", str(a_file)],
+         f"twin compare: cannot write outputs to {a_file}: it is a file; expected a folder"),
+        (["compare", str(park), "no_storage", "--hours", "24", "-o", str(a_file / "sub")],
+         f"twin compare: cannot write outputs to {a_file / 'sub'}: {a_file} is a file, not a folder"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "-o", str(a_file)],
+         f"twin compare: cannot write outputs to {a_file}: it is a file; expected a folder"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "--hours", "24", "--objective",
+          "min_cost", "-o", str(tmp_path / "c")],
+         "twin compare: --hours, --objective only apply when running the variants of a scenario file"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "-o", str(out / "runs")],
+         f"twin compare: cannot write outputs to {out / 'runs'}: it holds the run {out / 'runs' / 'base'} being "
+         "compared"),
+    ]
+    for args, message in cases:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1 and message in r.output, r.output
+        assert "Traceback" not in r.output and "comparing" not in r.output  # nothing ran
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+    r = CliRunner().invoke(main, ["compare", str(park), "no_storage", "--hours", "24", "-o", "."])
+    assert r.exit_code == 1 and "it is the working folder or contains it" in r.output
 
 
 def test_chart_has_every_variant_the_non_dominated_line_and_a_pareto_front():

@@ -10,7 +10,9 @@ too (``twin compare out/a out/b -o DIR``).
 Pure parts (no printing, no files): :data:`METRICS`, :func:`comparison_tables`,
 :func:`investment_of`. Files: :func:`run_variants` (one ``twin run`` output folder per
 variant under ``DIR/runs/``), :mod:`twin.export` (Excel, CSV) and
-:mod:`twin.report_compare` (HTML).
+:mod:`twin.report_compare` (HTML). ``twin compare`` writes all of them into a staging
+folder published as ``DIR`` in one step (:func:`twin.io.publish_run`): a comparison that
+fails or is interrupted leaves the previous one whole.
 """
 
 from __future__ import annotations
@@ -157,6 +159,14 @@ def _basis_range(s: dict) -> str | None:
 
     r = stated_weather_uncertainty(s, "radiation_basis_range") or []
     return f"{100 * r[0]:+.0f} % ~ {100 * r[1]:+.0f} %" if len(r) == 2 else None  # either language
+
+
+#: What a comparison writes in its folder (error messages name them).
+COMPARE_HOLDS = "comparison.html, comparison.xlsx, the CSV tables and runs/"
+
+#: Entries of a comparison's folder: an earlier comparison's are never carried into a new one.
+COMPARE_OUTPUTS = ("comparison.html", "comparison.xlsx", "comparison.csv", "differences.csv", "sizes.csv",
+                   "cash_flows.csv", "variants.csv", "runs")
 
 
 #: Rows of the comparison table, grouped by section.
@@ -417,6 +427,7 @@ def run_variant_job(job: VariantJob) -> dict:
     """
     import time
 
+    from twin.io import OutputError
     from twin.scenario.loader import ScenarioError, load_scenario
 
     t0 = time.perf_counter()
@@ -425,7 +436,7 @@ def run_variant_job(job: VariantJob) -> dict:
         run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang,
                    inputs=job.inputs)
         return {"name": job.variant, "ok": True, "error": "", "seconds": time.perf_counter() - t0}
-    except (ScenarioError, ValueError) as exc:
+    except (ScenarioError, ValueError, OutputError) as exc:
         return {"name": job.variant, "ok": False, "error": str(exc), "seconds": time.perf_counter() - t0}
 
 
@@ -458,14 +469,17 @@ def finished(folder: Path, sha256: str, hours: int | None, objective: str | None
 
 def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: int | None = None,
                  objective: str | None = None, lang: str = "zh", workers: int | None = None,
-                 echo: Callable[[str], None] = lambda s: None) -> list[dict]:
+                 echo: Callable[[str], None] = lambda s: None, previous: Path | None = None) -> list[dict]:
     """Run variants of one scenario file, one folder each under ``out_dir/runs/``.
 
-    Runs whose folder already holds a finished run of the same scenario hash, horizon and
-    objective are reused (an interrupted comparison resumes). Up to ``workers`` variants
-    run at once in separate processes (default: the cores available, at most the number of
-    variants).
+    A variant whose folder under ``previous/runs/`` (an earlier comparison; default
+    ``out_dir``) holds a finished run of the same scenario hash, horizon, objective and
+    tool version is reused: linked into ``out_dir/runs/`` (:func:`twin.io.link_tree`)
+    when ``previous`` is another folder. Up to ``workers`` variants run at once in
+    separate processes (default: the cores available, at most the number of variants);
+    an interrupt (Ctrl-C) stops them all before it is raised.
     """
+    from twin.io import link_tree
     from twin.run import prepare_inputs, profile_key
     from twin.scenario.loader import load_scenario
 
@@ -475,8 +489,11 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     for v in variants:
         folder = out_dir / "runs" / v
         loaded = base.derive(v)
-        if finished(folder, loaded.sha256, hours, objective):
-            echo(f"  {v}: finished run reused ({folder})")
+        earlier = (previous or out_dir) / "runs" / v
+        if finished(earlier, loaded.sha256, hours, objective):
+            if earlier != folder:
+                link_tree(earlier, folder)
+            echo(f"  {v}: finished run reused ({earlier})")
             status.append({"name": v, "ok": True, "error": "", "seconds": 0.0, "reused": True})
             continue
         jobs.append(VariantJob(str(scenario), v, str(folder), hours, objective, lang))
@@ -504,7 +521,8 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=_ignore_interrupts)
+    try:
         shared = {k: pool.submit(prepare_inputs, lc) for k, lc in groups.items()
                   if sum(keys[j.variant][0] == k for j in jobs) > 1}
         if shared:
@@ -524,7 +542,29 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
                 st = {"name": futs[fut].variant, "ok": False, "error": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
             status.append(st)
             _echo_status(st, echo)
+    except BaseException:
+        _stop_workers(pool)  # an interrupt or a failure here: no worker goes on writing
+        raise
+    pool.shutdown()
     return status
+
+
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops them (no traceback from each)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool) -> None:
+    """End a process pool's workers now (running variants too) and shut it down."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _echo_status(st: dict, echo) -> None:
