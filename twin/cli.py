@@ -699,7 +699,7 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
             from twin.compare import comparison_tables, write_comparison
 
             paths = write_comparison(runs, stage, lang=lang, base=base, hourly=hourly, failed=failed)
-            table = text_table(comparison_tables(runs, base), runs, lang)
+            table = text_table(comparison_tables(runs, base, lang), runs, lang)
     except OutputError as exc:
         click.echo("", err=True)
         _fail(f"twin compare: {exc}")

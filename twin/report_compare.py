@@ -57,6 +57,20 @@ TEXT = {
 }
 
 
+def keep_together(text: str) -> str:
+    """``text`` (escaped HTML) with no line break before a closing bracket or punctuation mark,
+    after an opening bracket, or between a number and its unit (each pair in a
+    ``<span class='nb'>``, which does not wrap): a wrapped Chinese label never leaves a lone
+    "）" on a line of its own, whatever the browser's line-breaking rules; copied text stays
+    as it was."""
+    import re
+
+    char = r"(?:&#?\w+;|[^\s<>])"  # one character, or an HTML entity
+    op, cl = r"[（(\[「『]", r"[）)\]」』，、；。：]"
+    text = re.sub(rf"{op}*{char}{cl}+|{op}+{char}", lambda m: f"<span class='nb'>{m.group(0)}</span>", text)
+    return re.sub(r"(\d) (?=[A-Za-z%°])", r"\1&nbsp;", text)
+
+
 def t(key: str, lang: str) -> str:
     en, zh = TEXT[key]
     return zh if lang == "zh" else en
@@ -109,8 +123,9 @@ def _table(df: pd.DataFrame, runs: list[ComparedRun], lang: str, diff: bool = Fa
         unit = "%" if row["kind"] == "share" and not diff else ("pp" if row["kind"] == "share" else row["unit"])
         better = f" <span class='b'>({t('better', lang)}: {'↓' if row['better'] == 'lower' else '↑'})</span>" \
             if diff and row["better"] else ""
-        cells = "".join(f"<td>{(fmt_diff if diff else fmt_cell)(row[n], row['kind'])}</td>" for n in names)
-        body.append(f"<tr><th>{html.escape(name)}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
+        cells = "".join(f"<td>{keep_together((fmt_diff if diff else fmt_cell)(row[n], row['kind']))}</td>"
+                        for n in names)
+        body.append(f"<tr><th>{keep_together(html.escape(name))}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
                     f"{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -121,7 +136,7 @@ def _sizes_table(df: pd.DataFrame, runs: list[ComparedRun], lang: str) -> str:
     names = [r.name for r in runs if r.name in df.columns]
     head = (f"<tr><th>{t('metric', lang)}</th><th>{t('unit', lang)}</th>"
             + "".join(f"<th>{html.escape(r.label(lang))}</th>" for r in runs if r.name in names) + "</tr>")
-    rows = "".join(f"<tr><th>{html.escape(size_label(str(k), lang))}</th>"
+    rows = "".join(f"<tr><th>{keep_together(html.escape(size_label(str(k), lang)))}</th>"
                    f"<td class='u'>{html.escape(unit_for(row['unit'], lang))}</td>"
                    + "".join(f"<td>{fmt_value(row[n], tol=NOISE_DISPLAY)}</td>" for n in names) + "</tr>"
                    for k, row in df.iterrows())
@@ -163,7 +178,7 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
 
     if isinstance(runs, dict):  # {name: summary} as before
         runs = [ComparedRun(n, s) for n, s in runs.items()]
-    tables = tables or comparison_tables(runs, base)
+    tables = tables or comparison_tables(runs, base, lang)
     base = base or runs[0].name
     base_label = next(r.label(lang) for r in runs if r.name == base)
     fig = pio.to_html(cost_emissions_figure(runs, lang), include_plotlyjs=False, full_html=False)
@@ -187,7 +202,7 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
             "text-align:right;vertical-align:top}th{text-align:left;background:#f6f7f9;white-space:normal;"
             "max-width:28em}tr.sec th{background:#dfe6ee}td.u{text-align:left;color:#555;white-space:nowrap}"
-            ".b{font-weight:normal;color:#666}.note{color:#333;font-size:90%}</style>"
+            ".b{font-weight:normal;color:#666}.nb{white-space:nowrap}.note{color:#333;font-size:90%}</style>"
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
             f"<h1>{t('title', lang)}</h1><p>{t('base', lang)}: <b>{html.escape(base_label)}</b></p>"
             f"<ul>{desc}</ul>{_table(tables['comparison'], runs, lang)}{diff_html}{fig}"
