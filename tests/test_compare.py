@@ -445,6 +445,7 @@ def test_wrapped_labels_never_leave_a_closing_bracket_alone():
     assert wrap_label("气象来源与辐射基准（气温非近期气候时注明时期）", 44) == \
         ["气象来源与辐射基准（气温非近期气候时注明时", "期）"]
     assert keep_together("注明时期）") == "注明时<span class='nb'>期）</span>"
+    assert keep_together("（GB 50176-2016，") == "<span class='nb'>（G</span>B <span class='nb'>50176-2016，</span>"
     assert keep_together("today&#x27;s park (x)") == "today&#x27;s park <span class='nb'>(x)</span>"
     assert keep_together("安康（CSWD，173 km）") == \
         "安康<span class='nb'>（C</span>SW<span class='nb'>D，</span>173&nbsp;k<span class='nb'>m）</span>"

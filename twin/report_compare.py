@@ -59,15 +59,17 @@ TEXT = {
 
 def keep_together(text: str) -> str:
     """``text`` (escaped HTML) with no line break before a closing bracket or punctuation mark,
-    after an opening bracket, or between a number and its unit (each pair in a
+    after an opening bracket, inside a number such as 50176-2016, or between a number and its
+    unit (each pair in a
     ``<span class='nb'>``, which does not wrap): a wrapped Chinese label never leaves a lone
     "）" on a line of its own, whatever the browser's line-breaking rules; copied text stays
     as it was."""
     import re
 
-    char = r"(?:&#?\w+;|[^\s<>])"  # one character, or an HTML entity
+    numbers = r"\d+(?:-\d+)+"  # a standard's number and year (GB 50176-2016), never split at the hyphen
+    char = rf"(?:&#?\w+;|{numbers}|[^\s<>])"  # one character, an HTML entity or such a number
     op, cl = r"[（(\[「『]", r"[）)\]」』，、；。：]"
-    text = re.sub(rf"{op}*{char}{cl}+|{op}+{char}", lambda m: f"<span class='nb'>{m.group(0)}</span>", text)
+    text = re.sub(rf"{op}*{char}{cl}+|{op}+{char}|{numbers}", lambda m: f"<span class='nb'>{m.group(0)}</span>", text)
     return re.sub(r"(\d) (?=[A-Za-z%°])", r"\1&nbsp;", text)
 
 
