@@ -222,24 +222,25 @@ def test_weather_row_states_the_older_temperature_period(run):
     """A run on site.temperature_period: cswd (1971-2003) says so next to the mean temperature, in
     both languages, and `twin compare` tells it apart from a run on the recent climate; the default
     period goes unsaid."""
-    from twin.compare import _weather_basis
+    from twin.compare import _weather_words
 
     ds, summary, ledger, sc = run
     s = json.loads(json.dumps(summary))
     s["weather"].update({"temperature_period": "tmyx", "radiation_basis": "tmyx"})
     en = render_report(ds, s, ledger, sc, lang="en")
-    assert "1971-2003" not in en and ", temperature" not in _weather_basis(s)
+    assert "1971-2003" not in en and "temperatures" not in _weather_words(s, "en")
     s["weather"].update({"temperature_period": "cswd", "annual_mean_temperature_c": 15.26})
     en = render_report(ds, s, ledger, sc, lang="en")
     zh = render_report(ds, s, ledger, sc, lang="zh")
     assert "mean 15.3 °C (1971-2003 climate)" in en and "年平均气温 15.3 °C（1971–2003 年气候）" in zh
-    assert _weather_basis(s).endswith(", tmyx, temperature cswd")
+    assert _weather_words(s, "en").endswith("; radiation basis tmyx; temperatures of the 1971-2003 climate")
+    assert _weather_words(s, "zh").endswith("；辐射基准 tmyx；气温取 1971–2003 年气候")
     # the 2009-2023 climate of the recent TMYx window likewise
     s["weather"].update({"temperature_period": "tmyx-2009-2023"})
     en = render_report(ds, s, ledger, sc, lang="en")
     zh = render_report(ds, s, ledger, sc, lang="zh")
     assert "mean 15.3 °C (2009-2023 climate)" in en and "年平均气温 15.3 °C（2009–2023 年气候）" in zh
-    assert _weather_basis(s).endswith(", tmyx, temperature tmyx-2009-2023")
+    assert _weather_words(s, "en").endswith("; radiation basis tmyx; temperatures of the 2009-2023 climate")
 
 
 def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():

@@ -660,60 +660,129 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
             objective: str | None, workers: int | None, hourly: bool, quiet: bool) -> None:
     """Compare investment options: `twin compare FILE [VARIANT ...]` runs the variants of a scenario
     file (all of them and 'base' when none is named); `twin compare RUN_DIR RUN_DIR ...` compares
-    finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR."""
-    from twin.compare import ComparedRun, comparison_tables, read_summary, run_variants, text_table, write_comparison
-    from twin.finance import finance_costs
-    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
+    finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR,
+    replacing an earlier comparison there as a whole."""
+    from twin.compare import COMPARE_HOLDS, COMPARE_OUTPUTS, text_table
+    from twin.io import OutputError, check_output_dir, output_error, publish_run
 
     echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
-    first = Path(items[0])
-    runs: list[ComparedRun] = []
-    failed: list[dict] = []
-    if first.suffix.lower() in (".yaml", ".yml"):
-        try:
-            loaded = load_scenario(first)
-            names = list(items[1:]) or [BASE_VARIANT, *loaded.variants]
-            for n in names:  # every name checked before anything runs
-                loaded.derive(n)
-        except ScenarioError as exc:
-            _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
-        echo(f"comparing {len(names)} variant(s) of {first}: {', '.join(names)}")
-        status = run_variants(first, names, out_dir, hours=hours, objective=objective, lang=lang, workers=workers,
-                              echo=echo)
-        ok = {s["name"] for s in status if s["ok"]}
-        failed = [s for s in status if not s["ok"]]
-        for n in names:
-            if n not in ok:
-                continue
-            spec = loaded.variants.get(n)
-            folder = out_dir / "runs" / n
-            runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
-                                    label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
-                                    description=spec.description if spec else "", folder=folder,
-                                    costs=finance_costs(loaded.derive(n).scenario)))
-        if not runs:
-            _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
+    variants_mode = Path(items[0]).suffix.lower() in (".yaml", ".yml")
+    if variants_mode:
+        names, loaded = _compare_names(Path(items[0]), list(items[1:]))
+        if base is not None and base not in names:
+            _fail(f"twin compare: --base {base!r} is not among the variants ({', '.join(names)})")
+        finished_runs = []
     else:
-        for r in items:
-            p = Path(r)
-            try:
-                s = read_summary(p)
-            except ValueError as exc:
-                _fail(f"twin compare: {exc}")
-            folder = p if p.is_dir() else p.parent
-            name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
-            runs.append(ComparedRun(name, s, folder=folder))
-    if base is not None and base not in {r.name for r in runs}:
-        _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
+        flags = [f for f, v in (("--hours", hours), ("--objective", objective), ("--workers", workers))
+                 if v is not None]
+        if flags:
+            _fail(f"twin compare: {', '.join(flags)} only apply when running the variants of a scenario file "
+                  "(twin compare FILE.yaml [VARIANT ...]); finished runs are compared as they were run: leave "
+                  f"{'them' if len(flags) > 1 else 'it'} out, or run them again with twin run")
+        finished_runs = _finished_runs(items)
+    try:  # fail now, not after the solves
+        check_output_dir(out_dir, holds=COMPARE_HOLDS)
+        _outside(out_dir, finished_runs)
+    except OutputError as exc:
+        _fail(f"twin compare: {exc}")
+    if variants_mode:
+        echo(f"comparing {len(names)} variant(s) of {items[0]}: {', '.join(names)}")
     try:
-        paths = write_comparison(runs, out_dir, lang=lang, base=base, hourly=hourly, failed=failed)
+        with publish_run(out_dir, ours=COMPARE_OUTPUTS) as stage:
+            if variants_mode:
+                runs, failed = _compare_variants(Path(items[0]), loaded, names, stage, out_dir, hours, objective,
+                                                 lang, workers, echo)
+            else:
+                runs, failed = finished_runs, []
+            if base is not None and base not in {r.name for r in runs}:
+                _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
+            from twin.compare import comparison_tables, write_comparison
+
+            paths = write_comparison(runs, stage, lang=lang, base=base, hourly=hourly, failed=failed)
+            table = text_table(comparison_tables(runs, base, lang), runs, lang)
+    except OutputError as exc:
+        click.echo("", err=True)
+        _fail(f"twin compare: {exc}")
     except OSError as exc:
-        _write_failed(exc, out_dir)
-    click.echo(text_table(comparison_tables(runs, base), runs, lang))
-    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
+        _fail(f"twin compare: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        _fail(f"twin compare: interrupted; {out_dir} keeps its previous outputs", code=130)
+    click.echo(table)
+    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)) + (", runs/" if variants_mode else ""))
     if failed:
         echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
         sys.exit(1)
+
+
+def _compare_names(scenario: Path, named: list[str]):
+    """The variants ``twin compare FILE`` runs (all and 'base' when none is named), every name
+    checked before anything runs; and the loaded scenario."""
+    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+        names = named or [BASE_VARIANT, *loaded.variants]
+        for n in names:
+            loaded.derive(n)
+    except ScenarioError as exc:
+        _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    return names, loaded
+
+
+def _finished_runs(items) -> list:
+    """The finished runs ``twin compare RUN_DIR ...`` compares, named by their folders."""
+    from twin.compare import ComparedRun, read_summary
+
+    runs: list[ComparedRun] = []
+    for r in items:
+        p = Path(r)
+        try:
+            s = read_summary(p)
+        except ValueError as exc:
+            _fail(f"twin compare: {exc}")
+        folder = p if p.is_dir() else p.parent
+        name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
+        runs.append(ComparedRun(name, s, folder=folder))
+    return runs
+
+
+def _outside(out_dir: Path, runs: list) -> None:
+    """Refuse an output folder that holds a run being compared: the comparison replaces it as a whole."""
+    from twin.io import OutputError
+
+    target = out_dir.resolve()
+    for r in runs:
+        folder = r.folder.resolve()
+        if folder == target or target in folder.parents:
+            raise OutputError(f"cannot write outputs to {out_dir}: it holds the run {r.folder} being compared, and "
+                              "a comparison replaces its folder as a whole; give another folder with -o")
+
+
+def _compare_variants(scenario: Path, loaded, names: list[str], stage: Path, out_dir: Path, hours, objective,
+                      lang: str, workers, echo):
+    """Run the variants into ``stage/runs/`` (finished ones of ``out_dir/runs/`` reused) and
+    return the runs compared and the variants that failed."""
+    from twin.compare import ComparedRun, read_summary, run_variants
+    from twin.finance import finance_costs
+
+    status = run_variants(scenario, names, stage, hours=hours, objective=objective, lang=lang, workers=workers,
+                          echo=echo, previous=out_dir)
+    ok = {s["name"] for s in status if s["ok"]}
+    failed = [s for s in status if not s["ok"]]
+    runs = []
+    for n in names:
+        if n not in ok:
+            continue
+        spec = loaded.variants.get(n)
+        folder = stage / "runs" / n
+        runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
+                                label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
+                                description=spec.description if spec else "", folder=folder,
+                                costs=finance_costs(loaded.derive(n).scenario)))
+    if not runs:
+        _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
+    return runs, failed
 
 
 @main.command()

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twin.fmt import fmt_percent, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, COST_LABELS  # noqa: E402  (the catalogue)
@@ -53,13 +54,54 @@ _PERIOD_YEARS = {"cswd": "1971–2003", "tmyx-2009-2023": "2009–2023"}
 """Climate periods other than the default (the recent climate, unsaid) named beside the mean
 temperature of the report's weather row."""
 
-_WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站合成典型年",
-                      "synthetic-site": "多站插值合成典型年"}
-
-
 _ZONE_EN = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer and cold winter",
             "hsww": "hot summer and warm winter", "mild": "mild"}
 """GB 50176-2016 climate zones in English (the preset keys of twin.components.buildings)."""
+
+
+def weather_source_words(w: dict, lang: str) -> str:
+    """How a run's typical year was made (summary ``weather``), in words: a station's own
+    statistics, interpolated between stations, or the user's file (named)."""
+    words = text(f"weather_source_{w.get('source')}", lang)
+    return words + (f" {w['file']}" if w.get("source") == "file" and w.get("file") else "")
+
+
+def stations_words(w: dict, zh: bool, n: int = 4) -> str:
+    """The first ``n`` stations a run's weather used, as summary.json lists them, each with its
+    dataset and distance to the site ("" for a weather file)."""
+    st = (w.get("stations") or [])[:n]
+    if zh:
+        return "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）" for s in st)
+    return ", ".join(f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st)
+
+
+def zone_words(w: dict, zh: bool) -> str:
+    """GB 50176-2016 sub-zone of a run's weather ("夏热冬暖B"; in English "hot summer and warm
+    winter (夏热冬暖B)"); "" when the summary has none."""
+    z = w.get("climate_zone") or {}
+    zone, key = z.get("subzone"), z.get("key", "")
+    if not zone or zh:
+        return zone or ""
+    return f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
+
+
+def site_words(w: dict, zh: bool) -> str | None:
+    """Where a run's park is (summary ``weather.site``): the city as the scenario writes it (in
+    the other language where it is the run's own station: Guangzhou / 广州) or the
+    coordinates, with the province; None when the summary records no position."""
+    site = w.get("site") or {}
+    city = site.get("city")
+    if city:
+        own = next((s for s in w.get("stations") or [] if s.get("role") == "own statistics"), None)
+        if own and str(city).casefold() in {str(own.get("name", "")).casefold(), str(own.get("name_zh", ""))}:
+            city = (own.get("name_zh") or city) if zh else (own.get("name") or city)
+        where = str(city)
+    elif w.get("latitude") is not None and w.get("longitude") is not None:
+        where = text("site_coordinates", "zh" if zh else "en").format(lat=w["latitude"], lon=w["longitude"])
+    else:
+        return None
+    province = site.get("province_zh") if zh else site.get("province")
+    return text("site_province", "zh" if zh else "en").format(where=where, province=province) if province else where
 
 
 def _weather_text(w: dict, fmt, zh: bool) -> str:
@@ -67,7 +109,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     GHI and mean temperature, radiation basis, zone."""
     st = w.get("stations") or []
     basis = w.get("radiation_basis")
-    zone = (w.get("climate_zone") or {}).get("subzone")
+    zone = zone_words(w, zh)
     given = w.get("climate_zone_given")  # the scenario's zone for the buildings' presets
     t = w.get("annual_mean_temperature_c")
     period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
@@ -78,16 +120,14 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         from weather.site import file_check_text
         from weather.validation import FILE_PERIODS
     if zh:
-        used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
-                        for s in st[:4])
-        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])
-                 + (f" {w['file']}" if is_file and w.get("file") else "")]
+        used = stations_words(w, zh)
+        parts = [weather_source_words(w, "zh")]
         parts += [f"站点：{used}"] if used else []
         parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
         parts += [f"年平均气温 {t:.1f} °C" + (f"（{older} 年气候）" if older else "")] if t is not None else []
-        parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
+        parts += ["辐射取自文件" if is_file else text("weather_basis", "zh").format(basis=basis)] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
-        parts += [f"建筑预设按情景给定的气候区 {given}"] if given else []
+        parts += [text("zone_given", "zh").format(zone=given)] if given else []
         if fc:
             parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
                       + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
@@ -97,16 +137,14 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     if is_file:
         where = w.get("file") or ""
     elif st:
-        where = "stations: " + ", ".join(
-            f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
+        where = "stations: " + stations_words(w, zh)
     else:
         where = w.get("reference_city") or ""
-    key = (w.get("climate_zone") or {}).get("key", "")
-    zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
     extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
-                     ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
-                     f"; climate zone {zone_en}" if zone else "",
-                     f"; buildings' presets in the zone the scenario gives, {given}" if given else "",
+                     ("; radiation from the file" if is_file else
+                      "; " + text("weather_basis", "en").format(basis=basis)) if basis else "",
+                     f"; climate zone {zone}" if zone else "",
+                     "; " + text("zone_given", "en").format(zone=given) if given else "",
                      f"; against the tool's estimate at the file's position: {file_check_text(fc)}" if fc else ""])
     head = f"{w['source']} {where}".strip()
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
@@ -127,36 +165,9 @@ class _Raw(str):
     """Trusted HTML for a table cell."""
 
 
-def fmt(v, digits: int = 3) -> str:
-    """A number for a table: about ``digits`` significant figures, thousands separated.
-
-    Large values are shown as integers (``12,677``), small ones with significant figures
-    (``0.641``); numerical noise below 1e-9 prints as 0; None/NaN as "—".
-    """
-    if v is None or isinstance(v, bool):
-        return "—" if v is None else str(v)
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if not math.isfinite(x):
-        return "—"
-    if abs(x) < 1e-9:
-        return "0"
-    mag = math.floor(math.log10(abs(x)))
-    nd = max(digits - 1 - mag, 0)
-    return f"{x:,.{nd}f}"
-
-
-def pct(v) -> str:
-    """A share [-] as a percentage with one decimal; None/NaN as "—"."""
-    if v is None:
-        return "—"
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    return f"{x:.1%}" if math.isfinite(x) else "—"
+#: A figure and a share as every page of a run shows them (twin.fmt; `twin compare` uses them too).
+fmt = fmt_value
+pct = fmt_percent
 
 
 def _sum_dims(da: xr.DataArray, how: str = "sum") -> xr.DataArray:

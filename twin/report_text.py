@@ -319,6 +319,18 @@ TEXT.update({
     "dual_import_limit_max_cny_per_kw": ("购电上限最大影子价格 [元/kW]", "Largest import-limit shadow price [CNY/kW]"),
 })
 
+# the weather of a run, in the report's provenance and `twin compare`'s rows (twin.report.weather_words)
+TEXT.update({
+    "weather_source_file": ("用户气象文件", "weather file"),
+    "weather_source_synthetic-city": ("气象站合成典型年（该站自身统计）", "synthetic year from the station's own statistics"),
+    "weather_source_synthetic-site": ("多站插值合成典型年", "synthetic year interpolated between stations"),
+    "weather_basis": ("辐射基准 {basis}", "radiation basis {basis}"),
+    "weather_period": ("气温取 {years} 年气候", "temperatures of the {years} climate"),
+    "zone_given": ("建筑预设按情景给定的气候区 {zone}", "buildings' presets in the zone the scenario gives, {zone}"),
+    "site_coordinates": ("北纬 {lat:.2f}°，东经 {lon:.2f}°", "{lat:.2f}° N, {lon:.2f}° E"),
+    "site_province": ("{where}（{province}）", "{where} ({province})"),
+})
+
 #: Keys asked for that have no catalogue entry (filled while rendering; tests assert empty).
 MISSING: set[str] = set()
 
