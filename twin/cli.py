@@ -102,8 +102,9 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario or sweep FILES and print every problem (exit 1 if any)."""
-    from twin.scenario.loader import ScenarioError, load_scenario
+    """Check scenario or sweep FILES, and every variant a scenario declares; print every
+    problem (exit 1 if any)."""
+    from twin.scenario.loader import ScenarioError, load_scenario, variant_problems
 
     bad = 0
     for f in files:
@@ -112,17 +113,22 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         try:
             loaded = load_scenario(f)
+            problems = variant_problems(loaded)
         except ScenarioError as exc:
-            bad += 1
-            click.echo(f"{f}: {len(exc.problems)} problem(s)", err=True)
-            for p in exc.problems:
-                click.echo(f"  - {p}", err=True)
-            continue
+            loaded, problems = None, exc.problems
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so once, no traceback
             bad += 1
             click.echo(f"{f}: {_internal(exc)}", err=True)
             continue
+        if problems:
+            bad += 1
+            where = " in its variants" if loaded is not None else ""
+            click.echo(f"{f}: {len(problems)} problem(s){where}", err=True)
+            for p in problems:
+                click.echo(f"  - {p}", err=True)
+            continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
+        extra += f", {len(loaded.variants)} variant(s) checked" if loaded.variants else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
         for n in [*loaded.notes, *loaded.weather_file_notes]:
             click.echo(f"  note: {n}", err=True)
