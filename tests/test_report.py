@@ -254,3 +254,39 @@ def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():
     for shape in SHAPES.values():
         zh = phrase(shape.description, "zh")
         assert zh != shape.description and "synthetic" not in zh
+
+
+def _section_rows(page: str, anchor: str) -> list[list[str]]:
+    """Cell texts of the table rows in section ``anchor`` of a page."""
+    import html as _html
+
+    body = page[page.index(f"<section id='{anchor}'>"):]
+    body = body[:body.index("</section>")]
+    return [[_html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cost_table_uses_cost_labels_and_its_rows_add_up_to_the_total(run, lang):
+    """`fuel` and `offsets` are both cost and emission keys: the cost table said "of which fuel"
+    (an emission line) for a cost that adds into the total, and "Offsets (CCER)" for the
+    offsets bought. Every cost row has its cost label, and the rows sum to the total row."""
+    from twin.report_text import COST_LABELS, EMISSION_LABELS, label
+
+    ds, summary, ledger, sc = run
+    s = json.loads(json.dumps(summary))
+    items = {"capex_annualised_total": 2.0e5, "energy_import": 6.0e5, "fuel": 1.2e5, "offsets": 3.0e4,
+             "v2g_degradation[cars]": 1.5e3, "export_revenue": -4.0e4}
+    s["costs_cny_per_yr"] = {**items, "total": sum(items.values()), "capex_overnight": 2.0e6}
+    s["annualised_cost_cny"] = s["costs_cny_per_yr"]["total"]
+    i = 0 if lang == "zh" else 1
+    rows = _section_rows(render_report(ds, s, ledger, sc, lang=lang), "costs")[1:]  # after the header
+    assert [r[0] for r in rows] == [label(k, lang, "cost") for k in s["costs_cny_per_yr"]]
+    assert rows[2][0] == COST_LABELS["fuel"][i] != EMISSION_LABELS["fuel"][i]
+    assert rows[3][0] == COST_LABELS["offsets"][i] != EMISSION_LABELS["offsets"][i]
+    assert rows[4][0] == COST_LABELS["v2g_degradation"][i] + " — cars"
+    value = {r[0]: float(r[1].replace(",", "")) for r in rows}
+    total = value.pop(COST_LABELS["total"][i])
+    value.pop(COST_LABELS["capex_overnight"][i])
+    assert sum(value.values()) == pytest.approx(total) == s["annualised_cost_cny"]
+

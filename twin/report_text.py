@@ -189,8 +189,9 @@ COST_LABELS = {
 }
 
 EMISSION_LABELS = {
-    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料）", "Plan gross (grid + fuel)"),
+    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料+外购热）", "Plan gross (grid + fuel + bought heat)"),
     "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
+    "heat_import": ("其中外购热", "of which bought heat"),
     "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
     "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
     "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
@@ -324,6 +325,10 @@ MISSING: set[str] = set()
 
 _LABEL_TABLES = (VAR_LABELS, ENERGY_LABELS, EMISSION_LABELS, COST_LABELS)
 
+#: The table each kind of key is labelled from: a key such as ``fuel`` or ``offsets`` is a
+#: cost in the cost table and an emission in the emission table, with different words.
+LABEL_KINDS = {"var": VAR_LABELS, "energy": ENERGY_LABELS, "emission": EMISSION_LABELS, "cost": COST_LABELS}
+
 
 def _pick(pair, lang: str) -> str:
     if lang not in ("zh", "en"):
@@ -348,17 +353,20 @@ def text(key: str, lang: str) -> str:
     return _pick(pair, lang)
 
 
-def label(name: str, lang: str) -> str:
+def label(name: str, lang: str, kind: str | None = None) -> str:
     """Display name of a variable / energy / emission / cost / size key in ``lang``.
 
+    ``kind`` ("var", "energy", "emission", "cost": :data:`LABEL_KINDS`) names the table the
+    key belongs to, for keys the tables share (``fuel``: a cost line, "Fuel", and an emission
+    line, "of which fuel"); without it the tables are searched in order.
     ``baseline_`` prefixes are shown as "基准：" / "Baseline: ".
     """
     base = name.removeprefix("baseline_")
     if base.endswith("]") and "[" in base:  # a per-asset key such as "v2g_degradation[employee cars]"
         key, asset = base[:-1].split("[", 1)
-        out = f"{label(key, lang)} — {asset}"
+        out = f"{label(key, lang, kind)} — {asset}"
         return f"{text('baseline', lang)}: {out}" if base != name else out
-    for table in _LABEL_TABLES:
+    for table in ((LABEL_KINDS[kind],) if kind else _LABEL_TABLES):
         if base in table:
             out = _pick(table[base], lang)
             break
