@@ -187,6 +187,7 @@ def test_number_format():
     assert fmt(0.64098) == "0.641"
     assert fmt(3.1e-14) == "0"
     assert fmt(None) == "—" and fmt(float("nan")) == "—"
+    assert fmt(12) == "12" and fmt(np.int64(8760)) == "8,760" and fmt(12.0) == "12.0"  # a count stays whole
 
 
 def test_weather_notes_show_station_names_as_data_not_markup(run):
@@ -290,3 +291,20 @@ def test_cost_table_uses_cost_labels_and_its_rows_add_up_to_the_total(run, lang)
     value.pop(COST_LABELS["capex_overnight"][i])
     assert sum(value.values()) == pytest.approx(total) == s["annualised_cost_cny"]
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_charger_count_is_whole_or_says_why_not(run, lang):
+    """The LP sizes V2G chargers as a continuous quantity: a fractional count is shown with
+    why and what to build; a whole count as a whole number."""
+    ds, summary, ledger, sc = run
+    s = json.loads(json.dumps(summary))
+    s["sizes"]["ev_v2g_chargers"] = {"cars": 32.2}
+    rows = _section_rows(render_report(ds, s, ledger, sc, lang=lang), "decision")
+    row = next(r for r in rows if r[0].endswith("— cars"))
+    assert row[1:3] == (["32.2", "台"] if lang == "zh" else ["32.2", "charger"])
+    page = render_report(ds, s, ledger, sc, lang=lang)
+    assert ("实际建设取整为 33 台" if lang == "zh" else "Build 33, or set costs.v2g_charger_extra.module_size: 1") in page
+    s["sizes"]["ev_v2g_chargers"] = {"cars": 33.0}
+    page = render_report(ds, s, ledger, sc, lang=lang)
+    row = next(r for r in _section_rows(page, "decision") if r[0].endswith("— cars"))
+    assert row[1] == "33" and "module_size" not in page

@@ -131,10 +131,13 @@ def fmt(v, digits: int = 3) -> str:
     """A number for a table: about ``digits`` significant figures, thousands separated.
 
     Large values are shown as integers (``12,677``), small ones with significant figures
-    (``0.641``); numerical noise below 1e-9 prints as 0; None/NaN as "—".
+    (``0.641``), counts (int) as they are (``12``, not ``12.0``); numerical noise below 1e-9
+    prints as 0; None/NaN as "—".
     """
     if v is None or isinstance(v, bool):
         return "—" if v is None else str(v)
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,d}"
     try:
         x = float(v)
     except (TypeError, ValueError):
@@ -461,6 +464,29 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
     return new, old
 
 
+#: Units of sizes that count things (a whole number is built).
+COUNT_UNITS = ("charger",)
+
+
+def _size_text(v: float, unit: str) -> str:
+    """A size for the tables; a whole count as a whole number (``33``, not ``33.0``)."""
+    return fmt(int(round(v))) if unit in COUNT_UNITS and abs(v - round(v)) < 1e-6 else fmt(v)
+
+
+def count_notes(new: list, lang: str) -> list[str]:
+    """Why a count of things to build (V2G chargers) is not a whole number, and what to build.
+
+    The linear programme sizes chargers as a continuous quantity: the fraction is its optimum,
+    and the plan's costs are those of it; build the next whole number, or ask for whole
+    chargers (``module_size: 1``, a mixed-integer solve)."""
+    out = []
+    for k, asset, v, unit in new:
+        if unit in COUNT_UNITS and abs(v - round(v)) >= 1e-6:
+            out.append(text("count_note", lang).format(name=_size_name(k, asset, lang), n=fmt(v),
+                                                       up=math.ceil(v)))
+    return out
+
+
 def _size_name(k: str, asset, lang: str) -> str:
     name = label(k, lang)
     return f"{name} — {asset}" if asset else name
@@ -546,9 +572,11 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
     rows = []
     for k, asset, v, unit in new:
         key = f"{k}[{asset}]" if asset else k
-        rows.append((_size_name(k, asset, lang), fmt(v), text_unit(unit, lang), _money(capex_by.get(key), lang)))
+        rows.append((_size_name(k, asset, lang), _size_text(v, unit), text_unit(unit, lang),
+                     _money(capex_by.get(key), lang)))
     build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
                           text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
+    build += "".join(f"<p class='notes'>{_esc(n)}</p>" for n in count_notes(new, lang))
     keep = _table([(_size_name(k, a, lang), fmt(v), text_unit(u, lang)) for k, a, v, u in old],
                   (text("asset", lang), text("size", lang), text("unit", lang)), "num") if old else \
         f"<p class='notes'>{_esc(text('no_existing', lang))}</p>"

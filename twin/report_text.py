@@ -234,6 +234,11 @@ TEXT.update({
     "new_size": ("新增规模", "New size"),
     "capital_annuity": ("投资年金", "Capital annuity"),
     "nothing_new": ("本方案不新建资产。", "The plan builds no new assets."),
+    "count_note": ("{name}：线性规划按连续量优化台数，{n} 台为其最优解，规划成本按此计算；实际建设取整为 {up} 台，"
+                   "或在情景中设 costs.v2g_charger_extra.module_size: 1 按整台优化（混合整数求解）。",
+                   "{name}: the linear programme sizes the number of chargers as a continuous quantity; {n} is its "
+                   "optimum and the plan's costs are those of it. Build {up}, or set "
+                   "costs.v2g_charger_extra.module_size: 1 for whole chargers (a mixed-integer solve)."),
     "no_existing": ("情景中未声明现有资产。", "The scenario declares no existing assets."),
     "contents": ("目录", "Contents"),
     "flows": ("能量流向（年）", "Energy flows (annual)"),
