@@ -174,11 +174,16 @@ def test_report_rebuilds_from_written_summary(run):
 
 
 def test_short_horizon_states_no_scorecard(run):
-    ds, summary, ledger, _ = run
+    ds, summary, ledger, sc = run
     s = dict(summary, hours=336)
     s.pop("scorecard")
     page = render_report(ds, s, ledger, None, lang="en")
     assert "no scorecard" in page and "PROVISIONAL" not in page
+    # "how to read" says what a short run's annual values are, not "sums over 8760 hours"
+    assert "sums over those 336 hours scaled to a year by 8760/336 (each hour counts 26.07 times" in page
+    assert "sums over the 8760 hours" not in page
+    assert "按 8760/336 折算为全年" in render_report(ds, s, ledger, None, lang="zh")
+    assert "Annual values are sums over the 8760 hours" in render_report(ds, summary, ledger, sc, lang="en")
 
 
 def test_number_format():

@@ -386,6 +386,15 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
     return rows
 
 
+def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
+    """What the report's annual values are: sums over the year's 8760 hours, or over a short
+    horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
+    h = int(summary.get("hours") or ds.sizes.get("time", 8760))
+    if h >= 8760:
+        return text("read_annual", lang)
+    return text("read_annual_short", lang).format(h=f"{h:,d}", w=f"{8760 / h:.4g}")
+
+
 def _consistency_warning(summary: dict, led: dict | None, lang: str) -> str:
     """A visible warning when the optimiser's net emissions and the ledger's disagree."""
     if led is None:
@@ -648,7 +657,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     else:
         h = summary.get("hours", ds.sizes.get("time", 0))
         head.append(f"<p class='banner'>{_esc(text('no_scorecard', lang).format(h=h))}</p>")
-    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>{text('read_body', lang)}</p></details>")
+    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>"
+                f"{text('read_body', lang).format(annual=_esc(annual_values_text(summary, ds, lang)))}</p></details>")
 
     S = _Numbered()
     S.add("headline", text("headline", lang), _table(

@@ -14,16 +14,23 @@ TEXT = {
     "read_body": (
         ("<b>基准</b>：仅现有资产、电动汽车到站即充、不购买绿证和碳抵消，按同一典型气象年逐时模拟；"
         "<b>规划</b>：优化后新增光伏、储能、热泵等资产的逐时调度（Pyomo/HiGHS 线性规划，目标见“求解信息”）。"
-        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。所有年度数值为8760小时之和（Δt = 1 h）；"
+        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。{annual}；"
         "排放只计CO2（910号附件4）。数值来源：逐时曲线与调度见 results.nc，年度台账与评分见 summary.json。"),
         ("<b>Baseline</b>: existing assets only, EVs charge on arrival, no green certificates or offsets, "
         "simulated hour by hour over the same typical weather year. <b>Plan</b>: the optimal sizes of new PV, "
         "storage, heat pumps etc. and their hourly dispatch (Pyomo/HiGHS linear programme, objective under "
         "'Solver'). Both use the same loads, tariffs and hourly grid emission factors, so the difference is "
-        "the park's internal abatement. Annual values are sums over 8760 hours (Δt = 1 h); emissions are CO2 "
+        "the park's internal abatement. {annual}; emissions are CO2 "
         "only (910号 annex 4). Where numbers come from: hourly profiles and dispatch in results.nc, annual "
         "ledger and scores in summary.json."),
     ),
+    "read_annual": ("所有年度数值为8760小时之和（Δt = 1 h）", "Annual values are sums over the 8760 hours (Δt = 1 h)"),
+    "read_annual_short": (
+        "本次只模拟了 {h} 小时：年度数值为这 {h} 小时之和按 8760/{h} 折算为全年（每小时计 {w} 次；需量电费按所含月份折算为 12 个月），"
+        "是快速估算，不是全年模拟的结果",
+        "only {h} hours are modelled: annual values are the sums over those {h} hours scaled to a year by "
+        "8760/{h} (each hour counts {w} times; demand charges of the months covered count for 12 months), a "
+        "quick look, not the result of a full-year simulation"),
     "headline": ("核心结果", "Headline results"),
     "sizes": ("推荐配置（优化结果）", "Recommended assets (optimal sizes)"),
     "balance": ("能量平衡", "Energy balance"),
