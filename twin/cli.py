@@ -18,7 +18,14 @@ from twin import __version__
 
 
 class Progress:
-    """Stage-by-stage progress on stderr (stdout stays free for machine-readable output)."""
+    """Stage-by-stage progress on stderr (stdout stays free for machine-readable output).
+
+    A stage's line stays open for its result (``reading x ... name, 0.4 s``); whatever is
+    printed next on stderr — a note, an error through :func:`_fail` — first ends it
+    (:func:`end_line`), so a message never continues the progress text."""
+
+    #: A stage line of any Progress waits for its result (stderr is one stream).
+    line_open = False
 
     def __init__(self, total: int, quiet: bool = False):
         self.total = total
@@ -26,28 +33,26 @@ class Progress:
         self.i = 0
         self.t0 = time.perf_counter()
         self._t = self.t0
-        self._open = False  # a stage line waits for its result on the same line
 
     def stage(self, text: str, numbered: bool = True) -> None:
         """A stage starts; ``numbered=False`` for reading the input, before the count is known."""
         self.i += numbered
         self._t = time.perf_counter()
         if not self.quiet:
+            end_line()
             click.echo(f"[{self.i}/{self.total}] {text} ..." if numbered else f"{text} ...", err=True, nl=False)
-            self._open = True
+            Progress.line_open = True
 
     def done(self, detail: str = "") -> None:
         if not self.quiet:
             dt = time.perf_counter() - self._t
-            lead = " " if self._open else "      ... "  # notes (e.g. Pareto points) came in between
+            lead = " " if Progress.line_open else "      ... "  # notes (e.g. Pareto points) came in between
             click.echo(f"{lead}{detail + ', ' if detail else ''}{dt:.1f} s", err=True)
-            self._open = False
+            Progress.line_open = False
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            if self._open:  # a note while a stage runs (a Pareto point) starts its own line
-                click.echo("", err=True)
-                self._open = False
+            end_line()  # a note while a stage runs (a Pareto point) starts its own line
             click.echo(f"      {text}", err=True)
 
     def tick(self, text: str) -> None:
@@ -56,17 +61,24 @@ class Progress:
             click.echo(f" {text}", err=True, nl=False)
 
 
+def end_line() -> None:
+    """End a progress line left open on stderr (nothing if none is)."""
+    if Progress.line_open:
+        click.echo("", err=True)
+        Progress.line_open = False
+
+
 def _fail(message: str, code: int = 1) -> None:
+    end_line()
     click.echo(message, err=True)
     sys.exit(code)
 
 
 def _fail_on_open_line(exc: ValueError, command: str) -> None:
-    """End a stage line left open by :class:`Progress` and fail with the scenario's problems
-    (a :class:`~twin.scenario.loader.ScenarioError`) or with ``command: message``."""
+    """Fail with the scenario's problems (a :class:`~twin.scenario.loader.ScenarioError`) or
+    with ``command: message`` (:func:`_fail` ends a progress line left open)."""
     from twin.scenario.loader import ScenarioError
 
-    click.echo("", err=True)
     if isinstance(exc, ScenarioError):
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
     _fail(f"{command}: {exc}")
@@ -102,8 +114,9 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario or sweep FILES and print every problem (exit 1 if any)."""
-    from twin.scenario.loader import ScenarioError, load_scenario
+    """Check scenario or sweep FILES, and every variant a scenario declares; print every
+    problem (exit 1 if any)."""
+    from twin.scenario.loader import ScenarioError, load_scenario, variant_problems
 
     bad = 0
     for f in files:
@@ -112,17 +125,22 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         try:
             loaded = load_scenario(f)
+            problems = variant_problems(loaded)
         except ScenarioError as exc:
-            bad += 1
-            click.echo(f"{f}: {len(exc.problems)} problem(s)", err=True)
-            for p in exc.problems:
-                click.echo(f"  - {p}", err=True)
-            continue
+            loaded, problems = None, exc.problems
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so once, no traceback
             bad += 1
             click.echo(f"{f}: {_internal(exc)}", err=True)
             continue
+        if problems:
+            bad += 1
+            where = " in its variants" if loaded is not None else ""
+            click.echo(f"{f}: {len(problems)} problem(s){where}", err=True)
+            for p in problems:
+                click.echo(f"  - {p}", err=True)
+            continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
+        extra += f", {len(loaded.variants)} variant(s) checked" if loaded.variants else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
         for n in [*loaded.notes, *loaded.weather_file_notes]:
             click.echo(f"  note: {n}", err=True)
@@ -626,13 +644,10 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         progress.stage("writing outputs")
         write(result, out_dir)
     except (UserInputError, OutputError) as exc:
-        click.echo("", err=True)
         _fail(f"twin run: {exc}")
     except OSError as exc:  # e.g. --save-model on a full disk
-        click.echo("", err=True)
         _fail(f"twin run: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
     except KeyboardInterrupt:
-        click.echo("", err=True)
         _fail(f"twin run: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     click.echo(
@@ -886,7 +901,6 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         _fail_on_open_line(exc, "twin pathway")
     spec = loaded.scenario.pathway
     if spec is None:
-        click.echo("", err=True)
         _fail(f"twin pathway: {scenario} has no 'pathway' section (periods and what changes between them; "
               "see `twin schema`)")
     progress.total = len(spec.periods) + 1 + (2 if spec.mode == "foresight" else 0)
@@ -902,10 +916,8 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         progress.stage("writing outputs")
         write_pathway(res, out_dir, lang=lang)
     except (PathwayError, UserInputError, OutputError) as exc:
-        click.echo("", err=True)
         _fail(f"twin pathway: {exc}")
     except KeyboardInterrupt:
-        click.echo("", err=True)
         _fail(f"twin pathway: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     if not quiet:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 #: Values smaller than this in magnitude are shown as 0 (solver noise) [same unit as the value].
 NOISE = 1e-6
 
@@ -26,11 +28,14 @@ VALUE_NOISE = 1e-9
 def fmt_value(v, digits: int = 3, tol: float = VALUE_NOISE) -> str:
     """A figure of a run as ``report.html`` shows it: about ``digits`` significant figures,
     thousands separated, large values with every integer digit (``12,677,432``, never
-    rounded to ``12,700,000``), small ones with significant figures (``0.641``);
-    magnitudes below ``tol`` print as 0; None/NaN as "—"; text as is.
+    rounded to ``12,700,000``), small ones with significant figures (``0.641``), counts
+    (int) as they are (``12``, not ``12.0``); magnitudes below ``tol`` print as 0; None/NaN
+    as "—"; text as is.
     """
     if v is None or isinstance(v, bool):
         return "—" if v is None else str(v)
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,d}"
     try:
         x = float(v)
     except (TypeError, ValueError):

@@ -24,7 +24,7 @@ import xarray as xr
 from twin.fmt import fmt_percent, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
-from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, COST_LABELS  # noqa: E402  (the catalogue)
+from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS  # noqa: E402  (the catalogue)
 
 
 def _i(lang: str) -> int:
@@ -123,7 +123,7 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         used = stations_words(w, zh)
         parts = [weather_source_words(w, "zh")]
         parts += [f"站点：{used}"] if used else []
-        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
+        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/年"]
         parts += [f"年平均气温 {t:.1f} °C" + (f"（{older} 年气候）" if older else "")] if t is not None else []
         parts += ["辐射取自文件" if is_file else text("weather_basis", "zh").format(basis=basis)] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
@@ -273,7 +273,7 @@ def fig_emissions(summary: dict, ledger: dict | None, lang: str):
         text=[fmt(v) for _, v, _ in steps], textposition="outside",
         decreasing={"marker": {"color": "#2ca02c"}}, increasing={"marker": {"color": "#d62728"}},
         totals={"marker": {"color": "#555"}}))
-    _layout(fig, _t("carbon", lang), "tCO2/yr", height=420)
+    _layout(fig, _t("carbon", lang), text_unit("tCO2/yr", lang), height=420)
     return fig
 
 
@@ -294,7 +294,7 @@ def fig_costs(summary: dict, lang: str):
     cols = [_t("plan", lang)] if not base else [_t("baseline", lang), _t("plan", lang)]
     for k in dict.fromkeys(list(base) + list(plan)):
         y = [plan.get(k, 0.0)] if not base else [base.get(k, 0.0), plan.get(k, 0.0)]
-        fig.add_bar(x=cols, y=[v / 1e4 for v in y], name=COST_LABELS.get(k, (k, k))[_i(lang)])
+        fig.add_bar(x=cols, y=[v / 1e4 for v in y], name=label(k, lang, "cost"))
     if not base and "baseline_cost_cny" in summary:
         fig.add_scatter(x=cols, y=[summary["baseline_cost_cny"] / 1e4], mode="markers",
                         marker={"symbol": "line-ew-open", "size": 40, "color": "black"},
@@ -358,7 +358,7 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
             x, y = b.get(key), p.get(key)
             ch = f(y - x) if (x is not None and y is not None and f is fmt) else (
                 f"{(y - x) * 100:+.1f} pp" if (x is not None and y is not None) else "—")
-            rows.append((zh_name if zh else en_name, f(x), f(y), ch, unit))
+            rows.append((zh_name if zh else en_name, f(x), f(y), ch, text_unit(unit, lang)))
 
         row("综合能耗", "Total energy consumption", "tce_total_tce", "tce/yr")
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
@@ -382,8 +382,9 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
     rows.append(("年化总成本" if zh else "Annualised cost", fmt(summary.get("baseline_cost_cny")),
                  fmt(summary["annualised_cost_cny"]),
                  fmt(summary["annualised_cost_cny"] - summary["baseline_cost_cny"]) if summary.get("baseline_cost_cny") is not None else "—",
-                 "CNY/yr"))
-    rows.append(("初始投资" if zh else "Overnight investment", "—", fmt(summary.get("capex_cny")), "", "CNY"))
+                 text_unit("CNY/yr", lang)))
+    rows.append(("初始投资" if zh else "Overnight investment", "—", fmt(summary.get("capex_cny")), "",
+                 text_unit("CNY", lang)))
     if sc is not None:
         ag = sc["aggregate"]
         rows.append(("T/CSUS 66-2023 第7章得分（暂定）" if zh else "T/CSUS 66-2023 chapter 7 score (provisional)", "—",
@@ -391,6 +392,15 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         rows.append(("第12章加分（暂定）" if zh else "Chapter 12 bonus (provisional)", "—", fmt(ag["QA"]), "",
                      f"/{fmt(ag['bonus_cap'])}"))
     return rows
+
+
+def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
+    """What the report's annual values are: sums over the year's 8760 hours, or over a short
+    horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
+    h = int(summary.get("hours") or ds.sizes.get("time", 8760))
+    if h >= 8760:
+        return text("read_annual", lang)
+    return text("read_annual_short", lang).format(h=f"{h:,d}", w=f"{8760 / h:.4g}")
 
 
 def _consistency_warning(summary: dict, led: dict | None, lang: str) -> str:
@@ -469,6 +479,29 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
             if ex > 0.5:
                 old.append((k, asset, ex, unit))
     return new, old
+
+
+#: Units of sizes that count things (a whole number is built).
+COUNT_UNITS = ("charger",)
+
+
+def _size_text(v: float, unit: str) -> str:
+    """A size for the tables; a whole count as a whole number (``33``, not ``33.0``)."""
+    return fmt(int(round(v))) if unit in COUNT_UNITS and abs(v - round(v)) < 1e-6 else fmt(v)
+
+
+def count_notes(new: list, lang: str) -> list[str]:
+    """Why a count of things to build (V2G chargers) is not a whole number, and what to build.
+
+    The linear programme sizes chargers as a continuous quantity: the fraction is its optimum,
+    and the plan's costs are those of it; build the next whole number, or ask for whole
+    chargers (``module_size: 1``, a mixed-integer solve)."""
+    out = []
+    for k, asset, v, unit in new:
+        if unit in COUNT_UNITS and abs(v - round(v)) >= 1e-6:
+            out.append(text("count_note", lang).format(name=_size_name(k, asset, lang), n=fmt(v),
+                                                       up=math.ceil(v)))
+    return out
 
 
 def _size_name(k: str, asset, lang: str) -> str:
@@ -556,9 +589,11 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
     rows = []
     for k, asset, v, unit in new:
         key = f"{k}[{asset}]" if asset else k
-        rows.append((_size_name(k, asset, lang), fmt(v), text_unit(unit, lang), _money(capex_by.get(key), lang)))
+        rows.append((_size_name(k, asset, lang), _size_text(v, unit), text_unit(unit, lang),
+                     _money(capex_by.get(key), lang)))
     build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
                           text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
+    build += "".join(f"<p class='notes'>{_esc(n)}</p>" for n in count_notes(new, lang))
     keep = _table([(_size_name(k, a, lang), fmt(v), text_unit(u, lang)) for k, a, v, u in old],
                   (text("asset", lang), text("size", lang), text("unit", lang)), "num") if old else \
         f"<p class='notes'>{_esc(text('no_existing', lang))}</p>"
@@ -630,7 +665,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     else:
         h = summary.get("hours", ds.sizes.get("time", 0))
         head.append(f"<p class='banner'>{_esc(text('no_scorecard', lang).format(h=h))}</p>")
-    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>{text('read_body', lang)}</p></details>")
+    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>"
+                f"{text('read_body', lang).format(annual=_esc(annual_values_text(summary, ds, lang)))}</p></details>")
 
     S = _Numbered()
     S.add("headline", text("headline", lang), _table(
@@ -647,7 +683,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         x, y = be.get(k, 0.0) or 0.0, en.get(k, 0.0) or 0.0
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
-        rows.append((label(k, lang), fmt(x), fmt(y), fmt(y - x), "MWh/" + ("年" if zh else "yr")))
+        rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(y - x), text_unit("MWh/yr", lang)))
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +
           _table(rows, (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang),
@@ -667,11 +703,11 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     crow = []
     for k, v in summary["costs_cny_per_yr"].items():
         if isinstance(v, (int, float)) and abs(float(v)) > 0.5:
-            crow.append((label(k, lang), fmt(v), "CNY" if k == "capex_overnight" else "CNY/" + ("年" if zh else "yr")))
+            crow.append((label(k, lang, "cost"), fmt(v), text_unit("CNY" if k == "capex_overnight" else "CNY/yr", lang)))
     S.add("costs", text("costs", lang), _table(crow, (text("item", lang), text("value", lang), text("unit", lang)), "num")
           + add(fig_costs(summary, lang)))
     e = summary["emissions_tco2"]
-    erows = [(label(k, lang), fmt(v), "tCO2/" + ("年" if zh else "yr")) for k, v in e.items()]
+    erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
         erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
     if summary.get("targets"):
