@@ -188,7 +188,10 @@ def test_transformer_limit_binds_feedback_ends_within_it_and_upgrade_is_costed(t
         assert ds["grid_vm_pu"].sizes["grid_bus"] == g["network"]["buses"]
         imp = ds["p_grid_import_kw"].to_numpy()
         assert (imp <= ds["grid_import_limit_kw"].to_numpy() + 1e-6).all()
-        assert float(ds["grid_losses_kw"].sum()) / 1000.0 == pytest.approx(g["losses_mwh"])
+        # a week's losses scaled to a year like every other energy figure (8760/168)
+        week_mwh = float(ds["grid_losses_kw"].sum()) / 1000.0
+        assert g["losses_mwh"] == pytest.approx(week_mwh * 8760 / 168)
+        assert g["history"][-1]["losses_mwh"] == pytest.approx(g["losses_mwh"])
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Park grid: hourly AC power flow of the plan" in html and "Loading duration curves" in html
 
@@ -242,6 +245,8 @@ def test_operated_year_is_checked_on_the_same_network(tmp_path):
     op = r.summary["grid"]["operated"]["rule"]
     assert op["verdict"] in ("pass", "violations") and op["nonconverged_hours"] == 0
     assert op["balance_mismatch_kw"] < 1e-3
+    assert op["losses_mwh"] > 0  # two days scaled to a year: 8760/48 times their sum
+    assert op["losses_mwh"] / r.summary["grid"]["losses_mwh"] == pytest.approx(1.0, rel=0.5)
     da = r.dataset["grid_op_trafo_loading_percent"]
     assert da.dims == ("controller", "grid_trafo", "time") and list(da["controller"].values) == ["rule"]
     assert float(da.max()) == pytest.approx(max(op["max_trafo_loading_percent"].values()))
