@@ -194,6 +194,33 @@ def test_transformer_limit_binds_feedback_ends_within_it_and_upgrade_is_costed(t
         assert g["history"][-1]["losses_mwh"] == pytest.approx(g["losses_mwh"])
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Park grid: hourly AC power flow of the plan" in html and "Loading duration curves" in html
+    # the violations table states units: transformer loading in %
+    tv = next(v for v in first if v["kind"] == "trafo_loading")
+    assert f"<td>{tv['worst']:.4g} %</td><td>{tv['limit']:.4g} %</td>" in html
+
+
+def test_violation_units_and_idle_assets_of_the_default_layout(tmp_path):
+    """Worst values and limits carry their units; an asset the plan sized 0 (a few watts of
+    solver noise) gets no transformer and feeder of its own."""
+    from solvers.optimise import NOISE_TOL
+    from twin.grid.build import IDLE_KVA, build_network
+    from twin.grid.report import _with_unit
+    from twin.scenario.loader import load_scenario
+
+    assert _with_unit(112.345, "trafo_loading") == "112.3 %"
+    assert _with_unit(0.9234567, "undervoltage") == "0.9235 pu"
+    assert _with_unit(14012.4, "pcc_import") == "14,012 kW"
+    assert IDLE_KVA == NOISE_TOL
+    p = tmp_path / "default.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network: {{}}\n", encoding="utf-8")
+    sc = load_scenario(p).scenario
+    pn = build_network(sc, {"line": 900.0, "roof": 0.002})  # roof sized 0, 2 W of noise
+    trafos = list(pn.net.trafo.name)
+    assert "line transformer" in trafos and "roof transformer" not in trafos
+    assert "roof feeder" not in list(pn.net.line.name)
+    assert any("roof" in f and "peak below 0.1 kVA" in f for f in pn.facts)
+    pn = build_network(sc, {"line": 900.0, "roof": 50.0})  # built: a site of its own
+    assert "roof transformer" in list(pn.net.trafo.name)
 
 
 def test_hourly_import_limit_reaches_the_optimiser():

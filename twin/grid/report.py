@@ -173,6 +173,22 @@ _KINDS = {"line_loading": ("线路过载", "line overload"), "trafo_loading": ("
           "transformer": ("变压器增容", "larger transformer"), "cable": ("增加电缆回路", "more cable circuits")}
 
 
+#: Unit of a violation's worst value and limit by kind (twin.grid.violations.Violation).
+_UNITS = {"line_loading": "%", "trafo_loading": "%", "undervoltage": "pu", "overvoltage": "pu",
+          "pcc_import": "kW", "pcc_export": "kW"}
+
+
+def _with_unit(x: float, kind: str) -> str:
+    """A violation's worst value or limit with its unit: loading in %, voltage in pu, power at the
+    point of connection in kW."""
+    u = _UNITS.get(kind, "")
+    if u == "kW":
+        return f"{x:,.0f} kW"
+    if u == "pu":
+        return f"{x:.4f} pu"
+    return f"{x:.4g} {u}".rstrip()
+
+
 def _name(n: str, zh: bool) -> str:
     """Element names the tool generated, in the report's language."""
     if not zh:
@@ -246,8 +262,8 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         parts.append("<h3>" + ("越限元件" if zh else "Violations") + "</h3>" + _rows(
             [("元件" if zh else "element", "类型" if zh else "kind", "小时" if zh else "hours", "最不利" if zh else "worst",
               "限值" if zh else "limit", "时刻" if zh else "when")]
-            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], f"{v['worst']:.4g}", f"{v['limit']:.4g}",
-                _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
+            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], _with_unit(v["worst"], v["kind"]),
+                _with_unit(v["limit"], v["kind"]), _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
     if up.get("items"):
         parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
             [(_name(it["element"], zh), _kind(it["kind"], zh), _item_text(it, zh)) for it in up["items"]])
