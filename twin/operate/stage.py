@@ -170,7 +170,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
-                                 value_of_lost_load=spec.value_of_lost_load_cny_per_kwh)
+                                 value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
+                                 peak_targets=plan_peaks if park.demand_charge > 0 else None)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
