@@ -200,6 +200,19 @@ def _name(n: str, zh: bool) -> str:
     return n
 
 
+def _operated_limits_note(grid: dict, zh: bool) -> str:
+    """What the operated years know of the grid limits (twin.operate runs the published plan's problem)."""
+    if grid.get("hourly_import_limit"):
+        return ("运行年与规划方案遵守相同的并网点逐时购电限值：实际购电从不超过限值，限值内无法供应的负荷被切除并计为未供电量；"
+                "滚动优化在其预测窗口内按这些限值安排，规则控制不预先考虑限值，只由设备运行层截断" if zh else
+                "the operated years keep to the same hourly import limits at the point of connection as the plan: "
+                "the import never exceeds them, and load that cannot be served within them is shed and counted as "
+                "unserved; the rolling horizon plans with them over its window, the rule-based controller does not "
+                "look ahead to them and is only cut by the plant")
+    return ("运行年与规划方案遵守相同的合同购电限值" if zh else
+            "the operated years keep to the contracted import limit, as the plan does")
+
+
 def _kind(k: str, zh: bool) -> str:
     return _KINDS.get(k, (k, k))[0 if zh else 1]
 
@@ -280,10 +293,7 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
                           o["violating_hours"],
                           f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
                           f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
-                     + "<p class='notes'>" + _esc(
-                         "运行控制器只知道合同购电限值，不知道反馈环节加入的逐时电网限值" if zh else
-                         "the operating controllers know the contracted import limit only, not the hourly grid "
-                         "limits of the feedback loop") + "</p>")
+                     + "<p class='notes'>" + _esc(_operated_limits_note(grid, zh)) + "</p>")
     facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
              else grid["network"].get("facts", []) + grid.get("notes", []))
     parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")
