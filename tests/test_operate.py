@@ -265,6 +265,15 @@ def test_operation_section_in_the_schema():
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"horizon": 24})
+    # the value of lost load is labelled: ASSUMED unless the scenario cites a source
+    from twin.operate.stage import voll_note, voll_source
+    from twin.report_text import phrase
+
+    assert voll_source(spec) == "ASSUMED" and spec.value_of_lost_load_cny_per_kwh == 30.0
+    cited = OperationSpec.model_validate({"value_of_lost_load_cny_per_kwh": 45, "value_of_lost_load_source": "survey X"})
+    assert voll_source(cited) == "survey X"
+    assert "45 CNY/kWh (ASSUMED" in voll_note(45.0, None) and "ASSUMED" not in voll_note(45.0, "survey X")
+    assert "45 元/kWh" in phrase(voll_note(45.0, "survey X"), "zh") and "假设值" in phrase(voll_note(45.0, None), "zh")
 
 
 def test_run_operates_the_sized_park(tmp_path):

@@ -268,11 +268,11 @@ def headline(op: dict) -> dict:
     value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %{mark(c, 'en')}" for c in ctrls)
     en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
                    f"{g[c]['gross_emissions_tco2']:+,.0f} tCO2/yr, peak {g[c]['max_monthly_peak_kw']:+,.0f} kW, "
-                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "en")
+                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh/yr" + shed(c, "en")
                    for c in ctrls)
     zh = "；".join(f"{names.get(c, (c, c))[0]}：{g[c]['annualised_cost_cny']:+,.0f} 元/年，"
                   f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
-                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "zh")
+                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh/年" + shed(c, "zh")
                   for c in ctrls)
     value_zh = " · ".join(f"{names.get(c, (c, c))[0]} {g[c]['annualised_cost_pct']:+.1f} %{mark(c, 'zh')}"
                           for c in ctrls)
