@@ -22,8 +22,9 @@ horizon shrinks at the end.  HiGHS keeps its simplex basis between windows (warm
 Added to the window model in HiGHS directly (the full model has none of them):
 
 * the monthly demand charge on the *increase* of the month's peak: a peak column for
-  the current and one for the next month, with the lower bound of the current month's
-  peak at the highest import so far, rows ``P^{imp}_k \le \hat P`` for the hours of
+  the current and one for the next month, with the lower bound of each at the peak already
+  paid for (``month_peak_kw``: the highest import so far or a higher target;
+  ``next_month_peak_kw``), rows ``P^{imp}_k \le \hat P`` for the hours of
   each month, cost :math:`c^{dem}` per kW;
 * non-negative slacks that keep every window feasible whatever the plant did (faults,
   forecast errors): unserved energy on each bus balance row at the value of lost load,
@@ -515,7 +516,7 @@ class RollingWindow:
     def solve(self, t0: int, state: dict, *, rhs_delta: dict | None = None,
               col_ub: dict | None = None, terminal_value: dict | None = None,
               month_peak_kw: float = 0.0, full_dispatch: bool = True,
-              col_off: dict | None = None) -> dict:
+              col_off: dict | None = None, next_month_peak_kw: float = 0.0) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -536,7 +537,10 @@ class RollingWindow:
             Store content component -> value of each kWh left at the end of the window
             [CNY/kWh].
         month_peak_kw : float
-            Highest import so far in the month of ``t0`` [kW].
+            Peak of the month of ``t0`` that is paid for already [kW]: the highest import so
+            far (or a higher target); the window pays the demand charge on the increase above it.
+        next_month_peak_kw : float
+            The same for the next month, where the window reaches into it [kW] (default 0).
         col_off : dict, optional
             Hourly column component name -> bool per window hour: the column is fixed at 0
             there (an asset out of service) [-].
@@ -619,7 +623,8 @@ class RollingWindow:
             nxt = (months != m0) & (ks < n_active)
             hi = np.concatenate([np.where(cur, 0.0, INF), np.where(nxt, 0.0, INF)])
             h.changeRowsBounds(2 * H, self.peak_rows, self._peak_lo, hi)
-            h.changeColsBounds(2, self._peak_cols32, np.array([float(month_peak_kw), 0.0]), self._inf2)
+            h.changeColsBounds(2, self._peak_cols32, np.array([float(month_peak_kw), float(next_month_peak_kw)]),
+                               self._inf2)
         self.update_s += time.perf_counter() - t_u
         t_s = time.perf_counter()
         h.run()  # output_flag is off: HiGHS prints nothing

@@ -265,6 +265,15 @@ def test_operation_section_in_the_schema():
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"horizon": 24})
+    # the value of lost load is labelled: ASSUMED unless the scenario cites a source
+    from twin.operate.stage import voll_note, voll_source
+    from twin.report_text import phrase
+
+    assert voll_source(spec) == "ASSUMED" and spec.value_of_lost_load_cny_per_kwh == 30.0
+    cited = OperationSpec.model_validate({"value_of_lost_load_cny_per_kwh": 45, "value_of_lost_load_source": "survey X"})
+    assert voll_source(cited) == "survey X"
+    assert "45 CNY/kWh (ASSUMED" in voll_note(45.0, None) and "ASSUMED" not in voll_note(45.0, "survey X")
+    assert "45 元/kWh" in phrase(voll_note(45.0, "survey X"), "zh") and "假设值" in phrase(voll_note(45.0, None), "zh")
 
 
 def test_run_operates_the_sized_park(tmp_path):
@@ -321,3 +330,50 @@ def test_window_fixes_out_of_service_columns_at_zero():
     # the next window without the fault uses the assets again (bounds restored)
     w.solve(31, {"e_battery_battery": 200.0, "e_tes_tes": 0.0}, full_dispatch=False)
     assert w.read(column_component("heat_pump", "hp"), 48)[:10].max() > 0.0
+
+
+def _new_peak_hours(ds, targets: dict | None = None):
+    """Hours whose import raises the month's peak: (hours, increase over the threshold in force
+    [kW], battery charging [kW]); the threshold is the month's peak before the hour, or the plan's
+    peak of the month where ``targets`` gives one and it is higher."""
+    imp = ds["p_grid_import_kw"].values
+    mp = ds["p_month_peak_kw"].values
+    months = pd.DatetimeIndex(ds["time"].values).month.to_numpy()
+    first = np.r_[True, months[1:] != months[:-1]]
+    before = np.where(first, 0.0, np.r_[0.0, mp[:-1]])
+    thr = np.maximum(before, np.array([float((targets or {}).get(int(m), 0.0)) for m in months]))
+    inc = imp - thr
+    hours = np.flatnonzero((inc > 1e-6) & ~first)
+    return hours, inc[hours], ds["p_battery_charge_kw"].sum("battery").values[hours]
+
+
+@pytest.mark.parametrize("kind", ["rule", "mpc"])
+def test_charging_never_sets_a_new_monthly_peak(kind):
+    """Large load forecast errors under a demand charge: where the actual load turns out higher
+    than forecast, the plant holds charging back on the measured import, so no hour that sets a
+    new monthly peak above the threshold (the month's peak so far, or the plan's peak where
+    higher) has the battery charging by at least the increase; the peaks the load sets remain."""
+    from solvers.rolling import as_built
+
+    prob, sizes = _rich_problem()
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 200.0})
+    plan = S.solve(ab, S.SolveOptions(solver="simplex"))
+    targets = {3: float(plan.dispatch["p_grid_import_kw"].max())}
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
+    settings = ForecastSettings(load_sd_of_mean=0.2, pv_sd_of_peak=0.2)
+    fc = Forecaster(_truth(park), 48, settings, seed=11)
+    ctrl = (RuleController(fc, peak_targets=targets) if kind == "rule"
+            else MPCController(ab, fc, horizon=48, peak_targets=targets))
+    ds, stats = operate(park, ctrl)
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    assert _heat_balance(ds) < 1e-6
+    hours, inc, bch = _new_peak_hours(ds, targets)
+    assert hours.size > 0  # forecast errors do raise the peak: through the load, not charging
+    assert np.all(bch < inc) and np.all(bch == 0.0)  # charging was cut whole in those hours
+    assert ds["p_charge_held_kw"].values.max() > 0  # the hold did act
+    # the rule without the plan's peaks: the threshold is the measured peak so far
+    if kind == "rule":
+        park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
+        ds, _ = operate(park, RuleController(Forecaster(_truth(park), 48, settings, seed=11)))
+        hours, inc, bch = _new_peak_hours(ds)
+        assert np.all(bch < inc)

@@ -1048,3 +1048,24 @@ PHRASES.update({  # built-in process-load shapes (twin.components.process.SHAPES
     "load factor 0.30-0.45 [twin-assumption])":
         "建筑模型之外的办公插座与 IT 负荷，工作日 08–18 时，周末 30–40%（合成曲线；负荷率 0.30–0.45 [twin-assumption]）",
 })
+
+# the operational gap where a controller served less than the plan (twin.operate.stage)
+_WORDS_ZH.update({"rule-based": "规则控制", "rolling-horizon (MPC)": "滚动优化（MPC）"})
+PATTERNS.extend([
+    (r"^energy an operated year does not serve \(electricity, heat, cooling, EV charging short at departure\) costs "
+     r"the value of lost load, (?P<v>[\d.,e+]+) CNY/kWh \(ASSUMED: no official Chinese value of lost load for parks; "
+     r"operation\.value_of_lost_load_cny_per_kwh\)$",
+     "运行年未能供应的能量（电、热、冷，以及离站时电动汽车未充足的电量）按失负荷价值 {v} 元/kWh 计入成本"
+     "（假设值：国内没有园区失负荷价值的官方数值；operation.value_of_lost_load_cny_per_kwh）"),
+    (r"^energy an operated year does not serve \(electricity, heat, cooling, EV charging short at departure\) costs "
+     r"the value of lost load, (?P<v>[\d.,e+]+) CNY/kWh \(the scenario's value; its source: "
+     r"operation\.value_of_lost_load_source\)$",
+     "运行年未能供应的能量（电、热、冷，以及离站时电动汽车未充足的电量）按失负荷价值 {v} 元/kWh 计入成本"
+     "（情景给定值，出处见 operation.value_of_lost_load_source）"),
+    (r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller served less than the plan \(unserved electricity "
+     r"(?P<e>[\d,.]+) MWh/yr, heat (?P<h>[\d,.]+) MWh/yr, cooling (?P<k>[\d,.]+) MWh/yr; EV charging (?P<v>[\d,.]+) "
+     r"MWh/yr short, (?P<b>[\d,]+) of (?P<n>[\d,]+) promises broken\): its gap is not like for like; the cost prices "
+     r"the unserved energy at the value of lost load, the emissions count only what was served$",
+     "{c}的供能少于规划方案（未供电量 {e} MWh/年，未供热量 {h} MWh/年，未供冷量 {k} MWh/年；电动汽车离站欠充 {v} MWh/年，"
+     "{n} 次充电承诺中 {b} 次未兑现）：其运行差距并非同口径比较；成本按失负荷价值计入未供能量，排放只计实际供给的部分"),
+])

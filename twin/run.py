@@ -369,7 +369,17 @@ def _operate(r: Run, problem, prog) -> None:
     r.timing_s["operation"] = time.perf_counter() - t0
     r.summary.setdefault("timing_s", {})["operation"] = r.timing_s["operation"]
     gaps = op.summary.get("gap", {})
-    prog.done(", ".join(f"{k} {v['annualised_cost_pct']:+.2f} % cost" for k, v in gaps.items()))
+    prog.done(", ".join(f"{k} {v['annualised_cost_pct']:+.2f} % cost"
+                        + ("" if v.get("like_for_like", True) else
+                           f" (not like for like: {v['unserved_mwh']['total']:,.1f} MWh/yr unserved, "
+                           f"{v['unserved_energy_cny']:+,.0f} CNY/yr at the value of lost load)")
+                        for k, v in gaps.items()))
+    for n in op.summary.get("warnings", []):
+        prog.note(n)
+    if any(not v.get("like_for_like", True) for v in gaps.values()):
+        st = op.summary["settings"]
+        prog.note(f"value of lost load {st['value_of_lost_load_cny_per_kwh']:g} CNY/kWh "
+                  f"({st['value_of_lost_load_source']}; operation.value_of_lost_load_cny_per_kwh)")
     for n in op.summary.get("faults", []):
         prog.note(f"fault {n}")
 def run_stages(sc) -> int:

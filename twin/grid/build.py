@@ -24,6 +24,10 @@ LV_RATINGS_KVA = (100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 
 #: Standard HV/MV power transformer ratings [kVA] (GB/T 6451 series).
 HV_RATINGS_KVA = (315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000, 25000, 31500,
                   40000, 50000, 63000, 80000, 100000)
+#: Peak below which an asset of the default layout counts as not built [kVA]: the optimiser's
+#: noise tolerance (:data:`solvers.optimise.NOISE_TOL`, 0.1 kW); an asset sized 0 can still show
+#: a draw of a few watts of solver noise, which must not get a 100 kVA transformer and a feeder.
+IDLE_KVA = 0.1
 #: pandapower standard MV cables used by the default layout, smallest first (XLPE aluminium,
 #: stand-ins for Chinese YJLV22 8.7/15 kV cables of the same cross-section).
 MV_CABLES = ("NA2XS2Y 1x70 RM/25 6/10 kV", "NA2XS2Y 1x95 RM/25 6/10 kV", "NA2XS2Y 1x120 RM/25 6/10 kV",
@@ -246,8 +250,8 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
     kinds = sc.electrical_assets()
     idle = []
     for name, assets, dist, s in sites:
-        if s is None and peaks and sum(peaks.get(a, 0.0) for a in assets) <= 0.0:
-            idle += assets  # not built in the plan: no transformer and feeder of its own
+        if s is None and peaks and sum(peaks.get(a, 0.0) for a in assets) < IDLE_KVA:
+            idle += assets  # not built (or sized 0) in the plan: no transformer and feeder of its own
             continue
         d_m = dist if dist is not None else spec.default_distance_m
         site_mv = int(pp.create_bus(net, vn_kv=spec.mv_kv, name=f"{name} MV"))
@@ -273,11 +277,12 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
         for a in assets:
             rows.append((a, kinds[a], lv))
     if idle:
-        pn.fact(f"assets that draw nothing in the plan sit at the MV busbar: {', '.join(idle)}",
-                f"规划中无用电的资产接于中压母线：{'、'.join(idle)}")
+        pn.fact(f"assets that draw nothing in the plan (peak below {IDLE_KVA:g} kVA) sit at the MV busbar "
+                f"without a transformer or feeder of their own: {', '.join(idle)}",
+                f"规划中无用电（峰值低于 {IDLE_KVA:g} kVA）的资产接于中压母线，不单独设变压器和馈线：{'、'.join(idle)}")
     placed = {r[0] for r in rows}
     for name, kind in kinds.items():
-        if name not in placed and kind != "pv_array":
+        if name not in placed:  # idle assets (a PV array sized 0 too) and batteries not placed
             rows.append((name, kind, mv))
             if kind == "battery":
                 pn.fact(f"battery '{name}' at the MV busbar (not placed in a site)",

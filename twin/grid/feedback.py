@@ -66,6 +66,9 @@ class GridResult:
     """Allowed voltage band [pu]."""
     problem: object = None
     """The problem the published plan solves (with the hourly limits when the loop added them)."""
+    year_weight_h: float = 1.0
+    """Hours of the year each hourly step stands for (8760/T, :func:`twin.statistics.year_weight_h`):
+    annual energies such as ``losses_mwh`` are the hourly sums times this [h]."""
 
     def summary(self, time_labels=None) -> dict:
         """The ``grid`` section of summary.json (docs/outputs.md)."""
@@ -87,7 +90,7 @@ class GridResult:
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
             "vm_min_pu": float(np.nanmin(fr.vm_pu)) if fr.vm_pu.size else None,
             "vm_max_pu": float(np.nanmax(fr.vm_pu)) if fr.vm_pu.size else None,
-            "losses_mwh": float(np.nansum(fr.losses_mw)),
+            "losses_mwh": annual_losses_mwh(fr, self.year_weight_h),
             "losses_share_of_import": _share(fr),
             "peak_pcc_import_kw": float(np.nanmax(fr.p_pcc_mw) * 1000.0),
             "batch_solve_time_s": float(fr.solve_time_s),
@@ -172,6 +175,12 @@ def _max(a: np.ndarray, names) -> dict:
     if a.size == 0:
         return {}
     return {str(n): float(np.nanmax(a[:, j])) for j, n in enumerate(names)}
+
+
+def annual_losses_mwh(fr, year_weight_h: float) -> float:
+    """Network losses of a flow scaled to a year [MWh/yr]: the hourly losses summed, times the
+    hours of the year each step stands for (8760/T for a horizon of T hours)."""
+    return float(np.nansum(fr.losses_mw)) * float(year_weight_h)
 
 
 def _share(fr) -> float | None:
@@ -375,8 +384,11 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     from twin.grid.build import build_network
     from twin.grid.timeseries import asset_peaks_kva, asset_series
 
+    from twin.statistics import year_weight_h
+
     spec = sc.grid.network
     T = prof.sizes["time"]
+    w_year = year_weight_h(T)
     loads, pv = asset_series(sc, merged(prof, res.dispatch))
     pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor))
     imp0 = np.broadcast_to(np.asarray(sc.grid.import_limit_kw, float), (T,)).copy()
@@ -395,7 +407,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                         "severity": _severity(chk),
                         "import_limit_kw": float(sc.grid.import_limit_kw),
                         "max_trafo_loading_percent": float(np.nanmax(fr.trafo_loading_percent)) if fr.trafo_loading_percent.size else None,
-                        "vm_min_pu": float(np.nanmin(fr.vm_pu)), "losses_mwh": float(np.nansum(fr.losses_mw)),
+                        "vm_min_pu": float(np.nanmin(fr.vm_pu)), "losses_mwh": annual_losses_mwh(fr, w_year),
                         "balance_mismatch_kw": mismatch})
         if first is None:
             first = (fr, chk, inj)
@@ -466,7 +478,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                       import_limit_kw=imp_lim if changed else None,
                       export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
                       upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu),
-                      problem=problem if changed else problem0)
+                      problem=problem if changed else problem0, year_weight_h=w_year)
 
 
 def _severity(chk: Check) -> float:
@@ -501,6 +513,8 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
     """
     from types import SimpleNamespace
 
+    from twin.statistics import year_weight_h
+
     spec = sc.grid.network
     net = gr.network.net
     out, vm, tl, ll = {}, [], [], []
@@ -515,7 +529,7 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
             "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
             "vm_min_pu": float(np.nanmin(fr.vm_pu)), "vm_max_pu": float(np.nanmax(fr.vm_pu)),
-            "losses_mwh": float(np.nansum(fr.losses_mw)), "balance_mismatch_kw": mismatch,
+            "losses_mwh": annual_losses_mwh(fr, year_weight_h(fr.losses_mw.size)), "balance_mismatch_kw": mismatch,
         }
         vm.append(fr.vm_pu.T)
         tl.append(fr.trafo_loading_percent.T)

@@ -173,6 +173,22 @@ _KINDS = {"line_loading": ("线路过载", "line overload"), "trafo_loading": ("
           "transformer": ("变压器增容", "larger transformer"), "cable": ("增加电缆回路", "more cable circuits")}
 
 
+#: Unit of a violation's worst value and limit by kind (twin.grid.violations.Violation).
+_UNITS = {"line_loading": "%", "trafo_loading": "%", "undervoltage": "pu", "overvoltage": "pu",
+          "pcc_import": "kW", "pcc_export": "kW"}
+
+
+def _with_unit(x: float, kind: str) -> str:
+    """A violation's worst value or limit with its unit: loading in %, voltage in pu, power at the
+    point of connection in kW."""
+    u = _UNITS.get(kind, "")
+    if u == "kW":
+        return f"{x:,.0f} kW"
+    if u == "pu":
+        return f"{x:.4f} pu"
+    return f"{x:.4g} {u}".rstrip()
+
+
 def _name(n: str, zh: bool) -> str:
     """Element names the tool generated, in the report's language."""
     if not zh:
@@ -182,6 +198,19 @@ def _name(n: str, zh: bool) -> str:
         if n == en.strip() or n.endswith(en):
             return n[: len(n) - len(en)] + z if n.endswith(en) and n != en.strip() else z
     return n
+
+
+def _operated_limits_note(grid: dict, zh: bool) -> str:
+    """What the operated years know of the grid limits (twin.operate runs the published plan's problem)."""
+    if grid.get("hourly_import_limit"):
+        return ("运行年与规划方案遵守相同的并网点逐时购电限值：实际购电从不超过限值，限值内无法供应的负荷被切除并计为未供电量；"
+                "滚动优化在其预测窗口内按这些限值安排，规则控制不预先考虑限值，只由设备运行层截断" if zh else
+                "the operated years keep to the same hourly import limits at the point of connection as the plan: "
+                "the import never exceeds them, and load that cannot be served within them is shed and counted as "
+                "unserved; the rolling horizon plans with them over its window, the rule-based controller does not "
+                "look ahead to them and is only cut by the plant")
+    return ("运行年与规划方案遵守相同的合同购电限值" if zh else
+            "the operated years keep to the contracted import limit, as the plan does")
 
 
 def _kind(k: str, zh: bool) -> str:
@@ -247,8 +276,8 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         parts.append("<h3>" + ("越限元件" if zh else "Violations") + "</h3>" + _rows(
             [("元件" if zh else "element", "类型" if zh else "kind", "小时" if zh else "hours", "最不利" if zh else "worst",
               "限值" if zh else "limit", "时刻" if zh else "when")]
-            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], f"{v['worst']:.4g}", f"{v['limit']:.4g}",
-                _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
+            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], _with_unit(v["worst"], v["kind"]),
+                _with_unit(v["limit"], v["kind"]), _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
     if up.get("items"):
         parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
             [(_name(it["element"], zh), _kind(it["kind"], zh), _item_text(it, zh)) for it in up["items"]])
@@ -265,10 +294,7 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
                           o["violating_hours"],
                           f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
                           f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
-                     + "<p class='notes'>" + _esc(
-                         "运行控制器只知道合同购电限值，不知道反馈环节加入的逐时电网限值" if zh else
-                         "the operating controllers know the contracted import limit only, not the hourly grid "
-                         "limits of the feedback loop") + "</p>")
+                     + "<p class='notes'>" + _esc(_operated_limits_note(grid, zh)) + "</p>")
     facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
              else grid["network"].get("facts", []) + grid.get("notes", []))
     parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")

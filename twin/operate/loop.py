@@ -21,7 +21,13 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    its charger power, its overlap with the hour and its promise (V2G: its headroom);
    V2G only from bidirectional chargers and only as far as the vehicle can still reach
    its promise by departure at full charging power, never below ``v2g_min_soc``;
-5. electricity balance closed by the grid within its limits; a shortfall (import limit,
+5. the controller's charging limit (``Decision.charge_limit_kw``, the demand charge's
+   peak threshold) held in real time on the hour's actual flows, not its forecast: EV
+   charging beyond what the promises need gets only the room below it (step 4), then
+   battery charging and then thermal-store charging from electric heat are cut until the
+   import is at the limit or no flexible charging is left (``p_charge_held_kw``), so that
+   charging never sets a new monthly peak (the load itself may);
+6. electricity balance closed by the grid within its limits; a shortfall (import limit,
    grid outage) is shed in the order battery charging, heat pumps and electric boiler
    (the gas boiler takes over where it can, else unserved heat), chiller (unserved
    cooling), fixed load (unserved electricity); a surplus is exported within the export
@@ -29,7 +35,8 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
 
 Every hour the balance closes exactly; the dataset records each flow under the names of
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
-``q_unserved_heat_kw``, ``q_unserved_cooling_kw`` and ``e_ev_shortfall_kwh``.
+``q_unserved_heat_kw``, ``q_unserved_cooling_kw``, ``e_ev_shortfall_kwh``, ``p_month_peak_kw``
+and ``p_charge_held_kw``.
 """
 
 from __future__ import annotations
@@ -107,18 +114,22 @@ class _Fleet:
                 "energy": self.e[idx] + self.depth[idx], "bidir": self.bidir[idx],
                 "start": np.maximum(self.conn[idx], t), "head": self.head[idx] - self.e[idx]}
 
-    def step(self, t: int, p_ch: float, p_dis: float, limit: float = np.inf) -> tuple[float, float]:
-        """Share the fleet's set-points in hour ``t``; returns grid-side (charge, discharge) [kW].
+    def step(self, t: int, p_ch: float, p_dis: float, limit: float = np.inf,
+             flex_limit: float = np.inf) -> tuple[float, float, float]:
+        """Share the fleet's set-points in hour ``t``; returns grid-side (charge, discharge,
+        charging held back by ``flex_limit``) [kW].
 
         Every connected vehicle first gets what it must receive in this hour to keep its
         promise at full power before departure (the charging management keeps promises
         where it physically can, whatever the set-point), as far as ``limit`` (the power
         the park can supply) allows; the rest of the charging set-point goes least laxity
-        first; V2G comes from bidirectional vehicles only, each within its promise.
+        first, within ``flex_limit`` (grid side: the room below the controller's charging
+        limit) for the fleet's charging as a whole; V2G comes from bidirectional vehicles
+        only, each within its promise.
         """
         idx = self.active(t)
         if idx.size == 0:
-            return 0.0, 0.0
+            return 0.0, 0.0, 0.0
         start = np.maximum(self.conn[idx], t)
         end = np.minimum(self.dep[idx], t + 1)
         ov = np.clip(end - start, 0.0, 1.0)
@@ -132,7 +143,11 @@ class _Fleet:
             must = self._fill(must, must, lim_b, after, e, idx)
         got = must.copy()
         want = max(p_ch - p_dis, 0.0) * eta
+        room = float((cap - got).sum())
         extra = min(want, lim_b) - got.sum()
+        flex_b = max(flex_limit, 0.0) * eta
+        held = max(min(extra, room) - min(extra, flex_b - got.sum(), room), 0.0) if extra > 0 else 0.0
+        extra = min(extra, flex_b - got.sum())
         if extra > 0:
             got += self._fill(cap - got, cap - got, extra, after, e, idx)
         self.e[idx] += got
@@ -154,7 +169,7 @@ class _Fleet:
             self.e[idx] -= take
             dis = float(take.sum())
         self.cum += ch - dis
-        return ch / eta, dis * eta
+        return ch / eta, dis * eta, held / eta
 
     def _fill(self, cap, _unused, amount, after, e, idx):
         """Share ``amount`` [kWh] within ``cap`` least laxity first."""
@@ -183,7 +198,7 @@ def _record_arrays(park: OperatedPark) -> dict:
         "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
         "p_load_kw", "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw", "q_heat_demand_kw",
         "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
-        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw")}
+        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw", "p_charge_held_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
     nb, nc = len(park.boilers), len(park.chillers)
     rec.update({"q_heat_pump_kw": z(nh), "p_heat_pump_kw": z(nh), "q_waste_heat_source_kw": z(nh),
@@ -245,23 +260,38 @@ class Plant:
         cool = self._cool(t, d, price, cprice)
         heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
         p_chiller = cool["p_elec"]
-        # 4. EV fleets, within the power the park can supply
+        # 4. EV fleets, within the power the park can supply; charging beyond the promises
+        # only within the room below the charging limit (battery charging left aside: it is cut first)
         n0 = load + heat["p_elec"] + p_chiller + bch.sum() - bdis.sum() - pv_avail
         room = imp_cap - n0 if np.isfinite(imp_cap) else np.inf
+        lim = np.inf if d.charge_limit_kw is None else float(d.charge_limit_kw)
+        flex_room = lim - (n0 - bch.sum())
         ev_ch, ev_dis = [], []
+        held = 0.0
         for i, f in enumerate(self.fleets):
             if f.fp.mode == "uncontrolled":
-                sp_c, sp_d = np.inf, 0.0
+                sp_c, sp_d, flex = np.inf, 0.0, np.inf  # charging on arrival is not flexible
             else:
                 sp_c = float(d.ev_charge_kw.get(f.fp.name, 0.0))
                 sp_d = float(d.ev_discharge_kw.get(f.fp.name, 0.0)) if f.fp.mode == "v2g" else 0.0
+                flex = max(flex_room, 0.0) + sp_d
             sp_d = min(sp_d, max(n0, 0.0) + exp_cap)
-            c, dch = f.step(t, sp_c, sp_d, limit=max(room, 0.0) + sp_d)
+            c, dch, h = f.step(t, sp_c, sp_d, limit=max(room, 0.0) + sp_d, flex_limit=flex)
             room -= c - dch
+            flex_room -= c - dch
+            held += h
             ev_ch.append(c)
             ev_dis.append(dch)
         net = n0 + sum(ev_ch) - sum(ev_dis)
-        # 5. balance: shed a shortfall, export or curtail a surplus
+        # 5. charging held in real time so that it never takes the import above the limit
+        if net > lim + _TOL:
+            over = net - lim
+            left = _cut(bch, over)
+            if left > 0:
+                left = self._cut_tes_charging(t, heat, left)
+            net -= over - left
+            held += over - left
+        # 6. balance: shed a shortfall, export or curtail a surplus
         unserved = 0.0
         if net > imp_cap:
             short = net - imp_cap
@@ -297,6 +327,7 @@ class Plant:
         r["e_battery_kwh"][:, t] = [self.batt[b["name"]] for b in p.batteries]
         r["p_load_kw"][t] = load
         r["p_unserved_kw"][t] = unserved
+        r["p_charge_held_kw"][t] = held
         self._record_cool(t, cool)
         for i in range(len(self.fleets)):
             r["p_ev_charge_kw"][i, t], r["p_ev_discharge_kw"][i, t] = ev_ch[i], ev_dis[i]
@@ -485,6 +516,29 @@ class Plant:
             heat["q_b"][j] -= q_cut
             short -= q_cut / b["eff"]
             self._backfill(heat, q_cut)
+        heat["p_elec"] = self._heat_elec(t, heat)
+        return max(short, 0.0)
+
+    def _cut_tes_charging(self, t: int, heat: dict, short: float) -> float:
+        """Charge the thermal stores less, taking the heat off electric sources (electric
+        boilers first, then heat pumps, lowest COP first) until ``short`` [kW electric] is
+        saved or the stores are not charging; returns what is left of ``short``."""
+        p = self.park
+        srcs = [("boiler", j, b["eff"]) for j, b in enumerate(p.boilers) if b["fuel"] == "electric"]
+        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps)), key=lambda s: s[2])
+        for kind, j, per in srcs:  # per: kWh heat per kWh electricity
+            tch = float(heat["tch"].sum())
+            if short <= 0 or tch <= 0:
+                break
+            key = "q_b" if kind == "boiler" else "q_hp"
+            q_cut = min(heat[key][j], short * per, tch)
+            if q_cut <= 0:
+                continue
+            heat[key][j] -= q_cut
+            _cut(heat["tch"], q_cut)
+            if kind == "hp" and p.heat_pumps[j]["source"] is not None:
+                heat["q_src"][j] = heat["q_hp"][j] * (1.0 - 1.0 / per)
+            short -= q_cut / per
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 

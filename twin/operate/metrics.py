@@ -5,7 +5,11 @@ the optimiser's variable names, so the perfect-foresight optimum and each contro
 measured by one function.  Costs follow the optimiser's objective (docs/architecture.md):
 fixed annual cost of the plan (capital annuities and O&M, unchanged by operation) +
 energy import − export revenue + demand charges + fuel + battery and V2G wear + the
-plan's green power and certificates + offsets + carbon price on net emissions.  The
+plan's green power and certificates + offsets + carbon price on net emissions + energy
+the operated park did not serve (electricity, heat, cooling, EV charging short at
+departure) at the value of lost load (``operation.value_of_lost_load_cny_per_kwh``; the
+optimum serves everything).  Where a controller served less than the plan its gap is not
+like for like (:func:`gap` says so): its emissions count only what it served.  The
 carbon settlement keeps the plan's purchases of green power and certificates and its net
 emissions: the offsets needed are what brings the operated residual emissions down to
 the plan's net emissions.
@@ -23,7 +27,12 @@ def _sum(ds, name) -> float:
     return float(ds[name].sum()) if name in ds else 0.0
 
 
-def operation_metrics(ds, park, plan, problem) -> dict:
+#: Unserved energy [MWh/yr] below which an operated year counts as serving what the plan serves
+#: (the one decimal the outputs show).
+LIKE_FOR_LIKE_MWH = 0.05
+
+
+def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) -> dict:
     """Annual figures of one dispatch.
 
     Parameters
@@ -35,6 +44,9 @@ def operation_metrics(ds, park, plan, problem) -> dict:
         The plan (fixed costs, carbon purchases, net emissions).
     problem : solvers.SizingProblem
         The sizing problem (prices of offsets and carbon, wear costs).
+    value_of_lost_load : float
+        Cost of each kWh of electricity, heat or cooling not served and of EV charging
+        short at departure [CNY/kWh].
 
     Returns
     -------
@@ -42,7 +54,8 @@ def operation_metrics(ds, park, plan, problem) -> dict:
         ``annualised_cost_cny`` and ``costs_cny`` (breakdown) [CNY/yr],
         ``emissions_tco2`` (``gross``, ``grid``, ``fuel``, ``residual``, ``offsets_needed``,
         ``net``) [tCO2/yr], ``monthly_peak_kw`` and ``monthly_demand_charge_cny`` (month ->
-        value), ``ev_energy_not_delivered_mwh``, ``unserved_mwh`` (by load class),
+        value), ``ev_energy_not_delivered_mwh``, ``unserved_mwh`` (by load class and
+        ``total``; ``costs_cny["unserved_energy"]`` prices the total),
         ``battery_cycles`` and ``tes_cycles`` (equivalent full cycles per year, discharge
         throughput / size) [-], ``curtailment_mwh``, ``grid_import_mwh``, ``grid_export_mwh``.
     """
@@ -97,9 +110,15 @@ def operation_metrics(ds, park, plan, problem) -> dict:
     costs["carbon_price"] = c.carbon_price_cny_per_t * net
     fixed = float(pc.get("capex_annualised_total", 0.0)) + float(pc.get("om_total", 0.0))
     costs["capex_and_om"] = fixed
+    unserved = {"electricity": _sum(ds, "p_unserved_kw") * scale / 1e3,
+                "heat": _sum(ds, "q_unserved_heat_kw") * scale / 1e3,
+                "cooling": _sum(ds, "q_unserved_cooling_kw") * scale / 1e3,
+                "ev_charging": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3}
+    unserved["total"] = float(sum(unserved.values()))
+    costs["unserved_energy"] = float(value_of_lost_load) * unserved["total"] * 1e3
     total = (fixed + costs["energy_import"] - costs["export_revenue"] + costs["demand_charge"]
              + costs["fuel"] + costs["wear"] + costs["green_power_premium"] + costs["green_certificates"]
-             + costs["offsets"] + costs["carbon_price"])
+             + costs["offsets"] + costs["carbon_price"] + costs["unserved_energy"])
     out = {
         "annualised_cost_cny": total,
         "costs_cny": costs,
@@ -108,11 +127,8 @@ def operation_metrics(ds, park, plan, problem) -> dict:
                            "offsets_needed": offsets, "net": net},
         "monthly_peak_kw": peaks,
         "monthly_demand_charge_cny": charges,
-        "ev_energy_not_delivered_mwh": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3,
-        "unserved_mwh": {"electricity": _sum(ds, "p_unserved_kw") * scale / 1e3,
-                         "heat": _sum(ds, "q_unserved_heat_kw") * scale / 1e3,
-                         "cooling": _sum(ds, "q_unserved_cooling_kw") * scale / 1e3,
-                         "ev_charging": _sum(ds, "e_ev_shortfall_kwh") * scale / 1e3},
+        "ev_energy_not_delivered_mwh": unserved["ev_charging"],
+        "unserved_mwh": unserved,
         # several stores: equivalent full cycles of their total size
         "battery_cycles": (_sum(ds, "p_battery_discharge_kw") * scale / sum(b["kwh"] for b in park.batteries)
                            if park.batteries else 0.0),
@@ -126,13 +142,26 @@ def operation_metrics(ds, park, plan, problem) -> dict:
 
 
 def gap(metrics: dict, optimum: dict) -> dict:
-    """Controller minus optimum for the headline figures (and the cost gap in %)."""
+    """Controller minus optimum for the headline figures (and the cost gap in %), with what
+    the controller did not serve beside it: ``unserved_mwh`` (by load class and ``total``),
+    ``unserved_energy_cny`` (its cost at the value of lost load, part of the cost gap),
+    ``ev_promises_broken`` of ``ev_promises`` (sessions), and ``like_for_like`` (False when
+    it served less than the plan: more than :data:`LIKE_FOR_LIKE_MWH` unserved)."""
     def d(a, b):
         return float(a) - float(b)
 
     cost = d(metrics["annualised_cost_cny"], optimum["annualised_cost_cny"])
     base = abs(optimum["annualised_cost_cny"]) or 1.0
+    ev = metrics.get("run", {}).get("ev", {})
+    broken = int(sum(v["promises_violated"] for v in ev.values()))
+    unserved = {k: d(v, optimum["unserved_mwh"].get(k, 0.0)) for k, v in metrics["unserved_mwh"].items()}
     return {
+        "like_for_like": bool(unserved.get("total", 0.0) < LIKE_FOR_LIKE_MWH),
+        "unserved_mwh": unserved,
+        "unserved_energy_cny": d(metrics["costs_cny"].get("unserved_energy", 0.0),
+                                 optimum["costs_cny"].get("unserved_energy", 0.0)),
+        "ev_promises_broken": broken,
+        "ev_promises": broken + int(sum(v["promises_kept"] for v in ev.values())),
         "annualised_cost_cny": cost,
         "annualised_cost_pct": 100.0 * cost / base,
         "energy_import_cny": d(metrics["costs_cny"]["energy_import"], optimum["costs_cny"]["energy_import"]),

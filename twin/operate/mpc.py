@@ -6,7 +6,16 @@ data changed in place, HiGHS warm-started) from the current store contents, on
 forecasts with errors (:mod:`twin.operate.forecasts`), and applies the first ``step``
 hours of the plan.  The window:
 
-* prices the monthly demand charge on the increase of the month's peak so far;
+* prices the monthly demand charge on the increase of the month's peak above the higher
+  of its peak so far and the plan's peak of that month (``peak_targets``, the month's
+  plan-level target: import up to it is paid for anyway); the next month in the window
+  starts from its own target;
+* holds charging to that threshold in real time (``Decision.charge_limit_kw``): where the
+  actual load turns out higher than its forecast, the plant cuts the window's charging
+  (battery, thermal store, EV charging beyond the promises) on the measured import, so
+  charging never sets a new monthly peak; a peak the load sets raises the threshold (a
+  window that expects the load to raise it may plan charging up to that level, and the
+  plant lets it charge so far only once the load has done so);
 * values the energy left in each store at the end of the window (terminal value) at
   the mean import price of the window (battery: times the discharge efficiency; thermal
   store: the mean cost of heat from the cheapest heat source; EV fleets: per kWh in the
@@ -46,13 +55,18 @@ class MPCController:
         Hours between re-optimisations [h].
     value_of_lost_load : float
         [CNY/kWh].
+    peak_targets : dict, optional
+        Month (1-12) -> the plan's peak of that month [kW]: import up to it carries no
+        demand charge in the window, and charging is held to it (or the month's peak so
+        far, the higher).
     """
 
     name = "mpc"
 
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
-                 value_of_lost_load: float = 30.0, options=None):
+                 value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None):
         self.problem = problem
+        self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
         self.H = int(horizon)
         self.step = max(int(step), 1)
@@ -197,9 +211,13 @@ class MPCController:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
         off = self._outages(t0, n)
+        m0 = int(park.month[t0])
+        later = park.month[t0:t0 + n]
+        m1 = int(later[later != m0][0]) if np.any(later != m0) else None
         self.python_s += time.perf_counter() - tp
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off,
-                             terminal_value=self._terminal(t0), month_peak_kw=s.month_peak_kw,
+                             terminal_value=self._terminal(t0), month_peak_kw=self._threshold(t0),
+                             next_month_peak_kw=self.peak_targets.get(m1, 0.0) if m1 is not None else 0.0,
                              full_dispatch=False)
         tp = time.perf_counter()
         if out["status"] != "Optimal":
@@ -211,6 +229,11 @@ class MPCController:
         self.plan_t0 = t0
         self.python_s += time.perf_counter() - tp
 
+    def _threshold(self, t: int) -> float:
+        """The month's peak threshold at hour ``t``: the higher of its peak so far and the plan's
+        peak of the month [kW]."""
+        return max(float(self.state.month_peak_kw), self.peak_targets.get(int(self.park.month[t]), 0.0))
+
     def decide(self, t: int) -> Decision:
         if self.plan is None or t - self.plan_t0 >= self.step or t - self.plan_t0 >= self.H:
             self._solve(t)
@@ -218,7 +241,7 @@ class MPCController:
         o = t - self.plan_t0
         p = self.plan
         park = self.park
-        d = Decision()
+        d = Decision(charge_limit_kw=self._threshold(t) if self.win.dc > 0 else None)
         d.battery_kw = {b["name"]: float(p[("bch", b["name"])][o] - p[("bdis", b["name"])][o])
                         for b in park.batteries}
         d.tes_kw = {x["name"]: float(p[("tch", x["name"])][o] - p[("tdis", x["name"])][o])
@@ -246,6 +269,8 @@ class MPCController:
         w = self.win
         n = max(w.n_solves, 1)
         return {"kind": "mpc", "horizon_h": self.H, "step_h": self.step,
+                "peak_threshold": ("max(month peak so far, plan's monthly peak)" if self.peak_targets
+                                   else "month peak so far") + "; charging held to it on the measured import",
                 "windows_solved": w.n_solves, "window_build_s": self.build_s,
                 "highs_s": w.solve_s, "update_s": w.update_s, "python_s": self.python_s,
                 "mean_window_solve_ms": 1e3 * w.solve_s / n,

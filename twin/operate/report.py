@@ -43,6 +43,8 @@ def _rows(op: dict, lang: str) -> list[tuple]:
 
     items = [
         ("年化总成本" if zh else "Annualised cost", "CNY/yr", lambda m: m["annualised_cost_cny"]),
+        ("其中：未供能量（按失负荷价值）" if zh else "of which unserved energy at the value of lost load", "CNY/yr",
+         lambda m: m["costs_cny"].get("unserved_energy", 0.0)),
         ("购电电费" if zh else "Energy import", "CNY/yr", lambda m: m["costs_cny"]["energy_import"]),
         ("需量电费" if zh else "Demand charges", "CNY/yr", lambda m: m["costs_cny"]["demand_charge"]),
         ("燃料" if zh else "Fuel", "CNY/yr", lambda m: m["costs_cny"]["fuel"]),
@@ -54,6 +56,8 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         ("未供电量" if zh else "Unserved electricity", "MWh/yr", lambda m: m["unserved_mwh"]["electricity"]),
         ("未供热量" if zh else "Unserved heat", "MWh/yr", lambda m: m["unserved_mwh"]["heat"]),
         ("未供冷量" if zh else "Unserved cooling", "MWh/yr", lambda m: m["unserved_mwh"]["cooling"]),
+        ("未供能量合计（含 EV 欠交）" if zh else "Unserved energy in all (with EV charging short)", "MWh/yr",
+         lambda m: m["unserved_mwh"].get("total", 0.0)),
         ("电池等效循环" if zh else "Battery equivalent full cycles", "1/yr", lambda m: m["battery_cycles"]),
         ("弃光" if zh else "PV curtailed", "MWh/yr", lambda m: m["curtailment_mwh"]),
     ]
@@ -219,16 +223,21 @@ def operation_section(ds, summary: dict, lang: str, add) -> str:
               "The controllers' figures (the operational gap) are the numbers to quote."))
     from twin.report import _table
 
-    parts = [f"<p class='explain'>{esc(intro)}</p>", _table(_rows(op, lang), head, "num")]
+    from twin.report_text import phrase_html
+
+    # a controller that served less than the plan: said before the gap, which is not like for like
+    warn = "".join(f"<p class='bad'>{phrase_html(w, lang)}</p>" for w in op.get("warnings", []))
+    parts = [f"<p class='explain'>{esc(intro)}</p>", warn, _table(_rows(op, lang), head, "num")]
     faults = op.get("faults", [])
     if faults:
         # the faults as the scenario states them (data)
         parts.append("<p class='notes'>" + ("故障：" if zh else "Faults: ") + "<span class='data'>"
                      + esc("; ".join(map(str, faults))) + "</span></p>")
-    from twin.report_text import phrase
-
-    parts.append("<ul class='notes'>" + "".join(f"<li>{esc(phrase(n, lang))}</li>" for n in op.get("notes", []))
-                 + "</ul>")
+    src = st.get("value_of_lost_load_source")
+    cite = ([("失负荷价值出处：" if zh else "Source of the value of lost load: ") + f"<span class='cite'>{esc(src)}</span>"]
+            if src and src != "ASSUMED" else [])
+    parts.append("<ul class='notes'>" + "".join(f"<li>{phrase_html(n, lang)}</li>" for n in op.get("notes", []))
+                 + "".join(f"<li>{c}</li>" for c in cite) + "</ul>")
     parts += [add(fig_monthly(ds, op, lang)), add(fig_peaks(op, lang)), add(fig_worst_week(ds, op, lang))]
     return "".join(parts)
 

@@ -12,7 +12,11 @@ and the heat pumps' COP are known):
 * **Peak shaving** under the monthly demand charge: whenever the net load would exceed
   the month's threshold (the higher of the month's peak so far and the plan's peak of
   that month, given as ``peak_targets``), the battery discharges the excess and valley
-  charging is held below the threshold.
+  charging is held below the threshold: planned on the forecast, and held in real time on
+  the measured import (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store
+  and EV charging beyond the promises as far as the actual load leaves no room), so a
+  forecast error never lets charging set a new peak that would become the next day's
+  allowance. A peak the load itself sets raises the threshold.
 * **EV charging by departure deadline**: every connected vehicle gets at least what it
   must receive this hour to reach its promise at full power before departure; in valley
   hours or with PV surplus the fleet charges everything it can.
@@ -91,7 +95,7 @@ class RuleController:
         surplus = n < 0
         m = int(park.month[t])
         thr = max(s.month_peak_kw, self.peak_targets.get(m, 0.0)) if park.demand_charge > 0 else np.inf
-        d = Decision()
+        d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None)
         # EV fleets: deadline first, everything in the valley or with PV surplus
         for f in park.fleets:
             veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
@@ -145,8 +149,9 @@ class RuleController:
 
     def finalise(self) -> dict:
         return {"kind": "rule", "decisions": self.n_decisions,
-                "peak_threshold": "max(month peak so far, plan's monthly peak)"
-                if self.peak_targets else "month peak so far"}
+                "peak_threshold": ("max(month peak so far, plan's monthly peak)"
+                                   if self.peak_targets else "month peak so far")
+                + "; charging held to it on the measured import"}
 
 
 def split(want: float, stores: list[dict], power) -> dict:

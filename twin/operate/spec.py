@@ -40,6 +40,11 @@ class OperationSpec(_Strict):
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the forecast errors [-]")
     forecast: ForecastSpec = Field(default_factory=ForecastSpec, description="Forecast errors [-]")
     value_of_lost_load_cny_per_kwh: float = Field(
-        30.0, gt=0, le=1000, description="Cost the rolling-horizon controller puts on unserved energy [CNY/kWh] "
-        "(an assumption: no official Chinese value of lost load for parks is used here)")
+        30.0, gt=0, le=1000, description="Value of lost load [CNY/kWh]: the cost the rolling-horizon controller "
+        "puts on unserved energy, and the price of every kWh of electricity, heat or cooling an operated year "
+        "does not serve (and of EV charging short at departure) in the operational gap. ASSUMED by default: "
+        "there is no official Chinese value of lost load for parks; give yours with its source")
+    value_of_lost_load_source: str | None = Field(
+        None, max_length=300, description="Where value_of_lost_load_cny_per_kwh comes from (a citation) [-]; "
+        "empty: the outputs label the value ASSUMED")
     faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

@@ -138,12 +138,14 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     imp = disp["p_grid_import_kw"].to_numpy()
     for m in sorted(set(park.month.tolist())):
         plan_peaks[int(m)] = float(imp[park.month == m].max())
-    optimum = operation_metrics(disp, park, result, problem)
+    voll = spec.value_of_lost_load_cny_per_kwh
+    optimum = operation_metrics(disp, park, result, problem, value_of_lost_load=voll)
     summary = {
         "controllers": list(controllers),
         "settings": {"horizon_h": H, "step_h": spec.step_h, "seed": spec.seed,
                      "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
-                     "value_of_lost_load_cny_per_kwh": spec.value_of_lost_load_cny_per_kwh,
+                     "value_of_lost_load_cny_per_kwh": voll,
+                     "value_of_lost_load_source": voll_source(spec),
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -159,7 +161,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ("EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); "
              "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
              "and peaks where the aggregate plan cannot be split among the vehicles"),
+            voll_note(voll, spec.value_of_lost_load_source),
         ],
+        "warnings": [],
     }
     datasets, dispatch = [], {}
     for name in controllers:
@@ -170,7 +174,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
-                                 value_of_lost_load=spec.value_of_lost_load_cny_per_kwh)
+                                 value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
+                                 peak_targets=plan_peaks if park.demand_charge > 0 else None)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
@@ -179,11 +184,13 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                 progress(name, done, total, time.perf_counter() - t_c)
 
         ds, stats = operate(park, ctrl, progress=cb)
-        met = operation_metrics(ds, park, result, problem)
+        met = operation_metrics(ds, park, result, problem, value_of_lost_load=voll)
         met["run"] = stats
         met["run"]["total_s"] = time.perf_counter() - t_c
         summary[name] = met
-        summary.setdefault("gap", {})[name] = gap(met, optimum)
+        g = summary.setdefault("gap", {})[name] = gap(met, optimum)
+        if not g["like_for_like"]:
+            summary["warnings"].append(not_like_for_like(name, g))
         dispatch[name] = ds
         datasets.append(ds)
     dataset = xr.Dataset()
@@ -203,6 +210,33 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
 
 
+def voll_source(spec) -> str:
+    """The value of lost load's source as the outputs state it: the scenario's citation, or ASSUMED."""
+    return spec.value_of_lost_load_source or "ASSUMED"
+
+
+def voll_note(voll: float, source: str | None) -> str:
+    """The sentence (summary notes, report) that states the value of lost load the gap uses."""
+    why = ("the scenario's value; its source: operation.value_of_lost_load_source" if source
+           else "ASSUMED: no official Chinese value of lost load for parks; operation.value_of_lost_load_cny_per_kwh")
+    return (f"energy an operated year does not serve (electricity, heat, cooling, EV charging short at departure) "
+            f"costs the value of lost load, {voll:g} CNY/kWh ({why})")
+
+
+#: Controller names in the sentences of the outputs.
+CONTROLLER_WORDS = {"rule": "rule-based", "mpc": "rolling-horizon (MPC)"}
+
+
+def not_like_for_like(name: str, g: dict) -> str:
+    """The warning (summary, console, report) for a controller that served less than the plan."""
+    u = g["unserved_mwh"]
+    return (f"the {CONTROLLER_WORDS.get(name, name)} controller served less than the plan (unserved electricity "
+            f"{u['electricity']:,.1f} MWh/yr, heat {u['heat']:,.1f} MWh/yr, cooling {u['cooling']:,.1f} MWh/yr; "
+            f"EV charging {u['ev_charging']:,.1f} MWh/yr short, {g['ev_promises_broken']:,} of "
+            f"{g['ev_promises']:,} promises broken): its gap is not like for like; the cost prices the unserved "
+            f"energy at the value of lost load, the emissions count only what was served")
+
+
 def headline(op: dict) -> dict:
     """The first-page card: cost gap per controller, and what else moved."""
     ctrls = [c for c in op.get("controllers", []) if c in op.get("gap", {})]
@@ -211,22 +245,37 @@ def headline(op: dict) -> dict:
     names = {"rule": ("规则控制", "rule"), "mpc": ("滚动优化", "MPC")}
     g = op["gap"]
 
-    def shed(c: str, lang: str) -> str:  # electricity the controller could not serve (e.g. within grid limits)
-        mwh = float(op.get(c, {}).get("unserved_mwh", {}).get("electricity", 0.0))
-        if mwh < 0.05:
+    def shed(c: str, lang: str) -> str:  # what the controller could not serve (e.g. within grid limits)
+        gc = g[c]
+        if gc.get("like_for_like", True):
             return ""
-        return f"，未供电量 {mwh:,.1f} MWh/年" if lang == "zh" else f", unserved electricity {mwh:,.1f} MWh/yr"
+        u = gc["unserved_mwh"]
+        v = op.get("settings", {}).get("value_of_lost_load_cny_per_kwh")
+        src = op.get("settings", {}).get("value_of_lost_load_source", "ASSUMED")
+        if lang == "zh":
+            return (f"，未供电量 {u['electricity']:,.1f} MWh/年，未供热量 {u['heat']:,.1f} MWh/年，"
+                    f"未供冷量 {u['cooling']:,.1f} MWh/年，{gc['ev_promises']:,} 次充电承诺中 {gc['ev_promises_broken']:,} "
+                    f"次未兑现；未供能量按失负荷价值 {v:g} 元/kWh（{'假设值' if src == 'ASSUMED' else '出处见说明'}）"
+                    f"计入成本 {gc['unserved_energy_cny']:+,.0f} 元/年：非同口径比较")
+        return (f", unserved electricity {u['electricity']:,.1f} MWh/yr, heat {u['heat']:,.1f} MWh/yr, cooling "
+                f"{u['cooling']:,.1f} MWh/yr, {gc['ev_promises_broken']:,} of {gc['ev_promises']:,} charging promises "
+                f"broken; unserved energy at the value of lost load {v:g} CNY/kWh ({'ASSUMED' if src == 'ASSUMED' else 'source in the notes'}) "
+                f"adds {gc['unserved_energy_cny']:+,.0f} CNY/yr: not like for like")
 
-    value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
+    def mark(c: str, lang: str) -> str:
+        return "" if g[c].get("like_for_like", True) else ("（非同口径）" if lang == "zh" else " (not like for like)")
+
+    value = " · ".join(f"{names.get(c, (c, c))[1]} {g[c]['annualised_cost_pct']:+.1f} %{mark(c, 'en')}" for c in ctrls)
     en = "; ".join(f"{names.get(c, (c, c))[1]}: {g[c]['annualised_cost_cny']:+,.0f} CNY/yr, "
                    f"{g[c]['gross_emissions_tco2']:+,.0f} tCO2/yr, peak {g[c]['max_monthly_peak_kw']:+,.0f} kW, "
-                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "en")
+                   f"EV not delivered {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh/yr" + shed(c, "en")
                    for c in ctrls)
     zh = "；".join(f"{names.get(c, (c, c))[0]}：{g[c]['annualised_cost_cny']:+,.0f} 元/年，"
                   f"排放 {g[c]['gross_emissions_tco2']:+,.0f} tCO2/年，最大需量 {g[c]['max_monthly_peak_kw']:+,.0f} kW，"
-                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh" + shed(c, "zh")
+                  f"EV 未交付 {g[c]['ev_energy_not_delivered_mwh']:,.1f} MWh/年" + shed(c, "zh")
                   for c in ctrls)
-    value_zh = " · ".join(f"{names.get(c, (c, c))[0]} {g[c]['annualised_cost_pct']:+.1f} %" for c in ctrls)
+    value_zh = " · ".join(f"{names.get(c, (c, c))[0]} {g[c]['annualised_cost_pct']:+.1f} %{mark(c, 'zh')}"
+                          for c in ctrls)
     return {"value": value, "value_en": value, "value_zh": value_zh,
             "note_en": "against the perfect-foresight optimum: " + en,
             "note_zh": "相对完美预见最优：" + zh}

@@ -281,3 +281,9 @@ class Decision:
     None = merit order."""
     cool_kw: dict | None = None
     """Chiller index -> cooling output target; None = merit order."""
+    charge_limit_kw: float | None = None
+    """Import above which the plant holds back flexible charging in real time, on the hour's
+    actual flows (battery charging, then thermal-store charging from electric heat; EV charging
+    beyond what the vehicles' promises need is given only the room below it) [kW]; the
+    peak-shaving threshold of a demand charge. The load itself may still take the import
+    above it; charging never does. None: no limit."""
