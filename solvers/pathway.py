@@ -5,21 +5,25 @@ representative days, with its own prices, factors, loads, learned costs, emissio
 and targets) is built into its own Pyomo ``Block`` of one master model; the blocks' own
 objectives are deactivated. One build variable :math:`b_{a,v} \ge 0` per sized quantity
 ``a`` and vintage period ``v`` links them: the period's new-capacity variable is what the
-earlier and present builds still deliver (PyPSA's multi-period rule: in service while
-:math:`y_v \le y_p < y_v + L_v`),
+earlier and present builds deliver in every year of the period ``[y_p, e_p)`` (in service
+while :math:`y_v \le y < y_v + L_v`, PyPSA's rule, in each of the period's years; an earlier
+build retiring inside the period does not count there, so the period replaces it; a build
+serves its own period whole, replaced like for like within it where its life is shorter),
 
 .. math::
-    N_{a,p} = \sum_{v \le p,\ y_p < y_v + L_{a,v}} (1 - f_a (y_p - y_v))^+ \, b_{a,v}
+    N_{a,p} = b_{a,p} + \sum_{v < p,\ e_p \le y_v + L_{a,v}} (1 - f_a (y_p - y_v))^+ \, b_{a,v}
 
 (:math:`f_a` the fade per year, battery energy), and the master objective is
 
 .. math::
     \min \sum_p W_p \, C^{op}_p
     + \sum_{a,v} b_{a,v} \,(c_{a,v}\,\mathrm{CRF}(r, L_{a,v}) + c_{a,v} f^{OM}_{a,v} + o_{a,v})
-      \sum_{p:\ \text{in service}} W_p
+      \sum_{y \in [y_v, \max(e_v, y_v + L_{a,v}))} w_y
 
 with :math:`C^{op}_p` the period's annual cost without the capital annuities and fixed
-O&M of the vintaged quantities, :math:`W_p` the discounted years of period ``p`` and
+O&M of the vintaged quantities, :math:`W_p` the discounted years of period ``p``,
+:math:`w_y` the discount factor of year ``y`` within the horizon (annuities stop in the
+year an asset retires) and
 :math:`c_{a,v}` the capex of the vintage period's own (learned) costs. Quantities not
 vintaged (``vintage_keys``) keep their annualised cost inside their period (re-decided
 each period). A capital budget of period ``v`` bounds the capex spent in ``v``.
@@ -47,6 +51,20 @@ class ForesightPeriod:
     """Discounted years the period stands for [-] (present value at the first period)."""
     problem: SizingProblem
     """The period's sizing problem with its own (learned) costs."""
+    end_year: int | None = None
+    """First year after the period [yr]; None: the period is its first year alone."""
+    year_weights: tuple | None = None
+    """Discount factor of each year of the period, from ``year`` on [-] (they sum to ``weight``);
+    None: ``(weight,)``, the period's cost counted in its first year."""
+
+    @property
+    def years(self) -> dict:
+        """``{year: discount factor}`` of the period's years."""
+        w = self.year_weights if self.year_weights is not None else (self.weight,)
+        end = self.end_year if self.end_year is not None else self.year + len(w)
+        if len(w) != end - self.year:
+            raise ValueError(f"period {self.year}: {len(w)} year weights for the years {self.year}-{end - 1}")
+        return {self.year + j: float(x) for j, x in enumerate(w)}
 
 
 @dataclass
@@ -60,7 +78,8 @@ class ForesightResult:
     operating_cny: list
     """Each period's annual cost without the annuities and fixed O&M of vintaged quantities [CNY/yr]."""
     capital_cny: list
-    """Annuities and fixed O&M of the vintages in service in each period [CNY/yr]."""
+    """Annuities and fixed O&M of the vintages in service in each period, discounted mean over
+    its years [CNY/yr] (``weight *`` this is their present value)."""
     objective_cny: float
     """Present value of the pathway's cost at the first period's year [CNY]."""
     status: str
@@ -75,6 +94,11 @@ class ForesightResult:
 def in_service(build_year: int, lifetime_yr: float, year: int) -> bool:
     """PyPSA's rule: a build of ``build_year`` serves ``year`` while ``build_year <= year < build_year + lifetime``."""
     return build_year <= year < build_year + lifetime_yr
+
+
+def serves(build_year: int, lifetime_yr: float, years) -> bool:
+    """True when a build of ``build_year`` is in service in every one of ``years``."""
+    return all(in_service(build_year, lifetime_yr, y) for y in years)
 
 
 def fade_factor(fade_per_yr: float, build_year: int, year: int) -> float:
@@ -126,6 +150,12 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
             raise ValueError(f"period {p.year}: objective {p.problem.objective!r} cannot be sized with perfect "
                              f"foresight (one LP); use {' or '.join(FORESIGHT_OBJECTIVES)} in every period, "
                              "or pathway.mode: myopic")
+    years_of = [p.years for p in periods]
+    for pi, p in enumerate(periods):
+        if abs(sum(years_of[pi].values()) - p.weight) > 1e-9 * max(1.0, p.weight):
+            raise ValueError(f"period {p.year}: its year weights do not sum to its weight {p.weight}")
+        if pi + 1 < len(periods) and max(years_of[pi]) >= periods[pi + 1].year:
+            raise ValueError(f"period {p.year} overlaps period {periods[pi + 1].year}")
     t0 = time.perf_counter()
     m = pyo.ConcreteModel(name="park_pathway")
     ctxs, op_exprs = [], []
@@ -160,7 +190,8 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
                     if (i, vi) not in m.build:
                         continue
                     cost_v = ctxs[vi][0].asset_costs[ks]
-                    if in_service(periods[vi].year, cost_v.lifetime_yr, p.year):
+                    # its own period always (a shorter life is replaced within it), a later one if it lasts
+                    if vi == pi or serves(periods[vi].year, cost_v.lifetime_yr, years_of[pi]):
                         terms.append(fade_factor(f, periods[vi].year, p.year) * m.build[i, vi])
                 size = ctx.sizes.get(ks[0])
                 size = size.get(ks[1]) if isinstance(size, dict) else size
@@ -176,9 +207,13 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
                 c = ctxs[vi][0].asset_costs[ks]
                 per_unit = c.annuity_per_unit(v.problem.discount_rate) + c.om_per_unit()
                 for pi, p in enumerate(periods):
-                    if pi >= vi and in_service(v.year, c.lifetime_yr, p.year):
-                        period_capital[pi].append(per_unit * m.build[i, vi])
-                        capital = capital + p.weight * per_unit * m.build[i, vi]
+                    # paid in each year of its own period and in each later year it is in service (not
+                    # after it retires)
+                    w = sum(d for y, d in years_of[pi].items()
+                            if pi == vi or (pi > vi and in_service(v.year, c.lifetime_yr, y)))
+                    if w > 0.0:
+                        period_capital[pi].append(w / p.weight * per_unit * m.build[i, vi])
+                        capital = capital + w * per_unit * m.build[i, vi]
         m.budget_v = pyo.ConstraintList()
         for vi, v in enumerate(periods):
             B = v.problem.capex_budget_cny
@@ -223,5 +258,5 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
         notes=list(be.notes))
 
 
-__all__ = ["FORESIGHT_OBJECTIVES", "ForesightPeriod", "ForesightResult", "fade_factor", "in_service",
+__all__ = ["FORESIGHT_OBJECTIVES", "ForesightPeriod", "ForesightResult", "fade_factor", "in_service", "serves",
            "solve_foresight"]

@@ -146,6 +146,60 @@ def test_assets_retire_at_end_of_life_and_are_rebuilt(tmp_path):
     assert second.inputs["overrides"]["batteries[bess].existing_kwh"] == 0.0
 
 
+@pytest.mark.parametrize("mode", ["myopic", "foresight"])
+def test_an_asset_retiring_inside_a_period_is_replaced_and_stops_paying(tmp_path, mode):
+    """A battery of 2026 with a 6-year life retires in 2032, inside the period 2030-2034: that period
+    does not count it (its plan must hold in 2032-2034 too), builds its own, and the 2026 battery's
+    annuity is charged in 2030 and 2031 only."""
+    from twin.pathway.periods import year_weights
+    from twin.pathway.runner import run_pathway
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    costs = data["costs"]
+    costs["battery_energy"] = {"capex_cny_per_unit": 5000.0, "lifetime_years": 6}  # never pays: minimum only
+    costs["battery_power"] = {"capex_cny_per_unit": 3000.0, "lifetime_years": 6}
+    costs["pv"]["capex_cny_per_unit"] = 1e5
+    costs["discount_rate"] = 0.08
+    path = _tiny(tmp_path, {"periods": [2026, 2030], "end_year": 2035, "representative_days": None, "mode": mode},
+                 costs=costs, battery={"name": "bess", "min_kwh": 200.0, "min_kw": 50.0})
+    res = run_pathway(path, hours=48)
+    first, second = res.periods
+    assert first.retired == []
+    assert [(r["key"], r["retirement_year"], r["counted"]) for r in second.retired] == [
+        ("battery_kwh", 2032, False), ("battery_kw", 2032, False)]
+    assert second.existing["battery_kwh[bess]"] == 0.0  # not counted: it is gone in 2032
+    assert second.inputs["overrides"]["batteries[bess].existing_kwh"] == 0.0
+    assert second.built["battery_kwh[bess]"] == pytest.approx(200.0, rel=1e-4)  # replaced in 2030
+    old = [v for v in res.vintages if v.year == 2026]
+    new = [v for v in res.vintages if v.year == 2030]
+    assert {v.key for v in old} == {v.key for v in new} == {"battery_kwh", "battery_kw"}
+    a_old, a_new = (sum(v.annual_cost(0.08) for v in vs) for vs in (old, new))
+    by_year = second.capital_charge_by_year
+    assert by_year[2030] == by_year[2031] == pytest.approx(a_old + a_new)
+    assert by_year[2032] == by_year[2033] == by_year[2034] == pytest.approx(a_new)  # the 2026 battery stops paying
+    d = year_weights([2026, 2030], 2035, 0.08)[1]
+    assert second.capital_charge_cny == pytest.approx(sum(d[y] * c for y, c in by_year.items()) / sum(d.values()))
+    assert first.capital_charge_by_year == {y: pytest.approx(a_old) for y in range(2026, 2030)}
+    assert res.npv_cost_cny == pytest.approx(sum(p.weight * p.annual_cost_cny for p in res.periods))
+    assert any("not counted as existing capacity" in n for n in res.notes)
+
+
+def test_the_report_says_how_retirement_inside_a_period_is_counted():
+    from twin.report_pathway import render_pathway_report
+
+    row = {"year": 2035, "end_year": 2040, "built": {}, "sizes": {}, "inputs": {"grid_factor_kgco2_per_kwh": 0.5,
+           "grid_factor_source": "the scenario's constant factor, held"}, "core_indicator": None,
+           "emissions_tco2": {"baseline": 1.0, "residual": 1.0, "offsets": 0.0, "net": 1.0},
+           "annual_cost_cny_per_yr": 1.0, "operating_cost_cny_per_yr": 1.0, "capital_charge_cny_per_yr": 0.0,
+           "retired": [{"key": "battery_kwh", "asset": "bess", "year": 2026, "size": 100.0, "retirement_year": 2038}]}
+    s = {"park": {"name": "p"}, "pathway": {"mode": "myopic", "periods": [2035], "end_year": 2040, "npv_cost_cny": 1.0,
+                                            "discount_rate": 0.08, "notes": [], "by_period": [row],
+                                            "first_year_met": {"core_indicator_pass": None, "net_zero": None}}}
+    en, zh = render_pathway_report(s, lang="en"), render_pathway_report(s, lang="zh")
+    assert "(2026–2038)" in en and "is not counted as existing capacity of that period" in en
+    assert "不计入该阶段的现有容量" in zh
+
+
 # ----------------------------------------------------------------------------- outputs
 def test_outputs_agree_and_the_cli_writes_them(tmp_path):
     from twin.cli import main

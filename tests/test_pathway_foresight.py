@@ -241,3 +241,26 @@ def test_carried_size_and_pinned_bounds_round_alike():
         existing = existing_overrides({"pv_kwp[roof]": 0.0}, [v], 2030)["pv_arrays[roof].existing_kwp"]
         pinned = pinned_overrides({"pv_kwp[roof]": total})
         assert existing <= pinned["pv_arrays[roof].max_kwp"] <= total
+
+
+@pytest.mark.parametrize("life, early, cost", [(6.0, False, 140.0), (10.0, True, 139.5)])
+def test_solve_foresight_counts_only_builds_that_serve_the_whole_period(life, early, cost):
+    """Periods 2026-2029 and 2030-2034, r = 0 (each year weighs 1), the 2030 cap needs X = 5 kWp.
+    With a life of 6 years a 2026 build retires in 2032, inside the second period: it does not count
+    there, so the 2030 period builds X itself: 4 * 15 + 5 * 13 + 5 kWp * 0.6 CNY/yr * 5 yr = 140 CNY.
+    (Counted from the period's first year, as before, it was built in 2026 and charged 5 * 0.5 * 9
+    years: 139.5 CNY, with nothing in service in 2032-2034.) With a life of 10 years the 2026 build
+    serves the whole second period: built in 2026, 4 * 13 + 5 * 13 + 5 * 0.5 * 9 = 139.5 CNY."""
+    from solvers.pathway import ForesightPeriod, solve_foresight
+
+    periods = [ForesightPeriod(2026, 4.0, _two_hour(0.5 * life, life, None), end_year=2030,
+                               year_weights=(1.0,) * 4),
+               ForesightPeriod(2030, 5.0, _two_hour(0.6 * life, life, 0.012 - 5 * 0.48e-3), end_year=2035,
+                               year_weights=(1.0,) * 5)]
+    fr = solve_foresight(periods, vintage_keys={"pv_kwp"})
+    b = fr.builds[("pv_kwp", "roof")]
+    assert b[2026] == pytest.approx(5.0 if early else 0.0, abs=1e-5)
+    assert b[2030] == pytest.approx(0.0 if early else 5.0, abs=1e-5)
+    assert fr.objective_cny == pytest.approx(cost, rel=1e-6)
+    assert fr.objective_cny == pytest.approx(sum(w * (o + c) for w, o, c in
+                                                 zip((4.0, 5.0), fr.operating_cny, fr.capital_cny)), rel=1e-9)

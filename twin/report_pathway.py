@@ -101,14 +101,14 @@ def fig_costs(pw: dict, lang: str):
 
 def _timeline(pw: dict, lang: str) -> str:
     zh = lang == "zh"
-    head = (text("pw_period", lang), text("pw_built", lang), text("pw_retired", lang), text("pw_factor", lang),
+    head = (text("pw_period", lang), text("pw_built", lang), text("pw_retired_span", lang), text("pw_factor", lang),
             label("net", lang) + f" [{unit('tCO2/yr', lang)}]", text("pw_core", lang),
             text("pw_year_cost", lang) + f" [{unit('10k CNY/yr', lang)}]")
     out = ["<table class='num'><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>"]
     for r in pw["by_period"]:
         built = "<br>".join(f"{_esc(_asset(n, lang))} {fmt(v)} {_unit_of(n)}" for n, v in r["built"].items()) or "—"
-        ret = "<br>".join(f"{_esc(_asset(_vintage_name(v), lang))} {fmt(v['size'])} ({v['year']})"
-                          for v in r["retired"]) or "—"
+        ret = "<br>".join(f"{_esc(_asset(_vintage_name(v), lang))} {fmt(v['size'])} "
+                          f"({v['year']}–{v.get('retirement_year', '?')})" for v in r["retired"]) or "—"
         ci = r["core_indicator"]
         core = "—" if ci is None else (f"{fmt(ci['value_tco2_per_tce'])} · "
                                        f"{text('pass', lang) if ci['pass'] else text('fail', lang)}")
@@ -119,6 +119,8 @@ def _timeline(pw: dict, lang: str) -> str:
             f"{r['year']}–{r['end_year'] - 1}", built, ret, factor, fmt(r["emissions_tco2"]["net"]), core,
             fmt(r["annual_cost_cny_per_yr"] / 1e4))) + "</tr>")
     out.append("</table>")
+    if any(r["retired"] for r in pw["by_period"]):
+        out.append(f"<p class='notes'>{_esc(text('pw_retired_rule', lang))}</p>")
     del zh
     return "".join(out)
 

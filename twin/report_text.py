@@ -1069,3 +1069,24 @@ PATTERNS.extend([
      "{c}的供能少于规划方案（未供电量 {e} MWh/年，未供热量 {h} MWh/年，未供冷量 {k} MWh/年；电动汽车离站欠充 {v} MWh/年，"
      "{n} 次充电承诺中 {b} 次未兑现）：其运行差距并非同口径比较；成本按失负荷价值计入未供能量，排放只计实际供给的部分"),
 ])
+
+# --------------------------------------------------------------------------- pathway: retirement inside a period
+TEXT.update({
+    "pw_retired_span": ("本阶段到寿退役（建设年–退役年）", "Retiring in the period (built – retires)"),
+    "pw_retired_rule": ("寿命在阶段内结束的资产不计入该阶段的现有容量：阶段方案须在其代表的每一年都成立，因此由该阶段替换；"
+                        "其投资年金与运维只计到退役当年之前。若要用到退役，请把退役年加入 pathway.periods。",
+                        "An asset whose life ends inside a period is not counted as existing capacity of that period: "
+                        "the period's plan must hold in every year it stands for, so the period replaces it; its "
+                        "annuity and O&M are charged only until it retires. To use it until then, add its retirement "
+                        "year to pathway.periods."),
+})
+
+PHRASES.update({
+    "an asset whose life ends inside a period is not counted as existing capacity of that period "
+    "(the period's plan must hold in every year it stands for, so the period replaces it; add the "
+    "retirement year to pathway.periods to use the asset until then); its annuity and fixed O&M "
+    "are charged until the year it retires":
+        "寿命在阶段内结束的资产不计入该阶段的现有容量（阶段方案须在其代表的每一年都成立，因此由该阶段替换；"
+        "若要用到退役，请把退役年加入 pathway.periods）；其投资年金与固定运维计到退役当年之前",
+})
+

@@ -15,8 +15,8 @@ from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
-                                 period_inputs)
-from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
+                                 note_retiring_inside, period_capital, period_inputs, retired_rows)
+from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 
 #: Size key -> (minimum field, maximum field) of its scenario section (see EXISTING_FIELDS).
 BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "max_kwh"),
@@ -66,7 +66,7 @@ def period_problem(loaded, config, inputs):
 
 
 def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang,
-                  prog, notes) -> tuple[list[PeriodResult], list[Vintage], dict]:
+                  prog, notes, discounts) -> tuple[list[PeriodResult], list[Vintage], dict]:
     """Size the periods of a pathway together (perfect foresight); see :func:`twin.pathway.runner.run_pathway`.
 
     Returns
@@ -85,7 +85,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     base_mwh: dict[str, float] = {}
     setups: list[tuple[dict[str, Any], dict, Any, Any]] = []
     jobs: list[ForesightPeriod] = []
-    for (year, _end), w in zip(spans, weights):
+    for ((year, _end), w), disc in zip(zip(spans, weights), discounts):
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
         ov.update(existing_overrides(declared, [], year))
         ov.update(_period_overrides(spec, year))
@@ -100,7 +100,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         if not base_mwh:
             base_mwh = base_energies(prof)
         setups.append((ov, inputs, loaded, config))
-        jobs.append(ForesightPeriod(year=year, weight=float(w), problem=problem))
+        jobs.append(ForesightPeriod(year=year, weight=float(w), problem=problem, end_year=_end,
+                                    year_weights=tuple(disc[y] for y in range(year, _end))))
     prog.done(f"{sum(j.problem.n_steps for j in jobs):,} steps")
 
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
@@ -127,7 +128,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                 continue
             vintages.append(Vintage(key=key, asset=asset, year=year, size=size, unit_capex_cny=cost.capex_cny_per_unit,
                                     lifetime_yr=cost.lifetime_years, om_fraction_per_yr=cost.om_fraction_per_year,
-                                    fade_per_yr=_fade_per_yr(sc0, key, asset)))
+                                    fade_per_yr=_fade_per_yr(sc0, key, asset),
+                                    period_end=spans[[j.year for j in jobs].index(year)][1]))
     vintages.sort(key=lambda v: (v.year, list(EXISTING_FIELDS).index(v.key), v.asset or ""))
     rate = sc0.costs.discount_rate
     periods: list[PeriodResult] = []
@@ -136,18 +138,20 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         ov, inputs, loaded0, _ = setups[i]
         earlier = [v for v in vintages if v.year < year]
         now = {f"{v.key}[{v.asset}]" if v.asset is not None else v.key: v.size for v in vintages if v.year == year}
-        existing = {n: float(declared.get(n, 0.0)) + capacity_in(earlier, *_split(n), year) for n in declared}
+        existing = {n: float(declared.get(n, 0.0)) + capacity_through(earlier, *_split(n), year, end)
+                    for n in declared}
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
         totals = {n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing}
-        ov = {**ov, **existing_overrides(declared, earlier, year), **pinned_overrides(totals)}
+        ov = {**ov, **existing_overrides(declared, earlier, year, end), **pinned_overrides(totals)}
+        note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
         operating = operating_cost(r.result.costs)
+        capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
-            run=r, existing=existing, sizes=_flat(r.result.sizes), built=now,
-            retired=[v.to_dict() for v in retiring(vintages, year, end)],
-            operating_cost_cny=operating, capital_charge_cny=capital_charge(vintages, year, rate)))
+            run=r, existing=existing, sizes=_flat(r.result.sizes), built=now, retired=retired_rows(vintages, year, end),
+            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(now)} asset(s), net {e['net']:,.0f} tCO2/yr")
     facts = {"objective_cny": fr.objective_cny, "status": fr.status, "algorithm": fr.algorithm,

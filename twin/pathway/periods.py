@@ -28,8 +28,14 @@ def period_weights(periods: list[int], last_year: int, rate: float) -> np.ndarra
     rate : float
         Real discount rate [1/yr].
     """
+    return np.array([sum(d.values()) for d in year_weights(periods, last_year, rate)])
+
+
+def year_weights(periods: list[int], last_year: int, rate: float) -> list[dict[int, float]]:
+    """Discount factor of each year of each period ``{year: (1 + r) ** -(year - y_0)}`` [-]
+    (they sum to :func:`period_weights`)."""
     y0 = periods[0]
-    return np.array([sum((1.0 + rate) ** -(y - y0) for y in range(a, b)) for a, b in period_spans(periods, last_year)])
+    return [{y: (1.0 + rate) ** -(y - y0) for y in range(a, b)} for a, b in period_spans(periods, last_year)]
 
 
 def linear_trend(values: dict[int, float], year: int) -> float:

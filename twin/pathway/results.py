@@ -47,6 +47,7 @@ def period_row(p) -> dict:
         "targets": s.get("targets"),
         "operating_cost_cny_per_yr": p.operating_cost_cny,
         "capital_charge_cny_per_yr": p.capital_charge_cny,
+        "capital_charge_by_year": {str(y): c for y, c in p.capital_charge_by_year.items()},
         "annual_cost_cny_per_yr": p.annual_cost_cny,
         "hours": s["hours"],
         "solver": {"status": s["solver"]["status"], "objective": s["solver"].get("objective")},
@@ -100,7 +101,8 @@ def pathway_dataset(res: PathwayResult):
     data["operating_cost_cny"] = var([p.operating_cost_cny for p in res.periods], "CNY/yr",
                                      "annual cost without capital annuities and fixed O&M")
     data["capital_charge_cny"] = var([p.capital_charge_cny for p in res.periods], "CNY/yr",
-                                     "annuities and fixed O&M of the vintages in service")
+                                     "annuities and fixed O&M of the vintages in service, discounted mean over "
+                                     "the period's years")
     data["period_weight"] = var([p.weight for p in res.periods], "yr", "discounted years the period stands for")
     data["grid_factor_kgco2_per_kwh"] = var(
         [np.nan if p.inputs["grid_factor_kgco2_per_kwh"] is None else p.inputs["grid_factor_kgco2_per_kwh"]

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twin.pathway.periods import compound, learning, linear_trend, period_spans, period_weights
+from twin.pathway.periods import compound, learning, linear_trend, period_spans, period_weights, year_weights
 from twin.pathway.spec import PathwaySpec
-from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_in, capital_charge, retiring
+from twin.pathway.vintages import (EXISTING_FIELDS, Vintage, capacity_through, capital_charges, inside_period,
+                                   retiring)
 
 #: Size key -> costs-section entry its capex comes from (absorption chillers by kind, below).
 COST_ENTRY = {"pv_kwp": "pv", "battery_kwh": "battery_energy", "battery_kw": "battery_power",
@@ -26,6 +27,13 @@ BUILD_TOLERANCE = 0.5
 
 #: Years of the published grid factor tables the trend is fitted to.
 PUBLISHED_FACTOR_YEARS = (2021, 2022, 2023)
+
+
+#: How an asset that retires inside a period is counted (summary notes, report, docs/architecture.md).
+RETIREMENT_NOTE = ("an asset whose life ends inside a period is not counted as existing capacity of that period "
+                   "(the period's plan must hold in every year it stands for, so the period replaces it; add the "
+                   "retirement year to pathway.periods to use the asset until then); its annuity and fixed O&M "
+                   "are charged until the year it retires")
 
 
 class PathwayError(ValueError):
@@ -45,7 +53,8 @@ class PeriodResult:
     run: Any
     """The period's :class:`twin.run.Run` (in memory only)."""
     existing: dict
-    """Capacity in service at the period's start (declared + earlier builds) {size name: unit}."""
+    """Capacity that serves the whole period (declared + earlier builds that do not retire
+    inside it) {size name: unit}."""
     sizes: dict
     """Total capacity of the period's plan {size name: unit}."""
     built: dict
@@ -55,7 +64,11 @@ class PeriodResult:
     operating_cost_cny: float
     """The period's annual cost without capital annuities and fixed O&M [CNY/yr]."""
     capital_charge_cny: float
-    """Annuities and fixed O&M of every vintage in service in the period's first year [CNY/yr]."""
+    """Annuities and fixed O&M of the vintages in service, discounted mean over the period's
+    years [CNY/yr] (``weight * capital_charge_cny`` is their present value)."""
+    capital_charge_by_year: dict = field(default_factory=dict)
+    """Annuities and fixed O&M of the vintages in service in each year of the period {year: CNY/yr}
+    (a vintage stops paying in the year it retires)."""
 
     @property
     def annual_cost_cny(self) -> float:
@@ -114,13 +127,16 @@ def declared_existing(sc) -> dict[str, float]:
     return out
 
 
-def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year: int) -> dict[str, float]:
-    """Dotted overrides that install the capacity in service in ``year`` [unit]."""
+def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year: int,
+                       end: int | None = None) -> dict[str, float]:
+    """Dotted overrides that install the capacity serving every year of ``[year, end)`` [unit]
+    (``end`` None: the year alone)."""
     out = {}
+    end = year + 1 if end is None else end
     for name, base in declared.items():
         key, asset = _split(name)
         section, fld = EXISTING_FIELDS[key]
-        total = base + capacity_in(vintages, key, asset, year)
+        total = base + capacity_through(vintages, key, asset, year, end)
         path = f"{section}[{asset}].{fld}" if asset is not None else f"{section}.{fld}"
         out[path] = floor_micro(total)
     return out
@@ -159,7 +175,7 @@ def operating_cost(costs: dict) -> float:
     """A period's annual cost without the annuities and fixed O&M of the capacity the pathway
     tracks as vintages (:data:`EXISTING_FIELDS`) [CNY/yr].
 
-    Those are charged by :func:`twin.pathway.vintages.capital_charge` while in service.
+    Those are charged by :func:`twin.pathway.vintages.capital_charges` while in service.
     Capacity without an existing-size field in the scenario — bidirectional (V2G) chargers,
     waste-heat exchangers — is chosen again in every period, so its annuity and O&M stay in
     the period's cost (as if leased for the period); subtracting it too would lose it from
@@ -249,6 +265,30 @@ def _cost_of(sc, key: str, asset: str | None):
     return getattr(sc.costs, entry), entry
 
 
+def period_capital(vintages: list[Vintage], start: int, end: int, rate: float,
+                   discounts: dict[int, float]) -> tuple[float, dict[int, float]]:
+    """Capital charge of the period ``[start, end)``: the discounted mean over its years [CNY/yr]
+    and each year's {year: CNY/yr} (:func:`twin.pathway.vintages.capital_charges`)."""
+    by_year = capital_charges(vintages, start, end, rate)
+    mean = sum(discounts[y] * c for y, c in by_year.items()) / sum(discounts[y] for y in by_year)
+    return mean, by_year
+
+
+def note_retiring_inside(vintages: list[Vintage], start: int, end: int, prog) -> None:
+    """Tell the user of each earlier build the period ``[start, end)`` does not count (it retires inside)."""
+    for v in inside_period(vintages, start, end):
+        name = v.key + (f"[{v.asset}]" if v.asset is not None else "")
+        prog.note(f"{name} built {v.year} ({v.size:,.0f}) retires in {v.retirement_year}, inside the period "
+                  f"{start}-{end - 1}: not counted as existing there, the period replaces it")
+
+
+def retired_rows(vintages: list[Vintage], start: int, end: int) -> list[dict]:
+    """Vintages whose life ends in ``[start, end)`` (dicts, with ``retirement_year``, the first year
+    out of service, and ``counted`` False: none of them is existing capacity of the period)."""
+    return [{**v.to_dict(), "retirement_year": v.retirement_year, "counted": False}
+            for v in retiring(vintages, start, end)]
+
+
 def _fade_per_yr(sc, key: str, asset: str | None) -> float:
     """Energy fade of the battery named ``asset`` per year of age [1/yr] (0 for other sizes)."""
     b = next((x for x in sc.batteries if x.name == asset), None) if key == "battery_kwh" else None
@@ -298,6 +338,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     rate = sc0.costs.discount_rate
     spans = period_spans(spec.periods, spec.last_year)
     weights = period_weights(spec.periods, spec.last_year, rate)
+    discounts = year_weights(spec.periods, spec.last_year, rate)
     factors = grid_factor_path(sc0, spec)
     declared = declared_existing(sc0)
     k = spec.representative_days if representative_days is None else (representative_days or None)
@@ -310,6 +351,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         "O&M in every period it serves); each period is then dispatched with its capacity fixed",
         "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
         "existing capacity is kept for the whole pathway",
+        RETIREMENT_NOTE,
     ]
     if any("PROJECTION" in lab for _, lab in factors.values()):
         notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
@@ -319,10 +361,11 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
 
         periods, vintages, info = run_foresight(
             path, variant=variant, base_overrides=base_overrides, spec=spec, sc0=sc0, spans=spans, weights=weights,
-            factors=factors, declared=declared, k=k, hours=hours, lang=lang, prog=prog, notes=notes)
+            factors=factors, declared=declared, k=k, hours=hours, lang=lang, prog=prog, notes=notes,
+            discounts=discounts)
     else:
         periods, vintages = _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared,
-                                        k, hours, lang, prog, rate)
+                                        k, hours, lang, prog, rate, discounts)
         info = None
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
                          elapsed_s=time.perf_counter() - t_start, foresight=info)
@@ -375,7 +418,7 @@ def base_energies(profiles) -> dict[str, float]:
 
 
 def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,
-                rate) -> tuple[list, list]:
+                rate, discounts) -> tuple[list, list]:
     vintages: list[Vintage] = []
     periods: list[PeriodResult] = []
     base_mwh: dict[str, float] = {}
@@ -387,13 +430,15 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
-        ov.update(existing_overrides(declared, vintages, year))
+        ov.update(existing_overrides(declared, vintages, year, end))
         ov.update(_period_overrides(spec, year))
+        note_retiring_inside(vintages, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
         sc = r.loaded.scenario
         if not base_mwh:
             base_mwh = base_energies(r.profiles)
-        existing = {n: float(declared.get(n, 0.0)) + capacity_in(vintages, *_split(n), year) for n in declared}
+        existing = {n: float(declared.get(n, 0.0)) + capacity_through(vintages, *_split(n), year, end)
+                    for n in declared}
         sizes = _flat(r.result.sizes)
         built = {}
         for name, total in sizes.items():
@@ -407,14 +452,14 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
                 vintages.append(Vintage(key=key, asset=asset, year=year, size=new,
                                         unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
                                         om_fraction_per_yr=cost.om_fraction_per_year,
-                                        fade_per_yr=_fade_per_yr(sc, key, asset)))
+                                        fade_per_yr=_fade_per_yr(sc, key, asset), period_end=end))
         operating = operating_cost(r.result.costs)
+        capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
-            run=r, existing=existing, sizes=sizes, built=built,
-            retired=[v.to_dict() for v in retiring(vintages, year, end)],
-            operating_cost_cny=operating, capital_charge_cny=capital_charge(vintages, year, rate)))
+            run=r, existing=existing, sizes=sizes, built=built, retired=retired_rows(vintages, year, end),
+            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(built)} asset(s), net {e['net']:,.0f} tCO2/yr")

@@ -35,9 +35,10 @@ class PathwaySpec(BaseModel):
     """Investment periods from today to the target year and the values that change between them.
 
     Each period is sized as a typical year (or linked representative days) in turn: assets
-    built in earlier periods are existing capacity while they live (``build year <= year <
-    build year + lifetime``; batteries lose capacity with age), and the period's grid
-    factor, loads, costs and prices apply (myopic: a period does not know the later
+    built in earlier periods are existing capacity of a period when they live through all of
+    it (``build year <= year < build year + lifetime`` in every year of the period; one that
+    retires inside it is replaced by the period; batteries lose capacity with age), and the
+    period's grid factor, loads, costs and prices apply (myopic: a period does not know the later
     ones; foresight: all periods are sized together in one LP). Every period's values and
     where they came from are in the outputs.
     """
