@@ -252,6 +252,41 @@ def test_pathway_report_is_in_one_language(tmp_path):
     assert not report_text.MISSING
 
 
+def test_period_overrides_are_checked_with_their_lines_before_anything_is_solved(tmp_path):
+    """Each period's overrides are validated as the period will load them; every problem names the
+    file and line of its entry in period_overrides (in the file of the extends chain holding it)."""
+    from twin.cli import main
+
+    base = _tiny(tmp_path, {"periods": [2026, 2030, 2035],
+                            "period_overrides": {2035: {"costs.pv.lifetime_years": 0}}})
+    base_line = next(i for i, t in enumerate(base.read_text(encoding="utf-8").splitlines(), 1)
+                     if "costs.pv.lifetime_years" in t)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {base.name}\n"
+                   "pathway:\n"
+                   "  period_overrides:\n"
+                   "    2030:\n"
+                   "      objective.kind: net_zeor\n"
+                   "      costs.pv.capex_cny_per_unit: -5\n"
+                   "      pv_arrays[attic].max_kwp: 10\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(bad)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{bad}:5: pathway.period_overrides.2030.objective.kind: Input should be 'min_cost'" in r.output
+    assert "(got 'net_zeor')" in r.output
+    assert f"{bad}:6: pathway.period_overrides.2030.costs.pv.capex_cny_per_unit: Input should be greater than or " \
+           "equal to 0 (got -5)" in r.output
+    assert f"{bad}:7: pathway.period_overrides.2030.pv_arrays[attic].max_kwp: " in r.output and "attic" in r.output
+    assert f"{base}:{base_line}: pathway.period_overrides.2035.costs.pv.lifetime_years: " in r.output
+    assert r.output.count("net_zeor") == 1  # reported once, not again for 2035
+    # twin pathway stops on the same problems before the first period is solved
+    r = CliRunner().invoke(main, ["pathway", str(bad), "-o", str(tmp_path / "out"), "--hours", "24"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{bad}:5: pathway.period_overrides.2030.objective.kind" in r.output
+    assert "period 2026-" not in r.output and not (tmp_path / "out").exists()
+    r = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
+    assert r.exit_code == 0 and "OK" in r.output
+
+
 def test_a_scenario_without_pathway_is_refused_clearly(tmp_path):
     from twin.cli import main
 

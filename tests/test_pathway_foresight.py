@@ -264,3 +264,20 @@ def test_solve_foresight_counts_only_builds_that_serve_the_whole_period(life, ea
     assert fr.objective_cny == pytest.approx(cost, rel=1e-6)
     assert fr.objective_cny == pytest.approx(sum(w * (o + c) for w, o, c in
                                                  zip((4.0, 5.0), fr.operating_cny, fr.capital_cny)), rel=1e-9)
+
+
+def test_foresight_objective_of_every_period_is_checked_before_solving(tmp_path):
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    pw = {"periods": [2026, 2030], "representative_days": None, "mode": "foresight",
+          "period_overrides": {2030: {"objective.kind": "min_emissions"}}}
+    path = _write(tmp_path, pw)
+    line = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "objective.kind" in t)
+    for cmd in (["validate", str(path)], ["pathway", str(path), "-o", str(tmp_path / "out"), "--hours", "24"]):
+        r = CliRunner().invoke(main, cmd)
+        assert r.exit_code == 1 and "Traceback" not in r.output
+        assert f"{path}:{line}: pathway.period_overrides.2030.objective.kind: period 2030: pathway.mode foresight" \
+               in r.output and "(got 'min_emissions')" in r.output
+    assert not (tmp_path / "out").exists()

@@ -139,6 +139,13 @@ def validate(files: tuple[Path, ...]) -> None:
             for p in problems:
                 click.echo(f"  - {p}", err=True)
             continue
+        if loaded.scenario.pathway is not None:  # each period's overrides (twin.pathway.check)
+            from twin.pathway.check import period_problems
+
+            if problems := period_problems(f, loaded.scenario.pathway):
+                bad += 1
+                click.echo(f"{f}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems), err=True)
+                continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
         extra += f", {len(loaded.variants)} variant(s) checked" if loaded.variants else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")

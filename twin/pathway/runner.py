@@ -322,7 +322,9 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     Raises
     ------
     PathwayError
-        The scenario has no pathway section, or a period cannot be sized.
+        The scenario has no pathway section or a period's overrides do not validate (each
+        problem with its file, line and field: :func:`twin.pathway.check.period_problems`),
+        or a period cannot be sized.
     """
     from twin.run import Silent
     from twin.scenario.loader import load_scenario
@@ -334,6 +336,12 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     spec: PathwaySpec | None = base.scenario.pathway
     if spec is None:
         raise PathwayError(f"{path}: no 'pathway' section (periods, and what changes between them)")
+    from twin.pathway.check import period_problems
+
+    problems = period_problems(path, spec, variant=variant, base_overrides=base_overrides)
+    if problems:  # before anything is solved
+        raise PathwayError(f"the periods' scenarios do not validate ({len(problems)} problem(s)):\n"
+                           + "\n".join(f"  - {p}" for p in problems))
     sc0 = base.scenario
     rate = sc0.costs.discount_rate
     spans = period_spans(spec.periods, spec.last_year)
