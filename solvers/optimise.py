@@ -484,4 +484,14 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
             f"HiGHS reports the problem {status}, but the elastic model needs no slack: "
             "the cost is probably unbounded (e.g. export price above import price with "
             "no export limit).", {})
-    raise InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol)
+    short = targets.shortfalls(ctx, sol, viol)
+    c = problem.carbon
+    for label, name, bound, what in (
+            ("emission bound [tCO2/yr]", "emission_bound", float(ctx.m.eps.value), "net emissions"),
+            ("residual emission cap [tCO2/yr]", "residual_cap", c.max_residual_emissions_t, "residual emissions")):
+        if viol.get(label, 0.0) > 1e-6 and bound is not None and np.isfinite(bound):
+            short.append({"name": name, "label": f"{what} ≤ {bound:,.6g} tCO2/yr", "target": float(bound),
+                          "value": float(bound) + viol[label], "unit": "tCO2/yr", "short": viol[label],
+                          "row_unit": "tCO2/yr", "slack": label})
+    levers = targets.exhausted_levers(ctx, sol) if short else []
+    raise InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short, levers=levers)

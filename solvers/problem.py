@@ -893,8 +893,24 @@ class InfeasibleError(RuntimeError):
     ----------
     violations : dict
         Requirement name -> amount missing (units in the name).
+    shortfalls : list of dict
+        The targets, emission bound and residual cap among them, each with ``name``,
+        ``label``, ``target``, ``value`` (the best reachable), ``unit``, ``short`` (the slack
+        in ``row_unit``) and ``slack`` (its key in ``violations``).
+    levers : list of str
+        Levers at their limit in the elastic solution (sizes at their maximum, green power).
     """
 
-    def __init__(self, message: str, violations: dict | None = None):
+    def __init__(self, message: str, violations: dict | None = None, *, shortfalls: list | None = None,
+                 levers: list | None = None):
         super().__init__(message)
         self.violations = violations or {}
+        self.shortfalls = list(shortfalls or [])
+        self.levers = list(levers or [])
+
+    @property
+    def only_shortfalls(self) -> bool:
+        """True when every violation is a target, the emission bound or the residual cap (each
+        with its best reachable value): moving those to their best values makes the problem feasible."""
+        named = {s["slack"] for s in self.shortfalls}
+        return bool(named) and all(k in named for k, v in self.violations.items() if v > 1e-6)

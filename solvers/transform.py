@@ -104,8 +104,8 @@ def _map_assets(obj, fn):
     return fn(dataclasses.replace(obj, **changes))
 
 
-def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool = False
-                     ) -> SizingProblem:
+def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool = False,
+                     minimum_only: bool = False) -> SizingProblem:
     """A copy of ``problem`` whose asset sizes are pinned to ``sizes``.
 
     Every field declared with :func:`solvers.problem.size_bound` whose size key is in
@@ -123,6 +123,9 @@ def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool =
     as_existing : bool
         Also declare the sizes as already installed (``existing_*``), so no capital
         cost and no size column remain: the problem of operating the built park.
+    minimum_only : bool
+        Set the lower bounds only: ``sizes`` become minimum sizes and the upper bounds stay
+        (a re-sizing that may only add to ``sizes``).
 
     Returns
     -------
@@ -143,6 +146,8 @@ def with_fixed_sizes(problem: SizingProblem, sizes: dict, *, as_existing: bool =
                     continue
                 val = val[name]
             val = float(val)
+            if minimum_only and f.metadata.get("bound") != "min":
+                continue
             ex = f.metadata.get("existing")
             if ex is not None:
                 existing = float(getattr(asset, ex))

@@ -91,6 +91,91 @@ def test_an_unreachable_target_is_explained():
     assert any(k.startswith("target: 910号 core indicator") for k in e.value.violations)
 
 
+def test_an_unreachable_target_has_a_best_value_and_the_plan_can_be_held_to_it():
+    """The elastic re-solve gives each target's best reachable value; moved there (twin.targets.relaxed_problem)
+    the problem solves at least cost and reaches that value: a pathway period's plan for a target out of reach."""
+    from twin.targets import relaxed_problem, shortfall_rows
+
+    problem = park(S.Targets(core_max_tco2_per_tce=0.2), pv_max=300.0)
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(problem)
+    exc = e.value
+    assert exc.only_shortfalls and [sf["name"] for sf in exc.shortfalls] == ["core"]
+    [sf] = exc.shortfalls
+    assert sf["target"] == 0.2 and sf["value"] > 0.2 and f"at best {sf['value']:.4g} tCO2/tce" in str(exc)
+    assert "pv_kwp[roof] at its maximum 300" in exc.levers
+    res = S.solve(relaxed_problem(problem, exc.shortfalls, 1e-6), SIMPLEX)
+    row = res.targets[0]
+    assert row["value"] == pytest.approx(sf["value"], rel=1e-5)  # the best value, at least cost
+    assert res.sizes["pv_kwp"]["roof"] == pytest.approx(300.0, rel=1e-6)  # every lever used
+    rows, [out] = shortfall_rows(res.targets, {"core": sf}, res.emissions, exc.levers, "the full year")
+    assert rows[0]["label"] == sf["label"] and rows[0]["target"] == 0.2 and rows[0]["out_of_reach"]
+    assert out["gap"] == pytest.approx(row["value"] - 0.2)
+    # short by, in tCO2/yr: what the plan emits above 0.2 tCO2 per tce it uses
+    assert out["short"] == pytest.approx(out["gap"] * row["energy_tce"], rel=1e-9)
+    assert "is out of reach on the full year: at best" in out["sentence"] and out["best"] == out["value"]
+    # found on representative days: the days' best and what the full year's plan reaches, both said
+    days = {"core": {**sf, "value": sf["value"] + 0.01}}
+    _, [out] = shortfall_rows(res.targets, days, res.emissions, exc.levers, "12 representative days")
+    assert out["best"] == pytest.approx(sf["value"] + 0.01) and out["value"] == pytest.approx(row["value"])
+    assert (f"is out of reach on 12 representative days (at best {out['best']:.4g} tCO2/tce there): the plan "
+            f"reaches {row['value']:.4g} tCO2/tce over the full year") in out["sentence"]
+    from twin.report_text import phrase
+
+    assert phrase(out["sentence"], "zh").startswith("910号核心指标 ≤ 0.2 tCO2/tce（验收口径）：按12 个代表日计算无法达到")
+
+
+def test_net_zero_out_of_reach_has_a_best_value_too():
+    problem = S.SizingProblem(**{**park(pv_max=300.0).__dict__, "objective": "net_zero"})
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(problem)
+    [sf] = e.value.shortfalls
+    assert sf["name"] == "emission_bound" and sf["label"] == "net emissions ≤ 0 tCO2/yr" and e.value.only_shortfalls
+    from twin.targets import relaxed_problem
+
+    res = S.solve(relaxed_problem(problem, e.value.shortfalls, 1e-6), SIMPLEX)
+    assert res.emissions["net_t"] == pytest.approx(sf["value"], rel=1e-5) and sf["value"] > 0
+
+
+def test_sizes_from_days_that_miss_the_full_year_are_topped_up_on_the_full_year():
+    """A year of 364 flat days (100 kW) and one day at 300 kW; one representative day stands for all
+    365 and is flat, so PV sized on it meets the residual cap R on the days but not on the year. The
+    full year is then sized with the days' PV as minimum; with PV below the load in every hour the
+    residual is 0.5e-3 (E_load - X E_pv), so the year needs X = (E_load - 2000 R) / E_pv kWp (by hand),
+    the days X_d = (365 E_day - 2000 R) / (365 E_pv_day)."""
+    from twin.run import size_on_days
+
+    T = 8760
+    h = np.arange(T) % 24
+    load = np.full(T, 100.0)
+    load[200 * 24:201 * 24] = 300.0
+    pv = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None) * 0.8
+    R = 330.0
+    problem = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=load,
+        grid=S.GridConnection(price_import_cny_per_kwh=np.full(T, 0.5), ef_grid_kgco2_per_kwh=np.full(T, 0.5)),
+        pv=[S.PVArray("roof", pv, max_kwp=1000.0, cost=S.AssetCost(20000.0, 25.0))],
+        discount_rate=0.08, objective="min_cost", targets=S.Targets(residual_max_t=R))
+    x_year = (load.sum() - 2000 * R) / pv.sum()
+    x_days = (365 * 100.0 * 24 - 2000 * R) / pv.sum()
+    assert 0.8 * x_year < 100.0  # PV below the load in every hour: the hand formula holds
+    res, fixed, info, where, _ = size_on_days(problem, 1, SIMPLEX)
+    assert info["resized"]["added"]["pv_kwp[roof]"] == pytest.approx(x_year - x_days, rel=1e-6)
+    assert res.sizes["pv_kwp"]["roof"] == pytest.approx(x_year, rel=1e-6)
+    assert res.targets[0]["value"] == pytest.approx(R, rel=1e-9)  # met on the full year
+    assert fixed.pv[0].max_kwp == pytest.approx(x_year, rel=1e-6)  # later stages run the plan as sized
+    # a twin run (no closest) with a target the days meet and the year cannot: an error saying so
+    capped = S.SizingProblem(**{**problem.__dict__, "pv": [S.PVArray("roof", pv, max_kwp=x_days * 1.0001,
+                                                                        cost=S.AssetCost(20000.0, 25.0))]})
+    from twin.run import UserInputError
+
+    with pytest.raises(UserInputError, match="full-year sizing with the representative-day sizes as minimum sizes "
+                                             "is infeasible.*out of reach"):
+        size_on_days(capped, 1, SIMPLEX)
+    res, _, info, where, _ = size_on_days(capped, 1, SIMPLEX, closest=True, originals=(orig := {}))
+    assert where == "the full year" and list(orig) == ["residual"] and res.targets[0]["value"] > R
+
+
 def _scenario(tmp_path, targets, **extra):
     data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
     data["targets"] = targets

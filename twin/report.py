@@ -348,6 +348,15 @@ def targets_table(targets: list[dict], lang: str) -> str:
     return _table(rows, head) + f"<p class='notes'>{note}</p>"
 
 
+def shortfall_notes(shortfalls: list[dict], lang: str) -> str:
+    """Requirements out of reach (a pathway period plans for the best reachable value): one line each."""
+    if not shortfalls:
+        return ""
+    items = "".join(f"<li>{phrase_html(sf['sentence'], lang)}</li>" for sf in shortfalls)
+    return (f"<div class='warn'><b>{_esc(text('out_of_reach', lang))}</b><ul>{items}</ul>"
+            f"<p class='notes'>{_esc(text('pw_out_of_reach_note', lang))}</p></div>")
+
+
 def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) -> list[tuple]:
     zh = lang == "zh"
     rows = []
@@ -710,9 +719,10 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
         erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
-    if summary.get("targets"):
+    if summary.get("targets") or summary.get("shortfalls"):
         S.add("targets", "目标与边际成本" if zh else "Targets and their marginal cost",
-              targets_table(summary["targets"], lang))
+              shortfall_notes(summary.get("shortfalls") or [], lang)
+              + (targets_table(summary["targets"], lang) if summary.get("targets") else ""))
     if summary.get("pareto"):
         S.add("pareto", text("pareto", lang), add(fig_pareto(summary, lang)))
     # --- assessment --------------------------------------------------------------------
@@ -785,6 +795,15 @@ _SOLVER_ROWS = ("objective", "status", "algorithm", "notes", "objective_value", 
                 "handover_time_s", "n_variables", "n_constraints", "gap", "duals")
 
 
+def _solver_value(key: str, v, lang: str) -> str:
+    """One entry of a solver sub-table (representative days, duals) for display."""
+    if isinstance(v, (int, float)):
+        return fmt(v)
+    if key == "resized":  # what the full year added to the days' sizes
+        return ", ".join(f"{label(n, lang)} +{fmt(x)}" for n, x in (v.get("added") or {}).items()) or "—"
+    return phrase(v, lang)
+
+
 def _solver_table(summary: dict, lang: str) -> str:
     sol = summary["solver"]
     rows = []
@@ -798,8 +817,7 @@ def _solver_table(summary: dict, lang: str) -> str:
             v = text("status_" + str(v), lang) if ("status_" + str(v)) in TEXT else str(v)
         elif isinstance(v, dict):
             pre = "dual_" if k == "duals" else "solver_"
-            v = "; ".join(f"{label(pre + kk, lang)} = {fmt(vv) if isinstance(vv, (int, float)) else phrase(vv, lang)}"
-                          for kk, vv in v.items()) or "—"
+            v = "; ".join(f"{label(pre + kk, lang)} = {_solver_value(kk, vv, lang)}" for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
         elif isinstance(v, list):

@@ -1090,3 +1090,59 @@ PHRASES.update({
         "若要用到退役，请把退役年加入 pathway.periods）；其投资年金与固定运维计到退役当年之前",
 })
 
+
+# --------------------------------------------------------------------------- requirements out of reach (twin.targets)
+TEXT.update({
+    "pw_out_of_reach": ("未能达到的目标", "Targets out of reach"),
+    "pw_out_of_reach_note": ("这些阶段按可达到的最好值规划（该值下的最低成本方案），并给出与目标的差距；其余结果均为该方案的结果。",
+                             "These periods are planned for the best value they can reach (the least-cost plan at "
+                             "that value), with the gap to the target; every other figure is that plan's."),
+    "pw_incomplete": ("路径未完成", "Pathway incomplete"),
+    "pw_incomplete_note": ("路径在 {year} 年阶段中止：该阶段无法求解（工具给出的原因如下）。此前各阶段的结果照常给出；路径总成本现值未计算。",
+                           "The pathway stops at the period {year}: it could not be solved (the tool's reason "
+                           "below). The periods before it are shown as solved; the present value of the pathway's "
+                           "cost is not computed."),
+    "pw_npv_incomplete": ("路径未完成，未计算", "not computed: the pathway is incomplete"),
+    "out_of_reach": ("未能达到的目标", "Targets out of reach"),
+})
+PHRASES.update({
+    "the full year": "全年",
+})
+PATTERNS.extend([
+    (r"^(?P<k>\d+) representative days$", "{k} 个代表日"),
+    (r"^the first (?P<h>\d+) h$", "前 {h} 小时"),
+    (r"^net emissions ≤ (?P<v>[\d,.]+) tCO2/yr$", "净排放 ≤ {v} tCO2/年"),
+    (r"^(?P<x>.+) is out of reach on (?P<why>.+?): at best (?P<v>[\d,.]+ tCO2/(?:tce|yr)), (?P<g>[\d,.e+-]+) above the "
+     r"(?:target|cap) \(short by (?P<s>[\d,.e+-]+) (?P<u>tCO2/yr|tce/yr)\); the plan is the least-cost one at that "
+     r"value$",
+     "{x}：按{why}计算无法达到，最好为 {v}，超出 {g}（缺口 {s} {u}）；方案为达到该值的最低成本方案"),
+    (r"^(?P<x>.+) is out of reach on (?P<why>\d+ representative days) \(at best (?P<b>[\d,.]+(?: tCO2/(?:tce|yr)|%)) "
+     r"there\): the plan reaches (?P<v>[\d,.]+ tCO2/(?:tce|yr)) over the full year, (?P<g>[\d,.e+-]+) "
+     r"(?:above the target|above the cap) \(short by (?P<s>[\d,.e+-]+) "
+     r"(?P<u>tCO2/yr|tce/yr)\); it is the least-cost plan held to the days' best value$",
+     "{x}：按{why}计算无法达到（代表日上最好为 {b}）；方案全年达到 {v}，超出 {g}（缺口 {s} {u}）；"
+     "方案为按代表日最好值约束的最低成本方案"),
+    (r"^(?P<x>.+) is out of reach on (?P<why>\d+ representative days) \(at best (?P<b>[\d,.]+%) there\): the plan "
+     r"reaches (?P<v>[\d,.]+%) over the full year, (?P<g>[\d,.e+-]+) percentage points short \(short by "
+     r"(?P<s>[\d,.e+-]+) (?P<u>tCO2/yr|tce/yr)\); it is the least-cost plan held to the days' best value$",
+     "{x}：按{why}计算无法达到（代表日上最好为 {b}）；方案全年达到 {v}，差 {g} 个百分点（缺口 {s} {u}）；"
+     "方案为按代表日最好值约束的最低成本方案"),
+    (r"^(?P<x>.+) is out of reach on (?P<why>.+?): at best (?P<v>[\d,.]+%), (?P<g>[\d,.e+-]+) percentage points short "
+     r"\(short by (?P<s>[\d,.e+-]+) (?P<u>tCO2/yr|tce/yr)\); the plan is the least-cost one at that value$",
+     "{x}：按{why}计算无法达到，最好为 {v}，差 {g} 个百分点（缺口 {s} {u}）；方案为达到该值的最低成本方案"),
+])
+
+
+# --------------------------------------------------------------------------- representative days re-sized on the full year
+TEXT.update({
+    "solver_resized": ("全年重新优化时新增（典型日规模全年不足）", "added on the full year (the days' sizes fell short)"),
+})
+PHRASES.update({
+    "sizes from linked representative days (Kotzur et al. 2018)": "规模由相互关联的典型日确定（Kotzur 等，2018）",
+    "dispatch re-solved over the full year with those sizes fixed": "再按该规模固定求解全年调度",
+    "the full year could not be met with those sizes, so it was sized again with them as minimum sizes (resized)":
+        "该规模在全年无法满足要求，因此以其为最小规模按全年重新优化（已重新优化）",
+    "sizes were fixed from representative days, so this prices operation and purchases only (run without "
+    "--representative-days for the full marginal cost)":
+        "规模由典型日确定后固定，此值只反映运行与购买的边际成本（完整边际成本请不使用 --representative-days 运行）",
+})

@@ -107,6 +107,9 @@ class Run:
     operation: Any = None
     grid: Any = None
     """:class:`twin.grid.feedback.GridResult` when the scenario has ``grid.network``."""
+    shortfalls: list = field(default_factory=list)
+    """Requirements out of reach, each met as closely as it can be (``out_of_reach="closest"``):
+    :func:`twin.targets.shortfall_rows`; also ``summary["shortfalls"]``."""
 
     @property
     def statistics(self):
@@ -185,7 +188,7 @@ def prepare_inputs(loaded: LoadedScenario) -> RunInputs:
 
 
 def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None,
-        inputs: RunInputs | None = None) -> Run:
+        inputs: RunInputs | None = None, *, out_of_reach: str = "error") -> Run:
     """Run the whole chain for one scenario, in memory.
 
     Parameters
@@ -199,6 +202,17 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     inputs : RunInputs, optional
         Weather and profiles computed before (:func:`prepare_inputs`) for a scenario with
         the same :func:`profile_key`; computed here when absent.
+    out_of_reach : {"error", "closest"}
+        A target, net-zero bound or residual cap that no plan can meet: ``"error"`` raises
+        :class:`UserInputError` saying by how much (``twin run``); ``"closest"`` plans for its
+        best reachable value instead (least cost there) and states the shortfall in
+        ``Run.shortfalls`` and ``summary["shortfalls"]`` (a pathway's period).
+
+    With representative days, the sizes are dispatched over the full year; where the sized
+    assets cannot meet a requirement on the full year (the days only approximate it), the
+    full year is sized again with the representative-day sizes as minimum sizes (noted in
+    ``summary.solver.representative_days.resized``), so the plan meets on the full year what
+    it met on the days.
 
     Returns
     -------
@@ -265,28 +279,25 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
                            # a run held to one thread (a sweep's worker) solves the front's ends one after the other
                            pareto_beside=config.solver_threads is None or config.solver_threads > 1)
     agg_info = None
+    closest = out_of_reach == "closest"
+    originals: dict[str, dict] = {}  # requirements out of reach, as the planner set them
+    levers: list[str] = []
+    where = "the full year" if prof.sizes["time"] == 8760 else f"the first {prof.sizes['time']} h"
     if config.representative_days and prof.sizes["time"] == 8760:
-        from solvers.aggregation import representative_days
-        from twin.plan import fix_sizes
-
-        agg = representative_days(problem, config.representative_days)
-        sized = _solve(agg.problem, sopts, f"sizing on {config.representative_days} representative days"
-                       " (raise --representative-days if the target is only just out of reach)")
-        agg_info = {"k": config.representative_days, "profile_rmse": float(agg.profile_rmse),
-                    "sizing_objective_cny": float(sized.objective_cny), "sizing_solve_time_s": float(sized.solve_time_s),
-                    "note": "sizes from linked representative days (Kotzur et al. 2018); dispatch re-solved over the "
-                            "full year with those sizes fixed"}
-        problem = fix_sizes(problem, sized.sizes)
-        if kind == "pareto":  # each point was sized on the representative days; the headline is dispatched
-            from dataclasses import replace
-
-            problem = replace(problem, objective="min_cost")
-            agg_info["note"] += ("; every Pareto point is sized on the representative days, and the headline "
-                                 "plan (the minimum-cost end) is dispatched over the full year")
-    res = _solve(problem, sopts, "sizing" if agg_info is None else "full-year dispatch with the sized assets")
+        res, problem, agg_info, where, pareto = size_on_days(problem, config.representative_days, sopts, prog,
+                                                             closest=closest, originals=originals, levers=levers)
+    else:
+        res, problem = _solve_closest(problem, sopts, "sizing", closest, originals, levers)
     if agg_info is not None and kind == "pareto":
-        res.pareto = sized.pareto
+        res.pareto = pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
+    shortfalls: list[dict] = []
+    if originals:
+        from twin.targets import shortfall_rows
+
+        res.targets, shortfalls = shortfall_rows(res.targets, originals, res.emissions, levers, where)
+        for sf in shortfalls:
+            prog.note("OUT OF REACH: " + sf["sentence"])
     res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
     for n in res.solver_notes:
         prog.note(n)
@@ -310,9 +321,11 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         raise UserInputError(str(exc)) from None
     out = Run(loaded=loaded, config=config, weather=wmeta, profiles=prof, result=res, baseline=base_res,
               ledger=ledger, scorecard=scorecard, indicators=indicators, representative_days=agg_info,
-              grid=grid_res)
+              grid=grid_res, shortfalls=shortfalls)
     out.timing_s = {"profiles": t_profiles, "total": time.perf_counter() - t_start}
     out.summary = _summary(out)
+    if shortfalls:
+        out.summary["shortfalls"] = shortfalls
     out.summary["grid"] = (grid_res.summary(prof["time"].values) if grid_res is not None else
                            {"verdict": "not_checked", "note": "no grid.network section in the scenario: the park grid "
                             "was not checked (add 'network: {}' under grid for the default radial layout)"})
@@ -513,6 +526,129 @@ def _baseline(problem, options) -> tuple[str, Any]:
         BASELINE_COUNTS["solves"] += 1
     _remember(key, res)  # most recently used last
     return key, copy.deepcopy(res)
+
+
+def size_on_days(problem, k: int, sopts, prog=None, *, closest: bool = False, originals: dict | None = None,
+                 levers: list | None = None):
+    """Size a full-year ``problem`` on ``k`` linked representative days, then dispatch the full year.
+
+    The days only approximate the year, so the sizes they give can fall short of a requirement
+    (a target, the net-zero bound) over the full year, by a little: the full year is then
+    sized again with the days' sizes as minimum sizes (:func:`floor_sizes`; only what the full
+    year needs is added), and ``agg_info["resized"]`` says what was added.
+
+    Returns
+    -------
+    (result, problem, agg_info, where, pareto)
+        The full-year result; the problem of the plan with its sizes fixed (for the grid and
+        operation stages); facts of the aggregation (``summary.solver.representative_days``);
+        where a requirement out of reach was found (see :func:`_solve_closest`); the Pareto
+        points of the days (None unless the objective is pareto).
+    """
+    from dataclasses import replace
+
+    import solvers as S
+    from solvers.aggregation import representative_days
+    from twin.plan import fix_sizes
+    from twin.results.units import flat_sizes
+
+    prog = prog or Silent()
+    originals = {} if originals is None else originals
+    levers = [] if levers is None else levers
+    kind = problem.objective
+    where = "the full year"
+    agg = representative_days(problem, k)
+    sized, agg_problem = _solve_closest(
+        agg.problem, sopts, f"sizing on {k} representative days"
+        " (raise --representative-days if the target is only just out of reach)", closest, originals, levers)
+    if agg_problem is not agg.problem:  # the full year is held to what the days could reach
+        where = f"{k} representative days"
+        problem = _relaxed_like(problem, agg_problem)
+    agg_info = {"k": k, "profile_rmse": float(agg.profile_rmse),
+                "sizing_objective_cny": float(sized.objective_cny), "sizing_solve_time_s": float(sized.solve_time_s),
+                "note": "sizes from linked representative days (Kotzur et al. 2018); dispatch re-solved over the "
+                        "full year with those sizes fixed"}
+    if kind == "pareto":  # each point was sized on the representative days; the headline is dispatched
+        problem = replace(problem, objective="min_cost")
+        agg_info["note"] += ("; every Pareto point is sized on the representative days, and the headline "
+                             "plan (the minimum-cost end) is dispatched over the full year")
+    full_year = problem
+    problem = fix_sizes(problem, sized.sizes)
+    try:  # no elastic explanation here: a miss is repaired below
+        res = S.solve(problem, replace(sopts, explain_infeasibility=False))
+    except S.InfeasibleError:
+        # the days only approximate the year: the sized assets can fall short of a target the
+        # days met (e.g. 0.54 tCO2/yr of the 910号 core indicator); size the full year again
+        # with the days' sizes as minimum sizes
+        prog.note("the sizes from the representative days cannot meet the requirements on the full year; "
+                  "sizing the full year with them as minimum sizes")
+        t_re = time.perf_counter()
+        floored = floor_sizes(full_year, sized.sizes)
+        res, solved = _solve_closest(floored, sopts, "full-year sizing with the representative-day sizes as "
+                                     "minimum sizes", closest, originals, levers)
+        if solved is not floored:
+            where = "the full year"
+        before, after = flat_sizes(sized.sizes), flat_sizes(res.sizes)
+        agg_info["resized"] = {
+            "reason": "the sizes from the representative days could not meet the requirements over the full year",
+            "added": {k_: after[k_] - before.get(k_, 0.0) for k_ in after
+                      if after[k_] - before.get(k_, 0.0) > 1e-6 * max(1.0, abs(after[k_]))},
+            "solve_time_s": time.perf_counter() - t_re}
+        agg_info["note"] += ("; the full year could not be met with those sizes, so it was sized again with them "
+                             "as minimum sizes (resized)")
+        problem = fix_sizes(solved, res.sizes)  # later stages (grid, operation) run the plan as sized
+    return res, problem, agg_info, where, (sized.pareto if kind == "pareto" else None)
+
+
+def floor_sizes(problem, sizes: dict):
+    """A copy of ``problem`` whose sizes may grow from ``sizes`` up to their maximum (``sizes`` as
+    minimum sizes; :func:`solvers.transform.with_fixed_sizes` on the lower bounds only)."""
+    from solvers.transform import with_fixed_sizes
+
+    return with_fixed_sizes(problem, sizes, minimum_only=True)
+
+
+def _relaxed_like(problem, relaxed):
+    """``problem`` with the objective, targets and carbon bounds of ``relaxed`` (the same park on
+    representative days, held to what they could reach)."""
+    from dataclasses import replace
+
+    return replace(problem, objective=relaxed.objective, targets=relaxed.targets, carbon=relaxed.carbon)
+
+
+def _solve_closest(problem, options, what: str, closest: bool, originals: dict, levers: list):
+    """Solve ``problem``; ``(result, problem solved)``.
+
+    With ``closest``, a problem whose only violations are requirements with a best reachable
+    value (targets, emission bound, residual cap) is solved again with them at those values
+    (:func:`twin.targets.relaxed_problem`); ``originals`` gets each requirement as the planner
+    set it, ``levers`` the levers at their limit. Otherwise an infeasible problem raises
+    :class:`UserInputError` saying which requirement fails and by how much.
+    """
+    from dataclasses import replace
+
+    import solvers as S
+    from twin.targets import RELAX_ROOM, relaxed_problem
+
+    try:
+        return S.solve(problem, options), problem
+    except S.InfeasibleError as exc:
+        if not (closest and exc.only_shortfalls):
+            raise UserInputError(f"{what} is infeasible: {exc}") from None
+        first = exc
+    for sf in first.shortfalls:
+        originals.setdefault(sf["name"], sf)
+    levers[:] = first.levers
+    last = None
+    for i, room in enumerate(RELAX_ROOM):
+        relaxed = relaxed_problem(problem, first.shortfalls, room)
+        opts = options if i == len(RELAX_ROOM) - 1 else replace(options, explain_infeasibility=False)
+        try:
+            return S.solve(relaxed, opts), relaxed
+        except S.InfeasibleError as exc:
+            last = exc
+    raise UserInputError(f"{what} is infeasible: {first}; held at the best reachable values it is still "
+                         f"infeasible: {last}")
 
 
 def _solve(problem, options, what: str):

@@ -139,5 +139,115 @@ def annotate(rows: list[dict], notes: dict, settings, *, sizes_fixed: bool = Fal
     return out
 
 
-__all__ = ["TARGET_SOURCES", "TargetError", "annotate", "baseline_energy_tce", "core_threshold", "problem_targets",
-           "with_targets"]
+#: Room added to a best reachable value when a requirement out of reach is moved to it [-, relative]
+#: (the elastic solve's interior point stops within ~1e-6 of it; a try that fails takes the next).
+RELAX_ROOM = (1e-6, 1e-4, 1e-3)
+
+
+def relaxed_problem(problem, shortfalls: list[dict], room: float = RELAX_ROOM[0]):
+    """``problem`` with each requirement of ``shortfalls`` (:attr:`solvers.InfeasibleError.shortfalls`:
+    targets, emission bound, residual cap) moved to its best reachable value plus ``room``.
+
+    A net-zero bound out of reach becomes a bound on net emissions at the best value (the
+    objective is then least cost under it, as ``min_cost`` with ``max_net_emissions_t``).
+    """
+    from dataclasses import replace
+
+    def up(v, floor):
+        return v + room * max(abs(v), floor)
+
+    tg, carbon, objective = {}, {}, problem.objective
+    for s in shortfalls:
+        v, n = float(s["value"]), s["name"]
+        if n == "core":
+            tg["core_max_tco2_per_tce"] = up(v, 0.01)
+        elif n in ("clean_share", "renewable_share"):
+            tg[f"{n}_min"] = max(v - room * max(abs(v), 0.01), 0.0)
+        elif n == "residual":
+            tg["residual_max_t"] = up(v, 1.0)
+        elif n == "residual_cap":
+            carbon["max_residual_emissions_t"] = up(v, 1.0)
+        elif n == "emission_bound":
+            carbon["max_net_emissions_t"] = up(v, 1.0)
+            if objective == "net_zero":
+                objective = "min_cost"
+        else:
+            raise ValueError(f"unknown requirement {n!r}")
+    out = replace(problem, objective=objective)
+    if tg:
+        out = replace(out, targets=replace(problem.targets, **tg))
+    if carbon:
+        out = replace(out, carbon=replace(problem.carbon, **carbon))
+    return out
+
+
+def shortfall_rows(rows: list[dict], originals: dict[str, dict], emissions: dict, levers: list[str],
+                   sized_on: str) -> tuple[list[dict], list[dict]]:
+    """The plan's target rows with the requirements out of reach stated against the planner's values.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``SizingResult.targets`` of the plan solved with the relaxed requirements.
+    originals : dict
+        ``{name: shortfall dict}`` of each requirement moved, as first found out of reach (its
+        ``label`` and ``target`` are the planner's).
+    emissions : dict
+        ``SizingResult.emissions`` of the plan [tCO2/yr].
+    levers : list of str
+        Levers at their limit (:attr:`solvers.InfeasibleError.levers`).
+    sized_on : str
+        Where the requirement was found out of reach ("representative days", "the full year").
+
+    Returns
+    -------
+    (rows, shortfalls)
+        ``rows`` with ``label``/``target`` set back to the planner's and ``out_of_reach`` set
+        (``relaxed_to`` the value the plan was held to); ``shortfalls`` one dict per requirement:
+        ``label``, ``target``, ``value`` (what the plan reaches), ``best`` (the best reachable where it
+        was found: on representative days the days' value), ``gap`` (in the target's unit,
+        > 0 = short), ``short`` in ``short_unit`` (tCO2/yr, or tce/yr for shares), ``levers``,
+        ``sized_on`` and ``sentence``.
+    """
+    rows = [dict(r) for r in rows]
+    out = []
+    for name, o in originals.items():
+        row = next((r for r in rows if r["name"] == name), None)
+        if name == "emission_bound":
+            value, T = float(emissions["net_t"]), None
+        elif name == "residual_cap":
+            value, T = float(emissions["residual_t"]), None
+        elif row is not None:
+            value, T = float(row["value"]), float(row["energy_tce"])
+        else:
+            continue
+        target = float(o["target"])
+        share = name in ("clean_share", "renewable_share")
+        gap = target - value if share else value - target
+        short = gap * T if name in ("core", "clean_share", "renewable_share") else gap
+        short_unit = "tce/yr" if share else "tCO2/yr"
+        if row is not None:
+            row.update(relaxed_to=row["target"], label=o["label"], target=target, out_of_reach=True)
+        def shown(v):
+            return f"{v:.4g} tCO2/tce" if name == "core" else f"{v:.2%}" if share else f"{v:,.6g} tCO2/yr"
+
+        how = (f"{gap:.4g} above the target" if name == "core" else f"{gap * 100:.3g} percentage points short"
+               if share else f"{gap:,.6g} above the cap")
+        if "representative days" in sized_on:  # the days' best; the full year's plan held to it
+            sentence = (f"{o['label']} is out of reach on {sized_on} (at best {shown(float(o['value']))} there): "
+                        f"the plan reaches {shown(value)} over the full year, {how} (short by {short:,.4g} "
+                        f"{short_unit}); it is the least-cost plan held to the days' best value")
+        else:
+            sentence = (f"{o['label']} is out of reach on {sized_on}: at best {shown(value)}, {how} (short by "
+                        f"{short:,.4g} {short_unit}); the plan is the least-cost one at that value")
+        out.append({"name": name, "label": o["label"], "target": target, "value": value,
+                    "best": float(o["value"]) if "representative days" in sized_on else value, "unit": o["unit"],
+                    "gap": gap, "short": short, "short_unit": short_unit, "levers": list(levers),
+                    "sized_on": sized_on, "sentence": sentence})
+    for r in rows:
+        r.setdefault("out_of_reach", False)
+    return rows, out
+
+
+__all__ = ["RELAX_ROOM", "TARGET_SOURCES", "TargetError", "annotate", "baseline_energy_tce", "core_threshold",
+           "problem_targets", "relaxed_problem", "shortfall_rows", "with_targets"]

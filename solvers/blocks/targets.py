@@ -207,17 +207,31 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
     return out
 
 
-def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
-    """Sentences on violated targets of an elastic solution: by how much, and what is exhausted."""
+def shortfalls(ctx: ModelContext, sol, violations: dict) -> list[dict]:
+    """Violated targets of an elastic solution: ``name``, ``label``, ``target``, ``value`` (the
+    best reachable, in the target's ``unit``) and ``short`` (the row's slack, in ``row_unit``)."""
     if not ctx.target_specs:
         return []
     v = values(ctx, sol)
-    lines = []
+    out = []
     for spec in ctx.target_specs:
         lab = f"target: {spec['label']} [{spec['row_unit']}]"
         if violations.get(lab, 0.0) <= 1e-6:
             continue
-        key, val = spec["name"], v[spec["name"]]
+        out.append({"name": spec["name"], "label": spec["label"], "target": float(spec["target"]),
+                    "value": float(v[spec["name"]]), "unit": spec["unit"], "short": float(violations[lab]),
+                    "row_unit": spec["row_unit"], "slack": lab})
+    return out
+
+
+def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
+    """Sentences on violated targets of an elastic solution: by how much, and what is exhausted."""
+    if not ctx.target_specs:
+        return []
+    lines = []
+    for sf in shortfalls(ctx, sol, violations):
+        spec = {"label": sf["label"], "target": sf["target"]}
+        key, val = sf["name"], sf["value"]
         if key == "core":
             lines.append(f"{spec['label']} is out of reach: at best {val:.4g} tCO2/tce, "
                          f"{val - spec['target']:.4g} above the target")
