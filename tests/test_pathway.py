@@ -287,6 +287,68 @@ def test_period_overrides_are_checked_with_their_lines_before_anything_is_solved
     assert r.exit_code == 0 and "OK" in r.output
 
 
+def test_a_target_out_of_reach_is_a_result_stated_everywhere(tmp_path):
+    """A 910号 core target no plan of the tiny park can reach in 2030: the pathway is written, the
+    period planned for its best value, the shortfall in the console, summary.json, results.nc and
+    both reports, with the same numbers."""
+    from report_text_check import wrong_language
+    from twin.cli import main
+    from twin.report_pathway import render_pathway_report
+
+    path = _tiny(tmp_path, {"periods": [2026, 2030], "representative_days": None,
+                            "period_overrides": {2030: {"targets.core_indicator_max_tco2_per_tce": 0.3}}})
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(path), "-o", str(out), "--hours", "48", "-q", "--lang", "en"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    pw = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]
+    [sf] = pw["shortfalls"]
+    assert sf["year"] == 2030 and sf["name"] == "core" and sf["target"] == 0.3 and sf["value"] > 0.3
+    assert sf["gap"] == pytest.approx(sf["value"] - 0.3)
+    assert f"2030: OUT OF REACH — {sf['sentence']}" in r.output  # said even with -q
+    assert "910号 core indicator ≤ 0.3 tCO2/tce (acceptance basis) is out of reach on the first 48 h" in sf["sentence"]
+    first, second = pw["by_period"]
+    assert first["targets_met"] and not second["targets_met"] and second["shortfalls"][0]["value"] == sf["value"]
+    own = json.loads((out / "periods" / "2030" / "summary.json").read_text(encoding="utf-8"))
+    [t] = own["targets"]
+    assert own["shortfalls"][0]["sentence"] == sf["sentence"]
+    assert t["out_of_reach"] and t["target"] == 0.3 and t["value"] == pytest.approx(sf["value"], rel=1e-12)
+    assert t["label"] == "910号 core indicator ≤ 0.3 tCO2/tce (acceptance basis)"
+    # the plan's own accounts: CO2 on the acceptance basis per tce of energy used
+    assert sf["short"] == pytest.approx((sf["value"] - 0.3) * t["energy_tce"], rel=1e-9)
+    with xr.open_dataset(out / "results.nc") as ds:
+        assert list(ds["targets_met"].values) == [1.0, 0.0]
+    assert "Targets out of reach" in (out / "periods" / "2030" / "report.html").read_text(encoding="utf-8")
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    words = set(s["park"]["name"].split()) | {"roof", "bess", "line"}
+    en, zh = render_pathway_report(s, lang="en"), render_pathway_report(s, lang="zh")
+    assert "Targets out of reach" in en and sf["sentence"] in en
+    assert "未能达到的目标" in zh and "按前 48 小时计算无法达到" in zh
+    for page, lang in ((en, "en"), (zh, "zh")):
+        assert not wrong_language(page, lang, words), wrong_language(page, lang, words)[:5]
+
+
+def test_a_period_that_cannot_be_solved_keeps_the_finished_ones(tmp_path):
+    """Period 2030 cannot be solved at all (an import limit of 1 kW): the 2026 period is written,
+    marked incomplete, and the error names the period and why."""
+    from twin.cli import main
+
+    path = _tiny(tmp_path, {"periods": [2026, 2030], "representative_days": None,
+                            "period_overrides": {2030: {"grid.import_limit_kw": 1}}})
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(path), "-o", str(out), "--hours", "24", "-q", "--lang", "en"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "twin pathway: period 2030: " in r.output and "infeasible" in r.output
+    assert f"the finished period(s) 2026 are written to {out}" in r.output
+    pw = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]
+    assert pw["complete"] is False and pw["failed_period"]["year"] == 2030 and pw["periods"] == [2026]
+    assert pw["planned_periods"] == [2026, 2030] and pw["npv_cost_cny"] is None
+    assert (out / "periods" / "2026" / "summary.json").exists() and not (out / "periods" / "2030").exists()
+    assert "Pathway incomplete" in (out / "report.html").read_text(encoding="utf-8")
+    with xr.open_dataset(out / "results.nc") as ds:
+        assert ds.attrs["complete"] == 0 and list(ds["period"].values) == [2026]
+
+
 def test_a_scenario_without_pathway_is_refused_clearly(tmp_path):
     from twin.cli import main
 

@@ -927,12 +927,19 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
     except KeyboardInterrupt:
         _fail(f"twin pathway: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
-    if not quiet:
-        for p in res.periods:
+    for p in res.periods:
+        if not quiet:
             e = p.run.summary["emissions_tco2"]
             built = ", ".join(f"{k} {v:,.0f}" for k, v in p.built.items()) or "nothing new"
             click.echo(f"  {p.year}: built {built}; net {e['net']:,.0f} tCO2/yr; "
                        f"cost {p.annual_cost_cny:,.0f} CNY/yr", err=True)
+        for sf in p.run.shortfalls:  # said even with -q: the plan does not meet what was asked
+            click.echo(f"  {p.year}: OUT OF REACH — {sf['sentence']}", err=True)
+    if res.failed is not None:
+        done = ", ".join(str(p.year) for p in res.periods)
+        _fail(f"twin pathway: {res.failed['error']}\n  the pathway stops at period {res.failed['year']}; the finished "
+              f"period(s) {done} are written to {out_dir} (summary.json: pathway.complete = false)")
+    if not quiet:
         click.echo(f"  present value of the pathway's cost: {res.npv_cost_cny:,.0f} CNY", err=True)
 
 

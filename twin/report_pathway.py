@@ -125,6 +125,24 @@ def _timeline(pw: dict, lang: str) -> str:
     return "".join(out)
 
 
+def _warnings(pw: dict, lang: str) -> str:
+    """What the pathway does not deliver: targets out of reach (by period) and a period that could not be solved."""
+    from twin.report_text import phrase_html
+
+    out = []
+    shortfalls = pw.get("shortfalls") or []
+    if shortfalls:
+        items = "".join(f"<li>{sf['year']}: {phrase_html(sf['sentence'], lang)}</li>" for sf in shortfalls)
+        out.append(f"<div class='warn'><b>{_esc(text('pw_out_of_reach', lang))}</b><ul>{items}</ul>"
+                   f"<p class='notes'>{_esc(text('pw_out_of_reach_note', lang))}</p></div>")
+    failed = pw.get("failed_period")
+    if failed:
+        out.append(f"<div class='warn'><b>{_esc(text('pw_incomplete', lang))}</b>"
+                   f"<p>{_esc(text('pw_incomplete_note', lang).format(year=failed['year']))}</p>"
+                   f"<p><code>{_esc(failed['error'])}</code></p></div>")
+    return "".join(out)
+
+
 def render_pathway_report(summary: dict, lang: str = "zh") -> str:
     """The pathway page (self-contained, offline) from a pathway run's ``summary.json`` content."""
     from twin.report_page import figure_div, page
@@ -138,8 +156,10 @@ def render_pathway_report(summary: dict, lang: str = "zh") -> str:
     def year_or_not(y):
         return str(y) if y is not None else text("pw_not_met", lang)
 
+    npv = pw["npv_cost_cny"]
     cards = [
-        (text("pw_npv", lang), (f"{fmt(pw['npv_cost_cny'] / 1e4)} 万元" if zh else f"{fmt(pw['npv_cost_cny'] / 1e6)} M CNY"),
+        (text("pw_npv", lang), "—" if npv is None else (f"{fmt(npv / 1e4)} 万元" if zh else f"{fmt(npv / 1e6)} M CNY"),
+         text("pw_npv_incomplete", lang) if npv is None else
          text("pw_npv_note", lang).format(y0=pw["periods"][0], end=pw["end_year"] - 1, r=f"{pw['discount_rate']:.0%}")),
         (text("pw_net", lang), f"{fmt(rows[0]['emissions_tco2']['net'])} → {fmt(rows[-1]['emissions_tco2']['net'])} "
                                f"tCO2/{'年' if zh else 'yr'}",
@@ -163,7 +183,7 @@ def render_pathway_report(summary: dict, lang: str = "zh") -> str:
     sub = "pw_subtitle_foresight" if pw.get("mode") == "foresight" else "pw_subtitle"
     body = (f"<h1>{_esc(text('pw_title', lang))}{'：' if zh else ': '}{_esc(park['name'])}</h1>"
             f"<p class='subtitle'>{_esc(text(sub, lang).format(n=len(rows), y0=pw['periods'][0], end=pw['end_year'] - 1))}</p>"
-            f"<div class='cards'>{card_html}</div>"
+            f"<div class='cards'>{card_html}</div>{_warnings(pw, lang)}"
             f"<section id='timeline'><h2>1. {_esc(text('pw_timeline', lang))}</h2>{_timeline(pw, lang)}"
             f"<p class='notes'>{_esc(text('pw_period_reports', lang))}: {links}</p></section>"
             f"<section id='capacity'><h2>2. {_esc(text('pw_capacity', lang))}</h2>{figure_div(fig_capacity(pw, lang))}</section>"

@@ -45,6 +45,8 @@ def period_row(p) -> dict:
         "renewable_share": led.get("renewable_share"),
         "net_zero": bool(net_zero),
         "targets": s.get("targets"),
+        "shortfalls": s.get("shortfalls", []),
+        "targets_met": not s.get("shortfalls"),
         "operating_cost_cny_per_yr": p.operating_cost_cny,
         "capital_charge_cny_per_yr": p.capital_charge_cny,
         "capital_charge_by_year": {str(y): c for y, c in p.capital_charge_by_year.items()},
@@ -71,7 +73,10 @@ def pathway_summary(res: PathwayResult) -> dict:
     rows = [period_row(p) for p in res.periods]
     return {
         "mode": res.spec.mode, "periods": [p.year for p in res.periods], "end_year": res.spec.last_year,
+        "complete": res.complete, "failed_period": res.failed,
+        "planned_periods": list(res.spec.periods),
         "discount_rate": res.discount_rate, "npv_cost_cny": res.npv_cost_cny,
+        "shortfalls": res.shortfalls,
         "first_year_met": first_years(rows), "notes": list(res.notes),
         "vintages": [v.to_dict() for v in res.vintages], "by_period": rows,
         "elapsed_s": res.elapsed_s,
@@ -103,6 +108,9 @@ def pathway_dataset(res: PathwayResult):
     data["capital_charge_cny"] = var([p.capital_charge_cny for p in res.periods], "CNY/yr",
                                      "annuities and fixed O&M of the vintages in service, discounted mean over "
                                      "the period's years")
+    data["targets_met"] = var([0.0 if p.run.shortfalls else 1.0 for p in res.periods], "1",
+                              "1: every target, net-zero bound and cap of the period met; 0: one out of reach, "
+                              "planned for its best reachable value (summary.json pathway.shortfalls)")
     data["period_weight"] = var([p.weight for p in res.periods], "yr", "discounted years the period stands for")
     data["grid_factor_kgco2_per_kwh"] = var(
         [np.nan if p.inputs["grid_factor_kgco2_per_kwh"] is None else p.inputs["grid_factor_kgco2_per_kwh"]
@@ -110,7 +118,10 @@ def pathway_dataset(res: PathwayResult):
     ds = xr.Dataset(data, coords={"period": years})
     ds["period"].attrs = {"units": "yr", "long_name": "first year of the investment period"}
     ds.attrs = {"title": "Park twin pathway", "pathway_mode": res.spec.mode,
-                "npv_cost_cny": float(res.npv_cost_cny), "discount_rate": float(res.discount_rate),
+                "npv_cost_cny": float("nan") if res.npv_cost_cny is None else float(res.npv_cost_cny),
+                "discount_rate": float(res.discount_rate),
+                "complete": int(res.complete),
+                "shortfalls": json.dumps(res.shortfalls, ensure_ascii=False, default=float),
                 "grid_factor_sources": json.dumps({p.year: p.inputs["grid_factor_source"] for p in res.periods},
                                                   ensure_ascii=False),
                 "notes": " | ".join(res.notes), "Conventions": "CF-1.10"}

@@ -78,7 +78,7 @@ class PeriodResult:
 
 @dataclass
 class PathwayResult:
-    """A whole pathway."""
+    """A whole pathway (or its finished periods, when ``failed`` says which period could not be solved)."""
 
     spec: PathwaySpec
     periods: list[PeriodResult]
@@ -88,11 +88,27 @@ class PathwayResult:
     elapsed_s: float = 0.0
     foresight: dict | None = None
     """Facts of the joint solve (perfect-foresight mode): its objective [CNY], solve time, size."""
+    failed: dict | None = None
+    """``{"year", "error"}`` of the period that could not be solved (the periods before it are
+    in ``periods``); None when every period was solved."""
 
     @property
-    def npv_cost_cny(self) -> float:
-        """Present value of the pathway's yearly costs at the first period's year [CNY]."""
+    def complete(self) -> bool:
+        """True when every period of the pathway was solved."""
+        return self.failed is None
+
+    @property
+    def npv_cost_cny(self) -> float | None:
+        """Present value of the pathway's yearly costs at the first period's year [CNY]
+        (None for an incomplete pathway: the later periods' costs are unknown)."""
+        if not self.complete:
+            return None
         return sum(p.weight * p.annual_cost_cny for p in self.periods)
+
+    @property
+    def shortfalls(self) -> list[dict]:
+        """Every requirement out of reach, with the ``year`` of its period."""
+        return [{"year": p.year, **sf} for p in self.periods for sf in p.run.shortfalls]
 
 
 def _flat(sizes: dict) -> dict[str, float]:
@@ -153,12 +169,16 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
                representative_days: int | None, lang: str | None):
     """The normal run of one period: the scenario with the period's dotted overrides.
 
+    A target, net-zero bound or residual cap out of reach is a result, not an error: the
+    period plans for its best reachable value and states the shortfall (``Run.shortfalls``,
+    ``out_of_reach="closest"`` of :func:`twin.run.run`).
+
     Raises
     ------
     PathwayError
-        Naming the period when its scenario does not validate.
+        Naming the period when its scenario does not validate or it cannot be solved at all.
     """
-    from twin.run import run
+    from twin.run import UserInputError, run
     from twin.scenario.loader import load_scenario
     from twin.scenario.run_config import resolve_run_config
 
@@ -168,7 +188,10 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
         raise PathwayError(f"period {year}: {exc}") from None
     config = resolve_run_config(loaded.scenario, hours=hours,
                                 representative_days=representative_days if not hours else None, lang=lang)
-    return run(loaded, config)
+    try:
+        return run(loaded, config, out_of_reach="closest")
+    except UserInputError as exc:
+        raise PathwayError(f"period {year}: {exc}") from None
 
 
 def operating_cost(costs: dict) -> float:
@@ -319,12 +342,18 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     progress : twin.run.Progress, optional
         Told about each period (``stage``/``done``) and notes.
 
+    A period whose target (or net-zero bound) is out of reach is planned for the best
+    reachable value and its shortfall stated (:attr:`PathwayResult.shortfalls`). A period
+    that cannot be solved at all ends the pathway there: the result holds the finished
+    periods and ``failed`` names the period and why (myopic mode; in foresight mode
+    nothing is finished before the joint LP, which raises).
+
     Raises
     ------
     PathwayError
         The scenario has no pathway section or a period's overrides do not validate (each
         problem with its file, line and field: :func:`twin.pathway.check.period_problems`),
-        or a period cannot be sized.
+        or the first period (foresight: the joint LP) cannot be solved.
     """
     from twin.run import Silent
     from twin.scenario.loader import load_scenario
@@ -364,6 +393,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     if any("PROJECTION" in lab for _, lab in factors.values()):
         notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
                      "2021-2023 factors), not official values; give your own in pathway.grid_factor")
+    failed = None
     if spec.mode == "foresight":
         from twin.pathway.foresight import run_foresight
 
@@ -372,11 +402,11 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
             factors=factors, declared=declared, k=k, hours=hours, lang=lang, prog=prog, notes=notes,
             discounts=discounts)
     else:
-        periods, vintages = _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared,
-                                        k, hours, lang, prog, rate, discounts)
+        periods, vintages, failed = _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors,
+                                                declared, k, hours, lang, prog, rate, discounts)
         info = None
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
-                         elapsed_s=time.perf_counter() - t_start, foresight=info)
+                         elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed)
 
 
 def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, year: int,
@@ -426,7 +456,7 @@ def base_energies(profiles) -> dict[str, float]:
 
 
 def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,
-                rate, discounts) -> tuple[list, list]:
+                rate, discounts) -> tuple[list, list, dict | None]:
     vintages: list[Vintage] = []
     periods: list[PeriodResult] = []
     base_mwh: dict[str, float] = {}
@@ -441,7 +471,13 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         ov.update(existing_overrides(declared, vintages, year, end))
         ov.update(_period_overrides(spec, year))
         note_retiring_inside(vintages, year, end, prog)
-        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+        try:
+            r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+        except PathwayError as exc:
+            if not periods:  # nothing finished: nothing to keep
+                raise
+            prog.done("failed")
+            return periods, vintages, {"year": year, "error": str(exc)}
         sc = r.loaded.scenario
         if not base_mwh:
             base_mwh = base_energies(r.profiles)
@@ -470,5 +506,8 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]
-        prog.done(f"built {len(built)} asset(s), net {e['net']:,.0f} tCO2/yr")
-    return periods, vintages
+        resized = "resized" in (r.representative_days or {})
+        prog.done(f"built {len(built)} asset(s), net {e['net']:,.0f} tCO2/yr"
+                  + ("; the days' sizes fell short on the full year, re-sized on it" if resized else "")
+                  + (f"; {len(r.shortfalls)} target(s) OUT OF REACH" if r.shortfalls else ""))
+    return periods, vintages, None
