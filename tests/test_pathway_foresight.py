@@ -281,3 +281,18 @@ def test_foresight_objective_of_every_period_is_checked_before_solving(tmp_path)
         assert f"{path}:{line}: pathway.period_overrides.2030.objective.kind: period 2030: pathway.mode foresight" \
                in r.output and "(got 'min_emissions')" in r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_foresight_with_a_target_out_of_reach_states_the_shortfall(tmp_path):
+    """The joint LP is infeasible when one period's target is out of reach: that period is held to its
+    best reachable value, the joint plan is solved and the period's own run states the shortfall."""
+    from twin.pathway.runner import run_pathway
+
+    pw = {"periods": [2026, 2030], "representative_days": None, "mode": "foresight",
+          "period_overrides": {2030: {"targets.core_indicator_max_tco2_per_tce": 0.3}}}
+    res = run_pathway(_write(tmp_path, pw), hours=48)  # 48 h: 0.3 is out of reach (24 h of sun reach it)
+    assert res.foresight["status"] == "optimal" and res.complete
+    [sf] = res.shortfalls
+    assert sf["year"] == 2030 and sf["target"] == 0.3 and sf["value"] > 0.3
+    assert res.periods[1].run.result.targets[0]["value"] == pytest.approx(sf["value"], rel=1e-12)
+    assert not res.periods[0].run.shortfalls

@@ -65,6 +65,30 @@ def period_problem(loaded, config, inputs):
     return problem, prof
 
 
+def _within_reach(job, options, prog):
+    """``job`` with the requirements its period cannot meet alone moved to their best reachable values.
+
+    Raises
+    ------
+    PathwayError
+        The period cannot be solved at all (a violation other than a target, net-zero bound or cap).
+    """
+    from dataclasses import replace
+
+    import solvers as S
+    from twin.targets import relaxed_problem
+
+    try:
+        S.solve(job.problem, options)
+        return job
+    except S.InfeasibleError as exc:
+        if not exc.only_shortfalls:
+            raise PathwayError(f"period {job.year}: {exc}") from None
+        prog.note(f"period {job.year}: " + "; ".join(f"{sf['label']} is out of reach (at best {sf['value']:.4g})"
+                                                     for sf in exc.shortfalls))
+        return replace(job, problem=relaxed_problem(job.problem, exc.shortfalls, 1e-4))
+
+
 def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang,
                   prog, notes, discounts) -> tuple[list[PeriodResult], list[Vintage], dict]:
     """Size the periods of a pathway together (perfect foresight); see :func:`twin.pathway.runner.run_pathway`.
@@ -107,10 +131,16 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
     cfg0 = setups[0][3]
     fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
+    opts = S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s, threads=cfg0.solver_threads)
     try:
-        fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade,
-                             options=S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s,
-                                                     threads=cfg0.solver_threads))
+        try:
+            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
+        except S.InfeasibleError:
+            # a target out of reach in some period: each period alone (it may build up to its maximum
+            # sizes, as in the joint LP) names it; held to its best reachable value, the joint LP
+            # is solved again, and that period's own run states the shortfall
+            jobs = [_within_reach(j, opts, prog) for j in jobs]
+            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
     except S.InfeasibleError as exc:
         raise PathwayError(str(exc)) from None
     except ValueError as exc:
