@@ -275,6 +275,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                                    temperature_period=temperature_period)
     except wx.WeatherError as exc:
         _fail(f"twin weather: {_cli_words(str(exc))}")
+    meta.notes[:] = [_cli_words(n) for n in meta.notes]  # the file's header speaks as the terminal does
     if path and ignored:
         meta.notes.append(f"not used with --file (they shape synthetic years; the file's own values "
                           f"stand): {', '.join(ignored)}")
@@ -283,11 +284,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     if output.suffix.lower() == ".epw":
         text = _weather_epw(df, meta)
     else:
-        header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
+        header = "".join(f"# {line}\n" for line in meta.header_lines())
         header += ("# columns: time = start of the hour (Asia/Shanghai, UTC+8); ghi, dni, dhi [W/m2], "
                    "mean irradiance over the hour; temp_air [degC]; wind_speed [m/s]; relative_humidity "
                    "[%]. Header units: latitude/longitude [deg], elevation [m], distance_km [km], "
-                   "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]\n")
+                   "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]; "
+                   "null: not stated (a weather file's own uncertainty)\n")
         text = header + df.to_csv(index_label="time")
     try:
         atomic_write_text(output, text)

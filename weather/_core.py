@@ -77,8 +77,9 @@ class WeatherMeta:
         its distance and weights.
     distance_km : float
         Great-circle distance to the nearest station used [km] (0 for a file).
-    expected_uncertainty : float
-        Expected relative error of the annual GHI [-] (e.g. 0.03 = 3 %).
+    expected_uncertainty : float or None
+        Expected relative error of the annual GHI of a synthetic year [-] (e.g. 0.03 = 3 %);
+        ``None`` for a weather file, whose uncertainty the tool does not state.
     expected_temperature_uncertainty_k : float or None
         Expected error of the annual mean temperature of a site interpolated between
         stations (95th percentile of the leave-one-out for its kind of place) [K]; ``None``
@@ -133,7 +134,7 @@ class WeatherMeta:
     elevation_uncertainty_m: float | None = None
     reference_city: str | None = None
     distance_km: float = 0.0
-    expected_uncertainty: float = 0.0
+    expected_uncertainty: float | None = None
     expected_temperature_uncertainty_k: float | None = None
     notes: list[str] = field(default_factory=list)
     seed: int | None = None
@@ -171,6 +172,27 @@ class WeatherMeta:
             else:
                 v = str(v)
             out[prefix + f.name] = v
+        return out
+
+    def header_lines(self) -> list[str]:
+        """``key: value`` lines of the provenance for a text header (the CSV of ``twin weather``):
+        numbers as written (an integer stays one), dicts and lists of dicts as JSON, other lists
+        joined by ``"; "``, ``null`` for a value not stated (a file's GHI uncertainty); a weather
+        file has no ``seed`` line."""
+        out = []
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.name == "seed" and self.source == "file":
+                continue
+            if v is None:
+                v = "null"
+            elif isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
+                v = json.dumps(v, sort_keys=isinstance(v, dict), ensure_ascii=False, default=str)
+            elif isinstance(v, list):
+                v = "; ".join(str(x) for x in v)
+            elif isinstance(v, (np.integer, np.floating)):
+                v = v.item()
+            out.append(f"{f.name}: {v}")
         return out
 
 

@@ -583,7 +583,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     df = pd.DataFrame(data.to_numpy(dtype=float), index=index, columns=list(COLUMNS))
     meta = WeatherMeta(latitude=lat, longitude=lon, elevation=info["elevation"], source="file",
                        elevation_source="file",
-                       reference_city=None, distance_km=0.0, expected_uncertainty=0.0,
+                       reference_city=None, distance_km=0.0, expected_uncertainty=None,
                        notes=notes, seed=None,
                        provenance={"file": name, "sha256": sha, "format": info["fmt"],
                                    "station": info["station"], "data_source": info["data_source"],
