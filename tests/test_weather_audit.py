@@ -54,3 +54,35 @@ def test_a_file_states_no_uncertainty_and_no_seed(chengdu_epw, tmp_path):
     assert _run(["weather", "--city", "成都", "-o", str(syn)]).exit_code == 0
     head = _header(syn)
     assert head["seed"] == "0" and head["expected_uncertainty"] == "0.03"
+
+
+def _scaled_radiation(src: Path, dst: Path, factor: float) -> Path:
+    """An EPW with its GHI, DNI and DHI (fields 14-16) times ``factor``."""
+    lines = src.read_text(encoding="utf-8").splitlines()
+    out = []
+    for ln in lines:
+        f = ln.split(",")
+        if len(f) > 20 and f[0].isdigit():
+            f[13:16] = [str(round(float(x) * factor)) for x in f[13:16]]
+        out.append(",".join(f))
+    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return dst
+
+
+def test_a_file_and_the_estimate_have_one_sign_everywhere(tmp_path):
+    """`twin weather --file` said 'GHI -3 %' and summary.json ghi_diff_tmyx -0.03 where `twin
+    weather-check` said '+3.1%' for the same file: now both are the estimate less the file, and
+    say so."""
+    site = tmp_path / "site.epw"
+    assert _run(["weather", "--lat", "31.3", "--lon", "120.6", "-o", str(site)]).exit_code == 0
+    dim = _scaled_radiation(site, tmp_path / "dim.epw", 0.8)  # the file reads 20 % low
+    _, meta = wx.site_weather(path=dim)
+    fc = meta.file_check
+    assert fc["ghi_error_tmyx"] == pytest.approx(0.25, abs=0.02) and "ghi_diff_tmyx" not in fc
+    r = _run(["weather", "--file", str(dim), "-o", str(tmp_path / "b.csv")])
+    line = next(ln for ln in r.output.splitlines() if "less the file" in ln)
+    assert "the tool's estimate at the file's header position less the file" in line and "GHI +25 %" in line
+    r = _run(["weather-check", str(dim)])
+    assert "errors: the tool's estimate less the file" in r.output
+    row = next(ln for ln in r.output.splitlines() if ln.startswith("dim.epw"))
+    assert "+25." in row or "+24." in row, row

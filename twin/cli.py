@@ -302,10 +302,10 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         click.echo(f"note: {_cli_words(n)}", err=True)
     fc = meta.file_check
     if fc:
-        from weather.site import file_check_text
+        from weather.site import FILE_CHECK_WORDS, file_check_text
 
-        click.echo(f"the file against the tool's estimate at its header position: {file_check_text(fc)}; "
-                   f"twin weather-check {path} adds the worst month, PV yield and climate zone", err=True)
+        click.echo(f"{FILE_CHECK_WORDS}: {file_check_text(fc)}; twin weather-check {path} adds the worst "
+                   f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
     z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
@@ -373,7 +373,10 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         rows.append(r)
         elapsed = time.perf_counter() - progress.t0
         left = elapsed / (i + 1) * (len(files) - i - 1)
-        progress.done(f"T {r['t_annual_error']:+.2f} K, GHI {100 * r['ghi_error']:+.1f} %"
+        from weather.site import signed_text
+
+        progress.done(f"estimate less file: T {signed_text(r['t_annual_error'], 2)} K, GHI "
+                      f"{signed_text(100 * r['ghi_error'], 1)} %"
                       + (f", ~{left:.0f} s left" if i + 1 < len(files) else ""))
     if rows:
         table = pd.DataFrame(rows)
@@ -410,8 +413,10 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
 
     from weather.validation import LEAVE_OUT_PLACE_KM
 
+    from weather.site import signed_text
+
     def pct(x) -> str:
-        return f"{100 * x:+.1f}%"
+        return f"{signed_text(100 * x, 1)}%"
 
     head = ["file", "dataset", "nearest station", "T annual", "worst month", "stated T", "GHI", "PV lat",
             "PV 10°", "zone file/est."]
@@ -420,12 +425,13 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
         unc = r["expected_temperature_uncertainty_k"]
         body.append([r["file"] + ("" if r["independent"] else " *"), r["dataset"],
                      f"{r['nearest_station']} {r['nearest_km']:.0f} km",
-                     f"{r['t_annual_error']:+.2f} K", f"{r['t_worst_month_error']:+.2f} K (m{r['t_worst_month']})",
+                     f"{signed_text(r['t_annual_error'], 2)} K",
+                     f"{signed_text(r['t_worst_month_error'], 2)} K (m{r['t_worst_month']})",
                      f"±{unc:.1f} K" if pd.notna(unc) else "station",
                      pct(r["ghi_error"]), pct(r["pv_yield_error"]), pct(r["pv_yield_roof_error"]),
                      f"{r['zone_file']}/{r['zone_estimate']}"])
     lines = _aligned([head, *body])
-    lines.append("errors: estimate minus file (temperatures in the file's own period unless "
+    lines.append("errors: the tool's estimate less the file (temperatures in the file's own period unless "
                  "--temperature-period is given; radiation on the file's basis unless --radiation-basis is)"
                  + (f"; bundled places within {leave_out_km:g} km left out" if leave_out_km > 0 else
                     "; every bundled station used (--leave-out-km 15 for the leave-one-out)"))

@@ -114,16 +114,17 @@ class WeatherMeta:
     annual_mean_temperature_c : float or None
         Mean air temperature of the whole typical year [degC].
     file_check : dict
-        For a file, the tool's estimate at its header position and elevation and the file
-        against it (:func:`weather.site.file_against_estimate`): ``dataset`` (the typical-year
+        For a file, the tool's estimate at its header position and elevation less the file
+        (:func:`weather.site.file_against_estimate`): ``dataset`` (the typical-year
         dataset its header names, "" for another file), ``temperature_period`` (the period it
         is compared in, :func:`weather.validation.file_period`), ``t_annual_estimate_c`` [degC,
         in the file's period: CSWD 1971-2003, SWERA 1973-2002, 2009-2023 for a TMYx file whose
         record holds recent years only (:func:`weather.interp.is_recent_record`), else the
         recent climate],
-        ``t_annual_diff_k`` (file minus estimate [K]), ``ghi_tmyx_kwh_m2``,
-        ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_diff_tmyx``, ``ghi_diff_cswd`` (file / estimate - 1
-        [-]); empty for a synthetic year or a file outside mainland China.
+        ``t_annual_error_k`` (estimate minus file [K]), ``ghi_tmyx_kwh_m2``,
+        ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_error_tmyx``, ``ghi_error_cswd`` (estimate / file - 1
+        [-], the errors of ``twin weather-check``); empty for a synthetic year or a file outside
+        mainland China.
     """
 
     latitude: float

@@ -799,13 +799,16 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
 
 
 def file_against_estimate(df, meta) -> dict:
-    """A weather file against the tool's estimate at its header position and elevation (see
+    """The tool's estimate at a weather file's header position and elevation, less the file (see
     :attr:`weather.WeatherMeta.file_check`): annual mean temperature in the file's period (a
     CSWD or SWERA file, by its header, against the estimate moved back by that dataset's offset,
     :func:`weather.interp.dataset_offsets`; a TMYx file of a recent window, by its header's period
     of record, against the estimate of that window's climate, :func:`temperature_period_shift`;
-    any other against the recent climate), annual GHI on both radiation bases. Empty for a file
-    outside mainland China, where the estimate does not reach."""
+    any other against the recent climate), annual GHI on both radiation bases. The differences
+    are estimate less file, the errors of ``twin weather-check`` and weather/VALIDATION.md:
+    ``t_annual_error_k`` estimate minus file [K], ``ghi_error_tmyx`` and ``ghi_error_cswd``
+    estimate / file - 1 [-]. Empty for a file outside mainland China, where the estimate does not
+    reach."""
     from .interp import interpolate
     from .validation import DAYS_IN_MONTH, file_dataset, file_period, file_period_shift
 
@@ -824,20 +827,34 @@ def file_against_estimate(df, meta) -> dict:
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
     return {"dataset": ds, "temperature_period": file_period(ds, record), "t_annual_estimate_c": t_est,
-            "t_annual_diff_k": float(df["temp_air"].mean()) - t_est, "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
-            "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
+            "t_annual_error_k": t_est - float(df["temp_air"].mean()), "ghi_tmyx_kwh_m2": g_hi,
+            "ghi_cswd_kwh_m2": g_lo, "ghi_error_tmyx": g_hi / g_file - 1.0, "ghi_error_cswd": g_lo / g_file - 1.0}
+
+
+FILE_CHECK_WORDS = "the tool's estimate at the file's header position less the file"
+"""What :func:`file_check_text`'s figures are, said before them in every output (the errors of
+``twin weather-check``: estimate minus file)."""
 
 
 def file_check_text(fc: dict) -> str:
-    """``meta.file_check`` in words: 'mean temperature -0.1 K, GHI +0 % (tmyx basis) / +16 %
-    (cswd basis)', the period named for a CSWD or SWERA file and a TMYx window file."""
+    """``meta.file_check`` in words, estimate less file (:data:`FILE_CHECK_WORDS` says so before
+    them): 'mean temperature +0.1 K, GHI +0 % (tmyx basis) / -14 % (cswd basis)', the period named
+    for a CSWD or SWERA file and a TMYx window file."""
     from .validation import FILE_PERIODS
 
     own = fc.get("temperature_period", "tmyx")
     period = (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS
               else f" (in the file's period, {own.removeprefix('tmyx-')})" if own != "tmyx" else "")
-    return (f"mean temperature {fc['t_annual_diff_k']:+.1f} K{period}, GHI "
-            f"{100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / {100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)")
+    return (f"mean temperature {signed_text(fc['t_annual_error_k'], 1)} K{period}, GHI "
+            f"{signed_text(100 * fc['ghi_error_tmyx'], 0)} % (tmyx basis) / {signed_text(100 * fc['ghi_error_cswd'], 0)} % "
+            f"(cswd basis)")
+
+
+def signed_text(x: float, digits: int) -> str:
+    """``x`` with its sign, rounded to ``digits``; a value that rounds to zero is written without
+    one ('+0.0', never '-0.0')."""
+    text = f"{x:+.{digits}f}"
+    return "+" + text[1:] if float(text) == 0 else text
 
 
 def file_cross_check(meta) -> list[str]:
@@ -851,7 +868,7 @@ def file_cross_check(meta) -> list[str]:
     name = meta.provenance.get("file", "the file")
     where = f"{meta.latitude:.2f} N, {meta.longitude:.2f} E, {meta.elevation:.0f} m"
     notes = []
-    t_est, dt = c["t_annual_estimate_c"], c["t_annual_diff_k"]
+    t_est, dt = c["t_annual_estimate_c"], -c["t_annual_error_k"]  # file minus estimate
     if abs(dt) > FILE_CHECK_T_K:
         notes.append(f"the weather file's annual mean temperature {t_est + dt:.1f} degC is "
                      f"{abs(dt):.1f} K {'above' if dt > 0 else 'below'} the "
@@ -860,8 +877,8 @@ def file_cross_check(meta) -> list[str]:
                      f"{LOO_LARGEST_T_MISS_K:.1f} K): check that the header gives this file's station and elevation "
                      f"(twin weather-check {name})")
     g_hi, g_lo = c["ghi_tmyx_kwh_m2"], c["ghi_cswd_kwh_m2"]
-    g_file = g_hi * (1.0 + c["ghi_diff_tmyx"])
-    if c["ghi_diff_tmyx"] > FILE_CHECK_GHI or c["ghi_diff_cswd"] < -FILE_CHECK_GHI:
+    g_file = g_hi / (1.0 + c["ghi_error_tmyx"])
+    if g_file / g_hi - 1.0 > FILE_CHECK_GHI or g_file / g_lo - 1.0 < -FILE_CHECK_GHI:
         notes.append(f"the weather file's annual GHI {g_file:.0f} kWh/m2 lies outside the tool's "
                      f"estimates for its header position ({where}: {g_lo:.0f} kWh/m2 on the cswd "
                      f"basis to {g_hi:.0f} on the tmyx basis) by more than "
