@@ -86,3 +86,59 @@ def test_a_file_and_the_estimate_have_one_sign_everywhere(tmp_path):
     assert "errors: the tool's estimate less the file" in r.output
     row = next(ln for ln in r.output.splitlines() if ln.startswith("dim.epw"))
     assert "+25." in row or "+24." in row, row
+
+
+def test_epw_provenance_names_the_place_every_station_and_how_it_was_made(tmp_path):
+    """`twin weather --city 西安 -o x.epw` wrote LOCATION 'site 34.27N 108.94E', the first 7
+    stations only (dropping the radiation stations), no uncertainty and no zone; pvlib reads the
+    place back, and every station the year used is listed with its distance and role."""
+    import pvlib
+
+    from weather.io import park_twin_provenance
+
+    path = tmp_path / "xa.epw"
+    assert _run(["weather", "--city", "西安", "-o", str(path)]).exit_code == 0
+    _, meta = wx.site_weather(city="西安", year=2026)
+    _, loc = pvlib.iotools.read_epw(path)
+    assert loc["city"] == "Xi'an" and loc["state-prov"] == "Shaanxi"
+    text = path.read_text(encoding="utf-8")
+    assert text.isascii()
+    comment = next(ln for ln in text.splitlines() if ln.startswith("COMMENTS 1"))
+    assert len(meta.stations) > 7
+    for s in meta.stations:
+        assert f"{s['id']} {s['name']} {s['dataset']} {s['distance_km']:.0f} km {s['role']}" in comment
+    assert "radiation" in comment and "expected annual GHI uncertainty 5 %" in comment
+    assert "expected annual mean temperature uncertainty 1.6 K" in comment
+    assert park_twin_provenance(text) == {"source": "synthetic-site", "radiation_basis": "tmyx",
+                                          "temperature_period": "tmyx", "seed": "0", "climate_zone": "cold-B"}
+    # a station's own statistics: its name and WMO number, and which station it is
+    cd = tmp_path / "cd.epw"
+    assert _run(["weather", "--city", "成都", "--seed", "3", "-o", str(cd)]).exit_code == 0
+    _, loc = pvlib.iotools.read_epw(cd)
+    assert loc["city"] == "Chengdu" and loc["WMO_code"] == "56294"
+    said = park_twin_provenance(cd.read_text(encoding="utf-8"))
+    assert said["source"] == "synthetic-city" and said["station"] == "TMYx-56294" and said["seed"] == "3"
+    # a county by its pinyin, bare coordinates by their position
+    jd = tmp_path / "jd.epw"
+    assert _run(["weather", "--city", "江都区", "-o", str(jd)]).exit_code == 0
+    assert jd.read_text(encoding="utf-8").startswith("LOCATION,Jiangdu,Jiangsu,CHN,park-twin synthetic")
+    assert "division code 321012" in jd.read_text(encoding="utf-8")[:3000]
+
+
+def test_a_rewritten_file_keeps_its_period_of_record(shared_dir, tmp_path):
+    """Re-writing a recent-window TMYx file dropped 'Period of Record=2011-2025' from COMMENTS 1:
+    `twin weather-check` then judged the copy in the whole-record climate (-0.63 K against the
+    original's -0.14 K). The period, the file's sha256 and dataset are carried through, also
+    through a second re-write."""
+    from weather.validation import check_weather_file
+
+    src = shared_dir / "data/weather/CHN_AH_Huoshan.583140_TMYx.2011-2025.epw.gz"
+    once, twice = tmp_path / "hs.epw", tmp_path / "hs2.epw"
+    assert _run(["weather", "--file", str(src), "-o", str(once)]).exit_code == 0
+    assert _run(["weather", "--file", str(once), "-o", str(twice)]).exit_code == 0
+    head = once.read_text(encoding="utf-8")[:3000]
+    assert "Period of Record=2011-2025" in head and "SRC-TMYx via park-twin,583140" in head
+    rows = [check_weather_file(p) for p in (src, once, twice)]
+    assert {r["temperature_period"] for r in rows} == {"tmyx-2009-2023"}
+    assert rows[1]["t_annual_error"] == pytest.approx(rows[0]["t_annual_error"], abs=0.02)
+    assert rows[2]["t_annual_error"] == pytest.approx(rows[0]["t_annual_error"], abs=0.02)

@@ -485,20 +485,9 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
 
 def _weather_epw(df, meta) -> str:
     """The typical year of ``twin weather`` as an EPW file, its provenance in the comment line."""
-    from weather.io import epw_text
+    from weather.io import epw_of_year
 
-    if meta.source == "file":
-        prov = meta.provenance
-        comment = f"re-written by park-twin {__version__} from the weather file {prov.get('file', '')}"
-        return epw_text(df, meta, prov.get("station") or "file", comment,
-                        source=f"{prov.get('data_source') or 'file'} via park-twin", wmo=prov.get("wmo") or "-")
-    name = (meta.reference_city if meta.source == "synthetic-city"
-            else f"site {meta.latitude:.2f}N {meta.longitude:.2f}E")
-    used = "; ".join(f"{s['name']} ({s['dataset']} {s['distance_km']:.0f} km)" for s in meta.stations[:7])
-    comment = (f"synthetic typical year by park-twin {__version__} (weather/VALIDATION.md): radiation basis "
-               f"{meta.radiation_basis}; temperature period {meta.temperature_period}; seed {meta.seed}; "
-               f"stations: {used}")
-    return epw_text(df, meta, name, comment)
+    return epw_of_year(df, meta, f"park-twin {__version__}")
 
 
 def _window_step() -> float:

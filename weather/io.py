@@ -625,12 +625,13 @@ def station_pressure(elevation_m: float) -> float:
 
 
 def _epw_field(text: str) -> str:
-    """A header text as one EPW field (no commas, ASCII)."""
-    return "".join(c if c.isascii() and c not in ",\n\r" else "_" if c == "," else "" for c in str(text)).strip() or "-"
+    """A header text as one EPW field: ASCII (other characters dropped), a comma written as ';'
+    (it would end the field), no line breaks."""
+    return "".join(c if c.isascii() and c not in ",\n\r" else ";" if c == "," else "" for c in str(text)).strip() or "-"
 
 
 def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
-             source: str = "park-twin synthetic", wmo: str = "-") -> str:
+             source: str = "park-twin synthetic", wmo: str = "-", state: str = "-") -> str:
     """An hourly year of this tool as an EPW file (EnergyPlus weather format), readable back by
     :func:`read_weather_file` to the values written.
 
@@ -653,9 +654,9 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
         Site name for the LOCATION line (ASCII kept, commas replaced).
     comment : str
         Provenance for the COMMENTS 1 line.
-    source, wmo : str
-        Data-source and WMO fields of the LOCATION line (a re-written file keeps its dataset
-        there, :func:`weather.validation.file_dataset` reads it).
+    source, wmo, state : str
+        Data-source, WMO and state fields of the LOCATION line (a re-written file keeps its
+        dataset there, :func:`weather.validation.file_dataset` reads it).
     """
     idx = df.index
     if len(df) != 8760:
@@ -671,7 +672,8 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
     p = station_pressure(z)
     first = idx[0]
     weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[first.weekday()]
-    head = [f"LOCATION,{_epw_field(name)},-,CHN,{_epw_field(source)},{_epw_field(wmo)},{lat:.4f},{lon:.4f},8.0,"
+    head = [f"LOCATION,{_epw_field(name)},{_epw_field(state)},CHN,{_epw_field(source)},{_epw_field(wmo)},"
+            f"{lat:.4f},{lon:.4f},8.0,"
             f"{z:.1f}",
             "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
             "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
@@ -687,3 +689,122 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
                     f"{rh[k]:.0f},{p:.0f},{etr[k]:.0f},{etrn[k]:.0f},9999,{ghi[k]},{dni[k]},{dhi[k]},"
                     f"{EPW_MISSING_BEFORE_WIND},{ws[k]:.1f},{EPW_MISSING_AFTER_WIND}")
     return "\n".join(head + rows) + "\n"
+
+
+PARK_TWIN_SOURCE = "park-twin synthetic"
+"""Data-source field of the LOCATION line of a synthetic year this tool wrote."""
+
+ZONE_WORDS = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer and cold winter",
+              "hsww": "hot summer and warm winter", "mild": "mild"}
+"""GB 50176-2016 first-level zones in English for an EPW header (ASCII, no commas)."""
+
+
+def _zone_words(zone: dict) -> str:
+    """``climate_zone=cold-A (GB 50176-2016 cold A: HDD18 2695 and CDD26 89 K d, ...)`` of a
+    year's :attr:`WeatherMeta.climate_zone`."""
+    key, letter = zone.get("key", ""), zone.get("subzone", "")[-1:]
+    if not key:
+        return ""
+    head = (f"climate_zone={key}-{letter} (GB 50176-2016 {ZONE_WORDS.get(key, key)} {letter}: HDD18 "
+            f"{zone['hdd18']:.0f} and CDD26 {zone['cdd26']:.0f} K d")
+    if "year_hdd18" not in zone:  # a file: its own year's
+        return head + " of this year)"
+    from .climate_zone import ZONE_KEYS
+
+    year = zone["year_subzone"]
+    year_key = ZONE_KEYS[year.rstrip("ABC")]
+    return (head + f" - the mean of 16 synthetic years of the site's climate; this year alone HDD18 "
+            f"{zone['year_hdd18']:.0f} and CDD26 {zone['year_cdd26']:.0f}: {year_key}-{year[-1:]})")
+
+
+def _station_words(s: dict) -> str:
+    return f"{s['id']} {s['name']} {s['dataset']} {s['distance_km']:.0f} km {s.get('role', '')}".strip()
+
+
+def epw_comment(meta: WeatherMeta, tool: str) -> str:
+    """The provenance of a year ``twin weather`` writes as EPW, for its ``COMMENTS 1`` line.
+
+    A synthetic year: the place, how it was made (``source=synthetic-city`` with
+    ``station=<id>`` whose own statistics it is, or ``source=synthetic-site``), elevation and its
+    source, ``radiation_basis=``, ``temperature_period=``, ``seed=``, the stated uncertainties,
+    ``climate_zone=`` (the site's, and this year's own degree days beside it) and every station
+    used with its distance and role. A re-written file: the file and its sha256, its ``Period of
+    Record=`` (read by :func:`record_period`), how it was read and its year's zone. ``key=value``
+    items are read back by :func:`park_twin_provenance`."""
+    zone = _zone_words(meta.climate_zone)
+    prov = meta.provenance
+    if meta.source == "file":
+        member = f" (archive member {prov['archive_member']})" if prov.get("archive_member") else ""
+        parts = [f"re-written by {tool} from the weather file {prov.get('file', '')}{member} (sha256 "
+                 f"{prov.get('sha256', '')[:16]})",
+                 *([f"Period of Record={prov['record_period']}"] if prov.get("record_period") else []),
+                 f"read with: {prov.get('method', '')}",
+                 "GHI uncertainty: not stated (a weather file)", zone]
+        return "; ".join(p for p in parts if p)
+    where = (f"place {prov['place']} ({prov.get('province', '')}"
+             + (f" division code {prov['division_code']}" if prov.get("division_code") else "") + ")"
+             if prov.get("place") else "site")
+    if meta.source == "synthetic-city":
+        own = meta.stations[0]
+        how = f"source=synthetic-city: the own statistics of station={own['id']} ({own['name']} {own['dataset']})"
+    else:
+        how = "source=synthetic-site: interpolated between the stations listed"
+    unc_z = (f" +-{meta.elevation_uncertainty_m:.0f} m" if meta.elevation_uncertainty_m else "")
+    lo, hi = (meta.radiation_basis_range or [0.0, 0.0])[:2]
+    unc_t = (f"expected annual mean temperature uncertainty {meta.expected_temperature_uncertainty_k:.1f} K"
+             if meta.expected_temperature_uncertainty_k is not None
+             else "annual mean temperature: the station's own (no interpolation uncertainty)")
+    parts = [f"{tool} synthetic typical year (weather/VALIDATION.md)",
+             f"{where} {meta.latitude:.4f}N {meta.longitude:.4f}E {meta.elevation:.0f} m (elevation from "
+             f"{meta.elevation_source}{unc_z})", how,
+             f"radiation_basis={meta.radiation_basis} (published operating PV yields {100 * lo:+.0f} % to "
+             f"{100 * hi:+.0f} % from the yield modelled on it)",
+             f"temperature_period={meta.temperature_period}", f"seed={meta.seed}",
+             f"expected annual GHI uncertainty {100 * (meta.expected_uncertainty or 0.0):.0f} %", unc_t, zone,
+             "stations used (id name dataset distance role): "
+             + "; ".join(_station_words(s) for s in meta.stations)]
+    return "; ".join(p for p in parts if p)
+
+
+def epw_location(meta: WeatherMeta) -> dict[str, str]:
+    """The LOCATION fields ``name``, ``state``, ``source`` and ``wmo`` of a year ``twin weather``
+    writes as EPW: a re-written file keeps its station, dataset and WMO number; a synthetic year
+    is named by the place it was asked for in Latin letters (Xi'an, Jiangdu; its coordinates
+    for bare latitude/longitude), a station's own statistics carry its WMO number."""
+    prov = meta.provenance
+    if meta.source == "file":
+        return {"name": prov.get("station") or "file", "state": "-",
+                "source": f"{prov.get('data_source') or 'file'} via park-twin", "wmo": prov.get("wmo") or "-"}
+    name = prov.get("place") or f"site {meta.latitude:.2f}N {meta.longitude:.2f}E"
+    wmo = "-"
+    if meta.source == "synthetic-city":
+        from .stations import station_table
+
+        wmo = str(station_table().loc[meta.stations[0]["id"], "wmo"])
+    return {"name": name, "state": prov.get("province") or "-", "source": PARK_TWIN_SOURCE, "wmo": wmo}
+
+
+def epw_of_year(df: pd.DataFrame, meta: WeatherMeta, tool: str) -> str:
+    """A year of :func:`weather.site_weather` as the EPW file ``twin weather -o x.epw`` writes:
+    :func:`epw_text` with :func:`epw_location` and :func:`epw_comment` (``tool`` names the
+    writer, e.g. ``"park-twin 0.1.0"``)."""
+    loc = epw_location(meta)
+    return epw_text(df, meta, loc["name"], epw_comment(meta, tool), source=loc["source"], wmo=loc["wmo"],
+                    state=loc["state"])
+
+
+_PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone)=([\w.+-]+)")
+
+
+def park_twin_provenance(text: str) -> dict[str, str]:
+    """What a synthetic year this tool wrote as EPW says of itself (:func:`epw_comment`):
+    ``source`` (synthetic-city / synthetic-site), ``station`` (whose own statistics),
+    ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``); empty
+    for any other file. Only the eight header lines are read."""
+    head = text.split("\n", 8)[:8]
+    if not head or PARK_TWIN_SOURCE not in head[0]:
+        return {}
+    for line in head:
+        if line.startswith("COMMENTS 1"):
+            return dict(_PARK_TWIN_KEYS.findall(line))
+    return {}

@@ -532,6 +532,35 @@ class _Site:
     share: float
     """Share of the interpolated temperature for a named station at another elevation [-]."""
     notes: list[str]
+    place: dict
+    """The named place the site is (:func:`_place_label`), empty for bare coordinates or a place
+    named far from them."""
+
+
+def _ascii_name(place) -> str:
+    """A place's name in Latin letters: a major city's English name, a division's pinyin (its
+    first reading, capitalised: 江都区 -> Jiangdu)."""
+    if str(place.name).isascii():
+        return str(place.name)
+    from .places import place_table
+
+    reading = str(place_table().loc[place.code, "pinyin"]).split("|")[0] if place.code else ""
+    return reading.capitalize()
+
+
+def _place_label(kind: str | None, hit) -> dict:
+    """``place`` (Latin letters, for an EPW's LOCATION line), ``place_zh``, ``province`` and, for
+    a city or county, ``division_code`` of the station or place a site was named by; empty for
+    none."""
+    if kind == "station":
+        from .stations import station_table
+
+        r = station_table().loc[hit]
+        return {"place": str(r["name"]), "place_zh": str(r["name_zh"]), "province": str(r["province"])}
+    if kind == "city":
+        out = {"place": _ascii_name(hit), "place_zh": hit.name_zh, "province": hit.province}
+        return {**out, "division_code": hit.code} if hit.code else out
+    return {}
 
 
 def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
@@ -543,6 +572,7 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
     kind, hit = resolve_place(city) if city is not None else (None, None)
     if city is not None and not province_known:
         notes.extend(_same_name_elsewhere(city, kind, hit))
+    label = _place_label(kind, hit)
     if kind == "city":
         place = hit
         if lat is None:
@@ -555,9 +585,10 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
                 notes.append(f"city={city!r} ({place.name_zh}, {place.province}) is {dist:.0f} km "
                              f"from the given lat/lon: the weather is for the lat/lon; check that "
                              f"both name the same place (the province is taken from the city)")
+                label = {}
     if kind != "station":
         site_lat, site_lon = _check_coords(lat, lon)
-        return _Site(site_lat, site_lon, elevation, None, 0.0, notes)
+        return _Site(site_lat, site_lon, elevation, None, 0.0, notes, label)
     srow = station_table().loc[hit]
     site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
     site_elev = float(srow["elevation_m"]) if elevation is None else elevation
@@ -579,13 +610,14 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
             notes.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
                          f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
             own = None
+            label = {}
         elif own is not None:
             notes.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
                          f"{srow['name']} station: the station's statistics are used")
         site_lat, site_lon = la, lo
         if own is None and elevation is None:
             site_elev = None
-    return _Site(site_lat, site_lon, site_elev, own, share, notes)
+    return _Site(site_lat, site_lon, site_elev, own, share, notes, label)
 
 
 def _site_statistics(site: _Site, elevation: float, basis: str, period: str,
@@ -785,7 +817,7 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
                        expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
                        notes=notes, seed=int(seed),
                        provenance=_provenance({"stations": [s["id"] for s in d.stations],
-                                               "region": info["region"]}),
+                                               "region": info["region"], **site.place}),
                        stations=d.stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
@@ -933,11 +965,20 @@ def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None)
 
 
 def _add_zone(df, meta: WeatherMeta, degree_days: tuple[float, float] | None = None) -> None:
-    from .climate_zone import climate_zone_of
+    """The year's annual figures and its GB 50176 zone into ``meta``: a file's from its own
+    degree days; a synthetic year's from ``degree_days``, the site's climate
+    (:func:`climate_degree_days`), with this one year's own beside it (``year_hdd18``,
+    ``year_cdd26``, ``year_subzone``: what the written year gives when read back as a file)."""
+    from .climate_zone import climate_zone_of, zone_from_degree_days
+    from .climate_zone import degree_days as year_degree_days
 
     meta.annual_ghi_kwh_m2 = float(df["ghi"].sum()) / 1000.0
     meta.annual_mean_temperature_c = float(df["temp_air"].mean())
     z = climate_zone_of(df, hdd_cdd=degree_days)
+    if degree_days is not None:
+        hdd, cdd = year_degree_days(df["temp_air"].to_numpy())
+        zh, letter = zone_from_degree_days(hdd, cdd)
+        z.update(year_hdd18=round(hdd, 1), year_cdd26=round(cdd, 1), year_subzone=zh + letter)
     meta.climate_zone = z
     if z["note"]:
         meta.notes.append(z["note"])
