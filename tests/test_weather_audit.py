@@ -142,3 +142,44 @@ def test_a_rewritten_file_keeps_its_period_of_record(shared_dir, tmp_path):
     assert {r["temperature_period"] for r in rows} == {"tmyx-2009-2023"}
     assert rows[1]["t_annual_error"] == pytest.approx(rows[0]["t_annual_error"], abs=0.02)
     assert rows[2]["t_annual_error"] == pytest.approx(rows[0]["t_annual_error"], abs=0.02)
+
+
+def test_the_tools_own_file_of_a_station_is_checked_against_that_station(chengdu_epw, tmp_path):
+    """`twin weather --city 成都 -o cd.epw` then `twin weather-check cd.epw` compared the station's
+    own year (GHI 1217) with the interpolation at its position (1255): +3.1 %, 'held at 0 % of 1
+    files'. A year the tool wrote is compared with what it was made from, on its own basis and
+    period, and says so."""
+    _, meta = wx.site_weather(path=chengdu_epw)
+    fc = meta.file_check
+    assert fc["dataset"] == "park-twin" and fc["estimate_station"] == "TMYx-56294"
+    assert abs(fc["ghi_error_tmyx"]) < 0.001 and abs(fc["t_annual_error_k"]) < 0.05
+    r = _run(["weather-check", str(chengdu_epw)])
+    assert r.exit_code == 0, r.output
+    row = next(ln for ln in r.output.splitlines() if ln.startswith("cd.epw"))
+    assert "park-twin" in row and "+0.0%" in row and "station" in row
+    assert "park-twin: a year this tool wrote, compared with what it was made from" in r.output
+    assert "annual GHI at 100 % of 1 files" in r.output
+    # a year on the older climate and the cswd basis is checked on them, not on the defaults
+    old = tmp_path / "old.epw"
+    assert _run(["weather", "--lat", "31.3", "--lon", "120.6", "--temperature-period", "cswd",
+                 "--radiation-basis", "cswd", "-o", str(old)]).exit_code == 0
+    from weather.validation import check_weather_file
+
+    row = check_weather_file(old)
+    assert (row["dataset"], row["radiation_basis"], row["temperature_period"]) == ("park-twin", "cswd", "cswd")
+    assert abs(row["t_annual_error"]) < 0.05 and abs(row["ghi_error"]) < 0.002
+
+
+def test_coordinates_at_a_station_say_why_the_year_is_not_the_stations(chengdu_epw):
+    """`--lat 30.579 --lon 103.947 --elevation 495.3`, Chengdu station's position, gave GHI 1255
+    where `--city 成都` gives 1217, with no word why: a note now gives both and how to get the
+    station's own; a site 10 km away gets none."""
+    from twin.report_text import phrase
+
+    _, meta = wx.site_weather(lat=30.579, lon=103.947, elevation=495.3)
+    note = next(n for n in meta.notes if n.startswith("the site lies"))
+    assert "TMYx station Chengdu 成都" in note and "annual GHI 1255 kWh/m2" in note
+    assert "own statistics give GHI 1217 kWh/m2" in note and "--city Chengdu" in note
+    assert phrase(note, "zh").startswith("场址距内置 TMYx 气象站")
+    _, far = wx.site_weather(lat=30.67, lon=103.947, elevation=495.3)
+    assert not any(n.startswith("the site lies") for n in far.notes)

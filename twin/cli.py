@@ -445,6 +445,10 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
         lines.append(f"* within {LEAVE_OUT_PLACE_KM:g} km of a bundled station the estimate uses ({near} of "
                      f"{len(table)}): the estimate leans on that station's own statistics, so such a file is no "
                      f"independent check of the method (--leave-out-km {LEAVE_OUT_PLACE_KM:g} leaves such places out)")
+    if (table["dataset"] == "park-twin").any():
+        lines.append("park-twin: a year this tool wrote, compared with what it was made from (its station's own "
+                     "statistics, or the interpolation at its site) on its own radiation basis and temperature "
+                     "period: a check of the file, not of the method")
     lines.append("")
     lines.append("goals of weather/VALIDATION.md (95 % of files within the goal):")
     for _, g in summary.iterrows():

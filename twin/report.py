@@ -93,7 +93,9 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                       + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
                          or fc.get("temperature_period", "tmyx") != "tmyx" else "") + "，总辐射 "
                       f"{signed_text(100 * fc['ghi_error_tmyx'], 0)}%（tmyx 基准）/ "
-                      f"{signed_text(100 * fc['ghi_error_cswd'], 0)}%（cswd 基准）"]
+                      f"{signed_text(100 * fc['ghi_error_cswd'], 0)}%（cswd 基准）"
+                      + (f"；估计取文件所据的 {fc['estimate_station']} 站自身统计值" if fc.get("estimate_station")
+                         else "；估计为文件所据场址的插值" if fc.get("dataset") == "park-twin" else "")]
         return "；".join(parts)
     if is_file:
         where = w.get("file") or ""

@@ -1016,3 +1016,17 @@ PHRASES.update({  # built-in process-load shapes (twin.components.process.SHAPES
     "load factor 0.30-0.45 [twin-assumption])":
         "建筑模型之外的办公插座与 IT 负荷，工作日 08–18 时，周末 30–40%（合成曲线；负荷率 0.30–0.45 [twin-assumption]）",
 })
+
+
+PATTERNS.extend([  # weather notes of the weather audit's fixes (weather.site, weather.io)
+    (
+        (r"^the site lies (?P<d>[\d.]+) km from the bundled (?P<ds>\w+) station (?P<n>.+?) (?P<zh>\S+) "
+         r"\((?P<z>-?\d+) m\): this year is interpolated between stations \(annual GHI (?P<g1>\d+) kWh/m2, "
+         r"mean (?P<t1>-?[\d.]+) degC\), which weighs that station with its neighbours rather than taking its "
+         r"own year; the station's own statistics give GHI (?P<g0>\d+) kWh/m2 and (?P<t0>-?[\d.]+) degC: "
+         r"name it as the city \(--city (?P<c>.+), site\.city in a scenario\) to use them$"),
+        ("场址距内置 {ds} 气象站 <data>{n}</data>（{zh}，{z} m）{d} km：本年为多站插值（年水平面总辐射 {g1} "
+         "kWh/m²，年均气温 {t1} °C），插值将该站与其邻站加权，而非取该站自身的年份；该站自身统计值为总辐射 "
+         "{g0} kWh/m²、气温 {t0} °C：如需采用，请以该站为城市（--city {c}，情景中为 site.city）"),
+    ),
+])

@@ -590,6 +590,9 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
                                    "wmo": info["wmo"], "method": method})
     if info.get("record_period"):
         meta.provenance["record_period"] = info["record_period"]
+    own = park_twin_provenance(text) if is_epw else {}
+    if own:  # a synthetic year this tool wrote: compared with what it was made from
+        meta.provenance["park_twin"] = own
     if member is not None:
         meta.provenance["archive_member"] = member  # the sha256 is this member's
     return df, meta

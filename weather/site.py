@@ -769,6 +769,54 @@ def _describe_interpolation(elevation: float, info: dict, basis: str, df,
     return _Described(stations, dist, d_rad, dz_rad, unc_t, out)
 
 
+STATION_AT_SITE_KM = 2.0
+"""A site given by coordinates within this distance of a bundled station is at it [km]: its note
+gives the station's own year beside the interpolation (coordinates as ``twin weather --list``
+writes them, two decimals, lie within about 1 km of the station; the tool's EPW files give four)."""
+
+
+def station_at_site(lat: float, lon: float, elevation: float,
+                    exclude_groups: frozenset = frozenset()) -> str | None:
+    """The bundled station a site lies at, or ``None``: within :data:`STATION_AT_SITE_KM` and
+    within ``CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M`` of its elevation (where ``city=`` gives
+    its own statistics unblended), preferred by dataset as a name is (TMYx, SWERA, CSWD); never a
+    station left out (``exclude_groups``) or one whose file contradicts its header
+    (:data:`weather.interp.TEMPERATURE_SUSPECT`)."""
+    from .interp import TEMPERATURE_SUSPECT
+    from .stations import DATASETS, station_table
+
+    st = station_table()
+    d = haversine_km(lat, lon, st["lat"].to_numpy(), st["lon"].to_numpy())
+    ok = ((d <= STATION_AT_SITE_KM)
+          & (np.abs(st["elevation_m"].to_numpy() - elevation) <= CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M)
+          & ~st.index.isin(list(TEMPERATURE_SUSPECT)) & ~st["group"].isin(list(exclude_groups)).to_numpy())
+    if not ok.any():
+        return None
+    near = st[ok].assign(rank=[DATASETS.index(x) for x in st.loc[ok, "dataset"]], d=d[ok])
+    return str(near.sort_values(["rank", "d"]).index[0])
+
+
+def _station_at_site_note(sid: str, site: _Site, elevation: float, basis: str, period: str, df) -> str:
+    """Why a site at a bundled station (:func:`station_at_site`) given by coordinates gets another
+    year than the station named as the city: the interpolation weighs the station with its
+    neighbours; the two annual figures side by side."""
+    from ._core import DAYS_IN_MONTH
+    from .stations import station_table
+
+    r = station_table().loc[sid]
+    own = _locate(sid, site.lat, site.lon, elevation, True)
+    stats = _site_statistics(own, elevation, basis, period, frozenset(), [])[0]
+    g_own = float(stats["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    t_own = float(stats["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
+    d = float(haversine_km(site.lat, site.lon, r["lat"], r["lon"]))
+    return (f"the site lies {d:.1f} km from the bundled {r['dataset']} station {r['name']} {r['name_zh']} "
+            f"({r['elevation_m']:.0f} m): this year is interpolated between stations (annual GHI "
+            f"{df['ghi'].sum() / 1000:.0f} kWh/m2, mean {df['temp_air'].mean():.1f} degC), which weighs that "
+            f"station with its neighbours rather than taking its own year; the station's own statistics "
+            f"give GHI {g_own:.0f} kWh/m2 and {t_own:.1f} degC: name it as the city (--city {r['name']}, "
+            f"site.city in a scenario) to use them")
+
+
 def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str, period: str,
                        year: int, seed: int, exclude_groups: frozenset):
     """A synthetic typical year at a located site, with what the outputs say of it."""
@@ -796,6 +844,9 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
         d = _describe_interpolation(elevation, info, basis, df,
                                     terrain_range if elevation_assumed else None, elev_unc, notes)
     notes = d.notes
+    at = station_at_site(site.lat, site.lon, elevation, exclude_groups) if site.own is None else None
+    if at is not None:
+        notes.append(_station_at_site_note(at, site, elevation, basis, period, df))
     unc = stated_ghi_uncertainty(d.radiation_distance_km, d.radiation_dz_m, info["region"], basis)
     if info["region"] == "plateau" and basis == "tmyx":
         notes.append(_PLATEAU_GHI_NOTE)
@@ -830,37 +881,91 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
     return df, meta
 
 
+PARK_TWIN_DATASET = "park-twin"
+"""The dataset a synthetic year this tool wrote as EPW is checked as (:func:`file_estimate_plan`)."""
+
+
+def file_estimate_plan(meta) -> dict:
+    """How the tool's estimate for a weather file is made, so that file and estimate are alike.
+
+    A synthetic year this tool wrote (its header's ``park_twin`` provenance,
+    :func:`weather.io.park_twin_provenance`) is compared with what it was made from: a station's
+    own statistics (``station``: its id) or the interpolation at its site, on its own radiation
+    basis and temperature period; the interpolation at a station's position is not the station's
+    own year (it weighs the station with its neighbours: Chengdu's own GHI 1217 kWh/m2, the
+    interpolation there 1255). Any other file is compared with the interpolation at its header
+    position, in its dataset's period and on its radiation basis.
+
+    Returns
+    -------
+    dict
+        ``dataset`` (TMYx, CSWD, SWERA, "" for another file, :data:`PARK_TWIN_DATASET`),
+        ``period`` (:data:`TEMPERATURE_PERIODS` key), ``basis`` (:data:`RADIATION_BASES` key),
+        ``station`` (bundled station id, else ``None``).
+    """
+    from .stations import station_table
+    from .validation import FILE_BASES, file_dataset, file_period
+
+    own = meta.provenance.get("park_twin") or {}
+    if own:
+        station = own.get("station") if own.get("source") == "synthetic-city" else None
+        return {"dataset": PARK_TWIN_DATASET,
+                "period": own.get("temperature_period") if own.get("temperature_period") in TEMPERATURE_PERIODS
+                else DEFAULT_TEMPERATURE_PERIOD,
+                "basis": own.get("radiation_basis") if own.get("radiation_basis") in RADIATION_BASES
+                else DEFAULT_RADIATION_BASIS,
+                "station": station if station in station_table().index else None}
+    ds = file_dataset(meta.provenance.get("data_source", ""))
+    return {"dataset": ds, "period": file_period(ds, meta.provenance.get("record_period", "")),
+            "basis": FILE_BASES.get(ds, DEFAULT_RADIATION_BASIS), "station": None}
+
+
+def _file_site_statistics(lat: float, lon: float, elevation: float, basis: str, station: str | None):
+    """Monthly statistics of a file's site in the recent climate: ``station``'s own, as ``city=``
+    gives them at that position and elevation, else the interpolation."""
+    from .interp import interpolate
+
+    if station is None:
+        return interpolate(lat, lon, elevation, basis=basis)[0]
+    site = _locate(station, lat, lon, elevation, True)
+    return _site_statistics(site, elevation, basis, DEFAULT_TEMPERATURE_PERIOD, frozenset(), [])[0]
+
+
 def file_against_estimate(df, meta) -> dict:
     """The tool's estimate at a weather file's header position and elevation, less the file (see
     :attr:`weather.WeatherMeta.file_check`): annual mean temperature in the file's period (a
     CSWD or SWERA file, by its header, against the estimate moved back by that dataset's offset,
     :func:`weather.interp.dataset_offsets`; a TMYx file of a recent window, by its header's period
     of record, against the estimate of that window's climate, :func:`temperature_period_shift`;
-    any other against the recent climate), annual GHI on both radiation bases. The differences
-    are estimate less file, the errors of ``twin weather-check`` and weather/VALIDATION.md:
-    ``t_annual_error_k`` estimate minus file [K], ``ghi_error_tmyx`` and ``ghi_error_cswd``
-    estimate / file - 1 [-]. Empty for a file outside mainland China, where the estimate does not
-    reach."""
-    from .interp import interpolate
-    from .validation import DAYS_IN_MONTH, file_dataset, file_period, file_period_shift
+    a synthetic year this tool wrote in its own period, against what it was made from,
+    :func:`file_estimate_plan`; any other against the recent climate), annual GHI on both
+    radiation bases. The differences are estimate less file, the errors of ``twin weather-check``
+    and weather/VALIDATION.md: ``t_annual_error_k`` estimate minus file [K], ``ghi_error_tmyx`` and
+    ``ghi_error_cswd`` estimate / file - 1 [-]; ``estimate_station`` the station whose own
+    statistics are the estimate (else ``None``: the interpolation). Empty for a file outside
+    mainland China, where the estimate does not reach."""
+    from .validation import DAYS_IN_MONTH, file_period_shift
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
         _check_coords(lat, lon)
     except WeatherError:
         return {}
-    tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
-    cswd, _ = interpolate(lat, lon, z, basis="cswd")
-    ds = file_dataset(meta.provenance.get("data_source", ""))
-    record = meta.provenance.get("record_period", "")
-    t_month = tmyx["t_mean"].to_numpy() + file_period_shift(ds, record)
+    plan = file_estimate_plan(meta)
+    tmyx = _file_site_statistics(lat, lon, z, "tmyx", plan["station"])
+    cswd = _file_site_statistics(lat, lon, z, "cswd", plan["station"])
+    ds = plan["dataset"]
+    shift = (temperature_period_shift(plan["period"]) if ds == PARK_TWIN_DATASET
+             else file_period_shift(ds, meta.provenance.get("record_period", "")))
+    t_month = tmyx["t_mean"].to_numpy() + shift
     t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"dataset": ds, "temperature_period": file_period(ds, record), "t_annual_estimate_c": t_est,
-            "t_annual_error_k": t_est - float(df["temp_air"].mean()), "ghi_tmyx_kwh_m2": g_hi,
-            "ghi_cswd_kwh_m2": g_lo, "ghi_error_tmyx": g_hi / g_file - 1.0, "ghi_error_cswd": g_lo / g_file - 1.0}
+    return {"dataset": ds, "temperature_period": plan["period"], "estimate_station": plan["station"],
+            "t_annual_estimate_c": t_est, "t_annual_error_k": t_est - float(df["temp_air"].mean()),
+            "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo, "ghi_error_tmyx": g_hi / g_file - 1.0,
+            "ghi_error_cswd": g_lo / g_file - 1.0}
 
 
 FILE_CHECK_WORDS = "the tool's estimate at the file's header position less the file"
@@ -876,10 +981,23 @@ def file_check_text(fc: dict) -> str:
 
     own = fc.get("temperature_period", "tmyx")
     period = (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS
-              else f" (in the file's period, {own.removeprefix('tmyx-')})" if own != "tmyx" else "")
-    return (f"mean temperature {signed_text(fc['t_annual_error_k'], 1)} K{period}, GHI "
-            f"{signed_text(100 * fc['ghi_error_tmyx'], 0)} % (tmyx basis) / {signed_text(100 * fc['ghi_error_cswd'], 0)} % "
-            f"(cswd basis)")
+              else f" (in the file's period, {_PERIOD_YEARS.get(own, own)})" if own != "tmyx" else "")
+    text = (f"mean temperature {signed_text(fc['t_annual_error_k'], 1)} K{period}, GHI "
+            f"{signed_text(100 * fc['ghi_error_tmyx'], 0)} % (tmyx basis) / "
+            f"{signed_text(100 * fc['ghi_error_cswd'], 0)} % (cswd basis)")
+    station = fc.get("estimate_station")
+    if station:
+        from .stations import station_table
+
+        r = station_table().loc[station]
+        text += f"; the estimate is the {r['dataset']} station {r['name']}'s own statistics, which the file was written from"
+    elif fc.get("dataset") == PARK_TWIN_DATASET:
+        text += "; the estimate is the interpolation at the site the file was written for"
+    return text
+
+
+_PERIOD_YEARS = {"cswd": "1971-2003", "tmyx-2009-2023": "2009-2023"}
+"""The years of a temperature period other than the recent climate, for the outputs."""
 
 
 def signed_text(x: float, digits: int) -> str:
