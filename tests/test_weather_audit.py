@@ -183,3 +183,28 @@ def test_coordinates_at_a_station_say_why_the_year_is_not_the_stations(chengdu_e
     assert phrase(note, "zh").startswith("场址距内置 TMYx 气象站")
     _, far = wx.site_weather(lat=30.67, lon=103.947, elevation=495.3)
     assert not any(n.startswith("the site lies") for n in far.notes)
+
+
+def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
+    """`--city 廊坊 -o lf.epw` printed 寒冷A (CDD26 89), `--file lf.epw` 寒冷B (CDD26 100): the
+    zone is the climate's (mean of 16 seeded years) and seed 0's summer is warmer than that mean
+    at every site (the same seed draws the same anomalies), not a miscount: the file's degree
+    days are the year's own, exactly. The last line now gives both, and reading the file back
+    says why its zone differs from its header's."""
+    from weather.climate_zone import degree_days
+
+    path = tmp_path / "lf.epw"
+    r = _run(["weather", "--city", "廊坊", "-o", str(path)])
+    last = r.output.strip().splitlines()[-1]
+    assert "climate zone 寒冷A of the site's climate (HDD18 2695, CDD26 89: the mean of 16 synthetic years)" in last
+    assert "this year (seed 0) alone: HDD18 2695, CDD26 100, which gives 寒冷B" in last
+    df, meta = wx.site_weather(city="廊坊", year=2026)
+    back, bmeta = wx.site_weather(path=path, year=2026)
+    own = degree_days(df["temp_air"].to_numpy())
+    assert degree_days(back["temp_air"].to_numpy()) == pytest.approx(own, abs=0.5)  # 0.1 K rounding
+    assert meta.climate_zone["year_cdd26"] == pytest.approx(own[1], abs=0.1)
+    assert bmeta.climate_zone["subzone"] == "寒冷B"
+    note = next(n for n in bmeta.notes if n.startswith("the file's header gives climate zone 寒冷A"))
+    assert "give site.climate_zone: 寒冷A" in note
+    r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
+    assert r.output.strip().endswith("this year (seed 0) alone: HDD18 1322, CDD26 58")

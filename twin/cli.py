@@ -307,10 +307,27 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         click.echo(f"{FILE_CHECK_WORDS}: {file_check_text(fc)}; twin weather-check {path} adds the worst "
                    f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
-    z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
-               f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}), climate zone {z.get('subzone', '')} (HDD18 "
-               f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
+               f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}); "
+               f"{_zone_words(meta)}", err=True)
+
+
+def _zone_words(meta) -> str:
+    """The climate zone on the last line of ``twin weather``: a synthetic year's from the site's
+    climate (the mean degree days of 16 seeded years, so it does not follow the seed) with this
+    year's own degree days beside it, and what that year gives when read back as a file; a
+    file's from its own year."""
+    from weather.site import ZONE_SEEDS
+
+    z = meta.climate_zone
+    if "year_hdd18" not in z:
+        return f"climate zone {z.get('subzone', '')} (this year's HDD18 {z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})"
+    year = (f"this year (seed {meta.seed}) alone: HDD18 {z['year_hdd18']:.0f}, CDD26 {z['year_cdd26']:.0f}")
+    if z["year_subzone"] != z["subzone"]:
+        year += (f", which gives {z['year_subzone']}: read back as a file (--file, site.weather_file) the year "
+                 f"takes that zone; give site.climate_zone: {z['subzone']} to keep the climate's")
+    return (f"climate zone {z['subzone']} of the site's climate (HDD18 {z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f}: "
+            f"the mean of {ZONE_SEEDS} synthetic years); {year}")
 
 
 @main.command("weather-check")

@@ -1030,3 +1030,13 @@ PATTERNS.extend([  # weather notes of the weather audit's fixes (weather.site, w
          "{g0} kWh/m²、气温 {t0} °C：如需采用，请以该站为城市（--city {c}，情景中为 site.city）"),
     ),
 ])
+PATTERNS.extend([
+    (
+        (r"^the file's header gives climate zone (?P<z0>\S+), the climate of the site it was written for \(the "
+         r"mean of (?P<n>\d+) synthetic years\); this one year's degree days \(HDD18 (?P<h>\d+), CDD26 "
+         r"(?P<c>\d+)\) give (?P<z1>\S+), which the buildings' presets follow: give site\.climate_zone: "
+         r"(?P<z2>\S+) to use the climate's$"),
+        ("文件表头给出的气候区为 {z0}，即其所写场址的气候（{n} 个合成年的平均）；本年自身的度日数（HDD18 {h}，"
+         "CDD26 {c}）判为 {z1}，建筑预设按此取值：如需采用气候的分区，请设 site.climate_zone: {z2}"),
+    ),
+])

@@ -516,7 +516,26 @@ def _file_weather(path, lat, lon, year: int):
     meta.file_check = file_against_estimate(df, meta)
     meta.notes.extend(file_cross_check(meta))
     _add_zone(df, meta)
+    meta.notes.extend(_written_zone_note(meta))
     return df, meta
+
+
+def _written_zone_note(meta) -> list[str]:
+    """A note when a synthetic year this tool wrote states another climate zone in its header
+    (the site's climate: the mean degree days of :data:`ZONE_SEEDS` years) than its one year's
+    own degree days give, which a file's zone is taken from."""
+    from .climate_zone import ZONE_KEYS
+
+    stated = (meta.provenance.get("park_twin") or {}).get("climate_zone", "")
+    key, _, letter = stated.partition("-")
+    zh = {v: k for k, v in ZONE_KEYS.items()}.get(key)
+    z = meta.climate_zone
+    if zh is None or zh + letter == z.get("subzone"):
+        return []
+    return [f"the file's header gives climate zone {zh}{letter}, the climate of the site it was written "
+            f"for (the mean of {ZONE_SEEDS} synthetic years); this one year's degree days (HDD18 "
+            f"{z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f}) give {z['subzone']}, which the buildings' presets "
+            f"follow: give site.climate_zone: {zh}{letter} to use the climate's"]
 
 
 @dataclass
