@@ -208,3 +208,33 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     assert "give site.climate_zone: 寒冷A" in note
     r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
     assert r.output.strip().endswith("this year (seed 0) alone: HDD18 1322, CDD26 58")
+
+
+def _radiation_moved(shared_dir, tmp_path, hours: int) -> Path:
+    """Suzhou's TMYx EPW with its GHI, DNI and DHI written ``hours`` later (circularly)."""
+    import gzip
+
+    with gzip.open(shared_dir / "data/weather/CHN_JS_Suzhou.583580_TMYx.epw.gz", "rt", encoding="latin-1") as fh:
+        lines = fh.read().splitlines()
+    head, rows = lines[:8], [ln.split(",") for ln in lines[8:] if ln]
+    cols = [[r[c] for r in rows] for c in (13, 14, 15)]
+    for c, vals in zip((13, 14, 15), cols):
+        for r, v in zip(rows, vals[-hours:] + vals[:-hours]):
+            r[c] = v
+    path = tmp_path / f"moved{hours}.epw"
+    path.write_text("\n".join(head + [",".join(r) for r in rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_radiation_three_hours_late_is_repaired_in_full_and_four_is_refused(shared_dir, tmp_path):
+    """Radiation 3 h late was repaired by the search's 2 h, leaving it 1 h late without a word;
+    the search now reaches 3 h, and a file whose radiation fits best beyond it is refused naming
+    the shift."""
+    import numpy as np
+
+    ref, _ = wx.read_weather_file(shared_dir / "data/weather/CHN_JS_Suzhou.583580_TMYx.epw.gz")
+    df, meta = wx.read_weather_file(_radiation_moved(shared_dir, tmp_path, 3))
+    assert any(n.startswith("radiation columns shifted 3 h earlier") for n in meta.notes)
+    np.testing.assert_allclose(df["ghi"].to_numpy(), ref["ghi"].to_numpy())
+    with pytest.raises(WeatherError, match="best moved 4 h earlier, more than the 3 h the reader repairs"):
+        wx.read_weather_file(_radiation_moved(shared_dir, tmp_path, 4))

@@ -1040,3 +1040,12 @@ PATTERNS.extend([
          "CDD26 {c}）判为 {z1}，建筑预设按此取值：如需采用气候的分区，请设 site.climate_zone: {z2}"),
     ),
 ])
+PATTERNS.extend([
+    (
+        (r"^the radiation shift of (?P<e>\d+) h is the edge of the (?P<a>[-+]\d+)\.\.(?P<b>[-+]\d+) h search: "
+         r"(?P<f>\d+) h (?P<w>later|earlier) fits about as well \(score (?P<s1>[\d.]+) against (?P<s0>[\d.]+)\), "
+         r"so the radiation may still be an hour off: check the file's hours and time zone$"),
+        ("辐射时移 {e} h 已到 {a}..{b} h 检测范围的边缘：{w}{f} h 的吻合程度相近（评分 {s1}，对比 {s0}），"
+         "辐射可能仍偏差一小时：请核对文件的小时列和时区"),
+    ),
+])

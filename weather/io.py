@@ -28,8 +28,21 @@ CHINA_UTC_OFFSET_H = 8.0
 """China's one time zone, Beijing time [h]: files are moved to it, and a refused file's
 irradiance is checked against it first, before any other time zone that fits."""
 
-SHIFT_CANDIDATES_H = (-2, -1, 0, 1, 2)
-"""Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]."""
+SHIFT_CANDIDATES_H = (-3, -2, -1, 0, 1, 2, 3)
+"""Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]: radiation columns
+written 3 h late were repaired by 2 h when the search stopped there, and left 1 h late without a
+word. A file whose radiation fits the sun best farther off is refused
+(:data:`SHIFT_BEYOND_H`)."""
+
+SHIFT_BEYOND_H = 6
+"""The shifts beyond :data:`SHIFT_CANDIDATES_H` scored to see whether the best lies outside the
+repair [h]: a file whose radiation fits the sun better there than at any shift repaired is
+refused, naming the shift (its other columns are in question too)."""
+
+HEADER_TIME_ZONE_SLACK_H = 2
+"""A header time zone more than this from UTC+8 whose data fit UTC+8 as well as the repair is
+refused (:func:`_check_sun`): the whole file, temperature included, is then that far off, which
+a radiation-only repair would hide [h]."""
 
 SHIFT_MIN_GAIN = 0.01
 """A radiation shift is made only if it lowers the score of :func:`shift_scores` by more than
@@ -289,7 +302,8 @@ def shift_scores(ghi, dni, dhi, index, latitude, longitude, shifts=SHIFT_CANDIDA
 
 
 def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
-    """Best whole-hour radiation shift [h] and the diagnostics table.
+    """Best whole-hour radiation shift [h] among :data:`SHIFT_CANDIDATES_H` and the diagnostics
+    table.
 
     Zero is kept unless another shift lowers the score by more than
     :data:`SHIFT_MIN_GAIN`.
@@ -308,8 +322,9 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
 
     Refused: more than :data:`NIGHT_MAX` of the GHI at night even after the shift repair
     (``shift``, scores ``sc`` of :func:`detect_radiation_shift`); or a header time zone other
-    than UTC+8 whose data fit UTC+8 at least as well as the repair, more than the repair's
-    2 h away: the whole file, temperature included, is then hours off, which the radiation
+    than UTC+8 whose data fit UTC+8 at least as well as the repair, more than
+    :data:`HEADER_TIME_ZONE_SLACK_H` away: the whole file, temperature included, is then hours
+    off, which the radiation
     repair would hide (Beijing's TMYx file labelled UTC+11 was read 3 h early with its
     radiation "repaired" to 1 h early). The shift of up to 12 h that fits the sun
     (:func:`shift_scores`) names the time zone the data were written in; UTC+8 is named when
@@ -318,7 +333,7 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
     night = sc.loc[shift, "night"]
     lat, lon, tz = info["latitude"], info["longitude"], info["tz"]
     china = int(round(tz - CHINA_UTC_OFFSET_H))
-    limit = max(abs(s) for s in SHIFT_CANDIDATES_H)
+    limit = HEADER_TIME_ZONE_SLACK_H
     if not (night > NIGHT_MAX or abs(china) > limit):
         return
     wide = shift_scores(data["ghi"], data["dni"], data["dhi"], index, lat, lon,
@@ -333,7 +348,8 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
     elif china_fits and wide.loc[china, "score"] <= wide.loc[shift, "score"] + SHIFT_MIN_GAIN:
         where = (f"its irradiance fits the sun {abs(china)} h from the header's time zone "
                  f"(UTC{tz:+g}) at its position ({lat:.2f} N, {lon:.2f} E), more than the "
-                 f"{limit} h the reader repairs, and its other columns would be as far off")
+                 f"{limit} h a header's time zone is taken to be off by, and its other columns would be "
+                 f"as far off")
     else:
         return  # written in another time zone and read correctly
     if lat == 0 and lon == 0:
@@ -347,6 +363,44 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
         fix = ("no time zone makes it fit: check the LOCATION line's latitude and longitude "
                "(fields 7 and 8; east and north positive) and its time zone (field 9)")
     raise WeatherError(f"weather file {name!r}: {where}; {fix}")
+
+
+def shift_beyond_repair(ghi, dni, dhi, index, latitude, longitude, shift: int) -> tuple[int, float] | None:
+    """The best shift past a repair at the edge of :data:`SHIFT_CANDIDATES_H` (on its side, up to
+    :data:`SHIFT_BEYOND_H`) and its score (:func:`shift_scores`); ``None`` for a ``shift`` inside
+    the search, which its neighbours on both sides bound."""
+    edge = max(SHIFT_CANDIDATES_H)
+    if abs(shift) < edge:
+        return None
+    side = 1 if shift > 0 else -1
+    wide = shift_scores(ghi, dni, dhi, index, latitude, longitude,
+                        shifts=[side * k for k in range(edge + 1, SHIFT_BEYOND_H + 1)])
+    best = int(wide["score"].idxmin())
+    return best, float(wide.loc[best, "score"])
+
+
+def _check_beyond(beyond: tuple[int, float] | None, shift: int, sc: pd.DataFrame, name: str) -> list[str]:
+    """Refuse a file whose radiation fits the sun better past the repair's edge
+    (:func:`shift_beyond_repair`) than at the repaired ``shift`` (scores ``sc``); a note where it
+    fits about as well there (within :data:`SHIFT_MIN_GAIN`)."""
+    if beyond is None:
+        return []
+    far, score = beyond
+    edge = max(SHIFT_CANDIDATES_H)
+    way = "later" if far > 0 else "earlier"
+    if sc.loc[shift, "score"] - score > SHIFT_MIN_GAIN:
+        raise WeatherError(
+            f"weather file {name!r}: its radiation columns (GHI, DNI, DHI) fit the sun at its position "
+            f"best moved {abs(far)} h {way}, more than the {edge} h the reader repairs (closure "
+            f"{sc.loc[0, 'closure']:.3f} as written); expected hour-ending values in the header's time "
+            f"zone: check the file's hours (field 4) and the LOCATION line's time zone (field 9), or move "
+            f"the radiation columns")
+    if score > sc.loc[shift, "score"] + SHIFT_MIN_GAIN:
+        return []  # the optimum lies inside the search
+    return [f"the radiation shift of {edge} h is the edge of the {min(SHIFT_CANDIDATES_H):+d}..{edge:+d} h "
+            f"search: {abs(far)} h {way} fits about as well (score {score:.3f} against "
+            f"{sc.loc[shift, 'score']:.3f}), so the radiation may still be an hour off: check the file's "
+            f"hours and time zone"]
 
 
 def radiation_centroid_offset(ghi, index, latitude, longitude) -> float:
@@ -550,6 +604,8 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
         _check_sun(data, shift, sc, index, info, name)
+        beyond = shift_beyond_repair(data["ghi"], data["dni"], data["dhi"], index, lat, lon, shift)
+        edge_note = _check_beyond(beyond, shift, sc, name)
         c0, n0 = sc.loc[0, "closure"], sc.loc[0, "night"]
         if shift:
             for col in ("ghi", "dni", "dhi"):
@@ -558,10 +614,12 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
             notes.append(f"radiation columns shifted {abs(shift)} h "
                          f"{'later' if shift > 0 else 'earlier'}: closure {c0:.3f} -> {c1:.3f}, "
                          f"GHI with sun below horizon {100 * n0:.1f} % -> {100 * n1:.1f} %")
+            notes.extend(edge_note)
         else:
             notes.append(f"radiation time alignment checked, no shift needed: closure {c0:.3f}, "
                          f"GHI with sun below horizon {100 * n0:.1f} %")
-        method += f"; radiation shift {shift:+d} h (closure/night test over -2..+2 h)"
+        method += (f"; radiation shift {shift:+d} h (closure/night test over {min(SHIFT_CANDIDATES_H):+d}.."
+                   f"{max(SHIFT_CANDIDATES_H):+d} h)")
         closure = sc.loc[shift, "closure"]
         if closure_tolerance is not None and abs(closure - 1) > closure_tolerance:
             cz = cos_zenith(index, lat, lon, 0.5)
