@@ -238,3 +238,37 @@ def test_radiation_three_hours_late_is_repaired_in_full_and_four_is_refused(shar
     np.testing.assert_allclose(df["ghi"].to_numpy(), ref["ghi"].to_numpy())
     with pytest.raises(WeatherError, match="best moved 4 h earlier, more than the 3 h the reader repairs"):
         wx.read_weather_file(_radiation_moved(shared_dir, tmp_path, 4))
+
+
+@pytest.mark.parametrize("name, region", [
+    ("台北", "Taiwan"), ("臺北市", "Taiwan"), ("高雄", "Taiwan"), ("Taipei", "Taiwan"), ("New Taipei City", "Taiwan"),
+    ("Kaohsiung", "Taiwan"), ("台湾台中市", "Taiwan"), ("金門縣", "Taiwan"), ("九龍城", "Hong Kong"),
+    ("油尖旺区", "Hong Kong"), ("Sha Tin", "Hong Kong"), ("氹仔", "Macau"), ("Taipa", "Macau"),
+])
+def test_cities_of_taiwan_hong_kong_and_macau_get_the_regions_message(name, region):
+    """台湾 and 香港 said the tool covers mainland China; 台北, 高雄, Taipei said 'unknown station
+    ... twin weather --list shows the 329 stations'."""
+    from weather.stations import resolve_place
+
+    with pytest.raises(WeatherError) as exc:
+        resolve_place(name)
+    msg = str(exc.value)
+    assert f"{name!r} is in {region}, which this tool does not know by name: it covers mainland China" in msg
+    assert "unknown station" not in msg
+
+
+def test_a_name_a_mainland_place_shares_stays_that_place_with_a_note(tmp_path):
+    """连江 (Fujian), 九龙 (Sichuan), Taoyuan (桃源, Hunan) stay the mainland places; the note says
+    the name also means a place the tool does not cover. A scenario's site.city: Taipei is refused
+    naming the field."""
+    from twin.report_text import phrase
+
+    _, meta = wx.site_weather(city="连江")
+    note = next(n for n in meta.notes if "does not cover" in n)
+    assert note.startswith("'连江' was taken as the one in Fujian; it also names a place in Taiwan")
+    assert "台湾的地点" in phrase(note, "zh")
+    p = tmp_path / "tp.yaml"
+    p.write_text(TINY.read_text(encoding="utf-8").replace("site: {city: Hangzhou}", "site: {city: Taipei}"),
+                 encoding="utf-8")
+    r = _run(["validate", str(p)])
+    assert r.exit_code == 1 and "tp.yaml:3: site: 'Taipei' is in Taiwan" in r.output

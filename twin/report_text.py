@@ -1049,3 +1049,11 @@ PATTERNS.extend([
          "辐射可能仍偏差一小时：请核对文件的小时列和时区"),
     ),
 ])
+PATTERNS.extend([
+    (
+        (r"^(?P<c>'[^']+'|\"[^\"]+\") was taken as the one in (?P<p>[^;]+); it also names a place in "
+         r"(?P<r>Taiwan|Hong Kong|Macau), which this tool does not cover \(mainland China only\)$"),
+        ("<data>{c}</data> 按 {p} 的同名地点处理；该名称也指{r}的地点，本工具不覆盖该地区（仅限中国大陆）"),
+    ),
+])
+_WORDS_ZH.update({"Taiwan": "台湾", "Hong Kong": "香港", "Macau": "澳门"})

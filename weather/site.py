@@ -364,10 +364,13 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
     """A note when a name also means places in other provinces than the one taken ('Yulin':
     the station 榆林 in Shaanxi, and 玉林 in Guangxi; '朝阳': 朝阳市 in Liaoning, and the
     districts 朝阳区 of Beijing and Changchun)."""
-    from .places import latin_key, places_named
+    from .places import latin_key, outside_mainland_region, places_named
     from .stations import station_table
 
     prov = station_table().loc[hit, "province"] if kind == "station" else hit.province
+    region = outside_mainland_region(city)
+    beyond = ([f"{city!r} was taken as the one in {prov}; it also names a place in {region}, which this "
+               f"tool does not cover (mainland China only)"] if region else [])
     others = [label for label, p in places_named(city) if p != prov]
     romanised = latin_key(str(city)) is not None
     if not romanised:
@@ -376,12 +379,12 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
         # may well mean 北京 朝阳区)
         others = [label for label in others if len(label.split()) == 2]
     if not others:
-        return []
+        return beyond
     more = f" and {len(others) - 4} more" if len(others) > 4 else ""
     how = ("write the Chinese name for one of those" if romanised
            else "write its province or city before the name for one of those")
     return [f"{city!r} was taken as the one in {prov}; it also names {', '.join(others[:4])}{more}: "
-            f"{how}"]
+            f"{how}", *beyond]
 
 
 def _place_note(place) -> str:

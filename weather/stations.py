@@ -377,6 +377,11 @@ def resolve_place(name: str):
     except WeatherError as err:
         found = _major_city(name) or _named_place(name) or _station_by_pinyin(name)
         if found is None:
+            from .places import not_covered_message, outside_mainland_region
+
+            region = outside_mainland_region(name)
+            if region is not None:  # 台北, Kaohsiung, 九龍城: as 台湾 and 香港 themselves
+                raise WeatherError(not_covered_message(name, region)) from None
             raise WeatherError(str(err).replace(
                 "For other places give", "Chinese cities and counties are accepted by name (扬州, "
                 "江都区, 达拉特旗); for other places give")) from None
