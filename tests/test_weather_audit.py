@@ -272,3 +272,52 @@ def test_a_name_a_mainland_place_shares_stays_that_place_with_a_note(tmp_path):
                  encoding="utf-8")
     r = _run(["validate", str(p)])
     assert r.exit_code == 1 and "tp.yaml:3: site: 'Taipei' is in Taiwan" in r.output
+
+
+def test_unreadable_files_are_named_for_what_they_are(tmp_path, chengdu_epw):
+    """Empty, binary and fake-zip files all ended with "a table written by 'twin weather' is an
+    output, not a weather file", some with pandas' "Error tokenizing data. C error: ..."; each
+    case now says what it is, and a broken EPW row is named by its line."""
+    lines = chengdu_epw.read_text(encoding="utf-8").split("\n")
+    long_row = lines[:]
+    long_row[500] += ",1,2,3"
+    bad_month = lines[:]
+    f = bad_month[500].split(",")
+    f[1] = "x"
+    bad_month[500] = ",".join(f)
+    out = tmp_path / "out.csv"
+    assert _run(["weather", "--city", "成都", "-o", str(out)]).exit_code == 0
+    cases = {"empty.epw": (b"", "empty (0 bytes); expected an EPW file"),
+             "bin.epw": (bytes(range(256)) * 8, "binary data, not a text file"),
+             "fake.zip": (b"not a zip\n", "named .zip but not a zip archive"),
+             "stations.csv": (b"x,y,z\n1,2,3\n", "nor a TMY3 file (its first line holds the station's number"),
+             "long.epw": ("\n".join(long_row).encode(), "line 501 has 38 fields, expected 35"),
+             "month.epw": ("\n".join(bad_month).encode(), "line 501, field 2 (month) is 'x'; expected a whole number"),
+             "out.csv": (out.read_bytes(), "a table written by 'twin weather'")}
+    for name, (content, said) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(WeatherError) as exc:
+            wx.read_weather_file(path)
+        msg = str(exc.value)
+        assert said in msg and "\n" not in msg, msg
+        assert "tokenizing" not in msg and ("output, not a weather file" in msg) == (name == "out.csv"), msg
+    renamed = tmp_path / "renamed.zip"  # an EPW under another name is still read
+    renamed.write_bytes(chengdu_epw.read_bytes())
+    assert len(wx.read_weather_file(renamed)[0]) == 8760
+
+
+def test_weather_check_of_a_file_abroad_says_what_it_checks(tmp_path, chengdu_epw):
+    """`twin weather-check <non-China EPW>` said '... this generator only covers China — give a
+    weather file with --file' to a user who had given one."""
+    lines = chengdu_epw.read_text(encoding="utf-8").split("\n")
+    loc = lines[0].split(",")
+    loc[1], loc[6], loc[7] = "Hanoi", "21.03", "105.85"  # the Chengdu year at Hanoi
+    lines[0] = ",".join(loc)
+    abroad = tmp_path / "abroad.epw"
+    abroad.write_text("\n".join(lines), encoding="utf-8")
+    r = _run(["weather-check", str(abroad)])
+    assert r.exit_code == 1
+    line = next(ln for ln in r.output.splitlines() if ln.startswith("not checked"))
+    assert "outside mainland China, where the tool makes no estimate to compare it with" in line
+    assert "--file" not in line and "generator" not in line

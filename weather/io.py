@@ -118,12 +118,37 @@ def _read_text(path: Path) -> tuple[str, str, str | None]:
     member = None
     if raw[:4] == b"PK\x03\x04":
         raw, member = _zip_member(raw, path.name)
+    _check_content(raw, path.name)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     return text.removeprefix("\ufeff"), sha, member
+
+
+EXPECTED_FILE = ("expected an EPW file (text, first line 'LOCATION,...'), a TMY3 CSV, or either "
+                 "gzip-compressed (.epw.gz) or in a zip archive (.zip)")
+"""What a weather file may be, said by every message about one that is none of them."""
+
+
+def _check_content(raw: bytes, name: str) -> None:
+    """Refuse, in plain words, content that cannot be a weather file whatever its name: empty,
+    binary, or named .zip / .gz without being one (a renamed EPW is read)."""
+    body = raw.removeprefix(b"\xef\xbb\xbf")
+    if not body.strip():
+        raise WeatherError(f"weather file {name!r}: empty ({len(raw)} bytes); {EXPECTED_FILE}")
+    if body.lstrip().startswith(b"LOCATION"):
+        return
+    lower = name.lower()
+    for suffix, what in ((".zip", "a zip archive"), (".gz", "gzip-compressed")):
+        if lower.endswith(suffix):
+            raise WeatherError(f"weather file {name!r}: named {suffix} but not {what} (its first bytes "
+                               f"are not those of one, nor of an EPW file); {EXPECTED_FILE}")
+    head = body[:4096]
+    text_like = sum(b in b"\t\n\r" or 32 <= b for b in head)
+    if b"\x00" in head or text_like < 0.95 * len(head):
+        raise WeatherError(f"weather file {name!r}: binary data, not a text file; {EXPECTED_FILE}")
 
 
 ZIP_WEATHER_SUFFIXES = (".epw", ".csv")
@@ -171,10 +196,11 @@ def _parse_epw(text: str, name: str):
         raise WeatherError(f"weather file {name!r}: not an EPW file (first line must start "
                            f"with 'LOCATION', got {text[:40]!r})")
     _check_location_line(text.split("\n", 1)[0], name)
+    _check_epw_rows(text, name)
     try:
         data, meta = pvlib.iotools.read_epw(io.StringIO(text))
     except Exception as exc:  # pvlib raises assorted parse errors
-        raise WeatherError(f"weather file {name!r}: EPW could not be parsed ({exc})") from None
+        raise WeatherError(f"weather file {name!r}: EPW could not be read ({_plain(exc)})") from None
     for col, miss in _EPW_MISSING.items():
         data[col] = pd.to_numeric(data[col], errors="coerce").where(lambda s: s < miss)
     m, d, h = (data[c].to_numpy(dtype=int) for c in ("month", "day", "hour"))
@@ -185,6 +211,39 @@ def _parse_epw(text: str, name: str):
                  data_source=str(meta.get("data_type", "")).strip(),
                  wmo=str(meta.get("WMO_code", "")).strip(),
                  record_period=record_period(text)))
+
+
+EPW_FIELDS = 35
+"""Fields of an EPW data row (year, month, day, hour, minute, flags, then 29 weather fields)."""
+
+
+def _check_epw_rows(text: str, name: str) -> None:
+    """Every data row of an EPW (from line 9) has at most :data:`EPW_FIELDS` fields and whole
+    numbers for year, month, day and hour; the first row that does not is named by its line."""
+    for i, line in enumerate(text.split("\n")[8:], start=9):
+        if not line.strip():
+            continue
+        f = line.rstrip("\r").split(",")
+        if len(f) > EPW_FIELDS or len(f) < 4:
+            raise WeatherError(f"weather file {name!r}: line {i} has {len(f)} fields, expected {EPW_FIELDS} "
+                               f"(an EPW data row: year, month, day, hour, minute, flags, then the weather "
+                               f"values); got {line[:60]!r}")
+        for k, what in enumerate(("year", "month", "day", "hour")):
+            if not f[k].strip().lstrip("-").isdigit():
+                raise WeatherError(f"weather file {name!r}: line {i}, field {k + 1} ({what}) is "
+                                   f"{f[k]!r}; expected a whole number")
+
+
+def _plain(exc: Exception) -> str:
+    """A parser's error in plain words: its first line, pandas' tokenizer wording as fields and
+    line, a missing column as such."""
+    if isinstance(exc, KeyError):
+        return f"the column {exc.args[0]!r} is missing"
+    first = str(exc).strip().split("\n")[0]
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first)
+    if m:
+        return f"a row has {m.group(3)} fields where {m.group(1)} were expected"
+    return first[:160]
 
 
 _RECORD_PERIOD = re.compile(r"Period of Record\s*=\s*(\d{4})\s*-\s*(\d{4})")
@@ -229,17 +288,39 @@ def _check_location_line(line: str, name: str) -> None:
                                f"{fields[i]!r}; expected {unit}, {lo}..{hi}")
 
 
+TMY3_FIRST_LINE = "the station's number, name, state, time zone, latitude, longitude and elevation"
+"""What the first line of a TMY3 file holds (NREL TMY3 user's manual)."""
+
+
+def _is_tmy3_station_line(line: str) -> bool:
+    """Whether a first line is a TMY3 station line: seven or more fields, the fourth to seventh
+    numbers."""
+    fields = [f.strip().strip('"') for f in line.split(",")]
+    try:
+        [float(x) for x in fields[3:7]]
+    except ValueError:
+        return False
+    return len(fields) >= 7
+
+
 def _parse_tmy3(text: str, name: str):
     import pvlib
 
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first.startswith("# ") and "\ntime," in text[:20000]:
+        raise WeatherError(f"weather file {name!r}: a table written by 'twin weather' (a '#' header, then "
+                           f"'time,ghi,...'), an output, not a weather file: give the weather file it was "
+                           f"made from, or write the year as EPW (twin weather ... -o x.epw)")
+    if not _is_tmy3_station_line(first):
+        raise WeatherError(f"weather file {name!r}: neither an EPW file (its first line starts with "
+                           f"'LOCATION,') nor a TMY3 file (its first line holds {TMY3_FIRST_LINE}); the "
+                           f"first line is {first[:60]!r}")
     try:
         data, meta = pvlib.iotools.read_tmy3(io.StringIO(text), map_variables=True)
     except Exception as exc:
-        detail = " ".join(str(exc).split())
-        raise WeatherError(f"weather file {name!r}: neither an EPW file (first line "
-                           f"'LOCATION,...') nor a TMY3 CSV (first line the station's metadata, "
-                           f"second the column names) could be read ({detail}); a table written "
-                           f"by 'twin weather' is an output, not a weather file") from None
+        raise WeatherError(f"weather file {name!r}: a TMY3 file whose data could not be read "
+                           f"({_plain(exc)}); expected its second line to name the columns (Date "
+                           f"(MM/DD/YYYY), Time (HH:MM), GHI (W/m^2), ...) and one row per hour") from None
     missing = [c for c in COLUMNS if c not in data.columns]
     if missing:
         raise WeatherError(f"weather file {name!r}: TMY3 columns {missing} missing")

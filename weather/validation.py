@@ -417,6 +417,24 @@ def _file_region(lat: float, lon: float, elevation: float) -> str:
     return region_of(prov[0], lat, lon, elevation) if prov else ""
 
 
+def _check_file_site(fmeta) -> None:
+    """Refuse a file whose header puts its site outside mainland China, where the tool makes no
+    estimate to compare it with (a header's wrong position is named by the bundled stations of
+    its WMO number)."""
+    from ._core import WeatherError
+    from .places import OUTSIDE_CHINA_MARGIN_KM, km_outside_china
+
+    lat, lon = fmeta.latitude, fmeta.longitude
+    gap = km_outside_china(lat, lon)
+    if gap <= OUTSIDE_CHINA_MARGIN_KM:
+        return
+    raise WeatherError(f"weather file {fmeta.provenance['file']!r}: its header (LOCATION line, or TMY3 first "
+                       f"line) puts its site at {lat:.2f} N, {lon:.2f} E, about {gap:,.0f} km outside mainland "
+                       f"China, where the tool makes no estimate to compare it with: weather-check checks "
+                       f"files of sites in mainland China (if the file is of one, correct the header's "
+                       f"latitude and longitude)" + _same_number_hint(fmeta.provenance.get("wmo", "")))
+
+
 def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str = "auto",
                        temperature_period: str = "auto", seed: int = 0) -> dict:
     """The tool's typical year for a weather file's site against the file.
@@ -488,6 +506,7 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
     # the estimate in the file's own period: a SWERA file's differs from the run's
     own_period = period == "auto" and ds != PARK_TWIN_DATASET
     period = plan["period"] if period == "auto" else period
+    _check_file_site(fmeta)
     groups = places_near(lat, lon, leave_out_km, fmeta.provenance.get("wmo", ""))
     # a station's own year this tool wrote: that station's statistics (unless left out)
     station = plan["station"] if not groups else None
