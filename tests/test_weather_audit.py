@@ -321,3 +321,36 @@ def test_weather_check_of_a_file_abroad_says_what_it_checks(tmp_path, chengdu_ep
     line = next(ln for ln in r.output.splitlines() if ln.startswith("not checked"))
     assert "outside mainland China, where the tool makes no estimate to compare it with" in line
     assert "--file" not in line and "generator" not in line
+
+
+def test_a_city_and_coordinates_of_different_places_are_refused(tmp_path):
+    """`--city 成都 --lat 30 --lon 100` modelled a 4142 m plateau site 384 km away with a note;
+    now an error naming both and saying to give one. Within the city's own reach (its county
+    seats, plus a margin) the coordinates stay the site, with the note; 重庆's reach is its
+    municipality's."""
+    r = _run(["weather", "--city", "成都", "--lat", "30", "--lon", "100", "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code == 1 and not (tmp_path / "x.csv").exists()
+    assert "is 384 km from the given latitude/longitude (30.000, 100.000)" in r.output
+    assert "give either --city or --lat/--lon (the park's own position), not both" in r.output
+    _, meta = wx.site_weather(city="重庆", lat=30.8, lon=108.4)  # 万州, 231 km: still 重庆
+    assert any(n.startswith("city='重庆' is 231 km") for n in meta.notes)
+    p = tmp_path / "cc.yaml"
+    p.write_text(TINY.read_text(encoding="utf-8").replace(
+        "site: {city: Hangzhou}", "site: {city: 成都, latitude: 30, longitude: 100}"), encoding="utf-8")
+    r = _run(["validate", str(p)])
+    assert r.exit_code == 1 and "cc.yaml:3: site: city='成都'" in r.output and "drop 'city'" in r.output
+
+
+def test_an_elevation_below_sea_level_away_from_turpan_is_refused(tmp_path):
+    """`--city 成都 --elevation -200` was accepted (mean 21.7 °C, 夏热冬暖A) while +3000 m was
+    refused; below sea level is now refused where the terrain is not, as far above it is. The
+    Turpan depression (-150 m) and a coastal -5 m are accepted."""
+    from weather.site import elevation_conflict
+
+    r = _run(["weather", "--city", "成都", "--elevation", "-200", "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code == 1 and "elevation -200 m: 200 m below sea level" in r.output
+    assert "only the Turpan depression lies below sea level" in r.output
+    assert "above it, farther than any CMA weather station" in elevation_conflict(30.58, 103.95, 3000.0)
+    assert elevation_conflict(42.66, 89.26, -150.0) is None  # 艾丁湖
+    assert elevation_conflict(31.23, 121.47, -5.0) is None  # Shanghai's coast
+    assert "below sea level" in elevation_conflict(31.23, 121.47, -50.0)

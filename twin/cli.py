@@ -526,6 +526,8 @@ _PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "tmyx-20
 def _cli_words(text: str) -> str:
     """A weather message in the command line's terms instead of the Python API's."""
     for api, cli in (("site_weather: give either city= or path=, not both", "give either --city or --file, not both"),
+                     ("give either city= or lat=/lon= (the park's own position), not both",
+                      "give either --city or --lat/--lon (the park's own position), not both"),
                      ("pass path= to a weather file", "give a weather file with --file"),
                      ("site_weather(path=...)", "twin weather --file, or site.weather_file in a scenario"),
                      ("site.temperature_period: tmyx",

@@ -248,6 +248,28 @@ def outside_mainland_region(name: str) -> str | None:
     return next((idx[k] for k in keys if k in idx), None)
 
 
+def division_extent_km(lat: float, lon: float, name_zh: str, province: str) -> float:
+    """How far the county and district seats of the prefecture-level city named ``name_zh`` (or
+    of the municipality, 北京 ... 重庆) reach from a point of it [km]; 0 for a county or a name
+    of no such city. The city is the one of that Chinese name in ``province`` (English) whose
+    seat lies within 50 km of the point."""
+    from ._core import haversine_km
+    from .stations import PROVINCE_ZH
+
+    tab = place_table()
+    in_prov = tab["province"] == province
+    if PROVINCE_ZH.get(province) == name_zh.removesuffix("市"):  # a municipality: all its seats
+        seats = tab[in_prov]
+    else:
+        named = tab[in_prov & (tab["level"] == "prefecture")
+                    & ((tab["short_zh"] == name_zh) | (tab["name_zh"] == name_zh))]
+        named = named[haversine_km(lat, lon, named["lat"].to_numpy(float), named["lon"].to_numpy(float)) <= 50.0]
+        seats = tab[tab["prefecture"].isin(named.index)]
+    if seats.empty:
+        return 0.0
+    return float(haversine_km(lat, lon, seats["lat"].to_numpy(float), seats["lon"].to_numpy(float)).max())
+
+
 PROVINCE_MARGIN_KM = 100.0
 """How much farther a site may lie from the nearest division seat of its stated province
 than from the nearest seat of any province before the two are called inconsistent [km]: a

@@ -170,15 +170,32 @@ town, feet for metres). Of the CMA's 1,300-odd stations the farthest out are the
 station 察隅 (973 m below) and the summit station 峨眉山 (1,006 m above)."""
 
 
+SEA_LEVEL_TOLERANCE_M = 30.0
+"""How far below sea level a given elevation may lie beneath the lowest land cell around the site
+when that cell lies at sea level or below [m] (the grid's step is 28 m). In China only the Turpan
+depression lies below sea level (艾丁湖, about -154 m; the grid's cells there reach -170 m): a
+site elsewhere given below sea level is a mistake (a sign, or a depth), as one far above the
+terrain is (:data:`ELEVATION_TERRAIN_MARGIN_M`)."""
+
+
 def elevation_conflict(lat: float, lon: float, elevation: float) -> str | None:
-    """Why a given elevation [m] cannot be the site's, else ``None``
-    (:data:`ELEVATION_TERRAIN_MARGIN_M`)."""
-    from .interp import settlement_elevation
+    """Why a given elevation [m] cannot be the site's, else ``None``: farther above the highest
+    or below the lowest terrain cell around it than any CMA station (:data:`ELEVATION_TERRAIN_MARGIN_M`),
+    or below sea level where the terrain around it is not (:data:`SEA_LEVEL_TOLERANCE_M`)."""
+    from .interp import lowest_land_cell, settlement_elevation
 
     low, span = settlement_elevation(lat, lon)
     high = low + span
-    if low - ELEVATION_TERRAIN_MARGIN_M <= elevation <= high + ELEVATION_TERRAIN_MARGIN_M:
+    lowest = lowest_land_cell(lat, lon)
+    sea_floor = min(lowest, 0.0) - SEA_LEVEL_TOLERANCE_M
+    if max(low - ELEVATION_TERRAIN_MARGIN_M, sea_floor) <= elevation <= high + ELEVATION_TERRAIN_MARGIN_M:
         return None
+    if low - ELEVATION_TERRAIN_MARGIN_M <= elevation < sea_floor:
+        return (f"elevation {elevation:.0f} m: {-elevation:,.0f} m below sea level, where the terrain within "
+                f"about 9 km of the site lies at {low:.0f}-{high:.0f} m (pvlib's 5-arcmin grid; its lowest "
+                f"land cell {lowest:.0f} m); in China only the Turpan depression lies below sea level (about "
+                f"-154 m); expected the site's height above sea level in metres, or leave it out to use the "
+                f"terrain's")
     off, side = (low - elevation, "below") if elevation < low else (elevation - high, "above")
     return (f"elevation {elevation:.0f} m: the terrain within about 9 km of the site lies at "
             f"{low:.0f}-{high:.0f} m (pvlib's 5-arcmin grid) and the given value is {off:,.0f} m "
@@ -585,6 +602,40 @@ def _place_label(kind: str | None, hit) -> dict:
     return {}
 
 
+CITY_CONFLICT_MARGIN_KM = 100.0
+"""A city named together with coordinates farther from it than its own county and district
+seats reach, plus this, is refused as another place [km] (:func:`city_conflict`); nearer, the
+coordinates are the site and a note says how far they lie (:data:`CITY_MATCH_KM`,
+:data:`PLACE_MATCH_KM`)."""
+
+
+def city_conflict(city: str, lat: float, lon: float) -> str | None:
+    """Why a city and coordinates given together cannot name one site, else ``None``: the
+    coordinates lie farther from the station or place the city names than
+    :func:`weather.places.division_extent_km` (how far its seats reach) plus
+    :data:`CITY_CONFLICT_MARGIN_KM` (``成都`` with 30 N 100 E, a plateau site 384 km away)."""
+    from .places import division_extent_km
+    from .stations import resolve_place, station_table
+
+    kind, hit = resolve_place(city)
+    if kind == "station":
+        r = station_table().loc[hit]
+        p_lat, p_lon, zh, prov, what = (float(r["lat"]), float(r["lon"]), str(r["name_zh"]), str(r["province"]),
+                                        f"the {r['dataset']} station {r['name']} {r['name_zh']}")
+    else:
+        p_lat, p_lon, zh, prov, what = hit.lat, hit.lon, hit.name_zh, hit.province, f"{hit.name_zh}"
+    dist = float(haversine_km(lat, lon, p_lat, p_lon))
+    extent = division_extent_km(p_lat, p_lon, zh, prov)
+    limit = extent + CITY_CONFLICT_MARGIN_KM
+    if dist <= limit:
+        return None
+    reach = (f"its county and district seats lie within {extent:.0f} km of it" if extent > 0
+             else "it is one county or district")
+    return (f"city={city!r} ({what}, {prov}) is {dist:,.0f} km from the given latitude/longitude ({lat:.3f}, "
+            f"{lon:.3f}), farther than any part of it lies ({reach}; limit {limit:.0f} km): the two name "
+            f"different places")
+
+
 def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
     """Settle a site named by ``city`` (a station or a place) and/or ``lat``/``lon``: the
     position, the elevation if known and whether a station's own statistics serve it."""
@@ -592,6 +643,11 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
 
     notes: list[str] = []
     kind, hit = resolve_place(city) if city is not None else (None, None)
+    if city is not None and lat is not None:
+        la, lo = _check_coords(lat, lon)
+        far = city_conflict(city, la, lo)
+        if far:
+            raise WeatherError(f"{far}; give either city= or lat=/lon= (the park's own position), not both")
     if city is not None and not province_known:
         notes.extend(_same_name_elsewhere(city, kind, hit))
     label = _place_label(kind, hit)
