@@ -354,3 +354,60 @@ def test_an_elevation_below_sea_level_away_from_turpan_is_refused(tmp_path):
     assert elevation_conflict(42.66, 89.26, -150.0) is None  # 艾丁湖
     assert elevation_conflict(31.23, 121.47, -5.0) is None  # Shanghai's coast
     assert "below sea level" in elevation_conflict(31.23, 121.47, -50.0)
+
+
+def test_signed_zeros_are_written_without_a_minus():
+    """'mean temperature -0.0 K, GHI -0 %' (CLI and report.html)."""
+    from weather.site import file_check_text, signed_text
+
+    assert signed_text(-0.04, 1) == "+0.0" and signed_text(-0.004 * 100, 0) == "+0" and signed_text(-0.06, 1) == "-0.1"
+    fc = {"t_annual_error_k": -0.01, "ghi_error_tmyx": -0.002, "ghi_error_cswd": 0.3, "dataset": "TMYx",
+          "temperature_period": "tmyx"}
+    assert file_check_text(fc).startswith("mean temperature +0.0 K, GHI +0 % (tmyx basis) / +30 %")
+
+
+def test_cosmetics_of_the_weather_commands(tmp_path):
+    """The zone error said "got '寒冷C' (got '寒冷C')"; --radiation-basis CSWD was refused as
+    case-sensitive (CLI and scenario); --list -o x.epw wrote a text table into .epw; typos got no
+    suggestion."""
+    from twin.compare import _display_width
+    from weather.stations import resolve_place
+
+    p = tmp_path / "z.yaml"
+    text = TINY.read_text(encoding="utf-8")
+    p.write_text(text.replace("site: {city: Hangzhou}", "site: {city: 成都, climate_zone: 寒冷C}"), encoding="utf-8")
+    r = _run(["validate", str(p)])
+    assert r.exit_code == 1 and r.output.count("got '寒冷C'") == 1
+    p.write_text(text.replace("site: {city: Hangzhou}", "site: {city: 成都, radiation_basis: CSWD}"), encoding="utf-8")
+    assert _run(["validate", str(p)]).exit_code == 0
+    r = _run(["weather", "--city", "成都", "--radiation-basis", "CSWD", "-o", str(tmp_path / "c.csv")])
+    assert r.exit_code == 0 and "(cswd)" in r.output.splitlines()[-1]
+    assert wx.site_weather(city="成都", radiation_basis="CSWD")[1].radiation_basis == "cswd"
+    r = _run(["weather", "--list", "-o", str(tmp_path / "x.epw")])
+    assert r.exit_code == 1 and not (tmp_path / "x.epw").exists() and ".csv (a table) or .txt" in r.output
+    lines = _run(["weather", "--list"]).output.splitlines()[:-1]
+    starts = {_display_width(ln[:ln.index(" CSWD ") if " CSWD " in ln else ln.index(" TMYx ") if " TMYx " in ln
+                             else ln.index(" SWERA ")]) for ln in lines[1:]}
+    assert len(starts) == 1  # the dataset column starts at one terminal column on every line
+    for typo, meant in (("Chengdo", "Chengdu (成都)"), ("Guangzho", "Guangzhou (广州)")):
+        with pytest.raises(WeatherError) as exc:
+            resolve_place(typo)
+        assert f"unknown station {typo!r} (did you mean {meant}" in str(exc.value)
+
+
+def test_the_report_and_the_run_name_the_weather_in_words(tmp_path):
+    """The English report said 'synthetic-site stations: ...'; `twin run` stated the climate zone
+    for some sites and not for a bundled station's city (成都)."""
+    from twin.report import _weather_text
+
+    w = {"source": "synthetic-site", "stations": [{"name": "Nanjing", "dataset": "TMYx", "distance_km": 84.0}],
+         "annual_ghi_kwh_m2": 1300.0, "radiation_basis": "tmyx", "climate_zone": {"subzone": "夏热冬冷A", "key": "hscw"}}
+    line = _weather_text(w, lambda x: f"{x:.0f}", False)
+    assert line.startswith("synthetic year interpolated between stations: Nanjing (TMYx, 84 km)")
+    p = tmp_path / "cd.yaml"
+    p.write_text(TINY.read_text(encoding="utf-8").replace("site: {city: Hangzhou}", "site: {city: 成都}"),
+                 encoding="utf-8")
+    r = _run(["run", str(p), "--hours", "24", "-o", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    assert "weather ... synthetic year from a bundled station's own statistics, GHI 1217 kWh/m2, climate zone 夏热冬冷A" \
+        in r.output

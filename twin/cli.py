@@ -204,9 +204,11 @@ def schema(output: Path | None) -> None:
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file (or a .zip archive holding one EPW) instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
-@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"], case_sensitive=False), default="tmyx",
+              show_default=True,
               help="Radiation level of synthetic years (weather/VALIDATION.md).")
-@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd", "tmyx-2009-2023"]), default="tmyx",
+@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd", "tmyx-2009-2023"], case_sensitive=False),
+              default="tmyx",
               show_default=True,
               help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
               "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder); tmyx-2009-2023, "
@@ -225,13 +227,11 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
             _fail("twin weather: --list lists the stations; give it without --city, --lat/--lon or --file")
         from weather.stations import station_table
 
+        if output and output.suffix.lower() not in (".csv", ".txt"):
+            _fail(f"twin weather --list -o {output}: the station list is written as .csv (a table) or .txt (the "
+                  f"aligned text); give a file name ending in one of those")
         st = station_table().sort_values(["province", "name", "dataset"])
-        lines = [f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
-                 f"{'lon':>8s} {'elev':>7s}  region"]
-        for sid, r in st.iterrows():
-            zh = f"{r['province_zh']}·{r['name_zh']}"
-            lines.append(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
-                         f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
+        lines = _station_lines(st)
         lines.append(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
                      f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, the Chinese name (安徽·安庆 "
                      f"or 安庆) or its pinyin (林芝 or Linzhi for Nyingchi), the name with its dataset "
@@ -336,9 +336,11 @@ def _zone_words(meta) -> str:
               help="Leave out the bundled stations of every place within this distance of a file's site "
               "(and of its WMO number) [km]; 15 repeats the leave-one-out of weather/VALIDATION.md. 0: every "
               "station, as a planner's run uses them.")
-@click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto", show_default=True,
+@click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"], case_sensitive=False), default="auto",
+              show_default=True,
               help="Radiation level of the estimate; auto: cswd for a CSWD file, else tmyx.")
-@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"]), default="auto",
+@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"], case_sensitive=False),
+              default="auto",
               show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
               "SWERA 1973-2002, 2009-2023 for a TMYx file whose record holds recent years only, such as the "
               "2009-2023 window, else the recent climate).")
@@ -412,6 +414,25 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         click.echo(f"not checked: {f}: {why}", err=True)
     if failed:
         sys.exit(1)
+
+
+def _station_lines(st) -> list[str]:
+    """``twin weather --list`` as aligned text: columns in terminal columns (a Chinese character
+    counts two), text left and numbers right."""
+    from twin.compare import _display_width
+
+    head = ["province", "name", "中文名", "dataset", "WMO", "lat", "lon", "elev", "region"]
+    right = {"WMO", "lat", "lon", "elev"}
+    rows = [head] + [[r["province"], r["name"], f"{r['province_zh']}·{r['name_zh']}", r["dataset"], r["wmo"],
+                      f"{r['lat']:.2f}", f"{r['lon']:.2f}", f"{r['elevation_m']:.0f}m", r["region"]]
+                     for _, r in st.iterrows()]
+    widths = [max(_display_width(str(x)) for x in col) for col in zip(*rows)]
+
+    def cell(text, width, name) -> str:
+        pad = " " * (width - _display_width(str(text)))
+        return pad + str(text) if name in right else str(text) + pad
+
+    return ["  ".join(cell(x, w, n) for x, w, n in zip(row, widths, head)).rstrip() for row in rows]
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:

@@ -73,6 +73,8 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
     older = _PERIOD_YEARS.get(period)
     is_file = w["source"] == "file"
+    from weather._core import SOURCE_WORDS
+
     fc = w.get("file_check") or {}  # the tool's estimate at the file's position less the file
     if fc:
         from weather.site import FILE_CHECK_WORDS, file_check_text, signed_text
@@ -100,10 +102,9 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     if is_file:
         where = w.get("file") or ""
     elif st:
-        where = "stations: " + ", ".join(
-            f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
+        where = ": " + ", ".join(f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
     else:
-        where = w.get("reference_city") or ""
+        where = ": " + (w.get("reference_city") or "")
     key = (w.get("climate_zone") or {}).get("key", "")
     zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
     extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
@@ -111,7 +112,8 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                      f"; climate zone {zone_en}" if zone else "",
                      f"; buildings' presets in the zone the scenario gives, {given}" if given else "",
                      f"; {FILE_CHECK_WORDS}: {file_check_text(fc)}" if fc else ""])
-    head = f"{w['source']} {where}".strip()
+    head = (f"{SOURCE_WORDS.get(w['source'], w['source'])}{'' if where.startswith(':') else ' '}"
+            f"{where}").strip().rstrip(":")
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 

@@ -225,7 +225,11 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
             raise UserInputError(f"weather: {exc}") from None
     else:
         wdf, wmeta, site = inputs.weather_df, inputs.weather_meta, inputs.site
-    prog.done(f"{wmeta.source}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2")
+    from weather._core import SOURCE_WORDS
+
+    zone = (wmeta.climate_zone or {}).get("subzone")  # every source states it (a station's too)
+    prog.done(f"{SOURCE_WORDS.get(wmeta.source, wmeta.source)}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2"
+              + (f", climate zone {zone}" if zone else ""))
     for n in wmeta.notes:
         prog.note(n)
 

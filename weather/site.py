@@ -245,6 +245,8 @@ def _check_choice(field: str, value, choices: dict, default: str) -> str:
     not among ``choices`` is refused naming the field and the choices."""
     if value is None:
         return default
+    if isinstance(value, str) and value.strip().lower() in choices:  # 'CSWD' is 'cswd'
+        value = value.strip().lower()
     if value not in choices:
         raise WeatherError(f"{field}: expected one of {sorted(choices)}, got {value!r}")
     return value

@@ -117,6 +117,12 @@ class SiteSpec(_Strict):
         "zone of the site's weather. The weather itself is not changed."
     )
 
+    @field_validator("radiation_basis", "temperature_period", mode="before")
+    @classmethod
+    def _any_case(cls, v):
+        """'CSWD' and ' Tmyx ' are the bases 'cswd' and 'tmyx'."""
+        return v.strip().lower() if isinstance(v, str) else v
+
     @field_validator("climate_zone")
     @classmethod
     def _zone(cls, v: str | None) -> str | None:
