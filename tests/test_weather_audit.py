@@ -411,3 +411,17 @@ def test_the_report_and_the_run_name_the_weather_in_words(tmp_path):
     assert r.exit_code == 0, r.output
     assert "weather ... synthetic year from a bundled station's own statistics, GHI 1217 kWh/m2, climate zone 夏热冬冷A" \
         in r.output
+
+
+def test_a_rewritten_year_of_the_tool_keeps_what_it_was_made_from(tmp_path):
+    """A year the tool wrote, re-written with `twin weather --file`, is still checked against
+    what it was made from (the station's own statistics in the 1971-2003 climate)."""
+    from weather.validation import check_weather_file
+
+    first, again = tmp_path / "c1.epw", tmp_path / "c2.epw"
+    assert _run(["weather", "--city", "成都", "--temperature-period", "cswd", "-o", str(first)]).exit_code == 0
+    assert _run(["weather", "--file", str(first), "-o", str(again)]).exit_code == 0
+    assert "that file's own provenance: source=synthetic-city station=TMYx-56294" in again.read_text(encoding="utf-8")[:3000]
+    row = check_weather_file(again)
+    assert (row["dataset"], row["temperature_period"]) == ("park-twin", "cswd")
+    assert abs(row["t_annual_error"]) < 0.05 and abs(row["ghi_error"]) < 0.001

@@ -849,8 +849,8 @@ def _zone_words(zone: dict) -> str:
         return ""
     head = (f"climate_zone={key}-{letter} (GB 50176-2016 {ZONE_WORDS.get(key, key)} {letter}: HDD18 "
             f"{zone['hdd18']:.0f} and CDD26 {zone['cdd26']:.0f} K d")
-    if "year_hdd18" not in zone:  # a file: its own year's
-        return head + " of this year)"
+    if "year_hdd18" not in zone:  # a file: its own year's, not a climate's (no key=value item)
+        return head.replace(f"climate_zone={key}-{letter} (", f"climate zone of this year {key}-{letter} (") + ")"
     from .climate_zone import ZONE_KEYS
 
     year = zone["year_subzone"]
@@ -877,9 +877,12 @@ def epw_comment(meta: WeatherMeta, tool: str) -> str:
     prov = meta.provenance
     if meta.source == "file":
         member = f" (archive member {prov['archive_member']})" if prov.get("archive_member") else ""
+        made = prov.get("park_twin") or {}  # a year this tool wrote: what it was made from, carried on
         parts = [f"re-written by {tool} from the weather file {prov.get('file', '')}{member} (sha256 "
                  f"{prov.get('sha256', '')[:16]})",
                  *([f"Period of Record={prov['record_period']}"] if prov.get("record_period") else []),
+                 *([("that file's own provenance: " + " ".join(f"{k}={v}" for k, v in made.items()))]
+                   if made else []),
                  f"read with: {prov.get('method', '')}",
                  "GHI uncertainty: not stated (a weather file)", zone]
         return "; ".join(p for p in parts if p)
