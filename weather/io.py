@@ -145,6 +145,9 @@ def _check_content(raw: bytes, name: str) -> None:
         if lower.endswith(suffix):
             raise WeatherError(f"weather file {name!r}: named {suffix} but not {what} (its first bytes "
                                f"are not those of one, nor of an EPW file); {EXPECTED_FILE}")
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise WeatherError(f"weather file {name!r}: UTF-16 text, which weather files are not written in; save "
+                           f"it as UTF-8 or ASCII ({EXPECTED_FILE.removeprefix('expected ')})")
     head = body[:4096]
     text_like = sum(b in b"\t\n\r" or 32 <= b for b in head)
     if b"\x00" in head or text_like < 0.95 * len(head):
