@@ -277,8 +277,10 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
         assert r.exit_code == 0, r.output
         w = json.loads((out / "summary.json").read_text(encoding="utf-8"))["weather"]
         fc = w["file_check"]
-        assert set(fc) == {"dataset", "temperature_period", "t_annual_estimate_c", "t_annual_error_k",
-                           "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2", "ghi_error_tmyx", "ghi_error_cswd"}
+        assert set(fc) == {"dataset", "temperature_period", "estimate_station", "t_annual_estimate_c",
+                           "t_annual_error_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2", "ghi_error_tmyx",
+                           "ghi_error_cswd"}
+        assert fc["estimate_station"] is None  # a TMYx file: the interpolation at its position
         assert abs(fc["t_annual_error_k"]) < 1.0 and abs(fc["ghi_error_tmyx"]) < 0.05  # Suzhou's own file
         # estimate less file, as twin weather-check's errors
         assert fc["t_annual_error_k"] == pytest.approx(fc["t_annual_estimate_c"] - w["annual_mean_temperature_c"])

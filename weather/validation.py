@@ -461,7 +461,9 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
         the CSWD offset (:func:`weather.interp.dataset_offsets`, 0.04 K in the annual mean);
         a TMYx file of a recent window (its header's period of record, e.g. 2009-2023) in the
         2009-2023 climate; so every file is compared in its own period as in
-        weather/VALIDATION.md.
+        weather/VALIDATION.md. A synthetic year this tool wrote (dataset ``park-twin``) is
+        compared on its own basis and period with what it was made from: its station's own
+        statistics, or the interpolation at its site (:func:`weather.site.file_estimate_plan`).
     seed : int
         Seed of the synthetic year.
 
