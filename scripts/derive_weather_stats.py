@@ -137,7 +137,8 @@ def process(path: Path, dataset: str, cache: Path,
     hit = cache / (f"{sha}.pkl" if position is None else f"{sha}-{position[0]}-{position[1]}.pkl")
     if hit.exists():
         cached = pickle.loads(hit.read_bytes())
-        if "record_period" in cached:  # else from before the record period was kept
+        # else from before the record period or a statistic (kc_hmax_hi) was kept
+        if "record_period" in cached and set(STAT_COLUMNS) <= set(cached["stats"].columns):
             return cached
     if dataset == "CSWD":
         df, meta = read_weather_file(path, repair_shift=False, closure_tolerance=None,

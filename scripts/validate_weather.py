@@ -1483,6 +1483,21 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
         a(f"| {lab} | {_p(g[k].apply(lambda s: s.abs().max()).max())} |")
     a(f"| worst month temperature | {cities.worst_month_temp_err.abs().max():.2f} K |")
     a(f"| KS statistic of hourly kt | {cities.kt_ks.max():.3f} |\n")
+    pk = g["ghi_peak_ratio"].mean()
+    a(f"**Peaks.** The 99.9th percentile of hourly GHI (a year's ninth brightest hour), synthetic "
+      f"over file: median {_p(float(pk.median()) - 1)}, largest {_p(float(pk.max()) - 1)} over the "
+      f"34 cities. The hourly clear-sky index is capped by the sun's height "
+      f"(`weather.generator.hourly_cap`): from the month's `kc_hmax` at a low sun to `kc_hmax_hi`, the "
+      f"99.5th percentile of the file's hours with the sun above 53 deg, at a high sun. Against the "
+      f"Haurwitz clear sky the files' brightest hours fall with the sun's height (99.5th percentile, "
+      f"TMYx median: 1.24 at cos z 0.3-0.4, 0.99 above 0.9; CSWD 1.29 and 1.02; SWERA flat at "
+      f"about 1.0-1.05), which one cap pooled over the sun above 17.5 deg did not follow: a clear "
+      f"noon reached it, and the 99.9th percentile ran +10.3 % above the files' (median; largest "
+      f"+17.9 %; Guangzhou's brightest hour 1123 against 955 W/m2), lifting PV peaks, export and "
+      f"the park-grid check with the monthly sums right. The high-sun 99.5th percentile is now "
+      f"the file's; the tail beyond it stays a few per cent high (clear days pile up at the cap "
+      f"where the files tail off), and DNI's 99.9th percentile +13 % (before +18 %), its "
+      f"decomposition unchanged. PV yield against the files (table above): mean +0.5 % before, +0.7 % now.\n")
     dd = degree_day_check()
     rh, rc = dd["hdd_synth"] / dd["hdd_file"] - 1, dd["cdd_synth"] / dd["cdd_file"] - 1
     warm = dd["cdd_file"] >= 30

@@ -46,19 +46,8 @@ from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, Sizing
 
 _EPS_REL = 1e-7
 
-#: Solver noise in sizes [kW, kWh, kWp, chargers]: new capacity below it is reported as
-#: none.  0.1 kW is far below any asset a planner builds and above what the interior-point
-#: solver (tolerance 1e-6 relative, no crossover) leaves in sizes that should be zero on
-#: MW-scale parks (e.g. a 0.016 kW heat pump).  An asset reported at zero new size may
-#: still show hourly flows of at most this amount (they keep the balances exact).
-NOISE_TOL = 0.1
-
-#: Solver noise in hourly decision flows [kW] and stored energy [kWh]: values below it
-#: are reported as exactly 0 (balances then hold to it per flow).
-FLOW_TOL = 1e-6
-
-#: Annual costs [CNY/yr] and emissions [tCO2/yr] below this are reported as 0.
-SUM_TOL = 1e-6
+# What counts as solver noise, and how it is set to 0 once: solvers/noise.py
+from solvers.noise import FLOW_TOL, NOISE_TOL, SUM_TOL, clean, hourly_tolerance  # noqa: F401, E402
 
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
@@ -114,7 +103,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
             res, pareto = _pareto(be, ctx, res, problem, opts)
 
     t1 = time.perf_counter()
-    out = _extract(ctx, cm, res)
+    out = _extract(ctx, cm, clean_solution(ctx, cm, res))
     load_time = time.perf_counter() - t1
     ncol, nrow = be.n_cols_rows()
     gap = 0.0
@@ -238,10 +227,11 @@ def _pareto(be, ctx, res, problem, opts):
             say(f"pareto point {k + 1}/{n} (≤ {eps:,.1f} tCO2/yr): FAILED after {r.time_s:.1f} s "
                 f"({r.termination}); the other points are kept")
             return
-        sol = Solution(cm, r.x)
+        x = clean_solution(ctx, cm, r).x
+        sol = Solution(cm, x)
         dual = 0.0 if (ctx.n_int or r.row_dual is None) else float(r.row_dual[ctx.em_row])
         points[k] = ParetoPoint(
-            cost_cny=float(ctx.c_cost @ r.x + ctx.c_offset),
+            cost_cny=float(ctx.c_cost @ x + ctx.c_offset),
             residual_co2_t=sol.expr(ctx.residual), epsilon_co2_t=eps,
             mac_cny_per_t=None if k == 0 else -dual, sizes=_sizes(ctx, sol),
             solve_time_s=r.time_s, status=r.status, vertical=k == 0, method=r.method,
@@ -303,9 +293,51 @@ def _sizes(ctx, sol) -> dict:
     return out
 
 
-def _clean(v: float, tol: float = SUM_TOL) -> float:
-    """An annual sum with solver noise below ``tol`` reported as exactly 0."""
-    return 0.0 if abs(v) < tol else float(v)
+def power_scale_kw(ctx) -> float:
+    """The park's power scale P [kW]: its largest fixed hourly demand on any bus (the noise
+    tolerance of hourly values is relative to it, :func:`solvers.noise.hourly_tolerance`)."""
+    return max((float(np.abs(d).max()) for d in ctx.bus_fixed.values() if np.size(d)), default=0.0)
+
+
+def clean_solution(ctx, cm, res):
+    """``res`` with its primal solution cleaned of solver noise (:mod:`solvers.noise`), so
+    that sizes, costs, emissions and the dispatch read from it agree: an hourly series (one
+    variable of one asset) below the park's hourly tolerance in every hour, new capacity
+    below ``NOISE_TOL`` and offsets below ``SUM_REL`` of the gross emissions are exactly 0.
+    A series that is real in some hours keeps its values in all (the balances, emissions
+    and offsets bought stay as the solver found them).  ``res`` itself is not changed."""
+    import copy
+
+    from solvers.highs_backend import Solution
+
+    x = np.array(res.x, dtype=float)
+    tol = hourly_tolerance(power_scale_kw(ctx))
+    for v in ctx.hourly_vars:  # a series that is noise in every hour (V2G nobody builds) is none
+        cols, _ = cm.cols_of(v)
+        cols = cols[cols >= 0]
+        if cols.size and float(np.abs(x[cols]).max()) < tol:
+            x[cols] = 0.0
+    for s in _size_list(ctx.sizes):
+        if s.var is not None:
+            cols, _ = cm.cols_of(s.var)
+            cols = cols[(cols >= 0) & (np.abs(x[np.maximum(cols, 0)]) < NOISE_TOL)]
+            x[cols] = 0.0
+    cols, _ = cm.cols_of(ctx.offsets)
+    if cols[0] >= 0:
+        x[cols[0]] = clean(x[cols[0]], Solution(cm, x).expr(ctx.gross_sum))
+    out = copy.copy(res)
+    out.x = x
+    return out
+
+
+def _size_list(sizes: dict) -> list:
+    """Every Size of ``ctx.sizes`` (a Scaled quantity stands on a Size listed elsewhere)."""
+    from solvers.blocks.base import Size
+
+    out = []
+    for v in sizes.values():
+        out += [s for s in (v.values() if isinstance(v, dict) else [v]) if isinstance(s, Size)]
+    return out
 
 
 def _extract(ctx, cm, res) -> dict:
@@ -345,10 +377,10 @@ def _extract(ctx, cm, res) -> dict:
           "green_power_mwh": sol.value(ctx.green_var) if ctx.green_var is not None else 0.0,
           "certificates_t": cert,
           "certificates_mwh": sol.value(ctx.cert_var) if ctx.cert_var is not None else 0.0,
-          "residual_t": gross - green - cert, "offsets_t": off,
-          "net_t": gross - green - cert - off}
-    em = {k: _clean(v) for k, v in em.items()}
-    costs = {k: ({kk: _clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else _clean(v))
+          "residual_t": clean(gross - green - cert, gross), "offsets_t": off,
+          "net_t": clean(gross - green - cert - off, gross)}
+    em = {k: clean(v) for k, v in em.items()}
+    costs = {k: ({kk: clean(vv) for kk, vv in v.items()} if isinstance(v, dict) else clean(v))
              for k, v in costs.items()}
     # ---- dispatch
     time_coord = np.arange(T) if p.time is None else p.time
@@ -356,7 +388,7 @@ def _extract(ctx, cm, res) -> dict:
     for d in ctx.dispatch:
         arr = d.fn(sol) if d.fn is not None else d.fixed
         arr = np.asarray(arr, float) + 0.0  # a copy, and no negative zeros in the output
-        if d.fn is not None and d.units in ("kW", "kWh"):  # decisions, not inputs
+        if d.fn is not None and d.units in ("kW", "kWh"):  # sums of cleaned columns: their noise too
             arr[np.abs(arr) < FLOW_TOL] = 0.0
         attrs = {"units": d.units, "long_name": d.long_name}
         if d.dim is None:

@@ -153,11 +153,12 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     for label, unit, value in (
         ("总排放（电网+燃料+外购热）" if zh else "Gross CO2 (grid + fuel + bought heat)", "tCO2", em["gross_t"]),
         ("碳抵消后净排放" if zh else "Net after offsets", "tCO2", em["net_t"]),
-        ("年化总成本" if zh else "Annualised cost", "CNY", cost),
+        ("年化总成本" if zh else "Annualised cost", "元" if zh else "CNY", cost),
     ):
         row = find_row(rows, label, unit)
         if not shown_agrees(row[2], value):
             bad.append(f"{label}: optimiser {value!r}, report headline shows {row[2]!r}")
+    bad += cost_table_disagreements(rows, summary["costs_cny_per_yr"], lang)
     if "optimiser and the ledger disagree" in page or "优化器与台账的排放不一致" in page:
         bad.append("the report shows its optimiser/ledger mismatch warning")
 
@@ -186,6 +187,27 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     return bad
 
 
+def cost_table_disagreements(rows: list[list[str]], costs: dict, lang: str) -> list[str]:
+    """The report's cost table: each line under its cost label (not an emission label for the
+    keys both have, such as fuel and offsets), and the lines adding up to the total shown."""
+    from twin.report_text import label
+
+    unit = "元/年" if lang == "zh" else "CNY/yr"
+    shown = {}
+    for k, v in costs.items():
+        if isinstance(v, (int, float)) and abs(v) > 0.5 and k != "capex_overnight":
+            hits = [r for r in rows if r[0] == label(k, lang, "cost") and r[-1] == unit]
+            if not hits:
+                return [f"cost {k}: no row {label(k, lang, 'cost')!r} [{unit}] in the report's cost table"]
+            shown[k] = float(hits[0][1].replace(",", "").replace("−", "-"))
+    total = shown.pop("total")
+    # a shown line is rounded to 1 CNY, or to 3 significant figures below 100 CNY
+    slack = sum(0.5 * 10 ** min(0, math.floor(math.log10(abs(v))) - 2) if v else 0.5 for v in shown.values())
+    if abs(sum(shown.values()) - total) > slack + 0.5:
+        return [f"report cost lines sum to {sum(shown.values())!r}, total shown {total!r}"]
+    return []
+
+
 def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | None = None, lang: str = "en"):
     loaded = load_scenario(path, variant=variant)
     r = run(loaded, resolve_run_config(loaded.scenario, hours=hours, lang=lang))
@@ -205,6 +227,14 @@ def test_one_week_agrees_everywhere(scenario, tmp_path):
     lang = "zh" if scenario.stem.startswith("office") else "en"
     r = _run_and_check(scenario, tmp_path, hours=168, lang=lang)
     assert r.summary["hours"] == 168
+    # the plan delivers at least the EV energy the baseline's charging on arrival does (vehicles
+    # still plugged in at the horizon's end are not left short and counted as savings); with
+    # V2G it charges what it discharges on top
+    if "ev_charging" in r.summary["baseline_energy_mwh"]:
+        plan, base = r.summary["energy_mwh"], r.summary["baseline_energy_mwh"]
+        assert plan["ev_charging"] >= base["ev_charging"] * (1 - 1e-6)
+        if "v2g_discharge" not in plan:
+            assert plan["ev_charging"] == pytest.approx(base["ev_charging"], rel=1e-6)
 
 
 @pytest.mark.slow

@@ -61,6 +61,21 @@ def test_run_bad_scenario_fails_cleanly_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("args, error", [
+    (["--set", "nonsense"], "--set 'nonsense': expected PATH=VALUE"),
+    (["--variant", ""], "variant: empty variant name in ''"),
+    (["--set", "site.city=Nowhere"], "scenario is not valid:"),
+])
+def test_run_error_starts_its_own_line_after_the_progress_text(tmp_path, args, error):
+    """The "reading FILE ..." progress line is ended before any error, and an empty variant
+    name is refused (it used to run the base case)."""
+    r = _run(["run", str(TINY), "-o", str(tmp_path / "out"), *args])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    lines = r.output.splitlines()
+    assert lines[0] == f"reading {TINY} ..." and any(error in x for x in lines[1:]), r.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_schema_is_json_schema():
     r = _run(["schema"])
     schema = json.loads(r.output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -28,6 +29,45 @@ variants:
     label_zh: 光伏 4000 元/kWp
     overrides: {costs.pv.capex_cny_per_unit: 4000}
 """
+
+
+def _text(cell_html: str) -> str:
+    """What a reader sees of a cell: tags dropped, entities resolved."""
+    return html.unescape(re.sub(r"<[^>]+>", "", cell_html))
+
+
+def _row_cells(page: str, label: str) -> list[str]:
+    """The visible cells of the comparison page's row named ``label`` (unit first)."""
+    for row in re.findall(r"<tr><th>(.*?)</tr>", page):
+        head, _, rest = row.partition("</th>")
+        if _text(head) == label:
+            return [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rest)]
+    raise AssertionError(f"no row {label!r}")
+
+
+def test_a_runs_figures_read_the_same_in_the_comparison_and_its_report(compared):
+    """Audit: the comparison rounded to 3 significant figures without saying so (capex
+    '19,100,000' where report.html and summary.json give 19,085,035). Each figure now reads
+    as the run's own report shows it, in the page and in the console table."""
+    from twin.fmt import fmt_percent, fmt_value
+
+    out, console = compared
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    for name, col in (("base", 1), ("no_storage", 2)):
+        s = json.loads((out / "runs" / name / "summary.json").read_text(encoding="utf-8"))
+        report = re.sub(r"<script.*?</script>", "", (out / "runs" / name / "report.html").read_text(encoding="utf-8"),
+                        flags=re.S)
+        for label, value in (("Investment in new assets (overnight)", s["capex_cny"]),
+                             ("Annualised cost of the plan", s["annualised_cost_cny"]),
+                             ("Annualised cost of keeping today's park", s["baseline_cost_cny"]),
+                             ("Emissions of today's park", s["emissions_tco2"]["baseline"]),
+                             ("PV share of electricity used", s["pv_share_of_electricity"])):
+            shown = (fmt_percent if "share" in label else fmt_value)(value)
+            assert _row_cells(page, label)[col] == shown, label
+            assert f"<td>{shown}</td>" in report, (label, shown)  # the run's report shows the same
+            assert f"  {shown}" in console
+        # every digit, as summary.json has it (three significant figures read otherwise)
+        assert f"{s['capex_cny']:,.0f}" == fmt_value(s["capex_cny"]) != fmt_number(s["capex_cny"])
 
 
 def test_numbers_for_people():
@@ -74,7 +114,14 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     assert {"core", "core_acceptance"} <= set(comp.index)
     assert float(comp.loc["pv_share", "base"]) == pytest.approx(100 * summ["base"]["pv_share_of_electricity"])
     # the weather and its radiation basis are part of what is compared (issue 11: every output)
-    assert comp.loc["weather", "base"] == f"{summ['base']['weather']['source']}, tmyx"
+    assert comp.loc["weather", "base"] == "synthetic year from the station's own statistics; radiation basis tmyx"
+    # where the park is, the stations its weather comes from and its climate zone, as summary.json records them
+    assert summ["base"]["weather"]["site"] == {"city": "Hangzhou", "province": "Zhejiang", "province_zh": "浙江"}
+    assert comp.loc["site", "base"] == "Hangzhou (Zhejiang)"
+    st = summ["base"]["weather"]["stations"][0]
+    assert comp.loc["stations", "base"].startswith(f"{st['name']} ({st['dataset']}, {st['distance_km']:.0f} km)")
+    zone = summ["base"]["weather"]["climate_zone"]
+    assert comp.loc["climate_zone", "base"] == f"hot summer and cold winter ({zone['subzone']})"
     assert float(comp.loc["annual_ghi", "base"]) == pytest.approx(summ["base"]["weather"]["annual_ghi_kwh_m2"])
     assert float(comp.loc["annual_temperature", "base"]) == pytest.approx(
         summ["base"]["weather"]["annual_mean_temperature_c"])
@@ -156,22 +203,100 @@ def test_html_page_in_both_languages(compared):
     runs = [ComparedRun(n, read_summary(out / "runs" / n), label_zh=z) for n, z in
             (("base", "基准"), ("no_storage", "无储能"))]
     zh = render_comparison(runs, lang="zh")
-    assert "投资方案对比" in zh and "投资净现值 (NPV)" in zh and "无储能" in zh
+    assert "投资方案对比" in zh and _row_cells(zh, "投资净现值 (NPV)") and "无储能" in zh
     # units and asset sizes in the page's language too
     body = re.sub(r"<script.*?</script>", "", zh, flags=re.S)
     assert "元/年" in body and "CNY/yr" not in body and "pv_kwp[" not in body and "光伏 — roof" in body
 
 
 def test_compare_resumes_finished_runs_and_rejects_unknown_variants(compared, tmp_path):
-    out, _ = compared
-    park = out.parent / "park.yaml"
+    """A comparison run again reuses its finished runs (linked into the new folder, not run
+    again) and then holds only the variants asked for: the audit found runs/no_storage of
+    the earlier comparison left beside the new ones. Files of the user's stay."""
+    import shutil
+
+    src, _ = compared
+    out = tmp_path / "cmp"
+    shutil.copytree(src, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    park = src.parent / "park.yaml"
     before = (out / "runs" / "base" / "summary.json").stat().st_mtime_ns
     r = CliRunner().invoke(main, ["compare", str(park), "base", "dear_pv", "-o", str(out), "--hours", "48",
                                   "--lang", "en", "--workers", "1"], catch_exceptions=False)
-    assert r.exit_code == 0 and "finished run reused" in r.output
+    assert r.exit_code == 0 and r.output.count("finished run reused") == 2
     assert (out / "runs" / "base" / "summary.json").stat().st_mtime_ns == before
+    assert {p.name for p in (out / "runs").iterdir()} == {"base", "dear_pv"}
+    comp = pd.read_csv(out / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    assert "Without battery" not in comp.columns and (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
     r = CliRunner().invoke(main, ["compare", str(park), "nope", "-o", str(tmp_path / "x")])
     assert r.exit_code == 1 and "unknown variant 'nope'" in r.output and "Traceback" not in r.output
+
+
+def _folder_state(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("failure", ["full disk", "interrupt"])
+def test_a_failed_comparison_leaves_the_previous_one_whole(compared, tmp_path, monkeypatch, failure):
+    """Audit: on a full disk the CSV tables held the new runs while comparison.html showed the
+    old; Ctrl-C printed click's 'Aborted!' with exit code 1. Now the folder keeps the earlier
+    comparison file for file, with `twin run`'s messages and exit codes."""
+    import errno
+
+    import twin.export
+
+    out, _ = compared
+    runs = [str(out / "runs" / n) for n in ("base", "dear_pv", "no_storage")]
+    target = tmp_path / "cmp"
+    r = CliRunner().invoke(main, ["compare", *runs[:2], "-o", str(target), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    before = _folder_state(target)
+
+    def fail(*a, **k):
+        if failure == "interrupt":
+            raise KeyboardInterrupt
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(twin.export, "write_comparison_xlsx", fail)  # after the CSV tables are written
+    r = CliRunner().invoke(main, ["compare", *runs, "-o", str(target), "--lang", "en"])
+    if failure == "interrupt":
+        assert r.exit_code == 130 and f"twin compare: interrupted; {target} keeps its previous outputs" in r.output
+    else:
+        assert r.exit_code == 1 and f"twin compare: cannot write {target}: no space left on the device" in r.output
+    assert "Traceback" not in r.output and "Aborted" not in r.output
+    assert _folder_state(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["cmp"]  # no staging folder left
+
+
+def test_output_folder_and_flags_are_checked_before_any_run(compared, tmp_path):
+    """Audit: `-o FILE` gave a traceback after running the variant, and finished-runs mode ignored
+    --hours and --objective. Each is now one line, before anything is solved or written."""
+    out, _ = compared
+    park = out.parent / "park.yaml"
+    a_file = tmp_path / "afile"
+    a_file.write_text("x", encoding="utf-8")
+    cases = [
+        (["compare", str(park), "no_storage", "--hours", "24", "-o", str(a_file)],
+         f"twin compare: cannot write outputs to {a_file}: it is a file; expected a folder"),
+        (["compare", str(park), "no_storage", "--hours", "24", "-o", str(a_file / "sub")],
+         f"twin compare: cannot write outputs to {a_file / 'sub'}: {a_file} is a file, not a folder"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "-o", str(a_file)],
+         f"twin compare: cannot write outputs to {a_file}: it is a file; expected a folder"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "--hours", "24", "--objective",
+          "min_cost", "-o", str(tmp_path / "c")],
+         "twin compare: --hours, --objective only apply when running the variants of a scenario file"),
+        (["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"), "-o", str(out / "runs")],
+         f"twin compare: cannot write outputs to {out / 'runs'}: it holds the run {out / 'runs' / 'base'} being "
+         "compared"),
+    ]
+    for args, message in cases:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 1 and message in r.output, r.output
+        assert "Traceback" not in r.output and "comparing" not in r.output  # nothing ran
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+    r = CliRunner().invoke(main, ["compare", str(park), "no_storage", "--hours", "24", "-o", "."])
+    assert r.exit_code == 1 and "it is the working folder or contains it" in r.output
 
 
 def test_chart_has_every_variant_the_non_dominated_line_and_a_pareto_front():
@@ -240,3 +365,87 @@ def test_a_run_of_another_tool_version_is_not_reused(tmp_path):
     s["versions"]["park_twin"] = "0.0.1"
     (tmp_path / "summary.json").write_text(json.dumps(s), encoding="utf-8")
     assert not finished(tmp_path, "abc", 168, "min_cost")
+
+
+def _at(summary: dict, **weather) -> dict:
+    s = json.loads(json.dumps(summary))
+    s["weather"].update(weather)
+    return s
+
+
+def test_site_weather_source_stations_and_climate_zone_in_both_languages(compared):
+    """Audit: a run at 成都 and one at 西安 read only 'synthetic-city, tmyx' / 'synthetic-site,
+    cswd' — no place, no stations, no climate zone, and the raw key in the Chinese table. The
+    rows now say them in the page's language, from what each summary.json records."""
+    import sys
+
+    from twin.compare import ComparedRun, comparison_tables, read_summary
+    from twin.report_compare import render_comparison
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from report_text_check import wrong_language
+
+    out, _ = compared
+    base = read_summary(out / "runs" / "base")
+    chengdu = _at(base, source="synthetic-city", site={"city": "成都", "province": "Sichuan", "province_zh": "四川"},
+                  stations=[{"id": "TMYx-56294", "name": "Chengdu", "name_zh": "成都", "dataset": "TMYx",
+                             "distance_km": 0.0, "role": "own statistics"}],
+                  climate_zone={"key": "hscw", "subzone": "夏热冬冷A"}, climate_zone_given=None)
+    xian = _at(base, source="synthetic-site", radiation_basis="cswd",
+               site={"city": "西安", "province": "Shaanxi", "province_zh": "陕西"},
+               stations=[{"name": n, "name_zh": z, "dataset": d, "distance_km": km, "role": "temperature"}
+                         for n, z, d, km in (("Baoji", "宝鸡", "SWERA", 166.2), ("Ankang", "安康", "CSWD", 173.4),
+                                             ("Ankang", "安康", "SWERA", 173.4), ("Luochuan", "洛川", "CSWD", 180.0),
+                                             ("Lushi", "卢氏", "CSWD", 194.0))],
+               climate_zone={"key": "cold", "subzone": "寒冷B"}, climate_zone_given="寒冷A")
+    older = _at(base, latitude=30.5, longitude=104.1)  # a summary written before weather.site
+    del older["weather"]["site"]
+    epw = _at(base, source="file", file="qingdao.epw", radiation_basis="file", stations=[], climate_zone={})
+    runs = [ComparedRun("cd", chengdu), ComparedRun("xa", xian), ComparedRun("old", older), ComparedRun("file", epw)]
+    zh = comparison_tables(runs, lang="zh")["comparison"]
+    en = comparison_tables(runs, lang="en")["comparison"]
+    assert list(zh.loc["site", ["cd", "xa", "old"]]) == ["成都（四川）", "西安（陕西）", "北纬 30.50°，东经 104.10°"]
+    assert list(en.loc["site", ["cd", "xa", "old"]]) == ["Chengdu (Sichuan)", "西安 (Shaanxi)", "30.50° N, 104.10° E"]
+    assert zh.loc["weather", "cd"] == "气象站合成典型年（该站自身统计）；辐射基准 tmyx"
+    assert en.loc["weather", "xa"] == "synthetic year interpolated between stations; radiation basis cswd"
+    assert en.loc["weather", "file"] == "weather file qingdao.epw"
+    assert zh.loc["stations", "xa"] == "宝鸡（SWERA，166 km）、安康（CSWD，173 km）、安康（SWERA，173 km）、洛川（CSWD，180 km）"
+    assert en.loc["stations", "cd"] == "Chengdu (TMYx, 0 km)" and en.loc["stations", "file"] is None
+    assert zh.loc["climate_zone", "cd"] == "夏热冬冷A"
+    assert zh.loc["climate_zone", "xa"] == "寒冷B；建筑预设按情景给定的气候区 寒冷A"
+    assert en.loc["climate_zone", "xa"] == "cold (寒冷B); buildings' presets in the zone the scenario gives, 寒冷A"
+    from twin.report_text import text
+
+    assert zh.loc["objective", "cd"] == text(f"objective_{base['solver']['objective']}", "zh")  # as the report says it
+    # the Chinese page: every cell of the run rows in Chinese, no raw keys
+    page = render_comparison(runs, lang="zh")
+    table = page[page.index("<table>"):page.index("</table>")]
+    assert "synthetic-" not in table and "net_zero" not in table
+    inline = re.sub(r"</?span[^>]*>", "", table)  # the no-wrap spans split no text for a reader
+    assert not wrong_language(inline, "zh", {"qingdao.epw", "Hangzhou", *(r.name for r in runs)})
+    for label in ("场址（城市或坐标，省份）", "所用气象站（数据集，与场址距离）",
+                  "气候区（GB 50176-2016，场址气象的二级区；情景为建筑给定的气候区另注）"):
+        assert _row_cells(page, label)
+
+
+def test_wrapped_labels_never_leave_a_closing_bracket_alone():
+    """Audit: Chinese labels wrapped mid-bracket, a lone '）' on its own line. In the console
+    the wrap keeps a closing mark with the character before it; on the page each such pair
+    (and a number with its unit) sits in a span that does not wrap."""
+    from twin.compare import METRICS, _display_width, wrap_label
+    from twin.report_compare import keep_together
+
+    for m in METRICS:
+        for label in (m.zh, m.en):
+            for width in (20, 31, 44):
+                lines = wrap_label(label, width)
+                assert "".join(lines).replace(" ", "") == label.replace(" ", "")
+                assert not [ln for ln in lines if ln[:1] in "）),，、；：" or ln[-1:] in "（("], (label, lines)
+                assert all(_display_width(ln) <= width for ln in lines if " " in ln or len(ln) > 1), lines
+    assert wrap_label("气象来源与辐射基准（气温非近期气候时注明时期）", 44) == \
+        ["气象来源与辐射基准（气温非近期气候时注明时", "期）"]
+    assert keep_together("注明时期）") == "注明时<span class='nb'>期）</span>"
+    assert keep_together("（GB 50176-2016，") == "<span class='nb'>（G</span>B <span class='nb'>50176-2016，</span>"
+    assert keep_together("today&#x27;s park (x)") == "today&#x27;s park <span class='nb'>(x)</span>"
+    assert keep_together("安康（CSWD，173 km）") == \
+        "安康<span class='nb'>（C</span>SW<span class='nb'>D，</span>173&nbsp;k<span class='nb'>m）</span>"

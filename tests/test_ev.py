@@ -436,16 +436,11 @@ def test_depot_presets_against_nrel_evening_return_fleets(shared_dir, kind, r_mi
 
 
 @pytest.mark.slow
-def test_full_year_500_vehicles_is_fast_and_conserves_energy():
-    import time
-
+def test_full_year_500_vehicles_conserves_energy():
+    # its speed is a benchmark's to measure, not a timed assertion on a loaded CI machine
     idx = pd.date_range("2025-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
     spec = EVFleetSpec.preset("employee_car", 500, chargers=200, mode="v2g", v2g_share=0.5)
-    t0 = time.perf_counter()
     ds = simulate_fleet(spec, idx, seed=0)
-    elapsed = time.perf_counter() - t0
-    # stack-notes.md measured 3.8 s for a comparable simpy year; allow 4x for slow CI
-    assert elapsed < 15.0
     a = ds.attrs
     assert a["energy_delivered_kwh"] + a["energy_unserved_kwh"] == pytest.approx(
         a["energy_need_kwh"], rel=1e-9)

@@ -333,6 +333,28 @@ def test_publish_run_swaps_in_new_outputs_and_keeps_the_users_files(tmp_path):
     assert _strays(out) == []
 
 
+def test_publish_run_drops_the_callers_own_names_of_a_folder_without_manifest(tmp_path):
+    """`twin compare` names its outputs (``ours``): an earlier comparison's runs/ and tables are
+    not carried into the new folder even when it was written before manifests; the user's stay.
+    ``link_tree`` carries a finished run into the staging folder as hard links, the source intact."""
+    from twin.io import link_tree
+
+    out = tmp_path / "cmp"
+    (out / "runs" / "old_variant").mkdir(parents=True)
+    (out / "runs" / "old_variant" / "summary.json").write_text("{}")
+    (out / "runs" / "kept").mkdir()
+    (out / "runs" / "kept" / "results.nc").write_bytes(b"nc")
+    (out / "sizes.csv").write_text("old")
+    (out / "my notes.txt").write_text("mine")
+    with publish_run(out, ours=("runs", "sizes.csv", "comparison.html")) as folder:
+        link_tree(out / "runs" / "kept", folder / "runs" / "kept")
+        assert (folder / "runs" / "kept" / "results.nc").stat().st_ino == (out / "runs" / "kept" / "results.nc").stat().st_ino
+        (folder / "comparison.html").write_text("new")
+    files = {str(f.relative_to(out)): f.read_bytes() for f in out.rglob("*") if f.is_file() and f.name != ".twin-run"}
+    assert files == {"comparison.html": b"new", "my notes.txt": b"mine", "runs/kept/results.nc": b"nc"}
+    assert _strays(out) == []
+
+
 def test_publish_run_failure_leaves_old_outputs(tmp_path):
     out = tmp_path / "run"
     old = _old_outputs(out)

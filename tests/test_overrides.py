@@ -158,3 +158,58 @@ def test_cli_run_with_variant_and_set_records_them(tmp_path):
     assert "battery_kwh" not in s["sizes"] or s["sizes"]["battery_kwh"] == 0
     r = CliRunner().invoke(main, ["run", str(p), "--set", "nonsense", "-q", "-o", str(out)])
     assert r.exit_code == 1 and "expected PATH=VALUE" in r.output
+
+
+BAD_VARIANTS = """  badpath:
+    overrides:
+      costs.pv.capcity_cny: 3
+  badvalue:
+    overrides:
+      costs.pv.capex_cny_per_unit: -5
+  badselector:
+    combine: [cheap_pv]
+    overrides:
+      pv_arrays[nope].max_kwp: 3
+"""
+
+
+def test_validate_checks_every_variant_at_its_line(tmp_path):
+    """`twin validate` applies each declared variant as `twin run --variant` would, and places
+    each problem at the line of the variant's override (the base file's, for a base's variant)."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+    from twin.scenario.loader import variant_problems
+
+    p = _with_variants(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8") + BAD_VARIANTS, encoding="utf-8")
+    lines = p.read_text(encoding="utf-8").splitlines()
+    line = {k: i + 1 for i, x in enumerate(lines) for k in ("capcity_cny", "-5", "nope") if k in x}
+    got = [str(x) for x in variant_problems(load_scenario(p))]
+    assert got == [
+        f"{p}:{line['capcity_cny']}: costs.pv.capcity_cny: unknown field (not in the schema; check spelling, see "
+        "`twin schema`) [set by variant 'badpath']",
+        f"{p}:{line['-5']}: costs.pv.capex_cny_per_unit: Input should be greater than or equal to 0 "
+        "[set by variant 'badvalue'] (got -5)",
+        f"{p}:{line['nope']}: pv_arrays[nope].max_kwp: variant 'badselector': no element named 'nope' in "
+        "'pv_arrays' (names: roof)"], got
+    # `twin run --variant` refuses it with the same line
+    with pytest.raises(ScenarioError, match=f"park.yaml:{line['-5']}: costs.pv.capex_cny_per_unit"):
+        load_scenario(p, variant="badvalue")
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert r.exit_code == 1 and "3 problem(s) in its variants" in r.output
+    assert f"park.yaml:{line['capcity_cny']}: costs.pv.capcity_cny" in r.output
+    # a file extending it: the base's variant is placed in the base file
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {p}\nvariants:\n  badpath:\n    label: fixed later\n", encoding="utf-8")
+    assert str(variant_problems(load_scenario(child))[0]).startswith(f"{p}:{line['capcity_cny']}: ")
+    # good variants only: OK, and says they were checked
+    r = CliRunner().invoke(main, ["validate", str(_with_variants(tmp_path))])
+    assert r.exit_code == 0 and "4 variant(s) checked" in r.output, r.output
+
+
+@pytest.mark.parametrize("name", ["", " ", "no_storage+", "+cheap_pv"])
+def test_empty_variant_name_is_refused(tmp_path, name):
+    p = _with_variants(tmp_path)
+    with pytest.raises(ScenarioError, match="empty variant name.*declared: no_storage, cheap_pv"):
+        load_scenario(p, variant=name)

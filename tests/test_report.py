@@ -174,11 +174,16 @@ def test_report_rebuilds_from_written_summary(run):
 
 
 def test_short_horizon_states_no_scorecard(run):
-    ds, summary, ledger, _ = run
+    ds, summary, ledger, sc = run
     s = dict(summary, hours=336)
     s.pop("scorecard")
     page = render_report(ds, s, ledger, None, lang="en")
     assert "no scorecard" in page and "PROVISIONAL" not in page
+    # "how to read" says what a short run's annual values are, not "sums over 8760 hours"
+    assert "sums over those 336 hours scaled to a year by 8760/336 (each hour counts 26.07 times" in page
+    assert "sums over the 8760 hours" not in page
+    assert "按 8760/336 折算为全年" in render_report(ds, s, ledger, None, lang="zh")
+    assert "Annual values are sums over the 8760 hours" in render_report(ds, summary, ledger, sc, lang="en")
 
 
 def test_number_format():
@@ -187,6 +192,7 @@ def test_number_format():
     assert fmt(0.64098) == "0.641"
     assert fmt(3.1e-14) == "0"
     assert fmt(None) == "—" and fmt(float("nan")) == "—"
+    assert fmt(12) == "12" and fmt(np.int64(8760)) == "8,760" and fmt(12.0) == "12.0"  # a count stays whole
 
 
 def test_weather_notes_show_station_names_as_data_not_markup(run):
@@ -222,24 +228,25 @@ def test_weather_row_states_the_older_temperature_period(run):
     """A run on site.temperature_period: cswd (1971-2003) says so next to the mean temperature, in
     both languages, and `twin compare` tells it apart from a run on the recent climate; the default
     period goes unsaid."""
-    from twin.compare import _weather_basis
+    from twin.compare import _weather_words
 
     ds, summary, ledger, sc = run
     s = json.loads(json.dumps(summary))
     s["weather"].update({"temperature_period": "tmyx", "radiation_basis": "tmyx"})
     en = render_report(ds, s, ledger, sc, lang="en")
-    assert "1971-2003" not in en and ", temperature" not in _weather_basis(s)
+    assert "1971-2003" not in en and "temperatures" not in _weather_words(s, "en")
     s["weather"].update({"temperature_period": "cswd", "annual_mean_temperature_c": 15.26})
     en = render_report(ds, s, ledger, sc, lang="en")
     zh = render_report(ds, s, ledger, sc, lang="zh")
     assert "mean 15.3 °C (1971-2003 climate)" in en and "年平均气温 15.3 °C（1971–2003 年气候）" in zh
-    assert _weather_basis(s).endswith(", tmyx, temperature cswd")
+    assert _weather_words(s, "en").endswith("; radiation basis tmyx; temperatures of the 1971-2003 climate")
+    assert _weather_words(s, "zh").endswith("；辐射基准 tmyx；气温取 1971–2003 年气候")
     # the 2009-2023 climate of the recent TMYx window likewise
     s["weather"].update({"temperature_period": "tmyx-2009-2023"})
     en = render_report(ds, s, ledger, sc, lang="en")
     zh = render_report(ds, s, ledger, sc, lang="zh")
     assert "mean 15.3 °C (2009-2023 climate)" in en and "年平均气温 15.3 °C（2009–2023 年气候）" in zh
-    assert _weather_basis(s).endswith(", tmyx, temperature tmyx-2009-2023")
+    assert _weather_words(s, "en").endswith("; radiation basis tmyx; temperatures of the 2009-2023 climate")
 
 
 def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():
@@ -254,3 +261,56 @@ def test_calendar_and_load_shapes_are_chinese_in_the_chinese_report():
     for shape in SHAPES.values():
         zh = phrase(shape.description, "zh")
         assert zh != shape.description and "synthetic" not in zh
+
+
+def _section_rows(page: str, anchor: str) -> list[list[str]]:
+    """Cell texts of the table rows in section ``anchor`` of a page."""
+    import html as _html
+
+    body = page[page.index(f"<section id='{anchor}'>"):]
+    body = body[:body.index("</section>")]
+    return [[_html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cost_table_uses_cost_labels_and_its_rows_add_up_to_the_total(run, lang):
+    """`fuel` and `offsets` are both cost and emission keys: the cost table said "of which fuel"
+    (an emission line) for a cost that adds into the total, and "Offsets (CCER)" for the
+    offsets bought. Every cost row has its cost label, and the rows sum to the total row."""
+    from twin.report_text import COST_LABELS, EMISSION_LABELS, label
+
+    ds, summary, ledger, sc = run
+    s = json.loads(json.dumps(summary))
+    items = {"capex_annualised_total": 2.0e5, "energy_import": 6.0e5, "fuel": 1.2e5, "offsets": 3.0e4,
+             "v2g_degradation[cars]": 1.5e3, "export_revenue": -4.0e4}
+    s["costs_cny_per_yr"] = {**items, "total": sum(items.values()), "capex_overnight": 2.0e6}
+    s["annualised_cost_cny"] = s["costs_cny_per_yr"]["total"]
+    i = 0 if lang == "zh" else 1
+    rows = _section_rows(render_report(ds, s, ledger, sc, lang=lang), "costs")[1:]  # after the header
+    assert [r[0] for r in rows] == [label(k, lang, "cost") for k in s["costs_cny_per_yr"]]
+    assert rows[2][0] == COST_LABELS["fuel"][i] != EMISSION_LABELS["fuel"][i]
+    assert rows[3][0] == COST_LABELS["offsets"][i] != EMISSION_LABELS["offsets"][i]
+    assert rows[4][0] == COST_LABELS["v2g_degradation"][i] + " — cars"
+    value = {r[0]: float(r[1].replace(",", "")) for r in rows}
+    total = value.pop(COST_LABELS["total"][i])
+    value.pop(COST_LABELS["capex_overnight"][i])
+    assert sum(value.values()) == pytest.approx(total) == s["annualised_cost_cny"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_charger_count_is_whole_or_says_why_not(run, lang):
+    """The LP sizes V2G chargers as a continuous quantity: a fractional count is shown with
+    why and what to build; a whole count as a whole number."""
+    ds, summary, ledger, sc = run
+    s = json.loads(json.dumps(summary))
+    s["sizes"]["ev_v2g_chargers"] = {"cars": 32.2}
+    rows = _section_rows(render_report(ds, s, ledger, sc, lang=lang), "decision")
+    row = next(r for r in rows if r[0].endswith("— cars"))
+    assert row[1:3] == (["32.2", "台"] if lang == "zh" else ["32.2", "charger"])
+    page = render_report(ds, s, ledger, sc, lang=lang)
+    assert ("实际建设取整为 33 台" if lang == "zh" else "Build 33, or set costs.v2g_charger_extra.module_size: 1") in page
+    s["sizes"]["ev_v2g_chargers"] = {"cars": 33.0}
+    page = render_report(ds, s, ledger, sc, lang=lang)
+    row = next(r for r in _section_rows(page, "decision") if r[0].endswith("— cars"))
+    assert row[1] == "33" and "module_size" not in page

@@ -283,8 +283,8 @@ def test_thermal_store_reports_physical_flows_and_its_size_does_not_rest_on_them
 
 def test_solver_noise_is_reported_as_zero():
     """New capacity below solvers.optimise.NOISE_TOL (0.1 kW), hourly flows below
-    FLOW_TOL (1e-6 kW) and annual sums below 1e-6 are exact zeros in the outputs.  A park
-    with no load needs nothing."""
+    FLOW_TOL (1e-6 kW, the floor of the park-relative tolerance) and annual sums below 1e-6
+    are exact zeros in the outputs.  A park with no load needs nothing."""
     from solvers.optimise import FLOW_TOL, NOISE_TOL
 
     assert (NOISE_TOL, FLOW_TOL) == (0.1, 1e-6)
@@ -294,6 +294,56 @@ def test_solver_noise_is_reported_as_zero():
     assert r.sizes["pv_kwp"]["roof"] == 0.0
     assert float(np.abs(r.dispatch["p_grid_import_kw"]).max()) == 0.0
     assert r.emissions["gross_t"] == 0.0 and r.costs["total"] == 0.0
+
+
+def test_noise_relative_to_the_park_is_cleaned_once_so_every_output_agrees():
+    """An interior-point solution leaves small amounts where the optimum has none: 0.005 kW of
+    battery charging on a 1,000 kW park, a 0.05 kWh battery nobody builds, offsets of 1e-9 t
+    on 1.2 t of emissions.  They are set to 0 once, in the solution itself
+    (solvers.optimise.clean_solution: an hourly series below 1e-5 of the park's largest
+    fixed demand in every hour, new capacity below 0.1, offsets below 1e-6 of the gross
+    emissions), so sizes, the dispatch, the costs and their total all read 0 together; a
+    series with 0.02 kW (above 0.01 kW) in one hour keeps every hour."""
+    from solvers import Battery
+    from solvers.highs_backend import HighsBackend
+    from solvers.model import build_model
+    from solvers.noise import hourly_tolerance
+    from solvers.optimise import _compiled_cost, _extract, clean_solution, power_scale_kw
+    from solvers.problem import SolveOptions
+
+    p = SizingProblem(dt_h=1.0, electric_load_kw=np.full(2, 1000.0), grid=grid([0.5, 0.5], ef=0.6),
+                      batteries=[Battery(energy_cost=c1(1.0), power_cost=c1(1.0), degradation_cny_per_kwh=1.0)],
+                      carbon=Carbon(offset_price_cny_per_t=50.0))
+    ctx = build_model(p)
+    be = HighsBackend(SolveOptions(solver="simplex"))
+    be.set_instance(ctx.m)
+    cm = be.cmodel
+    ctx.c_cost, ctx.c_offset = _compiled_cost(cm)
+    ctx.em_row = int(cm.rows_of(ctx.m.em_cap)[0])  # as solve() does
+    res = be.run()
+    assert power_scale_kw(ctx) == 1000.0 and hourly_tolerance(1000.0) == pytest.approx(0.01)
+    col = {v.local_name: cm.cols_of(v)[0] for v in ctx.hourly_vars}
+    ch = next(c for k, c in col.items() if k.startswith("p_battery_charge"))
+    dis = next(c for k, c in col.items() if k.startswith("p_battery_discharge"))
+    noisy = res.x.copy()
+    noisy[ch] = [0.005, 0.0]
+    noisy[dis] = [0.002, 0.02]  # kept, both hours: above the tolerance in one
+    size = ctx.sizes["battery_kwh"]["battery"].var
+    noisy[cm.cols_of(size)[0][0]] = 0.05
+    noisy[cm.cols_of(ctx.offsets)[0][0]] = 1e-9
+    res.x = noisy
+    out = _extract(ctx, cm, clean_solution(ctx, cm, res))
+    ds = out["dispatch"]
+    assert res.x is noisy and noisy[ch][0] == 0.005  # the solver's own result is left as it was
+    assert ds["p_battery_charge_kw"].values.tolist() == [[0.0, 0.0]]
+    assert ds["p_battery_discharge_kw"].values.tolist() == [[0.002, 0.02]]
+    assert out["sizes"]["battery_kwh"]["battery"] == 0.0
+    assert out["costs"]["capex_annualised"]["battery_kwh[battery]"] == 0.0
+    assert out["costs"]["battery_degradation"] == pytest.approx(0.022)  # 0.022 kWh at 1 CNY/kWh
+    assert out["emissions"]["offsets_t"] == 0.0 and out["costs"]["offsets"] == 0.0
+    items = sum(v for k, v in out["costs"].items() if k not in ("total", "capex_overnight")
+                and not isinstance(v, dict))
+    assert out["costs"]["total"] == pytest.approx(items, abs=1e-9)
 
 
 def test_report_draws_the_front_without_failed_points():

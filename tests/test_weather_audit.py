@@ -409,7 +409,7 @@ def test_the_report_and_the_run_name_the_weather_in_words(tmp_path):
                  encoding="utf-8")
     r = _run(["run", str(p), "--hours", "24", "-o", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
-    assert "weather ... synthetic year from a bundled station's own statistics, GHI 1217 kWh/m2, climate zone 夏热冬冷A" \
+    assert "weather ... synthetic year from the station's own statistics, GHI 1217 kWh/m2, climate zone 夏热冬冷A" \
         in r.output
 
 

@@ -18,7 +18,14 @@ from twin import __version__
 
 
 class Progress:
-    """Stage-by-stage progress on stderr (stdout stays free for machine-readable output)."""
+    """Stage-by-stage progress on stderr (stdout stays free for machine-readable output).
+
+    A stage's line stays open for its result (``reading x ... name, 0.4 s``); whatever is
+    printed next on stderr — a note, an error through :func:`_fail` — first ends it
+    (:func:`end_line`), so a message never continues the progress text."""
+
+    #: A stage line of any Progress waits for its result (stderr is one stream).
+    line_open = False
 
     def __init__(self, total: int, quiet: bool = False):
         self.total = total
@@ -26,28 +33,26 @@ class Progress:
         self.i = 0
         self.t0 = time.perf_counter()
         self._t = self.t0
-        self._open = False  # a stage line waits for its result on the same line
 
     def stage(self, text: str, numbered: bool = True) -> None:
         """A stage starts; ``numbered=False`` for reading the input, before the count is known."""
         self.i += numbered
         self._t = time.perf_counter()
         if not self.quiet:
+            end_line()
             click.echo(f"[{self.i}/{self.total}] {text} ..." if numbered else f"{text} ...", err=True, nl=False)
-            self._open = True
+            Progress.line_open = True
 
     def done(self, detail: str = "") -> None:
         if not self.quiet:
             dt = time.perf_counter() - self._t
-            lead = " " if self._open else "      ... "  # notes (e.g. Pareto points) came in between
+            lead = " " if Progress.line_open else "      ... "  # notes (e.g. Pareto points) came in between
             click.echo(f"{lead}{detail + ', ' if detail else ''}{dt:.1f} s", err=True)
-            self._open = False
+            Progress.line_open = False
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            if self._open:  # a note while a stage runs (a Pareto point) starts its own line
-                click.echo("", err=True)
-                self._open = False
+            end_line()  # a note while a stage runs (a Pareto point) starts its own line
             click.echo(f"      {text}", err=True)
 
     def tick(self, text: str) -> None:
@@ -56,17 +61,24 @@ class Progress:
             click.echo(f" {text}", err=True, nl=False)
 
 
+def end_line() -> None:
+    """End a progress line left open on stderr (nothing if none is)."""
+    if Progress.line_open:
+        click.echo("", err=True)
+        Progress.line_open = False
+
+
 def _fail(message: str, code: int = 1) -> None:
+    end_line()
     click.echo(message, err=True)
     sys.exit(code)
 
 
 def _fail_on_open_line(exc: ValueError, command: str) -> None:
-    """End a stage line left open by :class:`Progress` and fail with the scenario's problems
-    (a :class:`~twin.scenario.loader.ScenarioError`) or with ``command: message``."""
+    """Fail with the scenario's problems (a :class:`~twin.scenario.loader.ScenarioError`) or
+    with ``command: message`` (:func:`_fail` ends a progress line left open)."""
     from twin.scenario.loader import ScenarioError
 
-    click.echo("", err=True)
     if isinstance(exc, ScenarioError):
         _fail("scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
     _fail(f"{command}: {exc}")
@@ -102,8 +114,9 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario or sweep FILES and print every problem (exit 1 if any)."""
-    from twin.scenario.loader import ScenarioError, load_scenario
+    """Check scenario or sweep FILES, and every variant a scenario declares; print every
+    problem (exit 1 if any)."""
+    from twin.scenario.loader import ScenarioError, load_scenario, variant_problems
 
     bad = 0
     for f in files:
@@ -112,17 +125,22 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         try:
             loaded = load_scenario(f)
+            problems = variant_problems(loaded)
         except ScenarioError as exc:
-            bad += 1
-            click.echo(f"{f}: {len(exc.problems)} problem(s)", err=True)
-            for p in exc.problems:
-                click.echo(f"  - {p}", err=True)
-            continue
+            loaded, problems = None, exc.problems
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so once, no traceback
             bad += 1
             click.echo(f"{f}: {_internal(exc)}", err=True)
             continue
+        if problems:
+            bad += 1
+            where = " in its variants" if loaded is not None else ""
+            click.echo(f"{f}: {len(problems)} problem(s){where}", err=True)
+            for p in problems:
+                click.echo(f"  - {p}", err=True)
+            continue
         extra = f" (extends {len(loaded.overrides)} override(s))" if loaded.overrides else ""
+        extra += f", {len(loaded.variants)} variant(s) checked" if loaded.variants else ""
         click.echo(f"{f}: OK — {loaded.scenario.park.name} [{loaded.scenario.park.type}]{extra}")
         for n in [*loaded.notes, *loaded.weather_file_notes]:
             click.echo(f"  note: {n}", err=True)
@@ -667,13 +685,10 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         progress.stage("writing outputs")
         write(result, out_dir)
     except (UserInputError, OutputError) as exc:
-        click.echo("", err=True)
         _fail(f"twin run: {exc}")
     except OSError as exc:  # e.g. --save-model on a full disk
-        click.echo("", err=True)
         _fail(f"twin run: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
     except KeyboardInterrupt:
-        click.echo("", err=True)
         _fail(f"twin run: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     click.echo(
@@ -701,60 +716,129 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
             objective: str | None, workers: int | None, hourly: bool, quiet: bool) -> None:
     """Compare investment options: `twin compare FILE [VARIANT ...]` runs the variants of a scenario
     file (all of them and 'base' when none is named); `twin compare RUN_DIR RUN_DIR ...` compares
-    finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR."""
-    from twin.compare import ComparedRun, comparison_tables, read_summary, run_variants, text_table, write_comparison
-    from twin.finance import finance_costs
-    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
+    finished runs. Writes comparison.html, comparison.xlsx and CSV tables (UTF-8 with BOM) in -o DIR,
+    replacing an earlier comparison there as a whole."""
+    from twin.compare import COMPARE_HOLDS, COMPARE_OUTPUTS, text_table
+    from twin.io import OutputError, check_output_dir, output_error, publish_run
 
     echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
-    first = Path(items[0])
-    runs: list[ComparedRun] = []
-    failed: list[dict] = []
-    if first.suffix.lower() in (".yaml", ".yml"):
-        try:
-            loaded = load_scenario(first)
-            names = list(items[1:]) or [BASE_VARIANT, *loaded.variants]
-            for n in names:  # every name checked before anything runs
-                loaded.derive(n)
-        except ScenarioError as exc:
-            _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
-        echo(f"comparing {len(names)} variant(s) of {first}: {', '.join(names)}")
-        status = run_variants(first, names, out_dir, hours=hours, objective=objective, lang=lang, workers=workers,
-                              echo=echo)
-        ok = {s["name"] for s in status if s["ok"]}
-        failed = [s for s in status if not s["ok"]]
-        for n in names:
-            if n not in ok:
-                continue
-            spec = loaded.variants.get(n)
-            folder = out_dir / "runs" / n
-            runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
-                                    label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
-                                    description=spec.description if spec else "", folder=folder,
-                                    costs=finance_costs(loaded.derive(n).scenario)))
-        if not runs:
-            _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
+    variants_mode = Path(items[0]).suffix.lower() in (".yaml", ".yml")
+    if variants_mode:
+        names, loaded = _compare_names(Path(items[0]), list(items[1:]))
+        if base is not None and base not in names:
+            _fail(f"twin compare: --base {base!r} is not among the variants ({', '.join(names)})")
+        finished_runs = []
     else:
-        for r in items:
-            p = Path(r)
-            try:
-                s = read_summary(p)
-            except ValueError as exc:
-                _fail(f"twin compare: {exc}")
-            folder = p if p.is_dir() else p.parent
-            name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
-            runs.append(ComparedRun(name, s, folder=folder))
-    if base is not None and base not in {r.name for r in runs}:
-        _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
+        flags = [f for f, v in (("--hours", hours), ("--objective", objective), ("--workers", workers))
+                 if v is not None]
+        if flags:
+            _fail(f"twin compare: {', '.join(flags)} only apply when running the variants of a scenario file "
+                  "(twin compare FILE.yaml [VARIANT ...]); finished runs are compared as they were run: leave "
+                  f"{'them' if len(flags) > 1 else 'it'} out, or run them again with twin run")
+        finished_runs = _finished_runs(items)
+    try:  # fail now, not after the solves
+        check_output_dir(out_dir, holds=COMPARE_HOLDS)
+        _outside(out_dir, finished_runs)
+    except OutputError as exc:
+        _fail(f"twin compare: {exc}")
+    if variants_mode:
+        echo(f"comparing {len(names)} variant(s) of {items[0]}: {', '.join(names)}")
     try:
-        paths = write_comparison(runs, out_dir, lang=lang, base=base, hourly=hourly, failed=failed)
+        with publish_run(out_dir, ours=COMPARE_OUTPUTS) as stage:
+            if variants_mode:
+                runs, failed = _compare_variants(Path(items[0]), loaded, names, stage, out_dir, hours, objective,
+                                                 lang, workers, echo)
+            else:
+                runs, failed = finished_runs, []
+            if base is not None and base not in {r.name for r in runs}:
+                _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
+            from twin.compare import comparison_tables, write_comparison
+
+            paths = write_comparison(runs, stage, lang=lang, base=base, hourly=hourly, failed=failed)
+            table = text_table(comparison_tables(runs, base, lang), runs, lang)
+    except OutputError as exc:
+        click.echo("", err=True)
+        _fail(f"twin compare: {exc}")
     except OSError as exc:
-        _write_failed(exc, out_dir)
-    click.echo(text_table(comparison_tables(runs, base), runs, lang))
-    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)))
+        _fail(f"twin compare: {output_error(exc, getattr(exc, 'filename', None) or out_dir)}")
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        _fail(f"twin compare: interrupted; {out_dir} keeps its previous outputs", code=130)
+    click.echo(table)
+    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)) + (", runs/" if variants_mode else ""))
     if failed:
         echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
         sys.exit(1)
+
+
+def _compare_names(scenario: Path, named: list[str]):
+    """The variants ``twin compare FILE`` runs (all and 'base' when none is named), every name
+    checked before anything runs; and the loaded scenario."""
+    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+        names = named or [BASE_VARIANT, *loaded.variants]
+        for n in names:
+            loaded.derive(n)
+    except ScenarioError as exc:
+        _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    return names, loaded
+
+
+def _finished_runs(items) -> list:
+    """The finished runs ``twin compare RUN_DIR ...`` compares, named by their folders."""
+    from twin.compare import ComparedRun, read_summary
+
+    runs: list[ComparedRun] = []
+    for r in items:
+        p = Path(r)
+        try:
+            s = read_summary(p)
+        except ValueError as exc:
+            _fail(f"twin compare: {exc}")
+        folder = p if p.is_dir() else p.parent
+        name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
+        runs.append(ComparedRun(name, s, folder=folder))
+    return runs
+
+
+def _outside(out_dir: Path, runs: list) -> None:
+    """Refuse an output folder that holds a run being compared: the comparison replaces it as a whole."""
+    from twin.io import OutputError
+
+    target = out_dir.resolve()
+    for r in runs:
+        folder = r.folder.resolve()
+        if folder == target or target in folder.parents:
+            raise OutputError(f"cannot write outputs to {out_dir}: it holds the run {r.folder} being compared, and "
+                              "a comparison replaces its folder as a whole; give another folder with -o")
+
+
+def _compare_variants(scenario: Path, loaded, names: list[str], stage: Path, out_dir: Path, hours, objective,
+                      lang: str, workers, echo):
+    """Run the variants into ``stage/runs/`` (finished ones of ``out_dir/runs/`` reused) and
+    return the runs compared and the variants that failed."""
+    from twin.compare import ComparedRun, read_summary, run_variants
+    from twin.finance import finance_costs
+
+    status = run_variants(scenario, names, stage, hours=hours, objective=objective, lang=lang, workers=workers,
+                          echo=echo, previous=out_dir)
+    ok = {s["name"] for s in status if s["ok"]}
+    failed = [s for s in status if not s["ok"]]
+    runs = []
+    for n in names:
+        if n not in ok:
+            continue
+        spec = loaded.variants.get(n)
+        folder = stage / "runs" / n
+        runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
+                                label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
+                                description=spec.description if spec else "", folder=folder,
+                                costs=finance_costs(loaded.derive(n).scenario)))
+    if not runs:
+        _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))
+    return runs, failed
 
 
 @main.command()
@@ -858,7 +942,6 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         _fail_on_open_line(exc, "twin pathway")
     spec = loaded.scenario.pathway
     if spec is None:
-        click.echo("", err=True)
         _fail(f"twin pathway: {scenario} has no 'pathway' section (periods and what changes between them; "
               "see `twin schema`)")
     progress.total = len(spec.periods) + 1 + (2 if spec.mode == "foresight" else 0)
@@ -874,10 +957,8 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         progress.stage("writing outputs")
         write_pathway(res, out_dir, lang=lang)
     except (PathwayError, UserInputError, OutputError) as exc:
-        click.echo("", err=True)
         _fail(f"twin pathway: {exc}")
     except KeyboardInterrupt:
-        click.echo("", err=True)
         _fail(f"twin pathway: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     if not quiet:

@@ -10,7 +10,9 @@ too (``twin compare out/a out/b -o DIR``).
 Pure parts (no printing, no files): :data:`METRICS`, :func:`comparison_tables`,
 :func:`investment_of`. Files: :func:`run_variants` (one ``twin run`` output folder per
 variant under ``DIR/runs/``), :mod:`twin.export` (Excel, CSV) and
-:mod:`twin.report_compare` (HTML).
+:mod:`twin.report_compare` (HTML). ``twin compare`` writes all of them into a staging
+folder published as ``DIR`` in one step (:func:`twin.io.publish_run`): a comparison that
+fails or is interrupted leaves the previous one whole.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class ComparedRun:
 class Metric:
     """One row of the comparison table.
 
-    ``kind``: ``number`` (3 significant figures), ``share`` (shown as %), ``text``,
+    ``kind``: ``number`` (shown as report.html shows it, :func:`twin.fmt.fmt_value`), ``share``
+    (shown as %, one decimal), ``text``,
     ``bool``; ``better``: ``lower``/``higher``/``""`` (shown in the differences table).
     """
 
@@ -130,15 +133,65 @@ def _first(*getters) -> Callable[[dict, dict], Any]:
     return get
 
 
-def _weather_basis(s: dict) -> str | None:
-    """``source, basis`` of a run's weather (variants may change the site, file or basis)."""
+def _both(words: Callable[[dict, str], str | None]) -> Callable[[dict, dict], Any]:
+    """Getter of a text row in both languages: ``(en, zh)`` from ``words(summary, lang)`` (None
+    where the run records nothing); the table keeps the page's language."""
+    def get(s, extra):
+        en, zh = words(s, "en"), words(s, "zh")
+        return None if en is None and zh is None else (en, zh)
+    return get
+
+
+def _objective_words(s: dict, lang: str) -> str | None:
+    """The run's objective as its report names it ("least cost at net zero")."""
+    from twin.report_text import TEXT, text
+
+    kind = (s.get("solver") or {}).get("objective")
+    return None if kind is None else text(f"objective_{kind}", lang) if f"objective_{kind}" in TEXT else str(kind)
+
+
+def _site_words(s: dict, lang: str) -> str | None:
+    from twin.report import site_words
+
+    return site_words(s.get("weather") or {}, lang == "zh") if s.get("weather") else None
+
+
+def _weather_words(s: dict, lang: str) -> str | None:
+    """How the run's typical year was made, its radiation basis, and the temperature period
+    when not the recent climate (summary ``weather``)."""
+    from twin.report import _PERIOD_YEARS, weather_source_words
+    from twin.report_text import text
+
     w = s.get("weather") or {}
     if not w:
         return None
-    basis = w.get("radiation_basis") or ""
-    period = w.get("temperature_period") or "tmyx"
-    older = f", temperature {period}" if period not in ("tmyx", "file") else ""  # the recent climate goes unsaid
-    return f"{w.get('source', '')}, {basis}{older}" if basis else str(w.get("source", ""))
+    parts = [weather_source_words(w, lang)]
+    basis = w.get("radiation_basis")
+    if basis and basis != "file":
+        parts.append(text("weather_basis", lang).format(basis=basis))
+    years = _PERIOD_YEARS.get(w.get("temperature_period") or "tmyx")  # the recent climate goes unsaid
+    if years:
+        parts.append(text("weather_period", lang).format(years=years if lang == "zh" else years.replace("–", "-")))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _stations_words(s: dict, lang: str) -> str | None:
+    from twin.report import stations_words
+
+    return stations_words(s.get("weather") or {}, lang == "zh") or None
+
+
+def _zone_words(s: dict, lang: str) -> str | None:
+    """GB 50176-2016 sub-zone of the run's weather, and the zone the scenario gives for its
+    buildings (``site.climate_zone``) when it gives one."""
+    from twin.report import zone_words
+    from twin.report_text import text
+
+    w = s.get("weather") or {}
+    zone = zone_words(w, lang == "zh")
+    given = w.get("climate_zone_given")
+    parts = ([zone] if zone else []) + ([text("zone_given", lang).format(zone=given)] if given else [])
+    return ("；" if lang == "zh" else "; ").join(parts) or None
 
 
 def _weather_stated(key: str) -> Callable[[dict, dict], Any]:
@@ -158,13 +211,28 @@ def _basis_range(s: dict) -> str | None:
     return f"{100 * r[0]:+.0f} % ~ {100 * r[1]:+.0f} %" if len(r) == 2 else None  # either language
 
 
+#: What a comparison writes in its folder (error messages name them).
+COMPARE_HOLDS = "comparison.html, comparison.xlsx, the CSV tables and runs/"
+
+#: Entries of a comparison's folder: an earlier comparison's are never carried into a new one.
+COMPARE_OUTPUTS = ("comparison.html", "comparison.xlsx", "comparison.csv", "differences.csv", "sizes.csv",
+                   "cash_flows.csv", "variants.csv", "runs")
+
+
 #: Rows of the comparison table, grouped by section.
 METRICS: tuple[Metric, ...] = (
-    Metric("objective", "Objective", "优化目标", "", _g("solver", "objective"), "text", section="run"),
+    Metric("objective", "Objective", "优化目标", "", _both(_objective_words), "text", section="run"),
     Metric("hours", "Hours modelled", "模拟小时数", "h", _g("hours"), section="run"),
+    Metric("site", "Site (city or coordinates, province)", "场址（城市或坐标，省份）", "", _both(_site_words), "text",
+           section="run"),
     Metric("weather", "Weather source and radiation basis (and the temperature period if not the "
            "recent climate)", "气象来源与辐射基准（气温非近期气候时注明时期）", "",
-           lambda s, x: _weather_basis(s), "text", section="run"),
+           _both(_weather_words), "text", section="run"),
+    Metric("stations", "Weather stations used (dataset, distance from the site)", "所用气象站（数据集，与场址距离）", "",
+           _both(_stations_words), "text", section="run"),
+    Metric("climate_zone", "Climate zone (GB 50176-2016 sub-zone of the site's weather; the zone the scenario "
+           "gives for the buildings, if any)", "气候区（GB 50176-2016，场址气象的二级区；情景为建筑给定的气候区另注）",
+           "", _both(_zone_words), "text", section="run"),
     Metric("pv_basis_range", "Operating PV yields against those modelled on this radiation basis",
            "实际运行光伏发电量相对本辐射基准模拟值", "", lambda s, x: _basis_range(s), "text",
            section="run"),
@@ -316,8 +384,9 @@ def extras(run: ComparedRun) -> dict:
     return {**inv.to_dict(), **levelised_costs(run.summary.get("costs_cny_per_yr", {}), planned)}
 
 
-def comparison_tables(runs: list[ComparedRun], base: str | None = None) -> dict[str, pd.DataFrame]:
-    """The comparison as tables (numbers unformatted; :mod:`twin.fmt` formats them).
+def comparison_tables(runs: list[ComparedRun], base: str | None = None, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The comparison as tables (numbers unformatted; :mod:`twin.fmt` formats them; words of
+    text rows such as the site and the weather in ``lang``).
 
     Returns
     -------
@@ -338,7 +407,7 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None) -> dict[
     ex = {r.name: extras(r) for r in runs}
     rows = []
     for m in METRICS:
-        vals = {r.name: _value(m, r.summary, ex[r.name]) for r in runs}
+        vals = {r.name: _value(m, r.summary, ex[r.name], lang) for r in runs}
         if all(v is None for v in vals.values()):
             continue
         rows.append({"key": m.key, "section": m.section, "en": m.en, "zh": m.zh, "unit": m.unit, "kind": m.kind,
@@ -369,11 +438,13 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None) -> dict[
     return {"comparison": comp, "differences": diffs, "sizes": sizes, "cash_flows": flows, "variants": variants}
 
 
-def _value(m: Metric, s: dict, extra: dict):
+def _value(m: Metric, s: dict, extra: dict, lang: str = "en"):
     try:
         v = m.get(s, extra)
     except (KeyError, TypeError, AttributeError):
         return None
+    if isinstance(v, tuple):  # (en, zh) words
+        v = v[1] if lang == "zh" else v[0]
     if m.kind in ("number", "share") and v is not None:
         try:
             return int(v) if m.key in ("hours", "horizon") else float(v)
@@ -416,6 +487,7 @@ def run_variant_job(job: VariantJob) -> dict:
     """
     import time
 
+    from twin.io import OutputError
     from twin.scenario.loader import ScenarioError, load_scenario
 
     t0 = time.perf_counter()
@@ -424,7 +496,7 @@ def run_variant_job(job: VariantJob) -> dict:
         run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang,
                    inputs=job.inputs)
         return {"name": job.variant, "ok": True, "error": "", "seconds": time.perf_counter() - t0}
-    except (ScenarioError, ValueError) as exc:
+    except (ScenarioError, ValueError, OutputError) as exc:
         return {"name": job.variant, "ok": False, "error": str(exc), "seconds": time.perf_counter() - t0}
 
 
@@ -457,14 +529,17 @@ def finished(folder: Path, sha256: str, hours: int | None, objective: str | None
 
 def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: int | None = None,
                  objective: str | None = None, lang: str = "zh", workers: int | None = None,
-                 echo: Callable[[str], None] = lambda s: None) -> list[dict]:
+                 echo: Callable[[str], None] = lambda s: None, previous: Path | None = None) -> list[dict]:
     """Run variants of one scenario file, one folder each under ``out_dir/runs/``.
 
-    Runs whose folder already holds a finished run of the same scenario hash, horizon and
-    objective are reused (an interrupted comparison resumes). Up to ``workers`` variants
-    run at once in separate processes (default: the cores available, at most the number of
-    variants).
+    A variant whose folder under ``previous/runs/`` (an earlier comparison; default
+    ``out_dir``) holds a finished run of the same scenario hash, horizon, objective and
+    tool version is reused: linked into ``out_dir/runs/`` (:func:`twin.io.link_tree`)
+    when ``previous`` is another folder. Up to ``workers`` variants run at once in
+    separate processes (default: the cores available, at most the number of variants);
+    an interrupt (Ctrl-C) stops them all before it is raised.
     """
+    from twin.io import link_tree
     from twin.run import prepare_inputs, profile_key
     from twin.scenario.loader import load_scenario
 
@@ -474,8 +549,11 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     for v in variants:
         folder = out_dir / "runs" / v
         loaded = base.derive(v)
-        if finished(folder, loaded.sha256, hours, objective):
-            echo(f"  {v}: finished run reused ({folder})")
+        earlier = (previous or out_dir) / "runs" / v
+        if finished(earlier, loaded.sha256, hours, objective):
+            if earlier != folder:
+                link_tree(earlier, folder)
+            echo(f"  {v}: finished run reused ({earlier})")
             status.append({"name": v, "ok": True, "error": "", "seconds": 0.0, "reused": True})
             continue
         jobs.append(VariantJob(str(scenario), v, str(folder), hours, objective, lang))
@@ -503,7 +581,8 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
     import concurrent.futures as cf
     import multiprocessing as mp
 
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=_ignore_interrupts)
+    try:
         shared = {k: pool.submit(prepare_inputs, lc) for k, lc in groups.items()
                   if sum(keys[j.variant][0] == k for j in jobs) > 1}
         if shared:
@@ -523,7 +602,29 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
                 st = {"name": futs[fut].variant, "ok": False, "error": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
             status.append(st)
             _echo_status(st, echo)
+    except BaseException:
+        _stop_workers(pool)  # an interrupt or a failure here: no worker goes on writing
+        raise
+    pool.shutdown()
     return status
+
+
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops them (no traceback from each)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool) -> None:
+    """End a process pool's workers now (running variants too) and shut it down."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _echo_status(st: dict, echo) -> None:
@@ -556,7 +657,7 @@ def write_comparison(runs: list[ComparedRun], out_dir: Path, *, lang: str = "zh"
     from twin.report_compare import render_comparison
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = comparison_tables(runs, base)
+    tables = comparison_tables(runs, base, lang)
     paths = {}
     lab = {r.name: r.label(lang) for r in runs}
     for key in ("comparison", "differences", "sizes", "cash_flows", "variants"):
@@ -603,26 +704,55 @@ def _cell(text: str, width: int) -> str:
     return " " * max(width - _display_width(text), 2) + text
 
 
+#: Marks that may not start a line of a wrapped label, and those that may not end one.
+_CLOSERS = "）)]」』，、；。：,;:"
+_OPENERS = "（([「『"
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (a Chinese character counts two):
+    Latin words whole (hyphenated ones too), Chinese between any two characters, but never a
+    closing bracket or punctuation mark at the start of a line nor an opening one at its end
+    (no lone "）"). A word longer than ``width`` gets a line of its own."""
+    import re
+
+    units: list[str] = []
+    for tok in re.findall(r"\s+|[A-Za-z0-9][\w./+%°²·'’-]*|.", text):
+        if units and not tok.isspace() and (tok[0] in _CLOSERS or units[-1][-1] in _OPENERS):
+            units[-1] += tok
+        else:
+            units.append(tok)
+    lines, cur = [], ""
+    for u in units:
+        if u.isspace():
+            cur += " " if cur else ""
+            continue
+        if cur.strip() and _display_width(cur + u) > width:
+            lines.append(cur.rstrip())
+            cur = u
+        else:
+            cur += u
+    lines.append(cur.rstrip())
+    return lines
+
+
 def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: str = "en", width: int = 44) -> str:
     """The comparison table for a terminal (formatted numbers, labels wrapped, not cut; columns
     counted in terminal columns, so Chinese labels and long cells do not run into the next)."""
-    import textwrap
-
     from twin.report_compare import fmt_cell
 
     comp = tables["comparison"]
     names = [r.name for r in runs]
     heads = [r.label(lang) for r in runs]
     colw = [max(12, min(20, len(h))) for h in heads]
-    wrapped_heads = [textwrap.wrap(h, w) or [""] for h, w in zip(heads, colw)]  # full labels, wrapped
+    wrapped_heads = [wrap_label(h, w) for h, w in zip(heads, colw)]  # full labels, wrapped
     depth = max(len(h) for h in wrapped_heads)
     lines = ["".ljust(width + 10) + "".join(_cell(h[i] if i < len(h) else "", w + 2)
                                               for h, w in zip(wrapped_heads, colw)) for i in range(depth)]
     for _, row in comp.iterrows():
         label = (row["zh"] if lang == "zh" else row["en"])
         unit = "%" if row["kind"] == "share" else row["unit"]
-        # textwrap counts characters: a Chinese label gets half as many per line
-        wrapped = textwrap.wrap(label, width if _display_width(label) == len(label) else width // 2) or [""]
+        wrapped = wrap_label(label, width)
         cells = "".join(_cell(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'"), w + 2)
                         for n, w in zip(names, colw))
         lines.extend(wrapped[:-1])

@@ -29,22 +29,24 @@ def write_csv_bom(df: pd.DataFrame, path: str | Path, index: bool = True) -> Pat
 def hourly_frame(ds) -> pd.DataFrame:
     """Every hourly variable of a results dataset as one table (index: time, start of hour).
 
-    Variables with an asset dimension (``pv_array``, ``ev_fleet``, ...) become one column
-    per asset, ``p_pv_kw[roof] [kW]``; headers carry the unit in brackets.
+    Variables with other dimensions (an asset: ``pv_array``, ``ev_fleet``, ...; an operated
+    controller and an asset) become one column per coordinate, ``p_pv_kw[roof] [kW]``,
+    ``op_p_pv_kw[mpc][roof] [kW]``; headers carry the unit in brackets. Label variables
+    (``tou_period``: peak, flat, valley, ...) are text columns without a unit.
     """
+    import itertools
+
     cols = {}
     for name, da in ds.data_vars.items():
-        if "time" not in da.dims or da.dtype.kind not in "fiub":
+        if "time" not in da.dims or da.dtype.kind not in "fiubUSO":
             continue
         unit = da.attrs.get("units", "")
         other = [d for d in da.dims if d != "time"]
-        if not other:
-            cols[_head(name, unit)] = da.transpose("time").to_numpy()
-        elif len(other) == 1:
-            for label in da[other[0]].values:
-                cols[_head(f"{name}[{label}]", unit)] = da.sel({other[0]: label}).to_numpy()
-    df = pd.DataFrame(cols, index=pd.Index(pd.to_datetime(ds["time"].values), name="time"))
-    return df
+        values = da.transpose(*other, "time").to_numpy()
+        for idx in itertools.product(*(range(da.sizes[d]) for d in other)):
+            key = name + "".join(f"[{da[d].values[i]}]" for d, i in zip(other, idx))
+            cols[_head(key, unit)] = values[idx]
+    return pd.DataFrame(cols, index=pd.Index(pd.to_datetime(ds["time"].values), name="time"))
 
 
 def _head(name: str, unit: str) -> str:

@@ -1,5 +1,12 @@
-"""Numbers for people: three significant figures, thousands separators, units, no noise.
+"""Numbers for people: thousands separators, units, no noise.
 
+A run's figures (``report.html``, ``twin compare``'s page and console table) use
+:func:`fmt_value` and :func:`fmt_percent`, so one value reads the same wherever it is
+shown: ``fmt_value(19085035.3)`` → ``"19,085,035"`` (every integer digit kept),
+``fmt_value(0.64098)`` → ``"0.641"`` (about three significant figures below 100),
+``fmt_percent(0.3795)`` → ``"38.0%"``.
+
+The sweep's statistics round to three significant figures (:func:`fmt_number`):
 ``fmt_number(33250612.126454458)`` → ``"33,300,000"``; ``fmt_number(1.47e-10)`` → ``"0"``;
 ``fmt_number(-0.0004, tol=1e-3)`` → ``"0"``; ``fmt_share(0.3795)`` → ``"38.0 %"``.
 """
@@ -8,8 +15,50 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 #: Values smaller than this in magnitude are shown as 0 (solver noise) [same unit as the value].
 NOISE = 1e-6
+
+
+#: Magnitudes below this print as 0 in a run's figures (numerical noise) [same unit as the value].
+VALUE_NOISE = 1e-9
+
+
+def fmt_value(v, digits: int = 3, tol: float = VALUE_NOISE) -> str:
+    """A figure of a run as ``report.html`` shows it: about ``digits`` significant figures,
+    thousands separated, large values with every integer digit (``12,677,432``, never
+    rounded to ``12,700,000``), small ones with significant figures (``0.641``), counts
+    (int) as they are (``12``, not ``12.0``); magnitudes below ``tol`` print as 0; None/NaN
+    as "—"; text as is.
+    """
+    if v is None or isinstance(v, bool):
+        return "—" if v is None else str(v)
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,d}"
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if not math.isfinite(x):
+        return "—"
+    if abs(x) < tol:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    nd = max(digits - 1 - mag, 0)
+    return f"{x:,.{nd}f}"
+
+
+def fmt_percent(v) -> str:
+    """A share [-] as ``report.html`` shows it: a percentage with one decimal (``38.0%``);
+    None/NaN as "—"."""
+    if v is None:
+        return "—"
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return f"{x:.1%}" if math.isfinite(x) else "—"
 
 
 def round_sig(x: float, sig: int = 3) -> float:

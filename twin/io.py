@@ -1,9 +1,9 @@
 """Writing outputs: a run's folder published as one unit, atomic file writes, JSON-safe values.
 
-A run's outputs are written into a fresh hidden sibling folder and swapped in as a
-whole (:func:`publish_run`), so a run killed at any moment leaves either the complete
-previous outputs or the complete new ones. Single files (``twin schema -o``,
-``twin compare -o``) are written to a temporary file beside the target and renamed
+A run's outputs, and a comparison's (``twin compare -o``, with its runs), are written into
+a fresh hidden sibling folder and swapped in as a whole (:func:`publish_run`), so a run
+killed or failing at any moment leaves either the complete previous outputs or the
+complete new ones. Single files (``twin schema -o``, ``twin weather -o``) are written to a temporary file beside the target and renamed
 over it (:func:`atomic_path`; ``os.replace`` is atomic on POSIX and Windows when both
 paths are on the same filesystem). Failures to write (read-only folder, full disk, a
 file where a folder is expected) raise :class:`OutputError` with a message for the user.
@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,12 +109,17 @@ def output_error(exc: OSError, path: str | Path) -> OutputError:
     return OutputError(f"cannot write {path}: {why}")
 
 
-def check_output_dir(out_dir: str | Path) -> Path:
+#: What a run's output folder holds, as error messages say it.
+RUN_HOLDS = "results.nc, summary.json and report.html"
+
+
+def check_output_dir(out_dir: str | Path, holds: str = RUN_HOLDS) -> Path:
     """Make sure ``out_dir`` can receive a run's outputs, before any work is done.
 
     Creates the parent folders; checks that neither ``out_dir`` nor a parent is a file,
     that ``out_dir`` is not the working folder or one of its parents (the run's folder
-    is replaced as a whole), and that the parent folder is writable.
+    is replaced as a whole), and that the parent folder is writable. ``holds`` names the
+    outputs in the message for a file in the way.
 
     Returns
     -------
@@ -132,7 +137,7 @@ def check_output_dir(out_dir: str | Path) -> Path:
             if anc.exists() and not anc.is_dir():
                 if anc == out_dir:
                     raise OutputError(f"cannot write outputs to {out_dir}: it is a file; expected a folder "
-                                      "(it will hold results.nc, summary.json and report.html)")
+                                      f"(it will hold {holds})")
                 raise OutputError(f"cannot write outputs to {out_dir}: {anc} is a file, not a folder")
         except OSError as exc:  # e.g. permission denied on stat
             raise output_error(exc, out_dir) from None
@@ -163,22 +168,23 @@ RUN_FILES = frozenset({"results.nc", "summary.json", "report.html"})
 MANIFEST = ".twin-run"
 
 
-def _run_entries(folder: Path) -> set[str]:
-    """Names an earlier run wrote into ``folder`` (its manifest), plus :data:`RUN_FILES`."""
+def _run_entries(folder: Path, ours: Iterable[str] = ()) -> set[str]:
+    """Names an earlier run wrote into ``folder`` (its manifest), plus :data:`RUN_FILES` and ``ours``."""
     try:
         listed = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         listed = []
-    return set(RUN_FILES) | {n for n in listed if n} | {MANIFEST, _STAGING_MARK}
+    return set(RUN_FILES) | set(ours) | {n for n in listed if n} | {MANIFEST, _STAGING_MARK}
 
 
-def _carry_all(old: Path, out_dir: Path) -> None:
+def _carry_all(old: Path, out_dir: Path, ours: Iterable[str] = ()) -> None:
     """Move the user's own files from an old output folder into the new one.
 
-    Entries the earlier run wrote (its manifest) are not carried, so nothing of an
-    earlier run ends up beside the new outputs.
+    Entries the earlier run wrote (its manifest, and the names in ``ours`` for a folder
+    written before manifests) are not carried, so nothing of an earlier run ends up
+    beside the new outputs.
     """
-    skip = _run_entries(old)
+    skip = _run_entries(old, ours)
     for entry in list(old.iterdir()):
         target = out_dir / entry.name
         if entry.name in skip or entry.name.endswith(".part") or target.exists():
@@ -215,7 +221,7 @@ def _siblings(out_dir: Path) -> list[tuple[Path, int]]:
     return out
 
 
-def clean_stale(out_dir: str | Path) -> list[str]:
+def clean_stale(out_dir: str | Path, ours: Iterable[str] = ()) -> list[str]:
     """Remove what killed runs left beside and in ``out_dir``; put back previous outputs.
 
     * an unpublished staging folder of a dead process is deleted;
@@ -243,7 +249,7 @@ def clean_stale(out_dir: str | Path) -> list[str]:
             os.rename(p, out_dir)
             done.append(f"restored the previous outputs from {p.name}")
         else:
-            _carry_all(p, out_dir)
+            _carry_all(p, out_dir, ours)
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed previous outputs replaced by an interrupted run ({p.name})")
     if out_dir.is_dir():
@@ -273,7 +279,7 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _swap_in(stage: Path, out_dir: Path) -> None:
+def _swap_in(stage: Path, out_dir: Path, ours: Iterable[str] = ()) -> None:
     """Make ``stage`` the new ``out_dir``; the old folder's foreign files move along."""
     if not out_dir.exists():
         os.rename(stage, out_dir)
@@ -287,12 +293,12 @@ def _swap_in(stage: Path, out_dir: Path) -> None:
         os.rename(out_dir, old)
         os.rename(stage, out_dir)
     (out_dir / _STAGING_MARK).unlink(missing_ok=True)
-    _carry_all(old, out_dir)  # files of the user's in the old folder stay
+    _carry_all(old, out_dir, ours)  # files of the user's in the old folder stay
     shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
-def publish_run(out_dir: str | Path) -> Iterator[Path]:
+def publish_run(out_dir: str | Path, ours: Iterable[str] = ()) -> Iterator[Path]:
     """Write a run's outputs into a fresh folder and publish it as ``out_dir`` in one step.
 
     Usage::
@@ -316,6 +322,10 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
     ----------
     out_dir : str or pathlib.Path
         The run's output folder (created if missing).
+    ours : iterable of str, optional
+        Further names the caller writes (e.g. a comparison's files and ``runs``): an old
+        folder's entries of these names are never carried into the new one, also when the
+        old folder has no manifest.
 
     Yields
     ------
@@ -333,7 +343,7 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
         out_dir = out_dir.resolve()
     check_output_dir(out_dir)
     try:
-        clean_stale(out_dir)
+        clean_stale(out_dir, ours)
         stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".part", dir=out_dir.parent))
         os.chmod(stage, 0o777 & ~_umask())
         (stage / _STAGING_MARK).touch()
@@ -343,13 +353,26 @@ def publish_run(out_dir: str | Path) -> Iterator[Path]:
         yield stage
         names = sorted(e.name for e in stage.iterdir() if e.name not in (_STAGING_MARK, MANIFEST))
         (stage / MANIFEST).write_text("".join(n + "\n" for n in names), encoding="utf-8")
-        _swap_in(stage, out_dir)
+        _swap_in(stage, out_dir, ours)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
         raise output_error(exc, out_dir) from None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def link_tree(src: str | Path, dst: str | Path) -> Path:
+    """Make ``dst`` a copy of the folder ``src`` whose files are hard links where the file
+    system allows (copies elsewhere): an earlier run carried into a new staging folder
+    without copying its data, and without touching ``src`` (published files are only
+    ever replaced, never written in place)."""
+    def link(a, b):
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+    return Path(shutil.copytree(src, dst, copy_function=link))
 
 
 def json_safe(obj: Any) -> Any:

@@ -16,6 +16,29 @@ from twin.scenario.schema import AssetCost as ScenarioCost
 from twin.scenario.schema import Scenario
 
 
+def ev_lower_envelope(fleet_profiles) -> np.ndarray:
+    """A fleet's lower cumulative-energy envelope for the plan [kWh]: the simulated one, its
+    last step raised to the energy charging on arrival delivers by then.
+
+    The envelope's lower edge only asks for what departing vehicles need; vehicles still
+    plugged in when the horizon ends need nothing yet, so a plan could deliver less than the
+    baseline (which charges every arrival) and count the energy it never delivered as
+    savings: 13 % less EV energy over a week (Qingdao logistics, 2,031 against 2,337
+    MWh/yr), 0.2 % over a year. Both now deliver the same energy by the horizon's end.
+
+    Parameters
+    ----------
+    fleet_profiles : xarray.Dataset
+        One fleet's ``ev_e_cum_min_kwh``, ``ev_e_cum_max_kwh`` and
+        ``ev_e_cum_uncontrolled_kwh`` over the horizon [kWh].
+    """
+    lower = fleet_profiles["ev_e_cum_min_kwh"].to_numpy().astype(float)
+    if "ev_e_cum_uncontrolled_kwh" in fleet_profiles and len(lower):
+        delivered = float(fleet_profiles["ev_e_cum_uncontrolled_kwh"].to_numpy()[-1])
+        upper = float(fleet_profiles["ev_e_cum_max_kwh"].to_numpy()[-1])
+        lower[-1] = max(lower[-1], min(delivered, upper))
+    return lower
+
 def _cost(c: ScenarioCost | None):
     from solvers import AssetCost
 
@@ -268,7 +291,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         fleets.append(S.EVFleet(
             name=f.name, p_uncontrolled_kw=sel["ev_p_uncontrolled_kw"].to_numpy(),
             p_charge_max_kw=sel["ev_p_charge_max_kw"].to_numpy(),
-            e_cum_min_kwh=sel["ev_e_cum_min_kwh"].to_numpy(), e_cum_max_kwh=sel["ev_e_cum_max_kwh"].to_numpy(),
+            e_cum_min_kwh=ev_lower_envelope(sel), e_cum_max_kwh=sel["ev_e_cum_max_kwh"].to_numpy(),
             p_discharge_max_kw=sel["ev_p_discharge_max_kw"].to_numpy() if mode == "v2g" else None,
             eta_charge=float(sel["ev_eta_charge"]), eta_discharge=float(sel["ev_eta_discharge"]),
             v2g_degradation_cny_per_kwh=float(sel["ev_v2g_degradation_cost_cny_per_kwh"]), mode=mode,

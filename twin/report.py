@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twin.fmt import fmt_percent, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
-from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS, COST_LABELS  # noqa: E402  (the catalogue)
+from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS  # noqa: E402  (the catalogue)
 
 
 def _i(lang: str) -> int:
@@ -53,13 +54,54 @@ _PERIOD_YEARS = {"cswd": "1971–2003", "tmyx-2009-2023": "2009–2023"}
 """Climate periods other than the default (the recent climate, unsaid) named beside the mean
 temperature of the report's weather row."""
 
-_WEATHER_SOURCE_ZH = {"file": "用户气象文件", "synthetic-city": "气象站合成典型年",
-                      "synthetic-site": "多站插值合成典型年"}
-
-
 _ZONE_EN = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer and cold winter",
             "hsww": "hot summer and warm winter", "mild": "mild"}
 """GB 50176-2016 climate zones in English (the preset keys of twin.components.buildings)."""
+
+
+def weather_source_words(w: dict, lang: str) -> str:
+    """How a run's typical year was made (summary ``weather``), in words: a station's own
+    statistics, interpolated between stations, or the user's file (named)."""
+    words = text(f"weather_source_{w.get('source')}", lang)
+    return words + (f" {w['file']}" if w.get("source") == "file" and w.get("file") else "")
+
+
+def stations_words(w: dict, zh: bool, n: int = 4) -> str:
+    """The first ``n`` stations a run's weather used, as summary.json lists them, each with its
+    dataset and distance to the site ("" for a weather file)."""
+    st = (w.get("stations") or [])[:n]
+    if zh:
+        return "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）" for s in st)
+    return ", ".join(f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st)
+
+
+def zone_words(w: dict, zh: bool) -> str:
+    """GB 50176-2016 sub-zone of a run's weather ("夏热冬暖B"; in English "hot summer and warm
+    winter (夏热冬暖B)"); "" when the summary has none."""
+    z = w.get("climate_zone") or {}
+    zone, key = z.get("subzone"), z.get("key", "")
+    if not zone or zh:
+        return zone or ""
+    return f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
+
+
+def site_words(w: dict, zh: bool) -> str | None:
+    """Where a run's park is (summary ``weather.site``): the city as the scenario writes it (in
+    the other language where it is the run's own station: Guangzhou / 广州) or the
+    coordinates, with the province; None when the summary records no position."""
+    site = w.get("site") or {}
+    city = site.get("city")
+    if city:
+        own = next((s for s in w.get("stations") or [] if s.get("role") == "own statistics"), None)
+        if own and str(city).casefold() in {str(own.get("name", "")).casefold(), str(own.get("name_zh", ""))}:
+            city = (own.get("name_zh") or city) if zh else (own.get("name") or city)
+        where = str(city)
+    elif w.get("latitude") is not None and w.get("longitude") is not None:
+        where = text("site_coordinates", "zh" if zh else "en").format(lat=w["latitude"], lon=w["longitude"])
+    else:
+        return None
+    province = site.get("province_zh") if zh else site.get("province")
+    return text("site_province", "zh" if zh else "en").format(where=where, province=province) if province else where
 
 
 def _weather_text(w: dict, fmt, zh: bool) -> str:
@@ -67,29 +109,25 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     GHI and mean temperature, radiation basis, zone."""
     st = w.get("stations") or []
     basis = w.get("radiation_basis")
-    zone = (w.get("climate_zone") or {}).get("subzone")
+    zone = zone_words(w, zh)
     given = w.get("climate_zone_given")  # the scenario's zone for the buildings' presets
     t = w.get("annual_mean_temperature_c")
     period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
     older = _PERIOD_YEARS.get(period)
     is_file = w["source"] == "file"
-    from weather._core import SOURCE_WORDS
-
     fc = w.get("file_check") or {}  # the tool's estimate at the file's position less the file
     if fc:
         from weather.site import FILE_CHECK_WORDS, file_check_text, signed_text
         from weather.validation import FILE_PERIODS
     if zh:
-        used = "、".join(f"{s.get('name_zh') or s['name']}（{s['dataset']}，{s['distance_km']:.0f} km）"
-                        for s in st[:4])
-        parts = [_WEATHER_SOURCE_ZH.get(w["source"], w["source"])
-                 + (f" {w['file']}" if is_file and w.get("file") else "")]
+        used = stations_words(w, zh)
+        parts = [weather_source_words(w, "zh")]
         parts += [f"站点：{used}"] if used else []
-        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr"]
+        parts += [f"水平面总辐射 {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/年"]
         parts += [f"年平均气温 {t:.1f} °C" + (f"（{older} 年气候）" if older else "")] if t is not None else []
-        parts += ["辐射取自文件" if is_file else f"辐射基准 {basis}"] if basis else []
+        parts += ["辐射取自文件" if is_file else text("weather_basis", "zh").format(basis=basis)] if basis else []
         parts += [f"气候区 {zone}"] if zone else []
-        parts += [f"建筑预设按情景给定的气候区 {given}"] if given else []
+        parts += [text("zone_given", "zh").format(zone=given)] if given else []
         if fc:
             parts += [f"本工具在文件表头位置的估计减文件：年均气温 {signed_text(fc['t_annual_error_k'], 1)} K"
                       + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
@@ -99,21 +137,15 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
                       + (f"；估计取文件所据的 {fc['estimate_station']} 站自身统计值" if fc.get("estimate_station")
                          else "；估计为文件所据场址的插值" if fc.get("dataset") == "park-twin" else "")]
         return "；".join(parts)
-    if is_file:
-        where = w.get("file") or ""
-    elif st:
-        where = ": " + ", ".join(f"{s['name']} ({s['dataset']}, {s['distance_km']:.0f} km)" for s in st[:4])
-    else:
-        where = ": " + (w.get("reference_city") or "")
-    key = (w.get("climate_zone") or {}).get("key", "")
-    zone_en = f"{_ZONE_EN.get(key, key)} ({zone})" if key else zone
+    # the source in words, then the file's name or the stations used
+    used = stations_words(w, zh) if st else (w.get("reference_city") or "")
+    head = weather_source_words(w, "en") + (f": {used}" if used and not is_file else "")
     extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
-                     ("; radiation from the file" if is_file else f"; radiation basis {basis}") if basis else "",
-                     f"; climate zone {zone_en}" if zone else "",
-                     f"; buildings' presets in the zone the scenario gives, {given}" if given else "",
+                     ("; radiation from the file" if is_file else
+                      "; " + text("weather_basis", "en").format(basis=basis)) if basis else "",
+                     f"; climate zone {zone}" if zone else "",
+                     "; " + text("zone_given", "en").format(zone=given) if given else "",
                      f"; {FILE_CHECK_WORDS}: {file_check_text(fc)}" if fc else ""])
-    head = (f"{SOURCE_WORDS.get(w['source'], w['source'])}{'' if where.startswith(':') else ' '}"
-            f"{where}").strip().rstrip(":")
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 
@@ -132,36 +164,9 @@ class _Raw(str):
     """Trusted HTML for a table cell."""
 
 
-def fmt(v, digits: int = 3) -> str:
-    """A number for a table: about ``digits`` significant figures, thousands separated.
-
-    Large values are shown as integers (``12,677``), small ones with significant figures
-    (``0.641``); numerical noise below 1e-9 prints as 0; None/NaN as "—".
-    """
-    if v is None or isinstance(v, bool):
-        return "—" if v is None else str(v)
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if not math.isfinite(x):
-        return "—"
-    if abs(x) < 1e-9:
-        return "0"
-    mag = math.floor(math.log10(abs(x)))
-    nd = max(digits - 1 - mag, 0)
-    return f"{x:,.{nd}f}"
-
-
-def pct(v) -> str:
-    """A share [-] as a percentage with one decimal; None/NaN as "—"."""
-    if v is None:
-        return "—"
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    return f"{x:.1%}" if math.isfinite(x) else "—"
+#: A figure and a share as every page of a run shows them (twin.fmt; `twin compare` uses them too).
+fmt = fmt_value
+pct = fmt_percent
 
 
 def _sum_dims(da: xr.DataArray, how: str = "sum") -> xr.DataArray:
@@ -267,7 +272,7 @@ def fig_emissions(summary: dict, ledger: dict | None, lang: str):
         text=[fmt(v) for _, v, _ in steps], textposition="outside",
         decreasing={"marker": {"color": "#2ca02c"}}, increasing={"marker": {"color": "#d62728"}},
         totals={"marker": {"color": "#555"}}))
-    _layout(fig, _t("carbon", lang), "tCO2/yr", height=420)
+    _layout(fig, _t("carbon", lang), text_unit("tCO2/yr", lang), height=420)
     return fig
 
 
@@ -288,7 +293,7 @@ def fig_costs(summary: dict, lang: str):
     cols = [_t("plan", lang)] if not base else [_t("baseline", lang), _t("plan", lang)]
     for k in dict.fromkeys(list(base) + list(plan)):
         y = [plan.get(k, 0.0)] if not base else [base.get(k, 0.0), plan.get(k, 0.0)]
-        fig.add_bar(x=cols, y=[v / 1e4 for v in y], name=COST_LABELS.get(k, (k, k))[_i(lang)])
+        fig.add_bar(x=cols, y=[v / 1e4 for v in y], name=label(k, lang, "cost"))
     if not base and "baseline_cost_cny" in summary:
         fig.add_scatter(x=cols, y=[summary["baseline_cost_cny"] / 1e4], mode="markers",
                         marker={"symbol": "line-ew-open", "size": 40, "color": "black"},
@@ -352,7 +357,7 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
             x, y = b.get(key), p.get(key)
             ch = f(y - x) if (x is not None and y is not None and f is fmt) else (
                 f"{(y - x) * 100:+.1f} pp" if (x is not None and y is not None) else "—")
-            rows.append((zh_name if zh else en_name, f(x), f(y), ch, unit))
+            rows.append((zh_name if zh else en_name, f(x), f(y), ch, text_unit(unit, lang)))
 
         row("综合能耗", "Total energy consumption", "tce_total_tce", "tce/yr")
         row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
@@ -376,8 +381,9 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
     rows.append(("年化总成本" if zh else "Annualised cost", fmt(summary.get("baseline_cost_cny")),
                  fmt(summary["annualised_cost_cny"]),
                  fmt(summary["annualised_cost_cny"] - summary["baseline_cost_cny"]) if summary.get("baseline_cost_cny") is not None else "—",
-                 "CNY/yr"))
-    rows.append(("初始投资" if zh else "Overnight investment", "—", fmt(summary.get("capex_cny")), "", "CNY"))
+                 text_unit("CNY/yr", lang)))
+    rows.append(("初始投资" if zh else "Overnight investment", "—", fmt(summary.get("capex_cny")), "",
+                 text_unit("CNY", lang)))
     if sc is not None:
         ag = sc["aggregate"]
         rows.append(("T/CSUS 66-2023 第7章得分（暂定）" if zh else "T/CSUS 66-2023 chapter 7 score (provisional)", "—",
@@ -385,6 +391,15 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         rows.append(("第12章加分（暂定）" if zh else "Chapter 12 bonus (provisional)", "—", fmt(ag["QA"]), "",
                      f"/{fmt(ag['bonus_cap'])}"))
     return rows
+
+
+def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
+    """What the report's annual values are: sums over the year's 8760 hours, or over a short
+    horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
+    h = int(summary.get("hours") or ds.sizes.get("time", 8760))
+    if h >= 8760:
+        return text("read_annual", lang)
+    return text("read_annual_short", lang).format(h=f"{h:,d}", w=f"{8760 / h:.4g}")
 
 
 def _consistency_warning(summary: dict, led: dict | None, lang: str) -> str:
@@ -463,6 +478,29 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
             if ex > 0.5:
                 old.append((k, asset, ex, unit))
     return new, old
+
+
+#: Units of sizes that count things (a whole number is built).
+COUNT_UNITS = ("charger",)
+
+
+def _size_text(v: float, unit: str) -> str:
+    """A size for the tables; a whole count as a whole number (``33``, not ``33.0``)."""
+    return fmt(int(round(v))) if unit in COUNT_UNITS and abs(v - round(v)) < 1e-6 else fmt(v)
+
+
+def count_notes(new: list, lang: str) -> list[str]:
+    """Why a count of things to build (V2G chargers) is not a whole number, and what to build.
+
+    The linear programme sizes chargers as a continuous quantity: the fraction is its optimum,
+    and the plan's costs are those of it; build the next whole number, or ask for whole
+    chargers (``module_size: 1``, a mixed-integer solve)."""
+    out = []
+    for k, asset, v, unit in new:
+        if unit in COUNT_UNITS and abs(v - round(v)) >= 1e-6:
+            out.append(text("count_note", lang).format(name=_size_name(k, asset, lang), n=fmt(v),
+                                                       up=math.ceil(v)))
+    return out
 
 
 def _size_name(k: str, asset, lang: str) -> str:
@@ -550,9 +588,11 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
     rows = []
     for k, asset, v, unit in new:
         key = f"{k}[{asset}]" if asset else k
-        rows.append((_size_name(k, asset, lang), fmt(v), text_unit(unit, lang), _money(capex_by.get(key), lang)))
+        rows.append((_size_name(k, asset, lang), _size_text(v, unit), text_unit(unit, lang),
+                     _money(capex_by.get(key), lang)))
     build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
                           text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
+    build += "".join(f"<p class='notes'>{_esc(n)}</p>" for n in count_notes(new, lang))
     keep = _table([(_size_name(k, a, lang), fmt(v), text_unit(u, lang)) for k, a, v, u in old],
                   (text("asset", lang), text("size", lang), text("unit", lang)), "num") if old else \
         f"<p class='notes'>{_esc(text('no_existing', lang))}</p>"
@@ -624,7 +664,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     else:
         h = summary.get("hours", ds.sizes.get("time", 0))
         head.append(f"<p class='banner'>{_esc(text('no_scorecard', lang).format(h=h))}</p>")
-    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>{text('read_body', lang)}</p></details>")
+    head.append(f"<details><summary>{_esc(text('read', lang))}</summary><p class='explain'>"
+                f"{text('read_body', lang).format(annual=_esc(annual_values_text(summary, ds, lang)))}</p></details>")
 
     S = _Numbered()
     S.add("headline", text("headline", lang), _table(
@@ -641,7 +682,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         x, y = be.get(k, 0.0) or 0.0, en.get(k, 0.0) or 0.0
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
-        rows.append((label(k, lang), fmt(x), fmt(y), fmt(y - x), "MWh/" + ("年" if zh else "yr")))
+        rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(y - x), text_unit("MWh/yr", lang)))
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +
           _table(rows, (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang),
@@ -661,11 +702,11 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     crow = []
     for k, v in summary["costs_cny_per_yr"].items():
         if isinstance(v, (int, float)) and abs(float(v)) > 0.5:
-            crow.append((label(k, lang), fmt(v), "CNY" if k == "capex_overnight" else "CNY/" + ("年" if zh else "yr")))
+            crow.append((label(k, lang, "cost"), fmt(v), text_unit("CNY" if k == "capex_overnight" else "CNY/yr", lang)))
     S.add("costs", text("costs", lang), _table(crow, (text("item", lang), text("value", lang), text("unit", lang)), "num")
           + add(fig_costs(summary, lang)))
     e = summary["emissions_tco2"]
-    erows = [(label(k, lang), fmt(v), "tCO2/" + ("年" if zh else "yr")) for k, v in e.items()]
+    erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
         erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
     if summary.get("targets"):

@@ -1,7 +1,9 @@
 """The comparison page: tables against the base variant and the cost–emissions chart.
 
 One self-contained HTML page (plotly embedded, opens offline) in Chinese or English,
-numbers formatted for people (three significant figures, thousands separators, units),
+numbers formatted as ``report.html`` formats them (:func:`twin.fmt.fmt_value`: every integer
+digit of large values, about three significant figures of small ones; shares with one decimal),
+so a run's figure reads the same in its report and in the comparison; units,
 full labels (wrapped, never cut). The tables come from :func:`twin.compare.comparison_tables`.
 """
 
@@ -13,7 +15,9 @@ import math
 import pandas as pd
 
 from twin.compare import SECTIONS, ComparedRun, comparison_tables, pareto_front, read_summary  # noqa: F401
-from twin.fmt import fmt_number, fmt_share
+import numbers
+
+from twin.fmt import fmt_percent, fmt_value
 from twin.report_text import label as size_label
 from twin.report_text import unit as unit_for
 
@@ -45,12 +49,28 @@ TEXT = {
         "寿命较短的资产到期重置，第N年按直线法计入剩余价值。N取方案中最长资产寿命，折现率取场景 costs.discount_rate"
         "（均列于表中）。LCOE：供电资产与购电成本 / 园区用电量；LCOH：供热资产、燃料及其用电（按LCOE计）/ 供热量。")),
     "short": (("Runs shorter than a year scale energy and costs to a year; scores and the 910 pass/fail need a full "
-              "year (shown as –)."),
-              "短于一年的运行按比例折算为全年能量与成本；评分与910号是否达标需全年运行（显示为 –）。"),
+              "year (shown as —)."),
+              "短于一年的运行按比例折算为全年能量与成本；评分与910号是否达标需全年运行（显示为 —）。"),
     "provisional": (("Scores use a PROVISIONAL rubric modelled on analogous standards, not the official "
                     "T/CSUS 66-2023 values."), "评分为暂定规则（参照类似标准），非 T/CSUS 66-2023 官方分值。"),
     "failed": ("Variants that failed", "运行失败的方案"),
 }
+
+
+def keep_together(text: str) -> str:
+    """``text`` (escaped HTML) with no line break before a closing bracket or punctuation mark,
+    after an opening bracket, inside a number such as 50176-2016, or between a number and its
+    unit (each pair in a
+    ``<span class='nb'>``, which does not wrap): a wrapped Chinese label never leaves a lone
+    "）" on a line of its own, whatever the browser's line-breaking rules; copied text stays
+    as it was."""
+    import re
+
+    numbers = r"\d+(?:-\d+)+"  # a standard's number and year (GB 50176-2016), never split at the hyphen
+    char = rf"(?:&#?\w+;|{numbers}|[^\s<>])"  # one character, an HTML entity or such a number
+    op, cl = r"[（(\[「『]", r"[）)\]」』，、；。：]"
+    text = re.sub(rf"{op}*{char}{cl}+|{op}+{char}|{numbers}", lambda m: f"<span class='nb'>{m.group(0)}</span>", text)
+    return re.sub(r"(\d) (?=[A-Za-z%°])", r"\1&nbsp;", text)
 
 
 def t(key: str, lang: str) -> str:
@@ -58,26 +78,35 @@ def t(key: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def fmt_cell(v, kind: str) -> str:
-    """A table cell for people (``–`` for missing)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+    """A table cell as report.html shows the same figure (``—`` for missing; counts such as
+    hours and years as integers)."""
+    if _missing(v):
+        return "—"
     if kind == "share":
-        return fmt_share(v)
+        return fmt_percent(v)
     if kind == "bool":
         return "✓" if v else "✗"
     if kind == "text":
         return html.escape(str(v))
-    return fmt_number(v, tol=NOISE_DISPLAY)
+    if isinstance(v, numbers.Integral):
+        return f"{int(v):,d}"
+    return fmt_value(v, tol=NOISE_DISPLAY)
 
 
 def fmt_diff(v, kind: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+    """A difference to the base in the cells' format, signed (shares in percentage points)."""
+    if _missing(v):
+        return "—"
     if kind == "share":
-        s = fmt_number(100.0 * v, tol=1e-4)
+        s = f"{100.0 * v:.1f}"
+        s = "0" if s in ("0.0", "-0.0") else s
         return ("+" if v > 0 and s != "0" else "") + s + " pp"
-    s = fmt_number(v, tol=NOISE_DISPLAY)
+    s = fmt_value(v, tol=NOISE_DISPLAY)
     return ("+" if v > 0 and s != "0" else "") + s
 
 
@@ -96,8 +125,9 @@ def _table(df: pd.DataFrame, runs: list[ComparedRun], lang: str, diff: bool = Fa
         unit = "%" if row["kind"] == "share" and not diff else ("pp" if row["kind"] == "share" else row["unit"])
         better = f" <span class='b'>({t('better', lang)}: {'↓' if row['better'] == 'lower' else '↑'})</span>" \
             if diff and row["better"] else ""
-        cells = "".join(f"<td>{(fmt_diff if diff else fmt_cell)(row[n], row['kind'])}</td>" for n in names)
-        body.append(f"<tr><th>{html.escape(name)}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
+        cells = "".join(f"<td>{keep_together((fmt_diff if diff else fmt_cell)(row[n], row['kind']))}</td>"
+                        for n in names)
+        body.append(f"<tr><th>{keep_together(html.escape(name))}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
                     f"{cells}</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -108,9 +138,9 @@ def _sizes_table(df: pd.DataFrame, runs: list[ComparedRun], lang: str) -> str:
     names = [r.name for r in runs if r.name in df.columns]
     head = (f"<tr><th>{t('metric', lang)}</th><th>{t('unit', lang)}</th>"
             + "".join(f"<th>{html.escape(r.label(lang))}</th>" for r in runs if r.name in names) + "</tr>")
-    rows = "".join(f"<tr><th>{html.escape(size_label(str(k), lang))}</th>"
+    rows = "".join(f"<tr><th>{keep_together(html.escape(size_label(str(k), lang)))}</th>"
                    f"<td class='u'>{html.escape(unit_for(row['unit'], lang))}</td>"
-                   + "".join(f"<td>{fmt_number(row[n], tol=1e-3)}</td>" for n in names) + "</tr>"
+                   + "".join(f"<td>{fmt_value(row[n], tol=NOISE_DISPLAY)}</td>" for n in names) + "</tr>"
                    for k, row in df.iterrows())
     return f"<table>{head}{rows}</table>"
 
@@ -150,7 +180,7 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
 
     if isinstance(runs, dict):  # {name: summary} as before
         runs = [ComparedRun(n, s) for n, s in runs.items()]
-    tables = tables or comparison_tables(runs, base)
+    tables = tables or comparison_tables(runs, base, lang)
     base = base or runs[0].name
     base_label = next(r.label(lang) for r in runs if r.name == base)
     fig = pio.to_html(cost_emissions_figure(runs, lang), include_plotlyjs=False, full_html=False)
@@ -174,7 +204,7 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
             "text-align:right;vertical-align:top}th{text-align:left;background:#f6f7f9;white-space:normal;"
             "max-width:28em}tr.sec th{background:#dfe6ee}td.u{text-align:left;color:#555;white-space:nowrap}"
-            ".b{font-weight:normal;color:#666}.note{color:#333;font-size:90%}</style>"
+            ".b{font-weight:normal;color:#666}.nb{white-space:nowrap}.note{color:#333;font-size:90%}</style>"
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
             f"<h1>{t('title', lang)}</h1><p>{t('base', lang)}: <b>{html.escape(base_label)}</b></p>"
             f"<ul>{desc}</ul>{_table(tables['comparison'], runs, lang)}{diff_html}{fig}"

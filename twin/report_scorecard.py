@@ -168,6 +168,8 @@ _LEDGER_LABELS = {
     "co2_after_internal_t": ("扣除上网抵扣和绿电/绿证后", "After export credit and green power/certificates"),
     "co2_net_t": ("碳抵消后净排放", "Net after offsets"),
     "carbon_intensity_tco2_per_tce": ("单位能耗碳排放", "CO2 per unit energy"),
+    "carbon_intensity_location_tco2_per_tce": ("单位能耗碳排放（基于位置口径）", "CO2 per unit energy (location basis)"),
+    "carbon_intensity_acceptance_tco2_per_tce": ("单位能耗碳排放（验收口径）", "CO2 per unit energy (acceptance basis)"),
     "e_grid_import_kwh": ("电网购电", "Grid import"),
     "e_electricity_consumption_kwh": ("用电量（购电+光伏−上网）", "Electricity use (import + PV − export)"),
     "fuel_total_kwh": ("燃料（低位热值）", "Fuels (net calorific)"),

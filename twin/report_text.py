@@ -14,16 +14,23 @@ TEXT = {
     "read_body": (
         ("<b>基准</b>：仅现有资产、电动汽车到站即充、不购买绿证和碳抵消，按同一典型气象年逐时模拟；"
         "<b>规划</b>：优化后新增光伏、储能、热泵等资产的逐时调度（Pyomo/HiGHS 线性规划，目标见“求解信息”）。"
-        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。所有年度数值为8760小时之和（Δt = 1 h）；"
+        "两者使用同一负荷、电价和电网排放因子，差值即园区内部减排。{annual}；"
         "排放只计CO2（910号附件4）。数值来源：逐时曲线与调度见 results.nc，年度台账与评分见 summary.json。"),
         ("<b>Baseline</b>: existing assets only, EVs charge on arrival, no green certificates or offsets, "
         "simulated hour by hour over the same typical weather year. <b>Plan</b>: the optimal sizes of new PV, "
         "storage, heat pumps etc. and their hourly dispatch (Pyomo/HiGHS linear programme, objective under "
         "'Solver'). Both use the same loads, tariffs and hourly grid emission factors, so the difference is "
-        "the park's internal abatement. Annual values are sums over 8760 hours (Δt = 1 h); emissions are CO2 "
+        "the park's internal abatement. {annual}; emissions are CO2 "
         "only (910号 annex 4). Where numbers come from: hourly profiles and dispatch in results.nc, annual "
         "ledger and scores in summary.json."),
     ),
+    "read_annual": ("所有年度数值为8760小时之和（Δt = 1 h）", "Annual values are sums over the 8760 hours (Δt = 1 h)"),
+    "read_annual_short": (
+        "本次只模拟了 {h} 小时：年度数值为这 {h} 小时之和按 8760/{h} 折算为全年（每小时计 {w} 次；需量电费按所含月份折算为 12 个月），"
+        "是快速估算，不是全年模拟的结果",
+        "only {h} hours are modelled: annual values are the sums over those {h} hours scaled to a year by "
+        "8760/{h} (each hour counts {w} times; demand charges of the months covered count for 12 months), a "
+        "quick look, not the result of a full-year simulation"),
     "headline": ("核心结果", "Headline results"),
     "sizes": ("推荐配置（优化结果）", "Recommended assets (optimal sizes)"),
     "balance": ("能量平衡", "Energy balance"),
@@ -189,8 +196,9 @@ COST_LABELS = {
 }
 
 EMISSION_LABELS = {
-    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料）", "Plan gross (grid + fuel)"),
+    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料+外购热）", "Plan gross (grid + fuel + bought heat)"),
     "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
+    "heat_import": ("其中外购热", "of which bought heat"),
     "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
     "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
     "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
@@ -233,6 +241,11 @@ TEXT.update({
     "new_size": ("新增规模", "New size"),
     "capital_annuity": ("投资年金", "Capital annuity"),
     "nothing_new": ("本方案不新建资产。", "The plan builds no new assets."),
+    "count_note": ("{name}：线性规划按连续量优化台数，{n} 台为其最优解，规划成本按此计算；实际建设取整为 {up} 台，"
+                   "或在情景中设 costs.v2g_charger_extra.module_size: 1 按整台优化（混合整数求解）。",
+                   "{name}: the linear programme sizes the number of chargers as a continuous quantity; {n} is its "
+                   "optimum and the plan's costs are those of it. Build {up}, or set "
+                   "costs.v2g_charger_extra.module_size: 1 for whole chargers (a mixed-integer solve)."),
     "no_existing": ("情景中未声明现有资产。", "The scenario declares no existing assets."),
     "contents": ("目录", "Contents"),
     "flows": ("能量流向（年）", "Energy flows (annual)"),
@@ -319,10 +332,26 @@ TEXT.update({
     "dual_import_limit_max_cny_per_kw": ("购电上限最大影子价格 [元/kW]", "Largest import-limit shadow price [CNY/kW]"),
 })
 
+# the weather of a run, in the report's provenance and `twin compare`'s rows (twin.report.weather_words)
+TEXT.update({
+    "weather_source_file": ("用户气象文件", "weather file"),
+    "weather_source_synthetic-city": ("气象站合成典型年（该站自身统计）", "synthetic year from the station's own statistics"),
+    "weather_source_synthetic-site": ("多站插值合成典型年", "synthetic year interpolated between stations"),
+    "weather_basis": ("辐射基准 {basis}", "radiation basis {basis}"),
+    "weather_period": ("气温取 {years} 年气候", "temperatures of the {years} climate"),
+    "zone_given": ("建筑预设按情景给定的气候区 {zone}", "buildings' presets in the zone the scenario gives, {zone}"),
+    "site_coordinates": ("北纬 {lat:.2f}°，东经 {lon:.2f}°", "{lat:.2f}° N, {lon:.2f}° E"),
+    "site_province": ("{where}（{province}）", "{where} ({province})"),
+})
+
 #: Keys asked for that have no catalogue entry (filled while rendering; tests assert empty).
 MISSING: set[str] = set()
 
 _LABEL_TABLES = (VAR_LABELS, ENERGY_LABELS, EMISSION_LABELS, COST_LABELS)
+
+#: The table each kind of key is labelled from: a key such as ``fuel`` or ``offsets`` is a
+#: cost in the cost table and an emission in the emission table, with different words.
+LABEL_KINDS = {"var": VAR_LABELS, "energy": ENERGY_LABELS, "emission": EMISSION_LABELS, "cost": COST_LABELS}
 
 
 def _pick(pair, lang: str) -> str:
@@ -348,17 +377,20 @@ def text(key: str, lang: str) -> str:
     return _pick(pair, lang)
 
 
-def label(name: str, lang: str) -> str:
+def label(name: str, lang: str, kind: str | None = None) -> str:
     """Display name of a variable / energy / emission / cost / size key in ``lang``.
 
+    ``kind`` ("var", "energy", "emission", "cost": :data:`LABEL_KINDS`) names the table the
+    key belongs to, for keys the tables share (``fuel``: a cost line, "Fuel", and an emission
+    line, "of which fuel"); without it the tables are searched in order.
     ``baseline_`` prefixes are shown as "基准：" / "Baseline: ".
     """
     base = name.removeprefix("baseline_")
     if base.endswith("]") and "[" in base:  # a per-asset key such as "v2g_degradation[employee cars]"
         key, asset = base[:-1].split("[", 1)
-        out = f"{label(key, lang)} — {asset}"
+        out = f"{label(key, lang, kind)} — {asset}"
         return f"{text('baseline', lang)}: {out}" if base != name else out
-    for table in _LABEL_TABLES:
+    for table in ((LABEL_KINDS[kind],) if kind else _LABEL_TABLES):
         if base in table:
             out = _pick(table[base], lang)
             break

@@ -22,11 +22,6 @@ CHINA_BBOX = (15.0, 56.0, 72.0, 136.0)
 """Bounding box accepted for sites (lat_min, lat_max, lon_min, lon_max) [deg]."""
 
 
-SOURCE_WORDS = {"file": "weather file", "synthetic-city": "synthetic year from a bundled station's own statistics",
-                "synthetic-site": "synthetic year interpolated between stations"}
-""":attr:`WeatherMeta.source` in words for the outputs (the keys stay in summary.json)."""
-
-
 class WeatherError(ValueError):
     """Bad weather input: names the file or field and what was expected."""
 

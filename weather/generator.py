@@ -10,7 +10,8 @@ Model (all steps vectorised, one year in well under a second):
    clearness, with empirical instead of parametric marginals).
 2. Hourly clear-sky index kc_h = Kc + sigma(Kc) e_h, e_h an hourly AR(1) with
    correlation ``rho_h`` (TAG model structure, Aguiar & Collares-Pereira 1992),
-   sigma from the month's low/mid/high-Kc bins; clipped to [0, kc_hmax]; each
+   sigma from the month's low/mid/high-Kc bins; clipped to [0, cap], the cap falling
+   with the sun's height from ``kc_hmax`` to ``kc_hmax_hi`` (:func:`hourly_cap`); each
    day rescaled to its Kc, each month to its mean daily GHI.
 3. Diffuse/direct split with the Erbs et al. (1982) correlation, DHI
    scaled per month to the month's diffuse fraction, DNI = (GHI - DHI)/cos z.
@@ -54,6 +55,7 @@ from ._core import COLUMNS, hourly_index
 from .io import enforce_closure
 from .solar import cos_zenith, erbs_diffuse, haurwitz_ghi, solar_hour
 from .stats import (
+    HIGH_SUN_COSZ,
     KC_BINS,
     KC_COLS,
     KC_LEVELS,
@@ -75,6 +77,40 @@ def ndtr(x: np.ndarray) -> np.ndarray:
 
 KC_HOURLY_CAP = 1.35
 """Upper cap on the hourly clear-sky index (cloud enhancement limit) [-]."""
+
+MONTH_SCALE_ITERATIONS = 20
+"""Most rounds of restoring each month's GHI with the hours at their cap (a clear October in
+the east needs about 10: 1.2 % short after 4) [-]."""
+
+CAP_FALL_COSZ = (0.45, HIGH_SUN_COSZ)
+"""cos(zenith) between which the hourly cap falls from the month's ``kc_hmax`` to the high-sun
+``kc_hmax_hi`` (linear in cos z; sun 27 to 53 deg) [-]."""
+
+
+def hourly_cap(kc_hmax, kc_hmax_hi, cos_zenith):
+    """Upper bound of the hourly clear-sky index (against Haurwitz) by the sun's height [-].
+
+    Against the Haurwitz clear sky, which is too dark at a low sun and too bright at a high
+    one, the typical-year files' 99.5th percentile of the hourly index falls with the sun's
+    height (TMYx median 1.26 at cos z 0.3-0.4, 0.99 above 0.9; CSWD 1.29 and 1.02); a cap at
+    ``kc_hmax`` (pooled over the sun above 17.5 deg, so set by the low sun) let a clear noon
+    reach it: peaks 12-20 % above the files'. ``kc_hmax`` (at least 1, at most
+    :data:`KC_HOURLY_CAP`) holds up to cos z 0.45, ``kc_hmax_hi`` (the 99.5th percentile
+    with cos z above 0.8, not above ``kc_hmax``) from 0.8; NaN ``kc_hmax_hi`` -> ``kc_hmax``.
+
+    Parameters
+    ----------
+    kc_hmax, kc_hmax_hi : array_like
+        Caps at a low and a high sun, per day (or broadcastable) [-].
+    cos_zenith : array_like
+        cos(zenith) of each hour [-].
+    """
+    lo = np.minimum(np.maximum(np.asarray(kc_hmax, float), 1.0), KC_HOURLY_CAP)
+    hi = np.asarray(kc_hmax_hi, float)
+    hi = np.where(np.isfinite(hi), np.minimum(hi, lo), lo)
+    a, b = CAP_FALL_COSZ
+    w = np.clip((np.asarray(cos_zenith, float) - a) / (b - a), 0.0, 1.0)
+    return lo + (hi - lo) * w
 
 
 def _ar1(rng: np.random.Generator, rho: np.ndarray) -> np.ndarray:
@@ -548,7 +584,8 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     sig = np.where(kc_day < KC_BINS[0], per_day["sig_lo"],
                    np.where(kc_day < KC_BINS[1], per_day["sig_mid"], per_day["sig_hi"]))
     eh = _ar1(rng, per_hour["rho_h"]).reshape(nd, 24)
-    cap = np.minimum(np.maximum(per_day["kc_hmax"], 1.0), KC_HOURLY_CAP)[:, None]
+    hi = per_day.get("kc_hmax_hi", np.full(nd, np.nan))
+    cap = hourly_cap(per_day["kc_hmax"][:, None], hi[:, None], cz.reshape(nd, 24))
     kc_h = np.clip(kc_day[:, None] + sig[:, None] * eh, 0.0, cap)
     G = kc_h * CS
     for _ in range(3):
@@ -558,8 +595,12 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     ghi = G.ravel()
     days_in_month = np.bincount(month_d, minlength=13)[1:]
     target = S["ghi_kwh_day"] * 1000.0 * days_in_month
-    for _ in range(4):
-        ghi = np.minimum(ghi * _month_scale(ghi, month_h, target), KC_HOURLY_CAP * cs)
+    ceiling = cap.ravel() * cs
+    for _ in range(MONTH_SCALE_ITERATIONS):  # hours at the cap pass their share to the others
+        ghi = np.minimum(ghi * _month_scale(ghi, month_h, target), ceiling)
+        got = np.bincount(month_h, weights=ghi, minlength=13)[1:]
+        if np.all(np.abs(got - target) <= 1e-5 * np.maximum(target, 1e-9)):
+            break
     ghi = np.where(cz > 0, ghi, 0.0)
 
     # 3. decomposition

@@ -41,8 +41,12 @@ KC_BINS = (0.35, 0.7)
 MIN_COSZ = 0.1
 """Hours with cos(zenith) below this are left out of hourly clear-sky-index statistics [-]."""
 
+HIGH_SUN_COSZ = 0.8
+"""cos(zenith) above which an hour counts as high sun for ``kc_hmax_hi`` [-] (sun above 53
+deg: every bundled station, up to 53.5 N, has at least 50 such hours a year)."""
+
 STAT_COLUMNS = (
-    "ghi_kwh_day", "kd", "kc_mean", *KC_COLS, "kc_rho", "kc_hmax",
+    "ghi_kwh_day", "kd", "kc_mean", *KC_COLS, "kc_rho", "kc_hmax", "kc_hmax_hi",
     "sig_lo", "sig_mid", "sig_hi", "rho_h",
     "t_mean", "t_kc_sd", "t_res_sd", "t_res_rho", "t_res_rho2", "dtr_mean", "dtr_kc_sd",
     "t_a1", "t_b1", "t_a2", "t_b2",
@@ -173,7 +177,9 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         * ``kc_mean`` mean and ``kc_pNN`` quantiles of the daily clear-sky index
           Kc = sum(GHI)/sum(GHI_clear) [-]; ``kc_rho`` lag-1 autocorrelation of
           the normal scores of daily Kc [-]; ``kc_hmax`` 99.5th percentile of the
-          hourly clear-sky index with the sun above 17.5 deg [-];
+          hourly clear-sky index with the sun above 17.5 deg [-]; ``kc_hmax_hi`` the same
+          over the year with cos z above :data:`HIGH_SUN_COSZ` (sun above 53 deg; one value
+          in every month: a month has too few such hours) [-];
         * ``sig_lo/mid/hi`` standard deviation of hourly kc minus daily Kc on days
           with Kc below 0.35 / between / above 0.7 [-]; ``rho_h`` its hour-to-hour
           lag-1 autocorrelation [-];
@@ -221,6 +227,9 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
     ws = df["wind_speed"].to_numpy(float)
     month_h = idx.month.to_numpy()
 
+    high_sun = CZ > HIGH_SUN_COSZ
+    kc_hmax_hi = (float(np.nanquantile(kc_h[high_sun], 0.995)) if high_sun.sum() >= 50
+                  else float("nan"))
     rows = {}
     for m in range(1, 13):
         dm = day_month == m
@@ -232,7 +241,8 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         r = {"ghi_kwh_day": G[dm].sum() / dm.sum() / 1000.0,
              "kd": df["dhi"].to_numpy()[hm].sum() / max(ghi[hm].sum(), 1e-9),
              "kc_mean": float(k.mean()), "kc_rho": _lag(z, 1),
-             "kc_hmax": float(np.nanquantile(np.where(CZ[dm] > 0.3, kc_h[dm], np.nan), 0.995))}
+             "kc_hmax": float(np.nanquantile(np.where(CZ[dm] > 0.3, kc_h[dm], np.nan), 0.995)),
+             "kc_hmax_hi": kc_hmax_hi}
         r.update(dict(zip(KC_COLS, q)))
         d = dev[dm]
         overall = float(np.nanstd(d))

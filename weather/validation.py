@@ -81,7 +81,9 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         temperature difference|, signed [K]; ``pv_yield_err`` relative [-],
         ``pv_yield_ref`` [kWh/kWp]; ``kt_ks`` two-sample Kolmogorov-Smirnov statistic
         of hourly clearness index [-]; ``rh_err`` annual mean RH difference [%];
-        ``ws_err`` annual mean wind difference [m/s].
+        ``ws_err`` annual mean wind difference [m/s]; ``ghi_peak_ratio`` the 99.9th
+        percentile of hourly GHI (the year's ninth brightest hour), synthetic over
+        reference [-].
     """
     from scipy.stats import ks_2samp
 
@@ -99,7 +101,8 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "pv_yield_err": float(y_s / y_r - 1), "pv_yield_ref": y_r,
             "kt_ks": float(ks.statistic),
             "rh_err": float(synth["relative_humidity"].mean() - ref["relative_humidity"].mean()),
-            "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean())}
+            "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean()),
+            "ghi_peak_ratio": float(np.quantile(synth["ghi"], 0.999) / np.quantile(ref["ghi"], 0.999))}
 
 
 GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yield": 0.08}

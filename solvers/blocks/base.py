@@ -119,6 +119,7 @@ class ModelContext:
     stores: dict = field(default_factory=dict)  # state key -> (sol -> initial, sol -> end) [kWh]
     n_int: int = 0
     asset_costs: dict = field(default_factory=dict)  # (key, sub) -> AssetCost of each sized quantity with a variable
+    hourly_vars: list = field(default_factory=list)  # every variable over the time steps (flows [kW], contents [kWh])
 
     def __post_init__(self):
         p = self.p
@@ -159,11 +160,13 @@ class ModelContext:
         idx = self.R if n is None else range(n)
         if np.ndim(lb) == 0 and np.ndim(ub) == 0:
             v = pyo.Var(idx, domain=domain, bounds=(_bound(lb), _bound(ub)))
-            self.m.add_component(self.name(name), v)
-            return v
-        v = pyo.Var(idx, domain=domain)
+        else:
+            v = pyo.Var(idx, domain=domain)
         self.m.add_component(self.name(name), v)
-        self.set_bounds(v, lb=lb, ub=ub)
+        if np.ndim(lb) or np.ndim(ub):
+            self.set_bounds(v, lb=lb, ub=ub)
+        if n is None:
+            self.hourly_vars.append(v)
         return v
 
     @staticmethod

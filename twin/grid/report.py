@@ -221,7 +221,7 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         ("反馈迭代次数" if zh else "Re-solves of the feedback loop", grid["iterations"]),
         ("越限小时数" if zh else "Hours with a violation (published plan)", grid["violating_hours"]),
         ("未收敛小时" if zh else "Hours not converged", grid["nonconverged_hours"]),
-        ("网损" if zh else "Network losses", f"{grid['losses_mwh']:,.1f} MWh/yr"
+        ("网损" if zh else "Network losses", f"{grid['losses_mwh']:,.1f} MWh/{'年' if zh else 'yr'}"
          + (f" ({grid['losses_share_of_import']:.2%})" if grid.get("losses_share_of_import") is not None else "")),
         ("电压范围" if zh else "Voltage range", f"{grid['vm_min_pu']:.4f} – {grid['vm_max_pu']:.4f} pu"),
         ("并网点最大购电（交流）" if zh else "Peak AC import at the point of connection", f"{grid['peak_pcc_import_kw']:,.0f} kW"),
@@ -229,9 +229,10 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
     ]
     if grid.get("objective_increase_cny_per_yr"):
         rows.append(("限值带来的年化成本增加" if zh else "Annual cost added by the grid limits",
-                     f"{grid['objective_increase_cny_per_yr']:,.0f} CNY/yr"))
+                     f"{grid['objective_increase_cny_per_yr']:,.0f} {'元/年' if zh else 'CNY/yr'}"))
     if up.get("capex_cny"):
         rows.append(("改造方案投资" if zh else "Reinforcement capex (alternative)",
+                     f"{up['capex_cny']:,.0f} 元（{up['annuity_cny_per_yr']:,.0f} 元/年）" if zh else
                      f"{up['capex_cny']:,.0f} CNY ({up['annuity_cny_per_yr']:,.0f} CNY/yr)"))
     xc = grid.get("crosscheck") or {}
     if xc:

@@ -32,6 +32,7 @@ import xarray as xr
 
 from twin.io import json_safe
 from twin.ledger.fuels import MJ_PER_KWH, fuel_factor, kwh_to_tce
+from solvers.noise import clean
 from twin.ledger.settings import AccountingSettings
 from twin.statistics import (
     FLOWS,
@@ -257,9 +258,10 @@ def _accounts(
     ev("co2_green_power_credit_t", "min(green power, import) × import-weighted grid factor", "settings.green_power_mwh")
     ev("co2_green_certificate_credit_t", "min(certificates, import − green power) × import-weighted grid factor",
        "settings.green_certificates_mwh")
-    ann["co2_after_internal_t"] = (
-        ann["co2_gross_t"] - credit - ann["co2_green_power_credit_t"] - ann["co2_green_certificate_credit_t"]
-    )
+    # differences of the solver's figures within its tolerance of the gross are 0 (solvers.noise)
+    ann["co2_after_internal_t"] = clean(
+        ann["co2_gross_t"] - credit - ann["co2_green_power_credit_t"] - ann["co2_green_certificate_credit_t"],
+        ann["co2_gross_t"])
     ev("co2_after_internal_t", "gross − export credit − green power − certificates", "co2_*_t")
 
     off = settings.offsets_tco2 if credits else 0.0
@@ -268,12 +270,12 @@ def _accounts(
     off_cap = min(settings.offsets_max_share * max(basis, 0.0), left)
     ann["offsets_cap_t"] = off_cap
     ann["offsets_used_t"] = min(off, off_cap)
-    ann["offsets_unused_t"] = off - ann["offsets_used_t"]
+    ann["offsets_unused_t"] = clean(off - ann["offsets_used_t"], ann["co2_gross_t"])
     ev("offsets_cap_t", f"min({settings.offsets_max_share} × "
        f"{'gross emissions' if settings.offsets_cap_basis == 'gross' else 'emissions after internal abatement'}, "
        "emissions after internal abatement)", "settings.offsets_max_share, settings.offsets_cap_basis")
     ev("offsets_used_t", "min(offsets retired, offsets cap)", "settings.offsets_tco2")
-    ann["co2_net_t"] = ann["co2_after_internal_t"] - ann["offsets_used_t"]
+    ann["co2_net_t"] = clean(ann["co2_after_internal_t"] - ann["offsets_used_t"], ann["co2_gross_t"])
     ev("co2_net_t", "after internal abatement − offsets used", "co2_after_internal_t, offsets_used_t")
 
     # --- indicators --------------------------------------------------------------------
@@ -281,7 +283,7 @@ def _accounts(
     loc_co2 = ann["co2_gross_t"] - credit
     if settings.green_credits_in_core_indicator:
         loc_co2 -= ann["co2_green_power_credit_t"] + ann["co2_green_certificate_credit_t"]
-    ann["co2_location_t"] = loc_co2
+    ann["co2_location_t"] = loc_co2 = clean(loc_co2, ann["co2_gross_t"])
     ev("co2_location_t", "gross − export credit" + (" − green power − certificates (at the grid factor)"
        if settings.green_credits_in_core_indicator else ""), "co2_gross_t, co2_*_credit_t")
     ann["carbon_intensity_location_tco2_per_tce"] = loc_co2 / tce if tce > 0 else float("nan")

@@ -32,6 +32,8 @@ def _fmt(v, digits: int = 3) -> str:
 
 
 def _rows(op: dict, lang: str) -> list[tuple]:
+    from twin.report_text import unit as text_unit
+
     zh = lang == "zh"
     ctrls = op.get("controllers", [])
     opt = op["optimum"]
@@ -63,14 +65,14 @@ def _rows(op: dict, lang: str) -> list[tuple]:
             d = v - vals[0]
             rel = f" ({100 * d / abs(vals[0]):+.1f} %)" if label in ("年化总成本", "Annualised cost") and vals[0] else ""
             row.append(f"{_fmt(v)} [{'+' if d >= 0 else ''}{_fmt(d)}{rel}]")
-        row.append(unit)
+        row.append(text_unit(unit, lang))
         rows.append(tuple(row))
     for c in ctrls:
         ev = op[c].get("run", {}).get("ev", {})
         for fleet, st in ev.items():
             rows.append(((f"{fleet}：承诺兑现/未兑现" if zh else f"{fleet}: promises kept / violated"), "—",
                          *[(f"{st['promises_kept']:,} / {st['promises_violated']:,}" if cc == c else "")
-                           for cc in ctrls], "sessions"))
+                           for cc in ctrls], "次充电" if zh else "sessions"))
     return rows
 
 

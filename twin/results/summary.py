@@ -119,7 +119,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "park": {"name": sc.park.name, "type": sc.park.type, "planning_year": sc.park.planning_year},
         "scenario": scenario_record(loaded),
         "run_config": config.to_dict(),
-        "weather": {"source": weather.source, "latitude": weather.latitude, "longitude": weather.longitude,
+        "weather": {"source": weather.source, "site": site_record(sc.site),
+                    "latitude": weather.latitude, "longitude": weather.longitude,
                     "elevation_m": weather.elevation, "elevation_source": weather.elevation_source,
                     "elevation_uncertainty_m": weather.elevation_uncertainty_m,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
@@ -180,6 +181,19 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
     # every bibliography entry the summary cites by [key], in full (title, issuer, number, date, URL)
     summary["sources"] = cited(json.dumps(summary, ensure_ascii=False, default=str))
     return summary
+
+
+def site_record(site) -> dict[str, Any]:
+    """Where the scenario puts the park, as it says it: ``city`` as written (None for
+    coordinates) and the province, given or that of the city, in English and Chinese (None
+    for bare coordinates without one)."""
+    from twin.scenario.schema import site_province
+    from weather.places import province_named
+    from weather.stations import PROVINCE_ZH
+
+    given = site_province(site)
+    en = province_named(given) if given else None
+    return {"city": site.city, "province": en or given, "province_zh": PROVINCE_ZH.get(en) if en else None}
 
 
 def pv_share(summary: dict) -> float | None:

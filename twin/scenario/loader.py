@@ -79,6 +79,19 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
+class VariantSource:
+    """Where a named variant is written: ``(file, line)`` of its entry under ``variants:``
+    and of each of its override paths (a variant of a base file names the base file)."""
+
+    entry: tuple[str, int | None]
+    paths: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+
+    def where(self, path: str | None) -> tuple[str, int | None]:
+        """File and line of override ``path`` (else of the variant's entry)."""
+        return self.paths.get(path, self.entry) if path is not None else self.entry
+
+
+@dataclass(frozen=True)
 class LoadedScenario:
     """A validated scenario with where it came from."""
 
@@ -96,6 +109,8 @@ class LoadedScenario:
     variants: dict[str, VariantSpec] = field(default_factory=dict)
     #: The merged mapping before variants and overrides (to derive other variants cheaply).
     raw: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Where each variant is written (file and lines), for problems a variant causes.
+    variant_sources: dict[str, VariantSource] = field(default_factory=dict, repr=False, compare=False)
     #: What reading the weather file repaired (time zone, filled values, shifted radiation):
     #: shown by ``twin validate``; a run states it with the weather's own notes.
     weather_file_notes: list[str] = field(default_factory=list, compare=False)
@@ -113,7 +128,7 @@ class LoadedScenario:
                overrides: dict[str, Any] | None = None) -> LoadedScenario:
         """The same file with other variants/overrides (no file is read again)."""
         return _finish(self.path, dict(self.raw), None, list(self.extends_overrides), self.variants,
-                       variant, overrides)
+                       variant, overrides, self.variant_sources)
 
     @property
     def extends_overrides(self) -> list[str]:
@@ -371,11 +386,13 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
                                      line=line)]) from None
 
 
-def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str]]:
-    """Raw mapping of a file with its ``extends`` chain merged; returns (data, node, overrides)."""
+def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str], dict[str, VariantSource]]:
+    """Raw mapping of a file with its ``extends`` chain merged; returns (data, node, overrides,
+    where each variant of the chain is written)."""
     file = str(path)
     text = _read_text(path, file)
     node, data = _compose(text, file)
+    sources = _variant_sources(node, file)
     if data is None:
         raise ScenarioError([Problem(file, "", "the file is empty; expected a YAML mapping with park, site, grid, ...")])
     if not isinstance(data, dict):
@@ -405,12 +422,46 @@ def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str]]:
                                          value=base_ref, line=line)])
         if not base_path.exists():
             raise ScenarioError([Problem(file, "extends", "base scenario not found", value=base_ref, line=line)])
-        base, _, base_over = _read_raw(base_path, chain)
+        base, _, base_over, base_sources = _read_raw(base_path, chain)
         # Paths in the base stay relative to the base file.
         base = _rebase_paths(base, base_path.parent, path.parent)
         data = _merge(base, data, "", overrides)
         overrides = base_over + overrides
-    return data, node, overrides
+        sources = _merge_sources(base_sources, sources)
+    return data, node, overrides, sources
+
+
+def _variant_sources(node, file: str) -> dict[str, VariantSource]:
+    """Lines of each variant's entry and override paths in one file's YAML node."""
+    out: dict[str, VariantSource] = {}
+    variants = _child(node, "variants")
+    if not isinstance(variants, yaml.MappingNode):
+        return out
+    for k, v in variants.value:
+        paths = {}
+        over = _child(v, "overrides")
+        if isinstance(over, yaml.MappingNode):
+            paths = {str(pk.value): (file, pk.start_mark.line + 1) for pk, _ in over.value}
+        out[str(k.value)] = VariantSource((file, k.start_mark.line + 1), paths)
+    return out
+
+
+def _child(node, key: str):
+    """The value node of ``key`` in a YAML mapping node (None if absent or not a mapping)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    return None
+
+
+def _merge_sources(base: dict[str, VariantSource], own: dict[str, VariantSource]) -> dict[str, VariantSource]:
+    """Variant sources of a file over those of its base (variants merge like any mapping)."""
+    out = dict(base)
+    for name, src in own.items():
+        old = out.get(name)
+        out[name] = VariantSource(src.entry, {**old.paths, **src.paths}) if old else src
+    return out
 
 
 _PATH_KEYS = {"weather_file", "profile_csv", "hourly_csv", "csv_path", "profile_path"}
@@ -630,10 +681,23 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
         With every problem found: file, line, field path, value and what is accepted.
     """
     path = Path(path)
-    data, node, ext_overrides = _read_raw(path, [])
+    data, node, ext_overrides, sources = _read_raw(path, [])
     variants = _read_variants(data.pop("variants", None), str(path), node)
     ext_overrides = [o for o in ext_overrides if o != "variants" and not o.startswith("variants.")]
-    return _finish(path, data, node, ext_overrides, variants, variant, overrides)
+    return _finish(path, data, node, ext_overrides, variants, variant, overrides, sources)
+
+
+def variant_problems(loaded: LoadedScenario) -> list[Problem]:
+    """Every problem of the variants a scenario file declares, each applied alone (with its
+    ``combine`` list), so ``twin validate`` finds what ``twin run --variant`` would refuse."""
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for name in loaded.variants:
+        try:
+            loaded.derive(name)
+        except ScenarioError as exc:  # a combined variant repeats the problems of its parts
+            out += [p for p in exc.problems if str(p) not in seen and not seen.add(str(p))]
+    return out
 
 
 def variant_names(variant: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -641,7 +705,10 @@ def variant_names(variant: str | list[str] | tuple[str, ...] | None) -> tuple[st
     if variant is None:
         return ()
     parts = variant.split("+") if isinstance(variant, str) else [p for v in variant for p in str(v).split("+")]
-    return tuple(p.strip() for p in parts if p.strip() and p.strip() != BASE_VARIANT)
+    if any(not p.strip() for p in parts):
+        raise ValueError(f"empty variant name in {variant!r}; name a declared variant, 'a+b' to combine "
+                         f"two, or '{BASE_VARIANT}' for the file as written")
+    return tuple(p.strip() for p in parts if p.strip() != BASE_VARIANT)
 
 
 def _read_variants(raw: Any, file: str, node) -> dict[str, VariantSpec]:
@@ -687,23 +754,37 @@ def _expand(name: str, variants: dict[str, VariantSpec], file: str, seen: tuple[
 
 
 def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: dict[str, VariantSpec],
-            variant, overrides) -> LoadedScenario:
-    """Apply variants and overrides to the merged mapping, validate, hash and check files."""
+            variant, overrides, sources: dict[str, VariantSource] | None = None) -> LoadedScenario:
+    """Apply variants and overrides to the merged mapping, validate, hash and check files.
+
+    A problem an override causes is placed where the override is written: a variant's at
+    its line under ``variants:`` (``sources``), a caller's (``--set``) with no line."""
     file = str(path)
     raw = data
-    names = variant_names(variant)
+    sources = sources or {}
+    try:
+        names = variant_names(variant)
+    except ValueError as exc:
+        raise ScenarioError([Problem(file, "variant", f"{exc} (declared: {', '.join(variants) or 'none'})")]) from None
     applied: list[Applied] = []
+    where: list[tuple[str, int | None]] = []  # (file, line) of each applied override
+    current = None  # the variant being applied (None: the caller's overrides)
     try:
         order: list[str] = []
         for n in names:
             order += [m for m in _expand(n, variants, file) if m not in order]
         for n in order:
+            current = n
             data, a = apply_overrides(data, variants[n].overrides, f"variant '{n}'")
             applied += a
+            where += [_override_where(sources, n, x.path, file) for x in a]
+        current = None
         data, a = apply_overrides(data, overrides, "overrides")
         applied += a
+        where += [(file, None)] * len(a)
     except OverrideError as exc:
-        raise ScenarioError([Problem(file, exc.path, f"{exc.source}: {exc.message}")]) from None
+        f, line = _override_where(sources, current, exc.path, file) if current else (file, None)
+        raise ScenarioError([Problem(f, exc.path, f"{exc.source}: {exc.message}", line=line)]) from None
     try:
         scenario = validate_data(data, file, node)
     except ScenarioError as exc:
@@ -712,12 +793,15 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
         from dataclasses import replace
 
         problems = []
-        for p in exc.problems:  # say which override broke it (its line in the file is not the cause)
+        for p in exc.problems:  # say which override broke it, and place it where that is written
             # the problem at the overridden field, inside it, or at the section holding it
             # (site: ... for --set site.city=...)
-            src = [a.source for a in applied if p.path == a.path or p.path.startswith(a.path.split("[")[0])
-                   or a.path.startswith(p.path + ".")]
-            problems.append(replace(p, message=f"{p.message} [set by {src[-1]}]", line=None) if src else p)
+            src = [i for i, a in enumerate(applied) if p.path == a.path
+                   or p.path.startswith(a.path.split("[")[0]) or a.path.startswith(p.path + ".")]
+            if src:
+                f, line = where[src[-1]]
+                p = replace(p, file=f, line=line, message=f"{p.message} [set by {applied[src[-1]].source}]")
+            problems.append(p)
         raise ScenarioError(problems) from None
     notes: list[str] = []
     weather_notes: list[str] = []
@@ -730,7 +814,14 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
                           variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes,
-                          weather_file_notes=weather_notes)
+                          weather_file_notes=weather_notes, variant_sources=sources)
+
+
+def _override_where(sources: dict[str, VariantSource], variant: str, path: str, file: str
+                    ) -> tuple[str, int | None]:
+    """File and line where ``variant`` writes override ``path`` (the scenario file, no line, if unknown)."""
+    src = sources.get(variant)
+    return src.where(path) if src else (file, None)
 
 
 def input_file_digests(files: list[Path], base: Path) -> list[list[str]]:
