@@ -557,7 +557,7 @@ def test_building_presets_take_the_sites_zone_not_one_years():
     from twin.scenario.loader import load_scenario
 
     loaded = load_scenario(Path(__file__).parent / "data" / "tiny_park.yaml",
-                           overrides={"site": {"latitude": 26.65, "longitude": 106.63, "province": "guizhou"},
+                           overrides={"site": {"city": None, "latitude": 26.65, "longitude": 106.63, "province": "guizhou"},
                                       "site.weather_seed": 0,
                                       "buildings": [{"name": "hall", "type": "office", "floor_area_m2": 2000}]})
     df, meta, site = load_weather(loaded)

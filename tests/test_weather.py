@@ -483,9 +483,11 @@ def test_city_with_coordinates_as_a_scenario_gives_them():
     near, m_near = site_weather(city="Suzhou", lat=31.32, lon=120.70)
     assert m_near.source == "synthetic-city" and m_near.latitude == 31.32
     assert 0 < m_near.distance_km < 30
-    far, m_far = site_weather(city="Suzhou", lat=34.0, lon=113.0)
+    far, m_far = site_weather(city="Suzhou", lat=31.9, lon=120.1)  # 80 km: still Suzhou's reach
     assert m_far.source == "synthetic-site"
     assert any("km from the given lat/lon" in n for n in m_far.notes)
+    with pytest.raises(WeatherError, match="the two name different places"):  # 700 km: another place
+        site_weather(city="Suzhou", lat=34.0, lon=113.0)
     high, m_high = site_weather(city="Chengdu", elevation=1495.3)
     base, _ = site_weather(city="Chengdu")
     # lapse rate fitted by region and month (south-west, same surrounding terrain)
@@ -995,8 +997,10 @@ def test_any_chinese_city_or_county_names_a_site():
         with pytest.raises(WeatherError, match="is a province"):
             resolve_place(province)
     assert resolve_place("青海 海南")[1].name_zh == "海南藏族自治州"
-    _, far = site_weather(city="扬州", lat=39.9, lon=116.4)  # Beijing's coordinates
-    assert any(n.startswith("city='扬州' (扬州市, Jiangsu) is 8") for n in far.notes)
+    _, far = site_weather(city="扬州", lat=33.2, lon=119.45)  # by 宝应, a county of 扬州
+    assert any(n.startswith("city='扬州' (扬州市, Jiangsu) is 90 km") for n in far.notes)
+    with pytest.raises(WeatherError, match="the two name different places"):
+        site_weather(city="扬州", lat=39.9, lon=116.4)  # Beijing's coordinates
     _, near = site_weather(city="扬州", lat=32.3, lon=119.5)
     assert not any(n.startswith("city='扬州'") for n in near.notes)
     df, meta = site_weather(city="江都区")
@@ -1014,7 +1018,7 @@ def test_weather_notes_have_chinese_for_the_report():
     cases = [{"city": "Suzhou"}, {"city": "敦煌"}, {"lat": 34.27, "lon": 108.93},
              {"lat": 32.5, "lon": 88.0, "elevation": 4700}, {"city": "西安"},
              {"city": "Chengdu", "elevation": 1495}, {"city": "Suzhou", "lat": 31.32, "lon": 120.70},
-             {"city": "Suzhou", "lat": 34.0, "lon": 113.0}, {"lat": 30.0, "lon": 114.0, "radiation_basis": "cswd"},
+             {"city": "Suzhou", "lat": 31.9, "lon": 120.1}, {"lat": 30.0, "lon": 114.0, "radiation_basis": "cswd"},
              {"lat": 29.65, "lon": 91.13, "elevation": 3650}]
     for kw in cases:
         _, meta = site_weather(**kw)

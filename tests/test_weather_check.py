@@ -277,15 +277,23 @@ def test_a_run_on_a_weather_file_states_it_against_the_estimate(tmp_path, shared
         assert r.exit_code == 0, r.output
         w = json.loads((out / "summary.json").read_text(encoding="utf-8"))["weather"]
         fc = w["file_check"]
-        assert set(fc) == {"dataset", "temperature_period", "t_annual_estimate_c", "t_annual_diff_k",
-                           "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2", "ghi_diff_tmyx", "ghi_diff_cswd"}
-        assert abs(fc["t_annual_diff_k"]) < 1.0 and abs(fc["ghi_diff_tmyx"]) < 0.05  # Suzhou's own file
-        assert fc["t_annual_diff_k"] == pytest.approx(w["annual_mean_temperature_c"] - fc["t_annual_estimate_c"])
+        assert set(fc) == {"dataset", "temperature_period", "estimate_station", "t_annual_estimate_c",
+                           "t_annual_error_k", "ghi_tmyx_kwh_m2", "ghi_cswd_kwh_m2", "ghi_error_tmyx",
+                           "ghi_error_cswd"}
+        assert fc["estimate_station"] is None  # a TMYx file: the interpolation at its position
+        assert abs(fc["t_annual_error_k"]) < 1.0 and abs(fc["ghi_error_tmyx"]) < 0.05  # Suzhou's own file
+        # estimate less file, as twin weather-check's errors
+        assert fc["t_annual_error_k"] == pytest.approx(fc["t_annual_estimate_c"] - w["annual_mean_temperature_c"])
+        assert fc["ghi_error_tmyx"] == pytest.approx(fc["ghi_tmyx_kwh_m2"] / w["annual_ghi_kwh_m2"] - 1)
         import html as _html
 
+        from weather.site import signed_text
+
         page = _html.unescape((out / "report.html").read_text(encoding="utf-8"))
-        said = (f"{fc['t_annual_diff_k']:+.1f} K，总辐射 {100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）" if lang == "zh"
-                else f"against the tool's estimate at the file's position: mean temperature {fc['t_annual_diff_k']:+.1f} K")
+        said = (f"估计减文件：年均气温 {signed_text(fc['t_annual_error_k'], 1)} K，总辐射 "
+                f"{signed_text(100 * fc['ghi_error_tmyx'], 0)}%（tmyx 基准）" if lang == "zh"
+                else f"the tool's estimate at the file's header position less the file: mean temperature "
+                     f"{signed_text(fc['t_annual_error_k'], 1)} K")
         assert said in page
     p.write_text(text, encoding="utf-8")
     r = _run(["run", str(p), "--hours", "48", "-o", str(tmp_path / "synthetic"), "-q"])
@@ -301,7 +309,7 @@ def test_a_cswd_file_is_judged_in_its_own_period(shared_dir):
     _, meta = wx.site_weather(path=_file(shared_dir, "CSWD-58424"))
     fc = meta.file_check
     assert fc["dataset"] == "CSWD"
-    assert abs(fc["t_annual_diff_k"]) < 0.3
+    assert abs(fc["t_annual_error_k"]) < 0.3
     recent = fc["t_annual_estimate_c"] + float(dataset_offsets()["CSWD"] @ [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) / 365
     assert recent - fc["t_annual_estimate_c"] > 0.3
 
@@ -329,7 +337,7 @@ def test_weather_written_as_epw_reads_back(tmp_path):
     assert (data["temp_dew"] <= data["temp_air"] + 1e-9).all()
     assert data["atmospheric_pressure"].iloc[0] == pytest.approx(101325 * (1 - 2.25577e-5 * meta.elevation) ** 5.25588, abs=1)
     first = out.read_text(encoding="utf-8").splitlines()
-    assert first[5].startswith("COMMENTS 1,synthetic typical year by park-twin")
+    assert first[5].startswith("COMMENTS 1,park-twin ") and "synthetic typical year" in first[5]
     assert all(line.isascii() for line in first)
     assert first[8].startswith("2026,1,1,1,0,") and first[-1].startswith("2026,12,31,24,0,")
 

@@ -229,9 +229,11 @@ def schema(output: Path | None) -> None:
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file (or a .zip archive holding one EPW) instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
-@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"]), default="tmyx", show_default=True,
+@click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"], case_sensitive=False), default="tmyx",
+              show_default=True,
               help="Radiation level of synthetic years (weather/VALIDATION.md).")
-@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd", "tmyx-2009-2023"]), default="tmyx",
+@click.option("--temperature-period", type=click.Choice(["tmyx", "cswd", "tmyx-2009-2023"], case_sensitive=False),
+              default="tmyx",
               show_default=True,
               help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
               "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder); tmyx-2009-2023, "
@@ -250,13 +252,11 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
             _fail("twin weather: --list lists the stations; give it without --city, --lat/--lon or --file")
         from weather.stations import station_table
 
+        if output and output.suffix.lower() not in (".csv", ".txt"):
+            _fail(f"twin weather --list -o {output}: the station list is written as .csv (a table) or .txt (the "
+                  f"aligned text); give a file name ending in one of those")
         st = station_table().sort_values(["province", "name", "dataset"])
-        lines = [f"{'province':14s} {'name':20s} {'中文名':6s} {'dataset':7s} {'WMO':>5s} {'lat':>7s} "
-                 f"{'lon':>8s} {'elev':>7s}  region"]
-        for sid, r in st.iterrows():
-            zh = f"{r['province_zh']}·{r['name_zh']}"
-            lines.append(f"{r['province']:14s} {r['name']:20s} {zh:10s} {r['dataset']:7s} {r['wmo']:>5s} "
-                         f"{r['lat']:7.2f} {r['lon']:8.2f} {r['elevation_m']:6.0f}m  {r['region']}")
+        lines = _station_lines(st)
         lines.append(f"{len(st)} stations (TMYx: Climate.OneBuilding.org; CSWD: CMA Climate Data Office and "
                      f"Tsinghua University 2005; SWERA: UNEP/NREL). Use the name, the Chinese name (安徽·安庆 "
                      f"or 安庆) or its pinyin (林芝 or Linzhi for Nyingchi), the name with its dataset "
@@ -300,6 +300,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                                    temperature_period=temperature_period)
     except wx.WeatherError as exc:
         _fail(f"twin weather: {_cli_words(str(exc))}")
+    meta.notes[:] = [_cli_words(n) for n in meta.notes]  # the file's header speaks as the terminal does
     if path and ignored:
         meta.notes.append(f"not used with --file (they shape synthetic years; the file's own values "
                           f"stand): {', '.join(ignored)}")
@@ -308,11 +309,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     if output.suffix.lower() == ".epw":
         text = _weather_epw(df, meta)
     else:
-        header = "".join(f"# {k}: {v}\n" for k, v in meta.to_attrs(prefix="").items())
+        header = "".join(f"# {line}\n" for line in meta.header_lines())
         header += ("# columns: time = start of the hour (Asia/Shanghai, UTC+8); ghi, dni, dhi [W/m2], "
                    "mean irradiance over the hour; temp_air [degC]; wind_speed [m/s]; relative_humidity "
                    "[%]. Header units: latitude/longitude [deg], elevation [m], distance_km [km], "
-                   "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]\n")
+                   "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]; "
+                   "null: not stated (a weather file's own uncertainty)\n")
         text = header + df.to_csv(index_label="time")
     try:
         atomic_write_text(output, text)
@@ -325,15 +327,32 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         click.echo(f"note: {_cli_words(n)}", err=True)
     fc = meta.file_check
     if fc:
-        from weather.site import file_check_text
+        from weather.site import FILE_CHECK_WORDS, file_check_text
 
-        click.echo(f"the file against the tool's estimate at its header position: {file_check_text(fc)}; "
-                   f"twin weather-check {path} adds the worst month, PV yield and climate zone", err=True)
+        click.echo(f"{FILE_CHECK_WORDS}: {file_check_text(fc)}; twin weather-check {path} adds the worst "
+                   f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
-    z = meta.climate_zone
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
-               f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}), climate zone {z.get('subzone', '')} (HDD18 "
-               f"{z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})", err=True)
+               f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}); "
+               f"{_zone_words(meta)}", err=True)
+
+
+def _zone_words(meta) -> str:
+    """The climate zone on the last line of ``twin weather``: a synthetic year's from the site's
+    climate (the mean degree days of 16 seeded years, so it does not follow the seed) with this
+    year's own degree days beside it, and what that year gives when read back as a file; a
+    file's from its own year."""
+    from weather.site import ZONE_SEEDS
+
+    z = meta.climate_zone
+    if "year_hdd18" not in z:
+        return f"climate zone {z.get('subzone', '')} (this year's HDD18 {z.get('hdd18', 0):.0f}, CDD26 {z.get('cdd26', 0):.0f})"
+    year = (f"this year (seed {meta.seed}) alone: HDD18 {z['year_hdd18']:.0f}, CDD26 {z['year_cdd26']:.0f}")
+    if z["year_subzone"] != z["subzone"]:
+        year += (f", which gives {z['year_subzone']}: read back as a file (--file, site.weather_file) the year "
+                 f"takes that zone; give site.climate_zone: {z['subzone']} to keep the climate's")
+    return (f"climate zone {z['subzone']} of the site's climate (HDD18 {z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f}: "
+            f"the mean of {ZONE_SEEDS} synthetic years); {year}")
 
 
 @main.command("weather-check")
@@ -342,9 +361,11 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
               help="Leave out the bundled stations of every place within this distance of a file's site "
               "(and of its WMO number) [km]; 15 repeats the leave-one-out of weather/VALIDATION.md. 0: every "
               "station, as a planner's run uses them.")
-@click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"]), default="auto", show_default=True,
+@click.option("--radiation-basis", type=click.Choice(["auto", "tmyx", "cswd"], case_sensitive=False), default="auto",
+              show_default=True,
               help="Radiation level of the estimate; auto: cswd for a CSWD file, else tmyx.")
-@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"]), default="auto",
+@click.option("--temperature-period", type=click.Choice(["auto", "tmyx", "cswd", "tmyx-2009-2023"], case_sensitive=False),
+              default="auto",
               show_default=True, help="Climate period of the estimate; auto: the file's own (CSWD 1971-2003, "
               "SWERA 1973-2002, 2009-2023 for a TMYx file whose record holds recent years only, such as the "
               "2009-2023 window, else the recent climate).")
@@ -396,7 +417,10 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         rows.append(r)
         elapsed = time.perf_counter() - progress.t0
         left = elapsed / (i + 1) * (len(files) - i - 1)
-        progress.done(f"T {r['t_annual_error']:+.2f} K, GHI {100 * r['ghi_error']:+.1f} %"
+        from weather.site import signed_text
+
+        progress.done(f"estimate less file: T {signed_text(r['t_annual_error'], 2)} K, GHI "
+                      f"{signed_text(100 * r['ghi_error'], 1)} %"
                       + (f", ~{left:.0f} s left" if i + 1 < len(files) else ""))
     if rows:
         table = pd.DataFrame(rows)
@@ -417,6 +441,25 @@ def weather_check(paths, leave_out_km, radiation_basis, temperature_period, seed
         sys.exit(1)
 
 
+def _station_lines(st) -> list[str]:
+    """``twin weather --list`` as aligned text: columns in terminal columns (a Chinese character
+    counts two), text left and numbers right."""
+    from twin.compare import _display_width
+
+    head = ["province", "name", "中文名", "dataset", "WMO", "lat", "lon", "elev", "region"]
+    right = {"WMO", "lat", "lon", "elev"}
+    rows = [head] + [[r["province"], r["name"], f"{r['province_zh']}·{r['name_zh']}", r["dataset"], r["wmo"],
+                      f"{r['lat']:.2f}", f"{r['lon']:.2f}", f"{r['elevation_m']:.0f}m", r["region"]]
+                     for _, r in st.iterrows()]
+    widths = [max(_display_width(str(x)) for x in col) for col in zip(*rows)]
+
+    def cell(text, width, name) -> str:
+        pad = " " * (width - _display_width(str(text)))
+        return pad + str(text) if name in right else str(text) + pad
+
+    return ["  ".join(cell(x, w, n) for x, w, n in zip(row, widths, head)).rstrip() for row in rows]
+
+
 def _aligned(rows: list[list[str]]) -> list[str]:
     """Terminal lines of a table: the first column left-aligned, the others right-aligned, widths
     in terminal columns (a Chinese character counts two)."""
@@ -433,8 +476,10 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
 
     from weather.validation import LEAVE_OUT_PLACE_KM
 
+    from weather.site import signed_text
+
     def pct(x) -> str:
-        return f"{100 * x:+.1f}%"
+        return f"{signed_text(100 * x, 1)}%"
 
     head = ["file", "dataset", "nearest station", "T annual", "worst month", "stated T", "GHI", "PV lat",
             "PV 10°", "zone file/est."]
@@ -443,12 +488,13 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
         unc = r["expected_temperature_uncertainty_k"]
         body.append([r["file"] + ("" if r["independent"] else " *"), r["dataset"],
                      f"{r['nearest_station']} {r['nearest_km']:.0f} km",
-                     f"{r['t_annual_error']:+.2f} K", f"{r['t_worst_month_error']:+.2f} K (m{r['t_worst_month']})",
+                     f"{signed_text(r['t_annual_error'], 2)} K",
+                     f"{signed_text(r['t_worst_month_error'], 2)} K (m{r['t_worst_month']})",
                      f"±{unc:.1f} K" if pd.notna(unc) else "station",
                      pct(r["ghi_error"]), pct(r["pv_yield_error"]), pct(r["pv_yield_roof_error"]),
                      f"{r['zone_file']}/{r['zone_estimate']}"])
     lines = _aligned([head, *body])
-    lines.append("errors: estimate minus file (temperatures in the file's own period unless "
+    lines.append("errors: the tool's estimate less the file (temperatures in the file's own period unless "
                  "--temperature-period is given; radiation on the file's basis unless --radiation-basis is)"
                  + (f"; bundled places within {leave_out_km:g} km left out" if leave_out_km > 0 else
                     "; every bundled station used (--leave-out-km 15 for the leave-one-out)"))
@@ -462,6 +508,10 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
         lines.append(f"* within {LEAVE_OUT_PLACE_KM:g} km of a bundled station the estimate uses ({near} of "
                      f"{len(table)}): the estimate leans on that station's own statistics, so such a file is no "
                      f"independent check of the method (--leave-out-km {LEAVE_OUT_PLACE_KM:g} leaves such places out)")
+    if (table["dataset"] == "park-twin").any():
+        lines.append("park-twin: a year this tool wrote, compared with what it was made from (its station's own "
+                     "statistics, or the interpolation at its site) on its own radiation basis and temperature "
+                     "period: a check of the file, not of the method")
     lines.append("")
     lines.append("goals of weather/VALIDATION.md (95 % of files within the goal):")
     for _, g in summary.iterrows():
@@ -502,20 +552,9 @@ def _weather_check_text(table, summary, leave_out_km: float, coverage: dict, reg
 
 def _weather_epw(df, meta) -> str:
     """The typical year of ``twin weather`` as an EPW file, its provenance in the comment line."""
-    from weather.io import epw_text
+    from weather.io import epw_of_year
 
-    if meta.source == "file":
-        prov = meta.provenance
-        comment = f"re-written by park-twin {__version__} from the weather file {prov.get('file', '')}"
-        return epw_text(df, meta, prov.get("station") or "file", comment,
-                        source=f"{prov.get('data_source') or 'file'} via park-twin", wmo=prov.get("wmo") or "-")
-    name = (meta.reference_city if meta.source == "synthetic-city"
-            else f"site {meta.latitude:.2f}N {meta.longitude:.2f}E")
-    used = "; ".join(f"{s['name']} ({s['dataset']} {s['distance_km']:.0f} km)" for s in meta.stations[:7])
-    comment = (f"synthetic typical year by park-twin {__version__} (weather/VALIDATION.md): radiation basis "
-               f"{meta.radiation_basis}; temperature period {meta.temperature_period}; seed {meta.seed}; "
-               f"stations: {used}")
-    return epw_text(df, meta, name, comment)
+    return epw_of_year(df, meta, f"park-twin {__version__}")
 
 
 def _window_step() -> float:
@@ -533,6 +572,8 @@ _PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "tmyx-20
 def _cli_words(text: str) -> str:
     """A weather message in the command line's terms instead of the Python API's."""
     for api, cli in (("site_weather: give either city= or path=, not both", "give either --city or --file, not both"),
+                     ("give either city= or lat=/lon= (the park's own position), not both",
+                      "give either --city or --lat/--lon (the park's own position), not both"),
                      ("pass path= to a weather file", "give a weather file with --file"),
                      ("site_weather(path=...)", "twin weather --file, or site.weather_file in a scenario"),
                      ("site.temperature_period: tmyx",

@@ -115,9 +115,9 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
     period = w.get("temperature_period") or "tmyx"  # the default, the recent climate, goes unsaid
     older = _PERIOD_YEARS.get(period)
     is_file = w["source"] == "file"
-    fc = w.get("file_check") or {}  # a file against the tool's estimate at its position
+    fc = w.get("file_check") or {}  # the tool's estimate at the file's position less the file
     if fc:
-        from weather.site import file_check_text
+        from weather.site import FILE_CHECK_WORDS, file_check_text, signed_text
         from weather.validation import FILE_PERIODS
     if zh:
         used = stations_words(w, zh)
@@ -129,24 +129,23 @@ def _weather_text(w: dict, fmt, zh: bool) -> str:
         parts += [f"气候区 {zone}"] if zone else []
         parts += [text("zone_given", "zh").format(zone=given)] if given else []
         if fc:
-            parts += [f"与本工具在文件位置的估计相比：年均气温 {fc['t_annual_diff_k']:+.1f} K"
+            parts += [f"本工具在文件表头位置的估计减文件：年均气温 {signed_text(fc['t_annual_error_k'], 1)} K"
                       + ("（按文件所属时段）" if fc.get("dataset") in FILE_PERIODS
                          or fc.get("temperature_period", "tmyx") != "tmyx" else "") + "，总辐射 "
-                      f"{100 * fc['ghi_diff_tmyx']:+.0f}%（tmyx 基准）/ {100 * fc['ghi_diff_cswd']:+.0f}%（cswd 基准）"]
+                      f"{signed_text(100 * fc['ghi_error_tmyx'], 0)}%（tmyx 基准）/ "
+                      f"{signed_text(100 * fc['ghi_error_cswd'], 0)}%（cswd 基准）"
+                      + (f"；估计取文件所据的 {fc['estimate_station']} 站自身统计值" if fc.get("estimate_station")
+                         else "；估计为文件所据场址的插值" if fc.get("dataset") == "park-twin" else "")]
         return "；".join(parts)
-    if is_file:
-        where = w.get("file") or ""
-    elif st:
-        where = "stations: " + stations_words(w, zh)
-    else:
-        where = w.get("reference_city") or ""
+    # the source in words, then the file's name or the stations used
+    used = stations_words(w, zh) if st else (w.get("reference_city") or "")
+    head = weather_source_words(w, "en") + (f": {used}" if used and not is_file else "")
     extra = "".join([f", mean {t:.1f} °C" + (f" ({older.replace('–', '-')} climate)" if older else "") if t is not None else "",
                      ("; radiation from the file" if is_file else
                       "; " + text("weather_basis", "en").format(basis=basis)) if basis else "",
                      f"; climate zone {zone}" if zone else "",
                      "; " + text("zone_given", "en").format(zone=given) if given else "",
-                     f"; against the tool's estimate at the file's position: {file_check_text(fc)}" if fc else ""])
-    head = f"{w['source']} {where}".strip()
+                     f"; {FILE_CHECK_WORDS}: {file_check_text(fc)}" if fc else ""])
     return f"{head}, GHI {fmt(w['annual_ghi_kwh_m2'])} kWh/m²/yr{extra}"
 
 

@@ -1146,3 +1146,43 @@ PHRASES.update({
     "--representative-days for the full marginal cost)":
         "规模由典型日确定后固定，此值只反映运行与购买的边际成本（完整边际成本请不使用 --representative-days 运行）",
 })
+
+PATTERNS.extend([  # weather notes of the weather audit's fixes (weather.site, weather.io)
+    (
+        (r"^the site lies (?P<d>[\d.]+) km from the bundled (?P<ds>\w+) station (?P<n>.+?) (?P<zh>\S+) "
+         r"\((?P<z>-?\d+) m\): this year is interpolated between stations \(annual GHI (?P<g1>\d+) kWh/m2, "
+         r"mean (?P<t1>-?[\d.]+) degC\), which weighs that station with its neighbours rather than taking its "
+         r"own year; the station's own statistics give GHI (?P<g0>\d+) kWh/m2 and (?P<t0>-?[\d.]+) degC: "
+         r"name it as the city \(--city (?P<c>.+), site\.city in a scenario\) to use them$"),
+        ("场址距内置 {ds} 气象站 <data>{n}</data>（{zh}，{z} m）{d} km：本年为多站插值（年水平面总辐射 {g1} "
+         "kWh/m²，年均气温 {t1} °C），插值将该站与其邻站加权，而非取该站自身的年份；该站自身统计值为总辐射 "
+         "{g0} kWh/m²、气温 {t0} °C：如需采用，请以该站为城市（--city {c}，情景中为 site.city）"),
+    ),
+])
+PATTERNS.extend([
+    (
+        (r"^the file's header gives climate zone (?P<z0>\S+), the climate of the site it was written for \(the "
+         r"mean of (?P<n>\d+) synthetic years\); this one year's degree days \(HDD18 (?P<h>\d+), CDD26 "
+         r"(?P<c>\d+)\) give (?P<z1>\S+), which the buildings' presets follow: give site\.climate_zone: "
+         r"(?P<z2>\S+) to use the climate's$"),
+        ("文件表头给出的气候区为 {z0}，即其所写场址的气候（{n} 个合成年的平均）；本年自身的度日数（HDD18 {h}，"
+         "CDD26 {c}）判为 {z1}，建筑预设按此取值：如需采用气候的分区，请设 site.climate_zone: {z2}"),
+    ),
+])
+PATTERNS.extend([
+    (
+        (r"^the radiation shift of (?P<e>\d+) h is the edge of the (?P<a>[-+]\d+)\.\.(?P<b>[-+]\d+) h search: "
+         r"(?P<f>\d+) h (?P<w>later|earlier) fits about as well \(score (?P<s1>[\d.]+) against (?P<s0>[\d.]+)\), "
+         r"so the radiation may still be an hour off: check the file's hours and time zone$"),
+        ("辐射时移 {e} h 已到 {a}..{b} h 检测范围的边缘：{w}{f} h 的吻合程度相近（评分 {s1}，对比 {s0}），"
+         "辐射可能仍偏差一小时：请核对文件的小时列和时区"),
+    ),
+])
+PATTERNS.extend([
+    (
+        (r"^(?P<c>'[^']+'|\"[^\"]+\") was taken as the one in (?P<p>[^;]+); it also names a place in "
+         r"(?P<r>Taiwan|Hong Kong|Macau), which this tool does not cover \(mainland China only\)$"),
+        ("<data>{c}</data> 按 {p} 的同名地点处理；该名称也指{r}的地点，本工具不覆盖该地区（仅限中国大陆）"),
+    ),
+])
+_WORDS_ZH.update({"Taiwan": "台湾", "Hong Kong": "香港", "Macau": "澳门"})

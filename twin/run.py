@@ -239,7 +239,11 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
             raise UserInputError(f"weather: {exc}") from None
     else:
         wdf, wmeta, site = inputs.weather_df, inputs.weather_meta, inputs.site
-    prog.done(f"{wmeta.source}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2")
+    from twin.report_text import text
+
+    zone = (wmeta.climate_zone or {}).get("subzone")  # every source states it (a station's too)
+    prog.done(f"{text('weather_source_' + wmeta.source, 'en')}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2"
+              + (f", climate zone {zone}" if zone else ""))
     for n in wmeta.notes:
         prog.note(n)
 

@@ -77,8 +77,9 @@ class WeatherMeta:
         its distance and weights.
     distance_km : float
         Great-circle distance to the nearest station used [km] (0 for a file).
-    expected_uncertainty : float
-        Expected relative error of the annual GHI [-] (e.g. 0.03 = 3 %).
+    expected_uncertainty : float or None
+        Expected relative error of the annual GHI of a synthetic year [-] (e.g. 0.03 = 3 %);
+        ``None`` for a weather file, whose uncertainty the tool does not state.
     expected_temperature_uncertainty_k : float or None
         Expected error of the annual mean temperature of a site interpolated between
         stations (95th percentile of the leave-one-out for its kind of place) [K]; ``None``
@@ -113,16 +114,17 @@ class WeatherMeta:
     annual_mean_temperature_c : float or None
         Mean air temperature of the whole typical year [degC].
     file_check : dict
-        For a file, the tool's estimate at its header position and elevation and the file
-        against it (:func:`weather.site.file_against_estimate`): ``dataset`` (the typical-year
+        For a file, the tool's estimate at its header position and elevation less the file
+        (:func:`weather.site.file_against_estimate`): ``dataset`` (the typical-year
         dataset its header names, "" for another file), ``temperature_period`` (the period it
         is compared in, :func:`weather.validation.file_period`), ``t_annual_estimate_c`` [degC,
         in the file's period: CSWD 1971-2003, SWERA 1973-2002, 2009-2023 for a TMYx file whose
         record holds recent years only (:func:`weather.interp.is_recent_record`), else the
         recent climate],
-        ``t_annual_diff_k`` (file minus estimate [K]), ``ghi_tmyx_kwh_m2``,
-        ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_diff_tmyx``, ``ghi_diff_cswd`` (file / estimate - 1
-        [-]); empty for a synthetic year or a file outside mainland China.
+        ``t_annual_error_k`` (estimate minus file [K]), ``ghi_tmyx_kwh_m2``,
+        ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_error_tmyx``, ``ghi_error_cswd`` (estimate / file - 1
+        [-], the errors of ``twin weather-check``); empty for a synthetic year or a file outside
+        mainland China.
     """
 
     latitude: float
@@ -133,7 +135,7 @@ class WeatherMeta:
     elevation_uncertainty_m: float | None = None
     reference_city: str | None = None
     distance_km: float = 0.0
-    expected_uncertainty: float = 0.0
+    expected_uncertainty: float | None = None
     expected_temperature_uncertainty_k: float | None = None
     notes: list[str] = field(default_factory=list)
     seed: int | None = None
@@ -171,6 +173,27 @@ class WeatherMeta:
             else:
                 v = str(v)
             out[prefix + f.name] = v
+        return out
+
+    def header_lines(self) -> list[str]:
+        """``key: value`` lines of the provenance for a text header (the CSV of ``twin weather``):
+        numbers as written (an integer stays one), dicts and lists of dicts as JSON, other lists
+        joined by ``"; "``, ``null`` for a value not stated (a file's GHI uncertainty); a weather
+        file has no ``seed`` line."""
+        out = []
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.name == "seed" and self.source == "file":
+                continue
+            if v is None:
+                v = "null"
+            elif isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
+                v = json.dumps(v, sort_keys=isinstance(v, dict), ensure_ascii=False, default=str)
+            elif isinstance(v, list):
+                v = "; ".join(str(x) for x in v)
+            elif isinstance(v, (np.integer, np.floating)):
+                v = v.item()
+            out.append(f"{f.name}: {v}")
         return out
 
 

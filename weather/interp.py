@@ -401,6 +401,18 @@ def settlement_elevation(lat: float, lon: float) -> tuple[float, float]:
     return low, float(z.max() - z.min())
 
 
+def lowest_land_cell(lat: float, lon: float) -> float:
+    """The lowest land cell of pvlib's 5-arcmin grid among a site's cell and its neighbours (the
+    cells of :func:`settlement_elevation`) as the grid gives it, below sea level too [m]; 0 where
+    all are sea."""
+    g = _altitude_grid()
+    i, j = _cell(lat, lon)
+    h = ELEVATION_ESTIMATE_HALF_CELLS
+    codes = g[max(i - h, 0):i + h + 1, max(j - h, 0):j + h + 1].ravel()
+    land = codes[codes != 255]
+    return float(_decode(land).min()) if land.size else 0.0
+
+
 def terrain_mean(lat: float, lon: float, half_deg: float = TERRAIN_HALF_DEG) -> float:
     """Mean terrain height in a box of +-``half_deg`` around a point [m].
 

@@ -28,8 +28,21 @@ CHINA_UTC_OFFSET_H = 8.0
 """China's one time zone, Beijing time [h]: files are moved to it, and a refused file's
 irradiance is checked against it first, before any other time zone that fits."""
 
-SHIFT_CANDIDATES_H = (-2, -1, 0, 1, 2)
-"""Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]."""
+SHIFT_CANDIDATES_H = (-3, -2, -1, 0, 1, 2, 3)
+"""Whole-hour radiation shifts tried by :func:`detect_radiation_shift` [h]: radiation columns
+written 3 h late were repaired by 2 h when the search stopped there, and left 1 h late without a
+word. A file whose radiation fits the sun best farther off is refused
+(:data:`SHIFT_BEYOND_H`)."""
+
+SHIFT_BEYOND_H = 6
+"""The shifts beyond :data:`SHIFT_CANDIDATES_H` scored to see whether the best lies outside the
+repair [h]: a file whose radiation fits the sun better there than at any shift repaired is
+refused, naming the shift (its other columns are in question too)."""
+
+HEADER_TIME_ZONE_SLACK_H = 2
+"""A header time zone more than this from UTC+8 whose data fit UTC+8 as well as the repair is
+refused (:func:`_check_sun`): the whole file, temperature included, is then that far off, which
+a radiation-only repair would hide [h]."""
 
 SHIFT_MIN_GAIN = 0.01
 """A radiation shift is made only if it lowers the score of :func:`shift_scores` by more than
@@ -105,12 +118,40 @@ def _read_text(path: Path) -> tuple[str, str, str | None]:
     member = None
     if raw[:4] == b"PK\x03\x04":
         raw, member = _zip_member(raw, path.name)
+    _check_content(raw, path.name)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     return text.removeprefix("\ufeff"), sha, member
+
+
+EXPECTED_FILE = ("expected an EPW file (text, first line 'LOCATION,...'), a TMY3 CSV, or either "
+                 "gzip-compressed (.epw.gz) or in a zip archive (.zip)")
+"""What a weather file may be, said by every message about one that is none of them."""
+
+
+def _check_content(raw: bytes, name: str) -> None:
+    """Refuse, in plain words, content that cannot be a weather file whatever its name: empty,
+    binary, or named .zip / .gz without being one (a renamed EPW is read)."""
+    body = raw.removeprefix(b"\xef\xbb\xbf")
+    if not body.strip():
+        raise WeatherError(f"weather file {name!r}: empty ({len(raw)} bytes); {EXPECTED_FILE}")
+    if body.lstrip().startswith(b"LOCATION"):
+        return
+    lower = name.lower()
+    for suffix, what in ((".zip", "a zip archive"), (".gz", "gzip-compressed")):
+        if lower.endswith(suffix):
+            raise WeatherError(f"weather file {name!r}: named {suffix} but not {what} (its first bytes "
+                               f"are not those of one, nor of an EPW file); {EXPECTED_FILE}")
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise WeatherError(f"weather file {name!r}: UTF-16 text, which weather files are not written in; save "
+                           f"it as UTF-8 or ASCII ({EXPECTED_FILE.removeprefix('expected ')})")
+    head = body[:4096]
+    text_like = sum(b in b"\t\n\r" or 32 <= b for b in head)
+    if b"\x00" in head or text_like < 0.95 * len(head):
+        raise WeatherError(f"weather file {name!r}: binary data, not a text file; {EXPECTED_FILE}")
 
 
 ZIP_WEATHER_SUFFIXES = (".epw", ".csv")
@@ -158,10 +199,11 @@ def _parse_epw(text: str, name: str):
         raise WeatherError(f"weather file {name!r}: not an EPW file (first line must start "
                            f"with 'LOCATION', got {text[:40]!r})")
     _check_location_line(text.split("\n", 1)[0], name)
+    _check_epw_rows(text, name)
     try:
         data, meta = pvlib.iotools.read_epw(io.StringIO(text))
     except Exception as exc:  # pvlib raises assorted parse errors
-        raise WeatherError(f"weather file {name!r}: EPW could not be parsed ({exc})") from None
+        raise WeatherError(f"weather file {name!r}: EPW could not be read ({_plain(exc)})") from None
     for col, miss in _EPW_MISSING.items():
         data[col] = pd.to_numeric(data[col], errors="coerce").where(lambda s: s < miss)
     m, d, h = (data[c].to_numpy(dtype=int) for c in ("month", "day", "hour"))
@@ -172,6 +214,39 @@ def _parse_epw(text: str, name: str):
                  data_source=str(meta.get("data_type", "")).strip(),
                  wmo=str(meta.get("WMO_code", "")).strip(),
                  record_period=record_period(text)))
+
+
+EPW_FIELDS = 35
+"""Fields of an EPW data row (year, month, day, hour, minute, flags, then 29 weather fields)."""
+
+
+def _check_epw_rows(text: str, name: str) -> None:
+    """Every data row of an EPW (from line 9) has at most :data:`EPW_FIELDS` fields and whole
+    numbers for year, month, day and hour; the first row that does not is named by its line."""
+    for i, line in enumerate(text.split("\n")[8:], start=9):
+        if not line.strip():
+            continue
+        f = line.rstrip("\r").split(",")
+        if len(f) > EPW_FIELDS or len(f) < 4:
+            raise WeatherError(f"weather file {name!r}: line {i} has {len(f)} fields, expected {EPW_FIELDS} "
+                               f"(an EPW data row: year, month, day, hour, minute, flags, then the weather "
+                               f"values); got {line[:60]!r}")
+        for k, what in enumerate(("year", "month", "day", "hour")):
+            if not f[k].strip().lstrip("-").isdigit():
+                raise WeatherError(f"weather file {name!r}: line {i}, field {k + 1} ({what}) is "
+                                   f"{f[k]!r}; expected a whole number")
+
+
+def _plain(exc: Exception) -> str:
+    """A parser's error in plain words: its first line, pandas' tokenizer wording as fields and
+    line, a missing column as such."""
+    if isinstance(exc, KeyError):
+        return f"the column {exc.args[0]!r} is missing"
+    first = str(exc).strip().split("\n")[0]
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first)
+    if m:
+        return f"a row has {m.group(3)} fields where {m.group(1)} were expected"
+    return first[:160]
 
 
 _RECORD_PERIOD = re.compile(r"Period of Record\s*=\s*(\d{4})\s*-\s*(\d{4})")
@@ -216,17 +291,39 @@ def _check_location_line(line: str, name: str) -> None:
                                f"{fields[i]!r}; expected {unit}, {lo}..{hi}")
 
 
+TMY3_FIRST_LINE = "the station's number, name, state, time zone, latitude, longitude and elevation"
+"""What the first line of a TMY3 file holds (NREL TMY3 user's manual)."""
+
+
+def _is_tmy3_station_line(line: str) -> bool:
+    """Whether a first line is a TMY3 station line: seven or more fields, the fourth to seventh
+    numbers."""
+    fields = [f.strip().strip('"') for f in line.split(",")]
+    try:
+        [float(x) for x in fields[3:7]]
+    except ValueError:
+        return False
+    return len(fields) >= 7
+
+
 def _parse_tmy3(text: str, name: str):
     import pvlib
 
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first.startswith("# ") and "\ntime," in text[:20000]:
+        raise WeatherError(f"weather file {name!r}: a table written by 'twin weather' (a '#' header, then "
+                           f"'time,ghi,...'), an output, not a weather file: give the weather file it was "
+                           f"made from, or write the year as EPW (twin weather ... -o x.epw)")
+    if not _is_tmy3_station_line(first):
+        raise WeatherError(f"weather file {name!r}: neither an EPW file (its first line starts with "
+                           f"'LOCATION,') nor a TMY3 file (its first line holds {TMY3_FIRST_LINE}); the "
+                           f"first line is {first[:60]!r}")
     try:
         data, meta = pvlib.iotools.read_tmy3(io.StringIO(text), map_variables=True)
     except Exception as exc:
-        detail = " ".join(str(exc).split())
-        raise WeatherError(f"weather file {name!r}: neither an EPW file (first line "
-                           f"'LOCATION,...') nor a TMY3 CSV (first line the station's metadata, "
-                           f"second the column names) could be read ({detail}); a table written "
-                           f"by 'twin weather' is an output, not a weather file") from None
+        raise WeatherError(f"weather file {name!r}: a TMY3 file whose data could not be read "
+                           f"({_plain(exc)}); expected its second line to name the columns (Date "
+                           f"(MM/DD/YYYY), Time (HH:MM), GHI (W/m^2), ...) and one row per hour") from None
     missing = [c for c in COLUMNS if c not in data.columns]
     if missing:
         raise WeatherError(f"weather file {name!r}: TMY3 columns {missing} missing")
@@ -289,7 +386,8 @@ def shift_scores(ghi, dni, dhi, index, latitude, longitude, shifts=SHIFT_CANDIDA
 
 
 def detect_radiation_shift(ghi, dni, dhi, index, latitude, longitude):
-    """Best whole-hour radiation shift [h] and the diagnostics table.
+    """Best whole-hour radiation shift [h] among :data:`SHIFT_CANDIDATES_H` and the diagnostics
+    table.
 
     Zero is kept unless another shift lowers the score by more than
     :data:`SHIFT_MIN_GAIN`.
@@ -308,8 +406,9 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
 
     Refused: more than :data:`NIGHT_MAX` of the GHI at night even after the shift repair
     (``shift``, scores ``sc`` of :func:`detect_radiation_shift`); or a header time zone other
-    than UTC+8 whose data fit UTC+8 at least as well as the repair, more than the repair's
-    2 h away: the whole file, temperature included, is then hours off, which the radiation
+    than UTC+8 whose data fit UTC+8 at least as well as the repair, more than
+    :data:`HEADER_TIME_ZONE_SLACK_H` away: the whole file, temperature included, is then hours
+    off, which the radiation
     repair would hide (Beijing's TMYx file labelled UTC+11 was read 3 h early with its
     radiation "repaired" to 1 h early). The shift of up to 12 h that fits the sun
     (:func:`shift_scores`) names the time zone the data were written in; UTC+8 is named when
@@ -318,7 +417,7 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
     night = sc.loc[shift, "night"]
     lat, lon, tz = info["latitude"], info["longitude"], info["tz"]
     china = int(round(tz - CHINA_UTC_OFFSET_H))
-    limit = max(abs(s) for s in SHIFT_CANDIDATES_H)
+    limit = HEADER_TIME_ZONE_SLACK_H
     if not (night > NIGHT_MAX or abs(china) > limit):
         return
     wide = shift_scores(data["ghi"], data["dni"], data["dhi"], index, lat, lon,
@@ -333,7 +432,8 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
     elif china_fits and wide.loc[china, "score"] <= wide.loc[shift, "score"] + SHIFT_MIN_GAIN:
         where = (f"its irradiance fits the sun {abs(china)} h from the header's time zone "
                  f"(UTC{tz:+g}) at its position ({lat:.2f} N, {lon:.2f} E), more than the "
-                 f"{limit} h the reader repairs, and its other columns would be as far off")
+                 f"{limit} h a header's time zone is taken to be off by, and its other columns would be "
+                 f"as far off")
     else:
         return  # written in another time zone and read correctly
     if lat == 0 and lon == 0:
@@ -347,6 +447,44 @@ def _check_sun(data: pd.DataFrame, shift: int, sc: pd.DataFrame, index, info: di
         fix = ("no time zone makes it fit: check the LOCATION line's latitude and longitude "
                "(fields 7 and 8; east and north positive) and its time zone (field 9)")
     raise WeatherError(f"weather file {name!r}: {where}; {fix}")
+
+
+def shift_beyond_repair(ghi, dni, dhi, index, latitude, longitude, shift: int) -> tuple[int, float] | None:
+    """The best shift past a repair at the edge of :data:`SHIFT_CANDIDATES_H` (on its side, up to
+    :data:`SHIFT_BEYOND_H`) and its score (:func:`shift_scores`); ``None`` for a ``shift`` inside
+    the search, which its neighbours on both sides bound."""
+    edge = max(SHIFT_CANDIDATES_H)
+    if abs(shift) < edge:
+        return None
+    side = 1 if shift > 0 else -1
+    wide = shift_scores(ghi, dni, dhi, index, latitude, longitude,
+                        shifts=[side * k for k in range(edge + 1, SHIFT_BEYOND_H + 1)])
+    best = int(wide["score"].idxmin())
+    return best, float(wide.loc[best, "score"])
+
+
+def _check_beyond(beyond: tuple[int, float] | None, shift: int, sc: pd.DataFrame, name: str) -> list[str]:
+    """Refuse a file whose radiation fits the sun better past the repair's edge
+    (:func:`shift_beyond_repair`) than at the repaired ``shift`` (scores ``sc``); a note where it
+    fits about as well there (within :data:`SHIFT_MIN_GAIN`)."""
+    if beyond is None:
+        return []
+    far, score = beyond
+    edge = max(SHIFT_CANDIDATES_H)
+    way = "later" if far > 0 else "earlier"
+    if sc.loc[shift, "score"] - score > SHIFT_MIN_GAIN:
+        raise WeatherError(
+            f"weather file {name!r}: its radiation columns (GHI, DNI, DHI) fit the sun at its position "
+            f"best moved {abs(far)} h {way}, more than the {edge} h the reader repairs (closure "
+            f"{sc.loc[0, 'closure']:.3f} as written); expected hour-ending values in the header's time "
+            f"zone: check the file's hours (field 4) and the LOCATION line's time zone (field 9), or move "
+            f"the radiation columns")
+    if score > sc.loc[shift, "score"] + SHIFT_MIN_GAIN:
+        return []  # the optimum lies inside the search
+    return [f"the radiation shift of {edge} h is the edge of the {min(SHIFT_CANDIDATES_H):+d}..{edge:+d} h "
+            f"search: {abs(far)} h {way} fits about as well (score {score:.3f} against "
+            f"{sc.loc[shift, 'score']:.3f}), so the radiation may still be an hour off: check the file's "
+            f"hours and time zone"]
 
 
 def radiation_centroid_offset(ghi, index, latitude, longitude) -> float:
@@ -550,6 +688,8 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
         _check_sun(data, shift, sc, index, info, name)
+        beyond = shift_beyond_repair(data["ghi"], data["dni"], data["dhi"], index, lat, lon, shift)
+        edge_note = _check_beyond(beyond, shift, sc, name)
         c0, n0 = sc.loc[0, "closure"], sc.loc[0, "night"]
         if shift:
             for col in ("ghi", "dni", "dhi"):
@@ -558,10 +698,12 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
             notes.append(f"radiation columns shifted {abs(shift)} h "
                          f"{'later' if shift > 0 else 'earlier'}: closure {c0:.3f} -> {c1:.3f}, "
                          f"GHI with sun below horizon {100 * n0:.1f} % -> {100 * n1:.1f} %")
+            notes.extend(edge_note)
         else:
             notes.append(f"radiation time alignment checked, no shift needed: closure {c0:.3f}, "
                          f"GHI with sun below horizon {100 * n0:.1f} %")
-        method += f"; radiation shift {shift:+d} h (closure/night test over -2..+2 h)"
+        method += (f"; radiation shift {shift:+d} h (closure/night test over {min(SHIFT_CANDIDATES_H):+d}.."
+                   f"{max(SHIFT_CANDIDATES_H):+d} h)")
         closure = sc.loc[shift, "closure"]
         if closure_tolerance is not None and abs(closure - 1) > closure_tolerance:
             cz = cos_zenith(index, lat, lon, 0.5)
@@ -583,13 +725,16 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     df = pd.DataFrame(data.to_numpy(dtype=float), index=index, columns=list(COLUMNS))
     meta = WeatherMeta(latitude=lat, longitude=lon, elevation=info["elevation"], source="file",
                        elevation_source="file",
-                       reference_city=None, distance_km=0.0, expected_uncertainty=0.0,
+                       reference_city=None, distance_km=0.0, expected_uncertainty=None,
                        notes=notes, seed=None,
                        provenance={"file": name, "sha256": sha, "format": info["fmt"],
                                    "station": info["station"], "data_source": info["data_source"],
                                    "wmo": info["wmo"], "method": method})
     if info.get("record_period"):
         meta.provenance["record_period"] = info["record_period"]
+    own = park_twin_provenance(text) if is_epw else {}
+    if own:  # a synthetic year this tool wrote: compared with what it was made from
+        meta.provenance["park_twin"] = own
     if member is not None:
         meta.provenance["archive_member"] = member  # the sha256 is this member's
     return df, meta
@@ -625,12 +770,13 @@ def station_pressure(elevation_m: float) -> float:
 
 
 def _epw_field(text: str) -> str:
-    """A header text as one EPW field (no commas, ASCII)."""
-    return "".join(c if c.isascii() and c not in ",\n\r" else "_" if c == "," else "" for c in str(text)).strip() or "-"
+    """A header text as one EPW field: ASCII (other characters dropped), a comma written as ';'
+    (it would end the field), no line breaks."""
+    return "".join(c if c.isascii() and c not in ",\n\r" else ";" if c == "," else "" for c in str(text)).strip() or "-"
 
 
 def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
-             source: str = "park-twin synthetic", wmo: str = "-") -> str:
+             source: str = "park-twin synthetic", wmo: str = "-", state: str = "-") -> str:
     """An hourly year of this tool as an EPW file (EnergyPlus weather format), readable back by
     :func:`read_weather_file` to the values written.
 
@@ -653,9 +799,9 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
         Site name for the LOCATION line (ASCII kept, commas replaced).
     comment : str
         Provenance for the COMMENTS 1 line.
-    source, wmo : str
-        Data-source and WMO fields of the LOCATION line (a re-written file keeps its dataset
-        there, :func:`weather.validation.file_dataset` reads it).
+    source, wmo, state : str
+        Data-source, WMO and state fields of the LOCATION line (a re-written file keeps its
+        dataset there, :func:`weather.validation.file_dataset` reads it).
     """
     idx = df.index
     if len(df) != 8760:
@@ -671,7 +817,8 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
     p = station_pressure(z)
     first = idx[0]
     weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[first.weekday()]
-    head = [f"LOCATION,{_epw_field(name)},-,CHN,{_epw_field(source)},{_epw_field(wmo)},{lat:.4f},{lon:.4f},8.0,"
+    head = [f"LOCATION,{_epw_field(name)},{_epw_field(state)},CHN,{_epw_field(source)},{_epw_field(wmo)},"
+            f"{lat:.4f},{lon:.4f},8.0,"
             f"{z:.1f}",
             "DESIGN CONDITIONS,0", "TYPICAL/EXTREME PERIODS,0", "GROUND TEMPERATURES,0",
             "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
@@ -687,3 +834,125 @@ def epw_text(df: pd.DataFrame, meta: WeatherMeta, name: str, comment: str = "",
                     f"{rh[k]:.0f},{p:.0f},{etr[k]:.0f},{etrn[k]:.0f},9999,{ghi[k]},{dni[k]},{dhi[k]},"
                     f"{EPW_MISSING_BEFORE_WIND},{ws[k]:.1f},{EPW_MISSING_AFTER_WIND}")
     return "\n".join(head + rows) + "\n"
+
+
+PARK_TWIN_SOURCE = "park-twin synthetic"
+"""Data-source field of the LOCATION line of a synthetic year this tool wrote."""
+
+ZONE_WORDS = {"severe_cold": "severe cold", "cold": "cold", "hscw": "hot summer and cold winter",
+              "hsww": "hot summer and warm winter", "mild": "mild"}
+"""GB 50176-2016 first-level zones in English for an EPW header (ASCII, no commas)."""
+
+
+def _zone_words(zone: dict) -> str:
+    """``climate_zone=cold-A (GB 50176-2016 cold A: HDD18 2695 and CDD26 89 K d, ...)`` of a
+    year's :attr:`WeatherMeta.climate_zone`."""
+    key, letter = zone.get("key", ""), zone.get("subzone", "")[-1:]
+    if not key:
+        return ""
+    head = (f"climate_zone={key}-{letter} (GB 50176-2016 {ZONE_WORDS.get(key, key)} {letter}: HDD18 "
+            f"{zone['hdd18']:.0f} and CDD26 {zone['cdd26']:.0f} K d")
+    if "year_hdd18" not in zone:  # a file: its own year's, not a climate's (no key=value item)
+        return head.replace(f"climate_zone={key}-{letter} (", f"climate zone of this year {key}-{letter} (") + ")"
+    from .climate_zone import ZONE_KEYS
+
+    year = zone["year_subzone"]
+    year_key = ZONE_KEYS[year.rstrip("ABC")]
+    return (head + f" - the mean of 16 synthetic years of the site's climate; this year alone HDD18 "
+            f"{zone['year_hdd18']:.0f} and CDD26 {zone['year_cdd26']:.0f}: {year_key}-{year[-1:]})")
+
+
+def _station_words(s: dict) -> str:
+    return f"{s['id']} {s['name']} {s['dataset']} {s['distance_km']:.0f} km {s.get('role', '')}".strip()
+
+
+def epw_comment(meta: WeatherMeta, tool: str) -> str:
+    """The provenance of a year ``twin weather`` writes as EPW, for its ``COMMENTS 1`` line.
+
+    A synthetic year: the place, how it was made (``source=synthetic-city`` with
+    ``station=<id>`` whose own statistics it is, or ``source=synthetic-site``), elevation and its
+    source, ``radiation_basis=``, ``temperature_period=``, ``seed=``, the stated uncertainties,
+    ``climate_zone=`` (the site's, and this year's own degree days beside it) and every station
+    used with its distance and role. A re-written file: the file and its sha256, its ``Period of
+    Record=`` (read by :func:`record_period`), how it was read and its year's zone. ``key=value``
+    items are read back by :func:`park_twin_provenance`."""
+    zone = _zone_words(meta.climate_zone)
+    prov = meta.provenance
+    if meta.source == "file":
+        member = f" (archive member {prov['archive_member']})" if prov.get("archive_member") else ""
+        made = prov.get("park_twin") or {}  # a year this tool wrote: what it was made from, carried on
+        parts = [f"re-written by {tool} from the weather file {prov.get('file', '')}{member} (sha256 "
+                 f"{prov.get('sha256', '')[:16]})",
+                 *([f"Period of Record={prov['record_period']}"] if prov.get("record_period") else []),
+                 *([("that file's own provenance: " + " ".join(f"{k}={v}" for k, v in made.items()))]
+                   if made else []),
+                 f"read with: {prov.get('method', '')}",
+                 "GHI uncertainty: not stated (a weather file)", zone]
+        return "; ".join(p for p in parts if p)
+    where = (f"place {prov['place']} ({prov.get('province', '')}"
+             + (f" division code {prov['division_code']}" if prov.get("division_code") else "") + ")"
+             if prov.get("place") else "site")
+    if meta.source == "synthetic-city":
+        own = meta.stations[0]
+        how = f"source=synthetic-city: the own statistics of station={own['id']} ({own['name']} {own['dataset']})"
+    else:
+        how = "source=synthetic-site: interpolated between the stations listed"
+    unc_z = (f" +-{meta.elevation_uncertainty_m:.0f} m" if meta.elevation_uncertainty_m else "")
+    lo, hi = (meta.radiation_basis_range or [0.0, 0.0])[:2]
+    unc_t = (f"expected annual mean temperature uncertainty {meta.expected_temperature_uncertainty_k:.1f} K"
+             if meta.expected_temperature_uncertainty_k is not None
+             else "annual mean temperature: the station's own (no interpolation uncertainty)")
+    parts = [f"{tool} synthetic typical year (weather/VALIDATION.md)",
+             f"{where} {meta.latitude:.4f}N {meta.longitude:.4f}E {meta.elevation:.0f} m (elevation from "
+             f"{meta.elevation_source}{unc_z})", how,
+             f"radiation_basis={meta.radiation_basis} (published operating PV yields {100 * lo:+.0f} % to "
+             f"{100 * hi:+.0f} % from the yield modelled on it)",
+             f"temperature_period={meta.temperature_period}", f"seed={meta.seed}",
+             f"expected annual GHI uncertainty {100 * (meta.expected_uncertainty or 0.0):.0f} %", unc_t, zone,
+             "stations used (id name dataset distance role): "
+             + "; ".join(_station_words(s) for s in meta.stations)]
+    return "; ".join(p for p in parts if p)
+
+
+def epw_location(meta: WeatherMeta) -> dict[str, str]:
+    """The LOCATION fields ``name``, ``state``, ``source`` and ``wmo`` of a year ``twin weather``
+    writes as EPW: a re-written file keeps its station, dataset and WMO number; a synthetic year
+    is named by the place it was asked for in Latin letters (Xi'an, Jiangdu; its coordinates
+    for bare latitude/longitude), a station's own statistics carry its WMO number."""
+    prov = meta.provenance
+    if meta.source == "file":
+        return {"name": prov.get("station") or "file", "state": "-",
+                "source": f"{prov.get('data_source') or 'file'} via park-twin", "wmo": prov.get("wmo") or "-"}
+    name = prov.get("place") or f"site {meta.latitude:.2f}N {meta.longitude:.2f}E"
+    wmo = "-"
+    if meta.source == "synthetic-city":
+        from .stations import station_table
+
+        wmo = str(station_table().loc[meta.stations[0]["id"], "wmo"])
+    return {"name": name, "state": prov.get("province") or "-", "source": PARK_TWIN_SOURCE, "wmo": wmo}
+
+
+def epw_of_year(df: pd.DataFrame, meta: WeatherMeta, tool: str) -> str:
+    """A year of :func:`weather.site_weather` as the EPW file ``twin weather -o x.epw`` writes:
+    :func:`epw_text` with :func:`epw_location` and :func:`epw_comment` (``tool`` names the
+    writer, e.g. ``"park-twin 0.1.0"``)."""
+    loc = epw_location(meta)
+    return epw_text(df, meta, loc["name"], epw_comment(meta, tool), source=loc["source"], wmo=loc["wmo"],
+                    state=loc["state"])
+
+
+_PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone)=([\w.+-]+)")
+
+
+def park_twin_provenance(text: str) -> dict[str, str]:
+    """What a synthetic year this tool wrote as EPW says of itself (:func:`epw_comment`):
+    ``source`` (synthetic-city / synthetic-site), ``station`` (whose own statistics),
+    ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``); empty
+    for any other file. Only the eight header lines are read."""
+    head = text.split("\n", 8)[:8]
+    if not head or PARK_TWIN_SOURCE not in head[0]:
+        return {}
+    for line in head:
+        if line.startswith("COMMENTS 1"):
+            return dict(_PARK_TWIN_KEYS.findall(line))
+    return {}

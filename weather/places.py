@@ -175,14 +175,99 @@ def find_place(name: str) -> Place | None:
         if found is not None and found.province == province and not found.parent_zh:
             return found
         if not (tab["province"] == province).any():
-            raise WeatherError(f"city: {name!r} is {province}, which this tool does not know by "
-                               f"name: it covers mainland China (its cities and counties, grid "
-                               f"factors and tariffs); a site within {OUTSIDE_CHINA_MARGIN_KM:.0f} "
-                               f"km of the mainland (Hong Kong, Macau) may be given by latitude "
-                               f"and longitude")
+            raise WeatherError(not_covered_message(name, province, "is"))
         raise WeatherError(f"city: {name!r} is a province; name a city or county in it (e.g. its "
                            f"capital) or give latitude/longitude")
     return _find(name, key, tab)
+
+
+def not_covered_message(name: str, region: str, how: str = "is in") -> str:
+    """Why a name of Taiwan, Hong Kong or Macau (``region``), or of one of their cities, counties
+    and districts, is refused: the tool covers mainland China."""
+    return (f"city: {name!r} {how} {region}, which this tool does not know by name: it covers mainland "
+            f"China (its cities and counties, grid factors and tariffs); a site within "
+            f"{OUTSIDE_CHINA_MARGIN_KM:.0f} km of the mainland (Hong Kong, Macau) may be given by latitude "
+            f"and longitude")
+
+
+OUTSIDE_MAINLAND_PLACES = {
+    "Taiwan": ("台北 臺北 Taipei Taibei 新北 NewTaipei Xinbei 桃园 桃園 Taoyuan 台中 臺中 Taichung Taizhong "
+               "台南 臺南 Tainan 高雄 Kaohsiung Gaoxiong 基隆 Keelung Jilong 新竹 Hsinchu Xinzhu 嘉义 嘉義 "
+               "Chiayi Jiayi 苗栗 Miaoli 彰化 Changhua Zhanghua 南投 Nantou 云林 雲林 Yunlin 屏东 屏東 "
+               "Pingtung Pingdong 宜兰 宜蘭 Ilan Yilan 花莲 花蓮 Hualien Hualian 台东 臺東 台東 Taitung Taidong "
+               "澎湖 Penghu 金门 金門 Kinmen Quemoy Jinmen 连江 連江 Lienchiang 马祖 馬祖 Matsu Mazu 板桥 "
+               "板橋 Banqiao 中坜 中壢 Zhongli Chungli 新店 Xindian 淡水 Tamsui Danshui 竹北 Zhubei"),
+    "Hong Kong": ("香港岛 香港島 HongKongIsland 九龙 九龍 Kowloon 新界 NewTerritories 中西区 中西區 "
+                  "CentralandWestern 湾仔 灣仔 WanChai 东区 東區 Eastern 南区 南區 Southern 油尖旺 YauTsimMong "
+                  "深水埗 ShamShuiPo 九龙城 九龍城 KowloonCity 黄大仙 黃大仙 WongTaiSin 观塘 觀塘 KwunTong "
+                  "荃湾 荃灣 TsuenWan 屯门 屯門 TuenMun 元朗 YuenLong 北区 北區 大埔 TaiPo 西贡 西貢 SaiKung "
+                  "沙田 ShaTin 葵青 KwaiTsing 离岛 離島 尖沙咀 TsimShaTsui 中环 中環 铜锣湾 銅鑼灣 "
+                  "CausewayBay 大屿山 大嶼山 Lantau 将军澳 將軍澳 TseungKwanO 东涌 東涌 TungChung"),
+    "Macau": ("澳门半岛 澳門半島 氹仔 Taipa 路环 路環 Coloane 路氹 Cotai 花地玛堂 花地瑪堂 圣安多尼堂 "
+              "聖安多尼堂 大堂 望德堂 风顺堂 風順堂 嘉模堂 圣方济各堂 聖方濟各堂 澳門"),
+}
+"""Cities, counties and districts of Taiwan, Hong Kong and Macau (Chinese, traditional and
+simplified, and Latin spellings, spaces left out), which the bundled places (mainland China) lack:
+named as a site, each gets the message a name of the region gets (:func:`not_covered_message`),
+not 'unknown station'. A name a mainland place shares (连江 in Fujian, 东区 of 攀枝花, Yilan
+for 依兰, Taoyuan for 桃源) is that place: these are tried only for a name nothing else matched."""
+
+_NOT_COVERED_SUFFIXES = ("特别行政区", "特別行政區", "堂区", "堂區", "市", "县", "縣", "区", "區", "镇", "鎮", "乡", "鄉")
+
+
+@lru_cache(maxsize=1)
+def _not_covered_index() -> dict[str, str]:
+    from .stations import _fold
+
+    out = {}
+    for region, names in OUTSIDE_MAINLAND_PLACES.items():
+        for n in names.split():
+            out[n if not n.isascii() else _fold(n)] = region
+    return out
+
+
+def outside_mainland_region(name: str) -> str | None:
+    """Taiwan, Hong Kong or Macau when ``name`` is one of their cities, counties or districts
+    (:data:`OUTSIDE_MAINLAND_PLACES`; Chinese with or without 市, 县, 区 ..., or in Latin letters
+    with any case, spaces, 'City' or 'County'), else ``None``."""
+    from .stations import _fold
+
+    if not isinstance(name, str):
+        return None
+    key = _SEPARATORS.sub("", name.strip())
+    idx = _not_covered_index()
+    if key.isascii():
+        f = _fold(key)
+        keys = [f] + [f.removesuffix(s) for s in ("city", "county", "district", "shi", "xian") if f.endswith(s)]
+    else:
+        keys = [key] + [key.removesuffix(s) for s in _NOT_COVERED_SUFFIXES if key.endswith(s)]
+        for head in ("台湾", "臺灣", "台灣", "香港", "澳门", "澳門"):  # 台湾台北市, 香港九龙
+            if key.startswith(head) and len(key) > len(head):
+                rest = key[len(head):]
+                keys += [rest] + [rest.removesuffix(s) for s in _NOT_COVERED_SUFFIXES if rest.endswith(s)]
+    return next((idx[k] for k in keys if k in idx), None)
+
+
+def division_extent_km(lat: float, lon: float, name_zh: str, province: str) -> float:
+    """How far the county and district seats of the prefecture-level city named ``name_zh`` (or
+    of the municipality, 北京 ... 重庆) reach from a point of it [km]; 0 for a county or a name
+    of no such city. The city is the one of that Chinese name in ``province`` (English) whose
+    seat lies within 50 km of the point."""
+    from ._core import haversine_km
+    from .stations import PROVINCE_ZH
+
+    tab = place_table()
+    in_prov = tab["province"] == province
+    if PROVINCE_ZH.get(province) == name_zh.removesuffix("市"):  # a municipality: all its seats
+        seats = tab[in_prov]
+    else:
+        named = tab[in_prov & (tab["level"] == "prefecture")
+                    & ((tab["short_zh"] == name_zh) | (tab["name_zh"] == name_zh))]
+        named = named[haversine_km(lat, lon, named["lat"].to_numpy(float), named["lon"].to_numpy(float)) <= 50.0]
+        seats = tab[tab["prefecture"].isin(named.index)]
+    if seats.empty:
+        return 0.0
+    return float(haversine_km(lat, lon, seats["lat"].to_numpy(float), seats["lon"].to_numpy(float)).max())
 
 
 PROVINCE_MARGIN_KM = 100.0

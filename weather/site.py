@@ -170,15 +170,32 @@ town, feet for metres). Of the CMA's 1,300-odd stations the farthest out are the
 station 察隅 (973 m below) and the summit station 峨眉山 (1,006 m above)."""
 
 
+SEA_LEVEL_TOLERANCE_M = 30.0
+"""How far below sea level a given elevation may lie beneath the lowest land cell around the site
+when that cell lies at sea level or below [m] (the grid's step is 28 m). In China only the Turpan
+depression lies below sea level (艾丁湖, about -154 m; the grid's cells there reach -170 m): a
+site elsewhere given below sea level is a mistake (a sign, or a depth), as one far above the
+terrain is (:data:`ELEVATION_TERRAIN_MARGIN_M`)."""
+
+
 def elevation_conflict(lat: float, lon: float, elevation: float) -> str | None:
-    """Why a given elevation [m] cannot be the site's, else ``None``
-    (:data:`ELEVATION_TERRAIN_MARGIN_M`)."""
-    from .interp import settlement_elevation
+    """Why a given elevation [m] cannot be the site's, else ``None``: farther above the highest
+    or below the lowest terrain cell around it than any CMA station (:data:`ELEVATION_TERRAIN_MARGIN_M`),
+    or below sea level where the terrain around it is not (:data:`SEA_LEVEL_TOLERANCE_M`)."""
+    from .interp import lowest_land_cell, settlement_elevation
 
     low, span = settlement_elevation(lat, lon)
     high = low + span
-    if low - ELEVATION_TERRAIN_MARGIN_M <= elevation <= high + ELEVATION_TERRAIN_MARGIN_M:
+    lowest = lowest_land_cell(lat, lon)
+    sea_floor = min(lowest, 0.0) - SEA_LEVEL_TOLERANCE_M
+    if max(low - ELEVATION_TERRAIN_MARGIN_M, sea_floor) <= elevation <= high + ELEVATION_TERRAIN_MARGIN_M:
         return None
+    if low - ELEVATION_TERRAIN_MARGIN_M <= elevation < sea_floor:
+        return (f"elevation {elevation:.0f} m: {-elevation:,.0f} m below sea level, where the terrain within "
+                f"about 9 km of the site lies at {low:.0f}-{high:.0f} m (pvlib's 5-arcmin grid; its lowest "
+                f"land cell {lowest:.0f} m); in China only the Turpan depression lies below sea level (about "
+                f"-154 m); expected the site's height above sea level in metres, or leave it out to use the "
+                f"terrain's")
     off, side = (low - elevation, "below") if elevation < low else (elevation - high, "above")
     return (f"elevation {elevation:.0f} m: the terrain within about 9 km of the site lies at "
             f"{low:.0f}-{high:.0f} m (pvlib's 5-arcmin grid) and the given value is {off:,.0f} m "
@@ -228,6 +245,8 @@ def _check_choice(field: str, value, choices: dict, default: str) -> str:
     not among ``choices`` is refused naming the field and the choices."""
     if value is None:
         return default
+    if isinstance(value, str) and value.strip().lower() in choices:  # 'CSWD' is 'cswd'
+        value = value.strip().lower()
     if value not in choices:
         raise WeatherError(f"{field}: expected one of {sorted(choices)}, got {value!r}")
     return value
@@ -364,10 +383,13 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
     """A note when a name also means places in other provinces than the one taken ('Yulin':
     the station 榆林 in Shaanxi, and 玉林 in Guangxi; '朝阳': 朝阳市 in Liaoning, and the
     districts 朝阳区 of Beijing and Changchun)."""
-    from .places import latin_key, places_named
+    from .places import latin_key, outside_mainland_region, places_named
     from .stations import station_table
 
     prov = station_table().loc[hit, "province"] if kind == "station" else hit.province
+    region = outside_mainland_region(city)
+    beyond = ([f"{city!r} was taken as the one in {prov}; it also names a place in {region}, which this "
+               f"tool does not cover (mainland China only)"] if region else [])
     others = [label for label, p in places_named(city) if p != prov]
     romanised = latin_key(str(city)) is not None
     if not romanised:
@@ -376,12 +398,12 @@ def _same_name_elsewhere(city: str, kind: str, hit) -> list[str]:
         # may well mean 北京 朝阳区)
         others = [label for label in others if len(label.split()) == 2]
     if not others:
-        return []
+        return beyond
     more = f" and {len(others) - 4} more" if len(others) > 4 else ""
     how = ("write the Chinese name for one of those" if romanised
            else "write its province or city before the name for one of those")
     return [f"{city!r} was taken as the one in {prov}; it also names {', '.join(others[:4])}{more}: "
-            f"{how}"]
+            f"{how}", *beyond]
 
 
 def _place_note(place) -> str:
@@ -516,7 +538,26 @@ def _file_weather(path, lat, lon, year: int):
     meta.file_check = file_against_estimate(df, meta)
     meta.notes.extend(file_cross_check(meta))
     _add_zone(df, meta)
+    meta.notes.extend(_written_zone_note(meta))
     return df, meta
+
+
+def _written_zone_note(meta) -> list[str]:
+    """A note when a synthetic year this tool wrote states another climate zone in its header
+    (the site's climate: the mean degree days of :data:`ZONE_SEEDS` years) than its one year's
+    own degree days give, which a file's zone is taken from."""
+    from .climate_zone import ZONE_KEYS
+
+    stated = (meta.provenance.get("park_twin") or {}).get("climate_zone", "")
+    key, _, letter = stated.partition("-")
+    zh = {v: k for k, v in ZONE_KEYS.items()}.get(key)
+    z = meta.climate_zone
+    if zh is None or zh + letter == z.get("subzone"):
+        return []
+    return [f"the file's header gives climate zone {zh}{letter}, the climate of the site it was written "
+            f"for (the mean of {ZONE_SEEDS} synthetic years); this one year's degree days (HDD18 "
+            f"{z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f}) give {z['subzone']}, which the buildings' presets "
+            f"follow: give site.climate_zone: {zh}{letter} to use the climate's"]
 
 
 @dataclass
@@ -532,6 +573,69 @@ class _Site:
     share: float
     """Share of the interpolated temperature for a named station at another elevation [-]."""
     notes: list[str]
+    place: dict
+    """The named place the site is (:func:`_place_label`), empty for bare coordinates or a place
+    named far from them."""
+
+
+def _ascii_name(place) -> str:
+    """A place's name in Latin letters: a major city's English name, a division's pinyin (its
+    first reading, capitalised: 江都区 -> Jiangdu)."""
+    if str(place.name).isascii():
+        return str(place.name)
+    from .places import place_table
+
+    reading = str(place_table().loc[place.code, "pinyin"]).split("|")[0] if place.code else ""
+    return reading.capitalize()
+
+
+def _place_label(kind: str | None, hit) -> dict:
+    """``place`` (Latin letters, for an EPW's LOCATION line), ``place_zh``, ``province`` and, for
+    a city or county, ``division_code`` of the station or place a site was named by; empty for
+    none."""
+    if kind == "station":
+        from .stations import station_table
+
+        r = station_table().loc[hit]
+        return {"place": str(r["name"]), "place_zh": str(r["name_zh"]), "province": str(r["province"])}
+    if kind == "city":
+        out = {"place": _ascii_name(hit), "place_zh": hit.name_zh, "province": hit.province}
+        return {**out, "division_code": hit.code} if hit.code else out
+    return {}
+
+
+CITY_CONFLICT_MARGIN_KM = 100.0
+"""A city named together with coordinates farther from it than its own county and district
+seats reach, plus this, is refused as another place [km] (:func:`city_conflict`); nearer, the
+coordinates are the site and a note says how far they lie (:data:`CITY_MATCH_KM`,
+:data:`PLACE_MATCH_KM`)."""
+
+
+def city_conflict(city: str, lat: float, lon: float) -> str | None:
+    """Why a city and coordinates given together cannot name one site, else ``None``: the
+    coordinates lie farther from the station or place the city names than
+    :func:`weather.places.division_extent_km` (how far its seats reach) plus
+    :data:`CITY_CONFLICT_MARGIN_KM` (``成都`` with 30 N 100 E, a plateau site 384 km away)."""
+    from .places import division_extent_km
+    from .stations import resolve_place, station_table
+
+    kind, hit = resolve_place(city)
+    if kind == "station":
+        r = station_table().loc[hit]
+        p_lat, p_lon, zh, prov, what = (float(r["lat"]), float(r["lon"]), str(r["name_zh"]), str(r["province"]),
+                                        f"the {r['dataset']} station {r['name']} {r['name_zh']}")
+    else:
+        p_lat, p_lon, zh, prov, what = hit.lat, hit.lon, hit.name_zh, hit.province, f"{hit.name_zh}"
+    dist = float(haversine_km(lat, lon, p_lat, p_lon))
+    extent = division_extent_km(p_lat, p_lon, zh, prov)
+    limit = extent + CITY_CONFLICT_MARGIN_KM
+    if dist <= limit:
+        return None
+    reach = (f"its county and district seats lie within {extent:.0f} km of it" if extent > 0
+             else "it is one county or district")
+    return (f"city={city!r} ({what}, {prov}) is {dist:,.0f} km from the given latitude/longitude ({lat:.3f}, "
+            f"{lon:.3f}), farther than any part of it lies ({reach}; limit {limit:.0f} km): the two name "
+            f"different places")
 
 
 def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
@@ -541,8 +645,14 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
 
     notes: list[str] = []
     kind, hit = resolve_place(city) if city is not None else (None, None)
+    if city is not None and lat is not None:
+        la, lo = _check_coords(lat, lon)
+        far = city_conflict(city, la, lo)
+        if far:
+            raise WeatherError(f"{far}; give either city= or lat=/lon= (the park's own position), not both")
     if city is not None and not province_known:
         notes.extend(_same_name_elsewhere(city, kind, hit))
+    label = _place_label(kind, hit)
     if kind == "city":
         place = hit
         if lat is None:
@@ -555,9 +665,10 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
                 notes.append(f"city={city!r} ({place.name_zh}, {place.province}) is {dist:.0f} km "
                              f"from the given lat/lon: the weather is for the lat/lon; check that "
                              f"both name the same place (the province is taken from the city)")
+                label = {}
     if kind != "station":
         site_lat, site_lon = _check_coords(lat, lon)
-        return _Site(site_lat, site_lon, elevation, None, 0.0, notes)
+        return _Site(site_lat, site_lon, elevation, None, 0.0, notes, label)
     srow = station_table().loc[hit]
     site_lat, site_lon = float(srow["lat"]), float(srow["lon"])
     site_elev = float(srow["elevation_m"]) if elevation is None else elevation
@@ -579,13 +690,14 @@ def _locate(city, lat, lon, elevation, province_known: bool) -> _Site:
             notes.append(f"city={city!r} is {dist:.0f} km from the given lat/lon: the site "
                          f"is interpolated from lat/lon (more than {CITY_MATCH_KM:.0f} km)")
             own = None
+            label = {}
         elif own is not None:
             notes.append(f"site ({la:.3f}, {lo:.3f}) is {dist:.0f} km from the "
                          f"{srow['name']} station: the station's statistics are used")
         site_lat, site_lon = la, lo
         if own is None and elevation is None:
             site_elev = None
-    return _Site(site_lat, site_lon, site_elev, own, share, notes)
+    return _Site(site_lat, site_lon, site_elev, own, share, notes, label)
 
 
 def _site_statistics(site: _Site, elevation: float, basis: str, period: str,
@@ -737,6 +849,54 @@ def _describe_interpolation(elevation: float, info: dict, basis: str, df,
     return _Described(stations, dist, d_rad, dz_rad, unc_t, out)
 
 
+STATION_AT_SITE_KM = 2.0
+"""A site given by coordinates within this distance of a bundled station is at it [km]: its note
+gives the station's own year beside the interpolation (coordinates as ``twin weather --list``
+writes them, two decimals, lie within about 1 km of the station; the tool's EPW files give four)."""
+
+
+def station_at_site(lat: float, lon: float, elevation: float,
+                    exclude_groups: frozenset = frozenset()) -> str | None:
+    """The bundled station a site lies at, or ``None``: within :data:`STATION_AT_SITE_KM` and
+    within ``CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M`` of its elevation (where ``city=`` gives
+    its own statistics unblended), preferred by dataset as a name is (TMYx, SWERA, CSWD); never a
+    station left out (``exclude_groups``) or one whose file contradicts its header
+    (:data:`weather.interp.TEMPERATURE_SUSPECT`)."""
+    from .interp import TEMPERATURE_SUSPECT
+    from .stations import DATASETS, station_table
+
+    st = station_table()
+    d = haversine_km(lat, lon, st["lat"].to_numpy(), st["lon"].to_numpy())
+    ok = ((d <= STATION_AT_SITE_KM)
+          & (np.abs(st["elevation_m"].to_numpy() - elevation) <= CITY_MATCH_ELEVATION_M - ELEVATION_BLEND_M)
+          & ~st.index.isin(list(TEMPERATURE_SUSPECT)) & ~st["group"].isin(list(exclude_groups)).to_numpy())
+    if not ok.any():
+        return None
+    near = st[ok].assign(rank=[DATASETS.index(x) for x in st.loc[ok, "dataset"]], d=d[ok])
+    return str(near.sort_values(["rank", "d"]).index[0])
+
+
+def _station_at_site_note(sid: str, site: _Site, elevation: float, basis: str, period: str, df) -> str:
+    """Why a site at a bundled station (:func:`station_at_site`) given by coordinates gets another
+    year than the station named as the city: the interpolation weighs the station with its
+    neighbours; the two annual figures side by side."""
+    from ._core import DAYS_IN_MONTH
+    from .stations import station_table
+
+    r = station_table().loc[sid]
+    own = _locate(sid, site.lat, site.lon, elevation, True)
+    stats = _site_statistics(own, elevation, basis, period, frozenset(), [])[0]
+    g_own = float(stats["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
+    t_own = float(stats["t_mean"].to_numpy() @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
+    d = float(haversine_km(site.lat, site.lon, r["lat"], r["lon"]))
+    return (f"the site lies {d:.1f} km from the bundled {r['dataset']} station {r['name']} {r['name_zh']} "
+            f"({r['elevation_m']:.0f} m): this year is interpolated between stations (annual GHI "
+            f"{df['ghi'].sum() / 1000:.0f} kWh/m2, mean {df['temp_air'].mean():.1f} degC), which weighs that "
+            f"station with its neighbours rather than taking its own year; the station's own statistics "
+            f"give GHI {g_own:.0f} kWh/m2 and {t_own:.1f} degC: name it as the city (--city {r['name']}, "
+            f"site.city in a scenario) to use them")
+
+
 def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str, period: str,
                        year: int, seed: int, exclude_groups: frozenset):
     """A synthetic typical year at a located site, with what the outputs say of it."""
@@ -764,6 +924,9 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
         d = _describe_interpolation(elevation, info, basis, df,
                                     terrain_range if elevation_assumed else None, elev_unc, notes)
     notes = d.notes
+    at = station_at_site(site.lat, site.lon, elevation, exclude_groups) if site.own is None else None
+    if at is not None:
+        notes.append(_station_at_site_note(at, site, elevation, basis, period, df))
     unc = stated_ghi_uncertainty(d.radiation_distance_km, d.radiation_dz_m, info["region"], basis)
     if info["region"] == "plateau" and basis == "tmyx":
         notes.append(_PLATEAU_GHI_NOTE)
@@ -785,7 +948,7 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
                        expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
                        notes=notes, seed=int(seed),
                        provenance=_provenance({"stations": [s["id"] for s in d.stations],
-                                               "region": info["region"]}),
+                                               "region": info["region"], **site.place}),
                        stations=d.stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
@@ -798,46 +961,130 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
     return df, meta
 
 
+PARK_TWIN_DATASET = "park-twin"
+"""The dataset a synthetic year this tool wrote as EPW is checked as (:func:`file_estimate_plan`)."""
+
+
+def file_estimate_plan(meta) -> dict:
+    """How the tool's estimate for a weather file is made, so that file and estimate are alike.
+
+    A synthetic year this tool wrote (its header's ``park_twin`` provenance,
+    :func:`weather.io.park_twin_provenance`) is compared with what it was made from: a station's
+    own statistics (``station``: its id) or the interpolation at its site, on its own radiation
+    basis and temperature period; the interpolation at a station's position is not the station's
+    own year (it weighs the station with its neighbours: Chengdu's own GHI 1217 kWh/m2, the
+    interpolation there 1255). Any other file is compared with the interpolation at its header
+    position, in its dataset's period and on its radiation basis.
+
+    Returns
+    -------
+    dict
+        ``dataset`` (TMYx, CSWD, SWERA, "" for another file, :data:`PARK_TWIN_DATASET`),
+        ``period`` (:data:`TEMPERATURE_PERIODS` key), ``basis`` (:data:`RADIATION_BASES` key),
+        ``station`` (bundled station id, else ``None``).
+    """
+    from .stations import station_table
+    from .validation import FILE_BASES, file_dataset, file_period
+
+    own = meta.provenance.get("park_twin") or {}
+    if own:
+        station = own.get("station") if own.get("source") == "synthetic-city" else None
+        return {"dataset": PARK_TWIN_DATASET,
+                "period": own.get("temperature_period") if own.get("temperature_period") in TEMPERATURE_PERIODS
+                else DEFAULT_TEMPERATURE_PERIOD,
+                "basis": own.get("radiation_basis") if own.get("radiation_basis") in RADIATION_BASES
+                else DEFAULT_RADIATION_BASIS,
+                "station": station if station in station_table().index else None}
+    ds = file_dataset(meta.provenance.get("data_source", ""))
+    return {"dataset": ds, "period": file_period(ds, meta.provenance.get("record_period", "")),
+            "basis": FILE_BASES.get(ds, DEFAULT_RADIATION_BASIS), "station": None}
+
+
+def _file_site_statistics(lat: float, lon: float, elevation: float, basis: str, station: str | None):
+    """Monthly statistics of a file's site in the recent climate: ``station``'s own, as ``city=``
+    gives them at that position and elevation, else the interpolation."""
+    from .interp import interpolate
+
+    if station is None:
+        return interpolate(lat, lon, elevation, basis=basis)[0]
+    site = _locate(station, lat, lon, elevation, True)
+    return _site_statistics(site, elevation, basis, DEFAULT_TEMPERATURE_PERIOD, frozenset(), [])[0]
+
+
 def file_against_estimate(df, meta) -> dict:
-    """A weather file against the tool's estimate at its header position and elevation (see
+    """The tool's estimate at a weather file's header position and elevation, less the file (see
     :attr:`weather.WeatherMeta.file_check`): annual mean temperature in the file's period (a
     CSWD or SWERA file, by its header, against the estimate moved back by that dataset's offset,
     :func:`weather.interp.dataset_offsets`; a TMYx file of a recent window, by its header's period
     of record, against the estimate of that window's climate, :func:`temperature_period_shift`;
-    any other against the recent climate), annual GHI on both radiation bases. Empty for a file
-    outside mainland China, where the estimate does not reach."""
-    from .interp import interpolate
-    from .validation import DAYS_IN_MONTH, file_dataset, file_period, file_period_shift
+    a synthetic year this tool wrote in its own period, against what it was made from,
+    :func:`file_estimate_plan`; any other against the recent climate), annual GHI on both
+    radiation bases. The differences are estimate less file, the errors of ``twin weather-check``
+    and weather/VALIDATION.md: ``t_annual_error_k`` estimate minus file [K], ``ghi_error_tmyx`` and
+    ``ghi_error_cswd`` estimate / file - 1 [-]; ``estimate_station`` the station whose own
+    statistics are the estimate (else ``None``: the interpolation). Empty for a file outside
+    mainland China, where the estimate does not reach."""
+    from .validation import DAYS_IN_MONTH, file_period_shift
 
     lat, lon, z = meta.latitude, meta.longitude, meta.elevation
     try:
         _check_coords(lat, lon)
     except WeatherError:
         return {}
-    tmyx, _ = interpolate(lat, lon, z, basis="tmyx")
-    cswd, _ = interpolate(lat, lon, z, basis="cswd")
-    ds = file_dataset(meta.provenance.get("data_source", ""))
-    record = meta.provenance.get("record_period", "")
-    t_month = tmyx["t_mean"].to_numpy() + file_period_shift(ds, record)
+    plan = file_estimate_plan(meta)
+    tmyx = _file_site_statistics(lat, lon, z, "tmyx", plan["station"])
+    cswd = _file_site_statistics(lat, lon, z, "cswd", plan["station"])
+    ds = plan["dataset"]
+    shift = (temperature_period_shift(plan["period"]) if ds == PARK_TWIN_DATASET
+             else file_period_shift(ds, meta.provenance.get("record_period", "")))
+    t_month = tmyx["t_mean"].to_numpy() + shift
     t_est = float(t_month @ DAYS_IN_MONTH / DAYS_IN_MONTH.sum())
     g_hi = float(tmyx["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_lo = float(cswd["ghi_kwh_day"].to_numpy() @ DAYS_IN_MONTH)
     g_file = float(df["ghi"].sum()) / 1000.0
-    return {"dataset": ds, "temperature_period": file_period(ds, record), "t_annual_estimate_c": t_est,
-            "t_annual_diff_k": float(df["temp_air"].mean()) - t_est, "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo,
-            "ghi_diff_tmyx": g_file / g_hi - 1.0, "ghi_diff_cswd": g_file / g_lo - 1.0}
+    return {"dataset": ds, "temperature_period": plan["period"], "estimate_station": plan["station"],
+            "t_annual_estimate_c": t_est, "t_annual_error_k": t_est - float(df["temp_air"].mean()),
+            "ghi_tmyx_kwh_m2": g_hi, "ghi_cswd_kwh_m2": g_lo, "ghi_error_tmyx": g_hi / g_file - 1.0,
+            "ghi_error_cswd": g_lo / g_file - 1.0}
+
+
+FILE_CHECK_WORDS = "the tool's estimate at the file's header position less the file"
+"""What :func:`file_check_text`'s figures are, said before them in every output (the errors of
+``twin weather-check``: estimate minus file)."""
 
 
 def file_check_text(fc: dict) -> str:
-    """``meta.file_check`` in words: 'mean temperature -0.1 K, GHI +0 % (tmyx basis) / +16 %
-    (cswd basis)', the period named for a CSWD or SWERA file and a TMYx window file."""
+    """``meta.file_check`` in words, estimate less file (:data:`FILE_CHECK_WORDS` says so before
+    them): 'mean temperature +0.1 K, GHI +0 % (tmyx basis) / -14 % (cswd basis)', the period named
+    for a CSWD or SWERA file and a TMYx window file."""
     from .validation import FILE_PERIODS
 
     own = fc.get("temperature_period", "tmyx")
     period = (f" (in the file's {fc['dataset']} period)" if fc.get("dataset") in FILE_PERIODS
-              else f" (in the file's period, {own.removeprefix('tmyx-')})" if own != "tmyx" else "")
-    return (f"mean temperature {fc['t_annual_diff_k']:+.1f} K{period}, GHI "
-            f"{100 * fc['ghi_diff_tmyx']:+.0f} % (tmyx basis) / {100 * fc['ghi_diff_cswd']:+.0f} % (cswd basis)")
+              else f" (in the file's period, {_PERIOD_YEARS.get(own, own)})" if own != "tmyx" else "")
+    text = (f"mean temperature {signed_text(fc['t_annual_error_k'], 1)} K{period}, GHI "
+            f"{signed_text(100 * fc['ghi_error_tmyx'], 0)} % (tmyx basis) / "
+            f"{signed_text(100 * fc['ghi_error_cswd'], 0)} % (cswd basis)")
+    station = fc.get("estimate_station")
+    if station:
+        from .stations import station_table
+
+        r = station_table().loc[station]
+        text += f"; the estimate is the {r['dataset']} station {r['name']}'s own statistics, which the file was written from"
+    elif fc.get("dataset") == PARK_TWIN_DATASET:
+        text += "; the estimate is the interpolation at the site the file was written for"
+    return text
+
+
+_PERIOD_YEARS = {"cswd": "1971-2003", "tmyx-2009-2023": "2009-2023"}
+"""The years of a temperature period other than the recent climate, for the outputs."""
+
+
+def signed_text(x: float, digits: int) -> str:
+    """``x`` with its sign, rounded to ``digits``; a value that rounds to zero is written without
+    one ('+0.0', never '-0.0')."""
+    text = f"{x:+.{digits}f}"
+    return "+" + text[1:] if float(text) == 0 else text
 
 
 def file_cross_check(meta) -> list[str]:
@@ -851,7 +1098,7 @@ def file_cross_check(meta) -> list[str]:
     name = meta.provenance.get("file", "the file")
     where = f"{meta.latitude:.2f} N, {meta.longitude:.2f} E, {meta.elevation:.0f} m"
     notes = []
-    t_est, dt = c["t_annual_estimate_c"], c["t_annual_diff_k"]
+    t_est, dt = c["t_annual_estimate_c"], -c["t_annual_error_k"]  # file minus estimate
     if abs(dt) > FILE_CHECK_T_K:
         notes.append(f"the weather file's annual mean temperature {t_est + dt:.1f} degC is "
                      f"{abs(dt):.1f} K {'above' if dt > 0 else 'below'} the "
@@ -860,8 +1107,8 @@ def file_cross_check(meta) -> list[str]:
                      f"{LOO_LARGEST_T_MISS_K:.1f} K): check that the header gives this file's station and elevation "
                      f"(twin weather-check {name})")
     g_hi, g_lo = c["ghi_tmyx_kwh_m2"], c["ghi_cswd_kwh_m2"]
-    g_file = g_hi * (1.0 + c["ghi_diff_tmyx"])
-    if c["ghi_diff_tmyx"] > FILE_CHECK_GHI or c["ghi_diff_cswd"] < -FILE_CHECK_GHI:
+    g_file = g_hi / (1.0 + c["ghi_error_tmyx"])
+    if g_file / g_hi - 1.0 > FILE_CHECK_GHI or g_file / g_lo - 1.0 < -FILE_CHECK_GHI:
         notes.append(f"the weather file's annual GHI {g_file:.0f} kWh/m2 lies outside the tool's "
                      f"estimates for its header position ({where}: {g_lo:.0f} kWh/m2 on the cswd "
                      f"basis to {g_hi:.0f} on the tmyx basis) by more than "
@@ -916,11 +1163,20 @@ def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None)
 
 
 def _add_zone(df, meta: WeatherMeta, degree_days: tuple[float, float] | None = None) -> None:
-    from .climate_zone import climate_zone_of
+    """The year's annual figures and its GB 50176 zone into ``meta``: a file's from its own
+    degree days; a synthetic year's from ``degree_days``, the site's climate
+    (:func:`climate_degree_days`), with this one year's own beside it (``year_hdd18``,
+    ``year_cdd26``, ``year_subzone``: what the written year gives when read back as a file)."""
+    from .climate_zone import climate_zone_of, zone_from_degree_days
+    from .climate_zone import degree_days as year_degree_days
 
     meta.annual_ghi_kwh_m2 = float(df["ghi"].sum()) / 1000.0
     meta.annual_mean_temperature_c = float(df["temp_air"].mean())
     z = climate_zone_of(df, hdd_cdd=degree_days)
+    if degree_days is not None:
+        hdd, cdd = year_degree_days(df["temp_air"].to_numpy())
+        zh, letter = zone_from_degree_days(hdd, cdd)
+        z.update(year_hdd18=round(hdd, 1), year_cdd26=round(cdd, 1), year_subzone=zh + letter)
     meta.climate_zone = z
     if z["note"]:
         meta.notes.append(z["note"])

@@ -346,6 +346,55 @@ def _station_by_pinyin(name: str):
     return None
 
 
+SIMILAR_CUTOFF = 0.8
+"""Least similarity (:func:`difflib.get_close_matches`) of a name in Latin letters to a station's,
+a major city's or a place's pinyin for it to be suggested ('Chengdo' -> Chengdu, 0.86) [-]."""
+
+
+SIMILAR_STATION_BONUS = 0.1
+"""Added to a station's or major city's similarity when ranking suggestions, so that 'Chengdo'
+is Chengdu before the county 称多 (Chengduo) [-]."""
+
+
+@lru_cache(maxsize=1)
+def _latin_names() -> dict[str, tuple[str, bool]]:
+    """Folded Latin name -> (how to suggest it, station or major city): stations (``Chengdu
+    (成都)``), major cities (``Xi'an (西安)``) and cities' and counties' pinyin in its first
+    reading (``Yangzhou (扬州市)``)."""
+    from .places import place_table
+
+    out: dict[str, tuple[str, bool]] = {}
+    for _, r in station_table().iterrows():
+        out.setdefault(_fold(r["name"]), (f"{r['name']} ({r['name_zh']})", True))
+    for en, (zh, *_rest) in CITY_CENTRES.items():
+        out.setdefault(_fold(en), (f"{en} ({zh})", True))
+    for _, r in place_table().iterrows():
+        reading = str(r["pinyin"]).split("|")[0]
+        if reading:
+            out.setdefault(reading, (f"{reading.capitalize()} ({r['name_zh']})", False))
+    return out
+
+
+def similar_names(name: str, n: int = 3) -> list[str]:
+    """Up to ``n`` stations, major cities or places whose Latin name is close to ``name``
+    (:data:`SIMILAR_CUTOFF`), stations and major cities first (:data:`SIMILAR_STATION_BONUS`);
+    none for a name in Chinese characters."""
+    import difflib
+
+    from .places import latin_key
+
+    key = latin_key(str(name))
+    if not key:
+        return []
+    names = _latin_names()
+    close = difflib.get_close_matches(key, list(names), n=4 * n, cutoff=SIMILAR_CUTOFF)
+
+    def rank(k: str) -> float:
+        return difflib.SequenceMatcher(None, key, k).ratio() + SIMILAR_STATION_BONUS * names[k][1]
+
+    return [names[k][0] for k in sorted(close, key=rank, reverse=True)[:n]]
+
+
 def resolve_place(name: str):
     """A station id, else a major city's centre, else a Chinese city or county's seat.
 
@@ -377,6 +426,14 @@ def resolve_place(name: str):
     except WeatherError as err:
         found = _major_city(name) or _named_place(name) or _station_by_pinyin(name)
         if found is None:
+            from .places import not_covered_message, outside_mainland_region
+
+            region = outside_mainland_region(name)
+            if region is not None:  # 台北, Kaohsiung, 九龍城: as 台湾 and 香港 themselves
+                raise WeatherError(not_covered_message(name, region)) from None
+            close = similar_names(name)
+            if close:
+                err = WeatherError(str(err).replace(f"{name!r}; ", f"{name!r} (did you mean {', '.join(close)}?); ", 1))
             raise WeatherError(str(err).replace(
                 "For other places give", "Chinese cities and counties are accepted by name (扬州, "
                 "江都区, 达拉特旗); for other places give")) from None

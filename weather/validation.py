@@ -274,9 +274,9 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     return pd.DataFrame(rows)
 
 
-DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "other")
+DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "other", "park-twin")
 """Order of the datasets in tables by dataset; "other" is a file of none of them (a user's own,
-as :func:`check_weather_file` names it)."""
+as :func:`check_weather_file` names it), "park-twin" a synthetic year this tool wrote."""
 
 
 def summarise_loo(loo: pd.DataFrame, by: str = "region") -> pd.DataFrame:
@@ -420,6 +420,24 @@ def _file_region(lat: float, lon: float, elevation: float) -> str:
     return region_of(prov[0], lat, lon, elevation) if prov else ""
 
 
+def _check_file_site(fmeta) -> None:
+    """Refuse a file whose header puts its site outside mainland China, where the tool makes no
+    estimate to compare it with (a header's wrong position is named by the bundled stations of
+    its WMO number)."""
+    from ._core import WeatherError
+    from .places import OUTSIDE_CHINA_MARGIN_KM, km_outside_china
+
+    lat, lon = fmeta.latitude, fmeta.longitude
+    gap = km_outside_china(lat, lon)
+    if gap <= OUTSIDE_CHINA_MARGIN_KM:
+        return
+    raise WeatherError(f"weather file {fmeta.provenance['file']!r}: its header (LOCATION line, or TMY3 first "
+                       f"line) puts its site at {lat:.2f} N, {lon:.2f} E, about {gap:,.0f} km outside mainland "
+                       f"China, where the tool makes no estimate to compare it with: weather-check checks "
+                       f"files of sites in mainland China (if the file is of one, correct the header's "
+                       f"latitude and longitude)" + _same_number_hint(fmeta.provenance.get("wmo", "")))
+
+
 def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str = "auto",
                        temperature_period: str = "auto", seed: int = 0) -> dict:
     """The tool's typical year for a weather file's site against the file.
@@ -446,7 +464,9 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
         the CSWD offset (:func:`weather.interp.dataset_offsets`, 0.04 K in the annual mean);
         a TMYx file of a recent window (its header's period of record, e.g. 2009-2023) in the
         2009-2023 climate; so every file is compared in its own period as in
-        weather/VALIDATION.md.
+        weather/VALIDATION.md. A synthetic year this tool wrote (dataset ``park-twin``) is
+        compared on its own basis and period with what it was made from: its station's own
+        statistics, or the interpolation at its site (:func:`weather.site.file_estimate_plan`).
     seed : int
         Seed of the synthetic year.
 
@@ -470,23 +490,36 @@ def check_weather_file(path, *, leave_out_km: float = 0.0, radiation_basis: str 
         The file cannot be read, or its site is outside mainland China.
     """
     from ._core import WeatherError
-    from .site import TEMPERATURE_PERIODS, _check_choice, site_weather, temperature_period_shift
+    from .site import (
+        PARK_TWIN_DATASET,
+        TEMPERATURE_PERIODS,
+        _check_choice,
+        file_estimate_plan,
+        site_weather,
+        temperature_period_shift,
+    )
     from .stations import station_table
 
     ref, fmeta = site_weather(path=path, year=CHECK_YEAR)
     lat, lon, z = fmeta.latitude, fmeta.longitude, fmeta.elevation
-    ds = file_dataset(fmeta.provenance.get("data_source", ""))
+    plan = file_estimate_plan(fmeta)
+    ds = plan["dataset"]
     record = fmeta.provenance.get("record_period", "")
     basis = _check_choice("radiation_basis", radiation_basis, {"auto": "", "tmyx": "", "cswd": ""}, "auto")
     period = _check_choice("temperature_period", temperature_period, {"auto": "", **TEMPERATURE_PERIODS}, "auto")
-    basis = FILE_BASES.get(ds, "tmyx") if basis == "auto" else basis
-    own_period = period == "auto"
-    period = file_period(ds, record) if own_period else period
+    basis = plan["basis"] if basis == "auto" else basis
+    # the estimate in the file's own period: a SWERA file's differs from the run's
+    own_period = period == "auto" and ds != PARK_TWIN_DATASET
+    period = plan["period"] if period == "auto" else period
+    _check_file_site(fmeta)
     groups = places_near(lat, lon, leave_out_km, fmeta.provenance.get("wmo", ""))
+    # a station's own year this tool wrote: that station's statistics (unless left out)
+    station = plan["station"] if not groups else None
+    where = {"city": station, "lat": lat, "lon": lon} if station else {"lat": lat, "lon": lon}
     try:
-        syn, meta = site_weather(lat=lat, lon=lon, elevation=z, year=CHECK_YEAR, seed=seed,
+        syn, meta = site_weather(**where, elevation=z, year=CHECK_YEAR, seed=seed,
                                  radiation_basis=basis, temperature_period=period,
-                                 exclude_groups=groups)
+                                 exclude_groups=groups, province_known=True)
     except WeatherError as exc:
         raise WeatherError(f"weather file {fmeta.provenance['file']!r}, the site its header (LOCATION "
                            f"line, or TMY3 first line) gives: {exc}"

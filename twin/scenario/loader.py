@@ -63,7 +63,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        val = "" if self.value is None else f" (got {_short(self.value)})"
+        said = self.value is not None and (f"got {self.value!r}" in self.message
+                                            or f"got {_short(self.value)}" in self.message)
+        val = "" if self.value is None or said else f" (got {_short(self.value)})"
         field_ = f" {self.path}:" if self.path else ""
         return f"{where}:{field_} {self.message}{val}"
 

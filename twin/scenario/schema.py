@@ -117,6 +117,12 @@ class SiteSpec(_Strict):
         "zone of the site's weather. The weather itself is not changed."
     )
 
+    @field_validator("radiation_basis", "temperature_period", mode="before")
+    @classmethod
+    def _any_case(cls, v):
+        """'CSWD' and ' Tmyx ' are the bases 'cswd' and 'tmyx'."""
+        return v.strip().lower() if isinstance(v, str) else v
+
     @field_validator("climate_zone")
     @classmethod
     def _zone(cls, v: str | None) -> str | None:
@@ -156,7 +162,7 @@ class SiteSpec(_Strict):
                 province_key(self.province)
             except KeyError as exc:
                 raise ValueError(str(exc).strip("'\"")) from None
-        conflict = site_province_conflict(self) or site_elevation_conflict(self)
+        conflict = site_province_conflict(self) or site_city_conflict(self) or site_elevation_conflict(self)
         if conflict:
             raise ValueError(conflict)
         return self
@@ -237,6 +243,18 @@ def site_province_conflict(site: SiteSpec) -> str | None:
         hint = "correct the province or the city"
     return (f"{what} lies about {gap:,.0f} km outside {whose}, measured to its nearest county "
             f"or city seat); {hint}")
+
+
+def site_city_conflict(site: SiteSpec) -> str | None:
+    """Why ``city`` and ``latitude``/``longitude`` cannot name one site
+    (:func:`weather.site.city_conflict`), else ``None``."""
+    if site.city is None or site.latitude is None or site.longitude is None:
+        return None
+    from weather.site import city_conflict
+
+    far = city_conflict(site.city, site.latitude, site.longitude)
+    return (f"{far}; keep 'latitude'/'longitude' (the park's own position) and drop 'city', or the "
+            f"reverse") if far else None
 
 
 def site_elevation_conflict(site: SiteSpec) -> str | None:
