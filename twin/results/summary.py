@@ -19,7 +19,7 @@ from twin.results.units import flat_sizes
 
 #: Layout version of summary.json (2: ``run_config``, ``pv_share_of_electricity`` instead of
 #: the ambiguous ``renewable_share``, thermal storage and chiller energies in ``energy_mwh``).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def versions() -> dict[str, str]:
