@@ -266,9 +266,9 @@ def test_cli_sweep_on_a_given_scheduler_shows_progress_and_resumes(tmp_path, clu
     r = CliRunner().invoke(main, args, catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "cases done 2/2, failed 0" in r.output and "time left" in r.output and "sweep.nc" in r.output
+    assert "on the Dask cluster at tcp://127.0.0.1:" in r.output and "start c00000-" in r.output
     r = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert r.exit_code == 0 and "(resumed 2)" in r.output
-    assert "on the Dask cluster at tcp://127.0.0.1:" in r.output
+    assert r.exit_code == 0 and "(resumed 2)" in r.output and "2 cases (0 to run, 2 finished before)" in r.output
     r = CliRunner().invoke(main, ["sweep", str(tmp_path / "missing.yaml"), "-o", str(out)])
     assert r.exit_code == 1 and "file not found" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, args + ["--engine", "processes"])
@@ -282,9 +282,14 @@ def test_cli_sweep_on_this_machine_by_default(tmp_path):
 
     sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", str(out), "--workers", "2"], catch_exceptions=False)
+    r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", str(out), "--workers", "999"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert "on this machine (2 worker processes)" in r.output and "cases done 2/2, failed 0" in r.output
+    # never more workers than cases, and said so (it printed "999 worker processes")
+    assert "on this machine (2 worker processes; 999 asked, capped at the 2 cases to run)" in r.output, r.output
+    assert "cases done 2/2, failed 0" in r.output
+    # which case runs, with its swept values (progress showed counts only)
+    assert "start c00000-" in r.output and "carbon.carbon_price_cny_per_t=0" in r.output
+    assert "start weather and profiles for c00000-" in r.output
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "processes"
     assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 2
 
@@ -446,3 +451,25 @@ def test_a_sweep_whose_cases_are_all_invalid_stops_before_running(tmp_path):
     assert "all 3 cases are invalid, nothing was run" in r.output, r.output
     assert r.output.count("  - ") == 1 and "3 cases (" in r.output  # one problem, three cases
     assert "Traceback" not in r.output and not out.exists()
+
+
+def test_the_time_left_counts_the_work_left_not_the_start_up():
+    """The first estimate divided the wall time since the start (worker start-up, the shared
+    weather) by the cases finished and multiplied by those left: 6.4 min for a sweep that
+    took 82 s. It now adds the cases left at their mean time on a worker and the shared tasks
+    left at theirs, over the workers."""
+    import time
+
+    from twin.sweep.runner import SweepProgress
+
+    prog = SweepProgress(total=8, workers=2, shared_left={"inputs": 2, "baseline": 0})
+    prog.started = time.perf_counter() - 35.0  # start-up and shared weather before the first case
+    assert prog.eta_s is None and "time left ≈ –" in prog.line()
+    prog.record({"status": "ok", "seconds": 2.5, "profile_key": "a", "shared_inputs_s": 26.0,
+                 "baseline_group": "b", "shared_baseline_s": 3.0})
+    assert prog.done == 1 and prog.eta_s == pytest.approx((7 * 2.5 + 2 * 26.0) / 2)
+    prog.shared_left["inputs"] = 0
+    prog.record({"status": "failed", "seconds": 1.5, "error": "x"})
+    assert prog.failed == 1 and prog.eta_s == pytest.approx(6 * 2.0 / 2)
+    prog.running = ["c00002-aaaaaaaa", "c00003-bbbbbbbb"]
+    assert prog.line().endswith("time left ≈ 6 s; running c00002-aaaaaaaa, c00003-bbbbbbbb")
