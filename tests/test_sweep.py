@@ -473,3 +473,32 @@ def test_the_time_left_counts_the_work_left_not_the_start_up():
     assert prog.failed == 1 and prog.eta_s == pytest.approx(6 * 2.0 / 2)
     prog.running = ["c00002-aaaaaaaa", "c00003-bbbbbbbb"]
     assert prog.line().endswith("time left ≈ 6 s; running c00002-aaaaaaaa, c00003-bbbbbbbb")
+
+
+def test_ctrl_c_of_a_dask_sweep_is_clean(tmp_path):
+    """Ctrl-C of `--engine dask` printed a KeyboardInterrupt traceback from each worker process
+    (the terminal signals the whole process group) and a leaked-semaphore warning."""
+    import subprocess
+    import sys
+    import time
+
+    sweep = _write(tmp_path, SWEEP.replace("hours: 24", "hours: 720"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "twin.cli", "sweep", str(sweep), "-o", str(out), "--workers", "2",
+                             "--engine", "dask"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    lines = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        line = proc.stderr.readline()  # progress goes to stderr
+        lines.append(line)
+        if line.lstrip().startswith("start c0"):  # a worker process is running a case
+            break
+    assert proc.poll() is None, "".join(lines)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    err = "".join(lines) + err
+    assert proc.returncode == 130, err
+    assert "interrupted;" in err and "run the same command to resume" in err
+    for bad in ("Traceback", "KeyboardInterrupt", "leaked semaphore"):
+        assert bad not in err, err

@@ -47,7 +47,7 @@ def _init_worker(threads: int) -> None:
     import solvers.optimise  # noqa: F401  (the first case need not pay for the imports)
     import twin.run  # noqa: F401
 
-    _release_pyomo_process_lock()
+    runner._process_ready()  # Pyomo's process lock released (below)
 
 
 def _release_pyomo_process_lock() -> None:

@@ -172,10 +172,27 @@ def write_case(out_dir: Path, record: dict) -> Path:
 
 # --------------------------------------------------------------------------- tasks (run on workers)
 
+_READY = False
+
+
+def _process_ready() -> None:
+    """Once per worker process: Pyomo's process lock swapped for a thread lock
+    (:func:`twin.sweep.local._release_pyomo_process_lock`; the local engine does it when a
+    worker starts, a Dask worker with its first task), so that a worker stopped or killed
+    leaves no named semaphore behind ("resource_tracker: ... leaked semaphore" at exit)."""
+    global _READY
+    if not _READY:
+        from twin.sweep.local import _release_pyomo_process_lock
+
+        _release_pyomo_process_lock()
+        _READY = True
+
+
 def build_inputs(loaded):
     """Task: weather and full-year profiles shared by the cases of one profile key."""
     from twin.run import prepare_inputs
 
+    _process_ready()
     t0 = time.perf_counter()
     inputs = prepare_inputs(loaded)
     object.__setattr__(inputs, "profiles_time_s", time.perf_counter() - t0)  # weather + profiles, wall
@@ -186,6 +203,7 @@ def build_baseline(loaded, config, inputs):
     """Task: the baseline (today's park) shared by the cases of one baseline group, or None."""
     from twin.run import shared_baseline
 
+    _process_ready()
     return shared_baseline(loaded, worker_config(config), inputs)
 
 
@@ -196,6 +214,7 @@ def run_case(case: Case, loaded, config, inputs=None, attempt_dir: str | None = 
     case's own baseline problem has the same digest, else the case solves its own.
     """
     t0, c0 = time.perf_counter(), time.process_time()
+    _process_ready()
     if attempt_dir:  # who tried which case (the fault-tolerance test reads these)
         try:
             Path(attempt_dir).mkdir(parents=True, exist_ok=True)
@@ -356,8 +375,18 @@ def choose_engine(engine: str | None, *, client=None, scheduler: str | None = No
 
 
 def start_client(workers: int | None = None, scheduler: str | None = None):
-    """A Dask client: of the given scheduler, or of a new LocalCluster (returned so it can be closed)."""
+    """A Dask client: of the given scheduler, or of a new LocalCluster (returned so it can be closed).
+
+    The LocalCluster's worker processes ignore Ctrl-C: the terminal sends it to the whole
+    process group, and each worker printed a 30-line KeyboardInterrupt traceback while the
+    client was stopping the sweep cleanly. They start with SIGINT ignored (the client ignores
+    it while it spawns them, and a child keeps an ignored signal) and the preload
+    :mod:`twin.sweep.dask_worker` ignores it again in a worker the nanny restarts. A given
+    scheduler's workers are left as they are.
+    """
     import logging
+    import signal
+    import threading
 
     from distributed import Client, LocalCluster
 
@@ -366,11 +395,22 @@ def start_client(workers: int | None = None, scheduler: str | None = None):
     from twin.compare import available_cores
 
     n = workers or max(1, available_cores())
-    # the scheduler's HTTP server on a free port: two sweeps (or a sweep and the tests) at once
-    # would otherwise race for the default 8787 and one of them fail to start
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=":0", silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        # the scheduler's HTTP server on a free port: two sweeps (or a sweep and the tests) at once
+        # would otherwise race for the default 8787 and one of them fail to start
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=":0", silence_logs=logging.ERROR,
+                               preload=["twin.sweep.dask_worker"])
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
+    try:
+        return Client(cluster), cluster
+    except BaseException:
+        cluster.close()
+        raise
 
 
 def failure_record(case: Case, error: str) -> dict:
