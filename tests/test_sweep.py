@@ -93,7 +93,7 @@ def cluster():
 
 def _attempts(out: Path) -> dict[str, list[str]]:
     got: dict[str, list[str]] = {}
-    for f in (out / "attempts").iterdir():
+    for f in (out / ".attempts").iterdir():
         case, _host, pid, _t = f.name.rsplit(".", 3)
         got.setdefault(case, []).append(pid)
     return got
@@ -168,7 +168,7 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
 
 def _busy_local_worker(out: Path) -> tuple[str, str] | None:
     """(case id, pid) of the case a local worker process started last and has not finished."""
-    started = sorted((f.stat().st_mtime_ns, f.name.split(".")) for f in (out / "attempts").iterdir())
+    started = sorted((f.stat().st_mtime_ns, f.name.split(".")) for f in (out / ".attempts").iterdir())
     for _t, (case, _host, pid, _ns) in reversed(started):
         if not (out / "cases" / f"{case}.json").exists():
             return case, pid
@@ -399,8 +399,16 @@ def test_a_changed_scenario_or_horizon_reruns_the_finished_cases(tmp_path):
                     encoding="utf-8")
     again = run_sweep(sweep, out, workers=1)
     assert again.progress.skipped == 0 and again.progress.finished_here == 2
-    _write(tmp_path, text.replace("hours: 24", "hours: 48"))
-    assert run_sweep(sweep, out, workers=1).progress.skipped == 0
+    # the records of the old park are kept apart, not mixed with the new ones (nor deleted)
+    assert "moved to" in again.progress.notes[-1]
+    assert len(list((out / "cases").glob("*.json"))) == 2 and len(list((out / "stale_cases").glob("*.json"))) == 2
+    _write(tmp_path, text.replace("hours: 24", "hours: 48").replace("[0, 150]", "[150]"))
+    res = run_sweep(sweep, out, workers=1)
+    assert res.progress.skipped == 0 and res.progress.total == 1
+    # cases/ holds the one case of the sweep as it is now (it held 4 records for a 2-case sweep)
+    assert [json.loads(f.read_text(encoding="utf-8"))["params"]["carbon.carbon_price_cny_per_t"]
+            for f in (out / "cases").glob("*.json")] == [150]
+    assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 1
 
 
 def test_a_changed_input_file_reruns_the_finished_cases_and_variants(tmp_path):
@@ -502,3 +510,13 @@ def test_ctrl_c_of_a_dask_sweep_is_clean(tmp_path):
     assert "interrupted;" in err and "run the same command to resume" in err
     for bad in ("Traceback", "KeyboardInterrupt", "leaked semaphore"):
         assert bad not in err, err
+
+
+def test_a_scenario_path_through_dot_dot_is_shown_normalised(tmp_path):
+    """The page showed `scenarios/sweeps/../office_guangzhou_options.yaml`."""
+    import shutil
+
+    (tmp_path / "sweeps").mkdir()
+    shutil.copy(TINY, tmp_path / "park.yaml")
+    spec, scenario = read_sweep(_write(tmp_path / "sweeps", "scenario: ../park.yaml\ngrid: {seed_x: [1]}\n"))
+    assert scenario == tmp_path / "park.yaml" and ".." not in str(scenario)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -147,7 +148,8 @@ class Case:
 
 
 def read_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
-    """Read and validate a sweep file; returns the spec and the scenario path (resolved).
+    """Read and validate a sweep file; returns the spec and the scenario path (normalised:
+    ``scenarios/sweeps/../park.yaml`` is ``scenarios/park.yaml``).
 
     Raises
     ------
@@ -173,7 +175,7 @@ def read_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
             msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
             lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
         raise SweepError("\n".join(lines)) from None
-    scenario = spec.scenario if spec.scenario.is_absolute() else (path.parent / spec.scenario)
+    scenario = Path(os.path.normpath(spec.scenario if spec.scenario.is_absolute() else path.parent / spec.scenario))
     if not scenario.exists():
         raise SweepError(f"{path}: scenario: file not found ({spec.scenario})")
     return spec, scenario

@@ -419,6 +419,34 @@ def failure_record(case: Case, error: str) -> dict:
             "params": case.params, "worker": "", "seconds": 0.0, "status": "failed", "error": error}
 
 
+#: Folder of a sweep's output where records that do not belong to the sweep as it is now are moved.
+STALE_DIR = "stale_cases"
+#: Hidden folder of a sweep's output with one empty file per attempt to run a case.
+ATTEMPTS_DIR = ".attempts"
+
+
+def set_aside_stale(out_dir: Path, prints: dict[str, str | None]) -> int:
+    """Move the records in ``DIR/cases`` that are not of this sweep's cases as they are now
+    (another case id, or another fingerprint: the scenario, settings or tool changed) to
+    ``DIR/stale_cases``; returns how many. Nothing is deleted, and ``cases/`` then holds only
+    records the sweep's outputs are made of."""
+    stale = out_dir / STALE_DIR
+    n = 0
+    for f in sorted((out_dir / "cases").glob("*.json")):
+        cid = f.stem
+        if cid in prints:
+            try:
+                rec = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+                rec = None
+            if isinstance(rec, dict) and rec.get("id") == cid and rec.get("fingerprint") == prints[cid]:
+                continue
+        stale.mkdir(exist_ok=True)
+        os.replace(f, stale / f.name)
+        n += 1
+    return n
+
+
 def _where(engine: str, n: int, asked: int | None, to_run: int, client=None, scheduler: str | None = None) -> str:
     """Where the cases run, for the first progress line."""
     if scheduler or client is not None:
@@ -466,6 +494,10 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
     records: dict[str, dict] = {}
     todo: list[Case] = []
     prints = {c.id: case_fingerprint(loaded_cases[c.id]) for c in cases}
+    moved = set_aside_stale(out_dir, prints)
+    if moved:
+        prog.notes.append(f"{moved} record(s) in {out_dir / 'cases'} not of this sweep's cases as they are now "
+                          f"(another case, scenario, setting or tool version) moved to {out_dir / STALE_DIR}/")
     for c in cases:
         rec = read_case(out_dir, c, prints[c.id])
         if rec is not None and (rec["status"] == "ok" or not retry_failed):
@@ -476,7 +508,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
             continue
         lc = loaded_cases[c.id]
         if isinstance(lc, dict):  # overrides that do not validate: recorded without running
-            rec = {**failure_record(c, ""), **lc}
+            rec = {**failure_record(c, ""), **lc, "fingerprint": None}
             write_case(out_dir, rec)
             records[c.id] = rec
             prog.failed += 1
@@ -498,7 +530,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
     if not todo:
         return SweepResult(prog, [records[c.id] for c in cases if c.id in records])
 
-    attempt_dir = str(out_dir / "attempts") if attempts else None
+    attempt_dir = str((out_dir / ATTEMPTS_DIR).absolute()) if attempts else None
     if engine == "dask":
         stream = _dask_results(todo, loaded_cases, attempt_dir, client=client, workers=n or None,
                                scheduler=scheduler)

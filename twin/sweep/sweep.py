@@ -5,6 +5,8 @@ Files in ``DIR``:
 * ``sweep.json`` — the sweep as run: file, scenario, settings and every case (id, swept values);
 * ``cases/<case id>.json`` — one record per finished case (ok or failed with its error),
   written atomically as soon as the case finishes; what a resumed sweep skips;
+* ``stale_cases/`` — records that no longer belong to the sweep as it is now (moved, kept);
+* ``.attempts/`` — hidden: an empty file per attempt to run a case (which worker tried it);
 * ``sweep.nc`` — all cases in one dataset with a ``case`` dimension (:mod:`twin.sweep.collect`);
 * ``cases.csv`` — the same as a table (UTF-8 with BOM);
 * ``sweep_summary.json`` and ``sweep.html`` — P10/P50/P90 of cost and emissions, the
