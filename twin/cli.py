@@ -146,20 +146,26 @@ def _is_sweep_file(f: Path) -> bool:
 def _validate_sweep(f: Path) -> int:
     """Check a sweep file, its scenario and every case it makes; 1 if any is invalid."""
     from twin.sweep.cases import SweepError
-    from twin.sweep.sweep import prepare
+    from twin.sweep.sweep import prepare_sweep
 
     try:
-        spec, scenario, cases, loaded_cases = prepare(f)
+        prepared = prepare_sweep(f)
     except SweepError as exc:
-        click.echo(f"{f}: sweep not valid\n  - " + str(exc).replace("\n", "\n  - "), err=True)
+        n = len(exc.problems)
+        head = f"{f}: sweep not valid, {n} problem(s)" if n else f"{f}: sweep not valid"
+        click.echo(head + "".join(f"\n  - {p}" for p in exc.problems) if n else f"{head}\n  - {exc}", err=True)
         return 1
-    invalid = {c.id: r["error"] for c in cases if isinstance(r := loaded_cases[c.id], dict)}
+    cases, loaded_cases = prepared.cases, prepared.loaded_cases
+    invalid = [c for c in cases if isinstance(loaded_cases[c.id], dict)]
+    for n in prepared.notes:
+        click.echo(f"  note: {n}", err=True)
     if invalid:
-        click.echo(f"{f}: {len(invalid)} of {len(cases)} sweep case(s) not valid", err=True)
-        for cid, err in invalid.items():
-            click.echo(f"  - case {cid}: {err}", err=True)
+        click.echo(f"{f}: {len(invalid)} of {len(cases)} sweep case(s) not valid "
+                   "(`twin sweep` runs the others and records these as failed)", err=True)
+        for line in prepared.invalid_lines():
+            click.echo(f"  - {line}", err=True)
         return 1
-    click.echo(f"{f}: OK — sweep of {scenario.name}, {len(cases)} valid cases")
+    click.echo(f"{f}: OK — sweep of {prepared.scenario.name}, {len(cases)} valid cases")
     return 0
 
 
