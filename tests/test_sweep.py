@@ -530,6 +530,42 @@ def test_the_time_left_counts_the_work_left_not_the_start_up():
     assert prog.line().endswith("time left ≈ 6 s; running c00002-aaaaaaaa, c00003-bbbbbbbb")
 
 
+def test_operate_records_the_operational_gaps_of_every_case(tmp_path):
+    """A scenario's `operation` section was run in every case and its results thrown away
+    (config.operate None meant 'the scenario's'). Sweeps now operate only when the sweep file
+    says `operate:`, and then record each controller's gaps in cases.csv and sweep.nc."""
+    import csv
+
+    from twin.sweep.sweep import prepare_sweep, run_sweep
+
+    park = tmp_path / "park_op.yaml"
+    park.write_text(f"extends: {TINY}\noperation: {{controller: both, horizon_h: 12}}\n", encoding="utf-8")
+    off = _write(tmp_path, "scenario: park_op.yaml\nhours: 24\ngrid: {costs.pv.capex_cny_per_unit: [2500]}\n",
+                 name="off.yaml")
+    prepared = prepare_sweep(off)
+    assert [cfg.operate for _, cfg in prepared.loaded_cases.values()] == ["none"]
+    assert "has an `operation` section" in prepared.notes[0] and "operate: rule" in prepared.notes[0]
+
+    on = _write(tmp_path, off.read_text(encoding="utf-8") + "operate: rule\n", name="on.yaml")
+    out = tmp_path / "out"
+    res = run_sweep(on, out, workers=1)
+    assert res.progress.done == 1
+    ds = xr.open_dataset(out / "sweep.nc")
+    assert ds.attrs["operate"] == "rule" and not [v for v in ds.data_vars if str(v).startswith("op_mpc")]
+    gap = float(ds["op_rule_cost_gap_cny"].values[0])
+    cost = float(ds["op_rule_annualised_cost_cny"].values[0]) - float(ds["annualised_cost_cny"].values[0])
+    assert np.isfinite(gap) and gap == pytest.approx(cost, rel=1e-6, abs=1.0)  # operated minus the optimum
+    assert ds["op_rule_cost_gap_cny"].attrs["units"] == "CNY/yr" and ds["op_rule_unserved_electricity_mwh"].values[0] >= 0
+    ds.close()
+    with open(out / "cases.csv", encoding="utf-8-sig") as fh:
+        row = next(csv.DictReader(fh))
+    assert float(row["op_rule_cost_gap_cny [CNY/yr]"]) == pytest.approx(gap)
+    summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
+    assert summ["operation"]["controllers"] == ["rule"] and "op_rule_cost_gap_cny" in summ["percentiles"]
+    page = (out / "sweep.html").read_text(encoding="utf-8")
+    assert "Operational cost gap, rule-based" in page and "every case operated hour by hour" in page
+
+
 def test_ctrl_c_of_a_dask_sweep_is_clean(tmp_path):
     """Ctrl-C of `--engine dask` printed a KeyboardInterrupt traceback from each worker process
     (the terminal signals the whole process group) and a leaked-semaphore warning."""

@@ -6,6 +6,7 @@ A sweep file (YAML)::
     variant: no_storage          # optional, as `twin run --variant`
     hours: 168                   # optional run horizon (quick looks)
     objective: min_cost          # optional
+    operate: both                # optional: operate every case (rule, mpc, both; default none)
     seed: 42                     # seed of the Monte Carlo sample
     grid:                        # every combination (full factorial)
       costs.pv.capex_cny_per_unit: [2400, 3000]
@@ -174,6 +175,10 @@ class SweepSpec(BaseModel):
     variant: str | None = Field(None, description="Variant(s) of the scenario file, 'a+b' combines.")
     hours: int | None = Field(None, ge=1, le=8760, description="Model only the first N hours of each case [h].")
     objective: Objective | None = Field(None, description="Objective of every case (default: the scenario's).")
+    operate: Literal["none", "rule", "mpc", "both"] = Field(
+        "none", description="Operate every case hour by hour with these controllers and record the operational "
+        "gaps (op_* in cases.csv and sweep.nc); 'none' (the default) skips operation, also the scenario's "
+        "`operation` section (about 30 s per full-year case).")
     seed: int = Field(0, ge=0, description="Seed of the Monte Carlo sample [-].")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Overrides applied to every case first.")
     grid: dict[str, list[Any]] = Field(default_factory=dict, description="Dotted path -> values (full factorial).")

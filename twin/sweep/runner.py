@@ -300,6 +300,7 @@ def case_metrics(r) -> dict:
     from twin.finance import finance_costs
     from twin.results.summary import stated_weather_uncertainty
     from twin.results.units import flat_sizes
+    from twin.sweep.collect import op_record
 
     s = r.summary
     em = s["emissions_tco2"]
@@ -335,6 +336,7 @@ def case_metrics(r) -> dict:
         "sizes": flat_sizes(s.get("sizes", {})),
         # capacity above today's park (the baseline's sizes are the existing assets)
         "new_sizes": _new_sizes(flat_sizes(s.get("sizes", {})), flat_sizes(getattr(r.baseline, "sizes", {}) or {})),
+        **op_record(s.get("operation"), s.get("timing_s", {}).get("operation")),
     }
 
 

@@ -106,7 +106,8 @@ def prepare_sweep(sweep_file: str | Path) -> PreparedSweep:
     for c in cases:
         try:
             lc = base.derive(spec.variant, c.overrides)
-            config = resolve_run_config(lc.scenario, hours=spec.hours, objective=spec.objective, lang="en")
+            config = resolve_run_config(lc.scenario, hours=spec.hours, objective=spec.objective,
+                                        operate=spec.operate, lang="en")
             loaded_cases[c.id] = (lc, config)
         except ScenarioError as exc:
             found = [case_problem(sf, c, p) for p in exc.problems]
@@ -118,6 +119,12 @@ def prepare_sweep(sweep_file: str | Path) -> PreparedSweep:
             grouped.setdefault(str(p), (p, []))[1].append(c.id)
             loaded_cases[c.id] = {"status": "failed", "error": f"invalid case: {exc}"}
     prepared = PreparedSweep(sf, spec, scenario, cases, loaded_cases, list(grouped.values()))
+    op = getattr(base.scenario, "operation", None)
+    if spec.operate == "none" and op is not None and op.controller != "none":
+        prepared.notes.append(
+            f"{scenario.name} has an `operation` section: sweeps do not operate their cases unless the sweep "
+            "file asks for it (add `operate: rule`, `mpc` or `both`; each case's operational gaps are then "
+            "recorded as op_* columns)")
     return prepared
 
 
@@ -269,7 +276,7 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
         notes.append(f"{n_bad} of {len(cases)} cases are invalid and are recorded as failed without running:"
                      + "".join(f"\n    - {line}" for line in prepared.invalid_lines()))
     manifest = {"sweep_file": str(sweep_file), "scenario": str(scenario), "variant": spec.variant, "engine": engine,
-                "hours": spec.hours, "objective": spec.objective, "seed": spec.seed,
+                "hours": spec.hours, "objective": spec.objective, "operate": spec.operate, "seed": spec.seed,
                 "spec": spec.model_dump(mode="json"),
                 "cases": [{"id": c.id, "index": c.index, "grid_point": c.grid_point, "sample": c.sample,
                            "params": c.params} for c in cases]}
@@ -311,15 +318,26 @@ def invalid_cases_error(prepared: PreparedSweep) -> None:
                      f"(`twin validate {f}` lists every problem):", shown)
 
 
+#: What the sweep's outputs say about operation (``operate`` in the sweep file).
+OPERATION_NOTES = {
+    "off": ("cases were not operated hour by hour (operate: none, the default; a scenario's operation "
+            "section is not run in sweeps): add operate: rule, mpc or both to the sweep file to record "
+            "each case's operational gaps"),
+    "on": ("each case was operated hour by hour after sizing; op_<controller>_* are the operated numbers and "
+           "their gaps against the plan's perfect-foresight optimum"),
+}
+
+
 def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict) -> dict[str, Path]:
     """sweep.nc, cases.csv, sweep_summary.json and sweep.html from the case records."""
     from twin.export import write_csv_bom
     from twin.io import atomic_write
     from twin.report_sweep import render_sweep
-    from twin.sweep.collect import sweep_dataset, sweep_statistics
+    from twin.sweep.collect import CONTROLLERS, sweep_dataset, sweep_statistics
 
     attrs = {"title": "park twin sweep", "sweep_file": manifest["sweep_file"], "scenario_file": manifest["scenario"],
              "variant": manifest["variant"] or "base", "hours": manifest["hours"] or 8760,
+             "operate": manifest.get("operate", "none"),
              "seed": manifest["seed"], "sweep_spec": json.dumps(manifest["spec"], ensure_ascii=False)}
     ds = sweep_dataset(cases, records, attrs)
     stats = sweep_statistics(ds)
@@ -334,8 +352,12 @@ def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict) -> dict[s
     paths["cases.csv"] = write_csv_bom(df, out_dir / "cases.csv")
     failed = [{"id": r["id"], "params": r.get("params"), "error": r.get("error", "")} for r in records
               if r.get("status") != "ok"]
-    summary = {**stats, "failed_cases": failed, "sweep": {k: manifest[k] for k in
-                                                          ("sweep_file", "scenario", "variant", "hours", "seed")}}
+    operate = manifest.get("operate", "none")
+    ops = [c for c in CONTROLLERS if any(str(v).startswith(f"op_{c}_") for v in ds.data_vars)]
+    summary = {**stats, "failed_cases": failed,
+               "sweep": {k: manifest.get(k) for k in ("sweep_file", "scenario", "variant", "hours", "seed", "operate")},
+               "operation": {"operate": operate, "controllers": ops,
+                             "note": OPERATION_NOTES["on" if operate != "none" else "off"]}}
     paths["sweep_summary.json"] = atomic_write_text(out_dir / "sweep_summary.json",
                                                     json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n")
     paths["sweep.html"] = atomic_write_text(out_dir / "sweep.html", render_sweep(ds, summary))
