@@ -610,6 +610,7 @@ def _dask_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir: s
     if own:
         client, cluster = start_client(workers, scheduler)
     futures = []
+    finished = False
     try:
         from distributed import as_completed
 
@@ -665,14 +666,38 @@ def _dask_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir: s
                 rec = failure_record(c, f"{type(exc).__name__}: {exc}")
             fut.release()
             yield "case", c, rec
+        finished = True
     finally:
         try:  # an interrupted sweep: stop what is still running
             client.cancel([f for f in futures if not f.done()])
         except Exception:  # noqa: BLE001, S110  (a lost scheduler: nothing left to cancel)
             pass
         if own:
-            try:
-                client.close()
-            finally:
-                if cluster is not None:
-                    cluster.close()
+            _close_own(client, cluster, quiet=not finished)
+
+
+def _close_own(client, cluster, quiet: bool) -> None:
+    """Close the sweep's own LocalCluster; after an interruption without the workers' (and the
+    in-process scheduler's) log of transfers cut short as they stop."""
+    import logging
+
+    from twin.sweep.dask_worker import quiet_logs
+
+    levels = {}
+    if quiet:
+        try:
+            client.run(quiet_logs, on_error="ignore")
+        except Exception:  # noqa: BLE001, S110  (a worker already gone: nothing to silence)
+            pass
+        levels = {n: logging.getLogger(n).level for n in list(logging.root.manager.loggerDict)
+                  if n == "distributed" or n.startswith("distributed.")}
+        quiet_logs()
+    try:
+        client.close()
+    finally:
+        try:
+            if cluster is not None:
+                cluster.close()
+        finally:
+            for n, level in levels.items():
+                logging.getLogger(n).setLevel(level)
