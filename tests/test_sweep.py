@@ -12,6 +12,7 @@ import pytest
 import xarray as xr
 
 from twin.sweep.cases import SweepError, make_cases, read_sweep
+from twin.sweep.runner import _executing
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_park.yaml"
@@ -93,7 +94,7 @@ def cluster():
 
 def _attempts(out: Path) -> dict[str, list[str]]:
     got: dict[str, list[str]] = {}
-    for f in (out / "attempts").iterdir():
+    for f in (out / ".attempts").iterdir():
         case, _host, pid, _t = f.name.rsplit(".", 3)
         got.setdefault(case, []).append(pid)
     return got
@@ -152,12 +153,15 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
     def kill_busy_worker(prog, rec):
         if rec is None or killed:
             return
-        busy = [w for w, keys in cluster.processing().items() if any(str(k).startswith("case-") for k in keys)]
+        # a worker executing a case now (the scheduler's processing() also lists tasks queued on
+        # a worker: killing one that had only queued a case left nothing to retry)
+        executing = cluster.run(_executing)
+        busy = [w for w, keys in executing.items() if any(k.startswith("case-") for k in keys)]
         if not busy:
             return
         pid = cluster.run(os.getpid, workers=[busy[0]])[busy[0]]
         killed["pid"] = str(pid)
-        killed["cases"] = [str(k)[5:] for k in cluster.processing()[busy[0]]]
+        killed["cases"] = [k[5:] for k in executing[busy[0]] if k.startswith("case-")]
         os.kill(pid, signal.SIGKILL)
 
     out = tmp_path / "out"
@@ -168,7 +172,7 @@ def test_worker_killed_mid_sweep_every_case_finished_exactly_once(tmp_path, clus
 
 def _busy_local_worker(out: Path) -> tuple[str, str] | None:
     """(case id, pid) of the case a local worker process started last and has not finished."""
-    started = sorted((f.stat().st_mtime_ns, f.name.split(".")) for f in (out / "attempts").iterdir())
+    started = sorted((f.stat().st_mtime_ns, f.name.split(".")) for f in (out / ".attempts").iterdir())
     for _t, (case, _host, pid, _ns) in reversed(started):
         if not (out / "cases" / f"{case}.json").exists():
             return case, pid
@@ -266,9 +270,9 @@ def test_cli_sweep_on_a_given_scheduler_shows_progress_and_resumes(tmp_path, clu
     r = CliRunner().invoke(main, args, catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "cases done 2/2, failed 0" in r.output and "time left" in r.output and "sweep.nc" in r.output
+    assert "on the Dask cluster at tcp://127.0.0.1:" in r.output  # (a case shorter than the 1 s poll shows no start)
     r = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert r.exit_code == 0 and "(resumed 2)" in r.output
-    assert "on the Dask cluster at tcp://127.0.0.1:" in r.output
+    assert r.exit_code == 0 and "(resumed 2)" in r.output and "2 cases (0 to run, 2 finished before)" in r.output
     r = CliRunner().invoke(main, ["sweep", str(tmp_path / "missing.yaml"), "-o", str(out)])
     assert r.exit_code == 1 and "file not found" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, args + ["--engine", "processes"])
@@ -282,9 +286,14 @@ def test_cli_sweep_on_this_machine_by_default(tmp_path):
 
     sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", str(out), "--workers", "2"], catch_exceptions=False)
+    r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", str(out), "--workers", "999"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert "on this machine (2 worker processes)" in r.output and "cases done 2/2, failed 0" in r.output
+    # never more workers than cases, and said so (it printed "999 worker processes")
+    assert "on this machine (2 worker processes; 999 asked, capped at the 2 cases to run)" in r.output, r.output
+    assert "cases done 2/2, failed 0" in r.output
+    # which case runs, with its swept values (progress showed counts only)
+    assert "start c00000-" in r.output and "carbon.carbon_price_cny_per_t=0" in r.output
+    assert "start weather and profiles for c00000-" in r.output
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["engine"] == "processes"
     assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 2
 
@@ -394,8 +403,16 @@ def test_a_changed_scenario_or_horizon_reruns_the_finished_cases(tmp_path):
                     encoding="utf-8")
     again = run_sweep(sweep, out, workers=1)
     assert again.progress.skipped == 0 and again.progress.finished_here == 2
-    _write(tmp_path, text.replace("hours: 24", "hours: 48"))
-    assert run_sweep(sweep, out, workers=1).progress.skipped == 0
+    # the records of the old park are kept apart, not mixed with the new ones (nor deleted)
+    assert "moved to" in again.progress.notes[-1]
+    assert len(list((out / "cases").glob("*.json"))) == 2 and len(list((out / "stale_cases").glob("*.json"))) == 2
+    _write(tmp_path, text.replace("hours: 24", "hours: 48").replace("[0, 150]", "[150]"))
+    res = run_sweep(sweep, out, workers=1)
+    assert res.progress.skipped == 0 and res.progress.total == 1
+    # cases/ holds the one case of the sweep as it is now (it held 4 records for a 2-case sweep)
+    assert [json.loads(f.read_text(encoding="utf-8"))["params"]["carbon.carbon_price_cny_per_t"]
+            for f in (out / "cases").glob("*.json")] == [150]
+    assert xr.open_dataset(out / "sweep.nc").sizes["case"] == 1
 
 
 def test_a_changed_input_file_reruns_the_finished_cases_and_variants(tmp_path):
@@ -433,7 +450,8 @@ def test_a_changed_input_file_reruns_the_finished_cases_and_variants(tmp_path):
 
 def test_a_sweep_whose_cases_are_all_invalid_stops_before_running(tmp_path):
     """Every case invalid: the sweep used to start, write sweep.json and a report of failures;
-    it now stops at once with each distinct problem once, and writes nothing."""
+    it now stops at once, writes nothing, and names the line of the sweep field at fault:
+    a grid field none of whose values fits, or the combination every case makes."""
     from click.testing import CliRunner
 
     from twin.cli import main
@@ -443,6 +461,149 @@ def test_a_sweep_whose_cases_are_all_invalid_stops_before_running(tmp_path):
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["sweep", str(bad), "-o", str(out)])
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
-    assert "all 3 cases are invalid, nothing was run" in r.output, r.output
-    assert r.output.count("  - ") == 1 and "3 cases (" in r.output  # one problem, three cases
-    assert "Traceback" not in r.output and not out.exists()
+    assert f"{bad}:5: grid.site.city[0]: unknown station 'Atlantis'" in r.output, r.output
+    assert r.output.count("  - ") == 1 and "Traceback" not in r.output and not out.exists()
+    # each value fits alone, no combination does
+    combo = _write(tmp_path, f"scenario: {TINY}\nhours: 24\ngrid:\n  pv_arrays[roof].min_kwp: [500]\n"
+                             "  pv_arrays[roof].max_kwp: [100, 200]\n", name="combo.yaml")
+    r = CliRunner().invoke(main, ["sweep", str(combo), "-o", str(out)])
+    assert r.exit_code == 1 and "all 2 cases are invalid, nothing was run" in r.output, r.output
+    assert r.output.count(f"{combo}:4: grid.pv_arrays[roof].min_kwp[0]: PV array 'roof': min_kwp 500") == 2
+    assert "with grid.pv_arrays[roof].max_kwp[0] = 100 (line 5)" in r.output and not out.exists()
+
+
+def test_every_problem_of_a_sweep_file_at_once_with_its_line(tmp_path):
+    """Problems came in layers, without lines: three listed, the objective and an unknown
+    field only after the first were fixed, one at a time; a wrong selector named no file."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    bad = _write(tmp_path, f"""scenario: {TINY}
+hours: 24
+objective: min_cots
+grid:
+  costs.pv.capex_cny_per_unit: [2400, 3200]
+monte_carlo:
+  samples: 1
+  fields:
+    carbon.carbon_price_cny_per_t: {{dist: uniform, low: 200, high: 0}}
+    grid.emission_factor.value_kgco2_per_kwh: {{dist: triangle, low: 0.35, mode: 0.45, high: 0.55}}
+    process_loads[line].annual_mwh: {{dist: normal, mean: 1.0, sd: -0.1, relative: true}}
+    site.weather_sed: {{dist: integers, low: 0, high: 10000}}
+    process_loads[lin].vehicles: {{dist: normal, mean: 1.0, sd: 0.1, relative: true}}
+""")
+    r = CliRunner().invoke(main, ["validate", str(bad)])
+    assert r.exit_code == 1 and "sweep not valid, 6 problem(s)" in r.output, r.output
+    for expected in (":3: objective: expected one of min_cost, min_emissions, net_zero or pareto (got 'min_cots')",
+                     ":9: monte_carlo.fields.carbon.carbon_price_cny_per_t: expected low below high (got low 200, "
+                     "high 0)",
+                     ":10: monte_carlo.fields.grid.emission_factor.value_kgco2_per_kwh.dist: expected one of uniform",
+                     ":11: monte_carlo.fields.process_loads[line].annual_mwh.sd: expected a number ≥ 0 (got -0.1)",
+                     ":12: monte_carlo.fields.site.weather_sed: unknown field",
+                     ":13: monte_carlo.fields.process_loads[lin].vehicles: no element named 'lin' in "
+                     "'process_loads' (names: line)"):
+        assert f"{bad}{expected}" in r.output, (expected, r.output)
+    assert "Traceback" not in r.output
+    with pytest.raises(SweepError) as exc:  # the API says the same, problem by problem
+        from twin.sweep.sweep import prepare_sweep
+
+        prepare_sweep(bad)
+    assert [p.line for p in exc.value.problems] == [3, 9, 10, 11, 12, 13]
+
+
+def test_the_time_left_counts_the_work_left_not_the_start_up():
+    """The first estimate divided the wall time since the start (worker start-up, the shared
+    weather) by the cases finished and multiplied by those left: 6.4 min for a sweep that
+    took 82 s. It now adds the cases left at their mean time on a worker and the shared tasks
+    left at theirs, over the workers."""
+    import time
+
+    from twin.sweep.runner import SweepProgress
+
+    prog = SweepProgress(total=8, workers=2, shared_left={"inputs": 2, "baseline": 0})
+    prog.started = time.perf_counter() - 35.0  # start-up and shared weather before the first case
+    assert prog.eta_s is None and "time left ≈ –" in prog.line()
+    prog.record({"status": "ok", "seconds": 2.5, "profile_key": "a", "shared_inputs_s": 26.0,
+                 "baseline_group": "b", "shared_baseline_s": 3.0})
+    assert prog.done == 1 and prog.eta_s == pytest.approx((7 * 2.5 + 2 * 26.0) / 2)
+    prog.shared_left["inputs"] = 0
+    prog.record({"status": "failed", "seconds": 1.5, "error": "x"})
+    assert prog.failed == 1 and prog.eta_s == pytest.approx(6 * 2.0 / 2)
+    prog.running = ["c00002-aaaaaaaa", "c00003-bbbbbbbb"]
+    assert prog.line().endswith("time left ≈ 6 s; running c00002-aaaaaaaa, c00003-bbbbbbbb")
+
+
+def test_operate_records_the_operational_gaps_of_every_case(tmp_path):
+    """A scenario's `operation` section was run in every case and its results thrown away
+    (config.operate None meant 'the scenario's'). Sweeps now operate only when the sweep file
+    says `operate:`, and then record each controller's gaps in cases.csv and sweep.nc."""
+    import csv
+
+    from twin.sweep.sweep import prepare_sweep, run_sweep
+
+    park = tmp_path / "park_op.yaml"
+    park.write_text(f"extends: {TINY}\noperation: {{controller: both, horizon_h: 12}}\n", encoding="utf-8")
+    off = _write(tmp_path, "scenario: park_op.yaml\nhours: 24\ngrid: {costs.pv.capex_cny_per_unit: [2500]}\n",
+                 name="off.yaml")
+    prepared = prepare_sweep(off)
+    assert [cfg.operate for _, cfg in prepared.loaded_cases.values()] == ["none"]
+    assert "has an `operation` section" in prepared.notes[0] and "operate: rule" in prepared.notes[0]
+
+    on = _write(tmp_path, off.read_text(encoding="utf-8") + "operate: rule\n", name="on.yaml")
+    out = tmp_path / "out"
+    res = run_sweep(on, out, workers=1)
+    assert res.progress.done == 1
+    ds = xr.open_dataset(out / "sweep.nc")
+    assert ds.attrs["operate"] == "rule" and not [v for v in ds.data_vars if str(v).startswith("op_mpc")]
+    gap = float(ds["op_rule_cost_gap_cny"].values[0])
+    cost = float(ds["op_rule_annualised_cost_cny"].values[0]) - float(ds["annualised_cost_cny"].values[0])
+    assert np.isfinite(gap) and gap == pytest.approx(cost, rel=1e-6, abs=1.0)  # operated minus the optimum
+    assert ds["op_rule_cost_gap_cny"].attrs["units"] == "CNY/yr" and ds["op_rule_unserved_electricity_mwh"].values[0] >= 0
+    ds.close()
+    with open(out / "cases.csv", encoding="utf-8-sig") as fh:
+        row = next(csv.DictReader(fh))
+    assert float(row["op_rule_cost_gap_cny [CNY/yr]"]) == pytest.approx(gap)
+    summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
+    assert summ["operation"]["controllers"] == ["rule"] and "op_rule_cost_gap_cny" in summ["percentiles"]
+    page = (out / "sweep.html").read_text(encoding="utf-8")
+    assert "Operational cost gap, rule-based" in page and "every case operated hour by hour" in page
+
+
+def test_ctrl_c_of_a_dask_sweep_is_clean(tmp_path):
+    """Ctrl-C of `--engine dask` printed a KeyboardInterrupt traceback from each worker process
+    (the terminal signals the whole process group) and a leaked-semaphore warning."""
+    import subprocess
+    import sys
+    import time
+
+    sweep = _write(tmp_path, SWEEP.replace("hours: 24", "hours: 720"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "twin.cli", "sweep", str(sweep), "-o", str(out), "--workers", "2",
+                             "--engine", "dask"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    lines = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        line = proc.stderr.readline()  # progress goes to stderr
+        lines.append(line)
+        if line.lstrip().startswith("start c0"):  # a worker process is running a case
+            break
+    assert proc.poll() is None, "".join(lines)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    err = "".join(lines) + err
+    assert proc.returncode == 130, err
+    assert "interrupted;" in err and "run the same command to resume" in err
+    for bad in ("Traceback", "KeyboardInterrupt", "leaked semaphore"):
+        assert bad not in err, err
+
+
+def test_a_scenario_path_through_dot_dot_is_shown_normalised(tmp_path):
+    """The page showed `scenarios/sweeps/../office_guangzhou_options.yaml`."""
+    import shutil
+
+    (tmp_path / "sweeps").mkdir()
+    shutil.copy(TINY, tmp_path / "park.yaml")
+    spec, scenario = read_sweep(_write(tmp_path / "sweeps", "scenario: ../park.yaml\ngrid: {seed_x: [1]}\n"))
+    assert scenario == tmp_path / "park.yaml" and ".." not in str(scenario)

@@ -171,20 +171,26 @@ def _is_sweep_file(f: Path) -> bool:
 def _validate_sweep(f: Path) -> int:
     """Check a sweep file, its scenario and every case it makes; 1 if any is invalid."""
     from twin.sweep.cases import SweepError
-    from twin.sweep.sweep import prepare
+    from twin.sweep.sweep import prepare_sweep
 
     try:
-        spec, scenario, cases, loaded_cases = prepare(f)
+        prepared = prepare_sweep(f)
     except SweepError as exc:
-        click.echo(f"{f}: sweep not valid\n  - " + str(exc).replace("\n", "\n  - "), err=True)
+        n = len(exc.problems)
+        head = f"{f}: sweep not valid, {n} problem(s)" if n else f"{f}: sweep not valid"
+        click.echo(head + "".join(f"\n  - {p}" for p in exc.problems) if n else f"{head}\n  - {exc}", err=True)
         return 1
-    invalid = {c.id: r["error"] for c in cases if isinstance(r := loaded_cases[c.id], dict)}
+    cases, loaded_cases = prepared.cases, prepared.loaded_cases
+    invalid = [c for c in cases if isinstance(loaded_cases[c.id], dict)]
+    for n in prepared.notes:
+        click.echo(f"  note: {n}", err=True)
     if invalid:
-        click.echo(f"{f}: {len(invalid)} of {len(cases)} sweep case(s) not valid", err=True)
-        for cid, err in invalid.items():
-            click.echo(f"  - case {cid}: {err}", err=True)
+        click.echo(f"{f}: {len(invalid)} of {len(cases)} sweep case(s) not valid "
+                   "(`twin sweep` runs the others and records these as failed)", err=True)
+        for line in prepared.invalid_lines():
+            click.echo(f"  - {line}", err=True)
         return 1
-    click.echo(f"{f}: OK — sweep of {scenario.name}, {len(cases)} valid cases")
+    click.echo(f"{f}: OK — sweep of {prepared.scenario.name}, {len(cases)} valid cases")
     return 0
 
 
@@ -853,7 +859,8 @@ def _compare_variants(scenario: Path, loaded, names: list[str], stage: Path, out
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the sweep [default: out/<sweep file name>]; run again to resume.")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
-              help="Worker processes on this machine [default: the cores available].")
+              help="Worker processes on this machine [default: the cores available; never more than the "
+                   "cases to run].")
 @click.option("--scheduler", metavar="ADDRESS", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--engine", type=click.Choice(["processes", "dask"]), default=None,
               help="processes: worker processes of this machine [default]; dask: a local Dask cluster "
@@ -873,21 +880,35 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
 
     out_dir = out_dir or Path("out") / sweep_file.stem
     t0 = time.perf_counter()
+    first = [True]
 
     def show(prog, rec):
         if quiet:
             return
-        if rec is not None and rec.get("status") != "ok":
+        if first[0]:  # the sweep is read and its cases made: say what runs where
+            first[0] = False
+            resumed = f", {prog.skipped} finished before" if prog.skipped else ""
+            where = f" on {prog.where}" if prog.to_run else ""
+            click.echo(f"  {prog.total} case{'s' if prog.total != 1 else ''} ({prog.to_run} to run{resumed}){where}",
+                       err=True)
+            for n in prog.notes:
+                click.echo(f"  note: {n}", err=True)
+            click.echo(f"  {prog.line()}", err=True)
+            return
+        if rec is None:  # tasks started
+            for what in prog.started_now:
+                click.echo(f"  start {what}", err=True)
+            return
+        if rec.get("status") != "ok":
             click.echo(f"  case {rec['id']} failed: {rec.get('error', '')}", err=True)
-        click.echo(f"  {prog.line()}", err=True)
+        secs = rec.get("seconds") or 0.0
+        click.echo(f"  {rec['id']} {'ok' if rec.get('status') == 'ok' else 'failed'} in {secs:.1f} s — "
+                   f"{prog.line()}", err=True)
 
     if scheduler and engine == "processes":
         _fail("twin sweep: --scheduler needs the dask engine (leave out --engine or give --engine dask)")
     if not quiet:
-        n = (f"{workers} worker process" + ("es" if workers > 1 else "")) if workers else "a worker process per core"
-        where = (f"the Dask cluster at {scheduler}" if scheduler else
-                 f"a local Dask cluster ({n})" if engine == "dask" else f"this machine ({n})")
-        click.echo(f"sweep {sweep_file} on {where} -> {out_dir}/", err=True)
+        click.echo(f"sweep {sweep_file} -> {out_dir}/ (reading the sweep and making its cases)", err=True)
     try:
         result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, engine=engine,
                            retry_failed=retry_failed, on_progress=show)
@@ -900,7 +921,8 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
               "run the same command to resume", code=130)
     p = result.progress
     if result.interrupted:
-        _fail(f"twin sweep: interrupted after {p.done} finished case(s); run the same command to resume", code=130)
+        _fail(f"twin sweep: interrupted; {p.done + p.failed} of {p.total} cases kept in {out_dir}/cases "
+              f"({p.done} ok, {p.failed} failed); run the same command to resume", code=130)
     click.echo(f"done in {time.perf_counter() - t0:.1f} s: {p.done} ok, {p.failed} failed of {p.total} -> "
                f"{out_dir}/ (sweep.nc, cases.csv, sweep_summary.json, sweep.html)", err=True)
     if p.failed:

@@ -22,6 +22,41 @@ LABELS = {
 }
 
 
+#: Controllers as the page names them.
+CONTROLLER_LABELS = {"rule": "rule-based 规则控制", "mpc": "MPC 滚动优化"}
+#: Operated numbers in the percentile table (``op_<controller>_<name>``).
+OP_LABELS = {
+    "cost_gap_cny": "Operational cost gap, {c} 运行成本差距",
+    "cost_gap_pct": "Operational cost gap in % of the optimum, {c} 运行成本差距（占最优）",
+    "emissions_gap_tco2": "Operational emissions gap, {c} 运行排放差距",
+    "unserved_electricity_mwh": "Electricity not served, {c} 未供电量",
+}
+
+
+def label(key: str) -> str:
+    """The page's name of a number of the sweep."""
+    if key in LABELS:
+        return LABELS[key]
+    parts = key.split("_", 2)
+    if key.startswith("op_") and len(parts) == 3 and parts[2] in OP_LABELS:
+        return OP_LABELS[parts[2]].format(c=CONTROLLER_LABELS.get(parts[1], parts[1]))
+    return key
+
+
+def operation_text(summary: dict) -> str:
+    """Whether the sweep's cases were operated hour by hour, and with which controllers."""
+    op = summary.get("operation") or {}
+    if op.get("operate", "none") == "none":
+        return ("<p>Operation 逐时运行: <b>not run 未运行</b> — the cases were sized only; a scenario's "
+                "<code>operation</code> section is not run in sweeps unless the sweep file sets "
+                "<code>operate: rule</code>, <code>mpc</code> or <code>both</code> "
+                "(多情景分析默认不做逐时运行模拟；在多情景文件中设置 operate 以记录各情景的运行差距)</p>")
+    ctrls = ", ".join(CONTROLLER_LABELS.get(c, c) for c in op.get("controllers", [])) or "–"
+    return (f"<p>Operation 逐时运行: <b>{html.escape(ctrls)}</b> — every case operated hour by hour after "
+            "sizing; the gaps are against the plan's perfect-foresight optimum "
+            "(每个情景在规划后逐时运行，差距相对完美预见最优)</p>")
+
+
 def render_sweep(ds, summary: dict) -> str:
     """Self-contained HTML page of a sweep."""
     import plotly.graph_objects as go
@@ -30,7 +65,7 @@ def render_sweep(ds, summary: dict) -> str:
 
     ok = ds["status"].values == "ok"
     rows = "".join(
-        f"<tr><th>{html.escape(LABELS.get(k, k))}</th><td class='u'>{html.escape(p['units'])}</td>"
+        f"<tr><th>{html.escape(label(k))}</th><td class='u'>{html.escape(p['units'])}</td>"
         f"<td>{fmt_number(p['p10'], tol=1e-3)}</td><td>{fmt_number(p['p50'], tol=1e-3)}</td>"
         f"<td>{fmt_number(p['p90'], tol=1e-3)}</td><td>{p['n']}</td></tr>"
         for k, p in summary["percentiles"].items())
@@ -44,6 +79,7 @@ def render_sweep(ds, summary: dict) -> str:
     if periods:
         pct += (f"<p>Temperature period of the weather 气温气候时段: <b>{html.escape(', '.join(periods))}</b> "
                 f"(tmyx: the recent climate 近期气候; cswd: 1971–2003; tmyx-2009-2023: 2009–2023)</p>")
+    pct += operation_text(summary)
     prob = summary.get("core_met_probability")
     core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
             + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "

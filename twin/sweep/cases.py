@@ -6,6 +6,7 @@ A sweep file (YAML)::
     variant: no_storage          # optional, as `twin run --variant`
     hours: 168                   # optional run horizon (quick looks)
     objective: min_cost          # optional
+    operate: both                # optional: operate every case (rule, mpc, both; default none)
     seed: 42                     # seed of the Monte Carlo sample
     grid:                        # every combination (full factorial)
       costs.pv.capex_cny_per_unit: [2400, 3000]
@@ -35,13 +36,53 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from solvers.problem import Objective
+from twin.scenario.loader import Problem, ScenarioError, _compose, _line_of, _read_text, _value_at
+
+
+#: Parameters each distribution needs.
+NEEDS = {"uniform": ("low", "high"), "normal": ("mean", "sd"), "lognormal": ("mean", "sd"),
+         "triangular": ("low", "mode", "high"), "integers": ("low", "high"), "choice": ("values",)}
+
+
+def _num(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def distribution_problems(d: dict) -> list[str]:
+    """What is wrong with a distribution's parameters beyond each field's own type.
+
+    Works on the mapping as written, so that a file with a misspelt ``dist`` or a negative
+    ``sd`` still has its ranges checked in the same pass (all problems at once).
+    """
+    out = []
+    dist = d.get("dist")
+    need = NEEDS.get(dist) if isinstance(dist, str) else None
+    if need:
+        missing = [k for k in need if d.get(k) is None]
+        if missing:
+            out.append(f"'{dist}' needs {', '.join(need)} (missing: {', '.join(missing)})")
+    ranged = need is None or dist in ("uniform", "integers", "triangular")
+    low, high, mode = d.get("low"), d.get("high"), d.get("mode")
+    if ranged and _num(low) and _num(high) and not low < high:
+        out.append(f"expected low below high (got low {low:g}, high {high:g})")
+    if (need is None or dist == "triangular") and _num(low) and _num(high) and _num(mode) \
+            and low < high and not low <= mode <= high:
+        out.append(f"expected mode between low and high (got low {low:g}, mode {mode:g}, high {high:g})")
+    if dist == "choice" and isinstance(d.get("values"), list) and not d["values"]:
+        out.append("'choice' needs a non-empty list of values")
+    if _num(d.get("min")) and _num(d.get("max")) and d["min"] > d["max"]:
+        out.append(f"expected min not above max (got min {d['min']:g}, max {d['max']:g})")
+    return out
 
 
 class Distribution(BaseModel):
@@ -62,17 +103,9 @@ class Distribution(BaseModel):
 
     @model_validator(mode="after")
     def _params(self) -> Distribution:
-        need = {"uniform": ("low", "high"), "normal": ("mean", "sd"), "lognormal": ("mean", "sd"),
-                "triangular": ("low", "mode", "high"), "integers": ("low", "high"), "choice": ("values",)}[self.dist]
-        missing = [k for k in need if getattr(self, k) is None]
-        if missing:
-            raise ValueError(f"'{self.dist}' needs {', '.join(need)} (missing: {', '.join(missing)})")
-        if self.dist in ("uniform", "integers", "triangular") and not self.low < self.high:
-            raise ValueError("low must be below high")
-        if self.dist == "triangular" and not self.low <= self.mode <= self.high:
-            raise ValueError("mode must lie between low and high")
-        if self.dist == "choice" and not self.values:
-            raise ValueError("'choice' needs a non-empty list of values")
+        problems = distribution_problems(self.model_dump())
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def draw(self, rng: np.random.Generator) -> Any:
@@ -96,6 +129,36 @@ class Distribution(BaseModel):
         return float(v)
 
 
+def central_value(d: dict) -> Any:
+    """A representative value of a distribution as written (its centre), or None.
+
+    Used to check a Monte Carlo field against the scenario before any case is drawn,
+    even when the distribution itself has a problem."""
+    dist, values = d.get("dist"), d.get("values")
+    if dist == "choice" or (dist not in NEEDS and isinstance(values, list)):
+        return values[0] if isinstance(values, list) and values else None
+    low, high, mode, mean = d.get("low"), d.get("high"), d.get("mode"), d.get("mean")
+    if dist == "integers" and _num(low):
+        return int(low)
+    if dist == "lognormal" and _num(mean):
+        v = math.exp(mean)
+    elif _num(mode):
+        v = mode
+    elif _num(mean):
+        v = mean
+    elif _num(low) and _num(high):
+        v = (low + high) / 2
+    else:
+        v = low if _num(low) else high if _num(high) else None
+    if v is None:
+        return None
+    if _num(d.get("min")):
+        v = max(v, d["min"])
+    if _num(d.get("max")):
+        v = min(v, d["max"])
+    return float(v)
+
+
 class MonteCarlo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -111,7 +174,11 @@ class SweepSpec(BaseModel):
     scenario: Path = Field(description="Scenario file, relative to the sweep file.")
     variant: str | None = Field(None, description="Variant(s) of the scenario file, 'a+b' combines.")
     hours: int | None = Field(None, ge=1, le=8760, description="Model only the first N hours of each case [h].")
-    objective: str | None = Field(None, description="Objective of every case (default: the scenario's).")
+    objective: Objective | None = Field(None, description="Objective of every case (default: the scenario's).")
+    operate: Literal["none", "rule", "mpc", "both"] = Field(
+        "none", description="Operate every case hour by hour with these controllers and record the operational "
+        "gaps (op_* in cases.csv and sweep.nc); 'none' (the default) skips operation, also the scenario's "
+        "`operation` section (about 30 s per full-year case).")
     seed: int = Field(0, ge=0, description="Seed of the Monte Carlo sample [-].")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Overrides applied to every case first.")
     grid: dict[str, list[Any]] = Field(default_factory=dict, description="Dotted path -> values (full factorial).")
@@ -119,19 +186,41 @@ class SweepSpec(BaseModel):
 
     @model_validator(mode="after")
     def _some(self) -> SweepSpec:
-        if not self.grid and self.monte_carlo is None:
-            raise ValueError("give 'grid' and/or 'monte_carlo' (a sweep needs something to vary)")
-        for k, v in self.grid.items():
-            if not v:
-                raise ValueError(f"grid.{k}: give at least one value")
-        both = set(self.grid) & set(self.monte_carlo.fields if self.monte_carlo else {})
-        if both:
-            raise ValueError(f"fields both in grid and monte_carlo: {sorted(both)}")
+        problems = shape_problems(self.model_dump(mode="python"))
+        if problems:
+            raise ValueError("; ".join(f"{'.'.join(map(str, loc))}: {msg}" if loc else msg for loc, msg in problems))
         return self
 
 
+def shape_problems(data: dict) -> list[tuple[tuple, str]]:
+    """``(location, message)`` of what the sweep as a whole lacks (on the mapping as written)."""
+    out: list[tuple[tuple, str]] = []
+    grid = data.get("grid") or {}
+    mc = data.get("monte_carlo")
+    if not grid and mc is None:
+        out.append(((), "give 'grid' and/or 'monte_carlo' (a sweep needs something to vary)"))
+    if isinstance(grid, dict):
+        for k, v in grid.items():
+            if isinstance(v, list) and not v:
+                out.append((("grid", k), "give at least one value"))
+    fields = mc.get("fields") if isinstance(mc, dict) else None
+    if isinstance(grid, dict) and isinstance(fields, dict):
+        for k in sorted(set(grid) & set(fields)):
+            out.append((("monte_carlo", "fields", k), "this field is also in grid: vary it in one of the two"))
+    return out
+
+
 class SweepError(ValueError):
-    """A sweep file that cannot be read; the message names the file and field."""
+    """A sweep that cannot be read or run.
+
+    ``problems`` (:class:`twin.scenario.loader.Problem`) each name the file, line, field
+    and what was expected; the message lists them under its first line.
+    """
+
+    def __init__(self, message: str, problems: list | None = None):
+        self.problems = list(problems or [])
+        text = message + "".join(f"\n  - {p}" for p in self.problems)
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -146,37 +235,129 @@ class Case:
     params: dict[str, Any] = field(default_factory=dict)  # the swept values only (grid + Monte Carlo)
 
 
-def read_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
-    """Read and validate a sweep file; returns the spec and the scenario path (resolved).
+@dataclass
+class SweepFile:
+    """A sweep file as read: its mapping, YAML nodes (for line numbers), the spec when it
+    validates, the scenario path (normalised) and every problem of the file itself."""
+
+    path: Path
+    data: dict
+    node: Any
+    spec: SweepSpec | None
+    scenario: Path | None
+    problems: list
+
+    def problem(self, loc: tuple, message: str, value: Any = None) -> Problem:
+        """A problem at ``loc`` (keys and list positions in the file), with its line."""
+        return Problem(str(self.path), field_name(loc), message, value, _line_of(self.node, loc))
+
+    @property
+    def variant(self) -> str | None:
+        v = self.data.get("variant")
+        return v if isinstance(v, str) else None
+
+    def section(self, name: str) -> dict:
+        """``overrides`` / ``grid`` as written (empty when absent or not a mapping)."""
+        v = self.data.get(name)
+        return v if isinstance(v, dict) else {}
+
+    def mc_fields(self) -> dict:
+        mc = self.data.get("monte_carlo")
+        f = mc.get("fields") if isinstance(mc, dict) else None
+        return f if isinstance(f, dict) else {}
+
+
+def field_name(loc: tuple) -> str:
+    """``("grid", "site.city", 1)`` -> ``grid.site.city[1]``."""
+    out = ""
+    for k in loc:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def _pydantic_message(err: dict) -> str:
+    """A validation error as 'expected ...' where pydantic's wording is not plain."""
+    t, ctx = err["type"], err.get("ctx") or {}
+    if t == "extra_forbidden":
+        return "unknown field (see docs/outputs.md, 'Outputs of twin sweep', for the fields of a sweep file)"
+    if t == "missing":
+        return "required field is missing"
+    if t == "literal_error":
+        return "expected one of " + str(ctx.get("expected", "")).replace("'", "")
+    for kind, word in (("greater_than_equal", "≥"), ("greater_than", ">"), ("less_than_equal", "≤"),
+                       ("less_than", "<")):
+        if t == kind:
+            bound = next(iter(ctx.values()), "")
+            return f"expected a number {word} {bound:g}" if _num(bound) else f"expected a number {word} {bound}"
+    return "expected " + err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+
+
+def read_sweep_file(path: str | Path) -> SweepFile:
+    """Read a sweep file and collect every problem of the file itself (not yet of its
+    cases against the scenario: :func:`twin.sweep.sweep.prepare`).
 
     Raises
     ------
     SweepError
-        Naming the file, the field and what was expected.
+        Only when there is nothing to check: the file cannot be read, is not YAML, or is
+        not a mapping.
     """
     path = Path(path)
+    file = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SweepError(f"{path}:{mark.line + 1 if mark else '?'}: malformed YAML") from None
+        node, data = _compose(_read_text(path, file, what="sweep"), file)
+    except ScenarioError as exc:
+        raise SweepError(f"{path}: not a readable sweep file", exc.problems) from None
     if not isinstance(data, dict):
-        raise SweepError(f"{path}: expected a mapping with scenario, grid and/or monte_carlo")
+        raise SweepError(f"{path}: not a sweep file",
+                         [Problem(file, "", "expected a mapping with scenario, grid and/or monte_carlo",
+                                  line=_line_of(node, ()))])
+    sf = SweepFile(path, data, node, None, None, [])
     try:
-        spec = SweepSpec.model_validate(data)
+        sf.spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        lines = []
+        bad_dists = set()
         for e in exc.errors(include_url=False):
-            loc = ".".join(str(x) for x in e["loc"])
-            msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
-            lines.append(f"{path}: {loc}: {msg}" if loc else f"{path}: {msg}")
-        raise SweepError("\n".join(lines)) from None
-    scenario = spec.scenario if spec.scenario.is_absolute() else (path.parent / spec.scenario)
-    if not scenario.exists():
-        raise SweepError(f"{path}: scenario: file not found ({spec.scenario})")
-    return spec, scenario
+            loc = tuple(e["loc"])
+            if not loc:  # the whole-sweep checks: reported with their fields below
+                continue
+            if len(loc) >= 3 and loc[:2] == ("monte_carlo", "fields"):
+                bad_dists.add(loc[2])
+                if len(loc) == 3 and e["type"] == "value_error":  # the distribution's own check
+                    for msg in e["msg"].removeprefix("Value error, ").split("; "):
+                        sf.problems.append(sf.problem(loc, msg))
+                    continue
+            value = None if e["type"] in ("missing", "extra_forbidden") else _value_at(data, loc)
+            sf.problems.append(sf.problem(loc, _pydantic_message(e), value))
+        for k in bad_dists:  # their ranges, which the schema checks only once the fields are right
+            d = sf.mc_fields().get(k)
+            if isinstance(d, dict) and any(tuple(e["loc"][:3]) == ("monte_carlo", "fields", k) and len(e["loc"]) > 3
+                                           for e in exc.errors()):
+                sf.problems += [sf.problem(("monte_carlo", "fields", k), m) for m in distribution_problems(d)]
+        sf.problems += [sf.problem(loc, msg) for loc, msg in shape_problems(data)]
+    sf.problems.sort(key=lambda p: p.line or 0)
+    ref = data.get("scenario")
+    if isinstance(ref, str) and ref:
+        scenario = Path(ref)
+        sf.scenario = Path(os.path.normpath(scenario if scenario.is_absolute() else path.parent / scenario))
+        if not sf.scenario.is_file():
+            sf.problems.append(sf.problem(("scenario",), f"file not found ({sf.scenario})", ref))
+            sf.scenario = None
+    return sf
+
+
+def read_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
+    """Read and validate a sweep file; returns the spec and the scenario path (normalised).
+
+    Raises
+    ------
+    SweepError
+        Listing every problem of the file, each with its line, field and what was expected.
+    """
+    sf = read_sweep_file(path)
+    if sf.problems:
+        raise SweepError(f"{path}: {len(sf.problems)} problem(s) in the sweep file", sf.problems)
+    return sf.spec, sf.scenario
 
 
 def case_id(index: int, overrides: dict) -> str:

@@ -3,7 +3,8 @@
 ``sweep_dataset(cases, records)`` → ``xarray.Dataset`` with dimension ``case`` (every case
 of the sweep, finished or not): ``status`` (ok / failed / missing), ``error``, the swept
 values (``param__<dotted path>``, attr ``path``), the headline numbers (units in the names
-and attrs) and one ``size__<asset>`` variable per asset size.
+and attrs), one ``size__<asset>`` variable per asset size and, for a sweep that operates
+its cases (``operate``), the operated numbers ``op_<controller>_<name>`` (:data:`OP_METRICS`).
 
 ``sweep_statistics(ds)`` → P10/P50/P90 of cost and emissions over the successful cases,
 the probability of meeting the 910号 core indicator, and the robust assets (new capacity
@@ -50,6 +51,56 @@ METRICS = {
     "solve_time_s": ("s", "HiGHS solve time"),
     "seconds": ("s", "wall time of the case on its worker"),
 }
+#: Controllers a sweep may operate its cases with (``operate`` in the sweep file).
+CONTROLLERS = {"rule": "rule-based controller", "mpc": "rolling-horizon (MPC) controller"}
+#: Operated numbers of each case per controller: ``op_<controller>_<name>`` -> (units, long
+#: name); the gaps are the controller's minus the plan's perfect-foresight optimum.
+OP_METRICS = {
+    "annualised_cost_cny": ("CNY/yr", "annualised cost of the plan operated by the {c}"),
+    "cost_gap_cny": ("CNY/yr", "operational cost gap: {c} minus the perfect-foresight optimum"),
+    "cost_gap_pct": ("%", "operational cost gap in % of the optimum's cost ({c})"),
+    "emissions_gap_tco2": ("tCO2/yr", "operational gap of gross emissions ({c} minus optimum)"),
+    "offsets_gap_tco2": ("tCO2/yr", "operational gap of offsets needed to reach the plan's net emissions ({c})"),
+    "peak_gap_kw": ("kW", "operational gap of the highest monthly peak ({c})"),
+    "ev_not_delivered_gap_mwh": ("MWh/yr", "operational gap of EV energy not delivered ({c})"),
+    "unserved_electricity_mwh": ("MWh/yr", "electricity the {c} could not serve"),
+    "unserved_heat_mwh": ("MWh/yr", "heat the {c} could not serve"),
+    "unserved_cooling_mwh": ("MWh/yr", "cooling the {c} could not serve"),
+}
+
+
+def op_record(operation: dict | None, seconds: float | None = None) -> dict:
+    """``op_<controller>_<name>`` numbers of one case from its summary's ``operation``
+    section (:data:`OP_METRICS`); empty when the case was not operated."""
+    if not operation:
+        return {}
+    out: dict = {"op_seconds": seconds}
+    for c in operation.get("controllers", []):
+        g, m = operation.get("gap", {}).get(c, {}), operation.get(c, {})
+        unserved = m.get("unserved_mwh", {})
+        vals = {"annualised_cost_cny": m.get("annualised_cost_cny"), "cost_gap_cny": g.get("annualised_cost_cny"),
+                "cost_gap_pct": g.get("annualised_cost_pct"), "emissions_gap_tco2": g.get("gross_emissions_tco2"),
+                "offsets_gap_tco2": g.get("offsets_needed_tco2"), "peak_gap_kw": g.get("max_monthly_peak_kw"),
+                "ev_not_delivered_gap_mwh": g.get("ev_energy_not_delivered_mwh"),
+                "unserved_electricity_mwh": unserved.get("electricity"), "unserved_heat_mwh": unserved.get("heat"),
+                "unserved_cooling_mwh": unserved.get("cooling")}
+        out.update({f"op_{c}_{k}": v for k, v in vals.items()})
+    return out
+
+
+def op_variables(records: list[dict]) -> dict[str, tuple[str, str]]:
+    """Variable name -> (units, long name) of the operated numbers the records hold."""
+    keys = {k for r in records for k in r if k.startswith("op_")}
+    out = {}
+    for c, cname in CONTROLLERS.items():
+        for name, (unit, long) in OP_METRICS.items():
+            if f"op_{c}_{name}" in keys:
+                out[f"op_{c}_{name}"] = (unit, long.format(c=cname))
+    if "op_seconds" in keys:
+        out["op_seconds"] = ("s", "wall time of the operation stage of the case")
+    return out
+
+
 #: A size at or below this counts as not built [kWp, kWh, kW, 1].
 BUILT_TOL = 1e-3
 #: An asset is robust when built in at least this share of the successful cases.
@@ -88,7 +139,7 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
 
             ds[name] = ("case", np.array([json.dumps(v, ensure_ascii=False) for v in vals], dtype=object))
         ds[name].attrs.update({"path": path, "long_name": f"swept value of {path}"})
-    for key, (unit, long) in METRICS.items():
+    for key, (unit, long) in {**METRICS, **op_variables(records)}.items():
         v = np.full(n, np.nan)
         for i, cid in enumerate(ids):
             x = by_id.get(cid, {}).get(key)
@@ -129,8 +180,10 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
     bases = sorted({str(b) for b in ds["radiation_basis"].values[ok] if b})
     out["radiation_bases"] = bases
     out["temperature_periods"] = sorted({str(p) for p in ds["temperature_period"].values[ok] if p})
+    ops = [str(k) for k in ds.data_vars if re.match(r"^op_[a-z]+_(cost_gap_cny|cost_gap_pct|emissions_gap_tco2|"
+                                                      r"unserved_electricity_mwh)$", str(k))]
     for key in ("annualised_cost_cny", "capex_cny", "npv_cny", "residual_tco2", "acceptance_tco2", "net_tco2",
-                "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh", "annual_ghi_kwh_m2"):
+                "offsets_tco2", "core_tco2_per_tce", "lcoe_cny_per_mwh", "annual_ghi_kwh_m2", *ops):
         v = ds[key].values[ok]
         v = v[np.isfinite(v)]
         if v.size:

@@ -47,7 +47,7 @@ def _init_worker(threads: int) -> None:
     import solvers.optimise  # noqa: F401  (the first case need not pay for the imports)
     import twin.run  # noqa: F401
 
-    _release_pyomo_process_lock()
+    runner._process_ready()  # Pyomo's process lock released (below)
 
 
 def _release_pyomo_process_lock() -> None:
@@ -116,7 +116,9 @@ def _case_task(case: Case, loaded, config, inputs_path: str | None, attempt_dir:
 
 def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir: str | None, shared_dir: Path, *,
                     workers: int | None = None):
-    """Yield None once the pool is up, then ``(case, record)`` as each case finishes.
+    """Events of the sweep: ``("ready", workers, shared tasks by kind)`` once the pool is up,
+    ``("running", {key: case or label})`` when what runs changes, ``("shared", kind)`` as a
+    shared task finishes and ``("case", case, record)`` as each case finishes.
 
     Tasks wait for what they need: a case for its profiles and its baseline group's
     baseline, a baseline for its profiles. ``shared_dir`` holds the shared objects while the
@@ -128,7 +130,7 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
     from pebble import ProcessExpired, ProcessPool
 
     from twin.compare import available_cores
-    from twin.sweep.runner import _key, baseline_group, failure_record
+    from twin.sweep.runner import _key, baseline_group, failure_record, task_label
 
     n = max(1, min(workers or available_cores(), len(todo)))
     pending: dict[Any, tuple] = {}  # future -> ("inputs" | "baseline" | "case", key[, case])
@@ -173,15 +175,30 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
                     "sweep under `if __name__ == \"__main__\":` (workers are spawned and import the "
                     "script), or run `twin sweep`") from None
 
+        def label(task: tuple) -> tuple[str, Any]:
+            kind, key = task[0], task[1]
+            if kind == "case":
+                return f"case-{task[2].id}", task[2]
+            if kind == "inputs":
+                return f"inputs-{key}", task_label("inputs", [c for cs in plan[key].values() for c in cs])
+            return f"baseline-{key[1]}", task_label("baseline", plan[key[0]][key[1]])
+
+        shared = {"inputs": sum(sum(len(cs) for cs in g.values()) > 1 for g in plan.values()),
+                  "baseline": sum(len(cs) > 1 for g in plan.values() for cs in g.values())}
         for k in plan:  # weather and profiles once per profile key (only worth it when shared)
             if sum(len(cs) for cs in plan[k].values()) > 1:
                 submit(("inputs", k))
             else:
                 inputs_path[k] = None
                 _after_inputs(k, plan, baseline_path, submit)
-        yield None
+        yield "ready", n, shared
+        running: dict = {}
         while pending:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            done, _ = wait(list(pending), timeout=0.5, return_when=FIRST_COMPLETED)
+            now = dict(label(t) for f, t in pending.items() if f.running() and f not in done)
+            if now != running:  # pebble marks a task running once a worker process has taken it
+                running = now
+                yield "running", now
             for f in done:
                 task = pending.pop(f)
                 kind, key = task[0], task[1]
@@ -214,7 +231,9 @@ def process_results(todo: list[Case], loaded_cases: dict[str, Any], attempt_dir:
                         submit(("case", (k, b), c))
                 else:
                     c = task[2]
-                    yield c, (failure_record(c, error) if isinstance(result, BaseException) else result)
+                    yield "case", c, (failure_record(c, error) if isinstance(result, BaseException) else result)
+                if kind != "case":  # its cases are submitted: say it is done (the time left counts it)
+                    yield "shared", kind
     finally:
         # nested so that a second Ctrl-C (impatient users; `timeout` signals the process and its
         # group) still leaves no shared files: a worker stopped mid-write finds its folder gone
