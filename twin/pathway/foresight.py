@@ -40,6 +40,24 @@ def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def within_roof_limits(totals: dict[str, float], scenario, rel: float = 1e-6) -> dict[str, float]:
+    """Pinned PV sizes no larger than each array's capacity limit (its area or ``max_kwp``) [kWp].
+
+    The joint LP keeps each array within its limit up to the solver's tolerance: the Qingdao
+    foresight pathway's 2035 period carried 1,764.000003 kWp onto a 1,764 kWp roof and was refused.
+    A total within ``rel`` of the limit (relative, at least 1e-6 kWp) is set to it; a larger excess
+    is left for the scenario check to report.
+    """
+    out = dict(totals)
+    for array in scenario.pv_arrays:
+        name = f"pv_kwp[{array.name}]"
+        if name in out:
+            limit = array.capacity_limit_kwp()
+            if limit < out[name] <= limit + max(rel * limit, 1e-6):
+                out[name] = limit
+    return out
+
+
 def period_problem(loaded, config, inputs):
     """The sizing problem :func:`twin.run.run` would solve for ``loaded`` (targets and representative days
     included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`)."""
@@ -171,7 +189,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         existing = {n: float(declared.get(n, 0.0)) + capacity_through(earlier, *_split(n), year, end)
                     for n in declared}
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
-        totals = {n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing}
+        totals = within_roof_limits({n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing},
+                                    loaded0.scenario)
         ov = {**ov, **existing_overrides(declared, earlier, year, end), **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
