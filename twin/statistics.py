@@ -220,13 +220,6 @@ def _stored_pv_fraction(ds, pv_battery, bc, bd, vd, ev_ch, demand, pv_demand, st
     return np.clip(out, 0.0, 1.0)
 
 
-def pv_self_consumption_kw(ds: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
-    """PV used in the park and PV exported, directly or from storage, hour by hour [kW]
-    (:func:`electricity_origin_kw`)."""
-    o = electricity_origin_kw(ds)
-    return o["p_pv_self_consumed_kw"], o["p_pv_exported_kw"]
-
-
 def electric_demand_kw(ds: xr.Dataset) -> xr.DataArray:
     """Electric demand of the park's uses (fixed load, EVs, heat pumps, boilers, chillers) [kW]."""
     return sum((flow(ds, v) for v in ELECTRIC_USES[1:]), flow(ds, ELECTRIC_USES[0]))
@@ -384,7 +377,6 @@ __all__ = [
     "flow",
     "fuel_name",
     "fuel_variables",
-    "pv_self_consumption_kw",
     "pv_share_of_electricity",
     "renewable_share_tce",
     "share",
