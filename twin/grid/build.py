@@ -19,15 +19,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solvers.noise import NOISE_TOL
+
 #: Standard 10(20)/0.4 kV distribution transformer ratings [kVA] (GB/T 6451 / GB 20052 series).
 LV_RATINGS_KVA = (100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500)
 #: Standard HV/MV power transformer ratings [kVA] (GB/T 6451 series).
 HV_RATINGS_KVA = (315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000, 25000, 31500,
                   40000, 50000, 63000, 80000, 100000)
 #: Peak below which an asset of the default layout counts as not built [kVA]: the optimiser's
-#: noise tolerance (:data:`solvers.optimise.NOISE_TOL`, 0.1 kW); an asset sized 0 can still show
+#: noise tolerance (:data:`solvers.noise.NOISE_TOL`, 0.1 kW); an asset sized 0 can still show
 #: a draw of a few watts of solver noise, which must not get a 100 kVA transformer and a feeder.
-IDLE_KVA = 0.1
+IDLE_KVA = NOISE_TOL
 #: pandapower standard MV cables used by the default layout, smallest first (XLPE aluminium,
 #: stand-ins for Chinese YJLV22 8.7/15 kV cables of the same cross-section).
 MV_CABLES = ("NA2XS2Y 1x70 RM/25 6/10 kV", "NA2XS2Y 1x95 RM/25 6/10 kV", "NA2XS2Y 1x120 RM/25 6/10 kV",
