@@ -27,7 +27,9 @@ BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "ma
 
 def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
     """Dotted overrides that pin each size ``{size name: unit}`` (``min = max =`` the value, rounded
-    down to 1e-6 so a bound from the roof area is not exceeded by solver noise)."""
+    down to 1e-6 so existing sizes and pinned bounds round alike; PV totals are first held within
+    their roof's limit by :func:`within_roof_limits`, as rounding alone does not absorb the
+    solver's tolerance)."""
     out = {}
     for name, total in totals.items():
         key, asset = _split(name)
