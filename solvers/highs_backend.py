@@ -243,7 +243,8 @@ class HighsBackend:
         A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
         end of a Pareto front, where the feasible set has no interior) or that declares the
         model infeasible is repeated with IPX and crossover, and the later re-solves of this
-        model use IPX directly.
+        model use IPX directly. An interior-point verdict of infeasibility (IPX's, or HiPO's
+        confirmed by IPX) is confirmed by the simplex method, which the later re-solves use.
         (HiGHS 1.15's ``"ipm"`` means "an interior-point solver of HiGHS's choice",
         which is HiPO when its libraries are present; ``"ipx"`` asks for IPX itself.)
         """
@@ -259,7 +260,7 @@ class HighsBackend:
         if alg == "hipo" and r.status == "error":
             self.notes.append(f"HiPO ended with status {r.termination!r}; re-solved with IPX "
                               "(with crossover), which the later re-solves of this model use")
-            self.algorithm = "ipx"
+            self.algorithm = alg = "ipx"
             r = self._run("ipx")
         elif alg == "hipo" and r.status in ("infeasible", "infeasible_or_unbounded"):
             # HiPO has declared feasible target-constrained full-year models infeasible (the
@@ -267,8 +268,19 @@ class HighsBackend:
             # is confirmed by IPX before anyone is told their targets are out of reach
             self.notes.append(f"HiPO reported the model {r.status}; re-solved with IPX (with crossover) "
                               "to confirm, which the later re-solves of this model use")
-            self.algorithm = "ipx"
+            self.algorithm = alg = "ipx"
             r = self._run("ipx")
+        if (alg in ("ipx", "ipm") and not self.cmodel.n_int
+                and r.status in ("infeasible", "infeasible_or_unbounded")):
+            # interior-point methods can misjudge a model whose feasible set has no interior:
+            # both IPX and HiPO declared a residual-emission cap of 0 infeasible on eight
+            # representative days that the dual simplex solves (and which it solves in less
+            # time than IPX on the full year); the verdict is confirmed by the simplex method
+            self.notes.append(f"the interior-point solver reported the model {r.status}; re-solved with the "
+                              "simplex method to confirm, which the later re-solves of this model use")
+            self.algorithm = "simplex"
+            self.highs.clearSolver()
+            r = self._run("simplex")
         return r
 
     def basis(self):

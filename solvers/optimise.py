@@ -481,9 +481,10 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
     lines += targets.explain(ctx, sol, viol)
     if not lines:
         raise InfeasibleError(
-            f"HiGHS reports the problem {status}, but the elastic model needs no slack: "
-            "the cost is probably unbounded (e.g. export price above import price with "
-            "no export limit).", {})
+            f"HiGHS reports the problem {status}, but the elastic model meets every requirement to "
+            "within 1e-6: either a requirement is only just within reach (relax it by a little, e.g. "
+            "a residual-emission cap of 0.01 instead of 0 tCO2/yr) or the cost is unbounded (e.g. an "
+            "export price above the import price with no export limit).", {})
     short = targets.shortfalls(ctx, sol, viol)
     c = problem.carbon
     for label, name, bound, what in (

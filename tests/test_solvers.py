@@ -488,6 +488,31 @@ def test_hipo_undecided_run_falls_back_to_ipx(monkeypatch):
     assert [pt.cost_cny for pt in r.pareto] == pytest.approx([1024.0, 1012.0, 1000.0], rel=1e-5)
 
 
+def test_interior_point_infeasibility_is_confirmed_by_simplex(monkeypatch):
+    """An interior-point verdict of infeasibility is checked by the simplex method before anyone
+    is told their requirements are out of reach (IPX and HiPO both declared a residual cap of 0
+    on representative days infeasible that the simplex method solves), and said so."""
+    from solvers import highs_backend as hb
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def interior_point_says_infeasible(self, alg, extra=None):
+        calls.append(alg)
+        r = real(self, alg, extra)
+        if alg in ("hipo", "ipx"):
+            r.status, r.termination = "infeasible", "Infeasible"
+        return r
+
+    monkeypatch.setattr(hb, "hipo_available", lambda: True)
+    monkeypatch.setattr(hb.HighsBackend, "_run", interior_point_says_infeasible)
+    r = solve(pv_problem(), SolveOptions(solver="hipo"))
+    assert calls == ["hipo", "ipx", "simplex"]
+    assert r.status == "optimal" and r.algorithm == "simplex"
+    assert "re-solved with the simplex method to confirm" in r.solver_notes[-1]
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+
+
 def test_hipo_missing_libraries_fall_back_to_ipx(monkeypatch):
     from solvers import highs_backend as hb
 

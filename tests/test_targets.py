@@ -280,3 +280,22 @@ def test_clean_share_counts_gas_only_when_declared_clean():
         tce = (imp + pv) * 0.1229e-3 + fuel * k_f
         assert r.targets[0]["value"] == pytest.approx(clean / tce, rel=1e-9)
         assert r.targets[0]["value"] >= 0.9 - 1e-9
+
+
+@pytest.mark.slow
+def test_a_zero_residual_cap_on_representative_days_is_solved_not_declared_infeasible(tmp_path):
+    """Qingdao with a residual cap of 0 and no certificates: on 8 representative days both
+    interior-point solvers (HiPO, IPX) declared the sizing infeasible and the run stopped with
+    "the elastic model needs no slack" (it does not: the simplex method solves it). The
+    verdict is now checked by the simplex method, the run finishes at residual 0, and the
+    outputs say which solver decided."""
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "logistics_qingdao.yaml"), "-o", str(out),
+                                  "--representative-days", "8", "--set", "targets.residual_emissions_max_t=0",
+                                  "--set", "carbon.max_green_certificates_mwh=0", "-q"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["emissions_tco2"]["residual"] == pytest.approx(0.0, abs=1e-6)
+    assert any(n.startswith("sizing on the 8 representative days: the interior-point solver reported the model "
+                            "infeasible; re-solved with the simplex method") for n in s["solver"]["notes"])
+    assert "按 8 个典型日定容时：内点法判定模型不可行；已用单纯形法复核求解" in (out / "report.html").read_text(encoding="utf-8")

@@ -1012,7 +1012,19 @@ PHRASES.update({
     "stated by the planner": "规划方给定",
     "HiPO reported the model infeasible; re-solved with IPX (with crossover) to confirm, which the later re-solves "
     "of this model use": "HiPO 判定模型不可行；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX",
+    "the interior-point solver reported the model infeasible; re-solved with the simplex method to confirm, which "
+    "the later re-solves of this model use": "内点法判定模型不可行；已用单纯形法复核求解，该模型之后的求解均用单纯形法",
+    "the interior-point solver reported the model infeasible_or_unbounded; re-solved with the simplex method to "
+    "confirm, which the later re-solves of this model use":
+        "内点法判定模型不可行或无界；已用单纯形法复核求解，该模型之后的求解均用单纯形法",
+    "HiPO reported the model infeasible_or_unbounded; re-solved with IPX (with crossover) to confirm, which the "
+    "later re-solves of this model use": "HiPO 判定模型不可行或无界；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX",
 })
+PATTERNS.extend([
+    (r"^HiPO ended with status '(?P<s>[^']*)'; re-solved with IPX \(with crossover\), which the later re-solves of "
+     r"this model use$", "HiPO 以状态 '{s}' 结束；已改用 IPX（含 crossover）求解，该模型之后的求解均用 IPX"),
+    (r"^sizing on the (?P<k>\d+) representative days: (?P<rest>.+)$", "按 {k} 个典型日定容时：{rest}"),
+])
 PATTERNS.extend([
     (r"^910号 core indicator ≤ (?P<v>[\d.]+) tCO2/tce \((?P<b>acceptance|location) basis\)$",
      "910号核心指标 ≤ {v} tCO2/tce（{b}）"),

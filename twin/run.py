@@ -601,6 +601,10 @@ def size_on_days(problem, k: int, sopts, prog=None, *, closest: bool = False, or
         agg_info["note"] += ("; the full year could not be met with those sizes, so it was sized again with them "
                              "as minimum sizes (resized)")
         problem = fix_sizes(solved, res.sizes)  # later stages (grid, operation) run the plan as sized
+    # what the solver said about the days' sizing (e.g. an algorithm it fell back to) reaches the outputs
+    day_notes = [f"sizing on the {k} representative days: {n}" for n in sized.solver_notes
+                 if n not in res.solver_notes]
+    res.solver_notes = day_notes + list(res.solver_notes)
     return res, problem, agg_info, where, (sized.pareto if kind == "pareto" else None)
 
 
