@@ -607,3 +607,19 @@ def test_a_scenario_path_through_dot_dot_is_shown_normalised(tmp_path):
     shutil.copy(TINY, tmp_path / "park.yaml")
     spec, scenario = read_sweep(_write(tmp_path / "sweeps", "scenario: ../park.yaml\ngrid: {seed_x: [1]}\n"))
     assert scenario == tmp_path / "park.yaml" and ".." not in str(scenario)
+
+
+def test_cases_planned_for_the_best_reachable_value_are_counted():
+    """A case whose stated target is out of reach (objective.out_of_reach: closest) is a result, not a
+    failure: `targets_met` is 0 in sweep.nc / cases.csv and the summary counts such cases; a case
+    without targets is NaN, not "met"."""
+    from twin.sweep.cases import Case
+    from twin.sweep.collect import sweep_dataset, sweep_statistics
+
+    cases = [Case(f"c{i}", i, {}) for i in range(3)]
+    recs = [{"id": "c0", "status": "ok", "annualised_cost_cny": 1.0, "residual_tco2": 1.0, "targets_met": True},
+            {"id": "c1", "status": "ok", "annualised_cost_cny": 2.0, "residual_tco2": 1.0, "targets_met": False},
+            {"id": "c2", "status": "ok", "annualised_cost_cny": 3.0, "residual_tco2": 1.0, "targets_met": None}]
+    ds = sweep_dataset(cases, recs)
+    np.testing.assert_array_equal(ds["targets_met"].values, [1.0, 0.0, np.nan])
+    assert sweep_statistics(ds)["targets_out_of_reach_cases"] == 1

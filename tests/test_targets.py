@@ -299,3 +299,45 @@ def test_a_zero_residual_cap_on_representative_days_is_solved_not_declared_infea
     assert any(n.startswith("sizing on the 8 representative days: the interior-point solver reported the model "
                             "infeasible; re-solved with the simplex method") for n in s["solver"]["notes"])
     assert "按 8 个典型日定容时：内点法判定模型不可行；已用单纯形法复核求解" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_run_out_of_reach_stops_with_a_hint_or_plans_for_the_best_value(tmp_path):
+    """A renewable share of 95 % on a 4000 m2 roof without green power: `twin run` stops saying so and
+    pointing to --out-of-reach closest; with it (or objective.out_of_reach: closest) the run plans for
+    the best reachable share, and the terminal, summary.json, report.html (zh and en) and `twin compare`
+    state the shortfall; no marginal cost is claimed for a target that cannot be tightened."""
+    f = _scenario(tmp_path, {"renewable_share_min": 0.95})
+    r = CliRunner().invoke(main, ["run", str(f), "-o", str(tmp_path / "err"), "--hours", "168", "-q"],
+                           catch_exceptions=False)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "out of reach" in r.output and "--out-of-reach closest" in r.output
+    assert not (tmp_path / "err").exists()
+    runs = {}
+    for how, args in (("cli", ["--out-of-reach", "closest"]), ("scenario", ["--set", "objective.out_of_reach=closest"])):
+        out = tmp_path / how
+        r = CliRunner().invoke(main, ["run", str(f), "-o", str(out), "--hours", "168", "--lang", "en", *args],
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        [sf] = s["shortfalls"]
+        [t] = s["targets"]
+        assert t["out_of_reach"] and t["target"] == 0.95 and t["value"] == pytest.approx(sf["value"], rel=1e-9)
+        assert sf["value"] < 0.95 and s["run_config"]["out_of_reach"] == "closest"
+        assert s["run_config"]["sources"]["out_of_reach"] == ("override" if how == "cli" else "scenario")
+        assert f"OUT OF REACH, at best {sf['value']:.2%}" in r.output
+        assert s["ledger"]["annual"]["planned"]["renewable_share"] == pytest.approx(sf["value"], rel=1e-6)
+        html = (out / "report.html").read_text(encoding="utf-8")
+        assert "Targets out of reach" in html and "(best reachable)" in html and "already the best reachable" in html
+        runs[how] = s
+    assert runs["cli"]["emissions_tco2"] == runs["scenario"]["emissions_tco2"]
+    zh = tmp_path / "zh"
+    assert CliRunner().invoke(main, ["run", str(f), "-o", str(zh), "--hours", "168", "-q", "--out-of-reach", "closest"],
+                              catch_exceptions=False).exit_code == 0
+    html = (zh / "report.html").read_text(encoding="utf-8")
+    assert "未能达到的目标" in html and "（最好值）" in html and "方案按可达到的最好值规划" in html
+    from twin.compare import METRICS
+
+    met = {m.key: m for m in METRICS}
+    assert met["targets_met"].get(runs["cli"], {}) is False
+    assert met["target_renewable_share_mc"].get(runs["cli"], {}) is None
+    assert met["target_renewable_share"].get(runs["cli"], {}) == pytest.approx(0.95)

@@ -650,11 +650,15 @@ def _solver_methods():
               help="Operate the sized park hour by hour (rule-based and/or rolling-horizon controller, forecast "
                    "errors, faults) and report the gap to the optimum [default: the scenario's operation section, "
                    "else none].")
+@click.option("--out-of-reach", type=click.Choice(["error", "closest"]), default=None,
+              help="A target the park cannot reach: stop and explain (error), or plan for the best reachable value "
+                   "and state the shortfall in every output (closest) [default: the scenario's "
+                   "objective.out_of_reach, else error].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str, hours: int | None,
         objective: str | None, solver_method: str | None, time_limit_s: float | None, pareto_points: int | None,
         rep_days: int | None, rubric: Path | None, variant: str | None, sets: tuple[str, ...], operate: str | None,
-        quiet: bool) -> None:
+        out_of_reach: str | None, quiet: bool) -> None:
     """Simulate, size and assess the park in SCENARIO; write results.nc, summary.json, report.html.
 
     Run settings (objective, solver method, time limit, Pareto points) default to the
@@ -674,7 +678,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         config = resolve_run_config(loaded.scenario, objective=objective, solver_method=solver_method,
                                     time_limit_s=time_limit_s, pareto_points=pareto_points, hours=hours,
                                     representative_days=rep_days, lang=lang, rubric=rubric, save_model=save_model,
-                                    operate=operate)
+                                    operate=operate, out_of_reach=out_of_reach)
     except ValueError as exc:  # ScenarioError too
         _fail_on_open_line(exc, "twin run")
     progress.done(loaded.scenario.park.name)

@@ -112,14 +112,25 @@ def _core_pass(s: dict, extra: dict):
 
 def _target(name: str, what: str, scale: float = 1.0) -> Callable[[dict, dict], Any]:
     """Getter of a stated target's limit (``what="target"``) or marginal cost (the LP dual,
-    ``what="marginal_cost_cny_per_unit"``, times ``scale``); None where the run has no such target."""
+    ``what="marginal_cost_cny_per_unit"``, times ``scale``); None where the run has no such target,
+    and no marginal cost for a target out of reach (held at its best value, it cannot be tightened)."""
     def get(s, extra):
         for t in s.get("targets") or []:
             if t.get("name") == name:
+                if t.get("out_of_reach") and what == "marginal_cost_cny_per_unit":
+                    return None
                 v = t.get(what)
                 return None if v is None else float(v) * scale
         return None
     return get
+
+
+def _targets_met(s: dict, extra: dict):
+    """Every stated target met (False where a run planned for the best reachable value instead:
+    ``objective.out_of_reach: closest``); None without targets."""
+    if not s.get("targets") and not s.get("shortfalls"):
+        return None
+    return not s.get("shortfalls")
 
 
 def _first(*getters) -> Callable[[dict, dict], Any]:
@@ -309,6 +320,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("ch12", "T/CSUS 66-2023 chapter 12 bonus (full year only)", "T/CSUS 66-2023 第12章加分（仅全年）", "points",
            _g("scorecard", "aggregate", "QA"), better="higher", section="shares"),
     # stated targets (scenario ``targets``): the limit, and what tightening it costs at the margin
+    Metric("targets_met", "Every stated target met (no: planned for the best reachable value)",
+           "所有目标均达到（否：按可达到的最好值规划）", "", _targets_met, "bool", section="targets"),
     Metric("target_core", "Target: 910号 core indicator at most", "目标：910号核心指标不高于", "tCO2/tce",
            _target("core", "target"), section="targets"),
     Metric("target_core_mc", "Marginal cost of the core-indicator target (per 0.01 tCO2/tce tighter)",

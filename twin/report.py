@@ -332,7 +332,13 @@ def targets_table(targets: list[dict], lang: str) -> str:
     for t in targets:
         val = pct(t["value"]) if t["unit"] == "1" else fmt(t["value"], 4)
         mc = t.get("marginal_cost_cny_per_unit")
-        rows.append((phrase(t["label"], lang), val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
+        reach = t.get("out_of_reach")  # held at its best reachable value: no tightening is possible
+        if reach:
+            val += "（最好值）" if zh else " (best reachable)"
+        rows.append((phrase(t["label"], lang), val,
+                     ("未能达到" if zh else "out of reach") if reach else
+                     ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
+                     ("—（已是可达到的最好值）" if zh else "— (already the best reachable value)") if reach else
                      "—" if mc is None else (f"{fmt(mc)} {phrase(t['marginal_cost_unit'], lang)}"
                                              f"（{phrase(t['marginal_cost_note'], lang)}）" if zh else
                                              f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})"),
@@ -348,12 +354,13 @@ def targets_table(targets: list[dict], lang: str) -> str:
 
 
 def shortfall_notes(shortfalls: list[dict], lang: str) -> str:
-    """Requirements out of reach (a pathway period plans for the best reachable value): one line each."""
+    """Requirements out of reach (a pathway period, or a run with ``out_of_reach: closest``, plans for the
+    best reachable value): one line each."""
     if not shortfalls:
         return ""
     items = "".join(f"<li>{phrase_html(sf['sentence'], lang)}</li>" for sf in shortfalls)
     return (f"<div class='warn'><b>{_esc(text('out_of_reach', lang))}</b><ul>{items}</ul>"
-            f"<p class='notes'>{_esc(text('pw_out_of_reach_note', lang))}</p></div>")
+            f"<p class='notes'>{_esc(text('out_of_reach_note', lang))}</p></div>")
 
 
 def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) -> list[tuple]:

@@ -84,6 +84,10 @@ def render_sweep(ds, summary: dict) -> str:
     core = ("<p>Probability of meeting the 910号 core indicator 达到核心指标的概率: <b>"
             + (fmt_share(prob) if prob is not None else "–") + f"</b> ({summary.get('core_met_cases_known', 0)} cases "
             "with a known result; short horizons scale energy to a year)</p>")
+    if summary.get("targets_out_of_reach_cases"):
+        core += (f"<p class='warn'>Cases whose stated targets are out of reach 目标无法达到的情景: "
+                 f"<b>{summary['targets_out_of_reach_cases']}</b> (planned for the best reachable value, "
+                 "objective.out_of_reach: closest; column targets_met = 0 in cases.csv)</p>")
     arows = "".join(
         f"<tr><th>{html.escape(a['asset'])}</th><td class='u'>{html.escape(a['units'])}</td>"
         f"<td>{fmt_share(a['built_share'])}</td><td>{'✓ robust 稳健' if a['robust'] else ''}</td>"

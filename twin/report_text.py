@@ -971,7 +971,7 @@ TEXT.update({
 })
 
 # the two accounting bases (twin.assess.national, twin.ledger.settings)
-_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
+_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径", "1.0 of share": "占比 1.0（100 个百分点）"})
 PHRASES.update({
     "grid.emission_factor of the scenario": "情景的 grid.emission_factor",
     "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch": "基于位置口径：调度的逐时 ef_grid_kgco2_per_kwh",
@@ -1116,6 +1116,9 @@ TEXT.update({
                            "cost is not computed."),
     "pw_npv_incomplete": ("路径未完成，未计算", "not computed: the pathway is incomplete"),
     "out_of_reach": ("未能达到的目标", "Targets out of reach"),
+    "out_of_reach_note": ("方案按可达到的最好值规划（该值下的最低成本方案），并给出与目标的差距；其余结果均为该方案的结果。",
+                          "The plan is made for the best value the park can reach (the least-cost plan at that "
+                          "value), with the gap to the target; every other figure is that plan's."),
 })
 PHRASES.update({
     "the full year": "全年",

@@ -188,7 +188,7 @@ def prepare_inputs(loaded: LoadedScenario) -> RunInputs:
 
 
 def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None,
-        inputs: RunInputs | None = None, *, out_of_reach: str = "error") -> Run:
+        inputs: RunInputs | None = None, *, out_of_reach: str | None = None) -> Run:
     """Run the whole chain for one scenario, in memory.
 
     Parameters
@@ -202,11 +202,12 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     inputs : RunInputs, optional
         Weather and profiles computed before (:func:`prepare_inputs`) for a scenario with
         the same :func:`profile_key`; computed here when absent.
-    out_of_reach : {"error", "closest"}
+    out_of_reach : {"error", "closest"}, optional
         A target, net-zero bound or residual cap that no plan can meet: ``"error"`` raises
-        :class:`UserInputError` saying by how much (``twin run``); ``"closest"`` plans for its
-        best reachable value instead (least cost there) and states the shortfall in
-        ``Run.shortfalls`` and ``summary["shortfalls"]`` (a pathway's period).
+        :class:`UserInputError` saying by how much; ``"closest"`` plans for its best reachable
+        value instead (least cost there) and states the shortfall in ``Run.shortfalls`` and
+        ``summary["shortfalls"]`` (a pathway's period always). Default: ``config.out_of_reach``
+        (the scenario's ``objective.out_of_reach`` or ``twin run --out-of-reach``).
 
     With representative days, the sizes are dispatched over the full year; where the sized
     assets cannot meet a requirement on the full year (the days only approximate it), the
@@ -283,7 +284,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
                            # a run held to one thread (a sweep's worker) solves the front's ends one after the other
                            pareto_beside=config.solver_threads is None or config.solver_threads > 1)
     agg_info = None
-    closest = out_of_reach == "closest"
+    closest = (out_of_reach or config.out_of_reach) == "closest"
     originals: dict[str, dict] = {}  # requirements out of reach, as the planner set them
     levers: list[str] = []
     where = "the full year" if prof.sizes["time"] == 8760 else f"the first {prof.sizes['time']} h"
@@ -642,7 +643,9 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
         return S.solve(problem, options), problem
     except S.InfeasibleError as exc:
         if not (closest and exc.only_shortfalls):
-            raise UserInputError(f"{what} is infeasible: {exc}") from None
+            hint = ("; to plan for the best reachable value instead and see the shortfall in the outputs, run with "
+                    "--out-of-reach closest (or set objective.out_of_reach: closest)") if exc.only_shortfalls else ""
+            raise UserInputError(f"{what} is infeasible: {exc}{hint}") from None
         first = exc
     for sf in first.shortfalls:
         originals.setdefault(sf["name"], sf)

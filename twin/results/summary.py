@@ -241,7 +241,13 @@ def headline(summary: dict) -> str:
                          f"(pass: {loc.get('pass')})")
     for t in s.get("targets") or []:
         mc = t.get("marginal_cost_cny_per_unit")
-        lines.append(f"  target {t['label']}: reached {_num(t.get('value'), 4)}"
+        v = t.get("value")
+        shown = (f"{float(v):.2%}" if t.get("unit") == "1" and v is not None
+                 else f"{_num(v, 4)} {t.get('unit') or ''}".rstrip())
+        if t.get("out_of_reach"):  # held at its best reachable value (objective.out_of_reach: closest)
+            lines.append(f"  target {t['label']}: OUT OF REACH, at best {shown}; the plan is the least-cost one there")
+            continue
+        lines.append(f"  target {t['label']}: reached {shown}"
                      + (f", binding, {t.get('marginal_cost_note')}" if t.get("binding") else ", not binding")
                      + ("" if mc is not None else " (no dual: MILP)"))
     return "\n".join(lines)

@@ -72,6 +72,9 @@ class RunConfig:
         Operate the sized park hour by hour with these controllers (:mod:`twin.operate`);
         ``None`` = the scenario's ``operation.controller`` where it has an ``operation``
         section, else none.
+    out_of_reach : {"error", "closest"}
+        A requirement the park cannot reach (target, net-zero bound, residual cap): stop with
+        an explanation, or plan for the best reachable value and state the shortfall.
     sources : dict
         Where each setting came from: ``"scenario"``, ``"override"`` or ``"default"``.
     """
@@ -87,6 +90,7 @@ class RunConfig:
     rubric: Path | None = None
     save_model: Path | None = None
     operate: Literal["rule", "mpc", "both", "none"] | None = None
+    out_of_reach: Literal["error", "closest"] = "error"
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,6 +135,8 @@ def check_settings(values: dict[str, Any]) -> list[str]:
     op = values.get("operate")
     if op is not None and op not in ("rule", "mpc", "both", "none"):
         out.append(f"operate {op!r}: expected rule, mpc, both or none")
+    if values.get("out_of_reach", "error") not in ("error", "closest"):
+        out.append(f"out_of_reach {values.get('out_of_reach')!r}: expected error or closest")
     k = values.get("representative_days")
     if k is not None and (not isinstance(k, int) or not 2 <= k <= 365):
         out.append(f"representative_days {k!r}: expected an integer from 2 to 365")
@@ -141,14 +147,14 @@ def check_settings(values: dict[str, Any]) -> list[str]:
 
 #: Run settings read from the scenario's ``objective`` section (same names there).
 SCENARIO_KEYS = {"objective": "kind", "solver_method": "solver_method", "time_limit_s": "time_limit_s",
-                 "pareto_points": "pareto_points"}
+                 "pareto_points": "pareto_points", "out_of_reach": "out_of_reach"}
 
 
 def resolve_run_config(scenario=None, **overrides: Any) -> RunConfig:
     """The run configuration of ``scenario`` with ``overrides`` applied.
 
     Precedence: an override that is not ``None`` > the scenario's ``objective`` section
-    (``kind``, ``solver_method``, ``time_limit_s``, ``pareto_points``) > the defaults of
+    (``kind``, ``solver_method``, ``time_limit_s``, ``pareto_points``, ``out_of_reach``) > the defaults of
     :class:`RunConfig`.
 
     Parameters

@@ -452,7 +452,7 @@ class CarbonSpec(_Strict):
 
 
 class ObjectiveSpec(_Strict):
-    """What the optimisation minimises, and its limits; kind, solver_method, time_limit_s and pareto_points are the run's defaults, which the command line may override."""
+    """What the optimisation minimises, and its limits; kind, solver_method, time_limit_s, pareto_points and out_of_reach are the run's defaults, which the command line may override."""
 
     kind: Objective = Field(
         "net_zero",
@@ -471,6 +471,11 @@ class ObjectiveSpec(_Strict):
         "interior point), ipm (HiGHS's choice of the two), simplex, or choose (HiGHS's choice)."
     )
     time_limit_s: float = Field(900, ge=1, le=604800, description="Solver time limit [s].")
+    out_of_reach: Literal["error", "closest"] = Field(
+        "error", description="A target, net-zero bound or residual cap the park cannot reach: error stops the run "
+        "saying which, by how much and which levers are exhausted; closest plans for the best reachable value "
+        "(the least-cost plan there) and states the shortfall in every output (as a pathway period does)."
+    )
 
 
 class TargetsSpec(_Strict):

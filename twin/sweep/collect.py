@@ -147,13 +147,16 @@ def sweep_dataset(cases: list[Case], records: list[dict], attrs: dict | None = N
                 v[i] = float(x)
         ds[key] = ("case", v)
         ds[key].attrs.update({"units": unit, "long_name": long})
-    met = np.full(n, np.nan)
-    for i, cid in enumerate(ids):
-        x = by_id.get(cid, {}).get("core_met")
-        if x is not None:
-            met[i] = float(bool(x))
-    ds["core_met"] = ("case", met)
-    ds["core_met"].attrs.update({"units": "1", "long_name": "910 core indicator met (1) or not (0); NaN: unknown"})
+    for key, long in (("core_met", "910 core indicator met (1) or not (0); NaN: unknown"),
+                      ("targets_met", "every stated target met (1) or the case planned for the best reachable "
+                                      "value (0, objective.out_of_reach: closest); NaN: no targets")):
+        met = np.full(n, np.nan)
+        for i, cid in enumerate(ids):
+            x = by_id.get(cid, {}).get(key)
+            if x is not None:
+                met[i] = float(bool(x))
+        ds[key] = ("case", met)
+        ds[key].attrs.update({"units": "1", "long_name": long})
     from twin.results.units import size_unit
 
     size_keys = sorted({k for r in records for k in (r.get("sizes") or {})})
@@ -194,6 +197,10 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
     known = np.isfinite(met)
     out["core_met_probability"] = float(met[known].mean()) if known.any() else None
     out["core_met_cases_known"] = int(known.sum())
+    if "targets_met" in ds:  # sweeps collected before the column existed have none
+        tm = ds["targets_met"].values[ok]
+        tm = tm[np.isfinite(tm)]
+        out["targets_out_of_reach_cases"] = int((tm == 0).sum())
     assets = []
     for name in ds.data_vars:
         if not str(name).startswith("new__"):
