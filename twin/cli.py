@@ -585,6 +585,8 @@ def _cli_words(text: str) -> str:
                      ("site.temperature_period: tmyx",
                       "--temperature-period tmyx (site.temperature_period in a scenario)")):
         text = text.replace(api, cli)
+    if text.startswith("city: "):  # a name --city was given
+        text = "--" + text
     return text
 
 

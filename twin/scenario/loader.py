@@ -528,6 +528,12 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 # line and value), not at the file's first line with the whole file as value
                 loc = tuple(int(x) if x.isdigit() else x for x in named.group(1).split("."))
                 msg = named.group(2)
+            elif named and "." not in named.group(1) and isinstance(_value_at(data, loc), dict) \
+                    and named.group(1) in _value_at(data, loc):
+                # a check of a section that names one of its fields ("city: unknown station"
+                # from the site's check): point at that field
+                loc = (*loc, named.group(1))
+                msg = named.group(2)
             value_loc = loc
             loc = _shorthand_loc(node, loc)
             # drop union/tag noise like 'literal['a']' but keep real keys
