@@ -449,3 +449,25 @@ def test_wrapped_labels_never_leave_a_closing_bracket_alone():
     assert keep_together("today&#x27;s park (x)") == "today&#x27;s park <span class='nb'>(x)</span>"
     assert keep_together("安康（CSWD，173 km）") == \
         "安康<span class='nb'>（C</span>SW<span class='nb'>D，</span>173&nbsp;k<span class='nb'>m）</span>"
+
+
+def test_share_differences_are_percentage_points_in_the_pages_language(compared):
+    """The Chinese comparison page wrote share differences as '+94.4 pp', unit 'pp'; it writes
+    '+94.4 个百分点' now (the English page keeps 'pp')."""
+    from twin.compare import ComparedRun, read_summary
+    from twin.report_compare import render_comparison
+
+    out, _ = compared
+    base = read_summary(out / "runs" / "base")
+    more = json.loads(json.dumps(base))
+    more["pv_share_of_electricity"] = (base.get("pv_share_of_electricity") or 0.0) + 0.944
+    runs = [ComparedRun("base", base, label_zh="基准"), ComparedRun("more", more, label_zh="更多光伏")]
+    for lang, unit in (("zh", "个百分点"), ("en", "pp")):
+        page = render_comparison(runs, lang=lang)
+        diff = re.sub(r"<script.*?</script>", "", page, flags=re.DOTALL).split("<h2>", 2)[1]
+        row = next(r for r in re.findall(r"<tr><th>(.*?)</tr>", diff)
+                   if _text(r).startswith("光伏占用电量比例" if lang == "zh" else "PV share of electricity used"))
+        cells = [_text(c).replace("\xa0", " ") for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        assert cells == [unit, f"+94.4 {unit}"], cells
+    zh = _text(re.sub(r"<script.*?</script>", "", render_comparison(runs, lang="zh"), flags=re.DOTALL))
+    assert not re.search(r"\d\s*pp\b", zh) and ">pp<" not in zh

@@ -364,6 +364,8 @@ def unit(u: str, lang: str) -> str:
     """A unit for display: Chinese time and currency words in Chinese reports ("CNY/yr" → "元/年")."""
     if lang == "en":
         return u
+    if u == "pp":  # percentage points (twin.fmt.POINTS_UNIT)
+        return "个百分点"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
