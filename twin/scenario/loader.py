@@ -693,16 +693,22 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
     return _finish(path, data, node, ext_overrides, variants, variant, overrides, sources)
 
 
-def variant_problems(loaded: LoadedScenario) -> list[Problem]:
-    """Every problem of the variants a scenario file declares, each applied alone (with its
-    ``combine`` list), so ``twin validate`` finds what ``twin run --variant`` would refuse."""
+def variant_problems(loaded: LoadedScenario, names: list[str] | tuple[str, ...] | None = None) -> list[Problem]:
+    """Every problem of the variants ``names`` (``"a+b"`` combines, ``"base"`` is the file as
+    written, an unknown name is a problem too), each applied alone with its ``combine`` list; by
+    default every variant the file declares. So ``twin validate`` finds what ``twin run
+    --variant`` would refuse, and ``twin compare`` names every bad variant at once, before any
+    is run. A problem several variants share (a combined variant repeats those of its parts)
+    is listed once."""
     out: list[Problem] = []
     seen: set[str] = set()
-    for name in loaded.variants:
+    for name in (loaded.variants if names is None else names):
         try:
             loaded.derive(name)
-        except ScenarioError as exc:  # a combined variant repeats the problems of its parts
+        except ScenarioError as exc:
             out += [p for p in exc.problems if str(p) not in seen and not seen.add(str(p))]
+        except ValueError as exc:  # an empty name in 'a+'
+            out.append(Problem(str(loaded.path), "variants", str(exc)))
     return out
 
 
