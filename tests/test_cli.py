@@ -235,7 +235,7 @@ def test_scenario_named_by_county_gets_its_province_and_ambiguity_is_explained(t
     bad.write_text(f"extends: {TINY}\nsite: {{city: 朝阳区}}\n", encoding="utf-8")
     r = _run(["validate", str(bad)])
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert "cy.yaml:2: site:" in r.output and "北京 朝阳区" in r.output and "长春市 朝阳区" in r.output
+    assert "cy.yaml:2: site.city:" in r.output and "北京 朝阳区" in r.output and "长春市 朝阳区" in r.output
 
 
 def test_weather_rejects_bad_site_cleanly(tmp_path):

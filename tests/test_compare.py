@@ -449,3 +449,57 @@ def test_wrapped_labels_never_leave_a_closing_bracket_alone():
     assert keep_together("today&#x27;s park (x)") == "today&#x27;s park <span class='nb'>(x)</span>"
     assert keep_together("安康（CSWD，173 km）") == \
         "安康<span class='nb'>（C</span>SW<span class='nb'>D，</span>173&nbsp;k<span class='nb'>m）</span>"
+
+
+def test_share_differences_are_percentage_points_in_the_pages_language(compared):
+    """The Chinese comparison page wrote share differences as '+94.4 pp', unit 'pp'; it writes
+    '+94.4 个百分点' now (the English page keeps 'pp')."""
+    from twin.compare import ComparedRun, read_summary
+    from twin.report_compare import render_comparison
+
+    out, _ = compared
+    base = read_summary(out / "runs" / "base")
+    more = json.loads(json.dumps(base))
+    more["pv_share_of_electricity"] = (base.get("pv_share_of_electricity") or 0.0) + 0.944
+    runs = [ComparedRun("base", base, label_zh="基准"), ComparedRun("more", more, label_zh="更多光伏")]
+    for lang, unit in (("zh", "个百分点"), ("en", "pp")):
+        page = render_comparison(runs, lang=lang)
+        diff = re.sub(r"<script.*?</script>", "", page, flags=re.DOTALL).split("<h2>", 2)[1]
+        row = next(r for r in re.findall(r"<tr><th>(.*?)</tr>", diff)
+                   if _text(r).startswith("光伏占用电量比例" if lang == "zh" else "PV share of electricity used"))
+        cells = [_text(c).replace("\xa0", " ") for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        assert cells == [unit, f"+94.4 {unit}"], cells
+    zh = _text(re.sub(r"<script.*?</script>", "", render_comparison(runs, lang="zh"), flags=re.DOTALL))
+    assert not re.search(r"\d\s*pp\b", zh) and ">pp<" not in zh
+
+
+def test_every_bad_variant_and_run_is_named_at_once_before_anything_runs(tmp_path):
+    """`twin compare` stopped at the first bad variant (fix it, run again, meet the next); it
+    names every one now, each with file:line, an unknown name too, before anything is solved;
+    and every run folder that cannot be compared."""
+    park = tmp_path / "park.yaml"
+    park.write_text(f"extends: {TINY}\n" + """variants:
+  fine:
+    overrides: {battery: null}
+  bad_pv:
+    overrides: {costs.pv.capex_cny_per_unit: -5}
+  bad_city:
+    overrides: {site.city: 苏洲}
+  both:
+    combine: [bad_pv, fine]
+""", encoding="utf-8")
+    out = tmp_path / "out"
+    for args in ([], ["fine", "nope", "both", "bad_city"]):
+        r = CliRunner().invoke(main, ["compare", str(park), *args, "-o", str(out), "--hours", "24"])
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert f"{park}:6: costs.pv.capex_cny_per_unit: Input should be greater than or equal to 0 " \
+               "[set by variant 'bad_pv']" in r.output
+        assert f"{park}:8: site.city: unknown station '苏洲'" in r.output
+        assert r.output.count("[set by variant 'bad_pv']") == 1  # 'both' repeats it: listed once
+        assert ("unknown variant 'nope'" in r.output) == bool(args)
+        assert f"{2 + bool(args)} problem(s) in the variants to compare (nothing was run)" in r.output
+        assert not out.exists() and "comparing" not in r.output
+    r = CliRunner().invoke(main, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), str(park / "c"),
+                                  "-o", str(out)])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "3 of the 3 runs cannot be compared" in r.output
+    assert all(f"{tmp_path / n}" in r.output for n in ("a", "b", "park.yaml/c"))

@@ -314,3 +314,28 @@ def test_charger_count_is_whole_or_says_why_not(run, lang):
     page = render_report(ds, s, ledger, sc, lang=lang)
     row = next(r for r in _section_rows(page, "decision") if r[0].endswith("— cars"))
     assert row[1] == "33" and "module_size" not in page
+
+
+def test_percentage_point_differences_read_as_such_in_chinese():
+    """The Chinese headline and ledger tables said '+94.4 pp' (an English abbreviation in a
+    Chinese table); they say '+94.4 个百分点' now, the English ones '+94.4 pp'."""
+    from twin.fmt import fmt_points
+    from twin.report import _headline_rows
+    from twin.report_scorecard import _ledger_rows
+
+    assert fmt_points(0.944) == "+94.4 pp" and fmt_points(0.944, "zh") == "+94.4 个百分点"
+    assert fmt_points(-0.00001, "zh") == "0 个百分点" and fmt_points(-0.1234) == "-12.3 pp"
+    assert fmt_points(None) == "—"
+    keys = ("tce_total_tce", "co2_gross_t", "co2_after_internal_t", "co2_net_t", "carbon_intensity_tco2_per_tce",
+            "carbon_intensity_location_tco2_per_tce", "onsite_renewable_share")
+    led = {"annual": {"baseline": {**dict.fromkeys(keys, 1.0), "renewable_share": 0.0},
+                      "planned": {**dict.fromkeys(keys, 1.0), "renewable_share": 0.944}},
+           "settings": {}, "comparison": [{"quantity": "renewable_share", "unit": "1", "from": 0.0, "to": 0.944}]}
+    summary = {"pv_share_of_electricity": 0.3, "baseline_cost_cny": 1.0, "annualised_cost_cny": 1.0, "capex_cny": 1.0}
+    for lang, want in (("zh", "+94.4 个百分点"), ("en", "+94.4 pp")):
+        rows = _headline_rows(summary, led, None, lang)
+        share = next(r for r in rows if "tce/tce" in r[0] and "PV" not in r[0] and "光伏" not in r[0])
+        assert share[3] == want, share
+        assert _ledger_rows(led, lang)[0][3] == want
+    zh_rows = [r[3] for r in _headline_rows(summary, led, None, "zh")] + [r[3] for r in _ledger_rows(led, "zh")]
+    assert not [c for c in zh_rows if str(c).endswith(" pp")]

@@ -623,3 +623,36 @@ def test_cases_planned_for_the_best_reachable_value_are_counted():
     ds = sweep_dataset(cases, recs)
     np.testing.assert_array_equal(ds["targets_met"].values, [1.0, 0.0, np.nan])
     assert sweep_statistics(ds)["targets_out_of_reach_cases"] == 1
+
+
+def test_the_sweep_reads_yaml_through_the_loaders_public_api(tmp_path):
+    """The sweep package imported four private helpers of twin/scenario/loader.py (_compose,
+    _read_text, _line_of, _value_at); it uses the documented public read_yaml, line_of and
+    value_at now, which read a file as before: lines 1-based, limits and messages kept."""
+    import ast
+
+    from twin.scenario import loader
+    from twin.scenario.loader import ScenarioError, line_of, read_yaml, value_at
+
+    for f in sorted((ROOT / "twin" / "sweep").glob("*.py")) + [ROOT / "twin" / "pathway" / "check.py"]:
+        for n in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(n, ast.ImportFrom) and n.module == "twin.scenario.loader":
+                private = [a.name for a in n.names if a.name.startswith("_")]
+                assert not private, (f.name, private)
+    for fn in (read_yaml, line_of, value_at):
+        assert fn.__doc__ and fn.__module__ == loader.__name__
+    p = tmp_path / "s.yaml"
+    p.write_text("scenario: park.yaml\ngrid:\n  costs.pv.capex_cny_per_unit: [2400, 3000]\n", encoding="utf-8")
+    node, data = read_yaml(p, what="sweep")
+    assert data["grid"]["costs.pv.capex_cny_per_unit"] == [2400, 3000]
+    assert line_of(node, ("grid", "costs.pv.capex_cny_per_unit", 1)) == 3 and line_of(node, ()) == 1
+    assert value_at(data, ("grid", "costs.pv.capex_cny_per_unit", 1)) == 3000
+    assert value_at(data, ("grid", "nope")) is None and line_of(None, ("grid",)) is None
+    (tmp_path / "e.yaml").write_text("", encoding="utf-8")
+    assert read_yaml(tmp_path / "e.yaml") == (None, None)
+    p.write_text("a: 1\na: 2\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        read_yaml(p, "shown.yaml", what="sweep")
+    assert str(exc.value.problems[0]).startswith("shown.yaml:2:")
+    with pytest.raises(ScenarioError, match="expected a sweep YAML file"):
+        read_yaml(tmp_path, what="sweep")

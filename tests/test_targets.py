@@ -341,3 +341,29 @@ def test_a_run_out_of_reach_stops_with_a_hint_or_plans_for_the_best_value(tmp_pa
     assert met["targets_met"].get(runs["cli"], {}) is False
     assert met["target_renewable_share_mc"].get(runs["cli"], {}) is None
     assert met["target_renewable_share"].get(runs["cli"], {}) == pytest.approx(0.95)
+
+
+def test_the_chinese_shortfall_sentence_writes_units_per_year_in_chinese():
+    """The translated shortfall sentence kept 'tCO2/yr' and 'tce/yr' in its figures (最好为 130
+    tCO2/yr, 缺口 300 tce/yr); the Chinese outputs write tCO2/年 and tce/年."""
+    from twin.report_text import phrase
+    from twin.targets import shortfall_rows
+
+    rows = [{"name": "core", "value": 0.5, "energy_tce": 1000.0, "target": 0.2, "label": "c"},
+            {"name": "clean_share", "value": 0.5, "energy_tce": 1000.0, "target": 0.8, "label": "s"}]
+    originals = {
+        "emission_bound": {"target": 0.0, "label": "net emissions ≤ 0 tCO2/yr", "value": 120.5, "unit": "tCO2/yr"},
+        "residual_cap": {"target": 0.0, "label": "c", "value": 120.5, "unit": "tCO2/yr"},
+        "core": {"target": 0.2, "label": "910号 core indicator ≤ 0.2 tCO2/tce (acceptance basis)", "value": 0.45,
+                 "unit": "tCO2/tce"},
+        "clean_share": {"target": 0.8, "label": "910号 clean-energy share ≥ 80%", "value": 0.55, "unit": "1"}}
+    for sized_on in ("the full year", "12 representative days"):
+        _, out = shortfall_rows(rows, originals, {"net_t": 1130.0, "residual_t": 125.0}, [], sized_on)
+        assert len(out) == 4
+        for sf in out:
+            zh = phrase(sf["sentence"], "zh")
+            assert zh != sf["sentence"] and "/yr" not in zh, zh
+            assert f"缺口 {sf['short']:,.4g} {sf['short_unit'].replace('/yr', '/年')}）" in zh, zh
+        net = phrase(out[0]["sentence"], "zh")
+        assert "1,130 tCO2/年" in net and ("120.5 tCO2/年" in net) == (sized_on != "the full year")
+    assert phrase("−12.5 tCO2/yr", "zh") == "减排 12.5 tCO2/年"  # units in a pattern's own words stay so

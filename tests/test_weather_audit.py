@@ -271,7 +271,7 @@ def test_a_name_a_mainland_place_shares_stays_that_place_with_a_note(tmp_path):
     p.write_text(TINY.read_text(encoding="utf-8").replace("site: {city: Hangzhou}", "site: {city: Taipei}"),
                  encoding="utf-8")
     r = _run(["validate", str(p)])
-    assert r.exit_code == 1 and "tp.yaml:3: site: 'Taipei' is in Taiwan" in r.output
+    assert r.exit_code == 1 and "tp.yaml:3: site.city: 'Taipei' is in Taiwan" in r.output
 
 
 def test_unreadable_files_are_named_for_what_they_are(tmp_path, chengdu_epw):
@@ -389,10 +389,53 @@ def test_cosmetics_of_the_weather_commands(tmp_path):
     starts = {_display_width(ln[:ln.index(" CSWD ") if " CSWD " in ln else ln.index(" TMYx ") if " TMYx " in ln
                              else ln.index(" SWERA ")]) for ln in lines[1:]}
     assert len(starts) == 1  # the dataset column starts at one terminal column on every line
-    for typo, meant in (("Chengdo", "Chengdu (成都)"), ("Guangzho", "Guangzhou (广州)")):
+    for typo, meant in (("Chengdo", "Chengdu (成都, Sichuan)"), ("Guangzho", "Guangzhou (广州, Guangdong)")):
         with pytest.raises(WeatherError) as exc:
             resolve_place(typo)
         assert f"unknown station {typo!r} (did you mean {meant}" in str(exc.value)
+
+
+def test_chinese_names_are_read_in_traditional_characters_and_slips_get_a_did_you_mean(tmp_path):
+    """A Chinese near-miss got nothing useful: 廣州 and 蘇州 (traditional characters) and 广州市区
+    (the city's urban area) were 'unknown station' with no suggestion, and so were slips such as
+    苏洲 or 苏州工业园区. Traditional characters are now read as simplified, a word for the urban
+    area after a city's name means the city, and other unknown Chinese names get candidates by
+    character similarity with their province; a scenario's error names site.city and its line."""
+    from weather.places import name_stems, simplified
+    from weather.stations import resolve_place, similar_names
+
+    assert simplified("烏魯木齊") == "乌鲁木齐" and simplified("乾县") == "乾县"  # 乾 is no 干 here
+    assert name_stems("蘇州工業園區") == ["苏州工业园区", "苏州"]
+    for written, meant in (("廣州", "广州"), ("蘇州", "苏州"), ("蘇州市", "苏州"), ("重慶", "重庆"),
+                           ("烏魯木齊", "乌鲁木齐"), ("广州市区", "广州"), ("成都主城区", "成都"),
+                           ("哈尔滨市区", "哈尔滨"), ("青岛市", "青岛"), ("乌鲁木齐市", "乌鲁木齐")):
+        assert resolve_place(written) == resolve_place(meant), written
+    assert resolve_place("江都区") == resolve_place("江都區")
+    with pytest.raises(WeatherError, match=r"'朝陽區' \(read as 朝阳区\) names 2 places"):
+        resolve_place("朝陽區")
+    with pytest.raises(WeatherError) as exc:  # a county is no city's urban area: 宝安区 is not 宝安市区
+        resolve_place("宝安市区")
+    assert "did you mean 宝安区 (Guangdong)" in str(exc.value)
+    for typo, first in (("苏洲", "苏州 (Jiangsu)"), ("杭洲", "杭州 (Zhejiang)"), ("深训", "深圳 (Guangdong)"),
+                        ("苏州工业园区", "苏州 (Jiangsu)"), ("乌鲁木其", "乌鲁木齐 (Xinjiang)"),
+                        ("江都县", "江都区 (Jiangsu)"), ("海南州", "海南藏族自治州 (Qinghai)"),
+                        ("天津滨海", "滨海新区 (Tianjin)"), ("廣洲", "广州 (Guangdong)")):
+        with pytest.raises(WeatherError) as exc:
+            resolve_place(typo)
+        assert f"unknown station {typo!r} (did you mean {first}" in str(exc.value), str(exc.value)
+    # a name other places share is suggested so that it picks one
+    assert "吉林 长春市 朝阳区 (Jilin)" in similar_names("朝阳县区")
+    assert similar_names("Atlantis") == [] and similar_names("") == []
+    p = tmp_path / "su.yaml"
+    text = TINY.read_text(encoding="utf-8")
+    p.write_text(text.replace("site: {city: Hangzhou}", "site:\n  city: 苏洲"), encoding="utf-8")
+    r = _run(["validate", str(p)])
+    assert r.exit_code == 1 and "su.yaml:4: site.city: unknown station '苏洲' (did you mean 苏州 (Jiangsu)" \
+        in r.output, r.output
+    p.write_text(text.replace("site: {city: Hangzhou}", "site: {city: 杭州市区}"), encoding="utf-8")
+    assert _run(["validate", str(p)]).exit_code == 0
+    r = _run(["weather", "--city", "杭洲", "-o", str(tmp_path / "h.csv")])
+    assert r.exit_code == 1 and "--city: unknown station '杭洲' (did you mean 杭州 (Zhejiang)" in r.output
 
 
 def test_the_report_and_the_run_name_the_weather_in_words(tmp_path):

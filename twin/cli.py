@@ -585,6 +585,8 @@ def _cli_words(text: str) -> str:
                      ("site.temperature_period: tmyx",
                       "--temperature-period tmyx (site.temperature_period in a scenario)")):
         text = text.replace(api, cli)
+    if text.startswith("city: "):  # a name --city was given
+        text = "--" + text
     return text
 
 
@@ -789,17 +791,20 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
 
 
 def _compare_names(scenario: Path, named: list[str]):
-    """The variants ``twin compare FILE`` runs (all and 'base' when none is named), every name
-    checked before anything runs; and the loaded scenario."""
-    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario
+    """The variants ``twin compare FILE`` runs (all and 'base' when none is named), every one
+    checked before anything runs, the problems of all of them reported at once; and the
+    loaded scenario."""
+    from twin.scenario.loader import BASE_VARIANT, ScenarioError, load_scenario, variant_problems
 
     try:
         loaded = load_scenario(scenario)
-        names = named or [BASE_VARIANT, *loaded.variants]
-        for n in names:
-            loaded.derive(n)
     except ScenarioError as exc:
         _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    names = named or [BASE_VARIANT, *loaded.variants]
+    problems = variant_problems(loaded, names)
+    if problems:
+        _fail(f"twin compare: {len(problems)} problem(s) in the variants to compare (nothing was run):\n"
+              + "\n".join(f"  - {p}" for p in problems))
     return names, loaded
 
 
@@ -808,15 +813,22 @@ def _finished_runs(items) -> list:
     from twin.compare import ComparedRun, read_summary
 
     runs: list[ComparedRun] = []
+    problems = []
     for r in items:
         p = Path(r)
         try:
             s = read_summary(p)
-        except ValueError as exc:
-            _fail(f"twin compare: {exc}")
+        except ValueError as exc:  # every unreadable run named at once
+            problems.append(str(exc))
+            continue
         folder = p if p.is_dir() else p.parent
         name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
         runs.append(ComparedRun(name, s, folder=folder))
+    if len(problems) == 1:
+        _fail(f"twin compare: {problems[0]}")
+    if problems:
+        _fail(f"twin compare: {len(problems)} of the {len(items)} runs cannot be compared:\n"
+              + "\n".join(f"  - {p}" for p in problems))
     return runs
 
 

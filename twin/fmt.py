@@ -4,7 +4,8 @@ A run's figures (``report.html``, ``twin compare``'s page and console table) use
 :func:`fmt_value` and :func:`fmt_percent`, so one value reads the same wherever it is
 shown: ``fmt_value(19085035.3)`` → ``"19,085,035"`` (every integer digit kept),
 ``fmt_value(0.64098)`` → ``"0.641"`` (about three significant figures below 100),
-``fmt_percent(0.3795)`` → ``"38.0%"``.
+``fmt_percent(0.3795)`` → ``"38.0%"``; a difference of two shares is in percentage points
+(:func:`fmt_points`: ``"+94.4 pp"``, in Chinese outputs ``"+94.4 个百分点"``).
 
 The sweep's statistics round to three significant figures (:func:`fmt_number`):
 ``fmt_number(33250612.126454458)`` → ``"33,300,000"``; ``fmt_number(1.47e-10)`` → ``"0"``;
@@ -59,6 +60,28 @@ def fmt_percent(v) -> str:
     except (TypeError, ValueError):
         return str(v)
     return f"{x:.1%}" if math.isfinite(x) else "—"
+
+
+POINTS_UNIT = {"en": "pp", "zh": "个百分点"}
+"""Unit of a difference of two percentages (percentage points) in each output language."""
+
+
+def fmt_points(diff, lang: str = "en") -> str:
+    """A difference of two shares [-] in percentage points, signed, one decimal, with the
+    unit in ``lang`` (:data:`POINTS_UNIT`): ``fmt_points(0.944)`` → ``"+94.4 pp"``,
+    ``fmt_points(0.944, "zh")`` → ``"+94.4 个百分点"``, ``fmt_points(-0.0001)`` → ``"0 pp"``;
+    None/NaN as "—"."""
+    if diff is None:
+        return "—"
+    try:
+        x = 100.0 * float(diff)
+    except (TypeError, ValueError):
+        return str(diff)
+    if not math.isfinite(x):
+        return "—"
+    s = f"{x:.1f}"
+    s = "0" if s in ("0.0", "-0.0") else s
+    return ("+" if x > 0 and s != "0" else "") + s + " " + POINTS_UNIT.get(lang, POINTS_UNIT["en"])
 
 
 def round_sig(x: float, sig: int = 3) -> float:

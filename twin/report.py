@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twin.fmt import fmt_percent, fmt_value  # noqa: E402
+from twin.fmt import fmt_percent, fmt_points, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS  # noqa: E402  (the catalogue)
@@ -372,7 +372,7 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         def row(zh_name, en_name, key, unit, f=fmt):
             x, y = b.get(key), p.get(key)
             ch = f(y - x) if (x is not None and y is not None and f is fmt) else (
-                f"{(y - x) * 100:+.1f} pp" if (x is not None and y is not None) else "—")
+                fmt_points(y - x, lang) if (x is not None and y is not None) else "—")
             rows.append((zh_name if zh else en_name, f(x), f(y), ch, text_unit(unit, lang)))
 
         row("综合能耗", "Total energy consumption", "tce_total_tce", "tce/yr")

@@ -17,7 +17,7 @@ import pandas as pd
 from twin.compare import SECTIONS, ComparedRun, comparison_tables, pareto_front, read_summary  # noqa: F401
 import numbers
 
-from twin.fmt import fmt_percent, fmt_value
+from twin.fmt import fmt_percent, fmt_points, fmt_value
 from twin.report_text import label as size_label
 from twin.report_text import unit as unit_for
 
@@ -98,14 +98,13 @@ def fmt_cell(v, kind: str) -> str:
     return fmt_value(v, tol=NOISE_DISPLAY)
 
 
-def fmt_diff(v, kind: str) -> str:
-    """A difference to the base in the cells' format, signed (shares in percentage points)."""
+def fmt_diff(v, kind: str, lang: str = "en") -> str:
+    """A difference to the base in the cells' format, signed (shares in percentage points,
+    :func:`twin.fmt.fmt_points`: "+94.4 pp", in Chinese "+94.4 个百分点")."""
     if _missing(v):
         return "—"
     if kind == "share":
-        s = f"{100.0 * v:.1f}"
-        s = "0" if s in ("0.0", "-0.0") else s
-        return ("+" if v > 0 and s != "0" else "") + s + " pp"
+        return fmt_points(v, lang)
     s = fmt_value(v, tol=NOISE_DISPLAY)
     return ("+" if v > 0 and s != "0" else "") + s
 
@@ -125,7 +124,7 @@ def _table(df: pd.DataFrame, runs: list[ComparedRun], lang: str, diff: bool = Fa
         unit = "%" if row["kind"] == "share" and not diff else ("pp" if row["kind"] == "share" else row["unit"])
         better = f" <span class='b'>({t('better', lang)}: {'↓' if row['better'] == 'lower' else '↑'})</span>" \
             if diff and row["better"] else ""
-        cells = "".join(f"<td>{keep_together((fmt_diff if diff else fmt_cell)(row[n], row['kind']))}</td>"
+        cells = "".join(f"<td>{keep_together(fmt_diff(row[n], row['kind'], lang) if diff else fmt_cell(row[n], row['kind']))}</td>"
                         for n in names)
         body.append(f"<tr><th>{keep_together(html.escape(name))}{better}</th><td class='u'>{html.escape(unit_for(unit, lang))}</td>"
                     f"{cells}</tr>")

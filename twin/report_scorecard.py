@@ -11,6 +11,7 @@ import html
 import math
 import re
 
+from twin.fmt import fmt_points
 from twin.report_text import phrase, phrase_html, unit as _unit_text, yes_no
 
 _T = {
@@ -190,7 +191,7 @@ def _ledger_rows(led: dict, lang: str) -> list[list]:
         elif unit in ("tce", "tCO2"):
             unit += "/yr"
         if unit == "1":
-            ch = f"{(y - x) * 100:+.1f} pp" if (x is not None and y is not None) else "—"
+            ch = fmt_points(y - x, lang) if (x is not None and y is not None) else "—"
             rows.append([name, _val(x, "1", lang), _val(y, "1", lang), ch, "%", q])
         else:
             ch = _fmt(y - x) if (x is not None and y is not None) else "—"

@@ -364,6 +364,8 @@ def unit(u: str, lang: str) -> str:
     """A unit for display: Chinese time and currency words in Chinese reports ("CNY/yr" → "元/年")."""
     if lang == "en":
         return u
+    if u == "pp":  # percentage points (twin.fmt.POINTS_UNIT)
+        return "个百分点"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
@@ -549,10 +551,23 @@ def phrase(s, lang: str) -> str:
     for rx, zh in PATTERNS:
         m = re.match(rx, s)
         if m:
-            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier") else _WORDS_ZH.get(v, v))
+            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier") else _WORDS_ZH.get(v, _value_zh(v)))
                      for k, v in m.groupdict().items()}
             return zh.format(**parts)
     return s
+
+
+_PER_YEAR_VALUE = r"^(?:[−+-]?[\d,.]+(?:e[+-]?\d+)?%? )?(?:10k CNY|CNY|tCO2|tce|kWh|MWh|GWh)/yr$"
+"""A captured value that is a figure with a per-year unit, or the unit alone ("130 tCO2/yr")."""
+
+
+def _value_zh(v):
+    """A value a pattern captured, with a per-year unit written as the Chinese outputs write
+    units (:func:`unit`: "130 tCO2/yr" -> "130 tCO2/年", "tce/yr" -> "tce/年", "1,200 CNY/yr" ->
+    "1,200 元/年"); anything else unchanged (the planner's names are never rewritten)."""
+    import re
+
+    return unit(v, "zh") if isinstance(v, str) and re.match(_PER_YEAR_VALUE, v) else v
 
 
 def phrase_html(s, lang: str) -> str:

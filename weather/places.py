@@ -91,6 +91,50 @@ def latin_key(name: str) -> str | None:
     return "".join(ch for ch in s.lower() if ch.isalnum()) if s.isascii() else None
 
 
+@lru_cache(maxsize=1)
+def _traditional_table() -> dict[int, str]:
+    """``weather/data/traditional.csv`` as a :meth:`str.translate` table."""
+    with resources.files("weather").joinpath("data/traditional.csv").open("r", encoding="utf-8") as fh:
+        tab = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return {ord(t): s for t, s in zip(tab["traditional"], tab["simplified"])}
+
+
+def simplified(name: str) -> str:
+    """``name`` with its traditional characters written simplified where a bundled name holds
+    the simplified one (廣州 -> 广州, 烏魯木齊 -> 乌鲁木齐, 臺州 -> 台州); every other character as
+    it is. The table (``weather/data/traditional.csv``, 500 pairs) is derived from the OpenCC
+    dictionaries by ``scripts/derive_traditional.py`` for just the characters of the station,
+    city, place and province names, so no converter is needed at run time."""
+    return str(name).translate(_traditional_table())
+
+
+URBAN_SUFFIXES = ("中心城区", "主城区", "市辖区", "市区", "城区")
+"""Words after a city's name that mean its urban area (广州市区, 成都主城区): the city itself."""
+
+NAME_SUFFIXES = tuple(sorted((
+    "经济技术开发区", "高新技术产业开发区", "工业园区", "产业园区", "经开区", "开发区", "高新区",
+    "新区", "园区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", *URBAN_SUFFIXES,
+    "市", "区", "县", "盟", "旗", "镇", "乡"), key=len, reverse=True))
+"""Suffixes left out of a Chinese name, one after another, before it is compared with the
+known names for a did-you-mean (苏州工业园区 -> 苏州, 青岛市区 -> 青岛, 伊犁地区 -> 伊犁); longest
+first, at least two characters are kept."""
+
+
+def name_stems(name: str) -> list[str]:
+    """``name`` as written in Chinese (simplified: :func:`simplified`, separators left out), then
+    without each of the :data:`NAME_SUFFIXES` it ends with in turn: ``"蘇州工業園區"`` ->
+    ``["苏州工业园区", "苏州"]``; ``[]`` for a name in Latin letters."""
+    key = simplified(_SEPARATORS.sub("", str(name).strip()))
+    if not key or latin_key(key) is not None:
+        return []
+    out = [key]
+    while True:
+        suf = next((s for s in NAME_SUFFIXES if out[-1].endswith(s) and len(out[-1]) - len(s) >= 2), None)
+        if suf is None:
+            return out
+        out.append(out[-1][: -len(suf)])
+
+
 def _pinyin_codes(name: str) -> list[str]:
     """Codes of the places whose pinyin is ``name`` (any case, tone marks, spaces and
     apostrophes ignored)."""

@@ -203,9 +203,16 @@ def resolve_station(name: str) -> str:
     for k in (key, raw, _fold(raw), raw.removesuffix("市")):
         if k in al:
             return al[k][0]
-    raise WeatherError(f"city: unknown station {name!r}; `twin weather --list` shows the "
-                       f"{len(station_table())} stations (Chinese name, pinyin or WMO number). "
-                       f"For other places give latitude/longitude (and elevation)")
+    raise WeatherError(_unknown_message(name))
+
+
+def _unknown_message(name: str, close: list[str] | tuple[str, ...] = ()) -> str:
+    """'city: unknown station ...' for a name nothing matches, with the names it may be a slip
+    for (``close``) as a did-you-mean."""
+    mean = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (f"city: unknown station {name!r}{mean}; `twin weather --list` shows the "
+            f"{len(station_table())} stations (Chinese name, pinyin or WMO number). "
+            f"For other places give latitude/longitude (and elevation)")
 
 
 # Major cities without a bundled station: approximate coordinates of the urban centre
@@ -365,25 +372,112 @@ def _latin_names() -> dict[str, tuple[str, bool]]:
 
     out: dict[str, tuple[str, bool]] = {}
     for _, r in station_table().iterrows():
-        out.setdefault(_fold(r["name"]), (f"{r['name']} ({r['name_zh']})", True))
-    for en, (zh, *_rest) in CITY_CENTRES.items():
-        out.setdefault(_fold(en), (f"{en} ({zh})", True))
+        out.setdefault(_fold(r["name"]), (f"{r['name']} ({r['name_zh']}, {r['province']})", True))
+    for en, (zh, prov, *_rest) in CITY_CENTRES.items():
+        out.setdefault(_fold(en), (f"{en} ({zh}, {prov})", True))
     for _, r in place_table().iterrows():
         reading = str(r["pinyin"]).split("|")[0]
         if reading:
-            out.setdefault(reading, (f"{reading.capitalize()} ({r['name_zh']})", False))
+            out.setdefault(reading, (f"{reading.capitalize()} ({r['name_zh']}, {r['province']})", False))
     return out
 
 
+SIMILAR_ZH_CUTOFF = 0.5
+"""Least similarity (:class:`difflib.SequenceMatcher` ratio, by characters) of a name in Chinese,
+or of it without its suffixes (:func:`weather.places.name_stems`), to a station's, major city's
+or place's Chinese name for it to be suggested: one character of two ('苏洲' -> 苏州, 0.5) [-]."""
+
+SIMILAR_ZH_FIRST_BONUS = 0.05
+"""Added to a Chinese name's similarity when its first character is the one written first,
+so that '苏洲' is 苏州 before 乌苏 (both share one character of two) [-]."""
+
+SIMILAR_ZH_PREFECTURE_BONUS = 0.02
+"""Added to a prefecture-level city's similarity, so that it comes before a county of the same
+similarity as :func:`weather.places.find_place` prefers it ('海南州': 海南藏族自治州 before
+海南区 and 海州区) [-]."""
+
+
+@lru_cache(maxsize=1)
+def _chinese_suggestions() -> list[tuple[str, tuple[str, ...], str, float]]:
+    """(how to suggest it, Chinese names it is compared with, English province, bonus) of every
+    station, major city and place; one entry per name and province, stations first. The bonus
+    is :data:`SIMILAR_STATION_BONUS` for a station or major city,
+    :data:`SIMILAR_ZH_PREFECTURE_BONUS` for a prefecture-level city, else 0. A place whose name other places share is suggested as written with its province and
+    city before it (``吉林 长春市 朝阳区``), which picks it (:func:`weather.places.find_place`)."""
+    from .places import _label, place_table
+
+    out: list[tuple[str, tuple[str, ...], str, float]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, names: tuple[str, ...], prov: str, bonus: float) -> None:
+        key = (names[-1], prov)
+        if key not in seen:
+            seen.add(key)
+            out.append((f"{label} ({prov})", names, prov, bonus))
+
+    for _, r in station_table().iterrows():
+        add(str(r["name_zh"]), (str(r["name_zh"]),), str(r["province"]), SIMILAR_STATION_BONUS)
+    for zh, prov, *_rest in CITY_CENTRES.values():
+        add(zh, (zh,), prov, SIMILAR_STATION_BONUS)
+    tab = place_table()
+    shared = tab["name_zh"].duplicated(keep=False)
+    for code, r in tab.iterrows():
+        label = _label(code) if shared[code] else r["name_zh"]
+        add(label, (r["name_zh"], r["short_zh"]), r["province"],
+            SIMILAR_ZH_PREFECTURE_BONUS * (r["level"] == "prefecture"))
+    return out
+
+
+def similar_chinese_names(name: str, n: int = 3) -> list[str]:
+    """Up to ``n`` stations, major cities or places whose Chinese name is close to ``name`` by
+    its characters (:data:`SIMILAR_ZH_CUTOFF`), each with its province: ``'苏洲'`` -> ``['苏州
+    (Jiangsu)', ...]``. ``name`` is read in simplified characters and also without its suffixes
+    (:func:`weather.places.name_stems`: 蘇州工業園區 is compared as 苏州 too); where it starts with
+    a province (江苏苏洲) the places of that province come first. Stations and major cities
+    rank before places of the same similarity, prefecture-level cities before counties
+    (:func:`_chinese_suggestions`). None for a name in Latin letters (:func:`similar_names`)."""
+    import difflib
+
+    from .places import _province_prefixes, name_stems
+
+    stems = name_stems(name)
+    if not stems:
+        return []
+    province = None
+    for written, en in _province_prefixes():
+        if stems[0].startswith(written) and len(stems[0]) - len(written) >= 2:
+            province = en
+            stems += name_stems(stems[0][len(written):])
+            break
+    chars = set("".join(stems))
+    scored: list[tuple[float, str]] = []
+    for label, names, prov, bonus in _chinese_suggestions():
+        if not chars.intersection("".join(names)):
+            continue
+        best = 0.0
+        for stem in stems:
+            for nm in names:
+                r = difflib.SequenceMatcher(None, stem, nm).ratio()
+                best = max(best, r + SIMILAR_ZH_FIRST_BONUS * (stem[0] == nm[0]))
+        if best >= SIMILAR_ZH_CUTOFF:
+            scored.append((best + bonus + (prov == province), label))
+    scored.sort(key=lambda t: -t[0])
+    return [label for _, label in scored[:n]]
+
+
 def similar_names(name: str, n: int = 3) -> list[str]:
-    """Up to ``n`` stations, major cities or places whose Latin name is close to ``name``
-    (:data:`SIMILAR_CUTOFF`), stations and major cities first (:data:`SIMILAR_STATION_BONUS`);
-    none for a name in Chinese characters."""
+    """Up to ``n`` stations, major cities or places whose name is close to ``name``, each with
+    its province: for a name in Latin letters by its pinyin (:data:`SIMILAR_CUTOFF`: ``'Chengdo'``
+    -> ``['Chengdu (成都, Sichuan)', ...]``), stations and major cities first
+    (:data:`SIMILAR_STATION_BONUS`); for a name in Chinese characters by
+    :func:`similar_chinese_names`."""
     import difflib
 
     from .places import latin_key
 
     key = latin_key(str(name))
+    if key is None:
+        return similar_chinese_names(name, n)
     if not key:
         return []
     names = _latin_names()
@@ -404,7 +498,10 @@ def resolve_place(name: str):
     city or county (:func:`weather.places.find_place`, Chinese or pinyin), which is the station
     or major city of its Chinese name near its seat where it was named in pinyin
     (:func:`station_of_place`, :func:`_centre_of`: ``Linzhi`` as 林芝); last the pinyin of a
-    station's Chinese name (``Dachaidan``, 大柴旦).
+    station's Chinese name (``Dachaidan``, 大柴旦). A Chinese name none of these is is read in
+    simplified characters (廣州 as 广州) and without a word for a city's urban area after it
+    (广州市区 as 广州) (:func:`_respelled_place`); a name still unknown is refused with the names
+    it may be a slip for and their provinces (:func:`similar_names`: 苏洲 -> 苏州 (Jiangsu)).
 
     Returns
     -------
@@ -418,26 +515,35 @@ def resolve_place(name: str):
         Neither a station nor a place, or a name several places share.
     """
     from ._core import WeatherError
+    from .places import not_covered_message, outside_mainland_region
 
-    if isinstance(name, str) and _fold(name) in EXONYMS:
+    if not isinstance(name, str):
+        return "station", resolve_station(name)  # raises: expected a name
+    if _fold(name) in EXONYMS:
         name = EXONYMS[_fold(name)]
+    found = _known_place(name)
+    if found is not None:
+        return found
+    region = outside_mainland_region(name)
+    if region is not None:  # 台北, Kaohsiung, 九龍城: as 台湾 and 香港 themselves
+        raise WeatherError(not_covered_message(name, region))
+    found = _respelled_place(name)
+    if found is not None:
+        return found
+    raise WeatherError(_unknown_message(name, similar_names(name)).replace(
+        "For other places give", "Chinese cities and counties are accepted by name (扬州, "
+        "江都区, 达拉特旗); for other places give"))
+
+
+def _known_place(name: str):
+    """What :func:`resolve_place` finds for ``name`` as written: ("station", id) or ("city",
+    place); ``None`` for a name nothing matches. Raises for a name several places share."""
+    from ._core import WeatherError
+
     try:
         sid = resolve_station(name)
-    except WeatherError as err:
-        found = _major_city(name) or _named_place(name) or _station_by_pinyin(name)
-        if found is None:
-            from .places import not_covered_message, outside_mainland_region
-
-            region = outside_mainland_region(name)
-            if region is not None:  # 台北, Kaohsiung, 九龍城: as 台湾 and 香港 themselves
-                raise WeatherError(not_covered_message(name, region)) from None
-            close = similar_names(name)
-            if close:
-                err = WeatherError(str(err).replace(f"{name!r}; ", f"{name!r} (did you mean {', '.join(close)}?); ", 1))
-            raise WeatherError(str(err).replace(
-                "For other places give", "Chinese cities and counties are accepted by name (扬州, "
-                "江都区, 达拉特旗); for other places give")) from None
-        return found
+    except WeatherError:
+        return _major_city(name) or _named_place(name) or _station_by_pinyin(name)
     from .interp import TEMPERATURE_SUSPECT
     from .places import find_place
 
@@ -449,6 +555,33 @@ def resolve_place(name: str):
         if place is not None:
             return "city", place
     return "station", sid
+
+
+def _respelled_place(name: str):
+    """What a Chinese name nothing matched as written means when read in simplified characters
+    (廣州 -> 广州; :func:`weather.places.simplified`) and, for a city's name followed by a word
+    for its urban area (广州市区, 成都主城区; :data:`weather.places.URBAN_SUFFIXES`), the city
+    itself (a station, a major city or a prefecture-level city, not a county); ``None`` for
+    none. Raises, naming what it was read as, for a name several places share (朝陽區)."""
+    from ._core import WeatherError
+    from .places import URBAN_SUFFIXES, name_stems
+
+    stems = name_stems(name) if isinstance(name, str) else []
+    if not stems:
+        return None
+    key = stems[0]
+    tries = [(key, False)] if key != name.strip() else []
+    tries += [(key[: -len(s)], True) for s in URBAN_SUFFIXES if key.endswith(s) and len(key) - len(s) >= 2]
+    for alt, urban in tries:
+        try:
+            found = _known_place(alt)
+        except WeatherError as err:
+            raise WeatherError(str(err).replace(repr(alt), f"{name!r} (read as {alt})", 1)) from None
+        if found is None and not urban and alt.endswith("市"):
+            found = _known_place(alt.removesuffix("市"))
+        if found is not None and not (urban and found[0] == "city" and found[1].parent_zh):
+            return found
+    return None
 
 
 def place_province(name: str) -> str | None:

@@ -36,11 +36,11 @@ def override_line(path: Path, year: int, key: str, shown: str | None = None,
     ``extends`` chain of ``path`` (the file nearest the leaf that sets it; ``(leaf, None)`` if none)."""
     import yaml
 
-    from twin.scenario.loader import MAX_EXTENDS_DEPTH, ScenarioError, _compose, _read_text
+    from twin.scenario.loader import MAX_EXTENDS_DEPTH, ScenarioError, read_yaml
 
     shown = shown or str(path)
     try:
-        node, data = _compose(_read_text(path, shown), shown)
+        node, data = read_yaml(path, shown)
     except ScenarioError:
         return shown, None
     ov, _ = _child(node, "pathway")

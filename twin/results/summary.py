@@ -271,10 +271,12 @@ def read_summary(path: str | Path) -> dict:
         p = p / "summary.json"
     try:
         s = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise ValueError(f"{p}: not found (expected a `twin run` output folder or its summary.json)") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{p}: not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise ValueError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     if not isinstance(s, dict) or "emissions_tco2" not in s or "solver" not in s:
         raise ValueError(f"{p}: not a park twin summary (no emissions_tco2/solver keys)")
     return s

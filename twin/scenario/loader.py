@@ -318,8 +318,13 @@ def _shorthand_loc(node, loc: tuple) -> tuple:
     return loc
 
 
-def _line_of(node, loc: tuple) -> int | None:
-    """Line of the YAML node at a validation error location (best effort)."""
+def line_of(node, loc: tuple) -> int | None:
+    """Line (1-based) in the file of the value at ``loc`` in a node tree of :func:`read_yaml`.
+
+    ``loc`` is a location as pydantic reports it: mapping keys and list positions from the
+    top (``("grid", "site.city", 0)``; ``()`` is the whole file). Where the tree ends before
+    ``loc`` does, the line of the deepest key found (best effort); ``None`` without a node.
+    """
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -386,6 +391,35 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
                                      line=line)]) from None
 
 
+def read_yaml(path: Path, file: str | None = None, what: str = "scenario") -> tuple[Any, Any]:
+    """Read a YAML file of the tool (scenario, sweep) as the scenario loader does: at most
+    :data:`MAX_SCENARIO_BYTES` bytes of UTF-8 text, duplicate keys, alias bombs and nesting
+    deeper than :data:`MAX_YAML_DEPTH` refused.
+
+    Parameters
+    ----------
+    path
+        The file.
+    file
+        How problems name the file (default ``str(path)``).
+    what
+        What the file is, for the messages ("a sweep YAML file").
+
+    Returns
+    -------
+    (node, data)
+        The YAML node tree, which keeps the lines (:func:`line_of`), and the data built from
+        it (:func:`value_at`); ``(None, None)`` for an empty file.
+
+    Raises
+    ------
+    ScenarioError
+        The file cannot be read or is not valid YAML, with the line where there is one.
+    """
+    file = str(path) if file is None else file
+    return _compose(_read_text(path, file, what=what), file)
+
+
 def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str], dict[str, VariantSource]]:
     """Raw mapping of a file with its ``extends`` chain merged; returns (data, node, overrides,
     where each variant of the chain is written)."""
@@ -401,7 +435,7 @@ def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str], dict[
     base_ref = data.pop("extends", None)
     chain = chain + [str(path.resolve())]
     if base_ref is not None:
-        line = _line_of(node, ("extends",))
+        line = line_of(node, ("extends",))
         if not isinstance(base_ref, str) or not base_ref.strip():
             raise ScenarioError([Problem(file, "extends", "expected the path of one base scenario file (text)",
                                          value=base_ref, line=line)])
@@ -488,7 +522,9 @@ def _relpath(target: Path, start: Path) -> str:
     return os.path.relpath(target.resolve(), start.resolve())
 
 
-def _value_at(data: Any, loc: tuple) -> Any:
+def value_at(data: Any, loc: tuple) -> Any:
+    """The value at ``loc`` (mapping keys and list positions, as for :func:`line_of`) in the
+    data of :func:`read_yaml`, as the file wrote it; ``None`` where there is none."""
     for key in loc:
         try:
             data = data[key]
@@ -528,6 +564,12 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 # line and value), not at the file's first line with the whole file as value
                 loc = tuple(int(x) if x.isdigit() else x for x in named.group(1).split("."))
                 msg = named.group(2)
+            elif named and "." not in named.group(1) and isinstance(value_at(data, loc), dict) \
+                    and named.group(1) in value_at(data, loc):
+                # a check of a section that names one of its fields ("city: unknown station"
+                # from the site's check): point at that field
+                loc = (*loc, named.group(1))
+                msg = named.group(2)
             value_loc = loc
             loc = _shorthand_loc(node, loc)
             # drop union/tag noise like 'literal['a']' but keep real keys
@@ -541,7 +583,7 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                            f"and write field names with ordinary spaces and letters")
             elif err["type"] == "missing":
                 msg = "required field is missing"
-            value = None if err["type"] in ("missing",) else _value_at(data, value_loc)
+            value = None if err["type"] in ("missing",) else value_at(data, value_loc)
             if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
                 # `city： 广州` under a section parses as the text 'city： 广州', not a field
                 msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
@@ -549,7 +591,7 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
                 msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
-            problems.append(Problem(file, path, msg.removeprefix("Value error, "), value, _line_of(node, loc)))
+            problems.append(Problem(file, path, msg.removeprefix("Value error, "), value, line_of(node, loc)))
         raise ScenarioError(problems) from None
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
@@ -607,7 +649,7 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Pro
 
     def add(loc: tuple, msg: str, value: Any = None) -> None:
         loc = _shorthand_loc(node, loc)
-        problems.append(Problem(file, ".".join(str(x) for x in loc), msg, value, _line_of(node, loc)))
+        problems.append(Problem(file, ".".join(str(x) for x in loc), msg, value, line_of(node, loc)))
 
     items: list[tuple[tuple, Any]] = []
     _walk_numbers(scenario, (), items)
@@ -687,16 +729,22 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None,
     return _finish(path, data, node, ext_overrides, variants, variant, overrides, sources)
 
 
-def variant_problems(loaded: LoadedScenario) -> list[Problem]:
-    """Every problem of the variants a scenario file declares, each applied alone (with its
-    ``combine`` list), so ``twin validate`` finds what ``twin run --variant`` would refuse."""
+def variant_problems(loaded: LoadedScenario, names: list[str] | tuple[str, ...] | None = None) -> list[Problem]:
+    """Every problem of the variants ``names`` (``"a+b"`` combines, ``"base"`` is the file as
+    written, an unknown name is a problem too), each applied alone with its ``combine`` list; by
+    default every variant the file declares. So ``twin validate`` finds what ``twin run
+    --variant`` would refuse, and ``twin compare`` names every bad variant at once, before any
+    is run. A problem several variants share (a combined variant repeats those of its parts)
+    is listed once."""
     out: list[Problem] = []
     seen: set[str] = set()
-    for name in loaded.variants:
+    for name in (loaded.variants if names is None else names):
         try:
             loaded.derive(name)
-        except ScenarioError as exc:  # a combined variant repeats the problems of its parts
+        except ScenarioError as exc:
             out += [p for p in exc.problems if str(p) not in seen and not seen.add(str(p))]
+        except ValueError as exc:  # an empty name in 'a+'
+            out.append(Problem(str(loaded.path), "variants", str(exc)))
     return out
 
 
@@ -717,24 +765,24 @@ def _read_variants(raw: Any, file: str, node) -> dict[str, VariantSpec]:
     if not isinstance(raw, dict):
         raise ScenarioError([Problem(file, "variants", "expected a mapping of variant names to "
                                      "{label, description, combine, overrides}", value=type(raw).__name__,
-                                     line=_line_of(node, ("variants",)))])
+                                     line=line_of(node, ("variants",)))])
     out, problems = {}, []
     for name, spec in raw.items():
         if str(name) == BASE_VARIANT or "+" in str(name):
             problems.append(Problem(file, f"variants.{name}", f"'{BASE_VARIANT}' and names with '+' are reserved",
-                                    line=_line_of(node, ("variants", name))))
+                                    line=line_of(node, ("variants", name))))
             continue
         try:
             out[str(name)] = VariantSpec.model_validate(spec or {})
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 loc = ("variants", name, *err["loc"])
-                problems.append(Problem(file, ".".join(map(str, loc)), err["msg"], line=_line_of(node, loc)))
+                problems.append(Problem(file, ".".join(map(str, loc)), err["msg"], line=line_of(node, loc)))
     for name, spec in out.items():
         for other in spec.combine:
             if other not in out:
                 problems.append(Problem(file, f"variants.{name}.combine", f"unknown variant '{other}' "
-                                        f"(declared: {', '.join(out) or 'none'})", line=_line_of(node, ("variants", name))))
+                                        f"(declared: {', '.join(out) or 'none'})", line=line_of(node, ("variants", name))))
     if problems:
         raise ScenarioError(problems)
     return out
@@ -875,7 +923,7 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
         return Path(p) if Path(p).is_absolute() else base / p
 
     def problem(loc: tuple, msg: str, value=None) -> None:
-        problems.append(Problem(str(path), ".".join(str(x) for x in loc), msg, value, _line_of(node, loc)))
+        problems.append(Problem(str(path), ".".join(str(x) for x in loc), msg, value, line_of(node, loc)))
 
     def exists(p, loc) -> bool:
         try:

@@ -153,8 +153,9 @@ class SiteSpec(_Strict):
             try:
                 resolve_place(self.city)
             except ValueError as exc:
-                raise ValueError(_city_hint(self.city, self.province)
-                                 or str(exc).removeprefix("city: ")) from None
+                # "city: ..." names the field: the loader points at site.city and its line
+                hint = _city_hint(self.city, self.province)
+                raise ValueError(f"city: {hint}" if hint else str(exc)) from None
         if self.province is not None:
             from twin.factors import province_key
 

@@ -46,7 +46,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from solvers.problem import Objective
-from twin.scenario.loader import Problem, ScenarioError, _compose, _line_of, _read_text, _value_at
+from twin.scenario.loader import Problem, ScenarioError, line_of, read_yaml, value_at
 
 
 #: Parameters each distribution needs.
@@ -249,7 +249,7 @@ class SweepFile:
 
     def problem(self, loc: tuple, message: str, value: Any = None) -> Problem:
         """A problem at ``loc`` (keys and list positions in the file), with its line."""
-        return Problem(str(self.path), field_name(loc), message, value, _line_of(self.node, loc))
+        return Problem(str(self.path), field_name(loc), message, value, line_of(self.node, loc))
 
     @property
     def variant(self) -> str | None:
@@ -305,13 +305,13 @@ def read_sweep_file(path: str | Path) -> SweepFile:
     path = Path(path)
     file = str(path)
     try:
-        node, data = _compose(_read_text(path, file, what="sweep"), file)
+        node, data = read_yaml(path, file, what="sweep")
     except ScenarioError as exc:
         raise SweepError(f"{path}: not a readable sweep file", exc.problems) from None
     if not isinstance(data, dict):
         raise SweepError(f"{path}: not a sweep file",
                          [Problem(file, "", "expected a mapping with scenario, grid and/or monte_carlo",
-                                  line=_line_of(node, ()))])
+                                  line=line_of(node, ()))])
     sf = SweepFile(path, data, node, None, None, [])
     try:
         sf.spec = SweepSpec.model_validate(data)
@@ -327,7 +327,7 @@ def read_sweep_file(path: str | Path) -> SweepFile:
                     for msg in e["msg"].removeprefix("Value error, ").split("; "):
                         sf.problems.append(sf.problem(loc, msg))
                     continue
-            value = None if e["type"] in ("missing", "extra_forbidden") else _value_at(data, loc)
+            value = None if e["type"] in ("missing", "extra_forbidden") else value_at(data, loc)
             sf.problems.append(sf.problem(loc, _pydantic_message(e), value))
         for k in bad_dists:  # their ranges, which the schema checks only once the fields are right
             d = sf.mc_fields().get(k)
