@@ -377,3 +377,57 @@ def test_charging_never_sets_a_new_monthly_peak(kind):
         ds, _ = operate(park, RuleController(Forecaster(_truth(park), 48, settings, seed=11)))
         hours, inc, bch = _new_peak_hours(ds)
         assert np.all(bch < inc)
+
+
+def _peak_hold_park(initial_kwh: float):
+    """24 h, flat price 0.6 CNY/kWh (the rule neither charges nor discharges by itself),
+    demand charge 40 CNY/kW/month, plan peak 100 kW; the load is 100 kW except 120 kW at
+    3 h, 140 kW at 5 h and 160 kW at 8 h, all forecast at 100 kW; battery 60 kWh / 25 kW,
+    lossless, soc_min 0.1 (6 kWh)."""
+    n = 24
+    load = np.full(n, 100.0)
+    load[[3, 5, 8]] = [120.0, 140.0, 160.0]
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.1, soc_max=1.0,
+                                                self_discharge_per_h=0.0)])
+    sizes = {"battery_kwh": {"battery": 60.0}, "battery_kw": {"battery": 25.0}}
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": initial_kwh})
+    forecast = Forecaster({"load_kw": np.full(n, 100.0)}, 1, PERFECT)  # "perfect" on the wrong load
+    return park, forecast
+
+
+@pytest.mark.parametrize("hold", [True, False])
+def test_battery_holds_the_peak_when_the_load_exceeds_its_forecast(hold):
+    """By hand (rule controller, threshold = max(month peak so far, plan peak 100 kW)):
+    3 h: 20 kW over, the battery discharges 20 kW (36 -> 16 kWh), import 100 kW;
+    5 h: 40 kW over, power allows 25 kW but only 16 - 6 = 10 kWh are above soc_min: import
+    130 kW, the peak rises to 130 kW (6 kWh left);
+    8 h: 30 kW over the new threshold 130 kW, the battery is at soc_min: import 160 kW.
+    Without the hold (operation.real_time_peak_hold false) the battery idles: import = load."""
+    park, fc = _peak_hold_park(36.0)
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 100.0}, peak_hold=hold))
+    imp = ds["p_grid_import_kw"].values
+    dis = ds["p_battery_discharge_kw"].sum("battery").values
+    want_dis = np.zeros(24)
+    if hold:
+        want_dis[3], want_dis[5] = 20.0, 10.0
+    np.testing.assert_allclose(dis, want_dis, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_hold_kw"].values, want_dis, atol=1e-9)
+    np.testing.assert_allclose(imp, park.load_kw - want_dis, atol=1e-9)
+    np.testing.assert_allclose(ds["e_battery_kwh"].sum("battery").values, 36.0 - np.cumsum(want_dis), atol=1e-9)
+    assert ds["p_battery_charge_kw"].values.max() == 0.0
+    assert imp[:8].max() == pytest.approx(130.0 if hold else 140.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_an_empty_battery_does_not_hold_the_peak():
+    """The same hours with the battery at soc_min (6 kWh) from the start: nothing to discharge,
+    the load sets the peaks (120, 140, 160 kW) and the battery content stays 6 kWh."""
+    park, fc = _peak_hold_park(6.0)
+    ds, _ = operate(park, RuleController(fc, peak_targets={3: 100.0}))
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, park.load_kw, atol=1e-9)
+    assert ds["p_battery_discharge_kw"].values.max() == 0.0
+    assert ds["p_battery_hold_kw"].values.max() == 0.0
+    np.testing.assert_allclose(ds["e_battery_kwh"].values, 6.0, atol=1e-9)
