@@ -261,6 +261,8 @@ def test_operation_section_in_the_schema():
         {"kind": "grid_outage", "start": "2026-07-14 08:00", "hours": 4},
         {"kind": "asset_outage", "asset": "heat_pump", "name": "hp1", "start": "2026-01-10 00:00", "hours": 48}]})
     assert spec.faults[0].kind == "grid_outage" and spec.step_h == 1
+    assert spec.real_time_peak_hold  # the batteries hold the month's peak in real time by default
+    assert not OperationSpec.model_validate({"real_time_peak_hold": False}).real_time_peak_hold
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
