@@ -677,6 +677,13 @@ class RollingWindow:
         sel = cols[:n]
         return np.where(sel >= 0, self.x[np.maximum(sel, 0)], 0.0)
 
+    def planned_peaks(self) -> tuple[float, float]:
+        """The month peaks of the last solution: (month of ``t0``, next month) [kW]; (0, 0)
+        without a demand charge."""
+        if self.peak_cols is None:
+            return 0.0, 0.0
+        return float(self.x[self.peak_cols[0]]), float(self.x[self.peak_cols[1]])
+
 
 def content_component(kind: str, name: str | None = None) -> str:
     """Name of the content column component of a store in the window model.

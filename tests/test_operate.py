@@ -261,6 +261,8 @@ def test_operation_section_in_the_schema():
         {"kind": "grid_outage", "start": "2026-07-14 08:00", "hours": 4},
         {"kind": "asset_outage", "asset": "heat_pump", "name": "hp1", "start": "2026-01-10 00:00", "hours": 48}]})
     assert spec.faults[0].kind == "grid_outage" and spec.step_h == 1
+    assert spec.real_time_peak_hold  # the batteries hold the month's peak in real time by default
+    assert not OperationSpec.model_validate({"real_time_peak_hold": False}).real_time_peak_hold
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
@@ -352,7 +354,8 @@ def test_charging_never_sets_a_new_monthly_peak(kind):
     """Large load forecast errors under a demand charge: where the actual load turns out higher
     than forecast, the plant holds charging back on the measured import, so no hour that sets a
     new monthly peak above the threshold (the month's peak so far, or the plan's peak where
-    higher) has the battery charging by at least the increase; the peaks the load sets remain."""
+    higher) has the battery charging by at least the increase; the peaks the load sets remain
+    only where the battery cannot discharge enough in real time to hold them."""
     from solvers.rolling import as_built
 
     prob, sizes = _rich_problem()
@@ -371,9 +374,126 @@ def test_charging_never_sets_a_new_monthly_peak(kind):
     assert hours.size > 0  # forecast errors do raise the peak: through the load, not charging
     assert np.all(bch < inc) and np.all(bch == 0.0)  # charging was cut whole in those hours
     assert ds["p_charge_held_kw"].values.max() > 0  # the hold did act
+    # the load sets a new peak only where the battery cannot hold it in real time: at full
+    # power or (rule: no reserve) down to soc_min at the end of the hour
+    b = park.batteries[0]
+    dis = ds["p_battery_discharge_kw"].sum("battery").values[hours]
+    e = ds["e_battery_kwh"].sum("battery").values[hours]
+    if kind == "rule":
+        assert np.all((dis >= b["kw"] - 1e-6) | (e <= b["soc_min"] * b["kwh"] + 1e-6))
+    assert ds["p_battery_hold_kw"].values.max() > 0  # the real-time discharge did act
     # the rule without the plan's peaks: the threshold is the measured peak so far
     if kind == "rule":
         park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
         ds, _ = operate(park, RuleController(Forecaster(_truth(park), 48, settings, seed=11)))
         hours, inc, bch = _new_peak_hours(ds)
         assert np.all(bch < inc)
+
+
+def _peak_hold_park(initial_kwh: float, dc: float = 40.0, limit: float = float("inf")):
+    """24 h, flat price 0.6 CNY/kWh (the rule neither charges nor discharges by itself),
+    demand charge 40 CNY/kW/month, plan peak 100 kW; the load is 100 kW except 120 kW at
+    3 h, 140 kW at 5 h and 160 kW at 8 h, all forecast at 100 kW; battery 60 kWh / 25 kW,
+    lossless, soc_min 0.1 (6 kWh)."""
+    n = 24
+    load = np.full(n, 100.0)
+    load[[3, 5, 8]] = [120.0, 140.0, 160.0]
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            demand_charge_cny_per_kw_month=dc, import_limit_kw=limit, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.1, soc_max=1.0,
+                                                self_discharge_per_h=0.0)])
+    sizes = {"battery_kwh": {"battery": 60.0}, "battery_kw": {"battery": 25.0}}
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": initial_kwh})
+    forecast = Forecaster({"load_kw": np.full(n, 100.0)}, 1, PERFECT)  # "perfect" on the wrong load
+    return park, forecast
+
+
+@pytest.mark.parametrize("hold", [True, False])
+def test_battery_holds_the_peak_when_the_load_exceeds_its_forecast(hold):
+    """By hand (rule controller, threshold = max(month peak so far, plan peak 100 kW)):
+    3 h: 20 kW over, the battery discharges 20 kW (36 -> 16 kWh), import 100 kW;
+    5 h: 40 kW over, power allows 25 kW but only 16 - 6 = 10 kWh are above soc_min: import
+    130 kW, the peak rises to 130 kW (6 kWh left);
+    8 h: 30 kW over the new threshold 130 kW, the battery is at soc_min: import 160 kW.
+    Without the hold (operation.real_time_peak_hold false) the battery idles: import = load."""
+    park, fc = _peak_hold_park(36.0)
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 100.0}, peak_hold=hold))
+    imp = ds["p_grid_import_kw"].values
+    dis = ds["p_battery_discharge_kw"].sum("battery").values
+    want_dis = np.zeros(24)
+    if hold:
+        want_dis[3], want_dis[5] = 20.0, 10.0
+    np.testing.assert_allclose(dis, want_dis, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_hold_kw"].values, want_dis, atol=1e-9)
+    np.testing.assert_allclose(imp, park.load_kw - want_dis, atol=1e-9)
+    np.testing.assert_allclose(ds["e_battery_kwh"].sum("battery").values, 36.0 - np.cumsum(want_dis), atol=1e-9)
+    assert ds["p_battery_charge_kw"].values.max() == 0.0
+    assert imp[:8].max() == pytest.approx(130.0 if hold else 140.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_an_empty_battery_does_not_hold_the_peak():
+    """The same hours with the battery at soc_min (6 kWh) from the start: nothing to discharge,
+    the load sets the peaks (120, 140, 160 kW) and the battery content stays 6 kWh."""
+    park, fc = _peak_hold_park(6.0)
+    ds, _ = operate(park, RuleController(fc, peak_targets={3: 100.0}))
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, park.load_kw, atol=1e-9)
+    assert ds["p_battery_discharge_kw"].values.max() == 0.0
+    assert ds["p_battery_hold_kw"].values.max() == 0.0
+    np.testing.assert_allclose(ds["e_battery_kwh"].values, 6.0, atol=1e-9)
+
+
+def test_mpc_holds_the_peak_above_the_reserve_its_window_plans():
+    """48 h, flat price 0.6 CNY/kWh, wear 0.01 CNY/kWh (no arbitrage), demand charge 40 CNY/kW/month,
+    plan peak 100 kW; load 100 kW, 120 kW at 10-13 h (forecast right) and 130 kW at 4 h (forecast
+    100 kW); battery 100 kWh / 50 kW, lossless, full. By hand: at 4 h the window plans 20 kW at
+    10-13 h to hold 100 kW, so it keeps 80 kWh in reserve; the plant holds what the other 20 kWh
+    can: import 110 kW (80 kWh left). From then the threshold is 110 kW and 10 kW at 10-13 h hold
+    it: the month's peak is 110 kW."""
+    from solvers.rolling import as_built
+
+    n = 48
+    load = np.full(n, 100.0)
+    load[10:14] = 120.0
+    load[4] = 130.0
+    forecast = load.copy()
+    forecast[4] = 100.0
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.zeros(n),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.01)])
+    sizes = {"battery_kwh": {"battery": 100.0}, "battery_kw": {"battery": 50.0}}
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 100.0})
+    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
+    ctrl = MPCController(ab, Forecaster({"load_kw": forecast}, 12, PERFECT), horizon=12,
+                         peak_targets={3: 100.0})
+    ds, stats = operate(park, ctrl)
+    imp = ds["p_grid_import_kw"].values
+    e = ds["e_battery_kwh"].sum("battery").values
+    np.testing.assert_allclose(imp[:4], 100.0, atol=1e-6)
+    assert imp[4] == pytest.approx(110.0, abs=1e-6)
+    assert ds["p_battery_hold_kw"].values[4] == pytest.approx(20.0, abs=1e-6)
+    assert e[4] == pytest.approx(80.0, abs=1e-6)
+    assert imp.max() == pytest.approx(110.0, abs=1e-6)
+    np.testing.assert_allclose(imp[10:14], 110.0, atol=1e-6)
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+
+
+def test_batteries_discharge_before_load_is_shed_at_the_import_limit():
+    """No demand charge (no peak hold), import limit 110 kW, the same loads and battery
+    (36 kWh, 30 kWh above soc_min). By hand: 3 h: 10 kW over the limit, the battery gives
+    10 kW (26 kWh left); 5 h: 30 kW over, 20 kWh above soc_min: 10 kW unserved; 8 h: empty,
+    50 kW unserved. Before the real-time layer all 90 kWh were shed."""
+    park, fc = _peak_hold_park(36.0, dc=0.0, limit=110.0)
+    ds, stats = operate(park, RuleController(fc))
+    want_dis = np.zeros(24)
+    want_dis[3], want_dis[5] = 10.0, 20.0
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, want_dis, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_hold_kw"].values, want_dis, atol=1e-9)
+    unserved = np.zeros(24)
+    unserved[5], unserved[8] = 10.0, 50.0
+    np.testing.assert_allclose(ds["p_unserved_kw"].values, unserved, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, np.minimum(park.load_kw, 110.0), atol=1e-9)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9

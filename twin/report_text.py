@@ -1216,3 +1216,17 @@ PATTERNS.extend([
     ),
 ])
 _WORDS_ZH.update({"Taiwan": "台湾", "Hong Kong": "香港", "Macau": "澳门"})
+
+# real-time correction (twin.operate)
+PHRASES.update({
+    ("real-time layer: where an hour's actual import would exceed the month's peak threshold once "
+     "flexible charging is held, the batteries discharge beyond the controller's set-point to hold it, "
+     "within their power (rule-based: down to the minimum state of charge; rolling horizon: above the "
+     "reserve its window plans for later peak shaving); operation.real_time_peak_hold"):
+        ("实时层：在灵活充电已被限制后，若某小时的实际购电功率仍将超过当月需量阈值，电池在控制器设定值之外"
+         "加大放电以守住阈值，受其功率限制（规则控制：放至最低荷电状态为止；滚动优化：保留其窗口为后续削峰"
+         "计划的储备电量）；operation.real_time_peak_hold"),
+    ("no real-time discharge for the month's peak (operation.real_time_peak_hold: false): only charging is "
+     "held to the threshold"):
+        "不做针对当月需量的实时放电（operation.real_time_peak_hold: false）：仅将充电限制在阈值以内",
+})

@@ -16,6 +16,13 @@ Controllers see the true data only of hours that have passed; for the coming hou
 ask the :class:`twin.operate.forecasts.Forecaster` they were given.  The plant
 (:mod:`twin.operate.loop`) clips every set-point to what the assets can do in that hour,
 so a controller cannot break the physics; what it cannot deliver is reported.
+
+A :class:`twin.operate.state.Decision` holds set-points planned before the hour on
+forecasts, and real-time rules that the plant applies to the hour's actual flows, as the
+local real-time layer of an energy management system does under its schedule: the
+charging limit (``charge_limit_kw``), the import the batteries hold by discharging beyond
+their set-points (``peak_hold_kw``) and the energy each battery keeps for the controller's
+later use (``battery_reserve_kwh``).
 """
 
 from __future__ import annotations

@@ -27,16 +27,24 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    battery charging and then thermal-store charging from electric heat are cut until the
    import is at the limit or no flexible charging is left (``p_charge_held_kw``), so that
    charging never sets a new monthly peak (the load itself may);
-6. electricity balance closed by the grid within its limits; a shortfall (import limit,
-   grid outage) is shed in the order battery charging, heat pumps and electric boiler
-   (the gas boiler takes over where it can, else unserved heat), chiller (unserved
+6. the controller's peak hold (``Decision.peak_hold_kw``, the same threshold) held in real
+   time: where the import is still above it, the batteries discharge beyond their
+   set-points within their power and down to the controller's reserve
+   (``Decision.battery_reserve_kwh``; :meth:`Plant.hold_import`), so that a load higher than
+   its forecast sets a new monthly peak only where the batteries cannot hold it
+   (``p_battery_hold_kw``);
+7. electricity balance closed by the grid within its limits; a shortfall (import limit,
+   grid outage) is met by cutting battery charging, then by the batteries discharging
+   beyond their set-points down to ``soc_min`` (:meth:`Plant.hold_import`), then shed in
+   the order heat pumps and electric boiler (the gas boiler takes over where it can, else
+   unserved heat), chiller (unserved
    cooling), fixed load (unserved electricity); a surplus is exported within the export
    limit, then PV is curtailed, then battery discharge is cut.
 
 Every hour the balance closes exactly; the dataset records each flow under the names of
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
-``q_unserved_heat_kw``, ``q_unserved_cooling_kw``, ``e_ev_shortfall_kwh``, ``p_month_peak_kw``
-and ``p_charge_held_kw``.
+``q_unserved_heat_kw``, ``q_unserved_cooling_kw``, ``e_ev_shortfall_kwh``, ``p_month_peak_kw``,
+``p_charge_held_kw`` and ``p_battery_hold_kw``.
 """
 
 from __future__ import annotations
@@ -198,7 +206,8 @@ def _record_arrays(park: OperatedPark) -> dict:
         "p_grid_import_kw", "p_grid_export_kw", "p_pv_total_kw", "p_pv_curtailed_total_kw",
         "p_load_kw", "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw", "q_heat_demand_kw",
         "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
-        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw", "p_charge_held_kw")}
+        "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw", "p_charge_held_kw",
+        "p_battery_hold_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
     nb, nc = len(park.boilers), len(park.chillers)
     rec.update({"q_heat_pump_kw": z(nh), "p_heat_pump_kw": z(nh), "q_waste_heat_source_kw": z(nh),
@@ -291,11 +300,24 @@ class Plant:
                 left = self._cut_tes_charging(t, heat, left)
             net -= over - left
             held += over - left
-        # 6. balance: shed a shortfall, export or curtail a surplus
+        # 6. the peak held in real time: the batteries discharge beyond their set-points,
+        # each above the reserve the controller keeps for later
+        hold = np.inf if d.peak_hold_kw is None else float(d.peak_hold_kw)
+        added = 0.0
+        if net > hold + _TOL:
+            over = net - hold
+            left = self.hold_import(t, bch, bdis, over, d.battery_reserve_kwh)
+            net -= over - left
+            added += over - left
+        # 7. balance: shed a shortfall, export or curtail a surplus
         unserved = 0.0
         if net > imp_cap:
             short = net - imp_cap
             short = _cut(bch, short)
+            if short > 0:  # the batteries discharge down to soc_min before any load is shed
+                left = self.hold_import(t, bch, bdis, short)
+                added += short - left
+                short = left
             if short > 0:
                 short = self._shed_heat(heat, short)
             if short > 0 and p_chiller > 0:
@@ -328,6 +350,7 @@ class Plant:
         r["p_load_kw"][t] = load
         r["p_unserved_kw"][t] = unserved
         r["p_charge_held_kw"][t] = held
+        r["p_battery_hold_kw"][t] = added
         self._record_cool(t, cool)
         for i in range(len(self.fleets)):
             r["p_ev_charge_kw"][i, t], r["p_ev_discharge_kw"][i, t] = ev_ch[i], ev_dis[i]
@@ -340,6 +363,38 @@ class Plant:
         use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch.sum() + sum(ev_ch))
         r["balance_residual_kw"][t] = supply - use
         return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes)}
+
+    # ------------------------------------------------------------------ real time
+    def hold_import(self, t: int, bch: np.ndarray, bdis: np.ndarray, over: float,
+                    reserve: dict | None = None) -> float:
+        """Discharge the batteries beyond their set-points to take up to ``over`` [kW] off the
+        import of hour ``t``; returns what is left of ``over`` [kW].
+
+        The real-time layer under the controller's schedule: it acts on the hour's actual
+        flows, once flexible charging is held. Each battery, in store order
+        (:func:`twin.operate.state.store_order`), in service and not charging (``bch`` [kW]:
+        charging is cut before any discharge is added), adds discharge within its power
+        (``kw`` less the discharge ``bdis`` [kW] it already gives) and within the energy it
+        holds above its floor at the end of the hour, ``(keep·e − floor)·η_d − bdis`` [kW over
+        Δt = 1 h], where ``e`` is its content at the start of the hour [kWh] and ``floor`` the
+        higher of ``soc_min·kwh`` and ``reserve[name]`` [kWh] (the controller's reserve; None:
+        ``soc_min`` only). ``bdis`` is changed in place.
+        """
+        p = self.park
+        reserve = reserve or {}
+        for i, b in enumerate(p.batteries):
+            if over <= _TOL:
+                break
+            n = b["name"]
+            if bch[i] > 0 or not p.available("battery", t, n):
+                continue
+            floor = max(b["soc_min"] * b["kwh"], float(reserve.get(n, 0.0)))
+            room = min(b["kw"], (b["keep"] * self.batt[n] - floor) * b["eta_d"]) - bdis[i]
+            add = min(over, room)
+            if add > 0:
+                bdis[i] += add
+                over -= add
+        return max(over, 0.0)
 
     # ------------------------------------------------------------------ cooling
     def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:

@@ -16,6 +16,14 @@ hours of the plan.  The window:
   charging never sets a new monthly peak; a peak the load sets raises the threshold (a
   window that expects the load to raise it may plan charging up to that level, and the
   plant lets it charge so far only once the load has done so);
+* holds the month's peak in real time (``Decision.peak_hold_kw``, with
+  ``operation.real_time_peak_hold``): where the actual import would still exceed the
+  threshold (or the window's planned peak of the month, where it plans the peak higher)
+  once charging is held, the plant discharges the batteries beyond the plan, each
+  down to the reserve the window plans to use later for its own peak shaving
+  (``Decision.battery_reserve_kwh``, :meth:`MPCController.reserves`); energy the window
+  meant for price arbitrage is not reserved (a kW of peak avoided is worth a month's
+  demand charge, a kWh of arbitrage the price spread);
 * values the energy left in each store at the end of the window (terminal value) at
   the mean import price of the window (battery: times the discharge efficiency; thermal
   store: the mean cost of heat from the cheapest heat source; EV fleets: per kWh in the
@@ -59,12 +67,16 @@ class MPCController:
         Month (1-12) -> the plan's peak of that month [kW]: import up to it carries no
         demand charge in the window, and charging is held to it (or the month's peak so
         far, the higher).
+    peak_hold : bool
+        Hold the threshold in real time by discharging the batteries beyond the plan, above
+        the window's reserve (``operation.real_time_peak_hold``).
     """
 
     name = "mpc"
 
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
-                 value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None):
+                 value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None,
+                 peak_hold: bool = True):
         self.problem = problem
         self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
@@ -72,6 +84,7 @@ class MPCController:
         self.step = max(int(step), 1)
         self.voll = float(value_of_lost_load)
         self.options = options
+        self.peak_hold = bool(peak_hold)
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         from solvers.rolling import RollingWindow, column_component, content_component
@@ -107,6 +120,7 @@ class MPCController:
         self.cols = cols
         self.plan = None
         self.plan_t0 = -1
+        self.reserve = {}
         self.windows = []
         self.unserved_planned = 0.0
         self.status_bad = 0
@@ -227,7 +241,45 @@ class MPCController:
         rd = self.win.read
         self.plan = {name: rd(comp, k) for name, comp in self.cols.items()}
         self.plan_t0 = t0
+        self.reserve = self.reserves(t0, out["active"], k) if self.peak_hold and self.win.dc > 0 else {}
+        if self.reserve:
+            p_cur, p_next = self.win.planned_peaks()
+            months = park.month[t0:t0 + k]
+            self.hold = np.where(months == months[0], p_cur, p_next)
         self.python_s += time.perf_counter() - tp
+
+    def reserves(self, t0: int, n: int, k: int) -> dict:
+        """Battery -> content [kWh] to keep at the end of each of the first ``k`` hours of the
+        window just solved (starting at hour ``t0``, ``n`` hours inside the horizon) for the
+        peak shaving the window plans later.
+
+        Peak-shaving discharge: the planned discharge [kW] in the hours where the planned
+        import is at the window's planned peak of its month (the demand-charge rows bind;
+        discharge beyond what holds the peak would leave the row slack, so it is arbitrage
+        and not reserved). Going backwards over the window with the planned charging
+        [kW], the content needed at the end of hour ``j − 1`` is
+        ``A_{j-1} = max(floor, (A_j + dis_peak_j/η_d − η_c·ch_j) / keep)`` [kWh] with
+        ``A_{n-1} = floor = soc_min·kwh`` (Δt = 1 h); the reserve at the end of window hour
+        ``o`` is ``A_o``.
+        """
+        from solvers.rolling import column_component as cc
+
+        park, rd = self.park, self.win.read
+        imp = rd(cc("grid_import"), n)
+        p_cur, p_next = self.win.planned_peaks()
+        months = park.month[t0:t0 + n]
+        peak = np.where(months == months[0], p_cur, p_next)
+        at_peak = imp >= peak - 1e-3 - 1e-6 * np.abs(peak)
+        out = {}
+        for b in park.batteries:
+            ch = rd(cc("battery_charge", b["name"]), n)
+            dis = np.where(at_peak, rd(cc("battery_discharge", b["name"]), n), 0.0)
+            floor = b["soc_min"] * b["kwh"]
+            a = np.full(n, floor)
+            for j in range(n - 1, 0, -1):
+                a[j - 1] = max(floor, (a[j] + dis[j] / b["eta_d"] - b["eta_c"] * ch[j]) / b["keep"])
+            out[b["name"]] = a[:k]
+        return out
 
     def _threshold(self, t: int) -> float:
         """The month's peak threshold at hour ``t``: the higher of its peak so far and the plan's
@@ -242,6 +294,9 @@ class MPCController:
         p = self.plan
         park = self.park
         d = Decision(charge_limit_kw=self._threshold(t) if self.win.dc > 0 else None)
+        if self.reserve:  # the peak the window plans for this hour's month, if it plans it higher
+            d.peak_hold_kw = max(d.charge_limit_kw, float(self.hold[o]))
+            d.battery_reserve_kwh = {name: float(r[o]) for name, r in self.reserve.items()}
         d.battery_kw = {b["name"]: float(p[("bch", b["name"])][o] - p[("bdis", b["name"])][o])
                         for b in park.batteries}
         d.tes_kw = {x["name"]: float(p[("tch", x["name"])][o] - p[("tdis", x["name"])][o])
@@ -270,7 +325,9 @@ class MPCController:
         n = max(w.n_solves, 1)
         return {"kind": "mpc", "horizon_h": self.H, "step_h": self.step,
                 "peak_threshold": ("max(month peak so far, plan's monthly peak)" if self.peak_targets
-                                   else "month peak so far") + "; charging held to it on the measured import",
+                                   else "month peak so far") + "; charging held to it on the measured import"
+                + ("; batteries discharge in real time to hold it, above the window's reserve for its "
+                   "planned peak shaving" if self.peak_hold else ""),
                 "windows_solved": w.n_solves, "window_build_s": self.build_s,
                 "highs_s": w.solve_s, "update_s": w.update_s, "python_s": self.python_s,
                 "mean_window_solve_ms": 1e3 * w.solve_s / n,

@@ -16,7 +16,11 @@ and the heat pumps' COP are known):
   the measured import (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store
   and EV charging beyond the promises as far as the actual load leaves no room), so a
   forecast error never lets charging set a new peak that would become the next day's
-  allowance. A peak the load itself sets raises the threshold.
+  allowance. Where the actual import still exceeds the threshold, the batteries
+  discharge in real time beyond the hour's set-point, within power and down to
+  ``soc_min`` (``Decision.peak_hold_kw``, with ``operation.real_time_peak_hold``; the rule
+  plans no later use to reserve energy for). A peak the load sets beyond that raises the
+  threshold.
 * **EV charging by departure deadline**: every connected vehicle gets at least what it
   must receive this hour to reach its promise at full power before departure; in valley
   hours or with PV surplus the fleet charges everything it can.
@@ -49,13 +53,17 @@ class RuleController:
         Forecasts of ``load_kw``, ``pv_per_kwp`` (and ``heat_kw``, ``cool_kw``).
     peak_targets : dict, optional
         Month (1-12) -> peak-shaving threshold [kW], e.g. the plan's monthly peaks.
+    peak_hold : bool
+        Hold the threshold in real time by discharging the batteries beyond the set-point
+        (``operation.real_time_peak_hold``).
     """
 
     name = "rule"
 
-    def __init__(self, forecaster, peak_targets: dict | None = None):
+    def __init__(self, forecaster, peak_targets: dict | None = None, peak_hold: bool = True):
         self.fc = forecaster
         self.peak_targets = dict(peak_targets or {})
+        self.peak_hold = bool(peak_hold)
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         self.park = park
@@ -96,6 +104,8 @@ class RuleController:
         m = int(park.month[t])
         thr = max(s.month_peak_kw, self.peak_targets.get(m, 0.0)) if park.demand_charge > 0 else np.inf
         d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None)
+        if self.peak_hold:
+            d.peak_hold_kw = d.charge_limit_kw
         # EV fleets: deadline first, everything in the valley or with PV surplus
         for f in park.fleets:
             veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
@@ -151,7 +161,8 @@ class RuleController:
         return {"kind": "rule", "decisions": self.n_decisions,
                 "peak_threshold": ("max(month peak so far, plan's monthly peak)"
                                    if self.peak_targets else "month peak so far")
-                + "; charging held to it on the measured import"}
+                + "; charging held to it on the measured import"
+                + ("; batteries discharge in real time to hold it" if self.peak_hold else "")}
 
 
 def split(want: float, stores: list[dict], power) -> dict:

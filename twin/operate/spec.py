@@ -47,4 +47,11 @@ class OperationSpec(_Strict):
     value_of_lost_load_source: str | None = Field(
         None, max_length=300, description="Where value_of_lost_load_cny_per_kwh comes from (a citation) [-]; "
         "empty: the outputs label the value ASSUMED")
+    real_time_peak_hold: bool = Field(
+        True, description="Real-time layer under both controllers [-]: where an hour's actual import would "
+        "exceed the month's peak threshold (the highest import already paid for this month, or the plan's peak "
+        "where higher) once flexible charging is held, the batteries discharge beyond the controller's set-point "
+        "to hold it, within their power and down to the energy the controller keeps in reserve (the rolling "
+        "horizon: what its window plans for later peak shaving; the rule-based controller: soc_min). false: only "
+        "charging is held to the threshold")
     faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

@@ -146,6 +146,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
                      "value_of_lost_load_cny_per_kwh": voll,
                      "value_of_lost_load_source": voll_source(spec),
+                     "real_time_peak_hold": spec.real_time_peak_hold,
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -162,20 +163,22 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
              "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
              "and peaks where the aggregate plan cannot be split among the vehicles"),
             voll_note(voll, spec.value_of_lost_load_source),
-        ],
+        ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else []),
         "warnings": [],
     }
     datasets, dispatch = [], {}
     for name in controllers:
         t_c = time.perf_counter()
         if name == "rule":
-            ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None)
+            ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None,
+                                  peak_hold=spec.real_time_peak_hold)
         elif name == "mpc":
             ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
                                  value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
-                                 peak_targets=plan_peaks if park.demand_charge > 0 else None)
+                                 peak_targets=plan_peaks if park.demand_charge > 0 else None,
+                                 peak_hold=spec.real_time_peak_hold)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
@@ -221,6 +224,18 @@ def voll_note(voll: float, source: str | None) -> str:
            else "ASSUMED: no official Chinese value of lost load for parks; operation.value_of_lost_load_cny_per_kwh")
     return (f"energy an operated year does not serve (electricity, heat, cooling, EV charging short at departure) "
             f"costs the value of lost load, {voll:g} CNY/kWh ({why})")
+
+
+def peak_hold_note(on: bool) -> str:
+    """The sentence (summary notes, report) that states what the real-time layer does about the
+    month's peak (``operation.real_time_peak_hold``)."""
+    if on:
+        return ("real-time layer: where an hour's actual import would exceed the month's peak threshold once "
+                "flexible charging is held, the batteries discharge beyond the controller's set-point to hold it, "
+                "within their power (rule-based: down to the minimum state of charge; rolling horizon: above the "
+                "reserve its window plans for later peak shaving); operation.real_time_peak_hold")
+    return ("no real-time discharge for the month's peak (operation.real_time_peak_hold: false): only charging is "
+            "held to the threshold")
 
 
 #: Controller names in the sentences of the outputs.

@@ -287,3 +287,14 @@ class Decision:
     beyond what the vehicles' promises need is given only the room below it) [kW]; the
     peak-shaving threshold of a demand charge. The load itself may still take the import
     above it; charging never does. None: no limit."""
+    peak_hold_kw: float | None = None
+    """Import the plant holds in real time by discharging the batteries beyond their
+    set-points, on the hour's actual flows, once flexible charging is held
+    (:meth:`twin.operate.loop.Plant.hold_import`) [kW]: the month's peak threshold, so that
+    a load higher than its forecast does not set a new monthly peak while a battery has
+    power and energy above its reserve. None: no real-time discharge for the peak (the
+    plant still discharges before it sheds load at the import limit)."""
+    battery_reserve_kwh: dict = field(default_factory=dict)
+    """Battery -> content [kWh] the real-time peak hold leaves in it at the end of the hour
+    (energy the controller plans to use later); a battery not named keeps only its
+    ``soc_min``."""
