@@ -299,3 +299,35 @@ def test_a_zero_residual_cap_on_representative_days_is_solved_not_declared_infea
     assert any(n.startswith("sizing on the 8 representative days: the interior-point solver reported the model "
                             "infeasible; re-solved with the simplex method") for n in s["solver"]["notes"])
     assert "按 8 个典型日定容时：内点法判定模型不可行；已用单纯形法复核求解" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_solve_highs_leaves_undecided_is_a_clear_error_not_a_traceback(monkeypatch):
+    """HiGHS ending without a solution and without a verdict (status Unknown) raised a bare
+    RuntimeError through `twin run` (a traceback); it is a message saying what to try."""
+    import twin.run as R
+
+    def undecided(problem, options=None):
+        raise RuntimeError("HiGHS stopped without a usable solution: Unknown")
+
+    monkeypatch.setattr(S, "solve", undecided)
+    for closest in (False, True):
+        with pytest.raises(R.UserInputError) as e:
+            R._solve_closest(park(), SIMPLEX, "sizing on 8 representative days", closest, {}, [])
+        assert str(e.value).startswith("sizing on 8 representative days: HiGHS stopped without a usable solution")
+        assert "--solver-method simplex or ipx" in str(e.value)
+    with pytest.raises(R.UserInputError, match="^baseline: HiGHS stopped"):
+        R._solve(park(), SIMPLEX, "baseline")
+
+
+@pytest.mark.slow
+def test_a_core_indicator_out_of_reach_on_representative_days_is_explained(tmp_path):
+    """The office example at least cost with a 910号 core indicator of 0.2 and its 10 GWh/yr of
+    green power, sized on 8 representative days: HiPO and IPX found it infeasible, the simplex
+    method asked to confirm ended undecided, and the run stopped with a RuntimeError traceback.
+    It ends with the out-of-reach message: the best value and the levers at their limit."""
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "office_guangzhou.yaml"), "-o",
+                                  str(tmp_path / "out"), "--representative-days", "8", "--objective", "min_cost",
+                                  "--set", "targets.core_indicator_max_tco2_per_tce=0.2", "-q"])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), (r.output, r.exception)
+    assert "910号 core indicator ≤ 0.2 tCO2/tce (acceptance basis) is out of reach: at best" in r.output
+    assert "green power at the 10,000 MWh/yr available" in r.output
