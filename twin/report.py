@@ -332,14 +332,13 @@ def targets_table(targets: list[dict], lang: str) -> str:
     for t in targets:
         val = pct(t["value"]) if t["unit"] == "1" else fmt(t["value"], 4)
         mc = t.get("marginal_cost_cny_per_unit")
+        # where the threshold comes from and its source, once each ("stated by the planner" is both for a residual cap)
+        basis = list(dict.fromkeys(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x))
         rows.append((phrase(t["label"], lang), val, ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
                      "—" if mc is None else (f"{fmt(mc)} {phrase(t['marginal_cost_unit'], lang)}"
                                              f"（{phrase(t['marginal_cost_note'], lang)}）" if zh else
                                              f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})"),
-                     _Raw("；".join(phrase_html(x, lang) for x in (t.get("threshold_origin"), t.get("tce_basis"),
-                                                                 t.get("source")) if x) if zh else
-                          _esc("; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source"))
-                                         if x)))))
+                     _Raw("；".join(phrase_html(x, lang) for x in basis) if zh else _esc("; ".join(basis)))))
     head = (("目标", "达到值", "是否约束", "边际成本（对偶值）", "依据") if zh else
             ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
     note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else

@@ -1198,3 +1198,12 @@ PATTERNS.extend([
     ),
 ])
 _WORDS_ZH.update({"Taiwan": "台湾", "Hong Kong": "香港", "Macau": "澳门"})
+
+
+# --------------------------------------------------------------------------- audit of unusual runs
+PHRASES.update({
+    "CNY/yr per 1.0 of share": "元/年 每单位占比（1.0 即 100 个百分点）",
+})
+PATTERNS.extend([
+    (r"^(?P<c>[\d,.]+) CNY/yr per tCO2 less$", "每减少 1 tCO2 增加 {c} 元/年"),
+])

@@ -241,10 +241,24 @@ def headline(summary: dict) -> str:
                          f"(pass: {loc.get('pass')})")
     for t in s.get("targets") or []:
         mc = t.get("marginal_cost_cny_per_unit")
-        lines.append(f"  target {t['label']}: reached {_num(t.get('value'), 4)}"
+        lines.append(f"  target {t['label']}: reached {target_value_text(t)}"
                      + (f", binding, {t.get('marginal_cost_note')}" if t.get("binding") else ", not binding")
                      + ("" if mc is not None else " (no dual: MILP)"))
     return "\n".join(lines)
+
+
+def target_value_text(t: dict) -> str:
+    """The value a target row reached, in the unit of its label: a share in per cent (as the
+    label states its threshold; 0.9283 beside "≥ 90.0%" read as a fraction of a per cent), the
+    core indicator in tCO2/tce, residual emissions in tCO2/yr."""
+    v, unit = t.get("value"), t.get("unit")
+    if not isinstance(v, (int, float)) or not np.isfinite(v):
+        return "—"
+    if unit == "1":
+        return f"{100 * v:.1f}%"
+    if unit == "tCO2/yr":
+        return f"{v:,.1f} tCO2/yr"
+    return f"{v:.4f} {unit}" if unit else f"{v:.4f}"
 
 
 def summary_json(summary: dict) -> str:
@@ -275,4 +289,5 @@ def read_summary(path: str | Path) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
-           "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json", "versions"]
+           "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json",
+           "target_value_text", "versions"]
