@@ -53,3 +53,55 @@ def test_the_basis_of_a_residual_cap_is_said_once():
     zh, en = targets_table([row], "zh"), targets_table([row], "en")
     assert zh.count("规划方给定") == 1 and "每减少 1 tCO2 增加 12.74 元/年" in zh
     assert en.count("stated by the planner") == 1
+
+
+def test_a_front_on_representative_days_says_so_and_shows_the_headline_plan_over_the_full_year(tmp_path):
+    """--objective pareto --representative-days: the front's points hold the days' values, and the
+    point marked "headline plan" sat at the days' cost (office example: 11.37 M CNY/yr, 5,558 t)
+    beside a headline of the full year's 12.39 M CNY/yr and 5,602 t, with nothing saying why. Each
+    point says what it was sized on; the headline plan's point carries the full-year values the
+    headline gives, and the report draws them and says so (zh and en)."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    tiny = Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml"
+    out = tmp_path / "front"
+    r = CliRunner().invoke(main, ["run", str(tiny), "-o", str(out), "-q", "--objective", "pareto",
+                                  "--pareto-points", "3", "--representative-days", "6"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {p["sized_on"] for p in s["pareto"]} == {"6 representative days"}
+    head = next(p for p in s["pareto"] if p["headline"])
+    assert head["full_year"] == {"cost_cny": s["annualised_cost_cny"],
+                                 "residual_tco2": s["emissions_tco2"]["residual"]}
+    assert head["cost_cny"] != s["annualised_cost_cny"]  # the days' value is not the full year's
+    assert "full_year" not in next(p for p in s["pareto"] if not p["headline"])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "前沿各点均按 6 个典型日定容" in html
+    assert "前沿各点均按典型日定容，本方案（最低成本端）按全年调度" in html  # the solver table's note, in Chinese
+    from twin.report import fig_pareto
+    star = fig_pareto(s, "zh").data[1]
+    assert star.name == "本方案（全年调度）"
+    assert (star.x[0], star.y[0]) == (s["emissions_tco2"]["residual"], s["annualised_cost_cny"] / 1e4)
+    from twin.fmt import fmt_value
+    assert f"全年为 {fmt_value(s['annualised_cost_cny'])} 元/年" in html
+    from twin.report import render_report
+    import xarray as xr
+    with xr.open_dataset(out / "results.nc") as ds:
+        en = render_report(ds.load(), s, lang="en")
+    assert "Every point of the front is sized on 6 representative days" in en
+
+
+def test_a_front_on_the_modelled_horizon_needs_no_such_note(tmp_path):
+    from twin.report import pareto_note
+    from twin.results.summary import _pareto_basis
+
+    s = {"hours": 72, "pareto": [{"headline": True, "cost_cny": 1.0, "residual_tco2": 2.0}],
+         "annualised_cost_cny": 1.0, "emissions_tco2": {"residual": 2.0}}
+    _pareto_basis(s, None)
+    assert s["pareto"][0]["sized_on"] == "the first 72 h" and "full_year" not in s["pareto"][0]
+    assert pareto_note(s, "zh") == ""

@@ -1207,3 +1207,19 @@ PHRASES.update({
 PATTERNS.extend([
     (r"^(?P<c>[\d,.]+) CNY/yr per tCO2 less$", "每减少 1 tCO2 增加 {c} 元/年"),
 ])
+TEXT.update({
+    "pareto_front_days": ("前沿（按典型日定容）", "front (sized on the representative days)"),
+    "pareto_headline_full_year": ("本方案（全年调度）", "headline plan over the full year"),
+    "pareto_days_note": (
+        "前沿各点均按 {k} 个典型日定容，其成本与排放为典型日折算的全年值。本方案即前沿的最低成本端，随后按全年逐时调度："
+        "全年为 {c} 元/年、剩余排放 {e} tCO2/年（在典型日上为 {c0} 元/年、{e0} tCO2/年，星号为全年值）；"
+        "核心结果、台账与评分均为全年值。",
+        "Every point of the front is sized on {k} representative days: its cost and emissions are the days' "
+        "values scaled to a year. The headline plan, the front's minimum-cost end, was then dispatched over the "
+        "full year: {c} CNY/yr and {e} tCO2/yr residual there ({c0} CNY/yr and {e0} tCO2/yr on the days; the "
+        "star marks the full year); the headline figures, the ledger and the scores are the full year's."),
+})
+PHRASES.update({
+    "every Pareto point is sized on the representative days, and the headline plan (the minimum-cost end) is "
+    "dispatched over the full year": "前沿各点均按典型日定容，本方案（最低成本端）按全年调度",
+})
