@@ -105,3 +105,18 @@ def test_a_front_on_the_modelled_horizon_needs_no_such_note(tmp_path):
     _pareto_basis(s, None)
     assert s["pareto"][0]["sized_on"] == "the first 72 h" and "full_year" not in s["pareto"][0]
     assert pareto_note(s, "zh") == ""
+
+
+def test_the_chapters_a_whole_park_score_needs_are_words_not_a_python_list():
+    """The scorecard note read "全园区总分需要申报第 ['4', '6', '8', '9', '10'] 章的得分" (and so in English)."""
+    from test_assess import Declarations, ParkInfo, assess, ledger
+
+    note = assess(ledger(), Declarations(), ParkInfo(park_type="manufacturing")).aggregate["note"]
+    assert note == "whole-park estimate needs declared chapters 4, 5, 6, 8, 9, 10; chapter 7 and 12 shown alone"
+    assert phrase(note, "zh") == "全园区总分需要申报第 4, 5, 6, 8, 9, 10 章的得分；此处仅给出第7章和第12章"
+
+
+def test_twin_compare_gives_bonus_points_in_chinese():
+    from twin.report_text import unit
+
+    assert unit("points", "zh") == "分" and unit("points", "en") == "points"

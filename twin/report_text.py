@@ -364,6 +364,8 @@ def unit(u: str, lang: str) -> str:
     """A unit for display: Chinese time and currency words in Chinese reports ("CNY/yr" → "元/年")."""
     if lang == "en":
         return u
+    if u == "points":  # T/CSUS 66-2023 bonus points (twin compare)
+        return "分"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
@@ -1223,3 +1225,7 @@ PHRASES.update({
     "every Pareto point is sized on the representative days, and the headline plan (the minimum-cost end) is "
     "dispatched over the full year": "前沿各点均按典型日定容，本方案（最低成本端）按全年调度",
 })
+PATTERNS.extend([
+    (r"^whole-park estimate needs declared chapters (?P<c>\d+(?:, \d+)*); chapter 7 and 12 shown alone$",
+     "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
+])
