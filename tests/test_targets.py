@@ -331,3 +331,23 @@ def test_a_core_indicator_out_of_reach_on_representative_days_is_explained(tmp_p
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), (r.output, r.exception)
     assert "910号 core indicator ≤ 0.2 tCO2/tce (acceptance basis) is out of reach: at best" in r.output
     assert "green power at the 10,000 MWh/yr available" in r.output
+
+
+def test_a_residual_cap_out_of_reach_because_of_boiler_fuel_says_so():
+    """A residual cap of 0 on the office example listed V2G chargers and certificates as the levers
+    exhausted, while what remained was the (implied) gas boiler's fuel, which none of them
+    reduces; the message now says how much of what remains is boiler fuel."""
+    from dataclasses import replace
+
+    prob = replace(park(green_mwh=1e6), heat_demand_kw=np.full(T, 50.0),
+                   boilers=[S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.20196,
+                                        max_kw=50.0, existing_kw=50.0)])
+    fuel_t = 50.0 / 0.92 * 0.20196e-3 * T * 365
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(replace(prob, targets=S.Targets(residual_max_t=0.0)), SIMPLEX)
+    assert "residual emissions ≤ 0 tCO2/yr is out of reach" in str(e.value)
+    assert f"of what remains, {fuel_t:,.6g} tCO2/yr is boiler fuel, which PV, green power and certificates do " \
+           "not reduce" in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:  # no fuel: no such sentence
+        S.solve(park(S.Targets(residual_max_t=0.0), pv_max=300.0), SIMPLEX)
+    assert "boiler fuel" not in str(e.value)

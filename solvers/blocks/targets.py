@@ -245,4 +245,12 @@ def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
         lev = exhausted_levers(ctx, sol)
         lines.append("levers exhausted: " + ("; ".join(lev) if lev else "none at a bound (the target "
                                                                        "conflicts with another requirement)"))
+        fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
+        names = {sf["name"] for sf in shortfalls(ctx, sol, violations)}
+        if fuel > 1e-6 and names & {"core", "residual"}:
+            # a residual cap of 0 on the office example listed V2G chargers and certificates, while what
+            # remained was the gas boiler's fuel, which none of them reduces
+            lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
+                         "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
+                         "it, or offsets cover it)")
     return lines
