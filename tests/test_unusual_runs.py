@@ -120,3 +120,26 @@ def test_twin_compare_gives_bonus_points_in_chinese():
     from twin.report_text import unit
 
     assert unit("points", "zh") == "分" and unit("points", "en") == "points"
+
+
+def test_a_declared_v2g_charger_share_counts_only_as_far_as_the_plan_builds_it():
+    """The office example declares 30 % bidirectional chargers and prices them
+    (costs.v2g_charger_extra); the optimiser built none, yet item 12.1 scored a point for the
+    declared 30 % beside "V2G discharge 0 kW" and costs without those chargers. The share counts
+    at the plan's, and the evidence says why (zh too); a plan that builds them keeps the declaration."""
+    from pathlib import Path
+
+    from twin.evaluate import declarations_of_plan
+    from twin.report_scorecard import _evidence
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "office_guangzhou.yaml").scenario
+    d = declarations_of_plan(sc, {"ev_v2g_chargers": {"employee cars": 0.0}})
+    assert d.v2g_charger_share.value == 0.0
+    ev = d.v2g_charger_share.evidence
+    assert ev.endswith("; declared 30.0%, but the plan builds 0 of 200 chargers bidirectional (0.0%)")
+    assert "规划只建设 0/200 台双向充电桩（0.0%），按规划计" in _evidence(ev, "zh")
+    assert "充电设施规划: 60 of 200 chargers bidirectional (example)</span>" in _evidence(ev, "zh")
+    kept = declarations_of_plan(sc, {"ev_v2g_chargers": {"employee cars": 60.0}})
+    assert kept.v2g_charger_share.value == 0.3 and kept is sc.declarations
+    assert declarations_of_plan(sc, {}) is sc.declarations  # V2G not sized by the optimiser: as declared
