@@ -205,6 +205,19 @@ def test_offset_share_cap_infeasible_is_explained():
     assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
 
 
+def test_net_zero_out_of_reach_is_explained_like_a_target():
+    """Net zero out of reach said only "emission bound: short by 0.32 tCO2/yr" (the manufacturing
+    example without heat pumps: "short by 63.1976 tCO2/yr"), naming neither the requirement nor
+    what ran out; it now says both, with the offset cap among the levers."""
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2))
+    msg = str(exc.value)
+    assert "net emissions ≤ 0 tCO2/yr is out of reach: at best 0.32 tCO2/yr" in msg
+    assert ("levers exhausted: pv_kwp[roof] at its maximum 600; no green power offered (carbon.max_green_power_mwh = "
+            "0); offsets at their cap of 20% of gross emissions, 0.08 tCO2/yr (carbon.max_offset_share)") in msg
+    assert "boiler fuel" not in msg
+
+
 def test_green_certificates_reduce_grid_emissions():
     """Certificates at 20 CNY/MWh reduce grid emissions at the mean factor 0.5 t/MWh:
     40 CNY/t, below offsets (50).  With PV capped at 0 kWp and 1 MWh of certificates

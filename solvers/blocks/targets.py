@@ -204,6 +204,17 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
         out.append(f"green certificates at the {c.certificate_max_mwh:,.6g} MWh/yr available")
     if ctx.green_var is None:
         out.append("no green power offered (carbon.max_green_power_mwh = 0)")
+    off = getattr(ctx, "offsets", None)
+    if off is not None and getattr(ctx, "gross", None) is not None:  # (unit tests pass a bare context)
+        o = sol.value(off)
+        if off.ub is not None and off.ub > 0 and o >= off.ub * (1 - 1e-6):
+            out.append(f"offsets at the {off.ub:,.6g} tCO2/yr available")
+        elif c.offset_max_share < 1.0:
+            gross = c.offset_share_basis != "residual"
+            cap = c.offset_max_share * sol.expr(ctx.gross if gross else ctx.residual)
+            if cap > 0 and o >= cap - 1e-6 * max(1.0, cap):
+                out.append(f"offsets at their cap of {c.offset_max_share:.0%} of {'gross' if gross else 'residual'} "
+                           f"emissions, {cap:,.6g} tCO2/yr (carbon.max_offset_share)")
     return out
 
 
