@@ -351,3 +351,19 @@ def test_a_residual_cap_out_of_reach_because_of_boiler_fuel_says_so():
     with pytest.raises(S.InfeasibleError) as e:  # no fuel: no such sentence
         S.solve(park(S.Targets(residual_max_t=0.0), pv_max=300.0), SIMPLEX)
     assert "boiler fuel" not in str(e.value)
+
+
+def test_a_core_indicator_out_of_reach_says_certificates_do_not_count_on_the_acceptance_basis():
+    """The office example's core indicator of 0.2 out of reach listed green power at its limit but
+    not the 8,000 MWh/yr of certificates on offer and unused, without saying why: on the acceptance
+    basis they earn nothing."""
+    from dataclasses import replace
+
+    base = park(S.Targets(core_max_tco2_per_tce=0.2), pv_max=300.0)
+    offered = replace(base, carbon=replace(base.carbon, certificate_max_mwh=1e6, certificate_price_cny_per_mwh=5.0))
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(offered, SIMPLEX)
+    assert "green certificates earn nothing on the core indicator's acceptance basis" in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:  # none offered: nothing to explain
+        S.solve(base, SIMPLEX)
+    assert "green certificates earn nothing" not in str(e.value)

@@ -258,6 +258,12 @@ def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
                                                                        "conflicts with another requirement)"))
         fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
         names = {sf["name"] for sf in shortfalls(ctx, sol, violations)}
+        tg = ctx.p.targets
+        if ("core" in names and tg.core_basis == "acceptance" and ctx.cert_var is not None
+                and tg.acceptance_certificate_ef_kgco2_per_kwh >= tg.acceptance_ef_kgco2_per_kwh):
+            # certificates on offer but not among the levers: say why, or the planner wonders
+            lines.append("green certificates earn nothing on the core indicator's acceptance basis "
+                         "(accounting.acceptance_green_certificates: not_credited); green power and PV do")
         if fuel > 1e-6 and names & {"core", "residual"}:
             # a residual cap of 0 on the office example listed V2G chargers and certificates, while what
             # remained was the gas boiler's fuel, which none of them reduces
