@@ -266,10 +266,19 @@ class HighsBackend:
             # HiPO has declared feasible target-constrained full-year models infeasible (the
             # office example's core_910 variant, which IPX solves): a verdict of infeasibility
             # is confirmed by IPX before anyone is told their targets are out of reach
-            self.notes.append(f"HiPO reported the model {r.status}; re-solved with IPX (with crossover) "
-                              "to confirm, which the later re-solves of this model use")
+            note = (f"HiPO reported the model {r.status}; re-solved with IPX (with crossover) "
+                    "to confirm, which the later re-solves of this model use")
+            self.notes.append(note)
             self.algorithm = alg = "ipx"
-            r = self._run("ipx")
+            hipo, r = r, self._run("ipx")
+            if r.status == "error":
+                # IPX can end undecided here (the office example at net zero with no offsets allowed,
+                # on eight representative days: "Solve error" after 0 iterations), which stopped the
+                # run with no verdict; HiPO's goes on to the simplex method's check below
+                self.notes[self.notes.index(note)] = (
+                    f"HiPO reported the model {hipo.status}; IPX, asked to confirm, ended undecided "
+                    f"({r.termination})")
+                r = hipo
         if (alg in ("ipx", "ipm") and not self.cmodel.n_int
                 and r.status in ("infeasible", "infeasible_or_unbounded")):
             # interior-point methods can misjudge a model whose feasible set has no interior:

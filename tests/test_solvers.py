@@ -216,6 +216,9 @@ def test_net_zero_out_of_reach_is_explained_like_a_target():
     assert ("levers exhausted: pv_kwp[roof] at its maximum 600; no green power offered (carbon.max_green_power_mwh = "
             "0); offsets at their cap of 20% of gross emissions, 0.08 tCO2/yr (carbon.max_offset_share)") in msg
     assert "boiler fuel" not in msg
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.0))
+    assert "no offsets allowed (carbon.max_offset_share = 0)" in str(exc.value)
 
 
 def test_green_certificates_reduce_grid_emissions():
@@ -549,6 +552,37 @@ def test_infeasibility_stands_when_the_simplex_confirmation_ends_undecided(monke
         solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2), SolveOptions(solver="ipx"))
     assert calls[:2] == ["ipx", "simplex"]
     assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
+
+
+def test_an_undecided_ipx_confirmation_hands_hipo_s_verdict_to_the_simplex_method(monkeypatch):
+    """HiPO said infeasible and IPX, asked to confirm, ended with "Solve error" after 0 iterations
+    (the office example at net zero with no offsets allowed, on 8 representative days): the run
+    stopped with no verdict. HiPO's verdict now goes on to the simplex method, which decides."""
+    from solvers import highs_backend as hb
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def ipx_undecided(self, alg, extra=None):
+        calls.append(alg)
+        r = real(self, alg, extra)
+        if alg == "hipo":
+            r.status, r.termination = "infeasible", "Infeasible"
+        elif alg == "ipx":
+            r.status, r.termination = "error", "Solve error"
+        return r
+
+    monkeypatch.setattr(hb, "hipo_available", lambda: True)
+    monkeypatch.setattr(hb.HighsBackend, "_run", ipx_undecided)
+    r = solve(pv_problem(), SolveOptions(solver="hipo"))  # feasible: the simplex method solves it
+    assert calls == ["hipo", "ipx", "simplex"] and r.status == "optimal"
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+    assert r.solver_notes[0] == "HiPO reported the model infeasible; IPX, asked to confirm, ended undecided (Solve error)"
+    calls.clear()
+    with pytest.raises(InfeasibleError) as exc:  # infeasible: said so, with the shortfall
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2),
+              SolveOptions(solver="hipo", explain_infeasibility=False))
+    assert calls == ["hipo", "ipx", "simplex"]
 
 
 def test_hipo_missing_libraries_fall_back_to_ipx(monkeypatch):

@@ -143,3 +143,12 @@ def test_a_declared_v2g_charger_share_counts_only_as_far_as_the_plan_builds_it()
     kept = declarations_of_plan(sc, {"ev_v2g_chargers": {"employee cars": 60.0}})
     assert kept.v2g_charger_share.value == 0.3 and kept is sc.declarations
     assert declarations_of_plan(sc, {}) is sc.declarations  # V2G not sized by the optimiser: as declared
+
+
+def test_the_solver_notes_of_an_undecided_confirmation_are_in_chinese():
+    assert phrase("HiPO reported the model infeasible; IPX, asked to confirm, ended undecided (Solve error)",
+                  "zh") == "HiPO 判定模型不可行；用 IPX 复核时未得出结论（Solve error）"
+    assert phrase("sizing on the 8 representative days: HiPO reported the model infeasible; IPX, asked to confirm, "
+                  "ended undecided (Solve error)", "zh").startswith("按 8 个典型日定容时：HiPO 判定模型不可行")
+    assert phrase("the interior-point solver reported the model infeasible; the simplex method, asked to confirm, "
+                  "ended undecided (Unknown), so the verdict stands", "zh").endswith("维持该判定")

@@ -1234,3 +1234,15 @@ PATTERNS.extend([
      r"bidirectional \((?P<s>[\d.]+)%\)$",
      "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
 ])
+PATTERNS.extend([
+    (r"^HiPO reported the model infeasible; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
+     "HiPO 判定模型不可行；用 IPX 复核时未得出结论（{t}）"),
+    (r"^HiPO reported the model infeasible_or_unbounded; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
+     "HiPO 判定模型不可行或无界；用 IPX 复核时未得出结论（{t}）"),
+    (r"^the interior-point solver reported the model infeasible; the simplex method, asked to confirm, ended "
+     r"undecided \((?P<t>[^)]*)\), so the verdict stands$",
+     "内点法判定模型不可行；用单纯形法复核时未得出结论（{t}），维持该判定"),
+    (r"^the interior-point solver reported the model infeasible_or_unbounded; the simplex method, asked to "
+     r"confirm, ended undecided \((?P<t>[^)]*)\), so the verdict stands$",
+     "内点法判定模型不可行或无界；用单纯形法复核时未得出结论（{t}），维持该判定"),
+])

@@ -209,6 +209,8 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
         o = sol.value(off)
         if off.ub is not None and off.ub > 0 and o >= off.ub * (1 - 1e-6):
             out.append(f"offsets at the {off.ub:,.6g} tCO2/yr available")
+        elif c.offset_max_share <= 0.0:
+            out.append("no offsets allowed (carbon.max_offset_share = 0)")
         elif c.offset_max_share < 1.0:
             gross = c.offset_share_basis != "residual"
             cap = c.offset_max_share * sol.expr(ctx.gross if gross else ctx.residual)
