@@ -347,10 +347,17 @@ def test_a_residual_cap_out_of_reach_because_of_boiler_fuel_says_so():
         S.solve(replace(prob, targets=S.Targets(residual_max_t=0.0)), SIMPLEX)
     assert "residual emissions ≤ 0 tCO2/yr is out of reach" in str(e.value)
     assert f"of what remains, {fuel_t:,.6g} tCO2/yr is boiler fuel, which PV, green power and certificates do " \
-           "not reduce" in str(e.value)
+           "not reduce (heat pumps or electric boilers in the scenario can replace it; offsets do not count here)" \
+           in str(e.value)  # a residual cap is before offsets
     with pytest.raises(S.InfeasibleError) as e:  # no fuel: no such sentence
         S.solve(park(S.Targets(residual_max_t=0.0), pv_max=300.0), SIMPLEX)
     assert "boiler fuel" not in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:  # net zero with no offsets allowed: offsets would count there
+        S.solve(replace(prob, objective="net_zero", carbon=replace(prob.carbon, offset_max_share=0.0)), SIMPLEX)
+    assert "net emissions ≤ 0 tCO2/yr is out of reach" in str(e.value)
+    assert "no offsets allowed (carbon.max_offset_share = 0)" in str(e.value)
+    assert f"{fuel_t:,.6g} tCO2/yr is boiler fuel" in str(e.value) and "or offsets within their cap cover it" \
+        in str(e.value)
 
 
 def test_a_core_indicator_out_of_reach_says_certificates_do_not_count_on_the_acceptance_basis():

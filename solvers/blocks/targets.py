@@ -271,5 +271,5 @@ def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
             # remained was the gas boiler's fuel, which none of them reduces
             lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
                          "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
-                         "it, or offsets cover it)")
+                         "it; offsets do not count here)")
     return lines
