@@ -495,4 +495,15 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
                           "value": float(bound) + viol[label], "unit": "tCO2/yr", "short": viol[label],
                           "row_unit": "tCO2/yr", "slack": label})
     levers = targets.exhausted_levers(ctx, sol) if short else []
+    bounds = [sf for sf in short if sf["name"] in ("emission_bound", "residual_cap")]
+    for sf in bounds:  # net zero (or a residual cap) out of reach said as a target's is, not as a bare slack
+        lines.append(f"{sf['label']} is out of reach: at best {sf['value']:,.6g} tCO2/yr")
+    if bounds and not any(x.startswith("levers exhausted: ") for x in lines):
+        lines.append("levers exhausted: " + ("; ".join(levers) if levers else "none at a bound"))
+        fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
+        if fuel > 1e-6:  # offsets count against net emissions only, not against a residual cap
+            net = any(sf["name"] == "emission_bound" for sf in bounds)
+            lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
+                         "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
+                         + ("it, or offsets within their cap cover it)" if net else "it; offsets do not count here)"))
     raise InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short, levers=levers)

@@ -205,6 +205,22 @@ def test_offset_share_cap_infeasible_is_explained():
     assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
 
 
+def test_net_zero_out_of_reach_is_explained_like_a_target():
+    """Net zero out of reach said only "emission bound: short by 0.32 tCO2/yr" (the manufacturing
+    example without heat pumps: "short by 63.1976 tCO2/yr"), naming neither the requirement nor
+    what ran out; it now says both, with the offset cap among the levers."""
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2))
+    msg = str(exc.value)
+    assert "net emissions ≤ 0 tCO2/yr is out of reach: at best 0.32 tCO2/yr" in msg
+    assert ("levers exhausted: pv_kwp[roof] at its maximum 600; no green power offered (carbon.max_green_power_mwh = "
+            "0); offsets at their cap of 20% of gross emissions, 0.08 tCO2/yr (carbon.max_offset_share)") in msg
+    assert "boiler fuel" not in msg
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.0))
+    assert "no offsets allowed (carbon.max_offset_share = 0)" in str(exc.value)
+
+
 def test_green_certificates_reduce_grid_emissions():
     """Certificates at 20 CNY/MWh reduce grid emissions at the mean factor 0.5 t/MWh:
     40 CNY/t, below offsets (50).  With PV capped at 0 kWp and 1 MWh of certificates
@@ -511,6 +527,62 @@ def test_interior_point_infeasibility_is_confirmed_by_simplex(monkeypatch):
     assert r.status == "optimal" and r.algorithm == "simplex"
     assert "re-solved with the simplex method to confirm" in r.solver_notes[-1]
     assert r.objective_cny == pytest.approx(13.75, rel=REL)
+
+
+def test_infeasibility_stands_when_the_simplex_confirmation_ends_undecided(monkeypatch):
+    """The simplex method asked to confirm an interior-point verdict of infeasibility can end
+    undecided (status Unknown: the office example with a 910号 core indicator of 0.2 on eight
+    representative days, after 2,175 iterations): `twin run` then stopped with a RuntimeError
+    traceback instead of saying the target is out of reach. The verdict stands, the shortfall is
+    explained, and the notes say what happened."""
+    from solvers import highs_backend as hb
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def simplex_undecided(self, alg, extra=None):
+        calls.append(alg)
+        r = real(self, alg, extra)
+        if alg == "simplex" and r.status == "infeasible":
+            r.status, r.termination = "error", "Unknown"
+        return r
+
+    monkeypatch.setattr(hb.HighsBackend, "_run", simplex_undecided)
+    with pytest.raises(InfeasibleError) as exc:  # the offset share cap of test_offset_share_cap_infeasible_is_explained
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2), SolveOptions(solver="ipx"))
+    assert calls[:2] == ["ipx", "simplex"]
+    assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
+
+
+def test_an_undecided_ipx_confirmation_hands_hipo_s_verdict_to_the_simplex_method(monkeypatch):
+    """HiPO said infeasible and IPX, asked to confirm, ended with "Solve error" after 0 iterations
+    (the office example at net zero with no offsets allowed, on 8 representative days): the run
+    stopped with no verdict. HiPO's verdict now goes on to the simplex method, which decides."""
+    from solvers import highs_backend as hb
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def ipx_undecided(self, alg, extra=None):
+        calls.append(alg)
+        r = real(self, alg, extra)
+        if alg == "hipo":
+            r.status, r.termination = "infeasible", "Infeasible"
+        elif alg == "ipx":
+            r.status, r.termination = "error", "Solve error"
+        return r
+
+    monkeypatch.setattr(hb, "hipo_available", lambda: True)
+    monkeypatch.setattr(hb.HighsBackend, "_run", ipx_undecided)
+    r = solve(pv_problem(), SolveOptions(solver="hipo"))  # feasible: the simplex method solves it
+    assert calls == ["hipo", "ipx", "simplex"] and r.status == "optimal"
+    assert r.objective_cny == pytest.approx(13.75, rel=REL)
+    assert r.solver_notes[0] == "HiPO reported the model infeasible; IPX, asked to confirm, ended undecided (Solve error)"
+    calls.clear()
+    with pytest.raises(InfeasibleError) as exc:  # infeasible: said so, with the shortfall
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2),
+              SolveOptions(solver="hipo", explain_infeasibility=False))
+    assert calls == ["hipo", "ipx", "simplex"]
 
 
 def test_hipo_missing_libraries_fall_back_to_ipx(monkeypatch):

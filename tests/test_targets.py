@@ -324,7 +324,7 @@ def test_a_run_out_of_reach_stops_with_a_hint_or_plans_for_the_best_value(tmp_pa
         assert t["out_of_reach"] and t["target"] == 0.95 and t["value"] == pytest.approx(sf["value"], rel=1e-9)
         assert sf["value"] < 0.95 and s["run_config"]["out_of_reach"] == "closest"
         assert s["run_config"]["sources"]["out_of_reach"] == ("override" if how == "cli" else "scenario")
-        assert f"OUT OF REACH, at best {sf['value']:.2%}" in r.output
+        assert f"OUT OF REACH, at best {100 * sf['value']:.1f}%" in r.output
         assert s["ledger"]["annual"]["planned"]["renewable_share"] == pytest.approx(sf["value"], rel=1e-6)
         html = (out / "report.html").read_text(encoding="utf-8")
         assert "Targets out of reach" in html and "(best reachable)" in html and "already the best reachable" in html
@@ -367,3 +367,78 @@ def test_the_chinese_shortfall_sentence_writes_units_per_year_in_chinese():
         net = phrase(out[0]["sentence"], "zh")
         assert "1,130 tCO2/年" in net and ("120.5 tCO2/年" in net) == (sized_on != "the full year")
     assert phrase("−12.5 tCO2/yr", "zh") == "减排 12.5 tCO2/年"  # units in a pattern's own words stay so
+
+
+def test_a_solve_highs_leaves_undecided_is_a_clear_error_not_a_traceback(monkeypatch):
+    """HiGHS ending without a solution and without a verdict (status Unknown) raised a bare
+    RuntimeError through `twin run` (a traceback); it is a message saying what to try."""
+    import twin.run as R
+
+    def undecided(problem, options=None):
+        raise RuntimeError("HiGHS stopped without a usable solution: Unknown")
+
+    monkeypatch.setattr(S, "solve", undecided)
+    for closest in (False, True):
+        with pytest.raises(R.UserInputError) as e:
+            R._solve_closest(park(), SIMPLEX, "sizing on 8 representative days", closest, {}, [])
+        assert str(e.value).startswith("sizing on 8 representative days: HiGHS stopped without a usable solution")
+        assert "--solver-method simplex or ipx" in str(e.value)
+    with pytest.raises(R.UserInputError, match="^baseline: HiGHS stopped"):
+        R._solve(park(), SIMPLEX, "baseline")
+
+
+@pytest.mark.slow
+def test_a_core_indicator_out_of_reach_on_representative_days_is_explained(tmp_path):
+    """The office example at least cost with a 910号 core indicator of 0.2 and its 10 GWh/yr of
+    green power, sized on 8 representative days: HiPO and IPX found it infeasible, the simplex
+    method asked to confirm ended undecided, and the run stopped with a RuntimeError traceback.
+    It ends with the out-of-reach message: the best value and the levers at their limit."""
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "office_guangzhou.yaml"), "-o",
+                                  str(tmp_path / "out"), "--representative-days", "8", "--objective", "min_cost",
+                                  "--set", "targets.core_indicator_max_tco2_per_tce=0.2", "-q"])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), (r.output, r.exception)
+    assert "910号 core indicator ≤ 0.2 tCO2/tce (acceptance basis) is out of reach: at best" in r.output
+    assert "green power at the 10,000 MWh/yr available" in r.output
+
+
+def test_a_residual_cap_out_of_reach_because_of_boiler_fuel_says_so():
+    """A residual cap of 0 on the office example listed V2G chargers and certificates as the levers
+    exhausted, while what remained was the (implied) gas boiler's fuel, which none of them
+    reduces; the message now says how much of what remains is boiler fuel."""
+    from dataclasses import replace
+
+    prob = replace(park(green_mwh=1e6), heat_demand_kw=np.full(T, 50.0),
+                   boilers=[S.GasBoiler(efficiency=0.92, fuel_price_cny_per_kwh=0.35, ef_fuel_kgco2_per_kwh=0.20196,
+                                        max_kw=50.0, existing_kw=50.0)])
+    fuel_t = 50.0 / 0.92 * 0.20196e-3 * T * 365
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(replace(prob, targets=S.Targets(residual_max_t=0.0)), SIMPLEX)
+    assert "residual emissions ≤ 0 tCO2/yr is out of reach" in str(e.value)
+    assert f"of what remains, {fuel_t:,.6g} tCO2/yr is boiler fuel, which PV, green power and certificates do " \
+           "not reduce (heat pumps or electric boilers in the scenario can replace it; offsets do not count here)" \
+           in str(e.value)  # a residual cap is before offsets
+    with pytest.raises(S.InfeasibleError) as e:  # no fuel: no such sentence
+        S.solve(park(S.Targets(residual_max_t=0.0), pv_max=300.0), SIMPLEX)
+    assert "boiler fuel" not in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:  # net zero with no offsets allowed: offsets would count there
+        S.solve(replace(prob, objective="net_zero", carbon=replace(prob.carbon, offset_max_share=0.0)), SIMPLEX)
+    assert "net emissions ≤ 0 tCO2/yr is out of reach" in str(e.value)
+    assert "no offsets allowed (carbon.max_offset_share = 0)" in str(e.value)
+    assert f"{fuel_t:,.6g} tCO2/yr is boiler fuel" in str(e.value) and "or offsets within their cap cover it" \
+        in str(e.value)
+
+
+def test_a_core_indicator_out_of_reach_says_certificates_do_not_count_on_the_acceptance_basis():
+    """The office example's core indicator of 0.2 out of reach listed green power at its limit but
+    not the 8,000 MWh/yr of certificates on offer and unused, without saying why: on the acceptance
+    basis they earn nothing."""
+    from dataclasses import replace
+
+    base = park(S.Targets(core_max_tco2_per_tce=0.2), pv_max=300.0)
+    offered = replace(base, carbon=replace(base.carbon, certificate_max_mwh=1e6, certificate_price_cny_per_mwh=5.0))
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(offered, SIMPLEX)
+    assert "green certificates earn nothing on the core indicator's acceptance basis" in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:  # none offered: nothing to explain
+        S.solve(base, SIMPLEX)
+    assert "green certificates earn nothing" not in str(e.value)

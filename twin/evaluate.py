@@ -93,9 +93,34 @@ def assess_run(loaded, prof: xr.Dataset, res, base_res, rubric_path=None):
 
     rubric = load_rubric(rubric_path) if rubric_path is not None else None
     waste = prof[["waste_heat_temperature_c"]] if "waste_heat_temperature_c" in prof else None
-    scorecard = assess(ledger, sc.declarations, park_info(sc, prof), rubric=rubric, waste_heat=waste)
+    scorecard = assess(ledger, declarations_of_plan(sc, res.sizes), park_info(sc, prof), rubric=rubric,
+                       waste_heat=waste)
     annotate_pv_headroom(scorecard.improvements, sc, res.sizes)
     return ledger, scorecard, scorecard.national
+
+
+def declarations_of_plan(sc, sizes: dict):
+    """The scenario's declarations, held to what the plan builds where the optimiser sizes it.
+
+    The share of bidirectional (V2G) chargers (T/CSUS 66-2023 12.1) is chosen by the optimiser
+    when the scenario prices them (``costs.v2g_charger_extra``: ``sizes["ev_v2g_chargers"]``). A
+    declared share above the plan's scored the item for chargers the plan neither builds nor pays
+    for (the office example: 30 % declared, none built, one point); it counts at the plan's share,
+    and its evidence says so.
+    """
+    d = sc.declarations
+    built = sizes.get("ev_v2g_chargers") or {}
+    share = d.v2g_charger_share
+    if share.value is None or not built:
+        return d
+    total = sum((f.chargers if f.chargers is not None else f.vehicles) for f in sc.ev_fleets)
+    n = float(sum(built.values()))
+    plan = n / total if total > 0 else 0.0
+    if share.value <= plan + 1e-6:
+        return d
+    evidence = (f"{share.evidence or 'no evidence cited'}; declared {100 * share.value:.1f}%, but the plan builds "
+                f"{n:,.0f} of {total:,} chargers bidirectional ({100 * plan:.1f}%)")
+    return d.model_copy(update={"v2g_charger_share": share.model_copy(update={"value": plan, "evidence": evidence})})
 
 
 def pv_headroom_kwp(sc, sizes: dict) -> float:

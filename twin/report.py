@@ -311,18 +311,41 @@ def fig_pareto(summary: dict, lang: str):
     if not pts:
         return None
 
+    days = next((p["full_year"] for p in pts if p.get("headline") and p.get("full_year")), None)
+
     def label(p):
         if p.get("vertical"):
             return "minimum emissions (vertical end)" if lang != "zh" else "最低排放（垂直端）"
         mac = f"MAC {fmt(p['mac_cny_per_t'])} CNY/t" if p.get("mac_cny_per_t") is not None else ""
-        return mac + (" — headline plan" if lang != "zh" else " — 本方案") if p.get("headline") else mac
+        if not p.get("headline"):
+            return mac
+        if days:  # the headline plan's point on the days; its full year is the marker beside it
+            return mac + (" — 本方案（典型日）" if lang == "zh" else " — headline plan (on the representative days)")
+        return mac + (" — headline plan" if lang != "zh" else " — 本方案")
 
     fig = go.Figure(go.Scatter(
         x=[p["residual_tco2"] for p in pts], y=[p["cost_cny"] / 1e4 for p in pts], mode="lines+markers",
-        text=[label(p) for p in pts]))
+        text=[label(p) for p in pts], name=_t("pareto_front_days" if days else "pareto", lang)))
+    if days:
+        fig.add_trace(go.Scatter(x=[days["residual_tco2"]], y=[days["cost_cny"] / 1e4], mode="markers",
+                                 marker={"symbol": "star", "size": 14}, name=_t("pareto_headline_full_year", lang),
+                                 text=[_t("pareto_headline_full_year", lang)]))
     _layout(fig, _t("pareto", lang), "万元/年" if lang == "zh" else "10k CNY/yr",
             "剩余排放 tCO2/年" if lang == "zh" else "residual tCO2/yr")
     return fig
+
+
+def pareto_note(summary: dict, lang: str) -> str:
+    """What the front's points were sized on, and where the headline plan's full-year values are,
+    when they differ (representative days); empty otherwise."""
+    head = next((p for p in summary.get("pareto") or [] if p.get("headline") and p.get("full_year")), None)
+    if head is None:
+        return ""
+    k = (summary.get("solver", {}).get("representative_days") or {}).get("k", "")
+    fy = head["full_year"]
+    return "<p class='notes'>" + _esc(text("pareto_days_note", lang).format(
+        k=k, c=fmt(fy["cost_cny"]), e=fmt(fy["residual_tco2"]), c0=fmt(head["cost_cny"]),
+        e0=fmt(head["residual_tco2"]))) + "</p>"
 
 
 def targets_table(targets: list[dict], lang: str) -> str:
@@ -335,6 +358,8 @@ def targets_table(targets: list[dict], lang: str) -> str:
         reach = t.get("out_of_reach")  # held at its best reachable value: no tightening is possible
         if reach:
             val += "（最好值）" if zh else " (best reachable)"
+        # where the threshold comes from and its source, once each ("stated by the planner" is both for a residual cap)
+        basis = list(dict.fromkeys(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x))
         rows.append((phrase(t["label"], lang), val,
                      ("未能达到" if zh else "out of reach") if reach else
                      ("是" if zh else "yes") if t["binding"] else ("否" if zh else "no"),
@@ -342,10 +367,7 @@ def targets_table(targets: list[dict], lang: str) -> str:
                      "—" if mc is None else (f"{fmt(mc)} {phrase(t['marginal_cost_unit'], lang)}"
                                              f"（{phrase(t['marginal_cost_note'], lang)}）" if zh else
                                              f"{fmt(mc)} {t['marginal_cost_unit']} ({t['marginal_cost_note']})"),
-                     _Raw("；".join(phrase_html(x, lang) for x in (t.get("threshold_origin"), t.get("tce_basis"),
-                                                                 t.get("source")) if x) if zh else
-                          _esc("; ".join(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source"))
-                                         if x)))))
+                     _Raw("；".join(phrase_html(x, lang) for x in basis) if zh else _esc("; ".join(basis)))))
     head = (("目标", "达到值", "是否约束", "边际成本（对偶值）", "依据") if zh else
             ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
     note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else
@@ -730,7 +752,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
               shortfall_notes(summary.get("shortfalls") or [], lang)
               + (targets_table(summary["targets"], lang) if summary.get("targets") else ""))
     if summary.get("pareto"):
-        S.add("pareto", text("pareto", lang), add(fig_pareto(summary, lang)))
+        S.add("pareto", text("pareto", lang), add(fig_pareto(summary, lang)) + pareto_note(summary, lang))
     # --- assessment --------------------------------------------------------------------
     if led is not None:
         from twin.report_scorecard import scorecard_section

@@ -153,9 +153,12 @@ def cost_emissions_figure(runs: list[ComparedRun], lang: str = "en"):
     for r in runs:
         front = r.summary.get("pareto") or []
         if front:
+            # a front sized on representative days holds the days' values; the run's marker is its full year
+            days = "representative days" in str(front[0].get("sized_on", ""))
             fig.add_trace(go.Scatter(
                 x=[p["residual_tco2"] for p in front], y=[p["cost_cny"] for p in front], mode="lines+markers",
-                line={"dash": "dot"}, name=f"{t('front', lang)} {r.label(lang)}"))
+                line={"dash": "dot"}, name=f"{t('front', lang)} {r.label(lang)}"
+                + (("（典型日）" if lang == "zh" else " (representative days)") if days else "")))
     nd = pareto_front(pts)
     if len(nd) > 1:
         fig.add_trace(go.Scatter(x=[pts[i][0] for i in nd], y=[pts[i][1] for i in nd], mode="lines",

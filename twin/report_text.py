@@ -366,6 +366,8 @@ def unit(u: str, lang: str) -> str:
         return u
     if u == "pp":  # percentage points (twin.fmt.POINTS_UNIT)
         return "个百分点"
+    if u == "points":  # T/CSUS 66-2023 bonus points (twin compare)
+        return "分"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
@@ -986,7 +988,7 @@ TEXT.update({
 })
 
 # the two accounting bases (twin.assess.national, twin.ledger.settings)
-_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径", "1.0 of share": "占比 1.0（100 个百分点）"})
+_WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
 PHRASES.update({
     "grid.emission_factor of the scenario": "情景的 grid.emission_factor",
     "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch": "基于位置口径：调度的逐时 ef_grid_kgco2_per_kwh",
@@ -1230,3 +1232,48 @@ PHRASES.update({
      "held to the threshold"):
         "不做针对当月需量的实时放电（operation.real_time_peak_hold: false）：仅将充电限制在阈值以内",
 })
+
+# --------------------------------------------------------------------------- audit of unusual runs
+PHRASES.update({
+    "CNY/yr per 1.0 of share": "元/年 每单位占比（1.0 即 100 个百分点）",
+})
+PATTERNS.extend([
+    (r"^(?P<c>[\d,.]+) CNY/yr per tCO2 less$", "每减少 1 tCO2 增加 {c} 元/年"),
+])
+TEXT.update({
+    "pareto_front_days": ("前沿（按典型日定容）", "front (sized on the representative days)"),
+    "pareto_headline_full_year": ("本方案（全年调度）", "headline plan over the full year"),
+    "pareto_days_note": (
+        "前沿各点均按 {k} 个典型日定容，其成本与排放为典型日折算的全年值。本方案即前沿的最低成本端，随后按全年逐时调度："
+        "全年为 {c} 元/年、剩余排放 {e} tCO2/年（在典型日上为 {c0} 元/年、{e0} tCO2/年，星号为全年值）；"
+        "核心结果、台账与评分均为全年值。",
+        "Every point of the front is sized on {k} representative days: its cost and emissions are the days' "
+        "values scaled to a year. The headline plan, the front's minimum-cost end, was then dispatched over the "
+        "full year: {c} CNY/yr and {e} tCO2/yr residual there ({c0} CNY/yr and {e0} tCO2/yr on the days; the "
+        "star marks the full year); the headline figures, the ledger and the scores are the full year's."),
+})
+PHRASES.update({
+    "every Pareto point is sized on the representative days, and the headline plan (the minimum-cost end) is "
+    "dispatched over the full year": "前沿各点均按典型日定容，本方案（最低成本端）按全年调度",
+})
+PATTERNS.extend([
+    (r"^whole-park estimate needs declared chapters (?P<c>\d+(?:, \d+)*); chapter 7 and 12 shown alone$",
+     "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
+])
+PATTERNS.extend([
+    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,]+) of (?P<m>[\d,]+) chargers "
+     r"bidirectional \((?P<s>[\d.]+)%\)$",
+     "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
+])
+PATTERNS.extend([
+    (r"^HiPO reported the model infeasible; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
+     "HiPO 判定模型不可行；用 IPX 复核时未得出结论（{t}）"),
+    (r"^HiPO reported the model infeasible_or_unbounded; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
+     "HiPO 判定模型不可行或无界；用 IPX 复核时未得出结论（{t}）"),
+    (r"^the interior-point solver reported the model infeasible; the simplex method, asked to confirm, ended "
+     r"undecided \((?P<t>[^)]*)\), so the verdict stands$",
+     "内点法判定模型不可行；用单纯形法复核时未得出结论（{t}），维持该判定"),
+    (r"^the interior-point solver reported the model infeasible_or_unbounded; the simplex method, asked to "
+     r"confirm, ended undecided \((?P<t>[^)]*)\), so the verdict stands$",
+     "内点法判定模型不可行或无界；用单纯形法复核时未得出结论（{t}），维持该判定"),
+])

@@ -602,6 +602,8 @@ def size_on_days(problem, k: int, sopts, prog=None, *, closest: bool = False, or
         agg_info["note"] += ("; the full year could not be met with those sizes, so it was sized again with them "
                              "as minimum sizes (resized)")
         problem = fix_sizes(solved, res.sizes)  # later stages (grid, operation) run the plan as sized
+    except RuntimeError as exc:
+        raise UserInputError(undecided("full-year dispatch with the representative-day sizes", exc)) from None
     # what the solver said about the days' sizing (e.g. an algorithm it fell back to) reaches the outputs
     day_notes = [f"sizing on the {k} representative days: {n}" for n in sized.solver_notes
                  if n not in res.solver_notes]
@@ -647,6 +649,8 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
                     "--out-of-reach closest (or set objective.out_of_reach: closest)") if exc.only_shortfalls else ""
             raise UserInputError(f"{what} is infeasible: {exc}{hint}") from None
         first = exc
+    except RuntimeError as exc:  # HiGHS ended undecided: said, not a traceback
+        raise UserInputError(undecided(what, exc)) from None
     for sf in first.shortfalls:
         originals.setdefault(sf["name"], sf)
     levers[:] = first.levers
@@ -658,6 +662,8 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
             return S.solve(relaxed, opts), relaxed
         except S.InfeasibleError as exc:
             last = exc
+        except RuntimeError as exc:
+            raise UserInputError(undecided(f"{what}, held at the best reachable values", exc)) from None
     raise UserInputError(f"{what} is infeasible: {first}; held at the best reachable values it is still "
                          f"infeasible: {last}")
 
@@ -669,6 +675,15 @@ def _solve(problem, options, what: str):
         return S.solve(problem, options)
     except S.InfeasibleError as exc:
         raise UserInputError(f"{what} is infeasible: {exc}") from None
+    except RuntimeError as exc:
+        raise UserInputError(undecided(what, exc)) from None
+
+
+def undecided(what: str, exc: RuntimeError) -> str:
+    """The message of a solve HiGHS ended without a usable solution and without a verdict."""
+    return (f"{what}: {exc}; neither a plan nor a proof that none exists was found. Try another HiGHS "
+            "algorithm (--solver-method simplex or ipx; objective.solver_method in the scenario), or "
+            "loosen the targets and bounds that are close to what the park can reach")
 
 
 def write(r: Run, out_dir: str | Path, *, report: bool = True, lang: str | None = None) -> dict[str, Path]:

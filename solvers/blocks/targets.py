@@ -204,6 +204,19 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
         out.append(f"green certificates at the {c.certificate_max_mwh:,.6g} MWh/yr available")
     if ctx.green_var is None:
         out.append("no green power offered (carbon.max_green_power_mwh = 0)")
+    off = getattr(ctx, "offsets", None)
+    if off is not None and getattr(ctx, "gross", None) is not None:  # (unit tests pass a bare context)
+        o = sol.value(off)
+        if off.ub is not None and off.ub > 0 and o >= off.ub * (1 - 1e-6):
+            out.append(f"offsets at the {off.ub:,.6g} tCO2/yr available")
+        elif c.offset_max_share <= 0.0:
+            out.append("no offsets allowed (carbon.max_offset_share = 0)")
+        elif c.offset_max_share < 1.0:
+            gross = c.offset_share_basis != "residual"
+            cap = c.offset_max_share * sol.expr(ctx.gross if gross else ctx.residual)
+            if cap > 0 and o >= cap - 1e-6 * max(1.0, cap):
+                out.append(f"offsets at their cap of {c.offset_max_share:.0%} of {'gross' if gross else 'residual'} "
+                           f"emissions, {cap:,.6g} tCO2/yr (carbon.max_offset_share)")
     return out
 
 
@@ -245,4 +258,18 @@ def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
         lev = exhausted_levers(ctx, sol)
         lines.append("levers exhausted: " + ("; ".join(lev) if lev else "none at a bound (the target "
                                                                        "conflicts with another requirement)"))
+        fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
+        names = {sf["name"] for sf in shortfalls(ctx, sol, violations)}
+        tg = ctx.p.targets
+        if ("core" in names and tg.core_basis == "acceptance" and ctx.cert_var is not None
+                and tg.acceptance_certificate_ef_kgco2_per_kwh >= tg.acceptance_ef_kgco2_per_kwh):
+            # certificates on offer but not among the levers: say why, or the planner wonders
+            lines.append("green certificates earn nothing on the core indicator's acceptance basis "
+                         "(accounting.acceptance_green_certificates: not_credited); green power and PV do")
+        if fuel > 1e-6 and names & {"core", "residual"}:
+            # a residual cap of 0 on the office example listed V2G chargers and certificates, while what
+            # remained was the gas boiler's fuel, which none of them reduces
+            lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
+                         "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
+                         "it; offsets do not count here)")
     return lines

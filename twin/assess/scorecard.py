@@ -393,7 +393,7 @@ def assess(
     agg["control_items_met"] = all_ctrl
     if missing:
         agg.update(S=None, Q0=None, Q=None, tier=None, **{"pass": None},
-                   note=f"whole-park estimate needs declared chapters {missing}; chapter 7 and 12 shown alone")
+                   note=f"whole-park estimate needs declared chapters {_and(missing)}; chapter 7 and 12 shown alone")
     else:
         s = sum(weights[c] * chapters[c]["Q"] for c in basic)
         q0 = float(ag.base_points.value) if all_ctrl else 0.0
@@ -412,3 +412,8 @@ def assess(
 
     sc.improvements = improvement_options(sc, ledger, top=n_improvements)
     return sc
+
+
+def _and(items: list[str]) -> str:
+    """``['4', '6', '8']`` -> ``"4, 6, 8"`` (a note's words, not a Python list's repr)."""
+    return ", ".join(str(x) for x in items)
