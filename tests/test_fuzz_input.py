@@ -485,3 +485,41 @@ def test_fuzz_accepted_cases_run(tmp_path):
         where = f"seed {s} ({case.kind}):\n{r.output}"
         assert r.exception is None or isinstance(r.exception, SystemExit), f"{where}\n{r.exc_info}"
         assert r.exit_code == 0 or "infeasible" in r.output, where
+
+
+# --------------------------------------------------------------------------- bad input audit
+# Inputs a careless new user gives beyond the scenario's fields: where outputs go, the
+# options of each command, sweep, pathway and weather files (one test per defect found).
+
+
+def _cli(*args):
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exc_info
+    assert "Traceback" not in r.output and "internal error" not in r.output, r.output
+    return r
+
+
+def test_single_file_output_keeps_links_and_pipes(tmp_path):
+    """`-o` on a symbolic link wrote a regular file in place of the link; on a named pipe
+    or a device (/dev/stdout, /dev/null as root) it replaced the pipe or device itself."""
+    import os
+    import threading
+
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    r = _cli("schema", "-o", link)
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and '"title": "Scenario"' in real.read_text(encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = _cli("schema", "-o", fifo)
+    reader.join(30)
+    assert r.exit_code == 0, r.output
+    assert fifo.is_fifo() and b'"title": "Scenario"' in got[0]
+    r = _cli("schema", "-o", tmp_path / "real.json" / "x.json")
+    assert r.exit_code == 1 and "a part of the path is a file, not a folder" in r.output
