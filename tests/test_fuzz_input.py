@@ -523,3 +523,28 @@ def test_single_file_output_keeps_links_and_pipes(tmp_path):
     assert fifo.is_fifo() and b'"title": "Scenario"' in got[0]
     r = _cli("schema", "-o", tmp_path / "real.json" / "x.json")
     assert r.exit_code == 1 and "a part of the path is a file, not a folder" in r.output
+
+
+def test_failed_pathway_keeps_an_earlier_complete_pathway(tmp_path):
+    """A pathway stopping at a period wrote its finished periods over a complete pathway
+    written before into the same folder: the earlier outputs are kept, the finished periods
+    go to <folder>-incomplete."""
+    import json
+
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030], representative_days: null}}\n",
+                  encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030], representative_days: null, "
+                   "period_overrides: {2030: {grid.import_limit_kw: 1}}}\n", encoding="utf-8")
+    out = tmp_path / "pw"
+    r = _cli("pathway", ok, "-o", out, "--hours", "24", "-q", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    before = (out / "summary.json").read_bytes()
+    r = _cli("pathway", bad, "-o", out, "--hours", "24", "-q", "--lang", "en")
+    assert r.exit_code == 1 and "the pathway stops at period 2030" in r.output
+    assert (out / "summary.json").read_bytes() == before and (out / "periods" / "2030").is_dir()
+    part = tmp_path / "pw-incomplete"
+    assert f"written to {part}" in r.output and f"{out} keeps its previous outputs" in r.output
+    assert json.loads((part / "summary.json").read_text(encoding="utf-8"))["pathway"]["complete"] is False

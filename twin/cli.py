@@ -984,7 +984,8 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         res = run_pathway(scenario, hours=hours, representative_days=rep_days, lang=lang, base_overrides=overrides,
                           variant=variant, progress=progress)
         progress.stage("writing outputs")
-        write_pathway(res, out_dir, lang=lang)
+        written = _incomplete_dir(out_dir) if res.failed is not None else out_dir
+        write_pathway(res, written, lang=lang)
     except (PathwayError, UserInputError, OutputError) as exc:
         _fail(f"twin pathway: {exc}")
     except KeyboardInterrupt:
@@ -1000,10 +1001,22 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
             click.echo(f"  {p.year}: OUT OF REACH — {sf['sentence']}", err=True)
     if res.failed is not None:
         done = ", ".join(str(p.year) for p in res.periods)
+        kept = f"; {out_dir} keeps its previous outputs" if written != out_dir else ""
         _fail(f"twin pathway: {res.failed['error']}\n  the pathway stops at period {res.failed['year']}; the finished "
-              f"period(s) {done} are written to {out_dir} (summary.json: pathway.complete = false)")
+              f"period(s) {done} are written to {written} (summary.json: pathway.complete = false){kept}")
     if not quiet:
         click.echo(f"  present value of the pathway's cost: {res.npv_cost_cny:,.0f} CNY", err=True)
+
+
+def _incomplete_dir(out_dir: Path) -> Path:
+    """Where a pathway that stopped at a period writes its finished periods: ``out_dir``
+    itself when it holds nothing yet, else the sibling ``<name>-incomplete`` — an earlier
+    run's outputs survive a failed run intact (they were replaced by the partial pathway)."""
+    try:
+        empty = not out_dir.exists() or not any(out_dir.iterdir())
+    except OSError:
+        empty = False
+    return out_dir if empty else out_dir.with_name(out_dir.name + "-incomplete")
 
 
 if __name__ == "__main__":  # pragma: no cover
