@@ -548,3 +548,47 @@ def test_failed_pathway_keeps_an_earlier_complete_pathway(tmp_path):
     part = tmp_path / "pw-incomplete"
     assert f"written to {part}" in r.output and f"{out} keeps its previous outputs" in r.output
     assert json.loads((part / "summary.json").read_text(encoding="utf-8"))["pathway"]["complete"] is False
+
+
+@pytest.fixture(scope="module")
+def hz_epw(tmp_path_factory):
+    """The tool's own typical year of Hangzhou as EPW lines (header, data rows)."""
+    path = tmp_path_factory.mktemp("hz") / "hz.epw"
+    r = CliRunner().invoke(main, ["weather", "--city", "Hangzhou", "-o", str(path)])
+    assert r.exit_code == 0, r.output
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[:8], lines[8:]
+
+
+def _epw(path: Path, head, rows, edit=None) -> Path:
+    """Write an EPW; ``edit(fields, k)`` changes the fields of data row k in place."""
+    out = []
+    for k, row in enumerate(rows):
+        f = row.split(",")
+        if edit is not None:
+            edit(f, k)
+        out.append(",".join(f))
+    path.write_text("\n".join(head + out) + "\n", encoding="utf-8")
+    return path
+
+
+def _with_weather_file(tmp_path, name: str) -> Path:
+    p = tmp_path / "s.yaml"
+    p.write_text((ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8").replace(
+        "site: {city: Hangzhou}", f"site: {{city: Hangzhou, weather_file: {name}}}"), encoding="utf-8")
+    return p
+
+
+def test_weather_file_radiation_in_another_unit_is_refused(tmp_path, hz_epw):
+    """Irradiance in kW/m2 (or MJ/m2 per hour) was read as W/m2: a run sized PV on a
+    thousandth of the sun with exit 0, and twin weather-check ended in a ZeroDivisionError."""
+    def kw(f, k):
+        for j in (13, 14, 15):
+            f[j] = f"{float(f[j]) / 1000:.5f}"
+
+    _epw(tmp_path / "kw.epw", *hz_epw, edit=kw)
+    r = _cli("validate", _with_weather_file(tmp_path, "kw.epw"))
+    assert r.exit_code == 1 and "site.weather_file" in r.output and "kw.epw" in r.output
+    assert "annual GHI (global horizontal irradiance) 1.4 kWh/m2" in r.output and "multiply kW/m2 by 1000" in r.output
+    r = _cli("weather-check", "-q", tmp_path / "kw.epw")
+    assert r.exit_code == 1 and "not checked:" in r.output and "expected hourly mean irradiance in W/m2" in r.output

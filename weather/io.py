@@ -83,6 +83,12 @@ _EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9,
                 "wind_speed": 999, "relative_humidity": 999}
 
 
+MIN_ANNUAL_GHI_KWH_M2 = 400.0
+"""Least annual GHI a weather file may have [kWh/m2]: the cloudiest places in China (the
+Sichuan basin) have about 900, the darkest inhabited places on earth about 600; a file below
+this holds its radiation in another unit (kW/m2, MJ/m2 per hour), which a run read as W/m2
+sized PV on a thousandth of the sun without a word."""
+
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Largest weather file read, compressed or not [bytes]: a year of hourly EPW is about
 1.6 MB, of half-hourly TMY3 about 4 MB."""
@@ -685,6 +691,13 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     if not float(data["ghi"].sum()) > 0:
         raise WeatherError(f"weather file {name!r}: GHI (global horizontal irradiance) is zero "
                            f"in every hour; expected a year of measured or modelled irradiance")
+    annual = float(data["ghi"].sum()) / 1000
+    if annual < MIN_ANNUAL_GHI_KWH_M2:
+        peak = float(data["ghi"].max())
+        raise WeatherError(f"weather file {name!r}: annual GHI (global horizontal irradiance) {annual:.4g} kWh/m2, "
+                           f"highest hour {peak:.4g} W/m2; expected hourly mean irradiance in W/m2 (a year in "
+                           f"China has 900-2300 kWh/m2, noon peaks of 800-1100 W/m2): the radiation columns look "
+                           f"like another unit — multiply kW/m2 by 1000, MJ/m2 per hour by 277.8")
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
         _check_sun(data, shift, sc, index, info, name)
