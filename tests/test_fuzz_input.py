@@ -592,3 +592,29 @@ def test_weather_file_radiation_in_another_unit_is_refused(tmp_path, hz_epw):
     assert "annual GHI (global horizontal irradiance) 1.4 kWh/m2" in r.output and "multiply kW/m2 by 1000" in r.output
     r = _cli("weather-check", "-q", tmp_path / "kw.epw")
     assert r.exit_code == 1 and "not checked:" in r.output and "expected hourly mean irradiance in W/m2" in r.output
+
+
+@pytest.mark.parametrize("written, message", [
+    ("040", "'040' is read by YAML as the octal number 32 (a leading zero); write 40 without the zero"),
+    ("25:00", "'25:00' is read by YAML as the base-60 number 1500"),
+])
+def test_numbers_yaml_reads_as_other_numbers_are_refused(tmp_path, written, message):
+    """YAML 1.1 reads 040 as 32 and 25:00 as 1500: a limit or a price silently became another
+    number, in a scenario, a sweep file and --set alike."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", f"demand_charge_cny_per_kw_month: {written}"),
+                 encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and f"s.yaml:11: grid.demand_charge_cny_per_kw_month: {message}" in r.output, r.output
+    sweep = tmp_path / "sw.yaml"
+    sweep.write_text(f"scenario: {ROOT / 'tests' / 'data' / 'tiny_park.yaml'}\ngrid:\n"
+                     f"  grid.demand_charge_cny_per_kw_month: [30, {written}]\n", encoding="utf-8")
+    r = _cli("validate", sweep)
+    assert r.exit_code == 1 and "sw.yaml:3" in r.output and message in r.output, r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--set", f"grid.import_limit_kw={written}",
+             "-o", tmp_path / "o", "--hours", "24", "-q")
+    assert r.exit_code == 1 and message in r.output and not (tmp_path / "o").exists()
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", f"demand_charge_cny_per_kw_month: '{written}'"),
+                 encoding="utf-8")  # quoted: text, which the number field then refuses by itself
+    assert "read by YAML" not in _cli("validate", p).output

@@ -88,6 +88,8 @@ def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
     """``["a.b=3", "battery=null"]`` -> ``{"a.b": 3, "battery": None}`` (values read as YAML)."""
     import yaml
 
+    from twin.scenario.loader import ambiguous_number
+
     out = {}
     for item in sets:
         path, sep, text = item.partition("=")
@@ -95,8 +97,17 @@ def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
             _fail(f"--set {item!r}: expected PATH=VALUE, e.g. costs.pv.capex_cny_per_unit=2400")
         try:
             out[path.strip()] = yaml.safe_load(text) if text.strip() else None
+            nodes = [yaml.compose(text)] if text.strip() else []
         except yaml.YAMLError as exc:
-            _fail(f"--set {item!r}: VALUE is not valid YAML ({exc})")
+            _fail(f"--set {item!r}: VALUE is not valid YAML ({getattr(exc, 'problem', None) or exc})")
+        while nodes:  # '040' is the octal number 32 to YAML, '1:30' the number 90
+            node = nodes.pop()
+            if isinstance(node, yaml.MappingNode):
+                nodes += [n for kv in node.value for n in kv]
+            elif isinstance(node, yaml.SequenceNode):
+                nodes += node.value
+            elif (why := ambiguous_number(node)) is not None:
+                _fail(f"--set {item!r}: {why}")
     return out
 
 

@@ -190,6 +190,30 @@ def _yaml_problem(exc: yaml.YAMLError, file: str, text: str = "") -> Problem:
     return Problem(file, "", f"malformed YAML{col}: {msg}", line=line)
 
 
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def ambiguous_number(node) -> str | None:
+    """What is wrong with a plain YAML scalar that YAML 1.1 (PyYAML) reads as a number other
+    than the one written, else None: ``040`` is the octal number 32, ``1:30`` the base-60
+    number 90 — a limit or price that silently became another value."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    text = node.value
+    if node.tag == "tag:yaml.org,2002:int" and _OCTAL.fullmatch(text):
+        value = int(text.lstrip("+-").replace("_", ""), 8)
+        sign = "-" if text.startswith("-") else ""
+        return (f"'{text}' is read by YAML as the octal number {sign}{value} (a leading zero); write "
+                f"{sign}{text.lstrip('+-').lstrip('0').replace('_', '') or '0'} without the zero, or quote it "
+                "if text is meant")
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _BASE_60.fullmatch(text):
+        value = yaml.safe_load(text)
+        return (f"'{text}' is read by YAML as the base-60 number {value:g} (digits joined by ':'); write "
+                f"the number itself, or quote it if text (a time of day) is meant")
+    return None
+
+
 def _check_nodes(root, file: str) -> None:
     """Reject duplicate keys, alias bombs, recursive aliases and deep nesting (before constructing).
 
@@ -231,6 +255,8 @@ def _check_nodes(root, file: str) -> None:
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
                 total += walk(v, f"{path}.{i}" if path else str(i), depth + 1)
+        elif (why := ambiguous_number(node)) is not None:
+            problems.append(Problem(file, path, why, line=node.start_mark.line + 1))
         active.discard(key)
         expanded[key] = total
         if total > MAX_YAML_NODES:
