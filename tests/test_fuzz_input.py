@@ -618,3 +618,23 @@ def test_numbers_yaml_reads_as_other_numbers_are_refused(tmp_path, written, mess
     p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", f"demand_charge_cny_per_kw_month: '{written}'"),
                  encoding="utf-8")  # quoted: text, which the number field then refuses by itself
     assert "read by YAML" not in _cli("validate", p).output
+
+
+def test_compare_refuses_summaries_it_cannot_compare(tmp_path):
+    """A summary.json with the two keys read_summary looked for but without the annual cost
+    (an older version's, or edited) ended `twin compare` in a KeyError traceback."""
+    import json
+
+    good = tmp_path / "a"
+    good.mkdir()
+    old = tmp_path / "b"
+    old.mkdir()
+    s = {"schema_version": 1, "emissions_tco2": {"residual": 5.0, "net": 5.0}, "solver": {"objective": "min_cost"}}
+    for d in (good, old):
+        (d / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+    r = _cli("compare", good, old, "-o", tmp_path / "cmp")
+    assert r.exit_code == 1 and "a park twin summary without annualised_cost_cny" in r.output
+    assert "run the scenario again with this version" in r.output and not (tmp_path / "cmp").exists()
+    (old / "summary.json").write_bytes(b"\xff\xfe{}")
+    r = _cli("compare", good, old, "-o", tmp_path / "cmp")
+    assert r.exit_code == 1 and "summary.json: not a UTF-8 text file" in r.output
