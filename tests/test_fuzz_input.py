@@ -635,6 +635,7 @@ def test_compare_refuses_summaries_it_cannot_compare(tmp_path):
     r = _cli("compare", good, old, "-o", tmp_path / "cmp")
     assert r.exit_code == 1 and "a park twin summary without annualised_cost_cny" in r.output
     assert "run the scenario again with this version" in r.output and not (tmp_path / "cmp").exists()
+    (good / "summary.json").write_text(json.dumps({**s, "annualised_cost_cny": 1e6}), encoding="utf-8")
     (old / "summary.json").write_bytes(b"\xff\xfe{}")
     r = _cli("compare", good, old, "-o", tmp_path / "cmp")
     assert r.exit_code == 1 and "summary.json: not a UTF-8 text file" in r.output
