@@ -639,3 +639,29 @@ def test_compare_refuses_summaries_it_cannot_compare(tmp_path):
     (old / "summary.json").write_bytes(b"\xff\xfe{}")
     r = _cli("compare", good, old, "-o", tmp_path / "cmp")
     assert r.exit_code == 1 and "summary.json: not a UTF-8 text file" in r.output
+
+
+def test_sweeps_too_large_or_overflowing_are_refused(tmp_path):
+    """A lognormal with the median written as its mean ended validate in an OverflowError
+    traceback; a grid of 10^7 points or a million samples hung validate and sweep for hours
+    (every case was made and checked before anything was said)."""
+    import time
+
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    p = tmp_path / "sw.yaml"
+    p.write_text(f"scenario: {tiny}\nmonte_carlo:\n  samples: 3\n  fields:\n"
+                 "    grid.import_limit_kw: {dist: lognormal, mean: 1000, sd: 0.1}\n", encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "sw.yaml:5: monte_carlo.fields.grid.import_limit_kw:" in r.output
+    assert "for a median of 1000 write mean: 6.908" in r.output
+    values = "[" + ", ".join(str(1000 + i) for i in range(10)) + "]"
+    p.write_text(f"scenario: {tiny}\ngrid:\n" + "".join(f"  {k}: {values}\n" for k in (
+        "grid.import_limit_kw", "grid.demand_charge_cny_per_kw_month", "costs.pv.capex_cny_per_unit",
+        "costs.battery_energy.capex_cny_per_unit", "costs.battery_power.capex_cny_per_unit",
+        "park.planning_year", "site.weather_seed")), encoding="utf-8")
+    t0 = time.perf_counter()
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "the sweep makes 10,000,000 cases" in r.output and "at most 100,000" in r.output
+    r = _cli("sweep", p, "-o", tmp_path / "out", "-q")
+    assert r.exit_code == 1 and "the sweep makes 10,000,000 cases" in r.output and not (tmp_path / "out").exists()
+    assert time.perf_counter() - t0 < 20
