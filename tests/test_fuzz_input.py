@@ -665,3 +665,21 @@ def test_sweeps_too_large_or_overflowing_are_refused(tmp_path):
     r = _cli("sweep", p, "-o", tmp_path / "out", "-q")
     assert r.exit_code == 1 and "the sweep makes 10,000,000 cases" in r.output and not (tmp_path / "out").exists()
     assert time.perf_counter() - t0 < 20
+
+
+def test_ctrl_c_in_any_command_exits_130(tmp_path, monkeypatch):
+    """Ctrl-C in validate, weather, weather-check or schema ended with click's "Aborted!" and
+    exit code 1 (run, compare, sweep and pathway said so with 130)."""
+    import twin.scenario.loader as loader
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(loader, "load_scenario", interrupted)
+    r = _cli("validate", ROOT / "tests" / "data" / "tiny_park.yaml")
+    assert r.exit_code == 130 and "twin validate: interrupted" in r.output and "Aborted" not in r.output
+    import weather
+
+    monkeypatch.setattr(weather, "site_weather", interrupted)
+    r = _cli("weather", "--city", "Hangzhou", "-o", tmp_path / "w.csv")
+    assert r.exit_code == 130 and "twin weather: interrupted" in r.output and not (tmp_path / "w.csv").exists()

@@ -111,7 +111,20 @@ def parse_sets(sets: tuple[str, ...] | list[str]) -> dict:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TwinGroup(click.Group):
+    """The command group: Ctrl-C in any command ends with exit code 130 and one line (click
+    said "Aborted!" with exit code 1 where a command did not handle it itself)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            name = ctx.invoked_subcommand or ""
+            _fail(f"twin {name}: interrupted (files are written whole or not at all)".replace("twin :", "twin:"),
+                  code=130)
+
+
+@click.group(cls=TwinGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twin")
 def main() -> None:
     """Park twin: plan zero-carbon pathways for Chinese industrial and business parks.
