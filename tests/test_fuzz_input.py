@@ -683,3 +683,29 @@ def test_ctrl_c_in_any_command_exits_130(tmp_path, monkeypatch):
     monkeypatch.setattr(weather, "site_weather", interrupted)
     r = _cli("weather", "--city", "Hangzhou", "-o", tmp_path / "w.csv")
     assert r.exit_code == 130 and "twin weather: interrupted" in r.output and not (tmp_path / "w.csv").exists()
+
+
+def test_weather_check_leave_out_and_one_failing_file(tmp_path, hz_epw, monkeypatch):
+    """--leave-out-km inf (or 4000) ended in an IndexError traceback, nan was taken without a
+    word; an unexpected error in one file's check lost the check of every other file."""
+    good = _epw(tmp_path / "good.epw", *hz_epw)
+    for v in ("inf", "nan", "4000"):
+        r = _cli("weather-check", "-q", good, "--leave-out-km", v)
+        assert r.exit_code == 2 and "--leave-out-km" in r.output, r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--time-limit", "nan", "-o", tmp_path / "o")
+    assert r.exit_code == 2 and "nan is not a finite number" in r.output
+    import weather.validation as validation
+
+    real = validation.check_weather_file
+
+    def flaky(path, **kw):
+        if Path(path).name == "bad.epw":
+            raise ZeroDivisionError("float division by zero")
+        return real(path, **kw)
+
+    monkeypatch.setattr(validation, "check_weather_file", flaky)
+    _epw(tmp_path / "bad.epw", *hz_epw)
+    r = CliRunner().invoke(main, ["weather-check", "-q", str(tmp_path / "bad.epw"), str(good)])
+    assert isinstance(r.exception, SystemExit) and r.exit_code == 1, r.exc_info
+    assert "good.epw" in r.output and "not checked:" in r.output and "ZeroDivisionError" in r.output
+    assert "this is a bug, please report it with the weather file" in r.output
