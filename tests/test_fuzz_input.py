@@ -709,3 +709,20 @@ def test_weather_check_leave_out_and_one_failing_file(tmp_path, hz_epw, monkeypa
     assert isinstance(r.exception, SystemExit) and r.exit_code == 1, r.exc_info
     assert "good.epw" in r.output and "not checked:" in r.output and "ZeroDivisionError" in r.output
     assert "this is a bug, please report it with the weather file" in r.output
+
+
+def test_rubric_and_model_file_are_checked_before_the_solve(tmp_path):
+    """--rubric was read only after the solve (a folder then said "cannot write ...: a folder
+    is in the way") and not at all for a short run; --save-model m.txt wrote nothing, with exit
+    code 0 and no word."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    out = tmp_path / "o"
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--rubric", tmp_path)
+    assert r.exit_code == 1 and "is a folder; expected a rubric YAML file" in r.output and not out.exists()
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--rubric", tiny)
+    assert r.exit_code == 1 and f"rubric file {tiny} is invalid" in r.output and not out.exists()
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--save-model", tmp_path / "m.txt")
+    assert r.exit_code == 1 and "expected a file name ending in .mps or .lp" in r.output and not out.exists()
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--save-model", tmp_path / "f" / "m.mps")
+    assert r.exit_code == 1 and f"--save-model {tmp_path / 'f' / 'm.mps'}" in r.output and "probe" not in r.output

@@ -735,7 +735,12 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         if save_model is not None:
             if save_model.is_dir():
                 raise OutputError(f"cannot write --save-model {save_model}: it is a folder; expected a file name")
-            check_output_dir(save_model.parent / ".twin-model-probe")
+            probe = save_model.parent / ".twin-model-probe"
+            try:
+                check_output_dir(probe)
+            except OutputError as exc:  # named as the user wrote it, not by the probe
+                raise OutputError(str(exc).replace(f"outputs to {probe}", f"--save-model {save_model}")
+                                  .replace(str(probe), str(save_model))) from None
     except OutputError as exc:
         _fail(f"twin run: {exc}")
     try:
