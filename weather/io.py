@@ -79,6 +79,8 @@ _RANGES = {
     "ghi": (0.0, 1500.0), "dni": (0.0, 1400.0), "dhi": (0.0, 1000.0),
     "temp_air": (-70.0, 65.0), "wind_speed": (0.0, 60.0), "relative_humidity": (0.0, 150.0),
 }
+_UNITS = {"ghi": "W/m2", "dni": "W/m2", "dhi": "W/m2", "temp_air": "degC", "wind_speed": "m/s",
+          "relative_humidity": "%"}
 _EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9,
                 "wind_speed": 999, "relative_humidity": 999}
 
@@ -229,7 +231,17 @@ EPW_FIELDS = 35
 def _check_epw_rows(text: str, name: str) -> None:
     """Every data row of an EPW (from line 9) has at most :data:`EPW_FIELDS` fields and whole
     numbers for year, month, day and hour; the first row that does not is named by its line."""
-    for i, line in enumerate(text.split("\n")[8:], start=9):
+    import calendar
+
+    lines = text.split("\n")
+    if len(lines) > 7 and not lines[7].startswith("DATA PERIODS"):
+        n = next((i for i, ln in enumerate(lines[:8]) if ln[:1].isdigit()), None)
+        raise WeatherError(f"weather file {name!r}: line 8 is {lines[7][:40]!r}; expected the eighth and last "
+                           f"header line 'DATA PERIODS,...' (an EPW has 8 header lines: LOCATION, DESIGN "
+                           f"CONDITIONS, TYPICAL/EXTREME PERIODS, GROUND TEMPERATURES, HOLIDAYS/DAYLIGHT "
+                           f"SAVINGS, COMMENTS 1, COMMENTS 2, DATA PERIODS)"
+                           + (f"; the data start at line {n + 1}" if n is not None else ""))
+    for i, line in enumerate(lines[8:], start=9):
         if not line.strip():
             continue
         f = line.rstrip("\r").split(",")
@@ -241,6 +253,20 @@ def _check_epw_rows(text: str, name: str) -> None:
             if not f[k].strip().lstrip("-").isdigit():
                 raise WeatherError(f"weather file {name!r}: line {i}, field {k + 1} ({what}) is "
                                    f"{f[k]!r}; expected a whole number")
+        year, month, day, hour = (int(x) for x in f[:4])
+        if not 1 <= month <= 12:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 2 (month) is {month}; expected 1..12")
+        if not 1 <= hour <= 24:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 4 (hour) is {hour}; expected 1..24 (EPW "
+                               f"hours end the hour: 1 is 00:00-01:00, 24 is 23:00-24:00)")
+        days = 29 if month == 2 else calendar.monthrange(2001, month)[1]
+        if not 1 <= day <= days:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 3 (day) is {day}; expected 1..{days} in "
+                               f"month {month}")
+        if month == 2 and day == 29 and not calendar.isleap(year):
+            raise WeatherError(f"weather file {name!r}: line {i} is 29 February {year}, which is not a leap year; "
+                               f"drop the 24 rows of 29 February (a typical year has 8760 hours) or give them "
+                               f"the leap year their February comes from")
 
 
 def _plain(exc: Exception) -> str:
@@ -651,7 +677,7 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     if bad.size:
         i = int(bad[0])
         raise WeatherError(f"weather file {name!r}: row {i + 1} of the data is month/day/hour "
-                           f"{tuple(got[i])}, expected {tuple(exp[i])} (hour-ending 1..24, "
+                           f"{tuple(map(int, got[i]))}, expected {tuple(map(int, exp[i]))} (hour-ending 1..24, "
                            f"one typical year in calendar order)")
     notes: list[str] = []
     lat, lon = info["latitude"], info["longitude"]
@@ -664,8 +690,13 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
         lo, hi = _RANGES[col]
         n_out = int(((s < lo) | (s > hi)).sum())
         if n_out > 0.01 * len(s):
-            raise WeatherError(f"weather file {name!r}: column {col!r} has {n_out} values "
-                               f"outside [{lo}, {hi}]")
+            first = int(np.flatnonzero(((s < lo) | (s > hi)).to_numpy())[0])
+            v = float(s.iloc[first])
+            code = (f"; {v:g} looks like a missing-value code: leave such fields empty or write the "
+                    f"format's own code (EPW: {_EPW_MISSING[col]:g}), and at most 10 % of the hours may be missing"
+                    if v in (-999, -9999, -99.9, -99, 999, 9999, -999.9) else "")
+            raise WeatherError(f"weather file {name!r}: column {col!r} has {n_out} values outside [{lo}, {hi}] "
+                               f"(expected {_UNITS[col]}; the first at data row {first + 1}: {v:g}){code}")
         s = s.where((s >= lo) & (s <= hi))
         n_nan = int(s.isna().sum())
         if n_nan > 0.1 * len(s):
