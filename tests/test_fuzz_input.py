@@ -726,3 +726,44 @@ def test_rubric_and_model_file_are_checked_before_the_solve(tmp_path):
     (tmp_path / "f").write_text("x", encoding="utf-8")
     r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--save-model", tmp_path / "f" / "m.mps")
     assert r.exit_code == 1 and f"--save-model {tmp_path / 'f' / 'm.mps'}" in r.output and "probe" not in r.output
+
+
+def test_epw_rows_and_codes_are_named_by_line(tmp_path, hz_epw):
+    """29 February in a year that is not a leap year and hour 0 gave pandas' words ("day is
+    out of range for month ... You might want to try:"); a file without its header lines was
+    "expected 8760 hourly rows, found 8753"; -999 codes were "values outside [-70, 65]";
+    row order printed numpy reprs (np.int64(12))."""
+    import weather as wx
+
+    head, rows = hz_epw
+    feb28 = [k for k, row in enumerate(rows) if row.split(",")[1:3] == ["2", "28"]]
+    leap = rows[:feb28[-1] + 1] + [row.replace(",2,28,", ",2,29,", 1) for row in rows[feb28[0]:feb28[-1] + 1]]
+    cases = {
+        "leap.epw": (head, leap + rows[feb28[-1] + 1:], None,
+                     f"line {feb28[-1] + 10} is 29 February 2026, which is not a leap year"),
+        "hour0.epw": (head, rows, lambda f, k: f.__setitem__(3, str(int(f[3]) - 1)),
+                      "line 9, field 4 (hour) is 0; expected 1..24"),
+        "nohead.epw": (head[:1], rows, None, "expected the eighth and last header line 'DATA PERIODS,...'"),
+        "codes.epw": (head, rows, lambda f, k: f.__setitem__(6, "-999") if k % 20 == 0 else None,
+                      "column 'temp_air' has 438 values outside [-70.0, 65.0] (expected degC; the first at data "
+                      "row 1: -999); -999 looks like a missing-value code"),
+        "reversed.epw": (head, rows[::-1], None, "month/day/hour (12, 31, 24), expected (1, 1, 1)"),
+    }
+    for name, (h, rs, edit, message) in cases.items():
+        _epw(tmp_path / name, h, rs, edit)
+        with pytest.raises(wx.WeatherError) as exc:
+            wx.read_weather_file(tmp_path / name)
+        assert name in str(exc.value) and message in str(exc.value), str(exc.value)
+
+
+def test_sweep_file_without_or_with_a_wrong_scenario(tmp_path):
+    """A sweep file without its `scenario:` line was validated as a scenario (park, site and
+    grid.tariff "missing"); `scenario: 5` said "expected Input is not a valid path for <class
+    'pathlib.Path'>"; a folder was "file not found"."""
+    p = tmp_path / "sw.yaml"
+    for first, message in (("", "sw.yaml:1: scenario: required field is missing"),
+                           ("scenario: 5\n", "scenario: expected the path of a scenario file (text) (got 5)"),
+                           ("scenario: .\n", "scenario: is a folder; expected a scenario YAML file")):
+        p.write_text(first + "hours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
+        r = _cli("validate", p)
+        assert r.exit_code == 1 and "sweep not valid, 1 problem(s)" in r.output and message in r.output, r.output

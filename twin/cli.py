@@ -189,7 +189,12 @@ def _is_sweep_file(f: Path) -> bool:
     except OSError:
         return False  # the scenario loader says what is wrong with it
     keys = set(re.findall(r"^([a-z_]+):", text, re.M))
-    return "scenario" in keys and bool(keys & {"grid", "monte_carlo"})
+    if "scenario" in keys:
+        return bool(keys & {"grid", "monte_carlo"})
+    # without its `scenario:` line still a sweep (then told it lacks one), not a scenario
+    # missing park and site: `monte_carlo` is no scenario field, and a scenario's `grid` section
+    # comes with park and site (or extends a file that has them)
+    return "monte_carlo" in keys or ("grid" in keys and not keys & {"park", "site", "extends"})
 
 
 def _validate_sweep(f: Path) -> int:

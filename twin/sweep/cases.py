@@ -304,6 +304,8 @@ def _pydantic_message(err: dict) -> str:
         return "unknown field (see docs/outputs.md, 'Outputs of twin sweep', for the fields of a sweep file)"
     if t == "missing":
         return "required field is missing"
+    if t == "path_type":
+        return "expected the path of a scenario file (text)"
     if t == "literal_error":
         return "expected one of " + str(ctx.get("expected", "")).replace("'", "")
     for kind, word in (("greater_than_equal", "≥"), ("greater_than", ">"), ("less_than_equal", "≤"),
@@ -363,7 +365,8 @@ def read_sweep_file(path: str | Path) -> SweepFile:
         scenario = Path(ref)
         sf.scenario = Path(os.path.normpath(scenario if scenario.is_absolute() else path.parent / scenario))
         if not sf.scenario.is_file():
-            sf.problems.append(sf.problem(("scenario",), f"file not found ({sf.scenario})", ref))
+            why = "is a folder; expected a scenario YAML file" if sf.scenario.is_dir() else "file not found"
+            sf.problems.append(sf.problem(("scenario",), f"{why} ({sf.scenario})", ref))
             sf.scenario = None
     return sf
 
