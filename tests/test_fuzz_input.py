@@ -767,3 +767,14 @@ def test_sweep_file_without_or_with_a_wrong_scenario(tmp_path):
         p.write_text(first + "hours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
         r = _cli("validate", p)
         assert r.exit_code == 1 and "sweep not valid, 1 problem(s)" in r.output and message in r.output, r.output
+
+
+def test_pathway_representative_days_outside_what_a_period_takes(tmp_path):
+    """`twin pathway --representative-days 1` ended in a traceback of the run configuration
+    (the option took 0-365, a period's run 2-365, the pathway section 4-120)."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    p = tmp_path / "pw.yaml"
+    p.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030]}}\n", encoding="utf-8")
+    for days in ("1", "3", "200"):
+        r = _cli("pathway", p, "-q", "--representative-days", days, "-o", tmp_path / "o")
+        assert r.exit_code == 2 and "--representative-days" in r.output and not (tmp_path / "o").exists()

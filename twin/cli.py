@@ -992,9 +992,10 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @click.option("--hours", type=click.IntRange(1, 8760), default=None,
               help="Model only the first N hours of each period's year (quick looks; sizes are not a plan).")
-@click.option("--representative-days", "rep_days", type=click.IntRange(0, 365), default=None,
-              help="Linked representative days each period is sized on [default: pathway.representative_days; "
-                   "0 = the full year].")
+@click.option("--representative-days", "rep_days", type=click.IntRange(0, 120), default=None,
+              callback=lambda ctx, param, v: _pathway_days(ctx, param, v),
+              help="Linked representative days each period is sized on, 4 to 120 [default: "
+                   "pathway.representative_days; 0 = the full year].")
 @click.option("--variant", help="Named variant(s) of the scenario file; 'a+b' combines them.")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Override one field by its dotted path before the pathway's own period values.")
@@ -1041,7 +1042,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         progress.stage("writing outputs")
         written = _incomplete_dir(out_dir) if res.failed is not None else out_dir
         write_pathway(res, written, lang=lang)
-    except (PathwayError, UserInputError, OutputError) as exc:
+    except (PathwayError, UserInputError, OutputError, ValueError) as exc:  # ValueError: a run configuration
         _fail(f"twin pathway: {exc}")
     except KeyboardInterrupt:
         _fail(f"twin pathway: interrupted; {out_dir} keeps its previous outputs", code=130)
@@ -1061,6 +1062,15 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
               f"period(s) {done} are written to {written} (summary.json: pathway.complete = false){kept}")
     if not quiet:
         click.echo(f"  present value of the pathway's cost: {res.npv_cost_cny:,.0f} CNY", err=True)
+
+
+def _pathway_days(ctx, param, value):
+    """``--representative-days`` of ``twin pathway``: 0 (the full year) or 4-120, as
+    ``pathway.representative_days`` (1 ended in a traceback of the run configuration)."""
+    if value is not None and 0 < value < 4:
+        raise click.BadParameter(f"{value}: expected 0 (size on the full year) or 4 to 120 linked days", ctx=ctx,
+                                 param=param)
+    return value
 
 
 def _incomplete_dir(out_dir: Path) -> Path:
