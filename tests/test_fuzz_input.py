@@ -778,3 +778,34 @@ def test_pathway_representative_days_outside_what_a_period_takes(tmp_path):
     for days in ("1", "3", "200"):
         r = _cli("pathway", p, "-q", "--representative-days", days, "-o", tmp_path / "o")
         assert r.exit_code == 2 and "--representative-days" in r.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("head, value, unit", [("p_mw", "0.05", "mw"), ("负荷(MW)", "0.05", "MW"),
+                                               ("Power [W]", "50000", "W")])
+def test_series_column_named_in_another_power_unit(tmp_path, head, value, unit):
+    """A measured load whose one value column says MW (or W) in its name was read as kW: 1000
+    times off without a word."""
+    t = _times(8760)
+    (tmp_path / "data.csv").write_text(f"time,{head}\n" + "".join(f"{x:%Y-%m-%d %H:%M},{value}\n" for x in t),
+                                       encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text((ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8").replace(
+        "process_loads:\n", "process_loads:\n  - {name: m, profile_csv: data.csv}\n"), encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "process_loads.0.profile_csv" in r.output, r.output
+    assert f"column '{head}' states its values in {unit} (by its name); expected load of 'm' [kW]" in r.output
+
+
+def test_sweep_file_and_scenario_given_to_the_other_command(tmp_path):
+    """`twin run SWEEP.yaml` listed the scenario's missing park, site and tariff and an unknown
+    grid.grid.*; `twin sweep SCENARIO.yaml` a dozen unknown sweep fields: neither said which
+    command the file is for."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    sweep = tmp_path / "sw.yaml"
+    sweep.write_text(f"scenario: {tiny}\nhours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
+    for cmd in ("run", "pathway", "compare"):
+        r = _cli(cmd, sweep, "-o", tmp_path / "o", "-q")
+        assert r.exit_code == 1 and f"is a sweep file" in r.output and f"twin sweep {sweep}" in r.output, r.output
+    r = _cli("sweep", tiny, "-o", tmp_path / "o", "-q")
+    assert r.exit_code == 1 and "is a scenario, not a sweep file" in r.output and f"twin run {tiny}" in r.output
+    assert not (tmp_path / "o").exists()

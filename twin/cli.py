@@ -178,7 +178,7 @@ def validate(files: tuple[Path, ...]) -> None:
     sys.exit(1 if bad else 0)
 
 
-def _is_sweep_file(f: Path) -> bool:
+def _is_sweep_file(f: Path, strict: bool = False) -> bool:
     """A sweep file (top-level ``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a
     scenario. Read as lines, not parsed: the scenario loader guards against hostile YAML."""
     import re
@@ -189,12 +189,32 @@ def _is_sweep_file(f: Path) -> bool:
     except OSError:
         return False  # the scenario loader says what is wrong with it
     keys = set(re.findall(r"^([a-z_]+):", text, re.M))
-    if "scenario" in keys:
-        return bool(keys & {"grid", "monte_carlo"})
+    if "scenario" in keys or strict:  # strict: surely a sweep (told to use twin sweep)
+        return "monte_carlo" in keys or ("scenario" in keys and "grid" in keys)
     # without its `scenario:` line still a sweep (then told it lacks one), not a scenario
     # missing park and site: `monte_carlo` is no scenario field, and a scenario's `grid` section
     # comes with park and site (or extends a file that has them)
     return "monte_carlo" in keys or ("grid" in keys and not keys & {"park", "site", "extends"})
+
+
+def _looks_like_scenario(f: Path) -> bool:
+    """A scenario file (top-level ``park:`` or ``extends:``), read as lines as :func:`_is_sweep_file`."""
+    import re
+
+    try:
+        with open(f, "rb") as fh:
+            text = fh.read(1 << 20).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(set(re.findall(r"^([a-z_]+):", text, re.M)) & {"park", "extends"})
+
+
+def _not_a_sweep(path: Path, command: str) -> None:
+    """Refuse a sweep file given to a command that runs a scenario (its errors were the
+    scenario's missing park, site and tariff)."""
+    if _is_sweep_file(path, strict=True):
+        _fail(f"{command}: {path} is a sweep file (scenario: with grid: and/or monte_carlo:), not a scenario; "
+              f"run it with: twin sweep {path}")
 
 
 def _validate_sweep(f: Path) -> int:
@@ -717,6 +737,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     from twin.scenario.run_config import resolve_run_config
 
     progress = Progress(total=RUN_STAGES + 1, quiet=quiet)
+    _not_a_sweep(scenario, "twin run")
     progress.stage(f"reading {scenario}", numbered=False)  # the count depends on what the scenario holds
     try:
         loaded = load_scenario(scenario, overrides=parse_sets(sets), variant=variant)
@@ -791,6 +812,8 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
 
     echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
     variants_mode = Path(items[0]).suffix.lower() in (".yaml", ".yml")
+    if variants_mode:
+        _not_a_sweep(Path(items[0]), "twin compare")
     if variants_mode:
         names, loaded = _compare_names(Path(items[0]), list(items[1:]))
         if base is not None and base not in names:
@@ -933,6 +956,10 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
     from twin.sweep.cases import SweepError
     from twin.sweep.sweep import run_sweep
 
+    if not _is_sweep_file(sweep_file) and _looks_like_scenario(sweep_file):
+        _fail(f"twin sweep: {sweep_file} is a scenario, not a sweep file: a sweep file names its scenario "
+              f"(scenario: {sweep_file.name}) and the fields to vary under grid: and/or monte_carlo: (see "
+              f"scenarios/sweeps/); to run the scenario itself: twin run {sweep_file}")
     out_dir = out_dir or Path("out") / sweep_file.stem
     t0 = time.perf_counter()
     first = [True]
@@ -1017,6 +1044,7 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
     from twin.scenario.loader import load_scenario
 
     progress = Progress(total=1, quiet=quiet)
+    _not_a_sweep(scenario, "twin pathway")
     progress.stage(f"reading {scenario}", numbered=False)
     try:
         overrides = parse_sets(sets)
