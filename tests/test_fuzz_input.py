@@ -809,3 +809,18 @@ def test_sweep_file_and_scenario_given_to_the_other_command(tmp_path):
     r = _cli("sweep", tiny, "-o", tmp_path / "o", "-q")
     assert r.exit_code == 1 and "is a scenario, not a sweep file" in r.output and f"twin run {tiny}" in r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_yaml_booleans_in_number_fields_are_refused(tmp_path):
+    """`demand_charge_cny_per_kw_month: yes` validated as 1 CNY/kW/month (pydantic reads a
+    boolean as 1 or 0 where a number is expected): a price or limit silently became 1 or 0."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", "demand_charge_cny_per_kw_month: yes"),
+                 encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "s.yaml:11: grid.demand_charge_cny_per_kw_month: expected a number" in r.output
+    assert "which would count as 1" in r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--set", "grid.import_limit_kw=on", "-o",
+             tmp_path / "o", "--hours", "24", "-q")
+    assert r.exit_code == 1 and "grid.import_limit_kw: expected a number" in r.output and not (tmp_path / "o").exists()

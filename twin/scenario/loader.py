@@ -580,10 +580,38 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
                                      "types of the fields against `twin schema`")]) from None
-    problems = semantic_problems(scenario, file, node)
+    problems = _bool_numbers(data, scenario, file, node) + semantic_problems(scenario, file, node)
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
+    """``true``/``yes``/``on`` (YAML booleans) where the schema took a number: pydantic reads
+    them as 1 (and ``no``/``off`` as 0), e.g. ``demand_charge_cny_per_kw_month: yes``."""
+    out: list[Problem] = []
+    dump = None
+
+    def walk(obj, loc):
+        nonlocal dump
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, loc + (k,))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, loc + (i,))
+        elif isinstance(obj, bool):
+            if dump is None:
+                dump = scenario.model_dump(mode="python")
+            got = _value_at(dump, loc)
+            if isinstance(got, (int, float)) and not isinstance(got, bool):
+                shown = _shorthand_loc(node, loc)
+                out.append(Problem(file, ".".join(map(str, shown)),
+                                   f"expected a number; YAML reads the word written here as {obj} (yes, no, on, off, "
+                                   f"true and false are booleans), which would count as {got:g}", line=_line_of(node, shown)))
+
+    walk(data, ())
+    return out
 
 
 def _walk_numbers(obj: Any, path: tuple, out: list[tuple[tuple, Any]]) -> None:
