@@ -824,3 +824,14 @@ def test_yaml_booleans_in_number_fields_are_refused(tmp_path):
     r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--set", "grid.import_limit_kw=on", "-o",
              tmp_path / "o", "--hours", "24", "-q")
     assert r.exit_code == 1 and "grid.import_limit_kw: expected a number" in r.output and not (tmp_path / "o").exists()
+
+
+def test_gbk_scenario_is_named_as_gbk(tmp_path):
+    """A scenario with Chinese saved as GBK (older Windows editors) was "not a UTF-8 text file",
+    without saying which encoding it is or how to save it right."""
+    p = tmp_path / "gbk.yaml"
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p.write_bytes(text.replace("tiny test park", "测试园区").encode("gbk"))
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "gbk.yaml:2: not a UTF-8 text file: it reads as GBK/GB18030" in r.output
+    assert "测试园区" in r.output and "save it as UTF-8" in r.output

@@ -408,8 +408,17 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError([Problem(file, "", "not a UTF-8 text file (save the scenario as UTF-8)",
-                                     line=line)]) from None
+        why = "not a UTF-8 text file (save the scenario as UTF-8)"
+        try:
+            gbk = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            gbk = ""
+        if gbk and "\x00" not in gbk and re.search(r"[\u4e00-\u9fff]", gbk):
+            shown = gbk.splitlines()[line - 1].strip()[:40] if len(gbk.splitlines()) >= line else ""
+            why = (f"not a UTF-8 text file: it reads as GBK/GB18030 (the Chinese encoding older editors save in"
+                   f"{', this line: ' + repr(shown) if shown else ''}); save it as UTF-8 (in Notepad: Save As, "
+                   f"Encoding UTF-8)")
+        raise ScenarioError([Problem(file, "", why, line=line)]) from None
 
 
 def _read_raw(path: Path, chain: list[str]) -> tuple[dict, Any, list[str], dict[str, VariantSource]]:
