@@ -835,3 +835,19 @@ def test_gbk_scenario_is_named_as_gbk(tmp_path):
     r = _cli("validate", p)
     assert r.exit_code == 1 and "gbk.yaml:2: not a UTF-8 text file: it reads as GBK/GB18030" in r.output
     assert "测试园区" in r.output and "save it as UTF-8" in r.output
+
+
+@pytest.mark.parametrize("written, hint", [
+    ('"1.5%"', "percent signs are not read: write the number alone, for a share or rate as a fraction (0.015 for 1.5%)"),
+    ("１.５", "it is written in full-width digits: write 1.5 in ordinary (ASCII) digits"),
+    ('"1,500"', "write 1500 without the thousands separator"),
+    ("0.015 per year", "write the number alone (0.015), in the unit the field's name states"),
+])
+def test_numbers_written_as_text_say_what_to_write(tmp_path, written, hint):
+    """'50%', full-width digits, '1,500' and a number with its unit were refused with pydantic's
+    "unable to parse string as a number" alone."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("om_fraction_per_year: 0.015", f"om_fraction_per_year: {written}"), encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "costs.pv.om_fraction_per_year:" in r.output and hint in r.output, r.output

@@ -580,6 +580,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
             if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
                 # `city： 广州` under a section parses as the text 'city： 广州', not a field
                 msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
+            if isinstance(value, str) and err["type"] in ("float_parsing", "int_parsing"):
+                msg += number_text_hint(value)
             if err["type"] == "extra_forbidden":
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
@@ -593,6 +595,33 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def number_text_hint(text: str) -> str:
+    """What to write instead of a number written as text the schema cannot read: a percent
+    sign, full-width digits, a thousands separator, a unit after the number ('' if none fits)."""
+    t = text.strip()
+    folded = t.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．－＋"}).replace("，", ",")
+    if folded != t.replace("，", ",") and _plain_number(folded):
+        return f"; it is written in full-width digits: write {folded} in ordinary (ASCII) digits"
+    if t.endswith(("%", "％")) and _plain_number(t[:-1]):
+        v = float(t[:-1])
+        return (f"; percent signs are not read: write the number alone, for a share or rate as a fraction "
+                f"({v / 100:g} for {t})")
+    if re.fullmatch(r"[-+]?\d{1,3}([,，]\d{3})+(\.\d*)?", t):
+        return f"; write {re.sub('[,，]', '', t)} without the thousands separator"
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)", t)
+    if m:
+        return f"; write the number alone ({m.group(1)}), in the unit the field's name states"
+    return ""
+
+
+def _plain_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
