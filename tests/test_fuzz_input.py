@@ -851,3 +851,19 @@ def test_numbers_written_as_text_say_what_to_write(tmp_path, written, hint):
     p.write_text(text.replace("om_fraction_per_year: 0.015", f"om_fraction_per_year: {written}"), encoding="utf-8")
     r = _cli("validate", p)
     assert r.exit_code == 1 and "costs.pv.om_fraction_per_year:" in r.output and hint in r.output, r.output
+
+
+def test_wrong_row_counts_of_epw_say_where(tmp_path, hz_epw):
+    """A half-hourly, truncated or doubled EPW said only "expected 8760 hourly rows, found N"."""
+    import weather as wx
+
+    head, rows = hz_epw
+    half = [r for row in rows for r in (row, row.replace(",0,?9", ",30,?9", 1))]
+    cases = {"half.epw": (half, "found 17520: 2 rows per hour (30-minute steps); average them to hourly means"),
+             "cut.epw": (rows[:5000], "found 5000: the rows stop at month/day/hour (7, 28, 8) (a truncated file?)"),
+             "twice.epw": (rows + rows, "after 31 December hour 24 the rows go on from data row 8761")}
+    for name, (rs, message) in cases.items():
+        _epw(tmp_path / name, head, rs)
+        with pytest.raises(wx.WeatherError) as exc:
+            wx.read_weather_file(tmp_path / name)
+        assert message in str(exc.value), str(exc.value)

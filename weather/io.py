@@ -668,10 +668,29 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
 
     keep = ~((m == 2) & (d == 29))
     m, d, h, data = m[keep], d[keep], h[keep], data[keep].reset_index(drop=True)
-    if len(data) != 8760:
-        raise WeatherError(f"weather file {name!r}: expected 8760 hourly rows (8784 with "
-                           f"29 February), found {len(data)}")
     exp = _expected_mdh()
+    if len(data) != 8760:
+        n = min(len(data), 8760)
+        got = np.stack([m[:n], d[:n], h[:n]], axis=1)
+        off = np.flatnonzero((got != exp[:n]).any(axis=1))
+        where = ""
+        key = (m * 100 + d) * 100 + h
+        if len(data) in (17520, 35040) and (np.diff(key) == 0).mean() > 0.4:  # each hour on consecutive rows
+            per = len(data) // 8760
+            where = (f": {per} rows per hour ({60 // per}-minute steps); average them to hourly means, one row "
+                     f"per hour")
+        elif off.size:
+            i = int(off[0])
+            where = (f": data row {i + 1} is month/day/hour {tuple(map(int, got[i]))} where "
+                     f"{tuple(map(int, exp[i]))} was expected (a day repeated or left out there?)")
+        elif len(data) < 8760:
+            where = f": the rows stop at month/day/hour {tuple(map(int, exp[n - 1]))} (a truncated file?)"
+        else:
+            where = (f": after 31 December hour 24 the rows go on from data row 8761 (month/day/hour "
+                     f"{(int(m[8760]), int(d[8760]), int(h[8760]))}; a second year, or rows repeated?)")
+        raise WeatherError(f"weather file {name!r}: expected 8760 hourly rows (8784 with "
+                           f"29 February), found {len(data)}{' without 29 February' if (~keep).any() else ''}"
+                           f"{where}")
     got = np.stack([m, d, h], axis=1)
     bad = np.flatnonzero((got != exp).any(axis=1))
     if bad.size:
