@@ -670,7 +670,7 @@ def test_sweeps_too_large_or_overflowing_are_refused(tmp_path):
 def test_ctrl_c_in_any_command_exits_130(tmp_path, monkeypatch):
     """Ctrl-C in validate, weather, weather-check or schema ended with click's "Aborted!" and
     exit code 1 (run, compare, sweep and pathway said so with 130)."""
-    import twin.scenario.loader as loader
+    from twin.scenario import loader
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
@@ -694,7 +694,7 @@ def test_weather_check_leave_out_and_one_failing_file(tmp_path, hz_epw, monkeypa
         assert r.exit_code == 2 and "--leave-out-km" in r.output, r.output
     r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--time-limit", "nan", "-o", tmp_path / "o")
     assert r.exit_code == 2 and "nan is not a finite number" in r.output
-    import weather.validation as validation
+    from weather import validation
 
     real = validation.check_weather_file
 
@@ -745,8 +745,8 @@ def test_epw_rows_and_codes_are_named_by_line(tmp_path, hz_epw):
                       "line 9, field 4 (hour) is 0; expected 1..24"),
         "nohead.epw": (head[:1], rows, None, "expected the eighth and last header line 'DATA PERIODS,...'"),
         "codes.epw": (head, rows, lambda f, k: f.__setitem__(6, "-999") if k % 20 == 0 else None,
-                      "column 'temp_air' has 438 values outside [-70.0, 65.0] (expected degC; the first at data "
-                      "row 1: -999); -999 looks like a missing-value code"),
+                      ("column 'temp_air' has 438 values outside [-70.0, 65.0] (expected degC; the first at data "
+                       "row 1: -999); -999 looks like a missing-value code")),
         "reversed.epw": (head, rows[::-1], None, "month/day/hour (12, 31, 24), expected (1, 1, 1)"),
     }
     for name, (h, rs, edit, message) in cases.items():
@@ -805,7 +805,7 @@ def test_sweep_file_and_scenario_given_to_the_other_command(tmp_path):
     sweep.write_text(f"scenario: {tiny}\nhours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
     for cmd in ("run", "pathway", "compare"):
         r = _cli(cmd, sweep, "-o", tmp_path / "o", "-q")
-        assert r.exit_code == 1 and f"is a sweep file" in r.output and f"twin sweep {sweep}" in r.output, r.output
+        assert r.exit_code == 1 and "is a sweep file" in r.output and f"twin sweep {sweep}" in r.output, r.output
     r = _cli("sweep", tiny, "-o", tmp_path / "o", "-q")
     assert r.exit_code == 1 and "is a scenario, not a sweep file" in r.output and f"twin run {tiny}" in r.output
     assert not (tmp_path / "o").exists()

@@ -188,7 +188,7 @@ def _is_sweep_file(f: Path, strict: bool = False) -> bool:
             text = fh.read(1 << 20).decode("utf-8", errors="replace")
     except OSError:
         return False  # the scenario loader says what is wrong with it
-    keys = set(re.findall(r"^([a-z_]+):", text, re.M))
+    keys = set(re.findall(r"^([a-z_]+):", text, re.MULTILINE))
     if "scenario" in keys or strict:  # strict: surely a sweep (told to use twin sweep)
         return "monte_carlo" in keys or ("scenario" in keys and "grid" in keys)
     # without its `scenario:` line still a sweep (then told it lacks one), not a scenario
@@ -206,7 +206,7 @@ def _looks_like_scenario(f: Path) -> bool:
             text = fh.read(1 << 20).decode("utf-8", errors="replace")
     except OSError:
         return False
-    return bool(set(re.findall(r"^([a-z_]+):", text, re.M)) & {"park", "extends"})
+    return bool(set(re.findall(r"^([a-z_]+):", text, re.MULTILINE)) & {"park", "extends"})
 
 
 def _not_a_sweep(path: Path, command: str) -> None:

@@ -224,8 +224,8 @@ def shape_problems(data: dict) -> list[tuple[tuple, str]]:
         n = math.prod(lengths) * samples
         if n > MAX_CASES:
             what = " × ".join([*map(str, lengths), *([f"{samples} samples"] if isinstance(mc, dict) else [])])
-            out.append(((), f"the sweep makes {n:,} cases ({what}); at most {MAX_CASES:,}: fewer grid values or "
-                            "samples (a Monte Carlo sample of a few hundred gives P10/P50/P90)"))
+            out.append(((), (f"the sweep makes {n:,} cases ({what}); at most {MAX_CASES:,}: fewer grid values or "
+                             "samples (a Monte Carlo sample of a few hundred gives P10/P50/P90)")))
     if isinstance(grid, dict) and isinstance(fields, dict):
         for k in sorted(set(grid) & set(fields)):
             out.append((("monte_carlo", "fields", k), "this field is also in grid: vary it in one of the two"))
