@@ -485,3 +485,385 @@ def test_fuzz_accepted_cases_run(tmp_path):
         where = f"seed {s} ({case.kind}):\n{r.output}"
         assert r.exception is None or isinstance(r.exception, SystemExit), f"{where}\n{r.exc_info}"
         assert r.exit_code == 0 or "infeasible" in r.output, where
+
+
+# --------------------------------------------------------------------------- bad input audit
+# Inputs a careless new user gives beyond the scenario's fields: where outputs go, the
+# options of each command, sweep, pathway and weather files (one test per defect found).
+
+
+def _cli(*args):
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exc_info
+    assert "Traceback" not in r.output and "internal error" not in r.output, r.output
+    return r
+
+
+def test_single_file_output_keeps_links_and_pipes(tmp_path):
+    """`-o` on a symbolic link wrote a regular file in place of the link; on a named pipe
+    or a device (/dev/stdout, /dev/null as root) it replaced the pipe or device itself."""
+    import os
+    import threading
+
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    r = _cli("schema", "-o", link)
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and '"title": "Scenario"' in real.read_text(encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = _cli("schema", "-o", fifo)
+    reader.join(30)
+    assert r.exit_code == 0, r.output
+    assert fifo.is_fifo() and b'"title": "Scenario"' in got[0]
+    r = _cli("schema", "-o", tmp_path / "real.json" / "x.json")
+    assert r.exit_code == 1 and "a part of the path is a file, not a folder" in r.output
+
+
+def test_failed_pathway_keeps_an_earlier_complete_pathway(tmp_path):
+    """A pathway stopping at a period wrote its finished periods over a complete pathway
+    written before into the same folder: the earlier outputs are kept, the finished periods
+    go to <folder>-incomplete."""
+    import json
+
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030], representative_days: null}}\n",
+                  encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030], representative_days: null, "
+                   "period_overrides: {2030: {grid.import_limit_kw: 1}}}\n", encoding="utf-8")
+    out = tmp_path / "pw"
+    r = _cli("pathway", ok, "-o", out, "--hours", "24", "-q", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    before = (out / "summary.json").read_bytes()
+    r = _cli("pathway", bad, "-o", out, "--hours", "24", "-q", "--lang", "en")
+    assert r.exit_code == 1 and "the pathway stops at period 2030" in r.output
+    assert (out / "summary.json").read_bytes() == before and (out / "periods" / "2030").is_dir()
+    part = tmp_path / "pw-incomplete"
+    assert f"written to {part}" in r.output and f"{out} keeps its previous outputs" in r.output
+    assert json.loads((part / "summary.json").read_text(encoding="utf-8"))["pathway"]["complete"] is False
+
+
+@pytest.fixture(scope="module")
+def hz_epw(tmp_path_factory):
+    """The tool's own typical year of Hangzhou as EPW lines (header, data rows)."""
+    path = tmp_path_factory.mktemp("hz") / "hz.epw"
+    r = CliRunner().invoke(main, ["weather", "--city", "Hangzhou", "-o", str(path)])
+    assert r.exit_code == 0, r.output
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[:8], lines[8:]
+
+
+def _epw(path: Path, head, rows, edit=None) -> Path:
+    """Write an EPW; ``edit(fields, k)`` changes the fields of data row k in place."""
+    out = []
+    for k, row in enumerate(rows):
+        f = row.split(",")
+        if edit is not None:
+            edit(f, k)
+        out.append(",".join(f))
+    path.write_text("\n".join(head + out) + "\n", encoding="utf-8")
+    return path
+
+
+def _with_weather_file(tmp_path, name: str) -> Path:
+    p = tmp_path / "s.yaml"
+    p.write_text((ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8").replace(
+        "site: {city: Hangzhou}", f"site: {{city: Hangzhou, weather_file: {name}}}"), encoding="utf-8")
+    return p
+
+
+def test_weather_file_radiation_in_another_unit_is_refused(tmp_path, hz_epw):
+    """Irradiance in kW/m2 (or MJ/m2 per hour) was read as W/m2: a run sized PV on a
+    thousandth of the sun with exit 0, and twin weather-check ended in a ZeroDivisionError."""
+    def kw(f, k):
+        for j in (13, 14, 15):
+            f[j] = f"{float(f[j]) / 1000:.5f}"
+
+    _epw(tmp_path / "kw.epw", *hz_epw, edit=kw)
+    r = _cli("validate", _with_weather_file(tmp_path, "kw.epw"))
+    assert r.exit_code == 1 and "site.weather_file" in r.output and "kw.epw" in r.output
+    assert "annual GHI (global horizontal irradiance) 1.4 kWh/m2" in r.output and "multiply kW/m2 by 1000" in r.output
+    r = _cli("weather-check", "-q", tmp_path / "kw.epw")
+    assert r.exit_code == 1 and "not checked:" in r.output and "expected hourly mean irradiance in W/m2" in r.output
+
+
+@pytest.mark.parametrize("written, message", [
+    ("040", "'040' is read by YAML as the octal number 32 (a leading zero); write 40 without the zero"),
+    ("25:00", "'25:00' is read by YAML as the base-60 number 1500"),
+])
+def test_numbers_yaml_reads_as_other_numbers_are_refused(tmp_path, written, message):
+    """YAML 1.1 reads 040 as 32 and 25:00 as 1500: a limit or a price silently became another
+    number, in a scenario, a sweep file and --set alike."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", f"demand_charge_cny_per_kw_month: {written}"),
+                 encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and f"s.yaml:11: grid.demand_charge_cny_per_kw_month: {message}" in r.output, r.output
+    sweep = tmp_path / "sw.yaml"
+    sweep.write_text(f"scenario: {ROOT / 'tests' / 'data' / 'tiny_park.yaml'}\ngrid:\n"
+                     f"  grid.demand_charge_cny_per_kw_month: [30, {written}]\n", encoding="utf-8")
+    r = _cli("validate", sweep)
+    assert r.exit_code == 1 and "sw.yaml:3" in r.output and message in r.output, r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--set", f"grid.import_limit_kw={written}",
+             "-o", tmp_path / "o", "--hours", "24", "-q")
+    assert r.exit_code == 1 and message in r.output and not (tmp_path / "o").exists()
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", f"demand_charge_cny_per_kw_month: '{written}'"),
+                 encoding="utf-8")  # quoted: text, which the number field then refuses by itself
+    assert "read by YAML" not in _cli("validate", p).output
+
+
+def test_compare_refuses_summaries_it_cannot_compare(tmp_path):
+    """A summary.json with the two keys read_summary looked for but without the annual cost
+    (an older version's, or edited) ended `twin compare` in a KeyError traceback."""
+    import json
+
+    good = tmp_path / "a"
+    good.mkdir()
+    old = tmp_path / "b"
+    old.mkdir()
+    s = {"schema_version": 1, "emissions_tco2": {"residual": 5.0, "net": 5.0}, "solver": {"objective": "min_cost"}}
+    for d in (good, old):
+        (d / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+    r = _cli("compare", good, old, "-o", tmp_path / "cmp")
+    assert r.exit_code == 1 and "a park twin summary without annualised_cost_cny" in r.output
+    assert "run the scenario again with this version" in r.output and not (tmp_path / "cmp").exists()
+    (good / "summary.json").write_text(json.dumps({**s, "annualised_cost_cny": 1e6}), encoding="utf-8")
+    (old / "summary.json").write_bytes(b"\xff\xfe{}")
+    r = _cli("compare", good, old, "-o", tmp_path / "cmp")
+    assert r.exit_code == 1 and "summary.json: not a UTF-8 text file" in r.output
+
+
+def test_sweeps_too_large_or_overflowing_are_refused(tmp_path):
+    """A lognormal with the median written as its mean ended validate in an OverflowError
+    traceback; a grid of 10^7 points or a million samples hung validate and sweep for hours
+    (every case was made and checked before anything was said)."""
+    import time
+
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    p = tmp_path / "sw.yaml"
+    p.write_text(f"scenario: {tiny}\nmonte_carlo:\n  samples: 3\n  fields:\n"
+                 "    grid.import_limit_kw: {dist: lognormal, mean: 1000, sd: 0.1}\n", encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "sw.yaml:5: monte_carlo.fields.grid.import_limit_kw:" in r.output
+    assert "for a median of 1000 write mean: 6.908" in r.output
+    values = "[" + ", ".join(str(1000 + i) for i in range(10)) + "]"
+    p.write_text(f"scenario: {tiny}\ngrid:\n" + "".join(f"  {k}: {values}\n" for k in (
+        "grid.import_limit_kw", "grid.demand_charge_cny_per_kw_month", "costs.pv.capex_cny_per_unit",
+        "costs.battery_energy.capex_cny_per_unit", "costs.battery_power.capex_cny_per_unit",
+        "park.planning_year", "site.weather_seed")), encoding="utf-8")
+    t0 = time.perf_counter()
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "the sweep makes 10,000,000 cases" in r.output and "at most 100,000" in r.output
+    r = _cli("sweep", p, "-o", tmp_path / "out", "-q")
+    assert r.exit_code == 1 and "the sweep makes 10,000,000 cases" in r.output and not (tmp_path / "out").exists()
+    assert time.perf_counter() - t0 < 20
+
+
+def test_ctrl_c_in_any_command_exits_130(tmp_path, monkeypatch):
+    """Ctrl-C in validate, weather, weather-check or schema ended with click's "Aborted!" and
+    exit code 1 (run, compare, sweep and pathway said so with 130)."""
+    from twin.scenario import loader
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(loader, "load_scenario", interrupted)
+    r = _cli("validate", ROOT / "tests" / "data" / "tiny_park.yaml")
+    assert r.exit_code == 130 and "twin validate: interrupted" in r.output and "Aborted" not in r.output
+    import weather
+
+    monkeypatch.setattr(weather, "site_weather", interrupted)
+    r = _cli("weather", "--city", "Hangzhou", "-o", tmp_path / "w.csv")
+    assert r.exit_code == 130 and "twin weather: interrupted" in r.output and not (tmp_path / "w.csv").exists()
+
+
+def test_weather_check_leave_out_and_one_failing_file(tmp_path, hz_epw, monkeypatch):
+    """--leave-out-km inf (or 4000) ended in an IndexError traceback, nan was taken without a
+    word; an unexpected error in one file's check lost the check of every other file."""
+    good = _epw(tmp_path / "good.epw", *hz_epw)
+    for v in ("inf", "nan", "4000"):
+        r = _cli("weather-check", "-q", good, "--leave-out-km", v)
+        assert r.exit_code == 2 and "--leave-out-km" in r.output, r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--time-limit", "nan", "-o", tmp_path / "o")
+    assert r.exit_code == 2 and "nan is not a finite number" in r.output
+    from weather import validation
+
+    real = validation.check_weather_file
+
+    def flaky(path, **kw):
+        if Path(path).name == "bad.epw":
+            raise ZeroDivisionError("float division by zero")
+        return real(path, **kw)
+
+    monkeypatch.setattr(validation, "check_weather_file", flaky)
+    _epw(tmp_path / "bad.epw", *hz_epw)
+    r = CliRunner().invoke(main, ["weather-check", "-q", str(tmp_path / "bad.epw"), str(good)])
+    assert isinstance(r.exception, SystemExit) and r.exit_code == 1, r.exc_info
+    assert "good.epw" in r.output and "not checked:" in r.output and "ZeroDivisionError" in r.output
+    assert "this is a bug, please report it with the weather file" in r.output
+
+
+def test_rubric_and_model_file_are_checked_before_the_solve(tmp_path):
+    """--rubric was read only after the solve (a folder then said "cannot write ...: a folder
+    is in the way") and not at all for a short run; --save-model m.txt wrote nothing, with exit
+    code 0 and no word."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    out = tmp_path / "o"
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--rubric", tmp_path)
+    assert r.exit_code == 1 and "is a folder; expected a rubric YAML file" in r.output and not out.exists()
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--rubric", tiny)
+    assert r.exit_code == 1 and f"rubric file {tiny} is invalid" in r.output and not out.exists()
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--save-model", tmp_path / "m.txt")
+    assert r.exit_code == 1 and "expected a file name ending in .mps or .lp" in r.output and not out.exists()
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    r = _cli("run", tiny, "--hours", "24", "-q", "-o", out, "--save-model", tmp_path / "f" / "m.mps")
+    assert r.exit_code == 1 and f"--save-model {tmp_path / 'f' / 'm.mps'}" in r.output and "probe" not in r.output
+
+
+def test_epw_rows_and_codes_are_named_by_line(tmp_path, hz_epw):
+    """29 February in a year that is not a leap year and hour 0 gave pandas' words ("day is
+    out of range for month ... You might want to try:"); a file without its header lines was
+    "expected 8760 hourly rows, found 8753"; -999 codes were "values outside [-70, 65]";
+    row order printed numpy reprs (np.int64(12))."""
+    import weather as wx
+
+    head, rows = hz_epw
+    feb28 = [k for k, row in enumerate(rows) if row.split(",")[1:3] == ["2", "28"]]
+    leap = rows[:feb28[-1] + 1] + [row.replace(",2,28,", ",2,29,", 1) for row in rows[feb28[0]:feb28[-1] + 1]]
+    cases = {
+        "leap.epw": (head, leap + rows[feb28[-1] + 1:], None,
+                     f"line {feb28[-1] + 10} is 29 February 2026, which is not a leap year"),
+        "hour0.epw": (head, rows, lambda f, k: f.__setitem__(3, str(int(f[3]) - 1)),
+                      "line 9, field 4 (hour) is 0; expected 1..24"),
+        "nohead.epw": (head[:1], rows, None, "expected the eighth and last header line 'DATA PERIODS,...'"),
+        "codes.epw": (head, rows, lambda f, k: f.__setitem__(6, "-999") if k % 20 == 0 else None,
+                      ("column 'temp_air' has 438 values outside [-70.0, 65.0] (expected degC; the first at data "
+                       "row 1: -999); -999 looks like a missing-value code")),
+        "reversed.epw": (head, rows[::-1], None, "month/day/hour (12, 31, 24), expected (1, 1, 1)"),
+    }
+    for name, (h, rs, edit, message) in cases.items():
+        _epw(tmp_path / name, h, rs, edit)
+        with pytest.raises(wx.WeatherError) as exc:
+            wx.read_weather_file(tmp_path / name)
+        assert name in str(exc.value) and message in str(exc.value), str(exc.value)
+
+
+def test_sweep_file_without_or_with_a_wrong_scenario(tmp_path):
+    """A sweep file without its `scenario:` line was validated as a scenario (park, site and
+    grid.tariff "missing"); `scenario: 5` said "expected Input is not a valid path for <class
+    'pathlib.Path'>"; a folder was "file not found"."""
+    p = tmp_path / "sw.yaml"
+    for first, message in (("", "sw.yaml:1: scenario: required field is missing"),
+                           ("scenario: 5\n", "scenario: expected the path of a scenario file (text) (got 5)"),
+                           ("scenario: .\n", "scenario: is a folder; expected a scenario YAML file")):
+        p.write_text(first + "hours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
+        r = _cli("validate", p)
+        assert r.exit_code == 1 and "sweep not valid, 1 problem(s)" in r.output and message in r.output, r.output
+
+
+def test_pathway_representative_days_outside_what_a_period_takes(tmp_path):
+    """`twin pathway --representative-days 1` ended in a traceback of the run configuration
+    (the option took 0-365, a period's run 2-365, the pathway section 4-120)."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    p = tmp_path / "pw.yaml"
+    p.write_text(f"extends: {tiny}\npathway: {{periods: [2026, 2030]}}\n", encoding="utf-8")
+    for days in ("1", "3", "200"):
+        r = _cli("pathway", p, "-q", "--representative-days", days, "-o", tmp_path / "o")
+        assert r.exit_code == 2 and "--representative-days" in r.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("head, value, unit", [("p_mw", "0.05", "mw"), ("负荷(MW)", "0.05", "MW"),
+                                               ("Power [W]", "50000", "W")])
+def test_series_column_named_in_another_power_unit(tmp_path, head, value, unit):
+    """A measured load whose one value column says MW (or W) in its name was read as kW: 1000
+    times off without a word."""
+    t = _times(8760)
+    (tmp_path / "data.csv").write_text(f"time,{head}\n" + "".join(f"{x:%Y-%m-%d %H:%M},{value}\n" for x in t),
+                                       encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text((ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8").replace(
+        "process_loads:\n", "process_loads:\n  - {name: m, profile_csv: data.csv}\n"), encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "process_loads.0.profile_csv" in r.output, r.output
+    assert f"column '{head}' states its values in {unit} (by its name); expected load of 'm' [kW]" in r.output
+
+
+def test_sweep_file_and_scenario_given_to_the_other_command(tmp_path):
+    """`twin run SWEEP.yaml` listed the scenario's missing park, site and tariff and an unknown
+    grid.grid.*; `twin sweep SCENARIO.yaml` a dozen unknown sweep fields: neither said which
+    command the file is for."""
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+    sweep = tmp_path / "sw.yaml"
+    sweep.write_text(f"scenario: {tiny}\nhours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")
+    for cmd in ("run", "pathway", "compare"):
+        r = _cli(cmd, sweep, "-o", tmp_path / "o", "-q")
+        assert r.exit_code == 1 and "is a sweep file" in r.output and f"twin sweep {sweep}" in r.output, r.output
+    r = _cli("sweep", tiny, "-o", tmp_path / "o", "-q")
+    assert r.exit_code == 1 and "is a scenario, not a sweep file" in r.output and f"twin run {tiny}" in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_yaml_booleans_in_number_fields_are_refused(tmp_path):
+    """`demand_charge_cny_per_kw_month: yes` validated as 1 CNY/kW/month (pydantic reads a
+    boolean as 1 or 0 where a number is expected): a price or limit silently became 1 or 0."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("demand_charge_cny_per_kw_month: 40", "demand_charge_cny_per_kw_month: yes"),
+                 encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "s.yaml:11: grid.demand_charge_cny_per_kw_month: expected a number" in r.output
+    assert "which would count as 1" in r.output
+    r = _cli("run", ROOT / "tests" / "data" / "tiny_park.yaml", "--set", "grid.import_limit_kw=on", "-o",
+             tmp_path / "o", "--hours", "24", "-q")
+    assert r.exit_code == 1 and "grid.import_limit_kw: expected a number" in r.output and not (tmp_path / "o").exists()
+
+
+def test_gbk_scenario_is_named_as_gbk(tmp_path):
+    """A scenario with Chinese saved as GBK (older Windows editors) was "not a UTF-8 text file",
+    without saying which encoding it is or how to save it right."""
+    p = tmp_path / "gbk.yaml"
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p.write_bytes(text.replace("tiny test park", "测试园区").encode("gbk"))
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "gbk.yaml:2: not a UTF-8 text file: it reads as GBK/GB18030" in r.output
+    assert "测试园区" in r.output and "save it as UTF-8" in r.output
+
+
+@pytest.mark.parametrize("written, hint", [
+    ('"1.5%"', "percent signs are not read: write the number alone, for a share or rate as a fraction (0.015 for 1.5%)"),
+    ("１.５", "it is written in full-width digits: write 1.5 in ordinary (ASCII) digits"),
+    ('"1,500"', "write 1500 without the thousands separator"),
+    ("0.015 per year", "write the number alone (0.015), in the unit the field's name states"),
+])
+def test_numbers_written_as_text_say_what_to_write(tmp_path, written, hint):
+    """'50%', full-width digits, '1,500' and a number with its unit were refused with pydantic's
+    "unable to parse string as a number" alone."""
+    text = (ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "s.yaml"
+    p.write_text(text.replace("om_fraction_per_year: 0.015", f"om_fraction_per_year: {written}"), encoding="utf-8")
+    r = _cli("validate", p)
+    assert r.exit_code == 1 and "costs.pv.om_fraction_per_year:" in r.output and hint in r.output, r.output
+
+
+def test_wrong_row_counts_of_epw_say_where(tmp_path, hz_epw):
+    """A half-hourly, truncated or doubled EPW said only "expected 8760 hourly rows, found N"."""
+    import weather as wx
+
+    head, rows = hz_epw
+    half = [r for row in rows for r in (row, row.replace(",0,?9", ",30,?9", 1))]
+    cases = {"half.epw": (half, "found 17520: 2 rows per hour (30-minute steps); average them to hourly means"),
+             "cut.epw": (rows[:5000], "found 5000: the rows stop at month/day/hour (7, 28, 8) (a truncated file?)"),
+             "twice.epw": (rows + rows, "after 31 December hour 24 the rows go on from data row 8761")}
+    for name, (rs, message) in cases.items():
+        _epw(tmp_path / name, head, rs)
+        with pytest.raises(wx.WeatherError) as exc:
+            wx.read_weather_file(tmp_path / name)
+        assert message in str(exc.value), str(exc.value)

@@ -164,6 +164,26 @@ def _check_times(path: Path, t, tcol: str, notes: list[str]):
     return step, starts
 
 
+#: Units a value column's name may state that are not kW, with the factor to kW [-]
+#: (``p_mw``, ``负荷(MW)``, ``Power [W]``): read as kW they were off by 1000 without a word.
+_OTHER_POWER_UNITS = {"mw": 1000.0, "mwh": 1000.0, "gw": 1e6, "gwh": 1e6, "w": 0.001, "wh": 0.001,
+                      "兆瓦": 1000.0, "兆瓦时": 1000.0}
+
+
+def _unit_problem(path: Path, vcol, what: str) -> str | None:
+    """A value column whose name states a power unit other than the kW expected."""
+    import re
+
+    if "[kW]" not in what:
+        return None
+    for token in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+|_", str(vcol)):
+        factor = _OTHER_POWER_UNITS.get(token.lower())
+        if factor is not None:
+            return (f"{path}: column '{vcol}' states its values in {token} (by its name); expected {what}: "
+                    f"multiply them by {factor:g} and name the column p_kw")
+    return None
+
+
 def _value_column(path: Path, df, column: str, tcol: str | None):
     if column in df.columns:
         return column
@@ -245,6 +265,8 @@ def _read(path: Path, n_steps: int, column: str, what: str, upper: float | None,
         notes.append(f"{path.name}: read with separator {sep!r} and decimal comma")
     tcol = _time_column(df)
     vcol = _value_column(path, df, column, tcol)
+    if (why := _unit_problem(path, vcol, what)) is not None:
+        raise SeriesError(why)
     import pandas as pd
 
     raw = df[vcol]

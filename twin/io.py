@@ -41,8 +41,26 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success.
 
     On an exception the temporary file is removed and ``target`` is untouched.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays); a
+    target that is neither a regular file nor a folder — ``/dev/stdout``, ``/dev/null``, a
+    named pipe — is written directly, as a stream: renaming over it would replace the
+    device or pipe itself by a regular file (as root, ``-o /dev/null`` broke /dev/null).
     """
+    import stat
+
     target = Path(target)
+    if str(target) in ("", "."):
+        raise IsADirectoryError(errno.EISDIR, "expected a file name", str(target))
+    try:
+        st = os.stat(target)  # follows links
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        yield target  # a device or pipe: written in place, there is nothing to swap
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale_parts(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
@@ -97,6 +115,7 @@ _HINTS = {
     errno.EPERM: "operation not permitted: choose a folder you can write to with -o",
     errno.EROFS: "read-only file system: choose a writable folder with -o",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a part of the path is a file, not a folder",
     errno.EISDIR: "a folder is in the way where a file is expected",
     errno.ENAMETOOLONG: "the path is too long",
 }

@@ -79,9 +79,17 @@ _RANGES = {
     "ghi": (0.0, 1500.0), "dni": (0.0, 1400.0), "dhi": (0.0, 1000.0),
     "temp_air": (-70.0, 65.0), "wind_speed": (0.0, 60.0), "relative_humidity": (0.0, 150.0),
 }
+_UNITS = {"ghi": "W/m2", "dni": "W/m2", "dhi": "W/m2", "temp_air": "degC", "wind_speed": "m/s",
+          "relative_humidity": "%"}
 _EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9,
                 "wind_speed": 999, "relative_humidity": 999}
 
+
+MIN_ANNUAL_GHI_KWH_M2 = 400.0
+"""Least annual GHI a weather file may have [kWh/m2]: the cloudiest places in China (the
+Sichuan basin) have about 900, the darkest inhabited places on earth about 600; a file below
+this holds its radiation in another unit (kW/m2, MJ/m2 per hour), which a run read as W/m2
+sized PV on a thousandth of the sun without a word."""
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Largest weather file read, compressed or not [bytes]: a year of hourly EPW is about
@@ -223,7 +231,17 @@ EPW_FIELDS = 35
 def _check_epw_rows(text: str, name: str) -> None:
     """Every data row of an EPW (from line 9) has at most :data:`EPW_FIELDS` fields and whole
     numbers for year, month, day and hour; the first row that does not is named by its line."""
-    for i, line in enumerate(text.split("\n")[8:], start=9):
+    import calendar
+
+    lines = text.split("\n")
+    if len(lines) > 7 and not lines[7].startswith("DATA PERIODS"):
+        n = next((i for i, ln in enumerate(lines[:8]) if ln[:1].isdigit()), None)
+        raise WeatherError(f"weather file {name!r}: line 8 is {lines[7][:40]!r}; expected the eighth and last "
+                           f"header line 'DATA PERIODS,...' (an EPW has 8 header lines: LOCATION, DESIGN "
+                           f"CONDITIONS, TYPICAL/EXTREME PERIODS, GROUND TEMPERATURES, HOLIDAYS/DAYLIGHT "
+                           f"SAVINGS, COMMENTS 1, COMMENTS 2, DATA PERIODS)"
+                           + (f"; the data start at line {n + 1}" if n is not None else ""))
+    for i, line in enumerate(lines[8:], start=9):
         if not line.strip():
             continue
         f = line.rstrip("\r").split(",")
@@ -235,6 +253,20 @@ def _check_epw_rows(text: str, name: str) -> None:
             if not f[k].strip().lstrip("-").isdigit():
                 raise WeatherError(f"weather file {name!r}: line {i}, field {k + 1} ({what}) is "
                                    f"{f[k]!r}; expected a whole number")
+        year, month, day, hour = (int(x) for x in f[:4])
+        if not 1 <= month <= 12:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 2 (month) is {month}; expected 1..12")
+        if not 1 <= hour <= 24:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 4 (hour) is {hour}; expected 1..24 (EPW "
+                               f"hours end the hour: 1 is 00:00-01:00, 24 is 23:00-24:00)")
+        days = 29 if month == 2 else calendar.monthrange(2001, month)[1]
+        if not 1 <= day <= days:
+            raise WeatherError(f"weather file {name!r}: line {i}, field 3 (day) is {day}; expected 1..{days} in "
+                               f"month {month}")
+        if month == 2 and day == 29 and not calendar.isleap(year):
+            raise WeatherError(f"weather file {name!r}: line {i} is 29 February {year}, which is not a leap year; "
+                               f"drop the 24 rows of 29 February (a typical year has 8760 hours) or give them "
+                               f"the leap year their February comes from")
 
 
 def _plain(exc: Exception) -> str:
@@ -636,16 +668,35 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
 
     keep = ~((m == 2) & (d == 29))
     m, d, h, data = m[keep], d[keep], h[keep], data[keep].reset_index(drop=True)
-    if len(data) != 8760:
-        raise WeatherError(f"weather file {name!r}: expected 8760 hourly rows (8784 with "
-                           f"29 February), found {len(data)}")
     exp = _expected_mdh()
+    if len(data) != 8760:
+        n = min(len(data), 8760)
+        got = np.stack([m[:n], d[:n], h[:n]], axis=1)
+        off = np.flatnonzero((got != exp[:n]).any(axis=1))
+        where = ""
+        key = (m * 100 + d) * 100 + h
+        if len(data) in (17520, 35040) and (np.diff(key) == 0).mean() > 0.4:  # each hour on consecutive rows
+            per = len(data) // 8760
+            where = (f": {per} rows per hour ({60 // per}-minute steps); average them to hourly means, one row "
+                     f"per hour")
+        elif off.size:
+            i = int(off[0])
+            where = (f": data row {i + 1} is month/day/hour {tuple(map(int, got[i]))} where "
+                     f"{tuple(map(int, exp[i]))} was expected (a day repeated or left out there?)")
+        elif len(data) < 8760:
+            where = f": the rows stop at month/day/hour {tuple(map(int, exp[n - 1]))} (a truncated file?)"
+        else:
+            where = (f": after 31 December hour 24 the rows go on from data row 8761 (month/day/hour "
+                     f"{(int(m[8760]), int(d[8760]), int(h[8760]))}; a second year, or rows repeated?)")
+        raise WeatherError(f"weather file {name!r}: expected 8760 hourly rows (8784 with "
+                           f"29 February), found {len(data)}{' without 29 February' if (~keep).any() else ''}"
+                           f"{where}")
     got = np.stack([m, d, h], axis=1)
     bad = np.flatnonzero((got != exp).any(axis=1))
     if bad.size:
         i = int(bad[0])
         raise WeatherError(f"weather file {name!r}: row {i + 1} of the data is month/day/hour "
-                           f"{tuple(got[i])}, expected {tuple(exp[i])} (hour-ending 1..24, "
+                           f"{tuple(map(int, got[i]))}, expected {tuple(map(int, exp[i]))} (hour-ending 1..24, "
                            f"one typical year in calendar order)")
     notes: list[str] = []
     lat, lon = info["latitude"], info["longitude"]
@@ -658,8 +709,13 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
         lo, hi = _RANGES[col]
         n_out = int(((s < lo) | (s > hi)).sum())
         if n_out > 0.01 * len(s):
-            raise WeatherError(f"weather file {name!r}: column {col!r} has {n_out} values "
-                               f"outside [{lo}, {hi}]")
+            first = int(np.flatnonzero(((s < lo) | (s > hi)).to_numpy())[0])
+            v = float(s.iloc[first])
+            code = (f"; {v:g} looks like a missing-value code: leave such fields empty or write the "
+                    f"format's own code (EPW: {_EPW_MISSING[col]:g}), and at most 10 % of the hours may be missing"
+                    if v in (-999, -9999, -99.9, -99, 999, 9999, -999.9) else "")
+            raise WeatherError(f"weather file {name!r}: column {col!r} has {n_out} values outside [{lo}, {hi}] "
+                               f"(expected {_UNITS[col]}; the first at data row {first + 1}: {v:g}){code}")
         s = s.where((s >= lo) & (s <= hi))
         n_nan = int(s.isna().sum())
         if n_nan > 0.1 * len(s):
@@ -685,6 +741,13 @@ def read_weather_file(path, year: int = 2025, repair_shift: bool = True,
     if not float(data["ghi"].sum()) > 0:
         raise WeatherError(f"weather file {name!r}: GHI (global horizontal irradiance) is zero "
                            f"in every hour; expected a year of measured or modelled irradiance")
+    annual = float(data["ghi"].sum()) / 1000
+    if annual < MIN_ANNUAL_GHI_KWH_M2:
+        peak = float(data["ghi"].max())
+        raise WeatherError(f"weather file {name!r}: annual GHI (global horizontal irradiance) {annual:.4g} kWh/m2, "
+                           f"highest hour {peak:.4g} W/m2; expected hourly mean irradiance in W/m2 (a year in "
+                           f"China has 900-2300 kWh/m2, noon peaks of 800-1100 W/m2): the radiation columns look "
+                           f"like another unit — multiply kW/m2 by 1000, MJ/m2 per hour by 277.8")
     if repair_shift:
         shift, sc = detect_radiation_shift(data["ghi"], data["dni"], data["dhi"], index, lat, lon)
         _check_sun(data, shift, sc, index, info, name)

@@ -302,13 +302,27 @@ def read_summary(path: str | Path) -> dict:
         s = json.loads(p.read_text(encoding="utf-8"))
     except (FileNotFoundError, NotADirectoryError):
         raise ValueError(f"{p}: not found (expected a `twin run` output folder or its summary.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{p}: not valid JSON ({exc})") from None
-    except OSError as exc:
-        raise ValueError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{p}: not a UTF-8 text file (expected the summary.json a `twin run` writes)") from None
+    except OSError as exc:  # a folder named summary.json, permission
+        raise ValueError(f"{p}: cannot be read ({exc.strerror or exc}; expected the summary.json a `twin run` "
+                         "writes)") from None
     if not isinstance(s, dict) or "emissions_tco2" not in s or "solver" not in s:
         raise ValueError(f"{p}: not a park twin summary (no emissions_tco2/solver keys)")
+    missing = [k for k, kind in REQUIRED_KEYS.items()
+               if not isinstance(s.get(k), kind) or isinstance(s.get(k), bool)
+               or (k == "emissions_tco2" and not isinstance(s[k].get("residual"), (int, float)))]
+    if missing:
+        raise ValueError(f"{p}: a park twin summary without {', '.join(missing)} (written by another version of "
+                         f"twin, schema {s.get('schema_version', 'unknown')}, this one writes {SCHEMA_VERSION}, or "
+                         "edited): run the scenario again with this version")
     return s
+
+
+#: Fields every reader of a summary uses, with their type (the rest are optional).
+REQUIRED_KEYS = {"emissions_tco2": dict, "annualised_cost_cny": (int, float), "solver": dict}
 
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",

@@ -190,6 +190,30 @@ def _yaml_problem(exc: yaml.YAMLError, file: str, text: str = "") -> Problem:
     return Problem(file, "", f"malformed YAML{col}: {msg}", line=line)
 
 
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+def ambiguous_number(node) -> str | None:
+    """What is wrong with a plain YAML scalar that YAML 1.1 (PyYAML) reads as a number other
+    than the one written, else None: ``040`` is the octal number 32, ``1:30`` the base-60
+    number 90 — a limit or price that silently became another value."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    text = node.value
+    if node.tag == "tag:yaml.org,2002:int" and _OCTAL.fullmatch(text):
+        value = int(text.lstrip("+-").replace("_", ""), 8)
+        sign = "-" if text.startswith("-") else ""
+        return (f"'{text}' is read by YAML as the octal number {sign}{value} (a leading zero); write "
+                f"{sign}{text.lstrip('+-').lstrip('0').replace('_', '') or '0'} without the zero, or quote it "
+                "if text is meant")
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _BASE_60.fullmatch(text):
+        value = yaml.safe_load(text)
+        return (f"'{text}' is read by YAML as the base-60 number {value:g} (digits joined by ':'); write "
+                f"the number itself, or quote it if text (a time of day) is meant")
+    return None
+
+
 def _check_nodes(root, file: str) -> None:
     """Reject duplicate keys, alias bombs, recursive aliases and deep nesting (before constructing).
 
@@ -231,6 +255,8 @@ def _check_nodes(root, file: str) -> None:
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
                 total += walk(v, f"{path}.{i}" if path else str(i), depth + 1)
+        elif (why := ambiguous_number(node)) is not None:
+            problems.append(Problem(file, path, why, line=node.start_mark.line + 1))
         active.discard(key)
         expanded[key] = total
         if total > MAX_YAML_NODES:
@@ -387,8 +413,17 @@ def _read_text(path: Path, file: str, what: str = "scenario") -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError([Problem(file, "", "not a UTF-8 text file (save the scenario as UTF-8)",
-                                     line=line)]) from None
+        why = "not a UTF-8 text file (save the scenario as UTF-8)"
+        try:
+            gbk = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            gbk = ""
+        if gbk and "\x00" not in gbk and re.search(r"[\u4e00-\u9fff]", gbk):
+            shown = gbk.splitlines()[line - 1].strip()[:40] if len(gbk.splitlines()) >= line else ""
+            why = (f"not a UTF-8 text file: it reads as GBK/GB18030 (the Chinese encoding older editors save in"
+                   f"{', this line: ' + repr(shown) if shown else ''}); save it as UTF-8 (in Notepad: Save As, "
+                   f"Encoding UTF-8)")
+        raise ScenarioError([Problem(file, "", why, line=line)]) from None
 
 
 def read_yaml(path: Path, file: str | None = None, what: str = "scenario") -> tuple[Any, Any]:
@@ -587,6 +622,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
             if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
                 # `city： 广州` under a section parses as the text 'city： 广州', not a field
                 msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
+            if isinstance(value, str) and err["type"] in ("float_parsing", "int_parsing"):
+                msg += number_text_hint(value)
             if err["type"] == "extra_forbidden":
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
@@ -596,10 +633,65 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
                                      "types of the fields against `twin schema`")]) from None
-    problems = semantic_problems(scenario, file, node)
+    problems = _bool_numbers(data, scenario, file, node) + semantic_problems(scenario, file, node)
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def number_text_hint(text: str) -> str:
+    """What to write instead of a number written as text the schema cannot read: a percent
+    sign, full-width digits, a thousands separator, a unit after the number ('' if none fits)."""
+    t = text.strip()
+    folded = t.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．－＋"}).replace("，", ",")
+    if folded != t.replace("，", ",") and _plain_number(folded):
+        return f"; it is written in full-width digits: write {folded} in ordinary (ASCII) digits"
+    if t.endswith(("%", "％")) and _plain_number(t[:-1]):
+        v = float(t[:-1])
+        return (f"; percent signs are not read: write the number alone, for a share or rate as a fraction "
+                f"({v / 100:g} for {t})")
+    if re.fullmatch(r"[-+]?\d{1,3}([,，]\d{3})+(\.\d*)?", t):
+        return f"; write {re.sub('[,，]', '', t)} without the thousands separator"
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)", t)
+    if m:
+        return f"; write the number alone ({m.group(1)}), in the unit the field's name states"
+    return ""
+
+
+def _plain_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
+    """``true``/``yes``/``on`` (YAML booleans) where the schema took a number: pydantic reads
+    them as 1 (and ``no``/``off`` as 0), e.g. ``demand_charge_cny_per_kw_month: yes``."""
+    out: list[Problem] = []
+    dump = None
+
+    def walk(obj, loc):
+        nonlocal dump
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, loc + (k,))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, loc + (i,))
+        elif isinstance(obj, bool):
+            if dump is None:
+                dump = scenario.model_dump(mode="python")
+            got = _value_at(dump, loc)
+            if isinstance(got, (int, float)) and not isinstance(got, bool):
+                shown = _shorthand_loc(node, loc)
+                out.append(Problem(file, ".".join(map(str, shown)),
+                                   f"expected a number; YAML reads the word written here as {obj} (yes, no, on, off, "
+                                   f"true and false are booleans), which would count as {got:g}", line=_line_of(node, shown)))
+
+    walk(data, ())
+    return out
 
 
 def _walk_numbers(obj: Any, path: tuple, out: list[tuple[tuple, Any]]) -> None:

@@ -142,7 +142,28 @@ def check_settings(values: dict[str, Any]) -> list[str]:
         out.append(f"representative_days {k!r}: expected an integer from 2 to 365")
     if k is not None and h is not None and h < YEAR_HOURS:
         out.append("representative_days needs the full year: drop hours (a short horizon is sized directly)")
+    sm = values.get("save_model")
+    if sm is not None and Path(sm).suffix.lower() not in MODEL_SUFFIXES:
+        out.append(f"save_model {str(sm)!r}: expected a file name ending in {' or '.join(MODEL_SUFFIXES)} (the "
+                   "formats HiGHS writes; with another ending it wrote nothing)")
+    rubric = values.get("rubric")
+    if rubric is not None:  # read now, not after the solve (scores are made at the end of a run)
+        from twin.assess.rubric import load_rubric
+
+        try:
+            load_rubric(rubric)
+        except IsADirectoryError:
+            out.append(f"rubric {str(rubric)!r}: is a folder; expected a rubric YAML file (the format of "
+                       "twin/assess/data/rubric_provisional.yaml)")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.append(f"rubric {str(rubric)!r}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
+        except ValueError as exc:  # RubricError: not YAML, or not the rubric's schema
+            out.append(" ".join(str(exc).split()))
     return out
+
+
+#: Endings of a model file ``--save-model`` writes (HiGHS picks the format by them).
+MODEL_SUFFIXES = (".mps", ".lp")
 
 
 #: Run settings read from the scenario's ``objective`` section (same names there).

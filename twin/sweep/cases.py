@@ -58,6 +58,14 @@ def _num(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+#: Largest |mean| of a lognormal (of the log): exp(50) is 5e21, beyond any field [-].
+MAX_LOG_MEAN = 50.0
+
+#: Most cases a sweep may make (grid points × samples): each is a run of seconds to minutes,
+#: and making and checking a million of them took hours before anything ran [-].
+MAX_CASES = 100_000
+
+
 def distribution_problems(d: dict) -> list[str]:
     """What is wrong with a distribution's parameters beyond each field's own type.
 
@@ -78,6 +86,12 @@ def distribution_problems(d: dict) -> list[str]:
     if (need is None or dist == "triangular") and _num(low) and _num(high) and _num(mode) \
             and low < high and not low <= mode <= high:
         out.append(f"expected mode between low and high (got low {low:g}, mode {mode:g}, high {high:g})")
+    mean = d.get("mean")
+    if dist == "lognormal" and _num(mean) and abs(mean) > MAX_LOG_MEAN:
+        head = "a lognormal's mean and sd are of the natural log of the value (its median is exp(mean)), "
+        out.append(head + (f"so mean {mean:g} gives exp({mean:g}), beyond any field: for a median of {mean:g} "
+                           f"write mean: {math.log(mean):.4g}" if mean > 0 else
+                           f"expected a mean within ±{MAX_LOG_MEAN:g} (got {mean:g})"))
     if dist == "choice" and isinstance(d.get("values"), list) and not d["values"]:
         out.append("'choice' needs a non-empty list of values")
     if _num(d.get("min")) and _num(d.get("max")) and d["min"] > d["max"]:
@@ -141,7 +155,7 @@ def central_value(d: dict) -> Any:
     if dist == "integers" and _num(low):
         return int(low)
     if dist == "lognormal" and _num(mean):
-        v = math.exp(mean)
+        v = math.exp(mean) if abs(mean) <= MAX_LOG_MEAN else None  # refused by distribution_problems
     elif _num(mode):
         v = mode
     elif _num(mean):
@@ -204,6 +218,14 @@ def shape_problems(data: dict) -> list[tuple[tuple, str]]:
             if isinstance(v, list) and not v:
                 out.append((("grid", k), "give at least one value"))
     fields = mc.get("fields") if isinstance(mc, dict) else None
+    samples = mc.get("samples") if isinstance(mc, dict) else 1
+    lengths = [len(v) for v in grid.values() if isinstance(v, list) and v] if isinstance(grid, dict) else []
+    if isinstance(samples, int) and not isinstance(samples, bool) and samples >= 1:
+        n = math.prod(lengths) * samples
+        if n > MAX_CASES:
+            what = " × ".join([*map(str, lengths), *([f"{samples} samples"] if isinstance(mc, dict) else [])])
+            out.append(((), (f"the sweep makes {n:,} cases ({what}); at most {MAX_CASES:,}: fewer grid values or "
+                             "samples (a Monte Carlo sample of a few hundred gives P10/P50/P90)")))
     if isinstance(grid, dict) and isinstance(fields, dict):
         for k in sorted(set(grid) & set(fields)):
             out.append((("monte_carlo", "fields", k), "this field is also in grid: vary it in one of the two"))
@@ -282,6 +304,8 @@ def _pydantic_message(err: dict) -> str:
         return "unknown field (see docs/outputs.md, 'Outputs of twin sweep', for the fields of a sweep file)"
     if t == "missing":
         return "required field is missing"
+    if t == "path_type":
+        return "expected the path of a scenario file (text)"
     if t == "literal_error":
         return "expected one of " + str(ctx.get("expected", "")).replace("'", "")
     for kind, word in (("greater_than_equal", "≥"), ("greater_than", ">"), ("less_than_equal", "≤"),
@@ -341,7 +365,8 @@ def read_sweep_file(path: str | Path) -> SweepFile:
         scenario = Path(ref)
         sf.scenario = Path(os.path.normpath(scenario if scenario.is_absolute() else path.parent / scenario))
         if not sf.scenario.is_file():
-            sf.problems.append(sf.problem(("scenario",), f"file not found ({sf.scenario})", ref))
+            why = "is a folder; expected a scenario YAML file" if sf.scenario.is_dir() else "file not found"
+            sf.problems.append(sf.problem(("scenario",), f"{why} ({sf.scenario})", ref))
             sf.scenario = None
     return sf
 
