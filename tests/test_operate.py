@@ -499,7 +499,7 @@ def test_batteries_discharge_before_load_is_shed_at_the_import_limit():
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
-def _two_vans_park():
+def _two_vans_problem():
     """48 h, load 100 kW, price 0.6 CNY/kWh except 0.2 at 11-14 h (a midday valley the vans
     miss), demand charge 40 CNY/kW/month with the plan's peak 150 kW; two vans plug in at
     20 h and leave at 6 h the next morning (hour 30), each needing 60 kWh from a 50 kW
@@ -518,8 +518,13 @@ def _two_vans_park():
                       np.where(np.arange(n) == 21, 20.0, 0.0), p_charge_max_kw=pmax,
                       e_cum_min_kwh=emin, e_cum_max_kwh=emax, eta_charge=1.0, eta_discharge=1.0,
                       mode="smart")
-    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n],
+    return S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n],
                            ev_fleets=[fleet])
+
+
+def _two_vans_park():
+    """The park of _two_vans_problem with the two vans' sessions, and perfect forecasts."""
+    prob = _two_vans_problem()
     ses = pd.DataFrame({"vehicle": [0, 1], "arrival_h": [20.0, 20.0], "connect_h": [20.0, 20.0],
                         "departure_h": [30.0, 30.0], "need_kwh": [60.0, 60.0], "promise_kwh": [60.0, 60.0],
                         "pre_kwh": [0.0, 0.0], "arrival_soc": [0.4, 0.4], "bidirectional": [False, False],
@@ -576,3 +581,36 @@ def test_rule_spreads_overnight_ev_charging_under_the_threshold(planning):
     assert stats["ev"]["vans"]["promises_kept"] == 2 and stats["ev"]["vans"]["promises_violated"] == 0
     assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
     assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_forced_charging_by_hand():
+    """Charging a vehicle's session forces whatever the schedule, lossless 50 kW chargers from
+    hour 20: 60 kWh over 20-30 h has 8.8 h of laxity (nothing forced); 45 kWh in 29-30 h is all
+    forced (45 kWh at 29 h); 60 kWh in 28.5-30 h: at 28 h (half an hour connected) what the
+    hour 29 cannot take, 60 - 50 = 10 kWh, and at 29 h what the half hour at 28 h cannot take,
+    60 - 25 = 35 kWh."""
+    from twin.operate.rule import forced_charging
+
+    f = forced_charging(np.array([60.0, 45.0, 60.0]), np.array([20.0, 29.0, 28.5]), np.array([30.0, 30.0, 30.0]),
+                        50.0, 20, 10)
+    np.testing.assert_allclose(f, [0, 0, 0, 0, 0, 0, 0, 0, 10.0, 80.0])
+
+
+def test_mpc_charges_overnight_vans_early_under_the_threshold():
+    """The two vans of _two_vans_park under the rolling horizon with perfect forecasts: one price
+    all night, so the window's tie-break charges as early as the threshold (150 kW = load +
+    50 kW) allows: 50, 50 and 20 kW at 20-22 h. The import never exceeds 150 kW and both
+    promises are kept."""
+    from solvers.rolling import as_built
+
+    park, fc = _two_vans_park()
+    prob = _two_vans_problem()
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24, peak_targets={3: 150.0})
+    ds, stats = operate(park, ctrl)
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    want = np.zeros(48)
+    want[20:23] = [50.0, 50.0, 20.0]
+    np.testing.assert_allclose(ev, want, atol=1e-6)
+    assert ds["p_grid_import_kw"].values.max() <= 150.0 + 1e-6
+    assert stats["ev"]["vans"]["promises_kept"] == 2 and stats["ev"]["vans"]["promises_violated"] == 0
+    assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0

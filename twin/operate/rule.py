@@ -241,12 +241,8 @@ class RuleController:
         out = np.zeros(n)
         for conn, dep, promise, p_b, eta in self._sched:
             lo, hi = np.searchsorted(conn, [t + 1, t + n])
-            if hi <= lo:
-                continue
-            c, d_, pr = conn[lo:hi, None], dep[lo:hi, None], promise[lo:hi, None]
-            ends = t + np.arange(n + 1)[None, :]  # end of hour t-1 .. t+n-1
-            cum = np.where(ends > c, np.clip(pr - p_b * np.clip(d_ - ends, 0.0, None), 0.0, pr), 0.0)
-            out += np.diff(cum, axis=1).sum(axis=0) / eta
+            if hi > lo:
+                out += latest_start(promise[lo:hi], dep[lo:hi], p_b, t, n) / eta
         return out
 
     def _plan_ev(self, t: int, n_now: float, thr: float) -> dict | None:
@@ -412,3 +408,29 @@ def plan_fleet_charging(need, start, dep, p_b: float, eta: float, t: int, cost, 
             rem -= float(take.sum())
         out += got
     return out
+
+
+def latest_start(need, dep, p_b: float, t: int, n: int) -> np.ndarray:
+    """Battery-side energy [kWh] in each of the hours ``t .. t+n-1`` that vehicles needing
+    ``need`` [kWh] by their departures ``dep`` [h] must receive at the latest: at full power
+    ``p_b`` [kW] up to departure (their latest-start schedules), summed over the vehicles."""
+    need = np.asarray(need, float)[:, None]
+    ends = t + np.arange(n + 1)[None, :]  # end of hour t-1 .. t+n-1
+    cum = np.clip(need - p_b * np.clip(np.asarray(dep, float)[:, None] - ends, 0.0, None), 0.0, need)
+    return np.diff(cum, axis=1).sum(axis=0)
+
+
+def forced_charging(need, start, dep, p_b: float, t: int, n: int) -> np.ndarray:
+    """Battery-side energy [kWh] in each of the hours ``t .. t+n-1`` that vehicles needing
+    ``need`` [kWh] by their departures ``dep`` [h], connected from ``start`` [h], receive
+    whatever the schedule: in each hour what does not fit into the rest of the vehicle's
+    connection at full power ``p_b`` [kW], ``clip(need - p_b·(dwell - o), 0, p_b·o)`` with
+    ``o`` the part of the hour the vehicle is connected and ``dwell`` its connected time from
+    hour ``t`` on; summed over the vehicles (zero for a vehicle with an hour of laxity)."""
+    need = np.asarray(need, float)[:, None]
+    start = np.maximum(np.asarray(start, float), t)[:, None]
+    dep = np.asarray(dep, float)[:, None]
+    hrs = t + np.arange(n)[None, :]
+    ov = np.clip(np.minimum(dep, hrs + 1) - np.maximum(start, hrs), 0.0, 1.0)
+    dwell = np.clip(dep - start, 0.0, None)
+    return np.clip(need - p_b * (dwell - ov), 0.0, p_b * ov).sum(axis=0)

@@ -163,7 +163,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
              "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
              "and peaks where the aggregate plan cannot be split among the vehicles"),
             voll_note(voll, spec.value_of_lost_load_source),
-        ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else []),
+        ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else [])
+        + ([EV_PLANNING_NOTE] if any(f.mode != "uncontrolled" for f in park.fleets) else []),
         "warnings": [],
     }
     datasets, dispatch = [], {}
@@ -211,6 +212,13 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         dataset["controller"].attrs = {"long_name": "controller that operated the park"}
     summary["headline"] = headline(summary)
     return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
+
+
+EV_PLANNING_NOTE = (
+    "EV charging in operation: the rule-based controller plans each connected vehicle's remaining need on its "
+    "session (cheapest hours below the month's peak threshold first, least laxity first, promises kept); the "
+    "rolling horizon's window charges early among hours of one price and takes the charging that short "
+    "sessions force as a lower bound")
 
 
 def voll_source(spec) -> str:
