@@ -263,6 +263,14 @@ def test_operation_section_in_the_schema():
     assert spec.faults[0].kind == "grid_outage" and spec.step_h == 1
     assert spec.real_time_peak_hold  # the batteries hold the month's peak in real time by default
     assert not OperationSpec.model_validate({"real_time_peak_hold": False}).real_time_peak_hold
+    # EV charging under the rule-based controller is planned on the sessions by default
+    assert spec.rule_ev_charging == "sessions"
+    assert OperationSpec.model_validate({"rule_ev_charging": "deadline"}).rule_ev_charging == "deadline"
+    from twin.operate.stage import EV_DEADLINE_NOTE, EV_PLANNING_NOTE
+    from twin.report_text import phrase as _phrase
+
+    for note in (EV_PLANNING_NOTE, EV_DEADLINE_NOTE):
+        assert "operation.rule_ev_charging" in _phrase(note, "zh") and "充电" in _phrase(note, "zh")
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
