@@ -516,7 +516,8 @@ class RollingWindow:
     def solve(self, t0: int, state: dict, *, rhs_delta: dict | None = None,
               col_ub: dict | None = None, terminal_value: dict | None = None,
               month_peak_kw: float = 0.0, full_dispatch: bool = True,
-              col_off: dict | None = None, next_month_peak_kw: float = 0.0) -> dict:
+              col_off: dict | None = None, next_month_peak_kw: float = 0.0,
+              col_cost: dict | None = None, col_lb: dict | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -541,6 +542,12 @@ class RollingWindow:
             far (or a higher target); the window pays the demand charge on the increase above it.
         next_month_peak_kw : float
             The same for the next month, where the window reaches into it [kW] (default 0).
+        col_lb : dict, optional
+            Hourly column component name -> lower bound per window hour (at most the upper
+            bound) [unit of the column].
+        col_cost : dict, optional
+            Hourly column component name -> cost added per window hour [CNY per unit of the
+            column per step] (e.g. a small preference for early EV charging).
         col_off : dict, optional
             Hourly column component name -> bool per window hour: the column is fixed at 0
             there (an asset out of service) [-].
@@ -570,12 +577,24 @@ class RollingWindow:
                 cols = self._comp_cols(comp)
                 if cols is not None and cols[last] >= 0:
                     c[cols[last]] -= float(v)
+        if col_cost:
+            for comp, arr in col_cost.items():
+                cols = self._comp_cols(comp)
+                if cols is not None:
+                    idx, v = _in_window(cols, arr, n_active, float)
+                    c[idx] = c[idx] + v
         if col_ub:
             for comp, arr in col_ub.items():
                 cols = self._comp_cols(comp)
                 if cols is not None:
                     idx, v = _in_window(cols, arr, n_active, float)
                     ub[idx] = np.maximum(v, lb[idx])
+        if col_lb:
+            for comp, arr in col_lb.items():
+                cols = self._comp_cols(comp)
+                if cols is not None:
+                    idx, v = _in_window(cols, arr, n_active, float)
+                    lb[idx] = np.minimum(np.maximum(v, lb[idx]), ub[idx])
         if col_off:
             for comp, arr in col_off.items():
                 cols = self._comp_cols(comp)

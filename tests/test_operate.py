@@ -263,6 +263,14 @@ def test_operation_section_in_the_schema():
     assert spec.faults[0].kind == "grid_outage" and spec.step_h == 1
     assert spec.real_time_peak_hold  # the batteries hold the month's peak in real time by default
     assert not OperationSpec.model_validate({"real_time_peak_hold": False}).real_time_peak_hold
+    # EV charging under the rule-based controller is planned on the sessions by default
+    assert spec.rule_ev_charging == "sessions"
+    assert OperationSpec.model_validate({"rule_ev_charging": "deadline"}).rule_ev_charging == "deadline"
+    from twin.operate.stage import EV_DEADLINE_NOTE, EV_PLANNING_NOTE
+    from twin.report_text import phrase as _phrase
+
+    for note in (EV_PLANNING_NOTE, EV_DEADLINE_NOTE):
+        assert "operation.rule_ev_charging" in _phrase(note, "zh") and "充电" in _phrase(note, "zh")
     with pytest.raises(ValidationError):
         OperationSpec.model_validate({"faults": [{"kind": "meteor", "start": "2026-01-01 00:00", "hours": 1}]})
     with pytest.raises(ValidationError):
@@ -497,3 +505,120 @@ def test_batteries_discharge_before_load_is_shed_at_the_import_limit():
     np.testing.assert_allclose(ds["p_unserved_kw"].values, unserved, atol=1e-9)
     np.testing.assert_allclose(ds["p_grid_import_kw"].values, np.minimum(park.load_kw, 110.0), atol=1e-9)
     assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def _two_vans_problem():
+    """48 h, load 100 kW, price 0.6 CNY/kWh except 0.2 at 11-14 h (a midday valley the vans
+    miss), demand charge 40 CNY/kW/month with the plan's peak 150 kW; two vans plug in at
+    20 h and leave at 6 h the next morning (hour 30), each needing 60 kWh from a 50 kW
+    charger (lossless). No battery."""
+    n = 48
+    hours = np.arange(n) % 24
+    price = np.where((hours >= 11) & (hours < 14), 0.2, 0.6)
+    grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    emin = np.zeros(n)
+    emin[28], emin[29:] = 20.0, 120.0  # both at full power in their last hours
+    emax = np.zeros(n)
+    emax[20], emax[21:] = 100.0, 120.0  # both at full power from plug-in
+    pmax = np.where((np.arange(n) >= 20) & (np.arange(n) < 30), 100.0, 0.0)
+    fleet = S.EVFleet(name="vans", p_uncontrolled_kw=np.where(np.arange(n) == 20, 100.0, 0.0) +
+                      np.where(np.arange(n) == 21, 20.0, 0.0), p_charge_max_kw=pmax,
+                      e_cum_min_kwh=emin, e_cum_max_kwh=emax, eta_charge=1.0, eta_discharge=1.0,
+                      mode="smart")
+    return S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n],
+                           ev_fleets=[fleet])
+
+
+def _two_vans_park():
+    """The park of _two_vans_problem with the two vans' sessions, and perfect forecasts."""
+    prob = _two_vans_problem()
+    ses = pd.DataFrame({"vehicle": [0, 1], "arrival_h": [20.0, 20.0], "connect_h": [20.0, 20.0],
+                        "departure_h": [30.0, 30.0], "need_kwh": [60.0, 60.0], "promise_kwh": [60.0, 60.0],
+                        "pre_kwh": [0.0, 0.0], "arrival_soc": [0.4, 0.4], "bidirectional": [False, False],
+                        "served": [True, True]})
+    ses.attrs.update({"p_battery_kw": 50.0, "eta": 1.0, "battery_kwh": 150.0, "v2g_min_soc": 0.0})
+    park = OperatedPark.from_problem(prob, {}, sessions={"vans": ses})
+    return park, Forecaster(_truth(park), 48, PERFECT)
+
+
+def test_plan_fleet_charging_by_hand():
+    """The two vans of _two_vans_park planned at 20 h, room 50 kW below the threshold in every
+    hour, one price all night: the first van (equal laxity: the first) takes the hour with the
+    most room first, 20 h (50 kWh), then 21 h (10 kWh); the second the hours with the most room
+    left, 22 h (50) and 23 h (10); the room falls by what was planned."""
+    from twin.operate.rule import plan_fleet_charging
+
+    room = np.full(10, 50.0)
+    e = plan_fleet_charging(np.array([60.0, 60.0]), np.array([20.0, 20.0]), np.array([30.0, 30.0]), 50.0, 1.0,
+                            20, np.full(10, 0.6), room)
+    np.testing.assert_allclose(e, [50, 10, 50, 10, 0, 0, 0, 0, 0, 0])
+    np.testing.assert_allclose(room, 50.0 - e)
+    # cheaper hours first: a valley at 26-29 h takes all 120 kWh, 30 kWh in each hour
+    room = np.full(10, 50.0)
+    cost = np.where(np.arange(20, 30) >= 26, 0.3, 0.6)
+    e = plan_fleet_charging(np.array([60.0, 60.0]), np.array([20.0, 20.0]), np.array([30.0, 30.0]), 50.0, 1.0,
+                            20, cost, room)
+    np.testing.assert_allclose(e, [0, 0, 0, 0, 0, 0, 50, 10, 50, 10])
+    # not enough room: what does not fit goes above the threshold where the most room is left
+    room = np.full(10, 5.0)
+    e = plan_fleet_charging(np.array([60.0, 60.0]), np.array([20.0, 20.0]), np.array([30.0, 30.0]), 50.0, 1.0,
+                            20, np.full(10, 0.6), room)
+    assert e.sum() == pytest.approx(120.0) and np.all(e <= 100.0 + 1e-9)
+
+
+@pytest.mark.parametrize("planning", [True, False])
+def test_rule_spreads_overnight_ev_charging_under_the_threshold(planning):
+    """Two vans overnight (_two_vans_park), threshold 150 kW = load + 50 kW. By hand:
+    charging by deadline only (the rule before session planning) gives each van 10 kWh at
+    28 h and 50 kWh at 29 h: import 200 kW at 29 h, a new monthly peak of 200 kW (charging a
+    promise needs is not held). Planned on the sessions, the vans charge 50, 50, 10, 10 kW at
+    20-23 h (test_plan_fleet_charging_by_hand, re-planned each hour): the import never exceeds
+    150 kW. Both promises are kept either way, nothing is short."""
+    park, fc = _two_vans_park()
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 150.0}, ev_planning=planning))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    want = np.zeros(48)
+    if planning:
+        want[20:24] = [50.0, 50.0, 10.0, 10.0]
+    else:
+        want[28:30] = [20.0, 100.0]
+    np.testing.assert_allclose(ev, want, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, 100.0 + want, atol=1e-9)
+    assert ds["p_grid_import_kw"].values.max() == pytest.approx(150.0 if planning else 200.0)
+    assert stats["ev"]["vans"]["promises_kept"] == 2 and stats["ev"]["vans"]["promises_violated"] == 0
+    assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_forced_charging_by_hand():
+    """Charging a vehicle's session forces whatever the schedule, lossless 50 kW chargers from
+    hour 20: 60 kWh over 20-30 h has 8.8 h of laxity (nothing forced); 45 kWh in 29-30 h is all
+    forced (45 kWh at 29 h); 60 kWh in 28.5-30 h: at 28 h (half an hour connected) what the
+    hour 29 cannot take, 60 - 50 = 10 kWh, and at 29 h what the half hour at 28 h cannot take,
+    60 - 25 = 35 kWh."""
+    from twin.operate.rule import forced_charging
+
+    f = forced_charging(np.array([60.0, 45.0, 60.0]), np.array([20.0, 29.0, 28.5]), np.array([30.0, 30.0, 30.0]),
+                        50.0, 20, 10)
+    np.testing.assert_allclose(f, [0, 0, 0, 0, 0, 0, 0, 0, 10.0, 80.0])
+
+
+def test_mpc_charges_overnight_vans_early_under_the_threshold():
+    """The two vans of _two_vans_park under the rolling horizon with perfect forecasts: one price
+    all night, so the window's tie-break charges as early as the threshold (150 kW = load +
+    50 kW) allows: 50, 50 and 20 kW at 20-22 h. The import never exceeds 150 kW and both
+    promises are kept."""
+    from solvers.rolling import as_built
+
+    park, fc = _two_vans_park()
+    prob = _two_vans_problem()
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24, peak_targets={3: 150.0})
+    ds, stats = operate(park, ctrl)
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    want = np.zeros(48)
+    want[20:23] = [50.0, 50.0, 20.0]
+    np.testing.assert_allclose(ev, want, atol=1e-6)
+    assert ds["p_grid_import_kw"].values.max() <= 150.0 + 1e-6
+    assert stats["ev"]["vans"]["promises_kept"] == 2 and stats["ev"]["vans"]["promises_violated"] == 0
+    assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0

@@ -1277,3 +1277,21 @@ PATTERNS.extend([
      r"confirm, ended undecided \((?P<t>[^)]*)\), so the verdict stands$",
      "内点法判定模型不可行或无界；用单纯形法复核时未得出结论（{t}），维持该判定"),
 ])
+
+# EV charging in operation
+PHRASES.update({
+    ("EV charging in operation: the rule-based controller plans each connected vehicle's remaining need on its "
+     "session (cheapest hours below the month's peak threshold first, least laxity first, promises kept; "
+     "operation.rule_ev_charging); the rolling horizon's window charges early among hours of one price and takes "
+     "the charging that short sessions force as a lower bound"):
+        ("运行中的电动汽车充电：规则控制按每辆已接入车辆的充电会话安排其尚需电量（优先安排在当月需量阈值以下"
+         "电价最低的时段，松弛时间最少的车辆优先，兑现承诺；operation.rule_ev_charging）；滚动优化窗口在同价时段"
+         "中尽早充电，并以短会话必须的充电量作为下限"),
+    ("EV charging in operation: the rule-based controller charges what the promises need by departure, and "
+     "everything in valley hours or with PV surplus (operation.rule_ev_charging: deadline); the rolling "
+     "horizon's window charges early among hours of one price and takes the charging that short sessions force "
+     "as a lower bound"):
+        ("运行中的电动汽车充电：规则控制在离站前充足承诺所需电量，谷段或光伏富余时尽量充电"
+         "（operation.rule_ev_charging: deadline）；滚动优化窗口在同价时段中尽早充电，并以短会话必须的充电量"
+         "作为下限"),
+})

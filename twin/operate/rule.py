@@ -1,14 +1,21 @@
 """Rule-based controller: what a good park operator's PLC does, hour by hour.
 
-Rules, in order, for the hour ahead (forecast of load and PV one hour ahead; the tariff
-and the heat pumps' COP are known):
+Rules, in order, for the hour ahead (forecasts of load and PV for the hour, and for the
+rest of the connected vehicles' sessions and of the day where EV charging and the
+battery's reserve look ahead; the tariff, the heat pumps' COP and the fleets' session
+schedules are known):
 
-* **PV self-consumption first**: a forecast PV surplus charges the battery (and lets EVs
-  and the thermal store take energy early).
+* **PV self-consumption first**: a forecast PV surplus charges the battery (and lets the
+  thermal store take energy early; EV charging prices such hours at the export price).
 * **Time-of-use arbitrage**: in the day's valley hours the battery charges to its upper
   limit (only if a peak-hour kWh is worth more than a valley kWh after round-trip
   losses and wear); in hours priced above the day's mean it discharges to cover the
-  park's net load (never to export).
+  park's net load (never to export), keeping a reserve for the rest of the day (until the
+  next valley hour): in every later hour the larger of the forecast import above the
+  month's threshold (with the EV charging planned and that of the vehicles still to come,
+  plus the forecast margin) and, in hours priced higher than this one, the net load the
+  batteries could cover there, so that arbitrage does not empty the battery before a
+  foreseeable peak or before dearer hours.
 * **Peak shaving** under the monthly demand charge: whenever the net load would exceed
   the month's threshold (the higher of the month's peak so far and the plan's peak of
   that month, given as ``peak_targets``), the battery discharges the excess and valley
@@ -21,12 +28,22 @@ and the heat pumps' COP are known):
   ``soc_min`` (``Decision.peak_hold_kw``, with ``operation.real_time_peak_hold``; the rule
   plans no later use to reserve energy for). A peak the load sets beyond that raises the
   threshold.
-* **EV charging by departure deadline**: every connected vehicle gets at least what it
-  must receive this hour to reach its promise at full power before departure; in valley
-  hours or with PV surplus the fleet charges everything it can.
-* **V2G within the promise**: bidirectional vehicles discharge in peak hours to cover
-  net load, and the plant lets each discharge only as far as it can still reach its
-  promise by departure (never below ``v2g_min_soc``).
+* **EV charging planned on the sessions** (:func:`plan_fleet_charging`): every hour the
+  energy each connected vehicle still needs by its departure is placed in the hours of its
+  session, vehicles in order of least laxity, at most the charger's power: first in the
+  room below the month's threshold less a margin for forecast errors (one standard
+  deviation of the load forecast's error), cheapest hours first and among hours of one
+  price the least loaded first (valley filling); then in the margin; only what does not fit
+  goes above the threshold. The room is the threshold less the forecast net load and the
+  latest-start charging of the vehicles still to come (the fleets' session schedules); the
+  hour's set-point is what the plan puts in this hour, at least what the vehicles must
+  receive now to keep their promises at full power before departure (the plant keeps
+  promises first in any case). Without a demand charge the plan is by price and load
+  alone.
+* **V2G within the promise**: bidirectional vehicles discharge to cover the part of the
+  net load above the month's threshold that the batteries' power cannot (without a demand
+  charge: in peak hours, the net load), and the plant lets each discharge only as far as it
+  can still reach its promise by departure (never below ``v2g_min_soc``).
 * **Heat pump and thermal store follow heat demand and tariff**: the store charges in
   valley hours (or with PV surplus) from the electric heat capacity left over after the
   demand (never from a boiler burning fuel) and discharges in peak hours; the heat
@@ -60,10 +77,16 @@ class RuleController:
 
     name = "rule"
 
-    def __init__(self, forecaster, peak_targets: dict | None = None, peak_hold: bool = True):
+    EV_PLAN_H = 48
+    """Longest EV charging plan [h] (vehicles leaving later plan to this hour)."""
+
+    def __init__(self, forecaster, peak_targets: dict | None = None, peak_hold: bool = True,
+                 ev_planning: bool = True, battery_reserve: bool = True):
         self.fc = forecaster
         self.peak_targets = dict(peak_targets or {})
         self.peak_hold = bool(peak_hold)
+        self.ev_planning = bool(ev_planning)
+        self.battery_reserve = bool(battery_reserve)
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         self.park = park
@@ -80,9 +103,48 @@ class RuleController:
         self.peak = p > dmean[days] + 1e-9
         self.day_max = dmax[days]
         self.n_decisions = 0
+        # room kept below the threshold for forecast errors: one standard deviation of the
+        # load forecast's error (ForecastSpec.load_sd_of_mean times the mean load)
+        st = getattr(self.fc, "s", None)
+        sd = 0.0 if st is None or st.perfect else st.load_sd_of_mean
+        self.margin = sd * float(np.mean(np.abs(park.load_kw))) if T else 0.0
+        self._no_threshold = 1e9  # no demand charge: the lowest net load first among hours of one price
+        # the fleets' sessions by plug-in time: vehicles still to come are known by their schedule
+        self._sched = []
+        for f in park.fleets:
+            if f.mode == "uncontrolled":
+                continue
+            ss = f.sessions
+            served = ss["served"].to_numpy(bool)
+            conn = ss["connect_h"].to_numpy(float)[served]
+            order = np.argsort(conn, kind="stable")
+            self._sched.append((conn[order], ss["departure_h"].to_numpy(float)[served][order],
+                                ss["promise_kwh"].to_numpy(float)[served][order], f.p_charger_kw * f.eta, f.eta))
 
     def observe(self, state: PlantState) -> None:
         self.state = state
+
+    def _net_forecast(self, t: int, n: int) -> np.ndarray:
+        """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
+        less PV, plus the electric chiller's and the largest heat pump's electricity (the
+        forecaster's horizon at most; later hours repeat its last hour)."""
+        park = self.park
+        m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
+        hrs = np.arange(t, t + m)
+        net = np.asarray(self.fc.forecast("load_kw", t, m), float).copy()
+        if park.pv_names:
+            net -= (self.fc.forecast("pv_per_kwp", t, m) * park.pv_kwp[:, None]).sum(axis=0)
+        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
+        if el:
+            main = max(el, key=lambda c: c["kw"])
+            net += np.asarray(self.fc.forecast("cool_kw", t, m), float) / np.asarray(main["cop"])[hrs]
+        if park.heat_pumps:
+            best = max(park.heat_pumps, key=lambda h: h["kw"])
+            heat = np.asarray(self.fc.forecast("heat_kw", t, m), float)
+            net += np.minimum(heat, best["kw"]) / np.asarray(best["cop"])[hrs]
+        if n > m:
+            net = np.r_[net, np.full(n - m, net[-1])]
+        return net
 
     def decide(self, t: int) -> Decision:
         park, s = self.park, self.state
@@ -106,7 +168,10 @@ class RuleController:
         d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None)
         if self.peak_hold:
             d.peak_hold_kw = d.charge_limit_kw
-        # EV fleets: deadline first, everything in the valley or with PV surplus
+        # EV fleets: charging planned on the connected vehicles' sessions (valley filling under
+        # the threshold, least laxity first, plan_fleet_charging); V2G headroom beyond the
+        # promises in the valley or with PV surplus
+        plan = self._plan_ev(t, n, thr) if self.ev_planning else None
         for f in park.fleets:
             veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
             if f.mode == "uncontrolled" or veh is None or veh["need"].size == 0:
@@ -116,13 +181,28 @@ class RuleController:
             after = np.clip(veh["dep"] - (t + 1), 0.0, None)
             must = np.clip(veh["need"] - p_b * after, 0.0, p_b * ov)
             must_kw = float(must.sum()) / f.eta
-            if valley or surplus:
-                d.ev_charge_kw[f.name] = float(np.minimum(veh["head"].clip(min=0), p_b * ov).sum()) / f.eta
+            fill = float(np.minimum(veh["head"].clip(min=0), p_b * ov).sum()) / f.eta
+            if plan is not None:
+                want = max(must_kw, plan["now"].get(f.name, 0.0))
+                if f.mode == "v2g" and (valley or surplus):  # headroom for later V2G
+                    want = max(want, fill)
+                d.ev_charge_kw[f.name] = want
+            elif valley or surplus:
+                d.ev_charge_kw[f.name] = fill
             else:
                 d.ev_charge_kw[f.name] = must_kw
-            if f.mode == "v2g" and peak and must_kw == 0.0 and n > 0:
-                d.ev_discharge_kw[f.name] = n
-                d.ev_charge_kw[f.name] = 0.0
+            planned = 0.0 if plan is None else plan["now"].get(f.name, 0.0)
+            if plan is None or not np.isfinite(thr):
+                if f.mode == "v2g" and peak and must_kw == 0.0 and n > 0:
+                    d.ev_discharge_kw[f.name] = n
+                    d.ev_charge_kw[f.name] = 0.0
+            elif f.mode == "v2g" and must_kw == 0.0 and planned <= 1e-9:
+                # V2G holds the peak only where the batteries cannot: every kWh a vehicle gives
+                # must come back before it leaves, at full power near departure at the latest
+                bat_kw = sum(b["kw"] for b in park.batteries if park.available("battery", t, b["name"]))
+                if n - thr - bat_kw > 0:
+                    d.ev_discharge_kw[f.name] = n - thr - bat_kw
+                    d.ev_charge_kw[f.name] = 0.0
             n += d.ev_charge_kw[f.name] - d.ev_discharge_kw.get(f.name, 0.0)
         # batteries: one set-point for all, split in the plant's store order
         bats = [b for b in park.batteries if park.available("battery", t, b["name"])]
@@ -138,7 +218,7 @@ class RuleController:
             elif valley and worth > 0:
                 want = min(kw, max(thr - n, 0.0))
             elif peak:
-                want = -min(n, kw)
+                want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
             d.battery_kw = split(want, bats, lambda b: b["kw"])
         # thermal stores: charged from electric heat (heat pumps, electric boiler) only
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
@@ -154,6 +234,83 @@ class RuleController:
             d.tes_kw = split(want, stores, lambda x: x["rho"] * x["kwh"])
         return d
 
+    def _arrivals(self, t: int, n: int) -> np.ndarray:
+        """Grid-side charging [kW] in hours ``t+1 .. t+n-1`` (index 0 = hour ``t``, zero) that the
+        vehicles plugging in after hour ``t`` need at the latest (full power up to departure:
+        their latest-start schedules), from the fleets' session schedules."""
+        out = np.zeros(n)
+        for conn, dep, promise, p_b, eta in self._sched:
+            lo, hi = np.searchsorted(conn, [t + 1, t + n])
+            if hi > lo:
+                out += latest_start(promise[lo:hi], dep[lo:hi], p_b, t, n) / eta
+        return out
+
+    def _plan_ev(self, t: int, n_now: float, thr: float) -> dict | None:
+        """The hour's EV charging planned on the connected vehicles' sessions
+        (:func:`plan_fleet_charging`, fleet after fleet on the room they leave): ``now``
+        {fleet: grid-side kW in hour ``t``}, ``ev`` (planned grid-side kW of all fleets in the
+        hours ``t ..``), ``net`` (forecast net load of those hours before storage and EV
+        charging [kW]); None without a controlled fleet with vehicles connected."""
+        park, s = self.park, self.state
+        fleets = []
+        for f in park.fleets:
+            veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
+            if veh is not None and veh["need"].size and float(veh["need"].sum()) > 1e-9:
+                fleets.append((f, veh))
+        if not fleets:
+            return None
+        last = max(float(v["dep"].max()) for _, v in fleets)
+        L = int(min(max(np.ceil(last - t), 1), self.EV_PLAN_H, park.T - t))
+        net = self._net_forecast(t, L)
+        net[0] = n_now
+        net += self._arrivals(t, L)  # room the vehicles still to come take at the latest
+        hrs = np.arange(t, t + L)
+        cost = np.where(net < 0, park.price_export[hrs], park.price[hrs])
+        room = (thr if np.isfinite(thr) else self._no_threshold) - net
+        margin = self.margin if np.isfinite(thr) else 0.0
+        now, ev = {}, np.zeros(L)
+        for f, veh in fleets:
+            p_b = f.p_charger_kw * f.eta
+            e = plan_fleet_charging(veh["need"], veh["start"], np.minimum(veh["dep"], t + L), p_b, f.eta, t,
+                                    cost, room, margin=margin)
+            now[f.name] = float(e[0]) / f.eta
+            ev += e / f.eta
+        return {"now": now, "ev": ev, "net": net}
+
+    def _above_reserve(self, t: int, bats: list, thr: float, plan: dict | None) -> float:
+        """Power [kW] the batteries may discharge for price arbitrage in hour ``t``: the energy
+        above ``soc_min`` and above the reserve for the hours that come later the same day
+        (until the next valley hour, at most 24 h), each of them the larger of the forecast
+        import above the month's threshold (net load, planned EV charging and the latest-start
+        charging of vehicles still to come, plus the forecast margin; none without a demand
+        charge) and, in an hour priced higher than this one, the net load the batteries could
+        cover there (the dearest hours first); over the discharge efficiency. No limit with
+        ``battery_reserve`` off."""
+        if not self.battery_reserve:
+            return np.inf
+        park, s = self.park, self.state
+        end = t + 1
+        while end < min(t + 24, park.T) and not self.valley[end]:
+            end += 1
+        n = end - t
+        if n <= 1:
+            return np.inf
+        if plan is not None and plan["net"].size >= n:
+            net = plan["net"][:n].copy()  # with the vehicles still to come
+        else:
+            net = self._net_forecast(t, n) + self._arrivals(t, n)
+        if plan is not None:
+            k = min(n, plan["ev"].size)
+            net[:k] += plan["ev"][:k]
+        kw = sum(b["kw"] for b in bats)
+        dearer = park.price[t + 1:end] > park.price[t] + 1e-9
+        need = np.where(dearer, np.clip(net[1:], 0.0, kw), 0.0)
+        if np.isfinite(thr):
+            need = np.maximum(need, np.clip(net[1:] + self.margin - thr, 0.0, None))
+        reserve = float(need.sum()) / bats[0]["eta_d"]
+        above = sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
+        return max((above - reserve) * bats[0]["eta_d"], 0.0)
+
     def record(self, t: int, outcome: dict) -> None:
         pass
 
@@ -162,7 +319,10 @@ class RuleController:
                 "peak_threshold": ("max(month peak so far, plan's monthly peak)"
                                    if self.peak_targets else "month peak so far")
                 + "; charging held to it on the measured import"
-                + ("; batteries discharge in real time to hold it" if self.peak_hold else "")}
+                + ("; batteries discharge in real time to hold it" if self.peak_hold else ""),
+                "ev_charging": ("planned on the connected vehicles' sessions: cheapest hours under the threshold, "
+                                "least laxity first" if self.ev_planning else "by departure deadline"),
+                "battery_reserve": self.battery_reserve}
 
 
 def split(want: float, stores: list[dict], power) -> dict:
@@ -175,3 +335,102 @@ def split(want: float, stores: list[dict], power) -> dict:
         out[x["name"]] = take if want > 0 else -take
         left -= take
     return out
+
+
+def plan_fleet_charging(need, start, dep, p_b: float, eta: float, t: int, cost, room,
+                        margin: float = 0.0) -> np.ndarray:
+    """Charging of the connected vehicles of one fleet planned over hours ``t .. t+L-1``
+    (``L = len(cost)``) on their sessions; returns the planned battery-side energy [kWh] in
+    each hour, shape (L,), and takes the planned grid-side charging off ``room`` in place.
+
+    Valley filling under the month's peak threshold: vehicles in order of least laxity
+    (the time left before departure less the time a full-power charge of the energy still
+    promised takes) each place the energy they still need in the hours of their session
+    (at most ``p_b`` [kW] per vehicle, for the part of each hour the vehicle is connected),
+    in three passes:
+
+    1. the room below the threshold less ``margin`` (left for forecast errors), cheapest
+       hours first (``cost`` [CNY/kWh grid side]), the hour with the most room first among
+       hours of the same cost, so that charging spreads instead of bunching;
+    2. the ``margin`` band below the threshold, in the same order;
+    3. above the threshold, the hours with the most room (lowest planned import) first: a
+       promise is kept even where it raises the month's peak.
+
+    Parameters
+    ----------
+    need, start, dep : numpy.ndarray
+        Per vehicle: energy still promised [kWh battery side], connected from and departure
+        [h since the start of the horizon].
+    p_b : float
+        Battery-side charging power of one charger [kW].
+    eta : float
+        Charger efficiency [-] (grid side = battery side / eta).
+    t : int
+        First hour of the plan.
+    cost : numpy.ndarray
+        Cost of a grid-side kWh in each hour of the plan [CNY/kWh].
+    room : numpy.ndarray
+        Grid-side room below the month's threshold in each hour [kW] (threshold less the
+        forecast net load); reduced in place by the planned charging.
+    margin : float
+        Room [kW] kept below the threshold for forecast errors until the promises need it.
+    """
+    L = len(cost)
+    out = np.zeros(L)
+    need = np.asarray(need, float)
+    if L == 0 or need.size == 0:
+        return out
+    hours = t + np.arange(L)
+    lax = (np.asarray(dep, float) - np.asarray(start, float)) - need / max(p_b, 1e-12)
+    for v in np.argsort(lax, kind="stable"):
+        rem = float(need[v])
+        if rem <= 1e-9:
+            continue
+        ov = np.clip(np.minimum(dep[v], hours + 1) - np.maximum(start[v], hours), 0.0, 1.0)
+        cap = p_b * ov
+        got = np.zeros(L)
+        for band in (margin, 0.0, None):
+            if rem <= 1e-9:
+                break
+            left = cap - got
+            if band is None:  # above the threshold: least loaded hours first
+                order = np.argsort(-room, kind="stable")
+                c = left[order]
+            else:
+                avail = np.clip((room - band) * eta, 0.0, None)
+                order = np.lexsort((-room, cost))
+                c = np.minimum(left, avail)[order]
+            before = np.cumsum(c) - c
+            take = np.empty(L)
+            take[order] = np.clip(rem - before, 0.0, c)
+            got += take
+            room -= take / eta
+            rem -= float(take.sum())
+        out += got
+    return out
+
+
+def latest_start(need, dep, p_b: float, t: int, n: int) -> np.ndarray:
+    """Battery-side energy [kWh] in each of the hours ``t .. t+n-1`` that vehicles needing
+    ``need`` [kWh] by their departures ``dep`` [h] must receive at the latest: at full power
+    ``p_b`` [kW] up to departure (their latest-start schedules), summed over the vehicles."""
+    need = np.asarray(need, float)[:, None]
+    ends = t + np.arange(n + 1)[None, :]  # end of hour t-1 .. t+n-1
+    cum = np.clip(need - p_b * np.clip(np.asarray(dep, float)[:, None] - ends, 0.0, None), 0.0, need)
+    return np.diff(cum, axis=1).sum(axis=0)
+
+
+def forced_charging(need, start, dep, p_b: float, t: int, n: int) -> np.ndarray:
+    """Battery-side energy [kWh] in each of the hours ``t .. t+n-1`` that vehicles needing
+    ``need`` [kWh] by their departures ``dep`` [h], connected from ``start`` [h], receive
+    whatever the schedule: in each hour what does not fit into the rest of the vehicle's
+    connection at full power ``p_b`` [kW], ``clip(need - p_b·(dwell - o), 0, p_b·o)`` with
+    ``o`` the part of the hour the vehicle is connected and ``dwell`` its connected time from
+    hour ``t`` on; summed over the vehicles (zero for a vehicle with an hour of laxity)."""
+    need = np.asarray(need, float)[:, None]
+    start = np.maximum(np.asarray(start, float), t)[:, None]
+    dep = np.asarray(dep, float)[:, None]
+    hrs = t + np.arange(n)[None, :]
+    ov = np.clip(np.minimum(dep, hrs + 1) - np.maximum(start, hrs), 0.0, 1.0)
+    dwell = np.clip(dep - start, 0.0, None)
+    return np.clip(need - p_b * (dwell - ov), 0.0, p_b * ov).sum(axis=0)

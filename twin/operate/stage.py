@@ -147,6 +147,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "value_of_lost_load_cny_per_kwh": voll,
                      "value_of_lost_load_source": voll_source(spec),
                      "real_time_peak_hold": spec.real_time_peak_hold,
+                     "rule_ev_charging": spec.rule_ev_charging,
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -163,7 +164,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
              "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
              "and peaks where the aggregate plan cannot be split among the vehicles"),
             voll_note(voll, spec.value_of_lost_load_source),
-        ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else []),
+        ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else [])
+        + ([EV_PLANNING_NOTE if spec.rule_ev_charging == "sessions" else EV_DEADLINE_NOTE]
+           if any(f.mode != "uncontrolled" for f in park.fleets) else []),
         "warnings": [],
     }
     datasets, dispatch = [], {}
@@ -171,7 +174,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         t_c = time.perf_counter()
         if name == "rule":
             ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None,
-                                  peak_hold=spec.real_time_peak_hold)
+                                  peak_hold=spec.real_time_peak_hold,
+                                  ev_planning=spec.rule_ev_charging == "sessions")
         elif name == "mpc":
             ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
@@ -211,6 +215,18 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         dataset["controller"].attrs = {"long_name": "controller that operated the park"}
     summary["headline"] = headline(summary)
     return OperationResult(summary=summary, dataset=dataset, dispatch=dispatch, park=park)
+
+
+EV_PLANNING_NOTE = (
+    "EV charging in operation: the rule-based controller plans each connected vehicle's remaining need on its "
+    "session (cheapest hours below the month's peak threshold first, least laxity first, promises kept; "
+    "operation.rule_ev_charging); the rolling horizon's window charges early among hours of one price and takes "
+    "the charging that short sessions force as a lower bound")
+EV_DEADLINE_NOTE = (
+    "EV charging in operation: the rule-based controller charges what the promises need by departure, and "
+    "everything in valley hours or with PV surplus (operation.rule_ev_charging: deadline); the rolling "
+    "horizon's window charges early among hours of one price and takes the charging that short sessions force "
+    "as a lower bound")
 
 
 def voll_source(spec) -> str:
