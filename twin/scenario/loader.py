@@ -683,12 +683,12 @@ def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
         elif isinstance(obj, bool):
             if dump is None:
                 dump = scenario.model_dump(mode="python")
-            got = _value_at(dump, loc)
+            got = value_at(dump, loc)
             if isinstance(got, (int, float)) and not isinstance(got, bool):
                 shown = _shorthand_loc(node, loc)
                 out.append(Problem(file, ".".join(map(str, shown)),
                                    f"expected a number; YAML reads the word written here as {obj} (yes, no, on, off, "
-                                   f"true and false are booleans), which would count as {got:g}", line=_line_of(node, shown)))
+                                   f"true and false are booleans), which would count as {got:g}", line=line_of(node, shown)))
 
     walk(data, ())
     return out
