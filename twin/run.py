@@ -564,8 +564,9 @@ def size_on_days(problem, k: int, sopts, prog=None, *, closest: bool = False, or
     where = "the full year"
     agg = representative_days(problem, k)
     sized, agg_problem = _solve_closest(
-        agg.problem, sopts, f"sizing on {k} representative days"
-        " (raise --representative-days if the target is only just out of reach)", closest, originals, levers)
+        agg.problem, sopts, f"sizing on {k} representative days", closest, originals, levers,
+        near_hint=f"; within {NEAR_MISS:.0%} of reach on {k} days, it may be reachable on the full year: "
+                  "raise --representative-days, or run without it")
     if agg_problem is not agg.problem:  # the full year is held to what the days could reach
         where = f"{k} representative days"
         problem = _relaxed_like(problem, agg_problem)
@@ -627,14 +628,28 @@ def _relaxed_like(problem, relaxed):
     return replace(problem, objective=relaxed.objective, targets=relaxed.targets, carbon=relaxed.carbon)
 
 
-def _solve_closest(problem, options, what: str, closest: bool, originals: dict, levers: list):
+#: A requirement missed by at most this share of its value on representative days may be met on the
+#: full year (the days only approximate it): the error then says how to check [-].
+NEAR_MISS = 0.05
+
+
+def _near_miss(shortfalls: list[dict]) -> bool:
+    """Every requirement of ``shortfalls`` missed by at most :data:`NEAR_MISS` of its target (a
+    target of 0, e.g. net zero, is never near: any miss is all of it)."""
+    return bool(shortfalls) and all(
+        abs(float(sf["value"]) - float(sf["target"])) <= NEAR_MISS * abs(float(sf["target"])) for sf in shortfalls)
+
+
+def _solve_closest(problem, options, what: str, closest: bool, originals: dict, levers: list,
+                   near_hint: str = ""):
     """Solve ``problem``; ``(result, problem solved)``.
 
     With ``closest``, a problem whose only violations are requirements with a best reachable
     value (targets, emission bound, residual cap) is solved again with them at those values
     (:func:`twin.targets.relaxed_problem`); ``originals`` gets each requirement as the planner
     set it, ``levers`` the levers at their limit. Otherwise an infeasible problem raises
-    :class:`UserInputError` saying which requirement fails and by how much.
+    :class:`UserInputError` saying which requirement fails and by how much, with ``near_hint``
+    added where every miss is a near one (:func:`_near_miss`).
     """
     from dataclasses import replace
 
@@ -647,6 +662,8 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
         if not (closest and exc.only_shortfalls):
             hint = ("; to plan for the best reachable value instead and see the shortfall in the outputs, run with "
                     "--out-of-reach closest (or set objective.out_of_reach: closest)") if exc.only_shortfalls else ""
+            if near_hint and _near_miss(exc.shortfalls):
+                hint = near_hint + hint
             raise UserInputError(f"{what} is infeasible: {exc}{hint}") from None
         first = exc
     except RuntimeError as exc:  # HiGHS ended undecided: said, not a traceback
