@@ -363,3 +363,33 @@ def test_rolling_windows_over_the_planned_park(park):
         assert r.status == "optimal" and not any(k.startswith(("pv_kwp", "battery", "tes", "heat_pump"))
                                                  for k in r.costs["capex_annualised"])
     assert set(state) == {"battery_kwh", "tes_kwh", "ev_cum_kwh", "grid_peak_kw"}
+
+
+def test_a_short_horizon_keeps_the_years_plant(park):
+    """A quick look at the first hours (here hours 0-7: night, heat 50 + 10 kW, no cooling) stands
+    for the year: the implied gas boiler covers the year's peak (210 kW, not the horizon's 60 kW),
+    and a declared chiller or the implied one stays existing plant though nothing is cooled in
+    these hours (a January `--hours 336` of the office example dropped its 9,000 kW chillers)."""
+    from twin.plan import first_hours
+
+    sc, prof = park
+    cool = prof["building_q_cooling_kw"].values.copy()
+    cool[0, 30] = 120.0  # the year's cooling peak, outside the first 8 hours
+    year = prof.assign(building_q_cooling_kw=(("building", "time"), cool))
+    short = first_hours(year, 8)
+    assert short.sizes["time"] == 8 and first_hours(year, None) is year
+    assert short.attrs["year_peak_heat_kw"] == pytest.approx(210.0)
+    assert short.attrs["year_peak_cooling_kw"] == pytest.approx(120.0)
+    p = build_problem(sc, short)
+    [gb] = p.boilers
+    assert gb.implied and gb.existing_kw == pytest.approx(210.0)
+    [ch] = p.chillers
+    assert ch.implied and ch.existing_kw == pytest.approx(120.0)
+    declared = scenario(chillers=[{"name": "central chillers", "kind": "electric", "existing_kw": 900}])
+    [ch] = build_problem(declared, first_hours(prof, 8)).chillers  # no cooling in the year at all
+    assert (ch.name, ch.existing_kw, ch.implied) == ("central chillers", 900, False)
+    # the sliced horizon's own solve: sizes name the plant, and the balance holds with no cooling
+    from solvers import SolveOptions, solve
+
+    r = solve(build_problem(declared, first_hours(prof, 8), baseline=True), SolveOptions(solver="simplex"))
+    assert r.sizes["chiller_kw"]["central chillers"] == pytest.approx(900.0)

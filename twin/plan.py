@@ -89,6 +89,25 @@ def central_demands(prof: xr.Dataset) -> tuple[np.ndarray | None, np.ndarray | N
     return heat, cool
 
 
+def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
+    """The profiles of the first ``hours`` hours (all for None), remembering the full year's
+    central heat and cooling peaks [kW] (attrs ``year_peak_heat_kw``, ``year_peak_cooling_kw``):
+    existing plant implied for a demand (:func:`boilers_of`, :func:`chillers_of`) covers the
+    year's peak, not the horizon's, and a winter quick look keeps the park's chillers."""
+    if not hours or hours >= prof.sizes["time"]:
+        return prof
+    heat, cool = central_demands(prof)
+    out = prof.isel(time=slice(0, hours))
+    out.attrs = {**prof.attrs, "year_peak_heat_kw": float(heat.max()) if heat is not None else 0.0,
+                 "year_peak_cooling_kw": float(cool.max()) if cool is not None else 0.0}
+    return out
+
+
+def _year_peak(prof: xr.Dataset, key: str, demand: np.ndarray) -> float:
+    """The full year's peak of a central demand [kW] (:func:`first_hours`), else the horizon's."""
+    return max(float(prof.attrs.get(key, 0.0)), float(demand.max()) if demand.size else 0.0)
+
+
 def district_heat_kw(prof: xr.Dataset) -> np.ndarray | None:
     """Heat bought from the district network by buildings declared 'chiller_district_heat' [kW]."""
     if "building_hvac_type" not in prof:
@@ -115,13 +134,14 @@ def fuel_price(sc: Scenario, fuel: str) -> float:
     return sc.costs.fuel_prices_cny_per_kwh[fuel]
 
 
-def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool) -> list:
+def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: float | None = None) -> list:
     """The :class:`solvers.Boiler` list: every declared boiler, of any fuel.
 
     Electric boilers are sized between ``min_kw`` and ``max_kw`` at ``costs.electric_boiler``;
     fuel-fired boilers are existing plant (the schema refuses new fuel-fired capacity).
     Only when the central heat bus has demand and no boiler is declared, an existing gas
-    boiler covering the peak is implied (``Boiler.implied``; said so in the outputs).
+    boiler covering the peak is implied (``Boiler.implied``; said so in the outputs): the
+    year's peak ``year_peak_kw`` [kW] where given (a short horizon), else the horizon's.
     """
     import solvers as S
     from twin.ledger.fuels import fuel_factor
@@ -139,8 +159,8 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool) -> list:
                 fuel_price_cny_per_kwh=fuel_price(sc, bo.fuel),
                 ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[bo.fuel]).co2_kg_per_kwh,
                 max_kw=bo.existing_kw, existing_kw=bo.existing_kw))
-    if not out and heat.max() > 0:
-        peak = float(heat.max())
+    peak = max(float(heat.max()), year_peak_kw or 0.0)
+    if not out and peak > 0:
         out.append(S.Boiler(
             name="implied gas boiler", fuel="natural_gas", efficiency=IMPLIED_BOILER_EFFICIENCY,
             fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
@@ -209,7 +229,7 @@ def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool
         out.append(S.Chiller(cop=cop, cost=cost, min_kw=0.0 if baseline else ch.min_kw, max_kw=hi,
                              existing_kw=ch.existing_kw, name=ch.name, kind=ch.kind))
     if not out:
-        peak = float(cool.max())
+        peak = _year_peak(prof, "year_peak_cooling_kw", cool)
         out.append(S.Chiller(cop=np.asarray(chiller_cop(temp), dtype=float), cost=_cost(sc.costs.chiller),
                              max_kw=_limit(peak, None, baseline), existing_kw=peak,
                              name="implied chiller", implied=True))
@@ -276,9 +296,11 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
                 existing_kw=hp.existing_kw))
-        boilers = boilers_of(sc, heat, baseline)
+        boilers = boilers_of(sc, heat, baseline, _year_peak(prof, "year_peak_heat_kw", heat))
         tes = thermal_stores_of(sc, baseline)
-    chillers = chillers_of(sc, prof, cool, baseline) if cool is not None and cool.max() > 0 else []
+    # the park's chillers stand in a winter quick look too (existing plant, idle there)
+    chillers = (chillers_of(sc, prof, cool, baseline) if cool is not None
+                and (cool.max() > 0 or sc.chillers or prof.attrs.get("year_peak_cooling_kw", 0.0) > 0) else [])
 
     fleets = []
     for f in sc.ev_fleets:

@@ -257,8 +257,9 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
             raise UserInputError(f"profiles: {exc}") from None
     else:
         prof = inputs.profiles
-    if config.hours:
-        prof = prof.isel(time=slice(0, config.hours))
+    from twin.plan import first_hours
+
+    prof = first_hours(prof, config.hours)
     t_profiles = time.perf_counter() - t0
     prog.done(f"{prof.sizes['time']} h")
 
@@ -479,9 +480,9 @@ def shared_baseline(loaded: LoadedScenario, config: RunConfig, inputs: RunInputs
     (:func:`prime_baseline`); a case whose baseline differs after all (another digest)
     solves its own, and a failure is left to the case to report.
     """
-    prof = inputs.profiles
-    if config.hours:
-        prof = prof.isel(time=slice(0, config.hours))
+    from twin.plan import first_hours
+
+    prof = first_hours(inputs.profiles, config.hours)
     t0 = time.perf_counter()
     try:
         key, res = _baseline(*baseline_problem(loaded.scenario, prof, config))

@@ -64,14 +64,12 @@ def period_problem(loaded, config, inputs):
     """The sizing problem :func:`twin.run.run` would solve for ``loaded`` (targets and representative days
     included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`)."""
     import solvers as S
-    from twin.plan import build_problem
+    from twin.plan import build_problem, first_hours
     from twin.run import sizing_problem
     from twin.targets import TargetError, with_targets
 
     sc = loaded.scenario
-    prof = inputs.profiles
-    if config.hours:
-        prof = prof.isel(time=slice(0, config.hours))
+    prof = first_hours(inputs.profiles, config.hours)
     base = S.solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads))
     problem = sizing_problem(sc, prof, config)
     try:
