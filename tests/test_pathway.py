@@ -385,3 +385,15 @@ def test_capacity_without_vintages_keeps_its_annuity_in_the_period_cost(tmp_path
     # nothing existed before 2026: the period's cost on the pathway is its own run's cost
     assert first.annual_cost_cny == pytest.approx(c["total"], rel=1e-9)
     assert first.operating_cost_cny >= sum(v2g.values())
+
+
+def test_a_pathway_starting_before_the_planning_year_is_refused(tmp_path):
+    """Today's park (its existing assets) is the planning year's: a first period before it planned
+    investments in the past with that park standing there. Refused with the file's line."""
+    from twin.cli import main
+
+    p = _tiny(tmp_path, {"periods": [2022, 2030]})
+    r = CliRunner().invoke(main, ["validate", str(p)], catch_exceptions=False)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "pathway.periods: the first period 2022 is before park.planning_year 2025" in r.output
+    assert f"{p}:" in r.output

@@ -625,6 +625,13 @@ class Scenario(_Strict):
                                  f"costs.fuel_prices_cny_per_kwh.{b.fuel} [CNY/kWh of fuel, NCV]")
         if not (self.process_loads or self.buildings or self.ev_fleets):
             raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
+        if self.pathway is not None and self.pathway.periods[0] < self.park.planning_year:
+            # the existing assets are today's park (the planning year's): a period before it would
+            # stand them in years they were not yet all there, and plan investments in the past
+            raise ValueError(f"pathway.periods: the first period {self.pathway.periods[0]} is before "
+                             f"park.planning_year {self.park.planning_year} (the year of today's park and its "
+                             "existing assets); start the pathway at the planning year or later, or set "
+                             "park.planning_year to the first period")
         if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
             raise ValueError(
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
