@@ -339,3 +339,13 @@ def test_percentage_point_differences_read_as_such_in_chinese():
         assert _ledger_rows(led, lang)[0][3] == want
     zh_rows = [r[3] for r in _headline_rows(summary, led, None, "zh")] + [r[3] for r in _ledger_rows(led, "zh")]
     assert not [c for c in zh_rows if str(c).endswith(" pp")]
+
+
+def test_a_change_within_the_solvers_tolerance_reads_zero():
+    """The ledger's 'change' columns: the baseline's 1,409 tce against the plan's 1,409 tce (the same
+    loads, the solver's 1e-10 relative difference) read "-0.000000115"; a real change stays."""
+    from twin.fmt import change, fmt_value
+
+    assert change(1409.0 - 1.15e-7, 1409.0) == 0.0 and fmt_value(change(1409.0 - 1.15e-7, 1409.0)) == "0"
+    assert change(1409.01, 1409.0) == pytest.approx(0.01)
+    assert change(None, 1.0) is None and change(0.0, 0.0) == 0.0

@@ -25,6 +25,20 @@ NOISE = 1e-6
 #: Magnitudes below this print as 0 in a run's figures (numerical noise) [same unit as the value].
 VALUE_NOISE = 1e-9
 
+#: A change of a figure smaller than this share of the figure is the solver's tolerance, not a
+#: change (HiGHS solves to 1e-7 relative feasibility) [-].
+CHANGE_REL = 1e-7
+
+
+def change(new, old):
+    """``new - old`` for a table's change column, 0.0 where the change is below
+    :data:`CHANGE_REL` of the larger figure (the baseline's 1,409 tce against the plan's
+    1,409 tce read "-0.000000115"); None where either is missing [unit of the figures]."""
+    if new is None or old is None:
+        return None
+    d = float(new) - float(old)
+    return 0.0 if abs(d) <= CHANGE_REL * max(abs(float(new)), abs(float(old))) else d
+
 
 def fmt_value(v, digits: int = 3, tol: float = VALUE_NOISE) -> str:
     """A figure of a run as ``report.html`` shows it: about ``digits`` significant figures,

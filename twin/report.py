@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twin.fmt import fmt_percent, fmt_points, fmt_value  # noqa: E402
+from twin.fmt import change, fmt_percent, fmt_points, fmt_value  # noqa: E402
 from twin.report_text import label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS  # noqa: E402  (the catalogue)
@@ -393,7 +393,7 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
 
         def row(zh_name, en_name, key, unit, f=fmt):
             x, y = b.get(key), p.get(key)
-            ch = f(y - x) if (x is not None and y is not None and f is fmt) else (
+            ch = f(change(y, x)) if (x is not None and y is not None and f is fmt) else (
                 fmt_points(y - x, lang) if (x is not None and y is not None) else "—")
             rows.append((zh_name if zh else en_name, f(x), f(y), ch, text_unit(unit, lang)))
 
@@ -720,7 +720,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         x, y = be.get(k, 0.0) or 0.0, en.get(k, 0.0) or 0.0
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
-        rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(y - x), text_unit("MWh/yr", lang)))
+        rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(change(y, x)), text_unit("MWh/yr", lang)))
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +
           _table(rows, (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang),

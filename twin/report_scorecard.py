@@ -11,7 +11,7 @@ import html
 import math
 import re
 
-from twin.fmt import fmt_points
+from twin.fmt import change, fmt_points
 from twin.report_text import phrase, phrase_html, unit as _unit_text, yes_no
 
 _T = {
@@ -194,7 +194,7 @@ def _ledger_rows(led: dict, lang: str) -> list[list]:
             ch = fmt_points(y - x, lang) if (x is not None and y is not None) else "—"
             rows.append([name, _val(x, "1", lang), _val(y, "1", lang), ch, "%", q])
         else:
-            ch = _fmt(y - x) if (x is not None and y is not None) else "—"
+            ch = _fmt(change(y, x)) if (x is not None and y is not None) else "—"
             rows.append([name, _fmt(x), _fmt(y), ch, _unit_text(unit, lang), q])
     a = led["annual"]["planned"]
     for k, zh, en, unit in (("green_certificates_credited_mwh", "绿证抵扣电量", "Certificates credited", "MWh/yr"),
