@@ -503,3 +503,27 @@ def test_every_bad_variant_and_run_is_named_at_once_before_anything_runs(tmp_pat
                                   "-o", str(out)])
     assert r.exit_code == 1 and "Traceback" not in r.output and "3 of the 3 runs cannot be compared" in r.output
     assert all(f"{tmp_path / n}" in r.output for n in ("a", "b", "park.yaml/c"))
+
+
+def test_a_comparison_with_a_failed_variant_goes_beside_a_complete_one(compared, tmp_path):
+    """Audit: a comparison run again with a variant that fails replaced the complete earlier one
+    with the partial one. Now the runs that finished are compared in `<out>-incomplete`, the
+    earlier comparison stays file for file, and the failure is said (with -q too), exit code 1."""
+    import shutil
+
+    src, _ = compared
+    out = tmp_path / "cmp"
+    shutil.copytree(src, out)
+    before = _folder_state(out)
+    park = tmp_path / "park.yaml"
+    park.write_text(f"extends: {TINY}\n{VARIANTS}  stalled:\n    overrides: {{grid.import_limit_kw: 1}}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["compare", str(park), "base", "stalled", "-o", str(out), "--hours", "48",
+                                  "--lang", "en", "--workers", "1", "-q"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "1 variant(s) failed: stalled" in r.output
+    assert f"{out} keeps its previous comparison" in r.output
+    assert _folder_state(out) == before
+    beside = tmp_path / "cmp-incomplete"
+    comp = pd.read_csv(beside / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    assert "base" in comp.columns and {p.name for p in (beside / "runs").iterdir()} == {"base"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left

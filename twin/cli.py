@@ -840,13 +840,21 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
         _fail(f"twin compare: {exc}")
     if variants_mode:
         echo(f"comparing {len(names)} variant(s) of {items[0]}: {', '.join(names)}")
+    # a comparison with failed variants never replaces a complete earlier one (it goes beside it)
+    written = {"to": out_dir}
+
+    def destination() -> Path:
+        return written["to"]
+
     try:
-        with publish_run(out_dir, ours=COMPARE_OUTPUTS) as stage:
+        with publish_run(out_dir, ours=COMPARE_OUTPUTS, dest=destination) as stage:
             if variants_mode:
                 runs, failed = _compare_variants(Path(items[0]), loaded, names, stage, out_dir, hours, objective,
                                                  lang, workers, echo)
             else:
                 runs, failed = finished_runs, []
+            if failed:
+                written["to"] = _incomplete_dir(out_dir)
             if base is not None and base not in {r.name for r in runs}:
                 _fail(f"twin compare: --base {base!r} is not among the runs ({', '.join(r.name for r in runs)})")
             from twin.compare import comparison_tables, write_comparison
@@ -862,9 +870,13 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
         click.echo("", err=True)
         _fail(f"twin compare: interrupted; {out_dir} keeps its previous outputs", code=130)
     click.echo(table)
-    echo(f"wrote {out_dir}/: " + ", ".join(sorted(paths)) + (", runs/" if variants_mode else ""))
+    to = written["to"]
+    echo(f"wrote {to}/: " + ", ".join(sorted(paths)) + (", runs/" if variants_mode else ""))
     if failed:
-        echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed))
+        kept = (f"; the comparison of the variants that ran is in {to}, and {out_dir} keeps its previous "
+                "comparison") if to != out_dir else ""
+        click.echo(f"{len(failed)} variant(s) failed: " + "; ".join(f"{f['name']}: {f['error']}" for f in failed)
+                   + kept, err=True)  # said with -q too: the comparison is not the one asked for
         sys.exit(1)
 
 

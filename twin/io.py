@@ -317,7 +317,7 @@ def _swap_in(stage: Path, out_dir: Path, ours: Iterable[str] = ()) -> None:
 
 
 @contextmanager
-def publish_run(out_dir: str | Path, ours: Iterable[str] = ()) -> Iterator[Path]:
+def publish_run(out_dir: str | Path, ours: Iterable[str] = (), dest=None) -> Iterator[Path]:
     """Write a run's outputs into a fresh folder and publish it as ``out_dir`` in one step.
 
     Usage::
@@ -345,6 +345,10 @@ def publish_run(out_dir: str | Path, ours: Iterable[str] = ()) -> Iterator[Path]
         Further names the caller writes (e.g. a comparison's files and ``runs``): an old
         folder's entries of these names are never carried into the new one, also when the
         old folder has no manifest.
+    dest : callable, optional
+        Asked once the block has ended for where to publish instead of ``out_dir``: a
+        sibling of it (same file system), e.g. ``<name>-incomplete`` for outputs that must
+        not replace a complete earlier run. ``None`` (or returning ``out_dir``): ``out_dir``.
 
     Yields
     ------
@@ -372,7 +376,11 @@ def publish_run(out_dir: str | Path, ours: Iterable[str] = ()) -> Iterator[Path]
         yield stage
         names = sorted(e.name for e in stage.iterdir() if e.name not in (_STAGING_MARK, MANIFEST))
         (stage / MANIFEST).write_text("".join(n + "\n" for n in names), encoding="utf-8")
-        _swap_in(stage, out_dir, ours)
+        target = out_dir if dest is None else Path(dest())
+        if target != out_dir:
+            check_output_dir(target)
+            clean_stale(target, ours)
+        _swap_in(stage, target, ours)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
         raise output_error(exc, out_dir) from None
