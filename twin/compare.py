@@ -126,11 +126,10 @@ def _target(name: str, what: str, scale: float = 1.0) -> Callable[[dict, dict], 
 
 
 def _targets_met(s: dict, extra: dict):
-    """Every stated target met (False where a run planned for the best reachable value instead:
-    ``objective.out_of_reach: closest``); None without targets."""
-    if not s.get("targets") and not s.get("shortfalls"):
-        return None
-    return not s.get("shortfalls")
+    """:func:`twin.results.summary.targets_met` of a compared run."""
+    from twin.results.summary import targets_met
+
+    return targets_met(s)
 
 
 def _first(*getters) -> Callable[[dict, dict], Any]:

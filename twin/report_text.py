@@ -1027,17 +1027,15 @@ _WORDS_ZH.update({"certificates earn nothing": "绿证不抵扣", "certificates 
 # targets (twin.targets) and the solver's fallback note
 PHRASES.update({
     "stated by the planner": "规划方给定",
-    "HiPO reported the model infeasible; re-solved with IPX (with crossover) to confirm, which the later re-solves "
-    "of this model use": "HiPO 判定模型不可行；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX",
-    "the interior-point solver reported the model infeasible; re-solved with the simplex method to confirm, which "
-    "the later re-solves of this model use": "内点法判定模型不可行；已用单纯形法复核求解，该模型之后的求解均用单纯形法",
-    "the interior-point solver reported the model infeasible_or_unbounded; re-solved with the simplex method to "
-    "confirm, which the later re-solves of this model use":
-        "内点法判定模型不可行或无界；已用单纯形法复核求解，该模型之后的求解均用单纯形法",
-    "HiPO reported the model infeasible_or_unbounded; re-solved with IPX (with crossover) to confirm, which the "
-    "later re-solves of this model use": "HiPO 判定模型不可行或无界；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX",
 })
+_WORDS_ZH.update({"infeasible": "不可行", "infeasible_or_unbounded": "不可行或无界"})  # HiGHS statuses
 PATTERNS.extend([
+    (r"^HiPO reported the model (?P<st>infeasible|infeasible_or_unbounded); re-solved with IPX \(with "
+     r"crossover\) to confirm, which the later re-solves of this model use$",
+     "HiPO 判定模型{st}；已用 IPX（含 crossover）复核求解，该模型之后的求解均用 IPX"),
+    (r"^the interior-point solver reported the model (?P<st>infeasible|infeasible_or_unbounded); re-solved with the "
+     r"simplex method to confirm, which the later re-solves of this model use$",
+     "内点法判定模型{st}；已用单纯形法复核求解，该模型之后的求解均用单纯形法"),
     (r"^HiPO ended with status '(?P<s>[^']*)'; re-solved with IPX \(with crossover\), which the later re-solves of "
      r"this model use$", "HiPO 以状态 '{s}' 结束；已改用 IPX（含 crossover）求解，该模型之后的求解均用 IPX"),
     (r"^sizing on the (?P<k>\d+) representative days: (?P<rest>.+)$", "按 {k} 个典型日定容时：{rest}"),
@@ -1266,16 +1264,11 @@ PATTERNS.extend([
      "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
 ])
 PATTERNS.extend([
-    (r"^HiPO reported the model infeasible; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
-     "HiPO 判定模型不可行；用 IPX 复核时未得出结论（{t}）"),
-    (r"^HiPO reported the model infeasible_or_unbounded; IPX, asked to confirm, ended undecided \((?P<t>[^)]*)\)$",
-     "HiPO 判定模型不可行或无界；用 IPX 复核时未得出结论（{t}）"),
-    (r"^the interior-point solver reported the model infeasible; the simplex method, asked to confirm, ended "
-     r"undecided \((?P<t>[^)]*)\), so the verdict stands$",
-     "内点法判定模型不可行；用单纯形法复核时未得出结论（{t}），维持该判定"),
-    (r"^the interior-point solver reported the model infeasible_or_unbounded; the simplex method, asked to "
-     r"confirm, ended undecided \((?P<t>[^)]*)\), so the verdict stands$",
-     "内点法判定模型不可行或无界；用单纯形法复核时未得出结论（{t}），维持该判定"),
+    (r"^HiPO reported the model (?P<st>infeasible|infeasible_or_unbounded); IPX, asked to confirm, ended undecided "
+     r"\((?P<t>[^)]*)\)$", "HiPO 判定模型{st}；用 IPX 复核时未得出结论（{t}）"),
+    (r"^the interior-point solver reported the model (?P<st>infeasible|infeasible_or_unbounded); the simplex method, "
+     r"asked to confirm, ended undecided \((?P<t>[^)]*)\), so the verdict stands$",
+     "内点法判定模型{st}；用单纯形法复核时未得出结论（{t}），维持该判定"),
 ])
 
 # EV charging in operation

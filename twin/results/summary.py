@@ -204,6 +204,14 @@ def pv_share(summary: dict) -> float | None:
     return summary.get("renewable_share")
 
 
+def targets_met(summary: dict) -> bool | None:
+    """Every stated target of a run met (False where it was planned for the best reachable value
+    instead: ``objective.out_of_reach: closest``); None without targets."""
+    if not summary.get("targets") and not summary.get("shortfalls"):
+        return None
+    return not summary.get("shortfalls")
+
+
 def stated_weather_uncertainty(summary: dict, key: str):
     """What the tool states of a run's synthetic year (``weather.<key>`` of a summary:
     ``expected_uncertainty``, ``expected_temperature_uncertainty_k``,
@@ -327,4 +335,4 @@ REQUIRED_KEYS = {"emissions_tco2": dict, "annualised_cost_cny": (int, float), "s
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
            "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json",
-           "target_value_text", "versions"]
+           "target_value_text", "targets_met", "versions"]

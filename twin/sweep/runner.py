@@ -296,9 +296,9 @@ def _key(loaded) -> str:
 
 def case_metrics(r) -> dict:
     """Scalars and sizes of one finished run for the sweep dataset (units in the names)."""
-    from twin.compare import ComparedRun, _targets_met, extras
+    from twin.compare import ComparedRun, extras
     from twin.finance import finance_costs
-    from twin.results.summary import stated_weather_uncertainty
+    from twin.results.summary import stated_weather_uncertainty, targets_met
     from twin.results.units import flat_sizes
     from twin.sweep.collect import op_record
 
@@ -323,7 +323,7 @@ def case_metrics(r) -> dict:
         "core_tco2_per_tce": core, "core_threshold_tco2_per_tce": threshold, "core_tier_official": tier_official,
         "core_met": (None if core is None or threshold is None or math.isnan(core) else bool(core <= threshold)),
         # False where the case was planned for the best reachable value (objective.out_of_reach: closest)
-        "targets_met": _targets_met(s, {}),
+        "targets_met": targets_met(s),
         "pv_share": s.get("pv_share_of_electricity"), "renewable_share": a.get("renewable_share"),
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
