@@ -656,3 +656,27 @@ def test_the_sweep_reads_yaml_through_the_loaders_public_api(tmp_path):
     assert str(exc.value.problems[0]).startswith("shown.yaml:2:")
     with pytest.raises(ScenarioError, match="expected a sweep YAML file"):
         read_yaml(tmp_path, what="sweep")
+
+
+def test_sweep_folder_must_be_its_own(tmp_path, monkeypatch):
+    """A sweep writes and resumes in its folder: the working folder, a parent of it, a file or a
+    folder of other files is refused before anything runs, and nothing there is touched."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    sweep = _write(tmp_path, SWEEP.replace("[2200, 2800, 3400]", "[2500]"))
+    work = tmp_path / "work"
+    (work / "cases").mkdir(parents=True)
+    (work / "cases" / "mine.json").write_text("{}", encoding="utf-8")
+    (work / "cases.csv").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    for out, why in ((".", "it is the working folder or contains it"),
+                     ("..", "it is the working folder or contains it"),
+                     ("cases.csv", "it is a file"),
+                     (str(work / "cases"), "holds other files (mine.json) and is not an earlier sweep's")):
+        r = CliRunner().invoke(main, ["sweep", str(sweep), "-o", out, "-q"])
+        assert r.exit_code == 1 and why in r.output and "out/<name>" in r.output, (out, r.output)
+        assert "Traceback" not in r.output
+    assert sorted(p.name for p in work.rglob("*")) == ["cases", "cases.csv", "mine.json"]
+    assert (work / "cases.csv").read_text(encoding="utf-8") == "mine\n"

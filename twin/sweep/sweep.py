@@ -249,6 +249,47 @@ def _loc(sf: SweepFile, case: Case, key: str) -> tuple:
     return ("overrides", key)
 
 
+#: what a sweep's folder holds besides its case records, as messages say it
+SWEEP_HOLDS = "cases/, sweep.json, sweep.nc, cases.csv, sweep_summary.json and sweep.html"
+
+
+def check_sweep_dir(out_dir: str | Path) -> Path:
+    """Make sure ``out_dir`` can be a sweep's folder, before any case runs.
+
+    A sweep writes its case records and outputs into the folder and resumes from what it
+    finds there, so the folder must be the sweep's own: not the working folder or one of
+    its parents, not a file, and either new, empty or an earlier sweep's (it holds
+    ``sweep.json``). Any other folder is refused: the sweep would write among the user's
+    files (``cases.csv``, ``cases/``) and set aside JSON files it does not know.
+
+    Raises
+    ------
+    SweepError
+        Naming the folder and what to give instead.
+    """
+    out_dir = Path(out_dir)
+    dedicated = f"give a folder of its own such as out/<name> (it will hold {SWEEP_HOLDS})"
+    try:
+        here, res = Path.cwd().resolve(), out_dir.resolve()
+    except OSError:
+        here = res = None
+    if here is not None and (res == here or res in here.parents):
+        raise SweepError(f"cannot write the sweep to {out_dir}: it is the working folder or contains it; {dedicated}")
+    for anc in [out_dir, *out_dir.parents]:
+        if anc.exists() and not anc.is_dir():
+            what = "it is a file" if anc == out_dir else f"{anc} is a file, not a folder"
+            raise SweepError(f"cannot write the sweep to {out_dir}: {what}; {dedicated}")
+    try:
+        entries = [e.name for e in out_dir.iterdir()] if out_dir.is_dir() else []
+    except OSError:
+        entries = []
+    if entries and "sweep.json" not in entries:
+        shown = ", ".join(sorted(entries)[:5]) + (", ..." if len(entries) > 5 else "")
+        raise SweepError(f"cannot write the sweep to {out_dir}: the folder holds other files ({shown}) and is not "
+                         f"an earlier sweep's (no sweep.json); {dedicated}")
+    return out_dir
+
+
 def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, client=None, engine: str | None = None, retry_failed: bool = False,
               on_progress: Callable[[SweepProgress, dict | None], None] | None = None) -> SweepResult:
@@ -262,7 +303,7 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
     SweepError
         For a sweep file or base scenario that cannot be read, or an engine that does not fit.
     """
-    out_dir = Path(out_dir)
+    out_dir = check_sweep_dir(out_dir)
     try:
         engine = choose_engine(engine, client=client, scheduler=scheduler)
     except ValueError as exc:
