@@ -527,3 +527,18 @@ def test_a_comparison_with_a_failed_variant_goes_beside_a_complete_one(compared,
     comp = pd.read_csv(beside / "comparison.csv", index_col=0, encoding="utf-8-sig")
     assert "base" in comp.columns and {p.name for p in (beside / "runs").iterdir()} == {"base"}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_differences_within_the_solvers_tolerance_read_zero():
+    """Two runs whose cost differs by 1e-9 of it (solver noise) show a difference of 0, not
+    "0.12 CNY"; a real difference stays."""
+    from twin.compare import ComparedRun, comparison_tables
+
+    def summ(res, cost):
+        return {"emissions_tco2": {"residual": res}, "annualised_cost_cny": cost}
+
+    runs = [ComparedRun("a", summ(1000.0, 123_456_789.0)), ComparedRun("b", summ(1000.0 + 1e-7, 123_456_789.12)),
+            ComparedRun("c", summ(990.0, 123_456_889.0))]
+    d = comparison_tables(runs, "a")["differences"]
+    row = d.loc["annualised_cost"]
+    assert row["b"] == 0.0 and d.loc["residual", "b"] == 0.0 and row["c"] == pytest.approx(100.0)

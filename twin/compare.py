@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from twin.finance import Investment, finance_costs, investment, levelised_costs, lifetimes_from_costs
+from twin.fmt import change
 
 
 @dataclass
@@ -430,7 +431,7 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None, lang: st
         if row["kind"] not in ("number", "share") or key in ("hours", "horizon", "discount_rate"):
             continue
         b = row[base]
-        d = {n: (None if row[n] is None or b is None else float(row[n]) - float(b)) for n in names if n != base}
+        d = {n: change(row[n], b) for n in names if n != base}  # solver noise (1e-7 relative) reads 0
         diff_rows.append({"key": key, **{c: row[c] for c in ("section", "en", "zh", "unit", "kind", "better")}, **d})
     diffs = pd.DataFrame(diff_rows).set_index("key") if diff_rows else pd.DataFrame()
     from twin.results.units import flat_sizes, size_unit
