@@ -761,7 +761,7 @@ def test_sweep_file_without_or_with_a_wrong_scenario(tmp_path):
     grid.tariff "missing"); `scenario: 5` said "expected Input is not a valid path for <class
     'pathlib.Path'>"; a folder was "file not found"."""
     p = tmp_path / "sw.yaml"
-    for first, message in (("", "sw.yaml:1: scenario: required field is missing"),
+    for first, message in (("", "sw.yaml: scenario: required field is missing"),
                            ("scenario: 5\n", "scenario: expected the path of a scenario file (text) (got 5)"),
                            ("scenario: .\n", "scenario: is a folder; expected a scenario YAML file")):
         p.write_text(first + "hours: 24\ngrid:\n  grid.import_limit_kw: [1500, 2000]\n", encoding="utf-8")

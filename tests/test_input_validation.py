@@ -14,6 +14,7 @@ import annotated_types as at
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel
 
@@ -795,3 +796,34 @@ def test_endless_files_are_refused_after_a_bounded_read(tmp_path):
                                    "site: {city: Hangzhou, weather_file: /dev/zero}"), encoding="utf-8")
     r = _validate(p)
     assert r.exit_code == 1 and "larger than any hourly typical year" in r.output and "32 MiB" in r.output
+
+
+def test_checks_of_the_whole_scenario_name_no_stray_line_or_value(tmp_path):
+    """A first scenario without costs said "park.yaml:2: costs.pv is required when pv_arrays are
+    given (got {"park": ...the whole file...})": the line of an unrelated section and the file as
+    the value. A missing section has no line; the message names the field and its form; the
+    one-battery shorthand is named as written, at its line."""
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    tiny = yaml.safe_load((ROOT / "tests" / "data" / "tiny_park.yaml").read_text(encoding="utf-8"))
+    costs = tiny.pop("costs")
+    p = tmp_path / "park.yaml"
+    p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    text = str(exc.value)
+    assert "park.yaml: costs.pv: required when pv_arrays are given" in text and "capex_cny_per_unit" in text
+    assert "(got {" not in text and "park.yaml:1:" not in text and "park.yaml:2:" not in text
+    tiny["costs"] = {"pv": costs["pv"]}
+    p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    line = next(i for i, s in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if s.startswith("battery:"))
+    assert f"park.yaml:{line}: battery: " in str(exc.value) and "(got {" not in str(exc.value), str(exc.value)
+    tiny["costs"] = costs
+    for key in ("process_loads", "buildings", "ev_fleets"):
+        tiny.pop(key, None)
+    p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings or ev_fleets"

@@ -337,8 +337,9 @@ _SHORTHAND_OF = {"batteries": "battery", "thermal_stores": "thermal_storage"}
 
 def _shorthand_loc(node, loc: tuple) -> tuple:
     """An error location in a store list, named as the file wrote it: ``thermal_stores.0.max_kwh``
-    becomes ``thermal_storage.max_kwh`` where the file used the one-store shorthand."""
-    if len(loc) >= 2 and loc[0] in _SHORTHAND_OF and loc[1] == 0 and isinstance(node, yaml.MappingNode) \
+    becomes ``thermal_storage.max_kwh`` (and ``batteries`` becomes ``battery``) where the file
+    used the one-store shorthand."""
+    if loc and loc[0] in _SHORTHAND_OF and (len(loc) == 1 or loc[1] == 0) and isinstance(node, yaml.MappingNode) \
             and any(k.value == _SHORTHAND_OF[loc[0]] for k, _ in node.value):
         return (_SHORTHAND_OF[loc[0]], *loc[2:])
     return loc
@@ -352,7 +353,7 @@ def line_of(node, loc: tuple) -> int | None:
     ``loc`` does, the line of the deepest key found (best effort); ``None`` without a node.
     """
     line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
+    for depth, key in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
             nxt = None
             for k, v in node.value:
@@ -361,7 +362,9 @@ def line_of(node, loc: tuple) -> int | None:
                     line = k.start_mark.line + 1
                     break
             if nxt is None:
-                return line
+                # a top-level section the file does not have: no line (the file's first line
+                # would point at an unrelated section)
+                return None if depth == 0 else line
             node = nxt
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
@@ -618,7 +621,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                            f"and write field names with ordinary spaces and letters")
             elif err["type"] == "missing":
                 msg = "required field is missing"
-            value = None if err["type"] in ("missing",) else value_at(data, value_loc)
+            # a check of the whole scenario that names no field: no value (not the whole file)
+            value = None if err["type"] in ("missing",) or not value_loc else value_at(data, value_loc)
             if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
                 # `city： 广州` under a section parses as the text 'city： 广州', not a field
                 msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
@@ -628,7 +632,8 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
                 value = None
             if isinstance(value, float) and not math.isfinite(value):
                 msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
-            problems.append(Problem(file, path, msg.removeprefix("Value error, "), value, line_of(node, loc)))
+            problems.append(Problem(file, path, msg.removeprefix("Value error, "), value,
+                                    line_of(node, loc) if loc else None))
         raise ScenarioError(problems) from None
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "

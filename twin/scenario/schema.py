@@ -606,7 +606,9 @@ class Scenario(_Strict):
         if dup:
             raise ValueError(f"pv_arrays: duplicate names {dup}")
         if self.pv_arrays and self.costs.pv is None:
-            raise ValueError("costs.pv is required when pv_arrays are given")
+            raise ValueError("costs.pv: required when pv_arrays are given (the PV's capital cost and life), e.g. "
+                             "costs: {pv: {capex_cny_per_unit: <CNY per kWp>, lifetime_years: 25}}; "
+                             "the example scenarios cite sourced figures (docs/sources.md)")
         for group, items in (("batteries", self.batteries), ("thermal_stores", self.thermal_stores)):
             names = [x.name for x in items]
             dup = sorted({n for n in names if names.count(n) > 1})
