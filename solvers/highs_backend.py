@@ -114,7 +114,67 @@ def solve_mps(path: str, solver: str) -> tuple[float, float]:
 INTERRUPT_GRACE_S = 3.0
 
 
-def run_interruptible(h) -> None:
+#: First heartbeat of a long HiGHS run and the interval of the next ones [s]
+HEARTBEAT_FIRST_S, HEARTBEAT_EVERY_S = 10.0, 30.0
+
+
+class IterationCounter:
+    """Iterations of a HiGHS run so far, counted by HiGHS's interrupt callbacks (which the
+    interior-point methods, HiPO and IPX, and the simplex call at every iteration, branch
+    and bound at its nodes)."""
+
+    def __init__(self):
+        self.ipm = 0
+        self.simplex = 0
+        self.nodes = 0
+        self.gap = None
+
+    def _ipm(self, e) -> None:
+        self.ipm = max(self.ipm, int(e.data_out.ipm_iteration_count))
+
+    def _simplex(self, e) -> None:
+        self.simplex = max(self.simplex, int(e.data_out.simplex_iteration_count))
+
+    def _mip(self, e) -> None:
+        self.nodes = max(self.nodes, int(e.data_out.mip_node_count))
+        gap = float(e.data_out.mip_gap)
+        self.gap = gap if np.isfinite(gap) and gap < 1e30 else None
+
+    def attach(self, h) -> bool:
+        """Count the iterations of ``h``'s runs (False where highspy has no such callbacks)."""
+        try:
+            for hook, fn in self._hooks():
+                getattr(h, hook).subscribe(fn)
+        except Exception:  # an older highspy, or a callback HiGHS refuses
+            self.detach(h)
+            return False
+        return True
+
+    def _hooks(self):
+        return (("cbIpmInterrupt", self._ipm), ("cbSimplexInterrupt", self._simplex), ("cbMipInterrupt", self._mip))
+
+    def detach(self, h) -> None:
+        for hook, fn in self._hooks():
+            try:
+                getattr(h, hook).unsubscribe(fn)
+            except Exception:  # never subscribed
+                pass
+
+    def text(self) -> str:
+        """How far the run is, in words: ``"interior point, iteration 12"``, with the
+        crossover's simplex iterations once they start; ``"presolve and analysis"`` before."""
+        parts = []
+        if self.ipm:
+            parts.append(f"interior point, iteration {self.ipm}")
+        if self.simplex:
+            parts.append(f"simplex, {self.simplex:,} iterations")
+        if self.nodes:
+            parts.append(f"branch and bound, {self.nodes:,} nodes"
+                         + (f", gap {100 * self.gap:.2g} %" if self.gap is not None else ""))
+        return "; ".join(parts) or "presolve and analysis"
+
+
+def run_interruptible(h, heartbeat=None) -> None:
     """``h.run()`` in HiGHS's solver thread, so that Ctrl-C (SIGINT) cancels the solve.
 
     The main thread waits in short steps and so receives ``KeyboardInterrupt``; it then
@@ -122,20 +182,35 @@ def run_interruptible(h) -> None:
     most :data:`INTERRUPT_GRACE_S` and re-raises.  ``h`` needs ``HandleUserInterrupt``
     set (done once by :class:`HighsBackend`).  Outside the main thread, or with a
     highspy without ``startSolve``, this is plain ``h.run()``.
+
+    ``heartbeat(text)``, if given, is told how long the run has taken and how far it is
+    (:class:`IterationCounter`) after :data:`HEARTBEAT_FIRST_S` and then every
+    :data:`HEARTBEAT_EVERY_S` seconds, e.g. ``"10 s: interior point, iteration 12"``: an
+    interior-point run has no reliable time left, so its iterations say how far it is.
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(h, "startSolve"):
         h.run()
         return
+    counter = IterationCounter() if heartbeat is not None else None
+    if counter is not None and not counter.attach(h):
+        counter = None
+    t0 = time.monotonic()
+    next_beat = HEARTBEAT_FIRST_S
     h.startSolve()
     try:
         while not h.wait(0.1)[0]:
-            pass
+            if counter is not None and time.monotonic() - t0 >= next_beat:
+                heartbeat(f"{next_beat:.0f} s: {counter.text()};")
+                next_beat += HEARTBEAT_EVERY_S
     except KeyboardInterrupt:
         h.cancelSolve()
         deadline = time.monotonic() + INTERRUPT_GRACE_S
         while time.monotonic() < deadline and not h.wait(0.1)[0]:
             pass
         raise
+    finally:
+        if counter is not None:
+            counter.detach(h)
 
 
 def _release_scheduler(highs_class) -> None:
@@ -424,7 +499,7 @@ class HighsBackend:
         sopts = self._set_options(h, alg, extra, self._defaults)
         t0 = time.perf_counter()
         with c_stdout_to_stderr():
-            run_interruptible(h)
+            run_interruptible(h, heartbeat=self.options.tick)
         el = time.perf_counter() - t0
         self.highs_time += el
         self.n_runs += 1

@@ -780,6 +780,9 @@ class SolveOptions:
     """Let HiGHS log to stderr (never to stdout)."""
     progress: object = None
     """Callable ``progress(text)`` told of each Pareto point as it finishes (or None)."""
+    tick: object = None
+    """Callable ``tick(text)`` told, while a HiGHS run lasts, how long it has taken and how
+    far it is (``solvers.highs_backend.run_interruptible``), or None."""
     pareto_beside: bool = True
     """Pareto front of an LP with an interior-point algorithm: solve the least residual
     emissions in a second HiGHS instance at the same time as the first (minimum-cost) run,

@@ -482,16 +482,12 @@ def test_run_on_full_disk_keeps_previous_outputs(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- Ctrl-C during a solve
 
 
-def test_ctrl_c_cancels_a_highs_solve():
-    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
-    import signal
-    import threading
-
+def _market_split_mip():
+    """A HiGHS instance holding a market-split MIP (Cornuejols & Dawande 1999): hard to prove
+    optimal, so it runs until it is stopped."""
     import highspy
 
-    from solvers.highs_backend import run_interruptible
-
-    rng = np.random.default_rng(1)  # a market-split MIP (Cornuejols & Dawande 1999): hard to prove optimal
+    rng = np.random.default_rng(1)
     m, n = 5, 40
     a = rng.integers(0, 100, size=(m, n))
     rows = np.hstack([a, np.eye(m), -np.eye(m)]).astype(float)
@@ -512,6 +508,19 @@ def test_ctrl_c_cancels_a_highs_solve():
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [highspy.HighsVarType.kContinuous] * (2 * m)
     h.passModel(lp)
     h.setOptionValue("time_limit", 300.0)
+    return h
+
+
+def test_ctrl_c_cancels_a_highs_solve():
+    """SIGINT during HiGHS reaches Python, cancels the solve and is passed on (no 55 s wait)."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers.highs_backend import run_interruptible
+
+    h = _market_split_mip()
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -520,6 +529,43 @@ def test_ctrl_c_cancels_a_highs_solve():
     finally:
         timer.cancel()
     assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_a_long_highs_run_says_how_long_and_how_far(monkeypatch):
+    """A sizing LP runs for a minute with nothing on the terminal but the stage's name: the
+    heartbeat says the time taken and the iterations every so often, Ctrl-C still stops the
+    run, and the iteration callbacks are removed after it."""
+    import signal
+    import threading
+
+    import highspy
+
+    from solvers import highs_backend as hb
+
+    monkeypatch.setattr(hb, "HEARTBEAT_FIRST_S", 0.3)
+    monkeypatch.setattr(hb, "HEARTBEAT_EVERY_S", 0.3)
+    h = _market_split_mip()
+    said: list[str] = []
+    timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            hb.run_interruptible(h, heartbeat=said.append)
+    finally:
+        timer.cancel()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert len(said) >= 2 and said[0].startswith("0 s: ") and said[-1].endswith(";"), said
+    assert any("branch and bound, " in x and " nodes" in x for x in said[1:]), said
+    ours = [cb for hook in ("cbIpmInterrupt", "cbSimplexInterrupt", "cbMipInterrupt")
+            for cb in getattr(h, hook).callbacks if getattr(cb, "__self__", None).__class__ is hb.IterationCounter]
+    assert not ours  # HandleUserInterrupt's own handlers stay
+
+    counter = hb.IterationCounter()
+    assert counter.text() == "presolve and analysis"
+    counter.ipm, counter.simplex = 12, 3450
+    assert counter.text() == "interior point, iteration 12; simplex, 3,450 iterations"
+    counter.ipm, counter.simplex, counter.nodes, counter.gap = 0, 0, 1234, 0.0321
+    assert counter.text() == "branch and bound, 1,234 nodes, gap 3.2 %"
 
 
 def test_publish_through_a_symlinked_output_folder(tmp_path):

@@ -15,6 +15,7 @@ results dataset. :func:`write` publishes a run's outputs. ``twin run`` is ``run`
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -51,6 +52,12 @@ class Silent:
 
     def note(self, text: str) -> None:
         pass
+
+
+def solver_tick(prog) -> Callable[[str], None] | None:
+    """Where a long HiGHS run says how far it is (``SolveOptions.tick``): the stage line of a
+    progress that has one and is not quiet, else nowhere."""
+    return None if getattr(prog, "quiet", False) else getattr(prog, "tick", None)
 
 
 #: Stages :func:`run` reports (the CLI adds reading the scenario and writing the outputs).
@@ -281,7 +288,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         raise UserInputError(str(exc)) from None
     sopts = S.SolveOptions(solver=config.solver_method, time_limit_s=config.time_limit_s, threads=config.solver_threads,
                            save_model=str(config.save_model) if config.save_model else None,
-                           progress=prog.note,
+                           progress=prog.note, tick=solver_tick(prog),
                            # a run held to one thread (a sweep's worker) solves the front's ends one after the other
                            pareto_beside=config.solver_threads is None or config.solver_threads > 1)
     agg_info = None
@@ -462,7 +469,7 @@ def problem_digest(problem, options) -> str:
 
     from solvers.transform import fingerprint, without_idle_costs
 
-    return fingerprint((without_idle_costs(problem), replace(options, progress=None)))
+    return fingerprint((without_idle_costs(problem), replace(options, progress=None, tick=None)))
 
 
 def baseline_problem(sc, prof, config: RunConfig):

@@ -118,7 +118,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     """
     import solvers as S
     from solvers.pathway import ForesightPeriod, solve_foresight
-    from twin.run import UserInputError, prepare_inputs
+    from twin.run import UserInputError, prepare_inputs, solver_tick
     from twin.scenario.loader import load_scenario
     from twin.scenario.run_config import resolve_run_config
 
@@ -149,7 +149,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
     cfg0 = setups[0][3]
     fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
-    opts = S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s, threads=cfg0.solver_threads)
+    opts = S.SolveOptions(solver=cfg0.solver_method, time_limit_s=cfg0.time_limit_s, threads=cfg0.solver_threads,
+                          tick=solver_tick(prog))
     try:
         try:
             fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
