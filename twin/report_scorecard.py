@@ -40,7 +40,7 @@ _T = {
     "yes": ("是", "yes"), "no": ("否", "no"),
     "key": ("键名（summary.json ledger.annual）", "key (summary.json ledger.annual)"),
     "core": ("核心", "core"), "guiding": ("引导", "guiding"),
-    "no_tier": (" — 非官方档位，阈值为假设值（可配置）", " — no official tier, ASSUMED threshold (configurable)"),
+    "no_tier": ("无官方档位，阈值为假设值（可配置）", "no official tier, ASSUMED threshold (configurable)"),
 }
 
 #: Measure units for display: shares as %, others as given.
@@ -287,13 +287,15 @@ def _national(nat: dict, lang: str) -> str:
     c = nat["core"]
     name = f"name_{lang}"
     st = (_t("pass", lang) if c["pass"] else _t("fail", lang)) if c["pass"] is not None else "—"
-    tier = phrase(c["tier"], lang) + ("" if c.get("official") else _t("no_tier", lang))
+    # a park below every official tier: the tier's label and the assumption say one thing, once
+    tier = phrase(c["tier"], lang) if c.get("official") else _t("no_tier", lang)
     rows = [[("raw", f"<b>{_e(c[name])}</b> ({'核心' if zh else 'core'})"),
              f"{_fmt(c['value_tco2_per_tce'])} tCO2/tce",
              f"{_fmt(c.get('baseline_value_tco2_per_tce'))} tCO2/tce",
              f"≤ {c['threshold_tco2_per_tce']} ({tier})",
-             st, f"{phrase(c['formula'], lang)}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
-                 + (f"; {'核算口径' if zh else 'basis'}: {c['basis']}; tce: {c['tce_basis']}" if c.get("basis") else "")]]
+             st, f"{phrase(c['formula'], lang)}{'；' if zh else '; '}CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
+                 + (f"{'；核算口径：' if zh else '; basis: '}{phrase(c['basis'], lang)}"
+                    f"{'；折标：' if zh else '; tce: '}{phrase(c['tce_basis'], lang)}" if c.get("basis") else "")]]
     labels = {"acceptance": ("验收口径（化石能源电力因子）", "acceptance basis (fossil-power factor)"),
               "location": ("基于位置口径（电网平均因子）", "location basis (grid average factor)")}
     for key, b in (c.get("bases") or {}).items():

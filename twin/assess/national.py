@@ -118,13 +118,13 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
                  f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_solid_waste_use", "工业固体废物综合利用率", "Industrial solid waste utilisation",
                  d.industrial_solid_waste_use.value, s.solid_waste_use_target,
-                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}", ex),
+                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
                  a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
                  "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
-                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}", ex),
+                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
     ]
     open_params = s.open_parameters() + [
         {"name": "product_energy_grade2_target", "value": 1.0, "unit": "-", "status": "open in official text",
