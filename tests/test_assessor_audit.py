@@ -159,3 +159,15 @@ def test_comparison_rows_name_the_basis_each_figure_is_on():
     assert "location basis" in m["residual"].en and "optimiser" not in m["residual"].en
     assert "外购热" in m["gross_emissions"].zh and "bought heat" in m["gross_emissions"].en
     assert "全国化石能源电力因子" in m["residual_acceptance"].zh
+
+
+def test_waste_heat_indicator_of_a_park_without_waste_heat_is_not_applicable_not_undeclared():
+    """The 910号 waste-heat share is computed; a park with no recoverable waste heat read '未申报' (not
+    declared) twice, as if the planner had failed to declare it."""
+    ledger = build_ledger(park(), None, AccountingSettings(), step_weight_h=1000.0)
+    g = {x["key"]: x for x in national_indicators(ledger)["guiding"]}
+    assert g["waste_heat_utilisation"]["not_applicable"] and g["clean_energy_share"]["not_applicable"] is None
+    for lang, name, na, undeclared in (("zh", "余热/余冷/余压", "不参评", "未申报"),
+                                        ("en", "Waste heat/cold/pressure", "N/A", "not declared")):
+        row = visible(next(r for r in section(lang).split("<tr") if name in r))
+        assert na in row and undeclared not in row, row

@@ -307,11 +307,14 @@ def _national(nat: dict, lang: str) -> str:
                       f"{'；折标 ' if zh else '; tce '}{_e(phrase(c['tce_basis'], lang))}{'；' if zh else '; '}"
                       f"<span class='cite'>{_e(phrase(b['source'], lang))}</span>")])
     for g in nat["guiding"]:
+        na = g.get("not_applicable")
         if g["excluded"]:
             s = f"{_t('excluded', lang)}: {g['exclusion_reason']}"
+        elif na:
+            s = f"{_t('na', lang)}{'：' if zh else ': '}{phrase(na, lang)}"
         else:
             s = _t("unknown", lang) if g["met"] is None else (_t("pass", lang) if g["met"] else _t("fail", lang))
-        rows.append([f"{g[name]} ({'引导' if zh else 'guiding'})", _val(g["value"], "1", lang), "—",
+        rows.append([f"{g[name]} ({'引导' if zh else 'guiding'})", "—" if na else _val(g["value"], "1", lang), "—",
                      f"≥ {g['target']:.0%}", phrase(s, lang), ("raw", _evidence(g["source"], lang))])
     out = [f"<h3>{_t('national', lang)}</h3>",
            _table([_t("quantity", lang), _t("to", lang), _t("from", lang), _t("threshold", lang), _t("status", lang),

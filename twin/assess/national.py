@@ -57,12 +57,14 @@ def bases_sentence(settings, annual: dict) -> str:
             f"its {settings.electricity_tce_basis_label.split(' [')[0]}.")
 
 
-def _guiding(key, name_zh, name_en, value, target, source, excluded: dict) -> dict:
+def _guiding(key, name_zh, name_en, value, target, source, excluded: dict, not_applicable: str | None = None) -> dict:
     ok = None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(value >= target)
     return {
         "key": key, "name_zh": name_zh, "name_en": name_en, "value": None if ok is None else value,
         "target": target, "met": ok, "source": source, "excluded": key in excluded,
         "exclusion_reason": excluded.get(key),
+        # a computed indicator without a basis in the model (no recoverable waste heat): not "not declared"
+        "not_applicable": not_applicable if ok is None else None,
     }
 
 
@@ -121,7 +123,9 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
                  f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
                  a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
-                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex),
+                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex,
+                 None if a.get("q_waste_heat_available_kwh", 0.0) > 0 else
+                 "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)"),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
                  f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
