@@ -171,3 +171,24 @@ def test_waste_heat_indicator_of_a_park_without_waste_heat_is_not_applicable_not
                                         ("en", "Waste heat/cold/pressure", "N/A", "not declared")):
         row = visible(next(r for r in section(lang).split("<tr") if name in r))
         assert na in row and undeclared not in row, row
+
+
+from test_report import run  # noqa: E402,F401  (the synthetic two-week run, a fixture)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_key_the_report_cites_resolves_in_its_bibliography(run, lang):
+    """Before: the tariff row cited [tou-jiangsu-2025] and [sec-tariff-examples], the load shapes
+    [twin-assumption], and the standard itself was never cited: keys a reader could not look up in the
+    report's own bibliography (they live in results.nc's attrs, not in summary.json)."""
+    from twin.report import render_report
+    from twin.sources import sources
+
+    ds, summary, ledger, sc = run
+    ds = ds.copy()
+    ds.attrs["tariff_source"] = "Jiangsu two-part 1-10 kV [tou-jiangsu-2025]; [sec-tariff-examples] ⚠"
+    page = re.sub(r"<script.*?</script>", "", render_report(ds, summary, ledger, sc, lang=lang), flags=re.S)
+    cited_keys = set(re.findall(r"\[([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\]", page)) & set(sources())
+    listed = set(re.findall(r"<code>\[([\w-]+)\]</code>", page))
+    assert {"tou-jiangsu-2025", "sec-tariff-examples", "tcsus-66-2023"} <= cited_keys
+    assert cited_keys <= listed, sorted(cited_keys - listed)

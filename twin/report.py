@@ -765,7 +765,9 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
-    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang) + bibliography(summary, lang))
+    prov = _provenance(ds, summary, led, lang)
+    # every [key] the page cites resolves in its bibliography, also those of results.nc's attrs (tariff, load shapes)
+    S.add("sources", text("provenance", lang), prov + bibliography(summary, lang, also="".join(head) + S.html() + prov))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))
     body = "".join(head) + S.toc(lang) + S.html()
     return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
@@ -781,9 +783,14 @@ def no_url(entry: dict, lang: str) -> str:
     return ("未记录网址" if zh else "no URL recorded") + (f" — {note}" if note else "")
 
 
-def bibliography(summary: dict, lang: str) -> str:
-    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``), in full."""
-    refs = summary.get("sources") or []
+def bibliography(summary: dict, lang: str, also: str = "") -> str:
+    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``, then those cited
+    in ``also``, the page's other text), in full."""
+    from twin.sources import cited
+
+    refs = list(summary.get("sources") or [])
+    have = {r["key"] for r in refs}
+    refs += [r for r in cited(also) if r["key"] not in have]
     if not refs:
         return ""
     zh = lang == "zh"

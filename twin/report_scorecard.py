@@ -149,10 +149,10 @@ def rubric_statement(scorecard, lang: str = "zh") -> str:
     sc = _d(scorecard)
     r = sc["rubric"]
     if r.get("provisional"):
-        text = (f"本报告的T/CSUS 66-2023评分使用规则“{r['id']}”：其分值与阈值为<b>暂定值</b>，依据类似的已发布标准拟定，"
+        text = (f"本报告的T/CSUS 66-2023 [tcsus-66-2023] 评分使用规则“{r['id']}”：其分值与阈值为<b>暂定值</b>，依据类似的已发布标准拟定，"
                 f"<b>不是标准的官方分值</b>；得分仅供规划参考，不能作为正式评价结论。取得官方文本后可用同格式文件替换（twin run --rubric）。"
                 if lang == "zh" else
-                f"T/CSUS 66-2023 scores in this report use the rubric '{r['id']}': its points and thresholds are "
+                f"T/CSUS 66-2023 [tcsus-66-2023] scores in this report use the rubric '{r['id']}': its points and thresholds are "
                 f"<b>PROVISIONAL</b>, modelled on analogous published standards, and are <b>not the official values</b> "
                 f"of the standard; the scores support planning only and are not an assessment result. Replace the rubric "
                 f"with the official values in the same format when available (twin run --rubric).")
