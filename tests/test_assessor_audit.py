@@ -192,3 +192,16 @@ def test_every_key_the_report_cites_resolves_in_its_bibliography(run, lang):
     listed = set(re.findall(r"<code>\[([\w-]+)\]</code>", page))
     assert {"tou-jiangsu-2025", "sec-tariff-examples", "tcsus-66-2023"} <= cited_keys
     assert cited_keys <= listed, sorted(cited_keys - listed)
+
+
+@pytest.mark.parametrize("rule", ["not_credited", "zero"])
+def test_clean_share_says_it_counts_certificates_the_core_indicator_may_not(rule):
+    """Qingdao: 100 % clean energy (≥ 90 %, met) thanks to 5 000 MWh of certificates, while the core
+    indicator on the acceptance basis counts the same grid power at the fossil factor; the row now says so."""
+    ledger = build_ledger(park(), None, AccountingSettings(green_certificates_mwh=500.0,
+                                                          acceptance_green_certificates=rule), step_weight_h=1000.0)
+    g = next(x for x in national_indicators(ledger)["guiding"] if x["key"] == "clean_energy_share")
+    assert "500 MWh" in g["source"] and ("does not" in g["source"]) == (rule == "not_credited")
+    zh = visible(section("zh", green_certificates_mwh=500.0, acceptance_green_certificates=rule))
+    assert "500 MWh 绿证计为清洁能源" in zh and "[ndrc-910-2025]" in zh
+    assert wrong_language(section("zh", green_certificates_mwh=500.0, acceptance_green_certificates=rule), "zh") == []

@@ -1325,3 +1325,11 @@ PATTERNS.extend([
      "验收口径（据两份二手来源对910号附件4的解读）按{fac}计算购入电力，绿电计零（{cert}），基于位置口径则按园区电网平均因子 "
      "{g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{tb}折标。"),
 ])
+PATTERNS[:0] = [
+    (r"^computed \(ledger\): green certificates of (?P<m>[\d,.]+) MWh count as clean here, while the acceptance "
+     r"basis of the core indicator (?P<w>counts them at zero|does not) \(accounting\.acceptance_green_certificates\); "
+     r"threshold \[(?P<k>[\w-]+)\]$",
+     "计算（台账）：此处 {m} MWh 绿证计为清洁能源，而核心指标的验收口径{w}（accounting.acceptance_green_certificates）；"
+     "阈值 [{k}]"),
+]
+_WORDS_ZH.update({"counts them at zero": "将其计零", "does not": "不抵扣绿证"})

@@ -68,6 +68,17 @@ def _guiding(key, name_zh, name_en, value, target, source, excluded: dict, not_a
     }
 
 
+def _clean_share_source(a: dict, s) -> str:
+    """What the clean-energy share counts, in the words an assessor checks against the core indicator:
+    certificates count as clean here whatever the acceptance basis makes of them."""
+    gc = a.get("green_certificates_credited_mwh", 0.0) or 0.0
+    if gc <= 0:
+        return "computed (ledger); threshold [ndrc-910-2025]"
+    return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as clean here, while the acceptance basis "
+            f"of the core indicator {'counts them at zero' if s.acceptance_green_certificates == 'zero' else 'does not'} "
+            "(accounting.acceptance_green_certificates); threshold [ndrc-910-2025]")
+
+
 def national_indicators(ledger: Ledger, declarations: Declarations | None = None) -> dict:
     """Evaluate the 910号 annex-3 indicators for the planned case (and baseline value).
 
@@ -114,7 +125,7 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
     ex = dict(d.guiding_excluded)
     guiding = [
         _guiding("clean_energy_share", "清洁能源消费占比", "Clean-energy share of consumption",
-                 a["clean_energy_share"], s.clean_energy_share_target, "computed (ledger); threshold [ndrc-910-2025]", ex),
+                 a["clean_energy_share"], s.clean_energy_share_target, _clean_share_source(a, s), ex),
         _guiding("product_energy_grade2_share", "园区企业产出产品单位能耗", "Product energy at grade 2 or better (share of output)",
                  d.product_energy_grade2_share.value, 1.0,
                  f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
