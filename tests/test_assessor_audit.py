@@ -205,3 +205,20 @@ def test_clean_share_says_it_counts_certificates_the_core_indicator_may_not(rule
     zh = visible(section("zh", green_certificates_mwh=500.0, acceptance_green_certificates=rule))
     assert "500 MWh 绿证计为清洁能源" in zh and "[ndrc-910-2025]" in zh
     assert wrong_language(section("zh", green_certificates_mwh=500.0, acceptance_green_certificates=rule), "zh") == []
+
+
+def test_chinese_comparison_page_describes_the_variants_in_chinese():
+    """Before: the zh comparison page listed each variant as 'No battery candidate; PV, V2G and certificates
+    only.' (a variant had a Chinese label but no Chinese description)."""
+    from twin.compare import ComparedRun
+    from twin.scenario.loader import load_scenario
+
+    loaded = load_scenario(ROOT / "scenarios/office_guangzhou_options.yaml")
+    for name, spec in loaded.variants.items():
+        assert spec.description_zh and re.search(r"[\u4e00-\u9fff]", spec.description_zh), name
+        cjk = "\u3000-\u303f\uff00-\uffef\u4e00-\u9fff"
+        assert not re.search(f"[{cjk}] [{cjk}]", spec.description_zh), name  # no gaps of folded YAML lines
+    spec = loaded.variants["no_storage"]
+    r = ComparedRun("no_storage", {}, description=spec.description, description_zh=spec.description_zh)
+    assert r.describe("zh") == spec.description_zh and r.describe("en") == spec.description
+    assert ComparedRun("x", {}, description="only English").describe("zh") == "only English"

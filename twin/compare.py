@@ -40,6 +40,7 @@ class ComparedRun:
     label_zh: str = ""
     description: str = ""
     folder: Path | None = None
+    description_zh: str = ""
     #: The scenario's ``costs`` (lifetimes, discount rate); read from the scenario file when None.
     costs: dict | None = None
 
@@ -47,6 +48,10 @@ class ComparedRun:
         if lang == "zh":
             return self.label_zh or self.label_en or self.name
         return self.label_en or self.name
+
+    def describe(self, lang: str = "en") -> str:
+        """What the variant changes, in ``lang`` where the scenario gives it (else the English text)."""
+        return (self.description_zh or self.description) if lang == "zh" else self.description
 
 
 @dataclass(frozen=True)
@@ -443,7 +448,7 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None, lang: st
     flows = pd.DataFrame({n: ex[n]["cash_flows_cny"] + [0.0] * (horizon - len(ex[n]["cash_flows_cny"]))
                           for n in names}, index=pd.RangeIndex(horizon, name="year"))
     variants = pd.DataFrame([{"name": r.name, "label_en": r.label("en"), "label_zh": r.label("zh"),
-                              "description": r.description, "scenario": r.summary.get("scenario", {}).get("file", ""),
+                              "description": r.description, "description_zh": r.describe("zh"), "scenario": r.summary.get("scenario", {}).get("file", ""),
                               "overrides": json.dumps(r.summary.get("scenario", {}).get("applied_overrides", []),
                                                       ensure_ascii=False, default=str),
                               "sha256": r.summary.get("scenario", {}).get("sha256", "")} for r in runs]).set_index("name")
