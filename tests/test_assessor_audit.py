@@ -222,3 +222,19 @@ def test_chinese_comparison_page_describes_the_variants_in_chinese():
     r = ComparedRun("no_storage", {}, description=spec.description, description_zh=spec.description_zh)
     assert r.describe("zh") == spec.description_zh and r.describe("en") == spec.description
     assert ComparedRun("x", {}, description="only English").describe("zh") == "only English"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_band_reached_is_written_like_the_bands(run, lang):
+    """Before: the bands column read '≥15%→4.00; ≥30%→8.00' and the band reached '≥ 0.15' (a share as a
+    fraction beside percentages); in Chinese the name and formula were joined by '. ' and 'computed: '."""
+    from twin.report_scorecard import scorecard_section
+
+    ds, summary, ledger, sc = run
+    html, _ = scorecard_section(sc, summary["ledger"], lang=lang, number=None, heading=False)
+    rows = [visible(r) for r in html.split("<tr") if "→" in r and "%→" in r]
+    assert rows
+    for row in rows:
+        assert not re.search(r"(≥|<) 0\.\d", row), row
+    if lang == "zh":
+        assert "计算：" in visible(html) and "计算: " not in visible(html)

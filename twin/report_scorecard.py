@@ -108,6 +108,14 @@ def _th(v, unit: str) -> str:
     return _fmt(v)
 
 
+def _reached_text(band: str, unit: str) -> str:
+    """The band reached, its threshold written as the bands column writes it ('≥ 50%', not '≥ 0.5')."""
+    m = re.fullmatch(r"(>=|<) ([-+\d.eE]+)", band)
+    if not m:
+        return band.replace(">=", "≥")
+    return f"{'≥' if m.group(1) == '>=' else '<'} {_th(float(m.group(2)), unit)}"
+
+
 def _bands_text(r: dict, lang: str) -> str:
     unit = r.get("unit", "1")
     if r.get("kind") == "bands" and r.get("bands"):
@@ -351,8 +359,8 @@ def _items(sc: dict, lang: str) -> str:
                      ("raw", f"<span class='provisional'>{'暂定' if zh else 'provisional'}</span>" if it["provisional"] else "")])
         for r in it["rules"]:
             val = _val(r["value"], r["unit"], lang) if r["applicable"] else _t("na", lang)
-            formula = f"{r[name]}. {phrase(r['formula'], lang)}" if r["formula"] else r[name]
-            inputs = f"{phrase(r['source'], lang)}: " + (_evidence(r["inputs"], lang) if r["source"] != "computed"
+            formula = f"{r[name]}{'：' if zh else '. '}{phrase(r['formula'], lang)}" if r["formula"] else r[name]
+            inputs = f"{phrase(r['source'], lang)}{'：' if zh else ': '}" + (_evidence(r["inputs"], lang) if r["source"] != "computed"
                                                           else _e(phrase(r["inputs"], lang)))
             if not r["applicable"]:
                 inputs += f" — {_e(phrase(r['reason'], lang))}"
@@ -361,8 +369,8 @@ def _items(sc: dict, lang: str) -> str:
                     f"({_e(r['rule_source'])})</span>" if r["provisional"]
                     else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
-            reached = (r["band"].replace(">=", "≥") if r.get("kind", "bands") == "bands" and r["value"] is not None
-                       else "—") if r["applicable"] else _t("na", lang)
+            reached = (_reached_text(r["band"], r.get("unit", "1")) if r.get("kind", "bands") == "bands"
+                       and r["value"] is not None else "—") if r["applicable"] else _t("na", lang)
             rows.append([("raw", f"<code>({_e(r['id'])})</code>"), formula, ("raw", f"<span class='small'>{inputs}</span>"), val,
                          _bands_text(r, lang), reached, pts, ("raw", f"<span class='small'>{prov}</span>")])
     note = ("组内规则取最高，组间相加；每项不超过其满分；不参评的项目从满分中移除（GB/T 50378-2014 3.2.7 方法）。"
