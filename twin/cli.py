@@ -954,6 +954,7 @@ def _compare_variants(scenario: Path, loaded, names: list[str], stage: Path, out
         runs.append(ComparedRun(n, read_summary(folder), label_en=(spec.label or n) if spec else "base",
                                 label_zh=(spec.label_zh or spec.label or n) if spec else "基准",
                                 description=spec.description if spec else "", folder=folder,
+                                description_zh=(spec.description_zh or "") if spec else "",
                                 costs=finance_costs(loaded.derive(n).scenario)))
     if not runs:
         _fail("twin compare: every variant failed:\n" + "\n".join(f"  - {f['name']}: {f['error']}" for f in failed))

@@ -41,6 +41,7 @@ class ComparedRun:
     label_zh: str = ""
     description: str = ""
     folder: Path | None = None
+    description_zh: str = ""
     #: The scenario's ``costs`` (lifetimes, discount rate); read from the scenario file when None.
     costs: dict | None = None
 
@@ -48,6 +49,10 @@ class ComparedRun:
         if lang == "zh":
             return self.label_zh or self.label_en or self.name
         return self.label_en or self.name
+
+    def describe(self, lang: str = "en") -> str:
+        """What the variant changes, in ``lang`` where the scenario gives it (else the English text)."""
+        return (self.description_zh or self.description) if lang == "zh" else self.description
 
 
 @dataclass(frozen=True)
@@ -284,7 +289,7 @@ METRICS: tuple[Metric, ...] = (
            better="lower", section="investment"),
     Metric("baseline_emissions", "Emissions of today's park", "现状碳排放", "tCO2/yr", _g("emissions_tco2", "baseline"),
            section="carbon"),
-    Metric("gross_emissions", "Gross emissions of the plan (grid + fuel)", "方案总排放（电网+燃料）", "tCO2/yr",
+    Metric("gross_emissions", "Gross emissions of the plan (grid + fuel + bought heat)", "方案总排放（电网+燃料+外购热）", "tCO2/yr",
            _g("emissions_tco2", "gross"), better="lower", section="carbon"),
     Metric("export_credit", "Export credit", "上网电量减排抵扣", "tCO2/yr", _g("emissions_tco2", "export_credit"),
            section="carbon"),
@@ -292,10 +297,10 @@ METRICS: tuple[Metric, ...] = (
            _g("emissions_tco2", "green_power"), section="carbon"),
     Metric("certificate_credit", "Green certificate credit", "绿证减排量", "tCO2/yr", _g("emissions_tco2", "certificates"),
            section="carbon"),
-    Metric("residual", "Residual emissions before offsets (optimiser basis)", "抵消前剩余排放（优化口径）", "tCO2/yr",
+    Metric("residual", "Residual emissions before offsets (location basis)", "抵消前剩余排放（基于位置口径）", "tCO2/yr",
            _g("emissions_tco2", "residual"), better="lower", section="carbon"),
     Metric("residual_acceptance", "Emissions before offsets, 910号 acceptance basis (grid at the fossil-power factor)",
-           "抵消前排放（910号验收口径，电网按化石电源因子）", "tCO2/yr", _planned("co2_acceptance_t"), better="lower",
+           "抵消前排放（910号验收口径，电网按全国化石能源电力因子）", "tCO2/yr", _planned("co2_acceptance_t"), better="lower",
            section="carbon"),
     Metric("offsets", "Offsets bought", "购买碳抵消量", "tCO2/yr", _g("emissions_tco2", "offsets"), better="lower",
            section="carbon"),
@@ -309,7 +314,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("core_acceptance", "910号 core indicator, acceptance basis: CO2 per energy use",
            "910号核心指标（验收口径）：单位能耗碳排放", "tCO2/tce", _planned("carbon_intensity_acceptance_tco2_per_tce"),
            better="lower", section="shares"),
-    Metric("core", "910号 core indicator, location basis (grid average factor)", "910号核心指标（区域电网平均因子口径）",
+    Metric("core", "910号 core indicator, location basis (grid average factor)", "910号核心指标（基于位置口径，电网平均因子）",
            "tCO2/tce", _first(_planned("carbon_intensity_location_tco2_per_tce"),
                               _planned("carbon_intensity_tco2_per_tce")), better="lower", section="shares"),
     Metric("core_pass", "910号 core indicator met, scorecard basis (full year only)", "达到910号核心指标（评分口径，仅全年）",
@@ -444,7 +449,7 @@ def comparison_tables(runs: list[ComparedRun], base: str | None = None, lang: st
     flows = pd.DataFrame({n: ex[n]["cash_flows_cny"] + [0.0] * (horizon - len(ex[n]["cash_flows_cny"]))
                           for n in names}, index=pd.RangeIndex(horizon, name="year"))
     variants = pd.DataFrame([{"name": r.name, "label_en": r.label("en"), "label_zh": r.label("zh"),
-                              "description": r.description, "scenario": r.summary.get("scenario", {}).get("file", ""),
+                              "description": r.description, "description_zh": r.describe("zh"), "scenario": r.summary.get("scenario", {}).get("file", ""),
                               "overrides": json.dumps(r.summary.get("scenario", {}).get("applied_overrides", []),
                                                       ensure_ascii=False, default=str),
                               "sha256": r.summary.get("scenario", {}).get("sha256", "")} for r in runs]).set_index("name")

@@ -765,15 +765,32 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
 
         S.add("grid", grid_title(lang), grid_section(ds, summary["grid"], lang, heading=False))
     # --- provenance and solver ---------------------------------------------------------
-    S.add("sources", text("provenance", lang), _provenance(ds, summary, led, lang) + bibliography(summary, lang))
+    prov = _provenance(ds, summary, led, lang)
+    # every [key] the page cites resolves in its bibliography, also those of results.nc's attrs (tariff, load shapes)
+    S.add("sources", text("provenance", lang), prov + bibliography(summary, lang, also="".join(head) + S.html() + prov))
     S.add("solver", text("solver", lang), _solver_table(summary, lang))
     body = "".join(head) + S.toc(lang) + S.html()
     return page(f"{text('title', lang)} — {p['name']}", lang, body, no_charts_note=text("no_charts", lang))
 
 
-def bibliography(summary: dict, lang: str) -> str:
-    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``), in full."""
-    refs = summary.get("sources") or []
+def no_url(entry: dict, lang: str) -> str:
+    """What stands in the URL column of an entry without one: the tool's own material, or no URL
+    recorded with the entry's note (an official text without a URL is not thereby unpublished)."""
+    zh = lang == "zh"
+    if entry.get("issuer") == "park twin project":
+        return "本工具自带（无外部网址）" if zh else "part of this tool (no external URL)"
+    note = entry.get("note") or ""
+    return ("未记录网址" if zh else "no URL recorded") + (f" — {note}" if note else "")
+
+
+def bibliography(summary: dict, lang: str, also: str = "") -> str:
+    """The bibliography entries cited in this report by ``[key]`` (summary ``sources``, then those cited
+    in ``also``, the page's other text), in full."""
+    from twin.sources import cited
+
+    refs = list(summary.get("sources") or [])
+    have = {r["key"] for r in refs}
+    refs += [r for r in cited(also) if r["key"] not in have]
     if not refs:
         return ""
     zh = lang == "zh"
@@ -782,7 +799,7 @@ def bibliography(summary: dict, lang: str) -> str:
              _Raw("<span class='cite'>" + _esc("; ".join(
                  x for x in (r["title"], r["issuer"], r["number"] if r["number"] not in ("", "—") else "", r["date"])
                  if x)) + "</span>"),
-             _Raw(f"<span class='cite'>{_esc(r['url'] or ('未公开' if zh else 'not public'))}</span>"))
+             _Raw(f"<span class='cite'>{_esc(r['url'] or no_url(r, lang))}</span>"))
             for r in refs]
     head = ("<h3>文献（方括号中的编号）</h3>" if zh else "<h3>Sources cited by [key]</h3>")
     return head + _table(rows, ("编号", "文献", "网址") if zh else ("Key", "Document", "URL"))

@@ -192,8 +192,8 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
         notes.append(t("short", lang))
     if provisional:
         notes.append("<b>" + t("provisional", lang) + "</b>")
-    desc = "".join(f"<li><b>{html.escape(r.label(lang))}</b> ({html.escape(r.name)}): {html.escape(r.description)}</li>"
-                   for r in runs if r.description)
+    desc = "".join(f"<li><b>{html.escape(r.label(lang))}</b> ({html.escape(r.name)}): {html.escape(r.describe(lang))}</li>"
+                   for r in runs if r.describe(lang))
     fail = ""
     if failed:
         fail = f"<h2>{t('failed', lang)}</h2><ul>" + "".join(

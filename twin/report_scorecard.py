@@ -40,7 +40,7 @@ _T = {
     "yes": ("是", "yes"), "no": ("否", "no"),
     "key": ("键名（summary.json ledger.annual）", "key (summary.json ledger.annual)"),
     "core": ("核心", "core"), "guiding": ("引导", "guiding"),
-    "no_tier": (" — 非官方档位，阈值为假设值（可配置）", " — no official tier, ASSUMED threshold (configurable)"),
+    "no_tier": ("无官方档位，阈值为假设值（可配置）", "no official tier, ASSUMED threshold (configurable)"),
 }
 
 #: Measure units for display: shares as %, others as given.
@@ -108,6 +108,14 @@ def _th(v, unit: str) -> str:
     return _fmt(v)
 
 
+def _reached_text(band: str, unit: str) -> str:
+    """The band reached, its threshold written as the bands column writes it ('≥ 50%', not '≥ 0.5')."""
+    m = re.fullmatch(r"(>=|<) ([-+\d.eE]+)", band)
+    if not m:
+        return band.replace(">=", "≥")
+    return f"{'≥' if m.group(1) == '>=' else '<'} {_th(float(m.group(2)), unit)}"
+
+
 def _bands_text(r: dict, lang: str) -> str:
     unit = r.get("unit", "1")
     if r.get("kind") == "bands" and r.get("bands"):
@@ -149,10 +157,10 @@ def rubric_statement(scorecard, lang: str = "zh") -> str:
     sc = _d(scorecard)
     r = sc["rubric"]
     if r.get("provisional"):
-        text = (f"本报告的T/CSUS 66-2023评分使用规则“{r['id']}”：其分值与阈值为<b>暂定值</b>，依据类似的已发布标准拟定，"
+        text = (f"本报告的T/CSUS 66-2023 [tcsus-66-2023] 评分使用规则“{r['id']}”：其分值与阈值为<b>暂定值</b>，依据类似的已发布标准拟定，"
                 f"<b>不是标准的官方分值</b>；得分仅供规划参考，不能作为正式评价结论。取得官方文本后可用同格式文件替换（twin run --rubric）。"
                 if lang == "zh" else
-                f"T/CSUS 66-2023 scores in this report use the rubric '{r['id']}': its points and thresholds are "
+                f"T/CSUS 66-2023 [tcsus-66-2023] scores in this report use the rubric '{r['id']}': its points and thresholds are "
                 f"<b>PROVISIONAL</b>, modelled on analogous published standards, and are <b>not the official values</b> "
                 f"of the standard; the scores support planning only and are not an assessment result. Replace the rubric "
                 f"with the official values in the same format when available (twin run --rubric).")
@@ -287,13 +295,15 @@ def _national(nat: dict, lang: str) -> str:
     c = nat["core"]
     name = f"name_{lang}"
     st = (_t("pass", lang) if c["pass"] else _t("fail", lang)) if c["pass"] is not None else "—"
-    tier = phrase(c["tier"], lang) + ("" if c.get("official") else _t("no_tier", lang))
+    # a park below every official tier: the tier's label and the assumption say one thing, once
+    tier = phrase(c["tier"], lang) if c.get("official") else _t("no_tier", lang)
     rows = [[("raw", f"<b>{_e(c[name])}</b> ({'核心' if zh else 'core'})"),
              f"{_fmt(c['value_tco2_per_tce'])} tCO2/tce",
              f"{_fmt(c.get('baseline_value_tco2_per_tce'))} tCO2/tce",
              f"≤ {c['threshold_tco2_per_tce']} ({tier})",
-             st, f"{phrase(c['formula'], lang)}; CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
-                 + (f"; {'核算口径' if zh else 'basis'}: {c['basis']}; tce: {c['tce_basis']}" if c.get("basis") else "")]]
+             st, f"{phrase(c['formula'], lang)}{'；' if zh else '; '}CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
+                 + (f"{'；核算口径：' if zh else '; basis: '}{phrase(c['basis'], lang)}"
+                    f"{'；折标：' if zh else '; tce: '}{phrase(c['tce_basis'], lang)}" if c.get("basis") else "")]]
     labels = {"acceptance": ("验收口径（化石能源电力因子）", "acceptance basis (fossil-power factor)"),
               "location": ("基于位置口径（电网平均因子）", "location basis (grid average factor)")}
     for key, b in (c.get("bases") or {}).items():
@@ -305,11 +315,14 @@ def _national(nat: dict, lang: str) -> str:
                       f"{'；折标 ' if zh else '; tce '}{_e(phrase(c['tce_basis'], lang))}{'；' if zh else '; '}"
                       f"<span class='cite'>{_e(phrase(b['source'], lang))}</span>")])
     for g in nat["guiding"]:
+        na = g.get("not_applicable")
         if g["excluded"]:
             s = f"{_t('excluded', lang)}: {g['exclusion_reason']}"
+        elif na:
+            s = f"{_t('na', lang)}{'：' if zh else ': '}{phrase(na, lang)}"
         else:
             s = _t("unknown", lang) if g["met"] is None else (_t("pass", lang) if g["met"] else _t("fail", lang))
-        rows.append([f"{g[name]} ({'引导' if zh else 'guiding'})", _val(g["value"], "1", lang), "—",
+        rows.append([f"{g[name]} ({'引导' if zh else 'guiding'})", "—" if na else _val(g["value"], "1", lang), "—",
                      f"≥ {g['target']:.0%}", phrase(s, lang), ("raw", _evidence(g["source"], lang))])
     out = [f"<h3>{_t('national', lang)}</h3>",
            _table([_t("quantity", lang), _t("to", lang), _t("from", lang), _t("threshold", lang), _t("status", lang),
@@ -346,8 +359,8 @@ def _items(sc: dict, lang: str) -> str:
                      ("raw", f"<span class='provisional'>{'暂定' if zh else 'provisional'}</span>" if it["provisional"] else "")])
         for r in it["rules"]:
             val = _val(r["value"], r["unit"], lang) if r["applicable"] else _t("na", lang)
-            formula = f"{r[name]}. {phrase(r['formula'], lang)}" if r["formula"] else r[name]
-            inputs = f"{phrase(r['source'], lang)}: " + (_evidence(r["inputs"], lang) if r["source"] != "computed"
+            formula = f"{r[name]}{'：' if zh else '. '}{phrase(r['formula'], lang)}" if r["formula"] else r[name]
+            inputs = f"{phrase(r['source'], lang)}{'：' if zh else ': '}" + (_evidence(r["inputs"], lang) if r["source"] != "computed"
                                                           else _e(phrase(r["inputs"], lang)))
             if not r["applicable"]:
                 inputs += f" — {_e(phrase(r['reason'], lang))}"
@@ -356,8 +369,8 @@ def _items(sc: dict, lang: str) -> str:
                     f"({_e(r['rule_source'])})</span>" if r["provisional"]
                     else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
-            reached = (r["band"].replace(">=", "≥") if r.get("kind", "bands") == "bands" and r["value"] is not None
-                       else "—") if r["applicable"] else _t("na", lang)
+            reached = (_reached_text(r["band"], r.get("unit", "1")) if r.get("kind", "bands") == "bands"
+                       and r["value"] is not None else "—") if r["applicable"] else _t("na", lang)
             rows.append([("raw", f"<code>({_e(r['id'])})</code>"), formula, ("raw", f"<span class='small'>{inputs}</span>"), val,
                          _bands_text(r, lang), reached, pts, ("raw", f"<span class='small'>{prov}</span>")])
     note = ("组内规则取最高，组间相加；每项不超过其满分；不参评的项目从满分中移除（GB/T 50378-2014 3.2.7 方法）。"

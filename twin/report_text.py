@@ -201,7 +201,7 @@ EMISSION_LABELS = {
     "heat_import": ("其中外购热", "of which bought heat"),
     "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
     "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
-    "residual": ("内部减排与绿证后剩余", "Residual after internal abatement and certificates"),
+    "residual": ("内部减排与上网、绿电、绿证抵扣后剩余", "Residual after internal abatement, export credit, green power and certificates"),
     "offsets": ("碳抵消（CCER）", "Offsets (CCER)"), "net": ("净排放", "Net emissions"),
 }
 
@@ -218,10 +218,10 @@ TEXT.update({
     "card_capex_note": ("新建资产的初始投资（不含现有资产）", "overnight capital of the new assets (existing ones excluded)"),
     "card_cost": ("年化总成本", "Annualised cost"),
     "card_cost_note": ("基准（维持现状）{base}/年，变化 {pct}", "baseline (keep today's park) {base}/yr, change {pct}"),
-    "card_emissions": ("净排放（位置基准）", "Net emissions (location basis)"),
+    "card_emissions": ("净排放（基于位置口径）", "Net emissions (location basis)"),
     "card_emissions_note": ("基准 {base} t → 剩余 {res} t（园区减排与绿电绿证后）→ 碳抵消 {off} t",
-                            "baseline {base} t → residual {res} t (after park measures and green power) → offsets {off} t"),
-    "card_shares": ("可再生能源占比（按tce，含绿电绿证）", "Renewable share (tce, incl. green power)"),
+                            "baseline {base} t → residual {res} t (after park measures, green power and certificates) → offsets {off} t"),
+    "card_shares": ("可再生能源占比（按tce，含绿电绿证）", "Renewable share (tce, incl. green power and certificates)"),
     "card_shares_note": ("园区自发 {onsite}；清洁能源 {clean}", "on-site {onsite}; clean energy {clean}"),
     "card_core": ("910号核心指标 单位能耗碳排放", "910号 core indicator: CO2 per tce"),
     "card_core_note": ("阈值 ≤ {thr} tCO2/tce（官方档位）；基准 {base}", "threshold ≤ {thr} tCO2/tce (official tier); baseline {base}"),
@@ -553,7 +553,8 @@ def phrase(s, lang: str) -> str:
     for rx, zh in PATTERNS:
         m = re.match(rx, s)
         if m:
-            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier") else _WORDS_ZH.get(v, _value_zh(v)))
+            parts = {k: (phrase(v, lang) if k in ("rest", "e", "why", "x", "tier", "fac", "tb")
+                         else _WORDS_ZH.get(v, _value_zh(v)))
                      for k, v in m.groupdict().items()}
             return zh.format(**parts)
     return s
@@ -1288,3 +1289,47 @@ PHRASES.update({
          "（operation.rule_ev_charging: deadline）；滚动优化窗口在同价时段中尽早充电，并以短会话必须的充电量"
          "作为下限"),
 })
+
+
+# ----------------------------------------------------------------------------- audit 3 (zh additions)
+# the 910号 section under every accounting switch: the certificate rule, the planner's acceptance factor,
+# the 等价值 basis; the offset cap's origin; bibliography entries without a URL
+PHRASES.update({
+    "not_credited": "不抵扣（绿证覆盖电量仍按化石能源电力因子计）",
+    "zero": "计零（绿证视同合规绿电）",
+    "excl_market_nonfossil": "按不含市场化交易非化石能源电量的全国因子计",
+    "no cap in 910号 and none applied here; the CCER rule of the carbon market would allow 5 % [mee-ets-2021]":
+        "910号未设上限，本次也未设上限；全国碳市场CCER规则为不超过5% [mee-ets-2021]",
+    "no cap in 910号; CCER 5 % analogue [mee-ets-2021]": "910号未设上限；类比CCER 5% [mee-ets-2021]",
+    "no cap in 910号; the planner's cap (carbon.max_offset_share of the scenario), not the CCER 5 % analogue "
+    "[mee-ets-2021]": "910号未设上限；此为规划方设定的上限（情景 carbon.max_offset_share），不是类比CCER的5% [mee-ets-2021]",
+})
+_WORDS_ZH.update({
+    "certificates count as green power (zero)": "绿证视同绿电计零",
+    "certificate-covered power counts at the national factor excluding market-traded non-fossil power":
+        "绿证覆盖电量按不含市场化交易非化石能源电量的全国因子计",
+})
+PATTERNS.extend([
+    (r"^当量值 \(calorific\) (?P<v>[\d.]+) kgce/kWh$", "当量值 {v} kgce/kWh"),
+    (r"^等价值 \(primary-energy equivalent\) (?P<v>[\d.]+) kgce/kWh \(planner's value\)$",
+     "等价值 {v} kgce/kWh（规划方取值）"),
+    (r"^等价值 \(primary-energy equivalent\) (?P<v>[\d.]+) kgce/kWh \(planner's value\) \[(?P<k>[\w-]+)\]$",
+     "等价值 {v} kgce/kWh（规划方取值）[{k}]"),
+    (r"^planner's value (?P<v>[\d.]+) kgCO2/kWh$", "规划方取值 {v} kgCO2/kWh"),
+    (r"^The acceptance basis \(910号 annex 4 as two secondary sources report it\) counts purchased grid electricity "
+     r"at the (?P<fac>.+?) and green power at zero \((?P<cert>certificates earn nothing|certificates count as green "
+     r"power \(zero\)|certificate-covered power counts at the national factor excluding market-traded non-fossil "
+     r"power)\), while the location basis counts it at the park's grid average of (?P<g>[\d.]+) kgCO2/kWh and "
+     r"credits green power and certificates at that factor; both divide by the same energy use, with electricity at "
+     r"its (?P<tb>.+)\.$",
+     "验收口径（据两份二手来源对910号附件4的解读）按{fac}计算购入电力，绿电计零（{cert}），基于位置口径则按园区电网平均因子 "
+     "{g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{tb}折标。"),
+])
+PATTERNS[:0] = [
+    (r"^computed \(ledger\): green certificates of (?P<m>[\d,.]+) MWh count as clean here, while the acceptance "
+     r"basis of the core indicator (?P<w>counts them at zero|does not) \(accounting\.acceptance_green_certificates\); "
+     r"threshold \[(?P<k>[\w-]+)\]$",
+     "计算（台账）：此处 {m} MWh 绿证计为清洁能源，而核心指标的验收口径{w}（accounting.acceptance_green_certificates）；"
+     "阈值 [{k}]"),
+]
+_WORDS_ZH.update({"counts them at zero": "将其计零", "does not": "不抵扣绿证"})

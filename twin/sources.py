@@ -117,7 +117,7 @@ def render_markdown() -> str:
             if s.number and s.number != "—":
                 lines.append(f"- **Number:** {s.number}")
             lines.append(f"- **Date:** {s.date}")
-            lines.append(f"- **URL:** {s.url if s.url else 'not public'}")
+            lines.append(f"- **URL:** {s.url if s.url else ('part of this tool (no external URL)' if s.issuer == 'park twin project' else 'no URL recorded (see the note)')}")
             if s.note:
                 lines.append(f"- **Note:** {s.note}")
             lines.append("")

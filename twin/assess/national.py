@@ -57,13 +57,26 @@ def bases_sentence(settings, annual: dict) -> str:
             f"its {settings.electricity_tce_basis_label.split(' [')[0]}.")
 
 
-def _guiding(key, name_zh, name_en, value, target, source, excluded: dict) -> dict:
+def _guiding(key, name_zh, name_en, value, target, source, excluded: dict, not_applicable: str | None = None) -> dict:
     ok = None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(value >= target)
     return {
         "key": key, "name_zh": name_zh, "name_en": name_en, "value": None if ok is None else value,
         "target": target, "met": ok, "source": source, "excluded": key in excluded,
         "exclusion_reason": excluded.get(key),
+        # a computed indicator without a basis in the model (no recoverable waste heat): not "not declared"
+        "not_applicable": not_applicable if ok is None else None,
     }
+
+
+def _clean_share_source(a: dict, s) -> str:
+    """What the clean-energy share counts, in the words an assessor checks against the core indicator:
+    certificates count as clean here whatever the acceptance basis makes of them."""
+    gc = a.get("green_certificates_credited_mwh", 0.0) or 0.0
+    if gc <= 0:
+        return "computed (ledger); threshold [ndrc-910-2025]"
+    return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as clean here, while the acceptance basis "
+            f"of the core indicator {'counts them at zero' if s.acceptance_green_certificates == 'zero' else 'does not'} "
+            "(accounting.acceptance_green_certificates); threshold [ndrc-910-2025]")
 
 
 def national_indicators(ledger: Ledger, declarations: Declarations | None = None) -> dict:
@@ -112,19 +125,21 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
     ex = dict(d.guiding_excluded)
     guiding = [
         _guiding("clean_energy_share", "清洁能源消费占比", "Clean-energy share of consumption",
-                 a["clean_energy_share"], s.clean_energy_share_target, "computed (ledger); threshold [ndrc-910-2025]", ex),
+                 a["clean_energy_share"], s.clean_energy_share_target, _clean_share_source(a, s), ex),
         _guiding("product_energy_grade2_share", "园区企业产出产品单位能耗", "Product energy at grade 2 or better (share of output)",
                  d.product_energy_grade2_share.value, 1.0,
                  f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_solid_waste_use", "工业固体废物综合利用率", "Industrial solid waste utilisation",
                  d.industrial_solid_waste_use.value, s.solid_waste_use_target,
-                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}", ex),
+                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
                  a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
-                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex),
+                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex,
+                 None if a.get("q_waste_heat_available_kwh", 0.0) > 0 else
+                 "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)"),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
-                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}", ex),
+                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
     ]
     open_params = s.open_parameters() + [
         {"name": "product_energy_grade2_target", "value": 1.0, "unit": "-", "status": "open in official text",

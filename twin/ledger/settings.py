@@ -292,6 +292,15 @@ class AccountingSettings(BaseModel):
             return f"当量值 (calorific) {ELECTRICITY_KGCE_PER_KWH_CALORIFIC} kgce/kWh [gbt-2589-2020]"
         return f"等价值 (primary-energy equivalent) {self.electricity_kgce_per_kwh_equivalent} kgce/kWh (planner's value)"
 
+    def _offsets_cap_note(self) -> str:
+        """Where the offset cap's value comes from: the CCER analogue only when it is that value."""
+        if self.offsets_max_share >= 1.0:
+            return "no cap in 910号 and none applied here; the CCER rule of the carbon market would allow 5 % [mee-ets-2021]"
+        if abs(self.offsets_max_share - 0.05) < 1e-12:
+            return "no cap in 910号; CCER 5 % analogue [mee-ets-2021]"
+        return ("no cap in 910号; the planner's cap (carbon.max_offset_share of the scenario), not the CCER 5 % "
+                "analogue [mee-ets-2021]")
+
     def open_parameters(self) -> list[dict]:
         """Parameters the official texts leave open, with the value used here.
 
@@ -319,7 +328,7 @@ class AccountingSettings(BaseModel):
             _op("export_credit", self.export_credit, "-", "crediting of exports is not specified"),
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",
                 "crediting of 绿电/绿证 in annex 4 is UNKNOWN"),
-            _op("offsets_max_share", self.offsets_max_share, "-", "no cap in 910号; CCER 5 % analogue"),
+            _op("offsets_max_share", self.offsets_max_share, "-", self._offsets_cap_note()),
             _op("offsets_cap_basis", self.offsets_cap_basis, "-",
                 "share of gross emissions (CCER analogue) or of emissions after internal abatement"),
             _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of 清洁能源 UNKNOWN"),

@@ -43,6 +43,8 @@ class VariantSpec(BaseModel):
     label: str | None = Field(None, description="Short English label shown in comparisons (default: the name).")
     label_zh: str | None = Field(None, description="Short Chinese label shown in comparisons (default: the English one).")
     description: str = Field("", description="What the variant changes and why (free text).")
+    description_zh: str | None = Field(
+        None, description="The same in Chinese, shown on Chinese comparison pages (default: the English one).")
     combine: list[str] = Field(
         default_factory=list,
         description="Other variants applied first, in this order (their overrides lose to this variant's).")

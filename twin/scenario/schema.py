@@ -634,6 +634,17 @@ class Scenario(_Strict):
                              f"park.planning_year {self.park.planning_year} (the year of today's park and its "
                              "existing assets); start the pathway at the planning year or later, or set "
                              "park.planning_year to the first period")
+        # in a run these four are the optimiser's and the carbon section's (twin.evaluate); a value written
+        # under accounting would be replaced without a word while the outputs list it as the one used
+        decided = {"offsets_max_share": "carbon.max_offset_share", "offsets_cap_basis": "carbon.max_offset_share",
+                   "offsets_tco2": "carbon.offset_price_cny_per_t", "green_certificates_mwh":
+                   "carbon.max_green_certificates_mwh"}
+        given = [k for k in decided if k in self.accounting.model_fields_set]
+        if given:
+            raise ValueError(
+                "accounting." + given[0] + " is not read in a run: the optimiser decides offsets and certificates and "
+                "the ledger credits what it bought, capped at carbon.max_offset_share of gross emissions; set "
+                + decided[given[0]] + " instead")
         if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
             raise ValueError(
                 "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "

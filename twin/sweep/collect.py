@@ -32,7 +32,7 @@ METRICS = {
     "lcoh_cny_per_mwh": ("CNY/MWh", "levelised cost of heat"),
     "baseline_tco2": ("tCO2/yr", "emissions of today's park"),
     "gross_tco2": ("tCO2/yr", "gross emissions of the plan"),
-    "residual_tco2": ("tCO2/yr", "residual emissions before offsets (optimiser basis)"),
+    "residual_tco2": ("tCO2/yr", "residual emissions before offsets (location basis)"),
     "offsets_tco2": ("tCO2/yr", "offsets bought"),
     "net_tco2": ("tCO2/yr", "net emissions"),
     "acceptance_tco2": ("tCO2/yr", "emissions before offsets, 910 acceptance basis"),
