@@ -129,3 +129,33 @@ def test_product_code_never_cites_the_reference_folder():
     hits = [f"{f.relative_to(ROOT)}:{i}" for f in files
             for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if bad.search(line)]
     assert not hits, "product code cites files users do not have: " + ", ".join(hits)
+
+
+def test_a_scenario_naming_no_level_takes_the_sites_province():
+    """The standards reference asks for the 2023 provincial factor on the location basis; a
+    scenario that names no level took the national average (Gansu 0.4471 read 0.5306). Where
+    the tables publish no provincial value (Tibet) the region's is taken; where the province is
+    unknown the national one, and the outputs say which and why."""
+    from twin.factors import grid_factor_level, grid_region, province_key
+
+    assert grid_factor_level(None, 2023, "甘肃") == "provincial"
+    assert grid_factor_level(None, 2023, "西藏") == "regional"
+    assert grid_factor_level(None, 2023, None) == "national"
+    assert grid_factor_level("national", 2023, "甘肃") == "national"  # the planner's choice stands
+    assert grid_region(province_key("西藏"))  # Tibet's region has a published factor
+    assert validate_data(_tiny(year=2023)).grid.emission_factor.level is None
+    tibet = _tiny(year=2023)
+    tibet["site"] = _site_in("西藏")
+    validate_data(tibet)  # no "Tibet has no provincial factor" for a level never asked for
+
+    from twin.profiles import grid_emission_series, grid_factor_note
+    from twin.scenario.loader import load_scenario
+
+    loaded = load_scenario(TINY, overrides={"grid.emission_factor.level": None})  # Hangzhou: Zhejiang
+    values, src = grid_emission_series(loaded, range(3), "zhejiang")
+    assert values[0] == pytest.approx(grid_emission_factor("provincial", 2023, "zhejiang").value_kgco2_per_kwh)
+    assert "mee-nbs-ef-2023" in src
+    assert grid_factor_note(loaded, "zhejiang") == ("grid.emission_factor.level not given: the factor of the "
+                                                    "site's province")
+    assert "national factor (give site.province)" in grid_factor_note(loaded, None)
+    assert grid_factor_note(load_scenario(TINY), "zhejiang") == ""  # tiny_park names its level

@@ -157,6 +157,19 @@ def _missing_message(level: str, region: str, year: int) -> str:
             f"(tables: MEE/NBS factors 2021-2023, see docs/sources.md)")
 
 
+def grid_factor_level(level: str | None, year: int, province: str | None) -> str:
+    """The factor level a scenario uses: its own, or where it gives none the site's province
+    (the location basis the standards reference asks for: the 2023 provincial factor), the
+    province's grid region where the tables publish no provincial value for it (Tibet), and
+    the national average where the site's province is unknown."""
+    if level is not None:
+        return level
+    if province is None:
+        return "national"
+    key = province_key(province)
+    return "provincial" if any(y == year for *_, y in available_factors("provincial", key)) else "regional"
+
+
 def check_emission_factor(level: str, year: int, province: str | None) -> None:
     """Check that the official factor a scenario asks for is in the bundled table.
 

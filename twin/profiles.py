@@ -100,7 +100,7 @@ def buildings_zone(given: str, meta) -> dict:
 def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, province: str | None):
     """Hourly grid emission factor [kgCO2/kWh] and the text of its source."""
     from twin.components.process import read_profile_csv
-    from twin.factors import grid_emission_factor
+    from twin.factors import grid_emission_factor, grid_factor_level
 
     ef = loaded.scenario.grid.emission_factor
     if ef.hourly_csv is not None:
@@ -109,8 +109,24 @@ def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, provin
         return values, f"user hourly series {ef.hourly_csv}"
     if ef.value_kgco2_per_kwh is not None:
         return np.full(len(index), ef.value_kgco2_per_kwh), "user constant factor"
-    choice = grid_emission_factor(ef.level, ef.year, province)
+    choice = grid_emission_factor(grid_factor_level(ef.level, ef.year, province), ef.year, province)
     return np.full(len(index), choice.value_kgco2_per_kwh), choice.source
+
+
+def grid_factor_note(loaded: LoadedScenario, province: str | None) -> str:
+    """Which official factor level a scenario that names none takes, in words ('' when it names
+    one, or gives its own value or series)."""
+    from twin.factors import grid_factor_level
+
+    ef = loaded.scenario.grid.emission_factor
+    if ef.level is not None or ef.value_kgco2_per_kwh is not None or ef.hourly_csv is not None:
+        return ""
+    level = grid_factor_level(None, ef.year, province)
+    return {"provincial": "grid.emission_factor.level not given: the factor of the site's province",
+            "regional": "grid.emission_factor.level not given: the factor of the province's grid region, the tables "
+                        "publishing none for the province",
+            "national": "grid.emission_factor.level not given and the site's province unknown: the national factor "
+                        "(give site.province)"}[level]
 
 
 def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteInfo) -> xr.Dataset:
@@ -146,6 +162,9 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
     ef, ef_source = grid_emission_series(loaded, index, site.province)
     ds["ef_grid_kgco2_per_kwh"] = _da(ef, t, None, "kgCO2/kWh", "grid electricity emission factor")
     ds["ef_grid_kgco2_per_kwh"].attrs["source"] = ef_source
+    note = grid_factor_note(loaded, site.province)
+    if note:
+        ds["ef_grid_kgco2_per_kwh"].attrs["note"] = note
 
     # Process loads
     if sc.process_loads:

@@ -805,13 +805,24 @@ def bibliography(summary: dict, lang: str, also: str = "") -> str:
     return head + _table(rows, ("编号", "文献", "网址") if zh else ("Key", "Document", "URL"))
 
 
+def _grid_factor_text(ds: xr.Dataset, lang: str) -> str:
+    """The grid factor's source, and which level was taken where the scenario named none."""
+    if "ef_grid_kgco2_per_kwh" not in ds:
+        return "—"
+    attrs = ds["ef_grid_kgco2_per_kwh"].attrs
+    src = attrs.get("source", "")
+    if src.startswith("user "):  # the planner's constant or series (an official one cites its Chinese name)
+        src = phrase(src, lang)
+    note = attrs.get("note", "")
+    return (src or "—") + (("（" + phrase(note, lang) + "）") if note and lang == "zh" else (f" ({note})" if note else ""))
+
+
 def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> str:
     zh = lang == "zh"
     w = summary["weather"]
     prov = [
         (text("tariff", lang), ds.attrs.get("tariff_source", "") or "—"),
-        (text("grid_factor", lang),
-         (ds["ef_grid_kgco2_per_kwh"].attrs.get("source", "") if "ef_grid_kgco2_per_kwh" in ds else "") or "—"),
+        (text("grid_factor", lang), _grid_factor_text(ds, lang)),
         (text("calendar", lang), "；".join(phrase(c, lang) for c in ds.attrs.get("calendar", "").split("; "))
          if zh and ds.attrs.get("calendar") else ds.attrs.get("calendar", "") or "—"),
         (text("weather_source", lang), _weather_text(w, fmt, zh)),

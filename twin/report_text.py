@@ -1333,3 +1333,14 @@ PATTERNS[:0] = [
      "阈值 [{k}]"),
 ]
 _WORDS_ZH.update({"counts them at zero": "将其计零", "does not": "不抵扣绿证"})
+# grid emission factor: the planner's own, and the level taken where the scenario names none
+PHRASES.update({
+    "user constant factor": "规划方给定的常数因子",
+    "grid.emission_factor.level not given: the factor of the site's province":
+        "未给出 grid.emission_factor.level：取园区所在省份的因子",
+    "grid.emission_factor.level not given: the factor of the province's grid region, the tables publishing none for "
+    "the province": "未给出 grid.emission_factor.level：该省无公布值，取所在区域电网的因子",
+    "grid.emission_factor.level not given and the site's province unknown: the national factor (give site.province)":
+        "未给出 grid.emission_factor.level 且园区所在省份未知：取全国因子（请给出 site.province）",
+})
+PATTERNS.append((r"^user hourly series (?P<f>.+)$", "规划方给定的逐时序列 {f}"))

@@ -227,21 +227,23 @@ def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str
 
     ``None`` keeps the scenario's own hourly series for that period.
     """
-    from twin.factors import grid_emission_factor
+    from twin.factors import grid_emission_factor, grid_factor_level
 
     ef = sc.grid.emission_factor
     out: dict[int, tuple[float | None, str]] = {}
     published: dict[int, float] = {}
     base_label = ""
+    level = ef.level
     if ef.hourly_csv is None and ef.value_kgco2_per_kwh is None:
         province = _province(sc)
+        level = grid_factor_level(ef.level, ef.year, province)
         for y in PUBLISHED_FACTOR_YEARS:
             try:
-                published[y] = grid_emission_factor(ef.level, y, province).value_kgco2_per_kwh
+                published[y] = grid_emission_factor(level, y, province).value_kgco2_per_kwh
             except ValueError:
                 continue
         if not published:
-            raise PathwayError(f"pathway.grid_factor: no published {ef.level} factor for the site to project from")
+            raise PathwayError(f"pathway.grid_factor: no published {level} factor for the site to project from")
     for year in spec.periods:
         user = spec.grid_factor.values_kgco2_per_kwh.get(year)
         if user is not None:
@@ -251,13 +253,13 @@ def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str
         elif ef.value_kgco2_per_kwh is not None:
             out[year] = (float(ef.value_kgco2_per_kwh), "the scenario's constant factor, held")
         elif year in published:
-            out[year] = (published[year], f"published {ef.level} factor {year} [mee-nbs-ef-{year}]")
+            out[year] = (published[year], f"published {level} factor {year} [mee-nbs-ef-{year}]")
         elif spec.grid_factor.projection == "constant":
             y = ef.year if ef.year in published else max(published)
-            out[year] = (published[y], f"published {ef.level} factor {y}, held (projection 'constant')")
+            out[year] = (published[y], f"published {level} factor {y}, held (projection 'constant')")
         else:
             v = linear_trend(published, year)
-            base_label = (f"PROJECTION, not an official value: linear trend of the published {ef.level} factors "
+            base_label = (f"PROJECTION, not an official value: linear trend of the published {level} factors "
                           f"{min(published)}-{max(published)} extended to {year}")
             out[year] = (v, base_label)
     return out

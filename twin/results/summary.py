@@ -177,6 +177,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         ef = prof["ef_grid_kgco2_per_kwh"]
         summary["grid_emission_factor"] = {"mean_kgco2_per_kwh": float(ef.mean()),
                                            "source": str(ef.attrs.get("source", ""))}
+        if ef.attrs.get("note"):
+            summary["grid_emission_factor"]["note"] = str(ef.attrs["note"])
     from twin.sources import cited
 
     # every bibliography entry the summary cites by [key], in full (title, issuer, number, date, URL)

@@ -339,11 +339,13 @@ def site_province(site: SiteSpec) -> str | None:
 class EmissionFactorSpec(_Strict):
     """Grid electricity CO2 emission factor: an official table value, a constant, or an hourly series."""
 
-    level: Literal[GRID_LEVELS] = Field(  # type: ignore[valid-type]
-        "national",
+    level: Literal[GRID_LEVELS] | None = Field(  # type: ignore[valid-type]
+        None,
         description="Official factor level of the MEE/NBS tables: national (average), national_excl_market_nonfossil "
         "(national average excluding market-traded non-fossil power), national_fossil (fossil-only), regional (the "
-        "province's grid region, 7 regions) or provincial (30 provinces; none for Tibet). This is the "
+        "province's grid region, 7 regions) or provincial (30 provinces; none for Tibet). Not given: provincial for "
+        "the site's province, regional where no provincial value is published (Tibet), national where the "
+        "province is unknown (a site given by coordinates alone). This is the "
         "location-based factor; the 910号 acceptance basis is set in accounting.acceptance_grid_factor. "
         "Sources: [mee-nbs-ef-2021], [mee-nbs-ef-2022], [mee-nbs-ef-2023] in docs/sources.md.",
     )
@@ -654,11 +656,11 @@ class Scenario(_Strict):
             self._check_network_assets()
         ef = self.grid.emission_factor
         if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
-            from twin.factors import check_emission_factor
+            from twin.factors import check_emission_factor, grid_factor_level
 
             province = site_province(self.site)
             try:
-                check_emission_factor(ef.level, ef.year, province)
+                check_emission_factor(grid_factor_level(ef.level, ef.year, province), ef.year, province)
             except (ValueError, KeyError) as exc:
                 msg = str(exc).strip(chr(39))
                 hint = _province_hint(self.site) if province is None else ""
