@@ -431,7 +431,6 @@ PHRASES: dict[str, str] = {
     "open in official text": "官方文本未明确",
     "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
-    "secondary; no official value": "二手来源，无官方值",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
     "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
     "no cap in 910号; CCER 5 % analogue": "910号未设上限；类比CCER 5%",
@@ -1344,3 +1343,5 @@ PHRASES.update({
         "未给出 grid.emission_factor.level 且园区所在省份未知：取全国因子（请给出 site.province）",
 })
 PATTERNS.append((r"^user hourly series (?P<f>.+)$", "规划方给定的逐时序列 {f}"))
+PHRASES["GB/T 32150—2025 default for heat without a measured factor [gbt-32150-2025]; 910号 annex 4 gives none"] = \
+    "GB/T 32150—2025 对无实测值热力的缺省值 [gbt-32150-2025]；910号附件4未给出"

@@ -94,8 +94,8 @@ class AccountingSettings(BaseModel):
         ge=0.0,
         le=1, description=(
             "CO2 factor of heat bought from outside the boundary [tCO2/GJ]. Default 0.11, the "
-            "value used in Chinese enterprise GHG accounting guidelines (secondary source, not "
-            "read from the official text; 910号 annex 4 does not give one)."
+            "default of GB/T 32150—2025 for heat without a measured factor [gbt-32150-2025] "
+            "(910号 annex 4 gives none); give the supplier's measured factor where known."
         ),
     )
     export_credit: Literal["none", "net_at_grid_factor"] = Field(
@@ -324,7 +324,8 @@ class AccountingSettings(BaseModel):
                 "0.8325 (2022) as reported, or the latest fossil factor 0.8273 (2023): not settled"),
             _op("acceptance_green_certificates", self.acceptance_green_certificates, "-",
                 "treatment of 绿证 on the acceptance basis is not public"),
-            _op("heat_ef_tco2_per_gj", self.heat_ef_tco2_per_gj, "tCO2/GJ", "secondary; no official value"),
+            _op("heat_ef_tco2_per_gj", self.heat_ef_tco2_per_gj, "tCO2/GJ",
+                "GB/T 32150—2025 default for heat without a measured factor [gbt-32150-2025]; 910号 annex 4 gives none"),
             _op("export_credit", self.export_credit, "-", "crediting of exports is not specified"),
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",
                 "crediting of 绿电/绿证 in annex 4 is UNKNOWN"),
