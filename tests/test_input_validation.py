@@ -873,3 +873,35 @@ def test_checks_of_the_whole_scenario_name_no_stray_line_or_value(tmp_path):
     with pytest.raises(ScenarioError) as exc:
         load_scenario(p)
     assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings or ev_fleets"
+
+
+def test_plant_the_optimiser_may_build_needs_a_cost(tmp_path):
+    """A heat pump, thermal store, electric boiler or electric chiller without a cost was built
+    for nothing (a free heat pump displaces every other heat source); each is named at its line.
+    Plant kept at its existing size needs none."""
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    tiny = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    tiny["heat_pumps"] = [{"name": "hp", "source": "air"}]
+    tiny["thermal_storage"] = {"name": "tank"}
+    tiny["boilers"] = [{"name": "eb", "fuel": "electric"}]
+    tiny["chillers"] = [{"name": "old", "existing_kw": 300, "max_kw": 300}, {"name": "new"}]
+    p = tmp_path / "park.yaml"
+    p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(p)
+    text = str(exc.value)
+    for what in ("heat_pumps.0: 'hp' may be built but has no cost: give costs.heat_pump",
+                 "thermal_storage: 'tank' may be built but has no cost: give costs.thermal_storage",
+                 "boilers.0: 'eb' (electric) may be built but has no cost: give costs.electric_boiler",
+                 "chillers.1: 'new' may be built but has no cost: give costs.chiller"):
+        assert what in text, text
+    assert "'old'" not in text and len(exc.value.problems) == 4
+    lines = p.read_text(encoding="utf-8").splitlines()
+    assert all(x.line and lines[x.line - 1].strip() for x in exc.value.problems)
+    tiny["costs"].update({"heat_pump": {"capex_cny_per_unit": 1500, "lifetime_years": 15},
+                          "thermal_storage": {"capex_cny_per_unit": 100, "lifetime_years": 20},
+                          "electric_boiler": {"capex_cny_per_unit": 300, "lifetime_years": 15},
+                          "chiller": {"capex_cny_per_unit": 900, "lifetime_years": 15}})
+    p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load_scenario(p)

@@ -393,3 +393,28 @@ def test_a_short_horizon_keeps_the_years_plant(park):
 
     r = solve(build_problem(declared, first_hours(prof, 8), baseline=True), SolveOptions(solver="simplex"))
     assert r.sizes["chiller_kw"]["central chillers"] == pytest.approx(900.0)
+
+
+def test_the_waste_heat_exchanger_is_costed_or_said_to_be_free():
+    """Suzhou's 372 kW waste-heat exchanger showed 0 万元 with nothing said: the LP had a cost
+    slot the scenario could never fill. costs.waste_heat_exchanger fills it; without it a note
+    says the investment is not counted."""
+    from twin.plan import build_problem
+    from twin.profiles import build_profiles
+    from twin.run import prepare_inputs
+    from twin.scenario.loader import load_scenario
+
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "manufacturing_suzhou.yaml"
+    loaded = load_scenario(path)
+    prof = prepare_inputs(loaded).profiles.isel(time=slice(0, 48))
+    free = build_problem(loaded.scenario, prof)
+    assert all(w.hx_cost.capex_cny_per_unit == 0 for w in free.waste_heat if w.direct_use)
+    assert any("waste-heat exchangers are sized at no cost" in n for n in free.notes)
+    priced = load_scenario(path, overrides={"costs.waste_heat_exchanger": {"capex_cny_per_unit": 300,
+                                                                           "lifetime_years": 20}})
+    p = build_problem(priced.scenario, prof)
+    assert [w.hx_cost.capex_cny_per_unit for w in p.waste_heat if w.direct_use] == [300]
+    assert not any("waste-heat exchangers" in n for n in p.notes)
+    assert not any("waste-heat exchangers" in n for n in build_problem(loaded.scenario, prof, baseline=True).notes)

@@ -289,6 +289,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
             waste.append(S.WasteHeatSource(
                 name=w.name, available_kw=avail,
                 direct_use=bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c)),
+                hx_cost=_cost(sc.costs.waste_heat_exchanger),
                 max_hx_kw=0.0 if baseline else float("inf")))
         for hp in sc.heat_pumps:
             hps.append(S.HeatPump(
@@ -338,6 +339,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied]
+    if not baseline and sc.costs.waste_heat_exchanger is None and any(w.direct_use for w in waste):
+        notes.append("waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their "
+                     "investment is not in the capex and cost totals")
     heat_import = district_heat_kw(prof)
     n_months = len(np.unique(month))
     if T < 8760:

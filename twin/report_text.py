@@ -1345,3 +1345,5 @@ PHRASES.update({
 PATTERNS.append((r"^user hourly series (?P<f>.+)$", "规划方给定的逐时序列 {f}"))
 PHRASES["GB/T 32150—2025 default for heat without a measured factor [gbt-32150-2025]; 910号 annex 4 gives none"] = \
     "GB/T 32150—2025 对无实测值热力的缺省值 [gbt-32150-2025]；910号附件4未给出"
+PHRASES["waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their investment is not "
+        "in the capex and cost totals"] = "余热换热器按零成本配置（未给出 costs.waste_heat_exchanger）：其投资未计入初始投资与成本合计"

@@ -342,7 +342,8 @@ def _shorthand_loc(node, loc: tuple) -> tuple:
     becomes ``thermal_storage.max_kwh`` (and ``batteries`` becomes ``battery``) where the file
     used the one-store shorthand."""
     if loc and loc[0] in _SHORTHAND_OF and (len(loc) == 1 or loc[1] == 0) and isinstance(node, yaml.MappingNode) \
-            and any(k.value == _SHORTHAND_OF[loc[0]] for k, _ in node.value):
+            and any(k.value == _SHORTHAND_OF[loc[0]] for k, _ in node.value) \
+            and not any(k.value == loc[0] for k, _ in node.value):
         return (_SHORTHAND_OF[loc[0]], *loc[2:])
     return loc
 
@@ -776,7 +777,35 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Pro
             else:
                 first[key] = i
     problems += _building_setpoint_problems(scenario, add)
+    _plant_cost_problems(scenario, add)
     return problems
+
+
+def _plant_cost_problems(scenario, add) -> None:
+    """Heat pumps, thermal stores, electric boilers and electric chillers that the optimiser may
+    build need a cost, as PV and batteries do: without one they were built at no cost (a free
+    heat pump displaces every other heat source)."""
+    def may_grow(existing: float, maximum: float | None, minimum: float = 0.0) -> bool:
+        return maximum is None or maximum > existing or minimum > existing
+
+    costs = scenario.costs
+    for i, hp in enumerate(scenario.heat_pumps):
+        if costs.heat_pump is None and may_grow(hp.existing_kw, hp.max_kw, hp.min_kw):
+            add(("heat_pumps", i), f"'{hp.name}' may be built but has no cost: give costs.heat_pump [CNY per kW "
+                "of heat], or set max_kw to its existing_kw to keep it as it is")
+    for i, ts in enumerate(scenario.thermal_stores):
+        if ts.cost is None and costs.thermal_storage is None \
+                and may_grow(ts.existing_kwh, ts.capacity_limit_kwh(), ts.min_kwh):
+            add(("thermal_stores", i), f"'{ts.name}' may be built but has no cost: give costs.thermal_storage [CNY "
+                "per kWh of heat] or the store's own cost, or set max_kwh to its existing_kwh")
+    for i, bo in enumerate(scenario.boilers):
+        if bo.fuel == "electric" and costs.electric_boiler is None and may_grow(bo.existing_kw, bo.max_kw, bo.min_kw):
+            add(("boilers", i), f"'{bo.name}' (electric) may be built but has no cost: give costs.electric_boiler "
+                "[CNY per kW of heat], or set max_kw to its existing_kw")
+    for i, ch in enumerate(scenario.chillers):
+        if ch.kind == "electric" and costs.chiller is None and may_grow(ch.existing_kw, ch.max_kw, ch.min_kw):
+            add(("chillers", i), f"'{ch.name}' may be built but has no cost: give costs.chiller [CNY per kW of "
+                "cooling], or set max_kw to its existing_kw")
 
 
 def _building_setpoint_problems(scenario, add) -> list:

@@ -400,6 +400,9 @@ class CostsSpec(_Strict):
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
+    waste_heat_exchanger: AssetCost | None = Field(
+        None, description="Heat exchanger per kW that feeds waste heat hot enough for the heat bus directly. "
+        "Without it the exchanger is sized at no cost and the outputs say that its investment is not counted.")
     absorption_chiller: AssetCost | None = Field(
         None, description="Absorption chiller per kW of cooling output; without it absorption chillers are "
         "existing plant only (no new capacity).")
