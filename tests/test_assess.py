@@ -207,3 +207,17 @@ def test_waste_heat_improvement_says_when_heat_demand_cannot_absorb_it():
     # 0.3 * 10 000 - 500 = 2 500 MWh needed; heat demand leaves room for 1 500 - 500 = 1 000 MWh
     assert q["delta"] == pytest.approx(2500.0) and q["room_in_heat_demand_mwh"] == pytest.approx(1000.0)
     assert "new heat user" in q["text"]
+
+
+def test_rubric_banner_speaks_the_pages_language_once():
+    """The English banner said the provisional rubric twice, the second time with a Chinese
+    sentence (summary.json's bilingual disclaimer); each page says it once in its language."""
+    import re
+
+    from twin.report_scorecard import rubric_statement
+
+    sc = {"rubric": {"id": "r-v1", "provisional": True,
+                     "disclaimer": "Rubric 'r-v1': PROVISIONAL values ... 暂定评分规则，非标准官方分值。"}}
+    en, zh = rubric_statement(sc, "en"), rubric_statement(sc, "zh")
+    assert not re.search(r"[\u4e00-\u9fff]{3,}", en) and en.count("PROVISIONAL") == 1
+    assert "暂定值" in zh and "PROVISIONAL" not in zh

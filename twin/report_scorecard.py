@@ -167,8 +167,8 @@ def rubric_statement(scorecard, lang: str = "zh") -> str:
     else:
         text = (f"评分规则：“{r['id']}”（用户声明为官方分值）。" if lang == "zh"
                 else f"Rubric: '{r['id']}' (declared official by the user).")
-    disclaimer = "" if lang == "zh" else f"<br><span class='small cite'>{_e(r.get('disclaimer', ''))}</span>"
-    return f"<p class='banner'><b>{_t('rubric', lang)}:</b> {text}{disclaimer}</p>"
+    # the banner says what summary.json's bilingual `disclaimer` says, in the page's language alone
+    return f"<p class='banner'><b>{_t('rubric', lang)}:</b> {text}</p>"
 
 
 _LEDGER_LABELS = {
