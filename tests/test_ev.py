@@ -449,3 +449,51 @@ def test_full_year_500_vehicles_conserves_energy():
     # Spring Festival week (2025-01-28..02-04 holiday) has far fewer sessions than a workweek
     sess = ds["e_demand_kwh"].to_series()
     assert sess["2025-01-29":"2025-02-04"].sum() < 0.2 * sess["2025-03-03":"2025-03-09"].sum()
+
+
+def _table(c, d, req, bidir=None, p_b=10.0):
+    c, d, req = (np.asarray(x, float) for x in (c, d, req))
+    n = c.size
+    return {"c0": c, "dep": d, "req": req, "served": np.ones(n, bool),
+            "bidir": np.zeros(n, bool) if bidir is None else np.asarray(bidir, bool), "p_b": p_b}
+
+
+def test_session_hour_bounds_by_hand():
+    """10 kW chargers (battery side). A: 8:00-16:30, needs 5 kWh (takes at most 5 kWh in
+    any hour, laxity 8 h: nothing forced). B: plugs in at 16:30 after a wait, leaves at
+    18:00 needing 15 kWh (laxity 0: 5 kWh in hour 16, 10 in hour 17). C: 20:00-22:00
+    needing 15 kWh (laxity 0.5 h: 5 kWh forced in each hour)."""
+    from twin.components.ev import _session_hour_bounds
+
+    take, forced = _session_hour_bounds(_table([8.0, 16.5, 20.0], [16.5, 18.0, 22.0], [5.0, 15.0, 15.0]),
+                                        24, v2g=False)
+    exp_take = np.zeros(24)
+    exp_take[8:16] = 5.0
+    exp_take[16] = 5.0 + 5.0  # A's last half hour (5 kWh at most) and B's first half hour
+    exp_take[17] = 10.0
+    exp_take[20:22] = 10.0
+    exp_forced = np.zeros(24)
+    exp_forced[16], exp_forced[17] = 5.0, 10.0
+    exp_forced[20:22] = 5.0
+    np.testing.assert_allclose(take, exp_take, atol=1e-9)
+    np.testing.assert_allclose(forced, exp_forced, atol=1e-9)
+    # a bidirectional session under V2G may take its charger's power in every hour
+    take_v, _ = _session_hour_bounds(_table([8.0], [16.5], [5.0], bidir=[True]), 24, v2g=True)
+    np.testing.assert_allclose(take_v[8:16], 10.0, atol=1e-9)
+
+
+def test_fleet_power_bounds_hold_charge_on_arrival():
+    """p_charge_min_kw <= charge on arrival <= p_charge_max_kw <= connected chargers'
+    power, hour by hour, for a fleet that queues for its chargers (some vehicles plug in
+    late and must charge at once)."""
+    idx = pd.date_range("2026-01-05", periods=24 * 7, freq="h")
+    for spec in (EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart"),
+                 EVFleetSpec.preset("logistics_van", 20, chargers=10, mode="smart"),
+                 EVFleetSpec.preset("employee_car", 60, chargers=20, mode="v2g", v2g_share=0.3)):
+        ds = simulate_fleet(spec, idx, seed=1)
+        lo, hi = ds["p_charge_min_kw"].to_numpy(), ds["p_charge_max_kw"].to_numpy()
+        unc = ds["p_uncontrolled_kw"].to_numpy()
+        assert (lo <= unc + 1e-6).all() and (unc <= hi + 1e-6).all()
+        assert (hi <= ds["n_connected"].to_numpy() * spec.charger_kw + 1e-6).all()
+        assert lo.sum() > 0  # the queue's late plug-ins force charging
+        assert ds["p_charge_min_kw"].attrs["units"] == "kW"

@@ -564,6 +564,52 @@ def _session_table(spec: EVFleetSpec, sessions: pd.DataFrame, connect: np.ndarra
     }
 
 
+def _session_hour_bounds(t: dict[str, Any], n_steps: int, *, v2g: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per-hour bounds of the fleet's charging that the vehicles' own sessions set [kWh battery
+    side per hour], whatever the schedule; each sums over the sessions connected in the hour.
+
+    * ``take``: what the connected vehicles can take in the hour, each at most its charger's
+      power over its part of the hour and at most its requirement (``min(P_b·o, R)``; a
+      bidirectional session in V2G mode may take its charger's power: what it gives back it
+      takes again). The count of connected chargers alone lets a vehicle that needs little
+      (or one that is full) lend its charger's power to another.
+    * ``forced``: what each vehicle must receive in the hour even if it charged at full power
+      in every other hour of its session, ``P_b·max(o − λ, 0)`` with ``o`` the part of the
+      hour it is connected and ``λ = dwell − R/P_b`` its laxity [h] (non-zero only where
+      ``λ`` < 1 h: vehicles that plug in late, after a wait for a charger, or need nearly
+      all their stay). The fleet envelope alone lets energy given earlier to another vehicle
+      count for it.
+
+    Both are bounds the sum of individual schedules keeps and the sum of the envelopes does
+    not; each vehicle's charge-on-arrival keeps them.
+    """
+    p_b = t["p_b"]
+    m = t["served"] & (t["dep"] > 0.0) & (t["dep"] > t["c0"])
+    c, d, req = t["c0"][m], t["dep"][m], np.clip(t["req"][m], 0.0, None)
+    bid = t["bidir"][m] if v2g else np.zeros(c.size, dtype=bool)
+    lax = np.clip((d - c) - req / p_b, 0.0, None)
+    take = np.zeros(n_steps)
+    forced = np.zeros(n_steps)
+    if c.size == 0:
+        return take, forced
+    h0 = np.floor(c).astype(np.int64)
+    span = int(np.ceil(float(np.max(d - h0)))) + 1
+    for k in range(span):
+        h = h0 + k
+        ov = np.clip(np.minimum(d, h + 1.0) - np.maximum(c, h), 0.0, 1.0)
+        ok = (ov > 0.0) & (h < n_steps)
+        if not ok.any():
+            if np.all(h >= n_steps) or np.all(h + 0.0 >= d):
+                break
+            continue
+        hk = h[ok]
+        cap = np.where(bid[ok], p_b * ov[ok], np.minimum(p_b * ov[ok], req[ok]))
+        take += np.bincount(hk, weights=cap, minlength=n_steps)[:n_steps]
+        forced += np.bincount(hk, weights=p_b * np.clip(ov[ok] - lax[ok], 0.0, None),
+                              minlength=n_steps)[:n_steps]
+    return take, np.minimum(forced, take)
+
+
 def _envelope_ramps(t: dict[str, Any], *, which: str) -> tuple[np.ndarray, np.ndarray]:
     """Knots and slopes of the summed per-session cumulative energy curves [kWh]."""
     p_b = t["p_b"]
@@ -790,6 +836,7 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     c0, dep = t["c0"], t["dep"]
     ones = np.ones(served.sum())
     n_conn = _interval_integral(c0[served], dep[served], ones, edges)
+    p_take, p_forced = _session_hour_bounds(t, n_steps, v2g=spec.mode == "v2g")
     bid = t["bidir"] & (spec.mode == "v2g")
     n_bid = _interval_integral(c0[bid], dep[bid], np.ones(bid.sum()), edges)
     q_end = np.where(served, t["c"], dep)
@@ -834,8 +881,12 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     ds = xr.Dataset(
         {
             "p_uncontrolled_kw": da(p_unc, "kW", "EV charging power, charge on arrival (grid side)"),
-            "p_charge_max_kw": da(n_conn * p_grid, "kW",
-                                  "rated power of chargers with a vehicle connected"),
+            "p_charge_max_kw": da(np.minimum(p_take / eta, n_conn * p_grid), "kW",
+                                  "charging power the connected vehicles can take: each at most its "
+                                  "charger's power and its requirement (grid side)"),
+            "p_charge_min_kw": da(p_forced / eta, "kW",
+                                  "charging the vehicles' sessions force whatever the schedule: each "
+                                  "vehicle's hours with less than an hour of laxity (grid side)"),
             "p_discharge_max_kw": da(n_bid * p_grid, "kW",
                                      "rated V2G power of bidirectional chargers with a vehicle "
                                      "connected"),
