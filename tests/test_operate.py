@@ -622,3 +622,74 @@ def test_mpc_charges_overnight_vans_early_under_the_threshold():
     assert ds["p_grid_import_kw"].values.max() <= 150.0 + 1e-6
     assert stats["ev"]["vans"]["promises_kept"] == 2 and stats["ev"]["vans"]["promises_violated"] == 0
     assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
+
+
+def _late_van_case():
+    """48 h, load 100 kW (140 kW in hour 29), price 0.6 CNY/kWh except 0.2 at 30-34 h, demand
+    charge 40 CNY/kW/month, plan's peak 150 kW; lossless 50 kW chargers. Van A plugs in at
+    20 h, leaves at 34 h and needs 60 kWh; van B plugs in at 27 h (after a wait for a charger),
+    leaves at 30 h and needs 100 kWh (1 h of laxity). The fleet envelope is the sum of the
+    two vans' curves."""
+    n = 48
+    k = np.arange(n)
+    end = k + 1.0
+    price = np.where((k >= 30) & (k < 34), 0.2, 0.6)
+    load = np.where(k == 29, 140.0, 100.0)
+    grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    u = np.clip(50 * (end - 20), 0, 60) + np.clip(50 * (end - 27), 0, 100)
+    lo = np.where(end > 20, np.clip(60 - 50 * (34 - end), 0, 60), 0) + \
+        np.where(end > 27, np.clip(100 - 50 * (30 - end), 0, 100), 0)
+    conn = ((k >= 20) & (k < 34)).astype(float) + ((k >= 27) & (k < 30))
+    fleet = S.EVFleet(name="vans", p_uncontrolled_kw=np.diff(np.r_[0.0, u]), p_charge_max_kw=50.0 * conn,
+                      e_cum_min_kwh=lo, e_cum_max_kwh=u, eta_charge=1.0, eta_discharge=1.0, mode="smart")
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n], ev_fleets=[fleet])
+    ses = pd.DataFrame({"vehicle": [0, 1], "arrival_h": [20.0, 21.0], "connect_h": [20.0, 27.0],
+                        "departure_h": [34.0, 30.0], "need_kwh": [60.0, 100.0], "promise_kwh": [60.0, 100.0],
+                        "pre_kwh": [0.0, 0.0], "arrival_soc": [0.5, 0.3], "bidirectional": [False, False],
+                        "served": [True, True]})
+    ses.attrs.update({"p_battery_kw": 50.0, "eta": 1.0, "battery_kwh": 200.0, "v2g_min_soc": 0.0})
+    park = OperatedPark.from_problem(prob, {}, sessions={"vans": ses})
+    return prob, park, Forecaster(_truth(park), 48, PERFECT)
+
+
+@pytest.mark.parametrize("window", ["sessions", "aggregate"])
+def test_mpc_window_on_the_vehicles_sessions(window):
+    """_late_van_case under the rolling horizon, perfect forecasts. Van A takes its 60 kWh at
+    20-21 h (early among hours of one price). On the fleet envelope ('aggregate') those 60 kWh
+    stay in the window's state and count for van B's need: the window plans 40 kWh for B at
+    27 h and only what B's own session forces after that, so B must take 50 kW in hour 29,
+    where the load is 140 kW: a new peak of 190 kW. On the vans' sessions the window sees A full
+    and B's 100 kWh and charges B before hour 29: the import stays at the plan's 150 kW."""
+    from solvers.rolling import as_built
+
+    prob, park, fc = _late_van_case()
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24, peak_targets={3: 150.0}, ev_window=window)
+    ds, stats = operate(park, ctrl)
+    imp = ds["p_grid_import_kw"].values
+    assert stats["ev"]["vans"]["promises_violated"] == 0 and stats["ev"]["vans"]["promises_kept"] == 2
+    if window == "sessions":
+        assert imp.max() <= 150.0 + 1e-6
+        assert ds["p_ev_charge_kw"].sum("ev_fleet").values[29] == pytest.approx(0.0, abs=1e-6)
+    else:
+        assert imp[29] == pytest.approx(190.0, abs=1e-6)
+
+
+def test_mpc_ev_window_by_hand():
+    """The window of _late_van_case at 27 h with van A full (60 kWh delivered) and B plugging in:
+    drain = B's latest start (50 kWh in hours 28 and 29), width = B's curve above it (50 at the
+    end of hour 27, 50 at 28, then 0), power = B's charger (50 kW in 27-29 h, 0 after)."""
+    from solvers.rolling import as_built
+
+    prob, park, fc = _late_van_case()
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24, peak_targets={3: 150.0})
+    from twin.operate.loop import Plant
+
+    plant = Plant(park)
+    plant.fleets[0].e[0] = 60.0  # A full
+    ctrl.initialise(park, plant.state(27))
+    ctrl.observe(plant.state(27))
+    drain, width, pmax = ctrl._ev_window(park.fleets[0], 27, 6)
+    np.testing.assert_allclose(drain, [0, 50, 50, 0, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(width, [50, 50, 0, 0, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(pmax, [50, 50, 50, 0, 0, 0], atol=1e-9)

@@ -85,13 +85,20 @@ class MPCController:
     ev_forced : bool
         Bound each fleet's charging in the window from below by what the vehicles' sessions
         force (:meth:`_forced_ev`).
+    ev_window : str
+        ``sessions`` (default): each fleet's envelope in the window is built every hour from
+        its vehicles' sessions (:meth:`_ev_window`: the connected vehicles' remaining needs
+        and those still to come, from the charger queue); ``aggregate``: the sizing's fleet
+        envelope with the energy delivered so far carried in (energy one vehicle received
+        ahead counts for another's need).
     """
 
     name = "mpc"
 
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
                  value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None,
-                 peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True):
+                 peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True,
+                 ev_window: str = "sessions"):
         self.problem = problem
         self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
@@ -102,6 +109,9 @@ class MPCController:
         self.peak_hold = bool(peak_hold)
         self.ev_early = float(ev_early_cny_per_kwh_h)
         self.ev_forced = bool(ev_forced)
+        if ev_window not in ("sessions", "aggregate"):
+            raise ValueError(f"ev_window {ev_window!r}: expected 'sessions' or 'aggregate'")
+        self.ev_window = ev_window
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         from solvers.rolling import RollingWindow, column_component, content_component
@@ -221,6 +231,8 @@ class MPCController:
         return off
 
     def _solve(self, t0: int) -> None:
+        from solvers.rolling import column_component as cc
+
         park, s, fc, H = self.park, self.state, self.fc, self.H
         tp = time.perf_counter()
         n = min(H, park.T - t0)
@@ -246,12 +258,17 @@ class MPCController:
             rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
         state = {self.comp_b[n]: v for n, v in s.battery_kwh.items()}
         state.update({self.comp_t[n]: v for n, v in s.tes_kwh.items()})
+        ev_rhs, ev_ub = {}, {}
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
+            if self.ev_window == "sessions" and f.mode != "uncontrolled":
+                drain, width, p_max = self._ev_window(f, t0, n)
+                state[self.comp_ev[f.name]] = 0.0
+                ev_rhs[self.comp_ev[f.name]] = drain
+                ev_ub[self.comp_ev[f.name]] = width
+                ev_ub[cc("ev_charge", f.name)] = p_max
         off = self._outages(t0, n)
-        from solvers.rolling import column_component as cc
-
         m0 = int(park.month[t0])
         later = park.month[t0:t0 + n]
         m1 = int(later[later != m0][0]) if np.any(later != m0) else None
@@ -268,8 +285,9 @@ class MPCController:
         if self.ev_early > 0:  # among hours of one price, charge the vehicles early
             ramp = self.ev_early * np.arange(n)
             col_cost = {cc("ev_charge", f.name): ramp for f in park.fleets if f.mode != "uncontrolled"}
+        col_ub.update(ev_ub)
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off, col_cost=col_cost,
-                             col_lb=col_lb,
+                             col_lb=col_lb, state_rhs=ev_rhs or None,
                              terminal_value=self._terminal(t0), month_peak_kw=self._threshold(t0),
                              next_month_peak_kw=self.peak_targets.get(m1, 0.0) if m1 is not None else 0.0,
                              full_dispatch=False)
@@ -287,6 +305,69 @@ class MPCController:
             months = park.month[t0:t0 + k]
             self.hold = np.where(months == months[0], p_cur, p_next)
         self.python_s += time.perf_counter() - tp
+
+    def _ev_window(self, f, t0: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fleet ``f``'s envelope in window hours ``t0 .. t0+n-1`` built on its vehicles'
+        sessions: the connected vehicles with the energy each still needs by its departure
+        (and, bidirectional, what it can give and take), and those the charger queue plugs in
+        later in the window with their promises (:attr:`_sched`).
+
+        Each vehicle's cumulative net energy from the start of the window [kWh battery side]
+        lies between its latest-start curve ``l(k) = max(−D, −P_d·(τ_k − s), R − P_b·(d − τ_k))``
+        and ``u(k) = min(P_b·(τ_k − s), H, R + P_d·(d − τ_k))`` (``τ_k`` the end of window hour
+        ``k``, ``s`` its start in the window, ``d`` departure, ``R`` the energy still
+        promised, ``H`` its headroom and ``D`` what V2G may take, both 0 beyond ``R`` without
+        V2G; ``l = u = R`` after departure). Summed over the vehicles from their states, not
+        from the plan's sessions: energy a vehicle received ahead of its own curve no longer
+        counts for another's need, as it does in the fleet's aggregate envelope.
+
+        Returns
+        -------
+        (drain, width, p_max)
+            The window's drain ``L(k) − L(k−1)`` [kWh], width ``U(k) − L(k)`` [kWh] (the store
+            starts the window empty) and the charging the vehicles can take in each hour
+            (each at most its charger's power over its part of the hour and what it can still
+            take) [kW grid side].
+        """
+        s = self.state
+        p_b, eta = f.p_charger_kw * f.eta, f.eta
+        p_d = f.p_charger_kw / eta if f.mode == "v2g" else 0.0
+        veh = s.vehicles(f.name)
+        need, start, dep, head, depth = [], [], [], [], []
+        if veh is not None and veh["need"].size:
+            bid = veh["bidir"] & (p_d > 0)
+            need.append(veh["need"])
+            start.append(np.maximum(veh["start"], t0))
+            dep.append(veh["dep"])
+            head.append(np.where(bid, np.maximum(veh["head"], veh["need"]), veh["need"]))
+            depth.append(np.where(bid, np.clip(veh["energy"], 0.0, None), 0.0))
+        conn, dp, promise = self._sched[f.name]
+        lo, hi = np.searchsorted(conn, [t0 + 1, t0 + n])  # hour t0's plug-ins are connected
+        if hi > lo:  # plugging in later in the window (the queue's plug-in times)
+            need.append(promise[lo:hi])
+            start.append(conn[lo:hi])
+            dep.append(dp[lo:hi])
+            head.append(promise[lo:hi])
+            depth.append(np.zeros(hi - lo))
+        if not need:
+            z = np.zeros(n)
+            return z, z, z
+        R, S, D, Hd, Dp = (np.concatenate(x)[:, None] for x in (need, start, dep, head, depth))
+        tau = (t0 + np.arange(1, n + 1, dtype=float))[None, :]
+        gone = tau >= D
+        up = np.clip(tau - S, 0.0, None)
+        left = np.clip(D - tau, 0.0, None)
+        u = np.minimum.reduce([p_b * up, np.broadcast_to(Hd, up.shape), R + p_d * left])
+        low = np.maximum.reduce([np.broadcast_to(-Dp, up.shape), -p_d * up, R - p_b * left])
+        u = np.where(gone, np.minimum(R, p_b * np.clip(D - S, 0.0, None)), u)
+        low = np.where(gone, R, low)
+        low = np.minimum(low, u)  # a vehicle that cannot reach its promise: the plant records it
+        L, U = low.sum(axis=0), u.sum(axis=0)
+        drain = np.diff(np.r_[0.0, L])
+        hrs = t0 + np.arange(n)[None, :]
+        ov = np.clip(np.minimum(D, hrs + 1.0) - np.maximum(S, hrs), 0.0, 1.0)
+        can = np.where(Dp > 0, p_b * ov, np.minimum(p_b * ov, Hd))
+        return drain, np.clip(U - L, 0.0, None), can.sum(axis=0) / eta
 
     def _forced_ev(self, f, t0: int, n: int) -> np.ndarray:
         """Grid-side charging [kW] of fleet ``f`` in window hours ``t0 .. t0+n-1`` that the

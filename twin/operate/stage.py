@@ -148,6 +148,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "value_of_lost_load_source": voll_source(spec),
                      "real_time_peak_hold": spec.real_time_peak_hold,
                      "rule_ev_charging": spec.rule_ev_charging,
+                     "mpc_ev_window": spec.mpc_ev_window,
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -160,13 +161,12 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             "operated residual emissions to the plan's net emissions"),
             ("stores start where the plan's cyclic year ends; the last window of the year values nothing "
             "left in them"),
-            ("EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); "
-             "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
-             "and peaks where the aggregate plan cannot be split among the vehicles"),
             voll_note(voll, spec.value_of_lost_load_source),
         ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else [])
         + ([EV_PLANNING_NOTE if spec.rule_ev_charging == "sessions" else EV_DEADLINE_NOTE]
-           if any(f.mode != "uncontrolled" for f in park.fleets) else []),
+           if any(f.mode != "uncontrolled" for f in park.fleets) else [])
+        + ([MPC_EV_WINDOW_NOTE if spec.mpc_ev_window == "sessions" else MPC_EV_AGGREGATE_NOTE]
+           if park.fleets and "mpc" in controllers else []),
         "warnings": [],
     }
     datasets, dispatch = [], {}
@@ -182,7 +182,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
                                  value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
                                  peak_targets=plan_peaks if park.demand_charge > 0 else None,
-                                 peak_hold=spec.real_time_peak_hold)
+                                 peak_hold=spec.real_time_peak_hold, ev_window=spec.mpc_ev_window)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
@@ -227,6 +227,16 @@ EV_DEADLINE_NOTE = (
     "everything in valley hours or with PV surplus (operation.rule_ev_charging: deadline); the rolling "
     "horizon's window charges early among hours of one price and takes the charging that short sessions force "
     "as a lower bound")
+
+MPC_EV_WINDOW_NOTE = (
+    "EV fleets in the rolling horizon's window: each fleet's envelope is rebuilt every hour from its vehicles' "
+    "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
+    "plugs in later), so energy one vehicle received ahead does not count for another's need "
+    "(operation.mpc_ev_window)")
+MPC_EV_AGGREGATE_NOTE = (
+    "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation; "
+    "operation.mpc_ev_window: aggregate); the plant charges each vehicle by its session and keeps promises first, "
+    "which can raise imports and peaks where the aggregate plan cannot be split among the vehicles")
 
 
 def voll_source(spec) -> str:
