@@ -16,6 +16,7 @@ from twin.components.ev import (
     EVFleetSpec,
     draw_sessions,
     fleet_annual_summary,
+    fleet_sessions,
     fleet_preset_sources,
     fleet_presets,
     run_charger_queue,
@@ -497,3 +498,36 @@ def test_fleet_power_bounds_hold_charge_on_arrival():
         assert (hi <= ds["n_connected"].to_numpy() * spec.charger_kw + 1e-6).all()
         assert lo.sum() > 0  # the queue's late plug-ins force charging
         assert ds["p_charge_min_kw"].attrs["units"] == "kW"
+
+
+def test_charger_queue_with_vehicles_freeing_their_charger():
+    """One charger. A: 8-18 h; B: 9-17 h. Holding until departure, B never gets the charger;
+    when A frees it 2 h after plugging in, B plugs in at 10 h."""
+    arr, dep = np.array([8.0, 9.0]), np.array([18.0, 17.0])
+    c, _ = run_charger_queue(arr, dep, 1)
+    assert c[0] == 8.0 and np.isnan(c[1])
+    c, _ = run_charger_queue(arr, dep, 1, hold_h=np.array([2.0, np.inf]))
+    np.testing.assert_allclose(c, [8.0, 10.0])
+
+
+def test_unplug_policy_off_keeps_the_sessions_and_on_serves_more():
+    """Share 0 gives the sessions of a fleet without the field (the policy draws from a stream
+    of its own); share 1 serves every session in full, each charging session ending
+    unplug_grace_h after a full-power charge of its need."""
+    idx = pd.date_range("2026-01-05", periods=24 * 7, freq="h")
+    base = simulate_fleet(EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart"), idx, seed=3)
+    off = simulate_fleet(EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart",
+                                            unplug_when_full_share=0.0, unplug_grace_h=2.0), idx, seed=3)
+    np.testing.assert_array_equal(base["e_cum_min_kwh"], off["e_cum_min_kwh"])
+    np.testing.assert_array_equal(base["p_charge_max_kw"], off["p_charge_max_kw"])
+    assert base.attrs["sessions_unserved"] > 0
+    spec = EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart", unplug_when_full_share=1.0)
+    on = simulate_fleet(spec, idx, seed=3)
+    assert on.attrs["sessions_unserved"] == 0
+    assert on.attrs["energy_delivered_kwh"] == pytest.approx(on.attrs["energy_need_kwh"])
+    assert on.attrs["sessions_unplugged_when_full"] == on.attrs["sessions"]
+    s = fleet_sessions(spec, idx, seed=3)
+    p_b = spec.charger_kw * spec.charger_efficiency
+    assert s["served"].all()
+    assert ((s["departure_h"] - s["connect_h"]) <= s["need_kwh"] / p_b + 0.5 + 1e-9).all()
+    np.testing.assert_allclose(s["promise_kwh"], s["need_kwh"])

@@ -188,13 +188,13 @@ def test_balances_close_with_forecast_errors_and_faults(kind):
     assert np.all(e >= 0.99 * 0.05 * 400) and np.all(e <= 0.95 * 400 + 1e-6)
 
 
-def _fleet_problem(mode="smart"):
+def _fleet_problem(mode="smart", unplug=0.0):
     from twin.components.calendar import china_day_types
     from twin.components.ev import EVFleetSpec, fleet_sessions, simulate_fleet
 
     idx = pd.date_range("2025-03-03", periods=T, freq="h", tz="Asia/Shanghai")
     spec = EVFleetSpec.preset("employee_car", 30, chargers=12, charger_kw=7.0, mode=mode,
-                              v2g_share=0.5 if mode == "v2g" else 0.0)
+                              v2g_share=0.5 if mode == "v2g" else 0.0, unplug_when_full_share=unplug)
     dt = china_day_types(idx)
     env = simulate_fleet(spec, idx, seed=5, day_types=dt)
     ses = fleet_sessions(spec, idx, seed=5, day_types=dt)
@@ -202,6 +202,7 @@ def _fleet_problem(mode="smart"):
                       p_charge_max_kw=env["p_charge_max_kw"].values,
                       e_cum_min_kwh=env["e_cum_min_kwh"].values, e_cum_max_kwh=env["e_cum_max_kwh"].values,
                       p_discharge_max_kw=env["p_discharge_max_kw"].values if mode == "v2g" else None,
+                      p_charge_min_kw=env["p_charge_min_kw"].values,
                       eta_charge=spec.charger_efficiency, eta_discharge=spec.charger_efficiency, mode=mode)
     prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 60.0), grid=_grid(), time=TIME,
                            ev_fleets=[fleet])
@@ -693,3 +694,29 @@ def test_mpc_ev_window_by_hand():
     np.testing.assert_allclose(drain, [0, 50, 50, 0, 0, 0], atol=1e-9)
     np.testing.assert_allclose(width, [50, 50, 0, 0, 0, 0], atol=1e-9)
     np.testing.assert_allclose(pmax, [50, 50, 50, 0, 0, 0], atol=1e-9)
+
+
+def test_vehicles_that_free_their_charger_when_charged():
+    """Half of the 30 cars free their charger half an hour after a full-power charge would have
+    ended: more sessions get a charger and less waits; the freed sessions end then (their
+    promise is checked at that time) and both controllers keep every promise."""
+    from solvers.rolling import as_built
+
+    _, ses0, env0 = _fleet_problem()
+    prob, ses, env = _fleet_problem(unplug=0.5)
+    s0, s = ses0["cars"], ses["cars"]
+    assert s["served"].sum() > s0["served"].sum()
+    assert env.attrs["sessions_unserved"] < env0.attrs["sessions_unserved"]
+    moved = s["unplugs_when_full"].to_numpy() & s["served"].to_numpy()
+    assert moved.any() and not s0["unplugs_when_full"].any()
+    # a freed session ends when its grace after a full-power charge ends (or when the car leaves)
+    p_b = s.attrs["p_battery_kw"]
+    end = s["connect_h"] + s["need_kwh"] / p_b + 0.5
+    assert (s["departure_h"][moved] <= end[moved] + 1e-9).all()
+    park = OperatedPark.from_problem(prob, {}, sessions=ses)
+    for ctrl in (RuleController(Forecaster(_truth(park), 1, PERFECT)),
+                 MPCController(as_built(prob, {}), Forecaster(_truth(park), 24, PERFECT), horizon=24)):
+        ds, stats = operate(park, ctrl)
+        ev = stats["ev"]["cars"]
+        assert ev["promises_violated"] == 0 and ev["promises_kept"] > 0
+        assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0

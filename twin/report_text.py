@@ -1306,6 +1306,19 @@ PATTERNS.extend([
      "车辆，例如排队等桩后才接入的车辆）与已接入车辆可接受的充电量（每辆车不超过其充电桩功率和其需求）之间，"
      "而不仅受车队聚合包络约束"),
 ])
+PATTERNS.extend([
+    (r"^EV fleet '(?P<n>.+)': (?P<w>[\d,]+) of (?P<s>[\d,]+) sessions waited for a charger \(mean (?P<h>[\d.]+) h\) "
+     r"and (?P<u>[\d,]+) found none before leaving; every vehicle keeps its charger until it leaves "
+     r"\(ev_fleets\[\]\.unplug_when_full_share: 0\)$",
+     "电动汽车车队“{n}”：{s} 次充电会话中 {w} 次排队等桩（平均 {h} 小时），{u} 次离开前未等到充电桩；"
+     "每辆车占用充电桩直到离开（ev_fleets[].unplug_when_full_share: 0）"),
+    (r"^EV fleet '(?P<n>.+)': (?P<w>[\d,]+) of (?P<s>[\d,]+) sessions waited for a charger \(mean (?P<h>[\d.]+) h\) "
+     r"and (?P<u>[\d,]+) found none before leaving; (?P<p>\d+) % of the vehicles free their charger (?P<g>[\d.]+) h "
+     r"after a full-power charge of their need would have ended \(ev_fleets\[\]\.unplug_when_full_share, "
+     r"unplug_grace_h\)$",
+     "电动汽车车队“{n}”：{s} 次充电会话中 {w} 次排队等桩（平均 {h} 小时），{u} 次离开前未等到充电桩；"
+     "{p}% 的车辆在按满功率充足所需电量后 {g} 小时让出充电桩（ev_fleets[].unplug_when_full_share、unplug_grace_h）"),
+])
 VAR_LABELS.update({
     "ev_p_charge_max_kw": ("在桩车辆可接受充电功率", "Charging power the connected vehicles can take"),
     "ev_p_charge_min_kw": ("会话必须充电功率", "Charging the sessions force"),

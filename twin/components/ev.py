@@ -276,6 +276,19 @@ class EVFleetSpec(BaseModel):
         0.25, ge=0, le=24,
         description="Shortest stay; a drawn departure earlier than arrival + this is moved to it [h]",
     )
+    unplug_when_full_share: float = Field(
+        0.0, ge=0, le=1,
+        description="Share of sessions whose driver (or the depot's staff) frees the charger once the vehicle "
+        "is charged: it is unplugged unplug_grace_h after a full-power charge of its need would have ended "
+        "(an idle fee, 占位费, or a depot's rotation), so a waiting vehicle gets the charger then; its "
+        "charging must be done by that time. 0 (default): every vehicle keeps its charger until it leaves [-]",
+    )
+    unplug_grace_h: float = Field(
+        0.5, ge=0, le=24,
+        description="Time a vehicle that frees its charger when charged stays plugged in after a full-power "
+        "charge of its need would have ended (the idle-fee grace period; the smart charging's laxity for "
+        "such a session) [h]",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -435,12 +448,14 @@ def draw_sessions(spec: EVFleetSpec, day_types: list[str], *, seed: int = 0,
 
 
 def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers: int,
-                      n_bidirectional: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                      n_bidirectional: int = 0, hold_h: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate first-come-first-served access to shared chargers with simpy.
 
     A vehicle requests a charger on arrival, waits in a FIFO queue while all are
-    taken, holds the charger until its departure and leaves unserved if none frees
-    up before it departs. Free bidirectional chargers are handed out first.
+    taken, holds the charger until its departure (or for ``hold_h`` after plugging in,
+    whichever comes first: a vehicle unplugged once charged) and leaves unserved if none
+    frees up before it departs. Free bidirectional chargers are handed out first.
 
     Parameters
     ----------
@@ -450,6 +465,9 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
         Number of charge points [-].
     n_bidirectional : int
         How many of them are bidirectional [-].
+    hold_h : numpy.ndarray, optional
+        Longest time each session keeps its charger after plugging in [h] (inf: until it
+        departs); None = every session until it departs.
 
     Returns
     -------
@@ -470,6 +488,7 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
     order = np.argsort(arrival_h, kind="stable")
     arr_list = arrival_h[order].tolist()
     dep_list = departure_h[order].tolist()
+    hold_list = (np.full(n, np.inf) if hold_h is None else np.asarray(hold_h, float)[order]).tolist()
     env = simpy.Environment(initial_time=arr_list[0])
     store = simpy.PriorityStore(env)
     for k in range(n_chargers):
@@ -488,7 +507,7 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
         item = get.value
         connect_sorted[i] = env.now
         bidir_sorted[i] = item.priority == 0
-        wait = dep_list[i] - env.now
+        wait = min(dep_list[i] - env.now, hold_list[i])
         if wait > 0:
             yield timeout(wait)
         store.put(item)
@@ -685,9 +704,21 @@ def _simulate_sessions_uncached(spec: EVFleetSpec, index: pd.DatetimeIndex, dts:
     else:
         prior = day_list[-1]  # caller-defined calendar: the cyclic guess
     sessions = draw_sessions(spec, day_list, seed=seed, prior_day_type=prior)
-    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(),
-                                       sessions["departure_h"].to_numpy(),
-                                       spec.n_chargers, spec.n_bidirectional)
+    hold, movers = None, np.zeros(len(sessions), dtype=bool)
+    if spec.unplug_when_full_share > 0 and len(sessions):
+        # a stream of its own: the sessions' draws stay those of a fleet without the policy
+        movers = np.random.default_rng([int(seed), 0x5EA7]).random(len(sessions)) < spec.unplug_when_full_share
+        p_b = spec.charger_kw * spec.charger_efficiency
+        hold = np.where(movers, sessions["need_kwh"].to_numpy() / p_b + spec.unplug_grace_h, np.inf)
+    dep = sessions["departure_h"].to_numpy()
+    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(), dep,
+                                       spec.n_chargers, spec.n_bidirectional, hold_h=hold)
+    if hold is not None:
+        # the charging session ends when the charger is freed (the vehicle itself stays parked)
+        sessions = sessions.copy()
+        freed = movers & np.isfinite(connect)
+        sessions["departure_h"] = np.where(freed, np.minimum(dep, connect + np.where(freed, hold, 0.0)), dep)
+    sessions["unplugs_when_full"] = movers
     return sessions, _session_table(spec, sessions, connect, bidir)
 
 
@@ -713,7 +744,8 @@ def fleet_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         ``promise_kwh`` (the part of the need that fits into the connection: the
         envelope's requirement ``R``) [kWh], ``pre_kwh`` (received before the horizon
         starts, spin-up sessions) [kWh], ``arrival_soc`` [-], ``bidirectional`` (bool),
-        ``served`` (bool).  Attributes ``p_battery_kw`` (battery-side charge power per
+        ``served`` (bool), ``unplugs_when_full`` (bool: the charger is freed once the vehicle is
+        charged, ``departure_h`` is then that time, see ``EVFleetSpec.unplug_when_full_share``).  Attributes ``p_battery_kw`` (battery-side charge power per
         charger) [kW], ``eta`` [-], ``battery_kwh`` [kWh], ``v2g_min_soc`` [-].
     """
     index = pd.DatetimeIndex(index)
@@ -737,6 +769,7 @@ def fleet_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "arrival_soc": sessions["arrival_soc"].to_numpy()[keep],
         "bidirectional": (t["bidir"] & (spec.mode == "v2g"))[keep],
         "served": t["served"][keep],
+        "unplugs_when_full": sessions["unplugs_when_full"].to_numpy()[keep],
     })
     df.attrs.update({"p_battery_kw": float(t["p_b"]), "eta": float(spec.charger_efficiency),
                      "battery_kwh": float(spec.battery_kwh),
@@ -867,6 +900,10 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "sessions": len(sessions),
         "sessions_unserved": int((~served).sum()),
         "sessions_need_capped": int(sessions["need_capped"].sum()),
+        "sessions_waited": int((served & (t["c"] > sessions["arrival_h"].to_numpy() + 1e-9)).sum()),
+        "sessions_unplugged_when_full": int((sessions["unplugs_when_full"].to_numpy() & served).sum()),
+        "unplug_when_full_share": float(spec.unplug_when_full_share),
+        "unplug_grace_h": float(spec.unplug_grace_h),
         "energy_need_kwh": need_total,
         "energy_delivered_kwh": delivered_total,
         "energy_unserved_kwh": float(np.sum(t["need"] - t["delivered"])),

@@ -149,6 +149,10 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "real_time_peak_hold": spec.real_time_peak_hold,
                      "rule_ev_charging": spec.rule_ev_charging,
                      "mpc_ev_window": spec.mpc_ev_window,
+                     # {fleet: {unplug_when_full_share, unplug_grace_h}}: who frees a charger once charged
+                     "ev_unplug_when_full": {f.name: {"share": f.unplug_when_full_share,
+                                                      "grace_h": f.unplug_grace_h}
+                                             for f in scenario.ev_fleets},
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -169,6 +173,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
            if park.fleets and "mpc" in controllers else []),
         "warnings": [],
     }
+    summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
+                         if f.name in sessions and f.mode != "uncontrolled"]
     datasets, dispatch = [], {}
     for name in controllers:
         t_c = time.perf_counter()
@@ -237,6 +243,23 @@ MPC_EV_AGGREGATE_NOTE = (
     "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation; "
     "operation.mpc_ev_window: aggregate); the plant charges each vehicle by its session and keeps promises first, "
     "which can raise imports and peaks where the aggregate plan cannot be split among the vehicles")
+
+
+def queue_note(fleet, sessions, T: int = 8760) -> str:
+    """The sentence (summary notes, report) on fleet ``fleet``'s charger queue: sessions of the
+    year that waited for a charger, found none, and who frees a charger once charged."""
+    s = sessions[(sessions["arrival_h"] >= 0) & (sessions["arrival_h"] < T)]
+    served = s["served"].to_numpy(bool)
+    wait = (s["connect_h"] - s["arrival_h"]).to_numpy()
+    waited = served & (wait > 1e-9)
+    mean = float(wait[waited].mean()) if waited.any() else 0.0
+    head = (f"EV fleet '{fleet.name}': {int(waited.sum()):,} of {len(s):,} sessions waited for a charger "
+            f"(mean {mean:.1f} h) and {int((~served).sum()):,} found none before leaving")
+    if fleet.unplug_when_full_share > 0:
+        return (head + f"; {fleet.unplug_when_full_share * 100:.0f} % of the vehicles free their charger "
+                f"{fleet.unplug_grace_h:g} h after a full-power charge of their need would have ended "
+                "(ev_fleets[].unplug_when_full_share, unplug_grace_h)")
+    return head + "; every vehicle keeps its charger until it leaves (ev_fleets[].unplug_when_full_share: 0)"
 
 
 def voll_source(spec) -> str:
