@@ -720,3 +720,43 @@ def test_vehicles_that_free_their_charger_when_charged():
         ev = stats["ev"]["cars"]
         assert ev["promises_violated"] == 0 and ev["promises_kept"] > 0
         assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
+
+
+def _window_reference(need, start, dep, head, depth, p_b, p_d, eta, t0, n):
+    """Each vehicle's curves hour by hour (the definition in MPCController._ev_window)."""
+    R, S, D, Hd, Dp = (np.asarray(x, float)[:, None] for x in (need, start, dep, head, depth))
+    R = np.minimum(R, p_b * np.clip(D - S, 0.0, None))
+    Hd = np.maximum(Hd, R)
+    tau = (t0 + np.arange(1, n + 1, dtype=float))[None, :]
+    up, left = np.clip(tau - S, 0.0, None), np.clip(D - tau, 0.0, None)
+    u = np.minimum.reduce([p_b * up, np.broadcast_to(Hd, up.shape), R + p_d * left])
+    low = np.maximum.reduce([np.broadcast_to(-Dp, up.shape), -p_d * up, R - p_b * left])
+    u = np.where(tau >= D, R, u)
+    low = np.minimum(np.where(tau >= D, R, low), u)
+    L, U = low.sum(axis=0), u.sum(axis=0)
+    hrs = t0 + np.arange(n)[None, :]
+    ov = np.clip(np.minimum(D, hrs + 1.0) - np.maximum(S, hrs), 0.0, 1.0)
+    bid = (Dp > 0) | (Hd > R + 1e-9)
+    can = np.where(bid, p_b * ov, np.minimum(p_b * ov, Hd)).sum(axis=0) / eta
+    return np.diff(np.r_[0.0, L]), U - L, can
+
+
+@pytest.mark.parametrize("v2g", [False, True])
+def test_window_envelope_matches_the_vehicles_curves(v2g):
+    """The window's ramp sums equal each vehicle's curves summed hour by hour (random vehicles,
+    fractional plug-in and departure times, some leaving after the window, some that cannot
+    reach their need)."""
+    from twin.operate.mpc import window_envelope
+
+    rng = np.random.default_rng(4)
+    m, t0, n, p_b = 300, 100, 48, 7.0
+    start = t0 + rng.uniform(0, 40, m) * (rng.random(m) < 0.7)
+    dep = start + rng.uniform(0.2, 20, m)
+    need = rng.uniform(0, 40, m)
+    head = need + (rng.uniform(0, 20, m) if v2g else 0.0)
+    depth = rng.uniform(0, 15, m) * (rng.random(m) < 0.5) if v2g else np.zeros(m)
+    p_d = p_b / 0.9 ** 2 if v2g else 0.0
+    got = window_envelope(need, start, dep, head, depth, p_b=p_b, p_d=p_d, eta=0.9, t0=t0, n=n)
+    want = _window_reference(need, start, dep, head, depth, p_b, p_d, 0.9, t0, n)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, atol=1e-7)

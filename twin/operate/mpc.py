@@ -352,22 +352,8 @@ class MPCController:
         if not need:
             z = np.zeros(n)
             return z, z, z
-        R, S, D, Hd, Dp = (np.concatenate(x)[:, None] for x in (need, start, dep, head, depth))
-        tau = (t0 + np.arange(1, n + 1, dtype=float))[None, :]
-        gone = tau >= D
-        up = np.clip(tau - S, 0.0, None)
-        left = np.clip(D - tau, 0.0, None)
-        u = np.minimum.reduce([p_b * up, np.broadcast_to(Hd, up.shape), R + p_d * left])
-        low = np.maximum.reduce([np.broadcast_to(-Dp, up.shape), -p_d * up, R - p_b * left])
-        u = np.where(gone, np.minimum(R, p_b * np.clip(D - S, 0.0, None)), u)
-        low = np.where(gone, R, low)
-        low = np.minimum(low, u)  # a vehicle that cannot reach its promise: the plant records it
-        L, U = low.sum(axis=0), u.sum(axis=0)
-        drain = np.diff(np.r_[0.0, L])
-        hrs = t0 + np.arange(n)[None, :]
-        ov = np.clip(np.minimum(D, hrs + 1.0) - np.maximum(S, hrs), 0.0, 1.0)
-        can = np.where(Dp > 0, p_b * ov, np.minimum(p_b * ov, Hd))
-        return drain, np.clip(U - L, 0.0, None), can.sum(axis=0) / eta
+        return window_envelope(*(np.concatenate(x) for x in (need, start, dep, head, depth)),
+                               p_b=p_b, p_d=p_d, eta=eta, t0=t0, n=n)
 
     def _forced_ev(self, f, t0: int, n: int) -> np.ndarray:
         """Grid-side charging [kW] of fleet ``f`` in window hours ``t0 .. t0+n-1`` that the
@@ -477,3 +463,49 @@ class MPCController:
                 "windows_not_optimal": self.status_bad,
                 "unserved_planned_kwh": self.unserved_planned,
                 "window_columns": int(w.n_col), "window_rows": int(w.n_row)}
+
+
+def window_envelope(need, start, dep, head, depth, *, p_b: float, p_d: float, eta: float, t0: int,
+                    n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drain, width and charging power of a fleet's window over hours ``t0 .. t0+n-1`` from its
+    vehicles (:meth:`MPCController._ev_window`): per vehicle the energy ``need`` [kWh battery
+    side] still promised, ``start`` (at least ``t0``) and ``dep`` [h], ``head`` (what it can
+    take: ``need`` without V2G) and ``depth`` (what V2G may take from it, 0 without) [kWh];
+    ``p_b`` and ``p_d`` the battery-side charging and V2G power of a charger [kW] (``p_d`` 0
+    without V2G), ``eta`` the charging efficiency.
+
+    The curves are summed as ramps (:func:`twin.components.ev._envelope_ramps`, the sizing's
+    own per-session curves) evaluated at the ends of the window hours, so the cost grows with
+    the number of vehicles, not with vehicles × hours.
+    """
+    from twin.components.ev import _envelope_ramps, _ramp_sum
+
+    need, start, dep, head, depth = (np.asarray(x, float) for x in (need, start, dep, head, depth))
+    if need.size == 0:
+        z = np.zeros(n)
+        return z, z, z
+    bid = (depth > 0) | (head > need + 1e-9)
+    # what cannot be reached at full power before departure is short anyway (the plant records it)
+    need = np.minimum(need, p_b * np.clip(dep - start, 0.0, None))
+    head = np.maximum(head, need)
+    tab = {"served": np.ones(need.size, bool), "dep": dep, "c0": start, "req": need, "head": head,
+           "depth": depth, "bidir": bid, "p_b": p_b, "p_db": p_d}
+    tau = t0 + np.arange(1, n + 1, dtype=float)
+    U = _ramp_sum(*_envelope_ramps(tab, which="max"), tau)
+    L = np.minimum(_ramp_sum(*_envelope_ramps(tab, which="min"), tau), U)
+    drain = np.diff(np.r_[0.0, L])
+    # charging each vehicle can take in each hour: its charger's power over its part of the hour,
+    # at most what it can still take (a bidirectional vehicle: its charger's power)
+    cap = np.where(bid, np.inf, head)
+    hs = np.floor(start).astype(np.int64) - t0
+    hd = np.floor(dep).astype(np.int64) - t0
+    one = hs == hd
+    part = np.where(one, np.minimum(p_b * (dep - start), cap), np.minimum(p_b * (hs + t0 + 1 - start), cap))
+    last = np.where(one, 0.0, np.minimum(p_b * (dep - (hd + t0)), cap))
+    per = np.where(one, 0.0, np.minimum(p_b, cap))  # each full hour between
+
+    def at(idx, w):
+        return np.bincount(np.clip(idx, 0, n + 1), weights=w, minlength=n + 2)
+
+    can = (at(hs, part) + at(hd, last) + np.cumsum(at(hs + 1, per) - at(hd, per)))[:n]
+    return drain, np.clip(U - L, 0.0, None), can / eta
