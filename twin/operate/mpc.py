@@ -36,17 +36,24 @@ hours of the plan.  The window:
 * knows a fault from the hour it starts, with its duration (the asset's columns, or the
   grid's, are fixed at 0 for the rest of the fault within the window).
 
-The EV fleets are planned on their envelopes (the plan's sessions, known in advance);
-the plant shares each fleet's set-point among the vehicles. The envelope is an aggregate
-(an outer approximation: energy given to one vehicle counts for another's need), so the
-window also gets as lower bounds of each fleet's charging what the vehicles' own sessions
-force whatever the schedule (:meth:`MPCController._forced_ev`). Among hours of one price the
+The EV fleets are planned on envelopes rebuilt every hour from the vehicles' sessions
+(:meth:`MPCController._ev_window`: the connected vehicles' states and the charger queue's
+later plug-ins; ``ev_window="aggregate"`` keeps the plan's fleet envelope, an outer
+approximation where energy given to one vehicle counts for another's need); the plant shares
+each fleet's set-point among the vehicles. The window also gets as lower bounds of each
+fleet's charging what the vehicles' own sessions force whatever the schedule
+(:meth:`MPCController._forced_ev`). Among hours of one price the
 window charges the vehicles as early as it can: each kWh of EV charging at window hour
 ``k`` costs ``ev_early_cny_per_kwh_h · k`` more (1e-4 CNY/kWh per hour, at most 0.005
 CNY/kWh over 48 h: it only breaks ties). Without it the LP's choice among equally priced
 night hours fell on the latest (the lower envelope): charging in the last hours before
 departure, at the threshold, where a load above its forecast leaves the promises no room
-but a new monthly peak.
+but a new monthly peak. Likewise the batteries discharge late among hours of one price
+(``battery_late_cny_per_kwh_h``, 1e-4 CNY/kWh per hour before the window's end): without it
+the window's choice among the hours of a long peak-price block fell on the first, and where
+the load then came in above its forecast the energy it needed for the block's last hours
+(Guangzhou: 17 h, where cars that waited for a charger must charge at once) was gone; the
+demand charge of that peak costs far more than the block's price spread, which is none.
 """
 
 from __future__ import annotations
@@ -85,6 +92,9 @@ class MPCController:
     ev_forced : bool
         Bound each fleet's charging in the window from below by what the vehicles' sessions
         force (:meth:`_forced_ev`).
+    battery_late_cny_per_kwh_h : float
+        Cost added per kWh of battery discharge and hour it comes before the window's last
+        hour [CNY/kWh/h]: among hours of one price, discharge late (0: no preference).
     ev_window : str
         ``sessions`` (default): each fleet's envelope in the window is built every hour from
         its vehicles' sessions (:meth:`_ev_window`: the connected vehicles' remaining needs
@@ -98,7 +108,7 @@ class MPCController:
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
                  value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None,
                  peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True,
-                 ev_window: str = "sessions"):
+                 ev_window: str = "sessions", battery_late_cny_per_kwh_h: float = 1e-4):
         self.problem = problem
         self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
@@ -108,6 +118,7 @@ class MPCController:
         self.options = options
         self.peak_hold = bool(peak_hold)
         self.ev_early = float(ev_early_cny_per_kwh_h)
+        self.battery_late = float(battery_late_cny_per_kwh_h)
         self.ev_forced = bool(ev_forced)
         if ev_window not in ("sessions", "aggregate"):
             raise ValueError(f"ev_window {ev_window!r}: expected 'sessions' or 'aggregate'")
@@ -285,6 +296,10 @@ class MPCController:
         if self.ev_early > 0:  # among hours of one price, charge the vehicles early
             ramp = self.ev_early * np.arange(n)
             col_cost = {cc("ev_charge", f.name): ramp for f in park.fleets if f.mode != "uncontrolled"}
+        if self.battery_late > 0:  # among hours of one price, discharge the batteries late
+            late = self.battery_late * np.arange(n)[::-1]
+            col_cost = dict(col_cost or {})
+            col_cost.update({cc("battery_discharge", b["name"]): late for b in park.batteries})
         col_ub.update(ev_ub)
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off, col_cost=col_cost,
                              col_lb=col_lb, state_rhs=ev_rhs or None,
@@ -456,6 +471,8 @@ class MPCController:
                                    else "month peak so far") + "; charging held to it on the measured import"
                 + ("; batteries discharge in real time to hold it, above the window's reserve for its "
                    "planned peak shaving" if self.peak_hold else ""),
+                "ev_window": self.ev_window, "ev_early_cny_per_kwh_h": self.ev_early,
+                "battery_late_cny_per_kwh_h": self.battery_late,
                 "windows_solved": w.n_solves, "window_build_s": self.build_s,
                 "highs_s": w.solve_s, "update_s": w.update_s, "python_s": self.python_s,
                 "mean_window_solve_ms": 1e3 * w.solve_s / n,
