@@ -1290,6 +1290,11 @@ PHRASES.update({
     "which can raise imports and peaks where the aggregate plan cannot be split among the vehicles":
         "电动汽车车队：滚动优化按车队的聚合包络（外近似；operation.mpc_ev_window: aggregate）安排；实际按每辆车的"
         "充电会话充电并优先兑现承诺，聚合计划无法分配到各车时可能增加购电和峰值",
+    "rolling horizon: among hours of one price the window discharges the batteries as late as it can (1e-4 "
+    "CNY/kWh more per hour before the window's end), so that energy is left for the last hours of a peak-price "
+    "block when the load comes in above its forecast":
+        "滚动优化：同价时段中窗口尽量推迟电池放电（距窗口末每提前一小时每 kWh 多计 1e-4 元），"
+        "使负荷高于预测时峰价时段的最后几小时仍有电量可用",
     "EV fleets in the rolling horizon's window: each fleet's envelope is rebuilt every hour from its vehicles' "
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "

@@ -170,7 +170,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         + ([EV_PLANNING_NOTE if spec.rule_ev_charging == "sessions" else EV_DEADLINE_NOTE]
            if any(f.mode != "uncontrolled" for f in park.fleets) else [])
         + ([MPC_EV_WINDOW_NOTE if spec.mpc_ev_window == "sessions" else MPC_EV_AGGREGATE_NOTE]
-           if park.fleets and "mpc" in controllers else []),
+           if park.fleets and "mpc" in controllers else [])
+        + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else []),
         "warnings": [],
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
@@ -239,6 +240,10 @@ MPC_EV_WINDOW_NOTE = (
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "
     "(operation.mpc_ev_window)")
+MPC_BATTERY_LATE_NOTE = (
+    "rolling horizon: among hours of one price the window discharges the batteries as late as it can (1e-4 "
+    "CNY/kWh more per hour before the window's end), so that energy is left for the last hours of a peak-price "
+    "block when the load comes in above its forecast")
 MPC_EV_AGGREGATE_NOTE = (
     "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation; "
     "operation.mpc_ev_window: aggregate); the plant charges each vehicle by its session and keeps promises first, "
