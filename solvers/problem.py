@@ -450,13 +450,18 @@ class EVFleet:
     p_uncontrolled_kw: np.ndarray = hourly("kW", feature=False)
     """Charging power when charging on arrival, length T [kW]."""
     p_charge_max_kw: np.ndarray = hourly("kW")
-    """Connected charger power, length T [kW]."""
+    """Charging power the connected vehicles can take, length T [kW] (each vehicle at most its
+    charger's power and its requirement: :func:`twin.components.ev.simulate_fleet`)."""
     e_cum_min_kwh: np.ndarray = hourly("kWh", cumulative=True)
     """Lower bound on cumulative net energy into the batteries, length T [kWh]."""
     e_cum_max_kwh: np.ndarray = hourly("kWh", cumulative=True, base="e_cum_min_kwh")
     """Upper bound on cumulative net energy into the batteries, length T [kWh]."""
     p_discharge_max_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
     """V2G discharge power available, length T [kW] (None = 0)."""
+    p_charge_min_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
+    """Charging the vehicles' sessions force whatever the schedule, length T [kW] (None = 0):
+    a lower bound of ``p_ch`` that the fleet's aggregate envelope does not hold by itself
+    (energy given earlier to one vehicle would count for a vehicle that plugs in late)."""
     eta_charge: float = 0.95
     """Charging efficiency [-]."""
     eta_discharge: float = 0.95
@@ -717,8 +722,11 @@ class SizingProblem:
                 raise ValueError(f"boiler {bo.name!r}: efficiency must be > 0")
         for f in self.ev_fleets:
             for nm in ("p_uncontrolled_kw", "p_charge_max_kw", "e_cum_min_kwh", "e_cum_max_kwh",
-                       "p_discharge_max_kw"):
+                       "p_discharge_max_kw", "p_charge_min_kw"):
                 chk(f"ev_fleets[{f.name}].{nm}", getattr(f, nm))
+            if f.p_charge_min_kw is not None and np.any(
+                    np.asarray(f.p_charge_min_kw, float) > np.asarray(f.p_charge_max_kw, float) + 1e-6):
+                raise ValueError(f"ev_fleets[{f.name}]: p_charge_min_kw exceeds p_charge_max_kw")
             if f.v2g_share_is_decision:
                 hi = f.v2g_share if f.v2g_share_max is None else f.v2g_share_max
                 if f.chargers <= 0 or not 0.0 < f.v2g_share <= 1.0:

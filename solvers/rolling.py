@@ -461,6 +461,28 @@ class RollingWindow:
                 return 1.0 if a > 0 else -1.0
         return 1.0
 
+    def _state_rows(self, comp: str):
+        """Positions in the window model of the state rows of the store whose content column
+        component is ``comp`` (one per window hour, ``-1`` outside), and the sign of the
+        content column in them (the drain enters as ``-sign · drain``); (None, 0) if unknown."""
+        cache = self.__dict__.setdefault("_state_rows_cache", {})
+        if comp in cache:
+            return cache[comp]
+        out = (None, 0.0)
+        if comp in self._wcol:
+            A = self.cm.info.A.tocsr()
+            j0 = int(self._wcol[comp][0])  # column of hour 0 in the window model
+            for rname in self._rnames():
+                rows = np.asarray(self._wrow[rname], np.int64)
+                if not rname.endswith("_state") or rows[0] < 0 or j0 < 0:
+                    continue
+                a = A[int(rows[0]), j0]
+                if a != 0:
+                    out = (np.where(rows >= 0, self._rpos_of[np.maximum(rows, 0)], -1), 1.0 if a > 0 else -1.0)
+                    break
+        cache[comp] = out
+        return out
+
     def has_bus(self, bus: str) -> bool:
         """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``)."""
         return self.BUSES[bus] in self._wrow
@@ -517,7 +539,8 @@ class RollingWindow:
               col_ub: dict | None = None, terminal_value: dict | None = None,
               month_peak_kw: float = 0.0, full_dispatch: bool = True,
               col_off: dict | None = None, next_month_peak_kw: float = 0.0,
-              col_cost: dict | None = None, col_lb: dict | None = None) -> dict:
+              col_cost: dict | None = None, col_lb: dict | None = None,
+              state_rhs: dict | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -551,6 +574,11 @@ class RollingWindow:
         col_off : dict, optional
             Hourly column component name -> bool per window hour: the column is fixed at 0
             there (an asset out of service) [-].
+        state_rhs : dict, optional
+            Store content component (:func:`content_component`) -> the energy leaving the
+            store in each window hour [kWh] (its drain), replacing the problem's drain and
+            the content carried in from ``state`` (the store starts the window empty): an
+            EV fleet's window built on its vehicles' sessions (:mod:`twin.operate.mpc`).
         full_dispatch : bool
             Read the whole dispatch back (names of the optimiser's dispatch); False leaves
             it to :meth:`read` (faster in a loop).
@@ -602,6 +630,13 @@ class RollingWindow:
                     idx, off = _in_window(cols, arr, n_active, bool)
                     lb[idx[off]] = 0.0
                     ub[idx[off]] = 0.0
+        if state_rhs:
+            for comp, arr in state_rhs.items():
+                rows, sign = self._state_rows(comp)
+                if rows is not None:
+                    idx, v = _in_window(rows, arr, n_active, float)
+                    rlo[idx] = -sign * v
+                    rhi[idx] = -sign * v
         if rhs_delta:
             for bus, arr in rhs_delta.items():
                 rows = self._bus_rows(bus)

@@ -16,6 +16,7 @@ from twin.components.ev import (
     EVFleetSpec,
     draw_sessions,
     fleet_annual_summary,
+    fleet_sessions,
     fleet_preset_sources,
     fleet_presets,
     run_charger_queue,
@@ -449,3 +450,84 @@ def test_full_year_500_vehicles_conserves_energy():
     # Spring Festival week (2025-01-28..02-04 holiday) has far fewer sessions than a workweek
     sess = ds["e_demand_kwh"].to_series()
     assert sess["2025-01-29":"2025-02-04"].sum() < 0.2 * sess["2025-03-03":"2025-03-09"].sum()
+
+
+def _table(c, d, req, bidir=None, p_b=10.0):
+    c, d, req = (np.asarray(x, float) for x in (c, d, req))
+    n = c.size
+    return {"c0": c, "dep": d, "req": req, "served": np.ones(n, bool),
+            "bidir": np.zeros(n, bool) if bidir is None else np.asarray(bidir, bool), "p_b": p_b}
+
+
+def test_session_hour_bounds_by_hand():
+    """10 kW chargers (battery side). A: 8:00-16:30, needs 5 kWh (takes at most 5 kWh in
+    any hour, laxity 8 h: nothing forced). B: plugs in at 16:30 after a wait, leaves at
+    18:00 needing 15 kWh (laxity 0: 5 kWh in hour 16, 10 in hour 17). C: 20:00-22:00
+    needing 15 kWh (laxity 0.5 h: 5 kWh forced in each hour)."""
+    from twin.components.ev import _session_hour_bounds
+
+    take, forced = _session_hour_bounds(_table([8.0, 16.5, 20.0], [16.5, 18.0, 22.0], [5.0, 15.0, 15.0]),
+                                        24, v2g=False)
+    exp_take = np.zeros(24)
+    exp_take[8:16] = 5.0
+    exp_take[16] = 5.0 + 5.0  # A's last half hour (5 kWh at most) and B's first half hour
+    exp_take[17] = 10.0
+    exp_take[20:22] = 10.0
+    exp_forced = np.zeros(24)
+    exp_forced[16], exp_forced[17] = 5.0, 10.0
+    exp_forced[20:22] = 5.0
+    np.testing.assert_allclose(take, exp_take, atol=1e-9)
+    np.testing.assert_allclose(forced, exp_forced, atol=1e-9)
+    # a bidirectional session under V2G may take its charger's power in every hour
+    take_v, _ = _session_hour_bounds(_table([8.0], [16.5], [5.0], bidir=[True]), 24, v2g=True)
+    np.testing.assert_allclose(take_v[8:16], 10.0, atol=1e-9)
+
+
+def test_fleet_power_bounds_hold_charge_on_arrival():
+    """p_charge_min_kw <= charge on arrival <= p_charge_max_kw <= connected chargers'
+    power, hour by hour, for a fleet that queues for its chargers (some vehicles plug in
+    late and must charge at once)."""
+    idx = pd.date_range("2026-01-05", periods=24 * 7, freq="h")
+    for spec in (EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart"),
+                 EVFleetSpec.preset("logistics_van", 20, chargers=10, mode="smart"),
+                 EVFleetSpec.preset("employee_car", 60, chargers=20, mode="v2g", v2g_share=0.3)):
+        ds = simulate_fleet(spec, idx, seed=1)
+        lo, hi = ds["p_charge_min_kw"].to_numpy(), ds["p_charge_max_kw"].to_numpy()
+        unc = ds["p_uncontrolled_kw"].to_numpy()
+        assert (lo <= unc + 1e-6).all() and (unc <= hi + 1e-6).all()
+        assert (hi <= ds["n_connected"].to_numpy() * spec.charger_kw + 1e-6).all()
+        assert lo.sum() > 0  # the queue's late plug-ins force charging
+        assert ds["p_charge_min_kw"].attrs["units"] == "kW"
+
+
+def test_charger_queue_with_vehicles_freeing_their_charger():
+    """One charger. A: 8-18 h; B: 9-17 h. Holding until departure, B never gets the charger;
+    when A frees it 2 h after plugging in, B plugs in at 10 h."""
+    arr, dep = np.array([8.0, 9.0]), np.array([18.0, 17.0])
+    c, _ = run_charger_queue(arr, dep, 1)
+    assert c[0] == 8.0 and np.isnan(c[1])
+    c, _ = run_charger_queue(arr, dep, 1, hold_h=np.array([2.0, np.inf]))
+    np.testing.assert_allclose(c, [8.0, 10.0])
+
+
+def test_unplug_policy_off_keeps_the_sessions_and_on_serves_more():
+    """Share 0 gives the sessions of a fleet without the field (the policy draws from a stream
+    of its own); share 1 serves every session in full, each charging session ending
+    unplug_grace_h after a full-power charge of its need."""
+    idx = pd.date_range("2026-01-05", periods=24 * 7, freq="h")
+    base = simulate_fleet(EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart"), idx, seed=3)
+    off = simulate_fleet(EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart",
+                                            unplug_when_full_share=0.0, unplug_grace_h=2.0), idx, seed=3)
+    np.testing.assert_array_equal(base["e_cum_min_kwh"], off["e_cum_min_kwh"])
+    np.testing.assert_array_equal(base["p_charge_max_kw"], off["p_charge_max_kw"])
+    assert base.attrs["sessions_unserved"] > 0
+    spec = EVFleetSpec.preset("employee_car", 60, chargers=20, mode="smart", unplug_when_full_share=1.0)
+    on = simulate_fleet(spec, idx, seed=3)
+    assert on.attrs["sessions_unserved"] == 0
+    assert on.attrs["energy_delivered_kwh"] == pytest.approx(on.attrs["energy_need_kwh"])
+    assert on.attrs["sessions_unplugged_when_full"] == on.attrs["sessions"]
+    s = fleet_sessions(spec, idx, seed=3)
+    p_b = spec.charger_kw * spec.charger_efficiency
+    assert s["served"].all()
+    assert ((s["departure_h"] - s["connect_h"]) <= s["need_kwh"] / p_b + 0.5 + 1e-9).all()
+    np.testing.assert_allclose(s["promise_kwh"], s["need_kwh"])

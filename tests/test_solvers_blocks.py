@@ -292,3 +292,24 @@ def test_representative_days_reproduce_a_periodic_year():
     red = solve(agg.problem)
     assert red.objective_cny == pytest.approx(full.objective_cny, rel=1e-6)
     assert red.sizes["battery_kwh"]["battery"] == pytest.approx(full.sizes["battery_kwh"]["battery"], rel=1e-4)
+
+
+def test_ev_forced_charging_is_a_lower_bound():
+    """The smart fleet of ev_problem charges its 15 kWh in the cheap hours 1-2 (cost 13).
+    A vehicle that plugs in late forces 5 kW in hour 3 whatever the schedule
+    (``p_charge_min_kw``): that charging at 1.0 instead of 0.2 adds 5·0.8 = 4 CNY, and
+    only 10 kW are left for the cheap hours (cost 13 - 1 + 5 = 17 CNY)."""
+    p = ev_problem("smart")
+    p.ev_fleets[0].p_charge_min_kw = np.array([0.0, 0.0, 0.0, 5.0])
+    r = solve(p)
+    ch = r.dispatch["p_ev_charge_kw"].sel(ev_fleet="staff").values
+    assert ch[3] == pytest.approx(5.0, abs=1e-6)
+    assert ch[1] + ch[2] == pytest.approx(10.0, abs=1e-6)
+    assert r.objective_cny == pytest.approx(17.0, rel=REL)
+
+
+def test_ev_forced_charging_above_the_power_bound_is_refused():
+    p = ev_problem("smart", p_charge_max=4.0)
+    p.ev_fleets[0].p_charge_min_kw = np.array([0.0, 0.0, 0.0, 5.0])
+    with pytest.raises(ValueError, match="p_charge_min_kw exceeds p_charge_max_kw"):
+        solve(p)

@@ -316,6 +316,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
             p_charge_max_kw=sel["ev_p_charge_max_kw"].to_numpy(),
             e_cum_min_kwh=ev_lower_envelope(sel), e_cum_max_kwh=sel["ev_e_cum_max_kwh"].to_numpy(),
             p_discharge_max_kw=sel["ev_p_discharge_max_kw"].to_numpy() if mode == "v2g" else None,
+            p_charge_min_kw=sel["ev_p_charge_min_kw"].to_numpy() if "ev_p_charge_min_kw" in sel else None,
             eta_charge=float(sel["ev_eta_charge"]), eta_discharge=float(sel["ev_eta_discharge"]),
             v2g_degradation_cny_per_kwh=float(sel["ev_v2g_degradation_cost_cny_per_kwh"]), mode=mode,
             chargers=float(f.n_chargers), v2g_share=share, v2g_charger_cost=v2g_cost))
@@ -342,6 +343,14 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     if not baseline and sc.costs.waste_heat_exchanger is None and any(w.direct_use for w in waste):
         notes.append("waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their "
                      "investment is not in the capex and cost totals")
+    for f in fleets:
+        if f.mode != "uncontrolled" and f.p_charge_min_kw is not None and float(np.sum(f.p_charge_min_kw)) > 0:
+            notes.append(
+                f"EV fleet '{f.name}': the sizing holds its charging in each hour between what its vehicles' "
+                f"sessions force ({float(np.sum(f.p_charge_min_kw)) * 1e-3:,.1f} MWh in the horizon: vehicles with "
+                "less than an hour of laxity, such as those plugging in late after a wait for a charger) and what "
+                "the connected vehicles can take (each within its charger's power and its need), not only within "
+                "the fleet's aggregate envelope")
     heat_import = district_heat_kw(prof)
     n_months = len(np.unique(month))
     if T < 8760:

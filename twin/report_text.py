@@ -133,7 +133,6 @@ VAR_LABELS = {
     "building_fuel_heating_kw": ("供暖燃料/外购热", "Heating fuel / district heat"),
     "building_t_indoor_c": ("室内温度", "Indoor temperature"),
     "ev_p_uncontrolled_kw": ("到站即充功率", "Charging on arrival"),
-    "ev_p_charge_max_kw": ("可用充电功率", "Connected charger power"),
     "ev_p_discharge_max_kw": ("可用V2G功率", "Available V2G power"),
     "ev_e_cum_min_kwh": ("累计充电量下限", "Cumulative energy, lower bound"),
     "ev_e_cum_max_kwh": ("累计充电量上限", "Cumulative energy, upper bound"),
@@ -976,11 +975,6 @@ PHRASES.update({
         "成本沿用规划方案的投资、运维、绿电和绿证；所需抵消量使运行后的剩余排放降到规划方案的净排放",
     "stores start where the plan's cyclic year ends; the last window of the year values nothing left in them":
         "储能从规划方案循环年的终点状态开始；全年最后一个窗口不计剩余储能的价值",
-    "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); the plant "
-    "charges each vehicle by its session and keeps promises first, which can raise imports and peaks where the "
-    "aggregate plan cannot be split among the vehicles":
-        "电动汽车车队：滚动优化按车队的聚合包络（外近似）安排；实际按每辆车的充电会话充电并优先兑现承诺，"
-        "聚合计划无法分配到各车时可能增加购电和峰值",
 })
 
 TEXT.update({
@@ -1347,3 +1341,48 @@ PHRASES["GB/T 32150—2025 default for heat without a measured factor [gbt-32150
     "GB/T 32150—2025 对无实测值热力的缺省值 [gbt-32150-2025]；910号附件4未给出"
 PHRASES["waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their investment is not "
         "in the capex and cost totals"] = "余热换热器按零成本配置（未给出 costs.waste_heat_exchanger）：其投资未计入初始投资与成本合计"
+# EV charger queue, sizing bounds and the rolling horizon's window on the sessions (all zh of this change)
+PHRASES.update({
+    "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation; "
+    "operation.mpc_ev_window: aggregate); the plant charges each vehicle by its session and keeps promises first, "
+    "which can raise imports and peaks where the aggregate plan cannot be split among the vehicles":
+        "电动汽车车队：滚动优化按车队的聚合包络（外近似；operation.mpc_ev_window: aggregate）安排；实际按每辆车的"
+        "充电会话充电并优先兑现承诺，聚合计划无法分配到各车时可能增加购电和峰值",
+    "rolling horizon: among hours of one price the window discharges the batteries as late as it can (1e-4 "
+    "CNY/kWh more per hour before the window's end), so that energy is left for the last hours of a peak-price "
+    "block when the load comes in above its forecast":
+        "滚动优化：同价时段中窗口尽量推迟电池放电（距窗口末每提前一小时每 kWh 多计 1e-4 元），"
+        "使负荷高于预测时峰价时段的最后几小时仍有电量可用",
+    "EV fleets in the rolling horizon's window: each fleet's envelope is rebuilt every hour from its vehicles' "
+    "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
+    "plugs in later), so energy one vehicle received ahead does not count for another's need "
+    "(operation.mpc_ev_window)":
+        "滚动优化窗口中的电动汽车车队：每小时按各车的充电会话重建车队包络（每辆已接入车辆离站前尚需的电量，"
+        "以及充电桩排队后稍后接入的车辆），一辆车提前充入的电量不再抵作另一辆车的需求（operation.mpc_ev_window）",
+})
+PATTERNS.extend([
+    (r"^EV fleet '(?P<n>.+)': the sizing holds its charging in each hour between what its vehicles' sessions force "
+     r"\((?P<x>[\d,.]+) MWh in the horizon: vehicles with less than an hour of laxity, such as those plugging in "
+     r"late after a wait for a charger\) and what the connected vehicles can take \(each within its charger's power "
+     r"and its need\), not only within the fleet's aggregate envelope$",
+     "电动汽车车队“{n}”：定容时每小时的充电量介于各车充电会话必须的充电量（计算期内 {x} MWh：松弛时间不足一小时的"
+     "车辆，例如排队等桩后才接入的车辆）与已接入车辆可接受的充电量（每辆车不超过其充电桩功率和其需求）之间，"
+     "而不仅受车队聚合包络约束"),
+])
+PATTERNS.extend([
+    (r"^EV fleet '(?P<n>.+)': (?P<w>[\d,]+) of (?P<s>[\d,]+) sessions waited for a charger \(mean (?P<h>[\d.]+) h\) "
+     r"and (?P<u>[\d,]+) found none before leaving; every vehicle keeps its charger until it leaves "
+     r"\(ev_fleets\[\]\.unplug_when_full_share: 0\)$",
+     "电动汽车车队“{n}”：{s} 次充电会话中 {w} 次排队等桩（平均 {h} 小时），{u} 次离开前未等到充电桩；"
+     "每辆车占用充电桩直到离开（ev_fleets[].unplug_when_full_share: 0）"),
+    (r"^EV fleet '(?P<n>.+)': (?P<w>[\d,]+) of (?P<s>[\d,]+) sessions waited for a charger \(mean (?P<h>[\d.]+) h\) "
+     r"and (?P<u>[\d,]+) found none before leaving; (?P<p>\d+) % of the vehicles free their charger (?P<g>[\d.]+) h "
+     r"after a full-power charge of their need would have ended \(ev_fleets\[\]\.unplug_when_full_share, "
+     r"unplug_grace_h\)$",
+     "电动汽车车队“{n}”：{s} 次充电会话中 {w} 次排队等桩（平均 {h} 小时），{u} 次离开前未等到充电桩；"
+     "{p}% 的车辆在按满功率充足所需电量后 {g} 小时让出充电桩（ev_fleets[].unplug_when_full_share、unplug_grace_h）"),
+])
+VAR_LABELS.update({
+    "ev_p_charge_max_kw": ("在桩车辆可接受充电功率", "Charging power the connected vehicles can take"),
+    "ev_p_charge_min_kw": ("会话必须充电功率", "Charging the sessions force"),
+})

@@ -12,10 +12,18 @@ by the end of each step):
     \quad d_{f,t} = \underline{E}_{f,t} - \underline{E}_{f,t-1},\quad x_{f,-1} = 0
 
     0 \le x_{f,t} \le \overline{E}_{f,t} - \underline{E}_{f,t},\quad
-    0 \le P^{ch}_{f,t} \le \overline{P}^{ch}_{f,t},\quad
+    \underline{P}^{ch}_{f,t} \le P^{ch}_{f,t} \le \overline{P}^{ch}_{f,t},\quad
     0 \le P^{dis}_{f,t} \le \overline{P}^{dis}_{f,t}
 
     C^{V2G} = c_{deg} \sum_t w_t\Delta t\, P^{dis}_{f,t}
+
+The power bounds are sums over the fleet's sessions, not counts of chargers:
+:math:`\overline{P}^{ch}` is what the connected vehicles can take in the hour (each at most
+its charger's power and its requirement) and :math:`\underline{P}^{ch}` what their sessions
+force whatever the schedule (a vehicle with less than an hour of laxity, e.g. one that plugged
+in late after waiting for a charger); without them the aggregate envelope lets energy given
+earlier to one vehicle count for another's forced charging (``p_charge_min_kw``; None = 0; not
+in the elastic model).
 
 This is the same LP as bounding :math:`E` directly, but :math:`x` stays of the order of
 one day's energy while :math:`E` grows to the annual total (bounds up to 5e5 kWh in the
@@ -89,8 +97,11 @@ def add(ctx: ModelContext) -> None:
             e_end = f.e_cum_offset_kwh + f.eta_charge * ctx.dt * float(fixed_ch[i].sum())
             states[f.name] = (lambda sol, f=f: f.e_cum_offset_kwh, lambda sol, e=e_end: e)
             continue
-        ch = ctx.var(f"p_ev_charge_{f.name}", lb=0.0,
-                     ub=np.asarray(f.p_charge_max_kw, float).clip(min=0))
+        ub = np.asarray(f.p_charge_max_kw, float).clip(min=0)
+        # what the sessions force (a late plug-in): not relaxed by the elastic model's shortfall
+        lb = (0.0 if f.p_charge_min_kw is None or ctx.elastic
+              else np.minimum(np.asarray(f.p_charge_min_kw, float).clip(min=0), ub))
+        ch = ctx.var(f"p_ev_charge_{f.name}", lb=lb, ub=ub)
         dis = None
         if f.mode == "v2g" and f.p_discharge_max_kw is not None:
             pmax = np.asarray(f.p_discharge_max_kw, float).clip(min=0)

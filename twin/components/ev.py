@@ -276,6 +276,19 @@ class EVFleetSpec(BaseModel):
         0.25, ge=0, le=24,
         description="Shortest stay; a drawn departure earlier than arrival + this is moved to it [h]",
     )
+    unplug_when_full_share: float = Field(
+        0.0, ge=0, le=1,
+        description="Share of sessions whose driver (or the depot's staff) frees the charger once the vehicle "
+        "is charged: it is unplugged unplug_grace_h after a full-power charge of its need would have ended "
+        "(an idle fee, 占位费, or a depot's rotation), so a waiting vehicle gets the charger then; its "
+        "charging must be done by that time. 0 (default): every vehicle keeps its charger until it leaves [-]",
+    )
+    unplug_grace_h: float = Field(
+        0.5, ge=0, le=24,
+        description="Time a vehicle that frees its charger when charged stays plugged in after a full-power "
+        "charge of its need would have ended (the idle-fee grace period; the smart charging's laxity for "
+        "such a session) [h]",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -435,12 +448,14 @@ def draw_sessions(spec: EVFleetSpec, day_types: list[str], *, seed: int = 0,
 
 
 def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers: int,
-                      n_bidirectional: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                      n_bidirectional: int = 0, hold_h: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate first-come-first-served access to shared chargers with simpy.
 
     A vehicle requests a charger on arrival, waits in a FIFO queue while all are
-    taken, holds the charger until its departure and leaves unserved if none frees
-    up before it departs. Free bidirectional chargers are handed out first.
+    taken, holds the charger until its departure (or for ``hold_h`` after plugging in,
+    whichever comes first: a vehicle unplugged once charged) and leaves unserved if none
+    frees up before it departs. Free bidirectional chargers are handed out first.
 
     Parameters
     ----------
@@ -450,6 +465,9 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
         Number of charge points [-].
     n_bidirectional : int
         How many of them are bidirectional [-].
+    hold_h : numpy.ndarray, optional
+        Longest time each session keeps its charger after plugging in [h] (inf: until it
+        departs); None = every session until it departs.
 
     Returns
     -------
@@ -470,6 +488,7 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
     order = np.argsort(arrival_h, kind="stable")
     arr_list = arrival_h[order].tolist()
     dep_list = departure_h[order].tolist()
+    hold_list = (np.full(n, np.inf) if hold_h is None else np.asarray(hold_h, float)[order]).tolist()
     env = simpy.Environment(initial_time=arr_list[0])
     store = simpy.PriorityStore(env)
     for k in range(n_chargers):
@@ -488,7 +507,7 @@ def run_charger_queue(arrival_h: np.ndarray, departure_h: np.ndarray, n_chargers
         item = get.value
         connect_sorted[i] = env.now
         bidir_sorted[i] = item.priority == 0
-        wait = dep_list[i] - env.now
+        wait = min(dep_list[i] - env.now, hold_list[i])
         if wait > 0:
             yield timeout(wait)
         store.put(item)
@@ -562,6 +581,52 @@ def _session_table(spec: EVFleetSpec, sessions: pd.DataFrame, connect: np.ndarra
         "head": headroom - pre, "depth": depth + pre, "p_b": p_b,
         "p_db": (p_grid / eta) if v2g else 0.0,
     }
+
+
+def _session_hour_bounds(t: dict[str, Any], n_steps: int, *, v2g: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per-hour bounds of the fleet's charging that the vehicles' own sessions set [kWh battery
+    side per hour], whatever the schedule; each sums over the sessions connected in the hour.
+
+    * ``take``: what the connected vehicles can take in the hour, each at most its charger's
+      power over its part of the hour and at most its requirement (``min(P_b·o, R)``; a
+      bidirectional session in V2G mode may take its charger's power: what it gives back it
+      takes again). The count of connected chargers alone lets a vehicle that needs little
+      (or one that is full) lend its charger's power to another.
+    * ``forced``: what each vehicle must receive in the hour even if it charged at full power
+      in every other hour of its session, ``P_b·max(o − λ, 0)`` with ``o`` the part of the
+      hour it is connected and ``λ = dwell − R/P_b`` its laxity [h] (non-zero only where
+      ``λ`` < 1 h: vehicles that plug in late, after a wait for a charger, or need nearly
+      all their stay). The fleet envelope alone lets energy given earlier to another vehicle
+      count for it.
+
+    Both are bounds the sum of individual schedules keeps and the sum of the envelopes does
+    not; each vehicle's charge-on-arrival keeps them.
+    """
+    p_b = t["p_b"]
+    m = t["served"] & (t["dep"] > 0.0) & (t["dep"] > t["c0"])
+    c, d, req = t["c0"][m], t["dep"][m], np.clip(t["req"][m], 0.0, None)
+    bid = t["bidir"][m] if v2g else np.zeros(c.size, dtype=bool)
+    lax = np.clip((d - c) - req / p_b, 0.0, None)
+    take = np.zeros(n_steps)
+    forced = np.zeros(n_steps)
+    if c.size == 0:
+        return take, forced
+    h0 = np.floor(c).astype(np.int64)
+    span = int(np.ceil(float(np.max(d - h0)))) + 1
+    for k in range(span):
+        h = h0 + k
+        ov = np.clip(np.minimum(d, h + 1.0) - np.maximum(c, h), 0.0, 1.0)
+        ok = (ov > 0.0) & (h < n_steps)
+        if not ok.any():
+            if np.all(h >= n_steps) or np.all(h + 0.0 >= d):
+                break
+            continue
+        hk = h[ok]
+        cap = np.where(bid[ok], p_b * ov[ok], np.minimum(p_b * ov[ok], req[ok]))
+        take += np.bincount(hk, weights=cap, minlength=n_steps)[:n_steps]
+        forced += np.bincount(hk, weights=p_b * np.clip(ov[ok] - lax[ok], 0.0, None),
+                              minlength=n_steps)[:n_steps]
+    return take, np.minimum(forced, take)
 
 
 def _envelope_ramps(t: dict[str, Any], *, which: str) -> tuple[np.ndarray, np.ndarray]:
@@ -639,9 +704,21 @@ def _simulate_sessions_uncached(spec: EVFleetSpec, index: pd.DatetimeIndex, dts:
     else:
         prior = day_list[-1]  # caller-defined calendar: the cyclic guess
     sessions = draw_sessions(spec, day_list, seed=seed, prior_day_type=prior)
-    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(),
-                                       sessions["departure_h"].to_numpy(),
-                                       spec.n_chargers, spec.n_bidirectional)
+    hold, movers = None, np.zeros(len(sessions), dtype=bool)
+    if spec.unplug_when_full_share > 0 and len(sessions):
+        # a stream of its own: the sessions' draws stay those of a fleet without the policy
+        movers = np.random.default_rng([int(seed), 0x5EA7]).random(len(sessions)) < spec.unplug_when_full_share
+        p_b = spec.charger_kw * spec.charger_efficiency
+        hold = np.where(movers, sessions["need_kwh"].to_numpy() / p_b + spec.unplug_grace_h, np.inf)
+    dep = sessions["departure_h"].to_numpy()
+    connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(), dep,
+                                       spec.n_chargers, spec.n_bidirectional, hold_h=hold)
+    if hold is not None:
+        # the charging session ends when the charger is freed (the vehicle itself stays parked)
+        sessions = sessions.copy()
+        freed = movers & np.isfinite(connect)
+        sessions["departure_h"] = np.where(freed, np.minimum(dep, connect + np.where(freed, hold, 0.0)), dep)
+    sessions["unplugs_when_full"] = movers
     return sessions, _session_table(spec, sessions, connect, bidir)
 
 
@@ -667,7 +744,8 @@ def fleet_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         ``promise_kwh`` (the part of the need that fits into the connection: the
         envelope's requirement ``R``) [kWh], ``pre_kwh`` (received before the horizon
         starts, spin-up sessions) [kWh], ``arrival_soc`` [-], ``bidirectional`` (bool),
-        ``served`` (bool).  Attributes ``p_battery_kw`` (battery-side charge power per
+        ``served`` (bool), ``unplugs_when_full`` (bool: the charger is freed once the vehicle is
+        charged, ``departure_h`` is then that time, see ``EVFleetSpec.unplug_when_full_share``).  Attributes ``p_battery_kw`` (battery-side charge power per
         charger) [kW], ``eta`` [-], ``battery_kwh`` [kWh], ``v2g_min_soc`` [-].
     """
     index = pd.DatetimeIndex(index)
@@ -691,6 +769,7 @@ def fleet_sessions(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "arrival_soc": sessions["arrival_soc"].to_numpy()[keep],
         "bidirectional": (t["bidir"] & (spec.mode == "v2g"))[keep],
         "served": t["served"][keep],
+        "unplugs_when_full": sessions["unplugs_when_full"].to_numpy()[keep],
     })
     df.attrs.update({"p_battery_kw": float(t["p_b"]), "eta": float(spec.charger_efficiency),
                      "battery_kwh": float(spec.battery_kwh),
@@ -790,6 +869,7 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     c0, dep = t["c0"], t["dep"]
     ones = np.ones(served.sum())
     n_conn = _interval_integral(c0[served], dep[served], ones, edges)
+    p_take, p_forced = _session_hour_bounds(t, n_steps, v2g=spec.mode == "v2g")
     bid = t["bidir"] & (spec.mode == "v2g")
     n_bid = _interval_integral(c0[bid], dep[bid], np.ones(bid.sum()), edges)
     q_end = np.where(served, t["c"], dep)
@@ -820,6 +900,10 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "sessions": len(sessions),
         "sessions_unserved": int((~served).sum()),
         "sessions_need_capped": int(sessions["need_capped"].sum()),
+        "sessions_waited": int((served & (t["c"] > sessions["arrival_h"].to_numpy() + 1e-9)).sum()),
+        "sessions_unplugged_when_full": int((sessions["unplugs_when_full"].to_numpy() & served).sum()),
+        "unplug_when_full_share": float(spec.unplug_when_full_share),
+        "unplug_grace_h": float(spec.unplug_grace_h),
         "energy_need_kwh": need_total,
         "energy_delivered_kwh": delivered_total,
         "energy_unserved_kwh": float(np.sum(t["need"] - t["delivered"])),
@@ -834,8 +918,12 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     ds = xr.Dataset(
         {
             "p_uncontrolled_kw": da(p_unc, "kW", "EV charging power, charge on arrival (grid side)"),
-            "p_charge_max_kw": da(n_conn * p_grid, "kW",
-                                  "rated power of chargers with a vehicle connected"),
+            "p_charge_max_kw": da(np.minimum(p_take / eta, n_conn * p_grid), "kW",
+                                  "charging power the connected vehicles can take: each at most its "
+                                  "charger's power and its requirement (grid side)"),
+            "p_charge_min_kw": da(p_forced / eta, "kW",
+                                  "charging the vehicles' sessions force whatever the schedule: each "
+                                  "vehicle's hours with less than an hour of laxity (grid side)"),
             "p_discharge_max_kw": da(n_bid * p_grid, "kW",
                                      "rated V2G power of bidirectional chargers with a vehicle "
                                      "connected"),

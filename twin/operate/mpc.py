@@ -36,17 +36,24 @@ hours of the plan.  The window:
 * knows a fault from the hour it starts, with its duration (the asset's columns, or the
   grid's, are fixed at 0 for the rest of the fault within the window).
 
-The EV fleets are planned on their envelopes (the plan's sessions, known in advance);
-the plant shares each fleet's set-point among the vehicles. The envelope is an aggregate
-(an outer approximation: energy given to one vehicle counts for another's need), so the
-window also gets as lower bounds of each fleet's charging what the vehicles' own sessions
-force whatever the schedule (:meth:`MPCController._forced_ev`). Among hours of one price the
+The EV fleets are planned on envelopes rebuilt every hour from the vehicles' sessions
+(:meth:`MPCController._ev_window`: the connected vehicles' states and the charger queue's
+later plug-ins; ``ev_window="aggregate"`` keeps the plan's fleet envelope, an outer
+approximation where energy given to one vehicle counts for another's need); the plant shares
+each fleet's set-point among the vehicles. The window also gets as lower bounds of each
+fleet's charging what the vehicles' own sessions force whatever the schedule
+(:meth:`MPCController._forced_ev`). Among hours of one price the
 window charges the vehicles as early as it can: each kWh of EV charging at window hour
 ``k`` costs ``ev_early_cny_per_kwh_h · k`` more (1e-4 CNY/kWh per hour, at most 0.005
 CNY/kWh over 48 h: it only breaks ties). Without it the LP's choice among equally priced
 night hours fell on the latest (the lower envelope): charging in the last hours before
 departure, at the threshold, where a load above its forecast leaves the promises no room
-but a new monthly peak.
+but a new monthly peak. Likewise the batteries discharge late among hours of one price
+(``battery_late_cny_per_kwh_h``, 1e-4 CNY/kWh per hour before the window's end): without it
+the window's choice among the hours of a long peak-price block fell on the first, and where
+the load then came in above its forecast the energy it needed for the block's last hours
+(Guangzhou: 17 h, where cars that waited for a charger must charge at once) was gone; the
+demand charge of that peak costs far more than the block's price spread, which is none.
 """
 
 from __future__ import annotations
@@ -85,13 +92,23 @@ class MPCController:
     ev_forced : bool
         Bound each fleet's charging in the window from below by what the vehicles' sessions
         force (:meth:`_forced_ev`).
+    battery_late_cny_per_kwh_h : float
+        Cost added per kWh of battery discharge and hour it comes before the window's last
+        hour [CNY/kWh/h]: among hours of one price, discharge late (0: no preference).
+    ev_window : str
+        ``sessions`` (default): each fleet's envelope in the window is built every hour from
+        its vehicles' sessions (:meth:`_ev_window`: the connected vehicles' remaining needs
+        and those still to come, from the charger queue); ``aggregate``: the sizing's fleet
+        envelope with the energy delivered so far carried in (energy one vehicle received
+        ahead counts for another's need).
     """
 
     name = "mpc"
 
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
                  value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None,
-                 peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True):
+                 peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True,
+                 ev_window: str = "sessions", battery_late_cny_per_kwh_h: float = 1e-4):
         self.problem = problem
         self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
@@ -101,7 +118,11 @@ class MPCController:
         self.options = options
         self.peak_hold = bool(peak_hold)
         self.ev_early = float(ev_early_cny_per_kwh_h)
+        self.battery_late = float(battery_late_cny_per_kwh_h)
         self.ev_forced = bool(ev_forced)
+        if ev_window not in ("sessions", "aggregate"):
+            raise ValueError(f"ev_window {ev_window!r}: expected 'sessions' or 'aggregate'")
+        self.ev_window = ev_window
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         from solvers.rolling import RollingWindow, column_component, content_component
@@ -221,6 +242,8 @@ class MPCController:
         return off
 
     def _solve(self, t0: int) -> None:
+        from solvers.rolling import column_component as cc
+
         park, s, fc, H = self.park, self.state, self.fc, self.H
         tp = time.perf_counter()
         n = min(H, park.T - t0)
@@ -246,12 +269,17 @@ class MPCController:
             rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
         state = {self.comp_b[n]: v for n, v in s.battery_kwh.items()}
         state.update({self.comp_t[n]: v for n, v in s.tes_kwh.items()})
+        ev_rhs, ev_ub = {}, {}
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
+            if self.ev_window == "sessions" and f.mode != "uncontrolled":
+                drain, width, p_max = self._ev_window(f, t0, n)
+                state[self.comp_ev[f.name]] = 0.0
+                ev_rhs[self.comp_ev[f.name]] = drain
+                ev_ub[self.comp_ev[f.name]] = width
+                ev_ub[cc("ev_charge", f.name)] = p_max
         off = self._outages(t0, n)
-        from solvers.rolling import column_component as cc
-
         m0 = int(park.month[t0])
         later = park.month[t0:t0 + n]
         m1 = int(later[later != m0][0]) if np.any(later != m0) else None
@@ -268,8 +296,13 @@ class MPCController:
         if self.ev_early > 0:  # among hours of one price, charge the vehicles early
             ramp = self.ev_early * np.arange(n)
             col_cost = {cc("ev_charge", f.name): ramp for f in park.fleets if f.mode != "uncontrolled"}
+        if self.battery_late > 0:  # among hours of one price, discharge the batteries late
+            late = self.battery_late * np.arange(n)[::-1]
+            col_cost = dict(col_cost or {})
+            col_cost.update({cc("battery_discharge", b["name"]): late for b in park.batteries})
+        col_ub.update(ev_ub)
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off, col_cost=col_cost,
-                             col_lb=col_lb,
+                             col_lb=col_lb, state_rhs=ev_rhs or None,
                              terminal_value=self._terminal(t0), month_peak_kw=self._threshold(t0),
                              next_month_peak_kw=self.peak_targets.get(m1, 0.0) if m1 is not None else 0.0,
                              full_dispatch=False)
@@ -287,6 +320,55 @@ class MPCController:
             months = park.month[t0:t0 + k]
             self.hold = np.where(months == months[0], p_cur, p_next)
         self.python_s += time.perf_counter() - tp
+
+    def _ev_window(self, f, t0: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fleet ``f``'s envelope in window hours ``t0 .. t0+n-1`` built on its vehicles'
+        sessions: the connected vehicles with the energy each still needs by its departure
+        (and, bidirectional, what it can give and take), and those the charger queue plugs in
+        later in the window with their promises (:attr:`_sched`).
+
+        Each vehicle's cumulative net energy from the start of the window [kWh battery side]
+        lies between its latest-start curve ``l(k) = max(−D, −P_d·(τ_k − s), R − P_b·(d − τ_k))``
+        and ``u(k) = min(P_b·(τ_k − s), H, R + P_d·(d − τ_k))`` (``τ_k`` the end of window hour
+        ``k``, ``s`` its start in the window, ``d`` departure, ``R`` the energy still
+        promised, ``H`` its headroom and ``D`` what V2G may take, both 0 beyond ``R`` without
+        V2G; ``l = u = R`` after departure). Summed over the vehicles from their states, not
+        from the plan's sessions: energy a vehicle received ahead of its own curve no longer
+        counts for another's need, as it does in the fleet's aggregate envelope.
+
+        Returns
+        -------
+        (drain, width, p_max)
+            The window's drain ``L(k) − L(k−1)`` [kWh], width ``U(k) − L(k)`` [kWh] (the store
+            starts the window empty) and the charging the vehicles can take in each hour
+            (each at most its charger's power over its part of the hour and what it can still
+            take) [kW grid side].
+        """
+        s = self.state
+        p_b, eta = f.p_charger_kw * f.eta, f.eta
+        p_d = f.p_charger_kw / eta if f.mode == "v2g" else 0.0
+        veh = s.vehicles(f.name)
+        need, start, dep, head, depth = [], [], [], [], []
+        if veh is not None and veh["need"].size:
+            bid = veh["bidir"] & (p_d > 0)
+            need.append(veh["need"])
+            start.append(np.maximum(veh["start"], t0))
+            dep.append(veh["dep"])
+            head.append(np.where(bid, np.maximum(veh["head"], veh["need"]), veh["need"]))
+            depth.append(np.where(bid, np.clip(veh["energy"], 0.0, None), 0.0))
+        conn, dp, promise = self._sched[f.name]
+        lo, hi = np.searchsorted(conn, [t0 + 1, t0 + n])  # hour t0's plug-ins are connected
+        if hi > lo:  # plugging in later in the window (the queue's plug-in times)
+            need.append(promise[lo:hi])
+            start.append(conn[lo:hi])
+            dep.append(dp[lo:hi])
+            head.append(promise[lo:hi])
+            depth.append(np.zeros(hi - lo))
+        if not need:
+            z = np.zeros(n)
+            return z, z, z
+        return window_envelope(*(np.concatenate(x) for x in (need, start, dep, head, depth)),
+                               p_b=p_b, p_d=p_d, eta=eta, t0=t0, n=n)
 
     def _forced_ev(self, f, t0: int, n: int) -> np.ndarray:
         """Grid-side charging [kW] of fleet ``f`` in window hours ``t0 .. t0+n-1`` that the
@@ -389,6 +471,8 @@ class MPCController:
                                    else "month peak so far") + "; charging held to it on the measured import"
                 + ("; batteries discharge in real time to hold it, above the window's reserve for its "
                    "planned peak shaving" if self.peak_hold else ""),
+                "ev_window": self.ev_window, "ev_early_cny_per_kwh_h": self.ev_early,
+                "battery_late_cny_per_kwh_h": self.battery_late,
                 "windows_solved": w.n_solves, "window_build_s": self.build_s,
                 "highs_s": w.solve_s, "update_s": w.update_s, "python_s": self.python_s,
                 "mean_window_solve_ms": 1e3 * w.solve_s / n,
@@ -396,3 +480,49 @@ class MPCController:
                 "windows_not_optimal": self.status_bad,
                 "unserved_planned_kwh": self.unserved_planned,
                 "window_columns": int(w.n_col), "window_rows": int(w.n_row)}
+
+
+def window_envelope(need, start, dep, head, depth, *, p_b: float, p_d: float, eta: float, t0: int,
+                    n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drain, width and charging power of a fleet's window over hours ``t0 .. t0+n-1`` from its
+    vehicles (:meth:`MPCController._ev_window`): per vehicle the energy ``need`` [kWh battery
+    side] still promised, ``start`` (at least ``t0``) and ``dep`` [h], ``head`` (what it can
+    take: ``need`` without V2G) and ``depth`` (what V2G may take from it, 0 without) [kWh];
+    ``p_b`` and ``p_d`` the battery-side charging and V2G power of a charger [kW] (``p_d`` 0
+    without V2G), ``eta`` the charging efficiency.
+
+    The curves are summed as ramps (:func:`twin.components.ev._envelope_ramps`, the sizing's
+    own per-session curves) evaluated at the ends of the window hours, so the cost grows with
+    the number of vehicles, not with vehicles × hours.
+    """
+    from twin.components.ev import _envelope_ramps, _ramp_sum
+
+    need, start, dep, head, depth = (np.asarray(x, float) for x in (need, start, dep, head, depth))
+    if need.size == 0:
+        z = np.zeros(n)
+        return z, z, z
+    bid = (depth > 0) | (head > need + 1e-9)
+    # what cannot be reached at full power before departure is short anyway (the plant records it)
+    need = np.minimum(need, p_b * np.clip(dep - start, 0.0, None))
+    head = np.maximum(head, need)
+    tab = {"served": np.ones(need.size, bool), "dep": dep, "c0": start, "req": need, "head": head,
+           "depth": depth, "bidir": bid, "p_b": p_b, "p_db": p_d}
+    tau = t0 + np.arange(1, n + 1, dtype=float)
+    U = _ramp_sum(*_envelope_ramps(tab, which="max"), tau)
+    L = np.minimum(_ramp_sum(*_envelope_ramps(tab, which="min"), tau), U)
+    drain = np.diff(np.r_[0.0, L])
+    # charging each vehicle can take in each hour: its charger's power over its part of the hour,
+    # at most what it can still take (a bidirectional vehicle: its charger's power)
+    cap = np.where(bid, np.inf, head)
+    hs = np.floor(start).astype(np.int64) - t0
+    hd = np.floor(dep).astype(np.int64) - t0
+    one = hs == hd
+    part = np.where(one, np.minimum(p_b * (dep - start), cap), np.minimum(p_b * (hs + t0 + 1 - start), cap))
+    last = np.where(one, 0.0, np.minimum(p_b * (dep - (hd + t0)), cap))
+    per = np.where(one, 0.0, np.minimum(p_b, cap))  # each full hour between
+
+    def at(idx, w):
+        return np.bincount(np.clip(idx, 0, n + 1), weights=w, minlength=n + 2)
+
+    can = (at(hs, part) + at(hd, last) + np.cumsum(at(hs + 1, per) - at(hd, per)))[:n]
+    return drain, np.clip(U - L, 0.0, None), can / eta

@@ -60,4 +60,9 @@ class OperationSpec(_Strict):
         "laxity first; full year: Qingdao cost gap +22.1 % -> +12.3 %, Guangzhou +13.0 % -> +8.0 %, but Suzhou "
         "+1.9 % -> +2.2 %); 'deadline' charges what the promises need by departure, and everything in valley "
         "hours or with PV surplus (the rule before session planning)")
+    mpc_ev_window: Literal["sessions", "aggregate"] = Field(
+        "sessions", description="EV fleets in the rolling horizon's window [-]: 'sessions' builds each fleet's "
+        "envelope every hour from its vehicles' sessions (the energy each connected vehicle still needs by its "
+        "departure, the vehicles the charger queue plugs in later); 'aggregate' plans on the sizing's fleet "
+        "envelope, where energy one vehicle received ahead counts for another's need (the window before)")
     faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

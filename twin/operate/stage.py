@@ -148,6 +148,11 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "value_of_lost_load_source": voll_source(spec),
                      "real_time_peak_hold": spec.real_time_peak_hold,
                      "rule_ev_charging": spec.rule_ev_charging,
+                     "mpc_ev_window": spec.mpc_ev_window,
+                     # {fleet: {unplug_when_full_share, unplug_grace_h}}: who frees a charger once charged
+                     "ev_unplug_when_full": {f.name: {"share": f.unplug_when_full_share,
+                                                      "grace_h": f.unplug_grace_h}
+                                             for f in scenario.ev_fleets},
                      # {store: kWh} of each battery and thermal store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
                      "initial_tes_kwh": park.initial.get("tes_kwh", {})},
@@ -160,15 +165,17 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             "operated residual emissions to the plan's net emissions"),
             ("stores start where the plan's cyclic year ends; the last window of the year values nothing "
             "left in them"),
-            ("EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation); "
-             "the plant charges each vehicle by its session and keeps promises first, which can raise imports "
-             "and peaks where the aggregate plan cannot be split among the vehicles"),
             voll_note(voll, spec.value_of_lost_load_source),
         ] + ([peak_hold_note(spec.real_time_peak_hold)] if park.demand_charge > 0 else [])
         + ([EV_PLANNING_NOTE if spec.rule_ev_charging == "sessions" else EV_DEADLINE_NOTE]
-           if any(f.mode != "uncontrolled" for f in park.fleets) else []),
+           if any(f.mode != "uncontrolled" for f in park.fleets) else [])
+        + ([MPC_EV_WINDOW_NOTE if spec.mpc_ev_window == "sessions" else MPC_EV_AGGREGATE_NOTE]
+           if park.fleets and "mpc" in controllers else [])
+        + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else []),
         "warnings": [],
     }
+    summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
+                         if f.name in sessions and f.mode != "uncontrolled"]
     datasets, dispatch = [], {}
     for name in controllers:
         t_c = time.perf_counter()
@@ -182,7 +189,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
                                  value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
                                  peak_targets=plan_peaks if park.demand_charge > 0 else None,
-                                 peak_hold=spec.real_time_peak_hold)
+                                 peak_hold=spec.real_time_peak_hold, ev_window=spec.mpc_ev_window)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
@@ -227,6 +234,37 @@ EV_DEADLINE_NOTE = (
     "everything in valley hours or with PV surplus (operation.rule_ev_charging: deadline); the rolling "
     "horizon's window charges early among hours of one price and takes the charging that short sessions force "
     "as a lower bound")
+
+MPC_EV_WINDOW_NOTE = (
+    "EV fleets in the rolling horizon's window: each fleet's envelope is rebuilt every hour from its vehicles' "
+    "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
+    "plugs in later), so energy one vehicle received ahead does not count for another's need "
+    "(operation.mpc_ev_window)")
+MPC_BATTERY_LATE_NOTE = (
+    "rolling horizon: among hours of one price the window discharges the batteries as late as it can (1e-4 "
+    "CNY/kWh more per hour before the window's end), so that energy is left for the last hours of a peak-price "
+    "block when the load comes in above its forecast")
+MPC_EV_AGGREGATE_NOTE = (
+    "EV fleets: the rolling horizon plans on the fleet's aggregate envelope (an outer approximation; "
+    "operation.mpc_ev_window: aggregate); the plant charges each vehicle by its session and keeps promises first, "
+    "which can raise imports and peaks where the aggregate plan cannot be split among the vehicles")
+
+
+def queue_note(fleet, sessions, T: int = 8760) -> str:
+    """The sentence (summary notes, report) on fleet ``fleet``'s charger queue: sessions of the
+    year that waited for a charger, found none, and who frees a charger once charged."""
+    s = sessions[(sessions["arrival_h"] >= 0) & (sessions["arrival_h"] < T)]
+    served = s["served"].to_numpy(bool)
+    wait = (s["connect_h"] - s["arrival_h"]).to_numpy()
+    waited = served & (wait > 1e-9)
+    mean = float(wait[waited].mean()) if waited.any() else 0.0
+    head = (f"EV fleet '{fleet.name}': {int(waited.sum()):,} of {len(s):,} sessions waited for a charger "
+            f"(mean {mean:.1f} h) and {int((~served).sum()):,} found none before leaving")
+    if fleet.unplug_when_full_share > 0:
+        return (head + f"; {fleet.unplug_when_full_share * 100:.0f} % of the vehicles free their charger "
+                f"{fleet.unplug_grace_h:g} h after a full-power charge of their need would have ended "
+                "(ev_fleets[].unplug_when_full_share, unplug_grace_h)")
+    return head + "; every vehicle keeps its charger until it leaves (ev_fleets[].unplug_when_full_share: 0)"
 
 
 def voll_source(spec) -> str:
