@@ -220,12 +220,11 @@ def test_fleet_sessions_match_the_envelope():
     assert float(s["promise_kwh"][served].sum() - s["pre_kwh"][served].sum()) >= float(env["e_cum_min_kwh"][-1]) - 1e-6
 
 
-@pytest.mark.parametrize("mode", ["smart", "v2g"])
-def test_ev_promises_kept_or_reported(mode):
+def _promises_kept_by_both_controllers(prob, ses) -> None:
+    """Rule and rolling horizon under perfect forecasts: every promise kept, no EV shortfall,
+    the hourly balance closed."""
     from solvers.rolling import as_built
-    from twin.operate.faults import EVLowArrival
 
-    prob, ses, _ = _fleet_problem(mode)
     park = OperatedPark.from_problem(prob, {}, sessions=ses)
     for ctrl in (RuleController(Forecaster(_truth(park), 1, PERFECT)),
                  MPCController(as_built(prob, {}), Forecaster(_truth(park), 24, PERFECT), horizon=24)):
@@ -234,6 +233,14 @@ def test_ev_promises_kept_or_reported(mode):
         assert ev["promises_violated"] == 0 and ev["promises_kept"] > 0
         assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
         assert stats["max_abs_balance_residual_kw"] < 1e-6
+
+
+@pytest.mark.parametrize("mode", ["smart", "v2g"])
+def test_ev_promises_kept_or_reported(mode):
+    from twin.operate.faults import EVLowArrival
+
+    prob, ses, _ = _fleet_problem(mode)
+    _promises_kept_by_both_controllers(prob, ses)
     # vehicles arriving nearly empty on one day: the shortfall is reported, nothing crashes
     masks = fault_masks([EVLowArrival(kind="ev_low_arrival", start="2025-03-04 00:00", hours=24,
                                       soc_drop=0.9)], TIME)
@@ -705,7 +712,6 @@ def test_vehicles_that_free_their_charger_when_charged():
     """Half of the 30 cars free their charger half an hour after a full-power charge would have
     ended: more sessions get a charger and less waits; the freed sessions end then (their
     promise is checked at that time) and both controllers keep every promise."""
-    from solvers.rolling import as_built
 
     _, ses0, env0 = _fleet_problem()
     prob, ses, env = _fleet_problem(unplug=0.5)
@@ -718,13 +724,7 @@ def test_vehicles_that_free_their_charger_when_charged():
     p_b = s.attrs["p_battery_kw"]
     end = s["connect_h"] + s["need_kwh"] / p_b + 0.5
     assert (s["departure_h"][moved] <= end[moved] + 1e-9).all()
-    park = OperatedPark.from_problem(prob, {}, sessions=ses)
-    for ctrl in (RuleController(Forecaster(_truth(park), 1, PERFECT)),
-                 MPCController(as_built(prob, {}), Forecaster(_truth(park), 24, PERFECT), horizon=24)):
-        ds, stats = operate(park, ctrl)
-        ev = stats["ev"]["cars"]
-        assert ev["promises_violated"] == 0 and ev["promises_kept"] > 0
-        assert float(ds["e_ev_shortfall_kwh"].sum()) == 0.0
+    _promises_kept_by_both_controllers(prob, ses)
 
 
 def _window_reference(need, start, dep, head, depth, p_b, p_d, eta, t0, n):
