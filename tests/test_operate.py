@@ -472,7 +472,6 @@ def test_mpc_holds_the_peak_above_the_reserve_its_window_plans():
     10-13 h to hold 100 kW, so it keeps 80 kWh in reserve; the plant holds what the other 20 kWh
     can: import 110 kW (80 kWh left). From then the threshold is 110 kW and 10 kW at 10-13 h hold
     it: the month's peak is 110 kW."""
-    from solvers.rolling import as_built
 
     n = 48
     load = np.full(n, 100.0)
@@ -482,12 +481,7 @@ def test_mpc_holds_the_peak_above_the_reserve_its_window_plans():
     forecast[4] = 100.0
     grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.zeros(n),
                             demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
-    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
-                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
-                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.01)])
-    sizes = {"battery_kwh": {"battery": 100.0}, "battery_kw": {"battery": 50.0}}
-    ab = as_built(prob, sizes, initial_state={"battery_kwh": 100.0})
-    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
+    prob, ab, park = _full_lossless_battery(load, grid, n)
     ctrl = MPCController(ab, Forecaster({"load_kw": forecast}, 12, PERFECT), horizon=12,
                          peak_targets={3: 100.0})
     ds, stats = operate(park, ctrl)
@@ -727,6 +721,19 @@ def test_vehicles_that_free_their_charger_when_charged():
     _promises_kept_by_both_controllers(prob, ses)
 
 
+def _full_lossless_battery(load, grid, n):
+    """A park of ``load`` [kW] with a full, lossless 100 kWh / 50 kW battery: the sizing
+    problem, its as-built form for the rolling horizon and the operated park."""
+    from solvers.rolling import as_built
+
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.01)])
+    sizes = {"battery_kwh": {"battery": 100.0}, "battery_kw": {"battery": 50.0}}
+    ab = as_built(prob, sizes, initial_state={"battery_kwh": 100.0})
+    return prob, ab, OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
+
+
 def _window_reference(need, start, dep, head, depth, p_b, p_d, eta, t0, n):
     """Each vehicle's curves hour by hour (the definition in MPCController._ev_window)."""
     R, S, D, Hd, Dp = (np.asarray(x, float)[:, None] for x in (need, start, dep, head, depth))
@@ -775,7 +782,6 @@ def test_mpc_discharges_late_among_hours_of_one_price(late):
     tie-break (``battery_late_cny_per_kwh_h``) it discharges 50 kW at 16 and 17 h. Without it the
     LP's choice may fall earlier; the cost of the operated day is the same either way here (no
     demand charge), the test pins where the energy goes."""
-    from solvers.rolling import as_built
 
     n = 24
     load = np.full(n, 100.0)
@@ -783,12 +789,7 @@ def test_mpc_discharges_late_among_hours_of_one_price(late):
     forecast = np.full(n, 100.0)
     price = np.where((np.arange(n) >= 14) & (np.arange(n) < 18), 1.0, 0.3)
     grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.zeros(n), month=np.full(n, 3))
-    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
-                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
-                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.01)])
-    sizes = {"battery_kwh": {"battery": 100.0}, "battery_kw": {"battery": 50.0}}
-    ab = as_built(prob, sizes, initial_state={"battery_kwh": 100.0})
-    park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
+    prob, ab, park = _full_lossless_battery(load, grid, n)
     ctrl = MPCController(ab, Forecaster({"load_kw": forecast}, 24, PERFECT), horizon=24,
                          battery_late_cny_per_kwh_h=late)
     ds, _ = operate(park, ctrl)
