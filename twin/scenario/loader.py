@@ -353,7 +353,8 @@ def line_of(node, loc: tuple) -> int | None:
 
     ``loc`` is a location as pydantic reports it: mapping keys and list positions from the
     top (``("grid", "site.city", 0)``; ``()`` is the whole file). Where the tree ends before
-    ``loc`` does, the line of the deepest key found (best effort); ``None`` without a node.
+    ``loc`` does, the line of the deepest key found (best effort); ``None`` without a node or
+    where the file lacks the top-level key itself.
     """
     line = node.start_mark.line + 1 if node is not None else None
     for depth, key in enumerate(loc):
