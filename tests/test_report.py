@@ -349,3 +349,14 @@ def test_a_change_within_the_solvers_tolerance_reads_zero():
     assert change(1409.0 - 1.15e-7, 1409.0) == 0.0 and fmt_value(change(1409.0 - 1.15e-7, 1409.0)) == "0"
     assert change(1409.01, 1409.0) == pytest.approx(0.01)
     assert change(None, 1.0) is None and change(0.0, 0.0) == 0.0
+
+
+def test_solver_table_separates_entries_as_the_pages_language_does():
+    """The Chinese solver table joined its option and dual entries with "; "."""
+    from twin.report import _solver_table
+
+    summ = {"solver": {"status": "optimal", "duals": {"import_limit_binding_hours": 3,
+                                                      "import_limit_max_cny_per_kw": 1.5}}}
+    zh, en = _solver_table(summ, "zh"), _solver_table(summ, "en")
+    assert "；" in zh and "; " not in zh
+    assert "; " in en and "；" not in en

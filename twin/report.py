@@ -873,7 +873,8 @@ def _solver_table(summary: dict, lang: str) -> str:
             v = text("status_" + str(v), lang) if ("status_" + str(v)) in TEXT else str(v)
         elif isinstance(v, dict):
             pre = "dual_" if k == "duals" else "solver_"
-            v = "; ".join(f"{label(pre + kk, lang)} = {_solver_value(kk, vv, lang)}" for kk, vv in v.items()) or "—"
+            v = ("；" if lang == "zh" else "; ").join(
+                f"{label(pre + kk, lang)} = {_solver_value(kk, vv, lang)}" for kk, vv in v.items()) or "—"
         elif isinstance(v, float):
             v = fmt(v, 4)
         elif isinstance(v, list):
