@@ -119,9 +119,8 @@ class TwinGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            name = ctx.invoked_subcommand or ""
-            _fail(f"twin {name}: interrupted (files are written whole or not at all)".replace("twin :", "twin:"),
-                  code=130)
+            who = f"twin {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "twin"
+            _fail(f"{who}: interrupted (files are written whole or not at all)", code=130)
 
 
 @click.group(cls=TwinGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,17 +177,23 @@ def validate(files: tuple[Path, ...]) -> None:
     sys.exit(1 if bad else 0)
 
 
-def _is_sweep_file(f: Path, strict: bool = False) -> bool:
-    """A sweep file (top-level ``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a
-    scenario. Read as lines, not parsed: the scenario loader guards against hostile YAML."""
+def _top_keys(f: Path) -> set[str]:
+    """The top-level keys of a YAML file, read as lines, not parsed (the scenario loader guards
+    against hostile YAML); empty where it cannot be read (the loader then says why)."""
     import re
 
     try:
         with open(f, "rb") as fh:  # a sweep file is small; never read more than 1 MB here
             text = fh.read(1 << 20).decode("utf-8", errors="replace")
     except OSError:
-        return False  # the scenario loader says what is wrong with it
-    keys = set(re.findall(r"^([a-z_]+):", text, re.MULTILINE))
+        return set()
+    return set(re.findall(r"^([a-z_]+):", text, re.MULTILINE))
+
+
+def _is_sweep_file(f: Path, strict: bool = False) -> bool:
+    """A sweep file (top-level ``scenario:`` with ``grid:`` and/or ``monte_carlo:``), not a
+    scenario (:func:`_top_keys`)."""
+    keys = _top_keys(f)
     if "scenario" in keys or strict:  # strict: surely a sweep (told to use twin sweep)
         return "monte_carlo" in keys or ("scenario" in keys and "grid" in keys)
     # without its `scenario:` line still a sweep (then told it lacks one), not a scenario
@@ -198,15 +203,8 @@ def _is_sweep_file(f: Path, strict: bool = False) -> bool:
 
 
 def _looks_like_scenario(f: Path) -> bool:
-    """A scenario file (top-level ``park:`` or ``extends:``), read as lines as :func:`_is_sweep_file`."""
-    import re
-
-    try:
-        with open(f, "rb") as fh:
-            text = fh.read(1 << 20).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return bool(set(re.findall(r"^([a-z_]+):", text, re.MULTILINE)) & {"park", "extends"})
+    """A scenario file (top-level ``park:`` or ``extends:``; :func:`_top_keys`)."""
+    return bool(_top_keys(f) & {"park", "extends"})
 
 
 def _not_a_sweep(path: Path, command: str) -> None:
@@ -820,7 +818,6 @@ def compare(items: tuple[str, ...], out_dir: Path, lang: str, base: str | None, 
     variants_mode = Path(items[0]).suffix.lower() in (".yaml", ".yml")
     if variants_mode:
         _not_a_sweep(Path(items[0]), "twin compare")
-    if variants_mode:
         names, loaded = _compare_names(Path(items[0]), list(items[1:]))
         if base is not None and base not in names:
             _fail(f"twin compare: --base {base!r} is not among the variants ({', '.join(names)})")
@@ -1040,6 +1037,14 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
         sys.exit(1)
 
 
+def _pathway_days(ctx, param, value):
+    """``--representative-days`` of ``twin pathway``: 0 (the full year) or 4-120, as
+    ``pathway.representative_days`` (1 ended in a traceback of the run configuration)."""
+    if value is not None and 0 < value < 4:
+        raise click.BadParameter(f"{value}: expected 0 (size on the full year) or 4 to 120 linked days", ctx=ctx,
+                                 param=param)
+    return value
+
 
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
@@ -1049,7 +1054,7 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
 @click.option("--hours", type=click.IntRange(1, 8760), default=None,
               help="Model only the first N hours of each period's year (quick looks; sizes are not a plan).")
 @click.option("--representative-days", "rep_days", type=click.IntRange(0, 120), default=None,
-              callback=lambda ctx, param, v: _pathway_days(ctx, param, v),
+              callback=_pathway_days,
               help="Linked representative days each period is sized on, 4 to 120 [default: "
                    "pathway.representative_days; 0 = the full year].")
 @click.option("--variant", help="Named variant(s) of the scenario file; 'a+b' combines them.")
@@ -1121,19 +1126,10 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         click.echo(f"  present value of the pathway's cost: {res.npv_cost_cny:,.0f} CNY", err=True)
 
 
-def _pathway_days(ctx, param, value):
-    """``--representative-days`` of ``twin pathway``: 0 (the full year) or 4-120, as
-    ``pathway.representative_days`` (1 ended in a traceback of the run configuration)."""
-    if value is not None and 0 < value < 4:
-        raise click.BadParameter(f"{value}: expected 0 (size on the full year) or 4 to 120 linked days", ctx=ctx,
-                                 param=param)
-    return value
-
-
 def _incomplete_dir(out_dir: Path) -> Path:
-    """Where a pathway that stopped at a period writes its finished periods: ``out_dir``
-    itself when it holds nothing yet, else the sibling ``<name>-incomplete`` — an earlier
-    run's outputs survive a failed run intact (they were replaced by the partial pathway)."""
+    """Where outputs short of what was asked go (a pathway stopped at a period, a comparison with
+    failed variants): ``out_dir`` itself when it holds nothing yet, else the sibling
+    ``<name>-incomplete`` — an earlier complete run's outputs survive intact."""
     try:
         empty = not out_dir.exists() or not any(out_dir.iterdir())
     except OSError:

@@ -132,6 +132,30 @@ def output_error(exc: OSError, path: str | Path) -> OutputError:
 RUN_HOLDS = "results.nc, summary.json and report.html"
 
 
+#: What :func:`folder_in_the_way` says of an output folder that is a file, or the working folder.
+IS_A_FILE, IS_WORKING_FOLDER = "it is a file", "it is the working folder or contains it"
+
+
+def folder_in_the_way(out_dir: Path) -> str | None:
+    """Why ``out_dir`` cannot be an output folder, in words, or None: it is a file
+    (:data:`IS_A_FILE`), one of its parents is a file, or it is the working folder or one of its
+    parents (:data:`IS_WORKING_FOLDER`; outputs would land among the user's files).
+
+    Raises
+    ------
+    OSError
+        Where a path cannot be examined (permission denied).
+    """
+    for anc in [out_dir, *out_dir.parents]:
+        if anc.exists() and not anc.is_dir():
+            return IS_A_FILE if anc == out_dir else f"{anc} is a file, not a folder"
+    try:
+        here, res = Path.cwd().resolve(), out_dir.resolve()
+    except OSError:
+        return None
+    return IS_WORKING_FOLDER if res == here or res in here.parents else None
+
+
 def check_output_dir(out_dir: str | Path, holds: str = RUN_HOLDS) -> Path:
     """Make sure ``out_dir`` can receive a run's outputs, before any work is done.
 
@@ -151,23 +175,17 @@ def check_output_dir(out_dir: str | Path, holds: str = RUN_HOLDS) -> Path:
         Saying what is wrong and what to do.
     """
     out_dir = Path(out_dir)
-    for anc in [out_dir, *out_dir.parents]:
-        try:
-            if anc.exists() and not anc.is_dir():
-                if anc == out_dir:
-                    raise OutputError(f"cannot write outputs to {out_dir}: it is a file; expected a folder "
-                                      f"(it will hold {holds})")
-                raise OutputError(f"cannot write outputs to {out_dir}: {anc} is a file, not a folder")
-        except OSError as exc:  # e.g. permission denied on stat
-            raise output_error(exc, out_dir) from None
     try:
-        here = Path.cwd().resolve()
-        res = out_dir.resolve()
-    except OSError:
-        here, res = None, None
-    if here is not None and (res == here or res in here.parents):
-        raise OutputError(f"cannot write outputs to {out_dir}: it is the working folder or contains it, and a run "
-                          "replaces its output folder as a whole; give a dedicated folder such as out/<name>")
+        why = folder_in_the_way(out_dir)
+    except OSError as exc:  # e.g. permission denied on stat
+        raise output_error(exc, out_dir) from None
+    if why == IS_A_FILE:
+        raise OutputError(f"cannot write outputs to {out_dir}: it is a file; expected a folder (it will hold {holds})")
+    if why == IS_WORKING_FOLDER:
+        raise OutputError(f"cannot write outputs to {out_dir}: {why}, and a run replaces its output folder as a "
+                          "whole; give a dedicated folder such as out/<name>")
+    if why:
+        raise OutputError(f"cannot write outputs to {out_dir}: {why}")
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         probe = tempfile.mkdtemp(prefix=f".{out_dir.name}.probe.", dir=out_dir.parent)

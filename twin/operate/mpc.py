@@ -62,6 +62,7 @@ import time
 
 import numpy as np
 
+from twin.operate.rule import forced_charging, plugging_in, session_schedule
 from twin.operate.state import Decision, OperatedPark, PlantState
 
 
@@ -156,14 +157,7 @@ class MPCController:
         for j, c in enumerate(park.chillers):
             cols[("chiller", j)] = column_component("chiller", c["name"])
         self.cols = cols
-        self._sched = {}
-        for f in park.fleets:
-            ss = f.sessions
-            served = ss["served"].to_numpy(bool)
-            conn = ss["connect_h"].to_numpy(float)[served]
-            order = np.argsort(conn, kind="stable")
-            self._sched[f.name] = (conn[order], ss["departure_h"].to_numpy(float)[served][order],
-                                   ss["promise_kwh"].to_numpy(float)[served][order])
+        self._sched = {f.name: session_schedule(f.sessions) for f in park.fleets}
         self.plan = None
         self.plan_t0 = -1
         self.reserve = {}
@@ -356,14 +350,13 @@ class MPCController:
             dep.append(veh["dep"])
             head.append(np.where(bid, np.maximum(veh["head"], veh["need"]), veh["need"]))
             depth.append(np.where(bid, np.clip(veh["energy"], 0.0, None), 0.0))
-        conn, dp, promise = self._sched[f.name]
-        lo, hi = np.searchsorted(conn, [t0 + 1, t0 + n])  # hour t0's plug-ins are connected
-        if hi > lo:  # plugging in later in the window (the queue's plug-in times)
-            need.append(promise[lo:hi])
-            start.append(conn[lo:hi])
-            dep.append(dp[lo:hi])
-            head.append(promise[lo:hi])
-            depth.append(np.zeros(hi - lo))
+        conn, dp, promise = plugging_in(self._sched[f.name], t0, n)
+        if conn.size:  # plugging in later in the window (the queue's plug-in times)
+            need.append(promise)
+            start.append(conn)
+            dep.append(dp)
+            head.append(promise)
+            depth.append(np.zeros(conn.size))
         if not need:
             z = np.zeros(n)
             return z, z, z
@@ -377,18 +370,15 @@ class MPCController:
         still to come (their promises, from the fleet's sessions). The fleet's envelope is an
         aggregate and lets energy given to one vehicle count for another's need; this lower
         bound shows the window the charging that short sessions force."""
-        from twin.operate.rule import forced_charging
-
         s = self.state
         out = np.zeros(n)
         veh = s.vehicles(f.name)
         p_b = f.p_charger_kw * f.eta
         if veh is not None and veh["need"].size:
             out += forced_charging(veh["need"], veh["start"], veh["dep"], p_b, t0, n)
-        conn, dep, promise = self._sched[f.name]
-        lo, hi = np.searchsorted(conn, [t0 + 1, t0 + n])
-        if hi > lo:
-            out += forced_charging(promise[lo:hi], conn[lo:hi], dep[lo:hi], p_b, t0, n)
+        conn, dep, promise = plugging_in(self._sched[f.name], t0, n)
+        if conn.size:
+            out += forced_charging(promise, conn, dep, p_b, t0, n)
         return out / f.eta
 
     def reserves(self, t0: int, n: int, k: int) -> dict:

@@ -110,16 +110,8 @@ class RuleController:
         self.margin = sd * float(np.mean(np.abs(park.load_kw))) if T else 0.0
         self._no_threshold = 1e9  # no demand charge: the lowest net load first among hours of one price
         # the fleets' sessions by plug-in time: vehicles still to come are known by their schedule
-        self._sched = []
-        for f in park.fleets:
-            if f.mode == "uncontrolled":
-                continue
-            ss = f.sessions
-            served = ss["served"].to_numpy(bool)
-            conn = ss["connect_h"].to_numpy(float)[served]
-            order = np.argsort(conn, kind="stable")
-            self._sched.append((conn[order], ss["departure_h"].to_numpy(float)[served][order],
-                                ss["promise_kwh"].to_numpy(float)[served][order], f.p_charger_kw * f.eta, f.eta))
+        self._sched = [(session_schedule(f.sessions), f.p_charger_kw * f.eta, f.eta)
+                       for f in park.fleets if f.mode != "uncontrolled"]
 
     def observe(self, state: PlantState) -> None:
         self.state = state
@@ -239,10 +231,10 @@ class RuleController:
         vehicles plugging in after hour ``t`` need at the latest (full power up to departure:
         their latest-start schedules), from the fleets' session schedules."""
         out = np.zeros(n)
-        for conn, dep, promise, p_b, eta in self._sched:
-            lo, hi = np.searchsorted(conn, [t + 1, t + n])
-            if hi > lo:
-                out += latest_start(promise[lo:hi], dep[lo:hi], p_b, t, n) / eta
+        for sched, p_b, eta in self._sched:
+            conn, dep, promise = plugging_in(sched, t, n)
+            if conn.size:
+                out += latest_start(promise, dep, p_b, t, n) / eta
         return out
 
     def _plan_ev(self, t: int, n_now: float, thr: float) -> dict | None:
@@ -408,6 +400,24 @@ def plan_fleet_charging(need, start, dep, p_b: float, eta: float, t: int, cost, 
             rem -= float(take.sum())
         out += got
     return out
+
+
+def session_schedule(sessions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A fleet's served sessions by plug-in time: ``(connect_h, departure_h, promise_kwh)``, sorted
+    by ``connect_h`` [h, h, kWh battery side] (the queue's plug-in times; :func:`plugging_in`)."""
+    served = sessions["served"].to_numpy(bool)
+    conn = sessions["connect_h"].to_numpy(float)[served]
+    order = np.argsort(conn, kind="stable")
+    return (conn[order], sessions["departure_h"].to_numpy(float)[served][order],
+            sessions["promise_kwh"].to_numpy(float)[served][order])
+
+
+def plugging_in(schedule, t: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sessions of a :func:`session_schedule` that plug in during hours ``t+1 .. t+n-1`` (hour
+    ``t``'s plug-ins are connected already): ``(connect_h, departure_h, promise_kwh)``."""
+    conn, dep, promise = schedule
+    lo, hi = np.searchsorted(conn, [t + 1, t + n])
+    return conn[lo:hi], dep[lo:hi], promise[lo:hi]
 
 
 def latest_start(need, dep, p_b: float, t: int, n: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dataclasses import dataclass, field
 
-from twin.io import atomic_write_text
+from twin.io import atomic_write_text, folder_in_the_way
 from twin.scenario.loader import Problem
 from twin.sweep.cases import (
     Case,
@@ -270,15 +270,11 @@ def check_sweep_dir(out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     dedicated = f"give a folder of its own such as out/<name> (it will hold {SWEEP_HOLDS})"
     try:
-        here, res = Path.cwd().resolve(), out_dir.resolve()
+        why = folder_in_the_way(out_dir)
     except OSError:
-        here = res = None
-    if here is not None and (res == here or res in here.parents):
-        raise SweepError(f"cannot write the sweep to {out_dir}: it is the working folder or contains it; {dedicated}")
-    for anc in [out_dir, *out_dir.parents]:
-        if anc.exists() and not anc.is_dir():
-            what = "it is a file" if anc == out_dir else f"{anc} is a file, not a folder"
-            raise SweepError(f"cannot write the sweep to {out_dir}: {what}; {dedicated}")
+        why = None  # written to, it says what is wrong
+    if why:
+        raise SweepError(f"cannot write the sweep to {out_dir}: {why}; {dedicated}")
     try:
         entries = [e.name for e in out_dir.iterdir()] if out_dir.is_dir() else []
     except OSError:
