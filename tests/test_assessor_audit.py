@@ -238,3 +238,25 @@ def test_band_reached_is_written_like_the_bands(run, lang):
         assert not re.search(r"(≥|<) 0\.\d", row), row
     if lang == "zh":
         assert "计算：" in visible(html) and "计算: " not in visible(html)
+
+
+def test_every_rubric_source_is_a_bibliography_key():
+    """Each provisional rule cites its analogue by bibliography key (or says it has none); before, three
+    cited bare web addresses (Shanghai elderly-care 5.5.1, DG/TJ08-2253 9.2.9, 澄迈 2022) that the
+    report's bibliography could not list."""
+    import re
+
+    from twin.assess.rubric import provisional_rubric
+    from twin.sources import cited, sources as bibliography
+
+    known = set(bibliography())
+    rubric = provisional_rubric()
+    sources = [i.source for i in rubric.items] + [r.source for i in rubric.items for r in i.rules]
+    for src in sources:
+        assert "http" not in src and "www." not in src and ".com" not in src, src
+        if src != "none":
+            keys = re.findall(r"\[([a-z0-9-]+)\]", src)
+            assert keys and set(keys) <= known, src
+            assert [c["key"] for c in cited(src)] == keys, src
+    assert {"shanghai-green-elderly-care", "dgtj08-2253", "chengmai-pv-storage-2022"} <= {
+        k for s in sources for k in re.findall(r"\[([a-z0-9-]+)\]", s)}
