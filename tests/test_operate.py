@@ -328,6 +328,9 @@ def test_run_operates_the_sized_park(tmp_path):
     ds = xr.open_dataset(out / "results.nc")
     assert ds["op_p_grid_import_kw"].dims == ("controller", "time")
     assert list(ds["controller"].values) == ["rule", "mpc"]
+    # every variable carries a unit and a name (labels: "-"), the project's convention
+    for name, var in ds.data_vars.items():
+        assert var.attrs.get("units") and var.attrs.get("long_name"), name
     ds.close()
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "operational gap" in html and "Worst week" in html

@@ -152,13 +152,13 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
                             ("temp_air", "degC", "air temperature"),
                             ("wind_speed", "m s-1", "wind speed")):
         ds[f"weather_{col}"] = _da(weather_df[col].to_numpy(), t, None, unit, name)
-    ds["working_day"] = xr.DataArray(working, dims=t, attrs={"long_name": "working day (China calendar)"})
+    ds["working_day"] = xr.DataArray(working, dims=t, attrs={"units": "1", "long_name": "working day (China calendar): 1 working, 0 weekend or holiday"})
 
     # Grid: tariff and emission factor
     price = tou_price(sc.grid.tariff, index, working)
     ds["price_import_cny_per_kwh"] = _da(price, t, None, "CNY/kWh", "import energy price (TOU, all-in)")
     ds["tou_period"] = xr.DataArray(tou_periods(sc.grid.tariff, index, working), dims=t,
-                                    attrs={"long_name": "time-of-use period"})
+                                    attrs={"units": "-", "long_name": "time-of-use period (label)"})
     ef, ef_source = grid_emission_series(loaded, index, site.province)
     ds["ef_grid_kgco2_per_kwh"] = _da(ef, t, None, "kgCO2/kWh", "grid electricity emission factor")
     ds["ef_grid_kgco2_per_kwh"].attrs["source"] = ef_source
@@ -174,7 +174,7 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         ds["p_process_kw"] = _da(arr, ("process_load", "time"), {"process_load": names}, "kW", "process electric load")
         ds["process_shape"] = xr.DataArray(
             [SHAPES[p.shape].description if p.shape else f"measured: {p.profile_csv}" for p in sc.process_loads],
-            dims=("process_load",))
+            dims=("process_load",), attrs={"units": "-", "long_name": "shape of the process load (label)"})
 
     # PV per kWp
     if sc.pv_arrays:
@@ -198,7 +198,8 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         for name in bl.data_vars:
             ds[f"building_{name}"] = bl[name]
         ds["building_hvac_type"] = xr.DataArray([b.hvac.type for b in sc.buildings], dims=("building",),
-                                                coords={"building": bl["building"].values})
+                                                coords={"building": bl["building"].values},
+                                                attrs={"units": "-", "long_name": "HVAC system of the building (label)"})
         ds["building_floor_area_m2"] = _da([b.floor_area_m2 * b.count for b in sc.buildings], ("building",),
                                            {"building": bl["building"].values}, "m2", "floor area")
         ds.attrs["climate_zone"] = str(bl.attrs.get("climate_zone", ""))
