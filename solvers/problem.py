@@ -861,7 +861,7 @@ class SizingResult:
     solve_time_s: float
     """HiGHS run time (sum over re-solves) [s]."""
     build_time_s: float
-    """Model construction (sparse matrix of :mod:`solvers.lp`) [s]."""
+    """Model construction (Pyomo model compiled to the sparse matrix passed to HiGHS) [s]."""
     handover_time_s: float
     """Passing the model to HiGHS [s]."""
     gap: float

@@ -159,3 +159,15 @@ def test_a_scenario_naming_no_level_takes_the_sites_province():
                                                     "site's province")
     assert "national factor (give site.province)" in grid_factor_note(loaded, None)
     assert grid_factor_note(load_scenario(TINY), "zhejiang") == ""  # tiny_park names its level
+
+
+def test_sources_are_cited_again_after_the_later_stages():
+    """summary["sources"] was built before shortfalls, the park grid and the operated years were
+    added, so a key cited only there had no entry; twin.run now cites again at the end."""
+    from twin.results.summary import cite_sources
+
+    s = cite_sources({"ledger": {"note": "factor [mee-nbs-ef-2023]"}})
+    assert [r["key"] for r in s["sources"]] == ["mee-nbs-ef-2023"]
+    s["operation"] = {"note": "threshold [ndrc-910-2025]"}
+    assert [r["key"] for r in cite_sources(s)["sources"]] == ["mee-nbs-ef-2023", "ndrc-910-2025"]
+    assert len(cite_sources(s)["sources"]) == 2  # the entries' own text does not cite again

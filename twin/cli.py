@@ -696,7 +696,7 @@ def _solver_methods():
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), help="Output folder [default: out/<scenario name>].")
-@click.option("--save-model", type=click.Path(path_type=Path), help="Write the exact LP/MILP passed to HiGHS (MPS).")
+@click.option("--save-model", type=click.Path(path_type=Path), help="Write the exact LP/MILP passed to HiGHS (MPS, or LP format for a name ending in .lp).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @click.option("--hours", type=click.IntRange(1, 8760), default=None,
               help="Model only the first N hours (quick looks; scores need a full year).")
@@ -776,7 +776,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
     try:
         result = run_park(loaded, config, progress)
         progress.stage("writing outputs")
-        write(result, out_dir)
+        written = write(result, out_dir)
     except (UserInputError, OutputError) as exc:
         _fail(f"twin run: {exc}")
     except OSError as exc:  # e.g. --save-model on a full disk
@@ -785,7 +785,7 @@ def run(scenario: Path, out_dir: Path | None, save_model: Path | None, lang: str
         _fail(f"twin run: interrupted; {out_dir} keeps its previous outputs", code=130)
     progress.done(str(out_dir))
     click.echo(
-        f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ (results.nc, summary.json, report.html)",
+        f"done in {time.perf_counter() - progress.t0:.1f} s -> {out_dir}/ ({', '.join(written)})",
         err=True,
     )
     if not quiet:

@@ -350,6 +350,9 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     _operate(out, problem, prog)
     if grid_res is not None and out.operation is not None and out.operation.dispatch:
         _grid_operated(out)
+    from twin.results.summary import cite_sources
+
+    cite_sources(out.summary)  # with what the later stages cite too
     return out
 
 

@@ -179,10 +179,18 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                                            "source": str(ef.attrs.get("source", ""))}
         if ef.attrs.get("note"):
             summary["grid_emission_factor"]["note"] = str(ef.attrs["note"])
+    cite_sources(summary)
+    return summary
+
+
+def cite_sources(summary: dict) -> dict:
+    """Set ``summary["sources"]``: every bibliography entry the summary cites by ``[key]``, in
+    full (title, issuer, number, date, URL). Called again once later stages (shortfalls, the
+    park grid, the operated years) have added their sections. Returns ``summary``."""
     from twin.sources import cited
 
-    # every bibliography entry the summary cites by [key], in full (title, issuer, number, date, URL)
-    summary["sources"] = cited(json.dumps(summary, ensure_ascii=False, default=str))
+    rest = {k: v for k, v in summary.items() if k != "sources"}
+    summary["sources"] = cited(json.dumps(rest, ensure_ascii=False, default=str))
     return summary
 
 

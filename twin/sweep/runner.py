@@ -257,7 +257,7 @@ def worker_config(config):
 
     HiGHS by default starts about half the machine's cores as threads; on a node running
     one single-threaded worker per core that oversubscribes the cores. Outside a worker,
-    or where the sweep file sets ``solver_threads``, the configuration is unchanged.
+    or where the run configuration already sets ``solver_threads``, it is unchanged.
     """
     from dataclasses import replace
 
