@@ -650,7 +650,7 @@ def checked_scenario(data: dict, file: str = "<scenario>", node=None) -> tuple[A
     ScenarioError
         Where the mapping is not one of field names, or a validator met an unexpected shape.
     """
-    from twin.scenario.schema import FIELDS_ONLY, Scenario, cross_section_problems
+    from twin.scenario.schema import FIELDS_ONLY, Scenario
 
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         bad = [k for k in data if not isinstance(k, str)] if isinstance(data, dict) else []
@@ -670,22 +670,37 @@ def checked_scenario(data: dict, file: str = "<scenario>", node=None) -> tuple[A
         scenario = Scenario.model_validate(fields, context={FIELDS_ONLY: True})
     except ValidationError as exc:
         errors += exc.errors(include_url=False)
-        built = _partial_scenario(fields, errors, unknown)
-        if built is not None:
-            scenario, failed = built
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
                                      "types of the fields against `twin schema`")]) from None
     problems = _error_problems(errors, data, file, node)
-    if scenario is not None:
-        cross = cross_section_problems(scenario, failed.unknown)
-        problems += _error_problems([{"loc": (), "msg": f"{p}: {m}" if p else m, "type": "value_error"}
-                                     for p, m in cross], data, file, node)
-        # a list's duplicate names, once: as the schema names them where it did
-        said = {p for p, m in cross if m.startswith("duplicate names")}
-        problems += _bool_numbers(data, scenario, file, node, failed)
-        problems += semantic_problems(scenario, file, node, failed, said_duplicates=said)
+    try:
+        if scenario is None:
+            scenario, failed = _partial_scenario(fields, errors, unknown) or (None, failed)
+        if scenario is not None:
+            problems += _scenario_problems(scenario, data, file, node, failed)
+    except (TypeError, KeyError, AttributeError, IndexError, ValueError):
+        if not errors:
+            raise
+        # the checks on the parts that passed are a best effort beside the errors found: a part
+        # of an unexpected shape leaves them out, never the errors themselves
+        scenario = None
     return scenario, problems, failed
+
+
+def _scenario_problems(scenario, data: dict, file: str, node, failed: FailedParts) -> list[Problem]:
+    """Problems of a scenario whose fields passed (or of the parts that passed: ``failed``):
+    the checks across sections, YAML booleans read as numbers and :func:`semantic_problems`."""
+    from twin.scenario.schema import cross_section_problems
+
+    cross = cross_section_problems(scenario, failed.unknown)
+    problems = _error_problems([{"loc": (), "msg": f"{p}: {m}" if p else m, "type": "value_error"}
+                                for p, m in cross], data, file, node)
+    # a list's duplicate names, once: as the schema names them where it did
+    said = {p for p, m in cross if m.startswith("duplicate names")}
+    problems += _bool_numbers(data, scenario, file, node, failed)
+    problems += semantic_problems(scenario, file, node, failed, said_duplicates=said)
+    return problems
 
 
 def _close_fields(name: Any, fields: Any) -> set[str]:
@@ -815,6 +830,8 @@ def _error_problems(errors: list[dict], data: dict, file: str, node) -> list[Pro
             msg = "required field is missing"
         # a check of the whole scenario that names no field: no value (not the whole file)
         value = None if err["type"] in ("missing",) or not value_loc else value_at(data, value_loc)
+        if value is None and err["loc"] and loc != value_loc and err["type"] != "missing":
+            value = value_at(data, loc)  # a field of the one-store shorthand: 'battery.max_kwh' as written
         if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
             # `city： 广州` under a section parses as the text 'city： 广州', not a field
             msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
