@@ -983,8 +983,8 @@ def test_first_scenario_gets_every_problem_in_one_run(tmp_path):
                                               "'bess' may be built", "costs.pv: required"],
      ["the park has no load"]),
     # a heat pump's source fails: not "not a waste_heat source"
-    (("  - {name: hp1, source: air}", "  - {name: hp1, source: comp}\nwaste_heat:\n"
-      "  - {name: comp, kind: compressor, temperature_c: 40}"),
+    (("  - {name: hp1, source: air}", ("  - {name: hp1, source: comp}\nwaste_heat:\n"
+                                       "  - {name: comp, kind: compressor, temperature_c: 40}")),
      ["waste_heat.0.kind: Input should be", "'hp1' may be built"], ["takes heat from"]),
     # the battery is given twice (shorthand and list): said once, no "needs a cost" for either
     (("battery: {name: bess}", "battery: {name: bess}\nbatteries: [{name: other}]"),
