@@ -905,3 +905,112 @@ def test_plant_the_optimiser_may_build_needs_a_cost(tmp_path):
                           "chiller": {"capex_cny_per_unit": 900, "lifetime_years": 15}})
     p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
     load_scenario(p)
+
+
+FIRST_SCENARIO = """\
+# a planner's first park: four kinds of problem, one run of `twin validate` names them all
+park: {name: first park, type: manufacturing, planning_year: 2026}
+site: {city: Suzhou}
+process_loads:
+  - {name: line, annual_mwh: 5000, shape: machinery_2shift}
+pv_arrays:
+  - {name: roof, mounting: roof, area_m2: 8000}
+battery: {name: bess}
+heat_pumps:
+  - {name: hp1, source: air}
+grid:
+  import_limit_kw: 3000
+  tariff:
+    name: Jiangsu TOU
+    prices_cny_per_kwh: {peak: 1.0, flat: 0.65, valley: 0.35}
+    season:
+      - {months: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], peak: ["8-11", "17-22"], valley: ["0-8"]}
+costs:
+  discount_rate: 0.06
+objective: {kind: min_cost}
+"""
+
+
+def _line(text: str, start: str) -> int:
+    """Line (1-based) of the first line of ``text`` starting with ``start`` (indent stripped)."""
+    return next(i for i, s in enumerate(text.splitlines(), 1) if s.strip().startswith(start))
+
+
+def test_first_scenario_gets_every_problem_in_one_run(tmp_path):
+    """A wrong tariff field, costs.pv missing although PV is given, and a battery and a heat pump
+    the optimiser may build without a cost: each took a round of `twin validate` (field errors
+    first, then the first check across sections, then the loader's); now one run names all
+    four, each at its line, ordered by line, and `twin run` refuses with the same list."""
+    p = tmp_path / "park.yaml"
+    p.write_text(FIRST_SCENARIO, encoding="utf-8")
+    t = FIRST_SCENARIO
+    expected = [
+        f"{p}:{_line(t, 'battery:')}: battery: 'bess' may be built, so it needs a cost per kWh and per kW",
+        f"{p}:{_line(t, '- {name: hp1')}: heat_pumps.0: 'hp1' may be built but has no cost: give costs.heat_pump",
+        f"{p}:{_line(t, 'season:')}: grid.tariff.season: unknown field (not in the schema",
+        f"{p}:{_line(t, 'costs:')}: costs.pv: required when pv_arrays are given",
+    ]
+    r = _validate(p)
+    assert r.exit_code == 1, r.output
+    listed = [ln.removeprefix("  - ") for ln in r.output.splitlines() if ln.startswith("  - ")]
+    assert f"{p}: 4 problem(s)" in r.output and len(listed) == 4, r.output
+    for got, want in zip(listed, expected):
+        assert got.startswith(want), (got, want)
+    run = CliRunner().invoke(main, ["run", str(p), "--hours", "24", "-o", str(tmp_path / "out")])
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert [ln.removeprefix("  - ") for ln in run.output.splitlines() if ln.startswith("  - ")] == listed
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("change, said, not_said", [
+    # the heat pump's own block is wrong: its field error, no "needs a cost" for it; the next
+    # heat pump's problem is placed at its own line and position
+    (("  - {name: hp1, source: air}", "  - {name: hp1, source: air, max_kw: -3}\n  - {name: hp2, source: air}"),
+     ["heat_pumps.0.max_kw: Input should be greater than or equal to 0", "heat_pumps.1: 'hp2' may be built"],
+     ["'hp1' may be built"]),
+    # the heat pump's cost is written wrongly: not "no cost"
+    (("  discount_rate: 0.06", "  discount_rate: 0.06\n  heat_pump: {capex_cny_per_kw: 1500, lifetime_years: 15}"),
+     ["costs.heat_pump.capex_cny_per_kw: unknown field", "costs.heat_pump.capex_cny_per_unit: required field",
+      "'bess' may be built", "costs.pv: required"],
+     ["'hp1' may be built"]),
+    # costs.pv misspelt: the unknown field, not "costs.pv: required"
+    (("  discount_rate: 0.06", "  discount_rate: 0.06\n  pvv: {capex_cny_per_unit: 2800, lifetime_years: 25}"),
+     ["costs.pvv: unknown field", "'bess' may be built", "'hp1' may be built"], ["costs.pv: required"]),
+    # the whole costs section misspelt: no cost is missing, the section is
+    (("costs:", "cost:"), ["cost: unknown field"], ["costs.pv: required", "may be built"]),
+    # the only load fails: the park has a load, written wrongly
+    (("annual_mwh: 5000", "annual_mwh: -5"), ["process_loads.0.annual_mwh: Input should be greater than 0",
+                                              "'bess' may be built", "costs.pv: required"],
+     ["the park has no load"]),
+    # a heat pump's source fails: not "not a waste_heat source"
+    (("  - {name: hp1, source: air}", ("  - {name: hp1, source: comp}\nwaste_heat:\n"
+                                       "  - {name: comp, kind: compressor, temperature_c: 40}")),
+     ["waste_heat.0.kind: Input should be", "'hp1' may be built"], ["takes heat from"]),
+    # the battery is given twice (shorthand and list): said once, no "needs a cost" for either
+    (("battery: {name: bess}", "battery: {name: bess}\nbatteries: [{name: other}]"),
+     ["battery and batteries are both given", "grid.tariff.season: unknown field", "'hp1' may be built",
+      "costs.pv: required"], ["may be built, so it needs"]),
+    # an unknown city: the grid factor, which needs the site's province, is not checked
+    (("site: {city: Suzhou}", "site: {city: Atlantis}\n"),
+     ["site.city: unknown station 'Atlantis'", "'bess' may be built"], ["grid.emission_factor"]),
+])
+def test_follow_on_errors_are_not_reported(tmp_path, change, said, not_said):
+    """A check across sections that reads a part of the file that failed is skipped: what it
+    would say could only follow from the error already reported. The checks that read only
+    parts that passed still report (a battery without a cost beside a broken heat pump)."""
+    p = tmp_path / "park.yaml"
+    text = FIRST_SCENARIO.replace(*change)
+    assert text != FIRST_SCENARIO
+    p.write_text(text, encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1, r.output
+    for s in said:
+        assert s in r.output, (s, r.output)
+    for s in not_said:
+        assert s not in r.output, (s, r.output)
+    lines = [int(ln.split(":")[1]) for ln in r.output.splitlines() if ln.startswith(f"  - {p}:")
+             and ln.split(":")[1].isdigit()]
+    assert lines == sorted(lines), r.output
+    if "hp2" in text:
+        hp2 = _line(text, "- {name: hp2")
+        assert f"{p}:{hp2}: heat_pumps.1: 'hp2' may be built" in r.output, r.output

@@ -585,67 +585,265 @@ def validate_data(data: dict, file: str = "<scenario>", node=None):
 
     After the schema, the checks the schema cannot express: finite numbers everywhere,
     ``min_*`` not above ``max_*``, unique names in every asset list, and the tables the
-    run will look values up in.
+    run will look values up in. Every problem found is raised at once, ordered by line
+    (:func:`checked_scenario`).
     """
-    from twin.scenario.schema import Scenario
+    scenario, problems, _ = checked_scenario(data, file, node)
+    if problems:
+        raise ScenarioError(ordered(problems))
+    return scenario
+
+
+@dataclass(frozen=True)
+class FailedParts:
+    """The parts of a scenario file that failed validation, left out of the scenario that the
+    checks across sections see (:func:`checked_scenario`).
+
+    ``unknown`` holds dotted paths as written in the file (``"grid"``, ``"costs.pv"``,
+    ``"heat_pumps.2"``); ``kept`` the file's positions of the items kept in each asset list
+    that lost some, so that a problem of the n-th item kept is placed at its own line.
+    """
+
+    unknown: frozenset[str] = frozenset()
+    kept: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def remap(self, loc: tuple) -> tuple:
+        """A location in the scenario checked -> the same in the file (list positions)."""
+        if len(loc) > 1 and loc[0] in self.kept and isinstance(loc[1], int) and loc[1] < len(self.kept[loc[0]]):
+            return (loc[0], self.kept[loc[0]][loc[1]], *loc[2:])
+        return loc
+
+    def known(self, loc: tuple) -> bool:
+        """False when the file's location ``loc`` is, lies in or holds a part that failed."""
+        from twin.scenario.schema import overlaps
+
+        path = ".".join(str(x) for x in loc)
+        return not any(overlaps(path, u) for u in self.unknown)
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats, those of the whole file (no line) first, then by line (a
+    problem found earlier stays first on its line)."""
+    seen: set[str] = set()
+    once = [p for p in problems if str(p) not in seen and not seen.add(str(p))]
+    return sorted(once, key=lambda p: (p.line is not None, p.line or 0))
+
+
+def checked_scenario(data: dict, file: str = "<scenario>", node=None) -> tuple[Any, list[Problem], FailedParts]:
+    """Validate a mapping and run every check on it, also where some fields fail.
+
+    The fields are validated first (pydantic). Where some fail, the checks across sections
+    (:func:`twin.scenario.schema.cross_section_problems`) and the loader's own checks still run,
+    on a scenario built from the parts that passed (:func:`_partial_scenario`); a check that
+    reads a part that failed is skipped, so no problem is reported that only follows from an
+    earlier one (no "needs a cost" for a heat pump whose own block is wrong).
+
+    Returns
+    -------
+    (scenario, problems, failed)
+        The scenario (``None`` where none could be built; with failed sections ``None`` and
+        failed list items left out where some failed), every problem found (unordered), and
+        what failed.
+
+    Raises
+    ------
+    ScenarioError
+        Where the mapping is not one of field names, or a validator met an unexpected shape.
+    """
+    from twin.scenario.schema import FIELDS_ONLY, Scenario
 
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         bad = [k for k in data if not isinstance(k, str)] if isinstance(data, dict) else []
         raise ScenarioError([Problem(file, "", "expected a mapping whose keys are field names (text)",
                                      value=bad or type(data).__name__)])
+    errors, unknown, fields = [], set(), data
+    for one, many in (("battery", "batteries"), ("thermal_storage", "thermal_stores")):
+        try:
+            Scenario._one_store_shorthand({one: data.get(one), many: data.get(many)})
+        except ValueError as exc:  # both forms given: the rest of the file is still checked
+            errors.append({"loc": (), "msg": f"Value error, {exc}", "type": "value_error"})
+            unknown.add(many)
+            fields = {k: v for k, v in fields.items() if k not in (one, many)}
+    failed = FailedParts(frozenset(unknown))
+    scenario = None
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(fields, context={FIELDS_ONLY: True})
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-            msg = err["msg"]
-            named = re.match(r"^(?:Value error, )?([a-z_]+(?:\.[a-z_0-9]+)*): (.+)$", msg, re.S)
-            if not loc and named:
-                # a check of the whole scenario names the field it is about: point there (its
-                # line and value), not at the file's first line with the whole file as value
-                loc = tuple(int(x) if x.isdigit() else x for x in named.group(1).split("."))
-                msg = named.group(2)
-            elif named and "." not in named.group(1) and isinstance(value_at(data, loc), dict) \
-                    and named.group(1) in value_at(data, loc):
-                # a check of a section that names one of its fields ("city: unknown station"
-                # from the site's check): point at that field
-                loc = (*loc, named.group(1))
-                msg = named.group(2)
-            value_loc = loc
-            loc = _shorthand_loc(node, loc)
-            # drop union/tag noise like 'literal['a']' but keep real keys
-            path = ".".join(str(x) for x in loc)
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
-                name = str(loc[-1]) if loc else ""
-                odd = next((ch for ch in _INVISIBLE if ch in name), None)
-                if odd:
-                    msg = (f"unknown field: its name holds U+{ord(odd):04X}, {_INVISIBLE[odd]}; indent "
-                           f"and write field names with ordinary spaces and letters")
-            elif err["type"] == "missing":
-                msg = "required field is missing"
-            # a check of the whole scenario that names no field: no value (not the whole file)
-            value = None if err["type"] in ("missing",) or not value_loc else value_at(data, value_loc)
-            if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
-                # `city： 广州` under a section parses as the text 'city： 广州', not a field
-                msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
-            if isinstance(value, str) and err["type"] in ("float_parsing", "int_parsing"):
-                msg += number_text_hint(value)
-            if err["type"] == "extra_forbidden":
-                value = None
-            if isinstance(value, float) and not math.isfinite(value):
-                msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
-            problems.append(Problem(file, path, msg.removeprefix("Value error, "), value,
-                                    line_of(node, loc) if loc else None))
-        raise ScenarioError(problems) from None
+        errors += exc.errors(include_url=False)
     except (TypeError, KeyError, AttributeError, IndexError) as exc:  # a validator met an unexpected shape
         raise ScenarioError([Problem(file, "", f"could not be validated ({type(exc).__name__}: {exc}); check the "
                                      "types of the fields against `twin schema`")]) from None
-    problems = _bool_numbers(data, scenario, file, node) + semantic_problems(scenario, file, node)
-    if problems:
-        raise ScenarioError(problems)
-    return scenario
+    problems = _error_problems(errors, data, file, node)
+    try:
+        if scenario is None:
+            scenario, failed = _partial_scenario(fields, errors, unknown) or (None, failed)
+        if scenario is not None:
+            problems += _scenario_problems(scenario, data, file, node, failed)
+    except (TypeError, KeyError, AttributeError, IndexError, ValueError):
+        if not errors:
+            raise
+        # the checks on the parts that passed are a best effort beside the errors found: a part
+        # of an unexpected shape leaves them out, never the errors themselves
+        scenario = None
+    return scenario, problems, failed
+
+
+def _scenario_problems(scenario, data: dict, file: str, node, failed: FailedParts) -> list[Problem]:
+    """Problems of a scenario whose fields passed (or of the parts that passed: ``failed``):
+    the checks across sections, YAML booleans read as numbers and :func:`semantic_problems`."""
+    from twin.scenario.schema import cross_section_problems
+
+    cross = cross_section_problems(scenario, failed.unknown)
+    problems = _error_problems([{"loc": (), "msg": f"{p}: {m}" if p else m, "type": "value_error"}
+                                for p, m in cross], data, file, node)
+    # a list's duplicate names, once: as the schema names them where it did
+    said = {p for p, m in cross if m.startswith("duplicate names")}
+    problems += _bool_numbers(data, scenario, file, node, failed)
+    problems += semantic_problems(scenario, file, node, failed, said_duplicates=said)
+    return problems
+
+
+def _close_fields(name: Any, fields: Any) -> set[str]:
+    """Field names an unknown field ``name`` may be a misspelling of (``pvv``, ``cost``,
+    ``baterry``)."""
+    import difflib
+
+    return set(difflib.get_close_matches(str(name).strip().lower(), list(fields), n=3, cutoff=0.6))
+
+
+def _model_of(annotation: Any) -> Any:
+    """The pydantic model class of a section's annotation (``X`` or ``X | None``), else None."""
+    import typing
+
+    from pydantic import BaseModel
+
+    for t in (annotation, *typing.get_args(annotation)):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+    return None
+
+
+def _partial_scenario(data: dict, errors: list[dict], unknown: set[str]) -> tuple[Any, FailedParts] | None:
+    """A scenario of the parts of ``data`` that passed validation, for the checks to run on.
+
+    What failed is left out at the smallest part a check can do without: an item of an asset
+    list (the list keeps the others), a field of a section (the section is built without it)
+    or, where the section cannot be built without it, the whole section (``None``). An unknown
+    field counts as a failed attempt at the fields its name is close to (``pvv`` at
+    ``costs.pv``). ``None`` where the errors cannot be placed (a problem of the whole file).
+    """
+    from typing import Annotated
+
+    from pydantic import TypeAdapter
+
+    from twin.scenario.schema import Scenario
+
+    fields = Scenario.model_fields
+    try:
+        data = Scenario._one_store_shorthand(data)
+    except ValueError:
+        return None
+    bad: dict[str, list[tuple[tuple, str]]] = {}
+    for err in errors:
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        if not loc:
+            if err["msg"].startswith("Value error, ") and " are both given" in err["msg"]:
+                continue  # the one-store shorthand given with the list: left out already
+            return None
+        if len(loc) == 1 and loc[0] not in fields:  # an unknown section
+            unknown.add(str(loc[0]))
+            unknown |= _close_fields(loc[0], fields)
+            continue
+        bad.setdefault(loc[0], []).append((loc[1:], err["type"]))
+    for one, many in (("battery", "batteries"), ("thermal_storage", "thermal_stores")):
+        if one in unknown:
+            unknown.add(many)
+    values: dict[str, Any] = {}
+    kept: dict[str, tuple[int, ...]] = {}
+    for name, f in fields.items():
+        if name not in data:
+            values[name] = None if f.is_required() else f.get_default(call_default_factory=True)
+            if f.is_required():
+                unknown.add(name)
+            continue
+        raw = data[name]
+        wrong = bad.get(name, [])
+        if wrong and isinstance(raw, list) and all(r and isinstance(r[0], int) for r, _ in wrong):
+            drop = {r[0] for r, _ in wrong}
+            kept[name] = tuple(i for i in range(len(raw)) if i not in drop)
+            unknown |= {f"{name}.{i}" for i in drop}
+            raw = [raw[i] for i in kept[name]]
+        elif wrong and isinstance(raw, dict) and all(r and isinstance(r[0], str) for r, _ in wrong):
+            model = _model_of(f.annotation)
+            drop = {r[0] for r, _ in wrong}
+            for r, kind in wrong:
+                if kind == "extra_forbidden" and len(r) == 1 and model is not None:
+                    unknown |= {f"{name}.{m}" for m in _close_fields(r[0], model.model_fields)}
+            unknown |= {f"{name}.{k}" for k in drop}
+            raw = {k: v for k, v in raw.items() if k not in drop}
+        elif wrong:
+            values[name] = None
+            unknown.add(name)
+            continue
+        annotation = Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
+        try:
+            values[name] = TypeAdapter(annotation).validate_python(raw)
+        except (ValidationError, ValueError, TypeError, KeyError, AttributeError, IndexError):
+            values[name] = None  # a section that needs the field that failed
+            unknown.add(name)
+            kept.pop(name, None)
+    return Scenario.model_construct(**values), FailedParts(frozenset(unknown), kept)
+
+
+def _error_problems(errors: list[dict], data: dict, file: str, node) -> list[Problem]:
+    """Problems of pydantic errors (and of checks across sections given as errors of the whole
+    scenario, ``loc == ()``): each at its field, line and value, in the schema's words made
+    plain."""
+    problems = []
+    for err in errors:
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        msg = err["msg"]
+        named = re.match(r"^(?:Value error, )?([a-z_]+(?:\.[a-z_0-9]+)*): (.+)$", msg, re.S)
+        if not loc and named:
+            # a check of the whole scenario names the field it is about: point there (its
+            # line and value), not at the file's first line with the whole file as value
+            loc = tuple(int(x) if x.isdigit() else x for x in named.group(1).split("."))
+            msg = named.group(2)
+        elif named and "." not in named.group(1) and isinstance(value_at(data, loc), dict) \
+                and named.group(1) in value_at(data, loc):
+            # a check of a section that names one of its fields ("city: unknown station"
+            # from the site's check): point at that field
+            loc = (*loc, named.group(1))
+            msg = named.group(2)
+        value_loc = loc
+        loc = _shorthand_loc(node, loc)
+        # drop union/tag noise like 'literal['a']' but keep real keys
+        path = ".".join(str(x) for x in loc)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
+            name = str(loc[-1]) if loc else ""
+            odd = next((ch for ch in _INVISIBLE if ch in name), None)
+            if odd:
+                msg = (f"unknown field: its name holds U+{ord(odd):04X}, {_INVISIBLE[odd]}; indent "
+                       f"and write field names with ordinary spaces and letters")
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        # a check of the whole scenario that names no field: no value (not the whole file)
+        value = None if err["type"] in ("missing",) or not value_loc else value_at(data, value_loc)
+        if value is None and err["loc"] and loc != value_loc and err["type"] != "missing":
+            value = value_at(data, loc)  # a field of the one-store shorthand: 'battery.max_kwh' as written
+        if isinstance(value, str) and "：" in value and err["type"].endswith("_type"):
+            # `city： 广州` under a section parses as the text 'city： 广州', not a field
+            msg += "; it holds a full-width colon '：': write the field as 'name: value' with ':' and a space"
+        if isinstance(value, str) and err["type"] in ("float_parsing", "int_parsing"):
+            msg += number_text_hint(value)
+        if err["type"] == "extra_forbidden":
+            value = None
+        if isinstance(value, float) and not math.isfinite(value):
+            msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
+        problems.append(Problem(file, path, msg.removeprefix("Value error, "), value,
+                                line_of(node, loc) if loc else None))
+    return problems
 
 
 def number_text_hint(text: str) -> str:
@@ -675,11 +873,13 @@ def _plain_number(text: str) -> bool:
     return True
 
 
-def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
+def _bool_numbers(data: dict, scenario, file: str, node, failed: FailedParts | None = None) -> list[Problem]:
     """``true``/``yes``/``on`` (YAML booleans) where the schema took a number: pydantic reads
-    them as 1 (and ``no``/``off`` as 0), e.g. ``demand_charge_cny_per_kw_month: yes``."""
+    them as 1 (and ``no``/``off`` as 0), e.g. ``demand_charge_cny_per_kw_month: yes``. Not
+    looked for in the parts that ``failed``."""
     out: list[Problem] = []
     dump = None
+    failed = failed or FailedParts()
 
     def walk(obj, loc):
         nonlocal dump
@@ -689,9 +889,9 @@ def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
         elif isinstance(obj, list):
             for i, v in enumerate(obj):
                 walk(v, loc + (i,))
-        elif isinstance(obj, bool):
+        elif isinstance(obj, bool) and failed.known(loc):
             if dump is None:
-                dump = scenario.model_dump(mode="python")
+                dump = _file_dump(scenario, failed)
             got = value_at(dump, loc)
             if isinstance(got, (int, float)) and not isinstance(got, bool):
                 shown = _shorthand_loc(node, loc)
@@ -700,6 +900,31 @@ def _bool_numbers(data: dict, scenario, file: str, node) -> list[Problem]:
                                    f"true and false are booleans), which would count as {got:g}", line=line_of(node, shown)))
 
     walk(data, ())
+    return out
+
+
+def _file_dump(scenario, failed: FailedParts) -> dict:
+    """The scenario as plain data with the file's list positions (an item that failed is
+    ``None``), to look up what a value of the file became."""
+    from pydantic import BaseModel
+
+    if not failed.unknown:
+        return scenario.model_dump(mode="python")
+
+    def plain(v):
+        return v.model_dump(mode="python") if isinstance(v, BaseModel) else v
+
+    out = {}
+    for name in type(scenario).model_fields:
+        v = getattr(scenario, name)
+        if isinstance(v, list):
+            v = [plain(x) for x in v]
+            if name in failed.kept:
+                full = [None] * (max(failed.kept[name], default=-1) + 1)
+                for i, x in zip(failed.kept[name], v):
+                    full[i] = x
+                v = full
+        out[name] = plain(v)
     return out
 
 
@@ -733,22 +958,36 @@ def _pairs(model) -> list[tuple[str, str]]:
     return out
 
 
-def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Problem]:
+def semantic_problems(scenario, file: str = "<scenario>", node=None, failed: FailedParts | None = None,
+                      said_duplicates: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
     """Problems of a schema-valid scenario that the run would otherwise meet later.
+
+    Parameters
+    ----------
+    failed
+        The parts of the file that failed validation (:func:`checked_scenario`): the scenario
+        lacks them, and problems at or across them are not looked for.
+    said_duplicates
+        Asset lists whose duplicate names are reported already (by the schema's check).
 
     Returns
     -------
     list of Problem
         Non-finite or absurdly small numbers, ``min_*`` above ``max_*``, duplicate names in
-        an asset list, and setpoints the building type's defaults turn upside down.
+        an asset list, setpoints the building type's defaults turn upside down, and plant the
+        optimiser may build without a cost.
     """
     import math
 
     from pydantic import BaseModel
 
     problems: list[Problem] = []
+    failed = failed or FailedParts()
 
     def add(loc: tuple, msg: str, value: Any = None) -> None:
+        loc = failed.remap(loc)
+        if not failed.known(loc):
+            return
         loc = _shorthand_loc(node, loc)
         problems.append(Problem(file, ".".join(str(x) for x in loc), msg, value, line_of(node, loc)))
 
@@ -758,7 +997,8 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Pro
         if isinstance(v, BaseModel):
             for lo, hi in _pairs(v):
                 a, b = getattr(v, lo), getattr(v, hi)
-                if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+                if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b \
+                        and failed.known(failed.remap(loc + (lo,))):
                     add(loc + (hi,), f"must not be below {lo} ({a:g})", b)
         elif isinstance(v, float) and not math.isfinite(v):
             add(loc, "expected a finite number", str(v))
@@ -767,51 +1007,55 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None) -> list[Pro
                 "in the field's unit", v)
     for field_name in type(scenario).model_fields:
         seq = getattr(scenario, field_name)
-        if not isinstance(seq, (list, tuple)) or not seq or not hasattr(seq[0], "name"):
+        if not isinstance(seq, (list, tuple)) or not seq or not hasattr(seq[0], "name") \
+                or field_name in said_duplicates:
             continue
         first: dict[str, int] = {}
         for i, item in enumerate(seq):
             key = str(item.name).strip().casefold()
             if key in first:
-                add((field_name, i, "name"), f"duplicate name (also {field_name}.{first[key]}); names must be "
+                also = failed.remap((field_name, first[key]))[1]
+                add((field_name, i, "name"), f"duplicate name (also {field_name}.{also}); names must be "
                     "unique within the list, the results are labelled by them", item.name)
             else:
                 first[key] = i
     problems += _building_setpoint_problems(scenario, add)
-    _plant_cost_problems(scenario, add)
+    if scenario.costs is not None:  # None: the costs section failed, each cost is unknown
+        _plant_cost_problems(scenario, add, lambda name: failed.known(("costs", name)))
     return problems
 
 
-def _plant_cost_problems(scenario, add) -> None:
+def _plant_cost_problems(scenario, add, known=lambda name: True) -> None:
     """Heat pumps, thermal stores, electric boilers and electric chillers that the optimiser may
     build need a cost, as PV and batteries do: without one they were built at no cost (a free
-    heat pump displaces every other heat source)."""
+    heat pump displaces every other heat source). ``known(name)``: whether ``costs.<name>`` is
+    known (not a part of the file that failed validation)."""
     def may_grow(existing: float, maximum: float | None, minimum: float = 0.0) -> bool:
         return maximum is None or maximum > existing or minimum > existing
 
     costs = scenario.costs
-    for i, hp in enumerate(scenario.heat_pumps):
-        if costs.heat_pump is None and may_grow(hp.existing_kw, hp.max_kw, hp.min_kw):
+    for i, hp in enumerate(scenario.heat_pumps or []):
+        if costs.heat_pump is None and known("heat_pump") and may_grow(hp.existing_kw, hp.max_kw, hp.min_kw):
             add(("heat_pumps", i), f"'{hp.name}' may be built but has no cost: give costs.heat_pump [CNY per kW "
                 "of heat], or set max_kw to its existing_kw to keep it as it is")
-    for i, ts in enumerate(scenario.thermal_stores):
-        if ts.cost is None and costs.thermal_storage is None \
+    for i, ts in enumerate(scenario.thermal_stores or []):
+        if ts.cost is None and costs.thermal_storage is None and known("thermal_storage") \
                 and may_grow(ts.existing_kwh, ts.capacity_limit_kwh(), ts.min_kwh):
             add(("thermal_stores", i), f"'{ts.name}' may be built but has no cost: give costs.thermal_storage [CNY "
                 "per kWh of heat] or the store's own cost, or set max_kwh to its existing_kwh")
-    for i, bo in enumerate(scenario.boilers):
-        if bo.fuel == "electric" and costs.electric_boiler is None and may_grow(bo.existing_kw, bo.max_kw, bo.min_kw):
+    for i, bo in enumerate(scenario.boilers or []):
+        if bo.fuel == "electric" and costs.electric_boiler is None and known("electric_boiler") and may_grow(bo.existing_kw, bo.max_kw, bo.min_kw):
             add(("boilers", i), f"'{bo.name}' (electric) may be built but has no cost: give costs.electric_boiler "
                 "[CNY per kW of heat], or set max_kw to its existing_kw")
-    for i, ch in enumerate(scenario.chillers):
-        if ch.kind == "electric" and costs.chiller is None and may_grow(ch.existing_kw, ch.max_kw, ch.min_kw):
+    for i, ch in enumerate(scenario.chillers or []):
+        if ch.kind == "electric" and costs.chiller is None and known("chiller") and may_grow(ch.existing_kw, ch.max_kw, ch.min_kw):
             add(("chillers", i), f"'{ch.name}' may be built but has no cost: give costs.chiller [CNY per kW of "
                 "cooling], or set max_kw to its existing_kw")
 
 
 def _building_setpoint_problems(scenario, add) -> list:
     """A heating setpoint above the cooling one once the building type's defaults fill the gaps."""
-    if not scenario.buildings:
+    if not scenario.buildings:  # none, or the section failed (None)
         return []
     import pandas as pd
 
@@ -962,36 +1206,43 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     except OverrideError as exc:
         f, line = _override_where(sources, current, exc.path, file) if current else (file, None)
         raise ScenarioError([Problem(f, exc.path, f"{exc.source}: {exc.message}", line=line)]) from None
-    try:
-        scenario = validate_data(data, file, node)
-    except ScenarioError as exc:
-        if not applied:
-            raise
-        from dataclasses import replace
-
-        problems = []
-        for p in exc.problems:  # say which override broke it, and place it where that is written
-            # the problem at the overridden field, inside it, or at the section holding it
-            # (site: ... for --set site.city=...)
-            src = [i for i, a in enumerate(applied) if p.path == a.path
-                   or p.path.startswith(a.path.split("[")[0]) or a.path.startswith(p.path + ".")]
-            if src:
-                f, line = where[src[-1]]
-                p = replace(p, file=f, line=line, message=f"{p.message} [set by {applied[src[-1]].source}]")
-            problems.append(p)
-        raise ScenarioError(problems) from None
+    scenario, problems, failed = checked_scenario(data, file, node)
     notes: list[str] = []
     weather_notes: list[str] = []
     inputs: list[Path] = []
-    problems = check_files(scenario, path, node, notes, weather_notes, inputs)
-    if problems:
-        raise ScenarioError(problems)
+    # the files the scenario names are checked too where fields failed: one round for all
+    files = check_files(scenario, path, node, notes, weather_notes, inputs, failed) if scenario is not None else []
+    if problems or files:
+        raise ScenarioError(_placed(ordered(problems + files), {id(p) for p in files}, applied, where))
     canonical = json.dumps([scenario.model_dump(mode="json"), input_file_digests(inputs, path.parent)],
                            sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return LoadedScenario(scenario, path, path.parent, digest, list(ext_overrides) + [a.path for a in applied],
                           variant=names, applied=tuple(applied), variants=variants, raw=raw, notes=notes,
                           weather_file_notes=weather_notes, variant_sources=sources)
+
+
+def _placed(problems: list[Problem], of_files: set[int], applied: list[Applied],
+            where: list[tuple[str, int | None]]) -> list[Problem]:
+    """Problems an override caused said so and placed where that override is written (a
+    variant's line under ``variants:``; a caller's ``--set``, no line); the problems of the
+    files the scenario names (``of_files``, ids) as they are."""
+    if not applied:
+        return problems
+    from dataclasses import replace
+
+    out = []
+    for p in problems:
+        # the problem at the overridden field, inside it, or at the section holding it
+        # (site: ... for --set site.city=...)
+        src = [] if id(p) in of_files else [
+            i for i, a in enumerate(applied) if p.path == a.path
+            or p.path.startswith(a.path.split("[")[0]) or a.path.startswith(p.path + ".")]
+        if src:
+            f, line = where[src[-1]]
+            p = replace(p, file=f, line=line, message=f"{p.message} [set by {applied[src[-1]].source}]")
+        out.append(p)
+    return out
 
 
 def _override_where(sources: dict[str, VariantSource], variant: str, path: str, file: str
@@ -1033,9 +1284,12 @@ _WEATHER_CHECKED: dict[tuple, tuple[str | None, tuple[float, float] | None, list
 
 
 def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
-                weather_notes: list[str] | None = None, inputs: list[Path] | None = None) -> list[Problem]:
+                weather_notes: list[str] | None = None, inputs: list[Path] | None = None,
+                failed: FailedParts | None = None) -> list[Problem]:
     """Every file named in the scenario: it exists, the run can read it and a weather file
-    is of the site (:func:`twin.scenario.schema.weather_file_conflict`).
+    is of the site (:func:`twin.scenario.schema.weather_file_conflict`). Where some parts of
+    the file ``failed`` validation, the files of the others (the weather file only with the
+    site and the park valid: it is read for the planning year and checked against the site).
 
     Weather files are read with :func:`weather.read_weather_file` and hourly series with
     :func:`twin.hourly_csv.read_hourly_csv`, the readers of the run; conversions they make
@@ -1047,11 +1301,13 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
     problems: list[Problem] = []
     base = path.parent
     notes = [] if notes is None else notes
+    failed = failed or FailedParts()
 
     def full(p) -> Path:
         return Path(p) if Path(p).is_absolute() else base / p
 
     def problem(loc: tuple, msg: str, value=None) -> None:
+        loc = failed.remap(loc)
         problems.append(Problem(str(path), ".".join(str(x) for x in loc), msg, value, line_of(node, loc)))
 
     def exists(p, loc) -> bool:
@@ -1079,7 +1335,9 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
             problem(loc, str(exc))
 
     site = scenario.site
-    if site.weather_file is not None and exists(site.weather_file, ("site", "weather_file")):
+    if site is not None and scenario.park is not None and failed.known(("site",)) \
+            and failed.known(("park", "planning_year")) \
+            and site.weather_file is not None and exists(site.weather_file, ("site", "weather_file")):
         import weather as wx
 
         f = full(site.weather_file)
@@ -1112,11 +1370,12 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
             msg = weather_file_conflict(site, *station)
         if msg:
             problem(("site", "weather_file"), msg)
-    series(scenario.grid.emission_factor.hourly_csv, ("grid", "emission_factor", "hourly_csv"),
-           column="ef_kgco2_per_kwh", what="grid emission factor [kgCO2/kWh]", upper=2.0)
-    for i, pl in enumerate(scenario.process_loads):
+    if scenario.grid is not None and failed.known(("grid", "emission_factor")):
+        series(scenario.grid.emission_factor.hourly_csv, ("grid", "emission_factor", "hourly_csv"),
+               column="ef_kgco2_per_kwh", what="grid emission factor [kgCO2/kWh]", upper=2.0)
+    for i, pl in enumerate(scenario.process_loads or []):
         series(pl.profile_csv, ("process_loads", i, "profile_csv"), what=f"load of {pl.name!r} [kW]", upper=2e6)
-    for i, w in enumerate(scenario.waste_heat):
+    for i, w in enumerate(scenario.waste_heat or []):
         if w.profile == "csv":
             series(w.csv_path, ("waste_heat", i, "csv_path"), column="q_kw",
                    what=f"raw waste heat of {w.name!r} [kW]", upper=2e6)

@@ -8,10 +8,11 @@ editor completion. Component specs live with their component modules
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from twin.assess.declarations import Declarations
 from twin.components.battery import BatterySpec
@@ -605,76 +606,16 @@ class Scenario(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _consistency(self) -> Scenario:
-        names = [a.name for a in self.pv_arrays]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"pv_arrays: duplicate names {dup}")
-        if self.pv_arrays and self.costs.pv is None:
-            raise ValueError("costs.pv: required when pv_arrays are given (the PV's capital cost and life), e.g. "
-                             "costs: {pv: {capex_cny_per_unit: <CNY per kWp>, lifetime_years: 25}}; "
-                             "the example scenarios cite sourced figures (docs/sources.md)")
-        for group, items in (("batteries", self.batteries), ("thermal_stores", self.thermal_stores)):
-            names = [x.name for x in items]
-            dup = sorted({n for n in names if names.count(n) > 1})
-            if dup:
-                raise ValueError(f"{group}: duplicate names {dup}; give each store its own name")
-        for b in self.batteries:
-            if not b.can_grow:
-                continue
-            if (b.energy_cost or self.costs.battery_energy) is None or (b.power_cost or self.costs.battery_power) is None:
-                raise ValueError(f"batteries: '{b.name}' may be built, so it needs a cost per kWh and per kW: give "
-                                 "costs.battery_energy and costs.battery_power, or the battery's own energy_cost "
-                                 "and power_cost")
-        for b in self.boilers:
-            if b.fuel in ("coal", "oil", "biomass") and b.fuel not in self.costs.fuel_prices_cny_per_kwh:
-                raise ValueError(f"boilers: '{b.name}' burns {b.fuel}; give its price as "
-                                 f"costs.fuel_prices_cny_per_kwh.{b.fuel} [CNY/kWh of fuel, NCV]")
-        if not (self.process_loads or self.buildings or self.ev_fleets):
-            raise ValueError("the park has no load: give process_loads, buildings or ev_fleets")
-        if self.pathway is not None and self.pathway.periods[0] < self.park.planning_year:
-            # the existing assets are today's park (the planning year's): a period before it would
-            # stand them in years they were not yet all there, and plan investments in the past
-            raise ValueError(f"pathway.periods: the first period {self.pathway.periods[0]} is before "
-                             f"park.planning_year {self.park.planning_year} (the year of today's park and its "
-                             "existing assets); start the pathway at the planning year or later, or set "
-                             "park.planning_year to the first period")
-        # in a run these four are the optimiser's and the carbon section's (twin.evaluate); a value written
-        # under accounting would be replaced without a word while the outputs list it as the one used
-        decided = {"offsets_max_share": "carbon.max_offset_share", "offsets_cap_basis": "carbon.max_offset_share",
-                   "offsets_tco2": "carbon.offset_price_cny_per_t", "green_certificates_mwh":
-                   "carbon.max_green_certificates_mwh"}
-        given = [k for k in decided if k in self.accounting.model_fields_set]
-        if given:
-            raise ValueError(
-                "accounting." + given[0] + " is not read in a run: the optimiser decides offsets and certificates and "
-                "the ledger credits what it bought, capped at carbon.max_offset_share of gross emissions; set "
-                + decided[given[0]] + " instead")
-        if self.carbon.max_green_power_mwh > 0 and self.accounting.green_power_mwh > 0:
-            raise ValueError(
-                "green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a purchase, "
-                "accounting.green_power_mwh declares a fixed one; keep one of them"
-            )
-        if self.grid.network is not None:
-            self._check_network_assets()
-        ef = self.grid.emission_factor
-        if ef.value_kgco2_per_kwh is None and ef.hourly_csv is None:
-            from twin.factors import check_emission_factor, grid_factor_level
-
-            province = site_province(self.site)
-            try:
-                check_emission_factor(grid_factor_level(ef.level, ef.year, province), ef.year, province)
-            except (ValueError, KeyError) as exc:
-                msg = str(exc).strip(chr(39))
-                hint = _province_hint(self.site) if province is None else ""
-                raise ValueError(f"grid.emission_factor: {msg}{hint}") from None
-        sources = {w.name for w in self.waste_heat}
-        for hp in self.heat_pumps:
-            if hp.source != "air" and hp.source not in sources:
-                raise ValueError(
-                    f"heat_pumps: '{hp.name}' takes heat from '{hp.source}', which is not a waste_heat source "
-                    f"(known: {sorted(sources) or 'none'}, or 'air')"
-                )
+    def _consistency(self, info: ValidationInfo) -> Scenario:
+        """The checks across sections (:func:`cross_section_problems`): the first one found is
+        the error. The loader validates the fields alone (context :data:`FIELDS_ONLY`) and runs
+        the checks itself, to report every problem of a file in one go."""
+        if (info.context or {}).get(FIELDS_ONLY):
+            return self
+        problems = cross_section_problems(self)
+        if problems:
+            path, msg = problems[0]
+            raise ValueError(f"{path}: {msg}" if path else msg)
         return self
 
     def electrical_assets(self) -> dict[str, str]:
@@ -688,15 +629,184 @@ class Scenario(_Strict):
         out["central_plant"] = "central_plant"
         return out
 
-    def _check_network_assets(self) -> None:
-        net = self.grid.network
-        known = self.electrical_assets()
-        placed = list(net.connections) + [a for s in net.sites for a in s.assets]
-        bad = sorted(set(placed) - set(known))
-        if bad:
-            raise ValueError(f"grid.network: unknown asset(s) {bad}; known: {sorted(known)}")
-        if net.explicit:
-            needed = [a for a in known if a != "central_plant"]
-            missing = sorted(set(needed) - set(net.connections))
-            if missing:
-                raise ValueError(f"grid.network.connections: no bus given for {missing}")
+
+#: Validation context key: check the fields of a :class:`Scenario` only, not the checks across
+#: sections (the loader runs :func:`cross_section_problems` itself, also where fields failed).
+FIELDS_ONLY = "twin_fields_only"
+
+#: A problem across sections: (dotted field path, or "" for the whole scenario; what is wrong).
+CrossProblem = tuple[str, str]
+
+
+def overlaps(a: str, b: str) -> bool:
+    """True when dotted path ``a`` is ``b``, lies inside it or holds it (``costs`` and
+    ``costs.pv``; ``heat_pumps`` and ``heat_pumps.2``)."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _duplicate_names(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    out = []
+    for group, items, hint in (("pv_arrays", s.pv_arrays, ""),
+                               ("batteries", s.batteries, "; give each store its own name"),
+                               ("thermal_stores", s.thermal_stores, "; give each store its own name")):
+        names = [x.name for x in items]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            out.append((group, f"duplicate names {dup}{hint}"))
+    return out
+
+
+def _pv_cost(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    if given("pv_arrays") and s.costs.pv is None:
+        return [("costs.pv", ("required when pv_arrays are given (the PV's capital cost and life), e.g. "
+                 "costs: {pv: {capex_cny_per_unit: <CNY per kWp>, lifetime_years: 25}}; "
+                 "the example scenarios cite sourced figures (docs/sources.md)"))]
+    return []
+
+
+def _battery_costs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    return [("batteries", (f"'{b.name}' may be built, so it needs a cost per kWh and per kW: give "
+             "costs.battery_energy and costs.battery_power, or the battery's own energy_cost and power_cost"))
+            for b in s.batteries if b.can_grow and ((b.energy_cost or s.costs.battery_energy) is None
+                                                    or (b.power_cost or s.costs.battery_power) is None)]
+
+
+def _fuel_prices(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    return [("boilers", (f"'{b.name}' burns {b.fuel}; give its price as costs.fuel_prices_cny_per_kwh.{b.fuel} "
+             "[CNY/kWh of fuel, NCV]"))
+            for b in s.boilers if b.fuel in ("coal", "oil", "biomass") and b.fuel not in s.costs.fuel_prices_cny_per_kwh]
+
+
+def _some_load(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    if not (given("process_loads") or given("buildings") or given("ev_fleets")):
+        return [("", "the park has no load: give process_loads, buildings or ev_fleets")]
+    return []
+
+
+def _pathway_start(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    if s.pathway is not None and s.pathway.periods[0] < s.park.planning_year:
+        # the existing assets are today's park (the planning year's): a period before it would
+        # stand them in years they were not yet all there, and plan investments in the past
+        return [("pathway.periods", (f"the first period {s.pathway.periods[0]} is before park.planning_year "
+                 f"{s.park.planning_year} (the year of today's park and its existing assets); start the "
+                 "pathway at the planning year or later, or set park.planning_year to the first period"))]
+    return []
+
+
+def _accounting_decided_in_run(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    # in a run these four are the optimiser's and the carbon section's (twin.evaluate); a value written
+    # under accounting would be replaced without a word while the outputs list it as the one used
+    decided = {"offsets_max_share": "carbon.max_offset_share", "offsets_cap_basis": "carbon.max_offset_share",
+               "offsets_tco2": "carbon.offset_price_cny_per_t", "green_certificates_mwh":
+               "carbon.max_green_certificates_mwh"}
+    return [("", (f"accounting.{k} is not read in a run: the optimiser decides offsets and certificates and the "
+             f"ledger credits what it bought, capped at carbon.max_offset_share of gross emissions; set "
+             f"{decided[k]} instead")) for k in decided if k in s.accounting.model_fields_set]
+
+
+def _green_power_once(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    if s.carbon.max_green_power_mwh > 0 and s.accounting.green_power_mwh > 0:
+        return [("", ("green power is given twice: carbon.max_green_power_mwh lets the optimiser choose a "
+                 "purchase, accounting.green_power_mwh declares a fixed one; keep one of them"))]
+    return []
+
+
+def _network_assets(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    net = s.grid.network
+    if net is None:
+        return []
+    known = s.electrical_assets()
+    placed = list(net.connections) + [a for site in net.sites for a in site.assets]
+    out = []
+    bad = sorted(set(placed) - set(known))
+    if bad:
+        out.append(("grid.network", f"unknown asset(s) {bad}; known: {sorted(known)}"))
+    if net.explicit:
+        missing = sorted({a for a in known if a != "central_plant"} - set(net.connections))
+        if missing:
+            out.append(("grid.network.connections", f"no bus given for {missing}"))
+    return out
+
+
+def _grid_factor_published(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    ef = s.grid.emission_factor
+    if ef.value_kgco2_per_kwh is not None or ef.hourly_csv is not None:
+        return []
+    from twin.factors import check_emission_factor, grid_factor_level
+
+    province = site_province(s.site)
+    try:
+        check_emission_factor(grid_factor_level(ef.level, ef.year, province), ef.year, province)
+    except (ValueError, KeyError) as exc:
+        msg = str(exc).strip(chr(39))
+        hint = _province_hint(s.site) if province is None else ""
+        return [("grid.emission_factor", f"{msg}{hint}")]
+    return []
+
+
+def _heat_pump_sources(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    sources = {w.name for w in s.waste_heat}
+    return [("heat_pumps", (f"'{hp.name}' takes heat from '{hp.source}', which is not a waste_heat source "
+             f"(known: {sorted(sources) or 'none'}, or 'air')"))
+            for hp in s.heat_pumps if hp.source != "air" and hp.source not in sources]
+
+
+#: The checks across sections, in the order they are reported, each with the fields it reads
+#: (dotted paths; a list stands for all its items): a check that reads a part of the file
+#: that failed validation is skipped, its finding could only follow from that error. Asset
+#: lists a check reads item by item are not listed: their failed items are left out.
+CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
+    (("pv_arrays", "batteries", "thermal_stores"), _duplicate_names),
+    (("costs.pv",), _pv_cost),
+    (("costs.battery_energy", "costs.battery_power"), _battery_costs),
+    (("costs.fuel_prices_cny_per_kwh",), _fuel_prices),
+    ((), _some_load),
+    (("pathway", "park.planning_year"), _pathway_start),
+    (("accounting",), _accounting_decided_in_run),
+    (("carbon.max_green_power_mwh", "accounting.green_power_mwh"), _green_power_once),
+    (("grid.network", "buildings", "process_loads", "pv_arrays", "ev_fleets", "heat_pumps", "batteries"),
+     _network_assets),
+    (("grid.emission_factor", "site"), _grid_factor_published),
+    (("waste_heat",), _heat_pump_sources),
+)
+
+
+def cross_section_problems(s: Scenario, unknown: Collection[str] = ()) -> list[CrossProblem]:
+    """Every problem of the checks that span sections (a PV array needs ``costs.pv``, a
+    battery that may be built a cost, the park a load, ...), in :data:`CROSS_SECTION_CHECKS`
+    order.
+
+    Parameters
+    ----------
+    s
+        A scenario whose fields are valid; or, built by the loader from a file where some failed,
+        with those sections ``None`` and the failed items of its asset lists left out.
+    unknown
+        Dotted paths of the parts of the file that failed validation (``"grid"``, ``"costs.pv"``,
+        ``"heat_pumps.2"``): checks reading them are skipped, so no problem is reported that
+        only follows from an earlier one.
+
+    Returns
+    -------
+    list of (path, message)
+        ``path`` the field the problem is at ("" for the whole scenario).
+    """
+    def known(path: str) -> bool:
+        return not any(overlaps(path, u) for u in unknown)
+
+    def given(name: str) -> bool:
+        """The asset list ``name`` is given (a list with a failed item counts)."""
+        return not known(name) or bool(getattr(s, name))
+
+    out: list[CrossProblem] = []
+    for reads, check in CROSS_SECTION_CHECKS:
+        if not all(known(r) for r in reads):
+            continue
+        if not unknown:
+            out += check(s, given)
+            continue
+        try:  # a failed section is None: a check that reads it without saying so is skipped too
+            out += check(s, given)
+        except (AttributeError, TypeError):
+            continue
+    return out
