@@ -15,7 +15,6 @@ from twin.profiles import DECENTRAL_HVAC, DISTRICT_HEAT_HVAC
 from twin.scenario.schema import AssetCost as ScenarioCost
 from twin.scenario.schema import Scenario
 
-
 #: Share of a fleet's energy need that the charger queue leaves uncharged above which the run
 #: says so (below it, a few late arrivals on a busy evening) [-].
 UNSERVED_NOTE_SHARE = 0.01
