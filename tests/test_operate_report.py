@@ -1,7 +1,8 @@
 """The operational-gap table of the report (twin.operate.report._rows): one row per EV fleet
 with each controller in its column, and differences free of solver round-off."""
 
-from twin.operate.report import _rows, gap
+from twin.operate.metrics import difference, gap
+from twin.operate.report import _rows
 
 
 def _metrics(peak_kw: float, cost: float) -> dict:
@@ -33,5 +34,8 @@ def test_one_promise_row_per_fleet_with_both_controllers():
 def test_a_peak_held_at_the_optimum_reads_plus_zero():
     peak = next(r for r in _rows(_op(), "en") if r[0] == "Highest monthly peak")
     assert peak[2] == "1,185 [+0]" and peak[3] == "1,185 [+0]"
-    assert gap(1185.4133589671708 + 1.14e-12, 1185.4133589671708) == 0.0
-    assert gap(1186.0, 1185.0) == 1.0 and gap(0.5, 0.0) == 0.5
+    assert difference(1185.4133589671708 + 1.14e-12, 1185.4133589671708) == 0.0
+    assert difference(1186.0, 1185.0) == 1.0 and difference(0.5, 0.0) == 0.5
+    # summary.json's gap too (sweeps read it as op_*_peak_gap_kw)
+    op = _op()
+    assert gap(op["rule"], op["optimum"])["max_monthly_peak_kw"] == 0.0

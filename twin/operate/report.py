@@ -13,6 +13,8 @@ import html
 import numpy as np
 import pandas as pd
 
+from twin.operate.metrics import difference
+
 COLORS = {"optimum": "#2a7", "rule": "#d97706", "mpc": "#2563eb"}
 NAMES = {"optimum": ("最优（完美预测）", "optimum (perfect foresight)"), "rule": ("规则控制", "rule-based"),
          "mpc": ("滚动优化（MPC）", "rolling horizon (MPC)")}
@@ -66,20 +68,13 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         vals = [f(opt)] + [f(op[c]) for c in ctrls]
         row = [label, _fmt(vals[0])]
         for v in vals[1:]:
-            d = gap(v, vals[0])
+            d = difference(v, vals[0])
             rel = f" ({100 * d / abs(vals[0]):+.1f} %)" if label in ("年化总成本", "Annualised cost") and vals[0] else ""
             row.append(f"{_fmt(v)} [{'+' if d >= 0 else ''}{_fmt(d)}{rel}]")
         row.append(text_unit(unit, lang))
         rows.append(tuple(row))
     rows += _ev_promise_rows(op, ctrls, lang)
     return rows
-
-
-def gap(value: float, optimum: float, rel_tol: float = 1e-9) -> float:
-    """``value - optimum`` in the quantity's unit, 0 where the two agree to ``rel_tol`` of their
-    magnitude: a peak held exactly at the optimum's reads "+0", not a solver's "+1.14e-12"."""
-    d = float(value) - float(optimum)
-    return 0.0 if abs(d) <= rel_tol * max(abs(float(value)), abs(float(optimum)), 1.0) else d
 
 
 def _ev_promise_rows(op: dict, ctrls: list[str], lang: str) -> list[tuple]:
