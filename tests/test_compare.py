@@ -542,3 +542,23 @@ def test_differences_within_the_solvers_tolerance_read_zero():
     d = comparison_tables(runs, "a")["differences"]
     row = d.loc["annualised_cost"]
     assert row["b"] == 0.0 and d.loc["residual", "b"] == 0.0 and row["c"] == pytest.approx(100.0)
+
+
+def test_operated_years_and_the_grid_check_are_compared():
+    """A run operated hour by hour (`--operate`) and checked on its park grid shows the operated
+    costs, the gaps and the verdict beside a run that was not: the figures the report says to quote."""
+    from twin.compare import ComparedRun, comparison_tables
+
+    plain = {"annualised_cost_cny": 3_219_459.0, "grid": {"verdict": "not_checked"}}
+    operated = {"annualised_cost_cny": 3_219_459.0, "grid": {"verdict": "pass"},
+                "operation": {"rule": {"annualised_cost_cny": 3_489_125.0}, "mpc": {"annualised_cost_cny": 3_376_523.0},
+                              "gap": {"rule": {"annualised_cost_pct": 8.376}, "mpc": {"annualised_cost_pct": 4.879}}}}
+    t = comparison_tables([ComparedRun("plan", plain), ComparedRun("operated", operated)], "plan", lang="zh")
+    comp = t["comparison"]
+    assert comp.loc["op_rule_cost", "operated"] == 3_489_125.0 and pd.isna(comp.loc["op_rule_cost", "plan"])
+    assert comp.loc["op_mpc_gap", "operated"] == pytest.approx(0.04879) and comp.loc["op_mpc_gap", "kind"] == "share"
+    assert comp.loc["grid_check", "operated"] == "通过" and pd.isna(comp.loc["grid_check", "plan"])
+    assert set(comp.loc[["op_rule_cost", "grid_check"], "section"]) == {"operation"}
+    # neither operated nor grid-checked: no such rows
+    none = comparison_tables([ComparedRun("a", plain), ComparedRun("b", plain)], "a")["comparison"]
+    assert not {"op_rule_cost", "op_mpc_gap", "grid_check"} & set(none.index)

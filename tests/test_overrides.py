@@ -187,12 +187,12 @@ def test_validate_checks_every_variant_at_its_line(tmp_path):
     line = {k: i + 1 for i, x in enumerate(lines) for k in ("capcity_cny", "-5", "nope") if k in x}
     got = [str(x) for x in variant_problems(load_scenario(p))]
     assert got == [
-        f"{p}:{line['capcity_cny']}: costs.pv.capcity_cny: unknown field (not in the schema; check spelling, see "
-        "`twin schema`) [set by variant 'badpath']",
-        f"{p}:{line['-5']}: costs.pv.capex_cny_per_unit: Input should be greater than or equal to 0 "
-        "[set by variant 'badvalue'] (got -5)",
-        f"{p}:{line['nope']}: pv_arrays[nope].max_kwp: variant 'badselector': no element named 'nope' in "
-        "'pv_arrays' (names: roof)"], got
+        (f"{p}:{line['capcity_cny']}: costs.pv.capcity_cny: unknown field (not in the schema; check spelling, see "
+        "`twin schema`) [set by variant 'badpath']"),
+        (f"{p}:{line['-5']}: costs.pv.capex_cny_per_unit: Input should be greater than or equal to 0 "
+        "[set by variant 'badvalue'] (got -5)"),
+        (f"{p}:{line['nope']}: pv_arrays[nope].max_kwp: variant 'badselector': no element named 'nope' in "
+        "'pv_arrays' (names: roof)")], got
     # `twin run --variant` refuses it with the same line
     with pytest.raises(ScenarioError, match=f"park.yaml:{line['-5']}: costs.pv.capex_cny_per_unit"):
         load_scenario(p, variant="badvalue")
@@ -213,3 +213,23 @@ def test_empty_variant_name_is_refused(tmp_path, name):
     p = _with_variants(tmp_path)
     with pytest.raises(ScenarioError, match="empty variant name.*declared: no_storage, cheap_pv"):
         load_scenario(p, variant=name)
+
+
+def test_removing_a_misspelt_field_is_an_error_not_a_no_op(tmp_path):
+    data = {"thermal_storage": {"name": "tank"}, "costs": {"pv": {"capex_cny_per_unit": 2800}}}
+    # a field of the schema that is absent: removing it changes nothing (sweeps do this)
+    assert set_path(data, "battery", None) == data
+    assert set_path(data, "costs.heat_pump.capex_cny_per_unit", None) == data  # no empty section made
+    assert set_path(data, "grid.tariff.prices_cny_per_kwh.critical", None) == data  # a free mapping
+    # a misspelt one would leave the store in place and the variant equal to the base
+    with pytest.raises(OverrideError, match="'thermal_store' is not a field of the scenario"):
+        set_path(data, "thermal_store", None, "variant 'no_store'")
+    with pytest.raises(OverrideError, match="'heatpump' is not a field of costs"):
+        set_path(data, "costs.heatpump", None)
+    with pytest.raises(OverrideError, match="'max_kw' is not a field of thermal_storage"):
+        set_path(data, "thermal_storage.max_kw", None)
+    text = TINY.read_text(encoding="utf-8") + "\nvariants:\n  no_store:\n    overrides:\n      thermal_store: null\n"
+    f = tmp_path / "park.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="thermal_store.*variant 'no_store'.*not a field"):
+        load_scenario(f, variant="no_store")

@@ -152,3 +152,14 @@ def test_the_solver_notes_of_an_undecided_confirmation_are_in_chinese():
                   "ended undecided (Solve error)", "zh").startswith("按 8 个典型日定容时：HiPO 判定模型不可行")
     assert phrase("the interior-point solver reported the model infeasible; the simplex method, asked to confirm, "
                   "ended undecided (Unknown), so the verdict stands", "zh").endswith("维持该判定")
+
+
+def test_an_infeasible_baseline_says_which_existing_plant_to_raise():
+    from twin.run import baseline_hint
+
+    msg = ("baseline is infeasible: sizing problem infeasible — unmet heat demand: short by up to 3750.62 kW in 4 "
+           "steps (451722 kWh over the year)")
+    hint = baseline_hint(msg)
+    assert "today's park" in hint and "boilers[].existing_kw" in hint and "chillers" not in hint
+    assert "grid.import_limit_kw" in baseline_hint("grid import limit: short by up to 12 kW")
+    assert baseline_hint("EV energy shortfall of fleet x: short by 3 kWh") == ""

@@ -116,6 +116,31 @@ def _core_pass(s: dict, extra: dict):
     return None if not core else core.get("pass")
 
 
+def _operated(controller: str, *path) -> Callable[[dict, dict], Any]:
+    """Getter of an operated year's figure (``summary["operation"][controller]...``); None where the
+    run was not operated hour by hour or not by that controller."""
+    return _g("operation", controller, *path)
+
+
+def _gap_share(controller: str) -> Callable[[dict, dict], Any]:
+    """The operated year's cost gap against the optimum as a share [-] (summary.json holds it in %)."""
+    def get(s, extra):
+        v = _g("operation", "gap", controller, "annualised_cost_pct")(s, extra)
+        return None if v is None else float(v) / 100.0
+    return get
+
+
+def _grid_words(s: dict, lang: str) -> str | None:
+    """The park-grid check's verdict as the report names it; None where the run has no grid section
+    or the scenario described no network (the check was not asked for)."""
+    from twin.report_text import TEXT, text
+
+    verdict = (s.get("grid") or {}).get("verdict")
+    if verdict in (None, "not_checked"):
+        return None
+    return text(f"grid_value_{verdict}", lang) if f"grid_value_{verdict}" in TEXT else str(verdict)
+
+
 def _target(name: str, what: str, scale: float = 1.0) -> Callable[[dict, dict], Any]:
     """Getter of a stated target's limit (``what="target"``) or marginal cost (the LP dual,
     ``what="marginal_cost_cny_per_unit"``, times ``scale``); None where the run has no such target,
@@ -347,6 +372,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("target_residual_mc", "Marginal cost of the residual-emissions target (per tCO2 less)",
            "剩余排放目标的边际成本（每减少 1 tCO2）", "CNY/yr", _target("residual", "marginal_cost_cny_per_unit"),
            better="lower", section="targets"),
+    # the operated year (`--operate` or a scenario's `operation`): the numbers to quote beside the optimum
+    Metric("op_rule_cost", "Annualised cost as operated, rule-based controller", "实际运行年化总成本（规则控制）",
+           "CNY/yr", _operated("rule", "annualised_cost_cny"), better="lower", section="operation"),
+    Metric("op_rule_gap", "Operational gap of the cost, rule-based controller", "运行差距：年化总成本（规则控制）",
+           "%", _gap_share("rule"), "share", "lower", "operation"),
+    Metric("op_mpc_cost", "Annualised cost as operated, rolling horizon (MPC)", "实际运行年化总成本（滚动优化）",
+           "CNY/yr", _operated("mpc", "annualised_cost_cny"), better="lower", section="operation"),
+    Metric("op_mpc_gap", "Operational gap of the cost, rolling horizon (MPC)", "运行差距：年化总成本（滚动优化）",
+           "%", _gap_share("mpc"), "share", "lower", "operation"),
+    Metric("grid_check", "Park-grid check (hourly AC power flow of the plan)", "园区电网校核（规划的逐时交流潮流）", "",
+           _both(_grid_words), "text", section="operation"),
     Metric("green_power_bought", "Green power bought (绿电交易)", "绿电交易购买量", "MWh/yr",
            _g("purchases_mwh", "green_power"), section="energy"),
     Metric("certificates_bought", "Green certificates bought", "绿证购买量", "MWh/yr", _g("purchases_mwh", "certificates"),
@@ -365,6 +401,8 @@ SECTIONS = {"run": ("Run", "运行"), "investment": ("Investment against keeping
             "carbon": ("Emissions", "碳排放"), "shares": ("Shares, indicators and scores", "占比、指标与评分"),
             "targets": ("Stated targets and their marginal cost (LP dual; 0 = not binding)",
                         "设定目标及其边际成本（线性规划对偶值；0 表示不起约束作用）"),
+            "operation": ("Operated without perfect foresight, and the park-grid check",
+                          "无完美预测的实际运行与园区电网校核"),
             "energy": ("Energy", "能源"), "sizes": ("Sizes of new and existing assets", "资产规模")}
 
 

@@ -15,6 +15,30 @@ from twin.profiles import DECENTRAL_HVAC, DISTRICT_HEAT_HVAC
 from twin.scenario.schema import AssetCost as ScenarioCost
 from twin.scenario.schema import Scenario
 
+#: Share of a fleet's energy need that the charger queue leaves uncharged above which the run
+#: says so (below it, a few late arrivals on a busy evening) [-].
+UNSERVED_NOTE_SHARE = 0.01
+
+
+def unserved_sessions_note(name: str, fleet) -> str:
+    """The run's note on an EV fleet whose vehicles find no free charger ('' when the share of
+    the energy need left uncharged is at most :data:`UNSERVED_NOTE_SHARE`).
+
+    ``fleet``: the fleet's slice of the profiles (``ev_sessions``, ``ev_sessions_unserved``,
+    ``ev_energy_need_kwh``, ``ev_energy_unserved_kwh``; absent in older profiles: '').
+    """
+    if "ev_energy_unserved_kwh" not in fleet or "ev_energy_need_kwh" not in fleet:
+        return ""
+    need = float(fleet["ev_energy_need_kwh"])
+    unserved = float(fleet["ev_energy_unserved_kwh"])
+    if need <= 0 or unserved <= UNSERVED_NOTE_SHARE * need:
+        return ""
+    return (f"EV fleet '{name}': {int(fleet['ev_sessions_unserved']):,} of {int(fleet['ev_sessions']):,} sessions "
+            f"of the year find no free charger before the vehicle leaves ({unserved / need * 100:.0f} % of the "
+            f"fleet's energy need, {unserved * 1e-3:,.0f} MWh battery side): that energy is charged outside the "
+            "park and is in neither the baseline nor the plan; more chargers (ev_fleets[].chargers) or drivers "
+            "who free them when charged (ev_fleets[].unplug_when_full_share) bring it into the park")
+
 
 def ev_lower_envelope(fleet_profiles) -> np.ndarray:
     """A fleet's lower cumulative-energy envelope for the plan [kWh]: the simulated one, its
@@ -351,6 +375,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 "less than an hour of laxity, such as those plugging in late after a wait for a charger) and what "
                 "the connected vehicles can take (each within its charger's power and its need), not only within "
                 "the fleet's aggregate envelope")
+    if not baseline:
+        notes += [unserved_sessions_note(f.name, prof.sel(ev_fleet=f.name)) for f in sc.ev_fleets]
+        notes = [n for n in notes if n]
     heat_import = district_heat_kw(prof)
     n_months = len(np.unique(month))
     if T < 8760:

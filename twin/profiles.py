@@ -215,6 +215,13 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
             for key, unit in (("eta_charge", "1"), ("eta_discharge", "1"),
                               ("v2g_degradation_cost_cny_per_kwh", "CNY/kWh")):
                 ev[key] = xr.DataArray(float(ev.attrs[key]), attrs={"units": unit, "long_name": key})
+            # the charger queue's year (per fleet: the concatenation below keeps one fleet's attrs)
+            for key, unit, long_name in (
+                    ("sessions", "1", "sessions simulated (the year with its spin-up day)"),
+                    ("sessions_unserved", "1", "sessions that found no free charger before leaving"),
+                    ("energy_need_kwh", "kWh", "energy need of all sessions (battery side)"),
+                    ("energy_unserved_kwh", "kWh", "energy need not charged in the park (battery side)")):
+                ev[key] = xr.DataArray(float(ev.attrs[key]), attrs={"units": unit, "long_name": long_name})
             ev = ev.expand_dims(ev_fleet=[f.name])
             fleets.append(ev)
         evs = xr.concat(fleets, dim="ev_fleet", combine_attrs="override")

@@ -1386,3 +1386,26 @@ VAR_LABELS.update({
     "ev_p_charge_max_kw": ("在桩车辆可接受充电功率", "Charging power the connected vehicles can take"),
     "ev_p_charge_min_kw": ("会话必须充电功率", "Charging the sessions force"),
 })
+# ----------------------------------------------------------------------------- new-user test (zh additions)
+PHRASES.update({
+    "the published factors of the site's grid rise over 2021-2023 (in hydro provinces the 2022 drought); the "
+    "projection holds the latest published value instead of extending that rise":
+        "场址电网已发布的2021–2023年因子逐年上升（水电省份为2022年干旱所致）；预测按最新发布值保持，不外推该上升趋势",
+})
+PATTERNS.extend([
+    (r"^PROJECTION, not an official value: the published (?P<l>\w+) factors (?P<a>\d{4})-(?P<b>\d{4}) rise; held at "
+     r"the (?P<c>\d{4}) value in (?P<y>\d{4}) \(a rising trend is not extended\)$",
+     "预测值，非官方数值：已发布的{l}因子（{a}–{b}年）逐年上升；{y}年按{c}年数值保持（不外推上升趋势）"),
+])
+PATTERNS.extend([
+    (r"^EV fleet '(?P<n>.+)': (?P<u>[\d,]+) of (?P<s>[\d,]+) sessions of the year find no free charger before the "
+     r"vehicle leaves \((?P<p>\d+) % of the fleet's energy need, (?P<m>[\d,]+) MWh battery side\): that energy is "
+     r"charged outside the park and is in neither the baseline nor the plan; more chargers \(ev_fleets\[\]\.chargers\) "
+     r"or drivers who free them when charged \(ev_fleets\[\]\.unplug_when_full_share\) bring it into the park$",
+     "电动汽车车队“{n}”：全年 {s} 次充电会话中有 {u} 次在车辆离开前等不到空闲充电桩（占车队需求电量的 {p}%，"
+     "电池侧 {m} MWh）：这部分电量在园区外充电，既不在基准中也不在规划中；增加充电桩（ev_fleets[].chargers）"
+     "或让驾驶员充满后让出充电桩（ev_fleets[].unplug_when_full_share）可将其纳入园区"),
+])
+# grid-factor levels (twin.factors.GRID_LEVELS) as the pathway's factor labels capture them
+_WORDS_ZH.update({"national": "全国", "national_excl_market_nonfossil": "全国（不含市场化交易非化石电力）",
+                  "national_fossil": "全国化石能源电力", "regional": "区域电网", "provincial": "省级"})

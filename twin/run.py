@@ -529,6 +529,25 @@ def solve_baseline(problem, options):
     return _baseline(problem, options)[1]
 
 
+#: What to raise in the scenario where today's park cannot serve a bus (baseline infeasible):
+#: the violation named by the solver -> the scenario fields of the existing plant serving it.
+BASELINE_FIELDS = {
+    "unmet heat demand": "boilers[].existing_kw (or heat_pumps[].existing_kw, thermal storage existing_kwh)",
+    "unmet cooling demand": "chillers[].existing_kw",
+    "grid import limit": "grid.import_limit_kw (or existing PV, batteries)",
+}
+
+
+def baseline_hint(message: str) -> str:
+    """The sentence added to an infeasible baseline's error: the baseline is today's park, so the
+    existing plant of the short bus must cover its peak ('' where no known violation is named)."""
+    fields = [f for key, f in BASELINE_FIELDS.items() if key in message]
+    if not fields:
+        return ""
+    return ("; the baseline is today's park (existing assets only, no new capacity), so its existing plant must "
+            f"cover every hour's peak: raise {'; '.join(fields)} by at least the shortfall \"up to\" above")
+
+
 def _baseline(problem, options) -> tuple[str, Any]:
     """``(digest, copy of the result)`` of :func:`solve_baseline` (the digest computed once)."""
     import copy
@@ -538,7 +557,10 @@ def _baseline(problem, options) -> tuple[str, Any]:
         res = _BASELINES[key]
         BASELINE_COUNTS["hits"] += 1
     else:
-        res = _solve(problem, options, "baseline")
+        try:
+            res = _solve(problem, options, "baseline")
+        except UserInputError as exc:
+            raise UserInputError(f"{exc}{baseline_hint(str(exc))}") from None
         BASELINE_COUNTS["solves"] += 1
     _remember(key, res)  # most recently used last
     return key, copy.deepcopy(res)

@@ -141,15 +141,20 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     return out
 
 
+def difference(value: float, optimum: float, rel_tol: float = 1e-9) -> float:
+    """``value - optimum`` in the quantity's unit, 0 where the two agree to ``rel_tol`` of their
+    magnitude: a peak held exactly at the optimum's is a gap of 0 kW, not a solver's 1.14e-12."""
+    dv = float(value) - float(optimum)
+    return 0.0 if abs(dv) <= rel_tol * max(abs(float(value)), abs(float(optimum)), 1.0) else dv
+
+
 def gap(metrics: dict, optimum: dict) -> dict:
     """Controller minus optimum for the headline figures (and the cost gap in %), with what
     the controller did not serve beside it: ``unserved_mwh`` (by load class and ``total``),
     ``unserved_energy_cny`` (its cost at the value of lost load, part of the cost gap),
     ``ev_promises_broken`` of ``ev_promises`` (sessions), and ``like_for_like`` (False when
     it served less than the plan: more than :data:`LIKE_FOR_LIKE_MWH` unserved)."""
-    def d(a, b):
-        return float(a) - float(b)
-
+    d = difference
     cost = d(metrics["annualised_cost_cny"], optimum["annualised_cost_cny"])
     base = abs(optimum["annualised_cost_cny"]) or 1.0
     ev = metrics.get("run", {}).get("ev", {})

@@ -13,6 +13,8 @@ import html
 import numpy as np
 import pandas as pd
 
+from twin.operate.metrics import difference
+
 COLORS = {"optimum": "#2a7", "rule": "#d97706", "mpc": "#2563eb"}
 NAMES = {"optimum": ("最优（完美预测）", "optimum (perfect foresight)"), "rule": ("规则控制", "rule-based"),
          "mpc": ("滚动优化（MPC）", "rolling horizon (MPC)")}
@@ -66,17 +68,30 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         vals = [f(opt)] + [f(op[c]) for c in ctrls]
         row = [label, _fmt(vals[0])]
         for v in vals[1:]:
-            d = v - vals[0]
+            d = difference(v, vals[0])
             rel = f" ({100 * d / abs(vals[0]):+.1f} %)" if label in ("年化总成本", "Annualised cost") and vals[0] else ""
             row.append(f"{_fmt(v)} [{'+' if d >= 0 else ''}{_fmt(d)}{rel}]")
         row.append(text_unit(unit, lang))
         rows.append(tuple(row))
+    rows += _ev_promise_rows(op, ctrls, lang)
+    return rows
+
+
+def _ev_promise_rows(op: dict, ctrls: list[str], lang: str) -> list[tuple]:
+    """One row per EV fleet with each controller's promises kept / violated in its own column
+    [sessions]; fleets in the order they first appear."""
+    zh = lang == "zh"
+    fleets: list[str] = []
     for c in ctrls:
-        ev = op[c].get("run", {}).get("ev", {})
-        for fleet, st in ev.items():
-            rows.append(((f"{fleet}：承诺兑现/未兑现" if zh else f"{fleet}: promises kept / violated"), "—",
-                         *[(f"{st['promises_kept']:,} / {st['promises_violated']:,}" if cc == c else "")
-                           for cc in ctrls], "次充电" if zh else "sessions"))
+        fleets += [f for f in op[c].get("run", {}).get("ev", {}) if f not in fleets]
+    rows = []
+    for fleet in fleets:
+        cells = []
+        for c in ctrls:
+            st = op[c].get("run", {}).get("ev", {}).get(fleet)
+            cells.append(f"{st['promises_kept']:,} / {st['promises_violated']:,}" if st else "—")
+        rows.append(((f"{fleet}：承诺兑现/未兑现" if zh else f"{fleet}: promises kept / violated"), "—",
+                     *cells, "次充电" if zh else "sessions"))
     return rows
 
 
@@ -222,7 +237,6 @@ def operation_section(ds, summary: dict, lang: str, add) -> str:
               f"{100 * fc.get('load_sd_of_mean', 0):.1f} % of mean, φ = {fc.get('phi')}, seed {st.get('seed')}). "
               "The controllers' figures (the operational gap) are the numbers to quote."))
     from twin.report import _table
-
     from twin.report_text import phrase_html
 
     # a controller that served less than the plan: said before the gap, which is not like for like

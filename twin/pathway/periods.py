@@ -50,6 +50,21 @@ def linear_trend(values: dict[int, float], year: int) -> float:
     return max(float(slope * year + icpt), 0.0)
 
 
+def projected_factor(published: dict[int, float], year: int) -> tuple[float, bool]:
+    """Grid factor projected to ``year`` from the published ``{year: kgCO2/kWh}`` and whether it
+    was held: the linear trend (:func:`linear_trend`), but never above the latest published value.
+
+    Three years of provincial factors rise in the hydro provinces after the 2022 drought
+    (Sichuan 0.126 -> 0.156, Chongqing 0.474 -> 0.558 kgCO2/kWh, 2021-2023): extended, that
+    trend would more than double Sichuan's factor by 2035 and take Chongqing's above 1 kgCO2/kWh,
+    against every national plan. A rising trend is weather, not a projection; it is held at the
+    latest value (``True``) and the outputs say so.
+    """
+    latest = float(published[max(published)])
+    v = linear_trend(published, year)
+    return (latest, True) if v > latest else (v, False)
+
+
 def compound(rate: float, years: float) -> float:
     """Growth factor ``(1 + rate) ** years`` [-]."""
     return (1.0 + rate) ** years

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twin.pathway.periods import compound, learning, linear_trend, period_spans, period_weights, year_weights
+from twin.pathway.periods import (compound, learning, period_spans, period_weights, projected_factor,
+                                  year_weights)
 from twin.pathway.spec import PathwaySpec
 from twin.pathway.vintages import (EXISTING_FIELDS, Vintage, capacity_through, capital_charges, inside_period,
                                    retiring)
@@ -258,9 +259,14 @@ def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str
             y = ef.year if ef.year in published else max(published)
             out[year] = (published[y], f"published {level} factor {y}, held (projection 'constant')")
         else:
-            v = linear_trend(published, year)
-            base_label = (f"PROJECTION, not an official value: linear trend of the published {level} factors "
-                          f"{min(published)}-{max(published)} extended to {year}")
+            v, held = projected_factor(published, year)
+            if held:
+                base_label = (f"PROJECTION, not an official value: the published {level} factors "
+                              f"{min(published)}-{max(published)} rise; held at the {max(published)} value in "
+                              f"{year} (a rising trend is not extended)")
+            else:
+                base_label = (f"PROJECTION, not an official value: linear trend of the published {level} factors "
+                              f"{min(published)}-{max(published)} extended to {year}")
             out[year] = (v, base_label)
     return out
 
@@ -395,6 +401,9 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     if any("PROJECTION" in lab for _, lab in factors.values()):
         notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
                      "2021-2023 factors), not official values; give your own in pathway.grid_factor")
+    if any("a rising trend is not extended" in lab for _, lab in factors.values()):
+        notes.append("the published factors of the site's grid rise over 2021-2023 (in hydro provinces the 2022 "
+                     "drought); the projection holds the latest published value instead of extending that rise")
     failed = None
     if spec.mode == "foresight":
         from twin.pathway.foresight import run_foresight

@@ -20,8 +20,10 @@ class GridFactorPathSpec(BaseModel):
         "trend",
         description="Factor of a period without a value of its own: 'trend' = the least-squares linear trend "
         "of the published factors of the scenario's level and place (2021-2023, [mee-nbs-ef-2021] "
-        "[mee-nbs-ef-2022] [mee-nbs-ef-2023]) extended to the period's year and held at zero or above — a "
-        "PROJECTION, labelled as such in every output, not an official value; 'constant' = the scenario's "
+        "[mee-nbs-ef-2022] [mee-nbs-ef-2023]) extended to the period's year and held at zero or above, and "
+        "never above the latest published value (a rising 2021-2023 trend, as in the hydro provinces after "
+        "the 2022 drought, is held there) — a PROJECTION, labelled as such in every output, not an official "
+        "value; 'constant' = the scenario's "
         "factor in every period.",
     )
     values_kgco2_per_kwh: dict[int, Annotated[float, Field(ge=0, le=1.5)]] = Field(

@@ -157,6 +157,11 @@ def set_path(data: dict, path: str, value: Any, source: str = "overrides") -> di
             raise OverrideError(source, path, f"'{where.rsplit('.', 1)[0]}' is not a section (it holds "
                                               f"{type(node).__name__}); cannot set '{key}' inside it")
         if sel is None:
+            if value is None and key not in node:
+                # removing what is not there: a no-op for a field of the schema, an error for
+                # a misspelt one (`thermal_store: null` would otherwise leave the store in place)
+                _check_known_field(steps[: depth + 1], source, path)
+                return out
             if last:
                 if value is None:
                     node.pop(key, None)
@@ -179,6 +184,41 @@ def set_path(data: dict, path: str, value: Any, source: str = "overrides") -> di
             return out
         node = items[i]
     return out  # pragma: no cover  (loop always returns)
+
+
+def _model_of(annotation: Any):
+    """The pydantic model a field holds (itself, in a list or an optional), else ``None``."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_known_field(steps: list, source: str, path: str) -> None:
+    """Raise :class:`OverrideError` where the last key of ``steps`` is no field of the scenario
+    schema at that place; silent where the place is not a section the schema describes
+    field by field (a free mapping such as the tariff's prices)."""
+    from twin.scenario.schema import Scenario
+
+    model: Any = Scenario
+    for depth, (key, _sel) in enumerate(steps):
+        fields = model.model_fields
+        if depth == 0 and key in ("extends", "variants"):
+            return
+        if key not in fields:
+            where = ".".join(k for k, _ in steps[:depth]) or "the scenario"
+            raise OverrideError(source, path, f"'{key}' is not a field of {where} (not in the schema; check "
+                                              f"spelling, see `twin schema`), so there is nothing to remove")
+        model = _model_of(fields[key].annotation)
+        if model is None:
+            return
 
 
 #: One-store shorthand keys of the scenario and their lists (:class:`twin.scenario.schema.Scenario`).
