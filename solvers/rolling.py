@@ -25,7 +25,9 @@ Added to the window model in HiGHS directly (the full model has none of them):
   the current and one for the next month, with the lower bound of each at the peak already
   paid for (``month_peak_kw``: the highest import so far or a higher target;
   ``next_month_peak_kw``), rows ``P^{imp}_k \le \hat P`` for the hours of
-  each month, cost :math:`c^{dem}` per kW;
+  each month, cost :math:`c^{dem}` per kW; optionally (``peak_margin_rows``) rows
+  ``P^{imp}_k - \sum_b P^{ch}_{b,k} + m_k \le \hat P`` that keep the import less the
+  batteries' charging a margin ``m_k`` below the peak (forecast errors);
 * non-negative slacks that keep every window feasible whatever the plant did (faults,
   forecast errors): unserved energy on each bus balance row at the value of lost load,
   and a positive and a negative slack at a penalty on the first state row of each
@@ -179,13 +181,15 @@ class RollingWindow:
     BUSES: ClassVar[dict] = {"elec": "balance_elec", "heat": "balance_heat", "cool": "balance_cool"}
 
     def __init__(self, problem: SizingProblem, horizon: int, *, value_of_lost_load: float = 30.0,
-                 state_penalty: float = 100.0, options: SolveOptions | None = None):
+                 state_penalty: float = 100.0, options: SolveOptions | None = None,
+                 peak_margin_rows: bool = False):
         from solvers.highs_backend import CompiledModel, HighsBackend
         from solvers.model import build_model
 
         t_build = time.perf_counter()
         self._voll = float(value_of_lost_load)
         self._penalty = float(state_penalty)
+        self._margin_rows = bool(peak_margin_rows)
         self._balance_sign_cache = {}
         T = problem.n_steps
         H = int(min(max(horizon, 1), T))
@@ -431,6 +435,26 @@ class RollingWindow:
                       np.array(va, float))
             self.peak_rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
             self.n_row += 2 * H
+        self.margin_rows = None
+        if self.dc > 0 and self._margin_rows:
+            # the import less the batteries' charging (cut first in real time) kept a margin
+            # below the peak: P_imp[k] - sum_b P_ch[b, k] - P_month <= -m[k] (free until given)
+            bch = [np.asarray(self._wcol[column_component("battery_charge", b.name)], np.int64)
+                   for b in self.problem.batteries if column_component("battery_charge", b.name) in self._wcol]
+            st, ix, va = [], [], []
+            for which in (0, 1):
+                for k in range(H):
+                    st.append(len(ix))
+                    ix += [int(imp_cols[k]), self.peak_cols[which]]
+                    va += [1.0, -1.0]
+                    for cols in bch:
+                        if cols[k] >= 0:
+                            ix.append(int(cols[k]))
+                            va.append(-1.0)
+            h.addRows(2 * H, np.full(2 * H, -INF), np.full(2 * H, INF), len(ix), np.array(st, np.int32),
+                      np.array(ix, np.int32), np.array(va, float))
+            self.margin_rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
+            self.n_row += 2 * H
         # columns of the stores' content at each position (terminal value)
         self._content_cols = {n: self._wcol[n] for n in self.state_comps}
 
@@ -540,7 +564,7 @@ class RollingWindow:
               month_peak_kw: float = 0.0, full_dispatch: bool = True,
               col_off: dict | None = None, next_month_peak_kw: float = 0.0,
               col_cost: dict | None = None, col_lb: dict | None = None,
-              state_rhs: dict | None = None) -> dict:
+              state_rhs: dict | None = None, peak_margin_kw: np.ndarray | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -579,6 +603,12 @@ class RollingWindow:
             store in each window hour [kWh] (its drain), replacing the problem's drain and
             the content carried in from ``state`` (the store starts the window empty): an
             EV fleet's window built on its vehicles' sessions (:mod:`twin.operate.mpc`).
+        peak_margin_kw : numpy.ndarray, optional
+            Margin [kW] per window hour kept between the planned import less the batteries'
+            charging (which the plant cuts first in real time) and the month's peak: rows
+            ``P_imp[k] - sum_b P_ch[b, k] + m[k] <= P_month`` (the forecast error the import
+            may still show, :mod:`twin.operate.mpc`); only in a window built with
+            ``peak_margin_rows``; default none.
         full_dispatch : bool
             Read the whole dispatch back (names of the optimiser's dispatch); False leaves
             it to :meth:`read` (faster in a loop).
@@ -677,6 +707,13 @@ class RollingWindow:
             nxt = (months != m0) & (ks < n_active)
             hi = np.concatenate([np.where(cur, 0.0, INF), np.where(nxt, 0.0, INF)])
             h.changeRowsBounds(2 * H, self.peak_rows, self._peak_lo, hi)
+            if self.margin_rows is not None:
+                m = np.full(H, -INF)  # free rows without a margin
+                if peak_margin_kw is not None:
+                    pm = np.asarray(peak_margin_kw, float)[:H]
+                    m[: pm.size] = -pm
+                hi = np.concatenate([np.where(cur & (m > -INF), m, INF), np.where(nxt & (m > -INF), m, INF)])
+                h.changeRowsBounds(2 * H, self.margin_rows, self._peak_lo, hi)
             h.changeColsBounds(2, self._peak_cols32, np.array([float(month_peak_kw), float(next_month_peak_kw)]),
                                self._inf2)
         self.update_s += time.perf_counter() - t_u

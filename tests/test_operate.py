@@ -317,6 +317,8 @@ def test_run_operates_the_sized_park(tmp_path):
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     op = s["operation"]
     assert op["controllers"] == ["rule", "mpc"]
+    assert op["settings"]["mpc_peak_margin_sd"] == 1.0  # the default, said in a note (demand charge)
+    assert any("standard deviation(s) of the net-load forecast error" in n for n in op["notes"])
     for c in ("rule", "mpc"):
         assert op[c]["run"]["max_abs_balance_residual_kw"] < 1e-6
         assert set(op["gap"][c]) >= {"annualised_cost_cny", "annualised_cost_pct", "gross_emissions_tco2",
@@ -800,3 +802,57 @@ def test_mpc_discharges_late_among_hours_of_one_price(late):
     assert dis[14:18].sum() == pytest.approx(100.0, abs=1e-6)
     if late > 0:
         np.testing.assert_allclose(dis[14:18], [0.0, 0.0, 50.0, 50.0], atol=1e-6)
+
+
+def test_forecast_error_sd_is_the_error_model():
+    """What a controller knows of its forecaster: sigma_inf * sqrt(1 - phi^(2 l)) per lead, the
+    spread the drawn errors show (test above); PV per array and kWp; nothing with perfect forecasts."""
+    truth = {"load_kw": np.full(100, 100.0), "pv_per_kwp": np.array([np.full(100, 0.5), np.full(100, 0.8)])}
+    fc = Forecaster(truth, 24, seed=3)
+    lead = np.arange(1, 25)
+    np.testing.assert_allclose(fc.error_sd("load_kw", 24), 7.5 * np.sqrt(1 - 0.9 ** (2 * lead)))
+    pv = fc.error_sd("pv_per_kwp", 24)
+    assert pv.shape == (2, 24)
+    np.testing.assert_allclose(pv[:, -1] / np.sqrt(1 - 0.9 ** 48), [0.12 * 0.5, 0.12 * 0.8])
+    assert not Forecaster(truth, 24, PERFECT).error_sd("load_kw", 24).any()
+
+
+class _KnownErrors(Forecaster):
+    """Forecasts that turn out right, from a forecaster whose stated error is ``sd`` kW at every
+    lead: the margin's effect on the plan alone."""
+
+    def __init__(self, truth, horizon, sd):
+        super().__init__(truth, horizon, PERFECT)
+        self.sd = sd
+
+    def error_sd(self, name, n):
+        return np.full(n, self.sd) if name == "load_kw" else super().error_sd(name, n)
+
+
+@pytest.mark.parametrize("z", [0.0, 1.0])
+def test_mpc_keeps_its_import_a_margin_below_the_peak(z):
+    """48 h, flat price 0.6 CNY/kWh, wear 0.01 CNY/kWh, demand charge 40 CNY/kW/month, plan peak
+    100 kW; load 80 kW, 120 kW at 10-13 h; battery 100 kWh / 50 kW, lossless, full; the
+    forecaster's stated error 5 kW at every lead. By hand: without a margin the window discharges
+    20 kW at 10-13 h (import 100 kW, 20 kWh left); with one standard deviation (5 kW) it keeps the
+    import at 95 kW there (discharge 25 kW, the battery empty at 14 h), so a load 5 kW above its
+    forecast would still find the month's peak held; the margin costs only the wear of 20 kWh."""
+    n = 48
+    load = np.full(n, 80.0)
+    load[10:14] = 120.0
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.zeros(n),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    prob, ab, park = _full_lossless_battery(load, grid, n)
+    ctrl = MPCController(ab, _KnownErrors({"load_kw": load}, 12, 5.0), horizon=12, peak_targets={3: 100.0},
+                         peak_margin_sd=z)
+    ds, stats = operate(park, ctrl)
+    imp = ds["p_grid_import_kw"].values
+    e = ds["e_battery_kwh"].sum("battery").values
+    np.testing.assert_allclose(imp[10:14], 100.0 - 5.0 * z, atol=1e-6)
+    np.testing.assert_allclose(imp[:10], 80.0, atol=1e-6)
+    assert e[13] == pytest.approx(20.0 - 20.0 * z, abs=1e-6)
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    if z:
+        np.testing.assert_allclose(ctrl.margin, 5.0)
+    else:
+        assert ctrl.margin is None

@@ -1409,3 +1409,13 @@ PATTERNS.extend([
 # grid-factor levels (twin.factors.GRID_LEVELS) as the pathway's factor labels capture them
 _WORDS_ZH.update({"national": "全国", "national_excl_market_nonfossil": "全国（不含市场化交易非化石电力）",
                   "national_fossil": "全国化石能源电力", "regional": "区域电网", "provincial": "省级"})
+# ----------------------------------------------------------------------------- rolling horizon's peak margin
+PHRASES.update({
+    "rolling horizon: no margin for forecast errors below the month's peak (operation.mpc_peak_margin_sd 0)":
+        "滚动优化：月度峰值以下不留预测误差裕度（operation.mpc_peak_margin_sd 为 0）",
+})
+PATTERNS.extend([
+    (r"^rolling horizon: the window plans its import, less the batteries' charging, (?P<z>[\d.]+) standard "
+     r"deviation\(s\) of the net-load forecast error below the month's peak \(operation\.mpc_peak_margin_sd\)$",
+     "滚动优化：窗口计划的购电功率（扣除储能充电）比当月峰值低 {z} 倍净负荷预测误差标准差（operation.mpc_peak_margin_sd）"),
+])

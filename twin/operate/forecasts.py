@@ -118,6 +118,16 @@ class Forecaster:
                 self._err[name] = np.stack([ar1_paths(rng, T, self.H, self.s.phi)
                                             for _ in range(v.shape[0])])
 
+    def error_sd(self, name: str, n: int) -> np.ndarray:
+        r"""Standard deviation of the forecast error at leads 1..``n`` [unit of the series]:
+        :math:`\sigma_\infty\sqrt{1-\varphi^{2\ell}}`, what a controller knows of its own
+        forecaster (its error statistics, not the errors). PV: shape (arrays, n) [kW/kWp],
+        the error of a daylight hour. Zero with perfect forecasts."""
+        lead = np.arange(1, n + 1)
+        grow = np.sqrt(1.0 - self.s.phi ** (2 * lead)) * (0.0 if self.s.perfect else 1.0)
+        scale = self._scale[name]
+        return np.multiply.outer(scale, grow) if np.ndim(scale) else scale * grow
+
     def forecast(self, name: str, t0: int, n: int) -> np.ndarray:
         """Forecast of ``name`` issued at hour ``t0`` for hours ``t0 .. t0+n-1`` (clipped
         at the end of the horizon: shorter output) [unit of the series]."""

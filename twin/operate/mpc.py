@@ -10,6 +10,13 @@ hours of the plan.  The window:
   of its peak so far and the plan's peak of that month (``peak_targets``, the month's
   plan-level target: import up to it is paid for anyway); the next month in the window
   starts from its own target;
+* keeps a margin for forecast errors below the month's peak (``peak_margin_sd``,
+  ``operation.mpc_peak_margin_sd``, default 1): the planned import less the batteries'
+  charging stays that many standard deviations of the net-load forecast error at each
+  lead (electric load and PV, :meth:`MPCController.peak_margin`) below the peak, so the
+  window discharges the batteries that much more at the peak's hours and a load above
+  its forecast finds the peak held (the chance-constrained form of the peak rows);
+  charging needs no margin, the plant cuts it first in real time;
 * holds charging to that threshold in real time (``Decision.charge_limit_kw``): where the
   actual load turns out higher than its forecast, the plant cuts the window's charging
   (battery, thermal store, EV charging beyond the promises) on the measured import, so
@@ -18,8 +25,8 @@ hours of the plan.  The window:
   plant lets it charge so far only once the load has done so);
 * holds the month's peak in real time (``Decision.peak_hold_kw``, with
   ``operation.real_time_peak_hold``): where the actual import would still exceed the
-  threshold (or the window's planned peak of the month, where it plans the peak higher)
-  once charging is held, the plant discharges the batteries beyond the plan, each
+  threshold (or the window's planned peak of the month less the hour's margin, where it
+  plans the peak higher) once charging is held, the plant discharges the batteries beyond the plan, each
   down to the reserve the window plans to use later for its own peak shaving
   (``Decision.battery_reserve_kwh``, :meth:`MPCController.reserves`); energy the window
   meant for price arbitrage is not reserved (a kW of peak avoided is worth a month's
@@ -96,6 +103,10 @@ class MPCController:
     battery_late_cny_per_kwh_h : float
         Cost added per kWh of battery discharge and hour it comes before the window's last
         hour [CNY/kWh/h]: among hours of one price, discharge late (0: no preference).
+    peak_margin_sd : float
+        Margin kept between the planned import (less the batteries' charging) and the month's
+        peak, in standard deviations of the net-load forecast error at each lead
+        (:meth:`peak_margin`; 0: none) [-].
     ev_window : str
         ``sessions`` (default): each fleet's envelope in the window is built every hour from
         its vehicles' sessions (:meth:`_ev_window`: the connected vehicles' remaining needs
@@ -109,7 +120,8 @@ class MPCController:
     def __init__(self, problem, forecaster, *, horizon: int = 48, step: int = 1,
                  value_of_lost_load: float = 30.0, options=None, peak_targets: dict | None = None,
                  peak_hold: bool = True, ev_early_cny_per_kwh_h: float = 1e-4, ev_forced: bool = True,
-                 ev_window: str = "sessions", battery_late_cny_per_kwh_h: float = 1e-4):
+                 ev_window: str = "sessions", battery_late_cny_per_kwh_h: float = 1e-4,
+                 peak_margin_sd: float = 1.0):
         self.problem = problem
         self.peak_targets = {int(m): float(v) for m, v in (peak_targets or {}).items()}
         self.fc = forecaster
@@ -121,6 +133,7 @@ class MPCController:
         self.ev_early = float(ev_early_cny_per_kwh_h)
         self.battery_late = float(battery_late_cny_per_kwh_h)
         self.ev_forced = bool(ev_forced)
+        self.peak_margin_sd = float(peak_margin_sd)
         if ev_window not in ("sessions", "aggregate"):
             raise ValueError(f"ev_window {ev_window!r}: expected 'sessions' or 'aggregate'")
         self.ev_window = ev_window
@@ -131,7 +144,7 @@ class MPCController:
         self.park = park
         t0 = time.perf_counter()
         self.win = RollingWindow(self.problem, self.H, value_of_lost_load=self.voll,
-                                 options=self.options)
+                                 options=self.options, peak_margin_rows=self.peak_margin_sd > 0)
         self.build_s = time.perf_counter() - t0
         self.H = self.win.H
         self.comp_b = {b["name"]: content_component("battery", b["name"]) for b in park.batteries}
@@ -161,6 +174,7 @@ class MPCController:
         self.plan = None
         self.plan_t0 = -1
         self.reserve = {}
+        self.margin = None
         self.windows = []
         self.unserved_planned = 0.0
         self.status_bad = 0
@@ -295,11 +309,13 @@ class MPCController:
             col_cost = dict(col_cost or {})
             col_cost.update({cc("battery_discharge", b["name"]): late for b in park.batteries})
         col_ub.update(ev_ub)
+        margin = self.peak_margin(t0, n, pv_fc if park.pv_names else None)
+        self.margin = margin
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off, col_cost=col_cost,
                              col_lb=col_lb, state_rhs=ev_rhs or None,
                              terminal_value=self._terminal(t0), month_peak_kw=self._threshold(t0),
                              next_month_peak_kw=self.peak_targets.get(m1, 0.0) if m1 is not None else 0.0,
-                             full_dispatch=False)
+                             peak_margin_kw=margin, full_dispatch=False)
         tp = time.perf_counter()
         if out["status"] != "Optimal":
             self.status_bad += 1
@@ -313,6 +329,8 @@ class MPCController:
             p_cur, p_next = self.win.planned_peaks()
             months = park.month[t0:t0 + k]
             self.hold = np.where(months == months[0], p_cur, p_next)
+            if self.margin is not None:  # the import the window plans at its peak
+                self.hold = self.hold - self.margin[:k]
         self.python_s += time.perf_counter() - tp
 
     def _ev_window(self, f, t0: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -402,6 +420,8 @@ class MPCController:
         p_cur, p_next = self.win.planned_peaks()
         months = park.month[t0:t0 + n]
         peak = np.where(months == months[0], p_cur, p_next)
+        if self.margin is not None:  # the window keeps the import this far below its peak
+            imp = imp + self.margin[:n]
         at_peak = imp >= peak - 1e-3 - 1e-6 * np.abs(peak)
         out = {}
         for b in park.batteries:
@@ -413,6 +433,27 @@ class MPCController:
                 a[j - 1] = max(floor, (a[j] + dis[j] / b["eta_d"] - b["eta_c"] * ch[j]) / b["keep"])
             out[b["name"]] = a[:k]
         return out
+
+    def peak_margin(self, t0: int, n: int, pv_fc: np.ndarray | None) -> np.ndarray | None:
+        """Margin [kW] the window keeps between the planned import less the batteries'
+        charging (cut first in real time, so it needs none) and the month's peak in hours
+        ``t0 .. t0+n-1`` (:class:`solvers.rolling.RollingWindow` ``peak_margin_rows``):
+        ``peak_margin_sd`` standard deviations of the net-load
+        forecast error at each lead, the electric load's and each PV array's
+        (:meth:`twin.operate.forecasts.Forecaster.error_sd`; PV in hours its forecast gives
+        output) taken as independent; None without a demand charge or with
+        ``peak_margin_sd`` 0. The chance-constrained form of the peak rows: with normal
+        errors, the actual import stays below the planned peak with the probability of
+        that many standard deviations (1: 84 %), paid for by discharging the batteries
+        that much more at the hours of the peak."""
+        park = self.park
+        if self.peak_margin_sd <= 0 or self.win.dc <= 0:
+            return None
+        var = self.fc.error_sd("load_kw", n) ** 2
+        if pv_fc is not None:
+            sd_pv = self.fc.error_sd("pv_per_kwp", n) * park.pv_kwp[:, None]
+            var = var + ((pv_fc > 0) * sd_pv ** 2).sum(axis=0)
+        return self.peak_margin_sd * np.sqrt(var)
 
     def _threshold(self, t: int) -> float:
         """The month's peak threshold at hour ``t``: the higher of its peak so far and the plan's

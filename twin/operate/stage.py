@@ -149,6 +149,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "real_time_peak_hold": spec.real_time_peak_hold,
                      "rule_ev_charging": spec.rule_ev_charging,
                      "mpc_ev_window": spec.mpc_ev_window,
+                     "mpc_peak_margin_sd": spec.mpc_peak_margin_sd,
                      # {fleet: {unplug_when_full_share, unplug_grace_h}}: who frees a charger once charged
                      "ev_unplug_when_full": {f.name: {"share": f.unplug_when_full_share,
                                                       "grace_h": f.unplug_grace_h}
@@ -171,7 +172,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
            if any(f.mode != "uncontrolled" for f in park.fleets) else [])
         + ([MPC_EV_WINDOW_NOTE if spec.mpc_ev_window == "sessions" else MPC_EV_AGGREGATE_NOTE]
            if park.fleets and "mpc" in controllers else [])
-        + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else []),
+        + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else [])
+        + ([mpc_margin_note(spec.mpc_peak_margin_sd)]
+           if park.demand_charge > 0 and "mpc" in controllers else []),
         "warnings": [],
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
@@ -189,7 +192,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             ctrl = MPCController(ab, forecaster, horizon=H, step=spec.step_h,
                                  value_of_lost_load=spec.value_of_lost_load_cny_per_kwh,
                                  peak_targets=plan_peaks if park.demand_charge > 0 else None,
-                                 peak_hold=spec.real_time_peak_hold, ev_window=spec.mpc_ev_window)
+                                 peak_hold=spec.real_time_peak_hold, ev_window=spec.mpc_ev_window,
+                                 peak_margin_sd=spec.mpc_peak_margin_sd)
         else:
             raise ValueError(f"unknown controller {name!r}; expected 'rule' or 'mpc'")
 
@@ -240,6 +244,15 @@ MPC_EV_WINDOW_NOTE = (
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "
     "(operation.mpc_ev_window)")
+def mpc_margin_note(sd: float) -> str:
+    """What the rolling horizon keeps below the month's peak for forecast errors."""
+    if sd <= 0:
+        return ("rolling horizon: no margin for forecast errors below the month's peak "
+                "(operation.mpc_peak_margin_sd 0)")
+    return (f"rolling horizon: the window plans its import, less the batteries' charging, {sd:g} standard "
+            f"deviation(s) of the net-load forecast error below the month's peak (operation.mpc_peak_margin_sd)")
+
+
 MPC_BATTERY_LATE_NOTE = (
     "rolling horizon: among hours of one price the window discharges the batteries as late as it can (1e-4 "
     "CNY/kWh more per hour before the window's end), so that energy is left for the last hours of a peak-price "
