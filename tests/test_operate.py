@@ -459,6 +459,60 @@ def test_battery_holds_the_peak_when_the_load_exceeds_its_forecast(hold):
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
+def _one_day_battery_park(price, load, kwh, kw, initial_kwh):
+    """24 h of ``price`` and ``load``, demand charge 40 CNY/kW/month, a lossless battery
+    (``soc_min`` 0, no wear) of ``kwh`` / ``kw``; forecasts perfect."""
+    n = 24
+    grid = S.GridConnection(price_import_cny_per_kwh=np.asarray(price, float), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            demand_charge_cny_per_kw_month=40.0, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.asarray(load, float), grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.0)])
+    park = OperatedPark.from_problem(prob, {"battery_kwh": {"battery": kwh}, "battery_kw": {"battery": kw}},
+                                     initial={"battery_kwh": initial_kwh})
+    return park, Forecaster(_truth(park), 24, PERFECT)
+
+
+def test_rule_discharges_for_arbitrage_above_the_threshold():
+    """Load 100 kW all day, threshold 95 kW, prices of PRICE (peak 1.0 at 8-11 and 17-21 h, day
+    mean 0.65), battery 200 kWh / 100 kW full at the start. By hand: 5 kW (the excess) every
+    hour, except at 8 h, the first peak hour: the reserve for the excess of 9-23 h is
+    15 x 5 = 75 kWh, the battery holds 200 - 8 x 5 = 160 kWh, so it discharges 160 - 75 = 85 kW
+    (the rule before discharged only the 5 kW excess in peak hours above the threshold). It
+    ends empty; the import never exceeds 95 kW."""
+    park, fc = _one_day_battery_park(PRICE[:24], np.full(24, 100.0), 200.0, 100.0, 200.0)
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 95.0}))
+    want = np.full(24, 5.0)
+    want[8] = 85.0
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, want, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, 100.0 - want, atol=1e-9)
+    assert ds["e_battery_kwh"].sum("battery").values[-1] == pytest.approx(0.0, abs=1e-9)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_rule_charges_in_flat_hours_for_the_next_peak():
+    """Flat 0.6 CNY/kWh at 0-3 and 9-23 h, valley 0.3 at 4 h, peak 1.0 at 5-8 h (day mean 0.65);
+    load 100 kW, 120 kW at 5-8 h; threshold 110 kW; battery 100 kWh / 50 kW, empty. The
+    valley hour can add only 10 kWh below the threshold, the peak needs 4 x 10 = 40 kWh. By
+    hand: the flat hours before charge the shortfall within the room below the threshold,
+    10 kW at 0, 1 and 2 h (30, 20, 10 kWh short), nothing at 3 h; 10 kW in the valley; 10 kW
+    discharged at 5-8 h: the import never exceeds 110 kW (the rule before charged only in the
+    valley: empty from 6 h, a peak of 120 kW)."""
+    price = np.full(24, 0.6)
+    price[4], price[5:9] = 0.3, 1.0
+    load = np.full(24, 100.0)
+    load[5:9] = 120.0
+    park, fc = _one_day_battery_park(price, load, 100.0, 50.0, 0.0)
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 110.0}))
+    ch, dis = np.zeros(24), np.zeros(24)
+    ch[[0, 1, 2, 4]] = 10.0
+    dis[5:9] = 10.0
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values, ch, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
+    assert ds["p_grid_import_kw"].values.max() == pytest.approx(110.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
 def test_an_empty_battery_does_not_hold_the_peak():
     """The same hours with the battery at soc_min (6 kWh) from the start: nothing to discharge,
     the load sets the peaks (120, 140, 160 kW) and the battery content stays 6 kWh."""

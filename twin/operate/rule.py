@@ -10,7 +10,8 @@ schedules are known):
 * **Time-of-use arbitrage**: in the day's valley hours the battery charges to its upper
   limit (only if a peak-hour kWh is worth more than a valley kWh after round-trip
   losses and wear); in hours priced above the day's mean it discharges to cover the
-  park's net load (never to export), keeping a reserve for the rest of the day (until the
+  park's net load (never to export; where the net load is above the month's threshold, at
+  least the excess), keeping a reserve for the rest of the day (until the
   next valley hour): in every later hour the larger of the forecast import above the
   month's threshold (with the EV charging planned and that of the vehicles still to come,
   plus the forecast margin) and, in hours priced higher than this one, the net load the
@@ -28,6 +29,12 @@ schedules are known):
   ``soc_min`` (``Decision.peak_hold_kw``, with ``operation.real_time_peak_hold``; the rule
   plans no later use to reserve energy for). A peak the load sets beyond that raises the
   threshold.
+* **Charging for tomorrow's peaks**: in the hours priced neither in the valley nor above
+  the day's mean, the battery charges (below the threshold less the forecast margin) what
+  holding the threshold over the next 24 h needs beyond its content and what the valley
+  hours before each forecast excess can add below the threshold
+  (:meth:`RuleController._peak_shortfall`): where the valley's room under the threshold is
+  too small for the next day's excess, the flat hours before it fill the gap.
 * **EV charging planned on the sessions** (:func:`plan_fleet_charging`): every hour the
   energy each connected vehicle still needs by its departure is placed in the hours of its
   session, vehicles in order of least laxity, at most the charger's power: first in the
@@ -38,8 +45,10 @@ schedules are known):
   latest-start charging of the vehicles still to come (the fleets' session schedules); the
   hour's set-point is what the plan puts in this hour, at least what the vehicles must
   receive now to keep their promises at full power before departure (the plant keeps
-  promises first in any case). Without a demand charge the plan is by price and load
-  alone.
+  promises first in any case). Where the plan puts charging above the threshold in this
+  hour, the real-time charging limit is raised by that much, so that the charging the plan
+  spreads is not put off until the vehicles must charge at full power before departure.
+  Without a demand charge the plan is by price and load alone.
 * **V2G within the promise**: bidirectional vehicles discharge to cover the part of the
   net load above the month's threshold that the batteries' power cannot (without a demand
   charge: in peak hours, the net load), and the plant lets each discharge only as far as it
@@ -164,6 +173,10 @@ class RuleController:
         # the threshold, least laxity first, plan_fleet_charging); V2G headroom beyond the
         # promises in the valley or with PV surplus
         plan = self._plan_ev(t, n, thr) if self.ev_planning else None
+        if plan is not None and np.isfinite(thr) and plan["room"][0] < 0:
+            # the promises do not fit below the threshold: the charging the plan spreads above it passes
+            # the real-time limit (else it is put off until it is forced at full power before departure)
+            d.charge_limit_kw = thr + min(-float(plan["room"][0]), sum(plan["now"].values()))
         for f in park.fleets:
             veh = s.vehicles(f.name) if f.mode != "uncontrolled" else None
             if f.mode == "uncontrolled" or veh is None or veh["need"].size == 0:
@@ -207,10 +220,14 @@ class RuleController:
                 want = min(-n, kw)
             elif n > thr:
                 want = -(n - thr)
+                if peak:  # the excess at least; arbitrage may take more (the net load, within the reserve)
+                    want = -max(n - thr, min(n, kw, self._above_reserve(t, bats, thr, plan)))
             elif valley and worth > 0:
                 want = min(kw, max(thr - n, 0.0))
             elif peak:
                 want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
+            elif np.isfinite(thr):  # hours between valley and peak: charge for tomorrow's peaks if need be
+                want = min(kw, max(thr - self.margin - n, 0.0), self._peak_shortfall(t, bats, thr, plan))
             d.battery_kw = split(want, bats, lambda b: b["kw"])
         # thermal stores: charged from electric heat (heat pumps, electric boiler) only
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
@@ -267,7 +284,19 @@ class RuleController:
                                     cost, room, margin=margin)
             now[f.name] = float(e[0]) / f.eta
             ev += e / f.eta
-        return {"now": now, "ev": ev, "net": net}
+        return {"now": now, "ev": ev, "net": net, "room": room}
+
+    def _import_forecast(self, t: int, n: int, plan: dict | None) -> np.ndarray:
+        """Forecast import [kW] of hours ``t .. t+n-1`` before storage: net load, the EV charging
+        planned for the connected vehicles and the latest-start charging of those still to come."""
+        if plan is not None and plan["net"].size >= n:
+            net = plan["net"][:n].copy()  # with the vehicles still to come
+        else:
+            net = self._net_forecast(t, n) + self._arrivals(t, n)
+        if plan is not None:
+            k = min(n, plan["ev"].size)
+            net[:k] += plan["ev"][:k]
+        return net
 
     def _above_reserve(self, t: int, bats: list, thr: float, plan: dict | None) -> float:
         """Power [kW] the batteries may discharge for price arbitrage in hour ``t``: the energy
@@ -287,13 +316,7 @@ class RuleController:
         n = end - t
         if n <= 1:
             return np.inf
-        if plan is not None and plan["net"].size >= n:
-            net = plan["net"][:n].copy()  # with the vehicles still to come
-        else:
-            net = self._net_forecast(t, n) + self._arrivals(t, n)
-        if plan is not None:
-            k = min(n, plan["ev"].size)
-            net[:k] += plan["ev"][:k]
+        net = self._import_forecast(t, n, plan)
         kw = sum(b["kw"] for b in bats)
         dearer = park.price[t + 1:end] > park.price[t] + 1e-9
         need = np.where(dearer, np.clip(net[1:], 0.0, kw), 0.0)
@@ -302,6 +325,28 @@ class RuleController:
         reserve = float(need.sum()) / bats[0]["eta_d"]
         above = sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
         return max((above - reserve) * bats[0]["eta_d"], 0.0)
+
+    def _peak_shortfall(self, t: int, bats: list, thr: float, plan: dict | None) -> float:
+        """Charging [kW] in hour ``t`` that holding the month's threshold over the next 24 h needs:
+        for each later hour, the forecast import above the threshold up to it (net load, planned
+        EV charging and the latest-start charging of vehicles still to come, plus the forecast
+        margin; at most the batteries' power; over the discharge efficiency) less what the valley
+        hours before it can add below the threshold less the margin (over the charge
+        efficiency), the largest of these beyond the energy the batteries hold above
+        ``soc_min``; over the charge efficiency. Zero where valley charging can cover it."""
+        park, s = self.park, self.state
+        n = min(24, park.T - t)
+        if n <= 1:
+            return 0.0
+        net = self._import_forecast(t, n, plan)
+        kw = sum(b["kw"] for b in bats)
+        b0 = bats[0]
+        exc = np.clip(net[1:] + self.margin - thr, 0.0, kw) / b0["eta_d"]
+        val = self.valley[t + 1:t + n]
+        add = np.where(val, np.clip(thr - self.margin - net[1:], 0.0, kw), 0.0) * b0["eta_c"]
+        need = np.cumsum(exc) - (np.cumsum(add) - add)  # charging in an hour serves the excess after it
+        above = sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
+        return max(float(need.max()) - above, 0.0) / b0["eta_c"]
 
     def record(self, t: int, outcome: dict) -> None:
         pass
