@@ -155,15 +155,17 @@ def test_terminal_table_counts_chinese_characters_as_two_columns(compared):
     r = CliRunner().invoke(main, ["compare", str(out / "runs" / "base"), str(out / "runs" / "dear_pv"),
                                   "-o", str(out / "zh"), "--lang", "zh"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    rows = [ln for ln in r.output.splitlines() if " CNY/yr " in ln]
+    rows = [ln for ln in r.output.splitlines() if " 元/年 " in ln]
     assert len(rows) >= 3 and any("年" in ln for ln in rows)
-    starts = {_display_width(ln[:ln.index(" CNY/yr ")]) for ln in rows}
+    starts = {_display_width(ln[:ln.index(" 元/年 ")]) for ln in rows}
     assert len(starts) == 1, rows  # the unit column at one terminal column in every row
     assert _display_width("典型年 GHI") == 10
     assert _cell("synthetic-city, tmyx, temperature cswd", 22).startswith("  ")
+    # units in the page's language, as in the HTML table (before: "CNY/yr", "points" in zh)
+    assert "CNY" not in r.output and " points " not in r.output
 
 
-
+def test_npv_agrees_with_the_annualised_costs(compared):
     """Same lifetime for every asset of a plan without battery: NPV = AF(r, N) × (baseline − plan cost)."""
     out, _ = compared
     from twin.finance import annuity_factor

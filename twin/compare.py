@@ -796,6 +796,7 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
     """The comparison table for a terminal (formatted numbers, labels wrapped, not cut; columns
     counted in terminal columns, so Chinese labels and long cells do not run into the next)."""
     from twin.report_compare import fmt_cell
+    from twin.report_text import unit as unit_text
 
     comp = tables["comparison"]
     names = [r.name for r in runs]
@@ -807,11 +808,12 @@ def text_table(tables: dict[str, pd.DataFrame], runs: list[ComparedRun], lang: s
                                               for h, w in zip(wrapped_heads, colw)) for i in range(depth)]
     for _, row in comp.iterrows():
         label = (row["zh"] if lang == "zh" else row["en"])
-        unit = "%" if row["kind"] == "share" else row["unit"]
+        unit = "%" if row["kind"] == "share" else unit_text(str(row["unit"]), lang)
         wrapped = wrap_label(label, width)
         cells = "".join(_cell(fmt_cell(row[n], row["kind"]).replace("&#x27;", "'"), w + 2)
                         for n, w in zip(names, colw))
         lines.extend(wrapped[:-1])
         last = wrapped[-1]
-        lines.append(last + " " * max(width - _display_width(last), 0) + f" {unit:9s}" + cells)
+        pad = " " * max(9 - _display_width(unit), 0)
+        lines.append(last + " " * max(width - _display_width(last), 0) + f" {unit}{pad}" + cells)
     return "\n".join(lines)
