@@ -464,7 +464,7 @@ class Plant:
         el = price + cprice * p.ef[t]
         srcs = [(("dir", j), 0.0) for j, w in enumerate(p.waste) if w["hx_kw"] > 0]
         srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
-                 if h["kw"] > 0 and p.available("heat_pump", t, h["name"])]
+                 if h["kw"] * h["avail"][t] > 0 and p.available("heat_pump", t, h["name"])]
         for j, b in enumerate(p.boilers):
             if b["kw"] > 0:
                 cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
@@ -527,7 +527,7 @@ class Plant:
             return got
         if kind == "hp":
             h = p.heat_pumps[j]
-            cap = h["kw"] - out["q_hp"][j]
+            cap = h["kw"] * h["avail"][t] - out["q_hp"][j]  # less in cold air, 0 below the cut-off
             frac = 1.0 - 1.0 / h["cop"][t]
             if h["source"] is not None and frac > 0:
                 cap = min(cap, waste_left.get(h["source"], 0.0) / frac)
