@@ -587,6 +587,35 @@ def heat_pump_cop_series(spec: HeatPumpSpec, weather: pd.DataFrame,
     return pd.Series(cop, index=weather.index, name=spec.name)
 
 
+def capacity_model_record(spec: HeatPumpSpec) -> dict:
+    """How a heat pump's available capacity is modelled, for outputs: the class, cut-off and
+    curve used and where each comes from (sources cited by key; unsourced parts ASSUMED)."""
+    if spec.source != "air":
+        return {"source": spec.source, "capacity": "full capacity at all hours (waste-heat source, "
+                "not affected by the outdoor temperature)"}
+    given_curve = spec.capacity_curve is not None
+    given_cut = spec.min_source_temperature_c is not None
+    curve = [list(p) for p in (spec.capacity_curve if given_curve else AIR_SOURCE_CAPACITY_CURVE)]
+    notes = []
+    if given_curve:
+        notes.append("capacity curve given in the scenario")
+    else:
+        notes.append("capacity curve: 100 % at 8.3 °C, 70 % at -15 °C, the ENERGY STAR cold-climate "
+                     "minimum [energystar-cchp-v6]; linear below -15 °C down to the cut-off: ASSUMED "
+                     "[twin-assumption]")
+        if spec.air_source_class == "standard":
+            notes.append("the cold-climate curve applied to a standard unit: ASSUMED (optimistic) "
+                         "[twin-assumption]")
+    if given_cut:
+        notes.append("cut-off temperature given in the scenario")
+    else:
+        notes.append(f"cut-off {AIR_SOURCE_CUTOFF_C[spec.air_source_class]:g} °C, the {spec.air_source_class} "
+                     "class default [sec-ccashp-cutoff]")
+    return {"source": "air", "air_source_class": spec.air_source_class,
+            "cutoff_temperature_c": spec.cutoff_temperature_c, "capacity_curve": curve,
+            "notes": notes}
+
+
 def heat_pump_capacity_series(spec: HeatPumpSpec, weather: pd.DataFrame) -> pd.Series:
     """Hourly available heat output per kW of size of a heat pump [-] (1 on a waste-heat
     source; from the outdoor temperature ``temp_air`` [°C] for an air source)."""

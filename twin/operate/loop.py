@@ -771,6 +771,11 @@ def _dataset(park: OperatedPark, plant: Plant):
                                    attrs=attrs)
         else:
             data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
+    if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch
+        data["heat_pump_capacity_factor"] = xr.DataArray(
+            np.array([h["avail"] for h in park.heat_pumps]), dims=("heat_pump", "time"),
+            coords={"heat_pump": dims["heat_pump"]},
+            attrs={"units": "1", "long_name": "Available heat output of the heat pump per kW of size"})
     data["price_import_cny_per_kwh"] = xr.DataArray(park.price, dims=("time",),
                                                     attrs={"units": "CNY/kWh", "long_name": "Import energy price"})
     data["ef_grid_kgco2_per_kwh"] = xr.DataArray(park.ef, dims=("time",),
