@@ -367,7 +367,7 @@ def heat_pump_performance(ds: xr.Dataset, w: xr.DataArray) -> dict:
     demand = flow(ds, "q_heat_demand_kw")
     heating = (demand > 1e-9).astype(float) * w
     heating_h = float(heating.sum())
-    cap = ds["heat_pump_capacity_factor"] if "heat_pump_capacity_factor" in ds else None
+    cap = ds.get("heat_pump_capacity_factor")
     per = {}
     for name in q["heat_pump"].values:
         qk = float((q.sel(heat_pump=name) * w).sum())
