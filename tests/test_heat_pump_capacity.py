@@ -129,7 +129,7 @@ def test_capacity_settings_on_a_waste_heat_pump_are_a_clear_error():
 
     with pytest.raises(ValidationError, match="air-source heat pump only"):
         HeatPumpSpec(name="w", source="kiln", min_source_temperature_c=-10.0)
-    with pytest.raises(ValidationError, match=r"outside \[0, 1\]"):
+    with pytest.raises(ValidationError, match=r"capacity_curve\.0\.1\n.*less than or equal to 1"):
         HeatPumpSpec(name="a", capacity_curve=[(7.0, 1.2)])
 
 

@@ -19,7 +19,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -508,7 +508,8 @@ class HeatPumpSpec(BaseModel):
         default=None, ge=-50, le=20,
         description="Air source only: cut-off outdoor temperature [°C]; below it the heat pump "
                     "stops; None = the class default (-15 °C standard, -25 °C low_ambient)")
-    capacity_curve: list[tuple[float, float]] | None = Field(
+    capacity_curve: list[tuple[Annotated[float, Field(ge=-60, le=60)],
+                               Annotated[float, Field(ge=0, le=1)]]] | None = Field(
         default=None, min_length=1,
         description="Air source only: available heat output per kW of rated size vs outdoor "
                     "temperature, [[°C, factor], ...]; None = [[8.3, 1.0], [-15, 0.70]] (ENERGY STAR "
