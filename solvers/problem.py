@@ -295,14 +295,18 @@ class WasteHeatSource:
 class HeatPump:
     """Heat pump candidate, sized in kW of heat output.
 
-    ``p[t] = q[t] / COP[t]``; if ``source`` names a waste-heat source,
-    ``q_source[t] = q[t] (1 - 1/COP[t])`` is drawn from it; otherwise ambient air.
+    ``p[t] = q[t] / COP[t]``, ``q[t] <= avail[t] * size``; if ``source`` names a waste-heat
+    source, ``q_source[t] = q[t] (1 - 1/COP[t])`` is drawn from it; otherwise ambient air.
     """
 
     name: str
     """Heat pump name (coordinate of the ``heat_pump`` dimension)."""
     cop: np.ndarray = hourly("1")
     """Coefficient of performance, length T [-] (> 1)."""
+    avail: np.ndarray | float = hourly("1", scalar_ok=True, default=1.0)
+    """Available heat output per kW of size, length T or a constant [-] in [0, 1]: an
+    air-source heat pump's capacity falls in cold air and is 0 below its cut-off
+    temperature (PyPSA's ``p_max_pu``); 1 for a heat pump on a waste-heat source."""
     source: str | None = None
     """Name of a :class:`WasteHeatSource` it draws on, or None for ambient air."""
     cost: AssetCost = field(default_factory=AssetCost)
@@ -710,6 +714,12 @@ class SizingProblem:
                 raise ValueError(f"heat pump {hp.name!r}: COP must be > 1 with a waste-heat source")
             if np.any(np.asarray(hp.cop) <= 0):
                 raise ValueError(f"heat pump {hp.name!r}: COP must be > 0")
+            if np.ndim(hp.avail):
+                chk(f"heat_pumps[{hp.name}].avail", hp.avail)
+            a = np.asarray(hp.avail, float)
+            if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
+                raise ValueError(f"heat pump {hp.name!r}: avail (available capacity per kW of size) "
+                                 "must be in [0, 1]")
         for ch in self.chillers:
             chk(f"chillers[{ch.name}].cop", ch.cop)
             if np.any(np.asarray(ch.cop) <= 0):

@@ -79,6 +79,15 @@ def _limit(existing: float, maximum: float | None, baseline: bool) -> float:
     return float("inf") if maximum is None else float(maximum)
 
 
+def _capacity_factor(prof: xr.Dataset, name: str) -> np.ndarray | float:
+    """A heat pump's hourly available heat output per kW of size [-] from the profiles
+    (``heat_pump_capacity_factor``); 1 (a constant) where the profiles carry none."""
+    if "heat_pump_capacity_factor" not in prof:
+        return 1.0
+    a = prof["heat_pump_capacity_factor"].sel(heat_pump=name).to_numpy().astype(float)
+    return 1.0 if np.all(a == 1.0) else a
+
+
 def electric_load_kw(sc: Scenario, prof: xr.Dataset) -> np.ndarray:
     """Fixed (non-dispatchable) electric load [kW]: process, building lighting/equipment, decentral HVAC."""
     load = np.zeros(prof.sizes["time"])
@@ -318,6 +327,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         for hp in sc.heat_pumps:
             hps.append(S.HeatPump(
                 name=hp.name, cop=prof["heat_pump_cop"].sel(heat_pump=hp.name).to_numpy(),
+                avail=_capacity_factor(prof, hp.name),
                 source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
                 existing_kw=hp.existing_kw))

@@ -249,4 +249,11 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         cops = [heat_pump_cop_series(hp, weather_df, sources).to_numpy(dtype=float) for hp in sc.heat_pumps]
         ds["heat_pump_cop"] = _da(np.stack(cops), ("heat_pump", "time"), {"heat_pump": [h.name for h in sc.heat_pumps]},
                                   "1", "heat pump coefficient of performance")
+        from twin.components.heat import heat_pump_capacity_series
+
+        caps = [heat_pump_capacity_series(hp, weather_df).to_numpy(dtype=float) for hp in sc.heat_pumps]
+        ds["heat_pump_capacity_factor"] = _da(
+            np.stack(caps), ("heat_pump", "time"), {"heat_pump": [h.name for h in sc.heat_pumps]}, "1",
+            "heat pump available heat output per kW of size (air source: falls in cold air, 0 below the "
+            "cut-off temperature)")
     return ds

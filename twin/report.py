@@ -431,6 +431,43 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
     return rows
 
 
+def _scop_text(v) -> str:
+    return "—" if v is None else f"{float(v):.2f}"
+
+
+def _share_text(v) -> str:
+    return "—" if v is None else f"{100 * float(v):.1f}"
+
+
+def heat_pump_sentences(summary: dict) -> list[str]:
+    """English sentences on the heat pumps: seasonal COP (SCOP, heat delivered / electricity used)
+    of plan and baseline, and per heat pump its SCOP, the shares of heating hours at reduced
+    capacity and below the cut-off, and how its capacity is modelled (sources, ASSUMED parts).
+    Chinese from :func:`twin.report_text.phrase`."""
+    hp = summary.get("heat_pumps") or {}
+    if not hp.get("per_heat_pump"):
+        return []
+    base = (summary.get("baseline_heat_pumps") or {}).get("scop")
+    out = [f"Heat pumps: seasonal COP (heat delivered / electricity used) {_scop_text(hp.get('scop'))} in the plan"
+           + ("" if base is None else f", {_scop_text(base)} in the baseline")]
+    model = hp.get("capacity_model") or {}
+    for name, st in hp["per_heat_pump"].items():
+        m = model.get(name) or {}
+        if m.get("source", "air") != "air":
+            out.append(f"{name}: seasonal COP {_scop_text(st.get('scop'))}; on a waste-heat source, full capacity "
+                       "in every hour")
+            continue
+        if st.get("hours_reduced_capacity_share") is not None and m.get("cutoff_temperature_c") is not None:
+            out.append(f"{name}: seasonal COP {_scop_text(st.get('scop'))}; of the hours with heat demand, "
+                       f"{_share_text(st['hours_reduced_capacity_share'])} % at reduced capacity (cold air) and "
+                       f"{_share_text(st['hours_below_cutoff_share'])} % below its cut-off temperature "
+                       f"({m['cutoff_temperature_c']:g} °C), when other heat sources must cover the demand")
+        else:
+            out.append(f"{name}: seasonal COP {_scop_text(st.get('scop'))}")
+        out += list(m.get("notes") or [])
+    return out
+
+
 def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
     """What the report's annual values are: sums over the year's 8760 hours, or over a short
     horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
@@ -721,10 +758,14 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
         rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(change(y, x)), text_unit("MWh/yr", lang)))
+    from twin.report_text import phrase_html
+
+    hps = heat_pump_sentences(summary)
+    hp_notes = ("<p class='notes'>" + "<br>".join(phrase_html(x, lang) for x in hps) + "</p>") if hps else ""
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +
           _table(rows, (text("item", lang), text("baseline", lang), text("plan", lang), text("change", lang),
-                        text("unit", lang)), "num"))
+                        text("unit", lang)), "num") + hp_notes)
     S.add("monthly", text("monthly_title", lang),
           add(fig_monthly_balance(ds, lang)) + add(fig_monthly_heat(ds, lang)) + add(fig_monthly_cooling(ds, lang)))
     weeks = add(C.fig_week(ds, lang, "typical")) + add(C.fig_week(ds, lang, "worst"))

@@ -1419,3 +1419,35 @@ PATTERNS.extend([
      r"deviation\(s\) of the net-load forecast error below the month's peak \(operation\.mpc_peak_margin_sd\)$",
      "滚动优化：窗口计划的购电功率（扣除储能充电）比当月峰值低 {z} 倍净负荷预测误差标准差（operation.mpc_peak_margin_sd）"),
 ])
+# ----------------------------------------------------------------------------- heat pumps: cold-air capacity and SCOP
+VAR_LABELS.update({
+    "heat_pump_capacity_factor": ("热泵可用制热能力（每kW装机）", "Heat pump available output per kW of size"),
+})
+PHRASES.update({
+    "capacity curve given in the scenario": "制热能力曲线由情景给定",
+    "cut-off temperature given in the scenario": "停机温度由情景给定",
+    ("capacity curve: 100 % at 8.3 °C, 70 % at -15 °C, the ENERGY STAR cold-climate minimum [energystar-cchp-v6]; "
+     "linear below -15 °C down to the cut-off: ASSUMED [twin-assumption]"):
+        "制热能力曲线：8.3 °C 时 100%，-15 °C 时 70%，即 ENERGY STAR 寒冷气候热泵最低要求 [energystar-cchp-v6]；"
+        "-15 °C 以下至停机温度按线性外推：假定值 [twin-assumption]",
+    "the cold-climate curve applied to a standard unit: ASSUMED (optimistic) [twin-assumption]":
+        "普通机组沿用寒冷气候热泵曲线：假定值（偏乐观）[twin-assumption]",
+})
+PATTERNS.extend([
+    ((r"^Heat pumps: seasonal COP \(heat delivered / electricity used\) (?P<p>[\d.—]+) in the plan, "
+      r"(?P<b>[\d.—]+) in the baseline$"),
+     "热泵：季节性能系数 SCOP（供热量 / 用电量）规划 {p}，基准 {b}"),
+    (r"^Heat pumps: seasonal COP \(heat delivered / electricity used\) (?P<p>[\d.—]+) in the plan$",
+     "热泵：季节性能系数 SCOP（供热量 / 用电量）规划 {p}"),
+    (r"^(?P<n>.+): seasonal COP (?P<s>[\d.—]+); on a waste-heat source, full capacity in every hour$",
+     "{n}：季节性能系数 {s}；以余热为热源，各小时均为满额制热能力"),
+    ((r"^(?P<n>.+): seasonal COP (?P<s>[\d.—]+); of the hours with heat demand, (?P<r>[\d.—]+) % at reduced "
+      r"capacity \(cold air\) and (?P<z>[\d.—]+) % below its cut-off temperature \((?P<c>[−\d.-]+) °C\), when other "
+      r"heat sources must cover the demand$"),
+     ("{n}：季节性能系数 {s}；有热负荷的小时中，{r}% 因室外低温制热能力下降，{z}% 低于停机温度（{c} °C），"
+      "须由其他热源承担负荷")),
+    (r"^(?P<n>.+): seasonal COP (?P<s>[\d.—]+)$", "{n}：季节性能系数 {s}"),
+    (r"^cut-off (?P<c>[−\d.-]+) °C, the (?P<k>standard|low_ambient) class default \[sec-ccashp-cutoff\]$",
+     "停机温度 {c} °C，为 {k} 类机组默认值 [sec-ccashp-cutoff]"),
+])
+_WORDS_ZH.update({"standard": "普通（standard）", "low_ambient": "低环境温度（low_ambient）"})

@@ -532,7 +532,9 @@ def solve_baseline(problem, options):
 #: What to raise in the scenario where today's park cannot serve a bus (baseline infeasible):
 #: the violation named by the solver -> the scenario fields of the existing plant serving it.
 BASELINE_FIELDS = {
-    "unmet heat demand": "boilers[].existing_kw (or heat_pumps[].existing_kw, thermal storage existing_kwh)",
+    "unmet heat demand": "boilers[].existing_kw (or heat_pumps[].existing_kw, thermal storage existing_kwh; an "
+                         "air-source heat pump gives less in cold air and nothing below its cut-off temperature, "
+                         "heat_pumps[].air_source_class / min_source_temperature_c)",
     "unmet cooling demand": "chillers[].existing_kw",
     "grid import limit": "grid.import_limit_kw (or existing PV, batteries)",
 }

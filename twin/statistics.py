@@ -261,6 +261,8 @@ class AnnualStatistics:
         Highest hourly electric demand of the park's uses, and V2G discharge [kW].
     hourly : xarray.Dataset
         ``p_pv_self_consumed_kw``, ``p_pv_exported_kw``, ``p_electric_demand_kw`` [kW].
+    heat_pumps : dict
+        Seasonal COP and cold-hour shares of the heat pumps (:func:`heat_pump_performance`).
     """
 
     energy_kwh: dict[str, float]
@@ -269,6 +271,8 @@ class AnnualStatistics:
     peak_electric_demand_kw: float
     v2g_peak_kw: float
     hourly: xr.Dataset = field(repr=False)
+    heat_pumps: dict = field(default_factory=dict)
+    """:func:`heat_pump_performance` of the dispatch (empty without heat pumps)."""
 
     @property
     def pv_share_of_electricity(self) -> float:
@@ -324,7 +328,65 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
     return AnnualStatistics(
         energy_kwh=e, fuels_kwh=fuels, present=present,
         peak_electric_demand_kw=float(demand.max()) if demand.size else 0.0,
-        v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly)
+        v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly,
+        heat_pumps=heat_pump_performance(ds, w))
+
+
+def seasonal_cop(heat_kwh: float, electricity_kwh: float) -> float | None:
+    """Seasonal COP (SCOP): heat delivered / electricity used over the year [kWh/kWh];
+    None when the heat pump used no electricity."""
+    return float(heat_kwh / electricity_kwh) if electricity_kwh > 1e-9 else None
+
+
+def heat_pump_performance(ds: xr.Dataset, w: xr.DataArray) -> dict:
+    """Seasonal COP of each heat pump and of all together, and how often the cold limits them.
+
+    SCOP = Σ_t w_t Q_t / Σ_t w_t P_t (heat delivered / electricity used over the year,
+    [kWh/kWh]).  Of the hours with heat demand (weighted by ``w``): the share in which a heat
+    pump's available capacity is reduced (0 < factor < 1, cold air) and the share below its
+    cut-off temperature (factor 0), from ``heat_pump_capacity_factor`` of the dispatch; None
+    where the dispatch does not carry the factor.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Dispatch with ``q_heat_pump_kw`` and ``p_heat_pump_kw`` along ``heat_pump`` [kW].
+    w : xarray.DataArray
+        Hours each step stands for [h].
+
+    Returns
+    -------
+    dict
+        ``{"scop": float | None, "heat_mwh", "electricity_mwh", "per_heat_pump": {name: {"scop",
+        "heat_mwh", "electricity_mwh", "hours_reduced_capacity_share",
+        "hours_below_cutoff_share"}}}``; empty without heat pumps.
+    """
+    if "q_heat_pump_kw" not in ds or "heat_pump" not in ds["q_heat_pump_kw"].dims:
+        return {}
+    q, p = ds["q_heat_pump_kw"].astype(float), flow_like(ds, "p_heat_pump_kw", ds["q_heat_pump_kw"])
+    demand = flow(ds, "q_heat_demand_kw")
+    heating = (demand > 1e-9).astype(float) * w
+    heating_h = float(heating.sum())
+    cap = ds.get("heat_pump_capacity_factor")
+    per = {}
+    for name in q["heat_pump"].values:
+        qk = float((q.sel(heat_pump=name) * w).sum())
+        pk = float((p.sel(heat_pump=name) * w).sum())
+        reduced = below = None
+        if cap is not None and heating_h > 0:
+            f = cap.sel(heat_pump=name).astype(float)
+            reduced = float((heating * ((f > 0) & (f < 1 - 1e-9))).sum()) / heating_h
+            below = float((heating * (f <= 0)).sum()) / heating_h
+        per[str(name)] = {"scop": seasonal_cop(qk, pk), "heat_mwh": qk / 1000.0, "electricity_mwh": pk / 1000.0,
+                          "hours_reduced_capacity_share": reduced, "hours_below_cutoff_share": below}
+    qt = sum(v["heat_mwh"] for v in per.values())
+    pt = sum(v["electricity_mwh"] for v in per.values())
+    return {"scop": seasonal_cop(qt, pt), "heat_mwh": qt, "electricity_mwh": pt, "per_heat_pump": per}
+
+
+def flow_like(ds: xr.Dataset, name: str, like: xr.DataArray) -> xr.DataArray:
+    """``ds[name]`` as float, or zeros shaped like ``like`` where the dispatch lacks it [kW]."""
+    return ds[name].astype(float) if name in ds else xr.zeros_like(like, dtype=float)
 
 
 def pv_share_of_electricity(energy_kwh: Mapping[str, float]) -> float:

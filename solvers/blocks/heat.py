@@ -10,11 +10,13 @@ Heat balance [kW]:
 Heat pump h with coefficient of performance :math:`COP_{h,t}`:
 
 .. math::
-    P^{hp}_{h,t} = Q^{hp}_{h,t} / COP_{h,t}, \quad Q^{hp}_{h,t} \le S_h, \quad
+    P^{hp}_{h,t} = Q^{hp}_{h,t} / COP_{h,t}, \quad Q^{hp}_{h,t} \le a_{h,t} S_h, \quad
     Q^{src}_{h,t} = Q^{hp}_{h,t}\,(1 - 1/COP_{h,t})
 
 (energy balance of the heat pump: heat out = electricity in + heat drawn from the
-source).  Waste-heat source s, shared by direct use and the heat pumps drawing on it:
+source; :math:`a_{h,t} \in [0, 1]` is the available capacity per kW of size,
+``HeatPump.avail``: an air-source heat pump's capacity falls in cold air and is 0 below
+its cut-off temperature; 1 by default, which gives the plain :math:`Q \le S`).  Waste-heat source s, shared by direct use and the heat pumps drawing on it:
 
 .. math::
     Q^{dir}_{s,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
@@ -68,12 +70,13 @@ def add(ctx: ModelContext) -> None:
         names = [h.name for h in p.heat_pumps]
         q = []
         inv = np.array([1.0 / np.asarray(h.cop, float) * np.ones(T) for h in p.heat_pumps])
+        avail = np.array([np.asarray(h.avail, float) * np.ones(T) for h in p.heat_pumps])
         src = np.array([h.source is not None for h in p.heat_pumps])
         for i, h in enumerate(p.heat_pumps):
             S = ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw, hi=h.max_kw,
                              existing=h.existing_kw)
             qi = ctx.var(f"q_heat_pump_{h.name}", lb=0.0)
-            ctx.cap_rows(f"heat_pump_max_{h.name}", qi, S)
+            ctx.cap_rows(f"heat_pump_max_{h.name}", qi, S, avail[i])
             ctx.add_flow("heat", +1, qi)
             ctx.add_flow("elec", -1, qi, inv[i])
             if h.source is not None:
@@ -91,6 +94,9 @@ def add(ctx: ModelContext) -> None:
             DispatchVar("q_waste_heat_source_kw", "kW",
                         "Heat drawn by the heat pump from a waste-heat source", "heat_pump",
                         names, fn=lambda sol: q_out(sol) * (1.0 - inv) * src[:, None]),
+            DispatchVar("heat_pump_capacity_factor", "1",
+                        "Available heat output of the heat pump per kW of size (0 below its "
+                        "cut-off temperature)", "heat_pump", names, fixed=avail),
         ]
 
     if p.waste_heat:

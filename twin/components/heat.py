@@ -19,7 +19,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -414,6 +414,66 @@ def defrost_factor(temp_air_c, penalty=0.1, t_low_c=-7.0, t_high_c=5.0):
     return float(f) if f.ndim == 0 else f
 
 
+#: Air-source heat-pump classes: ``standard`` (ordinary units) and ``low_ambient``
+#: (低环境温度空气源热泵, enhanced-vapour-injection / two-stage units for northern China,
+#: the class of GB/T 25127 [gbt-25127-1-2010]).
+AirSourceClass = Literal["standard", "low_ambient"]
+
+#: Default capacity curve of an air-source heat pump: (outdoor temperature [°C], available
+#: heat output per kW of rated size [-]).  Full output at the 8.3 °C (47 °F) rating point and
+#: 70 % of it at -15 °C (5 °F): the ENERGY STAR cold-climate criterion [energystar-cchp-v6],
+#: the minimum a cold-climate unit must reach.  Linear between the points, extended linearly
+#: below the coldest point down to the cut-off (ASSUMED [twin-assumption]: 57 % at -25 °C),
+#: 1 above the warmest.  Applied to the standard class as well (ASSUMED: ordinary units
+#: lose capacity faster; their cut-off is higher).
+AIR_SOURCE_CAPACITY_CURVE: tuple[tuple[float, float], ...] = ((8.3, 1.0), (-15.0, 0.70))
+
+#: Default cut-off temperature by class [°C]: below it the heat pump stops (available
+#: capacity 0).  Ordinary units shut down at about -8 to -15 °C, basic cold-climate units
+#: work to about -15 °C, advanced ones to -25 °C [sec-ccashp-cutoff]; a low-ambient unit
+#: measured in Shanxi still gave COP 1.83 at -25 °C [sec-ultra-low-ashp-field].
+AIR_SOURCE_CUTOFF_C: dict[str, float] = {"standard": -15.0, "low_ambient": -25.0}
+
+#: Where the defaults above come from (bibliography keys), for outputs.
+AIR_SOURCE_CAPACITY_SOURCES = ("energystar-cchp-v6", "sec-ccashp-cutoff", "sec-ultra-low-ashp-field",
+                               "twin-assumption")
+
+
+def air_source_capacity_factor(temp_air_c, curve=AIR_SOURCE_CAPACITY_CURVE, cutoff_c=-15.0):
+    """Available heat output of an air-source heat pump per kW of rated size [-].
+
+    Piecewise linear in the outdoor temperature through the points of ``curve``, constant
+    at the warmest point's factor above it, extended linearly with the slope of the two
+    coldest points below the coldest one, clipped to [0, 1], and 0 below ``cutoff_c``
+    (the unit stops).  With the default curve: 1.0 at 8.3 °C and above, 0.70 at -15 °C
+    [energystar-cchp-v6], 0.571 at -25 °C (extrapolated, ASSUMED).
+
+    Parameters
+    ----------
+    temp_air_c : float or array-like
+        Outdoor dry-bulb temperature [°C].
+    curve : sequence of (temperature [°C], factor [-])
+        At least one point; temperatures distinct.
+    cutoff_c : float
+        Cut-off temperature [°C]: below it the factor is 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Factor [-] in [0, 1].
+    """
+    pts = sorted((float(t), float(f)) for t, f in curve)
+    ts = np.array([p[0] for p in pts])
+    fs = np.array([p[1] for p in pts])
+    t = np.asarray(temp_air_c, dtype=float)
+    f = np.interp(t, ts, fs)
+    if len(pts) >= 2:
+        slope = (fs[1] - fs[0]) / (ts[1] - ts[0])
+        f = np.where(t < ts[0], fs[0] + slope * (t - ts[0]), f)
+    f = np.where(t < cutoff_c, 0.0, np.clip(f, 0.0, 1.0))
+    return float(f) if f.ndim == 0 else f
+
+
 class HeatPumpSpec(BaseModel):
     """An electric heat pump (air-source or on a named waste-heat source)."""
 
@@ -439,6 +499,56 @@ class HeatPumpSpec(BaseModel):
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum heat output capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
+    air_source_class: AirSourceClass = Field(
+        default="standard",
+        description="Air source only: 'standard' (ordinary unit, cut-off -15 °C) or 'low_ambient' "
+                    "(低环境温度空气源热泵, EVI/two-stage unit for northern China, cut-off -25 °C) "
+                    "[sec-ccashp-cutoff]")
+    min_source_temperature_c: float | None = Field(
+        default=None, ge=-50, le=20,
+        description="Air source only: cut-off outdoor temperature [°C]; below it the heat pump "
+                    "stops; None = the class default (-15 °C standard, -25 °C low_ambient)")
+    capacity_curve: list[tuple[Annotated[float, Field(ge=-60, le=60)],
+                               Annotated[float, Field(ge=0, le=1)]]] | None = Field(
+        default=None, min_length=1,
+        description="Air source only: available heat output per kW of rated size vs outdoor "
+                    "temperature, [[°C, factor], ...]; None = [[8.3, 1.0], [-15, 0.70]] (ENERGY STAR "
+                    "cold-climate criterion [energystar-cchp-v6]), extended linearly below -15 °C")
+
+    @model_validator(mode="after")
+    def _capacity_settings(self):
+        if self.source != "air" and (self.min_source_temperature_c is not None
+                                     or self.capacity_curve is not None
+                                     or self.air_source_class != "standard"):
+            raise ValueError(f"heat pump {self.name!r}: air_source_class, min_source_temperature_c and "
+                             "capacity_curve apply to an air-source heat pump only (source: air); a heat "
+                             f"pump on the waste-heat source {self.source!r} keeps its full capacity")
+        if self.capacity_curve is not None:
+            ts = [t for t, _ in self.capacity_curve]
+            if len(set(ts)) != len(ts):
+                raise ValueError(f"heat pump {self.name!r}: capacity_curve has repeated temperatures "
+                                 f"{sorted(ts)}; expected distinct [°C, factor] points")
+            bad = [f for _, f in self.capacity_curve if not 0.0 <= f <= 1.0]
+            if bad:
+                raise ValueError(f"heat pump {self.name!r}: capacity_curve factors {bad} outside [0, 1] "
+                                 "(available output per kW of rated size)")
+        return self
+
+    @property
+    def cutoff_temperature_c(self) -> float:
+        """Cut-off outdoor temperature of an air-source heat pump [°C] (given or class default)."""
+        if self.min_source_temperature_c is not None:
+            return float(self.min_source_temperature_c)
+        return AIR_SOURCE_CUTOFF_C[self.air_source_class]
+
+    def capacity_factor(self, temp_air_c):
+        """Available heat output per kW of size [-] at outdoor temperature ``temp_air_c`` [°C]
+        (:func:`air_source_capacity_factor`); 1 for a heat pump on a waste-heat source."""
+        if self.source != "air":
+            t = np.asarray(temp_air_c, dtype=float)
+            return 1.0 if t.ndim == 0 else np.ones(t.shape)
+        curve = self.capacity_curve if self.capacity_curve is not None else AIR_SOURCE_CAPACITY_CURVE
+        return air_source_capacity_factor(temp_air_c, curve, self.cutoff_temperature_c)
 
     def cop(self, source_temp_c, temp_air_c=None):
         """COP [-] for the given source temperature [°C]; defrost applied for air source."""
@@ -476,6 +586,43 @@ def heat_pump_cop_series(spec: HeatPumpSpec, weather: pd.DataFrame,
             raise ValueError(f"heat pump {spec.name!r}: unknown source {spec.source!r}")
         cop = np.full(len(weather.index), spec.cop(sources[spec.source].temperature_c))
     return pd.Series(cop, index=weather.index, name=spec.name)
+
+
+def capacity_model_record(spec: HeatPumpSpec) -> dict:
+    """How a heat pump's available capacity is modelled, for outputs: the class, cut-off and
+    curve used and where each comes from (sources cited by key; unsourced parts ASSUMED)."""
+    if spec.source != "air":
+        return {"source": spec.source, "capacity": "full capacity at all hours (waste-heat source, "
+                "not affected by the outdoor temperature)"}
+    given_curve = spec.capacity_curve is not None
+    given_cut = spec.min_source_temperature_c is not None
+    curve = [list(p) for p in (spec.capacity_curve if given_curve else AIR_SOURCE_CAPACITY_CURVE)]
+    notes = []
+    if given_curve:
+        notes.append("capacity curve given in the scenario")
+    else:
+        notes.append("capacity curve: 100 % at 8.3 °C, 70 % at -15 °C, the ENERGY STAR cold-climate "
+                     "minimum [energystar-cchp-v6]; linear below -15 °C down to the cut-off: ASSUMED "
+                     "[twin-assumption]")
+        if spec.air_source_class == "standard":
+            notes.append("the cold-climate curve applied to a standard unit: ASSUMED (optimistic) "
+                         "[twin-assumption]")
+    if given_cut:
+        notes.append("cut-off temperature given in the scenario")
+    else:
+        notes.append(f"cut-off {AIR_SOURCE_CUTOFF_C[spec.air_source_class]:g} °C, the {spec.air_source_class} "
+                     "class default [sec-ccashp-cutoff]")
+    return {"source": "air", "air_source_class": spec.air_source_class,
+            "cutoff_temperature_c": spec.cutoff_temperature_c, "capacity_curve": curve,
+            "notes": notes}
+
+
+def heat_pump_capacity_series(spec: HeatPumpSpec, weather: pd.DataFrame) -> pd.Series:
+    """Hourly available heat output per kW of size of a heat pump [-] (1 on a waste-heat
+    source; from the outdoor temperature ``temp_air`` [°C] for an air source)."""
+    f = spec.capacity_factor(weather["temp_air"].to_numpy(dtype=float))
+    return pd.Series(np.broadcast_to(f, (len(weather.index),)).astype(float), index=weather.index,
+                     name=spec.name)
 
 
 # --------------------------------------------------------------------------- storage

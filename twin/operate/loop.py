@@ -464,7 +464,7 @@ class Plant:
         el = price + cprice * p.ef[t]
         srcs = [(("dir", j), 0.0) for j, w in enumerate(p.waste) if w["hx_kw"] > 0]
         srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
-                 if h["kw"] > 0 and p.available("heat_pump", t, h["name"])]
+                 if h["kw"] * h["avail"][t] > 0 and p.available("heat_pump", t, h["name"])]
         for j, b in enumerate(p.boilers):
             if b["kw"] > 0:
                 cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
@@ -527,7 +527,7 @@ class Plant:
             return got
         if kind == "hp":
             h = p.heat_pumps[j]
-            cap = h["kw"] - out["q_hp"][j]
+            cap = h["kw"] * h["avail"][t] - out["q_hp"][j]  # less in cold air, 0 below the cut-off
             frac = 1.0 - 1.0 / h["cop"][t]
             if h["source"] is not None and frac > 0:
                 cap = min(cap, waste_left.get(h["source"], 0.0) / frac)
@@ -771,6 +771,11 @@ def _dataset(park: OperatedPark, plant: Plant):
                                    attrs=attrs)
         else:
             data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
+    if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch
+        data["heat_pump_capacity_factor"] = xr.DataArray(
+            np.array([h["avail"] for h in park.heat_pumps]), dims=("heat_pump", "time"),
+            coords={"heat_pump": dims["heat_pump"]},
+            attrs={"units": "1", "long_name": "Available heat output of the heat pump per kW of size"})
     data["price_import_cny_per_kwh"] = xr.DataArray(park.price, dims=("time",),
                                                     attrs={"units": "CNY/kWh", "long_name": "Import energy price"})
     data["ef_grid_kgco2_per_kwh"] = xr.DataArray(park.ef, dims=("time",),

@@ -142,7 +142,7 @@ class RuleController:
         if park.heat_pumps:
             best = max(park.heat_pumps, key=lambda h: h["kw"])
             heat = np.asarray(self.fc.forecast("heat_kw", t, m), float)
-            net += np.minimum(heat, best["kw"]) / np.asarray(best["cop"])[hrs]
+            net += np.minimum(heat, best["kw"] * np.asarray(best["avail"])[hrs]) / np.asarray(best["cop"])[hrs]
         if n > m:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
@@ -161,7 +161,7 @@ class RuleController:
             n += cool / main["cop"][t]
         if park.heat_pumps:
             best = max(park.heat_pumps, key=lambda h: h["kw"])
-            n += min(heat, best["kw"]) / best["cop"][t]
+            n += min(heat, best["kw"] * best["avail"][t]) / best["cop"][t]
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
         surplus = n < 0
         m = int(park.month[t])
@@ -232,7 +232,8 @@ class RuleController:
         # thermal stores: charged from electric heat (heat pumps, electric boiler) only
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
         if stores:
-            spare = sum(h["kw"] for h in park.heat_pumps if park.available("heat_pump", t, h["name"]))
+            spare = sum(h["kw"] * h["avail"][t] for h in park.heat_pumps
+                        if park.available("heat_pump", t, h["name"]))
             spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric")
             spare = max(spare - heat, 0.0)
             want = 0.0

@@ -74,7 +74,9 @@ class OperatedPark:
     plan has (energy > 0), in the rule controller's dispatch order (:func:`store_order`)."""
     heat_kw: np.ndarray | None = None
     heat_pumps: list = field(default_factory=list)
-    """Dicts ``name, kw, cop (T), source``."""
+    """Dicts ``name, kw, cop (T), avail (T), source``: ``kw * avail[t]`` is the heat output the
+    heat pump can give in hour t [kW] (an air-source unit's capacity falls in cold air and is 0
+    below its cut-off temperature)."""
     waste: list = field(default_factory=list)
     """Dicts ``name, avail (T), hx_kw``."""
     boilers: list = field(default_factory=list)
@@ -151,7 +153,8 @@ class OperatedPark:
             park.heat_kw = arr(p.heat_demand_kw)
             hpk = sizes.get("heat_pump_kw", {})
             park.heat_pumps = [{"name": h.name, "kw": float(hpk.get(h.name, h.existing_kw)),
-                                "cop": arr(h.cop), "source": h.source} for h in p.heat_pumps]
+                                "cop": arr(h.cop), "avail": arr(h.avail).clip(0.0, 1.0),
+                                "source": h.source} for h in p.heat_pumps]
             hx = sizes.get("waste_heat_hx_kw", {})
             park.waste = [{"name": w.name, "avail": arr(w.available_kw).clip(min=0),
                            "hx_kw": float(hx.get(w.name, 0.0)) if w.direct_use else 0.0}

@@ -152,6 +152,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "baseline_costs_cny_per_yr": json_safe(base_res.costs),
         "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "pv_share_of_electricity": statistics.pv_share_of_electricity,
+        **heat_pumps_summary(sc, statistics, baseline_statistics),
         "solver": solver_summary(res, config.objective),
         "timing_s": dict(timing_s or {}),
         "versions": versions(),
@@ -181,6 +182,23 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
             summary["grid_emission_factor"]["note"] = str(ef.attrs["note"])
     cite_sources(summary)
     return summary
+
+
+def heat_pumps_summary(sc, statistics, baseline_statistics) -> dict:
+    """``heat_pumps`` and ``baseline_heat_pumps``: seasonal COP (SCOP, heat delivered / electricity
+    used [kWh/kWh]) of each heat pump and overall, the shares of heating hours at reduced
+    capacity and below the cut-off (:func:`twin.statistics.heat_pump_performance`), and how
+    each heat pump's capacity is modelled; nothing without heat pumps."""
+    if not sc.heat_pumps:
+        return {}
+    from twin.components.heat import capacity_model_record
+
+    model = {hp.name: capacity_model_record(hp) for hp in sc.heat_pumps}
+    out = {"heat_pumps": {**getattr(statistics, "heat_pumps", {}), "capacity_model": model}}
+    base = getattr(baseline_statistics, "heat_pumps", {})
+    if base and base.get("heat_mwh", 0.0) > 0:  # existing heat pumps at work in the baseline
+        out["baseline_heat_pumps"] = base
+    return out
 
 
 def cite_sources(summary: dict) -> dict:
