@@ -1024,6 +1024,7 @@ BUILDING_COLUMNS = {
     "unmet_heating_hours": ("h", "occupied hours with the air more than 0.5 K below the heating setpoint"),
     "occupied_heating_hours": ("h", "occupied hours of the heating season (occupied heating setpoint in force)"),
     "preheat_hours": ("h", "hours heated at the occupied setpoint before the operating hours (optimal start)"),
+    "heating_intermittent_addition": ("1", "intermittent-heating addition to the design load (NaN: capacity given)"),
 }
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
@@ -1549,6 +1550,7 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         "envelope_note_zh": ("building", [f.attrs["envelope_note_zh"] for f in frames]),
         "heating_capacity_note": ("building", [f.attrs["heating_capacity_note"] for f in frames]),
         "heating_capacity_note_zh": ("building", [f.attrs["heating_capacity_note_zh"] for f in frames]),
+        "heating_capacity_source": ("building", [f.attrs["heating_capacity_source"] for f in frames]),
     })
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly; heating within each building's heating capacity "
