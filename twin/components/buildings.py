@@ -1232,12 +1232,12 @@ DESIGN_DAYS_NOT_GUARANTEED = 5
 #: here it multiplies the whole design load, ventilation included (a slightly larger capacity).
 INTERMITTENT_HEATING_ADDITION = 0.2
 #: Default longest optimal start of the occupied heating setpoint before the operating hours
-#: [h] (``hvac.preheat_max_h`` overrides). Chosen by measurement (CHANGELOG, 2026-12 heating
-#: capacity): against no preheat, 3 h cut the unmet occupied hours of the example offices
-#: from 24-76 to 7-27 a year (Harbin office 76 -> 27 of 1625) for 1.5-2.7 % more heat
-#: (Guangzhou's 2 -> 0 h for 4.4 % of its small 120 MWh), and those of the lightweight Suzhou
-#: factory halls from 73 to 14 for 11 % more; 6 h brought them to 0-2 h for another 0.5-0.9 %
-#: (offices) and 2.4 % (factory).
+#: [h] (``hvac.preheat_max_h`` overrides), chosen by measurement (2026-12-05, the bundled
+#: examples and a 62 000 m2 Harbin office): against no preheat, 3 h cut the unmet occupied
+#: hours of the offices from 24-76 to 7-27 a year (Harbin 76 -> 27 of 1625) for 1.5-2.7 %
+#: more heat (Guangzhou's 2 -> 0 h for 4.4 % of its small 120 MWh), and those of the
+#: lightweight Suzhou factory halls from 73 to 14 for 11 % more; 6 h brought them to 0-2 h
+#: for another 0.5-0.9 % (offices) and 2.4 % (factory).
 PREHEAT_MAX_H = 3
 #: An occupied hour is unmet when the air is more than this below the heating setpoint [K].
 UNMET_TOLERANCE_K = 0.5
