@@ -1451,3 +1451,33 @@ PATTERNS.extend([
      "停机温度 {c} °C，为 {k} 类机组默认值 [sec-ccashp-cutoff]"),
 ])
 _WORDS_ZH.update({"standard": "普通（standard）", "low_ambient": "低环境温度（low_ambient）"})
+# ----------------------------------------------------------------------------- buildings' heating capacity
+TEXT.update({
+    "heating_capacity_of": ("建筑供暖能力", "Building heating capacity"),
+    "heating_capacity_line": (
+        ("{kw} kW（{wm2} W/m2，{how}）；使用时段室温低于供暖设定值 0.5 K 以上的小时数：{unmet} / {occ} 小时"
+         "（提前预热 {pre} 小时）"),
+        ("{kw} kW ({wm2} W/m2, {how}); occupied hours more than 0.5 K below the heating setpoint: {unmet} of "
+         "{occ} h (preheat {pre} h)")),
+    "heating_capacity_design": (
+        ("设计热负荷（室外计算温度 {t} °C：本气象年第6冷的日平均温度，近似 GB 50736-2012 第4.1.2条）× (1 + 间歇附加 "
+         "{add})，GB 50736-2012 第5.2.8条 [gb-50736-2012]，附加值未经核实，可在 hvac.heating_intermittent_addition 中设置"),
+        ("design heating load (design outdoor temperature {t} °C: the 6th-coldest daily mean of this weather year, "
+         "approximating GB 50736-2012 4.1.2) x (1 + intermittent addition {add}), GB 50736-2012 5.2.8 "
+         "[gb-50736-2012], the addition not verified, set it in hvac.heating_intermittent_addition")),
+    "heating_capacity_scenario": ("取自情景 hvac.heating_capacity_w_m2", "from the scenario's hvac.heating_capacity_w_m2"),
+})
+
+
+def heating_capacity_line(bld: dict, lang: str) -> str:
+    """The report's line on a building's heating capacity and its comfort cost (summary.json ``buildings`` row)."""
+    if bld.get("heating_capacity_source") == "scenario":
+        how = text("heating_capacity_scenario", lang)
+    else:
+        how = text("heating_capacity_design", lang).format(
+            t=f"{bld.get('design_outdoor_temp_c', float('nan')):.1f}",
+            add=f"{bld.get('heating_intermittent_addition', 0.0):.2f}")
+    return text("heating_capacity_line", lang).format(
+        kw=f"{bld['heating_capacity_kw']:,.0f}", wm2=f"{bld.get('heating_capacity_w_m2', float('nan')):.0f}", how=how,
+        unmet=bld.get("unmet_heating_hours", 0), occ=bld.get("occupied_heating_hours", 0),
+        pre=bld.get("preheat_hours", 0))

@@ -35,13 +35,33 @@ def versions() -> dict[str, str]:
     return out
 
 
+#: Per-building numbers of the building model in summary.json (``building_<key>`` in results.nc).
+BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_outdoor_temp_c",
+                    "unmet_heating_hours", "occupied_heating_hours", "preheat_hours",
+                    "heating_intermittent_addition")
+
+
 def buildings_summary(prof) -> list[dict]:
-    """Per building: type, envelope preset and where its envelope values come from."""
+    """Per building: type, envelope preset and where its envelope values come from; heating
+    capacity [kW, W/m2], design outdoor temperature [°C] and the unmet occupied heating hours [h]
+    of the simulated year, with a note on how the capacity was set."""
     if "building" not in prof.dims:
         return []
-    keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh") if k in prof.coords]
-    return [{"name": str(b), **{k: str(prof[k].values[i]) for k in keys}}
-            for i, b in enumerate(prof["building"].values)]
+    keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh",
+                        "heating_capacity_note", "heating_capacity_note_zh", "heating_capacity_source")
+            if k in prof.coords]
+    out = []
+    for i, b in enumerate(prof["building"].values):
+        row = {"name": str(b), **{k: str(prof[k].values[i]) for k in keys}}
+        for k in BUILDING_NUMBERS:
+            if f"building_{k}" in prof:
+                v = float(prof[f"building_{k}"].values[i])
+                row[k] = int(v) if k.endswith("_hours") else (None if np.isnan(v) else v)
+        if "heating_capacity_kw" in row and "building_floor_area_m2" in prof:
+            row["heating_capacity_w_m2"] = (row["heating_capacity_kw"] * 1e3
+                                            / float(prof["building_floor_area_m2"].values[i]))
+        out.append(row)
+    return out
 
 
 def scenario_record(loaded) -> dict:
