@@ -105,4 +105,8 @@ def data_words(summary: dict) -> set[str]:
     for v in summary.get("sizes", {}).values():
         if isinstance(v, dict):
             names += list(v)
+    # EV fleets are sized only with V2G; their names stand in the notes ("EV fleet 'delivery vans': ...")
+    import json
+
+    names += re.findall(r"EV fleet '([^']+)'", json.dumps(summary, ensure_ascii=False))
     return {w for n in names for w in str(n).replace("(", " ").replace(")", " ").split()}
