@@ -423,40 +423,37 @@ class RollingWindow:
                       np.zeros(2, np.int32), np.zeros(0, np.int32), np.zeros(0))
             self.peak_cols = (j0, j0 + 1)
             self.n_col += 2
-            lo = np.full(2 * H, -INF)
-            hi = np.zeros(2 * H)
-            st, ix, va = [], [], []
-            for which in (0, 1):
-                for k in range(H):
-                    st.append(len(ix))
-                    ix += [int(imp_cols[k]), self.peak_cols[which]]
-                    va += [1.0, -1.0]
-            h.addRows(2 * H, lo, hi, len(ix), np.array(st, np.int32), np.array(ix, np.int32),
-                      np.array(va, float))
-            self.peak_rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
-            self.n_row += 2 * H
+            self.peak_rows = self._add_peak_rows(imp_cols, [], np.zeros(2 * H))
         self.margin_rows = None
         if self.dc > 0 and self._margin_rows:
             # the import less the batteries' charging (cut first in real time) kept a margin
             # below the peak: P_imp[k] - sum_b P_ch[b, k] - P_month <= -m[k] (free until given)
             bch = [np.asarray(self._wcol[column_component("battery_charge", b.name)], np.int64)
                    for b in self.problem.batteries if column_component("battery_charge", b.name) in self._wcol]
-            st, ix, va = [], [], []
-            for which in (0, 1):
-                for k in range(H):
-                    st.append(len(ix))
-                    ix += [int(imp_cols[k]), self.peak_cols[which]]
-                    va += [1.0, -1.0]
-                    for cols in bch:
-                        if cols[k] >= 0:
-                            ix.append(int(cols[k]))
-                            va.append(-1.0)
-            h.addRows(2 * H, np.full(2 * H, -INF), np.full(2 * H, INF), len(ix), np.array(st, np.int32),
-                      np.array(ix, np.int32), np.array(va, float))
-            self.margin_rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
-            self.n_row += 2 * H
+            self.margin_rows = self._add_peak_rows(imp_cols, bch, np.full(2 * H, INF))
         # columns of the stores' content at each position (terminal value)
         self._content_cols = {n: self._wcol[n] for n in self.state_comps}
+
+    def _add_peak_rows(self, imp_cols, less: list, hi: np.ndarray) -> np.ndarray:
+        """Add the rows ``P_imp[k] - sum(less[k]) - P_month <= hi`` for every window hour ``k``
+        and both months' peak columns (current month first); ``less``: HiGHS columns per hour
+        subtracted from the import (-1 where none). Returns the rows' numbers."""
+        H = self.H
+        st, ix, va = [], [], []
+        for which in (0, 1):
+            for k in range(H):
+                st.append(len(ix))
+                ix += [int(imp_cols[k]), self.peak_cols[which]]
+                va += [1.0, -1.0]
+                for cols in less:
+                    if cols[k] >= 0:
+                        ix.append(int(cols[k]))
+                        va.append(-1.0)
+        self.be.highs.addRows(2 * H, np.full(2 * H, -INF), hi, len(ix), np.array(st, np.int32),
+                              np.array(ix, np.int32), np.array(va, float))
+        rows = np.arange(self.n_row, self.n_row + 2 * H, dtype=np.int32)
+        self.n_row += 2 * H
+        return rows
 
     @property
     def voll(self) -> float:

@@ -182,7 +182,6 @@ class HVACSpec(BaseModel):
         "back outside operating hours: office, factory, canteen) and 0 for continuously heated ones; "
         "not used when heating_capacity_w_m2 is given",
     )
-
     preheat_max_h: int | None = Field(
         None, ge=0, le=12,
         description="Longest optimal start of heating [h]: with a finite heating capacity the occupied "
