@@ -564,3 +564,22 @@ def test_operated_years_and_the_grid_check_are_compared():
     # neither operated nor grid-checked: no such rows
     none = comparison_tables([ComparedRun("a", plain), ComparedRun("b", plain)], "a")["comparison"]
     assert not {"op_rule_cost", "op_mpc_gap", "grid_check"} & set(none.index)
+
+
+def test_heat_pumps_seasonal_cop_is_compared():
+    """The heat pumps' SCOP (summary.json heat_pumps.scop) is a row of the comparison: the report and
+    summary showed it, `twin compare` did not; a run without heat pumps shows none, and a comparison
+    in which no run has any leaves the row out."""
+    from twin.compare import ComparedRun, comparison_tables
+
+    def summ(scop=None):
+        s = {"emissions_tco2": {"residual": 1.0}, "annualised_cost_cny": 1.0}
+        if scop is not None:
+            s["heat_pumps"] = {"scop": scop, "heat_mwh": 2.0 * scop, "electricity_mwh": 2.0}
+        return s
+
+    comp = comparison_tables([ComparedRun("a", summ()), ComparedRun("b", summ(2.35))], "a")["comparison"]
+    row = comp.loc["heat_pump_scop"]
+    assert row["b"] == pytest.approx(2.35) and pd.isna(row["a"]) and row["unit"] == "kWh/kWh"
+    assert "heat_pump_scop" not in comparison_tables([ComparedRun("a", summ()), ComparedRun("b", summ())],
+                                                     "a")["comparison"].index

@@ -394,6 +394,9 @@ METRICS: tuple[Metric, ...] = (
            section="energy"),
     Metric("energy_tce", "Total energy consumption", "综合能源消费量", "tce/yr", _planned("tce_total_tce"),
            section="energy"),
+    Metric("heat_pump_scop", "Heat pumps' seasonal COP (heat delivered / electricity used)",
+           "热泵季节性能系数 SCOP（供热量/用电量）", "kWh/kWh", _g("heat_pumps", "scop"), better="higher",
+           section="energy"),
 )
 
 #: Section titles (en, zh).
