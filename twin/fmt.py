@@ -30,14 +30,15 @@ VALUE_NOISE = 1e-9
 CHANGE_REL = 1e-7
 
 
-def change(new, old):
-    """``new - old`` for a table's change column, 0.0 where the change is below
-    :data:`CHANGE_REL` of the larger figure (the baseline's 1,409 tce against the plan's
-    1,409 tce read "-0.000000115"); None where either is missing [unit of the figures]."""
+def change(new, old, rel: float = CHANGE_REL, floor: float = 0.0):
+    """``new - old`` for a table's change column, 0.0 where the change is below ``rel`` of
+    the larger figure, or of ``floor`` where both are smaller (the baseline's 1,409 tce
+    against the plan's 1,409 tce read "-0.000000115"); None where either is missing [unit of
+    the figures]."""
     if new is None or old is None:
         return None
     d = float(new) - float(old)
-    return 0.0 if abs(d) <= CHANGE_REL * max(abs(float(new)), abs(float(old))) else d
+    return 0.0 if abs(d) <= rel * max(abs(float(new)), abs(float(old)), floor) else d
 
 
 def fmt_value(v, digits: int = 3, tol: float = VALUE_NOISE) -> str:

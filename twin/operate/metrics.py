@@ -143,9 +143,11 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
 
 def difference(value: float, optimum: float, rel_tol: float = 1e-9) -> float:
     """``value - optimum`` in the quantity's unit, 0 where the two agree to ``rel_tol`` of their
-    magnitude: a peak held exactly at the optimum's is a gap of 0 kW, not a solver's 1.14e-12."""
-    dv = float(value) - float(optimum)
-    return 0.0 if abs(dv) <= rel_tol * max(abs(float(value)), abs(float(optimum)), 1.0) else dv
+    magnitude (at least 1 unit): a peak held exactly at the optimum's is a gap of 0 kW, not a
+    solver's 1.14e-12 (:func:`twin.fmt.change` with the operated year's tolerance)."""
+    from twin.fmt import change
+
+    return change(value, optimum, rel=rel_tol, floor=1.0)
 
 
 def gap(metrics: dict, optimum: dict) -> dict:
