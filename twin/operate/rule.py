@@ -310,7 +310,7 @@ class RuleController:
         ``battery_reserve`` off."""
         if not self.battery_reserve:
             return np.inf
-        park, s = self.park, self.state
+        park = self.park
         end = t + 1
         while end < min(t + 24, park.T) and not self.valley[end]:
             end += 1
@@ -324,8 +324,14 @@ class RuleController:
         if np.isfinite(thr):
             need = np.maximum(need, np.clip(net[1:] + self.margin - thr, 0.0, None))
         reserve = float(need.sum()) / bats[0]["eta_d"]
-        above = sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
+        above = self._above_floor(bats)
         return max((above - reserve) * bats[0]["eta_d"], 0.0)
+
+    def _above_floor(self, bats: list) -> float:
+        """Energy the batteries ``bats`` hold above ``soc_min`` at the end of this hour if they
+        idle (after standing losses) [kWh]."""
+        s = self.state
+        return sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
 
     def _peak_shortfall(self, t: int, bats: list, thr: float, plan: dict | None) -> float:
         """Charging [kW] in hour ``t`` that holding the month's threshold over the next 24 h needs:
@@ -335,7 +341,7 @@ class RuleController:
         hours before it can add below the threshold less the margin (over the charge
         efficiency), the largest of these beyond the energy the batteries hold above
         ``soc_min``; over the charge efficiency. Zero where valley charging can cover it."""
-        park, s = self.park, self.state
+        park = self.park
         n = min(24, park.T - t)
         if n <= 1:
             return 0.0
@@ -346,7 +352,7 @@ class RuleController:
         val = self.valley[t + 1:t + n]
         add = np.where(val, np.clip(thr - self.margin - net[1:], 0.0, kw), 0.0) * b0["eta_c"]
         need = np.cumsum(exc) - (np.cumsum(add) - add)  # charging in an hour serves the excess after it
-        above = sum(b["keep"] * s.battery_kwh.get(b["name"], 0.0) - b["soc_min"] * b["kwh"] for b in bats)
+        above = self._above_floor(bats)
         return max(float(need.max()) - above, 0.0) / b0["eta_c"]
 
     def record(self, t: int, outcome: dict) -> None:
