@@ -140,7 +140,7 @@ def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
     # and the uncertainty the tool states for it, as in each case's summary.json
     assert (ds["weather_ghi_uncertainty"].values > 0).all()
     assert ds["weather_ghi_uncertainty"].attrs["units"] == "1"
-    assert "Radiation basis of the weather" in (out / "sweep.html").read_text(encoding="utf-8")
+    assert "气象辐射基准" in (out / "sweep.html").read_text(encoding="utf-8")  # the page's default language
     assert not (out / ".shared").exists()  # the shared objects of the processes engine are gone
     ds.close()
 
@@ -552,7 +552,7 @@ def test_operate_records_the_operational_gaps_of_every_case(tmp_path):
 
     on = _write(tmp_path, off.read_text(encoding="utf-8") + "operate: rule\n", name="on.yaml")
     out = tmp_path / "out"
-    res = run_sweep(on, out, workers=1)
+    res = run_sweep(on, out, workers=1, lang="en")
     assert res.progress.done == 1
     ds = xr.open_dataset(out / "sweep.nc")
     assert ds.attrs["operate"] == "rule" and not [v for v in ds.data_vars if str(v).startswith("op_mpc")]
@@ -568,6 +568,32 @@ def test_operate_records_the_operational_gaps_of_every_case(tmp_path):
     assert summ["operation"]["controllers"] == ["rule"] and "op_rule_cost_gap_cny" in summ["percentiles"]
     page = (out / "sweep.html").read_text(encoding="utf-8")
     assert "Operational cost gap, rule-based" in page and "every case operated hour by hour" in page
+    assert "<html lang='en'>" in page and "运行成本差距" not in page  # one language per page
+
+
+def test_the_sweep_page_in_chinese_has_no_english_sentences(tmp_path):
+    """The sweep page printed both languages side by side whatever the run's language; it now
+    follows ``--lang`` as the run, comparison and pathway pages do."""
+    import re
+
+    from twin.sweep.sweep import run_sweep
+
+    park = tmp_path / "park_op.yaml"
+    park.write_text(f"extends: {TINY}\n", encoding="utf-8")
+    sweep = _write(tmp_path, "scenario: park_op.yaml\nhours: 24\noperate: rule\n"
+                   "grid: {costs.pv.capex_cny_per_unit: [2500, 3500]}\n", name="zh.yaml")
+    out = tmp_path / "out"
+    assert run_sweep(sweep, out, workers=1, lang="zh").progress.done == 2
+    page = (out / "sweep.html").read_text(encoding="utf-8")
+    assert "<html lang='zh-CN'>" in page
+    for zh in ("多情景分析", "方案年化成本", "运行成本差距，规则控制", "逐时运行：", "达到 910号 核心指标的概率",
+               "建设比例", "光伏", "元/年"):
+        assert zh in page, zh
+    body = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    for en in ("Annualised cost", "Operation", "Probability", "Robust", "built in", "cases:", "Spread",
+               "Assets", "CNY/yr"):
+        assert en not in body, en
 
 
 def test_ctrl_c_of_a_dask_sweep_is_clean(tmp_path):

@@ -970,9 +970,10 @@ def _compare_variants(scenario: Path, loaded, names: list[str], stage: Path, out
               help="processes: worker processes of this machine [default]; dask: a local Dask cluster "
                    "[default with --scheduler].")
 @click.option("--retry-failed", is_flag=True, help="Run the cases that failed before again (finished ones are kept).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of sweep.html.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler: str | None, engine: str | None,
-          retry_failed: bool, quiet: bool) -> None:
+          retry_failed: bool, lang: str, quiet: bool) -> None:
     """Run a grid or seeded Monte Carlo sweep over scenario fields (resumable; Dask for clusters).
 
     Writes DIR/cases/<id>.json as each case finishes, then sweep.nc (dimension `case`),
@@ -1019,7 +1020,7 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
         click.echo(f"sweep {sweep_file} -> {out_dir}/ (reading the sweep and making its cases)", err=True)
     try:
         result = run_sweep(sweep_file, out_dir, workers=workers, scheduler=scheduler, engine=engine,
-                           retry_failed=retry_failed, on_progress=show)
+                           retry_failed=retry_failed, on_progress=show, lang=lang)
     except SweepError as exc:
         _fail(f"twin sweep: {exc}")
     except OSError as exc:

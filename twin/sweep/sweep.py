@@ -288,8 +288,10 @@ def check_sweep_dir(out_dir: str | Path) -> Path:
 
 def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, client=None, engine: str | None = None, retry_failed: bool = False,
-              on_progress: Callable[[SweepProgress, dict | None], None] | None = None) -> SweepResult:
-    """Run (or resume) a sweep and write its outputs (module doc).
+              on_progress: Callable[[SweepProgress, dict | None], None] | None = None,
+              lang: str = "zh") -> SweepResult:
+    """Run (or resume) a sweep and write its outputs (module doc); ``lang`` ("zh" or "en") is
+    the language of sweep.html.
 
     ``engine``: ``processes`` (worker processes of this machine, the default) or ``dask``
     (a LocalCluster, or the given ``scheduler`` / ``client``); see :mod:`twin.sweep.runner`.
@@ -322,7 +324,7 @@ def run_sweep(sweep_file: str | Path, out_dir: str | Path, *, workers: int | Non
     result = run_cases(cases, loaded_cases, out_dir, client=client, workers=workers, scheduler=scheduler,
                        engine=engine, retry_failed=retry_failed, on_progress=on_progress, notes=notes)
     if not result.interrupted:
-        write_sweep_outputs(cases, result.records, out_dir, manifest)
+        write_sweep_outputs(cases, result.records, out_dir, manifest, lang=lang)
     return result
 
 
@@ -365,8 +367,8 @@ OPERATION_NOTES = {
 }
 
 
-def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict) -> dict[str, Path]:
-    """sweep.nc, cases.csv, sweep_summary.json and sweep.html from the case records."""
+def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict, lang: str = "zh") -> dict[str, Path]:
+    """sweep.nc, cases.csv, sweep_summary.json and sweep.html (in ``lang``) from the case records."""
     from twin.export import write_csv_bom
     from twin.io import atomic_write
     from twin.report_sweep import render_sweep
@@ -397,5 +399,5 @@ def write_sweep_outputs(cases, records, out_dir: Path, manifest: dict) -> dict[s
                              "note": OPERATION_NOTES["on" if operate != "none" else "off"]}}
     paths["sweep_summary.json"] = atomic_write_text(out_dir / "sweep_summary.json",
                                                     json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n")
-    paths["sweep.html"] = atomic_write_text(out_dir / "sweep.html", render_sweep(ds, summary))
+    paths["sweep.html"] = atomic_write_text(out_dir / "sweep.html", render_sweep(ds, summary, lang))
     return paths
