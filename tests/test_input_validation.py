@@ -76,6 +76,13 @@ def test_series_conversions_are_stated(tmp_path):
     ("p_kw\n" + "5\n" * 8759 + "inf\n", "data row 8760: inf is not a finite number"),
     ("p_kw\n" + "0\n" * 8760, "zero in every row"),
     ("p_kw\n" + "5\n" * 10 + "abc\n" + "5\n" * 8749, "data row 11: 'abc' is not a finite number"),
+    # pandas reads these as missing: the message quotes them as written, not as an empty cell
+    ("p_kw\n" + "5\n" * 498 + "n/a\n" + "5\n" * 8261, "data row 499: 'n/a' is not a finite number"),
+    ("time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},{'NA' if i == 7 else 5}\n" for i, x in enumerate(_times(8760))),
+     "data row 8: 'NA' is not a finite number"),
+    ("p_kw\n" + "5\n" * 20 + "\"\"\n" + "5\n" * 8739, "data row 21: empty is not a finite number"),
+    ("time;p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M};{'-2,5' if i == 3 else '1,5'}\n" for i, x in enumerate(_times(8760))),
+     "data row 4: -2.5 is not a finite number"),
     ("p_kw\n" + "5\n" * 100, "found 100"),
     ("", "the file is empty"),
     ("time,p_kw\n" + "".join(f"{x.tz_localize('UTC').isoformat()},5\n" for x in _times(8760)),
