@@ -1529,3 +1529,13 @@ PHRASES.update({
     "banding style of GB/T 50378-2019 9.2.1": "GB/T 50378-2019 9.2.1 的分档方式",
     "澄迈 storage 15/20/25 %×2h; VPP and V2G judgement": "澄迈配储 15/20/25 %×2h；虚拟电厂与 V2G 为专业判断",
 })
+# ----------------------------------------------------------------------------- heat pumps with no heat to deliver
+PATTERNS.extend([
+    ((r"^heat pumps (?P<n>.+) have no heat to deliver: no building puts its heating on the park's heat bus \(hvac "
+      r"type chiller_boiler\); buildings with chiller_district_heat buy district heat, which the heat pumps do not "
+      r"replace, and decentral systems \(split_ac, vrf, heat_pump, electric_boiler\) are in the electric load; the "
+      r"heat pumps are not built$"),
+     ("热泵 <data>{n}</data> 无热可供：没有建筑把供暖接入园区热力母线（hvac 类型 chiller_boiler）；"
+      "chiller_district_heat 类建筑外购市政热力，热泵不替代它；分散式系统（split_ac、vrf、heat_pump、electric_boiler）"
+      "计入电负荷；热泵不予建设")),
+])
