@@ -217,6 +217,13 @@ def test_outputs_agree_and_the_cli_writes_them(tmp_path):
         own = json.loads((out / "periods" / str(row["year"]) / "summary.json").read_text(encoding="utf-8"))
         assert row["emissions_tco2"] == own["emissions_tco2"]
         assert (out / "periods" / str(row["year"]) / "report.html").exists()
+        # the period's own outputs name its projected factor as such, not as the user's constant
+        # (a Lanzhou pathway's period reports read 'user constant factor 0.159' for a trend projection)
+        assert own["grid_emission_factor"]["source"] == row["inputs"]["grid_factor_source"]
+        assert own["grid_emission_factor"]["mean_kgco2_per_kwh"] == pytest.approx(
+            row["inputs"]["grid_factor_kgco2_per_kwh"])
+        page = (out / "periods" / str(row["year"]) / "report.html").read_text(encoding="utf-8")
+        assert "规划方给定的常数因子" not in page and "预测值" in page
     assert pw["npv_cost_cny"] == pytest.approx(sum(r["weight"] * r["annual_cost_cny_per_yr"] for r in rows))
     # the grid factor falls along the published trend and says it is a projection
     f = [r["inputs"]["grid_factor_kgco2_per_kwh"] for r in rows]

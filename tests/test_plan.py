@@ -418,3 +418,37 @@ def test_the_waste_heat_exchanger_is_costed_or_said_to_be_free():
     assert [w.hx_cost.capex_cny_per_unit for w in p.waste_heat if w.direct_use] == [300]
     assert not any("waste-heat exchangers" in n for n in p.notes)
     assert not any("waste-heat exchangers" in n for n in build_problem(loaded.scenario, prof, baseline=True).notes)
+
+
+def test_heat_pumps_with_no_heat_to_deliver_are_said_to_be_idle():
+    """An Urumqi office park declared air-source heat pumps beside district heat (chiller_district_heat)
+    and decentral systems: the heat pumps were sized 0 and no output said why (new-user review). The
+    plan now says they have no heat to deliver, in both languages; with a building on the heat bus,
+    or in the baseline, nothing is said."""
+    from pathlib import Path
+
+    from twin.plan import build_problem
+    from twin.report_text import phrase
+    from twin.run import prepare_inputs
+    from twin.scenario.loader import load_scenario
+
+    tiny = Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml"
+    hp = {"heat_pumps": [{"name": "ashp", "source": "air", "sink_temperature_c": 45, "max_kw": 400}],
+          "costs.heat_pump": {"capex_cny_per_unit": 1500, "lifetime_years": 15}}
+    district = {**hp, "buildings": [
+        {"name": "offices", "type": "office", "floor_area_m2": 5000, "storeys": 4,
+         "hvac": {"type": "chiller_district_heat"}},
+        {"name": "shops", "type": "office", "floor_area_m2": 1000, "storeys": 1, "hvac": {"type": "heat_pump"}}]}
+    loaded = load_scenario(tiny, overrides=district)
+    prof = prepare_inputs(loaded).profiles.isel(time=slice(0, 48))  # January: the offices are heated
+    assert float(prof["building_q_heating_kw"].sum()) > 0
+    notes = [n for n in build_problem(loaded.scenario, prof).notes if n.startswith("heat pumps")]
+    assert notes == [("heat pumps 'ashp' have no heat to deliver: no building puts its heating on the park's heat "
+                      "bus (hvac type chiller_boiler); buildings with chiller_district_heat buy district heat, which "
+                      "the heat pumps do not replace, and decentral systems (split_ac, vrf, heat_pump, "
+                      "electric_boiler) are in the electric load; the heat pumps are not built")]
+    assert phrase(notes[0], "zh").startswith("热泵 <data>'ashp'</data> 无热可供")
+    assert not any(n.startswith("heat pumps") for n in build_problem(loaded.scenario, prof, baseline=True).notes)
+    central = load_scenario(tiny, overrides={**district, "buildings[offices].hvac.type": "chiller_boiler"})
+    prof = prepare_inputs(central).profiles.isel(time=slice(0, 48))
+    assert not any(n.startswith("heat pumps") for n in build_problem(central.scenario, prof).notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -360,3 +361,31 @@ def test_solver_table_separates_entries_as_the_pages_language_does():
     zh, en = _solver_table(summ, "zh"), _solver_table(summ, "en")
     assert "；" in zh and "; " not in zh
     assert "; " in en and "；" not in en
+
+
+def test_the_rubric_analogues_read_in_chinese(run):
+    """The scorecard showed each rule's analogue as recorded in the rubric file, so a Chinese report
+    read 'none found', 'judgement', '910号 core indicator' or 'Shanghai DG/TJ08-2253 ...' (new-user
+    review, Urumqi office park); the analogue is now the report's language, its source a citation."""
+    import yaml
+    from report_text_check import wrong_language
+
+    from twin.report_text import phrase
+
+    text = (Path(__file__).resolve().parents[1] / "twin" / "assess" / "data" / "rubric_provisional.yaml").read_text(
+        encoding="utf-8")
+    analogues: set[str] = set()
+
+    def walk(x):
+        for k, v in (x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()):
+            analogues.add(v) if k == "analogue" else walk(v)
+
+    walk(yaml.safe_load(text))
+    assert len(analogues) > 30 and "none found" in analogues
+    for a in sorted(analogues):
+        assert wrong_language(f"<p>{phrase(a, 'zh')}</p>", "zh") == [], a
+    ds, summary, ledger, sc = run
+    zh = render_report(ds, summary, ledger, sc, lang="zh")
+    en = render_report(ds, summary, ledger, sc, lang="en")
+    assert "未找到" in zh and "none found" not in zh and "910号核心指标 <span class='cite'>" in zh
+    assert "none found" in en and "910号 core indicator <span class='cite'>([ndrc-910-2025])</span>" in en

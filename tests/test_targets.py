@@ -466,3 +466,30 @@ def test_the_more_days_hint_only_where_the_days_miss_by_a_little(monkeypatch, be
                        near_hint="; it may be reachable on the full year")
     assert ("reachable on the full year" in str(exc.value)) is near
     assert "--out-of-reach closest" in str(exc.value)
+
+
+def test_a_core_target_met_by_wasting_energy_in_the_battery_is_said_so():
+    """CO2/tce falls as zero-carbon energy use rises: with a fixed CO2 the park cannot abate (here
+    50 t, like an Urumqi park's district heat) and green power on offer, the LP 'met' a core target of
+    0.3 by charging and discharging a 1 MW battery in the same hours (2,586 MWh/yr, 317 MWh/yr of
+    losses, a third of the park's use; Urumqi's full year: 117 GWh/yr, 14 GWh/yr lost, 13.8 M CNY/yr
+    of wear). The run's notes now say so, in both languages; a target met without waste says nothing."""
+    from twin.report_text import phrase
+    from twin.targets import wasted_storage_notes
+
+    def solved(th):
+        return S.solve(park(S.Targets(core_max_tco2_per_tce=th, fixed_co2_t=50.0, fixed_energy_tce=20.0),
+                            green_mwh=1e6), SIMPLEX)
+
+    r = solved(0.3)
+    d = r.dispatch
+    both = float((np.minimum(d["p_battery_charge_kw"], d["p_battery_discharge_kw"]) * d["weight"]).sum()) * 1e-3
+    lost = float(((d["p_battery_charge_kw"] - d["p_battery_discharge_kw"]) * d["weight"]).sum()) * 1e-3
+    assert r.targets[0]["value"] == pytest.approx(0.3) and both > 1000.0 and lost > 250.0
+    [note] = wasted_storage_notes(r.targets, d)
+    assert note.startswith(f"battery 'battery' charges and discharges in the same hours ({both:,.0f} MWh/yr, "
+                           f"losses {lost:,.0f} MWh/yr): the 910号 core indicator falls")
+    assert phrase(note, "zh").startswith(f"储能“<data>battery</data>”在同一小时内同时充电和放电（{both:,.0f} MWh/年")
+    loose = solved(0.5)  # no waste needed: the battery only shifts energy
+    assert loose.targets[0]["value"] <= 0.5 + 1e-9 and wasted_storage_notes(loose.targets, loose.dispatch) == []
+    assert wasted_storage_notes([], d) == []  # no core target: nothing rewards the waste

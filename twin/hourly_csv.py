@@ -92,6 +92,32 @@ def _read_frame(path: Path, expectation: str):
     return df, sep, decimal
 
 
+def _as_written(path: Path, column: str, row: int, sep: str, decimal: str, parsed) -> str:
+    """The text of data row ``row`` of ``column`` as the file holds it: pandas reads 'n/a',
+    'NA', '-' and the like as missing, which a message must not call an empty cell."""
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(io.StringIO(_decode(path.read_bytes())), sep=sep, decimal=decimal, comment="#",
+                         skipinitialspace=True, dtype=str, keep_default_na=False)
+        df.columns = [str(c).strip() for c in df.columns]
+        return str(df[column].iloc[row])
+    except (OSError, ValueError, KeyError, IndexError, pd.errors.ParserError):
+        return "" if isinstance(parsed, float) and np.isnan(parsed) else str(parsed)
+
+
+def _cell_text(text: str, decimal: str) -> str:
+    """How a message names a cell that is not a finite number >= 0: 'empty', the number (-5,
+    inf) or the text as written ('n/a')."""
+    t = text.strip()
+    if not t:
+        return "empty"
+    try:
+        return f"{float(t.replace(',', '.') if decimal == ',' else t):g}"
+    except ValueError:
+        return repr(t)
+
+
 def _time_column(df) -> str | None:
     for c in df.columns:
         if c.lower() in TIME_COLUMNS:
@@ -274,11 +300,7 @@ def _read(path: Path, n_steps: int, column: str, what: str, upper: float | None,
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
         i = int(bad[0])
-        got = raw.iloc[i]
-        if isinstance(got, (int, float, np.number)):
-            kind = "empty" if np.isnan(got) else f"{float(got):g}"
-        else:
-            kind = "empty" if str(got).strip() in ("", "nan") else repr(str(got))
+        kind = _cell_text(_as_written(path, vcol, i, sep, decimal, raw.iloc[i]), decimal)
         raise SeriesError(f"{path}: column '{vcol}' data row {i + 1}: {kind} is not a finite number >= 0 "
                           f"({bad.size} such row(s)); expected {what} in every row")
     n = len(values)

@@ -122,6 +122,14 @@ def central_demands(prof: xr.Dataset) -> tuple[np.ndarray | None, np.ndarray | N
     return heat, cool
 
 
+def heat_pumps_idle_note(names: list[str]) -> str:
+    """The note for heat pumps declared where no heat is delivered through the park's heat bus."""
+    return (f"heat pumps {', '.join(repr(n) for n in names)} have no heat to deliver: no building puts its heating "
+            "on the park's heat bus (hvac type chiller_boiler); buildings with chiller_district_heat buy district "
+            "heat, which the heat pumps do not replace, and decentral systems (split_ac, vrf, heat_pump, "
+            "electric_boiler) are in the electric load; the heat pumps are not built")
+
+
 def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
     """The profiles of the first ``hours`` hours (all for None), remembering the full year's
     central heat and cooling peaks [kW] (attrs ``year_peak_heat_kw``, ``year_peak_cooling_kw``):
@@ -374,6 +382,10 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied]
+    if (not baseline and hps and not any(c.kind == "absorption" for c in sc.chillers)
+            and _year_peak(prof, "year_peak_heat_kw", heat) <= 0.0):
+        # an Urumqi office park declared air-source heat pumps beside district heat: sized 0 unsaid
+        notes.append(heat_pumps_idle_note([h.name for h in sc.heat_pumps]))
     if not baseline and sc.costs.waste_heat_exchanger is None and any(w.direct_use for w in waste):
         notes.append("waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their "
                      "investment is not in the capex and cost totals")

@@ -106,9 +106,9 @@ def grid_emission_series(loaded: LoadedScenario, index: pd.DatetimeIndex, provin
     if ef.hourly_csv is not None:
         values = read_profile_csv(loaded.resolve(ef.hourly_csv), len(index), column="ef_kgco2_per_kwh",
                                   what="grid emission factor [kgCO2/kWh]")
-        return values, f"user hourly series {ef.hourly_csv}"
+        return values, ef.source or f"user hourly series {ef.hourly_csv}"
     if ef.value_kgco2_per_kwh is not None:
-        return np.full(len(index), ef.value_kgco2_per_kwh), "user constant factor"
+        return np.full(len(index), ef.value_kgco2_per_kwh), ef.source or "user constant factor"
     choice = grid_emission_factor(grid_factor_level(ef.level, ef.year, province), ef.year, province)
     return np.full(len(index), choice.value_kgco2_per_kwh), choice.source
 

@@ -852,7 +852,8 @@ def _grid_factor_text(ds: xr.Dataset, lang: str) -> str:
         return "—"
     attrs = ds["ef_grid_kgco2_per_kwh"].attrs
     src = attrs.get("source", "")
-    if src.startswith("user "):  # the planner's constant or series (an official one cites its Chinese name)
+    # the planner's constant or series, or a pathway period's projection (an official one cites its Chinese name)
+    if src.startswith(("user ", "PROJECTION", "planner's value", "published ")):
         src = phrase(src, lang)
     note = attrs.get("note", "")
     return (src or "—") + (("（" + phrase(note, lang) + "）") if note and lang == "zh" else (f" ({note})" if note else ""))

@@ -364,9 +364,9 @@ def _items(sc: dict, lang: str) -> str:
                                                           else _e(phrase(r["inputs"], lang)))
             if not r["applicable"]:
                 inputs += f" — {_e(phrase(r['reason'], lang))}"
-            # the analogue and its source are citations, shown as recorded in the rubric file
-            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] <span class='cite'>{_e(r['analogue'])} "
-                    f"({_e(r['rule_source'])})</span>" if r["provisional"]
+            # the analogue is the rubric's words (in the report's language), its source a citation
+            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {_e(phrase(r['analogue'], lang))} "
+                    f"<span class='cite'>({_e(r['rule_source'])})</span>" if r["provisional"]
                     else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
             reached = (_reached_text(r["band"], r.get("unit", "1")) if r.get("kind", "bands") == "bands"

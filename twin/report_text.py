@@ -1481,3 +1481,70 @@ def heating_capacity_line(bld: dict, lang: str) -> str:
         kw=f"{bld['heating_capacity_kw']:,.0f}", wm2=f"{bld.get('heating_capacity_w_m2', float('nan')):.0f}", how=how,
         unmet=bld.get("unmet_heating_hours", 0), occ=bld.get("occupied_heating_hours", 0),
         pre=bld.get("preheat_hours", 0))
+# ----------------------------------------------------------------------------- scorecard: the rubric's analogues
+# The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
+# in the scorecard beside the rule's source; names of standards and clause numbers stay as written.
+PHRASES.update({
+    "none found": "未找到",
+    "none found (judgement, 1 point)": "未找到（专业判断，1 分）",
+    "judgement": "专业判断",
+    "none with numbers; prerequisite follows GB/T 50378-2019 9.2.7": "无带数值的先例；前提条件参照 GB/T 50378-2019 9.2.7",
+    "910号 core indicator": "910号核心指标",
+    "910号 50 % [S]; provincial 95 % [S]; Shanghai 30 % [V-T]": "910号 50 % [S]；省级 95 % [S]；上海 30 % [V-T]",
+    "910号 二级 [S]; provincial 标杆 50 % [S]": "910号 二级 [S]；省级标杆 50 % [S]",
+    "GB/T 39583 6.8.1-6.8.3 [V-T]; GB/T 50378-2019 EMS about 8/100 [R]":
+        "GB/T 39583 6.8.1-6.8.3 [V-T]；GB/T 50378-2019 能源管理系统约 8/100 分 [R]",
+    "GB/T 50378 electricity bands 0.5-4 % widened for a park; Shanghai elderly 5.5.2":
+        "GB/T 50378 电量分档 0.5-4 %，按园区放宽；上海养老设施标准 5.5.2",
+    "GB/T 50378-2019 9.2.1 step style": "GB/T 50378-2019 9.2.1 的分档方式",
+    "GB/T 50378-2019 table 7.2.9 steps; provincial 30 %; 910号 90 %":
+        "GB/T 50378-2019 表 7.2.9 分档；省级 30 %；910号 90 %",
+    "Shanghai DG/TJ08-2253 9.2.9 0.5 %/1 %": "上海 DG/TJ08-2253 9.2.9 0.5 %/1 %",
+    "Shanghai elderly-care 5.5.1 条文说明 30 %": "上海养老设施标准 5.5.1 条文说明 30 %",
+    "十四五 8 % [R]; GB/T 50378 renewable tables": "十四五 8 % [R]；GB/T 50378 可再生能源分档表",
+    "澄迈 2022 PV selection storage ratio": "澄迈 2022 光伏项目遴选的配储比例",
+    "proposal Q = Q0 + 0.8·S + QA so that 20 + 80 + 10 spans the 100-point scale":
+        "建议 Q = Q0 + 0.8·S + QA，使 20 + 80 + 10 覆盖百分制",
+    "'total' = Q >= pass_threshold; 'score_items' = S >= pass_threshold (the slides' wording is ambiguous)":
+        "按总分（pass_test: total）：Q >= pass_threshold；按评分项（pass_test: score_items）：S >= pass_threshold（演示文稿的表述有歧义）",
+    "910号 core value; Shanghai DG/TJ08-2253 9.2.9": "910号核心值；上海 DG/TJ08-2253 9.2.9",
+    "GB/T 39583 6.8.1-6.8.3; GB/T 50378-2019 EMS item": "GB/T 39583 6.8.1-6.8.3；GB/T 50378-2019 能源管理系统条文",
+    "GB/T 39583-2020 6.8.4 [V-T]; MIIT green-park basic requirements [S]":
+        "GB/T 39583-2020 6.8.4 [V-T]；工信部绿色园区基本要求 [S]",
+    "GB/T 50378-2014 11.2.8 (2 points)": "GB/T 50378-2014 11.2.8（2 分）",
+    "GB/T 50378-2019 3.2.8 star grades 60/70/85 (grade names of T/CSUS 66-2023 UNKNOWN)":
+        "GB/T 50378-2019 3.2.8 星级 60/70/85 分（T/CSUS 66-2023 的等级名称未知）",
+    "GB/T 50378-2019 7.2.9 / 2014 5.2.16 five-step tables; 910号 90 %":
+        "GB/T 50378-2019 7.2.9 / 2014 版 5.2.16 的五档表；910号 90 %",
+    "GB/T 50378-2019 9.2.7 carbon analysis (12/1000)": "GB/T 50378-2019 9.2.7 碳排放分析（12/1000）",
+    "GB/T 50378-2019 9.2.7 carbon calculation (12/1000 ≈ 1 point)":
+        "GB/T 50378-2019 9.2.7 碳排放计算（12/1000 ≈ 1 分）",
+    "GB/T 50378-2019 each category >= 30 % [R] or GB/T 50378-2014 >= 40 [S]; off by default":
+        "GB/T 50378-2019 每类 >= 30 % [R] 或 GB/T 50378-2014 >= 40 分 [S]；默认不启用",
+    "GB/T 51255 ch.7 control items [R]; 910号 targets from a 2025 baseline [S]":
+        "GB/T 51255 第7章控制项 [R]；910号以 2025 年为基准的目标 [S]",
+    "GB/T 51350 definitions; GB/T 50378-2014 11.2.1": "GB/T 51350 的定义；GB/T 50378-2014 11.2.1",
+    "T/CSUS 66-2023 3.2 as shown in the chief editor's slides (控制项全部满足得20分基础分)":
+        "T/CSUS 66-2023 3.2，据主编演示文稿（控制项全部满足得20分基础分）",
+    "banding style of GB/T 50378-2019 9.2.1": "GB/T 50378-2019 9.2.1 的分档方式",
+    "澄迈 storage 15/20/25 %×2h; VPP and V2G judgement": "澄迈配储 15/20/25 %×2h；虚拟电厂与 V2G 为专业判断",
+})
+# ----------------------------------------------------------------------------- heat pumps with no heat to deliver
+PATTERNS.extend([
+    ((r"^heat pumps (?P<n>.+) have no heat to deliver: no building puts its heating on the park's heat bus \(hvac "
+      r"type chiller_boiler\); buildings with chiller_district_heat buy district heat, which the heat pumps do not "
+      r"replace, and decentral systems \(split_ac, vrf, heat_pump, electric_boiler\) are in the electric load; the "
+      r"heat pumps are not built$"),
+     ("热泵 <data>{n}</data> 无热可供：没有建筑把供暖接入园区热力母线（hvac 类型 chiller_boiler）；"
+      "chiller_district_heat 类建筑外购市政热力，热泵不替代它；分散式系统（split_ac、vrf、heat_pump、electric_boiler）"
+      "计入电负荷；热泵不予建设")),
+])
+# ----------------------------------------------------------------------------- a core target met by wasting energy
+PATTERNS.extend([
+    ((r"^battery '(?P<n>.+)' charges and discharges in the same hours \((?P<x>[\d,.]+) MWh/yr, losses "
+      r"(?P<l>[-\d,.]+) MWh/yr\): the 910号 core indicator falls as zero-carbon energy use rises, and the optimiser "
+      r"meets its target partly by wasting electricity in the battery, not by abating; the indicator, energy use "
+      r"and costs of this plan include that waste$"),
+     ("储能“<data>{n}</data>”在同一小时内同时充电和放电（{x} MWh/年，损耗 {l} MWh/年）：零碳能源消费增加会使910号"
+      "核心指标下降，优化器部分地靠在储能中浪费电量而非减排来达到该目标；本方案的指标、能耗和成本均包含这部分浪费")),
+])

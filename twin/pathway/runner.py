@@ -429,6 +429,9 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
     value, label = factors[year]
     if value is not None:
         ov["grid.emission_factor.value_kgco2_per_kwh"] = value
+        if label != "the scenario's constant factor, held":
+            # the period's outputs name the factor by its origin (a PROJECTION), not as the user's constant
+            ov["grid.emission_factor.source"] = label
     load_factor = compound(spec.load_growth_per_year, dy)
     if dy and spec.load_growth_per_year:
         for pl in sc0.process_loads:

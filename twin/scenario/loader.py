@@ -711,6 +711,30 @@ def _close_fields(name: Any, fields: Any) -> set[str]:
     return set(difflib.get_close_matches(str(name).strip().lower(), list(fields), n=3, cutoff=0.6))
 
 
+def _schema_fields_at(loc: tuple) -> list[str]:
+    """Field names of the scenario section at ``loc`` (``("pv_arrays", 0)`` -> those of a PV array);
+    [] where ``loc`` leads to no section of the schema (a mapping of names, a value)."""
+    import typing
+
+    from twin.scenario.schema import Scenario
+
+    model = Scenario
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        ann, model = field.annotation, None
+        for t in (ann, *typing.get_args(ann), *(a for x in typing.get_args(ann) for a in typing.get_args(x))):
+            model = _model_of(t)
+            if model is not None:
+                break
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
 def _model_of(annotation: Any) -> Any:
     """The pydantic model class of a section's annotation (``X`` or ``X | None``), else None."""
     import typing
@@ -820,8 +844,10 @@ def _error_problems(errors: list[dict], data: dict, file: str, node) -> list[Pro
         # drop union/tag noise like 'literal['a']' but keep real keys
         path = ".".join(str(x) for x in loc)
         if err["type"] == "extra_forbidden":
-            msg = "unknown field (not in the schema; check spelling, see `twin schema`)"
             name = str(loc[-1]) if loc else ""
+            close = sorted(_close_fields(name, _schema_fields_at(value_loc[:-1])), key=lambda f: f != name.lower())
+            msg = (f"unknown field (not in the schema; did you mean {' or '.join(repr(f) for f in close[:2])}? see "
+                   "`twin schema`)" if close else "unknown field (not in the schema; check spelling, see `twin schema`)")
             odd = next((ch for ch in _INVISIBLE if ch in name), None)
             if odd:
                 msg = (f"unknown field: its name holds U+{ord(odd):04X}, {_INVISIBLE[odd]}; indent "

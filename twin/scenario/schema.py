@@ -358,6 +358,12 @@ class EmissionFactorSpec(_Strict):
     hourly_csv: Path | None = Field(
         None, description="Hourly factors [kgCO2/kWh], 8760 rows (column 'ef_kgco2_per_kwh' or the only numeric one)."
     )
+    source: str | None = Field(
+        None, max_length=500,
+        description="Where value_kgco2_per_kwh or hourly_csv comes from, shown as the factor's source in the "
+        "outputs (e.g. a provincial plan's target, or a pathway period's projection, which `twin pathway` writes "
+        "here) [-]; None = 'user constant factor' / 'user hourly series FILE'.",
+    )
 
 
 class GridSpec(_Strict):
