@@ -358,6 +358,10 @@ def targets_table(targets: list[dict], lang: str) -> str:
         reach = t.get("out_of_reach")  # held at its best reachable value: no tightening is possible
         if reach:
             val += "（最好值）" if zh else " (best reachable)"
+        held = t.get("row_value")
+        if t["name"] != "residual" and held is not None and abs(held - t["value"]) > 1e-6 * max(abs(held), 1e-9):
+            h = pct(held) if t["unit"] == "1" else fmt(held, 4)
+            val += f"（不计储能损耗：{h}）" if zh else f" (without the stores' losses: {h})"
         # where the threshold comes from and its source, once each ("stated by the planner" is both for a residual cap)
         basis = list(dict.fromkeys(x for x in (t.get("threshold_origin"), t.get("tce_basis"), t.get("source")) if x))
         rows.append((phrase(t["label"], lang), val,
@@ -372,6 +376,13 @@ def targets_table(targets: list[dict], lang: str) -> str:
             ("Target", "Reached", "Binding", "Marginal cost (dual)", "Basis and source"))
     note = ("边际成本：目标每收紧一个单位，年化总成本的增加（线性规划的对偶值）。" if zh else
             "Marginal cost: increase of the annualised cost when the target is tightened by one unit (the LP dual).")
+    lost = max((t.get("storage_losses_tce") or 0.0 for t in targets if t["name"] != "residual"), default=0.0)
+    if lost > 0:
+        note += (f"比值目标（核心指标、能源占比）按扣除储能损耗（{fmt(lost)} tce/年）后的能源消费量约束，使储能中损失的电量"
+                 "不能降低核心指标或提高占比；达到值按台账口径（含损耗）计，因此可能优于目标。" if zh else
+                 f" Ratio targets (core indicator, shares) are held with the stores' losses ({fmt(lost)} tce/yr) "
+                 "left out of the energy use, so that energy lost in a battery cannot lower the core indicator or "
+                 "raise a share; the reached value is the ledger's (with the losses) and may lie beyond the target.")
     return _table(rows, head) + f"<p class='notes'>{note}</p>"
 
 

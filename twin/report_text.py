@@ -1539,12 +1539,3 @@ PATTERNS.extend([
       "chiller_district_heat 类建筑外购市政热力，热泵不替代它；分散式系统（split_ac、vrf、heat_pump、electric_boiler）"
       "计入电负荷；热泵不予建设")),
 ])
-# ----------------------------------------------------------------------------- a core target met by wasting energy
-PATTERNS.extend([
-    ((r"^battery '(?P<n>.+)' charges and discharges in the same hours \((?P<x>[\d,.]+) MWh/yr, losses "
-      r"(?P<l>[-\d,.]+) MWh/yr\): the 910号 core indicator falls as zero-carbon energy use rises, and the optimiser "
-      r"meets its target partly by wasting electricity in the battery, not by abating; the indicator, energy use "
-      r"and costs of this plan include that waste$"),
-     ("储能“<data>{n}</data>”在同一小时内同时充电和放电（{x} MWh/年，损耗 {l} MWh/年）：零碳能源消费增加会使910号"
-      "核心指标下降，优化器部分地靠在储能中浪费电量而非减排来达到该目标；本方案的指标、能耗和成本均包含这部分浪费")),
-])

@@ -280,7 +280,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     k = f", {config.representative_days} representative days" if config.representative_days else ""
     prog.stage(f"sizing ({kind}{k}, HiGHS)")
     problem = sizing_problem(sc, prof, config)
-    from twin.targets import TargetError, annotate, wasted_storage_notes, with_targets
+    from twin.targets import TargetError, annotate, with_targets
 
     try:  # targets of the scenario (910号 core indicator, shares, residual): rows of the sizing
         problem, target_notes = with_targets(problem, sc, prof, base_res.dispatch)
@@ -312,7 +312,6 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         for sf in shortfalls:
             prog.note("OUT OF REACH: " + sf["sentence"])
     res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
-    res.solver_notes = list(res.solver_notes) + wasted_storage_notes(res.targets, res.dispatch)
     for n in res.solver_notes:
         prog.note(n)
 

@@ -144,39 +144,6 @@ def annotate(rows: list[dict], notes: dict, settings, *, sizes_fixed: bool = Fal
 RELAX_ROOM = (1e-6, 1e-4, 1e-3)
 
 
-#: Energy a battery charges and discharges in the same hours, as a share of its charging, above
-#: which the plan is said to waste it [-] (an LP solution's degenerate overlap stays far below).
-WASTE_SHARE = 0.01
-
-
-def wasted_storage_notes(targets: list[dict], dispatch: xr.Dataset) -> list[str]:
-    """Notes on batteries a plan with a 910号 core-indicator target charges and discharges in the same
-    hours: the ratio CO2/tce falls as zero-carbon energy use rises, so an LP can meet the target by
-    wasting green power or PV in the battery's losses instead of abating (solvers/blocks/battery.py
-    leaves simultaneous charge and discharge to prices and wear, which a ratio target outweighs).
-
-    ``dispatch``: the plan's hourly dispatch with ``weight`` [h per step] and ``dt_h``; [] without a
-    core target or batteries.
-    """
-    if not any(t.get("name") == "core" for t in targets) or "p_battery_charge_kw" not in dispatch:
-        return []
-    w = dispatch["weight"] * float(dispatch.attrs.get("dt_h", 1.0)) if "weight" in dispatch \
-        else float(dispatch.attrs.get("dt_h", 1.0))
-    ch, dis = dispatch["p_battery_charge_kw"], dispatch["p_battery_discharge_kw"]
-    both = (np.minimum(ch, dis) * w).sum("time") * 1e-3  # [MWh/yr]
-    charged = (ch * w).sum("time") * 1e-3
-    lost = ((ch - dis) * w).sum("time") * 1e-3
-    out = []
-    for name in dispatch["battery"].values:
-        x, c, lo = (float(v.sel(battery=name)) for v in (both, charged, lost))
-        if x > 1.0 and x > WASTE_SHARE * c:
-            out.append(f"battery '{name}' charges and discharges in the same hours ({x:,.0f} MWh/yr, losses "
-                       f"{lo:,.0f} MWh/yr): the 910号 core indicator falls as zero-carbon energy use rises, and the "
-                       "optimiser meets its target partly by wasting electricity in the battery, not by abating; "
-                       "the indicator, energy use and costs of this plan include that waste")
-    return out
-
-
 def relaxed_problem(problem, shortfalls: list[dict], room: float = RELAX_ROOM[0]):
     """``problem`` with each requirement of ``shortfalls`` (:attr:`solvers.InfeasibleError.shortfalls`:
     targets, emission bound, residual cap) moved to its best reachable value plus ``room``.

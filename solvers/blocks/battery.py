@@ -42,6 +42,10 @@ def add(ctx: ModelContext) -> None:
             wear.append(ctx.energy(dis, b.degradation_cny_per_kwh))
     if wear:
         ctx.cost["battery_degradation"] = pyo.quicksum(wear)
+    # energy charged less energy discharged [kWh/yr]: the batteries' losses over a cyclic year,
+    # left out of the energy use a ratio target is held to (solvers.blocks.targets)
+    ctx.annual_kwh["battery_losses"] = lambda: pyo.quicksum(ctx.energy(c) - ctx.energy(d)
+                                                            for c, d in zip(chs, dises))
     names = [b.name for b in bats]
     ctx.dispatch += [
         DispatchVar("p_battery_charge_kw", "kW", "Battery charging power", "battery", names,

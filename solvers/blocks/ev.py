@@ -66,6 +66,7 @@ References
 from __future__ import annotations
 
 import numpy as np
+import pyomo.environ as pyo
 
 from solvers.blocks import storage
 from solvers.blocks.base import INF, DispatchVar, ModelContext, Scaled, Size
@@ -86,6 +87,7 @@ def add(ctx: ModelContext) -> None:
     names = [f.name for f in fleets]
     n = len(fleets)
     ch_vars, dis_vars = [None] * n, [None] * n
+    v2g_losses: list = []  # (discharge column, round-trip loss per kWh given back)
     fixed_ch = np.zeros((n, T))
     states = {}  # fleet -> (initial, end) cumulative energy [kWh]
     if not ctx.linked:
@@ -141,6 +143,12 @@ def add(ctx: ModelContext) -> None:
             if f.v2g_degradation_cny_per_kwh > 0:
                 ctx.cost[f"v2g_degradation[{f.name}]"] = ctx.energy(
                     dis, f.v2g_degradation_cny_per_kwh)
+            # the round trip behind each kWh given back [kWh/yr], left out of the energy use a ratio
+            # target is held to (solvers.blocks.targets)
+            v2g_losses.append((dis, 1.0 / (f.eta_charge * f.eta_discharge) - 1.0))
+
+    if v2g_losses:
+        ctx.annual_kwh["v2g_losses"] = lambda: pyo.quicksum(ctx.energy(v, k) for v, k in v2g_losses)
 
     def read(vars_, base):
         def fn(sol):

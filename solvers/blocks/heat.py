@@ -140,7 +140,7 @@ def add(ctx: ModelContext) -> None:
 def _thermal_stores(ctx: ModelContext, stores) -> None:
     """One set of sizes, columns and rows per thermal store (named ``..._<store>``);
     dispatch outputs along the ``thermal_storage`` dimension."""
-    flows, contents, through = [], [], []
+    flows, contents, through, pairs = [], [], [], []
     for tes in stores:
         n = tes.name
         S = ctx.add_size("tes_kwh", n, "kWh", tes.cost, lo=tes.min_kwh, hi=tes.max_kwh,
@@ -165,8 +165,12 @@ def _thermal_stores(ctx: ModelContext, stores) -> None:
             through.append(ctx.energy(tdis, tes.throughput_cny_per_kwh))
         flows.append(_tes_flows(tch, tdis, tes.eta_charge))
         contents.append(content)
+        pairs.append((tch, tdis))
     if through:
         ctx.cost["thermal_storage_throughput"] = pyo.quicksum(through)
+    # heat charged less heat discharged [kWh/yr]: the stores' losses over a cyclic year, left out
+    # of the energy use a ratio target is held to (solvers.blocks.targets)
+    ctx.annual_kwh["tes_losses"] = lambda: pyo.quicksum(ctx.energy(c) - ctx.energy(d) for c, d in pairs)
     names = [t.name for t in stores]
     ctx.dispatch += [
         DispatchVar("q_tes_charge_kw", "kW", "Thermal storage charging", "thermal_storage", names,
