@@ -1495,12 +1495,14 @@ TEXT.update({
         "{kw} kW（{wm2} W/m2，{how}）；使用时段室温高于供冷设定值 0.5 K 以上的小时数：{unmet} / {occ} 小时",
         "{kw} kW ({wm2} W/m2, {how}); occupied hours more than 0.5 K above the cooling setpoint: {unmet} of {occ} h"),
     "cooling_capacity_design": (
-        ("设计显热冷负荷（室外计算干球温度 {t} °C 及以下的使用时段中理想显热冷负荷的最大值；该温度取本气象年第51热的"
-         "小时干球温度，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）× (1 + 选型余量 {add})，"
+        ("设计显热冷负荷（室温全天保持使用时段设定值时，室外干球温度不高于计算温度 {t} °C 的使用时段中理想显热冷负荷的"
+         "最大值；计算温度取本气象年第51热的小时干球温度，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）"
+         "× (1 + 选型余量 {add})，"
          "[gb-50736-2012]；余量为假定值，可在 hvac.cooling_sizing_margin 中设置；模型只计显热，不计潜热"),
-        ("design sensible cooling load (the peak ideal sensible cooling of the occupied hours at or below the design "
-         "dry-bulb {t} °C: the 51st-hottest hour of this weather year, approximating GB 50736-2012 4.1.6, 50 h a year "
-         "not guaranteed) x (1 + sizing margin {add}) [gb-50736-2012]; the margin is ASSUMED, set it in "
+        ("design sensible cooling load (the peak ideal sensible cooling of the room held at its occupied setpoint around "
+         "the clock, over the occupied hours at or below the design dry-bulb {t} °C: the 51st-hottest hour of this weather "
+         "year, approximating GB 50736-2012 4.1.6, 50 h a year not guaranteed) x (1 + sizing margin {add}) "
+         "[gb-50736-2012]; the margin is ASSUMED, set it in "
          "hvac.cooling_sizing_margin; the model is sensible-only, latent load not included")),
     "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),
     "no_heating": ("无供暖", "not heated"),

@@ -7,9 +7,11 @@ pvlib irradiance transposition (Perez) on the four facades and the roof, with
 an angle-dependent glazing transmittance. Occupancy, lighting, equipment, HVAC
 operation and hot-water draws follow hourly schedules by building type and
 day type of the China holiday calendar (swapped working weekends included).
-Heating and cooling are ideal loads: the power needed to hold the air
-temperature inside the setpoint band while the plant is operating and the
-heating/cooling season of the climate zone is on.
+Heating and cooling are the power needed to hold the air temperature inside
+the setpoint band while the plant is operating and the heating/cooling season
+of the climate zone is on, limited to the building's heating and sensible
+cooling capacities (the design loads or the scenario's figures); hours the
+capacity cannot hold are reported as unmet.
 
 Data presets (``twin/components/data/buildings/``) carry their sources in a
 ``source`` column; values marked ``recalled`` in ``envelopes.csv`` were entered
@@ -1038,7 +1040,7 @@ def simulate_bestest(case: str, weather: pd.DataFrame, latitude: float, longitud
 #: Column names, units and long names of :func:`building_loads`.
 LOAD_COLUMNS = {
     "q_heating_kw": ("kW", "space heating the HVAC delivers (within its heating capacity)"),
-    "q_cooling_kw": ("kW", "space cooling the HVAC must deliver (ideal sensible load)"),
+    "q_cooling_kw": ("kW", "sensible space cooling the HVAC delivers (within its cooling capacity)"),
     "p_lighting_kw": ("kW", "lighting electricity"),
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
@@ -1477,9 +1479,10 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     Heating/cooling are sensible loads of the 5R1C zone (:func:`simulate_5r1c`);
     heating is limited to the building's heating capacity (:func:`heating_capacity`)
     with an optimal start of up to :data:`PREHEAT_MAX_H` hours, cooling to its sensible
-    cooling capacity (:func:`cooling_capacity`; a first run with ideal cooling gives the
-    design cooling load, a second one clips to the capacity where it binds; no
-    precooling); latent loads, fans and pumps are not included.
+    cooling capacity (:func:`cooling_capacity`; a first run with ideal cooling and the
+    occupied cooling setpoint held around the clock gives the design cooling load, the
+    second clips to the capacity; no precooling); latent loads, fans and pumps are not
+    included.
     ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP.
     Gas-boiler and district heating give ``q_heating_nonelectric_kw`` (heat
     delivered) and ``fuel_heating_kw`` = that / efficiency.
@@ -1614,7 +1617,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_capacity_kw": ccap["capacity_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_load_kw": ccap["design_load_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_drybulb_c": float(cooling_design_temp_c),
-        "cooling_sizing_margin": ccap["addition"],
+        "cooling_sizing_margin": ccap["addition"] if occupied_cooling.any() else None,
         "cooling_capacity_source": ccap["source"] if occupied_cooling.any() else "none",
         "unmet_cooling_hours": int(unmet_cool.sum()), "occupied_cooling_hours": int(occupied_cooling.sum()),
     })
