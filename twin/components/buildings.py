@@ -1617,7 +1617,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_capacity_kw": ccap["capacity_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_load_kw": ccap["design_load_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_drybulb_c": float(cooling_design_temp_c),
-        "cooling_sizing_margin": ccap["addition"] if occupied_cooling.any() else None,
+        "cooling_sizing_margin": ccap["addition"],
         "cooling_capacity_source": ccap["source"] if occupied_cooling.any() else "none",
         "unmet_cooling_hours": int(unmet_cool.sum()), "occupied_cooling_hours": int(occupied_cooling.sum()),
     })
