@@ -24,7 +24,7 @@ from twin.report_text import capacity_line, text
 from twin.results.summary import buildings_summary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report_text_check import wrong_language  # noqa: E402
+from report_text_check import wrong_language
 
 TZ = "Asia/Shanghai"
 
