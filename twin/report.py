@@ -22,7 +22,7 @@ import pandas as pd
 import xarray as xr
 
 from twin.fmt import change, fmt_percent, fmt_points, fmt_value  # noqa: E402
-from twin.report_text import heating_capacity_line, label, phrase, phrase_html, text  # noqa: E402
+from twin.report_text import capacity_line, label, phrase, phrase_html, text  # noqa: E402
 from twin.report_text import unit as text_unit  # noqa: E402
 from twin.report_text import TEXT, VAR_LABELS, ENERGY_LABELS  # noqa: E402  (the catalogue)
 
@@ -892,10 +892,12 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
     for bld in summary.get("buildings", []):
         prov.append((_Raw(f"{_esc(text('envelope_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
                      (bld.get("envelope_note_zh") if zh else None) or bld.get("envelope_note", "")))
-    for bld in summary.get("buildings", []):
-        if bld.get("heating_capacity_kw"):
-            prov.append((_Raw(f"{_esc(text('heating_capacity_of', lang))}: <span class='data'>{_esc(bld['name'])}</span>"),
-                         _Raw(_esc(heating_capacity_line(bld, lang)))))
+    for mode in ("heating", "cooling"):
+        for bld in summary.get("buildings", []):
+            if bld.get(f"{mode}_capacity_kw"):
+                prov.append((_Raw(f"{_esc(text(f'{mode}_capacity_of', lang))}: "
+                                  f"<span class='data'>{_esc(bld['name'])}</span>"),
+                             _Raw(_esc(capacity_line(bld, lang, mode)))))
     prov.append((text("scenario_file", lang),
                  f"{summary['scenario']['file']} (sha256 {str(summary['scenario']['sha256'])[:12]}…)"))
     prov += [(f"{text('version', lang)} {k}", _Raw(f"<code>{_esc(v)}</code>")) for k, v in summary["versions"].items()]

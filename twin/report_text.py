@@ -1469,17 +1469,22 @@ TEXT.update({
 })
 
 
-def heating_capacity_line(bld: dict, lang: str) -> str:
-    """The report's line on a building's heating capacity and its comfort cost (summary.json ``buildings`` row)."""
-    if bld.get("heating_capacity_source") == "scenario":
-        how = text("heating_capacity_scenario", lang)
-    else:
+def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
+    """The report's line on a building's heating or cooling capacity (``mode``) and its comfort cost
+    (a summary.json ``buildings`` row)."""
+    if bld.get(f"{mode}_capacity_source") == "scenario":
+        how = text(f"{mode}_capacity_scenario", lang)
+    elif mode == "heating":
         how = text("heating_capacity_design", lang).format(
             t=f"{bld.get('design_outdoor_temp_c', float('nan')):.1f}",
             add=f"{bld.get('heating_intermittent_addition', 0.0):.2f}")
-    return text("heating_capacity_line", lang).format(
-        kw=f"{bld['heating_capacity_kw']:,.0f}", wm2=f"{bld.get('heating_capacity_w_m2', float('nan')):.0f}", how=how,
-        unmet=bld.get("unmet_heating_hours", 0), occ=bld.get("occupied_heating_hours", 0),
+    else:
+        how = text("cooling_capacity_design", lang).format(
+            t=f"{bld.get('cooling_design_drybulb_c', float('nan')):.1f}",
+            add=f"{bld.get('cooling_sizing_margin', 0.0):.2f}")
+    return text(f"{mode}_capacity_line", lang).format(
+        kw=f"{bld[f'{mode}_capacity_kw']:,.0f}", wm2=f"{bld.get(f'{mode}_capacity_w_m2', float('nan')):.0f}",
+        how=how, unmet=bld.get(f"unmet_{mode}_hours", 0), occ=bld.get(f"occupied_{mode}_hours", 0),
         pre=bld.get("preheat_hours", 0))
 # ----------------------------------------------------------------------------- scorecard: the rubric's analogues
 # The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
@@ -1539,3 +1544,25 @@ PATTERNS.extend([
       "chiller_district_heat 类建筑外购市政热力，热泵不替代它；分散式系统（split_ac、vrf、heat_pump、electric_boiler）"
       "计入电负荷；热泵不予建设")),
 ])
+
+
+# ----------------------------------------------------------------------------- buildings' cooling capacity
+TEXT.update({
+    "cooling_capacity_of": ("建筑供冷能力", "Building cooling capacity"),
+    "cooling_capacity_line": (
+        "{kw} kW（{wm2} W/m2，{how}）；使用时段室温高于供冷设定值 0.5 K 以上的小时数：{unmet} / {occ} 小时",
+        "{kw} kW ({wm2} W/m2, {how}); occupied hours more than 0.5 K above the cooling setpoint: {unmet} of {occ} h"),
+    "cooling_capacity_design": (
+        ("设计显热冷负荷（室温全天保持使用时段设定值时，室外干球温度不高于计算温度 {t} °C 的使用时段中理想显热冷负荷的"
+         "最大值；计算温度取本气象年第51热的小时干球温度，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）"
+         "× (1 + 选型余量 {add})，"
+         "[gb-50736-2012]；余量为假定值，可在 hvac.cooling_sizing_margin 中设置；模型只计显热，不计潜热"),
+        ("design sensible cooling load (the peak ideal sensible cooling of the room held at its occupied setpoint around "
+         "the clock, over the occupied hours at or below the design dry-bulb {t} °C: the 51st-hottest hour of this weather "
+         "year, approximating GB 50736-2012 4.1.6, 50 h a year not guaranteed) x (1 + sizing margin {add}) "
+         "[gb-50736-2012]; the margin is ASSUMED, set it in "
+         "hvac.cooling_sizing_margin; the model is sensible-only, latent load not included")),
+    "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),
+    "no_heating": ("无供暖", "not heated"),
+    "no_cooling": ("无供冷", "not cooled"),
+})

@@ -7,9 +7,11 @@ pvlib irradiance transposition (Perez) on the four facades and the roof, with
 an angle-dependent glazing transmittance. Occupancy, lighting, equipment, HVAC
 operation and hot-water draws follow hourly schedules by building type and
 day type of the China holiday calendar (swapped working weekends included).
-Heating and cooling are ideal loads: the power needed to hold the air
-temperature inside the setpoint band while the plant is operating and the
-heating/cooling season of the climate zone is on.
+Heating and cooling are the power needed to hold the air temperature inside
+the setpoint band while the plant is operating and the heating/cooling season
+of the climate zone is on, limited to the building's heating and sensible
+cooling capacities (the design loads or the scenario's figures); hours the
+capacity cannot hold are reported as unmet.
 
 Data presets (``twin/components/data/buildings/``) carry their sources in a
 ``source`` column; values marked ``recalled`` in ``envelopes.csv`` were entered
@@ -189,17 +191,37 @@ class HVACSpec(BaseModel):
         "reaches it in time; 0 = no preheat; None = 3 (PREHEAT_MAX_H)",
     )
 
+    cooling_capacity_w_m2: float | None = Field(
+        None, gt=0, le=2000,
+        description="Sensible cooling power the building's HVAC can deliver, per m2 of floor area [W/m2]; "
+        "None = the design cooling load (the peak ideal sensible cooling load of the occupied hours whose "
+        "outdoor dry-bulb is at or below the weather year's cooling design dry-bulb, the 51st-hottest hour, "
+        "approximating GB 50736-2012 4.1.6) times 1 + cooling_sizing_margin. Above it the room warms "
+        "(unmet hours are reported); the model is sensible-only, so give the sensible share of a "
+        "plant's rated (total) capacity",
+    )
+    cooling_sizing_margin: float | None = Field(
+        None, ge=0, le=2,
+        description="Margin on the design cooling load for the default cooling capacity [-], e.g. 0.1 = "
+        "+10 %; None = 0.1 (COOLING_SIZING_MARGIN, ASSUMED: a project parameter, not a standard's value); "
+        "not used when cooling_capacity_w_m2 is given",
+    )
+
     @model_validator(mode="after")
     def _heating_needs_a_system(self):
         if self.type == "none":
-            given = [k for k in ("heating_capacity_w_m2", "heating_intermittent_addition", "preheat_max_h")
+            given = [k for k in ("heating_capacity_w_m2", "heating_intermittent_addition", "preheat_max_h",
+                                 "cooling_capacity_w_m2", "cooling_sizing_margin")
                      if getattr(self, k) is not None]
             if given:
-                raise ValueError(f"hvac type 'none' has no heating, so {', '.join(given)} cannot be set; "
-                                 "remove it or choose an HVAC type")
+                raise ValueError(f"hvac type 'none' has no heating or cooling, so {', '.join(given)} cannot be "
+                                 "set; remove it or choose an HVAC type")
         if self.heating_capacity_w_m2 is not None and self.heating_intermittent_addition is not None:
             raise ValueError("heating_intermittent_addition sizes the default heating capacity and is not "
                              "used when heating_capacity_w_m2 is given; give one of the two")
+        if self.cooling_capacity_w_m2 is not None and self.cooling_sizing_margin is not None:
+            raise ValueError("cooling_sizing_margin sizes the default cooling capacity and is not "
+                             "used when cooling_capacity_w_m2 is given; give one of the two")
         return self
 
 
@@ -644,19 +666,19 @@ def solar_gains_w(params: ZoneParameters, weather: pd.DataFrame, sun: pd.DataFra
 def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
                   heat_set, cool_set, *, h_ve_extra_w_k=None, temp_ground=None,
                   theta_m0: float | None = None, phi_sol_opaque_w=None,
-                  interior_film_correction: bool = False, heating_cap_w=None,
+                  interior_film_correction: bool = False, heating_cap_w=None, cooling_cap_w=None,
                   preheat_max_h: int = 0, preheat_tolerance_k: float = 0.5):
-    """Hourly ISO 13790 5R1C simulation with ideal heating and cooling.
+    """Hourly ISO 13790 5R1C simulation with ideal or limited heating and cooling.
 
     The Crank-Nicolson step of ISO 13790 C.3 is linear in the heating/cooling
     power phi_HC, so every step is written as theta_air = a_t + b_t theta_m,prev
     + c_t phi_HC; the vectorisable coefficients are computed with numpy and only
     the 1-state recursion with the setpoint clipping runs in a Python loop.
-    Without ``heating_cap_w`` the power is ideal and unlimited (ISO 13790 C.4.2);
-    with it, the heating power needed to reach the setpoint is clipped to the
-    capacity and the air temperature follows from the clipped power (ISO 13790
-    C.4.3, limited power: the step being linear in phi_HC, the clipped step is
-    exact). Cooling stays unlimited.
+    Without ``heating_cap_w`` / ``cooling_cap_w`` the power is ideal and unlimited
+    (ISO 13790 C.4.2); with them, the heating or cooling power needed to hold the
+    setpoint is clipped to the capacity (:func:`clip_to_capacity`) and the air
+    temperature follows from the clipped power (ISO 13790 C.4.3, limited power: the
+    step being linear in phi_HC, the clipped step is exact). There is no precooling.
 
     Optimal start (``preheat_max_h`` > 0, with a finite ``heating_cap_w`` only):
     where the heating setpoint rises (setback or off -> occupied), the raised
@@ -699,6 +721,8 @@ def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
         See above.
     heating_cap_w : float or array_like, optional
         Heating capacity of the HVAC [W]; None = unlimited (ideal).
+    cooling_cap_w : float or array_like, optional
+        Sensible cooling capacity of the HVAC [W] (positive); None = unlimited (ideal).
     preheat_max_h : int
         Longest early start of the occupied heating setpoint (optimal start) [h];
         0 = none. Ignored without ``heating_cap_w``.
@@ -725,12 +749,8 @@ def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
         phi_sol = phi_sol + np.broadcast_to(np.asarray(phi_sol_opaque_w, dtype=float), (n,))
     hs = np.broadcast_to(np.asarray(heat_set, dtype=float), (n,))
     cs = np.broadcast_to(np.asarray(cool_set, dtype=float), (n,))
-    if heating_cap_w is None:
-        cap = np.full(n, np.inf)
-    else:
-        cap = np.broadcast_to(np.asarray(heating_cap_w, dtype=float), (n,))
-        if np.any(cap < 0) or np.any(np.isnan(cap)):
-            raise ValueError("heating_cap_w must be >= 0 W (None = unlimited)")
+    cap = _capacity_series(heating_cap_w, n, "heating_cap_w")
+    ccap = _capacity_series(cooling_cap_w, n, "cooling_cap_w")
     windows = _preheat_windows(hs, int(preheat_max_h)) if heating_cap_w is not None else {}
 
     a_t = params.internal_area_m2
@@ -791,15 +811,15 @@ def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
     a_phi = (h_is * s_phi + 1.0) / den_a
 
     A, B, C, Q, M = a_const.tolist(), a_prev.tolist(), a_phi.tolist(), q0.tolist(), m1.tolist()
-    CS, P, CAP = cs.tolist(), np.broadcast_to(p, (n,)).tolist(), cap.tolist()
+    CS, P, CAP, CCAP = cs.tolist(), np.broadcast_to(p, (n,)).tolist(), cap.tolist(), ccap.tolist()
 
     def power(i, theta, sp):
-        """Heating (> 0, clipped to the capacity) or cooling (< 0) power of step i [W]."""
+        """Heating (> 0) or cooling (< 0) power of step i, clipped to the capacities [W]."""
         ta = A[i] + B[i] * theta
         if ta < sp:
-            return min((sp - ta) / C[i], CAP[i])
+            return clip_to_capacity((sp - ta) / C[i], CAP[i], CCAP[i])
         if ta > CS[i]:
-            return (CS[i] - ta) / C[i]
+            return clip_to_capacity((CS[i] - ta) / C[i], CAP[i], CCAP[i])
         return 0.0
 
     def start_of(theta, w, j):
@@ -845,6 +865,22 @@ def simulate_5r1c(params: ZoneParameters, temp_out, phi_int_w, phi_sol_w,
     theta_air = (h_is * theta_s + h_ve * t_sup + phi_ia + phi) / den_a
     return {"phi_hc_w": phi, "theta_air": theta_air, "theta_s": theta_s, "theta_m": theta_m,
             "preheat": preheat}
+
+
+def clip_to_capacity(phi_w: float, heating_cap_w: float, cooling_cap_w: float) -> float:
+    """The power the HVAC delivers for a need ``phi_w`` [W] (heating > 0, cooling < 0):
+    heating limited to ``heating_cap_w`` and cooling to ``cooling_cap_w`` (both >= 0) [W]."""
+    return min(max(phi_w, -cooling_cap_w), heating_cap_w)
+
+
+def _capacity_series(cap_w, n: int, name: str) -> np.ndarray:
+    """Hourly capacity [W] of ``n`` steps from a scalar or array (None = unlimited)."""
+    if cap_w is None:
+        return np.full(n, np.inf)
+    cap = np.broadcast_to(np.asarray(cap_w, dtype=float), (n,))
+    if np.any(cap < 0) or np.any(np.isnan(cap)):
+        raise ValueError(f"{name} must be >= 0 W (None = unlimited)")
+    return cap
 
 
 def _preheat_windows(heat_set: np.ndarray, max_h: int) -> dict[int, int]:
@@ -1004,7 +1040,7 @@ def simulate_bestest(case: str, weather: pd.DataFrame, latitude: float, longitud
 #: Column names, units and long names of :func:`building_loads`.
 LOAD_COLUMNS = {
     "q_heating_kw": ("kW", "space heating the HVAC delivers (within its heating capacity)"),
-    "q_cooling_kw": ("kW", "space cooling the HVAC must deliver (ideal sensible load)"),
+    "q_cooling_kw": ("kW", "sensible space cooling the HVAC delivers (within its cooling capacity)"),
     "p_lighting_kw": ("kW", "lighting electricity"),
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
@@ -1024,7 +1060,16 @@ BUILDING_COLUMNS = {
     "occupied_heating_hours": ("h", "occupied hours of the heating season (occupied heating setpoint in force)"),
     "preheat_hours": ("h", "hours heated at the occupied setpoint before the operating hours (optimal start)"),
     "heating_intermittent_addition": ("1", "intermittent-heating addition to the design load (NaN: capacity given)"),
+    "cooling_capacity_kw": ("kW", "sensible cooling capacity of the HVAC (all identical buildings)"),
+    "cooling_design_load_kw": ("kW", "design sensible cooling load (peak ideal cooling, occupied hours <= design dry-bulb)"),
+    "cooling_design_drybulb_c": ("degC", "cooling design outdoor dry-bulb (51st-hottest hour of the weather year)"),
+    "unmet_cooling_hours": ("h", "occupied hours with the air more than 0.5 K above the cooling setpoint"),
+    "occupied_cooling_hours": ("h", "occupied hours of the cooling season (occupied cooling setpoint in force)"),
+    "cooling_sizing_margin": ("1", "sizing margin on the design cooling load (NaN: capacity given)"),
 }
+#: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
+#: stores as coordinates over ``building``.
+CAPACITY_LABELS = tuple(f"{m}_capacity_{k}" for m in ("heating", "cooling") for k in ("note", "note_zh", "source"))
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
 COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
@@ -1238,8 +1283,19 @@ INTERMITTENT_HEATING_ADDITION = 0.2
 #: lightweight Suzhou factory halls from 73 to 14 for 11 % more; 6 h brought them to 0-2 h
 #: for another 0.5-0.9 % (offices) and 2.4 % (factory).
 PREHEAT_MAX_H = 3
-#: An occupied hour is unmet when the air is more than this below the heating setpoint [K].
+#: An occupied hour is unmet when the air is more than this below the heating setpoint (above
+#: the cooling setpoint) [K].
 UNMET_TOLERANCE_K = 0.5
+#: Hours a year the cooling design dry-bulb is not guaranteed: GB 50736-2012 4.1.6 takes
+#: 夏季空调室外计算干球温度 as the dry-bulb not guaranteed for 50 h a year on average over the
+#: record years (历年平均不保证50小时的干球温度) [h].
+COOLING_DESIGN_HOURS_NOT_GUARANTEED = 50
+#: Default margin on the design cooling load for the cooling capacity [-]
+#: (``hvac.cooling_sizing_margin`` overrides). ASSUMED, a project parameter: GB 50736-2012
+#: 8.2.2 is recalled (NOT verified) to choose electric chillers from the calculated cooling load
+#: without an addition and to allow at most 1.1 x that load where unit sizes do not match;
+#: 0.1 is that recalled upper bound, not a value the standard prescribes.
+COOLING_SIZING_MARGIN = 0.1
 
 
 def heating_design_temperature_c(weather: pd.DataFrame) -> float:
@@ -1268,6 +1324,75 @@ def heating_design_temperature_c(weather: pd.DataFrame) -> float:
     return float(daily[min(k, daily.size - 1)])
 
 
+def cooling_design_temperature_c(weather: pd.DataFrame) -> float:
+    """Cooling design outdoor dry-bulb temperature of a weather series [°C].
+
+    GB 50736-2012 4.1.6 defines 夏季空调室外计算干球温度 as the dry-bulb not guaranteed for
+    :data:`COOLING_DESIGN_HOURS_NOT_GUARANTEED` hours a year averaged over the record years.
+    Approximation used here: the one weather year at hand (a typical or synthetic year, not a
+    multi-year record): the hourly dry-bulb exceeded by exactly that many hours, i.e. the
+    51st-hottest hour of a year (a shorter series scales the count, down to its hottest hour).
+    The design wet-bulb (4.1.7) is not used: the building model is sensible-only.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Hourly ``temp_air`` [°C].
+
+    Returns
+    -------
+    float
+        Design outdoor dry-bulb temperature [°C].
+    """
+    t = np.sort(weather["temp_air"].to_numpy(dtype=float))[::-1]
+    k = round(COOLING_DESIGN_HOURS_NOT_GUARANTEED * t.size / 8760.0)
+    return float(t[min(k, t.size - 1)])
+
+
+def design_cooling_load_w(cooling_w: np.ndarray, temp_out_c: np.ndarray, occupied: np.ndarray,
+                          design_temp_c: float) -> float:
+    """Design sensible cooling load of a building [W]: the peak of its ideal (unlimited) cooling
+    ``cooling_w`` [W, >= 0] over the ``occupied`` cooling hours whose outdoor dry-bulb
+    ``temp_out_c`` [°C] is at or below ``design_temp_c`` (:func:`cooling_design_temperature_c`);
+    0 without such hours.
+
+    :func:`building_loads` passes the cooling of the room held at its occupied setpoint around
+    the clock (the constant room temperature of a design cooling-load calculation), so the
+    pull-down after a night's or weekend's setback does not enter the design load, as the
+    morning recovery does not enter the steady-state design heating load."""
+    sel = np.asarray(occupied, dtype=bool) & (np.asarray(temp_out_c, dtype=float) <= design_temp_c)
+    return float(np.max(np.asarray(cooling_w, dtype=float)[sel], initial=0.0))
+
+
+def _capacity(given_w_m2: float | None, floor_area_m2: float, design_w: float, factor: float | None,
+              default_factor: float) -> dict:
+    """A capacity [W] and how it was set: the scenario's ``given_w_m2`` x floor area, else
+    ``design_w`` x (1 + ``factor``, default ``default_factor``) (heating: the intermittent
+    addition; cooling: the sizing margin)."""
+    if given_w_m2 is not None:
+        return {"capacity_w": given_w_m2 * floor_area_m2, "design_load_w": design_w, "addition": None,
+                "source": "scenario"}
+    add = default_factor if factor is None else factor
+    return {"capacity_w": design_w * (1.0 + add), "design_load_w": design_w, "addition": float(add),
+            "source": "design"}
+
+
+def cooling_capacity(spec: BuildingSpec, design_load_w: float) -> dict:
+    """Sensible cooling capacity of one building of ``spec`` [W] and how it was set.
+
+    The scenario's ``hvac.cooling_capacity_w_m2`` x floor area if given; otherwise the design
+    cooling load ``design_load_w`` (:func:`design_cooling_load_w`) x (1 +
+    ``hvac.cooling_sizing_margin``, default :data:`COOLING_SIZING_MARGIN`, ASSUMED).
+
+    Returns
+    -------
+    dict
+        As :func:`heating_capacity` (``addition`` is the sizing margin).
+    """
+    return _capacity(spec.hvac.cooling_capacity_w_m2, spec.floor_area_m2, design_load_w,
+                     spec.hvac.cooling_sizing_margin, COOLING_SIZING_MARGIN)
+
+
 def heating_capacity(spec: BuildingSpec, params: ZoneParameters, setpoint_c: float | None,
                      design_temp_c: float, h_ve_design_w_k: float, intermittent: bool) -> dict:
     """Heating capacity of one building of ``spec`` [W] and how it was set.
@@ -1287,48 +1412,30 @@ def heating_capacity(spec: BuildingSpec, params: ZoneParameters, setpoint_c: flo
     """
     h = steady_state_conductance_w_k(params, h_ve_design_w_k)
     design = h * max((setpoint_c if setpoint_c is not None else design_temp_c) - design_temp_c, 0.0)
-    if spec.hvac.heating_capacity_w_m2 is not None:
-        return {"capacity_w": spec.hvac.heating_capacity_w_m2 * spec.floor_area_m2, "design_load_w": design,
-                "addition": None, "source": "scenario"}
-    add = spec.hvac.heating_intermittent_addition
-    if add is None:
-        add = INTERMITTENT_HEATING_ADDITION if intermittent else 0.0
-    return {"capacity_w": design * (1.0 + add), "design_load_w": design, "addition": float(add),
-            "source": "design"}
+    return _capacity(spec.hvac.heating_capacity_w_m2, spec.floor_area_m2, design,
+                     spec.hvac.heating_intermittent_addition, INTERMITTENT_HEATING_ADDITION if intermittent else 0.0)
 
 
-def heating_capacity_note(attrs: dict, floor_area_m2: float, lang: str = "en") -> str:
-    """How a building's heating capacity was set and what it costs in comfort, for the outputs.
+def capacity_note(attrs: dict, floor_area_m2: float, mode: str = "heating", lang: str = "en") -> str:
+    """How a building's heating or cooling (``mode``) capacity was set and what it costs in comfort,
+    for the outputs: the report's line (:func:`twin.report_text.capacity_line`) with its label.
 
     ``attrs`` are those of :func:`building_loads`; ``floor_area_m2`` of all its buildings.
     """
-    zh = lang == "zh"
-    src = attrs["heating_capacity_source"]
-    if src == "none":
-        return "无供暖" if zh else "not heated"
-    kw, w_m2 = attrs["heating_capacity_kw"], attrs["heating_capacity_kw"] * 1e3 / floor_area_m2
-    unmet, occ = attrs["unmet_heating_hours"], attrs["occupied_heating_hours"]
-    if src == "scenario":
-        how = "取自情景（hvac.heating_capacity_w_m2）" if zh else "from the scenario (hvac.heating_capacity_w_m2)"
-    else:
-        t, add = attrs["design_outdoor_temp_c"], attrs["heating_intermittent_addition"]
-        how = (f"设计热负荷（室外计算温度 {t:.1f} °C，取自本气象年第6冷的日平均温度，GB 50736-2012 第4.1.2条近似）"
-               f"× (1 + 间歇附加 {add:.2f}，GB 50736-2012 第5.2.8条，附加值未经核实、可配置) [gb-50736-2012]"
-               if zh else
-               f"design heating load (outdoor {t:.1f} °C, the 6th-coldest daily mean of this weather year, "
-               f"approximating GB 50736-2012 4.1.2) x (1 + intermittent addition {add:.2f}, GB 50736-2012 5.2.8, "
-               f"value not verified, configurable) [gb-50736-2012]")
-    if zh:
-        return (f"供暖能力 {kw:,.0f} kW（{w_m2:.0f} W/m2）：{how}；使用时段室温低于设定值 0.5 K 以上的小时数："
-                f"{unmet} / {occ} h")
-    return (f"heating capacity {kw:,.0f} kW ({w_m2:.0f} W/m2): {how}; occupied hours more than 0.5 K below "
-            f"the heating setpoint: {unmet} of {occ} h")
+    from twin.report_text import capacity_line, text
+
+    if attrs[f"{mode}_capacity_source"] == "none":
+        return text(f"no_{mode}", lang)
+    row = dict(attrs)
+    row[f"{mode}_capacity_w_m2"] = attrs[f"{mode}_capacity_kw"] * 1e3 / floor_area_m2
+    return f"{text(f'{mode}_capacity_of', lang)}{'：' if lang == 'zh' else ': '}{capacity_line(row, lang, mode)}"
 
 
 def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, longitude: float,
                    *, day_types: pd.Series | None = None, elevation_m: float = 0.0,
                    zone: str | None = None, sun: pd.DataFrame | None = None,
-                   subzone: str | None = None, design_temp_c: float | None = None) -> pd.DataFrame:
+                   subzone: str | None = None, design_temp_c: float | None = None,
+                   cooling_design_temp_c: float | None = None) -> pd.DataFrame:
     """Hourly loads of ``spec.count`` identical buildings.
 
     Parameters
@@ -1353,22 +1460,29 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     design_temp_c : float, optional
         Heating design outdoor temperature [°C]; default
         :func:`heating_design_temperature_c` of ``weather``.
+    cooling_design_temp_c : float, optional
+        Cooling design outdoor dry-bulb temperature [°C]; default
+        :func:`cooling_design_temperature_c` of ``weather``.
 
     Returns
     -------
     pandas.DataFrame
         Columns of :data:`LOAD_COLUMNS` [kW, °C] indexed like ``weather``; ``attrs``
-        hold the climate zone, envelope preset and its source, the heating capacity
-        [kW, all ``count`` buildings] and how it was set, and the unmet occupied
-        heating hours [h] (air more than :data:`UNMET_TOLERANCE_K` below the occupied
-        setpoint while the HVAC operates in the heating season).
+        hold the climate zone, envelope preset and its source, the heating and cooling
+        capacities [kW, all ``count`` buildings] and how they were set, and the unmet
+        occupied heating (cooling) hours [h] (air more than :data:`UNMET_TOLERANCE_K`
+        below the heating (above the cooling) setpoint while the HVAC operates in the
+        season).
 
     Notes
     -----
     Heating/cooling are sensible loads of the 5R1C zone (:func:`simulate_5r1c`);
     heating is limited to the building's heating capacity (:func:`heating_capacity`)
-    with an optimal start of up to :data:`PREHEAT_MAX_H` hours, cooling is ideal
-    (unlimited); latent loads, fans and pumps are not included.
+    with an optimal start of up to :data:`PREHEAT_MAX_H` hours, cooling to its sensible
+    cooling capacity (:func:`cooling_capacity`; a first run with ideal cooling and the
+    occupied cooling setpoint held around the clock gives the design cooling load, the
+    second clips to the capacity; no precooling); latent loads, fans and pumps are not
+    included.
     ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP.
     Gas-boiler and district heating give ``q_heating_nonelectric_kw`` (heat
     delivered) and ``fuel_heating_kw`` = that / efficiency.
@@ -1440,13 +1554,28 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
                            intermittent=bool((heat_set[heat_ok] < (np.inf if h_on is None else h_on)).any()))
 
     win, opq = solar_gains_w(params, weather, sun)
-    res = simulate_5r1c(params, weather["temp_air"].to_numpy(dtype=float), phi_int, win,
-                        heat_set, cool_set, h_ve_extra_w_k=h_ve_mech, phi_sol_opaque_w=opq,
-                        heating_cap_w=cap["capacity_w"] if occupied_heating.any() else None,
-                        preheat_max_h=PREHEAT_MAX_H if spec.hvac.preheat_max_h is None else spec.hvac.preheat_max_h,
-                        preheat_tolerance_k=UNMET_TOLERANCE_K)
+    te = weather["temp_air"].to_numpy(dtype=float)
+    sim = functools.partial(simulate_5r1c, params, te, phi_int, win, heat_set=heat_set, cool_set=cool_set,
+                            h_ve_extra_w_k=h_ve_mech, phi_sol_opaque_w=opq,
+                            heating_cap_w=cap["capacity_w"] if occupied_heating.any() else None,
+                            preheat_max_h=PREHEAT_MAX_H if spec.hvac.preheat_max_h is None else spec.hvac.preheat_max_h,
+                            preheat_tolerance_k=UNMET_TOLERANCE_K)
+    occupied_cooling = op & cool_ok & (c_on is not None) & (spec.hvac.type != "none")
+    if cooling_design_temp_c is None:
+        cooling_design_temp_c = cooling_design_temperature_c(weather)
+    if occupied_cooling.any():
+        # design cooling load: ideal cooling of the room held at the occupied setpoint around the
+        # clock in the cooling season (no pull-down after a night's setback), at its design hours
+        held = sim(cool_set=np.where(cool_ok, c_on, np.inf))
+        design_cool = design_cooling_load_w(np.clip(-held["phi_hc_w"], 0.0, None), te, occupied_cooling,
+                                            cooling_design_temp_c)
+    else:
+        design_cool = 0.0
+    ccap = cooling_capacity(spec, design_cool)
+    res = sim(cooling_cap_w=ccap["capacity_w"] if occupied_cooling.any() else None)
     phi = res["phi_hc_w"]
     unmet = occupied_heating & (res["theta_air"] < heat_set - UNMET_TOLERANCE_K)
+    unmet_cool = occupied_cooling & (res["theta_air"] > cool_set + UNMET_TOLERANCE_K)
     n = spec.count
     q_heat = np.clip(phi, 0.0, None) * n / 1e3
     q_cool = np.clip(-phi, 0.0, None) * n / 1e3
@@ -1485,9 +1614,16 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "heating_capacity_source": cap["source"] if occupied_heating.any() else "none",
         "unmet_heating_hours": int(unmet.sum()), "occupied_heating_hours": int(occupied_heating.sum()),
         "preheat_hours": int((res["preheat"] & heat_ok).sum()),
+        "cooling_capacity_kw": ccap["capacity_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
+        "cooling_design_load_kw": ccap["design_load_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
+        "cooling_design_drybulb_c": float(cooling_design_temp_c),
+        "cooling_sizing_margin": ccap["addition"],
+        "cooling_capacity_source": ccap["source"] if occupied_cooling.any() else "none",
+        "unmet_cooling_hours": int(unmet_cool.sum()), "occupied_cooling_hours": int(occupied_cooling.sum()),
     })
-    df.attrs["heating_capacity_note"] = heating_capacity_note(df.attrs, a_f * n)
-    df.attrs["heating_capacity_note_zh"] = heating_capacity_note(df.attrs, a_f * n, "zh")
+    for mode in ("heating", "cooling"):
+        df.attrs[f"{mode}_capacity_note"] = capacity_note(df.attrs, a_f * n, mode)
+        df.attrs[f"{mode}_capacity_note_zh"] = capacity_note(df.attrs, a_f * n, mode, "zh")
     return df
 
 
@@ -1528,9 +1664,10 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         day_types = china_day_types(weather.index)
     sun = solar_geometry(weather.index, latitude, longitude)
     t_design = heating_design_temperature_c(weather)
+    t_cool = cooling_design_temperature_c(weather)
     frames = [building_loads(s, weather, latitude, longitude, day_types=day_types,
                              elevation_m=elevation_m, zone=zone, sun=sun, subzone=subzone,
-                             design_temp_c=t_design)
+                             design_temp_c=t_design, cooling_design_temp_c=t_cool)
               for s in specs]
     time = weather.index.tz_localize(None) if weather.index.tz is not None else weather.index
     data_vars = {}
@@ -1547,12 +1684,10 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         "envelope": ("building", [f.attrs["envelope"] for f in frames]),
         "envelope_note": ("building", [f.attrs["envelope_note"] for f in frames]),
         "envelope_note_zh": ("building", [f.attrs["envelope_note_zh"] for f in frames]),
-        "heating_capacity_note": ("building", [f.attrs["heating_capacity_note"] for f in frames]),
-        "heating_capacity_note_zh": ("building", [f.attrs["heating_capacity_note_zh"] for f in frames]),
-        "heating_capacity_source": ("building", [f.attrs["heating_capacity_source"] for f in frames]),
+        **{k: ("building", [f.attrs[k] for f in frames]) for k in CAPACITY_LABELS},
     })
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly; heating within each building's heating capacity "
-                              "(optimal start), ideal unlimited cooling",
-                     "heating_design_outdoor_temp_c": t_design})
+                              "(optimal start), sensible cooling within its cooling capacity",
+                     "heating_design_outdoor_temp_c": t_design, "cooling_design_drybulb_c": t_cool})
     return ds

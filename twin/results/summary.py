@@ -38,17 +38,19 @@ def versions() -> dict[str, str]:
 #: Per-building numbers of the building model in summary.json (``building_<key>`` in results.nc).
 BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_outdoor_temp_c",
                     "unmet_heating_hours", "occupied_heating_hours", "preheat_hours",
-                    "heating_intermittent_addition")
+                    "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
+                    "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
+                    "cooling_sizing_margin")
 
 
 def buildings_summary(prof) -> list[dict]:
-    """Per building: type, envelope preset and where its envelope values come from; heating
-    capacity [kW, W/m2], design outdoor temperature [°C] and the unmet occupied heating hours [h]
-    of the simulated year, with a note on how the capacity was set."""
+    """Per building: type, envelope preset and where its envelope values come from; heating and
+    cooling capacities [kW, W/m2], design outdoor temperatures [°C] and the unmet occupied heating
+    and cooling hours [h] of the simulated year, with notes on how the capacities were set."""
     if "building" not in prof.dims:
         return []
     keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh",
-                        "heating_capacity_note", "heating_capacity_note_zh", "heating_capacity_source")
+                        *(f"{m}_capacity_{x}" for m in ("heating", "cooling") for x in ("note", "note_zh", "source")))
             if k in prof.coords]
     out = []
     for i, b in enumerate(prof["building"].values):
@@ -57,9 +59,10 @@ def buildings_summary(prof) -> list[dict]:
             if f"building_{k}" in prof:
                 v = float(prof[f"building_{k}"].values[i])
                 row[k] = int(v) if k.endswith("_hours") else (None if np.isnan(v) else v)
-        if "heating_capacity_kw" in row and "building_floor_area_m2" in prof:
-            row["heating_capacity_w_m2"] = (row["heating_capacity_kw"] * 1e3
-                                            / float(prof["building_floor_area_m2"].values[i]))
+        for m in ("heating", "cooling"):
+            if f"{m}_capacity_kw" in row and "building_floor_area_m2" in prof:
+                row[f"{m}_capacity_w_m2"] = (row[f"{m}_capacity_kw"] * 1e3
+                                             / float(prof["building_floor_area_m2"].values[i]))
         out.append(row)
     return out
 
