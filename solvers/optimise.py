@@ -478,7 +478,8 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
             lines.append(f"{name}: short by {vals.sum():.6g} {unit}")
     from solvers.blocks import targets
 
-    lines += targets.explain(ctx, sol, viol)
+    col_dual = None if ctx.n_int else res.col_dual  # reduced costs: which levers hold the shortfall
+    lines += targets.explain(ctx, sol, viol, col_dual)
     if not lines:
         raise InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model meets every requirement to "
@@ -494,7 +495,7 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
             short.append({"name": name, "label": f"{what} ≤ {bound:,.6g} tCO2/yr", "target": float(bound),
                           "value": float(bound) + viol[label], "unit": "tCO2/yr", "short": viol[label],
                           "row_unit": "tCO2/yr", "slack": label})
-    levers = targets.exhausted_levers(ctx, sol) if short else []
+    levers = targets.exhausted_levers(ctx, sol, col_dual) if short else []
     bounds = [sf for sf in short if sf["name"] in ("emission_bound", "residual_cap")]
     for sf in bounds:  # net zero (or a residual cap) out of reach said as a target's is, not as a bare slack
         lines.append(f"{sf['label']} is out of reach: at best {sf['value']:,.6g} tCO2/yr")

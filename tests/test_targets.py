@@ -527,3 +527,18 @@ def test_the_targets_table_shows_the_held_value_and_why():
     assert "0.1959（不计储能损耗：0.2000）" in zh and "扣除储能损耗（8.51 tce/年）" in zh
     same = targets_table([{**row, "value": 0.2, "storage_losses_tce": 0.0}], "en")
     assert "without the stores" not in same and "left out of the energy use" not in same
+
+
+def test_levers_listed_are_those_that_hold_the_shortfall():
+    """The elastic solve minimises the shortfall alone, so a lever that cannot lower it may sit at its
+    maximum: with all electricity green and 50 t of CO2 fixed (an Urumqi park's district heat), PV at
+    its 300 kWp maximum was listed as 'exhausted' though more PV changes nothing (it replaces green
+    power, both zero-carbon). Levers are now listed only where their reduced cost says a larger limit
+    would lower the shortfall; PV that would is still listed."""
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(park(S.Targets(core_max_tco2_per_tce=0.3, fixed_co2_t=50.0, fixed_energy_tce=20.0),
+                     green_mwh=1e6, pv_max=300.0), SIMPLEX)
+    assert e.value.levers == [] and "levers exhausted: none at a bound" in str(e.value)
+    with pytest.raises(S.InfeasibleError) as e:
+        S.solve(park(S.Targets(core_max_tco2_per_tce=0.2), pv_max=300.0), SIMPLEX)
+    assert "pv_kwp[roof] at its maximum 300" in e.value.levers

@@ -220,9 +220,27 @@ def _mc_note(key: str, mc) -> str:
     return f"{mc:,.2f} CNY/yr per tCO2 less"
 
 
-def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
+#: A lever at its limit whose reduced cost in the elastic solve is at most this [slack units per
+#: unit of the lever] in magnitude would not lower the shortfall if it were larger: not listed.
+LEVER_TOL = 1e-7
+
+
+def exhausted_levers(ctx: ModelContext, sol, col_dual=None) -> list[str]:
     """Levers at their limit in a solution: sizes at their maximum, green power and
-    certificates at what is available."""
+    certificates at what is available.
+
+    ``col_dual``: the elastic solve's reduced costs (HiGHS column duals), when valid. The
+    elastic objective is the shortfall alone, so a lever that cannot lower it (heat pumps
+    with no heat to deliver) may sit anywhere, its maximum included; with the reduced costs
+    only the levers whose limit holds the shortfall (reduced cost beyond :data:`LEVER_TOL`)
+    are listed.
+    """
+    def limiting(var) -> bool:
+        if col_dual is None:
+            return True
+        col = int(sol.cm.cols_of(var)[0][0])
+        return col < 0 or abs(float(col_dual[col])) > LEVER_TOL
+
     out = []
     for key, val in ctx.sizes.items():
         items = val.items() if isinstance(val, dict) else [(None, val)]
@@ -230,12 +248,15 @@ def exhausted_levers(ctx: ModelContext, sol) -> list[str]:
             if getattr(s, "var", None) is None:  # fixed sizes, and quantities derived from a size
                 continue
             ub = s.var.ub
-            if ub is not None and np.isfinite(ub) and s.var.ub > 0 and sol.value(s.var) >= ub - 1e-6 * max(1.0, ub):
+            if (ub is not None and np.isfinite(ub) and s.var.ub > 0 and sol.value(s.var) >= ub - 1e-6 * max(1.0, ub)
+                    and limiting(s.var)):
                 out.append(f"{key}{f'[{sub}]' if sub else ''} at its maximum {s.existing + ub:,.6g}")
     c = ctx.p.carbon
-    if ctx.green_var is not None and sol.value(ctx.green_var) >= c.green_power_max_mwh * (1 - 1e-6):
+    if (ctx.green_var is not None and sol.value(ctx.green_var) >= c.green_power_max_mwh * (1 - 1e-6)
+            and limiting(ctx.green_var)):
         out.append(f"green power at the {c.green_power_max_mwh:,.6g} MWh/yr available")
-    if ctx.cert_var is not None and sol.value(ctx.cert_var) >= c.certificate_max_mwh * (1 - 1e-6):
+    if (ctx.cert_var is not None and sol.value(ctx.cert_var) >= c.certificate_max_mwh * (1 - 1e-6)
+            and limiting(ctx.cert_var)):
         out.append(f"green certificates at the {c.certificate_max_mwh:,.6g} MWh/yr available")
     if ctx.green_var is None:
         out.append("no green power offered (carbon.max_green_power_mwh = 0)")
@@ -273,7 +294,7 @@ def shortfalls(ctx: ModelContext, sol, violations: dict) -> list[dict]:
     return out
 
 
-def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
+def explain(ctx: ModelContext, sol, violations: dict, col_dual=None) -> list[str]:
     """Sentences on violated targets of an elastic solution: by how much, and what is exhausted."""
     if not ctx.target_specs:
         return []
@@ -291,7 +312,7 @@ def explain(ctx: ModelContext, sol, violations: dict) -> list[str]:
             lines.append(f"{spec['label']} is out of reach: at best {val:.2%}, "
                          f"{(spec['target'] - val) * 100:.3g} percentage points short")
     if lines:
-        lev = exhausted_levers(ctx, sol)
+        lev = exhausted_levers(ctx, sol, col_dual)
         lines.append("levers exhausted: " + ("; ".join(lev) if lev else "none at a bound (the target "
                                                                        "conflicts with another requirement)"))
         fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
