@@ -766,8 +766,8 @@ def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
             f"process load (known: {sorted(loads) or 'none'})"))
            for i, d in enumerate(s.process_heat) if d.follows_process is not None and d.follows_process not in loads]
     for group, items in (("boilers", s.boilers), ("heat_pumps", s.heat_pumps)):
-        out += [(f"{group}.{i}.serves", f"'{x.name}' serves '{x.serves}', which is not a process_heat demand "
-                 f"(known: {known}); leave 'serves' out for the heat network")
+        out += [(f"{group}.{i}.serves", (f"'{x.name}' serves '{x.serves}', which is not a process_heat demand "
+                 f"(known: {known}); leave 'serves' out for the heat network"))
                 for i, x in enumerate(items) if x.serves is not None and x.serves not in demands]
     for i, hp in enumerate(s.heat_pumps):
         d = demands.get(hp.serves) if hp.serves is not None else None
