@@ -367,11 +367,11 @@ class Boiler:
 
 def ElectricBoiler(efficiency: float = 0.99, cost: AssetCost | None = None,  # noqa: N802
                    max_kw: float = float("inf"), existing_kw: float = 0.0, *,
-                   min_kw: float = 0.0, name: str = "electric_boiler") -> Boiler:
+                   min_kw: float = 0.0, name: str = "electric_boiler", bus: str = "heat") -> Boiler:
     """An electric :class:`Boiler` (shorthand)."""
     return Boiler(name=name, fuel="electric", efficiency=efficiency,
                   cost=cost or AssetCost(), min_kw=min_kw, max_kw=max_kw,
-                  existing_kw=existing_kw)
+                  existing_kw=existing_kw, bus=bus)
 
 
 def GasBoiler(efficiency: float = 0.92, fuel_price_cny_per_kwh: float = 0.0,  # noqa: N802

@@ -175,7 +175,8 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
 
     Electric boilers are sized between ``min_kw`` and ``max_kw`` at ``costs.electric_boiler``;
     fuel-fired boilers are existing plant (the schema refuses new fuel-fired capacity).
-    Only when the central heat bus has demand and no boiler is declared, an existing gas
+    Each boiler supplies the bus of what it ``serves`` (:func:`heat_bus_of`). Only when the
+    central heat bus has demand and no boiler serving the network is declared, an existing gas
     boiler covering the peak is implied (``Boiler.implied``; said so in the outputs): the
     year's peak ``year_peak_kw`` [kW] where given (a short horizon), else the horizon's.
     """
@@ -184,19 +185,20 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
 
     out = []
     for bo in sc.boilers:
+        bus = heat_bus_of(sc, bo.serves)
         if bo.fuel == "electric":
             out.append(S.Boiler(
                 name=bo.name, fuel="electric", efficiency=bo.efficiency, cost=_cost(sc.costs.electric_boiler),
                 min_kw=0.0 if baseline else bo.min_kw, max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
-                existing_kw=bo.existing_kw))
+                existing_kw=bo.existing_kw, bus=bus))
         else:
             out.append(S.Boiler(
                 name=bo.name, fuel=bo.fuel, efficiency=bo.efficiency,
                 fuel_price_cny_per_kwh=fuel_price(sc, bo.fuel),
                 ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[bo.fuel]).co2_kg_per_kwh,
-                max_kw=bo.existing_kw, existing_kw=bo.existing_kw))
+                max_kw=bo.existing_kw, existing_kw=bo.existing_kw, bus=bus))
     peak = max(float(heat.max()), year_peak_kw or 0.0)
-    if not out and peak > 0:
+    if not any(bo.serves is None for bo in sc.boilers) and peak > 0:
         out.append(S.Boiler(
             name="implied gas boiler", fuel="natural_gas", efficiency=IMPLIED_BOILER_EFFICIENCY,
             fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
