@@ -1,11 +1,16 @@
-r"""Heat bus: heat pumps (air or waste-heat source), direct waste-heat use, boilers of any
+r"""Heat buses: heat pumps (air or waste-heat source), direct waste-heat use, boilers of any
 fuel, thermal storage.
 
-Heat balance [kW]:
+Heat balance of each heat bus k [kW]: the network (``"heat"``: the buildings' heat and the
+process heat at or below its temperature, thermal stores, absorption chillers) and each
+process-heat bus hotter than it (``"heat:<name>"``, :class:`solvers.problem.ProcessHeatDemand`):
 
 .. math::
-    \sum_h Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,t} + \sum_b Q^{b}_t
-    + Q^{dis}_t - Q^{ch}_t - \sum_a Q^{abs,in}_{a,t} = D^{heat}_t
+    \sum_{h \in k} Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,k,t} + \sum_{b \in k} Q^{b}_t
+    + [k = net](Q^{dis}_t - Q^{ch}_t - \sum_a Q^{abs,in}_{a,t}) = D^{k}_t
+
+(:math:`h \in k`: the heat pumps and boilers whose ``bus`` is k; :math:`Q^{dir}_{s,k}` exists
+where source s is hot enough for bus k: ``direct_use`` for the network, ``direct_buses``.)
 
 Heat pump h with coefficient of performance :math:`COP_{h,t}`:
 
@@ -19,8 +24,11 @@ source; :math:`a_{h,t} \in [0, 1]` is the available capacity per kW of size,
 its cut-off temperature; 1 by default, which gives the plain :math:`Q \le S`).  Waste-heat source s, shared by direct use and the heat pumps drawing on it:
 
 .. math::
-    Q^{dir}_{s,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
-    Q^{dir}_{s,t} \le S^{hx}_s
+    \sum_k Q^{dir}_{s,k,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
+    \sum_k Q^{dir}_{s,k,t} \le S^{hx}_s
+
+(one exchanger per source carries its direct use on every bus; heat pumps on any bus share the
+source)
 
 Boiler b of any fuel (electric, natural gas, coal, oil, biomass):
 :math:`Q^{b}_t = \eta^{b} F^{b}_t \le S^{b}`, with :math:`F^b` drawn from the electricity
