@@ -208,6 +208,7 @@ def test_rule_controller_serves_each_bus_and_closes_the_balances():
     ds, stats = operate(park, RuleController(Forecaster({"load_kw": park.load_kw, "heat_kw": park.heat_kw}, 24,
                                                         ForecastSettings(perfect=True))))
     assert float(np.abs(ds["heat_balance_residual_kw"]).max()) < 1e-6
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
     assert float(ds["q_unserved_heat_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
     steam = ds["q_process_heat_demand_kw"].sel(process_heat="steam")
     own = (ds["q_boiler_kw"].sel(boiler=["steam gas", "steam eb"]).sum("boiler")
@@ -350,8 +351,8 @@ def _validate(tmp_path, text: str):
      "costs.fuel_prices_cny_per_kwh.coal"),
     ("peak_kw: 400,", "peak_kw: 400, annual_mwh: 100,", "process_heat.1", "give annual_mwh or peak_kw, not both"),
     ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}",
-     "  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}\n"
-     "  - {name: old steam boiler, fuel: coal, existing_kw: 400, serves: steam}",
+     ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}\n"
+      "  - {name: old steam boiler, fuel: coal, existing_kw: 400, serves: steam}"),
      "process_heat.1.existing_fuel", "supplied today by the declared boiler(s) ['old steam boiler']"),
 ])
 def test_bad_process_heat_input_is_named(tmp_path, old, new, path, message):

@@ -556,8 +556,9 @@ class Scenario(_Strict):
     waste_heat: list[WasteHeatSourceSpec] = Field(default_factory=list, description="Waste-heat sources.")
     heat_pumps: list[HeatPumpSpec] = Field(default_factory=list, description="Heat-pump candidates.")
     thermal_stores: list[ThermalStorageSpec] = Field(
-        default_factory=list, description="Thermal stores on the heat bus, existing and candidates, each with its "
-        "unique name and optionally its own cost.")
+        default_factory=list, description="Thermal stores on the heat network (not on the heat balance of a "
+        "process-heat demand hotter than the network), existing and candidates, each with its unique name and "
+        "optionally its own cost.")
     thermal_storage: ThermalStorageSpec | None = Field(
         None, description="One thermal store: shorthand for a one-element 'thermal_stores' list (moved there when "
         "the scenario is loaded; give one form, not both).")
