@@ -378,3 +378,24 @@ def test_steam_beyond_a_heat_pumps_reach_is_covered_by_the_implied_boiler(tmp_pa
     q = r.baseline.dispatch["q_boiler_kw"].sel(boiler="steam boiler")
     np.testing.assert_allclose(q, 400.0, rtol=1e-6)
     assert any("process heat 'steam' states no existing supply" in n for n in r.result.solver_notes)
+
+
+def test_pathway_load_growth_grows_process_heat(tmp_path):
+    """10 %/yr over 5 years (factor 1.1^5 = 1.61051): the steam's peak 400 -> 644.2 kW, the cooking
+    water's 1500 MWh/yr -> 2415.8 MWh/yr, beside the process load's 2000 -> 3221.0 MWh/yr."""
+    from twin.pathway.runner import base_energies, period_inputs
+    from twin.pathway.spec import PathwaySpec
+
+    sc0 = _loaded(tmp_path).scenario
+    spec = PathwaySpec(periods=[2025, 2030], load_growth_per_year=0.1)
+    ov, inputs = period_inputs(sc0, spec, {2030: (None, "scenario")}, {}, 2030, {})
+    f = 1.1 ** 5
+    assert inputs["load_factor"] == pytest.approx(f)
+    assert ov["process_heat[steam].peak_kw"] == pytest.approx(400.0 * f)
+    assert ov["process_heat[cooking water].annual_mwh"] == pytest.approx(1500.0 * f)
+    assert ov["process_loads[line].annual_mwh"] == pytest.approx(2000.0 * f)
+    t = pd.date_range("2025-01-01", periods=8760, freq="h")
+    prof = pd.DataFrame({"q": np.full(8760, 2.0)}, index=t).rename_axis("time").to_xarray()
+    prof["q_process_heat_demand_kw"] = (("process_heat", "time"), np.full((1, 8760), 2.0))
+    prof = prof.assign_coords(process_heat=["csv steam"])
+    assert base_energies(prof) == {"process_heat:csv steam": pytest.approx(17.52)}
