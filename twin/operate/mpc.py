@@ -199,11 +199,11 @@ class MPCController:
             out[self.comp_b[b["name"]]] = price * b["eta_d"]
         if park.thermal_stores:
             costs = []
-            for h in park.heat_pumps:
-                if h["kw"] > 0:
+            for h in park.heat_pumps:  # the network's sources (the stores are on the network)
+                if h["kw"] > 0 and h.get("bus", "heat") == "heat":
                     costs.append(price / float(np.mean(h["cop"][sl])))
             for b in park.boilers:
-                if b["kw"] > 0:
+                if b["kw"] > 0 and b.get("bus", "heat") == "heat":
                     fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
                     costs.append(fuel / b["eff"])
             if costs:
