@@ -298,10 +298,11 @@ def test_run_counts_process_heat_in_baseline_ledger_and_statistics(tmp_path):
     assert any(c.startswith("q_process_heat_demand_kw") for c in csv.columns)
 
 
-def test_scorecard_treats_process_heat_as_industrial():
-    """The civil share of heat (T/CSUS 66 alpha_h) is the civil buildings' heat over all heat
-    demand, process heat included: civil 100 MWh of 100 MWh buildings' + 300 MWh process heat
-    -> 0.25, so a quarter of the fuels is civil."""
+def test_heat_demand_of_the_statistics_includes_process_heat():
+    """The heat demand the ledger, the waste-heat share and the T/CSUS 66 civil heat share
+    (``alpha_h = civil_heat_kwh / q_heat_demand_kwh``, scorecard) divide by is the buildings' heat
+    plus the process heat: 25 + 75 kW over 4 h = 400 kWh, of which 300 kWh process heat. A civil
+    100 kWh is then a quarter of the heat, not all of it: process heat counts as industrial."""
     from twin.statistics import HEAT_DEMAND, annual_statistics, flow
 
     t = pd.date_range("2025-01-01", periods=4, freq="h")
@@ -312,8 +313,11 @@ def test_scorecard_treats_process_heat_as_industrial():
     assert st.energy_kwh["q_process_heat_demand_kwh"] == pytest.approx(300.0)
     assert float(flow(ds, HEAT_DEMAND).sum()) == pytest.approx(400.0)
     assert st.energy_mwh()["heat_demand"] == pytest.approx(0.4)
-    # alpha_h as the scorecard computes it from ParkInfo.civil_heat_kwh and the annual heat demand
-    assert 100.0 / st.energy_kwh["q_heat_demand_kwh"] == pytest.approx(0.25)
+    assert st.energy_mwh()["process_heat_demand"] == pytest.approx(0.3)
+    # without process heat nothing changes: the buildings' heat alone
+    st0 = annual_statistics(ds.drop_vars("q_process_heat_demand_kw"), 1.0)
+    assert st0.energy_kwh["q_heat_demand_kwh"] == pytest.approx(100.0)
+    assert "q_process_heat_demand_kwh" not in st0.present
 
 
 def test_implied_boiler_note_in_chinese():
