@@ -7,7 +7,8 @@ Bus balances, for each step t [kW]:
     - \sum_{j \in sink(b)} x_{j,t} = D_{b,t}
     \;(- u_{b,t} \text{ unmet, elastic model only})
 
-for the electricity, heat and cooling buses (:math:`\phi_{k,t} S_k`: output proportional to
+for the electricity, heat (the park's network) and cooling buses and each process-heat bus
+hotter than the network (``heat:<name>``, row ``balance_heat_<name>``) (:math:`\phi_{k,t} S_k`: output proportional to
 a size, e.g. PV availability); the objective is the total annualised
 cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital budget
 :math:`\sum \mathrm{capex} \le B`.
@@ -26,6 +27,20 @@ from solvers.problem import SizingProblem
 BLOCKS = (grid, pv, battery, ev, heat, cooling, carbon)
 
 BUS_UNITS = {"elec": "electric load", "heat": "heat demand", "cool": "cooling demand"}
+
+
+def bus_label(bus: str) -> str:
+    """What a bus's balance serves, for messages: ``heat demand``, ``process heat demand 'steam'``."""
+    if bus.startswith("heat:"):
+        return f"process heat demand '{bus.split(':', 1)[1]}'"
+    return BUS_UNITS[bus]
+
+
+def buses(ctx: ModelContext) -> list[str]:
+    """The buses of the model: electricity, the heat network, cooling, then each process-heat bus
+    (:func:`solvers.problem.process_heat_bus`) in the problem's order."""
+    hot = [d.bus for d in ctx.p.process_heat if d.bus.startswith("heat:")]
+    return ["elec", "heat", "cool", *dict.fromkeys(hot)]
 
 
 def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContext:
@@ -129,7 +144,7 @@ def _build(problem: SizingProblem, elastic: bool, m=None) -> ModelContext:
 
 def _balances(ctx: ModelContext) -> None:
     R = ctx.R
-    for bus in ("elec", "heat", "cool"):
+    for bus in buses(ctx):
         flows = ctx.bus.get(bus, [])
         size_terms = ctx.bus_size.get(bus, [])
         dem = ctx.bus_fixed.get(bus)
@@ -138,9 +153,9 @@ def _balances(ctx: ModelContext) -> None:
         if not flows and not size_terms and not ctx.elastic:
             from solvers.problem import InfeasibleError
 
-            label = f"unmet {BUS_UNITS[bus]} [kW]"
+            label = f"unmet {bus_label(bus)} [kW]"
             raise InfeasibleError(
-                f"sizing problem infeasible — unmet {BUS_UNITS[bus]}: short by up to "
+                f"sizing problem infeasible — unmet {bus_label(bus)}: short by up to "
                 f"{float(np.max(dem)):.6g} kW (no technology supplies this bus)",
                 {label: float(np.max(dem))})
         d = (dem if dem is not None else np.zeros(ctx.T)).tolist()
@@ -148,7 +163,7 @@ def _balances(ctx: ModelContext) -> None:
         series = [(v, k) for v, k in flows if isinstance(k, list)]
         unmet = None
         if ctx.elastic and bus != "elec":
-            unmet = ctx.slack_series(f"unmet {BUS_UNITS[bus]}", "kW", ctx.wdt)
+            unmet = ctx.slack_series(f"unmet {bus_label(bus)}", "kW", ctx.wdt)
 
         def rule(t, const=const, series=series, size_terms=size_terms, d=d, unmet=unmet):
             e = pyo.quicksum([k * v[t] for v, k in const] + [k[t] * v[t] for v, k in series]

@@ -285,6 +285,10 @@ class WasteHeatSource:
     """Recoverable heat available, length T [kW]."""
     direct_use: bool = True
     """Whether the heat is hot enough to feed the heat bus directly (via exchanger)."""
+    direct_buses: tuple[str, ...] = ()
+    """Process-heat buses (:attr:`ProcessHeatDemand.bus`, other than ``"heat"``) the heat is hot
+    enough to feed directly; its one exchanger (``max_hx_kw``) carries the direct use of all
+    buses, and its availability is shared by every user."""
     hx_cost: AssetCost = field(default_factory=AssetCost)
     """Cost per kW of direct-use heat exchanger."""
     max_hx_kw: float = size_bound("waste_heat_hx_kw", "max", default=float("inf"))
@@ -317,6 +321,9 @@ class HeatPump:
     """Upper bound on size [kW heat]."""
     existing_kw: float = 0.0
     """Already installed [kW heat]."""
+    bus: str = "heat"
+    """Heat bus it supplies: ``"heat"`` (the park's heat network) or a process-heat bus
+    (:attr:`ProcessHeatDemand.bus`)."""
 
 
 #: Fuels a boiler can burn (``"electric"`` draws on the electricity bus).
@@ -353,15 +360,18 @@ class Boiler:
     implied: bool = False
     """True for a boiler the translation assumed (no heat source declared), not one the
     scenario gave; said so in the outputs."""
+    bus: str = "heat"
+    """Heat bus it supplies: ``"heat"`` (the park's heat network) or a process-heat bus
+    (:attr:`ProcessHeatDemand.bus`)."""
 
 
 def ElectricBoiler(efficiency: float = 0.99, cost: AssetCost | None = None,  # noqa: N802
                    max_kw: float = float("inf"), existing_kw: float = 0.0, *,
-                   min_kw: float = 0.0, name: str = "electric_boiler") -> Boiler:
+                   min_kw: float = 0.0, name: str = "electric_boiler", bus: str = "heat") -> Boiler:
     """An electric :class:`Boiler` (shorthand)."""
     return Boiler(name=name, fuel="electric", efficiency=efficiency,
                   cost=cost or AssetCost(), min_kw=min_kw, max_kw=max_kw,
-                  existing_kw=existing_kw)
+                  existing_kw=existing_kw, bus=bus)
 
 
 def GasBoiler(efficiency: float = 0.92, fuel_price_cny_per_kwh: float = 0.0,  # noqa: N802
@@ -373,6 +383,35 @@ def GasBoiler(efficiency: float = 0.92, fuel_price_cny_per_kwh: float = 0.0,  # 
                   fuel_price_cny_per_kwh=fuel_price_cny_per_kwh,
                   ef_fuel_kgco2_per_kwh=ef_fuel_kgco2_per_kwh, cost=cost or AssetCost(),
                   min_kw=min_kw, max_kw=max_kw, existing_kw=existing_kw)
+
+
+#: The park's heat network (the bus of the buildings' heat, thermal stores and absorption chillers).
+HEAT_BUS = "heat"
+
+
+def process_heat_bus(name: str) -> str:
+    """Name of the own heat bus of a process-heat demand hotter than the heat network."""
+    return f"heat:{name}"
+
+
+@dataclass
+class ProcessHeatDemand:
+    """A process-heat demand (hot water or steam for production) on a heat bus.
+
+    At or below the heat network's supply temperature it joins the network (``bus="heat"``);
+    hotter, it has its own bus (:func:`process_heat_bus`), served only by the heat pumps and
+    boilers that supply that bus and by waste heat hot enough for it
+    (:attr:`WasteHeatSource.direct_buses`).
+    """
+
+    name: str
+    """Demand name (coordinate of the ``process_heat`` dimension)."""
+    demand_kw: np.ndarray = hourly("kW")
+    """Heat demand, length T [kW]."""
+    temperature_c: float = 60.0
+    """Temperature the process needs [°C] (informative in the model: the bus carries it)."""
+    bus: str = HEAT_BUS
+    """``"heat"`` (joins the network) or its own bus :func:`process_heat_bus`."""
 
 
 @dataclass
@@ -618,7 +657,9 @@ class SizingProblem:
     batteries: list[Battery] = field(default_factory=list)
     """Batteries (existing and candidates), each with its own costs and efficiencies."""
     heat_demand_kw: np.ndarray | None = hourly("kW", default=None)
-    """Heat demand on the heat bus, length T [kW]."""
+    """Buildings' heat demand on the heat bus (the network), length T [kW]."""
+    process_heat: list[ProcessHeatDemand] = field(default_factory=list)
+    """Process-heat demands, each on the network or on its own bus."""
     waste_heat: list[WasteHeatSource] = field(default_factory=list)
     """Waste-heat sources."""
     heat_pumps: list[HeatPump] = field(default_factory=list)
@@ -703,6 +744,18 @@ class SizingProblem:
             chk(f"pv[{a.name}].ac_per_kwp", a.ac_per_kwp)
         chk("heat_demand_kw", self.heat_demand_kw)
         chk("cooling_demand_kw", self.cooling_demand_kw)
+        buses = {HEAT_BUS} | {d.bus for d in self.process_heat}
+        for d in self.process_heat:
+            chk(f"process_heat[{d.name}].demand_kw", d.demand_kw)
+        for kind, items in (("heat pump", self.heat_pumps), ("boiler", self.boilers)):
+            for x in items:
+                if x.bus not in buses:
+                    raise ValueError(f"{kind} {x.name!r} supplies bus {x.bus!r}, which no process-heat "
+                                     f"demand has (buses: {sorted(buses)})")
+        for w in self.waste_heat:
+            bad = sorted(set(w.direct_buses) - buses)
+            if bad:
+                raise ValueError(f"waste heat {w.name!r}: direct_buses {bad} are not heat buses")
         names = {w.name for w in self.waste_heat}
         for w in self.waste_heat:
             chk(f"waste_heat[{w.name}].available_kw", w.available_kw)
@@ -751,7 +804,8 @@ class SizingProblem:
         for group, items in (("pv", self.pv), ("heat_pumps", self.heat_pumps),
                              ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets),
                              ("boilers", self.boilers), ("chillers", self.chillers),
-                             ("batteries", self.batteries), ("thermal_stores", self.thermal_stores)):
+                             ("batteries", self.batteries), ("thermal_stores", self.thermal_stores),
+                             ("process_heat", self.process_heat)):
             nm = [i.name for i in items]
             if len(set(nm)) != len(nm):
                 raise ValueError(f"duplicate names in {group}: {nm}")

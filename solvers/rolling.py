@@ -191,6 +191,9 @@ class RollingWindow:
         self._penalty = float(state_penalty)
         self._margin_rows = bool(peak_margin_rows)
         self._balance_sign_cache = {}
+        # each process-heat bus of its own has a balance row (and lost load) too
+        self.BUSES = {**RollingWindow.BUSES, **{d.bus: re.sub(r"\W", "_", f"balance_{d.bus}")
+                                                for d in problem.process_heat if d.bus != "heat"}}
         T = problem.n_steps
         H = int(min(max(horizon, 1), T))
         self.T, self.H = T, H
@@ -474,7 +477,7 @@ class RollingWindow:
             return 1.0 if a > 0 else -1.0
         # heat/cool: the sign of a producer's column on the row
         producers = (("q_boiler", "q_heat_pump", "q_waste_heat_direct", "q_tes_discharge")
-                     if rname == "balance_heat" else ("q_chiller",))
+                     if rname.startswith("balance_heat") else ("q_chiller",))
         lo, hi = A.indptr[i], A.indptr[i + 1]
         for j, a in zip(A.indices[lo:hi], A.data[lo:hi]):
             name = self.cm.columns[j].parent_component().name
@@ -505,7 +508,8 @@ class RollingWindow:
         return out
 
     def has_bus(self, bus: str) -> bool:
-        """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``)."""
+        """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``, a
+        process-heat bus ``heat:<name>``)."""
         return self.BUSES[bus] in self._wrow
 
     def _self_check(self) -> None:

@@ -265,3 +265,31 @@ def test_shown_agrees_reads_the_digits_shown():
     assert shown_agrees("0.641", 0.6414) and not shown_agrees("0.641", 0.6416)
     assert shown_agrees("0", 1e-7) and not shown_agrees("0", 0.5) and not shown_agrees("n/a", 0.0)
     assert shown_agrees("−1,230", -1234.0)
+
+
+def test_process_heat_week_agrees_everywhere(tmp_path):
+    """A park with process heat (the Suzhou example's process_heat variant: cleaning water on the
+    network, drying steam on its own bus): every figure above agrees, and so do the heat demand,
+    its process part and the baseline's gas in the ledger, summary.json, the report's energy
+    table and twin compare."""
+    from twin.report_text import label
+
+    r = _run_and_check(ROOT / "scenarios" / "manufacturing_suzhou.yaml", tmp_path, hours=168,
+                       variant="process_heat")
+    led, base = r.ledger.planned.annual, r.ledger.baseline.annual
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    rows = table_rows((tmp_path / "run" / "report.html").read_text(encoding="utf-8"))
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    en = summary["energy_mwh"]
+    assert en["process_heat_demand"] > 0 and en["heat_demand"] > en["process_heat_demand"]
+    for skey, lkey in (("heat_demand", "q_heat_demand_kwh"), ("process_heat_demand", "q_process_heat_demand_kwh"),
+                       ("waste_heat_direct", "q_waste_heat_direct_kwh")):
+        assert close(en[skey], led[lkey] / 1000.0), skey
+        row = find_row(rows, label(skey, "en", "energy"), "MWh")
+        assert shown_agrees(row[2], en[skey]), (skey, row)
+    for ckey, lkey in (("heat_demand", "q_heat_demand_kwh"), ("process_heat_demand", "q_process_heat_demand_kwh")):
+        assert close(float(table.loc[ckey, table.columns[-1]]), led[lkey] / 1000.0), ckey
+    # today's gas boilers burn for the steam too: fuel = heat / 0.92 on both buses
+    gas = summary["baseline_energy_mwh"]["gas_fuel"]
+    assert close(gas, base["fuel_natural_gas_kwh"] / 1000.0)
+    assert close(gas, summary["baseline_energy_mwh"]["heat_demand"] / 0.92, rel=1e-6)

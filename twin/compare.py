@@ -105,6 +105,17 @@ def _mwh(key: str) -> Callable[[dict, dict], Any]:
     return get
 
 
+def _nonzero_mwh(key: str) -> Callable[[dict, dict], Any]:
+    """The ledger's planned annual ``key`` [kWh/yr] in MWh/yr; None where it is 0 (a park without
+    that flow leaves the row out)."""
+    get = _mwh(key)
+
+    def nonzero(s, extra):
+        v = get(s, extra)
+        return None if not v else v
+    return nonzero
+
+
 def _pv_share(s: dict):
     from twin.results.summary import pv_share
 
@@ -394,6 +405,12 @@ METRICS: tuple[Metric, ...] = (
            section="energy"),
     Metric("energy_tce", "Total energy consumption", "综合能源消费量", "tce/yr", _planned("tce_total_tce"),
            section="energy"),
+    Metric("heat_demand", "Heat demand (buildings and process heat)", "热需求（建筑与工艺用热）", "MWh/yr",
+           _nonzero_mwh("q_heat_demand_kwh"), section="energy"),
+    Metric("process_heat_demand", "of which process heat (hot water, steam)", "其中工艺用热（热水、蒸汽）", "MWh/yr",
+           _nonzero_mwh("q_process_heat_demand_kwh"), section="energy"),
+    Metric("waste_heat_used", "Waste heat used (direct and by heat pumps)", "余热利用量（直接利用与热泵取热）", "MWh/yr",
+           _nonzero_mwh("q_waste_heat_used_kwh"), better="higher", section="energy"),
     Metric("heat_pump_scop", "Heat pumps' seasonal COP (heat delivered / electricity used)",
            "热泵季节性能系数 SCOP（供热量/用电量）", "kWh/kWh", _g("heat_pumps", "scop"), better="higher",
            section="energy"),

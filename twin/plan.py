@@ -141,6 +141,9 @@ def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
     out = prof.isel(time=slice(0, hours))
     out.attrs = {**prof.attrs, "year_peak_heat_kw": float(heat.max()) if heat is not None else 0.0,
                  "year_peak_cooling_kw": float(cool.max()) if cool is not None else 0.0}
+    if "q_process_heat_demand_kw" in prof:
+        out.attrs["year_peak_process_heat_kw"] = [
+            float(x) for x in prof["q_process_heat_demand_kw"].max("time").to_numpy()]
     return out
 
 
@@ -180,7 +183,8 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
 
     Electric boilers are sized between ``min_kw`` and ``max_kw`` at ``costs.electric_boiler``;
     fuel-fired boilers are existing plant (the schema refuses new fuel-fired capacity).
-    Only when the central heat bus has demand and no boiler is declared, an existing gas
+    Each boiler supplies the bus of what it ``serves`` (:func:`heat_bus_of`). Only when the
+    central heat bus has demand and no boiler serving the network is declared, an existing gas
     boiler covering the peak is implied (``Boiler.implied``; said so in the outputs): the
     year's peak ``year_peak_kw`` [kW] where given (a short horizon), else the horizon's.
     """
@@ -189,25 +193,83 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
 
     out = []
     for bo in sc.boilers:
+        bus = heat_bus_of(sc, bo.serves)
         if bo.fuel == "electric":
             out.append(S.Boiler(
                 name=bo.name, fuel="electric", efficiency=bo.efficiency, cost=_cost(sc.costs.electric_boiler),
                 min_kw=0.0 if baseline else bo.min_kw, max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
-                existing_kw=bo.existing_kw))
+                existing_kw=bo.existing_kw, bus=bus))
         else:
             out.append(S.Boiler(
                 name=bo.name, fuel=bo.fuel, efficiency=bo.efficiency,
                 fuel_price_cny_per_kwh=fuel_price(sc, bo.fuel),
                 ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[bo.fuel]).co2_kg_per_kwh,
-                max_kw=bo.existing_kw, existing_kw=bo.existing_kw))
+                max_kw=bo.existing_kw, existing_kw=bo.existing_kw, bus=bus))
     peak = max(float(heat.max()), year_peak_kw or 0.0)
-    if not out and peak > 0:
+    if not any(bo.serves is None for bo in sc.boilers) and peak > 0:
         out.append(S.Boiler(
             name="implied gas boiler", fuel="natural_gas", efficiency=IMPLIED_BOILER_EFFICIENCY,
             fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
             ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").co2_kg_per_kwh,
             max_kw=peak, existing_kw=peak, implied=True))
     return out
+
+
+def heat_bus_of(sc: Scenario, serves: str | None) -> str:
+    """The heat bus a boiler or heat pump serving ``serves`` supplies: the network (``"heat"``) for
+    None or a process-heat demand at or below ``heat_supply_temperature_c``, else that demand's own
+    bus (:func:`solvers.problem.process_heat_bus`)."""
+    from solvers.problem import HEAT_BUS, process_heat_bus
+
+    if serves is None:
+        return HEAT_BUS
+    d = next(d for d in sc.process_heat if d.name == serves)
+    return HEAT_BUS if d.temperature_c <= sc.heat_supply_temperature_c else process_heat_bus(d.name)
+
+
+def declared_supply(sc: Scenario, name: str) -> list:
+    """The declared boilers with existing capacity that serve process heat ``name``: where there are
+    any, they are its existing supply (and its ``existing_fuel`` is not used)."""
+    return [b for b in sc.boilers if b.serves == name and b.existing_kw > 0]
+
+
+def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[list, list, list[str]]:
+    """The process-heat demands, the boilers of their existing supply and the notes on them.
+
+    Returns ``(demands, boilers, notes)``: a :class:`solvers.ProcessHeatDemand` per
+    ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand without a declared
+    existing boiler serving it (:func:`declared_supply`), an existing boiler of its ``existing_fuel`` (natural gas, implied, when not given) at its
+    efficiency, covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon).
+    """
+    import solvers as S
+    from twin.ledger.fuels import fuel_factor
+
+    if not sc.process_heat:
+        return [], [], []
+    q = prof["q_process_heat_demand_kw"]
+    peaks = prof.attrs.get("year_peak_process_heat_kw")
+    demands, boilers, notes = [], [], []
+    for i, d in enumerate(sc.process_heat):
+        kw = q.sel(process_heat=d.name).to_numpy().astype(float)
+        demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c,
+                                           bus=heat_bus_of(sc, d.name)))
+        if declared_supply(sc, d.name):
+            continue
+        peak = max(float(kw.max()) if kw.size else 0.0, float(peaks[i]) if peaks else 0.0)
+        if peak <= 0:
+            continue
+        fuel, eff = d.supply_fuel, d.supply_efficiency
+        fired = fuel != "electric"
+        boilers.append(S.Boiler(
+            name=f"{d.name} boiler", fuel=fuel, efficiency=eff,
+            fuel_price_cny_per_kwh=fuel_price(sc, fuel) if fired else 0.0,
+            ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[fuel]).co2_kg_per_kwh if fired else 0.0,
+            max_kw=peak, existing_kw=peak, implied=d.existing_fuel is None, bus=heat_bus_of(sc, d.name)))
+        if d.existing_fuel is None:
+            notes.append(f"boiler '{d.name} boiler' ({peak:,.0f} kW, natural gas, efficiency {eff:.2f}) is implied: "
+                         f"process heat '{d.name}' states no existing supply (existing_fuel) and no boiler serves it, "
+                         "so its existing plant is taken to be a gas boiler covering its peak")
+    return demands, boilers, notes
 
 
 def thermal_stores_of(sc: Scenario, baseline: bool) -> list:
@@ -321,15 +383,19 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
 
     heat, cool = central_demands(prof)
     waste, hps, boilers, tes = [], [], [], []
-    if heat is not None or sc.heat_pumps or sc.waste_heat:
+    process, process_boilers, process_notes = process_heat_of(sc, prof, baseline)
+    if heat is not None or sc.heat_pumps or sc.waste_heat or process:
         from twin.components.heat import direct_use_possible
 
         heat = np.zeros(T) if heat is None else heat
+        hot = [d for d in process if d.bus != "heat"]
         for i, w in enumerate(sc.waste_heat):
             avail = prof["q_waste_heat_available_kw"].sel(waste_heat=w.name).to_numpy()
             waste.append(S.WasteHeatSource(
                 name=w.name, available_kw=avail,
                 direct_use=bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c)),
+                # a process-heat bus of its own only where the source is hot enough for its temperature
+                direct_buses=tuple(d.bus for d in hot if direct_use_possible(w.temperature_c, d.temperature_c)),
                 hx_cost=_cost(sc.costs.waste_heat_exchanger),
                 max_hx_kw=0.0 if baseline else float("inf")))
         for hp in sc.heat_pumps:
@@ -338,8 +404,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 avail=_capacity_factor(prof, hp.name),
                 source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
-                existing_kw=hp.existing_kw))
-        boilers = boilers_of(sc, heat, baseline, _year_peak(prof, "year_peak_heat_kw", heat))
+                existing_kw=hp.existing_kw, bus=heat_bus_of(sc, hp.serves)))
+        boilers = boilers_of(sc, heat, baseline, _year_peak(prof, "year_peak_heat_kw", heat)) + process_boilers
         tes = thermal_stores_of(sc, baseline)
     # the park's chillers stand in a winter quick look too (existing plant, idle there)
     chillers = (chillers_of(sc, prof, cool, baseline) if cool is not None
@@ -378,7 +444,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     )
     notes = [f"boiler '{b.name}' ({b.existing_kw:,.0f} kW, natural gas) is implied: the central heat demand has "
              "no declared boiler, so the existing plant is taken to be a gas boiler covering the peak"
-             for b in boilers if b.implied]
+             for b in boilers if b.implied
+             and all(b is not x for x in process_boilers)]
+    notes += process_notes
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied]
@@ -416,7 +484,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         # a shorter horizon stands for the whole year (quick looks): each step weighs 8760/T
         weights=None if T >= 8760 else np.full(T, 8760.0 / T), batteries=batteries,
         heat_demand_kw=heat if (heat is not None and (hps or waste or boilers)) else None,
-        waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_stores=tes,
+        process_heat=process, waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_stores=tes,
         cooling_demand_kw=cool if chillers else None, chillers=chillers,
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
         heat_import_kw=heat_import,

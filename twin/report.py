@@ -221,7 +221,7 @@ ELEC_USES = ("p_load_kw", "p_ev_charge_kw", "p_heat_pump_kw", "p_electric_boiler
 HEAT_SUPPLY = ("q_heat_pump_kw", "q_waste_heat_direct_kw", "q_electric_boiler_kw", "q_gas_boiler_kw",
                "q_coal_boiler_kw", "q_oil_boiler_kw", "q_biomass_boiler_kw",
                "q_heat_import_kw", "q_tes_discharge_kw")
-HEAT_USES = ("q_heat_demand_kw", "q_tes_charge_kw", "q_absorption_heat_kw")
+HEAT_USES = ("q_heat_demand_kw", "q_process_heat_demand_kw", "q_tes_charge_kw", "q_absorption_heat_kw")
 
 
 def fig_monthly_balance(ds: xr.Dataset, lang: str):
@@ -230,8 +230,9 @@ def fig_monthly_balance(ds: xr.Dataset, lang: str):
 
 
 def fig_monthly_heat(ds: xr.Dataset, lang: str):
-    """Monthly heat-bus balance [MWh] when the park has a heat bus (``q_heat_demand_kw``), else None."""
-    if "q_heat_demand_kw" not in ds or float(np.abs(ds["q_heat_demand_kw"]).sum()) <= 0:
+    """Monthly heat balance of all heat buses [MWh] (the network and the process-heat buses) when the park
+    has heat demand (``q_heat_demand_kw``, ``q_process_heat_demand_kw``), else None."""
+    if not any(v in ds and float(np.abs(ds[v]).sum()) > 0 for v in ("q_heat_demand_kw", "q_process_heat_demand_kw")):
         return None
     return _bus_balance(ds, HEAT_SUPPLY, HEAT_USES, _t("monthly_heat", lang), lang)
 

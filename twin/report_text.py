@@ -1566,3 +1566,18 @@ TEXT.update({
     "no_heating": ("无供暖", "not heated"),
     "no_cooling": ("无供冷", "not cooled"),
 })
+# ----------------------------------------------------------------------------- process heat
+VAR_LABELS.update({"q_process_heat_demand_kw": ("工艺热需求", "Process heat demand")})
+# the process heat's row right after the heat demand it is part of
+_energy = list(ENERGY_LABELS.items())
+_at = next(i for i, (k, _) in enumerate(_energy) if k == "heat_demand") + 1
+_energy[_at:_at] = [("process_heat_demand", ("其中工艺用热", "of which process heat"))]
+ENERGY_LABELS.clear()
+ENERGY_LABELS.update(_energy)
+PATTERNS.extend([
+    (r"^boiler '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, natural gas, efficiency (?P<e>[\d.]+)\) is implied: process heat "
+     r"'(?P<d>.+)' states no existing supply \(existing_fuel\) and no boiler serves it, so its existing plant is "
+     r"taken to be a gas boiler covering its peak$",
+     "锅炉“<data>{n}</data>”（{kw} kW，天然气，效率 {e}）为推定：工艺用热“<data>{d}</data>”未说明现有供热"
+     "（existing_fuel），也没有锅炉为其供热，按覆盖其峰值的现有燃气锅炉计"),
+])

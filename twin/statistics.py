@@ -50,6 +50,10 @@ class Flow:
     summary_key: str
 
 
+#: The park's whole heat demand [kW]: the buildings' heat on the network and every process-heat
+#: demand (a ``+`` joins dispatch variables whose sum is the flow, :func:`flow`).
+HEAT_DEMAND = "q_heat_demand_kw+q_process_heat_demand_kw"
+
 #: Every hourly flow with an annual energy, in the order of summary.json's ``energy_mwh``.
 FLOWS: tuple[Flow, ...] = (
     Flow("e_grid_import_kwh", "p_grid_import_kw", "grid_import"),
@@ -75,7 +79,9 @@ FLOWS: tuple[Flow, ...] = (
     Flow("q_heat_import_kwh", "q_heat_import_kw", "heat_import"),
     Flow("q_tes_charge_kwh", "q_tes_charge_kw", "thermal_storage_charge"),
     Flow("q_tes_discharge_kwh", "q_tes_discharge_kw", "thermal_storage_discharge"),
-    Flow("q_heat_demand_kwh", "q_heat_demand_kw", "heat_demand"),
+    # all heat demand: the buildings' (heat network) and the process heat (network and own buses)
+    Flow("q_heat_demand_kwh", HEAT_DEMAND, "heat_demand"),
+    Flow("q_process_heat_demand_kwh", "q_process_heat_demand_kw", "process_heat_demand"),
     Flow("q_cooling_demand_kwh", "q_cooling_demand_kw", "cooling_demand"),
     Flow("e_chiller_kwh", "p_chiller_kw", "chiller_electricity"),
     Flow("q_chiller_kwh", "q_chiller_kw", "chiller_cooling"),
@@ -93,8 +99,12 @@ def flow(ds: xr.Dataset, name: str) -> xr.DataArray:
     ds : xarray.Dataset
         Dispatch with dimension ``time``.
     name : str
-        Variable name from the architecture contract (e.g. ``p_pv_kw``).
+        Variable name from the architecture contract (e.g. ``p_pv_kw``), or names joined by ``+``
+        for their sum (:data:`HEAT_DEMAND`).
     """
+    if "+" in name:
+        parts = [flow(ds, n) for n in name.split("+")]
+        return sum(parts[1:], parts[0]).rename(name)
     if name not in ds:
         return xr.zeros_like(ds["time"], dtype=float).rename(name)
     da = ds[name].astype(float)
@@ -309,7 +319,7 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
     present = set()
     for f in FLOWS:
         e[f.key] = annual_energy_kwh(flow(ds, f.var), w)
-        if f.var in ds:
+        if any(v in ds for v in f.var.split("+")):
             present.add(f.key)
     origin = electricity_origin_kw(ds)
     pv_self, pv_exp = origin["p_pv_self_consumed_kw"], origin["p_pv_exported_kw"]
@@ -364,7 +374,7 @@ def heat_pump_performance(ds: xr.Dataset, w: xr.DataArray) -> dict:
     if "q_heat_pump_kw" not in ds or "heat_pump" not in ds["q_heat_pump_kw"].dims:
         return {}
     q, p = ds["q_heat_pump_kw"].astype(float), flow_like(ds, "p_heat_pump_kw", ds["q_heat_pump_kw"])
-    demand = flow(ds, "q_heat_demand_kw")
+    demand = flow(ds, HEAT_DEMAND)
     heating = (demand > 1e-9).astype(float) * w
     heating_h = float(heating.sum())
     cap = ds.get("heat_pump_capacity_factor")

@@ -1,11 +1,16 @@
-r"""Heat bus: heat pumps (air or waste-heat source), direct waste-heat use, boilers of any
+r"""Heat buses: heat pumps (air or waste-heat source), direct waste-heat use, boilers of any
 fuel, thermal storage.
 
-Heat balance [kW]:
+Heat balance of each heat bus k [kW]: the network (``"heat"``: the buildings' heat and the
+process heat at or below its temperature, thermal stores, absorption chillers) and each
+process-heat bus hotter than it (``"heat:<name>"``, :class:`solvers.problem.ProcessHeatDemand`):
 
 .. math::
-    \sum_h Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,t} + \sum_b Q^{b}_t
-    + Q^{dis}_t - Q^{ch}_t - \sum_a Q^{abs,in}_{a,t} = D^{heat}_t
+    \sum_{h \in k} Q^{hp}_{h,t} + \sum_s Q^{dir}_{s,k,t} + \sum_{b \in k} Q^{b}_t
+    + [k = net](Q^{dis}_t - Q^{ch}_t - \sum_a Q^{abs,in}_{a,t}) = D^{k}_t
+
+(:math:`h \in k`: the heat pumps and boilers whose ``bus`` is k; :math:`Q^{dir}_{s,k}` exists
+where source s is hot enough for bus k: ``direct_use`` for the network, ``direct_buses``.)
 
 Heat pump h with coefficient of performance :math:`COP_{h,t}`:
 
@@ -19,8 +24,11 @@ source; :math:`a_{h,t} \in [0, 1]` is the available capacity per kW of size,
 its cut-off temperature; 1 by default, which gives the plain :math:`Q \le S`).  Waste-heat source s, shared by direct use and the heat pumps drawing on it:
 
 .. math::
-    Q^{dir}_{s,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
-    Q^{dir}_{s,t} \le S^{hx}_s
+    \sum_k Q^{dir}_{s,k,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
+    \sum_k Q^{dir}_{s,k,t} \le S^{hx}_s
+
+(one exchanger per source carries its direct use on every bus; heat pumps on any bus share the
+source)
 
 Boiler b of any fuel (electric, natural gas, coal, oil, biomass):
 :math:`Q^{b}_t = \eta^{b} F^{b}_t \le S^{b}`, with :math:`F^b` drawn from the electricity
@@ -52,89 +60,141 @@ import pyomo.environ as pyo
 
 from solvers.blocks import storage
 from solvers.blocks.base import DispatchVar, ModelContext
+from solvers.problem import HEAT_BUS
 
 
 def add(ctx: ModelContext) -> None:
     p = ctx.p
-    T, R = ctx.T, ctx.R
-    has_demand = p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0)
+    has_demand = ((p.heat_demand_kw is not None and np.any(np.asarray(p.heat_demand_kw) > 0))
+                  or any(np.any(np.asarray(d.demand_kw) > 0) for d in p.process_heat))
     if not (has_demand or p.heat_pumps or p.boilers or p.thermal_stores):
         return
-    demand = np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
-    ctx.add_fixed_demand("heat", demand)
-    ctx.dispatch.append(DispatchVar("q_heat_demand_kw", "kW", "Heat demand", fixed=demand))
+    _demands(ctx, p)
     # consumers of each waste-heat source: (var, heat drawn per unit of the var)
     draw: dict[str, list] = {w.name: [] for w in p.waste_heat}
-
     if p.heat_pumps:
-        names = [h.name for h in p.heat_pumps]
-        q = []
-        inv = np.array([1.0 / np.asarray(h.cop, float) * np.ones(T) for h in p.heat_pumps])
-        avail = np.array([np.asarray(h.avail, float) * np.ones(T) for h in p.heat_pumps])
-        src = np.array([h.source is not None for h in p.heat_pumps])
-        for i, h in enumerate(p.heat_pumps):
-            S = ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw, hi=h.max_kw,
-                             existing=h.existing_kw)
-            qi = ctx.var(f"q_heat_pump_{h.name}", lb=0.0)
-            ctx.cap_rows(f"heat_pump_max_{h.name}", qi, S, avail[i])
-            ctx.add_flow("heat", +1, qi)
-            ctx.add_flow("elec", -1, qi, inv[i])
-            if h.source is not None:
-                draw[h.source].append((qi, 1.0 - inv[i]))
-            q.append(qi)
-
-        def q_out(sol):
-            return np.array([sol.var(v) for v in q])
-
-        ctx.dispatch += [
-            DispatchVar("q_heat_pump_kw", "kW", "Heat pump heat output", "heat_pump", names,
-                        fn=q_out),
-            DispatchVar("p_heat_pump_kw", "kW", "Heat pump electricity input", "heat_pump",
-                        names, fn=lambda sol: q_out(sol) * inv),
-            DispatchVar("q_waste_heat_source_kw", "kW",
-                        "Heat drawn by the heat pump from a waste-heat source", "heat_pump",
-                        names, fn=lambda sol: q_out(sol) * (1.0 - inv) * src[:, None]),
-            DispatchVar("heat_pump_capacity_factor", "1",
-                        "Available heat output of the heat pump per kW of size (0 below its "
-                        "cut-off temperature)", "heat_pump", names, fixed=avail),
-        ]
-
+        _heat_pumps(ctx, p.heat_pumps, draw)
     if p.waste_heat:
-        wnames = [w.name for w in p.waste_heat]
-        direct = [None] * len(wnames)
-        for i, w in enumerate(p.waste_heat):
-            avail = np.asarray(w.available_kw, float).clip(min=0) * np.ones(T)
-            if w.direct_use:
-                hx = ctx.add_size("waste_heat_hx_kw", w.name, "kW", w.hx_cost, hi=w.max_hx_kw)
-                if not (hx.fixed and hx.existing == 0):
-                    c = ctx.var(f"q_waste_heat_direct_{w.name}", lb=0.0)
-                    ctx.cap_rows(f"waste_heat_hx_max_{w.name}", c, hx)
-                    ctx.add_flow("heat", +1, c)
-                    direct[i] = c
-                    draw[w.name].append((c, np.ones(T)))
-            users = draw[w.name]
-            if len(users) == 1:  # a single consumer: availability is a variable bound
-                c, k = users[0]
-                ub = np.where(k > 0, avail / np.where(k > 0, k, 1.0), np.inf)
-                ctx.set_bounds(c, ub=np.minimum(ctx.upper(c), ub))
-            elif users:
-                kl = [(c, np.asarray(k, float).tolist()) for c, k in users]
-                al = avail.tolist()
-                ctx.rows(f"waste_heat_available_{w.name}", R,
-                         lambda t, kl=kl, al=al: sum(k[t] * c[t] for c, k in kl) <= al[t])
-
-        def q_direct(sol):
-            return np.array([np.zeros(T) if c is None else sol.var(c) for c in direct])
-
-        ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
-                                        "Waste heat used directly", "waste_heat", wnames,
-                                        fn=q_direct))
-
+        _waste_heat(ctx, p.waste_heat, draw)
     if p.boilers:
         _boilers(ctx, p.boilers)
-
     if p.thermal_stores:
         _thermal_stores(ctx, p.thermal_stores)
+
+
+def bus_demands(p) -> dict[str, np.ndarray]:
+    """Fixed heat demand of every heat bus [kW]: the network (``"heat"``: the buildings' heat and
+    the process heat at or below the network's temperature) first, then each process-heat bus."""
+    T = p.n_steps
+    out = {HEAT_BUS: np.zeros(T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float).copy()}
+    for d in p.process_heat:
+        out[d.bus] = out.get(d.bus, np.zeros(T)) + np.asarray(d.demand_kw, float)
+    return out
+
+
+def _demands(ctx: ModelContext, p) -> None:
+    """The fixed demand of each heat bus (:func:`bus_demands`); dispatch outputs of the buildings'
+    heat demand and of each process-heat demand."""
+    for bus, demand in bus_demands(p).items():
+        ctx.add_fixed_demand(bus, demand)
+    building = np.zeros(ctx.T) if p.heat_demand_kw is None else np.asarray(p.heat_demand_kw, float)
+    ctx.dispatch.append(DispatchVar("q_heat_demand_kw", "kW", "Heat demand of the buildings (heat network)",
+                                    fixed=building))
+    if p.process_heat:
+        ctx.dispatch.append(DispatchVar(
+            "q_process_heat_demand_kw", "kW", "Process heat demand (hot water or steam for production)",
+            "process_heat", [d.name for d in p.process_heat],
+            fixed=np.array([np.asarray(d.demand_kw, float) for d in p.process_heat]),
+            extra_coords={"process_heat_temperature_c": [float(d.temperature_c) for d in p.process_heat],
+                          "process_heat_bus": [d.bus for d in p.process_heat]}))
+
+
+def _heat_pumps(ctx: ModelContext, pumps, draw: dict) -> None:
+    """Heat pumps, each on its bus (``HeatPump.bus``); the heat drawn from a waste-heat source is
+    registered in ``draw`` for the source's availability row."""
+    T = ctx.T
+    names = [h.name for h in pumps]
+    q = []
+    inv = np.array([1.0 / np.asarray(h.cop, float) * np.ones(T) for h in pumps])
+    avail = np.array([np.asarray(h.avail, float) * np.ones(T) for h in pumps])
+    src = np.array([h.source is not None for h in pumps])
+    for i, h in enumerate(pumps):
+        S = ctx.add_size("heat_pump_kw", h.name, "kW", h.cost, lo=h.min_kw, hi=h.max_kw,
+                         existing=h.existing_kw)
+        qi = ctx.var(f"q_heat_pump_{h.name}", lb=0.0)
+        ctx.cap_rows(f"heat_pump_max_{h.name}", qi, S, avail[i])
+        ctx.add_flow(h.bus, +1, qi)
+        ctx.add_flow("elec", -1, qi, inv[i])
+        if h.source is not None:
+            draw[h.source].append((qi, 1.0 - inv[i]))
+        q.append(qi)
+
+    def q_out(sol):
+        return np.array([sol.var(v) for v in q])
+
+    ctx.dispatch += [
+        DispatchVar("q_heat_pump_kw", "kW", "Heat pump heat output", "heat_pump", names,
+                    fn=q_out),
+        DispatchVar("p_heat_pump_kw", "kW", "Heat pump electricity input", "heat_pump",
+                    names, fn=lambda sol: q_out(sol) * inv),
+        DispatchVar("q_waste_heat_source_kw", "kW",
+                    "Heat drawn by the heat pump from a waste-heat source", "heat_pump",
+                    names, fn=lambda sol: q_out(sol) * (1.0 - inv) * src[:, None]),
+        DispatchVar("heat_pump_capacity_factor", "1",
+                    "Available heat output of the heat pump per kW of size (0 below its "
+                    "cut-off temperature)", "heat_pump", names, fixed=avail),
+    ]
+
+
+def direct_column(source: str, bus: str) -> str:
+    """Name of the column of waste heat ``source`` used directly on ``bus`` (the network's keeps
+    the historical ``q_waste_heat_direct_<source>``)."""
+    return (f"q_waste_heat_direct_{source}" if bus == HEAT_BUS
+            else f"q_waste_heat_direct_{source}_to_{bus.split(':', 1)[1]}")
+
+
+def _waste_heat(ctx: ModelContext, sources, draw: dict) -> None:
+    """Direct use of each waste-heat source on every bus it is hot enough for, through one
+    exchanger per source, and the source's availability shared by all its users (direct use on
+    any bus, heat pumps on any bus): one row ``waste_heat_available_<source>`` (a column bound
+    where it has a single user)."""
+    T, R = ctx.T, ctx.R
+    wnames = [w.name for w in sources]
+    direct: list[list] = [[] for _ in wnames]
+    for i, w in enumerate(sources):
+        avail = np.asarray(w.available_kw, float).clip(min=0) * np.ones(T)
+        buses = ([HEAT_BUS] if w.direct_use else []) + [b for b in w.direct_buses if b != HEAT_BUS]
+        if buses:
+            hx = ctx.add_size("waste_heat_hx_kw", w.name, "kW", w.hx_cost, hi=w.max_hx_kw)
+            if not (hx.fixed and hx.existing == 0):
+                for bus in buses:
+                    c = ctx.var(direct_column(w.name, bus), lb=0.0)
+                    ctx.add_flow(bus, +1, c)
+                    direct[i].append(c)
+                    draw[w.name].append((c, np.ones(T)))
+                if len(direct[i]) == 1:
+                    ctx.cap_rows(f"waste_heat_hx_max_{w.name}", direct[i][0], hx)
+                else:  # one exchanger per source carries its direct use on every bus
+                    cs = direct[i]
+                    ctx.rows(f"waste_heat_hx_max_{w.name}", R,
+                             lambda t, cs=cs, hx=hx: sum(c[t] for c in cs) <= hx.expr)
+        users = draw[w.name]
+        if len(users) == 1:  # a single consumer: availability is a variable bound
+            c, k = users[0]
+            ub = np.where(k > 0, avail / np.where(k > 0, k, 1.0), np.inf)
+            ctx.set_bounds(c, ub=np.minimum(ctx.upper(c), ub))
+        elif users:
+            kl = [(c, np.asarray(k, float).tolist()) for c, k in users]
+            al = avail.tolist()
+            ctx.rows(f"waste_heat_available_{w.name}", R,
+                     lambda t, kl=kl, al=al: sum(k[t] * c[t] for c, k in kl) <= al[t])
+
+    def q_direct(sol):
+        return np.array([sum((sol.var(c) for c in cs), np.zeros(T)) for cs in direct])
+
+    ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
+                                    "Waste heat used directly (all heat buses)", "waste_heat", wnames,
+                                    fn=q_direct))
 
 
 def _thermal_stores(ctx: ModelContext, stores) -> None:
@@ -197,7 +257,7 @@ def _boilers(ctx: ModelContext, boilers) -> None:
                          existing=b.existing_kw)
         q = ctx.var(f"q_boiler_{b.name}", lb=0.0)
         ctx.cap_rows(f"boiler_max_{b.name}", q, S)
-        ctx.add_flow("heat", +1, q)
+        ctx.add_flow(b.bus, +1, q)
         if b.fuel == "electric":
             ctx.add_flow("elec", -1, q, 1.0 / b.efficiency)
         else:

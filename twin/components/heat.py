@@ -498,6 +498,9 @@ class HeatPumpSpec(BaseModel):
     min_kw: float = Field(default=0.0, ge=0, le=2e6, description="Minimum heat output capacity [kW]")
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum heat output capacity [kW]; None = unbounded")
+    serves: str | None = Field(
+        default=None, description="Name of the process_heat demand it supplies [-]; None = the park's heat "
+                                  "network. Its sink_temperature_c must reach that demand's temperature_c.")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
     air_source_class: AirSourceClass = Field(
         default="standard",
@@ -779,6 +782,10 @@ class BoilerSpec(BaseModel):
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum heat capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed heat capacity [kW]")
+    serves: str | None = Field(
+        default=None, description="Name of the process_heat demand it supplies [-]; None = the park's heat "
+                                  "network. A boiler serving a demand replaces that demand's existing_fuel "
+                                  "supply.")
 
     @model_validator(mode="after")
     def _fuel_fired_is_existing(self):

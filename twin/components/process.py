@@ -201,3 +201,111 @@ def process_load_kw(
         rel = shape_profile(SHAPES[spec.shape], index, day_types)
         prof = rel * (spec.annual_mwh * 1000.0 / (rel.sum() * dt_h))
     return pd.Series(prof, index=index, name=f"p_process_{spec.name}_kw")
+
+
+# --------------------------------------------------------------------------- process heat
+
+#: Fuels of a process-heat demand's existing supply (a boiler; ``electric`` an electric boiler).
+PROCESS_HEAT_FUELS = ("natural_gas", "coal", "oil", "biomass", "electric")
+
+
+class ProcessHeatSpec(BaseModel):
+    """A process-heat demand: hot water or steam a production process needs, and its existing supply.
+
+    The demand is ``annual_mwh`` spread over a profile (a built-in process shape, the shape of a
+    process load, an hourly CSV, or flat), or ``peak_kw`` (the profile's maximum). At or below the
+    park heat network's temperature (``heat_supply_temperature_c``) it joins the network; hotter, it
+    has its own heat balance, served only by the boilers and heat pumps that name it in ``serves``
+    and by waste heat hot enough for it. Without a boiler that serves it, its existing supply is a
+    boiler of ``existing_fuel`` covering its peak (a natural-gas boiler when not given, said so as
+    implied in the outputs).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Name of the demand, e.g. 'sterilising steam' [-]; boilers and heat pumps "
+                      "name it in 'serves'.")
+    temperature_c: float = Field(ge=20, le=400, description="Temperature the process needs (supply) [°C]: "
+                                 "hot water for washing or cooking 60-90, steam for sterilising or drying "
+                                 "120-180.")
+    medium: Literal["hot_water", "steam"] | None = Field(
+        None, description="Heat carrier [-] (informative, for the report); None = steam above 100 °C, else "
+        "hot water.")
+    annual_mwh: float | None = Field(None, gt=0, le=1e7, description="Heat delivered to the process over the "
+                                     "year [MWh/yr]; scales the profile.")
+    peak_kw: float | None = Field(None, gt=0, le=2e6, description="Peak heat demand [kW] (alternative to "
+                                  "annual_mwh): the profile's maximum.")
+    shape: Literal[tuple(SHAPES)] | None = Field(  # type: ignore[valid-type]
+        None, description=f"Built-in synthetic process shape: one of {', '.join(SHAPES)}; none of shape, "
+        "follows_process and profile_csv = flat.")
+    follows_process: str | None = Field(
+        None, description="Name of a process load whose hourly shape the demand follows [-].")
+    profile_csv: Path | None = Field(
+        None, description="Hourly heat demand [kW], 8760 rows (a column 'q_kw' or the only numeric column); "
+        "path relative to the scenario file; scaled to annual_mwh or peak_kw if one is given.")
+    existing_fuel: Literal[PROCESS_HEAT_FUELS] | None = Field(  # type: ignore[valid-type]
+        None, description="Fuel of the boiler supplying the demand today [-] (natural_gas, coal, oil, biomass, "
+        "electric); None = a natural-gas boiler, implied. Not used when a declared boiler serves the demand.")
+    existing_efficiency: float | None = Field(
+        None, gt=0, le=1.1, description="Efficiency of the existing boiler (heat out per fuel in, NCV) [-]; "
+        "None = the fuel's default (boilers' BOILER_EFFICIENCY, an assumption).")
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> ProcessHeatSpec:
+        given = [k for k in ("shape", "follows_process", "profile_csv") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"process heat '{self.name}': give at most one of shape, follows_process and "
+                             f"profile_csv (got {', '.join(given)})")
+        if self.annual_mwh is not None and self.peak_kw is not None:
+            raise ValueError(f"process heat '{self.name}': give annual_mwh or peak_kw, not both")
+        if self.profile_csv is None and self.annual_mwh is None and self.peak_kw is None:
+            raise ValueError(f"process heat '{self.name}': give annual_mwh [MWh/yr] or peak_kw [kW] (or a "
+                             "profile_csv of hourly kW)")
+        return self
+
+    @property
+    def carrier(self) -> str:
+        """``hot_water`` or ``steam`` (given, or from the temperature)."""
+        return self.medium or ("steam" if self.temperature_c > 100.0 else "hot_water")
+
+    @property
+    def supply_fuel(self) -> str:
+        """Fuel of the existing supply [-] (natural gas when not given)."""
+        return self.existing_fuel or "natural_gas"
+
+    @property
+    def supply_efficiency(self) -> float:
+        """Efficiency of the existing supply [-] (given, or the fuel's default)."""
+        from twin.components.heat import BOILER_EFFICIENCY
+
+        return self.existing_efficiency if self.existing_efficiency is not None else BOILER_EFFICIENCY[self.supply_fuel]
+
+
+def process_heat_kw(spec: ProcessHeatSpec, index: pd.DatetimeIndex, *, base_dir: Path | None = None,
+                    day_types: pd.Series | None = None, process_kw: dict | None = None,
+                    dt_h: float = 1.0) -> pd.Series:
+    """Hourly heat demand of a process-heat spec [kW].
+
+    The shape (a built-in process shape, the process load ``follows_process`` from ``process_kw``
+    {name: hourly kW}, the CSV, else flat) is scaled so that its energy over ``index`` is
+    ``annual_mwh`` or its maximum is ``peak_kw``; a CSV without either is taken as it is.
+    """
+    if spec.profile_csv is not None:
+        path = spec.profile_csv if base_dir is None or spec.profile_csv.is_absolute() else base_dir / spec.profile_csv
+        rel = read_profile_csv(path, len(index), column="q_kw", what="process heat demand [kW]")
+    elif spec.shape is not None:
+        rel = shape_profile(SHAPES[spec.shape], index, day_types)
+    elif spec.follows_process is not None:
+        rel = np.asarray((process_kw or {})[spec.follows_process], float)
+    else:
+        rel = np.ones(len(index))
+    rel = np.clip(np.asarray(rel, float), 0.0, None)
+    if spec.annual_mwh is not None:
+        total = rel.sum() * dt_h
+        prof = rel * (spec.annual_mwh * 1000.0 / total) if total > 0 else rel * 0.0
+    elif spec.peak_kw is not None:
+        peak = rel.max() if rel.size else 0.0
+        prof = rel * (spec.peak_kw / peak) if peak > 0 else rel * 0.0
+    else:
+        prof = rel
+    return pd.Series(prof, index=index, name=f"q_process_heat_{spec.name}_kw")

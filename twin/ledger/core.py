@@ -147,7 +147,8 @@ def _accounts(
     e = stats.energy_kwh
     for f in FLOWS:
         ann[f.key] = e[f.key]
-        ev(f.key, f"Σ_t {f.var}·Δt_t", f.var)
+        parts = f.var.split("+")
+        ev(f.key, f"Σ_t {f.var if len(parts) == 1 else '(' + ' + '.join(parts) + ')'}·Δt_t", ", ".join(parts))
     for key, formula, src in (
         ("e_pv_self_consumed_kwh", "Σ_t (p_pv_kw − PV exported_t)·Δt_t", "p_pv_kw, p_grid_export_kw"),
         ("e_pv_exported_kwh", "Σ_t PV exported_t·Δt_t: export from PV first, then from storage at the PV "

@@ -10,11 +10,13 @@ and a departure process over its sessions (those of the fleet simulation,
 The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
 
 1. each battery's set-point clipped to its power, content limits and outages;
-2. heat bus: the thermal store's set-point clipped, the heat need
-   ``demand + charge − discharge`` served by the controller's heat targets, then in
-   merit order (waste heat, heat pumps, electric boiler, gas boiler by cost per kWh of
-   heat at this hour's prices, emissions priced at the controller's carbon price);
-   what no source can give is unserved heat (the store's charging is cut first);
+2. heat buses: the thermal store's set-point clipped, the network's heat need
+   ``demand + charge − discharge`` (buildings and the process heat at or below the network's
+   temperature) served by the controller's heat targets, then in merit order (waste heat,
+   heat pumps, electric boiler, gas boiler by cost per kWh of heat at this hour's prices,
+   emissions priced at the controller's carbon price); then each process-heat bus of its own
+   in the same way from its own sources, the waste heat left over shared by all buses; what
+   no source can give is unserved heat (on the network the store's charging is cut first);
 3. cooling: the chiller serves the demand up to its size (unserved cooling beyond);
 4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
    shared among the vehicles connected during the hour, least laxity first, each within
@@ -209,6 +211,7 @@ def _record_arrays(park: OperatedPark) -> dict:
         "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw", "p_charge_held_kw",
         "p_battery_hold_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
+    rec_process = {"q_process_heat_demand_kw": z(len(park.process_heat))} if park.process_heat else {}
     nb, nc = len(park.boilers), len(park.chillers)
     rec.update({"q_heat_pump_kw": z(nh), "p_heat_pump_kw": z(nh), "q_waste_heat_source_kw": z(nh),
                 "q_waste_heat_direct_kw": z(nw), "p_ev_charge_kw": z(nf), "p_ev_discharge_kw": z(nf),
@@ -217,6 +220,7 @@ def _record_arrays(park: OperatedPark) -> dict:
     na, ns = len(park.batteries), len(park.thermal_stores)
     rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
     rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
+    rec.update(rec_process)
     return rec
 
 
@@ -457,16 +461,19 @@ class Plant:
         r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
         r["q_unserved_cooling_kw"][t] = cool["unserved"]
 
-    # ------------------------------------------------------------------ heat bus
-    def _heat_sources(self, t: int, price: float, cprice: float) -> list:
-        """(key, cost per kWh heat) of every heat source available in hour ``t``."""
+    # ------------------------------------------------------------------ heat buses
+    def _heat_sources(self, t: int, price: float, cprice: float, bus: str = "heat") -> list:
+        """(key, cost per kWh heat) of every source of heat bus ``bus`` available in hour ``t``:
+        ``("dir", j)`` (on a process-heat bus ``("dir", j, bus)``), ``("hp", j)``, ``("boiler", j)``."""
         p = self.park
         el = price + cprice * p.ef[t]
-        srcs = [(("dir", j), 0.0) for j, w in enumerate(p.waste) if w["hx_kw"] > 0]
+        srcs = [((("dir", j) if bus == "heat" else ("dir", j, bus)), 0.0) for j, w in enumerate(p.waste)
+                if w["hx_kw"] > 0 and bus in w.get("buses", ["heat"])]
         srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
-                 if h["kw"] * h["avail"][t] > 0 and p.available("heat_pump", t, h["name"])]
+                 if h.get("bus", "heat") == bus and h["kw"] * h["avail"][t] > 0
+                 and p.available("heat_pump", t, h["name"])]
         for j, b in enumerate(p.boilers):
-            if b["kw"] > 0:
+            if b["kw"] > 0 and b.get("bus", "heat") == bus:
                 cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
                 srcs.append((("boiler", j), cost / b["eff"]))
         return srcs
@@ -476,14 +483,21 @@ class Plant:
         return min((c for _, c in srcs), default=np.inf)
 
     def _heat(self, t: int, d: Decision, price: float, cprice: float, extra: float = 0.0) -> dict:
+        """Serve every heat bus in hour ``t``: the network first (its thermal stores' set-points,
+        the buildings' and the joined process heat, absorption chillers' ``extra`` [kW]), then each
+        process-heat bus, each from its own sources (the controller's targets first, then merit
+        order), the waste heat's availability shared by all buses."""
         p = self.park
         out = {"q_hp": np.zeros(len(p.heat_pumps)), "q_src": np.zeros(len(p.heat_pumps)),
                "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)),
-               "tch": np.zeros(len(p.thermal_stores)), "tdis": np.zeros(len(p.thermal_stores)), "unserved": 0.0, "p_elec": 0.0, "demand": 0.0, "extra": extra}
-        if p.heat_kw is None and extra <= 0:
+               "tch": np.zeros(len(p.thermal_stores)), "tdis": np.zeros(len(p.thermal_stores)), "unserved": 0.0,
+               "p_elec": 0.0, "demand": 0.0, "extra": extra, "process": np.zeros(len(p.process_heat))}
+        if p.heat_kw is None and extra <= 0 and not p.process_heat:
             return out
         demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
         out["demand"] = demand
+        out["process"] = np.array([float(x["kw"][t]) for x in p.process_heat])
+        on_network = p.heat_demand_kw("heat", t)
         for i, x in enumerate(p.thermal_stores):
             if not p.available("thermal_storage", t, x["name"]):
                 continue
@@ -494,32 +508,37 @@ class Plant:
                                               0.0, None))
             elif sp < 0:
                 out["tdis"][i] = float(np.clip(min(-sp, x["rho"] * x["kwh"], e0,
-                                                   demand + extra - out["tdis"].sum()), 0.0, None))
-        need = demand + extra + out["tch"].sum() - out["tdis"].sum()
+                                                   on_network + extra - out["tdis"].sum()), 0.0, None))
         waste_left = {w["name"]: float(w["avail"][t]) for w in p.waste}
-        order = sorted(self._heat_sources(t, price, cprice), key=lambda s: s[1])
         targets = d.heat_kw or {}
-        first = [(k, targets[self._heat_key(k)]) for k, _ in order if targets.get(self._heat_key(k), 0.0) > 0]
-        for k, amount in first + [(k, None) for k, _ in order]:
-            if need <= _TOL:
-                break
-            want = need if amount is None else min(need, amount)
-            need -= self._take(t, k, want, out, waste_left)
-        if need > _TOL:  # cut the store's charging first, then unserved
-            need = _cut(out["tch"], need)
-            out["unserved"] = max(need, 0.0)
+        for bus in p.heat_buses:
+            need = p.heat_demand_kw(bus, t)
+            if bus == "heat":
+                need += extra + out["tch"].sum() - out["tdis"].sum()
+            order = sorted(self._heat_sources(t, price, cprice, bus), key=lambda s: s[1])
+            first = [(k, targets[self._heat_key(k)]) for k, _ in order if targets.get(self._heat_key(k), 0.0) > 0]
+            for k, amount in first + [(k, None) for k, _ in order]:
+                if need <= _TOL:
+                    break
+                want = need if amount is None else min(need, amount)
+                need -= self._take(t, k, want, out, waste_left)
+            if need > _TOL and bus == "heat":  # cut the store's charging first, then unserved
+                need = _cut(out["tch"], need)
+            if need > _TOL:
+                out["unserved"] += need
         out["p_elec"] = self._heat_elec(t, out)
         return out
 
     @staticmethod
     def _heat_key(k) -> str:
-        kind, j = k
-        return f"{kind}:{j}"
+        """Key of a heat source in :attr:`Decision.heat_kw`: ``hp:j``, ``boiler:j``, ``dir:j`` (direct
+        use on the network) or ``dir:j:<bus>`` (on a process-heat bus)."""
+        return ":".join(str(x) for x in k)
 
     def _take(self, t: int, k, want: float, out: dict, waste_left: dict) -> float:
         p = self.park
-        kind, j = k
-        if kind == "dir":
+        kind, j = k[0], k[1]
+        if kind == "dir":  # one exchanger per source carries its direct use on every bus
             w = p.waste[j]
             got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
             out["q_dir"][j] += got
@@ -548,8 +567,8 @@ class Plant:
         return float(e)
 
     def _shed_heat(self, heat: dict, short: float) -> float:
-        """Take electric heat off (fuel boilers take over where they can, else unserved);
-        returns the shortfall [kW] left."""
+        """Take electric heat off (fuel boilers of the same heat bus take over where they can, else
+        unserved); returns the shortfall [kW] left."""
         p = self.park
         t = self._t
         for j, h in enumerate(p.heat_pumps):
@@ -561,7 +580,7 @@ class Plant:
             if h["source"] is not None:
                 heat["q_src"][j] = heat["q_hp"][j] * (1.0 - 1.0 / cop)
             short -= q_cut / cop
-            self._backfill(heat, q_cut)
+            self._backfill(heat, q_cut, h.get("bus", "heat"))
         for j, b in enumerate(p.boilers):
             if short <= 0:
                 break
@@ -570,17 +589,19 @@ class Plant:
             q_cut = min(heat["q_b"][j], short * b["eff"])
             heat["q_b"][j] -= q_cut
             short -= q_cut / b["eff"]
-            self._backfill(heat, q_cut)
+            self._backfill(heat, q_cut, b.get("bus", "heat"))
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
     def _cut_tes_charging(self, t: int, heat: dict, short: float) -> float:
-        """Charge the thermal stores less, taking the heat off electric sources (electric
-        boilers first, then heat pumps, lowest COP first) until ``short`` [kW electric] is
+        """Charge the thermal stores less, taking the heat off the network's electric sources
+        (electric boilers first, then heat pumps, lowest COP first) until ``short`` [kW electric] is
         saved or the stores are not charging; returns what is left of ``short``."""
         p = self.park
-        srcs = [("boiler", j, b["eff"]) for j, b in enumerate(p.boilers) if b["fuel"] == "electric"]
-        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps)), key=lambda s: s[2])
+        srcs = [("boiler", j, b["eff"]) for j, b in enumerate(p.boilers)
+                if b["fuel"] == "electric" and b.get("bus", "heat") == "heat"]
+        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps) if h.get("bus", "heat") == "heat"),
+                       key=lambda s: s[2])
         for kind, j, per in srcs:  # per: kWh heat per kWh electricity
             tch = float(heat["tch"].sum())
             if short <= 0 or tch <= 0:
@@ -597,16 +618,18 @@ class Plant:
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
-    def _backfill(self, heat: dict, q: float) -> None:
+    def _backfill(self, heat: dict, q: float, bus: str = "heat") -> None:
+        """Fuel boilers of heat bus ``bus`` take over ``q`` [kW] of heat; on the network the stores'
+        charging is cut for what they cannot, the rest is unserved."""
         for j, b in enumerate(self.park.boilers):
             if q <= 0:
                 break
-            if b["fuel"] == "electric":
+            if b["fuel"] == "electric" or b.get("bus", "heat") != bus:
                 continue
             add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
             heat["q_b"][j] += add
             q -= add
-        heat["unserved"] += _cut(heat["tch"], q)
+        heat["unserved"] += _cut(heat["tch"], q) if bus == "heat" else q
 
     def _tes_update(self, heat: dict) -> None:
         for i, x in enumerate(self.park.thermal_stores):
@@ -616,6 +639,8 @@ class Plant:
     def _record_heat(self, t: int, h: dict) -> None:
         p, r = self.park, self.rec
         r["q_heat_demand_kw"][t] = h["demand"]
+        if p.process_heat:
+            r["q_process_heat_demand_kw"][:, t] = h["process"]
         r["q_heat_pump_kw"][:, t] = h["q_hp"]
         r["p_heat_pump_kw"][:, t] = [h["q_hp"][j] / hp["cop"][t] for j, hp in enumerate(p.heat_pumps)]
         r["q_waste_heat_source_kw"][:, t] = h["q_src"]
@@ -627,7 +652,7 @@ class Plant:
         r["q_unserved_heat_kw"][t] = h["unserved"]
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
                   + h["unserved"])
-        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["extra"]
+        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["process"].sum() - h["extra"]
 
 
 def _cut(flows: np.ndarray, amount: float) -> float:
@@ -753,7 +778,8 @@ def _dataset(park: OperatedPark, plant: Plant):
             "waste_heat": [w["name"] for w in park.waste], "ev_fleet": [f.name for f in park.fleets],
             "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers],
             "battery": [b["name"] for b in park.batteries],
-            "thermal_storage": [x["name"] for x in park.thermal_stores]}
+            "thermal_storage": [x["name"] for x in park.thermal_stores],
+            "process_heat": [x["name"] for x in park.process_heat]}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -761,7 +787,7 @@ def _dataset(park: OperatedPark, plant: Plant):
               "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet",
               "p_battery_charge_kw": "battery", "p_battery_discharge_kw": "battery", "e_battery_kwh": "battery",
               "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
-              "e_tes_kwh": "thermal_storage"}
+              "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"

@@ -65,6 +65,7 @@ demand charge of that peak costs far more than the block's price spread, which i
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -139,6 +140,7 @@ class MPCController:
         self.ev_window = ev_window
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
+        from solvers.blocks.heat import direct_column
         from solvers.rolling import RollingWindow, column_component, content_component
 
         self.park = park
@@ -166,7 +168,9 @@ class MPCController:
         for j, b in enumerate(park.boilers):
             cols[("boiler", j)] = column_component("boiler", b["name"])
         for j, w in enumerate(park.waste):
-            cols[("dir", j)] = column_component("waste_heat_direct", w["name"])
+            for bus in w.get("buses", ["heat"]):  # direct use on each heat bus the heat is hot enough for
+                key = ("dir", j) if bus == "heat" else ("dir", j, bus)
+                cols[key] = re.sub(r"\W", "_", direct_column(w["name"], bus))
         for j, c in enumerate(park.chillers):
             cols[("chiller", j)] = column_component("chiller", c["name"])
         self.cols = cols
@@ -195,11 +199,11 @@ class MPCController:
             out[self.comp_b[b["name"]]] = price * b["eta_d"]
         if park.thermal_stores:
             costs = []
-            for h in park.heat_pumps:
-                if h["kw"] > 0:
+            for h in park.heat_pumps:  # the network's sources (the stores are on the network)
+                if h["kw"] > 0 and h.get("bus", "heat") == "heat":
                     costs.append(price / float(np.mean(h["cop"][sl])))
             for b in park.boilers:
-                if b["kw"] > 0:
+                if b["kw"] > 0 and b.get("bus", "heat") == "heat":
                     fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
                     costs.append(fuel / b["eff"])
             if costs:
@@ -483,8 +487,9 @@ class MPCController:
             heat[f"hp:{j}"] = float(p[("hp", j)][o])
         for j in range(len(park.boilers)):
             heat[f"boiler:{j}"] = float(p[("boiler", j)][o])
-        for j in range(len(park.waste)):
-            heat[f"dir:{j}"] = float(p[("dir", j)][o])
+        for key in self.cols:
+            if key[0] == "dir":
+                heat[":".join(str(x) for x in key)] = float(p[key][o])
         d.heat_kw = heat or None
         if len(park.chillers) > 1:
             d.cool_kw = {j: float(p[("chiller", j)][o]) for j in range(len(park.chillers))}

@@ -232,9 +232,10 @@ class RuleController:
         # thermal stores: charged from electric heat (heat pumps, electric boiler) only
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
         if stores:
+            # the network's electric heat only: a process-heat bus's plant cannot feed the stores
             spare = sum(h["kw"] * h["avail"][t] for h in park.heat_pumps
-                        if park.available("heat_pump", t, h["name"]))
-            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric")
+                        if h.get("bus", "heat") == "heat" and park.available("heat_pump", t, h["name"]))
+            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", "heat") == "heat")
             spare = max(spare - heat, 0.0)
             want = 0.0
             if (valley or surplus) and spare > 0:

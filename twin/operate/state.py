@@ -73,15 +73,20 @@ class OperatedPark:
     """Dicts ``name, kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear`` of the batteries the
     plan has (energy > 0), in the rule controller's dispatch order (:func:`store_order`)."""
     heat_kw: np.ndarray | None = None
+    """The buildings' heat demand on the heat network (T) [kW]."""
+    process_heat: list = field(default_factory=list)
+    """Dicts ``name, kw (T), bus``: each process-heat demand [kW] on the network (``bus`` ``"heat"``)
+    or on its own bus (``"heat:<name>"``)."""
     heat_pumps: list = field(default_factory=list)
-    """Dicts ``name, kw, cop (T), avail (T), source``: ``kw * avail[t]`` is the heat output the
+    """Dicts ``name, kw, cop (T), avail (T), source, bus``: ``kw * avail[t]`` is the heat output the
     heat pump can give in hour t [kW] (an air-source unit's capacity falls in cold air and is 0
-    below its cut-off temperature)."""
+    below its cut-off temperature) to its heat bus ``bus``."""
     waste: list = field(default_factory=list)
-    """Dicts ``name, avail (T), hx_kw``."""
+    """Dicts ``name, avail (T), hx_kw, buses``: the exchanger ``hx_kw`` [kW] carries the direct use on
+    every heat bus in ``buses`` (those the heat is hot enough for)."""
     boilers: list = field(default_factory=list)
-    """Dicts ``name, fuel, kw, eff, price, ef`` (price [CNY/kWh] and ef [kgCO2/kWh] per kWh
-    of fuel; electric boilers pay the electricity price)."""
+    """Dicts ``name, fuel, kw, eff, price, ef, bus`` (price [CNY/kWh] and ef [kgCO2/kWh] per kWh
+    of fuel; electric boilers pay the electricity price; ``bus`` the heat bus it supplies)."""
     thermal_stores: list = field(default_factory=list)
     """Dicts ``name, kwh, rho, keep, eta_c`` of the thermal stores the plan has, in dispatch
     order (:func:`store_order`)."""
@@ -95,6 +100,20 @@ class OperatedPark:
     """:class:`twin.operate.faults.FaultMasks`."""
     initial: dict = field(default_factory=dict)
     """Store contents at the start: ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh}."""
+
+    @property
+    def heat_buses(self) -> list[str]:
+        """The heat buses served hour by hour: the network (``"heat"``) first, then each process-heat
+        bus of its own, in the problem's order."""
+        return ["heat", *dict.fromkeys(x["bus"] for x in self.process_heat if x["bus"] != "heat")]
+
+    def heat_demand_kw(self, bus: str, t: int) -> float:
+        """Fixed heat demand of ``bus`` in hour ``t`` [kW]: on the network the buildings' and the
+        process heat that joins it; on a process-heat bus its demand."""
+        q = sum(float(x["kw"][t]) for x in self.process_heat if x["bus"] == bus)
+        if bus == "heat" and self.heat_kw is not None:
+            q += float(self.heat_kw[t])
+        return q
 
     @property
     def pv_avail_kw(self) -> np.ndarray:
@@ -149,20 +168,23 @@ class OperatedPark:
              "soc_max": b.soc_max, "keep": (1.0 - b.self_discharge_per_h) ** p.dt_h,
              "wear": b.degradation_cny_per_kwh}
             for b in p.batteries if float(bk.get(b.name, b.existing_kwh)) > 0])
-        if p.heat_demand_kw is not None:
-            park.heat_kw = arr(p.heat_demand_kw)
+        if p.heat_demand_kw is not None or p.process_heat:
+            park.heat_kw = arr(p.heat_demand_kw) if p.heat_demand_kw is not None else np.zeros(T)
+            park.process_heat = [{"name": d.name, "kw": arr(d.demand_kw), "bus": d.bus} for d in p.process_heat]
             hpk = sizes.get("heat_pump_kw", {})
             park.heat_pumps = [{"name": h.name, "kw": float(hpk.get(h.name, h.existing_kw)),
                                 "cop": arr(h.cop), "avail": arr(h.avail).clip(0.0, 1.0),
-                                "source": h.source} for h in p.heat_pumps]
+                                "source": h.source, "bus": h.bus} for h in p.heat_pumps]
             hx = sizes.get("waste_heat_hx_kw", {})
-            park.waste = [{"name": w.name, "avail": arr(w.available_kw).clip(min=0),
-                           "hx_kw": float(hx.get(w.name, 0.0)) if w.direct_use else 0.0}
-                          for w in p.waste_heat]
+            park.waste = []
+            for w in p.waste_heat:
+                buses = (["heat"] if w.direct_use else []) + [b for b in w.direct_buses if b != "heat"]
+                park.waste.append({"name": w.name, "avail": arr(w.available_kw).clip(min=0),
+                                   "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses})
             bk = sizes.get("boiler_kw", {})
             park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
                              "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
-                             "ef": b.ef_fuel_kgco2_per_kwh} for b in p.boilers]
+                             "ef": b.ef_fuel_kgco2_per_kwh, "bus": b.bus} for b in p.boilers]
             tk = sizes.get("tes_kwh", {})
             park.thermal_stores = store_order([
                 {"name": ts.name, "kwh": float(tk.get(ts.name, ts.existing_kwh)), "rho": ts.max_power_per_kwh,

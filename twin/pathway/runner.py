@@ -438,6 +438,13 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
             mwh = pl.annual_mwh if pl.annual_mwh is not None else base_mwh.get(pl.name)
             if mwh is not None:
                 ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
+        for ph in sc0.process_heat:  # production's heat grows with it
+            if ph.peak_kw is not None:
+                ov[f"process_heat[{ph.name}].peak_kw"] = ph.peak_kw * load_factor
+                continue
+            mwh = ph.annual_mwh if ph.annual_mwh is not None else base_mwh.get(f"process_heat:{ph.name}")
+            if mwh is not None:
+                ov[f"process_heat[{ph.name}].annual_mwh"] = mwh * load_factor
     cost_factors = {}
     # a store's own cost learns at the rate of the costs-section entry it stands in for
     own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],
@@ -461,12 +468,18 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
 
 
 def base_energies(profiles) -> dict[str, float]:
-    """Annual energy of each process load in a period's profiles [MWh/yr] (basis of load growth)."""
-    if "p_process_kw" not in profiles:
-        return {}
+    """Annual energy of each process load, and of each process-heat demand (key ``process_heat:<name>``),
+    in a period's profiles [MWh/yr] (basis of load growth)."""
     T = profiles.sizes["time"]
-    return {str(n): float(profiles["p_process_kw"].sel(process_load=n).sum()) * 8760.0 / T / 1000.0
-            for n in profiles["process_load"].values}
+    out = {}
+    if "p_process_kw" in profiles:
+        out.update({str(n): float(profiles["p_process_kw"].sel(process_load=n).sum()) * 8760.0 / T / 1000.0
+                    for n in profiles["process_load"].values})
+    if "q_process_heat_demand_kw" in profiles:
+        q = profiles["q_process_heat_demand_kw"]
+        out.update({f"process_heat:{n}": float(q.sel(process_heat=n).sum()) * 8760.0 / T / 1000.0
+                    for n in profiles["process_heat"].values})
+    return out
 
 
 def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,

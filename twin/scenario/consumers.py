@@ -25,6 +25,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "carbon.": ("problem", ("twin.plan", "twin.evaluate")),
     "objective.": ("run configuration and problem", ("twin.scenario.run_config", "twin.plan")),
     "process_loads[].": ("profiles", ("twin.components.process", "twin.profiles")),
+    "process_heat[].": ("profiles and problem", ("twin.components.process", "twin.profiles", "twin.plan")),
     "buildings[].": ("profiles", ("twin.components.buildings", "twin.profiles", "twin.evaluate")),
     "pv_arrays[].": ("profiles and problem", ("twin.components.pv", "twin.profiles", "twin.plan")),
     "batteries[].": ("problem and pathway (capacity fade)", ("twin.components.battery", "twin.plan", "twin.pathway")),

@@ -1401,6 +1401,9 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
                column="ef_kgco2_per_kwh", what="grid emission factor [kgCO2/kWh]", upper=2.0)
     for i, pl in enumerate(scenario.process_loads or []):
         series(pl.profile_csv, ("process_loads", i, "profile_csv"), what=f"load of {pl.name!r} [kW]", upper=2e6)
+    for i, ph in enumerate(scenario.process_heat or []):
+        series(ph.profile_csv, ("process_heat", i, "profile_csv"), column="q_kw",
+               what=f"process heat demand of {ph.name!r} [kW]", upper=2e6)
     for i, w in enumerate(scenario.waste_heat or []):
         if w.profile == "csv":
             series(w.csv_path, ("waste_heat", i, "csv_path"), column="q_kw",

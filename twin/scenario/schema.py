@@ -26,7 +26,7 @@ from twin.components.heat import (
     ThermalStorageSpec,
     WasteHeatSourceSpec,
 )
-from twin.components.process import ProcessLoadSpec
+from twin.components.process import ProcessHeatSpec, ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
@@ -546,6 +546,10 @@ class Scenario(_Strict):
     carbon: CarbonSpec = Field(default_factory=CarbonSpec)
     objective: ObjectiveSpec = Field(default_factory=ObjectiveSpec)
     process_loads: list[ProcessLoadSpec] = Field(default_factory=list, description="Production loads.")
+    process_heat: list[ProcessHeatSpec] = Field(
+        default_factory=list, description="Process heat demands (hot water, steam) and their existing supply; at "
+        "or below heat_supply_temperature_c they join the heat network, hotter ones have their own heat balance "
+        "served by the boilers and heat pumps that name them in 'serves'.")
     buildings: list[BuildingSpec] = Field(default_factory=list, description="Buildings of the park.")
     pv_arrays: list[PVArraySpec] = Field(default_factory=list, description="PV candidates (roofs, carports, ground).")
     batteries: list[BatterySpec] = Field(
@@ -558,8 +562,9 @@ class Scenario(_Strict):
     waste_heat: list[WasteHeatSourceSpec] = Field(default_factory=list, description="Waste-heat sources.")
     heat_pumps: list[HeatPumpSpec] = Field(default_factory=list, description="Heat-pump candidates.")
     thermal_stores: list[ThermalStorageSpec] = Field(
-        default_factory=list, description="Thermal stores on the heat bus, existing and candidates, each with its "
-        "unique name and optionally its own cost.")
+        default_factory=list, description="Thermal stores on the heat network (not on the heat balance of a "
+        "process-heat demand hotter than the network), existing and candidates, each with its unique name and "
+        "optionally its own cost.")
     thermal_storage: ThermalStorageSpec | None = Field(
         None, description="One thermal store: shorthand for a one-element 'thermal_stores' list (moved there when "
         "the scenario is loaded; give one form, not both).")
@@ -654,7 +659,8 @@ def _duplicate_names(s: Scenario, given: Callable[[str], bool]) -> list[CrossPro
     out = []
     for group, items, hint in (("pv_arrays", s.pv_arrays, ""),
                                ("batteries", s.batteries, "; give each store its own name"),
-                               ("thermal_stores", s.thermal_stores, "; give each store its own name")):
+                               ("thermal_stores", s.thermal_stores, "; give each store its own name"),
+                               ("process_heat", s.process_heat, "; give each demand its own name")):
         names = [x.name for x in items]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -684,8 +690,8 @@ def _fuel_prices(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem
 
 
 def _some_load(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
-    if not (given("process_loads") or given("buildings") or given("ev_fleets")):
-        return [("", "the park has no load: give process_loads, buildings or ev_fleets")]
+    if not (given("process_loads") or given("buildings") or given("ev_fleets") or given("process_heat")):
+        return [("", "the park has no load: give process_loads, buildings, ev_fleets or process_heat")]
     return []
 
 
@@ -757,12 +763,46 @@ def _heat_pump_sources(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
             for hp in s.heat_pumps if hp.source != "air" and hp.source not in sources]
 
 
+def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """Names a process-heat demand, a boiler or a heat pump refers to exist; a heat pump reaches the
+    temperature of the demand it serves; an existing coal, oil or biomass supply has a fuel price."""
+    demands = {d.name: d for d in s.process_heat}
+    known = sorted(demands) or "none"
+    loads = {p.name for p in s.process_loads}
+    out = [(f"process_heat.{i}.follows_process", (f"'{d.name}' follows '{d.follows_process}', which is not a "
+            f"process load (known: {sorted(loads) or 'none'})"))
+           for i, d in enumerate(s.process_heat) if d.follows_process is not None and d.follows_process not in loads]
+    for group, items in (("boilers", s.boilers), ("heat_pumps", s.heat_pumps)):
+        out += [(f"{group}.{i}.serves", (f"'{x.name}' serves '{x.serves}', which is not a process_heat demand "
+                 f"(known: {known}); leave 'serves' out for the heat network"))
+                for i, x in enumerate(items) if x.serves is not None and x.serves not in demands]
+    for i, hp in enumerate(s.heat_pumps):
+        d = demands.get(hp.serves) if hp.serves is not None else None
+        if d is not None and hp.sink_temperature_c < d.temperature_c:
+            out.append((f"heat_pumps.{i}.sink_temperature_c", (
+                f"'{hp.name}' delivers {hp.sink_temperature_c:g} °C but serves '{d.name}', which needs "
+                f"{d.temperature_c:g} °C: raise sink_temperature_c to at least {d.temperature_c:g} (a "
+                "high-temperature heat pump; the COP follows from it) or serve the demand with a boiler")))
+    for i, d in enumerate(s.process_heat):
+        declared = [b.name for b in s.boilers if b.serves == d.name and b.existing_kw > 0]
+        if declared and (d.existing_fuel is not None or d.existing_efficiency is not None):
+            out.append((f"process_heat.{i}.existing_fuel", (
+                f"'{d.name}' is supplied today by the declared boiler(s) {declared} (existing_kw > 0, serves "
+                f"'{d.name}'): leave existing_fuel and existing_efficiency out, or drop the declared boiler")))
+        elif not declared and d.existing_fuel in ("coal", "oil", "biomass") \
+                and d.existing_fuel not in s.costs.fuel_prices_cny_per_kwh:
+            out.append((f"process_heat.{i}.existing_fuel", (
+                f"'{d.name}' is supplied by {d.existing_fuel} today; give its price as "
+                f"costs.fuel_prices_cny_per_kwh.{d.existing_fuel} [CNY/kWh of fuel, NCV]")))
+    return out
+
+
 #: The checks across sections, in the order they are reported, each with the fields it reads
 #: (dotted paths; a list stands for all its items): a check that reads a part of the file
 #: that failed validation is skipped, its finding could only follow from that error. Asset
 #: lists a check reads item by item are not listed: their failed items are left out.
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
-    (("pv_arrays", "batteries", "thermal_stores"), _duplicate_names),
+    (("pv_arrays", "batteries", "thermal_stores", "process_heat"), _duplicate_names),
     (("costs.pv",), _pv_cost),
     (("costs.battery_energy", "costs.battery_power"), _battery_costs),
     (("costs.fuel_prices_cny_per_kwh",), _fuel_prices),
@@ -774,6 +814,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
      _network_assets),
     (("grid.emission_factor", "site"), _grid_factor_published),
     (("waste_heat",), _heat_pump_sources),
+    (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
 )
 
 

@@ -1,0 +1,405 @@
+"""Process heat (hot water, steam): one heat balance per bus, hand-checked; the heat pump's sink
+temperature rule; waste heat shared between buses; the operated twin agrees with the plan with
+perfect forecasts; the scenario's process heat reaches baseline, plan, ledger, scorecard and the
+report's language; bad input is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import solvers as S
+from solvers.problem import process_heat_bus
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "tiny_process_heat.yaml"
+TINY_TEXT = TINY.read_text(encoding="utf-8")
+REL = 1e-6
+STEAM = process_heat_bus("steam")
+
+
+def c1(capex: float) -> S.AssetCost:
+    """Annuity equal to capex (r = 0, one-year life)."""
+    return S.AssetCost(capex_cny_per_unit=capex, lifetime_yr=1.0, discount_rate=0.0)
+
+
+def grid(price, ef=0.0):
+    price = np.asarray(price, float)
+    return S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(price.shape, float(ef)))
+
+
+# --------------------------------------------------------------------------- the LP, bus by bus
+
+
+def test_steam_bus_balance_by_hand():
+    """Steam 100 kW flat for 2 h on its own bus, a gas boiler (efficiency 0.9, 0.3 CNY/kWh fuel,
+    0.2 kgCO2/kWh) serving it: fuel 100/0.9 = 111.1 kW, cost 2 x 111.1 x 0.3 = 66.67 CNY, CO2
+    2 x 111.1 x 0.2 = 44.4 kg. The network's 50 kW comes from its own electric boiler (50 x 0.5 x
+    2 = 50 CNY): the network's free gas boiler (price 0) cannot serve the steam, nor the steam
+    boiler the network."""
+    p = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), heat_demand_kw=np.full(2, 50.0),
+        process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
+        boilers=[S.Boiler("network gas", "natural_gas", 0.9, existing_kw=10.0, max_kw=10.0),
+                 S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
+                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3, ef_fuel_kgco2_per_kwh=0.2,
+                          existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+    r = S.solve(p)
+    q = r.dispatch["q_boiler_kw"]
+    np.testing.assert_allclose(q.sel(boiler="steam gas"), [100.0, 100.0], rtol=REL)
+    np.testing.assert_allclose(q.sel(boiler="network gas"), [10.0, 10.0], rtol=REL)
+    np.testing.assert_allclose(q.sel(boiler="eb"), [40.0, 40.0], rtol=REL)
+    np.testing.assert_allclose(r.dispatch["fuel_boiler_kw"].sel(boiler="steam gas"), [1000 / 9] * 2, rtol=REL)
+    assert r.objective_cny == pytest.approx(2 * 1000 / 9 * 0.3 + 2 * 40 * 0.5, rel=REL)
+    assert r.emissions["fuel_t"] == pytest.approx(2 * 1000 / 9 * 0.2e-3, rel=REL)
+    np.testing.assert_allclose(r.dispatch["q_process_heat_demand_kw"].sel(process_heat="steam"), [100, 100])
+    assert r.dispatch["q_process_heat_demand_kw"].attrs["units"] == "kW"
+    assert float(r.dispatch["process_heat_temperature_c"].sel(process_heat="steam")) == 150.0
+    np.testing.assert_allclose(r.dispatch["q_heat_demand_kw"], [50, 50])  # the buildings' heat only
+
+
+def test_waste_heat_is_shared_between_buses():
+    """A 200 °C source of 60 kW, hot enough for both buses, one exchanger at 0.1 CNY/kW. The
+    network's heat otherwise costs 0.5 CNY/kWh (electric boiler), the steam 0.3/0.9 = 0.333
+    (gas): the waste heat serves the network's 50 kW first and the steam the 10 kW left, the
+    shared availability binding (50 + 10 = 60). Cost: exchanger 6 + steam gas 2 x 90/0.9 x 0.3 =
+    60 -> 66 CNY."""
+    p = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), heat_demand_kw=np.full(2, 50.0),
+        process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
+        waste_heat=[S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1), direct_buses=(STEAM,))],
+        boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
+                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3,
+                          existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+    r = S.solve(p)
+    assert r.objective_cny == pytest.approx(66.0, rel=REL)
+    assert r.sizes["waste_heat_hx_kw"]["oven"] == pytest.approx(60.0, rel=REL)
+    np.testing.assert_allclose(r.dispatch["q_waste_heat_direct_kw"].sel(waste_heat="oven"), [60, 60], rtol=REL)
+    np.testing.assert_allclose(r.dispatch["q_boiler_kw"].sel(boiler="steam gas"), [90, 90], rtol=REL)
+    np.testing.assert_allclose(r.dispatch["q_boiler_kw"].sel(boiler="eb"), [0, 0], atol=1e-6)
+    # a source too cool for the steam (no direct bus) serves the network only: steam all from gas
+    p2 = S.SizingProblem(**{**p.__dict__, "waste_heat": [S.WasteHeatSource("oven", np.full(2, 60.0),
+                                                                           hx_cost=c1(0.1))]})
+    r2 = S.solve(p2)
+    np.testing.assert_allclose(r2.dispatch["q_boiler_kw"].sel(boiler="steam gas"), [100, 100], rtol=REL)
+    np.testing.assert_allclose(r2.dispatch["q_waste_heat_direct_kw"].sel(waste_heat="oven"), [50, 50], rtol=REL)
+
+
+def test_heat_pump_on_steam_bus_shares_its_source_with_direct_use():
+    """A 60 kW source, used directly on the network (needs 50 kW, else 0.5 CNY/kWh) and by a
+    steam heat pump (COP 2, draws half its output from the source, existing 40 kW) whose
+    alternative is gas at 0.3/0.9: each kW of source on the network saves 0.5, as heat-pump source
+    it saves 2 x 0.333 - 1 x 0.5 (the pump's electricity) = 0.167 per kW of source. The network
+    takes 50, the pump the 10 kW left -> 20 kW of steam, the gas boiler 80."""
+    p = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(1), grid=grid([0.5]), heat_demand_kw=np.array([50.0]),
+        process_heat=[S.ProcessHeatDemand("steam", np.array([100.0]), 150.0, STEAM)],
+        waste_heat=[S.WasteHeatSource("oven", np.array([60.0]))],
+        heat_pumps=[S.HeatPump("steam hp", np.array([2.0]), source="oven", existing_kw=40.0, max_kw=40.0,
+                               bus=STEAM)],
+        boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
+                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3,
+                          existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+    r = S.solve(p)
+    assert float(r.dispatch["q_waste_heat_direct_kw"].sel(waste_heat="oven")[0]) == pytest.approx(50.0, rel=REL)
+    assert float(r.dispatch["q_heat_pump_kw"].sel(heat_pump="steam hp")[0]) == pytest.approx(20.0, rel=REL)
+    assert float(r.dispatch["q_boiler_kw"].sel(boiler="steam gas")[0]) == pytest.approx(80.0, rel=REL)
+    assert r.objective_cny == pytest.approx(80 / 0.9 * 0.3 + 10 * 0.5, rel=REL)
+
+
+def test_a_bus_without_supply_is_named():
+    p = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]),
+        process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
+        boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb")])
+    with pytest.raises(S.InfeasibleError, match="process heat demand 'steam'"):
+        S.solve(p)
+    bad = S.SizingProblem(**{**p.__dict__, "boilers": [S.ElectricBoiler(name="eb", existing_kw=1.0)],
+                             "heat_pumps": [S.HeatPump("hp", np.full(2, 2.0), bus="heat:nowhere")]})
+    with pytest.raises(ValueError, match="heat pump 'hp' supplies bus 'heat:nowhere'"):
+        bad.validate()
+
+
+# --------------------------------------------------------------------------- the operated twin
+
+T = 72
+HOURS = np.arange(T) % 24
+PRICE = np.where(HOURS < 8, 0.3, np.where((HOURS >= 8) & (HOURS < 20), 1.0, 0.6))
+
+
+def _process_heat_park():
+    """Network heat with a heat pump, a thermal store and a gas boiler; steam on its own bus from a
+    gas boiler, an electric boiler and a waste-heat heat pump; a 180 °C source used directly on
+    both buses and by the steam heat pump (its availability shared by all three)."""
+    heat = 80.0 + 40.0 * np.cos(HOURS / 24 * 2 * np.pi)
+    steam = 60.0 + 40.0 * ((HOURS >= 6) & (HOURS < 22))
+    waste = 30.0 + 30.0 * ((HOURS >= 8) & (HOURS < 18))
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(T, 150.0),
+        grid=S.GridConnection(price_import_cny_per_kwh=PRICE, ef_grid_kgco2_per_kwh=np.full(T, 0.5),
+                              month=np.full(T, 3)),
+        time=pd.date_range("2025-03-03", periods=T, freq="h").to_numpy(),
+        heat_demand_kw=heat,
+        process_heat=[S.ProcessHeatDemand("steam", steam, 150.0, STEAM)],
+        waste_heat=[S.WasteHeatSource("oven", waste, direct_buses=(STEAM,))],
+        heat_pumps=[S.HeatPump(name="hp", cop=3.0 + 0.5 * np.sin(HOURS / 24 * 2 * np.pi)),
+                    S.HeatPump(name="steam hp", cop=np.full(T, 2.2), source="oven", bus=STEAM)],
+        boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, existing_kw=200.0, max_kw=200.0),
+                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.35, existing_kw=150.0,
+                          max_kw=150.0, bus=STEAM),
+                 S.ElectricBoiler(efficiency=0.99, name="steam eb", bus=STEAM)],
+        thermal_stores=[S.ThermalStorage(loss_per_h=0.005, max_power_per_kwh=0.25)])
+    sizes = {"heat_pump_kw": {"hp": 90.0, "steam hp": 40.0}, "tes_kwh": {"tes": 300.0},
+             "boiler_kw": {"gas_boiler": 200.0, "steam gas": 150.0, "steam eb": 60.0},
+             "waste_heat_hx_kw": {"oven": 50.0}}
+    return prob, sizes
+
+
+def test_mpc_reproduces_the_plan_with_process_heat():
+    """With perfect forecasts over the whole horizon the rolling-horizon controller operates the
+    park at the plan's cost, each bus from its own sources, the waste heat shared."""
+    from solvers.rolling import as_built
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.mpc import MPCController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    ab = as_built(prob, sizes)
+    opt = S.solve(ab, S.SolveOptions(solver="simplex"))
+    park = OperatedPark.from_problem(prob, sizes, initial={"tes_kwh": 0.0})
+    assert park.heat_buses == ["heat", STEAM]
+    truth = {"load_kw": park.load_kw, "heat_kw": park.heat_kw}
+    ctrl = MPCController(ab, Forecaster(truth, T, ForecastSettings(perfect=True)), horizon=T, step=24,
+                         battery_late_cny_per_kwh_h=0.0)
+    ds, stats = operate(park, ctrl)
+    cost = float(np.dot(park.price, ds["p_grid_import_kw"].values)) + 0.35 * float(
+        ds["fuel_boiler_kw"].sel(boiler=["gas_boiler", "steam gas"]).sum())
+    assert cost == pytest.approx(opt.objective_cny, rel=1e-6)
+    assert float(ds["q_unserved_heat_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
+    # the steam bus by itself: its boilers, its heat pump and the waste heat it used cover its demand
+    steam_supply = (ds["q_boiler_kw"].sel(boiler=["steam gas", "steam eb"]).sum("boiler")
+                    + ds["q_heat_pump_kw"].sel(heat_pump="steam hp"))
+    # (equal-cost hours may split differently from the plan's; the rest is direct waste heat)
+    direct_to_steam = ds["q_process_heat_demand_kw"].sel(process_heat="steam") - steam_supply
+    assert float(direct_to_steam.min()) >= -1e-6
+    assert float((direct_to_steam - ds["q_waste_heat_direct_kw"].sel(waste_heat="oven")).max()) <= 1e-6
+    assert float(direct_to_steam.sum()) > 0  # the steam did use the waste heat directly
+    used = ds["q_waste_heat_direct_kw"].sel(waste_heat="oven") + ds["q_waste_heat_source_kw"].sel(heat_pump="steam hp")
+    assert float((used - park.waste[0]["avail"]).max()) <= 1e-6
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+
+
+def test_rule_controller_serves_each_bus_and_closes_the_balances():
+    """The rule controller (merit order): every hour's heat balance closes over all buses and the
+    steam bus takes nothing from the network's sources (its gas boiler stays below the network's
+    demand)."""
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.rule import RuleController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    park = OperatedPark.from_problem(prob, sizes)
+    ds, stats = operate(park, RuleController(Forecaster({"load_kw": park.load_kw, "heat_kw": park.heat_kw}, 24,
+                                                        ForecastSettings(perfect=True))))
+    assert float(np.abs(ds["heat_balance_residual_kw"]).max()) < 1e-6
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    assert float(ds["q_unserved_heat_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
+    steam = ds["q_process_heat_demand_kw"].sel(process_heat="steam")
+    own = (ds["q_boiler_kw"].sel(boiler=["steam gas", "steam eb"]).sum("boiler")
+           + ds["q_heat_pump_kw"].sel(heat_pump="steam hp"))
+    assert float((steam - own).min()) >= -1e-6  # the rest is waste heat, within the exchanger
+    assert float((steam - own).max()) <= 50.0 + 1e-6
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+def _loaded(tmp_path, text: str = TINY_TEXT):
+    from twin.scenario.loader import load_scenario
+
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    return load_scenario(p)
+
+
+def test_scenario_builds_buses_supply_and_notes(tmp_path):
+    """Cooking water at 55 °C joins the 60 °C network; steam at 150 °C has its own bus, its existing
+    coal boiler (efficiency 0.8) covers its 400 kW peak, the steam heat pump and electric boiler
+    supply it; the 200 °C oven exhaust may serve both buses directly (200 ≥ 150 + 5); cooking water
+    states no supply: an implied gas boiler, said in a note."""
+    from twin.plan import build_problem, first_hours
+    from twin.run import prepare_inputs
+
+    loaded = _loaded(tmp_path)
+    inputs = prepare_inputs(loaded)
+    prof = first_hours(inputs.profiles, 168)
+    sc = loaded.scenario
+    p = build_problem(sc, prof)
+    dem = {d.name: d for d in p.process_heat}
+    assert dem["cooking water"].bus == "heat" and dem["steam"].bus == STEAM
+    assert float(inputs.profiles["q_process_heat_demand_kw"].sel(process_heat="steam").max()) == pytest.approx(400.0)
+    year = inputs.profiles["q_process_heat_demand_kw"].sel(process_heat="cooking water").sum()
+    assert float(year) == pytest.approx(1500e3, rel=1e-9)  # annual_mwh over the year
+    boilers = {b.name: b for b in p.boilers}
+    assert boilers["steam boiler"].fuel == "coal" and boilers["steam boiler"].efficiency == 0.8
+    assert boilers["steam boiler"].existing_kw == pytest.approx(400.0) and boilers["steam boiler"].bus == STEAM
+    assert not boilers["steam boiler"].implied
+    assert boilers["cooking water boiler"].implied and boilers["cooking water boiler"].bus == "heat"
+    assert boilers["electric steam boiler"].bus == STEAM
+    assert {h.name: h.bus for h in p.heat_pumps} == {"steam heat pump": STEAM}
+    assert p.waste_heat[0].direct_use and p.waste_heat[0].direct_buses == (STEAM,)
+    assert any("process heat 'cooking water' states no existing supply" in n for n in p.notes)
+    # a cooler source (140 °C, outlet 100 °C) cannot serve the steam directly
+    cooler = _loaded(tmp_path, TINY_TEXT.replace("temperature_c: 200,\n     outlet_temperature_c: 120",
+                                                 "temperature_c: 140,\n     outlet_temperature_c: 100"))
+    p2 = build_problem(cooler.scenario, first_hours(prepare_inputs(cooler).profiles, 168))
+    assert p2.waste_heat[0].direct_buses == () and p2.waste_heat[0].direct_use
+
+
+def test_run_counts_process_heat_in_baseline_ledger_and_statistics(tmp_path):
+    """One week: the baseline burns the steam's coal (400 kW x 168 h / 0.8, scaled to a year) and
+    the cooking water's gas; heat demand in summary.json and the ledger is the buildings' (none
+    here) plus the process heat; the plan's fuel lands in the ledger by fuel."""
+    from twin.run import run, write
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = _loaded(tmp_path)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=168))
+    base = r.ledger.baseline.annual
+    steam_mwh = 400.0 * 8760 / 1000  # flat 400 kW, the week scaled to a year
+    cooking = r.profiles["q_process_heat_demand_kw"].sel(process_heat="cooking water").to_numpy()
+    cooking_mwh = float(cooking.sum()) * 8760 / 168 / 1000
+    assert base["q_process_heat_demand_kwh"] / 1e3 == pytest.approx(steam_mwh + cooking_mwh, rel=1e-9)
+    assert base["q_heat_demand_kwh"] == pytest.approx(base["q_process_heat_demand_kwh"], rel=1e-12)
+    assert base["fuel_raw_coal_kwh"] / 1e3 == pytest.approx(steam_mwh / 0.8, rel=1e-6)
+    assert base["fuel_natural_gas_kwh"] / 1e3 == pytest.approx(cooking_mwh / 0.92, rel=1e-6)
+    plan = r.ledger.planned.annual
+    fuel = r.result.dispatch["fuel_coal_kw"].sum() * 8760 / 168 / 1e3
+    assert plan.get("fuel_raw_coal_kwh", 0.0) / 1e3 == pytest.approx(float(fuel), rel=1e-6, abs=1e-6)
+    write(r, tmp_path / "out")
+    import json
+
+    import xarray as xr
+
+    s = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert s["energy_mwh"]["heat_demand"] == pytest.approx(plan["q_heat_demand_kwh"] / 1e3, rel=1e-9)
+    assert s["energy_mwh"]["process_heat_demand"] == pytest.approx(steam_mwh + cooking_mwh, rel=1e-9)
+    assert s["baseline_energy_mwh"]["coal_fuel"] == pytest.approx(steam_mwh / 0.8, rel=1e-6)
+    ds = xr.open_dataset(tmp_path / "out" / "results.nc")
+    q = ds["q_process_heat_demand_kw"]
+    assert q.dims == ("process_heat", "time") and q.attrs["units"] == "kW" and q.attrs["long_name"]
+    csv = pd.read_csv(tmp_path / "out" / "dispatch.csv", nrows=2)
+    assert any(c.startswith("q_process_heat_demand_kw") for c in csv.columns)
+
+
+def test_heat_demand_of_the_statistics_includes_process_heat():
+    """The heat demand the ledger, the waste-heat share and the T/CSUS 66 civil heat share
+    (``alpha_h = civil_heat_kwh / q_heat_demand_kwh``, scorecard) divide by is the buildings' heat
+    plus the process heat: 25 + 75 kW over 4 h = 400 kWh, of which 300 kWh process heat. A civil
+    100 kWh is then a quarter of the heat, not all of it: process heat counts as industrial."""
+    from twin.statistics import HEAT_DEMAND, annual_statistics, flow
+
+    t = pd.date_range("2025-01-01", periods=4, freq="h")
+    ds = pd.DataFrame({"q_heat_demand_kw": [25.0] * 4}, index=t).rename_axis("time").to_xarray()
+    ds["q_process_heat_demand_kw"] = (("process_heat", "time"), np.full((1, 4), 75.0))
+    st = annual_statistics(ds, 1.0)
+    assert st.energy_kwh["q_heat_demand_kwh"] == pytest.approx(400.0)
+    assert st.energy_kwh["q_process_heat_demand_kwh"] == pytest.approx(300.0)
+    assert float(flow(ds, HEAT_DEMAND).sum()) == pytest.approx(400.0)
+    assert st.energy_mwh()["heat_demand"] == pytest.approx(0.4)
+    assert st.energy_mwh()["process_heat_demand"] == pytest.approx(0.3)
+    # without process heat nothing changes: the buildings' heat alone
+    st0 = annual_statistics(ds.drop_vars("q_process_heat_demand_kw"), 1.0)
+    assert st0.energy_kwh["q_heat_demand_kwh"] == pytest.approx(100.0)
+    assert "q_process_heat_demand_kwh" not in st0.present
+
+
+def test_implied_boiler_note_in_chinese():
+    from twin.report_text import phrase
+
+    note = ("boiler 'steam boiler' (1,200 kW, natural gas, efficiency 0.92) is implied: process heat 'steam' "
+            "states no existing supply (existing_fuel) and no boiler serves it, so its existing plant is taken to "
+            "be a gas boiler covering its peak")
+    zh = phrase(note, "zh")
+    assert "工艺用热" in zh and "1,200 kW" in zh and "效率 0.92" in zh and "steam" in zh
+    assert "implied" not in zh
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _validate(tmp_path, text: str):
+    from twin.cli import main
+
+    p = tmp_path / "s.yaml"
+    p.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+@pytest.mark.parametrize("old, new, path, message", [
+    ("sink_temperature_c: 155, serves: steam", "sink_temperature_c: 90, serves: steam",
+     "heat_pumps.0.sink_temperature_c", "delivers 90 °C but serves 'steam', which needs 150 °C"),
+    ("serves: steam, max_kw: 300", "serves: stem, max_kw: 300", "heat_pumps.0.serves",
+     "'stem', which is not a process_heat demand (known: ['cooking water', 'steam'])"),
+    ("follows_process: line", "follows_process: lines", "process_heat.0.follows_process",
+     "'lines', which is not a process load"),
+    ("fuel_prices_cny_per_kwh: {coal: 0.12}", "fuel_prices_cny_per_kwh: {}", "process_heat.1.existing_fuel",
+     "costs.fuel_prices_cny_per_kwh.coal"),
+    ("peak_kw: 400,", "peak_kw: 400, annual_mwh: 100,", "process_heat.1", "give annual_mwh or peak_kw, not both"),
+    ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}",
+     ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}\n"
+      "  - {name: old steam boiler, fuel: coal, existing_kw: 400, serves: steam}"),
+     "process_heat.1.existing_fuel", "supplied today by the declared boiler(s) ['old steam boiler']"),
+])
+def test_bad_process_heat_input_is_named(tmp_path, old, new, path, message):
+    assert old in TINY_TEXT
+    r = _validate(tmp_path, TINY_TEXT.replace(old, new))
+    assert r.exit_code == 1, r.output
+    assert path in r.output and message in r.output, r.output
+
+
+def test_steam_beyond_a_heat_pumps_reach_is_covered_by_the_implied_boiler(tmp_path):
+    """Steam at 180 °C with only a 190 °C heat pump serving it and no boiler: its existing supply (a gas
+    boiler, implied) covers it, so the baseline is feasible and the plan may add the heat pump."""
+    text = TINY_TEXT.replace("temperature_c: 150, peak_kw: 400, existing_fuel: coal, existing_efficiency: 0.8",
+                             "temperature_c: 180, peak_kw: 400")
+    text = text.replace("sink_temperature_c: 155", "sink_temperature_c: 190")
+    text = text.replace("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}\n", "")
+    text = text.replace("boilers:\n", "")
+    from twin.run import run
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = _loaded(tmp_path, text)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48))
+    q = r.baseline.dispatch["q_boiler_kw"].sel(boiler="steam boiler")
+    np.testing.assert_allclose(q, 400.0, rtol=1e-6)
+    assert any("process heat 'steam' states no existing supply" in n for n in r.result.solver_notes)
+
+
+def test_pathway_load_growth_grows_process_heat(tmp_path):
+    """10 %/yr over 5 years (factor 1.1^5 = 1.61051): the steam's peak 400 -> 644.2 kW, the cooking
+    water's 1500 MWh/yr -> 2415.8 MWh/yr, beside the process load's 2000 -> 3221.0 MWh/yr."""
+    from twin.pathway.runner import base_energies, period_inputs
+    from twin.pathway.spec import PathwaySpec
+
+    sc0 = _loaded(tmp_path).scenario
+    spec = PathwaySpec(periods=[2025, 2030], load_growth_per_year=0.1)
+    ov, inputs = period_inputs(sc0, spec, {2030: (None, "scenario")}, {}, 2030, {})
+    f = 1.1 ** 5
+    assert inputs["load_factor"] == pytest.approx(f)
+    assert ov["process_heat[steam].peak_kw"] == pytest.approx(400.0 * f)
+    assert ov["process_heat[cooking water].annual_mwh"] == pytest.approx(1500.0 * f)
+    assert ov["process_loads[line].annual_mwh"] == pytest.approx(2000.0 * f)
+    t = pd.date_range("2025-01-01", periods=8760, freq="h")
+    prof = pd.DataFrame({"q": np.full(8760, 2.0)}, index=t).rename_axis("time").to_xarray()
+    prof["q_process_heat_demand_kw"] = (("process_heat", "time"), np.full((1, 8760), 2.0))
+    prof = prof.assign_coords(process_heat=["csv steam"])
+    assert base_energies(prof) == {"process_heat:csv steam": pytest.approx(17.52)}
