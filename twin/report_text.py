@@ -1481,3 +1481,20 @@ def heating_capacity_line(bld: dict, lang: str) -> str:
         kw=f"{bld['heating_capacity_kw']:,.0f}", wm2=f"{bld.get('heating_capacity_w_m2', float('nan')):.0f}", how=how,
         unmet=bld.get("unmet_heating_hours", 0), occ=bld.get("occupied_heating_hours", 0),
         pre=bld.get("preheat_hours", 0))
+# ----------------------------------------------------------------------------- operated year: connection guard
+_GUARD_HEAD = (r"^connection guard: the plant holds the import \(export\) within the import \(export\) limit in real "
+               r"time, cutting battery charging, then EV charging beyond the vehicles' promises, then thermal-store "
+               r"charging from electric heat, then discharging the batteries \(an export: cutting battery discharge, charging the "
+               r"batteries, then curtailing PV\)")
+_GUARD_HEAD_ZH = ("并网容量保护：运行中实时将购电（售电）控制在购电（售电）限值以内，依次削减储能充电、超出车辆承诺的电动汽车充电、"
+                  "电制热蓄热充热，再增加储能放电（售电超限时：削减储能放电、增加储能充电，再弃光）")
+PATTERNS.extend([
+    (_GUARD_HEAD + r"; what no flexibility can take off is shed \(import limit\) or curtailed \(export limit\)$",
+     _GUARD_HEAD_ZH + "；灵活资源无法削减的部分切负荷（购电限值）或弃光（售电限值）"),
+    (_GUARD_HEAD + r", and within the park transformer at the point of connection: (?P<k>[\d,.]+) kVA \(rating x "
+     r"loading limit, less grid\.network\.feedback\.margin\) beside the loads' reactive draw at cos φ (?P<pf>[\d.]+); "
+     r"an import still above it is reported as an overload of the connection \(the park-grid check of the operated "
+     r"year shows its loading\)$",
+     _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除 grid.network.feedback.margin），"
+     "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
+])
