@@ -1495,6 +1495,6 @@ PATTERNS.extend([
      r"loading limit, less grid\.network\.feedback\.margin\) beside the loads' reactive draw at cos φ (?P<pf>[\d.]+); "
      r"an import still above it is reported as an overload of the connection \(the park-grid check of the operated "
      r"year shows its loading\)$",
-     _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除 grid.network.feedback.margin），"
+     _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除园区电网校核的反馈裕度），"
      "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
 ])
