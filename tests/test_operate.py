@@ -1052,3 +1052,60 @@ def test_operated_heat_pump_scop_equals_the_plans_on_a_perfect_forecast(kind):
     assert opt["heat_pump_scop"] == pytest.approx(planned, rel=1e-9)
     assert met["heat_pumps"]["per_heat_pump"]["hp"]["heat_mwh"] == pytest.approx(heat.sum() * 8760 / T / 1e3)
     assert gap(met, opt)["heat_pump_scop"] == 0.0
+
+
+class _FixedController:
+    """Sets the same decision every hour (to test the plant alone)."""
+
+    def __init__(self, decision):
+        self.decision = decision
+
+    def initialise(self, park, state):
+        pass
+
+    def observe(self, state):
+        pass
+
+    def decide(self, t):
+        return self.decision
+
+    def record(self, t, outcome):
+        pass
+
+    def finalise(self):
+        return {}
+
+
+@pytest.mark.parametrize("battery", [False, True])
+def test_connection_guard_cuts_battery_charging_before_ev_charging(battery):
+    """The two vans of _two_vans_park (60 kWh each, 20 h → 30 h, 50 kW chargers, no charging
+    forced at 20 h) asked for 100 kW every hour, load 100 kW, a park transformer carrying 170 kW
+    (unity power factor). Without a battery: at 20 h the vans get the 70 kW below the capacity
+    (30 kW held, import 170 kW), the rest later. With a battery asked to charge 50 kW: the vans
+    still get 70 kW (battery charging counts as room) and the battery's 50 kW is cut whole:
+    guard 80 kW, import 170 kW (the battery, 5000 kWh, is not full before 100 h)."""
+    from dataclasses import replace
+
+    from twin.operate.state import Decision
+
+    park, _ = _two_vans_park()
+    if battery:
+        prob = replace(_two_vans_problem(), batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0,
+                                                                 soc_max=1.0, self_discharge_per_h=0.0)])
+        ses = park.fleets[0].sessions
+        park = OperatedPark.from_problem(prob, {"battery_kwh": {"battery": 5000.0}, "battery_kw": {"battery": 50.0}},
+                                         sessions={"vans": ses}, initial={"battery_kwh": 0.0})
+    park.connection_kva = 170.0
+    dec = Decision(battery_kw={"battery": 50.0} if battery else {}, ev_charge_kw={"vans": 100.0})
+    ds, stats = operate(park, _FixedController(dec))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    assert ev[20] == pytest.approx(70.0, abs=1e-9)
+    assert ds["p_grid_import_kw"].values[20] == pytest.approx(170.0, abs=1e-9)
+    assert ds["p_connection_guard_kw"].values[20] == pytest.approx(80.0 if battery else 30.0, abs=1e-9)
+    if battery:
+        assert ds["p_battery_charge_kw"].sum("battery").values[20] == pytest.approx(0.0, abs=1e-9)
+        assert ds["p_battery_charge_kw"].sum("battery").values[19] == pytest.approx(50.0, abs=1e-9)
+    assert ev.sum() == pytest.approx(120.0, abs=1e-6)  # both promises kept
+    assert stats["ev"]["vans"]["promises_violated"] == 0
+    assert ds["p_connection_overload_kw"].values.max() == 0.0
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
