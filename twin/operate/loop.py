@@ -424,8 +424,9 @@ class Plant:
         ``cap`` with battery charging counted as room, step 4 of the module docstring, so it
         comes next), thermal-store charging from electric heat (:meth:`_cut_tes_charging`;
         ``heat`` changed in place), then the batteries discharge beyond their set-points down to
-        ``soc_min`` (:meth:`hold_import`; ``bdis`` [kW] changed in place). Returns (import left [kW], import taken off [kW], battery discharge
-        added [kW]); what is left above ``cap`` is the connection's overload.
+        ``soc_min`` (:meth:`hold_import`; ``bdis`` [kW] changed in place). Returns (import left
+        [kW], import taken off [kW], battery discharge added [kW]); what is left above ``cap``
+        is the connection's overload.
         """
         over = net - cap
         if over <= _TOL:
