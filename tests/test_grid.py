@@ -347,6 +347,21 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
                 f"unserved, {g['unserved_energy_cny']:+,.0f} CNY/yr at the value of lost load)") in line
         assert warn in console.lines
     assert shed_any  # the rule-based controller sheds within these limits (the MPC may too)
+    # the connection guard holds the 300 kVA transformer (less the 2 % feedback margin) beside the
+    # loads' reactive draw at cos φ 0.95; what it could not take off is the recorded overload
+    from twin.grid.feedback import connection_rating
+
+    kva, tan = connection_rating(r.grid, loaded.scenario.grid.network)
+    assert kva == pytest.approx(300.0 * 0.98) and tan == pytest.approx(np.tan(np.arccos(0.95)))
+    assert r.operation.park.connection_kva == kva
+    for name, d in r.operation.dispatch.items():
+        imp, cap = d["p_grid_import_kw"].to_numpy(), d["p_connection_capacity_kw"].to_numpy()
+        over = d["p_connection_overload_kw"].to_numpy()
+        assert (cap <= kva + 1e-9).all()
+        assert (np.minimum(imp, cap) + over >= imp - 1e-6).all(), name  # any import above the capacity is recorded
+        c = op[name]["connection"]
+        assert c["guard_mwh"] == pytest.approx(float(d["p_connection_guard_kw"].sum()) * 8760 / 168 / 1e3)
+        assert c["guard_hours"] > 0 and c["overload_mwh"] == pytest.approx(float(over.sum()) * 8760 / 168 / 1e3)
     assert any("value of lost load 30 CNY/kWh (ASSUMED" in x for x in console.lines)
     # the same sentences in both reports, the limits note true to what the plant did
     for lang in ("en", "zh"):
@@ -355,6 +370,9 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
         html = paths["report.html"].read_text(encoding="utf-8")
         assert not MISSING, MISSING
         assert not wrong_language(html, lang, {"line", "roof", "bess", "plant", "tiny test park"})
+        # the connection guard's note and rows (it acted: the transformer binds)
+        assert ("connection guard: the plant holds the import" if lang == "en" else "并网容量保护") in html
+        assert ("Hours the connection guard acted" if lang == "en" else "并网容量保护动作小时数") in html
         if lang == "en":
             assert "<p class='bad'>the rule-based controller served less than the plan" in html
             assert "of which unserved energy at the value of lost load" in html

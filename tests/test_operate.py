@@ -910,3 +910,202 @@ def test_mpc_keeps_its_import_a_margin_below_the_peak(z):
         np.testing.assert_allclose(ctrl.margin, 5.0)
     else:
         assert ctrl.margin is None
+
+
+def _valley_charging_park(limit: float = float("inf")):
+    """24 h of the test prices (valley 0.3 CNY/kWh at 0-8 h), no demand charge, load 100 kW
+    except 150 kW at 2 h, all forecast at 100 kW; an empty lossless battery of 200 kWh / 50 kW
+    (soc_min 0): the rule charges it at 50 kW from 0 h until it is full."""
+    n = 24
+    load = np.full(n, 100.0)
+    load[2] = 150.0
+    grid = S.GridConnection(price_import_cny_per_kwh=PRICE[:n], ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            import_limit_kw=limit, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.0)])
+    park = OperatedPark.from_problem(prob, {"battery_kwh": {"battery": 200.0}, "battery_kw": {"battery": 50.0}},
+                                     initial={"battery_kwh": 0.0})
+    return park, Forecaster({"load_kw": np.full(n, 100.0)}, 1, PERFECT)
+
+
+@pytest.mark.parametrize("case", ["import_limit", "transformer"])
+def test_connection_guard_cuts_battery_charging_when_the_load_exceeds_its_forecast(case):
+    """The rule charges the battery at 50 kW in the valley on a 100 kW load forecast; at 2 h the
+    load is 150 kW. import_limit: limit 160 kW, so 200 kW would be drawn: the guard cuts the
+    charging by 40 kW to 10 kW, import 160 kW. transformer: no import limit, a park transformer
+    that may carry 200 kVA and loads at tan φ 0.75 (cos φ 0.8): Q = 0.75 × 150 = 112.5 kvar, the
+    connection carries sqrt(200² − 112.5²) = 165.36 kW, so the charging is cut by 34.64 kW.
+    Nothing is shed, no overload is left, and the battery charges on at 50 kW in the other
+    valley hours (the guard acts only where the limit binds)."""
+    if case == "import_limit":
+        park, fc = _valley_charging_park(limit=160.0)
+        cap = 160.0
+    else:
+        park, fc = _valley_charging_park()
+        park.connection_kva, park.reactive_per_kw = 200.0, 0.75
+        cap = float(np.sqrt(200.0 ** 2 - (0.75 * 150.0) ** 2))
+    ds, stats = operate(park, RuleController(fc))
+    bch = ds["p_battery_charge_kw"].sum("battery").values
+    imp = ds["p_grid_import_kw"].values
+    cut = 200.0 - cap
+    assert cap == pytest.approx(160.0 if case == "import_limit" else 165.3595, abs=1e-4)
+    assert bch[[0, 1, 3]] == pytest.approx([50.0, 50.0, 50.0], abs=1e-9)
+    assert bch[2] == pytest.approx(50.0 - cut, abs=1e-9)
+    assert imp[2] == pytest.approx(cap, abs=1e-9)
+    assert ds["p_connection_capacity_kw"].values[2] == pytest.approx(cap, abs=1e-9)
+    guard = np.zeros(24)
+    guard[2] = cut
+    np.testing.assert_allclose(ds["p_connection_guard_kw"].values, guard, atol=1e-9)
+    assert ds["p_battery_discharge_kw"].values[:, :4].max() == 0.0  # charging was cut, not discharge added
+    assert ds["p_connection_overload_kw"].values.max() == 0.0
+    assert ds["p_unserved_kw"].values.max() == 0.0
+    assert ds["p_connection_guard_kw"].attrs["units"] == "kW"
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_connection_guard_discharges_then_reports_the_overload():
+    """Flat price (the rule leaves the battery idle), no demand charge; loads 120 kW at 3 h,
+    140 kW at 5 h, 160 kW at 8 h (forecast 100 kW); battery 60 kWh / 25 kW, 36 kWh at the start,
+    soc_min 6 kWh; a park transformer carrying 130 kW (130 kVA, unity power factor), no import
+    limit. By hand: 3 h below 130 kW: nothing; 5 h: 10 kW over, the battery discharges 10 kW
+    (26 kWh left); 8 h: 30 kW over, the battery has 20 kWh above soc_min: it gives 20 kW, a 10 kW
+    overload of the connection is left, import 140 kW, nothing shed (the transformer is not the
+    import limit)."""
+    from twin.operate.metrics import connection_guard
+
+    park, fc = _peak_hold_park(36.0, dc=0.0)
+    park.connection_kva = 130.0
+    ds, stats = operate(park, RuleController(fc))
+    want = np.zeros(24)
+    want[5], want[8] = 10.0, 20.0
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, want, atol=1e-9)
+    np.testing.assert_allclose(ds["p_connection_guard_kw"].values, want, atol=1e-9)
+    over = np.zeros(24)
+    over[8] = 10.0
+    np.testing.assert_allclose(ds["p_connection_overload_kw"].values, over, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, park.load_kw - want, atol=1e-9)
+    assert ds["p_unserved_kw"].values.max() == 0.0
+    fig = connection_guard(ds, 8760.0 / 24)
+    assert fig["guard_hours"] == pytest.approx(2 * 365.0)
+    assert fig["guard_mwh"] == pytest.approx(30.0 * 365.0 / 1e3)
+    assert fig["overload_hours"] == pytest.approx(365.0)
+    assert fig["overload_mwh"] == pytest.approx(10.0 * 365.0 / 1e3)
+    assert fig["max_overload_kw"] == pytest.approx(10.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_connection_guard_holds_the_export_by_charging_before_curtailing():
+    """PV surplus above the transformer: 24 h, flat price, load 50 kW, PV 300 kW at 12 h only
+    (forecast perfect); export limit 1000 kW, a transformer carrying 200 kW (unity power
+    factor); an empty lossless battery of 100 kWh / 30 kW that the rule charges from the PV
+    surplus. At 12 h the surplus is 250 kW: the rule charges 30 kW, the export would be 220 kW:
+    the battery is already at its power, so 20 kW of PV is curtailed (guard 20 kW); export
+    200 kW."""
+    n = 24
+    pv = np.zeros(n)
+    pv[12] = 300.0
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            export_limit_kw=1000.0, price_export_cny_per_kwh=0.1, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 50.0), grid=grid, time=TIME[:n],
+                           pv=[S.PVArray(name="roof", ac_per_kwp=pv / 1000.0)],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.0)])
+    park = OperatedPark.from_problem(prob, {"pv_kwp": {"roof": 1000.0}, "battery_kwh": {"battery": 100.0},
+                                            "battery_kw": {"battery": 30.0}}, initial={"battery_kwh": 0.0})
+    park.connection_kva = 200.0
+    ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
+    assert ds["p_battery_charge_kw"].sum("battery").values[12] == pytest.approx(30.0, abs=1e-9)
+    assert ds["p_grid_export_kw"].values[12] == pytest.approx(200.0, abs=1e-9)
+    assert ds["p_pv_curtailed_kw"].sum("pv_array").values[12] == pytest.approx(20.0, abs=1e-9)
+    assert ds["p_connection_guard_kw"].values[12] == pytest.approx(20.0, abs=1e-9)
+    assert ds["p_connection_guard_kw"].values.sum() == pytest.approx(20.0, abs=1e-9)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+@pytest.mark.parametrize("kind", ["rule", "mpc"])
+def test_operated_heat_pump_scop_equals_the_plans_on_a_perfect_forecast(kind):
+    """A week of heat demand 80 ± 40 kW served by one heat pump (COP 3.0 ± 0.5 over the day, 200 kW,
+    no other heat source or store): with perfect forecasts the operated year's seasonal COP is the
+    plan's, Σ q / Σ (q / COP) by hand, and the operated year's gap in it is 0."""
+    from solvers.rolling import as_built
+    from twin.operate.metrics import gap, operation_metrics
+    from twin.statistics import annual_statistics
+
+    heat = 80.0 + 40.0 * np.cos(HOURS / 24 * 2 * np.pi)
+    cop = 3.0 + 0.5 * np.sin(HOURS / 24 * 2 * np.pi)
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 100.0), grid=_grid(), time=TIME,
+                           heat_demand_kw=heat, heat_pumps=[S.HeatPump(name="hp", cop=cop)])
+    sizes = {"heat_pump_kw": {"hp": 200.0}}
+    ab = as_built(prob, sizes)
+    plan = S.solve(ab, S.SolveOptions(solver="simplex"))
+    park = OperatedPark.from_problem(prob, sizes)
+    fc = Forecaster(_truth(park), 48, PERFECT)
+    ctrl = RuleController(fc) if kind == "rule" else MPCController(ab, fc, horizon=48)
+    ds, _ = operate(park, ctrl)
+    by_hand = heat.sum() / (heat / cop).sum()
+    planned = annual_statistics(plan.dispatch).heat_pumps["scop"]  # the plan's, as the summary has it
+    assert planned == pytest.approx(by_hand, rel=1e-9)
+    met = operation_metrics(ds, park, plan, prob)
+    opt = operation_metrics(plan.dispatch, park, plan, prob)
+    assert met["heat_pump_scop"] == pytest.approx(planned, rel=1e-9)
+    assert opt["heat_pump_scop"] == pytest.approx(planned, rel=1e-9)
+    assert met["heat_pumps"]["per_heat_pump"]["hp"]["heat_mwh"] == pytest.approx(heat.sum() * 8760 / T / 1e3)
+    assert gap(met, opt)["heat_pump_scop"] == 0.0
+
+
+class _FixedController:
+    """Sets the same decision every hour (to test the plant alone)."""
+
+    def __init__(self, decision):
+        self.decision = decision
+
+    def initialise(self, park, state):
+        pass
+
+    def observe(self, state):
+        pass
+
+    def decide(self, t):
+        return self.decision
+
+    def record(self, t, outcome):
+        pass
+
+    def finalise(self):
+        return {}
+
+
+@pytest.mark.parametrize("battery", [False, True])
+def test_connection_guard_cuts_battery_charging_before_ev_charging(battery):
+    """The two vans of _two_vans_park (60 kWh each, 20 h → 30 h, 50 kW chargers, no charging
+    forced at 20 h) asked for 100 kW every hour, load 100 kW, a park transformer carrying 170 kW
+    (unity power factor). Without a battery: at 20 h the vans get the 70 kW below the capacity
+    (30 kW held, import 170 kW), the rest later. With a battery asked to charge 50 kW: the vans
+    still get 70 kW (battery charging counts as room) and the battery's 50 kW is cut whole:
+    guard 80 kW, import 170 kW (the battery, 5000 kWh, is not full before 100 h)."""
+    from dataclasses import replace
+
+    from twin.operate.state import Decision
+
+    park, _ = _two_vans_park()
+    if battery:
+        prob = replace(_two_vans_problem(), batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0,
+                                                                 soc_max=1.0, self_discharge_per_h=0.0)])
+        ses = park.fleets[0].sessions
+        park = OperatedPark.from_problem(prob, {"battery_kwh": {"battery": 5000.0}, "battery_kw": {"battery": 50.0}},
+                                         sessions={"vans": ses}, initial={"battery_kwh": 0.0})
+    park.connection_kva = 170.0
+    dec = Decision(battery_kw={"battery": 50.0} if battery else {}, ev_charge_kw={"vans": 100.0})
+    ds, stats = operate(park, _FixedController(dec))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    assert ev[20] == pytest.approx(70.0, abs=1e-9)
+    assert ds["p_grid_import_kw"].values[20] == pytest.approx(170.0, abs=1e-9)
+    assert ds["p_connection_guard_kw"].values[20] == pytest.approx(80.0 if battery else 30.0, abs=1e-9)
+    if battery:
+        assert ds["p_battery_charge_kw"].sum("battery").values[20] == pytest.approx(0.0, abs=1e-9)
+        assert ds["p_battery_charge_kw"].sum("battery").values[19] == pytest.approx(50.0, abs=1e-9)
+    assert ev.sum() == pytest.approx(120.0, abs=1e-6)  # both promises kept
+    assert stats["ev"]["vans"]["promises_violated"] == 0
+    assert ds["p_connection_overload_kw"].values.max() == 0.0
+    assert stats["max_abs_balance_residual_kw"] < 1e-9

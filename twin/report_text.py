@@ -1581,3 +1581,20 @@ PATTERNS.extend([
      "锅炉“<data>{n}</data>”（{kw} kW，天然气，效率 {e}）为推定：工艺用热“<data>{d}</data>”未说明现有供热"
      "（existing_fuel），也没有锅炉为其供热，按覆盖其峰值的现有燃气锅炉计"),
 ])
+# ----------------------------------------------------------------------------- operated year: connection guard
+_GUARD_HEAD = (r"^connection guard: the plant holds the import \(export\) within the import \(export\) limit in real "
+               r"time, cutting battery charging, then EV charging beyond the vehicles' promises, then thermal-store "
+               r"charging from electric heat, then discharging the batteries \(an export: cutting battery discharge, charging the "
+               r"batteries, then curtailing PV\)")
+_GUARD_HEAD_ZH = ("并网容量保护：运行中实时将购电（售电）控制在购电（售电）限值以内，依次削减储能充电、超出车辆承诺的电动汽车充电、"
+                  "电制热蓄热充热，再增加储能放电（售电超限时：削减储能放电、增加储能充电，再弃光）")
+PATTERNS.extend([
+    (_GUARD_HEAD + r"; what no flexibility can take off is shed \(import limit\) or curtailed \(export limit\)$",
+     _GUARD_HEAD_ZH + "；灵活资源无法削减的部分切负荷（购电限值）或弃光（售电限值）"),
+    (_GUARD_HEAD + r", and within the park transformer at the point of connection: (?P<k>[\d,.]+) kVA \(rating x "
+     r"loading limit, less grid\.network\.feedback\.margin\) beside the loads' reactive draw at cos φ (?P<pf>[\d.]+); "
+     r"an import still above it is reported as an overload of the connection \(the park-grid check of the operated "
+     r"year shows its loading\)$",
+     _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除园区电网校核的反馈裕度），"
+     "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
+])

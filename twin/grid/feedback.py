@@ -545,3 +545,32 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
         ds["grid_op_line_loading_percent"] = (("controller", "grid_line", "time"), np.stack(ll),
                                               {"units": "%", "long_name": "Line loading in the operated year"})
     return out, ds
+
+
+def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
+    """What the operated plant's connection guard holds (:meth:`twin.operate.loop.Plant.guard_import`).
+
+    Parameters
+    ----------
+    gr : GridResult
+        The plan's grid stage (its network, before any upgrade).
+    spec : twin.grid.spec.GridNetworkSpec
+        ``grid.network`` (loading limit, load power factor, feedback margin).
+
+    Returns
+    -------
+    (float, float)
+        Apparent power the park transformer(s) at the point of connection may carry [kVA]:
+        Σ rating × parallel units × loading limit × (1 − ``feedback.margin``, the same margin the
+        plan's hourly limits keep for the losses and the linearisation), inf where no park
+        transformer stands there; and tan φ of ``load_power_factor`` [kvar/kW].
+    """
+    net = gr.network.net
+    kva = 0.0
+    for k in gr.network.main_trafos:
+        row = net.trafo.loc[k]
+        lim = row.get("max_loading_percent", spec.max_loading_percent)
+        lim = spec.max_loading_percent if lim is None or not np.isfinite(lim) else float(lim)
+        kva += float(row["sn_mva"]) * 1000.0 * float(row["parallel"]) * lim / 100.0
+    kva = kva * (1.0 - spec.feedback.margin) if kva > 0 else float("inf")
+    return kva, math.tan(math.acos(spec.load_power_factor))

@@ -133,7 +133,9 @@ class FeedbackSpec(_Strict):
     max_iterations: int = Field(6, ge=1, le=20, description="Most re-solves of the limits mode [-].")
     margin: float = Field(
         0.02, ge=0, le=0.3,
-        description="Extra cut applied to each linearised limit so the next iteration lands inside it [-].",
+        description="Extra cut applied to each linearised limit so the next iteration lands inside it; the operated "
+        "years' connection guard also keeps the park transformer at the point of connection this share below its "
+        "loading limit (the losses and voltage it does not model) [-].",
     )
 
 

@@ -35,18 +35,30 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    (``Decision.battery_reserve_kwh``; :meth:`Plant.hold_import`), so that a load higher than
    its forecast sets a new monthly peak only where the batteries cannot hold it
    (``p_battery_hold_kw``);
-7. electricity balance closed by the grid within its limits; a shortfall (import limit,
-   grid outage) is met by cutting battery charging, then by the batteries discharging
-   beyond their set-points down to ``soc_min`` (:meth:`Plant.hold_import`), then shed in
-   the order heat pumps and electric boiler (the gas boiler takes over where it can, else
-   unserved heat), chiller (unserved
-   cooling), fixed load (unserved electricity); a surplus is exported within the export
-   limit, then PV is curtailed, then battery discharge is cut.
+7. the connection guard (:meth:`Plant.guard_import`, :meth:`Plant.guard_export`): the
+   exchange is held at or below the connection's capacity
+   (:meth:`Plant.connection_capacity_kw`: the import or export limit — the scenario's, the
+   park-grid check's hourly limit, 0 in a grid outage — and, with a park transformer at the
+   point of connection, the active power it carries within its loading limit beside the
+   hour's reactive draw). An import above it: battery charging is cut, then EV charging
+   beyond the promises (given only the room below the capacity in step 4, battery charging
+   counted as room), then thermal-store charging from electric heat, then the batteries
+   discharge beyond their set-points down to ``soc_min``. An export above it: battery
+   discharge is cut, then the batteries charge beyond their set-points, then PV is curtailed
+   (step 8). What the guard took off is ``p_connection_guard_kw``; an import still above the
+   capacity is an overload of the connection (``p_connection_overload_kw``) as far as the
+   import limit allows;
+8. electricity balance closed by the grid within its limits; an import still above the
+   import limit (grid outage) is shed in the order heat pumps and electric boiler (the gas
+   boiler takes over where it can, else unserved heat), chiller (unserved cooling), fixed
+   load (unserved electricity); a surplus is exported within the export limit, then PV is
+   curtailed, then battery discharge is cut.
 
 Every hour the balance closes exactly; the dataset records each flow under the names of
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
 ``q_unserved_heat_kw``, ``q_unserved_cooling_kw``, ``e_ev_shortfall_kwh``, ``p_month_peak_kw``,
-``p_charge_held_kw`` and ``p_battery_hold_kw``.
+``p_charge_held_kw``, ``p_battery_hold_kw``, ``p_connection_capacity_kw``,
+``p_connection_guard_kw`` and ``p_connection_overload_kw``.
 """
 
 from __future__ import annotations
@@ -209,7 +221,7 @@ def _record_arrays(park: OperatedPark) -> dict:
         "p_load_kw", "p_unserved_kw", "q_unserved_heat_kw", "q_unserved_cooling_kw", "q_heat_demand_kw",
         "q_cooling_demand_kw", "q_chiller_kw", "p_chiller_kw", "q_absorption_heat_kw",
         "balance_residual_kw", "heat_balance_residual_kw", "p_month_peak_kw", "p_charge_held_kw",
-        "p_battery_hold_kw")}
+        "p_battery_hold_kw", "p_connection_capacity_kw", "p_connection_guard_kw", "p_connection_overload_kw")}
     nh, nw, nf = len(park.heat_pumps), len(park.waste), len(park.fleets)
     rec_process = {"q_process_heat_demand_kw": z(len(park.process_heat))} if park.process_heat else {}
     nb, nc = len(park.boilers), len(park.chillers)
@@ -274,25 +286,31 @@ class Plant:
         heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
         p_chiller = cool["p_elec"]
         # 4. EV fleets, within the power the park can supply; charging beyond the promises
-        # only within the room below the charging limit (battery charging left aside: it is cut first)
+        # only within the room below the charging limit and below the connection's capacity
+        # (battery charging left aside: it is cut first)
         n0 = load + heat["p_elec"] + p_chiller + bch.sum() - bdis.sum() - pv_avail
         room = imp_cap - n0 if np.isfinite(imp_cap) else np.inf
         lim = np.inf if d.charge_limit_kw is None else float(d.charge_limit_kw)
         flex_room = lim - (n0 - bch.sum())
+        guard_room = self.connection_capacity_kw(t, load + heat["p_elec"] + p_chiller) - (n0 - bch.sum())
         ev_ch, ev_dis = [], []
-        held = 0.0
+        held = guarded = 0.0
         for i, f in enumerate(self.fleets):
             if f.fp.mode == "uncontrolled":
                 sp_c, sp_d, flex = np.inf, 0.0, np.inf  # charging on arrival is not flexible
             else:
                 sp_c = float(d.ev_charge_kw.get(f.fp.name, 0.0))
                 sp_d = float(d.ev_discharge_kw.get(f.fp.name, 0.0)) if f.fp.mode == "v2g" else 0.0
-                flex = max(flex_room, 0.0) + sp_d
+                flex = max(min(flex_room, guard_room), 0.0) + sp_d
             sp_d = min(sp_d, max(n0, 0.0) + exp_cap)
             c, dch, h = f.step(t, sp_c, sp_d, limit=max(room, 0.0) + sp_d, flex_limit=flex)
+            if guard_room < flex_room:  # the connection's capacity held it back, not the charging limit
+                guarded += h
+            else:
+                held += h
             room -= c - dch
             flex_room -= c - dch
-            held += h
+            guard_room -= c - dch
             ev_ch.append(c)
             ev_dis.append(dch)
         net = n0 + sum(ev_ch) - sum(ev_dis)
@@ -313,15 +331,21 @@ class Plant:
             left = self.hold_import(t, bch, bdis, over, d.battery_reserve_kwh)
             net -= over - left
             added += over - left
-        # 7. balance: shed a shortfall, export or curtail a surplus
+        # 7. the connection guard: import held by cutting flexible charging, then by the
+        # batteries' discharge; export held by cutting discharge, charging more, curtailing PV
+        cons = load + heat["p_elec"] + p_chiller + sum(ev_ch)
+        cap = self.connection_capacity_kw(t, cons, export=net < 0)
+        if net >= 0:
+            net, taken, dis_added = self.guard_import(t, net, cap, bch, bdis, heat)
+            added += dis_added
+        else:
+            net, taken = self.guard_export(t, net, cap, bch, bdis)
+        guarded += taken
+        overload = max(min(net, imp_cap) - cap, 0.0)
+        # 8. balance: shed a shortfall, export or curtail a surplus
         unserved = 0.0
         if net > imp_cap:
             short = net - imp_cap
-            short = _cut(bch, short)
-            if short > 0:  # the batteries discharge down to soc_min before any load is shed
-                left = self.hold_import(t, bch, bdis, short)
-                added += short - left
-                short = left
             if short > 0:
                 short = self._shed_heat(heat, short)
             if short > 0 and p_chiller > 0:
@@ -333,8 +357,9 @@ class Plant:
             imp, exp, curt = net, 0.0, 0.0
         else:
             surplus = -net
-            exp = min(surplus, exp_cap)
+            exp = min(surplus, cap)  # the export capacity: the export limit or the transformer's
             curt = min(surplus - exp, pv_avail)
+            guarded += min(surplus, exp_cap) - exp  # PV curtailed to hold the transformer
             rest = surplus - exp - curt
             if rest > 0:
                 rest = _cut(bdis, rest)
@@ -355,6 +380,9 @@ class Plant:
         r["p_unserved_kw"][t] = unserved
         r["p_charge_held_kw"][t] = held
         r["p_battery_hold_kw"][t] = added
+        r["p_connection_capacity_kw"][t] = cap
+        r["p_connection_guard_kw"][t] = guarded
+        r["p_connection_overload_kw"][t] = overload
         self._record_cool(t, cool)
         for i in range(len(self.fleets)):
             r["p_ev_charge_kw"][i, t], r["p_ev_discharge_kw"][i, t] = ev_ch[i], ev_dis[i]
@@ -369,6 +397,79 @@ class Plant:
         return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes)}
 
     # ------------------------------------------------------------------ real time
+    def connection_capacity_kw(self, t: int, consumption_kw: float, export: bool = False) -> float:
+        """Import (``export``: export) the grid connection carries in hour ``t`` [kW].
+
+        The import (export) limit (the scenario's, or the park-grid check's hourly limit; 0 in
+        a grid outage) and, where a park transformer stands at the point of connection
+        (``OperatedPark.connection_kva`` [kVA]: its rating times its loading limit, less the
+        guard's margin), the active power it carries beside the hour's reactive draw:
+        ``sqrt(S̄² − Q²)`` with ``Q = reactive_per_kw · consumption_kw`` [kvar] (loads, heat
+        pumps, chillers and EV chargers at the network's load power factor; batteries and PV at
+        unity, as in the park-grid check), 0 where ``Q ≥ S̄``.
+        """
+        p = self.park
+        lim = p.export_limit_kw if export else p.import_limit_kw
+        cap = float(lim[t]) if p.grid_up(t) else 0.0
+        s = p.connection_kva
+        if np.isfinite(s):
+            q = p.reactive_per_kw * max(consumption_kw, 0.0)
+            cap = min(cap, float(np.sqrt(max(s * s - q * q, 0.0))))
+        return cap
+
+    def guard_import(self, t: int, net: float, cap: float, bch: np.ndarray, bdis: np.ndarray,
+                     heat: dict) -> tuple[float, float, float]:
+        """Hold the import ``net`` [kW] of hour ``t`` at or below the connection's capacity
+        ``cap`` [kW] (:meth:`connection_capacity_kw`), as an energy-management system does on
+        the hour's actual flows.
+
+        Cut in this order until the import is at ``cap``: battery charging (``bch`` [kW], in
+        store order; EV charging beyond what the promises need was given only the room below
+        ``cap`` with battery charging counted as room, step 4 of the module docstring, so it
+        comes next), thermal-store charging from electric heat (:meth:`_cut_tes_charging`;
+        ``heat`` changed in place), then the batteries discharge beyond their set-points down to
+        ``soc_min`` (:meth:`hold_import`; ``bdis`` [kW] changed in place). Returns (import left
+        [kW], import taken off [kW], battery discharge added [kW]); what is left above ``cap``
+        is the connection's overload.
+        """
+        over = net - cap
+        if over <= _TOL:
+            return net, 0.0, 0.0
+        left = _cut(bch, over)
+        if left > 0:
+            left = self._cut_tes_charging(t, heat, left)
+        dis0 = float(bdis.sum())
+        if left > 0:  # the batteries discharge down to soc_min before any overload or shedding
+            left = self.hold_import(t, bch, bdis, left)
+        taken = over - left
+        return net - taken, taken, float(bdis.sum()) - dis0
+
+    def guard_export(self, t: int, net: float, cap: float, bch: np.ndarray,
+                     bdis: np.ndarray) -> tuple[float, float]:
+        """Hold the export ``-net`` [kW] of hour ``t`` at or below the connection's export
+        capacity ``cap`` [kW]: battery discharge (``bdis`` [kW]) is cut, then the batteries not
+        discharging charge beyond their set-points (``bch`` [kW]) within their power and room
+        below ``soc_max`` (both changed in place); PV is curtailed after (step 8). Returns
+        (net import left, negative for export [kW], export taken off [kW])."""
+        p = self.park
+        over = -net - cap
+        if over <= _TOL:
+            return net, 0.0
+        left = _cut(bdis, over)
+        for i, b in enumerate(p.batteries):
+            if left <= _TOL:
+                break
+            n = b["name"]
+            if bdis[i] > 0 or not p.available("battery", t, n):
+                continue
+            room = min(b["kw"], (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[n]) / b["eta_c"]) - bch[i]
+            add = min(left, room)
+            if add > 0:
+                bch[i] += add
+                left -= add
+        taken = over - max(left, 0.0)
+        return net + taken, taken
+
     def hold_import(self, t: int, bch: np.ndarray, bdis: np.ndarray, over: float,
                     reserve: dict | None = None) -> float:
         """Discharge the batteries beyond their set-points to take up to ``over`` [kW] off the
@@ -655,6 +756,16 @@ class Plant:
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["process"].sum() - h["extra"]
 
 
+#: Long names of the plant's own hourly variables (the others: their name in words).
+LONG_NAMES = {
+    "p_connection_capacity_kw": "Capacity of the grid connection in the hour's direction (import or export limit, "
+                                "park transformer at the point of connection beside the hour's reactive draw)",
+    "p_connection_guard_kw": "Exchange the connection guard took off in real time (charging cut, battery "
+                             "discharge added or cut, batteries charged, PV curtailed)",
+    "p_connection_overload_kw": "Import above the connection's capacity the guard could not take off",
+}
+
+
 def _cut(flows: np.ndarray, amount: float) -> float:
     """Reduce ``flows`` (one per store, in dispatch order) by up to ``amount`` in total, the
     first store first; returns what is left of ``amount``."""
@@ -791,7 +902,7 @@ def _dataset(park: OperatedPark, plant: Plant):
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"
-        attrs = {"units": unit, "long_name": k.replace("_", " ")}
+        attrs = {"units": unit, "long_name": LONG_NAMES.get(k, k.replace("_", " "))}
         if k in dim_of:
             data[k] = xr.DataArray(v, dims=(dim_of[k], "time"), coords={dim_of[k]: dims[dim_of[k]]},
                                    attrs=attrs)

@@ -57,8 +57,14 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         value), ``ev_energy_not_delivered_mwh``, ``unserved_mwh`` (by load class and
         ``total``; ``costs_cny["unserved_energy"]`` prices the total),
         ``battery_cycles`` and ``tes_cycles`` (equivalent full cycles per year, discharge
-        throughput / size) [-], ``curtailment_mwh``, ``grid_import_mwh``, ``grid_export_mwh``.
+        throughput / size) [-], ``curtailment_mwh``, ``grid_import_mwh``, ``grid_export_mwh``,
+        ``heat_pumps`` (:func:`twin.statistics.heat_pump_performance`: seasonal COP of each heat
+        pump and of all together) and ``heat_pump_scop`` (all together, None without heat pumps
+        or heat-pump electricity) [kWh/kWh], ``connection`` (:func:`connection_guard`; empty for
+        a dispatch without the plant's guard, e.g. the optimum).
     """
+    from twin.statistics import heat_pump_performance, step_weights, year_weight_h
+
     T = park.T
     scale = 8760.0 / T if T else 1.0
     imp = ds["p_grid_import_kw"].to_numpy()
@@ -138,7 +144,42 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         "grid_import_mwh": float(imp.sum()) * scale / 1e3,
         "grid_export_mwh": float(exp.sum()) * scale / 1e3,
     }
+    hp = heat_pump_performance(ds, step_weights(ds, year_weight_h(T))) if T else {}
+    out["heat_pumps"] = hp
+    out["heat_pump_scop"] = hp.get("scop")
+    out["connection"] = connection_guard(ds, scale)
     return out
+
+
+def connection_guard(ds, scale: float = 1.0) -> dict:
+    """What the plant's connection guard did in an operated year
+    (:meth:`twin.operate.loop.Plant.guard_import`, :meth:`~twin.operate.loop.Plant.guard_export`).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Operated dispatch with ``p_connection_guard_kw`` and ``p_connection_overload_kw`` [kW].
+    scale : float
+        Year per horizon (8760/T) [-]: hours and energies are per year.
+
+    Returns
+    -------
+    dict
+        ``guard_hours`` (hours in which the guard took something off) [h/yr], ``guard_mwh``
+        (exchange it took off) [MWh/yr], ``overload_hours`` and ``overload_mwh`` (import left
+        above the connection's capacity) [h/yr, MWh/yr], ``max_overload_kw`` [kW]; empty where
+        the dispatch has no guard.
+    """
+    if "p_connection_guard_kw" not in ds or "p_connection_overload_kw" not in ds:
+        return {}
+    g = ds["p_connection_guard_kw"].to_numpy()
+    o = ds["p_connection_overload_kw"].to_numpy()
+    tol = 1e-6
+    return {"guard_hours": float(np.count_nonzero(g > tol)) * scale,
+            "guard_mwh": float(g.sum()) * scale / 1e3,
+            "overload_hours": float(np.count_nonzero(o > tol)) * scale,
+            "overload_mwh": float(o.sum()) * scale / 1e3,
+            "max_overload_kw": float(o.max(initial=0.0))}
 
 
 def difference(value: float, optimum: float, rel_tol: float = 1e-9) -> float:
@@ -182,4 +223,7 @@ def gap(metrics: dict, optimum: dict) -> dict:
         "curtailment_mwh": d(metrics["curtailment_mwh"], optimum["curtailment_mwh"]),
         "max_monthly_peak_kw": d(max(metrics["monthly_peak_kw"].values(), default=0.0),
                                  max(optimum["monthly_peak_kw"].values(), default=0.0)),
+        # the heat pumps' seasonal COP, operated minus planned [kWh/kWh] (None without heat pumps)
+        "heat_pump_scop": (None if metrics.get("heat_pump_scop") is None or optimum.get("heat_pump_scop") is None
+                           else d(metrics["heat_pump_scop"], optimum["heat_pump_scop"])),
     }

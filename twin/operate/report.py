@@ -63,11 +63,30 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         ("电池等效循环" if zh else "Battery equivalent full cycles", "1/yr", lambda m: m["battery_cycles"]),
         ("弃光" if zh else "PV curtailed", "MWh/yr", lambda m: m["curtailment_mwh"]),
     ]
+    if any(m.get("heat_pump_scop") is not None for m in [opt, *(op[c] for c in ctrls)]):
+        items.append(("热泵季节性能系数 SCOP（供热量/用电量）" if zh else
+                      "Heat pumps' seasonal COP (heat delivered / electricity used)", "kWh/kWh",
+                      lambda m: m.get("heat_pump_scop")))
+    if any(op[c].get("connection", {}).get("guard_hours", 0.0) > 0
+           or op[c].get("connection", {}).get("overload_hours", 0.0) > 0 for c in ctrls):
+        items += [
+            ("并网容量保护动作小时数" if zh else "Hours the connection guard acted", "h/yr",
+             lambda m: m.get("connection", {}).get("guard_hours")),
+            ("并网容量保护削减的交换电量" if zh else "Exchange the connection guard took off", "MWh/yr",
+             lambda m: m.get("connection", {}).get("guard_mwh")),
+            ("超出并网容量的小时数" if zh else "Hours of import above the connection's capacity", "h/yr",
+             lambda m: m.get("connection", {}).get("overload_hours")),
+            ("超出并网容量的购电量" if zh else "Import above the connection's capacity", "MWh/yr",
+             lambda m: m.get("connection", {}).get("overload_mwh")),
+        ]
     rows = []
     for label, unit, f in items:
         vals = [f(opt)] + [f(op[c]) for c in ctrls]
         row = [label, _fmt(vals[0])]
         for v in vals[1:]:
+            if v is None or vals[0] is None:  # not defined for the optimum (the plant's guard) or absent
+                row.append(_fmt(v))
+                continue
             d = difference(v, vals[0])
             rel = f" ({100 * d / abs(vals[0]):+.1f} %)" if label in ("年化总成本", "Annualised cost") and vals[0] else ""
             row.append(f"{_fmt(v)} [{'+' if d >= 0 else ''}{_fmt(d)}{rel}]")

@@ -81,7 +81,7 @@ def fleet_sessions_for(scenario, prof) -> dict:
 
 
 def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mpc"),
-                 progress=None) -> OperationResult:
+                 progress=None, connection: tuple[float, float] | None = None) -> OperationResult:
     """Operate the plan ``result`` of ``problem`` with each of ``controllers``.
 
     Parameters
@@ -98,6 +98,10 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         ``rule`` and/or ``mpc``.
     progress : callable, optional
         ``progress(controller, hours_done, hours_total, seconds_elapsed)``.
+    connection : (float, float), optional
+        The park transformer at the point of connection the plant's guard holds: (apparent
+        power it may carry [kVA], tan φ of the loads [kvar/kW]) of
+        :func:`twin.grid.feedback.connection_rating`; None: the import and export limits only.
     """
     import xarray as xr
 
@@ -120,6 +124,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     lam = emission_price(problem, result)
     park = OperatedPark.from_problem(problem, result.sizes, sessions, masks, initial=initial,
                                      carbon_price=lam)
+    if connection is not None:
+        park.connection_kva, park.reactive_per_kw = (float(x) for x in connection)
     truth = {"load_kw": park.load_kw, "pv_per_kwp": park.pv_per_kwp}
     if park.heat_kw is not None:
         truth["heat_kw"] = park.heat_kw
@@ -174,7 +180,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
            if park.fleets and "mpc" in controllers else [])
         + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else [])
         + ([mpc_margin_note(spec.mpc_peak_margin_sd)]
-           if park.demand_charge > 0 and "mpc" in controllers else []),
+           if park.demand_charge > 0 and "mpc" in controllers else [])
+        + [connection_note(park.connection_kva, park.reactive_per_kw)],
         "warnings": [],
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
@@ -244,6 +251,23 @@ MPC_EV_WINDOW_NOTE = (
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "
     "(operation.mpc_ev_window)")
+def connection_note(kva: float, tan_phi: float) -> str:
+    """What the plant's connection guard holds (summary notes, report)."""
+    import math
+
+    head = ("connection guard: the plant holds the import (export) within the import (export) limit in real time, "
+            "cutting battery charging, then EV charging beyond the vehicles' promises, then thermal-store charging "
+            "from electric heat, then discharging the batteries (an export: cutting battery discharge, charging the batteries, then "
+            "curtailing PV)")
+    if not math.isfinite(kva):
+        return head + "; what no flexibility can take off is shed (import limit) or curtailed (export limit)"
+    pf = 1.0 / math.sqrt(1.0 + tan_phi ** 2)
+    return (head + f", and within the park transformer at the point of connection: {kva:,.0f} kVA (rating x loading "
+            f"limit, less grid.network.feedback.margin) beside the loads' reactive draw at cos φ {pf:.2f}; an import "
+            "still above it is reported as an overload of the connection (the park-grid check of the operated year "
+            "shows its loading)")
+
+
 def mpc_margin_note(sd: float) -> str:
     """What the rolling horizon keeps below the month's peak for forecast errors."""
     if sd <= 0:

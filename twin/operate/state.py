@@ -69,6 +69,13 @@ class OperatedPark:
     """Hourly export limit (T) [kW]."""
     demand_charge: float
     """[CNY/(kW month)]."""
+    connection_kva: float = float("inf")
+    """Apparent power the park transformer(s) at the point of connection may carry: rating ×
+    loading limit × (1 − the guard's margin) [kVA] (:func:`twin.grid.feedback.connection_rating`);
+    inf where no park transformer stands there (the import limit alone is the connection's
+    capacity)."""
+    reactive_per_kw: float = 0.0
+    """Reactive draw per kW of consumption, tan φ of the network's load power factor [kvar/kW]."""
     batteries: list = field(default_factory=list)
     """Dicts ``name, kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear`` of the batteries the
     plan has (energy > 0), in the rule controller's dispatch order (:func:`store_order`)."""
