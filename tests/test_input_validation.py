@@ -73,16 +73,19 @@ def test_series_conversions_are_stated(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("p_kw\n" + "5\n" * 8759 + "inf\n", "data row 8760: inf is not a finite number"),
+    ("p_kw\n" + "5\n" * 8759 + "inf\n", r"line 8761 \(data row 8760\): inf is not a finite number"),
     ("p_kw\n" + "0\n" * 8760, "zero in every row"),
-    ("p_kw\n" + "5\n" * 10 + "abc\n" + "5\n" * 8749, "data row 11: 'abc' is not a finite number"),
+    ("p_kw\n" + "5\n" * 10 + "abc\n" + "5\n" * 8749, r"line 12 \(data row 11\): 'abc' is not a finite number"),
     # pandas reads these as missing: the message quotes them as written, not as an empty cell
-    ("p_kw\n" + "5\n" * 498 + "n/a\n" + "5\n" * 8261, "data row 499: 'n/a' is not a finite number"),
+    ("p_kw\n" + "5\n" * 498 + "n/a\n" + "5\n" * 8261, r"line 500 \(data row 499\): 'n/a' is not a finite number"),
     ("time,p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M},{'NA' if i == 7 else 5}\n" for i, x in enumerate(_times(8760))),
-     "data row 8: 'NA' is not a finite number"),
-    ("p_kw\n" + "5\n" * 20 + "\"\"\n" + "5\n" * 8739, "data row 21: empty is not a finite number"),
+     r"line 9 \(data row 8\): 'NA' is not a finite number"),
+    ("p_kw\n" + "5\n" * 20 + "\"\"\n" + "5\n" * 8739, r"line 22 \(data row 21\): empty is not a finite number"),
     ("time;p_kw\n" + "".join(f"{x:%Y-%m-%d %H:%M};{'-2,5' if i == 3 else '1,5'}\n" for i, x in enumerate(_times(8760))),
-     "data row 4: -2.5 is not a finite number"),
+     r"line 5 \(data row 4\): -2.5 is not a finite number"),
+    # the line an editor shows counts the header, comment and blank lines the reader skips
+    ("# meter export, kW\np_kw\n\n# January\n" + "5\n" * 2 + "x\n" + "5\n" * 8757,
+     r"line 7 \(data row 3\): 'x' is not a finite number"),
     ("p_kw\n" + "5\n" * 100, "found 100"),
     ("", "the file is empty"),
     ("time,p_kw\n" + "".join(f"{x.tz_localize('UTC').isoformat()},5\n" for x in _times(8760)),

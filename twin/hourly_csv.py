@@ -106,6 +106,24 @@ def _as_written(path: Path, column: str, row: int, sep: str, decimal: str, parse
         return "" if isinstance(parsed, float) and np.isnan(parsed) else str(parsed)
 
 
+def _where(path: Path, row: int) -> str:
+    """``line L (data row N)`` for data row ``row`` (0-based) of a CSV file: the line a planner finds
+    in an editor, counting the header, comment lines (``#``) and blank lines the reader skips;
+    ``data row N`` alone when the file cannot be read again."""
+    try:
+        lines = _decode(path.read_bytes()).splitlines()
+    except OSError:
+        return f"data row {row + 1}"
+    idx = -1  # the header is the first line with content
+    for k, line in enumerate(lines, 1):
+        if not line.split("#", 1)[0].strip():
+            continue
+        if idx == row:
+            return f"line {k} (data row {row + 1})"
+        idx += 1
+    return f"data row {row + 1}"
+
+
 def _cell_text(text: str, decimal: str) -> str:
     """How a message names a cell that is not a finite number >= 0: 'empty', the number (-5,
     inf) or the text as written ('n/a')."""
@@ -161,11 +179,11 @@ def _check_times(path: Path, t, tcol: str, notes: list[str]):
         raise SeriesError(f"{path}: column '{tcol}' has fewer than 2 times")
     if t.isna().any():
         i = int(np.flatnonzero(t.isna())[0])
-        raise SeriesError(f"{path}: column '{tcol}' data row {i + 1}: empty time")
+        raise SeriesError(f"{path}: column '{tcol}' {_where(path, i)}: empty time")
     d = np.diff(t.asi8) / 3.6e12  # [h]
     if (d <= 0).any():
         i = int(np.flatnonzero(d <= 0)[0])
-        raise SeriesError(f"{path}: column '{tcol}' is not in increasing order: data row {i + 2} "
+        raise SeriesError(f"{path}: column '{tcol}' is not in increasing order: {_where(path, i + 1)} "
                           f"({t[i + 1]}) does not follow row {i + 1} ({t[i]}); sort the file by time")
     step = float(np.median(d))
     if not (np.isclose(step, 1.0) or np.isclose(step, 0.25)):
@@ -174,7 +192,7 @@ def _check_times(path: Path, t, tcol: str, notes: list[str]):
     bad = np.flatnonzero(~np.isclose(d, step))
     if bad.size:
         i = int(bad[0])
-        raise SeriesError(f"{path}: column '{tcol}' has a gap or irregular step after data row {i + 1} "
+        raise SeriesError(f"{path}: column '{tcol}' has a gap or irregular step after {_where(path, i)} "
                           f"({t[i]} -> {t[i + 1]}); expected one row every {step * 60:g} min")
     first = t[0]
     jan1 = pd.Timestamp(year=first.year, month=1, day=1)
@@ -301,7 +319,7 @@ def _read(path: Path, n_steps: int, column: str, what: str, upper: float | None,
     if bad.size:
         i = int(bad[0])
         kind = _cell_text(_as_written(path, vcol, i, sep, decimal, raw.iloc[i]), decimal)
-        raise SeriesError(f"{path}: column '{vcol}' data row {i + 1}: {kind} is not a finite number >= 0 "
+        raise SeriesError(f"{path}: column '{vcol}' {_where(path, i)}: {kind} is not a finite number >= 0 "
                           f"({bad.size} such row(s)); expected {what} in every row")
     n = len(values)
     if tcol is not None:
