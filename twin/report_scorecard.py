@@ -364,8 +364,11 @@ def _items(sc: dict, lang: str) -> str:
                                                           else _e(phrase(r["inputs"], lang)))
             if not r["applicable"]:
                 inputs += f" — {_e(phrase(r['reason'], lang))}"
-            # the analogue is the rubric's words (in the report's language), its source a citation
-            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {_e(phrase(r['analogue'], lang))} "
+            # the analogue is the rubric's words, its source a citation: in Chinese translated; in English as
+            # recorded, a citation too (it names Chinese documents and terms: 澄迈, 十四五, 二级, 标杆)
+            analogue = (_e(phrase(r["analogue"], lang)) if zh
+                        else f"<span class='cite'>{_e(r['analogue'])}</span>")
+            prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {analogue} "
                     f"<span class='cite'>({_e(r['rule_source'])})</span>" if r["provisional"]
                     else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
