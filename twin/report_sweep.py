@@ -12,6 +12,7 @@ import html
 import numpy as np
 
 from twin.fmt import fmt_number, fmt_share
+from twin.report_text import _pick as _t  # (Chinese, English) pair in a language
 from twin.report_text import label as asset_label
 from twin.report_text import unit
 
@@ -72,12 +73,6 @@ PAGE = {
     "scatter": ("各情景的成本与剩余排放", "Cost against residual emissions, every case"),
     "n_cases": ("情景数", "cases"),
 }
-
-
-def _t(pair: tuple[str, str], lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise ValueError("lang must be 'zh' or 'en'")
-    return pair[0] if lang == "zh" else pair[1]
 
 
 def page_text(key: str, lang: str, **fields) -> str:
