@@ -1042,3 +1042,21 @@ def test_a_misspelt_field_is_told_the_field_it_is_close_to(tmp_path):
     assert f"{p}:{_line(t, 'battery:')}: battery.max_kW: unknown field (not in the schema; did you mean 'max_kw' or" in out
     assert "grid.tarif_name: unknown field (not in the schema; did you mean 'tariff'? see" in out
     assert "objective.colour: unknown field (not in the schema; check spelling, see `twin schema`)" in out
+
+
+def test_a_price_per_watt_is_refused_with_the_unit(tmp_path):
+    """PV capex written in CNY/W (2.8) was planned as 2.8 CNY/kWp, a thousand times too cheap (new-user
+    trial, Urumqi office park): below 50 CNY per kWp, kWh or kW the tool now names the field, the
+    value and the conversion; thermal storage (tens of CNY per kWh of heat) and 0 stay allowed."""
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    f = ROOT / "scenarios" / "manufacturing_suzhou.yaml"
+    for field, value, unit, per in (("pv", 2.8, "kWp", "W"), ("battery_energy", 0.9, "kWh", "Wh"),
+                                    ("heat_pump", 4.5, "kW", "W")):
+        with pytest.raises(ScenarioError) as exc:
+            load_scenario(f, overrides={f"costs.{field}.capex_cny_per_unit": value})
+        msg = str(exc.value)
+        assert f"costs.{field}" in msg and f"{value:g} CNY per {unit}" in msg and f"price per {per}" in msg, msg
+        assert f"{value * 1000:,.0f} CNY/{unit}" in msg
+    assert load_scenario(f, overrides={"costs.pv.capex_cny_per_unit": 0}).scenario.costs.pv.capex_cny_per_unit == 0
+    assert load_scenario(f).scenario.costs.thermal_storage.capex_cny_per_unit == 25

@@ -72,7 +72,7 @@ def test_profile_key_ignores_fields_the_profiles_do_not_read():
     from twin.scenario.loader import load_scenario
 
     base = load_scenario(TINY)
-    assert profile_key(base) == profile_key(base.derive(overrides={"battery": None, "costs.pv.capex_cny_per_unit": 1}))
+    assert profile_key(base) == profile_key(base.derive(overrides={"battery": None, "costs.pv.capex_cny_per_unit": 1000}))
     assert profile_key(base) != profile_key(base.derive(overrides={"site.weather_seed": 5}))
     assert profile_key(base) != profile_key(base.derive(overrides={"process_loads[line].annual_mwh": 1000}))
 

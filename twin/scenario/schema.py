@@ -394,6 +394,13 @@ class GridSpec(_Strict):
     )
 
 
+#: Smallest capex per kWp, kWh or kW [CNY] that ``costs.pv``, ``battery_energy``, ``battery_power`` and
+#: ``heat_pump`` accept above 0: a plausibility guard against prices given per W or Wh (installed
+#: prices of these technologies lie in the hundreds to thousands of CNY per kW(h)(p); not a standard's
+#: value). Thermal storage (tens of CNY per kWh of heat) is not checked.
+PER_KILO_UNIT_FLOOR_CNY = 50.0
+
+
 class CostsSpec(_Strict):
     """Costs of candidate assets (sources in the example scenarios' comments)."""
 
@@ -420,6 +427,20 @@ class CostsSpec(_Strict):
         "chooses the bidirectional share of every 'v2g' fleet between 0 and the fleet's v2g_share; when absent "
         "the share is fixed at v2g_share.",
     )
+    @field_validator("pv", "battery_energy", "battery_power", "heat_pump")
+    @classmethod
+    def _price_per_kilo_unit(cls, v: AssetCost | None, info: ValidationInfo):
+        """A capex below :data:`PER_KILO_UNIT_FLOOR_CNY` per kWp, kWh or kW is what a price per W or Wh
+        looks like (2.8 CNY/W = 2,800 CNY/kWp): refused rather than planned 1,000 times too cheap."""
+        if v is not None and 0 < v.capex_cny_per_unit < PER_KILO_UNIT_FLOOR_CNY:
+            unit = {"pv": "kWp", "battery_energy": "kWh", "battery_power": "kW", "heat_pump": "kW"}[info.field_name]
+            per = {"kWp": "W", "kWh": "Wh", "kW": "W"}[unit]
+            raise ValueError(
+                f"capex_cny_per_unit {v.capex_cny_per_unit:g} CNY per {unit} is far below any installed price of this "
+                f"technology and looks like a price per {per} ({v.capex_cny_per_unit:g} CNY/{per} = "
+                f"{v.capex_cny_per_unit * 1000:,.0f} CNY/{unit}); give the price per {unit} (0 for no cost)")
+        return v
+
     natural_gas_price_cny_per_kwh: float = Field(
         0.35, ge=0, le=3, description="Natural gas price per kWh of fuel (LHV) [CNY/kWh] (≈3.5 CNY/m3 / 9.9 kWh/m3)."
     )
