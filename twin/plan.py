@@ -178,6 +178,21 @@ def fuel_price(sc: Scenario, fuel: str) -> float:
     return sc.costs.fuel_prices_cny_per_kwh[fuel]
 
 
+def existing_boiler(sc: Scenario, name: str, fuel: str, efficiency: float, kw: float, *, bus: str = "heat",
+                    implied: bool = False):
+    """An existing boiler of ``fuel`` at ``kw`` [kW] heat (no new capacity) on heat bus ``bus``, with
+    the fuel's price and CO2 factor where it burns one: a declared fuel-fired boiler, the gas
+    boiler implied for the network, or the existing supply of a process-heat demand."""
+    import solvers as S
+    from twin.ledger.fuels import fuel_factor
+
+    fired = fuel != "electric"
+    return S.Boiler(name=name, fuel=fuel, efficiency=efficiency,
+                    fuel_price_cny_per_kwh=fuel_price(sc, fuel) if fired else 0.0,
+                    ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[fuel]).co2_kg_per_kwh if fired else 0.0,
+                    max_kw=kw, existing_kw=kw, implied=implied, bus=bus)
+
+
 def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: float | None = None) -> list:
     """The :class:`solvers.Boiler` list: every declared boiler, of any fuel.
 
@@ -189,7 +204,6 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
     year's peak ``year_peak_kw`` [kW] where given (a short horizon), else the horizon's.
     """
     import solvers as S
-    from twin.ledger.fuels import fuel_factor
 
     out = []
     for bo in sc.boilers:
@@ -200,18 +214,11 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
                 min_kw=0.0 if baseline else bo.min_kw, max_kw=_limit(bo.existing_kw, bo.max_kw, baseline),
                 existing_kw=bo.existing_kw, bus=bus))
         else:
-            out.append(S.Boiler(
-                name=bo.name, fuel=bo.fuel, efficiency=bo.efficiency,
-                fuel_price_cny_per_kwh=fuel_price(sc, bo.fuel),
-                ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[bo.fuel]).co2_kg_per_kwh,
-                max_kw=bo.existing_kw, existing_kw=bo.existing_kw, bus=bus))
+            out.append(existing_boiler(sc, bo.name, bo.fuel, bo.efficiency, bo.existing_kw, bus=bus))
     peak = max(float(heat.max()), year_peak_kw or 0.0)
     if not any(bo.serves is None for bo in sc.boilers) and peak > 0:
-        out.append(S.Boiler(
-            name="implied gas boiler", fuel="natural_gas", efficiency=IMPLIED_BOILER_EFFICIENCY,
-            fuel_price_cny_per_kwh=sc.costs.natural_gas_price_cny_per_kwh,
-            ef_fuel_kgco2_per_kwh=fuel_factor("natural_gas").co2_kg_per_kwh,
-            max_kw=peak, existing_kw=peak, implied=True))
+        out.append(existing_boiler(sc, "implied gas boiler", "natural_gas", IMPLIED_BOILER_EFFICIENCY, peak,
+                                   implied=True))
     return out
 
 
@@ -242,7 +249,6 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
     efficiency, covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon).
     """
     import solvers as S
-    from twin.ledger.fuels import fuel_factor
 
     if not sc.process_heat:
         return [], [], []
@@ -258,13 +264,9 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
         peak = max(float(kw.max()) if kw.size else 0.0, float(peaks[i]) if peaks else 0.0)
         if peak <= 0:
             continue
-        fuel, eff = d.supply_fuel, d.supply_efficiency
-        fired = fuel != "electric"
-        boilers.append(S.Boiler(
-            name=f"{d.name} boiler", fuel=fuel, efficiency=eff,
-            fuel_price_cny_per_kwh=fuel_price(sc, fuel) if fired else 0.0,
-            ef_fuel_kgco2_per_kwh=fuel_factor(BOILER_FUEL_KEYS[fuel]).co2_kg_per_kwh if fired else 0.0,
-            max_kw=peak, existing_kw=peak, implied=d.existing_fuel is None, bus=heat_bus_of(sc, d.name)))
+        eff = d.supply_efficiency
+        boilers.append(existing_boiler(sc, f"{d.name} boiler", d.supply_fuel, eff, peak, bus=heat_bus_of(sc, d.name),
+                                       implied=d.existing_fuel is None))
         if d.existing_fuel is None:
             notes.append(f"boiler '{d.name} boiler' ({peak:,.0f} kW, natural gas, efficiency {eff:.2f}) is implied: "
                          f"process heat '{d.name}' states no existing supply (existing_fuel) and no boiler serves it, "
@@ -382,7 +384,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     batteries = batteries_of(sc, baseline)
 
     heat, cool = central_demands(prof)
-    waste, hps, boilers, tes = [], [], [], []
+    waste, hps, boilers, tes, implied = [], [], [], [], []
     process, process_boilers, process_notes = process_heat_of(sc, prof, baseline)
     if heat is not None or sc.heat_pumps or sc.waste_heat or process:
         from twin.components.heat import direct_use_possible
@@ -405,7 +407,9 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 source=None if hp.source == "air" else hp.source, cost=_cost(sc.costs.heat_pump),
                 min_kw=0.0 if baseline else hp.min_kw, max_kw=_limit(hp.existing_kw, hp.max_kw, baseline),
                 existing_kw=hp.existing_kw, bus=heat_bus_of(sc, hp.serves)))
-        boilers = boilers_of(sc, heat, baseline, _year_peak(prof, "year_peak_heat_kw", heat)) + process_boilers
+        boilers = boilers_of(sc, heat, baseline, _year_peak(prof, "year_peak_heat_kw", heat))
+        implied = [b for b in boilers if b.implied]  # the network's (process heat's have notes of their own)
+        boilers += process_boilers
         tes = thermal_stores_of(sc, baseline)
     # the park's chillers stand in a winter quick look too (existing plant, idle there)
     chillers = (chillers_of(sc, prof, cool, baseline) if cool is not None
@@ -444,8 +448,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     )
     notes = [f"boiler '{b.name}' ({b.existing_kw:,.0f} kW, natural gas) is implied: the central heat demand has "
              "no declared boiler, so the existing plant is taken to be a gas boiler covering the peak"
-             for b in boilers if b.implied
-             and all(b is not x for x in process_boilers)]
+             for b in implied]
     notes += process_notes
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
