@@ -1668,6 +1668,10 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"TMYx/SWERA diffuse-fraction disagreement, section 3).")
     a("* A synthetic year reproduces the monthly statistics of a typical year, not a particular "
       "year's weather; for final studies use the site's own EPW (`site.weather_file`).")
+    a("* Design temperatures (heating 6th-coldest daily mean, cooling 51st-hottest hour, GB 50736-2012 4.1.2 and "
+      "4.1.6) of a synthetic site are the mean over the synthetic years of its climate, not one year's draw; "
+      "weather/DESIGN_TEMPERATURES.md checks them against the stations' long-record design conditions "
+      "(`scripts/validate_design_temperatures.py`).")
     return "\n".join(L) + "\n"
 
 

@@ -109,8 +109,13 @@ def test_epw_provenance_names_the_place_every_station_and_how_it_was_made(tmp_pa
         assert f"{s['id']} {s['name']} {s['dataset']} {s['distance_km']:.0f} km {s['role']}" in comment
     assert "radiation" in comment and "expected annual GHI uncertainty 5 %" in comment
     assert "expected annual mean temperature uncertainty 1.6 K" in comment
-    assert park_twin_provenance(text) == {"source": "synthetic-site", "radiation_basis": "tmyx",
-                                          "temperature_period": "tmyx", "seed": "0", "climate_zone": "cold-B"}
+    prov = park_twin_provenance(text)
+    assert {k: prov[k] for k in ("source", "radiation_basis", "temperature_period", "seed", "climate_zone")} == {
+        "source": "synthetic-site", "radiation_basis": "tmyx", "temperature_period": "tmyx", "seed": "0",
+        "climate_zone": "cold-B"}
+    # the climate's design temperatures (weather.design), read back by a run on the file
+    assert prov["design_years"] == "16"
+    assert float(prov["design_cooling_c"]) == pytest.approx(meta.design_temperatures["cooling_c"], abs=0.005)
     # a station's own statistics: its name and WMO number, and which station it is
     cd = tmp_path / "cd.epw"
     assert _run(["weather", "--city", "成都", "--seed", "3", "-o", str(cd)]).exit_code == 0
@@ -207,7 +212,8 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     note = next(n for n in bmeta.notes if n.startswith("the file's header gives climate zone 寒冷A"))
     assert "give site.climate_zone: 寒冷A" in note
     r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
-    assert r.output.strip().endswith("this year (seed 0) alone: HDD18 1322, CDD26 58")
+    assert "this year (seed 0) alone: HDD18 1322, CDD26 58; design temperatures heating " in r.output
+    assert r.output.strip().endswith("(51st-hottest hour): the mean of 16 synthetic years of the site's climate")
 
 
 def _radiation_moved(shared_dir, tmp_path, hours: int) -> Path:

@@ -387,7 +387,19 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     ghi = df["ghi"].sum() / 1000
     click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
                f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}); "
-               f"{_zone_words(meta)}", err=True)
+               f"{_zone_words(meta)}; {_design_line(meta)}", err=True)
+
+
+def _design_line(meta) -> str:
+    """The design temperatures on the last line of ``twin weather`` (GB 50736-2012 4.1.2, 4.1.6):
+    a synthetic site's the mean over its climate's synthetic years, a file's its own year's."""
+    dt = meta.design_temperatures
+    if not dt:
+        return ""
+    n = dt.get("years", 1)
+    basis = f"the mean of {n} synthetic years of the site's climate" if n > 1 else "this year's"
+    return (f"design temperatures heating {dt['heating_c']:.1f} °C (6th-coldest daily mean), cooling "
+            f"{dt['cooling_c']:.1f} °C (51st-hottest hour): {basis}")
 
 
 def _zone_words(meta) -> str:

@@ -36,6 +36,8 @@ class SiteInfo:
     notes: list[str] = field(default_factory=list)
     #: GB 50176 zone of the site (``WeatherMeta.climate_zone``: key, subzone, ...)
     climate_zone: dict = field(default_factory=dict)
+    #: design temperatures of the site's climate (``WeatherMeta.design_temperatures``)
+    design_temperatures: dict = field(default_factory=dict)
 
 
 def _da(values, dims, coords, units: str, long_name: str) -> xr.DataArray:
@@ -74,7 +76,8 @@ def load_weather(loaded: LoadedScenario):
     zone = dict(meta.climate_zone)
     if getattr(site, "climate_zone", None):
         zone = buildings_zone(site.climate_zone, meta)
-    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes), zone)
+    info = SiteInfo(meta.latitude, meta.longitude, meta.elevation, province, list(meta.notes), zone,
+                    dict(meta.design_temperatures))
     return df, meta, info
 
 
@@ -205,7 +208,9 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         bl = park_building_loads(list(sc.buildings), weather_df, site.latitude, site.longitude,
                                  day_types=day_types, elevation_m=site.elevation,
                                  zone=site.climate_zone.get("key"),
-                                 subzone=site.climate_zone.get("subzone"))
+                                 subzone=site.climate_zone.get("subzone"),
+                                 # a synthetic site's over several years of its climate, not this year's
+                                 design_temperatures=site.design_temperatures)
         bl = bl.assign_coords(time=ds.time)
         for name in bl.data_vars:
             ds[f"building_{name}"] = bl[name]

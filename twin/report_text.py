@@ -1460,13 +1460,34 @@ TEXT.update({
         ("{kw} kW ({wm2} W/m2, {how}); occupied hours more than 0.5 K below the heating setpoint: {unmet} of "
          "{occ} h (preheat {pre} h)")),
     "heating_capacity_design": (
-        ("设计热负荷（室外计算温度 {t} °C：本气象年第6冷的日平均温度，近似 GB 50736-2012 第4.1.2条）× (1 + 间歇附加 "
+        ("设计热负荷（室外计算温度 {t} °C：{basis}，近似 GB 50736-2012 第4.1.2条）× (1 + 间歇附加 "
          "{add})，GB 50736-2012 第5.2.8条 [gb-50736-2012]，附加值未经核实，可在 hvac.heating_intermittent_addition 中设置"),
-        ("design heating load (design outdoor temperature {t} °C: the 6th-coldest daily mean of this weather year, "
+        ("design heating load (design outdoor temperature {t} °C: {basis}, "
          "approximating GB 50736-2012 4.1.2) x (1 + intermittent addition {add}), GB 50736-2012 5.2.8 "
          "[gb-50736-2012], the addition not verified, set it in hvac.heating_intermittent_addition")),
     "heating_capacity_scenario": ("取自情景 hvac.heating_capacity_w_m2", "from the scenario's hvac.heating_capacity_w_m2"),
 })
+
+
+TEXT.update({
+    "design_basis_heating_year": ("本气象年第6冷的日平均温度", "the 6th-coldest daily mean of this weather year"),
+    "design_basis_heating_climate": (
+        "场址气候 {n} 个合成年中各年第6冷日平均温度的平均值（标准按历年平均取值）",
+        "the 6th-coldest daily mean averaged over {n} synthetic years of the site's climate (the standard "
+        "averages over the record's years)"),
+    "design_basis_cooling_year": ("本气象年第51热的小时干球温度", "the 51st-hottest hour of this weather year"),
+    "design_basis_cooling_climate": (
+        "场址气候 {n} 个合成年中各年第51热小时干球温度的平均值（标准按历年平均取值）",
+        "the 51st-hottest hour averaged over {n} synthetic years of the site's climate (the standard "
+        "averages over the record's years)"),
+})
+
+
+def design_basis(bld: dict, lang: str, mode: str) -> str:
+    """What a building's design outdoor temperature is of: this weather year, or the mean over the
+    synthetic years of a synthetic site's climate (``design_temperature_years``)."""
+    n = int(bld.get("design_temperature_years") or 1)
+    return text(f"design_basis_{mode}_{'year' if n <= 1 else 'climate'}", lang).format(n=n)
 
 
 def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
@@ -1476,11 +1497,11 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
         how = text(f"{mode}_capacity_scenario", lang)
     elif mode == "heating":
         how = text("heating_capacity_design", lang).format(
-            t=f"{bld.get('design_outdoor_temp_c', float('nan')):.1f}",
+            t=f"{bld.get('design_outdoor_temp_c', float('nan')):.1f}", basis=design_basis(bld, lang, mode),
             add=f"{bld.get('heating_intermittent_addition', 0.0):.2f}")
     else:
         how = text("cooling_capacity_design", lang).format(
-            t=f"{bld.get('cooling_design_drybulb_c', float('nan')):.1f}",
+            t=f"{bld.get('cooling_design_drybulb_c', float('nan')):.1f}", basis=design_basis(bld, lang, mode),
             add=f"{bld.get('cooling_sizing_margin', 0.0):.2f}")
     return text(f"{mode}_capacity_line", lang).format(
         kw=f"{bld[f'{mode}_capacity_kw']:,.0f}", wm2=f"{bld.get(f'{mode}_capacity_w_m2', float('nan')):.0f}",
@@ -1554,12 +1575,12 @@ TEXT.update({
         "{kw} kW ({wm2} W/m2, {how}); occupied hours more than 0.5 K above the cooling setpoint: {unmet} of {occ} h"),
     "cooling_capacity_design": (
         ("设计显热冷负荷（室温全天保持使用时段设定值时，室外干球温度不高于计算温度 {t} °C 的使用时段中理想显热冷负荷的"
-         "最大值；计算温度取本气象年第51热的小时干球温度，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）"
+         "最大值；计算温度取{basis}，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）"
          "× (1 + 选型余量 {add})，"
          "[gb-50736-2012]；余量为假定值，可在 hvac.cooling_sizing_margin 中设置；模型只计显热，不计潜热"),
         ("design sensible cooling load (the peak ideal sensible cooling of the room held at its occupied setpoint around "
-         "the clock, over the occupied hours at or below the design dry-bulb {t} °C: the 51st-hottest hour of this weather "
-         "year, approximating GB 50736-2012 4.1.6, 50 h a year not guaranteed) x (1 + sizing margin {add}) "
+         "the clock, over the occupied hours at or below the design dry-bulb {t} °C: {basis}, "
+         "approximating GB 50736-2012 4.1.6, 50 h a year not guaranteed) x (1 + sizing margin {add}) "
          "[gb-50736-2012]; the margin is ASSUMED, set it in "
          "hvac.cooling_sizing_margin; the model is sensible-only, latent load not included")),
     "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),

@@ -125,6 +125,13 @@ class WeatherMeta:
         ``ghi_cswd_kwh_m2`` [kWh/m2], ``ghi_error_tmyx``, ``ghi_error_cswd`` (estimate / file - 1
         [-], the errors of ``twin weather-check``); empty for a synthetic year or a file outside
         mainland China.
+    design_temperatures : dict
+        Design temperatures of the site's climate (:mod:`weather.design`) [degC]: ``heating_c``
+        (daily mean undercut on 5 days a year, GB 50736-2012 4.1.2), ``cooling_c`` (hourly
+        dry-bulb exceeded 50 h a year, 4.1.6), ``cold_hour_c`` (hourly dry-bulb undercut 35 h a
+        year), averaged over ``years`` synthetic years of the site's climate (the standard
+        averages over its record's years; ``heating_sd_k``, ``cooling_sd_k`` their spread [K])
+        or, for a file, its one year's (``years`` 1).
     """
 
     latitude: float
@@ -149,6 +156,7 @@ class WeatherMeta:
     annual_ghi_kwh_m2: float | None = None
     annual_mean_temperature_c: float | None = None
     file_check: dict = field(default_factory=dict)
+    design_temperatures: dict = field(default_factory=dict)
 
     def to_attrs(self, prefix: str = "weather_") -> dict[str, str | float]:
         """Flat dict of str/float values for NetCDF attributes.

@@ -299,6 +299,43 @@ def record_period(text: str) -> str:
     return ""
 
 
+def design_conditions(text: str) -> dict | None:
+    """The climatic design conditions an EPW header's DESIGN CONDITIONS line carries, else None.
+
+    Files of the EnergyPlus weather site and Climate.OneBuilding.org copy the ASHRAE Handbook
+    of Fundamentals' climatic design information for the station, computed from its long
+    hourly record (not from the typical year)::
+
+        DESIGN CONDITIONS,1,<source>,[,]Heating,<coldest month>,<99.6 % DB>,<99 % DB>,...,
+        Cooling,<hottest month>,<daily range>,<0.4 % DB>,<MCWB>,<1 % DB>,<MCWB>,<2 % DB>,...
+
+    Returns ``source`` (the handbook the line names), ``heating_996_c``, ``heating_99_c``
+    (dry-bulb the hours are below in only 0.4 % and 1 % of the year, the 99.6 % and 99 %
+    conditions [°C]),
+    ``cooling_04_c``, ``cooling_1_c``, ``cooling_2_c`` (dry-bulb exceeded in 0.4 %, 1 %, 2 %
+    of the hours [°C]), ``coldest_month``, ``hottest_month``. Only the eight header lines
+    are read."""
+    for line in text.split("\n", 8)[:8]:
+        if not line.startswith("DESIGN CONDITIONS"):
+            continue
+        f = [x.strip() for x in line.split(",")]
+        if "Heating" not in f or "Cooling" not in f:
+            return None
+        h, c = f.index("Heating"), f.index("Cooling")
+        try:
+            out = {"source": f[2] if len(f) > 2 else "",
+                   "coldest_month": int(float(f[h + 1])), "heating_996_c": float(f[h + 2]),
+                   "heating_99_c": float(f[h + 3]), "hottest_month": int(float(f[c + 1])),
+                   "cooling_04_c": float(f[c + 3]), "cooling_1_c": float(f[c + 5]),
+                   "cooling_2_c": float(f[c + 7])}
+        except (IndexError, ValueError):
+            return None
+        ok = (-60 < out["heating_996_c"] <= out["heating_99_c"] < 40
+              and 0 < out["cooling_2_c"] <= out["cooling_1_c"] <= out["cooling_04_c"] < 55)
+        return out if ok else None
+    return None
+
+
 _LOCATION_NUMBERS = {6: ("latitude", "degrees north", -90, 90),
                      7: ("longitude", "degrees east", -180, 180),
                      8: ("time zone", "hours from UTC, e.g. 8 for China", -12, 14),
@@ -972,6 +1009,7 @@ def epw_comment(meta: WeatherMeta, tool: str) -> str:
              f"{100 * hi:+.0f} % from the yield modelled on it)",
              f"temperature_period={meta.temperature_period}", f"seed={meta.seed}",
              f"expected annual GHI uncertainty {100 * (meta.expected_uncertainty or 0.0):.0f} %", unc_t, zone,
+             _design_words(meta.design_temperatures),
              "stations used (id name dataset distance role): "
              + "; ".join(_station_words(s) for s in meta.stations)]
     return "; ".join(p for p in parts if p)
@@ -1004,14 +1042,26 @@ def epw_of_year(df: pd.DataFrame, meta: WeatherMeta, tool: str) -> str:
                     state=loc["state"])
 
 
-_PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone)=([\w.+-]+)")
+_PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone|"
+                             r"design_heating_c|design_cooling_c|design_years)=([\w.+-]+)")
+
+
+def _design_words(dt: dict) -> str:
+    """The design temperatures of a synthetic year's climate in its EPW comment, read back by
+    :func:`park_twin_provenance` (a run on the written file keeps the climate's design values)."""
+    if not dt or dt.get("years", 1) <= 1:
+        return ""
+    return (f"GB 50736-2012 design temperatures of the site's climate (mean of {dt['years']} synthetic years): "
+            f"design_heating_c={dt['heating_c']:.2f} (6th-coldest daily mean) "
+            f"design_cooling_c={dt['cooling_c']:.2f} (51st-hottest hour) design_years={dt['years']}")
 
 
 def park_twin_provenance(text: str) -> dict[str, str]:
     """What a synthetic year this tool wrote as EPW says of itself (:func:`epw_comment`):
     ``source`` (synthetic-city / synthetic-site), ``station`` (whose own statistics),
-    ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``); empty
-    for any other file. Only the eight header lines are read."""
+    ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``),
+    ``design_heating_c``, ``design_cooling_c``, ``design_years`` (the climate's design
+    temperatures); empty for any other file. Only the eight header lines are read."""
     head = text.split("\n", 8)[:8]
     if not head or PARK_TWIN_SOURCE not in head[0]:
         return {}

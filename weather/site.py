@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ._core import CHINA_BBOX, WeatherError, WeatherMeta, haversine_km, hourly_index
+from .design import climate_design_temperatures, design_of_year
 from .io import read_weather_file
 
 RADIATION_BASES = {
@@ -538,8 +539,26 @@ def _file_weather(path, lat, lon, year: int):
     meta.file_check = file_against_estimate(df, meta)
     meta.notes.extend(file_cross_check(meta))
     _add_zone(df, meta)
+    meta.design_temperatures = _file_design_temperatures(df, meta)
     meta.notes.extend(_written_zone_note(meta))
     return df, meta
+
+
+def _file_design_temperatures(df, meta) -> dict:
+    """A weather file's design temperatures: its one year's (:func:`weather.design.design_of_year`),
+    or, for a synthetic year this tool wrote, the climate's its header records (the mean over
+    the synthetic years it was one of), so that a run on the written file sizes the buildings as
+    the run on the synthetic site did."""
+    own = design_of_year(df["temp_air"])
+    made = meta.provenance.get("park_twin") or {}
+    try:
+        years = int(made.get("design_years", 1))
+        if years > 1:
+            return {**own, "heating_c": float(made["design_heating_c"]),
+                    "cooling_c": float(made["design_cooling_c"]), "years": years}
+    except (KeyError, ValueError):
+        pass
+    return {**own, "years": 1}
 
 
 def _written_zone_note(meta) -> list[str]:
@@ -952,12 +971,14 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
                        stations=d.stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
+    years = climate_years(stats, site.lon, year)
     if unc_t is None:
-        _add_zone(df, meta, degree_days=climate_degree_days(stats, site.lat, site.lon, year))
+        _add_zone(df, meta, degree_days=climate_degree_days(stats, site.lat, site.lon, year, years=years))
     else:
-        dd = climate_degree_days(stats, site.lat, site.lon, year, shifts_k=(0.0, -unc_t, unc_t))
+        dd = climate_degree_days(stats, site.lat, site.lon, year, shifts_k=(0.0, -unc_t, unc_t), years=years)
         _add_zone(df, meta, degree_days=dd[0])
         _zone_uncertainty_note(meta, unc_t, dd[1:])
+    meta.design_temperatures = climate_design_temperatures(years, df.index)
     return df, meta
 
 
@@ -1143,18 +1164,26 @@ HDD18 and CDD26 move with its random weather (Guiyang 夏热冬冷A or 温和A, 
 严寒C by the seed), the zone is the site's, not the seed's."""
 
 
-def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None):
-    """HDD18 and CDD26 of a site's climate [K d]: the mean over :data:`ZONE_SEEDS` synthetic
-    years from its monthly statistics (seeds 0, 1, ...; the temperature alone,
-    :func:`weather.generator.synthesize_temperature`, a few ms a year).
+def climate_years(stats, lon: float, year: int) -> list[np.ndarray]:
+    """:data:`ZONE_SEEDS` synthetic years of a site's hourly air temperature [degC] from its
+    monthly statistics (seeds 0, 1, ...; the temperature alone,
+    :func:`weather.generator.synthesize_temperature`, a few ms a year): the site's climate,
+    of which one year's degree days and extremes are a single draw."""
+    from .generator import synthesize_temperature
+
+    return [synthesize_temperature(stats, lon, year=year, seed=k) for k in range(ZONE_SEEDS)]
+
+
+def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None, years=None):
+    """HDD18 and CDD26 of a site's climate [K d]: the mean over the synthetic years of
+    :func:`climate_years` (``years`` if already made).
 
     With ``shifts_k`` (temperature offsets [K]), a list of (HDD18, CDD26), one per offset,
     from the same years moved by it (the zone within a temperature uncertainty).
     """
     from .climate_zone import degree_days
-    from .generator import synthesize_temperature
 
-    years = [synthesize_temperature(stats, lon, year=year, seed=k) for k in range(ZONE_SEEDS)]
+    years = climate_years(stats, lon, year) if years is None else years
     out = []
     for dt in (0.0,) if shifts_k is None else shifts_k:
         dd = np.array([degree_days(t + dt) for t in years])

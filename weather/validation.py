@@ -666,3 +666,98 @@ def weather_files(paths, skipped: list | None = None) -> list:
         else:
             raise WeatherError(f"{p}: no such file or folder")
     return out
+
+
+# ----------------------------------------------------------------------------- design temperatures
+def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd.DataFrame:
+    """The weather's design temperatures and cold hours against the climatic design conditions
+    the station files carry (ASHRAE Handbook, computed from each station's long hourly record).
+
+    For every bundled station whose file (among ``paths``) has a DESIGN CONDITIONS line
+    (:func:`weather.io.design_conditions`), one row per place (a TMYx file's 2025 conditions
+    preferred to the 2009 ones of CSWD and SWERA files): the long record's dry-bulb exceeded
+    50 h a year (:func:`weather.design.value_at_hours` between 0.4 % and 1 %) and its 99.6 %
+    dry-bulb (undercut 35 h a year), against the same of the typical-year file itself, of the
+    tool at the station (:func:`weather.site_weather` with ``city=`` the station: the hourly
+    year of its seed, and the site's design values, the mean over its climate's synthetic years,
+    ``WeatherMeta.design_temperatures``) and, with ``leave_out``, of the interpolation with the
+    station's place left out (what a site between stations gets: the mean over the same number
+    of years). The 6th-coldest daily mean (GB 50736-2012 4.1.2) has no long-record counterpart
+    in the handbook; it is compared with the file's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per place: ``id, name, name_zh, dataset, region, handbook``; cooling design dry-bulb
+        ``cool_long_c``, ``cool_file_c``, ``cool_year_c`` (the tool's one hourly year),
+        ``cool_climate_c`` (the tool's design value), ``cool_loo_c``; the hour undercut 35 h a
+        year ``cold_long_c`` (99.6 %), ``cold_file_c``, ``cold_year_c``, ``cold_climate_c``,
+        ``cold_loo_c``; heating design daily mean ``heat_file_c``, ``heat_year_c``,
+        ``heat_climate_c``, ``heat_loo_c`` [°C] (``*_loo_c`` NaN without ``leave_out``).
+    """
+    import gzip
+    from pathlib import Path
+
+    from .design import COOLING_DESIGN_HOURS_NOT_GUARANTEED as H50
+    from .design import DESIGN_DAYS_NOT_GUARANTEED as D5
+    from .design import DESIGN_PERCENT_HOURS as H
+    from .design import coldest_daily_mean_c, extreme_hour_c, value_at_hours
+    from .interp import TEMPERATURE_SUSPECT, interpolate
+    from .io import design_conditions
+    from .site import climate_years, site_weather
+    from .stations import station_table
+
+    st = station_table()
+    by_name = {}
+    for p in paths:
+        p = Path(p)
+        by_name[p.name.removesuffix(".gz")] = p
+    found = []
+    for sid, row in st.iterrows():
+        p = by_name.get(row["file"])
+        if p is None or sid in TEMPERATURE_SUSPECT:
+            continue
+        opener = gzip.open if p.name.endswith(".gz") else open
+        with opener(p, "rt", encoding="utf-8", errors="replace") as fh:
+            head = "".join(fh.readline() for _ in range(8))
+        dc = design_conditions(head)
+        if dc is not None:
+            found.append((sid, dc, p))
+    rank = {"TMYx": 0, "CSWD": 1, "SWERA": 2}
+    found.sort(key=lambda x: (st.loc[x[0], "group"], rank.get(st.loc[x[0], "dataset"], 3)))
+    seen: set = set()
+    todo = [f for f in found if not (st.loc[f[0], "group"] in seen or seen.add(st.loc[f[0], "group"]))]
+    rows = []
+    for i, (sid, dc, p) in enumerate(todo):
+        s = st.loc[sid]
+        df, meta = site_weather(city=sid)
+        t_file = pd.read_csv(p, skiprows=8, header=None, usecols=[6]).iloc[:, 0].to_numpy(float)
+        file_series = pd.Series(t_file[:len(df)], index=df.index[:len(t_file)])
+        design = meta.design_temperatures
+        r = {"id": sid, "name": s["name"], "name_zh": s["name_zh"], "dataset": s["dataset"],
+             "region": s["region"], "handbook": dc["source"],
+             "cool_long_c": value_at_hours(dc["cooling_04_c"], H["0.4"], dc["cooling_1_c"], H["1"], H50),
+             "cool_file_c": extreme_hour_c(t_file, H50),
+             "cool_year_c": extreme_hour_c(df["temp_air"], H50),
+             "cool_climate_c": design["cooling_c"],
+             "cold_long_c": dc["heating_996_c"],
+             "cold_file_c": extreme_hour_c(t_file, H["99.6"], hottest=False),
+             "cold_year_c": extreme_hour_c(df["temp_air"], H["99.6"], hottest=False),
+             "cold_climate_c": design["cold_hour_c"],
+             "heat_file_c": coldest_daily_mean_c(file_series, D5),
+             "heat_year_c": coldest_daily_mean_c(df["temp_air"], D5),
+             "heat_climate_c": design["heating_c"],
+             "cool_loo_c": np.nan, "cold_loo_c": np.nan, "heat_loo_c": np.nan}
+        if leave_out:
+            stats, _ = interpolate(s["lat"], s["lon"], s["elevation_m"],
+                                   exclude_groups=frozenset([s["group"]]))
+            years = climate_years(stats, s["lon"], df.index[0].year)
+            r["cool_loo_c"] = float(np.mean([extreme_hour_c(t, H50) for t in years]))
+            r["cold_loo_c"] = float(np.mean([extreme_hour_c(t, H["99.6"], hottest=False) for t in years]))
+            r["heat_loo_c"] = float(np.mean([coldest_daily_mean_c(pd.Series(t, index=df.index), D5)
+                                             for t in years]))
+        rows.append(r)
+        if progress is not None:
+            progress(i + 1, len(todo), sid)
+    return pd.DataFrame(rows)
+

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from weather import design as _wdesign
+
 BuildingType = Literal[
     "office", "factory", "warehouse", "cold_store", "dormitory", "canteen", "data_room"
 ]
@@ -1055,14 +1057,16 @@ LOAD_COLUMNS = {
 BUILDING_COLUMNS = {
     "heating_capacity_kw": ("kW", "heating capacity of the HVAC (all identical buildings)"),
     "heating_design_load_kw": ("kW", "design heating load at the design outdoor temperature, no gains"),
-    "design_outdoor_temp_c": ("degC", "heating design outdoor temperature (6th-coldest daily mean)"),
+    "design_outdoor_temp_c": ("degC", "heating design outdoor temperature (6th-coldest daily mean of a year)"),
     "unmet_heating_hours": ("h", "occupied hours with the air more than 0.5 K below the heating setpoint"),
     "occupied_heating_hours": ("h", "occupied hours of the heating season (occupied heating setpoint in force)"),
     "preheat_hours": ("h", "hours heated at the occupied setpoint before the operating hours (optimal start)"),
     "heating_intermittent_addition": ("1", "intermittent-heating addition to the design load (NaN: capacity given)"),
     "cooling_capacity_kw": ("kW", "sensible cooling capacity of the HVAC (all identical buildings)"),
     "cooling_design_load_kw": ("kW", "design sensible cooling load (peak ideal cooling, occupied hours <= design dry-bulb)"),
-    "cooling_design_drybulb_c": ("degC", "cooling design outdoor dry-bulb (51st-hottest hour of the weather year)"),
+    "cooling_design_drybulb_c": ("degC", "cooling design outdoor dry-bulb (51st-hottest hour of a year)"),
+    "design_temperature_years": ("1", ("years the design temperatures are averaged over (1: this weather year; "
+                                       "a synthetic site: synthetic years of its climate)")),
     "unmet_cooling_hours": ("h", "occupied hours with the air more than 0.5 K above the cooling setpoint"),
     "occupied_cooling_hours": ("h", "occupied hours of the cooling season (occupied cooling setpoint in force)"),
     "cooling_sizing_margin": ("1", "sizing margin on the design cooling load (NaN: capacity given)"),
@@ -1263,10 +1267,9 @@ def _setpoint(value, default) -> float | None:
     return None if pd.isna(default) else float(default)
 
 
-#: Days a year the heating design outdoor temperature is not guaranteed: GB 50736-2012 4.1.2
-#: takes 供暖室外计算温度 as the daily mean temperature not guaranteed on 5 days a year on
-#: average over the record years (历年平均不保证5天的日平均温度) [d].
-DESIGN_DAYS_NOT_GUARANTEED = 5
+#: Days a year the heating design outdoor temperature is not guaranteed (GB 50736-2012 4.1.2,
+#: :data:`weather.design.DESIGN_DAYS_NOT_GUARANTEED`) [d].
+DESIGN_DAYS_NOT_GUARANTEED = _wdesign.DESIGN_DAYS_NOT_GUARANTEED
 #: Default intermittent-heating addition (间歇附加率) to the design heating load of buildings
 #: heated only while in use [-]. GB 50736-2012 5.2.8 sets such an addition for intermittently
 #: heated buildings (clause found in a secondary transcription); the value 0.2 for buildings
@@ -1286,10 +1289,9 @@ PREHEAT_MAX_H = 3
 #: An occupied hour is unmet when the air is more than this below the heating setpoint (above
 #: the cooling setpoint) [K].
 UNMET_TOLERANCE_K = 0.5
-#: Hours a year the cooling design dry-bulb is not guaranteed: GB 50736-2012 4.1.6 takes
-#: 夏季空调室外计算干球温度 as the dry-bulb not guaranteed for 50 h a year on average over the
-#: record years (历年平均不保证50小时的干球温度) [h].
-COOLING_DESIGN_HOURS_NOT_GUARANTEED = 50
+#: Hours a year the cooling design dry-bulb is not guaranteed (GB 50736-2012 4.1.6,
+#: :data:`weather.design.COOLING_DESIGN_HOURS_NOT_GUARANTEED`) [h].
+COOLING_DESIGN_HOURS_NOT_GUARANTEED = _wdesign.COOLING_DESIGN_HOURS_NOT_GUARANTEED
 #: Default margin on the design cooling load for the cooling capacity [-]
 #: (``hvac.cooling_sizing_margin`` overrides). ASSUMED, a project parameter: GB 50736-2012
 #: 8.2.2 is recalled (NOT verified) to choose electric chillers from the calculated cooling load
@@ -1299,14 +1301,14 @@ COOLING_SIZING_MARGIN = 0.1
 
 
 def heating_design_temperature_c(weather: pd.DataFrame) -> float:
-    """Heating design outdoor temperature of a weather series [°C].
+    """Heating design outdoor temperature of one weather year [°C].
 
     GB 50736-2012 4.1.2 defines 供暖室外计算温度 as the daily mean temperature not
     guaranteed on :data:`DESIGN_DAYS_NOT_GUARANTEED` days a year averaged over the record
-    years. Approximation used here: the one weather year at hand (a typical or synthetic
-    year, not a 30-year record): the daily mean exceeded downwards by exactly that many
-    days, i.e. the 6th-coldest daily mean of a year (a shorter series scales the count,
-    down to its coldest day).
+    years; of one year at hand, the 6th-coldest daily mean (a shorter series scales the count,
+    down to its coldest day; :func:`weather.design.coldest_daily_mean_c`). A synthetic site's
+    design value is the mean over several synthetic years of its climate
+    (``WeatherMeta.design_temperatures``, which :func:`park_building_loads` is given).
 
     Parameters
     ----------
@@ -1318,20 +1320,17 @@ def heating_design_temperature_c(weather: pd.DataFrame) -> float:
     float
         Design outdoor temperature [°C].
     """
-    t = weather["temp_air"]
-    daily = np.sort(t.groupby(t.index.normalize()).mean().to_numpy(dtype=float))
-    k = round(DESIGN_DAYS_NOT_GUARANTEED * daily.size / 365.0)
-    return float(daily[min(k, daily.size - 1)])
+    return _wdesign.coldest_daily_mean_c(weather["temp_air"], DESIGN_DAYS_NOT_GUARANTEED)
 
 
 def cooling_design_temperature_c(weather: pd.DataFrame) -> float:
-    """Cooling design outdoor dry-bulb temperature of a weather series [°C].
+    """Cooling design outdoor dry-bulb temperature of one weather year [°C].
 
     GB 50736-2012 4.1.6 defines 夏季空调室外计算干球温度 as the dry-bulb not guaranteed for
-    :data:`COOLING_DESIGN_HOURS_NOT_GUARANTEED` hours a year averaged over the record years.
-    Approximation used here: the one weather year at hand (a typical or synthetic year, not a
-    multi-year record): the hourly dry-bulb exceeded by exactly that many hours, i.e. the
-    51st-hottest hour of a year (a shorter series scales the count, down to its hottest hour).
+    :data:`COOLING_DESIGN_HOURS_NOT_GUARANTEED` hours a year averaged over the record years;
+    of one year at hand, the 51st-hottest hour (a shorter series scales the count, down to its
+    hottest hour; :func:`weather.design.extreme_hour_c`). A synthetic site's design value is the
+    mean over several synthetic years of its climate (``WeatherMeta.design_temperatures``).
     The design wet-bulb (4.1.7) is not used: the building model is sensible-only.
 
     Parameters
@@ -1344,9 +1343,7 @@ def cooling_design_temperature_c(weather: pd.DataFrame) -> float:
     float
         Design outdoor dry-bulb temperature [°C].
     """
-    t = np.sort(weather["temp_air"].to_numpy(dtype=float))[::-1]
-    k = round(COOLING_DESIGN_HOURS_NOT_GUARANTEED * t.size / 8760.0)
-    return float(t[min(k, t.size - 1)])
+    return _wdesign.extreme_hour_c(weather["temp_air"].to_numpy(), COOLING_DESIGN_HOURS_NOT_GUARANTEED)
 
 
 def design_cooling_load_w(cooling_w: np.ndarray, temp_out_c: np.ndarray, occupied: np.ndarray,
@@ -1435,7 +1432,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
                    *, day_types: pd.Series | None = None, elevation_m: float = 0.0,
                    zone: str | None = None, sun: pd.DataFrame | None = None,
                    subzone: str | None = None, design_temp_c: float | None = None,
-                   cooling_design_temp_c: float | None = None) -> pd.DataFrame:
+                   cooling_design_temp_c: float | None = None, design_years: int = 1) -> pd.DataFrame:
     """Hourly loads of ``spec.count`` identical buildings.
 
     Parameters
@@ -1463,6 +1460,10 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     cooling_design_temp_c : float, optional
         Cooling design outdoor dry-bulb temperature [°C]; default
         :func:`cooling_design_temperature_c` of ``weather``.
+    design_years : int
+        How many years the given design temperatures are averaged over (1: this weather
+        year's; a synthetic site's climate, ``WeatherMeta.design_temperatures["years"]``), for
+        the outputs' wording.
 
     Returns
     -------
@@ -1617,6 +1618,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_capacity_kw": ccap["capacity_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_load_kw": ccap["design_load_w"] * n / 1e3 if occupied_cooling.any() else 0.0,
         "cooling_design_drybulb_c": float(cooling_design_temp_c),
+        "design_temperature_years": int(design_years),
         "cooling_sizing_margin": ccap["addition"],
         "cooling_capacity_source": ccap["source"] if occupied_cooling.any() else "none",
         "unmet_cooling_hours": int(unmet_cool.sum()), "occupied_cooling_hours": int(occupied_cooling.sum()),
@@ -1629,7 +1631,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
 
 def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude: float, *,
                         day_types: pd.Series | None = None, elevation_m: float = 0.0,
-                        zone: str | None = None, subzone: str | None = None):
+                        zone: str | None = None, subzone: str | None = None,
+                        design_temperatures: dict | None = None):
     """Loads of all buildings of a park as one ``xarray.Dataset`` (dims building, time).
 
     Parameters
@@ -1642,6 +1645,11 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
         The site's climate zone and GB 50176 sub-zone (a synthetic site's come from the mean
         of several seeded years, ``WeatherMeta.climate_zone``); default: :func:`climate_zone`
         of this weather year, no sub-zone.
+    design_temperatures : dict, optional
+        The site's design temperatures (``WeatherMeta.design_temperatures``: ``heating_c``,
+        ``cooling_c`` [°C] and ``years``; a synthetic site's averaged over several years of its
+        climate, as GB 50736-2012 averages over the record's years); default: this weather
+        year's (:func:`heating_design_temperature_c`, :func:`cooling_design_temperature_c`).
 
     Returns
     -------
@@ -1663,11 +1671,14 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
 
         day_types = china_day_types(weather.index)
     sun = solar_geometry(weather.index, latitude, longitude)
-    t_design = heating_design_temperature_c(weather)
-    t_cool = cooling_design_temperature_c(weather)
+    if design_temperatures:
+        t_design, t_cool = design_temperatures["heating_c"], design_temperatures["cooling_c"]
+        years = int(design_temperatures.get("years", 1))
+    else:
+        t_design, t_cool, years = heating_design_temperature_c(weather), cooling_design_temperature_c(weather), 1
     frames = [building_loads(s, weather, latitude, longitude, day_types=day_types,
                              elevation_m=elevation_m, zone=zone, sun=sun, subzone=subzone,
-                             design_temp_c=t_design, cooling_design_temp_c=t_cool)
+                             design_temp_c=t_design, cooling_design_temp_c=t_cool, design_years=years)
               for s in specs]
     time = weather.index.tz_localize(None) if weather.index.tz is not None else weather.index
     data_vars = {}
@@ -1689,5 +1700,6 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly; heating within each building's heating capacity "
                               "(optimal start), sensible cooling within its cooling capacity",
-                     "heating_design_outdoor_temp_c": t_design, "cooling_design_drybulb_c": t_cool})
+                     "heating_design_outdoor_temp_c": t_design, "cooling_design_drybulb_c": t_cool,
+                     "design_temperature_years": years})
     return ds

@@ -40,7 +40,7 @@ BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_out
                     "unmet_heating_hours", "occupied_heating_hours", "preheat_hours",
                     "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
                     "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
-                    "cooling_sizing_margin")
+                    "cooling_sizing_margin", "design_temperature_years")
 
 
 def buildings_summary(prof) -> list[dict]:
@@ -58,7 +58,7 @@ def buildings_summary(prof) -> list[dict]:
         for k in BUILDING_NUMBERS:
             if f"building_{k}" in prof:
                 v = float(prof[f"building_{k}"].values[i])
-                row[k] = int(v) if k.endswith("_hours") else (None if np.isnan(v) else v)
+                row[k] = int(v) if k.endswith(("_hours", "_years")) else (None if np.isnan(v) else v)
         for m in ("heating", "cooling"):
             if f"{m}_capacity_kw" in row and "building_floor_area_m2" in prof:
                 row[f"{m}_capacity_w_m2"] = (row[f"{m}_capacity_kw"] * 1e3
@@ -159,6 +159,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "climate_zone_given": getattr(sc.site, "climate_zone", None),
                     "annual_ghi_kwh_m2": weather.annual_ghi_kwh_m2,
                     "annual_mean_temperature_c": getattr(weather, "annual_mean_temperature_c", None),
+                    # GB 50736-2012 design temperatures of the site's climate (weather.design)
+                    "design_temperatures": dict(getattr(weather, "design_temperatures", {})) or None,
                     "file": (getattr(weather, "provenance", None) or {}).get("file") if weather.source == "file"
                     else None,
                     "file_check": dict(getattr(weather, "file_check", {})) or None},

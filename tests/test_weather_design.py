@@ -1,0 +1,149 @@
+"""Design outdoor temperatures of a site's climate (weather.design) and the buildings that use them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import weather
+from twin.components import buildings as b
+from twin.report_text import capacity_line
+from weather import design as d
+from weather.io import design_conditions
+from weather.site import climate_years
+
+HEAD_2025 = ("LOCATION,Guangzhou,GD,CHN,SRC-TMYx,592870,23.21,113.48,8.0,70.7\n"
+             "DESIGN CONDITIONS,1,2025 ASHRAE Handbook -- Fundamentals - Chapter 14 Climatic Design "
+             "Information,Heating,1,5.8,7.0,-7.5,2.0,11.7,-4.3,2.6,11.7,8.7,11.0,7.7,11.9,3.4,0,0.335,"
+             "Cooling,7,8.1,36.3,26.4,35.3,26.3,34.4,26.2,28.3,32.6\n")
+HEAD_2009 = ("LOCATION,Anqing,Anhui,CHN,CSWD,584240,30.53,117.05,8.0,20.0\n"
+             "DESIGN CONDITIONS,1,Climate Design Data 2009 ASHRAE Handbook,,Heating,1,-1.9,-0.6,-11.4,1.4,"
+             "2.7,-9,1.7,2.5,9.1,4,8.2,3.9,3.1,40,Cooling,7,5.8,35.6,27.3,34.5,27.1,33.4,26.8,28.4\n")
+
+
+def test_design_conditions_of_both_handbook_layouts():
+    g = design_conditions(HEAD_2025)
+    assert g["source"].startswith("2025 ASHRAE Handbook")
+    assert (g["heating_996_c"], g["heating_99_c"]) == (5.8, 7.0)
+    assert (g["cooling_04_c"], g["cooling_1_c"], g["cooling_2_c"]) == (36.3, 35.3, 34.4)
+    assert (g["coldest_month"], g["hottest_month"]) == (1, 7)
+    a = design_conditions(HEAD_2009)  # an empty field after the source
+    assert (a["heating_996_c"], a["cooling_04_c"], a["cooling_1_c"]) == (-1.9, 35.6, 34.5)
+
+
+def test_design_conditions_absent_or_broken_give_none():
+    assert design_conditions("LOCATION,x\nDESIGN CONDITIONS,0\n") is None
+    assert design_conditions("LOCATION,x\nCOMMENTS 1,none\n") is None
+    assert design_conditions(HEAD_2025.replace("36.3", "n/a")) is None
+    # 0.4 % cooler than 1 %: not a design-condition table
+    assert design_conditions(HEAD_2025.replace("36.3,26.4,35.3", "34.0,26.4,35.3")) is None
+
+
+def test_value_at_hours_interpolates_in_log_hours():
+    h = d.DESIGN_PERCENT_HOURS
+    assert d.value_at_hours(36.3, h["0.4"], 35.3, h["1"], h["0.4"]) == pytest.approx(36.3)
+    assert d.value_at_hours(36.3, h["0.4"], 35.3, h["1"], h["1"]) == pytest.approx(35.3)
+    w = np.log(50 / 35.04) / np.log(87.6 / 35.04)  # 0.388
+    assert d.value_at_hours(36.3, h["0.4"], 35.3, h["1"], 50.0) == pytest.approx(36.3 - w, abs=1e-12)
+
+
+def test_design_of_year_counts_days_and_hours():
+    idx = weather.hourly_index(2025)
+    t = np.repeat(np.arange(365, dtype=float), 24)  # day k has mean k
+    t = t + np.tile(np.linspace(-1.0, 1.0, 24), 365)
+    got = d.design_of_year(pd.Series(t, index=idx))
+    assert got["heating_c"] == pytest.approx(5.0)  # days 0..4 colder: the 6th-coldest daily mean
+    assert int((t > got["cooling_c"]).sum()) == 50
+    assert int((t < got["cold_hour_c"]).sum()) == 35
+
+
+def test_synthetic_site_design_temperatures_are_its_climates_mean():
+    """A synthetic site's design values are the mean over its climate's synthetic years (the
+    standard averages over the record's years), not the one hourly year's draw."""
+    df, meta = weather.site_weather(lat=34.27, lon=108.93)  # Xi'an, between stations
+    dt = meta.design_temperatures
+    assert dt["years"] == 16
+    from weather.interp import interpolate
+
+    stats, _ = interpolate(34.27, 108.93, meta.elevation)
+    years = climate_years(stats, 108.93, 2025)
+    per = [d.design_of_year(pd.Series(t, index=df.index)) for t in years]
+    assert dt["cooling_c"] == pytest.approx(np.mean([p["cooling_c"] for p in per]), abs=1e-9)
+    assert dt["heating_c"] == pytest.approx(np.mean([p["heating_c"] for p in per]), abs=1e-9)
+    assert years[0] == pytest.approx(df["temp_air"].to_numpy())  # seed 0 is the hourly year
+    one = d.design_of_year(df["temp_air"])
+    assert one["cooling_c"] != pytest.approx(dt["cooling_c"], abs=0.05)
+    assert 0.0 < dt["cooling_sd_k"] < 1.5 and 0.0 < dt["heating_sd_k"] < 3.0
+
+
+def test_file_design_temperatures_are_its_own_year(tmp_path):
+    df, meta = weather.site_weather(city="Qingdao")
+    path = tmp_path / "qd.epw"
+    path.write_text(weather.io.epw_text(df, meta, "Qingdao test"), encoding="utf-8")
+    fdf, fmeta = weather.site_weather(path=path)
+    assert fmeta.design_temperatures["years"] == 1
+    assert fmeta.design_temperatures["cooling_c"] == pytest.approx(b.cooling_design_temperature_c(fdf))
+    assert fmeta.design_temperatures["heating_c"] == pytest.approx(b.heating_design_temperature_c(fdf))
+
+
+def _office():
+    return b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
+                          hvac=b.HVACSpec(type="chiller_boiler"))
+
+
+def test_buildings_take_the_sites_design_temperatures_and_say_so():
+    df, meta = weather.site_weather(city="Qingdao")
+    dt = meta.design_temperatures
+    ds = b.park_building_loads([_office()], df, 36.07, 120.38, design_temperatures=dt)
+    assert float(ds["design_outdoor_temp_c"][0]) == pytest.approx(dt["heating_c"])
+    assert float(ds["cooling_design_drybulb_c"][0]) == pytest.approx(dt["cooling_c"])
+    assert int(ds["design_temperature_years"][0]) == 16
+    own = b.park_building_loads([_office()], df, 36.07, 120.38)
+    assert float(own["cooling_design_drybulb_c"][0]) == pytest.approx(b.cooling_design_temperature_c(df))
+    assert int(own["design_temperature_years"][0]) == 1
+    # a colder design temperature asks for more heating capacity (steady-state design load)
+    if dt["heating_c"] > b.heating_design_temperature_c(df):
+        assert float(ds["heating_capacity_kw"][0]) < float(own["heating_capacity_kw"][0])
+    row = {"heating_capacity_kw": 100.0, "heating_capacity_source": "design", "design_outdoor_temp_c": -5.0,
+           "heating_intermittent_addition": 0.2, "cooling_capacity_kw": 100.0, "cooling_capacity_source": "design",
+           "cooling_design_drybulb_c": 33.1, "cooling_sizing_margin": 0.1, "design_temperature_years": 16}
+    assert "averaged over 16 synthetic years of the site's climate" in capacity_line(row, "en", "cooling")
+    assert "6th-coldest daily mean averaged over 16 synthetic years" in capacity_line(row, "en", "heating")
+    assert "16 个合成年" in capacity_line(row, "zh", "cooling")
+    row["design_temperature_years"] = 1
+    assert "51st-hottest hour of this weather year" in capacity_line(row, "en", "cooling")
+    assert "本气象年第6冷的日平均温度" in capacity_line(row, "zh", "heating")
+
+
+def test_design_values_against_the_long_record(shared_dir):
+    """At Guangzhou and Harbin the tool's design values lie within 1 K of the long record's
+    (ASHRAE 2025 conditions in the TMYx files); the one hourly year's cooling value lies further."""
+    from weather.validation import design_temperature_check
+
+    paths = [p for p in (shared_dir / "data" / "weather").glob("*.epw.gz")
+             if "Guangzhou" in p.name or "Harbin" in p.name]
+    rows = design_temperature_check(paths, leave_out=False).set_index("name")
+    assert set(rows.index) == {"Guangzhou", "Harbin"}
+    gz = rows.loc["Guangzhou"]
+    assert gz["cool_long_c"] == pytest.approx(d.value_at_hours(36.3, 35.04, 35.3, 87.6, 50.0))
+    for _, r in rows.iterrows():
+        assert abs(r["cool_climate_c"] - r["cool_long_c"]) < 1.0
+        assert abs(r["cold_climate_c"] - r["cold_long_c"]) < 2.0
+        assert abs(r["cool_year_c"] - r["cool_long_c"]) > abs(r["cool_climate_c"] - r["cool_long_c"])
+
+
+def test_a_written_synthetic_year_keeps_its_climates_design_temperatures(tmp_path):
+    """`twin weather -o x.epw` records the climate's design temperatures; a run on the file uses
+    them, as the run on the synthetic site did (not the one written year's draw)."""
+    from weather.io import epw_of_year
+
+    df, meta = weather.site_weather(lat=34.27, lon=108.93)
+    path = tmp_path / "xian.epw"
+    path.write_text(epw_of_year(df, meta, "park-twin test"), encoding="utf-8")
+    fdf, fmeta = weather.site_weather(path=path)
+    got, want = fmeta.design_temperatures, meta.design_temperatures
+    assert got["years"] == 16
+    assert got["heating_c"] == pytest.approx(want["heating_c"], abs=0.005)
+    assert got["cooling_c"] == pytest.approx(want["cooling_c"], abs=0.005)
+    assert got["cooling_c"] != pytest.approx(b.cooling_design_temperature_c(fdf), abs=0.05)

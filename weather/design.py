@@ -1,0 +1,94 @@
+"""Design outdoor temperatures of a site's climate (GB 50736-2012 4.1.2 and 4.1.6).
+
+GB 50736-2012 defines the heating design outdoor temperature (供暖室外计算温度) as the daily mean
+not guaranteed on 5 days a year, and the summer air-conditioning design dry-bulb (夏季空调室外
+计算干球温度) as the hourly dry-bulb not guaranteed for 50 hours a year, both **averaged over the
+years of the record** (历年平均). One year of weather gives one draw of them: a synthetic year's
+coldest days and hottest hours come from its random weather, so the design values of a synthetic
+site are averaged over :data:`weather.site.ZONE_SEEDS` synthetic years of its climate
+(:func:`climate_design_temperatures`), as the standard averages over its record's years, while a
+weather file gives its one year's (:func:`design_of_year`).
+
+Checked against the climatic design conditions of the ASHRAE Handbook that the station files
+carry, computed from each station's long hourly record (``scripts/validate_design_temperatures.py``
+writes ``weather/DESIGN_TEMPERATURES.md``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+#: Days a year the heating design outdoor temperature is not guaranteed: GB 50736-2012 4.1.2
+#: takes 供暖室外计算温度 as the daily mean temperature not guaranteed on 5 days a year on
+#: average over the record years (历年平均不保证5天的日平均温度) [d].
+DESIGN_DAYS_NOT_GUARANTEED = 5
+#: Hours a year the cooling design dry-bulb is not guaranteed: GB 50736-2012 4.1.6 takes
+#: 夏季空调室外计算干球温度 as the dry-bulb not guaranteed for 50 h a year on average over the
+#: record years (历年平均不保证50小时的干球温度) [h].
+COOLING_DESIGN_HOURS_NOT_GUARANTEED = 50
+#: Hours a year a design condition of the ASHRAE Handbook's climatic design tables is exceeded
+#: (cooling 0.4, 1, 2 %) or undercut (heating 99.6, 99 %): that share of 8760 h [h].
+DESIGN_PERCENT_HOURS = {"0.4": 35.04, "1": 87.6, "2": 175.2, "99.6": 35.04, "99": 87.6}
+#: Hours a year below the handbook's 99.6 % heating dry-bulb [h].
+COLD_HOURS = DESIGN_PERCENT_HOURS["99.6"]
+
+
+def extreme_hour_c(temp_c, hours_a_year: float, hottest: bool = True) -> float:
+    """The hourly temperature exceeded (``hottest``) or undercut in ``hours_a_year`` hours of a
+    year [°C]: of the hours sorted, the value after that many, the count scaled to the series'
+    length (a shorter series down to its hottest or coldest hour). 50 h: the 51st-hottest hour
+    of a year."""
+    t = np.sort(np.asarray(temp_c, dtype=float))
+    if hottest:
+        t = t[::-1]
+    k = round(hours_a_year * t.size / 8760.0)
+    return float(t[min(k, t.size - 1)])
+
+
+def coldest_daily_mean_c(temp_c: pd.Series, days_a_year: float) -> float:
+    """The daily mean temperature undercut on ``days_a_year`` days of a year [°C]: of the days'
+    means sorted, the value after that many, the count scaled to the series' length (5 days: the
+    6th-coldest daily mean of a year). ``temp_c`` hourly on a DatetimeIndex."""
+    daily = np.sort(temp_c.groupby(temp_c.index.normalize()).mean().to_numpy(dtype=float))
+    k = round(days_a_year * daily.size / 365.0)
+    return float(daily[min(k, daily.size - 1)])
+
+
+def design_of_year(temp_c: pd.Series) -> dict:
+    """Heating and cooling design temperatures of one year of hourly air temperature [°C]:
+    ``heating_c`` (6th-coldest daily mean), ``cooling_c`` (51st-hottest hour), ``cold_hour_c``
+    (the hour undercut :data:`COLD_HOURS` a year)."""
+    return {"heating_c": coldest_daily_mean_c(temp_c, DESIGN_DAYS_NOT_GUARANTEED),
+            "cooling_c": extreme_hour_c(temp_c.to_numpy(), COOLING_DESIGN_HOURS_NOT_GUARANTEED),
+            "cold_hour_c": extreme_hour_c(temp_c.to_numpy(), COLD_HOURS, hottest=False)}
+
+
+def climate_design_temperatures(years: list[np.ndarray], index: pd.DatetimeIndex) -> dict:
+    """Design temperatures of a site's climate from several synthetic years of it [°C]: each
+    year's (:func:`design_of_year`) averaged, as GB 50736-2012 averages over the record's
+    years. ``years``: hourly air temperature arrays on ``index``.
+
+    Returns ``heating_c``, ``cooling_c`` (the means), ``heating_sd_k``, ``cooling_sd_k`` (their
+    spread over the years [K]), ``cold_hour_c`` (the hourly dry-bulb undercut
+    :data:`COLD_HOURS` a year, the handbooks' 99.6 % heating condition, averaged) and
+    ``years`` (how many)."""
+    per = [design_of_year(pd.Series(t, index=index)) for t in years]
+    h = np.array([p["heating_c"] for p in per])
+    c = np.array([p["cooling_c"] for p in per])
+    cold = [extreme_hour_c(t, COLD_HOURS, hottest=False) for t in years]
+    return {"heating_c": float(h.mean()), "cooling_c": float(c.mean()),
+            "heating_sd_k": float(h.std()), "cooling_sd_k": float(c.std()),
+            "cold_hour_c": float(np.mean(cold)), "years": len(per)}
+
+
+def value_at_hours(v_rare: float, h_rare: float, v_common: float, h_common: float,
+                   hours: float) -> float:
+    """A design dry-bulb exceeded (or undercut) in ``hours`` hours a year, interpolated linearly
+    in log(hours) between two of the handbook's conditions [°C]: e.g. the value exceeded 50 h a
+    year (GB 50736-2012 4.1.6's count) between the 0.4 % (35.04 h, ``v_rare``) and 1 % (87.6 h,
+    ``v_common``) cooling dry-bulbs. A project interpolation, not a value of the handbook."""
+    w = (math.log(hours) - math.log(h_rare)) / (math.log(h_common) - math.log(h_rare))
+    return float(v_rare + w * (v_common - v_rare))
