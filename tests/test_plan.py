@@ -452,3 +452,39 @@ def test_heat_pumps_with_no_heat_to_deliver_are_said_to_be_idle():
     central = load_scenario(tiny, overrides={**district, "buildings[offices].hvac.type": "chiller_boiler"})
     prof = prepare_inputs(central).profiles.isel(time=slice(0, 48))
     assert not any(n.startswith("heat pumps") for n in build_problem(central.scenario, prof).notes)
+
+
+def test_heat_pumps_with_process_heat_on_the_network_are_not_said_to_be_idle():
+    """A Xiamen factory (decentral vrf/split buildings) with a 55 °C dormitory hot-water demand
+    (process_heat at or below heat_supply_temperature_c: on the heat network) and a heat pump on
+    mould cooling water: the plan built 252 kW of heat pump delivering 1,207 MWh/yr, while its
+    notes said the heat pumps 'have no heat to deliver ... are not built' (new-user review). A
+    process-heat demand on the network, or a hotter one a heat pump serves, is heat to deliver."""
+    from pathlib import Path
+
+    from twin.plan import build_problem
+    from twin.run import prepare_inputs
+    from twin.scenario.loader import load_scenario
+
+    tiny = Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml"
+    base = {"heat_pumps": [{"name": "hw hp", "source": "air", "sink_temperature_c": 60, "max_kw": 400}],
+            "costs.heat_pump": {"capex_cny_per_unit": 1500, "lifetime_years": 15},
+            "buildings": [{"name": "offices", "type": "office", "floor_area_m2": 5000, "storeys": 4,
+                           "hvac": {"type": "split_ac"}}]}
+    idle = load_scenario(tiny, overrides=base)
+    prof = prepare_inputs(idle).profiles.isel(time=slice(0, 48))
+    assert [n for n in build_problem(idle.scenario, prof).notes if "no heat to deliver" in n]  # still said
+    warm = load_scenario(tiny, overrides={**base, "process_heat": [
+        {"name": "dorm hot water", "temperature_c": 55, "annual_mwh": 1200, "shape": "office_it"}]})
+    prof = prepare_inputs(warm).profiles.isel(time=slice(0, 48))
+    p = build_problem(warm.scenario, prof)
+    assert [d.bus for d in p.process_heat] == ["heat"] and not [n for n in p.notes if "no heat to deliver" in n]
+    # sized: the heat pump delivers the hot water, the note would have contradicted it
+    import solvers as S
+    res = S.solve(p, S.SolveOptions())
+    assert res.sizes["heat_pump_kw"]["hw hp"] > 1.0
+    hot = load_scenario(tiny, overrides={**base, "heat_pumps[hw hp].sink_temperature_c": 130,
+                                         "heat_pumps[hw hp].serves": "steam", "process_heat": [
+        {"name": "steam", "temperature_c": 120, "annual_mwh": 800, "shape": "office_it"}]})
+    prof = prepare_inputs(hot).profiles.isel(time=slice(0, 48))
+    assert not [n for n in build_problem(hot.scenario, prof).notes if "no heat to deliver" in n]
