@@ -1598,3 +1598,13 @@ PATTERNS.extend([
      _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除园区电网校核的反馈裕度），"
      "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
 ])
+# ----------------------------------------------------------------------------- chillers with nothing to cool
+PATTERNS.extend([
+    ((r"^chillers (?P<n>.+) have nothing to cool: no building puts its cooling on the park's cooling bus \(hvac "
+      r"type chiller_boiler or chiller_district_heat\), and decentral systems \(split_ac, vrf, heat_pump, "
+      r"electric_boiler\) are in the electric load; the chillers are not built \(a process's cooling enters as the "
+      r"electricity of its chillers, a process load\)$"),
+     ("冷水机组 <data>{n}</data> 无冷可供：没有建筑把供冷接入园区冷量母线（hvac 类型 chiller_boiler 或 "
+      "chiller_district_heat）；分散式系统（split_ac、vrf、heat_pump、electric_boiler）计入电负荷；冷水机组不予建设"
+      "（工艺冷却以其冷水机组的用电计入，作为工艺负荷）")),
+])
