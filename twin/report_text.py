@@ -1609,24 +1609,20 @@ PATTERNS.extend([
       "（工艺冷却以其冷水机组的用电计入，作为工艺负荷）")),
 ])
 # ----------------------------------------------------------------------------- pathway: how far a falling grid-factor trend goes
+_TREND_HEAD = (r"^the projected grid factors fall (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)% of the (?P<y>\d+) "
+               r"value (?P<v>[\d.]+)\), the least-squares line of the published (?P<lv>\w+) factors (?P<a>\d+)-"
+               r"(?P<b>\d+): (?P<list>[\d., ]+) kgCO2/kWh \((?P<d>[+-]\d+)% on (?P<y2>\d+) by (?P<last>\d+)\)")
+_TREND_HEAD_ZH = ("预测的电网排放因子每年下降 {s} kgCO2/kWh（为 {y} 年数值 {v} 的 {p}%），即已发布的{lv}因子 {a}–{b} 年的"
+                  "最小二乘直线：{list} kgCO2/kWh（至 {last} 年较 {y2} 年 {d}%）")
 PATTERNS.extend([
-    (r"^the projected grid factors fall (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)% of the (?P<y>\d+) value "
-     r"(?P<v>[\d.]+)\), the least-squares line of the published (?P<lv>\w+) factors (?P<a>\d+)-(?P<b>\d+): "
-     r"(?P<list>[\d., ]+) kgCO2/kWh \((?P<d>[+-]\d+)% on (?P<y2>\d+) by (?P<last>\d+)\)$",
-     "预测的电网排放因子每年下降 {s} kgCO2/kWh（为 {y} 年数值 {v} 的 {p}%），即已发布的{lv}因子 {a}–{b} 年的最小二乘直线："
-     "{list} kgCO2/kWh（至 {last} 年较 {y2} 年 {d}%）"),
-    (r"^the projected grid factors fall (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)% of the (?P<y>\d+) value "
-     r"(?P<v>[\d.]+)\), the least-squares line of the published (?P<lv>\w+) factors (?P<a>\d+)-(?P<b>\d+): "
-     r"(?P<list>[\d., ]+) kgCO2/kWh \((?P<d>[+-]\d+)% on (?P<y2>\d+) by (?P<last>\d+)\), held at zero from "
-     r"(?P<z>\d+)$",
-     "预测的电网排放因子每年下降 {s} kgCO2/kWh（为 {y} 年数值 {v} 的 {p}%），即已发布的{lv}因子 {a}–{b} 年的最小二乘直线："
-     "{list} kgCO2/kWh（至 {last} 年较 {y2} 年 {d}%），自 {z} 年起取零"),
+    (_TREND_HEAD + "$", _TREND_HEAD_ZH),
+    (_TREND_HEAD + r", held at zero from (?P<z>\d+)$", _TREND_HEAD_ZH + "，自 {z} 年起取零"),
     (r"^the national average's line over the same years falls (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)%\)$",
      "同期全国平均因子的直线每年下降 {s} kgCO2/kWh（{p}%）"),
 ])
 PHRASES.update({
-    "a line through three published years: give the province's own plan in pathway.grid_factor.values_kgco2_per_kwh "
-    "where it has one, or hold the latest published value with projection 'constant'":
-        "这是穿过三个已发布年份的直线：省里有规划值时，在 pathway.grid_factor.values_kgco2_per_kwh 中给出；"
-        "或用 projection 'constant' 沿用最新发布值",
+    ("a line through three published years: give the province's own plan in pathway.grid_factor.values_kgco2_per_kwh "
+     "where it has one, or hold the latest published value with projection 'constant'"):
+        ("这是穿过三个已发布年份的直线：省里有规划值时，在 pathway.grid_factor.values_kgco2_per_kwh 中给出；"
+         "或用 projection 'constant' 沿用最新发布值"),
 })
