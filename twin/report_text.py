@@ -1626,3 +1626,9 @@ PHRASES.update({
         ("这是穿过三个已发布年份的直线：省里有规划值时，在 pathway.grid_factor.values_kgco2_per_kwh 中给出；"
          "或用 projection 'constant' 沿用最新发布值"),
 })
+# ----------------------------------------------------------------------------- energy table: PV specific yield
+TEXT.update({
+    "pv_specific_yield": ("光伏单位装机发电量（弃光前交流电量 / 直流装机）",
+                          "PV specific yield (AC energy before curtailment per kWp DC)"),
+})
+
