@@ -367,6 +367,8 @@ def unit(u: str, lang: str) -> str:
         return "个百分点"
     if u == "points":  # T/CSUS 66-2023 bonus points (twin compare)
         return "分"
+    if u == "yr":  # payback periods and appraisal horizons (twin compare)
+        return "年"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
@@ -1630,5 +1632,13 @@ PHRASES.update({
 TEXT.update({
     "pv_specific_yield": ("光伏单位装机发电量（弃光前交流电量 / 直流装机）",
                           "PV specific yield (AC energy before curtailment per kWp DC)"),
+})
+# ----------------------------------------------------------------------------- twin compare: runs of different horizons
+TEXT.update({
+    "cmp_horizons": ("各运行的模拟时段不同（{runs}）：短时段把其自身的小时按比例折算为全年（例如一月的两周代表全年），"
+                     "故其差值混入了时段的差别，而不仅是方案的差别；请以相同的 --hours（或全年）比较",
+                     "The runs model different horizons ({runs}): a short horizon scales its own hours to a year (two "
+                     "January weeks stand for the year), so their differences mix the horizons with the options; "
+                     "compare runs of the same --hours (or full years)"),
 })
 
