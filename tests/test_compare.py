@@ -583,3 +583,27 @@ def test_heat_pumps_seasonal_cop_is_compared():
     assert row["b"] == pytest.approx(2.35) and pd.isna(row["a"]) and row["unit"] == "kWh/kWh"
     assert "heat_pump_scop" not in comparison_tables([ComparedRun("a", summ()), ComparedRun("b", summ())],
                                                      "a")["comparison"].index
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runs_of_different_horizons_are_said_to_differ_and_years_read_as_years(lang):
+    """`twin compare out/harbin out/harbin_grid_op` set a full year beside a 336-h January quick
+    look and gave "+10,574,666 CNY/yr" as the difference with no word that the horizons differ;
+    and the Chinese page gave payback periods in 'yr' (new-user review). The page says the
+    horizons differ, naming each run's hours; payback years read 年 in Chinese."""
+    from twin.compare import ComparedRun
+    from twin.report_compare import render_comparison
+
+    def summ(hours, cost):
+        return {"hours": hours, "emissions_tco2": {"residual": 5132.0}, "annualised_cost_cny": cost}
+
+    page = render_comparison([ComparedRun("harbin", summ(8760, 8_501_219.0)),
+                              ComparedRun("harbin_grid_op", summ(336, 19_075_886.0))], lang=lang)
+    said = ("各运行的模拟时段不同（harbin 8,760 h; harbin_grid_op 336 h）" if lang == "zh" else
+            "The runs model different horizons (harbin 8,760 h; harbin_grid_op 336 h)")
+    assert f"<p class='note'><b>{said}" in page
+    same = render_comparison([ComparedRun("a", summ(336, 1.0)), ComparedRun("b", summ(336, 2.0))], lang=lang)
+    assert "模拟时段不同" not in same and "different horizons" not in same
+    from twin.report_text import unit
+
+    assert unit("yr", "zh") == "年" and unit("yr", "en") == "yr" and unit("CNY/yr", "zh") == "元/年"

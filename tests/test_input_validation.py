@@ -1060,3 +1060,20 @@ def test_a_price_per_watt_is_refused_with_the_unit(tmp_path):
         assert f"{value * 1000:,.0f} CNY/{unit}" in msg
     assert load_scenario(f, overrides={"costs.pv.capex_cny_per_unit": 0}).scenario.costs.pv.capex_cny_per_unit == 0
     assert load_scenario(f).scenario.costs.thermal_storage.capex_cny_per_unit == 25
+
+
+def test_a_re_solves_heartbeat_says_a_new_run_began():
+    """A Kunming office park's sizing line read "10 s: interior point, iteration 8; 40 s: ...;
+    10 s: interior point, iteration 11; ..." as HiPO gave way to IPX: the clock started again
+    with nothing said (new-user review). A re-solve's first beat names its algorithm."""
+    from solvers.highs_backend import rerun_heartbeat
+
+    said: list[str] = []
+    assert rerun_heartbeat(None, 2, "ipx") is None
+    assert rerun_heartbeat(said.append, 0, "hipo") == said.append  # the first run: as it was
+    beat = rerun_heartbeat(said.append, 1, "ipx")
+    beat("10 s: interior point, iteration 11;")
+    beat("40 s: interior point, iteration 20;")
+    rerun_heartbeat(said.append, 2, "simplex")("10 s: simplex, 9,737 iterations;")
+    assert said == ["then IPX: 10 s: interior point, iteration 11;", "40 s: interior point, iteration 20;",
+                    "then simplex: 10 s: simplex, 9,737 iterations;"]

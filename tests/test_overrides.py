@@ -233,3 +233,27 @@ def test_removing_a_misspelt_field_is_an_error_not_a_no_op(tmp_path):
     f.write_text(text, encoding="utf-8")
     with pytest.raises(ScenarioError, match="thermal_store.*variant 'no_store'.*not a field"):
         load_scenario(f, variant="no_store")
+
+
+def test_variant_paths_beside_the_variant_fields_are_pointed_under_overrides(tmp_path):
+    """`no_battery: {battery: null}` (the README's "sets of dotted-path overrides" read literally)
+    was refused with pydantic's "Extra inputs are not permitted", which does not say where the
+    paths go; a misspelt variant field names the field."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {TINY}\nvariants:\n  no_battery: {{battery: null}}\n"
+                   "  cheap_pv: {costs.pv.capex_cny_per_unit: 2500}\n  x: {overide: {battery: null}}\n",
+                   encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(bad)
+    lines = str(exc.value).splitlines()
+    assert len(lines) == 3 and "Extra inputs" not in str(exc.value)
+    assert lines[0].startswith(f"{bad}:3: variants.no_battery.battery: not a variant field")
+    assert "(variants: {no_battery: {overrides: {battery: ...}}})" in lines[0]
+    assert lines[1].startswith(f"{bad}:4: variants.cheap_pv.costs.pv.capex_cny_per_unit: not a variant field")
+    assert lines[2].startswith(f"{bad}:5: variants.x.overide: unknown variant field (did you mean 'overrides'?")
+    # the same variants under overrides: load, and change what they say
+    good = tmp_path / "good.yaml"
+    good.write_text(f"extends: {TINY}\nvariants:\n  no_battery: {{overrides: {{battery: null}}}}\n"
+                    "  cheap_pv: {overrides: {costs.pv.capex_cny_per_unit: 2500}}\n", encoding="utf-8")
+    assert load_scenario(good, variant="cheap_pv").scenario.costs.pv.capex_cny_per_unit == 2500
+    assert not load_scenario(good, variant="no_battery").scenario.batteries

@@ -452,3 +452,74 @@ def test_heat_pumps_with_no_heat_to_deliver_are_said_to_be_idle():
     central = load_scenario(tiny, overrides={**district, "buildings[offices].hvac.type": "chiller_boiler"})
     prof = prepare_inputs(central).profiles.isel(time=slice(0, 48))
     assert not any(n.startswith("heat pumps") for n in build_problem(central.scenario, prof).notes)
+
+
+def test_heat_pumps_with_process_heat_on_the_network_are_not_said_to_be_idle():
+    """A Xiamen factory (decentral vrf/split buildings) with a 55 °C dormitory hot-water demand
+    (process_heat at or below heat_supply_temperature_c: on the heat network) and a heat pump on
+    mould cooling water: the plan built 252 kW of heat pump delivering 1,207 MWh/yr, while its
+    notes said the heat pumps 'have no heat to deliver ... are not built' (new-user review). A
+    process-heat demand on the network, or a hotter one a heat pump serves, is heat to deliver."""
+    from pathlib import Path
+
+    from twin.plan import build_problem
+    from twin.run import prepare_inputs
+    from twin.scenario.loader import load_scenario
+
+    tiny = Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml"
+    base = {"heat_pumps": [{"name": "hw hp", "source": "air", "sink_temperature_c": 60, "max_kw": 400}],
+            "costs.heat_pump": {"capex_cny_per_unit": 1500, "lifetime_years": 15},
+            "buildings": [{"name": "offices", "type": "office", "floor_area_m2": 5000, "storeys": 4,
+                           "hvac": {"type": "split_ac"}}]}
+    idle = load_scenario(tiny, overrides=base)
+    prof = prepare_inputs(idle).profiles.isel(time=slice(0, 48))
+    assert [n for n in build_problem(idle.scenario, prof).notes if "no heat to deliver" in n]  # still said
+    warm = load_scenario(tiny, overrides={**base, "process_heat": [
+        {"name": "dorm hot water", "temperature_c": 55, "annual_mwh": 1200, "shape": "office_it"}]})
+    prof = prepare_inputs(warm).profiles.isel(time=slice(0, 48))
+    p = build_problem(warm.scenario, prof)
+    assert [d.bus for d in p.process_heat] == ["heat"] and not [n for n in p.notes if "no heat to deliver" in n]
+    # sized: the heat pump delivers the hot water, the note would have contradicted it
+    import solvers as S
+    res = S.solve(p, S.SolveOptions())
+    assert res.sizes["heat_pump_kw"]["hw hp"] > 1.0
+    hot = load_scenario(tiny, overrides={**base, "heat_pumps[hw hp].sink_temperature_c": 130,
+                                         "heat_pumps[hw hp].serves": "steam", "process_heat": [
+        {"name": "steam", "temperature_c": 120, "annual_mwh": 800, "shape": "office_it"}]})
+    prof = prepare_inputs(hot).profiles.isel(time=slice(0, 48))
+    assert not [n for n in build_problem(hot.scenario, prof).notes if "no heat to deliver" in n]
+
+
+def test_chillers_with_nothing_to_cool_are_said_so():
+    """A Xiamen factory declared a 3,000 kW process chiller (with costs.chiller, which validation
+    asked for) beside vrf and split_ac buildings: no cooling bus, so the chiller was dropped from the
+    plan with no word (new-user review). The plan says so, in both languages; with a building on
+    the cooling bus the chiller is sized and nothing is said."""
+    from pathlib import Path
+
+    from twin.plan import build_problem
+    from twin.report_text import phrase
+    from twin.run import prepare_inputs
+    from twin.scenario.loader import load_scenario
+
+    tiny = Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml"
+    ch = {"chillers": [{"name": "process chiller", "kind": "electric", "chilled_water_c": 12, "max_kw": 3000}],
+          "costs.chiller": {"capex_cny_per_unit": 900, "lifetime_years": 20},
+          "buildings": [{"name": "halls", "type": "factory", "floor_area_m2": 6000, "storeys": 1,
+                         "hvac": {"type": "vrf"}}]}
+    loaded = load_scenario(tiny, overrides=ch)
+    prof = prepare_inputs(loaded).profiles.isel(time=slice(4000, 4048))  # June: the halls are cooled
+    p = build_problem(loaded.scenario, prof)
+    assert not p.chillers
+    notes = [n for n in p.notes if n.startswith("chillers")]
+    assert notes == ["chillers 'process chiller' have nothing to cool: no building puts its cooling on the park's "
+                     "cooling bus (hvac type chiller_boiler or chiller_district_heat), and decentral systems "
+                     "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the chillers are not "
+                     "built (a process's cooling enters as the electricity of its chillers, a process load)"]
+    assert phrase(notes[0], "zh").startswith("冷水机组 <data>'process chiller'</data> 无冷可供")
+    assert not any(n.startswith("chillers") for n in build_problem(loaded.scenario, prof, baseline=True).notes)
+    central = load_scenario(tiny, overrides={**ch, "buildings[halls].hvac.type": "chiller_boiler"})
+    prof = prepare_inputs(central).profiles.isel(time=slice(4000, 4048))
+    p = build_problem(central.scenario, prof)
+    assert [c.name for c in p.chillers] == ["process chiller"] and p.chillers[0].max_kw == 3000
+    assert not any(n.startswith("chillers") for n in p.notes)

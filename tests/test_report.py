@@ -390,3 +390,23 @@ def test_the_rubric_analogues_read_in_chinese(run):
     assert "未找到" in zh and "none found" not in zh and "910号核心指标 <span class='cite'>" in zh
     # in English the analogue stays as recorded, a citation (it names Chinese documents and terms)
     assert "<span class='cite'>910号 core indicator</span> <span class='cite'>([ndrc-910-2025])</span>" in en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_energy_table_gives_the_pv_specific_yield_of_the_ledger(run, lang):
+    """The ledger computed the PV specific yield (AC energy before curtailment per kWp DC; a Harbin
+    warehouse roof 1,266 kWh/kWp/yr) into summary.json, but the report never showed it, so an
+    assessor checking the yield against the site's had to divide two numbers from two sections
+    (new-user review). The energy table has it, in both languages, and nothing without PV."""
+    from twin.report import pv_yield_rows
+
+    ds, summary, ledger, sc = run
+    weight = 8760.0 / HOURS
+    expected = float(ds["p_pv_kw"].sum()) * weight / 500.0  # 500 kWp, nothing curtailed
+    assert summary["ledger"]["annual"]["planned"]["pv_specific_yield_kwh_per_kwp"] == pytest.approx(expected)
+    rows = _section_rows(render_report(ds, summary, ledger, sc, lang=lang), "flows")
+    row = next(r for r in rows if r[0].startswith("光伏单位装机发电量" if lang == "zh" else "PV specific yield"))
+    assert row[1] == "—" and float(row[2].replace(",", "")) == pytest.approx(expected, rel=1e-3)
+    assert row[4] == ("kWh/kWp/年" if lang == "zh" else "kWh/kWp/yr")
+    no_pv = {"annual": {"planned": {"pv_kwp": 0.0, "pv_specific_yield_kwh_per_kwp": float("nan")}}}
+    assert pv_yield_rows(no_pv, lang) == [] and pv_yield_rows(None, lang) == []

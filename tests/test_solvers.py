@@ -602,3 +602,33 @@ def test_hipo_is_not_used_for_a_milp():
     r = solve(p, SolveOptions(solver="hipo"))
     assert r.algorithm == "choose" and "integer columns" in r.solver_notes[0]
     assert r.status == "optimal"
+
+
+def test_infeasibility_stands_when_the_simplex_confirmation_reaches_its_time_limit(monkeypatch):
+    """A Xiamen factory's full year with a 910号 core indicator of 0.2 out of reach (`out_of_reach:
+    closest`): HiPO and IPX said infeasible in 50 s, the simplex method asked to confirm crawled
+    57,851 iterations to the 900 s time limit, and the run stopped ("HiGHS stopped without a usable
+    solution: Time limit reached") with no plan, no shortfall and no outputs (new-user review). A
+    confirmation that reaches its time or iteration limit without a solution, like one that ends
+    undecided, leaves the interior point's verdict standing, which is then explained."""
+    from solvers import highs_backend as hb
+    from twin.report_text import phrase
+
+    real = hb.HighsBackend._run
+    calls = []
+
+    def simplex_out_of_time(self, alg, extra=None):
+        calls.append(alg)
+        r = real(self, alg, extra)
+        if alg == "simplex" and r.status == "infeasible":
+            r.status, r.termination, r.has_solution = "time_limit", "Time limit reached", False
+        return r
+
+    monkeypatch.setattr(hb.HighsBackend, "_run", simplex_out_of_time)
+    with pytest.raises(InfeasibleError) as exc:
+        solve(carbon_problem(offset_price_cny_per_t=50.0, offset_max_share=0.2), SolveOptions(solver="ipx"))
+    assert calls[:2] == ["ipx", "simplex"]
+    assert exc.value.violations["emission bound [tCO2/yr]"] == pytest.approx(0.32, rel=1e-5)
+    note = ("the interior-point solver reported the model infeasible; the simplex method, asked to confirm, ended "
+            "undecided (Time limit reached), so the verdict stands")
+    assert phrase(note, "zh").endswith("维持该判定") and "Time limit reached" in phrase(note, "zh")

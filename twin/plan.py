@@ -130,6 +130,14 @@ def heat_pumps_idle_note(names: list[str]) -> str:
             "electric_boiler) are in the electric load; the heat pumps are not built")
 
 
+def chillers_idle_note(names: list[str]) -> str:
+    """The note for chillers declared where no cooling is delivered through the park's cooling bus."""
+    return (f"chillers {', '.join(repr(n) for n in names)} have nothing to cool: no building puts its cooling on "
+            "the park's cooling bus (hvac type chiller_boiler or chiller_district_heat), and decentral systems "
+            "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the chillers are not built (a "
+            "process's cooling enters as the electricity of its chillers, a process load)")
+
+
 def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
     """The profiles of the first ``hours`` hours (all for None), remembering the full year's
     central heat and cooling peaks [kW] (attrs ``year_peak_heat_kw``, ``year_peak_cooling_kw``):
@@ -453,10 +461,19 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied]
-    if (not baseline and hps and not any(c.kind == "absorption" for c in sc.chillers)
+    from solvers.problem import HEAT_BUS
+
+    on_network = [h.name for h in hps if h.bus == HEAT_BUS]
+    if (not baseline and on_network and not any(c.kind == "absorption" for c in sc.chillers)
+            and not any(d.bus == HEAT_BUS for d in process)
             and _year_peak(prof, "year_peak_heat_kw", heat) <= 0.0):
-        # an Urumqi office park declared air-source heat pumps beside district heat: sized 0 unsaid
-        notes.append(heat_pumps_idle_note([h.name for h in sc.heat_pumps]))
+        # an Urumqi office park declared air-source heat pumps beside district heat: sized 0 unsaid;
+        # a process-heat demand on the network (a Xiamen factory's 55 °C dormitory hot water) is heat
+        # to deliver, and a heat pump serving a hotter demand has that demand's own bus
+        notes.append(heat_pumps_idle_note(on_network))
+    if not baseline and sc.chillers and not chillers:
+        # a Xiamen factory's declared 3 MW process chiller beside vrf/split buildings: dropped unsaid
+        notes.append(chillers_idle_note([c.name for c in sc.chillers]))
     if not baseline and sc.costs.waste_heat_exchanger is None and any(w.direct_use for w in waste):
         notes.append("waste-heat exchangers are sized at no cost (costs.waste_heat_exchanger not given): their "
                      "investment is not in the capex and cost totals")

@@ -443,6 +443,24 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
     return rows
 
 
+def pv_yield_rows(led: dict | None, lang: str) -> list[tuple]:
+    """The energy table's PV specific yield row: the ledger's AC energy available before
+    curtailment per kWp DC (``pv_specific_yield_kwh_per_kwp``) [kWh/kWp/yr] of baseline and plan,
+    the figure an assessor checks against the site's published yields; none without PV in the plan."""
+    annual = (led or {}).get("annual") or {}
+
+    def value(side: str) -> float | None:
+        a = annual.get(side) or {}
+        y = a.get("pv_specific_yield_kwh_per_kwp")
+        return float(y) if y is not None and (a.get("pv_kwp") or 0.0) > 0 and np.isfinite(y) else None
+
+    plan, base = value("planned"), value("baseline")
+    if plan is None:
+        return []
+    return [(text("pv_specific_yield", lang), "—" if base is None else fmt(base), fmt(plan), "",
+             text_unit("kWh/kWp/yr", lang))]
+
+
 def _scop_text(v) -> str:
     return "—" if v is None else f"{float(v):.2f}"
 
@@ -770,6 +788,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
         rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(change(y, x)), text_unit("MWh/yr", lang)))
+    rows += pv_yield_rows(led, lang)
     from twin.report_text import phrase_html
 
     hps = heat_pump_sentences(summary)

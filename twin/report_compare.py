@@ -190,6 +190,13 @@ def render_comparison(runs: list[ComparedRun] | dict[str, dict], lang: str = "en
     notes = [t("cashflow", lang)]
     if any(r.summary.get("hours", 8760) < 8760 for r in runs):
         notes.append(t("short", lang))
+    horizons = {int(r.summary.get("hours", 8760)) for r in runs}
+    if len(horizons) > 1:
+        # a full year beside a 336-h January quick look read as +10.6 M CNY/yr "of the option"
+        from twin.report_text import text as report_text
+
+        hours = "; ".join(f"{r.label(lang)} {int(r.summary.get('hours', 8760)):,d} h" for r in runs)
+        notes.insert(0, "<b>" + html.escape(report_text("cmp_horizons", lang).format(runs=hours)) + "</b>")
     if provisional:
         notes.append("<b>" + t("provisional", lang) + "</b>")
     desc = "".join(f"<li><b>{html.escape(r.label(lang))}</b> ({html.escape(r.name)}): {html.escape(r.describe(lang))}</li>"

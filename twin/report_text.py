@@ -367,6 +367,8 @@ def unit(u: str, lang: str) -> str:
         return "个百分点"
     if u == "points":  # T/CSUS 66-2023 bonus points (twin compare)
         return "分"
+    if u == "yr":  # payback periods and appraisal horizons (twin compare)
+        return "年"
     return (u.replace("10k CNY", "万元").replace("CNY", "元").replace("/yr", "/年").replace("/ yr", "/年")
             .replace("vehicles", "辆").replace("chargers", "台").replace("charger", "台"))
 
@@ -1619,3 +1621,45 @@ PATTERNS.extend([
      _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除园区电网校核的反馈裕度），"
      "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
 ])
+# ----------------------------------------------------------------------------- chillers with nothing to cool
+PATTERNS.extend([
+    ((r"^chillers (?P<n>.+) have nothing to cool: no building puts its cooling on the park's cooling bus \(hvac "
+      r"type chiller_boiler or chiller_district_heat\), and decentral systems \(split_ac, vrf, heat_pump, "
+      r"electric_boiler\) are in the electric load; the chillers are not built \(a process's cooling enters as the "
+      r"electricity of its chillers, a process load\)$"),
+     ("冷水机组 <data>{n}</data> 无冷可供：没有建筑把供冷接入园区冷量母线（hvac 类型 chiller_boiler 或 "
+      "chiller_district_heat）；分散式系统（split_ac、vrf、heat_pump、electric_boiler）计入电负荷；冷水机组不予建设"
+      "（工艺冷却以其冷水机组的用电计入，作为工艺负荷）")),
+])
+# ----------------------------------------------------------------------------- pathway: how far a falling grid-factor trend goes
+_TREND_HEAD = (r"^the projected grid factors fall (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)% of the (?P<y>\d+) "
+               r"value (?P<v>[\d.]+)\), the least-squares line of the published (?P<lv>\w+) factors (?P<a>\d+)-"
+               r"(?P<b>\d+): (?P<list>[\d., ]+) kgCO2/kWh \((?P<d>[+-]\d+)% on (?P<y2>\d+) by (?P<last>\d+)\)")
+_TREND_HEAD_ZH = ("预测的电网排放因子每年下降 {s} kgCO2/kWh（为 {y} 年数值 {v} 的 {p}%），即已发布的{lv}因子 {a}–{b} 年的"
+                  "最小二乘直线：{list} kgCO2/kWh（至 {last} 年较 {y2} 年 {d}%）")
+PATTERNS.extend([
+    (_TREND_HEAD + "$", _TREND_HEAD_ZH),
+    (_TREND_HEAD + r", held at zero from (?P<z>\d+)$", _TREND_HEAD_ZH + "，自 {z} 年起取零"),
+    (r"^the national average's line over the same years falls (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)%\)$",
+     "同期全国平均因子的直线每年下降 {s} kgCO2/kWh（{p}%）"),
+])
+PHRASES.update({
+    ("a line through three published years: give the province's own plan in pathway.grid_factor.values_kgco2_per_kwh "
+     "where it has one, or hold the latest published value with projection 'constant'"):
+        ("这是穿过三个已发布年份的直线：省里有规划值时，在 pathway.grid_factor.values_kgco2_per_kwh 中给出；"
+         "或用 projection 'constant' 沿用最新发布值"),
+})
+# ----------------------------------------------------------------------------- energy table: PV specific yield
+TEXT.update({
+    "pv_specific_yield": ("光伏单位装机发电量（弃光前交流电量 / 直流装机）",
+                          "PV specific yield (AC energy before curtailment per kWp DC)"),
+})
+# ----------------------------------------------------------------------------- twin compare: runs of different horizons
+TEXT.update({
+    "cmp_horizons": ("各运行的模拟时段不同（{runs}）：短时段把其自身的小时按比例折算为全年（例如一月的两周代表全年），"
+                     "故其差值混入了时段的差别，而不仅是方案的差别；请以相同的 --hours（或全年）比较",
+                     "The runs model different horizons ({runs}): a short horizon scales its own hours to a year (two "
+                     "January weeks stand for the year), so their differences mix the horizons with the options; "
+                     "compare runs of the same --hours (or full years)"),
+})
+

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from twin.pathway.periods import (compound, learning, period_spans, period_weights, projected_factor,
                                   year_weights)
 from twin.pathway.spec import PathwaySpec
@@ -271,6 +273,59 @@ def grid_factor_path(sc, spec: PathwaySpec) -> dict[int, tuple[float | None, str
     return out
 
 
+def falling_trend_note(sc, spec: PathwaySpec, factors: dict[int, tuple[float | None, str]]) -> str | None:
+    """How far the projected grid factors fall, in numbers, beside the national average's own
+    2021-2023 trend; None where no period's factor is a falling-trend projection.
+
+    Three published years make a steep line where one year dropped: Heilongjiang's 0.6342,
+    0.5368, 0.5229 kgCO2/kWh (2021-2023) extend to 0.342 in 2026 and 0.119 in 2030 (-77 % on
+    2023's), against the national average's -0.0131 kgCO2/kWh a year. The projection is what
+    the field documents; the note lets the planner weigh it (pathway.grid_factor.values_kgco2_per_kwh,
+    or projection 'constant').
+    """
+    from twin.factors import grid_emission_factor, grid_factor_level
+
+    years = [y for y, (_, lab) in factors.items() if lab.startswith("PROJECTION") and "rising trend" not in lab]
+    if not years:
+        return None
+    ef = sc.grid.emission_factor
+    province = _province(sc)
+    level = grid_factor_level(ef.level, ef.year, province)
+
+    def published(lv: str) -> dict[int, float]:
+        out = {}
+        for y in PUBLISHED_FACTOR_YEARS:
+            try:
+                out[y] = grid_emission_factor(lv, y, province).value_kgco2_per_kwh
+            except ValueError:
+                continue
+        return out
+
+    own, nat = published(level), published("national")
+    if len(own) < 2:
+        return None
+    slope = float(np.polyfit(list(own), list(own.values()), 1)[0])
+    latest_y = max(own)
+    latest = own[latest_y]
+    last = max(years)
+    v_last = factors[last][0]
+    parts = [f"{y} {factors[y][0]:.3f}" for y in sorted(years)]
+    text = (f"the projected grid factors fall {-slope:.4f} kgCO2/kWh a year ({-slope / latest:.1%} of the "
+            f"{latest_y} value {latest:.4f}), the least-squares line of the published {level} factors "
+            f"{min(own)}-{latest_y}: {', '.join(parts)} kgCO2/kWh ({v_last / latest - 1:+.0%} on {latest_y} by {last})")
+    icpt = float(np.polyfit(list(own), list(own.values()), 1)[1])
+    zero = math.ceil(-icpt / slope) if slope < 0 else None
+    if zero is not None and zero <= last:
+        text += f", held at zero from {zero}"
+    if len(nat) >= 2 and level != "national":
+        ns = float(np.polyfit(list(nat), list(nat.values()), 1)[0])
+        text += (f"; the national average's line over the same years falls {-ns:.4f} kgCO2/kWh a year "
+                 f"({-ns / nat[max(nat)]:.1%})")
+    return text + ("; a line through three published years: give the province's own plan in "
+                   "pathway.grid_factor.values_kgco2_per_kwh where it has one, or hold the latest published value "
+                   "with projection 'constant'")
+
+
 def _period_overrides(spec: PathwaySpec, year: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for y in sorted(spec.period_overrides):
@@ -401,6 +456,9 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     if any("PROJECTION" in lab for _, lab in factors.values()):
         notes.append("grid emission factors of later periods are a PROJECTION (linear trend of the published "
                      "2021-2023 factors), not official values; give your own in pathway.grid_factor")
+    steep = falling_trend_note(sc0, spec, factors)
+    if steep:
+        notes.append(steep)
     if any("a rising trend is not extended" in lab for _, lab in factors.values()):
         notes.append("the published factors of the site's grid rise over 2021-2023 (in hydro provinces the 2022 "
                      "drought); the projection holds the latest published value instead of extending that rise")

@@ -1176,7 +1176,10 @@ def _read_variants(raw: Any, file: str, node) -> dict[str, VariantSpec]:
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 loc = ("variants", name, *err["loc"])
-                problems.append(Problem(file, ".".join(map(str, loc)), err["msg"], line=line_of(node, loc)))
+                msg = err["msg"]
+                if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+                    msg = _variant_field_message(name, str(err["loc"][0]))
+                problems.append(Problem(file, ".".join(map(str, loc)), msg, line=line_of(node, loc)))
     for name, spec in out.items():
         for other in spec.combine:
             if other not in out:
@@ -1185,6 +1188,19 @@ def _read_variants(raw: Any, file: str, node) -> dict[str, VariantSpec]:
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+def _variant_field_message(variant: Any, key: str) -> str:
+    """The message of an unknown key ``key`` directly under variant ``variant``: a misspelt
+    variant field names the field; a scenario path (``battery``, ``costs.pv.capex_cny_per_unit``)
+    written beside them, not under ``overrides:``, is shown where it belongs."""
+    fields = list(VariantSpec.model_fields)
+    close = _close_fields(key, fields)
+    if close:
+        return (f"unknown variant field (did you mean {' or '.join(repr(f) for f in sorted(close))}? a variant "
+                f"holds {', '.join(fields)})")
+    return (f"not a variant field: a variant holds {', '.join(fields)}, and the scenario paths it changes go "
+            f"under 'overrides:' (variants: {{{variant}: {{overrides: {{{key}: ...}}}}}})")
 
 
 def _expand(name: str, variants: dict[str, VariantSpec], file: str, seen: tuple[str, ...] = ()) -> list[str]:
