@@ -1598,3 +1598,10 @@ PATTERNS.extend([
      _GUARD_HEAD_ZH + "，并控制在并网点园区主变容量以内：{k} kVA（额定容量 × 负载率限值，扣除园区电网校核的反馈裕度），"
      "计及负荷功率因数 cos φ {pf} 的无功；仍超出的购电记为并网容量越限（运行年的园区电网校核给出其负载率）"),
 ])
+# ----------------------------------------------------------------------------- process heat: joined demands, operated twin
+PATTERNS.extend([
+    ((r"^process heat '(?P<d>.+)' joins the heat network and states no existing supply \(existing_fuel\): the "
+      r"network's declared boilers \((?P<kw>[\d,.]+) kW\) serve it, no boiler is implied for it$"),
+     ("工艺用热“<data>{d}</data>”并入热网且未说明现有供热（existing_fuel）：由热网已申报的锅炉（{kw} kW）供热，"
+      "不再为其推定锅炉")),
+])

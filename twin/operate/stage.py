@@ -107,7 +107,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
 
     from solvers.rolling import as_built
     from twin.operate.faults import fault_masks
-    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.forecasts import Forecaster, ForecastSettings, process_heat_series
     from twin.operate.loop import operate
     from twin.operate.metrics import gap, operation_metrics
     from twin.operate.mpc import MPCController
@@ -131,13 +131,15 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         truth["heat_kw"] = park.heat_kw
     if park.cool_kw is not None:
         truth["cool_kw"] = park.cool_kw
+    # each process-heat demand has errors of its own, drawn after the others' (their draws unchanged)
+    truth.update({process_heat_series(x["name"]): x["kw"] for x in park.process_heat})
     if not park.pv_names:
         truth.pop("pv_per_kwp")
     fs = spec.forecast
     settings = ForecastSettings(pv_sd_of_peak=fs.pv_sd_of_peak, load_sd_of_mean=fs.load_sd_of_mean,
-                                phi=fs.phi, perfect=fs.perfect)
+                                process_heat_sd_of_mean=fs.process_heat_sd_of_mean, phi=fs.phi, perfect=fs.perfect)
     bias = {"pv_per_kwp": masks.bias_pv, "load_kw": masks.bias_load, "heat_kw": masks.bias_load,
-            "cool_kw": masks.bias_load}
+            "cool_kw": masks.bias_load, **{process_heat_series(x["name"]): masks.bias_load for x in park.process_heat}}
     H = min(spec.horizon_h, park.T)
     forecaster = Forecaster(truth, H, settings, seed=spec.seed, bias=bias)
     plan_peaks = {}
