@@ -499,13 +499,16 @@ def test_unserved_process_heat_is_counted_on_its_bus():
 
 
 def test_rule_look_ahead_counts_the_process_heat_electricity():
-    """The rule controller's forecast of the heat's electricity, by hand (perfect forecasts):
-    02:00 (0.3 CNY/kWh, 30 kW of waste heat, network 114.64 kW): the network takes all the waste heat
-    directly, its 90 kW heat pump (COP 3.25) draws 27.69 kW; the steam's 60 kW come from the electric
-    boiler (0.303 CNY/kWh of heat, cheaper than gas at 0.389): 60/0.99 = 60.61 kW. Before, the
+    """The rule controller's forecast of the heat's electricity, by hand (perfect forecasts), in the
+    plant's merit order bus by bus. 02:00 (0.3 CNY/kWh, 30 kW of waste heat): the network's
+    114.64 kW take the 30 kW directly, its heat pump (COP 3.25, 0.092 CNY/kWh of heat) the other
+    84.64 kW: 26.04 kW; the steam's 60 kW from the electric boiler (0.303 CNY/kWh of heat, cheaper
+    than gas at 0.389; no waste heat left for the steam heat pump): 60/0.99 = 60.61 kW. Before,
+    only the largest heat pump serving the network's heat was counted (90/3.25 = 27.69 kW) and the
     steam's electricity was left out. 12:00 (1.0 CNY/kWh, 60 kW of waste heat, network 40 kW, steam
     100 kW): the network uses 40 directly, the steam 10 (the exchanger's 50 kW), the rest from gas
-    (0.389 against 0.455 for the heat pump): only the network's heat pump, 40/3 = 13.33 kW."""
+    (0.389 against 0.455 for the heat pump): no electricity (the largest heat pump's rule said
+    40/3 = 13.33 kW)."""
     from twin.operate.forecasts import Forecaster, ForecastSettings, process_heat_series
     from twin.operate.rule import RuleController
     from twin.operate.state import OperatedPark
@@ -517,17 +520,20 @@ def test_rule_look_ahead_counts_the_process_heat_electricity():
     rc = RuleController(Forecaster(truth, 24, ForecastSettings(perfect=True)))
     rc.initialise(park, None)
     cop2 = 3.0 + 0.5 * np.sin(2 / 24 * 2 * np.pi)
-    assert float(rc._heat_electricity(2, 1)[0]) == pytest.approx(90.0 / cop2 + 60.0 / 0.99, rel=1e-9)
-    assert float(rc._heat_electricity(12, 1)[0]) == pytest.approx(40.0 / 3.0, rel=1e-9)
+    net2 = 80.0 + 40.0 * np.cos(2 / 24 * 2 * np.pi) - 30.0
+    at2 = net2 / cop2 + 60.0 / 0.99
+    assert net2 / cop2 == pytest.approx(26.04, abs=0.01) and at2 == pytest.approx(86.65, abs=0.01)
+    assert float(rc._heat_electricity(2, 1)[0]) == pytest.approx(at2, rel=1e-9)
+    assert float(rc._heat_electricity(12, 1)[0]) == pytest.approx(0.0, abs=1e-9)
     two = rc._heat_electricity(2, 11)  # the look-ahead: the same numbers at 02:00 and 12:00
-    assert two[0] == pytest.approx(90.0 / cop2 + 60.0 / 0.99, rel=1e-9) and two[10] == pytest.approx(40.0 / 3.0)
-    net = rc._net_forecast(2, 1)[0]
-    assert net == pytest.approx(150.0 + 90.0 / cop2 + 60.0 / 0.99, rel=1e-9)
+    assert two[0] == pytest.approx(at2, rel=1e-9) and two[10] == pytest.approx(0.0, abs=1e-9)
+    assert rc._net_forecast(2, 1)[0] == pytest.approx(150.0 + at2, rel=1e-9)
 
 
 def test_waste_heat_direct_use_split_by_heat_bus_in_the_plan():
     """The shared 60 kW source of the two-bus case: 50 kW to the network, 10 kW to the steam, by bus,
-    summing to the total by source; the statistics give it per bus [kWh/yr]."""
+    summing to the total by source; the statistics give it per bus [kWh/yr]; a source too cool for
+    the steam gives the network its 50 kW and the steam bus 0."""
     from twin.statistics import annual_statistics
 
     p = S.SizingProblem(
@@ -545,6 +551,11 @@ def test_waste_heat_direct_use_split_by_heat_bus_in_the_plan():
     np.testing.assert_allclose(by_bus.sum("heat_bus"), d["q_waste_heat_direct_kw"].sum("waste_heat"), rtol=1e-12)
     st = annual_statistics(d, 1.0)
     assert st.waste_heat_direct_by_bus_kwh == pytest.approx({"heat": 100.0, STEAM: 20.0}, rel=REL)
+    # a source too cool for the steam: the steam bus is still in the coordinate, at 0 (as in the operated twin)
+    cool = S.solve(S.SizingProblem(**{**p.__dict__, "waste_heat": [
+        S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1))]})).dispatch["q_waste_heat_direct_bus_kw"]
+    np.testing.assert_allclose(cool.sel(heat_bus="heat"), [50, 50], rtol=REL)
+    np.testing.assert_allclose(cool.sel(heat_bus=STEAM), [0, 0], atol=1e-12)
     assert sum(st.waste_heat_direct_by_bus_kwh.values()) == pytest.approx(st.energy_kwh["q_waste_heat_direct_kwh"])
 
 

@@ -165,7 +165,7 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict, bus_order: list[str]) ->
     exchanger per source, and the source's availability shared by all its users (direct use on
     any bus, heat pumps on any bus): one row ``waste_heat_available_<source>`` (a column bound
     where it has a single user). Outputs: ``q_waste_heat_direct_kw`` by source (all buses) and
-    ``q_waste_heat_direct_bus_kw`` by heat bus (all sources; ``bus_order``: the buses in the
+    ``q_waste_heat_direct_bus_kw`` by heat bus (all sources; ``bus_order``: every heat bus, in the
     outputs' order), the same heat split two ways."""
     T, R = ctx.T, ctx.R
     wnames = [w.name for w in sources]
@@ -206,11 +206,11 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict, bus_order: list[str]) ->
     ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
                                     "Waste heat used directly (all heat buses)", "waste_heat", wnames,
                                     fn=q_direct))
-    if on_bus:
-        buses = [b for b in bus_order if b in on_bus]
+    if on_bus:  # over every heat bus (0 where no source is hot enough), as the operated twin's
+        buses = list(bus_order)
 
         def q_direct_bus(sol):
-            return np.array([sum((sol.var(c) for c in on_bus[b]), np.zeros(T)) for b in buses])
+            return np.array([sum((sol.var(c) for c in on_bus.get(b, [])), np.zeros(T)) for b in buses])
 
         ctx.dispatch.append(DispatchVar(
             "q_waste_heat_direct_bus_kw", "kW", "Waste heat used directly on each heat bus (all sources)",

@@ -234,18 +234,11 @@ def _record_arrays(park: OperatedPark) -> dict:
     rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
     rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
     rec.update(rec_process)
-    if any(w["buses"] for w in park.waste):  # waste heat used directly, by heat bus
-        rec["q_waste_heat_direct_bus_kw"] = z(len(direct_buses(park)))
+    if any(w["buses"] for w in park.waste):  # waste heat used directly, on every heat bus as in the plan
+        rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
     if park.process_heat:  # unserved heat by heat bus
         rec["q_unserved_heat_bus_kw"] = z(len(park.heat_buses))
     return rec
-
-
-def direct_buses(park: OperatedPark) -> list[str]:
-    """The heat buses some waste-heat source may serve directly, in the park's bus order (the
-    coordinate of ``q_waste_heat_direct_bus_kw``, as in the plan's dispatch)."""
-    used = {b for w in park.waste for b in w["buses"]}
-    return [b for b in park.heat_buses if b in used]
 
 
 class Plant:
@@ -772,8 +765,7 @@ class Plant:
         if "q_unserved_heat_bus_kw" in r:
             r["q_unserved_heat_bus_kw"][:, t] = h["unserved_bus"]
         if "q_waste_heat_direct_bus_kw" in r:
-            idx = [p.heat_buses.index(b) for b in direct_buses(p)]
-            r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)[idx]
+            r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
                   + h["unserved"])
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["process"].sum() - h["extra"]
@@ -916,7 +908,7 @@ def _dataset(park: OperatedPark, plant: Plant):
             "battery": [b["name"] for b in park.batteries],
             "thermal_storage": [x["name"] for x in park.thermal_stores],
             "process_heat": [x["name"] for x in park.process_heat],
-            "heat_bus": park.heat_buses, "direct_bus": direct_buses(park)}
+            "heat_bus": park.heat_buses}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -925,14 +917,14 @@ def _dataset(park: OperatedPark, plant: Plant):
               "p_battery_charge_kw": "battery", "p_battery_discharge_kw": "battery", "e_battery_kwh": "battery",
               "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
               "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat",
-              "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "direct_bus"}
+              "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"
         attrs = {"units": unit, "long_name": LONG_NAMES.get(k, k.replace("_", " "))}
         if k in dim_of:
-            dim = "heat_bus" if dim_of[k] == "direct_bus" else dim_of[k]  # its own buses of the one dimension
-            data[k] = xr.DataArray(v, dims=(dim, "time"), coords={dim: dims[dim_of[k]]}, attrs=attrs)
+            data[k] = xr.DataArray(v, dims=(dim_of[k], "time"), coords={dim_of[k]: dims[dim_of[k]]},
+                                   attrs=attrs)
         else:
             data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
     if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch

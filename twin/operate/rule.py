@@ -193,8 +193,8 @@ class RuleController:
     def _net_forecast(self, t: int, n: int) -> np.ndarray:
         """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
         less PV, plus the electric chiller's electricity and the heat's (:meth:`_heat_electricity`:
-        the network's largest heat pump, each process-heat bus's heat pumps and electric boilers)
-        (the forecaster's horizon at most; later hours repeat its last hour)."""
+        the heat pumps and electric boilers of every heat bus in the plant's merit order) (the
+        forecaster's horizon at most; later hours repeat its last hour)."""
         park = self.park
         m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
         hrs = np.arange(t, t + m)
@@ -226,27 +226,21 @@ class RuleController:
         return out
 
     def _heat_electricity(self, t: int, m: int) -> np.ndarray:
-        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1``: on the network the
-        largest heat pump's serving the network's heat as far as it can; on each process-heat bus
-        its forecast demand served in the plant's merit order (:func:`bus_electricity_kw`), after
-        the waste heat the network takes directly."""
+        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1``: each heat bus's forecast
+        demand (the network's with the process heat that joins it, then each process-heat bus)
+        served in the plant's merit order (:func:`bus_electricity_kw`), the waste heat shared
+        by the buses in the plant's order. The network's thermal stores and absorption chillers
+        are left out."""
         park = self.park
-        if not park.heat_pumps and not park.process_heat:
+        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
             return np.zeros(m)
         hrs = np.arange(t, t + m)
         demand = self._heat_forecast(t, m)
         out = np.zeros(m)
-        net_hps = [h for h in park.heat_pumps if h.get("bus", HEAT_BUS) == HEAT_BUS]
-        if net_hps:
-            best = max(net_hps, key=lambda h: h["kw"])
-            out += (np.minimum(demand[HEAT_BUS], best["kw"] * np.asarray(best["avail"])[hrs])
-                    / np.asarray(best["cop"])[hrs])
-        if len(park.heat_buses) > 1:
-            waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
-            hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
-            _direct(park, HEAT_BUS, demand[HEAT_BUS].copy(), waste_left, hx_left)  # the network first
-            for bus in park.heat_buses[1:]:
-                out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left)
+        waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
+        hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
+        for bus in park.heat_buses:
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left)
         return out
 
     def decide(self, t: int) -> Decision:
