@@ -579,3 +579,14 @@ def test_joined_process_heat_uses_the_network_boilers_instead_of_an_implied_one(
     assert "并入热网" in zh and "500 kW" in zh and "joins" not in zh
     # steam (its own bus, stated coal supply) keeps its boiler
     assert "steam boiler" in names
+
+
+def test_process_heat_forecast_note_states_the_assumed_error_in_both_languages():
+    from twin.operate.stage import process_heat_forecast_note
+    from twin.report_text import phrase
+
+    note = process_heat_forecast_note(0.075)
+    assert "7.5 % of its mean" in note and "ASSUMED" in note
+    zh = phrase(note, "zh")
+    assert "7.5 %" in zh and "假定" in zh and "the plant" not in zh
+    assert "0.0 % of its mean" in process_heat_forecast_note(0.0)

@@ -1604,4 +1604,11 @@ PATTERNS.extend([
       r"network's declared boilers \((?P<kw>[\d,.]+) kW\) serve it, no boiler is implied for it$"),
      ("工艺用热“<data>{d}</data>”并入热网且未说明现有供热（existing_fuel）：由热网已申报的锅炉（{kw} kW）供热，"
       "不再为其推定锅炉")),
+    ((r"^process heat: the controllers see each demand's forecast with an AR\(1\) error of (?P<p>[\d.]+) % of its "
+      r"mean a day ahead \(ASSUMED, as the loads: operation\.forecast\.process_heat_sd_of_mean\); the plant serves "
+      r"the actual demand on each heat bus from its own sources, boilers as backup, and counts what none can give "
+      r"as unserved heat$"),
+     ("工艺用热：控制器看到的各项工艺热需求预测带 AR(1) 误差，日前为其平均值的 {p} %（假定，同负荷："
+      "operation.forecast.process_heat_sd_of_mean）；实际运行按真实需求在各热母线由其自身热源供热，锅炉兜底，"
+      "无热源可供的部分计为未供热量")),
 ])
