@@ -590,3 +590,18 @@ def test_process_heat_forecast_note_states_the_assumed_error_in_both_languages()
     zh = phrase(note, "zh")
     assert "7.5 %" in zh and "假定" in zh and "the plant" not in zh
     assert "0.0 % of its mean" in process_heat_forecast_note(0.0)
+
+
+def test_report_energy_table_says_which_demand_the_direct_waste_heat_served():
+    """Rows under the waste heat used directly, one per heat bus, where a process-heat demand has a
+    bus of its own (the Suzhou variant's full year: 2,863 MWh/yr on the network, 0 for the steam);
+    none where the network is the only bus."""
+    from twin.report import direct_by_bus_rows
+
+    s = {"waste_heat_direct_by_bus_mwh": {"heat": 2862.66, STEAM: 0.0}}
+    en = direct_by_bus_rows(s, "en")
+    assert [r[0] for r in en] == ["of which on the heat network", "of which for process heat 'steam'"]
+    assert en[0][2] == "2,863" and en[1][2] == "0"
+    zh = direct_by_bus_rows(s, "zh")
+    assert zh[0][0] == "其中供热网" and "steam" in zh[1][0] and "工艺用热" in zh[1][0]
+    assert direct_by_bus_rows({"waste_heat_direct_by_bus_mwh": {"heat": 5.0}}, "en") == []

@@ -1612,3 +1612,12 @@ PATTERNS.extend([
       "operation.forecast.process_heat_sd_of_mean）；实际运行按真实需求在各热母线由其自身热源供热，锅炉兜底，"
       "无热源可供的部分计为未供热量")),
 ])
+
+
+def direct_bus_label(bus: str, lang: str) -> str:
+    """Label of the energy table's row for the waste heat used directly on heat bus ``bus``
+    (``heat`` the network, ``heat:<name>`` a process-heat demand's own bus)."""
+    if bus == "heat":
+        return "其中供热网" if lang == "zh" else "of which on the heat network"
+    name = bus.split(":", 1)[1]
+    return f"其中供工艺用热“{name}”" if lang == "zh" else f"of which for process heat '{name}'"
