@@ -61,7 +61,9 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         ``heat_pumps`` (:func:`twin.statistics.heat_pump_performance`: seasonal COP of each heat
         pump and of all together) and ``heat_pump_scop`` (all together, None without heat pumps
         or heat-pump electricity) [kWh/kWh], ``connection`` (:func:`connection_guard`; empty for
-        a dispatch without the plant's guard, e.g. the optimum).
+        a dispatch without the plant's guard, e.g. the optimum), ``waste_heat_direct_by_bus_mwh``
+        and ``unserved_heat_by_bus_mwh`` {heat bus: MWh/yr} where the dispatch has
+        ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`).
     """
     from twin.statistics import by_heat_bus, heat_pump_performance, step_weights, year_weight_h
 
