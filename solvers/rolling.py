@@ -51,7 +51,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from solvers.problem import SizingProblem, SolveOptions
+from solvers.problem import HEAT_BUS, SizingProblem, SolveOptions
 
 INF = float("inf")
 
@@ -178,7 +178,7 @@ class RollingWindow:
         Accumulated HiGHS time and data-update time over all windows [s].
     """
 
-    BUSES: ClassVar[dict] = {"elec": "balance_elec", "heat": "balance_heat", "cool": "balance_cool"}
+    BUSES: ClassVar[dict] = {"elec": "balance_elec", HEAT_BUS: "balance_heat", "cool": "balance_cool"}
 
     def __init__(self, problem: SizingProblem, horizon: int, *, value_of_lost_load: float = 30.0,
                  state_penalty: float = 100.0, options: SolveOptions | None = None,
@@ -193,7 +193,7 @@ class RollingWindow:
         self._balance_sign_cache = {}
         # each process-heat bus of its own has a balance row (and lost load) too
         self.BUSES = {**RollingWindow.BUSES, **{d.bus: re.sub(r"\W", "_", f"balance_{d.bus}")
-                                                for d in problem.process_heat if d.bus != "heat"}}
+                                                for d in problem.process_heat if d.bus != HEAT_BUS}}
         T = problem.n_steps
         H = int(min(max(horizon, 1), T))
         self.T, self.H = T, H

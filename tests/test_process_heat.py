@@ -403,3 +403,205 @@ def test_pathway_load_growth_grows_process_heat(tmp_path):
     prof["q_process_heat_demand_kw"] = (("process_heat", "time"), np.full((1, 8760), 2.0))
     prof = prof.assign_coords(process_heat=["csv steam"])
     assert base_energies(prof) == {"process_heat:csv steam": pytest.approx(17.52)}
+
+
+# --------------------------------------------------------------------------- operated twin: forecasts, look-ahead, buses
+
+
+def test_process_heat_forecast_error_size_and_the_other_series_unchanged():
+    """Each process-heat demand has an AR(1) error of sd 0.075 x its mean by default (ASSUMED, as the
+    loads), configurable; adding its series leaves the other series' draws as they were."""
+    from twin.operate.forecasts import Forecaster, ForecastSettings, process_heat_series
+    from twin.operate.spec import ForecastSpec
+
+    assert ForecastSettings().process_heat_sd_of_mean == 0.075 == ForecastSpec().process_heat_sd_of_mean
+    n = 3000
+    load = 100.0 + 10.0 * np.sin(np.arange(n) / 24 * 2 * np.pi)
+    steam = np.full(n, 100.0)
+    name = process_heat_series("steam")
+    f1 = Forecaster({"load_kw": load}, 24, seed=3)
+    f2 = Forecaster({"load_kw": load, name: steam}, 24, ForecastSettings(process_heat_sd_of_mean=0.2), seed=3)
+    np.testing.assert_array_equal(f1.forecast("load_kw", 5, 24), f2.forecast("load_kw", 5, 24))
+    assert f2.error_sd(name, 24)[-1] == pytest.approx(0.2 * 100.0 * np.sqrt(1 - 0.9 ** 48), rel=1e-12)
+    err = np.array([f2.forecast(name, t, 24)[-1] - 100.0 for t in range(n - 24)])
+    assert float(err.std()) == pytest.approx(20.0, rel=0.1)  # 0.2 x mean at lead 24 (99.9 % of sd_inf)
+    assert f2.has(name) and not f1.has(name)
+
+
+def _mpc_run(settings, sizes_change=None):
+    from solvers.rolling import as_built
+    from twin.operate.forecasts import Forecaster, process_heat_series
+    from twin.operate.loop import operate
+    from twin.operate.mpc import MPCController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    ab = as_built(prob, sizes)
+    park = OperatedPark.from_problem(prob, sizes, initial={"tes_kwh": 0.0})
+    truth = {"load_kw": park.load_kw, "heat_kw": park.heat_kw,
+             **{process_heat_series(x["name"]): x["kw"] for x in park.process_heat}}
+    fc = Forecaster(truth, 24, settings, seed=1)
+    ds, stats = operate(park, MPCController(ab, fc, horizon=24, step=1, battery_late_cny_per_kwh_h=0.0))
+    cost = float(np.dot(park.price, ds["p_grid_import_kw"].values)) + 0.35 * float(
+        ds["fuel_boiler_kw"].sel(boiler=["gas_boiler", "steam gas"]).sum())
+    return park, fc, ds, stats, cost
+
+
+def test_mpc_lives_with_process_heat_forecast_errors_and_the_plant_closes_each_bus():
+    """The MPC sees the steam demand with a 30 % error (the buildings' heat and the load exactly): its
+    forecasts are off, yet the plant closes the steam bus every hour from its own sources (boilers
+    as backup), serves everything, and pays more than with a perfect forecast."""
+    from twin.operate.forecasts import ForecastSettings, process_heat_series
+
+    perfect = _mpc_run(ForecastSettings(perfect=True))
+    park, fc, ds, stats, cost = _mpc_run(ForecastSettings(load_sd_of_mean=0.0, process_heat_sd_of_mean=0.3))
+    steam = park.process_heat[0]["kw"]
+    off = np.abs(fc.forecast(process_heat_series("steam"), 10, 24) - steam[10:34])
+    assert float(off.max()) > 5.0  # the forecast the MPC saw was wrong by more than 5 kW
+    assert float(ds["q_unserved_heat_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
+    np.testing.assert_allclose(ds["q_unserved_heat_bus_kw"].sum("time"), 0.0, atol=1e-6)
+    assert float(np.abs(ds["heat_balance_residual_kw"]).max()) < 1e-6
+    assert stats["max_abs_balance_residual_kw"] < 1e-6
+    own = (ds["q_boiler_kw"].sel(boiler=["steam gas", "steam eb"]).sum("boiler")
+           + ds["q_heat_pump_kw"].sel(heat_pump="steam hp")
+           + ds["q_waste_heat_direct_bus_kw"].sel(heat_bus=STEAM))
+    np.testing.assert_allclose(own, steam, atol=1e-6)  # the steam bus closes on its own, hour by hour
+    np.testing.assert_allclose(ds["q_waste_heat_direct_bus_kw"].sum("heat_bus"),
+                               ds["q_waste_heat_direct_kw"].sum("waste_heat"), atol=1e-9)
+    assert cost > perfect[4] * (1 + 1e-6)
+
+
+def test_unserved_process_heat_is_counted_on_its_bus():
+    """Steam (60-100 kW) with only a 70 kW gas boiler left (no heat pump, electric boiler or waste
+    heat): 30 kW of steam unserved in each of the 16 day hours, counted on the steam bus (480 kWh
+    a day), none on the network; the summary gives it per bus, scaled to the year."""
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.metrics import operation_metrics
+    from twin.operate.rule import RuleController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    sizes = {**sizes, "heat_pump_kw": {"hp": 90.0, "steam hp": 0.0}, "waste_heat_hx_kw": {"oven": 0.0},
+             "boiler_kw": {"gas_boiler": 200.0, "steam gas": 70.0, "steam eb": 0.0}}
+    park = OperatedPark.from_problem(prob, sizes)
+    ds, _ = operate(park, RuleController(Forecaster({"load_kw": park.load_kw, "heat_kw": park.heat_kw}, 24,
+                                                    ForecastSettings(perfect=True))))
+    by_bus = ds["q_unserved_heat_bus_kw"]
+    np.testing.assert_allclose(by_bus.sel(heat_bus=STEAM), np.where((HOURS >= 6) & (HOURS < 22), 30.0, 0.0),
+                               atol=1e-9)
+    np.testing.assert_allclose(by_bus.sel(heat_bus="heat"), 0.0, atol=1e-9)
+    np.testing.assert_allclose(by_bus.sum("heat_bus"), ds["q_unserved_heat_kw"], atol=1e-9)
+    res = type("R", (), {"costs": {}, "emissions": {}})()
+    m = operation_metrics(ds, park, res, prob)
+    assert m["unserved_heat_by_bus_mwh"][STEAM] == pytest.approx(3 * 480.0 * 8760 / T / 1e3, rel=1e-9)
+    assert m["unserved_heat_by_bus_mwh"]["heat"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_rule_look_ahead_counts_the_process_heat_electricity():
+    """The rule controller's forecast of the heat's electricity, by hand (perfect forecasts), in the
+    plant's merit order bus by bus. 02:00 (0.3 CNY/kWh, 30 kW of waste heat): the network's
+    114.64 kW take the 30 kW directly, its heat pump (COP 3.25, 0.092 CNY/kWh of heat) the other
+    84.64 kW: 26.04 kW; the steam's 60 kW from the electric boiler (0.303 CNY/kWh of heat, cheaper
+    than gas at 0.389; no waste heat left for the steam heat pump): 60/0.99 = 60.61 kW. Before,
+    only the largest heat pump serving the network's heat was counted (90/3.25 = 27.69 kW) and the
+    steam's electricity was left out. 12:00 (1.0 CNY/kWh, 60 kW of waste heat, network 40 kW, steam
+    100 kW): the network uses 40 directly, the steam 10 (the exchanger's 50 kW), the rest from gas
+    (0.389 against 0.455 for the heat pump): no electricity (the largest heat pump's rule said
+    40/3 = 13.33 kW)."""
+    from twin.operate.forecasts import Forecaster, ForecastSettings, process_heat_series
+    from twin.operate.rule import RuleController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    park = OperatedPark.from_problem(prob, sizes)
+    truth = {"load_kw": park.load_kw, "heat_kw": park.heat_kw,
+             process_heat_series("steam"): park.process_heat[0]["kw"]}
+    rc = RuleController(Forecaster(truth, 24, ForecastSettings(perfect=True)))
+    rc.initialise(park, None)
+    cop2 = 3.0 + 0.5 * np.sin(2 / 24 * 2 * np.pi)
+    net2 = 80.0 + 40.0 * np.cos(2 / 24 * 2 * np.pi) - 30.0
+    at2 = net2 / cop2 + 60.0 / 0.99
+    assert net2 / cop2 == pytest.approx(26.04, abs=0.01) and at2 == pytest.approx(86.65, abs=0.01)
+    assert float(rc._heat_electricity(2, 1)[0]) == pytest.approx(at2, rel=1e-9)
+    assert float(rc._heat_electricity(12, 1)[0]) == pytest.approx(0.0, abs=1e-9)
+    two = rc._heat_electricity(2, 11)  # the look-ahead: the same numbers at 02:00 and 12:00
+    assert two[0] == pytest.approx(at2, rel=1e-9) and two[10] == pytest.approx(0.0, abs=1e-9)
+    assert rc._net_forecast(2, 1)[0] == pytest.approx(150.0 + at2, rel=1e-9)
+
+
+def test_waste_heat_direct_use_split_by_heat_bus_in_the_plan():
+    """The shared 60 kW source of the two-bus case: 50 kW to the network, 10 kW to the steam, by bus,
+    summing to the total by source; the statistics give it per bus [kWh/yr]; a source too cool for
+    the steam gives the network its 50 kW and the steam bus 0."""
+    from twin.statistics import annual_statistics
+
+    p = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), heat_demand_kw=np.full(2, 50.0),
+        process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
+        waste_heat=[S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1), direct_buses=(STEAM,))],
+        boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
+                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3,
+                          existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+    d = S.solve(p).dispatch
+    by_bus = d["q_waste_heat_direct_bus_kw"]
+    assert list(by_bus["heat_bus"].values) == ["heat", STEAM]
+    np.testing.assert_allclose(by_bus.sel(heat_bus="heat"), [50, 50], rtol=REL)
+    np.testing.assert_allclose(by_bus.sel(heat_bus=STEAM), [10, 10], rtol=REL)
+    np.testing.assert_allclose(by_bus.sum("heat_bus"), d["q_waste_heat_direct_kw"].sum("waste_heat"), rtol=1e-12)
+    st = annual_statistics(d, 1.0)
+    assert st.waste_heat_direct_by_bus_kwh == pytest.approx({"heat": 100.0, STEAM: 20.0}, rel=REL)
+    # a source too cool for the steam: the steam bus is still in the coordinate, at 0 (as in the operated twin)
+    cool = S.solve(S.SizingProblem(**{**p.__dict__, "waste_heat": [
+        S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1))]})).dispatch["q_waste_heat_direct_bus_kw"]
+    np.testing.assert_allclose(cool.sel(heat_bus="heat"), [50, 50], rtol=REL)
+    np.testing.assert_allclose(cool.sel(heat_bus=STEAM), [0, 0], atol=1e-12)
+    assert sum(st.waste_heat_direct_by_bus_kwh.values()) == pytest.approx(st.energy_kwh["q_waste_heat_direct_kwh"])
+
+
+def test_joined_process_heat_uses_the_network_boilers_instead_of_an_implied_one(tmp_path):
+    """Cooking water at 55 °C joins the 60 °C network. With a declared 500 kW network gas boiler it
+    gets no implied boiler of its own (its peak was counted twice: 500 kW plus a boiler at its peak),
+    and a note says so (in Chinese too); without one it keeps its implied boiler."""
+    from twin.plan import build_problem, first_hours
+    from twin.report_text import phrase
+    from twin.run import prepare_inputs
+
+    text = TINY_TEXT.replace("boilers:\n", "boilers:\n  - {name: network gas boiler, fuel: natural_gas, existing_kw: 500}\n")
+    loaded = _loaded(tmp_path, text)
+    p = build_problem(loaded.scenario, first_hours(prepare_inputs(loaded).profiles, 168))
+    names = [b.name for b in p.boilers]
+    assert "cooking water boiler" not in names and "implied gas boiler" not in names
+    assert [b.existing_kw for b in p.boilers if b.name == "network gas boiler"] == [500.0]
+    note = next(n for n in p.notes if n.startswith("process heat 'cooking water' joins the heat network"))
+    assert "(500 kW)" in note
+    zh = phrase(note, "zh")
+    assert "并入热网" in zh and "500 kW" in zh and "joins" not in zh
+    # steam (its own bus, stated coal supply) keeps its boiler
+    assert "steam boiler" in names
+
+
+def test_process_heat_forecast_note_states_the_assumed_error_in_both_languages():
+    from twin.operate.stage import process_heat_forecast_note
+    from twin.report_text import phrase
+
+    note = process_heat_forecast_note(0.075)
+    assert "7.5 % of its mean" in note and "ASSUMED" in note
+    zh = phrase(note, "zh")
+    assert "7.5 %" in zh and "假定" in zh and "the plant" not in zh
+    assert "0.0 % of its mean" in process_heat_forecast_note(0.0)
+
+
+def test_report_energy_table_says_which_demand_the_direct_waste_heat_served():
+    """Rows under the waste heat used directly, one per heat bus, where a process-heat demand has a
+    bus of its own (the Suzhou variant's full year: 2,863 MWh/yr on the network, 0 for the steam);
+    none where the network is the only bus."""
+    from twin.report import direct_by_bus_rows
+
+    s = {"waste_heat_direct_by_bus_mwh": {"heat": 2862.66, STEAM: 0.0}}
+    en = direct_by_bus_rows(s, "en")
+    assert [r[0] for r in en] == ["of which on the heat network", "of which for process heat 'steam'"]
+    assert en[0][2] == "2,863" and en[1][2] == "0"
+    zh = direct_by_bus_rows(s, "zh")
+    assert zh[0][0] == "其中供热网" and "steam" in zh[1][0] and "工艺用热" in zh[1][0]
+    assert direct_by_bus_rows({"waste_heat_direct_by_bus_mwh": {"heat": 5.0}}, "en") == []

@@ -341,7 +341,7 @@ def test_budget_too_small_for_minimum_size_is_explained():
 CONTRACT_NAMES = """p_grid_import_kw p_grid_export_kw p_pv_kw p_pv_curtailed_kw
 p_battery_charge_kw p_battery_discharge_kw e_battery_kwh p_load_kw p_ev_charge_kw
 p_ev_discharge_kw p_heat_pump_kw q_heat_pump_kw q_waste_heat_source_kw heat_pump_capacity_factor
-q_waste_heat_direct_kw p_electric_boiler_kw q_electric_boiler_kw q_gas_boiler_kw
+q_waste_heat_direct_kw q_waste_heat_direct_bus_kw p_electric_boiler_kw q_electric_boiler_kw q_gas_boiler_kw
 fuel_gas_kw q_tes_charge_kw q_tes_discharge_kw e_tes_kwh q_heat_demand_kw
 q_cooling_demand_kw p_chiller_kw q_chiller_kw price_import_cny_per_kwh
 q_boiler_kw fuel_boiler_kw q_cooling_supply_kw
@@ -398,6 +398,9 @@ def test_dispatch_has_every_contract_variable():
            + ds.p_ev_charge_kw.sum("ev_fleet") + ds.p_heat_pump_kw.sum("heat_pump")
            + ds.p_electric_boiler_kw + ds.p_chiller_kw)
     np.testing.assert_allclose(supply, use, atol=1e-6)
+    # the waste heat used directly, by heat bus (here the network only) and by source: the same heat
+    assert list(ds.q_waste_heat_direct_bus_kw["heat_bus"].values) == ["heat"]
+    np.testing.assert_allclose(ds.q_waste_heat_direct_bus_kw.sum("heat_bus"), ds.q_waste_heat_direct_kw.sum("waste_heat"))
     heat = (ds.q_heat_pump_kw.sum("heat_pump") + ds.q_waste_heat_direct_kw.sum("waste_heat")
             + ds.q_electric_boiler_kw + ds.q_gas_boiler_kw + ds.q_tes_discharge_kw.sum("thermal_storage")
             - ds.q_tes_charge_kw.sum("thermal_storage"))

@@ -248,6 +248,22 @@ def declared_supply(sc: Scenario, name: str) -> list:
     return [b for b in sc.boilers if b.serves == name and b.existing_kw > 0]
 
 
+def network_boilers(sc: Scenario) -> list:
+    """The declared boilers with existing capacity on the heat network (serving it, or a process-heat
+    demand that joins it): the existing supply of a process-heat demand that joins the network and
+    states none of its own (``existing_fuel``)."""
+    from solvers.problem import HEAT_BUS
+
+    return [b for b in sc.boilers if b.existing_kw > 0 and heat_bus_of(sc, b.serves) == HEAT_BUS]
+
+
+def joined_supply_note(name: str, boilers: list) -> str:
+    """The note for a process-heat demand on the network served by the network's declared boilers."""
+    kw = sum(b.existing_kw for b in boilers)
+    return (f"process heat '{name}' joins the heat network and states no existing supply (existing_fuel): "
+            f"the network's declared boilers ({kw:,.0f} kW) serve it, no boiler is implied for it")
+
+
 def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[list, list, list[str]]:
     """The process-heat demands, the boilers of their existing supply and the notes on them.
 
@@ -255,19 +271,28 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
     ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand without a declared
     existing boiler serving it (:func:`declared_supply`), an existing boiler of its ``existing_fuel`` (natural gas, implied, when not given) at its
     efficiency, covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon).
+    A demand that joins the network without an ``existing_fuel`` of its own is served by the
+    network's declared boilers where there are any (:func:`network_boilers`; a note says so): no
+    boiler is implied for it beside them, which counted existing plant twice.
     """
     import solvers as S
+    from solvers.problem import HEAT_BUS
 
     if not sc.process_heat:
         return [], [], []
     q = prof["q_process_heat_demand_kw"]
     peaks = prof.attrs.get("year_peak_process_heat_kw")
     demands, boilers, notes = [], [], []
+    network = network_boilers(sc)
     for i, d in enumerate(sc.process_heat):
         kw = q.sel(process_heat=d.name).to_numpy().astype(float)
-        demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c,
-                                           bus=heat_bus_of(sc, d.name)))
+        bus = heat_bus_of(sc, d.name)
+        demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
         if declared_supply(sc, d.name):
+            continue
+        if bus == HEAT_BUS and d.existing_fuel is None and network:
+            # it joins the network: the network's declared boilers are its supply, not another one implied
+            notes.append(joined_supply_note(d.name, network))
             continue
         peak = max(float(kw.max()) if kw.size else 0.0, float(peaks[i]) if peaks else 0.0)
         if peak <= 0:

@@ -469,6 +469,19 @@ def _share_text(v) -> str:
     return "—" if v is None else f"{100 * float(v):.1f}"
 
 
+def direct_by_bus_rows(summary: dict, lang: str) -> list[tuple]:
+    """Rows of the energy table under the waste heat used directly: the plan's on each heat bus
+    (summary.json ``waste_heat_direct_by_bus_mwh`` [MWh/yr]) where some process-heat demand has a
+    bus of its own; the baseline uses none."""
+    from twin.report_text import direct_bus_label
+
+    by_bus = summary.get("waste_heat_direct_by_bus_mwh") or {}
+    if not any(b != "heat" for b in by_bus):
+        return []
+    return [(direct_bus_label(b, lang), fmt(0.0), fmt(v), fmt(change(v, 0.0)), text_unit("MWh/yr", lang))
+            for b, v in by_bus.items()]
+
+
 def heat_pump_sentences(summary: dict) -> list[str]:
     """English sentences on the heat pumps: seasonal COP (SCOP, heat delivered / electricity used)
     of plan and baseline, and per heat pump its SCOP, the shares of heating hours at reduced
@@ -788,6 +801,8 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
         if abs(x) < 1e-6 and abs(y) < 1e-6:
             continue
         rows.append((label(k, lang, "energy"), fmt(x), fmt(y), fmt(change(y, x)), text_unit("MWh/yr", lang)))
+        if k == "waste_heat_direct":  # which demand it served: the network, each process-heat bus of its own
+            rows += direct_by_bus_rows(summary, lang)
     rows += pv_yield_rows(led, lang)
     from twin.report_text import phrase_html
 

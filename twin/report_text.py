@@ -1663,3 +1663,27 @@ TEXT.update({
                      "compare runs of the same --hours (or full years)"),
 })
 
+
+# ----------------------------------------------------------------------------- process heat: joined demands, operated twin
+PATTERNS.extend([
+    ((r"^process heat '(?P<d>.+)' joins the heat network and states no existing supply \(existing_fuel\): the "
+      r"network's declared boilers \((?P<kw>[\d,.]+) kW\) serve it, no boiler is implied for it$"),
+     ("工艺用热“<data>{d}</data>”并入热网且未说明现有供热（existing_fuel）：由热网已申报的锅炉（{kw} kW）供热，"
+      "不再为其推定锅炉")),
+    ((r"^process heat: the controllers see each demand's forecast with an AR\(1\) error of (?P<p>[\d.]+) % of its "
+      r"mean a day ahead \(ASSUMED, as the loads: operation\.forecast\.process_heat_sd_of_mean\); the plant serves "
+      r"the actual demand on each heat bus from its own sources, boilers as backup, and counts what none can give "
+      r"as unserved heat$"),
+     ("工艺用热：控制器看到的各项工艺热需求预测带 AR(1) 误差，日前为其平均值的 {p} %（假定，同负荷："
+      "operation.forecast.process_heat_sd_of_mean）；实际运行按真实需求在各热母线由其自身热源供热，锅炉兜底，"
+      "无热源可供的部分计为未供热量")),
+])
+
+
+def direct_bus_label(bus: str, lang: str) -> str:
+    """Label of the energy table's row for the waste heat used directly on heat bus ``bus``
+    (``heat`` the network, ``heat:<name>`` a process-heat demand's own bus)."""
+    if bus == "heat":
+        return "其中供热网" if lang == "zh" else "of which on the heat network"
+    name = bus.split(":", 1)[1]
+    return f"其中供工艺用热“{name}”" if lang == "zh" else f"of which for process heat '{name}'"

@@ -283,6 +283,9 @@ class AnnualStatistics:
     hourly: xr.Dataset = field(repr=False)
     heat_pumps: dict = field(default_factory=dict)
     """:func:`heat_pump_performance` of the dispatch (empty without heat pumps)."""
+    waste_heat_direct_by_bus_kwh: dict = field(default_factory=dict)
+    """Waste heat used directly on each heat bus [kWh/yr] (:func:`by_heat_bus`; empty where the
+    dispatch has no ``q_waste_heat_direct_bus_kw``); sums to ``q_waste_heat_direct_kwh``."""
 
     @property
     def pv_share_of_electricity(self) -> float:
@@ -302,6 +305,23 @@ class AnnualStatistics:
         for name, kwh in self.fuels_kwh.items():
             out[f"{name}_fuel"] = kwh / 1000.0
         return out
+
+
+def by_heat_bus(ds: xr.Dataset, name: str, w: xr.DataArray | np.ndarray) -> dict[str, float]:
+    """Annual energy of the hourly variable ``name`` [kW] (dimension ``heat_bus``) on each heat bus:
+    the network ``heat`` and each process-heat bus ``heat:<demand>`` [kWh/yr]; empty when absent.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Hourly dispatch, e.g. with ``q_waste_heat_direct_bus_kw`` or ``q_unserved_heat_bus_kw``.
+    w : array
+        Hours each step stands for [h] (:func:`step_weights`).
+    """
+    if name not in ds or "heat_bus" not in ds[name].dims:
+        return {}
+    ww = np.asarray(w, float)
+    return {str(b): float((ds[name].sel(heat_bus=b).to_numpy() * ww).sum()) for b in ds[name]["heat_bus"].values}
 
 
 def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None = None) -> AnnualStatistics:
@@ -339,7 +359,8 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
         energy_kwh=e, fuels_kwh=fuels, present=present,
         peak_electric_demand_kw=float(demand.max()) if demand.size else 0.0,
         v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly,
-        heat_pumps=heat_pump_performance(ds, w))
+        heat_pumps=heat_pump_performance(ds, w),
+        waste_heat_direct_by_bus_kwh=by_heat_bus(ds, "q_waste_heat_direct_bus_kw", w))
 
 
 def seasonal_cop(heat_kwh: float, electricity_kwh: float) -> float | None:

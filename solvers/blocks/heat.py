@@ -75,7 +75,7 @@ def add(ctx: ModelContext) -> None:
     if p.heat_pumps:
         _heat_pumps(ctx, p.heat_pumps, draw)
     if p.waste_heat:
-        _waste_heat(ctx, p.waste_heat, draw)
+        _waste_heat(ctx, p.waste_heat, draw, heat_buses(p))
     if p.boilers:
         _boilers(ctx, p.boilers)
     if p.thermal_stores:
@@ -153,14 +153,24 @@ def direct_column(source: str, bus: str) -> str:
             else f"q_waste_heat_direct_{source}_to_{bus.split(':', 1)[1]}")
 
 
-def _waste_heat(ctx: ModelContext, sources, draw: dict) -> None:
+def heat_buses(p) -> list[str]:
+    """The heat buses of problem ``p``: the network (``HEAT_BUS``) first, then each process-heat bus
+    of its own in the problem's order (the operated twin's order,
+    :attr:`twin.operate.state.OperatedPark.heat_buses`)."""
+    return [HEAT_BUS, *dict.fromkeys(d.bus for d in p.process_heat if d.bus != HEAT_BUS)]
+
+
+def _waste_heat(ctx: ModelContext, sources, draw: dict, bus_order: list[str]) -> None:
     """Direct use of each waste-heat source on every bus it is hot enough for, through one
     exchanger per source, and the source's availability shared by all its users (direct use on
     any bus, heat pumps on any bus): one row ``waste_heat_available_<source>`` (a column bound
-    where it has a single user)."""
+    where it has a single user). Outputs: ``q_waste_heat_direct_kw`` by source (all buses) and
+    ``q_waste_heat_direct_bus_kw`` by heat bus (all sources; ``bus_order``: every heat bus, in the
+    outputs' order), the same heat split two ways."""
     T, R = ctx.T, ctx.R
     wnames = [w.name for w in sources]
     direct: list[list] = [[] for _ in wnames]
+    on_bus: dict[str, list] = {}
     for i, w in enumerate(sources):
         avail = np.asarray(w.available_kw, float).clip(min=0) * np.ones(T)
         buses = ([HEAT_BUS] if w.direct_use else []) + [b for b in w.direct_buses if b != HEAT_BUS]
@@ -171,6 +181,7 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict) -> None:
                     c = ctx.var(direct_column(w.name, bus), lb=0.0)
                     ctx.add_flow(bus, +1, c)
                     direct[i].append(c)
+                    on_bus.setdefault(bus, []).append(c)
                     draw[w.name].append((c, np.ones(T)))
                 if len(direct[i]) == 1:
                     ctx.cap_rows(f"waste_heat_hx_max_{w.name}", direct[i][0], hx)
@@ -195,6 +206,15 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict) -> None:
     ctx.dispatch.append(DispatchVar("q_waste_heat_direct_kw", "kW",
                                     "Waste heat used directly (all heat buses)", "waste_heat", wnames,
                                     fn=q_direct))
+    if on_bus:  # over every heat bus (0 where no source is hot enough), as the operated twin's
+        buses = list(bus_order)
+
+        def q_direct_bus(sol):
+            return np.array([sum((sol.var(c) for c in on_bus.get(b, [])), np.zeros(T)) for b in buses])
+
+        ctx.dispatch.append(DispatchVar(
+            "q_waste_heat_direct_bus_kw", "kW", "Waste heat used directly on each heat bus (all sources)",
+            "heat_bus", buses, fn=q_direct_bus))
 
 
 def _thermal_stores(ctx: ModelContext, stores) -> None:

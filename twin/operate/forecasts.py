@@ -22,6 +22,10 @@ Default sizes (labelled assumptions, configurable in ``operation.forecast``):
 * electric, heat and cooling load: :math:`\sigma_\infty` = 7.5 % of the mean load
   (the middle of the 5–10 % usually quoted for day-ahead load forecasts; an
   assumption, not a measured value for the park);
+* process heat (hot water, steam; series ``process_heat:<name>``, one per demand):
+  :math:`\sigma_\infty` = 7.5 % of the demand's mean, ASSUMED as for the loads (no source
+  for process heat; shifts and batches may make it less predictable), configurable as
+  ``operation.forecast.process_heat_sd_of_mean``;
 * :math:`\varphi = 0.9` per hour.
 
 A fault ``forecast_bias`` adds a relative bias to the forecasts issued in its time window.
@@ -52,10 +56,21 @@ class ForecastSettings:
     """Day-ahead PV error, standard deviation per peak AC output [-]."""
     load_sd_of_mean: float = 0.075
     """Day-ahead load error, standard deviation per mean load [-] (electric, heat, cooling)."""
+    process_heat_sd_of_mean: float = 0.075
+    """Day-ahead process-heat error, standard deviation per mean demand [-] (ASSUMED, as the loads)."""
     phi: float = 0.9
     """AR(1) coefficient of the error from one lead hour to the next [-]."""
     perfect: bool = False
     """No errors at all (perfect foresight within the horizon)."""
+
+
+PROCESS_HEAT = "process_heat:"
+"""Prefix of the forecast series of a process-heat demand: ``process_heat:<name>`` [kW]."""
+
+
+def process_heat_series(name: str) -> str:
+    """Name of the forecast series of process-heat demand ``name``."""
+    return PROCESS_HEAT + name
 
 
 def ar1_paths(rng: np.random.Generator, n: int, horizon: int, phi: float) -> np.ndarray:
@@ -82,7 +97,8 @@ class Forecaster:
     ----------
     truth : dict
         Name -> true hourly series of length T (``load_kw``, ``heat_kw``, ``cool_kw``
-        [kW] and ``pv_per_kwp`` with shape (arrays, T) [kW/kWp]).
+        [kW], ``process_heat:<name>`` [kW] for each process-heat demand and ``pv_per_kwp``
+        with shape (arrays, T) [kW/kWp]).
     horizon : int
         Longest lead asked for [h].
     settings : ForecastSettings
@@ -111,12 +127,17 @@ class Forecaster:
         self._scale = {}
         for name, v in self.truth.items():
             if v.ndim == 1:
-                self._scale[name] = self.s.load_sd_of_mean * float(np.mean(np.abs(v)))
+                sd = self.s.process_heat_sd_of_mean if name.startswith(PROCESS_HEAT) else self.s.load_sd_of_mean
+                self._scale[name] = sd * float(np.mean(np.abs(v)))
                 self._err[name] = ar1_paths(rng, T, self.H, self.s.phi)
             else:  # PV arrays: one path per array
                 self._scale[name] = self.s.pv_sd_of_peak * v.max(axis=1)
                 self._err[name] = np.stack([ar1_paths(rng, T, self.H, self.s.phi)
                                             for _ in range(v.shape[0])])
+
+    def has(self, name: str) -> bool:
+        """True if the forecaster has the series ``name``."""
+        return name in self.truth
 
     def error_sd(self, name: str, n: int) -> np.ndarray:
         r"""Standard deviation of the forecast error at leads 1..``n`` [unit of the series]:

@@ -67,6 +67,7 @@ import time as _time
 
 import numpy as np
 
+from solvers.problem import HEAT_BUS
 from twin.operate.state import Decision, OperatedPark, PlantState
 
 _TOL = 1e-6
@@ -233,6 +234,10 @@ def _record_arrays(park: OperatedPark) -> dict:
     rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
     rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
     rec.update(rec_process)
+    if any(w["buses"] for w in park.waste):  # waste heat used directly, on every heat bus as in the plan
+        rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
+    if park.process_heat:  # unserved heat by heat bus
+        rec["q_unserved_heat_bus_kw"] = z(len(park.heat_buses))
     return rec
 
 
@@ -563,18 +568,18 @@ class Plant:
         r["q_unserved_cooling_kw"][t] = cool["unserved"]
 
     # ------------------------------------------------------------------ heat buses
-    def _heat_sources(self, t: int, price: float, cprice: float, bus: str = "heat") -> list:
+    def _heat_sources(self, t: int, price: float, cprice: float, bus: str = HEAT_BUS) -> list:
         """(key, cost per kWh heat) of every source of heat bus ``bus`` available in hour ``t``:
         ``("dir", j)`` (on a process-heat bus ``("dir", j, bus)``), ``("hp", j)``, ``("boiler", j)``."""
         p = self.park
         el = price + cprice * p.ef[t]
-        srcs = [((("dir", j) if bus == "heat" else ("dir", j, bus)), 0.0) for j, w in enumerate(p.waste)
-                if w["hx_kw"] > 0 and bus in w.get("buses", ["heat"])]
+        srcs = [((("dir", j) if bus == HEAT_BUS else ("dir", j, bus)), 0.0) for j, w in enumerate(p.waste)
+                if w["hx_kw"] > 0 and bus in w.get("buses", [HEAT_BUS])]
         srcs += [(("hp", j), el / h["cop"][t]) for j, h in enumerate(p.heat_pumps)
-                 if h.get("bus", "heat") == bus and h["kw"] * h["avail"][t] > 0
+                 if h.get("bus", HEAT_BUS) == bus and h["kw"] * h["avail"][t] > 0
                  and p.available("heat_pump", t, h["name"])]
         for j, b in enumerate(p.boilers):
-            if b["kw"] > 0 and b.get("bus", "heat") == bus:
+            if b["kw"] > 0 and b.get("bus", HEAT_BUS) == bus:
                 cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
                 srcs.append((("boiler", j), cost / b["eff"]))
         return srcs
@@ -592,13 +597,15 @@ class Plant:
         out = {"q_hp": np.zeros(len(p.heat_pumps)), "q_src": np.zeros(len(p.heat_pumps)),
                "q_dir": np.zeros(len(p.waste)), "q_b": np.zeros(len(p.boilers)),
                "tch": np.zeros(len(p.thermal_stores)), "tdis": np.zeros(len(p.thermal_stores)), "unserved": 0.0,
-               "p_elec": 0.0, "demand": 0.0, "extra": extra, "process": np.zeros(len(p.process_heat))}
+               "p_elec": 0.0, "demand": 0.0, "extra": extra, "process": np.zeros(len(p.process_heat)),
+               "unserved_bus": np.zeros(len(p.heat_buses)),
+               "q_dir_bus": np.zeros((len(p.waste), len(p.heat_buses)))}
         if p.heat_kw is None and extra <= 0 and not p.process_heat:
             return out
         demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
         out["demand"] = demand
         out["process"] = np.array([float(x["kw"][t]) for x in p.process_heat])
-        on_network = p.heat_demand_kw("heat", t)
+        on_network = p.heat_demand_kw(HEAT_BUS, t)
         for i, x in enumerate(p.thermal_stores):
             if not p.available("thermal_storage", t, x["name"]):
                 continue
@@ -614,7 +621,7 @@ class Plant:
         targets = d.heat_kw or {}
         for bus in p.heat_buses:
             need = p.heat_demand_kw(bus, t)
-            if bus == "heat":
+            if bus == HEAT_BUS:
                 need += extra + out["tch"].sum() - out["tdis"].sum()
             order = sorted(self._heat_sources(t, price, cprice, bus), key=lambda s: s[1])
             first = [(k, targets[self._heat_key(k)]) for k, _ in order if targets.get(self._heat_key(k), 0.0) > 0]
@@ -623,10 +630,11 @@ class Plant:
                     break
                 want = need if amount is None else min(need, amount)
                 need -= self._take(t, k, want, out, waste_left)
-            if need > _TOL and bus == "heat":  # cut the store's charging first, then unserved
+            if need > _TOL and bus == HEAT_BUS:  # cut the store's charging first, then unserved
                 need = _cut(out["tch"], need)
-            if need > _TOL:
+            if need > _TOL:  # counted on its bus: no heat goes unserved unsaid
                 out["unserved"] += need
+                out["unserved_bus"][p.heat_buses.index(bus)] += need
         out["p_elec"] = self._heat_elec(t, out)
         return out
 
@@ -643,6 +651,7 @@ class Plant:
             w = p.waste[j]
             got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
             out["q_dir"][j] += got
+            out["q_dir_bus"][j, p.heat_buses.index(k[2] if len(k) > 2 else HEAT_BUS)] += got
             waste_left[w["name"]] -= got
             return got
         if kind == "hp":
@@ -681,7 +690,7 @@ class Plant:
             if h["source"] is not None:
                 heat["q_src"][j] = heat["q_hp"][j] * (1.0 - 1.0 / cop)
             short -= q_cut / cop
-            self._backfill(heat, q_cut, h.get("bus", "heat"))
+            self._backfill(heat, q_cut, h.get("bus", HEAT_BUS))
         for j, b in enumerate(p.boilers):
             if short <= 0:
                 break
@@ -690,7 +699,7 @@ class Plant:
             q_cut = min(heat["q_b"][j], short * b["eff"])
             heat["q_b"][j] -= q_cut
             short -= q_cut / b["eff"]
-            self._backfill(heat, q_cut, b.get("bus", "heat"))
+            self._backfill(heat, q_cut, b.get("bus", HEAT_BUS))
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
@@ -700,8 +709,8 @@ class Plant:
         saved or the stores are not charging; returns what is left of ``short``."""
         p = self.park
         srcs = [("boiler", j, b["eff"]) for j, b in enumerate(p.boilers)
-                if b["fuel"] == "electric" and b.get("bus", "heat") == "heat"]
-        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps) if h.get("bus", "heat") == "heat"),
+                if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS]
+        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps) if h.get("bus", HEAT_BUS) == HEAT_BUS),
                        key=lambda s: s[2])
         for kind, j, per in srcs:  # per: kWh heat per kWh electricity
             tch = float(heat["tch"].sum())
@@ -719,18 +728,20 @@ class Plant:
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
-    def _backfill(self, heat: dict, q: float, bus: str = "heat") -> None:
+    def _backfill(self, heat: dict, q: float, bus: str = HEAT_BUS) -> None:
         """Fuel boilers of heat bus ``bus`` take over ``q`` [kW] of heat; on the network the stores'
         charging is cut for what they cannot, the rest is unserved."""
         for j, b in enumerate(self.park.boilers):
             if q <= 0:
                 break
-            if b["fuel"] == "electric" or b.get("bus", "heat") != bus:
+            if b["fuel"] == "electric" or b.get("bus", HEAT_BUS) != bus:
                 continue
             add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
             heat["q_b"][j] += add
             q -= add
-        heat["unserved"] += _cut(heat["tch"], q) if bus == "heat" else q
+        left = _cut(heat["tch"], q) if bus == HEAT_BUS else q
+        heat["unserved"] += left
+        heat["unserved_bus"][self.park.heat_buses.index(bus)] += left
 
     def _tes_update(self, heat: dict) -> None:
         for i, x in enumerate(self.park.thermal_stores):
@@ -751,6 +762,10 @@ class Plant:
         r["q_tes_charge_kw"][:, t], r["q_tes_discharge_kw"][:, t] = h["tch"], h["tdis"]
         r["e_tes_kwh"][:, t] = [self.tes[x["name"]] for x in p.thermal_stores]
         r["q_unserved_heat_kw"][t] = h["unserved"]
+        if "q_unserved_heat_bus_kw" in r:
+            r["q_unserved_heat_bus_kw"][:, t] = h["unserved_bus"]
+        if "q_waste_heat_direct_bus_kw" in r:
+            r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
                   + h["unserved"])
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["process"].sum() - h["extra"]
@@ -763,6 +778,8 @@ LONG_NAMES = {
     "p_connection_guard_kw": "Exchange the connection guard took off in real time (charging cut, battery "
                              "discharge added or cut, batteries charged, PV curtailed)",
     "p_connection_overload_kw": "Import above the connection's capacity the guard could not take off",
+    "q_unserved_heat_bus_kw": "Heat demand not served on each heat bus (the network, each process-heat bus)",
+    "q_waste_heat_direct_bus_kw": "Waste heat used directly on each heat bus (all sources)",
 }
 
 
@@ -890,7 +907,8 @@ def _dataset(park: OperatedPark, plant: Plant):
             "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers],
             "battery": [b["name"] for b in park.batteries],
             "thermal_storage": [x["name"] for x in park.thermal_stores],
-            "process_heat": [x["name"] for x in park.process_heat]}
+            "process_heat": [x["name"] for x in park.process_heat],
+            "heat_bus": park.heat_buses}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -898,7 +916,8 @@ def _dataset(park: OperatedPark, plant: Plant):
               "p_ev_discharge_kw": "ev_fleet", "e_ev_shortfall_kwh": "ev_fleet", "e_ev_cum_kwh": "ev_fleet",
               "p_battery_charge_kw": "battery", "p_battery_discharge_kw": "battery", "e_battery_kwh": "battery",
               "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
-              "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat"}
+              "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat",
+              "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"

@@ -61,9 +61,11 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         ``heat_pumps`` (:func:`twin.statistics.heat_pump_performance`: seasonal COP of each heat
         pump and of all together) and ``heat_pump_scop`` (all together, None without heat pumps
         or heat-pump electricity) [kWh/kWh], ``connection`` (:func:`connection_guard`; empty for
-        a dispatch without the plant's guard, e.g. the optimum).
+        a dispatch without the plant's guard, e.g. the optimum), ``waste_heat_direct_by_bus_mwh``
+        and ``unserved_heat_by_bus_mwh`` {heat bus: MWh/yr} where the dispatch has
+        ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`).
     """
-    from twin.statistics import heat_pump_performance, step_weights, year_weight_h
+    from twin.statistics import by_heat_bus, heat_pump_performance, step_weights, year_weight_h
 
     T = park.T
     scale = 8760.0 / T if T else 1.0
@@ -148,6 +150,12 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     out["heat_pumps"] = hp
     out["heat_pump_scop"] = hp.get("scop")
     out["connection"] = connection_guard(ds, scale)
+    # by heat bus (the network, each process-heat bus): the waste heat used directly and what went unserved
+    w = step_weights(ds, year_weight_h(T)) if T else None
+    for key, var in (("waste_heat_direct_by_bus_mwh", "q_waste_heat_direct_bus_kw"),
+                     ("unserved_heat_by_bus_mwh", "q_unserved_heat_bus_kw")):
+        if T and var in ds:
+            out[key] = {b: v / 1e3 for b, v in by_heat_bus(ds, var, w).items()}
     return out
 
 

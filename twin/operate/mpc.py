@@ -70,6 +70,8 @@ import time
 
 import numpy as np
 
+from solvers.problem import HEAT_BUS
+from twin.operate.forecasts import process_heat_series
 from twin.operate.rule import forced_charging, plugging_in, session_schedule
 from twin.operate.state import Decision, OperatedPark, PlantState
 
@@ -168,8 +170,8 @@ class MPCController:
         for j, b in enumerate(park.boilers):
             cols[("boiler", j)] = column_component("boiler", b["name"])
         for j, w in enumerate(park.waste):
-            for bus in w.get("buses", ["heat"]):  # direct use on each heat bus the heat is hot enough for
-                key = ("dir", j) if bus == "heat" else ("dir", j, bus)
+            for bus in w.get("buses", [HEAT_BUS]):  # direct use on each heat bus the heat is hot enough for
+                key = ("dir", j) if bus == HEAT_BUS else ("dir", j, bus)
                 cols[key] = re.sub(r"\W", "_", direct_column(w["name"], bus))
         for j, c in enumerate(park.chillers):
             cols[("chiller", j)] = column_component("chiller", c["name"])
@@ -200,10 +202,10 @@ class MPCController:
         if park.thermal_stores:
             costs = []
             for h in park.heat_pumps:  # the network's sources (the stores are on the network)
-                if h["kw"] > 0 and h.get("bus", "heat") == "heat":
+                if h["kw"] > 0 and h.get("bus", HEAT_BUS) == HEAT_BUS:
                     costs.append(price / float(np.mean(h["cop"][sl])))
             for b in park.boilers:
-                if b["kw"] > 0 and b.get("bus", "heat") == "heat":
+                if b["kw"] > 0 and b.get("bus", HEAT_BUS) == HEAT_BUS:
                     fuel = price if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
                     costs.append(fuel / b["eff"])
             if costs:
@@ -278,7 +280,12 @@ class MPCController:
                 delta_e += d_cool / park.chillers[0]["cop"][sl]
         rhs["elec"] = delta_e
         if park.heat_kw is not None:
-            rhs["heat"] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
+            rhs[HEAT_BUS] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
+        for x in park.process_heat:  # the network's joined demands and each process-heat bus of its own
+            name = process_heat_series(x["name"])
+            if fc.has(name):
+                d = fc.forecast(name, t0, n) - x["kw"][sl]
+                rhs[x["bus"]] = rhs[x["bus"]] + d if x["bus"] in rhs else d
         state = {self.comp_b[n]: v for n, v in s.battery_kwh.items()}
         state.update({self.comp_t[n]: v for n, v in s.tes_kwh.items()})
         ev_rhs, ev_ub = {}, {}

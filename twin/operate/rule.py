@@ -67,7 +67,72 @@ from __future__ import annotations
 
 import numpy as np
 
+from solvers.problem import HEAT_BUS
+from twin.operate.forecasts import process_heat_series
 from twin.operate.state import Decision, OperatedPark, PlantState
+
+
+def _direct(park: OperatedPark, bus: str, need: np.ndarray, waste_left: dict, hx_left: list) -> np.ndarray:
+    """Waste heat used directly on ``bus`` first (it costs nothing), within each exchanger's room and
+    the heat left; ``need``, ``waste_left`` and ``hx_left`` [kW, per hour] change in place. Returns
+    the need left [kW]."""
+    for j, w in enumerate(park.waste):
+        if w["hx_kw"] > 0 and bus in w.get("buses", [HEAT_BUS]):
+            got = np.clip(np.minimum(need, np.minimum(hx_left[j], waste_left[w["name"]])), 0.0, None)
+            need -= got
+            hx_left[j] -= got
+            waste_left[w["name"]] -= got
+    return need
+
+
+def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np.ndarray,
+                       waste_left: dict, hx_left: list) -> np.ndarray:
+    """Electricity [kW] the plant draws to serve ``demand`` [kW] on heat bus ``bus`` in hours ``hrs``,
+    in its merit order (:meth:`twin.operate.loop.Plant._heat`): waste heat used directly first,
+    then the bus's heat pumps and boilers by cost per kWh of heat at each hour's price (emissions at
+    the controller's carbon price), each within its size (a waste-heat heat pump also within its
+    source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used)."""
+    m = hrs.size
+    need = _direct(park, bus, np.asarray(demand, float).copy(), waste_left, hx_left)
+    el = park.price[hrs] + park.carbon_price * 1e-3 * park.ef[hrs]
+    cap, cost, per, src = [], [], [], []
+    for h in park.heat_pumps:
+        if h.get("bus", HEAT_BUS) != bus or h["kw"] <= 0:
+            continue
+        cop = np.asarray(h["cop"], float)[hrs]
+        on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], float)
+        c = h["kw"] * np.asarray(h["avail"], float)[hrs] * on
+        frac = 1.0 - 1.0 / cop
+        if h["source"] is not None:
+            c = np.minimum(c, np.where(frac > 0, waste_left.get(h["source"], np.zeros(m)) / np.maximum(frac, 1e-9),
+                                       c))
+        cap.append(c)
+        cost.append(el / cop)
+        per.append(1.0 / cop)
+        src.append((h["source"], frac))
+    for b in park.boilers:
+        if b.get("bus", HEAT_BUS) != bus or b["kw"] <= 0:
+            continue
+        cap.append(np.full(m, b["kw"]))
+        if b["fuel"] == "electric":
+            cost.append(el / b["eff"])
+            per.append(np.full(m, 1.0 / b["eff"]))
+        else:
+            cost.append(np.full(m, (b["price"] + park.carbon_price * 1e-3 * b["ef"]) / b["eff"]))
+            per.append(np.zeros(m))
+        src.append((None, None))
+    if not cap:
+        return np.zeros(m)
+    cap, cost, per = np.array(cap), np.array(cost), np.array(per)
+    order = np.argsort(cost, axis=0, kind="stable")
+    c_sorted = np.take_along_axis(cap, order, axis=0)
+    before = np.cumsum(c_sorted, axis=0) - c_sorted
+    take = np.empty_like(cap)
+    np.put_along_axis(take, order, np.clip(need[None, :] - before, 0.0, c_sorted), axis=0)
+    for k, (source, frac) in enumerate(src):
+        if source is not None:
+            waste_left[source] = waste_left[source] - take[k] * frac
+    return (take * per).sum(axis=0)
 
 
 class RuleController:
@@ -127,7 +192,8 @@ class RuleController:
 
     def _net_forecast(self, t: int, n: int) -> np.ndarray:
         """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
-        less PV, plus the electric chiller's and the largest heat pump's electricity (the
+        less PV, plus the electric chiller's electricity and the heat's (:meth:`_heat_electricity`:
+        the heat pumps and electric boilers of every heat bus in the plant's merit order) (the
         forecaster's horizon at most; later hours repeat its last hour)."""
         park = self.park
         m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
@@ -139,13 +205,43 @@ class RuleController:
         if el:
             main = max(el, key=lambda c: c["kw"])
             net += np.asarray(self.fc.forecast("cool_kw", t, m), float) / np.asarray(main["cop"])[hrs]
-        if park.heat_pumps:
-            best = max(park.heat_pumps, key=lambda h: h["kw"])
-            heat = np.asarray(self.fc.forecast("heat_kw", t, m), float)
-            net += np.minimum(heat, best["kw"] * np.asarray(best["avail"])[hrs]) / np.asarray(best["cop"])[hrs]
+        net += self._heat_electricity(t, m)
         if n > m:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
+
+    def _heat_forecast(self, t: int, m: int) -> dict:
+        """Forecast heat demand of each heat bus in hours ``t .. t+m-1`` [kW]: the network's (the
+        buildings' and the process heat that joins it) and each process-heat bus's; a demand the
+        forecaster does not have is taken as known."""
+        park = self.park
+        out = {b: np.zeros(m) for b in park.heat_buses}
+        if park.heat_kw is not None:
+            out[HEAT_BUS] += np.asarray(self.fc.forecast("heat_kw", t, m), float)[:m]
+        for x in park.process_heat:
+            name = process_heat_series(x["name"])
+            has = getattr(self.fc, "has", lambda _n: False)(name)
+            out[x["bus"]] += (np.asarray(self.fc.forecast(name, t, m), float)[:m] if has
+                              else np.asarray(x["kw"], float)[t:t + m])
+        return out
+
+    def _heat_electricity(self, t: int, m: int) -> np.ndarray:
+        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1``: each heat bus's forecast
+        demand (the network's with the process heat that joins it, then each process-heat bus)
+        served in the plant's merit order (:func:`bus_electricity_kw`), the waste heat shared
+        by the buses in the plant's order. The network's thermal stores and absorption chillers
+        are left out."""
+        park = self.park
+        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
+            return np.zeros(m)
+        hrs = np.arange(t, t + m)
+        demand = self._heat_forecast(t, m)
+        out = np.zeros(m)
+        waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
+        hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
+        for bus in park.heat_buses:
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left)
+        return out
 
     def decide(self, t: int) -> Decision:
         park, s = self.park, self.state
@@ -153,15 +249,13 @@ class RuleController:
         load = float(self.fc.forecast("load_kw", t, 1)[0])
         pv = float((self.fc.forecast("pv_per_kwp", t, 1)[:, 0] * park.pv_kwp).sum()) if park.pv_names else 0.0
         cool = float(self.fc.forecast("cool_kw", t, 1)[0]) if park.chillers else 0.0
-        heat = float(self.fc.forecast("heat_kw", t, 1)[0]) if park.heat_kw is not None else 0.0
+        heat = float(self._heat_forecast(t, 1)[HEAT_BUS][0]) if park.heat_kw is not None else 0.0
         n = load - pv
         el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
         if el:
             main = max(el, key=lambda c: c["kw"])
             n += cool / main["cop"][t]
-        if park.heat_pumps:
-            best = max(park.heat_pumps, key=lambda h: h["kw"])
-            n += min(heat, best["kw"] * best["avail"][t]) / best["cop"][t]
+        n += float(self._heat_electricity(t, 1)[0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
         surplus = n < 0
         m = int(park.month[t])
@@ -234,8 +328,8 @@ class RuleController:
         if stores:
             # the network's electric heat only: a process-heat bus's plant cannot feed the stores
             spare = sum(h["kw"] * h["avail"][t] for h in park.heat_pumps
-                        if h.get("bus", "heat") == "heat" and park.available("heat_pump", t, h["name"]))
-            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", "heat") == "heat")
+                        if h.get("bus", HEAT_BUS) == HEAT_BUS and park.available("heat_pump", t, h["name"]))
+            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
             spare = max(spare - heat, 0.0)
             want = 0.0
             if (valley or surplus) and spare > 0:

@@ -25,6 +25,10 @@ class ForecastSpec(_Strict):
                                  "deviation per peak AC output [-] (10-14 % of nameplate, Larson et al. 2016)")
     load_sd_of_mean: float = Field(0.075, ge=0, le=1, description="Day-ahead load forecast error, standard "
                                    "deviation per mean load [-] (5-10 % typical; assumption)")
+    process_heat_sd_of_mean: float = Field(
+        0.075, ge=0, le=1, description="Day-ahead process-heat forecast error, standard deviation per mean "
+        "demand of each process-heat demand [-] (ASSUMED: the loads' 7.5 %, no source for process heat; "
+        "batch processes may be less predictable)")
     phi: float = Field(0.9, ge=0, lt=1, description="AR(1) coefficient of the error from one lead hour to "
                        "the next [-]")
     perfect: bool = Field(False, description="No forecast errors (perfect foresight within the horizon) [-]")

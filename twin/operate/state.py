@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solvers.problem import HEAT_BUS
+
 
 @dataclass
 class FleetPlant:
@@ -112,13 +114,13 @@ class OperatedPark:
     def heat_buses(self) -> list[str]:
         """The heat buses served hour by hour: the network (``"heat"``) first, then each process-heat
         bus of its own, in the problem's order."""
-        return ["heat", *dict.fromkeys(x["bus"] for x in self.process_heat if x["bus"] != "heat")]
+        return [HEAT_BUS, *dict.fromkeys(x["bus"] for x in self.process_heat if x["bus"] != HEAT_BUS)]
 
     def heat_demand_kw(self, bus: str, t: int) -> float:
         """Fixed heat demand of ``bus`` in hour ``t`` [kW]: on the network the buildings' and the
         process heat that joins it; on a process-heat bus its demand."""
         q = sum(float(x["kw"][t]) for x in self.process_heat if x["bus"] == bus)
-        if bus == "heat" and self.heat_kw is not None:
+        if bus == HEAT_BUS and self.heat_kw is not None:
             q += float(self.heat_kw[t])
         return q
 
@@ -185,7 +187,7 @@ class OperatedPark:
             hx = sizes.get("waste_heat_hx_kw", {})
             park.waste = []
             for w in p.waste_heat:
-                buses = (["heat"] if w.direct_use else []) + [b for b in w.direct_buses if b != "heat"]
+                buses = ([HEAT_BUS] if w.direct_use else []) + [b for b in w.direct_buses if b != HEAT_BUS]
                 park.waste.append({"name": w.name, "avail": arr(w.available_kw).clip(min=0),
                                    "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses})
             bk = sizes.get("boiler_kw", {})

@@ -168,6 +168,9 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "buildings": buildings_summary(prof),
         "sizes": json_safe(res.sizes),
         "energy_mwh": statistics.energy_mwh(),
+        # the waste heat used directly, by the heat bus it served (sums to energy_mwh.waste_heat_direct)
+        **({"waste_heat_direct_by_bus_mwh": {b: v / 1000.0 for b, v in statistics.waste_heat_direct_by_bus_kwh.items()}}
+           if statistics.waste_heat_direct_by_bus_kwh else {}),
         "baseline_energy_mwh": baseline_statistics.energy_mwh(),
         "emissions_tco2": emissions_summary(res, base_res),
         "purchases_mwh": purchases_summary(res),

@@ -48,6 +48,7 @@ def flat_sizes(sizes: Mapping) -> dict[str, float]:
 #: Units of the top-level numbers of summary.json.
 SUMMARY_UNITS = {
     "energy_mwh": "MWh/yr",
+    "waste_heat_direct_by_bus_mwh": "MWh/yr",
     "baseline_energy_mwh": "MWh/yr",
     "emissions_tco2": "tCO2/yr",
     "costs_cny_per_yr": "CNY/yr",
