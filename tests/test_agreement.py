@@ -194,7 +194,6 @@ def district_heat_disagreements(r, summary: dict, page: str, table, crows, lang:
     emissions, cost terms), the ledger's, summary.json's ``district_heat``, the report's sentences and
     twin compare; nothing to check where no building buys district heat."""
     from twin.compare import METRICS
-    from twin.report_text import phrase
     from twin.statistics import annual_energy_kwh, step_weights
 
     dh = summary.get("district_heat")

@@ -488,9 +488,9 @@ def district_heat_sentences(summary: dict) -> list[str]:
     if not dh:
         return []
     p, b = dh["plan"], dh["baseline"]
-    out = [f"District heat bought: {fmt(p['heat_mwh'])} MWh/yr in the plan, {fmt(b['heat_mwh'])} MWh/yr in the "
-           f"baseline; its CO2 {fmt(p['co2_t'])} tCO2/yr in the plan, {fmt(b['co2_t'])} tCO2/yr in the baseline "
-           f"(at {dh['ef_tco2_per_gj']:g} tCO2/GJ)"]
+    out = [(f"District heat bought: {fmt(p['heat_mwh'])} MWh/yr in the plan, {fmt(b['heat_mwh'])} MWh/yr in the "
+            f"baseline; its CO2 {fmt(p['co2_t'])} tCO2/yr in the plan, {fmt(b['co2_t'])} tCO2/yr in the baseline "
+            f"(at {dh['ef_tco2_per_gj']:g} tCO2/GJ)")]
     if not p["cost_included"]:
         out.append("district heat cost not included: no price is given (district_heat.energy_price_cny_per_gj, "
                    "capacity_price_cny_per_kw_yr or area_price_cny_per_m2_yr)")

@@ -1618,26 +1618,26 @@ PHRASES.update({
     "area_price_cny_per_m2_yr）",
 })
 PATTERNS.extend([
-    (r"^district heat may be replaced: the buildings that buy it \((?P<b>.+)\) are taken to be on the park's heat "
+    ((r"^district heat may be replaced: the buildings that buy it \((?P<b>.+)\) are taken to be on the park's heat "
      r"network, where district heat \(at most (?P<kw>[\d,.]+) kW contracted\) is one source beside heat pumps, waste "
-     r"heat, boilers and thermal stores$",
-     "集中供热可被替代：外购热的建筑（<data>{b}</data>）视为接入园区热网，集中供热（约定容量至多 {kw} kW）"
-     "与热泵、余热、锅炉和蓄热并列为热源"),
-    (r"^district heat's area-based fee \((?P<c>[\d,.]+) CNY/yr on (?P<a>[\d,.]+) m2\) is paid whatever the metered "
-     r"use: it falls only if buildings leave the network, which the plan does not decide$",
+     r"heat, boilers and thermal stores$"),
+     ("集中供热可被替代：外购热的建筑（<data>{b}</data>）视为接入园区热网，集中供热（约定容量至多 {kw} kW）"
+     "与热泵、余热、锅炉和蓄热并列为热源")),
+    ((r"^district heat's area-based fee \((?P<c>[\d,.]+) CNY/yr on (?P<a>[\d,.]+) m2\) is paid whatever the metered "
+     r"use: it falls only if buildings leave the network, which the plan does not decide$"),
      "集中供热面积热费（{c} 元/年，{a} m²）与计量用热量无关：只有建筑退出供热管网才不再缴纳，规划不作此决策"),
-    (r"^district heat cost not included: the buildings (?P<b>.+) buy district heat and the scenario gives no price "
+    ((r"^district heat cost not included: the buildings (?P<b>.+) buy district heat and the scenario gives no price "
      r"\(district_heat\.energy_price_cny_per_gj, capacity_price_cny_per_kw_yr or area_price_cny_per_m2_yr\); annual "
-     r"costs, NPV and comparisons leave the heat bill out, and the heat pumps cannot replace it$",
-     "未计入集中供热费用：建筑 <data>{b}</data> 外购集中供热，情景未给出热价（district_heat.energy_price_cny_per_gj、"
-     "capacity_price_cny_per_kw_yr 或 area_price_cny_per_m2_yr）；年化成本、净现值和方案比较均不含热费，热泵也不能替代外购热"),
-    (r"^District heat bought: (?P<p>\S+) MWh/yr in the plan, (?P<b>\S+) MWh/yr in the baseline; its CO2 (?P<pc>\S+) "
-     r"tCO2/yr in the plan, (?P<bc>\S+) tCO2/yr in the baseline \(at (?P<ef>\S+) tCO2/GJ\)$",
+     r"costs, NPV and comparisons leave the heat bill out, and the heat pumps cannot replace it$"),
+     ("未计入集中供热费用：建筑 <data>{b}</data> 外购集中供热，情景未给出热价（district_heat.energy_price_cny_per_gj、"
+     "capacity_price_cny_per_kw_yr 或 area_price_cny_per_m2_yr）；年化成本、净现值和方案比较均不含热费，热泵也不能替代外购热")),
+    ((r"^District heat bought: (?P<p>\S+) MWh/yr in the plan, (?P<b>\S+) MWh/yr in the baseline; its CO2 (?P<pc>\S+) "
+     r"tCO2/yr in the plan, (?P<bc>\S+) tCO2/yr in the baseline \(at (?P<ef>\S+) tCO2/GJ\)$"),
      "外购集中供热：规划 {p} MWh/年，现状 {b} MWh/年；其碳排放规划 {pc} tCO2/年，现状 {bc} tCO2/年（按 {ef} tCO2/GJ）"),
-    (r"^District heat bill: (?P<t>\S+) CNY/yr in the plan \(metered energy (?P<e>\S+) CNY/yr at (?P<pr>\S+) CNY/GJ, "
+    ((r"^District heat bill: (?P<t>\S+) CNY/yr in the plan \(metered energy (?P<e>\S+) CNY/yr at (?P<pr>\S+) CNY/GJ, "
      r"capacity part (?P<c>\S+) CNY/yr for (?P<kw>\S+) kW contracted, area-based fee (?P<f>\S+) CNY/yr\), (?P<bt>\S+) "
-     r"CNY/yr in the baseline$",
-     "集中供热费用：规划 {t} 元/年（计量热费 {e} 元/年，{pr} 元/GJ；容量热费 {c} 元/年，约定容量 {kw} kW；"
-     "面积热费 {f} 元/年），现状 {bt} 元/年"),
+     r"CNY/yr in the baseline$"),
+     ("集中供热费用：规划 {t} 元/年（计量热费 {e} 元/年，{pr} 元/GJ；容量热费 {c} 元/年，约定容量 {kw} kW；"
+     "面积热费 {f} 元/年），现状 {bt} 元/年")),
     (r"^District heat tariff: (?P<src>.+)$", "集中供热热价来源：<data>{src}</data>"),
 ])
