@@ -163,3 +163,10 @@ def test_operated_twin_closes_the_heat_balance_with_district_heat_on_the_network
     assert rule["costs_cny"]["district_heat"] == pytest.approx(90.0 * bought * 3.6e-3, rel=1e-9)
     assert rule["emissions_tco2"]["heat_import"] == pytest.approx(0.11 * bought * 3.6e-3, rel=1e-9)
     assert optimum["costs_cny"]["district_heat"] == pytest.approx(dh["cost_cny"], rel=1e-6)
+    # a sweep's case record carries the same numbers as summary.json (twin.statistics.district_heat_bill)
+    from twin.sweep.runner import case_metrics
+
+    rec = case_metrics(r)
+    assert rec["district_heat_mwh"] == dh["heat_mwh"] and rec["district_heat_cost_cny"] == dh["cost_cny"]
+    assert dh["cost_cny"] == pytest.approx(sum(r.result.costs.get(k, 0.0) for k in (
+        "district_heat_energy", "district_heat_capacity", "district_heat_fixed")), rel=1e-9)
