@@ -483,7 +483,7 @@ class DistrictHeatSpec(_Strict):
         "with metered use: only a building that leaves the network stops paying it, which the plan does not "
         "decide.")
     contracted_kw: float | None = Field(
-        None, ge=0,
+        None, ge=0, le=1e7,
         description="Contracted heat capacity of the connection [kW]; default: the year's peak of the buildings "
         "that buy district heat. Where the heat may not be replaced it must cover that peak.")
     replaceable: bool = Field(
