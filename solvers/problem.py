@@ -666,9 +666,11 @@ class Targets:
     grid_clean_share: float = 0.0
     """Share of grid electricity (not green power) counted as clean [-]."""
     fixed_energy_tce: float = 0.0
-    """Energy use outside the optimised flows (e.g. district heat bought) [tce/yr]."""
+    """Energy use outside the optimised flows (e.g. district heat bought that may not be replaced)
+    [tce/yr]."""
     fixed_co2_t: float = 0.0
-    """CO2 of that energy, on both bases [tCO2/yr]."""
+    """CO2 of energy outside the model's emissions, on both bases [tCO2/yr]; not the bought heat's
+    (``SizingProblem.heat_import_kw``), whose CO2 the model already has in its gross emissions."""
 
 
 @dataclass

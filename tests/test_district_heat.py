@@ -170,3 +170,26 @@ def test_operated_twin_closes_the_heat_balance_with_district_heat_on_the_network
     assert rec["district_heat_mwh"] == dh["heat_mwh"] and rec["district_heat_cost_cny"] == dh["cost_cny"]
     assert dh["cost_cny"] == pytest.approx(sum(r.result.costs.get(k, 0.0) for k in (
         "district_heat_energy", "district_heat_capacity", "district_heat_fixed")), rel=1e-9)
+
+
+@pytest.mark.parametrize("replaceable", [False, True])
+def test_target_rows_count_the_bought_heat_once(replaceable):
+    """The residual target and the location-basis core indicator hold the bought heat's CO2 once, as the
+    ledger does: with the heat fixed they counted it twice (2,259 against the ledger's 1,809 tCO2/yr residual
+    in this week), once from the model's gross emissions and once as a fixed term. The acceptance basis agrees
+    too."""
+    from twin.run import run
+    from twin.scenario.run_config import resolve_run_config
+
+    for basis, ledger_key in (("location", "carbon_intensity_location_tco2_per_tce"),
+                              ("acceptance", "carbon_intensity_acceptance_tco2_per_tce")):
+        loaded = load_scenario(TINY, overrides=dict(
+            PARK, district_heat={"energy_price_cny_per_gj": 90, "replaceable": replaceable},
+            targets={"residual_emissions_max_t": 100000, "core_indicator_max_tco2_per_tce": 5.0},
+            **{"accounting.core_indicator_basis": basis}))
+        r = run(loaded, resolve_run_config(loaded.scenario, hours=168))
+        a = r.ledger.planned.annual
+        rows = {t["name"]: t for t in r.result.targets}
+        assert a["co2_heat_import_t"] > 100.0
+        assert rows["residual"]["value"] == pytest.approx(a["co2_after_internal_t"], rel=1e-6)
+        assert rows["core"]["value"] == pytest.approx(a[ledger_key], rel=1e-6)

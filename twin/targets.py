@@ -88,7 +88,7 @@ def problem_targets(sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
     if not spec.stated():
         return None, {}
     s = sc.accounting
-    fixed_tce, fixed_co2 = fixed_heat(prof, s)
+    fixed_tce, _ = fixed_heat(prof, s)
     replaceable = sc.district_heat is not None and sc.district_heat.replaceable
     notes = {}
     core = None
@@ -108,8 +108,9 @@ def problem_targets(sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
         residual_max_t=spec.residual_emissions_max_t, electricity_kgce_per_kwh=s.electricity_kgce_per_kwh,
         natural_gas_is_clean=s.natural_gas_is_clean, grid_clean_share=s.grid_clean_share,
         # district heat the plan may replace is a flow of the model (solvers.blocks.district_heat); the baseline's
-        # energy use above still counts all of it (the baseline buys it)
-        fixed_energy_tce=0.0 if replaceable else fixed_tce, fixed_co2_t=0.0 if replaceable else fixed_co2)
+        # energy use above still counts all of it (the baseline buys it). Its CO2 is in the model's emissions
+        # either way (it was counted twice on the location basis and in the residual target while fixed here)
+        fixed_energy_tce=0.0 if replaceable else fixed_tce, fixed_co2_t=0.0)
     return tg, notes
 
 

@@ -86,11 +86,11 @@ def add(ctx: ModelContext) -> None:
     for key, expr in (*((k, _annual(ctx, k)) for k in ("grid_import", "grid_export", "pv_used", "fuel")),
                       ("storage_losses", pyo.quicksum(_annual(ctx, k) for k in LOSS_KEYS)),
                       ("fuel_co2_t", ctx.emis.get("fuel_t", 0.0)),
-                      # district heat that may be replaced (solvers.blocks.district_heat): its heat and CO2
-                      # are flows here; bought heat that may not is in fixed_energy_tce / fixed_co2_t
+                      # district heat (solvers.blocks.district_heat): its CO2 is in ctx.emis (and so in the
+                      # gross and residual of the location basis) whether or not it may be replaced; its heat is a
+                      # flow here where it may be, else in fixed_energy_tce
                       ("heat_import", _annual(ctx, "heat_import")),
-                      ("heat_import_co2_t", ctx.emis.get("heat_import_t", 0.0) if "heat_import" in ctx.annual_kwh
-                       else 0.0)):
+                      ("heat_import_co2_t", ctx.emis.get("heat_import_t", 0.0))):
         v = pyo.Var(domain=pyo.Reals)
         m.add_component(ctx.name("target_e", key), v)
         ctx.row(f"target_e_{key}_def", v - expr == 0.0)
