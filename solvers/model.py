@@ -8,7 +8,8 @@ Bus balances, for each step t [kW]:
     \;(- u_{b,t} \text{ unmet, elastic model only})
 
 for the electricity, heat (the park's network) and cooling buses and each process-heat bus
-hotter than the network (``heat:<name>``, row ``balance_heat_<name>``) (:math:`\phi_{k,t} S_k`: output proportional to
+hotter than the network (``heat:<name>``, row ``balance_heat_<name>``; district heat that may be
+replaced is a source on the network, :mod:`solvers.blocks.district_heat`) (:math:`\phi_{k,t} S_k`: output proportional to
 a size, e.g. PV availability); the objective is the total annualised
 cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital budget
 :math:`\sum \mathrm{capex} \le B`.
@@ -19,12 +20,12 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from solvers.blocks import battery, carbon, cooling, ev, grid, heat, pv, targets
+from solvers.blocks import battery, carbon, cooling, district_heat, ev, grid, heat, pv, targets
 from solvers.blocks.base import INF, DispatchVar, ModelContext
 from solvers.problem import SizingProblem
 
 #: block order matters only in that carbon accounting comes after all emitters
-BLOCKS = (grid, pv, battery, ev, heat, cooling, carbon)
+BLOCKS = (grid, pv, battery, ev, heat, district_heat, cooling, carbon)
 
 BUS_UNITS = {"elec": "electric load", "heat": "heat demand", "cool": "cooling demand"}
 
@@ -85,13 +86,6 @@ def _build(problem: SizingProblem, elastic: bool, m=None) -> ModelContext:
     ctx.add_fixed_demand("elec", problem.electric_load_kw)
     ctx.dispatch.append(DispatchVar("p_load_kw", "kW", "Fixed electric load",
                                     fixed=np.asarray(problem.electric_load_kw, float)))
-    if problem.heat_import_kw is not None:
-        hi = np.asarray(problem.heat_import_kw, float)
-        ctx.dispatch.append(DispatchVar("q_heat_import_kw", "kW", "Heat bought from outside "
-                                        "(district heat)", fixed=hi))
-        if problem.ef_heat_import_kgco2_per_kwh:
-            ctx.emis["heat_import_t"] = float(
-                1e-3 * problem.ef_heat_import_kgco2_per_kwh * np.dot(ctx.wdt, hi))
     for blk in BLOCKS[:-1]:
         blk.add(ctx)
     _balances(ctx)

@@ -370,7 +370,7 @@ def _extract(ctx, cm, res) -> dict:
     em = {"gross_grid_t": sol.expr(ctx.emis["gross_grid_t"]) if "gross_grid_t" in ctx.emis
           else 0.0,
           "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
-          "heat_import_t": float(ctx.emis.get("heat_import_t", 0.0)),
+          "heat_import_t": sol.expr(ctx.emis["heat_import_t"]) if "heat_import_t" in ctx.emis else 0.0,
           "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
           "gross_t": gross, "green_power_t": green,

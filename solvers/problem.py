@@ -39,6 +39,7 @@ __all__ = [
     "ElectricBoiler",
     "GasBoiler",
     "ThermalStorage",
+    "DistrictHeat",
     "Chiller",
     "EVFleet",
     "Carbon",
@@ -453,6 +454,46 @@ class ThermalStorage:
 
 
 @dataclass
+class DistrictHeat:
+    r"""The tariff of heat bought from a district heating network (集中供热) and whether the plan
+    may replace it; the heat itself is :attr:`SizingProblem.heat_import_kw` (the buildings that
+    buy it).
+
+    Fixed (``replaceable=False``): every kWh of those buildings' heat is bought, as today.
+    Replaceable: their heat joins the heat network (bus ``"heat"``) and district heat is one source
+    on it, :math:`0 \le Q^{dh}_t \le \min(D^{dh}_t, C)` (it serves only the buildings connected to
+    it), so heat pumps, waste heat, boilers and thermal stores may displace it.
+
+    Cost [CNY/yr]: :math:`\pi^{dh} \sum_t w_t \Delta t\, Q^{dh}_t + c^{cap} C + F` with the
+    contracted capacity :math:`C` [kW] a decision between ``min_kw`` and ``max_kw`` where the
+    tariff has a capacity part and the heat may be replaced (else ``max_kw``), and :math:`F` the
+    fixed part (area-based fee); CO2 :math:`10^{-3} ef \sum_t w_t \Delta t\, Q^{dh}_t` [tCO2/yr].
+    """
+
+    name: str = "district heat"
+    """Name of the connection (key of its contracted capacity in ``SizingResult.sizes``)."""
+    price_cny_per_kwh: float = 0.0
+    """Metered energy price of bought heat [CNY/kWh of heat] (CNY/GJ / 277.78)."""
+    ef_kgco2_per_kwh: float = 0.0
+    """CO2 factor of bought heat [kgCO2/kWh of heat]."""
+    replaceable: bool = False
+    """Whether the plan may replace part of the bought heat."""
+    capacity_cny_per_kw_yr: float = 0.0
+    """Capacity part of a two-part tariff per kW of contracted capacity and year [CNY/(kW·yr)]."""
+    fixed_cny_per_yr: float = 0.0
+    """Part of the bill that does not change with metered use or capacity (area-based fee) [CNY/yr]."""
+    min_kw: float = size_bound("district_heat_kw", "min", default=0.0)
+    """Lower bound on the contracted capacity [kW]."""
+    max_kw: float = size_bound("district_heat_kw", "max", default=float("inf"))
+    """Contracted capacity [kW] (upper bound where it is a decision); inf: the buildings' peak."""
+
+    @property
+    def capacity_is_decision(self) -> bool:
+        """The contracted capacity is chosen by the plan: replaceable heat, a capacity price and room."""
+        return self.replaceable and self.capacity_cny_per_kw_yr > 0 and self.max_kw > self.min_kw
+
+
+@dataclass
 class Chiller:
     """A chiller serving the cooling bus, sized in kW of cooling, ``q <= size``.
 
@@ -625,9 +666,11 @@ class Targets:
     grid_clean_share: float = 0.0
     """Share of grid electricity (not green power) counted as clean [-]."""
     fixed_energy_tce: float = 0.0
-    """Energy use outside the optimised flows (e.g. district heat bought) [tce/yr]."""
+    """Energy use outside the optimised flows (e.g. district heat bought that may not be replaced)
+    [tce/yr]."""
     fixed_co2_t: float = 0.0
-    """CO2 of that energy, on both bases [tCO2/yr]."""
+    """CO2 of energy outside the model's emissions, on both bases [tCO2/yr]; not the bought heat's
+    (``SizingProblem.heat_import_kw``), whose CO2 the model already has in its gross emissions."""
 
 
 @dataclass
@@ -679,6 +722,10 @@ class SizingProblem:
     [kW]: not dispatched, but its CO2 is part of gross emissions."""
     ef_heat_import_kgco2_per_kwh: float = 0.0
     """CO2 factor of bought heat [kgCO2/kWh]."""
+    district_heat: DistrictHeat | None = None
+    """Tariff of the bought heat and whether the plan may replace it (:class:`DistrictHeat`);
+    None: the heat is bought at no cost in the objective (no price given), its CO2 at
+    ``ef_heat_import_kgco2_per_kwh``."""
     notes: list[str] = field(default_factory=list)
     """Assumptions made when the problem was built (e.g. an implied boiler); copied to
     ``SizingResult.solver_notes`` so they reach the outputs."""
@@ -798,6 +845,18 @@ class SizingProblem:
                 if not 0.0 <= f.v2g_share_min <= hi <= f.v2g_share + 1e-12:
                     raise ValueError(f"ev_fleets[{f.name}]: need 0 <= v2g_share_min <= v2g_share_max "
                                      f"<= v2g_share, got {f.v2g_share_min}, {hi}, {f.v2g_share}")
+        dh = self.district_heat
+        if dh is not None:
+            for nm in ("price_cny_per_kwh", "ef_kgco2_per_kwh", "capacity_cny_per_kw_yr", "fixed_cny_per_yr",
+                       "min_kw", "max_kw"):
+                v = float(getattr(dh, nm))
+                if not v >= 0 or (nm != "max_kw" and not np.isfinite(v)):
+                    raise ValueError(f"district_heat.{nm} must be >= 0 and finite, got {v}")
+            if dh.min_kw > dh.max_kw:
+                raise ValueError(f"district_heat: min_kw {dh.min_kw} exceeds max_kw {dh.max_kw}")
+            if dh.replaceable and self.heat_import_kw is None:
+                raise ValueError("district_heat.replaceable needs heat_import_kw (the heat of the buildings "
+                                 "that buy district heat)")
         c = self.carbon
         if c.green_power_max_mwh < 0 or c.certificate_max_mwh < 0:
             raise ValueError("carbon: green_power_max_mwh and certificate_max_mwh must be >= 0")

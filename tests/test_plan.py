@@ -445,8 +445,9 @@ def test_heat_pumps_with_no_heat_to_deliver_are_said_to_be_idle():
     notes = [n for n in build_problem(loaded.scenario, prof).notes if n.startswith("heat pumps")]
     assert notes == [("heat pumps 'ashp' have no heat to deliver: no building puts its heating on the park's heat "
                       "bus (hvac type chiller_boiler); buildings with chiller_district_heat buy district heat, which "
-                      "the heat pumps do not replace, and decentral systems (split_ac, vrf, heat_pump, "
-                      "electric_boiler) are in the electric load; the heat pumps are not built")]
+                      "the heat pumps replace only with district_heat.replaceable: true, and decentral systems "
+                      "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the heat pumps are not "
+                      "built")]
     assert phrase(notes[0], "zh").startswith("热泵 <data>'ashp'</data> 无热可供")
     assert not any(n.startswith("heat pumps") for n in build_problem(loaded.scenario, prof, baseline=True).notes)
     central = load_scenario(tiny, overrides={**district, "buildings[offices].hvac.type": "chiller_boiler"})

@@ -23,7 +23,7 @@ def _with_inputs(disp: xr.Dataset, prof: xr.Dataset) -> xr.Dataset:
     from twin.plan import district_heat_kw
 
     dh = district_heat_kw(prof)
-    if dh is not None:
+    if dh is not None and "q_heat_import_kw" not in disp:  # the optimiser's where it decides (replaceable)
         out["q_heat_import_kw"] = xr.DataArray(dh, dims=("time",), attrs={
             "units": "kW", "long_name": "district heat bought by buildings declared chiller_district_heat"})
     return out

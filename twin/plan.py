@@ -126,8 +126,77 @@ def heat_pumps_idle_note(names: list[str]) -> str:
     """The note for heat pumps declared where no heat is delivered through the park's heat bus."""
     return (f"heat pumps {', '.join(repr(n) for n in names)} have no heat to deliver: no building puts its heating "
             "on the park's heat bus (hvac type chiller_boiler); buildings with chiller_district_heat buy district "
-            "heat, which the heat pumps do not replace, and decentral systems (split_ac, vrf, heat_pump, "
-            "electric_boiler) are in the electric load; the heat pumps are not built")
+            "heat, which the heat pumps replace only with district_heat.replaceable: true, and decentral systems "
+            "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the heat pumps are not built")
+
+
+def district_heat_buyers(prof: xr.Dataset) -> list[str]:
+    """Names of the buildings that buy district heat (hvac type chiller_district_heat)."""
+    if "building_hvac_type" not in prof:
+        return []
+    dh = np.isin(prof["building_hvac_type"].to_numpy(), list(DISTRICT_HEAT_HVAC))
+    return [str(n) for n in prof["building"].to_numpy()[dh]]
+
+
+def district_heat_area_m2(prof: xr.Dataset) -> float:
+    """Heated floor area of the buildings that buy district heat [m2] (what an area-based fee is paid on)."""
+    names = district_heat_buyers(prof)
+    if not names or "building_floor_area_m2" not in prof:
+        return 0.0
+    return float(prof["building_floor_area_m2"].sel(building=names).sum())
+
+
+def district_heat_of(sc: Scenario, prof: xr.Dataset, demand: np.ndarray | None, baseline: bool):
+    """The :class:`solvers.DistrictHeat` tariff of the bought heat and the run's notes on it.
+
+    ``demand``: the heat of the buildings that buy district heat over the horizon [kW]
+    (:func:`district_heat_kw`). Returns ``(None, notes)`` where no building buys district heat or no
+    price is given (the heat is then bought as before, its cost not included, which a note says).
+    The baseline buys all of it (replacing district heat is a measure of the plan).
+    """
+    import solvers as S
+
+    if demand is None:
+        return None, []
+    spec = sc.district_heat
+    buyers = district_heat_buyers(prof)
+    if spec is None or not spec.priced:
+        return None, ([] if baseline else [district_heat_unpriced_note(buyers)])
+    peak = _year_peak(prof, "year_peak_district_heat_kw", demand)
+    contracted = peak if spec.contracted_kw is None else float(spec.contracted_kw)
+    replaceable = spec.replaceable and not baseline
+    if not spec.replaceable and contracted < peak * (1 - 1e-9):
+        from twin.run import UserInputError
+
+        raise UserInputError(
+            f"district_heat.contracted_kw: {contracted:,.0f} kW is below the year's peak of the buildings that buy "
+            f"district heat ({peak:,.0f} kW) while replaceable is false (all of their heat is bought); raise "
+            "contracted_kw, leave it out (the peak), or set replaceable: true so other heat covers the rest")
+    area = district_heat_area_m2(prof)
+    fixed = (spec.area_price_cny_per_m2_yr or 0.0) * area
+    dh = S.DistrictHeat(price_cny_per_kwh=spec.energy_price_cny_per_kwh,
+                        ef_kgco2_per_kwh=sc.accounting.heat_ef_tco2_per_gj * 3.6, replaceable=replaceable,
+                        capacity_cny_per_kw_yr=spec.capacity_price_cny_per_kw_yr or 0.0, fixed_cny_per_yr=fixed,
+                        min_kw=0.0, max_kw=contracted)
+    notes = []
+    if replaceable:
+        notes.append(
+            f"district heat may be replaced: the buildings that buy it ({', '.join(repr(b) for b in buyers)}) are "
+            f"taken to be on the park's heat network, where district heat (at most {contracted:,.0f} kW contracted) "
+            "is one source beside heat pumps, waste heat, boilers and thermal stores")
+        if fixed > 0:
+            notes.append(
+                f"district heat's area-based fee ({fixed:,.0f} CNY/yr on {area:,.0f} m2) is paid whatever the metered "
+                "use: it falls only if buildings leave the network, which the plan does not decide")
+    return dh, notes
+
+
+def district_heat_unpriced_note(buyers: list[str]) -> str:
+    """The note of a run whose buildings buy district heat without a price: its cost is left out."""
+    return (f"district heat cost not included: the buildings {', '.join(repr(b) for b in buyers)} buy district heat "
+            "and the scenario gives no price (district_heat.energy_price_cny_per_gj, capacity_price_cny_per_kw_yr "
+            "or area_price_cny_per_m2_yr); annual costs, NPV and comparisons leave the heat bill out, and the "
+            "heat pumps cannot replace it")
 
 
 def chillers_idle_note(names: list[str]) -> str:
@@ -147,8 +216,10 @@ def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
         return prof
     heat, cool = central_demands(prof)
     out = prof.isel(time=slice(0, hours))
+    dh = district_heat_kw(prof)
     out.attrs = {**prof.attrs, "year_peak_heat_kw": float(heat.max()) if heat is not None else 0.0,
-                 "year_peak_cooling_kw": float(cool.max()) if cool is not None else 0.0}
+                 "year_peak_cooling_kw": float(cool.max()) if cool is not None else 0.0,
+                 "year_peak_district_heat_kw": float(dh.max()) if dh is not None else 0.0}
     if "q_process_heat_demand_kw" in prof:
         out.attrs["year_peak_process_heat_kw"] = [
             float(x) for x in prof["q_process_heat_demand_kw"].max("time").to_numpy()]
@@ -488,10 +559,14 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
               for c in chillers if c.implied]
     from solvers.problem import HEAT_BUS
 
+    heat_import = district_heat_kw(prof)
+    district, dh_notes = district_heat_of(sc, prof, heat_import, baseline)
+    notes += dh_notes
     on_network = [h.name for h in hps if h.bus == HEAT_BUS]
     if (not baseline and on_network and not any(c.kind == "absorption" for c in sc.chillers)
             and not any(d.bus == HEAT_BUS for d in process)
-            and _year_peak(prof, "year_peak_heat_kw", heat) <= 0.0):
+            and _year_peak(prof, "year_peak_heat_kw", heat) <= 0.0
+            and not (district is not None and district.replaceable)):
         # an Urumqi office park declared air-source heat pumps beside district heat: sized 0 unsaid;
         # a process-heat demand on the network (a Xiamen factory's 55 °C dormitory hot water) is heat
         # to deliver, and a heat pump serving a hotter demand has that demand's own bus
@@ -513,7 +588,6 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     if not baseline:
         notes += [unserved_sessions_note(f.name, prof.sel(ev_fleet=f.name)) for f in sc.ev_fleets]
         notes = [n for n in notes if n]
-    heat_import = district_heat_kw(prof)
     n_months = len(np.unique(month))
     if T < 8760:
         notes.append(
@@ -534,7 +608,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
         heat_import_kw=heat_import,
         # the ledger's factor (tCO2/GJ × 3.6 GJ/MWh = kgCO2/kWh): bought heat's CO2 is in gross emissions
-        ef_heat_import_kgco2_per_kwh=sc.accounting.heat_ef_tco2_per_gj * 3.6, notes=notes,
+        ef_heat_import_kgco2_per_kwh=sc.accounting.heat_ef_tco2_per_gj * 3.6, district_heat=district, notes=notes,
         capex_budget_cny=None if baseline else sc.objective.capex_budget_cny,
         objective=kind, pareto_points=sc.objective.pareto_points,
     )

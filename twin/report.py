@@ -511,6 +511,35 @@ def heat_pump_sentences(summary: dict) -> list[str]:
     return out
 
 
+def district_heat_sentences(summary: dict) -> list[str]:
+    """English sentences on the bought district heat of plan and baseline: heat and CO2, the bill by
+    part (``summary["district_heat"]``, :func:`twin.statistics.district_heat_bill`), or that its cost is
+    not included; the tariff's source. Chinese from :func:`twin.report_text.phrase`."""
+    dh = summary.get("district_heat") or {}
+    if not dh:
+        return []
+    p, b = dh["plan"], dh["baseline"]
+    out = [(f"District heat bought: {fmt(p['heat_mwh'])} MWh/yr in the plan, {fmt(b['heat_mwh'])} MWh/yr in the "
+            f"baseline; its CO2 {fmt(p['co2_t'])} tCO2/yr in the plan, {fmt(b['co2_t'])} tCO2/yr in the baseline "
+            f"(at {dh['ef_tco2_per_gj']:g} tCO2/GJ)")]
+    if not p["cost_included"]:
+        out.append("district heat cost not included: no price is given (district_heat.energy_price_cny_per_gj, "
+                   "capacity_price_cny_per_kw_yr or area_price_cny_per_m2_yr)")
+        return out
+    out.append(f"District heat bill: {fmt(p['cost_cny'])} CNY/yr in the plan (metered energy {fmt(p['energy_cost_cny'])} "
+               f"CNY/yr at {fmt(p['energy_price_cny_per_gj'])} CNY/GJ, capacity part {fmt(p['capacity_cost_cny'])} "
+               f"CNY/yr for {fmt(p['contracted_kw'])} kW contracted, area-based fee {fmt(p['fixed_cost_cny'])} CNY/yr), "
+               f"{fmt(b['cost_cny'])} CNY/yr in the baseline")
+    if p["replaceable"]:
+        out.append("district heat may be replaced in the plan: heat pumps, waste heat and thermal stores displace it "
+                   "where that costs less")
+    if dh.get("area_fee_note"):
+        out.append(dh["area_fee_note"])
+    if dh.get("source"):
+        out.append(f"District heat tariff: {dh['source']}")
+    return out
+
+
 def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
     """What the report's annual values are: sums over the year's 8760 hours, or over a short
     horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
@@ -828,8 +857,10 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     for k, v in summary["costs_cny_per_yr"].items():
         if isinstance(v, (int, float)) and abs(float(v)) > 0.5:
             crow.append((label(k, lang, "cost"), fmt(v), text_unit("CNY" if k == "capex_overnight" else "CNY/yr", lang)))
+    dhs = district_heat_sentences(summary)
+    dh_notes = ("<p class='notes'>" + "<br>".join(phrase_html(x, lang) for x in dhs) + "</p>") if dhs else ""
     S.add("costs", text("costs", lang), _table(crow, (text("item", lang), text("value", lang), text("unit", lang)), "num")
-          + add(fig_costs(summary, lang)))
+          + dh_notes + add(fig_costs(summary, lang)))
     e = summary["emissions_tco2"]
     erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(

@@ -1560,12 +1560,12 @@ PHRASES.update({
 # ----------------------------------------------------------------------------- heat pumps with no heat to deliver
 PATTERNS.extend([
     ((r"^heat pumps (?P<n>.+) have no heat to deliver: no building puts its heating on the park's heat bus \(hvac "
-      r"type chiller_boiler\); buildings with chiller_district_heat buy district heat, which the heat pumps do not "
-      r"replace, and decentral systems \(split_ac, vrf, heat_pump, electric_boiler\) are in the electric load; the "
-      r"heat pumps are not built$"),
+      r"type chiller_boiler\); buildings with chiller_district_heat buy district heat, which the heat pumps replace "
+      r"only with district_heat\.replaceable: true, and decentral systems \(split_ac, vrf, heat_pump, electric_boiler\) "
+      r"are in the electric load; the heat pumps are not built$"),
      ("热泵 <data>{n}</data> 无热可供：没有建筑把供暖接入园区热力母线（hvac 类型 chiller_boiler）；"
-      "chiller_district_heat 类建筑外购市政热力，热泵不替代它；分散式系统（split_ac、vrf、heat_pump、electric_boiler）"
-      "计入电负荷；热泵不予建设")),
+      "chiller_district_heat 类建筑外购市政热力，仅当 district_heat.replaceable: true 时热泵才可替代；"
+      "分散式系统（split_ac、vrf、heat_pump、electric_boiler）计入电负荷；热泵不予建设")),
 ])
 
 
@@ -1687,3 +1687,47 @@ def direct_bus_label(bus: str, lang: str) -> str:
         return "其中供热网" if lang == "zh" else "of which on the heat network"
     name = bus.split(":", 1)[1]
     return f"其中供工艺用热“{name}”" if lang == "zh" else f"of which for process heat '{name}'"
+
+
+# ----------------------------------------------------------------------------- district heat: tariff, replacement
+COST_LABELS.update({
+    "district_heat_energy": ("集中供热计量热费", "District heat, metered energy"),
+    "district_heat_capacity": ("集中供热容量热费", "District heat, capacity part"),
+    "district_heat_fixed": ("集中供热面积热费", "District heat, area-based fee"),
+})
+SIZE_LABELS["district_heat_kw"] = ("集中供热约定容量", "District heat contracted capacity", "kW")
+VAR_LABELS.update({"q_district_heat_demand_kw": ("外购集中供热建筑热需求", "Heat demand of the buildings on district heat")})
+PHRASES.update({
+    "the area-based fee is paid whatever the metered use: it falls only if buildings leave the network, which the plan "
+    "does not decide": "面积热费与计量用热量无关：只有建筑退出供热管网才不再缴纳，规划不作此决策",
+    "district heat may be replaced in the plan: heat pumps, waste heat and thermal stores displace it where that costs "
+    "less": "规划中集中供热可被替代：热泵、余热和蓄热在成本更低处替代外购热",
+    "district heat cost not included: no price is given (district_heat.energy_price_cny_per_gj, "
+    "capacity_price_cny_per_kw_yr or area_price_cny_per_m2_yr)":
+    "未计入集中供热费用：未给出热价（district_heat.energy_price_cny_per_gj、capacity_price_cny_per_kw_yr 或 "
+    "area_price_cny_per_m2_yr）",
+})
+PATTERNS.extend([
+    ((r"^district heat may be replaced: the buildings that buy it \((?P<b>.+)\) are taken to be on the park's heat "
+     r"network, where district heat \(at most (?P<kw>[\d,.]+) kW contracted\) is one source beside heat pumps, waste "
+     r"heat, boilers and thermal stores$"),
+     ("集中供热可被替代：外购热的建筑（<data>{b}</data>）视为接入园区热网，集中供热（约定容量至多 {kw} kW）"
+     "与热泵、余热、锅炉和蓄热并列为热源")),
+    ((r"^district heat's area-based fee \((?P<c>[\d,.]+) CNY/yr on (?P<a>[\d,.]+) m2\) is paid whatever the metered "
+     r"use: it falls only if buildings leave the network, which the plan does not decide$"),
+     "集中供热面积热费（{c} 元/年，{a} m²）与计量用热量无关：只有建筑退出供热管网才不再缴纳，规划不作此决策"),
+    ((r"^district heat cost not included: the buildings (?P<b>.+) buy district heat and the scenario gives no price "
+     r"\(district_heat\.energy_price_cny_per_gj, capacity_price_cny_per_kw_yr or area_price_cny_per_m2_yr\); annual "
+     r"costs, NPV and comparisons leave the heat bill out, and the heat pumps cannot replace it$"),
+     ("未计入集中供热费用：建筑 <data>{b}</data> 外购集中供热，情景未给出热价（district_heat.energy_price_cny_per_gj、"
+     "capacity_price_cny_per_kw_yr 或 area_price_cny_per_m2_yr）；年化成本、净现值和方案比较均不含热费，热泵也不能替代外购热")),
+    ((r"^District heat bought: (?P<p>\S+) MWh/yr in the plan, (?P<b>\S+) MWh/yr in the baseline; its CO2 (?P<pc>\S+) "
+     r"tCO2/yr in the plan, (?P<bc>\S+) tCO2/yr in the baseline \(at (?P<ef>\S+) tCO2/GJ\)$"),
+     "外购集中供热：规划 {p} MWh/年，现状 {b} MWh/年；其碳排放规划 {pc} tCO2/年，现状 {bc} tCO2/年（按 {ef} tCO2/GJ）"),
+    ((r"^District heat bill: (?P<t>\S+) CNY/yr in the plan \(metered energy (?P<e>\S+) CNY/yr at (?P<pr>\S+) CNY/GJ, "
+     r"capacity part (?P<c>\S+) CNY/yr for (?P<kw>\S+) kW contracted, area-based fee (?P<f>\S+) CNY/yr\), (?P<bt>\S+) "
+     r"CNY/yr in the baseline$"),
+     ("集中供热费用：规划 {t} 元/年（计量热费 {e} 元/年，{pr} 元/GJ；容量热费 {c} 元/年，约定容量 {kw} kW；"
+     "面积热费 {f} 元/年），现状 {bt} 元/年")),
+    (r"^District heat tariff: (?P<src>.+)$", "集中供热热价来源：<data>{src}</data>"),
+])

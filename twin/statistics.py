@@ -458,13 +458,59 @@ def renewable_share_tce(pv_self_consumed_kwh: float, green_kwh: float, kgce_per_
     return re_tce, share(re_tce, total_tce)
 
 
+#: kWh of heat per GJ (1 GJ = 1000 MJ / 3.6 MJ/kWh).
+KWH_PER_GJ = 1000.0 / 3.6
+
+
+def district_heat_bill(heat_kwh: float, tariff, *, contracted_kw: float | None = None,
+                       ef_tco2_per_gj: float) -> dict:
+    """The bought district heat of a year and its bill, computed once for every output.
+
+    Parameters
+    ----------
+    heat_kwh : float
+        Heat bought in the year [kWh/yr] (``q_heat_import_kwh`` of :func:`annual_statistics`).
+    tariff : solvers.DistrictHeat or None
+        The tariff (:func:`twin.plan.district_heat_of`); None: no price given (cost not included).
+    contracted_kw : float, optional
+        Contracted capacity [kW] where the plan chose it (``sizes["district_heat_kw"]``); default the
+        tariff's ``max_kw``.
+    ef_tco2_per_gj : float
+        CO2 factor of the bought heat [tCO2/GJ] (``accounting.heat_ef_tco2_per_gj``).
+
+    Returns
+    -------
+    dict
+        ``heat_mwh`` [MWh/yr], ``heat_gj`` [GJ/yr], ``co2_t`` [tCO2/yr], ``contracted_kw`` [kW],
+        ``energy_price_cny_per_gj`` [CNY/GJ], ``energy_cost_cny`` (price × GJ), ``capacity_cost_cny``
+        (capacity part × contracted kW), ``fixed_cost_cny`` (area-based fee), ``cost_cny`` (their sum)
+        [CNY/yr], ``cost_included`` and ``replaceable`` [bool]. The costs are the optimiser's
+        ``district_heat_energy``, ``district_heat_capacity`` and ``district_heat_fixed``.
+    """
+    gj = float(heat_kwh) / KWH_PER_GJ
+    out = {"heat_mwh": float(heat_kwh) / 1000.0, "heat_gj": gj, "co2_t": gj * float(ef_tco2_per_gj),
+           "cost_included": tariff is not None, "replaceable": bool(tariff is not None and tariff.replaceable)}
+    if tariff is None:
+        return {**out, "contracted_kw": None, "energy_price_cny_per_gj": None, "energy_cost_cny": None,
+                "capacity_cost_cny": None, "fixed_cost_cny": None, "cost_cny": None}
+    kw = float(tariff.max_kw if contracted_kw is None else contracted_kw)
+    price_gj = float(tariff.price_cny_per_kwh) * KWH_PER_GJ
+    energy = float(tariff.price_cny_per_kwh) * float(heat_kwh)
+    capacity = float(tariff.capacity_cny_per_kw_yr) * kw
+    fixed = float(tariff.fixed_cny_per_yr)
+    return {**out, "contracted_kw": kw, "energy_price_cny_per_gj": price_gj, "energy_cost_cny": energy,
+            "capacity_cost_cny": capacity, "fixed_cost_cny": fixed, "cost_cny": energy + capacity + fixed}
+
+
 __all__ = [
     "ELECTRIC_USES",
     "FLOWS",
+    "KWH_PER_GJ",
     "AnnualStatistics",
     "Flow",
     "annual_energy_kwh",
     "annual_statistics",
+    "district_heat_bill",
     "electric_demand_kw",
     "electricity_origin_kw",
     "flow",

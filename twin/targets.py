@@ -88,7 +88,8 @@ def problem_targets(sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
     if not spec.stated():
         return None, {}
     s = sc.accounting
-    fixed_tce, fixed_co2 = fixed_heat(prof, s)
+    fixed_tce, _ = fixed_heat(prof, s)
+    replaceable = sc.district_heat is not None and sc.district_heat.replaceable
     notes = {}
     core = None
     if spec.core_indicator_max_tco2_per_tce is not None:
@@ -106,7 +107,10 @@ def problem_targets(sc, prof: xr.Dataset, base_dispatch: xr.Dataset):
         clean_share_min=spec.clean_energy_share_min, renewable_share_min=spec.renewable_share_min,
         residual_max_t=spec.residual_emissions_max_t, electricity_kgce_per_kwh=s.electricity_kgce_per_kwh,
         natural_gas_is_clean=s.natural_gas_is_clean, grid_clean_share=s.grid_clean_share,
-        fixed_energy_tce=fixed_tce, fixed_co2_t=fixed_co2)
+        # district heat the plan may replace is a flow of the model (solvers.blocks.district_heat); the baseline's
+        # energy use above still counts all of it (the baseline buys it). Its CO2 is in the model's emissions
+        # either way (it was counted twice on the location basis and in the residual target while fixed here)
+        fixed_energy_tce=0.0 if replaceable else fixed_tce, fixed_co2_t=0.0)
     return tg, notes
 
 

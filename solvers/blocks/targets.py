@@ -85,18 +85,23 @@ def add(ctx: ModelContext) -> None:
     e = {}
     for key, expr in (*((k, _annual(ctx, k)) for k in ("grid_import", "grid_export", "pv_used", "fuel")),
                       ("storage_losses", pyo.quicksum(_annual(ctx, k) for k in LOSS_KEYS)),
-                      ("fuel_co2_t", ctx.emis.get("fuel_t", 0.0))):
+                      ("fuel_co2_t", ctx.emis.get("fuel_t", 0.0)),
+                      # district heat (solvers.blocks.district_heat): its CO2 is in ctx.emis (and so in the
+                      # gross and residual of the location basis) whether or not it may be replaced; its heat is a
+                      # flow here where it may be, else in fixed_energy_tce
+                      ("heat_import", _annual(ctx, "heat_import")),
+                      ("heat_import_co2_t", ctx.emis.get("heat_import_t", 0.0))):
         v = pyo.Var(domain=pyo.Reals)
         m.add_component(ctx.name("target_e", key), v)
         ctx.row(f"target_e_{key}_def", v - expr == 0.0)
         e[key] = v
     k_el, k_f = 1e-3 * tg.electricity_kgce_per_kwh, 1e-3 * tg.fuel_kgce_per_kwh
     energy = (k_el * (e["grid_import"] - e["grid_export"] + e["pv_used"]) + k_f * e["fuel"]
-              + tg.fixed_energy_tce)
+              + k_f * e["heat_import"] + tg.fixed_energy_tce)
     h = ctx.green_var if ctx.green_var is not None else 0.0
     g = ctx.cert_var if ctx.cert_var is not None else 0.0
     f, fc = 1e-3 * tg.acceptance_ef_kgco2_per_kwh, 1e-3 * tg.acceptance_certificate_ef_kgco2_per_kwh
-    co2_acc = f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + e["fuel_co2_t"] + tg.fixed_co2_t
+    co2_acc = f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + e["fuel_co2_t"] + e["heat_import_co2_t"] + tg.fixed_co2_t
     co2_loc = (ctx.residual if tg.location_green_credits else ctx.gross) + tg.fixed_co2_t
     renew = k_el * (e["pv_used"] - e["grid_export"] + 1e3 * (h + g))
     clean = renew + tg.grid_clean_share * k_el * (e["grid_import"] - 1e3 * (h + g))

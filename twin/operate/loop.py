@@ -238,6 +238,10 @@ def _record_arrays(park: OperatedPark) -> dict:
         rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
     if park.process_heat:  # unserved heat by heat bus
         rec["q_unserved_heat_bus_kw"] = z(len(park.heat_buses))
+    if park.district_heat_kw is not None:
+        rec["q_heat_import_kw"] = z()
+        if park.district_heat is not None:
+            rec["q_district_heat_demand_kw"] = z()
     return rec
 
 
@@ -582,6 +586,9 @@ class Plant:
             if b["kw"] > 0 and b.get("bus", HEAT_BUS) == bus:
                 cost = el if b["fuel"] == "electric" else b["price"] + cprice * b["ef"]
                 srcs.append((("boiler", j), cost / b["eff"]))
+        dh = p.district_heat
+        if bus == HEAT_BUS and dh is not None and dh["cap"] > 0:  # district heat that may be replaced
+            srcs.append((("dh", 0), dh["price"] + cprice * dh["ef"]))
         return srcs
 
     def _cheapest_heat_cost(self, t: int, price: float, cprice: float) -> float:
@@ -599,7 +606,10 @@ class Plant:
                "tch": np.zeros(len(p.thermal_stores)), "tdis": np.zeros(len(p.thermal_stores)), "unserved": 0.0,
                "p_elec": 0.0, "demand": 0.0, "extra": extra, "process": np.zeros(len(p.process_heat)),
                "unserved_bus": np.zeros(len(p.heat_buses)),
-               "q_dir_bus": np.zeros((len(p.waste), len(p.heat_buses)))}
+               "q_dir_bus": np.zeros((len(p.waste), len(p.heat_buses))),
+               "q_dh": np.zeros(1), "dh_demand": 0.0}
+        if p.district_heat is not None:
+            out["dh_demand"] = float(p.district_heat_kw[t])
         if p.heat_kw is None and extra <= 0 and not p.process_heat:
             return out
         demand = (float(p.heat_kw[t]) if p.heat_kw is not None else 0.0)
@@ -665,6 +675,10 @@ class Plant:
             if h["source"] is not None:
                 out["q_src"][j] += got * frac
                 waste_left[h["source"]] -= got * frac
+            return got
+        if kind == "dh":  # at most the contracted capacity and the demand of the buildings it serves
+            got = max(min(want, min(p.district_heat["cap"], out["dh_demand"]) - out["q_dh"][0]), 0.0)
+            out["q_dh"][0] += got
             return got
         got = max(min(want, p.boilers[j]["kw"] - out["q_b"][j]), 0.0)
         out["q_b"][j] += got
@@ -739,6 +753,8 @@ class Plant:
             add = max(min(q, b["kw"] - heat["q_b"][j]), 0.0)
             heat["q_b"][j] += add
             q -= add
+        if bus == HEAT_BUS and q > 0 and self.park.district_heat is not None:  # district heat within its limits
+            q -= self._take(self._t, ("dh", 0), q, heat, {})
         left = _cut(heat["tch"], q) if bus == HEAT_BUS else q
         heat["unserved"] += left
         heat["unserved_bus"][self.park.heat_buses.index(bus)] += left
@@ -766,13 +782,19 @@ class Plant:
             r["q_unserved_heat_bus_kw"][:, t] = h["unserved_bus"]
         if "q_waste_heat_direct_bus_kw" in r:
             r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)
+        if p.district_heat_kw is not None:  # bought heat: the source's where it may be replaced, else all of it
+            r["q_heat_import_kw"][t] = h["q_dh"][0] if p.district_heat is not None else p.district_heat_kw[t]
+            if p.district_heat is not None:
+                r["q_district_heat_demand_kw"][t] = h["dh_demand"]
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
-                  + h["unserved"])
-        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["process"].sum() - h["extra"]
+                  + h["unserved"] + h["q_dh"][0])
+        r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["dh_demand"] - h["process"].sum() - h["extra"]
 
 
 #: Long names of the plant's own hourly variables (the others: their name in words).
 LONG_NAMES = {
+    "q_heat_import_kw": "Heat bought from outside (district heat)",
+    "q_district_heat_demand_kw": "Heat demand of the buildings that buy district heat (on the heat network)",
     "p_connection_capacity_kw": "Capacity of the grid connection in the hour's direction (import or export limit, "
                                 "park transformer at the point of connection beside the hour's reactive draw)",
     "p_connection_guard_kw": "Exchange the connection guard took off in real time (charging cut, battery "

@@ -4,7 +4,7 @@
 the optimiser's variable names, so the perfect-foresight optimum and each controller are
 measured by one function.  Costs follow the optimiser's objective (docs/architecture.md):
 fixed annual cost of the plan (capital annuities and O&M, unchanged by operation) +
-energy import − export revenue + demand charges + fuel + battery and V2G wear + the
+energy import − export revenue + demand charges + fuel + district heat + battery and V2G wear + the
 plan's green power and certificates + offsets + carbon price on net emissions + energy
 the operated park did not serve (electricity, heat, cooling, EV charging short at
 departure) at the value of lost load (``operation.value_of_lost_load_cny_per_kwh``; the
@@ -88,6 +88,19 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
                 fuel_cost += kwh * b["price"]
                 fuel_em += kwh * b["ef"]
     costs["fuel"] = fuel_cost * scale
+    # bought district heat (solvers.blocks.district_heat): metered energy at its price, the capacity part of the
+    # plan's contracted capacity and the fixed fee, as in the optimiser's objective; its CO2 at its factor
+    heat_kwh = _sum(ds, "q_heat_import_kw") * scale
+    dh = problem.district_heat
+    costs["district_heat"] = 0.0
+    if dh is not None:
+        cap = (plan.sizes.get("district_heat_kw") or {}).get(dh.name, dh.max_kw)
+        if not np.isfinite(cap):
+            cap = float(np.max(np.asarray(problem.heat_import_kw, float), initial=0.0))
+        costs["district_heat"] = (dh.price_cny_per_kwh * heat_kwh + dh.capacity_cny_per_kw_yr * float(cap)
+                                  + dh.fixed_cny_per_yr)
+    heat_ef = dh.ef_kgco2_per_kwh if dh is not None else problem.ef_heat_import_kgco2_per_kwh
+    heat_t = heat_kwh * heat_ef * 1e-3
     wear = 0.0
     if park.batteries and "p_battery_discharge_kw" in ds:
         dis = ds["p_battery_discharge_kw"]
@@ -105,7 +118,7 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     credit = 0.0
     if problem.grid.credit_export_emissions:
         credit = float(np.dot(park.ef, exp)) * 1e-3 * scale
-    gross = grid_t + fuel_t - credit
+    gross = grid_t + fuel_t + heat_t - credit
     green, cert = float(em_plan.get("green_power_t", 0.0)), float(em_plan.get("certificates_t", 0.0))
     residual = gross - green - cert
     net_plan = float(em_plan.get("net_t", 0.0))
@@ -125,12 +138,13 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     unserved["total"] = float(sum(unserved.values()))
     costs["unserved_energy"] = float(value_of_lost_load) * unserved["total"] * 1e3
     total = (fixed + costs["energy_import"] - costs["export_revenue"] + costs["demand_charge"]
-             + costs["fuel"] + costs["wear"] + costs["green_power_premium"] + costs["green_certificates"]
+             + costs["fuel"] + costs["district_heat"] + costs["wear"] + costs["green_power_premium"] + costs["green_certificates"]
              + costs["offsets"] + costs["carbon_price"] + costs["unserved_energy"])
     out = {
         "annualised_cost_cny": total,
         "costs_cny": costs,
-        "emissions_tco2": {"gross": gross, "grid": grid_t, "fuel": fuel_t, "export_credit": credit,
+        "emissions_tco2": {"gross": gross, "grid": grid_t, "fuel": fuel_t, "heat_import": heat_t,
+                           "export_credit": credit,
                            "green_power": green, "certificates": cert, "residual": residual,
                            "offsets_needed": offsets, "net": net},
         "monthly_peak_kw": peaks,

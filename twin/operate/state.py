@@ -99,6 +99,12 @@ class OperatedPark:
     thermal_stores: list = field(default_factory=list)
     """Dicts ``name, kwh, rho, keep, eta_c`` of the thermal stores the plan has, in dispatch
     order (:func:`store_order`)."""
+    district_heat_kw: np.ndarray | None = None
+    """Heat demand of the buildings that buy district heat (T) [kW] (None: none do)."""
+    district_heat: dict | None = None
+    """Where district heat may be replaced: ``cap`` (contracted capacity [kW]), ``price`` [CNY/kWh of
+    heat], ``ef`` [kgCO2/kWh of heat]: a source on the heat network serving at most its buildings'
+    demand and ``cap``; None: all of the buildings' heat is bought, off the network."""
     cool_kw: np.ndarray | None = None
     chillers: list = field(default_factory=list)
     """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
@@ -122,6 +128,8 @@ class OperatedPark:
         q = sum(float(x["kw"][t]) for x in self.process_heat if x["bus"] == bus)
         if bus == HEAT_BUS and self.heat_kw is not None:
             q += float(self.heat_kw[t])
+        if bus == "heat" and self.district_heat is not None:
+            q += float(self.district_heat_kw[t])
         return q
 
     @property
@@ -199,6 +207,15 @@ class OperatedPark:
                 {"name": ts.name, "kwh": float(tk.get(ts.name, ts.existing_kwh)), "rho": ts.max_power_per_kwh,
                  "keep": (1.0 - ts.loss_per_h) ** p.dt_h, "eta_c": ts.eta_charge, "eta_d": 1.0}
                 for ts in p.thermal_stores if float(tk.get(ts.name, ts.existing_kwh)) > 0])
+        if p.heat_import_kw is not None:
+            park.district_heat_kw = arr(p.heat_import_kw)
+            dh = p.district_heat
+            if dh is not None and dh.replaceable:
+                cap = (sizes.get("district_heat_kw") or {}).get(dh.name, dh.max_kw)
+                cap = float(cap) if np.isfinite(cap) else float(park.district_heat_kw.max(initial=0.0))
+                park.district_heat = {"cap": cap, "price": float(dh.price_cny_per_kwh), "ef": float(dh.ef_kgco2_per_kwh)}
+                if park.heat_kw is None:
+                    park.heat_kw = np.zeros(T)
         if p.cooling_demand_kw is not None and p.chillers:
             park.cool_kw = arr(p.cooling_demand_kw)
             ck = sizes.get("chiller_kw", {})

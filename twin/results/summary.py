@@ -181,6 +181,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "pv_share_of_electricity": statistics.pv_share_of_electricity,
         **heat_pumps_summary(sc, statistics, baseline_statistics),
+        **district_heat_summary(sc, prof, res, statistics, baseline_statistics),
         "solver": solver_summary(res, config.objective),
         "timing_s": dict(timing_s or {}),
         "versions": versions(),
@@ -210,6 +211,33 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
             summary["grid_emission_factor"]["note"] = str(ef.attrs["note"])
     cite_sources(summary)
     return summary
+
+
+def district_heat_summary(sc, prof, res, statistics, baseline_statistics) -> dict:
+    """``district_heat``: the bought district heat of plan and baseline, its bill and CO2
+    (:func:`twin.statistics.district_heat_bill`), the tariff's source and whether the plan may replace
+    it; nothing where no building buys district heat."""
+    from twin.plan import district_heat_kw, district_heat_of
+    from twin.statistics import district_heat_bill
+
+    dh = district_heat_kw(prof)
+    if dh is None:
+        return {}
+    ef = sc.accounting.heat_ef_tco2_per_gj
+    plan, _ = district_heat_of(sc, prof, dh, baseline=False)
+    base, _ = district_heat_of(sc, prof, dh, baseline=True)
+    chosen = (res.sizes.get("district_heat_kw") or {}).get(plan.name) if plan is not None else None
+    out = {"plan": district_heat_bill(statistics.energy_kwh["q_heat_import_kwh"], plan, contracted_kw=chosen,
+                                      ef_tco2_per_gj=ef),
+           "baseline": district_heat_bill(baseline_statistics.energy_kwh["q_heat_import_kwh"], base,
+                                          ef_tco2_per_gj=ef),
+           "ef_tco2_per_gj": ef,
+           "source": sc.district_heat.source if sc.district_heat is not None else None}
+    spec = sc.district_heat
+    if spec is not None and spec.area_price_cny_per_m2_yr:
+        out["area_fee_note"] = ("the area-based fee is paid whatever the metered use: it falls only if buildings "
+                                "leave the network, which the plan does not decide")
+    return {"district_heat": out}
 
 
 def heat_pumps_summary(sc, statistics, baseline_statistics) -> dict:

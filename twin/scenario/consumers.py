@@ -38,6 +38,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "heat_supply_temperature_c": ("problem", ("twin.plan", "twin.profiles")),
     "boilers[].": ("problem", ("twin.plan", "twin.components.heat")),
     "chillers[].": ("problem", ("twin.plan", "twin.components.heat")),
+    "district_heat.": ("problem and outputs", ("twin.plan", "twin.results.summary")),
     "accounting.": ("ledger and assessment", ("twin.ledger", "twin.assess", "twin.evaluate")),
     "targets.": ("assessment", ("twin.targets",)),
     "declarations.": ("assessment", ("twin.assess",)),

@@ -452,6 +452,60 @@ class CostsSpec(_Strict):
     )
 
 
+#: MJ per kWh: heat prices per GJ to per kWh (1 GJ = 277.78 kWh).
+MJ_PER_KWH = 3.6
+
+
+class DistrictHeatSpec(_Strict):
+    """Heat bought from a district heating network (集中供热) by the buildings whose hvac type is
+    chiller_district_heat: its tariff and whether the plan may replace it.
+
+    Northern Chinese cities price heat for non-residential users by metered energy [CNY/GJ], as a
+    two-part tariff (a capacity part per kW contracted, or per m2 of heated area, plus metered
+    energy), or by heated floor area [CNY/m2 per heating season]; give the parts the supplier's
+    contract has (no default: prices vary by city and contract). The CO2 of the bought heat is
+    accounting.heat_ef_tco2_per_gj, one factor for the optimiser and the ledger."""
+
+    energy_price_cny_per_gj: float | None = Field(
+        None, ge=0, le=1000,
+        description="Metered energy price of the bought heat [CNY/GJ] (1 GJ = 277.78 kWh of heat). Required when "
+        "the heat may be replaced (replaceable: true); without any price the run says 'district heat cost not "
+        "included'.")
+    capacity_price_cny_per_kw_yr: float | None = Field(
+        None, ge=0, le=5000,
+        description="Capacity part of a two-part tariff per kW of contracted capacity per heating season "
+        "(one season a year) [CNY/(kW·yr)]; where the heat may be replaced the plan chooses the contracted "
+        "capacity between 0 and contracted_kw.")
+    area_price_cny_per_m2_yr: float | None = Field(
+        None, ge=0, le=500,
+        description="Area-based fee, or the capacity part of a two-part tariff given per m2, per m2 of heated "
+        "floor area (the buildings buying district heat) per heating season [CNY/(m2·yr)]. It does not fall "
+        "with metered use: only a building that leaves the network stops paying it, which the plan does not "
+        "decide.")
+    contracted_kw: float | None = Field(
+        None, ge=0, le=1e7,
+        description="Contracted heat capacity of the connection [kW]; default: the year's peak of the buildings "
+        "that buy district heat. Where the heat may not be replaced it must cover that peak.")
+    replaceable: bool = Field(
+        False,
+        description="Whether the plan may replace district heat: true puts the buildings' heat on the park's "
+        "heat network, where district heat (at most contracted_kw) is one source beside the heat pumps, waste "
+        "heat, boilers and thermal stores; false buys all of it, as today (costed).")
+    source: str | None = Field(
+        None, description="Where the prices come from (tariff document, contract); shown beside the cost.")
+
+    @property
+    def priced(self) -> bool:
+        """Some part of the tariff is given."""
+        return any(v is not None for v in (self.energy_price_cny_per_gj, self.capacity_price_cny_per_kw_yr,
+                                           self.area_price_cny_per_m2_yr))
+
+    @property
+    def energy_price_cny_per_kwh(self) -> float:
+        """The metered energy price per kWh of heat [CNY/kWh] (0 where not given)."""
+        return (self.energy_price_cny_per_gj or 0.0) * MJ_PER_KWH / 1000.0
+
+
 class CarbonSpec(_Strict):
     """Carbon prices, offsets and green certificates."""
 
@@ -598,6 +652,10 @@ class Scenario(_Strict):
         default_factory=list, description="Boilers of any fuel: electric candidates (sized), fuel-fired plant "
         "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
+    district_heat: DistrictHeatSpec | None = Field(
+        None, description="Tariff of the district heat bought by buildings with hvac type chiller_district_heat "
+        "and whether the plan may replace it (heat pumps, waste heat, thermal stores); None: bought as today, "
+        "and the run says that its cost is not included.")
     accounting: AccountingSettings = Field(
         default_factory=AccountingSettings, description="Energy and carbon accounting rules (tce basis, credits)."
     )
@@ -818,6 +876,24 @@ def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
     return out
 
 
+def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """A district_heat section needs buildings that buy district heat; replacing it needs its energy price."""
+    dh = s.district_heat
+    if dh is None:
+        return []
+    buyers = [b.name for b in s.buildings if b.hvac.type == "chiller_district_heat"]
+    out = []
+    if not buyers:
+        what = "district_heat.replaceable" if dh.replaceable else "district_heat"
+        out.append((what, ("no building buys district heat (hvac type chiller_district_heat), so there is nothing "
+                    "to price or replace; give a building that hvac type or drop the district_heat section")))
+    if dh.replaceable and dh.energy_price_cny_per_gj is None:
+        out.append(("district_heat.energy_price_cny_per_gj", (
+            "required when replaceable is true: the plan weighs each GJ of district heat against heat pumps, "
+            "waste heat and stores at this price [CNY/GJ] (the supplier's non-residential metered price)")))
+    return out
+
+
 #: The checks across sections, in the order they are reported, each with the fields it reads
 #: (dotted paths; a list stands for all its items): a check that reads a part of the file
 #: that failed validation is skipped, its finding could only follow from that error. Asset
@@ -836,6 +912,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("grid.emission_factor", "site"), _grid_factor_published),
     (("waste_heat",), _heat_pump_sources),
     (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
+    (("district_heat", "buildings"), _district_heat),
 )
 
 

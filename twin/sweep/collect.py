@@ -42,6 +42,9 @@ METRICS = {
     "renewable_share": ("1", "renewable share of energy (tce)"),
     "clean_share": ("1", "clean-energy share of consumption"),
     "grid_import_mwh": ("MWh/yr", "grid electricity bought"),
+    "district_heat_mwh": ("MWh/yr", "district heat bought (NaN where no building buys it)"),
+    "district_heat_cost_cny": ("CNY/yr", ("district heat bill of the plan (NaN where no building buys it or no "
+                                          "price is given: cost not included)")),
     "annual_ghi_kwh_m2": ("kWh/m2", "annual GHI of the case's typical year"),
     "annual_mean_temperature_c": ("degC", "annual mean air temperature of the case's typical year"),
     "weather_ghi_uncertainty": ("1", "expected uncertainty of that annual GHI (95 % of stations left "

@@ -326,6 +326,9 @@ def case_metrics(r) -> dict:
         "targets_met": targets_met(s),
         "pv_share": s.get("pv_share_of_electricity"), "renewable_share": a.get("renewable_share"),
         "clean_share": a.get("clean_energy_share"), "grid_import_mwh": s.get("energy_mwh", {}).get("grid_import"),
+        # summary.json's district_heat (twin.statistics.district_heat_bill), the same numbers as report and compare
+        "district_heat_mwh": (s.get("district_heat") or {}).get("plan", {}).get("heat_mwh"),
+        "district_heat_cost_cny": (s.get("district_heat") or {}).get("plan", {}).get("cost_cny"),
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
         "annual_mean_temperature_c": s.get("weather", {}).get("annual_mean_temperature_c"),
         "weather_ghi_uncertainty": stated_weather_uncertainty(s, "expected_uncertainty"),
