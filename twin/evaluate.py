@@ -59,12 +59,21 @@ def park_info(sc, prof: xr.Dataset):
         if civil:
             sel = prof.sel(building=civil)
             area = float(sel["building_floor_area_m2"].sum())
-            for v in ("building_p_lighting_kw", "building_p_equipment_kw", "building_p_hvac_baseline_kw"):
+            for v in ("building_p_lighting_kw", "building_p_equipment_kw", "building_p_hvac_baseline_kw",
+                      "building_p_dhw_kw"):
                 if v in sel:
                     elec += float(sel[v].sum())
-            for v in ("building_q_heating_kw", "building_q_dhw_kw"):
-                if v in sel:
-                    heat += float(sel[v].sum())
+            # heat from the central plant, the heat network or district heat; decentral systems' and
+            # their own water heaters' is in their electricity
+            from twin.profiles import DECENTRAL_HVAC
+
+            specs = {b.name: b for b in sc.buildings}
+            central = [n for n in civil if specs[str(n)].hvac.type not in DECENTRAL_HVAC]
+            on_net = [n for n in civil if str(n) in central or specs[str(n)].hvac.dhw_supply == "network"]
+            if "building_q_heating_kw" in sel and central:
+                heat += float(sel["building_q_heating_kw"].sel(building=central).sum())
+            if "building_q_dhw_kw" in sel and on_net:
+                heat += float(sel["building_q_dhw_kw"].sel(building=on_net).sum())
     return ParkInfo(park_type=sc.park.type, civil_floor_area_m2=area, civil_electricity_kwh=elec,
                     civil_heat_kwh=heat)
 

@@ -89,7 +89,8 @@ def _capacity_factor(prof: xr.Dataset, name: str) -> np.ndarray | float:
 
 
 def electric_load_kw(sc: Scenario, prof: xr.Dataset) -> np.ndarray:
-    """Fixed (non-dispatchable) electric load [kW]: process, building lighting/equipment, decentral HVAC."""
+    """Fixed (non-dispatchable) electric load [kW]: process, building lighting/equipment, decentral HVAC
+    and decentral water heaters."""
     load = np.zeros(prof.sizes["time"])
     if "p_process_kw" in prof:
         load += prof["p_process_kw"].sum("process_load").to_numpy()
@@ -99,26 +100,31 @@ def electric_load_kw(sc: Scenario, prof: xr.Dataset) -> np.ndarray:
         decentral = np.isin(prof["building_hvac_type"].to_numpy(), list(DECENTRAL_HVAC))
         if decentral.any():
             load += prof["building_p_hvac_baseline_kw"].isel(building=np.where(decentral)[0]).sum("building").to_numpy()
+        if "building_p_dhw_kw" in prof:  # decentral water heaters (0 for central plants)
+            load += prof["building_p_dhw_kw"].sum("building").to_numpy()
     return load
 
 
 def central_demands(prof: xr.Dataset) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Heat and cooling demand on the park's central buses [kW] (central-plant buildings)."""
+    """Heat and cooling demand on the park's central buses [kW]: central-plant buildings' heating,
+    cooling and hot water, and the hot water of decentral buildings that take it from the heat
+    network (``hvac.dhw_supply: network``, ``building_dhw_on_network``)."""
     if "building_q_heating_kw" not in prof:
         return None, None
     hvac = prof["building_hvac_type"].to_numpy()
     central = ~np.isin(hvac, list(DECENTRAL_HVAC))
-    if not central.any():
-        return None, None
-    sel = prof.isel(building=np.where(central)[0])
-    cool = sel["building_q_cooling_kw"].sum("building").to_numpy()
     on_bus = central & ~np.isin(hvac, list(DISTRICT_HEAT_HVAC))
-    if not on_bus.any():
+    dhw_net = (prof["building_dhw_on_network"].to_numpy() > 0 if "building_dhw_on_network" in prof
+               else on_bus)
+    cool = (prof.isel(building=np.where(central)[0])["building_q_cooling_kw"].sum("building").to_numpy()
+            if central.any() else None)
+    if not on_bus.any() and not dhw_net.any():
         return None, cool
-    hb = prof.isel(building=np.where(on_bus)[0])
-    heat = hb["building_q_heating_kw"].sum("building").to_numpy()
-    if "building_q_dhw_kw" in hb:
-        heat = heat + hb["building_q_dhw_kw"].sum("building").to_numpy()
+    heat = np.zeros(prof.sizes["time"])
+    if on_bus.any():
+        heat += prof.isel(building=np.where(on_bus)[0])["building_q_heating_kw"].sum("building").to_numpy()
+    if dhw_net.any() and "building_q_dhw_kw" in prof:
+        heat += prof.isel(building=np.where(dhw_net)[0])["building_q_dhw_kw"].sum("building").to_numpy()
     return heat, cool
 
 

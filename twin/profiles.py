@@ -217,6 +217,12 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         ds["building_hvac_type"] = xr.DataArray([b.hvac.type for b in sc.buildings], dims=("building",),
                                                 coords={"building": bl["building"].values},
                                                 attrs={"units": "-", "long_name": "HVAC system of the building (label)"})
+        from twin.components.buildings import dhw_on_network
+
+        ds["building_dhw_on_network"] = _da([float(dhw_on_network(b.hvac)) for b in sc.buildings], ("building",),
+                                            {"building": bl["building"].values}, "1",
+                                            "hot water from the park's heat network (1) or the building's own "
+                                            "water heaters / district heat (0)")
         ds["building_floor_area_m2"] = _da([b.floor_area_m2 * b.count for b in sc.buildings], ("building",),
                                            {"building": bl["building"].values}, "m2", "floor area")
         ds.attrs["climate_zone"] = str(bl.attrs.get("climate_zone", ""))

@@ -129,6 +129,7 @@ VAR_LABELS = {
     "building_p_equipment_kw": ("建筑设备用电", "Building equipment"),
     "building_q_dhw_kw": ("生活热水需求", "Domestic hot water"),
     "building_p_hvac_baseline_kw": ("分散空调用电", "Decentral HVAC electricity"),
+    "building_p_dhw_kw": ("分散热水器用电", "Decentral water heaters' electricity"),
     "building_q_heating_nonelectric_kw": ("非电供暖量", "Non-electric space heat"),
     "building_fuel_heating_kw": ("供暖燃料/外购热", "Heating fuel / district heat"),
     "building_t_indoor_c": ("室内温度", "Indoor temperature"),

@@ -172,6 +172,22 @@ class HVACSpec(BaseModel):
         description="Seasonal cooling COP/EER, cooling delivered per electricity [-]; "
         "None = default of the type (cold stores: 1.8 for -18 C refrigeration)",
     )
+    dhw_supply: Literal["water_heaters", "network"] | None = Field(
+        None,
+        description="Where a decentral building's hot water comes from (split_ac, vrf, heat_pump, electric_boiler, "
+        "none) [-]: water_heaters (default: its own electric water heaters, in the electric load at "
+        "dhw_efficiency) or network (the park's heat network, like a central plant's: served by the "
+        "network's boilers, heat pumps, waste heat and stores); central plants (chiller_boiler) always put "
+        "it on the network, chiller_district_heat buys it",
+    )
+    dhw_efficiency: float | None = Field(
+        None, gt=0, le=8,
+        description="Hot water heat delivered per electricity of a decentral building's water heaters [-] "
+        "(dhw_supply water_heaters: the hot water is in the electric load); None = default of the type "
+        "(hvac.csv, ASSUMED: 0.95 electric storage water heaters, 2.5 heat-pump water heaters with the "
+        "heat_pump type); not used by central plants (chiller_boiler, chiller_district_heat), whose hot "
+        "water is on the heat bus or bought as district heat",
+    )
     heating_capacity_w_m2: float | None = Field(
         None, gt=0, le=2000,
         description="Heating power the building's HVAC can deliver, per m2 of floor area [W/m2]; "
@@ -218,6 +234,14 @@ class HVACSpec(BaseModel):
             if given:
                 raise ValueError(f"hvac type 'none' has no heating or cooling, so {', '.join(given)} cannot be "
                                  "set; remove it or choose an HVAC type")
+        central = self.type in ("chiller_boiler", "chiller_district_heat")
+        for k in ("dhw_efficiency", "dhw_supply"):
+            if getattr(self, k) is not None and central:
+                raise ValueError(f"{k} is for decentral buildings; with hvac type '{self.type}' the hot water "
+                                 "comes from the central plant (heat bus or district heat): remove it")
+        if self.dhw_supply == "network" and self.dhw_efficiency is not None:
+            raise ValueError("dhw_efficiency is the water heaters'; with dhw_supply: network the hot water comes "
+                             "from the park's heat network: remove one of the two")
         if self.heating_capacity_w_m2 is not None and self.heating_intermittent_addition is not None:
             raise ValueError("heating_intermittent_addition sizes the default heating capacity and is not "
                              "used when heating_capacity_w_m2 is given; give one of the two")
@@ -1046,6 +1070,7 @@ LOAD_COLUMNS = {
     "p_lighting_kw": ("kW", "lighting electricity"),
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
+    "p_dhw_kw": ("kW", "electricity of a decentral building's water heaters (0 on a central plant)"),
     "p_hvac_baseline_kw": ("kW", "electricity of the declared HVAC for heating and cooling"),
     "q_heating_nonelectric_kw": ("kW", "space heat delivered by fuel or district heat"),
     "fuel_heating_kw": ("kW", "fuel or district heat bought for the non-electric heating"),
@@ -1428,6 +1453,32 @@ def capacity_note(attrs: dict, floor_area_m2: float, mode: str = "heating", lang
     return f"{text(f'{mode}_capacity_of', lang)}{'：' if lang == 'zh' else ': '}{capacity_line(row, lang, mode)}"
 
 
+def dhw_on_network(hvac: HVACSpec) -> bool:
+    """Whether a building's hot water is on the park's heat network: a ``chiller_boiler`` plant's,
+    or a decentral building's with ``dhw_supply: network``."""
+    return hvac.type == "chiller_boiler" or hvac.dhw_supply == "network"
+
+
+def dhw_efficiency(spec: BuildingSpec) -> float | None:
+    """Hot water heat per electricity of a building's water heaters [-]: ``hvac.dhw_efficiency`` or the
+    type's default (``hvac.csv``, ASSUMED); None for hot water from a central plant or the heat
+    network (:func:`dhw_on_network`) or bought as district heat."""
+    if dhw_on_network(spec.hvac):
+        return None
+    if spec.hvac.dhw_efficiency is not None:
+        return float(spec.hvac.dhw_efficiency)
+    v = hvac_presets().loc[spec.hvac.type, "dhw_efficiency"]
+    return None if pd.isna(v) else float(v)
+
+
+def dhw_electricity_kw(spec: BuildingSpec, q_dhw_kw) -> np.ndarray:
+    """Electricity of a decentral building's water heaters [kW]: its hot water demand [kW] over
+    :func:`dhw_efficiency`; zeros for central plants."""
+    eff = dhw_efficiency(spec)
+    q = np.asarray(q_dhw_kw, dtype=float)
+    return np.zeros_like(q) if eff is None else q / eff
+
+
 def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, longitude: float,
                    *, day_types: pd.Series | None = None, elevation_m: float = 0.0,
                    zone: str | None = None, sun: pd.DataFrame | None = None,
@@ -1594,11 +1645,12 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         cop_c = float(hv["cooling_cop"])
     electric_heat = hv["heating_carrier"] == "electricity"
     p_hvac = q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
+    p_dhw = dhw_electricity_kw(spec, q_dhw)
     q_nonel = np.zeros_like(q_heat) if electric_heat else q_heat
     df = pd.DataFrame({
         "q_heating_kw": q_heat, "q_cooling_kw": q_cool,
         "p_lighting_kw": p_light * n / 1e3, "p_equipment_kw": p_equip * n / 1e3,
-        "q_dhw_kw": q_dhw, "p_hvac_baseline_kw": p_hvac,
+        "q_dhw_kw": q_dhw, "p_dhw_kw": p_dhw, "p_hvac_baseline_kw": p_hvac,
         "q_heating_nonelectric_kw": q_nonel, "fuel_heating_kw": q_nonel / eff_h,
         "t_indoor_c": res["theta_air"],
     }, index=index)

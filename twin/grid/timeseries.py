@@ -63,6 +63,7 @@ def asset_series(sc, ds: xr.Dataset) -> tuple[dict[str, np.ndarray], dict[str, n
         p = _col(ds, "building_p_lighting_kw", "building", b.name) + _col(ds, "building_p_equipment_kw", "building", b.name)
         if b.hvac.type in DECENTRAL_HVAC:
             p = p + _col(ds, "building_p_hvac_baseline_kw", "building", b.name)
+            p = p + _col(ds, "building_p_dhw_kw", "building", b.name)  # its water heaters
         loads[b.name] = p
     for pl in sc.process_loads:
         loads[pl.name] = _col(ds, "p_process_kw", "process_load", pl.name)
