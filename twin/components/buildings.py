@@ -170,7 +170,8 @@ class HVACSpec(BaseModel):
     cooling_cop: float | None = Field(
         None, gt=0, le=12,
         description="Seasonal cooling COP/EER, cooling delivered per electricity [-]; "
-        "None = default of the type (cold stores: 1.8 for -18 C refrigeration)",
+        "None = default of the type (cold stores: 1.8 at -18 C, scaled to the store's cooling setpoint "
+        "by the Carnot COP, ASSUMED evaporator 10 K below it and condensing at 40 C: 0 C 2.6, +4 C 2.9)",
     )
     dhw_supply: Literal["water_heaters", "network"] | None = Field(
         None,
@@ -1102,6 +1103,12 @@ CAPACITY_LABELS = tuple(f"{m}_capacity_{k}" for m in ("heating", "cooling") for 
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
 COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
+#: Setpoint the cold-store COP of :data:`COLD_STORE_COOLING_COP` is for [°C].
+COLD_STORE_REFERENCE_C = -18.0
+#: Evaporating temperature below a cold store's air setpoint, and the condensing temperature, of
+#: :func:`cold_store_cop` [K, °C]: ASSUMED engineering values (project assumption), not a standard's.
+COLD_STORE_EVAPORATOR_APPROACH_K = 10.0
+COLD_STORE_CONDENSING_C = 40.0
 HEAT_RECOVERY_ULTRA_LOW = 0.75  # project default sensible heat recovery of ultra-low buildings [-]
 
 
@@ -1453,6 +1460,21 @@ def capacity_note(attrs: dict, floor_area_m2: float, mode: str = "heating", lang
     return f"{text(f'{mode}_capacity_of', lang)}{'：' if lang == 'zh' else ': '}{capacity_line(row, lang, mode)}"
 
 
+def cold_store_cop(setpoint_c: float) -> float:
+    """Seasonal COP of a cold store's refrigeration at an air setpoint [°C] -> [-].
+
+    :data:`COLD_STORE_COOLING_COP` (1.8, project default) holds at -18 °C; other setpoints scale it
+    with the Carnot COP between the evaporating temperature (setpoint less
+    :data:`COLD_STORE_EVAPORATOR_APPROACH_K`) and a fixed condensing temperature
+    (:data:`COLD_STORE_CONDENSING_C`), both ASSUMED: a chilled store at 0 °C gets 2.6, at +4 °C
+    2.9; a deep-freeze store at -25 °C 1.6."""
+    def carnot(t_set: float) -> float:
+        te = t_set - COLD_STORE_EVAPORATOR_APPROACH_K + 273.15
+        return te / (COLD_STORE_CONDENSING_C + 273.15 - te)
+
+    return COLD_STORE_COOLING_COP * carnot(float(setpoint_c)) / carnot(COLD_STORE_REFERENCE_C)
+
+
 def dhw_on_network(hvac: HVACSpec) -> bool:
     """Whether a building's hot water is on the park's heat network: a ``chiller_boiler`` plant's,
     or a decentral building's with ``dhw_supply: network``."""
@@ -1639,8 +1661,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     eff_h = spec.hvac.heating_efficiency or float(hv["heating_efficiency"])
     if spec.hvac.cooling_cop is not None:
         cop_c = spec.hvac.cooling_cop
-    elif spec.type == "cold_store":
-        cop_c = COLD_STORE_COOLING_COP
+    elif spec.type == "cold_store":  # refrigeration at the store's own setpoint
+        cop_c = cold_store_cop(COLD_STORE_REFERENCE_C if c_on is None else c_on)
     else:
         cop_c = float(hv["cooling_cop"])
     electric_heat = hv["heating_carrier"] == "electricity"
