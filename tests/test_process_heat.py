@@ -62,19 +62,25 @@ def test_steam_bus_balance_by_hand():
     np.testing.assert_allclose(r.dispatch["q_heat_demand_kw"], [50, 50])  # the buildings' heat only
 
 
-def test_waste_heat_is_shared_between_buses():
-    """A 200 °C source of 60 kW, hot enough for both buses, one exchanger at 0.1 CNY/kW. The
-    network's heat otherwise costs 0.5 CNY/kWh (electric boiler), the steam 0.3/0.9 = 0.333
-    (gas): the waste heat serves the network's 50 kW first and the steam the 10 kW left, the
-    shared availability binding (50 + 10 = 60). Cost: exchanger 6 + steam gas 2 x 90/0.9 x 0.3 =
-    60 -> 66 CNY."""
-    p = S.SizingProblem(
+def _shared_source_problem():
+    """Two hours: the network's 50 kW (electric boiler), 100 kW of 150 °C steam (gas boiler) and a
+    200 °C source of 60 kW hot enough for both, one exchanger at 0.1 CNY/kW."""
+    return S.SizingProblem(
         dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), heat_demand_kw=np.full(2, 50.0),
         process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
         waste_heat=[S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1), direct_buses=(STEAM,))],
         boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
                  S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3,
                           existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+
+
+def test_waste_heat_is_shared_between_buses():
+    """A 200 °C source of 60 kW, hot enough for both buses, one exchanger at 0.1 CNY/kW. The
+    network's heat otherwise costs 0.5 CNY/kWh (electric boiler), the steam 0.3/0.9 = 0.333
+    (gas): the waste heat serves the network's 50 kW first and the steam the 10 kW left, the
+    shared availability binding (50 + 10 = 60). Cost: exchanger 6 + steam gas 2 x 90/0.9 x 0.3 =
+    60 -> 66 CNY."""
+    p = _shared_source_problem()
     r = S.solve(p)
     assert r.objective_cny == pytest.approx(66.0, rel=REL)
     assert r.sizes["waste_heat_hx_kw"]["oven"] == pytest.approx(60.0, rel=REL)
@@ -536,13 +542,7 @@ def test_waste_heat_direct_use_split_by_heat_bus_in_the_plan():
     the steam gives the network its 50 kW and the steam bus 0."""
     from twin.statistics import annual_statistics
 
-    p = S.SizingProblem(
-        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), heat_demand_kw=np.full(2, 50.0),
-        process_heat=[S.ProcessHeatDemand("steam", np.full(2, 100.0), 150.0, STEAM)],
-        waste_heat=[S.WasteHeatSource("oven", np.full(2, 60.0), hx_cost=c1(0.1), direct_buses=(STEAM,))],
-        boilers=[S.ElectricBoiler(efficiency=1.0, existing_kw=100.0, max_kw=100.0, name="eb"),
-                 S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.3,
-                          existing_kw=200.0, max_kw=200.0, bus=STEAM)])
+    p = _shared_source_problem()
     d = S.solve(p).dispatch
     by_bus = d["q_waste_heat_direct_bus_kw"]
     assert list(by_bus["heat_bus"].values) == ["heat", STEAM]

@@ -78,10 +78,9 @@ def climate_design_temperatures(years: list[np.ndarray], index: pd.DatetimeIndex
     per = [design_of_year(pd.Series(t, index=index)) for t in years]
     h = np.array([p["heating_c"] for p in per])
     c = np.array([p["cooling_c"] for p in per])
-    cold = [extreme_hour_c(t, COLD_HOURS, hottest=False) for t in years]
     return {"heating_c": float(h.mean()), "cooling_c": float(c.mean()),
             "heating_sd_k": float(h.std()), "cooling_sd_k": float(c.std()),
-            "cold_hour_c": float(np.mean(cold)), "years": len(per)}
+            "cold_hour_c": float(np.mean([p["cold_hour_c"] for p in per])), "years": len(per)}
 
 
 def value_at_hours(v_rare: float, h_rare: float, v_common: float, h_common: float,
