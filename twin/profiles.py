@@ -233,7 +233,7 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
 
         fleets = []
         for i, f in enumerate(sc.ev_fleets):
-            ev = simulate_fleet(f, index, seed=sc.site.weather_seed + 101 * (i + 1), day_types=day_types)
+            ev = simulate_fleet(f, index, seed=(sc.site.weather_seed or 0) + 101 * (i + 1), day_types=day_types)
             ev = ev.assign_coords(time=ds.time)
             for key, unit in (("eta_charge", "1"), ("eta_discharge", "1"),
                               ("v2g_degradation_cost_cny_per_kwh", "CNY/kWh")):

@@ -1732,3 +1732,9 @@ PATTERNS.extend([
      "面积热费 {f} 元/年），现状 {bt} 元/年")),
     (r"^District heat tariff: (?P<src>.+)$", "集中供热热价来源：<data>{src}</data>"),
 ])
+PATTERNS.extend([
+    ((r"^the hourly year is seed (?P<s>\d+), the most typical of the (?P<n>\d+) synthetic years of the site's "
+     r"climate \(degree days and design temperatures closest to their means\); site\.weather_seed picks another$"),
+     ("逐时典型年取随机种子 {s}：场地气候 {n} 个合成年中最典型的一年（度日数和设计温度最接近其平均值）；"
+      "site.weather_seed 可另选")),
+])

@@ -75,7 +75,7 @@ def fleet_sessions_for(scenario, prof) -> dict:
     if index.tz_localize(None)[0] != t0:
         raise ValueError("operation: the profiles do not start at the model year's first hour")
     day_types = china_day_types(index)
-    return {f.name: fleet_sessions(f, index, seed=scenario.site.weather_seed + 101 * (i + 1),
+    return {f.name: fleet_sessions(f, index, seed=(scenario.site.weather_seed or 0) + 101 * (i + 1),
                                    day_types=day_types)
             for i, f in enumerate(scenario.ev_fleets)}
 

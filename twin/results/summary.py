@@ -147,6 +147,9 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "elevation_m": weather.elevation, "elevation_source": weather.elevation_source,
                     "elevation_uncertainty_m": weather.elevation_uncertainty_m,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    # the synthetic year's seed and how it was chosen (typical / given); null for a file
+                    "seed": weather.seed if weather.source != "file" else None,
+                    "seed_choice": getattr(weather, "seed_choice", "") or None,
                     "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
                                  for st in getattr(weather, "stations", [])],
                     "radiation_basis": getattr(weather, "radiation_basis", ""),

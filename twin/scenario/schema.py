@@ -95,7 +95,10 @@ class SiteSpec(_Strict):
     weather_file: Path | None = Field(
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
-    weather_seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the synthetic typical year (reproducible) [-].")
+    weather_seed: int | None = Field(None, ge=0, le=2**31 - 1, description=(
+        "Seed of the synthetic typical year (reproducible) [-]; none (default): the most typical of the "
+        "16 synthetic years of the site's climate (degree days and design temperatures closest to their "
+        "means; the run's weather notes say which seed)."))
     radiation_basis: Literal["tmyx", "cswd"] = Field(
         "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
         "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
