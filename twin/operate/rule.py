@@ -135,6 +135,26 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     return (take * per).sum(axis=0)
 
 
+def cooling_electricity_kw(chillers: list, hrs: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """Electricity [kW] of electric ``chillers`` (dicts ``kw``, ``cop`` (T)) serving ``demand`` [kW] in
+    hours ``hrs``: in each hour the chiller with the highest COP first, up to its size, as the plant's
+    merit order does at one electricity price; cooling beyond their sizes is left out (unserved)."""
+    if not chillers:
+        return np.zeros(len(hrs))
+    cop = np.array([np.asarray(c["cop"], float)[hrs] for c in chillers])  # chiller x hour
+    kw = np.array([float(c["kw"]) for c in chillers])
+    order = np.argsort(-cop, axis=0, kind="stable")
+    cols = np.arange(len(hrs))
+    rest = np.asarray(demand, float).copy()
+    out = np.zeros(len(hrs))
+    for r in range(len(chillers)):
+        j = order[r]
+        take = np.minimum(rest, kw[j])
+        out += take / cop[j, cols]
+        rest -= take
+    return out
+
+
 class RuleController:
     """The rule set above (see the module docstring).
 
@@ -223,7 +243,8 @@ class RuleController:
 
     def _cool_electricity(self, t: int, m: int) -> np.ndarray:
         """Forecast electricity of the chillers [kW] in hours ``t .. t+m-1``: each cooling bus's forecast
-        demand over the COP of its largest electric chiller (absorption chillers left out)."""
+        demand served by its electric chillers in the plant's merit order (highest COP of the hour
+        first, each within its size; :func:`cooling_electricity_kw`). Absorption chillers are left out."""
         park = self.park
         out = np.zeros(m)
         if not park.chillers:
@@ -232,9 +253,7 @@ class RuleController:
         for bus, demand in self._cool_forecast(t, m).items():
             el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0
                   and c.get("bus", COOL_BUS) == bus]
-            if el:
-                main = max(el, key=lambda c: c["kw"])
-                out += demand[:m] / np.asarray(main["cop"])[hrs]
+            out += cooling_electricity_kw(el, hrs, demand[:m])
         return out
 
     def _heat_forecast(self, t: int, m: int) -> dict:
