@@ -525,3 +525,18 @@ def test_operated_year_of_the_scenario_serves_process_cooling(tmp_path):
         assert set(s[c]["unserved_cooling_by_bus_mwh"]) == {COOL_BUS, "cool:mould cooling", "cool:brine"}
         perf = s[c]["cooling_buses"]
         assert perf["cool:mould cooling"]["cooling_mwh"] == pytest.approx(300.0 * 8760 / 1e3, rel=1e-6)
+
+
+def test_rule_look_ahead_serves_each_loop_in_merit_order():
+    """The rule controller's forecast of the chillers' electricity, by hand: 250 kW of cooling from a
+    200 kW chiller at COP 3 and a 100 kW chiller at COP 6 (hour 0) or 2 (hour 1): hour 0 100/6 + 150/3
+    = 66.67 kW, hour 1 200/3 + 50/2 = 91.67 kW; the largest chiller's COP alone gave 83.33 kW in both.
+    Beyond the sizes nothing more is counted (400 kW -> 200/3 + 100/6)."""
+    from twin.operate.rule import cooling_electricity_kw
+
+    ch = [{"kw": 200.0, "cop": np.array([3.0, 3.0])}, {"kw": 100.0, "cop": np.array([6.0, 2.0])}]
+    np.testing.assert_allclose(cooling_electricity_kw(ch, np.arange(2), np.array([250.0, 250.0])),
+                               [100 / 6 + 150 / 3, 200 / 3 + 50 / 2], rtol=1e-12)
+    np.testing.assert_allclose(cooling_electricity_kw(ch, np.arange(1), np.array([400.0])), [200 / 3 + 100 / 6],
+                               rtol=1e-12)
+    assert cooling_electricity_kw([], np.arange(2), np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
