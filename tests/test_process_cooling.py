@@ -330,14 +330,30 @@ def _validate(tmp_path, text: str):
      "process_cooling.2.temperature_c", "greater than or equal to -10"),
     ("{name: brine, temperature_c: -5, peak_kw: 100}", "{name: mould cooling, temperature_c: -5, peak_kw: 100}",
      "process_cooling", "duplicate names ['mould cooling']"),
-    ("     max_kw: 400}", "     max_kw: 400, existing_kw: 100}", "process_cooling.1.existing_cop",
-     "supplied today by the declared chiller(s) ['mould chiller']"),
 ])
 def test_bad_process_cooling_input_is_named(tmp_path, old, new, path, message):
     assert old in TINY_TEXT
     r = _validate(tmp_path, TINY_TEXT.replace(old, new))
     assert r.exit_code == 1, r.output
     assert path in r.output and message in r.output, r.output
+
+
+def test_existing_cop_beside_declared_chillers_both_supply_today(tmp_path):
+    """The mould loop with existing_cop 3.5 and a declared mould chiller of 100 kW existing (as a pathway
+    period carries a chiller an earlier one built): both stand in the baseline, the COP-3.5 chiller at
+    the loop's peak, and the summary names both; without existing_cop the declared chiller alone."""
+    from twin.plan import build_problem, first_hours
+    from twin.run import prepare_inputs
+
+    text = TINY_TEXT.replace("     max_kw: 400}", "     max_kw: 400, existing_kw: 100}")
+    assert _validate(tmp_path, text).exit_code == 0
+    loaded = _loaded(tmp_path, text)
+    prof = first_hours(prepare_inputs(loaded).profiles, 48)
+    base = {c.name: c for c in build_problem(loaded.scenario, prof, baseline=True).chillers}
+    assert base["mould chiller"].existing_kw == 100.0 and base["mould cooling chiller"].existing_kw == pytest.approx(300)
+    without = _loaded(tmp_path, text.replace("peak_kw: 300, existing_cop: 3.5", "peak_kw: 300"))
+    names = [c.name for c in build_problem(without.scenario, prof, baseline=True).chillers]
+    assert "mould chiller" in names and "mould cooling chiller" not in names
 
 
 def test_a_colder_chiller_may_serve_a_warmer_loop(tmp_path):

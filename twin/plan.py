@@ -507,15 +507,16 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
     """The process-cooling demands, the chillers of their existing supply and the notes on them.
 
     Returns ``(demands, chillers, notes)``: a :class:`solvers.ProcessCoolingDemand` per
-    ``process_cooling`` entry on its bus (:func:`cooling_bus_of` of its own name); for each demand
-    without a declared chiller with existing capacity serving it (:func:`declared_cooling_supply`), an
-    existing electric chiller covering the year's peak [kW] (:func:`first_hours` keeps it for a short
-    horizon), not to be enlarged (no cost), at the constant ``existing_cop`` or, without one, an
-    air-cooled chiller at the demand's temperature (``Chiller.implied``, the Carnot-based
+    ``process_cooling`` entry on its bus (:func:`cooling_bus_of` of its own name); for each demand with an
+    ``existing_cop``, an existing electric chiller at that constant COP covering the year's peak [kW]
+    (:func:`first_hours` keeps it for a short horizon), not to be enlarged (no cost), beside any declared
+    chillers with existing capacity serving it (:func:`declared_cooling_supply`; a pathway period carries
+    the chillers an earlier period built so); without one, those declared chillers, or, where there are
+    none, an air-cooled chiller at the demand's temperature (``Chiller.implied``, the Carnot-based
     :func:`twin.components.heat.chiller_cop`, a note says so). A demand that joins the network
     without an ``existing_cop`` of its own is served by the network's declared chillers where there are
     any (:func:`network_chillers`; a note says so). The baseline's electricity for a demand on its
-    own loop is therefore its hourly cooling / the COP of its existing supply.
+    own loop supplied at ``existing_cop`` alone is therefore its hourly cooling / that COP.
     """
     import solvers as S
     from solvers.problem import COOL_BUS
@@ -532,7 +533,7 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
         kw = q.sel(process_cooling=d.name).to_numpy().astype(float)
         bus = cooling_bus_of(sc, d.name)
         demands.append(S.ProcessCoolingDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
-        if declared_cooling_supply(sc, d.name):
+        if declared_cooling_supply(sc, d.name) and d.existing_cop is None:
             continue
         if bus == COOL_BUS and d.existing_cop is None and network:
             notes.append(joined_cooling_note(d.name, network))

@@ -542,6 +542,9 @@ def process_cooling_sentences(summary: dict) -> list[str]:
         if kind == "existing_cop":
             out.append(f"Process cooling '{d['name']}' today: its chillers at a seasonal COP of {today['cop']:.2f} "
                        "(existing_cop), covering its peak")
+            if len(today.get("chillers") or []) > 1:  # declared chillers with existing capacity beside them
+                out.append(f"Process cooling '{d['name']}' today: the declared chillers "
+                           f"{', '.join(today['chillers'][1:])}")
         elif kind == "declared_chillers":
             out.append(f"Process cooling '{d['name']}' today: the declared chillers "
                        f"{', '.join(today.get('chillers') or [])}")

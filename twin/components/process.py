@@ -333,12 +333,13 @@ class ProcessCoolingSpec(BaseModel):
     temperature of the park's chilled-water network (``cooling_supply_temperature_c``) it joins the
     network and is served by its chillers with the buildings' cooling; at any other temperature it has
     its own cooling balance (its own loop), served only by the chillers that name it in ``serves``. A
-    chiller whose chilled water is warmer than the loop it supplies cannot serve it. Without a declared
-    chiller with existing capacity serving it, its existing supply is an electric chiller covering its
-    peak at ``existing_cop`` (a constant seasonal COP), or, without one, an air-cooled chiller at the
-    demand's temperature with the Carnot-based COP of :func:`twin.components.heat.chiller_cop`
-    (ASSUMED, said so as implied in the outputs): the baseline's electricity for the demand is its
-    hourly cooling divided by that COP.
+    chiller whose chilled water is warmer than the loop it supplies cannot serve it. Its existing
+    supply is an electric chiller covering its peak at ``existing_cop`` (a constant seasonal COP) where
+    given, beside any declared chillers with existing capacity serving it; without ``existing_cop``,
+    those declared chillers, or, without any, an air-cooled chiller at the demand's temperature with
+    the Carnot-based COP of :func:`twin.components.heat.chiller_cop` (ASSUMED, said so as implied in
+    the outputs). With ``existing_cop`` alone the baseline's electricity for the demand is its hourly
+    cooling divided by that COP.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -365,8 +366,9 @@ class ProcessCoolingSpec(BaseModel):
         None, gt=0, le=15, description="Seasonal COP of the chillers supplying the demand today (cooling out per "
         "electricity in, including what the planner counts of pumps and cooling towers) [-]; the baseline's "
         "electricity for the demand is its cooling / this COP. None = an air-cooled electric chiller at the "
-        "demand's temperature (COP from the Carnot model, ASSUMED), implied. Not used when a declared chiller "
-        "with existing capacity serves the demand.")
+        "demand's temperature (COP from the Carnot model, ASSUMED), implied, unless declared chillers with "
+        "existing capacity serve the demand (then they alone are its supply). Given beside such chillers, both "
+        "are today's supply: the chillers at this COP cover the demand's peak, the declared ones add to them.")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessCoolingSpec:

@@ -287,10 +287,11 @@ def process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statis
         kw = q.sel(process_cooling=d.name).to_numpy()
         bus = cooling_bus_of(sc, d.name)
         declared = [c.name for c in declared_cooling_supply(sc, d.name)]
-        if declared:
+        if d.existing_cop is not None:  # beside any declared chillers with existing capacity serving it
+            today = {"kind": "existing_cop", "chillers": [f"{d.name} chiller", *declared],
+                     "cop": float(d.existing_cop)}
+        elif declared:
             today = {"kind": "declared_chillers", "chillers": declared, "cop": None}
-        elif d.existing_cop is not None:
-            today = {"kind": "existing_cop", "chillers": [f"{d.name} chiller"], "cop": float(d.existing_cop)}
         elif bus == COOL_BUS and network_chillers(sc):
             today = {"kind": "network_chillers", "chillers": [c.name for c in network_chillers(sc)], "cop": None}
         else:

@@ -901,8 +901,10 @@ def joins_cooling_network(s: Scenario, temperature_c: float) -> bool:
 
 def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     """Names a process-cooling demand or a chiller refers to exist; a chiller's chilled water is at least as
-    cold as the loop it supplies (the demand's own loop, or the network where a demand joins it); a demand
-    supplied today by declared chillers states no existing_cop of its own."""
+    cold as the loop it supplies (the demand's own loop, or the network where a demand joins it). An
+    ``existing_cop`` beside declared chillers with existing capacity serving the demand is not refused:
+    both are its supply today (a pathway period carries the chillers an earlier one built as
+    ``existing_kw``)."""
     demands = {d.name: d for d in s.process_cooling}
     known = sorted(demands) or "none"
     loads = {p.name for p in s.process_loads}
@@ -928,12 +930,6 @@ def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[Cro
                 f"'{c.name}' supplies {c.chilled_water_c:g} °C chilled water to the chilled-water network "
                 f"(cooling_supply_temperature_c {net:g} °C), which process cooling {joined} joins: lower "
                 f"chilled_water_c to at most {net:g}, or give the chiller a demand of its own to serve ('serves')")))
-    for i, d in enumerate(s.process_cooling):
-        declared = [c.name for c in s.chillers if c.serves == d.name and c.existing_kw > 0]
-        if declared and d.existing_cop is not None:
-            out.append((f"process_cooling.{i}.existing_cop", (
-                f"'{d.name}' is supplied today by the declared chiller(s) {declared} (existing_kw > 0, serves "
-                f"'{d.name}'): leave existing_cop out (their own COP applies), or drop the declared chiller")))
     return out
 
 
