@@ -41,6 +41,9 @@ __all__ = [
     "ThermalStorage",
     "DistrictHeat",
     "Chiller",
+    "COOL_BUS",
+    "ProcessCoolingDemand",
+    "process_cooling_bus",
     "EVFleet",
     "Carbon",
     "Targets",
@@ -415,6 +418,36 @@ class ProcessHeatDemand:
     """``"heat"`` (joins the network) or its own bus :func:`process_heat_bus`."""
 
 
+#: The park's chilled-water network (the bus of the buildings' central cooling).
+COOL_BUS = "cool"
+
+
+def process_cooling_bus(name: str) -> str:
+    """Name of the own cooling bus (loop) of a process-cooling demand at another temperature than the
+    chilled-water network."""
+    return f"cool:{name}"
+
+
+@dataclass
+class ProcessCoolingDemand:
+    """A process-cooling demand (chilled water or brine for production) on a cooling bus.
+
+    At the chilled-water network's temperature it joins the network (``bus="cool"``); at any other
+    it has its own bus (:func:`process_cooling_bus`), served only by the chillers that supply that
+    bus (:attr:`Chiller.bus`).
+    """
+
+    name: str
+    """Demand name (coordinate of the ``process_cooling`` dimension)."""
+    demand_kw: np.ndarray = hourly("kW")
+    """Cooling demand (heat removed), length T [kW]."""
+    temperature_c: float = 7.0
+    """Chilled-water supply temperature the process needs [°C] (informative in the model: the bus
+    carries it)."""
+    bus: str = COOL_BUS
+    """``"cool"`` (joins the network) or its own bus :func:`process_cooling_bus`."""
+
+
 @dataclass
 class ThermalStorage:
     """Hot-water thermal store on the heat bus, sized in kWh.
@@ -518,6 +551,9 @@ class Chiller:
     """Electric (vapour compression) or absorption (heat-driven)."""
     implied: bool = False
     """True for a chiller the translation assumed (cooling demand, none declared)."""
+    bus: str = COOL_BUS
+    """Cooling bus the chiller supplies: ``"cool"`` (the network) or a process-cooling demand's own bus
+    (:func:`process_cooling_bus`)."""
 
 
 @dataclass
@@ -714,7 +750,9 @@ class SizingProblem:
     cooling_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Cooling demand on the cooling bus, length T [kW]."""
     chillers: list[Chiller] = field(default_factory=list)
-    """Chillers (electric and absorption, existing and candidates)."""
+    """Chillers (electric and absorption, existing and candidates), each on its cooling bus."""
+    process_cooling: list[ProcessCoolingDemand] = field(default_factory=list)
+    """Process-cooling demands, each on the network or on its own bus."""
     ev_fleets: list[EVFleet] = field(default_factory=list)
     """EV fleets."""
     heat_import_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
@@ -820,7 +858,13 @@ class SizingProblem:
             if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
                 raise ValueError(f"heat pump {hp.name!r}: avail (available capacity per kW of size) "
                                  "must be in [0, 1]")
+        cool_buses = {COOL_BUS} | {d.bus for d in self.process_cooling}
+        for d in self.process_cooling:
+            chk(f"process_cooling[{d.name}].demand_kw", d.demand_kw)
         for ch in self.chillers:
+            if ch.bus not in cool_buses:
+                raise ValueError(f"chiller {ch.name!r} supplies bus {ch.bus!r}, which no process-cooling "
+                                 f"demand has (buses: {sorted(cool_buses)})")
             chk(f"chillers[{ch.name}].cop", ch.cop)
             if np.any(np.asarray(ch.cop) <= 0):
                 raise ValueError(f"chiller {ch.name!r}: COP must be > 0")

@@ -352,6 +352,48 @@ def test_process_heat_week_agrees_everywhere(tmp_path):
     assert close(gas, summary["baseline_energy_mwh"]["heat_demand"] / 0.92, rel=1e-6)
 
 
+def test_process_cooling_week_agrees_everywhere(tmp_path):
+    """A park with process cooling (the Suzhou example's process_cooling variant: cleanroom chilled water
+    and process cooling water on loops of their own): every figure above agrees, and so do the cooling
+    demand, its process part and the chillers' electricity in the optimiser's dispatch, the ledger,
+    summary.json (its ``process_cooling`` loops adding up to the chillers' electricity), the report's
+    energy table and sentences, and twin compare; today's chillers use each loop's cooling / 4.2."""
+    from twin.fmt import fmt_value
+    from twin.report_text import label
+    from twin.statistics import annual_energy_kwh, step_weights
+
+    r = _run_and_check(ROOT / "scenarios" / "manufacturing_suzhou.yaml", tmp_path, hours=168,
+                       variant="process_cooling")
+    led = r.ledger.planned.annual
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    rows = table_rows(page)
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    disp = r.result.dispatch
+    w = step_weights(disp, 8760.0 / disp.sizes["time"])
+    en = summary["energy_mwh"]
+    assert en["process_cooling_demand"] > 0 and en["cooling_demand"] >= en["process_cooling_demand"]
+    optimiser = {"process_cooling_demand": annual_energy_kwh(disp["q_process_cooling_demand_kw"], w) / 1000.0,
+                 "chiller_electricity": annual_energy_kwh(disp["p_chiller_kw"], w) / 1000.0}
+    for skey, lkey in (("cooling_demand", "q_cooling_demand_kwh"),
+                       ("process_cooling_demand", "q_process_cooling_demand_kwh"),
+                       ("chiller_electricity", "e_chiller_kwh")):
+        assert close(en[skey], led[lkey] / 1000.0), skey
+        if skey in optimiser:
+            assert close(en[skey], optimiser[skey]), skey
+        row = find_row(rows, label(skey, "en", "energy"), "MWh")
+        assert shown_agrees(row[2], en[skey]), (skey, row)
+        if skey in optimiser:  # twin compare's rows (process cooling, chillers' electricity)
+            assert close(float(table.loc[skey, table.columns[-1]]), led[lkey] / 1000.0), skey
+    pc = summary["process_cooling"]
+    assert close(sum(b["electricity_mwh"] for b in pc["by_bus"].values()), en["chiller_electricity"])
+    for d in pc["demands"]:
+        assert not d["joins_network"]
+        assert close(d["baseline_electricity_mwh"], d["cooling_mwh"] / 4.2, rel=1e-6)
+        assert f"its chillers use {fmt_value(d['baseline_electricity_mwh'])} MWh/yr" in page.replace("&#x27;", "'")
+        assert f"and {fmt_value(d['electricity_mwh'])} MWh/yr in the plan" in page.replace("&#x27;", "'")
+
+
 def test_district_heat_week_agrees_everywhere(tmp_path):
     """A park whose offices and dormitory buy district heat that the plan may replace (the Qingdao
     example's district_heat variant, one week): every figure above agrees, and so do the bought heat,

@@ -882,7 +882,7 @@ def test_checks_of_the_whole_scenario_name_no_stray_line_or_value(tmp_path):
     p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(p)
-    assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings, ev_fleets or process_heat"
+    assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings, ev_fleets, process_heat or process_cooling"
 
 
 def test_plant_the_optimiser_may_build_needs_a_cost(tmp_path):

@@ -139,7 +139,8 @@ class Run:
 #: these); runs that agree on them can share one :class:`RunInputs`. Keep in step with
 #: ``build_profiles`` (tests/test_sweep.py checks a change outside them leaves profiles equal).
 PROFILE_FIELDS = ("site", "park.planning_year", "grid.tariff", "grid.emission_factor", "process_loads",
-                  "buildings", "pv_arrays", "ev_fleets", "waste_heat", "heat_pumps")
+                  "process_heat", "process_cooling", "buildings", "pv_arrays", "ev_fleets", "waste_heat",
+                  "heat_pumps")
 
 
 @dataclass(frozen=True)
@@ -542,6 +543,8 @@ BASELINE_FIELDS = {
                          "air-source heat pump gives less in cold air and nothing below its cut-off temperature, "
                          "heat_pumps[].air_source_class / min_source_temperature_c)",
     "unmet cooling demand": "chillers[].existing_kw",
+    "unmet process cooling demand": "chillers[].existing_kw of the chillers serving it (serves), or leave them "
+                                    "out so that its existing_cop supply covers its peak",
     "grid import limit": "grid.import_limit_kw (or existing PV, batteries)",
 }
 

@@ -867,6 +867,12 @@ class ChillerSpec(BaseModel):
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum cooling capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed cooling capacity [kW]")
+    serves: str | None = Field(
+        default=None, description="Name of the process_cooling demand the chiller serves [-]: a demand with a "
+        "loop of its own (its temperature differs from cooling_supply_temperature_c) is served only by the "
+        "chillers that name it; None = the park's chilled-water network (the buildings' central cooling and "
+        "the process cooling at the network's temperature). chilled_water_c must not be warmer than the "
+        "temperature of the loop the chiller supplies.")
 
     def cop(self, temp_air_c):
         """Cooling COP [-] at the outdoor temperature [°C] (constant for absorption)."""

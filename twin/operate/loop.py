@@ -17,7 +17,10 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    emissions priced at the controller's carbon price); then each process-heat bus of its own
    in the same way from its own sources, the waste heat left over shared by all buses; what
    no source can give is unserved heat (on the network the store's charging is cut first);
-3. cooling: the chiller serves the demand up to its size (unserved cooling beyond);
+3. cooling buses: the chilled-water network (the buildings' cooling and the process cooling that
+   joins it), then each process-cooling loop of its own, each served by its own chillers (the
+   controller's targets, then merit order), each up to its size; what a bus's chillers cannot give
+   is unserved cooling on that bus;
 4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
    shared among the vehicles connected during the hour, least laxity first, each within
    its charger power, its overlap with the hour and its promise (V2G: its headroom);
@@ -67,7 +70,7 @@ import time as _time
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
+from solvers.problem import COOL_BUS, HEAT_BUS
 from twin.operate.state import Decision, OperatedPark, PlantState
 
 _TOL = 1e-6
@@ -238,6 +241,10 @@ def _record_arrays(park: OperatedPark) -> dict:
         rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
     if park.process_heat:  # unserved heat by heat bus
         rec["q_unserved_heat_bus_kw"] = z(len(park.heat_buses))
+    if park.process_cooling:  # process cooling, unserved cooling and chiller electricity by cooling bus
+        rec["q_process_cooling_demand_kw"] = z(len(park.process_cooling))
+        rec["q_unserved_cooling_bus_kw"] = z(len(park.cooling_buses))
+        rec["p_chiller_bus_kw"] = z(len(park.cooling_buses))
     if park.district_heat_kw is not None:
         rec["q_heat_import_kw"] = z()
         if park.district_heat is not None:
@@ -512,31 +519,41 @@ class Plant:
 
     # ------------------------------------------------------------------ cooling
     def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:
+        """Serve each cooling bus from its own chillers: the chilled-water network (the buildings'
+        cooling and the process cooling that joins it) first, then each process-cooling loop of its
+        own; on each bus the controller's targets first, then merit order (cost per kWh of cooling at
+        this hour's prices, emissions at the controller's carbon price); what a bus's chillers cannot
+        give is its unserved cooling."""
         p = self.park
         n = len(p.chillers)
-        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0}
+        buses = p.cooling_buses
+        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0,
+               "process": np.zeros(len(p.process_cooling)), "unserved_bus": np.zeros(len(buses))}
         if p.cool_kw is None:
             return out
-        need = float(p.cool_kw[t])
-        out["demand"] = need
+        out["demand"] = float(p.cool_kw[t])
+        out["process"] = np.array([float(x["kw"][t]) for x in p.process_cooling])
         heat_cost = self._cheapest_heat_cost(t, price, cprice)
-        cands = []
-        for j, c in enumerate(p.chillers):
-            if c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
-                continue
-            cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
-            cands.append((j, cost))
         targets = d.cool_kw or {}
-        cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
-        for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
-            if need <= _TOL:
-                break
-            amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
-            want = need if amount is None else min(need, amount)
-            got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
-            out["q"][j] += got
-            need -= got
-        out["unserved"] = max(need, 0.0)
+        for b, bus in enumerate(buses):
+            need = p.cooling_demand_kw(bus, t)
+            cands = []
+            for j, c in enumerate(p.chillers):
+                if c.get("bus", COOL_BUS) != bus or c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
+                    continue
+                cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
+                cands.append((j, cost))
+            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+            for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
+                if need <= _TOL:
+                    break
+                amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
+                want = need if amount is None else min(need, amount)
+                got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
+                out["q"][j] += got
+                need -= got
+            out["unserved_bus"][b] = max(need, 0.0)
+        out["unserved"] = float(out["unserved_bus"].sum())
         self._cool_totals(t, out)
         return out
 
@@ -558,6 +575,8 @@ class Plant:
             q_cut = min(cool["q"][j], short * c["cop"][t])
             cool["q"][j] -= q_cut
             cool["unserved"] += q_cut
+            if "unserved_bus" in cool:
+                cool["unserved_bus"][p.cooling_buses.index(c.get("bus", COOL_BUS))] += q_cut
             short -= q_cut / c["cop"][t]
         self._cool_totals(t, cool)
         return max(short, 0.0)
@@ -570,6 +589,13 @@ class Plant:
         r["p_chiller_kw"][t] = cool["p_elec"]
         r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
         r["q_unserved_cooling_kw"][t] = cool["unserved"]
+        if "q_process_cooling_demand_kw" in r:
+            p = self.park
+            r["q_process_cooling_demand_kw"][:, t] = cool["process"]
+            r["q_unserved_cooling_bus_kw"][:, t] = cool["unserved_bus"]
+            r["p_chiller_bus_kw"][:, t] = [
+                sum(cool["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                    if c["kind"] == "electric" and c.get("bus", COOL_BUS) == bus) for bus in p.cooling_buses]
 
     # ------------------------------------------------------------------ heat buses
     def _heat_sources(self, t: int, price: float, cprice: float, bus: str = HEAT_BUS) -> list:
@@ -801,6 +827,10 @@ LONG_NAMES = {
                              "discharge added or cut, batteries charged, PV curtailed)",
     "p_connection_overload_kw": "Import above the connection's capacity the guard could not take off",
     "q_unserved_heat_bus_kw": "Heat demand not served on each heat bus (the network, each process-heat bus)",
+    "q_unserved_cooling_bus_kw": "Cooling demand not served on each cooling bus (the chilled-water network, each "
+                                 "process-cooling loop)",
+    "q_process_cooling_demand_kw": "Process cooling demand (chilled water or brine for production)",
+    "p_chiller_bus_kw": "Electric chillers' electricity input on each cooling bus",
     "q_waste_heat_direct_bus_kw": "Waste heat used directly on each heat bus (all sources)",
 }
 
@@ -930,7 +960,8 @@ def _dataset(park: OperatedPark, plant: Plant):
             "battery": [b["name"] for b in park.batteries],
             "thermal_storage": [x["name"] for x in park.thermal_stores],
             "process_heat": [x["name"] for x in park.process_heat],
-            "heat_bus": park.heat_buses}
+            "heat_bus": park.heat_buses, "process_cooling": [x["name"] for x in park.process_cooling],
+            "cooling_bus": park.cooling_buses}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -939,7 +970,9 @@ def _dataset(park: OperatedPark, plant: Plant):
               "p_battery_charge_kw": "battery", "p_battery_discharge_kw": "battery", "e_battery_kwh": "battery",
               "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
               "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat",
-              "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus"}
+              "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus",
+              "q_process_cooling_demand_kw": "process_cooling", "q_unserved_cooling_bus_kw": "cooling_bus",
+              "p_chiller_bus_kw": "cooling_bus"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else "kW"
@@ -949,6 +982,10 @@ def _dataset(park: OperatedPark, plant: Plant):
                                    attrs=attrs)
         else:
             data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
+    if park.process_cooling and "q_cooling_supply_kw" in data:  # each chiller's kind and bus, as in the plan's
+        data["q_cooling_supply_kw"] = data["q_cooling_supply_kw"].assign_coords(
+            chiller_kind=("chiller", [c["kind"] for c in park.chillers]),
+            chiller_bus=("chiller", [c.get("bus", COOL_BUS) for c in park.chillers]))
     if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch
         data["heat_pump_capacity_factor"] = xr.DataArray(
             np.array([h["avail"] for h in park.heat_pumps]), dims=("heat_pump", "time"),

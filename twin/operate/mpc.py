@@ -70,8 +70,8 @@ import time
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
-from twin.operate.forecasts import process_heat_series
+from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.forecasts import process_cooling_series, process_heat_series
 from twin.operate.rule import forced_charging, plugging_in, session_schedule
 from twin.operate.state import Decision, OperatedPark, PlantState
 
@@ -273,11 +273,17 @@ class MPCController:
             col_ub["p_pv_curtailed"] = avail_fc
         rhs = {}
         if park.chillers:
-            d_cool = fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]
-            if self.win.has_bus("cool"):
-                rhs["cool"] = d_cool
-            else:  # one electric chiller: its electricity is a fixed demand of the window
-                delta_e += d_cool / park.chillers[0]["cop"][sl]
+            d_cool = {COOL_BUS: fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]}
+            for x in park.process_cooling:  # the network's joined demands and each process-cooling loop of its own
+                name = process_cooling_series(x["name"])
+                if fc.has(name):
+                    d = fc.forecast(name, t0, n) - x["kw"][sl]
+                    d_cool[x["bus"]] = d_cool[x["bus"]] + d if x["bus"] in d_cool else d
+            for bus, d in d_cool.items():
+                if self.win.has_bus(bus):
+                    rhs[bus] = d
+                elif bus == COOL_BUS:  # one electric chiller: its electricity is a fixed demand of the window
+                    delta_e += d / park.chillers[0]["cop"][sl]
         rhs["elec"] = delta_e
         if park.heat_kw is not None:
             rhs[HEAT_BUS] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]

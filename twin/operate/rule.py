@@ -67,8 +67,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
-from twin.operate.forecasts import process_heat_series
+from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.forecasts import process_cooling_series, process_heat_series
 from twin.operate.state import Decision, OperatedPark, PlantState
 
 
@@ -135,6 +135,26 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     return (take * per).sum(axis=0)
 
 
+def cooling_electricity_kw(chillers: list, hrs: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """Electricity [kW] of electric ``chillers`` (dicts ``kw``, ``cop`` (T)) serving ``demand`` [kW] in
+    hours ``hrs``: in each hour the chiller with the highest COP first, up to its size, as the plant's
+    merit order does at one electricity price; cooling beyond their sizes is left out (unserved)."""
+    if not chillers:
+        return np.zeros(len(hrs))
+    cop = np.array([np.asarray(c["cop"], float)[hrs] for c in chillers])  # chiller x hour
+    kw = np.array([float(c["kw"]) for c in chillers])
+    order = np.argsort(-cop, axis=0, kind="stable")
+    cols = np.arange(len(hrs))
+    rest = np.asarray(demand, float).copy()
+    out = np.zeros(len(hrs))
+    for r in range(len(chillers)):
+        j = order[r]
+        take = np.minimum(rest, kw[j])
+        out += take / cop[j, cols]
+        rest -= take
+    return out
+
+
 class RuleController:
     """The rule set above (see the module docstring).
 
@@ -192,23 +212,49 @@ class RuleController:
 
     def _net_forecast(self, t: int, n: int) -> np.ndarray:
         """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
-        less PV, plus the electric chiller's electricity and the heat's (:meth:`_heat_electricity`:
+        less PV, plus the chillers' electricity (:meth:`_cool_electricity`) and the heat's (:meth:`_heat_electricity`:
         the heat pumps and electric boilers of every heat bus in the plant's merit order) (the
         forecaster's horizon at most; later hours repeat its last hour)."""
         park = self.park
         m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
-        hrs = np.arange(t, t + m)
         net = np.asarray(self.fc.forecast("load_kw", t, m), float).copy()
         if park.pv_names:
             net -= (self.fc.forecast("pv_per_kwp", t, m) * park.pv_kwp[:, None]).sum(axis=0)
-        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
-        if el:
-            main = max(el, key=lambda c: c["kw"])
-            net += np.asarray(self.fc.forecast("cool_kw", t, m), float) / np.asarray(main["cop"])[hrs]
+        net += self._cool_electricity(t, m)
         net += self._heat_electricity(t, m)
         if n > m:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
+
+    def _cool_forecast(self, t: int, m: int) -> dict:
+        """Forecast cooling demand of each cooling bus in hours ``t .. t+m-1`` [kW]: the chilled-water
+        network's (the buildings' and the process cooling that joins it) and each process-cooling loop's;
+        a demand the forecaster does not have is taken as known."""
+        park = self.park
+        out = {b: np.zeros(m) for b in park.cooling_buses}
+        if park.cool_kw is not None and park.chillers:
+            out[COOL_BUS] += np.asarray(self.fc.forecast("cool_kw", t, m), float)[:m]
+        for x in park.process_cooling:
+            name = process_cooling_series(x["name"])
+            has = getattr(self.fc, "has", lambda _n: False)(name)
+            out[x["bus"]] += (np.asarray(self.fc.forecast(name, t, m), float)[:m] if has
+                              else np.asarray(x["kw"], float)[t:t + m])
+        return out
+
+    def _cool_electricity(self, t: int, m: int) -> np.ndarray:
+        """Forecast electricity of the chillers [kW] in hours ``t .. t+m-1``: each cooling bus's forecast
+        demand served by its electric chillers in the plant's merit order (highest COP of the hour
+        first, each within its size; :func:`cooling_electricity_kw`). Absorption chillers are left out."""
+        park = self.park
+        out = np.zeros(m)
+        if not park.chillers:
+            return out
+        hrs = np.arange(t, t + m)
+        for bus, demand in self._cool_forecast(t, m).items():
+            el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0
+                  and c.get("bus", COOL_BUS) == bus]
+            out += cooling_electricity_kw(el, hrs, demand[:m])
+        return out
 
     def _heat_forecast(self, t: int, m: int) -> dict:
         """Forecast heat demand of each heat bus in hours ``t .. t+m-1`` [kW]: the network's (the
@@ -248,13 +294,9 @@ class RuleController:
         self.n_decisions += 1
         load = float(self.fc.forecast("load_kw", t, 1)[0])
         pv = float((self.fc.forecast("pv_per_kwp", t, 1)[:, 0] * park.pv_kwp).sum()) if park.pv_names else 0.0
-        cool = float(self.fc.forecast("cool_kw", t, 1)[0]) if park.chillers else 0.0
         heat = float(self._heat_forecast(t, 1)[HEAT_BUS][0]) if park.heat_kw is not None else 0.0
         n = load - pv
-        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
-        if el:
-            main = max(el, key=lambda c: c["kw"])
-            n += cool / main["cop"][t]
+        n += float(self._cool_electricity(t, 1)[0])
         n += float(self._heat_electricity(t, 1)[0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
         surplus = n < 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
+from solvers.problem import COOL_BUS, HEAT_BUS
 
 
 @dataclass
@@ -106,8 +106,13 @@ class OperatedPark:
     heat], ``ef`` [kgCO2/kWh of heat]: a source on the heat network serving at most its buildings'
     demand and ``cap``; None: all of the buildings' heat is bought, off the network."""
     cool_kw: np.ndarray | None = None
+    """The buildings' cooling demand on the chilled-water network (T) [kW]."""
+    process_cooling: list = field(default_factory=list)
+    """Dicts ``name, kw (T), bus``: each process-cooling demand [kW] on the chilled-water network (``bus``
+    ``"cool"``) or on a loop of its own (``"cool:<name>"``)."""
     chillers: list = field(default_factory=list)
-    """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
+    """Dicts ``name, kind (electric | absorption), kw, cop (T), bus`` (``bus`` the cooling bus it
+    supplies)."""
     fleets: list = field(default_factory=list)
     carbon_price: float = 0.0
     """Price the controllers put on each tCO2 emitted [CNY/t] (see :func:`emission_price`)."""
@@ -130,6 +135,20 @@ class OperatedPark:
             q += float(self.heat_kw[t])
         if bus == "heat" and self.district_heat is not None:
             q += float(self.district_heat_kw[t])
+        return q
+
+    @property
+    def cooling_buses(self) -> list[str]:
+        """The cooling buses served hour by hour: the chilled-water network (``"cool"``) first, then each
+        process-cooling loop of its own, in the problem's order."""
+        return [COOL_BUS, *dict.fromkeys(x["bus"] for x in self.process_cooling if x["bus"] != COOL_BUS)]
+
+    def cooling_demand_kw(self, bus: str, t: int) -> float:
+        """Fixed cooling demand of ``bus`` in hour ``t`` [kW]: on the network the buildings' and the
+        process cooling that joins it; on a process-cooling loop its demand."""
+        q = sum(float(x["kw"][t]) for x in self.process_cooling if x["bus"] == bus)
+        if bus == COOL_BUS and self.cool_kw is not None:
+            q += float(self.cool_kw[t])
         return q
 
     @property
@@ -216,11 +235,12 @@ class OperatedPark:
                 park.district_heat = {"cap": cap, "price": float(dh.price_cny_per_kwh), "ef": float(dh.ef_kgco2_per_kwh)}
                 if park.heat_kw is None:
                     park.heat_kw = np.zeros(T)
-        if p.cooling_demand_kw is not None and p.chillers:
-            park.cool_kw = arr(p.cooling_demand_kw)
+        if p.chillers and (p.cooling_demand_kw is not None or p.process_cooling):
+            park.cool_kw = arr(p.cooling_demand_kw) if p.cooling_demand_kw is not None else np.zeros(T)
+            park.process_cooling = [{"name": d.name, "kw": arr(d.demand_kw), "bus": d.bus} for d in p.process_cooling]
             ck = sizes.get("chiller_kw", {})
             park.chillers = [{"name": c.name, "kind": c.kind, "kw": float(ck.get(c.name, c.existing_kw)),
-                              "cop": arr(c.cop)} for c in p.chillers]
+                              "cop": arr(c.cop), "bus": c.bus} for c in p.chillers]
         sessions = sessions or {}
         for f in p.ev_fleets:
             if f.name not in sessions:
