@@ -68,7 +68,7 @@ import time as _time
 import numpy as np
 
 from solvers.problem import HEAT_BUS
-from twin.operate.state import Decision, OperatedPark, PlantState
+from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 _TOL = 1e-6
 
@@ -658,9 +658,12 @@ class Plant:
         kind, j = k[0], k[1]
         if kind == "dir":  # one exchanger per source carries its direct use on every bus
             w = p.waste[j]
-            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
+            bus = k[2] if len(k) > 2 else HEAT_BUS
+            used = {b: out["q_dir_bus"][j, p.heat_buses.index(b)] for b in w.get("share") or {}}
+            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]],
+                          direct_room(w, bus, used, float(w["avail"][t]))), 0.0)
             out["q_dir"][j] += got
-            out["q_dir_bus"][j, p.heat_buses.index(k[2] if len(k) > 2 else HEAT_BUS)] += got
+            out["q_dir_bus"][j, p.heat_buses.index(bus)] += got
             waste_left[w["name"]] -= got
             return got
         if kind == "hp":
