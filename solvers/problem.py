@@ -297,6 +297,12 @@ class WasteHeatSource:
     """Cost per kW of direct-use heat exchanger."""
     max_hx_kw: float = size_bound("waste_heat_hx_kw", "max", default=float("inf"))
     """Upper bound on the direct-use exchanger [kW]."""
+    hot_share: dict[str, float] = field(default_factory=dict)
+    """Share of ``available_kw`` released hot enough for each heat bus it feeds directly [-]: a
+    sensible stream cooled from its supply to its outlet temperature releases only part of its heat
+    above a bus's temperature plus the exchanger's approach
+    (:func:`twin.components.heat.heat_above_kw`). The direct use on the buses at least as hot as a
+    bus is held to that bus's share in every hour; a bus not listed: 1 (all of the heat)."""
 
 
 @dataclass
@@ -841,6 +847,11 @@ class SizingProblem:
             bad = sorted(set(w.direct_buses) - buses)
             if bad:
                 raise ValueError(f"waste heat {w.name!r}: direct_buses {bad} are not heat buses")
+            fed = set(w.direct_buses) | ({HEAT_BUS} if w.direct_use else set())
+            bad = sorted(b for b, f in w.hot_share.items() if b not in fed or not 0.0 <= f <= 1.0)
+            if bad:
+                raise ValueError(f"waste heat {w.name!r}: hot_share must be a share in [0, 1] of a bus it "
+                                 f"feeds directly (got {bad})")
         names = {w.name for w in self.waste_heat}
         for w in self.waste_heat:
             chk(f"waste_heat[{w.name}].available_kw", w.available_kw)

@@ -1256,7 +1256,7 @@ PATTERNS.extend([
      "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
 ])
 PATTERNS.extend([
-    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,]+) of (?P<m>[\d,]+) chargers "
+    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,.]+) of (?P<m>[\d,]+) chargers "
      r"bidirectional \((?P<s>[\d.]+)%\)$",
      "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
 ])
