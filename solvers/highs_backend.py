@@ -447,6 +447,7 @@ class HighsBackend:
                 self.notes[self.notes.index(note)] = (
                     f"the interior-point solver reported the model {ip.status}; the simplex method, asked to "
                     f"confirm, ended undecided {_stopped(r)}, so the verdict stands")
+                self.algorithm = alg
                 r = ip
         return r
 

@@ -537,9 +537,13 @@ def _edge(label: str, ctx, sol) -> float:
     return EDGE_ABS + EDGE_REL * scale
 
 
-def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str) -> InfeasibleError:
+def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str, *,
+                    solver: str | None = None) -> InfeasibleError:
     """Solve the elastic model of ``problem`` (every requirement may give way, at a price: its
     least total violation) and return the :class:`InfeasibleError` naming the violations.
+
+    ``solver``: the HiGHS algorithm of the elastic solve; by default ``opts.solver``, except IPX
+    (with crossover) where that is HiPO.
 
     The error carries ``decided``: True where the elastic optimum needs a requirement to give way by
     more than any solver tolerance explains (:func:`_edge`), which decides that ``problem`` is
@@ -555,7 +559,8 @@ def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str) -> 
     ctx = build_model(problem, elastic=True)
     # HiPO ended undecided ("Unknown") on every elastic model measured, after 199 s on a factory's full year
     # (IPX then took 60 s): the elastic model is solved by IPX with crossover (a vertex: clean reduced costs)
-    be = HighsBackend(replace(opts, solver="ipx") if opts.solver == "hipo" else opts)
+    solver = solver or ("ipx" if opts.solver == "hipo" else opts.solver)
+    be = HighsBackend(replace(opts, solver=solver))
     be.set_instance(ctx.m)
     res = be.run()
     notes = [f"elastic re-solve: {n}" for n in be.notes]

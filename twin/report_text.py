@@ -1737,10 +1737,10 @@ PATTERNS.extend([
 # ----------------------------------------------------------------------------- out of reach: how the verdict was reached
 _WORDS_ZH.update({"Time limit reached": "达到时间上限", "Iteration limit reached": "达到迭代次数上限"})
 PHRASES.update({
-    ("a HiGHS run that stops at its time limit decides nothing: raise the limit (--time-limit, or "
+    ("where a HiGHS run stops at its time limit, raise the limit (--time-limit, or "
      "objective.time_limit_s in the scenario), model fewer hours (--hours) or size on representative days "
      "(--representative-days), or choose another HiGHS algorithm (--solver-method simplex, ipx or hipo)"):
-        ("HiGHS 求解达到时间上限即无结论：可提高时间上限（--time-limit，或情景中的 objective.time_limit_s）、"
+        ("HiGHS 求解达到时间上限时：可提高时间上限（--time-limit，或情景中的 objective.time_limit_s）、"
          "减少建模小时数（--hours）或按典型日定容（--representative-days），或改用其他 HiGHS 算法"
          "（--solver-method simplex、ipx 或 hipo）"),
 })

@@ -741,7 +741,7 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
 AS_SET = "with the requirements as set: "
 
 #: What to do where a HiGHS run stopped at its time limit (said once, after the notes that say which)
-TIME_LIMIT_ADVICE = ("a HiGHS run that stops at its time limit decides nothing: raise the limit (--time-limit, or "
+TIME_LIMIT_ADVICE = ("where a HiGHS run stops at its time limit, raise the limit (--time-limit, or "
                      "objective.time_limit_s in the scenario), model fewer hours (--hours) or size on representative "
                      "days (--representative-days), or choose another HiGHS algorithm (--solver-method simplex, ipx "
                      "or hipo)")
