@@ -14,19 +14,16 @@ with a 300 kWp roof is found by the simplex method first, then targets are set a
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_targets import SIMPLEX, _scenario, park
 
 import solvers as S
 import solvers.highs_backend as hb
 import solvers.optimise as opt
 from twin.cli import main
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_targets import SIMPLEX, _scenario, park  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -208,14 +205,15 @@ def test_the_notes_on_how_a_verdict_was_reached_are_in_chinese():
     for en, zh in (
             ("with the requirements as set: HiPO reported the model infeasible after 29.6 s (17 iterations)",
              "按原设定的要求求解时：HiPO 判定模型不可行（29.6 秒，17 次迭代）"),
-            ("re-solved with every requirement elastic, to measure what is short (ipx + crossover, 131.4 s): a "
-             "requirement is short beyond the solver's tolerance, which decides the verdict with no simplex "
-             "confirmation", "已将各项要求设为弹性重新求解以度量缺口（ipx + crossover，131.4 秒）：有要求的缺口超出"
-             "求解器容差，据此即可判定，无需单纯形法复核"),
+            (("re-solved with every requirement elastic, to measure what is short (ipx + crossover, 131.4 s): a "
+              "requirement is short beyond the solver's tolerance, which decides the verdict with no simplex "
+              "confirmation"),
+             ("已将各项要求设为弹性重新求解以度量缺口（ipx + crossover，131.4 秒）：有要求的缺口超出"
+              "求解器容差，据此即可判定，无需单纯形法复核")),
             ("simplex stopped at its time limit of 900 s, after 900 s and 32,092 iterations, without a solution",
              "simplex 达到时间上限 900 秒（运行 900 秒，32,092 次迭代），未得到解"),
-            ("elastic re-solve: HiPO ended with status 'Unknown'; re-solved with IPX (with crossover), which the "
-             "later re-solves of this model use",
+            (("elastic re-solve: HiPO ended with status 'Unknown'; re-solved with IPX (with crossover), which the "
+              "later re-solves of this model use"),
              "弹性重解：HiPO 以状态 'Unknown' 结束；已改用 IPX（含 crossover）求解，该模型之后的求解均用 IPX")):
         assert phrase(en, "zh") == zh
     n = len(MISSING)
