@@ -959,7 +959,14 @@ class SolveOptions:
     save_model: str | None = None
     """Write the exact model passed to HiGHS to this path (``.mps`` or ``.lp``)."""
     explain_infeasibility: bool = True
-    """On infeasibility, solve an elastic model and say which requirement fails."""
+    """On infeasibility, solve an elastic model and say which requirement fails. Its optimum
+    also decides an interior-point verdict of infeasibility where it needs a requirement to give
+    way by more than the solver's tolerance (:func:`solvers.optimise.solve`); without it, such a
+    verdict is confirmed by the simplex method (:meth:`solvers.highs_backend.HighsBackend.run`)."""
+    confirm_infeasible: bool = True
+    """False: an interior-point verdict of infeasibility is taken as it is, unchecked and
+    unexplained (for a caller with a fallback of its own, e.g. a problem held at a best reachable
+    value that is tried again with more room, :func:`twin.run._solve_closest`)."""
     highs_options: dict = field(default_factory=dict)
     """Further raw HiGHS options, passed as given."""
     log_to_stderr: bool = False
@@ -1088,14 +1095,25 @@ class InfeasibleError(RuntimeError):
         in ``row_unit``) and ``slack`` (its key in ``violations``).
     levers : list of str
         Levers at their limit in the elastic solution (sizes at their maximum, green power).
+    notes : list of str
+        How the verdict was reached, as :attr:`SizingResult.solver_notes` would have said it
+        (which HiGHS runs, how long, what decided; a run stopped at its time limit).
+    decided : bool
+        False where the elastic re-solve behind the message needs no requirement to give way
+        beyond the solver's tolerance, or ended without an optimum (:func:`solvers.optimise.elastic_verdict`):
+        it alone does not prove the problem infeasible.
     """
 
     def __init__(self, message: str, violations: dict | None = None, *, shortfalls: list | None = None,
-                 levers: list | None = None):
+                 levers: list | None = None, notes: list | None = None, decided: bool = True):
         super().__init__(message)
+        self.decided = decided
+        #: the elastic re-solve's HiGHS run behind the message (``solvers.highs_backend.RunResult``), if any
+        self.run = None
         self.violations = violations or {}
         self.shortfalls = list(shortfalls or [])
         self.levers = list(levers or [])
+        self.notes = list(notes or [])
 
     @property
     def only_shortfalls(self) -> bool:
@@ -1103,3 +1121,33 @@ class InfeasibleError(RuntimeError):
         with its best reachable value): moving those to their best values makes the problem feasible."""
         named = {s["slack"] for s in self.shortfalls}
         return bool(named) and all(k in named for k, v in self.violations.items() if v > 1e-6)
+
+
+class UndecidedError(RuntimeError):
+    """HiGHS stopped without a usable solution and without a verdict (status unknown, or its time or
+    iteration limit reached first); the message says which method ran, how long and how far.
+
+    Attributes
+    ----------
+    notes : list of str
+        The solver notes of the solve so far (:attr:`SizingResult.solver_notes`).
+    status : str
+        The run's status (``"time_limit"``, ``"iteration_limit"``, ``"error"``, ...).
+    method : str
+        How the run ran (``"hipo"``, ``"ipx + crossover"``, ``"simplex"``).
+    time_s : float
+        Wall time of the run [s].
+    iterations : int
+        Iterations of the run (simplex, interior point and crossover).
+    """
+
+    def __init__(self, message: str, *, notes: list | None = None, status: str = "error", method: str = "",
+                 time_s: float = 0.0, iterations: int = 0):
+        super().__init__(message)
+        self.notes = list(notes or [])
+        self.status, self.method, self.time_s, self.iterations = status, method, float(time_s), int(iterations)
+
+    @property
+    def at_limit(self) -> bool:
+        """The run stopped at its time or iteration limit (a longer limit may decide it)."""
+        return self.status in ("time_limit", "iteration_limit")
