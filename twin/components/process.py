@@ -209,6 +209,21 @@ def process_load_kw(
 PROCESS_HEAT_FUELS = ("natural_gas", "coal", "oil", "biomass", "electric")
 
 
+def _check_one_profile(spec, what: str, energy_unit: str) -> None:
+    """A process heat or cooling demand's hourly shape given once (shape, follows_process or
+    profile_csv) and its size once (annual_mwh or peak_kw, or the profile's own kW); ``what``
+    names the kind in the error, ``energy_unit`` the unit of annual_mwh."""
+    given = [k for k in ("shape", "follows_process", "profile_csv") if getattr(spec, k) is not None]
+    if len(given) > 1:
+        raise ValueError(f"{what} '{spec.name}': give at most one of shape, follows_process and "
+                         f"profile_csv (got {', '.join(given)})")
+    if spec.annual_mwh is not None and spec.peak_kw is not None:
+        raise ValueError(f"{what} '{spec.name}': give annual_mwh or peak_kw, not both")
+    if spec.profile_csv is None and spec.annual_mwh is None and spec.peak_kw is None:
+        raise ValueError(f"{what} '{spec.name}': give annual_mwh [{energy_unit}] or peak_kw [kW] (or a "
+                         "profile_csv of hourly kW)")
+
+
 class ProcessHeatSpec(BaseModel):
     """A process-heat demand: hot water or steam a production process needs, and its existing supply.
 
@@ -252,15 +267,7 @@ class ProcessHeatSpec(BaseModel):
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessHeatSpec:
-        given = [k for k in ("shape", "follows_process", "profile_csv") if getattr(self, k) is not None]
-        if len(given) > 1:
-            raise ValueError(f"process heat '{self.name}': give at most one of shape, follows_process and "
-                             f"profile_csv (got {', '.join(given)})")
-        if self.annual_mwh is not None and self.peak_kw is not None:
-            raise ValueError(f"process heat '{self.name}': give annual_mwh or peak_kw, not both")
-        if self.profile_csv is None and self.annual_mwh is None and self.peak_kw is None:
-            raise ValueError(f"process heat '{self.name}': give annual_mwh [MWh/yr] or peak_kw [kW] (or a "
-                             "profile_csv of hourly kW)")
+        _check_one_profile(self, "process heat", "MWh/yr")
         return self
 
     @property
@@ -372,15 +379,7 @@ class ProcessCoolingSpec(BaseModel):
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessCoolingSpec:
-        given = [k for k in ("shape", "follows_process", "profile_csv") if getattr(self, k) is not None]
-        if len(given) > 1:
-            raise ValueError(f"process cooling '{self.name}': give at most one of shape, follows_process and "
-                             f"profile_csv (got {', '.join(given)})")
-        if self.annual_mwh is not None and self.peak_kw is not None:
-            raise ValueError(f"process cooling '{self.name}': give annual_mwh or peak_kw, not both")
-        if self.profile_csv is None and self.annual_mwh is None and self.peak_kw is None:
-            raise ValueError(f"process cooling '{self.name}': give annual_mwh [MWh/yr of cooling] or peak_kw [kW] "
-                             "(or a profile_csv of hourly kW)")
+        _check_one_profile(self, "process cooling", "MWh/yr of cooling")
         return self
 
 
