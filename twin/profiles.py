@@ -179,12 +179,14 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
             [SHAPES[p.shape].description if p.shape else f"measured: {p.profile_csv}" for p in sc.process_loads],
             dims=("process_load",), attrs={"units": "-", "long_name": "shape of the process load (label)"})
 
+    # the process loads' hourly kW, which process heat and cooling demands may follow
+    by_load = ({n: ds["p_process_kw"].sel(process_load=n).to_numpy() for n in ds["process_load"].values}
+               if "p_process_kw" in ds and (sc.process_heat or sc.process_cooling) else {})
+
     # Process heat (hot water, steam)
     if sc.process_heat:
         from twin.components.process import process_heat_kw
 
-        by_load = ({n: ds["p_process_kw"].sel(process_load=n).to_numpy() for n in ds["process_load"].values}
-                   if "p_process_kw" in ds else {})
         coords = {"process_heat": [d.name for d in sc.process_heat]}
         arr = np.stack([process_heat_kw(d, index, base_dir=loaded.base_dir, day_types=day_types,
                                         process_kw=by_load).to_numpy() for d in sc.process_heat])
@@ -195,8 +197,6 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
     if sc.process_cooling:
         from twin.components.process import process_cooling_kw
 
-        by_load = ({n: ds["p_process_kw"].sel(process_load=n).to_numpy() for n in ds["process_load"].values}
-                   if "p_process_kw" in ds else {})
         coords = {"process_cooling": [d.name for d in sc.process_cooling]}
         arr = np.stack([process_cooling_kw(d, index, base_dir=loaded.base_dir, day_types=day_types,
                                            process_kw=by_load).to_numpy() for d in sc.process_cooling])

@@ -496,20 +496,15 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
             mwh = pl.annual_mwh if pl.annual_mwh is not None else base_mwh.get(pl.name)
             if mwh is not None:
                 ov[f"process_loads[{pl.name}].annual_mwh"] = mwh * load_factor
-        for ph in sc0.process_heat:  # production's heat grows with it
-            if ph.peak_kw is not None:
-                ov[f"process_heat[{ph.name}].peak_kw"] = ph.peak_kw * load_factor
-                continue
-            mwh = ph.annual_mwh if ph.annual_mwh is not None else base_mwh.get(f"process_heat:{ph.name}")
-            if mwh is not None:
-                ov[f"process_heat[{ph.name}].annual_mwh"] = mwh * load_factor
-        for pc in sc0.process_cooling:  # and its cooling
-            if pc.peak_kw is not None:
-                ov[f"process_cooling[{pc.name}].peak_kw"] = pc.peak_kw * load_factor
-                continue
-            mwh = pc.annual_mwh if pc.annual_mwh is not None else base_mwh.get(f"process_cooling:{pc.name}")
-            if mwh is not None:
-                ov[f"process_cooling[{pc.name}].annual_mwh"] = mwh * load_factor
+        # production's heat and cooling grow with it
+        for section, demands in (("process_heat", sc0.process_heat), ("process_cooling", sc0.process_cooling)):
+            for d in demands:
+                if d.peak_kw is not None:
+                    ov[f"{section}[{d.name}].peak_kw"] = d.peak_kw * load_factor
+                    continue
+                mwh = d.annual_mwh if d.annual_mwh is not None else base_mwh.get(f"{section}:{d.name}")
+                if mwh is not None:
+                    ov[f"{section}[{d.name}].annual_mwh"] = mwh * load_factor
     cost_factors = {}
     # a store's own cost learns at the rate of the costs-section entry it stands in for
     own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],

@@ -869,15 +869,21 @@ def _heat_pump_sources(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
             for hp in s.heat_pumps if hp.source != "air" and hp.source not in sources]
 
 
+def _follows_process_problems(s: Scenario, section: str) -> list[CrossProblem]:
+    """The demands of ``section`` (process_heat, process_cooling) whose ``follows_process`` names no
+    process load."""
+    loads = {p.name for p in s.process_loads}
+    return [(f"{section}.{i}.follows_process", (f"'{d.name}' follows '{d.follows_process}', which is not a "
+             f"process load (known: {sorted(loads) or 'none'})"))
+            for i, d in enumerate(getattr(s, section)) if d.follows_process is not None and d.follows_process not in loads]
+
+
 def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     """Names a process-heat demand, a boiler or a heat pump refers to exist; a heat pump reaches the
     temperature of the demand it serves; an existing coal, oil or biomass supply has a fuel price."""
     demands = {d.name: d for d in s.process_heat}
     known = sorted(demands) or "none"
-    loads = {p.name for p in s.process_loads}
-    out = [(f"process_heat.{i}.follows_process", (f"'{d.name}' follows '{d.follows_process}', which is not a "
-            f"process load (known: {sorted(loads) or 'none'})"))
-           for i, d in enumerate(s.process_heat) if d.follows_process is not None and d.follows_process not in loads]
+    out = _follows_process_problems(s, "process_heat")
     for group, items in (("boilers", s.boilers), ("heat_pumps", s.heat_pumps)):
         out += [(f"{group}.{i}.serves", (f"'{x.name}' serves '{x.serves}', which is not a process_heat demand "
                  f"(known: {known}); leave 'serves' out for the heat network"))
@@ -917,10 +923,7 @@ def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[Cro
     ``existing_kw``)."""
     demands = {d.name: d for d in s.process_cooling}
     known = sorted(demands) or "none"
-    loads = {p.name for p in s.process_loads}
-    out = [(f"process_cooling.{i}.follows_process", (f"'{d.name}' follows '{d.follows_process}', which is not a "
-            f"process load (known: {sorted(loads) or 'none'})"))
-           for i, d in enumerate(s.process_cooling) if d.follows_process is not None and d.follows_process not in loads]
+    out = _follows_process_problems(s, "process_cooling")
     out += [(f"chillers.{i}.serves", (f"'{c.name}' serves '{c.serves}', which is not a process_cooling demand "
              f"(known: {known}); leave 'serves' out for the chilled-water network"))
             for i, c in enumerate(s.chillers) if c.serves is not None and c.serves not in demands]
