@@ -146,6 +146,9 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                                     year_weights=tuple(disc[y] for y in range(year, _end))))
     prog.done(f"{sum(j.problem.n_steps for j in jobs):,} steps")
 
+    # the scenario's listed assets age across periods; implied plant (today's supply of a demand) has no
+    # scenario entry to carry it and stays inside its period
+    tracked = {_split(n) for n in declared}
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
     cfg0 = setups[0][3]
     fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
@@ -153,13 +156,13 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                           tick=solver_tick(prog))
     try:
         try:
-            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
+            fr = solve_foresight(jobs, vintage_keys=tracked, fade_per_yr=fade, options=opts)
         except S.InfeasibleError:
             # a target out of reach in some period: each period alone (it may build up to its maximum
             # sizes, as in the joint LP) names it; held to its best reachable value, the joint LP
             # is solved again, and that period's own run states the shortfall
             jobs = [_within_reach(j, opts, prog) for j in jobs]
-            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
+            fr = solve_foresight(jobs, vintage_keys=tracked, fade_per_yr=fade, options=opts)
     except S.InfeasibleError as exc:
         raise PathwayError(str(exc)) from None
     except ValueError as exc:
@@ -195,7 +198,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         ov = {**ov, **existing_overrides(declared, earlier, year, end), **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
-        operating = operating_cost(r.result.costs)
+        operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),

@@ -197,20 +197,23 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
         raise PathwayError(f"period {year}: {exc}") from None
 
 
-def operating_cost(costs: dict) -> float:
+def operating_cost(costs: dict, tracked) -> float:
     """A period's annual cost without the annuities and fixed O&M of the capacity the pathway
-    tracks as vintages (:data:`EXISTING_FIELDS`) [CNY/yr].
+    tracks as vintages [CNY/yr]: ``tracked`` holds the size names (``pv_kwp[roof]``) of the
+    scenario's listed assets (:func:`declared_existing`).
 
     Those are charged by :func:`twin.pathway.vintages.capital_charges` while in service.
     Capacity without an existing-size field in the scenario — bidirectional (V2G) chargers,
-    waste-heat exchangers — is chosen again in every period, so its annuity and O&M stay in
+    waste-heat exchangers, and the existing plant the twin implies (the network's implied
+    chiller, a process demand's boiler or chiller of today's supply), which no scenario entry can
+    carry into the next period — is chosen again in every period, so its annuity and O&M stay in
     the period's cost (as if leased for the period); subtracting it too would lose it from
     the pathway's cost altogether.
     """
-    tracked = set(EXISTING_FIELDS)
+    tracked = set(tracked)
 
     def of_vintages(part: dict) -> float:
-        return sum(float(v) for label, v in (part or {}).items() if label.split("[", 1)[0] in tracked)
+        return sum(float(v) for label, v in (part or {}).items() if label in tracked)
 
     return float(costs["total"]) - of_vintages(costs.get("capex_annualised")) - of_vintages(costs.get("om"))
 
@@ -584,8 +587,8 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         built = {}
         for name, total in sizes.items():
             key, asset = _split(name)
-            if key not in COST_ENTRY:
-                continue
+            if key not in COST_ENTRY or name not in declared:
+                continue  # implied plant (today's supply of a demand) is no build and no scenario entry carries it
             new = total - existing.get(name, 0.0)
             cost, _ = _cost_of(sc, key, asset)
             if new > BUILD_TOLERANCE and cost is not None:
@@ -594,7 +597,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
                                         unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
                                         om_fraction_per_yr=cost.om_fraction_per_year,
                                         fade_per_yr=_fade_per_yr(sc, key, asset), period_end=end))
-        operating = operating_cost(r.result.costs)
+        operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),

@@ -1,0 +1,62 @@
+"""Pathways of parks with process heat and process cooling: what a period builds, what it carries
+into the next one and what stands there today.
+
+The tiny process parks (tests/data/tiny_process_heat.yaml, tiny_process_cooling.yaml) over two
+periods on their first 48 hours: today's supply of a demand (a boiler of its existing_fuel, the
+chillers at its existing_cop, an implied boiler or chiller) is existing plant of every period,
+never a build, and what a period built is carried into the next as existing capacity beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from solvers.problem import capital_recovery_factor
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAT = ROOT / "tests" / "data" / "tiny_process_heat.yaml"
+COOL = ROOT / "tests" / "data" / "tiny_process_cooling.yaml"
+HOURS = 48
+
+
+def _park(tmp_path: Path, src: Path, pathway: dict, edit=None) -> Path:
+    data = yaml.safe_load(src.read_text(encoding="utf-8"))
+    if edit is not None:
+        edit(data)
+    data["pathway"] = {"periods": [2025, 2030], "end_year": 2035, "representative_days": None, **pathway}
+    p = tmp_path / "park.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("mode", ["myopic", "foresight"])
+def test_todays_process_cooling_supply_is_no_build(tmp_path, mode):
+    """The tiny cooling park's supply today — the chillers at existing_cop 4.0 and 3.5 covering the
+    process chilled water's and the mould loop's peaks (192.4 and 300 kW) and the brine's implied
+    air-cooled chiller (100 kW) — is existing plant, not built: the myopic mode counted all three as
+    builds of every period (592 kW at the chillers' 1,200 CNY/kW in 2025, again in 2030 at the grown
+    peaks) and charged their annuities. Only the declared candidates are vintages, the first period's
+    cost on the pathway is its own run's cost, and the second's capital charge is the vintages'."""
+    from twin.pathway.runner import run_pathway
+
+    res = run_pathway(_park(tmp_path, COOL, {"mode": mode, "load_growth_per_year": 0.05}), hours=HOURS)
+    first, second = res.periods
+    today = {"chiller_kw[process chilled water chiller]", "chiller_kw[mould cooling chiller]",
+             "chiller_kw[brine chiller]"}
+    assert today <= set(first.sizes) and today <= set(second.sizes)
+    assert first.sizes["chiller_kw[mould cooling chiller]"] == pytest.approx(300.0)
+    assert first.sizes["chiller_kw[brine chiller]"] == pytest.approx(100.0)
+    assert set(first.built) == {"chiller_kw[new network chiller]", "chiller_kw[mould chiller]"}
+    assert not today & set(second.built)
+    assert {v.asset for v in res.vintages} == {"new network chiller", "mould chiller"}
+    # nothing stood before 2025: the period's yearly cost on the pathway is its own run's
+    assert first.annual_cost_cny == pytest.approx(first.run.result.costs["total"], rel=1e-8)
+    crf = capital_recovery_factor(res.discount_rate, 20) + 0.02
+    built_kw = sum(v.size for v in res.vintages)
+    assert second.capital_charge_cny == pytest.approx(built_kw * 1200.0 * crf, rel=1e-9)
+    # the mould chiller built in 2025 is existing capacity of 2030
+    assert second.existing["chiller_kw[mould chiller]"] == pytest.approx(first.built["chiller_kw[mould chiller]"],
+                                                                          abs=1e-5)
