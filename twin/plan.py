@@ -324,7 +324,9 @@ def heat_bus_of(sc: Scenario, serves: str | None) -> str:
 
 def declared_supply(sc: Scenario, name: str) -> list:
     """The declared boilers with existing capacity that serve process heat ``name``: where there are
-    any, they are its existing supply (and its ``existing_fuel`` is not used)."""
+    any, they are its existing supply, beside the boiler of its ``existing_fuel`` (or
+    ``existing_efficiency``) where the demand states one (a pathway period carries the boilers an
+    earlier period built so)."""
     return [b for b in sc.boilers if b.serves == name and b.existing_kw > 0]
 
 
@@ -348,9 +350,12 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
     """The process-heat demands, the boilers of their existing supply and the notes on them.
 
     Returns ``(demands, boilers, notes)``: a :class:`solvers.ProcessHeatDemand` per
-    ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand without a declared
-    existing boiler serving it (:func:`declared_supply`), an existing boiler of its ``existing_fuel`` (natural gas, implied, when not given) at its
-    efficiency, covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon).
+    ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand that states its supply
+    (``existing_fuel`` or ``existing_efficiency``), an existing boiler of that fuel at its efficiency
+    covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon), beside any declared
+    boilers with existing capacity serving it (:func:`declared_supply`; a pathway period carries the
+    boilers an earlier period built so); without one, those declared boilers, or, where there are none,
+    a natural-gas boiler covering the peak, implied.
     A demand that joins the network without an ``existing_fuel`` of its own is served by the
     network's declared boilers where there are any (:func:`network_boilers`; a note says so): no
     boiler is implied for it beside them, which counted existing plant twice.
@@ -368,7 +373,7 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
         kw = q.sel(process_heat=d.name).to_numpy().astype(float)
         bus = heat_bus_of(sc, d.name)
         demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
-        if declared_supply(sc, d.name):
+        if declared_supply(sc, d.name) and not d.states_supply:
             continue
         if bus == HEAT_BUS and d.existing_fuel is None and network:
             # it joins the network: the network's declared boilers are its supply, not another one implied
