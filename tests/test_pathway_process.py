@@ -60,3 +60,30 @@ def test_todays_process_cooling_supply_is_no_build(tmp_path, mode):
     # the mould chiller built in 2025 is existing capacity of 2030
     assert second.existing["chiller_kw[mould chiller]"] == pytest.approx(first.built["chiller_kw[mould chiller]"],
                                                                           abs=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["myopic", "foresight"])
+def test_a_steam_boiler_built_earlier_stands_beside_todays_coal_boiler(tmp_path, mode):
+    """The steam (400 kW peak, coal boiler at 0.8 today) gets an electric steam boiler of at least 150 kW in
+    2025 (min_kw). In 2030 it is existing capacity beside the coal boiler, which still covers the peak: the
+    period was refused before ('steam' is supplied today by the declared boiler(s) ['electric steam
+    boiler']), and the pathway stopped there."""
+    from twin.pathway.runner import run_pathway
+
+    def edit(d):
+        d["boilers"][0]["min_kw"] = 150
+
+    res = run_pathway(_park(tmp_path, HEAT, {"mode": mode}, edit), hours=HOURS)
+    assert res.complete, res.failed
+    first, second = res.periods
+    built = first.built["boiler_kw[electric steam boiler]"]
+    assert built >= 150.0 - 1e-6
+    assert second.existing["boiler_kw[electric steam boiler]"] == pytest.approx(built, abs=1e-5)
+    sizes = second.sizes
+    assert sizes["boiler_kw[steam boiler]"] == pytest.approx(400.0)  # today's coal boiler at the peak
+    assert sizes["boiler_kw[electric steam boiler]"] >= built - 1e-5
+    assert "boiler_kw[steam boiler]" not in first.built and "boiler_kw[steam boiler]" not in second.built
+    # the period's baseline (today's park of 2030) holds both
+    base = second.run.baseline.sizes["boiler_kw"]
+    assert base["steam boiler"] == pytest.approx(400.0)
+    assert base["electric steam boiler"] == pytest.approx(second.existing["boiler_kw[electric steam boiler]"])
