@@ -87,3 +87,46 @@ def test_a_steam_boiler_built_earlier_stands_beside_todays_coal_boiler(tmp_path,
     base = second.run.baseline.sizes["boiler_kw"]
     assert base["steam boiler"] == pytest.approx(400.0)
     assert base["electric steam boiler"] == pytest.approx(second.existing["boiler_kw[electric steam boiler]"])
+
+
+def _no_stated_steam_supply(d):
+    d["process_heat"][1].pop("existing_fuel")
+    d["process_heat"][1].pop("existing_efficiency")
+    d["boilers"][0]["min_kw"] = 150
+
+
+def _brine_chiller(d):
+    d["chillers"].append({"name": "brine chiller new", "serves": "brine", "chilled_water_c": -8,
+                          "carnot_efficiency": 0.6, "condenser_approach_k": 6, "min_kw": 40, "max_kw": 200})
+
+
+@pytest.mark.parametrize("mode", ["myopic", "foresight"])
+@pytest.mark.parametrize("src, edit, key, unit, peak", [
+    (HEAT, _no_stated_steam_supply, "boiler_kw", "steam boiler", 400.0),
+    (COOL, _brine_chiller, "chiller_kw", "brine chiller", 100.0),
+])
+def test_todays_implied_supply_stays_beside_what_earlier_periods_built(tmp_path, mode, src, edit, key, unit, peak):
+    """The steam (400 kW) and the brine (100 kW) state no supply of their own: today a gas boiler and an
+    air-cooled chiller covering their peaks are implied. 2025 builds an electric steam boiler (at least
+    150 kW) and a brine chiller (at least 40 kW; the plan takes 100 kW). Carried into 2030 as existing_kw,
+    the declared plant serving the demand replaced the implied one: 2030's baseline was infeasible (the
+    brine chiller built 99.9997 kW, 0.0003 kW short of the peak) and the pathway stopped. Today's plant
+    still stands in 2030, beside what 2025 built (keep_implied_supply), and says so in a note."""
+    from twin.pathway.runner import run_pathway
+
+    res = run_pathway(_park(tmp_path, src, {"mode": mode}, edit), hours=HOURS)
+    assert res.complete, res.failed
+    first, second = res.periods
+    new = next(n for n in first.built if n.startswith(key))
+    assert second.existing[new] == pytest.approx(first.built[new], abs=1e-5) and first.built[new] > 39.0
+    for p in (first, second):
+        assert p.sizes[f"{key}[{unit}]"] == pytest.approx(peak)
+        assert p.run.baseline.sizes[key][unit] == pytest.approx(peak)
+        assert f"{key}[{unit}]" not in p.built
+    assert second.run.baseline.sizes[key][new[len(key) + 1:-1]] == pytest.approx(second.existing[new])
+    notes = second.run.result.solver_notes
+    assert any(f"keeps its implied supply '{unit}' ({peak:,.0f} kW)" in n for n in notes), notes
+    if key == "chiller_kw":
+        [d] = [d for d in second.run.summary["process_cooling"]["demands"] if d["name"] == "brine"]
+        assert d["supply_today"] == {"kind": "implied_air_cooled", "chillers": ["brine chiller", "brine chiller new"],
+                                     "cop": None}

@@ -553,6 +553,9 @@ def process_cooling_sentences(summary: dict) -> list[str]:
         elif kind == "implied_air_cooled":
             out.append(f"Process cooling '{d['name']}' today: an air-cooled chiller covering its peak, implied "
                        "(COP from the Carnot model, ASSUMED: give existing_cop)")
+            if len(today.get("chillers") or []) > 1:  # kept beside declared chillers (keep_implied_supply)
+                out.append(f"Process cooling '{d['name']}' today: the declared chillers "
+                           f"{', '.join(today['chillers'][1:])}")
     return out
 
 

@@ -1795,3 +1795,16 @@ PATTERNS.extend([
       "operation.forecast.process_cooling_sd_of_mean）；实际运行按真实需求在各冷量母线由其自身冷水机组供冷，"
       "无法供给的部分计为未供冷量")),
 ])
+# ----------------------------------------------------------------------------- pathway: today's implied supply kept
+PATTERNS.extend([
+    ((r"^process heat '(?P<d>.+)' keeps its implied supply '(?P<n>.+)' \((?P<kw>[\d,.]+) kW\) beside the declared "
+      r"boilers with existing capacity that serve it \(keep_implied_supply; in a pathway, what earlier periods "
+      r"built\)$"),
+     ("工艺用热“<data>{d}</data>”保留其推定的现有供热“<data>{n}</data>”（{kw} kW），与为其供热的已申报在役锅炉并存"
+      "（keep_implied_supply；在路径中即前期所建）")),
+    ((r"^process cooling '(?P<d>.+)' keeps its implied supply '(?P<n>.+)' \((?P<kw>[\d,.]+) kW\) beside the declared "
+      r"chillers with existing capacity that serve it \(keep_implied_supply; in a pathway, what earlier periods "
+      r"built\)$"),
+     ("工艺供冷“<data>{d}</data>”保留其推定的现有供冷“<data>{n}</data>”（{kw} kW），与为其供冷的已申报在役冷水机组并存"
+      "（keep_implied_supply；在路径中即前期所建）")),
+])

@@ -252,6 +252,12 @@ class ProcessHeatSpec(BaseModel):
     existing_efficiency: float | None = Field(
         None, gt=0, le=1.1, description="Efficiency of the existing boiler (heat out per fuel in, NCV) [-]; "
         "None = the fuel's default (boilers' BOILER_EFFICIENCY, an assumption).")
+    keep_implied_supply: bool = Field(
+        False, description="Keep the implied supply of a demand that states none (no existing_fuel or "
+        "existing_efficiency: a natural-gas boiler covering its peak) beside declared boilers with existing capacity "
+        "serving it, or beside the heat network's, which otherwise replace it [-]. `twin pathway` sets it in every "
+        "period for a demand whose supply today is implied: a boiler an earlier period built is carried as "
+        "existing_kw, and today's plant still stands beside it.")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessHeatSpec:
@@ -377,6 +383,12 @@ class ProcessCoolingSpec(BaseModel):
         "demand's temperature (COP from the Carnot model, ASSUMED), implied, unless declared chillers with "
         "existing capacity serve the demand (then they alone are its supply). Given beside such chillers, both "
         "are today's supply: the chillers at this COP cover the demand's peak, the declared ones add to them.")
+    keep_implied_supply: bool = Field(
+        False, description="Keep the implied supply of a demand that states none (no existing_cop: an air-cooled "
+        "chiller covering its peak) beside declared chillers with existing capacity serving it, or beside the "
+        "chilled-water network's, which otherwise replace it [-]. `twin pathway` sets it in every period for a "
+        "demand whose supply today is implied: a chiller an earlier period built is carried as existing_kw, and "
+        "today's plant still stands beside it.")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessCoolingSpec:

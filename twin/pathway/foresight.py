@@ -15,6 +15,7 @@ from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
+                                 kept_supply_overrides,
                                  note_retiring_inside, period_capital, period_inputs, retired_rows)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 
@@ -195,7 +196,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
         totals = within_roof_limits({n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing},
                                     loaded0.scenario)
-        ov = {**ov, **existing_overrides(declared, earlier, year, end), **pinned_overrides(totals)}
+        ov = {**ov, **existing_overrides(declared, earlier, year, end), **kept_supply_overrides(loaded0.scenario),
+              **_period_overrides(spec, year), **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
         operating = operating_cost(r.result.costs, declared)

@@ -161,6 +161,37 @@ def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year
     return out
 
 
+def kept_supply_overrides(sc) -> dict[str, bool]:
+    """Dotted overrides that keep today's implied supply of each process demand in a period [-].
+
+    ``sc`` is the period's scenario without the capacity carried from earlier periods. A
+    process-heat or process-cooling demand that states no supply of its own is served by an
+    implied boiler or chiller only while no declared plant with existing capacity serves it
+    (:func:`twin.plan.heat_supply_implied`, :func:`twin.plan.cooling_supply_implied`): a boiler or
+    chiller built in an earlier period, carried as ``existing_kw``, would replace it, although
+    today's plant still stands (a second period failed with the carried chiller 0.0003 kW short of
+    the peak the implied one had covered). ``keep_implied_supply`` keeps it.
+    """
+    from twin.plan import cooling_supply_implied, heat_supply_implied
+
+    out = {f"process_heat[{d.name}].keep_implied_supply": True
+           for d in sc.process_heat if not d.keep_implied_supply and heat_supply_implied(sc, d.name)}
+    out.update({f"process_cooling[{d.name}].keep_implied_supply": True
+                for d in sc.process_cooling if not d.keep_implied_supply and cooling_supply_implied(sc, d.name)})
+    return out
+
+
+def period_scenario(path, overrides: dict, variant: str | None):
+    """The period's scenario with ``overrides`` (validated only, no profiles), or None where it does not load
+    (:func:`run_period` then says why)."""
+    from twin.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path, overrides=overrides, variant=variant).scenario
+    except ValueError:
+        return None
+
+
 def floor_micro(value: float) -> float:
     """A carried size rounded down to 1e-6 [unit]: an existing size and the bounds pinned from
     the same total (:func:`twin.pathway.foresight.pinned_overrides`) must round alike, or 40.000116
@@ -568,7 +599,9 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
+        today = period_scenario(path, {**ov, **_period_overrides(spec, year)}, variant)
         ov.update(existing_overrides(declared, vintages, year, end))
+        ov.update(kept_supply_overrides(today) if today is not None else {})
         ov.update(_period_overrides(spec, year))
         note_retiring_inside(vintages, year, end, prog)
         try:
