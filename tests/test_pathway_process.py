@@ -130,3 +130,20 @@ def test_todays_implied_supply_stays_beside_what_earlier_periods_built(tmp_path,
         [d] = [d for d in second.run.summary["process_cooling"]["demands"] if d["name"] == "brine"]
         assert d["supply_today"] == {"kind": "implied_air_cooled", "chillers": ["brine chiller", "brine chiller new"],
                                      "cop": None}
+
+
+def test_waste_heat_exchangers_learn_like_every_cost_entry(tmp_path):
+    """costs.waste_heat_exchanger was the one asset cost a pathway could not learn ('unknown cost
+    entries'): at 5 %/yr its 400 CNY/kW fall to 400 x 0.95^5 = 309.5 CNY/kW in 2030."""
+    from twin.pathway.runner import period_inputs
+    from twin.pathway.spec import PathwaySpec
+    from twin.scenario.loader import load_scenario
+
+    def edit(d):
+        d["costs"]["waste_heat_exchanger"] = {"capex_cny_per_unit": 400, "lifetime_years": 20}
+
+    sc0 = load_scenario(_park(tmp_path, HEAT, {}, edit)).scenario
+    spec = PathwaySpec(periods=[2025, 2030], cost_learning_per_year={"waste_heat_exchanger": 0.05})
+    ov, inputs = period_inputs(sc0, spec, {2030: (None, "scenario")}, {}, 2030, {})
+    assert ov["costs.waste_heat_exchanger.capex_cny_per_unit"] == pytest.approx(400 * 0.95 ** 5)
+    assert inputs["cost_factors"] == {"waste_heat_exchanger": pytest.approx(0.95 ** 5)}
