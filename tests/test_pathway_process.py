@@ -147,3 +147,44 @@ def test_waste_heat_exchangers_learn_like_every_cost_entry(tmp_path):
     ov, inputs = period_inputs(sc0, spec, {2030: (None, "scenario")}, {}, 2030, {})
     assert ov["costs.waste_heat_exchanger.capex_cny_per_unit"] == pytest.approx(400 * 0.95 ** 5)
     assert inputs["cost_factors"] == {"waste_heat_exchanger": pytest.approx(0.95 ** 5)}
+
+
+def test_each_period_says_how_its_cost_relates_to_the_pathways(tmp_path):
+    """Period 2030's own run sees 2025's chillers as existing, so its annualised cost leaves out their
+    annuities: its summary (pathway_period) and a banner of its report give the pathway's cost of a year of
+    the period beside it, the numbers of by_period; the Chinese pages hold no English sentence (the kept
+    implied brine chiller's note included)."""
+    import json
+
+    from click.testing import CliRunner
+    from report_text_check import wrong_language
+
+    from twin import report_text
+    from twin.cli import main
+
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(_park(tmp_path, COOL, {}, _brine_chiller)), "-o", str(out),
+                                  "--hours", str(HOURS), "-q", "--lang", "zh"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]["by_period"]
+    for row in rows:
+        own = json.loads((out / "periods" / str(row["year"]) / "summary.json").read_text(encoding="utf-8"))
+        sec = own["pathway_period"]
+        assert sec["annual_cost_cny_per_yr"] == pytest.approx(row["annual_cost_cny_per_yr"], rel=1e-12)
+        assert sec["capital_charge_cny_per_yr"] == pytest.approx(row["capital_charge_cny_per_yr"], rel=1e-12)
+        assert sec["run_annualised_cost_cny_per_yr"] == pytest.approx(own["costs_cny_per_yr"]["total"], rel=1e-12)
+        assert sec["annual_cost_cny_per_yr"] == pytest.approx(sec["operating_cost_cny_per_yr"]
+                                                              + sec["capital_charge_cny_per_yr"], rel=1e-12)
+    first, second = (json.loads((out / "periods" / str(y) / "summary.json").read_text(encoding="utf-8"))
+                     ["pathway_period"] for y in (2025, 2030))
+    assert first["existing_from_earlier_periods"] == {}  # nothing before: the run's cost is the pathway's
+    assert first["annual_cost_cny_per_yr"] == pytest.approx(first["run_annualised_cost_cny_per_yr"], rel=1e-9)
+    assert set(second["existing_from_earlier_periods"]) == {"chiller_kw[new network chiller]",
+                                                            "chiller_kw[mould chiller]", "chiller_kw[brine chiller new]"}
+    assert second["annual_cost_cny_per_yr"] > second["run_annualised_cost_cny_per_yr"]
+    page = (out / "periods" / "2030" / "report.html").read_text(encoding="utf-8")
+    assert "前期所建的 3 项资产在此作为现有容量" in page
+    words = {"tiny", "process", "cooling", "park", "roof", "new", "network", "chiller", "mould", "brine", "line",
+             "chilled", "water"}
+    assert not wrong_language(page, "zh", words), wrong_language(page, "zh", words)[:5]
+    assert not report_text.MISSING

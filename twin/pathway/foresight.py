@@ -15,7 +15,7 @@ from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
-                                 kept_supply_overrides,
+                                 kept_supply_overrides, period_section,
                                  note_retiring_inside, period_capital, period_inputs, retired_rows)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 
@@ -207,6 +207,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=_flat(r.result.sizes), built=now, retired=retired_rows(vintages, year, end),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+        r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(now)} asset(s), net {e['net']:,.0f} tCO2/yr")
     facts = {"objective_cny": fr.objective_cny, "status": fr.status, "algorithm": fr.algorithm,

@@ -199,6 +199,28 @@ def floor_micro(value: float) -> float:
     return math.floor(max(float(value), 0.0) * 1e6) / 1e6
 
 
+def period_section(p: PeriodResult, mode: str, declared: dict[str, float]) -> dict:
+    """What a period's own outputs say of the pathway it belongs to (its summary's ``pathway_period``).
+
+    A period's run sees the assets built in earlier periods as existing capacity, so its
+    annualised cost (``costs_cny_per_yr.total``) holds the annuities of its own builds only;
+    the pathway counts a year of the period as ``annual_cost_cny_per_yr`` = its cost without
+    the annuities and fixed O&M of the tracked assets + those of every build in service [CNY/yr].
+    """
+    carried = {n: float(v) - float(declared.get(n, 0.0)) for n, v in p.existing.items()
+               if float(v) - float(declared.get(n, 0.0)) > BUILD_TOLERANCE}
+    total = float(p.run.result.costs["total"])
+    sentence = (f"period {p.year}-{p.end_year - 1} of a {mode} pathway: {len(carried)} asset(s) built in earlier "
+                f"periods stand here as existing capacity, so this run's annualised cost ({total:,.0f} CNY/yr) leaves "
+                f"out their annuities and fixed O&M; the pathway counts a year of this period at "
+                f"{p.annual_cost_cny:,.0f} CNY/yr ({p.operating_cost_cny:,.0f} without the annuities and fixed O&M of "
+                f"the assets it tracks + {p.capital_charge_cny:,.0f} of every build in service; the pathway's report)")
+    return {"year": p.year, "end_year": p.end_year, "mode": mode, "existing_from_earlier_periods": carried,
+            "run_annualised_cost_cny_per_yr": total, "operating_cost_cny_per_yr": p.operating_cost_cny,
+            "capital_charge_cny_per_yr": p.capital_charge_cny, "annual_cost_cny_per_yr": p.annual_cost_cny,
+            "sentence": sentence}
+
+
 def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: int | None,
                representative_days: int | None, lang: str | None):
     """The normal run of one period: the scenario with the period's dotted overrides.
@@ -637,6 +659,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=sizes, built=built, retired=retired_rows(vintages, year, end),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+        r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]
         resized = "resized" in (r.representative_days or {})
