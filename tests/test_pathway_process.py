@@ -188,3 +188,45 @@ def test_each_period_says_how_its_cost_relates_to_the_pathways(tmp_path):
              "chilled", "water"}
     assert not wrong_language(page, "zh", words), wrong_language(page, "zh", words)[:5]
     assert not report_text.MISSING
+
+
+@pytest.mark.parametrize("mode", ["myopic"])
+def test_district_heat_replaced_earlier_is_not_bought_again_by_the_next_periods_park(tmp_path, mode):
+    """Offices in Qingdao on district heat (150 CNY/GJ, 300 CNY/kW a year, replaceable): 2025's plan builds an
+    air-source heat pump of about 1.5 MW and buys no heat in the first week. 2030's baseline, the park
+    before new builds, bought all 32,767 kWh of the week again with that heat pump idle (replacing district
+    heat was the plan's measure in every period): the period's start emissions were overstated. Its park is
+    on the heat network now (district_heat.on_network_today): the carried heat pump serves the week."""
+    from twin.pathway.runner import run_pathway
+
+    tiny = ROOT / "tests" / "data" / "tiny_park.yaml"
+
+    def edit(d):
+        d["site"] = {"city": "Qingdao"}
+        d["heat_pumps"] = [{"name": "ashp", "source": "air", "sink_temperature_c": 45, "max_kw": 2000}]
+        d["costs"]["heat_pump"] = {"capex_cny_per_unit": 1500, "lifetime_years": 15}
+        d["buildings"] = [{"name": "offices", "type": "office", "floor_area_m2": 20000, "storeys": 4,
+                           "hvac": {"type": "chiller_district_heat"}}]
+        d["district_heat"] = {"energy_price_cny_per_gj": 150, "capacity_price_cny_per_kw_yr": 300, "replaceable": True}
+
+    res = run_pathway(_park(tmp_path, tiny, {"mode": mode}, edit), hours=168)
+    first, second = res.periods
+    assert first.built["heat_pump_kw[ashp]"] > 1000.0
+    demand = float(first.run.result.dispatch["q_district_heat_demand_kw"].sum())
+    assert demand == pytest.approx(32766.56, rel=1e-5)
+    assert float(first.run.baseline.dispatch["q_heat_import_kw"].sum()) == pytest.approx(demand, rel=1e-9)
+    base = second.run.baseline.dispatch
+    assert float(base["q_heat_import_kw"].sum()) < 1e-6 * demand
+    assert float(base["q_heat_pump_kw"].sel(heat_pump="ashp").sum()) == pytest.approx(demand, rel=1e-6)
+    assert first.run.summary["district_heat"]["baseline"]["replaceable"] is False
+    assert second.run.summary["district_heat"]["baseline"]["replaceable"] is True
+    assert second.inputs["overrides"]["district_heat.on_network_today"] is True
+
+
+def test_on_network_today_needs_replaceable_district_heat(tmp_path):
+    from twin.scenario.loader import load_scenario
+
+    with pytest.raises(ValueError, match="on_network_today: the buildings are on the park's heat network only"):
+        load_scenario(ROOT / "tests" / "data" / "tiny_park.yaml",
+                      overrides={"district_heat": {"energy_price_cny_per_gj": 80, "on_network_today": True}})
+

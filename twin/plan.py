@@ -158,7 +158,9 @@ def district_heat_of(sc: Scenario, prof: xr.Dataset, demand: np.ndarray | None, 
     ``demand``: the heat of the buildings that buy district heat over the horizon [kW]
     (:func:`district_heat_kw`). Returns ``(None, notes)`` where no building buys district heat or no
     price is given (the heat is then bought as before, its cost not included, which a note says).
-    The baseline buys all of it (replacing district heat is a measure of the plan).
+    The baseline buys all of it (replacing district heat is a measure of the plan), unless the buildings
+    are on the heat network already (``district_heat.on_network_today``: a pathway's periods after the
+    first, whose park an earlier plan put there).
     """
     import solvers as S
 
@@ -170,7 +172,8 @@ def district_heat_of(sc: Scenario, prof: xr.Dataset, demand: np.ndarray | None, 
         return None, ([] if baseline else [district_heat_unpriced_note(buyers)])
     peak = _year_peak(prof, "year_peak_district_heat_kw", demand)
     contracted = peak if spec.contracted_kw is None else float(spec.contracted_kw)
-    replaceable = spec.replaceable and not baseline
+    # the baseline buys all of it, unless the buildings are on the heat network already (a pathway's later periods)
+    replaceable = spec.replaceable and (not baseline or spec.on_network_today)
     if not spec.replaceable and contracted < peak * (1 - 1e-9):
         from twin.run import UserInputError
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
-                                 kept_supply_overrides, period_section,
+                                 kept_supply_overrides, network_today_overrides, period_section,
                                  note_retiring_inside, period_capital, period_inputs, retired_rows)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 
@@ -134,6 +134,10 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         ov.update(_period_overrides(spec, year))
         try:
             loaded = load_scenario(path, overrides=ov, variant=variant)
+            network = network_today_overrides(loaded.scenario, first=not setups)
+            if network:  # the period's baseline has the buildings on the heat network, as its own run will
+                ov.update(network)
+                loaded = load_scenario(path, overrides=ov, variant=variant)
             config = resolve_run_config(loaded.scenario, hours=hours, representative_days=k if not hours else None,
                                         lang=lang)
             prepared = prepare_inputs(loaded)
@@ -197,7 +201,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         totals = within_roof_limits({n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing},
                                     loaded0.scenario)
         ov = {**ov, **existing_overrides(declared, earlier, year, end), **kept_supply_overrides(loaded0.scenario),
-              **_period_overrides(spec, year), **pinned_overrides(totals)}
+              **network_today_overrides(loaded0.scenario, first=i == 0), **_period_overrides(spec, year),
+              **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
         operating = operating_cost(r.result.costs, declared)

@@ -181,6 +181,17 @@ def kept_supply_overrides(sc) -> dict[str, bool]:
     return out
 
 
+def network_today_overrides(sc, first: bool) -> dict[str, bool]:
+    """``district_heat.on_network_today`` for a period after the first whose district heat may be
+    replaced: the first period's plan put the buildings on the park's heat network, so the period's
+    baseline (its park before new builds) serves them from the network's sources in service, as the
+    plan does, instead of buying all of their heat as today's park does [-]."""
+    dh = None if sc is None else sc.district_heat
+    if first or dh is None or not dh.replaceable or dh.on_network_today:
+        return {}
+    return {"district_heat.on_network_today": True}
+
+
 def period_scenario(path, overrides: dict, variant: str | None):
     """The period's scenario with ``overrides`` (validated only, no profiles), or None where it does not load
     (:func:`run_period` then says why)."""
@@ -624,6 +635,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         today = period_scenario(path, {**ov, **_period_overrides(spec, year)}, variant)
         ov.update(existing_overrides(declared, vintages, year, end))
         ov.update(kept_supply_overrides(today) if today is not None else {})
+        ov.update(network_today_overrides(today, first=i == 0))
         ov.update(_period_overrides(spec, year))
         note_retiring_inside(vintages, year, end, prog)
         try:

@@ -494,8 +494,21 @@ class DistrictHeatSpec(_Strict):
         description="Whether the plan may replace district heat: true puts the buildings' heat on the park's "
         "heat network, where district heat (at most contracted_kw) is one source beside the heat pumps, waste "
         "heat, boilers and thermal stores; false buys all of it, as today (costed).")
+    on_network_today: bool = Field(
+        False,
+        description="The buildings that buy district heat are on the park's heat network already [-] (with "
+        "replaceable: true): the baseline, today's park, may then serve them from the network's existing heat "
+        "pumps, waste heat, boilers and stores as the plan does, instead of buying all of their heat. `twin "
+        "pathway` sets it in the periods after the first, whose park an earlier period's plan put there.")
     source: str | None = Field(
         None, description="Where the prices come from (tariff document, contract); shown beside the cost.")
+
+    @model_validator(mode="after")
+    def _network_needs_replaceable(self) -> DistrictHeatSpec:
+        if self.on_network_today and not self.replaceable:
+            raise ValueError("on_network_today: the buildings are on the park's heat network only where district "
+                             "heat may be replaced; set replaceable: true, or leave on_network_today out")
+        return self
 
     @property
     def priced(self) -> bool:
