@@ -61,6 +61,30 @@ def within_roof_limits(totals: dict[str, float], scenario, rel: float = 1e-6) ->
     return out
 
 
+def builds_within_roof_limits(builds: dict, scenario, declared: dict[str, float], rel: float = 1e-6) -> dict:
+    """The joint LP's PV builds ``{(key, asset): {year: kWp}}`` held within each array's capacity limit [kWp].
+
+    The LP keeps each period's total within the limit only up to its tolerance, and the builds are
+    carried into later periods as ``existing_kwp``, which the scenario check holds to the limit exactly:
+    a 588 kWp roof built as 588.000021 kWp in 2025 refused the 2030 period. Walking the periods in
+    order, a period whose declared capacity plus the builds so far exceed the limit by at most ``rel``
+    of it (at least 1e-6 kWp) builds that much less; a larger excess is left for the scenario check.
+    """
+    out = {ks: dict(by_year) for ks, by_year in builds.items()}
+    for array in scenario.pv_arrays:
+        ks = ("pv_kwp", array.name)
+        if ks not in out:
+            continue
+        limit = array.capacity_limit_kwp()
+        total = float(declared.get(f"pv_kwp[{array.name}]", 0.0))
+        for year in sorted(out[ks]):
+            excess = total + out[ks][year] - limit
+            if 0.0 < excess <= max(rel * limit, 1e-6):
+                out[ks][year] = max(limit - total, 0.0)
+            total += out[ks][year]
+    return out
+
+
 def period_problem(loaded, config, inputs):
     """The sizing problem :func:`twin.run.run` would solve for ``loaded`` (targets and representative days
     included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`)."""
@@ -175,7 +199,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     prog.done(f"{fr.status}, {fr.n_variables:,} variables, {fr.algorithm} {fr.solve_time_s:.1f} s")
 
     vintages: list[Vintage] = []
-    for (key, asset), by_year in fr.builds.items():
+    for (key, asset), by_year in builds_within_roof_limits(fr.builds, sc0, declared).items():
         for year, size in by_year.items():
             if size <= BUILD_TOLERANCE or key not in COST_ENTRY:
                 continue
