@@ -247,3 +247,75 @@ def test_joint_pv_builds_are_held_within_the_roof_they_are_carried_onto():
     assert out[("battery_kwh", "bess")] == {2025: 10.0}
     assert builds_within_roof_limits({("pv_kwp", "roof"): {2025: 300.0, 2030: 289.0}}, sc, {}) == \
         {("pv_kwp", "roof"): {2025: 300.0, 2030: 289.0}}
+
+
+# ----------------------------------------------------------------------------- the examples' pathways (slow)
+SUZHOU = ROOT / "tests" / "data" / "suzhou_pathway.yaml"
+QINGDAO = ROOT / "scenarios" / "logistics_qingdao_pathway.yaml"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["myopic", "foresight"])
+@pytest.mark.parametrize("path, variant", [(SUZHOU, "process_heat"), (SUZHOU, "process_cooling"),
+                                           (QINGDAO, "district_heat")])
+def test_example_pathways_carry_build_and_agree(tmp_path, path, variant, mode):
+    """The Suzhou example with process heat and with process cooling and the Qingdao example with district
+    heat, over their first week: only the scenario's listed assets are built and carried (today's supply of
+    each demand stands in every period's sizes and is never built), each build is existing capacity of the
+    next period it serves whole, and the numbers agree between the pathway's summary.json, its results.nc,
+    each period's own summary.json and the reports."""
+    import json
+
+    import xarray as xr
+    from click.testing import CliRunner
+
+    from twin.cli import main
+    from twin.fmt import fmt_value
+    from twin.pathway.vintages import capacity_through, Vintage
+
+    out = tmp_path / "pw"
+    r = CliRunner().invoke(main, ["pathway", str(path), "--variant", variant, "--mode", mode, "--hours", "168",
+                                  "-o", str(out), "-q", "--lang", "en"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    pw = json.loads((out / "summary.json").read_text(encoding="utf-8"))["pathway"]
+    assert pw["complete"] and pw["mode"] == mode
+    rows = pw["by_period"]
+    declared = set(rows[0]["existing"])
+    vintages = [Vintage(**v) for v in pw["vintages"]]
+    assert vintages and all(f"{v.key}[{v.asset}]" in declared for v in vintages)
+    implied = {n for row in rows for n in row["sizes"] if n not in declared and n.split("[")[0] in (
+        "boiler_kw", "chiller_kw")}
+    assert implied  # today's supply (a process demand's boiler or chillers, the network's implied chiller)
+    ds = xr.open_dataset(out / "results.nc")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{fmt_value(pw['npv_cost_cny'] / 1e6)} M CNY" in page
+    assert pw["npv_cost_cny"] == pytest.approx(sum(row["weight"] * row["annual_cost_cny_per_yr"] for row in rows),
+                                               rel=1e-12)
+    for i, row in enumerate(rows):
+        assert not implied & set(row["built"])
+        own = json.loads((out / "periods" / str(row["year"]) / "summary.json").read_text(encoding="utf-8"))
+        assert own["emissions_tco2"] == row["emissions_tco2"]
+        assert float(ds["co2_net_t"][i]) == pytest.approx(row["emissions_tco2"]["net"], rel=1e-12, abs=1e-9)
+        assert float(ds["capital_charge_cny"][i]) == pytest.approx(row["capital_charge_cny_per_yr"], rel=1e-12)
+        assert row["annual_cost_cny_per_yr"] == pytest.approx(row["operating_cost_cny_per_yr"]
+                                                              + row["capital_charge_cny_per_yr"], rel=1e-12)
+        assert own["pathway_period"]["annual_cost_cny_per_yr"] == pytest.approx(row["annual_cost_cny_per_yr"])
+        assert fmt_value(row["annual_cost_cny_per_yr"] / 1e4) in page
+        # the period's cost without the tracked assets' annuities: its run's total less its own builds' ones
+        tracked = sum(v for part in ("capex_annualised", "om") for k, v in own["costs_cny_per_yr"][part].items()
+                      if k in declared)
+        assert row["operating_cost_cny_per_yr"] == pytest.approx(own["costs_cny_per_yr"]["total"] - tracked,
+                                                                 rel=1e-9)
+        for n in declared:  # existing = declared + the builds that serve the whole period
+            key, asset = n[:-1].split("[", 1)
+            carried = capacity_through([v for v in vintages if v.year < row["year"]], key, asset, row["year"],
+                                       row["end_year"])
+            assert row["existing"][n] == pytest.approx(rows[0]["existing"][n] + carried, abs=1e-5)
+            assert row["sizes"][n] >= row["existing"][n] - 1e-5
+    if variant in ("process_heat", "process_cooling"):
+        first = json.loads((out / "periods" / str(rows[0]["year"]) / "summary.json").read_text(encoding="utf-8"))
+        last = json.loads((out / "periods" / str(rows[-1]["year"]) / "summary.json").read_text(encoding="utf-8"))
+        grown = 1.02 ** (rows[-1]["year"] - rows[0]["year"])
+        e0, e1 = first["energy_mwh"], last["energy_mwh"]
+        key = "process_heat_demand" if variant == "process_heat" else "process_cooling_demand"
+        assert e1[key] == pytest.approx(e0[key] * grown, rel=1e-6)  # the demands carry over, grown
