@@ -9,7 +9,7 @@
 from solvers.problem import (BOILER_FUELS, AssetCost, Battery, Boiler, Carbon, Chiller, DistrictHeat, ElectricBoiler, EVFleet,
                              GasBoiler, GridConnection, HeatPump, InfeasibleError, ParetoPoint,
                              ProcessCoolingDemand, ProcessHeatDemand, PVArray, SizingProblem, SizingResult, SolveOptions, Targets,
-                             ThermalStorage, WasteHeatSource, capital_recovery_factor)
+                             ThermalStorage, UndecidedError, WasteHeatSource, capital_recovery_factor)
 
 
 def solve(problem: SizingProblem, options: SolveOptions | None = None) -> SizingResult:
@@ -22,4 +22,4 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
 __all__ = ["AssetCost", "Battery", "Boiler", "BOILER_FUELS", "Carbon", "Chiller", "DistrictHeat", "ElectricBoiler", "EVFleet",
            "GasBoiler", "GridConnection", "HeatPump", "InfeasibleError", "ParetoPoint",
            "ProcessCoolingDemand", "ProcessHeatDemand", "PVArray", "SizingProblem", "SizingResult", "SolveOptions", "Targets", "ThermalStorage",
-           "WasteHeatSource", "capital_recovery_factor", "solve"]
+           "UndecidedError", "WasteHeatSource", "capital_recovery_factor", "solve"]

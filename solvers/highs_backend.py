@@ -236,6 +236,12 @@ def run_interruptible(h, heartbeat=None) -> None:
             counter.detach(h)
 
 
+def _stopped(r) -> str:
+    """How a run that decided nothing ended, for a note: how long it ran, how far it got and HiGHS's
+    words (``"after 880 s and 57,851 iterations (Time limit reached)"``)."""
+    return f"after {r.time_s:.0f} s and {r.iterations:,} iterations ({r.termination})"
+
+
 def _release_scheduler(highs_class) -> None:
     """Release HiGHS's global task scheduler once no solve is running (as highspy does
     after each ``startSolve`` run): its worker threads otherwise outlive an interrupted
@@ -318,7 +324,7 @@ class HighsBackend:
         return self.cmodel.n_col, self.cmodel.n_row
 
     def run(self, *, basis: bool = False, algorithm: str | None = None,
-            cold: bool = False, beside: tuple | None = None) -> RunResult:
+            cold: bool = False, beside: tuple | None = None, confirm: bool = True) -> RunResult:
         """Solve (or re-solve) the held model.
 
         Parameters
@@ -337,12 +343,15 @@ class HighsBackend:
             emissions of a Pareto front, which does not depend on this run); its result and
             basis are left in :attr:`side` (None if that could not be done: the run is
             then alone).
+        confirm : bool
+            Confirm an interior-point verdict of infeasibility here (:meth:`confirm_infeasible`).
+            False: the verdict is returned as it is, noted, for the caller to check in a cheaper
+            way (:func:`solvers.optimise.solve` re-solves the elastic model, whose optimum decides
+            a shortfall beyond the solver's tolerance; only a shortfall within it is confirmed).
 
         A HiPO run that ends undecided (status unknown, e.g. on the minimum-emission
-        end of a Pareto front, where the feasible set has no interior) or that declares the
-        model infeasible is repeated with IPX and crossover, and the later re-solves of this
-        model use IPX directly. An interior-point verdict of infeasibility (IPX's, or HiPO's
-        confirmed by IPX) is confirmed by the simplex method, which the later re-solves use.
+        end of a Pareto front, where the feasible set has no interior) is repeated with IPX
+        and crossover, and the later re-solves of this model use IPX directly.
         (HiGHS 1.15's ``"ipm"`` means "an interior-point solver of HiGHS's choice",
         which is HiPO when its libraries are present; ``"ipx"`` asks for IPX itself.)
         """
@@ -360,7 +369,46 @@ class HighsBackend:
                               "(with crossover), which the later re-solves of this model use")
             self.algorithm = alg = "ipx"
             r = self._run("ipx")
-        elif alg == "hipo" and r.status in ("infeasible", "infeasible_or_unbounded"):
+        if r.status in ("time_limit", "iteration_limit"):
+            self.notes.append(self.limit_note(r))
+        if self.interior_verdict(r):
+            if confirm:
+                r = self.confirm_infeasible(r)
+            else:
+                self.notes.append(f"{ALGORITHM_NAMES.get(r.algorithm, r.algorithm)} reported the model "
+                                  f"{r.status} after {r.time_s:.1f} s ({r.iterations:,} iterations)")
+        return r
+
+    def limit_note(self, r: RunResult) -> str:
+        """The note on a run ``r`` that stopped at its time or iteration limit: the method, the limit,
+        the iterations, and whether it left a solution (not proven optimal) or none."""
+        what = ALGORITHM_NAMES.get(r.algorithm, r.algorithm or "HiGHS")
+        limit = (f"time limit of {self.options.time_limit_s:g} s" if r.status == "time_limit"
+                 and self.options.time_limit_s is not None else r.status.replace("_", " "))
+        return (f"{what} stopped at its {limit}, after {r.time_s:.0f} s and {r.iterations:,} iterations, "
+                + ("with a solution not proven optimal" if r.has_solution else "without a solution"))
+
+    def interior_verdict(self, r: RunResult) -> bool:
+        """Whether ``r`` is an interior-point run's verdict of infeasibility on an LP (which is not
+        trusted alone: :meth:`confirm_infeasible`)."""
+        return (r.algorithm in ("hipo", "ipx", "ipm") and not self.cmodel.n_int
+                and r.status in ("infeasible", "infeasible_or_unbounded"))
+
+    def confirm_infeasible(self, r: RunResult) -> RunResult:
+        """Check an interior-point verdict of infeasibility ``r`` of the held model by other methods.
+
+        HiPO's verdict is checked by IPX (with crossover), and IPX's by the dual simplex method;
+        the later re-solves of this model use the method that decided. A check that ends undecided
+        (status unknown, or its time or iteration limit without a solution) leaves the verdict
+        standing (returned), with a note saying so: how long it ran and how many iterations.
+
+        Returns
+        -------
+        RunResult
+            The deciding run (a solution where the verdict was wrong), or ``r`` where it stands.
+        """
+        alg = r.algorithm
+        if alg == "hipo" and r.status in ("infeasible", "infeasible_or_unbounded"):
             # HiPO has declared feasible target-constrained full-year models infeasible (the
             # office example's core_910 variant, which IPX solves): a verdict of infeasibility
             # is confirmed by IPX before anyone is told their targets are out of reach
@@ -369,13 +417,13 @@ class HighsBackend:
             self.notes.append(note)
             self.algorithm = alg = "ipx"
             hipo, r = r, self._run("ipx")
-            if r.status == "error":
+            if r.status == "error" or (r.status in ("time_limit", "iteration_limit") and not r.has_solution):
                 # IPX can end undecided here (the office example at net zero with no offsets allowed,
                 # on eight representative days: "Solve error" after 0 iterations), which stopped the
                 # run with no verdict; HiPO's goes on to the simplex method's check below
                 self.notes[self.notes.index(note)] = (
                     f"HiPO reported the model {hipo.status}; IPX, asked to confirm, ended undecided "
-                    f"({r.termination})")
+                    f"{_stopped(r)}")
                 r = hipo
         if (alg in ("ipx", "ipm") and not self.cmodel.n_int
                 and r.status in ("infeasible", "infeasible_or_unbounded")):
@@ -398,7 +446,7 @@ class HighsBackend:
                 # it does not overturn the verdict, which stands and is explained as out of reach
                 self.notes[self.notes.index(note)] = (
                     f"the interior-point solver reported the model {ip.status}; the simplex method, asked to "
-                    f"confirm, ended undecided ({r.termination}), so the verdict stands")
+                    f"confirm, ended undecided {_stopped(r)}, so the verdict stands")
                 self.algorithm = alg
                 r = ip
         return r
@@ -492,7 +540,7 @@ class HighsBackend:
         self.n_runs += 2
         r = self._result(self.highs, alg, sopts, extra, done["main"])
         s = RunResult.from_highs(side)
-        s.time_s, s.method = done["side"], "ipx + crossover, beside the first run"
+        s.time_s, s.method, s.algorithm = done["side"], "ipx + crossover, beside the first run", "ipx"
         b = side.getBasis()
         self.side = (s, b if b.valid else None)
         return r
@@ -533,7 +581,7 @@ class HighsBackend:
     @staticmethod
     def _result(h, alg: str, sopts: dict, extra: dict | None, el: float) -> RunResult:
         r = RunResult.from_highs(h)
-        r.time_s = el
+        r.time_s, r.algorithm = el, alg
         strategy = (extra or {}).get("simplex_strategy")
         r.method = (f"{'dual' if strategy == 1 else 'primal'} simplex from the held basis"
                     if alg == "simplex" and strategy is not None else alg)
@@ -696,8 +744,9 @@ class RunResult:
         self.x, self.row_dual, self.col_dual, self.gap = x, row_dual, col_dual, gap
         #: simplex + interior-point + crossover iterations of the run, and crossover's alone
         self.iterations, self.crossover_iterations = iterations, crossover_iterations
-        #: wall time [s] of the run and the algorithm that ran (set by HighsBackend)
-        self.time_s, self.method = 0.0, ""
+        #: wall time [s] of the run, how it ran (``"ipx + crossover"``) and the HiGHS ``solver`` option
+        #: it ran with (``"hipo"``, ``"ipx"``, ``"simplex"``, ...; set by HighsBackend)
+        self.time_s, self.method, self.algorithm = 0.0, "", ""
 
     @classmethod
     def from_highs(cls, h) -> RunResult:

@@ -42,9 +42,19 @@ import time
 import numpy as np
 
 from solvers.problem import (InfeasibleError, ParetoPoint, SizingProblem, SizingResult,
-                             SolveOptions)
+                             SolveOptions, UndecidedError)
 
 _EPS_REL = 1e-7
+
+INFEASIBLE = ("infeasible", "infeasible_or_unbounded")
+
+#: A violation of the elastic re-solve larger than this share of its row's scale (gross emissions
+#: for a tCO2/yr row, energy use for a tce/yr row, the park's power scale for kW or kWh) is beyond
+#: any interior point's tolerance (about 1e-6 relative): the elastic optimum then decides an
+#: interior-point verdict of infeasibility without a simplex confirmation [-]
+EDGE_REL = 1e-5
+#: ... and larger than this, in the row's unit (the threshold a violation is reported from)
+EDGE_ABS = 1e-6
 
 # What counts as solver noise, and how it is set to 0 once: solvers/noise.py
 from solvers.noise import FLOW_TOL, NOISE_TOL, SUM_TOL, clean, hourly_tolerance  # noqa: F401, E402
@@ -97,8 +107,8 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
         if (kind == "pareto" and opts.pareto_beside and not ctx.n_int
                 and be._algorithm() in ("hipo", "ipx", "ipm")):
             beside = cm.cost_vector(ctx.residual)
-        res = be.run(basis=kind == "pareto", beside=beside)
-        _check(res, problem, opts)
+        res = be.run(basis=kind == "pareto", beside=beside, confirm=_confirm(opts))
+        res = _settle(be, res, problem, opts)
         if kind == "pareto":
             res, pareto = _pareto(be, ctx, res, problem, opts)
 
@@ -126,15 +136,79 @@ def _compiled_cost(cm):
     return c[0], float(cm.info.c_offset[0])
 
 
-def _check(res, problem, opts) -> None:
+def _confirm(opts) -> bool:
+    """Whether :meth:`HighsBackend.run` confirms an interior-point verdict of infeasibility itself:
+    not where the elastic re-solve decides it (:func:`_settle`), nor where the caller takes it as it is."""
+    return opts.confirm_infeasible and not opts.explain_infeasibility
+
+
+def _settle(be, res, problem, opts):
+    """``res`` if it has a usable solution; else the verdict, decided and explained.
+
+    An interior-point verdict of infeasibility (unconfirmed: :func:`_confirm`) is decided by the
+    elastic re-solve (:func:`elastic_verdict`): where its optimum needs a requirement to give way by
+    more than the solver's tolerance (:data:`EDGE_REL`), the requirement is out of reach and the
+    :class:`InfeasibleError` says by how much, with no simplex confirmation (which crawled to the
+    900 s time limit on a factory's full year with a core indicator out of reach, after the
+    interior point had said so in 30 s). Where it needs none, or less, the model is at the edge of
+    reach: the simplex method decides on the model as stated
+    (:meth:`HighsBackend.confirm_infeasible`), and a solution it finds is returned.
+
+    Raises
+    ------
+    InfeasibleError
+        The verdict, with the elastic re-solve's explanation and the notes of every run behind it.
+    UndecidedError
+        HiGHS stopped without a solution and without a verdict.
+    """
+    if res.status in INFEASIBLE and opts.explain_infeasibility:
+        verdict = elastic_verdict(problem, opts, res.status)
+        notes = list(verdict.notes)
+        if not be.interior_verdict(res):
+            notes.append(elastic_note(verdict))
+        elif verdict.decided:
+            notes.append(elastic_note(verdict, ": a requirement is short beyond the solver's tolerance, which "
+                                               "decides the verdict with no simplex confirmation"))
+        else:
+            be.notes += notes + [elastic_note(verdict, (", so " if verdict.run.status != "optimal" else
+                                                        ": nothing is short beyond the solver's tolerance, so ")
+                                                       + "the simplex method decides on the model as stated")]
+            notes = []
+            res = be.confirm_infeasible(res)
+            if res.status not in INFEASIBLE:
+                _check(res, problem, opts, be)
+                return res
+        raise InfeasibleError(str(verdict), verdict.violations, shortfalls=verdict.shortfalls,
+                              levers=verdict.levers, notes=list(be.notes) + notes,
+                              decided=verdict.decided or not be.interior_verdict(res))
+    _check(res, problem, opts, be)
+    return res
+
+
+def _check(res, problem, opts, be=None) -> None:
     if res.status == "optimal" or (res.status in ("time_limit", "iteration_limit")
                                    and res.has_solution):
         return
-    if res.status in ("infeasible", "infeasible_or_unbounded"):
+    notes = list(be.notes) if be is not None else []
+    if res.status in INFEASIBLE:
         if opts.explain_infeasibility:
-            explain_infeasibility(problem, opts, res.status)
-        raise InfeasibleError(f"HiGHS reports the sizing problem {res.status}")
-    raise RuntimeError(f"HiGHS stopped without a usable solution: {res.termination}")
+            v = elastic_verdict(problem, opts, res.status)
+            raise InfeasibleError(str(v), v.violations, shortfalls=v.shortfalls, levers=v.levers,
+                                  notes=notes + v.notes + [elastic_note(v)])
+        raise InfeasibleError(f"HiGHS reports the sizing problem {res.status}", notes=notes)
+    raise undecided_error(res, notes)
+
+
+def undecided_error(res, notes=()) -> UndecidedError:
+    """The :class:`UndecidedError` of a run ``res`` that ended without a usable solution: HiGHS's
+    words, the method, how long it ran and how far it got."""
+    limit = {"time_limit": "at its time limit", "iteration_limit": "at its iteration limit"}.get(res.status)
+    how = (f"{res.method or res.algorithm or 'HiGHS'} stopped {limit} after {res.time_s:.0f} s and "
+           f"{res.iterations:,} iterations" if limit else
+           f"{res.method or res.algorithm or 'HiGHS'}, {res.time_s:.0f} s, {res.iterations:,} iterations")
+    return UndecidedError(f"HiGHS stopped without a usable solution: {res.termination} ({how})", notes=notes,
+                          status=res.status, method=res.method or res.algorithm, time_s=res.time_s,
+                          iterations=res.iterations)
 
 
 def _set_eps(be, ctx, eps: float) -> None:
@@ -146,13 +220,12 @@ def _set_eps(be, ctx, eps: float) -> None:
 def _lexicographic(be, ctx, problem, opts):
     """Minimise residual emissions, then cost at that emission level."""
     be.set_objective(*be.cmodel.cost_vector(ctx.residual))
-    r = be.run()
-    _check(r, problem, opts)
+    r = _settle(be, be.run(confirm=_confirm(opts)), problem, opts)
     e_min = float(r.objective)
     _set_eps(be, ctx, e_min + _EPS_REL * max(1.0, abs(e_min)))
     be.set_objective(ctx.c_cost, ctx.c_offset)
     r = be.run()
-    _check(r, problem, opts)
+    _check(r, problem, opts, be)
     return r
 
 
@@ -203,7 +276,7 @@ def _pareto(be, ctx, res, problem, opts):
             r = be.run(basis=True, algorithm="ipx", cold=True)
         else:
             r = be.resolve("primal")
-    _check(r, problem, opts)
+    _check(r, problem, opts, be)
     e_lo = float(r.objective)
     say(f"pareto: emissions from {e_lo:,.1f} to {e_hi:,.1f} tCO2/yr "
         f"(minimum-emission solve {r.time_s:.1f} s, {r.method}, {r.iterations:,} iterations)")
@@ -445,16 +518,55 @@ def _duals(ctx, cm, res) -> dict:
 
 def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: str) -> None:
     """Solve the elastic model and raise :class:`InfeasibleError` naming the violations."""
+    raise elastic_verdict(problem, opts, status)
+
+
+def _edge(label: str, ctx, sol) -> float:
+    """The least violation of the elastic requirement ``label`` that no solver tolerance explains, in
+    its unit (:data:`EDGE_ABS` + :data:`EDGE_REL` × its row's scale)."""
+    unit = label[label.rfind("[") + 1:-1]
+    scale = 0.0
+    if unit == "tCO2/yr":
+        scale = abs(sol.expr(ctx.gross_sum))
+    elif unit == "tce/yr" and getattr(ctx, "target_exprs", None):
+        scale = abs(sol.expr(ctx.target_exprs["energy_tce"]))
+    elif unit in ("kW", "kWh", "kWp"):
+        scale = power_scale_kw(ctx)
+    elif unit == "CNY" and ctx.p.capex_budget_cny is not None:
+        scale = abs(float(ctx.p.capex_budget_cny))
+    return EDGE_ABS + EDGE_REL * scale
+
+
+def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str, *,
+                    solver: str | None = None) -> InfeasibleError:
+    """Solve the elastic model of ``problem`` (every requirement may give way, at a price: its
+    least total violation) and return the :class:`InfeasibleError` naming the violations.
+
+    ``solver``: the HiGHS algorithm of the elastic solve; by default ``opts.solver``, except IPX
+    (with crossover) where that is HiPO.
+
+    The error carries ``decided``: True where the elastic optimum needs a requirement to give way by
+    more than any solver tolerance explains (:func:`_edge`), which decides that ``problem`` is
+    infeasible whatever another method would say about it; False where it needs none or less (the
+    problem is at the edge of reach, or the elastic re-solve ended without an optimum), and
+    ``notes`` say what ran (method, time) and what it found.
+    """
+    from dataclasses import replace
+
     from solvers.highs_backend import HighsBackend, Solution
     from solvers.model import build_model
 
     ctx = build_model(problem, elastic=True)
-    be = HighsBackend(opts)
+    # HiPO ended undecided ("Unknown") on every elastic model measured, after 199 s on a factory's full year
+    # (IPX then took 60 s): the elastic model is solved by IPX with crossover (a vertex: clean reduced costs)
+    solver = solver or ("ipx" if opts.solver == "hipo" else opts.solver)
+    be = HighsBackend(replace(opts, solver=solver))
     be.set_instance(ctx.m)
     res = be.run()
+    notes = [f"elastic re-solve: {n}" for n in be.notes]
     if res.status != "optimal":
-        raise InfeasibleError(f"sizing problem is {status}; elastic re-solve ended "
-                              f"{res.termination}")
+        return _elastic(InfeasibleError(f"sizing problem is {status}; elastic re-solve ended {res.termination}", {},
+                                        notes=notes, decided=False), res)
     sol = Solution(be.cmodel, res.x)
     viol, lines = {}, []
     for label, (var, wts) in ctx.slacks.items():
@@ -480,12 +592,13 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
 
     col_dual = None if ctx.n_int else res.col_dual  # reduced costs: which levers hold the shortfall
     lines += targets.explain(ctx, sol, viol, col_dual)
+    decided = any(v > _edge(label, ctx, sol) for label, v in viol.items())
     if not lines:
-        raise InfeasibleError(
+        return _elastic(InfeasibleError(
             f"HiGHS reports the problem {status}, but the elastic model meets every requirement to "
             "within 1e-6: either a requirement is only just within reach (relax it by a little, e.g. "
             "a residual-emission cap of 0.01 instead of 0 tCO2/yr) or the cost is unbounded (e.g. an "
-            "export price above the import price with no export limit).", {})
+            "export price above the import price with no export limit).", {}, notes=notes, decided=False), res)
     short = targets.shortfalls(ctx, sol, viol)
     c = problem.carbon
     for label, name, bound, what in (
@@ -507,4 +620,23 @@ def explain_infeasibility(problem: SizingProblem, opts: SolveOptions, status: st
             lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
                          "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
                          + ("it, or offsets within their cap cover it)" if net else "it; offsets do not count here)"))
-    raise InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short, levers=levers)
+    return _elastic(InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short,
+                                    levers=levers, notes=notes, decided=decided), res)
+
+
+def _elastic(err: InfeasibleError, res) -> InfeasibleError:
+    """``err`` with the elastic run ``res`` it came from (``err.run``)."""
+    err.run = res
+    return err
+
+
+def elastic_note(verdict: InfeasibleError, tail: str = "") -> str:
+    """The note on the elastic re-solve behind ``verdict`` (:func:`elastic_verdict`): its method and time,
+    and ``tail``, what it decided."""
+    from solvers.highs_backend import _stopped
+
+    r = verdict.run
+    out = f"re-solved with every requirement elastic, to measure what is short ({r.method}, {r.time_s:.1f} s)"
+    if r.status != "optimal":
+        out += f": it ended undecided {_stopped(r)}"
+    return out + tail

@@ -297,6 +297,12 @@ class WasteHeatSource:
     """Cost per kW of direct-use heat exchanger."""
     max_hx_kw: float = size_bound("waste_heat_hx_kw", "max", default=float("inf"))
     """Upper bound on the direct-use exchanger [kW]."""
+    hot_share: dict[str, float] = field(default_factory=dict)
+    """Share of ``available_kw`` released hot enough for each heat bus it feeds directly [-]: a
+    sensible stream cooled from its supply to its outlet temperature releases only part of its heat
+    above a bus's temperature plus the exchanger's approach
+    (:func:`twin.components.heat.heat_above_kw`). The direct use on the buses at least as hot as a
+    bus is held to that bus's share in every hour; a bus not listed: 1 (all of the heat)."""
 
 
 @dataclass
@@ -841,6 +847,11 @@ class SizingProblem:
             bad = sorted(set(w.direct_buses) - buses)
             if bad:
                 raise ValueError(f"waste heat {w.name!r}: direct_buses {bad} are not heat buses")
+            fed = set(w.direct_buses) | ({HEAT_BUS} if w.direct_use else set())
+            bad = sorted(b for b, f in w.hot_share.items() if b not in fed or not 0.0 <= f <= 1.0)
+            if bad:
+                raise ValueError(f"waste heat {w.name!r}: hot_share must be a share in [0, 1] of a bus it "
+                                 f"feeds directly (got {bad})")
         names = {w.name for w in self.waste_heat}
         for w in self.waste_heat:
             chk(f"waste_heat[{w.name}].available_kw", w.available_kw)
@@ -948,7 +959,14 @@ class SolveOptions:
     save_model: str | None = None
     """Write the exact model passed to HiGHS to this path (``.mps`` or ``.lp``)."""
     explain_infeasibility: bool = True
-    """On infeasibility, solve an elastic model and say which requirement fails."""
+    """On infeasibility, solve an elastic model and say which requirement fails. Its optimum
+    also decides an interior-point verdict of infeasibility where it needs a requirement to give
+    way by more than the solver's tolerance (:func:`solvers.optimise.solve`); without it, such a
+    verdict is confirmed by the simplex method (:meth:`solvers.highs_backend.HighsBackend.run`)."""
+    confirm_infeasible: bool = True
+    """False: an interior-point verdict of infeasibility is taken as it is, unchecked and
+    unexplained (for a caller with a fallback of its own, e.g. a problem held at a best reachable
+    value that is tried again with more room, :func:`twin.run._solve_closest`)."""
     highs_options: dict = field(default_factory=dict)
     """Further raw HiGHS options, passed as given."""
     log_to_stderr: bool = False
@@ -1077,14 +1095,25 @@ class InfeasibleError(RuntimeError):
         in ``row_unit``) and ``slack`` (its key in ``violations``).
     levers : list of str
         Levers at their limit in the elastic solution (sizes at their maximum, green power).
+    notes : list of str
+        How the verdict was reached, as :attr:`SizingResult.solver_notes` would have said it
+        (which HiGHS runs, how long, what decided; a run stopped at its time limit).
+    decided : bool
+        False where the elastic re-solve behind the message needs no requirement to give way
+        beyond the solver's tolerance, or ended without an optimum (:func:`solvers.optimise.elastic_verdict`):
+        it alone does not prove the problem infeasible.
     """
 
     def __init__(self, message: str, violations: dict | None = None, *, shortfalls: list | None = None,
-                 levers: list | None = None):
+                 levers: list | None = None, notes: list | None = None, decided: bool = True):
         super().__init__(message)
+        self.decided = decided
+        #: the elastic re-solve's HiGHS run behind the message (``solvers.highs_backend.RunResult``), if any
+        self.run = None
         self.violations = violations or {}
         self.shortfalls = list(shortfalls or [])
         self.levers = list(levers or [])
+        self.notes = list(notes or [])
 
     @property
     def only_shortfalls(self) -> bool:
@@ -1092,3 +1121,33 @@ class InfeasibleError(RuntimeError):
         with its best reachable value): moving those to their best values makes the problem feasible."""
         named = {s["slack"] for s in self.shortfalls}
         return bool(named) and all(k in named for k, v in self.violations.items() if v > 1e-6)
+
+
+class UndecidedError(RuntimeError):
+    """HiGHS stopped without a usable solution and without a verdict (status unknown, or its time or
+    iteration limit reached first); the message says which method ran, how long and how far.
+
+    Attributes
+    ----------
+    notes : list of str
+        The solver notes of the solve so far (:attr:`SizingResult.solver_notes`).
+    status : str
+        The run's status (``"time_limit"``, ``"iteration_limit"``, ``"error"``, ...).
+    method : str
+        How the run ran (``"hipo"``, ``"ipx + crossover"``, ``"simplex"``).
+    time_s : float
+        Wall time of the run [s].
+    iterations : int
+        Iterations of the run (simplex, interior point and crossover).
+    """
+
+    def __init__(self, message: str, *, notes: list | None = None, status: str = "error", method: str = "",
+                 time_s: float = 0.0, iterations: int = 0):
+        super().__init__(message)
+        self.notes = list(notes or [])
+        self.status, self.method, self.time_s, self.iterations = status, method, float(time_s), int(iterations)
+
+    @property
+    def at_limit(self) -> bool:
+        """The run stopped at its time or iteration limit (a longer limit may decide it)."""
+        return self.status in ("time_limit", "iteration_limit")

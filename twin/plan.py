@@ -651,17 +651,21 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     waste, hps, boilers, tes, implied = [], [], [], [], []
     process, process_boilers, process_notes = process_heat_of(sc, prof, baseline)
     if heat is not None or sc.heat_pumps or sc.waste_heat or process:
-        from twin.components.heat import direct_use_possible
+        from twin.components.heat import direct_use_possible, hot_shares
 
         heat = np.zeros(T) if heat is None else heat
         hot = [d for d in process if d.bus != "heat"]
+        bus_c = {"heat": sc.heat_supply_temperature_c, **{d.bus: d.temperature_c for d in hot}}
         for i, w in enumerate(sc.waste_heat):
             avail = prof["q_waste_heat_available_kw"].sel(waste_heat=w.name).to_numpy()
+            direct_use = bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c))
+            # a process-heat bus of its own only where the source is hot enough for its temperature
+            direct_buses = tuple(d.bus for d in hot if direct_use_possible(w.temperature_c, d.temperature_c))
+            fed = (["heat"] if direct_use else []) + list(direct_buses)
             waste.append(S.WasteHeatSource(
-                name=w.name, available_kw=avail,
-                direct_use=bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c)),
-                # a process-heat bus of its own only where the source is hot enough for its temperature
-                direct_buses=tuple(d.bus for d in hot if direct_use_possible(w.temperature_c, d.temperature_c)),
+                name=w.name, available_kw=avail, direct_use=direct_use, direct_buses=direct_buses,
+                # a stream cooled to its outlet temperature: only its part above a bus's temperature
+                hot_share=hot_shares(w.temperature_c, w.outlet_temperature_c, {b: bus_c[b] for b in fed}),
                 hx_cost=_cost(sc.costs.waste_heat_exchanger),
                 max_hx_kw=0.0 if baseline else float("inf")))
         for hp in sc.heat_pumps:

@@ -1256,7 +1256,7 @@ PATTERNS.extend([
      "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
 ])
 PATTERNS.extend([
-    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,]+) of (?P<m>[\d,]+) chargers "
+    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,.]+) of (?P<m>[\d,]+) chargers "
      r"bidirectional \((?P<s>[\d.]+)%\)$",
      "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
 ])
@@ -1820,4 +1820,57 @@ _PW_PERIOD_ZH = ("本报告为{mode}路径的 {{y0}}–{{y1}} 年阶段：前期
 PATTERNS.extend([
     (_PW_PERIOD.replace("{mode}", "myopic"), _PW_PERIOD_ZH.format(mode="逐阶段（短视）")),
     (_PW_PERIOD.replace("{mode}", "foresight"), _PW_PERIOD_ZH.format(mode="完全预见")),
+])
+
+
+# ----------------------------------------------------------------------------- out of reach: how the verdict was reached
+_WORDS_ZH.update({"Time limit reached": "达到时间上限", "Iteration limit reached": "达到迭代次数上限"})
+PHRASES.update({
+    ("where a HiGHS run stops at its time limit, raise the limit (--time-limit, or "
+     "objective.time_limit_s in the scenario), model fewer hours (--hours) or size on representative days "
+     "(--representative-days), or choose another HiGHS algorithm (--solver-method simplex, ipx or hipo)"):
+        ("HiGHS 求解达到时间上限时：可提高时间上限（--time-limit，或情景中的 objective.time_limit_s）、"
+         "减少建模小时数（--hours）或按典型日定容（--representative-days），或改用其他 HiGHS 算法"
+         "（--solver-method simplex、ipx 或 hipo）"),
+})
+PATTERNS.extend([
+    (r"^with the requirements as set: (?P<rest>.+)$", "按原设定的要求求解时：{rest}"),
+    (r"^elastic re-solve: (?P<rest>.+)$", "弹性重解：{rest}"),
+    ((r"^(?P<a>HiPO|IPX|interior point|simplex|HiGHS) reported the model (?P<st>infeasible|infeasible_or_unbounded) "
+      r"after (?P<t>[\d,.]+) s \((?P<it>[\d,]+) iterations\)$"),
+     "{a} 判定模型{st}（{t} 秒，{it} 次迭代）"),
+    ((r"^(?P<a>HiPO|IPX|interior point|simplex|HiGHS) stopped at its time limit of (?P<l>[\d,.e+]+) s, after "
+      r"(?P<t>[\d,]+) s and (?P<it>[\d,]+) iterations, with a solution not proven optimal$"),
+     "{a} 达到时间上限 {l} 秒（运行 {t} 秒，{it} 次迭代），所得解未经证明为最优"),
+    ((r"^(?P<a>HiPO|IPX|interior point|simplex|HiGHS) stopped at its time limit of (?P<l>[\d,.e+]+) s, after "
+      r"(?P<t>[\d,]+) s and (?P<it>[\d,]+) iterations, without a solution$"),
+     "{a} 达到时间上限 {l} 秒（运行 {t} 秒，{it} 次迭代），未得到解"),
+    ((r"^(?P<a>HiPO|IPX|interior point|simplex|HiGHS) stopped at its iteration limit, after (?P<t>[\d,]+) s and "
+      r"(?P<it>[\d,]+) iterations, with a solution not proven optimal$"),
+     "{a} 达到迭代次数上限（运行 {t} 秒，{it} 次迭代），所得解未经证明为最优"),
+    ((r"^(?P<a>HiPO|IPX|interior point|simplex|HiGHS) stopped at its iteration limit, after (?P<t>[\d,]+) s and "
+      r"(?P<it>[\d,]+) iterations, without a solution$"),
+     "{a} 达到迭代次数上限（运行 {t} 秒，{it} 次迭代），未得到解"),
+    ((r"^HiPO reported the model (?P<st>infeasible|infeasible_or_unbounded); IPX, asked to confirm, ended undecided "
+      r"after (?P<t>[\d,]+) s and (?P<it>[\d,]+) iterations \((?P<h>[^)]*)\)$"),
+     "HiPO 判定模型{st}；用 IPX 复核，运行 {t} 秒、{it} 次迭代后未得出结论（{h}）"),
+    ((r"^the interior-point solver reported the model (?P<st>infeasible|infeasible_or_unbounded); the simplex method, "
+      r"asked to confirm, ended undecided after (?P<t>[\d,]+) s and (?P<it>[\d,]+) iterations \((?P<h>[^)]*)\), so "
+      r"the verdict stands$"),
+     "内点法判定模型{st}；用单纯形法复核，运行 {t} 秒、{it} 次迭代后未得出结论（{h}），维持该判定"),
+    (r"^re-solved with every requirement elastic, to measure what is short \((?P<m>[^()]+), (?P<t>[\d,.]+) s\)$",
+     "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）"),
+    ((r"^re-solved with every requirement elastic, to measure what is short \((?P<m>[^()]+), (?P<t>[\d,.]+) s\): a "
+      r"requirement is short beyond the solver's tolerance, which decides the verdict with no simplex confirmation$"),
+     "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）：有要求的缺口超出求解器容差，据此即可判定，无需单纯形法复核"),
+    ((r"^re-solved with every requirement elastic, to measure what is short \((?P<m>[^()]+), (?P<t>[\d,.]+) s\): "
+      r"nothing is short beyond the solver's tolerance, so the simplex method decides on the model as stated$"),
+     "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）：没有超出求解器容差的缺口，故由单纯形法对原模型作出判定"),
+    ((r"^re-solved with every requirement elastic, to measure what is short \((?P<m>[^()]+), (?P<t>[\d,.]+) s\): it "
+      r"ended undecided after (?P<s>[\d,]+) s and (?P<it>[\d,]+) iterations \((?P<h>[^)]*)\), so the simplex method "
+      r"decides on the model as stated$"),
+     "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）：运行 {s} 秒、{it} 次迭代后未得出结论（{h}），故由单纯形法对原模型作出判定"),
+    ((r"^re-solved with every requirement elastic, to measure what is short \((?P<m>[^()]+), (?P<t>[\d,.]+) s\): it "
+      r"ended undecided after (?P<s>[\d,]+) s and (?P<it>[\d,]+) iterations \((?P<h>[^)]*)\)$"),
+     "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）：运行 {s} 秒、{it} 次迭代后未得出结论（{h}）"),
 ])

@@ -314,6 +314,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         for sf in shortfalls:
             prog.note("OUT OF REACH: " + sf["sentence"])
     res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
+    res.solver_notes = with_limit_advice(res.solver_notes)  # a run at its time limit: what to do
     for n in res.solver_notes:
         prog.note(n)
 
@@ -624,8 +625,9 @@ def size_on_days(problem, k: int, sopts, prog=None, *, closest: bool = False, or
                              "plan (the minimum-cost end) is dispatched over the full year")
     full_year = problem
     problem = fix_sizes(problem, sized.sizes)
-    try:  # no elastic explanation here: a miss is repaired below
-        res = S.solve(problem, replace(sopts, explain_infeasibility=False))
+    try:  # no elastic explanation, nor a confirmation of an interior point's verdict: a miss is repaired below
+        # (sizing again from the days' sizes as minimum sizes finds these sizes if they do meet the year)
+        res = S.solve(problem, replace(sopts, explain_infeasibility=False, confirm_infeasible=False))
     except S.InfeasibleError:
         # the days only approximate the year: the sized assets can fall short of a target the
         # days met (e.g. 0.54 tCO2/yr of the 910号 core indicator); size the full year again
@@ -705,10 +707,16 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
     With ``closest``, a problem whose only violations are requirements with a best reachable
     value (targets, emission bound, residual cap) is solved again with them at those values
     (:func:`twin.targets.relaxed_problem`); ``originals`` gets each requirement as the planner
-    set it, ``levers`` the levers at their limit. Otherwise an infeasible problem raises
-    :class:`UserInputError` saying which requirement fails and by how much, with ``near_hint``
+    set it, ``levers`` the levers at their limit, and the result's ``solver_notes`` say how the
+    verdict was reached (``"with the requirements as set: ..."``). Otherwise an infeasible problem
+    raises :class:`UserInputError` saying which requirement fails and by how much, with ``near_hint``
     added where every miss is a near one (:func:`_near_miss`) and ``horizon_hint``
     (:func:`_short_horizon_hint`) where only requirements with a best reachable value fail.
+
+    The verdict comes from the elastic re-solve's optimum (:func:`solvers.optimise.solve`), not
+    from a simplex confirmation, wherever a requirement is short beyond the solver's tolerance;
+    the tries held at the best values before the last one take an interior point's verdict of
+    infeasibility as it is (the next try has more room), unconfirmed.
     """
     from dataclasses import replace
 
@@ -725,7 +733,7 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
                 hint = near_hint + hint
             if exc.only_shortfalls:
                 hint = horizon_hint + hint
-            raise UserInputError(f"{what} is infeasible: {exc}{hint}") from None
+            raise UserInputError(f"{what} is infeasible: {exc}{hint}{limit_text(exc.notes)}") from None
         first = exc
     except RuntimeError as exc:  # HiGHS ended undecided: said, not a traceback
         raise UserInputError(undecided(what, exc)) from None
@@ -735,15 +743,50 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
     last = None
     for i, room in enumerate(RELAX_ROOM):
         relaxed = relaxed_problem(problem, first.shortfalls, room)
-        opts = options if i == len(RELAX_ROOM) - 1 else replace(options, explain_infeasibility=False)
+        opts = (options if i == len(RELAX_ROOM) - 1 else
+                replace(options, explain_infeasibility=False, confirm_infeasible=False))
         try:
-            return S.solve(relaxed, opts), relaxed
+            res = S.solve(relaxed, opts)
         except S.InfeasibleError as exc:
             last = exc
+            continue
         except RuntimeError as exc:
-            raise UserInputError(undecided(f"{what}, held at the best reachable values", exc)) from None
+            raise UserInputError(undecided(f"{what}, held at the best reachable values", exc, first.notes)) from None
+        res.solver_notes = [f"{AS_SET}{n}" for n in first.notes] + list(res.solver_notes)
+        return res, relaxed
     raise UserInputError(f"{what} is infeasible: {first}; held at the best reachable values it is still "
-                         f"infeasible: {last}")
+                         f"infeasible: {last}{limit_text(first.notes + last.notes)}")
+
+
+#: Prefix of the notes of the solve that found a requirement out of reach, in a plan for its best value
+AS_SET = "with the requirements as set: "
+
+#: What to do where a HiGHS run stopped at its time limit (said once, after the notes that say which)
+TIME_LIMIT_ADVICE = ("where a HiGHS run stops at its time limit, raise the limit (--time-limit, or "
+                     "objective.time_limit_s in the scenario), model fewer hours (--hours) or size on representative "
+                     "days (--representative-days), or choose another HiGHS algorithm (--solver-method simplex, ipx "
+                     "or hipo)")
+
+
+#: How a solver note says a HiGHS run stopped at its time or iteration limit
+#: (:meth:`solvers.highs_backend.HighsBackend.limit_note`, :func:`solvers.highs_backend._stopped`)
+LIMIT_WORDS = (" at its time limit", " at its iteration limit", "(Time limit reached)", "(Iteration limit reached)")
+
+
+def at_limit(notes) -> list[str]:
+    """The solver notes that say a HiGHS run stopped at its time or iteration limit."""
+    return [n for n in notes if any(w in n for w in LIMIT_WORDS)]
+
+
+def with_limit_advice(notes: list[str]) -> list[str]:
+    """``notes`` with :data:`TIME_LIMIT_ADVICE` added once where one says a run stopped at its limit."""
+    return list(notes) + [TIME_LIMIT_ADVICE] if at_limit(notes) and TIME_LIMIT_ADVICE not in notes else list(notes)
+
+
+def limit_text(notes) -> str:
+    """What an error adds where a HiGHS run behind it stopped at its limit: those notes and what to do."""
+    hit = at_limit(notes)
+    return "; " + "; ".join(hit + [TIME_LIMIT_ADVICE]) if hit else ""
 
 
 def _solve(problem, options, what: str):
@@ -752,13 +795,17 @@ def _solve(problem, options, what: str):
     try:
         return S.solve(problem, options)
     except S.InfeasibleError as exc:
-        raise UserInputError(f"{what} is infeasible: {exc}") from None
+        raise UserInputError(f"{what} is infeasible: {exc}{limit_text(exc.notes)}") from None
     except RuntimeError as exc:
         raise UserInputError(undecided(what, exc)) from None
 
 
-def undecided(what: str, exc: RuntimeError) -> str:
-    """The message of a solve HiGHS ended without a usable solution and without a verdict."""
+def undecided(what: str, exc: RuntimeError, notes=()) -> str:
+    """The message of a solve HiGHS ended without a usable solution and without a verdict: which solve,
+    which method, how long (:class:`solvers.UndecidedError`), and what to try."""
+    notes = list(notes) + list(getattr(exc, "notes", []))
+    if getattr(exc, "at_limit", False) or at_limit(notes):
+        return f"{what}: {exc}; neither a plan nor a proof that none exists was found{limit_text(notes)}"
     return (f"{what}: {exc}; neither a plan nor a proof that none exists was found. Try another HiGHS "
             "algorithm (--solver-method simplex or ipx; objective.solver_method in the scenario), or "
             "loosen the targets and bounds that are close to what the park can reach")

@@ -50,9 +50,10 @@ class Flow:
     summary_key: str
 
 
-#: The park's whole heat demand [kW]: the buildings' heat on the network and every process-heat
-#: demand (a ``+`` joins dispatch variables whose sum is the flow, :func:`flow`).
-HEAT_DEMAND = "q_heat_demand_kw+q_process_heat_demand_kw"
+#: The park's whole heat demand [kW]: the buildings' heat on the network, every process-heat demand
+#: and the heat of the buildings that buy district heat (on the network where it may be replaced,
+#: bought as it is otherwise) (a ``+`` joins dispatch variables whose sum is the flow, :func:`flow`).
+HEAT_DEMAND = "q_heat_demand_kw+q_process_heat_demand_kw+q_district_heat_demand_kw"
 
 #: The park's whole cooling demand [kW]: the buildings' cooling on the chilled-water network and every
 #: process-cooling demand (on the network or on a loop of its own).

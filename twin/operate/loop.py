@@ -71,7 +71,7 @@ import time as _time
 import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
-from twin.operate.state import Decision, OperatedPark, PlantState
+from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 _TOL = 1e-6
 
@@ -247,8 +247,7 @@ def _record_arrays(park: OperatedPark) -> dict:
         rec["p_chiller_bus_kw"] = z(len(park.cooling_buses))
     if park.district_heat_kw is not None:
         rec["q_heat_import_kw"] = z()
-        if park.district_heat is not None:
-            rec["q_district_heat_demand_kw"] = z()
+        rec["q_district_heat_demand_kw"] = z()
     return rec
 
 
@@ -685,9 +684,12 @@ class Plant:
         kind, j = k[0], k[1]
         if kind == "dir":  # one exchanger per source carries its direct use on every bus
             w = p.waste[j]
-            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
+            bus = k[2] if len(k) > 2 else HEAT_BUS
+            used = {b: out["q_dir_bus"][j, p.heat_buses.index(b)] for b in w.get("share") or {}}
+            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]],
+                          direct_room(w, bus, used, float(w["avail"][t]))), 0.0)
             out["q_dir"][j] += got
-            out["q_dir_bus"][j, p.heat_buses.index(k[2] if len(k) > 2 else HEAT_BUS)] += got
+            out["q_dir_bus"][j, p.heat_buses.index(bus)] += got
             waste_left[w["name"]] -= got
             return got
         if kind == "hp":
@@ -810,8 +812,7 @@ class Plant:
             r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)
         if p.district_heat_kw is not None:  # bought heat: the source's where it may be replaced, else all of it
             r["q_heat_import_kw"][t] = h["q_dh"][0] if p.district_heat is not None else p.district_heat_kw[t]
-            if p.district_heat is not None:
-                r["q_district_heat_demand_kw"][t] = h["dh_demand"]
+            r["q_district_heat_demand_kw"][t] = p.district_heat_kw[t]
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
                   + h["unserved"] + h["q_dh"][0])
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["dh_demand"] - h["process"].sum() - h["extra"]
@@ -820,7 +821,8 @@ class Plant:
 #: Long names of the plant's own hourly variables (the others: their name in words).
 LONG_NAMES = {
     "q_heat_import_kw": "Heat bought from outside (district heat)",
-    "q_district_heat_demand_kw": "Heat demand of the buildings that buy district heat (on the heat network)",
+    "q_district_heat_demand_kw": "Heat demand of the buildings that buy district heat (on the heat network "
+                                 "where it may be replaced)",
     "p_connection_capacity_kw": "Capacity of the grid connection in the hour's direction (import or export limit, "
                                 "park transformer at the point of connection beside the hour's reactive draw)",
     "p_connection_guard_kw": "Exchange the connection guard took off in real time (charging cut, battery "

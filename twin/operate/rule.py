@@ -69,31 +69,38 @@ import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
 from twin.operate.forecasts import process_cooling_series, process_heat_series
-from twin.operate.state import Decision, OperatedPark, PlantState
+from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 
-def _direct(park: OperatedPark, bus: str, need: np.ndarray, waste_left: dict, hx_left: list) -> np.ndarray:
-    """Waste heat used directly on ``bus`` first (it costs nothing), within each exchanger's room and
-    the heat left; ``need``, ``waste_left`` and ``hx_left`` [kW, per hour] change in place. Returns
+def _direct(park: OperatedPark, bus: str, hrs: np.ndarray, need: np.ndarray, waste_left: dict, hx_left: list,
+            dir_used: list | None = None) -> np.ndarray:
+    """Waste heat used directly on ``bus`` in hours ``hrs`` first (it costs nothing), within each
+    exchanger's room, the heat left and the share of the heat hot enough for the bus
+    (:func:`twin.operate.state.direct_room`, ``dir_used``: each source's direct use by bus so far);
+    ``need``, ``waste_left``, ``hx_left`` and ``dir_used`` [kW, per hour] change in place. Returns
     the need left [kW]."""
+    dir_used = [{} for _ in park.waste] if dir_used is None else dir_used
     for j, w in enumerate(park.waste):
         if w["hx_kw"] > 0 and bus in w.get("buses", [HEAT_BUS]):
-            got = np.clip(np.minimum(need, np.minimum(hx_left[j], waste_left[w["name"]])), 0.0, None)
+            room = direct_room(w, bus, dir_used[j], np.asarray(w["avail"], float)[hrs])
+            got = np.clip(np.minimum(np.minimum(need, room), np.minimum(hx_left[j], waste_left[w["name"]])),
+                          0.0, None)
             need -= got
             hx_left[j] -= got
             waste_left[w["name"]] -= got
+            dir_used[j][bus] = dir_used[j].get(bus, 0.0) + got
     return need
 
 
 def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np.ndarray,
-                       waste_left: dict, hx_left: list) -> np.ndarray:
+                       waste_left: dict, hx_left: list, dir_used: list | None = None) -> np.ndarray:
     """Electricity [kW] the plant draws to serve ``demand`` [kW] on heat bus ``bus`` in hours ``hrs``,
     in its merit order (:meth:`twin.operate.loop.Plant._heat`): waste heat used directly first,
     then the bus's heat pumps and boilers by cost per kWh of heat at each hour's price (emissions at
     the controller's carbon price), each within its size (a waste-heat heat pump also within its
     source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used)."""
     m = hrs.size
-    need = _direct(park, bus, np.asarray(demand, float).copy(), waste_left, hx_left)
+    need = _direct(park, bus, hrs, np.asarray(demand, float).copy(), waste_left, hx_left, dir_used)
     el = park.price[hrs] + park.carbon_price * 1e-3 * park.ef[hrs]
     cap, cost, per, src = [], [], [], []
     for h in park.heat_pumps:
@@ -285,8 +292,9 @@ class RuleController:
         out = np.zeros(m)
         waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
         hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
+        dir_used = [{} for _ in park.waste]
         for bus in park.heat_buses:
-            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left)
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, dir_used)
         return out
 
     def decide(self, t: int) -> Decision:

@@ -216,7 +216,8 @@ class OperatedPark:
             for w in p.waste_heat:
                 buses = ([HEAT_BUS] if w.direct_use else []) + [b for b in w.direct_buses if b != HEAT_BUS]
                 park.waste.append({"name": w.name, "avail": arr(w.available_kw).clip(min=0),
-                                   "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses})
+                                   "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses,
+                                   "share": dict(w.hot_share)})
             bk = sizes.get("boiler_kw", {})
             park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
                              "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
@@ -274,6 +275,21 @@ class OperatedPark:
         """False during a grid outage."""
         m = None if self.masks is None else self.masks.grid_out
         return True if m is None else not bool(m[t])
+
+
+def direct_room(w: dict, bus: str, used: dict, avail):
+    """Room [kW] left for direct use of waste heat ``w`` (an :attr:`OperatedPark.waste` entry) on heat
+    bus ``bus`` within its hot shares (``w["share"]``, :attr:`solvers.problem.WasteHeatSource.hot_share`):
+    for every share f at least the bus's, f x ``avail`` less the direct use already on the buses of a
+    share at most f (``used``: kW by bus); ``inf`` where the bus may take all of the heat. Floats or
+    hourly arrays alike; the total (heat pumps included) is the caller's ``waste_left``."""
+    shares = w.get("share") or {}
+    f_bus = shares.get(bus, 1.0)
+    room = np.inf
+    for f in sorted({g for g in shares.values() if g < 1.0}):
+        if f >= f_bus:
+            room = np.minimum(room, f * avail - sum(used.get(b, 0.0) for b, g in shares.items() if g <= f))
+    return room
 
 
 def store_order(stores: list[dict]) -> list[dict]:

@@ -62,7 +62,14 @@ class ParkSpec(_Strict):
     @field_validator("type", mode="before")
     @classmethod
     def _alias(cls, v: object) -> object:
-        return PARK_TYPE_ALIASES.get(v.strip(), v.strip().lower()) if isinstance(v, str) else v
+        if not isinstance(v, str):
+            return v
+        key = PARK_TYPE_ALIASES.get(v.strip(), v.strip().lower())
+        if key not in ("manufacturing", "logistics", "office") and not key.isascii():
+            # a Chinese name that is not one of the three: say the Chinese names, not only the English
+            raise ValueError(f"park type {v!r} is not one of T/CSUS 66-2023's three: 生产制造 (manufacturing), "
+                             f"仓储物流 (logistics), 商务办公 (office)")
+        return key
 
 
 class SiteSpec(_Strict):
