@@ -271,7 +271,7 @@ def test_example_pathways_carry_build_and_agree(tmp_path, path, variant, mode):
 
     from twin.cli import main
     from twin.fmt import fmt_value
-    from twin.pathway.vintages import capacity_through, Vintage
+    from twin.pathway.vintages import Vintage, capacity_through
 
     out = tmp_path / "pw"
     r = CliRunner().invoke(main, ["pathway", str(path), "--variant", variant, "--mode", mode, "--hours", "168",
