@@ -118,8 +118,9 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
     ----------
     periods : list of ForesightPeriod
         In ascending year order.
-    vintage_keys : collection of str
-        Size keys whose builds stay and age across periods (e.g. ``pv_kwp``, ``battery_kwh``).
+    vintage_keys : collection of str or (str, str) pairs
+        Size keys whose builds stay and age across periods (e.g. ``pv_kwp``, ``battery_kwh``), or
+        ``(size key, asset name)`` pairs for single assets (others of the key stay in their period).
     fade_per_yr : dict, optional
         Capacity lost per year of age as a share of the built size, by size key or by
         ``(size key, asset name)`` (each battery its own) [1/yr].
@@ -171,7 +172,7 @@ def solve_foresight(periods: list[ForesightPeriod], *, vintage_keys, fade_per_yr
             blk.cost_obj.deactivate()
             if blk.component("budget") is not None:
                 blk.budget.deactivate()  # replaced by the budget on each period's builds (below)
-            vint = {ks for ks in ctx.asset_costs if ks[0] in vintage_keys}
+            vint = {ks for ks in ctx.asset_costs if ks in vintage_keys or ks[0] in vintage_keys}
             skip = {f"{kind}:{_label(*ks)}" for ks in vint for kind in ("capex", "om")}
             op_exprs.append(pyo.quicksum(e for k, e in ctx.cost.items() if k not in skip))
             ctxs.append((ctx, vint))

@@ -431,16 +431,34 @@ def _validate(tmp_path, text: str):
     ("fuel_prices_cny_per_kwh: {coal: 0.12}", "fuel_prices_cny_per_kwh: {}", "process_heat.1.existing_fuel",
      "costs.fuel_prices_cny_per_kwh.coal"),
     ("peak_kw: 400,", "peak_kw: 400, annual_mwh: 100,", "process_heat.1", "give annual_mwh or peak_kw, not both"),
-    ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}",
-     ("  - {name: electric steam boiler, fuel: electric, serves: steam, max_kw: 600}\n"
-      "  - {name: old steam boiler, fuel: coal, existing_kw: 400, serves: steam}"),
-     "process_heat.1.existing_fuel", "supplied today by the declared boiler(s) ['old steam boiler']"),
 ])
 def test_bad_process_heat_input_is_named(tmp_path, old, new, path, message):
     assert old in TINY_TEXT
     r = _validate(tmp_path, TINY_TEXT.replace(old, new))
     assert r.exit_code == 1, r.output
     assert path in r.output and message in r.output, r.output
+
+
+def test_existing_fuel_beside_declared_boilers_both_supply_today(tmp_path):
+    """The steam with existing_fuel coal (efficiency 0.8) and a declared electric steam boiler of 150 kW
+    existing (as a pathway period carries a boiler an earlier one built): both stand in the baseline, the
+    coal boiler at the steam's 400 kW peak; without existing_fuel the declared boiler alone (no boiler
+    implied beside it). It was refused ('supplied today by the declared boiler(s)'), which stopped a
+    pathway at its second period."""
+    from twin.plan import build_problem, first_hours
+    from twin.run import prepare_inputs
+
+    text = TINY_TEXT.replace("serves: steam, max_kw: 600}", "serves: steam, max_kw: 600, existing_kw: 150}")
+    assert _validate(tmp_path, text).exit_code == 0
+    loaded = _loaded(tmp_path, text)
+    prof = first_hours(prepare_inputs(loaded).profiles, 48)
+    base = {b.name: b for b in build_problem(loaded.scenario, prof, baseline=True).boilers}
+    assert base["electric steam boiler"].existing_kw == 150.0
+    assert base["steam boiler"].existing_kw == pytest.approx(400.0) and base["steam boiler"].fuel == "coal"
+    assert base["steam boiler"].efficiency == 0.8 and not base["steam boiler"].implied
+    without = _loaded(tmp_path, text.replace(", existing_fuel: coal, existing_efficiency: 0.8", ""))
+    names = [b.name for b in build_problem(without.scenario, prof, baseline=True).boilers]
+    assert "electric steam boiler" in names and "steam boiler" not in names
 
 
 def test_steam_beyond_a_heat_pumps_reach_is_covered_by_the_implied_boiler(tmp_path):

@@ -158,7 +158,9 @@ def district_heat_of(sc: Scenario, prof: xr.Dataset, demand: np.ndarray | None, 
     ``demand``: the heat of the buildings that buy district heat over the horizon [kW]
     (:func:`district_heat_kw`). Returns ``(None, notes)`` where no building buys district heat or no
     price is given (the heat is then bought as before, its cost not included, which a note says).
-    The baseline buys all of it (replacing district heat is a measure of the plan).
+    The baseline buys all of it (replacing district heat is a measure of the plan), unless the buildings
+    are on the heat network already (``district_heat.on_network_today``: a pathway's periods after the
+    first, whose park an earlier plan put there).
     """
     import solvers as S
 
@@ -170,7 +172,8 @@ def district_heat_of(sc: Scenario, prof: xr.Dataset, demand: np.ndarray | None, 
         return None, ([] if baseline else [district_heat_unpriced_note(buyers)])
     peak = _year_peak(prof, "year_peak_district_heat_kw", demand)
     contracted = peak if spec.contracted_kw is None else float(spec.contracted_kw)
-    replaceable = spec.replaceable and not baseline
+    # the baseline buys all of it, unless the buildings are on the heat network already (a pathway's later periods)
+    replaceable = spec.replaceable and (not baseline or spec.on_network_today)
     if not spec.replaceable and contracted < peak * (1 - 1e-9):
         from twin.run import UserInputError
 
@@ -324,7 +327,9 @@ def heat_bus_of(sc: Scenario, serves: str | None) -> str:
 
 def declared_supply(sc: Scenario, name: str) -> list:
     """The declared boilers with existing capacity that serve process heat ``name``: where there are
-    any, they are its existing supply (and its ``existing_fuel`` is not used)."""
+    any, they are its existing supply, beside the boiler of its ``existing_fuel`` (or
+    ``existing_efficiency``) where the demand states one (a pathway period carries the boilers an
+    earlier period built so)."""
     return [b for b in sc.boilers if b.serves == name and b.existing_kw > 0]
 
 
@@ -335,6 +340,27 @@ def network_boilers(sc: Scenario) -> list:
     from solvers.problem import HEAT_BUS
 
     return [b for b in sc.boilers if b.existing_kw > 0 and heat_bus_of(sc, b.serves) == HEAT_BUS]
+
+
+def heat_supply_implied(sc: Scenario, name: str) -> bool:
+    """Process heat ``name``'s existing supply is the implied natural-gas boiler: it states none
+    (``existing_fuel``, ``existing_efficiency``), no declared boiler with existing capacity serves it, and
+    where it joins the network, the network has none either (or ``keep_implied_supply`` keeps it)."""
+    from solvers.problem import HEAT_BUS
+
+    d = next(d for d in sc.process_heat if d.name == name)
+    if d.states_supply:
+        return False
+    if d.keep_implied_supply:
+        return True
+    return not declared_supply(sc, name) and not (heat_bus_of(sc, name) == HEAT_BUS and network_boilers(sc))
+
+
+def kept_supply_note(kind: str, name: str, unit: str, kw: float) -> str:
+    """The note for a process demand's implied supply kept beside declared plant (``keep_implied_supply``)."""
+    plant = "boilers" if kind == "heat" else "chillers"
+    return (f"process {kind} '{name}' keeps its implied supply '{unit}' ({kw:,.0f} kW) beside the declared {plant} "
+            f"with existing capacity that serve it (keep_implied_supply; in a pathway, what earlier periods built)")
 
 
 def joined_supply_note(name: str, boilers: list) -> str:
@@ -348,9 +374,13 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
     """The process-heat demands, the boilers of their existing supply and the notes on them.
 
     Returns ``(demands, boilers, notes)``: a :class:`solvers.ProcessHeatDemand` per
-    ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand without a declared
-    existing boiler serving it (:func:`declared_supply`), an existing boiler of its ``existing_fuel`` (natural gas, implied, when not given) at its
-    efficiency, covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon).
+    ``process_heat`` entry on its bus (:func:`heat_bus_of`); for each demand that states its supply
+    (``existing_fuel`` or ``existing_efficiency``), an existing boiler of that fuel at its efficiency
+    covering the year's peak [kW] (:func:`first_hours` keeps it for a short horizon), beside any declared
+    boilers with existing capacity serving it (:func:`declared_supply`; a pathway period carries the
+    boilers an earlier period built so); without one, those declared boilers, or, where there are none,
+    a natural-gas boiler covering the peak, implied (kept beside declared boilers with
+    ``keep_implied_supply``, as a pathway's later periods keep today's plant: :func:`heat_supply_implied`).
     A demand that joins the network without an ``existing_fuel`` of its own is served by the
     network's declared boilers where there are any (:func:`network_boilers`; a note says so): no
     boiler is implied for it beside them, which counted existing plant twice.
@@ -368,9 +398,10 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
         kw = q.sel(process_heat=d.name).to_numpy().astype(float)
         bus = heat_bus_of(sc, d.name)
         demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
-        if declared_supply(sc, d.name):
+        keep = d.keep_implied_supply and not d.states_supply
+        if declared_supply(sc, d.name) and not d.states_supply and not keep:
             continue
-        if bus == HEAT_BUS and d.existing_fuel is None and network:
+        if bus == HEAT_BUS and d.existing_fuel is None and network and not keep:
             # it joins the network: the network's declared boilers are its supply, not another one implied
             notes.append(joined_supply_note(d.name, network))
             continue
@@ -380,7 +411,9 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
         eff = d.supply_efficiency
         boilers.append(existing_boiler(sc, f"{d.name} boiler", d.supply_fuel, eff, peak, bus=heat_bus_of(sc, d.name),
                                        implied=d.existing_fuel is None))
-        if d.existing_fuel is None:
+        if keep and (declared_supply(sc, d.name) or (bus == HEAT_BUS and network)):
+            notes.append(kept_supply_note("heat", d.name, f"{d.name} boiler", peak))
+        elif d.existing_fuel is None:
             notes.append(f"boiler '{d.name} boiler' ({peak:,.0f} kW, natural gas, efficiency {eff:.2f}) is implied: "
                          f"process heat '{d.name}' states no existing supply (existing_fuel) and no boiler serves it, "
                          "so its existing plant is taken to be a gas boiler covering its peak")
@@ -487,6 +520,21 @@ def network_chillers(sc: Scenario) -> list:
     return [c for c in sc.chillers if c.existing_kw > 0 and cooling_bus_of(sc, c.serves) == COOL_BUS]
 
 
+def cooling_supply_implied(sc: Scenario, name: str) -> bool:
+    """Process cooling ``name``'s existing supply is the implied air-cooled chiller: it states none
+    (``existing_cop``), no declared chiller with existing capacity serves it, and where it joins the network,
+    the network has none either (or ``keep_implied_supply`` keeps it)."""
+    from solvers.problem import COOL_BUS
+
+    d = next(d for d in sc.process_cooling if d.name == name)
+    if d.existing_cop is not None:
+        return False
+    if d.keep_implied_supply:
+        return True
+    return not declared_cooling_supply(sc, name) and not (cooling_bus_of(sc, name) == COOL_BUS
+                                                          and network_chillers(sc))
+
+
 def joined_cooling_note(name: str, chillers: list) -> str:
     """The note for a process-cooling demand on the network served by the network's declared chillers."""
     kw = sum(c.existing_kw for c in chillers)
@@ -513,7 +561,8 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
     chillers with existing capacity serving it (:func:`declared_cooling_supply`; a pathway period carries
     the chillers an earlier period built so); without one, those declared chillers, or, where there are
     none, an air-cooled chiller at the demand's temperature (``Chiller.implied``, the Carnot-based
-    :func:`twin.components.heat.chiller_cop`, a note says so). A demand that joins the network
+    :func:`twin.components.heat.chiller_cop`, a note says so; kept beside declared chillers with
+    ``keep_implied_supply``, as a pathway's later periods keep today's plant: :func:`cooling_supply_implied`). A demand that joins the network
     without an ``existing_cop`` of its own is served by the network's declared chillers where there are
     any (:func:`network_chillers`; a note says so). The baseline's electricity for a demand on its
     own loop supplied at ``existing_cop`` alone is therefore its hourly cooling / that COP.
@@ -533,9 +582,10 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
         kw = q.sel(process_cooling=d.name).to_numpy().astype(float)
         bus = cooling_bus_of(sc, d.name)
         demands.append(S.ProcessCoolingDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
-        if declared_cooling_supply(sc, d.name) and d.existing_cop is None:
+        keep = d.keep_implied_supply and d.existing_cop is None
+        if declared_cooling_supply(sc, d.name) and d.existing_cop is None and not keep:
             continue
-        if bus == COOL_BUS and d.existing_cop is None and network:
+        if bus == COOL_BUS and d.existing_cop is None and network and not keep:
             notes.append(joined_cooling_note(d.name, network))
             continue
         peak = max(float(kw.max()) if kw.size else 0.0, float(peaks[i]) if peaks else 0.0)
@@ -546,7 +596,10 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
             cop = np.full(len(temp), float(d.existing_cop))
         else:
             cop = np.asarray(chiller_cop(temp, d.temperature_c), dtype=float) * np.ones(len(temp))
-            notes.append(implied_cooling_note(d.name, name, peak, d.temperature_c, float(cop.mean())))
+            if keep and (declared_cooling_supply(sc, d.name) or (bus == COOL_BUS and network)):
+                notes.append(kept_supply_note("cooling", d.name, name, peak))
+            else:
+                notes.append(implied_cooling_note(d.name, name, peak, d.temperature_c, float(cop.mean())))
         chillers.append(S.Chiller(cop=cop, max_kw=peak, existing_kw=peak, name=name, bus=bus,
                                   implied=d.existing_cop is None))
     return demands, chillers, notes

@@ -553,6 +553,9 @@ def process_cooling_sentences(summary: dict) -> list[str]:
         elif kind == "implied_air_cooled":
             out.append(f"Process cooling '{d['name']}' today: an air-cooled chiller covering its peak, implied "
                        "(COP from the Carnot model, ASSUMED: give existing_cop)")
+            if len(today.get("chillers") or []) > 1:  # kept beside declared chillers (keep_implied_supply)
+                out.append(f"Process cooling '{d['name']}' today: the declared chillers "
+                           f"{', '.join(today['chillers'][1:])}")
     return out
 
 
@@ -847,6 +850,10 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     head = [f"<h1>{_esc(text('title', lang))}：{_esc(p['name'])}</h1>" if zh else
             f"<h1>{_esc(text('title', lang))}: {_esc(p['name'])}</h1>",
             f"<p class='subtitle'>{_esc(text('subtitle', lang).format(type=ptype, year=p['planning_year'], hours=summary['hours'], objective=text('objective_' + str(summary['solver'].get('objective', '')), lang)))}</p>"]
+    if summary.get("pathway_period"):  # a period of a pathway: how its costs relate to the pathway's
+        from twin.report_text import phrase_html
+
+        head.append(f"<p class='banner'>{phrase_html(summary['pathway_period']['sentence'], lang)}</p>")
     head.append(_consistency_warning(summary, led, lang))
     head.append(decision_section(ds, summary, led, sc, lang))
     if sc is not None:

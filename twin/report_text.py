@@ -1795,6 +1795,32 @@ PATTERNS.extend([
       "operation.forecast.process_cooling_sd_of_mean）；实际运行按真实需求在各冷量母线由其自身冷水机组供冷，"
       "无法供给的部分计为未供冷量")),
 ])
+# ----------------------------------------------------------------------------- pathway: today's implied supply kept
+PATTERNS.extend([
+    ((r"^process heat '(?P<d>.+)' keeps its implied supply '(?P<n>.+)' \((?P<kw>[\d,.]+) kW\) beside the declared "
+      r"boilers with existing capacity that serve it \(keep_implied_supply; in a pathway, what earlier periods "
+      r"built\)$"),
+     ("工艺用热“<data>{d}</data>”保留其推定的现有供热“<data>{n}</data>”（{kw} kW），与为其供热的已申报在役锅炉并存"
+      "（keep_implied_supply；在路径中即前期所建）")),
+    ((r"^process cooling '(?P<d>.+)' keeps its implied supply '(?P<n>.+)' \((?P<kw>[\d,.]+) kW\) beside the declared "
+      r"chillers with existing capacity that serve it \(keep_implied_supply; in a pathway, what earlier periods "
+      r"built\)$"),
+     ("工艺供冷“<data>{d}</data>”保留其推定的现有供冷“<data>{n}</data>”（{kw} kW），与为其供冷的已申报在役冷水机组并存"
+      "（keep_implied_supply；在路径中即前期所建）")),
+])
+# ----------------------------------------------------------------------------- pathway: a period's own report
+_PW_PERIOD = (r"^period (?P<y0>\d{4})-(?P<y1>\d{4}) of a {mode} pathway: (?P<n>\d+) asset\(s\) built in earlier periods "
+              r"stand here as existing capacity, so this run's annualised cost \((?P<t>[\d,.]+) CNY/yr\) leaves out "
+              r"their annuities and fixed O&M; the pathway counts a year of this period at (?P<a>[\d,.]+) CNY/yr "
+              r"\((?P<o>-?[\d,.]+) without the annuities and fixed O&M of the assets it tracks \+ (?P<c>[\d,.]+) of "
+              r"every build in service; the pathway's report\)$")
+_PW_PERIOD_ZH = ("本报告为{mode}路径的 {{y0}}–{{y1}} 年阶段：前期所建的 {{n}} 项资产在此作为现有容量，故本次计算的年化成本"
+                 "（{{t}} 元/年）不含其年金和固定运维；路径按 {{a}} 元/年计本阶段每年成本（不含所跟踪资产年金和固定运维的成本 "
+                 "{{o}} + 在役各期新建资产的年金和固定运维 {{c}}；见路径报告）")
+PATTERNS.extend([
+    (_PW_PERIOD.replace("{mode}", "myopic"), _PW_PERIOD_ZH.format(mode="逐阶段（短视）")),
+    (_PW_PERIOD.replace("{mode}", "foresight"), _PW_PERIOD_ZH.format(mode="完全预见")),
+])
 
 
 # ----------------------------------------------------------------------------- out of reach: how the verdict was reached

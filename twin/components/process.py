@@ -231,9 +231,10 @@ class ProcessHeatSpec(BaseModel):
     process load, an hourly CSV, or flat), or ``peak_kw`` (the profile's maximum). At or below the
     park heat network's temperature (``heat_supply_temperature_c``) it joins the network; hotter, it
     has its own heat balance, served only by the boilers and heat pumps that name it in ``serves``
-    and by waste heat hot enough for it. Without a boiler that serves it, its existing supply is a
-    boiler of ``existing_fuel`` covering its peak (a natural-gas boiler when not given, said so as
-    implied in the outputs).
+    and by waste heat hot enough for it. Its existing supply is a boiler of ``existing_fuel`` covering
+    its peak where given (or ``existing_efficiency``), beside any declared boilers with existing
+    capacity serving it; without it, those declared boilers, or, without any, a natural-gas boiler
+    covering its peak (said so as implied in the outputs).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -260,10 +261,18 @@ class ProcessHeatSpec(BaseModel):
         "path relative to the scenario file; scaled to annual_mwh or peak_kw if one is given.")
     existing_fuel: Literal[PROCESS_HEAT_FUELS] | None = Field(  # type: ignore[valid-type]
         None, description="Fuel of the boiler supplying the demand today [-] (natural_gas, coal, oil, biomass, "
-        "electric); None = a natural-gas boiler, implied. Not used when a declared boiler serves the demand.")
+        "electric); None = a natural-gas boiler, implied, unless declared boilers with existing capacity serve "
+        "the demand (then they alone are its supply). Given beside such boilers, both are today's supply: the "
+        "boiler of this fuel covers the demand's peak, the declared ones add to it.")
     existing_efficiency: float | None = Field(
         None, gt=0, le=1.1, description="Efficiency of the existing boiler (heat out per fuel in, NCV) [-]; "
         "None = the fuel's default (boilers' BOILER_EFFICIENCY, an assumption).")
+    keep_implied_supply: bool = Field(
+        False, description="Keep the implied supply of a demand that states none (no existing_fuel or "
+        "existing_efficiency: a natural-gas boiler covering its peak) beside declared boilers with existing capacity "
+        "serving it, or beside the heat network's, which otherwise replace it [-]. `twin pathway` sets it in every "
+        "period for a demand whose supply today is implied: a boiler an earlier period built is carried as "
+        "existing_kw, and today's plant still stands beside it.")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessHeatSpec:
@@ -274,6 +283,11 @@ class ProcessHeatSpec(BaseModel):
     def carrier(self) -> str:
         """``hot_water`` or ``steam`` (given, or from the temperature)."""
         return self.medium or ("steam" if self.temperature_c > 100.0 else "hot_water")
+
+    @property
+    def states_supply(self) -> bool:
+        """The demand states its supply today (``existing_fuel`` or ``existing_efficiency`` given)."""
+        return self.existing_fuel is not None or self.existing_efficiency is not None
 
     @property
     def supply_fuel(self) -> str:
@@ -376,6 +390,12 @@ class ProcessCoolingSpec(BaseModel):
         "demand's temperature (COP from the Carnot model, ASSUMED), implied, unless declared chillers with "
         "existing capacity serve the demand (then they alone are its supply). Given beside such chillers, both "
         "are today's supply: the chillers at this COP cover the demand's peak, the declared ones add to them.")
+    keep_implied_supply: bool = Field(
+        False, description="Keep the implied supply of a demand that states none (no existing_cop: an air-cooled "
+        "chiller covering its peak) beside declared chillers with existing capacity serving it, or beside the "
+        "chilled-water network's, which otherwise replace it [-]. `twin pathway` sets it in every period for a "
+        "demand whose supply today is implied: a chiller an earlier period built is carried as existing_kw, and "
+        "today's plant still stands beside it.")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessCoolingSpec:

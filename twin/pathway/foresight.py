@@ -15,6 +15,7 @@ from typing import Any
 
 from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
                                  _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
+                                 kept_supply_overrides, network_today_overrides, period_section,
                                  note_retiring_inside, period_capital, period_inputs, retired_rows)
 from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 
@@ -57,6 +58,30 @@ def within_roof_limits(totals: dict[str, float], scenario, rel: float = 1e-6) ->
             limit = array.capacity_limit_kwp()
             if limit < out[name] <= limit + max(rel * limit, 1e-6):
                 out[name] = limit
+    return out
+
+
+def builds_within_roof_limits(builds: dict, scenario, declared: dict[str, float], rel: float = 1e-6) -> dict:
+    """The joint LP's PV builds ``{(key, asset): {year: kWp}}`` held within each array's capacity limit [kWp].
+
+    The LP keeps each period's total within the limit only up to its tolerance, and the builds are
+    carried into later periods as ``existing_kwp``, which the scenario check holds to the limit exactly:
+    a 588 kWp roof built as 588.000021 kWp in 2025 refused the 2030 period. Walking the periods in
+    order, a period whose declared capacity plus the builds so far exceed the limit by at most ``rel``
+    of it (at least 1e-6 kWp) builds that much less; a larger excess is left for the scenario check.
+    """
+    out = {ks: dict(by_year) for ks, by_year in builds.items()}
+    for array in scenario.pv_arrays:
+        ks = ("pv_kwp", array.name)
+        if ks not in out:
+            continue
+        limit = array.capacity_limit_kwp()
+        total = float(declared.get(f"pv_kwp[{array.name}]", 0.0))
+        for year in sorted(out[ks]):
+            excess = total + out[ks][year] - limit
+            if 0.0 < excess <= max(rel * limit, 1e-6):
+                out[ks][year] = max(limit - total, 0.0)
+            total += out[ks][year]
     return out
 
 
@@ -133,6 +158,10 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         ov.update(_period_overrides(spec, year))
         try:
             loaded = load_scenario(path, overrides=ov, variant=variant)
+            network = network_today_overrides(loaded.scenario, first=not setups)
+            if network:  # the period's baseline has the buildings on the heat network, as its own run will
+                ov.update(network)
+                loaded = load_scenario(path, overrides=ov, variant=variant)
             config = resolve_run_config(loaded.scenario, hours=hours, representative_days=k if not hours else None,
                                         lang=lang)
             prepared = prepare_inputs(loaded)
@@ -146,6 +175,9 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                                     year_weights=tuple(disc[y] for y in range(year, _end))))
     prog.done(f"{sum(j.problem.n_steps for j in jobs):,} steps")
 
+    # the scenario's listed assets age across periods; implied plant (today's supply of a demand) has no
+    # scenario entry to carry it and stays inside its period
+    tracked = {_split(n) for n in declared}
     prog.stage("perfect foresight: joint LP of all periods (HiGHS)")
     cfg0 = setups[0][3]
     fade = {("battery_kwh", b.name): _fade_per_yr(sc0, "battery_kwh", b.name) for b in sc0.batteries}
@@ -153,13 +185,13 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                           tick=solver_tick(prog))
     try:
         try:
-            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
+            fr = solve_foresight(jobs, vintage_keys=tracked, fade_per_yr=fade, options=opts)
         except S.InfeasibleError:
             # a target out of reach in some period: each period alone (it may build up to its maximum
             # sizes, as in the joint LP) names it; held to its best reachable value, the joint LP
             # is solved again, and that period's own run states the shortfall
             jobs = [_within_reach(j, opts, prog) for j in jobs]
-            fr = solve_foresight(jobs, vintage_keys=set(EXISTING_FIELDS), fade_per_yr=fade, options=opts)
+            fr = solve_foresight(jobs, vintage_keys=tracked, fade_per_yr=fade, options=opts)
     except S.InfeasibleError as exc:
         raise PathwayError(str(exc)) from None
     except ValueError as exc:
@@ -167,7 +199,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     prog.done(f"{fr.status}, {fr.n_variables:,} variables, {fr.algorithm} {fr.solve_time_s:.1f} s")
 
     vintages: list[Vintage] = []
-    for (key, asset), by_year in fr.builds.items():
+    for (key, asset), by_year in builds_within_roof_limits(fr.builds, sc0, declared).items():
         for year, size in by_year.items():
             if size <= BUILD_TOLERANCE or key not in COST_ENTRY:
                 continue
@@ -192,16 +224,19 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
         totals = within_roof_limits({n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing},
                                     loaded0.scenario)
-        ov = {**ov, **existing_overrides(declared, earlier, year, end), **pinned_overrides(totals)}
+        ov = {**ov, **existing_overrides(declared, earlier, year, end), **kept_supply_overrides(loaded0.scenario),
+              **network_today_overrides(loaded0.scenario, first=i == 0), **_period_overrides(spec, year),
+              **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
         r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
-        operating = operating_cost(r.result.costs)
+        operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=_flat(r.result.sizes), built=now, retired=retired_rows(vintages, year, end),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+        r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(now)} asset(s), net {e['net']:,.0f} tCO2/yr")
     facts = {"objective_cny": fr.objective_cny, "status": fr.status, "algorithm": fr.algorithm,

@@ -161,11 +161,75 @@ def existing_overrides(declared: dict[str, float], vintages: list[Vintage], year
     return out
 
 
+def kept_supply_overrides(sc) -> dict[str, bool]:
+    """Dotted overrides that keep today's implied supply of each process demand in a period [-].
+
+    ``sc`` is the period's scenario without the capacity carried from earlier periods. A
+    process-heat or process-cooling demand that states no supply of its own is served by an
+    implied boiler or chiller only while no declared plant with existing capacity serves it
+    (:func:`twin.plan.heat_supply_implied`, :func:`twin.plan.cooling_supply_implied`): a boiler or
+    chiller built in an earlier period, carried as ``existing_kw``, would replace it, although
+    today's plant still stands (a second period failed with the carried chiller 0.0003 kW short of
+    the peak the implied one had covered). ``keep_implied_supply`` keeps it.
+    """
+    from twin.plan import cooling_supply_implied, heat_supply_implied
+
+    out = {f"process_heat[{d.name}].keep_implied_supply": True
+           for d in sc.process_heat if not d.keep_implied_supply and heat_supply_implied(sc, d.name)}
+    out.update({f"process_cooling[{d.name}].keep_implied_supply": True
+                for d in sc.process_cooling if not d.keep_implied_supply and cooling_supply_implied(sc, d.name)})
+    return out
+
+
+def network_today_overrides(sc, first: bool) -> dict[str, bool]:
+    """``district_heat.on_network_today`` for a period after the first whose district heat may be
+    replaced: the first period's plan put the buildings on the park's heat network, so the period's
+    baseline (its park before new builds) serves them from the network's sources in service, as the
+    plan does, instead of buying all of their heat as today's park does [-]."""
+    dh = None if sc is None else sc.district_heat
+    if first or dh is None or not dh.replaceable or dh.on_network_today:
+        return {}
+    return {"district_heat.on_network_today": True}
+
+
+def period_scenario(path, overrides: dict, variant: str | None):
+    """The period's scenario with ``overrides`` (validated only, no profiles), or None where it does not load
+    (:func:`run_period` then says why)."""
+    from twin.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path, overrides=overrides, variant=variant).scenario
+    except ValueError:
+        return None
+
+
 def floor_micro(value: float) -> float:
     """A carried size rounded down to 1e-6 [unit]: an existing size and the bounds pinned from
     the same total (:func:`twin.pathway.foresight.pinned_overrides`) must round alike, or 40.000116
     kWp in service meets a 40.000115 kWp cap (rounded to nearest the one, down the other)."""
     return math.floor(max(float(value), 0.0) * 1e6) / 1e6
+
+
+def period_section(p: PeriodResult, mode: str, declared: dict[str, float]) -> dict:
+    """What a period's own outputs say of the pathway it belongs to (its summary's ``pathway_period``).
+
+    A period's run sees the assets built in earlier periods as existing capacity, so its
+    annualised cost (``costs_cny_per_yr.total``) holds the annuities of its own builds only;
+    the pathway counts a year of the period as ``annual_cost_cny_per_yr`` = its cost without
+    the annuities and fixed O&M of the tracked assets + those of every build in service [CNY/yr].
+    """
+    carried = {n: float(v) - float(declared.get(n, 0.0)) for n, v in p.existing.items()
+               if float(v) - float(declared.get(n, 0.0)) > BUILD_TOLERANCE}
+    total = float(p.run.result.costs["total"])
+    sentence = (f"period {p.year}-{p.end_year - 1} of a {mode} pathway: {len(carried)} asset(s) built in earlier "
+                f"periods stand here as existing capacity, so this run's annualised cost ({total:,.0f} CNY/yr) leaves "
+                f"out their annuities and fixed O&M; the pathway counts a year of this period at "
+                f"{p.annual_cost_cny:,.0f} CNY/yr ({p.operating_cost_cny:,.0f} without the annuities and fixed O&M of "
+                f"the assets it tracks + {p.capital_charge_cny:,.0f} of every build in service; the pathway's report)")
+    return {"year": p.year, "end_year": p.end_year, "mode": mode, "existing_from_earlier_periods": carried,
+            "run_annualised_cost_cny_per_yr": total, "operating_cost_cny_per_yr": p.operating_cost_cny,
+            "capital_charge_cny_per_yr": p.capital_charge_cny, "annual_cost_cny_per_yr": p.annual_cost_cny,
+            "sentence": sentence}
 
 
 def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: int | None,
@@ -197,20 +261,23 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
         raise PathwayError(f"period {year}: {exc}") from None
 
 
-def operating_cost(costs: dict) -> float:
+def operating_cost(costs: dict, tracked) -> float:
     """A period's annual cost without the annuities and fixed O&M of the capacity the pathway
-    tracks as vintages (:data:`EXISTING_FIELDS`) [CNY/yr].
+    tracks as vintages [CNY/yr]: ``tracked`` holds the size names (``pv_kwp[roof]``) of the
+    scenario's listed assets (:func:`declared_existing`).
 
     Those are charged by :func:`twin.pathway.vintages.capital_charges` while in service.
     Capacity without an existing-size field in the scenario — bidirectional (V2G) chargers,
-    waste-heat exchangers — is chosen again in every period, so its annuity and O&M stay in
+    waste-heat exchangers, and the existing plant the twin implies (the network's implied
+    chiller, a process demand's boiler or chiller of today's supply), which no scenario entry can
+    carry into the next period — is chosen again in every period, so its annuity and O&M stay in
     the period's cost (as if leased for the period); subtracting it too would lose it from
     the pathway's cost altogether.
     """
-    tracked = set(EXISTING_FIELDS)
+    tracked = set(tracked)
 
     def of_vintages(part: dict) -> float:
-        return sum(float(v) for label, v in (part or {}).items() if label.split("[", 1)[0] in tracked)
+        return sum(float(v) for label, v in (part or {}).items() if label in tracked)
 
     return float(costs["total"]) - of_vintages(costs.get("capex_annualised")) - of_vintages(costs.get("om"))
 
@@ -560,7 +627,10 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
+        today = period_scenario(path, {**ov, **_period_overrides(spec, year)}, variant)
         ov.update(existing_overrides(declared, vintages, year, end))
+        ov.update(kept_supply_overrides(today) if today is not None else {})
+        ov.update(network_today_overrides(today, first=i == 0))
         ov.update(_period_overrides(spec, year))
         note_retiring_inside(vintages, year, end, prog)
         try:
@@ -579,8 +649,8 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         built = {}
         for name, total in sizes.items():
             key, asset = _split(name)
-            if key not in COST_ENTRY:
-                continue
+            if key not in COST_ENTRY or name not in declared:
+                continue  # implied plant (today's supply of a demand) is no build and no scenario entry carries it
             new = total - existing.get(name, 0.0)
             cost, _ = _cost_of(sc, key, asset)
             if new > BUILD_TOLERANCE and cost is not None:
@@ -589,13 +659,14 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
                                         unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
                                         om_fraction_per_yr=cost.om_fraction_per_year,
                                         fade_per_yr=_fade_per_yr(sc, key, asset), period_end=end))
-        operating = operating_cost(r.result.costs)
+        operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=sizes, built=built, retired=retired_rows(vintages, year, end),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+        r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]
         resized = "resized" in (r.representative_days or {})

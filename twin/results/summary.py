@@ -293,6 +293,9 @@ def process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statis
         if d.existing_cop is not None:  # beside any declared chillers with existing capacity serving it
             today = {"kind": "existing_cop", "chillers": [f"{d.name} chiller", *declared],
                      "cop": float(d.existing_cop)}
+        elif d.keep_implied_supply and (declared or (bus == COOL_BUS and network_chillers(sc))):
+            # today's implied chiller kept beside declared ones (a pathway's later periods)
+            today = {"kind": "implied_air_cooled", "chillers": [f"{d.name} chiller", *declared], "cop": None}
         elif declared:
             today = {"kind": "declared_chillers", "chillers": declared, "cop": None}
         elif bus == COOL_BUS and network_chillers(sc):

@@ -501,8 +501,21 @@ class DistrictHeatSpec(_Strict):
         description="Whether the plan may replace district heat: true puts the buildings' heat on the park's "
         "heat network, where district heat (at most contracted_kw) is one source beside the heat pumps, waste "
         "heat, boilers and thermal stores; false buys all of it, as today (costed).")
+    on_network_today: bool = Field(
+        False,
+        description="The buildings that buy district heat are on the park's heat network already [-] (with "
+        "replaceable: true): the baseline, today's park, may then serve them from the network's existing heat "
+        "pumps, waste heat, boilers and stores as the plan does, instead of buying all of their heat. `twin "
+        "pathway` sets it in the periods after the first, whose park an earlier period's plan put there.")
     source: str | None = Field(
         None, description="Where the prices come from (tariff document, contract); shown beside the cost.")
+
+    @model_validator(mode="after")
+    def _network_needs_replaceable(self) -> DistrictHeatSpec:
+        if self.on_network_today and not self.replaceable:
+            raise ValueError("on_network_today: the buildings are on the park's heat network only where district "
+                             "heat may be replaced; set replaceable: true, or leave on_network_today out")
+        return self
 
     @property
     def priced(self) -> bool:
@@ -880,7 +893,10 @@ def _follows_process_problems(s: Scenario, section: str) -> list[CrossProblem]:
 
 def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     """Names a process-heat demand, a boiler or a heat pump refers to exist; a heat pump reaches the
-    temperature of the demand it serves; an existing coal, oil or biomass supply has a fuel price."""
+    temperature of the demand it serves; an existing coal, oil or biomass supply has a fuel price. An
+    ``existing_fuel`` beside declared boilers with existing capacity serving the demand is not refused:
+    both are its supply today (a pathway period carries the boilers an earlier one built as
+    ``existing_kw``)."""
     demands = {d.name: d for d in s.process_heat}
     known = sorted(demands) or "none"
     out = _follows_process_problems(s, "process_heat")
@@ -896,13 +912,9 @@ def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
                 f"{d.temperature_c:g} °C: raise sink_temperature_c to at least {d.temperature_c:g} (a "
                 "high-temperature heat pump; the COP follows from it) or serve the demand with a boiler")))
     for i, d in enumerate(s.process_heat):
-        declared = [b.name for b in s.boilers if b.serves == d.name and b.existing_kw > 0]
-        if declared and (d.existing_fuel is not None or d.existing_efficiency is not None):
-            out.append((f"process_heat.{i}.existing_fuel", (
-                f"'{d.name}' is supplied today by the declared boiler(s) {declared} (existing_kw > 0, serves "
-                f"'{d.name}'): leave existing_fuel and existing_efficiency out, or drop the declared boiler")))
-        elif not declared and d.existing_fuel in ("coal", "oil", "biomass") \
-                and d.existing_fuel not in s.costs.fuel_prices_cny_per_kwh:
+        # existing_fuel beside declared boilers with existing capacity serving the demand is not refused: both
+        # are its supply today (a pathway period carries the boilers an earlier one built as existing_kw)
+        if d.existing_fuel in ("coal", "oil", "biomass") and d.existing_fuel not in s.costs.fuel_prices_cny_per_kwh:
             out.append((f"process_heat.{i}.existing_fuel", (
                 f"'{d.name}' is supplied by {d.existing_fuel} today; give its price as "
                 f"costs.fuel_prices_cny_per_kwh.{d.existing_fuel} [CNY/kWh of fuel, NCV]")))
