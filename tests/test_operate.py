@@ -513,6 +513,124 @@ def test_rule_charges_in_flat_hours_for_the_next_peak():
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
+@pytest.mark.parametrize("actual_above_forecast", [False, True])
+def test_rule_charges_at_full_power_in_the_valley_held_in_real_time(actual_above_forecast):
+    """PRICE (valley 0.3 CNY/kWh at 0-7 h), demand charge, threshold 150 kW; battery 400 kWh /
+    100 kW, lossless, empty. The load is 100 kW, 115 kW at 3 h; the valley's load is forecast
+    30 kW too high (130 kW, 145 kW at 3 h). By hand: the rule sets 100 kW (full power) in every
+    valley hour, the plant holds the charging to the threshold on the actual import: 50 kW, and
+    35 kW at 3 h (held back 50 and 65 kW; 15 kW at 7 h, where the battery takes only 65 kWh more): 385 kWh by 8 h, the import at 150 kW and never above.
+    The rule before capped the set-point by the forecast at 150 - 130 = 20 kW (5 kW at 3 h; 145 kWh
+    by 8 h). With the load forecast 30 kW too low instead (70 kW, 85 kW at 3 h), the charging is the same:
+    it follows the actual load, not its forecast."""
+    load = np.full(24, 100.0)
+    load[3] = 115.0
+    park, _ = _one_day_battery_park(PRICE[:24], load, 400.0, 100.0, 0.0)
+    fc_load = load.copy()
+    fc_load[:8] += -30.0 if actual_above_forecast else 30.0
+    ds, stats = operate(park, RuleController(Forecaster({"load_kw": fc_load}, 24, PERFECT),
+                                             peak_targets={3: 150.0}))
+    ch = np.zeros(24)
+    ch[:8] = 50.0
+    ch[3] = 35.0
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values[:8], ch[:8], atol=1e-9)
+    held = 100.0 - ch[:8]
+    held[7] = 65.0 - 50.0  # the battery takes 65 kWh more at 7 h: the plant clips the set-point to it first
+    np.testing.assert_allclose(ds["p_charge_held_kw"].values[:8], held, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values[:8], 150.0, atol=1e-9)
+    assert ds["e_battery_kwh"].sum("battery").values[7] == pytest.approx(385.0, abs=1e-9)
+    assert ds["p_grid_import_kw"].values.max() <= 150.0 + 1e-9
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def _stores_and_absorption_park(initial_tes_kwh: float):
+    """24 h of PRICE (valley 0.3 CNY/kWh at 0-7 h, peak 1.0 at 8-11 and 17-21 h), no carbon price;
+    load 100 kW, heat 60 kW, cooling 150 kW; a heat pump 90 kW at COP 3, a gas boiler 200 kW at 0.9
+    (0.35 CNY/kWh of gas), a lossless thermal store of 300 kWh charging and discharging at 75 kW;
+    an electric chiller 100 kW at COP 4.5 and an absorption chiller 80 kW at COP 0.7; forecasts
+    perfect."""
+    n = 24
+    grid = S.GridConnection(price_import_cny_per_kwh=PRICE[:n], ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n], heat_demand_kw=np.full(n, 60.0),
+        heat_pumps=[S.HeatPump(name="hp", cop=np.full(n, 3.0))],
+        boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, existing_kw=200.0, max_kw=200.0)],
+        thermal_stores=[S.ThermalStorage(loss_per_h=0.0, max_power_per_kwh=0.25)],
+        cooling_demand_kw=np.full(n, 150.0),
+        chillers=[S.Chiller(name="screw", cop=np.full(n, 4.5), existing_kw=100.0, max_kw=100.0),
+                  S.Chiller(name="absorber", kind="absorption", cop=np.full(n, 0.7), existing_kw=80.0, max_kw=80.0)])
+    sizes = {"heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": {"tes": 300.0},
+             "chiller_kw": {"screw": 100.0, "absorber": 80.0}}
+    park = OperatedPark.from_problem(prob, sizes, initial={"tes_kwh": initial_tes_kwh})
+    return park, Forecaster(_truth(park), 24, PERFECT)
+
+
+def test_rule_look_ahead_counts_the_stores_heat_and_the_absorption_chillers_draw():
+    """By hand, the rule's look-ahead from 8 h (peak, 1.0 CNY/kWh) with 100 kWh in the store.
+    Cooling: the electric chiller costs 1.0/4.5 = 0.222 CNY/kWh of cold, the absorption chiller the
+    heat pump's 1.0/3 over 0.7 = 0.476: the screw chiller takes its 100 kW (22.22 kW), the absorber
+    the other 50 kW, drawing 50/0.7 = 71.43 kW of heat from the network. The network needs 131.43 kW
+    of heat; the store discharges 75 kW at 8 h (its power) and its last 25 kWh at 9 h; the heat pump
+    (0.333 CNY/kWh of heat, below gas at 0.389) gives the rest up to 90 kW: 56.43 kW (18.81 kW of
+    electricity) at 8 h, 90 kW (30 kW) at 9-11 h, the gas boiler 16.43 and 41.43 kW. The look-ahead
+    before left out both: 60/3 = 20 kW for the heat and 150/4.5 = 33.33 kW for the cooling in every
+    hour (the screw chiller cannot give 150 kW). The hour's set-point discharges the network's need
+    within the store's power: 75 kW."""
+    from twin.operate.state import PlantState
+
+    park, fc = _stores_and_absorption_park(100.0)
+    rc = RuleController(fc)
+    rc.initialise(park, None)
+    rc.observe(PlantState(t=8, tes_kwh={"tes": 100.0}))
+    plan = rc._heat_plan(8, 4)
+    np.testing.assert_allclose(plan["p_cool"][:4], 100.0 / 4.5, rtol=1e-12)
+    np.testing.assert_allclose(plan["q_abs"][:4], 50.0 / 0.7, rtol=1e-12)
+    np.testing.assert_allclose(plan["tdis"][:4], [75.0, 25.0, 0.0, 0.0], atol=1e-9)
+    need = 60.0 + 50.0 / 0.7
+    np.testing.assert_allclose(plan["p_heat"][:4], [(need - 75.0) / 3.0, 30.0, 30.0, 30.0], rtol=1e-12)
+    assert (need - 75.0) / 3.0 == pytest.approx(18.81, abs=0.005)
+    np.testing.assert_allclose(rc._net_forecast(8, 4), 100.0 + 100.0 / 4.5 + plan["p_heat"][:4], rtol=1e-12)
+    d = rc.decide(8)
+    assert d.tes_kw["tes"] == pytest.approx(-75.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("initial_tes_kwh", [0.0, 150.0])
+def test_rule_look_ahead_is_what_the_plant_does_on_a_perfect_forecast(initial_tes_kwh):
+    """With perfect forecasts the rule's plan of every hour (the thermal stores' charging and
+    discharging, the absorption chillers' driving heat, the electricity of the heat and of the
+    cooling) is what the plant then does in it: its look-ahead counts what the stores give and what
+    the absorption chillers draw, as the plant serves them. The heat-and-cooling park above (the
+    store charges in the valley only where the heat pump has heat to spare: never, the network
+    needs 131 kW) and the rich park with PV, a battery, a demand charge and both chillers."""
+    class Recording(RuleController):
+        def decide(self, t):
+            d = super().decide(t)
+            p = self._heat_plan(t, 1)
+            self.seen.append([p[k][0] for k in ("tch", "tdis", "q_abs", "p_heat", "p_cool")])
+            return d
+
+    for case in ("small", "rich"):
+        if case == "small":
+            park, fc = _stores_and_absorption_park(initial_tes_kwh)
+        else:
+            prob, sizes = _rich_problem(cooling=True)
+            park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": initial_tes_kwh})
+            fc = Forecaster(_truth(park), 24, PERFECT)
+        rc = Recording(fc, peak_targets={3: 1e4})
+        rc.seen = []
+        ds, stats = operate(park, rc)
+        seen = np.array(rc.seen)
+        did = np.stack([ds["q_tes_charge_kw"].sum("thermal_storage").values,
+                        ds["q_tes_discharge_kw"].sum("thermal_storage").values, ds["q_absorption_heat_kw"].values,
+                        ds["p_heat_pump_kw"].sum("heat_pump").values, ds["p_chiller_kw"].values], axis=1)
+        np.testing.assert_allclose(seen, did, atol=1e-9)
+        if initial_tes_kwh or case == "rich":
+            assert did[:, 1].sum() > 0  # the stores did give heat
+        assert did[:, 2].sum() > 0  # the absorption chillers did draw heat
+        assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
 def test_an_empty_battery_does_not_hold_the_peak():
     """The same hours with the battery at soc_min (6 kWh) from the start: nothing to discharge,
     the load sets the peaks (120, 140, 160 kW) and the battery content stays 6 kWh."""
@@ -1109,3 +1227,4 @@ def test_connection_guard_cuts_battery_charging_before_ev_charging(battery):
     assert stats["ev"]["vans"]["promises_violated"] == 0
     assert ds["p_connection_overload_kw"].values.max() == 0.0
     assert stats["max_abs_balance_residual_kw"] < 1e-9
+

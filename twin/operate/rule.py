@@ -7,9 +7,13 @@ schedules are known):
 
 * **PV self-consumption first**: a forecast PV surplus charges the battery (and lets the
   thermal store take energy early; EV charging prices such hours at the export price).
-* **Time-of-use arbitrage**: in the day's valley hours the battery charges to its upper
-  limit (only if a peak-hour kWh is worth more than a valley kWh after round-trip
-  losses and wear); in hours priced above the day's mean it discharges to cover the
+* **Time-of-use arbitrage**: in the day's valley hours the battery charges towards its upper
+  limit at full power (only if a peak-hour kWh is worth more than a valley kWh after
+  round-trip losses and wear), as an operator sets it: no forecast caps the set-point; the
+  plant holds the charging in real time, on the hour's actual flows, to what the battery
+  can take, to the month's threshold on the measured import (``Decision.charge_limit_kw``)
+  and to the grid connection's and site transformers' capacity (the connection guard); in
+  hours priced above the day's mean it discharges to cover the
   park's net load (never to export; where the net load is above the month's threshold, at
   least the excess), keeping a reserve for the rest of the day (until the
   next valley hour): in every later hour the larger of the forecast import above the
@@ -20,9 +24,10 @@ schedules are known):
 * **Peak shaving** under the monthly demand charge: whenever the net load would exceed
   the month's threshold (the higher of the month's peak so far and the plan's peak of
   that month, given as ``peak_targets``), the battery discharges the excess and valley
-  charging is held below the threshold: planned on the forecast, and held in real time on
-  the measured import (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store
-  and EV charging beyond the promises as far as the actual load leaves no room), so a
+  charging is held below the threshold in real time on the measured import
+  (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store and EV charging
+  beyond the promises as far as the actual load leaves no room; EV charging is also
+  planned on the forecast room below it, battery charging is not), so a
   forecast error never lets charging set a new peak that would become the next day's
   allowance. Where the actual import still exceeds the threshold, the batteries
   discharge in real time beyond the hour's set-point, within power and down to
@@ -85,20 +90,104 @@ def _direct(park: OperatedPark, bus: str, need: np.ndarray, waste_left: dict, hx
     return need
 
 
+def merit_take(need: np.ndarray, cap: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """What each source gives in merit order: ``need`` [kW, per hour] served by the sources (rows
+    of ``cap`` [kW] and ``cost`` [CNY/kWh], one column per hour) cheapest first, the declared
+    order among equals (a stable sort, as the plant's); returns the take [kW] of each source in
+    each hour, shape of ``cap``."""
+    order = np.argsort(cost, axis=0, kind="stable")
+    c_sorted = np.take_along_axis(cap, order, axis=0)
+    before = np.cumsum(c_sorted, axis=0) - c_sorted
+    take = np.empty_like(cap)
+    np.put_along_axis(take, order, np.clip(np.asarray(need, float)[None, :] - before, 0.0, c_sorted), axis=0)
+    return take
+
+
+def network_heat_cost(park: OperatedPark, hrs: np.ndarray) -> np.ndarray:
+    """Cost of the cheapest source of the heat network [CNY/kWh of heat] in hours ``hrs``, as the
+    plant prices an absorption chiller's driving heat (:meth:`twin.operate.loop.Plant._cheapest_heat_cost`):
+    waste heat used directly (0), the network's heat pumps with output in the hour, its boilers and
+    district heat that may be replaced, electricity and fuel with emissions at the controller's
+    carbon price; inf where the network has no source."""
+    lam = park.carbon_price * 1e-3
+    el = park.price[hrs] + lam * park.ef[hrs]
+    best = np.full(hrs.size, np.inf)
+    if any(w["hx_kw"] > 0 and HEAT_BUS in w.get("buses", [HEAT_BUS]) for w in park.waste):
+        best[:] = 0.0
+    for h in park.heat_pumps:
+        if h.get("bus", HEAT_BUS) != HEAT_BUS:
+            continue
+        on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], bool)
+        ok = on & (h["kw"] * np.asarray(h["avail"], float)[hrs] > 0)
+        best = np.where(ok, np.minimum(best, el / np.asarray(h["cop"], float)[hrs]), best)
+    for b in park.boilers:
+        if b["kw"] > 0 and b.get("bus", HEAT_BUS) == HEAT_BUS:
+            fuel = el if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
+            best = np.minimum(best, fuel / b["eff"])
+    dh = park.district_heat
+    if dh is not None and dh["cap"] > 0:
+        best = np.minimum(best, dh["price"] + lam * dh["ef"])
+    return best
+
+
+def cooling_split_kw(park: OperatedPark, hrs: np.ndarray, demand: np.ndarray,
+                     detail: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The cooling ``demand`` [kW] of hours ``hrs`` served in the plant's merit order
+    (:meth:`twin.operate.loop.Plant._cool`): each chiller in service within its size, by cost per
+    kWh of cold (an electric chiller: electricity with emissions at the carbon price over its COP;
+    an absorption chiller: the network's cheapest heat, :func:`network_heat_cost`, over its COP).
+    Returns (the electric chillers' electricity [kW], the absorption chillers' driving heat drawn
+    from the heat network [kW]); cooling beyond all chillers draws neither. ``detail``, where given,
+    gets each electric chiller's electricity under ``("chiller", j)`` [kW per hour]."""
+    m = hrs.size
+    lam = park.carbon_price * 1e-3
+    el = park.price[hrs] + lam * park.ef[hrs]
+    heat_cost = None
+    cap, cost, per_e, per_h, keys = [], [], [], [], []
+    for j, c in enumerate(park.chillers):
+        if c["kw"] <= 0:
+            continue
+        keys.append(("chiller", j))
+        on = np.array([park.available("chiller", int(t), c["name"]) for t in hrs], float)
+        cop = np.asarray(c["cop"], float)[hrs]
+        cap.append(c["kw"] * on)
+        if c["kind"] == "electric":
+            cost.append(el / cop)
+            per_e.append(1.0 / cop)
+            per_h.append(np.zeros(m))
+        else:
+            heat_cost = network_heat_cost(park, hrs) if heat_cost is None else heat_cost
+            cost.append(heat_cost / cop)
+            per_e.append(np.zeros(m))
+            per_h.append(1.0 / cop)
+    if not cap:
+        return np.zeros(m), np.zeros(m)
+    take = merit_take(demand, np.array(cap), np.array(cost))
+    el = take * np.array(per_e)
+    if detail is not None:
+        for k, key in enumerate(keys):
+            if park.chillers[key[1]]["kind"] == "electric":
+                detail[key] = el[k]
+    return el.sum(axis=0), (take * np.array(per_h)).sum(axis=0)
+
+
 def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np.ndarray,
-                       waste_left: dict, hx_left: list) -> np.ndarray:
+                       waste_left: dict, hx_left: list, detail: dict | None = None) -> np.ndarray:
     """Electricity [kW] the plant draws to serve ``demand`` [kW] on heat bus ``bus`` in hours ``hrs``,
     in its merit order (:meth:`twin.operate.loop.Plant._heat`): waste heat used directly first,
     then the bus's heat pumps and boilers by cost per kWh of heat at each hour's price (emissions at
     the controller's carbon price), each within its size (a waste-heat heat pump also within its
-    source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used)."""
+    source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used);
+    ``detail``, where given, gets each electric source's electricity [kW per hour] under ``("hp", j)``
+    and ``("boiler", j)`` (indices into the park's heat pumps and boilers)."""
     m = hrs.size
     need = _direct(park, bus, np.asarray(demand, float).copy(), waste_left, hx_left)
     el = park.price[hrs] + park.carbon_price * 1e-3 * park.ef[hrs]
-    cap, cost, per, src = [], [], [], []
-    for h in park.heat_pumps:
+    cap, cost, per, src, keys = [], [], [], [], []
+    for j, h in enumerate(park.heat_pumps):
         if h.get("bus", HEAT_BUS) != bus or h["kw"] <= 0:
             continue
+        keys.append(("hp", j))
         cop = np.asarray(h["cop"], float)[hrs]
         on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], float)
         c = h["kw"] * np.asarray(h["avail"], float)[hrs] * on
@@ -110,9 +199,10 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
         cost.append(el / cop)
         per.append(1.0 / cop)
         src.append((h["source"], frac))
-    for b in park.boilers:
+    for j, b in enumerate(park.boilers):
         if b.get("bus", HEAT_BUS) != bus or b["kw"] <= 0:
             continue
+        keys.append(("boiler", j))
         cap.append(np.full(m, b["kw"]))
         if b["fuel"] == "electric":
             cost.append(el / b["eff"])
@@ -124,14 +214,13 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     if not cap:
         return np.zeros(m)
     cap, cost, per = np.array(cap), np.array(cost), np.array(per)
-    order = np.argsort(cost, axis=0, kind="stable")
-    c_sorted = np.take_along_axis(cap, order, axis=0)
-    before = np.cumsum(c_sorted, axis=0) - c_sorted
-    take = np.empty_like(cap)
-    np.put_along_axis(take, order, np.clip(need[None, :] - before, 0.0, c_sorted), axis=0)
+    take = merit_take(need, cap, cost)
     for k, (source, frac) in enumerate(src):
         if source is not None:
             waste_left[source] = waste_left[source] - take[k] * frac
+    if detail is not None:
+        for k, key in enumerate(keys):
+            detail[key] = detail.get(key, 0.0) + take[k] * per[k]
     return (take * per).sum(axis=0)
 
 
@@ -177,6 +266,7 @@ class RuleController:
         self.peak = p > dmean[days] + 1e-9
         self.day_max = dmax[days]
         self.n_decisions = 0
+        self._plan_cache = None
         # room kept below the threshold for forecast errors: one standard deviation of the
         # load forecast's error (ForecastSpec.load_sd_of_mean times the mean load)
         st = getattr(self.fc, "s", None)
@@ -191,21 +281,15 @@ class RuleController:
         self.state = state
 
     def _net_forecast(self, t: int, n: int) -> np.ndarray:
-        """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
-        less PV, plus the electric chiller's electricity and the heat's (:meth:`_heat_electricity`:
-        the heat pumps and electric boilers of every heat bus in the plant's merit order) (the
-        forecaster's horizon at most; later hours repeat its last hour)."""
+        """Forecast net load of hours ``t .. t+n-1`` before the batteries and EV charging [kW]: load
+        less PV, plus the electric chillers' and the heat's electricity (:meth:`_heat_plan`: the
+        cooling and every heat bus in the plant's merit order, with the absorption chillers'
+        driving heat and the thermal stores' planned charging and discharging on the network)
+        (the forecaster's horizon at most; later hours repeat its last hour)."""
         park = self.park
         m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
-        hrs = np.arange(t, t + m)
-        net = np.asarray(self.fc.forecast("load_kw", t, m), float).copy()
-        if park.pv_names:
-            net -= (self.fc.forecast("pv_per_kwp", t, m) * park.pv_kwp[:, None]).sum(axis=0)
-        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
-        if el:
-            main = max(el, key=lambda c: c["kw"])
-            net += np.asarray(self.fc.forecast("cool_kw", t, m), float) / np.asarray(main["cop"])[hrs]
-        net += self._heat_electricity(t, m)
+        plan = self._heat_plan(t, m)
+        net = plan["net"][:m] + plan["p_cool"][:m] + plan["p_heat"][:m]
         if n > m:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
@@ -213,7 +297,8 @@ class RuleController:
     def _heat_forecast(self, t: int, m: int) -> dict:
         """Forecast heat demand of each heat bus in hours ``t .. t+m-1`` [kW]: the network's (the
         buildings' and the process heat that joins it) and each process-heat bus's; a demand the
-        forecaster does not have is taken as known."""
+        forecaster does not have is taken as known. Without the absorption chillers' driving heat
+        (:meth:`_heat_plan` adds it)."""
         park = self.park
         out = {b: np.zeros(m) for b in park.heat_buses}
         if park.heat_kw is not None:
@@ -226,36 +311,130 @@ class RuleController:
         return out
 
     def _heat_electricity(self, t: int, m: int) -> np.ndarray:
-        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1``: each heat bus's forecast
-        demand (the network's with the process heat that joins it, then each process-heat bus)
-        served in the plant's merit order (:func:`bus_electricity_kw`), the waste heat shared
-        by the buses in the plant's order. The network's thermal stores and absorption chillers
-        are left out."""
+        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1`` (:meth:`_heat_plan`): each
+        heat bus's forecast demand (the network's with the process heat that joins it, the absorption
+        chillers' driving heat and the thermal stores' planned charging less their discharging, then
+        each process-heat bus) served in the plant's merit order (:func:`bus_electricity_kw`), the
+        waste heat shared by the buses in the plant's order."""
+        return self._heat_plan(t, m)["p_heat"][:m].copy()
+
+    def _bus_electricity(self, hrs: np.ndarray, demand: dict, detail: dict | None = None) -> np.ndarray:
+        """Electricity [kW] of serving ``demand`` {heat bus: kW per hour of ``hrs``} bus after bus in
+        the plant's order (the network first), the waste heat shared (:func:`bus_electricity_kw`)."""
         park = self.park
-        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
-            return np.zeros(m)
-        hrs = np.arange(t, t + m)
-        demand = self._heat_forecast(t, m)
+        m = hrs.size
         out = np.zeros(m)
+        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
+            return out
         waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
         hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
         for bus in park.heat_buses:
-            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left)
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, detail)
         return out
+
+    def _heat_plan(self, t: int, m: int) -> dict:
+        """The forecast hours ``t .. t+m-1`` (at least; computed once per hour for the longest
+        look-ahead and cut) as the rule will run the heat and cooling [kW per hour]: ``net`` (load
+        less PV), ``p_cool`` (the electric chillers' electricity) and ``q_abs`` (the absorption
+        chillers' driving heat, on the network; :func:`cooling_split_kw`), ``q_net`` (the network's
+        heat need with it), the thermal stores' planned ``tch`` / ``tdis`` and set-point ``tes``
+        (:meth:`_tes_plan`: charged in valley hours and with a PV surplus from the network's spare
+        electric heat, discharged in peak hours, from their content now), and ``p_heat`` (the heat's
+        electricity on every bus with the stores' charging less their discharging on the network),
+        with ``load``, ``pv`` (each array's forecast output, arrays × hours) and ``by_source`` (each
+        heat pump's, electric boiler's and electric chiller's electricity, keys ``("hp", j)``,
+        ``("boiler", j)``, ``("chiller", j)``: what flows through the site transformers,
+        :meth:`_capacity_rooms`). The surplus that lets the stores charge is judged on the net load
+        with the heat before the stores, as :meth:`decide` judges it."""
+        cache = getattr(self, "_plan_cache", None)
+        if cache is not None and cache[0] == t and cache[1] >= m:
+            return cache[2]
+        park = self.park
+        M = max(m, min(max(self.EV_PLAN_H, 24), getattr(self.fc, "H", m), park.T - t))
+        hrs = np.arange(t, t + M)
+        load = np.asarray(self.fc.forecast("load_kw", t, M), float)[:M].copy()
+        M = load.size
+        hrs = hrs[:M]
+        pv = np.zeros((len(park.pv_names), M))
+        if park.pv_names:
+            pv = self.fc.forecast("pv_per_kwp", t, M)[:, :M] * park.pv_kwp[:, None]
+        net = load - pv.sum(axis=0)
+        p_cool, q_abs = np.zeros(M), np.zeros(M)
+        detail = {}  # each electric heat source's and chiller's electricity (the site transformers' flows)
+        if park.chillers and park.cool_kw is not None:
+            p_cool, q_abs = cooling_split_kw(park, hrs, np.asarray(self.fc.forecast("cool_kw", t, M), float)[:M],
+                                             detail)
+        demand = self._heat_forecast(t, M)
+        demand[HEAT_BUS] = demand[HEAT_BUS] + q_abs
+        q_net = demand[HEAT_BUS].copy()
+        heat_detail = {}
+        p_heat = self._bus_electricity(hrs, demand, heat_detail)
+        tes = self._tes_plan(t, M, q_net, net + p_cool + p_heat < 0)
+        if tes["tch"].any() or tes["tdis"].any():
+            demand[HEAT_BUS] = q_net + tes["tch"] - tes["tdis"]
+            heat_detail = {}
+            p_heat = self._bus_electricity(hrs, demand, heat_detail)
+        detail.update(heat_detail)
+        plan = {"net": net, "load": load, "pv": pv, "p_cool": p_cool, "q_abs": q_abs, "q_net": q_net,
+                "p_heat": p_heat, "by_source": detail, **tes}
+        self._plan_cache = (t, M, plan)
+        return plan
+
+    def _tes_plan(self, t: int, m: int, q_net: np.ndarray, surplus: np.ndarray) -> dict:
+        """The thermal stores' charging and discharging [kW heat] the rule plans in hours
+        ``t .. t+m-1`` and what the plant lets them do, from their content at the start of hour
+        ``t``: in a valley hour or one with a forecast PV surplus (``surplus``) they charge with
+        what the network's electric heat (its heat pumps' output in the hour, its electric boilers)
+        has to spare beyond the network's need ``q_net`` [kW] (never from a boiler burning fuel),
+        in a peak hour they discharge the network's need; the set-point is split in store order
+        (:func:`split`) and each store clipped, as the plant clips it, to its power, its room (over
+        its charging efficiency) or content, and the need left. Returns ``tes`` (the set-point of
+        all stores), ``tch`` and ``tdis`` [kW], each per hour."""
+        park = self.park
+        z = np.zeros(m)
+        if not park.thermal_stores:
+            return {"tes": z, "tch": z.copy(), "tdis": z.copy()}
+        s = getattr(self, "state", None)
+        content = dict(park.initial.get("tes_kwh", {}) if s is None else s.tes_kwh)
+        e = {x["name"]: float(content.get(x["name"], 0.0)) for x in park.thermal_stores}
+        want_k, tch, tdis = np.zeros(m), np.zeros(m), np.zeros(m)
+        hps = [h for h in park.heat_pumps if h.get("bus", HEAT_BUS) == HEAT_BUS]
+        eb = sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
+        for k in range(m):
+            tt = t + k
+            stores = [x for x in park.thermal_stores if park.available("thermal_storage", tt, x["name"])]
+            if not stores:
+                continue
+            spare = sum(h["kw"] * h["avail"][tt] for h in hps if park.available("heat_pump", tt, h["name"])) + eb
+            spare = max(spare - q_net[k], 0.0)
+            want = 0.0
+            if (self.valley[tt] or surplus[k]) and spare > 0:
+                want = min(sum(x["rho"] * x["kwh"] for x in stores), spare)
+            elif self.peak[tt]:
+                want = -q_net[k]
+            want_k[k] = want
+            sp = split(want, stores, lambda x: x["rho"] * x["kwh"])
+            for x in park.thermal_stores:
+                n = x["name"]
+                e0 = x["keep"] * e[n]
+                v = float(sp.get(n, 0.0))
+                if v > 0:
+                    c = float(np.clip(min(v, x["rho"] * x["kwh"], (x["kwh"] - e0) / x["eta_c"]), 0.0, None))
+                    tch[k] += c
+                    e[n] = e0 + x["eta_c"] * c
+                elif v < 0:
+                    d = float(np.clip(min(-v, x["rho"] * x["kwh"], e0, q_net[k] - tdis[k]), 0.0, None))
+                    tdis[k] += d
+                    e[n] = e0 - d
+                else:
+                    e[n] = e0
+        return {"tes": want_k, "tch": tch, "tdis": tdis}
 
     def decide(self, t: int) -> Decision:
         park, s = self.park, self.state
         self.n_decisions += 1
-        load = float(self.fc.forecast("load_kw", t, 1)[0])
-        pv = float((self.fc.forecast("pv_per_kwp", t, 1)[:, 0] * park.pv_kwp).sum()) if park.pv_names else 0.0
-        cool = float(self.fc.forecast("cool_kw", t, 1)[0]) if park.chillers else 0.0
-        heat = float(self._heat_forecast(t, 1)[HEAT_BUS][0]) if park.heat_kw is not None else 0.0
-        n = load - pv
-        el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0]
-        if el:
-            main = max(el, key=lambda c: c["kw"])
-            n += cool / main["cop"][t]
-        n += float(self._heat_electricity(t, 1)[0])
+        hp = self._heat_plan(t, 1)  # the heat and cooling as the rule runs them, its thermal stores' plan
+        n = float(hp["net"][0] + hp["p_cool"][0] + hp["p_heat"][0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
         surplus = n < 0
         m = int(park.month[t])
@@ -317,26 +496,21 @@ class RuleController:
                 if peak:  # the excess at least; arbitrage may take more (the net load, within the reserve)
                     want = -max(n - thr, min(n, kw, self._above_reserve(t, bats, thr, plan)))
             elif valley and worth > 0:
-                want = min(kw, max(thr - n, 0.0))
+                # full power: the plant holds it in real time to the battery's room, the month's
+                # threshold on the actual import (charge_limit_kw) and the connection's capacity
+                want = kw
             elif peak:
                 want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
             elif np.isfinite(thr):  # hours between valley and peak: charge for tomorrow's peaks if need be
                 want = min(kw, max(thr - self.margin - n, 0.0), self._peak_shortfall(t, bats, thr, plan))
             d.battery_kw = split(want, bats, lambda b: b["kw"])
-        # thermal stores: charged from electric heat (heat pumps, electric boiler) only
+        # thermal stores: charged from the network's spare electric heat (heat pumps, electric boilers;
+        # a process-heat bus's plant cannot feed them) in the valley or with PV surplus, discharged
+        # in peak hours for the network's need with the absorption chillers' driving heat (_tes_plan,
+        # the same plan the look-ahead counted)
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
         if stores:
-            # the network's electric heat only: a process-heat bus's plant cannot feed the stores
-            spare = sum(h["kw"] * h["avail"][t] for h in park.heat_pumps
-                        if h.get("bus", HEAT_BUS) == HEAT_BUS and park.available("heat_pump", t, h["name"]))
-            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
-            spare = max(spare - heat, 0.0)
-            want = 0.0
-            if (valley or surplus) and spare > 0:
-                want = min(sum(x["rho"] * x["kwh"] for x in stores), spare)
-            elif peak:
-                want = -heat
-            d.tes_kw = split(want, stores, lambda x: x["rho"] * x["kwh"])
+            d.tes_kw = split(float(hp["tes"][0]), stores, lambda x: x["rho"] * x["kwh"])
         return d
 
     def _arrivals(self, t: int, n: int) -> np.ndarray:
