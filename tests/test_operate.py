@@ -1228,3 +1228,165 @@ def test_connection_guard_cuts_battery_charging_before_ev_charging(battery):
     assert ds["p_connection_overload_kw"].values.max() == 0.0
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
+
+def _vans_depot(kva: float = 50.0, tan_phi: float = 0.75, dc: float = 0.0):
+    """The two vans overnight (_two_vans_park: 60 kWh each from a 50 kW charger, plugged in 20-30 h)
+    at a depot behind its own transformer with the depot's 20 kW of the park's 100 kW load; no
+    demand charge (``dc``). The transformer may carry ``kva`` beside the loads' reactive draw at
+    ``tan_phi`` (0.75: cos φ 0.8, so that S = 1.25 × the depot's consumption)."""
+    from dataclasses import replace
+
+    park, fc = _two_vans_park()
+    park.demand_charge = dc
+    spec = {"name": "depot", "kva": kva, "rating_kva": kva, "limit_percent": 100.0, "tan_phi": tan_phi,
+            "assets": ["vans", "depot office"]}
+    park.attach_transformers([spec], {"depot office": np.full(48, 20.0), "hall": np.full(48, 80.0)})
+    return replace(park), fc
+
+
+@pytest.mark.parametrize("planning", [True, False])
+def test_site_transformer_planned_within_then_violation_counted(planning):
+    """The depot's transformer carries 50 kVA at cos φ 0.8: its consumption may reach 40 kW, 20 kW
+    above the depot's own load. Planned on the sessions (planning), the rule places the vans' 120 kWh
+    in the room it leaves: 20 kW at 20-25 h, the transformer at 50 kVA and never above, the guard
+    never acting (the controller planned within it). By deadline instead, the vans must charge 20 kW
+    at 28 h (the transformer at its 50 kVA) and 100 kW at 29 h: a promise is kept (nothing else
+    behind the transformer can give way), the depot consumes 120 kW (150 kVA) and the overload is
+    counted: 1 hour, 120 − 0.8 × 50 = 80 kW of consumption above what the transformer carries."""
+    from twin.operate.metrics import transformer_guard
+
+    park, fc = _vans_depot()
+    ds, stats = operate(park, RuleController(fc, ev_planning=planning))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    want = np.zeros(48)
+    over = np.zeros(48)
+    if planning:
+        want[20:26] = 20.0
+    else:
+        want[28:30] = [20.0, 100.0]
+        over[29] = 80.0
+    np.testing.assert_allclose(ev, want, atol=1e-9)
+    s = ds["s_transformer_kva"].sel(transformer="depot").values
+    np.testing.assert_allclose(s, 1.25 * (20.0 + want), atol=1e-9)
+    np.testing.assert_allclose(ds["p_transformer_overload_kw"].sel(transformer="depot").values, over, atol=1e-9)
+    np.testing.assert_allclose(ds["p_transformer_guard_kw"].values, 0.0, atol=1e-9)
+    assert stats["ev"]["vans"]["promises_kept"] == 2
+    fig = transformer_guard(ds, park, 8760.0 / 48)["by_transformer"]["depot"]
+    assert fig["violation_hours"] == pytest.approx(0.0 if planning else 8760.0 / 48)
+    assert fig["max_overload_kw"] == pytest.approx(0.0 if planning else 80.0)
+    assert fig["max_loading_percent"] == pytest.approx(100.0 if planning else 300.0)
+    assert ds["s_transformer_kva"].attrs["units"] == "kVA" and ds["p_transformer_overload_kw"].attrs["units"] == "kW"
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_site_guard_holds_charging_the_controller_did_not_plan_within():
+    """A controller that asks for the vans' charging at full power from plug-in (100 kW at 20 h):
+    the plant gives the flexible charging only the 20 kW of room the depot's transformer has in the
+    hour (the site guard took 80 kW off: 50 kVA, no overload), the promises at full power later."""
+    class Greedy(RuleController):
+        def decide(self, t):
+            d = super().decide(t)
+            if 20 <= t < 30:
+                d.ev_charge_kw["vans"] = 100.0
+            return d
+
+    park, fc = _vans_depot()
+    ds, _ = operate(park, Greedy(fc, ev_planning=False))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    np.testing.assert_allclose(ev[20:26], 20.0, atol=1e-9)
+    assert ds["p_transformer_guard_kw"].sel(transformer="depot").values[20] == pytest.approx(80.0)
+    assert ds["s_transformer_kva"].values.max() == pytest.approx(50.0)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+
+
+def test_site_guard_holds_a_battery_and_pv_behind_a_transformer():
+    """A roof's PV and a battery behind a 100 kVA transformer (unity power factor, no load behind
+    it); the park's 400 kW of load elsewhere, a flat price (the rule leaves the battery idle: no
+    surplus, no spread). PV 300 kW at 12 h. By hand: 300 kW would feed back through 100 kVA; the
+    site guard charges the empty battery 60 kW (its power) and curtails the roof 140 kW, the
+    transformer carries 100 kW back to the park, which imports 300 kW. Nothing is overloaded."""
+    n = 24
+    pv = np.zeros(n)
+    pv[12] = 1.0
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            export_limit_kw=1000.0, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 400.0), grid=grid, time=TIME[:n],
+                           pv=[S.PVArray(name="roof", ac_per_kwp=pv)],
+                           batteries=[S.Battery(name="bess", eta_charge=1.0, eta_discharge=1.0, soc_min=0.0,
+                                                soc_max=1.0, self_discharge_per_h=0.0)])
+    park = OperatedPark.from_problem(prob, {"pv_kwp": {"roof": 300.0}, "battery_kwh": {"bess": 200.0},
+                                            "battery_kw": {"bess": 60.0}}, initial={"battery_kwh": 0.0})
+    park.attach_transformers([{"name": "roof station", "kva": 100.0, "rating_kva": 100.0, "limit_percent": 100.0,
+                               "tan_phi": 0.0, "assets": ["roof", "bess"]}], {})
+    ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
+    assert ds["p_battery_charge_kw"].sum("battery").values[12] == pytest.approx(60.0)
+    assert ds["p_pv_curtailed_kw"].sel(pv_array="roof").values[12] == pytest.approx(140.0)
+    assert ds["p_transformer_kw"].sel(transformer="roof station").values[12] == pytest.approx(-100.0)
+    assert ds["p_grid_import_kw"].values[12] == pytest.approx(300.0)
+    guard = np.zeros(n)
+    guard[12] = 200.0
+    np.testing.assert_allclose(ds["p_transformer_guard_kw"].sel(transformer="roof station").values, guard, atol=1e-9)
+    assert ds["p_battery_charge_kw"].sum("battery").values.sum() == pytest.approx(60.0)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_mpc_plans_within_the_site_transformer():
+    """The rolling horizon on the vans' depot (perfect forecasts, 24 h windows): its window has the
+    depot transformer's rows (a polygon inside the 50 kVA circle), so it plans the vans' 120 kWh
+    within the 20 kW of room (6 hours or more); the plant's site guard never acts, nothing is
+    overloaded, both promises are kept."""
+    from dataclasses import replace
+
+    from solvers.rolling import as_built
+
+    park, fc = _vans_depot()
+    prob = _two_vans_problem()
+    prob = replace(prob, grid=replace(prob.grid, demand_charge_cny_per_kw_month=0.0))
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24)
+    ds, stats = operate(park, ctrl)
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    assert ev.sum() == pytest.approx(120.0, abs=1e-6)
+    assert ev.max() <= 20.0 + 1e-6 and np.count_nonzero(ev > 1e-6) >= 6
+    assert ds["s_transformer_kva"].values.max() <= 50.0 + 1e-6
+    assert ds["p_transformer_guard_kw"].values.max() == pytest.approx(0.0, abs=1e-6)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+    assert stats["ev"]["vans"]["promises_kept"] == 2
+    assert [x["name"] for x in ctrl.limits] == ["transformer depot"]
+
+
+def test_mpc_plans_within_the_park_transformer_at_the_connection():
+    """The valley-charging park (load 100 kW, 150 kW at 2 h, an empty 200 kWh / 50 kW battery) behind a
+    park transformer of 200 kVA at tan φ 0.75, forecasts perfect, 2 h the cheapest valley hour (0.25
+    CNY/kWh): the window's connection rows (the polygon inside the circle, cos 7.5° = 0.9914) keep its
+    planned import within what the transformer carries beside the loads' reactive draw, 165.36 kW at
+    2 h (112.5 kvar): it charges only what fits there, so the plant's connection guard never has to
+    cut its charging (without the rows the window charged 50 kW at 2 h and the guard cut it); the
+    battery still fills in the valley."""
+    from solvers.rolling import as_built
+
+    park, _ = _valley_charging_park()
+    park.connection_kva, park.reactive_per_kw = 200.0, 0.75
+    load = park.load_kw
+    n = load.size
+    price = PRICE[:n].copy()
+    price[2] = 0.25
+    park.price = price
+    grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.0)])
+    ab = as_built(prob, {"battery_kwh": {"battery": 200.0}, "battery_kw": {"battery": 50.0}},
+                  initial_state={"battery_kwh": 0.0})
+    ctrl = MPCController(ab, Forecaster({"load_kw": load}, 24, PERFECT), horizon=24)
+    ds, stats = operate(park, ctrl)
+    imp = ds["p_grid_import_kw"].values
+    cap = np.sqrt(200.0 ** 2 - (0.75 * load) ** 2)
+    assert cap[2] == pytest.approx(165.36, abs=0.01)
+    assert (imp <= cap + 1e-6).all()
+    assert 165.36 * 0.9914 - 0.01 <= imp[2] < 165.35  # the cheapest hour charged up to the rows, not beyond
+    np.testing.assert_allclose(ds["p_connection_guard_kw"].values, 0.0, atol=1e-6)
+    assert ds["e_battery_kwh"].sum("battery").values[7] == pytest.approx(200.0, abs=1e-6)
+    assert [x["name"] for x in ctrl.limits] == ["connection"]
+    assert stats["max_abs_balance_residual_kw"] < 1e-6

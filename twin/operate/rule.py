@@ -53,15 +53,26 @@ schedules are known):
   promises first in any case). Where the plan puts charging above the threshold in this
   hour, the real-time charging limit is raised by that much, so that the charging the plan
   spreads is not put off until the vehicles must charge at full power before departure.
-  Without a demand charge the plan is by price and load alone.
+  Without a demand charge the plan is by price and load alone. The room is also kept below
+  the grid connection's capacity (the hourly import limit; with a park transformer at the
+  point of connection, what it carries beside the reactive draw of the forecast consumption)
+  and below the capacity of each site transformer the fleet charges through, beside the
+  forecast flows of the assets behind it (:meth:`RuleController._capacity_rooms`): the rule
+  does not plan charging that a transformer cannot carry.
 * **V2G within the promise**: bidirectional vehicles discharge to cover the part of the
   net load above the month's threshold that the batteries' power cannot (without a demand
   charge: in peak hours, the net load), and the plant lets each discharge only as far as it
   can still reach its promise by departure (never below ``v2g_min_soc``).
 * **Heat pump and thermal store follow heat demand and tariff**: the store charges in
   valley hours (or with PV surplus) from the electric heat capacity left over after the
-  demand (never from a boiler burning fuel) and discharges in peak hours; the heat
-  sources serve the need in merit order at this hour's prices.
+  network's need (never from a boiler burning fuel) and discharges the network's need in
+  peak hours; the heat sources serve the need in merit order at this hour's prices. The
+  network's need counts the absorption chillers' driving heat (the cooling split among the
+  chillers in the plant's merit order, :func:`cooling_split_kw`), and the look-ahead of the
+  net load (:meth:`RuleController._heat_plan`) runs this store policy from the stores'
+  content over the coming hours, so that the heat's electricity it plans the battery and
+  the EV charging on is what the plant will draw: less where the stores give heat, more
+  where they charge.
 * **Several batteries or thermal stores** act as one: the set-point is worked out for
   their total power and split in a stated order, the store with the highest round-trip
   efficiency (after standing losses) first (:func:`twin.operate.state.store_order`);
@@ -117,7 +128,7 @@ def network_heat_cost(park: OperatedPark, hrs: np.ndarray) -> np.ndarray:
     for h in park.heat_pumps:
         if h.get("bus", HEAT_BUS) != HEAT_BUS:
             continue
-        on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], bool)
+        on = park.in_service("heat_pump", h["name"], hrs)
         ok = on & (h["kw"] * np.asarray(h["avail"], float)[hrs] > 0)
         best = np.where(ok, np.minimum(best, el / np.asarray(h["cop"], float)[hrs]), best)
     for b in park.boilers:
@@ -148,7 +159,7 @@ def cooling_split_kw(park: OperatedPark, hrs: np.ndarray, demand: np.ndarray,
         if c["kw"] <= 0:
             continue
         keys.append(("chiller", j))
-        on = np.array([park.available("chiller", int(t), c["name"]) for t in hrs], float)
+        on = park.in_service("chiller", c["name"], hrs).astype(float)
         cop = np.asarray(c["cop"], float)[hrs]
         cap.append(c["kw"] * on)
         if c["kind"] == "electric":
@@ -189,7 +200,7 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
             continue
         keys.append(("hp", j))
         cop = np.asarray(h["cop"], float)[hrs]
-        on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], float)
+        on = park.in_service("heat_pump", h["name"], hrs).astype(float)
         c = h["kw"] * np.asarray(h["avail"], float)[hrs] * on
         frac = 1.0 - 1.0 / cop
         if h["source"] is not None:
@@ -547,14 +558,70 @@ class RuleController:
         cost = np.where(net < 0, park.price_export[hrs], park.price[hrs])
         room = (thr if np.isfinite(thr) else self._no_threshold) - net
         margin = self.margin if np.isfinite(thr) else 0.0
+        conn, sites = self._capacity_rooms(t, L, net)
         now, ev = {}, np.zeros(L)
         for f, veh in fleets:
             p_b = f.p_charger_kw * f.eta
+            # the room below the threshold, the connection's capacity and the fleet's site transformers
+            i = next(j for j, g in enumerate(park.fleets) if g.name == f.name)
+            mine = [k for k, x in enumerate(park.transformers) if i in x["fleets"]]
+            r_f = np.minimum(room, conn)
+            for k in mine:
+                r_f = np.minimum(r_f, sites[k])
             e = plan_fleet_charging(veh["need"], veh["start"], np.minimum(veh["dep"], t + L), p_b, f.eta, t,
-                                    cost, room, margin=margin)
+                                    cost, r_f, margin=margin)
+            took = e / f.eta
+            room -= took
+            conn -= took
+            for k in mine:
+                sites[k] -= took
             now[f.name] = float(e[0]) / f.eta
-            ev += e / f.eta
+            ev += took
         return {"now": now, "ev": ev, "net": net, "room": room}
+
+    def _capacity_rooms(self, t: int, n: int, net: np.ndarray) -> tuple[np.ndarray, dict]:
+        """Forecast room [kW] for more consumption at the loads' power factor in hours
+        ``t .. t+n-1`` (the look-ahead's hours; later ones repeat its last): below the grid
+        connection's capacity (the hourly import limit less ``net`` [kW], the forecast net load with
+        the vehicles still to come; with a park transformer at the point of connection, what it
+        carries beside the reactive draw of the forecast consumption, :func:`twin.operate.loop.apparent_room_kw`)
+        and, for each transformer behind it (:attr:`OperatedPark.transformers`, by index), below its
+        capacity beside the forecast flows of its assets: its buildings' and process loads' share of
+        the park's load forecast (their share of the hour's load), its heat pumps', electric boilers'
+        and electric chillers' electricity (:meth:`_heat_plan`), less its PV forecast. EV charging is
+        planned within the smallest of them and the threshold's room (:meth:`_plan_ev`)."""
+        from twin.operate.loop import apparent_room_kw
+
+        park = self.park
+        m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
+        plan = self._heat_plan(t, m)
+        hrs = np.arange(t, t + m)
+
+        def stretch(a):
+            a = np.asarray(a, float)[:m]
+            return np.r_[a, np.full(n - m, a[-1])] if n > m else a
+
+        up = np.array([park.grid_up(int(h)) for h in hrs])
+        lim = np.where(up, park.import_limit_kw[hrs], 0.0)
+        conn = stretch(lim - np.asarray(net, float)[:m])
+        if np.isfinite(park.connection_kva):
+            cons = plan["load"][:m] + plan["p_cool"][:m] + plan["p_heat"][:m]
+            pcc = [apparent_room_kw(park.connection_kva if u else 0.0, park.reactive_per_kw, float(p), float(c))
+                   for u, p, c in zip(up, np.asarray(net, float)[:m], cons)]
+            conn = np.minimum(conn, stretch(pcc))
+        sites = {}
+        if park.transformers:
+            share = np.divide(plan["load"][:m], park.load_kw[hrs], out=np.zeros(m), where=park.load_kw[hrs] > 1e-9)
+            src = plan["by_source"]
+            for k, x in enumerate(park.transformers):
+                c = x["fixed_kw"][hrs] * share
+                for key in ([("hp", j) for j in x["heat_pumps"]] + [("boiler", j) for j in x["boilers"]]
+                            + [("chiller", j) for j in x["chillers"]]):
+                    if key in src:
+                        c = c + np.asarray(src[key], float)[:m]
+                pw = c - plan["pv"][x["pv"]][:, :m].sum(axis=0)
+                sites[k] = stretch([apparent_room_kw(x["kva"], x["tan_phi"], float(a), float(b)) for a, b in zip(pw, c)])
+        return conn, sites
 
     def _import_forecast(self, t: int, n: int, plan: dict | None) -> np.ndarray:
         """Forecast import [kW] of hours ``t .. t+n-1`` before storage: net load, the EV charging
