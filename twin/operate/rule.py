@@ -407,38 +407,48 @@ class RuleController:
             return {"tes": z, "tch": z.copy(), "tdis": z.copy()}
         s = getattr(self, "state", None)
         content = dict(park.initial.get("tes_kwh", {}) if s is None else s.tes_kwh)
-        e = {x["name"]: float(content.get(x["name"], 0.0)) for x in park.thermal_stores}
+        hrs = np.arange(t, t + m)
+        stores = park.thermal_stores
+        e = [float(content.get(x["name"], 0.0)) for x in stores]
+        power = [x["rho"] * x["kwh"] for x in stores]
+        on = [park.in_service("thermal_storage", x["name"], hrs).tolist() for x in stores]
+        spare = np.zeros(m)  # the network's electric heat in each hour: heat pumps in service, electric boilers
+        for h in park.heat_pumps:
+            if h.get("bus", HEAT_BUS) == HEAT_BUS:
+                spare += h["kw"] * np.asarray(h["avail"], float)[hrs] * park.in_service("heat_pump", h["name"], hrs)
+        spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
+        spare = np.maximum(spare - q_net, 0.0).tolist()
+        charge = (self.valley[hrs] | np.asarray(surplus, bool)).tolist()
+        peak = self.peak[hrs].tolist()
+        need = np.asarray(q_net, float).tolist()
         want_k, tch, tdis = np.zeros(m), np.zeros(m), np.zeros(m)
-        hps = [h for h in park.heat_pumps if h.get("bus", HEAT_BUS) == HEAT_BUS]
-        eb = sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
         for k in range(m):
-            tt = t + k
-            stores = [x for x in park.thermal_stores if park.available("thermal_storage", tt, x["name"])]
-            if not stores:
-                continue
-            spare = sum(h["kw"] * h["avail"][tt] for h in hps if park.available("heat_pump", tt, h["name"])) + eb
-            spare = max(spare - q_net[k], 0.0)
+            live = [i for i in range(len(stores)) if on[i][k]]
             want = 0.0
-            if (self.valley[tt] or surplus[k]) and spare > 0:
-                want = min(sum(x["rho"] * x["kwh"] for x in stores), spare)
-            elif self.peak[tt]:
-                want = -q_net[k]
+            if live:
+                if charge[k] and spare[k] > 0:
+                    want = min(sum(power[i] for i in live), spare[k])
+                elif peak[k]:
+                    want = -need[k]
             want_k[k] = want
-            sp = split(want, stores, lambda x: x["rho"] * x["kwh"])
-            for x in park.thermal_stores:
-                n = x["name"]
-                e0 = x["keep"] * e[n]
-                v = float(sp.get(n, 0.0))
-                if v > 0:
-                    c = float(np.clip(min(v, x["rho"] * x["kwh"], (x["kwh"] - e0) / x["eta_c"]), 0.0, None))
-                    tch[k] += c
-                    e[n] = e0 + x["eta_c"] * c
-                elif v < 0:
-                    d = float(np.clip(min(-v, x["rho"] * x["kwh"], e0, q_net[k] - tdis[k]), 0.0, None))
-                    tdis[k] += d
-                    e[n] = e0 - d
+            left, ch, dis = abs(want), 0.0, 0.0
+            for i, x in enumerate(stores):  # split in store order (split()), each clipped as the plant clips it
+                e0 = x["keep"] * e[i]
+                v = 0.0
+                if i in live and left > 0:
+                    v = min(left, power[i])
+                    left -= v
+                if v > 0 and want > 0:
+                    c = max(min(v, power[i], (x["kwh"] - e0) / x["eta_c"]), 0.0)
+                    ch += c
+                    e[i] = e0 + x["eta_c"] * c
+                elif v > 0:
+                    d = max(min(v, power[i], e0, need[k] - dis), 0.0)
+                    dis += d
+                    e[i] = e0 - d
                 else:
-                    e[n] = e0
+                    e[i] = e0
+            tch[k], tdis[k] = ch, dis
         return {"tes": want_k, "tch": tch, "tdis": tdis}
 
     def decide(self, t: int) -> Decision:
