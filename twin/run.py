@@ -387,10 +387,12 @@ def _operate(r: Run, problem, prog) -> None:
     t0 = time.perf_counter()
     connection = transformers = None
     if r.grid is not None:
-        from twin.grid.feedback import connection_rating, site_transformer_ratings
+        from twin.grid.feedback import connection_rating, merged, site_transformer_ratings
+        from twin.grid.timeseries import asset_series
 
         connection = connection_rating(r.grid, sc.grid.network)
-        transformers = site_transformer_ratings(r.grid, sc.grid.network)
+        loads, pv = asset_series(sc, merged(r.profiles, r.result.dispatch))  # the published plan's flows
+        transformers = site_transformer_ratings(r.grid, sc.grid.network, loads, pv)
     try:
         op = operate_plan(sc, r.profiles, problem, r.result, sc.operation or OperationSpec(), ops,
                           progress=progress_reporter(getattr(prog, "tick", None)), connection=connection,

@@ -576,7 +576,7 @@ def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
     return kva, math.tan(math.acos(spec.load_power_factor))
 
 
-def site_transformer_ratings(gr: GridResult, spec) -> list[dict]:
+def site_transformer_ratings(gr: GridResult, spec, loads: dict | None = None, pv: dict | None = None) -> list[dict]:
     """The park's transformers behind the point of connection that the operated plant guards
     (:meth:`twin.operate.loop.Plant.guard_transformers`), with the assets whose flows they carry.
 
@@ -593,13 +593,20 @@ def site_transformer_ratings(gr: GridResult, spec) -> list[dict]:
         The plan's grid stage (its network, before any upgrade).
     spec : twin.grid.spec.GridNetworkSpec
         ``grid.network`` (loading limit, load power factor, feedback margin).
+    loads, pv : dict, optional
+        The published plan's flows per asset [kW] (:func:`twin.grid.timeseries.asset_series` of
+        its dispatch): with them each transformer's capacity is cut by how far the AC flow's
+        loading of the plan (``gr.flow``: current at the LV voltage, with losses) lies above its
+        apparent power counted without losses, the largest ratio over the hours the plan loads
+        it to half its limit or more (at least 1; the guard counts without losses).
 
     Returns
     -------
     list of dict
         ``name`` (the transformer, or the names joined by " + "), ``rating_kva`` (Σ rating × parallel
-        units [kVA]), ``limit_percent`` (loading limit [% of rating]), ``kva`` (what the guard holds:
-        rating × loading limit × (1 − ``feedback.margin``) [kVA]), ``tan_phi`` (of
+        units [kVA]), ``limit_percent`` (loading limit [% of rating]), ``ac_factor`` (the ratio
+        above, 1 without the plan's flows [-]), ``kva`` (what the guard holds: rating × loading
+        limit × (1 − ``feedback.margin``) / ``ac_factor`` [kVA]), ``tan_phi`` (of
         ``load_power_factor`` [kvar/kW]) and ``assets`` (scenario asset names on the LV side:
         buildings, process loads, PV arrays, EV fleets, heat pumps, batteries, ``central_plant``).
     """
@@ -655,7 +662,41 @@ def site_transformer_ratings(gr: GridResult, spec) -> list[dict]:
             rating += r
             lim_pct += r * lim
         lim_pct /= rating
+        factor = _ac_factor(gr, idx, assets, pn, loads, pv, tan, rating, lim_pct)
         out.append({"name": " + ".join(str(net.trafo.name.at[i]) for i in idx), "rating_kva": rating,
-                    "limit_percent": lim_pct, "kva": rating * lim_pct / 100.0 * (1.0 - spec.feedback.margin),
+                    "limit_percent": lim_pct, "ac_factor": factor,
+                    "kva": rating * lim_pct / 100.0 * (1.0 - spec.feedback.margin) / factor,
                     "tan_phi": tan, "assets": assets})
     return out
+
+
+def _ac_factor(gr, idx: list, assets: list, pn, loads, pv, tan: float, rating: float, lim_pct: float) -> float:
+    """How far the AC flow loads transformers ``idx`` above the apparent power of their assets' flows
+    counted without losses (:func:`site_transformer_ratings`): the largest ratio over the plan's
+    hours at half the loading limit or more, at least 1; 1 without the plan's flows."""
+    fr = getattr(gr, "flow", None)
+    if loads is None or fr is None or fr.trafo_loading_percent.size == 0:
+        return 1.0
+    pos = [list(pn.net.trafo.index).index(i) for i in idx]
+    names = set(assets)
+    kinds = dict(pn.load_assets)
+    T = fr.trafo_loading_percent.shape[0]
+    p = np.zeros(T)
+    c = np.zeros(T)
+    for a, v in loads.items():
+        if a in names:
+            v = np.asarray(v, float)[:T]
+            p += v
+            if kinds.get(a) != "battery":
+                c += np.clip(v, 0.0, None)
+    for a, v in (pv or {}).items():
+        if a in names:
+            p -= np.asarray(v, float)[:T]
+    s_free = np.hypot(p, tan * c)
+    sn = np.array([float(gr.network.net.trafo.sn_mva.at[i]) * 1000.0 * float(gr.network.net.trafo.parallel.at[i])
+                   for i in idx])
+    s_ac = (np.nan_to_num(fr.trafo_loading_percent[:, pos]) / 100.0 * sn).sum(axis=1)  # parallel units share it
+    hot = (s_ac >= 0.5 * lim_pct / 100.0 * rating) & (s_free > 1e-6)
+    if not hot.any():
+        return 1.0
+    return max(float(np.max(s_ac[hot] / s_free[hot])), 1.0)

@@ -229,8 +229,9 @@ def transformer_guard(ds, park, scale: float = 1.0) -> dict:
         holds) [h/yr], ``overload_mwh`` (the energy above it, all transformers) [MWh/yr],
         ``max_overload_kw`` [kW], ``guard_hours`` and ``guard_mwh`` (hours in which the guard acted on
         some transformer, the flow it took off) [h/yr, MWh/yr], and ``by_transformer`` {name:
-        ``capacity_kva`` (what the guard holds: rating × loading limit × (1 − margin)), ``rating_kva``,
-        ``limit_percent``, ``violation_hours``, ``overload_mwh``, ``max_overload_kw``, ``guard_hours``,
+        ``capacity_kva`` (what the guard holds: rating × loading limit × (1 − margin) / ``ac_factor``),
+        ``rating_kva``, ``limit_percent``, ``ac_factor`` (the plan's AC loading over its flows counted
+        without losses, at least 1), ``violation_hours``, ``overload_mwh``, ``max_overload_kw``, ``guard_hours``,
         ``guard_mwh``, ``max_loading_percent`` (largest apparent power over the rating, losses not
         modelled) [%]}.
     """
@@ -241,6 +242,7 @@ def transformer_guard(ds, park, scale: float = 1.0) -> dict:
     by = {}
     for k, x in enumerate(park.transformers):
         by[x["name"]] = {"capacity_kva": x["kva"], "rating_kva": x["rating_kva"], "limit_percent": x["limit_percent"],
+                         "ac_factor": x.get("ac_factor", 1.0),
                          "violation_hours": float(np.count_nonzero(o[k] > tol)) * scale,
                          "overload_mwh": float(o[k].sum()) * scale / 1e3,
                          "max_overload_kw": float(o[k].max(initial=0.0)),

@@ -291,8 +291,9 @@ def transformer_note(transformers: list[dict]) -> str:
             "them and the plant holds each in real time on its own flows (its batteries' charging cut, the thermal "
             "stores charged less from its heat pumps, its batteries discharged; feeding back: their discharge cut, "
             "the batteries charged, its PV curtailed; EV charging beyond the promises gets only the room left), within "
-            "rating x loading limit less grid.network.feedback.margin beside the loads' reactive draw; a flow still "
-            "above it is counted as a violation (hours, kW)")
+            "rating x loading limit less grid.network.feedback.margin beside the loads' reactive draw, less what the "
+            "AC flow of the plan adds to its loading (losses, voltage drop); a flow still above it is counted as a "
+            "violation (hours, kW)")
 
 
 def transformer_violations(name: str, tr: dict) -> list[str]:

@@ -82,6 +82,7 @@ class OperatedPark:
     """The park's transformers behind the point of connection that the plant guards
     (:meth:`attach_transformers`, :func:`twin.grid.feedback.site_transformer_ratings`): dicts
     ``name``, ``kva`` (apparent power the guard holds [kVA]), ``rating_kva``, ``limit_percent``,
+    ``ac_factor`` (the plan's AC loading over its flows counted without losses [-]),
     ``tan_phi`` [kvar/kW], ``assets`` (scenario names), ``fixed_kw`` (T: the buildings' and process
     loads' electricity behind it [kW]) and the indices of the assets behind it: ``pv`` (arrays),
     ``fleets``, ``heat_pumps``, ``batteries``, ``boilers`` (electric boilers) and ``chillers``
@@ -268,6 +269,7 @@ class OperatedPark:
             out.append({
                 "name": sp["name"], "kva": float(sp["kva"]), "rating_kva": float(sp["rating_kva"]),
                 "limit_percent": float(sp["limit_percent"]), "tan_phi": float(sp["tan_phi"]),
+                "ac_factor": float(sp.get("ac_factor", 1.0)),
                 "assets": list(sp["assets"]), "fixed_kw": fixed,
                 "pv": [i for i, n in enumerate(self.pv_names) if n in names],
                 "fleets": [i for i, f in enumerate(self.fleets) if f.name in names],
