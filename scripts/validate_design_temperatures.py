@@ -38,7 +38,8 @@ CASES = {
     "cold": ("cold_long_c", "cold hour (dry-bulb undercut 35 h a year, the handbook's 99.6 %)"),
 }
 ESTIMATES = (("file", "the typical-year file itself"),
-             ("year", "the tool's hourly year at the station (seed 0)"),
+             ("seed0", "the tool's hourly year at the station, seed 0 (the default until 2026-12)"),
+             ("year", "the tool's hourly year at the station (the most typical of its climate's, the default)"),
              ("climate", "the tool's design value at the station (mean over its climate's synthetic years)"),
              ("loo", "the same with the station's place left out (a site between stations)"))
 
@@ -115,20 +116,34 @@ def render(d: pd.DataFrame, seconds: float) -> str:
         lines.append(f"| {reg} | {len(g)} | {two(g, 'cool_climate_c', 'cool_long_c')} "
                      f"| {two(g, 'cool_loo_c', 'cool_long_c')} | {two(g, 'cold_climate_c', 'cold_long_c')} "
                      f"| {two(g, 'cold_loo_c', 'cold_long_c')} |")
-    one = d["cool_year_c"] - d["cool_climate_c"]
-    cold_one = d["cold_year_c"] - d["cold_climate_c"]
-    heat_one = d["heat_year_c"] - d["heat_climate_c"]
+    def spread(e):
+        return f"median {e.median():+.2f} K (5-95 %: {e.quantile(0.05):+.2f} to {e.quantile(0.95):+.2f})"
+
+    warm = d[d["cdd26_climate"] > 20]
+    cdd_t = 100 * (warm["cdd26_year"] / warm["cdd26_climate"] - 1)
+    cdd_0 = 100 * (warm["cdd26_seed0"] / warm["cdd26_climate"] - 1)
     lines += ["", "## One year or the climate", "",
-              "Every synthetic site draws its hourly year with the same seed (`site.weather_seed`, default 0), so "
-              "one year's extremes are one draw shared by all sites. The hourly year at each station less its "
-              f"climate's mean over the synthetic years: cooling design dry-bulb median {one.median():+.2f} K "
-              f"(5-95 %: {one.quantile(0.05):+.2f} to {one.quantile(0.95):+.2f}), cold hour {cold_one.median():+.2f} K, "
-              f"heating design daily mean {heat_one.median():+.2f} K: the default year is a hot-summer, "
-              "cold-winter draw at most sites. The design values were taken from that one year until this "
-              "check (the tables' rows 'the tool's hourly year'); they are now the climate's mean, as the "
-              "standard's definition asks. The hourly simulation still runs the one year: its hottest and "
-              "coldest hours may lie beyond the design values, as a real year's do, and the buildings report "
-              "the occupied hours their capacities leave too warm or too cold.",
+              "Every synthetic site drew its hourly year with the same seed (`site.weather_seed`, 0) until "
+              "2026-12, so one year's extremes were one draw shared by all sites. The hourly year at each station "
+              "less its climate's mean over the synthetic years, seed 0: cooling design dry-bulb "
+              f"{spread(d['cool_seed0_c'] - d['cool_climate_c'])}, cold hour "
+              f"{spread(d['cold_seed0_c'] - d['cold_climate_c'])}, heating design daily mean "
+              f"{spread(d['heat_seed0_c'] - d['heat_climate_c'])}: a hot-summer, cold-winter draw at most sites; "
+              f"its CDD26 {cdd_0.median():+.1f} % above the climate's (median over the {len(warm)} places with "
+              f"CDD26 above 20 K d; 95th percentile of the absolute difference {cdd_0.abs().quantile(0.95):.0f} %). "
+              "The default hourly year is now the most typical of the site's synthetic years "
+              "(`weather.design.typical_year`: the one whose HDD18, CDD26 and design temperatures lie closest "
+              "to the years' means, in units of their spread; a scenario's `site.weather_seed` picks another): "
+              "cooling design dry-bulb "
+              f"{spread(d['cool_year_c'] - d['cool_climate_c'])}, cold hour "
+              f"{spread(d['cold_year_c'] - d['cold_climate_c'])}, heating design daily mean "
+              f"{spread(d['heat_year_c'] - d['heat_climate_c'])}; CDD26 {cdd_t.median():+.1f} % (95th percentile "
+              f"{cdd_t.abs().quantile(0.95):.0f} %); the year's own sub-zone is the climate's at "
+              f"{100 * d['zone_year_same'].mean():.0f} % of places. The design values were taken from the one "
+              "year until 2026-12 (the tables' rows 'the tool's hourly year'); they are the climate's mean, as "
+              "the standard's definition asks. The hourly simulation runs the one year: its hottest and coldest "
+              "hours may lie beyond the design values, as a real year's do, and the buildings report the "
+              "occupied hours their capacities leave too warm or too cold.",
               "",
               "Sources: ASHRAE Handbook of Fundamentals, Chapter 14 Climatic Design Information (2009 and 2025 "
               "editions, as carried by the station files; bibliography key `ashrae-climatic-design`); "

@@ -8,7 +8,7 @@
 
 from solvers.problem import (BOILER_FUELS, AssetCost, Battery, Boiler, Carbon, Chiller, DistrictHeat, ElectricBoiler, EVFleet,
                              GasBoiler, GridConnection, HeatPump, InfeasibleError, ParetoPoint,
-                             ProcessHeatDemand, PVArray, SizingProblem, SizingResult, SolveOptions, Targets,
+                             ProcessCoolingDemand, ProcessHeatDemand, PVArray, SizingProblem, SizingResult, SolveOptions, Targets,
                              ThermalStorage, WasteHeatSource, capital_recovery_factor)
 
 
@@ -21,5 +21,5 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
 
 __all__ = ["AssetCost", "Battery", "Boiler", "BOILER_FUELS", "Carbon", "Chiller", "DistrictHeat", "ElectricBoiler", "EVFleet",
            "GasBoiler", "GridConnection", "HeatPump", "InfeasibleError", "ParetoPoint",
-           "ProcessHeatDemand", "PVArray", "SizingProblem", "SizingResult", "SolveOptions", "Targets", "ThermalStorage",
+           "ProcessCoolingDemand", "ProcessHeatDemand", "PVArray", "SizingProblem", "SizingResult", "SolveOptions", "Targets", "ThermalStorage",
            "WasteHeatSource", "capital_recovery_factor", "solve"]

@@ -9,7 +9,9 @@ Bus balances, for each step t [kW]:
 
 for the electricity, heat (the park's network) and cooling buses and each process-heat bus
 hotter than the network (``heat:<name>``, row ``balance_heat_<name>``; district heat that may be
-replaced is a source on the network, :mod:`solvers.blocks.district_heat`) (:math:`\phi_{k,t} S_k`: output proportional to
+replaced is a source on the network, :mod:`solvers.blocks.district_heat`) and each process-cooling
+loop at another temperature than the chilled-water network (``cool:<name>``, row
+``balance_cool_<name>``) (:math:`\phi_{k,t} S_k`: output proportional to
 a size, e.g. PV availability); the objective is the total annualised
 cost :math:`\sum_k C_k` [CNY/yr] (see :mod:`solvers.blocks`), and the capital budget
 :math:`\sum \mathrm{capex} \le B`.
@@ -34,14 +36,18 @@ def bus_label(bus: str) -> str:
     """What a bus's balance serves, for messages: ``heat demand``, ``process heat demand 'steam'``."""
     if bus.startswith("heat:"):
         return f"process heat demand '{bus.split(':', 1)[1]}'"
+    if bus.startswith("cool:"):
+        return f"process cooling demand '{bus.split(':', 1)[1]}'"
     return BUS_UNITS[bus]
 
 
 def buses(ctx: ModelContext) -> list[str]:
     """The buses of the model: electricity, the heat network, cooling, then each process-heat bus
-    (:func:`solvers.problem.process_heat_bus`) in the problem's order."""
+    (:func:`solvers.problem.process_heat_bus`) and each process-cooling loop of its own
+    (:func:`solvers.problem.process_cooling_bus`) in the problem's order."""
     hot = [d.bus for d in ctx.p.process_heat if d.bus.startswith("heat:")]
-    return ["elec", "heat", "cool", *dict.fromkeys(hot)]
+    cold = [d.bus for d in ctx.p.process_cooling if d.bus.startswith("cool:")]
+    return ["elec", "heat", "cool", *dict.fromkeys(hot), *dict.fromkeys(cold)]
 
 
 def build_model(problem: SizingProblem, *, elastic: bool = False) -> ModelContext:

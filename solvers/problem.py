@@ -41,6 +41,9 @@ __all__ = [
     "ThermalStorage",
     "DistrictHeat",
     "Chiller",
+    "COOL_BUS",
+    "ProcessCoolingDemand",
+    "process_cooling_bus",
     "EVFleet",
     "Carbon",
     "Targets",
@@ -294,6 +297,12 @@ class WasteHeatSource:
     """Cost per kW of direct-use heat exchanger."""
     max_hx_kw: float = size_bound("waste_heat_hx_kw", "max", default=float("inf"))
     """Upper bound on the direct-use exchanger [kW]."""
+    hot_share: dict[str, float] = field(default_factory=dict)
+    """Share of ``available_kw`` released hot enough for each heat bus it feeds directly [-]: a
+    sensible stream cooled from its supply to its outlet temperature releases only part of its heat
+    above a bus's temperature plus the exchanger's approach
+    (:func:`twin.components.heat.heat_above_kw`). The direct use on the buses at least as hot as a
+    bus is held to that bus's share in every hour; a bus not listed: 1 (all of the heat)."""
 
 
 @dataclass
@@ -415,6 +424,36 @@ class ProcessHeatDemand:
     """``"heat"`` (joins the network) or its own bus :func:`process_heat_bus`."""
 
 
+#: The park's chilled-water network (the bus of the buildings' central cooling).
+COOL_BUS = "cool"
+
+
+def process_cooling_bus(name: str) -> str:
+    """Name of the own cooling bus (loop) of a process-cooling demand at another temperature than the
+    chilled-water network."""
+    return f"cool:{name}"
+
+
+@dataclass
+class ProcessCoolingDemand:
+    """A process-cooling demand (chilled water or brine for production) on a cooling bus.
+
+    At the chilled-water network's temperature it joins the network (``bus="cool"``); at any other
+    it has its own bus (:func:`process_cooling_bus`), served only by the chillers that supply that
+    bus (:attr:`Chiller.bus`).
+    """
+
+    name: str
+    """Demand name (coordinate of the ``process_cooling`` dimension)."""
+    demand_kw: np.ndarray = hourly("kW")
+    """Cooling demand (heat removed), length T [kW]."""
+    temperature_c: float = 7.0
+    """Chilled-water supply temperature the process needs [°C] (informative in the model: the bus
+    carries it)."""
+    bus: str = COOL_BUS
+    """``"cool"`` (joins the network) or its own bus :func:`process_cooling_bus`."""
+
+
 @dataclass
 class ThermalStorage:
     """Hot-water thermal store on the heat bus, sized in kWh.
@@ -518,6 +557,9 @@ class Chiller:
     """Electric (vapour compression) or absorption (heat-driven)."""
     implied: bool = False
     """True for a chiller the translation assumed (cooling demand, none declared)."""
+    bus: str = COOL_BUS
+    """Cooling bus the chiller supplies: ``"cool"`` (the network) or a process-cooling demand's own bus
+    (:func:`process_cooling_bus`)."""
 
 
 @dataclass
@@ -714,7 +756,9 @@ class SizingProblem:
     cooling_demand_kw: np.ndarray | None = hourly("kW", default=None)
     """Cooling demand on the cooling bus, length T [kW]."""
     chillers: list[Chiller] = field(default_factory=list)
-    """Chillers (electric and absorption, existing and candidates)."""
+    """Chillers (electric and absorption, existing and candidates), each on its cooling bus."""
+    process_cooling: list[ProcessCoolingDemand] = field(default_factory=list)
+    """Process-cooling demands, each on the network or on its own bus."""
     ev_fleets: list[EVFleet] = field(default_factory=list)
     """EV fleets."""
     heat_import_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
@@ -803,6 +847,11 @@ class SizingProblem:
             bad = sorted(set(w.direct_buses) - buses)
             if bad:
                 raise ValueError(f"waste heat {w.name!r}: direct_buses {bad} are not heat buses")
+            fed = set(w.direct_buses) | ({HEAT_BUS} if w.direct_use else set())
+            bad = sorted(b for b, f in w.hot_share.items() if b not in fed or not 0.0 <= f <= 1.0)
+            if bad:
+                raise ValueError(f"waste heat {w.name!r}: hot_share must be a share in [0, 1] of a bus it "
+                                 f"feeds directly (got {bad})")
         names = {w.name for w in self.waste_heat}
         for w in self.waste_heat:
             chk(f"waste_heat[{w.name}].available_kw", w.available_kw)
@@ -820,7 +869,13 @@ class SizingProblem:
             if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
                 raise ValueError(f"heat pump {hp.name!r}: avail (available capacity per kW of size) "
                                  "must be in [0, 1]")
+        cool_buses = {COOL_BUS} | {d.bus for d in self.process_cooling}
+        for d in self.process_cooling:
+            chk(f"process_cooling[{d.name}].demand_kw", d.demand_kw)
         for ch in self.chillers:
+            if ch.bus not in cool_buses:
+                raise ValueError(f"chiller {ch.name!r} supplies bus {ch.bus!r}, which no process-cooling "
+                                 f"demand has (buses: {sorted(cool_buses)})")
             chk(f"chillers[{ch.name}].cop", ch.cop)
             if np.any(np.asarray(ch.cop) <= 0):
                 raise ValueError(f"chiller {ch.name!r}: COP must be > 0")

@@ -55,7 +55,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS, SizingProblem, SolveOptions
+from solvers.problem import COOL_BUS, HEAT_BUS, SizingProblem, SolveOptions
 
 INF = float("inf")
 
@@ -198,7 +198,9 @@ class RollingWindow:
         self._balance_sign_cache = {}
         # each process-heat bus of its own has a balance row (and lost load) too
         self.BUSES = {**RollingWindow.BUSES, **{d.bus: re.sub(r"\W", "_", f"balance_{d.bus}")
-                                                for d in problem.process_heat if d.bus != HEAT_BUS}}
+                                                for d in problem.process_heat if d.bus != HEAT_BUS},
+                      **{d.bus: re.sub(r"\W", "_", f"balance_{d.bus}")
+                         for d in problem.process_cooling if d.bus != COOL_BUS}}
         T = problem.n_steps
         H = int(min(max(horizon, 1), T))
         self.T, self.H = T, H
@@ -589,7 +591,7 @@ class RollingWindow:
 
     def has_bus(self, bus: str) -> bool:
         """True if the window model has a balance row for ``bus`` (``elec``, ``heat``, ``cool``, a
-        process-heat bus ``heat:<name>``)."""
+        process-heat bus ``heat:<name>``, a process-cooling loop ``cool:<name>``)."""
         return self.BUSES[bus] in self._wrow
 
     def _self_check(self) -> None:

@@ -261,9 +261,10 @@ def cost_table_disagreements(rows: list[list[str]], costs: dict, lang: str) -> l
     return []
 
 
-def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | None = None, lang: str = "en"):
+def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | None = None, lang: str = "en",
+                   out_of_reach: str | None = None):
     loaded = load_scenario(path, variant=variant)
-    r = run(loaded, resolve_run_config(loaded.scenario, hours=hours, lang=lang))
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=hours, lang=lang, out_of_reach=out_of_reach))
     out = tmp / "run"
     write(r, out)
     cmp_dir = tmp / "cmp"
@@ -278,8 +279,11 @@ def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | N
 @pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
 def test_one_week_agrees_everywhere(scenario, tmp_path):
     lang = "zh" if scenario.stem.startswith("office") else "en"
-    r = _run_and_check(scenario, tmp_path, hours=168, lang=lang)
+    # a winter week scaled to a year: Suzhou's net zero is out of reach in it (the full year
+    # reaches it), so the week is planned for the closest and its shortfall must agree too
+    r = _run_and_check(scenario, tmp_path, hours=168, lang=lang, out_of_reach="closest")
     assert r.summary["hours"] == 168
+    assert bool(r.summary.get("shortfalls")) == (scenario.stem == "manufacturing_suzhou")
     # the plan delivers at least the EV energy the baseline's charging on arrival does (vehicles
     # still plugged in at the horizon's end are not left short and counted as savings); with
     # V2G it charges what it discharges on top
@@ -346,6 +350,49 @@ def test_process_heat_week_agrees_everywhere(tmp_path):
     gas = summary["baseline_energy_mwh"]["gas_fuel"]
     assert close(gas, base["fuel_natural_gas_kwh"] / 1000.0)
     assert close(gas, summary["baseline_energy_mwh"]["heat_demand"] / 0.92, rel=1e-6)
+
+
+def test_process_cooling_week_agrees_everywhere(tmp_path):
+    """A park with process cooling (the Suzhou example's process_cooling variant: cleanroom chilled water
+    and process cooling water on loops of their own): every figure above agrees, and so do the cooling
+    demand, its process part and the chillers' electricity in the optimiser's dispatch, the ledger,
+    summary.json (its ``process_cooling`` loops adding up to the chillers' electricity), the report's
+    energy table and sentences, and twin compare; today's chillers use each loop's cooling / 4.2."""
+    from twin.fmt import fmt_value
+    from twin.report_text import label
+    from twin.statistics import annual_energy_kwh, step_weights
+
+    # a winter week scaled to a year: net zero may be out of reach in it (closest: the shortfall agrees too)
+    r = _run_and_check(ROOT / "scenarios" / "manufacturing_suzhou.yaml", tmp_path, hours=168,
+                       variant="process_cooling", out_of_reach="closest")
+    led = r.ledger.planned.annual
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    rows = table_rows(page)
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    disp = r.result.dispatch
+    w = step_weights(disp, 8760.0 / disp.sizes["time"])
+    en = summary["energy_mwh"]
+    assert en["process_cooling_demand"] > 0 and en["cooling_demand"] >= en["process_cooling_demand"]
+    optimiser = {"process_cooling_demand": annual_energy_kwh(disp["q_process_cooling_demand_kw"], w) / 1000.0,
+                 "chiller_electricity": annual_energy_kwh(disp["p_chiller_kw"], w) / 1000.0}
+    for skey, lkey in (("cooling_demand", "q_cooling_demand_kwh"),
+                       ("process_cooling_demand", "q_process_cooling_demand_kwh"),
+                       ("chiller_electricity", "e_chiller_kwh")):
+        assert close(en[skey], led[lkey] / 1000.0), skey
+        if skey in optimiser:
+            assert close(en[skey], optimiser[skey]), skey
+        row = find_row(rows, label(skey, "en", "energy"), "MWh")
+        assert shown_agrees(row[2], en[skey]), (skey, row)
+        if skey in optimiser:  # twin compare's rows (process cooling, chillers' electricity)
+            assert close(float(table.loc[skey, table.columns[-1]]), led[lkey] / 1000.0), skey
+    pc = summary["process_cooling"]
+    assert close(sum(b["electricity_mwh"] for b in pc["by_bus"].values()), en["chiller_electricity"])
+    for d in pc["demands"]:
+        assert not d["joins_network"]
+        assert close(d["baseline_electricity_mwh"], d["cooling_mwh"] / 4.2, rel=1e-6)
+        assert f"its chillers use {fmt_value(d['baseline_electricity_mwh'])} MWh/yr" in page.replace("&#x27;", "'")
+        assert f"and {fmt_value(d['electricity_mwh'])} MWh/yr in the plan" in page.replace("&#x27;", "'")
 
 
 def test_district_heat_week_agrees_everywhere(tmp_path):

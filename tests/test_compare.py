@@ -82,7 +82,8 @@ def test_numbers_for_people():
 def compared(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cmp")
     park = tmp / "park.yaml"
-    park.write_text(f"extends: {TINY}\n{VARIANTS}", encoding="utf-8")
+    # the weather of seed 0, whose first two days make PV worth building (the checks read its figures)
+    park.write_text(f"extends: {TINY}\nsite: {{weather_seed: 0}}\n{VARIANTS}", encoding="utf-8")
     out = tmp / "out"
     r = CliRunner().invoke(main, ["compare", str(park), "-o", str(out), "--hours", "48", "--lang", "en",
                                   "--workers", "2", "--hourly"], catch_exceptions=False)
@@ -338,7 +339,7 @@ def test_targets_and_their_marginal_costs_are_compared(compared, tmp_path):
     base = read_summary(out / "runs" / "base")
     cap = 0.99 * base["emissions_tco2"]["residual"]  # within reach (PV at its roof limit gives ~2 % less)
     r = CliRunner().invoke(main, ["run", str(TINY), "--hours", "48", "--objective", "min_cost", "--lang", "en",
-                                  "--set", f"targets.residual_emissions_max_t={cap}", "-o", str(tmp_path / "capped"),
+                                  "--set", f"targets.residual_emissions_max_t={cap}", "--set", "site.weather_seed=0", "-o", str(tmp_path / "capped"),
                                   "--quiet"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     capped = read_summary(tmp_path / "capped")
@@ -607,3 +608,35 @@ def test_runs_of_different_horizons_are_said_to_differ_and_years_read_as_years(l
     from twin.report_text import unit
 
     assert unit("yr", "zh") == "年" and unit("yr", "en") == "yr" and unit("CNY/yr", "zh") == "元/年"
+
+
+def test_a_comparison_says_what_each_variant_is_doing(tmp_path, monkeypatch):
+    """An Ürümqi office comparison printed 'heat_pumps: running ...' and nothing else for 270 s. Run one
+    after the other, each variant's stages are echoed as they start (a long stage's beat at most every
+    HEARTBEAT_S / 2); run in processes, a line every HEARTBEAT_S names the variants still running."""
+    import twin.compare as C
+
+    park = tmp_path / "park.yaml"
+    park.write_text(f"extends: {TINY}\n{VARIANTS}", encoding="utf-8")
+    lines: list[str] = []
+    st = C.run_variants(park, ["base"], tmp_path / "serial", hours=24, lang="en", workers=1, echo=lines.append)
+    assert st[0]["ok"]
+    stages = [ln for ln in lines if ln.startswith("  base: ") and ln.endswith(" ...")]
+    assert stages[0] == "  base: running ..." and any(ln.startswith("  base: sizing") for ln in stages)
+    assert any(ln.startswith("  base: baseline") for ln in stages) and len(stages) >= 5
+    # a beat within a stage only after HEARTBEAT_S / 2 since the last line: none in a short run
+    p = C.VariantProgress("v", lines.append)
+    n = len(lines)
+    p.tick(" 10 s: interior point, iteration 3;")
+    assert len(lines) == n
+    monkeypatch.setattr(C, "HEARTBEAT_S", 0.0)
+    p.tick(" 40 s: interior point, iteration 12;")
+    assert lines[-1] == "  v: 40 s: interior point, iteration 12"
+    # in processes: with a 1 s heartbeat, a line names what still runs
+    monkeypatch.setattr(C, "HEARTBEAT_S", 1.0)
+    par: list[str] = []
+    st = C.run_variants(park, ["base", "dear_pv"], tmp_path / "parallel", hours=24, lang="en", workers=2,
+                        echo=par.append)
+    assert all(s["ok"] for s in st)
+    beats = [ln for ln in par if ": still running " in ln]
+    assert beats and re.fullmatch(r"  \d+ s: still running (base|dear_pv)(, (base|dear_pv))?", beats[0])

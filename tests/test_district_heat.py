@@ -193,3 +193,48 @@ def test_target_rows_count_the_bought_heat_once(replaceable):
         assert a["co2_heat_import_t"] > 100.0
         assert rows["residual"]["value"] == pytest.approx(a["co2_after_internal_t"], rel=1e-6)
         assert rows["core"]["value"] == pytest.approx(a[ledger_key], rel=1e-6)
+
+
+@pytest.mark.parametrize("replaceable", [False, True])
+def test_the_heat_of_buildings_on_district_heat_is_a_heat_demand_of_the_park(profiles, replaceable):
+    """The offices' heat (bought, or on the network where it may be replaced) is the park's heat demand:
+    summary.json's ``heat_demand``, the ledger's ``q_heat_demand_kwh``, the share of heating hours of an
+    air-source heat pump and the T/CSUS 66 path B waste-heat share divide by it. An Ürümqi office park
+    on replaceable district heat reported a heat demand of 0 MWh beside 4,419 MWh bought and 3,672 MWh
+    of heat-pump heat, and its data-room heat (46 % of the heat) was 'N/A: no heat demand' in 7.2.2."""
+    from twin.assess.scorecard import ParkInfo, compute_measures
+    from twin.finance import levelised_costs
+    from twin.ledger import build_ledger
+    from twin.scenario.schema import Declarations
+    from twin.statistics import annual_statistics
+
+    dh = {"energy_price_cny_per_gj": 150, "replaceable": replaceable}
+    p, r = _solve(profiles, dh)
+    demand = float(np.sum(p.heat_import_kw))  # [kWh] over the two weeks
+    assert demand > 1e4
+    st = annual_statistics(r.dispatch, 1.0)
+    assert st.energy_kwh["q_heat_demand_kwh"] == pytest.approx(demand, rel=1e-9)
+    # the network closes on it: bought heat + heat pumps = the offices' heat
+    supplied = st.energy_kwh["q_heat_import_kwh"] + st.energy_kwh.get("q_heat_pump_kwh", 0.0)
+    assert supplied == pytest.approx(demand, rel=1e-6)
+    assert (st.energy_kwh["q_heat_import_kwh"] < 0.5 * demand) is replaceable
+    # the heat pump's share of heating hours at reduced capacity counts the hours the offices need heat
+    # (it was None: no heating hours); Qingdao in January is below 8.3 °C in most of them
+    from twin.statistics import heat_pump_performance, step_weights
+
+    perf = heat_pump_performance(r.dispatch, step_weights(r.dispatch, 1.0))["per_heat_pump"]["ashp"]
+    assert perf["hours_reduced_capacity_share"] > 0.5
+    # waste-heat path B of a non-industrial park: applicable (no longer 'no heat demand') where the
+    # heat demand is there; with no waste-heat source it is N/A for that reason
+    ledger = build_ledger(r.dispatch, r.dispatch, load_scenario(TINY, overrides=dict(PARK, district_heat=dh))
+                          .scenario.accounting)
+    m = compute_measures(ledger, Declarations(), ParkInfo(park_type="office"))["waste_heat_heat_share"]
+    assert ledger.planned.annual["q_heat_demand_kwh"] == pytest.approx(demand, rel=1e-9)
+    assert not m.applicable and m.reason.startswith("no waste-heat source")
+    # LCOH divides the heat cost, the district heat bill included, by the heat delivered
+    gj = st.energy_kwh["q_heat_import_kwh"] * 3.6e-3
+    lc = levelised_costs({"district_heat_energy": 150.0 * gj}, {"q_heat_demand_kwh": demand,
+                                                                "q_heat_import_kwh": st.energy_kwh["q_heat_import_kwh"]})
+    assert lc["lcoh_cny_per_mwh"] == pytest.approx(150.0 * gj / (demand / 1e3), rel=1e-9)
+    # without a price the bought heat is not heat the park pays for: left out of the LCOH
+    assert levelised_costs({}, {"q_heat_demand_kwh": demand, "q_heat_import_kwh": demand})["lcoh_cny_per_mwh"] is None

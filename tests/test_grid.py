@@ -309,7 +309,9 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
             self.lines.append(text)
 
     # a 300 kVA main transformer: the plan fits by pre-charging its battery, the controllers shed
-    loaded = load_scenario(DATA / "tiny_park_grid.yaml", overrides={"grid.network.substation_kva": 300.0})
+    # (tuned to the edge on the weather of seed 0's first week, kept here)
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml", overrides={"grid.network.substation_kva": 300.0,
+                                                                   "site.weather_seed": 0})
     console = Console()
     r = run(loaded, resolve_run_config(loaded.scenario, hours=168, operate="both"), progress=console)
     assert r.summary["grid"]["verdict"] == "pass_with_limits"

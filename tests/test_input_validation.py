@@ -231,6 +231,9 @@ def test_corrupt_gzip_weather_file(tmp_path):
     ("thermal_storage: {min_kwh: 500, max_kwh: 100}\n", "thermal_storage.max_kwh", "must not be below min_kwh"),
     ("heat_supply_temperature_c: .inf\n", "heat_supply_temperature_c", "less than or equal to 200"),
     ("chillers:\n  - {name: c, chilled_water_c: -300}\n", "chillers.0.chilled_water_c", "greater than or equal"),
+    # a floor area in 万m2: an 18-storey office tower of 11 (万m2) would be 0.6 m2 a storey
+    ("buildings:\n  - {name: towers, type: office, floor_area_m2: 11, storeys: 18}\n", "buildings.0",
+     "is 0.611 m2 a storey, smaller than any room: it looks like 万m2 (11 万m2 = 110,000 m2)"),
 ])
 def test_wrong_values_are_named(tmp_path, extra, path, message):
     p = _scenario(tmp_path, extra)
@@ -238,6 +241,30 @@ def test_wrong_values_are_named(tmp_path, extra, path, message):
     assert r.exit_code == 1, r.output
     line = next((ln for ln in r.output.splitlines() if f" {path}:" in ln), None)
     assert line is not None and message in line and str(p) in line, r.output
+
+
+@pytest.mark.parametrize("old, new, path, message", [
+    # PV losses as a share where the field wants per cent: 0.14 % losses, about 16 % too much yield
+    ("{name: roof, mounting: roof, area_m2: 4000}", "{name: roof, mounting: roof, area_m2: 4000, system_losses_pct: 0.14}",
+     "pv_arrays.0", "system_losses_pct 0.14 is in per cent and looks like a share (0.14 = 14 %): give 14"),
+    # a Chinese park type that is not one of the three: the message gives the Chinese names
+    ("type: manufacturing", "type: 冷链物流", "park.type",
+     ("park type '冷链物流' is not one of T/CSUS 66-2023's three: 生产制造 (manufacturing), 仓储物流 (logistics), "
+      "商务办公 (office)")),
+])
+def test_a_users_unit_or_name_slip_is_named(tmp_path, old, new, path, message):
+    p = tmp_path / "s.yaml"
+    assert old in TINY_TEXT
+    p.write_text(TINY_TEXT.replace(old, new), encoding="utf-8")
+    r = _validate(p)
+    assert r.exit_code == 1, r.output
+    line = next((ln for ln in r.output.splitlines() if f" {path}:" in ln), None)
+    assert line is not None and message in line, r.output
+    # zero losses (a deliberate ideal case) and the Chinese names of the three types stay valid
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(TINY_TEXT.replace("area_m2: 4000}", "area_m2: 4000, system_losses_pct: 0}")
+                  .replace("type: manufacturing", "type: 仓储物流"), encoding="utf-8")
+    assert _validate(ok).exit_code == 0
 
 
 def test_list_valued_mounting_and_absurd_costs(tmp_path):
@@ -882,7 +909,7 @@ def test_checks_of_the_whole_scenario_name_no_stray_line_or_value(tmp_path):
     p.write_text(yaml.safe_dump(tiny, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ScenarioError) as exc:
         load_scenario(p)
-    assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings, ev_fleets or process_heat"
+    assert str(exc.value) == f"{p}: the park has no load: give process_loads, buildings, ev_fleets, process_heat or process_cooling"
 
 
 def test_plant_the_optimiser_may_build_needs_a_cost(tmp_path):

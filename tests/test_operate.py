@@ -8,8 +8,14 @@ import pandas as pd
 import pytest
 
 import solvers as S
+from solvers.problem import COOL_BUS, process_cooling_bus, process_heat_bus
 from twin.operate.faults import fault_masks
-from twin.operate.forecasts import Forecaster, ForecastSettings
+from twin.operate.forecasts import (
+    Forecaster,
+    ForecastSettings,
+    process_cooling_series,
+    process_heat_series,
+)
 from twin.operate.loop import operate
 from twin.operate.mpc import MPCController
 from twin.operate.rule import RuleController
@@ -37,6 +43,8 @@ def _truth(park):
         out["heat_kw"] = park.heat_kw
     if park.cool_kw is not None:
         out["cool_kw"] = park.cool_kw
+    out.update({process_heat_series(x["name"]): x["kw"] for x in park.process_heat})
+    out.update({process_cooling_series(x["name"]): x["kw"] for x in park.process_cooling})
     return out
 
 
@@ -595,6 +603,55 @@ def test_rule_look_ahead_counts_the_stores_heat_and_the_absorption_chillers_draw
     assert d.tes_kw["tes"] == pytest.approx(-75.0, rel=1e-12)
 
 
+STEAM = process_heat_bus("steam")
+HOT_STEAM = process_heat_bus("hot steam")
+MOULD = process_cooling_bus("mould")
+
+
+def _process_cooling_problem():
+    """The rich park with both network chillers (:func:`_rich_problem`), 40 kW of process cooling that
+    joins the chilled-water network and a 15 °C mould loop of its own (60 kW at night, 100 kW by day)
+    served by its old chiller (COP 3.5, 60 kW), a new one whose COP follows the hour (3-7, 30 kW) and
+    an absorption chiller (COP 0.7, 30 kW: the day's last 10 kW) that draws its heat from the network."""
+    from dataclasses import replace
+
+    prob, sizes = _rich_problem(cooling=True)
+    mould = 60.0 + 40.0 * ((HOURS >= 6) & (HOURS < 22))
+    prob = replace(prob, process_cooling=[S.ProcessCoolingDemand("joined", np.full(T, 40.0), 7.0, COOL_BUS),
+                                          S.ProcessCoolingDemand("mould", mould, 15.0, MOULD)],
+                   chillers=[*prob.chillers, S.Chiller(cop=np.full(T, 3.5), name="old mould", bus=MOULD),
+                             S.Chiller(cop=5.0 + 2.0 * np.cos(HOURS / 24 * 2 * np.pi), name="new mould", bus=MOULD),
+                             S.Chiller(name="mould absorber", kind="absorption", cop=np.full(T, 0.7), bus=MOULD)])
+    sizes["chiller_kw"] = {**sizes["chiller_kw"], "old mould": 60.0, "new mould": 30.0, "mould absorber": 30.0}
+    return prob, sizes
+
+
+def _hot_share_problem():
+    """The rich park's heat (no chillers) with 150 °C process steam on its own bus (60 kW at night,
+    100 kW by day) from a gas boiler and an electric boiler, and a 30-60 kW waste-heat stream used
+    directly on the network and the steam through one 50 kW exchanger; the stream is cooled to its
+    outlet, so only 0.4 of its heat is hot enough for the steam (``hot_share``), and 0.2 for 30 kW of
+    hotter steam on a bus of its own with an electric boiler: what the steam took of the hot part is
+    not there for the hotter steam (the rule's look-ahead counts it, ``dir_used``)."""
+    from dataclasses import replace
+
+    prob, sizes = _rich_problem()
+    steam = 60.0 + 40.0 * ((HOURS >= 6) & (HOURS < 22))
+    waste = 30.0 + 30.0 * ((HOURS >= 8) & (HOURS < 18))
+    prob = replace(prob, process_heat=[S.ProcessHeatDemand("steam", steam, 150.0, STEAM),
+                                       S.ProcessHeatDemand("hot steam", np.full(T, 30.0), 180.0, HOT_STEAM)],
+                   waste_heat=[S.WasteHeatSource("oven", waste, direct_buses=(STEAM, HOT_STEAM),
+                                                 hot_share={STEAM: 0.4, HOT_STEAM: 0.2})],
+                   boilers=[*prob.boilers,
+                            S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.35, existing_kw=150.0,
+                                     max_kw=150.0, bus=STEAM),
+                            S.ElectricBoiler(efficiency=0.99, name="steam eb", bus=STEAM),
+                            S.ElectricBoiler(efficiency=0.99, name="hot eb", bus=HOT_STEAM)])
+    sizes["boiler_kw"] = {**sizes["boiler_kw"], "steam gas": 150.0, "steam eb": 60.0, "hot eb": 40.0}
+    sizes["waste_heat_hx_kw"] = {"oven": 50.0}
+    return prob, sizes
+
+
 @pytest.mark.parametrize("initial_tes_kwh", [0.0, 150.0])
 def test_rule_look_ahead_is_what_the_plant_does_on_a_perfect_forecast(initial_tes_kwh):
     """With perfect forecasts the rule's plan of every hour (the thermal stores' charging and
@@ -602,7 +659,11 @@ def test_rule_look_ahead_is_what_the_plant_does_on_a_perfect_forecast(initial_te
     cooling) is what the plant then does in it: its look-ahead counts what the stores give and what
     the absorption chillers draw, as the plant serves them. The heat-and-cooling park above (the
     store charges in the valley only where the heat pump has heat to spare: never, the network
-    needs 131 kW) and the rich park with PV, a battery, a demand charge and both chillers."""
+    needs 131 kW), the rich park with PV, a battery, a demand charge and both chillers, the same with
+    process cooling (:func:`_process_cooling_problem`: a loop of its own served by its own chillers,
+    one of them an absorption chiller drawing on the heat network, and a demand joining the network)
+    and with process steam from a cooled waste-heat stream (:func:`_hot_share_problem`: the steam
+    gets only the hot part of the stream)."""
     class Recording(RuleController):
         def decide(self, t):
             d = super().decide(t)
@@ -610,25 +671,43 @@ def test_rule_look_ahead_is_what_the_plant_does_on_a_perfect_forecast(initial_te
             self.seen.append([p[k][0] for k in ("tch", "tdis", "q_abs", "p_heat", "p_cool")])
             return d
 
-    for case in ("small", "rich"):
+    for case in ("small", "rich", "process cooling", "hot share"):
         if case == "small":
             park, fc = _stores_and_absorption_park(initial_tes_kwh)
         else:
-            prob, sizes = _rich_problem(cooling=True)
+            prob, sizes = {"rich": lambda: _rich_problem(cooling=True), "process cooling": _process_cooling_problem,
+                           "hot share": _hot_share_problem}[case]()
             park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": initial_tes_kwh})
             fc = Forecaster(_truth(park), 24, PERFECT)
         rc = Recording(fc, peak_targets={3: 1e4})
         rc.seen = []
         ds, stats = operate(park, rc)
         seen = np.array(rc.seen)
+        p_heat = ds["p_heat_pump_kw"].sum("heat_pump").values
+        if "p_electric_boiler_kw" in ds:
+            p_heat = p_heat + ds["p_electric_boiler_kw"].values.reshape(-1, ds.sizes["time"]).sum(axis=0)
         did = np.stack([ds["q_tes_charge_kw"].sum("thermal_storage").values,
-                        ds["q_tes_discharge_kw"].sum("thermal_storage").values, ds["q_absorption_heat_kw"].values,
-                        ds["p_heat_pump_kw"].sum("heat_pump").values, ds["p_chiller_kw"].values], axis=1)
+                        ds["q_tes_discharge_kw"].sum("thermal_storage").values,
+                        ds["q_absorption_heat_kw"].values if "q_absorption_heat_kw" in ds else np.zeros(park.T),
+                        p_heat, ds["p_chiller_kw"].values if "p_chiller_kw" in ds else np.zeros(park.T)], axis=1)
         np.testing.assert_allclose(seen, did, atol=1e-9)
-        if initial_tes_kwh or case == "rich":
+        if initial_tes_kwh or case in ("rich", "process cooling"):
             assert did[:, 1].sum() > 0  # the stores did give heat
-        assert did[:, 2].sum() > 0  # the absorption chillers did draw heat
+        if case != "hot share":
+            assert did[:, 2].sum() > 0  # the absorption chillers did draw heat
         assert stats["max_abs_balance_residual_kw"] < 1e-9
+        if case == "process cooling":  # the loop from its own chillers, its absorber among them
+            q = ds["q_cooling_supply_kw"]
+            loop = ["old mould", "new mould", "mould absorber"]
+            np.testing.assert_allclose(q.sel(chiller=loop).sum("chiller"), park.process_cooling[1]["kw"], atol=1e-9)
+            assert float(q.sel(chiller="mould absorber").sum()) > 0
+            assert float(ds["q_unserved_cooling_kw"].sum()) == pytest.approx(0.0, abs=1e-9)
+        if case == "hot share":  # the steam got the hot part of the stream only, and got it
+            direct = ds["q_waste_heat_direct_bus_kw"]
+            steam, hot = direct.sel(heat_bus=STEAM).values, direct.sel(heat_bus=HOT_STEAM).values
+            avail = np.asarray(park.waste[0]["avail"], float)
+            assert np.all(hot <= 0.2 * avail + 1e-9) and np.all(steam + hot <= 0.4 * avail + 1e-9)
+            assert steam.max() == pytest.approx(0.4 * avail.max(), rel=1e-9)
 
 
 def test_an_empty_battery_does_not_hold_the_peak():
@@ -1353,6 +1432,32 @@ def test_mpc_plans_within_the_site_transformer():
     assert ds["p_transformer_overload_kw"].values.max() == 0.0
     assert stats["ev"]["vans"]["promises_kept"] == 2
     assert [x["name"] for x in ctrl.limits] == ["transformer depot"]
+
+
+def test_mpc_connection_row_counts_the_process_cooling_a_lone_chiller_serves():
+    """One electric chiller (COP 4) serves the buildings' 40 kW of cooling and 20 kW of process cooling
+    that joins the chilled-water network: the window has no column for it (the balance substituted),
+    so the fixed consumption of the connection's rows counts its electricity, 60/4 = 15 kW beside the
+    100 kW load (the buildings' cooling alone gave 10 kW)."""
+    from solvers.rolling import as_built
+    from twin.operate.state import PlantState
+
+    n = 24
+    grid = S.GridConnection(price_import_cny_per_kwh=PRICE[:n], ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n],
+                           cooling_demand_kw=np.full(n, 40.0),
+                           process_cooling=[S.ProcessCoolingDemand("rinse", np.full(n, 20.0), 7.0, COOL_BUS)],
+                           chillers=[S.Chiller(name="screw", cop=np.full(n, 4.0))])
+    sizes = {"chiller_kw": {"screw": 100.0}}
+    park = OperatedPark.from_problem(prob, sizes)
+    park.connection_kva, park.reactive_per_kw = 200.0, 0.75
+    ctrl = MPCController(as_built(prob, sizes), Forecaster(_truth(park), 24, PERFECT), horizon=24)
+    ctrl.initialise(park, PlantState(t=0))
+    assert not ctrl.win.has_bus(COOL_BUS)
+    _, cons, kva = ctrl._limit_rhs(0, n, None)["connection"]
+    np.testing.assert_allclose(cons, 100.0 + 60.0 / 4.0, rtol=1e-12)
+    assert kva == 200.0
 
 
 def test_mpc_plans_within_the_park_transformer_at_the_connection():

@@ -516,7 +516,7 @@ def test_chillers_with_nothing_to_cool_are_said_so():
     assert notes == ["chillers 'process chiller' have nothing to cool: no building puts its cooling on the park's "
                      "cooling bus (hvac type chiller_boiler or chiller_district_heat), and decentral systems "
                      "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the chillers are not "
-                     "built (a process's cooling enters as the electricity of its chillers, a process load)"]
+                     "built (a process's cooling is declared under process_cooling, with the chillers serving it)"]
     assert phrase(notes[0], "zh").startswith("冷水机组 <data>'process chiller'</data> 无冷可供")
     assert not any(n.startswith("chillers") for n in build_problem(loaded.scenario, prof, baseline=True).notes)
     central = load_scenario(tiny, overrides={**ch, "buildings[halls].hvac.type": "chiller_boiler"})

@@ -95,6 +95,38 @@ def test_waste_heat_is_shared_between_buses():
     np.testing.assert_allclose(r2.dispatch["q_waste_heat_direct_kw"].sel(waste_heat="oven"), [50, 50], rtol=REL)
 
 
+def test_a_stream_cooled_to_its_outlet_gives_a_hotter_bus_only_its_hotter_part():
+    """The 60 kW source of :func:`_shared_source_problem` as flue gas from 200 °C down to 120 °C: of
+    its heat only (200 - 155) / (200 - 120) = 0.5625 lies above the 150 °C steam plus the 5 K
+    approach, so with steam dearer than the network's heat (gas at 0.9 / 0.9 = 1.0 CNY/kWh against
+    0.5) the steam takes 33.75 kW, not all 60 kW; the network takes the 26.25 kW left and its
+    electric boiler 23.75. Cost: exchanger 6 + 2 x (66.25 x 1.0 + 23.75 x 0.5) = 162.25 CNY (with
+    the whole stream on the steam: 6 + 2 x (40 + 25) = 136). A Shenyang paint shop's 260 -> 120 °C
+    furnace gas gave its 150 °C steam 9,363 MWh/yr of the 7,096 it holds above 155 °C."""
+    from twin.components.heat import hot_shares
+
+    share = hot_shares(200.0, 120.0, {"heat": 60.0, STEAM: 150.0})
+    assert share == {STEAM: pytest.approx(0.5625)}  # the network (65 °C) may take all of it: not listed
+    assert hot_shares(200.0, None, {STEAM: 150.0}) == {}  # isothermal: all or nothing
+    base = _shared_source_problem()
+    boilers = [base.boilers[0], S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.9,
+                                         existing_kw=200.0, max_kw=200.0, bus=STEAM)]
+    whole = S.solve(S.SizingProblem(**{**base.__dict__, "boilers": boilers}))
+    assert whole.objective_cny == pytest.approx(136.0, rel=REL)
+    w = base.waste_heat[0]
+    p = S.SizingProblem(**{**base.__dict__, "boilers": boilers, "waste_heat": [S.WasteHeatSource(
+        w.name, w.available_kw, hx_cost=w.hx_cost, direct_buses=w.direct_buses, hot_share=share)]})
+    r = S.solve(p)
+    bus = r.dispatch["q_waste_heat_direct_bus_kw"]
+    np.testing.assert_allclose(bus.sel(heat_bus=STEAM), [33.75, 33.75], rtol=REL)
+    np.testing.assert_allclose(bus.sel(heat_bus="heat"), [26.25, 26.25], rtol=REL)
+    np.testing.assert_allclose(r.dispatch["q_boiler_kw"].sel(boiler="eb"), [23.75, 23.75], rtol=REL)
+    assert r.objective_cny == pytest.approx(162.25, rel=REL)
+    with pytest.raises(ValueError, match="hot_share"):
+        S.SizingProblem(**{**p.__dict__, "waste_heat": [S.WasteHeatSource(
+            "oven", w.available_kw, hot_share={"heat:nowhere": 0.5})]}).validate()
+
+
 def test_heat_pump_on_steam_bus_shares_its_source_with_direct_use():
     """A 60 kW source, used directly on the network (needs 50 kW, else 0.5 CNY/kWh) and by a
     steam heat pump (COP 2, draws half its output from the source, existing 40 kW) whose
@@ -223,6 +255,43 @@ def test_rule_controller_serves_each_bus_and_closes_the_balances():
     assert float((steam - own).max()) <= 50.0 + 1e-6
 
 
+def test_operated_twin_keeps_the_hot_share_of_a_cooled_stream():
+    """The park of :func:`_process_heat_park` with 0.4 of its 180 °C source hot enough for the steam
+    (a stream cooled to 117.5 °C: (180 - 155) / (180 - 117.5) = 0.4). The plan, the rolling horizon
+    with perfect forecasts and the rule controller all keep the steam's direct use within 0.4 of the
+    heat in every hour, and the rolling horizon's cost equals the plan's."""
+    import dataclasses
+
+    from solvers.rolling import as_built
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.loop import operate
+    from twin.operate.mpc import MPCController
+    from twin.operate.rule import RuleController
+    from twin.operate.state import OperatedPark
+
+    prob, sizes = _process_heat_park()
+    prob.waste_heat = [dataclasses.replace(prob.waste_heat[0], hot_share={STEAM: 0.4})]
+    ab = as_built(prob, sizes)
+    opt = S.solve(ab, S.SolveOptions(solver="simplex"))
+    avail = np.asarray(prob.waste_heat[0].available_kw, float)
+    plan_steam = opt.dispatch["q_waste_heat_direct_bus_kw"].sel(heat_bus=STEAM).to_numpy()
+    assert np.all(plan_steam <= 0.4 * avail + 1e-6) and plan_steam.max() == pytest.approx(0.4 * avail.max(), rel=1e-6)
+    park = OperatedPark.from_problem(prob, sizes, initial={"tes_kwh": 0.0})
+    assert park.waste[0]["share"] == {STEAM: 0.4}
+    truth = {"load_kw": park.load_kw, "heat_kw": park.heat_kw}
+    ds, _ = operate(park, MPCController(ab, Forecaster(truth, T, ForecastSettings(perfect=True)), horizon=T,
+                                        step=24, battery_late_cny_per_kwh_h=0.0))
+    cost = float(np.dot(park.price, ds["p_grid_import_kw"].values)) + 0.35 * float(
+        ds["fuel_boiler_kw"].sel(boiler=["gas_boiler", "steam gas"]).sum())
+    assert cost == pytest.approx(opt.objective_cny, rel=1e-6)
+    for d in (ds, operate(OperatedPark.from_problem(prob, sizes),
+                          RuleController(Forecaster(truth, 24, ForecastSettings(perfect=True))))[0]):
+        steam = d["q_waste_heat_direct_bus_kw"].sel(heat_bus=STEAM).to_numpy()
+        assert np.all(steam <= 0.4 * avail + 1e-6) and steam.sum() > 0
+        assert float(np.abs(d["heat_balance_residual_kw"]).max()) < 1e-6
+        assert float(d["q_unserved_heat_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
+
+
 # --------------------------------------------------------------------------- the scenario
 
 
@@ -260,6 +329,8 @@ def test_scenario_builds_buses_supply_and_notes(tmp_path):
     assert boilers["electric steam boiler"].bus == STEAM
     assert {h.name: h.bus for h in p.heat_pumps} == {"steam heat pump": STEAM}
     assert p.waste_heat[0].direct_use and p.waste_heat[0].direct_buses == (STEAM,)
+    # the exhaust cooled from 200 to 120 °C: (200 - 155) / 80 of it above the steam's 150 °C + 5 K
+    assert p.waste_heat[0].hot_share == {STEAM: pytest.approx(45.0 / 80.0)}
     assert any("process heat 'cooking water' states no existing supply" in n for n in p.notes)
     # a cooler source (140 °C, outlet 100 °C) cannot serve the steam directly
     cooler = _loaded(tmp_path, TINY_TEXT.replace("temperature_c: 200,\n     outlet_temperature_c: 120",

@@ -143,6 +143,11 @@ def test_a_declared_v2g_charger_share_counts_only_as_far_as_the_plan_builds_it()
     kept = declarations_of_plan(sc, {"ev_v2g_chargers": {"employee cars": 60.0}})
     assert kept.v2g_charger_share.value == 0.3 and kept is sc.declarations
     assert declarations_of_plan(sc, {}) is sc.declarations  # V2G not sized by the optimiser: as declared
+    # the LP's fractional number of chargers as it is, beside the share it gives (a Hefei cold-chain park:
+    # "builds 2 of 60 chargers bidirectional (2.5%)" for 1.51 chargers)
+    part = declarations_of_plan(sc, {"ev_v2g_chargers": {"employee cars": 5.06}}).v2g_charger_share.evidence
+    assert part.endswith("but the plan builds 5.06 of 200 chargers bidirectional (2.5%)")
+    assert "规划只建设 5.06/200 台双向充电桩（2.5%），按规划计" in _evidence(part, "zh")
 
 
 def test_the_solver_notes_of_an_undecided_confirmation_are_in_chinese():

@@ -53,7 +53,9 @@ def test_a_file_states_no_uncertainty_and_no_seed(chengdu_epw, tmp_path):
     syn = tmp_path / "c.csv"
     assert _run(["weather", "--city", "成都", "-o", str(syn)]).exit_code == 0
     head = _header(syn)
-    assert head["seed"] == "0" and head["expected_uncertainty"] == "0.03"
+    _, syn_meta = wx.site_weather(city="成都", year=2026)
+    assert syn_meta.seed_choice == "typical" and syn_meta.seed is not None
+    assert head["seed"] == str(syn_meta.seed) and head["expected_uncertainty"] == "0.03"
 
 
 def _scaled_radiation(src: Path, dst: Path, factor: float) -> Path:
@@ -111,8 +113,8 @@ def test_epw_provenance_names_the_place_every_station_and_how_it_was_made(tmp_pa
     assert "expected annual mean temperature uncertainty 1.6 K" in comment
     prov = park_twin_provenance(text)
     assert {k: prov[k] for k in ("source", "radiation_basis", "temperature_period", "seed", "climate_zone")} == {
-        "source": "synthetic-site", "radiation_basis": "tmyx", "temperature_period": "tmyx", "seed": "0",
-        "climate_zone": "cold-B"}
+        "source": "synthetic-site", "radiation_basis": "tmyx", "temperature_period": "tmyx",
+        "seed": str(meta.seed), "climate_zone": "cold-B"}
     # the climate's design temperatures (weather.design), read back by a run on the file
     assert prov["design_years"] == "16"
     assert float(prov["design_cooling_c"]) == pytest.approx(meta.design_temperatures["cooling_c"], abs=0.005)
@@ -191,19 +193,19 @@ def test_coordinates_at_a_station_say_why_the_year_is_not_the_stations(chengdu_e
 
 
 def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
-    """`--city 廊坊 -o lf.epw` printed 寒冷A (CDD26 89), `--file lf.epw` 寒冷B (CDD26 100): the
-    zone is the climate's (mean of 16 seeded years) and seed 0's summer is warmer than that mean
-    at every site (the same seed draws the same anomalies), not a miscount: the file's degree
-    days are the year's own, exactly. The last line now gives both, and reading the file back
+    """`--city 廊坊 --seed 0 -o lf.epw` printed 寒冷A (CDD26 89), `--file lf.epw` 寒冷B (CDD26
+    100): the zone is the climate's (mean of 16 seeded years) and seed 0's summer is warmer than
+    that mean at most sites (the same seed draws the same anomalies), not a miscount: the file's
+    degree days are the year's own, exactly. The last line gives both, and reading the file back
     says why its zone differs from its header's."""
     from weather.climate_zone import degree_days
 
     path = tmp_path / "lf.epw"
-    r = _run(["weather", "--city", "廊坊", "-o", str(path)])
+    r = _run(["weather", "--city", "廊坊", "--seed", "0", "-o", str(path)])
     last = r.output.strip().splitlines()[-1]
     assert "climate zone 寒冷A of the site's climate (HDD18 2695, CDD26 89: the mean of 16 synthetic years)" in last
     assert "this year (seed 0) alone: HDD18 2695, CDD26 100, which gives 寒冷B" in last
-    df, meta = wx.site_weather(city="廊坊", year=2026)
+    df, meta = wx.site_weather(city="廊坊", year=2026, seed=0)
     back, bmeta = wx.site_weather(path=path, year=2026)
     own = degree_days(df["temp_air"].to_numpy())
     assert degree_days(back["temp_air"].to_numpy()) == pytest.approx(own, abs=0.5)  # 0.1 K rounding
@@ -212,7 +214,7 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     note = next(n for n in bmeta.notes if n.startswith("the file's header gives climate zone 寒冷A"))
     assert "give site.climate_zone: 寒冷A" in note
     r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
-    assert "this year (seed 0) alone: HDD18 1322, CDD26 58; design temperatures heating " in r.output
+    assert "this year (seed 6) alone: HDD18 1317, CDD26 54; design temperatures heating " in r.output
     assert r.output.strip().endswith("(51st-hottest hour): the mean of 16 synthetic years of the site's climate")
 
 

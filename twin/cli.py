@@ -281,7 +281,8 @@ def schema(output: Path | None) -> None:
               "pvlib's grid; give it in hills and mountains).")
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Read a user's EPW/TMY3 file (or a .zip archive holding one EPW) instead.")
 @click.option("--year", type=int, default=2026, show_default=True, help="Calendar year of the time index.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic year.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the synthetic year [default: the most typical of the site's 16 synthetic years].")
 @click.option("--radiation-basis", type=click.Choice(["tmyx", "cswd"], case_sensitive=False), default="tmyx",
               show_default=True,
               help="Radiation level of synthetic years (weather/VALIDATION.md).")
@@ -344,7 +345,7 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
     if output.suffix.lower() not in (".csv", ".epw"):
         _fail(f"twin weather: -o {output}: the typical year is written as CSV or EPW; give a file name ending "
               f"in .csv (a table) or .epw (EnergyPlus weather, for building-simulation tools)")
-    ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed != 0),
+    ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed is not None),
                                      ("--radiation-basis", radiation_basis != "tmyx"),
                                      ("--temperature-period", temperature_period != "tmyx")) if used]
     try:
@@ -658,6 +659,7 @@ _PERIOD_WORDS = {"tmyx": "recent climate", "cswd": "1971-2003 climate", "tmyx-20
 def _cli_words(text: str) -> str:
     """A weather message in the command line's terms instead of the Python API's."""
     for api, cli in (("site_weather: give either city= or path=, not both", "give either --city or --file, not both"),
+                     ("site.weather_seed picks another", "--seed picks another"),
                      ("give either city= or lat=/lon= (the park's own position), not both",
                       "give either --city or --lat/--lon (the park's own position), not both"),
                      ("pass path= to a weather file", "give a weather file with --file"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,6 +415,10 @@ METRICS: tuple[Metric, ...] = (
            _nonzero_mwh("q_heat_demand_kwh"), section="energy"),
     Metric("process_heat_demand", "of which process heat (hot water, steam)", "其中工艺用热（热水、蒸汽）", "MWh/yr",
            _nonzero_mwh("q_process_heat_demand_kwh"), section="energy"),
+    Metric("process_cooling_demand", "Process cooling (chilled water for production)", "工艺供冷（生产用冷冻水）",
+           "MWh/yr", _nonzero_mwh("q_process_cooling_demand_kwh"), section="energy"),
+    Metric("chiller_electricity", "Chillers' electricity (buildings and process cooling)",
+           "冷机用电（建筑与工艺供冷）", "MWh/yr", _nonzero_mwh("e_chiller_kwh"), better="lower", section="energy"),
     Metric("waste_heat_used", "Waste heat used (direct and by heat pumps)", "余热利用量（直接利用与热泵取热）", "MWh/yr",
            _nonzero_mwh("q_waste_heat_used_kwh"), better="higher", section="energy"),
     Metric("heat_pump_scop", "Heat pumps' seasonal COP (heat delivered / electricity used)",
@@ -560,8 +565,40 @@ class VariantJob:
     inputs: Any = None
 
 
-def run_variant_job(job: VariantJob) -> dict:
-    """Run one variant and write its folder (results.nc, summary.json, report.html, dispatch.csv).
+#: Seconds between the lines saying which variants still run, in a comparison run in processes [s].
+HEARTBEAT_S = 60.0
+
+
+class VariantProgress:
+    """Progress of one variant's run in a comparison run one after the other (a
+    :class:`twin.run.Progress`): each stage as ``  <variant>: <stage> ...`` through ``echo``, and
+    within a long stage (a solve, an operated year) its latest beat at most every
+    :data:`HEARTBEAT_S` / 2 seconds; the run's notes stay in its own outputs."""
+
+    def __init__(self, name: str, echo: Callable[[str], None]):
+        self.name, self.echo = name, echo
+        self._last = _time.perf_counter()
+
+    def stage(self, text: str) -> None:
+        self.echo(f"  {self.name}: {text} ...")
+        self._last = _time.perf_counter()
+
+    def done(self, detail: str = "") -> None:
+        pass
+
+    def note(self, text: str) -> None:
+        pass
+
+    def tick(self, text: str) -> None:
+        text = text.strip().rstrip(";")
+        if text and _time.perf_counter() - self._last >= HEARTBEAT_S / 2:
+            self.echo(f"  {self.name}: {text}")
+            self._last = _time.perf_counter()
+
+
+def run_variant_job(job: VariantJob, progress=None) -> dict:
+    """Run one variant and write its folder (results.nc, summary.json, report.html, dispatch.csv);
+    ``progress``: a :class:`twin.run.Progress` told about its stages (none in a worker process).
 
     Returns ``{"name", "ok", "error", "seconds"}``; a failing variant records its error
     and the comparison goes on without it.
@@ -575,20 +612,21 @@ def run_variant_job(job: VariantJob) -> dict:
     try:
         loaded = load_scenario(job.scenario, overrides=job.overrides or None, variant=job.variant)
         run_loaded(loaded, Path(job.out_dir), hours=job.hours, objective=job.objective, lang=job.lang,
-                   inputs=job.inputs)
+                   inputs=job.inputs, progress=progress)
         return {"name": job.variant, "ok": True, "error": "", "seconds": time.perf_counter() - t0}
     except (ScenarioError, ValueError, OutputError) as exc:
         return {"name": job.variant, "ok": False, "error": str(exc), "seconds": time.perf_counter() - t0}
 
 
 def run_loaded(loaded, out_dir: Path, *, hours: int | None = None, objective: str | None = None,
-               lang: str = "zh", report: bool = True, inputs=None) -> dict:
-    """Run a loaded scenario (:func:`twin.run.run`) and write its folder (:func:`twin.run.write`); the summary."""
+               lang: str = "zh", report: bool = True, inputs=None, progress=None) -> dict:
+    """Run a loaded scenario (:func:`twin.run.run`, told ``progress``) and write its folder
+    (:func:`twin.run.write`); the summary."""
     from twin.run import run, write
     from twin.scenario.run_config import resolve_run_config
 
     config = resolve_run_config(loaded.scenario, objective=objective, hours=hours, lang=lang)
-    r = run(loaded, config, inputs=inputs)
+    r = run(loaded, config, progress, inputs=inputs)
     write(r, out_dir, report=report)
     return r.summary
 
@@ -656,7 +694,7 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
         for j in jobs:
             j.inputs = inputs.get(keys[j.variant][0])
             echo(f"  {j.variant}: running ...")
-            status.append(run_variant_job(j))
+            status.append(run_variant_job(j, VariantProgress(j.variant, echo)))
             _echo_status(status[-1], echo)
         return status
     import concurrent.futures as cf
@@ -676,13 +714,20 @@ def run_variants(scenario: Path, variants: list[str], out_dir: Path, *, hours: i
                 j.inputs = None
         futs = {pool.submit(run_variant_job, j): j for j in jobs}
         echo(f"  running {len(jobs)} variant(s) in {n} processes ...")
-        for fut in cf.as_completed(futs):
-            try:
-                st = fut.result()
-            except Exception as exc:  # noqa: BLE001  (a crashed worker process: record and go on)
-                st = {"name": futs[fut].variant, "ok": False, "error": f"{type(exc).__name__}: {exc}", "seconds": 0.0}
-            status.append(st)
-            _echo_status(st, echo)
+        t0, pending = _time.perf_counter(), set(futs)
+        while pending:
+            finished_now, pending = cf.wait(pending, timeout=HEARTBEAT_S, return_when=cf.FIRST_COMPLETED)
+            if not finished_now:  # a heartbeat: which variants are still running, and for how long
+                echo(f"  {_time.perf_counter() - t0:.0f} s: still running "
+                     f"{', '.join(futs[f].variant for f in futs if f in pending)}")
+            for fut in finished_now:
+                try:
+                    st = fut.result()
+                except Exception as exc:  # noqa: BLE001  (a crashed worker process: record and go on)
+                    st = {"name": futs[fut].variant, "ok": False, "error": f"{type(exc).__name__}: {exc}",
+                          "seconds": 0.0}
+                status.append(st)
+                _echo_status(st, echo)
     except BaseException:
         _stop_workers(pool)  # an interrupt or a failure here: no worker goes on writing
         raise

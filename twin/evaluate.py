@@ -127,8 +127,10 @@ def declarations_of_plan(sc, sizes: dict):
     plan = n / total if total > 0 else 0.0
     if share.value <= plan + 1e-6:
         return d
+    # the LP's number of chargers as it is (1.51, not "2" beside the 2.5 % it gives)
+    count = f"{n:,.0f}" if abs(n - round(n)) < 1e-6 else f"{n:,.2f}"
     evidence = (f"{share.evidence or 'no evidence cited'}; declared {100 * share.value:.1f}%, but the plan builds "
-                f"{n:,.0f} of {total:,} chargers bidirectional ({100 * plan:.1f}%)")
+                f"{count} of {total:,} chargers bidirectional ({100 * plan:.1f}%)")
     return d.model_copy(update={"v2g_charger_share": share.model_copy(update={"value": plan, "evidence": evidence})})
 
 

@@ -47,7 +47,8 @@ ELECTRIC_ASSETS = ("pv_kwp", "battery_kwh", "battery_kw", "ev_v2g")
 HEAT_ASSETS = ("heat_pump_kw", "tes_kwh", "electric_boiler_kw", "waste_heat_hx_kw")
 ELECTRIC_OPEX = ("energy_import", "export_revenue", "demand_charge", "battery_degradation", "v2g_degradation",
                  "green_power_premium", "green_certificates")
-HEAT_OPEX = ("fuel",)
+#: the heat bought as district heat is heat delivered too (in the heat demand): its bill with it
+HEAT_OPEX = ("fuel", "district_heat_energy", "district_heat_capacity", "district_heat_fixed")
 
 
 def crf(rate: float, years: float) -> float:
@@ -275,8 +276,11 @@ def levelised_costs(costs: Mapping, annual: Mapping) -> dict[str, float | None]:
     elec = assets_cost(ELECTRIC_ASSETS) + opex(ELECTRIC_OPEX)
     lcoe = elec / e_used if e_used > 0 else None
     q_heat = float(annual.get("q_heat_demand_kwh", 0.0) or 0.0) / 1000.0
+    if not any(_prefix(k) in HEAT_OPEX[1:] for k in costs):
+        # district heat bought without a price (its cost not included): not heat the park pays for here
+        q_heat -= float(annual.get("q_heat_import_kwh", 0.0) or 0.0) / 1000.0
     lcoh = None
-    if q_heat > 0:
+    if q_heat > 1e-6:  # [MWh]
         e_heat = (float(annual.get("e_heat_pump_kwh", 0.0) or 0.0)
                   + float(annual.get("e_electric_boiler_kwh", 0.0) or 0.0)) / 1000.0
         heat = assets_cost(HEAT_ASSETS) + opex(HEAT_OPEX) + (lcoe or 0.0) * e_heat

@@ -210,7 +210,7 @@ def chillers_idle_note(names: list[str]) -> str:
     return (f"chillers {', '.join(repr(n) for n in names)} have nothing to cool: no building puts its cooling on "
             "the park's cooling bus (hvac type chiller_boiler or chiller_district_heat), and decentral systems "
             "(split_ac, vrf, heat_pump, electric_boiler) are in the electric load; the chillers are not built (a "
-            "process's cooling enters as the electricity of its chillers, a process load)")
+            "process's cooling is declared under process_cooling, with the chillers serving it)")
 
 
 def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
@@ -229,6 +229,9 @@ def first_hours(prof: xr.Dataset, hours: int | None) -> xr.Dataset:
     if "q_process_heat_demand_kw" in prof:
         out.attrs["year_peak_process_heat_kw"] = [
             float(x) for x in prof["q_process_heat_demand_kw"].max("time").to_numpy()]
+    if "q_process_cooling_demand_kw" in prof:
+        out.attrs["year_peak_process_cooling_kw"] = [
+            float(x) for x in prof["q_process_cooling_demand_kw"].max("time").to_numpy()]
     return out
 
 
@@ -422,13 +425,16 @@ def batteries_of(sc: Scenario, baseline: bool) -> list:
 
 
 def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool) -> list:
-    """The :class:`solvers.Chiller` list: every declared chiller, electric or absorption.
+    """The :class:`solvers.Chiller` list: every declared chiller, electric or absorption, on the
+    cooling bus of what it ``serves`` (:func:`cooling_bus_of`).
 
     Electric chillers cost ``costs.chiller``; absorption chillers ``costs.absorption_chiller``
-    and without it are existing plant only.  Without any declared chiller the existing plant
-    is taken to be an electric chiller covering the peak (``Chiller.implied``).
+    and without it are existing plant only.  Where the buildings put cooling on the network and no
+    declared chiller supplies the network, the existing plant is taken to be an electric chiller
+    covering the buildings' peak (``Chiller.implied``).
     """
     import solvers as S
+    from solvers.problem import COOL_BUS
     from twin.components.heat import chiller_cop
 
     temp = prof["weather_temp_air"].to_numpy()
@@ -442,13 +448,108 @@ def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool
             cost = _cost(sc.costs.absorption_chiller)
             hi = _limit(ch.existing_kw, ch.max_kw, baseline) if priced else ch.existing_kw
         out.append(S.Chiller(cop=cop, cost=cost, min_kw=0.0 if baseline else ch.min_kw, max_kw=hi,
-                             existing_kw=ch.existing_kw, name=ch.name, kind=ch.kind))
-    if not out:
-        peak = _year_peak(prof, "year_peak_cooling_kw", cool)
+                             existing_kw=ch.existing_kw, name=ch.name, kind=ch.kind,
+                             bus=cooling_bus_of(sc, ch.serves)))
+    peak = _year_peak(prof, "year_peak_cooling_kw", cool)
+    if not any(c.bus == COOL_BUS for c in out) and peak > 0:
         out.append(S.Chiller(cop=np.asarray(chiller_cop(temp), dtype=float), cost=_cost(sc.costs.chiller),
                              max_kw=_limit(peak, None, baseline), existing_kw=peak,
                              name="implied chiller", implied=True))
     return out
+
+
+def cooling_bus_of(sc: Scenario, serves: str | None) -> str:
+    """The cooling bus a chiller serving ``serves`` supplies: the chilled-water network (``"cool"``)
+    for None or a process-cooling demand at the network's temperature
+    (:func:`twin.scenario.schema.joins_cooling_network`), else that demand's own loop
+    (:func:`solvers.problem.process_cooling_bus`)."""
+    from solvers.problem import COOL_BUS, process_cooling_bus
+    from twin.scenario.schema import joins_cooling_network
+
+    if serves is None:
+        return COOL_BUS
+    d = next(d for d in sc.process_cooling if d.name == serves)
+    return COOL_BUS if joins_cooling_network(sc, d.temperature_c) else process_cooling_bus(d.name)
+
+
+def declared_cooling_supply(sc: Scenario, name: str) -> list:
+    """The declared chillers with existing capacity that serve process cooling ``name``: where there
+    are any, they are its existing supply (and its ``existing_cop`` is not used)."""
+    return [c for c in sc.chillers if c.serves == name and c.existing_kw > 0]
+
+
+def network_chillers(sc: Scenario) -> list:
+    """The declared chillers with existing capacity on the chilled-water network (serving it, or a
+    process-cooling demand that joins it): the existing supply of a joining demand that states no
+    ``existing_cop`` of its own."""
+    from solvers.problem import COOL_BUS
+
+    return [c for c in sc.chillers if c.existing_kw > 0 and cooling_bus_of(sc, c.serves) == COOL_BUS]
+
+
+def joined_cooling_note(name: str, chillers: list) -> str:
+    """The note for a process-cooling demand on the network served by the network's declared chillers."""
+    kw = sum(c.existing_kw for c in chillers)
+    return (f"process cooling '{name}' joins the chilled-water network and states no existing supply "
+            f"(existing_cop): the network's declared chillers ({kw:,.0f} kW) serve it, no chiller is implied "
+            "for it")
+
+
+def implied_cooling_note(name: str, chiller: str, kw: float, temperature_c: float, mean_cop: float) -> str:
+    """The note for the chiller implied as a process-cooling demand's existing supply."""
+    return (f"chiller '{chiller}' ({kw:,.0f} kW, electric, air-cooled, chilled water {temperature_c:g} °C, mean COP "
+            f"{mean_cop:.2f} over the horizon) is implied: process cooling '{name}' states no existing supply "
+            "(existing_cop) and no chiller serves it, so its existing plant is taken to be an air-cooled chiller "
+            "covering its peak, its COP from the Carnot model (ASSUMED); give existing_cop for the plant's own")
+
+
+def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[list, list, list[str]]:
+    """The process-cooling demands, the chillers of their existing supply and the notes on them.
+
+    Returns ``(demands, chillers, notes)``: a :class:`solvers.ProcessCoolingDemand` per
+    ``process_cooling`` entry on its bus (:func:`cooling_bus_of` of its own name); for each demand with an
+    ``existing_cop``, an existing electric chiller at that constant COP covering the year's peak [kW]
+    (:func:`first_hours` keeps it for a short horizon), not to be enlarged (no cost), beside any declared
+    chillers with existing capacity serving it (:func:`declared_cooling_supply`; a pathway period carries
+    the chillers an earlier period built so); without one, those declared chillers, or, where there are
+    none, an air-cooled chiller at the demand's temperature (``Chiller.implied``, the Carnot-based
+    :func:`twin.components.heat.chiller_cop`, a note says so). A demand that joins the network
+    without an ``existing_cop`` of its own is served by the network's declared chillers where there are
+    any (:func:`network_chillers`; a note says so). The baseline's electricity for a demand on its
+    own loop supplied at ``existing_cop`` alone is therefore its hourly cooling / that COP.
+    """
+    import solvers as S
+    from solvers.problem import COOL_BUS
+    from twin.components.heat import chiller_cop
+
+    if not sc.process_cooling:
+        return [], [], []
+    q = prof["q_process_cooling_demand_kw"]
+    peaks = prof.attrs.get("year_peak_process_cooling_kw")
+    temp = prof["weather_temp_air"].to_numpy()
+    demands, chillers, notes = [], [], []
+    network = network_chillers(sc)
+    for i, d in enumerate(sc.process_cooling):
+        kw = q.sel(process_cooling=d.name).to_numpy().astype(float)
+        bus = cooling_bus_of(sc, d.name)
+        demands.append(S.ProcessCoolingDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
+        if declared_cooling_supply(sc, d.name) and d.existing_cop is None:
+            continue
+        if bus == COOL_BUS and d.existing_cop is None and network:
+            notes.append(joined_cooling_note(d.name, network))
+            continue
+        peak = max(float(kw.max()) if kw.size else 0.0, float(peaks[i]) if peaks else 0.0)
+        if peak <= 0:
+            continue
+        name = f"{d.name} chiller"
+        if d.existing_cop is not None:
+            cop = np.full(len(temp), float(d.existing_cop))
+        else:
+            cop = np.asarray(chiller_cop(temp, d.temperature_c), dtype=float) * np.ones(len(temp))
+            notes.append(implied_cooling_note(d.name, name, peak, d.temperature_c, float(cop.mean())))
+        chillers.append(S.Chiller(cop=cop, max_kw=peak, existing_kw=peak, name=name, bus=bus,
+                                  implied=d.existing_cop is None))
+    return demands, chillers, notes
 
 
 def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, objective: str | None = None):
@@ -497,17 +598,21 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     waste, hps, boilers, tes, implied = [], [], [], [], []
     process, process_boilers, process_notes = process_heat_of(sc, prof, baseline)
     if heat is not None or sc.heat_pumps or sc.waste_heat or process:
-        from twin.components.heat import direct_use_possible
+        from twin.components.heat import direct_use_possible, hot_shares
 
         heat = np.zeros(T) if heat is None else heat
         hot = [d for d in process if d.bus != "heat"]
+        bus_c = {"heat": sc.heat_supply_temperature_c, **{d.bus: d.temperature_c for d in hot}}
         for i, w in enumerate(sc.waste_heat):
             avail = prof["q_waste_heat_available_kw"].sel(waste_heat=w.name).to_numpy()
+            direct_use = bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c))
+            # a process-heat bus of its own only where the source is hot enough for its temperature
+            direct_buses = tuple(d.bus for d in hot if direct_use_possible(w.temperature_c, d.temperature_c))
+            fed = (["heat"] if direct_use else []) + list(direct_buses)
             waste.append(S.WasteHeatSource(
-                name=w.name, available_kw=avail,
-                direct_use=bool(direct_use_possible(w.temperature_c, sc.heat_supply_temperature_c)),
-                # a process-heat bus of its own only where the source is hot enough for its temperature
-                direct_buses=tuple(d.bus for d in hot if direct_use_possible(w.temperature_c, d.temperature_c)),
+                name=w.name, available_kw=avail, direct_use=direct_use, direct_buses=direct_buses,
+                # a stream cooled to its outlet temperature: only its part above a bus's temperature
+                hot_share=hot_shares(w.temperature_c, w.outlet_temperature_c, {b: bus_c[b] for b in fed}),
                 hx_cost=_cost(sc.costs.waste_heat_exchanger),
                 max_hx_kw=0.0 if baseline else float("inf")))
         for hp in sc.heat_pumps:
@@ -522,8 +627,12 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         boilers += process_boilers
         tes = thermal_stores_of(sc, baseline)
     # the park's chillers stand in a winter quick look too (existing plant, idle there)
-    chillers = (chillers_of(sc, prof, cool, baseline) if cool is not None
-                and (cool.max() > 0 or sc.chillers or prof.attrs.get("year_peak_cooling_kw", 0.0) > 0) else [])
+    cooling, process_chillers, cooling_notes = process_cooling_of(sc, prof, baseline)
+    on_network = cool is not None and (cool.max() > 0 or sc.chillers or prof.attrs.get("year_peak_cooling_kw", 0.0) > 0)
+    chillers = []
+    if on_network or cooling:
+        cool = np.zeros(T) if cool is None else cool
+        chillers = chillers_of(sc, prof, cool, baseline) + process_chillers
 
     fleets = []
     for f in sc.ev_fleets:
@@ -562,7 +671,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     notes += process_notes
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
-              for c in chillers if c.implied]
+              for c in chillers if c.implied and not any(c is x for x in process_chillers)]
+    notes += cooling_notes
     from solvers.problem import HEAT_BUS
 
     heat_import = district_heat_kw(prof)
@@ -610,7 +720,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         weights=None if T >= 8760 else np.full(T, 8760.0 / T), batteries=batteries,
         heat_demand_kw=heat if (heat is not None and (hps or waste or boilers)) else None,
         process_heat=process, waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_stores=tes,
-        cooling_demand_kw=cool if chillers else None, chillers=chillers,
+        cooling_demand_kw=cool if chillers else None, chillers=chillers, process_cooling=cooling,
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
         heat_import_kw=heat_import,
         # the ledger's factor (tCO2/GJ × 3.6 GJ/MWh = kgCO2/kWh): bought heat's CO2 is in gross emissions

@@ -191,6 +191,18 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
         ds["q_process_heat_demand_kw"] = _da(arr, ("process_heat", "time"), coords, "kW",
                                              "process heat demand (hot water or steam for production)")
 
+    # Process cooling (chilled water, brine)
+    if sc.process_cooling:
+        from twin.components.process import process_cooling_kw
+
+        by_load = ({n: ds["p_process_kw"].sel(process_load=n).to_numpy() for n in ds["process_load"].values}
+                   if "p_process_kw" in ds else {})
+        coords = {"process_cooling": [d.name for d in sc.process_cooling]}
+        arr = np.stack([process_cooling_kw(d, index, base_dir=loaded.base_dir, day_types=day_types,
+                                           process_kw=by_load).to_numpy() for d in sc.process_cooling])
+        ds["q_process_cooling_demand_kw"] = _da(arr, ("process_cooling", "time"), coords, "kW",
+                                                "process cooling demand (chilled water or brine for production)")
+
     # PV per kWp
     if sc.pv_arrays:
         from twin.components.pv import pv_profiles
@@ -233,7 +245,7 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
 
         fleets = []
         for i, f in enumerate(sc.ev_fleets):
-            ev = simulate_fleet(f, index, seed=sc.site.weather_seed + 101 * (i + 1), day_types=day_types)
+            ev = simulate_fleet(f, index, seed=(sc.site.weather_seed or 0) + 101 * (i + 1), day_types=day_types)
             ev = ev.assign_coords(time=ds.time)
             for key, unit in (("eta_charge", "1"), ("eta_discharge", "1"),
                               ("v2g_degradation_cost_cny_per_kwh", "CNY/kWh")):

@@ -238,10 +238,12 @@ def fig_monthly_heat(ds: xr.Dataset, lang: str):
 
 
 def fig_monthly_cooling(ds: xr.Dataset, lang: str):
-    """Monthly cooling-bus balance [MWh] when the park has central cooling, else None."""
-    if "q_cooling_demand_kw" not in ds or float(np.abs(ds["q_cooling_demand_kw"]).sum()) <= 0:
+    """Monthly balance of all cooling buses [MWh] (the chilled-water network and the process-cooling
+    loops) when the park has central or process cooling, else None."""
+    uses = ("q_cooling_demand_kw", "q_process_cooling_demand_kw")
+    if not any(v in ds and float(np.abs(ds[v]).sum()) > 0 for v in uses):
         return None
-    return _bus_balance(ds, ("q_chiller_kw",), ("q_cooling_demand_kw",), _t("monthly_cool", lang), lang)
+    return _bus_balance(ds, ("q_chiller_kw",), uses, _t("monthly_cool", lang), lang)
 
 
 def fig_emissions(summary: dict, ledger: dict | None, lang: str):
@@ -508,6 +510,49 @@ def heat_pump_sentences(summary: dict) -> list[str]:
         else:
             out.append(f"{name}: seasonal COP {_scop_text(st.get('scop'))}")
         out += list(m.get("notes") or [])
+    return out
+
+
+def process_cooling_sentences(summary: dict) -> list[str]:
+    """English sentences on each process-cooling demand (``summary["process_cooling"]``): its cooling
+    and peak, what supplies it today, and its chillers' electricity and seasonal COP (cooling
+    delivered / electricity used) in baseline and plan, with the plan's chillers on its loop (a demand
+    that joins the chilled-water network: the network's chillers, which serve the buildings too).
+    Chinese from :func:`twin.report_text.phrase`."""
+    pc = summary.get("process_cooling") or {}
+    out = []
+    net = pc.get("network") or {}
+    for d in pc.get("demands") or []:
+        chillers = ", ".join(f"{n} ({fmt(kw)} kW)" for n, kw in (d.get("chillers_kw") or {}).items() if kw > 0.1)
+        head = (f"Process cooling '{d['name']}' ({d['temperature_c']:g} °C" + (
+            ") joins the chilled-water network" if d["joins_network"] else ", a loop of its own)")
+            + f": {fmt(d['cooling_mwh'])} MWh/yr of cooling, peak {fmt(d['peak_kw'])} kW")
+        if d["joins_network"]:
+            out.append(f"{head}; the network's chillers, which cool the buildings too, use "
+                       f"{fmt(net.get('baseline_electricity_mwh') or 0.0)} MWh/yr of electricity in the baseline and "
+                       f"{fmt(net.get('electricity_mwh') or 0.0)} MWh/yr in the plan; the plan's chillers on the "
+                       f"network: {chillers or '—'}")
+        else:
+            out.append(f"{head}; its chillers use {fmt(d.get('baseline_electricity_mwh') or 0.0)} MWh/yr of "
+                       f"electricity in the baseline (seasonal COP {_scop_text(d.get('baseline_scop'))}) and "
+                       f"{fmt(d.get('electricity_mwh') or 0.0)} MWh/yr in the plan (seasonal COP "
+                       f"{_scop_text(d.get('scop'))}); the plan's chillers on its loop: {chillers or '—'}")
+        today = d.get("supply_today") or {}
+        kind = today.get("kind")
+        if kind == "existing_cop":
+            out.append(f"Process cooling '{d['name']}' today: its chillers at a seasonal COP of {today['cop']:.2f} "
+                       "(existing_cop), covering its peak")
+            if len(today.get("chillers") or []) > 1:  # declared chillers with existing capacity beside them
+                out.append(f"Process cooling '{d['name']}' today: the declared chillers "
+                           f"{', '.join(today['chillers'][1:])}")
+        elif kind == "declared_chillers":
+            out.append(f"Process cooling '{d['name']}' today: the declared chillers "
+                       f"{', '.join(today.get('chillers') or [])}")
+        elif kind == "network_chillers":
+            out.append(f"Process cooling '{d['name']}' today: the chilled-water network's declared chillers")
+        elif kind == "implied_air_cooled":
+            out.append(f"Process cooling '{d['name']}' today: an air-cooled chiller covering its peak, implied "
+                       "(COP from the Carnot model, ASSUMED: give existing_cop)")
     return out
 
 
@@ -835,7 +880,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     rows += pv_yield_rows(led, lang)
     from twin.report_text import phrase_html
 
-    hps = heat_pump_sentences(summary)
+    hps = heat_pump_sentences(summary) + process_cooling_sentences(summary)
     hp_notes = ("<p class='notes'>" + "<br>".join(phrase_html(x, lang) for x in hps) + "</p>") if hps else ""
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +

@@ -1256,7 +1256,7 @@ PATTERNS.extend([
      "全园区总分需要申报第 {c} 章的得分；此处仅给出第7章和第12章"),
 ])
 PATTERNS.extend([
-    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,]+) of (?P<m>[\d,]+) chargers "
+    (r"^(?P<rest>.*); declared (?P<d>[\d.]+)%, but the plan builds (?P<n>[\d,.]+) of (?P<m>[\d,]+) chargers "
      r"bidirectional \((?P<s>[\d.]+)%\)$",
      "<data>{rest}</data>；申报 {d}%，但规划只建设 {n}/{m} 台双向充电桩（{s}%），按规划计"),
 ])
@@ -1626,11 +1626,11 @@ PATTERNS.extend([
 PATTERNS.extend([
     ((r"^chillers (?P<n>.+) have nothing to cool: no building puts its cooling on the park's cooling bus \(hvac "
       r"type chiller_boiler or chiller_district_heat\), and decentral systems \(split_ac, vrf, heat_pump, "
-      r"electric_boiler\) are in the electric load; the chillers are not built \(a process's cooling enters as the "
-      r"electricity of its chillers, a process load\)$"),
+      r"electric_boiler\) are in the electric load; the chillers are not built \(a process's cooling is declared "
+      r"under process_cooling, with the chillers serving it\)$"),
      ("冷水机组 <data>{n}</data> 无冷可供：没有建筑把供冷接入园区冷量母线（hvac 类型 chiller_boiler 或 "
       "chiller_district_heat）；分散式系统（split_ac、vrf、heat_pump、electric_boiler）计入电负荷；冷水机组不予建设"
-      "（工艺冷却以其冷水机组的用电计入，作为工艺负荷）")),
+      "（工艺供冷请在 process_cooling 中申报，并注明为其供冷的冷水机组）")),
 ])
 # ----------------------------------------------------------------------------- pathway: how far a falling grid-factor trend goes
 _TREND_HEAD = (r"^the projected grid factors fall (?P<s>[\d.]+) kgCO2/kWh a year \((?P<p>[\d.]+)% of the (?P<y>\d+) "
@@ -1732,6 +1732,71 @@ PATTERNS.extend([
      "面积热费 {f} 元/年），现状 {bt} 元/年")),
     (r"^District heat tariff: (?P<src>.+)$", "集中供热热价来源：<data>{src}</data>"),
 ])
+PATTERNS.extend([
+    ((r"^the hourly year is seed (?P<s>\d+), the most typical of the (?P<n>\d+) synthetic years of the site's "
+     r"climate \(degree days and design temperatures closest to their means\); site\.weather_seed picks another$"),
+     ("逐时典型年取随机种子 {s}：场地气候 {n} 个合成年中最典型的一年（度日数和设计温度最接近其平均值）；"
+      "site.weather_seed 可另选")),
+])
+
+
+# ----------------------------------------------------------------------------- process cooling
+VAR_LABELS.update({
+    "q_process_cooling_demand_kw": ("工艺冷需求", "Process cooling demand"),
+    "p_chiller_bus_kw": ("各冷量母线冷机用电", "Chiller electricity by cooling bus"),
+    "q_unserved_cooling_bus_kw": ("各冷量母线未供冷量", "Unserved cooling by cooling bus"),
+})
+# the process cooling's row right after the cooling demand it is part of
+_energy = list(ENERGY_LABELS.items())
+_at = next(i for i, (k, _) in enumerate(_energy) if k == "cooling_demand") + 1
+_energy[_at:_at] = [("process_cooling_demand", ("其中工艺供冷", "of which process cooling"))]
+ENERGY_LABELS.clear()
+ENERGY_LABELS.update(_energy)
+_PC_SCOP = r"(?:[\d.]+|—)"
+PATTERNS.extend([
+    ((r"^chiller '(?P<n>.+)' \((?P<kw>[\d,.]+) kW, electric, air-cooled, chilled water (?P<t>-?[\d.]+) °C, mean COP "
+      r"(?P<c>[\d.]+) over the horizon\) is implied: process cooling '(?P<d>.+)' states no existing supply "
+      r"\(existing_cop\) and no chiller serves it, so its existing plant is taken to be an air-cooled chiller covering "
+      r"its peak, its COP from the Carnot model \(ASSUMED\); give existing_cop for the plant's own$"),
+     ("冷水机组“<data>{n}</data>”（{kw} kW，电制冷，风冷，冷冻水 {t} °C，本时段平均 COP {c}）为推定：工艺供冷"
+      "“<data>{d}</data>”未说明现有供冷（existing_cop），也没有冷水机组为其供冷，按覆盖其峰值的现有风冷冷水机组计，"
+      "COP 按卡诺模型（假定）；请用 existing_cop 给出现有机组的实际能效")),
+    ((r"^process cooling '(?P<d>.+)' joins the chilled-water network and states no existing supply \(existing_cop\): "
+      r"the network's declared chillers \((?P<kw>[\d,.]+) kW\) serve it, no chiller is implied for it$"),
+     ("工艺供冷“<data>{d}</data>”并入冷冻水管网且未说明现有供冷（existing_cop）：由管网已申报的冷水机组（{kw} kW）"
+      "供冷，不再为其推定冷水机组")),
+    ((r"^Process cooling '(?P<d>.+)' \((?P<t>-?[\d.]+) °C\) joins the chilled-water network: (?P<c>[\d,.]+) MWh/yr of "
+      r"cooling, peak (?P<p>[\d,.]+) kW; the network's chillers, which cool the buildings too, use (?P<be>[\d,.]+) "
+      r"MWh/yr of electricity in the baseline and (?P<pe>[\d,.]+) MWh/yr in the plan; the plan's chillers on the "
+      r"network: (?P<ch>.+)$"),
+     ("工艺供冷“<data>{d}</data>”（{t} °C）并入冷冻水管网：供冷量 {c} MWh/年，峰值 {p} kW；管网冷水机组（同时为建筑供冷）"
+      "用电现状 {be} MWh/年，规划 {pe} MWh/年；规划中管网上的冷水机组：<data>{ch}</data>")),
+    ((r"^Process cooling '(?P<d>.+)' \((?P<t>-?[\d.]+) °C, a loop of its own\): (?P<c>[\d,.]+) MWh/yr of cooling, "
+      r"peak (?P<p>[\d,.]+) kW; its chillers use (?P<be>[\d,.]+) MWh/yr of electricity in the baseline \(seasonal COP "
+      r"(?P<bs>" + _PC_SCOP + r")\) and (?P<pe>[\d,.]+) MWh/yr in the plan \(seasonal COP (?P<ps>" + _PC_SCOP + r")\); "
+      r"the plan's chillers on its loop: (?P<ch>.+)$"),
+     ("工艺供冷“<data>{d}</data>”（{t} °C，独立环路）：供冷量 {c} MWh/年，峰值 {p} kW；其冷水机组用电现状 {be} MWh/年"
+      "（季节能效比 {bs}），规划 {pe} MWh/年（季节能效比 {ps}）；规划中该环路的冷水机组：<data>{ch}</data>")),
+    ((r"^Process cooling '(?P<d>.+)' today: its chillers at a seasonal COP of (?P<c>[\d.]+) \(existing_cop\), "
+      r"covering its peak$"),
+     "工艺供冷“<data>{d}</data>”现状：季节能效比 {c} 的冷水机组（existing_cop），覆盖其峰值"),
+    (r"^Process cooling '(?P<d>.+)' today: the declared chillers (?P<n>.+)$",
+     "工艺供冷“<data>{d}</data>”现状：已申报的冷水机组 <data>{n}</data>"),
+    (r"^Process cooling '(?P<d>.+)' today: the chilled-water network's declared chillers$",
+     "工艺供冷“<data>{d}</data>”现状：冷冻水管网已申报的冷水机组"),
+    ((r"^Process cooling '(?P<d>.+)' today: an air-cooled chiller covering its peak, implied \(COP from the Carnot "
+      r"model, ASSUMED: give existing_cop\)$"),
+     "工艺供冷“<data>{d}</data>”现状：推定为覆盖其峰值的风冷冷水机组（COP 按卡诺模型，假定；请给出 existing_cop）"),
+    ((r"^process cooling: the controllers see each demand's forecast with an AR\(1\) error of (?P<p>[\d.]+) % of its "
+      r"mean a day ahead \(ASSUMED, as the loads: operation\.forecast\.process_cooling_sd_of_mean\); the plant "
+      r"serves the actual demand on each cooling bus from its own chillers and counts what they cannot give as "
+      r"unserved cooling$"),
+     ("工艺供冷：控制器看到的各项工艺冷需求预测带 AR(1) 误差，日前为其平均值的 {p} %（假定，同负荷："
+      "operation.forecast.process_cooling_sd_of_mean）；实际运行按真实需求在各冷量母线由其自身冷水机组供冷，"
+      "无法供给的部分计为未供冷量")),
+])
+
+
 # ----------------------------------------------------------------------------- operated year: site transformers
 PATTERNS.extend([
     ((r"^site transformers \((?P<n>\d+) behind the point of connection\): the controllers plan within them and the "

@@ -139,7 +139,8 @@ class Run:
 #: these); runs that agree on them can share one :class:`RunInputs`. Keep in step with
 #: ``build_profiles`` (tests/test_sweep.py checks a change outside them leaves profiles equal).
 PROFILE_FIELDS = ("site", "park.planning_year", "grid.tariff", "grid.emission_factor", "process_loads",
-                  "buildings", "pv_arrays", "ev_fleets", "waste_heat", "heat_pumps")
+                  "process_heat", "process_cooling", "buildings", "pv_arrays", "ev_fleets", "waste_heat",
+                  "heat_pumps")
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         res, problem, agg_info, where, pareto = size_on_days(problem, config.representative_days, sopts, prog,
                                                              closest=closest, originals=originals, levers=levers)
     else:
-        res, problem = _solve_closest(problem, sopts, "sizing", closest, originals, levers)
+        res, problem = _solve_closest(problem, sopts, "sizing", closest, originals, levers,
+                                      horizon_hint=_short_horizon_hint(prof))
     if agg_info is not None and kind == "pareto":
         res.pareto = pareto
     prog.done(f"{res.status}, {res.n_variables:,} variables, {res.algorithm} {res.solve_time_s:.1f} s")
@@ -545,6 +547,8 @@ BASELINE_FIELDS = {
                          "air-source heat pump gives less in cold air and nothing below its cut-off temperature, "
                          "heat_pumps[].air_source_class / min_source_temperature_c)",
     "unmet cooling demand": "chillers[].existing_kw",
+    "unmet process cooling demand": "chillers[].existing_kw of the chillers serving it (serves), or leave them "
+                                    "out so that its existing_cop supply covers its peak",
     "grid import limit": "grid.import_limit_kw (or existing PV, batteries)",
 }
 
@@ -684,8 +688,22 @@ def _near_miss(shortfalls: list[dict]) -> bool:
         abs(float(sf["value"]) - float(sf["target"])) <= NEAR_MISS * abs(float(sf["target"])) for sf in shortfalls)
 
 
+def _short_horizon_hint(prof) -> str:
+    """What an annual target out of reach on a horizon shorter than a year may mean ("" for a
+    full year): the horizon's energies are scaled to a year, so its season stands for all of it."""
+    n = int(prof.sizes["time"])
+    if n >= 8760:
+        return ""
+    import pandas as pd
+
+    t = pd.DatetimeIndex(prof["time"].values)
+    return (f"; the horizon is the first {n} h ({t[0]:%d %b} to {t[-1]:%d %b}), scaled to a year, so its "
+            f"season stands for the whole year: a target a full year reaches can be out of reach in a winter "
+            f"week; run without --hours to decide")
+
+
 def _solve_closest(problem, options, what: str, closest: bool, originals: dict, levers: list,
-                   near_hint: str = ""):
+                   near_hint: str = "", horizon_hint: str = ""):
     """Solve ``problem``; ``(result, problem solved)``.
 
     With ``closest``, a problem whose only violations are requirements with a best reachable
@@ -693,7 +711,8 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
     (:func:`twin.targets.relaxed_problem`); ``originals`` gets each requirement as the planner
     set it, ``levers`` the levers at their limit. Otherwise an infeasible problem raises
     :class:`UserInputError` saying which requirement fails and by how much, with ``near_hint``
-    added where every miss is a near one (:func:`_near_miss`).
+    added where every miss is a near one (:func:`_near_miss`) and ``horizon_hint``
+    (:func:`_short_horizon_hint`) where only requirements with a best reachable value fail.
     """
     from dataclasses import replace
 
@@ -708,6 +727,8 @@ def _solve_closest(problem, options, what: str, closest: bool, originals: dict, 
                     "--out-of-reach closest (or set objective.out_of_reach: closest)") if exc.only_shortfalls else ""
             if near_hint and _near_miss(exc.shortfalls):
                 hint = near_hint + hint
+            if exc.only_shortfalls:
+                hint = horizon_hint + hint
             raise UserInputError(f"{what} is infeasible: {exc}{hint}") from None
         first = exc
     except RuntimeError as exc:  # HiGHS ended undecided: said, not a traceback

@@ -50,9 +50,14 @@ class Flow:
     summary_key: str
 
 
-#: The park's whole heat demand [kW]: the buildings' heat on the network and every process-heat
-#: demand (a ``+`` joins dispatch variables whose sum is the flow, :func:`flow`).
-HEAT_DEMAND = "q_heat_demand_kw+q_process_heat_demand_kw"
+#: The park's whole heat demand [kW]: the buildings' heat on the network, every process-heat demand
+#: and the heat of the buildings that buy district heat (on the network where it may be replaced,
+#: bought as it is otherwise) (a ``+`` joins dispatch variables whose sum is the flow, :func:`flow`).
+HEAT_DEMAND = "q_heat_demand_kw+q_process_heat_demand_kw+q_district_heat_demand_kw"
+
+#: The park's whole cooling demand [kW]: the buildings' cooling on the chilled-water network and every
+#: process-cooling demand (on the network or on a loop of its own).
+COOLING_DEMAND = "q_cooling_demand_kw+q_process_cooling_demand_kw"
 
 #: Every hourly flow with an annual energy, in the order of summary.json's ``energy_mwh``.
 FLOWS: tuple[Flow, ...] = (
@@ -82,7 +87,9 @@ FLOWS: tuple[Flow, ...] = (
     # all heat demand: the buildings' (heat network) and the process heat (network and own buses)
     Flow("q_heat_demand_kwh", HEAT_DEMAND, "heat_demand"),
     Flow("q_process_heat_demand_kwh", "q_process_heat_demand_kw", "process_heat_demand"),
-    Flow("q_cooling_demand_kwh", "q_cooling_demand_kw", "cooling_demand"),
+    # all cooling demand: the buildings' (chilled-water network) and the process cooling (network and own loops)
+    Flow("q_cooling_demand_kwh", COOLING_DEMAND, "cooling_demand"),
+    Flow("q_process_cooling_demand_kwh", "q_process_cooling_demand_kw", "process_cooling_demand"),
     Flow("e_chiller_kwh", "p_chiller_kw", "chiller_electricity"),
     Flow("q_chiller_kwh", "q_chiller_kw", "chiller_cooling"),
 )
@@ -286,6 +293,9 @@ class AnnualStatistics:
     waste_heat_direct_by_bus_kwh: dict = field(default_factory=dict)
     """Waste heat used directly on each heat bus [kWh/yr] (:func:`by_heat_bus`; empty where the
     dispatch has no ``q_waste_heat_direct_bus_kw``); sums to ``q_waste_heat_direct_kwh``."""
+    cooling_buses: dict = field(default_factory=dict)
+    """:func:`cooling_bus_performance` of the dispatch: cooling, electricity and seasonal COP on each
+    cooling bus (empty without process cooling)."""
 
     @property
     def pv_share_of_electricity(self) -> float:
@@ -318,10 +328,21 @@ def by_heat_bus(ds: xr.Dataset, name: str, w: xr.DataArray | np.ndarray) -> dict
     w : array
         Hours each step stands for [h] (:func:`step_weights`).
     """
-    if name not in ds or "heat_bus" not in ds[name].dims:
+    return _by_bus(ds, name, w, "heat_bus")
+
+
+def by_cooling_bus(ds: xr.Dataset, name: str, w: xr.DataArray | np.ndarray) -> dict[str, float]:
+    """Annual energy of the hourly variable ``name`` [kW] (dimension ``cooling_bus``) on each cooling
+    bus: the chilled-water network ``cool`` and each process-cooling loop ``cool:<demand>`` [kWh/yr];
+    empty when absent (e.g. ``p_chiller_bus_kw``, ``q_unserved_cooling_bus_kw``)."""
+    return _by_bus(ds, name, w, "cooling_bus")
+
+
+def _by_bus(ds: xr.Dataset, name: str, w, dim: str) -> dict[str, float]:
+    if name not in ds or dim not in ds[name].dims:
         return {}
     ww = np.asarray(w, float)
-    return {str(b): float((ds[name].sel(heat_bus=b).to_numpy() * ww).sum()) for b in ds[name]["heat_bus"].values}
+    return {str(b): float((ds[name].sel({dim: b}).to_numpy() * ww).sum()) for b in ds[name][dim].values}
 
 
 def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None = None) -> AnnualStatistics:
@@ -360,7 +381,44 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
         peak_electric_demand_kw=float(demand.max()) if demand.size else 0.0,
         v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly,
         heat_pumps=heat_pump_performance(ds, w),
-        waste_heat_direct_by_bus_kwh=by_heat_bus(ds, "q_waste_heat_direct_bus_kw", w))
+        waste_heat_direct_by_bus_kwh=by_heat_bus(ds, "q_waste_heat_direct_bus_kw", w),
+        cooling_buses=cooling_bus_performance(ds, w))
+
+
+def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dict:
+    """Cooling, electricity and seasonal COP of the chillers on each cooling bus: the chilled-water
+    network ``cool`` and each process-cooling loop of its own ``cool:<demand>`` (where a demand has a
+    loop of its own, its loop's figures are the demand's own).
+
+    Reads ``q_cooling_supply_kw`` along ``chiller`` with its coordinates ``chiller_bus`` and
+    ``chiller_kind``, and ``p_chiller_bus_kw`` along ``cooling_bus`` (the dispatch has both where the
+    park has process cooling; empty otherwise).
+
+    Returns
+    -------
+    dict
+        ``{bus: {"cooling_mwh", "electric_cooling_mwh", "electricity_mwh", "scop"}}`` [MWh/yr] and the
+        electric chillers' seasonal COP (cooling they delivered / their electricity, [kWh/kWh]; None
+        where they used none). Absorption chillers' cooling is in ``cooling_mwh`` only.
+    """
+    q = ds.get("q_cooling_supply_kw")
+    if q is None or "chiller_bus" not in q.coords or "p_chiller_bus_kw" not in ds:
+        return {}
+    ww = np.asarray(w, float)
+    bus = q["chiller_bus"].to_numpy().astype(str)
+    kind = (q["chiller_kind"].to_numpy().astype(str) if "chiller_kind" in q.coords
+            else np.full(bus.shape, "electric"))
+    qq = q.astype(float).transpose("chiller", "time").to_numpy() * ww
+    elec = by_cooling_bus(ds, "p_chiller_bus_kw", w)
+    out = {}
+    for b in ds["p_chiller_bus_kw"]["cooling_bus"].to_numpy().astype(str):
+        on = bus == b
+        cool = float(qq[on].sum())
+        el_cool = float(qq[on & (kind == "electric")].sum())
+        e = elec.get(b, 0.0)
+        out[str(b)] = {"cooling_mwh": cool / 1000.0, "electric_cooling_mwh": el_cool / 1000.0,
+                  "electricity_mwh": e / 1000.0, "scop": seasonal_cop(el_cool, e)}
+    return out
 
 
 def seasonal_cop(heat_kwh: float, electricity_kwh: float) -> float | None:
@@ -503,6 +561,7 @@ def district_heat_bill(heat_kwh: float, tariff, *, contracted_kw: float | None =
 
 
 __all__ = [
+    "COOLING_DEMAND",
     "ELECTRIC_USES",
     "FLOWS",
     "KWH_PER_GJ",
@@ -510,6 +569,8 @@ __all__ = [
     "Flow",
     "annual_energy_kwh",
     "annual_statistics",
+    "by_cooling_bus",
+    "cooling_bus_performance",
     "district_heat_bill",
     "electric_demand_kw",
     "electricity_origin_kw",

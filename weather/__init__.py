@@ -5,7 +5,7 @@ Public API::
     hourly_index(year) -> pandas.DatetimeIndex
     read_weather_file(path, year=2025) -> (DataFrame, WeatherMeta)
     site_weather(*, city=None, lat=None, lon=None, elevation=None, path=None,
-                 year=2025, seed=0, radiation_basis=None, province_known=False,
+                 year=2025, seed=None, radiation_basis=None, province_known=False,
                  temperature_period=None)
                  -> (DataFrame, WeatherMeta)
     CITIES, CityInfo, WeatherMeta, WeatherError

@@ -88,6 +88,9 @@ class WeatherMeta:
         Human-readable notes (time-shift repair, interpolation, advice).
     seed : int or None
         Random seed of a synthetic year.
+    seed_choice : str
+        How the seed was chosen: ``"typical"`` (the most typical of the site's synthetic
+        years, :func:`weather.design.typical_year`), ``"given"`` (by the user), ``""`` (a file).
     provenance : dict
         File name, sha256 and method.
     stations : list of dict
@@ -146,6 +149,7 @@ class WeatherMeta:
     expected_temperature_uncertainty_k: float | None = None
     notes: list[str] = field(default_factory=list)
     seed: int | None = None
+    seed_choice: str = ""
     provenance: dict = field(default_factory=dict)
     stations: list = field(default_factory=list)
     radiation_basis: str = ""

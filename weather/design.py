@@ -66,21 +66,26 @@ def design_of_year(temp_c: pd.Series) -> dict:
             "cold_hour_c": extreme_hour_c(temp_c.to_numpy(), COLD_HOURS, hottest=False)}
 
 
-def climate_design_temperatures(years: list[np.ndarray], index: pd.DatetimeIndex) -> dict:
+def years_design(years: list[np.ndarray], index: pd.DatetimeIndex) -> list[dict]:
+    """Each year's design temperatures (:func:`design_of_year`) [°C]; ``years``: hourly air
+    temperature arrays on ``index``."""
+    return [design_of_year(pd.Series(t, index=index)) for t in years]
+
+
+def climate_design_temperatures(per_year: list[dict]) -> dict:
     """Design temperatures of a site's climate from several synthetic years of it [°C]: each
-    year's (:func:`design_of_year`) averaged, as GB 50736-2012 averages over the record's
-    years. ``years``: hourly air temperature arrays on ``index``.
+    year's (``per_year``, :func:`years_design`) averaged, as GB 50736-2012 averages over the
+    record's years.
 
     Returns ``heating_c``, ``cooling_c`` (the means), ``heating_sd_k``, ``cooling_sd_k`` (their
     spread over the years [K]), ``cold_hour_c`` (the hourly dry-bulb undercut
     :data:`COLD_HOURS` a year, the handbooks' 99.6 % heating condition, averaged) and
     ``years`` (how many)."""
-    per = [design_of_year(pd.Series(t, index=index)) for t in years]
-    h = np.array([p["heating_c"] for p in per])
-    c = np.array([p["cooling_c"] for p in per])
+    h = np.array([p["heating_c"] for p in per_year])
+    c = np.array([p["cooling_c"] for p in per_year])
     return {"heating_c": float(h.mean()), "cooling_c": float(c.mean()),
             "heating_sd_k": float(h.std()), "cooling_sd_k": float(c.std()),
-            "cold_hour_c": float(np.mean([p["cold_hour_c"] for p in per])), "years": len(per)}
+            "cold_hour_c": float(np.mean([p["cold_hour_c"] for p in per_year])), "years": len(per_year)}
 
 
 def value_at_hours(v_rare: float, h_rare: float, v_common: float, h_common: float,
@@ -91,3 +96,25 @@ def value_at_hours(v_rare: float, h_rare: float, v_common: float, h_common: floa
     ``v_common``) cooling dry-bulbs. A project interpolation, not a value of the handbook."""
     w = (math.log(hours) - math.log(h_rare)) / (math.log(h_common) - math.log(h_rare))
     return float(v_rare + w * (v_common - v_rare))
+
+
+#: Floors of the spreads that scale :func:`typical_year`'s distances: a figure that hardly varies
+#: between the years (CDD26 of a cool site) should not decide [K d, K d, K, K, K].
+TYPICAL_SD_FLOORS = (10.0, 5.0, 0.1, 0.1, 0.1)
+
+
+def typical_year(per_year: list[dict], degree_days: list[tuple[float, float]]) -> int:
+    """Which of a site's synthetic years is its most typical [index into the lists].
+
+    The years share the monthly statistics (means, spreads, the sky) and differ in how the
+    weather falls within the months; one year's degree days and extremes are a draw. Each year
+    is scored by its HDD18 and CDD26 (``degree_days`` [K d]) and its design temperatures
+    (``per_year``, :func:`years_design`: heating daily mean, cooling dry-bulb, cold hour [°C]),
+    each as its distance from the mean over the years in units of their spread (floored,
+    :data:`TYPICAL_SD_FLOORS`); the year with the least sum of squares is the typical one
+    (ties: the first), as a typical meteorological year picks the months closest to the
+    record's distributions."""
+    x = np.array([(hdd, cdd, p["heating_c"], p["cooling_c"], p["cold_hour_c"])
+                  for (hdd, cdd), p in zip(degree_days, per_year, strict=True)], dtype=float)
+    z = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), TYPICAL_SD_FLOORS)
+    return int(np.argmin((z ** 2).sum(axis=1)))

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ._core import CHINA_BBOX, WeatherError, WeatherMeta, haversine_km, hourly_index
-from .design import climate_design_temperatures, design_of_year
+from .design import climate_design_temperatures, design_of_year, typical_year, years_design
 from .io import read_weather_file
 
 RADIATION_BASES = {
@@ -425,7 +425,7 @@ def _station_label(s: dict) -> str:
 
 
 def site_weather(*, city: str | None = None, lat: float | None = None, lon: float | None = None,
-                 elevation: float | None = None, path=None, year: int = 2025, seed: int = 0,
+                 elevation: float | None = None, path=None, year: int = 2025, seed: int | None = None,
                  radiation_basis: str | None = None, province_known: bool = False,
                  temperature_period: str | None = None, exclude_groups: frozenset = frozenset()):
     """Hourly typical-year weather for a site.
@@ -458,8 +458,10 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
         Weather file.
     year : int
         Model year.
-    seed : int
-        Random seed of the synthetic year.
+    seed : int, optional
+        Random seed of the synthetic year; None (default): the most typical of the
+        :data:`ZONE_SEEDS` synthetic years of the site's climate
+        (:func:`weather.design.typical_year`; ``WeatherMeta.seed`` says which).
     radiation_basis : {"tmyx", "cswd"}, optional
         Radiation level of synthetic years (default :data:`DEFAULT_RADIATION_BASIS`);
         ignored for files.
@@ -501,8 +503,8 @@ def site_weather(*, city: str | None = None, lat: float | None = None, lon: floa
 def _check_arguments(*, city, lat, lon, elevation, path, year, seed, exclude_groups):
     """The ways of naming a site :func:`site_weather` accepts, checked; the elevation as a
     number [m] (``None`` when not given)."""
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise WeatherError(f"seed: expected a non-negative integer, got {seed!r}")
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0):
+        raise WeatherError(f"seed: expected a non-negative integer (or none: the most typical year), got {seed!r}")
     hourly_index(year)  # validates year
     if path is not None and city is not None:
         raise WeatherError("site_weather: give either city= or path=, not both")
@@ -917,8 +919,9 @@ def _station_at_site_note(sid: str, site: _Site, elevation: float, basis: str, p
 
 
 def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str, period: str,
-                       year: int, seed: int, exclude_groups: frozenset):
+                       year: int, seed: int | None, exclude_groups: frozenset):
     """A synthetic typical year at a located site, with what the outputs say of it."""
+    from .climate_zone import degree_days as year_degree_days
     from .generator import synthesize
 
     notes = list(site.notes)
@@ -936,6 +939,12 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
         if bad:
             raise WeatherError(bad)
     stats, info = _site_statistics(site, elevation, basis, period, exclude_groups, notes)
+    years = climate_years(stats, site.lon, year)
+    per_year = years_design(years, hourly_index(year))
+    year_dd = [year_degree_days(t) for t in years]
+    chosen = seed is None
+    if chosen:
+        seed = typical_year(per_year, year_dd)
     df = synthesize(stats, site.lat, site.lon, year=year, seed=seed)
     if site.own is not None:
         d = _describe_station(site, elevation, info, basis, period, seed, notes)
@@ -965,20 +974,23 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
                        reference_city=str(d.stations[0]["name"]) if own else None,
                        distance_km=float(d.distance_km),
                        expected_uncertainty=unc, expected_temperature_uncertainty_k=unc_t,
-                       notes=notes, seed=int(seed),
+                       notes=notes, seed=int(seed), seed_choice="typical" if chosen else "given",
                        provenance=_provenance({"stations": [s["id"] for s in d.stations],
                                                "region": info["region"], **site.place}),
                        stations=d.stations, radiation_basis=basis, temperature_period=period,
                        radiation_basis_range=list(RADIATION_BASIS_UNCERTAINTY[basis]),
                        region=info["region"])
-    years = climate_years(stats, site.lon, year)
+    if chosen:
+        meta.notes.append(f"the hourly year is seed {seed}, the most typical of the {ZONE_SEEDS} synthetic years of "
+                          f"the site's climate (degree days and design temperatures closest to their means); "
+                          f"site.weather_seed picks another")
     if unc_t is None:
-        _add_zone(df, meta, degree_days=climate_degree_days(stats, site.lat, site.lon, year, years=years))
+        _add_zone(df, meta, degree_days=tuple(float(v) for v in np.mean(year_dd, axis=0)))
     else:
         dd = climate_degree_days(stats, site.lat, site.lon, year, shifts_k=(0.0, -unc_t, unc_t), years=years)
         _add_zone(df, meta, degree_days=dd[0])
         _zone_uncertainty_note(meta, unc_t, dd[1:])
-    meta.design_temperatures = climate_design_temperatures(years, df.index)
+    meta.design_temperatures = climate_design_temperatures(per_year)
     return df, meta
 
 

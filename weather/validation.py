@@ -689,15 +689,21 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     -------
     pandas.DataFrame
         Per place: ``id, name, name_zh, dataset, region, handbook``; cooling design dry-bulb
-        ``cool_long_c``, ``cool_file_c``, ``cool_year_c`` (the tool's one hourly year),
-        ``cool_climate_c`` (the tool's design value), ``cool_loo_c``; the hour undercut 35 h a
-        year ``cold_long_c`` (99.6 %), ``cold_file_c``, ``cold_year_c``, ``cold_climate_c``,
-        ``cold_loo_c``; heating design daily mean ``heat_file_c``, ``heat_year_c``,
-        ``heat_climate_c``, ``heat_loo_c`` [°C] (``*_loo_c`` NaN without ``leave_out``).
+        ``cool_long_c``, ``cool_file_c``, ``cool_year_c`` (the tool's hourly year, the most
+        typical of the climate's synthetic years), ``cool_seed0_c`` (the year of seed 0, the
+        default until 2026-12), ``cool_climate_c`` (the tool's design value), ``cool_loo_c``;
+        the hour undercut 35 h a year ``cold_long_c`` (99.6 %), ``cold_file_c``, ``cold_year_c``,
+        ``cold_seed0_c``, ``cold_climate_c``, ``cold_loo_c``; heating design daily mean
+        ``heat_file_c``, ``heat_year_c``, ``heat_seed0_c``, ``heat_climate_c``, ``heat_loo_c``
+        [°C] (``*_loo_c`` NaN without ``leave_out``); the hourly year's ``seed``, degree days of
+        the climate, the year and seed 0's year ``cdd26_climate``, ``cdd26_year``,
+        ``cdd26_seed0``, ``hdd18_climate``, ``hdd18_year`` [K d] and ``zone_year_same`` (the
+        year's own sub-zone is the climate's).
     """
     import gzip
     from pathlib import Path
 
+    from .climate_zone import degree_days as year_degree_days
     from .design import COOLING_DESIGN_HOURS_NOT_GUARANTEED as H50
     from .design import DESIGN_DAYS_NOT_GUARANTEED as D5
     from .design import DESIGN_PERCENT_HOURS as H
@@ -731,6 +737,9 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     for i, (sid, dc, p) in enumerate(todo):
         s = st.loc[sid]
         df, meta = site_weather(city=sid)
+        t0 = df["temp_air"] if meta.seed == 0 else site_weather(city=sid, seed=0)[0]["temp_air"]
+        zone = meta.climate_zone
+        cdd0 = year_degree_days(t0.to_numpy())[1]
         t_file = pd.read_csv(p, skiprows=8, header=None, usecols=[6]).iloc[:, 0].to_numpy(float)
         file_series = pd.Series(t_file[:len(df)], index=df.index[:len(t_file)])
         design = meta.design_temperatures
@@ -740,6 +749,12 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
              "cool_file_c": extreme_hour_c(t_file, H50),
              "cool_year_c": extreme_hour_c(df["temp_air"], H50),
              "cool_climate_c": design["cooling_c"],
+             "cool_seed0_c": extreme_hour_c(t0, H50),
+             "cold_seed0_c": extreme_hour_c(t0, H["99.6"], hottest=False),
+             "heat_seed0_c": coldest_daily_mean_c(t0, D5),
+             "seed": meta.seed, "cdd26_climate": zone["cdd26"], "cdd26_year": zone["year_cdd26"],
+             "cdd26_seed0": cdd0, "hdd18_climate": zone["hdd18"], "hdd18_year": zone["year_hdd18"],
+             "zone_year_same": zone["year_subzone"] == zone["subzone"],
              "cold_long_c": dc["heating_996_c"],
              "cold_file_c": extreme_hour_c(t_file, H["99.6"], hottest=False),
              "cold_year_c": extreme_hour_c(df["temp_air"], H["99.6"], hottest=False),

@@ -4,6 +4,10 @@ plan may replace it, a source on the heat network (:class:`solvers.problem.Distr
 Fixed (no :class:`~solvers.problem.DistrictHeat`, or ``replaceable=False``): the buildings' heat
 :math:`D^{dh}_t` is bought in every hour; its CO2 and cost are constants of the model.
 
+Either way :math:`D^{dh}_t` is an output, ``q_district_heat_demand_kw``: a heat demand of the park
+(in :data:`twin.statistics.HEAT_DEMAND`, hence summary.json's ``heat_demand``, the ledger's
+``q_heat_demand_kwh`` and the waste-heat and civil-heat shares of the scorecard).
+
 Replaceable: :math:`D^{dh}_t` joins the fixed demand of the heat network (bus ``"heat"``) and the
 bought heat :math:`Q^{dh}_t` is a column on it,
 
@@ -46,8 +50,13 @@ def add(ctx: ModelContext) -> None:
 def _fixed_import(ctx: ModelContext, demand: np.ndarray, dh) -> None:
     """Every kWh of the buildings' heat bought: a fixed output, constant CO2 and cost."""
     p = ctx.p
-    ctx.dispatch.append(DispatchVar("q_heat_import_kw", "kW", "Heat bought from outside (district heat)",
-                                    fixed=demand))
+    ctx.dispatch += [
+        DispatchVar("q_heat_import_kw", "kW", "Heat bought from outside (district heat)", fixed=demand),
+        # the buildings' heat is a demand of the park whether or not it may be replaced: in the heat
+        # demand of the statistics (twin.statistics.HEAT_DEMAND) beside the heat network's
+        DispatchVar("q_district_heat_demand_kw", "kW", "Heat demand of the buildings that buy district heat",
+                    fixed=demand),
+    ]
     ef = p.ef_heat_import_kgco2_per_kwh if dh is None else dh.ef_kgco2_per_kwh
     if ef:
         ctx.emis["heat_import_t"] = float(1e-3 * ef * np.dot(ctx.wdt, demand))

@@ -25,10 +25,13 @@ its cut-off temperature; 1 by default, which gives the plain :math:`Q \le S`).  
 
 .. math::
     \sum_k Q^{dir}_{s,k,t} + \sum_{h: src(h)=s} Q^{src}_{h,t} \le A_{s,t},\quad
-    \sum_k Q^{dir}_{s,k,t} \le S^{hx}_s
+    \sum_k Q^{dir}_{s,k,t} \le S^{hx}_s,\quad
+    \sum_{j:\,f_{s,j} \le f_{s,k}} Q^{dir}_{s,j,t} \le f_{s,k} A_{s,t} \;\; (f_{s,k} < 1)
 
 (one exchanger per source carries its direct use on every bus; heat pumps on any bus share the
-source)
+source; :math:`f_{s,k}` is the share of the source's heat released above bus k's temperature plus
+the approach, ``WasteHeatSource.hot_share``: a stream cooled to an outlet temperature above which
+a hotter bus lies gives that bus, and every bus hotter still, only its hotter part)
 
 Boiler b of any fuel (electric, natural gas, coal, oil, biomass):
 :math:`Q^{b}_t = \eta^{b} F^{b}_t \le S^{b}`, with :math:`F^b` drawn from the electricity
@@ -189,6 +192,7 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict, bus_order: list[str]) ->
                     cs = direct[i]
                     ctx.rows(f"waste_heat_hx_max_{w.name}", R,
                              lambda t, cs=cs, hx=hx: sum(c[t] for c in cs) <= hx.expr)
+                _hot_shares(ctx, w, dict(zip(buses, direct[i])), avail)
         users = draw[w.name]
         if len(users) == 1:  # a single consumer: availability is a variable bound
             c, k = users[0]
@@ -215,6 +219,28 @@ def _waste_heat(ctx: ModelContext, sources, draw: dict, bus_order: list[str]) ->
         ctx.dispatch.append(DispatchVar(
             "q_waste_heat_direct_bus_kw", "kW", "Waste heat used directly on each heat bus (all sources)",
             "heat_bus", buses, fn=q_direct_bus))
+
+
+def hot_share_levels(shares: dict[str, float]) -> list[tuple[float, list[str]]]:
+    """The nested limits of a waste-heat source's direct use [-]: (share f, the buses whose share is at
+    most f: those at least as hot as a bus of share f), for every share below 1, hottest first."""
+    levels = sorted({float(f) for f in shares.values() if f < 1.0})
+    return [(f, [b for b, g in shares.items() if g <= f]) for f in levels]
+
+
+def _hot_shares(ctx: ModelContext, w, cols: dict, avail: np.ndarray) -> None:
+    """Direct use of source ``w`` on the buses at least as hot as a bus held to that bus's share of
+    the heat ``avail`` [kW] (``WasteHeatSource.hot_share``; a column bound where one bus is concerned)."""
+    shares = {b: float(w.hot_share.get(b, 1.0)) for b in cols}
+    for k, (f, group) in enumerate(hot_share_levels(shares)):
+        lim = f * avail
+        if len(group) == 1:
+            c = cols[group[0]]
+            ctx.set_bounds(c, ub=np.minimum(ctx.upper(c), lim))
+        else:
+            cs, al = [cols[b] for b in group], lim.tolist()
+            ctx.rows(f"waste_heat_hot_{w.name}_{k}", ctx.R,
+                     lambda t, cs=cs, al=al: sum(c[t] for c in cs) <= al[t])
 
 
 def _thermal_stores(ctx: ModelContext, stores) -> None:

@@ -305,6 +305,11 @@ class EnvelopeValues(BaseModel):
         return {k: v for k in ENVELOPE_FIELDS if (v := getattr(self, k)) is not None}
 
 
+#: Smallest floor area a storey of a building may have [m2]: a plausibility floor of the input
+#: check (a project assumption, not a standard's value), below any room of the building types here.
+MIN_STOREY_AREA_M2 = 10.0
+
+
 class BuildingSpec(BaseModel):
     """A building (or ``count`` identical buildings) of the park, as a planner knows it."""
 
@@ -360,6 +365,20 @@ class BuildingSpec(BaseModel):
         description="Cooling season as ('MM-DD', 'MM-DD') start and end, inclusive [-]; "
         "None = climate-zone default (year-round for data rooms and cold stores)")
     count: int = Field(1, ge=1, le=10000, description="Number of identical buildings [-]")
+
+    @model_validator(mode="after")
+    def _area_per_storey(self):
+        """A storey smaller than :data:`MIN_STOREY_AREA_M2` is what a floor area in 万m2 (or in
+        thousands of m2) looks like (11 for 110,000 m2): refused rather than simulated as a box of a
+        few m2 whose loads are 10,000 times too small."""
+        per = self.floor_area_m2 / self.storeys
+        if per < MIN_STOREY_AREA_M2:
+            raise ValueError(
+                f"floor_area_m2 {self.floor_area_m2:g} over {self.storeys} storey(s) is {per:.3g} m2 a storey, "
+                f"smaller than any room: it looks like 万m2 ({self.floor_area_m2:g} 万m2 = "
+                f"{self.floor_area_m2 * 1e4:,.0f} m2) or thousands of m2; give the gross floor area of all "
+                f"storeys in m2")
+        return self
 
     @field_validator("window_wall_ratio")
     @classmethod

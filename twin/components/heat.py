@@ -78,7 +78,8 @@ class WasteHeatSourceSpec(BaseModel):
     outlet_temperature_c: float | None = Field(
         default=None,
         ge=0, le=1500, description="Temperature to which the stream can be cooled [°C]; the heat is spread "
-                    "uniformly over [outlet, supply] (constant heat capacity). None = all heat "
+                    "uniformly over [outlet, supply] (constant heat capacity), and a heat demand "
+                    "gets directly only the part above its temperature + 5 K. None = all heat "
                     "available at temperature_c (isothermal, e.g. condensing)")
     recovery_efficiency: float = Field(
         default=0.9, gt=0, le=1,
@@ -227,6 +228,33 @@ def heat_above_kw(q_kw, supply_c, outlet_c, threshold_c):
         frac = float(np.clip((supply_c - threshold_c) / (supply_c - outlet_c), 0.0, 1.0))
     out = q * frac
     return float(out) if out.ndim == 0 else out
+
+
+def hot_shares(supply_c: float, outlet_c: float | None, bus_temperatures_c: dict,
+               approach_k: float = 5.0) -> dict[str, float]:
+    """Share of a waste-heat stream's heat hot enough for each heat bus it feeds directly [-].
+
+    :func:`heat_above_kw` of 1 kW above each bus's supply temperature plus the exchanger's approach
+    (:func:`direct_use_possible`); only the buses where that is below 1 are listed (a stream without
+    an outlet temperature, or cooled no lower than a bus's temperature plus the approach, gives that
+    bus all its heat). Flue gas from 260 °C to 120 °C for 150 °C steam: (260 - 155) / (260 - 120) =
+    0.75; for a 60 °C network: 1 (not listed).
+
+    Parameters
+    ----------
+    supply_c, outlet_c : float
+        Stream supply and lowest outlet temperature [°C] (``outlet_c`` None: isothermal).
+    bus_temperatures_c : dict
+        Supply temperature of each heat bus the stream feeds directly [°C], by bus name.
+    approach_k : float, default 5
+        Heat-exchanger approach [K].
+    """
+    out = {}
+    for bus, t_c in bus_temperatures_c.items():
+        f = float(heat_above_kw(1.0, float(supply_c), outlet_c, float(t_c) + approach_k))
+        if f < 1.0:
+            out[bus] = f
+    return out
 
 
 def direct_use_possible(source_c, sink_c, approach_k=5.0):
@@ -867,6 +895,12 @@ class ChillerSpec(BaseModel):
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum cooling capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed cooling capacity [kW]")
+    serves: str | None = Field(
+        default=None, description="Name of the process_cooling demand the chiller serves [-]: a demand with a "
+        "loop of its own (its temperature differs from cooling_supply_temperature_c) is served only by the "
+        "chillers that name it; None = the park's chilled-water network (the buildings' central cooling and "
+        "the process cooling at the network's temperature). chilled_water_c must not be warmer than the "
+        "temperature of the loop the chiller supplies.")
 
     def cop(self, temp_air_c):
         """Cooling COP [-] at the outdoor temperature [°C] (constant for absorption)."""

@@ -290,9 +290,20 @@ def process_heat_kw(spec: ProcessHeatSpec, index: pd.DatetimeIndex, *, base_dir:
     {name: hourly kW}, the CSV, else flat) is scaled so that its energy over ``index`` is
     ``annual_mwh`` or its maximum is ``peak_kw``; a CSV without either is taken as it is.
     """
+    prof = _demand_profile(spec, index, base_dir=base_dir, day_types=day_types, process_kw=process_kw, dt_h=dt_h,
+                           what="process heat demand [kW]")
+    return pd.Series(prof, index=index, name=f"q_process_heat_{spec.name}_kw")
+
+
+def _demand_profile(spec, index: pd.DatetimeIndex, *, base_dir: Path | None, day_types: pd.Series | None,
+                    process_kw: dict | None, dt_h: float, what: str) -> np.ndarray:
+    """Hourly thermal demand [kW] of a process-heat or process-cooling spec: the shape (a built-in
+    process shape, the process load ``follows_process`` from ``process_kw`` {name: hourly kW}, the CSV's
+    column ``q_kw``, else flat) scaled so that its energy over ``index`` is ``annual_mwh`` [MWh] or its
+    maximum ``peak_kw`` [kW]; a CSV without either is taken as it is."""
     if spec.profile_csv is not None:
         path = spec.profile_csv if base_dir is None or spec.profile_csv.is_absolute() else base_dir / spec.profile_csv
-        rel = read_profile_csv(path, len(index), column="q_kw", what="process heat demand [kW]")
+        rel = read_profile_csv(path, len(index), column="q_kw", what=what)
     elif spec.shape is not None:
         rel = shape_profile(SHAPES[spec.shape], index, day_types)
     elif spec.follows_process is not None:
@@ -302,10 +313,87 @@ def process_heat_kw(spec: ProcessHeatSpec, index: pd.DatetimeIndex, *, base_dir:
     rel = np.clip(np.asarray(rel, float), 0.0, None)
     if spec.annual_mwh is not None:
         total = rel.sum() * dt_h
-        prof = rel * (spec.annual_mwh * 1000.0 / total) if total > 0 else rel * 0.0
-    elif spec.peak_kw is not None:
+        return rel * (spec.annual_mwh * 1000.0 / total) if total > 0 else rel * 0.0
+    if spec.peak_kw is not None:
         peak = rel.max() if rel.size else 0.0
-        prof = rel * (spec.peak_kw / peak) if peak > 0 else rel * 0.0
-    else:
-        prof = rel
-    return pd.Series(prof, index=index, name=f"q_process_heat_{spec.name}_kw")
+        return rel * (spec.peak_kw / peak) if peak > 0 else rel * 0.0
+    return rel
+
+
+# --------------------------------------------------------------------------- process cooling
+
+
+class ProcessCoolingSpec(BaseModel):
+    """A process-cooling demand: chilled water a production process needs, and its existing supply.
+
+    Cleanroom and process chilled water of electronics and pharmaceutical plants (5-12 °C),
+    injection-moulding mould and tool cooling (10-18 °C), cold-chain process chilling (glycol below
+    0 °C). The demand is ``annual_mwh`` of cooling spread over a profile (a built-in process shape, the
+    shape of a process load, an hourly CSV, or flat), or ``peak_kw`` (the profile's maximum). At the
+    temperature of the park's chilled-water network (``cooling_supply_temperature_c``) it joins the
+    network and is served by its chillers with the buildings' cooling; at any other temperature it has
+    its own cooling balance (its own loop), served only by the chillers that name it in ``serves``. A
+    chiller whose chilled water is warmer than the loop it supplies cannot serve it. Its existing
+    supply is an electric chiller covering its peak at ``existing_cop`` (a constant seasonal COP) where
+    given, beside any declared chillers with existing capacity serving it; without ``existing_cop``,
+    those declared chillers, or, without any, an air-cooled chiller at the demand's temperature with
+    the Carnot-based COP of :func:`twin.components.heat.chiller_cop` (ASSUMED, said so as implied in
+    the outputs). With ``existing_cop`` alone the baseline's electricity for the demand is its hourly
+    cooling divided by that COP.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Name of the demand, e.g. 'cleanroom chilled water' [-]; chillers name it in "
+                      "'serves'.")
+    temperature_c: float = Field(ge=-10, le=25, description="Chilled-water (or brine) supply temperature the "
+                                 "process needs [°C]: cleanroom make-up air 5-7, process chilled water 7-12, mould "
+                                 "and tool cooling 10-18, cold-chain process chilling below 0 (the chillers' "
+                                 "range, -10 to 25).")
+    annual_mwh: float | None = Field(None, gt=0, le=1e7, description="Cooling delivered to the process over the "
+                                     "year [MWh/yr] (heat removed, not electricity); scales the profile.")
+    peak_kw: float | None = Field(None, gt=0, le=2e6, description="Peak cooling demand [kW] (alternative to "
+                                  "annual_mwh): the profile's maximum.")
+    shape: Literal[tuple(SHAPES)] | None = Field(  # type: ignore[valid-type]
+        None, description=f"Built-in synthetic process shape: one of {', '.join(SHAPES)}; none of shape, "
+        "follows_process and profile_csv = flat.")
+    follows_process: str | None = Field(
+        None, description="Name of a process load whose hourly shape the demand follows [-].")
+    profile_csv: Path | None = Field(
+        None, description="Hourly cooling demand [kW], 8760 rows (a column 'q_kw' or the only numeric column); "
+        "path relative to the scenario file; scaled to annual_mwh or peak_kw if one is given.")
+    existing_cop: float | None = Field(
+        None, gt=0, le=15, description="Seasonal COP of the chillers supplying the demand today (cooling out per "
+        "electricity in, including what the planner counts of pumps and cooling towers) [-]; the baseline's "
+        "electricity for the demand is its cooling / this COP. None = an air-cooled electric chiller at the "
+        "demand's temperature (COP from the Carnot model, ASSUMED), implied, unless declared chillers with "
+        "existing capacity serve the demand (then they alone are its supply). Given beside such chillers, both "
+        "are today's supply: the chillers at this COP cover the demand's peak, the declared ones add to them.")
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> ProcessCoolingSpec:
+        given = [k for k in ("shape", "follows_process", "profile_csv") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"process cooling '{self.name}': give at most one of shape, follows_process and "
+                             f"profile_csv (got {', '.join(given)})")
+        if self.annual_mwh is not None and self.peak_kw is not None:
+            raise ValueError(f"process cooling '{self.name}': give annual_mwh or peak_kw, not both")
+        if self.profile_csv is None and self.annual_mwh is None and self.peak_kw is None:
+            raise ValueError(f"process cooling '{self.name}': give annual_mwh [MWh/yr of cooling] or peak_kw [kW] "
+                             "(or a profile_csv of hourly kW)")
+        return self
+
+
+def process_cooling_kw(spec: ProcessCoolingSpec, index: pd.DatetimeIndex, *, base_dir: Path | None = None,
+                       day_types: pd.Series | None = None, process_kw: dict | None = None,
+                       dt_h: float = 1.0) -> pd.Series:
+    """Hourly cooling demand of a process-cooling spec [kW] (heat removed from the process).
+
+    As :func:`process_heat_kw`: the shape (a built-in process shape, the process load
+    ``follows_process`` from ``process_kw`` {name: hourly kW}, the CSV, else flat) scaled so that its
+    energy over ``index`` is ``annual_mwh`` or its maximum is ``peak_kw``; a CSV without either is
+    taken as it is.
+    """
+    prof = _demand_profile(spec, index, base_dir=base_dir, day_types=day_types, process_kw=process_kw, dt_h=dt_h,
+                           what="process cooling demand [kW]")
+    return pd.Series(prof, index=index, name=f"q_process_cooling_{spec.name}_kw")

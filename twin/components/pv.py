@@ -146,6 +146,13 @@ class PVArraySpec(BaseModel):
 
     @model_validator(mode="after")
     def _check_bounds(self):
+        if 0 < self.system_losses_pct < 1:
+            # the lumped losses of a real plant are several per cent (PVWatts 14.08 %): below 1 % is a
+            # share written where the field wants per cent (0.14 for 14 %), which would add ~16 % yield
+            raise ValueError(
+                f"PV array {self.name!r}: system_losses_pct {self.system_losses_pct:g} is in per cent and looks "
+                f"like a share ({self.system_losses_pct:g} = {100 * self.system_losses_pct:g} %): give "
+                f"{100 * self.system_losses_pct:g} (or 0 for no losses)")
         if self.area_m2 is None and self.max_kwp is None:
             raise ValueError(f"PV array {self.name!r}: give area_m2 or max_kwp (or both)")
         limit = self.capacity_limit_kwp()

@@ -26,6 +26,9 @@ Default sizes (labelled assumptions, configurable in ``operation.forecast``):
   :math:`\sigma_\infty` = 7.5 % of the demand's mean, ASSUMED as for the loads (no source
   for process heat; shifts and batches may make it less predictable), configurable as
   ``operation.forecast.process_heat_sd_of_mean``;
+* process cooling (chilled water, brine; series ``process_cooling:<name>``, one per demand):
+  :math:`\sigma_\infty` = 7.5 % of the demand's mean, ASSUMED as for the loads and the process heat,
+  configurable as ``operation.forecast.process_cooling_sd_of_mean``;
 * :math:`\varphi = 0.9` per hour.
 
 A fault ``forecast_bias`` adds a relative bias to the forecasts issued in its time window.
@@ -58,6 +61,8 @@ class ForecastSettings:
     """Day-ahead load error, standard deviation per mean load [-] (electric, heat, cooling)."""
     process_heat_sd_of_mean: float = 0.075
     """Day-ahead process-heat error, standard deviation per mean demand [-] (ASSUMED, as the loads)."""
+    process_cooling_sd_of_mean: float = 0.075
+    """Day-ahead process-cooling error, standard deviation per mean demand [-] (ASSUMED, as the loads)."""
     phi: float = 0.9
     """AR(1) coefficient of the error from one lead hour to the next [-]."""
     perfect: bool = False
@@ -71,6 +76,15 @@ PROCESS_HEAT = "process_heat:"
 def process_heat_series(name: str) -> str:
     """Name of the forecast series of process-heat demand ``name``."""
     return PROCESS_HEAT + name
+
+
+PROCESS_COOLING = "process_cooling:"
+"""Prefix of the forecast series of a process-cooling demand: ``process_cooling:<name>`` [kW]."""
+
+
+def process_cooling_series(name: str) -> str:
+    """Name of the forecast series of process-cooling demand ``name``."""
+    return PROCESS_COOLING + name
 
 
 def ar1_paths(rng: np.random.Generator, n: int, horizon: int, phi: float) -> np.ndarray:
@@ -97,7 +111,8 @@ class Forecaster:
     ----------
     truth : dict
         Name -> true hourly series of length T (``load_kw``, ``heat_kw``, ``cool_kw``
-        [kW], ``process_heat:<name>`` [kW] for each process-heat demand and ``pv_per_kwp``
+        [kW], ``process_heat:<name>`` [kW] for each process-heat demand, ``process_cooling:<name>`` [kW]
+        for each process-cooling demand and ``pv_per_kwp``
         with shape (arrays, T) [kW/kWp]).
     horizon : int
         Longest lead asked for [h].
@@ -127,7 +142,9 @@ class Forecaster:
         self._scale = {}
         for name, v in self.truth.items():
             if v.ndim == 1:
-                sd = self.s.process_heat_sd_of_mean if name.startswith(PROCESS_HEAT) else self.s.load_sd_of_mean
+                sd = (self.s.process_heat_sd_of_mean if name.startswith(PROCESS_HEAT)
+                      else self.s.process_cooling_sd_of_mean if name.startswith(PROCESS_COOLING)
+                      else self.s.load_sd_of_mean)
                 self._scale[name] = sd * float(np.mean(np.abs(v)))
                 self._err[name] = ar1_paths(rng, T, self.H, self.s.phi)
             else:  # PV arrays: one path per array

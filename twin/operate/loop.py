@@ -17,7 +17,10 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    emissions priced at the controller's carbon price); then each process-heat bus of its own
    in the same way from its own sources, the waste heat left over shared by all buses; what
    no source can give is unserved heat (on the network the store's charging is cut first);
-3. cooling: the chiller serves the demand up to its size (unserved cooling beyond);
+3. cooling buses: the chilled-water network (the buildings' cooling and the process cooling that
+   joins it), then each process-cooling loop of its own, each served by its own chillers (the
+   controller's targets, then merit order), each up to its size; what a bus's chillers cannot give
+   is unserved cooling on that bus;
 4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
    shared among the vehicles connected during the hour, least laxity first, each within
    its charger power, its overlap with the hour and its promise (V2G: its headroom);
@@ -79,8 +82,8 @@ import time as _time
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
-from twin.operate.state import Decision, OperatedPark, PlantState
+from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 _TOL = 1e-6
 
@@ -255,10 +258,13 @@ def _record_arrays(park: OperatedPark) -> dict:
         rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
     if park.process_heat:  # unserved heat by heat bus
         rec["q_unserved_heat_bus_kw"] = z(len(park.heat_buses))
+    if park.process_cooling:  # process cooling, unserved cooling and chiller electricity by cooling bus
+        rec["q_process_cooling_demand_kw"] = z(len(park.process_cooling))
+        rec["q_unserved_cooling_bus_kw"] = z(len(park.cooling_buses))
+        rec["p_chiller_bus_kw"] = z(len(park.cooling_buses))
     if park.district_heat_kw is not None:
         rec["q_heat_import_kw"] = z()
-        if park.district_heat is not None:
-            rec["q_district_heat_demand_kw"] = z()
+        rec["q_district_heat_demand_kw"] = z()
     return rec
 
 
@@ -667,31 +673,41 @@ class Plant:
 
     # ------------------------------------------------------------------ cooling
     def _cool(self, t: int, d: Decision, price: float, cprice: float) -> dict:
+        """Serve each cooling bus from its own chillers: the chilled-water network (the buildings'
+        cooling and the process cooling that joins it) first, then each process-cooling loop of its
+        own; on each bus the controller's targets first, then merit order (cost per kWh of cooling at
+        this hour's prices, emissions at the controller's carbon price); what a bus's chillers cannot
+        give is its unserved cooling."""
         p = self.park
         n = len(p.chillers)
-        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0}
+        buses = p.cooling_buses
+        out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0,
+               "process": np.zeros(len(p.process_cooling)), "unserved_bus": np.zeros(len(buses))}
         if p.cool_kw is None:
             return out
-        need = float(p.cool_kw[t])
-        out["demand"] = need
+        out["demand"] = float(p.cool_kw[t])
+        out["process"] = np.array([float(x["kw"][t]) for x in p.process_cooling])
         heat_cost = self._cheapest_heat_cost(t, price, cprice)
-        cands = []
-        for j, c in enumerate(p.chillers):
-            if c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
-                continue
-            cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
-            cands.append((j, cost))
         targets = d.cool_kw or {}
-        cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
-        for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
-            if need <= _TOL:
-                break
-            amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
-            want = need if amount is None else min(need, amount)
-            got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
-            out["q"][j] += got
-            need -= got
-        out["unserved"] = max(need, 0.0)
+        for b, bus in enumerate(buses):
+            need = p.cooling_demand_kw(bus, t)
+            cands = []
+            for j, c in enumerate(p.chillers):
+                if c.get("bus", COOL_BUS) != bus or c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
+                    continue
+                cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
+                cands.append((j, cost))
+            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+            for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
+                if need <= _TOL:
+                    break
+                amount = targets.get(j) if out["q"][j] == 0 and targets.get(j, 0.0) > 0 else None
+                want = need if amount is None else min(need, amount)
+                got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
+                out["q"][j] += got
+                need -= got
+            out["unserved_bus"][b] = max(need, 0.0)
+        out["unserved"] = float(out["unserved_bus"].sum())
         self._cool_totals(t, out)
         return out
 
@@ -713,6 +729,8 @@ class Plant:
             q_cut = min(cool["q"][j], short * c["cop"][t])
             cool["q"][j] -= q_cut
             cool["unserved"] += q_cut
+            if "unserved_bus" in cool:
+                cool["unserved_bus"][p.cooling_buses.index(c.get("bus", COOL_BUS))] += q_cut
             short -= q_cut / c["cop"][t]
         self._cool_totals(t, cool)
         return max(short, 0.0)
@@ -725,6 +743,13 @@ class Plant:
         r["p_chiller_kw"][t] = cool["p_elec"]
         r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
         r["q_unserved_cooling_kw"][t] = cool["unserved"]
+        if "q_process_cooling_demand_kw" in r:
+            p = self.park
+            r["q_process_cooling_demand_kw"][:, t] = cool["process"]
+            r["q_unserved_cooling_bus_kw"][:, t] = cool["unserved_bus"]
+            r["p_chiller_bus_kw"][:, t] = [
+                sum(cool["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
+                    if c["kind"] == "electric" and c.get("bus", COOL_BUS) == bus) for bus in p.cooling_buses]
 
     # ------------------------------------------------------------------ heat buses
     def _heat_sources(self, t: int, price: float, cprice: float, bus: str = HEAT_BUS) -> list:
@@ -814,9 +839,12 @@ class Plant:
         kind, j = k[0], k[1]
         if kind == "dir":  # one exchanger per source carries its direct use on every bus
             w = p.waste[j]
-            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]]), 0.0)
+            bus = k[2] if len(k) > 2 else HEAT_BUS
+            used = {b: out["q_dir_bus"][j, p.heat_buses.index(b)] for b in w.get("share") or {}}
+            got = max(min(want, w["hx_kw"] - out["q_dir"][j], waste_left[w["name"]],
+                          direct_room(w, bus, used, float(w["avail"][t]))), 0.0)
             out["q_dir"][j] += got
-            out["q_dir_bus"][j, p.heat_buses.index(k[2] if len(k) > 2 else HEAT_BUS)] += got
+            out["q_dir_bus"][j, p.heat_buses.index(bus)] += got
             waste_left[w["name"]] -= got
             return got
         if kind == "hp":
@@ -942,8 +970,7 @@ class Plant:
             r["q_waste_heat_direct_bus_kw"][:, t] = h["q_dir_bus"].sum(axis=0)
         if p.district_heat_kw is not None:  # bought heat: the source's where it may be replaced, else all of it
             r["q_heat_import_kw"][t] = h["q_dh"][0] if p.district_heat is not None else p.district_heat_kw[t]
-            if p.district_heat is not None:
-                r["q_district_heat_demand_kw"][t] = h["dh_demand"]
+            r["q_district_heat_demand_kw"][t] = p.district_heat_kw[t]
         supply = (h["q_hp"].sum() + h["q_dir"].sum() + h["q_b"].sum() + h["tdis"].sum() - h["tch"].sum()
                   + h["unserved"] + h["q_dh"][0])
         r["heat_balance_residual_kw"][t] = supply - h["demand"] - h["dh_demand"] - h["process"].sum() - h["extra"]
@@ -952,7 +979,8 @@ class Plant:
 #: Long names of the plant's own hourly variables (the others: their name in words).
 LONG_NAMES = {
     "q_heat_import_kw": "Heat bought from outside (district heat)",
-    "q_district_heat_demand_kw": "Heat demand of the buildings that buy district heat (on the heat network)",
+    "q_district_heat_demand_kw": "Heat demand of the buildings that buy district heat (on the heat network "
+                                 "where it may be replaced)",
     "p_connection_capacity_kw": "Capacity of the grid connection in the hour's direction (import or export limit, "
                                 "park transformer at the point of connection beside the hour's reactive draw)",
     "p_connection_guard_kw": "Exchange the connection guard took off in real time (charging cut, battery "
@@ -969,6 +997,10 @@ LONG_NAMES = {
     "p_transformer_overload_kw": "Flow through each transformer behind the point of connection above the capacity the "
                                  "guard holds (a violation): flowing in, the consumption at the loads' power factor "
                                  "that would have to go; feeding back, the active power above it",
+    "q_unserved_cooling_bus_kw": "Cooling demand not served on each cooling bus (the chilled-water network, each "
+                                 "process-cooling loop)",
+    "q_process_cooling_demand_kw": "Process cooling demand (chilled water or brine for production)",
+    "p_chiller_bus_kw": "Electric chillers' electricity input on each cooling bus",
     "q_waste_heat_direct_bus_kw": "Waste heat used directly on each heat bus (all sources)",
 }
 
@@ -1136,7 +1168,8 @@ def _dataset(park: OperatedPark, plant: Plant):
             "battery": [b["name"] for b in park.batteries],
             "thermal_storage": [x["name"] for x in park.thermal_stores],
             "process_heat": [x["name"] for x in park.process_heat],
-            "heat_bus": park.heat_buses, "transformer": [x["name"] for x in park.transformers]}
+            "heat_bus": park.heat_buses, "process_cooling": [x["name"] for x in park.process_cooling],
+            "cooling_bus": park.cooling_buses, "transformer": [x["name"] for x in park.transformers]}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -1147,7 +1180,9 @@ def _dataset(park: OperatedPark, plant: Plant):
               "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat",
               "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus",
               "p_transformer_kw": "transformer", "s_transformer_kva": "transformer",
-              "p_transformer_guard_kw": "transformer", "p_transformer_overload_kw": "transformer"}
+              "p_transformer_guard_kw": "transformer", "p_transformer_overload_kw": "transformer",
+              "q_process_cooling_demand_kw": "process_cooling", "q_unserved_cooling_bus_kw": "cooling_bus",
+              "p_chiller_bus_kw": "cooling_bus"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else ("kVA" if k.startswith("s_") else "kW")
@@ -1157,6 +1192,10 @@ def _dataset(park: OperatedPark, plant: Plant):
                                    attrs=attrs)
         else:
             data[k] = xr.DataArray(v, dims=("time",), attrs=attrs)
+    if park.process_cooling and "q_cooling_supply_kw" in data:  # each chiller's kind and bus, as in the plan's
+        data["q_cooling_supply_kw"] = data["q_cooling_supply_kw"].assign_coords(
+            chiller_kind=("chiller", [c["kind"] for c in park.chillers]),
+            chiller_bus=("chiller", [c.get("bus", COOL_BUS) for c in park.chillers]))
     if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch
         data["heat_pump_capacity_factor"] = xr.DataArray(
             np.array([h["avail"] for h in park.heat_pumps]), dims=("heat_pump", "time"),

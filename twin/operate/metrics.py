@@ -65,9 +65,19 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         transformers behind the point of connection and the dispatch the site guard's flows:
         :func:`transformer_guard`), ``waste_heat_direct_by_bus_mwh``
         and ``unserved_heat_by_bus_mwh`` {heat bus: MWh/yr} where the dispatch has
-        ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`).
+        ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`);
+        with process cooling ``unserved_cooling_by_bus_mwh`` {cooling bus: MWh/yr} (controllers) and
+        ``cooling_buses`` (:func:`twin.statistics.cooling_bus_performance`: cooling, electricity and
+        seasonal COP of the chillers on each cooling bus).
     """
-    from twin.statistics import by_heat_bus, heat_pump_performance, step_weights, year_weight_h
+    from twin.statistics import (
+        by_cooling_bus,
+        by_heat_bus,
+        cooling_bus_performance,
+        heat_pump_performance,
+        step_weights,
+        year_weight_h,
+    )
 
     T = park.T
     scale = 8760.0 / T if T else 1.0
@@ -174,6 +184,11 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
                      ("unserved_heat_by_bus_mwh", "q_unserved_heat_bus_kw")):
         if T and var in ds:
             out[key] = {b: v / 1e3 for b, v in by_heat_bus(ds, var, w).items()}
+    if T and "q_unserved_cooling_bus_kw" in ds:
+        out["unserved_cooling_by_bus_mwh"] = {b: v / 1e3 for b, v in
+                                              by_cooling_bus(ds, "q_unserved_cooling_bus_kw", w).items()}
+    if T and getattr(park, "process_cooling", None):
+        out["cooling_buses"] = cooling_bus_performance(ds, w)
     return out
 
 

@@ -77,8 +77,8 @@ import time
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
-from twin.operate.forecasts import process_heat_series
+from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.forecasts import process_cooling_series, process_heat_series
 from twin.operate.rule import forced_charging, plugging_in, session_schedule
 from twin.operate.state import Decision, OperatedPark, PlantState
 
@@ -283,11 +283,17 @@ class MPCController:
             col_ub["p_pv_curtailed"] = avail_fc
         rhs = {}
         if park.chillers:
-            d_cool = fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]
-            if self.win.has_bus("cool"):
-                rhs["cool"] = d_cool
-            else:  # one electric chiller: its electricity is a fixed demand of the window
-                delta_e += d_cool / park.chillers[0]["cop"][sl]
+            d_cool = {COOL_BUS: fc.forecast("cool_kw", t0, n) - park.cool_kw[sl]}
+            for x in park.process_cooling:  # the network's joined demands and each process-cooling loop of its own
+                name = process_cooling_series(x["name"])
+                if fc.has(name):
+                    d = fc.forecast(name, t0, n) - x["kw"][sl]
+                    d_cool[x["bus"]] = d_cool[x["bus"]] + d if x["bus"] in d_cool else d
+            for bus, d in d_cool.items():
+                if self.win.has_bus(bus):
+                    rhs[bus] = d
+                elif bus == COOL_BUS:  # one electric chiller: its electricity is a fixed demand of the window
+                    delta_e += d / park.chillers[0]["cop"][sl]
         rhs["elec"] = delta_e
         if park.heat_kw is not None:
             rhs[HEAT_BUS] = fc.forecast("heat_kw", t0, n) - park.heat_kw[sl]
@@ -361,7 +367,8 @@ class MPCController:
         transformer behind the point of connection, the forecast electricity of the buildings and
         process loads behind it (the park's load forecast split by their share of the hour's load)
         less its PV forecast; for the connection, the load forecast; each with the electric
-        chiller's electricity where the window has no column for it [kW]. Returns
+        chiller's electricity where the window has no column for it (the network's cooling with the
+        process cooling that joins it) [kW]. Returns
         ``{name: (p, c, kva)}`` (:meth:`solvers.rolling.RollingWindow.solve` ``power_limit_rhs``)."""
         from solvers.rolling import column_component as cc
 
@@ -374,6 +381,11 @@ class MPCController:
         chill = np.zeros((len(park.chillers), n))
         if park.chillers:
             cool_fc = np.asarray(self.fc.forecast("cool_kw", t0, n), float)
+            for x in park.process_cooling:  # with the process cooling that joins the network (a loop has columns)
+                name = process_cooling_series(x["name"])
+                if x["bus"] == COOL_BUS:
+                    cool_fc = cool_fc + (np.asarray(self.fc.forecast(name, t0, n), float) if self.fc.has(name)
+                                         else np.asarray(x["kw"], float)[sl])
             for j, c in enumerate(park.chillers):  # no column: one electric chiller serves all the cooling
                 if c["kind"] == "electric" and self.win._comp_cols(cc("chiller", c["name"])) is None:
                     chill[j] = np.minimum(cool_fc, c["kw"]) / c["cop"][sl]

@@ -67,8 +67,9 @@ schedules are known):
   valley hours (or with PV surplus) from the electric heat capacity left over after the
   network's need (never from a boiler burning fuel) and discharges the network's need in
   peak hours; the heat sources serve the need in merit order at this hour's prices. The
-  network's need counts the absorption chillers' driving heat (the cooling split among the
-  chillers in the plant's merit order, :func:`cooling_split_kw`), and the look-ahead of the
+  network's need counts the absorption chillers' driving heat (the cooling of the chilled-water
+  network and of each process-cooling loop split among its own chillers in the plant's merit
+  order, :func:`cooling_split_kw`), and the look-ahead of the
   net load (:meth:`RuleController._heat_plan`) runs this store policy from the stores'
   content over the coming hours, so that the heat's electricity it plans the battery and
   the EV charging on is what the plant will draw: less where the stores give heat, more
@@ -83,21 +84,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
-from twin.operate.forecasts import process_heat_series
-from twin.operate.state import Decision, OperatedPark, PlantState
+from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.forecasts import process_cooling_series, process_heat_series
+from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 
-def _direct(park: OperatedPark, bus: str, need: np.ndarray, waste_left: dict, hx_left: list) -> np.ndarray:
-    """Waste heat used directly on ``bus`` first (it costs nothing), within each exchanger's room and
-    the heat left; ``need``, ``waste_left`` and ``hx_left`` [kW, per hour] change in place. Returns
+def _direct(park: OperatedPark, bus: str, hrs: np.ndarray, need: np.ndarray, waste_left: dict, hx_left: list,
+            dir_used: list | None = None) -> np.ndarray:
+    """Waste heat used directly on ``bus`` in hours ``hrs`` first (it costs nothing), within each
+    exchanger's room, the heat left and the share of the heat hot enough for the bus
+    (:func:`twin.operate.state.direct_room`, ``dir_used``: each source's direct use by bus so far);
+    ``need``, ``waste_left``, ``hx_left`` and ``dir_used`` [kW, per hour] change in place. Returns
     the need left [kW]."""
+    dir_used = [{} for _ in park.waste] if dir_used is None else dir_used
     for j, w in enumerate(park.waste):
         if w["hx_kw"] > 0 and bus in w.get("buses", [HEAT_BUS]):
-            got = np.clip(np.minimum(need, np.minimum(hx_left[j], waste_left[w["name"]])), 0.0, None)
+            room = direct_room(w, bus, dir_used[j], np.asarray(w["avail"], float)[hrs])
+            got = np.clip(np.minimum(np.minimum(need, room), np.minimum(hx_left[j], waste_left[w["name"]])),
+                          0.0, None)
             need -= got
             hx_left[j] -= got
             waste_left[w["name"]] -= got
+            dir_used[j][bus] = dir_used[j].get(bus, 0.0) + got
     return need
 
 
@@ -141,58 +149,67 @@ def network_heat_cost(park: OperatedPark, hrs: np.ndarray) -> np.ndarray:
     return best
 
 
-def cooling_split_kw(park: OperatedPark, hrs: np.ndarray, demand: np.ndarray,
+def cooling_split_kw(park: OperatedPark, hrs: np.ndarray, demand: dict,
                      detail: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The cooling ``demand`` [kW] of hours ``hrs`` served in the plant's merit order
-    (:meth:`twin.operate.loop.Plant._cool`): each chiller in service within its size, by cost per
-    kWh of cold (an electric chiller: electricity with emissions at the carbon price over its COP;
-    an absorption chiller: the network's cheapest heat, :func:`network_heat_cost`, over its COP).
-    Returns (the electric chillers' electricity [kW], the absorption chillers' driving heat drawn
-    from the heat network [kW]); cooling beyond all chillers draws neither. ``detail``, where given,
-    gets each electric chiller's electricity under ``("chiller", j)`` [kW per hour]."""
+    """The cooling ``demand`` {cooling bus: kW per hour of ``hrs``} served in the plant's merit order
+    (:meth:`twin.operate.loop.Plant._cool`), each cooling bus (the chilled-water network, each
+    process-cooling loop of its own) by its own chillers: each chiller in service within its size,
+    by cost per kWh of cold (an electric chiller: electricity with emissions at the carbon price
+    over its COP; an absorption chiller: the network's cheapest heat, :func:`network_heat_cost`,
+    over its COP), the declared order among equals. Returns (the electric chillers' electricity
+    [kW], the absorption chillers' driving heat drawn from the heat network [kW]), summed over the
+    buses; cooling beyond a bus's chillers draws neither. ``detail``, where given, gets each
+    electric chiller's electricity under ``("chiller", j)`` [kW per hour]."""
     m = hrs.size
     lam = park.carbon_price * 1e-3
     el = park.price[hrs] + lam * park.ef[hrs]
     heat_cost = None
-    cap, cost, per_e, per_h, keys = [], [], [], [], []
-    for j, c in enumerate(park.chillers):
-        if c["kw"] <= 0:
+    p_el, q_heat = np.zeros(m), np.zeros(m)
+    for bus, need in demand.items():
+        cap, cost, per_e, per_h, keys = [], [], [], [], []
+        for j, c in enumerate(park.chillers):
+            if c["kw"] <= 0 or c.get("bus", COOL_BUS) != bus:
+                continue
+            keys.append(("chiller", j))
+            on = park.in_service("chiller", c["name"], hrs).astype(float)
+            cop = np.asarray(c["cop"], float)[hrs]
+            cap.append(c["kw"] * on)
+            if c["kind"] == "electric":
+                cost.append(el / cop)
+                per_e.append(1.0 / cop)
+                per_h.append(np.zeros(m))
+            else:
+                heat_cost = network_heat_cost(park, hrs) if heat_cost is None else heat_cost
+                cost.append(heat_cost / cop)
+                per_e.append(np.zeros(m))
+                per_h.append(1.0 / cop)
+        if not cap:
             continue
-        keys.append(("chiller", j))
-        on = park.in_service("chiller", c["name"], hrs).astype(float)
-        cop = np.asarray(c["cop"], float)[hrs]
-        cap.append(c["kw"] * on)
-        if c["kind"] == "electric":
-            cost.append(el / cop)
-            per_e.append(1.0 / cop)
-            per_h.append(np.zeros(m))
-        else:
-            heat_cost = network_heat_cost(park, hrs) if heat_cost is None else heat_cost
-            cost.append(heat_cost / cop)
-            per_e.append(np.zeros(m))
-            per_h.append(1.0 / cop)
-    if not cap:
-        return np.zeros(m), np.zeros(m)
-    take = merit_take(demand, np.array(cap), np.array(cost))
-    el = take * np.array(per_e)
-    if detail is not None:
-        for k, key in enumerate(keys):
-            if park.chillers[key[1]]["kind"] == "electric":
-                detail[key] = el[k]
-    return el.sum(axis=0), (take * np.array(per_h)).sum(axis=0)
+        take = merit_take(np.asarray(need, float)[:m], np.array(cap), np.array(cost))
+        e = take * np.array(per_e)
+        if detail is not None:
+            for k, key in enumerate(keys):
+                if park.chillers[key[1]]["kind"] == "electric":
+                    detail[key] = e[k]
+        p_el += e.sum(axis=0)
+        q_heat += (take * np.array(per_h)).sum(axis=0)
+    return p_el, q_heat
 
 
 def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np.ndarray,
-                       waste_left: dict, hx_left: list, detail: dict | None = None) -> np.ndarray:
+                       waste_left: dict, hx_left: list, dir_used: list | None = None,
+                       detail: dict | None = None) -> np.ndarray:
     """Electricity [kW] the plant draws to serve ``demand`` [kW] on heat bus ``bus`` in hours ``hrs``,
     in its merit order (:meth:`twin.operate.loop.Plant._heat`): waste heat used directly first,
     then the bus's heat pumps and boilers by cost per kWh of heat at each hour's price (emissions at
     the controller's carbon price), each within its size (a waste-heat heat pump also within its
-    source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used);
-    ``detail``, where given, gets each electric source's electricity [kW per hour] under ``("hp", j)``
+    source's heat left). ``waste_left``, ``hx_left`` [kW] and ``dir_used`` (each source's direct use
+    by bus so far, which limits a hotter bus to the part of a stream hot enough for it,
+    :func:`twin.operate.state.direct_room`) change in place (what the bus used); ``detail``, where
+    given, gets each electric source's electricity [kW per hour] under ``("hp", j)``
     and ``("boiler", j)`` (indices into the park's heat pumps and boilers)."""
     m = hrs.size
-    need = _direct(park, bus, np.asarray(demand, float).copy(), waste_left, hx_left)
+    need = _direct(park, bus, hrs, np.asarray(demand, float).copy(), waste_left, hx_left, dir_used)
     el = park.price[hrs] + park.carbon_price * 1e-3 * park.ef[hrs]
     cap, cost, per, src, keys = [], [], [], [], []
     for j, h in enumerate(park.heat_pumps):
@@ -305,6 +322,28 @@ class RuleController:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
 
+    def _cool_forecast(self, t: int, m: int) -> dict:
+        """Forecast cooling demand of each cooling bus in hours ``t .. t+m-1`` [kW]: the chilled-water
+        network's (the buildings' and the process cooling that joins it) and each process-cooling loop's;
+        a demand the forecaster does not have is taken as known."""
+        park = self.park
+        out = {b: np.zeros(m) for b in park.cooling_buses}
+        if park.cool_kw is not None and park.chillers:
+            out[COOL_BUS] += np.asarray(self.fc.forecast("cool_kw", t, m), float)[:m]
+        for x in park.process_cooling:
+            name = process_cooling_series(x["name"])
+            has = getattr(self.fc, "has", lambda _n: False)(name)
+            out[x["bus"]] += (np.asarray(self.fc.forecast(name, t, m), float)[:m] if has
+                              else np.asarray(x["kw"], float)[t:t + m])
+        return out
+
+    def _cool_electricity(self, t: int, m: int) -> np.ndarray:
+        """Forecast electricity of the chillers [kW] in hours ``t .. t+m-1`` (:meth:`_heat_plan`): each
+        cooling bus's forecast demand (:meth:`_cool_forecast`) served by its own chillers in the
+        plant's merit order (:func:`cooling_split_kw`: electric and absorption chillers by cost per
+        kWh of cold, each within its size)."""
+        return self._heat_plan(t, m)["p_cool"][:m].copy()
+
     def _heat_forecast(self, t: int, m: int) -> dict:
         """Forecast heat demand of each heat bus in hours ``t .. t+m-1`` [kW]: the network's (the
         buildings' and the process heat that joins it) and each process-heat bus's; a demand the
@@ -339,15 +378,18 @@ class RuleController:
             return out
         waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
         hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
+        dir_used = [{} for _ in park.waste]
         for bus in park.heat_buses:
-            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, detail)
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, dir_used, detail)
         return out
 
     def _heat_plan(self, t: int, m: int) -> dict:
         """The forecast hours ``t .. t+m-1`` (at least; computed once per hour for the longest
         look-ahead and cut) as the rule will run the heat and cooling [kW per hour]: ``net`` (load
         less PV), ``p_cool`` (the electric chillers' electricity) and ``q_abs`` (the absorption
-        chillers' driving heat, on the network; :func:`cooling_split_kw`), ``q_net`` (the network's
+        chillers' driving heat, on the network; :func:`cooling_split_kw`: the chilled-water network's
+        and each process-cooling loop's forecast, :meth:`_cool_forecast`, each by its own chillers),
+        ``q_net`` (the network's
         heat need with it), the thermal stores' planned ``tch`` / ``tdis`` and set-point ``tes``
         (:meth:`_tes_plan`: charged in valley hours and with a PV surplus from the network's spare
         electric heat, discharged in peak hours, from their content now), and ``p_heat`` (the heat's
@@ -372,9 +414,8 @@ class RuleController:
         net = load - pv.sum(axis=0)
         p_cool, q_abs = np.zeros(M), np.zeros(M)
         detail = {}  # each electric heat source's and chiller's electricity (the site transformers' flows)
-        if park.chillers and park.cool_kw is not None:
-            p_cool, q_abs = cooling_split_kw(park, hrs, np.asarray(self.fc.forecast("cool_kw", t, M), float)[:M],
-                                             detail)
+        if park.chillers and park.cool_kw is not None:  # each cooling bus by its own chillers
+            p_cool, q_abs = cooling_split_kw(park, hrs, self._cool_forecast(t, M), detail)
         demand = self._heat_forecast(t, M)
         demand[HEAT_BUS] = demand[HEAT_BUS] + q_abs
         q_net = demand[HEAT_BUS].copy()

@@ -29,6 +29,9 @@ class ForecastSpec(_Strict):
         0.075, ge=0, le=1, description="Day-ahead process-heat forecast error, standard deviation per mean "
         "demand of each process-heat demand [-] (ASSUMED: the loads' 7.5 %, no source for process heat; "
         "batch processes may be less predictable)")
+    process_cooling_sd_of_mean: float = Field(
+        0.075, ge=0, le=1, description="Day-ahead process-cooling forecast error, standard deviation per mean "
+        "demand of each process-cooling demand [-] (ASSUMED: the loads' 7.5 %, no source for process cooling)")
     phi: float = Field(0.9, ge=0, lt=1, description="AR(1) coefficient of the error from one lead hour to "
                        "the next [-]")
     perfect: bool = Field(False, description="No forecast errors (perfect foresight within the horizon) [-]")

@@ -75,7 +75,7 @@ def fleet_sessions_for(scenario, prof) -> dict:
     if index.tz_localize(None)[0] != t0:
         raise ValueError("operation: the profiles do not start at the model year's first hour")
     day_types = china_day_types(index)
-    return {f.name: fleet_sessions(f, index, seed=scenario.site.weather_seed + 101 * (i + 1),
+    return {f.name: fleet_sessions(f, index, seed=(scenario.site.weather_seed or 0) + 101 * (i + 1),
                                    day_types=day_types)
             for i, f in enumerate(scenario.ev_fleets)}
 
@@ -111,7 +111,12 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
 
     from solvers.rolling import as_built
     from twin.operate.faults import fault_masks
-    from twin.operate.forecasts import Forecaster, ForecastSettings, process_heat_series
+    from twin.operate.forecasts import (
+        Forecaster,
+        ForecastSettings,
+        process_cooling_series,
+        process_heat_series,
+    )
     from twin.operate.loop import operate
     from twin.operate.metrics import gap, operation_metrics
     from twin.operate.mpc import MPCController
@@ -143,13 +148,18 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         truth["cool_kw"] = park.cool_kw
     # each process-heat demand has errors of its own, drawn after the others' (their draws unchanged)
     truth.update({process_heat_series(x["name"]): x["kw"] for x in park.process_heat})
+    # and each process-cooling demand, drawn after those (the others' draws unchanged)
+    truth.update({process_cooling_series(x["name"]): x["kw"] for x in park.process_cooling})
     if not park.pv_names:
         truth.pop("pv_per_kwp")
     fs = spec.forecast
     settings = ForecastSettings(pv_sd_of_peak=fs.pv_sd_of_peak, load_sd_of_mean=fs.load_sd_of_mean,
-                                process_heat_sd_of_mean=fs.process_heat_sd_of_mean, phi=fs.phi, perfect=fs.perfect)
+                                process_heat_sd_of_mean=fs.process_heat_sd_of_mean,
+                                process_cooling_sd_of_mean=fs.process_cooling_sd_of_mean, phi=fs.phi,
+                                perfect=fs.perfect)
     bias = {"pv_per_kwp": masks.bias_pv, "load_kw": masks.bias_load, "heat_kw": masks.bias_load,
-            "cool_kw": masks.bias_load, **{process_heat_series(x["name"]): masks.bias_load for x in park.process_heat}}
+            "cool_kw": masks.bias_load, **{process_heat_series(x["name"]): masks.bias_load for x in park.process_heat},
+            **{process_cooling_series(x["name"]): masks.bias_load for x in park.process_cooling}}
     H = min(spec.horizon_h, park.T)
     forecaster = Forecaster(truth, H, settings, seed=spec.seed, bias=bias)
     plan_peaks = {}
@@ -201,6 +211,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                          if f.name in sessions and f.mode != "uncontrolled"]
     if park.process_heat:
         summary["notes"].append(process_heat_forecast_note(0.0 if fs.perfect else fs.process_heat_sd_of_mean))
+    if park.process_cooling:
+        summary["notes"].append(process_cooling_forecast_note(0.0 if fs.perfect else fs.process_cooling_sd_of_mean))
     datasets, dispatch = [], {}
     for name in controllers:
         t_c = time.perf_counter()
@@ -349,6 +361,15 @@ def process_heat_forecast_note(sd: float) -> str:
             "mean a day ahead (ASSUMED, as the loads: operation.forecast.process_heat_sd_of_mean); the plant serves the "
             "actual demand on each heat bus from its own sources, boilers as backup, and counts what none can give as "
             "unserved heat")
+
+
+def process_cooling_forecast_note(sd: float) -> str:
+    """The note on the process cooling's forecast errors in the operated years (``sd``: error per mean
+    demand, ``operation.forecast.process_cooling_sd_of_mean`` [-])."""
+    return (f"process cooling: the controllers see each demand's forecast with an AR(1) error of {100 * sd:.1f} % of "
+            "its mean a day ahead (ASSUMED, as the loads: operation.forecast.process_cooling_sd_of_mean); the plant "
+            "serves the actual demand on each cooling bus from its own chillers and counts what they cannot give as "
+            "unserved cooling")
 
 
 def voll_source(spec) -> str:

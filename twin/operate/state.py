@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solvers.problem import HEAT_BUS
+from solvers.problem import COOL_BUS, HEAT_BUS
 
 
 @dataclass
@@ -115,8 +115,13 @@ class OperatedPark:
     heat], ``ef`` [kgCO2/kWh of heat]: a source on the heat network serving at most its buildings'
     demand and ``cap``; None: all of the buildings' heat is bought, off the network."""
     cool_kw: np.ndarray | None = None
+    """The buildings' cooling demand on the chilled-water network (T) [kW]."""
+    process_cooling: list = field(default_factory=list)
+    """Dicts ``name, kw (T), bus``: each process-cooling demand [kW] on the chilled-water network (``bus``
+    ``"cool"``) or on a loop of its own (``"cool:<name>"``)."""
     chillers: list = field(default_factory=list)
-    """Dicts ``name, kind (electric | absorption), kw, cop (T)``."""
+    """Dicts ``name, kind (electric | absorption), kw, cop (T), bus`` (``bus`` the cooling bus it
+    supplies)."""
     fleets: list = field(default_factory=list)
     carbon_price: float = 0.0
     """Price the controllers put on each tCO2 emitted [CNY/t] (see :func:`emission_price`)."""
@@ -139,6 +144,20 @@ class OperatedPark:
             q += float(self.heat_kw[t])
         if bus == "heat" and self.district_heat is not None:
             q += float(self.district_heat_kw[t])
+        return q
+
+    @property
+    def cooling_buses(self) -> list[str]:
+        """The cooling buses served hour by hour: the chilled-water network (``"cool"``) first, then each
+        process-cooling loop of its own, in the problem's order."""
+        return [COOL_BUS, *dict.fromkeys(x["bus"] for x in self.process_cooling if x["bus"] != COOL_BUS)]
+
+    def cooling_demand_kw(self, bus: str, t: int) -> float:
+        """Fixed cooling demand of ``bus`` in hour ``t`` [kW]: on the network the buildings' and the
+        process cooling that joins it; on a process-cooling loop its demand."""
+        q = sum(float(x["kw"][t]) for x in self.process_cooling if x["bus"] == bus)
+        if bus == COOL_BUS and self.cool_kw is not None:
+            q += float(self.cool_kw[t])
         return q
 
     @property
@@ -206,7 +225,8 @@ class OperatedPark:
             for w in p.waste_heat:
                 buses = ([HEAT_BUS] if w.direct_use else []) + [b for b in w.direct_buses if b != HEAT_BUS]
                 park.waste.append({"name": w.name, "avail": arr(w.available_kw).clip(min=0),
-                                   "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses})
+                                   "hx_kw": float(hx.get(w.name, 0.0)) if buses else 0.0, "buses": buses,
+                                   "share": dict(w.hot_share)})
             bk = sizes.get("boiler_kw", {})
             park.boilers = [{"name": b.name, "fuel": b.fuel, "kw": float(bk.get(b.name, b.existing_kw)),
                              "eff": b.efficiency, "price": b.fuel_price_cny_per_kwh,
@@ -225,11 +245,12 @@ class OperatedPark:
                 park.district_heat = {"cap": cap, "price": float(dh.price_cny_per_kwh), "ef": float(dh.ef_kgco2_per_kwh)}
                 if park.heat_kw is None:
                     park.heat_kw = np.zeros(T)
-        if p.cooling_demand_kw is not None and p.chillers:
-            park.cool_kw = arr(p.cooling_demand_kw)
+        if p.chillers and (p.cooling_demand_kw is not None or p.process_cooling):
+            park.cool_kw = arr(p.cooling_demand_kw) if p.cooling_demand_kw is not None else np.zeros(T)
+            park.process_cooling = [{"name": d.name, "kw": arr(d.demand_kw), "bus": d.bus} for d in p.process_cooling]
             ck = sizes.get("chiller_kw", {})
             park.chillers = [{"name": c.name, "kind": c.kind, "kw": float(ck.get(c.name, c.existing_kw)),
-                              "cop": arr(c.cop)} for c in p.chillers]
+                              "cop": arr(c.cop), "bus": c.bus} for c in p.chillers]
         sessions = sessions or {}
         for f in p.ev_fleets:
             if f.name not in sessions:
@@ -293,6 +314,21 @@ class OperatedPark:
         """False during a grid outage."""
         m = None if self.masks is None else self.masks.grid_out
         return True if m is None else not bool(m[t])
+
+
+def direct_room(w: dict, bus: str, used: dict, avail):
+    """Room [kW] left for direct use of waste heat ``w`` (an :attr:`OperatedPark.waste` entry) on heat
+    bus ``bus`` within its hot shares (``w["share"]``, :attr:`solvers.problem.WasteHeatSource.hot_share`):
+    for every share f at least the bus's, f x ``avail`` less the direct use already on the buses of a
+    share at most f (``used``: kW by bus); ``inf`` where the bus may take all of the heat. Floats or
+    hourly arrays alike; the total (heat pumps included) is the caller's ``waste_left``."""
+    shares = w.get("share") or {}
+    f_bus = shares.get(bus, 1.0)
+    room = np.inf
+    for f in sorted({g for g in shares.values() if g < 1.0}):
+        if f >= f_bus:
+            room = np.minimum(room, f * avail - sum(used.get(b, 0.0) for b, g in shares.items() if g <= f))
+    return room
 
 
 def store_order(stores: list[dict]) -> list[dict]:

@@ -503,6 +503,13 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
             mwh = ph.annual_mwh if ph.annual_mwh is not None else base_mwh.get(f"process_heat:{ph.name}")
             if mwh is not None:
                 ov[f"process_heat[{ph.name}].annual_mwh"] = mwh * load_factor
+        for pc in sc0.process_cooling:  # and its cooling
+            if pc.peak_kw is not None:
+                ov[f"process_cooling[{pc.name}].peak_kw"] = pc.peak_kw * load_factor
+                continue
+            mwh = pc.annual_mwh if pc.annual_mwh is not None else base_mwh.get(f"process_cooling:{pc.name}")
+            if mwh is not None:
+                ov[f"process_cooling[{pc.name}].annual_mwh"] = mwh * load_factor
     cost_factors = {}
     # a store's own cost learns at the rate of the costs-section entry it stands in for
     own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],
@@ -526,8 +533,9 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
 
 
 def base_energies(profiles) -> dict[str, float]:
-    """Annual energy of each process load, and of each process-heat demand (key ``process_heat:<name>``),
-    in a period's profiles [MWh/yr] (basis of load growth)."""
+    """Annual energy of each process load, of each process-heat demand (key ``process_heat:<name>``) and of
+    each process-cooling demand (key ``process_cooling:<name>``) in a period's profiles [MWh/yr] (basis of
+    load growth)."""
     T = profiles.sizes["time"]
     out = {}
     if "p_process_kw" in profiles:
@@ -537,6 +545,10 @@ def base_energies(profiles) -> dict[str, float]:
         q = profiles["q_process_heat_demand_kw"]
         out.update({f"process_heat:{n}": float(q.sel(process_heat=n).sum()) * 8760.0 / T / 1000.0
                     for n in profiles["process_heat"].values})
+    if "q_process_cooling_demand_kw" in profiles:
+        q = profiles["q_process_cooling_demand_kw"]
+        out.update({f"process_cooling:{n}": float(q.sel(process_cooling=n).sum()) * 8760.0 / T / 1000.0
+                    for n in profiles["process_cooling"].values})
     return out
 
 

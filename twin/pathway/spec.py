@@ -72,9 +72,9 @@ class PathwaySpec(BaseModel):
     )
     load_growth_per_year: float = Field(
         0.0, ge=-0.2, le=0.5,
-        description="Growth of every process load's annual energy, and of every process-heat demand (its annual "
-        "energy or peak), per year from the first period [1/yr] (buildings and EV fleets change only through "
-        "period_overrides).",
+        description="Growth of every process load's annual energy, and of every process-heat and process-cooling "
+        "demand (its annual energy or peak), per year from the first period [1/yr] (buildings and EV fleets change "
+        "only through period_overrides).",
     )
     grid_factor: GridFactorPathSpec = Field(default_factory=GridFactorPathSpec,
                                             description="Grid emission factor over the periods.")

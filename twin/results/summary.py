@@ -147,6 +147,9 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
                     "elevation_m": weather.elevation, "elevation_source": weather.elevation_source,
                     "elevation_uncertainty_m": weather.elevation_uncertainty_m,
                     "reference_city": weather.reference_city, "notes": list(weather.notes),
+                    # the synthetic year's seed and how it was chosen (typical / given); null for a file
+                    "seed": weather.seed if weather.source != "file" else None,
+                    "seed_choice": getattr(weather, "seed_choice", "") or None,
                     "stations": [{k: st.get(k) for k in ("id", "name", "name_zh", "dataset", "distance_km", "role")}
                                  for st in getattr(weather, "stations", [])],
                     "radiation_basis": getattr(weather, "radiation_basis", ""),
@@ -181,6 +184,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "capex_cny": float(res.costs.get("capex_overnight", np.nan)),
         "pv_share_of_electricity": statistics.pv_share_of_electricity,
         **heat_pumps_summary(sc, statistics, baseline_statistics),
+        **process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statistics),
         **district_heat_summary(sc, prof, res, statistics, baseline_statistics),
         "solver": solver_summary(res, config.objective),
         "timing_s": dict(timing_s or {}),
@@ -255,6 +259,61 @@ def heat_pumps_summary(sc, statistics, baseline_statistics) -> dict:
     if base and base.get("heat_mwh", 0.0) > 0:  # existing heat pumps at work in the baseline
         out["baseline_heat_pumps"] = base
     return out
+
+
+def process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statistics) -> dict:
+    """``process_cooling``: each process-cooling demand with its temperature, loop, annual cooling
+    [MWh/yr] and peak [kW], its supply today, the chillers on its loop in the plan and the baseline
+    with their sizes [kW], and, for a demand on a loop of its own, its chillers' electricity and
+    seasonal COP in plan and baseline (:func:`twin.statistics.cooling_bus_performance`; a demand that
+    joins the chilled-water network shares the network's chillers, whose figures are under
+    ``network``); nothing without process cooling."""
+    if not sc.process_cooling:
+        return {}
+    from solvers.problem import COOL_BUS
+    from twin.plan import cooling_bus_of, declared_cooling_supply, network_chillers
+
+    q = prof["q_process_cooling_demand_kw"]
+    w = 8760.0 / prof.sizes["time"]
+    plan, base = getattr(statistics, "cooling_buses", {}), getattr(baseline_statistics, "cooling_buses", {})
+
+    def on_bus(r, bus):
+        ds = r.dispatch
+        if "q_cooling_supply_kw" not in ds or "chiller_bus" not in ds["q_cooling_supply_kw"].coords:
+            return {}
+        sizes = (r.sizes or {}).get("chiller_kw", {})
+        names = ds["chiller"].to_numpy()[ds["q_cooling_supply_kw"]["chiller_bus"].to_numpy() == bus]
+        return {str(n): float(sizes.get(str(n), 0.0)) for n in names}
+
+    demands = []
+    for d in sc.process_cooling:
+        kw = q.sel(process_cooling=d.name).to_numpy()
+        bus = cooling_bus_of(sc, d.name)
+        declared = [c.name for c in declared_cooling_supply(sc, d.name)]
+        if d.existing_cop is not None:  # beside any declared chillers with existing capacity serving it
+            today = {"kind": "existing_cop", "chillers": [f"{d.name} chiller", *declared],
+                     "cop": float(d.existing_cop)}
+        elif declared:
+            today = {"kind": "declared_chillers", "chillers": declared, "cop": None}
+        elif bus == COOL_BUS and network_chillers(sc):
+            today = {"kind": "network_chillers", "chillers": [c.name for c in network_chillers(sc)], "cop": None}
+        else:
+            today = {"kind": "implied_air_cooled", "chillers": [f"{d.name} chiller"], "cop": None}
+        own = bus != COOL_BUS
+        demands.append({
+            "name": d.name, "temperature_c": float(d.temperature_c), "bus": bus, "joins_network": not own,
+            "cooling_mwh": float(kw.sum()) * w / 1000.0, "peak_kw": float(kw.max()) if kw.size else 0.0,
+            "supply_today": today, "chillers_kw": on_bus(res, bus), "baseline_chillers_kw": on_bus(base_res, bus),
+            "electricity_mwh": plan.get(bus, {}).get("electricity_mwh") if own else None,
+            "baseline_electricity_mwh": base.get(bus, {}).get("electricity_mwh") if own else None,
+            "scop": plan.get(bus, {}).get("scop") if own else None,
+            "baseline_scop": base.get(bus, {}).get("scop") if own else None})
+    return {"process_cooling": {
+        "network_temperature_c": float(sc.cooling_supply_temperature_c), "demands": demands,
+        "network": {"electricity_mwh": plan.get(COOL_BUS, {}).get("electricity_mwh"),
+                    "baseline_electricity_mwh": base.get(COOL_BUS, {}).get("electricity_mwh"),
+                    "scop": plan.get(COOL_BUS, {}).get("scop"), "baseline_scop": base.get(COOL_BUS, {}).get("scop")},
+        "by_bus": plan, "baseline_by_bus": base}}
 
 
 def cite_sources(summary: dict) -> dict:

@@ -1420,6 +1420,9 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
     for i, ph in enumerate(scenario.process_heat or []):
         series(ph.profile_csv, ("process_heat", i, "profile_csv"), column="q_kw",
                what=f"process heat demand of {ph.name!r} [kW]", upper=2e6)
+    for i, pc in enumerate(scenario.process_cooling or []):
+        series(pc.profile_csv, ("process_cooling", i, "profile_csv"), column="q_kw",
+               what=f"process cooling demand of {pc.name!r} [kW]", upper=2e6)
     for i, w in enumerate(scenario.waste_heat or []):
         if w.profile == "csv":
             series(w.csv_path, ("waste_heat", i, "csv_path"), column="q_kw",

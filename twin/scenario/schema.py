@@ -26,7 +26,7 @@ from twin.components.heat import (
     ThermalStorageSpec,
     WasteHeatSourceSpec,
 )
-from twin.components.process import ProcessHeatSpec, ProcessLoadSpec
+from twin.components.process import ProcessCoolingSpec, ProcessHeatSpec, ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
@@ -62,7 +62,14 @@ class ParkSpec(_Strict):
     @field_validator("type", mode="before")
     @classmethod
     def _alias(cls, v: object) -> object:
-        return PARK_TYPE_ALIASES.get(v.strip(), v.strip().lower()) if isinstance(v, str) else v
+        if not isinstance(v, str):
+            return v
+        key = PARK_TYPE_ALIASES.get(v.strip(), v.strip().lower())
+        if key not in ("manufacturing", "logistics", "office") and not key.isascii():
+            # a Chinese name that is not one of the three: say the Chinese names, not only the English
+            raise ValueError(f"park type {v!r} is not one of T/CSUS 66-2023's three: 生产制造 (manufacturing), "
+                             f"仓储物流 (logistics), 商务办公 (office)")
+        return key
 
 
 class SiteSpec(_Strict):
@@ -95,7 +102,10 @@ class SiteSpec(_Strict):
     weather_file: Path | None = Field(
         None, description="The user's own EPW or TMY3 file (path relative to the scenario); recommended for final studies."
     )
-    weather_seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the synthetic typical year (reproducible) [-].")
+    weather_seed: int | None = Field(None, ge=0, le=2**31 - 1, description=(
+        "Seed of the synthetic typical year (reproducible) [-]; none (default): the most typical of the "
+        "16 synthetic years of the site's climate (degree days and design temperatures closest to their "
+        "means; the run's weather notes say which seed)."))
     radiation_basis: Literal["tmyx", "cswd"] = Field(
         "tmyx", description="Radiation level of the synthetic year: 'tmyx' (TMYx/SWERA, ERA5-based; default, closest "
         "to published PV operating data) or 'cswd' (China Standard Weather Data, about 18 % lower). Ignored with a "
@@ -625,6 +635,12 @@ class Scenario(_Strict):
         default_factory=list, description="Process heat demands (hot water, steam) and their existing supply; at "
         "or below heat_supply_temperature_c they join the heat network, hotter ones have their own heat balance "
         "served by the boilers and heat pumps that name them in 'serves'.")
+    process_cooling: list[ProcessCoolingSpec] = Field(
+        default_factory=list, description="Process cooling demands (cleanroom and process chilled water, mould "
+        "cooling, cold-chain process chilling) and their existing supply; at cooling_supply_temperature_c they join "
+        "the chilled-water network, at any other temperature they have their own cooling balance served by the "
+        "chillers that name them in 'serves'. Declare here the cooling that process_loads would otherwise carry as "
+        "its chillers' electricity (and take that electricity out of the process load).")
     buildings: list[BuildingSpec] = Field(default_factory=list, description="Buildings of the park.")
     pv_arrays: list[PVArraySpec] = Field(default_factory=list, description="PV candidates (roofs, carports, ground).")
     batteries: list[BatterySpec] = Field(
@@ -651,7 +667,15 @@ class Scenario(_Strict):
     boilers: list[BoilerSpec] = Field(
         default_factory=list, description="Boilers of any fuel: electric candidates (sized), fuel-fired plant "
         "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
-    chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand.")
+    chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand: the "
+                                        "chilled-water network, or the process_cooling demand they name in 'serves'.")
+    cooling_supply_temperature_c: float = Field(
+        7.0, ge=-10, le=25,
+        description="Supply temperature of the park's chilled-water network [°C] (the central plant of the "
+        "buildings; 7, the chillers' default chilled_water_c, is the usual design value, ASSUMED). A process_cooling "
+        "demand at this temperature joins the network; at any other temperature it has a loop of its own. Where a "
+        "demand joins, the network's chillers must supply water at least this cold.",
+    )
     district_heat: DistrictHeatSpec | None = Field(
         None, description="Tariff of the district heat bought by buildings with hvac type chiller_district_heat "
         "and whether the plan may replace it (heat pumps, waste heat, thermal stores); None: bought as today, "
@@ -739,7 +763,8 @@ def _duplicate_names(s: Scenario, given: Callable[[str], bool]) -> list[CrossPro
     for group, items, hint in (("pv_arrays", s.pv_arrays, ""),
                                ("batteries", s.batteries, "; give each store its own name"),
                                ("thermal_stores", s.thermal_stores, "; give each store its own name"),
-                               ("process_heat", s.process_heat, "; give each demand its own name")):
+                               ("process_heat", s.process_heat, "; give each demand its own name"),
+                               ("process_cooling", s.process_cooling, "; give each demand its own name")):
         names = [x.name for x in items]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -769,8 +794,10 @@ def _fuel_prices(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem
 
 
 def _some_load(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
-    if not (given("process_loads") or given("buildings") or given("ev_fleets") or given("process_heat")):
-        return [("", "the park has no load: give process_loads, buildings, ev_fleets or process_heat")]
+    if not (given("process_loads") or given("buildings") or given("ev_fleets") or given("process_heat")
+            or given("process_cooling")):
+        return [("", ("the park has no load: give process_loads, buildings, ev_fleets, process_heat or "
+                      "process_cooling"))]
     return []
 
 
@@ -876,6 +903,46 @@ def _process_heat_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossP
     return out
 
 
+def joins_cooling_network(s: Scenario, temperature_c: float) -> bool:
+    """A process-cooling demand at ``temperature_c`` [°C] joins the park's chilled-water network: its
+    temperature is the network's (``cooling_supply_temperature_c``); at any other it has its own loop."""
+    return abs(float(temperature_c) - float(s.cooling_supply_temperature_c)) <= 1e-9
+
+
+def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """Names a process-cooling demand or a chiller refers to exist; a chiller's chilled water is at least as
+    cold as the loop it supplies (the demand's own loop, or the network where a demand joins it). An
+    ``existing_cop`` beside declared chillers with existing capacity serving the demand is not refused:
+    both are its supply today (a pathway period carries the chillers an earlier one built as
+    ``existing_kw``)."""
+    demands = {d.name: d for d in s.process_cooling}
+    known = sorted(demands) or "none"
+    loads = {p.name for p in s.process_loads}
+    out = [(f"process_cooling.{i}.follows_process", (f"'{d.name}' follows '{d.follows_process}', which is not a "
+            f"process load (known: {sorted(loads) or 'none'})"))
+           for i, d in enumerate(s.process_cooling) if d.follows_process is not None and d.follows_process not in loads]
+    out += [(f"chillers.{i}.serves", (f"'{c.name}' serves '{c.serves}', which is not a process_cooling demand "
+             f"(known: {known}); leave 'serves' out for the chilled-water network"))
+            for i, c in enumerate(s.chillers) if c.serves is not None and c.serves not in demands]
+    joined = [d.name for d in s.process_cooling if joins_cooling_network(s, d.temperature_c)]
+    net = s.cooling_supply_temperature_c
+    for i, c in enumerate(s.chillers):
+        d = demands.get(c.serves) if c.serves is not None else None
+        if d is not None and not joins_cooling_network(s, d.temperature_c):
+            if c.chilled_water_c > d.temperature_c:
+                out.append((f"chillers.{i}.chilled_water_c", (
+                    f"'{c.name}' supplies {c.chilled_water_c:g} °C chilled water but serves '{d.name}', which needs "
+                    f"{d.temperature_c:g} °C: a chiller cannot serve a demand colder than its chilled water; lower "
+                    f"chilled_water_c to at most {d.temperature_c:g} (the COP follows from it) or serve the demand "
+                    "with another chiller")))
+        elif (c.serves is None or d is not None) and joined and c.chilled_water_c > net:
+            out.append((f"chillers.{i}.chilled_water_c", (
+                f"'{c.name}' supplies {c.chilled_water_c:g} °C chilled water to the chilled-water network "
+                f"(cooling_supply_temperature_c {net:g} °C), which process cooling {joined} joins: lower "
+                f"chilled_water_c to at most {net:g}, or give the chiller a demand of its own to serve ('serves')")))
+    return out
+
+
 def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     """A district_heat section needs buildings that buy district heat; replacing it needs its energy price."""
     dh = s.district_heat
@@ -899,7 +966,7 @@ def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProbl
 #: that failed validation is skipped, its finding could only follow from that error. Asset
 #: lists a check reads item by item are not listed: their failed items are left out.
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
-    (("pv_arrays", "batteries", "thermal_stores", "process_heat"), _duplicate_names),
+    (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling"), _duplicate_names),
     (("costs.pv",), _pv_cost),
     (("costs.battery_energy", "costs.battery_power"), _battery_costs),
     (("costs.fuel_prices_cny_per_kwh",), _fuel_prices),
@@ -912,6 +979,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("grid.emission_factor", "site"), _grid_factor_published),
     (("waste_heat",), _heat_pump_sources),
     (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
+    (("process_loads", "cooling_supply_temperature_c"), _process_cooling_refs),
     (("district_heat", "buildings"), _district_heat),
 )
 
