@@ -33,7 +33,11 @@ Added to the window model in HiGHS directly (the full model has none of them):
   and a positive and a negative slack at a penalty on the first state row of each
   stationary store and on every state row of each EV fleet;
 * a value of the energy left in each store at the end of the window [CNY/kWh]
-  (terminal value), so that the window does not empty the stores.
+  (terminal value), so that the window does not empty the stores;
+* optionally (``power_limits``) the apparent power through transformers: per hour a column of
+  the active power through each and one of the consumption behind it, tied to the assets'
+  columns, and a polygon of rows inscribed in the circle ``|(P, tan φ·C)| ≤ S̄``
+  (:meth:`RollingWindow._add_power_limits`), with a slack at the value of lost load.
 
 Forecasts enter as changes of the balance rows' right-hand sides and of column upper
 bounds (:meth:`RollingWindow.solve` ``rhs_delta``, ``col_ub``).  A self-check at
@@ -182,7 +186,7 @@ class RollingWindow:
 
     def __init__(self, problem: SizingProblem, horizon: int, *, value_of_lost_load: float = 30.0,
                  state_penalty: float = 100.0, options: SolveOptions | None = None,
-                 peak_margin_rows: bool = False):
+                 peak_margin_rows: bool = False, power_limits: list | None = None):
         from solvers.highs_backend import CompiledModel, HighsBackend
         from solvers.model import build_model
 
@@ -190,6 +194,7 @@ class RollingWindow:
         self._voll = float(value_of_lost_load)
         self._penalty = float(state_penalty)
         self._margin_rows = bool(peak_margin_rows)
+        self._power_limits = list(power_limits or [])
         self._balance_sign_cache = {}
         # each process-heat bus of its own has a balance row (and lost load) too
         self.BUSES = {**RollingWindow.BUSES, **{d.bus: re.sub(r"\W", "_", f"balance_{d.bus}")
@@ -438,6 +443,81 @@ class RollingWindow:
             self.margin_rows = self._add_peak_rows(imp_cols, bch, np.full(2 * H, INF))
         # columns of the stores' content at each position (terminal value)
         self._content_cols = {n: self._wcol[n] for n in self.state_comps}
+        self._add_power_limits()
+
+    #: Directions of the polygon inscribed in the circle of a power limit: every 15 degrees over
+    #: the half plane of lagging reactive power (the rows cut the circle by cos(7.5°), 0.9 %).
+    POWER_LIMIT_DIRECTIONS = 13
+
+    def _add_power_limits(self) -> None:
+        """Rows holding the apparent power through transformers (the constructor's
+        ``power_limits``), in HiGHS directly.
+
+        Each limit ``{"name", "p_terms", "c_terms", "tan_phi"}`` adds, per window hour ``k``, a
+        column ``P_k`` (active power through it [kW]) and ``C_k`` (consumption behind it at the loads'
+        power factor [kW]), both free, with the rows ``P_k − Σ a·x_k = p_k`` and ``C_k − Σ b·x_k = c_k``
+        (``p_terms`` / ``c_terms``: (hourly column component, coefficient ``a``: a number or a
+        full-horizon series); ``p_k``, ``c_k`` the fixed part, given per window in :meth:`solve`),
+        and the rows ``cos θ_i · P_k + tan φ · sin θ_i · C_k − s_k ≤ S̄_k cos(π / (2(n−1)))`` for
+        ``n`` directions ``θ_i`` from 0 to 180°: a polygon inscribed in the circle ``|(P, Q)| ≤ S̄``
+        over lagging reactive power, in both directions of flow; ``s_k ≥ 0`` costs the value of lost
+        load per kW (the window stays feasible where the fixed part alone is over the limit)."""
+        lims = self._power_limits
+        self.power_rows = {}
+        self._power_col0 = {}
+        self._pl_ve = []
+        if not lims:
+            return
+        h = self.be.highs
+        H, T = self.H, self.T
+        n_dir = self.POWER_LIMIT_DIRECTIONS
+        theta = np.linspace(0.0, np.pi, n_dir)
+        self._power_shrink = float(np.cos(np.pi / (2 * (n_dir - 1))))
+        ve = []  # (row, col, series, k): coefficients that change with the hour
+        for lim in lims:
+            j0 = self.n_col
+            # P_k, C_k free, s_k >= 0 at the value of lost load
+            lo = np.r_[np.full(2 * H, -INF), np.zeros(H)]
+            hi = np.full(3 * H, INF)
+            cost = np.r_[np.zeros(2 * H), np.full(H, self.voll)]
+            h.addCols(3 * H, cost, lo, hi, 0, np.zeros(3 * H, np.int32), np.zeros(0, np.int32), np.zeros(0))
+            self.n_col += 3 * H
+            pc, cc, sc = np.arange(j0, j0 + H), np.arange(j0 + H, j0 + 2 * H), np.arange(j0 + 2 * H, j0 + 3 * H)
+            r0 = self.n_row
+            st, ix, va = [], [], []
+            for which, terms, own in ((0, lim["p_terms"], pc), (1, lim["c_terms"], cc)):
+                for k in range(H):
+                    st.append(len(ix))
+                    ix.append(int(own[k]))
+                    va.append(1.0)
+                    row = r0 + which * H + k
+                    for comp, coef in terms:
+                        cols = self._wcol.get(comp)
+                        if cols is None or cols[k] < 0:
+                            continue
+                        a = np.broadcast_to(np.asarray(coef, float), (T,))
+                        ix.append(int(cols[k]))
+                        va.append(-float(a[min(k, T - 1)]))
+                        if np.ptp(a) > 1e-13 * max(1.0, float(np.abs(a).max())):
+                            ve.append((row, int(cols[k]), -a, k))
+            tan = float(lim["tan_phi"])
+            for i in range(n_dir):
+                for k in range(H):
+                    st.append(len(ix))
+                    ix += [int(pc[k]), int(cc[k]), int(sc[k])]
+                    va += [float(np.cos(theta[i])), tan * float(np.sin(theta[i])), -1.0]
+            n = 2 * H + n_dir * H
+            h.addRows(n, np.full(n, -INF), np.r_[np.zeros(2 * H), np.full(n_dir * H, INF)], len(ix),
+                      np.array(st, np.int32), np.array(ix, np.int32), np.array(va, float))
+            self.power_rows[lim["name"]] = (r0, n_dir)
+            self._power_col0[lim["name"]] = int(j0)
+            self.n_row += n
+        self._pl_ve = ve
+        if ve:
+            self._pl_ve_row = [e[0] for e in ve]
+            self._pl_ve_col = [e[1] for e in ve]
+            self._pl_ve_k = np.array([e[3] for e in ve], np.int64)
+            self._pl_ve_series = np.stack([e[2] for e in ve])
 
     def _add_peak_rows(self, imp_cols, less: list, hi: np.ndarray) -> np.ndarray:
         """Add the rows ``P_imp[k] - sum(less[k]) - P_month <= hi`` for every window hour ``k``
@@ -567,7 +647,8 @@ class RollingWindow:
               month_peak_kw: float = 0.0, full_dispatch: bool = True,
               col_off: dict | None = None, next_month_peak_kw: float = 0.0,
               col_cost: dict | None = None, col_lb: dict | None = None,
-              state_rhs: dict | None = None, peak_margin_kw: np.ndarray | None = None) -> dict:
+              state_rhs: dict | None = None, peak_margin_kw: np.ndarray | None = None,
+              power_limit_rhs: dict | None = None) -> dict:
         """Solve the window starting at hour ``t0``.
 
         Parameters
@@ -612,6 +693,10 @@ class RollingWindow:
             ``P_imp[k] - sum_b P_ch[b, k] + m[k] <= P_month`` (the forecast error the import
             may still show, :mod:`twin.operate.mpc`); only in a window built with
             ``peak_margin_rows``; default none.
+        power_limit_rhs : dict, optional
+            Limit name (the constructor's ``power_limits``) -> ``(p, c, kva)``: the fixed active
+            power through it and consumption behind it in each window hour [kW] and the apparent
+            power it may carry [kVA] (a number or per hour); a limit not given is free.
         full_dispatch : bool
             Read the whole dispatch back (names of the optimiser's dispatch); False leaves
             it to :meth:`read` (faster in a loop).
@@ -622,7 +707,8 @@ class RollingWindow:
             ``status``, ``objective`` [CNY], ``dispatch`` (name -> array over the window
             hours, names as in :attr:`solvers.SizingResult.dispatch`), ``unserved_kwh``
             (bus -> kWh in the window), ``slack_kwh`` (storage relaxation), ``active``
-            (number of window hours inside the horizon).
+            (number of window hours inside the horizon), ``power_limit_excess_kwh`` (power limit ->
+            the planned flow above it, summed over the window [kWh]).
         """
         from solvers.highs_backend import Solution
 
@@ -695,6 +781,8 @@ class RollingWindow:
             vals = self.ve_series[self._ve_range, t].tolist()
             for ri, ci, v in zip(self._ve_row_l, self._ve_col_l, vals):
                 h.changeCoeff(ri, ci, v)
+        if self.power_rows:
+            self._send_power_limits(t0, n_active, power_limit_rhs or {})
         # slacks only where the window is inside the horizon
         if n_active != self._last_active:
             ks = np.arange(H)
@@ -732,12 +820,50 @@ class RollingWindow:
         unserved = {bus: float(x[np.array(cols)].sum()) for bus, cols in self._voll_cols}
         slack = float(x[self._state_slack_arr].sum()) if self._state_slack else 0.0
         out = {"status": status, "objective": float(info.objective_function_value),
-               "unserved_kwh": unserved, "slack_kwh": slack, "active": n_active}
+               "unserved_kwh": unserved, "slack_kwh": slack, "active": n_active,
+               "power_limit_excess_kwh": {name: float(x[j + 2 * H: j + 3 * H].sum())
+                                          for name, j in self._power_col0.items()}}
         if full_dispatch:
             s = Solution(self.cm, x[: self.n_col0])
             out["dispatch"] = {d.name: np.asarray(d.fn(s), float) for d in self.ctx.dispatch
                                if d.fn is not None}
         return out
+
+    def _send_power_limits(self, t0: int, n_active: int, rhs: dict) -> None:
+        """The power-limit rows of the window at ``t0``: each limit's fixed parts and capacity
+        (:meth:`solve` ``power_limit_rhs``; free where not given, zero past the horizon) and the
+        coefficients that change with the hour."""
+        h = self.be.highs
+        H, T = self.H, self.T
+        ks = np.arange(H)
+        act = ks < n_active
+        for name, (r0, n_dir) in self.power_rows.items():
+            given = rhs.get(name)
+            p, c, cap = np.zeros(H), np.zeros(H), np.full(H, INF)
+            if given is not None:
+                for arr, val in ((p, given[0]), (c, given[1]), (cap, given[2])):
+                    if np.ndim(val) == 0:  # the same in every hour
+                        arr[:] = float(val)
+                    else:
+                        v = np.asarray(val, float)[:H]
+                        arr[: v.size] = v
+            p, c = np.where(act, p, 0.0), np.where(act, c, 0.0)
+            cap = np.where(act, cap * self._power_shrink, INF)
+            rows = np.arange(r0, r0 + (2 + n_dir) * H, dtype=np.int32)
+            lo = np.r_[p, c, np.full(n_dir * H, -INF)]
+            hi = np.r_[p, c, np.tile(cap, n_dir)]
+            h.changeRowsBounds(rows.size, rows, lo, hi)
+        if self._pl_ve:
+            t = np.minimum(self._pl_ve_k + t0, T - 1)
+            vals = self._pl_ve_series[np.arange(len(self._pl_ve)), t].tolist()
+            for ri, ci, v in zip(self._pl_ve_row, self._pl_ve_col, vals):
+                h.changeCoeff(ri, ci, v)
+
+    def power_through(self, name: str, n: int) -> np.ndarray:
+        """Active power through power limit ``name`` at window positions ``0..n-1`` in the last
+        solution [kW]."""
+        j = self._power_col0[name]
+        return self.x[j:j + n].copy()
 
     def _comp_cols(self, comp: str, *, lp: bool = False):
         """Positions of an hourly component's columns by hour k in the gathered arrays

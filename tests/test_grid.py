@@ -385,3 +385,86 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
     with xr.open_dataset(tmp_path / "en" / "results.nc") as ds:  # the same energy in results.nc
         rule = float(ds["op_p_unserved_kw"].sel(controller="rule").sum()) * 8760 / 168 / 1e3
         assert rule == pytest.approx(op["rule"]["unserved_mwh"]["electricity"])
+
+
+def test_site_transformers_behind_the_point_of_connection(tmp_path):
+    """The transformers the operated plant's site guard holds, with the assets on their LV side: on
+    the explicit ring (open point A-B), TA (630 kVA) carries the production line and TB (1000 kVA)
+    the roof, the battery sits on B's MV bus behind neither; each holds rating x 100 % x (1 - 0.02).
+    In the default layout of tiny_park_grid the main 35/10 kV transformer is the connection guard's
+    and the site's 10/0.4 kV transformer carries the line and the roof."""
+    from types import SimpleNamespace
+
+    from twin.grid.build import build_network
+    from twin.grid.feedback import site_transformer_ratings
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(_explicit_yaml(tmp_path)).scenario
+    got = site_transformer_ratings(SimpleNamespace(network=build_network(sc)), sc.grid.network)
+    assert [(x["name"], x["assets"], x["kva"]) for x in got] == [("TA", ["line"], pytest.approx(617.4)),
+                                                                 ("TB", ["roof"], pytest.approx(980.0))]
+    assert got[0]["tan_phi"] == pytest.approx(np.tan(np.arccos(0.95)))
+    # with the plan's flows: TA carries the line's 300 and 600 kW (at cos φ 0.95: 315.8 and 631.6 kVA
+    # without losses) while the AC flow loads it 50.5 % and 103 % (318.2 and 648.9 kVA): the guard's
+    # capacity is cut by the larger ratio, 648.9 / 631.6 = 1.0274, to 617.4 / 1.0274 = 600.9 kVA
+    pn = build_network(sc)
+    ld = np.zeros((2, len(pn.net.trafo)))
+    ld[:, list(pn.net.trafo.name).index("TA")] = [50.5, 103.0]
+    gr = SimpleNamespace(network=pn, flow=SimpleNamespace(trafo_loading_percent=ld))
+    got = site_transformer_ratings(gr, sc.grid.network, {"line": np.array([300.0, 600.0])}, {"roof": np.zeros(2)})
+    ta = got[0]
+    assert ta["ac_factor"] == pytest.approx(648.9 / 631.6, rel=2e-4)
+    assert ta["kva"] == pytest.approx(600.9, abs=0.1)
+    assert got[1]["ac_factor"] == 1.0  # TB: never at half its limit
+    sc = load_scenario(DATA / "tiny_park_grid.yaml").scenario
+    pn = build_network(sc, {"line": 300.0, "roof": 500.0, "bess": 200.0})
+    got = site_transformer_ratings(SimpleNamespace(network=pn), sc.grid.network)
+    assert [(x["name"], sorted(x["assets"]), x["rating_kva"]) for x in got] == [
+        ("plant transformer", ["line", "roof"], 1000.0)]
+
+
+def test_operated_year_guards_a_site_transformer_and_reports_its_violations(tmp_path):
+    """tiny_park_grid with the plant site's transformer stated at 300 kVA, below the line's peak: the
+    operated years cannot serve the line within it (nothing flexible sits behind it), so each counts
+    the hours and kW above what the guard holds (294 kVA less what the plan's AC flow adds), in summary.json (operation.<controller>.
+    transformers, equal to the hourly op_p_transformer_overload_kw scaled to a year), as a warning,
+    and in the report's operation table in both languages; the loading the plant records is the
+    flow's apparent power over the rating."""
+    import xarray as xr
+
+    from tests.report_text_check import wrong_language
+    from twin.report_text import MISSING
+    from twin.run import run, write
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    site = {"name": "plant", "assets": ["line", "roof"], "distance_m": 400, "transformer_kva": 300}
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml", overrides={"grid.network.sites": [site]})
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48, operate="rule"))
+    op = r.summary["operation"]
+    tr = op["rule"]["transformers"]
+    one = tr["by_transformer"]["plant transformer"]
+    # the guard holds 300 x 98 %, less what the plan's AC flow adds at 0.4 kV (losses, voltage drop)
+    assert 1.0 <= one["ac_factor"] < 1.2 and one["rating_kva"] == 300.0
+    assert one["capacity_kva"] == pytest.approx(294.0 / one["ac_factor"])
+    d = r.operation.dispatch["rule"]
+    over = d["p_transformer_overload_kw"].sel(transformer="plant transformer").to_numpy()
+    assert over.max() > 0
+    assert tr["violation_hours"] == pytest.approx(np.count_nonzero(over > 1e-6) * 8760 / 48)
+    assert tr["overload_mwh"] == pytest.approx(over.sum() * 8760 / 48 / 1e3)
+    assert tr["max_overload_kw"] == pytest.approx(over.max())
+    s = d["s_transformer_kva"].sel(transformer="plant transformer").to_numpy()
+    assert one["max_loading_percent"] == pytest.approx(100.0 * s.max() / 300.0)
+    assert "optimum" in op and "transformers" not in op["optimum"]
+    warn = [w for w in op["warnings"] if "site transformer 'plant transformer'" in w]
+    assert len(warn) == 1 and f"in {tr['violation_hours']:,.0f} h/yr" in warn[0]
+    for lang in ("en", "zh"):
+        MISSING.clear()
+        html = write(r, tmp_path / lang, lang=lang)["report.html"].read_text(encoding="utf-8")
+        assert not MISSING, MISSING
+        assert not wrong_language(html, lang, {"line", "roof", "bess", "plant", "tiny test park", "plant transformer"})
+        assert ("Hours with a site transformer above its capacity" if lang == "en" else "站点变压器超容量小时数") in html
+        assert ("site transformers (1 behind the point of connection)" if lang == "en" else "站点变压器（并网点之后 1 台）") in html
+    with xr.open_dataset(tmp_path / "en" / "results.nc") as ds:
+        assert ds["op_p_transformer_overload_kw"].attrs["units"] == "kW"
+        assert float(ds["op_p_transformer_overload_kw"].sel(controller="rule").max()) == pytest.approx(over.max())

@@ -8,8 +8,14 @@ import pandas as pd
 import pytest
 
 import solvers as S
+from solvers.problem import COOL_BUS, process_cooling_bus, process_heat_bus
 from twin.operate.faults import fault_masks
-from twin.operate.forecasts import Forecaster, ForecastSettings
+from twin.operate.forecasts import (
+    Forecaster,
+    ForecastSettings,
+    process_cooling_series,
+    process_heat_series,
+)
 from twin.operate.loop import operate
 from twin.operate.mpc import MPCController
 from twin.operate.rule import RuleController
@@ -37,6 +43,8 @@ def _truth(park):
         out["heat_kw"] = park.heat_kw
     if park.cool_kw is not None:
         out["cool_kw"] = park.cool_kw
+    out.update({process_heat_series(x["name"]): x["kw"] for x in park.process_heat})
+    out.update({process_cooling_series(x["name"]): x["kw"] for x in park.process_cooling})
     return out
 
 
@@ -511,6 +519,195 @@ def test_rule_charges_in_flat_hours_for_the_next_peak():
     np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
     assert ds["p_grid_import_kw"].values.max() == pytest.approx(110.0)
     assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+@pytest.mark.parametrize("actual_above_forecast", [False, True])
+def test_rule_charges_at_full_power_in_the_valley_held_in_real_time(actual_above_forecast):
+    """PRICE (valley 0.3 CNY/kWh at 0-7 h), demand charge, threshold 150 kW; battery 400 kWh /
+    100 kW, lossless, empty. The load is 100 kW, 115 kW at 3 h; the valley's load is forecast
+    30 kW too high (130 kW, 145 kW at 3 h). By hand: the rule sets 100 kW (full power) in every
+    valley hour, the plant holds the charging to the threshold on the actual import: 50 kW, and
+    35 kW at 3 h (held back 50 and 65 kW; 15 kW at 7 h, where the battery takes only 65 kWh more): 385 kWh by 8 h, the import at 150 kW and never above.
+    The rule before capped the set-point by the forecast at 150 - 130 = 20 kW (5 kW at 3 h; 145 kWh
+    by 8 h). With the load forecast 30 kW too low instead (70 kW, 85 kW at 3 h), the charging is the same:
+    it follows the actual load, not its forecast."""
+    load = np.full(24, 100.0)
+    load[3] = 115.0
+    park, _ = _one_day_battery_park(PRICE[:24], load, 400.0, 100.0, 0.0)
+    fc_load = load.copy()
+    fc_load[:8] += -30.0 if actual_above_forecast else 30.0
+    ds, stats = operate(park, RuleController(Forecaster({"load_kw": fc_load}, 24, PERFECT),
+                                             peak_targets={3: 150.0}))
+    ch = np.zeros(24)
+    ch[:8] = 50.0
+    ch[3] = 35.0
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values[:8], ch[:8], atol=1e-9)
+    held = 100.0 - ch[:8]
+    held[7] = 65.0 - 50.0  # the battery takes 65 kWh more at 7 h: the plant clips the set-point to it first
+    np.testing.assert_allclose(ds["p_charge_held_kw"].values[:8], held, atol=1e-9)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values[:8], 150.0, atol=1e-9)
+    assert ds["e_battery_kwh"].sum("battery").values[7] == pytest.approx(385.0, abs=1e-9)
+    assert ds["p_grid_import_kw"].values.max() <= 150.0 + 1e-9
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def _stores_and_absorption_park(initial_tes_kwh: float):
+    """24 h of PRICE (valley 0.3 CNY/kWh at 0-7 h, peak 1.0 at 8-11 and 17-21 h), no carbon price;
+    load 100 kW, heat 60 kW, cooling 150 kW; a heat pump 90 kW at COP 3, a gas boiler 200 kW at 0.9
+    (0.35 CNY/kWh of gas), a lossless thermal store of 300 kWh charging and discharging at 75 kW;
+    an electric chiller 100 kW at COP 4.5 and an absorption chiller 80 kW at COP 0.7; forecasts
+    perfect."""
+    n = 24
+    grid = S.GridConnection(price_import_cny_per_kwh=PRICE[:n], ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n], heat_demand_kw=np.full(n, 60.0),
+        heat_pumps=[S.HeatPump(name="hp", cop=np.full(n, 3.0))],
+        boilers=[S.GasBoiler(efficiency=0.9, fuel_price_cny_per_kwh=0.35, existing_kw=200.0, max_kw=200.0)],
+        thermal_stores=[S.ThermalStorage(loss_per_h=0.0, max_power_per_kwh=0.25)],
+        cooling_demand_kw=np.full(n, 150.0),
+        chillers=[S.Chiller(name="screw", cop=np.full(n, 4.5), existing_kw=100.0, max_kw=100.0),
+                  S.Chiller(name="absorber", kind="absorption", cop=np.full(n, 0.7), existing_kw=80.0, max_kw=80.0)])
+    sizes = {"heat_pump_kw": {"hp": 90.0}, "boiler_kw": {"gas_boiler": 200.0}, "tes_kwh": {"tes": 300.0},
+             "chiller_kw": {"screw": 100.0, "absorber": 80.0}}
+    park = OperatedPark.from_problem(prob, sizes, initial={"tes_kwh": initial_tes_kwh})
+    return park, Forecaster(_truth(park), 24, PERFECT)
+
+
+def test_rule_look_ahead_counts_the_stores_heat_and_the_absorption_chillers_draw():
+    """By hand, the rule's look-ahead from 8 h (peak, 1.0 CNY/kWh) with 100 kWh in the store.
+    Cooling: the electric chiller costs 1.0/4.5 = 0.222 CNY/kWh of cold, the absorption chiller the
+    heat pump's 1.0/3 over 0.7 = 0.476: the screw chiller takes its 100 kW (22.22 kW), the absorber
+    the other 50 kW, drawing 50/0.7 = 71.43 kW of heat from the network. The network needs 131.43 kW
+    of heat; the store discharges 75 kW at 8 h (its power) and its last 25 kWh at 9 h; the heat pump
+    (0.333 CNY/kWh of heat, below gas at 0.389) gives the rest up to 90 kW: 56.43 kW (18.81 kW of
+    electricity) at 8 h, 90 kW (30 kW) at 9-11 h, the gas boiler 16.43 and 41.43 kW. The look-ahead
+    before left out both: 60/3 = 20 kW for the heat and 150/4.5 = 33.33 kW for the cooling in every
+    hour (the screw chiller cannot give 150 kW). The hour's set-point discharges the network's need
+    within the store's power: 75 kW."""
+    from twin.operate.state import PlantState
+
+    park, fc = _stores_and_absorption_park(100.0)
+    rc = RuleController(fc)
+    rc.initialise(park, None)
+    rc.observe(PlantState(t=8, tes_kwh={"tes": 100.0}))
+    plan = rc._heat_plan(8, 4)
+    np.testing.assert_allclose(plan["p_cool"][:4], 100.0 / 4.5, rtol=1e-12)
+    np.testing.assert_allclose(plan["q_abs"][:4], 50.0 / 0.7, rtol=1e-12)
+    np.testing.assert_allclose(plan["tdis"][:4], [75.0, 25.0, 0.0, 0.0], atol=1e-9)
+    need = 60.0 + 50.0 / 0.7
+    np.testing.assert_allclose(plan["p_heat"][:4], [(need - 75.0) / 3.0, 30.0, 30.0, 30.0], rtol=1e-12)
+    assert (need - 75.0) / 3.0 == pytest.approx(18.81, abs=0.005)
+    np.testing.assert_allclose(rc._net_forecast(8, 4), 100.0 + 100.0 / 4.5 + plan["p_heat"][:4], rtol=1e-12)
+    d = rc.decide(8)
+    assert d.tes_kw["tes"] == pytest.approx(-75.0, rel=1e-12)
+
+
+STEAM = process_heat_bus("steam")
+HOT_STEAM = process_heat_bus("hot steam")
+MOULD = process_cooling_bus("mould")
+
+
+def _process_cooling_problem():
+    """The rich park with both network chillers (:func:`_rich_problem`), 40 kW of process cooling that
+    joins the chilled-water network and a 15 °C mould loop of its own (60 kW at night, 100 kW by day)
+    served by its old chiller (COP 3.5, 60 kW), a new one whose COP follows the hour (3-7, 30 kW) and
+    an absorption chiller (COP 0.7, 30 kW: the day's last 10 kW) that draws its heat from the network."""
+    from dataclasses import replace
+
+    prob, sizes = _rich_problem(cooling=True)
+    mould = 60.0 + 40.0 * ((HOURS >= 6) & (HOURS < 22))
+    prob = replace(prob, process_cooling=[S.ProcessCoolingDemand("joined", np.full(T, 40.0), 7.0, COOL_BUS),
+                                          S.ProcessCoolingDemand("mould", mould, 15.0, MOULD)],
+                   chillers=[*prob.chillers, S.Chiller(cop=np.full(T, 3.5), name="old mould", bus=MOULD),
+                             S.Chiller(cop=5.0 + 2.0 * np.cos(HOURS / 24 * 2 * np.pi), name="new mould", bus=MOULD),
+                             S.Chiller(name="mould absorber", kind="absorption", cop=np.full(T, 0.7), bus=MOULD)])
+    sizes["chiller_kw"] = {**sizes["chiller_kw"], "old mould": 60.0, "new mould": 30.0, "mould absorber": 30.0}
+    return prob, sizes
+
+
+def _hot_share_problem():
+    """The rich park's heat (no chillers) with 150 °C process steam on its own bus (60 kW at night,
+    100 kW by day) from a gas boiler and an electric boiler, and a 30-60 kW waste-heat stream used
+    directly on the network and the steam through one 50 kW exchanger; the stream is cooled to its
+    outlet, so only 0.4 of its heat is hot enough for the steam (``hot_share``), and 0.2 for 30 kW of
+    hotter steam on a bus of its own with an electric boiler: what the steam took of the hot part is
+    not there for the hotter steam (the rule's look-ahead counts it, ``dir_used``)."""
+    from dataclasses import replace
+
+    prob, sizes = _rich_problem()
+    steam = 60.0 + 40.0 * ((HOURS >= 6) & (HOURS < 22))
+    waste = 30.0 + 30.0 * ((HOURS >= 8) & (HOURS < 18))
+    prob = replace(prob, process_heat=[S.ProcessHeatDemand("steam", steam, 150.0, STEAM),
+                                       S.ProcessHeatDemand("hot steam", np.full(T, 30.0), 180.0, HOT_STEAM)],
+                   waste_heat=[S.WasteHeatSource("oven", waste, direct_buses=(STEAM, HOT_STEAM),
+                                                 hot_share={STEAM: 0.4, HOT_STEAM: 0.2})],
+                   boilers=[*prob.boilers,
+                            S.Boiler("steam gas", "natural_gas", 0.9, fuel_price_cny_per_kwh=0.35, existing_kw=150.0,
+                                     max_kw=150.0, bus=STEAM),
+                            S.ElectricBoiler(efficiency=0.99, name="steam eb", bus=STEAM),
+                            S.ElectricBoiler(efficiency=0.99, name="hot eb", bus=HOT_STEAM)])
+    sizes["boiler_kw"] = {**sizes["boiler_kw"], "steam gas": 150.0, "steam eb": 60.0, "hot eb": 40.0}
+    sizes["waste_heat_hx_kw"] = {"oven": 50.0}
+    return prob, sizes
+
+
+@pytest.mark.parametrize("initial_tes_kwh", [0.0, 150.0])
+def test_rule_look_ahead_is_what_the_plant_does_on_a_perfect_forecast(initial_tes_kwh):
+    """With perfect forecasts the rule's plan of every hour (the thermal stores' charging and
+    discharging, the absorption chillers' driving heat, the electricity of the heat and of the
+    cooling) is what the plant then does in it: its look-ahead counts what the stores give and what
+    the absorption chillers draw, as the plant serves them. The heat-and-cooling park above (the
+    store charges in the valley only where the heat pump has heat to spare: never, the network
+    needs 131 kW), the rich park with PV, a battery, a demand charge and both chillers, the same with
+    process cooling (:func:`_process_cooling_problem`: a loop of its own served by its own chillers,
+    one of them an absorption chiller drawing on the heat network, and a demand joining the network)
+    and with process steam from a cooled waste-heat stream (:func:`_hot_share_problem`: the steam
+    gets only the hot part of the stream)."""
+    class Recording(RuleController):
+        def decide(self, t):
+            d = super().decide(t)
+            p = self._heat_plan(t, 1)
+            self.seen.append([p[k][0] for k in ("tch", "tdis", "q_abs", "p_heat", "p_cool")])
+            return d
+
+    for case in ("small", "rich", "process cooling", "hot share"):
+        if case == "small":
+            park, fc = _stores_and_absorption_park(initial_tes_kwh)
+        else:
+            prob, sizes = {"rich": lambda: _rich_problem(cooling=True), "process cooling": _process_cooling_problem,
+                           "hot share": _hot_share_problem}[case]()
+            park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": initial_tes_kwh})
+            fc = Forecaster(_truth(park), 24, PERFECT)
+        rc = Recording(fc, peak_targets={3: 1e4})
+        rc.seen = []
+        ds, stats = operate(park, rc)
+        seen = np.array(rc.seen)
+        p_heat = ds["p_heat_pump_kw"].sum("heat_pump").values
+        if "p_electric_boiler_kw" in ds:
+            p_heat = p_heat + ds["p_electric_boiler_kw"].values.reshape(-1, ds.sizes["time"]).sum(axis=0)
+        did = np.stack([ds["q_tes_charge_kw"].sum("thermal_storage").values,
+                        ds["q_tes_discharge_kw"].sum("thermal_storage").values,
+                        ds["q_absorption_heat_kw"].values if "q_absorption_heat_kw" in ds else np.zeros(park.T),
+                        p_heat, ds["p_chiller_kw"].values if "p_chiller_kw" in ds else np.zeros(park.T)], axis=1)
+        np.testing.assert_allclose(seen, did, atol=1e-9)
+        if initial_tes_kwh or case in ("rich", "process cooling"):
+            assert did[:, 1].sum() > 0  # the stores did give heat
+        if case != "hot share":
+            assert did[:, 2].sum() > 0  # the absorption chillers did draw heat
+        assert stats["max_abs_balance_residual_kw"] < 1e-9
+        if case == "process cooling":  # the loop from its own chillers, its absorber among them
+            q = ds["q_cooling_supply_kw"]
+            loop = ["old mould", "new mould", "mould absorber"]
+            np.testing.assert_allclose(q.sel(chiller=loop).sum("chiller"), park.process_cooling[1]["kw"], atol=1e-9)
+            assert float(q.sel(chiller="mould absorber").sum()) > 0
+            assert float(ds["q_unserved_cooling_kw"].sum()) == pytest.approx(0.0, abs=1e-9)
+        if case == "hot share":  # the steam got the hot part of the stream only, and got it
+            direct = ds["q_waste_heat_direct_bus_kw"]
+            steam, hot = direct.sel(heat_bus=STEAM).values, direct.sel(heat_bus=HOT_STEAM).values
+            avail = np.asarray(park.waste[0]["avail"], float)
+            assert np.all(hot <= 0.2 * avail + 1e-9) and np.all(steam + hot <= 0.4 * avail + 1e-9)
+            assert steam.max() == pytest.approx(0.4 * avail.max(), rel=1e-9)
 
 
 def test_an_empty_battery_does_not_hold_the_peak():
@@ -1109,3 +1306,192 @@ def test_connection_guard_cuts_battery_charging_before_ev_charging(battery):
     assert stats["ev"]["vans"]["promises_violated"] == 0
     assert ds["p_connection_overload_kw"].values.max() == 0.0
     assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def _vans_depot(kva: float = 50.0, tan_phi: float = 0.75, dc: float = 0.0):
+    """The two vans overnight (_two_vans_park: 60 kWh each from a 50 kW charger, plugged in 20-30 h)
+    at a depot behind its own transformer with the depot's 20 kW of the park's 100 kW load; no
+    demand charge (``dc``). The transformer may carry ``kva`` beside the loads' reactive draw at
+    ``tan_phi`` (0.75: cos φ 0.8, so that S = 1.25 × the depot's consumption)."""
+    from dataclasses import replace
+
+    park, fc = _two_vans_park()
+    park.demand_charge = dc
+    spec = {"name": "depot", "kva": kva, "rating_kva": kva, "limit_percent": 100.0, "tan_phi": tan_phi,
+            "assets": ["vans", "depot office"]}
+    park.attach_transformers([spec], {"depot office": np.full(48, 20.0), "hall": np.full(48, 80.0)})
+    return replace(park), fc
+
+
+@pytest.mark.parametrize("planning", [True, False])
+def test_site_transformer_planned_within_then_violation_counted(planning):
+    """The depot's transformer carries 50 kVA at cos φ 0.8: its consumption may reach 40 kW, 20 kW
+    above the depot's own load. Planned on the sessions (planning), the rule places the vans' 120 kWh
+    in the room it leaves: 20 kW at 20-25 h, the transformer at 50 kVA and never above, the guard
+    never acting (the controller planned within it). By deadline instead, the vans must charge 20 kW
+    at 28 h (the transformer at its 50 kVA) and 100 kW at 29 h: a promise is kept (nothing else
+    behind the transformer can give way), the depot consumes 120 kW (150 kVA) and the overload is
+    counted: 1 hour, 120 − 0.8 × 50 = 80 kW of consumption above what the transformer carries."""
+    from twin.operate.metrics import transformer_guard
+
+    park, fc = _vans_depot()
+    ds, stats = operate(park, RuleController(fc, ev_planning=planning))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    want = np.zeros(48)
+    over = np.zeros(48)
+    if planning:
+        want[20:26] = 20.0
+    else:
+        want[28:30] = [20.0, 100.0]
+        over[29] = 80.0
+    np.testing.assert_allclose(ev, want, atol=1e-9)
+    s = ds["s_transformer_kva"].sel(transformer="depot").values
+    np.testing.assert_allclose(s, 1.25 * (20.0 + want), atol=1e-9)
+    np.testing.assert_allclose(ds["p_transformer_overload_kw"].sel(transformer="depot").values, over, atol=1e-9)
+    np.testing.assert_allclose(ds["p_transformer_guard_kw"].values, 0.0, atol=1e-9)
+    assert stats["ev"]["vans"]["promises_kept"] == 2
+    fig = transformer_guard(ds, park, 8760.0 / 48)["by_transformer"]["depot"]
+    assert fig["violation_hours"] == pytest.approx(0.0 if planning else 8760.0 / 48)
+    assert fig["max_overload_kw"] == pytest.approx(0.0 if planning else 80.0)
+    assert fig["max_loading_percent"] == pytest.approx(100.0 if planning else 300.0)
+    assert ds["s_transformer_kva"].attrs["units"] == "kVA" and ds["p_transformer_overload_kw"].attrs["units"] == "kW"
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_site_guard_holds_charging_the_controller_did_not_plan_within():
+    """A controller that asks for the vans' charging at full power from plug-in (100 kW at 20 h):
+    the plant gives the flexible charging only the 20 kW of room the depot's transformer has in the
+    hour (the site guard took 80 kW off: 50 kVA, no overload), the promises at full power later."""
+    class Greedy(RuleController):
+        def decide(self, t):
+            d = super().decide(t)
+            if 20 <= t < 30:
+                d.ev_charge_kw["vans"] = 100.0
+            return d
+
+    park, fc = _vans_depot()
+    ds, _ = operate(park, Greedy(fc, ev_planning=False))
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    np.testing.assert_allclose(ev[20:26], 20.0, atol=1e-9)
+    assert ds["p_transformer_guard_kw"].sel(transformer="depot").values[20] == pytest.approx(80.0)
+    assert ds["s_transformer_kva"].values.max() == pytest.approx(50.0)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+
+
+def test_site_guard_holds_a_battery_and_pv_behind_a_transformer():
+    """A roof's PV and a battery behind a 100 kVA transformer (unity power factor, no load behind
+    it); the park's 400 kW of load elsewhere, a flat price (the rule leaves the battery idle: no
+    surplus, no spread). PV 300 kW at 12 h. By hand: 300 kW would feed back through 100 kVA; the
+    site guard charges the empty battery 60 kW (its power) and curtails the roof 140 kW, the
+    transformer carries 100 kW back to the park, which imports 300 kW. Nothing is overloaded."""
+    n = 24
+    pv = np.zeros(n)
+    pv[12] = 1.0
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            export_limit_kw=1000.0, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 400.0), grid=grid, time=TIME[:n],
+                           pv=[S.PVArray(name="roof", ac_per_kwp=pv)],
+                           batteries=[S.Battery(name="bess", eta_charge=1.0, eta_discharge=1.0, soc_min=0.0,
+                                                soc_max=1.0, self_discharge_per_h=0.0)])
+    park = OperatedPark.from_problem(prob, {"pv_kwp": {"roof": 300.0}, "battery_kwh": {"bess": 200.0},
+                                            "battery_kw": {"bess": 60.0}}, initial={"battery_kwh": 0.0})
+    park.attach_transformers([{"name": "roof station", "kva": 100.0, "rating_kva": 100.0, "limit_percent": 100.0,
+                               "tan_phi": 0.0, "assets": ["roof", "bess"]}], {})
+    ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
+    assert ds["p_battery_charge_kw"].sum("battery").values[12] == pytest.approx(60.0)
+    assert ds["p_pv_curtailed_kw"].sel(pv_array="roof").values[12] == pytest.approx(140.0)
+    assert ds["p_transformer_kw"].sel(transformer="roof station").values[12] == pytest.approx(-100.0)
+    assert ds["p_grid_import_kw"].values[12] == pytest.approx(300.0)
+    guard = np.zeros(n)
+    guard[12] = 200.0
+    np.testing.assert_allclose(ds["p_transformer_guard_kw"].sel(transformer="roof station").values, guard, atol=1e-9)
+    assert ds["p_battery_charge_kw"].sum("battery").values.sum() == pytest.approx(60.0)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_mpc_plans_within_the_site_transformer():
+    """The rolling horizon on the vans' depot (perfect forecasts, 24 h windows): its window has the
+    depot transformer's rows (a polygon inside the 50 kVA circle), so it plans the vans' 120 kWh
+    within the 20 kW of room (6 hours or more); the plant's site guard never acts, nothing is
+    overloaded, both promises are kept."""
+    from dataclasses import replace
+
+    from solvers.rolling import as_built
+
+    park, fc = _vans_depot()
+    prob = _two_vans_problem()
+    prob = replace(prob, grid=replace(prob.grid, demand_charge_cny_per_kw_month=0.0))
+    ctrl = MPCController(as_built(prob, {}), fc, horizon=24)
+    ds, stats = operate(park, ctrl)
+    ev = ds["p_ev_charge_kw"].sum("ev_fleet").values
+    assert ev.sum() == pytest.approx(120.0, abs=1e-6)
+    assert ev.max() <= 20.0 + 1e-6 and np.count_nonzero(ev > 1e-6) >= 6
+    assert ds["s_transformer_kva"].values.max() <= 50.0 + 1e-6
+    assert ds["p_transformer_guard_kw"].values.max() == pytest.approx(0.0, abs=1e-6)
+    assert ds["p_transformer_overload_kw"].values.max() == 0.0
+    assert stats["ev"]["vans"]["promises_kept"] == 2
+    assert [x["name"] for x in ctrl.limits] == ["transformer depot"]
+
+
+def test_mpc_connection_row_counts_the_process_cooling_a_lone_chiller_serves():
+    """One electric chiller (COP 4) serves the buildings' 40 kW of cooling and 20 kW of process cooling
+    that joins the chilled-water network: the window has no column for it (the balance substituted),
+    so the fixed consumption of the connection's rows counts its electricity, 60/4 = 15 kW beside the
+    100 kW load (the buildings' cooling alone gave 10 kW)."""
+    from solvers.rolling import as_built
+    from twin.operate.state import PlantState
+
+    n = 24
+    grid = S.GridConnection(price_import_cny_per_kwh=PRICE[:n], ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 100.0), grid=grid, time=TIME[:n],
+                           cooling_demand_kw=np.full(n, 40.0),
+                           process_cooling=[S.ProcessCoolingDemand("rinse", np.full(n, 20.0), 7.0, COOL_BUS)],
+                           chillers=[S.Chiller(name="screw", cop=np.full(n, 4.0))])
+    sizes = {"chiller_kw": {"screw": 100.0}}
+    park = OperatedPark.from_problem(prob, sizes)
+    park.connection_kva, park.reactive_per_kw = 200.0, 0.75
+    ctrl = MPCController(as_built(prob, sizes), Forecaster(_truth(park), 24, PERFECT), horizon=24)
+    ctrl.initialise(park, PlantState(t=0))
+    assert not ctrl.win.has_bus(COOL_BUS)
+    _, cons, kva = ctrl._limit_rhs(0, n, None)["connection"]
+    np.testing.assert_allclose(cons, 100.0 + 60.0 / 4.0, rtol=1e-12)
+    assert kva == 200.0
+
+
+def test_mpc_plans_within_the_park_transformer_at_the_connection():
+    """The valley-charging park (load 100 kW, 150 kW at 2 h, an empty 200 kWh / 50 kW battery) behind a
+    park transformer of 200 kVA at tan φ 0.75, forecasts perfect, 2 h the cheapest valley hour (0.25
+    CNY/kWh): the window's connection rows (the polygon inside the circle, cos 7.5° = 0.9914) keep its
+    planned import within what the transformer carries beside the loads' reactive draw, 165.36 kW at
+    2 h (112.5 kvar): it charges only what fits there, so the plant's connection guard never has to
+    cut its charging (without the rows the window charged 50 kW at 2 h and the guard cut it); the
+    battery still fills in the valley."""
+    from solvers.rolling import as_built
+
+    park, _ = _valley_charging_park()
+    park.connection_kva, park.reactive_per_kw = 200.0, 0.75
+    load = park.load_kw
+    n = load.size
+    price = PRICE[:n].copy()
+    price[2] = 0.25
+    park.price = price
+    grid = S.GridConnection(price_import_cny_per_kwh=price, ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=load, grid=grid, time=TIME[:n],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=0.0)])
+    ab = as_built(prob, {"battery_kwh": {"battery": 200.0}, "battery_kw": {"battery": 50.0}},
+                  initial_state={"battery_kwh": 0.0})
+    ctrl = MPCController(ab, Forecaster({"load_kw": load}, 24, PERFECT), horizon=24)
+    ds, stats = operate(park, ctrl)
+    imp = ds["p_grid_import_kw"].values
+    cap = np.sqrt(200.0 ** 2 - (0.75 * load) ** 2)
+    assert cap[2] == pytest.approx(165.36, abs=0.01)
+    assert (imp <= cap + 1e-6).all()
+    assert 165.36 * 0.9914 - 0.01 <= imp[2] < 165.35  # the cheapest hour charged up to the rows, not beyond
+    np.testing.assert_allclose(ds["p_connection_guard_kw"].values, 0.0, atol=1e-6)
+    assert ds["e_battery_kwh"].sum("battery").values[7] == pytest.approx(200.0, abs=1e-6)
+    assert [x["name"] for x in ctrl.limits] == ["connection"]
+    assert stats["max_abs_balance_residual_kw"] < 1e-6

@@ -544,15 +544,29 @@ def test_operated_year_of_the_scenario_serves_process_cooling(tmp_path):
 
 
 def test_rule_look_ahead_serves_each_loop_in_merit_order():
-    """The rule controller's forecast of the chillers' electricity, by hand: 250 kW of cooling from a
-    200 kW chiller at COP 3 and a 100 kW chiller at COP 6 (hour 0) or 2 (hour 1): hour 0 100/6 + 150/3
-    = 66.67 kW, hour 1 200/3 + 50/2 = 91.67 kW; the largest chiller's COP alone gave 83.33 kW in both.
-    Beyond the sizes nothing more is counted (400 kW -> 200/3 + 100/6)."""
-    from twin.operate.rule import cooling_electricity_kw
+    """The rule controller's forecast of the chillers' electricity, by hand: the mould loop's 250 kW of
+    cooling from its own 200 kW chiller at COP 3 and 100 kW chiller at COP 6 (hour 0) or 2 (hour 1):
+    hour 0 100/6 + 150/3 = 66.67 kW, hour 1 200/3 + 50/2 = 91.67 kW (the largest chiller's COP alone
+    gave 83.33 kW in both); the network's 100 kW from its COP-4 chiller, 25 kW, whose 200 kW of room
+    left never serves the loop. Beyond the loop's chillers nothing more is counted (400 kW -> 200/3 +
+    100/6)."""
+    from twin.operate.forecasts import Forecaster, ForecastSettings
+    from twin.operate.rule import RuleController, cooling_split_kw
+    from twin.operate.state import OperatedPark
 
-    ch = [{"kw": 200.0, "cop": np.array([3.0, 3.0])}, {"kw": 100.0, "cop": np.array([6.0, 2.0])}]
-    np.testing.assert_allclose(cooling_electricity_kw(ch, np.arange(2), np.array([250.0, 250.0])),
-                               [100 / 6 + 150 / 3, 200 / 3 + 50 / 2], rtol=1e-12)
-    np.testing.assert_allclose(cooling_electricity_kw(ch, np.arange(1), np.array([400.0])), [200 / 3 + 100 / 6],
-                               rtol=1e-12)
-    assert cooling_electricity_kw([], np.arange(2), np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
+    prob = S.SizingProblem(
+        dt_h=1.0, electric_load_kw=np.zeros(2), grid=grid([0.5, 0.5]), cooling_demand_kw=np.full(2, 100.0),
+        process_cooling=[S.ProcessCoolingDemand("mould", np.full(2, 250.0), 15.0, MOULD)],
+        chillers=[S.Chiller(cop=np.full(2, 4.0), name="network"),
+                  S.Chiller(cop=np.full(2, 3.0), name="big", bus=MOULD),
+                  S.Chiller(cop=np.array([6.0, 2.0]), name="small", bus=MOULD)])
+    park = OperatedPark.from_problem(prob, {"chiller_kw": {"network": 300.0, "big": 200.0, "small": 100.0}})
+    loop = [100 / 6 + 150 / 3, 200 / 3 + 50 / 2]
+    p_el, q_abs = cooling_split_kw(park, np.arange(2), {COOL_BUS: np.full(2, 100.0), MOULD: np.full(2, 250.0)})
+    np.testing.assert_allclose(p_el, np.add(loop, 25.0), rtol=1e-12)
+    assert q_abs.tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(cooling_split_kw(park, np.arange(1), {MOULD: np.array([400.0])})[0],
+                               [200 / 3 + 100 / 6], rtol=1e-12)
+    rc = RuleController(Forecaster(_truth(park), 2, ForecastSettings(perfect=True)))
+    rc.initialise(park, None)
+    np.testing.assert_allclose(rc._cool_electricity(0, 2), np.add(loop, 25.0), rtol=1e-12)

@@ -1874,3 +1874,23 @@ PATTERNS.extend([
       r"ended undecided after (?P<s>[\d,]+) s and (?P<it>[\d,]+) iterations \((?P<h>[^)]*)\)$"),
      "已将各项要求设为弹性重新求解以度量缺口（{m}，{t} 秒）：运行 {s} 秒、{it} 次迭代后未得出结论（{h}）"),
 ])
+
+
+# ----------------------------------------------------------------------------- operated year: site transformers
+PATTERNS.extend([
+    ((r"^site transformers \((?P<n>\d+) behind the point of connection\): the controllers plan within them and the "
+      r"plant holds each in real time on its own flows \(its batteries' charging cut, the thermal stores charged less "
+      r"from its heat pumps, its batteries discharged; feeding back: their discharge cut, the batteries charged, its "
+      r"PV curtailed; EV charging beyond the promises gets only the room left\), within rating x loading limit less "
+      r"grid\.network\.feedback\.margin beside the loads' reactive draw, less what the AC flow of the plan adds to "
+      r"its loading \(losses, voltage drop\); a flow still above it is counted as a violation \(hours, kW\)$"),
+     ("站点变压器（并网点之后 {n} 台）：控制器在其容量内安排运行，运行中再按各变压器自身的实时潮流控制（削减其下储能充电、"
+      "减少其下热泵向蓄热充热、增加其下储能放电；反送时：削减储能放电、增加储能充电、对其下光伏弃光；超出车辆承诺的电动汽车"
+      "充电只得剩余容量），容量为额定容量 × 负载率限值，扣除园区电网校核的反馈裕度，并计及负荷无功，再扣除规划方案交流潮流"
+      "所增加的负载率（损耗、电压降）；仍超出的潮流计为越限（小时数、kW）")),
+    ((r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller's operated year carried more than site transformer "
+      r"'(?P<t>.+)' can \((?P<k>[\d,.]+) kVA\) in (?P<h>[\d,.]+) h/yr, up to (?P<kw>[\d,.]+) kW above it "
+      r"\((?P<mwh>[\d,.]+) MWh/yr\): the load behind it, beyond what the site guard could cut or cover$"),
+     ("{c}运行年中站点变压器“<data>{t}</data>”（{k} kVA）超容量 {h} 小时/年，最多超出 {kw} kW（{mwh} MWh/年）："
+      "为其下负荷所致，超出了站点保护可削减或补足的范围")),
+])

@@ -388,14 +388,18 @@ def _operate(r: Run, problem, prog) -> None:
 
     prog.stage(f"operation hour by hour ({', '.join(ops)})")
     t0 = time.perf_counter()
-    connection = None
+    connection = transformers = None
     if r.grid is not None:
-        from twin.grid.feedback import connection_rating
+        from twin.grid.feedback import connection_rating, merged, site_transformer_ratings
+        from twin.grid.timeseries import asset_series
 
         connection = connection_rating(r.grid, sc.grid.network)
+        loads, pv = asset_series(sc, merged(r.profiles, r.result.dispatch))  # the published plan's flows
+        transformers = site_transformer_ratings(r.grid, sc.grid.network, loads, pv)
     try:
         op = operate_plan(sc, r.profiles, problem, r.result, sc.operation or OperationSpec(), ops,
-                          progress=progress_reporter(getattr(prog, "tick", None)), connection=connection)
+                          progress=progress_reporter(getattr(prog, "tick", None)), connection=connection,
+                          transformers=transformers)
     except ValueError as exc:
         raise UserInputError(f"operation: {exc}") from None
     r.operation = op

@@ -574,3 +574,129 @@ def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
         kva += float(row["sn_mva"]) * 1000.0 * float(row["parallel"]) * lim / 100.0
     kva = kva * (1.0 - spec.feedback.margin) if kva > 0 else float("inf")
     return kva, math.tan(math.acos(spec.load_power_factor))
+
+
+def site_transformer_ratings(gr: GridResult, spec, loads: dict | None = None, pv: dict | None = None) -> list[dict]:
+    """The park's transformers behind the point of connection that the operated plant guards
+    (:meth:`twin.operate.loop.Plant.guard_transformers`), with the assets whose flows they carry.
+
+    A transformer (or several between the same two buses, taken together) carries the assets on its
+    low-voltage side: the buses reached from its LV bus without crossing it (closed lines, other
+    transformers). Where that side reaches the point of connection or the HV bus another way (a
+    meshed network), its flow is not the sum of those assets and it is left out (the park-grid check
+    of the operated year still checks it). The transformers at the point of connection are the
+    connection guard's (:func:`connection_rating`).
+
+    Parameters
+    ----------
+    gr : GridResult
+        The plan's grid stage (its network, before any upgrade).
+    spec : twin.grid.spec.GridNetworkSpec
+        ``grid.network`` (loading limit, load power factor, feedback margin).
+    loads, pv : dict, optional
+        The published plan's flows per asset [kW] (:func:`twin.grid.timeseries.asset_series` of
+        its dispatch): with them each transformer's capacity is cut by how far the AC flow's
+        loading of the plan (``gr.flow``: current at the LV voltage, with losses) lies above its
+        apparent power counted without losses, the largest ratio over the hours the plan loads
+        it to half its limit or more (at least 1; the guard counts without losses).
+
+    Returns
+    -------
+    list of dict
+        ``name`` (the transformer, or the names joined by " + "), ``rating_kva`` (Σ rating × parallel
+        units [kVA]), ``limit_percent`` (loading limit [% of rating]), ``ac_factor`` (the ratio
+        above, 1 without the plan's flows [-]), ``kva`` (what the guard holds: rating × loading
+        limit × (1 − ``feedback.margin``) / ``ac_factor`` [kVA]), ``tan_phi`` (of
+        ``load_power_factor`` [kvar/kW]) and ``assets`` (scenario asset names on the LV side:
+        buildings, process loads, PV arrays, EV fleets, heat pumps, batteries, ``central_plant``).
+    """
+    pn = gr.network
+    net = pn.net
+    closed_off = set()
+    if len(net.switch):
+        for _, sw in net.switch.iterrows():
+            if sw["et"] == "l" and not bool(sw["closed"]):
+                closed_off.add(int(sw["element"]))
+    adj: dict[int, set] = {}
+
+    def link(a, b, key):
+        adj.setdefault(int(a), set()).add((int(b), key))
+        adj.setdefault(int(b), set()).add((int(a), key))
+
+    for i, ln in net.line.iterrows():
+        if int(i) not in closed_off and bool(ln.get("in_service", True)):
+            link(ln["from_bus"], ln["to_bus"], ("line", int(i)))
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, tr in net.trafo.iterrows():
+        if not bool(tr.get("in_service", True)):
+            continue
+        link(tr["hv_bus"], tr["lv_bus"], ("trafo", int(i)))
+        groups.setdefault((int(tr["hv_bus"]), int(tr["lv_bus"])), []).append(int(i))
+    main = set(pn.main_trafos)
+    tan = math.tan(math.acos(spec.load_power_factor))
+    out = []
+    for (hv, lv), idx in groups.items():
+        if main.intersection(idx):
+            continue
+        skip = {("trafo", i) for i in idx}
+        seen, todo = {lv}, [lv]
+        while todo:
+            b = todo.pop()
+            for nb, key in adj.get(b, ()):
+                if key not in skip and nb not in seen:
+                    seen.add(nb)
+                    todo.append(nb)
+        if hv in seen or pn.pcc_bus in seen:  # meshed: the flow is not the LV side's sum
+            continue
+        assets = [name for (name, kind), b in zip(pn.load_assets, net.load.bus) if int(b) in seen
+                  and kind != "unallocated"]
+        assets += [name for name, b in zip(pn.sgen_assets, net.sgen.bus) if int(b) in seen]
+        if not assets:
+            continue
+        rating = lim_pct = 0.0
+        for i in idx:
+            row = net.trafo.loc[i]
+            lim = row.get("max_loading_percent", spec.max_loading_percent)
+            lim = spec.max_loading_percent if lim is None or not np.isfinite(lim) else float(lim)
+            r = float(row["sn_mva"]) * 1000.0 * float(row["parallel"])
+            rating += r
+            lim_pct += r * lim
+        lim_pct /= rating
+        factor = _ac_factor(gr, idx, assets, pn, loads, pv, tan, rating, lim_pct)
+        out.append({"name": " + ".join(str(net.trafo.name.at[i]) for i in idx), "rating_kva": rating,
+                    "limit_percent": lim_pct, "ac_factor": factor,
+                    "kva": rating * lim_pct / 100.0 * (1.0 - spec.feedback.margin) / factor,
+                    "tan_phi": tan, "assets": assets})
+    return out
+
+
+def _ac_factor(gr, idx: list, assets: list, pn, loads, pv, tan: float, rating: float, lim_pct: float) -> float:
+    """How far the AC flow loads transformers ``idx`` above the apparent power of their assets' flows
+    counted without losses (:func:`site_transformer_ratings`): the largest ratio over the plan's
+    hours at half the loading limit or more, at least 1; 1 without the plan's flows."""
+    fr = getattr(gr, "flow", None)
+    if loads is None or fr is None or fr.trafo_loading_percent.size == 0:
+        return 1.0
+    pos = [list(pn.net.trafo.index).index(i) for i in idx]
+    names = set(assets)
+    kinds = dict(pn.load_assets)
+    T = fr.trafo_loading_percent.shape[0]
+    p = np.zeros(T)
+    c = np.zeros(T)
+    for a, v in loads.items():
+        if a in names:
+            v = np.asarray(v, float)[:T]
+            p += v
+            if kinds.get(a) != "battery":
+                c += np.clip(v, 0.0, None)
+    for a, v in (pv or {}).items():
+        if a in names:
+            p -= np.asarray(v, float)[:T]
+    s_free = np.hypot(p, tan * c)
+    sn = np.array([float(gr.network.net.trafo.sn_mva.at[i]) * 1000.0 * float(gr.network.net.trafo.parallel.at[i])
+                   for i in idx])
+    s_ac = (np.nan_to_num(fr.trafo_loading_percent[:, pos]) / 100.0 * sn).sum(axis=1)  # parallel units share it
+    hot = (s_ac >= 0.5 * lim_pct / 100.0 * rating) & (s_free > 1e-6)
+    if not hot.any():
+        return 1.0
+    return max(float(np.max(s_ac[hot] / s_free[hot])), 1.0)

@@ -204,11 +204,11 @@ def _operated_limits_note(grid: dict, zh: bool) -> str:
     """What the operated years know of the grid limits (twin.operate runs the published plan's problem)."""
     if grid.get("hourly_import_limit"):
         return ("运行年与规划方案遵守相同的并网点逐时购电限值：实际购电从不超过限值，限值内无法供应的负荷被切除并计为未供电量；"
-                "滚动优化在其预测窗口内按这些限值安排，规则控制不预先考虑限值，只由设备运行层截断" if zh else
+                "滚动优化在其预测窗口内按这些限值安排，规则控制在限值内安排电动汽车充电，其储能充电由设备运行层实时截断" if zh else
                 "the operated years keep to the same hourly import limits at the point of connection as the plan: "
                 "the import never exceeds them, and load that cannot be served within them is shed and counted as "
-                "unserved; the rolling horizon plans with them over its window, the rule-based controller does not "
-                "look ahead to them and is only cut by the plant")
+                "unserved; the rolling horizon plans with them over its window, the rule-based controller plans its "
+                "EV charging within them and the plant cuts its battery charging to them in real time")
     return ("运行年与规划方案遵守相同的合同购电限值" if zh else
             "the operated years keep to the contracted import limit, as the plan does")
 

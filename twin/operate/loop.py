@@ -24,6 +24,9 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
 4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
    shared among the vehicles connected during the hour, least laxity first, each within
    its charger power, its overlap with the hour and its promise (V2G: its headroom);
+   charging beyond the promises only within the room left below the charging limit, the
+   connection's capacity and each site transformer the fleet charges through
+   (:func:`apparent_room_kw`);
    V2G only from bidirectional chargers and only as far as the vehicle can still reach
    its promise by departure at full charging power, never below ``v2g_min_soc``;
 5. the controller's charging limit (``Decision.charge_limit_kw``, the demand charge's
@@ -51,6 +54,13 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    (step 8). What the guard took off is ``p_connection_guard_kw``; an import still above the
    capacity is an overload of the connection (``p_connection_overload_kw``) as far as the
    import limit allows;
+7b. the site guard (:meth:`Plant.guard_transformers`, with transformers behind the point of
+   connection, :attr:`OperatedPark.transformers`): each held on its own flows to what it
+   carries beside the reactive draw of the consumption behind it, in either direction: its
+   batteries' charging cut, its heat pumps' and electric boilers' thermal-store charging cut,
+   its batteries discharged; feeding back, their discharge cut, its batteries charged, its PV
+   curtailed. What it took off is ``p_transformer_guard_kw``, what is left above the capacity
+   a violation ``p_transformer_overload_kw`` (:func:`apparent_excess_kw`);
 8. electricity balance closed by the grid within its limits; an import still above the
    import limit (grid outage) is shed in the order heat pumps and electric boiler (the gas
    boiler takes over where it can, else unserved heat), chiller (unserved cooling), fixed
@@ -61,7 +71,9 @@ Every hour the balance closes exactly; the dataset records each flow under the n
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
 ``q_unserved_heat_kw``, ``q_unserved_cooling_kw``, ``e_ev_shortfall_kwh``, ``p_month_peak_kw``,
 ``p_charge_held_kw``, ``p_battery_hold_kw``, ``p_connection_capacity_kw``,
-``p_connection_guard_kw`` and ``p_connection_overload_kw``.
+``p_connection_guard_kw`` and ``p_connection_overload_kw`` and, with site transformers,
+``p_transformer_kw``, ``s_transformer_kva``, ``p_transformer_guard_kw`` and
+``p_transformer_overload_kw`` (dimension ``transformer``).
 """
 
 from __future__ import annotations
@@ -237,6 +249,11 @@ def _record_arrays(park: OperatedPark) -> dict:
     rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
     rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
     rec.update(rec_process)
+    if park.transformers:  # the transformers behind the point of connection (site guard)
+        nt = len(park.transformers)
+        rec.update({k: z(nt) for k in ("p_transformer_kw", "s_transformer_kva", "p_transformer_guard_kw",
+                                        "p_transformer_overload_kw")})
+        rec["p_pv_curtailed_site_kw"] = z(len(park.pv_names))
     if any(w["buses"] for w in park.waste):  # waste heat used directly, on every heat bus as in the plan
         rec["q_waste_heat_direct_bus_kw"] = z(len(park.heat_buses))
     if park.process_heat:  # unserved heat by heat bus
@@ -261,6 +278,9 @@ class Plant:
         self.fleets = [_Fleet(f, park.masks, park.T) for f in park.fleets]
         self.rec = _record_arrays(park)
         self.month_peak = {}
+        # the transformers each fleet charges through (its site's, and any it is nested in)
+        self._fleet_tr = [[k for k, x in enumerate(park.transformers) if i in x["fleets"]]
+                          for i in range(len(park.fleets))]
 
     def state(self, t: int) -> PlantState:
         p = self.park
@@ -310,22 +330,38 @@ class Plant:
         guard_room = self.connection_capacity_kw(t, load + heat["p_elec"] + p_chiller) - (n0 - bch.sum())
         ev_ch, ev_dis = [], []
         held = guarded = 0.0
+        nt = len(p.transformers)
+        tr_guard = np.zeros(nt)
+        site_curt = np.zeros(len(p.pv_names))
+        # each transformer's flows before EV charging, its batteries' charging left aside (cut first)
+        tr_p, tr_c = np.zeros(nt), np.zeros(nt)
+        for k, x in enumerate(p.transformers):
+            tr_p[k], tr_c[k] = self._site_flows(t, x, heat, cool, [0.0] * len(self.fleets), [0.0] * len(self.fleets),
+                                                np.zeros(len(p.batteries)), bdis, pv_arr, site_curt)
         for i, f in enumerate(self.fleets):
+            site_room = min((apparent_room_kw(p.transformers[k]["kva"], p.transformers[k]["tan_phi"], tr_p[k], tr_c[k])
+                             for k in self._fleet_tr[i]), default=np.inf)
             if f.fp.mode == "uncontrolled":
                 sp_c, sp_d, flex = np.inf, 0.0, np.inf  # charging on arrival is not flexible
             else:
                 sp_c = float(d.ev_charge_kw.get(f.fp.name, 0.0))
                 sp_d = float(d.ev_discharge_kw.get(f.fp.name, 0.0)) if f.fp.mode == "v2g" else 0.0
-                flex = max(min(flex_room, guard_room), 0.0) + sp_d
+                flex = max(min(flex_room, guard_room, site_room), 0.0) + sp_d
             sp_d = min(sp_d, max(n0, 0.0) + exp_cap)
             c, dch, h = f.step(t, sp_c, sp_d, limit=max(room, 0.0) + sp_d, flex_limit=flex)
-            if guard_room < flex_room:  # the connection's capacity held it back, not the charging limit
+            if site_room < min(flex_room, guard_room):  # a site transformer held it back
+                for k in self._fleet_tr[i]:
+                    tr_guard[k] += h
+            elif guard_room < flex_room:  # the connection's capacity held it back, not the charging limit
                 guarded += h
             else:
                 held += h
             room -= c - dch
             flex_room -= c - dch
             guard_room -= c - dch
+            for k in self._fleet_tr[i]:
+                tr_p[k] += c - dch
+                tr_c[k] += max(c - dch, 0.0)
             ev_ch.append(c)
             ev_dis.append(dch)
         net = n0 + sum(ev_ch) - sum(ev_dis)
@@ -356,7 +392,15 @@ class Plant:
         else:
             net, taken = self.guard_export(t, net, cap, bch, bdis)
         guarded += taken
+        # 7b. the transformers behind the point of connection, each on its own flows
+        if nt:
+            tr_guard += self.guard_transformers(t, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
+            p_chiller = cool["p_elec"]
+            net = (load + heat["p_elec"] + p_chiller + bch.sum() - bdis.sum() + sum(ev_ch) - sum(ev_dis)
+                   - (pv_avail - site_curt.sum()))
+            cap = self.connection_capacity_kw(t, load + heat["p_elec"] + p_chiller + sum(ev_ch), export=net < 0)
         overload = max(min(net, imp_cap) - cap, 0.0)
+        pv_left = pv_avail - float(site_curt.sum())  # PV after the site transformers' curtailment
         # 8. balance: shed a shortfall, export or curtail a surplus
         unserved = 0.0
         if net > imp_cap:
@@ -373,7 +417,7 @@ class Plant:
         else:
             surplus = -net
             exp = min(surplus, cap)  # the export capacity: the export limit or the transformer's
-            curt = min(surplus - exp, pv_avail)
+            curt = min(surplus - exp, pv_left)
             guarded += min(surplus, exp_cap) - exp  # PV curtailed to hold the transformer
             rest = surplus - exp - curt
             if rest > 0:
@@ -388,7 +432,10 @@ class Plant:
         self._tes_update(heat)
         # record
         r["p_grid_import_kw"][t], r["p_grid_export_kw"][t] = imp, exp
-        r["p_pv_total_kw"][t], r["p_pv_curtailed_total_kw"][t] = pv_avail - curt, curt
+        r["p_pv_total_kw"][t], r["p_pv_curtailed_total_kw"][t] = pv_left - curt, curt + (pv_avail - pv_left)
+        if nt:
+            self._record_transformers(t, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt, curt,
+                                      unserved, load, tr_guard)
         r["p_battery_charge_kw"][:, t], r["p_battery_discharge_kw"][:, t] = bch, bdis
         r["e_battery_kwh"][:, t] = [self.batt[b["name"]] for b in p.batteries]
         r["p_load_kw"][t] = load
@@ -406,10 +453,117 @@ class Plant:
         m = int(p.month[t])
         self.month_peak[m] = max(self.month_peak.get(m, 0.0), imp)
         r["p_month_peak_kw"][t] = self.month_peak[m]
-        supply = imp + (pv_avail - curt) + bdis.sum() + sum(ev_dis)
+        supply = imp + (pv_left - curt) + bdis.sum() + sum(ev_dis)
         use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch.sum() + sum(ev_ch))
         r["balance_residual_kw"][t] = supply - use
         return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes)}
+
+    # ------------------------------------------------------------------ site transformers
+    def _site_flows(self, t: int, x: dict, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
+                    bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> tuple[float, float]:
+        """Flows through transformer ``x`` (an entry of :attr:`OperatedPark.transformers`) in hour
+        ``t``: (active power into its low-voltage side [kW], negative where it feeds back; the
+        consumption at the loads' power factor behind it [kW]: buildings and process loads, heat
+        pumps, electric boilers and chillers, EV charging beyond V2G), as the park-grid check counts
+        them (:func:`twin.grid.timeseries.injections`: batteries, PV and V2G at unity power factor)."""
+        p = self.park
+        c = float(x["fixed_kw"][t])
+        c += sum(heat["q_hp"][j] / p.heat_pumps[j]["cop"][t] for j in x["heat_pumps"])
+        c += sum(heat["q_b"][j] / p.boilers[j]["eff"] for j in x["boilers"])
+        c += sum(cool["q"][j] / p.chillers[j]["cop"][t] for j in x["chillers"])
+        ev = [ev_ch[i] - ev_dis[i] for i in x["fleets"]]
+        c += sum(max(v, 0.0) for v in ev)
+        pw = c + sum(min(v, 0.0) for v in ev)
+        pw += sum(bch[i] - bdis[i] for i in x["batteries"])
+        pw -= sum(pv_arr[i] - site_curt[i] for i in x["pv"])
+        return float(pw), float(c)
+
+    def guard_transformers(self, t: int, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
+                           bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> np.ndarray:
+        """Hold each transformer behind the point of connection within the apparent power it may
+        carry (``kva``, :attr:`OperatedPark.transformers`) on the hour's actual flows, as the site's
+        energy-management system does: the active power it carries beside the reactive draw of the
+        consumption behind it, ``sqrt(S̄² − (tan φ · consumption)²)`` [kW], in either direction.
+
+        Flowing in above it: the batteries behind it stop charging, then the thermal stores charge
+        less from its heat pumps and electric boilers (:meth:`_cut_tes_charging`), then its
+        batteries discharge beyond their set-points down to ``soc_min`` (:meth:`hold_import`).
+        Feeding back above it: its batteries' discharge is cut, then they charge (within power and
+        room), then its PV is curtailed (``site_curt`` [kW per array], in proportion to what each
+        array still gives). EV charging beyond the promises was given only the room below it
+        (step 4). ``heat``, ``cool``, ``bch``, ``bdis`` and ``site_curt`` change in place; returns
+        what the guard took off each transformer's flow [kW]; what is left above the capacity is
+        the transformer's overload (:meth:`_record_transformers`)."""
+        p = self.park
+        taken = np.zeros(len(p.transformers))
+        flows = (heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
+        for k, x in enumerate(p.transformers):
+            imp, exp, p0 = self._site_over(t, x, *flows)
+            if imp > _TOL:
+                left = imp
+                for i in x["batteries"]:  # battery charging behind it first
+                    cut = min(bch[i], left)
+                    bch[i] -= cut
+                    left -= cut
+                if left > _TOL and x["heat_pumps"] + x["boilers"]:
+                    self._cut_tes_charging(t, heat, left, hps=x["heat_pumps"], boilers=x["boilers"])
+                    left = max(self._site_over(t, x, *flows)[0], 0.0)
+                if left > _TOL and x["batteries"]:
+                    self.hold_import(t, bch, bdis, left, only=x["batteries"])
+            elif exp > _TOL:
+                left = exp
+                for i in x["batteries"]:  # its batteries' discharge first, then they charge
+                    cut = min(bdis[i], left)
+                    bdis[i] -= cut
+                    left -= cut
+                for i in x["batteries"]:
+                    b = p.batteries[i]
+                    if left <= _TOL or bdis[i] > 0 or not p.available("battery", t, b["name"]):
+                        continue
+                    add = max(min(left, b["kw"] - bch[i],
+                                  (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[b["name"]]) / b["eta_c"] - bch[i]), 0.0)
+                    bch[i] += add
+                    left -= add
+                if left > _TOL and x["pv"]:  # then its PV, in proportion to what each array gives
+                    give = np.array([pv_arr[i] - site_curt[i] for i in x["pv"]])
+                    tot = float(give.sum())
+                    if tot > 0:
+                        cut = min(left, tot)
+                        for i, g in zip(x["pv"], give):
+                            site_curt[i] += cut * g / tot
+            taken[k] = abs(p0 - self._site_over(t, x, *flows)[2])
+        return taken
+
+    def _site_over(self, t: int, x: dict, *flows) -> tuple[float, float, float]:
+        """Transformer ``x``'s flow in hour ``t`` against its capacity (:meth:`_site_flows` with
+        ``flows``): (active power flowing in above the capacity, feeding back above it, the active
+        power flowing in) [kW]; the capacity is ``sqrt(S̄² − (tan φ · consumption)²)``."""
+        pw, c = self._site_flows(t, x, *flows)
+        cap = float(np.sqrt(max(x["kva"] ** 2 - (x["tan_phi"] * c) ** 2, 0.0)))
+        return pw - cap, -pw - cap, pw
+
+    def _record_transformers(self, t: int, heat: dict, cool: dict, ev_ch, ev_dis, bch, bdis, pv_arr,
+                             site_curt, curt: float, unserved: float, load: float, guard: np.ndarray) -> None:
+        """Each transformer's flows in hour ``t`` once the hour is closed: load shed in proportion at
+        every fixed load, the park's PV curtailment in proportion at every array; its active power,
+        apparent power, what the guard took off and the overload left above its capacity
+        (:func:`apparent_excess_kw`) [kW, kVA]."""
+        p, r = self.park, self.rec
+        left = pv_arr - site_curt
+        tot = float(left.sum())
+        final = site_curt + (left / tot * curt if tot > 0 else 0.0)  # the park's curtailment by share
+        served = 1.0 - (unserved / load if load > 1e-9 else 0.0)
+        for k, x in enumerate(p.transformers):
+            fixed = float(x["fixed_kw"][t])
+            pw, c = self._site_flows(t, x, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, final)
+            shed = fixed * (1.0 - min(max(served, 0.0), 1.0))
+            pw, c = pw - shed, c - shed
+            q = x["tan_phi"] * c
+            r["p_transformer_kw"][k, t] = pw
+            r["s_transformer_kva"][k, t] = float(np.hypot(pw, q))
+            r["p_transformer_guard_kw"][k, t] = guard[k]
+            r["p_transformer_overload_kw"][k, t] = apparent_excess_kw(x["kva"], x["tan_phi"], pw, c)
+        r["p_pv_curtailed_site_kw"][:, t] = site_curt
 
     # ------------------------------------------------------------------ real time
     def connection_capacity_kw(self, t: int, consumption_kw: float, export: bool = False) -> float:
@@ -486,7 +640,7 @@ class Plant:
         return net + taken, taken
 
     def hold_import(self, t: int, bch: np.ndarray, bdis: np.ndarray, over: float,
-                    reserve: dict | None = None) -> float:
+                    reserve: dict | None = None, only: list | None = None) -> float:
         """Discharge the batteries beyond their set-points to take up to ``over`` [kW] off the
         import of hour ``t``; returns what is left of ``over`` [kW].
 
@@ -498,7 +652,8 @@ class Plant:
         holds above its floor at the end of the hour, ``(keep·e − floor)·η_d − bdis`` [kW over
         Δt = 1 h], where ``e`` is its content at the start of the hour [kWh] and ``floor`` the
         higher of ``soc_min·kwh`` and ``reserve[name]`` [kWh] (the controller's reserve; None:
-        ``soc_min`` only). ``bdis`` is changed in place.
+        ``soc_min`` only). ``only``: the batteries that may act (indices; None: all). ``bdis`` is
+        changed in place.
         """
         p = self.park
         reserve = reserve or {}
@@ -506,7 +661,7 @@ class Plant:
             if over <= _TOL:
                 break
             n = b["name"]
-            if bch[i] > 0 or not p.available("battery", t, n):
+            if bch[i] > 0 or not p.available("battery", t, n) or (only is not None and i not in only):
                 continue
             floor = max(b["soc_min"] * b["kwh"], float(reserve.get(n, 0.0)))
             room = min(b["kw"], (b["keep"] * self.batt[n] - floor) * b["eta_d"]) - bdis[i]
@@ -745,14 +900,17 @@ class Plant:
         heat["p_elec"] = self._heat_elec(t, heat)
         return max(short, 0.0)
 
-    def _cut_tes_charging(self, t: int, heat: dict, short: float) -> float:
+    def _cut_tes_charging(self, t: int, heat: dict, short: float, hps: list | None = None,
+                          boilers: list | None = None) -> float:
         """Charge the thermal stores less, taking the heat off the network's electric sources
-        (electric boilers first, then heat pumps, lowest COP first) until ``short`` [kW electric] is
-        saved or the stores are not charging; returns what is left of ``short``."""
+        (electric boilers first, then heat pumps, lowest COP first; only those in ``boilers`` and
+        ``hps``, indices, where given) until ``short`` [kW electric] is saved or the stores are not
+        charging; returns what is left of ``short``."""
         p = self.park
         srcs = [("boiler", j, b["eff"]) for j, b in enumerate(p.boilers)
-                if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS]
-        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps) if h.get("bus", HEAT_BUS) == HEAT_BUS),
+                if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS and (boilers is None or j in boilers)]
+        srcs += sorted((("hp", j, h["cop"][t]) for j, h in enumerate(p.heat_pumps)
+                        if h.get("bus", HEAT_BUS) == HEAT_BUS and (hps is None or j in hps)),
                        key=lambda s: s[2])
         for kind, j, per in srcs:  # per: kWh heat per kWh electricity
             tch = float(heat["tch"].sum())
@@ -829,12 +987,56 @@ LONG_NAMES = {
                              "discharge added or cut, batteries charged, PV curtailed)",
     "p_connection_overload_kw": "Import above the connection's capacity the guard could not take off",
     "q_unserved_heat_bus_kw": "Heat demand not served on each heat bus (the network, each process-heat bus)",
+    "p_transformer_kw": "Active power into each transformer behind the point of connection towards its assets "
+                        "(negative: feeding back)",
+    "s_transformer_kva": "Apparent power through each transformer behind the point of connection (its assets' "
+                         "active power beside the loads' reactive draw)",
+    "p_transformer_guard_kw": "Flow the site guard took off each transformer behind the point of connection in real "
+                              "time (charging cut or held, battery discharge added or cut, batteries charged, PV "
+                              "curtailed)",
+    "p_transformer_overload_kw": "Flow through each transformer behind the point of connection above the capacity the "
+                                 "guard holds (a violation): flowing in, the consumption at the loads' power factor "
+                                 "that would have to go; feeding back, the active power above it",
     "q_unserved_cooling_bus_kw": "Cooling demand not served on each cooling bus (the chilled-water network, each "
                                  "process-cooling loop)",
     "q_process_cooling_demand_kw": "Process cooling demand (chilled water or brine for production)",
     "p_chiller_bus_kw": "Electric chillers' electricity input on each cooling bus",
     "q_waste_heat_direct_bus_kw": "Waste heat used directly on each heat bus (all sources)",
 }
+
+
+def apparent_room_kw(kva: float, tan_phi: float, p_kw: float, c_kw: float) -> float:
+    """Consumption [kW] at the loads' power factor that a transformer carrying active power
+    ``p_kw`` [kW] beside the reactive draw of ``c_kw`` [kW] of consumption may still take within
+    ``kva`` [kVA]: the largest ``x`` with ``(p + x)² + (tan φ · (c + x))² ≤ S̄²`` (0 where there is
+    none; inf without a limit)."""
+    if not np.isfinite(kva):
+        return np.inf
+    a = 1.0 + tan_phi * tan_phi
+    b = 2.0 * (p_kw + tan_phi * tan_phi * c_kw)
+    c = p_kw * p_kw + (tan_phi * c_kw) ** 2 - kva * kva
+    disc = b * b - 4.0 * a * c
+    if disc < 0:
+        return 0.0
+    return max((-b + float(np.sqrt(disc))) / (2.0 * a), 0.0)
+
+
+def apparent_excess_kw(kva: float, tan_phi: float, p_kw: float, c_kw: float) -> float:
+    """How far a transformer carrying active power ``p_kw`` [kW] beside the reactive draw of ``c_kw``
+    [kW] of consumption is above ``kva`` [kVA], in kW: flowing in, the consumption at the loads'
+    power factor that would have to go for it to carry ``kva`` (the smallest ``x`` with
+    ``(p − x)² + (tan φ · (c − x))² ≤ S̄²``); feeding back, the active power at unity power factor
+    (PV, batteries, V2G) above ``sqrt(S̄² − (tan φ · c)²)``; 0 within it."""
+    q = tan_phi * c_kw
+    if p_kw * p_kw + q * q <= kva * kva:
+        return 0.0
+    if p_kw < 0:
+        return max(-p_kw - float(np.sqrt(max(kva * kva - q * q, 0.0))), 0.0)
+    a = 1.0 + tan_phi * tan_phi
+    b = 2.0 * (p_kw + tan_phi * tan_phi * c_kw)
+    c = p_kw * p_kw + q * q - kva * kva
+    disc = max(b * b - 4.0 * a * c, 0.0)
+    return max((b - float(np.sqrt(disc))) / (2.0 * a), 0.0)
 
 
 def _cut(flows: np.ndarray, amount: float) -> float:
@@ -940,9 +1142,13 @@ def _dataset(park: OperatedPark, plant: Plant):
     pv_tot = r.pop("p_pv_total_kw")
     curt_tot = r.pop("p_pv_curtailed_total_kw")
     avail = park.pv_per_kwp * park.pv_kwp[:, None]
-    tot = avail.sum(axis=0)
-    share = np.divide(avail, tot, out=np.zeros_like(avail), where=tot > 0)
-    r["p_pv_curtailed_kw"] = share * curt_tot
+    site = r.pop("p_pv_curtailed_site_kw", None)  # curtailed at a site transformer, array by array
+    if site is None:
+        site = np.zeros_like(avail)
+    left = avail - site
+    tot = left.sum(axis=0)
+    share = np.divide(left, tot, out=np.zeros_like(left), where=tot > 0)
+    r["p_pv_curtailed_kw"] = site + share * (curt_tot - site.sum(axis=0))  # the rest in proportion
     r["p_pv_kw"] = np.maximum(avail - r["p_pv_curtailed_kw"], 0.0)
     del pv_tot
     # per-fuel sums under the optimiser's names (electric boilers, gas boilers, ...)
@@ -963,7 +1169,7 @@ def _dataset(park: OperatedPark, plant: Plant):
             "thermal_storage": [x["name"] for x in park.thermal_stores],
             "process_heat": [x["name"] for x in park.process_heat],
             "heat_bus": park.heat_buses, "process_cooling": [x["name"] for x in park.process_cooling],
-            "cooling_bus": park.cooling_buses}
+            "cooling_bus": park.cooling_buses, "transformer": [x["name"] for x in park.transformers]}
     dim_of = {"q_boiler_kw": "boiler", "fuel_boiler_kw": "boiler", "q_cooling_supply_kw": "chiller",
               "p_pv_kw": "pv_array", "p_pv_curtailed_kw": "pv_array", "q_heat_pump_kw": "heat_pump",
               "p_heat_pump_kw": "heat_pump", "q_waste_heat_source_kw": "heat_pump",
@@ -973,11 +1179,13 @@ def _dataset(park: OperatedPark, plant: Plant):
               "q_tes_charge_kw": "thermal_storage", "q_tes_discharge_kw": "thermal_storage",
               "e_tes_kwh": "thermal_storage", "q_process_heat_demand_kw": "process_heat",
               "q_unserved_heat_bus_kw": "heat_bus", "q_waste_heat_direct_bus_kw": "heat_bus",
+              "p_transformer_kw": "transformer", "s_transformer_kva": "transformer",
+              "p_transformer_guard_kw": "transformer", "p_transformer_overload_kw": "transformer",
               "q_process_cooling_demand_kw": "process_cooling", "q_unserved_cooling_bus_kw": "cooling_bus",
               "p_chiller_bus_kw": "cooling_bus"}
     data = {}
     for k, v in r.items():
-        unit = "kWh" if k.startswith("e_") else "kW"
+        unit = "kWh" if k.startswith("e_") else ("kVA" if k.startswith("s_") else "kW")
         attrs = {"units": unit, "long_name": LONG_NAMES.get(k, k.replace("_", " "))}
         if k in dim_of:
             data[k] = xr.DataArray(v, dims=(dim_of[k], "time"), coords={dim_of[k]: dims[dim_of[k]]},

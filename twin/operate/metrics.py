@@ -61,7 +61,9 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         ``heat_pumps`` (:func:`twin.statistics.heat_pump_performance`: seasonal COP of each heat
         pump and of all together) and ``heat_pump_scop`` (all together, None without heat pumps
         or heat-pump electricity) [kWh/kWh], ``connection`` (:func:`connection_guard`; empty for
-        a dispatch without the plant's guard, e.g. the optimum), ``waste_heat_direct_by_bus_mwh``
+        a dispatch without the plant's guard, e.g. the optimum), ``transformers`` (where the park has
+        transformers behind the point of connection and the dispatch the site guard's flows:
+        :func:`transformer_guard`), ``waste_heat_direct_by_bus_mwh``
         and ``unserved_heat_by_bus_mwh`` {heat bus: MWh/yr} where the dispatch has
         ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`);
         with process cooling ``unserved_cooling_by_bus_mwh`` {cooling bus: MWh/yr} (controllers) and
@@ -174,6 +176,8 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     out["heat_pumps"] = hp
     out["heat_pump_scop"] = hp.get("scop")
     out["connection"] = connection_guard(ds, scale)
+    if getattr(park, "transformers", None) and "p_transformer_overload_kw" in ds:
+        out["transformers"] = transformer_guard(ds, park, scale)
     # by heat bus (the network, each process-heat bus): the waste heat used directly and what went unserved
     w = step_weights(ds, year_weight_h(T)) if T else None
     for key, var in (("waste_heat_direct_by_bus_mwh", "q_waste_heat_direct_bus_kw"),
@@ -217,6 +221,53 @@ def connection_guard(ds, scale: float = 1.0) -> dict:
             "overload_hours": float(np.count_nonzero(o > tol)) * scale,
             "overload_mwh": float(o.sum()) * scale / 1e3,
             "max_overload_kw": float(o.max(initial=0.0))}
+
+
+def transformer_guard(ds, park, scale: float = 1.0) -> dict:
+    """The transformers behind the point of connection in an operated year: what the plant's site
+    guard did (:meth:`twin.operate.loop.Plant.guard_transformers`) and the violations left.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Operated dispatch with ``p_transformer_guard_kw``, ``p_transformer_overload_kw`` and
+        ``s_transformer_kva`` (dimension ``transformer``) [kW, kVA].
+    park : twin.operate.state.OperatedPark
+        Its ``transformers`` (capacity the guard holds, rating, loading limit).
+    scale : float
+        Year per horizon (8760/T) [-]: hours and energies are per year.
+
+    Returns
+    -------
+    dict
+        ``violation_hours`` (hours in which some transformer carried more than the capacity the guard
+        holds) [h/yr], ``overload_mwh`` (the energy above it, all transformers) [MWh/yr],
+        ``max_overload_kw`` [kW], ``guard_hours`` and ``guard_mwh`` (hours in which the guard acted on
+        some transformer, the flow it took off) [h/yr, MWh/yr], and ``by_transformer`` {name:
+        ``capacity_kva`` (what the guard holds: rating × loading limit × (1 − margin) / ``ac_factor``),
+        ``rating_kva``, ``limit_percent``, ``ac_factor`` (the plan's AC loading over its flows counted
+        without losses, at least 1), ``violation_hours``, ``overload_mwh``, ``max_overload_kw``, ``guard_hours``,
+        ``guard_mwh``, ``max_loading_percent`` (largest apparent power over the rating, losses not
+        modelled) [%]}.
+    """
+    tol = 1e-6
+    o = ds["p_transformer_overload_kw"].to_numpy()
+    g = ds["p_transformer_guard_kw"].to_numpy()
+    sva = ds["s_transformer_kva"].to_numpy()
+    by = {}
+    for k, x in enumerate(park.transformers):
+        by[x["name"]] = {"capacity_kva": x["kva"], "rating_kva": x["rating_kva"], "limit_percent": x["limit_percent"],
+                         "ac_factor": x.get("ac_factor", 1.0),
+                         "violation_hours": float(np.count_nonzero(o[k] > tol)) * scale,
+                         "overload_mwh": float(o[k].sum()) * scale / 1e3,
+                         "max_overload_kw": float(o[k].max(initial=0.0)),
+                         "guard_hours": float(np.count_nonzero(g[k] > tol)) * scale,
+                         "guard_mwh": float(g[k].sum()) * scale / 1e3,
+                         "max_loading_percent": 100.0 * float(sva[k].max(initial=0.0)) / x["rating_kva"]}
+    return {"violation_hours": float(np.count_nonzero((o > tol).any(axis=0))) * scale,
+            "overload_mwh": float(o.sum()) * scale / 1e3, "max_overload_kw": float(o.max(initial=0.0)),
+            "guard_hours": float(np.count_nonzero((g > tol).any(axis=0))) * scale,
+            "guard_mwh": float(g.sum()) * scale / 1e3, "by_transformer": by}
 
 
 def difference(value: float, optimum: float, rel_tol: float = 1e-9) -> float:

@@ -38,8 +38,15 @@ hours of the plan.  The window:
   empty the stores; the last window of the horizon values nothing (the run ends);
 * prices emissions at the plan's marginal emission price
   (:func:`twin.operate.state.emission_price`);
+* with a park network, plans within the transformers: the park transformer at the point of
+  connection and each transformer behind it (:func:`power_limits`: rows of the apparent power
+  through each, an inscribed polygon of the circle, beside the loads' reactive draw; the fixed
+  flows from the forecasts, :meth:`MPCController._limit_rhs`); the plant's guards hold them
+  in real time;
 * cannot become infeasible: unserved energy costs the value of lost load, relaxed
-  store equations a penalty (both reported);
+  store equations a penalty, power above a transformer's limit the value of lost load
+  (what the windows planned unserved or above a transformer is in the run's statistics:
+  ``unserved_planned_kwh``, ``transformer_excess_planned_kwh``);
 * knows a fault from the hour it starts, with its duration (the asset's columns, or the
   grid's, are fixed at 0 for the rest of the fault within the window).
 
@@ -147,8 +154,10 @@ class MPCController:
 
         self.park = park
         t0 = time.perf_counter()
+        self.limits = power_limits(park)
         self.win = RollingWindow(self.problem, self.H, value_of_lost_load=self.voll,
-                                 options=self.options, peak_margin_rows=self.peak_margin_sd > 0)
+                                 options=self.options, peak_margin_rows=self.peak_margin_sd > 0,
+                                 power_limits=self.limits)
         self.build_s = time.perf_counter() - t0
         self.H = self.win.H
         self.comp_b = {b["name"]: content_component("battery", b["name"]) for b in park.batteries}
@@ -183,6 +192,7 @@ class MPCController:
         self.margin = None
         self.windows = []
         self.unserved_planned = 0.0
+        self.limit_excess_planned = 0.0
         self.status_bad = 0
         self.python_s = 0.0
 
@@ -326,17 +336,19 @@ class MPCController:
             col_cost = dict(col_cost or {})
             col_cost.update({cc("battery_discharge", b["name"]): late for b in park.batteries})
         col_ub.update(ev_ub)
+        limits = self._limit_rhs(t0, n, pv_fc if park.pv_names else None)
         margin = self.peak_margin(t0, n, pv_fc if park.pv_names else None)
         self.margin = margin
         out = self.win.solve(t0, state, rhs_delta=rhs, col_ub=col_ub, col_off=off, col_cost=col_cost,
                              col_lb=col_lb, state_rhs=ev_rhs or None,
                              terminal_value=self._terminal(t0), month_peak_kw=self._threshold(t0),
                              next_month_peak_kw=self.peak_targets.get(m1, 0.0) if m1 is not None else 0.0,
-                             peak_margin_kw=margin, full_dispatch=False)
+                             peak_margin_kw=margin, power_limit_rhs=limits, full_dispatch=False)
         tp = time.perf_counter()
         if out["status"] != "Optimal":
             self.status_bad += 1
         self.unserved_planned += sum(out["unserved_kwh"].values())
+        self.limit_excess_planned += sum(out.get("power_limit_excess_kwh", {}).values())
         k = min(self.step, out["active"])
         rd = self.win.read
         self.plan = {name: rd(comp, k) for name, comp in self.cols.items()}
@@ -349,6 +361,46 @@ class MPCController:
             if self.margin is not None:  # the import the window plans at its peak
                 self.hold = self.hold - self.margin[:k]
         self.python_s += time.perf_counter() - tp
+
+    def _limit_rhs(self, t0: int, n: int, pv_fc: np.ndarray | None) -> dict:
+        """The fixed parts of the window's power limits (:func:`power_limits`) at ``t0``: for each
+        transformer behind the point of connection, the forecast electricity of the buildings and
+        process loads behind it (the park's load forecast split by their share of the hour's load)
+        less its PV forecast; for the connection, the load forecast; each with the electric
+        chiller's electricity where the window has no column for it (the network's cooling with the
+        process cooling that joins it) [kW]. Returns
+        ``{name: (p, c, kva)}`` (:meth:`solvers.rolling.RollingWindow.solve` ``power_limit_rhs``)."""
+        from solvers.rolling import column_component as cc
+
+        park = self.park
+        if not self.limits:
+            return {}
+        sl = slice(t0, t0 + n)
+        load_fc = np.asarray(self.fc.forecast("load_kw", t0, n), float)
+        share = np.divide(1.0, park.load_kw[sl], out=np.zeros(n), where=park.load_kw[sl] > 1e-9)
+        chill = np.zeros((len(park.chillers), n))
+        if park.chillers:
+            cool_fc = np.asarray(self.fc.forecast("cool_kw", t0, n), float)
+            for x in park.process_cooling:  # with the process cooling that joins the network (a loop has columns)
+                name = process_cooling_series(x["name"])
+                if x["bus"] == COOL_BUS:
+                    cool_fc = cool_fc + (np.asarray(self.fc.forecast(name, t0, n), float) if self.fc.has(name)
+                                         else np.asarray(x["kw"], float)[sl])
+            for j, c in enumerate(park.chillers):  # no column: one electric chiller serves all the cooling
+                if c["kind"] == "electric" and self.win._comp_cols(cc("chiller", c["name"])) is None:
+                    chill[j] = np.minimum(cool_fc, c["kw"]) / c["cop"][sl]
+        out = {}
+        for lim in self.limits:
+            x = lim["site"]
+            if x is None:  # the connection: the whole park's consumption
+                cons = load_fc + chill.sum(axis=0)
+                out[lim["name"]] = (np.zeros(n), cons, park.connection_kva)
+                continue
+            cons = x["fixed_kw"][sl] * share * load_fc + chill[x["chillers"]].sum(axis=0)
+            pv = (pv_fc[x["pv"]] * park.pv_kwp[x["pv"], None]).sum(axis=0) if pv_fc is not None and x["pv"] \
+                else np.zeros(n)
+            out[lim["name"]] = (cons - pv, cons, x["kva"])
+        return out
 
     def _ev_window(self, f, t0: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fleet ``f``'s envelope in window hours ``t0 .. t0+n-1`` built on its vehicles'
@@ -528,7 +580,50 @@ class MPCController:
                 "simplex_iterations_per_window": w.iterations / n,
                 "windows_not_optimal": self.status_bad,
                 "unserved_planned_kwh": self.unserved_planned,
+                "transformer_excess_planned_kwh": self.limit_excess_planned,
                 "window_columns": int(w.n_col), "window_rows": int(w.n_row)}
+
+
+def power_limits(park: OperatedPark) -> list[dict]:
+    """The window's apparent-power limits (:class:`solvers.rolling.RollingWindow` ``power_limits``):
+    one for the park transformer at the point of connection (where :attr:`OperatedPark.connection_kva`
+    is finite: the import less the export beside the consumption of the whole park) and one for each
+    transformer behind it (:attr:`OperatedPark.transformers`: its EV fleets' charging less V2G, its
+    batteries' charging less discharge, its heat pumps', electric boilers' and electric chillers'
+    electricity beside their consumption, the EV charging counted whole); each ``{"name", "p_terms",
+    "c_terms", "tan_phi", "site"}`` (``site``: the transformer's entry, None for the connection).
+    The window plans within them; the plant's guards hold them in real time."""
+    from solvers.rolling import column_component as cc
+
+    def consumption(fleets, hps, boilers, chillers):  # at the loads' power factor: EV charging, heat, cold
+        terms = [(cc("ev_charge", park.fleets[i].name), 1.0) for i in fleets]
+        return terms + plant(hps, boilers, chillers)
+
+    def plant(hps, boilers, chillers):
+        terms = [(cc("heat_pump", park.heat_pumps[j]["name"]), 1.0 / np.asarray(park.heat_pumps[j]["cop"], float))
+                 for j in hps]
+        terms += [(cc("boiler", park.boilers[j]["name"]), 1.0 / park.boilers[j]["eff"]) for j in boilers]
+        terms += [(cc("chiller", park.chillers[j]["name"]), 1.0 / np.asarray(park.chillers[j]["cop"], float))
+                  for j in chillers]
+        return terms
+
+    out = []
+    if np.isfinite(park.connection_kva):
+        c = consumption(range(len(park.fleets)), range(len(park.heat_pumps)),
+                        [j for j, b in enumerate(park.boilers) if b["fuel"] == "electric"],
+                        [j for j, x in enumerate(park.chillers) if x["kind"] == "electric"])
+        out.append({"name": "connection", "p_terms": [(cc("grid_import"), 1.0), (cc("grid_export"), -1.0)],
+                    "c_terms": c, "tan_phi": park.reactive_per_kw, "site": None})
+    for x in park.transformers:
+        c = consumption(x["fleets"], x["heat_pumps"], x["boilers"], x["chillers"])
+        p_terms = plant(x["heat_pumps"], x["boilers"], x["chillers"])  # and EV charging less V2G
+        p_terms += [(cc("ev_charge", park.fleets[i].name), 1.0) for i in x["fleets"]]
+        p_terms += [(cc("ev_discharge", park.fleets[i].name), -1.0) for i in x["fleets"]]
+        p_terms += [(cc("battery_charge", park.batteries[i]["name"]), 1.0) for i in x["batteries"]]
+        p_terms += [(cc("battery_discharge", park.batteries[i]["name"]), -1.0) for i in x["batteries"]]
+        out.append({"name": f"transformer {x['name']}", "p_terms": p_terms, "c_terms": c,
+                    "tan_phi": x["tan_phi"], "site": x})
+    return out
 
 
 def window_envelope(need, start, dep, head, depth, *, p_b: float, p_d: float, eta: float, t0: int,

@@ -79,6 +79,8 @@ def _rows(op: dict, lang: str) -> list[tuple]:
             ("超出并网容量的购电量" if zh else "Import above the connection's capacity", "MWh/yr",
              lambda m: m.get("connection", {}).get("overload_mwh")),
         ]
+    if any(op[c].get("transformers") for c in ctrls):
+        items += _transformer_items(op, ctrls, zh)
     rows = []
     for label, unit, f in items:
         vals = [f(opt)] + [f(op[c]) for c in ctrls]
@@ -94,6 +96,39 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         rows.append(tuple(row))
     rows += _ev_promise_rows(op, ctrls, lang)
     return rows
+
+
+def _transformer_items(op: dict, ctrls: list[str], zh: bool) -> list[tuple]:
+    """Rows of the transformers behind the point of connection (the site guard and the violations
+    left, :func:`twin.operate.metrics.transformer_guard`): all together, then each transformer's
+    hours above its capacity and its largest loading; none for the optimum (no guard)."""
+
+    def tr(m):
+        return m.get("transformers") or {}
+
+    def each(name, key):
+        return lambda m: (tr(m).get("by_transformer", {}).get(name) or {}).get(key)
+
+    items = [
+        ("站点变压器超容量小时数" if zh else "Hours with a site transformer above its capacity", "h/yr",
+         lambda m: tr(m).get("violation_hours")),
+        ("站点变压器最大超容量" if zh else "Largest overload of a site transformer", "kW",
+         lambda m: tr(m).get("max_overload_kw")),
+        ("站点变压器保护动作小时数" if zh else "Hours the site guard acted", "h/yr", lambda m: tr(m).get("guard_hours")),
+        ("站点变压器保护削减的电量" if zh else "Flow the site guard took off", "MWh/yr", lambda m: tr(m).get("guard_mwh")),
+    ]
+    names: dict[str, float] = {}
+    for c in ctrls:
+        for n, v in tr(op[c]).get("by_transformer", {}).items():
+            names.setdefault(n, v["capacity_kva"])
+    for n, kva in names.items():
+        items += [
+            ((f"变压器“{n}”（{kva:,.0f} kVA）：超容量小时数" if zh else
+              f"Transformer '{n}' ({kva:,.0f} kVA): hours above its capacity"), "h/yr", each(n, "violation_hours")),
+            ((f"变压器“{n}”：最大负载率（不计损耗）" if zh else f"Transformer '{n}': highest loading (losses not modelled)"),
+             "%", each(n, "max_loading_percent")),
+        ]
+    return items
 
 
 def _ev_promise_rows(op: dict, ctrls: list[str], lang: str) -> list[tuple]:

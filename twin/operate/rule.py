@@ -7,9 +7,13 @@ schedules are known):
 
 * **PV self-consumption first**: a forecast PV surplus charges the battery (and lets the
   thermal store take energy early; EV charging prices such hours at the export price).
-* **Time-of-use arbitrage**: in the day's valley hours the battery charges to its upper
-  limit (only if a peak-hour kWh is worth more than a valley kWh after round-trip
-  losses and wear); in hours priced above the day's mean it discharges to cover the
+* **Time-of-use arbitrage**: in the day's valley hours the battery charges towards its upper
+  limit at full power (only if a peak-hour kWh is worth more than a valley kWh after
+  round-trip losses and wear), as an operator sets it: no forecast caps the set-point; the
+  plant holds the charging in real time, on the hour's actual flows, to what the battery
+  can take, to the month's threshold on the measured import (``Decision.charge_limit_kw``)
+  and to the grid connection's and site transformers' capacity (the connection guard); in
+  hours priced above the day's mean it discharges to cover the
   park's net load (never to export; where the net load is above the month's threshold, at
   least the excess), keeping a reserve for the rest of the day (until the
   next valley hour): in every later hour the larger of the forecast import above the
@@ -20,9 +24,10 @@ schedules are known):
 * **Peak shaving** under the monthly demand charge: whenever the net load would exceed
   the month's threshold (the higher of the month's peak so far and the plan's peak of
   that month, given as ``peak_targets``), the battery discharges the excess and valley
-  charging is held below the threshold: planned on the forecast, and held in real time on
-  the measured import (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store
-  and EV charging beyond the promises as far as the actual load leaves no room), so a
+  charging is held below the threshold in real time on the measured import
+  (``Decision.charge_limit_kw``: the plant cuts battery, thermal-store and EV charging
+  beyond the promises as far as the actual load leaves no room; EV charging is also
+  planned on the forecast room below it, battery charging is not), so a
   forecast error never lets charging set a new peak that would become the next day's
   allowance. Where the actual import still exceeds the threshold, the batteries
   discharge in real time beyond the hour's set-point, within power and down to
@@ -48,15 +53,27 @@ schedules are known):
   promises first in any case). Where the plan puts charging above the threshold in this
   hour, the real-time charging limit is raised by that much, so that the charging the plan
   spreads is not put off until the vehicles must charge at full power before departure.
-  Without a demand charge the plan is by price and load alone.
+  Without a demand charge the plan is by price and load alone. The room is also kept below
+  the grid connection's capacity (the hourly import limit; with a park transformer at the
+  point of connection, what it carries beside the reactive draw of the forecast consumption)
+  and below the capacity of each site transformer the fleet charges through, beside the
+  forecast flows of the assets behind it (:meth:`RuleController._capacity_rooms`): the rule
+  does not plan charging that a transformer cannot carry.
 * **V2G within the promise**: bidirectional vehicles discharge to cover the part of the
   net load above the month's threshold that the batteries' power cannot (without a demand
   charge: in peak hours, the net load), and the plant lets each discharge only as far as it
   can still reach its promise by departure (never below ``v2g_min_soc``).
 * **Heat pump and thermal store follow heat demand and tariff**: the store charges in
   valley hours (or with PV surplus) from the electric heat capacity left over after the
-  demand (never from a boiler burning fuel) and discharges in peak hours; the heat
-  sources serve the need in merit order at this hour's prices.
+  network's need (never from a boiler burning fuel) and discharges the network's need in
+  peak hours; the heat sources serve the need in merit order at this hour's prices. The
+  network's need counts the absorption chillers' driving heat (the cooling of the chilled-water
+  network and of each process-cooling loop split among its own chillers in the plant's merit
+  order, :func:`cooling_split_kw`), and the look-ahead of the
+  net load (:meth:`RuleController._heat_plan`) runs this store policy from the stores'
+  content over the coming hours, so that the heat's electricity it plans the battery and
+  the EV charging on is what the plant will draw: less where the stores give heat, more
+  where they charge.
 * **Several batteries or thermal stores** act as one: the set-point is worked out for
   their total power and split in a stated order, the store with the highest round-trip
   efficiency (after standing losses) first (:func:`twin.operate.state.store_order`);
@@ -92,22 +109,115 @@ def _direct(park: OperatedPark, bus: str, hrs: np.ndarray, need: np.ndarray, was
     return need
 
 
+def merit_take(need: np.ndarray, cap: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """What each source gives in merit order: ``need`` [kW, per hour] served by the sources (rows
+    of ``cap`` [kW] and ``cost`` [CNY/kWh], one column per hour) cheapest first, the declared
+    order among equals (a stable sort, as the plant's); returns the take [kW] of each source in
+    each hour, shape of ``cap``."""
+    order = np.argsort(cost, axis=0, kind="stable")
+    c_sorted = np.take_along_axis(cap, order, axis=0)
+    before = np.cumsum(c_sorted, axis=0) - c_sorted
+    take = np.empty_like(cap)
+    np.put_along_axis(take, order, np.clip(np.asarray(need, float)[None, :] - before, 0.0, c_sorted), axis=0)
+    return take
+
+
+def network_heat_cost(park: OperatedPark, hrs: np.ndarray) -> np.ndarray:
+    """Cost of the cheapest source of the heat network [CNY/kWh of heat] in hours ``hrs``, as the
+    plant prices an absorption chiller's driving heat (:meth:`twin.operate.loop.Plant._cheapest_heat_cost`):
+    waste heat used directly (0), the network's heat pumps with output in the hour, its boilers and
+    district heat that may be replaced, electricity and fuel with emissions at the controller's
+    carbon price; inf where the network has no source."""
+    lam = park.carbon_price * 1e-3
+    el = park.price[hrs] + lam * park.ef[hrs]
+    best = np.full(hrs.size, np.inf)
+    if any(w["hx_kw"] > 0 and HEAT_BUS in w.get("buses", [HEAT_BUS]) for w in park.waste):
+        best[:] = 0.0
+    for h in park.heat_pumps:
+        if h.get("bus", HEAT_BUS) != HEAT_BUS:
+            continue
+        on = park.in_service("heat_pump", h["name"], hrs)
+        ok = on & (h["kw"] * np.asarray(h["avail"], float)[hrs] > 0)
+        best = np.where(ok, np.minimum(best, el / np.asarray(h["cop"], float)[hrs]), best)
+    for b in park.boilers:
+        if b["kw"] > 0 and b.get("bus", HEAT_BUS) == HEAT_BUS:
+            fuel = el if b["fuel"] == "electric" else b["price"] + lam * b["ef"]
+            best = np.minimum(best, fuel / b["eff"])
+    dh = park.district_heat
+    if dh is not None and dh["cap"] > 0:
+        best = np.minimum(best, dh["price"] + lam * dh["ef"])
+    return best
+
+
+def cooling_split_kw(park: OperatedPark, hrs: np.ndarray, demand: dict,
+                     detail: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The cooling ``demand`` {cooling bus: kW per hour of ``hrs``} served in the plant's merit order
+    (:meth:`twin.operate.loop.Plant._cool`), each cooling bus (the chilled-water network, each
+    process-cooling loop of its own) by its own chillers: each chiller in service within its size,
+    by cost per kWh of cold (an electric chiller: electricity with emissions at the carbon price
+    over its COP; an absorption chiller: the network's cheapest heat, :func:`network_heat_cost`,
+    over its COP), the declared order among equals. Returns (the electric chillers' electricity
+    [kW], the absorption chillers' driving heat drawn from the heat network [kW]), summed over the
+    buses; cooling beyond a bus's chillers draws neither. ``detail``, where given, gets each
+    electric chiller's electricity under ``("chiller", j)`` [kW per hour]."""
+    m = hrs.size
+    lam = park.carbon_price * 1e-3
+    el = park.price[hrs] + lam * park.ef[hrs]
+    heat_cost = None
+    p_el, q_heat = np.zeros(m), np.zeros(m)
+    for bus, need in demand.items():
+        cap, cost, per_e, per_h, keys = [], [], [], [], []
+        for j, c in enumerate(park.chillers):
+            if c["kw"] <= 0 or c.get("bus", COOL_BUS) != bus:
+                continue
+            keys.append(("chiller", j))
+            on = park.in_service("chiller", c["name"], hrs).astype(float)
+            cop = np.asarray(c["cop"], float)[hrs]
+            cap.append(c["kw"] * on)
+            if c["kind"] == "electric":
+                cost.append(el / cop)
+                per_e.append(1.0 / cop)
+                per_h.append(np.zeros(m))
+            else:
+                heat_cost = network_heat_cost(park, hrs) if heat_cost is None else heat_cost
+                cost.append(heat_cost / cop)
+                per_e.append(np.zeros(m))
+                per_h.append(1.0 / cop)
+        if not cap:
+            continue
+        take = merit_take(np.asarray(need, float)[:m], np.array(cap), np.array(cost))
+        e = take * np.array(per_e)
+        if detail is not None:
+            for k, key in enumerate(keys):
+                if park.chillers[key[1]]["kind"] == "electric":
+                    detail[key] = e[k]
+        p_el += e.sum(axis=0)
+        q_heat += (take * np.array(per_h)).sum(axis=0)
+    return p_el, q_heat
+
+
 def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np.ndarray,
-                       waste_left: dict, hx_left: list, dir_used: list | None = None) -> np.ndarray:
+                       waste_left: dict, hx_left: list, dir_used: list | None = None,
+                       detail: dict | None = None) -> np.ndarray:
     """Electricity [kW] the plant draws to serve ``demand`` [kW] on heat bus ``bus`` in hours ``hrs``,
     in its merit order (:meth:`twin.operate.loop.Plant._heat`): waste heat used directly first,
     then the bus's heat pumps and boilers by cost per kWh of heat at each hour's price (emissions at
     the controller's carbon price), each within its size (a waste-heat heat pump also within its
-    source's heat left). ``waste_left`` and ``hx_left`` [kW] change in place (what the bus used)."""
+    source's heat left). ``waste_left``, ``hx_left`` [kW] and ``dir_used`` (each source's direct use
+    by bus so far, which limits a hotter bus to the part of a stream hot enough for it,
+    :func:`twin.operate.state.direct_room`) change in place (what the bus used); ``detail``, where
+    given, gets each electric source's electricity [kW per hour] under ``("hp", j)``
+    and ``("boiler", j)`` (indices into the park's heat pumps and boilers)."""
     m = hrs.size
     need = _direct(park, bus, hrs, np.asarray(demand, float).copy(), waste_left, hx_left, dir_used)
     el = park.price[hrs] + park.carbon_price * 1e-3 * park.ef[hrs]
-    cap, cost, per, src = [], [], [], []
-    for h in park.heat_pumps:
+    cap, cost, per, src, keys = [], [], [], [], []
+    for j, h in enumerate(park.heat_pumps):
         if h.get("bus", HEAT_BUS) != bus or h["kw"] <= 0:
             continue
+        keys.append(("hp", j))
         cop = np.asarray(h["cop"], float)[hrs]
-        on = np.array([park.available("heat_pump", int(t), h["name"]) for t in hrs], float)
+        on = park.in_service("heat_pump", h["name"], hrs).astype(float)
         c = h["kw"] * np.asarray(h["avail"], float)[hrs] * on
         frac = 1.0 - 1.0 / cop
         if h["source"] is not None:
@@ -117,9 +227,10 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
         cost.append(el / cop)
         per.append(1.0 / cop)
         src.append((h["source"], frac))
-    for b in park.boilers:
+    for j, b in enumerate(park.boilers):
         if b.get("bus", HEAT_BUS) != bus or b["kw"] <= 0:
             continue
+        keys.append(("boiler", j))
         cap.append(np.full(m, b["kw"]))
         if b["fuel"] == "electric":
             cost.append(el / b["eff"])
@@ -131,35 +242,14 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     if not cap:
         return np.zeros(m)
     cap, cost, per = np.array(cap), np.array(cost), np.array(per)
-    order = np.argsort(cost, axis=0, kind="stable")
-    c_sorted = np.take_along_axis(cap, order, axis=0)
-    before = np.cumsum(c_sorted, axis=0) - c_sorted
-    take = np.empty_like(cap)
-    np.put_along_axis(take, order, np.clip(need[None, :] - before, 0.0, c_sorted), axis=0)
+    take = merit_take(need, cap, cost)
     for k, (source, frac) in enumerate(src):
         if source is not None:
             waste_left[source] = waste_left[source] - take[k] * frac
+    if detail is not None:
+        for k, key in enumerate(keys):
+            detail[key] = detail.get(key, 0.0) + take[k] * per[k]
     return (take * per).sum(axis=0)
-
-
-def cooling_electricity_kw(chillers: list, hrs: np.ndarray, demand: np.ndarray) -> np.ndarray:
-    """Electricity [kW] of electric ``chillers`` (dicts ``kw``, ``cop`` (T)) serving ``demand`` [kW] in
-    hours ``hrs``: in each hour the chiller with the highest COP first, up to its size, as the plant's
-    merit order does at one electricity price; cooling beyond their sizes is left out (unserved)."""
-    if not chillers:
-        return np.zeros(len(hrs))
-    cop = np.array([np.asarray(c["cop"], float)[hrs] for c in chillers])  # chiller x hour
-    kw = np.array([float(c["kw"]) for c in chillers])
-    order = np.argsort(-cop, axis=0, kind="stable")
-    cols = np.arange(len(hrs))
-    rest = np.asarray(demand, float).copy()
-    out = np.zeros(len(hrs))
-    for r in range(len(chillers)):
-        j = order[r]
-        take = np.minimum(rest, kw[j])
-        out += take / cop[j, cols]
-        rest -= take
-    return out
 
 
 class RuleController:
@@ -204,6 +294,7 @@ class RuleController:
         self.peak = p > dmean[days] + 1e-9
         self.day_max = dmax[days]
         self.n_decisions = 0
+        self._plan_cache = None
         # room kept below the threshold for forecast errors: one standard deviation of the
         # load forecast's error (ForecastSpec.load_sd_of_mean times the mean load)
         st = getattr(self.fc, "s", None)
@@ -218,17 +309,15 @@ class RuleController:
         self.state = state
 
     def _net_forecast(self, t: int, n: int) -> np.ndarray:
-        """Forecast net load of hours ``t .. t+n-1`` before storage and EV charging [kW]: load
-        less PV, plus the chillers' electricity (:meth:`_cool_electricity`) and the heat's (:meth:`_heat_electricity`:
-        the heat pumps and electric boilers of every heat bus in the plant's merit order) (the
-        forecaster's horizon at most; later hours repeat its last hour)."""
+        """Forecast net load of hours ``t .. t+n-1`` before the batteries and EV charging [kW]: load
+        less PV, plus the electric chillers' and the heat's electricity (:meth:`_heat_plan`: the
+        cooling and every heat bus in the plant's merit order, with the absorption chillers'
+        driving heat and the thermal stores' planned charging and discharging on the network)
+        (the forecaster's horizon at most; later hours repeat its last hour)."""
         park = self.park
         m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
-        net = np.asarray(self.fc.forecast("load_kw", t, m), float).copy()
-        if park.pv_names:
-            net -= (self.fc.forecast("pv_per_kwp", t, m) * park.pv_kwp[:, None]).sum(axis=0)
-        net += self._cool_electricity(t, m)
-        net += self._heat_electricity(t, m)
+        plan = self._heat_plan(t, m)
+        net = plan["net"][:m] + plan["p_cool"][:m] + plan["p_heat"][:m]
         if n > m:
             net = np.r_[net, np.full(n - m, net[-1])]
         return net
@@ -249,24 +338,17 @@ class RuleController:
         return out
 
     def _cool_electricity(self, t: int, m: int) -> np.ndarray:
-        """Forecast electricity of the chillers [kW] in hours ``t .. t+m-1``: each cooling bus's forecast
-        demand served by its electric chillers in the plant's merit order (highest COP of the hour
-        first, each within its size; :func:`cooling_electricity_kw`). Absorption chillers are left out."""
-        park = self.park
-        out = np.zeros(m)
-        if not park.chillers:
-            return out
-        hrs = np.arange(t, t + m)
-        for bus, demand in self._cool_forecast(t, m).items():
-            el = [c for c in park.chillers if c["kind"] == "electric" and c["kw"] > 0
-                  and c.get("bus", COOL_BUS) == bus]
-            out += cooling_electricity_kw(el, hrs, demand[:m])
-        return out
+        """Forecast electricity of the chillers [kW] in hours ``t .. t+m-1`` (:meth:`_heat_plan`): each
+        cooling bus's forecast demand (:meth:`_cool_forecast`) served by its own chillers in the
+        plant's merit order (:func:`cooling_split_kw`: electric and absorption chillers by cost per
+        kWh of cold, each within its size)."""
+        return self._heat_plan(t, m)["p_cool"][:m].copy()
 
     def _heat_forecast(self, t: int, m: int) -> dict:
         """Forecast heat demand of each heat bus in hours ``t .. t+m-1`` [kW]: the network's (the
         buildings' and the process heat that joins it) and each process-heat bus's; a demand the
-        forecaster does not have is taken as known."""
+        forecaster does not have is taken as known. Without the absorption chillers' driving heat
+        (:meth:`_heat_plan` adds it)."""
         park = self.park
         out = {b: np.zeros(m) for b in park.heat_buses}
         if park.heat_kw is not None:
@@ -279,33 +361,142 @@ class RuleController:
         return out
 
     def _heat_electricity(self, t: int, m: int) -> np.ndarray:
-        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1``: each heat bus's forecast
-        demand (the network's with the process heat that joins it, then each process-heat bus)
-        served in the plant's merit order (:func:`bus_electricity_kw`), the waste heat shared
-        by the buses in the plant's order. The network's thermal stores and absorption chillers
-        are left out."""
+        """Forecast electricity of the heat [kW] in hours ``t .. t+m-1`` (:meth:`_heat_plan`): each
+        heat bus's forecast demand (the network's with the process heat that joins it, the absorption
+        chillers' driving heat and the thermal stores' planned charging less their discharging, then
+        each process-heat bus) served in the plant's merit order (:func:`bus_electricity_kw`), the
+        waste heat shared by the buses in the plant's order."""
+        return self._heat_plan(t, m)["p_heat"][:m].copy()
+
+    def _bus_electricity(self, hrs: np.ndarray, demand: dict, detail: dict | None = None) -> np.ndarray:
+        """Electricity [kW] of serving ``demand`` {heat bus: kW per hour of ``hrs``} bus after bus in
+        the plant's order (the network first), the waste heat shared (:func:`bus_electricity_kw`)."""
         park = self.park
-        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
-            return np.zeros(m)
-        hrs = np.arange(t, t + m)
-        demand = self._heat_forecast(t, m)
+        m = hrs.size
         out = np.zeros(m)
+        if not park.heat_pumps and not any(b["fuel"] == "electric" for b in park.boilers):
+            return out
         waste_left = {w["name"]: np.asarray(w["avail"], float)[hrs].copy() for w in park.waste}
         hx_left = [np.full(m, w["hx_kw"]) for w in park.waste]
         dir_used = [{} for _ in park.waste]
         for bus in park.heat_buses:
-            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, dir_used)
+            out += bus_electricity_kw(park, bus, hrs, demand[bus], waste_left, hx_left, dir_used, detail)
         return out
+
+    def _heat_plan(self, t: int, m: int) -> dict:
+        """The forecast hours ``t .. t+m-1`` (at least; computed once per hour for the longest
+        look-ahead and cut) as the rule will run the heat and cooling [kW per hour]: ``net`` (load
+        less PV), ``p_cool`` (the electric chillers' electricity) and ``q_abs`` (the absorption
+        chillers' driving heat, on the network; :func:`cooling_split_kw`: the chilled-water network's
+        and each process-cooling loop's forecast, :meth:`_cool_forecast`, each by its own chillers),
+        ``q_net`` (the network's
+        heat need with it), the thermal stores' planned ``tch`` / ``tdis`` and set-point ``tes``
+        (:meth:`_tes_plan`: charged in valley hours and with a PV surplus from the network's spare
+        electric heat, discharged in peak hours, from their content now), and ``p_heat`` (the heat's
+        electricity on every bus with the stores' charging less their discharging on the network),
+        with ``load``, ``pv`` (each array's forecast output, arrays × hours) and ``by_source`` (each
+        heat pump's, electric boiler's and electric chiller's electricity, keys ``("hp", j)``,
+        ``("boiler", j)``, ``("chiller", j)``: what flows through the site transformers,
+        :meth:`_capacity_rooms`). The surplus that lets the stores charge is judged on the net load
+        with the heat before the stores, as :meth:`decide` judges it."""
+        cache = getattr(self, "_plan_cache", None)
+        if cache is not None and cache[0] == t and cache[1] >= m:
+            return cache[2]
+        park = self.park
+        M = max(m, min(max(self.EV_PLAN_H, 24), getattr(self.fc, "H", m), park.T - t))
+        hrs = np.arange(t, t + M)
+        load = np.asarray(self.fc.forecast("load_kw", t, M), float)[:M].copy()
+        M = load.size
+        hrs = hrs[:M]
+        pv = np.zeros((len(park.pv_names), M))
+        if park.pv_names:
+            pv = self.fc.forecast("pv_per_kwp", t, M)[:, :M] * park.pv_kwp[:, None]
+        net = load - pv.sum(axis=0)
+        p_cool, q_abs = np.zeros(M), np.zeros(M)
+        detail = {}  # each electric heat source's and chiller's electricity (the site transformers' flows)
+        if park.chillers and park.cool_kw is not None:  # each cooling bus by its own chillers
+            p_cool, q_abs = cooling_split_kw(park, hrs, self._cool_forecast(t, M), detail)
+        demand = self._heat_forecast(t, M)
+        demand[HEAT_BUS] = demand[HEAT_BUS] + q_abs
+        q_net = demand[HEAT_BUS].copy()
+        heat_detail = {}
+        p_heat = self._bus_electricity(hrs, demand, heat_detail)
+        tes = self._tes_plan(t, M, q_net, net + p_cool + p_heat < 0)
+        if tes["tch"].any() or tes["tdis"].any():
+            demand[HEAT_BUS] = q_net + tes["tch"] - tes["tdis"]
+            heat_detail = {}
+            p_heat = self._bus_electricity(hrs, demand, heat_detail)
+        detail.update(heat_detail)
+        plan = {"net": net, "load": load, "pv": pv, "p_cool": p_cool, "q_abs": q_abs, "q_net": q_net,
+                "p_heat": p_heat, "by_source": detail, **tes}
+        self._plan_cache = (t, M, plan)
+        return plan
+
+    def _tes_plan(self, t: int, m: int, q_net: np.ndarray, surplus: np.ndarray) -> dict:
+        """The thermal stores' charging and discharging [kW heat] the rule plans in hours
+        ``t .. t+m-1`` and what the plant lets them do, from their content at the start of hour
+        ``t``: in a valley hour or one with a forecast PV surplus (``surplus``) they charge with
+        what the network's electric heat (its heat pumps' output in the hour, its electric boilers)
+        has to spare beyond the network's need ``q_net`` [kW] (never from a boiler burning fuel),
+        in a peak hour they discharge the network's need; the set-point is split in store order
+        (:func:`split`) and each store clipped, as the plant clips it, to its power, its room (over
+        its charging efficiency) or content, and the need left. Returns ``tes`` (the set-point of
+        all stores), ``tch`` and ``tdis`` [kW], each per hour."""
+        park = self.park
+        z = np.zeros(m)
+        if not park.thermal_stores:
+            return {"tes": z, "tch": z.copy(), "tdis": z.copy()}
+        s = getattr(self, "state", None)
+        content = dict(park.initial.get("tes_kwh", {}) if s is None else s.tes_kwh)
+        hrs = np.arange(t, t + m)
+        stores = park.thermal_stores
+        e = [float(content.get(x["name"], 0.0)) for x in stores]
+        power = [x["rho"] * x["kwh"] for x in stores]
+        on = [park.in_service("thermal_storage", x["name"], hrs).tolist() for x in stores]
+        spare = np.zeros(m)  # the network's electric heat in each hour: heat pumps in service, electric boilers
+        for h in park.heat_pumps:
+            if h.get("bus", HEAT_BUS) == HEAT_BUS:
+                spare += h["kw"] * np.asarray(h["avail"], float)[hrs] * park.in_service("heat_pump", h["name"], hrs)
+        spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
+        spare = np.maximum(spare - q_net, 0.0).tolist()
+        charge = (self.valley[hrs] | np.asarray(surplus, bool)).tolist()
+        peak = self.peak[hrs].tolist()
+        need = np.asarray(q_net, float).tolist()
+        want_k, tch, tdis = np.zeros(m), np.zeros(m), np.zeros(m)
+        for k in range(m):
+            live = [i for i in range(len(stores)) if on[i][k]]
+            want = 0.0
+            if live:
+                if charge[k] and spare[k] > 0:
+                    want = min(sum(power[i] for i in live), spare[k])
+                elif peak[k]:
+                    want = -need[k]
+            want_k[k] = want
+            left, ch, dis = abs(want), 0.0, 0.0
+            for i, x in enumerate(stores):  # split in store order (split()), each clipped as the plant clips it
+                e0 = x["keep"] * e[i]
+                v = 0.0
+                if i in live and left > 0:
+                    v = min(left, power[i])
+                    left -= v
+                if v > 0 and want > 0:
+                    c = max(min(v, power[i], (x["kwh"] - e0) / x["eta_c"]), 0.0)
+                    ch += c
+                    e[i] = e0 + x["eta_c"] * c
+                elif v > 0:
+                    d = max(min(v, power[i], e0, need[k] - dis), 0.0)
+                    dis += d
+                    e[i] = e0 - d
+                else:
+                    e[i] = e0
+            tch[k], tdis[k] = ch, dis
+        return {"tes": want_k, "tch": tch, "tdis": tdis}
 
     def decide(self, t: int) -> Decision:
         park, s = self.park, self.state
         self.n_decisions += 1
-        load = float(self.fc.forecast("load_kw", t, 1)[0])
-        pv = float((self.fc.forecast("pv_per_kwp", t, 1)[:, 0] * park.pv_kwp).sum()) if park.pv_names else 0.0
-        heat = float(self._heat_forecast(t, 1)[HEAT_BUS][0]) if park.heat_kw is not None else 0.0
-        n = load - pv
-        n += float(self._cool_electricity(t, 1)[0])
-        n += float(self._heat_electricity(t, 1)[0])
+        hp = self._heat_plan(t, 1)  # the heat and cooling as the rule runs them, its thermal stores' plan
+        n = float(hp["net"][0] + hp["p_cool"][0] + hp["p_heat"][0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
         surplus = n < 0
         m = int(park.month[t])
@@ -367,26 +558,21 @@ class RuleController:
                 if peak:  # the excess at least; arbitrage may take more (the net load, within the reserve)
                     want = -max(n - thr, min(n, kw, self._above_reserve(t, bats, thr, plan)))
             elif valley and worth > 0:
-                want = min(kw, max(thr - n, 0.0))
+                # full power: the plant holds it in real time to the battery's room, the month's
+                # threshold on the actual import (charge_limit_kw) and the connection's capacity
+                want = kw
             elif peak:
                 want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
             elif np.isfinite(thr):  # hours between valley and peak: charge for tomorrow's peaks if need be
                 want = min(kw, max(thr - self.margin - n, 0.0), self._peak_shortfall(t, bats, thr, plan))
             d.battery_kw = split(want, bats, lambda b: b["kw"])
-        # thermal stores: charged from electric heat (heat pumps, electric boiler) only
+        # thermal stores: charged from the network's spare electric heat (heat pumps, electric boilers;
+        # a process-heat bus's plant cannot feed them) in the valley or with PV surplus, discharged
+        # in peak hours for the network's need with the absorption chillers' driving heat (_tes_plan,
+        # the same plan the look-ahead counted)
         stores = [x for x in park.thermal_stores if park.available("thermal_storage", t, x["name"])]
         if stores:
-            # the network's electric heat only: a process-heat bus's plant cannot feed the stores
-            spare = sum(h["kw"] * h["avail"][t] for h in park.heat_pumps
-                        if h.get("bus", HEAT_BUS) == HEAT_BUS and park.available("heat_pump", t, h["name"]))
-            spare += sum(b["kw"] for b in park.boilers if b["fuel"] == "electric" and b.get("bus", HEAT_BUS) == HEAT_BUS)
-            spare = max(spare - heat, 0.0)
-            want = 0.0
-            if (valley or surplus) and spare > 0:
-                want = min(sum(x["rho"] * x["kwh"] for x in stores), spare)
-            elif peak:
-                want = -heat
-            d.tes_kw = split(want, stores, lambda x: x["rho"] * x["kwh"])
+            d.tes_kw = split(float(hp["tes"][0]), stores, lambda x: x["rho"] * x["kwh"])
         return d
 
     def _arrivals(self, t: int, n: int) -> np.ndarray:
@@ -423,14 +609,70 @@ class RuleController:
         cost = np.where(net < 0, park.price_export[hrs], park.price[hrs])
         room = (thr if np.isfinite(thr) else self._no_threshold) - net
         margin = self.margin if np.isfinite(thr) else 0.0
+        conn, sites = self._capacity_rooms(t, L, net)
         now, ev = {}, np.zeros(L)
         for f, veh in fleets:
             p_b = f.p_charger_kw * f.eta
+            # the room below the threshold, the connection's capacity and the fleet's site transformers
+            i = next(j for j, g in enumerate(park.fleets) if g.name == f.name)
+            mine = [k for k, x in enumerate(park.transformers) if i in x["fleets"]]
+            r_f = np.minimum(room, conn)
+            for k in mine:
+                r_f = np.minimum(r_f, sites[k])
             e = plan_fleet_charging(veh["need"], veh["start"], np.minimum(veh["dep"], t + L), p_b, f.eta, t,
-                                    cost, room, margin=margin)
+                                    cost, r_f, margin=margin)
+            took = e / f.eta
+            room -= took
+            conn -= took
+            for k in mine:
+                sites[k] -= took
             now[f.name] = float(e[0]) / f.eta
-            ev += e / f.eta
+            ev += took
         return {"now": now, "ev": ev, "net": net, "room": room}
+
+    def _capacity_rooms(self, t: int, n: int, net: np.ndarray) -> tuple[np.ndarray, dict]:
+        """Forecast room [kW] for more consumption at the loads' power factor in hours
+        ``t .. t+n-1`` (the look-ahead's hours; later ones repeat its last): below the grid
+        connection's capacity (the hourly import limit less ``net`` [kW], the forecast net load with
+        the vehicles still to come; with a park transformer at the point of connection, what it
+        carries beside the reactive draw of the forecast consumption, :func:`twin.operate.loop.apparent_room_kw`)
+        and, for each transformer behind it (:attr:`OperatedPark.transformers`, by index), below its
+        capacity beside the forecast flows of its assets: its buildings' and process loads' share of
+        the park's load forecast (their share of the hour's load), its heat pumps', electric boilers'
+        and electric chillers' electricity (:meth:`_heat_plan`), less its PV forecast. EV charging is
+        planned within the smallest of them and the threshold's room (:meth:`_plan_ev`)."""
+        from twin.operate.loop import apparent_room_kw
+
+        park = self.park
+        m = max(1, min(n, getattr(self.fc, "H", n), park.T - t))
+        plan = self._heat_plan(t, m)
+        hrs = np.arange(t, t + m)
+
+        def stretch(a):
+            a = np.asarray(a, float)[:m]
+            return np.r_[a, np.full(n - m, a[-1])] if n > m else a
+
+        up = np.array([park.grid_up(int(h)) for h in hrs])
+        lim = np.where(up, park.import_limit_kw[hrs], 0.0)
+        conn = stretch(lim - np.asarray(net, float)[:m])
+        if np.isfinite(park.connection_kva):
+            cons = plan["load"][:m] + plan["p_cool"][:m] + plan["p_heat"][:m]
+            pcc = [apparent_room_kw(park.connection_kva if u else 0.0, park.reactive_per_kw, float(p), float(c))
+                   for u, p, c in zip(up, np.asarray(net, float)[:m], cons)]
+            conn = np.minimum(conn, stretch(pcc))
+        sites = {}
+        if park.transformers:
+            share = np.divide(plan["load"][:m], park.load_kw[hrs], out=np.zeros(m), where=park.load_kw[hrs] > 1e-9)
+            src = plan["by_source"]
+            for k, x in enumerate(park.transformers):
+                c = x["fixed_kw"][hrs] * share
+                for key in ([("hp", j) for j in x["heat_pumps"]] + [("boiler", j) for j in x["boilers"]]
+                            + [("chiller", j) for j in x["chillers"]]):
+                    if key in src:
+                        c = c + np.asarray(src[key], float)[:m]
+                pw = c - plan["pv"][x["pv"]][:, :m].sum(axis=0)
+                sites[k] = stretch([apparent_room_kw(x["kva"], x["tan_phi"], float(a), float(b)) for a, b in zip(pw, c)])
+        return conn, sites
 
     def _import_forecast(self, t: int, n: int, plan: dict | None) -> np.ndarray:
         """Forecast import [kW] of hours ``t .. t+n-1`` before storage: net load, the EV charging

@@ -81,7 +81,8 @@ def fleet_sessions_for(scenario, prof) -> dict:
 
 
 def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mpc"),
-                 progress=None, connection: tuple[float, float] | None = None) -> OperationResult:
+                 progress=None, connection: tuple[float, float] | None = None,
+                 transformers: list[dict] | None = None) -> OperationResult:
     """Operate the plan ``result`` of ``problem`` with each of ``controllers``.
 
     Parameters
@@ -102,6 +103,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         The park transformer at the point of connection the plant's guard holds: (apparent
         power it may carry [kVA], tan φ of the loads [kvar/kW]) of
         :func:`twin.grid.feedback.connection_rating`; None: the import and export limits only.
+    transformers : list of dict, optional
+        The park's transformers behind the point of connection the plant's site guard holds and the
+        controllers plan within (:func:`twin.grid.feedback.site_transformer_ratings`); None: none.
     """
     import xarray as xr
 
@@ -131,6 +135,12 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                                      carbon_price=lam)
     if connection is not None:
         park.connection_kva, park.reactive_per_kw = (float(x) for x in connection)
+    if transformers:
+        from twin.grid.timeseries import asset_series
+
+        loads, _ = asset_series(scenario, prof)  # each building's and process load's electricity
+        fixed = {n: loads[n] for n in [b.name for b in scenario.buildings] + [x.name for x in scenario.process_loads]}
+        park.attach_transformers(transformers, fixed)
     truth = {"load_kw": park.load_kw, "pv_per_kwp": park.pv_per_kwp}
     if park.heat_kw is not None:
         truth["heat_kw"] = park.heat_kw
@@ -193,7 +203,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else [])
         + ([mpc_margin_note(spec.mpc_peak_margin_sd)]
            if park.demand_charge > 0 and "mpc" in controllers else [])
-        + [connection_note(park.connection_kva, park.reactive_per_kw)],
+        + [connection_note(park.connection_kva, park.reactive_per_kw)]
+        + ([transformer_note(park.transformers)] if park.transformers else []),
         "warnings": [],
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
@@ -232,6 +243,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         g = summary.setdefault("gap", {})[name] = gap(met, optimum)
         if not g["like_for_like"]:
             summary["warnings"].append(not_like_for_like(name, g))
+        if met.get("transformers"):
+            summary["warnings"] += transformer_violations(name, met["transformers"])
         dispatch[name] = ds
         datasets.append(ds)
     dataset = xr.Dataset()
@@ -282,6 +295,27 @@ def connection_note(kva: float, tan_phi: float) -> str:
             f"limit, less grid.network.feedback.margin) beside the loads' reactive draw at cos φ {pf:.2f}; an import "
             "still above it is reported as an overload of the connection (the park-grid check of the operated year "
             "shows its loading)")
+
+
+def transformer_note(transformers: list[dict]) -> str:
+    """What the plant's site guard holds and the controllers plan within (summary notes, report)."""
+    return (f"site transformers ({len(transformers)} behind the point of connection): the controllers plan within "
+            "them and the plant holds each in real time on its own flows (its batteries' charging cut, the thermal "
+            "stores charged less from its heat pumps, its batteries discharged; feeding back: their discharge cut, "
+            "the batteries charged, its PV curtailed; EV charging beyond the promises gets only the room left), within "
+            "rating x loading limit less grid.network.feedback.margin beside the loads' reactive draw, less what the "
+            "AC flow of the plan adds to its loading (losses, voltage drop); a flow still above it is counted as a "
+            "violation (hours, kW)")
+
+
+def transformer_violations(name: str, tr: dict) -> list[str]:
+    """The warnings (summary, console, report) for an operated year that carried more than a
+    transformer behind the point of connection can: one per transformer."""
+    return [f"the {CONTROLLER_WORDS.get(name, name)} controller's operated year carried more than site transformer "
+            f"'{n}' can ({v['capacity_kva']:,.0f} kVA) in {v['violation_hours']:,.0f} h/yr, up to "
+            f"{v['max_overload_kw']:,.1f} kW above it ({v['overload_mwh']:,.2f} MWh/yr): the load behind it, beyond "
+            "what the site guard could cut or cover"
+            for n, v in tr["by_transformer"].items() if v["violation_hours"] > 0]
 
 
 def mpc_margin_note(sd: float) -> str:

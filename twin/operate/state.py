@@ -78,6 +78,15 @@ class OperatedPark:
     capacity)."""
     reactive_per_kw: float = 0.0
     """Reactive draw per kW of consumption, tan φ of the network's load power factor [kvar/kW]."""
+    transformers: list = field(default_factory=list)
+    """The park's transformers behind the point of connection that the plant guards
+    (:meth:`attach_transformers`, :func:`twin.grid.feedback.site_transformer_ratings`): dicts
+    ``name``, ``kva`` (apparent power the guard holds [kVA]), ``rating_kva``, ``limit_percent``,
+    ``ac_factor`` (the plan's AC loading over its flows counted without losses [-]),
+    ``tan_phi`` [kvar/kW], ``assets`` (scenario names), ``fixed_kw`` (T: the buildings' and process
+    loads' electricity behind it [kW]) and the indices of the assets behind it: ``pv`` (arrays),
+    ``fleets``, ``heat_pumps``, ``batteries``, ``boilers`` (electric boilers) and ``chillers``
+    (electric chillers; both with ``central_plant``)."""
     batteries: list = field(default_factory=list)
     """Dicts ``name, kwh, kw, eta_c, eta_d, soc_min, soc_max, keep, wear`` of the batteries the
     plan has (energy > 0), in the rule controller's dispatch order (:func:`store_order`)."""
@@ -266,10 +275,40 @@ class OperatedPark:
         park.initial = init
         return park
 
+    def attach_transformers(self, specs: list[dict], fixed_kw: dict) -> None:
+        """Set :attr:`transformers` from ``specs`` (:func:`twin.grid.feedback.site_transformer_ratings`)
+        and ``fixed_kw`` {building or process load: electricity [kW], length T}: each transformer's
+        assets resolved to the operated park's (an asset the plan did not build carries nothing)."""
+        out = []
+        for sp in specs:
+            names = set(sp["assets"])
+            fixed = np.zeros(self.T)
+            for a in sp["assets"]:
+                if a in fixed_kw:
+                    fixed = fixed + np.asarray(fixed_kw[a], float)[: self.T]
+            central = "central_plant" in names
+            out.append({
+                "name": sp["name"], "kva": float(sp["kva"]), "rating_kva": float(sp["rating_kva"]),
+                "limit_percent": float(sp["limit_percent"]), "tan_phi": float(sp["tan_phi"]),
+                "ac_factor": float(sp.get("ac_factor", 1.0)),
+                "assets": list(sp["assets"]), "fixed_kw": fixed,
+                "pv": [i for i, n in enumerate(self.pv_names) if n in names],
+                "fleets": [i for i, f in enumerate(self.fleets) if f.name in names],
+                "heat_pumps": [j for j, h in enumerate(self.heat_pumps) if h["name"] in names],
+                "batteries": [i for i, b in enumerate(self.batteries) if b["name"] in names],
+                "boilers": [j for j, b in enumerate(self.boilers) if central and b["fuel"] == "electric"],
+                "chillers": [j for j, c in enumerate(self.chillers) if central and c["kind"] == "electric"]})
+        self.transformers = out
+
     def available(self, family: str, t: int, name: str | None = None) -> bool:
         """False while a fault takes the asset out of service."""
         m = self.masks.out(family, name) if self.masks is not None else None
         return True if m is None else not bool(m[t])
+
+    def in_service(self, family: str, name: str | None, hrs: np.ndarray) -> np.ndarray:
+        """:meth:`available` over the hours ``hrs`` at once (bool array)."""
+        m = self.masks.out(family, name) if self.masks is not None else None
+        return np.ones(len(hrs), bool) if m is None else ~np.asarray(m, bool)[np.asarray(hrs, int)]
 
     def grid_up(self, t: int) -> bool:
         """False during a grid outage."""
