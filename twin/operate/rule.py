@@ -57,6 +57,11 @@ schedules are known):
   valley hours (or with PV surplus) from the electric heat capacity left over after the
   demand (never from a boiler burning fuel) and discharges in peak hours; the heat
   sources serve the need in merit order at this hour's prices.
+* **Cold stores** (:func:`twin.operate.cold.rule_set_points`): in the valley hours they charge what
+  the forecast cooling of their bus's peak-priced hours in the next 24 h needs beyond their content,
+  spread over the valley hours left; in peak-priced hours they discharge the hour's forecast cooling,
+  keeping what the day's later, dearer hours need; the chillers' electricity this changes is in the
+  hour's net load.
 * **Several batteries or thermal stores** act as one: the set-point is worked out for
   their total power and split in a stated order, the store with the highest round-trip
   efficiency (after standing losses) first (:func:`twin.operate.state.store_order`);
@@ -68,6 +73,7 @@ from __future__ import annotations
 import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.cold import rule_set_points as rule_cold_set_points
 from twin.operate.forecasts import process_cooling_series, process_heat_series
 from twin.operate.state import Decision, OperatedPark, PlantState
 
@@ -299,10 +305,13 @@ class RuleController:
         n += float(self._cool_electricity(t, 1)[0])
         n += float(self._heat_electricity(t, 1)[0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
+        # cold stores: valley charging for the next peak hours' cooling, peak discharge (twin.operate.cold)
+        cold_kw, cold_el = rule_cold_set_points(self, t)
+        n += cold_el
         surplus = n < 0
         m = int(park.month[t])
         thr = max(s.month_peak_kw, self.peak_targets.get(m, 0.0)) if park.demand_charge > 0 else np.inf
-        d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None)
+        d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None, cold_kw=cold_kw)
         if self.peak_hold:
             d.peak_hold_kw = d.charge_limit_kw
         # EV fleets: charging planned on the connected vehicles' sessions (valley filling under
