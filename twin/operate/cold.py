@@ -7,8 +7,9 @@ The plant (:class:`twin.operate.loop.Plant`) serves each cooling bus in hour ``t
    power, its content (after the hour's standing loss) and its room: a discharge covers at most what
    the bus still needs; a chilled-water store's charging is a demand of the bus, made by the bus's
    chillers at their chilled-water COP;
-2. the bus's chillers serve the need (the controller's targets, then merit order);
-   :func:`cut_bus_charging` takes a chilled-water store's charging back where they cannot;
+2. the bus's chillers serve the need (the controller's targets, then merit order, the chillers that make
+   ice last where an ice store is to charge, :func:`ice_makers_wanted`); :func:`cut_bus_charging` takes
+   a chilled-water store's charging back where they cannot;
 3. :func:`make_ice` — an ice store's charging is made by the bus's chillers that make ice, from the
    capacity left in the hour (ice mode: ``ice_ratio`` kW of ice per kW of size left), the highest ice
    COP first;
@@ -21,7 +22,8 @@ The rule controller (:func:`rule_set_points`): in the day's valley hours each bu
 the forecast cooling of the bus's peak-priced hours in the next 24 h needs beyond their content (at most
 their size and discharge power in each of those hours), spread over the valley hours left; in
 peak-priced hours they discharge the forecast need of the hour, keeping what the later, dearer hours of
-the day need; otherwise they idle.
+the day need; otherwise they idle. Charging is shared among a bus's stores in proportion to the room left
+in each (so that each charges over the whole valley), discharging in store order.
 """
 
 from __future__ import annotations
@@ -102,6 +104,16 @@ def make_ice(park, content: dict, t: int, d, bus: str, out: dict, q: np.ndarray)
         if i in want:
             out["cch"][i] = min(want[i], made)
             made -= out["cch"][i]
+
+
+def ice_makers_wanted(park, d, bus: str) -> set:
+    """Indices of the chillers of bus ``bus`` that make ice, where an ice store on the bus is to charge
+    (``d.cold_kw`` > 0): the plant serves the bus's chilled water with its other chillers first, so that
+    their capacity is left for the ice."""
+    if not any(x["kind"] == "ice" and x["bus"] == bus and float((d.cold_kw or {}).get(x["name"], 0.0)) > 0
+               for x in park.cold_stores):
+        return set()
+    return {j for j, c in enumerate(park.chillers) if c.get("ice_cop") is not None and c.get("bus", COOL_BUS) == bus}
 
 
 def ice_electricity(park, t: int, out: dict) -> float:
@@ -206,15 +218,25 @@ def rule_set_points(ctrl, t: int) -> tuple[dict, float]:
             want = -min(float(demand[0]), dis_kw, max(content - reserve, 0.0))
         if abs(want) <= _TOL:
             continue
-        left_w = abs(want)
-        for x in on:  # split in store order, charging and discharging at most each store's power
-            if want > 0:
-                take = min(left_w, x["charge_kw"], max(x["kwh"] - x["keep"] * s.cold_kwh.get(x["name"], 0.0), 0.0))
-            else:
-                take = min(left_w, x["discharge_kw"], x["keep"] * s.cold_kwh.get(x["name"], 0.0))
-            out[x["name"]] = take if want > 0 else -take
-            left_w -= take
-            d_el += _electricity_change(park, t, x, out[x["name"]])
+        if want > 0:  # charging over the whole valley: shared in proportion to the room left in each store
+            room = [max(x["kwh"] - x["keep"] * s.cold_kwh.get(x["name"], 0.0), 0.0) for x in on]
+            cap = [min(x["charge_kw"], r) for x, r in zip(on, room)]
+            total = sum(room)
+            take = [min(c, want * r / total) if total > 0 else 0.0 for c, r in zip(cap, room)]
+            rest = want - sum(take)
+            for k in range(len(on)):  # what a full store cannot take, to the others in store order
+                more = min(rest, cap[k] - take[k])
+                take[k] += more
+                rest -= more
+        else:  # discharging in store order, each at most its power and content
+            rest, take = -want, []
+            for x in on:
+                take.append(min(rest, x["discharge_kw"], x["keep"] * s.cold_kwh.get(x["name"], 0.0)))
+                rest -= take[-1]
+        for x, k in zip(on, take):
+            if k > _TOL:
+                out[x["name"]] = k if want > 0 else -k
+                d_el += _electricity_change(park, t, x, out[x["name"]])
     return out, d_el
 
 

@@ -565,7 +565,8 @@ class Plant:
                     continue
                 cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
                 cands.append((j, cost))
-            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+            ice = cold.ice_makers_wanted(p, d, bus)  # chillers that make ice the stores want: chilled water last
+            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[0] in ice, jc[1]))
             for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
                 if need <= _TOL:
                     break
