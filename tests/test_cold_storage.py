@@ -143,7 +143,7 @@ def test_ice_cop_is_the_chillers_carnot_cop_at_the_brine_temperature(tmp_path):
     p = build_problem(loaded.scenario, prof)
     ch = next(c for c in p.chillers if c.name == "plant chiller")
     t = prof["weather_temp_air"].to_numpy()
-    carnot = lambda t_evap_c: np.clip(0.5 * (t_evap_c + 273.15) / (t + 10.0 - t_evap_c), 1.0, 10.0)  # noqa: E731
+    carnot = lambda t_evap_c: np.clip(0.5 * (t_evap_c + 273.15) / (t + 10.0 - t_evap_c), 1.0, 10.0)
     np.testing.assert_allclose(ch.cop, carnot(2.0), rtol=1e-12)
     np.testing.assert_allclose(ch.ice_cop, carnot(-10.0), rtol=1e-12)
     assert np.all(ch.ice_cop < ch.cop) and ch.ice_capacity_ratio == 0.65
@@ -375,9 +375,9 @@ def test_rule_controller_charges_in_the_valley_and_discharges_in_the_peak():
     e = ds["e_cold_kwh"].to_numpy()
     np.testing.assert_allclose(e[:, [7, 31, 55]], [[2000.0] * 3, [1497.80] * 3], rtol=1e-5)
     assert (ds["q_cold_charge_kw"].to_numpy()[:, :8] > 0).all()
-    from twin.operate.state import OperatedPark
     from twin.operate.forecasts import Forecaster, ForecastSettings
     from twin.operate.loop import operate
+    from twin.operate.state import OperatedPark
 
     prob, sizes = _stored_park()
     bare = OperatedPark.from_problem(prob, {**sizes, "cold_kwh": {"tank": 0.0, "ice": 0.0}})
@@ -405,7 +405,7 @@ def test_a_short_import_cuts_the_stores_charging_before_the_cooling():
         return park, *operate(park, RuleController(fc))
 
     lim = np.where(HOURS < 8, 300.0 + 200.0 / 4.0 + 30.0, np.inf)  # load, the night's 200 kW at COP 4, 30 kW more
-    park, ds, stats = year(lim)
+    park, ds, _ = year(lim)
     _, free, _ = year(np.inf)
     assert float(ds["q_unserved_cooling_kw"].sum()) == pytest.approx(0.0, abs=1e-9)
     assert float(ds["p_unserved_kw"].sum()) == pytest.approx(0.0, abs=1e-9)

@@ -329,7 +329,13 @@ def cold_storage_summary(sc, prof, res, base_res, statistics, baseline_statistic
     if not sc.cold_stores:
         return {}
     from twin.plan import cooling_bus_of
-    from twin.statistics import PEAK_PERIODS, VALLEY_PERIODS, by_tou_period, in_periods, seasonal_cop
+    from twin.statistics import (
+        PEAK_PERIODS,
+        VALLEY_PERIODS,
+        by_tou_period,
+        in_periods,
+        seasonal_cop,
+    )
 
     T = prof.sizes["time"]
     w = np.full(T, 8760.0 / T)
