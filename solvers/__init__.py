@@ -6,7 +6,7 @@
 >>> from solvers import SizingProblem, SolveOptions, SizingResult, solve, InfeasibleError
 """
 
-from solvers.problem import (BOILER_FUELS, AssetCost, Battery, Boiler, Carbon, Chiller, DistrictHeat, ElectricBoiler, EVFleet,
+from solvers.problem import (BOILER_FUELS, AssetCost, Battery, Boiler, Carbon, Chiller, ColdStorage, DistrictHeat, ElectricBoiler, EVFleet,
                              GasBoiler, GridConnection, HeatPump, InfeasibleError, ParetoPoint,
                              ProcessCoolingDemand, ProcessHeatDemand, PVArray, SizingProblem, SizingResult, SolveOptions, Targets,
                              ThermalStorage, UndecidedError, WasteHeatSource, capital_recovery_factor)
@@ -19,7 +19,7 @@ def solve(problem: SizingProblem, options: SolveOptions | None = None) -> Sizing
     return _solve(problem, options)
 
 
-__all__ = ["AssetCost", "Battery", "Boiler", "BOILER_FUELS", "Carbon", "Chiller", "DistrictHeat", "ElectricBoiler", "EVFleet",
+__all__ = ["AssetCost", "Battery", "Boiler", "BOILER_FUELS", "Carbon", "Chiller", "ColdStorage", "DistrictHeat", "ElectricBoiler", "EVFleet",
            "GasBoiler", "GridConnection", "HeatPump", "InfeasibleError", "ParetoPoint",
            "ProcessCoolingDemand", "ProcessHeatDemand", "PVArray", "SizingProblem", "SizingResult", "SolveOptions", "Targets", "ThermalStorage",
            "UndecidedError", "WasteHeatSource", "capital_recovery_factor", "solve"]

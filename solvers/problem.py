@@ -39,6 +39,7 @@ __all__ = [
     "ElectricBoiler",
     "GasBoiler",
     "ThermalStorage",
+    "ColdStorage",
     "DistrictHeat",
     "Chiller",
     "COOL_BUS",
@@ -492,6 +493,57 @@ class ThermalStorage:
     ``stored_energy_value``)."""
 
 
+#: Kinds of cold store: a chilled-water tank (水蓄冷) or an ice store (冰蓄冷).
+COLD_STORE_KINDS = ("chilled_water", "ice")
+
+
+@dataclass
+class ColdStorage:
+    """Cold store (蓄冷) on a cooling bus, sized in kWh of cooling.
+
+    ``e[t] = e[t-1] (1 - loss_per_h)^Δt + (q_ch[t] - q_dis[t]) Δt``;
+    ``q_ch <= min(charge_per_kwh * size, max_charge_kw)``, ``q_dis <= min(discharge_per_kwh * size,
+    max_discharge_kw)``.  ``kind="chilled_water"``: charged from its bus (the bus's chillers make the
+    cold water); ``kind="ice"``: charged only by the chillers of its bus that make ice
+    (:attr:`Chiller.ice_cop`), at their ice COP.  Both discharge to the bus.
+    """
+
+    name: str = "cold store"
+    """Store name (coordinate of the ``cold_store`` dimension; key of its size and state)."""
+    kind: Literal["chilled_water", "ice"] = "chilled_water"
+    """Chilled-water tank or ice store."""
+    bus: str = COOL_BUS
+    """Cooling bus it serves: ``"cool"`` (the network) or a process-cooling loop
+    (:func:`process_cooling_bus`)."""
+    cost: AssetCost = field(default_factory=AssetCost)
+    """Cost per kWh of cooling capacity."""
+    loss_per_h: float = 0.0
+    """Standing loss as a fraction of content per hour [1/h]."""
+    charge_per_kwh: float = 0.125
+    """Charge limit per kWh of size [kW/kWh]."""
+    discharge_per_kwh: float = 0.25
+    """Discharge limit per kWh of size [kW/kWh]."""
+    max_charge_kw: float = float("inf")
+    """Charge limit [kW] (pumps, exchangers), beside the one per kWh."""
+    max_discharge_kw: float = float("inf")
+    """Discharge limit [kW], beside the one per kWh."""
+    cyclic: bool = True
+    """End content equals start content (per period when periods are given)."""
+    min_kwh: float = size_bound("cold_kwh", "min", "existing_kwh", default=0.0)
+    """Lower bound on size [kWh of cooling]."""
+    max_kwh: float = size_bound("cold_kwh", "max", "existing_kwh", default=float("inf"))
+    """Upper bound on size [kWh of cooling]."""
+    existing_kwh: float = 0.0
+    """Already installed [kWh of cooling]."""
+    initial_kwh: float | None = None
+    """Content before the first step [kWh] (a window's state); given, it replaces ``cyclic``."""
+    end_min_kwh: float | None = None
+    """Lower bound on the content at the end of the last step [kWh]."""
+    end_value_cny_per_kwh: float = 0.0
+    """Value of cooling left in the store after the last step [CNY/kWh] (objective credit
+    ``stored_energy_value``)."""
+
+
 @dataclass
 class DistrictHeat:
     r"""The tariff of heat bought from a district heating network (集中供热) and whether the plan
@@ -560,6 +612,11 @@ class Chiller:
     bus: str = COOL_BUS
     """Cooling bus the chiller supplies: ``"cool"`` (the network) or a process-cooling demand's own bus
     (:func:`process_cooling_bus`)."""
+    ice_cop: np.ndarray | None = hourly("1", feature=False, default=None)
+    """COP when making ice for the ice stores (:class:`ColdStorage` ``kind="ice"``) on its bus, length T
+    [-] (lower than ``cop``: the chiller makes brine below 0 °C); None: the chiller cannot make ice."""
+    ice_capacity_ratio: float = 1.0
+    """Cooling output in ice mode per kW of size [-]: ``q + q_ice / ratio <= size``."""
 
 
 @dataclass
@@ -759,6 +816,8 @@ class SizingProblem:
     """Chillers (electric and absorption, existing and candidates), each on its cooling bus."""
     process_cooling: list[ProcessCoolingDemand] = field(default_factory=list)
     """Process-cooling demands, each on the network or on its own bus."""
+    cold_stores: list[ColdStorage] = field(default_factory=list)
+    """Cold stores (chilled water, ice), each on its cooling bus (existing and candidates)."""
     ev_fleets: list[EVFleet] = field(default_factory=list)
     """EV fleets."""
     heat_import_kw: np.ndarray | None = hourly("kW", feature=False, default=None)
@@ -879,6 +938,26 @@ class SizingProblem:
             chk(f"chillers[{ch.name}].cop", ch.cop)
             if np.any(np.asarray(ch.cop) <= 0):
                 raise ValueError(f"chiller {ch.name!r}: COP must be > 0")
+            if ch.ice_cop is not None:
+                chk(f"chillers[{ch.name}].ice_cop", ch.ice_cop)
+                if ch.kind != "electric" or np.any(np.asarray(ch.ice_cop) <= 0):
+                    raise ValueError(f"chiller {ch.name!r}: only an electric chiller makes ice, at an ice COP > 0")
+                if not 0 < ch.ice_capacity_ratio <= 1:
+                    raise ValueError(f"chiller {ch.name!r}: ice_capacity_ratio must be in (0, 1]")
+        for cs in self.cold_stores:
+            if cs.kind not in COLD_STORE_KINDS:
+                raise ValueError(f"cold store {cs.name!r}: unknown kind {cs.kind!r}; expected one of "
+                                 f"{COLD_STORE_KINDS}")
+            if cs.bus not in cool_buses:
+                raise ValueError(f"cold store {cs.name!r} serves bus {cs.bus!r}, which is not a cooling bus "
+                                 f"(buses: {sorted(cool_buses)})")
+            if cs.kind == "ice" and not any(c.bus == cs.bus and c.ice_cop is not None for c in self.chillers):
+                raise ValueError(f"cold store {cs.name!r}: an ice store needs a chiller on bus {cs.bus!r} that "
+                                 "makes ice (Chiller.ice_cop)")
+            if not (0 <= cs.loss_per_h < 1 and cs.charge_per_kwh > 0 and cs.discharge_per_kwh > 0
+                    and cs.max_charge_kw >= 0 and cs.max_discharge_kw >= 0):
+                raise ValueError(f"cold store {cs.name!r}: need 0 <= loss_per_h < 1, power per kWh > 0 and "
+                                 "power limits >= 0")
         for bo in self.boilers:
             if bo.fuel not in BOILER_FUELS:
                 raise ValueError(f"boiler {bo.name!r}: unknown fuel {bo.fuel!r}; "
@@ -919,6 +998,7 @@ class SizingProblem:
                              ("waste_heat", self.waste_heat), ("ev_fleets", self.ev_fleets),
                              ("boilers", self.boilers), ("chillers", self.chillers),
                              ("batteries", self.batteries), ("thermal_stores", self.thermal_stores),
+                             ("cold_stores", self.cold_stores),
                              ("process_heat", self.process_heat)):
             nm = [i.name for i in items]
             if len(set(nm)) != len(nm):
@@ -933,7 +1013,7 @@ class SizingProblem:
         costs += [w.hx_cost for w in self.waste_heat]
         for b in self.batteries:
             costs += [b.energy_cost, b.power_cost]
-        costs += [x.cost for x in self.boilers + self.chillers + self.thermal_stores]
+        costs += [x.cost for x in self.boilers + self.chillers + self.thermal_stores + self.cold_stores]
         costs += [f.v2g_charger_cost for f in self.ev_fleets if f.v2g_share_is_decision]
         return any(c.is_discrete for c in costs)
 
@@ -1021,7 +1101,7 @@ class SizingResult:
     sizes: dict
     """Total installed sizes: ``pv_kwp`` {array: kWp}, ``battery_kwh`` {battery: kWh},
     ``battery_kw`` {battery: kW}, ``heat_pump_kw`` {hp: kW}, ``waste_heat_hx_kw`` {source: kW},
-    ``tes_kwh`` {store: kWh},
+    ``tes_kwh`` {store: kWh}, ``cold_kwh`` {cold store: kWh of cooling},
     ``boiler_kw`` {boiler: kW}, ``chiller_kw`` {chiller: kW}; for EV fleets in mode
     ``v2g``: ``ev_v2g_share`` {fleet: bidirectional share of the chargers [-]} (chosen
     where the share is a decision, else the simulated share), and where it is a
@@ -1076,7 +1156,7 @@ class SizingResult:
     """Content of every store before the first and after the last step:
     ``{"initial": state, "end": state}`` with ``state`` as taken by
     :func:`solvers.transform.window`: ``battery_kwh`` {battery: kWh}, ``tes_kwh``
-    {store: kWh} (where the problem has stores) and ``ev_cum_kwh`` {fleet: cumulative net energy delivered
+    {store: kWh}, ``cold_kwh`` {cold store: kWh} (where the problem has stores) and ``ev_cum_kwh`` {fleet: cumulative net energy delivered
     into the fleet's batteries since the start of the original horizon [kWh]} (fleets
     not charging on arrival).  ``result.store_states["end"]`` is the ``initial_state``
     of the next window.  Empty for linked representative days."""

@@ -89,9 +89,10 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
     sizes : dict
         :attr:`SizingResult.sizes` of the plan.
     initial_state : dict, optional
-        ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh} at the start (keys of
+        ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh}, ``cold_kwh`` {cold store:
+        kWh} at the start (keys of
         :data:`solvers.transform.STATE_KEYS`; one number for a kind with one store);
-        default: each battery at its ``initial_soc``, each thermal store empty.
+        default: each battery at its ``initial_soc``, each thermal or cold store empty.
     emission_price_cny_per_t : float
         Price put on each tCO2 emitted [CNY/tCO2].
     """
@@ -104,10 +105,10 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
     state = dict(initial_state or {})
     from solvers.transform import per_store
 
-    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh")):
+    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh"), ("cold_stores", "cold_kwh")):
         stores = getattr(p, attr)
         given = per_store(state.get(key), key, "initial_state", [x.name for x in stores], attr)
-        # default: each battery at its initial state of charge, each thermal store empty
+        # default: each battery at its initial state of charge, each thermal or cold store empty
         state[key] = {x.name: given.get(x.name, x.initial_soc * x.existing_kwh if key == "battery_kwh"
                                         else 0.0) for x in stores}
         if not stores:
@@ -559,7 +560,7 @@ class RollingWindow:
             return 1.0 if a > 0 else -1.0
         # heat/cool: the sign of a producer's column on the row
         producers = (("q_boiler", "q_heat_pump", "q_waste_heat_direct", "q_tes_discharge")
-                     if rname.startswith("balance_heat") else ("q_chiller",))
+                     if rname.startswith("balance_heat") else ("q_chiller", "q_cold_discharge"))
         lo, hi = A.indptr[i], A.indptr[i + 1]
         for j, a in zip(A.indices[lo:hi], A.data[lo:hi]):
             name = self.cm.columns[j].parent_component().name
@@ -908,7 +909,7 @@ class RollingWindow:
 def content_component(kind: str, name: str | None = None) -> str:
     """Name of the content column component of a store in the window model.
 
-    ``kind``: ``battery``, ``tes`` (``name`` = the store's name) or ``ev`` (``name`` =
+    ``kind``: ``battery``, ``tes``, ``cold`` (``name`` = the store's name) or ``ev`` (``name`` =
     fleet name); the EV "content" is the fleet's flexibility window (cumulative energy
     minus the planned lower envelope, see :mod:`solvers.blocks.ev`).
     """
@@ -916,6 +917,8 @@ def content_component(kind: str, name: str | None = None) -> str:
         return re.sub(r"\W", "_", f"e_battery_{name}")
     if kind == "tes":
         return re.sub(r"\W", "_", f"e_tes_{name}")
+    if kind == "cold":
+        return re.sub(r"\W", "_", f"e_cold_{name}")
     if kind == "ev":
         return re.sub(r"\W", "_", f"e_ev_window_{name}")
     raise ValueError(kind)
@@ -924,6 +927,7 @@ def content_component(kind: str, name: str | None = None) -> str:
 #: Hourly decision columns of the window model by kind (names given by :mod:`solvers.blocks`).
 _COLUMNS = {"battery_charge": "p_battery_charge_{}", "battery_discharge": "p_battery_discharge_{}",
             "tes_charge": "q_tes_charge_{}", "tes_discharge": "q_tes_discharge_{}",
+            "cold_charge": "q_cold_charge_{}", "cold_discharge": "q_cold_discharge_{}", "ice": "q_ice_{}",
             "ev_charge": "p_ev_charge_{}", "ev_discharge": "p_ev_discharge_{}",
             "heat_pump": "q_heat_pump_{}", "boiler": "q_boiler_{}",
             "waste_heat_direct": "q_waste_heat_direct_{}", "chiller": "q_chiller_{}",
@@ -935,6 +939,7 @@ def column_component(kind: str, name: str | None = None) -> str:
     """Name of an hourly decision column component of the window model (for
     :meth:`RollingWindow.read` and ``col_ub``): ``kind`` one of ``battery_charge``,
     ``battery_discharge``, ``tes_charge``, ``tes_discharge``, ``ev_charge``,
-    ``ev_discharge``, ``heat_pump``, ``boiler``, ``waste_heat_direct``, ``chiller``
-    (with the asset ``name``), ``grid_import``, ``pv_curtailed``."""
+    ``ev_discharge``, ``heat_pump``, ``boiler``, ``waste_heat_direct``, ``chiller``,
+    ``cold_charge``, ``cold_discharge``, ``ice`` (a chiller's ice making; with the asset ``name``),
+    ``grid_import``, ``pv_curtailed``."""
     return re.sub(r"\W", "_", _COLUMNS[kind].format(name))

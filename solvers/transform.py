@@ -44,7 +44,7 @@ __all__ = ["iter_hourly", "map_hourly", "with_fixed_sizes", "window", "per_store
 
 #: Keys of a store state (``initial_state`` of :func:`window`,
 #: ``SizingResult.store_states["initial" | "end"]``).
-STATE_KEYS = ("battery_kwh", "tes_kwh", "ev_cum_kwh", "grid_peak_kw")
+STATE_KEYS = ("battery_kwh", "tes_kwh", "cold_kwh", "ev_cum_kwh", "grid_peak_kw")
 
 
 def _children(obj) -> Iterator[tuple[str, Any]]:
@@ -241,7 +241,8 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
     initial_state : dict, optional
         Content of the stores before step ``t0`` (keys of :data:`STATE_KEYS`, as in
         ``SizingResult.store_states["end"]`` of the previous window):
-        ``battery_kwh`` {battery: kWh} and ``tes_kwh`` {store: kWh} (each store named
+        ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh} and ``cold_kwh`` {cold store:
+        kWh of cooling} (each store named
         starts from it instead of closing a cycle; one number is accepted where the
         problem has one store of the kind); ``ev_cum_kwh`` {fleet: cumulative net energy delivered into
         the fleet's batteries since the start of ``problem``'s horizon [kWh]} (the
@@ -251,11 +252,11 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
         keeps ``problem``'s rule (cyclic by default).
     end_value_cny_per_kwh : float or dict, optional
         Value of energy left in the stores after the last step [CNY/kWh], one number
-        for all or {``"battery_kwh"``: v, ``"tes_kwh"``: v} with ``v`` a number or
+        for all or {``"battery_kwh"``: v, ``"tes_kwh"``: v, ``"cold_kwh"``: v} with ``v`` a number or
         {store: CNY/kWh}; credited in the objective
         so the window does not empty its stores for free.
     end_min_kwh : dict, optional
-        Lower bounds on the content after the last step {``"battery_kwh"`` | ``"tes_kwh"``:
+        Lower bounds on the content after the last step {``"battery_kwh"`` | ``"tes_kwh"`` | ``"cold_kwh"``:
         {store: kWh}} (a number for a kind with one store).
     objective : str
         Objective of the window; annual emission targets cannot be windowed, so
@@ -310,10 +311,10 @@ def window(problem: SizingProblem, t0: int, t1: int, initial_state: dict | None 
             int(k): float(v) for k, v in (state["grid_peak_kw"] or {}).items()})
 
     end_min = dict(end_min_kwh or {})
-    if set(end_min) - {"battery_kwh", "tes_kwh"}:
-        raise ValueError(f"window: end_min_kwh keys must be battery_kwh or tes_kwh, "
+    if set(end_min) - {"battery_kwh", "tes_kwh", "cold_kwh"}:
+        raise ValueError(f"window: end_min_kwh keys must be battery_kwh, tes_kwh or cold_kwh, "
                          f"got {sorted(end_min)}")
-    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh")):
+    for attr, key in (("batteries", "battery_kwh"), ("thermal_stores", "tes_kwh"), ("cold_stores", "cold_kwh")):
         stores = getattr(q, attr)
         names = [x.name for x in stores]
         init = per_store(state.get(key), key, "initial_state", names, attr)

@@ -262,8 +262,8 @@ def cost_table_disagreements(rows: list[list[str]], costs: dict, lang: str) -> l
 
 
 def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | None = None, lang: str = "en",
-                   out_of_reach: str | None = None):
-    loaded = load_scenario(path, variant=variant)
+                   out_of_reach: str | None = None, overrides: dict | None = None):
+    loaded = load_scenario(path, variant=variant, overrides=overrides)
     r = run(loaded, resolve_run_config(loaded.scenario, hours=hours, lang=lang, out_of_reach=out_of_reach))
     out = tmp / "run"
     write(r, out)
@@ -393,6 +393,54 @@ def test_process_cooling_week_agrees_everywhere(tmp_path):
         assert close(d["baseline_electricity_mwh"], d["cooling_mwh"] / 4.2, rel=1e-6)
         assert f"its chillers use {fmt_value(d['baseline_electricity_mwh'])} MWh/yr" in page.replace("&#x27;", "'")
         assert f"and {fmt_value(d['electricity_mwh'])} MWh/yr in the plan" in page.replace("&#x27;", "'")
+
+
+def test_cold_storage_week_agrees_everywhere(tmp_path):
+    """A park with a chilled-water tank and an ice store (tests/data/tiny_cold_storage.yaml, the tank held to
+    2,000 kWh and the ice store at 60 CNY/kWh so that the plan builds both, one week): every figure above
+    agrees, and so do the stores' charging and discharging, the ice the chillers make and its electricity
+    in the optimiser's dispatch, the ledger, summary.json (its cold_storage stores adding up to them), the
+    report's energy table and twin compare (cooling from the stores, the chillers' peak-hour
+    electricity)."""
+    from twin.report_text import label
+    from twin.statistics import annual_energy_kwh, step_weights
+
+    r = _run_and_check(ROOT / "tests" / "data" / "tiny_cold_storage.yaml", tmp_path, hours=168,
+                       overrides={"cold_stores[tank].max_kwh": 2000, "costs.ice_storage.capex_cny_per_unit": 60})
+    sizes = r.result.sizes["cold_kwh"]
+    assert sizes["tank"] == pytest.approx(2000.0, rel=1e-6) and sizes["ice"] > 100.0
+    led = r.ledger.planned.annual
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    rows = table_rows((tmp_path / "run" / "report.html").read_text(encoding="utf-8"))
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", index_col=0, encoding="utf-8-sig")
+    disp = r.result.dispatch
+    w = step_weights(disp, 8760.0 / disp.sizes["time"])
+    en = summary["energy_mwh"]
+    optimiser = {"cold_storage_charge": annual_energy_kwh(disp["q_cold_charge_kw"], w) / 1000.0,
+                 "cold_storage_discharge": annual_energy_kwh(disp["q_cold_discharge_kw"], w) / 1000.0,
+                 "ice_making": annual_energy_kwh(disp["q_ice_making_kw"], w) / 1000.0,
+                 "ice_making_electricity": annual_energy_kwh(disp["p_ice_making_kw"], w) / 1000.0}
+    for skey, lkey in (("cold_storage_charge", "q_cold_charge_kwh"), ("cold_storage_discharge", "q_cold_discharge_kwh"),
+                       ("ice_making", "q_ice_making_kwh"), ("ice_making_electricity", "e_ice_making_kwh")):
+        assert en[skey] > 0, skey
+        assert close(en[skey], led[lkey] / 1000.0), skey
+        assert close(en[skey], optimiser[skey]), skey
+        row = find_row(rows, label(skey, "en", "energy"), "MWh")
+        assert shown_agrees(row[2], en[skey]), (skey, row)
+    cs = summary["cold_storage"]
+    assert close(sum(x["charge_mwh"] for x in cs["stores"]), en["cold_storage_charge"])
+    assert close(sum(x["discharge_mwh"] for x in cs["stores"]), en["cold_storage_discharge"])
+    assert close(cs["ice_making"]["cooling_mwh"], en["ice_making"])
+    assert close(cs["ice_making"]["electricity_mwh"], en["ice_making_electricity"])
+    # the ice store is charged with the ice the chillers make, nothing else
+    ice = next(x for x in cs["stores"] if x["name"] == "ice")
+    assert close(ice["charge_mwh"], en["ice_making"])
+    assert close(float(table.loc["cold_storage_discharge", table.columns[-1]]), en["cold_storage_discharge"])
+    assert close(float(table.loc["chiller_peak_electricity", table.columns[-1]]),
+                 summary["chiller_electricity_by_period"]["plan"]["peak_mwh"], abs_=1e-3)
+    for name, kwh in sizes.items():
+        assert close(float(pd.read_csv(tmp_path / "cmp" / "sizes.csv", index_col=0, encoding="utf-8-sig")
+                           .loc[f"cold_kwh[{name}]"].iloc[-1]), kwh)
 
 
 def test_district_heat_week_agrees_everywhere(tmp_path):

@@ -42,6 +42,9 @@ COST_FIELD = {
     "heat_pump_kw": "heat_pump", "tes_kwh": "thermal_storage", "electric_boiler_kw": "electric_boiler",
     "chiller_kw": "chiller", "ev_v2g": "v2g_charger_extra",
 }
+#: Cold store kind -> the ``costs`` field that prices it (a cold store's size key, ``cold_kwh``, is priced
+#: by its kind: :func:`finance_costs` gives each store's lifetime).
+COLD_COST_FIELD = {"chilled_water": "chilled_water_storage", "ice": "ice_storage"}
 #: Size-key prefixes of electricity-supply assets (LCOE) and of heat-supply assets (LCOH).
 ELECTRIC_ASSETS = ("pv_kwp", "battery_kwh", "battery_kw", "ev_v2g")
 HEAT_ASSETS = ("heat_pump_kw", "tes_kwh", "electric_boiler_kw", "waste_heat_hx_kw")
@@ -182,7 +185,8 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
 def finance_costs(scenario) -> dict:
     """A scenario's ``costs`` as a mapping for :func:`lifetimes_from_costs`, with the lifetimes
     of stores that give their own costs under ``asset_lifetimes_years`` {``battery_kwh[name]``:
-    yr} (a battery's or thermal store's own cost overrides the costs section's)."""
+    yr} (a battery's or thermal store's own cost overrides the costs section's), and of every cold store
+    (its own cost, else the costs entry of its kind)."""
     out = scenario.costs.model_dump()
     own = {}
     for b in scenario.batteries:
@@ -192,6 +196,10 @@ def finance_costs(scenario) -> dict:
     for t in scenario.thermal_stores:
         if t.cost is not None:
             own[f"tes_kwh[{t.name}]"] = float(t.cost.lifetime_years)
+    for c in getattr(scenario, "cold_stores", []):  # priced by kind: costs.chilled_water_storage / ice_storage
+        cost = c.cost or getattr(scenario.costs, COLD_COST_FIELD[c.kind])
+        if cost is not None:
+            own[f"cold_kwh[{c.name}]"] = float(cost.lifetime_years)
     out["asset_lifetimes_years"] = own
     return out
 

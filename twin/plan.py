@@ -468,12 +468,16 @@ def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool
     """
     import solvers as S
     from solvers.problem import COOL_BUS
-    from twin.components.heat import chiller_cop
+    from twin.components.heat import chiller_cop, ice_making_cop
 
     temp = prof["weather_temp_air"].to_numpy()
     out = []
     for ch in sc.chillers:
         cop = np.asarray(ch.cop(temp), dtype=float) * np.ones(len(temp))
+        ice_cop = None
+        if ch.makes_ice and ch.kind == "electric":
+            ice_cop = np.asarray(ice_making_cop(ch, temp, ice_charge_temperature_c(sc, cooling_bus_of(sc, ch.serves))),
+                                 dtype=float) * np.ones(len(temp))
         if ch.kind == "electric":
             cost, hi = _cost(sc.costs.chiller), _limit(ch.existing_kw, ch.max_kw, baseline)
         else:
@@ -482,12 +486,44 @@ def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool
             hi = _limit(ch.existing_kw, ch.max_kw, baseline) if priced else ch.existing_kw
         out.append(S.Chiller(cop=cop, cost=cost, min_kw=0.0 if baseline else ch.min_kw, max_kw=hi,
                              existing_kw=ch.existing_kw, name=ch.name, kind=ch.kind,
-                             bus=cooling_bus_of(sc, ch.serves)))
+                             bus=cooling_bus_of(sc, ch.serves), ice_cop=ice_cop,
+                             ice_capacity_ratio=ch.ice_capacity_ratio))
     peak = _year_peak(prof, "year_peak_cooling_kw", cool)
     if not any(c.bus == COOL_BUS for c in out) and peak > 0:
         out.append(S.Chiller(cop=np.asarray(chiller_cop(temp), dtype=float), cost=_cost(sc.costs.chiller),
                              max_kw=_limit(peak, None, baseline), existing_kw=peak,
                              name="implied chiller", implied=True))
+    return out
+
+
+def ice_charge_temperature_c(sc: Scenario, bus: str) -> float:
+    """Brine temperature the chillers of cooling bus ``bus`` make ice at [°C]: the ``charge_temperature_c``
+    of the bus's ice stores (one per bus, a schema check), the field's default where it has none."""
+    from twin.components.heat import ColdStorageSpec
+
+    for cs in sc.cold_stores:
+        if cs.kind == "ice" and cooling_bus_of(sc, cs.serves) == bus:
+            return float(cs.charge_temperature_c)
+    return float(ColdStorageSpec.model_fields["charge_temperature_c"].default)
+
+
+def cold_stores_of(sc: Scenario, baseline: bool) -> list:
+    """The :class:`solvers.ColdStorage` list: every declared cold store on its cooling bus
+    (:func:`cooling_bus_of` of what it ``serves``), each at its own ``cost`` or else
+    ``costs.chilled_water_storage`` / ``costs.ice_storage`` by kind; the baseline keeps the existing
+    capacity only."""
+    import solvers as S
+
+    out = []
+    for cs in sc.cold_stores:
+        own = cs.cost or (sc.costs.chilled_water_storage if cs.kind == "chilled_water" else sc.costs.ice_storage)
+        out.append(S.ColdStorage(
+            name=cs.name, kind=cs.kind, bus=cooling_bus_of(sc, cs.serves), cost=_cost(own),
+            loss_per_h=cs.loss_per_h, charge_per_kwh=cs.charge_kw_per_kwh, discharge_per_kwh=cs.discharge_kw_per_kwh,
+            max_charge_kw=float("inf") if cs.max_charge_kw is None else float(cs.max_charge_kw),
+            max_discharge_kw=float("inf") if cs.max_discharge_kw is None else float(cs.max_discharge_kw),
+            min_kwh=0.0 if baseline else cs.min_kwh, max_kwh=_limit(cs.existing_kwh, cs.capacity_limit_kwh(), baseline),
+            existing_kwh=cs.existing_kwh))
     return out
 
 
@@ -686,6 +722,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     if on_network or cooling:
         cool = np.zeros(T) if cool is None else cool
         chillers = chillers_of(sc, prof, cool, baseline) + process_chillers
+    cold = cold_stores_of(sc, baseline) if chillers else []
 
     fleets = []
     for f in sc.ev_fleets:
@@ -773,7 +810,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
         weights=None if T >= 8760 else np.full(T, 8760.0 / T), batteries=batteries,
         heat_demand_kw=heat if (heat is not None and (hps or waste or boilers)) else None,
         process_heat=process, waste_heat=waste, heat_pumps=hps, boilers=boilers, thermal_stores=tes,
-        cooling_demand_kw=cool if chillers else None, chillers=chillers, process_cooling=cooling,
+        cooling_demand_kw=cool if chillers else None, chillers=chillers, process_cooling=cooling, cold_stores=cold,
         ev_fleets=fleets, carbon=carbon, discount_rate=sc.costs.discount_rate,
         heat_import_kw=heat_import,
         # the ledger's factor (tCO2/GJ × 3.6 GJ/MWh = kgCO2/kWh): bought heat's CO2 is in gross emissions

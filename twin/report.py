@@ -243,7 +243,8 @@ def fig_monthly_cooling(ds: xr.Dataset, lang: str):
     uses = ("q_cooling_demand_kw", "q_process_cooling_demand_kw")
     if not any(v in ds and float(np.abs(ds[v]).sum()) > 0 for v in uses):
         return None
-    return _bus_balance(ds, ("q_chiller_kw",), uses, _t("monthly_cool", lang), lang)
+    return _bus_balance(ds, ("q_chiller_kw", "q_cold_discharge_kw"), (*uses, "q_cold_charge_kw"),
+                        _t("monthly_cool", lang), lang)
 
 
 def fig_emissions(summary: dict, ledger: dict | None, lang: str):
@@ -556,6 +557,48 @@ def process_cooling_sentences(summary: dict) -> list[str]:
             if len(today.get("chillers") or []) > 1:  # kept beside declared chillers (keep_implied_supply)
                 out.append(f"Process cooling '{d['name']}' today: the declared chillers "
                            f"{', '.join(today['chillers'][1:])}")
+    return out
+
+
+def cold_storage_sentences(summary: dict) -> list[str]:
+    """English sentences on the cold stores (``summary["cold_storage"]``): each store's size, its year
+    (charged, the share in valley hours, discharged, the share in peak hours, standing losses, full
+    cycles), the chillers' ice making against their chilled-water COP, and the chillers' electricity in
+    peak and valley hours and its cost at the hour's import price in baseline and plan
+    (``summary["chiller_electricity_by_period"]``). Chinese from
+    :func:`twin.report_text.phrase`."""
+    cs = summary.get("cold_storage") or {}
+    if not cs:
+        return []
+    out = []
+    for st in cs.get("stores") or []:
+        kind = "chilled-water tank" if st["kind"] == "chilled_water" else "ice store"
+        where = ("the chilled-water network" if st["bus"] == "cool"
+                 else f"the loop of '{st.get('serves') or st['bus'].split(':', 1)[-1]}'")
+        head = f"Cold store '{st['name']}' ({kind} on {where})"
+        if st["size_kwh"] < 0.5:
+            out.append(f"{head}: not built (the plan finds it does not pay)")
+            continue
+        out.append(f"{head}: {fmt(st['size_kwh'])} kWh of cooling ({fmt(st['new_kwh'])} kWh new); charged "
+                   f"{fmt(st['charge_mwh'])} MWh/yr ({_share_text(st.get('valley_charge_share') or 0.0)} % in valley "
+                   f"hours), discharged {fmt(st['discharge_mwh'])} MWh/yr ({_share_text(st.get('peak_discharge_share') or 0.0)}"
+                   f" % in peak hours), standing losses {fmt(st['losses_mwh'])} MWh/yr, {fmt(st['full_cycles'])} full "
+                   "cycles a year")
+    ice = cs.get("ice_making")
+    if ice is not None and any(st["kind"] == "ice" and st["size_kwh"] >= 0.5 for st in cs.get("stores") or []):
+        t = next((st["charge_temperature_c"] for st in cs.get("stores") or [] if st.get("charge_temperature_c")
+                  is not None), None)
+        out.append(f"Ice making: {fmt(ice['cooling_mwh'])} MWh/yr of cooling for {fmt(ice['electricity_mwh'])} MWh/yr "
+                   f"of electricity (seasonal COP {_scop_text(ice.get('cop'))}, against "
+                   f"{_scop_text(ice.get('chilled_water_cop'))} making chilled water): the chillers' own Carnot model "
+                   f"with brine at {t:g} °C")
+    ch = summary.get("chiller_electricity_by_period")
+    if ch:
+        b, p = ch["baseline"], ch["plan"]
+        out.append(f"The chillers' electricity in peak hours: {fmt(b['peak_mwh'])} MWh/yr in the baseline, "
+                   f"{fmt(p['peak_mwh'])} MWh/yr in the plan; in valley hours {fmt(b['valley_mwh'])} and "
+                   f"{fmt(p['valley_mwh'])} MWh/yr; its cost at each hour's import price {fmt(b['cost_cny'])} CNY/yr in "
+                   f"the baseline, {fmt(p['cost_cny'])} CNY/yr in the plan (energy price only)")
     return out
 
 
@@ -887,7 +930,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     rows += pv_yield_rows(led, lang)
     from twin.report_text import phrase_html
 
-    hps = heat_pump_sentences(summary) + process_cooling_sentences(summary)
+    hps = heat_pump_sentences(summary) + process_cooling_sentences(summary) + cold_storage_sentences(summary)
     hp_notes = ("<p class='notes'>" + "<br>".join(phrase_html(x, lang) for x in hps) + "</p>") if hps else ""
     S.add("flows", text("flows", lang),
           add(C.fig_sankey(summary, lang)) +

@@ -1894,3 +1894,48 @@ PATTERNS.extend([
      ("{c}运行年中站点变压器“<data>{t}</data>”（{k} kVA）超容量 {h} 小时/年，最多超出 {kw} kW（{mwh} MWh/年）："
       "为其下负荷所致，超出了站点保护可削减或补足的范围")),
 ])
+
+
+# ----------------------------------------------------------------------------- cold storage (蓄冷)
+VAR_LABELS.update({
+    "q_cold_charge_kw": ("蓄冷充冷", "Cold storage charge"),
+    "q_cold_discharge_kw": ("蓄冷放冷", "Cold storage discharge"),
+    "e_cold_kwh": ("蓄冷量", "Cold storage content"),
+    "q_ice_making_kw": ("制冰供冷量", "Ice making (cooling stored as ice)"),
+    "p_ice_making_kw": ("制冰用电", "Ice making electricity"),
+})
+SIZE_LABELS["cold_kwh"] = ("蓄冷容量", "Cold storage", "kWh")
+# the cold stores' rows right after the chillers' cooling they shift
+_energy = list(ENERGY_LABELS.items())
+_at = next(i for i, (k, _) in enumerate(_energy) if k == "chiller_cooling") + 1
+_energy[_at:_at] = [("cold_storage_charge", ("蓄冷充冷", "Cold storage charge")),
+                    ("cold_storage_discharge", ("蓄冷放冷", "Cold storage discharge")),
+                    ("ice_making", ("其中制冰", "of which ice making")),
+                    ("ice_making_electricity", ("制冰用电（含于冷机用电）", "Ice making electricity (in the chillers')"))]
+ENERGY_LABELS.clear()
+ENERGY_LABELS.update(_energy)
+_WORDS_ZH.update({"chilled-water tank": "水蓄冷罐", "ice store": "冰蓄冷装置",
+                  "the chilled-water network": "接冷冻水管网"})
+_CS_WHERE = r"(?:the chilled-water network|the loop of '.+')"
+PATTERNS.extend([
+    (r"^the loop of '(?P<lp>.+)'$", "接“<data>{lp}</data>”的环路"),
+    ((r"^Cold store '(?P<n>.+)' \((?P<k>chilled-water tank|ice store) on (?P<x>" + _CS_WHERE + r")\): not built "
+      r"\(the plan finds it does not pay\)$"),
+     "蓄冷装置“<data>{n}</data>”（{k}，{x}）：未建设（规划认为不经济）"),
+    ((r"^Cold store '(?P<n>.+)' \((?P<k>chilled-water tank|ice store) on (?P<x>" + _CS_WHERE + r")\): (?P<s>[\d,.]+) "
+      r"kWh of cooling \((?P<new>[\d,.]+) kWh new\); charged (?P<c>[\d,.]+) MWh/yr \((?P<vs>[\d.—]+) % in valley "
+      r"hours\), discharged (?P<d>[\d,.]+) MWh/yr \((?P<ps>[\d.—]+) % in peak hours\), standing losses (?P<l>[\d,.]+) "
+      r"MWh/yr, (?P<cy>[\d,.]+) full cycles a year$"),
+     ("蓄冷装置“<data>{n}</data>”（{k}，{x}）：蓄冷容量 {s} kWh（新建 {new} kWh）；充冷 {c} MWh/年（谷段占 {vs} %），"
+      "放冷 {d} MWh/年（峰段占 {ps} %），自然损耗 {l} MWh/年，每年等效满充放 {cy} 次")),
+    ((r"^Ice making: (?P<q>[\d,.]+) MWh/yr of cooling for (?P<e>[\d,.]+) MWh/yr of electricity \(seasonal COP "
+      r"(?P<c>[\d.—]+), against (?P<w>[\d.—]+) making chilled water\): the chillers' own Carnot model with brine at "
+      r"(?P<t>-?[\d.]+) °C$"),
+     ("制冰：制冰供冷量 {q} MWh/年，用电 {e} MWh/年（季节能效比 {c}，制冷冻水时为 {w}）：按冷水机组自身的卡诺模型，"
+      "乙二醇溶液温度 {t} °C")),
+    ((r"^The chillers' electricity in peak hours: (?P<bp>[\d,.]+) MWh/yr in the baseline, (?P<pp>[\d,.]+) MWh/yr in "
+      r"the plan; in valley hours (?P<bv>[\d,.]+) and (?P<pv>[\d,.]+) MWh/yr; its cost at each hour's import price "
+      r"(?P<bc>[\d,.]+) CNY/yr in the baseline, (?P<pc>[\d,.]+) CNY/yr in the plan \(energy price only\)$"),
+     ("冷水机组峰段用电：现状 {bp} MWh/年，规划 {pp} MWh/年；谷段用电分别为 {bv} 和 {pv} MWh/年；按各小时购电电价计，"
+      "冷机电费现状 {bc} 元/年，规划 {pc} 元/年（仅电度电价）")),
+])

@@ -92,6 +92,11 @@ FLOWS: tuple[Flow, ...] = (
     Flow("q_process_cooling_demand_kwh", "q_process_cooling_demand_kw", "process_cooling_demand"),
     Flow("e_chiller_kwh", "p_chiller_kw", "chiller_electricity"),
     Flow("q_chiller_kwh", "q_chiller_kw", "chiller_cooling"),
+    # cold stores (chilled water, ice) and the chillers' ice making (its electricity is part of the chillers')
+    Flow("q_cold_charge_kwh", "q_cold_charge_kw", "cold_storage_charge"),
+    Flow("q_cold_discharge_kwh", "q_cold_discharge_kw", "cold_storage_discharge"),
+    Flow("q_ice_making_kwh", "q_ice_making_kw", "ice_making"),
+    Flow("e_ice_making_kwh", "p_ice_making_kw", "ice_making_electricity"),
 )
 
 #: Electric uses that make up the park's electric demand (peak demand, hourly demand).
@@ -296,6 +301,9 @@ class AnnualStatistics:
     cooling_buses: dict = field(default_factory=dict)
     """:func:`cooling_bus_performance` of the dispatch: cooling, electricity and seasonal COP on each
     cooling bus (empty without process cooling)."""
+    cold_stores: dict = field(default_factory=dict)
+    """:func:`cold_storage_performance` of the dispatch: each cold store's charging, discharging and
+    losses (empty without cold stores)."""
 
     @property
     def pv_share_of_electricity(self) -> float:
@@ -382,7 +390,7 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
         v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly,
         heat_pumps=heat_pump_performance(ds, w),
         waste_heat_direct_by_bus_kwh=by_heat_bus(ds, "q_waste_heat_direct_bus_kw", w),
-        cooling_buses=cooling_bus_performance(ds, w))
+        cooling_buses=cooling_bus_performance(ds, w), cold_stores=cold_storage_performance(ds, w))
 
 
 def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dict:
@@ -391,8 +399,9 @@ def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dic
     loop of its own, its loop's figures are the demand's own).
 
     Reads ``q_cooling_supply_kw`` along ``chiller`` with its coordinates ``chiller_bus`` and
-    ``chiller_kind``, and ``p_chiller_bus_kw`` along ``cooling_bus`` (the dispatch has both where the
-    park has process cooling; empty otherwise).
+    ``chiller_kind`` (and ``q_ice_making_kw``, the ice the chillers make, where there is any), and
+    ``p_chiller_bus_kw`` along ``cooling_bus`` (the dispatch has both where the park has process
+    cooling; empty otherwise).
 
     Returns
     -------
@@ -409,6 +418,8 @@ def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dic
     kind = (q["chiller_kind"].to_numpy().astype(str) if "chiller_kind" in q.coords
             else np.full(bus.shape, "electric"))
     qq = q.astype(float).transpose("chiller", "time").to_numpy() * ww
+    if "q_ice_making_kw" in ds:  # the ice a chiller makes is cooling it delivers (into its bus's ice stores)
+        qq = qq + ds["q_ice_making_kw"].astype(float).transpose("chiller", "time").to_numpy() * ww
     elec = by_cooling_bus(ds, "p_chiller_bus_kw", w)
     out = {}
     for b in ds["p_chiller_bus_kw"]["cooling_bus"].to_numpy().astype(str):
@@ -419,6 +430,64 @@ def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dic
         out[str(b)] = {"cooling_mwh": cool / 1000.0, "electric_cooling_mwh": el_cool / 1000.0,
                   "electricity_mwh": e / 1000.0, "scop": seasonal_cop(el_cool, e)}
     return out
+
+
+def cold_storage_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dict:
+    """Each cold store's year: cooling charged and discharged and the difference, its standing losses
+    over a cyclic year [MWh/yr]; and the chillers' ice making (cooling made as ice, its electricity and
+    its COP) where any.
+
+    Reads ``q_cold_charge_kw`` and ``q_cold_discharge_kw`` along ``cold_store`` (with the
+    coordinates ``cold_store_kind`` and ``cold_store_bus``), ``q_ice_making_kw`` and ``p_ice_making_kw``.
+
+    Returns
+    -------
+    dict
+        ``{"stores": {name: {"kind", "bus", "charge_mwh", "discharge_mwh", "losses_mwh"}},
+        "ice_making": {"cooling_mwh", "electricity_mwh", "cop"}}``
+        (``ice_making`` where the dispatch has ice making; ``cop`` = ice made / its electricity
+        [kWh/kWh], None where none was made); empty without cold stores. ``losses_mwh`` = charged −
+        discharged: the standing losses of a cyclic year (an operated year ends with some content).
+    """
+    if "q_cold_charge_kw" not in ds or "cold_store" not in ds["q_cold_charge_kw"].dims:
+        return {}
+    ww = np.asarray(w, float)
+    ch = ds["q_cold_charge_kw"].astype(float)
+    dis = ds["q_cold_discharge_kw"].astype(float)
+    stores = {}
+    for i, name in enumerate(ch["cold_store"].to_numpy()):
+        c = float((ch.isel(cold_store=i).to_numpy() * ww).sum())
+        d = float((dis.isel(cold_store=i).to_numpy() * ww).sum())
+        co = ch["cold_store"]
+        kind = str(co["cold_store_kind"].to_numpy()[i]) if "cold_store_kind" in co.coords else "chilled_water"
+        bus = str(co["cold_store_bus"].to_numpy()[i]) if "cold_store_bus" in co.coords else "cool"
+        stores[str(name)] = {"kind": kind, "bus": bus, "charge_mwh": c / 1000.0, "discharge_mwh": d / 1000.0,
+                             "losses_mwh": (c - d) / 1000.0}
+    out = {"stores": stores}
+    if "q_ice_making_kw" in ds:
+        q = annual_energy_kwh(ds["q_ice_making_kw"], xr.DataArray(ww, dims="time"))
+        p = annual_energy_kwh(ds["p_ice_making_kw"], xr.DataArray(ww, dims="time")) if "p_ice_making_kw" in ds else 0.0
+        out["ice_making"] = {"cooling_mwh": q / 1000.0, "electricity_mwh": p / 1000.0, "cop": seasonal_cop(q, p)}
+    return out
+
+
+#: Time-of-use periods counted as valley and as peak hours (:data:`twin.components.tariff.PERIODS`).
+VALLEY_PERIODS = ("valley", "deep_valley")
+PEAK_PERIODS = ("peak", "critical")
+
+
+def in_periods(by_period: Mapping[str, float], group: tuple[str, ...]) -> float:
+    """Sum of :func:`by_tou_period`'s values over the periods of ``group`` (:data:`VALLEY_PERIODS`,
+    :data:`PEAK_PERIODS`) [its unit]."""
+    return float(sum(v for k, v in by_period.items() if k in group))
+
+
+def by_tou_period(values, periods, w) -> dict[str, float]:
+    """Annual energy of an hourly series [kW] in each time-of-use period (``tou_period`` of the profiles:
+    valley, flat, peak, critical, ...) [kWh/yr], in the order the periods first appear."""
+    v = np.asarray(values, float) * np.asarray(w, float)
+    per = np.asarray(periods).astype(str)
+    return {str(k): float(v[per == k].sum()) for k in dict.fromkeys(per.tolist())}
 
 
 def seasonal_cop(heat_kwh: float, electricity_kwh: float) -> float | None:
@@ -565,11 +634,15 @@ __all__ = [
     "ELECTRIC_USES",
     "FLOWS",
     "KWH_PER_GJ",
+    "PEAK_PERIODS",
+    "VALLEY_PERIODS",
     "AnnualStatistics",
     "Flow",
     "annual_energy_kwh",
     "annual_statistics",
     "by_cooling_bus",
+    "by_tou_period",
+    "cold_storage_performance",
     "cooling_bus_performance",
     "district_heat_bill",
     "electric_demand_kw",
@@ -577,6 +650,7 @@ __all__ = [
     "flow",
     "fuel_name",
     "fuel_variables",
+    "in_periods",
     "pv_share_of_electricity",
     "renewable_share_tce",
     "share",

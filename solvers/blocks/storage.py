@@ -179,7 +179,7 @@ def add_ends(ctx: ModelContext, key: str, name: str, e, content, *, cyclic: bool
     Parameters
     ----------
     key : str
-        State key (``battery_kwh``, ``tes_kwh``).
+        State key (``battery_kwh``, ``tes_kwh``, ``cold_kwh``).
     name : str
         The store's name (several stores share a key).
     e0 : float, Pyomo expression or None

@@ -18,13 +18,14 @@ ratio, e.g. a park whose remaining CO2 is bought heat it cannot abate).  The row
 hold the energy use less the stores' losses over the year,
 
 .. math::
-    T' = T - 10^{-3} k_{el} (L^{bat} + L^{V2G} + L^{tes}),\qquad
+    T' = T - 10^{-3} k_{el} (L^{bat} + L^{V2G} + L^{tes} + L^{cold}),\qquad
     L^{bat} = \sum_t w_t \Delta t (P^{ch}_t - P^{dis}_t),\quad
     L^{V2G} = \sum_t w_t \Delta t\, P^{dis,V2G}_t \Big(\frac{1}{\eta_c\eta_d} - 1\Big),\quad
     L^{tes} = \sum_t w_t \Delta t (Q^{ch}_t - Q^{dis}_t)
 
 (the losses of a cyclic year; heat lost in a thermal store counted as 1 kWh of electricity per
-kWh, about what an electric boiler takes for it), and a share's numerator less the same
+kWh, about what an electric boiler takes for it; :math:`L^{cold}`, cooling charged less discharged in
+the cold stores, likewise, more than a chiller takes for it, so conservative), and a share's numerator less the same
 :math:`\ell = T - T'`, as though all losses were zero-carbon energy.  Losses then neither raise nor
 lower a row, and each row is conservative: the energy use the ledger reports (with the losses)
 gives a core indicator at or below the row's and shares at or above it, so a target met by a row
@@ -72,7 +73,7 @@ BINDING_TOL = 1e-3
 _UNITS = {"core": "tCO2/tce", "clean_share": "1", "renewable_share": "1", "residual": "tCO2/yr"}
 
 #: Annual losses of the stores [kWh/yr] registered by their blocks in ``ctx.annual_kwh``.
-LOSS_KEYS = ("battery_losses", "v2g_losses", "tes_losses")
+LOSS_KEYS = ("battery_losses", "v2g_losses", "tes_losses", "cold_losses")
 
 
 def add(ctx: ModelContext) -> None:

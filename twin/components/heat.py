@@ -784,6 +784,100 @@ class ThermalStorageSpec(BaseModel):
         return float(lim)
 
 
+# --------------------------------------------------------------------------- cold storage
+
+#: Density of water at 5 °C [kg/m3] and specific heat [kJ/(kg K)] (IAPWS-95 values): chilled-water
+#: tank capacity.
+CHILLED_WATER_DENSITY_KG_PER_M3 = 1000.0
+CHILLED_WATER_CP_KJ_PER_KG_K = 4.20
+
+#: Default standing loss of a cold store by kind [1/day]: ASSUMED ([twin-assumption], NOT VERIFIED;
+#: insulated tanks in a plant room lose of the order of 1-2 % of their content a day).
+COLD_STORE_LOSS_PER_DAY = {"chilled_water": 0.01, "ice": 0.02}
+
+
+class ColdStorageSpec(BaseModel):
+    """Cold storage (蓄冷) on a cooling bus: a chilled-water tank (水蓄冷) or an ice store (冰蓄冷).
+
+    Sized in kWh of cooling (heat removed). A chilled-water tank is charged from its bus by the bus's
+    chillers at their chilled-water COP; an ice store only by the electric chillers of its bus that make
+    ice (``chillers[].makes_ice``), whose COP at ``charge_temperature_c`` follows their own Carnot model
+    (:func:`ice_making_cop`). Both discharge to the bus they serve."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="cold store", description="Store name [-]")
+    kind: Literal["chilled_water", "ice"] = Field(
+        default="chilled_water", description="chilled_water (水蓄冷, a stratified chilled-water tank) or ice "
+        "(冰蓄冷, ice on coil or encapsulated ice) [-]")
+    serves: str | None = Field(
+        default=None, description="Name of the process_cooling demand whose cooling loop the store serves [-]; "
+        "None = the park's chilled-water network (a demand at cooling_supply_temperature_c joins the network, "
+        "and so does a store serving it). The loop must be above 0 °C.")
+    max_kwh: float | None = Field(default=None, ge=0, le=1e7,
+                                  description="Maximum capacity to build [kWh of cooling]")
+    volume_m3: float | None = Field(
+        default=None, ge=0, le=1e6, description="Maximum tank volume [m3] (chilled_water only; alternative to "
+        "max_kwh, capacity = volume x 1000 kg/m3 x 4.2 kJ/(kg K) x delta_t_k / 3600)")
+    delta_t_k: float = Field(
+        default=8.0, gt=0, le=20, description="chilled_water: usable temperature difference between the tank's "
+        "cold and warm water [K]; 8 K (e.g. 4 -> 12 °C) ASSUMED ([twin-assumption], NOT VERIFIED)")
+    min_kwh: float = Field(default=0.0, ge=0, le=1e7, description="Minimum capacity to build [kWh of cooling]")
+    existing_kwh: float = Field(default=0.0, ge=0, le=1e7, description="Installed capacity [kWh of cooling]")
+    loss_fraction_per_h: float | None = Field(
+        default=None, ge=0, lt=0.1, description="Standing loss [1/h] of the stored cooling; None = the kind's "
+        "default, 1 %/day chilled water, 2 %/day ice, ASSUMED ([twin-assumption], NOT VERIFIED)")
+    charge_kw_per_kwh: float = Field(
+        default=0.125, gt=0, le=10, description="Maximum charging per capacity [kW/kWh] (C-rate; default 0.125: "
+        "full in the 8 h of a night valley, ASSUMED)")
+    discharge_kw_per_kwh: float = Field(
+        default=0.25, gt=0, le=10, description="Maximum discharging per capacity [kW/kWh] (C-rate; default 0.25: "
+        "empty in 4 peak hours, ASSUMED)")
+    max_charge_kw: float | None = Field(
+        default=None, ge=0, le=2e6, description="Charging limit [kW] (pumps, exchanger), beside the C-rate; None "
+        "= the C-rate alone")
+    max_discharge_kw: float | None = Field(
+        default=None, ge=0, le=2e6, description="Discharging limit [kW] (pumps, exchanger), beside the C-rate; "
+        "None = the C-rate alone")
+    charge_temperature_c: float = Field(
+        default=-5.0, ge=-15, le=-1, description="ice: brine temperature the chillers make while charging "
+        "(making ice) [°C]; about -5 °C for ice on coil, ASSUMED ([twin-assumption], NOT VERIFIED). The chillers' "
+        "ice-making COP is their Carnot COP at this temperature. Ice stores on one cooling loop share one brine "
+        "loop and so one temperature.")
+    cost: AssetCost | None = Field(
+        default=None, description="This store's cost per kWh of cooling capacity; None = costs.chilled_water_storage "
+        "or costs.ice_storage by kind [CNY/kWh]")
+
+    @model_validator(mode="after")
+    def _volume_is_water(self):
+        if self.kind == "ice" and self.volume_m3 is not None:
+            raise ValueError(f"cold store '{self.name}': volume_m3 is for chilled-water tanks; give an ice store's "
+                             "capacity as max_kwh [kWh of cooling] (the ice maker's rating)")
+        return self
+
+    @property
+    def loss_per_h(self) -> float:
+        """Standing loss [1/h]: given, or the kind's default (:data:`COLD_STORE_LOSS_PER_DAY`)."""
+        if self.loss_fraction_per_h is not None:
+            return float(self.loss_fraction_per_h)
+        return loss_per_hour_from_per_day(COLD_STORE_LOSS_PER_DAY[self.kind])
+
+    @property
+    def can_grow(self) -> bool:
+        """True if new capacity may be built (a cost is then needed)."""
+        return self.capacity_limit_kwh() > self.existing_kwh
+
+    def capacity_limit_kwh(self) -> float:
+        """Upper bound on capacity [kWh of cooling]: the tighter of max_kwh and the volume's capacity."""
+        lim = float("inf")
+        if self.max_kwh is not None:
+            lim = self.max_kwh
+        if self.volume_m3 is not None:
+            lim = min(lim, tank_capacity_kwh(self.volume_m3, self.delta_t_k, CHILLED_WATER_DENSITY_KG_PER_M3,
+                                             CHILLED_WATER_CP_KJ_PER_KG_K))
+        return float(lim)
+
+
 # --------------------------------------------------------------------------- boilers, chillers
 
 #: Default thermal efficiencies (net calorific value basis) by fuel. Engineering
@@ -895,12 +989,27 @@ class ChillerSpec(BaseModel):
     max_kw: float | None = Field(
         default=None, ge=0, le=2e6, description="Maximum cooling capacity [kW]; None = unbounded")
     existing_kw: float = Field(default=0.0, ge=0, le=2e6, description="Installed cooling capacity [kW]")
+    makes_ice: bool = Field(
+        default=False, description="Electric chillers: can make ice for the ice stores (cold_stores of kind ice) "
+        "on the cooling bus it supplies (a dual-duty chiller, 双工况主机) [-]; its COP while making ice is its "
+        "Carnot COP at the store's charge_temperature_c")
+    ice_capacity_ratio: float = Field(
+        default=0.65, gt=0, le=1, description="Electric chillers that make ice: cooling output in ice mode per kW "
+        "of rated capacity [-]; a dual-duty chiller gives about 60-70 % of its rating at brine below 0 °C, 0.65 "
+        "ASSUMED ([twin-assumption], NOT VERIFIED)")
     serves: str | None = Field(
         default=None, description="Name of the process_cooling demand the chiller serves [-]: a demand with a "
         "loop of its own (its temperature differs from cooling_supply_temperature_c) is served only by the "
         "chillers that name it; None = the park's chilled-water network (the buildings' central cooling and "
         "the process cooling at the network's temperature). chilled_water_c must not be warmer than the "
         "temperature of the loop the chiller supplies.")
+
+    @model_validator(mode="after")
+    def _ice_is_electric(self):
+        if self.makes_ice and self.kind != "electric":
+            raise ValueError(f"chiller '{self.name}': makes_ice needs an electric chiller (an absorption chiller "
+                             "cannot make brine below 0 °C)")
+        return self
 
     def cop(self, temp_air_c):
         """Cooling COP [-] at the outdoor temperature [°C] (constant for absorption)."""
@@ -910,3 +1019,15 @@ class ChillerSpec(BaseModel):
             return float(out) if out.ndim == 0 else out
         return chiller_cop(temp_air_c, self.chilled_water_c, self.carnot_efficiency,
                            condenser_approach_k=self.condenser_approach_k)
+
+
+def ice_making_cop(spec: ChillerSpec, temp_air_c, charge_temperature_c: float = -5.0):
+    """COP of an electric chiller making ice [-]: its own Carnot model (:func:`chiller_cop`, its
+    ``carnot_efficiency`` and ``condenser_approach_k``) with the brine at ``charge_temperature_c`` [°C]
+    instead of its chilled water, at the outdoor temperature ``temp_air_c`` [°C].
+
+    The lower evaporating temperature is the whole penalty: at 30 °C outdoors a chiller rated for 7 °C
+    chilled water gives 0.5 x 275.15 / 38 = 3.62, making -5 °C brine 0.5 x 263.15 / 50 = 2.63 (-27 %).
+    """
+    return chiller_cop(temp_air_c, charge_temperature_c, spec.carnot_efficiency,
+                       condenser_approach_k=spec.condenser_approach_k)

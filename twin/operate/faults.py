@@ -40,12 +40,13 @@ class _Fault(BaseModel):
 
 
 class AssetOutage(_Fault):
-    """A battery, heat pump, chiller or thermal store out of service."""
+    """A battery, heat pump, chiller, thermal store or cold store out of service."""
 
     kind: Literal["asset_outage"] = Field(description="Fault kind [-]")
-    asset: Literal["battery", "heat_pump", "chiller", "thermal_storage"] = Field(
+    asset: Literal["battery", "heat_pump", "chiller", "thermal_storage", "cold_storage"] = Field(
         description="Which asset family is out of service [-]")
-    name: str | None = Field(None, description="Name of the battery, heat pump, chiller or thermal store; None = all of the family [-]")
+    name: str | None = Field(None, description="Name of the battery, heat pump, chiller, thermal store or cold store; "
+                             "None = all of the family [-]")
 
 
 class GridOutage(_Fault):

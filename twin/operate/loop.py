@@ -19,8 +19,10 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    no source can give is unserved heat (on the network the store's charging is cut first);
 3. cooling buses: the chilled-water network (the buildings' cooling and the process cooling that
    joins it), then each process-cooling loop of its own, each served by its own chillers (the
-   controller's targets, then merit order), each up to its size; what a bus's chillers cannot give
-   is unserved cooling on that bus;
+   controller's targets, then merit order), each up to its size, with its cold stores' set-points
+   (discharge, chilled-water charging; ice made from the capacity left, :mod:`twin.operate.cold`);
+   what a bus's chillers cannot give is unserved cooling on that bus (a store's charging is taken
+   back first);
 4. EV fleets: the fleet set-point (uncontrolled fleets: every vehicle at full power)
    shared among the vehicles connected during the hour, least laxity first, each within
    its charger power, its overlap with the hour and its promise (V2G: its headroom);
@@ -33,7 +35,8 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    peak threshold) held in real time on the hour's actual flows, not its forecast: EV
    charging beyond what the promises need gets only the room below it (step 4), then
    battery charging and then thermal-store charging from electric heat are cut until the
-   import is at the limit or no flexible charging is left (``p_charge_held_kw``), so that
+   import is at the limit or no flexible charging is left (cold-store charging last,
+   :func:`twin.operate.cold.cut_charging`; ``p_charge_held_kw``), so that
    charging never sets a new monthly peak (the load itself may);
 6. the controller's peak hold (``Decision.peak_hold_kw``, the same threshold) held in real
    time: where the import is still above it, the batteries discharge beyond their
@@ -83,6 +86,7 @@ import time as _time
 import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate import cold
 from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 _TOL = 1e-6
@@ -248,6 +252,10 @@ def _record_arrays(park: OperatedPark) -> dict:
     na, ns = len(park.batteries), len(park.thermal_stores)
     rec.update({k: z(na) for k in ("p_battery_charge_kw", "p_battery_discharge_kw", "e_battery_kwh")})
     rec.update({k: z(ns) for k in ("q_tes_charge_kw", "q_tes_discharge_kw", "e_tes_kwh")})
+    if park.cold_stores:  # cold stores, and the chillers' ice making where one is an ice store
+        rec.update({k: z(len(park.cold_stores)) for k in ("q_cold_charge_kw", "q_cold_discharge_kw", "e_cold_kwh")})
+        if any(x["kind"] == "ice" for x in park.cold_stores):
+            rec.update({"q_ice_making_kw": z(nc), "p_ice_making_kw": z()})
     rec.update(rec_process)
     if park.transformers:  # the transformers behind the point of connection (site guard)
         nt = len(park.transformers)
@@ -275,6 +283,7 @@ class Plant:
         self.park = park
         self.batt = {b["name"]: float(park.initial["battery_kwh"][b["name"]]) for b in park.batteries}
         self.tes = {x["name"]: float(park.initial["tes_kwh"][x["name"]]) for x in park.thermal_stores}
+        self.cold = {x["name"]: float(park.initial.get("cold_kwh", {}).get(x["name"], 0.0)) for x in park.cold_stores}
         self.fleets = [_Fleet(f, park.masks, park.T) for f in park.fleets]
         self.rec = _record_arrays(park)
         self.month_peak = {}
@@ -286,7 +295,7 @@ class Plant:
         p = self.park
         m = int(p.month[t]) if t < p.T else 0
         by_name = {f.fp.name: f for f in self.fleets}
-        return PlantState(t=t, battery_kwh=dict(self.batt), tes_kwh=dict(self.tes),
+        return PlantState(t=t, battery_kwh=dict(self.batt), tes_kwh=dict(self.tes), cold_kwh=dict(self.cold),
                           ev_cum_kwh={f.fp.name: f.cum for f in self.fleets},
                           vehicles_fn=(lambda name: by_name[name].vehicles(t)) if t < p.T else None,
                           month_peak_kw=self.month_peak.get(m, 0.0))
@@ -318,6 +327,7 @@ class Plant:
                 bdis[i] = float(np.clip(min(-sp, b["kw"], avail), 0.0, None))
         # 2. cooling (absorption chillers draw on the heat bus), 3. heat bus
         cool = self._cool(t, d, price, cprice)
+        self._cool_now = cool  # the connection guard cuts cold-store charging too
         heat = self._heat(t, d, price, cprice, extra=cool["q_abs_heat"])
         p_chiller = cool["p_elec"]
         # 4. EV fleets, within the power the park can supply; charging beyond the promises
@@ -371,6 +381,10 @@ class Plant:
             left = _cut(bch, over)
             if left > 0:
                 left = self._cut_tes_charging(t, heat, left)
+            if left > 0:
+                left = cold.cut_charging(p, t, cool, left)
+                self._cool_totals(t, cool)
+                p_chiller = cool["p_elec"]
             net -= over - left
             held += over - left
         # 6. the peak held in real time: the batteries discharge beyond their set-points,
@@ -389,6 +403,7 @@ class Plant:
         if net >= 0:
             net, taken, dis_added = self.guard_import(t, net, cap, bch, bdis, heat)
             added += dis_added
+            p_chiller = cool["p_elec"]
         else:
             net, taken = self.guard_export(t, net, cap, bch, bdis)
         guarded += taken
@@ -430,6 +445,8 @@ class Plant:
             n = b["name"]
             self.batt[n] = b["keep"] * self.batt[n] + b["eta_c"] * bch[i] - bdis[i] / b["eta_d"]
         self._tes_update(heat)
+        if p.cold_stores:
+            cold.update(p, self.cold, cool)
         # record
         r["p_grid_import_kw"][t], r["p_grid_export_kw"][t] = imp, exp
         r["p_pv_total_kw"][t], r["p_pv_curtailed_total_kw"][t] = pv_left - curt, curt + (pv_avail - pv_left)
@@ -456,7 +473,8 @@ class Plant:
         supply = imp + (pv_left - curt) + bdis.sum() + sum(ev_dis)
         use = (exp + load - unserved + heat["p_elec"] + p_chiller + bch.sum() + sum(ev_ch))
         r["balance_residual_kw"][t] = supply - use
-        return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes)}
+        return {"import_kw": imp, "export_kw": exp, "battery_kwh": dict(self.batt), "tes_kwh": dict(self.tes),
+                "cold_kwh": dict(self.cold)}
 
     # ------------------------------------------------------------------ site transformers
     def _site_flows(self, t: int, x: dict, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
@@ -607,6 +625,9 @@ class Plant:
         left = _cut(bch, over)
         if left > 0:
             left = self._cut_tes_charging(t, heat, left)
+        if left > 0 and getattr(self, "_cool_now", None) is not None:  # then the cold stores' charging
+            left = cold.cut_charging(self.park, t, self._cool_now, left)
+            self._cool_totals(t, self._cool_now)
         dis0 = float(bdis.sum())
         if left > 0:  # the batteries discharge down to soc_min before any overload or shedding
             left = self.hold_import(t, bch, bdis, left)
@@ -682,7 +703,8 @@ class Plant:
         n = len(p.chillers)
         buses = p.cooling_buses
         out = {"q": np.zeros(n), "unserved": 0.0, "p_elec": 0.0, "q_abs_heat": 0.0, "demand": 0.0,
-               "process": np.zeros(len(p.process_cooling)), "unserved_bus": np.zeros(len(buses))}
+               "process": np.zeros(len(p.process_cooling)), "unserved_bus": np.zeros(len(buses)),
+               **cold.new_hour(p, n)}
         if p.cool_kw is None:
             return out
         out["demand"] = float(p.cool_kw[t])
@@ -690,14 +712,15 @@ class Plant:
         heat_cost = self._cheapest_heat_cost(t, price, cprice)
         targets = d.cool_kw or {}
         for b, bus in enumerate(buses):
-            need = p.cooling_demand_kw(bus, t)
+            need = cold.bus_set_points(p, self.cold, t, d, bus, p.cooling_demand_kw(bus, t), out)
             cands = []
             for j, c in enumerate(p.chillers):
                 if c.get("bus", COOL_BUS) != bus or c["kw"] <= 0 or not p.available("chiller", t, c["name"]):
                     continue
                 cost = ((price + cprice * p.ef[t]) if c["kind"] == "electric" else heat_cost) / c["cop"][t]
                 cands.append((j, cost))
-            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[1]))
+            ice = cold.ice_makers_wanted(p, d, bus)  # chillers that make ice the stores want: chilled water last
+            cands.sort(key=lambda jc: (-(targets.get(jc[0], 0.0) > 0), jc[0] in ice, jc[1]))
             for j, _ in [(j, c) for j, c in cands if targets.get(j, 0.0) > 0] + cands:
                 if need <= _TOL:
                     break
@@ -706,7 +729,10 @@ class Plant:
                 got = max(min(want, p.chillers[j]["kw"] - out["q"][j]), 0.0)
                 out["q"][j] += got
                 need -= got
+            if need > _TOL:  # a chilled-water store's charging the chillers cannot make is taken back first
+                need = cold.cut_bus_charging(p, bus, out, need)
             out["unserved_bus"][b] = max(need, 0.0)
+            cold.make_ice(p, self.cold, t, d, bus, out, out["q"])
         out["unserved"] = float(out["unserved_bus"].sum())
         self._cool_totals(t, out)
         return out
@@ -714,13 +740,15 @@ class Plant:
     def _cool_totals(self, t: int, out: dict) -> None:
         p = self.park
         out["p_elec"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
-                                  if c["kind"] == "electric"))
+                                  if c["kind"] == "electric")) + cold.ice_electricity(p, t, out)
         out["q_abs_heat"] = float(sum(out["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
                                       if c["kind"] != "electric"))
 
     def _shed_cool(self, t: int, cool: dict, short: float) -> float:
-        """Take electric chillers off (unserved cooling); returns the shortfall [kW] left."""
+        """Take the cold stores' charging off (:func:`twin.operate.cold.cut_charging`), then electric chillers
+        (unserved cooling); returns the shortfall [kW] left."""
         p = self.park
+        short = cold.cut_charging(p, t, cool, short)
         for j, c in enumerate(p.chillers):
             if short <= 0:
                 break
@@ -739,7 +767,7 @@ class Plant:
         r = self.rec
         r["q_cooling_demand_kw"][t] = cool["demand"]
         r["q_cooling_supply_kw"][:, t] = cool["q"]
-        r["q_chiller_kw"][t] = float(cool["q"].sum())
+        r["q_chiller_kw"][t] = float(cool["q"].sum()) + float(cool["ice"].sum())
         r["p_chiller_kw"][t] = cool["p_elec"]
         r["q_absorption_heat_kw"][t] = cool["q_abs_heat"]
         r["q_unserved_cooling_kw"][t] = cool["unserved"]
@@ -749,7 +777,16 @@ class Plant:
             r["q_unserved_cooling_bus_kw"][:, t] = cool["unserved_bus"]
             r["p_chiller_bus_kw"][:, t] = [
                 sum(cool["q"][j] / c["cop"][t] for j, c in enumerate(p.chillers)
-                    if c["kind"] == "electric" and c.get("bus", COOL_BUS) == bus) for bus in p.cooling_buses]
+                    if c["kind"] == "electric" and c.get("bus", COOL_BUS) == bus)
+                + sum(cool["ice"][j] / c["ice_cop"][t] for j, c in enumerate(p.chillers)
+                      if cool["ice"][j] > 0 and c.get("bus", COOL_BUS) == bus) for bus in p.cooling_buses]
+        if "q_cold_charge_kw" in r:
+            p = self.park
+            r["q_cold_charge_kw"][:, t], r["q_cold_discharge_kw"][:, t] = cool["cch"], cool["cdis"]
+            r["e_cold_kwh"][:, t] = [self.cold[x["name"]] for x in p.cold_stores]
+            if "q_ice_making_kw" in r:
+                r["q_ice_making_kw"][:, t] = cool["ice"]
+                r["p_ice_making_kw"][t] = cold.ice_electricity(p, t, cool)
 
     # ------------------------------------------------------------------ heat buses
     def _heat_sources(self, t: int, price: float, cprice: float, bus: str = HEAT_BUS) -> list:
@@ -1002,6 +1039,11 @@ LONG_NAMES = {
     "q_process_cooling_demand_kw": "Process cooling demand (chilled water or brine for production)",
     "p_chiller_bus_kw": "Electric chillers' electricity input on each cooling bus",
     "q_waste_heat_direct_bus_kw": "Waste heat used directly on each heat bus (all sources)",
+    "q_cold_charge_kw": "Cold storage charging (cooling stored)",
+    "q_cold_discharge_kw": "Cold storage discharging (cooling delivered to its bus)",
+    "e_cold_kwh": "Cold storage content at end of step",
+    "q_ice_making_kw": "Cooling each chiller stores as ice (ice mode)",
+    "p_ice_making_kw": "Electricity of ice making (part of the chillers' electricity)",
 }
 
 
@@ -1167,6 +1209,7 @@ def _dataset(park: OperatedPark, plant: Plant):
             "boiler": [b["name"] for b in park.boilers], "chiller": [c["name"] for c in park.chillers],
             "battery": [b["name"] for b in park.batteries],
             "thermal_storage": [x["name"] for x in park.thermal_stores],
+            "cold_store": [x["name"] for x in park.cold_stores],
             "process_heat": [x["name"] for x in park.process_heat],
             "heat_bus": park.heat_buses, "process_cooling": [x["name"] for x in park.process_cooling],
             "cooling_bus": park.cooling_buses, "transformer": [x["name"] for x in park.transformers]}
@@ -1182,7 +1225,8 @@ def _dataset(park: OperatedPark, plant: Plant):
               "p_transformer_kw": "transformer", "s_transformer_kva": "transformer",
               "p_transformer_guard_kw": "transformer", "p_transformer_overload_kw": "transformer",
               "q_process_cooling_demand_kw": "process_cooling", "q_unserved_cooling_bus_kw": "cooling_bus",
-              "p_chiller_bus_kw": "cooling_bus"}
+              "p_chiller_bus_kw": "cooling_bus", "q_cold_charge_kw": "cold_store", "q_cold_discharge_kw": "cold_store",
+              "e_cold_kwh": "cold_store", "q_ice_making_kw": "chiller"}
     data = {}
     for k, v in r.items():
         unit = "kWh" if k.startswith("e_") else ("kVA" if k.startswith("s_") else "kW")
@@ -1196,6 +1240,10 @@ def _dataset(park: OperatedPark, plant: Plant):
         data["q_cooling_supply_kw"] = data["q_cooling_supply_kw"].assign_coords(
             chiller_kind=("chiller", [c["kind"] for c in park.chillers]),
             chiller_bus=("chiller", [c.get("bus", COOL_BUS) for c in park.chillers]))
+    for k in ("q_cold_charge_kw", "q_cold_discharge_kw", "e_cold_kwh"):  # each store's kind and bus, as the plan's
+        if k in data:
+            data[k] = data[k].assign_coords(cold_store_kind=("cold_store", [x["kind"] for x in park.cold_stores]),
+                                            cold_store_bus=("cold_store", [x["bus"] for x in park.cold_stores]))
     if park.heat_pumps:  # the heat pumps' available output per kW of size, as in the plan's dispatch
         data["heat_pump_capacity_factor"] = xr.DataArray(
             np.array([h["avail"] for h in park.heat_pumps]), dims=("heat_pump", "time"),

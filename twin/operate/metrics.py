@@ -68,11 +68,14 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         ``q_waste_heat_direct_bus_kw`` / ``q_unserved_heat_bus_kw`` (:func:`twin.statistics.by_heat_bus`);
         with process cooling ``unserved_cooling_by_bus_mwh`` {cooling bus: MWh/yr} (controllers) and
         ``cooling_buses`` (:func:`twin.statistics.cooling_bus_performance`: cooling, electricity and
-        seasonal COP of the chillers on each cooling bus).
+        seasonal COP of the chillers on each cooling bus); with cold stores ``cold_stores``
+        (:func:`twin.statistics.cold_storage_performance`) and ``cold_cycles`` (equivalent full cycles of
+        their total size) [-].
     """
     from twin.statistics import (
         by_cooling_bus,
         by_heat_bus,
+        cold_storage_performance,
         cooling_bus_performance,
         heat_pump_performance,
         step_weights,
@@ -189,6 +192,9 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
                                               by_cooling_bus(ds, "q_unserved_cooling_bus_kw", w).items()}
     if T and getattr(park, "process_cooling", None):
         out["cooling_buses"] = cooling_bus_performance(ds, w)
+    if T and getattr(park, "cold_stores", None):  # each cold store's year (and the chillers' ice making)
+        out["cold_stores"] = cold_storage_performance(ds, w)
+        out["cold_cycles"] = _sum(ds, "q_cold_discharge_kw") * scale / sum(x["kwh"] for x in park.cold_stores)
     return out
 
 

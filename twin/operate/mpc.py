@@ -33,7 +33,8 @@ hours of the plan.  The window:
   demand charge, a kWh of arbitrage the price spread);
 * values the energy left in each store at the end of the window (terminal value) at
   the mean import price of the window (battery: times the discharge efficiency; thermal
-  store: the mean cost of heat from the cheapest heat source; EV fleets: per kWh in the
+  store: the mean cost of heat from the cheapest heat source; cold store: divided by the mean
+  chilled-water COP of its bus's best electric chiller; EV fleets: per kWh in the
   vehicles, the mean price divided by the charging efficiency), so that it does not
   empty the stores; the last window of the horizon values nothing (the run ends);
 * prices emissions at the plan's marginal emission price
@@ -162,6 +163,7 @@ class MPCController:
         self.H = self.win.H
         self.comp_b = {b["name"]: content_component("battery", b["name"]) for b in park.batteries}
         self.comp_t = {x["name"]: content_component("tes", x["name"]) for x in park.thermal_stores}
+        self.comp_c = {x["name"]: content_component("cold", x["name"]) for x in park.cold_stores}
         self.comp_ev = {f.name: content_component("ev", f.name) for f in park.fleets}
         # the window's decision columns read after each solve (component names of solvers.blocks)
         cols = {}
@@ -171,6 +173,9 @@ class MPCController:
         for x in park.thermal_stores:
             cols[("tch", x["name"])] = column_component("tes_charge", x["name"])
             cols[("tdis", x["name"])] = column_component("tes_discharge", x["name"])
+        for x in park.cold_stores:
+            cols[("cch", x["name"])] = column_component("cold_charge", x["name"])
+            cols[("cdis", x["name"])] = column_component("cold_discharge", x["name"])
         for f in park.fleets:
             cols[("evc", f.name)] = column_component("ev_charge", f.name)
             cols[("evd", f.name)] = column_component("ev_discharge", f.name)
@@ -220,6 +225,11 @@ class MPCController:
                     costs.append(fuel / b["eff"])
             if costs:
                 out.update({self.comp_t[x["name"]]: min(costs) for x in park.thermal_stores})
+        for x in park.cold_stores:  # cooling left: the electricity the bus's best chiller would take for it
+            cops = [float(np.mean(c["cop"][sl])) for c in park.chillers
+                    if c["kind"] == "electric" and c["kw"] > 0 and c.get("bus", COOL_BUS) == x["bus"]]
+            if cops:
+                out[self.comp_c[x["name"]]] = price / max(cops)
         for f in park.fleets:
             if f.mode != "uncontrolled":
                 out[self.comp_ev[f.name]] = price / f.eta
@@ -255,6 +265,10 @@ class MPCController:
             w = run_of(masks.out("thermal_storage", x["name"]))
             if w is not None:
                 off[cc("tes_charge", x["name"])] = off[cc("tes_discharge", x["name"])] = w
+        for x in park.cold_stores:
+            w = run_of(masks.out("cold_storage", x["name"]))
+            if w is not None:
+                off[cc("cold_charge", x["name"])] = off[cc("cold_discharge", x["name"])] = w
         for h in park.heat_pumps:
             w = run_of(masks.out("heat_pump", h["name"]))
             if w is not None:
@@ -304,6 +318,7 @@ class MPCController:
                 rhs[x["bus"]] = rhs[x["bus"]] + d if x["bus"] in rhs else d
         state = {self.comp_b[n]: v for n, v in s.battery_kwh.items()}
         state.update({self.comp_t[n]: v for n, v in s.tes_kwh.items()})
+        state.update({self.comp_c[n]: v for n, v in s.cold_kwh.items()})
         ev_rhs, ev_ub = {}, {}
         for f in park.fleets:
             prev = f.e_cum_min_kwh[t0 - 1] if t0 > 0 else 0.0
@@ -544,6 +559,8 @@ class MPCController:
                         for b in park.batteries}
         d.tes_kw = {x["name"]: float(p[("tch", x["name"])][o] - p[("tdis", x["name"])][o])
                     for x in park.thermal_stores}
+        d.cold_kw = {x["name"]: float(p[("cch", x["name"])][o] - p[("cdis", x["name"])][o])
+                     for x in park.cold_stores}
         for f in park.fleets:
             d.ev_charge_kw[f.name] = float(p[("evc", f.name)][o])
             d.ev_discharge_kw[f.name] = float(p[("evd", f.name)][o])

@@ -67,6 +67,12 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         items.append(("热泵季节性能系数 SCOP（供热量/用电量）" if zh else
                       "Heat pumps' seasonal COP (heat delivered / electricity used)", "kWh/kWh",
                       lambda m: m.get("heat_pump_scop")))
+    if opt.get("cold_stores"):  # cold stores: cooling they delivered, and their equivalent full cycles
+        items += [
+            ("蓄冷放冷量" if zh else "Cooling from cold stores", "MWh/yr",
+             lambda m: sum(x["discharge_mwh"] for x in (m.get("cold_stores") or {}).get("stores", {}).values())),
+            ("蓄冷等效循环" if zh else "Cold storage equivalent full cycles", "1/yr", lambda m: m.get("cold_cycles")),
+        ]
     if any(op[c].get("connection", {}).get("guard_hours", 0.0) > 0
            or op[c].get("connection", {}).get("overload_hours", 0.0) > 0 for c in ctrls):
         items += [

@@ -74,6 +74,11 @@ schedules are known):
   content over the coming hours, so that the heat's electricity it plans the battery and
   the EV charging on is what the plant will draw: less where the stores give heat, more
   where they charge.
+* **Cold stores** (:func:`twin.operate.cold.rule_set_points`): in the valley hours they charge what
+  the forecast cooling of their bus's peak-priced hours in the next 24 h needs beyond their content,
+  spread over the valley hours left; in peak-priced hours they discharge the hour's forecast cooling,
+  keeping what the day's later, dearer hours need; the chillers' electricity this changes is in the
+  hour's net load.
 * **Several batteries or thermal stores** act as one: the set-point is worked out for
   their total power and split in a stated order, the store with the highest round-trip
   efficiency (after standing losses) first (:func:`twin.operate.state.store_order`);
@@ -85,6 +90,7 @@ from __future__ import annotations
 import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
+from twin.operate.cold import rule_set_points as rule_cold_set_points
 from twin.operate.forecasts import process_cooling_series, process_heat_series
 from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
@@ -498,10 +504,13 @@ class RuleController:
         hp = self._heat_plan(t, 1)  # the heat and cooling as the rule runs them, its thermal stores' plan
         n = float(hp["net"][0] + hp["p_cool"][0] + hp["p_heat"][0])
         valley, peak = bool(self.valley[t]), bool(self.peak[t])
+        # cold stores: valley charging for the next peak hours' cooling, peak discharge (twin.operate.cold)
+        cold_kw, cold_el = rule_cold_set_points(self, t)
+        n += cold_el
         surplus = n < 0
         m = int(park.month[t])
         thr = max(s.month_peak_kw, self.peak_targets.get(m, 0.0)) if park.demand_charge > 0 else np.inf
-        d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None)
+        d = Decision(charge_limit_kw=thr if np.isfinite(thr) else None, cold_kw=cold_kw)
         if self.peak_hold:
             d.peak_hold_kw = d.charge_limit_kw
         # EV fleets: charging planned on the connected vehicles' sessions (valley filling under

@@ -128,7 +128,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     disp = result.dispatch
     # stores start where the plan's (cyclic) year ends
     end = (getattr(result, "store_states", None) or {}).get("end", {}) or {}
-    initial = {k: {n: float(v) for n, v in end[k].items()} for k in ("battery_kwh", "tes_kwh")
+    initial = {k: {n: float(v) for n, v in end[k].items()} for k in ("battery_kwh", "tes_kwh", "cold_kwh")
                if end.get(k) is not None}
     lam = emission_price(problem, result)
     park = OperatedPark.from_problem(problem, result.sizes, sessions, masks, initial=initial,
@@ -182,9 +182,10 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "ev_unplug_when_full": {f.name: {"share": f.unplug_when_full_share,
                                                       "grace_h": f.unplug_grace_h}
                                              for f in scenario.ev_fleets},
-                     # {store: kWh} of each battery and thermal store
+                     # {store: kWh} of each battery, thermal store and cold store
                      "initial_battery_kwh": park.initial.get("battery_kwh", {}),
-                     "initial_tes_kwh": park.initial.get("tes_kwh", {})},
+                     "initial_tes_kwh": park.initial.get("tes_kwh", {}),
+                     "initial_cold_kwh": park.initial.get("cold_kwh", {})},
         "faults": list(masks.notes),
         "optimum": optimum,
         "notes": [

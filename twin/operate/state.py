@@ -121,14 +121,20 @@ class OperatedPark:
     ``"cool"``) or on a loop of its own (``"cool:<name>"``)."""
     chillers: list = field(default_factory=list)
     """Dicts ``name, kind (electric | absorption), kw, cop (T), bus`` (``bus`` the cooling bus it
-    supplies)."""
+    supplies), and ``ice_cop`` (T; None: it makes no ice) and ``ice_ratio`` (cooling output in ice
+    mode per kW of size [-])."""
+    cold_stores: list = field(default_factory=list)
+    """Dicts ``name, kind (chilled_water | ice), bus, kwh, charge_kw, discharge_kw, keep`` of the cold
+    stores the plan has (charge and discharge limits [kW], from the C-rates and the kW limits), in
+    dispatch order (:func:`store_order`)."""
     fleets: list = field(default_factory=list)
     carbon_price: float = 0.0
     """Price the controllers put on each tCO2 emitted [CNY/t] (see :func:`emission_price`)."""
     masks: object = None
     """:class:`twin.operate.faults.FaultMasks`."""
     initial: dict = field(default_factory=dict)
-    """Store contents at the start: ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh}."""
+    """Store contents at the start: ``battery_kwh`` {battery: kWh}, ``tes_kwh`` {store: kWh},
+    ``cold_kwh`` {cold store: kWh of cooling}."""
 
     @property
     def heat_buses(self) -> list[str]:
@@ -250,7 +256,16 @@ class OperatedPark:
             park.process_cooling = [{"name": d.name, "kw": arr(d.demand_kw), "bus": d.bus} for d in p.process_cooling]
             ck = sizes.get("chiller_kw", {})
             park.chillers = [{"name": c.name, "kind": c.kind, "kw": float(ck.get(c.name, c.existing_kw)),
-                              "cop": arr(c.cop), "bus": c.bus} for c in p.chillers]
+                              "cop": arr(c.cop), "bus": c.bus,
+                              "ice_cop": None if c.ice_cop is None else arr(c.ice_cop),
+                              "ice_ratio": float(c.ice_capacity_ratio)} for c in p.chillers]
+            cs = sizes.get("cold_kwh", {})
+            park.cold_stores = store_order([
+                {"name": x.name, "kind": x.kind, "bus": x.bus, "kwh": float(cs.get(x.name, x.existing_kwh)),
+                 "charge_kw": min(x.charge_per_kwh * float(cs.get(x.name, x.existing_kwh)), x.max_charge_kw),
+                 "discharge_kw": min(x.discharge_per_kwh * float(cs.get(x.name, x.existing_kwh)), x.max_discharge_kw),
+                 "keep": (1.0 - x.loss_per_h) ** p.dt_h, "eta_c": 1.0, "eta_d": 1.0}
+                for x in p.cold_stores if float(cs.get(x.name, x.existing_kwh)) > 0])
         sessions = sessions or {}
         for f in p.ev_fleets:
             if f.name not in sessions:
@@ -269,9 +284,10 @@ class OperatedPark:
                 p_charge_max_kw=arr(f.p_charge_max_kw), p_discharge_max_kw=pdis,
                 p_uncontrolled_kw=arr(f.p_uncontrolled_kw)))
         init = dict(initial or {})
-        # default: each battery half full, each thermal store empty
+        # default: each battery half full, each thermal or cold store empty
         init["battery_kwh"] = _per_store(init.get("battery_kwh"), park.batteries, lambda b: 0.5 * b["kwh"])
         init["tes_kwh"] = _per_store(init.get("tes_kwh"), park.thermal_stores, lambda s: 0.0)
+        init["cold_kwh"] = _per_store(init.get("cold_kwh"), park.cold_stores, lambda s: 0.0)
         park.initial = init
         return park
 
@@ -376,6 +392,8 @@ class PlantState:
     """Battery -> stored energy [kWh]."""
     tes_kwh: dict = field(default_factory=dict)
     """Thermal store -> content [kWh]."""
+    cold_kwh: dict = field(default_factory=dict)
+    """Cold store -> content [kWh of cooling]."""
     ev_cum_kwh: dict = field(default_factory=dict)
     """Fleet -> net energy delivered into the vehicles since the start [kWh] (envelope frame)."""
     vehicles_fn: object = None
@@ -398,6 +416,9 @@ class Decision:
     """Battery -> + charging / − discharging [kW]."""
     tes_kw: dict = field(default_factory=dict)
     """Thermal store -> + charging / − discharging [kW heat]."""
+    cold_kw: dict = field(default_factory=dict)
+    """Cold store -> + charging / − discharging [kW of cooling] (an ice store is charged by its bus's
+    ice-making chillers)."""
     ev_charge_kw: dict = field(default_factory=dict)
     """Fleet -> grid-side charging power."""
     ev_discharge_kw: dict = field(default_factory=dict)

@@ -23,7 +23,7 @@ from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
 BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "max_kwh"),
                 "battery_kw": ("min_kw", "max_kw"), "heat_pump_kw": ("min_kw", "max_kw"),
                 "tes_kwh": ("min_kwh", "max_kwh"), "boiler_kw": ("min_kw", "max_kw"),
-                "chiller_kw": ("min_kw", "max_kw")}
+                "chiller_kw": ("min_kw", "max_kw"), "cold_kwh": ("min_kwh", "max_kwh")}
 
 
 def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:

@@ -20,10 +20,10 @@ from twin.pathway.spec import PathwaySpec
 from twin.pathway.vintages import (EXISTING_FIELDS, Vintage, capacity_through, capital_charges, inside_period,
                                    retiring)
 
-#: Size key -> costs-section entry its capex comes from (absorption chillers by kind, below).
+#: Size key -> costs-section entry its capex comes from (absorption chillers and ice stores by kind, below).
 COST_ENTRY = {"pv_kwp": "pv", "battery_kwh": "battery_energy", "battery_kw": "battery_power",
               "heat_pump_kw": "heat_pump", "tes_kwh": "thermal_storage", "boiler_kw": "electric_boiler",
-              "chiller_kw": "chiller"}
+              "chiller_kw": "chiller", "cold_kwh": "chilled_water_storage"}
 
 #: Sizes below this are solver noise, not a build [unit].
 BUILD_TOLERANCE = 0.5
@@ -406,7 +406,7 @@ def _cost_of(sc, key: str, asset: str | None):
     (a store's own cost where it gives one)."""
     entry = COST_ENTRY[key]
     own = {"battery_kwh": ("batteries", "energy_cost"), "battery_kw": ("batteries", "power_cost"),
-           "tes_kwh": ("thermal_stores", "cost")}.get(key)
+           "tes_kwh": ("thermal_stores", "cost"), "cold_kwh": ("cold_stores", "cost")}.get(key)
     if own is not None and asset is not None:
         store = next((x for x in getattr(sc, own[0]) if x.name == asset), None)
         if store is not None and getattr(store, own[1]) is not None:
@@ -415,6 +415,10 @@ def _cost_of(sc, key: str, asset: str | None):
         ch = next((c for c in sc.chillers if c.name == asset), None)
         if ch is not None and getattr(ch, "kind", "electric") == "absorption":
             entry = "absorption_chiller"
+    if key == "cold_kwh" and asset is not None:
+        cs = next((c for c in sc.cold_stores if c.name == asset), None)
+        if cs is not None and cs.kind == "ice":
+            entry = "ice_storage"
     return getattr(sc.costs, entry), entry
 
 
@@ -576,7 +580,10 @@ def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, y
     # a store's own cost learns at the rate of the costs-section entry it stands in for
     own = {"battery_energy": [(f"batteries[{b.name}].energy_cost", b.energy_cost) for b in sc0.batteries],
            "battery_power": [(f"batteries[{b.name}].power_cost", b.power_cost) for b in sc0.batteries],
-           "thermal_storage": [(f"thermal_stores[{t.name}].cost", t.cost) for t in sc0.thermal_stores]}
+           "thermal_storage": [(f"thermal_stores[{t.name}].cost", t.cost) for t in sc0.thermal_stores],
+           "chilled_water_storage": [(f"cold_stores[{c.name}].cost", c.cost) for c in sc0.cold_stores
+                                     if c.kind == "chilled_water"],
+           "ice_storage": [(f"cold_stores[{c.name}].cost", c.cost) for c in sc0.cold_stores if c.kind == "ice"]}
     for entry, rate_l in spec.cost_learning_per_year.items():
         c = getattr(sc0.costs, entry)
         if c is not None:

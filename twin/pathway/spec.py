@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: Cost entries of the scenario's ``costs`` section that a learning rate may apply to.
 LEARNING_KEYS = ("pv", "battery_energy", "battery_power", "heat_pump", "thermal_storage", "electric_boiler",
-                 "chiller", "absorption_chiller", "waste_heat_exchanger", "v2g_charger_extra")
+                 "chiller", "absorption_chiller", "waste_heat_exchanger", "v2g_charger_extra",
+                 "chilled_water_storage", "ice_storage")
 
 
 class GridFactorPathSpec(BaseModel):

@@ -185,6 +185,8 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         "pv_share_of_electricity": statistics.pv_share_of_electricity,
         **heat_pumps_summary(sc, statistics, baseline_statistics),
         **process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statistics),
+        **cold_storage_summary(sc, prof, res, base_res, statistics, baseline_statistics),
+        **chiller_periods_summary(prof, res, base_res),
         **district_heat_summary(sc, prof, res, statistics, baseline_statistics),
         "solver": solver_summary(res, config.objective),
         "timing_s": dict(timing_s or {}),
@@ -317,6 +319,99 @@ def process_cooling_summary(sc, prof, res, base_res, statistics, baseline_statis
                     "baseline_electricity_mwh": base.get(COOL_BUS, {}).get("electricity_mwh"),
                     "scop": plan.get(COOL_BUS, {}).get("scop"), "baseline_scop": base.get(COOL_BUS, {}).get("scop")},
         "by_bus": plan, "baseline_by_bus": base}}
+
+
+def cold_storage_summary(sc, prof, res, base_res, statistics, baseline_statistics) -> dict:
+    """``cold_storage``: each cold store (kind, the bus it serves, size in plan and baseline [kWh of
+    cooling], cooling charged, discharged and lost [MWh/yr] with the charging and discharging in each
+    time-of-use period, the share of its charging in valley hours and of its discharging in peak hours,
+    equivalent full cycles [-]; :func:`twin.statistics.cold_storage_performance`), the
+    chillers' ice making (ice made, its electricity and COP beside the electric chillers' COP making
+    chilled water); nothing without cold stores (the chillers' electricity by time-of-use period is
+    :func:`chiller_periods_summary`)."""
+    if not sc.cold_stores:
+        return {}
+    from twin.plan import cooling_bus_of
+    from twin.statistics import (
+        PEAK_PERIODS,
+        VALLEY_PERIODS,
+        by_tou_period,
+        in_periods,
+        seasonal_cop,
+    )
+
+    T = prof.sizes["time"]
+    w = np.full(T, 8760.0 / T)
+    periods = prof["tou_period"].to_numpy() if "tou_period" in prof else np.full(T, "all")
+    perf = getattr(statistics, "cold_stores", {}) or {}
+    base_perf = getattr(baseline_statistics, "cold_stores", {}) or {}
+
+    def mwh(d):
+        return {k: v / 1000.0 for k, v in d.items()}
+
+    def series(r, name, store):
+        ds = r.dispatch
+        return ds[name].sel(cold_store=store).to_numpy() if name in ds and store in ds[name]["cold_store"] else np.zeros(T)
+
+    stores = []
+    for cs in sc.cold_stores:
+        st = perf.get("stores", {}).get(cs.name, {})
+        size = float((res.sizes.get("cold_kwh") or {}).get(cs.name, cs.existing_kwh))
+        base_size = float((base_res.sizes.get("cold_kwh") or {}).get(cs.name, cs.existing_kwh))
+        charge, discharge = st.get("charge_mwh", 0.0), st.get("discharge_mwh", 0.0)
+        by_c = mwh(by_tou_period(series(res, "q_cold_charge_kw", cs.name), periods, w))
+        by_d = mwh(by_tou_period(series(res, "q_cold_discharge_kw", cs.name), periods, w))
+        stores.append({
+            "name": cs.name, "kind": cs.kind, "bus": cooling_bus_of(sc, cs.serves), "serves": cs.serves,
+            "size_kwh": size, "existing_kwh": float(cs.existing_kwh), "new_kwh": max(size - cs.existing_kwh, 0.0),
+            "baseline_size_kwh": base_size,
+            "charge_mwh": charge, "discharge_mwh": discharge, "losses_mwh": st.get("losses_mwh", 0.0),
+            "full_cycles": discharge * 1000.0 / size if size > 0 else 0.0,
+            "valley_charge_share": in_periods(by_c, VALLEY_PERIODS) / charge if charge > 0 else None,
+            "peak_discharge_share": in_periods(by_d, PEAK_PERIODS) / discharge if discharge > 0 else None,
+            "charge_by_period_mwh": by_c, "discharge_by_period_mwh": by_d,
+            "loss_per_h": float(cs.loss_per_h),
+            "charge_temperature_c": float(cs.charge_temperature_c) if cs.kind == "ice" else None,
+            "baseline_discharge_mwh": base_perf.get("stores", {}).get(cs.name, {}).get("discharge_mwh", 0.0)})
+
+    out = {"stores": stores}
+    ice = perf.get("ice_making")
+    if ice is not None:
+        ds = res.dispatch
+        q = ds["q_cooling_supply_kw"]
+        kind = q["chiller_kind"].to_numpy() if "chiller_kind" in q.coords else np.full(q.sizes["chiller"], "electric")
+        qe = float((q.to_numpy()[kind == "electric"] * w).sum())
+        pe = float((ds["p_chiller_kw"].to_numpy() * w).sum()) - ice["electricity_mwh"] * 1000.0
+        out["ice_making"] = {**ice, "chilled_water_cop": seasonal_cop(qe, pe),
+                             "cop_model": "the chillers' own Carnot model (chiller_cop: carnot_efficiency, "
+                                          "condenser_approach_k) at the store's charge_temperature_c instead of their "
+                                          "chilled water"}
+    return {"cold_storage": out}
+
+
+def chiller_periods_summary(prof, res, base_res) -> dict:
+    """``chiller_electricity_by_period``: the chillers' electricity (ice making included) in each time-of-use
+    period of the tariff with its peak (peak, critical) and valley (valley, deep valley) sums [MWh/yr], and
+    its cost at each hour's import price [CNY/yr] (energy price only: no demand charge, PV or green power),
+    in plan and baseline (:func:`twin.statistics.by_tou_period`); nothing without electric chillers."""
+    from twin.statistics import PEAK_PERIODS, VALLEY_PERIODS, by_tou_period, in_periods
+
+    if "p_chiller_kw" not in res.dispatch:
+        return {}
+    T = prof.sizes["time"]
+    w = np.full(T, 8760.0 / T)
+    periods = prof["tou_period"].to_numpy() if "tou_period" in prof else np.full(T, "all")
+    price = prof["price_import_cny_per_kwh"].to_numpy().astype(float)
+
+    def year(r):
+        ds = r.dispatch
+        p = ds["p_chiller_kw"].to_numpy().astype(float) if "p_chiller_kw" in ds else np.zeros(T)
+        by = {k: v / 1000.0 for k, v in by_tou_period(p, periods, w).items()}
+        return {"electricity_mwh": float((p * w).sum()) / 1000.0, "by_period_mwh": by,
+                "peak_mwh": in_periods(by, PEAK_PERIODS), "valley_mwh": in_periods(by, VALLEY_PERIODS),
+                "cost_cny": float((p * price * w).sum())}
+
+    return {"chiller_electricity_by_period": {"plan": year(res), "baseline": year(base_res)}}
 
 
 def cite_sources(summary: dict) -> dict:

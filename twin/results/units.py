@@ -14,6 +14,7 @@ EXISTING_SIZE_FIELDS = {
     "battery_kw": ("batteries", "existing_kw"),
     "heat_pump_kw": ("heat_pumps", "existing_kw"),
     "tes_kwh": ("thermal_stores", "existing_kwh"),
+    "cold_kwh": ("cold_stores", "existing_kwh"),
     "boiler_kw": ("boilers", "existing_kw"),
     "chiller_kw": ("chillers", "existing_kw"),
 }

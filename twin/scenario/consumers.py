@@ -40,6 +40,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cooling_supply_temperature_c": ("problem", ("twin.plan", "twin.scenario.schema")),
     "boilers[].": ("problem", ("twin.plan", "twin.components.heat")),
     "chillers[].": ("problem", ("twin.plan", "twin.components.heat")),
+    "cold_stores[].": ("problem", ("twin.components.heat", "twin.plan", "twin.scenario.schema")),
     "district_heat.": ("problem and outputs", ("twin.plan", "twin.results.summary")),
     "accounting.": ("ledger and assessment", ("twin.ledger", "twin.assess", "twin.evaluate")),
     "targets.": ("assessment", ("twin.targets",)),
@@ -69,6 +70,7 @@ REPORT_ONLY: dict[str, str] = {
     "thermal_stores[].name": "identifies the store (its size, dispatch and state are keyed by it)",
     "thermal_stores[].kind": "one kind (hot-water tank) so far",
     "chillers[].chilled_water_c": "read through ChillerSpec.cop (electric chillers' COP)",
+    "cold_stores[].name": "identifies the store (its size, dispatch and state are keyed by it)",
     "chillers[].driving_temperature_c": "absorption chillers: driving heat is taken from the park's heat "
                                         "bus at heat_supply_temperature_c; documented, not yet checked",
 }

@@ -1052,7 +1052,7 @@ def semantic_problems(scenario, file: str = "<scenario>", node=None, failed: Fai
 
 
 def _plant_cost_problems(scenario, add, known=lambda name: True) -> None:
-    """Heat pumps, thermal stores, electric boilers and electric chillers that the optimiser may
+    """Heat pumps, thermal and cold stores, electric boilers and electric chillers that the optimiser may
     build need a cost, as PV and batteries do: without one they were built at no cost (a free
     heat pump displaces every other heat source). ``known(name)``: whether ``costs.<name>`` is
     known (not a part of the file that failed validation)."""
@@ -1069,6 +1069,12 @@ def _plant_cost_problems(scenario, add, known=lambda name: True) -> None:
                 and may_grow(ts.existing_kwh, ts.capacity_limit_kwh(), ts.min_kwh):
             add(("thermal_stores", i), f"'{ts.name}' may be built but has no cost: give costs.thermal_storage [CNY "
                 "per kWh of heat] or the store's own cost, or set max_kwh to its existing_kwh")
+    for i, cs in enumerate(scenario.cold_stores or []):
+        entry = "chilled_water_storage" if cs.kind == "chilled_water" else "ice_storage"
+        if cs.cost is None and getattr(costs, entry) is None and known(entry) \
+                and may_grow(cs.existing_kwh, cs.capacity_limit_kwh(), cs.min_kwh):
+            add(("cold_stores", i), f"'{cs.name}' may be built but has no cost: give costs.{entry} [CNY per kWh "
+                "of cooling] or the store's own cost, or set max_kwh to its existing_kwh")
     for i, bo in enumerate(scenario.boilers or []):
         if bo.fuel == "electric" and costs.electric_boiler is None and known("electric_boiler") and may_grow(bo.existing_kw, bo.max_kw, bo.min_kw):
             add(("boilers", i), f"'{bo.name}' (electric) may be built but has no cost: give costs.electric_boiler "

@@ -22,6 +22,7 @@ from twin.components.ev import EVFleetSpec
 from twin.components.heat import (
     BoilerSpec,
     ChillerSpec,
+    ColdStorageSpec,
     HeatPumpSpec,
     ThermalStorageSpec,
     WasteHeatSourceSpec,
@@ -422,6 +423,14 @@ class CostsSpec(_Strict):
     battery_power: AssetCost | None = Field(None, description="Battery per kW of converter power.")
     heat_pump: AssetCost | None = Field(None, description="Heat pump per kW of heat output.")
     thermal_storage: AssetCost | None = Field(None, description="Thermal storage per kWh of heat capacity.")
+    chilled_water_storage: AssetCost | None = Field(
+        None, description="Chilled-water storage tank (水蓄冷) per kWh of cooling capacity, tank, diffusers and "
+        "insulation (at an 8 K swing about 9.3 kWh per m3: 500-1,500 CNY/m3 of water tank, [twin-assumption] ⚠, is "
+        "55-160 CNY/kWh); the cold_stores of kind chilled_water without a cost of their own.")
+    ice_storage: AssetCost | None = Field(
+        None, description="Ice store (冰蓄冷) per kWh of cooling capacity: ice tanks or coils and the brine loop; "
+        "the dual-duty chillers that make the ice are costs.chiller. The cold_stores of kind ice without a cost "
+        "of their own.")
     electric_boiler: AssetCost | None = Field(None, description="Electric boiler per kW of heat output.")
     chiller: AssetCost | None = Field(None, description="Electric chiller per kW of cooling output.")
     waste_heat_exchanger: AssetCost | None = Field(
@@ -682,6 +691,12 @@ class Scenario(_Strict):
         "(existing only). With central heat demand and none declared, an existing gas boiler is implied.")
     chillers: list[ChillerSpec] = Field(default_factory=list, description="Chillers serving cooling demand: the "
                                         "chilled-water network, or the process_cooling demand they name in 'serves'.")
+    cold_stores: list[ColdStorageSpec] = Field(
+        default_factory=list, description="Cold stores (蓄冷): chilled-water tanks and ice stores on the chilled-water "
+        "network or on the loop of the process_cooling demand they name in 'serves', existing and candidates, each "
+        "with its unique name and optionally its own cost. They charge when cooling is cheap (the time-of-use "
+        "valley) and discharge to their loop; an ice store needs an electric chiller on its loop that makes ice "
+        "(chillers[].makes_ice).")
     cooling_supply_temperature_c: float = Field(
         7.0, ge=-10, le=25,
         description="Supply temperature of the park's chilled-water network [°C] (the central plant of the "
@@ -777,7 +792,8 @@ def _duplicate_names(s: Scenario, given: Callable[[str], bool]) -> list[CrossPro
                                ("batteries", s.batteries, "; give each store its own name"),
                                ("thermal_stores", s.thermal_stores, "; give each store its own name"),
                                ("process_heat", s.process_heat, "; give each demand its own name"),
-                               ("process_cooling", s.process_cooling, "; give each demand its own name")):
+                               ("process_cooling", s.process_cooling, "; give each demand its own name"),
+                               ("cold_stores", s.cold_stores, "; give each store its own name")):
         names = [x.name for x in items]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -958,6 +974,77 @@ def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[Cro
     return out
 
 
+#: HVAC types whose buildings put cooling on the park's chilled-water network (a central plant).
+NETWORK_COOLING_HVAC = ("chiller_boiler", "chiller_district_heat")
+
+
+def cooling_network_exists(s: Scenario) -> bool:
+    """The park has a chilled-water network: a building cooled by the central plant, a process-cooling
+    demand at the network's temperature, or a declared chiller on the network."""
+    return (any(b.hvac.type in NETWORK_COOLING_HVAC for b in s.buildings)
+            or any(joins_cooling_network(s, d.temperature_c) for d in s.process_cooling)
+            or any(c.serves is None for c in s.chillers))
+
+
+def _cooling_bus_name(s: Scenario, serves: str | None) -> str | None:
+    """The cooling bus an asset serving ``serves`` is on: ``cool`` (the network, also for a demand that
+    joins it), ``cool:<demand>`` (a loop of its own), None for an unknown demand (reported elsewhere)."""
+    if serves is None:
+        return "cool"
+    d = next((d for d in s.process_cooling if d.name == serves), None)
+    if d is None:
+        return None
+    return "cool" if joins_cooling_network(s, d.temperature_c) else f"cool:{d.name}"
+
+
+def _cold_store_refs(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """A cold store serves a cooling bus that exists (the chilled-water network, or a process-cooling demand's
+    loop) above 0 °C; an ice store has an electric chiller on its bus that makes ice, and the ice stores of one
+    bus share one charging (brine) temperature."""
+    demands = {d.name: d for d in s.process_cooling}
+    out: list[CrossProblem] = []
+    brine: dict[str, tuple[str, float]] = {}
+    for i, cs in enumerate(s.cold_stores):
+        d = demands.get(cs.serves) if cs.serves is not None else None
+        if cs.serves is not None and d is None:
+            out.append((f"cold_stores.{i}.serves", (
+                f"'{cs.name}' serves '{cs.serves}', which is not a process_cooling demand (known: "
+                f"{sorted(demands) or 'none'}); leave 'serves' out for the chilled-water network")))
+            continue
+        joins = d is None or joins_cooling_network(s, d.temperature_c)
+        if joins and not cooling_network_exists(s):
+            out.append((f"cold_stores.{i}.serves", (
+                f"'{cs.name}' serves the chilled-water network, but the park has none: no building is cooled by "
+                f"the central plant (hvac type {' or '.join(NETWORK_COOLING_HVAC)}), no process_cooling demand is "
+                f"at cooling_supply_temperature_c ({s.cooling_supply_temperature_c:g} °C) and no chiller supplies "
+                "it; name the process_cooling demand whose loop the store serves in 'serves'")))
+            continue
+        t = s.cooling_supply_temperature_c if joins else d.temperature_c
+        if t <= 0:
+            out.append((f"cold_stores.{i}.serves", (
+                f"'{cs.name}' serves a loop at {t:g} °C: a chilled-water tank or melting ice cannot cool below "
+                "0 °C; serve a loop above 0 °C")))
+            continue
+        bus = _cooling_bus_name(s, cs.serves)
+        if cs.kind != "ice":
+            continue
+        makers = [c.name for c in s.chillers if c.makes_ice and c.kind == "electric"
+                  and _cooling_bus_name(s, c.serves) == bus]
+        if not makers:
+            where = "the chilled-water network" if joins else f"the loop of '{d.name}'"
+            out.append((f"cold_stores.{i}.kind", (
+                f"'{cs.name}' is an ice store, but no electric chiller on {where} makes ice: give one of its "
+                "chillers 'makes_ice: true' (a dual-duty chiller; declare it with existing_kw, or as a candidate "
+                "with max_kw and costs.chiller), or make the store a chilled_water tank")))
+        if bus in brine and abs(brine[bus][1] - cs.charge_temperature_c) > 1e-9:
+            out.append((f"cold_stores.{i}.charge_temperature_c", (
+                f"'{cs.name}' is charged at {cs.charge_temperature_c:g} °C but '{brine[bus][0]}' on the same loop at "
+                f"{brine[bus][1]:g} °C: the ice stores of one loop share its chillers' brine loop; give them one "
+                "charge_temperature_c")))
+        brine.setdefault(bus, (cs.name, cs.charge_temperature_c))
+    return out
+
+
 def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     """A district_heat section needs buildings that buy district heat; replacing it needs its energy price."""
     dh = s.district_heat
@@ -981,7 +1068,8 @@ def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProbl
 #: that failed validation is skipped, its finding could only follow from that error. Asset
 #: lists a check reads item by item are not listed: their failed items are left out.
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
-    (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling"), _duplicate_names),
+    (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores"),
+     _duplicate_names),
     (("costs.pv",), _pv_cost),
     (("costs.battery_energy", "costs.battery_power"), _battery_costs),
     (("costs.fuel_prices_cny_per_kwh",), _fuel_prices),
@@ -996,6 +1084,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
     (("process_loads", "cooling_supply_temperature_c"), _process_cooling_refs),
     (("district_heat", "buildings"), _district_heat),
+    (("process_cooling", "buildings", "chillers", "cooling_supply_temperature_c"), _cold_store_refs),
 )
 
 
