@@ -215,6 +215,10 @@ def test_seasonal_tariff_costs_agree_everywhere(tmp_path):
     assert close(float(table.loc["grid_energy_cost", table.columns[-1]]), lp)
     assert close(float(table.loc["mean_import_price", table.columns[-1]]),
                  lp / (summary["energy_mwh"]["grid_import"] * 1000.0))
+    # a sweep's case record carries the same charges
+    from twin.sweep.runner import case_metrics
+
+    assert case_metrics(r)["grid_energy_cost_cny"] == tariff["plan"]["energy_cost_cny"]
     # the report's tariff table in both languages: the season rows and the year's row show the same charges
     report_text.MISSING.clear()
     write(r, tmp_path / "zh", lang="zh")
@@ -231,3 +235,18 @@ def test_seasonal_tariff_costs_agree_everywhere(tmp_path):
         assert by_name[rest_name][1] == "1.0000 (8-11, 17-22)"
         assert not wrong_language(html, lang, data_words(summary) | {"winter"}), lang
     assert not report_text.MISSING
+
+
+def test_a_season_price_is_part_of_the_profiles_key():
+    """Variants and sweep cases that change a season's price get their own hourly prices (profiles are
+    shared only between cases whose profiles would be identical)."""
+    from twin.run import profile_key
+    from twin.scenario.loader import load_scenario
+
+    path = ROOT / "scenarios" / "manufacturing_suzhou.yaml"
+    base = load_scenario(path, variant="seasonal_prices")
+    dearer = load_scenario(path, variant="seasonal_prices",
+                           overrides={"grid.tariff.seasons[summer and winter].prices_cny_per_kwh.peak": 1.1})
+    assert dearer.scenario.grid.tariff.seasons[0].prices_cny_per_kwh["peak"] == 1.1
+    assert profile_key(dearer) != profile_key(base)
+    assert profile_key(base) != profile_key(load_scenario(path))
