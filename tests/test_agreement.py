@@ -1,7 +1,8 @@
 """Every number agrees wherever it appears: optimiser, ledger, summary.json, report, compare.
 
 For each example scenario (``scenarios/*.yaml``) the run's gross, residual and net
-emissions, export credit, green power, certificates, offsets and annualised cost are read
+emissions, export credit, green power, certificates, offsets, annualised cost and the energy
+charges of the grid electricity bought (each hour at its season's time-of-use price) are read
 from five places — the optimiser's result, the ledger, the written ``summary.json``, the
 text of ``report.html`` and ``twin compare`` (``comparison.csv`` and ``comparison.html``) — and any
 disagreement fails the test. The default suite runs one week of each example with its own
@@ -160,6 +161,7 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
         if not shown_agrees(row[2], value):
             bad.append(f"{label}: optimiser {value!r}, report headline shows {row[2]!r}")
     bad += cost_table_disagreements(rows, summary["costs_cny_per_yr"], lang)
+    bad += energy_charge_disagreements(r, summary, rows, table, crows, lang)
     bad += district_heat_disagreements(r, summary, page, table, crows, lang)
     if "optimiser and the ledger disagree" in page or "优化器与台账的排放不一致" in page:
         bad.append("the report shows its optimiser/ledger mismatch warning")
@@ -186,6 +188,42 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
         crow = [c for c in crows if c and c[0] == label[key]]
         if not crow or not shown_agrees(crow[0][2], float(value)):
             bad.append(f"compare {key}: optimiser {value!r}, comparison.html {crow[0][2] if crow else 'missing'!r}")
+    return bad
+
+
+def energy_charge_disagreements(r, summary: dict, rows, table, crows, lang: str) -> list[str]:
+    """The energy charges of the grid electricity bought [CNY/yr]: the optimiser's ``energy_import`` term, the
+    ledger's statistics (each hour's import at its own price), summary.json's ``tariff`` (the year and its
+    seasons adding up), the report's tariff table (the year's row) and twin compare (``grid_energy_cost``)."""
+    from twin.compare import METRICS
+    from twin.report_text import text
+
+    bad = []
+    lp = float(r.result.costs.get("energy_import", 0.0))
+    t = summary["tariff"]
+    for where, v in (("ledger statistics", r.ledger.planned.statistics.grid_energy_cost_cny),
+                     ("summary.json tariff", t["plan"]["energy_cost_cny"]),
+                     ("summary.json tariff seasons", sum(s["plan"]["energy_cost_cny"] for s in t["seasons"]))):
+        if not close(lp, v):
+            bad.append(f"energy charges: optimiser {lp!r}, {where} {v!r}")
+    base = float(r.baseline.costs.get("energy_import", 0.0))
+    if not close(base, t["baseline"]["energy_cost_cny"]):
+        bad.append(f"baseline energy charges: optimiser {base!r}, summary.json {t['baseline']['energy_cost_cny']!r}")
+    head = next((x for x in rows if x and x[0] == text("tariff_season", lang)), None)
+    year = [x for x in rows if head and x[0] == text("tariff_year", lang) and len(x) == len(head)]
+    if head is None or not year:
+        bad.append("energy charges: no tariff table with a row for the year in the report")
+    else:
+        col = next(i for i, h in enumerate(head) if h.startswith(text("tariff_charges_plan", lang)))
+        if not shown_agrees(year[0][col], lp):
+            bad.append(f"energy charges: optimiser {lp!r}, report's tariff table shows {year[0][col]!r}")
+    v = float(table.loc["grid_energy_cost", table.columns[-1]]) if "grid_energy_cost" in table.index else None
+    if v is None or not close(lp, v):
+        bad.append(f"compare grid_energy_cost: optimiser {lp!r}, comparison.csv {v!r}")
+    label = next(m.zh if lang == "zh" else m.en for m in METRICS if m.key == "grid_energy_cost")
+    crow = [c for c in crows if c and c[0] == label]
+    if not crow or not shown_agrees(crow[0][2], lp):
+        bad.append(f"compare grid_energy_cost: optimiser {lp!r}, comparison.html {crow[0][2] if crow else 'missing'!r}")
     return bad
 
 

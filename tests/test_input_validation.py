@@ -283,8 +283,8 @@ def test_every_numeric_field_has_bounds():
     """Each number a planner can set has a lower and an upper bound in the schema (or a validator)."""
     from twin.scenario.schema import Scenario
 
-    checked_by_validator = {"TOUTariff.prices_cny_per_kwh", "TariffSeason.months", "BuildingSpec.window_wall_ratio",
-                            "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
+    checked_by_validator = {"TOUTariff.prices_cny_per_kwh", "TariffSeason.prices_cny_per_kwh", "TariffSeason.months",
+                            "BuildingSpec.window_wall_ratio", "DaySchedule.arrival_hour_shares", "WasteHeatSourceSpec.schedule_hours",
                             "TargetsSpec.core_indicator_max_tco2_per_tce"}
 
     def bounded(meta) -> bool:

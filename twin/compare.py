@@ -327,6 +327,11 @@ METRICS: tuple[Metric, ...] = (
     Metric("district_heat_cost", "District heat bill of the plan (metered energy, capacity and area parts)",
            "方案集中供热费用（计量热费、容量热费及面积热费）", "CNY/yr", _g("district_heat", "plan", "cost_cny"),
            better="lower", section="investment"),
+    Metric("grid_energy_cost", "Energy charges of the grid electricity bought by the plan (each hour at its "
+           "time-of-use price of its season)", "方案购电电度电费（逐时按所在季节的分时电价）", "CNY/yr",
+           _g("tariff", "plan", "energy_cost_cny"), better="lower", section="investment"),
+    Metric("mean_import_price", "Mean price paid for the plan's grid electricity", "方案平均购电价", "CNY/kWh",
+           _g("tariff", "plan", "mean_price_cny_per_kwh"), better="lower", section="investment"),
     Metric("baseline_emissions", "Emissions of today's park", "现状碳排放", "tCO2/yr", _g("emissions_tco2", "baseline"),
            section="carbon"),
     Metric("gross_emissions", "Gross emissions of the plan (grid + fuel + bought heat)", "方案总排放（电网+燃料+外购热）", "tCO2/yr",

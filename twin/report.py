@@ -631,6 +631,62 @@ def district_heat_sentences(summary: dict) -> list[str]:
     return out
 
 
+def season_label(season: dict, lang: str) -> str:
+    """A tariff season as the report names it: its given name, or its months ('1-2, 6-8, 12' / '1-2、6-8、12月')."""
+    from twin.components.tariff import months_text
+
+    if season.get("name"):
+        return season["name"]
+    months = months_text(season["months"])
+    return f"{months.replace(', ', '、')}月" if lang == "zh" else f"months {months}"
+
+
+def tariff_table(summary: dict, lang: str) -> str:
+    """The time-of-use tariff season by season (``summary["tariff"]``): each period's all-in price and
+    clock hours, a season's own prices marked *, the grid electricity the plan buys in the season, its
+    energy charges in baseline and plan and the plan's mean price; a last row for the year (the plan's
+    charges are the cost table's ``energy_import``, 'Electricity bought'). Empty without a ``tariff`` section."""
+    from twin.components.tariff import PERIODS
+
+    t = summary.get("tariff") or {}
+    if not t.get("seasons"):
+        return ""
+    periods = [p for p in PERIODS if any(p in s["prices_cny_per_kwh"] for s in t["seasons"])]
+    price_unit = text_unit("CNY/kWh", lang)
+    header = ((text("tariff_season", lang),)
+              + tuple(f"{text('tou_' + p, lang)} [{price_unit}]" for p in periods)
+              + (f"{text('tariff_bought', lang)} [{text_unit('MWh/yr', lang)}]",
+                 f"{text('tariff_charges_baseline', lang)} [{text_unit('CNY/yr', lang)}]",
+                 f"{text('tariff_charges_plan', lang)} [{text_unit('CNY/yr', lang)}]",
+                 f"{text('tariff_mean_price', lang)} [{price_unit}]"))
+
+    rows = []
+    for s in t["seasons"]:
+        cells = []
+        for p in periods:
+            if p not in s["prices_cny_per_kwh"]:
+                cells.append("—")
+                continue
+            mark = "*" if p in s.get("own_prices", []) else ""
+            hours = ", ".join(s["hours"].get(p, []))
+            cells.append(f"{s['prices_cny_per_kwh'][p]:.4f}{mark} ({hours})" if hours else
+                         f"{s['prices_cny_per_kwh'][p]:.4f}{mark}")
+        pl, bl = s["plan"], s["baseline"]
+        modelled = bool(pl["hours"])
+        name = _Raw(f"<span class='data'>{_esc(s['name'])}</span>") if s.get("name") else season_label(s, lang)
+        rows.append((name, *cells,
+                     fmt(pl["grid_import_mwh"]) if modelled else "—",
+                     fmt(bl["energy_cost_cny"]) if modelled else "—",
+                     fmt(pl["energy_cost_cny"]) if modelled else "—",
+                     fmt(pl["mean_price_cny_per_kwh"]) if modelled else "—"))
+    pl, bl = t["plan"], t["baseline"]
+    rows.append((text("tariff_year", lang), *("" for _ in periods), fmt(pl["grid_import_mwh"]),
+                 fmt(bl["energy_cost_cny"]), fmt(pl["energy_cost_cny"]), fmt(pl["mean_price_cny_per_kwh"])))
+    note = text("tariff_note_seasonal" if t.get("seasonal_prices") else "tariff_note", lang)
+    return (f"<h3>{_esc(text('tariff_title', lang))}</h3>" + _table(rows, header, "num tariff")
+            + f"<p class='notes'>{_esc(note)}</p>")
+
+
 def annual_values_text(summary: dict, ds: xr.Dataset, lang: str) -> str:
     """What the report's annual values are: sums over the year's 8760 hours, or over a short
     horizon's T hours scaled by 8760/T (``twin.statistics``; demand charges by 12/months)."""
@@ -955,7 +1011,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     dhs = district_heat_sentences(summary)
     dh_notes = ("<p class='notes'>" + "<br>".join(phrase_html(x, lang) for x in dhs) + "</p>") if dhs else ""
     S.add("costs", text("costs", lang), _table(crow, (text("item", lang), text("value", lang), text("unit", lang)), "num")
-          + dh_notes + add(fig_costs(summary, lang)))
+          + tariff_table(summary, lang) + dh_notes + add(fig_costs(summary, lang)))
     e = summary["emissions_tco2"]
     erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(

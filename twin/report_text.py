@@ -1939,3 +1939,36 @@ PATTERNS.extend([
      ("冷水机组峰段用电：现状 {bp} MWh/年，规划 {pp} MWh/年；谷段用电分别为 {bv} 和 {pv} MWh/年；按各小时购电电价计，"
       "冷机电费现状 {bc} 元/年，规划 {pc} 元/年（仅电度电价）")),
 ])
+
+
+# ----------------------------------------------------------------------------- tariffs whose prices differ by season
+TEXT.update({
+    "tariff_title": ("分时电价（按季节）", "Time-of-use tariff by season"),
+    "tariff_season": ("季节", "Season"),
+    "tou_critical": ("尖峰", "Critical peak"),
+    "tou_peak": ("高峰", "Peak"),
+    "tou_flat": ("平段", "Flat"),
+    "tou_valley": ("低谷", "Valley"),
+    "tou_deep_valley": ("深谷", "Deep valley"),
+    "tariff_bought": ("规划购电量", "Grid electricity bought, plan"),
+    "tariff_charges_baseline": ("现状电度电费", "Energy charges, baseline"),
+    "tariff_charges_plan": ("规划电度电费", "Energy charges, plan"),
+    "tariff_mean_price": ("规划平均购电价", "Mean price paid, plan"),
+    "tariff_year": ("全年", "Year"),
+    "tariff_note": (
+        ("各时段电价为全部电度电价（含输配电价、基金及附加），括号内为该时段的钟点；电度电费按每小时所处时段的电价"
+         "计算（不含需量电费、光伏自发自用和绿电）；全年规划电度电费即成本表中的“购电电费”。"),
+        ("Each period's all-in energy price (T&D, funds and fees included) with its clock hours in brackets; the "
+         "energy charges price every hour at its period's price (no demand charge, PV or green power); the plan's "
+         "charges for the year are the cost table's 'Electricity bought'."),
+    ),
+    "tariff_note_seasonal": (
+        ("各时段电价为全部电度电价（含输配电价、基金及附加），括号内为该时段的钟点；带 * 的电价为该季节自身的电价"
+         "（grid.tariff.seasons[].prices_cny_per_kwh），其余为电价表统一电价；每小时按其所在月份季节的电价计费，"
+         "优化、基准与实际运行均同；全年规划电度电费即成本表中的“购电电费”。"),
+        ("Each period's all-in energy price (T&D, funds and fees included) with its clock hours in brackets; prices "
+         "marked * are the season's own (grid.tariff.seasons[].prices_cny_per_kwh), the others the tariff's; every "
+         "hour is charged at the price of its month's season, in the plan, the baseline and the operated years "
+         "alike; the plan's charges for the year are the cost table's 'Electricity bought'."),
+    ),
+})

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 _FUEL_RE = re.compile(r"^fuel_(\w+)_kw$")
@@ -304,6 +305,15 @@ class AnnualStatistics:
     cold_stores: dict = field(default_factory=dict)
     """:func:`cold_storage_performance` of the dispatch: each cold store's charging, discharging and
     losses (empty without cold stores)."""
+    grid_import_by_month: dict = field(default_factory=dict)
+    """:func:`grid_import_by_month` of the dispatch: the grid electricity bought in each calendar month
+    and its energy charges at each hour's import price (empty without a price in the dispatch)."""
+
+    @property
+    def grid_energy_cost_cny(self) -> float:
+        """Energy charges of the grid electricity bought over the year [CNY/yr]: Σ_t import · price · w,
+        the optimiser's ``energy_import`` cost term."""
+        return float(sum(m["cost_cny"] for m in self.grid_import_by_month.values()))
 
     @property
     def pv_share_of_electricity(self) -> float:
@@ -390,7 +400,22 @@ def annual_statistics(ds: xr.Dataset, step_weight_h: float | np.ndarray | None =
         v2g_peak_kw=float(v2g.max()) if v2g.size else 0.0, hourly=hourly,
         heat_pumps=heat_pump_performance(ds, w),
         waste_heat_direct_by_bus_kwh=by_heat_bus(ds, "q_waste_heat_direct_bus_kw", w),
-        cooling_buses=cooling_bus_performance(ds, w), cold_stores=cold_storage_performance(ds, w))
+        cooling_buses=cooling_bus_performance(ds, w), cold_stores=cold_storage_performance(ds, w),
+        grid_import_by_month=grid_import_by_month(ds, w))
+
+
+def grid_import_by_month(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dict[int, dict[str, float]]:
+    """Grid electricity bought in each calendar month of the dispatch and its energy charges:
+    {month (1-12): {``import_kwh`` [kWh/yr], ``cost_cny`` [CNY/yr], ``hours`` (time steps)}}, the
+    charges at each hour's import price (``price_import_cny_per_kwh``, the tariff's hourly series,
+    seasonal prices included); empty where the dispatch has no price or no datetime ``time``."""
+    if "price_import_cny_per_kwh" not in ds or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        return {}
+    imp = flow(ds, "p_grid_import_kw").to_numpy().astype(float) * np.asarray(w, float)
+    price = ds["price_import_cny_per_kwh"].to_numpy().astype(float)
+    month = pd.DatetimeIndex(ds["time"].to_numpy()).month.to_numpy()
+    return {int(m): {"import_kwh": float(imp[month == m].sum()), "cost_cny": float((imp * price)[month == m].sum()),
+                     "hours": int((month == m).sum())} for m in np.unique(month)}
 
 
 def cooling_bus_performance(ds: xr.Dataset, w: xr.DataArray | np.ndarray) -> dict:
@@ -650,6 +675,7 @@ __all__ = [
     "flow",
     "fuel_name",
     "fuel_variables",
+    "grid_import_by_month",
     "in_periods",
     "pv_share_of_electricity",
     "renewable_share_tce",

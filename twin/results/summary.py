@@ -188,6 +188,7 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
         **cold_storage_summary(sc, prof, res, base_res, statistics, baseline_statistics),
         **chiller_periods_summary(prof, res, base_res),
         **district_heat_summary(sc, prof, res, statistics, baseline_statistics),
+        **tariff_summary(sc, statistics, baseline_statistics),
         "solver": solver_summary(res, config.objective),
         "timing_s": dict(timing_s or {}),
         "versions": versions(),
@@ -217,6 +218,34 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
             summary["grid_emission_factor"]["note"] = str(ef.attrs["note"])
     cite_sources(summary)
     return summary
+
+
+def tariff_summary(sc, statistics, baseline_statistics) -> dict:
+    """``tariff``: the time-of-use tariff season by season (:func:`twin.components.tariff.price_table`:
+    months, each period's clock hours and all-in price, the periods the season prices itself), with the
+    grid electricity bought in each season, its energy charges at each hour's price and their mean
+    price, in plan and baseline (:func:`twin.statistics.grid_import_by_month`, read from the ledger's
+    statistics); ``plan`` / ``baseline`` the year's totals (the plan's charges are the optimiser's
+    ``costs_cny_per_yr.energy_import``)."""
+    from twin.components.tariff import price_table, seasonal_prices
+
+    t = sc.grid.tariff
+    rows = price_table(t)
+
+    def bought(by_month: dict, months) -> dict:
+        ms = [by_month[m] for m in months if m in by_month]
+        kwh = float(sum(m["import_kwh"] for m in ms))
+        cost = float(sum(m["cost_cny"] for m in ms))
+        return {"hours": int(sum(m["hours"] for m in ms)), "grid_import_mwh": kwh / 1000.0, "energy_cost_cny": cost,
+                "mean_price_cny_per_kwh": cost / kwh if kwh > 1e-9 else None}
+
+    for r in rows:
+        r["plan"] = bought(statistics.grid_import_by_month, r["months"])
+        r["baseline"] = bought(baseline_statistics.grid_import_by_month, r["months"])
+    return {"tariff": {"name": t.name, "source": t.source, "default_period": t.default_period,
+                       "critical_days": t.critical_days, "seasonal_prices": seasonal_prices(t), "seasons": rows,
+                       "plan": bought(statistics.grid_import_by_month, range(1, 13)),
+                       "baseline": bought(baseline_statistics.grid_import_by_month, range(1, 13))}}
 
 
 def district_heat_summary(sc, prof, res, statistics, baseline_statistics) -> dict:
@@ -576,4 +605,4 @@ REQUIRED_KEYS = {"emissions_tco2": dict, "annualised_cost_cny": (int, float), "s
 
 __all__ = ["SCHEMA_VERSION", "build_summary", "buildings_summary", "emissions_summary", "headline",
            "purchases_summary", "pv_share", "read_summary", "scenario_record", "solver_summary", "summary_json",
-           "target_value_text", "targets_met", "versions"]
+           "target_value_text", "targets_met", "tariff_summary", "versions"]

@@ -42,6 +42,8 @@ METRICS = {
     "renewable_share": ("1", "renewable share of energy (tce)"),
     "clean_share": ("1", "clean-energy share of consumption"),
     "grid_import_mwh": ("MWh/yr", "grid electricity bought"),
+    "grid_energy_cost_cny": ("CNY/yr", ("energy charges of the grid electricity bought (each hour at its "
+                                        "season's time-of-use price)")),
     "district_heat_mwh": ("MWh/yr", "district heat bought (NaN where no building buys it)"),
     "district_heat_cost_cny": ("CNY/yr", ("district heat bill of the plan (NaN where no building buys it or no "
                                           "price is given: cost not included)")),

@@ -329,6 +329,8 @@ def case_metrics(r) -> dict:
         # summary.json's district_heat (twin.statistics.district_heat_bill), the same numbers as report and compare
         "district_heat_mwh": (s.get("district_heat") or {}).get("plan", {}).get("heat_mwh"),
         "district_heat_cost_cny": (s.get("district_heat") or {}).get("plan", {}).get("cost_cny"),
+        # summary.json's tariff (twin.statistics.grid_import_by_month): each hour's import at its season's price
+        "grid_energy_cost_cny": (s.get("tariff") or {}).get("plan", {}).get("energy_cost_cny"),
         "annual_ghi_kwh_m2": s.get("weather", {}).get("annual_ghi_kwh_m2"),
         "annual_mean_temperature_c": s.get("weather", {}).get("annual_mean_temperature_c"),
         "weather_ghi_uncertainty": stated_weather_uncertainty(s, "expected_uncertainty"),
