@@ -211,6 +211,21 @@ TMYX_WMO_FIXES = {
 with the reason."""
 
 
+TMYX_OWN_NUMBERS = {
+    "CHN_XZ_Urumqi-Diwopu.AP.514635_TMYx": (
+        "514635", "Urumqi-Diwopu|Diwopu|地窝堡机场|Urumqi (TMYx)",
+        ("the file is Diwopu airport's (header CHN_XZ_Urumqi-Diwopu.AP, number 514635), 20 km "
+         "north-west of and 287 m below the city's CMA station 51463 (CSWD Urumqi, 935 m); "
+         "the number's first five digits made them one place and the name 乌鲁木齐 the airport")),
+}
+"""TMYx files that are not the CMA station whose WMO index their header number starts with,
+but another station near it (an airport): the file's full header number as its own number (its
+id ``TMYx-<number>``, so that it is a place of its own: not the same number, and farther than
+:data:`GROUP_KM`), the aliases it is found by besides its name in :data:`weather.CITIES`
+(``|``-separated; ``Urumqi (TMYx)``, as a scenario that chose the TMYx file by the city's name
+wrote it, still finds the file), and the reason."""
+
+
 def _names(shared: Path):
     """WMO (5 digits) -> name_zh, province_en and (lat, lon) [deg] from the CMA station lists
     used for matching (positions from the CBED list)."""
@@ -255,9 +270,10 @@ def station_rows(shared: Path) -> list[dict]:
         with gzip.open(path, "rt", encoding="latin-1") as fh:
             wmo = fh.readline().split(",")[5].strip()[:5]
         wmo = TMYX_WMO_FIXES.get(info.stem, (wmo, ""))[0]
+        wmo, aliases = TMYX_OWN_NUMBERS.get(info.stem, (wmo, "", ""))[:2]
         rows.append(dict(dataset="TMYx", wmo=wmo, name=name, name_zh=info.name_zh,
                          name_zh_source="project", province=info.province, path=path,
-                         aliases=""))
+                         aliases=aliases))
     c = pd.read_csv(shared / "data/weather_cswd/stations.csv", dtype={"wmo": str})
     taken = set(c.loc[~c["wmo"].str[:5].isin(list(CSWD_NAME_FIXES)), "city"])
     for r in c.itertuples(index=False):
@@ -297,6 +313,10 @@ def main(argv=None) -> int:
         if r["dataset"] == "TMYx" and r["path"].name.removesuffix(".epw.gz") in TMYX_WMO_FIXES:
             res = {**res, "repairs": [*res["repairs"], "WMO index "
                                       f"{r['wmo']}: {TMYX_WMO_FIXES[r['path'].name.removesuffix('.epw.gz')][1]}"]}
+        stem = r["path"].name.removesuffix(".epw.gz")
+        if r["dataset"] == "TMYx" and stem in TMYX_OWN_NUMBERS:
+            note = f"own number {r['wmo']}, named {r['name']}: {TMYX_OWN_NUMBERS[stem][2]}"
+            res = {**res, "repairs": [*res["repairs"], note]}
         if r["dataset"] == "CSWD" and r["wmo"] in CSWD_NAME_FIXES:
             res = {**res, "repairs": [*res["repairs"], f"named {r['name']}: "
                                       f"{CSWD_NAME_FIXES[r['wmo']][1]}"]}

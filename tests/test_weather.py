@@ -453,7 +453,7 @@ def test_hourly_cap_falls_with_the_sun_from_kc_hmax_to_the_high_sun_value():
     np.testing.assert_allclose(hourly_cap(1.6, 1.5, cz), KC_HOURLY_CAP)
 
 
-@pytest.mark.parametrize("city", ["Guangzhou", "Chengdu", "Beijing", "Urumqi"])
+@pytest.mark.parametrize("city", ["Guangzhou", "Chengdu", "Beijing", "Urumqi Diwopu Airport"])
 def test_synthetic_noon_is_no_brighter_than_the_stations_file(city):
     """The hourly clear-sky index at a high sun keeps the file's high-sun 99.5th percentile
     (``kc_hmax_hi``; TMYx files 0.99 median above cos z 0.9): peaks had run 12-20 % above the
@@ -769,6 +769,47 @@ def test_stations_sharing_a_wmo_number_are_at_one_place():
 
     assert resolve_place("54161") == ("station", "TMYx-54161")
     assert st.loc["TMYx-54161", "name"] == "Changchun" and st.loc["TMYx-50953", "name"] == "Harbin"
+
+
+def test_urumqi_is_the_city_station_and_diwopu_airport_a_place_of_its_own():
+    """The TMYx file 'Urumqi' is Diwopu airport's (header number 514635), 20 km from and 287 m
+    below the city's CMA station 51463 (CSWD, 935 m). It was named 乌鲁木齐 and grouped with the
+    city station: a park in 乌鲁木齐 got the airport's climate (cooling design dry-bulb 36.7
+    against 34.1 degC at the city station; GB 50736-2012 gives 33.5 degC for 乌鲁木齐), and the
+    leave-one-out left both out as one place. The city's names are now the city station's, the
+    airport is found by its own, and the two are places of their own."""
+    from weather._core import haversine_km
+    from weather.stations import resolve_place, station_table
+    from weather.validation import leave_one_out
+
+    st = station_table()
+    city = ("station", "CSWD-51463")
+    for name in ("乌鲁木齐", "乌鲁木齐市", "Urumqi", "wulumuqi", "Ürümqi", "Urumchi", "51463"):
+        assert resolve_place(name) == city, name
+    assert st.loc["CSWD-51463", "elevation_m"] == 935 and st.loc["CSWD-51463", "name_zh"] == "乌鲁木齐"
+    airport = ("station", "TMYx-514635")
+    for name in ("Urumqi Diwopu Airport", "乌鲁木齐地窝堡机场", "514635", "Diwopu", "Urumqi-Diwopu",
+                 "Urumqi (TMYx)"):
+        assert resolve_place(name) == airport, name
+    a, c = st.loc["TMYx-514635"], st.loc["CSWD-51463"]
+    assert a["elevation_m"] == 647.7 and a["wmo"] == "514635"
+    assert CITIES["Urumqi Diwopu Airport"].stem == "CHN_XZ_Urumqi-Diwopu.AP.514635_TMYx"
+    assert "TMYx-51463" not in st.index and "Urumqi" not in CITIES
+    # two places: 20 km apart (over the 15 km of one place) and no longer one number
+    assert 19 < float(haversine_km(a["lat"], a["lon"], c["lat"], c["lon"])) < 21
+    assert a["group"] != c["group"]
+    assert list(st.index[st["group"] == a["group"]]) == ["TMYx-514635"]
+    assert list(st.index[st["group"] == c["group"]]) == ["CSWD-51463"]
+    # so each is predicted from the other in the leave-one-out (both were left out together,
+    # nearest station then 157-177 km away)
+    loo = leave_one_out(pv=False, ids=["TMYx-514635", "CSWD-51463"]).set_index("id")
+    assert (loo["distance_km"] < 21).all()
+    # a park in 乌鲁木齐 gets the city's climate, the airport's only by the airport's name
+    _, m_city = site_weather(city="乌鲁木齐")
+    _, m_ap = site_weather(city="Urumqi Diwopu Airport")
+    assert m_city.stations[0]["id"] == "CSWD-51463" and m_ap.stations[0]["id"] == "TMYx-514635"
+    assert 33.0 < m_city.design_temperatures["cooling_c"] < 35.0  # GB 50736-2012: 33.5 degC
+    assert m_ap.design_temperatures["cooling_c"] > m_city.design_temperatures["cooling_c"] + 2.0
 
 
 def test_elevation_estimate_of_a_site_without_one():
@@ -1306,7 +1347,7 @@ def test_daily_means_follow_the_seasons_course_not_a_step_per_month():
     assert abs(course[-1] - course[0]) < 0.45  # the year wraps round
 
     start = np.flatnonzero(np.diff(month_d) != 0)
-    for city in ("Harbin", "Urumqi"):
+    for city in ("Harbin", "Urumqi Diwopu Airport"):  # the TMYx files the figures are of
         into, other = [], []
         for seed in range(4):
             df, _ = site_weather(city=city, seed=seed)
@@ -1378,7 +1419,7 @@ def test_synthetic_days_rise_fall_and_persist_like_the_files(shared_dir):
         sd = lambda a: pd.Series(a).groupby(month_d).std().mean()
         return np.array([np.ptp(days, axis=1).mean(), sd(anomaly), sd(spell)])
 
-    for city in ("Beijing", "Guangzhou", "Urumqi", "Harbin"):
+    for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin"):  # the TMYx files
         sid = resolve_station(city)
         row = station_table().loc[sid]
         own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")

@@ -1,7 +1,10 @@
 """The 34 reference cities whose typical-year statistics are bundled.
 
 Positions and elevations are the station coordinates in the headers of the
-Climate.OneBuilding.org TMYx files [climate-onebuilding-tmyx].
+Climate.OneBuilding.org TMYx files [climate-onebuilding-tmyx]. Each is named by its city but
+Ürümqi's, which is named as the airport it is (Urumqi Diwopu Airport, 乌鲁木齐地窝堡机场): 20 km
+from and 287 m below the city's CMA station, whose CSWD file 乌鲁木齐 and Urumqi name
+(:func:`weather.stations.resolve_place`).
 """
 
 from __future__ import annotations
@@ -76,8 +79,11 @@ _TABLE = [
      "Shanghai-Hongqiao_1956_2023_TMYx"),
     ("Tianjin", "天津", "Tianjin", 39.124, 117.346, 3.0,
      "CHN_TJ_Tianjin-Binhai.Intl.AP.545273_TMYx"),
-    # The upstream file names the province "XZ"; Urumqi is in Xinjiang.
-    ("Urumqi", "乌鲁木齐", "Xinjiang", 43.907, 87.474, 647.7,
+    # The upstream file names the province "XZ"; Urumqi is in Xinjiang. The file is Diwopu
+    # airport's (header number 514635), 20 km north-west of and 287 m below the city's CMA
+    # station 51463 (the CSWD station): it is named as the airport, so that 乌鲁木齐 is the city
+    # station (scripts/derive_weather_stats.py, TMYX_OWN_NUMBERS).
+    ("Urumqi Diwopu Airport", "乌鲁木齐地窝堡机场", "Xinjiang", 43.907, 87.474, 647.7,
      "CHN_XZ_Urumqi-Diwopu.AP.514635_TMYx"),
     ("Hangzhou", "杭州", "Zhejiang", 30.2259, 120.1649, 7.0, "CHN_ZJ_Hangzhou.584570_TMYx"),
     ("Ningbo", "宁波", "Zhejiang", 29.917, 121.467, 6.0, "CHN_ZJ_Ningbo.585620_TMYx"),
@@ -95,7 +101,8 @@ for _name, _info in CITIES.items():
     _ALIASES[_info.name_zh] = _name
     _ALIASES[_info.name_zh + "市"] = _name
 _ALIASES.update({"shanghai-baoshan": "Shanghai", "baoshan": "Shanghai", "hongqiao": "Shanghai-Hongqiao",
-                 "urümqi": "Urumqi", "wulumuqi": "Urumqi", "huang shan": "Huangshan",
+                 "urumqi-diwopu": "Urumqi Diwopu Airport", "diwopu": "Urumqi Diwopu Airport",
+                 "地窝堡机场": "Urumqi Diwopu Airport", "huang shan": "Huangshan",
                  "tianhe-wuhan": "Wuhan", "上海宝山": "Shanghai"})
 
 
