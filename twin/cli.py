@@ -1128,7 +1128,10 @@ def pathway(scenario: Path, out_dir: Path | None, lang: str, hours: int | None, 
         if not quiet:
             e = p.run.summary["emissions_tco2"]
             built = ", ".join(f"{k} {v:,.0f}" for k, v in p.built.items()) or "nothing new"
-            click.echo(f"  {p.year}: built {built}; net {e['net']:,.0f} tCO2/yr; "
+            today = [r for r in p.retired if r.get("todays_plant")]
+            gone = ("; today's plant retired: " + ", ".join(f"{r['key']}[{r['asset']}] {r['size']:,.0f} (out of service "
+                                                           f"from {r['retirement_year']})" for r in today)) if today else ""
+            click.echo(f"  {p.year}: built {built}{gone}; net {e['net']:,.0f} tCO2/yr; "
                        f"cost {p.annual_cost_cny:,.0f} CNY/yr", err=True)
         for sf in p.run.shortfalls:  # said even with -q: the plan does not meet what was asked
             click.echo(f"  {p.year}: OUT OF REACH — {sf['sentence']}", err=True)

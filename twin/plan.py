@@ -307,7 +307,7 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
         else:
             out.append(existing_boiler(sc, bo.name, bo.fuel, bo.efficiency, bo.existing_kw, bus=bus))
     peak = max(float(heat.max()), year_peak_kw or 0.0)
-    if not any(bo.serves is None for bo in sc.boilers) and peak > 0:
+    if not any(bo.serves is None for bo in sc.boilers) and peak > 0 and not sc.implied_plant.boiler.retired:
         out.append(existing_boiler(sc, "implied gas boiler", "natural_gas", IMPLIED_BOILER_EFFICIENCY, peak,
                                    implied=True))
     return out
@@ -349,7 +349,7 @@ def heat_supply_implied(sc: Scenario, name: str) -> bool:
     from solvers.problem import HEAT_BUS
 
     d = next(d for d in sc.process_heat if d.name == name)
-    if d.states_supply:
+    if d.states_supply or d.supply_retired:
         return False
     if d.keep_implied_supply:
         return True
@@ -361,6 +361,22 @@ def kept_supply_note(kind: str, name: str, unit: str, kw: float) -> str:
     plant = "boilers" if kind == "heat" else "chillers"
     return (f"process {kind} '{name}' keeps its implied supply '{unit}' ({kw:,.0f} kW) beside the declared {plant} "
             f"with existing capacity that serve it (keep_implied_supply; in a pathway, what earlier periods built)")
+
+
+def retired_supply_note(kind: str, name: str) -> str:
+    """The note for a process demand whose supply today has retired (``supply_retired``, a pathway period)."""
+    plant = "boilers and heat pumps with capacity, waste heat" if kind == "heat" else "chillers with capacity"
+    return (f"today's supply of process {kind} '{name}' has retired (supply_retired, a pathway period): the declared "
+            f"{plant} and what the plan builds serve it")
+
+
+def retired_network_note(unit: str) -> str:
+    """The note for the networks' implied boiler or chiller that has retired (``implied_plant.<unit>.retired``)."""
+    if unit == "boiler":
+        return ("the heat network's implied gas boiler has retired (implied_plant.boiler.retired, a pathway period): "
+                "heat pumps, electric boilers, thermal stores and waste heat serve the network")
+    return ("the chilled-water network's implied chiller has retired (implied_plant.chiller.retired, a pathway "
+            "period): none of it stands, and the plan builds what the network needs at costs.chiller")
 
 
 def joined_supply_note(name: str, boilers: list) -> str:
@@ -398,6 +414,9 @@ def process_heat_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[lis
         kw = q.sel(process_heat=d.name).to_numpy().astype(float)
         bus = heat_bus_of(sc, d.name)
         demands.append(S.ProcessHeatDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
+        if d.supply_retired:  # a pathway period after today's supply of the demand retired
+            notes.append(retired_supply_note("heat", d.name))
+            continue
         keep = d.keep_implied_supply and not d.states_supply
         if declared_supply(sc, d.name) and not d.states_supply and not keep:
             continue
@@ -490,8 +509,10 @@ def chillers_of(sc: Scenario, prof: xr.Dataset, cool: np.ndarray, baseline: bool
                              ice_capacity_ratio=ch.ice_capacity_ratio))
     peak = _year_peak(prof, "year_peak_cooling_kw", cool)
     if not any(c.bus == COOL_BUS for c in out) and peak > 0:
+        # retired (a pathway period): none of it stands, the plan rebuilds what the network needs at costs.chiller
+        kw = 0.0 if sc.implied_plant.chiller.retired else peak
         out.append(S.Chiller(cop=np.asarray(chiller_cop(temp), dtype=float), cost=_cost(sc.costs.chiller),
-                             max_kw=_limit(peak, None, baseline), existing_kw=peak,
+                             max_kw=_limit(kw, None, baseline), existing_kw=kw,
                              name="implied chiller", implied=True))
     return out
 
@@ -563,7 +584,7 @@ def cooling_supply_implied(sc: Scenario, name: str) -> bool:
     from solvers.problem import COOL_BUS
 
     d = next(d for d in sc.process_cooling if d.name == name)
-    if d.existing_cop is not None:
+    if d.existing_cop is not None or d.supply_retired:
         return False
     if d.keep_implied_supply:
         return True
@@ -618,6 +639,9 @@ def process_cooling_of(sc: Scenario, prof: xr.Dataset, baseline: bool) -> tuple[
         kw = q.sel(process_cooling=d.name).to_numpy().astype(float)
         bus = cooling_bus_of(sc, d.name)
         demands.append(S.ProcessCoolingDemand(name=d.name, demand_kw=kw, temperature_c=d.temperature_c, bus=bus))
+        if d.supply_retired:  # a pathway period after today's supply of the demand retired
+            notes.append(retired_supply_note("cooling", d.name))
+            continue
         keep = d.keep_implied_supply and d.existing_cop is None
         if declared_cooling_supply(sc, d.name) and d.existing_cop is None and not keep:
             continue
@@ -761,7 +785,13 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     notes += process_notes
     notes += [f"chiller '{c.name}' ({c.existing_kw:,.0f} kW, electric) is implied: the cooling demand has no "
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
-              for c in chillers if c.implied and not any(c is x for x in process_chillers)]
+              for c in chillers if c.implied and not any(c is x for x in process_chillers)
+              and not sc.implied_plant.chiller.retired]
+    if sc.implied_plant.boiler.retired and heat is not None and not any(bo.serves is None for bo in sc.boilers) \
+            and _year_peak(prof, "year_peak_heat_kw", heat) > 0:
+        notes.append(retired_network_note("boiler"))
+    if sc.implied_plant.chiller.retired and any(c.implied and c.name == "implied chiller" for c in chillers):
+        notes.append(retired_network_note("chiller"))
     notes += cooling_notes
     from solvers.problem import HEAT_BUS
 

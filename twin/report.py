@@ -754,6 +754,9 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
     from twin.results.units import size_unit
 
     have = existing_sizes(scenario or {})
+    # the implied chiller of a pathway period after it retired: none of it stands, what the plan holds is new
+    gone = {("chiller_kw", "implied chiller")} if (((scenario or {}).get("implied_plant") or {}).get("chiller")
+                                                   or {}).get("retired") else set()
     new, old = [], []
     for k, v in summary.get("sizes", {}).items():
         items = v.items() if isinstance(v, dict) else [(None, v)]
@@ -763,7 +766,9 @@ def new_and_existing(summary: dict, scenario: dict | None) -> tuple[list, list]:
             total = float(total)
             ex = have.get(k)
             ex = (ex.get(asset) if isinstance(ex, dict) else ex) if ex is not None else None
-            if k in KEEP_ONLY or (ex is None and k in IMPLIED_IF_UNDECLARED):
+            if (k, asset) in gone:
+                ex = 0.0
+            elif k in KEEP_ONLY or (ex is None and k in IMPLIED_IF_UNDECLARED):
                 ex = total  # an implied existing plant (the run's notes say so)
             ex = 0.0 if ex is None else min(float(ex), total)
             unit = size_unit(k)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from twin.report import fmt
-from twin.report_text import label, phrase, text, unit
+from twin.report_text import label, phrase, phrase_html, text, unit
 
 
 def _esc(x) -> str:
@@ -107,8 +107,7 @@ def _timeline(pw: dict, lang: str) -> str:
     out = ["<table class='num'><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr>"]
     for r in pw["by_period"]:
         built = "<br>".join(f"{_esc(_asset(n, lang))} {fmt(v)} {_unit_of(n)}" for n, v in r["built"].items()) or "—"
-        ret = "<br>".join(f"{_esc(_asset(_vintage_name(v), lang))} {fmt(v['size'])} "
-                          f"({v['year']}–{v.get('retirement_year', '?')})" for v in r["retired"]) or "—"
+        ret = "<br>".join(_retired_text(v, lang) for v in r["retired"]) or "—"
         ci = r["core_indicator"]
         core = "—" if ci is None else (f"{fmt(ci['value_tco2_per_tce'])} · "
                                        f"{text('pass', lang) if ci['pass'] else text('fail', lang)}")
@@ -121,14 +120,24 @@ def _timeline(pw: dict, lang: str) -> str:
     out.append("</table>")
     if any(r["retired"] for r in pw["by_period"]):
         out.append(f"<p class='notes'>{_esc(text('pw_retired_rule', lang))}</p>")
+    if any(v.get("todays_plant") for r in pw["by_period"] for v in r["retired"]):
+        out.append(f"<p class='notes'>{_esc(text('pw_retired_existing_rule', lang))}</p>")
     del zh
     return "".join(out)
 
 
+def _retired_text(v: dict, lang: str) -> str:
+    """One retirement of the timeline: a vintage (build year – first year out of service), or today's plant
+    (marked existing: its commissioning year, '?' where not given – first year out of service)."""
+    head = f"{_esc(_asset(_vintage_name(v), lang))} {fmt(v['size'])}"
+    if v.get("todays_plant"):
+        since = "?" if v.get("year") is None else v["year"]
+        return f"{head} ({_esc(text('pw_todays_plant', lang))} {since}–{v['retirement_year']})"
+    return f"{head} ({v['year']}–{v.get('retirement_year', '?')})"
+
+
 def _warnings(pw: dict, lang: str) -> str:
     """What the pathway does not deliver: targets out of reach (by period) and a period that could not be solved."""
-    from twin.report_text import phrase_html
-
     out = []
     shortfalls = pw.get("shortfalls") or []
     if shortfalls:
@@ -169,7 +178,7 @@ def render_pathway_report(summary: dict, lang: str = "zh") -> str:
     ]
     card_html = "".join(f"<div class='card'><div class='k'>{_esc(k)}</div><div class='v'>{_esc(v)}</div>"
                         f"<div class='d'>{_esc(d)}</div></div>" for k, v, d in cards)
-    notes = "".join(f"<li>{_esc(phrase(n, lang))}</li>" for n in pw["notes"])
+    notes = "".join(f"<li>{phrase_html(n, lang)}</li>" for n in pw["notes"])
     w = summary.get("weather") or {}
     if w:  # the site's weather and its radiation basis hold for every period
         from twin.report import _weather_text

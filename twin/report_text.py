@@ -629,9 +629,6 @@ PHRASES.update({
     "O&M in every period it serves); each period is then dispatched with its capacity fixed":
         "完全预见路径：全部阶段在一个线性规划中联合确定规模（每项资产每个阶段一个建设变量；资产在寿命期内"
         "（建设年 ≤ 年份 < 建设年 + 寿命）服役，并在服役的每个阶段支付投资年金与固定运维）；随后各阶段按确定的容量逐时调度",
-    "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
-    "existing capacity is kept for the whole pathway":
-        "储能容量随使用年限线性衰减，至日历寿命时降到寿命终止容量；情景中声明的现有容量在整个路径中保留",
     "grid emission factors of later periods are a PROJECTION (linear trend of the published "
     "2021-2023 factors), not official values; give your own in pathway.grid_factor":
         "后续阶段的电网排放因子为预测值（按已发布的2021–2023年因子线性外推），不是官方数值；可在 pathway.grid_factor 中给出自己的数值",
@@ -1972,3 +1969,54 @@ TEXT.update({
          "alike; the plan's charges for the year are the cost table's 'Electricity bought'."),
     ),
 })
+
+
+# ----------------------------------------------------------------------------- pathway: today's plant retires
+TEXT.update({
+    "pw_todays_plant": ("现有", "existing"),
+    "pw_retired_existing_rule": (
+        ("标为“现有”的为今天园区的设备（投运年–停止服役的第一年，投运年未给出时为 ?）：按同一规则，寿命在某阶段结束的，"
+         "不计入该阶段的现有容量，由该阶段按当期成本新建替换或不再替换；阶段基准仍按原样保留。"),
+        ("Items marked existing are today's plant (commissioned – first year out of service, ? where the commissioning "
+         "year is not given): by the same rule, one whose life ends in a period is not existing capacity of that "
+         "period, which replaces it at its own costs or does without; the period's baseline keeps it like for like."),
+    ),
+})
+PHRASES.update({
+    "battery energy fades linearly with age to its end-of-life capacity at its calendar life; today's existing "
+    "capacity stands until it retires (existing_retires_year, or existing_commissioned_year + its cost's "
+    "lifetime_years), without either year for the whole pathway":
+        ("储能容量随使用年限线性衰减，至日历寿命时降到寿命终止容量；现有容量服役至其退役（existing_retires_year，或 "
+         "existing_commissioned_year 加其成本项的 lifetime_years），两者均未给出时在整个路径中保留"),
+    "a period's baseline (its park before new builds, the report's period start) keeps today's plant that has retired "
+    "like for like, as if replaced as it was: without its boilers or chillers the park could not serve its heat or "
+    "cooling; the plan counts none of it":
+        ("阶段基准（新建之前的园区，即报告中的“阶段初”）将已退役的现有设备按原样保留，视同原样更新：否则园区的锅炉或冷水机组"
+         "无法供热供冷；规划方案不计入这些设备"),
+    "the heat network's implied gas boiler has retired (implied_plant.boiler.retired, a pathway period): heat pumps, "
+    "electric boilers, thermal stores and waste heat serve the network":
+        "热网推定的燃气锅炉已退役（implied_plant.boiler.retired，路径阶段）：由热泵、电锅炉、蓄热装置和余热为热网供热",
+    "the chilled-water network's implied chiller has retired (implied_plant.chiller.retired, a pathway period): none "
+    "of it stands, and the plan builds what the network needs at costs.chiller":
+        ("冷冻水管网推定的冷水机组已退役（implied_plant.chiller.retired，路径阶段）：原有容量不再计入，规划按 costs.chiller "
+         "新建管网所需的冷水机组"),
+})
+_EXISTING_KINDS = {"PV array": "光伏阵列", "battery": "储能电池", "heat pump": "热泵", "thermal store": "蓄热装置",
+                   "cold store": "蓄冷装置", "boiler": "锅炉", "chiller": "冷水机组"}
+for _en, _zh in _EXISTING_KINDS.items():
+    PATTERNS.extend([
+        (rf"^existing {_en} '(?P<n>.+)' has no commissioning/retirement year: assumed to stand through (?P<y>\d{{4}})$",
+         f"现有{_zh}“<data>{{n}}</data>”未给出投运年或退役年：假定在整个路径中服役（至 {{y}} 年）"),
+        ((rf"^existing {_en} '(?P<n>.+)' retires in (?P<r>\d{{4}}): commissioned (?P<c>\d{{4}}) \+ (?P<l>[\d.]+) years, the "
+          r"lifetime_years of (?P<e>\S+) \(its economic life taken as its technical life, ASSUMED\)$"),
+         (f"现有{_zh}“<data>{{n}}</data>”于 {{r}} 年退役：投运年 {{c}} 加 {{l}} 年，即 {{e}} 的 lifetime_years"
+          "（以经济寿命代替技术寿命，假设值）")),
+    ])
+PATTERNS.extend([
+    ((r"^today's supply of process heat '(?P<d>.+)' has retired \(supply_retired, a pathway period\): the declared "
+      r"boilers and heat pumps with capacity, waste heat and what the plan builds serve it$"),
+     "工艺用热“<data>{d}</data>”的现有供热已退役（supply_retired，路径阶段）：由已申报的在役锅炉和热泵、余热及规划新建设备供热"),
+    ((r"^today's supply of process cooling '(?P<d>.+)' has retired \(supply_retired, a pathway period\): the declared "
+      r"chillers with capacity and what the plan builds serve it$"),
+     "工艺供冷“<data>{d}</data>”的现有供冷已退役（supply_retired，路径阶段）：由已申报的在役冷水机组及规划新建设备供冷"),
+])

@@ -196,7 +196,7 @@ def prepare_inputs(loaded: LoadedScenario) -> RunInputs:
 
 
 def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None,
-        inputs: RunInputs | None = None, *, out_of_reach: str | None = None) -> Run:
+        inputs: RunInputs | None = None, *, out_of_reach: str | None = None, baseline_scenario=None) -> Run:
     """Run the whole chain for one scenario, in memory.
 
     Parameters
@@ -216,6 +216,10 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         value instead (least cost there) and states the shortfall in ``Run.shortfalls`` and
         ``summary["shortfalls"]`` (a pathway's period always). Default: ``config.out_of_reach``
         (the scenario's ``objective.out_of_reach`` or ``twin run --out-of-reach``).
+    baseline_scenario : Scenario, optional
+        The park the baseline keeps, where it differs from ``loaded``'s in its existing plant alone (same
+        profiles): a pathway period whose plan has lost today's retired plant keeps it like for like in
+        its baseline (:mod:`twin.pathway.existing`). Default: ``loaded.scenario``.
 
     With representative days, the sizes are dispatched over the full year; where the sized
     assets cannot meet a requirement on the full year (the days only approximate it), the
@@ -274,7 +278,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     import solvers as S
 
     prog.stage("baseline (existing assets only)")
-    base_res = solve_baseline(*baseline_problem(sc, prof, config))
+    base_res = solve_baseline(*baseline_problem(sc if baseline_scenario is None else baseline_scenario, prof,
+                                                config))
     prog.done(f"{base_res.emissions['net_t'] + base_res.emissions.get('offsets_t', 0):,.0f} tCO2")
 
     kind = config.objective

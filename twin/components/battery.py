@@ -27,12 +27,13 @@ References
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from twin.components.costs import AssetCost
+from twin.components.life import ExistingLife
 
 
-class BatterySpec(BaseModel):
+class BatterySpec(ExistingLife):
     """A park battery the optimiser may size (energy and power sized separately)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

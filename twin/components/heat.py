@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.components.costs import AssetCost
+from twin.components.life import ExistingLife
 
 KELVIN = 273.15
 #: Density of water at 60 °C [kg/m3] and specific heat [kJ/(kg K)] (IAPWS-95 values,
@@ -502,7 +503,7 @@ def air_source_capacity_factor(temp_air_c, curve=AIR_SOURCE_CAPACITY_CURVE, cuto
     return float(f) if f.ndim == 0 else f
 
 
-class HeatPumpSpec(BaseModel):
+class HeatPumpSpec(ExistingLife):
     """An electric heat pump (air-source or on a named waste-heat source)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -739,7 +740,7 @@ def standing_loss_fraction(ua_w_per_k, capacity_kwh, t_store_c, t_ambient_c):
     return float(ua_w_per_k * (t_store_c - t_ambient_c) / 1000.0 / capacity_kwh)
 
 
-class ThermalStorageSpec(BaseModel):
+class ThermalStorageSpec(ExistingLife):
     """Hot-water thermal storage (sensible, stratified tank)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -796,7 +797,7 @@ CHILLED_WATER_CP_KJ_PER_KG_K = 4.20
 COLD_STORE_LOSS_PER_DAY = {"chilled_water": 0.01, "ice": 0.02}
 
 
-class ColdStorageSpec(BaseModel):
+class ColdStorageSpec(ExistingLife):
     """Cold storage (蓄冷) on a cooling bus: a chilled-water tank (水蓄冷) or an ice store (冰蓄冷).
 
     Sized in kWh of cooling (heat removed). A chilled-water tank is charged from its bus by the bus's
@@ -888,7 +889,7 @@ BOILER_EFFICIENCY = {"electric": 0.99, "natural_gas": 0.92, "coal": 0.80, "oil":
                      "biomass": 0.82}
 
 
-class BoilerSpec(BaseModel):
+class BoilerSpec(ExistingLife):
     """A boiler (electric or fuel-fired) delivering heat."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -965,7 +966,7 @@ def chiller_cop(temp_air_c, chilled_water_c=7.0, carnot_efficiency=0.5, *,
     return float(cop) if cop.ndim == 0 else cop
 
 
-class ChillerSpec(BaseModel):
+class ChillerSpec(ExistingLife):
     """A chiller: electric vapour compression or heat-driven absorption."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twin.components.calendar import HOLIDAY, SATURDAY, SUNDAY, WORKDAY, china_day_types
+from twin.components.life import ExistingLife
 
 
 class ShapeDefinition(BaseModel):
@@ -224,7 +225,7 @@ def _check_one_profile(spec, what: str, energy_unit: str) -> None:
                          "profile_csv of hourly kW)")
 
 
-class ProcessHeatSpec(BaseModel):
+class ProcessHeatSpec(ExistingLife):
     """A process-heat demand: hot water or steam a production process needs, and its existing supply.
 
     The demand is ``annual_mwh`` spread over a profile (a built-in process shape, the shape of a
@@ -273,6 +274,21 @@ class ProcessHeatSpec(BaseModel):
         "serving it, or beside the heat network's, which otherwise replace it [-]. `twin pathway` sets it in every "
         "period for a demand whose supply today is implied: a boiler an earlier period built is carried as "
         "existing_kw, and today's plant still stands beside it.")
+    existing_commissioned_year: int | None = Field(
+        None, ge=1950, le=2060, description="Year today's supply of the demand (the boiler of existing_fuel, or the "
+        "implied natural-gas boiler) went into service [yr]; without existing_retires_year it retires after "
+        "costs.electric_boiler.lifetime_years where that boiler is electric (a fuel-fired boiler has no cost entry: "
+        "give existing_retires_year). Read by `twin pathway` only, as the assets' existing_commissioned_year. Not for "
+        "a demand whose supply today is declared boilers: give their years.")
+    existing_retires_year: int | None = Field(
+        None, ge=1951, le=2100, description="First year today's supply of the demand (the boiler of existing_fuel, "
+        "or the implied natural-gas boiler) is out of service [yr]; read by `twin pathway` only, as the assets' "
+        "existing_retires_year.")
+    supply_retired: bool = Field(
+        False, description="Today's supply of the demand has retired [-]: no boiler of existing_fuel and none "
+        "implied; declared boilers and heat pumps with capacity, waste heat and what the plan builds serve it. `twin "
+        "pathway` sets it in the periods its supply does not stand through (existing_retires_year, or "
+        "existing_commissioned_year + lifetime, or the retirement of the declared boilers that were its supply).")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessHeatSpec:
@@ -344,7 +360,7 @@ def _demand_profile(spec, index: pd.DatetimeIndex, *, base_dir: Path | None, day
 # --------------------------------------------------------------------------- process cooling
 
 
-class ProcessCoolingSpec(BaseModel):
+class ProcessCoolingSpec(ExistingLife):
     """A process-cooling demand: chilled water a production process needs, and its existing supply.
 
     Cleanroom and process chilled water of electronics and pharmaceutical plants (5-12 °C),
@@ -396,6 +412,20 @@ class ProcessCoolingSpec(BaseModel):
         "chilled-water network's, which otherwise replace it [-]. `twin pathway` sets it in every period for a "
         "demand whose supply today is implied: a chiller an earlier period built is carried as existing_kw, and "
         "today's plant still stands beside it.")
+    existing_commissioned_year: int | None = Field(
+        None, ge=1950, le=2060, description="Year today's supply of the demand (the chillers at existing_cop, or the "
+        "implied air-cooled chiller) went into service [yr]; without existing_retires_year it retires after "
+        "costs.chiller.lifetime_years. Read by `twin pathway` only, as the assets' existing_commissioned_year. Not "
+        "for a demand whose supply today is declared chillers: give their years.")
+    existing_retires_year: int | None = Field(
+        None, ge=1951, le=2100, description="First year today's supply of the demand (the chillers at existing_cop, "
+        "or the implied air-cooled chiller) is out of service [yr]; read by `twin pathway` only, as the assets' "
+        "existing_retires_year.")
+    supply_retired: bool = Field(
+        False, description="Today's supply of the demand has retired [-]: no chiller at existing_cop and none "
+        "implied; declared chillers with capacity and what the plan builds serve it. `twin pathway` sets it in the "
+        "periods its supply does not stand through (existing_retires_year, or existing_commissioned_year + "
+        "lifetime, or the retirement of the declared chillers that were its supply).")
 
     @model_validator(mode="after")
     def _one_profile(self) -> ProcessCoolingSpec:

@@ -25,7 +25,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from twin.components.life import ExistingLife
 
 Mounting = Literal["roof", "carport", "ground", "facade"]
 TemperatureModel = Literal[
@@ -69,7 +71,7 @@ MOUNTING_DEFAULTS: dict[str, dict[str, float | str | None]] = {
 }
 
 
-class PVArraySpec(BaseModel):
+class PVArraySpec(ExistingLife):
     """One PV array (a roof, carport, ground field or facade) that the optimiser may size.
 
     Either ``area_m2`` or ``max_kwp`` (or both) bounds the capacity; see

@@ -13,17 +13,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from twin.pathway.runner import (operating_cost, run_period, BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr,
-                                 _flat, _period_overrides, _split, base_energies, existing_overrides, floor_micro,
-                                 kept_supply_overrides, network_today_overrides, period_section,
-                                 note_retiring_inside, period_capital, period_inputs, retired_rows)
-from twin.pathway.vintages import EXISTING_FIELDS, Vintage, capacity_through
+from twin.pathway.existing import retired_in, standing
+from twin.pathway.runner import (BUILD_TOLERANCE, COST_ENTRY, PathwayError, PeriodResult, _cost_of, _fade_per_yr, _flat,
+                                 _period_overrides, _split, base_energies, existing_retired_rows, floor_micro,
+                                 note_retiring_existing, note_retiring_inside, operating_cost, period_capital,
+                                 period_existing, period_inputs, period_section, retired_hint, retired_rows, run_period)
+from twin.pathway.vintages import BOUND_FIELDS, EXISTING_FIELDS, Vintage, capacity_through
 
-#: Size key -> (minimum field, maximum field) of its scenario section (see EXISTING_FIELDS).
-BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "max_kwh"),
-                "battery_kw": ("min_kw", "max_kw"), "heat_pump_kw": ("min_kw", "max_kw"),
-                "tes_kwh": ("min_kwh", "max_kwh"), "boiler_kw": ("min_kw", "max_kw"),
-                "chiller_kw": ("min_kw", "max_kw"), "cold_kwh": ("min_kwh", "max_kwh")}
 
 
 def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
@@ -85,9 +81,10 @@ def builds_within_roof_limits(builds: dict, scenario, declared: dict[str, float]
     return out
 
 
-def period_problem(loaded, config, inputs):
+def period_problem(loaded, config, inputs, baseline_scenario=None):
     """The sizing problem :func:`twin.run.run` would solve for ``loaded`` (targets and representative days
-    included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`)."""
+    included), from the weather and profiles ``inputs`` (:func:`twin.run.prepare_inputs`); its baseline
+    keeps ``baseline_scenario``'s plant where given (today's retired plant, as the period's run does)."""
     import solvers as S
     from twin.plan import build_problem, first_hours
     from twin.run import sizing_problem
@@ -95,7 +92,9 @@ def period_problem(loaded, config, inputs):
 
     sc = loaded.scenario
     prof = first_hours(inputs.profiles, config.hours)
-    base = S.solve(build_problem(sc, prof, baseline=True), S.SolveOptions(solver="choose", threads=config.solver_threads))
+    base_sc = sc if baseline_scenario is None else baseline_scenario
+    base = S.solve(build_problem(base_sc, prof, baseline=True),
+                   S.SolveOptions(solver="choose", threads=config.solver_threads))
     problem = sizing_problem(sc, prof, config)
     try:
         problem, _ = with_targets(problem, sc, prof, base.dispatch)
@@ -133,7 +132,7 @@ def _within_reach(job, options, prog):
 
 
 def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang,
-                  prog, notes, discounts) -> tuple[list[PeriodResult], list[Vintage], dict]:
+                  prog, notes, discounts, assets=()) -> tuple[list[PeriodResult], list[Vintage], dict]:
     """Size the periods of a pathway together (perfect foresight); see :func:`twin.pathway.runner.run_pathway`.
 
     Returns
@@ -154,20 +153,23 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     jobs: list[ForesightPeriod] = []
     for ((year, _end), w), disc in zip(zip(spans, weights), discounts):
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
-        ov.update(existing_overrides(declared, [], year))
-        ov.update(_period_overrides(spec, year))
+        pov = _period_overrides(spec, year)
+        # today's plant that stands through the period (the rest retired: out of the plan, kept in the baseline);
+        # with the buildings on the heat network after the first period where district heat may be replaced
+        plant, base_plant = period_existing(path, variant, ov, pov, sc0, declared, list(assets), [], year, _end,
+                                            not setups)
+        base_ov = None if base_plant is None else {**ov, **base_plant, **pov}
+        ov.update(plant)
+        ov.update(pov)
         try:
             loaded = load_scenario(path, overrides=ov, variant=variant)
-            network = network_today_overrides(loaded.scenario, first=not setups)
-            if network:  # the period's baseline has the buildings on the heat network, as its own run will
-                ov.update(network)
-                loaded = load_scenario(path, overrides=ov, variant=variant)
+            base_sc = None if base_ov is None else load_scenario(path, overrides=base_ov, variant=variant).scenario
             config = resolve_run_config(loaded.scenario, hours=hours, representative_days=k if not hours else None,
                                         lang=lang)
             prepared = prepare_inputs(loaded)
-            problem, prof = period_problem(loaded, config, prepared)
+            problem, prof = period_problem(loaded, config, prepared, base_sc)
         except (ValueError, UserInputError, S.InfeasibleError) as exc:
-            raise PathwayError(f"period {year}: {exc}") from None
+            raise PathwayError(f"period {year}: {exc}{retired_hint(retired_in(list(assets), year, _end))}") from None
         if not base_mwh:
             base_mwh = base_energies(prof)
         setups.append((ov, inputs, loaded, config))
@@ -193,7 +195,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
             jobs = [_within_reach(j, opts, prog) for j in jobs]
             fr = solve_foresight(jobs, vintage_keys=tracked, fade_per_yr=fade, options=opts)
     except S.InfeasibleError as exc:
-        raise PathwayError(str(exc)) from None
+        gone = [a for a in assets if a.retires is not None and a.retires < spec.last_year]
+        raise PathwayError(f"{exc}{retired_hint(gone)}") from None
     except ValueError as exc:
         raise PathwayError(f"pathway.mode foresight: {exc}") from None
     prog.done(f"{fr.status}, {fr.n_variables:,} variables, {fr.algorithm} {fr.solve_time_s:.1f} s")
@@ -216,26 +219,35 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     periods: list[PeriodResult] = []
     for i, ((year, end), w) in enumerate(zip(spans, weights)):
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}): dispatch with the joint plan's capacity")
-        ov, inputs, loaded0, _ = setups[i]
+        _, inputs, loaded0, _ = setups[i]
+        ov, _ = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
+        pov = _period_overrides(spec, year)
         earlier = [v for v in vintages if v.year < year]
         now = {f"{v.key}[{v.asset}]" if v.asset is not None else v.key: v.size for v in vintages if v.year == year}
-        existing = {n: float(declared.get(n, 0.0)) + capacity_through(earlier, *_split(n), year, end)
+        standing_now = standing(declared, list(assets), year, end)
+        existing = {n: float(standing_now.get(n, 0.0)) + capacity_through(earlier, *_split(n), year, end)
                     for n in declared}
         sized = {n for n in (f"{key}[{a}]" if a is not None else key for key, a in fr.builds)}
         totals = within_roof_limits({n: existing.get(n, 0.0) + now.get(n, 0.0) for n in sized if n in existing},
                                     loaded0.scenario)
-        ov = {**ov, **existing_overrides(declared, earlier, year, end), **kept_supply_overrides(loaded0.scenario),
-              **network_today_overrides(loaded0.scenario, first=i == 0), **_period_overrides(spec, year),
-              **pinned_overrides(totals)}
+        plant, base_plant = period_existing(path, variant, ov, pov, sc0, declared, list(assets), earlier, year, end,
+                                            i == 0)
+        base_ov = None if base_plant is None else {**ov, **base_plant, **pov}
+        ov = {**ov, **plant, **pov, **pinned_overrides(totals)}
         note_retiring_inside(earlier, year, end, prog)
-        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+        note_retiring_existing(list(assets), year, end, i == 0, prog)
+        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang,
+                       baseline_overrides=base_ov, retired=retired_in(list(assets), year, end))
         operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
-            run=r, existing=existing, sizes=_flat(r.result.sizes), built=now, retired=retired_rows(vintages, year, end),
-            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+            run=r, existing=existing, sizes=_flat(r.result.sizes), built=now,
+            retired=retired_rows(vintages, year, end) + existing_retired_rows(list(assets), year, end, i == 0,
+                                                                              _flat(r.baseline.sizes)),
+            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year,
+            declared=standing_now))
         r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         e = r.summary["emissions_tco2"]
         prog.done(f"built {len(now)} asset(s), net {e['net']:,.0f} tCO2/yr")

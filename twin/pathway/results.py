@@ -78,7 +78,8 @@ def pathway_summary(res: PathwayResult) -> dict:
         "discount_rate": res.discount_rate, "npv_cost_cny": res.npv_cost_cny,
         "shortfalls": res.shortfalls,
         "first_year_met": first_years(rows), "notes": list(res.notes),
-        "vintages": [v.to_dict() for v in res.vintages], "by_period": rows,
+        "vintages": [v.to_dict() for v in res.vintages], "existing_plant": list(res.existing_plant),
+        "by_period": rows,
         "elapsed_s": res.elapsed_s,
         "foresight": res.foresight,
     }

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from twin.pathway.existing import (BASELINE_NOTE, ExistingAsset, existing_assets, lifetime_note,
+                                   lost_supply_overrides, retired_in, retirement_overrides, standing, standing_note)
 from twin.pathway.periods import (compound, learning, period_spans, period_weights, projected_factor,
                                   year_weights)
 from twin.pathway.spec import PathwaySpec
@@ -72,6 +74,9 @@ class PeriodResult:
     capital_charge_by_year: dict = field(default_factory=dict)
     """Annuities and fixed O&M of the vintages in service in each year of the period {year: CNY/yr}
     (a vintage stops paying in the year it retires)."""
+    declared: dict = field(default_factory=dict)
+    """Today's declared existing capacity that stands through the period {size name: unit} (a listed
+    asset retiring before its end counts 0; :func:`twin.pathway.existing.standing`)."""
 
     @property
     def annual_cost_cny(self) -> float:
@@ -94,6 +99,9 @@ class PathwayResult:
     failed: dict | None = None
     """``{"year", "error"}`` of the period that could not be solved (the periods before it are
     in ``periods``); None when every period was solved."""
+    existing_plant: list = field(default_factory=list)
+    """Today's plant with its retirement year (:meth:`twin.pathway.existing.ExistingAsset.to_dict` and
+    ``size`` {size name: unit} as the first period's baseline holds it)."""
 
     @property
     def complete(self) -> bool:
@@ -218,6 +226,7 @@ def period_section(p: PeriodResult, mode: str, declared: dict[str, float]) -> di
     the pathway counts a year of the period as ``annual_cost_cny_per_yr`` = its cost without
     the annuities and fixed O&M of the tracked assets + those of every build in service [CNY/yr].
     """
+    declared = p.declared or declared  # today's capacity that stands through the period
     carried = {n: float(v) - float(declared.get(n, 0.0)) for n, v in p.existing.items()
                if float(v) - float(declared.get(n, 0.0)) > BUILD_TOLERANCE}
     total = float(p.run.result.costs["total"])
@@ -233,12 +242,16 @@ def period_section(p: PeriodResult, mode: str, declared: dict[str, float]) -> di
 
 
 def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: int | None,
-               representative_days: int | None, lang: str | None):
+               representative_days: int | None, lang: str | None, baseline_overrides: dict | None = None,
+               retired: list | None = None):
     """The normal run of one period: the scenario with the period's dotted overrides.
 
     A target, net-zero bound or residual cap out of reach is a result, not an error: the
     period plans for its best reachable value and states the shortfall (``Run.shortfalls``,
-    ``out_of_reach="closest"`` of :func:`twin.run.run`).
+    ``out_of_reach="closest"`` of :func:`twin.run.run`). ``baseline_overrides`` (where today's plant
+    has retired by the period's end, :func:`period_existing`) give the park its baseline keeps;
+    ``retired`` (that plant, :class:`twin.pathway.existing.ExistingAsset`) is named where the period
+    cannot be solved.
 
     Raises
     ------
@@ -251,14 +264,107 @@ def run_period(path, overrides: dict, variant: str | None, year: int, *, hours: 
 
     try:
         loaded = load_scenario(path, overrides=overrides, variant=variant)
+        base = (None if baseline_overrides is None else
+                load_scenario(path, overrides=baseline_overrides, variant=variant).scenario)
     except ValueError as exc:
         raise PathwayError(f"period {year}: {exc}") from None
     config = resolve_run_config(loaded.scenario, hours=hours,
                                 representative_days=representative_days if not hours else None, lang=lang)
     try:
-        return run(loaded, config, out_of_reach="closest")
+        return run(loaded, config, out_of_reach="closest", baseline_scenario=base)
     except UserInputError as exc:
-        raise PathwayError(f"period {year}: {exc}") from None
+        raise PathwayError(f"period {year}: {exc}{retired_hint(retired or [])}") from None
+
+
+def retired_hint(retired: list) -> str:
+    """What to add to a period's error where today's plant has retired by its end ('' where none has)."""
+    if not retired:
+        return ""
+    names = ", ".join(f"{a.label} (out of service from {a.retires})" for a in retired)
+    return (f"; today's plant retired by the end of this period: {names}; the period must replace it with what the "
+            "scenario lets it build (candidates with max_kw and a cost: heat pumps, electric boilers, chillers, "
+            "stores), or give a later existing_retires_year")
+
+
+def period_existing(path, variant, ov: dict, pov: dict, sc0, declared: dict[str, float], assets: list,
+                    vintages: list[Vintage], year: int, end: int, first: bool) -> tuple[dict, dict | None]:
+    """Dotted overrides of the plant a period ``[year, end)`` starts with: ``(plan, baseline)``.
+
+    ``plan``: today's declared capacity that stands through the period
+    (:func:`twin.pathway.existing.standing`) plus the earlier builds that serve it, today's plant
+    retired by ``end`` taken out (:func:`twin.pathway.existing.retirement_overrides`; the process
+    demands whose supply was declared plant that has retired, :func:`lost_supply_overrides`), today's
+    implied supply kept beside carried plant (:func:`kept_supply_overrides`), the network's district
+    heat (:func:`network_today_overrides`). ``baseline``: the same with today's plant standing, as its
+    baseline keeps it (like for like); None where none of it has retired by ``end`` (the baseline is
+    the plan's park). ``ov`` are the period's other overrides, ``pov`` its ``period_overrides``
+    (applied after these by the caller).
+    """
+    today0 = period_scenario(path, {**ov, **pov}, variant)
+
+    def completed(sc_today, existing: dict) -> dict:
+        out = dict(existing)
+        out.update(kept_supply_overrides(sc_today) if sc_today is not None else {})
+        out.update(network_today_overrides(sc_today, first=first))
+        return out
+
+    full = existing_overrides(declared, vintages, year, end)
+    gone = retired_in(assets, year, end)
+    if not gone:
+        return completed(today0, full), None
+    now = standing(declared, assets, year, end)
+    ret = retirement_overrides(today0 if today0 is not None else sc0, assets, year, end)
+    zero = existing_overrides(now, [], year)
+    today = period_scenario(path, {**ov, **zero, **ret, **pov}, variant)
+    if today is not None and today0 is not None:
+        lost = lost_supply_overrides(today0, today)
+        if lost:
+            ret.update(lost)
+            today = period_scenario(path, {**ov, **zero, **ret, **pov}, variant)
+    return completed(today, {**existing_overrides(now, vintages, year, end), **ret}), completed(today0, full)
+
+
+def note_retiring_existing(assets: list, start: int, end: int, first: bool, prog) -> None:
+    """Tell the user of today's plant the period ``[start, end)`` does not count (its life ends before ``end``)."""
+    for a in assets:
+        if a.retires is not None and (start <= a.retires < end or (first and a.retires < start)):
+            prog.note(f"existing {a.label} is out of service from {a.retires}: not existing capacity of the period "
+                      f"{start}-{end - 1}, which replaces it or does without")
+
+
+def existing_retired_rows(assets: list, start: int, end: int, first: bool, baseline_sizes: dict) -> list[dict]:
+    """Today's plant whose life ends in ``[start, end)`` (in the first period also before it), one row per
+    size name as :func:`retired_rows` gives the vintages': ``key``, ``asset``, ``year`` (its commissioning
+    year, None where not given), ``size`` (as the period's baseline holds it), ``retirement_year``,
+    ``counted`` False, ``todays_plant`` True and ``basis``."""
+    out = []
+    for a in assets:
+        if a.retires is None or not (start <= a.retires < end or (first and a.retires < start)):
+            continue
+        for key, name in zip(a.keys, a.size_names):
+            out.append({"key": key, "asset": a.name, "year": a.commissioned, "size": float(baseline_sizes.get(name, 0.0)),
+                        "retirement_year": a.retires, "counted": False, "todays_plant": True, "basis": a.basis,
+                        "kind": a.kind})
+    return out
+
+
+def existing_plant_rows(sc0, assets: list, present: dict, last_year: int) -> tuple[list[dict], list[str]]:
+    """Today's plant for the pathway's summary (``existing_plant``) and its notes: the assets of
+    :func:`twin.pathway.existing.existing_assets` (the networks' implied plant where ``present``, the first
+    period's baseline sizes {size name: unit}, holds it), each with its ``size``; a note for each without a
+    year (it stands through the last year) and for each whose retirement comes from a cost's lifetime."""
+    rows, notes = [], []
+    known = {a.where for a in assets}
+    every = assets + [a for a in existing_assets(sc0, present) if a.where not in known]
+    for a in every:
+        rows.append({**a.to_dict(), "size": {n: float(present.get(n, 0.0)) for n in a.size_names}})
+        if a.retires is None:
+            notes.append(standing_note(a, last_year - 1))
+        elif a.lifetime_yr is not None and a.retires < last_year:
+            notes.append(lifetime_note(a))
+    if any(a.retires is not None and a.retires < last_year for a in every):
+        notes.append(BASELINE_NOTE)
+    return rows, notes
 
 
 def operating_cost(costs: dict, tracked) -> float:
@@ -442,7 +548,7 @@ def note_retiring_inside(vintages: list[Vintage], start: int, end: int, prog) ->
 def retired_rows(vintages: list[Vintage], start: int, end: int) -> list[dict]:
     """Vintages whose life ends in ``[start, end)`` (dicts, with ``retirement_year``, the first year
     out of service, and ``counted`` False: none of them is existing capacity of the period)."""
-    return [{**v.to_dict(), "retirement_year": v.retirement_year, "counted": False}
+    return [{**v.to_dict(), "retirement_year": v.retirement_year, "counted": False, "todays_plant": False}
             for v in retiring(vintages, start, end)]
 
 
@@ -512,6 +618,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     discounts = year_weights(spec.periods, spec.last_year, rate)
     factors = grid_factor_path(sc0, spec)
     declared = declared_existing(sc0)
+    assets = existing_assets(sc0)
     k = spec.representative_days if representative_days is None else (representative_days or None)
     notes = [
         "myopic pathway: each period is sized knowing only its own prices, factors and targets; assets built "
@@ -520,8 +627,9 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         "perfect-foresight pathway: every period sized together in one LP (one build variable per asset and "
         "period; an asset serves while build year <= year < build year + lifetime and pays its annuity and fixed "
         "O&M in every period it serves); each period is then dispatched with its capacity fixed",
-        "battery energy fades linearly with age to its end-of-life capacity at its calendar life; declared "
-        "existing capacity is kept for the whole pathway",
+        "battery energy fades linearly with age to its end-of-life capacity at its calendar life; today's existing "
+        "capacity stands until it retires (existing_retires_year, or existing_commissioned_year + its cost's "
+        "lifetime_years), without either year for the whole pathway",
         RETIREMENT_NOTE,
     ]
     if any("PROJECTION" in lab for _, lab in factors.values()):
@@ -540,13 +648,16 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
         periods, vintages, info = run_foresight(
             path, variant=variant, base_overrides=base_overrides, spec=spec, sc0=sc0, spans=spans, weights=weights,
             factors=factors, declared=declared, k=k, hours=hours, lang=lang, prog=prog, notes=notes,
-            discounts=discounts)
+            discounts=discounts, assets=assets)
     else:
         periods, vintages, failed = _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors,
-                                                declared, k, hours, lang, prog, rate, discounts)
+                                                declared, k, hours, lang, prog, rate, discounts, assets)
         info = None
+    present = _flat(periods[0].run.baseline.sizes) if periods else {}
+    plant, plant_notes = existing_plant_rows(sc0, assets, present, spec.last_year)
+    notes += plant_notes
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
-                         elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed)
+                         elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed, existing_plant=plant)
 
 
 def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, year: int,
@@ -622,7 +733,7 @@ def base_energies(profiles) -> dict[str, float]:
 
 
 def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factors, declared, k, hours, lang, prog,
-                rate, discounts) -> tuple[list, list, dict | None]:
+                rate, discounts, assets) -> tuple[list, list, dict | None]:
     vintages: list[Vintage] = []
     periods: list[PeriodResult] = []
     base_mwh: dict[str, float] = {}
@@ -634,14 +745,17 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             left = f", about {sum(durations) / len(durations) * (len(spans) - i):.0f} s left"
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}{left})")
         ov, inputs = period_inputs(sc0, spec, factors, base_overrides, year, base_mwh)
-        today = period_scenario(path, {**ov, **_period_overrides(spec, year)}, variant)
-        ov.update(existing_overrides(declared, vintages, year, end))
-        ov.update(kept_supply_overrides(today) if today is not None else {})
-        ov.update(network_today_overrides(today, first=i == 0))
-        ov.update(_period_overrides(spec, year))
+        pov = _period_overrides(spec, year)
+        plant, base_plant = period_existing(path, variant, ov, pov, sc0, declared, assets, vintages, year, end, i == 0)
+        base_ov = None if base_plant is None else {**ov, **base_plant, **pov}
+        ov.update(plant)
+        ov.update(pov)
         note_retiring_inside(vintages, year, end, prog)
+        note_retiring_existing(assets, year, end, i == 0, prog)
+        now = standing(declared, assets, year, end)
         try:
-            r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang)
+            r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang,
+                           baseline_overrides=base_ov, retired=retired_in(assets, year, end))
         except PathwayError as exc:
             if not periods:  # nothing finished: nothing to keep
                 raise
@@ -650,7 +764,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         sc = r.loaded.scenario
         if not base_mwh:
             base_mwh = base_energies(r.profiles)
-        existing = {n: float(declared.get(n, 0.0)) + capacity_through(vintages, *_split(n), year, end)
+        existing = {n: float(now.get(n, 0.0)) + capacity_through(vintages, *_split(n), year, end)
                     for n in declared}
         sizes = _flat(r.result.sizes)
         built = {}
@@ -671,8 +785,10 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
         periods.append(PeriodResult(
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
-            run=r, existing=existing, sizes=sizes, built=built, retired=retired_rows(vintages, year, end),
-            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year))
+            run=r, existing=existing, sizes=sizes, built=built,
+            retired=retired_rows(vintages, year, end) + existing_retired_rows(assets, year, end, i == 0,
+                                                                              _flat(r.baseline.sizes)),
+            operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year, declared=now))
         r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
         durations.append(time.perf_counter() - t0)
         e = r.summary["emissions_tco2"]

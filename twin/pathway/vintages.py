@@ -24,6 +24,11 @@ from twin.results.units import EXISTING_SIZE_FIELDS
 
 #: Size keys that become existing capacity of later periods (the table the report reads too).
 EXISTING_FIELDS = EXISTING_SIZE_FIELDS
+#: Size key -> (minimum field, maximum field) of its scenario section (see :data:`EXISTING_FIELDS`).
+BOUND_FIELDS = {"pv_kwp": ("min_kwp", "max_kwp"), "battery_kwh": ("min_kwh", "max_kwh"),
+                "battery_kw": ("min_kw", "max_kw"), "heat_pump_kw": ("min_kw", "max_kw"),
+                "tes_kwh": ("min_kwh", "max_kwh"), "boiler_kw": ("min_kw", "max_kw"),
+                "chiller_kw": ("min_kw", "max_kw"), "cold_kwh": ("min_kwh", "max_kwh")}
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,14 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "declarations.": ("assessment", ("twin.assess",)),
     "operation.": ("operation", ("twin.operate",)),
     "pathway.": ("pathway", ("twin.pathway",)),
+    "implied_plant.": ("pathway and problem", ("twin.pathway", "twin.plan")),
 }
+# when today's plant went into service and retires: read by the pathway alone (twin.pathway.existing)
+STAGES.update({f"{section}.{name}": ("pathway", ("twin.pathway",))
+               for section in ("pv_arrays[]", "batteries[]", "battery", "heat_pumps[]", "thermal_stores[]",
+                               "thermal_storage", "cold_stores[]", "boilers[]", "chillers[]", "process_heat[]",
+                               "process_cooling[]")
+               for name in ("existing_commissioned_year", "existing_retires_year")})
 
 #: Fields whose effect is not modelled yet: the schema refuses any value but the default,
 #: so an input cannot be silently ignored.

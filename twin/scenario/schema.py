@@ -27,6 +27,7 @@ from twin.components.heat import (
     ThermalStorageSpec,
     WasteHeatSourceSpec,
 )
+from twin.components.life import ExistingLife
 from twin.components.process import ProcessCoolingSpec, ProcessHeatSpec, ProcessLoadSpec
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
@@ -643,6 +644,33 @@ class TargetsSpec(_Strict):
                                            self.renewable_share_min, self.residual_emissions_max_t))
 
 
+class ImpliedUnitSpec(ExistingLife):
+    """When a unit of the plant the twin implies for a network went into service and when it retires."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retired: bool = Field(
+        False, description="The implied unit has retired [-]: no longer implied (the boiler) or kept at no existing "
+        "capacity, to be rebuilt at costs.chiller where the plan needs it (the chiller). `twin pathway` sets it in the "
+        "periods the unit does not stand through (existing_retires_year, or existing_commissioned_year + lifetime).")
+
+
+class ImpliedPlantSpec(_Strict):
+    """The plant the twin implies for the park's networks where none is declared, and its age."""
+
+    boiler: ImpliedUnitSpec = Field(
+        default_factory=ImpliedUnitSpec, description="'implied gas boiler': the natural-gas boiler covering the heat "
+        "network's peak where the buildings have central heat and no declared boiler serves the network. It has no "
+        "cost entry: give existing_retires_year (a fuel-fired boiler is never built again; heat pumps, electric "
+        "boilers, stores and waste heat replace it).")
+    chiller: ImpliedUnitSpec = Field(
+        default_factory=ImpliedUnitSpec, description="'implied chiller': the electric chiller covering the "
+        "chilled-water network's peak where the buildings have central cooling and no declared chiller supplies the "
+        "network; its life defaults to costs.chiller.lifetime_years, and after it retires it is rebuilt at "
+        "costs.chiller where the plan needs it (its annuity stays in the period's cost, as any enlargement of implied "
+        "plant).")
+
+
 class Scenario(_Strict):
     """A park described once: everything the twin needs to simulate, size and assess it."""
 
@@ -704,6 +732,10 @@ class Scenario(_Strict):
         "demand at this temperature joins the network; at any other temperature it has a loop of its own. Where a "
         "demand joins, the network's chillers must supply water at least this cold.",
     )
+    implied_plant: ImpliedPlantSpec = Field(
+        default_factory=ImpliedPlantSpec, description="Age of the plant the twin implies for the heat and chilled-water "
+        "networks where none is declared (the 'implied gas boiler', the 'implied chiller'): when it went into "
+        "service or retires, for `twin pathway`.")
     district_heat: DistrictHeatSpec | None = Field(
         None, description="Tariff of the district heat bought by buildings with hvac type chiller_district_heat "
         "and whether the plan may replace it (heat pumps, waste heat, thermal stores); None: bought as today, "
@@ -1067,6 +1099,13 @@ def _district_heat(s: Scenario, given: Callable[[str], bool]) -> list[CrossProbl
 #: (dotted paths; a list stands for all its items): a check that reads a part of the file
 #: that failed validation is skipped, its finding could only follow from that error. Asset
 #: lists a check reads item by item are not listed: their failed items are left out.
+def _existing_lives(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """The commissioning and retirement years of today's plant (:func:`twin.pathway.existing.life_problems`)."""
+    from twin.pathway.existing import life_problems
+
+    return life_problems(s)
+
+
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
     (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores"),
      _duplicate_names),
@@ -1085,6 +1124,9 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("process_loads", "cooling_supply_temperature_c"), _process_cooling_refs),
     (("district_heat", "buildings"), _district_heat),
     (("process_cooling", "buildings", "chillers", "cooling_supply_temperature_c"), _cold_store_refs),
+    (("park.planning_year", "costs", "pv_arrays", "batteries", "heat_pumps", "thermal_stores", "cold_stores", "boilers",
+      "chillers", "process_heat", "process_cooling", "implied_plant", "heat_supply_temperature_c",
+      "cooling_supply_temperature_c"), _existing_lives),
 )
 
 
