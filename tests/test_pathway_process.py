@@ -262,8 +262,9 @@ def test_example_pathways_carry_build_and_agree(tmp_path, path, variant, mode):
     """The Suzhou example with process heat and with process cooling and the Qingdao example with district
     heat, over their first week: only the scenario's listed assets are built and carried (today's supply of
     each demand stands in every period's sizes and is never built), each build is existing capacity of the
-    next period it serves whole, and the numbers agree between the pathway's summary.json, its results.nc,
-    each period's own summary.json and the reports."""
+    next period it serves whole (today's capacity until it retires: Suzhou's gas boilers in 2032), and the
+    numbers agree between the pathway's summary.json, its results.nc, each period's own summary.json and the
+    reports."""
     import json
 
     import xarray as xr
@@ -285,6 +286,12 @@ def test_example_pathways_carry_build_and_agree(tmp_path, path, variant, mode):
     assert vintages and all(f"{v.key}[{v.asset}]" in declared for v in vintages)
     implied = {n for row in rows for n in row["sizes"] if n not in declared and n.split("[")[0] in (
         "boiler_kw", "chiller_kw")}
+    # the Suzhou pathway's gas boilers (8,000 kW) retire in 2032, inside 2030-2034: not existing from then on
+    retired_by = {n: a["retires"] for a in pw["existing_plant"] if a["retires"] is not None for n in a["size"]}
+    if path == SUZHOU:
+        assert retired_by == {"boiler_kw[existing gas boilers]": 2032}
+        assert rows[1]["sizes"]["boiler_kw[existing gas boilers]"] == 0.0
+        assert [r["asset"] for r in rows[1]["retired"] if r["todays_plant"]] == ["existing gas boilers"]
     assert implied  # today's supply (a process demand's boiler or chillers, the network's implied chiller)
     ds = xr.open_dataset(out / "results.nc")
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -306,11 +313,12 @@ def test_example_pathways_carry_build_and_agree(tmp_path, path, variant, mode):
                       if k in declared)
         assert row["operating_cost_cny_per_yr"] == pytest.approx(own["costs_cny_per_yr"]["total"] - tracked,
                                                                  rel=1e-9)
-        for n in declared:  # existing = declared + the builds that serve the whole period
+        for n in declared:  # existing = today's that stands through the period + the builds that serve it whole
             key, asset = n[:-1].split("[", 1)
             carried = capacity_through([v for v in vintages if v.year < row["year"]], key, asset, row["year"],
                                        row["end_year"])
-            assert row["existing"][n] == pytest.approx(rows[0]["existing"][n] + carried, abs=1e-5)
+            today = 0.0 if retired_by.get(n, 9999) < row["end_year"] else rows[0]["existing"][n]
+            assert row["existing"][n] == pytest.approx(today + carried, abs=1e-5)
             assert row["sizes"][n] >= row["existing"][n] - 1e-5
     if variant in ("process_heat", "process_cooling"):
         first = json.loads((out / "periods" / str(rows[0]["year"]) / "summary.json").read_text(encoding="utf-8"))

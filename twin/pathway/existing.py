@@ -240,13 +240,13 @@ def life_problems(sc) -> list[tuple[str, str]]:
                 "build (min_kw / max_kw) or a pathway.period_overrides entry")))
             continue
         if spec.existing_retires_year is None and cost is None:
-            why = ("a fuel-fired boiler is priced by no cost entry" if "boiler" in what or where.startswith("boilers")
-                   or where.startswith("process_heat") else "no cost entry prices it")
+            why = ("a fuel-fired boiler is priced by no cost entry"
+                   if where.startswith(("boilers", "process_heat", "implied_plant.boiler")) else "no cost entry prices it")
             out.append((f"{where}.existing_commissioned_year", (
                 f"{what}: {why}, so no lifetime_years gives the end of its life; give existing_retires_year "
                 "(the first year it is out of service)")))
             continue
-        retires, basis, life = retirement(spec, cost, entry)
+        retires, _, life = retirement(spec, cost, entry)
         if retires is not None and retires <= today:
             how = (f"existing_retires_year {retires}" if life is None else
                    f"existing_commissioned_year {c} + {entry}.lifetime_years {life:g} = {retires}")
@@ -332,6 +332,6 @@ BASELINE_NOTE = ("a period's baseline (its park before new builds, the report's 
                  "not serve its heat or cooling; the plan counts none of it")
 
 
-__all__ = ["BASELINE_NOTE", "ExistingAsset", "IMPLIED_NETWORK", "LISTED", "existing_assets", "life_cost",
-           "life_problems", "lifetime_note", "lost_supply_overrides", "retired_in", "retirement",
-           "retirement_overrides", "standing", "standing_note"]
+__all__ = ["BASELINE_NOTE", "IMPLIED_NETWORK", "LISTED", "ExistingAsset", "existing_assets", "life_cost",
+           "life_problems", "lifetime_note", "lost_supply_overrides", "network_has_declared", "own_supply",
+           "retired_in", "retirement", "retirement_overrides", "standing", "standing_note"]

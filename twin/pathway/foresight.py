@@ -245,7 +245,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=_flat(r.result.sizes), built=now,
             retired=retired_rows(vintages, year, end) + existing_retired_rows(list(assets), year, end, i == 0,
-                                                                              _flat(r.baseline.sizes)),
+                                                                              declared, _flat(r.baseline.sizes)),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year,
             declared=standing_now))
         r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from twin.pathway.existing import (BASELINE_NOTE, ExistingAsset, existing_assets, lifetime_note,
+from twin.pathway.existing import (BASELINE_NOTE, existing_assets, lifetime_note,
                                    lost_supply_overrides, retired_in, retirement_overrides, standing, standing_note)
 from twin.pathway.periods import (compound, learning, period_spans, period_weights, projected_factor,
                                   year_weights)
@@ -332,32 +332,38 @@ def note_retiring_existing(assets: list, start: int, end: int, first: bool, prog
                       f"{start}-{end - 1}, which replaces it or does without")
 
 
-def existing_retired_rows(assets: list, start: int, end: int, first: bool, baseline_sizes: dict) -> list[dict]:
+def existing_retired_rows(assets: list, start: int, end: int, first: bool, declared: dict,
+                          baseline_sizes: dict) -> list[dict]:
     """Today's plant whose life ends in ``[start, end)`` (in the first period also before it), one row per
     size name as :func:`retired_rows` gives the vintages': ``key``, ``asset``, ``year`` (its commissioning
-    year, None where not given), ``size`` (as the period's baseline holds it), ``retirement_year``,
-    ``counted`` False, ``todays_plant`` True and ``basis``."""
+    year, None where not given), ``size`` (a listed asset's ``declared`` existing size; implied plant as the
+    period's baseline holds it), ``retirement_year``, ``counted`` False, ``todays_plant`` True, ``basis``
+    and ``kind``."""
     out = []
     for a in assets:
         if a.retires is None or not (start <= a.retires < end or (first and a.retires < start)):
             continue
         for key, name in zip(a.keys, a.size_names):
-            out.append({"key": key, "asset": a.name, "year": a.commissioned, "size": float(baseline_sizes.get(name, 0.0)),
+            size = declared[name] if name in declared else baseline_sizes.get(name, 0.0)
+            out.append({"key": key, "asset": a.name, "year": a.commissioned, "size": float(size),
                         "retirement_year": a.retires, "counted": False, "todays_plant": True, "basis": a.basis,
                         "kind": a.kind})
     return out
 
 
-def existing_plant_rows(sc0, assets: list, present: dict, last_year: int) -> tuple[list[dict], list[str]]:
+def existing_plant_rows(sc0, assets: list, declared: dict, present: dict,
+                        last_year: int) -> tuple[list[dict], list[str]]:
     """Today's plant for the pathway's summary (``existing_plant``) and its notes: the assets of
     :func:`twin.pathway.existing.existing_assets` (the networks' implied plant where ``present``, the first
-    period's baseline sizes {size name: unit}, holds it), each with its ``size``; a note for each without a
-    year (it stands through the last year) and for each whose retirement comes from a cost's lifetime."""
+    period's baseline sizes {size name: unit}, holds it), each with its ``size`` (``declared``, or as
+    ``present`` holds implied plant); a note for each without a year (it stands through the last year) and
+    for each whose retirement comes from a cost's lifetime."""
     rows, notes = [], []
     known = {a.where for a in assets}
     every = assets + [a for a in existing_assets(sc0, present) if a.where not in known]
     for a in every:
-        rows.append({**a.to_dict(), "size": {n: float(present.get(n, 0.0)) for n in a.size_names}})
+        rows.append({**a.to_dict(), "size": {n: float(declared[n] if n in declared else present.get(n, 0.0))
+                                             for n in a.size_names}})
         if a.retires is None:
             notes.append(standing_note(a, last_year - 1))
         elif a.lifetime_yr is not None and a.retires < last_year:
@@ -654,7 +660,7 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
                                                 declared, k, hours, lang, prog, rate, discounts, assets)
         info = None
     present = _flat(periods[0].run.baseline.sizes) if periods else {}
-    plant, plant_notes = existing_plant_rows(sc0, assets, present, spec.last_year)
+    plant, plant_notes = existing_plant_rows(sc0, assets, declared, present, spec.last_year)
     notes += plant_notes
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
                          elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed, existing_plant=plant)
@@ -786,7 +792,7 @@ def _run_myopic(path, variant, base_overrides, spec, sc0, spans, weights, factor
             year=year, end_year=end, weight=float(w),
             inputs={**inputs, "overrides": {k_: v_ for k_, v_ in ov.items() if k_ not in base_overrides}},
             run=r, existing=existing, sizes=sizes, built=built,
-            retired=retired_rows(vintages, year, end) + existing_retired_rows(assets, year, end, i == 0,
+            retired=retired_rows(vintages, year, end) + existing_retired_rows(assets, year, end, i == 0, declared,
                                                                               _flat(r.baseline.sizes)),
             operating_cost_cny=operating, capital_charge_cny=capital, capital_charge_by_year=by_year, declared=now))
         r.summary["pathway_period"] = period_section(periods[-1], spec.mode, declared)
