@@ -243,6 +243,21 @@ def test_carried_size_and_pinned_bounds_round_alike():
         assert existing <= pinned["pv_arrays[roof].max_kwp"] <= total
 
 
+def test_pinned_plant_has_room_for_the_joint_lps_tolerance():
+    """With its gas boilers retired the Suzhou pathway's 2030 heat hung on the joint plan's heat pumps and
+    tank alone, and the period's exact re-solve with them pinned found the heat 1.5e-5 kW short in one hour
+    (the joint LP's tolerance): the pathway stopped. A pinned size other than PV may exceed the joint plan by
+    1e-6 of it, at least 1e-4 unit; its minimum stays the plan's."""
+    from twin.pathway.foresight import pinned_overrides
+
+    pinned = pinned_overrides({"heat_pump_kw[hp]": 1206.1234567, "tes_kwh[tank]": 12.0, "pv_kwp[roof]": 588.0})
+    assert pinned["heat_pumps[hp].min_kw"] == 1206.123456
+    assert pinned["heat_pumps[hp].max_kw"] == pytest.approx(1206.123456 + 1206.123456e-6, abs=1e-6)
+    assert pinned["thermal_stores[tank].min_kwh"] == 12.0
+    assert pinned["thermal_stores[tank].max_kwh"] == pytest.approx(12.0001, abs=1e-9)
+    assert pinned["pv_arrays[roof].min_kwp"] == pinned["pv_arrays[roof].max_kwp"] == 588.0
+
+
 @pytest.mark.parametrize("life, early, cost", [(6.0, False, 140.0), (10.0, True, 139.5)])
 def test_solve_foresight_counts_only_builds_that_serve_the_whole_period(life, early, cost):
     """Periods 2026-2029 and 2030-2034, r = 0 (each year weighs 1), the 2030 cap needs X = 5 kWp.

@@ -72,6 +72,8 @@ def test_todays_boiler_retiring_inside_the_second_period_is_replaced_there(tmp_p
                    "kind": "boiler"}
     notes = second.run.result.solver_notes
     assert any(n.startswith("today's supply of process heat 'steam' has retired") for n in notes), notes
+    assert any(n.startswith("the baseline keeps today's plant that has retired") for n in notes), notes
+    assert not any("the baseline keeps" in n for n in first.run.result.solver_notes)
     assert {(v.key, v.year) for v in res.vintages} == {("heat_pump_kw", 2030), ("boiler_kw", 2030)}
     crf_hp = capital_recovery_factor(res.discount_rate, 15)
     built = second.built  # the heat pump at 3,000 CNY/kW, O&M 1.5 %; the boiler at 300 CNY/kW, O&M 1 % (default)
@@ -273,7 +275,8 @@ def test_retirements_and_costs_agree_across_the_outputs(tmp_path, mode):
     assert "(现有 2007–2032)" in zh and "标为“现有”的为今天园区的设备" in zh
     # the period's own notes on the retired supply, in Chinese too
     own = json.loads((out / "periods" / "2030" / "summary.json").read_text(encoding="utf-8"))
-    notes = [n for n in own["solver"]["notes"] if "has retired" in n]
-    assert notes and all(report_text.phrase(n, "zh").startswith("工艺用热“<data>steam</data>”的现有供热已退役")
-                         for n in notes)
+    notes = {report_text.phrase(n, "zh") for n in own["solver"]["notes"] if "has retired" in n}
+    assert notes == {"工艺用热“<data>steam</data>”的现有供热已退役（supply_retired，路径阶段）：由已申报的在役锅炉和热泵、"
+                     "余热及规划新建设备供热",
+                     "基准将本路径阶段结束前已退役的现有设备按原样保留，视同原样更新；规划方案不含这些设备（路径报告列出各设备的退役时间）"}
     assert not report_text.MISSING, report_text.MISSING

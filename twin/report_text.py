@@ -1993,6 +1993,9 @@ PHRASES.update({
     "cooling; the plan counts none of it":
         ("阶段基准（新建之前的园区，即报告中的“阶段初”）将已退役的现有设备按原样保留，视同原样更新：否则园区的锅炉或冷水机组"
          "无法供热供冷；规划方案不计入这些设备"),
+    "the baseline keeps today's plant that has retired by the end of this pathway period like for like, as if "
+    "replaced as it was; the plan has none of it (the pathway's report lists what retired when)":
+        "基准将本路径阶段结束前已退役的现有设备按原样保留，视同原样更新；规划方案不含这些设备（路径报告列出各设备的退役时间）",
     "the heat network's implied gas boiler has retired (implied_plant.boiler.retired, a pathway period): heat pumps, "
     "electric boilers, thermal stores and waste heat serve the network":
         "热网推定的燃气锅炉已退役（implied_plant.boiler.retired，路径阶段）：由热泵、电锅炉、蓄热装置和余热为热网供热",
@@ -2020,3 +2023,7 @@ PATTERNS.extend([
       r"chillers with capacity and what the plan builds serve it$"),
      "工艺供冷“<data>{d}</data>”的现有供冷已退役（supply_retired，路径阶段）：由已申报的在役冷水机组及规划新建设备供冷"),
 ])
+PATTERNS.append(
+    ((r"^period (?P<y>\d{4}): the joint plan's sizes, sized on (?P<k>\d+) representative days, fell short on the full "
+      r"year; the period keeps them as its minimum and builds the rest itself: (?P<x>.+)$"),
+     "{y} 年阶段：联合规划按 {k} 个代表日确定的容量在全年逐时运行中不足；该阶段以其为下限，自行新建其余部分：<data>{x}</data>"))

@@ -195,6 +195,12 @@ def prepare_inputs(loaded: LoadedScenario) -> RunInputs:
     return RunInputs(profile_key(loaded), wdf, wmeta, site, prof, time.perf_counter() - t0)
 
 
+#: The note of a run whose baseline keeps plant its plan no longer has (:func:`run`, ``baseline_scenario``).
+BASELINE_KEEPS_NOTE = ("the baseline keeps today's plant that has retired by the end of this pathway period like for "
+                       "like, as if replaced as it was; the plan has none of it (the pathway's report lists what "
+                       "retired when)")
+
+
 def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = None,
         inputs: RunInputs | None = None, *, out_of_reach: str | None = None, baseline_scenario=None) -> Run:
     """Run the whole chain for one scenario, in memory.
@@ -320,6 +326,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
             prog.note("OUT OF REACH: " + sf["sentence"])
     res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
     res.solver_notes = with_limit_advice(res.solver_notes)  # a run at its time limit: what to do
+    if baseline_scenario is not None:  # a pathway period: its baseline keeps today's retired plant
+        res.solver_notes.append(BASELINE_KEEPS_NOTE)
     for n in res.solver_notes:
         prog.note(n)
 

@@ -22,11 +22,21 @@ from twin.pathway.vintages import BOUND_FIELDS, EXISTING_FIELDS, Vintage, capaci
 
 
 
+#: Room above a pinned size other than PV [-] of the size, at least :data:`PIN_SLACK_MIN` [unit]: the
+#: joint LP meets each period's balances to its solver's tolerance, and the period's own exact re-solve
+#: with the plan pinned found the Suzhou pathway's 2030 heat 1.5e-5 kW short once its gas boilers had
+#: retired (nothing else on the network to take up the difference).
+PIN_SLACK_REL = 1e-6
+PIN_SLACK_MIN = 1e-4
+
+
 def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
-    """Dotted overrides that pin each size ``{size name: unit}`` (``min = max =`` the value, rounded
-    down to 1e-6 so existing sizes and pinned bounds round alike; PV totals are first held within
-    their roof's limit by :func:`within_roof_limits`, as rounding alone does not absorb the
-    solver's tolerance)."""
+    """Dotted overrides that pin each size ``{size name: unit}``: ``min =`` the value rounded down to
+    1e-6 (so existing sizes and pinned bounds round alike), ``max =`` the same for PV (its totals are
+    first held within their roof's limit by :func:`within_roof_limits`, as rounding alone does not
+    absorb the solver's tolerance) and that plus :data:`PIN_SLACK_REL` of it, at least
+    :data:`PIN_SLACK_MIN`, for the others (the joint LP's own tolerance: the period's re-solve may need
+    that hair more of a heat pump or a store; its cost, below 0.01 CNY/yr, stays out of the vintages)."""
     out = {}
     for name, total in totals.items():
         key, asset = _split(name)
@@ -35,8 +45,31 @@ def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
         v = floor_micro(total)
         lo, hi = BOUND_FIELDS[key]
         out[f"{where}.{lo}"] = v
-        out[f"{where}.{hi}"] = v
+        out[f"{where}.{hi}"] = v if key == "pv_kwp" else floor_micro(v + max(PIN_SLACK_REL * v, PIN_SLACK_MIN))
     return out
+
+
+def minimum_only(pins: dict, scenario) -> dict:
+    """``pins`` (:func:`pinned_overrides`) with each maximum back at the scenario's own, at least the pinned
+    minimum (None: the field removed, so an array's area or no limit applies again)."""
+    out = dict(pins)
+    for path in pins:
+        head, fld = path.rsplit(".", 1)
+        if not fld.startswith("max_"):
+            continue
+        section, name = head[:-1].split("[", 1)
+        spec = next(x for x in getattr(scenario, section) if x.name == name)
+        own = getattr(spec, fld)
+        lo = pins[f"{head}.min_{fld[4:]}"]
+        out[path] = None if own is None else max(float(own), lo)
+    return out
+
+
+def resized_note(year: int, k: int, added: dict[str, float]) -> str:
+    """The note of a period whose joint-plan sizes fell short on the full year (:func:`run_foresight`)."""
+    return (f"period {year}: the joint plan's sizes, sized on {k} representative days, fell short on the full year; the "
+            f"period keeps them as its minimum and builds the rest itself: "
+            + ", ".join(f"{n} {v:,.0f}" for n, v in added.items()))
 
 
 def within_roof_limits(totals: dict[str, float], scenario, rel: float = 1e-6) -> dict[str, float]:
@@ -217,6 +250,7 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
     vintages.sort(key=lambda v: (v.year, list(EXISTING_FIELDS).index(v.key), v.asset or ""))
     rate = sc0.costs.discount_rate
     periods: list[PeriodResult] = []
+    resized: dict[int, dict[str, float]] = {}
     for i, ((year, end), w) in enumerate(zip(spans, weights)):
         prog.stage(f"period {year}-{end - 1} ({i + 1}/{len(spans)}): dispatch with the joint plan's capacity")
         _, inputs, loaded0, _ = setups[i]
@@ -233,11 +267,38 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         plant, base_plant = period_existing(path, variant, ov, pov, sc0, declared, list(assets), earlier, year, end,
                                             i == 0)
         base_ov = None if base_plant is None else {**ov, **base_plant, **pov}
-        ov = {**ov, **plant, **pov, **pinned_overrides(totals)}
+        pins = pinned_overrides(totals)
+        ov = {**ov, **plant, **pov, **pins}
         note_retiring_inside(earlier, year, end, prog)
         note_retiring_existing(list(assets), year, end, i == 0, prog)
-        r = run_period(path, ov, variant, year, hours=hours, representative_days=k, lang=lang,
-                       baseline_overrides=base_ov, retired=retired_in(list(assets), year, end))
+        kw = dict(hours=hours, representative_days=k, lang=lang, baseline_overrides=base_ov,
+                  retired=retired_in(list(assets), year, end))
+        try:
+            r = run_period(path, ov, variant, year, **kw)
+        except PathwayError:
+            if hours or not k:  # sized on its own horizon: the joint plan holds there
+                raise
+            # sized on representative days, the joint plan can fall short of the full year (a cold spell no day
+            # stands for; with today's boilers retired nothing else takes it up): as the myopic mode re-sizes a
+            # period on the full year, the period keeps the joint plan as its minimum and builds the rest itself,
+            # a vintage of its own carried into the later periods
+            ov = {**ov, **minimum_only(pins, loaded0.scenario)}
+            r = run_period(path, ov, variant, year, **kw)
+            sizes = _flat(r.result.sizes)
+            added = {n: sizes[n] - t for n, t in totals.items() if sizes.get(n, 0.0) - t > BUILD_TOLERANCE}
+            for n, extra in added.items():
+                key, asset = _split(n)
+                cost, _ = _cost_of(loaded0.scenario, key, asset)
+                if cost is None:
+                    continue
+                vintages.append(Vintage(key=key, asset=asset, year=year, size=extra,
+                                        unit_capex_cny=cost.capex_cny_per_unit, lifetime_yr=cost.lifetime_years,
+                                        om_fraction_per_yr=cost.om_fraction_per_year,
+                                        fade_per_yr=_fade_per_yr(sc0, key, asset), period_end=end))
+                now[n] = now.get(n, 0.0) + extra
+            resized[year] = added
+            notes.append(resized_note(year, k, added))
+            prog.note(notes[-1])
         operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(
@@ -257,5 +318,6 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
              "sized_on": ("first %d h of each year" % hours if hours else
                           f"{k} linked representative days per period" if k else "the full year of each period"),
              "note": "objective_cny is the joint LP's present value on the sizing days; npv_cost_cny is the same plan "
-                     "dispatched hour by hour in each period's run", "solver_notes": fr.notes}
+                     "dispatched hour by hour in each period's run", "solver_notes": fr.notes,
+             "resized": {str(y): a for y, a in resized.items()}}
     return periods, vintages, facts
