@@ -280,3 +280,56 @@ def test_retirements_and_costs_agree_across_the_outputs(tmp_path, mode):
                      "余热及规划新建设备供热",
                      "基准将本路径阶段结束前已退役的现有设备按原样保留，视同原样更新；规划方案不含这些设备（路径报告列出各设备的退役时间）"}
     assert not report_text.MISSING, report_text.MISSING
+
+
+# ----------------------------------------------------------------------------- foresight on representative days
+def test_minimum_only_gives_the_scenarios_own_maxima_back():
+    """The retry of a period whose pinned joint plan falls short: each pinned maximum back at the scenario's
+    own (the tank's 4,000 kWh, the roof's area where max_kwp is not given), never below the pinned minimum."""
+    from twin.pathway.foresight import minimum_only, pinned_overrides
+    from twin.scenario.loader import load_scenario
+
+    def edit(d):
+        _central_building(d)
+        d["heat_pumps"][0]["max_kw"] = 500
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = load_scenario(_park(Path(tmp), "tiny_park.yaml", None, edit)).scenario
+    pins = pinned_overrides({"tes_kwh[tank]": 1200.5, "heat_pump_kw[ashp]": 700.0, "pv_kwp[roof]": 300.0})
+    loose = minimum_only(pins, sc)
+    assert loose["thermal_stores[tank].min_kwh"] == 1200.5 and loose["thermal_stores[tank].max_kwh"] == 4000.0
+    assert loose["heat_pumps[ashp].min_kw"] == 700.0 and loose["heat_pumps[ashp].max_kw"] == 700.0
+    assert loose["pv_arrays[roof].min_kwp"] == 300.0 and loose["pv_arrays[roof].max_kwp"] is None
+
+
+@pytest.mark.slow
+def test_foresight_period_short_on_the_full_year_builds_the_rest_itself(tmp_path):
+    """The central-plant office on 4 linked representative days, full year, foresight: its implied gas boiler
+    retires in 2032 and the joint plan's 2030 heat pump and tank (sized on the days) fall short of the full
+    year's heat. The period keeps them as its minimum and builds 678 kW of heat pump and 1,719 kWh of tank more
+    itself (measured when written), vintages of 2030; a note says so, and the costs agree."""
+    from twin.pathway.runner import run_pathway
+
+    res = run_pathway(_park(tmp_path, "tiny_park.yaml", {"mode": "foresight", "representative_days": 4},
+                            _central_building))
+    assert res.complete, res.failed
+    first, second = res.periods
+    added = res.foresight["resized"]["2030"]
+    assert added["heat_pump_kw[ashp]"] == pytest.approx(677.6, abs=5.0)
+    assert added["tes_kwh[tank]"] == pytest.approx(1719.4, abs=20.0)
+    assert any(n.startswith("period 2030: the joint plan's sizes, sized on 4 representative days, fell short on the "
+                            "full year") for n in res.notes)
+    built: dict = {}  # the joint plan's builds and the period's own, both vintages of 2030
+    for v in res.vintages:
+        if v.year == 2030:
+            built[f"{v.key}[{v.asset}]"] = built.get(f"{v.key}[{v.asset}]", 0.0) + v.size
+    assert built == pytest.approx(second.built)
+    assert sum(v.year == 2030 and v.key == "heat_pump_kw" for v in res.vintages) == 2
+    for n, v in second.built.items():  # what the period adds below 0.5 unit is no build (as in the myopic mode)
+        assert second.sizes[n] == pytest.approx(second.existing[n] + v, abs=0.5)
+    assert "boiler_kw[implied gas boiler]" not in second.sizes
+    assert second.sizes["chiller_kw[implied chiller]"] > 500.0  # rebuilt at costs.chiller for the summer
+    assert "chiller_kw[implied chiller]" not in second.built  # implied plant: its annuity stays in the period cost
+    assert res.npv_cost_cny == pytest.approx(sum(p.weight * p.annual_cost_cny for p in res.periods), rel=1e-12)
