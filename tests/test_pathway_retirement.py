@@ -284,8 +284,8 @@ def test_retirements_and_costs_agree_across_the_outputs(tmp_path, mode):
 
 # ----------------------------------------------------------------------------- foresight on representative days
 def test_minimum_only_gives_the_scenarios_own_maxima_back():
-    """The retry of a period whose pinned joint plan falls short: each pinned maximum back at the scenario's
-    own (the tank's 4,000 kWh, the roof's area where max_kwp is not given), never below the pinned minimum."""
+    """The retry of a period whose pinned joint plan falls short: each heat and cooling plant's pinned maximum
+    back at the scenario's own (the tank's 4,000 kWh), never below the pinned minimum; PV stays pinned."""
     from twin.pathway.foresight import minimum_only, pinned_overrides
     from twin.scenario.loader import load_scenario
 
@@ -301,7 +301,7 @@ def test_minimum_only_gives_the_scenarios_own_maxima_back():
     loose = minimum_only(pins, sc)
     assert loose["thermal_stores[tank].min_kwh"] == 1200.5 and loose["thermal_stores[tank].max_kwh"] == 4000.0
     assert loose["heat_pumps[ashp].min_kw"] == 700.0 and loose["heat_pumps[ashp].max_kw"] == 700.0
-    assert loose["pv_arrays[roof].min_kwp"] == 300.0 and loose["pv_arrays[roof].max_kwp"] is None
+    assert loose["pv_arrays[roof].min_kwp"] == loose["pv_arrays[roof].max_kwp"] == 300.0  # PV stays pinned
 
 
 @pytest.mark.slow
@@ -319,8 +319,8 @@ def test_foresight_period_short_on_the_full_year_builds_the_rest_itself(tmp_path
     added = res.foresight["resized"]["2030"]
     assert added["heat_pump_kw[ashp]"] == pytest.approx(677.6, abs=5.0)
     assert added["tes_kwh[tank]"] == pytest.approx(1719.4, abs=20.0)
-    assert any(n.startswith("period 2030: the joint plan's sizes, sized on 4 representative days, fell short on the "
-                            "full year") for n in res.notes)
+    assert any(n.startswith("period 2030: the joint plan's heat and cooling plant fell short in the period's own run "
+                            "(sized on 4 representative days, it does not cover the full year)") for n in res.notes)
     built: dict = {}  # the joint plan's builds and the period's own, both vintages of 2030
     for v in res.vintages:
         if v.year == 2030:

@@ -2023,7 +2023,15 @@ PATTERNS.extend([
       r"chillers with capacity and what the plan builds serve it$"),
      "工艺供冷“<data>{d}</data>”的现有供冷已退役（supply_retired，路径阶段）：由已申报的在役冷水机组及规划新建设备供冷"),
 ])
-PATTERNS.append(
-    ((r"^period (?P<y>\d{4}): the joint plan's sizes, sized on (?P<k>\d+) representative days, fell short on the full "
-      r"year; the period keeps them as its minimum and builds the rest itself: (?P<x>.+)$"),
-     "{y} 年阶段：联合规划按 {k} 个代表日确定的容量在全年逐时运行中不足；该阶段以其为下限，自行新建其余部分：<data>{x}</data>"))
+PATTERNS.extend([
+    ((r"^period (?P<y>\d{4}): the joint plan's heat and cooling plant fell short in the period's own run \(sized on "
+      r"(?P<k>\d+) representative days, it does not cover the full year\); the period keeps it as its minimum and builds "
+      r"the rest itself: (?P<x>.+)$"),
+     ("{y} 年阶段：联合规划的供热供冷设备在本阶段自身的运行中不足（按 {k} 个代表日确定，不足以覆盖全年）；该阶段以其为下限，"
+      "自行新建其余部分：<data>{x}</data>")),
+    ((r"^period (?P<y>\d{4}): the joint plan's heat and cooling plant fell short in the period's own run \(the joint LP "
+      r"meets the balances to its tolerance only\); the period keeps it as its minimum and builds the rest itself: "
+      r"(?P<x>.+)$"),
+     ("{y} 年阶段：联合规划的供热供冷设备在本阶段自身的运行中不足（联合线性规划只在求解容差内满足平衡）；该阶段以其为下限，"
+      "自行新建其余部分：<data>{x}</data>")),
+])

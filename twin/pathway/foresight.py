@@ -49,13 +49,19 @@ def pinned_overrides(totals: dict[str, float]) -> dict[str, float]:
     return out
 
 
+#: Sections of the heat and cooling plant whose pinned maxima a period may exceed where the joint plan
+#: falls short in its own run (:func:`minimum_only`); PV and batteries stay pinned (electricity can be bought).
+SUPPLY_SECTIONS = ("heat_pumps", "boilers", "chillers", "thermal_stores", "cold_stores")
+
+
 def minimum_only(pins: dict, scenario) -> dict:
-    """``pins`` (:func:`pinned_overrides`) with each maximum back at the scenario's own, at least the pinned
-    minimum (None: the field removed, so an array's area or no limit applies again)."""
+    """``pins`` (:func:`pinned_overrides`) with the maximum of each heat and cooling plant
+    (:data:`SUPPLY_SECTIONS`) back at the scenario's own, at least the pinned minimum (None: the field
+    removed, so no limit applies again); PV and batteries stay pinned."""
     out = dict(pins)
     for path in pins:
         head, fld = path.rsplit(".", 1)
-        if not fld.startswith("max_"):
+        if not fld.startswith("max_") or not head.startswith(SUPPLY_SECTIONS):
             continue
         section, name = head[:-1].split("[", 1)
         spec = next(x for x in getattr(scenario, section) if x.name == name)
@@ -65,10 +71,12 @@ def minimum_only(pins: dict, scenario) -> dict:
     return out
 
 
-def resized_note(year: int, k: int, added: dict[str, float]) -> str:
-    """The note of a period whose joint-plan sizes fell short on the full year (:func:`run_foresight`)."""
-    return (f"period {year}: the joint plan's sizes, sized on {k} representative days, fell short on the full year; the "
-            f"period keeps them as its minimum and builds the rest itself: "
+def resized_note(year: int, k: int | None, added: dict[str, float]) -> str:
+    """The note of a period whose joint-plan heat and cooling plant fell short in its own run (:func:`run_foresight`)."""
+    why = (f"sized on {k} representative days, it does not cover the full year" if k else
+           "the joint LP meets the balances to its tolerance only")
+    return (f"period {year}: the joint plan's heat and cooling plant fell short in the period's own run ({why}); the "
+            "period keeps it as its minimum and builds the rest itself: "
             + ", ".join(f"{n} {v:,.0f}" for n, v in added.items()))
 
 
@@ -276,12 +284,10 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         try:
             r = run_period(path, ov, variant, year, **kw)
         except PathwayError:
-            if hours or not k:  # sized on its own horizon: the joint plan holds there
-                raise
-            # sized on representative days, the joint plan can fall short of the full year (a cold spell no day
-            # stands for; with today's boilers retired nothing else takes it up): as the myopic mode re-sizes a
-            # period on the full year, the period keeps the joint plan as its minimum and builds the rest itself,
-            # a vintage of its own carried into the later periods
+            # the joint plan can fall short in the period's own run: sized on representative days, of the full year
+            # (a cold spell no day stands for), else by the LP's tolerance, and with today's boilers retired nothing
+            # else takes it up. As the myopic mode re-sizes a period on the full year, the period keeps the plan's
+            # heat and cooling plant as its minimum and builds the rest itself, a vintage carried into later periods
             ov = {**ov, **minimum_only(pins, loaded0.scenario)}
             r = run_period(path, ov, variant, year, **kw)
             sizes = _flat(r.result.sizes)
@@ -296,9 +302,10 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
                                         om_fraction_per_yr=cost.om_fraction_per_year,
                                         fade_per_yr=_fade_per_yr(sc0, key, asset), period_end=end))
                 now[n] = now.get(n, 0.0) + extra
-            resized[year] = added
-            notes.append(resized_note(year, k, added))
-            prog.note(notes[-1])
+            if added:  # less than 0.5 unit is no build (as in the myopic mode)
+                resized[year] = added
+                notes.append(resized_note(year, None if hours else k, added))
+                prog.note(notes[-1])
         operating = operating_cost(r.result.costs, declared)
         capital, by_year = period_capital(vintages, year, end, rate, discounts[i])
         periods.append(PeriodResult(

@@ -101,7 +101,7 @@ class PathwayResult:
     in ``periods``); None when every period was solved."""
     existing_plant: list = field(default_factory=list)
     """Today's plant with its retirement year (:meth:`twin.pathway.existing.ExistingAsset.to_dict` and
-    ``size`` {size name: unit} as the first period's baseline holds it)."""
+    ``size`` {size name: unit}: today's, implied plant as the first period's baseline holds it)."""
 
     @property
     def complete(self) -> bool:
