@@ -276,8 +276,8 @@ def test_retirements_and_costs_agree_across_the_outputs(tmp_path, mode):
     # the period's own notes on the retired supply, in Chinese too
     own = json.loads((out / "periods" / "2030" / "summary.json").read_text(encoding="utf-8"))
     notes = {report_text.phrase(n, "zh") for n in own["solver"]["notes"] if "has retired" in n}
-    assert notes == {"工艺用热“<data>steam</data>”的现有供热已退役（supply_retired，路径阶段）：由已申报的在役锅炉和热泵、"
-                     "余热及规划新建设备供热",
+    assert notes == {("工艺用热“<data>steam</data>”的现有供热已退役（supply_retired，路径阶段）：由已申报的在役锅炉和热泵、"
+                      "余热及规划新建设备供热"),
                      "基准将本路径阶段结束前已退役的现有设备按原样保留，视同原样更新；规划方案不含这些设备（路径报告列出各设备的退役时间）"}
     assert not report_text.MISSING, report_text.MISSING
 
@@ -315,7 +315,7 @@ def test_foresight_period_short_on_the_full_year_builds_the_rest_itself(tmp_path
     res = run_pathway(_park(tmp_path, "tiny_park.yaml", {"mode": "foresight", "representative_days": 4},
                             _central_building))
     assert res.complete, res.failed
-    first, second = res.periods
+    second = res.periods[1]
     added = res.foresight["resized"]["2030"]
     assert added["heat_pump_kw[ashp]"] == pytest.approx(677.6, abs=5.0)
     assert added["tes_kwh[tank]"] == pytest.approx(1719.4, abs=20.0)

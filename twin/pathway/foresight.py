@@ -279,8 +279,8 @@ def run_foresight(path, *, variant, base_overrides, spec, sc0, spans, weights, f
         ov = {**ov, **plant, **pov, **pins}
         note_retiring_inside(earlier, year, end, prog)
         note_retiring_existing(list(assets), year, end, i == 0, prog)
-        kw = dict(hours=hours, representative_days=k, lang=lang, baseline_overrides=base_ov,
-                  retired=retired_in(list(assets), year, end))
+        kw = {"hours": hours, "representative_days": k, "lang": lang, "baseline_overrides": base_ov,
+              "retired": retired_in(list(assets), year, end)}
         try:
             r = run_period(path, ov, variant, year, **kw)
         except PathwayError:
