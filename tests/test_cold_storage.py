@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_check import validate_text as _validate
 
 import solvers as S
 from solvers.problem import COOL_BUS
@@ -213,16 +213,6 @@ def test_tiny_park_week_builds_stores_into_every_output(tmp_path):
 
 
 # --------------------------------------------------------------------------- bad input
-
-
-def _validate(tmp_path, text: str):
-    from twin.cli import main
-
-    p = tmp_path / "s.yaml"
-    p.write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(main, ["validate", str(p)])
-    assert "Traceback" not in r.output, r.output
-    return r
 
 
 @pytest.mark.parametrize("old, new, path, message", [

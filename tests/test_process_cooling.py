@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_check import validate_text as _validate
 
 import solvers as S
 from solvers.problem import COOL_BUS, process_cooling_bus
@@ -299,16 +299,6 @@ def test_profile_key_follows_process_heat_and_cooling(tmp_path):
 
 
 # --------------------------------------------------------------------------- bad input
-
-
-def _validate(tmp_path, text: str):
-    from twin.cli import main
-
-    p = tmp_path / "s.yaml"
-    p.write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(main, ["validate", str(p)])
-    assert "Traceback" not in r.output, r.output
-    return r
 
 
 @pytest.mark.parametrize("old, new, path, message", [

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_check import validate_text as _validate
 
 import solvers as S
 from solvers.problem import process_heat_bus
@@ -409,16 +409,6 @@ def test_implied_boiler_note_in_chinese():
 
 
 # --------------------------------------------------------------------------- bad input
-
-
-def _validate(tmp_path, text: str):
-    from twin.cli import main
-
-    p = tmp_path / "s.yaml"
-    p.write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(main, ["validate", str(p)])
-    assert "Traceback" not in r.output, r.output
-    return r
 
 
 @pytest.mark.parametrize("old, new, path, message", [

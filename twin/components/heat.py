@@ -19,7 +19,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -740,7 +740,30 @@ def standing_loss_fraction(ua_w_per_k, capacity_kwh, t_store_c, t_ambient_c):
     return float(ua_w_per_k * (t_store_c - t_ambient_c) / 1000.0 / capacity_kwh)
 
 
-class ThermalStorageSpec(ExistingLife):
+class _TankBounds:
+    """Capacity bounds of a store sized by ``max_kwh`` or by a water tank's ``volume_m3`` and usable
+    ``delta_t_k`` (with ``existing_kwh``): the thermal stores and the cold stores."""
+
+    #: Water density [kg/m3] and specific heat [kJ/(kg K)] of the tank's water.
+    _water: ClassVar[tuple[float, float]] = (WATER_DENSITY_KG_PER_M3, WATER_CP_KJ_PER_KG_K)
+
+    @property
+    def can_grow(self) -> bool:
+        """True if new capacity may be built (a cost is then needed)."""
+        return self.capacity_limit_kwh() > self.existing_kwh
+
+    def capacity_limit_kwh(self) -> float:
+        """Upper bound on capacity [kWh of heat or cooling]: the tighter of max_kwh and the volume's
+        capacity (:func:`tank_capacity_kwh` with the tank's water)."""
+        lim = float("inf")
+        if self.max_kwh is not None:
+            lim = self.max_kwh
+        if self.volume_m3 is not None:
+            lim = min(lim, tank_capacity_kwh(self.volume_m3, self.delta_t_k, *self._water))
+        return float(lim)
+
+
+class ThermalStorageSpec(_TankBounds, ExistingLife):
     """Hot-water thermal storage (sensible, stratified tank)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -770,19 +793,6 @@ class ThermalStorageSpec(ExistingLife):
     cost: AssetCost | None = Field(
         default=None, description="This store's cost per kWh of heat capacity; None = costs.thermal_storage [CNY/kWh]")
 
-    @property
-    def can_grow(self) -> bool:
-        """True if new capacity may be built (a cost is then needed)."""
-        return self.capacity_limit_kwh() > self.existing_kwh
-
-    def capacity_limit_kwh(self) -> float:
-        """Upper bound on capacity [kWh]: the tighter of max_kwh and the volume's capacity."""
-        lim = float("inf")
-        if self.max_kwh is not None:
-            lim = self.max_kwh
-        if self.volume_m3 is not None:
-            lim = min(lim, tank_capacity_kwh(self.volume_m3, self.delta_t_k))
-        return float(lim)
 
 
 # --------------------------------------------------------------------------- cold storage
@@ -797,7 +807,7 @@ CHILLED_WATER_CP_KJ_PER_KG_K = 4.20
 COLD_STORE_LOSS_PER_DAY = {"chilled_water": 0.01, "ice": 0.02}
 
 
-class ColdStorageSpec(ExistingLife):
+class ColdStorageSpec(_TankBounds, ExistingLife):
     """Cold storage (蓄冷) on a cooling bus: a chilled-water tank (水蓄冷) or an ice store (冰蓄冷).
 
     Sized in kWh of cooling (heat removed). A chilled-water tank is charged from its bus by the bus's
@@ -806,6 +816,7 @@ class ColdStorageSpec(ExistingLife):
     (:func:`ice_making_cop`). Both discharge to the bus they serve."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    _water: ClassVar[tuple[float, float]] = (CHILLED_WATER_DENSITY_KG_PER_M3, CHILLED_WATER_CP_KJ_PER_KG_K)
 
     name: str = Field(default="cold store", description="Store name [-]")
     kind: Literal["chilled_water", "ice"] = Field(
@@ -863,20 +874,6 @@ class ColdStorageSpec(ExistingLife):
             return float(self.loss_fraction_per_h)
         return loss_per_hour_from_per_day(COLD_STORE_LOSS_PER_DAY[self.kind])
 
-    @property
-    def can_grow(self) -> bool:
-        """True if new capacity may be built (a cost is then needed)."""
-        return self.capacity_limit_kwh() > self.existing_kwh
-
-    def capacity_limit_kwh(self) -> float:
-        """Upper bound on capacity [kWh of cooling]: the tighter of max_kwh and the volume's capacity."""
-        lim = float("inf")
-        if self.max_kwh is not None:
-            lim = self.max_kwh
-        if self.volume_m3 is not None:
-            lim = min(lim, tank_capacity_kwh(self.volume_m3, self.delta_t_k, CHILLED_WATER_DENSITY_KG_PER_M3,
-                                             CHILLED_WATER_CP_KJ_PER_KG_K))
-        return float(lim)
 
 
 # --------------------------------------------------------------------------- boilers, chillers

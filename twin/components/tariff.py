@@ -37,15 +37,20 @@ def check_prices(v: dict[str, float]) -> dict[str, float]:
     return v
 
 
+def consecutive_runs(values) -> list[list[int]]:
+    """Distinct integers sorted and cut into runs of consecutive values: [8, 6, 7, 1] -> [[1], [6, 7, 8]]."""
+    runs: list[list[int]] = []
+    for v in sorted(set(values)):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return runs
+
+
 def months_text(months) -> str:
     """Calendar months as runs, in calendar order: [6, 7, 8, 12, 1, 2] -> '1-2, 6-8, 12'."""
-    ms = sorted({int(m) for m in months})
-    runs: list[list[int]] = []
-    for m in ms:
-        if runs and m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
+    runs = consecutive_runs(int(m) for m in months)
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)
 
 
@@ -189,15 +194,9 @@ class TOUTariff(BaseModel):
 def clock_ranges(hours: list[int]) -> list[str]:
     """Clock hours (0-23) as ranges by start hour, end exclusive, joined across midnight:
     [0, 1, 6, 22, 23] -> ['6-7', '22-2']."""
-    hs = sorted(set(hours))
-    if len(hs) == 24:
+    runs = consecutive_runs(hours)
+    if sum(len(r) for r in runs) == 24:
         return ["0-24"]
-    runs: list[list[int]] = []
-    for h in hs:
-        if runs and h == runs[-1][-1] + 1:
-            runs[-1].append(h)
-        else:
-            runs.append([h])
     if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 23:
         runs[0] = runs.pop() + runs[0]
     runs.sort(key=lambda r: r[0])

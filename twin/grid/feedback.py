@@ -547,6 +547,14 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
     return out, ds
 
 
+def _trafo_rating(row, spec) -> tuple[float, float]:
+    """A transformer's rating [kVA] (rating × parallel units) and loading limit [% of rating]: its own
+    ``max_loading_percent``, else ``grid.network.max_loading_percent``."""
+    lim = row.get("max_loading_percent", spec.max_loading_percent)
+    lim = spec.max_loading_percent if lim is None or not np.isfinite(lim) else float(lim)
+    return float(row["sn_mva"]) * 1000.0 * float(row["parallel"]), lim
+
+
 def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
     """What the operated plant's connection guard holds (:meth:`twin.operate.loop.Plant.guard_import`).
 
@@ -568,10 +576,8 @@ def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
     net = gr.network.net
     kva = 0.0
     for k in gr.network.main_trafos:
-        row = net.trafo.loc[k]
-        lim = row.get("max_loading_percent", spec.max_loading_percent)
-        lim = spec.max_loading_percent if lim is None or not np.isfinite(lim) else float(lim)
-        kva += float(row["sn_mva"]) * 1000.0 * float(row["parallel"]) * lim / 100.0
+        rating, lim = _trafo_rating(net.trafo.loc[k], spec)
+        kva += rating * lim / 100.0
     kva = kva * (1.0 - spec.feedback.margin) if kva > 0 else float("inf")
     return kva, math.tan(math.acos(spec.load_power_factor))
 
@@ -655,10 +661,7 @@ def site_transformer_ratings(gr: GridResult, spec, loads: dict | None = None, pv
             continue
         rating = lim_pct = 0.0
         for i in idx:
-            row = net.trafo.loc[i]
-            lim = row.get("max_loading_percent", spec.max_loading_percent)
-            lim = spec.max_loading_percent if lim is None or not np.isfinite(lim) else float(lim)
-            r = float(row["sn_mva"]) * 1000.0 * float(row["parallel"])
+            r, lim = _trafo_rating(net.trafo.loc[i], spec)
             rating += r
             lim_pct += r * lim
         lim_pct /= rating
