@@ -250,3 +250,63 @@ def test_a_season_price_is_part_of_the_profiles_key():
     assert dearer.scenario.grid.tariff.seasons[0].prices_cny_per_kwh["peak"] == 1.1
     assert profile_key(dearer) != profile_key(base)
     assert profile_key(base) != profile_key(load_scenario(path))
+
+
+def test_prices_against_the_periods_names_are_noted():
+    """A season whose prices run against the periods' names (a valley dearer than the peak: prices typed
+    into the wrong period) is noted, not refused: every inverted pair with both prices; the tariffs in
+    the right order, a flat price and the bundled examples give no note."""
+    from twin.components.tariff import price_order_notes
+
+    swapped = TOUTariff(prices_cny_per_kwh={"peak": 0.6, "flat": 0.7, "valley": 0.3}, seasons=[
+        {"name": "丰水期", "months": [4, 5, 6, 7, 8, 9], "peak": ["8-12"], "valley": ["0-8"],
+         "prices_cny_per_kwh": {"valley": 0.8}},
+        {"months": [1, 2, 3, 10, 11, 12], "peak": ["8-12"], "valley": ["0-8"], "prices_cny_per_kwh": {"peak": 0.9}}])
+    (note,) = price_order_notes(swapped)
+    assert note.startswith("tariff prices out of the periods' order in season '丰水期' (flat 0.7000 > peak 0.6000; "
+                           "valley 0.8000 > peak 0.6000; valley 0.8000 > flat 0.7000 CNY/kWh)")
+    one = TOUTariff(prices_cny_per_kwh={"peak": 0.6, "flat": 0.7, "valley": 0.3},
+                    seasons=[{"months": list(range(1, 13)), "peak": ["8-12"], "valley": ["0-8"]}])
+    assert price_order_notes(one)[0].startswith(
+        "tariff prices out of the periods' order in season 'months 1-12' (flat 0.7000 > peak 0.6000 CNY/kWh)")
+    assert price_order_notes(TOUTariff(**SEASONAL)) == []
+    assert price_order_notes(TOUTariff(prices_cny_per_kwh={"flat": 0.7, "peak": 0.5})) == []  # only flat used
+    # Chinese: the periods and the season's months in Chinese
+    from twin.report_text import phrase
+
+    assert phrase(price_order_notes(one)[0], "zh").startswith("分时电价与时段名称顺序不符（1-12月：平段 0.7000 > 高峰 0.6000 元/kWh）")
+    assert "季节“<data>丰水期</data>”：平段 0.7000 > 高峰 0.6000；低谷 0.8000 > 高峰 0.6000" in phrase(note, "zh")
+
+
+def test_swapped_prices_are_noted_by_validate_summary_and_report(tmp_path):
+    """``twin validate`` prints the note; summary.json's tariff section and the report's tariff table
+    (both languages) carry it; the tiny park's own tariff gives none."""
+    from click.testing import CliRunner
+
+    from twin.cli import main
+    from twin.report_text import text
+    from twin.run import run, write
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    f = tmp_path / "swapped.yaml"
+    f.write_text("extends: " + str(ROOT / "tests" / "data" / "tiny_park.yaml") + "\n"
+                 "grid:\n  tariff:\n    prices_cny_per_kwh: {peak: 0.35, flat: 0.65, valley: 1.0}\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(f)])
+    assert res.exit_code == 0, res.output
+    assert "note: tariff prices out of the periods' order in season 'months 1-12' (flat 0.6500 > peak 0.3500; " \
+           "valley 1.0000 > peak 0.3500; valley 1.0000 > flat 0.6500 CNY/kWh)" in res.output
+    plain = CliRunner().invoke(main, ["validate", str(ROOT / "tests" / "data" / "tiny_park.yaml")])
+    assert "out of the periods' order" not in plain.output
+    loaded = load_scenario(f)
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48))
+    (note,) = r.summary["tariff"]["price_order_notes"]
+    assert note in loaded.notes and note in r.summary["scenario"]["data_notes"]
+    for lang in ("en", "zh"):
+        write(r, tmp_path / lang, lang=lang)
+        html = (tmp_path / lang / "report.html").read_text(encoding="utf-8")
+        tariff = html[html.index(text("tariff_title", lang)):]
+        want = ("flat 0.6500 &gt; peak 0.3500; valley 1.0000 &gt; peak 0.3500" if lang == "en" else
+                "平段 0.6500 &gt; 高峰 0.3500；低谷 1.0000 &gt; 高峰 0.3500")
+        below = tariff[tariff.index("</table>"):]  # the notes right below the table
+        assert want in below[:below.index("<h")], lang

@@ -234,6 +234,26 @@ def seasonal_prices(tariff: TOUTariff) -> bool:
                for s in tariff.seasons for p in periods_used(tariff, s))
 
 
+def price_order_notes(tariff: TOUTariff) -> list[str]:
+    """Notes on the seasons whose prices run against the periods' names: a period named cheaper
+    (critical > peak > flat > valley > deep valley, :data:`PERIODS`) priced above one named dearer,
+    among the periods the season uses. Not an error (the twin prices each hour as given, the optimiser
+    and the operated twin's controllers read the prices, never the names), but a sign of prices typed
+    into the wrong period or a season copied from another; the report names the periods by these names."""
+    notes = []
+    for s in all_seasons(tariff):
+        prices = season_prices(tariff, s)
+        used = periods_used(tariff, s)
+        swapped = [f"{cheap.replace('_', ' ')} {prices[cheap]:.4f} > {dear.replace('_', ' ')} {prices[dear]:.4f}"
+                   for i, dear in enumerate(used) for cheap in used[i + 1:] if prices[cheap] > prices[dear] + 1e-12]
+        if swapped:
+            where = f"season '{s.label()}'" if tariff.seasons else "the tariff"
+            notes.append(f"tariff prices out of the periods' order in {where} ({'; '.join(swapped)} CNY/kWh): "
+                         "a period named cheaper is priced above one named dearer; the twin prices each hour as "
+                         "given: check grid.tariff")
+    return notes
+
+
 def price_table(tariff: TOUTariff) -> list[dict]:
     """The tariff season by season, as ``summary.json``'s ``tariff.seasons`` shows it: ``season``
     (1-based), ``name`` (as given, or ''), ``label``, ``months``, ``hours`` {period: its clock-hour ranges
