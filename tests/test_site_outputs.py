@@ -135,3 +135,26 @@ def test_a_variant_named_as_a_table_column_is_refused_before_anything_runs(tmp_p
     assert r.exit_code == 1
     assert "a variant named 'zh' cannot be compared" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "c").exists()
+
+
+def test_latitude_and_longitude_the_wrong_way_round_are_named_as_such(tmp_path):
+    """Xi'an as latitude 108.95, longitude 34.27 was refused as two range errors (latitude above 56,
+    longitude below 72) without saying why; the scenario check and `twin weather` now say which
+    values to write."""
+    from weather.site import swapped_coordinates
+
+    assert swapped_coordinates(108.95, 34.27) == (
+        "latitude and longitude look swapped: latitude is degrees north (15-56 in China), longitude degrees "
+        "east (72-136); write latitude 34.27, longitude 108.95")
+    assert swapped_coordinates(34.27, 108.95) == ""  # the right way round
+    assert swapped_coordinates(36.4, 194.9) == ""  # out of range either way: not a swap
+    p = tmp_path / "swapped.yaml"
+    p.write_text(TINY.read_text(encoding="utf-8").replace(
+        "site: {city: Hangzhou}", "site: {latitude: 108.95, longitude: 34.27, province: shaanxi}"), encoding="utf-8")
+    r = _run(["validate", str(p)])
+    assert r.exit_code == 1
+    assert "swapped.yaml:3: site: latitude 108.95, longitude 34.27: latitude and longitude look swapped" in r.output
+    assert "write latitude 34.27, longitude 108.95" in r.output and "Input should be" not in r.output
+    r = _run(["weather", "--lat", "108.95", "--lon", "34.27", "-o", str(tmp_path / "w.csv")])
+    assert r.exit_code != 0 and "write latitude 34.27, longitude 108.95" in r.output
+    assert not (tmp_path / "w.csv").exists()
