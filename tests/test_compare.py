@@ -117,7 +117,8 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     # the weather and its radiation basis are part of what is compared (issue 11: every output)
     assert comp.loc["weather", "base"] == "synthetic year from the station's own statistics; radiation basis tmyx"
     # where the park is, the stations its weather comes from and its climate zone, as summary.json records them
-    assert summ["base"]["weather"]["site"] == {"city": "Hangzhou", "province": "Zhejiang", "province_zh": "浙江"}
+    assert summ["base"]["weather"]["site"] == {"city": "Hangzhou", "city_zh": "杭州", "city_en": "Hangzhou",
+                                               "province": "Zhejiang", "province_zh": "浙江"}
     assert comp.loc["site", "base"] == "Hangzhou (Zhejiang)"
     st = summ["base"]["weather"]["stations"][0]
     assert comp.loc["stations", "base"].startswith(f"{st['name']} ({st['dataset']}, {st['distance_km']:.0f} km)")

@@ -903,6 +903,11 @@ def _compare_names(scenario: Path, named: list[str]):
         _fail("twin compare: scenario is not valid:\n" + "\n".join(f"  - {p}" for p in exc.problems))
     names = named or [BASE_VARIANT, *loaded.variants]
     problems = variant_problems(loaded, names)
+    from twin.compare import TABLE_COLUMNS
+
+    problems += [f"{scenario}: variants: a variant named {n!r} cannot be compared: the comparison's tables keep "
+                 f"the column {n!r} for themselves ({', '.join(sorted(TABLE_COLUMNS))}); rename the variant"
+                 for n in names if n in TABLE_COLUMNS]
     if problems:
         _fail(f"twin compare: {len(problems)} problem(s) in the variants to compare (nothing was run):\n"
               + "\n".join(f"  - {p}" for p in problems))
@@ -911,7 +916,7 @@ def _compare_names(scenario: Path, named: list[str]):
 
 def _finished_runs(items) -> list:
     """The finished runs ``twin compare RUN_DIR ...`` compares, named by their folders."""
-    from twin.compare import ComparedRun, read_summary
+    from twin.compare import TABLE_COLUMNS, ComparedRun, read_summary
 
     runs: list[ComparedRun] = []
     problems = []
@@ -923,7 +928,8 @@ def _finished_runs(items) -> list:
             problems.append(str(exc))
             continue
         folder = p if p.is_dir() else p.parent
-        name = folder.name if folder.name not in {x.name for x in runs} else str(folder)
+        taken = {x.name for x in runs} | TABLE_COLUMNS  # the tables' own columns are no run's name
+        name = next((n for n in (folder.name, f"{folder.parent.name}/{folder.name}") if n not in taken), str(folder))
         runs.append(ComparedRun(name, s, folder=folder))
     if len(problems) == 1:
         _fail(f"twin compare: {problems[0]}")

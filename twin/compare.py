@@ -272,6 +272,10 @@ COMPARE_OUTPUTS = ("comparison.html", "comparison.xlsx", "comparison.csv", "diff
                    "cash_flows.csv", "variants.csv", "runs")
 
 
+#: Columns of the comparison tables beside the runs': a run may not take one of these names (a run
+#: folder named ``zh`` or ``en``, as runs of the two report languages are, took the row labels' column).
+TABLE_COLUMNS = frozenset({"key", "section", "en", "zh", "unit", "kind", "better"})
+
 #: Rows of the comparison table, grouped by section.
 METRICS: tuple[Metric, ...] = (
     Metric("objective", "Objective", "优化目标", "", _both(_objective_words), "text", section="run"),
@@ -300,6 +304,14 @@ METRICS: tuple[Metric, ...] = (
            "between stations; 95 % of stations left out)", "其年平均气温的预期不确定度（站点之间的场址；"
            "留一检验 95% 站点）", "K", _weather_stated("expected_temperature_uncertainty_k"),
            section="run"),
+    Metric("heating_design_temperature", "Heating design temperature (6th-coldest daily mean, GB 50736-2012 "
+           "4.1.2; of a synthetic site, the mean of its climate's 16 synthetic years)",
+           "供暖室外计算温度（第6冷日平均温度，GB 50736-2012 第4.1.2条；合成气象取场址气候 16 个合成年的平均值）", "°C",
+           _g("weather", "design_temperatures", "heating_c"), section="run"),
+    Metric("cooling_design_temperature", "Cooling design dry-bulb temperature (51st-hottest hour, GB 50736-2012 "
+           "4.1.6; of a synthetic site, the mean of its climate's 16 synthetic years)",
+           "空调室外计算干球温度（第51热小时，GB 50736-2012 第4.1.6条；合成气象取场址气候 16 个合成年的平均值）", "°C",
+           _g("weather", "design_temperatures", "cooling_c"), section="run"),
     Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
            better="lower", section="investment"),
     Metric("annualised_cost", "Annualised cost of the plan", "方案年化总成本", "CNY/yr", _g("annualised_cost_cny"),

@@ -95,6 +95,8 @@ def site_words(w: dict, zh: bool) -> str | None:
         own = next((s for s in w.get("stations") or [] if s.get("role") == "own statistics"), None)
         if own and str(city).casefold() in {str(own.get("name", "")).casefold(), str(own.get("name_zh", ""))}:
             city = (own.get("name_zh") or city) if zh else (own.get("name") or city)
+        else:  # a place without a station of its own: its name in the page's language where known
+            city = site.get("city_zh" if zh else "city_en") or city
         where = str(city)
     elif w.get("latitude") is not None and w.get("longitude") is not None:
         where = text("site_coordinates", "zh" if zh else "en").format(lat=w["latitude"], lon=w["longitude"])
@@ -102,6 +104,61 @@ def site_words(w: dict, zh: bool) -> str | None:
         return None
     province = site.get("province_zh") if zh else site.get("province")
     return text("site_province", "zh" if zh else "en").format(where=where, province=province) if province else where
+
+
+def site_row_words(w: dict, zh: bool) -> str | None:
+    """The report's site row: where the park is (:func:`site_words`), its position and elevation
+    with where the elevation came from (given, the station's, estimated from the terrain grid with
+    how far it may be off, or the weather file's); None when the summary records no position."""
+    where = site_words(w, zh)
+    lat, lon, z = w.get("latitude"), w.get("longitude"), w.get("elevation_m")
+    if lat is None or lon is None:
+        return where
+    lang = "zh" if zh else "en"
+    parts = [where] if where else []
+    if (w.get("site") or {}).get("city") or not where:  # a named city: its position too
+        parts += [text("site_coordinates", lang).format(lat=lat, lon=lon)]
+    if z is not None:
+        src = w.get("elevation_source") or ""
+        unc = w.get("elevation_uncertainty_m")
+        how = text(f"elevation_from_{src.replace(' ', '_')}", lang) if src else ""
+        if unc is not None:
+            how += text("elevation_within", lang).format(u=unc)
+        parts += [text("site_elevation", lang).format(z=z) + (text("in_brackets", lang).format(x=how) if how else "")]
+    return ("，" if zh else ", ").join(parts)
+
+
+def design_temperature_words(w: dict, zh: bool) -> str | None:
+    """The report's design-temperature row (summary ``weather.design_temperatures``): heating and
+    cooling design temperatures and what they are the mean of; None when the summary has none."""
+    d = w.get("design_temperatures") or {}
+    if d.get("heating_c") is None or d.get("cooling_c") is None:
+        return None
+    lang = "zh" if zh else "en"
+    years = int(d.get("years") or 1)
+    of = (text("design_of_years", lang).format(n=years) if years > 1 else text("design_of_year", lang))
+    return text("design_temperatures_line", lang).format(h=d["heating_c"], c=d["cooling_c"], of=of)
+
+
+def stated_uncertainty_words(w: dict, zh: bool) -> str | None:
+    """The report's row of what the tool states of a synthetic year's accuracy: the expected
+    uncertainty of its annual mean temperature and GHI, and the published operating PV yields
+    against those modelled on its radiation basis; None for a weather file (the tool states
+    none for it)."""
+    if w.get("source") == "file":
+        return None
+    lang = "zh" if zh else "en"
+    parts = []
+    t, g, r = (w.get("expected_temperature_uncertainty_k"), w.get("expected_uncertainty"),
+               w.get("radiation_basis_range") or [])
+    if t is not None:
+        parts.append(text("uncertainty_temperature", lang).format(t=t))
+    if g is not None:
+        parts.append(text("uncertainty_ghi", lang).format(g=100 * g))
+    if len(r) == 2:
+        parts.append(text("uncertainty_basis", lang).format(basis=w.get("radiation_basis") or "",
+                                                              lo=100 * r[0], hi=100 * r[1]))
+    return ("；" if zh else "; ").join(parts) or None
 
 
 def _weather_text(w: dict, fmt, zh: bool) -> str:
@@ -1101,8 +1158,12 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
         (text("grid_factor", lang), _grid_factor_text(ds, lang)),
         (text("calendar", lang), "；".join(phrase(c, lang) for c in ds.attrs.get("calendar", "").split("; "))
          if zh and ds.attrs.get("calendar") else ds.attrs.get("calendar", "") or "—"),
-        (text("weather_source", lang), _weather_text(w, fmt, zh)),
     ]
+    # where the park is, how its weather was made, its design temperatures and the stated accuracy
+    extra = [(text("site_row", lang), site_row_words(w, zh)), (text("weather_source", lang), _weather_text(w, fmt, zh)),
+             (text("design_temperatures_row", lang), design_temperature_words(w, zh)),
+             (text("stated_uncertainty_row", lang), stated_uncertainty_words(w, zh))]
+    prov += [(k, v) for k, v in extra if v]
     for n in w.get("notes", []):
         prov.append((text("weather_note", lang), _Raw(f"<span class='cite'>{phrase_html(n, lang)}</span>")))
     if led is not None:

@@ -2053,3 +2053,29 @@ PATTERNS.extend([
      "grid.tariff"),
     (r"^(?P<x>" + _TOU_NAME + r") (?P<a>[\d.]+) > (?P<tb>" + _TOU_NAME + r") (?P<b>[\d.]+)$", "{x} {a} > {tb} {b}"),
 ])
+
+# ----------------------------------------------------------------------------- the site, design temperatures and stated accuracy rows
+TEXT.update({
+    "site_row": ("场址", "Site"),
+    "site_elevation": ("海拔 {z:.0f} m", "elevation {z:.0f} m"),
+    "in_brackets": ("（{x}）", " ({x})"),
+    "elevation_from_given": ("情景给定", "given in the scenario"),
+    "elevation_from_station": ("气象站海拔", "the station's"),
+    "elevation_from_terrain_grid": ("未给出，取自地形网格", "not given, from the terrain grid"),
+    "elevation_from_file": ("气象文件表头", "the weather file's header"),
+    "elevation_within": ("，可能偏差约 {u:.0f} m 以内", ", may be off by up to about {u:.0f} m"),
+    "design_temperatures_row": ("室外计算温度", "Design temperatures"),
+    "design_temperatures_line": (
+        "供暖 {h:.1f} °C（第6冷日平均温度），空调干球 {c:.1f} °C（第51热小时）：{of}，近似 GB 50736-2012 第4.1.2、4.1.6条",
+        ("heating {h:.1f} °C (6th-coldest daily mean), cooling dry-bulb {c:.1f} °C (51st-hottest hour): {of}, "
+         "approximating GB 50736-2012 4.1.2 and 4.1.6")),
+    "design_of_years": ("场址气候 {n} 个合成年的平均值", "the mean of {n} synthetic years of the site's climate"),
+    "design_of_year": ("取自该气象年", "of the weather year"),
+    "stated_uncertainty_row": ("气象的预期不确定度", "Stated accuracy of the weather"),
+    "uncertainty_temperature": ("年平均气温约 ±{t:.1f} K（留一法检验中 95% 的站点在此范围内）",
+                                "annual mean temperature about ±{t:.1f} K (95 % of stations left out were within it)"),
+    "uncertainty_ghi": ("年水平面总辐射约 ±{g:.0f}%", "annual GHI about ±{g:.0f} %"),
+    "uncertainty_basis": ("国内光伏电站公开的运行发电量相对按辐射基准 {basis} 建模的发电量在 {lo:+.0f}% 至 {hi:+.0f}% 之间",
+                          ("published operating yields of Chinese PV plants lie {lo:+.0f} % to {hi:+.0f} % from "
+                           "those modelled on the {basis} radiation basis")),
+})

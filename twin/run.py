@@ -261,8 +261,11 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     from twin.report_text import text
 
     zone = (wmeta.climate_zone or {}).get("subzone")  # every source states it (a station's too)
+    design = wmeta.design_temperatures or {}  # the buildings' design temperatures (GB 50736-2012)
     prog.done(f"{text('weather_source_' + wmeta.source, 'en')}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2"
-              + (f", climate zone {zone}" if zone else ""))
+              + (f", climate zone {zone}" if zone else "")
+              + (f", design temperatures heating {design['heating_c']:.1f} °C, cooling {design['cooling_c']:.1f} °C"
+                 if design.get("heating_c") is not None and design.get("cooling_c") is not None else ""))
     for n in wmeta.notes:
         prog.note(n)
 

@@ -128,6 +128,17 @@ _FILE_ADVICE = ("for final studies use a measured or typical-year EPW of the sit
                 "not a particular year's weather")
 
 
+def swapped_coordinates(lat: float, lon: float) -> str:
+    """A hint where latitude and longitude were given the wrong way round: the pair lies outside
+    China's bounding box and the swapped pair inside it (108.95, 34.27 for Xi'an); "" otherwise."""
+    la0, la1, lo0, lo1 = CHINA_BBOX
+    inside = (la0 <= lat <= la1 and lo0 <= lon <= lo1)
+    if inside or not (la0 <= lon <= la1 and lo0 <= lat <= lo1):
+        return ""
+    return (f"latitude and longitude look swapped: latitude is degrees north ({la0:g}-{la1:g} in China), "
+            f"longitude degrees east ({lo0:g}-{lo1:g}); write latitude {lon:g}, longitude {lat:g}")
+
+
 def _check_coords(lat, lon) -> tuple[float, float]:
     try:
         lat_f, lon_f = float(lat), float(lon)
@@ -136,6 +147,8 @@ def _check_coords(lat, lon) -> tuple[float, float]:
     if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
         raise WeatherError(f"lat/lon: expected finite numbers, got {lat!r}, {lon!r}")
     la0, la1, lo0, lo1 = CHINA_BBOX
+    if swapped_coordinates(lat_f, lon_f):
+        raise WeatherError(f"lat/lon ({lat_f}, {lon_f}): {swapped_coordinates(lat_f, lon_f)}")
     if not (la0 <= lat_f <= la1 and lo0 <= lon_f <= lo1):
         raise WeatherError(f"lat/lon ({lat_f}, {lon_f}): outside China's bounding box "
                            f"(latitude {la0}..{la1} N, longitude {lo0}..{lo1} E); this "

@@ -458,15 +458,38 @@ def cite_sources(summary: dict) -> dict:
 
 def site_record(site) -> dict[str, Any]:
     """Where the scenario puts the park, as it says it: ``city`` as written (None for
-    coordinates) and the province, given or that of the city, in English and Chinese (None
-    for bare coordinates without one)."""
+    coordinates), the place it names in Chinese and in English (``city_zh``, ``city_en``: 喀什
+    and Kashi for ``city: Kashi``; :func:`city_names`) and the province, given or that of the
+    city, in English and Chinese (None for bare coordinates without one)."""
     from twin.scenario.schema import site_province
     from weather.places import province_named
     from weather.stations import PROVINCE_ZH
 
     given = site_province(site)
     en = province_named(given) if given else None
-    return {"city": site.city, "province": en or given, "province_zh": PROVINCE_ZH.get(en) if en else None}
+    zh_name, en_name = city_names(site.city)
+    return {"city": site.city, "city_zh": zh_name, "city_en": en_name,
+            "province": en or given, "province_zh": PROVINCE_ZH.get(en) if en else None}
+
+
+def city_names(city: str | None) -> tuple[str | None, str | None]:
+    """The place ``site.city`` names, in Chinese and in English: a station's names (喀什, Kashi),
+    a major city's (拉萨, Lhasa), a county's Chinese name with no English one (江都区, None);
+    (None, None) for no city or a name that does not resolve."""
+    if not city:
+        return None, None
+    from weather._core import WeatherError
+    from weather.stations import resolve_place, station_table
+
+    try:
+        kind, hit = resolve_place(city)
+    except (WeatherError, ValueError, KeyError):
+        return None, None
+    if kind == "station":
+        row = station_table().loc[hit]
+        return str(row["name_zh"]) or None, str(row["name"]) or None
+    english = hit.name if hit.name.isascii() else None  # divisions are named in Chinese only
+    return hit.name_zh or None, english
 
 
 def pv_share(summary: dict) -> float | None:

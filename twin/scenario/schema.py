@@ -130,6 +130,21 @@ class SiteSpec(_Strict):
         "zone of the site's weather. The weather itself is not changed."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _swapped(cls, data):
+        """Latitude and longitude the wrong way round are named as such (each was refused alone,
+        latitude above 56 and longitude below 72, without saying why)."""
+        if isinstance(data, dict):
+            lat, lon = data.get("latitude"), data.get("longitude")
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+                from weather.site import swapped_coordinates
+
+                hint = swapped_coordinates(float(lat), float(lon))
+                if hint:
+                    raise ValueError(f"latitude {lat:g}, longitude {lon:g}: {hint}")
+        return data
+
     @field_validator("radiation_basis", "temperature_period", mode="before")
     @classmethod
     def _any_case(cls, v):
