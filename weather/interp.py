@@ -287,7 +287,7 @@ def tmyx_window_offsets(window: str = RECENT_WINDOW) -> np.ndarray:
 def recent_record_stations() -> np.ndarray:
     """Which stations' files are TMYx files whose record holds recent years only
     (:func:`is_recent_record` of the period of record their header states, ``stations.csv``
-    ``record_period``; Huoshan 2011-2025 and Harbin 2004-2025 among the bundled ones) [bool]."""
+    ``record_period``; Huoshan 2011-2025 and Harbin Taiping Airport 2004-2025 among the bundled ones) [bool]."""
     st = station_table()
     periods = st["record_period"].fillna("").astype(str)
     return ((st["dataset"] == "TMYx") & periods.map(is_recent_record)).to_numpy()
