@@ -202,13 +202,11 @@ ISD airport stations and differ by design; CSWD 53276 Jurh, 57 km, is consistent
 elevation at both positions and is left as it is)."""
 
 
-TMYX_WMO_FIXES = {
-    "CHN_HL_Harbin-Taiping.AP.541611_TMYx": (
-        "50953", "header number 541611 is not a WMO index; its first five digits are "
-        "Changchun's station 54161, so 'Harbin' took Changchun's number"),
-}
+TMYX_WMO_FIXES: dict[str, tuple[str, str]] = {}
 """TMYx files whose header number does not give the station's WMO index: the index used,
-with the reason."""
+with the reason. Empty since Harbin's file, the one entry (its number 541611 starts with
+Changchun's 54161; it had carried Harbin's 50953), is a place of its own
+(:data:`TMYX_OWN_NUMBERS`)."""
 
 
 TMYX_OWN_NUMBERS = {
@@ -217,13 +215,69 @@ TMYX_OWN_NUMBERS = {
         ("the file is Diwopu airport's (header CHN_XZ_Urumqi-Diwopu.AP, number 514635), 20 km "
          "north-west of and 287 m below the city's CMA station 51463 (CSWD Urumqi, 935 m); "
          "the number's first five digits made them one place and the name 乌鲁木齐 the airport")),
+    "CHN_HL_Harbin-Taiping.AP.541611_TMYx": (
+        "541611", "Harbin-Taiping|哈尔滨太平机场|太平机场|Harbin Taiping International Airport|Harbin (TMYx)",
+        ("the file is Taiping airport's (header CHN_HL_Harbin-Taiping.AP, number 541611, not a "
+         "WMO index: its first five digits are Changchun's station 54161), 43 km south-west of "
+         "the city's CMA station 50953 (CSWD and SWERA Harbin, 142 m; 42 km from the CMA "
+         "list's position); it had carried Harbin's index 50953, which made the two one place "
+         "and the name 哈尔滨 the airport")),
+    "CHN_TJ_Tianjin-Binhai.Intl.AP.545273_TMYx": (
+        "545273", "Tianjin-Binhai|天津滨海机场|滨海机场|Tianjin Binhai International Airport|Tianjin (TMYx)",
+        ("the file is Binhai airport's (header CHN_TJ_Tianjin-Binhai.Intl.AP, number 545273, not "
+         "a WMO index), 24 km east of the city's CMA station 54527 (CSWD Tianjin, 3 m; 26 km "
+         "from the CMA list's position); the number's first five digits made them one place "
+         "and the name 天津 the airport")),
 }
 """TMYx files that are not the CMA station whose WMO index their header number starts with,
 but another station near it (an airport): the file's full header number as its own number (its
 id ``TMYx-<number>``, so that it is a place of its own: not the same number, and farther than
 :data:`GROUP_KM`), the aliases it is found by besides its name in :data:`weather.CITIES`
 (``|``-separated; ``Urumqi (TMYx)``, as a scenario that chose the TMYx file by the city's name
-wrote it, still finds the file), and the reason."""
+wrote it, still finds the file), and the reason. Found by an audit of the 34 TMYx files
+against every CSWD/SWERA file of their place (weather/VALIDATION.md, section 1, "Header
+positions"): these three are the files whose header number is not a WMO index (a sixth digit
+other than 0: ISD's number of a station without one) and whose header names an airport; the
+files farther than :data:`GROUP_KM` from their WMO station's other files that carry its index
+(Beijing Capital airport 33 km, Nanning 38 km, Hefei 19 km, Changsha 18 km, Guangzhou 16 km,
+Shanghai's two through SWERA Shanghai 25 km) stay one place with it, see :data:`TMYX_FAR_KEPT`."""
+
+
+TMYX_FAR_KEPT = {
+    "CHN_BJ_Beijing-Capital.Intl.AP.545110_TMYx": (
+        "header named after Capital airport and at its position, 33 km from the CMA list's "
+        "54511 (Nanjiao), but its number 545110 is the WMO index 54511 (ISD files a WMO "
+        "station's reports and its airport's under one number there), and its annual mean "
+        "agrees with CSWD Beijing's (+0.17 K, less than the median +0.36 K of TMYx above CSWD)"),
+    "CHN_GX_Nanning.594310_TMYx": (
+        "header named Nanning, number 594310 the WMO index; its position lies 38 km east of "
+        "the CMA list's 59431 and 43 km from Wuxu airport, and the annual mean "
+        "agrees with CSWD Nanning's (+0.15 K)"),
+    "CHN_AH_Hefei.583210_TMYx": (
+        "header named Hefei, number 583210 the WMO index; 19 km from CSWD/SWERA Hefei, 30 km "
+        "from the CMA list's 58321 and 8 km from Xinqiao airport, but the header names no "
+        "airport and the annual mean agrees with CSWD Hefei's (+0.17 K)"),
+    "CHN_HN_Changsha.576870_TMYx": (
+        "header named Changsha, number 576870 the WMO index; 18 km south-west of the CMA list's "
+        "57687 and 43 km west of Huanghua airport (28.19 N 113.22 E): not an airport file; its "
+        "annual mean runs 1.03 K above CSWD Changsha's (0.72 K above SWERA's, 0.36 K is the "
+        "median TMYx-CSWD difference), but neither its name nor its number names another "
+        "station, so it stays Changsha's"),
+    "CHN_GD_Guangzhou.592870_TMYx": (
+        "header at the CMA list's position of 59287 (0.8 km): the station itself, the CSWD "
+        "header (16 km away) gives its earlier site"),
+    "CHN_SH_Shanghai-Baoshan.583620_TMYx": (
+        "at the CMA list's Baoshan 58362 (1.1 km) with CSWD Shanghai; SWERA Shanghai carries "
+        "58362 but stands at 31.17 N 121.43 E, 3 km from the CMA list's Xujiahui 58367, and so "
+        "joins Baoshan's files (25 km) and Hongqiao airport's (below, 10 km) in one place: a "
+        "question of the SWERA header, not of a TMYx airport file; left as it is"),
+    "Shanghai-Hongqiao_1956_2023_TMYx": (
+        "Hongqiao airport's file, a station of its own already (number 583670, Xujiahui's index "
+        "58367, 9 km from the CMA list's Xujiahui); one place with Baoshan through SWERA "
+        "Shanghai (above), 10 km away, and 25 km from CSWD Shanghai (Baoshan)"),
+}
+"""TMYx files farther than :data:`GROUP_KM` from a CSWD/SWERA file of their WMO index that
+stay one place with it (same number within 3x :data:`GROUP_KM`), with the evidence."""
 
 
 def _names(shared: Path):

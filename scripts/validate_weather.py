@@ -19,6 +19,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ from weather import (
     read_weather_file,
     site_weather,
 )
-from weather._core import DAYS_IN_MONTH
+from weather._core import DAYS_IN_MONTH, haversine_km
 from weather.site import (
     ELEVATION_ERROR_FLOOR_M,
     ELEVATION_ERROR_PER_RANGE,
@@ -847,6 +848,135 @@ def _p(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
+def _urumqi_text(st: pd.DataFrame, n: str, loo: pd.DataFrame) -> str:
+    """Section 1's account of the Ürümqi split (figures of the run that made it)."""
+    return (f" (cooling design dry-bulb 36.7 degC against 34.1 degC at the "
+            f"city station; GB 50736-2012 gives 33.5 degC for 乌鲁木齐). It now carries its own "
+            f"number {n} (TMYx-{n}) and is named {st.loc[f'TMYx-{n}', 'name']} "
+            f"({st.loc[f'TMYx-{n}', 'name_zh']}); 乌鲁木齐, Urumqi and wulumuqi are the city "
+            f"station, and the two are places of their own, each estimated from the other in the "
+            f"leave-one-out (before, both left out, from stations 157-177 km away): the airport "
+            f"+0.56 -> +0.45 K (annual), +3.12 -> +2.19 K (worst month), the city station +0.03 -> "
+            f"-0.48 K, +2.74 -> +2.06 K; the CSWD period offset, no longer given the airport less "
+            f"the city as a difference of periods, +0.357 -> +0.351 K; leave-one-out p95 1.04 K "
+            f"(annual) and 3.14 K (worst month) unchanged, the TMYx files' worst month 2.49 -> "
+            f"2.24 K, CBED 1.46 -> 1.45 K. The airport's annual GHI error went from -6.4 % to "
+            f"-8.5 % (PV yield -7.4 % to -9.7 %): the city station's CSWD radiation pattern, left "
+            f"out with it before, now enters the estimate 20 km away, as it does for a site there; "
+            f"that alone lifts the TMYx/SWERA GHI p95 from 7.2 % to 8.0 %, just over the 8 % goal "
+            f"(met before). A site named 乌鲁木齐 keeps its GHI (1658 kWh/m2, from the airport's "
+            f"file as its nearest radiation station) and gets the city station's temperatures: "
+            f"annual mean 8.69 -> 7.49 degC, CDD26 116 -> 50 K d, HDD18 4224 -> 4438 K d, design "
+            f"heating -19.0 -> -17.1 degC, cooling 36.7 -> 34.1 degC (zone 严寒C both).")
+
+
+def _loo_pair(loo: pd.DataFrame, ids: list[str], before: dict) -> str:
+    """'id annual before -> now K (annual), worst month before -> now K' for each left-out
+    station of a split: ``before`` holds (annual, worst month) [K] of the run before it."""
+    x = loo.set_index("id")
+    return "; ".join(
+        f"{st_id} {before[st_id][0]:+.2f} -> {x.loc[st_id, 't_annual']:+.2f} K (annual), "
+        f"{before[st_id][1]:+.2f} -> {x.loc[st_id, 't_worst_month']:+.2f} K (worst month), "
+        f"nearest other station {x.loc[st_id, 'distance_km']:.0f} km"
+        for st_id in ids if st_id in x.index)
+
+
+def _airport_text(city_zh: str, city: str, pinyin: str, city_ids: list[str], airport_id: str,
+                  before: dict, before_km: str, site: str) -> Callable:
+    """Section 1's account of an airport file split from its city's CMA station: the
+    leave-one-out errors before (``before``, from the run before the split, stations then
+    ``before_km`` away) and now, and what a site named ``city_zh`` got and gets (``site``,
+    measured with ``weather.site_weather`` before and after)."""
+    def text(st: pd.DataFrame, n: str, loo: pd.DataFrame) -> str:
+        return (f". It now carries its own number {n} (TMYx-{n}) and is named "
+                f"{st.loc[f'TMYx-{n}', 'name']} ({st.loc[f'TMYx-{n}', 'name_zh']}); {city_zh}, "
+                f"{city} and {pinyin} are the city station ({', '.join(city_ids)}), and airport "
+                f"and city are places of their own, each estimated with the other in the "
+                f"leave-one-out (before, all left out together, from stations {before_km} km "
+                f"away): " + _loo_pair(loo, [airport_id, *city_ids], before)
+                + f". A site named {city_zh}: {site}.")
+    return text
+
+
+OWN_NUMBER_FIXES: dict[str, Callable] = {
+    "CHN_XZ_Urumqi-Diwopu.AP.514635_TMYx": _urumqi_text,
+    "CHN_HL_Harbin-Taiping.AP.541611_TMYx": _airport_text(
+        "哈尔滨", "Harbin", "haerbin", ["SWERA-50953", "CSWD-50953"], "TMYx-541611",
+        {"TMYx-541611": (0.03, 2.32), "SWERA-50953": (-0.13, -1.08),
+         "CSWD-50953": (-0.06, 1.30)}, "78-111", ("the city station's temperatures and SWERA Harbin's radiation (its own, 1462 -> 1391 "
+         "kWh/m2 GHI: SWERA's level, not ERA5's): annual mean 4.90 -> 4.50 degC, HDD18 5193 -> "
+         "5298 K d, CDD26 10 -> 5 K d, design heating -23.6 -> -22.4 degC, cooling 31.3 -> "
+         "30.3 degC (zone 严寒B both)")),
+    "CHN_TJ_Tianjin-Binhai.Intl.AP.545273_TMYx": _airport_text(
+        "天津", "Tianjin", "tianjin", ["CSWD-54527"], "TMYx-545273",
+        {"TMYx-545273": (-0.55, -1.20), "CSWD-54527": (-0.17, -1.24)}, "95-106",
+        ("the city station's temperatures (GHI 1616 -> 1609 kWh/m2, the airport's file "
+         "still its nearest radiation station): annual mean 13.47 -> 13.22 degC, HDD18 2635 -> "
+         "2666 K d, CDD26 106 -> 73 K d, design heating -6.1 -> -5.5 degC, cooling 34.8 -> "
+         "33.4 degC; the GB 50176 sub-zone 寒冷B -> 寒冷A (CDD26 below 90 K d; the airport "
+         "keeps 寒冷B)")),
+}
+"""Section 1's account of each file of derive_weather_stats.TMYX_OWN_NUMBERS, after its reason:
+(station table, number, leave-one-out) -> text."""
+
+
+def airport_splits_text(loo: pd.DataFrame) -> str:
+    """What the Harbin and Tianjin splits moved over all stations: the figures of the run
+    before them (written here) against this run's."""
+    by = summarise_loo(loo, by="dataset")
+    al = summarise_loo(loo).loc["all"]
+    rad = loo[loo["dataset"] != "CSWD"]
+    cover = float((rad.ghi_annual.abs() <= rad.expected_uncertainty).mean())
+    within = float((loo.t_worst_month.abs() <= GOALS["t_worst_month_k"]).mean())
+    off = interp.dataset_offsets()
+    x = loo.set_index("id")
+    g = lambda sid, c: f"{100 * x.loc[sid, c]:+.1f} %"
+    return (f"Both splits together, over all stations: leave-one-out p95 1.04 -> "
+            f"{al.t_annual_p95:.2f} K (annual), 3.14 -> {al.t_worst_p95:.2f} K (worst month; 76 -> "
+            f"{within:.0%} within 2.0 K); the TMYx files' worst month 2.24 -> "
+            f"{by.loc['TMYx', 't_worst_p95']:.2f} K, SWERA's 3.24 -> "
+            f"{by.loc['SWERA', 't_worst_p95']:.2f} K; annual GHI 8.0 -> {_p(al.ghi_p95)} and PV "
+            f"yield 12.5 -> {_p(al.pv_p95)} (TMYx/SWERA p95); the period offsets, no longer given "
+            f"an airport less its city as a difference of periods, CSWD +0.35 -> "
+            f"{off['CSWD'].mean():+.2f} K and SWERA +0.32 -> {off['SWERA'].mean():+.2f} K (annual "
+            f"means of the months). The stated GHI uncertainty now covers {cover:.0%} of the "
+            f"TMYx/SWERA stations (93 % before): Harbin's two radiation files, each the other's "
+            f"nearest 43 km away, carry ERA5's and SWERA's levels, 1462 against 1391 kWh/m2 "
+            f"(airport -0.5 -> {g('TMYx-541611', 'ghi_annual')}, SWERA Harbin +3.7 -> "
+            f"{g('SWERA-50953', 'ghi_annual')}, its PV yield +9.2 -> "
+            f"{g('SWERA-50953', 'pv_yield')}), "
+            f"more than the uncertainty stated at that distance "
+            f"({100 * x.loc['SWERA-50953', 'expected_uncertainty']:.1f} %); the Tianjin airport's "
+            f"GHI error -2.8 -> {g('TMYx-545273', 'ghi_annual')} (PV yield -2.2 -> "
+            f"{g('TMYx-545273', 'pv_yield')}).")
+
+
+def tmyx_audit_text(st: pd.DataFrame) -> str:
+    """The audit of the TMYx files against the CSWD/SWERA files of their place: which lie
+    farther than one place's radius from them, and why those not split stay one place."""
+    from derive_weather_stats import GROUP_KM, TMYX_FAR_KEPT, TMYX_OWN_NUMBERS
+
+    # the WMO index each file counted with before the splits: its header number's first five
+    # digits, but Harbin's (541611 starts with Changchun's 54161; it carried Harbin's 50953)
+    index = {f"TMYx-{n}": n[:5] for n, _, _ in TMYX_OWN_NUMBERS.values()} | {"TMYx-541611": "50953"}
+    far = []
+    for sid, r in st[st["dataset"] == "TMYx"].iterrows():
+        same = st[(st["dataset"] != "TMYx") & ((st["group"] == r["group"])
+                                               | (st["wmo"] == index.get(sid, r["wmo"])))]
+        for oid, o in same.iterrows():
+            d = float(haversine_km(r["lat"], r["lon"], o["lat"], o["lon"]))
+            if d > GROUP_KM:
+                far.append(f"{r['name']} {oid} {d:.0f} km, {r['elevation_m'] - o['elevation_m']:+.0f} m, "
+                           f"{r['t_mean'] - o['t_mean']:+.2f} K")
+    return (f"Every TMYx file was compared with each CSWD and SWERA file of its place (its group or "
+            f"the WMO index it counted with): {len(far)} pairs lie farther apart than one place's {GROUP_KM:.0f} "
+            f"km (TMYx less the other file's elevation and annual mean): " + "; ".join(far)
+            + ". Split: the three whose header number is not a WMO index (a sixth digit other "
+            "than 0, ISD's number of a station without one) and whose header names an airport "
+            "(above). Kept one place, by the evidence: " + "; ".join(
+                f"{f}: {why}" for f, why in TMYX_FAR_KEPT.items()) + ".")
+
+
 def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: pd.DataFrame,
            timing: list[float], elapsed: float, indep: pd.DataFrame, indep_off: float,
            floor: pd.DataFrame, cbed: dict | None, diffuse: dict | None = None,
@@ -912,7 +1042,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"it. " + record_spans_text(loo))
     windows_bullet(a)
     a("* **Suspect station**: " + "; ".join(interp.TEMPERATURE_SUSPECT.values()) + ".")
-    from derive_weather_stats import POSITION_FIXES, TMYX_OWN_NUMBERS, TMYX_WMO_FIXES
+    from derive_weather_stats import POSITION_FIXES, TMYX_OWN_NUMBERS
 
     a("* **Header positions**: every file's position was compared with the CMA station lists "
       "(the lists of the Chinese names); three CSWD headers were wrong and their stations now "
@@ -923,30 +1053,9 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       "north-east valleys, no longer masked by a station placed in the mountains); leave-one-out "
       "p95 1.08 -> 1.06 K, the CBED check 1.45 -> 1.48 K (788 instead of 790 stations, "
       "regional means within 0.03 K: the 95th percentile's noise). "
-      + " ".join(f"The TMYx file {f}: {why}; it carries index {w}, so it counts as one place "
-                 f"with the CSWD and SWERA Harbin files (43 km from the airport) and the number "
-                 f"54161 names Changchun (leave-one-out p95 1.06 -> 1.05 K, worst month 3.15 -> "
-                 f"3.17 K, CBED 1.48 -> 1.47 K)." for f, (w, why) in TMYX_WMO_FIXES.items())
-      + " " + " ".join(
-          f"The TMYx file {f}: {why} (cooling design dry-bulb 36.7 degC against 34.1 degC at the "
-          f"city station; GB 50736-2012 gives 33.5 degC for 乌鲁木齐). It now carries its own "
-          f"number {n} (TMYx-{n}) and is named {st.loc[f'TMYx-{n}', 'name']} "
-          f"({st.loc[f'TMYx-{n}', 'name_zh']}); 乌鲁木齐, Urumqi and wulumuqi are the city "
-          f"station, and the two are places of their own, each estimated from the other in the "
-          f"leave-one-out (before, both left out, from stations 157-177 km away): the airport "
-          f"+0.56 -> +0.45 K (annual), +3.12 -> +2.19 K (worst month), the city station +0.03 -> "
-          f"-0.48 K, +2.74 -> +2.06 K; the CSWD period offset, no longer given the airport less "
-          f"the city as a difference of periods, +0.357 -> +0.351 K; leave-one-out p95 1.04 K "
-          f"(annual) and 3.14 K (worst month) unchanged, the TMYx files' worst month 2.49 -> "
-          f"2.24 K, CBED 1.46 -> 1.45 K. The airport's annual GHI error went from -6.4 % to "
-          f"-8.5 % (PV yield -7.4 % to -9.7 %): the city station's CSWD radiation pattern, left "
-          f"out with it before, now enters the estimate 20 km away, as it does for a site there; "
-          f"that alone lifts the TMYx/SWERA GHI p95 from 7.2 % to 8.0 %, just over the 8 % goal "
-          f"(met before). A site named 乌鲁木齐 keeps its GHI (1658 kWh/m2, from the airport's "
-          f"file as its nearest radiation station) and gets the city station's temperatures: "
-          f"annual mean 8.69 -> 7.49 degC, CDD26 116 -> 50 K d, HDD18 4224 -> 4438 K d, design "
-          f"heating -19.0 -> -17.1 degC, cooling 36.7 -> 34.1 degC (zone 严寒C both)."
-          for f, (n, _, why) in TMYX_OWN_NUMBERS.items()))
+      + " " + " ".join(f"The TMYx file {f}: {why}" + OWN_NUMBER_FIXES[f](st, n, loo)
+                       for f, (n, _, why) in TMYX_OWN_NUMBERS.items())
+      + " " + airport_splits_text(loo) + " " + tmyx_audit_text(st))
     a("* **Radiation level**: CSWD GHI is modelled from sunshine duration, about 18 % below TMYx; "
       "its spatial pattern is used (section 2), never its level unless the planner selects the "
       "`cswd` basis.\n")

@@ -432,13 +432,14 @@ def test_synthetic_city_matches_bundled_monthly_statistics():
     daily = df.ghi.resample("MS").sum().to_numpy() / df.ghi.resample("MS").count().to_numpy() * 24
     np.testing.assert_allclose(daily / 1000, st.ghi_kwh_day.to_numpy(), rtol=0.01)
     np.testing.assert_allclose(df.temp_air.resample("MS").mean().to_numpy(), st.t_mean, atol=0.05)
-    # Harbin's TMYx file holds 2004-2025 only: on the recent climate its months are moved back to
-    # the whole-record level; on the 2009-2023 climate they are the file's again
-    st = city_stats_table().loc["Harbin"]
-    df, _ = site_weather(city="Harbin", seed=3)
+    # Harbin's TMYx file (Taiping airport's) holds 2004-2025 only: on the recent climate its
+    # months are moved back to the whole-record level; on the 2009-2023 climate they are the
+    # file's again
+    st = city_stats_table().loc["Harbin Taiping Airport"]
+    df, _ = site_weather(city="Harbin Taiping Airport", seed=3)
     np.testing.assert_allclose(df.temp_air.resample("MS").mean().to_numpy(), st.t_mean - tmyx_window_offsets(),
                                atol=0.05)
-    df, _ = site_weather(city="Harbin", seed=3, temperature_period="tmyx-2009-2023")
+    df, _ = site_weather(city="Harbin Taiping Airport", seed=3, temperature_period="tmyx-2009-2023")
     np.testing.assert_allclose(df.temp_air.resample("MS").mean().to_numpy(), st.t_mean, atol=0.05)
 
 
@@ -612,8 +613,10 @@ def test_any_station_by_chinese_name_pinyin_or_wmo():
     from weather.stations import resolve_station
 
     assert resolve_station("和田") == resolve_station("Hotan") == "SWERA-51828"
-    assert resolve_station("哈尔滨").startswith("TMYx")
+    # the city's CMA station (its TMYx file is Taiping airport's, 43 km away): SWERA before CSWD
+    assert resolve_station("哈尔滨") == resolve_station("Harbin") == "SWERA-50953"
     assert resolve_station("Harbin (CSWD)") == "CSWD-50953"
+    assert resolve_station("Harbin (TMYx)") == "TMYx-541611"
     assert resolve_station("敦煌") == resolve_station("dunhuang") == "CSWD-52418"
     assert resolve_station("吉安县") == "CSWD-57799"  # its CMA list name has a leading space
     # CSWD file names that misspell the station: the pinyin of the Chinese name, the file's
@@ -742,9 +745,9 @@ def test_stations_sharing_a_wmo_number_are_at_one_place():
     """Files of one WMO station lie within 45 km of each other (an airport and a city site at
     most), which catches header positions gone wrong; the three CSWD headers found wrong
     (Linjiang 41.0 N, Jinzhou 41.68 N, Nanjing 32.83 N) carry the CMA list's position and say
-    so in the provenance. The TMYx Harbin file's header number 541611 gave it Changchun's
-    index 54161: it carries Harbin's 50953 (the provenance says so), so ``--city 54161`` is
-    Changchun."""
+    so in the provenance. The TMYx file of Harbin's Taiping airport has the header number
+    541611, not a WMO index, whose first five digits are Changchun's 54161: it carries its own
+    number 541611 (the provenance says so), so ``--city 54161`` is Changchun."""
     import json
     from importlib import resources
 
@@ -757,18 +760,21 @@ def test_stations_sharing_a_wmo_number_are_at_one_place():
         for a in ids:
             for b in ids:
                 d = float(haversine_km(st.lat[a], st.lon[a], st.lat[b], st.lon[b]))
-                assert d < 45, (wmo, a, b, d)  # Harbin: Taiping airport 43 km from the city station
+                assert d < 45, (wmo, a, b, d)  # Nanning 38 km, Beijing (Capital airport) 33 km
     assert (st.loc["CSWD-54374", "lat"], st.loc["CSWD-54337", "lat"],
             st.loc["CSWD-58238", "lat"]) == (41.8, 41.13, 31.93)
     prov = json.loads(resources.files("weather").joinpath(
         "data/station_stats.provenance.json").read_text(encoding="utf-8"))
     text = json.dumps(prov, ensure_ascii=False)
     assert text.count("from the CMA station list: header latitude") == 3
-    assert "WMO index 50953: header number 541611" in text
+    assert "own number 541611, named Harbin Taiping Airport: the file is Taiping airport's" in text
+    assert "WMO index 50953" not in text
     from weather.stations import resolve_place
 
     assert resolve_place("54161") == ("station", "TMYx-54161")
-    assert st.loc["TMYx-54161", "name"] == "Changchun" and st.loc["TMYx-50953", "name"] == "Harbin"
+    assert resolve_place("541611") == ("station", "TMYx-541611")
+    assert st.loc["TMYx-54161", "name"] == "Changchun"
+    assert st.loc["TMYx-541611", "name"] == "Harbin Taiping Airport" and "TMYx-50953" not in st.index
 
 
 def test_urumqi_is_the_city_station_and_diwopu_airport_a_place_of_its_own():
@@ -811,6 +817,79 @@ def test_urumqi_is_the_city_station_and_diwopu_airport_a_place_of_its_own():
     assert 33.0 < m_city.design_temperatures["cooling_c"] < 35.0  # GB 50736-2012: 33.5 degC
     assert m_ap.design_temperatures["cooling_c"] > m_city.design_temperatures["cooling_c"] + 2.0
 
+
+@pytest.mark.parametrize("city_names,city_ids,airport_names,airport_id,stem,km", [
+    (("哈尔滨", "哈尔滨市", "Harbin", "haerbin", "50953"), ["SWERA-50953", "CSWD-50953"],
+     ("Harbin Taiping Airport", "哈尔滨太平国际机场", "哈尔滨太平机场", "541611", "Harbin-Taiping",
+      "Harbin (TMYx)"), "TMYx-541611", "CHN_HL_Harbin-Taiping.AP.541611_TMYx", (42, 44)),
+    (("天津", "天津市", "Tianjin", "tianjin", "54527"), ["CSWD-54527"],
+     ("Tianjin Binhai Airport", "天津滨海国际机场", "天津滨海机场", "545273", "Tianjin-Binhai",
+      "Tianjin (TMYx)"), "TMYx-545273", "CHN_TJ_Tianjin-Binhai.Intl.AP.545273_TMYx", (23, 25)),
+])
+def test_harbin_and_tianjin_are_their_city_stations_and_their_airports_places_of_their_own(
+        city_names, city_ids, airport_names, airport_id, stem, km):
+    """As Ürümqi's: the TMYx files 'Harbin' (Taiping airport, header number 541611) and
+    'Tianjin' (Binhai airport, 545273), neither number a WMO index, were named 哈尔滨 and 天津
+    and counted as one place with the city's CMA station 43 and 24 km away. The city's names
+    are now the city station, the airport is found by its own (and 'Harbin (TMYx)', as a
+    scenario that chose the file wrote it), and the two are places of their own."""
+    from weather._core import haversine_km
+    from weather.stations import resolve_place, station_table
+    from weather.validation import leave_one_out
+
+    st = station_table()
+    for name in city_names:
+        assert resolve_place(name) == ("station", city_ids[0]), name
+    for name in airport_names:
+        assert resolve_place(name) == ("station", airport_id), name
+    a = st.loc[airport_id]
+    assert a["wmo"] == airport_id.split("-")[1] and a["file"] == stem + ".epw"
+    assert CITIES[a["name"]].stem == stem and CITIES[a["name"]].name_zh == a["name_zh"]
+    for cid in city_ids:
+        c = st.loc[cid]
+        assert km[0] < float(haversine_km(a["lat"], a["lon"], c["lat"], c["lon"])) < km[1]
+        assert c["group"] != a["group"]
+    assert list(st.index[st["group"] == a["group"]]) == [airport_id]
+    assert sorted(st.index[st["group"] == st.loc[city_ids[0], "group"]]) == sorted(city_ids)
+    # each is estimated with the other in the leave-one-out (before, all were left out together,
+    # the nearest station then 78-111 km away)
+    loo = leave_one_out(pv=False, ids=[airport_id, *city_ids]).set_index("id")
+    assert (loo["distance_km"] < km[1]).all()
+    # a park by the city's name gets the city station, the airport's file only by its own name
+    _, m_city = site_weather(city=city_names[0])
+    _, m_ap = site_weather(city=airport_names[0])
+    assert m_city.stations[0]["id"] == city_ids[0] and m_ap.stations[0]["id"] == airport_id
+    assert m_ap.design_temperatures["cooling_c"] > m_city.design_temperatures["cooling_c"] + 0.8
+    assert m_ap.design_temperatures["heating_c"] < m_city.design_temperatures["heating_c"] - 0.4
+
+
+def test_tmyx_files_far_from_their_wmo_station_are_each_decided():
+    """Every TMYx file more than one place's 15 km from a CSWD/SWERA file of the WMO index it
+    counted with is either a place of its own (an airport whose header number is no WMO index)
+    or kept one place with that station for a stated reason (the audit, VALIDATION.md
+    section 1)."""
+    import sys
+
+    from weather._core import haversine_km
+    from weather.stations import station_table
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from derive_weather_stats import GROUP_KM, TMYX_FAR_KEPT, TMYX_OWN_NUMBERS
+
+    st = station_table()
+    own = {f"TMYx-{n}": n for n, _, _ in TMYX_OWN_NUMBERS.values()}
+    assert set(own) == {"TMYx-514635", "TMYx-541611", "TMYx-545273"}
+    assert all(n[5] != "0" for n in own.values())  # none a WMO index
+    far = set()
+    for sid, r in st[st["dataset"] == "TMYx"].iterrows():
+        index = "50953" if sid == "TMYx-541611" else r["wmo"][:5]
+        other = st[(st["dataset"] != "TMYx") & ((st["wmo"] == index) | (st["group"] == r["group"]))]
+        d = [float(haversine_km(r["lat"], r["lon"], o["lat"], o["lon"])) for _, o in other.iterrows()]
+        if d and max(d) > GROUP_KM:
+            far.add(r["file"].removesuffix(".epw"))
+    kept = far - {f for f in TMYX_OWN_NUMBERS}
+    assert kept == set(TMYX_FAR_KEPT) and far >= set(TMYX_OWN_NUMBERS)
+    assert len(far) == 10
 
 def test_elevation_estimate_of_a_site_without_one():
     """A site given by latitude/longitude only gets the lowest terrain cell around it (towns lie
@@ -1347,7 +1426,7 @@ def test_daily_means_follow_the_seasons_course_not_a_step_per_month():
     assert abs(course[-1] - course[0]) < 0.45  # the year wraps round
 
     start = np.flatnonzero(np.diff(month_d) != 0)
-    for city in ("Harbin", "Urumqi Diwopu Airport"):  # the TMYx files the figures are of
+    for city in ("Harbin Taiping Airport", "Urumqi Diwopu Airport"):  # the TMYx files of the figures
         into, other = [], []
         for seed in range(4):
             df, _ = site_weather(city=city, seed=seed)
@@ -1419,7 +1498,7 @@ def test_synthetic_days_rise_fall_and_persist_like_the_files(shared_dir):
         sd = lambda a: pd.Series(a).groupby(month_d).std().mean()
         return np.array([np.ptp(days, axis=1).mean(), sd(anomaly), sd(spell)])
 
-    for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin"):  # the TMYx files
+    for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin Taiping Airport"):  # TMYx
         sid = resolve_station(city)
         row = station_table().loc[sid]
         own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")

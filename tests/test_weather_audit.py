@@ -204,9 +204,11 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     r = _run(["weather", "--city", "廊坊", "--seed", "0", "-o", str(path)])
     last = r.output.strip().splitlines()[-1]
     # HDD18 2695 -> 2696 when the Urumqi airport left the city station's place (the CSWD period
-    # offset, a median over places with both datasets, lost the airport less the city)
-    assert "climate zone 寒冷A of the site's climate (HDD18 2696, CDD26 89: the mean of 16 synthetic years)" in last
-    assert "this year (seed 0) alone: HDD18 2696, CDD26 100, which gives 寒冷B" in last
+    # offset, a median over places with both datasets, lost the airport less the city), 2696 ->
+    # 2697 and CDD26 89 -> 88 (the year's 100 -> 99) when the Harbin and Tianjin airports did (and
+    # CSWD Tianjin, 天津's station, became a neighbour of its own)
+    assert "climate zone 寒冷A of the site's climate (HDD18 2697, CDD26 88: the mean of 16 synthetic years)" in last
+    assert "this year (seed 0) alone: HDD18 2697, CDD26 99, which gives 寒冷B" in last
     df, meta = wx.site_weather(city="廊坊", year=2026, seed=0)
     back, bmeta = wx.site_weather(path=path, year=2026)
     own = degree_days(df["temp_air"].to_numpy())

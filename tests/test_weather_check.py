@@ -48,12 +48,14 @@ def test_places_near_by_distance_and_wmo_number():
     assert places_near(anqing["lat"], anqing["lon"], 0.0) == frozenset()
     near = places_near(anqing["lat"], anqing["lon"], 15.0)
     assert near == frozenset([anqing["group"]])
-    # Harbin's TMYx airport file lies 43 km from the city's SWERA and CSWD stations: one
-    # place by its WMO number, as in the leave-one-out
+    # a file of Harbin's WMO number is one place with the city's SWERA and CSWD stations, as in
+    # the leave-one-out; the TMYx file of Taiping airport, 43 km away with a number of its own
+    # (541611), is a place of its own
     harbin = st.loc["SWERA-50953"]
     by_number = places_near(harbin["lat"], harbin["lon"], 15.0, wmo="509530")
     assert harbin["group"] in by_number
     assert set(st.loc[st["wmo"] == "50953", "group"]) <= by_number
+    assert st.loc["TMYx-541611", "group"] not in by_number
 
 
 def test_excluded_places_only_for_a_site_by_coordinates():

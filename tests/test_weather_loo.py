@@ -96,8 +96,9 @@ def test_pv_goal_is_below_the_tmyx_swera_agreement_at_one_place():
     assert np.mean(dg) > 0.02
 
 
-@pytest.mark.xfail(reason="annual temperature: measured p95 1.04 K (goal 1.0 K; 1.40 K before the "
-                          "ERA5 estimate); winter cold pools in valleys far from any station "
+@pytest.mark.xfail(reason="annual temperature: measured p95 1.05 K (goal 1.0 K; 1.40 K before the "
+                          "ERA5 estimate; 1.04 K while the Harbin and Tianjin airports counted as "
+                          "one place with their city stations); winter cold pools in valleys far from any station "
                           "(Fuyun, Tulihe, Arxan), Kuqa and a warm city (Jinan) miss by "
                           "1.5-2.3 K; 94 % of stations are within 1.0 K (weather/VALIDATION.md)",
                    strict=True)

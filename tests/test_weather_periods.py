@@ -134,16 +134,16 @@ def test_a_planner_chooses_the_2009_2023_climate():
 
 
 def test_the_bundled_recent_records_are_moved_to_the_whole_record_level():
-    """Huoshan's bundled TMYx file is a 2011-2025 window and Harbin's a 2004-2025 record: their
+    """Huoshan's bundled TMYx file is a 2011-2025 window and Harbin Taiping airport's a 2004-2025 record: their
     months enter the interpolation and the dataset offsets at the whole-record level of the
     other TMYx stations; every other station as its file has them."""
     from weather.interp import _base, _col
     from weather.stations import station_table
 
     st = station_table()
-    assert st.loc["TMYx-58314", "record_period"] == "2011-2025" and st.loc["TMYx-50953", "record_period"] == "2004-2025"
+    assert st.loc["TMYx-58314", "record_period"] == "2011-2025" and st.loc["TMYx-541611", "record_period"] == "2004-2025"
     b = _base()
-    moved = np.isin(b["ids"], ["TMYx-58314", "TMYx-50953"])
+    moved = np.isin(b["ids"], ["TMYx-58314", "TMYx-541611"])
     np.testing.assert_allclose(station_file_temperatures()[moved], _col("t_mean")[moved] - tmyx_window_offsets())
     np.testing.assert_array_equal(station_file_temperatures()[~moved], _col("t_mean")[~moved])
     assert set(dataset_offsets()) == {"TMYx", "CSWD", "SWERA"}

@@ -2,9 +2,11 @@
 
 Positions and elevations are the station coordinates in the headers of the
 Climate.OneBuilding.org TMYx files [climate-onebuilding-tmyx]. Each is named by its city but
-Ürümqi's, which is named as the airport it is (Urumqi Diwopu Airport, 乌鲁木齐地窝堡机场): 20 km
-from and 287 m below the city's CMA station, whose CSWD file 乌鲁木齐 and Urumqi name
-(:func:`weather.stations.resolve_place`).
+three airport files, named as the airports they are, whose city's names are the city's CMA
+station (:func:`weather.stations.resolve_place`): Ürümqi's (Urumqi Diwopu Airport,
+乌鲁木齐地窝堡机场, 20 km from and 287 m below CSWD Urumqi), Harbin's (Harbin Taiping Airport,
+哈尔滨太平国际机场, 43 km from SWERA and CSWD Harbin) and Tianjin's (Tianjin Binhai Airport,
+天津滨海国际机场, 24 km from CSWD Tianjin).
 """
 
 from __future__ import annotations
@@ -56,7 +58,10 @@ _TABLE = [
     ("Wuhan", "武汉", "Hubei", 30.5977, 114.0506, 34.4, "CHN_HB_Tianhe-Wuhan.574940_TMYx"),
     ("Shijiazhuang", "石家庄", "Hebei", 38.0733, 114.3513, 104.8,
      "CHN_HE_Shijiazhuang.536980_TMYx"),
-    ("Harbin", "哈尔滨", "Heilongjiang", 45.623, 126.25, 139.3,
+    # Taiping airport's file (header number 541611, not a WMO index), 43 km south-west of the
+    # city's CMA station 50953 (SWERA and CSWD Harbin): named as the airport, so that 哈尔滨 is
+    # the city station (scripts/derive_weather_stats.py, TMYX_OWN_NUMBERS).
+    ("Harbin Taiping Airport", "哈尔滨太平国际机场", "Heilongjiang", 45.623, 126.25, 139.3,
      "CHN_HL_Harbin-Taiping.AP.541611_TMYx"),
     ("Changsha", "长沙", "Hunan", 28.1095, 112.788, 120.0, "CHN_HN_Changsha.576870_TMYx"),
     ("Changchun", "长春", "Jilin", 43.901, 125.209, 215.2, "CHN_JL_Changchun.541610_TMYx"),
@@ -77,7 +82,9 @@ _TABLE = [
      "CHN_SH_Shanghai-Baoshan.583620_TMYx"),
     ("Shanghai-Hongqiao", "上海虹桥", "Shanghai", 31.198, 121.336, 3.0,
      "Shanghai-Hongqiao_1956_2023_TMYx"),
-    ("Tianjin", "天津", "Tianjin", 39.124, 117.346, 3.0,
+    # Binhai airport's file (header number 545273, not a WMO index), 24 km east of the city's
+    # CMA station 54527 (CSWD Tianjin): named as the airport, so that 天津 is the city station.
+    ("Tianjin Binhai Airport", "天津滨海国际机场", "Tianjin", 39.124, 117.346, 3.0,
      "CHN_TJ_Tianjin-Binhai.Intl.AP.545273_TMYx"),
     # The upstream file names the province "XZ"; Urumqi is in Xinjiang. The file is Diwopu
     # airport's (header number 514635), 20 km north-west of and 287 m below the city's CMA
@@ -103,6 +110,12 @@ for _name, _info in CITIES.items():
 _ALIASES.update({"shanghai-baoshan": "Shanghai", "baoshan": "Shanghai", "hongqiao": "Shanghai-Hongqiao",
                  "urumqi-diwopu": "Urumqi Diwopu Airport", "diwopu": "Urumqi Diwopu Airport",
                  "地窝堡机场": "Urumqi Diwopu Airport", "huang shan": "Huangshan",
+                 "harbin-taiping": "Harbin Taiping Airport", "哈尔滨太平机场": "Harbin Taiping Airport",
+                 "太平机场": "Harbin Taiping Airport",
+                 "harbin taiping international airport": "Harbin Taiping Airport",
+                 "tianjin-binhai": "Tianjin Binhai Airport", "天津滨海机场": "Tianjin Binhai Airport",
+                 "滨海机场": "Tianjin Binhai Airport",
+                 "tianjin binhai international airport": "Tianjin Binhai Airport",
                  "tianhe-wuhan": "Wuhan", "上海宝山": "Shanghai"})
 
 

@@ -184,9 +184,10 @@ def dataset_offsets() -> dict[str, np.ndarray]:
     """Monthly temperature offsets that bring each dataset to the TMYx period [K], 12 values.
 
     CSWD: median over places (station groups) holding a TMYx and a CSWD station of
-    T_TMYx - T_CSWD (25 places). SWERA: median over places holding a SWERA station and a TMYx
+    T_TMYx - T_CSWD (23 places). SWERA: median over places holding a SWERA station and a TMYx
     station (T_TMYx - T_SWERA, 10 places) or, where there is no TMYx, a CSWD station
-    (T_CSWD + CSWD offset - T_SWERA, 33 places): ten places alone left monthly offsets off by
+    (T_CSWD + CSWD offset - T_SWERA, 24 places; the airport files of Ürümqi, Harbin and
+    Tianjin are places of their own, scripts/derive_weather_stats.py TMYX_OWN_NUMBERS): ten places alone left monthly offsets off by
     up to 1.2 K (March), which the SWERA stations' leave-one-out showed as a monthly bias
     (weather/VALIDATION.md, section 1). TMYx itself 0.
     """
@@ -287,7 +288,7 @@ def tmyx_window_offsets(window: str = RECENT_WINDOW) -> np.ndarray:
 def recent_record_stations() -> np.ndarray:
     """Which stations' files are TMYx files whose record holds recent years only
     (:func:`is_recent_record` of the period of record their header states, ``stations.csv``
-    ``record_period``; Huoshan 2011-2025 and Harbin 2004-2025 among the bundled ones) [bool]."""
+    ``record_period``; Huoshan 2011-2025 and Harbin Taiping Airport 2004-2025 among the bundled ones) [bool]."""
     st = station_table()
     periods = st["record_period"].fillna("").astype(str)
     return ((st["dataset"] == "TMYx") & periods.map(is_recent_record)).to_numpy()
