@@ -2041,16 +2041,16 @@ PHRASES.update({"critical": "尖峰", "peak": "高峰", "flat": "平段", "valle
 PATTERNS.extend([
     ((r"^tariff prices out of the periods' order in season 'months (?P<m>[\d, -]+)' \((?P<x>.+) CNY/kWh\): a period "
       r"named cheaper is priced above one named dearer; the twin prices each hour as given: check grid\.tariff$"),
-     "分时电价与时段名称顺序不符（{m}月：{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价逐小时计费，请核对 "
-     "grid.tariff"),
+     ("分时电价与时段名称顺序不符（{m}月：{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价逐小时计费，请核对 "
+      "grid.tariff")),
     ((r"^tariff prices out of the periods' order in season '(?P<s>.+)' \((?P<x>.+) CNY/kWh\): a period named cheaper "
       r"is priced above one named dearer; the twin prices each hour as given: check grid\.tariff$"),
-     "分时电价与时段名称顺序不符（季节“<data>{s}</data>”：{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价"
-     "逐小时计费，请核对 grid.tariff"),
+     ("分时电价与时段名称顺序不符（季节“<data>{s}</data>”：{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价"
+      "逐小时计费，请核对 grid.tariff")),
     ((r"^tariff prices out of the periods' order in the tariff \((?P<x>.+) CNY/kWh\): a period named cheaper is priced "
       r"above one named dearer; the twin prices each hour as given: check grid\.tariff$"),
-     "分时电价与时段名称顺序不符（{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价逐小时计费，请核对 "
-     "grid.tariff"),
+     ("分时电价与时段名称顺序不符（{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价逐小时计费，请核对 "
+      "grid.tariff")),
     (r"^(?P<x>" + _TOU_NAME + r") (?P<a>[\d.]+) > (?P<tb>" + _TOU_NAME + r") (?P<b>[\d.]+)$", "{x} {a} > {tb} {b}"),
 ])
 
