@@ -306,11 +306,20 @@ def boilers_of(sc: Scenario, heat: np.ndarray, baseline: bool, year_peak_kw: flo
                 existing_kw=bo.existing_kw, bus=bus))
         else:
             out.append(existing_boiler(sc, bo.name, bo.fuel, bo.efficiency, bo.existing_kw, bus=bus))
-    peak = max(float(heat.max()), year_peak_kw or 0.0)
-    if not any(bo.serves is None for bo in sc.boilers) and peak > 0 and not sc.implied_plant.boiler.retired:
+    peak = implied_boiler_kw(sc, heat, year_peak_kw)
+    if peak > 0 and not sc.implied_plant.boiler.retired:
         out.append(existing_boiler(sc, "implied gas boiler", "natural_gas", IMPLIED_BOILER_EFFICIENCY, peak,
                                    implied=True))
     return out
+
+
+def implied_boiler_kw(sc: Scenario, heat: np.ndarray, year_peak_kw: float | None = None) -> float:
+    """Size of the gas boiler the twin implies for the heat network [kW]: the central heat's peak (the
+    year's ``year_peak_kw`` where given, else the horizon's) where no declared boiler serves the network,
+    else 0 (whether it has retired in a pathway period is :func:`boilers_of`'s to say)."""
+    if any(bo.serves is None for bo in sc.boilers):
+        return 0.0
+    return max(float(heat.max()) if heat.size else 0.0, year_peak_kw or 0.0)
 
 
 def heat_bus_of(sc: Scenario, serves: str | None) -> str:
@@ -787,8 +796,8 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
               "declared chiller, so the existing plant is taken to be an electric chiller covering the peak"
               for c in chillers if c.implied and not any(c is x for x in process_chillers)
               and not sc.implied_plant.chiller.retired]
-    if sc.implied_plant.boiler.retired and heat is not None and not any(bo.serves is None for bo in sc.boilers) \
-            and _year_peak(prof, "year_peak_heat_kw", heat) > 0:
+    if (sc.implied_plant.boiler.retired and heat is not None
+            and implied_boiler_kw(sc, heat, _year_peak(prof, "year_peak_heat_kw", heat)) > 0):
         notes.append(retired_network_note("boiler"))
     if sc.implied_plant.chiller.retired and any(c.implied and c.name == "implied chiller" for c in chillers):
         notes.append(retired_network_note("chiller"))
