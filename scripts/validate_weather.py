@@ -43,6 +43,7 @@ from weather.site import (
     TEMPERATURE_GAP_NOTE_K,
     TEMPERATURE_NEAR_KM,
     TEMPERATURE_UNCERTAINTY_K,
+    TYPICAL_YEAR_SPREAD_K,
     ZONE_SEEDS,
     estimated_elevation_uncertainty,
     expected_temperature_uncertainty,
@@ -51,6 +52,7 @@ from weather.stations import station_table
 from weather.validation import (
     CMA_NATIONAL_MEAN_GHI_KWH_M2,
     GOALS,
+    colocated_pairs,
     compare_years,
     file_period,
     leave_one_out,
@@ -231,28 +233,8 @@ def issue_sites_check(path: Path = ISSUE_SITES, shared: Path | None = None
 
 def floor_table() -> pd.DataFrame:
     """Disagreement of co-located typical-year files of different datasets (same group)."""
-    b = interp._base()
-    t = interp.station_temperatures()
-    ghi = interp._col("ghi_kwh_day") * DAYS
-    st = station_table()
-    sus = np.isin(b["ids"], list(interp.TEMPERATURE_SUSPECT))
-    rows = []
-    for g in np.unique(b["group"]):
-        i = np.flatnonzero((b["group"] == g) & ~sus)
-        for x in range(len(i)):
-            for y in range(x + 1, len(i)):
-                p, q = i[x], i[y]
-                pair = " / ".join(sorted((b["dataset"][p], b["dataset"][q])))
-                if b["dataset"][p] == b["dataset"][q]:
-                    continue
-                d = t[p] - t[q]
-                pv = gh = np.nan
-                if "CSWD" not in pair:
-                    pv = st.loc[b["ids"][p], "pv_yield_kwh_kwp"] / st.loc[b["ids"][q], "pv_yield_kwh_kwp"] - 1
-                    gh = ghi[p].sum() / ghi[q].sum() - 1
-                rows.append({"pair": pair, "ta": abs(d.mean()), "tw": np.abs(d).max(), "pv": abs(pv),
-                             "ghi": abs(gh)})
-    df = pd.DataFrame(rows)
+    df = colocated_pairs().rename(columns={"t_annual": "ta", "t_worst_month": "tw",
+                                           "pv_yield": "pv", "ghi_annual": "ghi"})
     q = lambda s: float(np.quantile(s.dropna(), 0.95)) if s.notna().any() else np.nan
     return pd.DataFrame([{"pair": k, "n": len(g), "t_ann_mean": g.ta.mean(), "t_ann_p95": q(g.ta),
                           "t_wm_mean": g.tw.mean(), "t_wm_p95": q(g.tw),
@@ -260,6 +242,40 @@ def floor_table() -> pd.DataFrame:
                           "ghi_mean": g.ghi.mean() if g.ghi.notna().any() else np.nan,
                           "ghi_p95": q(g.ghi)}
                          for k, g in df.groupby("pair")])
+
+
+def zone_spread_text() -> str:
+    """The typical-year spread a station site's climate zone is judged within, and what it
+    does at Beijing's and Tianjin's stations (CDD26 near 寒冷B's threshold)."""
+    pairs = colocated_pairs()
+    p95 = float(np.quantile(pairs["t_annual"], 0.95))
+    cities = []
+    for zh, en in (("北京", "Beijing"), ("天津", "Tianjin")):
+        _, m = site_weather(city=zh)
+        z = m.climate_zone
+        noted = any(n.startswith("climate zone ") for n in m.notes)
+        cities.append(f"{en} {z['subzone']} (HDD18 {z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f} K d"
+                      f"{', noted' if noted else ''})")
+    places = pd.read_csv(Path(interp.__file__).parent / "data" / "places.csv")
+    kinds = {"station": 0, "interpolated": 0, "none": 0}
+    for name in places.loc[places["level"] == "prefecture", "name_zh"]:
+        _, m = site_weather(city=name)
+        note = next((n for n in m.notes if n.startswith("climate zone ")), "")
+        kinds["none" if not note else "station" if "station's typical year" in note
+              else "interpolated"] += 1
+    return (f"Pooled over all {len(pairs)} pairs the annual mean differs by {p95:.2f} K at p95: the "
+            f"spread a site at a bundled station has even without interpolation, within which its "
+            f"GB 50176 climate zone is judged (`weather.site.TYPICAL_YEAR_SPREAD_K`, "
+            f"{TYPICAL_YEAR_SPREAD_K:.1f} K). Where the zone or a sub-zone with presets of its own "
+            f"(`weather.climate_zone.SUBZONES_WITH_OWN_PRESETS`) lies within it, or within an "
+            f"interpolated site's stated temperature uncertainty, `twin weather`, `twin run` and "
+            f"the report say so and name the other zone: {'; '.join(cities)}; the sub-zone "
+            f"threshold of 寒冷A/B is CDD26 90 K d, and a zone list computed from a long record "
+            f"may put such a city in the other sub-zone. Of the {sum(kinds.values())} "
+            f"prefecture-level cities named by `site.city`, {kinds['station']} station sites and "
+            f"{kinds['interpolated']} interpolated ones get such a note (97, all interpolated, "
+            f"when only first-level zones were counted and station sites had none; measured "
+            f"2026-12-06).")
 
 
 def _cbed_stations(shared: Path) -> pd.DataFrame | None:
@@ -1292,6 +1308,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
           f"leave-one-out PV error ({_p(al.pv_mean)} mean, {_p(al.pv_p95)} p95) is of that size, so "
           f"the 8 % goal is also tighter than the reference files agree with each other (only "
           f"{int(r.n)} places hold both).")
+    a(zone_spread_text())
     a("")
     if normals is not None:
         al_ = normals.set_index("dataset").loc["all"]

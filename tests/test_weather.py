@@ -1295,10 +1295,55 @@ def test_a_zone_the_temperature_uncertainty_can_change_is_said_so():
 
     _, lhasa = site_weather(lat=29.65, lon=91.13)
     note = next(n for n in lhasa.notes if n.startswith("climate zone "))
-    assert "could be 寒冷" in note and "Appendix A" in note
-    assert "也可能属于 寒冷" in phrase(note, "zh")
+    assert "寒冷A" in note.split("could be")[1] and "Appendix A" in note
+    assert "寒冷A" in phrase(note, "zh").split("也可能属于")[1]
     _, chengdu = site_weather(lat=30.1, lon=103.2)
     assert not any(n.startswith("climate zone ") for n in chengdu.notes)
+
+
+def test_a_station_site_near_a_sub_zone_threshold_is_said_so():
+    """Tianjin's and Beijing's own stations give CDD26 of about 73 K d, 寒冷A, 17 K d below
+    寒冷B's 90 K d; another typical year of the same place (they differ by up to 0.7 K in the
+    annual mean) crosses it, and 寒冷A's industrial envelope limits are not 寒冷B's. The zone
+    stays the degree days' and the note names the other sub-zone, in Chinese too; a station
+    site far from any threshold gets none."""
+    from twin.report_text import phrase
+    from weather.site import TYPICAL_YEAR_SPREAD_K
+
+    for city in ("天津", "北京"):
+        _, meta = site_weather(city=city)
+        assert meta.climate_zone["subzone"] == "寒冷A" and meta.climate_zone["cdd26"] < 90
+        note = next(n for n in meta.notes if n.startswith("climate zone "))
+        assert "station's typical year" in note and "could be 寒冷B" in note
+        assert f"±{TYPICAL_YEAR_SPREAD_K:.1f} K" in note and "sub-zone" in note
+        zh = phrase(note, "zh")
+        assert "也可能属于 寒冷B" in zh and "按子区规定" in zh
+    _, qingdao = site_weather(city="青岛")  # CDD26 about 41, HDD18 about 2490: 寒冷A either way
+    assert not any(n.startswith("climate zone ") for n in qingdao.notes)
+
+
+def test_the_sub_zones_with_presets_of_their_own_are_the_presets_keys():
+    """A sub-zone-only note is given where the presets differ; the list the weather package
+    keeps is the envelope presets' sub-zone keys."""
+    from twin.components.buildings import SUBZONE_CODES, envelope_presets
+    from weather.climate_zone import SUBZONES_WITH_OWN_PRESETS, subzone_changes_presets
+
+    codes = {k.rsplit("/", 1)[1] for k in envelope_presets().index if k.count("/") == 2}
+    assert {z for z, c in SUBZONE_CODES.items() if c in codes} == SUBZONES_WITH_OWN_PRESETS
+    assert subzone_changes_presets("寒冷A", "寒冷B") and subzone_changes_presets("严寒B", "严寒C")
+    assert not subzone_changes_presets("夏热冬冷A", "夏热冬冷B")
+    assert subzone_changes_presets("夏热冬冷A", "寒冷B")
+
+
+def test_the_typical_year_spread_is_measured_from_the_bundled_pairs():
+    """The spread a station site's zone is judged within is the 95th percentile of the
+    annual-mean difference between two files of one place, as weather/VALIDATION.md states."""
+    from weather.site import TYPICAL_YEAR_SPREAD_K
+    from weather.validation import colocated_pairs, typical_year_spread
+
+    pairs = colocated_pairs()
+    assert len(pairs) >= 60 and set(pairs["pair"]) == {"CSWD / SWERA", "CSWD / TMYx", "SWERA / TMYx"}
+    assert round(typical_year_spread(), 1) == TYPICAL_YEAR_SPREAD_K
 
 
 def test_station_roles_follow_the_radiation_basis():

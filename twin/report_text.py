@@ -824,9 +824,9 @@ PATTERNS.extend([
         (r"^climate zone (?P<z>\S+) from the estimated temperatures; within their stated "
          r"uncertainty \(±(?P<u>[\d.]+) K\) the site could be (?P<o>.+): check the zone GB "
          r"50176-2016 Appendix A lists for the nearest city, and give it as site\.climate_zone in "
-         r"a scenario if it differs \(the buildings' envelope and season presets follow it\)$"),
+         r"a scenario if it differs \((?P<why>[^()]+)\)$"),
         ("气候区 {z} 由估计气温得出；在其预期不确定度（±{u} K）内场址也可能属于 {o}：请核对 GB 50176-2016 "
-         "附录 A 中最近城市的气候区，如不同请在情景中以 site.climate_zone 给定（建筑围护结构与季节预设随之确定）"),
+         "附录 A 中最近城市的气候区，如不同请在情景中以 site.climate_zone 给定（{why}）"),
     ),
     (
         (r"^China calendar (?P<y>\d{4}): (?P<n>\d+) public holidays and (?P<k>\d+) swapped working "
@@ -2079,3 +2079,19 @@ TEXT.update({
                           ("published operating yields of Chinese PV plants lie {lo:+.0f} % to {hi:+.0f} % from "
                            "those modelled on the {basis} radiation basis")),
 })
+
+# ----------------------------------------------------------------------------- a climate zone near a threshold at a station site
+PHRASES.update({
+    "the buildings' envelope and season presets follow it": "建筑围护结构与季节预设随之确定",
+    "GB 55015-2021 sets some envelope limits by sub-zone, and the presets follow them":
+        "GB 55015-2021 对部分围护结构限值按子区规定，预设随之确定",
+})
+PATTERNS.extend([
+    ((r"^climate zone (?P<z>\S+) from the station's typical year \(HDD18 (?P<h>\d+), CDD26 (?P<c>\d+)\); "
+      r"two typical years of one place differ by up to ±(?P<u>[\d.]+) K in the annual mean, within "
+      r"which the site could be (?P<o>.+): check the zone GB 50176-2016 Appendix A lists for the city, "
+      r"and give it as site\.climate_zone in a scenario if it differs \((?P<why>[^()]+)\)$"),
+     ("气候区 {z} 由气象站典型年得出（HDD18 {h}，CDD26 {c}）；同一地点的两个典型年年平均气温可相差 ±{u} K，"
+      "在此范围内场址也可能属于 {o}：请核对 GB 50176-2016 附录 A 中该城市的气候区，如不同请在情景中以 "
+      "site.climate_zone 给定（{why}）")),
+])

@@ -116,6 +116,22 @@ SUBZONE_LETTERS = {"严寒": "ABC", "寒冷": "AB", "夏热冬冷": "AB", "夏�
 """The sub-zones of each first-level zone (GB 50176-2016 Table 4.1.2)."""
 
 
+SUBZONES_WITH_OWN_PRESETS = frozenset({"严寒A", "严寒C", "寒冷A"})
+"""Sub-zones whose envelope presets differ from their zone's others (GB 55015-2021 sets
+limits of their own there: 严寒C public buildings, 严寒A and 寒冷A industrial buildings;
+``twin/components/data/buildings/envelopes.csv`` keys ``<zone>/<era>/<code>``, kept in step by a test).
+Elsewhere a sub-zone changes no preset, and a site near a sub-zone threshold needs no note."""
+
+
+def subzone_changes_presets(a: str, b: str) -> bool:
+    """Whether the building presets differ between GB 50176 sub-zones ``a`` and ``b``
+    (e.g. 寒冷A and 寒冷B): another first-level zone, or either sub-zone one of
+    :data:`SUBZONES_WITH_OWN_PRESETS`."""
+    if a == b:
+        return False
+    return a[:-1] != b[:-1] or a in SUBZONES_WITH_OWN_PRESETS or b in SUBZONES_WITH_OWN_PRESETS
+
+
 def zone_given(text: str) -> dict:
     """A zone or sub-zone as a planner writes it (寒冷A, 严寒C, 夏热冬冷) -> ``key``,
     ``zone_zh`` and ``subzone`` ("" for a first-level zone alone), as :func:`climate_zone_of`
@@ -140,5 +156,5 @@ def zone_key(weather: pd.DataFrame) -> str:
     return climate_zone_of(weather)["key"]
 
 
-__all__ = ["SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days", "zone_from_degree_days",
-           "zone_from_monthly", "zone_given", "zone_key"]
+__all__ = ["SUBZONES_WITH_OWN_PRESETS", "SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days",
+           "subzone_changes_presets", "zone_from_degree_days", "zone_from_monthly", "zone_given", "zone_key"]

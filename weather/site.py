@@ -323,6 +323,15 @@ is within :data:`TEMPERATURE_NEAR_KM` ("near", 121 stations: 0.78 K), farther ("
 :data:`TEMPERATURE_GAP_NOTE_K` ("estimates_disagree", 24: 1.19 K; stated 2.0 K because the
 independent CBED check finds 3.0 K at such places, against 1.3 K elsewhere)."""
 
+TYPICAL_YEAR_SPREAD_K = 0.7
+"""How far two typical years of one place differ in annual mean temperature [K]: the 95th
+percentile over the 69 pairs of files of different datasets at one place (0.66 K,
+:func:`weather.validation.typical_year_spread`; weather/VALIDATION.md, section 3, "How far
+the goals can be met"). A site at a bundled station has no interpolation error, but its
+typical year is one of several: its climate zone is judged within this spread
+(:func:`_zone_uncertainty_note`; Beijing's and Tianjin's stations give CDD26 of about 73 K d,
+寒冷A, 17 K d below the 寒冷B threshold)."""
+
 ELEVATION_ERROR_FLOOR_M = 75.0
 """Error of an elevation estimated from the terrain grid in flat terrain [m] (see
 :func:`estimated_elevation_uncertainty`)."""
@@ -997,12 +1006,11 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
         meta.notes.append(f"the hourly year is seed {seed}, the most typical of the {ZONE_SEEDS} synthetic years of "
                           f"the site's climate (degree days and design temperatures closest to their means); "
                           f"site.weather_seed picks another")
-    if unc_t is None:
-        _add_zone(df, meta, degree_days=tuple(float(v) for v in np.mean(year_dd, axis=0)))
-    else:
-        dd = climate_degree_days(stats, site.lat, site.lon, year, shifts_k=(0.0, -unc_t, unc_t), years=years)
-        _add_zone(df, meta, degree_days=dd[0])
-        _zone_uncertainty_note(meta, unc_t, dd[1:])
+    zone_unc = TYPICAL_YEAR_SPREAD_K if unc_t is None else unc_t
+    dd = climate_degree_days(stats, site.lat, site.lon, year, years=years,
+                             shifts_k=(0.0, -zone_unc, zone_unc))
+    _add_zone(df, meta, degree_days=dd[0])
+    _zone_uncertainty_note(meta, zone_unc, dd[1:], station=unc_t is None)
     meta.design_temperatures = climate_design_temperatures(per_year)
     return df, meta
 
@@ -1163,24 +1171,40 @@ def file_cross_check(meta) -> list[str]:
     return notes
 
 
-def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted) -> None:
-    """A note when the stated temperature uncertainty spans more than one GB 50176 zone:
+def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted, station: bool = False) -> None:
+    """A note when the temperature uncertainty spans more than one GB 50176 zone or sub-zone:
     Lhasa's estimate (about 2 K too cold, stated 6 K) gave 严寒C where GB 50176 lists 寒冷A,
-    and the envelope presets followed it without a word."""
-    from .climate_zone import zone_from_degree_days
+    and the envelope presets followed it without a word; Beijing's and Tianjin's own stations
+    give 寒冷A with CDD26 17 K d below 寒冷B's threshold, which another typical year of the
+    same place crosses. ``station``: the site's temperatures are a bundled station's own, and
+    ``unc_t`` is :data:`TYPICAL_YEAR_SPREAD_K`, not an interpolation error."""
+    from .climate_zone import subzone_changes_presets, zone_from_degree_days
 
-    zones = [meta.climate_zone["zone_zh"]]  # the envelope presets go by zone
+    z = meta.climate_zone
+    others = []
     for hdd, cdd in dd_shifted:
-        zh, _ = zone_from_degree_days(hdd, cdd)
-        if zh not in zones:
-            zones.append(zh)
-    if len(zones) > 1:
+        sub = "".join(zone_from_degree_days(hdd, cdd))
+        if subzone_changes_presets(z["subzone"], sub) and sub not in others:
+            others.append(sub)
+    if not others:
+        return
+    first_level = any(not o.startswith(z["zone_zh"]) for o in others)
+    follows = ("the buildings' envelope and season presets follow it" if first_level else
+               "GB 55015-2021 sets some envelope limits by sub-zone, and the presets follow them")
+    if station:
         meta.notes.append(
-            f"climate zone {meta.climate_zone['subzone']} from the estimated temperatures; "
+            f"climate zone {z['subzone']} from the station's typical year (HDD18 {z['hdd18']:.0f}, "
+            f"CDD26 {z['cdd26']:.0f}); two typical years of one place differ by up to ±{unc_t:.1f} K "
+            f"in the annual mean, within which the site could be {'/'.join(others)}: check the "
+            f"zone GB 50176-2016 Appendix A lists for the city, and give it as site.climate_zone "
+            f"in a scenario if it differs ({follows})")
+    else:
+        meta.notes.append(
+            f"climate zone {z['subzone']} from the estimated temperatures; "
             f"within their stated uncertainty (±{unc_t:.1f} K) the site could be "
-            f"{'/'.join(zones[1:])}: check the zone GB 50176-2016 Appendix A lists for the "
-            f"nearest city, and give it as site.climate_zone in a scenario if it differs (the "
-            f"buildings' envelope and season presets follow it)")
+            f"{'/'.join(others)}: check the zone GB 50176-2016 Appendix A lists for the "
+            f"nearest city, and give it as site.climate_zone in a scenario if it differs "
+            f"({follows})")
 
 
 ZONE_SEEDS = 16

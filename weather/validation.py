@@ -274,6 +274,54 @@ def leave_one_out(pv: bool = True, seed: int = 0, ids=None, elevation: str = "st
     return pd.DataFrame(rows)
 
 
+def colocated_pairs() -> pd.DataFrame:
+    """Every pair of typical-year files of one place (same group: WMO number or closer than
+    15 km) from different datasets, each file's temperature on the TMYx period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per pair: ``pair`` (datasets, e.g. "CSWD / TMYx"), ``a``, ``b`` (station ids),
+        ``t_annual`` and ``t_worst_month`` (absolute difference of the annual mean and the
+        largest of the months [K]), ``ghi_annual`` and ``pv_yield`` (absolute relative
+        difference [-]; NaN for a pair with a CSWD file, whose radiation is of another level).
+    """
+    from .interp import TEMPERATURE_SUSPECT, _base, _col, station_temperatures
+    from .stations import station_table
+
+    b = _base()
+    t = station_temperatures()
+    ghi = _col("ghi_kwh_day") * DAYS_IN_MONTH
+    yield_ = station_table()["pv_yield_kwh_kwp"]
+    suspect = np.isin(b["ids"], list(TEMPERATURE_SUSPECT))
+    rows = []
+    for g in np.unique(b["group"]):
+        idx = np.flatnonzero((b["group"] == g) & ~suspect)
+        for x, p in enumerate(idx):
+            for q in idx[x + 1:]:
+                if b["dataset"][p] == b["dataset"][q]:
+                    continue
+                d = t[p] - t[q]
+                with_cswd = "CSWD" in (b["dataset"][p], b["dataset"][q])
+                rows.append({
+                    "pair": " / ".join(sorted((b["dataset"][p], b["dataset"][q]))),
+                    "a": str(b["ids"][p]), "b": str(b["ids"][q]),
+                    "t_annual": float(abs(d.mean())), "t_worst_month": float(np.abs(d).max()),
+                    "ghi_annual": np.nan if with_cswd else float(abs(ghi[p].sum() / ghi[q].sum() - 1)),
+                    "pv_yield": np.nan if with_cswd else float(abs(
+                        yield_[b["ids"][p]] / yield_[b["ids"][q]] - 1))})
+    return pd.DataFrame(rows)
+
+
+def typical_year_spread(quantile: float = 0.95) -> float:
+    """How far two typical years of one place differ in annual mean temperature [K]: the
+    ``quantile`` of :func:`colocated_pairs`' ``t_annual``. A site at a station has no
+    interpolation error, but its typical year is one of several a place can have; this is the
+    temperature uncertainty its climate zone is judged within
+    (:data:`weather.site.TYPICAL_YEAR_SPREAD_K`)."""
+    return float(np.quantile(colocated_pairs()["t_annual"], quantile))
+
+
 DATASET_ORDER = ("TMYx", "SWERA", "CSWD", "other", "park-twin")
 """Order of the datasets in tables by dataset; "other" is a file of none of them (a user's own,
 as :func:`check_weather_file` names it), "park-twin" a synthetic year this tool wrote."""
