@@ -590,6 +590,9 @@ def test_a_zone_the_scenario_gives_sets_the_building_presets():
     assert ds.attrs["climate_zone"] == "cold" and str(ds["envelope"].values[0]).startswith("cold/")
     assert any("follow the climate zone the scenario gives, 寒冷A (site.climate_zone); the site's "
                "weather gives 严寒C" in n for n in site1.notes)
+    # the weather's advice to give site.climate_zone (严寒C is uncertain there) stands only where it is not given
+    assert any("give it as site.climate_zone" in n for n in site0.notes)
+    assert not any("give it as site.climate_zone" in n for n in site1.notes)
     assert zone_given("寒冷") == {"key": "cold", "zone_zh": "寒冷", "subzone": ""}
     with pytest.raises(ValueError, match="温和A, 温和B"):
         zone_given("温和C")

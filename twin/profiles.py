@@ -84,9 +84,11 @@ def load_weather(loaded: LoadedScenario):
 def buildings_zone(given: str, meta) -> dict:
     """The climate zone a scenario gives for its buildings' presets (``site.climate_zone``),
     with a note in the weather's notes that says it and what the site's weather gives."""
-    from weather.climate_zone import zone_given
+    from weather.climate_zone import ZONE_ADVICE, zone_given
 
     z = zone_given(given)
+    # the weather's advice to give site.climate_zone where its zone is uncertain: given, it is moot
+    meta.notes[:] = [n for n in meta.notes if ZONE_ADVICE not in n]
     own = meta.climate_zone or {}
     weather_zone = own.get("subzone") or own.get("zone_zh") or ""
     if weather_zone == (z["subzone"] or z["zone_zh"]):

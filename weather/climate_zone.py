@@ -75,6 +75,13 @@ def zone_from_monthly(t_coldest_month_c: float, t_hottest_month_c: float) -> str
     return "夏热冬冷"
 
 
+ZONE_ADVICE = "give it as site.climate_zone in a scenario"
+"""The words with which a note on an uncertain zone (the main indicators against the degree days;
+a zone within the temperature uncertainty, :func:`weather.site._zone_uncertainty_note`) advises
+the planner; a scenario that gives ``site.climate_zone`` drops such notes
+(:func:`twin.profiles.buildings_zone`)."""
+
+
 def climate_zone_of(weather: pd.DataFrame, hdd_cdd: tuple[float, float] | None = None) -> dict:
     """Climate zone of an hourly weather year.
 
@@ -105,8 +112,7 @@ def climate_zone_of(weather: pd.DataFrame, hdd_cdd: tuple[float, float] | None =
         note = (f"GB 50176-2016: degree days (HDD18 {hdd:.0f}, CDD26 {cdd:.0f}) give {zh}{sub}, "
                 f"the monthly main indicators (coldest month {tmin:.1f} °C, warmest "
                 f"{tmax:.1f} °C) give {main}; the degree days are used (whole-season "
-                f"indicator); if the local authority assigns the other zone, give it as "
-                f"site.climate_zone in a scenario")
+                f"indicator); if the local authority assigns the other zone, {ZONE_ADVICE}")
     return {"key": ZONE_KEYS[zh], "zone_zh": zh, "subzone": zh + sub, "hdd18": round(hdd, 1),
             "cdd26": round(cdd, 1), "t_coldest_month": round(tmin, 2),
             "t_warmest_month": round(tmax, 2), "main_indicator_zone_zh": main, "note": note}
@@ -156,5 +162,5 @@ def zone_key(weather: pd.DataFrame) -> str:
     return climate_zone_of(weather)["key"]
 
 
-__all__ = ["SUBZONES_WITH_OWN_PRESETS", "SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days",
+__all__ = ["SUBZONES_WITH_OWN_PRESETS", "ZONE_ADVICE", "SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days",
            "subzone_changes_presets", "zone_from_degree_days", "zone_from_monthly", "zone_given", "zone_key"]

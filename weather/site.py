@@ -1178,7 +1178,7 @@ def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted, station:
     give 寒冷A with CDD26 17 K d below 寒冷B's threshold, which another typical year of the
     same place crosses. ``station``: the site's temperatures are a bundled station's own, and
     ``unc_t`` is :data:`TYPICAL_YEAR_SPREAD_K`, not an interpolation error."""
-    from .climate_zone import subzone_changes_presets, zone_from_degree_days
+    from .climate_zone import ZONE_ADVICE, subzone_changes_presets, zone_from_degree_days
 
     z = meta.climate_zone
     others = []
@@ -1196,15 +1196,14 @@ def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted, station:
             f"climate zone {z['subzone']} from the station's typical year (HDD18 {z['hdd18']:.0f}, "
             f"CDD26 {z['cdd26']:.0f}); two typical years of one place differ by up to ±{unc_t:.1f} K "
             f"in the annual mean, within which the site could be {'/'.join(others)}: check the "
-            f"zone GB 50176-2016 Appendix A lists for the city, and give it as site.climate_zone "
-            f"in a scenario if it differs ({follows})")
+            f"zone GB 50176-2016 Appendix A lists for the city, and {ZONE_ADVICE} if it differs "
+            f"({follows})")
     else:
         meta.notes.append(
             f"climate zone {z['subzone']} from the estimated temperatures; "
             f"within their stated uncertainty (±{unc_t:.1f} K) the site could be "
             f"{'/'.join(others)}: check the zone GB 50176-2016 Appendix A lists for the "
-            f"nearest city, and give it as site.climate_zone in a scenario if it differs "
-            f"({follows})")
+            f"nearest city, and {ZONE_ADVICE} if it differs ({follows})")
 
 
 ZONE_SEEDS = 16
