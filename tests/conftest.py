@@ -8,11 +8,21 @@ CI always has it.
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# A test run launched in the background of a shell without job control (`pytest ... &` in a
+# script, nohup) starts with Ctrl-C (SIGINT) ignored, and Python then leaves it ignored, as do
+# the commands the tests start: the tests that press Ctrl-C on a solve or a sweep would see
+# nothing happen (a HiGHS solve ran its full minute and the sweep finished with status 0).
+# The tests are about the tool's handling of Ctrl-C, so the test process takes it as a
+# terminal delivers it; the commands it starts then get the default disposition.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _shared_dir() -> Path | None:
