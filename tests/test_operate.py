@@ -498,6 +498,35 @@ def test_rule_discharges_for_arbitrage_above_the_threshold():
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
+class _KnownLoadError(Forecaster):
+    """Perfect forecasts whose stated load error is 2.5 kW at every lead (the controller plans on
+    the error statistics it is told, :meth:`Forecaster.error_sd`)."""
+
+    def error_sd(self, name, n):
+        return np.full(n, 2.5)
+
+
+@pytest.mark.parametrize("margin_sd", [0.0, 2.0])
+def test_the_arbitrage_reserve_keeps_a_margin_for_forecast_errors(margin_sd):
+    """The day of test_rule_discharges_for_arbitrage_above_the_threshold (load 100 kW, threshold
+    95 kW, battery 200 kWh / 100 kW full, peak 1.0 CNY/kWh at 8-11 and 17-21 h), the load's
+    forecast error stated as 2.5 kW. By hand, at 8 h the battery holds 200 - 8 x 5 = 160 kWh;
+    the reserve for 9-23 h is 15 x (5 + margin_sd x 2.5) kWh: 75 kWh without a margin (85 kW
+    discharged, as before), 150 kWh with 2 standard deviations, so it discharges 160 - 150 =
+    10 kW and keeps 10 kWh an hour against errors for the hours that set the month's peak
+    (operation.rule_reserve_margin_sd). The import never exceeds 95 kW."""
+    park, _ = _one_day_battery_park(PRICE[:24], np.full(24, 100.0), 200.0, 100.0, 200.0)
+    fc = _KnownLoadError(_truth(park), 24, PERFECT)
+    rc = RuleController(fc, peak_targets={3: 95.0}, reserve_margin_sd=margin_sd)
+    ds, stats = operate(park, rc)
+    dis = ds["p_battery_discharge_kw"].sum("battery").values
+    assert dis[:8] == pytest.approx(np.full(8, 5.0), abs=1e-9)
+    assert dis[8] == pytest.approx(160.0 - 15 * (5.0 + margin_sd * 2.5), abs=1e-9)
+    np.testing.assert_allclose(rc._net_error_sd(8, 4), 2.5, rtol=1e-12)  # no PV: the load's error
+    assert ds["p_grid_import_kw"].values.max() <= 95.0 + 1e-9
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
 def test_rule_charges_in_flat_hours_for_the_next_peak():
     """Flat 0.6 CNY/kWh at 0-3 and 9-23 h, valley 0.3 at 4 h, peak 1.0 at 5-8 h (day mean 0.65);
     load 100 kW, 120 kW at 5-8 h; threshold 110 kW; battery 100 kWh / 50 kW, empty. The

@@ -2095,3 +2095,18 @@ PATTERNS.extend([
       "在此范围内场址也可能属于 {o}：请核对 GB 50176-2016 附录 A 中该城市的气候区，如不同请在情景中以 "
       "site.climate_zone 给定（{why}）")),
 ])
+
+# ----------------------------------------------------------------------------- the rule's arbitrage reserve margin
+PHRASES.update({
+    ("rule-based controller: the batteries keep from arbitrage the forecast import above the month's peak in the "
+     "day's later hours, no margin for forecast errors (operation.rule_reserve_margin_sd 0)"):
+        "规则控制：电池为当日后续时段保留的电量只覆盖预测购电功率超出当月峰值的部分，不留预测误差裕度（operation.rule_reserve_margin_sd 为 0）",
+})
+PATTERNS.extend([
+    ((r"^rule-based controller: the batteries keep from arbitrage the forecast import above the month's peak in "
+      r"the day's later hours plus (?P<z>[\d.]+) standard deviation\(s\) of the net-load forecast error "
+      r"\(operation\.rule_reserve_margin_sd\)$"),
+     ("规则控制：电池为当日后续时段保留、不用于峰谷套利的电量，覆盖预测购电功率超出当月峰值的部分另加 {z} 倍净负荷预测误差标准差"
+      "（operation.rule_reserve_margin_sd）")),
+])
+

@@ -258,6 +258,16 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     return (take * per).sum(axis=0)
 
 
+RESERVE_MARGIN_SD = 2.0
+"""Standard deviations of the net-load forecast error (electric load and PV, at each lead:
+:meth:`RuleController._net_error_sd`) the batteries' arbitrage reserve adds, in each later hour
+of the day, to the forecast import above the month's threshold (:meth:`RuleController._above_reserve`).
+The month's demand charge is set by its worst hour, not its typical one: over a month's hundred or so
+peak-priced hours the largest of the errors is about 2.5 of them, so a reserve for one (the rule's
+margin before, the load's error alone at a day's lead) left the batteries empty in the hour that set
+the peak. ``operation.rule_reserve_margin_sd``; measured in benchmarks/README.md."""
+
+
 class RuleController:
     """The rule set above (see the module docstring).
 
@@ -278,12 +288,14 @@ class RuleController:
     """Longest EV charging plan [h] (vehicles leaving later plan to this hour)."""
 
     def __init__(self, forecaster, peak_targets: dict | None = None, peak_hold: bool = True,
-                 ev_planning: bool = True, battery_reserve: bool = True):
+                 ev_planning: bool = True, battery_reserve: bool = True,
+                 reserve_margin_sd: float = RESERVE_MARGIN_SD):
         self.fc = forecaster
         self.peak_targets = dict(peak_targets or {})
         self.peak_hold = bool(peak_hold)
         self.ev_planning = bool(ev_planning)
         self.battery_reserve = bool(battery_reserve)
+        self.reserve_margin_sd = float(reserve_margin_sd)
 
     def initialise(self, park: OperatedPark, state: PlantState) -> None:
         self.park = park
@@ -700,7 +712,8 @@ class RuleController:
         above ``soc_min`` and above the reserve for the hours that come later the same day
         (until the next valley hour, at most 24 h), each of them the larger of the forecast
         import above the month's threshold (net load, planned EV charging and the latest-start
-        charging of vehicles still to come, plus the forecast margin; none without a demand
+        charging of vehicles still to come, plus :attr:`reserve_margin_sd` standard deviations of
+        the net-load forecast error at the hour's lead, :meth:`_net_error_sd`; none without a demand
         charge) and, in an hour priced higher than this one, the net load the batteries could
         cover there (the dearest hours first); over the discharge efficiency. No limit with
         ``battery_reserve`` off."""
@@ -718,10 +731,27 @@ class RuleController:
         dearer = park.price[t + 1:end] > park.price[t] + 1e-9
         need = np.where(dearer, np.clip(net[1:], 0.0, kw), 0.0)
         if np.isfinite(thr):
-            need = np.maximum(need, np.clip(net[1:] + self.margin - thr, 0.0, None))
+            margin = self.reserve_margin_sd * self._net_error_sd(t, n)[1:]
+            need = np.maximum(need, np.clip(net[1:] + margin - thr, 0.0, None))
         reserve = float(need.sum()) / bats[0]["eta_d"]
         above = self._above_floor(bats)
         return max((above - reserve) * bats[0]["eta_d"], 0.0)
+
+    def _net_error_sd(self, t: int, n: int) -> np.ndarray:
+        """Standard deviation of the net-load forecast error [kW] in hours ``t .. t+n-1`` (leads 1..n):
+        the electric load's and each PV array's in the hours its forecast gives output, taken as
+        independent, as the rolling horizon's peak margin
+        (:meth:`twin.operate.mpc.MPCController.peak_margin`). Zero with perfect forecasts."""
+        fc, park = self.fc, self.park
+        if not hasattr(fc, "error_sd"):
+            return np.zeros(n)
+        var = fc.error_sd("load_kw", n) ** 2
+        if park.pv_kwp.size and fc.has("pv_per_kwp"):
+            pv = fc.forecast("pv_per_kwp", t, n)
+            m = pv.shape[-1]
+            sd_pv = fc.error_sd("pv_per_kwp", n)[:, :m] * park.pv_kwp[:, None]
+            var[:m] = var[:m] + ((pv > 0) * sd_pv ** 2).sum(axis=0)
+        return np.sqrt(var)
 
     def _above_floor(self, bats: list) -> float:
         """Energy the batteries ``bats`` hold above ``soc_min`` at the end of this hour if they

@@ -80,4 +80,11 @@ class OperationSpec(_Strict):
         "the peak held (1: 84 % of hours with normal errors). Full year, cost gap at 0 / 0.5 / 1 / 2: Qingdao "
         "+4.96 / +4.84 / +4.75 / +4.90 %, Guangzhou +3.67 / - / +3.60 / - %, Suzhou +0.70 / +0.71 / +0.72 / - %; "
         "0: none")
+    rule_reserve_margin_sd: float = Field(
+        2.0, ge=0, le=5, description="Rule-based controller under a demand charge [-]: the energy its batteries "
+        "keep from price arbitrage for the day's later hours covers, in each of them, the forecast import above "
+        "the month's peak threshold plus this many standard deviations of the net-load forecast error (electric "
+        "load and PV, at each lead). The month's peak is set by its worst hour, so one standard deviation left the "
+        "batteries empty in the hour that set it. Full year, cost gap of the rule-based controller: see "
+        "benchmarks/README.md; 0: the forecast alone")
     faults: list[FaultSpec] = Field(default_factory=list, description="Faults with a time window [-]")

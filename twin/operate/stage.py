@@ -178,6 +178,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
                      "rule_ev_charging": spec.rule_ev_charging,
                      "mpc_ev_window": spec.mpc_ev_window,
                      "mpc_peak_margin_sd": spec.mpc_peak_margin_sd,
+                     "rule_reserve_margin_sd": spec.rule_reserve_margin_sd,
                      # {fleet: {unplug_when_full_share, unplug_grace_h}}: who frees a charger once charged
                      "ev_unplug_when_full": {f.name: {"share": f.unplug_when_full_share,
                                                       "grace_h": f.unplug_grace_h}
@@ -204,6 +205,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         + ([MPC_BATTERY_LATE_NOTE] if park.batteries and "mpc" in controllers else [])
         + ([mpc_margin_note(spec.mpc_peak_margin_sd)]
            if park.demand_charge > 0 and "mpc" in controllers else [])
+        + ([rule_reserve_note(spec.rule_reserve_margin_sd)]
+           if park.demand_charge > 0 and park.batteries and "rule" in controllers else [])
         + [connection_note(park.connection_kva, park.reactive_per_kw)]
         + ([transformer_note(park.transformers)] if park.transformers else []),
         "warnings": [],
@@ -220,7 +223,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
         if name == "rule":
             ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None,
                                   peak_hold=spec.real_time_peak_hold,
-                                  ev_planning=spec.rule_ev_charging == "sessions")
+                                  ev_planning=spec.rule_ev_charging == "sessions",
+                                  reserve_margin_sd=spec.rule_reserve_margin_sd)
         elif name == "mpc":
             ab = as_built(problem, result.sizes, initial_state=dict(park.initial),
                           emission_price_cny_per_t=lam)
@@ -326,6 +330,16 @@ def mpc_margin_note(sd: float) -> str:
                 "(operation.mpc_peak_margin_sd 0)")
     return (f"rolling horizon: the window plans its import, less the batteries' charging, {sd:g} standard "
             f"deviation(s) of the net-load forecast error below the month's peak (operation.mpc_peak_margin_sd)")
+
+
+def rule_reserve_note(sd: float) -> str:
+    """What the rule-based controller's batteries keep from arbitrage for forecast errors."""
+    if sd <= 0:
+        return ("rule-based controller: the batteries keep from arbitrage the forecast import above the month's "
+                "peak in the day's later hours, no margin for forecast errors (operation.rule_reserve_margin_sd 0)")
+    return (f"rule-based controller: the batteries keep from arbitrage the forecast import above the month's peak "
+            f"in the day's later hours plus {sd:g} standard deviation(s) of the net-load forecast error "
+            f"(operation.rule_reserve_margin_sd)")
 
 
 MPC_BATTERY_LATE_NOTE = (
