@@ -527,6 +527,26 @@ def test_the_arbitrage_reserve_keeps_a_margin_for_forecast_errors(margin_sd):
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
+def test_the_reserve_margin_beyond_the_forecasters_horizon_repeats_its_last_hour():
+    """The reserve looks up to 24 h ahead, a forecaster may see fewer (operation.horizon_h 12):
+    the rule asked it for PV beyond its horizon and stopped (a sweep's case failed with
+    'operands could not be broadcast'). The margin's standard deviation is the load's and, in
+    hours whose PV forecast gives output, the array's (0.12 x the array's peak per kWp x 300 kWp
+    at each lead), taken as independent; beyond the horizon it repeats the last hour's."""
+    prob, sizes = _rich_problem()
+    park = OperatedPark.from_problem(prob, sizes)
+    fc = Forecaster(_truth(park), 6, ForecastSettings(), seed=3)
+    rc = RuleController(fc)
+    rc.initialise(park, None)
+    sd = rc._net_error_sd(10, 20)
+    assert sd.shape == (20,) and np.all(sd[5:] == sd[5])
+    pv = fc.forecast("pv_per_kwp", 10, 6)[0]
+    by_hand = np.sqrt(fc.error_sd("load_kw", 6) ** 2
+                      + (pv > 0) * (fc.error_sd("pv_per_kwp", 6)[0] * 300.0) ** 2)
+    np.testing.assert_allclose(sd[:6], by_hand, rtol=1e-12)
+    assert sd[0] > fc.error_sd("load_kw", 1)[0]  # 10 h: the sun is up, its error counts
+
+
 def test_rule_charges_in_flat_hours_for_the_next_peak():
     """Flat 0.6 CNY/kWh at 0-3 and 9-23 h, valley 0.3 at 4 h, peak 1.0 at 5-8 h (day mean 0.65);
     load 100 kW, 120 kW at 5-8 h; threshold 110 kW; battery 100 kWh / 50 kW, empty. The

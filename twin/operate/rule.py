@@ -741,17 +741,20 @@ class RuleController:
         """Standard deviation of the net-load forecast error [kW] in hours ``t .. t+n-1`` (leads 1..n):
         the electric load's and each PV array's in the hours its forecast gives output, taken as
         independent, as the rolling horizon's peak margin
-        (:meth:`twin.operate.mpc.MPCController.peak_margin`). Zero with perfect forecasts."""
+        (:meth:`twin.operate.mpc.MPCController.peak_margin`); the forecaster's horizon at most, later
+        hours repeat its last hour (as :meth:`_net_forecast`). Zero with perfect forecasts."""
         fc, park = self.fc, self.park
         if not hasattr(fc, "error_sd"):
             return np.zeros(n)
-        var = fc.error_sd("load_kw", n) ** 2
+        m = max(1, min(n, getattr(fc, "H", n), park.T - t))
+        var = fc.error_sd("load_kw", m) ** 2
         if park.pv_kwp.size and fc.has("pv_per_kwp"):
-            pv = fc.forecast("pv_per_kwp", t, n)
-            m = pv.shape[-1]
-            sd_pv = fc.error_sd("pv_per_kwp", n)[:, :m] * park.pv_kwp[:, None]
-            var[:m] = var[:m] + ((pv > 0) * sd_pv ** 2).sum(axis=0)
-        return np.sqrt(var)
+            pv = fc.forecast("pv_per_kwp", t, m)
+            k = pv.shape[-1]
+            sd_pv = fc.error_sd("pv_per_kwp", k) * park.pv_kwp[:, None]
+            var[:k] = var[:k] + ((pv > 0) * sd_pv ** 2).sum(axis=0)
+        sd = np.sqrt(var)
+        return np.r_[sd, np.full(n - m, sd[-1])] if n > m else sd
 
     def _above_floor(self, bats: list) -> float:
         """Energy the batteries ``bats`` hold above ``soc_min`` at the end of this hour if they
