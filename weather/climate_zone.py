@@ -162,5 +162,16 @@ def zone_key(weather: pd.DataFrame) -> str:
     return climate_zone_of(weather)["key"]
 
 
-__all__ = ["SUBZONES_WITH_OWN_PRESETS", "ZONE_ADVICE", "SUBZONE_LETTERS", "ZONE_KEYS", "climate_zone_of", "degree_days",
-           "subzone_changes_presets", "zone_from_degree_days", "zone_from_monthly", "zone_given", "zone_key"]
+__all__ = [
+    "SUBZONES_WITH_OWN_PRESETS",
+    "SUBZONE_LETTERS",
+    "ZONE_ADVICE",
+    "ZONE_KEYS",
+    "climate_zone_of",
+    "degree_days",
+    "subzone_changes_presets",
+    "zone_from_degree_days",
+    "zone_from_monthly",
+    "zone_given",
+    "zone_key",
+]
