@@ -92,6 +92,7 @@ import numpy as np
 from solvers.problem import COOL_BUS, HEAT_BUS
 from twin.operate.cold import rule_set_points as rule_cold_set_points
 from twin.operate.forecasts import process_cooling_series, process_heat_series
+from twin.operate.spec import OperationSpec
 from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
 
@@ -258,7 +259,7 @@ def bus_electricity_kw(park: OperatedPark, bus: str, hrs: np.ndarray, demand: np
     return (take * per).sum(axis=0)
 
 
-RESERVE_MARGIN_SD = 2.0
+RESERVE_MARGIN_SD = float(OperationSpec.model_fields["rule_reserve_margin_sd"].default)
 """Standard deviations of the net-load forecast error (electric load and PV, at each lead:
 :meth:`RuleController._net_error_sd`) the batteries' arbitrage reserve adds, in each later hour
 of the day, to the forecast import above the month's threshold (:meth:`RuleController._above_reserve`).
