@@ -1007,10 +1007,10 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
                           f"the site's climate (degree days and design temperatures closest to their means); "
                           f"site.weather_seed picks another")
     zone_unc = TYPICAL_YEAR_SPREAD_K if unc_t is None else unc_t
-    dd = climate_degree_days(stats, site.lat, site.lon, year, years=years,
-                             shifts_k=(0.0, -zone_unc, zone_unc))
-    _add_zone(df, meta, degree_days=dd[0])
-    _zone_uncertainty_note(meta, zone_unc, dd[1:], station=unc_t is None)
+    _add_zone(df, meta, degree_days=tuple(float(v) for v in np.mean(year_dd, axis=0)))
+    _zone_uncertainty_note(meta, zone_unc, climate_degree_days(stats, site.lat, site.lon, year, years=years,
+                                                               shifts_k=(-zone_unc, zone_unc)),
+                           station=unc_t is None)
     meta.design_temperatures = climate_design_temperatures(per_year)
     return df, meta
 
@@ -1192,18 +1192,14 @@ def _zone_uncertainty_note(meta: WeatherMeta, unc_t: float, dd_shifted, station:
     follows = ("the buildings' envelope and season presets follow it" if first_level else
                "GB 55015-2021 sets some envelope limits by sub-zone, and the presets follow them")
     if station:
-        meta.notes.append(
-            f"climate zone {z['subzone']} from the station's typical year (HDD18 {z['hdd18']:.0f}, "
-            f"CDD26 {z['cdd26']:.0f}); two typical years of one place differ by up to ±{unc_t:.1f} K "
-            f"in the annual mean, within which the site could be {'/'.join(others)}: check the "
-            f"zone GB 50176-2016 Appendix A lists for the city, and {ZONE_ADVICE} if it differs "
-            f"({follows})")
+        head = (f"from the station's typical year (HDD18 {z['hdd18']:.0f}, CDD26 {z['cdd26']:.0f}); two "
+                f"typical years of one place differ by up to ±{unc_t:.1f} K in the annual mean, within which")
     else:
-        meta.notes.append(
-            f"climate zone {z['subzone']} from the estimated temperatures; "
-            f"within their stated uncertainty (±{unc_t:.1f} K) the site could be "
-            f"{'/'.join(others)}: check the zone GB 50176-2016 Appendix A lists for the "
-            f"nearest city, and {ZONE_ADVICE} if it differs ({follows})")
+        head = f"from the estimated temperatures; within their stated uncertainty (±{unc_t:.1f} K)"
+    meta.notes.append(
+        f"climate zone {z['subzone']} {head} the site could be {'/'.join(others)}: check the zone GB "
+        f"50176-2016 Appendix A lists for the {'city' if station else 'nearest city'}, and {ZONE_ADVICE} if "
+        f"it differs ({follows})")
 
 
 ZONE_SEEDS = 16

@@ -184,3 +184,17 @@ class Forecaster:
         err = noise * self._scale[name][:, None] * self._err[name][:, t0, :m]
         out = np.where(true > 0, true + err + b * true, 0.0)
         return np.clip(out, 0.0, peak)
+
+
+def net_load_error_sd(fc, pv_kwp: np.ndarray, n: int, pv_fc: np.ndarray | None) -> np.ndarray:
+    """Standard deviation of the net-load forecast error [kW] at leads 1..``n``: the electric
+    load's and, in the hours whose PV forecast ``pv_fc`` (arrays x n [kW/kWp], None without PV)
+    gives output, each array's of ``pv_kwp`` [kWp], taken as independent
+    (:meth:`Forecaster.error_sd`). The rolling horizon's peak margin and the rule's arbitrage
+    reserve are this times their own number of standard deviations."""
+    var = fc.error_sd("load_kw", n) ** 2
+    if pv_fc is not None:
+        sd_pv = fc.error_sd("pv_per_kwp", n) * pv_kwp[:, None]
+        var = var + ((pv_fc > 0) * sd_pv ** 2).sum(axis=0)
+    return np.sqrt(var)
+

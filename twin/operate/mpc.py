@@ -79,7 +79,7 @@ import time
 import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
-from twin.operate.forecasts import process_cooling_series, process_heat_series
+from twin.operate.forecasts import net_load_error_sd, process_cooling_series, process_heat_series
 from twin.operate.rule import forced_charging, plugging_in, session_schedule
 from twin.operate.state import Decision, OperatedPark, PlantState
 
@@ -533,11 +533,7 @@ class MPCController:
         park = self.park
         if self.peak_margin_sd <= 0 or self.win.dc <= 0:
             return None
-        var = self.fc.error_sd("load_kw", n) ** 2
-        if pv_fc is not None:
-            sd_pv = self.fc.error_sd("pv_per_kwp", n) * park.pv_kwp[:, None]
-            var = var + ((pv_fc > 0) * sd_pv ** 2).sum(axis=0)
-        return self.peak_margin_sd * np.sqrt(var)
+        return self.peak_margin_sd * net_load_error_sd(self.fc, park.pv_kwp, n, pv_fc)
 
     def _threshold(self, t: int) -> float:
         """The month's peak threshold at hour ``t``: the higher of its peak so far and the plan's

@@ -91,7 +91,7 @@ import numpy as np
 
 from solvers.problem import COOL_BUS, HEAT_BUS
 from twin.operate.cold import rule_set_points as rule_cold_set_points
-from twin.operate.forecasts import process_cooling_series, process_heat_series
+from twin.operate.forecasts import net_load_error_sd, process_cooling_series, process_heat_series
 from twin.operate.spec import OperationSpec
 from twin.operate.state import Decision, OperatedPark, PlantState, direct_room
 
@@ -748,13 +748,8 @@ class RuleController:
         if not hasattr(fc, "error_sd"):
             return np.zeros(n)
         m = max(1, min(n, getattr(fc, "H", n), park.T - t))
-        var = fc.error_sd("load_kw", m) ** 2
-        if park.pv_kwp.size and fc.has("pv_per_kwp"):
-            pv = fc.forecast("pv_per_kwp", t, m)
-            k = pv.shape[-1]
-            sd_pv = fc.error_sd("pv_per_kwp", k) * park.pv_kwp[:, None]
-            var[:k] = var[:k] + ((pv > 0) * sd_pv ** 2).sum(axis=0)
-        sd = np.sqrt(var)
+        pv = fc.forecast("pv_per_kwp", t, m) if park.pv_kwp.size and fc.has("pv_per_kwp") else None
+        sd = net_load_error_sd(fc, park.pv_kwp, m, pv)
         return np.r_[sd, np.full(n - m, sd[-1])] if n > m else sd
 
     def _above_floor(self, bats: list) -> float:
