@@ -60,7 +60,10 @@ def test_rule_dispatch_by_hand():
     """Load 100 kW, battery 200 kWh / 100 kW, lossless, half full at the start; valley
     0.3 (0-8 h), peak 1.0 (8-12, 17-22 h), flat 0.6 CNY/kWh, no demand charge.
     By hand: day 1 charges 100 kW at 0 h (full), days 2-7 at 0 and 1 h; every day it
-    discharges 100 kW at 8 and 9 h (empty) and rests in the evening peak."""
+    discharges 100 kW at 8 and 9 h (empty), charges again in the flat hours before the
+    evening peak, 100 kW at 12 and 13 h (a flat kWh is worth a peak one: a second cycle, as
+    much as the evening's five peak hours can use, at most full), and discharges 100 kW at 17
+    and 18 h (empty); the flat hours at 22-23 h, before the night's valley, find it empty."""
     prob, sizes = _battery_park()
     park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 100.0})
     ds, stats = operate(park, RuleController(Forecaster(_truth(park), 1, PERFECT)))
@@ -71,6 +74,8 @@ def test_rule_dispatch_by_hand():
         ch[24 * d] = ch[24 * d + 1] = 100.0
     for d in range(7):
         dis[24 * d + 8] = dis[24 * d + 9] = 100.0
+        ch[24 * d + 12] = ch[24 * d + 13] = 100.0
+        dis[24 * d + 17] = dis[24 * d + 18] = 100.0
     np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values, ch, atol=1e-9)
     np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
     np.testing.assert_allclose(ds["p_grid_import_kw"].values, 100.0 + ch - dis, atol=1e-9)
@@ -396,7 +401,7 @@ def test_charging_never_sets_a_new_monthly_peak(kind):
     targets = {3: float(plan.dispatch["p_grid_import_kw"].max())}
     park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
     settings = ForecastSettings(load_sd_of_mean=0.2, pv_sd_of_peak=0.2)
-    fc = Forecaster(_truth(park), 48, settings, seed=11)
+    fc = Forecaster(_truth(park), 48, settings, seed=12)
     # the window's late discharge holds every peak of this small case (none left to test the hold
     # on): without it here, the hold is what this test is about
     ctrl = (RuleController(fc, peak_targets=targets) if kind == "rule"
@@ -409,17 +414,21 @@ def test_charging_never_sets_a_new_monthly_peak(kind):
     assert np.all(bch < inc) and np.all(bch == 0.0)  # charging was cut whole in those hours
     assert ds["p_charge_held_kw"].values.max() > 0  # the hold did act
     # the load sets a new peak only where the battery cannot hold it in real time: at full
-    # power or (rule: no reserve) down to soc_min at the end of the hour
+    # power or (rule: no reserve) down to soc_min at the end of the hour, or where the rule
+    # holds a higher level because its forecast says the energy cannot hold the threshold all
+    # block (RuleController.levels, never above the import it let through)
     b = park.batteries[0]
     dis = ds["p_battery_discharge_kw"].sum("battery").values[hours]
     e = ds["e_battery_kwh"].sum("battery").values[hours]
     if kind == "rule":
-        assert np.all((dis >= b["kw"] - 1e-6) | (e <= b["soc_min"] * b["kwh"] + 1e-6))
+        level = np.array([ctrl.levels.get(int(h), -np.inf) for h in hours])
+        imp = ds["p_grid_import_kw"].values[hours]
+        assert np.all((dis >= b["kw"] - 1e-6) | (e <= b["soc_min"] * b["kwh"] + 1e-6) | (imp <= level + 1e-6))
     assert ds["p_battery_hold_kw"].values.max() > 0  # the real-time discharge did act
     # the rule without the plan's peaks: the threshold is the measured peak so far
     if kind == "rule":
         park = OperatedPark.from_problem(prob, sizes, initial={"battery_kwh": 200.0, "tes_kwh": 0.0})
-        ds, _ = operate(park, RuleController(Forecaster(_truth(park), 48, settings, seed=11)))
+        ds, _ = operate(park, RuleController(Forecaster(_truth(park), 48, settings, seed=12)))
         hours, inc, bch = _new_peak_hours(ds)
         assert np.all(bch < inc)
 
@@ -567,6 +576,68 @@ def test_rule_charges_in_flat_hours_for_the_next_peak():
     np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values, ch, atol=1e-9)
     np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
     assert ds["p_grid_import_kw"].values.max() == pytest.approx(110.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_price_windows_see_both_cycles_of_a_shandong_winter_day():
+    """Shandong's winter periods (鲁发改价格〔2023〕914号): valley 0.28 at 2-6 h, 10-11 and 14-15 h,
+    deep valley 0.18 at 11-14 h, peak 0.99 at 7-9 and 19-21 h, critical 1.14 at 16-19 h, flat
+    0.63 otherwise. A kWh taken in the night's valley is worth the morning peak before the price
+    falls lower (ahead 0.99), one given in the flat hours before it comes back at 0.28 (refill);
+    the deep valley's dearest hour before it falls again is the next day's critical one."""
+    from twin.operate.rule import price_windows
+
+    day = np.full(24, 0.63)
+    day[[2, 3, 4, 5, 10, 14]] = 0.28
+    day[11:14] = 0.18
+    day[[7, 8, 19, 20]] = 0.99
+    day[16:19] = 1.14
+    refill, ahead = price_windows(np.tile(day, 3))
+    assert ahead[2] == 0.99 and ahead[5] == 0.99  # the night's valley: a second cycle, for the morning
+    assert ahead[10] == -np.inf  # 10 h: the price falls at once, nothing to charge for
+    assert ahead[11] == 1.14 and ahead[13] == 1.14  # the deep valley, for the evening
+    assert refill[0] == 0.28 and refill[1] == 0.28  # the flat night hours before the valley
+    assert refill[9] == 0.18  # 9 h: put back in the deep valley before the critical hours
+    assert refill[7] == 0.18 and refill[16] == 0.18  # peak: back in the valleys before the dearer hours
+    assert refill[2] == 0.28  # the valley itself: nothing cheaper before the price rises
+
+
+def test_rule_discharges_in_flat_hours_when_a_cheaper_valley_refills_before_the_peak():
+    """Flat 0.6 CNY/kWh, valley 0.2 at 10-13 h, peak 1.0 at 17-20 h; load 100 kW; no threshold to
+    hold (1,000 kW); battery 200 kWh / 100 kW, lossless, half full. A flat kWh given now comes
+    back at 0.2 before the price rises above 0.6: by hand the rule discharges 100 kW at 0 h
+    (empty), charges 100 kW at 10 and 11 h (full), and discharges 100 kW at 17 and 18 h; the
+    valley and the flat hours before the peak refill more than the peak needs, so nothing is
+    kept (the rule before discharged only above the day's mean price: it kept the 100 kWh
+    through the night and charged 100 kWh in the valley)."""
+    price = np.full(24, 0.6)
+    price[10:14], price[17:21] = 0.2, 1.0
+    park, fc = _one_day_battery_park(price, np.full(24, 100.0), 200.0, 100.0, 100.0)
+    ds, stats = operate(park, RuleController(fc, peak_targets={3: 1000.0}))
+    ch, dis = np.zeros(24), np.zeros(24)
+    dis[[0, 17, 18]] = 100.0
+    ch[[10, 11]] = 100.0
+    np.testing.assert_allclose(ds["p_battery_charge_kw"].sum("battery").values, ch, atol=1e-9)
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-9)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9
+
+
+def test_rule_shaves_a_long_peak_block_to_the_level_its_energy_can_hold():
+    """Flat price; load 100 kW, 150 kW at 14-21 h; threshold 100 kW; battery 200 kWh / 100 kW,
+    lossless, full. Holding 100 kW needs 8 x 50 = 400 kWh, twice the battery. By hand the rule
+    holds one level over the block, 8 x (150 - L) = 200: L = 125 kW, discharging 25 kW in every
+    hour of it (RuleController.levels records 125 kW at 14 h; after it the month's peak is 125);
+    the rule before held 100 kW for four hours and then let 150 kW through."""
+    load = np.full(24, 100.0)
+    load[14:22] = 150.0
+    park, fc = _one_day_battery_park(np.full(24, 0.6), load, 200.0, 100.0, 200.0)
+    rc = RuleController(fc, peak_targets={3: 100.0})
+    ds, stats = operate(park, rc)
+    dis = np.zeros(24)
+    dis[14:22] = 25.0
+    np.testing.assert_allclose(ds["p_battery_discharge_kw"].sum("battery").values, dis, atol=1e-6)
+    assert ds["p_grid_import_kw"].values.max() == pytest.approx(125.0, abs=1e-6)
+    assert rc.levels[14] == pytest.approx(125.0, abs=1e-6) and list(rc.levels) == [14]
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 

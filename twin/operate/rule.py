@@ -12,15 +12,24 @@ schedules are known):
   round-trip losses and wear), as an operator sets it: no forecast caps the set-point; the
   plant holds the charging in real time, on the hour's actual flows, to what the battery
   can take, to the month's threshold on the measured import (``Decision.charge_limit_kw``)
-  and to the grid connection's and site transformers' capacity (the connection guard); in
-  hours priced above the day's mean it discharges to cover the
-  park's net load (never to export; where the net load is above the month's threshold, at
-  least the excess), keeping a reserve for the rest of the day (until the
-  next valley hour): in every later hour the larger of the forecast import above the
-  month's threshold (with the EV charging planned and that of the vehicles still to come,
-  plus the forecast margin) and, in hours priced higher than this one, the net load the
-  batteries could cover there, so that arbitrage does not empty the battery before a
-  foreseeable peak or before dearer hours.
+  and to the grid connection's and site transformers' capacity (the connection guard).
+  A tariff with two cycles a day (a night valley before a morning peak, a midday valley
+  before an evening one) is read from the hourly price (:func:`price_windows`): in a cheap
+  block outside the day's valley the battery charges where a kWh taken now is worth more,
+  after losses and wear, in the hours before the price next falls lower, as much as those
+  hours' forecast import can use (:meth:`RuleController._cycle_charge`). It discharges to cover
+  the park's net load (never to export; where the net load is above the month's threshold,
+  at least the excess) in hours priced above the day's mean and in any other hour whose kWh
+  can be put back cheaper, after losses and wear, before the price rises above this hour's
+  (a flat morning before a midday valley). It keeps a reserve for the next 24 h: in every
+  later hour the larger of the forecast import above the month's threshold (with the EV
+  charging planned and that of the vehicles still to come, plus the forecast margin) and,
+  in hours priced higher than this one, the net load the batteries could cover there, less
+  what the hours it charges in before each can put back (the valley and the cheap blocks
+  below the threshold less the margin, a forecast PV surplus less its margin;
+  :meth:`RuleController._refill`), so that arbitrage does not empty the battery before a
+  foreseeable peak or before dearer hours, and does not keep energy that a valley or the
+  midday sun will replace anyway.
 * **Peak shaving** under the monthly demand charge: whenever the net load would exceed
   the month's threshold (the higher of the month's peak so far and the plan's peak of
   that month, given as ``peak_targets``), the battery discharges the excess and valley
@@ -29,13 +38,17 @@ schedules are known):
   beyond the promises as far as the actual load leaves no room; EV charging is also
   planned on the forecast room below it, battery charging is not), so a
   forecast error never lets charging set a new peak that would become the next day's
-  allowance. Where the actual import still exceeds the threshold, the batteries
-  discharge in real time beyond the hour's set-point, within power and down to
-  ``soc_min`` (``Decision.peak_hold_kw``, with ``operation.real_time_peak_hold``; the rule
-  plans no later use to reserve energy for). A peak the load sets beyond that raises the
-  threshold.
+  allowance. Where the batteries' energy cannot hold the threshold through the forecast
+  block (a long afternoon peak), they hold the lowest level they can hold in every hour of
+  it instead of holding the threshold until they are empty and letting the block's last
+  hours through (:meth:`RuleController._feasible_level`; recorded in
+  ``RuleController.levels``). Where the actual import still exceeds the threshold (or that
+  level), the batteries discharge in real time beyond the hour's set-point, within power
+  and down to ``soc_min`` (``Decision.peak_hold_kw``, with
+  ``operation.real_time_peak_hold``; the rule plans no later use to reserve energy for).
+  A peak the load sets beyond that raises the threshold.
 * **Charging for tomorrow's peaks**: in the hours priced neither in the valley nor above
-  the day's mean, the battery charges (below the threshold less the forecast margin) what
+  the day's mean where no discharge pays, the battery charges (below the threshold less the forecast margin) what
   holding the threshold over the next 24 h needs beyond its content and what the valley
   hours before each forecast excess can add below the threshold
   (:meth:`RuleController._peak_shortfall`): where the valley's room under the threshold is
@@ -312,7 +325,9 @@ class RuleController:
         self.valley = p <= dmin[days] + 1e-9
         self.peak = p > dmean[days] + 1e-9
         self.day_max = dmax[days]
+        self.refill_price, self.ahead_max = price_windows(p)
         self.n_decisions = 0
+        self.levels = {}  # hour -> import level held above the month's threshold (_feasible_level)
         self._plan_cache = None
         # room kept below the threshold for forecast errors: one standard deviation of the
         # load forecast's error (ForecastSpec.load_sd_of_mean times the mean load)
@@ -576,17 +591,33 @@ class RuleController:
             if n < 0:
                 want = min(-n, kw)
             elif n > thr:
-                want = -(n - thr)
-                if peak:  # the excess at least; arbitrage may take more (the net load, within the reserve)
+                lev = self._feasible_level(t, bats, n, thr, plan)
+                if lev > thr:  # the energy cannot hold the threshold all block: hold a level it can
+                    self.levels[t] = lev
+                    if d.peak_hold_kw is not None:
+                        d.peak_hold_kw = lev
+                want = -max(n - lev, 0.0)
+                if peak or self._cycle_pays(t, b0, charge=False):
+                    # the excess at least; arbitrage may take more (the net load, within the reserve)
                     want = -max(n - thr, min(n, kw, self._above_reserve(t, bats, thr, plan)))
             elif valley and worth > 0:
                 # full power: the plant holds it in real time to the battery's room, the month's
                 # threshold on the actual import (charge_limit_kw) and the connection's capacity
                 want = kw
+            elif self._cycle_pays(t, b0, charge=True):
+                # a cheap block before dearer hours that come before the price falls lower (a second
+                # cycle of the day, e.g. a night valley before a morning peak): what those hours can use
+                want = min(kw, self._cycle_charge(t, bats, plan))
             elif peak:
                 want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
-            elif np.isfinite(thr):  # hours between valley and peak: charge for tomorrow's peaks if need be
-                want = min(kw, max(thr - self.margin - n, 0.0), self._peak_shortfall(t, bats, thr, plan))
+            else:
+                # hours between valley and peak: discharge where the kWh can be put back cheaper before
+                # the price rises above this hour's (within the reserve), else charge for tomorrow's
+                # peaks if need be
+                if self._cycle_pays(t, b0, charge=False):
+                    want = -min(n, kw, self._above_reserve(t, bats, thr, plan))
+                if want == 0.0 and np.isfinite(thr):
+                    want = min(kw, max(thr - self.margin - n, 0.0), self._peak_shortfall(t, bats, thr, plan))
             d.battery_kw = split(want, bats, lambda b: b["kw"])
         # thermal stores: charged from the network's spare electric heat (heat pumps, electric boilers;
         # a process-heat bus's plant cannot feed them) in the valley or with PV surplus, discharged
@@ -710,33 +741,119 @@ class RuleController:
 
     def _above_reserve(self, t: int, bats: list, thr: float, plan: dict | None) -> float:
         """Power [kW] the batteries may discharge for price arbitrage in hour ``t``: the energy
-        above ``soc_min`` and above the reserve for the hours that come later the same day
-        (until the next valley hour, at most 24 h), each of them the larger of the forecast
-        import above the month's threshold (net load, planned EV charging and the latest-start
-        charging of vehicles still to come, plus :attr:`reserve_margin_sd` standard deviations of
-        the net-load forecast error at the hour's lead, :meth:`_net_error_sd`; none without a demand
-        charge) and, in an hour priced higher than this one, the net load the batteries could
-        cover there (the dearest hours first); over the discharge efficiency. No limit with
+        above ``soc_min`` and above the reserve for the next 24 h, over the discharge efficiency.
+        The reserve: in each later hour, the larger of the forecast import above the month's
+        threshold (net load, planned EV charging and the latest-start charging of vehicles still
+        to come, plus :attr:`reserve_margin_sd` standard deviations of the net-load forecast error
+        at the hour's lead, :meth:`_net_error_sd`; none without a demand charge) and, in an hour
+        priced higher than this one, the net load the batteries could cover there, over the
+        discharge efficiency; less what the hours the rule charges in put back before each
+        (:meth:`_refill`), worked back from the last hour and at most the batteries' usable
+        energy (a later need a valley refills costs nothing now). No limit with
         ``battery_reserve`` off."""
         if not self.battery_reserve:
             return np.inf
         park = self.park
-        end = t + 1
-        while end < min(t + 24, park.T) and not self.valley[end]:
-            end += 1
-        n = end - t
+        n = min(24, park.T - t)
         if n <= 1:
             return np.inf
-        net = self._import_forecast(t, n, plan)
+        b0 = bats[0]
+        net = self._import_forecast(t, n, plan)[1:]
         kw = sum(b["kw"] for b in bats)
-        dearer = park.price[t + 1:end] > park.price[t] + 1e-9
-        need = np.where(dearer, np.clip(net[1:], 0.0, kw), 0.0)
+        p = park.price[t + 1:t + n]
+        dearer = p > park.price[t] + 1e-9
+        need = np.where(dearer, np.clip(net, 0.0, kw), 0.0)
+        margin = self.reserve_margin_sd * self._net_error_sd(t, n)[1:]
         if np.isfinite(thr):
-            margin = self.reserve_margin_sd * self._net_error_sd(t, n)[1:]
-            need = np.maximum(need, np.clip(net[1:] + margin - thr, 0.0, None))
-        reserve = float(need.sum()) / bats[0]["eta_d"]
+            need = np.maximum(need, np.clip(net + margin - thr, 0.0, None))
+        # the hours the rule charges in refill the batteries before the later ones
+        refill = self._refill(t, bats, np.r_[0.0, net], np.r_[0.0, margin], thr)[1:]
+        usable = sum((b["soc_max"] - b["soc_min"]) * b["kwh"] for b in bats)
+        reserve = 0.0
+        for d, r in zip(need[::-1] / b0["eta_d"], refill[::-1]):
+            reserve = min(max(reserve + d - r, 0.0), usable)
         above = self._above_floor(bats)
-        return max((above - reserve) * bats[0]["eta_d"], 0.0)
+        return max((above - reserve) * b0["eta_d"], 0.0)
+
+    def _feasible_level(self, t: int, bats: list, n_now: float, thr: float, plan: dict | None) -> float:
+        """Lowest import [kW], at least the threshold ``thr``, that the batteries' energy above
+        ``soc_min`` can hold in this hour (net load ``n_now``) and the next 24 h of forecast import,
+        counting what the hours the rule charges in refill before each (:meth:`_refill`): where the
+        energy cannot hold the threshold through a long peak block, shaving every hour of it to one
+        level raises the month's peak less than holding the threshold until the batteries are empty.
+        On the forecast without a margin: the level is found again every hour from the measured
+        state (a margin at every later hour, as if every forecast erred the same way, raised the
+        level more than the errors did; benchmarks/README.md)."""
+        park = self.park
+        n = min(24, park.T - t)
+        net = np.r_[n_now, self._import_forecast(t, n, plan)[1:]]
+        kw = sum(b["kw"] for b in bats)
+        b0 = bats[0]
+        above = self._above_floor(bats)
+
+        def short(level: float) -> bool:
+            need = np.clip(net - level, 0.0, kw) / b0["eta_d"]
+            refill = self._refill(t, bats, net, np.zeros(n), level)
+            req = 0.0
+            for d, r in zip(need[::-1], refill[::-1]):
+                req = max(req + d - r, 0.0)
+            return req > above + 1e-6
+
+        if not short(thr):
+            return thr
+        lo, hi = thr, thr + kw
+        for _ in range(30):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if short(mid) else (lo, mid)
+        return hi
+
+    def _refill(self, t: int, bats: list, net: np.ndarray, margin: np.ndarray, thr: float) -> np.ndarray:
+        """Energy [kWh] the batteries take in each of hours ``t .. t+len(net)-1`` where the rule charges
+        them: in the valley (where a cycle pays) and the cheap blocks of a second cycle, the room below
+        ``thr`` less the forecast margin; with a forecast PV surplus, the surplus less the margin; at
+        most their power; after the charge efficiency. None in hour ``t`` itself."""
+        park = self.park
+        n = net.size
+        b0 = bats[0]
+        kw = sum(b["kw"] for b in bats)
+        p = park.price[t:t + n]
+        eta = b0["eta_c"] * b0["eta_d"]
+        room = np.clip(thr - margin - net, 0.0, kw) if np.isfinite(thr) else np.full(n, kw)
+        charging = (self.valley[t:t + n] & (self.day_max[t:t + n] * eta - p - b0["wear"] > 0)) | (
+            self.ahead_max[t:t + n] * eta - b0["wear"] > p + 1e-9)
+        refill = np.maximum(np.where(charging, room, 0.0), np.clip(-net - margin, 0.0, kw)) * b0["eta_c"]
+        refill[0] = 0.0
+        return refill
+
+    def _cycle_pays(self, t: int, b0: dict, charge: bool) -> bool:
+        """Whether a kWh cycled through battery ``b0`` pays in hour ``t``: charged now, against the
+        dearest price before the price next falls below this hour's (``charge``); discharged now,
+        against the cheapest price before it next rises above this hour's (within 24 h,
+        :func:`price_windows`); after round-trip losses and wear."""
+        eta = b0["eta_c"] * b0["eta_d"]
+        p = self.park.price[t]
+        if charge:
+            return self.ahead_max[t] * eta - b0["wear"] > p + 1e-9
+        return p * eta - b0["wear"] > self.refill_price[t] + 1e-9
+
+    def _cycle_charge(self, t: int, bats: list, plan: dict | None) -> float:
+        """Charging [kW] in a cheap hour ``t`` outside the day's valley: the forecast import the
+        batteries can cover in the hours before the price next falls below this hour's where a kWh
+        from now pays (:meth:`_cycle_pays`), at most their power, over the discharge efficiency,
+        beyond the energy they hold above ``soc_min``; over the charge efficiency."""
+        park = self.park
+        n = min(24, park.T - t)
+        p = park.price[t:t + n]
+        later = np.flatnonzero(p[1:] < p[0] - 1e-9)
+        end = int(later[0]) + 1 if later.size else n
+        if end <= 1:
+            return 0.0
+        b0 = bats[0]
+        kw = sum(b["kw"] for b in bats)
+        net = self._import_forecast(t, end, plan)[1:]
+        pays = p[1:end] * b0["eta_c"] * b0["eta_d"] - b0["wear"] > p[0] + 1e-9
+        need = float(np.where(pays, np.clip(net, 0.0, kw), 0.0).sum()) / b0["eta_d"]
+        return max(need - self._above_floor(bats), 0.0) / b0["eta_c"]
 
     def _net_error_sd(self, t: int, n: int) -> np.ndarray:
         """Standard deviation of the net-load forecast error [kW] in hours ``t .. t+n-1`` (leads 1..n):
@@ -791,7 +908,33 @@ class RuleController:
                 + ("; batteries discharge in real time to hold it" if self.peak_hold else ""),
                 "ev_charging": ("planned on the connected vehicles' sessions: cheapest hours under the threshold, "
                                 "least laxity first" if self.ev_planning else "by departure deadline"),
-                "battery_reserve": self.battery_reserve}
+                "battery_reserve": self.battery_reserve,
+                "peak_levels": {"hours": len(self.levels),
+                                "note": "hours whose forecast block the batteries' energy could not hold at the "
+                                        "month's threshold: they held one higher level over it"}}
+
+
+def price_windows(price: np.ndarray, hours: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """For each hour of an hourly import price [CNY/kWh]: the cheapest price in the later hours
+    before the price next rises above this hour's (``refill``: what a kWh given now costs to put
+    back before it is worth more), and the dearest price in the later hours before it next falls
+    below this hour's (``ahead``: what a kWh taken now is worth before it could be had cheaper);
+    within ``hours``; ``inf`` and ``-inf`` where those hours are none."""
+    price = np.asarray(price, float)
+    T = price.size
+    refill = np.full(T, np.inf)
+    ahead = np.full(T, -np.inf)
+    for t in range(T - 1):
+        w = price[t + 1:t + 1 + hours]
+        up = np.flatnonzero(w > price[t] + 1e-9)
+        r = w[:up[0]] if up.size else w
+        if r.size:
+            refill[t] = r.min()
+        down = np.flatnonzero(w < price[t] - 1e-9)
+        a = w[:down[0]] if down.size else w
+        if a.size:
+            ahead[t] = a.max()
+    return refill, ahead
 
 
 def split(want: float, stores: list[dict], power) -> dict:
