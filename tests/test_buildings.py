@@ -444,8 +444,14 @@ def test_current_presets_equal_transcribed_gb55015_limits():
     checked = set(t["preset_key"])
     zones = ["severe_cold", "cold", "hscw", "hsww", "mild"]
     assert checked == ({f"{z}/current" for z in zones} | {f"{z}/current-industrial" for z in zones}
+                       | {f"{z}/current-residential" for z in zones}
+                       | {"severe_cold/current-residential-low", "cold/current-residential-low"}
                        | {"severe_cold/current/1C", "severe_cold/current-industrial/1A",
-                          "cold/current-industrial/2A"})
+                          "cold/current-industrial/2A"}
+                       | {"severe_cold/current-residential/1A", "severe_cold/current-residential/1C",
+                          "severe_cold/current-residential-low/1A", "severe_cold/current-residential-low/1C",
+                          "cold/current-residential/2A", "cold/current-residential-low/2A",
+                          "hscw/current-residential/3B", "mild/current-residential/5B"})
     assert (env.loc[sorted(checked), "verified"] == "secondary_partial").all()
     # the published limits order as the climate zones do (severe cold strictest)
     assert list(env.loc[[f"{z}/current" for z in zones[:3]], "u_wall_w_m2k"]) == [0.35, 0.50, 0.60]
@@ -457,11 +463,37 @@ def test_current_presets_equal_transcribed_gb55015_limits():
     ("factory", "2005-2015", "cold/2005-2015"),
     ("office", "current", "cold/current"),
     ("cold_store", "current", "cold_store_panel"),
+    ("dormitory", "current", "cold/current-residential"),
+    ("dormitory", "2005-2015", "cold/2005-2015"),
 ])
 def test_envelope_routing_by_type(btype, era, key):
-    """Factories/warehouses of the current era use GB 55015-2021's industrial limits."""
-    spec = b.BuildingSpec(name="x", type=btype, floor_area_m2=1000.0, construction_era=era)
+    """Factories/warehouses of the current era use GB 55015-2021's industrial limits,
+    dormitories (居住建筑) its residential ones."""
+    spec = b.BuildingSpec(name="x", type=btype, floor_area_m2=1000.0, construction_era=era, storeys=6)
     assert b.envelope_for(spec, "cold")["key"] == key
+
+
+@pytest.mark.parametrize("zone,subzone,storeys,key,wall,roof", [
+    ("cold", "寒冷B", 6, "cold/current-residential", 0.45, 0.30),
+    ("cold", "寒冷B", 3, "cold/current-residential-low", 0.35, 0.35),
+    ("cold", "寒冷A", 6, "cold/current-residential/2A", 0.45, 0.25),
+    ("severe_cold", "严寒C", 2, "severe_cold/current-residential-low/1C", 0.30, 0.20),
+    ("hscw", "夏热冬冷A", 8, "hscw/current-residential", 1.00, 0.40),
+    ("hscw", "夏热冬冷A", 2, "hscw/current-residential", 1.00, 0.40),  # no split by storeys there
+    ("hscw", "夏热冬冷B", 8, "hscw/current-residential/3B", 1.20, 0.40),
+    ("hsww", "夏热冬暖B", 8, "hsww/current-residential", 1.50, 0.40),  # 4A and 4B alike
+    ("mild", "温和B", 4, "mild/current-residential/5B", 1.80, 1.00),
+])
+def test_a_dormitory_takes_gb55015s_residential_limits(zone, subzone, storeys, key, wall, roof):
+    """A dormitory is 居住建筑 (JGJ 26-2018 covers 集体宿舍): GB 55015-2021 sets its own
+    limits, by sub-zone and, in the severe cold and cold zones, by storeys (3 or fewer,
+    4 or more); it took the class A public-building preset (cold: 0.50/0.40 W/(m2 K))."""
+    spec = b.BuildingSpec(name="x", type="dormitory", floor_area_m2=5000.0, storeys=storeys,
+                          construction_era="current")
+    row = b.envelope_for(spec, zone, subzone)
+    assert row["key"] == key
+    assert (row["u_wall_w_m2k"], row["u_roof_w_m2k"]) == pytest.approx((wall, roof))
+    assert row["verified"] == "secondary_partial" and "居住建筑" in row["check_note"]
 
 
 def test_envelope_eras_order_heating_demand(china_weather):

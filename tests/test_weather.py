@@ -1297,8 +1297,12 @@ def test_a_zone_the_temperature_uncertainty_can_change_is_said_so():
     note = next(n for n in lhasa.notes if n.startswith("climate zone "))
     assert "寒冷A" in note.split("could be")[1] and "Appendix A" in note
     assert "寒冷A" in phrase(note, "zh").split("也可能属于")[1]
+    _, changsha = site_weather(lat=28.2, lon=112.9)
+    assert not any(n.startswith("climate zone ") for n in changsha.notes)
+    # west of Chengdu the sub-zone is near 夏热冬冷B, whose dormitories have limits of their own
     _, chengdu = site_weather(lat=30.1, lon=103.2)
-    assert not any(n.startswith("climate zone ") for n in chengdu.notes)
+    note = next(n for n in chengdu.notes if n.startswith("climate zone "))
+    assert "夏热冬冷B" in note.split("could be")[1]
 
 
 def test_a_station_site_near_a_sub_zone_threshold_is_said_so():
@@ -1331,7 +1335,8 @@ def test_the_sub_zones_with_presets_of_their_own_are_the_presets_keys():
     codes = {k.rsplit("/", 1)[1] for k in envelope_presets().index if k.count("/") == 2}
     assert {z for z, c in SUBZONE_CODES.items() if c in codes} == SUBZONES_WITH_OWN_PRESETS
     assert subzone_changes_presets("寒冷A", "寒冷B") and subzone_changes_presets("严寒B", "严寒C")
-    assert not subzone_changes_presets("夏热冬冷A", "夏热冬冷B")
+    assert subzone_changes_presets("夏热冬冷A", "夏热冬冷B")  # dormitories: 3B's residential limits
+    assert not subzone_changes_presets("夏热冬暖A", "夏热冬暖B")
     assert subzone_changes_presets("夏热冬冷A", "寒冷B")
 
 

@@ -122,9 +122,10 @@ SUBZONE_LETTERS = {"严寒": "ABC", "寒冷": "AB", "夏热冬冷": "AB", "夏�
 """The sub-zones of each first-level zone (GB 50176-2016 Table 4.1.2)."""
 
 
-SUBZONES_WITH_OWN_PRESETS = frozenset({"严寒A", "严寒C", "寒冷A"})
+SUBZONES_WITH_OWN_PRESETS = frozenset({"严寒A", "严寒C", "寒冷A", "夏热冬冷B", "温和B"})
 """Sub-zones whose envelope presets differ from their zone's others (GB 55015-2021 sets
-limits of their own there: 严寒C public buildings, 严寒A and 寒冷A industrial buildings;
+limits of their own there: 严寒C public buildings, 严寒A and 寒冷A industrial buildings,
+严寒A, 严寒C, 寒冷A, 夏热冬冷B and 温和B residential buildings (dormitories);
 ``twin/components/data/buildings/envelopes.csv`` keys ``<zone>/<era>/<code>``, kept in step by a test).
 Elsewhere a sub-zone changes no preset, and a site near a sub-zone threshold needs no note."""
 

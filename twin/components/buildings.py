@@ -1136,6 +1136,13 @@ HEAT_RECOVERY_ULTRA_LOW = 0.75  # project default sensible heat recovery of ultr
 #: (``<zone>/current-industrial``) instead of the class A public-building ones.
 INDUSTRIAL_TYPES = ("factory", "warehouse")
 
+#: Building types that GB 55015-2021 treats as residential buildings (居住建筑: JGJ 26-2018
+#: covers 集体宿舍); with construction_era="current" they get the residential envelope limits
+#: (``<zone>/current-residential``, 4 storeys or more, or ``<zone>/current-residential-low``,
+#: 3 storeys or fewer, where the zone's limits differ by storeys) instead of the class A
+#: public-building ones.
+RESIDENTIAL_TYPES = ("dormitory",)
+
 
 #: Share of a data room's IT heat released to the air node [-]: air-cooled servers blow
 #: their heat into the room air, so it is taken as fully convective, as EnergyPlus does for
@@ -1158,19 +1165,26 @@ def envelope_for(spec: BuildingSpec, zone: str, subzone: str | None = None) -> p
 
     ``envelope="auto"`` picks ``cold_store_panel`` for cold stores,
     ``<zone>/current-industrial`` for factories and warehouses of the current era
-    (GB 55015-2021 industrial-building limits) and ``<zone>/<era>`` otherwise; with the
+    (GB 55015-2021 industrial-building limits), ``<zone>/current-residential`` for
+    dormitories of the current era (residential-building limits; ``-low`` for 3 storeys or
+    fewer where the zone has such limits) and ``<zone>/<era>`` otherwise; with the
     site's GB 50176 ``subzone`` (e.g. 寒冷A), the sub-zone's own preset where GB 55015-2021
-    sets other limits for it (``<key>/<code>``: 1C public, 1A and 2A industrial).
+    sets other limits for it (``<key>/<code>``: 1C public, 1A and 2A industrial, 1A, 1C,
+    2A, 3B and 5B residential).
     """
+    presets = envelope_presets()
     if spec.envelope != "auto":
         key = spec.envelope
     elif spec.type == "cold_store":
         key = "cold_store_panel"
     elif spec.type in INDUSTRIAL_TYPES and spec.construction_era == "current":
         key = f"{zone}/current-industrial"
+    elif spec.type in RESIDENTIAL_TYPES and spec.construction_era == "current":
+        key = f"{zone}/current-residential"
+        if spec.storeys <= 3 and f"{key}-low" in presets.index:
+            key = f"{key}-low"
     else:
         key = f"{zone}/{spec.construction_era}"
-    presets = envelope_presets()
     code = SUBZONE_CODES.get(subzone or "")
     if spec.envelope == "auto" and code and f"{key}/{code}" in presets.index:
         key = f"{key}/{code}"
