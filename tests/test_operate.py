@@ -622,15 +622,20 @@ def test_rule_discharges_in_flat_hours_when_a_cheaper_valley_refills_before_the_
     assert stats["max_abs_balance_residual_kw"] < 1e-9
 
 
-def test_rule_shaves_a_long_peak_block_to_the_level_its_energy_can_hold():
-    """Flat price; load 100 kW, 150 kW at 14-21 h; threshold 100 kW; battery 200 kWh / 100 kW,
-    lossless, full. Holding 100 kW needs 8 x 50 = 400 kWh, twice the battery. By hand the rule
-    holds one level over the block, 8 x (150 - L) = 200: L = 125 kW, discharging 25 kW in every
-    hour of it (RuleController.levels records 125 kW at 14 h; after it the month's peak is 125);
-    the rule before held 100 kW for four hours and then let 150 kW through."""
+@pytest.mark.parametrize("peak_priced", [False, True])
+def test_rule_shaves_a_long_peak_block_to_the_level_its_energy_can_hold(peak_priced):
+    """Flat price (or the block peak-priced, 1.0 against 0.3 CNY/kWh); load 100 kW, 150 kW at
+    14-21 h; threshold 100 kW; battery 200 kWh / 100 kW, lossless, full. Holding 100 kW needs
+    8 x 50 = 400 kWh, twice the battery. By hand the rule holds one level over the block,
+    8 x (150 - L) = 200: L = 125 kW, discharging 25 kW in every hour of it
+    (RuleController.levels records 125 kW at 14 h; after it the month's peak is 125); the rule
+    before held 100 kW for four hours and then let 150 kW through. Peak-priced, the arbitrage
+    reserve keeps the whole battery for the block, so the set-point is the excess over the
+    level there too (it was the excess over the threshold: empty by 18 h)."""
     load = np.full(24, 100.0)
     load[14:22] = 150.0
-    park, fc = _one_day_battery_park(np.full(24, 0.6), load, 200.0, 100.0, 200.0)
+    price = np.where((np.arange(24) >= 14) & (np.arange(24) < 22), 1.0, 0.3) if peak_priced else np.full(24, 0.6)
+    park, fc = _one_day_battery_park(price, load, 200.0, 100.0, 200.0)
     rc = RuleController(fc, peak_targets={3: 100.0})
     ds, stats = operate(park, rc)
     dis = np.zeros(24)

@@ -598,8 +598,9 @@ class RuleController:
                         d.peak_hold_kw = lev
                 want = -max(n - lev, 0.0)
                 if peak or self._cycle_pays(t, b0, charge=False):
-                    # the excess at least; arbitrage may take more (the net load, within the reserve)
-                    want = -max(n - thr, min(n, kw, self._above_reserve(t, bats, thr, plan)))
+                    # the excess over the level at least; arbitrage may take more (the net load,
+                    # within the reserve)
+                    want = -max(n - lev, min(n, kw, self._above_reserve(t, bats, thr, plan)))
             elif valley and worth > 0:
                 # full power: the plant holds it in real time to the battery's room, the month's
                 # threshold on the actual import (charge_limit_kw) and the connection's capacity
