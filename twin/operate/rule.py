@@ -586,7 +586,6 @@ class RuleController:
         if bats:
             kw = sum(b["kw"] for b in bats)
             b0 = bats[0]  # the most efficient: is a valley-to-peak cycle worth it at all?
-            worth = self.day_max[t] * b0["eta_c"] * b0["eta_d"] - park.price[t] - b0["wear"]
             want = 0.0
             if n < 0:
                 want = min(-n, kw)
@@ -601,7 +600,7 @@ class RuleController:
                     # the excess over the level at least; arbitrage may take more (the net load,
                     # within the reserve)
                     want = -max(n - lev, min(n, kw, self._above_reserve(t, bats, thr, plan)))
-            elif valley and worth > 0:
+            elif valley and self._valley_pays(t, b0):
                 # full power: the plant holds it in real time to the battery's room, the month's
                 # threshold on the actual import (charge_limit_kw) and the connection's capacity
                 want = kw
@@ -770,9 +769,7 @@ class RuleController:
         # the hours the rule charges in refill the batteries before the later ones
         refill = self._refill(t, bats, np.r_[0.0, net], np.r_[0.0, margin], thr)[1:]
         usable = sum((b["soc_max"] - b["soc_min"]) * b["kwh"] for b in bats)
-        reserve = 0.0
-        for d, r in zip(need[::-1] / b0["eta_d"], refill[::-1]):
-            reserve = min(max(reserve + d - r, 0.0), usable)
+        reserve = energy_to_hold(need / b0["eta_d"], refill, usable)
         above = self._above_floor(bats)
         return max((above - reserve) * b0["eta_d"], 0.0)
 
@@ -794,11 +791,7 @@ class RuleController:
 
         def short(level: float) -> bool:
             need = np.clip(net - level, 0.0, kw) / b0["eta_d"]
-            refill = self._refill(t, bats, net, np.zeros(n), level)
-            req = 0.0
-            for d, r in zip(need[::-1], refill[::-1]):
-                req = max(req + d - r, 0.0)
-            return req > above + 1e-6
+            return energy_to_hold(need, self._refill(t, bats, net, np.zeros(n), level)) > above + 1e-6
 
         if not short(thr):
             return thr
@@ -813,24 +806,26 @@ class RuleController:
         them: in the valley (where a cycle pays) and the cheap blocks of a second cycle, the room below
         ``thr`` less the forecast margin; with a forecast PV surplus, the surplus less the margin; at
         most their power; after the charge efficiency. None in hour ``t`` itself."""
-        park = self.park
         n = net.size
         b0 = bats[0]
         kw = sum(b["kw"] for b in bats)
-        p = park.price[t:t + n]
-        eta = b0["eta_c"] * b0["eta_d"]
+        hrs = slice(t, t + n)
         room = np.clip(thr - margin - net, 0.0, kw) if np.isfinite(thr) else np.full(n, kw)
-        charging = (self.valley[t:t + n] & (self.day_max[t:t + n] * eta - p - b0["wear"] > 0)) | (
-            self.ahead_max[t:t + n] * eta - b0["wear"] > p + 1e-9)
+        charging = (self.valley[hrs] & self._valley_pays(hrs, b0)) | self._cycle_pays(hrs, b0, charge=True)
         refill = np.maximum(np.where(charging, room, 0.0), np.clip(-net - margin, 0.0, kw)) * b0["eta_c"]
         refill[0] = 0.0
         return refill
 
-    def _cycle_pays(self, t: int, b0: dict, charge: bool) -> bool:
-        """Whether a kWh cycled through battery ``b0`` pays in hour ``t``: charged now, against the
-        dearest price before the price next falls below this hour's (``charge``); discharged now,
-        against the cheapest price before it next rises above this hour's (within 24 h,
-        :func:`price_windows`); after round-trip losses and wear."""
+    def _valley_pays(self, t, b0: dict):
+        """Whether a kWh charged in hour ``t`` (an hour or a slice of hours) into battery ``b0`` is
+        worth more at the day's dearest price, after round-trip losses and wear."""
+        return self.day_max[t] * b0["eta_c"] * b0["eta_d"] - self.park.price[t] - b0["wear"] > 0
+
+    def _cycle_pays(self, t, b0: dict, charge: bool):
+        """Whether a kWh cycled through battery ``b0`` pays in hour ``t`` (an hour or a slice of
+        hours): charged now, against the dearest price before the price next falls below this
+        hour's (``charge``); discharged now, against the cheapest price before it next rises above
+        this hour's (within 24 h, :func:`price_windows`); after round-trip losses and wear."""
         eta = b0["eta_c"] * b0["eta_d"]
         p = self.park.price[t]
         if charge:
@@ -913,6 +908,16 @@ class RuleController:
                 "peak_levels": {"hours": len(self.levels),
                                 "note": "hours whose forecast block the batteries' energy could not hold at the "
                                         "month's threshold: they held one higher level over it"}}
+
+
+def energy_to_hold(need: np.ndarray, refill: np.ndarray, cap: float = np.inf) -> float:
+    """Energy [kWh] stores must hold now to give ``need`` [kWh] in each coming hour when
+    ``refill`` [kWh] comes back in each (a refill serves only the needs after it): worked back
+    from the last hour, never below zero, at most ``cap`` (the stores' usable energy)."""
+    held = 0.0
+    for d, r in zip(need[::-1], refill[::-1]):
+        held = min(max(held + d - r, 0.0), cap)
+    return held
 
 
 def price_windows(price: np.ndarray, hours: int = 24) -> tuple[np.ndarray, np.ndarray]:
