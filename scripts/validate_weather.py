@@ -1644,6 +1644,19 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"the file's; the tail beyond it stays a few per cent high (clear days pile up at the cap "
       f"where the files tail off), and DNI's 99.9th percentile +13 % (before +18 %), its "
       f"decomposition unchanged. PV yield against the files (table above): mean +0.5 % before, +0.7 % now.\n")
+    med = lambda k: float(cities[k].median())
+    a(f"**Overcast hours.** Hours with the sun above 17.5 deg, median over the 34 cities: without "
+      f"light (GHI below 1 W/m2) {_p(med('kt_dark_share_synth'))} of them in the synthetic year "
+      f"(largest {_p(float(cities.kt_dark_share_synth.max()))}), {_p(med('kt_dark_share_ref'))} in "
+      f"the files; 0.1th percentile of the hourly clearness index {med('kt_p001_synth'):.3f} "
+      f"(files {med('kt_p001_ref'):.3f}), 1st percentile {med('kt_p01_synth'):.3f} (files "
+      f"{med('kt_p01_ref'):.3f}). Before the hourly clear-sky index was bent towards 0.01 below "
+      f"0.1 instead of cut at zero (`weather.generator.soft_floor`), a dark day's hourly excursions, "
+      f"which come in runs, left 1.5 % of these hours without any light (largest 2.9 %; runs of "
+      f"up to 13 hours; in the Qingdao example's year no light from 13:00 on 24 June to 17:00 "
+      f"on 25 June), "
+      f"the day's light crowded into its other hours; both percentiles were 0.000. PV yield against "
+      f"the files: median 0.8 % before, {_p(med('pv_yield_err'))} now.\n")
     dd = degree_day_check()
     rh, rc = dd["hdd_synth"] / dd["hdd_file"] - 1, dd["cdd_synth"] / dd["cdd_file"] - 1
     warm = dd["cdd_file"] >= 30

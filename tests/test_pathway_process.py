@@ -194,7 +194,7 @@ def test_each_period_says_how_its_cost_relates_to_the_pathways(tmp_path):
 def test_district_heat_replaced_earlier_is_not_bought_again_by_the_next_periods_park(tmp_path, mode):
     """Offices in Qingdao on district heat (150 CNY/GJ, 300 CNY/kW a year, replaceable): 2025's plan builds an
     air-source heat pump of about 1.5 MW and buys no heat in the first week. 2030's baseline, the park
-    before new builds, bought all 32,767 kWh of the week again with that heat pump idle (replacing district
+    before new builds, bought all 32,766 kWh of the week again with that heat pump idle (replacing district
     heat was the plan's measure in every period): the period's start emissions were overstated. Its park is
     on the heat network now (district_heat.on_network_today): the carried heat pump serves the week."""
     from twin.pathway.runner import run_pathway
@@ -213,7 +213,7 @@ def test_district_heat_replaced_earlier_is_not_bought_again_by_the_next_periods_
     first, second = res.periods
     assert first.built["heat_pump_kw[ashp]"] > 1000.0
     demand = float(first.run.result.dispatch["q_district_heat_demand_kw"].sum())
-    assert demand == pytest.approx(32766.56, rel=1e-5)
+    assert demand == pytest.approx(32765.75, rel=1e-5)  # 32766.56 before overcast hours kept some light
     assert float(first.run.baseline.dispatch["q_heat_import_kw"].sum()) == pytest.approx(demand, rel=1e-9)
     base = second.run.baseline.dispatch
     assert float(base["q_heat_import_kw"].sum()) < 1e-6 * demand

@@ -454,6 +454,41 @@ def test_hourly_cap_falls_with_the_sun_from_kc_hmax_to_the_high_sun_value():
     np.testing.assert_allclose(hourly_cap(1.6, 1.5, cz), KC_HOURLY_CAP)
 
 
+def test_soft_floor_keeps_an_overcast_hour_above_zero():
+    """By hand: above 0.1 unchanged; below, 0.01 + 0.09 exp((x - 0.1) / 0.09): 0.1 -> 0.1,
+    0.01 -> 0.01 + 0.09/e, far below -> 0.01; continuous with slope 1 at 0.1, rising."""
+    from weather.generator import KC_LOWEST, KC_SOFT_FLOOR, soft_floor
+
+    assert (KC_SOFT_FLOOR, KC_LOWEST) == (0.1, 0.01)
+    x = np.array([0.5, 0.1, 0.01, -5.0])
+    np.testing.assert_allclose(soft_floor(x), [0.5, 0.1, 0.01 + 0.09 / np.e, 0.01])
+    h = 1e-6  # slope at the joint: 1 from both sides
+    assert (soft_floor(0.1) - soft_floor(0.1 - h)) / h == pytest.approx(1.0, rel=1e-4)
+    assert np.all(np.diff(soft_floor(np.linspace(-0.5, 1, 1501))) > 0)  # rising: ranks kept
+
+
+@pytest.mark.parametrize("city", ["Qingdao", "Chengdu", "Guangzhou"])
+def test_synthetic_daylight_hours_are_never_without_light(city):
+    """A dark day's hourly excursions come in runs; cut at zero they left 1.5 % of the hours
+    with the sun above 17.5 deg without any light at the median city (Qingdao's example year: none
+    from 13:00 on 24 June to 17:00 on 25 June), which no typical-year file has (overcast skies
+    let diffuse light through). Bent towards zero instead (``soft_floor``): none, and the darkest
+    hours' clearness index is of the file's order, with the months' GHI unchanged."""
+    from weather.generator import synthesize
+    from weather.stats import city_stats_table
+    from weather.validation import overcast_hours
+
+    lat, lon = CITIES[city][:2]
+    st = city_stats_table().loc[city]
+    for seed in range(4):
+        df = synthesize(st, lat, lon, 2025, seed)
+        o = overcast_hours(df, lat, lon)
+        assert o["kt_dark_share"] == 0.0, (seed, o)
+        assert 0.01 < o["kt_p001"] < 0.06 and 0.02 < o["kt_p01"] < 0.1, (seed, o)
+        np.testing.assert_allclose(df.ghi.resample("MS").mean().to_numpy() * 24 / 1000,
+                                   st["ghi_kwh_day"].to_numpy(), rtol=0.01)
+
+
 @pytest.mark.parametrize("city", ["Guangzhou", "Chengdu", "Beijing", "Urumqi Diwopu Airport"])
 def test_synthetic_noon_is_no_brighter_than_the_stations_file(city):
     """The hourly clear-sky index at a high sun keeps the file's high-sun 99.5th percentile

@@ -83,7 +83,9 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         of hourly clearness index [-]; ``rh_err`` annual mean RH difference [%];
         ``ws_err`` annual mean wind difference [m/s]; ``ghi_peak_ratio`` the 99.9th
         percentile of hourly GHI (the year's ninth brightest hour), synthetic over
-        reference [-].
+        reference [-]; overcast hours, each ``_synth`` and ``_ref``: ``kt_dark_share`` the
+        share of hours with the sun above 17.5 deg without light (GHI below 1 W/m2) [-] and
+        ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-].
     """
     from scipy.stats import ks_2samp
 
@@ -102,7 +104,28 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "kt_ks": float(ks.statistic),
             "rh_err": float(synth["relative_humidity"].mean() - ref["relative_humidity"].mean()),
             "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean()),
-            "ghi_peak_ratio": float(np.quantile(synth["ghi"], 0.999) / np.quantile(ref["ghi"], 0.999))}
+            "ghi_peak_ratio": float(np.quantile(synth["ghi"], 0.999) / np.quantile(ref["ghi"], 0.999)),
+            **{f"{k}_{key}": v for key, df in (("synth", synth), ("ref", ref))
+               for k, v in overcast_hours(df, latitude, longitude).items()}}
+
+
+OVERCAST_COSZ = 0.3
+"""Hours counted by :func:`overcast_hours`: the sun above 17.5 deg [-]."""
+
+
+def overcast_hours(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
+    """The darkest daylight hours of a year (sun above 17.5 deg, :data:`OVERCAST_COSZ`):
+    ``kt_dark_share`` share without light (GHI below 1 W/m2) [-], ``kt_p001`` and ``kt_p01``
+    the 0.1th and 1st percentiles of the hourly clearness index GHI / (E0 cos z) [-]."""
+    import pvlib
+
+    cz = cos_zenith(df.index, latitude, longitude, 0.5)
+    sel = cz >= OVERCAST_COSZ
+    e0 = np.asarray(pvlib.irradiance.get_extra_radiation(df.index.dayofyear.to_numpy()))[sel]
+    ghi = df["ghi"].to_numpy()[sel]
+    kt = ghi / (e0 * cz[sel])
+    return {"kt_dark_share": float((ghi < 1.0).mean()), "kt_p001": float(np.quantile(kt, 0.001)),
+            "kt_p01": float(np.quantile(kt, 0.01))}
 
 
 GOALS = {"t_annual_k": 1.0, "t_worst_month_k": 2.0, "ghi_annual": 0.08, "pv_yield": 0.08}
