@@ -10,7 +10,7 @@ Model (all steps vectorised, one year in well under a second):
    clearness, with empirical instead of parametric marginals).
 2. Hourly clear-sky index kc_h = Kc + sigma(Kc) e_h, e_h an hourly AR(1) with
    correlation ``rho_h`` (TAG model structure, Aguiar & Collares-Pereira 1992),
-   sigma from the month's low/mid/high-Kc bins; bent towards zero below 0.1
+   sigma from the month's low/mid/high-Kc bins; bent towards 0.01 below 0.1
    (:func:`soft_floor`: an overcast hour keeps its diffuse light) and cut at a cap falling
    with the sun's height from ``kc_hmax`` to ``kc_hmax_hi`` (:func:`hourly_cap`); each
    day rescaled to its Kc, each month to its mean daily GHI.
@@ -120,8 +120,9 @@ KC_SOFT_FLOOR = 0.1
 (:func:`soft_floor`). Chosen on the hourly clearness index kt = GHI / (1367 W/m2 cos z), sun
 above 17.5 deg, synthetic years from each station's own statistics against its file (the 34
 TMYx and 15 SWERA files, 3 seeds each, median over stations): 0.1th percentile file 0.030,
-cut at zero 0.000, bent from 0.1 0.027 (from 0.15 and towards zero 0.037); 1st percentile file
-0.064, cut 0.050, bent from 0.1 0.069 (from 0.15 0.080) [-]."""
+cut at zero 0.000, bent from 0.1 towards 0.01 0.027 (towards zero from 0.1 0.022, from 0.15
+0.037); 1st percentile file 0.064, cut at zero 0.050, bent from 0.1 towards 0.01 0.069
+(towards zero from 0.1 0.067, from 0.15 0.080) [-]."""
 
 KC_LOWEST = 0.01
 """Lowest hourly clear-sky index (against Haurwitz) of a daylight hour [-]: with the sun above

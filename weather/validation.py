@@ -59,14 +59,20 @@ def pv_specific_yield(df: pd.DataFrame, latitude: float, longitude: float,
     return float(np.nansum(np.clip(pac, 0, None)))
 
 
-def hourly_kt(df: pd.DataFrame, latitude: float, longitude: float) -> np.ndarray:
-    """Hourly clearness index GHI / (E0 cos z) for cos z >= KT_MIN_COSZ, sun at mid-hour [-]."""
+def _daylight(df: pd.DataFrame, latitude: float, longitude: float, min_cosz: float):
+    """Hours with cos z at least ``min_cosz`` (sun at mid-hour) and their E0 cos z [W/m2]."""
     import pvlib
 
     cz = cos_zenith(df.index, latitude, longitude, 0.5)
     e0 = np.asarray(pvlib.irradiance.get_extra_radiation(df.index.dayofyear.to_numpy()))
-    sel = cz >= KT_MIN_COSZ
-    return np.clip(df["ghi"].to_numpy()[sel] / (e0[sel] * cz[sel]), 0, 1.2)
+    sel = cz >= min_cosz
+    return sel, e0[sel] * cz[sel]
+
+
+def hourly_kt(df: pd.DataFrame, latitude: float, longitude: float) -> np.ndarray:
+    """Hourly clearness index GHI / (E0 cos z) for cos z >= KT_MIN_COSZ, sun at mid-hour [-]."""
+    sel, top = _daylight(df, latitude, longitude, KT_MIN_COSZ)
+    return np.clip(df["ghi"].to_numpy()[sel] / top, 0, 1.2)
 
 
 def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longitude: float,
@@ -117,13 +123,9 @@ def overcast_hours(df: pd.DataFrame, latitude: float, longitude: float) -> dict[
     """The darkest daylight hours of a year (sun above 17.5 deg, :data:`OVERCAST_COSZ`):
     ``kt_dark_share`` share without light (GHI below 1 W/m2) [-], ``kt_p001`` and ``kt_p01``
     the 0.1th and 1st percentiles of the hourly clearness index GHI / (E0 cos z) [-]."""
-    import pvlib
-
-    cz = cos_zenith(df.index, latitude, longitude, 0.5)
-    sel = cz >= OVERCAST_COSZ
-    e0 = np.asarray(pvlib.irradiance.get_extra_radiation(df.index.dayofyear.to_numpy()))[sel]
+    sel, top = _daylight(df, latitude, longitude, OVERCAST_COSZ)
     ghi = df["ghi"].to_numpy()[sel]
-    kt = ghi / (e0 * cz[sel])
+    kt = ghi / top
     return {"kt_dark_share": float((ghi < 1.0).mean()), "kt_p001": float(np.quantile(kt, 0.001)),
             "kt_p01": float(np.quantile(kt, 0.01))}
 
