@@ -472,7 +472,7 @@ def test_synthetic_daylight_hours_are_never_without_light(city):
     """A dark day's hourly excursions come in runs; cut at zero they left 1.5 % of the hours
     with the sun above 17.5 deg without any light at the median city (Qingdao's example year: none
     from 13:00 on 24 June to 17:00 on 25 June), which no typical-year file has (overcast skies
-    let diffuse light through). Bent towards zero instead (``soft_floor``): none, and the darkest
+    let diffuse light through). Bent towards 0.01 instead (``soft_floor``): none, and the darkest
     hours' clearness index is of the file's order, with the months' GHI unchanged."""
     from weather.generator import synthesize
     from weather.stats import city_stats_table
