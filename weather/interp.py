@@ -130,8 +130,8 @@ LAPSE_OUTLIER_MAD = 4.0
 """Station pairs whose residual exceeds this many robust standard deviations are dropped
 from the lapse-rate fit (two passes) [-]."""
 
-RADIATION_SHAPE_COLS = ("kc_rho", "kc_hmax", "kc_hmax_hi", "sig_lo", "sig_mid", "sig_hi", "rho_h",
-                        "kc_mean", *KC_COLS)
+RADIATION_SHAPE_COLS = ("kc_rho", "kc_hmax", "kc_hmax_hi", "kc_sun", "sig_lo", "sig_mid", "sig_hi",
+                        "rho_h", "kc_mean", *KC_COLS)
 """Statistics taken from TMYx/SWERA stations only."""
 
 RADIATION_DATASETS = ("TMYx", "SWERA")
