@@ -8,12 +8,14 @@ Model (all steps vectorised, one year in well under a second):
    mapped through the month's empirical quantile function (Gaussian copula; the
    AR(1)-in-normal-scores approach of Aguiar & Collares-Pereira 1992 for daily
    clearness, with empirical instead of parametric marginals).
-2. Hourly clear-sky index kc_h = Kc + sigma(Kc) e_h, e_h an hourly AR(1) with
+2. Hourly clear-sky index kc_h = Kc p(z) + sigma(Kc) e_h, e_h an hourly AR(1) with
    correlation ``rho_h`` (TAG model structure, Aguiar & Collares-Pereira 1992),
-   sigma from the month's low/mid/high-Kc bins; bent towards 0.01 below 0.1
-   (:func:`soft_floor`: an overcast hour keeps its diffuse light) and cut at a cap falling
-   with the sun's height from ``kc_hmax`` to ``kc_hmax_hi`` (:func:`hourly_cap`); each
-   day rescaled to its Kc, each month to its mean daily GHI.
+   sigma from the month's low/mid/high-Kc bins, p(z) the expected rise of the index with
+   the sun's height (:func:`weather.stats.sun_profile`; its slope matched in rounds so that
+   the year shows the statistics' ``kc_sun``, :func:`weather.stats.sun_height_slope`); bent
+   towards 0.01 below 0.1 (:func:`soft_floor`: an overcast hour keeps its diffuse light)
+   and cut at a cap falling with the sun's height from ``kc_hmax`` to ``kc_hmax_hi``
+   (:func:`hourly_cap`); each day rescaled to its Kc, each month to its mean daily GHI.
 3. Diffuse/direct split with the Erbs et al. (1982) correlation, DHI
    scaled per month to the month's diffuse fraction, DNI = (GHI - DHI)/cos z.
 4. Temperature: daily mean = the season's smooth course through the monthly means
@@ -65,6 +67,8 @@ from .stats import (
     relative_humidity_from_dewpoint,
     seasonal_course,
     standard_scores,
+    sun_height_slope,
+    sun_profile,
 )
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
@@ -142,6 +146,28 @@ def soft_floor(x, x0: float = KC_SOFT_FLOOR, lowest: float = KC_LOWEST) -> np.nd
     x = np.asarray(x, float)
     span = x0 - lowest
     return np.where(x >= x0, x, lowest + span * np.exp((np.minimum(x, x0) - x0) / span))
+
+
+SUN_SLOPE_ROUNDS = 4
+"""Most rounds of matching the year's :func:`weather.stats.sun_height_slope` to the
+statistics' ``kc_sun`` (each round moves the profile's slope by the miss; the caps and the
+day's rescaling flatten what the profile sets, by about 0.05-0.2) [-]."""
+
+SUN_SLOPE_TOLERANCE = 0.01
+"""Miss of the year's sun-height slope below which the rounds stop [-, per unit of cos z]."""
+
+
+def _day_light(kc_day, excursion, profile, cap, clear_day_hour) -> np.ndarray:
+    """Hourly GHI of every day [W/m2], shape (days, 24): the day's clear-sky index shaped by the
+    sun-height profile, plus the hourly excursion, bent at the soft floor and cut at the cap,
+    then rescaled (three rounds, the cap kept) so that each day keeps its index."""
+    CS = clear_day_hour
+    G = np.minimum(soft_floor(kc_day[:, None] * profile + excursion), cap) * CS
+    for _ in range(3):
+        day_sum = G.sum(1)
+        f = np.where(day_sum > 0, kc_day * CS.sum(1) / np.where(day_sum > 0, day_sum, 1), 1.0)
+        G = np.minimum(G * f[:, None], cap * CS)
+    return G
 
 
 def _ar1(rng: np.random.Generator, rho: np.ndarray) -> np.ndarray:
@@ -616,13 +642,22 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
                    np.where(kc_day < KC_BINS[1], per_day["sig_mid"], per_day["sig_hi"]))
     eh = _ar1(rng, per_hour["rho_h"]).reshape(nd, 24)
     hi = per_day.get("kc_hmax_hi", np.full(nd, np.nan))
-    cap = hourly_cap(per_day["kc_hmax"][:, None], hi[:, None], cz.reshape(nd, 24))
-    kc_h = np.minimum(soft_floor(kc_day[:, None] + sig[:, None] * eh), cap)
-    G = kc_h * CS
-    for _ in range(3):
-        day_sum = G.sum(1)
-        f = np.where(day_sum > 0, kc_day * CS.sum(1) / np.where(day_sum > 0, day_sum, 1), 1.0)
-        G = np.minimum(G * f[:, None], cap * CS)
+    CZ = cz.reshape(nd, 24)
+    cap = hourly_cap(per_day["kc_hmax"][:, None], hi[:, None], CZ)
+    excursion = sig[:, None] * eh
+    # the sun-height profile's slope, matched in rounds to the statistics' (without one: flat)
+    kc_sun = S.get("kc_sun")
+    target_slope = (float(np.nanmean(kc_sun)) if kc_sun is not None and np.isfinite(kc_sun).any()
+                    else None)
+    slope = target_slope if target_slope is not None else 0.0
+    for _ in range(SUN_SLOPE_ROUNDS):
+        G = _day_light(kc_day, excursion, sun_profile(slope, CS, CZ), cap, CS)
+        if target_slope is None:
+            break
+        miss = target_slope - sun_height_slope(G, CS, CZ)
+        if not np.isfinite(miss) or abs(miss) < SUN_SLOPE_TOLERANCE:
+            break
+        slope += miss
     ghi = G.ravel()
     days_in_month = np.bincount(month_d, minlength=13)[1:]
     target = S["ghi_kwh_day"] * 1000.0 * days_in_month

@@ -91,7 +91,9 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         percentile of hourly GHI (the year's ninth brightest hour), synthetic over
         reference [-]; overcast hours, each ``_synth`` and ``_ref``: ``kt_dark_share`` the
         share of hours with the sun above 17.5 deg without light (GHI below 1 W/m2) [-] and
-        ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-].
+        ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-];
+        the sun's heights (:func:`sun_height_figures`), likewise: ``kc_sun``, ``low_sun_ghi``,
+        ``dni_kwh``.
     """
     from scipy.stats import ks_2samp
 
@@ -112,11 +114,33 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "ws_err": float(synth["wind_speed"].mean() - ref["wind_speed"].mean()),
             "ghi_peak_ratio": float(np.quantile(synth["ghi"], 0.999) / np.quantile(ref["ghi"], 0.999)),
             **{f"{k}_{key}": v for key, df in (("synth", synth), ("ref", ref))
-               for k, v in overcast_hours(df, latitude, longitude).items()}}
+               for f in (overcast_hours, sun_height_figures)
+               for k, v in f(df, latitude, longitude).items()}}
 
 
 OVERCAST_COSZ = 0.3
 """Hours counted by :func:`overcast_hours`: the sun above 17.5 deg [-]."""
+
+
+LOW_SUN_COSZ = 0.5
+"""Hours counted as a low sun by :func:`sun_height_figures`: the sun below 30 deg [-]."""
+
+
+def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
+    """How a year's light is spread over the sun's heights: ``kc_sun`` the rise of the hourly
+    clear-sky index with cos z (:func:`weather.stats.sun_height_slope`) [-]; ``low_sun_ghi``
+    the share of the year's GHI that falls with the sun below 30 deg [-]; ``dni_kwh`` the
+    year's DNI [kWh/m2]."""
+    from .solar import haurwitz_ghi
+    from .stats import sun_height_slope
+
+    cz = cos_zenith(df.index, latitude, longitude, 0.5)
+    ghi = df["ghi"].to_numpy(float)
+    shape = (len(ghi) // 24, 24)
+    return {"kc_sun": sun_height_slope(ghi.reshape(shape), haurwitz_ghi(cz).reshape(shape),
+                                       cz.reshape(shape)),
+            "low_sun_ghi": float(ghi[(cz > 0) & (cz < LOW_SUN_COSZ)].sum() / max(ghi.sum(), 1e-9)),
+            "dni_kwh": float(df["dni"].sum() / 1000.0)}
 
 
 def overcast_hours(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
