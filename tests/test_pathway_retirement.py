@@ -47,7 +47,7 @@ def _battery(d, **life):
 def test_todays_boiler_retiring_inside_the_second_period_is_replaced_there(tmp_path, mode):
     """The steam (400 kW peak) is supplied today by a coal boiler out of service from 2032. It stands in
     2025-2029 (its life covers the period) and is no capacity of 2030-2034 (its life ends inside): that period
-    builds the steam heat pump to its 300 kW limit and an electric steam boiler of 125.3 kW, which with the oven
+    builds the steam heat pump to its 300 kW limit and an electric steam boiler of 125.2 kW, which with the oven
     exhaust's direct heat serve the steam (a fuel-fired boiler is never built again); the 2030 baseline keeps the
     coal boiler like for like. The builds are vintages at 2030's costs: the period's capital charge is their
     annuities and O&M."""
@@ -60,7 +60,8 @@ def test_todays_boiler_retiring_inside_the_second_period_is_replaced_there(tmp_p
     assert first.retired == [] and first.built == {}
     assert "boiler_kw[steam boiler]" not in second.sizes  # no existing supply of the steam in 2030
     assert second.built["heat_pump_kw[steam heat pump]"] == pytest.approx(300.0, abs=1e-3)
-    assert second.built["boiler_kw[electric steam boiler]"] == pytest.approx(125.29, abs=0.01)
+    # 125.29 kW in both modes before the synthetic light rose with the sun (its week of weather moved)
+    assert second.built["boiler_kw[electric steam boiler]"] == pytest.approx(125.24, abs=0.02)
     # the steam's supply in 2030 covers its 400 kW peak from the builds and the exhaust's direct heat
     ds = second.run.result.dispatch
     steam = ds["q_process_heat_demand_kw"].sel(process_heat="steam")
@@ -164,12 +165,13 @@ def test_the_networks_implied_boiler_and_chiller_retire(tmp_path, mode):
     ("myopic", "tiny_process_heat.yaml", None, 15628930.893323312),
     ("foresight", "tiny_process_heat.yaml", None, 15628930.893323312),
     ("myopic", "tiny_park.yaml", _battery, 9244872.245797344),
-    ("foresight", "tiny_park.yaml", _battery, 9244873.12344668),
+    ("foresight", "tiny_park.yaml", _battery, 9244878.05631046),
 ])
 def test_without_the_new_fields_a_pathway_is_what_it_was(tmp_path, mode, src, edit, npv):
     """Present values measured before the commissioning and retirement years existed (same parks, same
     hours; tiny_park's re-measured when overcast hours stopped being cut to zero light, which moved its
-    Hangzhou weather in the first week, -0.08 and -1.53 CNY); today's plant without a year stands through the pathway's last year, and a note says so. A
+    Hangzhou weather in the first week, -0.08 and -1.53 CNY, and again when the synthetic light rose with
+    the sun's height, foresight +4.93 CNY); today's plant without a year stands through the pathway's last year, and a note says so. A
     retirement after the horizon (2040, the pathway ends in 2034) changes nothing either."""
     from twin.pathway.runner import run_pathway
 

@@ -201,7 +201,9 @@ def test_run_meets_the_core_target_and_the_ledger_agrees(tmp_path):
     assert t["binding"] and t["basis"] == "acceptance" and "当量值" in t["tce_basis"]
     assert t["marginal_cost_cny_per_unit"] > 0 and "[ndrc-910-2025]" in t["source"]
     ledger = s["ledger"]["annual"]["planned"]
-    assert ledger["carbon_intensity_acceptance_tco2_per_tce"] == pytest.approx(t["value"], rel=1e-9)
+    # the same solution counted twice, the ledger from the dispatch and the optimiser from its own
+    # expressions: equal within the solver's tolerance (3e-8 apart since the weather of 2026-12-07)
+    assert ledger["carbon_intensity_acceptance_tco2_per_tce"] == pytest.approx(t["value"], rel=1e-7)
     # held to 0.2 with the stores' losses left out of the energy use; the ledger's, with them, is lower
     assert t["row_value"] == pytest.approx(0.2, rel=1e-5) and t["value"] <= t["row_value"]
     assert t["row_value"] == pytest.approx(t["value"] * t["energy_tce"] / (t["energy_tce"] - t["storage_losses_tce"]),
