@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ._core import DAYS_IN_MONTH
-from .solar import cos_zenith
+from .solar import cos_zenith, haurwitz_ghi
+from .stats import sun_height_slope
 
 KT_MIN_COSZ = 0.1
 """Hourly clearness index is compared only for cos(zenith) >= this [-]."""
@@ -131,9 +132,6 @@ def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> d
     clear-sky index with cos z (:func:`weather.stats.sun_height_slope`) [-]; ``low_sun_ghi``
     the share of the year's GHI that falls with the sun below 30 deg [-]; ``dni_kwh`` the
     year's DNI [kWh/m2]."""
-    from .solar import haurwitz_ghi
-    from .stats import sun_height_slope
-
     cz = cos_zenith(df.index, latitude, longitude, 0.5)
     ghi = df["ghi"].to_numpy(float)
     shape = (len(ghi) // 24, 24)
