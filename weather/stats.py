@@ -52,7 +52,6 @@ below 11.5 deg, where hour-ending files hold light the mid-hour sun does not yet
 SUN_SLOPE_MIN_KC = 0.1
 """Days whose clear-sky index is at or below this are left out of :func:`sun_height_slope` [-]."""
 
-
 SUN_PROFILE_LOWEST = 0.2
 """Least factor :func:`sun_profile` gives an hour, relative to its day's index [-]."""
 
@@ -99,11 +98,12 @@ def sun_height_slope(ghi_day_hour, clear_day_hour, cosz_day_hour) -> float:
     sel = (Z > SUN_SLOPE_MIN_COSZ) & (kc_day > SUN_SLOPE_MIN_KC)[:, None]
     if sel.sum() < 50:
         return float("nan")
-    w = np.broadcast_to(kc_day[:, None], G.shape)[sel]
+    w = np.broadcast_to(kc_day[:, None], G.shape)[sel]  # each hour's day index, its weight
     z = Z[sel]
-    r = G[sel] / (C[sel] * np.broadcast_to(kc_day[:, None], G.shape)[sel])
+    r = G[sel] / (C[sel] * w)
     zm, rm = np.average(z, weights=w), np.average(r, weights=w)
     return float(np.sum(w * (z - zm) * (r - rm)) / np.sum(w * (z - zm) ** 2))
+
 
 STAT_COLUMNS = (
     "ghi_kwh_day", "kd", "kc_mean", *KC_COLS, "kc_rho", "kc_hmax", "kc_hmax_hi", "kc_sun",
