@@ -1668,3 +1668,24 @@ def test_synthetic_light_rises_with_the_sun_as_the_stations(city):
         assert df.dni.sum() < before.dni.sum()
         np.testing.assert_allclose(df.ghi.resample("MS").mean().to_numpy() * 24 / 1000,
                                    st["ghi_kwh_day"].to_numpy(), rtol=0.01)
+
+
+def test_pv_peak_figures_name_the_park_s_brightest_pv_hours():
+    """The year's yield is the sum of the hourly AC output; the peak figures are the 99.9th
+    percentile of that output and the month and air temperature of its nine highest hours."""
+    from weather.validation import (PEAK_HOURS, pv_ac_hourly, pv_peak_figures,
+                                    pv_specific_yield)
+
+    year, _ = site_weather(city="Qingdao", seed=0)
+    ac = pv_ac_hourly(year, 36.07, 120.38, 77.0, tilt=10.0)
+    assert pv_specific_yield(year, 36.07, 120.38, 77.0, tilt=10.0) == pytest.approx(ac.sum())
+    # light only at noon on nine April days, at 5 degC: those are the peak hours
+    dark = year.assign(ghi=0.0, dni=0.0, dhi=0.0, temp_air=25.0)
+    noon = (dark.index.month == 4) & (dark.index.hour == 12) & (dark.index.day <= PEAK_HOURS)
+    dark.loc[noon, ["ghi", "dni", "dhi", "temp_air"]] = [900.0, 850.0, 150.0, 5.0]
+    f = pv_peak_figures(dark, 36.07, 120.38, 77.0)
+    assert f["pv_peak_month"] == 4.0
+    assert f["pv_peak_temp"] == pytest.approx(5.0)
+    ac_dark = pv_ac_hourly(dark, 36.07, 120.38, 77.0, tilt=10.0)
+    assert f["pv_peak"] == pytest.approx(np.quantile(ac_dark, 0.999))
+    assert 0.5 < ac_dark.max() < 1.0

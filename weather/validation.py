@@ -26,9 +26,13 @@ KT_MIN_COSZ = 0.1
 """Hourly clearness index is compared only for cos(zenith) >= this [-]."""
 
 
-def pv_specific_yield(df: pd.DataFrame, latitude: float, longitude: float,
-                      elevation: float = 0.0, tilt: float | None = None) -> float:
-    """Annual AC specific yield of a fixed south-facing PVWatts array [kWh/kWp].
+def pv_ac_hourly(df: pd.DataFrame, latitude: float, longitude: float,
+                 elevation: float = 0.0, tilt: float | None = None) -> np.ndarray:
+    """Hourly AC output of a fixed south-facing PVWatts array per kWp [kW/kWp].
+
+    Hay-Davies transposition (albedo 0.2), SAPM cell temperature (open rack, glass/glass),
+    PVWatts DC (-0.47 %/K) and inverter (nominal efficiency 0.96, AC rating 1 kW per kWp);
+    night hours 0.
 
     Parameters
     ----------
@@ -57,7 +61,35 @@ def pv_specific_yield(df: pd.DataFrame, latitude: float, longitude: float,
                                      **params)
     pdc = pvlib.pvsystem.pvwatts_dc(g, tc, pdc0=1.0, gamma_pdc=-0.0047)
     pac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / 0.96, eta_inv_nom=0.96)
-    return float(np.nansum(np.clip(pac, 0, None)))
+    return np.clip(np.nan_to_num(np.asarray(pac, float)), 0.0, None)
+
+
+def pv_specific_yield(df: pd.DataFrame, latitude: float, longitude: float,
+                      elevation: float = 0.0, tilt: float | None = None) -> float:
+    """Annual AC specific yield of a fixed south-facing PVWatts array [kWh/kWp]
+    (the sum of :func:`pv_ac_hourly`; same parameters)."""
+    return float(pv_ac_hourly(df, latitude, longitude, elevation, tilt).sum())
+
+
+PEAK_HOURS = 9
+"""The year's brightest hours counted by :func:`pv_peak_figures` (its 99.9th percentile) [-]."""
+
+PEAK_TILT_DEG = 10.0
+"""Tilt of the array whose peaks :func:`compare_years` compares: a flat roof, as the example
+parks' [deg]."""
+
+
+def pv_peak_figures(df: pd.DataFrame, latitude: float, longitude: float,
+                    elevation: float = 0.0) -> dict[str, float]:
+    """The PV peaks a park sees from a year: ``pv_peak`` the 99.9th percentile of the hourly AC
+    output of a :data:`PEAK_TILT_DEG` roof array (:func:`pv_ac_hourly`) [kW/kWp],
+    ``pv_peak_temp`` the mean air temperature [degC] and ``pv_peak_month`` the mean month [-]
+    of its :data:`PEAK_HOURS` highest hours."""
+    ac = pv_ac_hourly(df, latitude, longitude, elevation, PEAK_TILT_DEG)
+    top = np.argsort(ac)[-PEAK_HOURS:]
+    return {"pv_peak": float(np.quantile(ac, 0.999)),
+            "pv_peak_temp": float(df["temp_air"].to_numpy()[top].mean()),
+            "pv_peak_month": float(df.index.month.to_numpy()[top].mean())}
 
 
 def _daylight(df: pd.DataFrame, latitude: float, longitude: float, min_cosz: float):
@@ -94,7 +126,8 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         share of hours with the sun above 17.5 deg without light (GHI below 1 W/m2) [-] and
         ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-];
         the sun's heights (:func:`sun_height_figures`), likewise: ``kc_sun``, ``low_sun_ghi``,
-        ``dni_kwh``.
+        ``dni_kwh``; the park's PV peaks (:func:`pv_peak_figures`), likewise: ``pv_peak``,
+        ``pv_peak_temp``, ``pv_peak_month``.
     """
     from scipy.stats import ks_2samp
 
@@ -116,7 +149,9 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
             "ghi_peak_ratio": float(np.quantile(synth["ghi"], 0.999) / np.quantile(ref["ghi"], 0.999)),
             **{f"{k}_{key}": v for key, df in (("synth", synth), ("ref", ref))
                for f in (overcast_hours, sun_height_figures)
-               for k, v in f(df, latitude, longitude).items()}}
+               for k, v in f(df, latitude, longitude).items()},
+            **{f"{k}_{key}": v for key, df in (("synth", synth), ("ref", ref))
+               for k, v in pv_peak_figures(df, latitude, longitude, elevation).items()}}
 
 
 OVERCAST_COSZ = 0.3
