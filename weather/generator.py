@@ -101,7 +101,9 @@ def hourly_cap(kc_hmax, kc_hmax_hi, cos_zenith):
     ``kc_hmax`` (pooled over the sun above 17.5 deg, so set by the low sun) let a clear noon
     reach it: peaks 12-20 % above the files'. ``kc_hmax`` (at least 1, at most
     :data:`KC_HOURLY_CAP`) holds up to cos z 0.45, ``kc_hmax_hi`` (the 99.5th percentile
-    with cos z above 0.8, not above ``kc_hmax``) from 0.8; NaN ``kc_hmax_hi`` -> ``kc_hmax``.
+    with cos z above 0.8, the month's where it has enough such hours,
+    :func:`weather.stats.high_sun_cap`; not above ``kc_hmax``) from 0.8; NaN ``kc_hmax_hi`` ->
+    ``kc_hmax``.
 
     Parameters
     ----------

@@ -126,7 +126,7 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         share of hours with the sun above 17.5 deg without light (GHI below 1 W/m2) [-] and
         ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-];
         the sun's heights (:func:`sun_height_figures`), likewise: ``kc_sun``, ``low_sun_ghi``,
-        ``dni_kwh``; the park's PV peaks (:func:`pv_peak_figures`), likewise: ``pv_peak``,
+        ``dni_kwh``, ``summer_noon_kc``; the park's PV peaks (:func:`pv_peak_figures`), likewise: ``pv_peak``,
         ``pv_peak_temp``, ``pv_peak_month``.
     """
     from scipy.stats import ks_2samp
@@ -162,18 +162,32 @@ LOW_SUN_COSZ = 0.5
 """Hours counted as a low sun by :func:`sun_height_figures`: the sun below 30 deg [-]."""
 
 
+HIGH_SUN_SEASON_COSZ = 0.7
+"""Hours whose brightest :func:`sun_height_figures` compares by season: the sun above 44 deg
+(enough such hours in every summer month at every bundled station) [-]."""
+
+
 def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
     """How a year's light is spread over the sun's heights: ``kc_sun`` the rise of the hourly
     clear-sky index with cos z (:func:`weather.stats.sun_height_slope`) [-]; ``low_sun_ghi``
     the share of the year's GHI that falls with the sun below 30 deg [-]; ``dni_kwh`` the
-    year's DNI [kWh/m2]."""
+    year's DNI [kWh/m2]; ``summer_noon_kc`` the 99th percentile of the hourly clear-sky index
+    (against Haurwitz) of June, July and August with cos z above
+    :data:`HIGH_SUN_SEASON_COSZ`, the mean of the three months [-]."""
     cz = cos_zenith(df.index, latitude, longitude, 0.5)
     ghi = df["ghi"].to_numpy(float)
     shape = (len(ghi) // 24, 24)
-    return {"kc_sun": sun_height_slope(ghi.reshape(shape), haurwitz_ghi(cz).reshape(shape),
+    clear = haurwitz_ghi(cz)
+    months = df.index.month.to_numpy()
+    high = cz > HIGH_SUN_SEASON_COSZ
+    kc = ghi / np.maximum(clear, 1e-9)
+    summer = [np.quantile(kc[high & (months == m)], 0.99) for m in (6, 7, 8)
+              if (high & (months == m)).any()]
+    return {"kc_sun": sun_height_slope(ghi.reshape(shape), clear.reshape(shape),
                                        cz.reshape(shape)),
             "low_sun_ghi": float(ghi[(cz > 0) & (cz < LOW_SUN_COSZ)].sum() / max(ghi.sum(), 1e-9)),
-            "dni_kwh": float(df["dni"].sum() / 1000.0)}
+            "dni_kwh": float(df["dni"].sum() / 1000.0),
+            "summer_noon_kc": float(np.mean(summer)) if summer else float("nan")}
 
 
 def overcast_hours(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
