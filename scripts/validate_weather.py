@@ -1664,8 +1664,6 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"99.9th percentile +1.5 -> +1.3 %, hours of the sun above 53 deg within 2 % of the cap "
       f"4.0 -> 3.5 % (files 1.8 %); KS statistic of hourly kt and PV yield unchanged on both "
       f"sets.\n")
-    pv_pk = g["pv_peak_synth"].mean() / g["pv_peak_ref"].mean() - 1
-    pk_dt = g["pv_peak_temp_synth"].mean() - g["pv_peak_temp_ref"].mean()
     a(f"**What the peaks do to the park.** The 99.9th percentile of the hourly AC output of a "
       f"{PEAK_TILT_DEG:.0f} deg roof array (the chain of `weather.validation.pv_ac_hourly`), "
       f"synthetic over file: median {_p(float(pv_pk.median()))}, range {_p(float(pv_pk.min()))} to "

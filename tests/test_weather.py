@@ -1677,8 +1677,7 @@ def test_synthetic_light_rises_with_the_sun_as_the_stations(city):
 def test_pv_peak_figures_name_the_park_s_brightest_pv_hours():
     """The year's yield is the sum of the hourly AC output; the peak figures are the 99.9th
     percentile of that output and the month and air temperature of its nine highest hours."""
-    from weather.validation import (PEAK_HOURS, pv_ac_hourly, pv_peak_figures,
-                                    pv_specific_yield)
+    from weather.validation import PEAK_HOURS, pv_ac_hourly, pv_peak_figures, pv_specific_yield
 
     year, _ = site_weather(city="Qingdao", seed=0)
     ac = pv_ac_hourly(year, 36.07, 120.38, 77.0, tilt=10.0)

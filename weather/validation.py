@@ -126,8 +126,8 @@ def compare_years(synth: pd.DataFrame, ref: pd.DataFrame, latitude: float, longi
         share of hours with the sun above 17.5 deg without light (GHI below 1 W/m2) [-] and
         ``kt_p001`` / ``kt_p01`` the 0.1th and 1st percentiles of their clearness index [-];
         the sun's heights (:func:`sun_height_figures`), likewise: ``kc_sun``, ``low_sun_ghi``,
-        ``dni_kwh``, ``summer_noon_kc``; the park's PV peaks (:func:`pv_peak_figures`), likewise: ``pv_peak``,
-        ``pv_peak_temp``, ``pv_peak_month``.
+        ``dni_kwh``, ``summer_noon_kc``; the park's PV peaks (:func:`pv_peak_figures`),
+        likewise: ``pv_peak``, ``pv_peak_temp``, ``pv_peak_month``.
     """
     from scipy.stats import ks_2samp
 
