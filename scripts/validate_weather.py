@@ -1676,8 +1676,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"the excess light. The park's PV peak, export and grid check carry the AC figure, not the "
       f"GHI figure.\n")
     a("Tried for the peaks and not kept, before the monthly caps (the 34 TMYx files, 2 seeds each, "
-      "median over the cities; the year's single cap: hours of the sun above 53 deg within 2 % of the cap 7.9 % against the files' "
-      "1.6 %, their 90th percentile of the clear-sky index 0.992 against 0.940, GHI 99.9th "
+      "median over the cities; the year's single cap: hours of the sun above 53 deg within 2 % "
+      "of the cap 7.9 % against the files' 1.6 %, their 90th percentile of the clear-sky index 0.992 against 0.940, GHI 99.9th "
       "percentile +7.3 %, KS statistic of hourly kt 0.051, largest 0.085): a soft cap, the "
       "index bent by tanh towards the cap from a knee below it instead of cut, knee 0.1-0.4 below "
       "the cap: width 0.2 gave 1.2 %, 0.963, +4.2 % and KS 0.050 (largest 0.076), but from the 39 "
@@ -1688,8 +1688,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       "reached the bound (0.5) without matching it (Qingdao 1.021 against 1.010). An hourly "
       "excursion whose spread falls with the sun's height at each station's own rate (the "
       "files' spread about a clear day's index, Kc at least 0.7, at cos z 0.22 over that at "
-      "0.96, median: TMYx 8, CSWD 4, SWERA 1.4): 90th percentile 0.949 (right), hours at the cap 4.1 %, 99.9th percentile "
-      "+5.9 %, but KS 0.066 (largest 0.105), SWERA unchanged.\n")
+      "0.96, median: TMYx 8, CSWD 4, SWERA 1.4): 90th percentile 0.949 (right), hours at the "
+      "cap 4.1 %, 99.9th percentile +5.9 %, but KS 0.066 (largest 0.105), SWERA unchanged.\n")
     med = lambda k: float(cities[k].median())
     a(f"**Overcast hours.** Hours with the sun above 17.5 deg, median over the 34 cities: without "
       f"light (GHI below 1 W/m2) {_p(med('kt_dark_share_synth'))} of them in the synthetic year "

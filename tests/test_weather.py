@@ -1679,17 +1679,19 @@ def test_pv_peak_figures_name_the_park_s_brightest_pv_hours():
     percentile of that output and the month and air temperature of its nine highest hours."""
     from weather.validation import PEAK_HOURS, pv_ac_hourly, pv_peak_figures, pv_specific_yield
 
+    site = CITIES["Qingdao"]
+    at = (site.lat, site.lon, site.elevation)
     year, _ = site_weather(city="Qingdao", seed=0)
-    ac = pv_ac_hourly(year, 36.07, 120.38, 77.0, tilt=10.0)
-    assert pv_specific_yield(year, 36.07, 120.38, 77.0, tilt=10.0) == pytest.approx(ac.sum())
+    ac = pv_ac_hourly(year, *at, tilt=10.0)
+    assert pv_specific_yield(year, *at, tilt=10.0) == pytest.approx(ac.sum())
     # light only at noon on nine April days, at 5 degC: those are the peak hours
     dark = year.assign(ghi=0.0, dni=0.0, dhi=0.0, temp_air=25.0)
     noon = (dark.index.month == 4) & (dark.index.hour == 12) & (dark.index.day <= PEAK_HOURS)
     dark.loc[noon, ["ghi", "dni", "dhi", "temp_air"]] = [900.0, 850.0, 150.0, 5.0]
-    f = pv_peak_figures(dark, 36.07, 120.38, 77.0)
+    f = pv_peak_figures(dark, *at)
     assert f["pv_peak_month"] == 4.0
     assert f["pv_peak_temp"] == pytest.approx(5.0)
-    ac_dark = pv_ac_hourly(dark, 36.07, 120.38, 77.0, tilt=10.0)
+    ac_dark = pv_ac_hourly(dark, *at, tilt=10.0)
     assert f["pv_peak"] == pytest.approx(np.quantile(ac_dark, 0.999))
     assert 0.5 < ac_dark.max() < 1.0
 

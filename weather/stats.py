@@ -74,6 +74,7 @@ def high_sun_cap(kc_hour, high_sun, in_month, year_cap: float) -> float:
         return float(year_cap)
     return float(np.nanquantile(np.asarray(kc_hour, float)[sel], 0.995))
 
+
 SUN_SLOPE_MIN_COSZ = 0.2
 """Hours with cos(zenith) at or below this are left out of :func:`sun_height_slope` (sun
 below 11.5 deg, where hour-ending files hold light the mid-hour sun does not yet see) [-]."""
