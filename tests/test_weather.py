@@ -1710,3 +1710,62 @@ def test_high_sun_cap_by_hand():
     month[0] = False
     assert high_sun_cap(kc, high, month, 1.03) == 1.03
     assert high_sun_cap(kc, ~high, np.ones(1000, bool), 0.97) == 0.97
+
+
+def test_soft_saturation_by_hand():
+    """The dew point approaches the air temperature smoothly: a depression of a few kelvin is
+    kept, a drawn dew point at or above the air's follows the air down just below it. Cut at
+    the temperature, the synthetic years held about three times the files' hours at 98 % RH or
+    more (weather/VALIDATION.md section 5, "Humidity")."""
+    from weather.generator import SATURATION_SCALE_K, soft_saturation
+
+    t = np.full(5, 20.0)
+    td = soft_saturation(np.array([10.0, 16.0, 20.0, 22.0, 30.0]), t)
+    s = SATURATION_SCALE_K
+    assert td[0] == pytest.approx(10.0, abs=1e-3)  # 10 K depression: kept
+    assert td[1] == pytest.approx(20.0 - s * np.log1p(np.exp(4.0 / s)))
+    assert td[2] == pytest.approx(20.0 - s * np.log(2.0))  # drawn at the air's: ln 2 below it
+    assert np.all(np.diff(td) > 0) and np.all(td < t)  # monotone, never saturated beyond
+    assert 20.0 - td[4] < 1e-3 * s  # far above the air: at saturation
+
+
+def test_dew_point_statistics_by_hand():
+    """A year whose days are drier by 0.5 K of depression per kelvin of unexplained warmth, and
+    whose dew point dips 1.5 K in the afternoon (a cosine with its low at 14:00 solar time),
+    gives back ``dd_t_res`` and the dew point's diurnal harmonics."""
+    from weather.generator import synthesize
+    from weather.solar import solar_hour
+    from weather.stats import dewpoint, monthly_stats
+
+    lat, lon = 35.0, 110.0
+    idx = hourly_index(2025)
+    nd = len(idx) // 24
+    rng = np.random.default_rng(3)
+    t_res = rng.normal(0.0, 2.0, nd)
+    phase = 2 * np.pi * solar_hour(idx, lon) / 24.0
+    temp = np.repeat(15.0 + t_res, 24) + 4.0 * np.cos(phase - 2 * np.pi * 15 / 24)
+    dew = (np.repeat(15.0 + t_res - (8.0 + 0.5 * t_res), 24)
+           + 1.5 * np.cos(phase - 2 * np.pi * 2 / 24))
+    es = lambda x: np.exp(17.625 * x / (243.04 + x))
+    ghi = np.clip(700 * np.sin(np.pi * (idx.hour.to_numpy() - 6) / 12), 0, None)
+    ghi = ghi * np.repeat(rng.uniform(0.3, 1.0, nd), 24)
+    df = pd.DataFrame({"ghi": ghi, "dni": 0.0, "dhi": 0.4 * ghi, "temp_air": temp,
+                       "relative_humidity": 100 * es(dew) / es(temp), "wind_speed": 2.0}, index=idx)
+    st = monthly_stats(df, lat, lon)
+    assert st["dd_t_res"].to_numpy() == pytest.approx(np.full(12, 0.5), abs=0.03)
+    month_mean = pd.Series(t_res).groupby(idx.month.to_numpy()[::24]).mean().to_numpy()
+    assert st["dd_mean"].to_numpy() == pytest.approx(8.0 + 0.5 * month_mean, abs=0.05)
+    # 1.5 cos(phase - 2 pi 2/24) = a1 cos + b1 sin with a1 = 1.5 cos(pi/6), b1 = 1.5 sin(pi/6)
+    assert st["td_a1"].to_numpy() == pytest.approx(np.full(12, 1.5 * np.cos(np.pi / 6)), abs=0.02)
+    assert st["td_b1"].to_numpy() == pytest.approx(np.full(12, 1.5 * np.sin(np.pi / 6)), abs=0.02)
+    assert np.abs(st[["td_a2", "td_b2"]].to_numpy()).max() < 0.02
+    # the generator carries both: a hot day is a drier one, the afternoon's dew point lower
+    syn = synthesize(st, lat, lon, seed=2)
+    t = syn.temp_air.to_numpy().reshape(-1, 24)
+    td = dewpoint(syn.temp_air.to_numpy(), syn.relative_humidity.to_numpy()).reshape(-1, 24)
+    dd = t.mean(1) - td.mean(1)
+    warmth = t.mean(1) - pd.Series(t.mean(1)).rolling(31, center=True, min_periods=1).mean()
+    assert np.corrcoef(warmth, dd)[0, 1] > 0.3
+    solar = solar_hour(idx, lon).reshape(-1, 24)[0]
+    course = (td - td.mean(1, keepdims=True)).mean(0)
+    assert abs(solar[np.argmin(course)] - 14.0) < 2.5 and np.ptp(course) > 2.0

@@ -27,8 +27,11 @@ Model (all steps vectorised, one year in well under a second):
    score likewise; two-harmonic diurnal shape in local solar time, scaled to rise and fall
    by one daily range (:func:`unit_range_harmonics`); daily values interpolated between
    days; monthly means restored exactly.
-5. Humidity: dew point = temperature - depression (linear in the Kc score + noise), RH by
-   the Magnus formula, monthly mean RH restored by a dew-point offset.
+5. Humidity: the day's dew point = its mean temperature - depression (linear in the Kc
+   score and in the day's temperature residual, + noise), with the month's diurnal course
+   of the dew point about it; the dew point approaches the hour's temperature smoothly
+   (:func:`soft_saturation`) instead of being cut at it; RH by the Magnus formula, monthly
+   mean RH restored by a dew-point offset.
 6. Wind: the month's empirical quantiles of hourly speed over its mean (calms
    and tail as in the station files) through a Gaussian copula with hourly
    AR(1); the diurnal harmonic enters as a shift of each hour's normal score,
@@ -354,6 +357,37 @@ def _diurnal_phase(year: int, longitude: float) -> np.ndarray:
     ph = 2 * np.pi * solar_hour(_calendar(year)[0], longitude) / 24.0
     ph.setflags(write=False)
     return ph
+
+
+SATURATION_SCALE_K = 1.0
+"""Width [K] of the dew point's approach to the air temperature (:func:`soft_saturation`),
+chosen so that synthetic years from the stations' own statistics hold the files' share of
+hours at 98 % RH or more (weather/VALIDATION.md section 5, "Humidity")."""
+
+HUMIDITY_ROUNDS = 8
+"""Rounds of the dew-point offset that restores each month's mean RH."""
+
+
+def soft_saturation(dew_point, temp_air, scale: float = SATURATION_SCALE_K) -> np.ndarray:
+    """A dew point [degC] that approaches the air temperature ``temp_air`` [degC] smoothly:
+    the depression becomes ``scale * ln(1 + exp((temp_air - dew_point) / scale))`` [K].
+
+    A depression of a few ``scale`` [K] is kept; as the air cools towards or below the drawn
+    dew point, the dew point follows it down at a depression that shrinks towards zero, as
+    dew and fog take water out of the cooling air. Cut at the temperature instead (the drawn
+    dew point of the day's mean held through a clear night), the synthetic years held 2 to 3
+    times the files' hours at 98 % RH or more, most of them near dawn."""
+    t = np.asarray(temp_air, float)
+    return t - scale * np.logaddexp(0.0, (t - np.asarray(dew_point, float)) / scale)
+
+
+def _dew_point_course(per_hour: dict, phase: np.ndarray) -> np.ndarray | float:
+    """The month's diurnal course of the dew point about its day's mean [K] at each hour's
+    solar phase ``phase`` [rad] (``td_a1`` .. ``td_b2``; zero for statistics without them)."""
+    if "td_a1" not in per_hour:
+        return 0.0
+    a1, b1, a2, b2 = (np.nan_to_num(per_hour[c]) for c in ("td_a1", "td_b1", "td_a2", "td_b2"))
+    return a1 * np.cos(phase) + b1 * np.sin(phase) + a2 * np.cos(2 * phase) + b2 * np.sin(2 * phase)
 
 
 def _month_tables(stats: pd.DataFrame, year: int):
@@ -685,18 +719,21 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
     ph = _diurnal_phase(year, float(longitude))
 
     # 5. humidity
+    t_res = t_day - seasonal_course(S["t_mean"], month_d) - per_day["t_kc_sd"] * zkc
     dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_sd"] * zkc
+                 + per_day.get("dd_t_res", 0.0) * t_res
                  + rng.standard_normal(nd) * per_day["dd_res_sd"], 0.0, None)
-    tdew_base = np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
+    tdew_base = (np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
+                 + _dew_point_course(per_hour, ph))
     off = np.zeros(12)
-    for _ in range(6):
-        tdew = np.minimum(tdew_base + off[month_h - 1], temp)
-        rh = relative_humidity_from_dewpoint(temp, tdew)
+    for _ in range(HUMIDITY_ROUNDS):
+        rh = relative_humidity_from_dewpoint(temp, soft_saturation(tdew_base + off[month_h - 1],
+                                                                   temp))
         rh_m = np.bincount(month_h, weights=rh, minlength=13)[1:] / n_h
         # d RH / d Tdew ~ RH * 0.06 /K near the surface
         off += (S["rh_mean"] - rh_m) / np.maximum(0.06 * rh_m, 0.5)
-    rh = np.clip(relative_humidity_from_dewpoint(temp, np.minimum(tdew_base + off[month_h - 1],
-                                                                    temp)), 1.0, 100.0)
+    rh = np.clip(relative_humidity_from_dewpoint(
+        temp, soft_saturation(tdew_base + off[month_h - 1], temp)), 1.0, 100.0)
 
     # 6. wind
     diurnal = np.clip(1.0 + per_hour["ws_a1"] * np.cos(ph) + per_hour["ws_b1"] * np.sin(ph),

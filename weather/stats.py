@@ -140,7 +140,7 @@ STAT_COLUMNS = (
     "sig_lo", "sig_mid", "sig_hi", "rho_h",
     "t_mean", "t_kc_sd", "t_res_sd", "t_res_rho", "t_res_rho2", "dtr_mean", "dtr_kc_sd",
     "t_a1", "t_b1", "t_a2", "t_b2",
-    "rh_mean", "dd_mean", "dd_kc_sd", "dd_res_sd",
+    "rh_mean", "dd_mean", "dd_kc_sd", "dd_t_res", "dd_res_sd", "td_a1", "td_b1", "td_a2", "td_b2",
     "ws_mean", "ws_calm", *WS_COLS, "ws_rho", "ws_a1", "ws_b1",
 )
 """Columns of the per-month statistics (see :func:`monthly_stats` for units)."""
@@ -285,9 +285,14 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
           deviation of Kc [K];
           ``t_a1, t_b1, t_a2, t_b2`` two harmonics of the mean diurnal cycle in local
           mean solar time, in units of the daily range [-];
-        * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression [K], its change with
-          one standard deviation of Kc ``dd_kc_sd`` [K] and residual standard deviation
-          ``dd_res_sd`` [K];
+        * ``rh_mean`` [%]; ``dd_mean`` daily dew-point depression (the day's mean
+          temperature less its mean dew point) [K], its change with one standard deviation
+          of Kc ``dd_kc_sd`` [K] and with the day's temperature residual (``t_res_sd``'s)
+          ``dd_t_res`` [K/K] (a hot day is a drier one, most in summer), and the standard
+          deviation of what neither explains ``dd_res_sd`` [K];
+          ``td_a1, td_b1, td_a2, td_b2`` two harmonics of the dew point's mean diurnal
+          course about its day's mean in local mean solar time [K] (it dips in the afternoon
+          as the mixed layer deepens);
         * ``ws_mean`` [m/s]; ``ws_calm`` share of calm hours (below :data:`CALM_MS`) [-];
           ``ws_pNN`` quantiles of hourly wind speed over ``ws_mean``
           at :data:`WS_LEVELS` [-]; ``ws_rho`` hourly lag-1 autocorrelation [-];
@@ -315,7 +320,8 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         day_month, minlength=13)[1:]
     t_anomaly = t_day - seasonal_course(t_month, day_month)
     dtr = T.max(1) - T.min(1)
-    dd_day = t_day - dewpoint(T, RH).mean(1)
+    TD = dewpoint(T, RH)
+    dd_day = t_day - TD.mean(1)
     phase = 2 * np.pi * solar_hour(idx, longitude).reshape(n_days, 24) / 24.0
     ws = df["wind_speed"].to_numpy(float)
     month_h = idx.month.to_numpy()
@@ -365,7 +371,11 @@ def monthly_stats(df: pd.DataFrame, latitude: float, longitude: float) -> pd.Dat
         dd = dd_day[dm]
         r["dd_mean"] = float(dd.mean())
         r["dd_kc_sd"] = per_sd(k, dd)
-        r["dd_res_sd"] = float((dd - dd.mean() - r["dd_kc_sd"] * kz).std())
+        d_res = dd - dd.mean() - r["dd_kc_sd"] * kz
+        r["dd_t_res"] = float((d_res @ res) / max(float(res @ res), 1e-9))
+        r["dd_res_sd"] = float((d_res - r["dd_t_res"] * res).std())
+        r["td_a1"], r["td_b1"], r["td_a2"], r["td_b2"] = _harmonics(
+            phase[dm].ravel(), (TD[dm] - TD[dm].mean(1, keepdims=True)).ravel())
         w = ws[hm]
         r["ws_mean"] = float(w.mean())
         r["ws_calm"] = float((w < CALM_MS).mean())

@@ -167,6 +167,25 @@ HIGH_SUN_SEASON_COSZ = 0.7
 (enough such hours in every summer month at every bundled station) [-]."""
 
 
+def humidity_figures(df: pd.DataFrame, hot_c: float = 26.0) -> dict[str, float]:
+    """What building and HVAC simulation reads of an hourly year's humidity: the share of hours
+    at 98 % RH or more (fog, dew; near saturation) [-], the mean humidity ratio in the hours
+    warmer than ``hot_c`` [degC] (the latent part of the cooling load) [g/kg, at sea-level
+    pressure; nan with fewer than 50 such hours] and the 99.6th percentile of the hourly dew
+    point (the 0.4 % dehumidification design condition of ASHRAE's climatic design tables)
+    [degC]."""
+    from .stats import dewpoint
+
+    t = df["temp_air"].to_numpy(float)
+    rh = df["relative_humidity"].to_numpy(float)
+    e = rh / 100.0 * 611.2 * np.exp(17.62 * t / (243.12 + t))  # vapour pressure [Pa]
+    ratio = 622.0 * e / (101325.0 - e)
+    hot = t > hot_c
+    return {"saturated_share": float((rh >= 98.0).mean()),
+            "hot_humidity_ratio": float(ratio[hot].mean()) if hot.sum() >= 50 else float("nan"),
+            "dew_point_p996": float(np.quantile(dewpoint(t, rh), 0.996))}
+
+
 def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
     """How a year's light is spread over the sun's heights: ``kc_sun`` the rise of the hourly
     clear-sky index with cos z (:func:`weather.stats.sun_height_slope`) [-]; ``low_sun_ghi``
