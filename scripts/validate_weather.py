@@ -794,27 +794,31 @@ def _humidity_pair(syn: pd.DataFrame, own: pd.DataFrame, key: str) -> dict:
     """Humidity of a synthetic year against the station's file
     (:func:`weather.validation.humidity_figures`): both shares of hours at 98 % RH or more
     [-], the mean humidity ratio of the hours above 26 degC, synthetic over file less 1 [-],
-    and the 99.6th percentile dew point, synthetic less file [K]."""
+    the 99.6th percentile dew point, synthetic less file [K], and the annual mean RH,
+    synthetic less file [% points]."""
     from weather.validation import humidity_figures
 
     got, want = humidity_figures(syn), humidity_figures(own)
     return {f"{key}_sat_syn": got["saturated_share"], f"{key}_sat_file": want["saturated_share"],
             f"{key}_hot_w": got["hot_humidity_ratio"] / want["hot_humidity_ratio"] - 1.0,
-            f"{key}_dp996": got["dew_point_p996"] - want["dew_point_p996"]}
+            f"{key}_dp996": got["dew_point_p996"] - want["dew_point_p996"],
+            f"{key}_rh": float(syn["relative_humidity"].mean() - own["relative_humidity"].mean())}
 
 
 def _humidity_paragraph(ts: pd.DataFrame) -> str:
     """Section 5's humidity paragraph from :func:`hourly_shape_check`'s ``own_*`` and ``loo_*``
     humidity columns (:func:`_humidity_pair`)."""
-    def fig(key: str) -> dict:
-        w, d = ts[f"{key}_hot_w"].dropna(), ts[f"{key}_dp996"]
-        return {"sat": 100 * ts[f"{key}_sat_syn"].median(),
-                "file": 100 * ts[f"{key}_sat_file"].median(),
+    def fig(key: str, ts: pd.DataFrame = ts) -> dict:
+        w, d, r = ts[f"{key}_hot_w"].dropna(), ts[f"{key}_dp996"], ts[f"{key}_rh"]
+        return {"sat": 100 * ts[f"{key}_sat_syn"].median(), "n": len(ts),
+                "file": 100 * ts[f"{key}_sat_file"].median(), "rh_med": r.median(),
+                "rh_mabs": r.abs().mean(), "rh_p95": r.abs().quantile(0.95),
                 "w_mabs": 100 * w.abs().mean(), "w_p95": 100 * w.abs().quantile(0.95),
                 "w_med": 100 * w.median(), "n_hot": len(w), "d_med": d.median(),
                 "d_mabs": d.abs().mean(), "d_p95": d.abs().quantile(0.95)}
 
-    own, loo = fig("own"), fig("loo")
+    own, loo = fig("own"), fig("loo", ts[ts["dataset"] == "TMYx"])
+    hum_off = interp.humidity_offsets()
     by_ds = ts.groupby("dataset")[["own_sat_syn", "own_sat_file"]].median() * 100
     ds_text = "; ".join(f"{ds} {r.own_sat_syn:.1f} % against {r.own_sat_file:.1f} %"
                         for ds, r in by_ds.iterrows())
@@ -830,10 +834,21 @@ def _humidity_paragraph(ts: pd.DataFrame) -> str:
         f"99.6th percentile of the hourly dew point (the 0.4 % dehumidification design "
         f"condition), synthetic less file, median {own['d_med']:+.2f} K, mean absolute "
         f"{own['d_mabs']:.2f} K, p95 {own['d_p95']:.2f} K. Between stations (the leave-one-out "
-        f"years of section 3, each file in its own period): humidity ratio of the hot hours "
-        f"median {loo['w_med']:+.1f} %, mean absolute {loo['w_mabs']:.1f} %, p95 "
-        f"{loo['w_p95']:.1f} %; design dew point median {loo['d_med']:+.2f} K, mean absolute "
-        f"{loo['d_mabs']:.2f} K, p95 {loo['d_p95']:.2f} K. Before, the day's dew point (its "
+        f"years of section 3 against the {loo['n']} TMYx files, which are on the recent "
+        f"climate's period like the estimate): annual mean RH, estimate less file, median "
+        f"{loo['rh_med']:+.1f} points, mean absolute {loo['rh_mabs']:.1f}, p95 "
+        f"{loo['rh_p95']:.1f}; humidity ratio of the hot hours median {loo['w_med']:+.1f} %, "
+        f"mean absolute {loo['w_mabs']:.1f} %, p95 {loo['w_p95']:.1f} %; design dew point "
+        f"median {loo['d_med']:+.2f} K, mean absolute {loo['d_mabs']:.2f} K, p95 "
+        f"{loo['d_p95']:.2f} K. The stations' RH is moved to the TMYx period like their "
+        f"temperature (`weather.interp.humidity_offsets`, the places of the temperature "
+        f"offsets of section 1): CSWD {hum_off['CSWD']:+.1f} points, SWERA "
+        f"{hum_off['SWERA']:+.1f} (the months' medians scatter by about 1.5 points about "
+        f"these, so one value over the year): the later period is warmer at about the same "
+        f"dew point, and moving the temperature alone had kept the older period's RH, about "
+        f"2 points too humid (annual mean RH median +2.1 points, mean absolute 2.8, p95 6.0; "
+        f"hot hours' humidity ratio +2.8 %, design dew point +0.60 K, with the generator "
+        f"below); `site.temperature_period: cswd` moves it back. Before, the day's dew point (its "
         f"mean temperature less a depression drawn from the sky's score and noise) was held "
         f"through the day and cut at the hour's temperature: 8.4 % of the hours at 98 % RH or "
         f"more against 2.7 %, most of them near dawn (a clear night cooled the air onto a dew "
@@ -844,7 +859,8 @@ def _humidity_paragraph(ts: pd.DataFrame) -> str:
         f"depression within the summer months, TMYx median 0.60, synthetic 0.38): the humidity "
         f"ratio of the hot hours +2.0 % (median), mean absolute 7.6 %, p95 35.5 % (Urumqi "
         f"Diwopu Airport +18 %), the design dew point +0.88 K, mean absolute 1.42 K, p95 "
-        f"4.27 K; between stations 11.6 % and 44.2 %, 1.68 K and 4.78 K. Now the day's "
+        f"4.27 K; between stations, against the TMYx files, 5.7 % and 13.9 %, 1.39 K and "
+        f"2.62 K (mean absolute and p95). Now the day's "
         f"depression also moves with its temperature residual (`dd_t_res`, K per K; median "
         f"over the stations 0.49 in June and 0.50 in July, 0.05-0.16 from September to "
         f"March), the dew point has the month's diurnal course (`td_a1` .. `td_b2`) and "
@@ -1118,7 +1134,11 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"to 3.08 K; the co-located SWERA/TMYx disagreement (section 3) grows because the "
       f"offset is no longer fitted to those 10 places alone, and the plateau, where the SWERA "
       f"stations carry much of the estimate, comes out slightly colder (CBED plateau stations: "
-      f"mean error -0.63 -> -0.69 K; Lhasa -2.11 -> -2.24 K).")
+      f"mean error -0.63 -> -0.69 K; Lhasa -2.11 -> -2.24 K). The stations' relative humidity "
+      f"is moved likewise, over the same places, by one value over the year (the annual mean "
+      f"of the months' medians; `weather.interp.humidity_offsets`): CSWD "
+      f"{interp.humidity_offsets()['CSWD']:+.1f} points, SWERA "
+      f"{interp.humidity_offsets()['SWERA']:+.1f} (section 5, \"Humidity\").")
     if tmyx_years and tmyx_years[0]:
         yrs = np.array(tmyx_years[0])
         a(f"* **The TMYx period, the tool's 'recent climate'**: the {int((station_table()['dataset'] == 'TMYx').sum())} "

@@ -1101,7 +1101,9 @@ def test_temperature_period_is_selectable_and_reported():
     k = int(np.flatnonzero(_base()["ids"] == "CSWD-58238")[0])
     c, mc = site_weather(city="CSWD-58238", temperature_period="cswd")
     np.testing.assert_allclose(c.temp_air.groupby(c.index.month).mean().to_numpy(), _col("t_mean")[k], atol=1e-6)
-    own = [n for n in mc.notes if n.startswith("temperature the station's own (1971-2003)")]
+    np.testing.assert_allclose(c.relative_humidity.groupby(c.index.month).mean().to_numpy(),
+                               _col("rh_mean")[k], atol=0.01)
+    own = [n for n in mc.notes if n.startswith("temperature and RH the station's own (1971-2003)")]
     assert len(own) == 1 and phrase(own[0], "zh") != own[0]
     with pytest.raises(WeatherError, match="temperature_period: expected one of"):
         site_weather(lat=30.0, lon=114.0, temperature_period="1990s")
@@ -1769,3 +1771,26 @@ def test_dew_point_statistics_by_hand():
     solar = solar_hour(idx, lon).reshape(-1, 24)[0]
     course = (td - td.mean(1, keepdims=True)).mean(0)
     assert abs(solar[np.argmin(course)] - 14.0) < 2.5 and np.ptp(course) > 2.0
+
+
+def test_the_older_period_is_more_humid_at_about_the_same_dew_point():
+    """The stations' RH is moved to the TMYx period like their temperature: at the places
+    holding both, the TMYx files are 0.34 K warmer and about 2 points drier than the CSWD files,
+    their dew point about the same. Moving the temperature alone kept the older period's RH:
+    interpolated sites came out 2.1 points more humid than the TMYx files (leave-one-out
+    median). On the cswd period the RH moves back."""
+    from weather.interp import _base, _col, humidity_offsets, station_humidity
+    from weather.stats import dewpoint
+
+    off = humidity_offsets()
+    assert off["TMYx"] == 0.0 and -3.0 < off["CSWD"] < -1.0, off
+    b = _base()
+    k = int(np.flatnonzero(b["dataset"] == "CSWD")[0])
+    assert station_humidity()[k] == pytest.approx(np.clip(_col("rh_mean")[k] + off["CSWD"], 1, 100))
+    recent, _ = site_weather(city="西安", seed=0)
+    older, _ = site_weather(city="西安", seed=0, temperature_period="cswd")
+    d_rh = older.relative_humidity.mean() - recent.relative_humidity.mean()
+    assert d_rh == pytest.approx(-off["CSWD"], abs=0.05)
+    d_td = (dewpoint(older.temp_air, older.relative_humidity).mean()
+            - dewpoint(recent.temp_air, recent.relative_humidity).mean())
+    assert abs(d_td) < 0.2, d_td  # the temperature alone moved it by -0.34 K

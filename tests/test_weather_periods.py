@@ -128,7 +128,7 @@ def test_a_planner_chooses_the_2009_2023_climate():
     c, mc = site_weather(city="CSWD-58238", temperature_period=PERIOD)
     np.testing.assert_allclose(c.temp_air.groupby(c.index.month).mean().to_numpy(),
                                _col("t_mean")[k] + dataset_offsets()["CSWD"] + tmyx_window_offsets(), atol=1e-6)
-    assert any(x.startswith("temperature moved to the TMYx period") for x in mc.notes)
+    assert any(x.startswith("temperature and RH moved to the TMYx period") for x in mc.notes)
     with pytest.raises(WeatherError, match="temperature_period: expected one of"):
         site_weather(lat=31.2, lon=121.4, temperature_period="tmyx-2004-2018")
 

@@ -290,7 +290,8 @@ def schema(output: Path | None) -> None:
               default="tmyx",
               show_default=True,
               help="Climate period of synthetic years' temperatures: tmyx, the recent climate; cswd, 1971-2003 "
-              "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder); tmyx-2009-2023, "
+              "(the CSWD typical years of Chinese building-energy design, about 0.4 K colder and 2 points more "
+              "humid); tmyx-2009-2023, "
               "the TMYx files of that 15-year window (about 0.5 K warmer).")
 @click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),

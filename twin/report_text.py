@@ -671,18 +671,20 @@ PATTERNS.extend([
          "合成典型年（随机种子 {s}）"),
     ),
     (
-        (r"^temperature moved to the TMYx period \(CSWD 1971-2003 runs about 0\.4 K colde"
-         r"r\); GHI: the station's CSWD GHI on the (?P<b>\w+) level, sky statistics from "
+        (r"^temperature and RH moved to the TMYx period \(CSWD 1971-2003 runs about 0\.4 K "
+         r"colder and 2 points more humid\); GHI: the station's CSWD GHI on the (?P<b>\w+) "
+         r"level, sky statistics from "
          r"TMYx/SWERA neighbours; diffuse fraction: the station's annual level, its course over "
          r"the year from those neighbours$"),
-        ("气温已折算到 TMYx 时段（CSWD 1971–2003 年约偏冷 0.4 K）；水平面总辐射取该站 CSWD 值并按"
+        ("气温和相对湿度已折算到 TMYx 时段（CSWD 1971–2003 年约偏冷 0.4 K、相对湿度约高 2 个百分点）；"
+         "水平面总辐射取该站 CSWD 值并按"
          " {b} 基准定水平，天空统计取自邻近 TMYx/SWERA 站；散射比取该站全年水平，逐月变化取自这些邻站"),
     ),
     (
-        (r"^temperature the station's own \(1971-2003\); GHI: the station's CSWD GHI on the "
+        (r"^temperature and RH the station's own \(1971-2003\); GHI: the station's CSWD GHI on the "
          r"(?P<b>\w+) level, sky statistics from TMYx/SWERA neighbours; diffuse fraction: the "
          r"station's annual level, its course over the year from those neighbours$"),
-        ("气温取该站自身值（1971–2003 年）；水平面总辐射取该站 CSWD 值并按 {b} 基准定水平，天空统计取自邻近"
+        ("气温和相对湿度取该站自身值（1971–2003 年）；水平面总辐射取该站 CSWD 值并按 {b} 基准定水平，天空统计取自邻近"
          " TMYx/SWERA 站；散射比取该站全年水平，逐月变化取自这些邻站"),
     ),
     (

@@ -191,11 +191,16 @@ def dataset_offsets() -> dict[str, np.ndarray]:
     up to 1.2 K (March), which the SWERA stations' leave-one-out showed as a monthly bias
     (weather/VALIDATION.md, section 1). TMYx itself 0.
     """
-    b = _base()
-    t = station_file_temperatures()
-    out = {"TMYx": np.zeros(12)}
+    return _place_offsets(station_file_temperatures())
 
-    def place_diffs(ds: str, via_cswd: bool) -> list[np.ndarray]:
+
+def _place_offsets(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Per dataset, the median over places (station groups) of the TMYx station's ``values``
+    (n stations x 12 months) less the dataset's station's there; SWERA also through a place's
+    CSWD station moved by the CSWD offset where it has no TMYx station. TMYx itself 0."""
+    b = _base()
+    out = {"TMYx": np.zeros(12)}
+    for ds, via_cswd in (("CSWD", False), ("SWERA", True)):
         diffs = []
         for g in np.unique(b["group"]):
             sel = b["group"] == g
@@ -205,15 +210,32 @@ def dataset_offsets() -> dict[str, np.ndarray]:
             if not ot.any():
                 continue
             if tm.any():
-                diffs.append(t[tm].mean(0) - t[ot].mean(0))
+                diffs.append(values[tm].mean(0) - values[ot].mean(0))
             elif via_cswd and cs.any():
-                diffs.append(t[cs].mean(0) + out["CSWD"] - t[ot].mean(0))
-        return diffs
-
-    for ds, via in (("CSWD", False), ("SWERA", True)):
-        diffs = place_diffs(ds, via)
+                diffs.append(values[cs].mean(0) + out["CSWD"] - values[ot].mean(0))
         out[ds] = np.median(np.array(diffs), axis=0) if diffs else np.zeros(12)
     return out
+
+
+@lru_cache(maxsize=1)
+def humidity_offsets() -> dict[str, float]:
+    """Relative-humidity offsets that bring each dataset to the TMYx period [% points], one
+    value over the year (the months' medians scatter by about 1.5 points about it, from 23
+    places for CSWD).
+
+    The places of :func:`dataset_offsets`, the annual mean of the monthly medians of RH_TMYx -
+    RH_dataset. The later period is warmer at about the same dew point, so it reads drier
+    (CSWD -2.0 points at 0.34 K warmer); moving the temperature alone kept the older period's
+    RH, and the synthetic years of interpolated sites came out about 2 points too humid against
+    the TMYx files (weather/VALIDATION.md section 5, "Humidity")."""
+    return {ds: float(np.mean(v)) for ds, v in _place_offsets(_col("rh_mean")).items()}
+
+
+def station_humidity() -> np.ndarray:
+    """Monthly mean relative humidity of every station at the TMYx period [%], (n, 12)."""
+    b = _base()
+    off = humidity_offsets()
+    return np.clip(_col("rh_mean") + np.array([off[d] for d in b["dataset"]])[:, None], 1.0, 100.0)
 
 
 RECENT_WINDOW = "2009-2023"
@@ -762,7 +784,9 @@ def interpolate(lat: float, lon: float, elevation: float, *, basis: str = "tmyx"
     jt, dt_ = _nearest(lat, lon, keep & ~np.isin(b["ids"], list(TEMPERATURE_SUSPECT)), N_TEMP)
     wt = _weights(dt_) * np.exp(-np.abs(b["z"][jt] - elevation) / TEMP_ELEVATION_SCALE_M)
     wt = wt / wt.sum()
-    out = np.einsum("i,imc->mc", _weights(dt_, b["z"][jt] - elevation), cube[jt])
+    w_near = _weights(dt_, b["z"][jt] - elevation)
+    out = np.einsum("i,imc->mc", w_near, cube[jt])
+    out[:, b["col"]["rh_mean"]] = w_near @ station_humidity()[jt]
     t_stations = station_estimate(lat, lon, elevation, jt, wt, gd, exclude_groups)
     t_era5 = era5_site_temperature(lat, lon, elevation, exclude_groups)
     t_site = (1 - ERA5_WEIGHT) * t_stations + ERA5_WEIGHT * t_era5
@@ -860,6 +884,7 @@ def _own_station(own: str, out: np.ndarray, elevation: float, gamma: np.ndarray,
     for c in range(cube.shape[2]):
         if c not in rad_cols or (ds in RADIATION_DATASETS):
             out[:, c] = cube[k, :, c]
+    out[:, b["col"]["rh_mean"]] = station_humidity()[k]
     if ds == DIFFUSE_DATASET:  # a CSWD station keeps its level, not its course over the year
         out[:, kd_col] = seasonal_diffuse_fraction(cube[k, :, kd_col],
                                                    cube[k, :, g_col] * DAYS_IN_MONTH, *course)

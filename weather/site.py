@@ -288,6 +288,20 @@ def temperature_period_shift(period: str) -> np.ndarray:
     return -dataset_offsets()["CSWD"]
 
 
+def humidity_period_shift(period: str) -> float:
+    """Change of a synthetic year's mean relative humidity from the TMYx period to ``period``
+    [% points]: 0 for ``"tmyx"``, minus the CSWD offset of
+    :func:`weather.interp.humidity_offsets` for ``"cswd"`` (the older period was cooler at about
+    the same dew point, so more humid), 0 for ``"tmyx-2009-2023"`` (the window files' humidity
+    is not measured: its RH stays the recent climate's, its dew point rises with its
+    temperature)."""
+    if period != "cswd":
+        return 0.0
+    from .interp import humidity_offsets
+
+    return -humidity_offsets()["CSWD"]
+
+
 def period_note(period: str) -> str:
     """Note for a synthetic year on a temperature period other than the default: how far and
     which way it lies from the recent climate, and what that does to the loads."""
@@ -754,6 +768,8 @@ def _site_statistics(site: _Site, elevation: float, basis: str, period: str,
     stats, info = interpolate(site.lat, site.lon, elevation, basis=basis, own=site.own,
                               exclude_groups=exclude_groups)
     stats["t_mean"] = stats["t_mean"].to_numpy() + shift
+    stats["rh_mean"] = np.clip(stats["rh_mean"].to_numpy() + humidity_period_shift(period),
+                               1.0, 100.0)
     for k in ("t_stations_annual", "t_era5_annual"):
         info[k] += float(shift.mean())
     if site.own is not None and site.share > 0.0:
@@ -822,9 +838,10 @@ def _describe_station(site: _Site, elevation: float, info: dict, basis: str, per
             f"seed {seed}")
     out = [text, *notes]
     if cswd:
-        out.append(("temperature moved to the TMYx period (CSWD 1971-2003 runs about 0.4 K "
-                    "colder)" if period != "cswd" else "temperature the station's own "
-                    "(1971-2003)") + "; GHI: the station's CSWD GHI on the "
+        out.append(("temperature and RH moved to the TMYx period (CSWD 1971-2003 runs about "
+                    "0.4 K colder and 2 points more humid)" if period != "cswd"
+                    else "temperature and RH the station's own (1971-2003)")
+                   + "; GHI: the station's CSWD GHI on the "
                    f"{basis} level, sky statistics from TMYx/SWERA neighbours; diffuse "
                    "fraction: the station's annual level, its course over the year from "
                    "those neighbours")

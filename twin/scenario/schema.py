@@ -117,7 +117,8 @@ class SiteSpec(_Strict):
         "tmyx", description="Climate period of the synthetic year's temperatures: 'tmyx' (default, the recent "
         "climate of the TMYx files, typical months from each station's whole record; CSWD and SWERA stations moved "
         "to it), 'cswd' (1971-2003, the period of the CSWD typical years used in Chinese building-energy design, "
-        "about 0.4 K colder: for loads comparable with a design institute's CSWD-based calculation) or "
+        "about 0.4 K colder and 2 points more humid: for loads comparable with a design institute's CSWD-based "
+        "calculation) or "
         "'tmyx-2009-2023' (the TMYx files of that 15-year window, about 0.5 K warmer, from the few stations with "
         "both files: weather/VALIDATION.md section 1). Ignored with a weather_file."
     )
