@@ -1089,6 +1089,10 @@ def test_temperature_period_is_selectable_and_reported():
     note = [n for n in mb.notes if n.startswith("temperature period cswd")]
     assert len(note) == 1 and not any(n.startswith("temperature period") for n in ma.notes)
     assert "1971-2003" in note[0] and "1971–2003" in phrase(note[0], "zh")
+    from weather.interp import humidity_offsets
+
+    h = -humidity_offsets()["CSWD"]
+    assert f"{h:.1f} points more humid" in note[0] and f"相对湿度高 {h:.1f} 个百分点" in phrase(note[0], "zh")
     # the station's estimate and the ERA5 estimate in the notes are on the chosen period too
     import re
 

@@ -690,11 +690,12 @@ PATTERNS.extend([
     (
         (r"^temperature period (?P<p>\w+): 1971-2003, the climate of China Standard Weather Data "
          r"\(CSWD\), the typical years of Chinese building-energy design; (?P<d>[\d.]+) K colder "
-         r"than the recent climate on average \(months (?P<a>[\d.]+) to (?P<b>[\d.]+) K\): "
+         r"than the recent climate on average \(months (?P<a>[\d.]+) to (?P<b>[\d.]+) K\) and "
+         r"(?P<h>[\d.]+) points more humid \(relative humidity\): "
          r"heating loads come out higher and cooling loads lower than in today's climate; "
          r"site\.temperature_period: tmyx for the recent climate$"),
         ("气温气候时段 {p}：1971–2003 年，即中国建筑热环境分析专用气象数据集（CSWD）的气候，我国建筑节能设计所用"
-         "的典型年；平均比近期气候低 {d} K（各月低 {a} 至 {b} K）：采暖负荷偏高、供冷负荷偏低于当前气候；"
+         "的典型年；平均比近期气候低 {d} K（各月低 {a} 至 {b} K），相对湿度高 {h} 个百分点：采暖负荷偏高、供冷负荷偏低于当前气候；"
          "site.temperature_period 设为 tmyx 即采用近期气候"),
     ),
     (

@@ -309,7 +309,8 @@ def period_note(period: str) -> str:
     if period == "cswd":
         return (f"temperature period {period}: {TEMPERATURE_PERIODS[period]}; {-d.mean():.1f} K "
                 f"colder than the recent climate on average (months {-d.max():.1f} to "
-                f"{-d.min():.1f} K): heating loads come out higher and cooling loads lower than "
+                f"{-d.min():.1f} K) and {humidity_period_shift(period):.1f} points more humid "
+                f"(relative humidity): heating loads come out higher and cooling loads lower than "
                 f"in today's climate; site.temperature_period: tmyx for the recent climate")
     from .interp import tmyx_windows
 
