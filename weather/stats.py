@@ -201,6 +201,13 @@ def dewpoint(temp_air, relative_humidity):
     return b * g / (a - g)
 
 
+def vapour_pressure(temp_dew):
+    """Water vapour pressure [Pa] of air with dew point ``temp_dew`` [degC] (Magnus, Alduchov &
+    Eskridge 1996: 610.94 Pa x exp(a Td / (b + Td)), the constants of :func:`dewpoint`)."""
+    td = np.asarray(temp_dew, float)
+    return 610.94 * np.exp(17.625 * td / (243.04 + td))
+
+
 def relative_humidity_from_dewpoint(temp_air, temp_dew):
     """RH [%] from temperature and dew point [degC] (Magnus, Alduchov & Eskridge 1996)."""
     a, b = 17.625, 243.04

@@ -174,16 +174,17 @@ def humidity_figures(df: pd.DataFrame, hot_c: float = 26.0) -> dict[str, float]:
     pressure; nan with fewer than 50 such hours] and the 99.6th percentile of the hourly dew
     point (the 0.4 % dehumidification design condition of ASHRAE's climatic design tables)
     [degC]."""
-    from .stats import dewpoint
+    from .stats import dewpoint, vapour_pressure
 
     t = df["temp_air"].to_numpy(float)
     rh = df["relative_humidity"].to_numpy(float)
-    e = rh / 100.0 * 611.2 * np.exp(17.62 * t / (243.12 + t))  # vapour pressure [Pa]
-    ratio = 622.0 * e / (101325.0 - e)
+    td = dewpoint(t, rh)
+    e = vapour_pressure(td)
+    ratio = 622.0 * e / (101325.0 - e)  # [g/kg]
     hot = t > hot_c
     return {"saturated_share": float((rh >= 98.0).mean()),
             "hot_humidity_ratio": float(ratio[hot].mean()) if hot.sum() >= 50 else float("nan"),
-            "dew_point_p996": float(np.quantile(dewpoint(t, rh), 0.996))}
+            "dew_point_p996": float(np.quantile(td, 0.996))}
 
 
 def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
