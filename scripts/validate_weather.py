@@ -1118,7 +1118,7 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"latest {-cs['radiation_shift_h'].min():.2f} h. Every CSWD file's radiation was moved by its "
       f"own offset (linear between hours) before the hourly statistics; the closure "
       f"sum(DHI + DNI cos z)/sum(GHI) after the move: median {cs['closure'].median():.3f}.")
-    off = interp.dataset_offsets()
+    off, hum_off = interp.dataset_offsets(), interp.humidity_offsets()
     a(f"* **Temperature periods**: CSWD (1971-2003) and SWERA (1973-2002) run colder than TMYx. "
       f"Per month, the median TMYx - CSWD difference over places with both is added to CSWD "
       f"(annual mean {off['CSWD'].mean():+.2f} K, months {off['CSWD'].min():+.2f} to "
@@ -1137,8 +1137,8 @@ def render(loo: pd.DataFrame, summ: pd.DataFrame, basis: pd.DataFrame, cities: p
       f"mean error -0.63 -> -0.69 K; Lhasa -2.11 -> -2.24 K). The stations' relative humidity "
       f"is moved likewise, over the same places, by one value over the year (the annual mean "
       f"of the months' medians; `weather.interp.humidity_offsets`): CSWD "
-      f"{interp.humidity_offsets()['CSWD']:+.1f} points, SWERA "
-      f"{interp.humidity_offsets()['SWERA']:+.1f} (section 5, \"Humidity\").")
+      f"{hum_off['CSWD']:+.1f} points, SWERA {hum_off['SWERA']:+.1f} (section 5, "
+      f"\"Humidity\").")
     if tmyx_years and tmyx_years[0]:
         yrs = np.array(tmyx_years[0])
         a(f"* **The TMYx period, the tool's 'recent climate'**: the {int((station_table()['dataset'] == 'TMYx').sum())} "

@@ -1741,7 +1741,7 @@ def test_dew_point_statistics_by_hand():
     gives back ``dd_t_res`` and the dew point's diurnal harmonics."""
     from weather.generator import synthesize
     from weather.solar import solar_hour
-    from weather.stats import dewpoint, monthly_stats
+    from weather.stats import dewpoint, monthly_stats, relative_humidity_from_dewpoint
 
     lat, lon = 35.0, 110.0
     idx = hourly_index(2025)
@@ -1752,11 +1752,11 @@ def test_dew_point_statistics_by_hand():
     temp = np.repeat(15.0 + t_res, 24) + 4.0 * np.cos(phase - 2 * np.pi * 15 / 24)
     dew = (np.repeat(15.0 + t_res - (8.0 + 0.5 * t_res), 24)
            + 1.5 * np.cos(phase - 2 * np.pi * 2 / 24))
-    es = lambda x: np.exp(17.625 * x / (243.04 + x))
     ghi = np.clip(700 * np.sin(np.pi * (idx.hour.to_numpy() - 6) / 12), 0, None)
     ghi = ghi * np.repeat(rng.uniform(0.3, 1.0, nd), 24)
     df = pd.DataFrame({"ghi": ghi, "dni": 0.0, "dhi": 0.4 * ghi, "temp_air": temp,
-                       "relative_humidity": 100 * es(dew) / es(temp), "wind_speed": 2.0}, index=idx)
+                       "relative_humidity": relative_humidity_from_dewpoint(temp, dew),
+                       "wind_speed": 2.0}, index=idx)
     st = monthly_stats(df, lat, lon)
     assert st["dd_t_res"].to_numpy() == pytest.approx(np.full(12, 0.5), abs=0.03)
     month_mean = pd.Series(t_res).groupby(idx.month.to_numpy()[::24]).mean().to_numpy()

@@ -381,13 +381,21 @@ def soft_saturation(dew_point, temp_air, scale: float = SATURATION_SCALE_K) -> n
     return t - scale * np.logaddexp(0.0, (t - np.asarray(dew_point, float)) / scale)
 
 
+def two_harmonics(coef: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """a1 cos + b1 sin + a2 cos 2 + b2 sin 2 of ``phase`` [rad], the coefficients ``coef``
+    (n x 4, one row per value of ``phase``; the fit is :func:`weather.stats._harmonics`) [their
+    unit]."""
+    return (coef[:, 0] * np.cos(phase) + coef[:, 1] * np.sin(phase)
+            + coef[:, 2] * np.cos(2 * phase) + coef[:, 3] * np.sin(2 * phase))
+
+
 def _dew_point_course(per_hour: dict, phase: np.ndarray) -> np.ndarray | float:
     """The month's diurnal course of the dew point about its day's mean [K] at each hour's
     solar phase ``phase`` [rad] (``td_a1`` .. ``td_b2``; zero for statistics without them)."""
     if "td_a1" not in per_hour:
         return 0.0
-    a1, b1, a2, b2 = (np.nan_to_num(per_hour[c]) for c in ("td_a1", "td_b1", "td_a2", "td_b2"))
-    return a1 * np.cos(phase) + b1 * np.sin(phase) + a2 * np.cos(2 * phase) + b2 * np.sin(2 * phase)
+    return two_harmonics(np.nan_to_num(np.column_stack(
+        [per_hour[c] for c in ("td_a1", "td_b1", "td_a2", "td_b2")])), phase)
 
 
 def _month_tables(stats: pd.DataFrame, year: int):
@@ -615,10 +623,7 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     dtr_h = np.interp(hour_pos, day_pos, dtr)
     ph = _diurnal_phase(year, float(longitude))
     coef = unit_range_harmonics(np.column_stack([S[c] for c in ("t_a1", "t_b1", "t_a2", "t_b2")]))
-    coef = coef[month_h - 1]
-    shape = (coef[:, 0] * np.cos(ph) + coef[:, 1] * np.sin(ph)
-             + coef[:, 2] * np.cos(2 * ph) + coef[:, 3] * np.sin(2 * ph))
-    temp = t_base + dtr_h * shape
+    temp = t_base + dtr_h * two_harmonics(coef[month_h - 1], ph)
     n_h = np.bincount(month_h, minlength=13)[1:]
     mean_now = np.bincount(month_h, weights=temp, minlength=13)[1:] / n_h
     return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, zkc
