@@ -629,6 +629,50 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, zkc
 
 
+def _humidity(rng, S, per_day, per_hour, temp, t_day, zkc, month_h, phase):
+    """Hourly relative humidity [%] (step 5 of the model) of the hourly air temperature
+    ``temp`` [degC] with its daily means ``t_day`` [degC] and the days' clear-sky scores
+    ``zkc`` [-] (:func:`_temperature`), ``month_h`` the hours' months and ``phase`` their
+    solar phase [rad]: the day's dew-point depression from the sky, the day's temperature
+    residual and a draw, the dew point's diurnal course, its soft approach to the air
+    temperature (:func:`soft_saturation`), and a monthly offset that restores each month's
+    mean RH."""
+    nd = len(t_day)
+    month_d = month_h[::24]
+    n_h = np.bincount(month_h, minlength=13)[1:]
+    hour_pos, day_pos = _day_positions(len(temp))
+    t_res = t_day - seasonal_course(S["t_mean"], month_d) - per_day["t_kc_sd"] * zkc
+    dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_sd"] * zkc
+                 + per_day.get("dd_t_res", 0.0) * t_res
+                 + rng.standard_normal(nd) * per_day["dd_res_sd"], 0.0, None)
+    tdew_base = (np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
+                 + _dew_point_course(per_hour, phase))
+    off = np.zeros(12)
+    for _ in range(HUMIDITY_ROUNDS):
+        rh = relative_humidity_from_dewpoint(temp, soft_saturation(tdew_base + off[month_h - 1],
+                                                                   temp))
+        rh_m = np.bincount(month_h, weights=rh, minlength=13)[1:] / n_h
+        # d RH / d Tdew ~ RH * 0.06 /K near the surface
+        off += (S["rh_mean"] - rh_m) / np.maximum(0.06 * rh_m, 0.5)
+    return np.clip(relative_humidity_from_dewpoint(
+        temp, soft_saturation(tdew_base + off[month_h - 1], temp)), 1.0, 100.0)
+
+
+def _air(stats: pd.DataFrame, longitude: float, year: int, seed: int, humidity: bool):
+    """Hourly air temperature [degC] and, with ``humidity``, relative humidity [%] (else None)
+    of :func:`synthesize` with the same seed: the random draws in the same order, the hourly
+    clear-sky index's drawn and discarded."""
+    rng = np.random.default_rng(seed)
+    idx, S, per_day, per_hour = _month_tables(stats, year)
+    kc_day = _daily_clear_sky_index(rng, per_day)
+    rng.standard_normal(len(idx))  # the hourly clear-sky index draws of synthesize
+    temp, t_day, zkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
+    if not humidity:
+        return temp, None
+    return temp, _humidity(rng, S, per_day, per_hour, temp, t_day, zkc, _calendar(year)[1],
+                           _diurnal_phase(year, float(longitude)))
+
+
 def synthesize_temperature(stats: pd.DataFrame, longitude: float, year: int = 2025,
                            seed: int = 0) -> np.ndarray:
     """Hourly air temperature of :func:`synthesize` with the same seed [degC], without the
@@ -637,11 +681,19 @@ def synthesize_temperature(stats: pd.DataFrame, longitude: float, year: int = 20
     The random draws are taken in the same order, so the values equal ``synthesize(...)
     ["temp_air"]``.
     """
-    rng = np.random.default_rng(seed)
-    idx, S, per_day, per_hour = _month_tables(stats, year)
-    kc_day = _daily_clear_sky_index(rng, per_day)
-    rng.standard_normal(len(idx))  # the hourly clear-sky index draws of synthesize
-    return _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)[0]
+    return _air(stats, longitude, year, seed, humidity=False)[0]
+
+
+def synthesize_air(stats: pd.DataFrame, longitude: float, year: int = 2025,
+                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly air temperature [degC] and relative humidity [%] of :func:`synthesize` with the
+    same seed, without the radiation and wind (the design wet-bulb of a site's climate,
+    :func:`weather.design.climate_design_temperatures`).
+
+    The random draws are taken in the same order, so the values equal ``synthesize(...)
+    [["temp_air", "relative_humidity"]]``.
+    """
+    return _air(stats, longitude, year, seed, humidity=True)
 
 
 def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int = 2025,
@@ -719,31 +771,16 @@ def synthesize(stats: pd.DataFrame, latitude: float, longitude: float, year: int
 
     # 4. temperature
     temp, t_day, zkc = _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude)
-    n_h = np.bincount(month_h, minlength=13)[1:]
-    hour_pos, day_pos = _day_positions(len(idx))
     ph = _diurnal_phase(year, float(longitude))
 
     # 5. humidity
-    t_res = t_day - seasonal_course(S["t_mean"], month_d) - per_day["t_kc_sd"] * zkc
-    dd = np.clip(per_day["dd_mean"] + per_day["dd_kc_sd"] * zkc
-                 + per_day.get("dd_t_res", 0.0) * t_res
-                 + rng.standard_normal(nd) * per_day["dd_res_sd"], 0.0, None)
-    tdew_base = (np.interp(hour_pos, day_pos, _daily_knots(t_day - dd))
-                 + _dew_point_course(per_hour, ph))
-    off = np.zeros(12)
-    for _ in range(HUMIDITY_ROUNDS):
-        rh = relative_humidity_from_dewpoint(temp, soft_saturation(tdew_base + off[month_h - 1],
-                                                                   temp))
-        rh_m = np.bincount(month_h, weights=rh, minlength=13)[1:] / n_h
-        # d RH / d Tdew ~ RH * 0.06 /K near the surface
-        off += (S["rh_mean"] - rh_m) / np.maximum(0.06 * rh_m, 0.5)
-    rh = np.clip(relative_humidity_from_dewpoint(
-        temp, soft_saturation(tdew_base + off[month_h - 1], temp)), 1.0, 100.0)
+    rh = _humidity(rng, S, per_day, per_hour, temp, t_day, zkc, month_h, ph)
 
     # 6. wind
     diurnal = np.clip(1.0 + per_hour["ws_a1"] * np.cos(ph) + per_hour["ws_b1"] * np.sin(ph),
                       0.2, None)
     knots = _wind_knots(np.column_stack([S[c] for c in WS_COLS]), S["ws_calm"])
+    n_h = np.bincount(month_h, minlength=13)[1:]
     shift, sigma = _diurnal_score_shifts(knots, month_h, diurnal)
     z = shift + sigma[month_h - 1] * _ar1(rng, per_hour["ws_rho"])
     u = _ranks_within_month(z, month_h)

@@ -215,6 +215,71 @@ def relative_humidity_from_dewpoint(temp_air, temp_dew):
     return 100.0 * np.exp(a * td / (b + td) - a * t / (b + t))
 
 
+#: Ratio of the molar masses of water vapour and dry air, ASHRAE Handbook of Fundamentals
+#: (2017), chapter 1, eq. 20 [-].
+_WATER_TO_AIR = 0.621945
+#: Halvings of the wet-bulb bracket in :func:`wet_bulb` (60 K / 2**34 < 1e-8 K).
+_WET_BULB_HALVINGS = 34
+
+
+def humidity_ratio(vapour_pa, pressure_pa):
+    """Humidity ratio [kg water per kg dry air] of air with water vapour pressure ``vapour_pa``
+    at total pressure ``pressure_pa`` [Pa] (ASHRAE Handbook of Fundamentals 2017, ch. 1,
+    eq. 20)."""
+    pw = np.asarray(vapour_pa, float)
+    return _WATER_TO_AIR * pw / (np.asarray(pressure_pa, float) - pw)
+
+
+def ice_vapour_pressure(temp_c):
+    """Saturation vapour pressure over ice [Pa] at ``temp_c`` [degC] (Magnus form over ice,
+    Alduchov & Eskridge 1996: 611.21 Pa x exp(22.587 T / (273.86 + T)))."""
+    t = np.asarray(temp_c, float)
+    return 611.21 * np.exp(22.587 * t / (273.86 + t))
+
+
+def psychrometric_humidity_ratio(temp_air, temp_wet, pressure_pa):
+    """Humidity ratio [kg/kg] of air at dry-bulb ``temp_air`` whose thermodynamic wet-bulb is
+    ``temp_wet`` [degC], at ``pressure_pa`` [Pa]: the psychrometric equation of the ASHRAE
+    Handbook of Fundamentals (2017), ch. 1, eq. 33 (wet-bulb at or above 0 degC, water) and
+    eq. 35 (below, ice; enthalpies in kJ/kg). Saturation over water from :func:`vapour_pressure`
+    (the Magnus form the tool's RH and dew point use), over ice from
+    :func:`ice_vapour_pressure`."""
+    t, tw = np.asarray(temp_air, float), np.asarray(temp_wet, float)
+    frozen = tw < 0.0
+    ws = humidity_ratio(np.where(frozen, ice_vapour_pressure(tw), vapour_pressure(tw)), pressure_pa)
+    water = ((2501.0 - 2.326 * tw) * ws - 1.006 * (t - tw)) / (2501.0 + 1.86 * t - 4.186 * tw)
+    ice = ((2830.0 - 0.24 * tw) * ws - 1.006 * (t - tw)) / (2830.0 + 1.86 * t - 2.1 * tw)
+    return np.where(frozen, ice, water)
+
+
+def wet_bulb(temp_air, temp_dew, pressure_pa):
+    """Thermodynamic wet-bulb temperature [degC] of air at dry-bulb ``temp_air`` and dew point
+    ``temp_dew`` [degC] at total pressure ``pressure_pa`` [Pa] (the station's: the wet-bulb
+    falls with the pressure at equal dew point).
+
+    The air's humidity ratio is that of its dew point (:func:`vapour_pressure`,
+    :func:`humidity_ratio`); the wet-bulb is the temperature between dew point and dry-bulb at
+    which the psychrometric equation (:func:`psychrometric_humidity_ratio`) gives it, found
+    by halving the bracket (vectorised; the equation's humidity ratio rises with the
+    wet-bulb). A dew point above the dry-bulb is taken as the dry-bulb (saturated air).
+    Agrees with PsychroLib (Meyer & Thevenard 2019), which implements the same ASHRAE
+    equations with Hyland-Wexler saturation, to about 0.03 K in summer air; near 0 degC the
+    equation's water and ice forms disagree by up to 0.6 K (bibliography key
+    ``ashrae-psychrometrics``).
+    """
+    t = np.asarray(temp_air, float)
+    td = np.minimum(np.asarray(temp_dew, float), t)
+    w = humidity_ratio(vapour_pressure(td), pressure_pa)
+    lo, hi = np.broadcast_arrays(td - 0.5, t)
+    lo, hi = lo.copy(), hi.copy()
+    for _ in range(_WET_BULB_HALVINGS):
+        mid = 0.5 * (lo + hi)
+        above = psychrometric_humidity_ratio(t, mid, pressure_pa) > w
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, mid)
+    return 0.5 * (lo + hi)
+
+
 def _lag(x: np.ndarray, k: int) -> float:
     """Lag-k sample autocorrelation: the correlation of the series with itself k steps on [-]
     (0 for a series too short or constant)."""
