@@ -2,7 +2,7 @@
 
 GB 50736-2012 sizes heating and cooling from design outdoor temperatures averaged over the years
 of a station's record (4.1.2: the daily mean not guaranteed on 5 days a year; 4.1.6: the dry-bulb
-not guaranteed for 50 hours a year). The tool takes them from its weather (``weather.design``):
+and 4.1.7: the wet-bulb not guaranteed for 50 hours a year). The tool takes them from its weather (``weather.design``):
 a weather file's one year, or a synthetic site's climate (the mean over its synthetic years).
 The station files carry the ASHRAE Handbook's climatic design conditions of each station,
 computed from its long hourly record (the DESIGN CONDITIONS line of the EPW header: the 2025
@@ -36,6 +36,7 @@ OUT = ROOT / "weather" / "DESIGN_TEMPERATURES.md"
 CASES = {
     "cool": ("cool_long_c", "cooling design dry-bulb (exceeded 50 h a year)"),
     "cold": ("cold_long_c", "cold hour (dry-bulb undercut 35 h a year, the handbook's 99.6 %)"),
+    "wb": ("wb_long_c", "design wet-bulb (exceeded 50 h a year)"),
 }
 ESTIMATES = (("file", "the typical-year file itself"),
              ("seed0", "the tool's hourly year at the station, seed 0 (the default until 2026-12)"),
@@ -57,6 +58,7 @@ def _handbook(src: str) -> str:
 def render(d: pd.DataFrame, seconds: float) -> str:
     d = d.assign(hb=d["handbook"].map(_handbook))
     n25, n09 = int((d.hb == "2025").sum()), int((d.hb == "2009").sum())
+    n_wb = int(d["wb_long_c"].notna().sum())
     lines = [
         "# Design temperatures against the stations' long records",
         "",
@@ -64,12 +66,14 @@ def render(d: pd.DataFrame, seconds: float) -> str:
         f"run time {seconds:.0f} s.",
         "",
         "GB 50736-2012 sizes heating and cooling plant from design outdoor temperatures averaged over the "
-        "years of a station's record: the daily mean not guaranteed on 5 days a year (4.1.2, 供暖室外计算温度) "
-        "and the dry-bulb not guaranteed for 50 hours a year (4.1.6, 夏季空调室外计算干球温度). The tool takes "
+        "years of a station's record: the daily mean not guaranteed on 5 days a year (4.1.2, 供暖室外计算温度), "
+        "the dry-bulb not guaranteed for 50 hours a year (4.1.6, 夏季空调室外计算干球温度) and the wet-bulb "
+        "not guaranteed for 50 hours a year (4.1.7, 夏季空调室外计算湿球温度). The tool takes "
         "them from its weather (`weather.design`): a weather file gives its one year's values; a synthetic "
         "site gives the mean over 16 synthetic years of its climate (`WeatherMeta.design_temperatures`), as "
         "the standard averages over its record's years; buildings' heating and cooling capacities follow "
-        "(`buildings[].hvac`).",
+        "(`buildings[].hvac`). The wet-bulb is reported for the cooling plant (towers, coils, fresh-air "
+        "units); the tool's building model is sensible-only and does not use it.",
         "",
         "## Reference",
         "",
@@ -79,14 +83,19 @@ def render(d: pd.DataFrame, seconds: float) -> str:
         f"the CSWD and SWERA files of the EnergyPlus weather site ({n09} places). One row per place (a TMYx "
         f"file's conditions preferred); the suspect TMYx Huang.Shan station is left out (weather/VALIDATION.md, "
         f"section 1). The 50-hour value is interpolated linearly in log(hours) between the 0.4 % (35 h) and "
-        f"1 % (88 h) dry-bulbs (`weather.design.value_at_hours`, a project interpolation); the cold hour is "
-        f"the 99.6 % dry-bulb itself. The handbooks' records are periods of their own (the 2009 handbook's "
+        f"1 % (88 h) dry-bulbs (`weather.design.value_at_hours`, a project interpolation), the wet-bulb's "
+        f"likewise between the 0.4 % and 1 % wet-bulbs ({n_wb} places carry them); the cold hour is "
+        f"the 99.6 % dry-bulb itself. The tool's wet-bulb is the thermodynamic wet-bulb of each hour's "
+        f"dry-bulb and relative humidity at the standard atmosphere's pressure at the station's "
+        f"elevation (`weather.stats.wet_bulb`: the psychrometric equation of the ASHRAE Handbook of "
+        f"Fundamentals, chapter 1); the handbook's values come from the stations' hourly observations "
+        f"(its method was not read). The handbooks' records are periods of their own (the 2009 handbook's "
         f"1982-2006 for most stations, as recalled, not verified: older than the tool's default climate, "
         f"`site.temperature_period: tmyx`, so a warm difference there is partly the warming between the "
         f"periods); the daily-mean heating "
         f"design temperature has no counterpart in the handbooks and is compared with the files.",
         "",
-        "## Cooling design dry-bulb and cold hour",
+        "## Cooling design dry-bulb, cold hour and design wet-bulb",
         "",
         "Signed median (tool less long record), mean absolute and 95th percentile of the absolute "
         "difference [K], share within 1 K and 2 K.",
@@ -97,6 +106,7 @@ def render(d: pd.DataFrame, seconds: float) -> str:
                   "| handbook | places | estimate | median | mean abs | p95 abs | within 1 K | within 2 K |",
                   "|---|---|---|---|---|---|---|---|"]
         for hb, g in [("all", d), ("2025 (TMYx)", d[d.hb == "2025"]), ("2009 (CSWD, SWERA)", d[d.hb == "2009"])]:
+            g = g[g[truth].notna()]
             for est, label in ESTIMATES:
                 lines.append(f"| {hb} | {len(g)} | {label} | {_stats(g[f'{key}_{est}_c'] - g[truth])} |")
         lines.append("")
@@ -106,16 +116,18 @@ def render(d: pd.DataFrame, seconds: float) -> str:
     for est, label in ESTIMATES[1:]:
         lines.append(f"| {label} | {_stats(d[f'heat_{est}_c'] - d['heat_file_c'])} |")
     lines += ["", "## By region (the tool's design values; at the station / left out)", "",
-              "| region | places | cooling median / p95 abs [K] | left out | cold hour median / p95 abs [K] | left out |",
-              "|---|---|---|---|---|---|"]
+              ("| region | places | cooling median / p95 abs [K] | left out | cold hour median / p95 abs [K] "
+               "| left out | wet-bulb median / p95 abs [K] | left out |"),
+              "|---|---|---|---|---|---|---|---|"]
     def two(g, col, truth):
-        e = g[col] - g[truth]
-        return f"{e.median():+.2f} / {e.abs().quantile(0.95):.2f}"
+        e = (g[col] - g[truth]).dropna()
+        return f"{e.median():+.2f} / {e.abs().quantile(0.95):.2f}" if len(e) else "-"
 
     for reg, g in d.groupby("region"):
         lines.append(f"| {reg} | {len(g)} | {two(g, 'cool_climate_c', 'cool_long_c')} "
                      f"| {two(g, 'cool_loo_c', 'cool_long_c')} | {two(g, 'cold_climate_c', 'cold_long_c')} "
-                     f"| {two(g, 'cold_loo_c', 'cold_long_c')} |")
+                     f"| {two(g, 'cold_loo_c', 'cold_long_c')} | {two(g, 'wb_climate_c', 'wb_long_c')} "
+                     f"| {two(g, 'wb_loo_c', 'wb_long_c')} |")
     def spread(e):
         return f"median {e.median():+.2f} K (5-95 %: {e.quantile(0.05):+.2f} to {e.quantile(0.95):+.2f})"
 
@@ -128,7 +140,8 @@ def render(d: pd.DataFrame, seconds: float) -> str:
               "less its climate's mean over the synthetic years, seed 0: cooling design dry-bulb "
               f"{spread(d['cool_seed0_c'] - d['cool_climate_c'])}, cold hour "
               f"{spread(d['cold_seed0_c'] - d['cold_climate_c'])}, heating design daily mean "
-              f"{spread(d['heat_seed0_c'] - d['heat_climate_c'])}: a hot-summer, cold-winter draw at most sites; "
+              f"{spread(d['heat_seed0_c'] - d['heat_climate_c'])}, design wet-bulb "
+              f"{spread(d['wb_seed0_c'] - d['wb_climate_c'])}: a hot-summer, cold-winter draw at most sites; "
               f"its CDD26 {cdd_0.median():+.1f} % above the climate's (median over the {len(warm)} places with "
               f"CDD26 above 20 K d; 95th percentile of the absolute difference {cdd_0.abs().quantile(0.95):.0f} %). "
               "The default hourly year is now the most typical of the site's synthetic years "
@@ -137,7 +150,9 @@ def render(d: pd.DataFrame, seconds: float) -> str:
               "cooling design dry-bulb "
               f"{spread(d['cool_year_c'] - d['cool_climate_c'])}, cold hour "
               f"{spread(d['cold_year_c'] - d['cold_climate_c'])}, heating design daily mean "
-              f"{spread(d['heat_year_c'] - d['heat_climate_c'])}; CDD26 {cdd_t.median():+.1f} % (95th percentile "
+              f"{spread(d['heat_year_c'] - d['heat_climate_c'])}, design wet-bulb "
+              f"{spread(d['wb_year_c'] - d['wb_climate_c'])} (the typical year is chosen without it); "
+              f"CDD26 {cdd_t.median():+.1f} % (95th percentile "
               f"{cdd_t.abs().quantile(0.95):.0f} %); the year's own sub-zone is the climate's at "
               f"{100 * d['zone_year_same'].mean():.0f} % of places. The design values were taken from the one "
               "year until 2026-12 (the tables' rows 'the tool's hourly year'); they are the climate's mean, as "
@@ -146,7 +161,8 @@ def render(d: pd.DataFrame, seconds: float) -> str:
               "occupied hours their capacities leave too warm or too cold.",
               "",
               "Sources: ASHRAE Handbook of Fundamentals, Chapter 14 Climatic Design Information (2009 and 2025 "
-              "editions, as carried by the station files; bibliography key `ashrae-climatic-design`); "
+              "editions, as carried by the station files; bibliography key `ashrae-climatic-design`); the "
+              "psychrometric equations of its chapter 1 (`ashrae-psychrometrics`); "
               "Climate.OneBuilding.org TMYx (`climate-onebuilding-tmyx`); CSWD and SWERA files of the EnergyPlus "
               "weather site (weather/data/README.md); the station files are not bundled.", ""]
     return "\n".join(lines)

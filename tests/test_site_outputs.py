@@ -82,6 +82,15 @@ def test_design_temperatures_and_stated_accuracy_rows():
     assert design_temperature_words(w, False).endswith("35.2 °C (51st-hottest hour): of the weather year, "
                                                        "approximating GB 50736-2012 4.1.2 and 4.1.6")
     assert design_temperature_words(w | {"design_temperatures": None}, False) is None
+    # with the design wet-bulb (GB 50736-2012 4.1.7; summaries since 2026-12-07)
+    w["design_temperatures"] = {"heating_c": -8.04, "cooling_c": 34.93, "wet_bulb_c": 21.46, "years": 16}
+    assert design_temperature_words(w, False) == (
+        "heating -8.0 °C (6th-coldest daily mean), cooling dry-bulb 34.9 °C (51st-hottest hour), wet-bulb 21.5 °C "
+        "(51st-highest wet-bulb hour; for the cooling plant, the sensible-only building model does not use it): "
+        "the mean of 16 synthetic years of the site's climate, approximating GB 50736-2012 4.1.2, 4.1.6 and 4.1.7")
+    assert design_temperature_words(w, True) == (
+        "供暖 -8.0 °C（第6冷日平均温度），空调干球 34.9 °C（第51热小时），空调湿球 21.5 °C（第51高湿球温度小时；"
+        "建筑模型只算显热，未用）：场址气候 16 个合成年的平均值，近似 GB 50736-2012 第4.1.2、4.1.6、4.1.7条")
 
 
 def test_a_park_at_kashi_by_pinyin_in_summary_reports_and_compare(tmp_path):
@@ -101,16 +110,18 @@ def test_a_park_at_kashi_by_pinyin_in_summary_reports_and_compare(tmp_path):
     assert w["site"] | {} == {"city": "Kashi", "city_zh": "喀什", "city_en": "Kashi", "province": "Xinjiang",
                               "province_zh": "新疆"}
     d = w["design_temperatures"]
-    h, c = d["heating_c"], d["cooling_c"]
+    h, c, wb = d["heating_c"], d["cooling_c"], d["wet_bulb_c"]
     assert -12.0 < h < -6.0 and 32.0 < c < 37.0  # GB 50736-2012 gives Kashi -10.9 °C and 33.8 °C
-    assert f"climate zone {w['climate_zone']['subzone']}, design temperatures heating {h:.1f} °C, cooling {c:.1f} °C" \
-        in console["zh"]
+    assert 17.0 < wb < 24.0  # a dry climate: the design wet-bulb far below the dry-bulb
+    assert (f"climate zone {w['climate_zone']['subzone']}, design temperatures heating {h:.1f} °C, cooling {c:.1f} °C, "
+            f"wet-bulb {wb:.1f} °C") in console["zh"]
     zh = _text((runs["zh"] / "report.html").read_text(encoding="utf-8"))
     en = _text((runs["en"] / "report.html").read_text(encoding="utf-8"))
     assert f"场址 喀什（新疆），北纬 {w['latitude']:.2f}°，东经 {w['longitude']:.2f}°，海拔 {w['elevation_m']:.0f} m" in zh
     assert f"Site Kashi (Xinjiang), {w['latitude']:.2f}° N, {w['longitude']:.2f}° E, elevation {w['elevation_m']:.0f} m" in en
     assert f"室外计算温度 供暖 {h:.1f} °C（第6冷日平均温度），空调干球 {c:.1f} °C（第51热小时）" in zh
     assert f"Design temperatures heating {h:.1f} °C (6th-coldest daily mean), cooling dry-bulb {c:.1f} °C" in en
+    assert f"，空调湿球 {wb:.1f} °C（第51高湿球温度小时" in zh and f", wet-bulb {wb:.1f} °C (51st-highest" in en
     t, g = w["expected_temperature_uncertainty_k"], 100 * w["expected_uncertainty"]
     assert f"年平均气温约 ±{t:.1f} K" in zh and f"年水平面总辐射约 ±{g:.0f}%" in zh
     assert f"annual mean temperature about ±{t:.1f} K" in en and f"annual GHI about ±{g:.0f} %" in en
@@ -125,6 +136,7 @@ def test_a_park_at_kashi_by_pinyin_in_summary_reports_and_compare(tmp_path):
     run_col = table.columns[-1]
     assert float(table.loc["heating_design_temperature", run_col]) == pytest.approx(h, abs=1e-6)
     assert float(table.loc["cooling_design_temperature", run_col]) == pytest.approx(c, abs=1e-6)
+    assert float(table.loc["wet_bulb_design_temperature", run_col]) == pytest.approx(wb, abs=1e-6)
     assert table.loc["site", run_col] == "喀什（新疆）"
 
 

@@ -219,7 +219,7 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     assert "give site.climate_zone: 寒冷A" in note
     r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
     assert "this year (seed 6) alone: HDD18 1317, CDD26 54; design temperatures heating " in r.output
-    assert r.output.strip().endswith("(51st-hottest hour): the mean of 16 synthetic years of the site's climate")
+    assert r.output.strip().endswith("(51st-highest wet-bulb hour): the mean of 16 synthetic years of the site's climate")
 
 
 def _radiation_moved(shared_dir, tmp_path, hours: int) -> Path:

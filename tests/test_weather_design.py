@@ -11,7 +11,7 @@ from twin.components import buildings as b
 from twin.report_text import capacity_line
 from weather import design as d
 from weather.io import design_conditions
-from weather.site import climate_years
+from weather.site import climate_air_years, climate_years
 
 HEAD_2025 = ("LOCATION,Guangzhou,GD,CHN,SRC-TMYx,592870,23.21,113.48,8.0,70.7\n"
              "DESIGN CONDITIONS,1,2025 ASHRAE Handbook -- Fundamentals - Chapter 14 Climatic Design "
@@ -30,6 +30,49 @@ def test_design_conditions_of_both_handbook_layouts():
     assert (g["coldest_month"], g["hottest_month"]) == (1, 7)
     a = design_conditions(HEAD_2009)  # an empty field after the source
     assert (a["heating_996_c"], a["cooling_04_c"], a["cooling_1_c"]) == (-1.9, 35.6, 34.5)
+
+
+# the cooling part of the files' DESIGN CONDITIONS lines as far as the 2 % wet-bulb: TMYx
+# Beijing Capital airport (2025 handbook) and CSWD Beijing (2009 handbook)
+COOLING_2025 = "Cooling,7,9.3,35.8,21.9,34.2,22.1,32.7,22.3,27.3,31.0,26.3,30.0,25.4,29.1,3.8,180\n"
+COOLING_2009 = "Cooling,7,8.9,34.9,22.2,33.1,22.4,31.9,22.5,27,30.5,26.1,29.3,25.3,28.6,3.4,180\n"
+
+
+def test_design_conditions_read_the_wet_bulbs_where_the_line_has_them():
+    g = design_conditions(HEAD_2025.split("Cooling")[0] + COOLING_2025)
+    assert (g["wet_bulb_04_c"], g["wet_bulb_1_c"], g["wet_bulb_2_c"]) == (27.3, 26.3, 25.4)
+    assert g["cooling_04_c"] == 35.8
+    a = design_conditions(HEAD_2009.split("Cooling")[0] + COOLING_2009)
+    assert (a["wet_bulb_04_c"], a["wet_bulb_1_c"], a["wet_bulb_2_c"]) == (27.0, 26.1, 25.3)
+    # a line that ends before them keeps its dry-bulbs, the wet-bulbs are unknown
+    short = design_conditions(HEAD_2025)
+    assert short["cooling_04_c"] == 36.3 and np.isnan(short["wet_bulb_04_c"])
+    # wet-bulbs out of order (0.4 % below 1 %) are not taken
+    bad = design_conditions(HEAD_2025.split("Cooling")[0] + COOLING_2025.replace("27.3,31.0,26.3", "25.0,31.0,26.3"))
+    assert bad["cooling_04_c"] == 35.8 and np.isnan(bad["wet_bulb_04_c"])
+
+
+def test_design_wet_bulb_is_the_51st_highest_wet_bulb_hour():
+    """The enthalpy-ranked shortcut gives the wet-bulb of solving every hour; the count scales
+    with the series' length as the dry-bulb's does."""
+    from weather.interp import interpolate
+    from weather.io import station_pressure
+    from weather.stats import dewpoint, wet_bulb
+
+    stats, _ = interpolate(23.13, 113.26, 20.0)  # humid Guangzhou
+    years, humidity = climate_air_years(stats, 113.26, 2025)
+    for z in (20.0, 3650.0):  # the plateau's pressure lowers the wet-bulb at the same air
+        p = station_pressure(z)
+        for t, rh in list(zip(years, humidity))[:3]:
+            every = np.sort(wet_bulb(t, dewpoint(t, rh), p))[::-1]
+            assert d.extreme_wet_bulb_c(t, rh, p, 50) == every[50]
+            assert d.extreme_wet_bulb_c(t[:4380], rh[:4380], p, 50) == np.sort(
+                wet_bulb(t[:4380], dewpoint(t[:4380], rh[:4380]), p))[::-1][25]
+    # the same air (dew point) at a lower pressure: a smaller psychrometric constant, the
+    # wet-bulb nearer the dew point (by 0.45 K in this humid air)
+    t, rh = years[0], humidity[0]
+    assert d.extreme_wet_bulb_c(t, rh, station_pressure(3650.0), 50) < d.extreme_wet_bulb_c(
+        t, rh, station_pressure(20.0), 50) - 0.3
 
 
 def test_design_conditions_absent_or_broken_give_none():
@@ -75,6 +118,15 @@ def test_synthetic_site_design_temperatures_are_its_climates_mean():
     one = d.design_of_year(pd.Series(years[0], index=df.index))  # seed 0's draw: 0.7 K hotter
     assert one["cooling_c"] - dt["cooling_c"] == pytest.approx(0.7, abs=0.2)
     assert 0.0 < dt["cooling_sd_k"] < 1.5 and 0.0 < dt["heating_sd_k"] < 3.0
+    # the design wet-bulb (4.1.7) likewise, of the same years' humidity at the site's pressure
+    temps, humidity = climate_air_years(stats, 108.93, 2025)
+    assert all(np.array_equal(a, t) for a, t in zip(temps, years))
+    wb = [d.extreme_wet_bulb_c(t, rh, weather.io.station_pressure(meta.elevation), 50)
+          for t, rh in zip(temps, humidity)]
+    assert dt["wet_bulb_c"] == pytest.approx(np.mean(wb), abs=1e-9)
+    assert humidity[meta.seed] == pytest.approx(df["relative_humidity"].to_numpy())
+    assert 0.0 < dt["wet_bulb_sd_k"] < 1.5
+    assert dt["cooling_c"] - 12.0 < dt["wet_bulb_c"] < dt["cooling_c"] - 4.0
 
 
 def test_file_design_temperatures_are_its_own_year(tmp_path):
@@ -85,6 +137,8 @@ def test_file_design_temperatures_are_its_own_year(tmp_path):
     assert fmeta.design_temperatures["years"] == 1
     assert fmeta.design_temperatures["cooling_c"] == pytest.approx(b.cooling_design_temperature_c(fdf))
     assert fmeta.design_temperatures["heating_c"] == pytest.approx(b.heating_design_temperature_c(fdf))
+    assert fmeta.design_temperatures["wet_bulb_c"] == pytest.approx(d.extreme_wet_bulb_c(
+        fdf["temp_air"], fdf["relative_humidity"], weather.io.station_pressure(fmeta.elevation), 50))
 
 
 def _office():
@@ -127,10 +181,33 @@ def test_design_values_against_the_long_record(shared_dir):
     assert set(rows.index) == {"Guangzhou", "Harbin Taiping Airport"}  # the TMYx files
     gz = rows.loc["Guangzhou"]
     assert gz["cool_long_c"] == pytest.approx(d.value_at_hours(36.3, 35.04, 35.3, 87.6, 50.0))
+    assert gz["wb_long_c"] == pytest.approx(d.value_at_hours(28.3, 35.04, 27.8, 87.6, 50.0))
     for _, r in rows.iterrows():
         assert abs(r["cool_climate_c"] - r["cool_long_c"]) < 1.0
         assert abs(r["cold_climate_c"] - r["cold_long_c"]) < 2.0
         assert abs(r["cool_year_c"] - r["cool_long_c"]) > abs(r["cool_climate_c"] - r["cool_long_c"])
+        # the design wet-bulb (4.1.7): Guangzhou +0.6 K, Harbin's airport -0.7 K
+        assert abs(r["wb_climate_c"] - r["wb_long_c"]) < 1.0
+        assert abs(r["wb_file_c"] - r["wb_long_c"]) < 1.0  # the method on the file itself
+
+
+@pytest.mark.slow
+def test_design_wet_bulb_against_the_long_records(shared_dir):
+    """GB 50736-2012 4.1.7's design wet-bulb of the tool against the ASHRAE long-record wet-bulbs
+    of all 215 places (weather/DESIGN_TEMPERATURES.md): at the station (the stations' own
+    statistics: median +0.43 K, p95 1.36 K when written) and left out (+0.30 K, 1.43 K) as
+    close as the typical-year files themselves (+0.19 K, 1.30 K). The generator before
+    2026-12-07 (the day's dew point held through the day, hot days as humid as any) gave
+    +1.04 K and 3.28 K (the stations' statistics of then, without the period offsets)."""
+    from weather.validation import design_temperature_check
+
+    paths = [p for sub in ("weather", "weather_cswd", "weather_swera")
+             for p in (shared_dir / "data" / sub).glob("*.epw.gz")]
+    rows = design_temperature_check(paths)
+    assert len(rows) > 200 and rows["wb_long_c"].notna().all()
+    for est in ("file", "climate", "loo"):
+        e = rows[f"wb_{est}_c"] - rows["wb_long_c"]
+        assert abs(e.median()) < 0.6 and e.abs().quantile(0.95) < 1.6, est
 
 
 def test_a_written_synthetic_year_keeps_its_climates_design_temperatures(tmp_path):
@@ -147,6 +224,7 @@ def test_a_written_synthetic_year_keeps_its_climates_design_temperatures(tmp_pat
     assert got["heating_c"] == pytest.approx(want["heating_c"], abs=0.005)
     assert got["cooling_c"] == pytest.approx(want["cooling_c"], abs=0.005)
     assert got["cooling_c"] != pytest.approx(b.cooling_design_temperature_c(fdf), abs=0.05)
+    assert got["wet_bulb_c"] == pytest.approx(want["wet_bulb_c"], abs=0.005)
 
 
 def test_typical_year_is_the_closest_to_the_mean():

@@ -393,15 +393,18 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
 
 
 def _design_line(meta) -> str:
-    """The design temperatures on the last line of ``twin weather`` (GB 50736-2012 4.1.2, 4.1.6):
-    a synthetic site's the mean over its climate's synthetic years, a file's its own year's."""
+    """The design temperatures on the last line of ``twin weather`` (GB 50736-2012 4.1.2, 4.1.6,
+    4.1.7): a synthetic site's the mean over its climate's synthetic years, a file's its own
+    year's."""
     dt = meta.design_temperatures
     if not dt:
         return ""
     n = dt.get("years", 1)
     basis = f"the mean of {n} synthetic years of the site's climate" if n > 1 else "this year's"
+    wet = (f", wet-bulb {dt['wet_bulb_c']:.1f} °C (51st-highest wet-bulb hour)"
+           if dt.get("wet_bulb_c") is not None else "")
     return (f"design temperatures heating {dt['heating_c']:.1f} °C (6th-coldest daily mean), cooling "
-            f"{dt['cooling_c']:.1f} °C (51st-hottest hour): {basis}")
+            f"{dt['cooling_c']:.1f} °C (51st-hottest hour){wet}: {basis}")
 
 
 def _zone_words(meta) -> str:

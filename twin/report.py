@@ -130,14 +130,19 @@ def site_row_words(w: dict, zh: bool) -> str | None:
 
 def design_temperature_words(w: dict, zh: bool) -> str | None:
     """The report's design-temperature row (summary ``weather.design_temperatures``): heating and
-    cooling design temperatures and what they are the mean of; None when the summary has none."""
+    cooling design temperatures, the design wet-bulb where the summary has it, and what they are
+    the mean of; None when the summary has none."""
     d = w.get("design_temperatures") or {}
     if d.get("heating_c") is None or d.get("cooling_c") is None:
         return None
     lang = "zh" if zh else "en"
     years = int(d.get("years") or 1)
     of = (text("design_of_years", lang).format(n=years) if years > 1 else text("design_of_year", lang))
-    return text("design_temperatures_line", lang).format(h=d["heating_c"], c=d["cooling_c"], of=of)
+    has_wet = d.get("wet_bulb_c") is not None  # summaries written before 2026-12-07 have none
+    wet = text("design_wet_bulb", lang).format(w=d["wet_bulb_c"]) if has_wet else ""
+    clauses = text("design_clauses_wet" if has_wet else "design_clauses", lang)
+    return text("design_temperatures_line", lang).format(h=d["heating_c"], c=d["cooling_c"], wet=wet, of=of,
+                                                         clauses=clauses)
 
 
 def stated_uncertainty_words(w: dict, zh: bool) -> str | None:

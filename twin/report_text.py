@@ -2069,9 +2069,14 @@ TEXT.update({
     "elevation_within": ("，可能偏差约 {u:.0f} m 以内", ", may be off by up to about {u:.0f} m"),
     "design_temperatures_row": ("室外计算温度", "Design temperatures"),
     "design_temperatures_line": (
-        "供暖 {h:.1f} °C（第6冷日平均温度），空调干球 {c:.1f} °C（第51热小时）：{of}，近似 GB 50736-2012 第4.1.2、4.1.6条",
-        ("heating {h:.1f} °C (6th-coldest daily mean), cooling dry-bulb {c:.1f} °C (51st-hottest hour): {of}, "
-         "approximating GB 50736-2012 4.1.2 and 4.1.6")),
+        "供暖 {h:.1f} °C（第6冷日平均温度），空调干球 {c:.1f} °C（第51热小时）{wet}：{of}，近似 GB 50736-2012 第{clauses}条",
+        ("heating {h:.1f} °C (6th-coldest daily mean), cooling dry-bulb {c:.1f} °C (51st-hottest hour){wet}: {of}, "
+         "approximating GB 50736-2012 {clauses}")),
+    "design_clauses": ("4.1.2、4.1.6", "4.1.2 and 4.1.6"),
+    "design_clauses_wet": ("4.1.2、4.1.6、4.1.7", "4.1.2, 4.1.6 and 4.1.7"),
+    "design_wet_bulb": ("，空调湿球 {w:.1f} °C（第51高湿球温度小时；建筑模型只算显热，未用）",
+                        (", wet-bulb {w:.1f} °C (51st-highest wet-bulb hour; for the cooling plant, the "
+                         "sensible-only building model does not use it)")),
     "design_of_years": ("场址气候 {n} 个合成年的平均值", "the mean of {n} synthetic years of the site's climate"),
     "design_of_year": ("取自该气象年", "of the weather year"),
     "stated_uncertainty_row": ("气象的预期不确定度", "Stated accuracy of the weather"),

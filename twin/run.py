@@ -265,7 +265,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     prog.done(f"{text('weather_source_' + wmeta.source, 'en')}, GHI {wdf['ghi'].sum() / 1000:.0f} kWh/m2"
               + (f", climate zone {zone}" if zone else "")
               + (f", design temperatures heating {design['heating_c']:.1f} °C, cooling {design['cooling_c']:.1f} °C"
-                 if design.get("heating_c") is not None and design.get("cooling_c") is not None else ""))
+                 if design.get("heating_c") is not None and design.get("cooling_c") is not None else "")
+              + (f", wet-bulb {design['wet_bulb_c']:.1f} °C" if design.get("wet_bulb_c") is not None else ""))
     for n in wmeta.notes:
         prog.note(n)
 

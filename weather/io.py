@@ -309,12 +309,15 @@ def design_conditions(text: str) -> dict | None:
         DESIGN CONDITIONS,1,<source>,[,]Heating,<coldest month>,<99.6 % DB>,<99 % DB>,...,
         Cooling,<hottest month>,<daily range>,<0.4 % DB>,<MCWB>,<1 % DB>,<MCWB>,<2 % DB>,...
 
+    The cooling part goes on ``<0.4 % WB>,<MCDB>,<1 % WB>,<MCDB>,<2 % WB>,<MCDB>,...``.
+
     Returns ``source`` (the handbook the line names), ``heating_996_c``, ``heating_99_c``
     (dry-bulb the hours are below in only 0.4 % and 1 % of the year, the 99.6 % and 99 %
     conditions [°C]),
     ``cooling_04_c``, ``cooling_1_c``, ``cooling_2_c`` (dry-bulb exceeded in 0.4 %, 1 %, 2 %
-    of the hours [°C]), ``coldest_month``, ``hottest_month``. Only the eight header lines
-    are read."""
+    of the hours [°C]), ``wet_bulb_04_c``, ``wet_bulb_1_c``, ``wet_bulb_2_c`` (wet-bulb
+    exceeded so [°C]; NaN where the line has none), ``coldest_month``, ``hottest_month``. Only
+    the eight header lines are read."""
     for line in text.split("\n", 8)[:8]:
         if not line.startswith("DESIGN CONDITIONS"):
             continue
@@ -332,7 +335,17 @@ def design_conditions(text: str) -> dict | None:
             return None
         ok = (-60 < out["heating_996_c"] <= out["heating_99_c"] < 40
               and 0 < out["cooling_2_c"] <= out["cooling_1_c"] <= out["cooling_04_c"] < 55)
-        return out if ok else None
+        if not ok:
+            return None
+        try:
+            wb = {"wet_bulb_04_c": float(f[c + 9]), "wet_bulb_1_c": float(f[c + 11]),
+                  "wet_bulb_2_c": float(f[c + 13])}
+        except (IndexError, ValueError):
+            wb = {}
+        if not (wb and -20 < wb["wet_bulb_2_c"] <= wb["wet_bulb_1_c"] <= wb["wet_bulb_04_c"]
+                <= out["cooling_04_c"]):
+            wb = dict.fromkeys(("wet_bulb_04_c", "wet_bulb_1_c", "wet_bulb_2_c"), float("nan"))
+        return {**out, **wb}
     return None
 
 
@@ -1043,7 +1056,7 @@ def epw_of_year(df: pd.DataFrame, meta: WeatherMeta, tool: str) -> str:
 
 
 _PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone|"
-                             r"design_heating_c|design_cooling_c|design_years)=([\w.+-]+)")
+                             r"design_heating_c|design_cooling_c|design_wet_bulb_c|design_years)=([\w.+-]+)")
 
 
 def _design_words(dt: dict) -> str:
@@ -1053,15 +1066,18 @@ def _design_words(dt: dict) -> str:
         return ""
     return (f"GB 50736-2012 design temperatures of the site's climate (mean of {dt['years']} synthetic years): "
             f"design_heating_c={dt['heating_c']:.2f} (6th-coldest daily mean) "
-            f"design_cooling_c={dt['cooling_c']:.2f} (51st-hottest hour) design_years={dt['years']}")
+            f"design_cooling_c={dt['cooling_c']:.2f} (51st-hottest hour) "
+            + (f"design_wet_bulb_c={dt['wet_bulb_c']:.2f} (51st-highest wet-bulb hour) "
+               if dt.get("wet_bulb_c") is not None else "")
+            + f"design_years={dt['years']}")
 
 
 def park_twin_provenance(text: str) -> dict[str, str]:
     """What a synthetic year this tool wrote as EPW says of itself (:func:`epw_comment`):
     ``source`` (synthetic-city / synthetic-site), ``station`` (whose own statistics),
     ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``),
-    ``design_heating_c``, ``design_cooling_c``, ``design_years`` (the climate's design
-    temperatures); empty for any other file. Only the eight header lines are read."""
+    ``design_heating_c``, ``design_cooling_c``, ``design_wet_bulb_c``, ``design_years`` (the
+    climate's design temperatures); empty for any other file. Only the eight header lines are read."""
     head = text.split("\n", 8)[:8]
     if not head or PARK_TWIN_SOURCE not in head[0]:
         return {}

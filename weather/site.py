@@ -19,7 +19,7 @@ import numpy as np
 
 from ._core import CHINA_BBOX, WeatherError, WeatherMeta, haversine_km, hourly_index
 from .design import climate_design_temperatures, design_of_year, typical_year, years_design
-from .io import read_weather_file
+from .io import read_weather_file, station_pressure
 
 RADIATION_BASES = {
     "tmyx": ("TMYx/SWERA level (TMYx radiation from Copernicus ERA5; SWERA within a few "
@@ -584,17 +584,21 @@ def _file_weather(path, lat, lon, year: int):
 
 
 def _file_design_temperatures(df, meta) -> dict:
-    """A weather file's design temperatures: its one year's (:func:`weather.design.design_of_year`),
+    """A weather file's design temperatures: its one year's (:func:`weather.design.design_of_year`,
+    the wet-bulb at the standard atmosphere's pressure at the file's elevation),
     or, for a synthetic year this tool wrote, the climate's its header records (the mean over
     the synthetic years it was one of), so that a run on the written file sizes the buildings as
     the run on the synthetic site did."""
-    own = design_of_year(df["temp_air"])
+    own = design_of_year(df["temp_air"], df["relative_humidity"], station_pressure(meta.elevation))
     made = meta.provenance.get("park_twin") or {}
     try:
         years = int(made.get("design_years", 1))
         if years > 1:
-            return {**own, "heating_c": float(made["design_heating_c"]),
-                    "cooling_c": float(made["design_cooling_c"]), "years": years}
+            climate = {"heating_c": float(made["design_heating_c"]),
+                       "cooling_c": float(made["design_cooling_c"]), "years": years}
+            if "design_wet_bulb_c" in made:  # written since 2026-12-07
+                climate["wet_bulb_c"] = float(made["design_wet_bulb_c"])
+            return {**own, **climate}
     except (KeyError, ValueError):
         pass
     return {**own, "years": 1}
@@ -979,8 +983,8 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
         if bad:
             raise WeatherError(bad)
     stats, info = _site_statistics(site, elevation, basis, period, exclude_groups, notes)
-    years = climate_years(stats, site.lon, year)
-    per_year = years_design(years, hourly_index(year))
+    years, humidity = climate_air_years(stats, site.lon, year)
+    per_year = years_design(years, hourly_index(year), humidity, station_pressure(elevation))
     year_dd = [year_degree_days(t) for t in years]
     chosen = seed is None
     if chosen:
@@ -1234,6 +1238,16 @@ def climate_years(stats, lon: float, year: int) -> list[np.ndarray]:
     from .generator import synthesize_temperature
 
     return [synthesize_temperature(stats, lon, year=year, seed=k) for k in range(ZONE_SEEDS)]
+
+
+def climate_air_years(stats, lon: float, year: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The synthetic years of :func:`climate_years` with their hourly relative humidity [%]
+    (:func:`weather.generator.synthesize_air`; the design wet-bulb of the site's climate):
+    the air temperatures [degC] and the humidities, one array per year."""
+    from .generator import synthesize_air
+
+    air = [synthesize_air(stats, lon, year=year, seed=k) for k in range(ZONE_SEEDS)]
+    return [t for t, _ in air], [rh for _, rh in air]
 
 
 def climate_degree_days(stats, lat: float, lon: float, year: int, shifts_k=None, years=None):

@@ -847,7 +847,9 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     ``WeatherMeta.design_temperatures``) and, with ``leave_out``, of the interpolation with the
     station's place left out (what a site between stations gets: the mean over the same number
     of years). The 6th-coldest daily mean (GB 50736-2012 4.1.2) has no long-record counterpart
-    in the handbook; it is compared with the file's.
+    in the handbook; it is compared with the file's. The design wet-bulb (GB 50736-2012 4.1.7,
+    exceeded 50 h a year, :func:`weather.design.extreme_wet_bulb_c`) likewise against the
+    handbook's wet-bulbs exceeded 0.4 % and 1 % of the hours, where the line carries them.
 
     Returns
     -------
@@ -858,8 +860,10 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
         default until 2026-12), ``cool_climate_c`` (the tool's design value), ``cool_loo_c``;
         the hour undercut 35 h a year ``cold_long_c`` (99.6 %), ``cold_file_c``, ``cold_year_c``,
         ``cold_seed0_c``, ``cold_climate_c``, ``cold_loo_c``; heating design daily mean
-        ``heat_file_c``, ``heat_year_c``, ``heat_seed0_c``, ``heat_climate_c``, ``heat_loo_c``
-        [°C] (``*_loo_c`` NaN without ``leave_out``); the hourly year's ``seed``, degree days of
+        ``heat_file_c``, ``heat_year_c``, ``heat_seed0_c``, ``heat_climate_c``, ``heat_loo_c``;
+        design wet-bulb ``wb_long_c`` (NaN without the handbook's), ``wb_file_c``, ``wb_year_c``,
+        ``wb_seed0_c``, ``wb_climate_c``, ``wb_loo_c`` [°C] (``*_loo_c`` NaN without
+        ``leave_out``); the hourly year's ``seed``, degree days of
         the climate, the year and seed 0's year ``cdd26_climate``, ``cdd26_year``,
         ``cdd26_seed0``, ``hdd18_climate``, ``hdd18_year`` [K d] and ``zone_year_same`` (the
         year's own sub-zone is the climate's).
@@ -871,10 +875,11 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     from .design import COOLING_DESIGN_HOURS_NOT_GUARANTEED as H50
     from .design import DESIGN_DAYS_NOT_GUARANTEED as D5
     from .design import DESIGN_PERCENT_HOURS as H
-    from .design import coldest_daily_mean_c, extreme_hour_c, value_at_hours
+    from .design import WET_BULB_DESIGN_HOURS_NOT_GUARANTEED as W50
+    from .design import coldest_daily_mean_c, extreme_hour_c, extreme_wet_bulb_c, value_at_hours
     from .interp import TEMPERATURE_SUSPECT, interpolate
-    from .io import design_conditions
-    from .site import climate_years, site_weather
+    from .io import design_conditions, station_pressure
+    from .site import climate_air_years, site_weather
     from .stations import station_table
 
     st = station_table()
@@ -901,10 +906,12 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     for i, (sid, dc, p) in enumerate(todo):
         s = st.loc[sid]
         df, meta = site_weather(city=sid)
-        t0 = df["temp_air"] if meta.seed == 0 else site_weather(city=sid, seed=0)[0]["temp_air"]
+        y0 = df if meta.seed == 0 else site_weather(city=sid, seed=0)[0]
+        t0 = y0["temp_air"]
         zone = meta.climate_zone
         cdd0 = year_degree_days(t0.to_numpy())[1]
-        t_file = pd.read_csv(p, skiprows=8, header=None, usecols=[6]).iloc[:, 0].to_numpy(float)
+        pa = station_pressure(meta.elevation)
+        t_file, rh_file = pd.read_csv(p, skiprows=8, header=None, usecols=[6, 8]).to_numpy(float).T
         file_series = pd.Series(t_file[:len(df)], index=df.index[:len(t_file)])
         design = meta.design_temperatures
         r = {"id": sid, "name": s["name"], "name_zh": s["name_zh"], "dataset": s["dataset"],
@@ -926,11 +933,18 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
              "heat_file_c": coldest_daily_mean_c(file_series, D5),
              "heat_year_c": coldest_daily_mean_c(df["temp_air"], D5),
              "heat_climate_c": design["heating_c"],
-             "cool_loo_c": np.nan, "cold_loo_c": np.nan, "heat_loo_c": np.nan}
+             "wb_long_c": value_at_hours(dc["wet_bulb_04_c"], H["0.4"], dc["wet_bulb_1_c"], H["1"], W50),
+             "wb_file_c": extreme_wet_bulb_c(t_file, rh_file, pa, W50),
+             "wb_year_c": extreme_wet_bulb_c(df["temp_air"], df["relative_humidity"], pa, W50),
+             "wb_seed0_c": extreme_wet_bulb_c(t0, y0["relative_humidity"], pa, W50),
+             "wb_climate_c": design["wet_bulb_c"],
+             "cool_loo_c": np.nan, "cold_loo_c": np.nan, "heat_loo_c": np.nan, "wb_loo_c": np.nan}
         if leave_out:
             stats, _ = interpolate(s["lat"], s["lon"], s["elevation_m"],
                                    exclude_groups=frozenset([s["group"]]))
-            years = climate_years(stats, s["lon"], df.index[0].year)
+            years, humidity = climate_air_years(stats, s["lon"], df.index[0].year)
+            r["wb_loo_c"] = float(np.mean([extreme_wet_bulb_c(t, rh, pa, W50)
+                                           for t, rh in zip(years, humidity, strict=True)]))
             r["cool_loo_c"] = float(np.mean([extreme_hour_c(t, H50) for t in years]))
             r["cold_loo_c"] = float(np.mean([extreme_hour_c(t, H["99.6"], hottest=False) for t in years]))
             r["heat_loo_c"] = float(np.mean([coldest_daily_mean_c(pd.Series(t, index=df.index), D5)
