@@ -294,12 +294,16 @@ def schema(output: Path | None) -> None:
               "humid); tmyx-2009-2023, "
               "the TMYx files of that 15-year window (about 0.5 K warmer).")
 @click.option("--list", "list_", is_flag=True, help="List the bundled stations (province, Chinese name, dataset).")
+@click.option("--design", is_flag=True,
+              help="Print the site's outdoor design conditions of GB 50736-2012 section 4.1 (室外空气计算参数: "
+              "heating, ventilation and air-conditioning temperatures, humidities, wind speeds); -o is then "
+              "optional.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write: .csv (a table with the provenance in its header) or .epw (EnergyPlus weather "
               "format, for building-simulation tools).")
 def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temperature_period, list_,
-            output) -> None:
-    """Export the hourly typical year used for a site (CSV or EPW)."""
+            design, output) -> None:
+    """Export the hourly typical year used for a site (CSV or EPW), or print its design conditions."""
     import weather as wx
 
     if list_:
@@ -341,9 +345,9 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         _fail("twin weather: give --lat and --lon together")
     if not (city or path or (lat is not None and lon is not None)):
         _fail("twin weather: give --city NAME, or --lat X --lon Y, or --file EPW (see --list)")
-    if not output:
-        _fail("twin weather: give -o FILE.csv (or FILE.epw)")
-    if output.suffix.lower() not in (".csv", ".epw"):
+    if not output and not design:
+        _fail("twin weather: give -o FILE.csv (or FILE.epw), or --design to print the site's design conditions")
+    if output and output.suffix.lower() not in (".csv", ".epw"):
         _fail(f"twin weather: -o {output}: the typical year is written as CSV or EPW; give a file name ending "
               f"in .csv (a table) or .epw (EnergyPlus weather, for building-simulation tools)")
     ignored = [opt for opt, used in (("--elevation", elevation is not None), ("--seed", seed is not None),
@@ -361,7 +365,12 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                           f"stand): {', '.join(ignored)}")
     from twin.io import atomic_write_text
 
-    if output.suffix.lower() == ".epw":
+    if design:
+        place = city or (path.name if path else f"{lat:.2f}N {lon:.2f}E")
+        click.echo("\n".join(_design_table(meta, place)))
+    if not output:
+        text = None
+    elif output.suffix.lower() == ".epw":
         text = _weather_epw(df, meta)
     else:
         header = "".join(f"# {line}\n" for line in meta.header_lines())
@@ -371,10 +380,11 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
                    "expected_uncertainty [-] (annual GHI, fraction), expected_temperature_uncertainty_k [K]; "
                    "null: not stated (a weather file's own uncertainty)\n")
         text = header + df.to_csv(index_label="time")
-    try:
-        atomic_write_text(output, text)
-    except OSError as exc:
-        _write_failed(exc, output)
+    if output:
+        try:
+            atomic_write_text(output, text)
+        except OSError as exc:
+            _write_failed(exc, output)
     for s in meta.stations:
         click.echo(f"station: {s['name']} {s['name_zh']} ({s['dataset']}, {s['province']}) "
                    f"{s['distance_km']:.0f} km, {s.get('role', '')}", err=True)
@@ -387,9 +397,34 @@ def weather(city, lat, lon, elevation, path, year, seed, radiation_basis, temper
         click.echo(f"{FILE_CHECK_WORDS}: {file_check_text(fc)}; twin weather-check {path} adds the worst "
                    f"month, PV yield and climate zone", err=True)
     ghi = df["ghi"].sum() / 1000
-    click.echo(f"wrote {output}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
+    click.echo(f"{f'wrote {output}' if output else 'typical year (not written)'}: 8760 h, GHI {ghi:.0f} kWh/m2/yr ({meta.radiation_basis}), mean "
                f"{df['temp_air'].mean():.1f} °C ({_PERIOD_WORDS.get(meta.temperature_period, '')}); "
                f"{_zone_words(meta)}; {_design_line(meta)}", err=True)
+
+
+def _design_table(meta, place: str) -> list[str]:
+    """``twin weather --design``: the outdoor design conditions of GB 50736-2012 section 4.1
+    (:data:`weather.design.SECTION_4_1`) at ``place`` (as the user named it) as an aligned
+    table, with what they are the mean of."""
+    from weather.design import SECTION_4_1
+
+    dt = meta.design_temperatures or {}
+    n = int(dt.get("years", 1))
+    lines = [(f"GB 50736-2012 section 4.1 outdoor design conditions (室外空气计算参数) at {place} "
+              f"({meta.latitude:.2f}N {meta.longitude:.2f}E, {meta.elevation:.0f} m):")]
+    for clause, key, zh, en, unit, how in SECTION_4_1:
+        v = dt.get(key)
+        value = "-" if v is None else f"{v:.1f} {unit}" if unit != "%" else f"{v:.0f} %"
+        lines.append(f"  {clause:<7}{zh}{chr(0x3000) * (13 - len(zh))} {value:>9}  {en}: {how}")
+    lines.append(("  of the site's climate: the mean over its " + str(n) + " synthetic years (the standard averages "
+                  "over the record's years)") if n > 1 else "  of the weather file's one year")
+    lines.append("  the building model sizes heating by 4.1.2 and cooling by 4.1.6 (sensible only); wind at the "
+                 "weather's 10 m; not given: 4.1.11 hourly design temperatures, wind directions, pressures")
+    if n > 1:
+        lines.append("  4.1.8 and 4.1.9 read about 1 K warm and 3-4 points dry against the stations' files: the "
+                     "synthetic days share one diurnal course, sharper in the mean than the files' "
+                     "(weather/DESIGN_TEMPERATURES.md)")
+    return lines
 
 
 def _design_line(meta) -> str:

@@ -1056,28 +1056,29 @@ def epw_of_year(df: pd.DataFrame, meta: WeatherMeta, tool: str) -> str:
 
 
 _PARK_TWIN_KEYS = re.compile(r"\b(source|station|radiation_basis|temperature_period|seed|climate_zone|"
-                             r"design_heating_c|design_cooling_c|design_wet_bulb_c|design_years)=([\w.+-]+)")
+                             r"design_\w+)=([\w.+-]+)")
 
 
 def _design_words(dt: dict) -> str:
-    """The design temperatures of a synthetic year's climate in its EPW comment, read back by
-    :func:`park_twin_provenance` (a run on the written file keeps the climate's design values)."""
+    """The design conditions of a synthetic year's climate in its EPW comment, read back by
+    :func:`park_twin_provenance` (a run on the written file keeps the climate's design values):
+    ``design_<key>=<value>`` for each value of ``WeatherMeta.design_temperatures`` but the
+    spreads over the years."""
     if not dt or dt.get("years", 1) <= 1:
         return ""
-    return (f"GB 50736-2012 design temperatures of the site's climate (mean of {dt['years']} synthetic years): "
-            f"design_heating_c={dt['heating_c']:.2f} (6th-coldest daily mean) "
-            f"design_cooling_c={dt['cooling_c']:.2f} (51st-hottest hour) "
-            + (f"design_wet_bulb_c={dt['wet_bulb_c']:.2f} (51st-highest wet-bulb hour) "
-               if dt.get("wet_bulb_c") is not None else "")
-            + f"design_years={dt['years']}")
+    values = " ".join(f"design_{k}={v:.2f}" for k, v in dt.items()
+                      if k != "years" and not k.endswith("_sd_k") and v is not None)
+    return (f"GB 50736-2012 outdoor design conditions of the site's climate (mean of {dt['years']} synthetic "
+            f"years; heating_c the 6th-coldest daily mean; cooling_c the 51st-hottest hour; wet_bulb_c the "
+            f"51st-highest wet-bulb hour): {values} design_years={dt['years']}")
 
 
 def park_twin_provenance(text: str) -> dict[str, str]:
     """What a synthetic year this tool wrote as EPW says of itself (:func:`epw_comment`):
     ``source`` (synthetic-city / synthetic-site), ``station`` (whose own statistics),
     ``radiation_basis``, ``temperature_period``, ``seed``, ``climate_zone`` (``cold-A``),
-    ``design_heating_c``, ``design_cooling_c``, ``design_wet_bulb_c``, ``design_years`` (the
-    climate's design temperatures); empty for any other file. Only the eight header lines are read."""
+    ``design_heating_c``, ``design_cooling_c``, ``design_wet_bulb_c``, ... ``design_years`` (the
+    climate's design conditions, :func:`_design_words`); empty for any other file. Only the eight header lines are read."""
     head = text.split("\n", 8)[:8]
     if not head or PARK_TWIN_SOURCE not in head[0]:
         return {}

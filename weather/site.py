@@ -18,7 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from ._core import CHINA_BBOX, WeatherError, WeatherMeta, haversine_km, hourly_index
-from .design import climate_design_temperatures, design_of_year, typical_year, years_design
+from .design import (
+    climate_design_temperatures,
+    design_of_year,
+    season_wind_speeds,
+    typical_year,
+    years_design,
+)
 from .io import read_weather_file, station_pressure
 
 RADIATION_BASES = {
@@ -589,17 +595,18 @@ def _file_design_temperatures(df, meta) -> dict:
     or, for a synthetic year this tool wrote, the climate's its header records (the mean over
     the synthetic years it was one of), so that a run on the written file sizes the buildings as
     the run on the synthetic site did."""
-    own = design_of_year(df["temp_air"], df["relative_humidity"], station_pressure(meta.elevation))
+    own = design_of_year(df["temp_air"], df["relative_humidity"], station_pressure(meta.elevation),
+                         df["wind_speed"])
     made = meta.provenance.get("park_twin") or {}
     try:
         years = int(made.get("design_years", 1))
         if years > 1:
-            climate = {"heating_c": float(made["design_heating_c"]),
-                       "cooling_c": float(made["design_cooling_c"]), "years": years}
-            if "design_wet_bulb_c" in made:  # written since 2026-12-07
-                climate["wet_bulb_c"] = float(made["design_wet_bulb_c"])
-            return {**own, **climate}
-    except (KeyError, ValueError):
+            # design_heating_c and design_cooling_c always; the others written since 2026-12-07
+            climate = {k.removeprefix("design_"): float(v) for k, v in made.items()
+                       if k.startswith("design_") and k != "design_years"}
+            if "heating_c" in climate and "cooling_c" in climate:
+                return {**own, **climate, "years": years}
+    except ValueError:
         pass
     return {**own, "years": 1}
 
@@ -1033,7 +1040,10 @@ def _synthetic_weather(site: _Site, given_elevation: float | None, *, basis: str
     _zone_uncertainty_note(meta, zone_unc, climate_degree_days(stats, site.lat, site.lon, year, years=years,
                                                                shifts_k=(-zone_unc, zone_unc)),
                            station=unc_t is None)
-    meta.design_temperatures = climate_design_temperatures(per_year)
+    # each synthetic year restores the months' mean wind speed and temperature: the hourly
+    # year's seasonal wind speeds are the climate's
+    meta.design_temperatures = {**climate_design_temperatures(per_year),
+                                **season_wind_speeds(df["wind_speed"], df["temp_air"])}
     return df, meta
 
 

@@ -849,7 +849,9 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     of years). The 6th-coldest daily mean (GB 50736-2012 4.1.2) has no long-record counterpart
     in the handbook; it is compared with the file's. The design wet-bulb (GB 50736-2012 4.1.7,
     exceeded 50 h a year, :func:`weather.design.extreme_wet_bulb_c`) likewise against the
-    handbook's wet-bulbs exceeded 0.4 % and 1 % of the hours, where the line carries them.
+    handbook's wet-bulbs exceeded 0.4 % and 1 % of the hours, where the line carries them. The
+    section's other parameters (:data:`weather.design.SECTION_4_1`) have no counterpart in the
+    handbook and are compared with the file's own year.
 
     Returns
     -------
@@ -863,7 +865,9 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
         ``heat_file_c``, ``heat_year_c``, ``heat_seed0_c``, ``heat_climate_c``, ``heat_loo_c``;
         design wet-bulb ``wb_long_c`` (NaN without the handbook's), ``wb_file_c``, ``wb_year_c``,
         ``wb_seed0_c``, ``wb_climate_c``, ``wb_loo_c`` [°C] (``*_loo_c`` NaN without
-        ``leave_out``); the hourly year's ``seed``, degree days of
+        ``leave_out``); for each other parameter of section 4.1 (key ``k`` of
+        :data:`weather.design.SECTION_4_1`), ``s41_<k>_file``, ``s41_<k>_climate``,
+        ``s41_<k>_loo`` [its unit]; the hourly year's ``seed``, degree days of
         the climate, the year and seed 0's year ``cdd26_climate``, ``cdd26_year``,
         ``cdd26_seed0``, ``hdd18_climate``, ``hdd18_year`` [K d] and ``zone_year_same`` (the
         year's own sub-zone is the climate's).
@@ -875,8 +879,19 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
     from .design import COOLING_DESIGN_HOURS_NOT_GUARANTEED as H50
     from .design import DESIGN_DAYS_NOT_GUARANTEED as D5
     from .design import DESIGN_PERCENT_HOURS as H
+    from .design import (
+        SECTION_4_1,
+        climate_design_temperatures,
+        coldest_daily_mean_c,
+        design_of_year,
+        extreme_hour_c,
+        extreme_wet_bulb_c,
+        season_wind_speeds,
+        value_at_hours,
+        years_design,
+    )
     from .design import WET_BULB_DESIGN_HOURS_NOT_GUARANTEED as W50
-    from .design import coldest_daily_mean_c, extreme_hour_c, extreme_wet_bulb_c, value_at_hours
+    from .generator import synthesize
     from .interp import TEMPERATURE_SUSPECT, interpolate
     from .io import design_conditions, station_pressure
     from .site import climate_air_years, site_weather
@@ -911,7 +926,8 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
         zone = meta.climate_zone
         cdd0 = year_degree_days(t0.to_numpy())[1]
         pa = station_pressure(meta.elevation)
-        t_file, rh_file = pd.read_csv(p, skiprows=8, header=None, usecols=[6, 8]).to_numpy(float).T
+        t_file, rh_file, ws_file = pd.read_csv(p, skiprows=8, header=None,
+                                               usecols=[6, 8, 21]).to_numpy(float).T
         file_series = pd.Series(t_file[:len(df)], index=df.index[:len(t_file)])
         design = meta.design_temperatures
         r = {"id": sid, "name": s["name"], "name_zh": s["name_zh"], "dataset": s["dataset"],
@@ -939,6 +955,11 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
              "wb_seed0_c": extreme_wet_bulb_c(t0, y0["relative_humidity"], pa, W50),
              "wb_climate_c": design["wet_bulb_c"],
              "cool_loo_c": np.nan, "cold_loo_c": np.nan, "heat_loo_c": np.nan, "wb_loo_c": np.nan}
+        n = min(len(df), len(t_file))
+        own = design_of_year(pd.Series(t_file[:n], index=df.index[:n]), rh_file[:n], pa, ws_file[:n])
+        other = [key for _, key, *_ in SECTION_4_1 if key not in ("heating_c", "cooling_c", "wet_bulb_c")]
+        for key in other:
+            r[f"s41_{key}_file"], r[f"s41_{key}_climate"], r[f"s41_{key}_loo"] = own[key], design[key], np.nan
         if leave_out:
             stats, _ = interpolate(s["lat"], s["lon"], s["elevation_m"],
                                    exclude_groups=frozenset([s["group"]]))
@@ -949,6 +970,11 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
             r["cold_loo_c"] = float(np.mean([extreme_hour_c(t, H["99.6"], hottest=False) for t in years]))
             r["heat_loo_c"] = float(np.mean([coldest_daily_mean_c(pd.Series(t, index=df.index), D5)
                                              for t in years]))
+            loo = climate_design_temperatures(years_design(years, df.index, humidity, pa))
+            wind = synthesize(stats, s["lat"], s["lon"], year=df.index[0].year)  # months' wind restored
+            loo.update(season_wind_speeds(wind["wind_speed"], wind["temp_air"]))
+            for key in other:
+                r[f"s41_{key}_loo"] = loo[key]
         rows.append(r)
         if progress is not None:
             progress(i + 1, len(todo), sid)
