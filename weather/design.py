@@ -116,8 +116,8 @@ def extreme_wet_bulb_c(temp_c, relative_humidity, pressure_pa: float, hours_a_ye
 
     The hours are ranked by their moist-air enthalpy first and the wet-bulb
     (:func:`weather.stats.wet_bulb`) solved for the :data:`WET_BULB_CANDIDATE_HOURS` more than
-    the count: the wet-bulb rises with the enthalpy, and solving every hour of many years would
-    cost a tenth of a second a year."""
+    the count: the wet-bulb rises with the enthalpy, and solving every hour would cost
+    0.1-0.2 s for a climate's 16 years (measured), about as much as the rest of a site."""
     t = np.asarray(temp_c, dtype=float)
     td = dewpoint(t, relative_humidity)
     w = humidity_ratio(vapour_pressure(np.minimum(td, t)), pressure_pa)
