@@ -174,13 +174,12 @@ def humidity_figures(df: pd.DataFrame, hot_c: float = 26.0) -> dict[str, float]:
     pressure; nan with fewer than 50 such hours] and the 99.6th percentile of the hourly dew
     point (the 0.4 % dehumidification design condition of ASHRAE's climatic design tables)
     [degC]."""
-    from .stats import dewpoint, vapour_pressure
+    from .stats import dewpoint, humidity_ratio, vapour_pressure
 
     t = df["temp_air"].to_numpy(float)
     rh = df["relative_humidity"].to_numpy(float)
     td = dewpoint(t, rh)
-    e = vapour_pressure(td)
-    ratio = 622.0 * e / (101325.0 - e)  # [g/kg]
+    ratio = 1000.0 * humidity_ratio(vapour_pressure(td), 101325.0)  # [g/kg]
     hot = t > hot_c
     return {"saturated_share": float((rh >= 98.0).mean()),
             "hot_humidity_ratio": float(ratio[hot].mean()) if hot.sum() >= 50 else float("nan"),
@@ -964,13 +963,9 @@ def design_temperature_check(paths, leave_out: bool = True, progress=None) -> pd
             stats, _ = interpolate(s["lat"], s["lon"], s["elevation_m"],
                                    exclude_groups=frozenset([s["group"]]))
             years, humidity = climate_air_years(stats, s["lon"], df.index[0].year)
-            r["wb_loo_c"] = float(np.mean([extreme_wet_bulb_c(t, rh, pa, W50)
-                                           for t, rh in zip(years, humidity, strict=True)]))
-            r["cool_loo_c"] = float(np.mean([extreme_hour_c(t, H50) for t in years]))
-            r["cold_loo_c"] = float(np.mean([extreme_hour_c(t, H["99.6"], hottest=False) for t in years]))
-            r["heat_loo_c"] = float(np.mean([coldest_daily_mean_c(pd.Series(t, index=df.index), D5)
-                                             for t in years]))
             loo = climate_design_temperatures(years_design(years, df.index, humidity, pa))
+            r.update(cool_loo_c=loo["cooling_c"], cold_loo_c=loo["cold_hour_c"], heat_loo_c=loo["heating_c"],
+                     wb_loo_c=loo["wet_bulb_c"])
             wind = synthesize(stats, s["lat"], s["lon"], year=df.index[0].year)  # months' wind restored
             loo.update(season_wind_speeds(wind["wind_speed"], wind["temp_air"]))
             for key in other:
