@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from solvers.noise import NOISE_TOL
 from twin.cli import main
 from twin.run import run, write
 from twin.scenario.loader import load_scenario
@@ -317,9 +318,12 @@ def _run_and_check(path: Path, tmp: Path, *, hours: int | None, variant: str | N
 @pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
 def test_one_week_agrees_everywhere(scenario, tmp_path):
     lang = "zh" if scenario.stem.startswith("office") else "en"
-    # a winter week scaled to a year: Suzhou's net zero is out of reach in it (the full year
-    # reaches it), so the week is planned for the closest and its shortfall must agree too
-    r = _run_and_check(scenario, tmp_path, hours=168, lang=lang, out_of_reach="closest")
+    # Suzhou's net zero put out of reach (offsets capped at 40 % of the gross emissions, where the
+    # week's plan needs about half), so the week is planned for the closest and its shortfall must
+    # agree too; the winter week alone had been out of reach at 50 % until the synthetic days' timing
+    # varied (its typical year is another seed since, and the week reaches net zero)
+    overrides = {"carbon.max_offset_share": 0.4} if scenario.stem == "manufacturing_suzhou" else None
+    r = _run_and_check(scenario, tmp_path, hours=168, lang=lang, out_of_reach="closest", overrides=overrides)
     assert r.summary["hours"] == 168
     assert bool(r.summary.get("shortfalls")) == (scenario.stem == "manufacturing_suzhou")
     # the plan delivers at least the EV energy the baseline's charging on arrival does (vehicles
@@ -446,7 +450,9 @@ def test_cold_storage_week_agrees_everywhere(tmp_path):
     r = _run_and_check(ROOT / "tests" / "data" / "tiny_cold_storage.yaml", tmp_path, hours=168,
                        overrides={"cold_stores[tank].max_kwh": 2000, "costs.ice_storage.capex_cny_per_unit": 60})
     sizes = r.result.sizes["cold_kwh"]
-    assert sizes["tank"] == pytest.approx(2000.0, rel=1e-6) and sizes["ice"] > 100.0
+    # at its bound to what HiPO's tolerance leaves (1999.99 kWh; the simplex method gives 2000 exactly),
+    # within the 0.1 kWh below which a size is noise (solvers.noise.NOISE_TOL)
+    assert sizes["tank"] == pytest.approx(2000.0, abs=NOISE_TOL) and sizes["ice"] > 100.0
     led = r.ledger.planned.annual
     summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
     rows = table_rows((tmp_path / "run" / "report.html").read_text(encoding="utf-8"))

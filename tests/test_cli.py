@@ -10,6 +10,7 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner
 
+from solvers.noise import hourly_tolerance
 from twin.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,10 +109,11 @@ def test_tiny_park_one_week_end_to_end(tmp_path):
     ds = xr.open_dataset(out / "results.nc")
     assert ds.sizes["time"] == 168 and ds.attrs["scenario_sha256"] == s["scenario"]["sha256"]
     assert ds["p_grid_import_kw"].attrs["units"] == "kW"
-    # electricity balance closes every hour (kW): supply = use
+    # electricity balance closes every hour (kW): supply = use, to the solver noise cleaned out of
+    # the solution (docs/outputs.md: 1e-5 of the park's largest fixed hourly demand)
     supply = ds["p_grid_import_kw"] + ds["p_pv_kw"].sum("pv_array") + ds["p_battery_discharge_kw"].sum("battery")
     use = ds["p_load_kw"] + ds["p_grid_export_kw"] + ds["p_battery_charge_kw"].sum("battery")
-    assert float(abs(supply - use).max()) < 1e-4
+    assert float(abs(supply - use).max()) < hourly_tolerance(float(ds["p_load_kw"].max()))
     html = (out / "report.html").read_text(encoding="utf-8")
     # plotly.js is embedded: no script is loaded from elsewhere, so the page opens offline
     assert "<script type='text/javascript'>" in html and "<script src=" not in html

@@ -214,8 +214,8 @@ def test_district_heat_replaced_earlier_is_not_bought_again_by_the_next_periods_
     assert first.built["heat_pump_kw[ashp]"] > 1000.0
     demand = float(first.run.result.dispatch["q_district_heat_demand_kw"].sum())
     # 32766.56 before overcast hours kept some light, 32765.75 before the light rose with the sun,
-    # 32818.64 before each month's high-sun cap
-    assert demand == pytest.approx(32825.07, rel=1e-5)
+    # 32818.64 before each month's high-sun cap, 32825.07 before the synthetic days' timing varied
+    assert demand == pytest.approx(33052.39, rel=1e-5)
     assert float(first.run.baseline.dispatch["q_heat_import_kw"].sum()) == pytest.approx(demand, rel=1e-9)
     base = second.run.baseline.dispatch
     assert float(base["q_heat_import_kw"].sum()) < 1e-6 * demand

@@ -1603,6 +1603,85 @@ def test_synthetic_days_rise_fall_and_persist_like_the_files(shared_dir):
         np.testing.assert_allclose(got, want, rtol=0.08, err_msg=city)
 
 
+def test_synthetic_days_peak_at_the_files_spread_of_hours(shared_dir):
+    """Each synthetic day's course is shifted by a drawn number of hours, so that the hottest
+    month's mean course is the file's while every day keeps its whole range. Before, every day
+    peaked at the month's mean hour: the mean course spanned 14-19 % more than the file's
+    (Beijing 8.8 K against 7.7 K, Wuhan 7.7 K against 6.5 K) and stood 1.0-1.2 K higher at
+    14:00, GB 50736-2012's hour for the summer ventilation temperature (4.1.8); now 0.4-0.6 K,
+    the clear days, which PV sees, keeping the files' narrower timing (TIMING_BY_SKY)."""
+    from weather.generator import TIMING_BY_SKY, diurnal_timing_sd_h, synthesize_temperature
+    from weather.stations import resolve_station, station_stats_table, station_table
+
+    # one harmonic of span s: a day's shift of spread sd damps it by exp(-(w sd)^2 / 2), the month's
+    # days' spreads sd x TIMING_BY_SKY at their skies' ranks, which lie evenly between 0 and 1
+    w = 2 * np.pi / 24
+    sd = diurnal_timing_sd_h(np.array([[0.4, 0.0, 0.0, 0.0], [0.0, -0.3, 0.0, 0.0], [0.6, 0.0, 0.0, 0.0]]))
+    by_sky = np.interp((np.arange(4000) + 0.5) / 4000, *TIMING_BY_SKY)
+    for span, s in zip((0.8, 0.6), sd[:2], strict=True):
+        assert np.mean(np.exp(-(w * s * by_sky) ** 2 / 2)) == pytest.approx(span, abs=2e-3)
+    assert sd[2] == 0.0  # a course that spans a whole range already
+    idx = hourly_index(2025)
+
+    def hottest_month_course(t):
+        s = pd.Series(t, index=idx)
+        month = s[idx.month == s.groupby(idx.month).mean().idxmax()]
+        c = month.groupby(month.index.hour).mean()
+        days = month.to_numpy().reshape(-1, 24)
+        return np.array([np.ptp(c), c[13] - month.mean(), np.ptp(days, axis=1).mean()])
+
+    for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin Taiping Airport", "Wuhan"):  # TMYx
+        sid = resolve_station(city)
+        row = station_table().loc[sid]
+        own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
+        want = hottest_month_course(own["temp_air"].to_numpy())
+        got = np.mean([hottest_month_course(synthesize_temperature(station_stats_table().loc[sid], row.lon,
+                                                                   seed=seed)) for seed in range(6)], 0)
+        assert got[0] == pytest.approx(want[0], rel=0.08), city  # the mean course's span
+        # 14:00 above the month's mean: +0.40 to +0.63 K (Harbin), +0.99 to +1.22 K before
+        assert got[1] == pytest.approx(want[1], abs=0.7), city
+        assert got[2] == pytest.approx(want[2], rel=0.08), city  # the days' own ranges
+
+
+def test_a_synthetic_days_timing_varies_with_its_sky_as_the_files_do(shared_dir):
+    """An overcast day's warmest hour can come at any time, a clear day's follows the sun: in the
+    files the timing's spread is 3.6 h on the darkest fifth of days and 0.5 h on the clearest
+    (weather.generator.TIMING_BY_SKY). The synthetic days keep that order, darkest 3-5 times the
+    clearest; with one spread for every sky the clear afternoons came out 0.16 K cooler in the
+    GHI-weighted mean than with this one."""
+    from weather.generator import synthesize
+    from weather.stations import resolve_station, station_stats_table, station_table
+    from weather.validation import diurnal_timing_by_sky
+
+    for city in ("Beijing", "Wuhan"):
+        sid = resolve_station(city)
+        row = station_table().loc[sid]
+        own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
+        want = diurnal_timing_by_sky(own, row.lon)
+        got = np.mean([diurnal_timing_by_sky(synthesize(station_stats_table().loc[sid], row.lat, row.lon,
+                                                        seed=seed), row.lon) for seed in range(3)], 0)
+        assert np.all(np.diff(got) < 0) and np.all(np.diff(want[:3]) < 0), (city, got, want)
+        assert 3.0 < got[0] / got[-1] < 6.0 and got[0] == pytest.approx(want[0], rel=0.3), (city, got, want)
+        assert got[-1] < 1.0 and want[-1] < 1.0, (city, got, want)
+
+
+@pytest.mark.slow
+def test_the_timing_table_is_what_the_files_show(shared_dir):
+    """weather.generator.TIMING_BY_SKY re-measured on the 73 TMYx and SWERA files."""
+    from weather.generator import TIMING_BY_SKY
+    from weather.stations import station_table
+    from weather.validation import diurnal_timing_by_sky
+
+    st = station_table()
+    folder = {"TMYx": "weather", "SWERA": "weather_swera"}
+    rows = [diurnal_timing_by_sky(read_weather_file(shared_dir / "data" / folder[r.dataset] / f"{r.file}.gz")[0],
+                                  r.lon) for r in st.itertuples() if r.dataset in folder]
+    assert len(rows) == 73
+    spread = np.median(np.array(rows), axis=0)
+    np.testing.assert_allclose(spread, [3.55, 1.44, 0.85, 0.64, 0.51], atol=0.005)
+    np.testing.assert_allclose(spread / spread[2], TIMING_BY_SKY[1], atol=0.005)
+
+
 def test_sky_spells_keep_the_files_day_to_day_persistence():
     """A month's lag-1 autocorrelation about its own mean runs below its process's (Kendall
     1954); the daily clear-sky index's AR(1) is given the process value, so a synthetic month

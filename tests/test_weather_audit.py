@@ -206,9 +206,10 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     # HDD18 2695 -> 2696 when the Urumqi airport left the city station's place (the CSWD period
     # offset, a median over places with both datasets, lost the airport less the city), 2696 ->
     # 2697 and CDD26 89 -> 88 (the year's 100 -> 99) when the Harbin and Tianjin airports did (and
-    # CSWD Tianjin, 天津's station, became a neighbour of its own)
-    assert "climate zone 寒冷A of the site's climate (HDD18 2697, CDD26 88: the mean of 16 synthetic years)" in last
-    assert "this year (seed 0) alone: HDD18 2697, CDD26 99, which gives 寒冷B" in last
+    # CSWD Tianjin, 天津's station, became a neighbour of its own), 2697 -> 2698, CDD26 88 -> 90 and
+    # the year's HDD18 2697 -> 2700, CDD26 99 -> 101 when the synthetic days' timing varied
+    assert "climate zone 寒冷A of the site's climate (HDD18 2698, CDD26 90: the mean of 16 synthetic years)" in last
+    assert "this year (seed 0) alone: HDD18 2700, CDD26 101, which gives 寒冷B" in last
     df, meta = wx.site_weather(city="廊坊", year=2026, seed=0)
     back, bmeta = wx.site_weather(path=path, year=2026)
     own = degree_days(df["temp_air"].to_numpy())
@@ -218,7 +219,7 @@ def test_the_zone_printed_and_the_written_years_own_are_told_apart(tmp_path):
     note = next(n for n in bmeta.notes if n.startswith("the file's header gives climate zone 寒冷A"))
     assert "give site.climate_zone: 寒冷A" in note
     r = _run(["weather", "--city", "成都", "-o", str(tmp_path / "cd.csv")])
-    assert "this year (seed 6) alone: HDD18 1317, CDD26 54; design temperatures heating " in r.output
+    assert "this year (seed 6) alone: HDD18 1318, CDD26 54; design temperatures heating " in r.output
     assert r.output.strip().endswith("(51st-highest wet-bulb hour): the mean of 16 synthetic years of the site's climate")
 
 

@@ -206,7 +206,8 @@ def test_buildings_take_the_sites_design_temperatures_and_say_so():
 
 def test_design_values_against_the_long_record(shared_dir):
     """At Guangzhou and Harbin the tool's design values lie within 1 K of the long record's
-    (ASHRAE 2025 conditions in the TMYx files); the one hourly year's cooling value lies further."""
+    (ASHRAE 2025 conditions in the TMYx files), and so does the one hourly year the tool simulates,
+    chosen as the climate's most typical (its cooling value within 0.5 K of the climate's)."""
     from weather.validation import design_temperature_check
 
     paths = [p for p in (shared_dir / "data" / "weather").glob("*.epw.gz")
@@ -219,7 +220,7 @@ def test_design_values_against_the_long_record(shared_dir):
     for _, r in rows.iterrows():
         assert abs(r["cool_climate_c"] - r["cool_long_c"]) < 1.0
         assert abs(r["cold_climate_c"] - r["cold_long_c"]) < 2.0
-        assert abs(r["cool_year_c"] - r["cool_long_c"]) > abs(r["cool_climate_c"] - r["cool_long_c"])
+        assert abs(r["cool_year_c"] - r["cool_climate_c"]) < 0.5 and abs(r["cool_year_c"] - r["cool_long_c"]) < 1.0
         # the design wet-bulb (4.1.7): Guangzhou +0.6 K, Harbin's airport -0.7 K
         assert abs(r["wb_climate_c"] - r["wb_long_c"]) < 1.0
         assert abs(r["wb_file_c"] - r["wb_long_c"]) < 1.0  # the method on the file itself
@@ -296,10 +297,14 @@ def test_the_default_hourly_year_is_the_most_typical_of_the_climate():
         assert meta.seed_choice == "typical" and 0 <= meta.seed < 16
         assert any(n.startswith(f"the hourly year is seed {meta.seed}, the most typical") for n in meta.notes)
         z = meta.climate_zone
-        # CDD26 of the typical year within 9 % of the climate's: Urumqi (the city station) -8.3 %
-        # since the Harbin and Tianjin airports are places of their own (-6.8 % before: the CSWD
-        # period offset moved), Qingdao -7.9 %; the year is scored on all its figures at once
-        assert abs(z["year_cdd26"] / z["cdd26"] - 1) < 0.09 and abs(z["year_hdd18"] / z["hdd18"] - 1) < 0.01
+        # CDD26 of the typical year within 9 % of the climate's or the 5 K d the score counts as no
+        # spread (d.TYPICAL_SD_FLOORS): Urumqi (the city station) 45 against 50 K d, 廊坊 +5.9 %
+        # (-8.3 % and +5.7 % before the synthetic days' timing varied); the year is scored on all
+        # its figures at once. HDD18 within 1 % or the floor's 10 K d: Guangzhou's typical year
+        # 358 K d against the climate's 365 since the synthetic days' timing varied
+        floor_hdd, floor_cdd = d.TYPICAL_SD_FLOORS[:2]
+        assert abs(z["year_cdd26"] - z["cdd26"]) < max(0.09 * z["cdd26"], floor_cdd)
+        assert abs(z["year_hdd18"] - z["hdd18"]) < max(0.01 * z["hdd18"], floor_hdd)
         d0, _ = weather.site_weather(city=place, year=2026, seed=0)
         err_typical.append(abs(z["year_cdd26"] - z["cdd26"]))
         err_seed0.append(abs(degree_days(d0["temp_air"].to_numpy())[1] - z["cdd26"]))

@@ -25,7 +25,9 @@ Model (all steps vectorised, one year in well under a second):
    lag-2 autocorrelations and spread; its spread and its own month means follow the
    season's course, so no step at a month's start); daily range tied linearly to that
    score likewise; two-harmonic diurnal shape in local solar time, scaled to rise and fall
-   by one daily range (:func:`unit_range_harmonics`); daily values interpolated between
+   by one daily range (:func:`unit_range_harmonics`), each day's course shifted earlier or
+   later by a normal draw whose spread, wider on dark days than on clear ones, gives back the
+   month's fitted mean course (:func:`diurnal_timing_sd_h`); daily values interpolated between
    days; monthly means restored exactly.
 5. Humidity: the day's dew point = its mean temperature - depression (linear in the Kc
    score and in the day's temperature residual, + noise), with the month's diurnal course
@@ -579,6 +581,14 @@ def _kc_scores(kc_day, month_d) -> np.ndarray:
     return z
 
 
+def _course_span(coef: np.ndarray) -> np.ndarray:
+    """Rise and fall of the two-harmonic course (a1, b1, a2, b2 in rows) over a day [their
+    unit], from 144 points of the day."""
+    x = np.linspace(0.0, 2.0 * np.pi, 145)[:-1]
+    basis = np.stack([np.cos(x), np.sin(x), np.cos(2 * x), np.sin(2 * x)])
+    return np.ptp(np.asarray(coef, float) @ basis, axis=1)
+
+
 def unit_range_harmonics(coef: np.ndarray) -> np.ndarray:
     """The two diurnal harmonics (a1, b1, a2, b2 in rows) scaled so that the day's course they
     draw rises and falls by exactly one unit of the daily range [-].
@@ -587,12 +597,71 @@ def unit_range_harmonics(coef: np.ndarray) -> np.ndarray:
     averaged over days whose warmest and coldest hours come at different times, the fitted
     course spans only about 0.8 of a range, and a day drawn with it rose and fell by 18 % less
     than the files' days at the median station (the hourly extremes a planner sizes heating
-    and cooling for came out 0.6-0.8 K too mild)."""
-    x = np.linspace(0.0, 2.0 * np.pi, 145)[:-1]
-    basis = np.stack([np.cos(x), np.sin(x), np.cos(2 * x), np.sin(2 * x)])
-    course = np.asarray(coef, float) @ basis
-    span = course.max(1) - course.min(1)
-    return np.asarray(coef, float) / np.maximum(span, 0.2)[:, None]
+    and cooling for came out 0.6-0.8 K too mild). The days' differing timing is drawn apart
+    (:func:`diurnal_timing_sd_h`), so that their mean course is the fitted one again."""
+    return np.asarray(coef, float) / np.maximum(_course_span(coef), 0.2)[:, None]
+
+
+TIMING_BY_SKY = ((0.1, 0.3, 0.5, 0.7, 0.9), (4.19, 1.70, 1.0, 0.76, 0.61))
+"""How the day-to-day spread of the diurnal course's timing depends on the day's sky: at the
+day's rank of the clear-sky index within its month (first row; the middle of each fifth), the
+spread relative to the middle fifth's (second row) [-]. Measured on the files by
+:func:`weather.validation.diurnal_timing_by_sky` (the circular standard deviation of the
+phase of the first harmonic of each day's temperature course, by fifth of the daily GHI within
+the month), median over the 73 TMYx and SWERA files: 3.55, 1.44, 0.85, 0.64 and 0.51 h from
+the darkest fifth to the clearest (the 256 CSWD files: 3.46, 1.38, 0.80, 0.53, 0.40 h). A
+clear day warms and cools with the sun; an overcast or frontal day's warmest hour can come at
+any time."""
+
+
+def _timing_by_sky(rank: np.ndarray) -> np.ndarray:
+    """The spread of a day's timing relative to the middle fifth's [-] at its sky's rank
+    ``rank`` (0-1) within its month (:data:`TIMING_BY_SKY`, linear between the fifths)."""
+    return np.interp(rank, *TIMING_BY_SKY)
+
+
+def diurnal_timing_sd_h(coef: np.ndarray, rounds: int = 40) -> np.ndarray:
+    """Standard deviation [h] of the day-to-day shift of the diurnal course's timing on a day
+    of the month's middle sky, per row of the fitted harmonics ``coef`` (a1, b1, a2, b2 in
+    units of the daily range, one row per month; :func:`weather.stats._harmonics`); a darker
+    day's spread is larger, a clearer day's smaller, by :data:`TIMING_BY_SKY`.
+
+    The files' days reach their warmest and coldest hours at different times, so the mean
+    course fitted to them spans less than one daily range (about 0.8 at the median station).
+    The generator draws every day with the full range (:func:`unit_range_harmonics`), each
+    shifted by a normal number of hours; a shift of standard deviation s damps the mean of
+    the k-th harmonic by exp(-(k w s)^2 / 2), w = 2 pi / 24 h, here averaged over the month's
+    days, whose skies rank evenly from 0 to 1. The value returned is the middle sky's s with
+    which the damped unit-range course spans what the fitted one does (bisection, ``rounds``
+    halvings of 0-8 h); 0 where the fitted course spans a whole range already.
+
+    Without it every synthetic day peaked at the month's mean hour: the hottest month's mean
+    course ran 14 % wider than the files' and its 14:00 value, GB 50736-2012's summer
+    ventilation temperature (4.1.8), 0.9 K warmer (weather/VALIDATION.md section 5). The
+    spread follows the sky because the hours PV panels work in follow it: the year's
+    temperature weighted by GHI, synthetic less file at the 73 TMYx and SWERA stations (median),
+    +0.35 K before the shift, -0.11 K with one spread for every sky, +0.05 K with this one."""
+    coef = np.nan_to_num(np.asarray(coef, float)).reshape(-1, 4)
+    return _diurnal_timing_sd_cached(coef.tobytes(), int(rounds)).copy()
+
+
+@lru_cache(maxsize=64)
+def _diurnal_timing_sd_cached(coef_bytes: bytes, rounds: int) -> np.ndarray:
+    """:func:`diurnal_timing_sd_h` for one set of months (the 16 years of a site's climate and
+    every seed of one site share it; 2 ms a solve)."""
+    coef = np.frombuffer(coef_bytes, float).reshape(-1, 4)
+    target = _course_span(coef)
+    unit = unit_range_harmonics(coef)
+    w = 2.0 * np.pi / 24.0
+    sky = _timing_by_sky((np.arange(40) + 0.5) / 40)[None, :]
+    lo, hi = np.zeros(len(coef)), np.full(len(coef), 8.0)
+    for _ in range(rounds):
+        mid = 0.5 * (lo + hi)
+        v = (w * mid[:, None] * sky) ** 2
+        d1, d2 = np.exp(-v / 2).mean(1), np.exp(-2 * v).mean(1)
+        wide = _course_span(unit * np.column_stack([d1, d1, d2, d2])) > target
+        lo, hi = np.where(wide, mid, lo), np.where(wide, hi, mid)
+    return np.where(_course_span(unit) > target, 0.5 * (lo + hi), 0.0)
 
 
 def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
@@ -622,8 +691,13 @@ def _temperature(rng, idx, S, per_day, per_hour, kc_day, longitude):
     t_base = np.interp(hour_pos, day_pos, _daily_knots(t_day))
     dtr_h = np.interp(hour_pos, day_pos, dtr)
     ph = _diurnal_phase(year, float(longitude))
-    coef = unit_range_harmonics(np.column_stack([S[c] for c in ("t_a1", "t_b1", "t_a2", "t_b2")]))
-    temp = t_base + dtr_h * two_harmonics(coef[month_h - 1], ph)
+    fitted = np.column_stack([S[c] for c in ("t_a1", "t_b1", "t_a2", "t_b2")])
+    # each day's course drawn earlier or later than the month's (a generator of its own,
+    # spawned from the year's: every other draw of the year stays as it was)
+    late = (rng.spawn(1)[0].standard_normal(len(month_d)) * diurnal_timing_sd_h(fitted)[month_d - 1]
+            * _timing_by_sky(_ranks_within_month(kc_day, month_d)))
+    late_h = np.interp(hour_pos, day_pos, late * (2.0 * np.pi / 24.0))
+    temp = t_base + dtr_h * two_harmonics(unit_range_harmonics(fitted)[month_h - 1], ph - late_h)
     n_h = np.bincount(month_h, minlength=13)[1:]
     mean_now = np.bincount(month_h, weights=temp, minlength=13)[1:] / n_h
     return temp + (S["t_mean"] - mean_now)[month_h - 1], t_day, zkc

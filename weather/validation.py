@@ -186,6 +186,29 @@ def humidity_figures(df: pd.DataFrame, hot_c: float = 26.0) -> dict[str, float]:
             "dew_point_p996": float(np.quantile(td, 0.996))}
 
 
+def diurnal_timing_by_sky(df: pd.DataFrame, longitude: float, parts: int = 5) -> np.ndarray:
+    """How much the timing of a year's daily temperature course varies, by the day's sky: per
+    ``parts``-th of the days ranked by daily GHI within each month (darkest first), the
+    circular standard deviation sqrt(-2 ln R) of the phase of the first harmonic of each day's
+    course in local solar time (the hour its harmonic peaks), median over the 12 months [h].
+    The measurement behind :data:`weather.generator.TIMING_BY_SKY`."""
+    from .solar import solar_hour
+
+    t = df["temp_air"].to_numpy(float).reshape(-1, 24)
+    ghi = df["ghi"].to_numpy(float).reshape(-1, 24).sum(1)
+    phase = (2.0 * np.pi / 24.0 * solar_hour(df.index, longitude)).reshape(-1, 24)
+    angle = np.angle(((t - t.mean(1, keepdims=True)) * np.exp(1j * phase)).sum(1))
+    month = df.index.month.to_numpy()[::24]
+    out = np.empty((12, parts))
+    for m in range(1, 13):
+        g, a = ghi[month == m], angle[month == m]
+        part = np.minimum((np.argsort(np.argsort(g)) * parts) // len(g), parts - 1)
+        for k in range(parts):
+            r = np.abs(np.mean(np.exp(1j * a[part == k])))
+            out[m - 1, k] = math.sqrt(-2.0 * math.log(max(r, 1e-12))) * 24.0 / (2.0 * np.pi)
+    return np.median(out, axis=0)
+
+
 def sun_height_figures(df: pd.DataFrame, latitude: float, longitude: float) -> dict[str, float]:
     """How a year's light is spread over the sun's heights: ``kc_sun`` the rise of the hourly
     clear-sky index with cos z (:func:`weather.stats.sun_height_slope`) [-]; ``low_sun_ghi``
