@@ -1566,14 +1566,28 @@ def test_temperature_residual_process_shows_the_months_lags_and_spread():
     assert np.var(z) == pytest.approx(1.0, abs=0.04)
 
 
+def _tmyx_city_years(shared_dir, city: str, seeds: int, temperature_only: bool = True):
+    """A TMYx city's station row, its own file and ``seeds`` synthetic years from its own
+    statistics: hourly temperatures [degC] with ``temperature_only``, else whole years."""
+    from weather.generator import synthesize, synthesize_temperature
+    from weather.stations import resolve_station, station_stats_table, station_table
+
+    sid = resolve_station(city)
+    row, stats = station_table().loc[sid], station_stats_table().loc[sid]
+    own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
+    if temperature_only:
+        return row, own["temp_air"].to_numpy(), [synthesize_temperature(stats, row.lon, seed=s)
+                                                 for s in range(seeds)]
+    return row, own, [synthesize(stats, row.lat, row.lon, seed=s) for s in range(seeds)]
+
+
 def test_synthetic_days_rise_fall_and_persist_like_the_files(shared_dir):
     """From a city's own statistics the synthetic year's days rise and fall by the file's daily
     range, and its days and three-day spells scatter about the season's course as much as the
     file's. Before: the two-harmonic course spanned about 0.8 of a range (Beijing 8.7 K
     against 10.8 K a day), and the AR(1) residual given a month's sample lag-1 left the three-day
     spells 10-20 % too weak (Urumqi 3.0 K against 3.8 K)."""
-    from weather.generator import synthesize_temperature, unit_range_harmonics
-    from weather.stations import resolve_station, station_stats_table, station_table
+    from weather.generator import unit_range_harmonics
     from weather.stats import seasonal_course
 
     coef = np.array([[-0.45, -0.12, 0.05, 0.06]])
@@ -1594,13 +1608,9 @@ def test_synthetic_days_rise_fall_and_persist_like_the_files(shared_dir):
         return np.array([np.ptp(days, axis=1).mean(), sd(anomaly), sd(spell)])
 
     for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin Taiping Airport"):  # TMYx
-        sid = resolve_station(city)
-        row = station_table().loc[sid]
-        own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
-        want = figures(own["temp_air"].to_numpy())
-        got = np.mean([figures(synthesize_temperature(station_stats_table().loc[sid], row.lon,
-                                                      seed=seed)) for seed in range(6)], 0)
-        np.testing.assert_allclose(got, want, rtol=0.08, err_msg=city)
+        _, own, years = _tmyx_city_years(shared_dir, city, 6)
+        got = np.mean([figures(t) for t in years], 0)
+        np.testing.assert_allclose(got, figures(own), rtol=0.08, err_msg=city)
 
 
 def test_synthetic_days_peak_at_the_files_spread_of_hours(shared_dir):
@@ -1610,8 +1620,7 @@ def test_synthetic_days_peak_at_the_files_spread_of_hours(shared_dir):
     (Beijing 8.8 K against 7.7 K, Wuhan 7.7 K against 6.5 K) and stood 1.0-1.2 K higher at
     14:00, GB 50736-2012's hour for the summer ventilation temperature (4.1.8); now 0.4-0.6 K,
     the clear days, which PV sees, keeping the files' narrower timing (TIMING_BY_SKY)."""
-    from weather.generator import TIMING_BY_SKY, diurnal_timing_sd_h, synthesize_temperature
-    from weather.stations import resolve_station, station_stats_table, station_table
+    from weather.generator import TIMING_BY_SKY, diurnal_timing_sd_h
 
     # one harmonic of span s: a day's shift of spread sd damps it by exp(-(w sd)^2 / 2), the month's
     # days' spreads sd x TIMING_BY_SKY at their skies' ranks, which lie evenly between 0 and 1
@@ -1631,12 +1640,9 @@ def test_synthetic_days_peak_at_the_files_spread_of_hours(shared_dir):
         return np.array([np.ptp(c), c[13] - month.mean(), np.ptp(days, axis=1).mean()])
 
     for city in ("Beijing", "Guangzhou", "Urumqi Diwopu Airport", "Harbin Taiping Airport", "Wuhan"):  # TMYx
-        sid = resolve_station(city)
-        row = station_table().loc[sid]
-        own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
-        want = hottest_month_course(own["temp_air"].to_numpy())
-        got = np.mean([hottest_month_course(synthesize_temperature(station_stats_table().loc[sid], row.lon,
-                                                                   seed=seed)) for seed in range(6)], 0)
+        _, own, years = _tmyx_city_years(shared_dir, city, 6)
+        want = hottest_month_course(own)
+        got = np.mean([hottest_month_course(t) for t in years], 0)
         assert got[0] == pytest.approx(want[0], rel=0.08), city  # the mean course's span
         # 14:00 above the month's mean: +0.40 to +0.63 K (Harbin), +0.99 to +1.22 K before
         assert got[1] == pytest.approx(want[1], abs=0.7), city
@@ -1646,20 +1652,15 @@ def test_synthetic_days_peak_at_the_files_spread_of_hours(shared_dir):
 def test_a_synthetic_days_timing_varies_with_its_sky_as_the_files_do(shared_dir):
     """An overcast day's warmest hour can come at any time, a clear day's follows the sun: in the
     files the timing's spread is 3.6 h on the darkest fifth of days and 0.5 h on the clearest
-    (weather.generator.TIMING_BY_SKY). The synthetic days keep that order, darkest 3-5 times the
-    clearest; with one spread for every sky the clear afternoons came out 0.16 K cooler in the
+    (weather.generator.TIMING_BY_SKY). The synthetic days keep that order, darkest about 5 times
+    the clearest; with one spread for every sky the clear afternoons came out 0.16 K cooler in the
     GHI-weighted mean than with this one."""
-    from weather.generator import synthesize
-    from weather.stations import resolve_station, station_stats_table, station_table
     from weather.validation import diurnal_timing_by_sky
 
     for city in ("Beijing", "Wuhan"):
-        sid = resolve_station(city)
-        row = station_table().loc[sid]
-        own, _ = read_weather_file(shared_dir / "data" / "weather" / f"{row.file}.gz")
+        row, own, years = _tmyx_city_years(shared_dir, city, 3, temperature_only=False)
         want = diurnal_timing_by_sky(own, row.lon)
-        got = np.mean([diurnal_timing_by_sky(synthesize(station_stats_table().loc[sid], row.lat, row.lon,
-                                                        seed=seed), row.lon) for seed in range(3)], 0)
+        got = np.mean([diurnal_timing_by_sky(y, row.lon) for y in years], 0)
         assert np.all(np.diff(got) < 0) and np.all(np.diff(want[:3]) < 0), (city, got, want)
         assert 3.0 < got[0] / got[-1] < 6.0 and got[0] == pytest.approx(want[0], rel=0.3), (city, got, want)
         assert got[-1] < 1.0 and want[-1] < 1.0, (city, got, want)
