@@ -141,6 +141,14 @@ def coldest_daily_mean_c(temp_c: pd.Series, days_a_year: float, hottest: bool = 
     return float(daily[min(k, daily.size - 1)])
 
 
+def _month_means(values, month: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` over the hours of each month 1-12 (``month`` the hours' months; NaN
+    for a month without hours) [their unit]."""
+    n = np.bincount(month, minlength=13)[1:]
+    total = np.bincount(month, weights=np.asarray(values, float), minlength=13)[1:]
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
 def season_wind_speeds(wind_speed, temp_c: pd.Series) -> dict:
     """Winter and summer mean wind speed of GB 50736-2012 4.1.13 of one year [m/s]: the mean of
     the monthly mean wind speeds of the :data:`SEASON_MONTHS` coldest and hottest months (by
@@ -148,10 +156,9 @@ def season_wind_speeds(wind_speed, temp_c: pd.Series) -> dict:
     hours): ``winter_wind_ms``, ``summer_wind_ms``. The synthetic years of a climate restore
     each month's mean wind speed and temperature, so these are the same in every one of them."""
     month = temp_c.index.month.to_numpy()
-    n = np.bincount(month, minlength=13)[1:]
-    have = n > 0
-    t_m = np.bincount(month, weights=temp_c.to_numpy(float), minlength=13)[1:][have] / n[have]
-    ws_m = np.bincount(month, weights=np.asarray(wind_speed, float), minlength=13)[1:][have] / n[have]
+    t_m = _month_means(temp_c.to_numpy(float), month)
+    have = ~np.isnan(t_m)
+    t_m, ws_m = t_m[have], _month_means(wind_speed, month)[have]
     order = np.argsort(t_m)
     k = min(SEASON_MONTHS, order.size)
     return {"winter_wind_ms": float(ws_m[order[:k]].mean()), "summer_wind_ms": float(ws_m[order[-k:]].mean())}
@@ -175,11 +182,10 @@ def section_4_1_of_year(temp_c: pd.Series, relative_humidity=None) -> dict:
     t = temp_c.to_numpy(float)
     month = temp_c.index.month.to_numpy()
     hour = temp_c.index.hour.to_numpy()
-    n = np.bincount(month, minlength=13)
-    t_m = np.where(n > 0, np.bincount(month, weights=t, minlength=13) / np.maximum(n, 1), np.nan)
-    cold, hot = int(np.nanargmin(t_m)), int(np.nanargmax(t_m))
+    t_m = _month_means(t, month)
+    cold, hot = int(np.nanargmin(t_m)) + 1, int(np.nanargmax(t_m)) + 1
     at_14 = (month == hot) & (hour == VENTILATION_HOUR - 1)  # labelled by its start, 13:00
-    out = {"winter_ventilation_c": float(t_m[cold]),
+    out = {"winter_ventilation_c": float(t_m[cold - 1]),
            "winter_ac_c": coldest_daily_mean_c(temp_c, WINTER_AC_DAYS_NOT_GUARANTEED),
            "summer_ac_daily_c": coldest_daily_mean_c(temp_c, SUMMER_DAILY_DAYS_NOT_GUARANTEED, hottest=True),
            "summer_ventilation_c": float(t[at_14].mean())}
