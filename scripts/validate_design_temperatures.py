@@ -73,7 +73,7 @@ def render(d: pd.DataFrame, seconds: float) -> str:
         "site gives the mean over 16 synthetic years of its climate (`WeatherMeta.design_temperatures`), as "
         "the standard averages over its record's years; buildings' heating and cooling capacities follow "
         "(`buildings[].hvac`). The wet-bulb is reported for the cooling plant (towers, coils, fresh-air "
-        "units); the tool's building model is sensible-only and does not use it.",
+        "units); the tool's building model does not use it (its latent load follows each hour's humidity).",
         "",
         "## Reference",
         "",

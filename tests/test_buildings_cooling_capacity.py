@@ -113,10 +113,15 @@ def test_design_load_is_the_peak_over_occupied_hours_at_or_below_the_design_dryb
 
 
 # --------------------------------------------------------------------------- building_loads
+def _sensible(df):
+    """The sensible part of the cooling [kW]: the capacity limits it, the latent is served in full."""
+    return df["q_cooling_kw"] - df["q_cooling_latent_kw"]
+
+
 def test_office_capacity_from_the_design_rule_and_unmet_hours():
     """A south-China office: the design load excludes the morning pull-down (held setpoint),
-    the capacity is it x 1.1, the cooling never exceeds it, and the occupied hours more than
-    0.5 K above 26 °C are counted."""
+    the capacity is it x 1.1, the sensible cooling never exceeds it, and the occupied hours more
+    than 0.5 K above 26 °C are counted."""
     w = _summer_weather()
     spec = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
                           hvac=b.HVACSpec(type="chiller_boiler"))
@@ -125,15 +130,17 @@ def test_office_capacity_from_the_design_rule_and_unmet_hours():
     assert a["cooling_design_drybulb_c"] == pytest.approx(b.cooling_design_temperature_c(w))
     assert a["cooling_sizing_margin"] == b.COOLING_SIZING_MARGIN == 0.1
     assert a["cooling_capacity_kw"] == pytest.approx(1.1 * a["cooling_design_load_kw"], rel=1e-12)
-    q = df["q_cooling_kw"]
+    q = _sensible(df)
     assert q.max() == pytest.approx(a["cooling_capacity_kw"])
     ideal = b.building_loads(spec.model_copy(update={"hvac": b.HVACSpec(type="chiller_boiler",
                                                                           cooling_capacity_w_m2=2000)}),
                              w, 23.13, 113.26, zone="hsww")
     assert ideal.attrs["unmet_cooling_hours"] == 0
-    assert ideal["q_cooling_kw"].max() > 1.2 * a["cooling_capacity_kw"]  # the pull-down spike
+    assert _sensible(ideal).max() > 1.2 * a["cooling_capacity_kw"]  # the pull-down spike
     # the warmer room takes in less heat: a little less cooling (1.7 % in this hot month)
-    assert 0.97 * ideal["q_cooling_kw"].sum() < q.sum() < ideal["q_cooling_kw"].sum()
+    assert 0.97 * _sensible(ideal).sum() < q.sum() < _sensible(ideal).sum()
+    # the latent part does not depend on the capacity (dried at the setpoint while cooling runs)
+    np.testing.assert_allclose(ideal["q_cooling_latent_kw"], df["q_cooling_latent_kw"])
     assert ideal.attrs["cooling_design_load_kw"] == pytest.approx(a["cooling_design_load_kw"])
     from twin.components.calendar import china_day_types
 
@@ -153,7 +160,7 @@ def test_capacity_from_the_scenario_and_margin_field():
     df = b.building_loads(spec, w, 23.13, 113.26, zone="hsww")
     assert df.attrs["cooling_capacity_kw"] == pytest.approx(30.0 * 5000.0 * 2 / 1e3)
     assert df.attrs["cooling_capacity_source"] == "scenario" and df.attrs["cooling_sizing_margin"] is None
-    assert df["q_cooling_kw"].max() == pytest.approx(300.0)
+    assert _sensible(df).max() == pytest.approx(300.0)
     assert df.attrs["unmet_cooling_hours"] > 0
     m0 = b.building_loads(spec.model_copy(update={"hvac": b.HVACSpec(cooling_sizing_margin=0.0)}),
                           w, 23.13, 113.26, zone="hsww")
@@ -187,7 +194,17 @@ def test_summary_rows_equal_the_dataset_and_the_report_lines():
                                                            / float(prof["building_floor_area_m2"].sel(building=name)))
         assert r["cooling_capacity_source"] == str(ds["cooling_capacity_source"].sel(building=name).values)
         assert r["cooling_capacity_note_zh"] == str(ds["cooling_capacity_note_zh"].sel(building=name).values)
+        for k in ("cooling_latent_peak_kw", "cooling_latent_share"):
+            assert r[k] == float(ds[k].sel(building=name))
+        assert r["cooling_latent_basis"] == str(ds["cooling_latent_basis"].sel(building=name).values)
     assert rows["c"]["cooling_capacity_w_m2"] == pytest.approx(40.0)
+    # the office dries its humid air, the cold store does not; the report's line says so
+    assert rows["o"]["cooling_latent_peak_kw"] > 0 and 0 < rows["o"]["cooling_latent_share"] < 1
+    assert rows["c"]["cooling_latent_peak_kw"] == 0.0 and rows["c"]["cooling_latent_share"] == 0.0
+    assert "latent" not in capacity_line(rows["c"], "en", "cooling")
+    en = capacity_line(rows["o"], "en", "cooling")
+    assert (f"latent load is served beside the sensible capacity: peak {rows['o']['cooling_latent_peak_kw']:,.0f} kW, "
+            f"{rows['o']['cooling_latent_share']:.0%} of the year's cooling") in en
     assert rows["c"]["cooling_sizing_margin"] is None and rows["o"]["cooling_sizing_margin"] == pytest.approx(0.1)
     # the note is the report's line, numbers included
     o = rows["o"]
@@ -195,6 +212,7 @@ def test_summary_rows_equal_the_dataset_and_the_report_lines():
     assert o["cooling_capacity_note_zh"] == f"{text('cooling_capacity_of', 'zh')}：{line_zh}"
     assert f"{o['cooling_capacity_kw']:,.0f} kW" in line_zh
     assert f"{o['unmet_cooling_hours']} / {o['occupied_cooling_hours']} 小时" in line_zh
+    assert f"峰值 {o['cooling_latent_peak_kw']:,.0f} kW" in line_zh and "表3.0.2" in line_zh
     for r in rows.values():
         for lang in ("zh", "en"):
             html = f"<p>{text('cooling_capacity_of', lang)}: {capacity_line(r, lang, 'cooling')}</p>"

@@ -101,12 +101,13 @@ def test_office_eui_shanghai_vs_measured_monthly(china_weather):
 
     Reference: Wang et al. (2026) monitored Shanghai offices, 85.3 kWh/(m2 a) summed
     over the twelve monthly means (secondary, see the constant above). The model
-    gives about 84.6. Tolerances: annual +-20 %, because the reference is a platform
+    gives about 89.0 (84.6 when it was sensible-only, before 2026-12-07; its latent load
+    raises the summer months, July 11.1 against 9.9 measured). Tolerances: annual +-20 %, because the reference is a platform
     average over an unknown sample of real buildings and real weather years while
     the model is one design-condition office in a TMYx year; monthly CV(RMSE) <= 20 %,
     looser than the 15 % monthly criterion of ASHRAE Guideline 14 (as recalled) for
     the same reasons (the model is not calibrated to these data); the model is at
-    about 9 %. This checks the seasonal shape (summer cooling peak), not only the sum.
+    about 10 % (8.7 % sensible-only). This checks the seasonal shape (summer cooling peak), not only the sum.
     """
     p = _office(china_weather, "Shanghai-Baoshan")
     sim = p.resample("MS").sum().to_numpy() / AREA_M2

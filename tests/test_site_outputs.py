@@ -86,11 +86,13 @@ def test_design_temperatures_and_stated_accuracy_rows():
     w["design_temperatures"] = {"heating_c": -8.04, "cooling_c": 34.93, "wet_bulb_c": 21.46, "years": 16}
     assert design_temperature_words(w, False) == (
         "heating -8.0 °C (6th-coldest daily mean), cooling dry-bulb 34.9 °C (51st-hottest hour), wet-bulb 21.5 °C "
-        "(51st-highest wet-bulb hour; for the cooling plant, the sensible-only building model does not use it): "
+        "(51st-highest wet-bulb hour; for the cooling plant, the building model's latent load follows each hour's "
+        "humidity, not it): "
         "the mean of 16 synthetic years of the site's climate, approximating GB 50736-2012 4.1.2, 4.1.6 and 4.1.7")
     assert design_temperature_words(w, True) == (
         "供暖 -8.0 °C（第6冷日平均温度），空调干球 34.9 °C（第51热小时），空调湿球 21.5 °C（第51高湿球温度小时；"
-        "建筑模型只算显热，未用）：场址气候 16 个合成年的平均值，近似 GB 50736-2012 第4.1.2、4.1.6、4.1.7条")
+        "供冷设备选型用，建筑模型的潜热负荷按逐时湿度计算，未用）：场址气候 16 个合成年的平均值，近似 GB 50736-2012 "
+        "第4.1.2、4.1.6、4.1.7条")
 
 
 def test_a_park_at_kashi_by_pinyin_in_summary_reports_and_compare(tmp_path):

@@ -314,9 +314,9 @@ METRICS: tuple[Metric, ...] = (
            _g("weather", "design_temperatures", "cooling_c"), section="run"),
     Metric("wet_bulb_design_temperature", "Design wet-bulb temperature (51st-highest wet-bulb hour, GB 50736-2012 "
            "4.1.7; of a synthetic site, the mean of its climate's 16 synthetic years; not used by the "
-           "sensible-only building model)",
+           "building model, whose latent load follows each hour's humidity)",
            "空调室外计算湿球温度（第51高湿球温度小时，GB 50736-2012 第4.1.7条；合成气象取场址气候 16 个合成年的平均值；"
-           "只算显热的建筑模型未用）", "°C",
+           "建筑模型的潜热负荷按逐时湿度计算，未用）", "°C",
            _g("weather", "design_temperatures", "wet_bulb_c"), section="run"),
     Metric("capex", "Investment in new assets (overnight)", "新增资产投资（一次性）", "CNY", _x("capex_cny"),
            better="lower", section="investment"),

@@ -124,7 +124,8 @@ VAR_LABELS = {
     "weather_wind_speed": ("风速", "Wind speed"),
     "weather_relative_humidity": ("相对湿度", "Relative humidity"),
     "building_q_heating_kw": ("建筑供暖负荷", "Building space heating"),
-    "building_q_cooling_kw": ("建筑供冷负荷", "Building space cooling"),
+    "building_q_cooling_kw": ("建筑供冷负荷（显热与潜热）", "Building space cooling (sensible and latent)"),
+    "building_q_cooling_latent_kw": ("建筑除湿潜热负荷", "Building latent cooling (dehumidification)"),
     "building_p_lighting_kw": ("建筑照明用电", "Building lighting"),
     "building_p_equipment_kw": ("建筑设备用电", "Building equipment"),
     "building_q_dhw_kw": ("生活热水需求", "Domestic hot water"),
@@ -1506,10 +1507,14 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
         how = text("cooling_capacity_design", lang).format(
             t=f"{bld.get('cooling_design_drybulb_c', float('nan')):.1f}", basis=design_basis(bld, lang, mode),
             add=f"{bld.get('cooling_sizing_margin', 0.0):.2f}")
-    return text(f"{mode}_capacity_line", lang).format(
+    line = text(f"{mode}_capacity_line", lang).format(
         kw=f"{bld[f'{mode}_capacity_kw']:,.0f}", wm2=f"{bld.get(f'{mode}_capacity_w_m2', float('nan')):.0f}",
         how=how, unmet=bld.get(f"unmet_{mode}_hours", 0), occ=bld.get(f"occupied_{mode}_hours", 0),
         pre=bld.get("preheat_hours", 0))
+    if mode == "cooling" and (bld.get("cooling_latent_peak_kw") or 0.0) > 0:
+        line += text("cooling_latent_line", lang).format(kw=f"{bld['cooling_latent_peak_kw']:,.0f}",
+                                                         share=bld.get("cooling_latent_share") or 0.0)
+    return line
 # ----------------------------------------------------------------------------- scorecard: the rubric's analogues
 # The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
 # in the scorecard beside the rule's source; names of standards and clause numbers stay as written.
@@ -1580,12 +1585,18 @@ TEXT.update({
         ("设计显热冷负荷（室温全天保持使用时段设定值时，室外干球温度不高于计算温度 {t} °C 的使用时段中理想显热冷负荷的"
          "最大值；计算温度取{basis}，近似 GB 50736-2012 第4.1.6条历年平均不保证50小时的干球温度）"
          "× (1 + 选型余量 {add})，"
-         "[gb-50736-2012]；余量为假定值，可在 hvac.cooling_sizing_margin 中设置；模型只计显热，不计潜热"),
+         "[gb-50736-2012]；余量为假定值，可在 hvac.cooling_sizing_margin 中设置"),
         ("design sensible cooling load (the peak ideal sensible cooling of the room held at its occupied setpoint around "
          "the clock, over the occupied hours at or below the design dry-bulb {t} °C: {basis}, "
          "approximating GB 50736-2012 4.1.6, 50 h a year not guaranteed) x (1 + sizing margin {add}) "
          "[gb-50736-2012]; the margin is ASSUMED, set it in "
-         "hvac.cooling_sizing_margin; the model is sensible-only, latent load not included")),
+         "hvac.cooling_sizing_margin")),
+    "cooling_latent_line": (
+        ("；除湿潜热负荷在显热供冷能力之外另行满足：峰值 {kw} kW，占全年供冷量的 {share:.0%}（室外空气取新风量与渗透风量中"
+         "较大者，连同人员散湿，除湿至供冷设定温度下相对湿度 60 %，GB 50736-2012 表3.0.2 I级 [gb-50736-2012]）"),
+        ("; the latent load is served beside the sensible capacity: peak {kw} kW, {share:.0%} of the year's cooling "
+         "(the outdoor air, the larger of the fresh air and the infiltration, and the occupants' moisture dried to "
+         "60 % RH at the cooling setpoint, GB 50736-2012 Table 3.0.2 class I [gb-50736-2012])")),
     "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),
     "no_heating": ("无供暖", "not heated"),
     "no_cooling": ("无供冷", "not cooled"),
@@ -2074,9 +2085,9 @@ TEXT.update({
          "approximating GB 50736-2012 {clauses}")),
     "design_clauses": ("4.1.2、4.1.6", "4.1.2 and 4.1.6"),
     "design_clauses_wet": ("4.1.2、4.1.6、4.1.7", "4.1.2, 4.1.6 and 4.1.7"),
-    "design_wet_bulb": ("，空调湿球 {w:.1f} °C（第51高湿球温度小时；建筑模型只算显热，未用）",
+    "design_wet_bulb": ("，空调湿球 {w:.1f} °C（第51高湿球温度小时；供冷设备选型用，建筑模型的潜热负荷按逐时湿度计算，未用）",
                         (", wet-bulb {w:.1f} °C (51st-highest wet-bulb hour; for the cooling plant, the "
-                         "sensible-only building model does not use it)")),
+                         "building model's latent load follows each hour's humidity, not it)")),
     "design_of_years": ("场址气候 {n} 个合成年的平均值", "the mean of {n} synthetic years of the site's climate"),
     "design_of_year": ("取自该气象年", "of the weather year"),
     "stated_uncertainty_row": ("气象的预期不确定度", "Stated accuracy of the weather"),

@@ -11,7 +11,10 @@ Heating and cooling are the power needed to hold the air temperature inside
 the setpoint band while the plant is operating and the heating/cooling season
 of the climate zone is on, limited to the building's heating and sensible
 cooling capacities (the design loads or the scenario's figures); hours the
-capacity cannot hold are reported as unmet.
+capacity cannot hold are reported as unmet. Cooling also dries the air: the
+moisture of the outdoor air and the occupants above 60 % RH at the cooling
+setpoint is a latent load (:func:`latent_cooling_load_w`) that the cooling
+delivers beside the sensible part, in the hours it operates.
 
 Data presets (``twin/components/data/buildings/``) carry their sources in a
 ``source`` column; values marked ``recalled`` in ``envelopes.csv`` were entered
@@ -216,8 +219,9 @@ class HVACSpec(BaseModel):
         "None = the design cooling load (the peak ideal sensible cooling load of the occupied hours whose "
         "outdoor dry-bulb is at or below the weather year's cooling design dry-bulb, the 51st-hottest hour, "
         "approximating GB 50736-2012 4.1.6) times 1 + cooling_sizing_margin. Above it the room warms "
-        "(unmet hours are reported); the model is sensible-only, so give the sensible share of a "
-        "plant's rated (total) capacity",
+        "(unmet hours are reported); the latent load (drying the outdoor air and the occupants' "
+        "moisture to 60 % RH) is served beside it, so give the sensible share of a plant's rated "
+        "(total) capacity",
     )
     cooling_sizing_margin: float | None = Field(
         None, ge=0, le=2,
@@ -1086,7 +1090,11 @@ def simulate_bestest(case: str, weather: pd.DataFrame, latitude: float, longitud
 #: Column names, units and long names of :func:`building_loads`.
 LOAD_COLUMNS = {
     "q_heating_kw": ("kW", "space heating the HVAC delivers (within its heating capacity)"),
-    "q_cooling_kw": ("kW", "sensible space cooling the HVAC delivers (within its cooling capacity)"),
+    "q_cooling_kw": ("kW", ("space cooling the HVAC delivers: sensible (within its sensible cooling capacity) "
+                            "plus latent")),
+    "q_cooling_latent_kw": ("kW", ("latent part of q_cooling_kw: drying the outdoor air (the larger of fresh air "
+                                   "and infiltration) and the occupants' moisture to 60 % RH at the cooling "
+                                   "setpoint")),
     "p_lighting_kw": ("kW", "lighting electricity"),
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
@@ -1115,10 +1123,13 @@ BUILDING_COLUMNS = {
     "unmet_cooling_hours": ("h", "occupied hours with the air more than 0.5 K above the cooling setpoint"),
     "occupied_cooling_hours": ("h", "occupied hours of the cooling season (occupied cooling setpoint in force)"),
     "cooling_sizing_margin": ("1", "sizing margin on the design cooling load (NaN: capacity given)"),
+    "cooling_latent_peak_kw": ("kW", "highest hourly latent cooling (dehumidification; served beside the sensible capacity)"),
+    "cooling_latent_share": ("1", "latent share of the year's cooling (q_cooling_latent_kw over q_cooling_kw)"),
 }
 #: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
 #: stores as coordinates over ``building``.
-CAPACITY_LABELS = tuple(f"{m}_capacity_{k}" for m in ("heating", "cooling") for k in ("note", "note_zh", "source"))
+CAPACITY_LABELS = (*(f"{m}_capacity_{k}" for m in ("heating", "cooling") for k in ("note", "note_zh", "source")),
+                   "cooling_latent_basis")
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
 COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
@@ -1396,7 +1407,8 @@ def cooling_design_temperature_c(weather: pd.DataFrame) -> float:
     of one year at hand, the 51st-hottest hour (a shorter series scales the count, down to its
     hottest hour; :func:`weather.design.extreme_hour_c`). A synthetic site's design value is the
     mean over several synthetic years of its climate (``WeatherMeta.design_temperatures``).
-    The design wet-bulb (4.1.7) is not used: the building model is sensible-only.
+    The design wet-bulb (4.1.7) is not used: the latent load comes from each hour's humidity
+    (:func:`latent_cooling_load_w`).
 
     Parameters
     ----------
@@ -1424,6 +1436,72 @@ def design_cooling_load_w(cooling_w: np.ndarray, temp_out_c: np.ndarray, occupie
     morning recovery does not enter the steady-state design heating load."""
     sel = np.asarray(occupied, dtype=bool) & (np.asarray(temp_out_c, dtype=float) <= design_temp_c)
     return float(np.max(np.asarray(cooling_w, dtype=float)[sel], initial=0.0))
+
+
+#: Latent heat of vaporisation of water at 0 °C, the reference of the moist-air enthalpy
+#: h = 1.006 t + W (2501 + 1.86 t) [kJ/kg] (ASHRAE Handbook - Fundamentals 2017, ch. 1, eq. 32):
+#: a latent load is this times the water the cooling coil condenses [J/kg].
+LATENT_HEAT_WATER_J_KG = 2.501e6
+#: Specific heat of dry air of the same equation [J/(kg K)]; the zone's volumetric heat capacity
+#: (``ZoneParameters.rho_c_air_j_m3k``) over it is the air's density [kg/m3].
+CP_DRY_AIR_J_KG_K = 1006.0
+#: Highest indoor relative humidity the cooling holds [-]: the upper end of GB 50736-2012
+#: Table 3.0.2, comfort class I in cooling (24-26 °C, 40-60 %; class II 26-28 °C, at most 70 %),
+#: read from a secondary transcription of the table.
+INDOOR_RH_MAX_COOLING = 0.60
+#: Building types whose cooling refrigerates goods, not people: the moisture their air brings
+#: freezes on the evaporator and is removed by defrosting, which the type's equipment power
+#: (fans and defrost) carries; they get no latent comfort load.
+REFRIGERATED_TYPES = ("cold_store",)
+
+
+def latent_cooling_load_w(temp_out_c, rh_out_pct, pressure_pa: float, outdoor_air_kg_s, moisture_gain_w,
+                          indoor_temp_c: float, indoor_rh_max: float = INDOOR_RH_MAX_COOLING):
+    """Latent cooling load [W] of a zone whose cooling keeps its air at most ``indoor_rh_max``
+    humid at ``indoor_temp_c`` (dehumidification by the cooling coil).
+
+    Steady moisture balance of the room air, without moisture storage in the room:
+
+        Phi_lat = h_fg max(0, m_a (W_out - W_max) + G_int),  G_int = moisture_gain_w / h_fg
+
+    with ``m_a`` the dry air entering from outdoors [kg/s],
+    ``W_out`` its humidity ratio, ``W_max`` that of the room air at ``indoor_temp_c`` and
+    ``indoor_rh_max``, both [kg/kg] (:func:`weather.stats.humidity_ratio`, saturation by the
+    Magnus form of :func:`weather.stats.vapour_pressure`), and ``h_fg`` =
+    :data:`LATENT_HEAT_WATER_J_KG`. Outdoor air drier than the room takes up the occupants'
+    moisture, so the load is zero until their moisture exceeds what it can absorb.
+
+    Parameters
+    ----------
+    temp_out_c : array_like
+        Outdoor dry-bulb [°C].
+    rh_out_pct : array_like
+        Outdoor relative humidity [%].
+    pressure_pa : float
+        Atmospheric pressure at the site [Pa] (:func:`weather.io.station_pressure`).
+    outdoor_air_kg_s : array_like
+        Dry air entering the zone from outdoors [kg/s]; 0 in the hours the coil does not run.
+    moisture_gain_w : array_like
+        Latent gains in the room (occupants' moisture) [W]; 0 in the hours the coil does not run.
+    indoor_temp_c : float
+        Room air temperature the humidity limit refers to (the occupied cooling setpoint) [°C].
+    indoor_rh_max : float
+        Highest room relative humidity [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        Latent load [W], >= 0.
+    """
+    from weather.stats import humidity_ratio, vapour_pressure
+
+    t = np.asarray(temp_out_c, dtype=float)
+    pw_out = np.clip(np.asarray(rh_out_pct, dtype=float), 0.0, 100.0) / 100.0 * vapour_pressure(t)
+    w_out = humidity_ratio(pw_out, pressure_pa)
+    w_max = humidity_ratio(indoor_rh_max * vapour_pressure(indoor_temp_c), pressure_pa)
+    moisture_kg_s = (np.asarray(outdoor_air_kg_s, dtype=float) * (w_out - w_max)
+                     + np.asarray(moisture_gain_w, dtype=float) / LATENT_HEAT_WATER_J_KG)
+    return LATENT_HEAT_WATER_J_KG * np.clip(moisture_kg_s, 0.0, None)
 
 
 def _capacity(given_w_m2: float | None, floor_area_m2: float, design_w: float, factor: float | None,
@@ -1588,7 +1666,11 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     with an optimal start of up to :data:`PREHEAT_MAX_H` hours, cooling to its sensible
     cooling capacity (:func:`cooling_capacity`; a first run with ideal cooling and the
     occupied cooling setpoint held around the clock gives the design cooling load, the
-    second clips to the capacity; no precooling); latent loads, fans and pumps are not
+    second clips to the capacity; no precooling). The latent load of drying the outdoor air
+    (:func:`_latent_cooling`) and the occupants' moisture to :data:`INDOOR_RH_MAX_COOLING` at the occupied
+    cooling setpoint in the occupied cooling hours (:func:`latent_cooling_load_w`; none for
+    refrigerated stores) is served in full beside the sensible capacity (a coil is chosen for
+    both) and is part of ``q_cooling_kw`` (``q_cooling_latent_kw``). Fans and pumps are not
     included.
     ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP.
     Gas-boiler and district heating give ``q_heating_nonelectric_kw`` (heat
@@ -1685,7 +1767,10 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     unmet_cool = occupied_cooling & (res["theta_air"] > cool_set + UNMET_TOLERANCE_K)
     n = spec.count
     q_heat = np.clip(phi, 0.0, None) * n / 1e3
-    q_cool = np.clip(-phi, 0.0, None) * n / 1e3
+    q_sens = np.clip(-phi, 0.0, None)
+    latent = _latent_cooling(spec, tp, params, weather, elevation_m, persons, fresh, sch, occupied_cooling, c_on)
+    q_lat = latent["latent_w"] * n / 1e3
+    q_cool = q_sens * n / 1e3 + q_lat
 
     dhw_day_kwh = persons * float(tp["dhw_l_per_person_day"]) * DHW_DELTA_T_K * CP_WATER_KWH_PER_L_K
     q_dhw = (dhw_day_kwh * sch["dhw"] / sch["dhw_norm"] * n) if sch["dhw_norm"] > 0 else np.zeros(len(index))
@@ -1703,7 +1788,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     p_dhw = dhw_electricity_kw(spec, q_dhw)
     q_nonel = np.zeros_like(q_heat) if electric_heat else q_heat
     df = pd.DataFrame({
-        "q_heating_kw": q_heat, "q_cooling_kw": q_cool,
+        "q_heating_kw": q_heat, "q_cooling_kw": q_cool, "q_cooling_latent_kw": q_lat,
         "p_lighting_kw": p_light * n / 1e3, "p_equipment_kw": p_equip * n / 1e3,
         "q_dhw_kw": q_dhw, "p_dhw_kw": p_dhw, "p_hvac_baseline_kw": p_hvac,
         "q_heating_nonelectric_kw": q_nonel, "fuel_heating_kw": q_nonel / eff_h,
@@ -1729,11 +1814,49 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_sizing_margin": ccap["addition"],
         "cooling_capacity_source": ccap["source"] if occupied_cooling.any() else "none",
         "unmet_cooling_hours": int(unmet_cool.sum()), "occupied_cooling_hours": int(occupied_cooling.sum()),
+        "cooling_latent_peak_kw": float(np.max(q_lat, initial=0.0)),
+        "cooling_latent_share": (float(q_lat.sum() / q_cool.sum()) if q_cool.sum() > 0 else 0.0),
+        "cooling_latent_basis": latent["basis"],
     })
     for mode in ("heating", "cooling"):
         df.attrs[f"{mode}_capacity_note"] = capacity_note(df.attrs, a_f * n, mode)
         df.attrs[f"{mode}_capacity_note_zh"] = capacity_note(df.attrs, a_f * n, mode, "zh")
     return df
+
+
+def _latent_cooling(spec: BuildingSpec, tp: pd.Series, params: ZoneParameters, weather: pd.DataFrame,
+                    elevation_m: float, persons: float, fresh_m3_h, sch: dict, dehumidify: np.ndarray,
+                    cooling_setpoint_c: float | None) -> dict:
+    """Latent cooling load of one building [W] (:func:`latent_cooling_load_w`) and a sentence on
+    its basis: in the hours its cooling operates (``dehumidify``: occupied, cooling season), the
+    outdoor air dried to :data:`INDOOR_RH_MAX_COOLING` at the occupied cooling setpoint, and the
+    occupants' moisture (``occupant_latent_w`` of ``types.csv`` per person present). The outdoor
+    air entering is the larger of the fresh-air supply and the envelope's infiltration: a supply
+    larger than the infiltration keeps the rooms at a slight overpressure, and air then leaks out
+    rather than in (ASSUMED, a modelling choice; the sensible 5R1C balance keeps both). None for
+    refrigerated stores (:data:`REFRIGERATED_TYPES`), buildings without cooling, and weather
+    without ``relative_humidity``."""
+    zero = np.zeros(len(weather.index))
+    if spec.type in REFRIGERATED_TYPES:
+        return {"latent_w": zero, "basis": "none: refrigerated store (moisture removed by defrost, "
+                                           "in the equipment power)"}
+    if cooling_setpoint_c is None or not np.any(dehumidify):
+        return {"latent_w": zero, "basis": "none: no cooling"}
+    if "relative_humidity" not in weather.columns:
+        return {"latent_w": zero, "basis": "none: the weather has no relative_humidity"}
+    from weather.io import station_pressure
+
+    rho_air = params.rho_c_air_j_m3k / CP_DRY_AIR_J_KG_K
+    infiltration_m3_s = params.infiltration_ach * params.volume_m3 / 3600.0
+    air_kg_s = rho_air * np.maximum(np.asarray(fresh_m3_h, dtype=float) / 3600.0, infiltration_m3_s) * dehumidify
+    gains_w = persons * float(tp["occupant_latent_w"]) * sch["occupancy"] * dehumidify
+    latent = latent_cooling_load_w(weather["temp_air"].to_numpy(dtype=float),
+                                   weather["relative_humidity"].to_numpy(dtype=float),
+                                   station_pressure(elevation_m), air_kg_s, gains_w, cooling_setpoint_c)
+    return {"latent_w": latent,
+            "basis": (f"outdoor air (the larger of fresh air and infiltration) and occupants' moisture dried to "
+                      f"{100 * INDOOR_RH_MAX_COOLING:.0f} % RH at {cooling_setpoint_c:g} °C "
+                      f"while the cooling operates")}
 
 
 def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude: float, *,
@@ -1806,7 +1929,8 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
     })
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly; heating within each building's heating capacity "
-                              "(optimal start), sensible cooling within its cooling capacity",
+                              "(optimal start), sensible cooling within its cooling capacity, latent "
+                              "cooling (outdoor air and occupants' moisture) dried to 60 % RH while cooling",
                      "heating_design_outdoor_temp_c": t_design, "cooling_design_drybulb_c": t_cool,
                      "design_temperature_years": years})
     return ds

@@ -40,7 +40,8 @@ BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_out
                     "unmet_heating_hours", "occupied_heating_hours", "preheat_hours",
                     "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
                     "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
-                    "cooling_sizing_margin", "design_temperature_years")
+                    "cooling_sizing_margin", "design_temperature_years", "cooling_latent_peak_kw",
+                    "cooling_latent_share")
 
 
 def buildings_summary(prof) -> list[dict]:
@@ -50,7 +51,8 @@ def buildings_summary(prof) -> list[dict]:
     if "building" not in prof.dims:
         return []
     keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh",
-                        *(f"{m}_capacity_{x}" for m in ("heating", "cooling") for x in ("note", "note_zh", "source")))
+                        *(f"{m}_capacity_{x}" for m in ("heating", "cooling") for x in ("note", "note_zh", "source")),
+                        "cooling_latent_basis")
             if k in prof.coords]
     out = []
     for i, b in enumerate(prof["building"].values):
