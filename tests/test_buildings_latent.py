@@ -157,3 +157,39 @@ def test_every_type_has_an_occupant_latent_gain_with_its_source(kind):
     assert 20 <= tp["occupant_latent_w"] <= 300
     assert f"occupant latent {tp['occupant_latent_w']:g} W" in tp["source"]
     assert "ashrae-occupant-heat-gain" in tp["source"]
+
+
+def test_a_looser_humidity_limit_from_the_scenario():
+    """Comfort class II (at most 70 %, GB 50736-2012 Table 3.0.2) as setpoints.cooling_rh_max_pct:
+    the air is dried less, by the humidity-ratio difference between 70 % and 60 % at 26 °C per kg
+    of outdoor air; the outputs and the report's line say which limit and whose."""
+    from twin.report_text import capacity_line
+
+    w = _humid_week()
+    base = b.BuildingSpec(name="o", type="office", floor_area_m2=20000.0, storeys=8,
+                          hvac=b.HVACSpec(type="chiller_boiler"))
+    loose = base.model_copy(update={"setpoints": b.SetpointSpec(cooling_rh_max_pct=70)})
+    d60 = b.building_loads(base, w, 23.13, 113.26, zone="hsww")
+    d70 = b.building_loads(loose, w, 23.13, 113.26, zone="hsww")
+    assert d60.attrs["cooling_rh_max_pct"] == 60.0 and d70.attrs["cooling_rh_max_pct"] == 70.0
+    assert "70 % RH at 26 °C" in d70.attrs["cooling_latent_basis"]
+    params = b.zone_parameters(base, "hsww", 0.0)
+    i = int(np.argmax(d60["q_cooling_latent_kw"].to_numpy()))
+    from twin.components.calendar import china_day_types
+
+    occ = b.schedules("office", w.index, china_day_types(w.index))["occupancy"][i]
+    m_air = params.rho_c_air_j_m3k / b.CP_DRY_AIR_J_KG_K * 2000 * 30.0 * occ / 3600.0
+    dw = (psychrolib.GetHumRatioFromRelHum(26.0, 0.70, 101325.0)
+          - psychrolib.GetHumRatioFromRelHum(26.0, 0.60, 101325.0))
+    drop = (d60["q_cooling_latent_kw"] - d70["q_cooling_latent_kw"]).iloc[i]
+    assert drop == pytest.approx(b.LATENT_HEAT_WATER_J_KG * m_air * dw / 1e3, rel=5e-3)
+    # the sensible part does not change
+    np.testing.assert_allclose(d60["q_cooling_kw"] - d60["q_cooling_latent_kw"],
+                               d70["q_cooling_kw"] - d70["q_cooling_latent_kw"])
+    row = dict(d70.attrs, cooling_capacity_w_m2=d70.attrs["cooling_capacity_kw"] * 1e3 / 20000.0)
+    en, zh = capacity_line(row, "en", "cooling"), capacity_line(row, "zh", "cooling")
+    assert "dried to 70 % RH at the cooling setpoint, from the scenario's setpoints.cooling_rh_max_pct" in en
+    assert "相对湿度 70 %，取自情景 setpoints.cooling_rh_max_pct" in zh
+    row60 = dict(d60.attrs, cooling_capacity_w_m2=1.0)
+    assert "dried to 60 % RH at the cooling setpoint, the upper limit of GB 50736-2012 Table 3.0.2 class I" in (
+        capacity_line(row60, "en", "cooling"))

@@ -231,6 +231,11 @@ def test_corrupt_gzip_weather_file(tmp_path):
     ("thermal_storage: {min_kwh: 500, max_kwh: 100}\n", "thermal_storage.max_kwh", "must not be below min_kwh"),
     ("heat_supply_temperature_c: .inf\n", "heat_supply_temperature_c", "less than or equal to 200"),
     ("chillers:\n  - {name: c, chilled_water_c: -300}\n", "chillers.0.chilled_water_c", "greater than or equal"),
+    # the cooling's humidity limit as a share where the field wants per cent
+    ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, setpoints: {cooling_rh_max_pct: 0.6}}\n",
+     "buildings.0.setpoints.cooling_rh_max_pct", "is in per cent and looks like a share (0.6 = 60 %): give 60"),
+    ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, setpoints: {cooling_rh_max_pct: 95}}\n",
+     "buildings.0.setpoints.cooling_rh_max_pct", "less than or equal to 90"),
     # a floor area in 万m2: an 18-storey office tower of 11 (万m2) would be 0.6 m2 a storey
     ("buildings:\n  - {name: towers, type: office, floor_area_m2: 11, storeys: 18}\n", "buildings.0",
      "is 0.611 m2 a storey, smaller than any room: it looks like 万m2 (11 万m2 = 110,000 m2)"),

@@ -1512,8 +1512,10 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
         how=how, unmet=bld.get(f"unmet_{mode}_hours", 0), occ=bld.get(f"occupied_{mode}_hours", 0),
         pre=bld.get("preheat_hours", 0))
     if mode == "cooling" and (bld.get("cooling_latent_peak_kw") or 0.0) > 0:
+        rh = bld.get("cooling_rh_max_pct") or 60.0
+        src = text("cooling_rh_default" if abs(rh - 60.0) < 1e-9 else "cooling_rh_scenario", lang)
         line += text("cooling_latent_line", lang).format(kw=f"{bld['cooling_latent_peak_kw']:,.0f}",
-                                                         share=bld.get("cooling_latent_share") or 0.0)
+                                                         share=bld.get("cooling_latent_share") or 0.0, rh=rh, src=src)
     return line
 # ----------------------------------------------------------------------------- scorecard: the rubric's analogues
 # The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
@@ -1593,10 +1595,16 @@ TEXT.update({
          "hvac.cooling_sizing_margin")),
     "cooling_latent_line": (
         ("；除湿潜热负荷在显热供冷能力之外另行满足：峰值 {kw} kW，占全年供冷量的 {share:.0%}（室外空气取新风量与渗透风量中"
-         "较大者，连同人员散湿，除湿至供冷设定温度下相对湿度 60 %，GB 50736-2012 表3.0.2 I级 [gb-50736-2012]）"),
+         "较大者，连同人员散湿，除湿至供冷设定温度下相对湿度 {rh:.0f} %，{src}）"),
         ("; the latent load is served beside the sensible capacity: peak {kw} kW, {share:.0%} of the year's cooling "
          "(the outdoor air, the larger of the fresh air and the infiltration, and the occupants' moisture dried to "
-         "60 % RH at the cooling setpoint, GB 50736-2012 Table 3.0.2 class I [gb-50736-2012])")),
+         "{rh:.0f} % RH at the cooling setpoint, {src})")),
+    "cooling_rh_default": ("GB 50736-2012 表3.0.2 I级上限 [gb-50736-2012]",
+                           "the upper limit of GB 50736-2012 Table 3.0.2 class I [gb-50736-2012]"),
+    "cooling_rh_scenario": (
+        "取自情景 setpoints.cooling_rh_max_pct；GB 50736-2012 表3.0.2：I级 40–60 %，II级不高于 70 % [gb-50736-2012]",
+        "from the scenario's setpoints.cooling_rh_max_pct; GB 50736-2012 Table 3.0.2: class I 40-60 %, class II at "
+        "most 70 % [gb-50736-2012]"),
     "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),
     "no_heating": ("无供暖", "not heated"),
     "no_cooling": ("无供冷", "not cooled"),

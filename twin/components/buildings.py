@@ -273,6 +273,19 @@ class SetpointSpec(BaseModel):
         None, ge=-40, le=45,
         description="Cooling setpoint outside operating hours [°C]; None = type default "
         "(which may be 'off')")
+    cooling_rh_max_pct: float | None = Field(
+        None, ge=30, le=90,
+        description="Highest indoor relative humidity the cooling holds while occupied, at the cooling "
+        "setpoint [%]; it sets the latent load of drying the outdoor air and the occupants' moisture. "
+        "None = 60 (GB 50736-2012 Table 3.0.2, comfort class I: 40-60 %; class II, 26-28 °C: at most 70 %)")
+
+    @field_validator("cooling_rh_max_pct", mode="before")
+    @classmethod
+    def _rh_in_per_cent(cls, v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1:
+            raise ValueError(f"cooling_rh_max_pct {v:g} is in per cent and looks like a share ({v:g} = "
+                             f"{100 * v:g} %): give {100 * v:g}")
+        return v
 
     @model_validator(mode="after")
     def _band(self):
@@ -1125,6 +1138,7 @@ BUILDING_COLUMNS = {
     "cooling_sizing_margin": ("1", "sizing margin on the design cooling load (NaN: capacity given)"),
     "cooling_latent_peak_kw": ("kW", "highest hourly latent cooling (dehumidification; served beside the sensible capacity)"),
     "cooling_latent_share": ("1", "latent share of the year's cooling (q_cooling_latent_kw over q_cooling_kw)"),
+    "cooling_rh_max_pct": ("%", "highest indoor relative humidity the cooling holds at its setpoint (latent load)"),
 }
 #: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
 #: stores as coordinates over ``building``.
@@ -1768,7 +1782,9 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     n = spec.count
     q_heat = np.clip(phi, 0.0, None) * n / 1e3
     q_sens = np.clip(-phi, 0.0, None)
-    latent = _latent_cooling(spec, tp, params, weather, elevation_m, persons, fresh, sch, occupied_cooling, c_on)
+    rh_max = INDOOR_RH_MAX_COOLING if sp.cooling_rh_max_pct is None else sp.cooling_rh_max_pct / 100.0
+    latent = _latent_cooling(spec, tp, params, weather, elevation_m, persons, fresh, sch, occupied_cooling, c_on,
+                             rh_max)
     q_lat = latent["latent_w"] * n / 1e3
     q_cool = q_sens * n / 1e3 + q_lat
 
@@ -1817,6 +1833,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_latent_peak_kw": float(np.max(q_lat, initial=0.0)),
         "cooling_latent_share": (float(q_lat.sum() / q_cool.sum()) if q_cool.sum() > 0 else 0.0),
         "cooling_latent_basis": latent["basis"],
+        "cooling_rh_max_pct": 100.0 * rh_max,
     })
     for mode in ("heating", "cooling"):
         df.attrs[f"{mode}_capacity_note"] = capacity_note(df.attrs, a_f * n, mode)
@@ -1826,10 +1843,11 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
 
 def _latent_cooling(spec: BuildingSpec, tp: pd.Series, params: ZoneParameters, weather: pd.DataFrame,
                     elevation_m: float, persons: float, fresh_m3_h, sch: dict, dehumidify: np.ndarray,
-                    cooling_setpoint_c: float | None) -> dict:
+                    cooling_setpoint_c: float | None, rh_max: float = INDOOR_RH_MAX_COOLING) -> dict:
     """Latent cooling load of one building [W] (:func:`latent_cooling_load_w`) and a sentence on
     its basis: in the hours its cooling operates (``dehumidify``: occupied, cooling season), the
-    outdoor air dried to :data:`INDOOR_RH_MAX_COOLING` at the occupied cooling setpoint, and the
+    outdoor air dried to ``rh_max`` (default :data:`INDOOR_RH_MAX_COOLING`; the building's
+    ``setpoints.cooling_rh_max_pct``) at the occupied cooling setpoint, and the
     occupants' moisture (``occupant_latent_w`` of ``types.csv`` per person present). The outdoor
     air entering is the larger of the fresh-air supply and the envelope's infiltration: a supply
     larger than the infiltration keeps the rooms at a slight overpressure, and air then leaks out
@@ -1852,11 +1870,10 @@ def _latent_cooling(spec: BuildingSpec, tp: pd.Series, params: ZoneParameters, w
     gains_w = persons * float(tp["occupant_latent_w"]) * sch["occupancy"] * dehumidify
     latent = latent_cooling_load_w(weather["temp_air"].to_numpy(dtype=float),
                                    weather["relative_humidity"].to_numpy(dtype=float),
-                                   station_pressure(elevation_m), air_kg_s, gains_w, cooling_setpoint_c)
+                                   station_pressure(elevation_m), air_kg_s, gains_w, cooling_setpoint_c, rh_max)
     return {"latent_w": latent,
             "basis": (f"outdoor air (the larger of fresh air and infiltration) and occupants' moisture dried to "
-                      f"{100 * INDOOR_RH_MAX_COOLING:.0f} % RH at {cooling_setpoint_c:g} °C "
-                      f"while the cooling operates")}
+                      f"{100 * rh_max:.0f} % RH at {cooling_setpoint_c:g} °C while the cooling operates")}
 
 
 def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude: float, *,

@@ -41,7 +41,7 @@ BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_out
                     "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
                     "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
                     "cooling_sizing_margin", "design_temperature_years", "cooling_latent_peak_kw",
-                    "cooling_latent_share")
+                    "cooling_latent_share", "cooling_rh_max_pct")
 
 
 def buildings_summary(prof) -> list[dict]:
