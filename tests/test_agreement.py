@@ -322,8 +322,7 @@ def test_one_week_agrees_everywhere(scenario, tmp_path):
     # certificates at 20,000 MWh a year, where the week's plan needs more of both), so the week is
     # planned for the closest and its shortfall must agree too; the winter week alone had been out of
     # reach at 50 % until the synthetic days' timing varied (its typical year is another seed since,
-    # and the week reaches net zero), and the example allows 25,000 MWh since its cooling carries
-    # the latent load
+    # and the week reaches net zero), and the example allows 25,000 MWh since 2026-12-07
     overrides = ({"carbon.max_offset_share": 0.4, "carbon.max_green_certificates_mwh": 20000}
                  if scenario.stem == "manufacturing_suzhou" else None)
     r = _run_and_check(scenario, tmp_path, hours=168, lang=lang, out_of_reach="closest", overrides=overrides)

@@ -190,9 +190,26 @@ def test_a_looser_humidity_limit_from_the_scenario():
     en, zh = capacity_line(row, "en", "cooling"), capacity_line(row, "zh", "cooling")
     assert "dried to 70 % RH at the cooling setpoint, from the scenario's setpoints.cooling_rh_max_pct" in en
     assert "相对湿度 70 %，取自情景 setpoints.cooling_rh_max_pct" in zh
+    assert d70.attrs["cooling_rh_source"] == "scenario" and d60.attrs["cooling_rh_source"] == "class I"
     row60 = dict(d60.attrs, cooling_capacity_w_m2=1.0)
-    assert "dried to 60 % RH at the cooling setpoint, the upper limit of GB 50736-2012 Table 3.0.2 class I" in (
-        capacity_line(row60, "en", "cooling"))
+    assert ("dried to 60 % RH at the cooling setpoint, a cooling setpoint up to 26 °C: the upper limit of "
+            "GB 50736-2012 Table 3.0.2 class I") in capacity_line(row60, "en", "cooling")
+
+
+@pytest.mark.parametrize("setpoint, limit, source", [(24.0, 0.60, "class I"), (26.0, 0.60, "class I"),
+                                                     (27.0, 0.70, "class II"), (28.0, 0.70, "class II")])
+def test_the_humidity_limit_follows_the_setpoints_comfort_class(setpoint, limit, source):
+    """GB 50736-2012 Table 3.0.2 pairs 24-26 °C with 40-60 % (class I) and 26-28 °C with at most
+    70 % (class II): a factory cooled to 28 °C (its type's setpoint) is dried to 70 %, an office at
+    26 °C to 60 %; the scenario's value wins over both."""
+    assert b.cooling_humidity_limit(setpoint) == (limit, source)
+    assert b.cooling_humidity_limit(setpoint, 55.0) == (0.55, "scenario")
+    factory = b.building_loads(b.BuildingSpec(name="f", type="factory", floor_area_m2=20000.0, storeys=2,
+                                              hvac=b.HVACSpec(type="chiller_boiler")),
+                               _humid_week(), 23.13, 113.26, zone="hsww")
+    assert b.type_presets().loc["factory", "cooling_setpoint_c"] == 28
+    assert factory.attrs["cooling_rh_max_pct"] == 70.0 and factory.attrs["cooling_rh_source"] == "class II"
+    assert "70 % RH at 28 °C" in factory.attrs["cooling_latent_basis"]
 
 
 @pytest.mark.slow

@@ -1513,7 +1513,9 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
         pre=bld.get("preheat_hours", 0))
     if mode == "cooling" and (bld.get("cooling_latent_peak_kw") or 0.0) > 0:
         rh = bld.get("cooling_rh_max_pct") or 60.0
-        src = text("cooling_rh_default" if abs(rh - 60.0) < 1e-9 else "cooling_rh_scenario", lang)
+        cls = bld.get("cooling_rh_source") or "class I"
+        src = text({"class I": "cooling_rh_class_1", "class II": "cooling_rh_class_2"}.get(cls, "cooling_rh_scenario"),
+                   lang)
         line += text("cooling_latent_line", lang).format(kw=f"{bld['cooling_latent_peak_kw']:,.0f}",
                                                          share=bld.get("cooling_latent_share") or 0.0, rh=rh, src=src)
     return line
@@ -1599,12 +1601,16 @@ TEXT.update({
         ("; the latent load is served beside the sensible capacity: peak {kw} kW, {share:.0%} of the year's cooling "
          "(the outdoor air, the larger of the fresh air and the infiltration, and the occupants' moisture dried to "
          "{rh:.0f} % RH at the cooling setpoint, {src})")),
-    "cooling_rh_default": ("GB 50736-2012 表3.0.2 I级上限 [gb-50736-2012]",
-                           "the upper limit of GB 50736-2012 Table 3.0.2 class I [gb-50736-2012]"),
+    "cooling_rh_class_1": ("供冷设定温度不高于 26 °C，取 GB 50736-2012 表3.0.2 I级上限 [gb-50736-2012]",
+                           ("a cooling setpoint up to 26 °C: the upper limit of GB 50736-2012 Table 3.0.2 class I "
+                            "[gb-50736-2012]")),
+    "cooling_rh_class_2": ("供冷设定温度高于 26 °C，取 GB 50736-2012 表3.0.2 II级上限 [gb-50736-2012]",
+                           ("a cooling setpoint above 26 °C: the upper limit of GB 50736-2012 Table 3.0.2 class II "
+                            "[gb-50736-2012]")),
     "cooling_rh_scenario": (
         "取自情景 setpoints.cooling_rh_max_pct；GB 50736-2012 表3.0.2：I级 40–60 %，II级不高于 70 % [gb-50736-2012]",
-        "from the scenario's setpoints.cooling_rh_max_pct; GB 50736-2012 Table 3.0.2: class I 40-60 %, class II at "
-        "most 70 % [gb-50736-2012]"),
+        ("from the scenario's setpoints.cooling_rh_max_pct; GB 50736-2012 Table 3.0.2: class I 40-60 %, class II at "
+         "most 70 % [gb-50736-2012]")),
     "cooling_capacity_scenario": ("取自情景 hvac.cooling_capacity_w_m2", "from the scenario's hvac.cooling_capacity_w_m2"),
     "no_heating": ("无供暖", "not heated"),
     "no_cooling": ("无供冷", "not cooled"),

@@ -277,7 +277,8 @@ class SetpointSpec(BaseModel):
         None, ge=30, le=90,
         description="Highest indoor relative humidity the cooling holds while occupied, at the cooling "
         "setpoint [%]; it sets the latent load of drying the outdoor air and the occupants' moisture. "
-        "None = 60 (GB 50736-2012 Table 3.0.2, comfort class I: 40-60 %; class II, 26-28 °C: at most 70 %)")
+        "None = the comfort class of the cooling setpoint in GB 50736-2012 Table 3.0.2: up to 26 °C class I, "
+        "60 (40-60 %); above, class II (26-28 °C), 70 (at most 70 %)")
 
     @field_validator("cooling_rh_max_pct", mode="before")
     @classmethod
@@ -1143,7 +1144,7 @@ BUILDING_COLUMNS = {
 #: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
 #: stores as coordinates over ``building``.
 CAPACITY_LABELS = (*(f"{m}_capacity_{k}" for m in ("heating", "cooling") for k in ("note", "note_zh", "source")),
-                   "cooling_latent_basis")
+                   "cooling_latent_basis", "cooling_rh_source")
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
 COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
@@ -1459,10 +1460,26 @@ LATENT_HEAT_WATER_J_KG = 2.501e6
 #: Specific heat of dry air of the same equation [J/(kg K)]; the zone's volumetric heat capacity
 #: (``ZoneParameters.rho_c_air_j_m3k``) over it is the air's density [kg/m3].
 CP_DRY_AIR_J_KG_K = 1006.0
-#: Highest indoor relative humidity the cooling holds [-]: the upper end of GB 50736-2012
-#: Table 3.0.2, comfort class I in cooling (24-26 °C, 40-60 %; class II 26-28 °C, at most 70 %),
-#: read from a secondary transcription of the table.
+#: Highest indoor relative humidity the cooling holds [-], by comfort class of GB 50736-2012
+#: Table 3.0.2 (read from a secondary transcription of the table): class I in cooling is
+#: 24-26 °C and 40-60 %, class II 26-28 °C and at most 70 %.
 INDOOR_RH_MAX_COOLING = 0.60
+INDOOR_RH_MAX_COOLING_CLASS_II = 0.70
+#: Cooling setpoints above this are comfort class II of GB 50736-2012 Table 3.0.2 [°C].
+CLASS_I_COOLING_MAX_C = 26.0
+
+
+def cooling_humidity_limit(cooling_setpoint_c: float | None, given_pct: float | None = None) -> tuple[float, str]:
+    """Highest indoor relative humidity the cooling holds [-] and where it comes from: the
+    scenario's ``setpoints.cooling_rh_max_pct`` [%] if given (``"scenario"``), else the comfort
+    class its cooling setpoint [°C] falls in (GB 50736-2012 Table 3.0.2): up to 26 °C class I,
+    :data:`INDOOR_RH_MAX_COOLING` (``"class I"``); above, class II,
+    :data:`INDOOR_RH_MAX_COOLING_CLASS_II` (``"class II"``)."""
+    if given_pct is not None:
+        return given_pct / 100.0, "scenario"
+    if cooling_setpoint_c is not None and cooling_setpoint_c > CLASS_I_COOLING_MAX_C:
+        return INDOOR_RH_MAX_COOLING_CLASS_II, "class II"
+    return INDOOR_RH_MAX_COOLING, "class I"
 #: Building types whose cooling refrigerates goods, not people: the moisture their air brings
 #: freezes on the evaporator and is removed by defrosting, which the type's equipment power
 #: (fans and defrost) carries; they get no latent comfort load.
@@ -1681,7 +1698,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     cooling capacity (:func:`cooling_capacity`; a first run with ideal cooling and the
     occupied cooling setpoint held around the clock gives the design cooling load, the
     second clips to the capacity; no precooling). The latent load of drying the outdoor air
-    (:func:`_latent_cooling`) and the occupants' moisture to :data:`INDOOR_RH_MAX_COOLING` at the occupied
+    (:func:`_latent_cooling`) and the occupants' moisture to the humidity limit
+    (:func:`cooling_humidity_limit`: GB 50736-2012 Table 3.0.2's class of the setpoint) at the occupied
     cooling setpoint in the occupied cooling hours (:func:`latent_cooling_load_w`; none for
     refrigerated stores) is served in full beside the sensible capacity (a coil is chosen for
     both) and is part of ``q_cooling_kw`` (``q_cooling_latent_kw``). Fans and pumps are not
@@ -1782,7 +1800,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     n = spec.count
     q_heat = np.clip(phi, 0.0, None) * n / 1e3
     q_sens = np.clip(-phi, 0.0, None)
-    rh_max = INDOOR_RH_MAX_COOLING if sp.cooling_rh_max_pct is None else sp.cooling_rh_max_pct / 100.0
+    rh_max, rh_source = cooling_humidity_limit(c_on, sp.cooling_rh_max_pct)
     latent = _latent_cooling(spec, tp, params, weather, elevation_m, persons, fresh, sch, occupied_cooling, c_on,
                              rh_max)
     q_lat = latent["latent_w"] * n / 1e3
@@ -1833,7 +1851,7 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "cooling_latent_peak_kw": float(np.max(q_lat, initial=0.0)),
         "cooling_latent_share": (float(q_lat.sum() / q_cool.sum()) if q_cool.sum() > 0 else 0.0),
         "cooling_latent_basis": latent["basis"],
-        "cooling_rh_max_pct": 100.0 * rh_max,
+        "cooling_rh_max_pct": 100.0 * rh_max, "cooling_rh_source": rh_source,
     })
     for mode in ("heating", "cooling"):
         df.attrs[f"{mode}_capacity_note"] = capacity_note(df.attrs, a_f * n, mode)
@@ -1846,8 +1864,8 @@ def _latent_cooling(spec: BuildingSpec, tp: pd.Series, params: ZoneParameters, w
                     cooling_setpoint_c: float | None, rh_max: float = INDOOR_RH_MAX_COOLING) -> dict:
     """Latent cooling load of one building [W] (:func:`latent_cooling_load_w`) and a sentence on
     its basis: in the hours its cooling operates (``dehumidify``: occupied, cooling season), the
-    outdoor air dried to ``rh_max`` (default :data:`INDOOR_RH_MAX_COOLING`; the building's
-    ``setpoints.cooling_rh_max_pct``) at the occupied cooling setpoint, and the
+    outdoor air dried to ``rh_max`` (:func:`cooling_humidity_limit`) at the occupied cooling
+    setpoint, and the
     occupants' moisture (``occupant_latent_w`` of ``types.csv`` per person present). The outdoor
     air entering is the larger of the fresh-air supply and the envelope's infiltration: a supply
     larger than the infiltration keeps the rooms at a slight overpressure, and air then leaks out

@@ -52,7 +52,7 @@ def buildings_summary(prof) -> list[dict]:
         return []
     keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh",
                         *(f"{m}_capacity_{x}" for m in ("heating", "cooling") for x in ("note", "note_zh", "source")),
-                        "cooling_latent_basis")
+                        "cooling_latent_basis", "cooling_rh_source")
             if k in prof.coords]
     out = []
     for i, b in enumerate(prof["building"].values):
