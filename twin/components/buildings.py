@@ -13,7 +13,7 @@ of the climate zone is on, limited to the building's heating and sensible
 cooling capacities (the design loads or the scenario's figures); hours the
 capacity cannot hold are reported as unmet. Cooling also dries the air: the
 moisture of the outdoor air and the occupants above 60 % RH at the cooling
-setpoint is a latent load (:func:`latent_cooling_load_w`) that the cooling
+setpoint (70 % above 26 °C, GB 50736-2012 Table 3.0.2) is a latent load (:func:`latent_cooling_load_w`) that the cooling
 delivers beside the sensible part, in the hours it operates.
 
 Data presets (``twin/components/data/buildings/``) carry their sources in a
@@ -220,7 +220,7 @@ class HVACSpec(BaseModel):
         "outdoor dry-bulb is at or below the weather year's cooling design dry-bulb, the 51st-hottest hour, "
         "approximating GB 50736-2012 4.1.6) times 1 + cooling_sizing_margin. Above it the room warms "
         "(unmet hours are reported); the latent load (drying the outdoor air and the occupants' "
-        "moisture to 60 % RH) is served beside it, so give the sensible share of a plant's rated "
+        "moisture to 60 % RH, 70 % above 26 °C) is served beside it, so give the sensible share of a plant's rated "
         "(total) capacity",
     )
     cooling_sizing_margin: float | None = Field(
@@ -1107,8 +1107,8 @@ LOAD_COLUMNS = {
     "q_cooling_kw": ("kW", ("space cooling the HVAC delivers: sensible (within its sensible cooling capacity) "
                             "plus latent")),
     "q_cooling_latent_kw": ("kW", ("latent part of q_cooling_kw: drying the outdoor air (the larger of fresh air "
-                                   "and infiltration) and the occupants' moisture to 60 % RH at the cooling "
-                                   "setpoint")),
+                                   "and infiltration) and the occupants' moisture to the humidity limit "
+                                   "(cooling_rh_max_pct) at the cooling setpoint")),
     "p_lighting_kw": ("kW", "lighting electricity"),
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
@@ -1965,7 +1965,8 @@ def park_building_loads(specs, weather: pd.DataFrame, latitude: float, longitude
     ds.attrs.update({"climate_zone": zone, "timezone": str(weather.index.tz),
                      "model": "ISO 13790 5R1C hourly; heating within each building's heating capacity "
                               "(optimal start), sensible cooling within its cooling capacity, latent "
-                              "cooling (outdoor air and occupants' moisture) dried to 60 % RH while cooling",
+                              "cooling (outdoor air and occupants' moisture) dried to each building's "
+                              "humidity limit while cooling",
                      "heating_design_outdoor_temp_c": t_design, "cooling_design_drybulb_c": t_cool,
                      "design_temperature_years": years})
     return ds
