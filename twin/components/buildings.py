@@ -1882,9 +1882,8 @@ def _latent_cooling(spec: BuildingSpec, tp: pd.Series, params: ZoneParameters, w
         return {"latent_w": zero, "basis": "none: the weather has no relative_humidity"}
     from weather.io import station_pressure
 
-    rho_air = params.rho_c_air_j_m3k / CP_DRY_AIR_J_KG_K
-    infiltration_m3_s = params.infiltration_ach * params.volume_m3 / 3600.0
-    air_kg_s = rho_air * np.maximum(np.asarray(fresh_m3_h, dtype=float) / 3600.0, infiltration_m3_s) * dehumidify
+    fresh_kg_s = params.rho_c_air_j_m3k / CP_DRY_AIR_J_KG_K * np.asarray(fresh_m3_h, dtype=float) / 3600.0
+    air_kg_s = np.maximum(fresh_kg_s, params.h_infiltration_w_k / CP_DRY_AIR_J_KG_K) * dehumidify
     gains_w = persons * float(tp["occupant_latent_w"]) * sch["occupancy"] * dehumidify
     latent = latent_cooling_load_w(weather["temp_air"].to_numpy(dtype=float),
                                    weather["relative_humidity"].to_numpy(dtype=float),
