@@ -827,9 +827,11 @@ def _humidity_paragraph(ts: pd.DataFrame) -> str:
     ds_text = "; ".join(f"{ds} {r.own_sat_syn:.1f} % against {r.own_sat_file:.1f} %"
                         for ds, r in by_ds.iterrows())
     return (
-        f"**Humidity (building simulation).** The park model does not use humidity; the EPW "
-        f"export carries it to building-simulation tools, where it sets the latent cooling load, "
-        f"dehumidification and condensation (`weather.validation.humidity_figures`). From each "
+        f"**Humidity (building simulation).** The park's buildings take the latent cooling load "
+        f"from it (the outdoor air and the occupants' moisture dried to the humidity limit, "
+        f"`twin.components.buildings.latent_cooling_load_w`), and the EPW export carries it to "
+        f"building-simulation tools, where it sets the latent cooling load, dehumidification and "
+        f"condensation (`weather.validation.humidity_figures`). From each "
         f"station's own statistics (one synthetic year, a seed of its own) against its file, "
         f"{len(ts)} stations: hours at 98 % RH or more, median {own['sat']:.1f} % against the "
         f"files' {own['file']:.1f} % ({ds_text}); mean humidity ratio of the hours above 26 degC "
