@@ -135,6 +135,91 @@ def test_nonconverged_hours_are_masked():
     assert np.isnan(fr.vm_pu[1]).all() and np.isfinite(fr.vm_pu[[0, 2]]).all()
 
 
+def test_one_diverged_hour_does_not_fail_the_hours_after_it():
+    """The batch starts each hour from the previous hour's voltages; after an hour without a
+    solution the later hours were left at its garbage and counted as not converged (8608 of
+    8760 hours of a park whose 5784 hours converge one by one). Each failed hour is solved
+    again alone from the flat start: only the hours without a solution stay masked."""
+    from twin.grid.build import build_network
+    from twin.grid.timeseries import injections, run_batch
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(DATA / "tiny_park_grid.yaml").scenario
+    pn = build_network(sc, {"line": 900.0, "roof": 900.0})
+    n = 400
+    loads = {a: np.zeros(n) for a, _ in pn.load_assets}
+    loads["line"] = np.full(n, 500.0)
+    loads["line"][[3, 250]] = 5e5  # no solution in these two hours
+    p, q, s = injections(pn, loads, {"roof": np.zeros(n)}, 0.95)
+    fr = run_batch(pn.net, p, q, s)
+    assert np.where(~fr.converged)[0].tolist() == [3, 250]
+    assert np.isfinite(fr.vm_pu[fr.converged]).all()
+    assert np.allclose(fr.vm_pu[fr.converged], fr.vm_pu[0])  # the same load, the same flow
+
+
+def test_upgrade_is_reinforced_until_the_first_plan_passes():
+    """Hours without a solution on the weak network show their loading only on a stronger one:
+    the upgrade is priced round by round until the plan's flow passes on it."""
+    from twin.grid.build import build_network
+    from twin.grid.feedback import upgrade_for, upgrade_until_passes
+    from twin.grid.timeseries import injections, run_batch
+    from twin.grid.violations import check
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(DATA / "tiny_park_grid.yaml").scenario
+    spec = sc.grid.network
+    pn = build_network(sc, {"line": 900.0, "roof": 900.0})
+    loads = {a: np.zeros(3) for a, _ in pn.load_assets}
+    loads["line"] = np.array([200.0, 500.0, 2000.0])  # the last hour diverges on the network as planned
+    p, q, s = injections(pn, loads, {"roof": np.zeros(3)}, 0.95)
+
+    def flow(net):
+        return run_batch(net.net, p, q, s)
+
+    fr0 = flow(pn)
+    chk0 = check(pn, fr0, spec, np.inf, np.inf)
+    assert not fr0.converged[2] and not chk0.passed
+    first = upgrade_for(pn, chk0, fr0, spec, 0.06)
+    up, chk = upgrade_until_passes(pn, dict(first), flow, lambda n, f: check(n, f, spec, np.inf, np.inf), spec, 0.06)
+    assert chk.passed and up["passes_after_upgrade"] and up["nonconverged_hours_after_upgrade"] == 0
+    assert up["upgrade_rounds"] >= 2 and up["capex_cny"] > first["capex_cny"]
+    tr = next(it for it in up["items"] if it["kind"] == "transformer")
+    assert tr["capex_cny"] == pytest.approx(tr["to_kva"] * spec.upgrade_costs.transformer_cny_per_kva)
+    assert up["annuity_cny_per_yr"] == pytest.approx(up["capex_cny"] * first["annuity_cny_per_yr"] / first["capex_cny"])
+
+
+def test_limits_cover_every_hour_and_a_deeper_overshoot_is_no_relief():
+    """The loop used to limit the exchange only in hours near the limit, so the re-solve moved
+    load into the others (a 5,000 kVA substation went 130 % -> 286 %), and it took fewer
+    violating hours with a deeper overshoot (severity 0.30 -> 1.91) as relief."""
+    from twin.grid.build import build_network
+    from twin.grid.feedback import _improved, tighten
+    from twin.grid.timeseries import injections, run_batch
+    from twin.grid.violations import check
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(DATA / "tiny_park_grid.yaml").scenario
+    spec = sc.grid.network
+    pn = build_network(sc, {"line": 900.0, "roof": 900.0})
+    loads = {a: np.zeros(3) for a, _ in pn.load_assets}
+    loads["line"] = np.array([100.0, 250.0, 500.0])  # 400 kVA main transformer: only the last hour over
+    p, q, s = injections(pn, loads, {"roof": np.zeros(3)}, 0.95)
+    fr = run_batch(pn.net, p, q, s)
+    chk = check(pn, fr, spec, np.inf, np.inf)
+    assert [v.element for v in chk.violations] == ["main transformer"]
+    imp = fr.p_pcc_mw * 1000.0
+    new_imp, _, n = tighten(fr, chk, imp, np.zeros(3), np.full(3, np.inf), np.full(3, np.inf), spec.pcc_vm_pu,
+                            0.02, spec.v_min_pu, spec.v_max_pu)
+    assert n == 3 and np.isfinite(new_imp).all()
+    assert new_imp[2] < imp[2]  # cut where over
+    assert (new_imp[:2] > imp[:2]).all() and (new_imp[:2] < 700.0).all()  # room, but only the transformer's
+    hist = [{"violating_hours": 114, "violations": 1, "severity": 0.30},
+            {"violating_hours": 23, "violations": 1, "severity": 1.91}]
+    assert not _improved(hist)
+    hist[1]["severity"] = 0.25
+    assert _improved(hist)
+
+
 def test_network_section_errors_name_the_field(tmp_path):
     from twin.scenario.loader import load_scenario
 
@@ -330,7 +415,7 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
                   + float(d["q_unserved_cooling_kw"].sum()) + float(d["e_ev_shortfall_kwh"].sum())) * 8760 / 168 / 1e3
         assert un["total"] == pytest.approx(hourly)
         assert m["costs_cny"]["unserved_energy"] == pytest.approx(voll * un["total"] * 1e3)
-        assert g["unserved_energy_cny"] == pytest.approx(m["costs_cny"]["unserved_energy"])
+        assert g["unserved_energy_cny"] == pytest.approx(m["costs_cny"]["unserved_energy"], abs=1.0)  # 1 CNY floor
         assert g["like_for_like"] == (un["total"] < 0.05)
         if g["like_for_like"]:
             continue

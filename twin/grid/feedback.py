@@ -11,11 +11,17 @@ Linearisation (around the solved hour, all of the park's injections scaled toget
 a branch's flow and a bus's voltage deviation from the point of connection scale with the
 park's exchange :math:`P^{pcc}_t`, so an element at :math:`x_t` against limit :math:`\bar x`
 needs the exchange cut to :math:`P^{pcc}_t\,(1-(1-\bar x/x_t)(1+m))` with margin
-:math:`m`; an import (export) limit when the park imports (exports) in that hour. The
+:math:`m`; an import (export) limit when the park imports (exports) in that hour. In the
+hours where a violated element runs below its limit the exchange may grow by its linearised
+headroom less the margin, so that load is not moved into them; an hour without a converged
+flow keeps at most the largest exchange the network carried within every limit. The
 point of connection itself is cut by the measured AC excess (the losses the lossless
 optimiser does not see). An element whose violation does not shrink between iterations
-is not controllable from the point of connection (e.g. a roof's own PV behind its
-transformer): the loop stops and the upgrade is reported.
+(the sum of the worst overshoots, each hour without a converged flow counting one) is not
+controllable from the point of connection (e.g. a roof's own PV behind its transformer):
+the loop stops, the first plan is published and the upgrade is reported. The upgrade is
+sized on the first plan's flow and, where the reinforced network still breaks a limit
+(hours that had no solution on the weak one show their loading), reinforced again.
 """
 
 from __future__ import annotations
@@ -77,7 +83,6 @@ class GridResult:
         fr = self.flow
         net = self.network.net
         first_obj = self.history[0]["objective_cny"] if self.history else None
-        last_obj = self.history[-1]["objective_cny"] if self.history else None
         out = {
             "verdict": self.verdict,
             "iterations": int(self.iterations),
@@ -95,7 +100,8 @@ class GridResult:
             "peak_pcc_import_kw": float(np.nanmax(fr.p_pcc_mw) * 1000.0),
             "batch_solve_time_s": float(fr.solve_time_s),
             "history": self.history,
-            "objective_increase_cny_per_yr": (float(last_obj - first_obj) if first_obj is not None else 0.0),
+            "objective_increase_cny_per_yr": (float(self.result.objective_cny - first_obj)
+                                              if first_obj is not None else 0.0),
             "upgrade": self.upgrade,
             "crosscheck": self.crosscheck,
             "notes": list(self.notes),
@@ -212,9 +218,13 @@ def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, m
             v_min: float, v_max: float, near: float = 0.9):
     """New hourly import/export limits at the point of connection [kW] (see module doc).
 
-    Every violated element is linearised in each hour where it is within ``near`` of its
-    limit or beyond (so the optimiser cannot move the problem into a neighbouring hour);
-    the point of connection is cut by each hour's AC losses.
+    Every violated element is linearised in every hour it carries the park's exchange: where
+    it is within ``near`` of its limit or beyond, the exchange is cut (margin ``margin`` on
+    the cut); in the other hours the exchange may grow by the element's linearised headroom
+    less ``margin`` of it, so the optimiser cannot move the problem into another hour. An
+    hour whose flow did not converge keeps at most the largest exchange, in its direction,
+    of a converged hour without any violation (the network is known to carry that). The
+    point of connection is cut by each hour's AC losses.
 
     Parameters
     ----------
@@ -247,11 +257,12 @@ def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, m
             ld = np.nan_to_num((fr.line_loading_percent if line else fr.trafo_loading_percent)[:, v.index])
             pe = np.nan_to_num((fr.p_line_from_mw if line else fr.p_trafo_hv_mw)[:, v.index]) * 1000.0
             qe = np.nan_to_num((fr.q_line_from_mvar if line else fr.q_trafo_hv_mvar)[:, v.index]) * 1000.0
-            h = np.where(ld >= near * v.limit)[0]
+            h = np.where(ld > 0)[0]
             s_now = np.maximum(np.hypot(pe[h], qe[h]), 1e-9)
             s_lim = s_now * v.limit / ld[h]
             p_ok = np.sqrt(np.clip(s_lim ** 2 - qe[h] ** 2, 0.0, None))
-            cut = (np.abs(pe[h]) - p_ok) * (1 + margin)  # [kW], negative: room to grow
+            cut = np.abs(pe[h]) - p_ok  # [kW], negative: room to grow
+            cut = np.where(ld[h] >= near * v.limit, cut * (1 + margin), cut * (1 - margin))
             same = np.sign(pe[h]) == np.sign(p[h])  # the element carries the park's exchange direction
             h, cut = h[same], cut[same]
             imp_h, exp_h = p[h] > 0, p[h] < 0
@@ -259,17 +270,26 @@ def tighten(fr, chk: Check, imp_opt, exp_opt, imp_lim, exp_lim, pcc_vm: float, m
             new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] - cut[exp_h])
             continue
         if v.kind == "undervoltage":
+            band = pcc_vm - v_min
             dev = pcc_vm - np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm)
-            h = np.where(dev >= near * (pcc_vm - v_min))[0]
-            keep = (pcc_vm - v_min) / dev[h]
         else:
+            band = v_max - pcc_vm
             dev = np.nan_to_num(fr.vm_pu[:, v.index], nan=pcc_vm) - pcc_vm
-            h = np.where(dev >= near * (v_max - pcc_vm))[0]
-            keep = (v_max - pcc_vm) / dev[h]
-        keep = np.clip(1.0 - (1.0 - keep) * (1 + margin), 0.0, None)
+        h = np.where(dev > 1e-9)[0]
+        keep = band / dev[h]  # > 1: room to grow
+        keep = np.clip(np.where(dev[h] >= near * band, 1.0 - (1.0 - keep) * (1 + margin),
+                                1.0 + (keep - 1.0) * (1 - margin)), 0.0, None)
         imp_h, exp_h = p[h] > 0, p[h] < 0
         new_imp[h[imp_h]] = np.minimum(new_imp[h[imp_h]], imp_opt[h[imp_h]] * keep[imp_h])
         new_exp[h[exp_h]] = np.minimum(new_exp[h[exp_h]], exp_opt[h[exp_h]] * keep[exp_h])
+    bad = ~np.asarray(fr.converged, bool)
+    if bad.any():
+        ok = ~bad
+        ok[chk.violating_hours] = False
+        importing = imp_opt >= exp_opt
+        for direction, lim, opt in ((importing, new_imp, imp_opt), (~importing, new_exp, exp_opt)):
+            carried = opt[ok & direction]  # exchanges the network carried within every limit
+            lim[bad & direction] = np.minimum(lim[bad & direction], carried.max() if carried.size else 0.0)
     new_imp = np.clip(new_imp, 0.0, None)
     new_exp = np.clip(new_exp, 0.0, None)
     n = int(np.count_nonzero((new_imp < imp_lim - 1e-6) | (new_exp < exp_lim - 1e-6)))
@@ -315,6 +335,67 @@ def upgrade_for(pn, chk: Check, fr, spec, discount_rate: float) -> dict:
             "prices": {"transformer_cny_per_kva": cost.transformer_cny_per_kva, "cable_cny_per_km": cost.cable_cny_per_km,
                        "lifetime_years": cost.lifetime_years,
                        "note": "indicative prices (labelled assumptions, grid.network.upgrade_costs)"}}
+
+
+UPGRADE_ROUNDS = 4
+"""Rounds of :func:`upgrade_until_passes`: after a reinforcement the flow is solved again and
+what still breaks a limit is reinforced further (hours that did not converge on the weak
+network show their loading only once it is stronger) [-]."""
+
+
+def merge_upgrades(first: dict, more: dict, crf: float) -> dict:
+    """One upgrade of two rounds: a transformer takes the later round's rating (the whole unit
+    priced once), a cable the circuits of both; voltage and connection items the later round's.
+    ``crf``: capital recovery factor of the upgrade's lifetime [1/yr]."""
+    items = {(it["element"], it["kind"]): dict(it) for it in first["items"]}
+    for it in more["items"]:
+        key = (it["element"], it["kind"])
+        if key in items and it["kind"] == "transformer":
+            items[key].update(to_kva=it["to_kva"], capex_cny=it["capex_cny"])
+        elif key in items and it["kind"] == "cable":
+            items[key]["extra_circuits"] += it["extra_circuits"]
+            items[key]["capex_cny"] += it["capex_cny"]
+        else:
+            items[key] = dict(it)
+    capex = sum(it["capex_cny"] or 0.0 for it in items.values())
+    return {**first, "items": list(items.values()), "capex_cny": capex, "annuity_cny_per_yr": capex * crf}
+
+
+def upgrade_until_passes(pn, upgrade: dict, flow, check_of, spec, discount_rate: float,
+                         rounds: int = UPGRADE_ROUNDS) -> tuple[dict, Check]:
+    """The upgrade, reinforced round by round until the flow on the reinforced network passes.
+
+    Parameters
+    ----------
+    pn : ParkNetwork
+        The network as planned.
+    upgrade : dict
+        :func:`upgrade_for` of the first check.
+    flow : callable
+        ``flow(network) -> FlowResult`` of the plan on a network.
+    check_of : callable
+        ``check_of(network, flow_result) -> Check``.
+
+    Returns
+    -------
+    (upgrade with ``passes_after_upgrade``, ``remaining_after_upgrade`` and ``upgrade_rounds``,
+    the check on the reinforced network)
+    """
+    from solvers.problem import capital_recovery_factor
+
+    crf = capital_recovery_factor(discount_rate, spec.upgrade_costs.lifetime_years)
+    for n in range(1, rounds + 1):
+        pn_up = apply_upgrade(pn, upgrade)
+        chk_up = check_of(pn_up, fr_up := flow(pn_up))
+        priced = [v for v in chk_up.violations if v.kind in ("trafo_loading", "line_loading")]
+        if chk_up.passed or not priced or n == rounds:
+            break
+        upgrade = merge_upgrades(upgrade, upgrade_for(pn_up, Check(priced), fr_up, spec, discount_rate), crf)
+    upgrade["passes_after_upgrade"] = bool(chk_up.passed)
+    upgrade["remaining_after_upgrade"] = [v.to_dict() for v in chk_up.violations]
+    upgrade["nonconverged_hours_after_upgrade"] = int(chk_up.nonconverged_hours.size)
+    upgrade["upgrade_rounds"] = n
+    return upgrade, chk_up
 
 
 def apply_upgrade(pn, upgrade: dict):
@@ -460,11 +541,8 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
         cur, fr, chk = res, fr0, chk0  # publish the unconstrained plan with the upgrade it needs
         changed = False
     if upgrade.get("capex_cny"):  # the first plan on the reinforced network
-        pn_up = apply_upgrade(pn, upgrade)
-        fr_up, _, _, _ = flow_of(sc, pn_up, prof, res)
-        chk_up = check(pn_up, fr_up, spec, imp0, exp0)
-        upgrade["passes_after_upgrade"] = bool(chk_up.passed)
-        upgrade["remaining_after_upgrade"] = [v.to_dict() for v in chk_up.violations]
+        upgrade, chk_up = upgrade_until_passes(pn, upgrade, lambda n: flow_of(sc, n, prof, res)[0],
+                                               lambda n, f: check(n, f, spec, imp0, exp0), spec, sc.costs.discount_rate)
         if chk_up.passed and verdict == "upgrade_needed" and spec.feedback.mode == "upgrade":
             verdict = "pass_with_upgrade"
     if upgrade and changed:
@@ -482,8 +560,9 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
 
 
 def _severity(chk: Check) -> float:
-    """Sum over violated elements of the worst relative overshoot [-]."""
-    s = 0.0
+    """Sum over violated elements of the worst relative overshoot, plus one per hour whose flow
+    did not converge (no operating point at all: worse than any overshoot) [-]."""
+    s = float(chk.nonconverged_hours.size)
     for v in chk.violations:
         s += abs(v.worst - v.limit) / max(abs(v.limit), 1e-9) if v.kind.startswith("pcc") or "loading" in v.kind \
             else abs(v.worst - v.limit)
@@ -491,9 +570,12 @@ def _severity(chk: Check) -> float:
 
 
 def _improved(history: list[dict]) -> bool:
+    """The last re-solve relieved the grid: its worst overshoots shrank, or they did not grow and
+    fewer hours or elements broke a limit (fewer hours with a deeper overshoot is no relief)."""
     a, b = history[-2], history[-1]
-    return (b["violating_hours"] < a["violating_hours"] or b["violations"] < a["violations"]
-            or b["severity"] < 0.99 * a["severity"])
+    return (b["severity"] < 0.99 * a["severity"]
+            or (b["severity"] <= a["severity"] * (1 + 1e-9)
+                and (b["violating_hours"] < a["violating_hours"] or b["violations"] < a["violations"])))
 
 
 def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tuple[dict, xr.Dataset]:

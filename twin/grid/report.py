@@ -263,6 +263,9 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         rows.append(("改造方案投资" if zh else "Reinforcement capex (alternative)",
                      f"{up['capex_cny']:,.0f} 元（{up['annuity_cny_per_yr']:,.0f} 元/年）" if zh else
                      f"{up['capex_cny']:,.0f} CNY ({up['annuity_cny_per_yr']:,.0f} CNY/yr)"))
+        if "passes_after_upgrade" in up:
+            rows.append(("改造后首个方案的校核" if zh else "First plan on the reinforced network",
+                         _after_upgrade(up, zh)))
     xc = grid.get("crosscheck") or {}
     if xc:
         dl = max(xc["max_abs_diff_line_loading_percent"], xc["max_abs_diff_trafo_loading_percent"])
@@ -304,3 +307,17 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
     if one is not None:
         parts.append(_div(one))
     return "".join(parts)
+
+
+def _after_upgrade(up: dict, zh: bool) -> str:
+    """Whether the first plan passes on the reinforced network, and what still breaks."""
+    rounds = up.get("upgrade_rounds", 1)
+    if up["passes_after_upgrade"]:
+        return (f"满足全部限值（改造规模经 {rounds} 轮潮流校核确定）" if zh
+                else f"within every limit (reinforcement sized in {rounds} round(s) of the flow)")
+    nc = up.get("nonconverged_hours_after_upgrade", 0)
+    left = len(up.get("remaining_after_upgrade") or [])
+    return (f"仍有 {left} 处越限、{nc} 个小时潮流不收敛：改造规模不足，需专项设计" if zh
+            else f"still {left} violation(s) and {nc} hour(s) without a converged flow: the reinforcement "
+                 "is not enough, a design study is needed")
+

@@ -8,7 +8,9 @@ re-solves chosen hours with pandapower's own Newton-Raphson for the cross-check.
 
 Pitfalls handled (lightsim2grid 1.2.0): its converter ignores switches, so an open
 bus-line switch is modelled by re-attaching that line end to a new dangling bus (exact),
-closed ones are dropped; non-converged hours come back as 0 pu and are masked (NaN);
+closed ones are dropped; non-converged hours come back as 0 pu and are masked (NaN), and
+since each hour starts from the previous one's voltages, one diverged hour can fail all later
+ones: every failed hour is solved again alone from the flat start;
 phase-shifting transformers get a DC-power-flow start.
 """
 
@@ -212,8 +214,9 @@ def run_batch(net, load_p: np.ndarray, load_q: np.ndarray, sgen_p: np.ndarray, *
     nbr = len(n2.line) + len(n2.trafo)
     V, br, conv = _solve_rows(TimeSeriesCPP, model, np.arange(T), load_p, load_q, sgen_p, vinit, max_iter, tol,
                               len(n2.bus), nbr)
-    # a diverged hour can spoil the start of the next ones: retry failed hours alone from the flat start
-    for h in np.where(~conv)[0][:200]:
+    # the batch starts each hour from the previous hour's voltages, so after an hour that diverges every
+    # later hour may start from its garbage and fail too: every failed hour again, alone, from the flat start
+    for h in np.where(~conv)[0]:
         v1, b1, c1 = _solve_rows(TimeSeriesCPP, model, np.array([h]), load_p, load_q, sgen_p, vinit, max_iter, tol,
                                  len(n2.bus), nbr)
         if c1[0]:
