@@ -85,6 +85,27 @@ def test_pv_tou_hand_optimum():
         assert ds[name].attrs["units"] and ds[name].attrs["long_name"]
 
 
+def test_only_pv_output_is_exported_whatever_the_prices():
+    """An export price above the valley import price made the connection a money pump: the park
+    bought 5 kW in the valley and sold them back in the same hour (5,840 MWh a year of grid
+    power exported by a park without PV). Only PV output is exported: without PV nothing, with
+    PV at most its output less curtailment (here PV is fixed at 10 kWp, 8 kW in hour 1)."""
+    grid = dict(price_import_cny_per_kwh=np.array([1.0, 0.5]), ef_grid_kgco2_per_kwh=np.array([0.6, 0.6]),
+                export_limit_kw=50.0, price_export_cny_per_kwh=0.8)
+    load = np.array([10.0, 10.0])
+    r = solve(SizingProblem(dt_h=1.0, electric_load_kw=load, grid=GridConnection(**grid)))
+    np.testing.assert_allclose(r.dispatch["p_grid_export_kw"].values, [0.0, 0.0], atol=1e-7)
+    assert r.objective_cny == pytest.approx(15.0, rel=REL)  # the load at the tariff, no revenue
+    pv = [PVArray("roof", np.array([0.0, 0.8]), min_kwp=10.0, max_kwp=10.0, cost=one_year_cost(0.0))]
+    r = solve(SizingProblem(dt_h=1.0, electric_load_kw=load, grid=GridConnection(**grid), pv=pv))
+    ds = r.dispatch
+    # selling the 8 kWh at 0.8 and buying the load at 0.5 (full feed-in in that hour) is allowed;
+    # buying more to sell is not
+    np.testing.assert_allclose(ds["p_grid_export_kw"].values, [0.0, 8.0], atol=1e-6)
+    np.testing.assert_allclose(ds["p_grid_import_kw"].values, [10.0, 10.0], atol=1e-6)
+    assert r.objective_cny == pytest.approx(10.0 + 5.0 - 6.4, rel=REL)
+
+
 def test_weights_scale_energy_not_capital():
     """Weights 2 double every energy term: PV saves 0.8 CNY/kWp (> 0.3 annuity) while
     export earns 0.16 (< 0.3): still 12.5 kWp; cost = 3.75 + 2*10 = 23.75 CNY."""

@@ -310,3 +310,23 @@ def test_swapped_prices_are_noted_by_validate_summary_and_report(tmp_path):
                 "平段 0.6500 &gt; 高峰 0.3500；低谷 1.0000 &gt; 高峰 0.3500")
         below = tariff[tariff.index("</table>"):]  # the notes right below the table
         assert want in below[:below.index("<h")], lang
+
+
+def test_an_export_price_above_an_import_price_is_noted_in_both_languages():
+    """Selling PV at 0.50 while buying the valley at 0.35 is full feed-in hour by hour, not what a
+    self-consumption contract allows: the scenario's notes say so (the optimiser exports PV output
+    only, solvers.blocks.pv.export_from_pv); none where export is not allowed or priced below."""
+    from pathlib import Path
+
+    from twin.report_text import MISSING, phrase
+    from twin.scenario.loader import load_scenario
+
+    tiny = Path(__file__).parent / "data" / "tiny_park.yaml"
+    loaded = load_scenario(tiny, overrides={"grid.export_limit_kw": 500.0, "grid.export_price_cny_per_kwh": 0.5})
+    (note,) = [n for n in loaded.notes if n.startswith("export price")]
+    assert note.startswith("export price 0.5000 CNY/kWh above the import price of some periods (valley 0.3500 CNY/kWh)")
+    zh = phrase(note, "zh")
+    assert zh.startswith("上网电价 0.5000 元/kWh 高于部分时段的购电价（低谷 0.3500 元/kWh）") and note not in MISSING
+    for over in ({"grid.export_limit_kw": 500.0, "grid.export_price_cny_per_kwh": 0.3},
+                 {"grid.export_limit_kw": 0.0, "grid.export_price_cny_per_kwh": 0.5}):
+        assert not [n for n in load_scenario(tiny, overrides=over).notes if n.startswith("export price")]

@@ -2080,6 +2080,13 @@ PATTERNS.extend([
      ("分时电价与时段名称顺序不符（{x} 元/kWh）：名称上较便宜的时段电价高于较贵的时段；孪生模型按所给电价逐小时计费，请核对 "
       "grid.tariff")),
     (r"^(?P<x>" + _TOU_NAME + r") (?P<a>[\d.]+) > (?P<tb>" + _TOU_NAME + r") (?P<b>[\d.]+)$", "{x} {a} > {tb} {b}"),
+    (r"^(?P<x>" + _TOU_NAME + r") (?P<a>[\d.]+)$", "{x} {a}"),
+    ((r"^export price (?P<p>[\d.]+) CNY/kWh above the import price of some periods \((?P<x>.+) CNY/kWh\): in their "
+      r"hours the plan sells the PV output and buys the park's load \(full feed-in, hour by hour\); only PV output is "
+      r"exported, never grid power; for self-consumption with surplus export set grid\.export_price_cny_per_kwh at "
+      r"most the lowest import price$"),
+     ("上网电价 {p} 元/kWh 高于部分时段的购电价（{x} 元/kWh）：这些时段方案将光伏发电全部上网、园区用电全部外购（逐时全额上网）；"
+      "只输出光伏发电，从不转售电网电力；如按自发自用、余电上网，请将 grid.export_price_cny_per_kwh 设为不高于最低购电价")),
 ])
 
 # ----------------------------------------------------------------------------- the site, design temperatures and stated accuracy rows

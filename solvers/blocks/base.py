@@ -120,6 +120,8 @@ class ModelContext:
     n_int: int = 0
     asset_costs: dict = field(default_factory=dict)  # (key, sub) -> AssetCost of each sized quantity with a variable
     hourly_vars: list = field(default_factory=list)  # every variable over the time steps (flows [kW], contents [kWh])
+    imp: object = None  # grid import over R [kW] (solvers.blocks.grid)
+    exp: object = None  # grid export over R [kW], None when export is not allowed
 
     def __post_init__(self):
         p = self.p

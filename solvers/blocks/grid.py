@@ -17,7 +17,8 @@ Equations (Δt = ``dt_h``, w the step weight):
     E^{credit} \le E^{grid} \quad (\text{only with } \texttt{credit\_export\_emissions})
 
 The import limit is a column bound (its dual is the reduced cost of the import), not
-a row.  Export columns exist only when export is allowed.  The demand charge follows
+a row.  Export columns exist only when export is allowed, and only PV output is exported
+(:func:`solvers.blocks.pv.export_from_pv`).  The demand charge follows
 the Chinese two-part tariff (基本电价 by maximum demand, CNY/kW-month) applied to each
 calendar month present in the horizon, counted ``demand_charge_months_per_month`` times
 (12 / months present for a horizon shorter than a year, so that a quick look charges a
@@ -65,6 +66,7 @@ def add(ctx: ModelContext) -> None:
         exp = ctx.var("p_grid_export", lb=0.0, ub=exp_ub)
         ctx.add_flow("elec", -1, exp)
         ctx.cost["export_revenue"] = ctx.energy(exp, -pex)
+    ctx.exp = exp  # the PV block holds it to the PV output (solvers.blocks.pv.export_from_pv)
     if g.demand_charge_cny_per_kw_month > 0:
         month = np.asarray(g.month).astype(int)
         months, mi = np.unique(month, return_inverse=True)

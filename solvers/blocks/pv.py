@@ -15,6 +15,19 @@ one of each per array.  Measured on the full-year manufacturing example (three a
 benchmarks/README.md) this took HiPO from 59 to about 50 iterations.  Hours with
 :math:`\sum_a \phi_{a,t} = 0` get no row, and arrays of fixed size only a bound.
 
+Only PV output is exported (:func:`export_from_pv`):
+
+.. math::
+    P^{exp}_t + P^{curt}_t \le \sum_a \phi_{a,t}\, S_a
+
+Without it the two one-way columns of the connection would let the park buy a kWh and
+sell it back in the same hour wherever the export price exceeds the import price (a
+valley price below a coal-benchmark export price): a 2,000 kW export limit then exported
+5,840 MWh a year of grid power from a park without PV.  One meter cannot import and
+export at once; the LP cannot forbid both columns being positive without binaries, but
+this row keeps the exported energy PV's.  Batteries and V2G are not exported (user-side
+storage does not feed back); they serve the park, which frees PV output for export.
+
 Reported per array (a convention, not a decision): curtailment shared in proportion
 to each array's available output, :math:`P^{curt}_{a,t} = P^{curt}_t\,
 \phi_{a,t} S_a / \sum_b \phi_{b,t} S_b`, and used output
@@ -32,6 +45,8 @@ from solvers.blocks.base import DispatchVar, ModelContext
 def add(ctx: ModelContext) -> None:
     arrays = ctx.p.pv
     if not arrays:
+        if ctx.exp is not None:  # nothing on site to export
+            ctx.set_bounds(ctx.exp, ub=0.0)
         return
     names = [a.name for a in arrays]
     prof, size = [], []
@@ -58,6 +73,7 @@ def add(ctx: ModelContext) -> None:
         ctx.rows("pv_curtailment_max", rows,
                  lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
     ctx.add_flow("elec", -1, curt)
+    export_from_pv(ctx, curt, [size[i].var for i in sized], phi_sized, fixed_avail)
     # PV used in the year [kWh]: available output of every array minus curtailment
     ctx.annual_kwh["pv_used"] = lambda: (pyo.quicksum(float((ctx.wdt * phi).sum()) * S.expr
                                                       for phi, S in zip(prof, size)) - ctx.energy(curt))
@@ -79,3 +95,18 @@ def add(ctx: ModelContext) -> None:
         DispatchVar("p_pv_curtailed_kw", "kW", "PV output curtailed (shared in proportion "
                     "to each array's available output)", "pv_array", names, fn=curtailed),
     ]
+
+
+def export_from_pv(ctx: ModelContext, curt, sized_vars: list, phi_sized: np.ndarray,
+                   fixed_avail: np.ndarray) -> None:
+    """Rows ``P^exp_t + P^curt_t - sum_a phi_{a,t} S^new_a <= sum_a phi_{a,t} S^existing_a`` [kW]
+    in every hour (one structure per hour, as the rolling window gathers it): the park exports
+    only the PV output it does not curtail (module doc). No rows without an export column."""
+    exp = ctx.exp
+    if exp is None:
+        return
+    k = phi_sized.T.tolist()
+    fa = np.asarray(fixed_avail, float).tolist()
+    ctx.rows("grid_export_from_pv", ctx.R,
+             lambda t: exp[t] + curt[t] - sum(kk * v for kk, v in zip(k[t], sized_vars) if kk) <= fa[t])
+

@@ -254,6 +254,29 @@ def price_order_notes(tariff: TOUTariff) -> list[str]:
     return notes
 
 
+def export_price_notes(grid) -> list[str]:
+    """A note where the export price (``grid.export_price_cny_per_kwh``, export allowed) exceeds the
+    import price of some periods: in their hours the plan sells the PV output and buys the park's
+    load (full feed-in, hour by hour), which a self-consumption contract (自发自用、余电上网) does not
+    allow. Only PV output is exported, never grid power (:func:`solvers.blocks.pv.export_from_pv`)."""
+    tariff, pe = grid.tariff, float(grid.export_price_cny_per_kwh)
+    if grid.export_limit_kw <= 0:
+        return []
+    below: dict[str, float] = {}
+    for s in all_seasons(tariff):
+        prices = season_prices(tariff, s)
+        for period in periods_used(tariff, s):
+            if prices[period] < pe - 1e-12:
+                below[period] = min(below.get(period, float("inf")), float(prices[period]))
+    if not below:
+        return []
+    listed = "; ".join(f"{p.replace('_', ' ')} {below[p]:.4f}" for p in PERIODS if p in below)
+    return [f"export price {pe:.4f} CNY/kWh above the import price of some periods ({listed} CNY/kWh): in their "
+            "hours the plan sells the PV output and buys the park's load (full feed-in, hour by hour); only PV "
+            "output is exported, never grid power; for self-consumption with surplus export set "
+            "grid.export_price_cny_per_kwh at most the lowest import price"]
+
+
 def price_table(tariff: TOUTariff) -> list[dict]:
     """The tariff season by season, as ``summary.json``'s ``tariff.seasons`` shows it: ``season``
     (1-based), ``name`` (as given, or ''), ``label``, ``months``, ``hours`` {period: its clock-hour ranges

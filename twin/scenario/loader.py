@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from twin.components.tariff import price_order_notes
+from twin.components.tariff import export_price_notes, price_order_notes
 from twin.scenario.overrides import Applied, OverrideError, apply_overrides
 
 #: The variant name of the scenario as written (no variant applied).
@@ -1262,7 +1262,7 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     # the files the scenario names are checked too where fields failed: one round for all
     files = check_files(scenario, path, node, notes, weather_notes, inputs, failed) if scenario is not None else []
     if scenario is not None and not problems:
-        notes += price_order_notes(scenario.grid.tariff)
+        notes += price_order_notes(scenario.grid.tariff) + export_price_notes(scenario.grid)
     if problems or files:
         raise ScenarioError(_placed(ordered(problems + files), {id(p) for p in files}, applied, where))
     canonical = json.dumps([scenario.model_dump(mode="json"), input_file_digests(inputs, path.parent)],
