@@ -236,6 +236,17 @@ def test_corrupt_gzip_weather_file(tmp_path):
      "buildings.0.setpoints.cooling_rh_max_pct", "is in per cent and looks like a share (0.6 = 60 %): give 60"),
     ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, setpoints: {cooling_rh_max_pct: 95}}\n",
      "buildings.0.setpoints.cooling_rh_max_pct", "less than or equal to 90"),
+    # a central plant's efficiency is its chillers' and boilers': the building's would be ignored
+    ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, hvac: {type: chiller_boiler, cooling_cop: 6}}\n",
+     "buildings.0.hvac", "cooling_cop is for decentral systems; with hvac type 'chiller_boiler' the park's central "
+     "chillers cool the building at their own COP"),
+    ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, hvac: {type: chiller_boiler, "
+     "heating_efficiency: 0.6}}\n",
+     "buildings.0.hvac", "give the boilers' efficiency in boilers[].efficiency (without declared plant a gas "
+     "boiler of efficiency 0.92 is implied)"),
+    ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, hvac: {type: chiller_district_heat, "
+     "heating_efficiency: 0.9}}\n",
+     "buildings.0.hvac", "district heat is bought as delivered (efficiency 1): remove it"),
     # a floor area in 万m2: an 18-storey office tower of 11 (万m2) would be 0.6 m2 a storey
     ("buildings:\n  - {name: towers, type: office, floor_area_m2: 11, storeys: 18}\n", "buildings.0",
      "is 0.611 m2 a storey, smaller than any room: it looks like 万m2 (11 万m2 = 110,000 m2)"),

@@ -65,10 +65,17 @@ def park_info(sc, prof: xr.Dataset):
                     elec += float(sel[v].sum())
             # heat from the central plant, the heat network or district heat; decentral systems' and
             # their own water heaters' is in their electricity
+            from twin.components.buildings import hvac_presets
             from twin.profiles import DECENTRAL_HVAC
 
             specs = {b.name: b for b in sc.buildings}
             central = [n for n in civil if specs[str(n)].hvac.type not in DECENTRAL_HVAC]
+            # a central plant's chillers are the park's: the civil buildings' share of their electricity
+            # at the plant type's seasonal COP (hvac.csv), an estimate for this indicator
+            for n in central:
+                if "building_q_cooling_kw" in sel:
+                    cop = float(hvac_presets().loc[specs[str(n)].hvac.type, "cooling_cop"])
+                    elec += float(sel["building_q_cooling_kw"].sel(building=n).sum()) / cop
             on_net = [n for n in civil if str(n) in central or specs[str(n)].hvac.dhw_supply == "network"]
             if "building_q_heating_kw" in sel and central:
                 heat += float(sel["building_q_heating_kw"].sel(building=central).sum())

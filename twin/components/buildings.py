@@ -56,6 +56,10 @@ HVACType = Literal[
     "split_ac", "vrf", "chiller_boiler", "chiller_district_heat", "heat_pump",
     "electric_boiler", "none",
 ]
+#: HVAC types served by the park's central plant: cooling from the central chillers (the cooling
+#: bus), heat from the heat network (chiller_boiler) or bought district heat (chiller_district_heat).
+#: Their heating and cooling electricity and fuel are the plant's, not the building's.
+CENTRAL_PLANT_HVAC = ("chiller_boiler", "chiller_district_heat")
 
 #: Chinese names of the climate zones of GB 50176-2016.
 CLIMATE_ZONE_NAMES_ZH = {
@@ -166,15 +170,17 @@ class HVACSpec(BaseModel):
     )
     heating_efficiency: float | None = Field(
         None, gt=0, le=8,
-        description="Seasonal heating efficiency [-]: COP for electric systems, thermal "
-        "efficiency fuel->heat for gas boilers, 1.0 for district heat; None = default "
-        "of the type (hvac.csv)",
+        description="Seasonal heating efficiency of a decentral system [-]: COP of heat pumps, split and VRF "
+        "units, efficiency of electric boilers; None = default of the type (hvac.csv). Not for central plants "
+        "(chiller_boiler: the heat network's boilers[].efficiency; chiller_district_heat: heat bought as "
+        "delivered)",
     )
     cooling_cop: float | None = Field(
         None, gt=0, le=12,
-        description="Seasonal cooling COP/EER, cooling delivered per electricity [-]; "
+        description="Seasonal cooling COP/EER of a decentral system, cooling delivered per electricity [-]; "
         "None = default of the type (cold stores: 1.8 at -18 C, scaled to the store's cooling setpoint "
-        "by the Carnot COP, ASSUMED evaporator 10 K below it and condensing at 40 C: 0 C 2.6, +4 C 2.9)",
+        "by the Carnot COP, ASSUMED evaporator 10 K below it and condensing at 40 C: 0 C 2.6, +4 C 2.9). Not "
+        "for central plants (chiller_boiler, chiller_district_heat): the park's chillers[] cool them",
     )
     dhw_supply: Literal["water_heaters", "network"] | None = Field(
         None,
@@ -239,11 +245,26 @@ class HVACSpec(BaseModel):
             if given:
                 raise ValueError(f"hvac type 'none' has no heating or cooling, so {', '.join(given)} cannot be "
                                  "set; remove it or choose an HVAC type")
-        central = self.type in ("chiller_boiler", "chiller_district_heat")
+        central = self.type in CENTRAL_PLANT_HVAC
         for k in ("dhw_efficiency", "dhw_supply"):
             if getattr(self, k) is not None and central:
                 raise ValueError(f"{k} is for decentral buildings; with hvac type '{self.type}' the hot water "
                                  "comes from the central plant (heat bus or district heat): remove it")
+        if central and self.cooling_cop is not None:
+            raise ValueError(f"cooling_cop is for decentral systems; with hvac type '{self.type}' the park's "
+                             "central chillers cool the building at their own COP (from the outdoor temperature): "
+                             "describe them in chillers[] (chilled_water_c, carnot_efficiency, "
+                             "condenser_approach_k), or remove it (without declared chillers an air-cooled "
+                             "electric chiller is implied)")
+        if central and self.heating_efficiency is not None:
+            from twin.plan import IMPLIED_BOILER_EFFICIENCY
+
+            where = ("the park's heat network heats the building: give the boilers' efficiency in "
+                     f"boilers[].efficiency (without declared plant a gas boiler of efficiency "
+                     f"{IMPLIED_BOILER_EFFICIENCY:.2f} is implied)"
+                     if self.type == "chiller_boiler" else "district heat is bought as delivered (efficiency 1)")
+            raise ValueError(f"heating_efficiency is for decentral systems; with hvac type '{self.type}' {where}: "
+                             "remove it")
         if self.dhw_supply == "network" and self.dhw_efficiency is not None:
             raise ValueError("dhw_efficiency is the water heaters'; with dhw_supply: network the hot water comes "
                              "from the park's heat network: remove one of the two")
@@ -1113,9 +1134,11 @@ LOAD_COLUMNS = {
     "p_equipment_kw": ("kW", "plug/IT equipment electricity of the building"),
     "q_dhw_kw": ("kW", "domestic hot water heat demand"),
     "p_dhw_kw": ("kW", "electricity of a decentral building's water heaters (0 on a central plant)"),
-    "p_hvac_baseline_kw": ("kW", "electricity of the declared HVAC for heating and cooling"),
+    "p_hvac_baseline_kw": ("kW", "electricity of the declared decentral HVAC for heating and cooling (0 for "
+                                 "central plants: the chillers' and heat pumps' electricity is in their dispatch)"),
     "q_heating_nonelectric_kw": ("kW", "space heat delivered by fuel or district heat"),
-    "fuel_heating_kw": ("kW", "fuel or district heat bought for the non-electric heating"),
+    "fuel_heating_kw": ("kW", "district heat bought for the heating (0 for chiller_boiler: the heat network's "
+                              "boilers burn the fuel, in their dispatch)"),
     "t_indoor_c": ("degC", "indoor air temperature"),
 }
 
@@ -1704,9 +1727,11 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     refrigerated stores) is served in full beside the sensible capacity (a coil is chosen for
     both) and is part of ``q_cooling_kw`` (``q_cooling_latent_kw``). Fans and pumps are not
     included.
-    ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP.
-    Gas-boiler and district heating give ``q_heating_nonelectric_kw`` (heat
-    delivered) and ``fuel_heating_kw`` = that / efficiency.
+    ``p_hvac_baseline_kw`` = q_heating/COP (electric heating only) + q_cooling/COP for decentral
+    systems; 0 for central plants (:data:`CENTRAL_PLANT_HVAC`), whose chillers and boilers are the
+    park's (the optimiser's dispatch). Gas-boiler and district heating give
+    ``q_heating_nonelectric_kw`` (heat delivered); ``fuel_heating_kw`` is the district heat bought
+    (efficiency 1), 0 for chiller_boiler (the network's boilers burn the fuel).
     """
     missing = {"ghi", "dni", "dhi", "temp_air"} - set(weather.columns)
     if missing:
@@ -1818,14 +1843,18 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     else:
         cop_c = float(hv["cooling_cop"])
     electric_heat = hv["heating_carrier"] == "electricity"
-    p_hvac = q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
+    central = spec.hvac.type in CENTRAL_PLANT_HVAC
+    # a central plant's electricity and boiler fuel are the plant's (its dispatch and the ledger), not
+    # the building's: zero here, so that no column counts them at another efficiency
+    p_hvac = np.zeros_like(q_cool) if central else q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
     p_dhw = dhw_electricity_kw(spec, q_dhw)
     q_nonel = np.zeros_like(q_heat) if electric_heat else q_heat
+    fuel = np.zeros_like(q_heat) if spec.hvac.type == "chiller_boiler" else q_nonel / eff_h
     df = pd.DataFrame({
         "q_heating_kw": q_heat, "q_cooling_kw": q_cool, "q_cooling_latent_kw": q_lat,
         "p_lighting_kw": p_light * n / 1e3, "p_equipment_kw": p_equip * n / 1e3,
         "q_dhw_kw": q_dhw, "p_dhw_kw": p_dhw, "p_hvac_baseline_kw": p_hvac,
-        "q_heating_nonelectric_kw": q_nonel, "fuel_heating_kw": q_nonel / eff_h,
+        "q_heating_nonelectric_kw": q_nonel, "fuel_heating_kw": fuel,
         "t_indoor_c": res["theta_air"],
     }, index=index)
     df.attrs.update({
