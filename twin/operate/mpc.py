@@ -325,6 +325,9 @@ class MPCController:
             state[self.comp_ev[f.name]] = s.ev_cum_kwh.get(f.name, 0.0) - prev
             if self.ev_window == "sessions" and f.mode != "uncontrolled":
                 drain, width, p_max = self._ev_window(f, t0, n)
+                if t0 + n == park.T:
+                    drain, width = horizon_end_requirement(drain, width, f.e_cum_min_kwh[-1],
+                                                           s.ev_cum_kwh.get(f.name, 0.0))
                 state[self.comp_ev[f.name]] = 0.0
                 ev_rhs[self.comp_ev[f.name]] = drain
                 ev_ub[self.comp_ev[f.name]] = width
@@ -637,6 +640,36 @@ def power_limits(park: OperatedPark) -> list[dict]:
         out.append({"name": f"transformer {x['name']}", "p_terms": p_terms, "c_terms": c,
                     "tan_phi": x["tan_phi"], "site": x})
     return out
+
+
+def horizon_end_requirement(drain: np.ndarray, width: np.ndarray, required_kwh: float,
+                            delivered_kwh: float) -> tuple[np.ndarray, np.ndarray]:
+    """A window that reaches the horizon's end, held to the plan's end state.
+
+    The plan's fleet envelope asks by the last hour for what charging on arrival delivers by
+    then (:func:`twin.plan.ev_lower_envelope`: vehicles still plugged in would otherwise count
+    the energy they are owed as a saving); the sessions' own window asks only for what
+    departing vehicles need, so the last windows left it undone and the operated week read
+    3 % cheaper than the perfect-foresight optimum. The shortfall of the window's own lower
+    edge against the requirement is added to the last hour's drain and taken off its width
+    (not below zero: what the vehicles cannot take shows as a shortfall).
+
+    Parameters
+    ----------
+    drain, width : numpy.ndarray
+        The window's drain and width [kWh battery side] (:func:`window_envelope`).
+    required_kwh : float
+        The fleet's cumulative energy due by the horizon's end [kWh battery side].
+    delivered_kwh : float
+        The fleet's cumulative energy delivered before the window [kWh battery side].
+    """
+    extra = max(required_kwh - delivered_kwh - float(drain.sum()), 0.0)
+    if extra <= 0.0 or not drain.size:
+        return drain, width
+    drain, width = drain.copy(), width.copy()
+    drain[-1] += extra
+    width[-1] = max(width[-1] - extra, 0.0)
+    return drain, width
 
 
 def window_envelope(need, start, dep, head, depth, *, p_b: float, p_d: float, eta: float, t0: int,

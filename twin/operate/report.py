@@ -55,6 +55,9 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         ("最大月需量" if zh else "Highest monthly peak", "kW", max_peak),
         ("EV 未按时交付电量" if zh else "EV energy not delivered by departure", "MWh/yr",
          lambda m: m["ev_energy_not_delivered_mwh"]),
+        ("期末仍欠 EV 电量（按方案 EV 充电均价计入成本与排放）" if zh else
+         "EV energy still owed at the horizon's end (in cost and emissions at the plan's EV charging average)",
+         "MWh/yr", lambda m: m.get("ev_energy_owed_mwh", 0.0)),
         ("未供电量" if zh else "Unserved electricity", "MWh/yr", lambda m: m["unserved_mwh"]["electricity"]),
         ("未供热量" if zh else "Unserved heat", "MWh/yr", lambda m: m["unserved_mwh"]["heat"]),
         ("未供冷量" if zh else "Unserved cooling", "MWh/yr", lambda m: m["unserved_mwh"]["cooling"]),
