@@ -434,13 +434,20 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
                 f"unserved, {g['unserved_energy_cny']:+,.0f} CNY/yr at the value of lost load)") in line
         assert warn in console.lines
     assert shed_any  # the rule-based controller sheds within these limits (the MPC may too)
-    # the connection guard holds the 300 kVA transformer (less the 2 % feedback margin) beside the
-    # loads' reactive draw at cos φ 0.95; what it could not take off is the recorded overload
-    from twin.grid.feedback import connection_rating
+    # the connection guard holds the 300 kVA transformer (less the 2 % feedback margin and the AC
+    # flow's excess over the lossless apparent power: the network's losses and the transformer's
+    # own reactive draw) beside the loads' reactive draw at cos φ 0.95; what it could not take off
+    # is the recorded overload
+    from twin.grid.feedback import connection_rating, merged
+    from twin.grid.timeseries import asset_series
 
-    kva, tan = connection_rating(r.grid, loaded.scenario.grid.network)
-    assert kva == pytest.approx(300.0 * 0.98) and tan == pytest.approx(np.tan(np.arccos(0.95)))
-    assert r.operation.park.connection_kva == kva
+    sc = loaded.scenario
+    loads, pv = asset_series(sc, merged(r.profiles, r.result.dispatch))
+    kva, tan = connection_rating(r.grid, sc.grid.network, loads, pv)
+    lossless, _ = connection_rating(r.grid, sc.grid.network)
+    assert lossless == pytest.approx(300.0 * 0.98) and tan == pytest.approx(np.tan(np.arccos(0.95)))
+    assert 0.9 * lossless < kva < lossless  # the AC factor: a few per cent
+    assert r.operation.park.connection_kva == pytest.approx(kva)
     for name, d in r.operation.dispatch.items():
         imp, cap = d["p_grid_import_kw"].to_numpy(), d["p_connection_capacity_kw"].to_numpy()
         over = d["p_connection_overload_kw"].to_numpy()
@@ -449,6 +456,9 @@ def test_operated_year_keeps_to_the_hourly_limits_and_its_shed_load_is_priced(tm
         c = op[name]["connection"]
         assert c["guard_mwh"] == pytest.approx(float(d["p_connection_guard_kw"].sum()) * 8760 / 168 / 1e3)
         assert c["guard_hours"] > 0 and c["overload_mwh"] == pytest.approx(float(over.sum()) * 8760 / 168 / 1e3)
+        if c["overload_hours"] == 0:  # where the guard held, the AC check of the operated year agrees
+            ac = r.summary["grid"]["operated"][name]["max_trafo_loading_percent"]["main transformer"]
+            assert ac <= 100.0 + 1e-3, (name, ac)
     assert any("value of lost load 30 CNY/kWh (ASSUMED" in x for x in console.lines)
     # the same sentences in both reports, the limits note true to what the plant did
     for lang in ("en", "zh"):

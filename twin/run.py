@@ -410,8 +410,8 @@ def _operate(r: Run, problem, prog) -> None:
         from twin.grid.feedback import connection_rating, merged, site_transformer_ratings
         from twin.grid.timeseries import asset_series
 
-        connection = connection_rating(r.grid, sc.grid.network)
         loads, pv = asset_series(sc, merged(r.profiles, r.result.dispatch))  # the published plan's flows
+        connection = connection_rating(r.grid, sc.grid.network, loads, pv)
         transformers = site_transformer_ratings(r.grid, sc.grid.network, loads, pv)
     try:
         op = operate_plan(sc, r.profiles, problem, r.result, sc.operation or OperationSpec(), ops,

@@ -637,7 +637,8 @@ def _trafo_rating(row, spec) -> tuple[float, float]:
     return float(row["sn_mva"]) * 1000.0 * float(row["parallel"]), lim
 
 
-def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
+def connection_rating(gr: GridResult, spec, loads: dict | None = None,
+                      pv: dict | None = None) -> tuple[float, float]:
     """What the operated plant's connection guard holds (:meth:`twin.operate.loop.Plant.guard_import`).
 
     Parameters
@@ -646,22 +647,35 @@ def connection_rating(gr: GridResult, spec) -> tuple[float, float]:
         The plan's grid stage (its network, before any upgrade).
     spec : twin.grid.spec.GridNetworkSpec
         ``grid.network`` (loading limit, load power factor, feedback margin).
+    loads, pv : dict, optional
+        The published plan's flows per asset [kW] (:func:`twin.grid.timeseries.asset_series`): with
+        them the capacity is cut by how far the AC flow loads the transformer(s) above the park's
+        apparent power counted without losses (:func:`_ac_factor`: the network's losses and the
+        transformers' own reactive draw, which the guard does not see; a 6,300 kVA transformer
+        held by the guard ran at 100.7-101.7 % in the AC check of the operated week).
 
     Returns
     -------
     (float, float)
         Apparent power the park transformer(s) at the point of connection may carry [kVA]:
         Σ rating × parallel units × loading limit × (1 − ``feedback.margin``, the same margin the
-        plan's hourly limits keep for the losses and the linearisation), inf where no park
-        transformer stands there; and tan φ of ``load_power_factor`` [kvar/kW].
+        plan's hourly limits keep for the losses and the linearisation) / the AC factor, inf where
+        no park transformer stands there; and tan φ of ``load_power_factor`` [kvar/kW].
     """
     net = gr.network.net
-    kva = 0.0
+    kva = rating_sum = lim_sum = 0.0
     for k in gr.network.main_trafos:
         rating, lim = _trafo_rating(net.trafo.loc[k], spec)
         kva += rating * lim / 100.0
-    kva = kva * (1.0 - spec.feedback.margin) if kva > 0 else float("inf")
-    return kva, math.tan(math.acos(spec.load_power_factor))
+        rating_sum += rating
+        lim_sum += rating * lim
+    tan = math.tan(math.acos(spec.load_power_factor))
+    if kva <= 0:
+        return float("inf"), tan
+    assets = list((loads or {}).keys()) + list((pv or {}).keys())
+    factor = _ac_factor(gr, list(gr.network.main_trafos), assets, gr.network, loads, pv, tan, rating_sum,
+                        lim_sum / rating_sum) if loads is not None else 1.0
+    return kva * (1.0 - spec.feedback.margin) / factor, tan
 
 
 def site_transformer_ratings(gr: GridResult, spec, loads: dict | None = None, pv: dict | None = None) -> list[dict]:
