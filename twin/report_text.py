@@ -1087,6 +1087,11 @@ PATTERNS.extend([
      r"operation\.value_of_lost_load_source\)$",
      "运行年未能供应的能量（电、热、冷，以及离站时电动汽车未充足的电量）按失负荷价值 {v} 元/kWh 计入成本"
      "（情景给定值，出处见 operation.value_of_lost_load_source）"),
+    (r"^(?P<n>\d+) fault\(s\) in a horizon of (?P<h>[\d,]+) h: the operated figures are scaled to a year by "
+     r"8760/(?P<h2>[\d,]+), so each fault counts (?P<k>[\d,.]+) times a year; run the full year \(no --hours\) to "
+     r"count each fault once$",
+     "运行时段 {h} 小时内有 {n} 个故障：运行指标按 8760/{h2} 折算为全年，每个故障在全年中计 {k} 次；如需每个故障只计一次，"
+     "请按全年运行（不用 --hours）"),
     (r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller served less than the plan \(unserved electricity "
      r"(?P<e>[\d,.]+) MWh/yr, heat (?P<h>[\d,.]+) MWh/yr, cooling (?P<k>[\d,.]+) MWh/yr; EV charging (?P<v>[\d,.]+) "
      r"MWh/yr short, (?P<b>[\d,]+) of (?P<n>[\d,]+) promises broken\): its gap is not like for like; the cost prices "
