@@ -236,6 +236,10 @@ def test_corrupt_gzip_weather_file(tmp_path):
      "buildings.0.setpoints.cooling_rh_max_pct", "is in per cent and looks like a share (0.6 = 60 %): give 60"),
     ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, setpoints: {cooling_rh_max_pct: 95}}\n",
      "buildings.0.setpoints.cooling_rh_max_pct", "less than or equal to 90"),
+    # a misspelt 'air' with the air-source fields: the message says how the source was read
+    ("heat_pumps:\n  - {name: hp, source: aire, air_source_class: low_ambient}\n", "heat_pumps.0",
+     "source 'aire' is read as the name of a waste_heat source, whose heat pump keeps its full capacity: write "
+     "'air', or remove them"),
     # a central plant's efficiency is its chillers' and boilers': the building's would be ignored
     ("buildings:\n  - {name: o, type: office, floor_area_m2: 5000, hvac: {type: chiller_boiler, cooling_cop: 6}}\n",
      "buildings.0.hvac", "cooling_cop is for decentral systems; with hvac type 'chiller_boiler' the park's central "

@@ -553,8 +553,9 @@ class HeatPumpSpec(ExistingLife):
                                      or self.capacity_curve is not None
                                      or self.air_source_class != "standard"):
             raise ValueError(f"heat pump {self.name!r}: air_source_class, min_source_temperature_c and "
-                             "capacity_curve apply to an air-source heat pump only (source: air); a heat "
-                             f"pump on the waste-heat source {self.source!r} keeps its full capacity")
+                             "capacity_curve apply to an air-source heat pump only (source: air); source "
+                             f"{self.source!r} is read as the name of a waste_heat source, whose heat pump "
+                             "keeps its full capacity: write 'air', or remove them")
         if self.capacity_curve is not None:
             ts = [t for t, _ in self.capacity_curve]
             if len(set(ts)) != len(ts):

@@ -410,7 +410,9 @@ class GridSpec(_Strict):
     demand_charge_cny_per_kw_month: float = Field(
         0.0, ge=0, le=200, description="Two-part tariff maximum-demand charge [CNY/(kW·month)] (0 = single-part)."
     )
-    voltage_kv: float = Field(10.0, gt=0, le=1000, description="Connection voltage [kV].")
+    voltage_kv: float = Field(10.0, gt=0, le=1000, description="Connection voltage [kV]: shown in the outputs and "
+                              "used by the park-grid check (grid.network: a main transformer above its MV level); no "
+                              "price depends on it: give the tariff and demand charge of this voltage level.")
     emission_factor: EmissionFactorSpec = Field(
         default_factory=EmissionFactorSpec, description="Grid CO2 emission factor used for the park's electricity."
     )
