@@ -330,3 +330,20 @@ def test_an_export_price_above_an_import_price_is_noted_in_both_languages():
     for over in ({"grid.export_limit_kw": 500.0, "grid.export_price_cny_per_kwh": 0.3},
                  {"grid.export_limit_kw": 0.0, "grid.export_price_cny_per_kwh": 0.5}):
         assert not [n for n in load_scenario(tiny, overrides=over).notes if n.startswith("export price")]
+
+
+def test_the_export_price_note_reaches_summary_and_report(tmp_path):
+    """summary.json's tariff section and the report's tariff table carry the export-price note."""
+    from pathlib import Path
+
+    from twin.run import run, write
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    tiny = Path(__file__).parent / "data" / "tiny_park.yaml"
+    loaded = load_scenario(tiny, overrides={"grid.export_limit_kw": 500.0, "grid.export_price_cny_per_kwh": 0.5})
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48))
+    (note,) = r.summary["tariff"]["export_price_notes"]
+    assert note.startswith("export price 0.5000 CNY/kWh") and note in r.summary["scenario"]["data_notes"]
+    html = write(r, tmp_path, lang="zh")["report.html"].read_text(encoding="utf-8")
+    assert "上网电价 0.5000 元/kWh 高于部分时段的购电价" in html

@@ -745,7 +745,8 @@ def tariff_table(summary: dict, lang: str) -> str:
     rows.append((text("tariff_year", lang), *("" for _ in periods), fmt(pl["grid_import_mwh"]),
                  fmt(bl["energy_cost_cny"]), fmt(pl["energy_cost_cny"]), fmt(pl["mean_price_cny_per_kwh"])))
     note = text("tariff_note_seasonal" if t.get("seasonal_prices") else "tariff_note", lang)
-    order = "".join(f"<p class='notes'>{phrase_html(n, lang)}</p>" for n in t.get("price_order_notes") or [])
+    order = "".join(f"<p class='notes'>{phrase_html(n, lang)}</p>"
+                    for n in [*(t.get("price_order_notes") or []), *(t.get("export_price_notes") or [])])
     return (f"<h3>{_esc(text('tariff_title', lang))}</h3>" + _table(rows, header, "num tariff")
             + f"<p class='notes'>{_esc(note)}</p>" + order)
 

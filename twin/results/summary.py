@@ -225,12 +225,13 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
 def tariff_summary(sc, statistics, baseline_statistics) -> dict:
     """``tariff``: the time-of-use tariff season by season (:func:`twin.components.tariff.price_table`:
     months, each period's clock hours and all-in price, the periods the season prices itself; notes on
-    seasons priced against the periods' names, :func:`twin.components.tariff.price_order_notes`), with the
+    seasons priced against the periods' names, :func:`twin.components.tariff.price_order_notes`; on an export
+    price above an import price, :func:`twin.components.tariff.export_price_notes`), with the
     grid electricity bought in each season, its energy charges at each hour's price and their mean
     price, in plan and baseline (:func:`twin.statistics.grid_import_by_month`, read from the ledger's
     statistics); ``plan`` / ``baseline`` the year's totals (the plan's charges are the optimiser's
     ``costs_cny_per_yr.energy_import``)."""
-    from twin.components.tariff import price_order_notes, price_table, seasonal_prices
+    from twin.components.tariff import export_price_notes, price_order_notes, price_table, seasonal_prices
 
     t = sc.grid.tariff
     rows = price_table(t)
@@ -248,6 +249,7 @@ def tariff_summary(sc, statistics, baseline_statistics) -> dict:
     return {"tariff": {"name": t.name, "source": t.source, "default_period": t.default_period,
                        "critical_days": t.critical_days, "seasonal_prices": seasonal_prices(t), "seasons": rows,
                        "price_order_notes": price_order_notes(t),
+                       "export_price_notes": export_price_notes(sc.grid),
                        "plan": bought(statistics.grid_import_by_month, range(1, 13)),
                        "baseline": bought(baseline_statistics.grid_import_by_month, range(1, 13))}}
 
