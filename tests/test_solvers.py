@@ -90,8 +90,8 @@ def test_only_pv_output_is_exported_whatever_the_prices():
     bought 5 kW in the valley and sold them back in the same hour (5,840 MWh a year of grid
     power exported by a park without PV). Only PV output is exported: without PV nothing, with
     PV at most its output less curtailment (here PV is fixed at 10 kWp, 8 kW in hour 1)."""
-    grid = dict(price_import_cny_per_kwh=np.array([1.0, 0.5]), ef_grid_kgco2_per_kwh=np.array([0.6, 0.6]),
-                export_limit_kw=50.0, price_export_cny_per_kwh=0.8)
+    grid = {"price_import_cny_per_kwh": np.array([1.0, 0.5]), "ef_grid_kgco2_per_kwh": np.array([0.6, 0.6]),
+            "export_limit_kw": 50.0, "price_export_cny_per_kwh": 0.8}
     load = np.array([10.0, 10.0])
     r = solve(SizingProblem(dt_h=1.0, electric_load_kw=load, grid=GridConnection(**grid)))
     np.testing.assert_allclose(r.dispatch["p_grid_export_kw"].values, [0.0, 0.0], atol=1e-7)

@@ -50,7 +50,7 @@ def ev_energy_owed(ds, park, plan) -> dict:
     out = {"grid_kwh": 0.0, "cost_cny": 0.0, "tco2": 0.0}
     if "e_ev_cum_kwh" not in ds or not park.fleets or not park.T:
         return out
-    plan_ch = plan.dispatch["p_ev_charge_kw"] if "p_ev_charge_kw" in plan.dispatch else None
+    plan_ch = plan.dispatch.get("p_ev_charge_kw")
     for f in park.fleets:
         if f.name not in ds["ev_fleet"].values or f.mode == "uncontrolled":
             continue

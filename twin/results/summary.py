@@ -231,7 +231,12 @@ def tariff_summary(sc, statistics, baseline_statistics) -> dict:
     price, in plan and baseline (:func:`twin.statistics.grid_import_by_month`, read from the ledger's
     statistics); ``plan`` / ``baseline`` the year's totals (the plan's charges are the optimiser's
     ``costs_cny_per_yr.energy_import``)."""
-    from twin.components.tariff import export_price_notes, price_order_notes, price_table, seasonal_prices
+    from twin.components.tariff import (
+        export_price_notes,
+        price_order_notes,
+        price_table,
+        seasonal_prices,
+    )
 
     t = sc.grid.tariff
     rows = price_table(t)
