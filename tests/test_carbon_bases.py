@@ -109,3 +109,48 @@ def test_tce_basis_changes_the_allowed_grid_share_about_2_3_times():
         shares[basis] = share
     assert shares["equivalent"] / shares["calorific"] == pytest.approx(0.28 / 0.1229, rel=1e-12)
     assert np.isclose(shares["equivalent"] / shares["calorific"], 2.28, atol=0.01)
+
+
+def test_the_location_basis_credits_no_certificates_unless_asked_and_then_says_market():
+    """Certificates for all 2 458 kWh: the location basis stays location-based, 2 458·0.5 / 6 145
+    = 0.2 (a park whose certificates cost 25,000 CNY a year had read 0.000, "pass", on a basis
+    labelled location); with green_credits_in_core_indicator the same basis credits them (0.0),
+    and the sentence and the entry say it is market-based."""
+    from twin.report_text import MISSING, phrase
+
+    certs = W * 2458 / 1000  # MWh: every kWh imported over the step's 20 000 h
+    L, nat = indicators(park(2458, 47542, ef=0.5), green_certificates_mwh=certs)
+    loc = nat["core"]["bases"]["location"]
+    assert loc["value_tco2_per_tce"] == pytest.approx(0.2, rel=1e-12) and loc["green_credits"] is False
+    assert "credits no green power or certificates (location-based)" in nat["core"]["why_bases_differ"]
+    L, nat = indicators(park(2458, 47542, ef=0.5), green_certificates_mwh=certs, green_credits_in_core_indicator=True)
+    loc = nat["core"]["bases"]["location"]
+    assert loc["value_tco2_per_tce"] == pytest.approx(0.0, abs=1e-12) and loc["green_credits"] is True
+    why = nat["core"]["why_bases_differ"]
+    assert "(market-based: accounting.green_credits_in_core_indicator)" in why
+    assert "基于市场口径" in phrase(why, "zh") and why not in MISSING
+
+
+def test_the_console_says_assumed_threshold_and_not_rated():
+    """Below the official tiers the console's pass/fail says it is against the ASSUMED threshold, and a
+    chapter-7 score whose control items fail says 'NOT RATED' (the headline had shown 38.0/100 alone)."""
+    from twin.results.summary import headline
+
+    core = {"value_tco2_per_tce": 2.493, "basis": "acceptance", "tce_basis": "当量值", "tier": "no official tier",
+            "official": False, "threshold_tco2_per_tce": 0.2, "pass": False,
+            "bases": {"location": {"value_tco2_per_tce": 1.854, "pass": False, "green_credits": False}}}
+    s = {"emissions_tco2": {"baseline": 10.0, "residual": 5.0, "offsets": 0.0}, "sizes": {},
+         "pv_share_of_electricity": 0.5, "annualised_cost_cny": 1.0, "baseline_cost_cny": 2.0,
+         "scorecard": {"aggregate": {"chapter7_Q": 38.0, "QA": 5.0, "control_items_met": False},
+                       "rubric": {"provisional": True, "id": "r"}, "national": {"core": core}}}
+    text = headline(s)
+    assert "chapter 7 38.0/100, chapter 12 bonus 5.0; NOT RATED (不达标): a control item is not met" in text
+    assert "pass: False against the ASSUMED 0.200 tCO2/tce: no official tier)" in text
+    assert "location basis: 1.854 tCO2/tce (pass: False against the ASSUMED" in text
+    core["bases"]["location"]["green_credits"] = True
+    assert "market basis (green power and certificates credited): 1.854" in headline(s)
+    # twin compare: the same two facts as rows of their own
+    from twin.compare import METRICS
+
+    rows = {m.key: m for m in METRICS}
+    assert rows["core_threshold_official"].get(s, {}) is False and rows["ch7_rated"].get(s, {}) is False

@@ -128,6 +128,12 @@ def _core_pass(s: dict, extra: dict):
     return None if not core else core.get("pass")
 
 
+def _core_official(s: dict, extra: dict):
+    """Whether the core indicator's threshold is an official tier's (910号 annex 3) or the ASSUMED value below them."""
+    core = (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
+    return None if not core else core.get("official")
+
+
 def _operated(controller: str, *path) -> Callable[[dict, dict], Any]:
     """Getter of an operated year's figure (``summary["operation"][controller]...``); None where the
     run was not operated hour by hour or not by that controller."""
@@ -377,14 +383,21 @@ METRICS: tuple[Metric, ...] = (
     Metric("core_acceptance", "910号 core indicator, acceptance basis: CO2 per energy use",
            "910号核心指标（验收口径）：单位能耗碳排放", "tCO2/tce", _planned("carbon_intensity_acceptance_tco2_per_tce"),
            better="lower", section="shares"),
-    Metric("core", "910号 core indicator, location basis (grid average factor)", "910号核心指标（基于位置口径，电网平均因子）",
+    Metric("core", "910号 core indicator, location basis (grid average factor; market-based where green "
+           "credits are counted)",
+           "910号核心指标（基于位置口径，电网平均因子；抵扣绿电绿证时为市场口径）",
            "tCO2/tce", _first(_planned("carbon_intensity_location_tco2_per_tce"),
                               _planned("carbon_intensity_tco2_per_tce")), better="lower", section="shares"),
     Metric("core_pass", "910号 core indicator met, scorecard basis (full year only)", "达到910号核心指标（评分口径，仅全年）",
            "", _core_pass, "bool",
            section="shares"),
+    Metric("core_threshold_official", "910号 core threshold official (no: below the official tiers, an ASSUMED value)",
+           "910号阈值为官方值（否：低于官方分档的假定值）", "", _core_official, "bool", section="shares"),
     Metric("ch7", "T/CSUS 66-2023 chapter 7 score (full year only)", "T/CSUS 66-2023 第7章得分（仅全年）", "/100",
            _g("scorecard", "aggregate", "chapter7_Q"), better="higher", section="shares"),
+    Metric("ch7_rated", "T/CSUS 66-2023 control items met (no: not rated, whatever the score)",
+           "T/CSUS 66-2023 控制项达标（否：不予评级）", "", _g("scorecard", "aggregate", "control_items_met"), "bool",
+           section="shares"),
     Metric("ch12", "T/CSUS 66-2023 chapter 12 bonus (full year only)", "T/CSUS 66-2023 第12章加分（仅全年）", "points",
            _g("scorecard", "aggregate", "QA"), better="higher", section="shares"),
     # stated targets (scenario ``targets``): the limit, and what tightening it costs at the margin

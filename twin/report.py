@@ -923,8 +923,9 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
                            "pass" if ok else ("fail" if ok is not None else "")))
         ag = sc["aggregate"]
         prov = sc["rubric"].get("provisional", True)
-        cards.append(_card(text("card_ch7", lang), f"{fmt(ag.get('chapter7_Q'))} / 100",
-                           _esc(text("card_prov" if prov else "card_official", lang))))
+        unrated = "" if ag.get("control_items_met", True) else " · " + text("card_not_rated", lang)
+        cards.append(_card(text("card_ch7", lang), f"{fmt(ag.get('chapter7_Q'))} / 100{unrated}",
+                           _esc(text("card_prov" if prov else "card_official", lang)), "fail" if unrated else ""))
         cards.append(_card(text("card_ch12", lang), f"{fmt(ag.get('QA'))} / {fmt(ag.get('bonus_cap'))}",
                            _esc(text("card_prov" if prov else "card_official", lang))))
     else:

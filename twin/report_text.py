@@ -229,6 +229,7 @@ TEXT.update({
     "card_core_note_assumed": ("阈值 ≤ {thr} tCO2/tce 为假设值（无官方档位，可配置）；基准 {base}",
                                "threshold ≤ {thr} tCO2/tce is an ASSUMED value (no official tier; configurable); baseline {base}"),
     "card_ch7": ("T/CSUS 66-2023 第7章得分", "T/CSUS 66-2023 chapter 7 score"),
+    "card_not_rated": ("不予评级：控制项未达标", "not rated: a control item is not met"),
     "card_ch12": ("第12章加分", "Chapter 12 bonus"),
     "card_prov": ("暂定评分规则，非官方分值", "provisional rubric, not the official values"),
     "card_official": ("用户声明的官方评分规则", "official rubric declared by the user"),
@@ -436,6 +437,9 @@ PHRASES: dict[str, str] = {
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
     "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
+    ("the grid-factor basis only: True credits 绿电/绿证 there (market-based), False keeps it location-based; "
+     "crediting in annex 4 is UNKNOWN"):
+        "仅用于电网因子口径：True 时按该因子抵扣绿电/绿证（基于市场口径），False 时保持基于位置口径；附件4中是否抵扣未知",
     "no cap in 910号; CCER 5 % analogue": "910号未设上限；类比CCER 5%",
     "share of gross emissions (CCER analogue) or of emissions after internal abatement":
         "占总排放的比例（类比CCER）或占内部减排后排放的比例",
@@ -987,6 +991,11 @@ TEXT.update({
 
 # the two accounting bases (twin.assess.national, twin.ledger.settings)
 _WORDS_ZH.update({"acceptance": "验收口径", "location": "基于位置口径"})
+_WORDS_ZH.update({
+    "credits green power and certificates at that factor (market-based: accounting.green_credits_in_core_indicator)":
+        "按该因子抵扣绿电绿证（基于市场口径：accounting.green_credits_in_core_indicator）",
+    "credits no green power or certificates (location-based)": "不抵扣绿电绿证（基于位置口径）",
+})
 PHRASES.update({
     "grid.emission_factor of the scenario": "情景的 grid.emission_factor",
     "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch": "基于位置口径：调度的逐时 ef_grid_kgco2_per_kwh",
@@ -1014,11 +1023,12 @@ PATTERNS.extend([
     (r"^The acceptance basis \(910号 annex 4 as two secondary sources report it\) counts purchased grid electricity "
      r"at the national fossil-power factor (?P<y>\d{4}), (?P<f>[\d.]+) kgCO2/kWh \[(?P<k>[\w-]+)\] and green power "
      r"at zero \((?P<cert>certificates earn nothing|certificates are credited at that factor)\), while the location "
-     r"basis counts it at the park's grid average of (?P<g>[\d.]+) kgCO2/kWh and credits green power and certificates "
-     r"at that factor; both divide by the same energy use, with electricity at its (?P<t>当量值|等价值) "
-     r"\((?P<tt>calorific|equivalent)\) (?P<e>[\d.]+) kgce/kWh\.$",
+     r"basis counts it at the park's grid average of (?P<g>[\d.]+) kgCO2/kWh and (?P<cr>credits green power and "
+     r"certificates at that factor \(market-based: accounting\.green_credits_in_core_indicator\)|credits no green "
+     r"power or certificates \(location-based\)); both divide by the same energy use, with electricity at its "
+     r"(?P<t>当量值|等价值) \((?P<tt>calorific|equivalent)\) (?P<e>[\d.]+) kgce/kWh\.$",
      "验收口径（据两份二手来源对910号附件4的解读）按全国化石能源电力因子（{y}年 {f} kgCO2/kWh [{k}]）计算购入电力，绿电计零"
-     "（{cert}），基于位置口径则按园区电网平均因子 {g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{t} {e} kgce/kWh 折标。"),
+     "（{cert}），基于位置口径则按园区电网平均因子 {g} kgCO2/kWh 计算并{cr}；两者除以同一综合能耗，电力按{t} {e} kgce/kWh 折标。"),
 ])
 _WORDS_ZH.update({"certificates earn nothing": "绿证不抵扣", "certificates are credited at that factor": "绿证按该因子抵扣"})
 
@@ -1322,10 +1332,11 @@ PATTERNS.extend([
      r"at the (?P<fac>.+?) and green power at zero \((?P<cert>certificates earn nothing|certificates count as green "
      r"power \(zero\)|certificate-covered power counts at the national factor excluding market-traded non-fossil "
      r"power)\), while the location basis counts it at the park's grid average of (?P<g>[\d.]+) kgCO2/kWh and "
-     r"credits green power and certificates at that factor; both divide by the same energy use, with electricity at "
-     r"its (?P<tb>.+)\.$",
+     r"(?P<cr>credits green power and certificates at that factor \(market-based: "
+     r"accounting\.green_credits_in_core_indicator\)|credits no green power or certificates \(location-based\)); both "
+     r"divide by the same energy use, with electricity at its (?P<tb>.+)\.$",
      "验收口径（据两份二手来源对910号附件4的解读）按{fac}计算购入电力，绿电计零（{cert}），基于位置口径则按园区电网平均因子 "
-     "{g} kgCO2/kWh 计算并按该因子抵扣绿电绿证；两者除以同一综合能耗，电力按{tb}折标。"),
+     "{g} kgCO2/kWh 计算并{cr}；两者除以同一综合能耗，电力按{tb}折标。"),
 ])
 PATTERNS[:0] = [
     (r"^computed \(ledger\): green certificates of (?P<m>[\d,.]+) MWh count as clean here, while the acceptance "

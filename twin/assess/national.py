@@ -50,11 +50,14 @@ def bases_sentence(settings, annual: dict) -> str:
              "zero": "certificates count as green power (zero)",
              "excl_market_nonfossil": "certificate-covered power counts at the national factor excluding "
                                       "market-traded non-fossil power"}[settings.acceptance_green_certificates]
+    credit = ("credits green power and certificates at that factor (market-based: "
+              "accounting.green_credits_in_core_indicator)" if settings.green_credits_in_core_indicator
+              else "credits no green power or certificates (location-based)")
     return (f"The acceptance basis (910号 annex 4 as two secondary sources report it) counts purchased grid "
             f"electricity at the {settings.acceptance_factor_label} and green power at zero ({certs}), while the "
-            f"location basis counts it at the park's grid average of {ef_loc:.4f} kgCO2/kWh and credits green "
-            f"power and certificates at that factor; both divide by the same energy use, with electricity at "
-            f"its {settings.electricity_tce_basis_label.split(' [')[0]}.")
+            f"location basis counts it at the park's grid average of {ef_loc:.4f} kgCO2/kWh and {credit}; both "
+            f"divide by the same energy use, with electricity at its "
+            f"{settings.electricity_tce_basis_label.split(' [')[0]}.")
 
 
 def _guiding(key, name_zh, name_en, value, target, source, excluded: dict, not_applicable: str | None = None) -> dict:
@@ -117,6 +120,8 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
             "location": {"value_tco2_per_tce": loc, "co2_t": a.get("co2_location_t"), "pass": passes(loc),
                          "grid_factor": f"{a.get('ef_grid_import_weighted_kgco2_per_kwh', float('nan')):.4f} kgCO2/kWh "
                                         "(import-weighted grid.emission_factor)",
+                         # True: green power and certificates credited at the grid factor (market-based)
+                         "green_credits": bool(s.green_credits_in_core_indicator),
                          "source": "grid.emission_factor of the scenario"},
         },
         "why_bases_differ": bases_sentence(s, a),

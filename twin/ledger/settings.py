@@ -56,7 +56,8 @@ class AccountingSettings(BaseModel):
             "basis of 910号 annex 4 as two secondary sources report it [sec-910-acceptance-factor]: purchased "
             "grid electricity at the national fossil-power factor (acceptance_grid_factor), directly supplied "
             "non-fossil and compliant green power at zero; 'location' = the location-based emissions of the "
-            "ledger (grid.emission_factor, green power and certificates credited at that factor). Both are "
+            "ledger (grid.emission_factor; green power and certificates credited at that factor only with "
+            "green_credits_in_core_indicator, which makes it market-based). Both are "
             "always reported, side by side and never mixed. Default 'acceptance'."
         ),
     )
@@ -174,10 +175,13 @@ class AccountingSettings(BaseModel):
         ),
     )
     green_credits_in_core_indicator: bool = Field(
-        True,
+        False,
         description=(
-            "Whether green power and certificates reduce the CO2 numerator of the 910号 core "
-            "indicator 单位能耗碳排放 [-]. UNKNOWN in annex 4; default True. Offsets never do."
+            "Whether green power and certificates, at the grid factor, reduce the CO2 of the grid-factor basis "
+            "('location') of the 910号 core indicator 单位能耗碳排放 and of targets on that basis [-]. False "
+            "(default): location-based, as scope-2 location-based results are reported beside the acceptance "
+            "basis; True: market-based, and every output says so. The acceptance basis has its own switch "
+            "(acceptance_green_certificates; green power counts zero there). Offsets never reduce it."
         ),
     )
     tier_lower_tce: float = Field(
@@ -328,7 +332,8 @@ class AccountingSettings(BaseModel):
                 "GB/T 32150—2025 default for heat without a measured factor [gbt-32150-2025]; 910号 annex 4 gives none"),
             _op("export_credit", self.export_credit, "-", "crediting of exports is not specified"),
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",
-                "crediting of 绿电/绿证 in annex 4 is UNKNOWN"),
+                "the grid-factor basis only: True credits 绿电/绿证 there (market-based), False keeps it "
+                "location-based; crediting in annex 4 is UNKNOWN"),
             _op("offsets_max_share", self.offsets_max_share, "-", self._offsets_cap_note()),
             _op("offsets_cap_basis", self.offsets_cap_basis, "-",
                 "share of gross emissions (CCER analogue) or of emissions after internal abatement"),

@@ -542,16 +542,20 @@ def headline(summary: dict) -> str:
     if sc:
         ag = sc["aggregate"]
         prov = "PROVISIONAL rubric" if sc["rubric"]["provisional"] else "official rubric"
+        unrated = "" if ag.get("control_items_met", True) else "; NOT RATED (不达标): a control item is not met"
         lines.append(f"  T/CSUS 66-2023 planning stage ({prov} '{sc['rubric']['id']}'): chapter 7 "
-                     f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}")
+                     f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}{unrated}")
         core = sc["national"]["core"]
+        against = ("" if core.get("official", True) else
+                   f" against the ASSUMED {_num(core.get('threshold_tco2_per_tce'), 3)} tCO2/tce: no official tier")
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
                      f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
-                     f"tier {core.get('tier')}, pass: {core.get('pass')})")
+                     f"tier {core.get('tier')}, pass: {core.get('pass')}{against})")
         loc = (core.get("bases") or {}).get("location")
         if loc and core.get("basis") != "location":
-            lines.append(f"      location basis: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
-                         f"(pass: {loc.get('pass')})")
+            kind = "market basis (green power and certificates credited)" if loc.get("green_credits") else "location basis"
+            lines.append(f"      {kind}: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
+                         f"(pass: {loc.get('pass')}{against})")
     for t in s.get("targets") or []:
         mc = t.get("marginal_cost_cny_per_unit")
         if t.get("out_of_reach"):  # held at its best reachable value (objective.out_of_reach: closest)
