@@ -154,3 +154,21 @@ def test_the_console_says_assumed_threshold_and_not_rated():
 
     rows = {m.key: m for m in METRICS}
     assert rows["core_threshold_official"].get(s, {}) is False and rows["ch7_rated"].get(s, {}) is False
+
+
+def test_certificates_in_the_clean_share_are_a_labelled_switch():
+    """Certificates for all 2 458 kWh imported: the 910号 clean-energy share is (47 542 + 2 458) / 50 000
+    = 1.0 with them counted as clean (default) and 47 542 / 50 000 = 0.95084 without; the guiding
+    indicator's source says which, and the open parameters list the switch."""
+    from twin.report_text import MISSING, phrase
+
+    certs = W * 2458 / 1000
+    L, nat = indicators(park(2458, 47542), green_certificates_mwh=certs)
+    assert L.planned.annual["clean_energy_share"] == pytest.approx(1.0, rel=1e-12)
+    L, nat = indicators(park(2458, 47542), green_certificates_mwh=certs, certificates_in_clean_share=False)
+    assert L.planned.annual["clean_energy_share"] == pytest.approx(47542 / 50000, rel=1e-12)
+    g = next(x for x in nat["guiding"] if x["key"] == "clean_energy_share")
+    assert "count as ordinary grid electricity here (accounting.certificates_in_clean_share)" in g["source"]
+    assert phrase(g["source"], "zh").startswith("计算（台账）：此处") and g["source"] not in MISSING
+    op = next(x for x in nat["open_parameters"] if x["name"] == "certificates_in_clean_share")
+    assert op["value"] is False

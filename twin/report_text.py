@@ -437,6 +437,7 @@ PHRASES: dict[str, str] = {
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
     "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
+    "treatment of 绿证 in the clean-energy share UNKNOWN": "清洁能源消费占比中绿证如何计入未知",
     ("the grid-factor basis only: True credits 绿电/绿证 there (market-based), False keeps it location-based; "
      "crediting in annex 4 is UNKNOWN"):
         "仅用于电网因子口径：True 时按该因子抵扣绿电/绿证（基于市场口径），False 时保持基于位置口径；附件4中是否抵扣未知",
@@ -1339,6 +1340,9 @@ PATTERNS.extend([
      "{g} kgCO2/kWh 计算并{cr}；两者除以同一综合能耗，电力按{tb}折标。"),
 ])
 PATTERNS[:0] = [
+    (r"^computed \(ledger\): green certificates of (?P<m>[\d,.]+) MWh count as ordinary grid electricity here "
+     r"\(accounting\.certificates_in_clean_share\); threshold \[(?P<k>[\w-]+)\]$",
+     "计算（台账）：此处 {m} MWh 绿证按普通电网电力计（accounting.certificates_in_clean_share）；阈值 [{k}]"),
     (r"^computed \(ledger\): green certificates of (?P<m>[\d,.]+) MWh count as clean here, while the acceptance "
      r"basis of the core indicator (?P<w>counts them at zero|does not) \(accounting\.acceptance_green_certificates\); "
      r"threshold \[(?P<k>[\w-]+)\]$",

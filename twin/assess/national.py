@@ -75,6 +75,9 @@ def _clean_share_source(a: dict, s) -> str:
     """What the clean-energy share counts, in the words an assessor checks against the core indicator:
     certificates count as clean here whatever the acceptance basis makes of them."""
     gc = a.get("green_certificates_credited_mwh", 0.0) or 0.0
+    if gc > 0 and not s.certificates_in_clean_share:
+        return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as ordinary grid electricity here "
+                "(accounting.certificates_in_clean_share); threshold [ndrc-910-2025]")
     if gc <= 0:
         return "computed (ledger); threshold [ndrc-910-2025]"
     return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as clean here, while the acceptance basis "

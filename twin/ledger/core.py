@@ -326,12 +326,19 @@ def _accounts(
     # grid electricity used in the park and not covered by green power or certificates
     grid_rest_kwh = max(grid_used_kwh - green_used_kwh, 0.0)
     clean_tce = re_tce + grid_rest_kwh * settings.grid_clean_share * k_el
+    # certificates within the shares (green power counts first): ordinary grid electricity here
+    # unless settings.certificates_in_clean_share
+    certs_in_shares_kwh = max(green_used_kwh - min(gp_used, grid_used_kwh), 0.0)
+    ann["green_certificates_in_clean_share_kwh"] = certs_in_shares_kwh if settings.certificates_in_clean_share else 0.0
+    if not settings.certificates_in_clean_share:
+        clean_tce -= certs_in_shares_kwh * (1.0 - settings.grid_clean_share) * k_el
     if settings.natural_gas_is_clean:
         clean_tce += float(kwh_to_tce(fuels.get("natural_gas", 0.0)))
     ann["tce_clean_tce"] = clean_tce
     ann["clean_energy_share"] = share(clean_tce, tce)
-    ev("clean_energy_share", "(renewables + grid_clean_share × grid electricity used not green + gas if counted) / total tce",
-       "tce_renewable_tce, settings")
+    ev("clean_energy_share", "(renewables + grid_clean_share × grid electricity used not green + gas if counted) / total tce"
+       + ("" if settings.certificates_in_clean_share else "; certificates count as grid electricity "
+          "(certificates_in_clean_share false)"), "tce_renewable_tce, settings")
     avail = ann["q_waste_heat_available_kwh"]
     ann["waste_heat_utilisation_share"] = ann["q_waste_heat_used_kwh"] / avail if avail > 0 else float("nan")
     ev("waste_heat_utilisation_share", "waste heat used / recoverable", "q_waste_heat_used_kwh, q_waste_heat_available_kwh")

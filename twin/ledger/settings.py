@@ -157,6 +157,14 @@ class AccountingSettings(BaseModel):
             "Default 'gross'."
         ),
     )
+    certificates_in_clean_share: bool = Field(
+        True,
+        description=(
+            "Whether green certificates (绿证) count as clean energy in the 910号 clean-energy share [-]. The "
+            "notice's treatment is UNKNOWN; default True (as green power). False counts the electricity they "
+            "cover as ordinary grid electricity there (the renewable share of T/CSUS 66-2023 7.2.1 keeps them)."
+        ),
+    )
     natural_gas_is_clean: bool = Field(
         False,
         description=(
@@ -337,6 +345,8 @@ class AccountingSettings(BaseModel):
             _op("offsets_max_share", self.offsets_max_share, "-", self._offsets_cap_note()),
             _op("offsets_cap_basis", self.offsets_cap_basis, "-",
                 "share of gross emissions (CCER analogue) or of emissions after internal abatement"),
+            _op("certificates_in_clean_share", self.certificates_in_clean_share, "-",
+                "treatment of 绿证 in the clean-energy share UNKNOWN"),
             _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of 清洁能源 UNKNOWN"),
             _op("grid_clean_share", self.grid_clean_share, "-", "whether grid electricity counts as clean UNKNOWN"),
             _op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
