@@ -79,12 +79,33 @@ def test_chapter7_hand_scored_industrial():
 
 
 def test_na_rescaling_without_waste_heat():
-    """No waste-heat source: 7.2.2 is N/A (removed, not scored 0) and 7.2.3(b) earns 0 of 4.
-    Applicable max = 30 + 4 + 15 + 15 + 15 = 79; Q7 = 100·18/79."""
-    sc = assess(ledger(waste=False), Declarations(), ParkInfo(park_type="office"))
+    """No waste-heat source, its absence documented: 7.2.2 is N/A (removed, not scored 0) and 7.2.3(b)
+    earns 0 of 4. Applicable max = 30 + 4 + 15 + 15 + 15 = 79; Q7 = 100·18/79. Not documented (the
+    rubric allows N/A only for a park that documents it has no recoverable source): 7.2.2 stays in and
+    scores 0 of 15, Q7 = 100·18/94 (leaving the source out of the model had raised the score)."""
+    documented = Declarations(no_waste_heat_source_documented=Flag(value=True, evidence="energy audit §3"))
+    sc = assess(ledger(waste=False), documented, ParkInfo(park_type="office"))
     assert item(sc, "7.2.2")["applicable"] is False
     assert sc.chapters["7"]["applicable_max"] == 79
     assert sc.chapters["7"]["Q"] == pytest.approx(100 * 18 / 79, rel=1e-9)
+    sc = assess(ledger(waste=False), Declarations(), ParkInfo(park_type="office"))
+    it = item(sc, "7.2.2")
+    assert it["applicable"] is True and it["points"] == 0
+    assert sc.chapters["7"]["applicable_max"] == 94
+    assert sc.chapters["7"]["Q"] == pytest.approx(100 * 18 / 94, rel=1e-9)
+
+
+def test_a_declared_absence_of_waste_heat_beside_modelled_sources_is_refused(tmp_path):
+    """declarations.no_waste_heat_source_documented with waste_heat sources in the scenario: the ledger
+    still counted them while 7.2.2 dropped out (Suzhou's chapter 7 rose from 62.8 to 74.7)."""
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(root / "scenarios" / "manufacturing_suzhou.yaml", overrides={
+            "declarations.no_waste_heat_source_documented": {"value": True, "evidence": "test"}})
+    msg = str(e.value)
+    assert "declarations.no_waste_heat_source_documented" in msg and "declares no recoverable waste heat" in msg
 
 
 def test_whole_park_estimate_and_bonus_cap():

@@ -470,6 +470,13 @@ PHRASES: dict[str, str] = {
     "PV self-consumed / total tce": "光伏自用 / 综合能耗（tce）",
     "waste heat used (direct + to heat pumps) / recoverable": "余热利用量（直接利用 + 热泵取用）/ 可回收量",
     "heat from waste heat / heat demand": "余热供热量 / 热需求",
+    ("waste heat used (direct + to heat pumps) / recoverable (no waste-heat source in the model and its absence not "
+     "documented: declarations.no_waste_heat_source_documented makes the item 不参评)"):
+        "余热利用量（直接利用 + 热泵取用）/ 可回收量（模型中无余热源且未提供无余热证明：填写 "
+        "declarations.no_waste_heat_source_documented 后本项不参评）",
+    ("heat from waste heat / heat demand (no waste-heat source in the model and its absence not documented: "
+     "declarations.no_waste_heat_source_documented makes the item 不参评)"):
+        "余热供热量 / 热需求（模型中无余热源且未提供无余热证明：填写 declarations.no_waste_heat_source_documented 后本项不参评）",
     "CCHP annual overall efficiency": "冷热电联供全年综合效率",
     "declared capacity share": "申报的容量占比",
     "declared output share": "申报的产出占比",

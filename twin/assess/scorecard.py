@@ -115,19 +115,25 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
                                    evidence="e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
     m["onsite_renewable_share"] = Measure("onsite_renewable_share", a["onsite_renewable_share"], "1", "computed",
                                           "PV self-consumed / total tce", evidence="p_pv_kw, p_grid_export_kw")
+    # 7.2.2 is not applicable only where the park documents that it has no recoverable waste heat
+    # (provisional rubric); a park that models none and documents nothing uses none: 0, and says how
+    # to document it (before, leaving the source out of the model made the item not applicable)
     no_wh = d.no_waste_heat_source_documented.value
     no_avail = a["q_waste_heat_available_kwh"] <= 0
-    reason = ("planner documents no recoverable waste heat / stable heat demand" if no_wh else
-              "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)")
+    reason = "planner documents no recoverable waste heat / stable heat demand"
+    undocumented = (" (no waste-heat source in the model and its absence not documented: "
+                    "declarations.no_waste_heat_source_documented makes the item 不参评)")
     ind = park.is_industrial
     m["waste_heat_utilisation_share"] = Measure(
-        "waste_heat_utilisation_share", a["waste_heat_utilisation_share"], "1", "computed",
-        "waste heat used (direct + to heat pumps) / recoverable", applicable=ind and not (no_wh or no_avail),
+        "waste_heat_utilisation_share", 0.0 if no_avail else a["waste_heat_utilisation_share"], "1", "computed",
+        "waste heat used (direct + to heat pumps) / recoverable" + (undocumented if no_avail else ""),
+        applicable=ind and not no_wh,
         reason=reason if ind else "path A is for industrial parks", evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_waste_heat_available_kw")
     no_heat = not a["q_heat_demand_kwh"] > 0
     m["waste_heat_heat_share"] = Measure(
-        "waste_heat_heat_share", a["waste_heat_heat_share"], "1", "computed",
-        "heat from waste heat / heat demand", applicable=(not ind) and not (no_wh or no_avail or no_heat),
+        "waste_heat_heat_share", 0.0 if no_avail and not no_heat else a["waste_heat_heat_share"], "1", "computed",
+        "heat from waste heat / heat demand" + (undocumented if no_avail and not no_heat else ""),
+        applicable=(not ind) and not (no_wh or no_heat),
         reason=("path B is for non-industrial parks" if ind else (reason if not no_heat else "no heat demand")),
         evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_heat_demand_kw")
     m["cchp_efficiency"] = Measure("cchp_efficiency", d.cchp_annual_efficiency.value, "1", "declared",

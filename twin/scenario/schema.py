@@ -1124,6 +1124,18 @@ def _existing_lives(s: Scenario, given: Callable[[str], bool]) -> list[CrossProb
     return life_problems(s)
 
 
+def _waste_heat_declared_absent(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """A declaration of no recoverable waste heat (7.2.2 不参评) beside waste_heat sources the model recovers
+    from: the declaration contradicts the model (it had raised the chapter-7 score from 62.8 to 74.7
+    while the ledger still counted the sources)."""
+    if not s.declarations.no_waste_heat_source_documented.value or not s.waste_heat:
+        return []
+    names = ", ".join(repr(w.name) for w in s.waste_heat)
+    return [("declarations.no_waste_heat_source_documented",
+             f"declares no recoverable waste heat, but waste_heat lists {names}, which the plan recovers and the "
+             "ledger counts; remove the declaration, or the sources if the park has none")]
+
+
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
     (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores"),
      _duplicate_names),
@@ -1138,6 +1150,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
      _network_assets),
     (("grid.emission_factor", "site"), _grid_factor_published),
     (("waste_heat",), _heat_pump_sources),
+    (("declarations", "waste_heat"), _waste_heat_declared_absent),
     (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
     (("process_loads", "cooling_supply_temperature_c"), _process_cooling_refs),
     (("district_heat", "buildings"), _district_heat),
