@@ -433,6 +433,11 @@ PHRASES: dict[str, str] = {
     "model assessed PV, storage, heat pumps and waste heat": "模型评估了光伏、储能、热泵和余热",
     "no official tier": "无官方档位",
     "open in official text": "官方文本未明确",
+    "model limit": "模型局限",
+    "not modelled": "未建模",
+    ("annex 4 counts E园区 = E能源活动 + E工业过程; the numerator here is energy-activity CO2 only, so a park with "
+     "process CO2 (cement, lime, glass, chemicals) reads low"):
+        "附件4按 E园区 = E能源活动 + E工业过程 核算；此处分子仅含能源活动 CO2，有工业过程排放（水泥、石灰、玻璃、化工等）的园区结果偏低",
     "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
