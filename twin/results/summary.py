@@ -547,7 +547,7 @@ def headline(summary: dict) -> str:
                      f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}{unrated}")
         core = sc["national"]["core"]
         against = ("" if core.get("official", True) else
-                   f" against the ASSUMED {_num(core.get('threshold_tco2_per_tce'), 3)} tCO2/tce: no official tier")
+                   f" against the ASSUMED {_num(core.get('threshold_tco2_per_tce'), 3)} tCO2/tce")
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
                      f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
                      f"tier {core.get('tier')}, pass: {core.get('pass')}{against})")
