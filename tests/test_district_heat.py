@@ -225,12 +225,18 @@ def test_the_heat_of_buildings_on_district_heat_is_a_heat_demand_of_the_park(pro
     perf = heat_pump_performance(r.dispatch, step_weights(r.dispatch, 1.0))["per_heat_pump"]["ashp"]
     assert perf["hours_reduced_capacity_share"] > 0.5
     # waste-heat path B of a non-industrial park: applicable (no longer 'no heat demand') where the
-    # heat demand is there; with no waste-heat source it is N/A for that reason
+    # heat demand is there; with no waste-heat source in the model it scores 0 (none used) unless the
+    # park documents that it has none, which makes it N/A
+    from twin.assess.declarations import Flag
+
     ledger = build_ledger(r.dispatch, r.dispatch, load_scenario(TINY, overrides=dict(PARK, district_heat=dh))
                           .scenario.accounting)
     m = compute_measures(ledger, Declarations(), ParkInfo(park_type="office"))["waste_heat_heat_share"]
     assert ledger.planned.annual["q_heat_demand_kwh"] == pytest.approx(demand, rel=1e-9)
-    assert not m.applicable and m.reason.startswith("no waste-heat source")
+    assert m.applicable and m.value == 0.0 and "its absence not documented" in m.formula
+    documented = Declarations(no_waste_heat_source_documented=Flag(value=True, evidence="energy audit"))
+    m = compute_measures(ledger, documented, ParkInfo(park_type="office"))["waste_heat_heat_share"]
+    assert not m.applicable and m.reason.startswith("planner documents no recoverable waste heat")
     # LCOH divides the heat cost, the district heat bill included, by the heat delivered
     gj = st.energy_kwh["q_heat_import_kwh"] * 3.6e-3
     lc = levelised_costs({"district_heat_energy": 150.0 * gj}, {"q_heat_demand_kwh": demand,
