@@ -120,7 +120,7 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
     # to document it (before, leaving the source out of the model made the item not applicable)
     no_wh = d.no_waste_heat_source_documented.value
     no_avail = a["q_waste_heat_available_kwh"] <= 0
-    reason = "planner documents no recoverable waste heat / stable heat demand"
+    reason = "planner documents no recoverable waste heat / stable heat demand" if no_wh else ""
     undocumented = (" (no waste-heat source in the model and its absence not documented: "
                     "declarations.no_waste_heat_source_documented makes the item 不参评)")
     ind = park.is_industrial
