@@ -435,8 +435,8 @@ PHRASES: dict[str, str] = {
     "open in official text": "官方文本未明确",
     "model limit": "模型局限",
     "not modelled": "未建模",
-    ("annex 4 counts E园区 = E能源活动 + E工业过程; the numerator here is energy-activity CO2 only, so a park with "
-     "process CO2 (cement, lime, glass, chemicals) reads low"):
+    ("annex 4 counts the park's CO2 as energy activities plus industrial processes; the numerator here is "
+     "energy-activity CO2 only, so a park with process CO2 (cement, lime, glass, chemicals) reads low"):
         "附件4按 E园区 = E能源活动 + E工业过程 核算；此处分子仅含能源活动 CO2，有工业过程排放（水泥、石灰、玻璃、化工等）的园区结果偏低",
     "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",

@@ -352,8 +352,9 @@ class AccountingSettings(BaseModel):
             _op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
                 "tCO2/tce", f"ASSUMPTION: 910号 gives no tier below {self.tier_lower_tce:.0f} tce/yr"),
             {**_op("industrial_process_co2", "not modelled", "tCO2/yr",
-                   "annex 4 counts E园区 = E能源活动 + E工业过程; the numerator here is energy-activity CO2 only, so a park "
-                   "with process CO2 (cement, lime, glass, chemicals) reads low"), "status": "model limit"},
+                   "annex 4 counts the park's CO2 as energy activities plus industrial processes; the numerator here "
+                   "is energy-activity CO2 only, so a park with process CO2 (cement, lime, glass, chemicals) reads "
+                   "low"), "status": "model limit"},
         ]
 
 
