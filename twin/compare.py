@@ -123,14 +123,19 @@ def _pv_share(s: dict):
     return pv_share(s)
 
 
+def _core(s: dict) -> dict | None:
+    """The summary's 910号 core indicator entry (either layout), None where the run has none."""
+    return (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
+
+
 def _core_pass(s: dict, extra: dict):
-    core = (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
+    core = _core(s)
     return None if not core else core.get("pass")
 
 
 def _core_official(s: dict, extra: dict):
     """Whether the core indicator's threshold is an official tier's (910号 annex 3) or the ASSUMED value below them."""
-    core = (s.get("national_indicators") or {}).get("core") or (s.get("scorecard") or {}).get("national", {}).get("core")
+    core = _core(s)
     return None if not core else core.get("official")
 
 

@@ -63,17 +63,17 @@ def add(ctx: ModelContext) -> None:
     sized = [i for i, S in enumerate(size) if not S.fixed]
     phi_sized = prof[sized]  # (arrays of variable size, T)
     rows = np.flatnonzero(phi_sized.any(axis=0)).tolist()
+    k = phi_sized.T.tolist()  # per hour, the output per kWp of each array of variable size
+    n = [size[i].var for i in sized]
+    fa = np.asarray(fixed_avail, float).tolist()  # per hour, the output of the fixed sizes [kW]
     # curtailment up to the available output: a bound where no sized array shines
     ctx.set_bounds(curt, ub=fixed_avail)
     if rows:
         ctx.set_bounds(curt, ub=float("inf"), where=rows)
-        k = phi_sized.T.tolist()
-        n = [size[i].var for i in sized]
-        fa = fixed_avail.tolist()
         ctx.rows("pv_curtailment_max", rows,
                  lambda t: curt[t] - sum(kk * v for kk, v in zip(k[t], n) if kk) <= fa[t])
     ctx.add_flow("elec", -1, curt)
-    export_from_pv(ctx, curt, [size[i].var for i in sized], phi_sized, fixed_avail)
+    export_from_pv(ctx, curt, n, k, fa)
     # PV used in the year [kWh]: available output of every array minus curtailment
     ctx.annual_kwh["pv_used"] = lambda: (pyo.quicksum(float((ctx.wdt * phi).sum()) * S.expr
                                                       for phi, S in zip(prof, size)) - ctx.energy(curt))
@@ -97,16 +97,15 @@ def add(ctx: ModelContext) -> None:
     ]
 
 
-def export_from_pv(ctx: ModelContext, curt, sized_vars: list, phi_sized: np.ndarray,
-                   fixed_avail: np.ndarray) -> None:
+def export_from_pv(ctx: ModelContext, curt, sized_vars: list, k: list, fa: list) -> None:
     """Rows ``P^exp_t + P^curt_t - sum_a phi_{a,t} S^new_a <= sum_a phi_{a,t} S^existing_a`` [kW]
     in every hour (one structure per hour, as the rolling window gathers it): the park exports
-    only the PV output it does not curtail (module doc). No rows without an export column."""
+    only the PV output it does not curtail (module doc). ``k[t]``: output per kWp of the arrays of
+    variable size ``sized_vars`` [kW/kWp]; ``fa[t]``: output of the fixed sizes [kW]. No rows
+    without an export column."""
     exp = ctx.exp
     if exp is None:
         return
-    k = phi_sized.T.tolist()
-    fa = np.asarray(fixed_avail, float).tolist()
     ctx.rows("grid_export_from_pv", ctx.R,
              lambda t: exp[t] + curt[t] - sum(kk * v for kk, v in zip(k[t], sized_vars) if kk) <= fa[t])
 

@@ -93,6 +93,8 @@ class FaultMasks:
     """Relative load forecast bias of forecasts issued at each hour [-]."""
     notes: list = field(default_factory=list)
     """What was mapped and what fell outside the horizon."""
+    mapped: int = 0
+    """Faults that fall at least partly in the horizon [-]."""
 
     def out(self, family: str, name: str | None = None) -> np.ndarray | None:
         """Outage mask of one asset (family-wide faults included), or None."""
@@ -135,6 +137,7 @@ def fault_masks(faults, time_index) -> FaultMasks:
         m = np.zeros(T, bool)
         m[h0:h1] = True
         out.notes.append(f"{label}: hours {h0}-{h1 - 1}")
+        out.mapped += 1
         if f.kind == "asset_outage":
             key = (f.asset, f.name)
             out.asset_out[key] = out.asset_out.get(key, np.zeros(T, bool)) | m

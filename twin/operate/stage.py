@@ -213,7 +213,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
                          if f.name in sessions and f.mode != "uncontrolled"]
-    scaled = fault_scaling_warning(sum(not n.endswith("ignored") for n in masks.notes), park.T)
+    scaled = fault_scaling_warning(masks.mapped, park.T)
     if scaled:
         summary["warnings"].append(scaled)
     if park.process_heat:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from twin.assess.declarations import Declarations
 from twin.components.battery import BatterySpec
-from twin.components.buildings import BuildingSpec
+from twin.components.buildings import CENTRAL_PLANT_HVAC, BuildingSpec
 from twin.components.costs import AssetCost
 from twin.components.ev import EVFleetSpec
 from twin.components.heat import (
@@ -1025,7 +1025,7 @@ def _process_cooling_refs(s: Scenario, given: Callable[[str], bool]) -> list[Cro
 
 
 #: HVAC types whose buildings put cooling on the park's chilled-water network (a central plant).
-NETWORK_COOLING_HVAC = ("chiller_boiler", "chiller_district_heat")
+NETWORK_COOLING_HVAC = CENTRAL_PLANT_HVAC
 
 
 def cooling_network_exists(s: Scenario) -> bool:
