@@ -444,6 +444,7 @@ def _extract(ctx, cm, res) -> dict:
           else 0.0,
           "fuel_t": sol.expr(ctx.emis["fuel_t"]) if "fuel_t" in ctx.emis else 0.0,
           "heat_import_t": sol.expr(ctx.emis["heat_import_t"]) if "heat_import_t" in ctx.emis else 0.0,
+          "process_t": float(ctx.emis.get("process_t", 0.0)),
           "export_credit_t": (-sol.expr(ctx.emis["export_credit_t"])
                               if "export_credit_t" in ctx.emis else 0.0),
           "gross_t": gross, "green_power_t": green,
@@ -620,6 +621,12 @@ def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str, *,
             lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
                          "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
                          + ("it, or offsets within their cap cover it)" if net else "it; offsets do not count here)"))
+        process = float(ctx.emis.get("process_t", 0.0))
+        if process > 0:
+            net = any(sf["name"] == "emission_bound" for sf in bounds)
+            lines.append(f"of what remains, {process:,.6g} tCO2/yr is the industrial-process CO2 the scenario "
+                         "declares (process_emissions), which no asset of the model reduces"
+                         + (" (offsets within their cap may cover it)" if net else ""))
     return _elastic(InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short,
                                     levers=levers, notes=notes, decided=decided), res)
 

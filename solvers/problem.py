@@ -686,7 +686,7 @@ class Carbon:
 
     Accounting (all [tCO2/yr]):
 
-    * gross = grid import × hourly factor + fuel × fuel factor
+    * gross = grid import × hourly factor + fuel × fuel factor + declared process CO2
       (− export × grid factor if ``credit_export_emissions``);
     * green power = ``h`` MWh bought through green-power trading (绿电交易), credited
       at the certificates' factor and reported separately from them;
@@ -701,6 +701,9 @@ class Carbon:
 
     carbon_price_cny_per_t: float = 0.0
     """Price on net emissions (e.g. ETS or internal shadow price) [CNY/tCO2]."""
+    process_co2_t: float = 0.0
+    """Industrial-process CO2 the park declares (910号 annex 4's E工业过程) [tCO2/yr]: a constant in the
+    gross emissions, which no asset of the model reduces."""
     offset_price_cny_per_t: float | None = None
     """Price of offsets (CCER) [CNY/tCO2]; None = no offsets can be bought."""
     offset_max_share: float = 1.0

@@ -121,8 +121,11 @@ def as_built(problem: SizingProblem, sizes: dict, *, initial_state: dict | None 
         p.boilers = [b if b.fuel == "electric" else
                      replace(b, fuel_price_cny_per_kwh=b.fuel_price_cny_per_kwh + lam * b.ef_fuel_kgco2_per_kwh)
                      for b in p.boilers]
+    # declared process CO2 is an annual constant no window can change (the operated year's
+    # account adds it once, twin.operate.metrics)
     p.carbon = replace(p.carbon, carbon_price_cny_per_t=0.0, offset_price_cny_per_t=None,
-                       certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None)
+                       certificate_max_mwh=0.0, green_power_max_mwh=0.0, max_net_emissions_t=None,
+                       process_co2_t=0.0)
     return p
 
 

@@ -34,6 +34,7 @@ EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
 #: (summary emissions key, optimiser emissions key, ledger planned annual key) [tCO2/yr]
 EMISSIONS = (
     ("gross", "gross_t", "co2_gross_t"),
+    ("process", "process_t", "co2_process_t"),
     ("export_credit", "export_credit_t", "co2_export_credit_t"),
     ("green_power", "green_power_t", "co2_green_power_credit_t"),
     ("certificates", "certificates_t", "co2_green_certificate_credit_t"),
@@ -120,7 +121,7 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     bad: list[str] = []
     res, led = r.result, r.ledger.planned.annual
     em = dict(res.emissions)
-    em.setdefault("gross_t", em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0))
+    em.setdefault("gross_t", em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0) + em.get("process_t", 0.0))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     page = (out / "report.html").read_text(encoding="utf-8")
     rows = table_rows(page)
@@ -144,7 +145,7 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
         o = float(em.get(okey, 0.0))
         check(f"purchase {skey}", o, {"ledger": led[lkey], "summary.json": summary["purchases_mwh"][skey]})
     baseline = float(r.baseline.emissions["gross_grid_t"] + r.baseline.emissions["fuel_t"]
-                     + r.baseline.emissions.get("heat_import_t", 0.0))
+                     + r.baseline.emissions.get("heat_import_t", 0.0) + r.baseline.emissions.get("process_t", 0.0))
     check("baseline emissions", baseline, {"ledger": r.ledger.baseline.annual["co2_gross_t"],
                                            "summary.json": summary["emissions_tco2"]["baseline"]})
     cost = float(res.objective_cny)
@@ -154,7 +155,8 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     # the report: headline table (ledger figures) and the absence of a mismatch warning
     zh = lang == "zh"
     for label, unit, value in (
-        ("总排放（电网+燃料+外购热）" if zh else "Gross CO2 (grid + fuel + bought heat)", "tCO2", em["gross_t"]),
+        ("总排放（电网+燃料+外购热+工业过程）" if zh else "Gross CO2 (grid + fuel + bought heat + industrial processes)",
+         "tCO2", em["gross_t"]),
         ("碳抵消后净排放" if zh else "Net after offsets", "tCO2", em["net_t"]),
         ("年化总成本" if zh else "Annualised cost", "元" if zh else "CNY", cost),
     ):
@@ -173,6 +175,7 @@ def disagreements(r, out: Path, compare_dir: Path, lang: str) -> list[str]:
     label = {m.key: (m.zh if lang == "zh" else m.en) for m in METRICS}
     for key, value in (
         ("gross_emissions", em["gross_t"]),
+        ("process_emissions", em.get("process_t", 0.0)),
         ("export_credit", em.get("export_credit_t", 0.0)),
         ("green_power_credit", em.get("green_power_t", 0.0)),
         ("certificate_credit", em.get("certificates_t", 0.0)),

@@ -41,6 +41,8 @@ def accounting_settings(sc, res):
         "offsets_tco2": float(res.emissions.get("offsets_t", 0.0)),
         "offsets_max_share": 1.0 if sc.carbon.max_offset_share is None else sc.carbon.max_offset_share,
         "offsets_cap_basis": "gross",
+        # declared with its source under process_emissions (the optimiser counts the same tonnes)
+        "process_emissions_t": {x.name: float(x.co2_t_per_yr) for x in sc.process_emissions},
     }
     return sc.accounting.model_copy(update=updates)
 

@@ -262,6 +262,11 @@ BOILER_FUEL_KEYS = {"natural_gas": "natural_gas", "coal": "raw_coal", "oil": "fu
 IMPLIED_BOILER_EFFICIENCY = 0.92
 
 
+def process_co2_t(sc: Scenario) -> float:
+    """Industrial-process CO2 the scenario declares (``process_emissions``) [tCO2/yr]."""
+    return float(sum(x.co2_t_per_yr for x in sc.process_emissions))
+
+
 def fuel_price(sc: Scenario, fuel: str) -> float:
     """Price of a boiler fuel per kWh of fuel (NCV) [CNY/kWh] from the costs section."""
     if fuel == "natural_gas":
@@ -778,6 +783,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
     c = sc.carbon
     carbon = S.Carbon(
         carbon_price_cny_per_t=c.carbon_price_cny_per_t,
+        process_co2_t=process_co2_t(sc),
         offset_price_cny_per_t=c.offset_price_cny_per_t,
         offset_max_share=1.0 if c.max_offset_share is None else c.max_offset_share,
         offset_share_basis="gross",  # carbon.max_offset_share caps offsets as a share of gross emissions

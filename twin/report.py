@@ -475,7 +475,10 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
             rows.append((zh_name if zh else en_name, f(x), f(y), ch, text_unit(unit, lang)))
 
         row("综合能耗", "Total energy consumption", "tce_total_tce", "tce/yr")
-        row("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuel + bought heat)", "co2_gross_t", "tCO2/yr")
+        row("总排放（电网+燃料+外购热+工业过程）", "Gross CO2 (grid + fuel + bought heat + industrial processes)",
+            "co2_gross_t", "tCO2/yr")
+        if p.get("co2_process_t"):
+            row("其中：工业过程 CO2（申报）", "of which industrial-process CO2 (declared)", "co2_process_t", "tCO2/yr")
         row("绿电/绿证与上网抵扣后", "After export and green-power credits", "co2_after_internal_t", "tCO2/yr")
         row("碳抵消后净排放", "Net after offsets", "co2_net_t", "tCO2/yr")
         basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")

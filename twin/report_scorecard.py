@@ -173,7 +173,8 @@ def rubric_statement(scorecard, lang: str = "zh") -> str:
 
 _LEDGER_LABELS = {
     "tce_total_tce": ("综合能耗", "Total energy consumption"),
-    "co2_gross_t": ("总排放（电网+燃料+外购热）", "Gross CO2 (grid + fuels + bought heat)"),
+    "co2_gross_t": ("总排放（电网+燃料+外购热+工业过程）", "Gross CO2 (grid + fuels + bought heat + industrial processes)"),
+    "co2_process_t": ("工业过程 CO2（申报）", "Industrial-process CO2 (declared)"),
     "co2_after_internal_t": ("扣除上网抵扣和绿电/绿证后", "After export credit and green power/certificates"),
     "co2_net_t": ("碳抵消后净排放", "Net after offsets"),
     "carbon_intensity_tco2_per_tce": ("单位能耗碳排放", "CO2 per unit energy"),
@@ -279,7 +280,7 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
         figs.append(f1)
     cases = [(c, led["annual"][c]) for c in ("baseline", "planned") if led["annual"].get(c)]
     src = (("co2_grid_import_t", "电网购电", "Grid import"), ("co2_fuels_t", "燃料", "Fuels"),
-           ("co2_heat_import_t", "外购热", "Bought heat"))
+           ("co2_heat_import_t", "外购热", "Bought heat"), ("co2_process_t", "工业过程", "Industrial processes"))
     f2 = go.Figure([go.Bar(x=[_t("from", lang) if c == "baseline" else _t("to", lang) for c, _ in cases],
                            y=[a.get(k) or 0.0 for _, a in cases], name=zh_n if zh else en_n)
                     for k, zh_n, en_n in src if any((a.get(k) or 0.0) > 0 for _, a in cases)])

@@ -197,9 +197,11 @@ COST_LABELS = {
 }
 
 EMISSION_LABELS = {
-    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料+外购热）", "Plan gross (grid + fuel + bought heat)"),
+    "baseline": ("基准排放", "Baseline emissions"), "gross": ("规划总排放（电网+燃料+外购热+工业过程）",
+                                                         "Plan gross (grid + fuel + bought heat + industrial processes)"),
     "grid": ("其中电网购电", "of which grid import"), "fuel": ("其中燃料", "of which fuel"),
     "heat_import": ("其中外购热", "of which bought heat"),
+    "process": ("其中工业过程（申报）", "of which industrial processes (declared)"),
     "export_credit": ("上网电量抵扣", "Export credit"), "certificates": ("绿证抵扣", "Green certificates"),
     "green_power": ("绿电交易抵扣", "Green power (绿电交易)"),
     "residual": ("内部减排与上网、绿电、绿证抵扣后剩余", "Residual after internal abatement, export credit, green power and certificates"),
@@ -435,9 +437,13 @@ PHRASES: dict[str, str] = {
     "open in official text": "官方文本未明确",
     "model limit": "模型局限",
     "not modelled": "未建模",
-    ("annex 4 counts the park's CO2 as energy activities plus industrial processes; the numerator here is "
-     "energy-activity CO2 only, so a park with process CO2 (cement, lime, glass, chemicals) reads low"):
-        "附件4按 E园区 = E能源活动 + E工业过程 核算；此处分子仅含能源活动 CO2，有工业过程排放（水泥、石灰、玻璃、化工等）的园区结果偏低",
+    ("annex 4 counts the park's CO2 as energy activities plus industrial processes; the tool does not compute "
+     "process CO2: a park with it (cement, lime, glass, chemicals) declares it under process_emissions, or the "
+     "numerator reads low"):
+        "附件4按 E园区 = E能源活动 + E工业过程 核算；本工具不计算工业过程排放：有此类排放（水泥、石灰、玻璃、化工等）的园区须在 "
+        "process_emissions 中申报，否则分子偏低",
+    "none declared": "未申报",
+    "planner's declaration": "规划方申报",
     "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
@@ -2182,3 +2188,18 @@ PATTERNS.extend([
       "（operation.rule_reserve_margin_sd）")),
 ])
 
+
+# ----------------------------------------------------------------------------- declared industrial-process CO2
+PATTERNS.extend([
+    ((r"^declared under process_emissions \((?P<n>\d+) source\(s\)\), counted in gross emissions and the core "
+      r"indicator on both bases; the tool does not compute it$"),
+     "在 process_emissions 中申报（{n} 个排放源），计入总排放及两种口径的核心指标；本工具不计算该项"),
+    ((r"^declared industrial-process CO2 \(910号 annex 4 E工业过程\): (?P<x>.+)$"),
+     "申报的工业过程 CO2（910号附件4 E工业过程）：{x}"),
+    ((r"^of what remains, (?P<v>[\d,.]+(?:e[+-]?\d+)?) tCO2/yr is the industrial-process CO2 the scenario declares "
+      r"\(process_emissions\), which no asset of the model reduces$"),
+     "其余排放中有 {v} tCO2/年为情景申报的工业过程 CO2（process_emissions），模型中没有任何设备能减少它"),
+    ((r"^of what remains, (?P<v>[\d,.]+(?:e[+-]?\d+)?) tCO2/yr is the industrial-process CO2 the scenario declares "
+      r"\(process_emissions\), which no asset of the model reduces \(offsets within their cap may cover it\)$"),
+     "其余排放中有 {v} tCO2/年为情景申报的工业过程 CO2（process_emissions），模型中没有任何设备能减少它（上限内的碳抵消可覆盖）"),
+])

@@ -3,7 +3,7 @@ r"""Carbon accounting: certificates, residual emissions, offsets and carbon pric
 All quantities in tCO2 per year:
 
 .. math::
-    G = E^{grid} + E^{fuel} - E^{export\,credit}
+    G = E^{grid} + E^{fuel} + E^{process} - E^{export\,credit}
 
     E^{cert} = ef^{cert} g,\quad E^{gp} = ef^{cert} h,\quad
     0 \le g \le \bar g,\quad 0 \le h \le \bar h,\quad
@@ -17,7 +17,7 @@ All quantities in tCO2 per year:
     C^{carbon} = \pi^{CO_2} E^{net},\quad C^{off} = \pi^{off} O,\quad
     C^{cert} = \pi^{cert} g,\quad C^{gp} = \pi^{gp} h
 
-with ``g`` the green certificates bought [MWh] (one certificate = 1 MWh) and ``h`` the
+with :math:`E^{process}` the industrial-process CO2 the park declares (a constant), ``g`` the green certificates bought [MWh] (one certificate = 1 MWh) and ``h`` the
 green power bought through green-power trading (绿电交易) [MWh], whose energy is
 paid at the grid price with the import and whose premium :math:`\pi^{gp}` [CNY/MWh]
 is the extra cost.  Both reduce accounted grid emissions at factor
@@ -40,6 +40,8 @@ from solvers.blocks.base import ModelContext
 
 def add(ctx: ModelContext) -> None:
     m, c = ctx.m, ctx.p.carbon
+    if c.process_co2_t > 0:
+        ctx.emis["process_t"] = float(c.process_co2_t)
     gross_sum = pyo.quicksum(ctx.emis.values())
     m.gross_emissions = pyo.Var(domain=pyo.Reals)
     m.gross_emissions_def = pyo.Constraint(expr=m.gross_emissions - gross_sum == 0.0)

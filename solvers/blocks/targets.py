@@ -40,9 +40,10 @@ fossil-power factor :math:`f`, green power :math:`h` at zero, certificates :math
 :math:`f_c`; h, g in MWh, f in tCO2/MWh)
 
 .. math::
-    CO_2^{acc} = 10^{-3} f E^{imp} - f h - (f - f_c) g + CO_2^{f} + C_0
+    CO_2^{acc} = 10^{-3} f E^{imp} - f h - (f - f_c) g + CO_2^{f} + CO_2^{heat} + CO_2^{process} + C_0
 
-and on the location basis :math:`CO_2^{loc} = E^{res} + C_0` (the residual of
+(:math:`CO_2^{process}` the industrial-process CO2 the park declares, a constant that is part of
+the gross emissions of :mod:`solvers.blocks.carbon` too), and on the location basis :math:`CO_2^{loc} = E^{res} + C_0` (the residual of
 :mod:`solvers.blocks.carbon`).  Shares are linearised the same way:
 
 .. math::
@@ -102,7 +103,8 @@ def add(ctx: ModelContext) -> None:
     h = ctx.green_var if ctx.green_var is not None else 0.0
     g = ctx.cert_var if ctx.cert_var is not None else 0.0
     f, fc = 1e-3 * tg.acceptance_ef_kgco2_per_kwh, 1e-3 * tg.acceptance_certificate_ef_kgco2_per_kwh
-    co2_acc = f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + e["fuel_co2_t"] + e["heat_import_co2_t"] + tg.fixed_co2_t
+    co2_acc = (f * e["grid_import"] - 1e3 * f * h - 1e3 * (f - fc) * g + e["fuel_co2_t"] + e["heat_import_co2_t"]
+               + ctx.emis.get("process_t", 0.0) + tg.fixed_co2_t)
     co2_loc = (ctx.residual if tg.location_green_credits else ctx.gross) + tg.fixed_co2_t
     renew = k_el * (e["pv_used"] - e["grid_export"] + 1e3 * (h + g))
     clean = renew + tg.grid_clean_share * k_el * (e["grid_import"] - 1e3 * (h + g))
@@ -322,6 +324,7 @@ def explain(ctx: ModelContext, sol, violations: dict, col_dual=None) -> list[str
         lines.append("levers exhausted: " + ("; ".join(lev) if lev else "none at a bound (the target "
                                                                        "conflicts with another requirement)"))
         fuel = float(sol.expr(ctx.emis["fuel_t"])) if "fuel_t" in ctx.emis else 0.0
+        process = float(ctx.emis.get("process_t", 0.0))
         names = {sf["name"] for sf in shortfalls(ctx, sol, violations)}
         tg = ctx.p.targets
         if ("core" in names and tg.core_basis == "acceptance" and ctx.cert_var is not None
@@ -335,4 +338,7 @@ def explain(ctx: ModelContext, sol, violations: dict, col_dual=None) -> list[str
             lines.append(f"of what remains, {fuel:,.6g} tCO2/yr is boiler fuel, which PV, green power and "
                          "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
                          "it; offsets do not count here)")
+        if process > 0 and names & {"core", "residual"}:
+            lines.append(f"of what remains, {process:,.6g} tCO2/yr is the industrial-process CO2 the scenario "
+                         "declares (process_emissions), which no asset of the model reduces")
     return lines

@@ -446,3 +446,26 @@ def process_cooling_kw(spec: ProcessCoolingSpec, index: pd.DatetimeIndex, *, bas
     prof = _demand_profile(spec, index, base_dir=base_dir, day_types=day_types, process_kw=process_kw, dt_h=dt_h,
                            what="process cooling demand [kW]")
     return pd.Series(prof, index=index, name=f"q_process_cooling_{spec.name}_kw")
+
+
+class ProcessEmissionSpec(BaseModel):
+    """Industrial-process CO2 of the park, as the planner declares it (910号 annex 4's E工业过程).
+
+    Process CO2 is not combustion: carbonates decomposed in kilns and furnaces (cement clinker, lime,
+    glass, ceramics), reducing agents (carbon anodes, coke in metallurgy), feedstock in chemicals. The
+    tool does not compute it; it counts the declared tonnes in the park's gross emissions, in the
+    core indicator's numerator on both bases, in the targets and in the offsets' basis, the same in
+    the plan and the baseline (no asset of the model reduces it).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="What emits, e.g. 'float-glass furnace: carbonate decomposition'.")
+    co2_t_per_yr: float = Field(
+        ge=0, le=1e8,
+        description="Process CO2 per year [tCO2/yr], as accounted under the sector's method (the GB/T 32151 "
+        "series; e.g. carbonate decomposition: raw-material mass × carbonate content × its emission factor).")
+    source: str = Field(
+        min_length=1,
+        description="Where the figure comes from, as an assessor will ask for it: the accounting report or "
+        "monitoring plan, its year and method, e.g. '2024 GHG report, carbonate method of the sector\'s GB/T 32151 part'.")

@@ -229,8 +229,14 @@ def _accounts(
     ann["co2_fuels_t"] = tot(co2_fuel_hourly) / 1000.0
     ann["co2_heat_import_t"] = ann["q_heat_import_kwh"] * MJ_PER_KWH / 1000.0 * settings.heat_ef_tco2_per_gj
     ev("co2_heat_import_t", f"bought heat GJ × {settings.heat_ef_tco2_per_gj} tCO2/GJ", "q_heat_import_kw")
-    ann["co2_gross_t"] = ann["co2_grid_import_t"] + ann["co2_fuels_t"] + ann["co2_heat_import_t"]
-    ev("co2_gross_t", "grid import + fuels + bought heat", "co2_grid_import_t, co2_fuel_*_t, co2_heat_import_t")
+    ann["co2_process_t"] = float(sum(settings.process_emissions_t.values()))
+    ev("co2_process_t", "declared industrial-process CO2 (910号 annex 4 E工业过程): " + (
+        "; ".join(f"{n} {v:,.6g} t" for n, v in settings.process_emissions_t.items()) or "none declared"),
+       "process_emissions")
+    ann["co2_gross_t"] = (ann["co2_grid_import_t"] + ann["co2_fuels_t"] + ann["co2_heat_import_t"]
+                          + ann["co2_process_t"])
+    ev("co2_gross_t", "grid import + fuels + bought heat + industrial processes",
+       "co2_grid_import_t, co2_fuel_*_t, co2_heat_import_t, co2_process_t")
 
     if settings.export_credit == "net_at_grid_factor":
         credit = min(ann["co2_export_at_grid_factor_t"], ann["co2_grid_import_t"])
@@ -292,13 +298,14 @@ def _accounts(
        "co2_location_t, tce_total_tce")
     acc = acceptance_emissions(ann["e_grid_import_kwh"], gp, gc, settings)
     ann.update(acc)
-    ann["co2_acceptance_t"] = acc["co2_acceptance_grid_t"] + ann["co2_fuels_t"] + ann["co2_heat_import_t"]
+    ann["co2_acceptance_t"] = (acc["co2_acceptance_grid_t"] + ann["co2_fuels_t"] + ann["co2_heat_import_t"]
+                               + ann["co2_process_t"])
     ev("co2_acceptance_grid_t", f"(import − green power − certificates) × {settings.acceptance_factor_kgco2_per_kwh} "
        f"+ certificates × {settings.acceptance_certificate_factor_kgco2_per_kwh} kgCO2/kWh / 1000 "
        f"({settings.acceptance_factor_label}; certificates: {settings.acceptance_green_certificates})",
        "e_grid_import_kwh, settings.green_power_mwh, settings.green_certificates_mwh")
-    ev("co2_acceptance_t", "acceptance-basis grid electricity + fuels + bought heat (910号 annex 4 as reported)",
-       "co2_acceptance_grid_t, co2_fuels_t, co2_heat_import_t")
+    ev("co2_acceptance_t", "acceptance-basis grid electricity + fuels + bought heat + industrial processes "
+       "(910号 annex 4 as reported)", "co2_acceptance_grid_t, co2_fuels_t, co2_heat_import_t, co2_process_t")
     ann["carbon_intensity_acceptance_tco2_per_tce"] = ann["co2_acceptance_t"] / tce if tce > 0 else float("nan")
     ev("carbon_intensity_acceptance_tco2_per_tce", "acceptance-basis CO2 / total energy consumption",
        "co2_acceptance_t, tce_total_tce")

@@ -8,7 +8,7 @@ used in its list of open parameters. Sources: [ndrc-910-2025], [ndrc-910-annex4]
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -135,6 +135,14 @@ class AccountingSettings(BaseModel):
             "Default 0."
         ),
     )
+    process_emissions_t: dict[str, Annotated[float, Field(ge=0.0, le=1e8)]] = Field(
+        default_factory=dict,
+        description=(
+            "Industrial-process CO2 by source [tCO2/yr] (910号 annex 4's E工业过程), counted in gross "
+            "emissions and in the core indicator on both bases. In a run it is the scenario's "
+            "process_emissions (declare it there, with its source). Default none."
+        ),
+    )
     offsets_max_share: float = Field(
         0.05,
         ge=0.0,
@@ -150,7 +158,7 @@ class AccountingSettings(BaseModel):
         "gross",
         description=(
             "What ``offsets_max_share`` is a share of [-]: 'gross' = the park's gross emissions "
-            "(grid import + fuels + bought heat), as the CCER analogue caps offsets at a share of "
+            "(grid import + fuels + bought heat + declared process CO2), as the CCER analogue caps offsets at a share of "
             "the verified emissions and as the optimiser (``twin.plan``, offset_share_basis='gross') "
             "caps them; 'after_internal' = the emissions left after export credit and green "
             "credits. Either way offsets never exceed what is left, so net emissions stay >= 0. "
@@ -351,11 +359,21 @@ class AccountingSettings(BaseModel):
             _op("grid_clean_share", self.grid_clean_share, "-", "whether grid electricity counts as clean UNKNOWN"),
             _op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
                 "tCO2/tce", f"ASSUMPTION: 910号 gives no tier below {self.tier_lower_tce:.0f} tce/yr"),
-            {**_op("industrial_process_co2", "not modelled", "tCO2/yr",
-                   "annex 4 counts the park's CO2 as energy activities plus industrial processes; the numerator here "
-                   "is energy-activity CO2 only, so a park with process CO2 (cement, lime, glass, chemicals) reads "
-                   "low"), "status": "model limit"},
+            self._process_row(),
         ]
+
+    def _process_row(self) -> dict:
+        """Industrial-process CO2: declared by the planner, never computed (open-parameter row)."""
+        total = float(sum(self.process_emissions_t.values()))
+        if not self.process_emissions_t:
+            return {**_op("industrial_process_co2", "none declared", "tCO2/yr",
+                          "annex 4 counts the park's CO2 as energy activities plus industrial processes; the tool "
+                          "does not compute process CO2: a park with it (cement, lime, glass, chemicals) declares "
+                          "it under process_emissions, or the numerator reads low"), "status": "model limit"}
+        return {**_op("industrial_process_co2", round(total, 6), "tCO2/yr",
+                      f"declared under process_emissions ({len(self.process_emissions_t)} source(s)), counted in "
+                      "gross emissions and the core indicator on both bases; the tool does not compute it"),
+                "status": "planner's declaration"}
 
 
 def _op(name: str, value, unit: str, note: str) -> dict:

@@ -173,7 +173,8 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
     owed = ev_energy_owed(ds, park, plan)
     costs["ev_energy_owed"] = owed["cost_cny"] * scale
     owed_t = owed["tco2"] * scale
-    gross = grid_t + fuel_t + heat_t - credit + owed_t
+    process_t = float(c.process_co2_t)  # declared, annual: the same whatever the dispatch
+    gross = grid_t + fuel_t + heat_t + process_t - credit + owed_t
     green, cert = float(em_plan.get("green_power_t", 0.0)), float(em_plan.get("certificates_t", 0.0))
     residual = gross - green - cert
     net_plan = float(em_plan.get("net_t", 0.0))
@@ -199,7 +200,7 @@ def operation_metrics(ds, park, plan, problem, value_of_lost_load: float = 0.0) 
         "annualised_cost_cny": total,
         "costs_cny": costs,
         "emissions_tco2": {"gross": gross, "grid": grid_t, "fuel": fuel_t, "heat_import": heat_t,
-                           "export_credit": credit, "ev_energy_owed": owed_t,
+                           "process": process_t, "export_credit": credit, "ev_energy_owed": owed_t,
                            "green_power": green, "certificates": cert, "residual": residual,
                            "offsets_needed": offsets, "net": net},
         "monthly_peak_kw": peaks,

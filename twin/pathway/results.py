@@ -102,8 +102,10 @@ def pathway_dataset(res: PathwayResult):
         data[f"size_{safe}"] = var([p.sizes.get(n, 0.0) for p in res.periods], unit, f"capacity in service {n}")
         data[f"built_{safe}"] = var([p.built.get(n, 0.0) for p in res.periods], unit, f"capacity built {n}")
     for key, long_name in (("baseline", "baseline emissions"), ("gross", "gross emissions"),
+                           ("process", "declared industrial-process CO2 (in the gross)"),
                            ("residual", "residual emissions"), ("offsets", "offsets"), ("net", "net emissions")):
-        data[f"co2_{key}_t"] = var([p.run.summary["emissions_tco2"][key] for p in res.periods], "tCO2/yr", long_name)
+        data[f"co2_{key}_t"] = var([p.run.summary["emissions_tco2"].get(key, 0.0) for p in res.periods], "tCO2/yr",
+                                   long_name)
     data["operating_cost_cny"] = var([p.operating_cost_cny for p in res.periods], "CNY/yr",
                                      "annual cost without capital annuities and fixed O&M")
     data["capital_charge_cny"] = var([p.capital_charge_cny for p in res.periods], "CNY/yr",

@@ -82,11 +82,12 @@ def emissions_summary(res, base_res) -> dict[str, float]:
     em = res.emissions
     return {
         "baseline": float(base_res.emissions["gross_grid_t"] + base_res.emissions["fuel_t"]
-                          + base_res.emissions.get("heat_import_t", 0.0)),
-        "gross": float(em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0)),
+                          + base_res.emissions.get("heat_import_t", 0.0) + base_res.emissions.get("process_t", 0.0)),
+        "gross": float(em["gross_grid_t"] + em["fuel_t"] + em.get("heat_import_t", 0.0) + em.get("process_t", 0.0)),
         "grid": float(em["gross_grid_t"]),
         "fuel": float(em["fuel_t"]),
         "heat_import": float(em.get("heat_import_t", 0.0)),
+        "process": float(em.get("process_t", 0.0)),
         "export_credit": float(em.get("export_credit_t", 0.0)),
         "certificates": float(em.get("certificates_t", 0.0)),
         "green_power": float(em.get("green_power_t", 0.0)),

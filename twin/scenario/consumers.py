@@ -27,6 +27,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "process_loads[].": ("profiles", ("twin.components.process", "twin.profiles")),
     "process_heat[].": ("profiles and problem", ("twin.components.process", "twin.profiles", "twin.plan")),
     "process_cooling[].": ("profiles and problem", ("twin.components.process", "twin.profiles", "twin.plan")),
+    "process_emissions[].": ("problem and ledger", ("twin.plan", "twin.evaluate")),
     "buildings[].": ("profiles", ("twin.components.buildings", "twin.profiles", "twin.evaluate")),
     "pv_arrays[].": ("profiles and problem", ("twin.components.pv", "twin.profiles", "twin.plan")),
     "batteries[].": ("problem and pathway (capacity fade)", ("twin.components.battery", "twin.plan", "twin.pathway")),

@@ -28,7 +28,12 @@ from twin.components.heat import (
     WasteHeatSourceSpec,
 )
 from twin.components.life import ExistingLife
-from twin.components.process import ProcessCoolingSpec, ProcessHeatSpec, ProcessLoadSpec
+from twin.components.process import (
+    ProcessCoolingSpec,
+    ProcessEmissionSpec,
+    ProcessHeatSpec,
+    ProcessLoadSpec,
+)
 from twin.components.pv import PVArraySpec
 from twin.components.tariff import TOUTariff
 from twin.factors import GRID_LEVELS
@@ -709,6 +714,11 @@ class Scenario(_Strict):
         "the chilled-water network, at any other temperature they have their own cooling balance served by the "
         "chillers that name them in 'serves'. Declare here the cooling that process_loads would otherwise carry as "
         "its chillers' electricity (and take that electricity out of the process load).")
+    process_emissions: list[ProcessEmissionSpec] = Field(
+        default_factory=list, description="Industrial-process CO2 (910号 annex 4's E工业过程: carbonates decomposed in "
+        "kilns and furnaces, reducing agents, chemical feedstock), declared with its source; counted in gross "
+        "emissions, the core indicator on both bases, the targets and the offsets' basis, in the plan and the "
+        "baseline alike. Not combustion: fuels are the boilers' and process heat's.")
     buildings: list[BuildingSpec] = Field(default_factory=list, description="Buildings of the park.")
     pv_arrays: list[PVArraySpec] = Field(default_factory=list, description="PV candidates (roofs, carports, ground).")
     batteries: list[BatterySpec] = Field(
@@ -843,7 +853,8 @@ def _duplicate_names(s: Scenario, given: Callable[[str], bool]) -> list[CrossPro
                                ("thermal_stores", s.thermal_stores, "; give each store its own name"),
                                ("process_heat", s.process_heat, "; give each demand its own name"),
                                ("process_cooling", s.process_cooling, "; give each demand its own name"),
-                               ("cold_stores", s.cold_stores, "; give each store its own name")):
+                               ("cold_stores", s.cold_stores, "; give each store its own name"),
+                               ("process_emissions", s.process_emissions, "; give each source its own name")):
         names = [x.name for x in items]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -896,9 +907,14 @@ def _accounting_decided_in_run(s: Scenario, given: Callable[[str], bool]) -> lis
     decided = {"offsets_max_share": "carbon.max_offset_share", "offsets_cap_basis": "carbon.max_offset_share",
                "offsets_tco2": "carbon.offset_price_cny_per_t", "green_certificates_mwh":
                "carbon.max_green_certificates_mwh"}
-    return [("", (f"accounting.{k} is not read in a run: the optimiser decides offsets and certificates and the "
-             f"ledger credits what it bought, capped at carbon.max_offset_share of gross emissions; set "
-             f"{decided[k]} instead")) for k in decided if k in s.accounting.model_fields_set]
+    out = [("", (f"accounting.{k} is not read in a run: the optimiser decides offsets and certificates and the "
+            f"ledger credits what it bought, capped at carbon.max_offset_share of gross emissions; set "
+            f"{decided[k]} instead")) for k in decided if k in s.accounting.model_fields_set]
+    if "process_emissions_t" in s.accounting.model_fields_set:
+        out.append(("accounting.process_emissions_t", (
+            "is not read in a run: declare industrial-process CO2 under process_emissions (name, co2_t_per_yr, "
+            "source), which the optimiser and the ledger both count")))
+    return out
 
 
 def _green_power_once(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
@@ -1137,8 +1153,8 @@ def _waste_heat_declared_absent(s: Scenario, given: Callable[[str], bool]) -> li
 
 
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
-    (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores"),
-     _duplicate_names),
+    (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores",
+      "process_emissions"), _duplicate_names),
     (("costs.pv",), _pv_cost),
     (("costs.battery_energy", "costs.battery_power"), _battery_costs),
     (("costs.fuel_prices_cny_per_kwh",), _fuel_prices),
