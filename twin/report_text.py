@@ -1556,6 +1556,9 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
                    lang)
         line += text("cooling_latent_line", lang).format(kw=f"{bld['cooling_latent_peak_kw']:,.0f}",
                                                          share=bld.get("cooling_latent_share") or 0.0, rh=rh, src=src)
+    cop = bld.get("cooling_cop_seasonal")
+    if mode == "cooling" and bld.get("cooling_cop_source") == "hourly from the outdoor air" and cop:
+        line += text("cold_store_cop_line", lang).format(cop=cop)
     return line
 # ----------------------------------------------------------------------------- scorecard: the rubric's analogues
 # The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
@@ -1639,6 +1642,11 @@ TEXT.update({
         ("; the latent load is served beside the sensible capacity: peak {kw} kW, {share:.0%} of the year's cooling "
          "(the outdoor air, the larger of the fresh air and the infiltration, and the occupants' moisture dried to "
          "{rh:.0f} % RH at the cooling setpoint, {src})")),
+    "cold_store_cop_line": (
+        "；制冷全年平均 COP {cop:.2f}（逐时随室外气温：冷凝温度取室外气温加 10 K，且不低于 "
+        "hvac.refrigeration_min_condensing_c，默认 25 °C，为假设值）",
+        "; refrigeration COP {cop:.2f} over the simulated year (hour by hour from the outdoor air: condensing 10 K above "
+        "it, not below hvac.refrigeration_min_condensing_c, 25 °C by default, ASSUMED)"),
     "cooling_rh_class_1": ("供冷设定温度不高于 26 °C，取 GB 50736-2012 表3.0.2 I级上限 [gb-50736-2012]",
                            ("a cooling setpoint up to 26 °C: the upper limit of GB 50736-2012 Table 3.0.2 class I "
                             "[gb-50736-2012]")),

@@ -178,9 +178,17 @@ class HVACSpec(BaseModel):
     cooling_cop: float | None = Field(
         None, gt=0, le=12,
         description="Seasonal cooling COP/EER of a decentral system, cooling delivered per electricity [-]; "
-        "None = default of the type (cold stores: 1.8 at -18 C, scaled to the store's cooling setpoint "
-        "by the Carnot COP, ASSUMED evaporator 10 K below it and condensing at 40 C: 0 C 2.6, +4 C 2.9). Not "
+        "None = default of the type (cold stores: hour by hour from the outdoor air, 1.8 at -18 C with "
+        "condensing at 40 C, scaled by the Carnot COP between the evaporator, ASSUMED 10 K below the store's "
+        "setpoint, and the condenser, 10 K above the outdoor air but not below "
+        "refrigeration_min_condensing_c: see cold_store_cop). Not "
         "for central plants (chiller_boiler, chiller_district_heat): the park's chillers[] cool them",
+    )
+    refrigeration_min_condensing_c: float | None = Field(
+        None, ge=10, le=50,
+        description="Cold stores: lowest condensing temperature the refrigeration holds in cool weather [°C]; "
+        "None = 25 (ASSUMED: head pressure floating down to a floor, as electronic expansion valves allow; a "
+        "plant held at a fixed head pressure keeps about 35-40). Not with a fixed cooling_cop",
     )
     dhw_supply: Literal["water_heaters", "network"] | None = Field(
         None,
@@ -274,6 +282,9 @@ class HVACSpec(BaseModel):
         if self.cooling_capacity_w_m2 is not None and self.cooling_sizing_margin is not None:
             raise ValueError("cooling_sizing_margin sizes the default cooling capacity and is not "
                              "used when cooling_capacity_w_m2 is given; give one of the two")
+        if self.refrigeration_min_condensing_c is not None and self.cooling_cop is not None:
+            raise ValueError("refrigeration_min_condensing_c shapes the hourly COP of a cold store's refrigeration, "
+                             "which a fixed cooling_cop replaces: give one of the two")
         return self
 
 
@@ -404,6 +415,13 @@ class BuildingSpec(BaseModel):
         description="Cooling season as ('MM-DD', 'MM-DD') start and end, inclusive [-]; "
         "None = climate-zone default (year-round for data rooms and cold stores)")
     count: int = Field(1, ge=1, le=10000, description="Number of identical buildings [-]")
+
+    @model_validator(mode="after")
+    def _refrigeration_of_cold_stores(self):
+        if self.hvac.refrigeration_min_condensing_c is not None and self.type != "cold_store":
+            raise ValueError(f"hvac.refrigeration_min_condensing_c is for cold stores; a building of type "
+                             f"'{self.type}' is cooled at hvac.cooling_cop: remove it")
+        return self
 
     @model_validator(mode="after")
     def _area_per_storey(self):
@@ -1163,20 +1181,30 @@ BUILDING_COLUMNS = {
     "cooling_latent_peak_kw": ("kW", "highest hourly latent cooling (dehumidification; served beside the sensible capacity)"),
     "cooling_latent_share": ("1", "latent share of the year's cooling (q_cooling_latent_kw over q_cooling_kw)"),
     "cooling_rh_max_pct": ("%", "highest indoor relative humidity the cooling holds at its setpoint (latent load)"),
+    "cooling_cop_seasonal": ("1", ("cooling delivered per electricity of a decentral system over the simulated year (cold "
+                                   "stores: hour by hour from the outdoor air, cold_store_cop; the type's without "
+                                   "cooling); NaN for central plants, whose chillers are in the dispatch, and "
+                                   "hvac type none")),
 }
 #: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
 #: stores as coordinates over ``building``.
 CAPACITY_LABELS = (*(f"{m}_capacity_{k}" for m in ("heating", "cooling") for k in ("note", "note_zh", "source")),
-                   "cooling_latent_basis", "cooling_rh_source")
+                   "cooling_latent_basis", "cooling_rh_source", "cooling_cop_source")
 
 DHW_DELTA_T_K = 50.0  # cold water 10 °C heated to 60 °C (GB 50015-2019 design hot water temperature)
 COLD_STORE_COOLING_COP = 1.8  # project default seasonal COP of -18 °C refrigeration [-]
 #: Setpoint the cold-store COP of :data:`COLD_STORE_COOLING_COP` is for [°C].
 COLD_STORE_REFERENCE_C = -18.0
-#: Evaporating temperature below a cold store's air setpoint, and the condensing temperature, of
-#: :func:`cold_store_cop` [K, °C]: ASSUMED engineering values (project assumption), not a standard's.
+#: Evaporating temperature below a cold store's air setpoint, the condensing temperature at which
+#: :data:`COLD_STORE_COOLING_COP` holds, the condenser's approach to the outdoor air and the lowest
+#: condensing temperature of :func:`cold_store_cop` [K, °C]: ASSUMED engineering values (project
+#: assumption), not a standard's. 1.8 at -28 °C evaporating and 40 °C condensing is half the Carnot
+#: COP, the project's electric chillers' default (``ChillerSpec.carnot_efficiency``), whose condenser
+#: approach is also 10 K: 40 °C is the condensing temperature at 30 °C outdoors.
 COLD_STORE_EVAPORATOR_APPROACH_K = 10.0
 COLD_STORE_CONDENSING_C = 40.0
+COLD_STORE_CONDENSER_APPROACH_K = 10.0
+COLD_STORE_MIN_CONDENSING_C = 25.0
 HEAT_RECOVERY_ULTRA_LOW = 0.75  # project default sensible heat recovery of ultra-low buildings [-]
 
 
@@ -1625,19 +1653,31 @@ def capacity_note(attrs: dict, floor_area_m2: float, mode: str = "heating", lang
     return f"{text(f'{mode}_capacity_of', lang)}{'：' if lang == 'zh' else ': '}{capacity_line(row, lang, mode)}"
 
 
-def cold_store_cop(setpoint_c: float) -> float:
-    """Seasonal COP of a cold store's refrigeration at an air setpoint [°C] -> [-].
+def cold_store_condensing_c(temp_air_c, min_condensing_c: float | None = None):
+    """Condensing temperature of a cold store's air-cooled refrigeration [°C]: the outdoor air [°C]
+    plus :data:`COLD_STORE_CONDENSER_APPROACH_K`, not below ``min_condensing_c`` [°C] (default
+    :data:`COLD_STORE_MIN_CONDENSING_C`, ASSUMED: the head pressure floats down to a floor)."""
+    floor = COLD_STORE_MIN_CONDENSING_C if min_condensing_c is None else float(min_condensing_c)
+    return np.maximum(np.asarray(temp_air_c, dtype=float) + COLD_STORE_CONDENSER_APPROACH_K, floor)
 
-    :data:`COLD_STORE_COOLING_COP` (1.8, project default) holds at -18 °C; other setpoints scale it
-    with the Carnot COP between the evaporating temperature (setpoint less
-    :data:`COLD_STORE_EVAPORATOR_APPROACH_K`) and a fixed condensing temperature
-    (:data:`COLD_STORE_CONDENSING_C`), both ASSUMED: a chilled store at 0 °C gets 2.6, at +4 °C
-    2.9; a deep-freeze store at -25 °C 1.6."""
-    def carnot(t_set: float) -> float:
+
+def cold_store_cop(setpoint_c: float, condensing_c=COLD_STORE_CONDENSING_C):
+    """COP of a cold store's refrigeration at an air setpoint [°C] and a condensing temperature
+    [°C, scalar or hourly array] -> [-].
+
+    :data:`COLD_STORE_COOLING_COP` (1.8, project default) holds at -18 °C and 40 °C condensing; other
+    conditions scale it with the Carnot COP between the evaporating temperature (setpoint less
+    :data:`COLD_STORE_EVAPORATOR_APPROACH_K`) and the condensing temperature, both ASSUMED: at 40 °C
+    a chilled store at 0 °C gets 2.6, at +4 °C 2.9, a deep-freeze store at -25 °C 1.6; the -18 °C store
+    at 25 °C condensing (the default floor, outdoors at 15 °C or below) 2.3. The hourly condensing
+    temperature is :func:`cold_store_condensing_c`."""
+    def carnot(t_set: float, t_cond):
         te = t_set - COLD_STORE_EVAPORATOR_APPROACH_K + 273.15
-        return te / (COLD_STORE_CONDENSING_C + 273.15 - te)
+        return te / (np.asarray(t_cond, dtype=float) + 273.15 - te)
 
-    return COLD_STORE_COOLING_COP * carnot(float(setpoint_c)) / carnot(COLD_STORE_REFERENCE_C)
+    cop = (COLD_STORE_COOLING_COP * carnot(float(setpoint_c), condensing_c)
+           / carnot(COLD_STORE_REFERENCE_C, COLD_STORE_CONDENSING_C))
+    return float(cop) if np.ndim(cop) == 0 else cop
 
 
 def dhw_on_network(hvac: HVACSpec) -> bool:
@@ -1838,8 +1878,10 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     eff_h = spec.hvac.heating_efficiency or float(hv["heating_efficiency"])
     if spec.hvac.cooling_cop is not None:
         cop_c = spec.hvac.cooling_cop
-    elif spec.type == "cold_store":  # refrigeration at the store's own setpoint
-        cop_c = cold_store_cop(COLD_STORE_REFERENCE_C if c_on is None else c_on)
+    elif spec.type == "cold_store":  # refrigeration at the store's own setpoint, hour by hour from the outdoor air
+        cop_c = cold_store_cop(COLD_STORE_REFERENCE_C if c_on is None else c_on,
+                               cold_store_condensing_c(weather["temp_air"].to_numpy(),
+                                                       spec.hvac.refrigeration_min_condensing_c))
     else:
         cop_c = float(hv["cooling_cop"])
     electric_heat = hv["heating_carrier"] == "electricity"
@@ -1847,6 +1889,9 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     # a central plant's electricity and boiler fuel are the plant's (its dispatch and the ledger), not
     # the building's: zero here, so that no column counts them at another efficiency
     p_hvac = np.zeros_like(q_cool) if central else q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
+    if np.ndim(cop_c):  # hourly (a cold store): the horizon's seasonal COP, cooling over its electricity
+        e_cool = float(np.sum(q_cool / cop_c))
+        cop_c = float(np.sum(q_cool)) / e_cool if e_cool > 0 else float(np.mean(cop_c))
     p_dhw = dhw_electricity_kw(spec, q_dhw)
     q_nonel = np.zeros_like(q_heat) if electric_heat else q_heat
     fuel = np.zeros_like(q_heat) if spec.hvac.type == "chiller_boiler" else q_nonel / eff_h
@@ -1863,6 +1908,9 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "envelope_note": envelope_note(env),
         "envelope_note_zh": envelope_note(env, "zh"),
         "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
+        "cooling_cop_seasonal": float("nan") if central or spec.hvac.type == "none" else float(cop_c),
+        "cooling_cop_source": ("central plant" if central else "none" if spec.hvac.type == "none" else "scenario" if spec.hvac.cooling_cop is not None
+                               else "hourly from the outdoor air" if spec.type == "cold_store" else "type preset"),
         "heating_capacity_kw": cap["capacity_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "heating_design_load_kw": cap["design_load_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "design_outdoor_temp_c": float(design_temp_c),

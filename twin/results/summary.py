@@ -41,7 +41,7 @@ BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_out
                     "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
                     "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
                     "cooling_sizing_margin", "design_temperature_years", "cooling_latent_peak_kw",
-                    "cooling_latent_share", "cooling_rh_max_pct")
+                    "cooling_latent_share", "cooling_rh_max_pct", "cooling_cop_seasonal")
 
 
 def buildings_summary(prof) -> list[dict]:
@@ -52,7 +52,7 @@ def buildings_summary(prof) -> list[dict]:
         return []
     keys = [k for k in ("building_type", "envelope", "envelope_note", "envelope_note_zh",
                         *(f"{m}_capacity_{x}" for m in ("heating", "cooling") for x in ("note", "note_zh", "source")),
-                        "cooling_latent_basis", "cooling_rh_source")
+                        "cooling_latent_basis", "cooling_rh_source", "cooling_cop_source")
             if k in prof.coords]
     out = []
     for i, b in enumerate(prof["building"].values):
