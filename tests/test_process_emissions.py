@@ -176,3 +176,15 @@ def test_the_operated_year_counts_it_once_like_the_plan(tmp_path):
     # the optimum measured by the operated year's function is the plan's account
     plan = json.loads((out / "summary.json").read_text(encoding="utf-8"))["emissions_tco2"]
     assert op["optimum"]["emissions_tco2"]["gross"] == pytest.approx(plan["gross"], rel=1e-6)
+
+
+def test_the_pathway_chart_draws_the_declared_co2_where_there_is_some():
+    from twin.report_pathway import fig_emissions
+
+    def pw(process):
+        return {"by_period": [{"year": y, "emissions_tco2": {"baseline": 10.0, "residual": 5.0, "offsets": 1.0,
+                                                             "net": 4.0, "process": process}} for y in (2026, 2030)]}
+
+    names = [d.name for d in fig_emissions(pw(3.0), "en").data]
+    assert "of which industrial processes (declared)" in names
+    assert "of which industrial processes (declared)" not in [d.name for d in fig_emissions(pw(0.0), "en").data]

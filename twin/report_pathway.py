@@ -78,6 +78,10 @@ def fig_emissions(pw: dict, lang: str):
     fig.add_bar(x=years, y=[r["emissions_tco2"]["offsets"] for r in rows], name=label("offsets", lang))
     fig.add_scatter(x=years, y=[r["emissions_tco2"]["net"] for r in rows], name=label("net", lang),
                     mode="lines+markers", line={"color": "black"})
+    process = [r["emissions_tco2"].get("process", 0.0) for r in rows]
+    if any(process):  # declared, in the residual: the part no asset of the plan reduces
+        fig.add_scatter(x=years, y=process, name=label("process", lang, "emission"), mode="lines+markers",
+                        line={"dash": "dash", "color": "#8c564b"})
     style(fig, text("pw_emissions", lang), unit("tCO2/yr", lang), height=380)
     fig.update_xaxes(type="category")
     return fig
