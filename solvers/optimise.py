@@ -623,10 +623,7 @@ def elastic_verdict(problem: SizingProblem, opts: SolveOptions, status: str, *,
                          + ("it, or offsets within their cap cover it)" if net else "it; offsets do not count here)"))
         process = float(ctx.emis.get("process_t", 0.0))
         if process > 0:
-            net = any(sf["name"] == "emission_bound" for sf in bounds)
-            lines.append(f"of what remains, {process:,.6g} tCO2/yr is the industrial-process CO2 the scenario "
-                         "declares (process_emissions), which no asset of the model reduces"
-                         + (" (offsets within their cap may cover it)" if net else ""))
+            lines.append(targets.process_remains(process, net=any(sf["name"] == "emission_bound" for sf in bounds)))
     return _elastic(InfeasibleError("sizing problem infeasible — " + "; ".join(lines), viol, shortfalls=short,
                                     levers=levers, notes=notes, decided=decided), res)
 

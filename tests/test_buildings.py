@@ -326,6 +326,9 @@ def test_park_dataset_has_units(china_weather):
     assert ds.sizes == {"building": 7, "time": 8760}
     for name, var in ds.data_vars.items():
         assert var.attrs["units"] and var.attrs["long_name"], name
+        if name == "refrigeration_min_condensing_c":  # a cold store's alone, NaN for the others (documented)
+            assert np.isfinite(var.sel(building="cold_store")) and int(np.isnan(var.values).sum()) == 6
+            continue
         assert np.isfinite(var.values).all(), name
     assert ds.attrs["climate_zone"] == "hscw"
     # physical sanity: the data room cools all year, the warehouse is never cooled

@@ -85,3 +85,58 @@ def test_the_floor_is_refused_where_it_would_change_nothing(kw, words):
     with pytest.raises(ValidationError) as e:
         b.BuildingSpec(name="x", floor_area_m2=5000.0, **kw)
     assert words in str(e.value)
+
+
+@pytest.mark.parametrize("hvac", ["chiller_boiler", "none"])
+def test_the_floor_is_refused_where_the_store_has_no_refrigeration_of_its_own(hvac):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        b.BuildingSpec(name="x", type="cold_store", floor_area_m2=5000.0,
+                       hvac={"type": hvac, "refrigeration_min_condensing_c": 30})
+    assert "has none" in str(e.value)
+
+
+def test_a_freezer_on_the_chilled_water_network_is_refused_with_what_to_do(tmp_path):
+    """A -18 °C store declared on the central plant was 'cooled' by 7 °C chilled water at the chillers'
+    COP clamp (10): refused, naming the field; a 10 °C store on 7 °C water is fine."""
+    import yaml
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    from pathlib import Path
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml")
+                          .read_text(encoding="utf-8"))
+    for setpoint, ok in ((None, False), (10.0, True)):
+        store = {"name": "freezer", "type": "cold_store", "floor_area_m2": 3000, "hvac": {"type": "chiller_boiler"}}
+        if setpoint is not None:
+            store["setpoints"] = {"cooling_c": setpoint}
+        f = tmp_path / "park.yaml"
+        f.write_text(yaml.safe_dump({**data, "buildings": [store]}, allow_unicode=True), encoding="utf-8")
+        r = CliRunner().invoke(main, ["validate", str(f)], catch_exceptions=False)
+        assert "Traceback" not in r.output
+        said = "cannot be cooled by the chilled-water network" in r.output
+        assert said != ok, r.output
+        if not ok:
+            assert "buildings.0.hvac.type" in r.output and "split_ac or vrf" in r.output
+
+
+def test_the_outputs_name_the_floor_used():
+    w = _winter()
+    spec = b.BuildingSpec(name="cs", type="cold_store", floor_area_m2=5000.0, storeys=1,
+                          hvac=b.HVACSpec(type="vrf", refrigeration_min_condensing_c=35.0))
+    df = b.building_loads(spec, w, 36.1, 120.4, zone="cold")
+    assert df.attrs["refrigeration_min_condensing_c"] == 35.0
+    assert df.attrs["cooling_cop_source"] == "hourly from the outdoor air (scenario floor)"
+    from twin.report_text import capacity_line
+
+    row = {"cooling_capacity_kw": 100.0, "cooling_capacity_w_m2": 20.0, "cooling_cop_seasonal": 1.95,
+           "cooling_cop_source": df.attrs["cooling_cop_source"], "refrigeration_min_condensing_c": 35.0}
+    assert "not below the scenario's hvac.refrigeration_min_condensing_c 35 °C" in capacity_line(row, "en", "cooling")
+    row.update(cooling_cop_source="hourly from the outdoor air (default floor)", refrigeration_min_condensing_c=25.0)
+    assert "not below 25 °C, the ASSUMED default" in capacity_line(row, "en", "cooling")
+    office = b.building_loads(b.BuildingSpec(name="o", type="office", floor_area_m2=5000.0), w, 36.1, 120.4,
+                              zone="cold")
+    assert np.isnan(office.attrs["refrigeration_min_condensing_c"]) and office.attrs["cooling_cop_source"] == "type preset"

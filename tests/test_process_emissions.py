@@ -188,3 +188,40 @@ def test_the_pathway_chart_draws_the_declared_co2_where_there_is_some():
     names = [d.name for d in fig_emissions(pw(3.0), "en").data]
     assert "of which industrial processes (declared)" in names
     assert "of which industrial processes (declared)" not in [d.name for d in fig_emissions(pw(0.0), "en").data]
+
+
+def test_blank_name_or_source_is_refused(tmp_path):
+    f = _scenario(tmp_path, process_emissions=[{"name": " ", "co2_t_per_yr": 10.0, "source": "  "}])
+    r = CliRunner().invoke(main, ["validate", str(f)], catch_exceptions=False)
+    assert r.exit_code == 1 and "process_emissions.0.source" in r.output and "process_emissions.0.name" in r.output
+
+
+def test_closest_mode_says_what_remains_is_process_co2_and_the_outputs_cite_the_source(tmp_path):
+    """`--out-of-reach closest` planned a residual cap below the declared tonnes for its best value and said
+    nothing of why; the error mode did. The summary and the report now also name each declared source."""
+    f = _scenario(tmp_path, process_emissions=[KILN], targets={"residual_emissions_max_t": 600.0})
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["run", str(f), "-o", str(out), "--hours", "168", "--lang", "en",
+                                  "--out-of-reach", "closest"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    said = "of what remains, 1,200 tCO2/yr is the industrial-process CO2 the scenario declares"
+    assert "OUT OF REACH" in r.output and said in r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert any(said in x for sf in s["shortfalls"] for x in sf["remains"])
+    assert s["process_emissions"] == [{"name": KILN["name"], "co2_t_per_yr": 1200.0, "source": KILN["source"]}]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert said in page and KILN["source"] in page and "declared industrial-process CO2" in page
+
+
+def test_the_pathway_notes_say_a_change_of_the_declaration_is_not_the_plans():
+    from twin.pathway.runner import process_path_note
+    from twin.report_text import phrase
+
+    n = process_path_note([(2026, 12800.0), (2030, 6800.0)], 0.03)
+    assert n.startswith("declared industrial-process CO2 by period: 2026 12,800, 2030 6,800 tCO2/yr")
+    assert "the declaration's, not the plan's" in n and "load_growth_per_year does not scale it" in n
+    assert "the same in every period" in process_path_note([(2026, 50.0), (2030, 50.0)], 0.0)
+    assert process_path_note([(2026, 0.0), (2030, 0.0)], 0.03) is None
+    for x in (n, process_path_note([(2026, 50.0), (2030, 50.0)], 0.0)):
+        zh = phrase(x, "zh")
+        assert zh != x and "None" not in zh and "declared" not in zh

@@ -367,7 +367,7 @@ METRICS: tuple[Metric, ...] = (
            "方案总排放（电网+燃料+外购热+工业过程）", "tCO2/yr", _g("emissions_tco2", "gross"), better="lower",
            section="carbon"),
     Metric("process_emissions", "of which industrial-process CO2 (declared)", "其中工业过程 CO2（申报）", "tCO2/yr",
-           _g("emissions_tco2", "process"), better="lower", section="carbon"),
+           _g("emissions_tco2", "process"), section="carbon"),
     Metric("export_credit", "Export credit", "上网电量减排抵扣", "tCO2/yr", _g("emissions_tco2", "export_credit"),
            section="carbon"),
     Metric("green_power_credit", "Green power credit (绿电交易)", "绿电交易减排量", "tCO2/yr",

@@ -452,12 +452,26 @@ def targets_table(targets: list[dict], lang: str) -> str:
     return _table(rows, head) + f"<p class='notes'>{note}</p>"
 
 
+def process_notes(summary: dict, lang: str) -> str:
+    """The declared industrial-process CO2 source by source, with where each figure comes from (the
+    planner's words, shown as data); empty where none is declared."""
+    items = summary.get("process_emissions") or []
+    if not items:
+        return ""
+    lines = [text("process_declared", lang).format(
+        name=f"<span class='data'>{_esc(x['name'])}</span>", t=fmt(x["co2_t_per_yr"]), unit=text_unit("tCO2/yr", lang),
+        source=f"<span class='data'>{_esc(x['source'])}</span>") for x in items]
+    return "<p class='notes'>" + "<br>".join(lines) + "</p>"
+
+
 def shortfall_notes(shortfalls: list[dict], lang: str) -> str:
     """Requirements out of reach (a pathway period, or a run with ``out_of_reach: closest``, plans for the
     best reachable value): one line each."""
     if not shortfalls:
         return ""
-    items = "".join(f"<li>{phrase_html(sf['sentence'], lang)}</li>" for sf in shortfalls)
+    items = "".join(f"<li>{phrase_html(sf['sentence'], lang)}"
+                    + "".join(f"<br>{phrase_html(x, lang)}" for x in sf.get("remains", [])) + "</li>"
+                    for sf in shortfalls)
     return (f"<div class='warn'><b>{_esc(text('out_of_reach', lang))}</b><ul>{items}</ul>"
             f"<p class='notes'>{_esc(text('out_of_reach_note', lang))}</p></div>")
 
@@ -1088,7 +1102,7 @@ def render_report(ds: xr.Dataset, summary: dict, ledger=None, scorecard=None, la
     e = summary["emissions_tco2"]
     erows = [(label(k, lang, "emission"), fmt(v), text_unit("tCO2/yr", lang)) for k, v in e.items()]
     S.add("carbon", text("carbon", lang), add(fig_emissions(summary, led, lang)) + _table(
-        erows, (text("item", lang), text("value", lang), text("unit", lang)), "num"))
+        erows, (text("item", lang), text("value", lang), text("unit", lang)), "num") + process_notes(summary, lang))
     if summary.get("targets") or summary.get("shortfalls"):
         S.add("targets", "目标与边际成本" if zh else "Targets and their marginal cost",
               shortfall_notes(summary.get("shortfalls") or [], lang)

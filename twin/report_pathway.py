@@ -145,7 +145,9 @@ def _warnings(pw: dict, lang: str) -> str:
     out = []
     shortfalls = pw.get("shortfalls") or []
     if shortfalls:
-        items = "".join(f"<li>{sf['year']}: {phrase_html(sf['sentence'], lang)}</li>" for sf in shortfalls)
+        items = "".join(f"<li>{sf['year']}: {phrase_html(sf['sentence'], lang)}"
+                        + "".join(f"<br>{phrase_html(x, lang)}" for x in sf.get("remains", [])) + "</li>"
+                        for sf in shortfalls)
         out.append(f"<div class='warn'><b>{_esc(text('pw_out_of_reach', lang))}</b><ul>{items}</ul>"
                    f"<p class='notes'>{_esc(text('pw_out_of_reach_note', lang))}</p></div>")
     failed = pw.get("failed_period")

@@ -256,10 +256,11 @@ def scorecard_section(scorecard, ledger, lang: str = "zh", number: int | None = 
     parts.append(_table([_t("quantity", lang), _t("from", lang), _t("to", lang), _t("change", lang), _t("unit", lang),
                          _t("key", lang)], _ledger_rows(led, lang), "scorecard num"))
     parts.append("<p class='notes'>" + (
-        "计算顺序：总排放 = 购电×逐时电网因子 + 燃料×IPCC因子 + 外购热；再扣上网抵扣（如启用）、绿电、绿证（不超过购电量）；"
+        "计算顺序：总排放 = 购电×逐时电网因子 + 燃料×IPCC因子 + 外购热 + 申报的工业过程排放；再扣上网抵扣（如启用）、绿电、绿证（不超过购电量）；"
         "最后扣碳抵消（不超过上限）。基准情形不计绿电绿证和碳抵消。每项的公式与输入见 summary.json 的 ledger.evidence。"
         if zh else
-        "Order: gross = import × hourly grid factor + fuels × IPCC factors + bought heat; then export credit (if "
+        "Order: gross = import × hourly grid factor + fuels × IPCC factors + bought heat + declared industrial-process "
+        "CO2; then export credit (if "
         "enabled), green power and certificates (up to the import); offsets last, within their cap. The baseline gets "
         "no green power, certificates or offsets. Every formula and input is listed in summary.json ledger.evidence.")
         + "</p>")

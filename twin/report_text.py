@@ -464,8 +464,8 @@ PHRASES: dict[str, str] = {
     "heat only": "仅余热",
     "gross": "总排放",
     "residual": "剩余排放",
-    "CO2 (energy activities, before offsets) / total energy consumption (tce)":
-        "能源活动CO2排放（碳抵消前）/ 综合能耗（tce）",
+    "CO2 (energy activities and declared industrial processes, before offsets) / total energy consumption (tce)":
+        "能源活动与申报的工业过程CO2排放（碳抵消前）/ 综合能耗（tce）",
     "— no CCHP / combustion energy station": "— 无冷热电联供/燃烧类能源站",
     "path B is for non-industrial parks": "路径B适用于非工业园区",
     "path A is for industrial parks": "路径A适用于工业园区",
@@ -1557,8 +1557,10 @@ def capacity_line(bld: dict, lang: str, mode: str = "heating") -> str:
         line += text("cooling_latent_line", lang).format(kw=f"{bld['cooling_latent_peak_kw']:,.0f}",
                                                          share=bld.get("cooling_latent_share") or 0.0, rh=rh, src=src)
     cop = bld.get("cooling_cop_seasonal")
-    if mode == "cooling" and bld.get("cooling_cop_source") == "hourly from the outdoor air" and cop:
-        line += text("cold_store_cop_line", lang).format(cop=cop)
+    src = bld.get("cooling_cop_source") or ""
+    if mode == "cooling" and src.startswith("hourly") and cop:
+        line += text("cold_store_cop_line_given" if "scenario" in src else "cold_store_cop_line", lang).format(
+            cop=cop, floor=bld.get("refrigeration_min_condensing_c") or 25.0)
     return line
 # ----------------------------------------------------------------------------- scorecard: the rubric's analogues
 # The provisional rubric's `analogue` of each rule (twin/assess/data/rubric_provisional.yaml), shown
@@ -1642,11 +1644,20 @@ TEXT.update({
         ("; the latent load is served beside the sensible capacity: peak {kw} kW, {share:.0%} of the year's cooling "
          "(the outdoor air, the larger of the fresh air and the infiltration, and the occupants' moisture dried to "
          "{rh:.0f} % RH at the cooling setpoint, {src})")),
+    "process_declared": ("申报的工业过程 CO2：{name} {t} {unit}（来源：{source}；本工具不计算该项，按申报值计入总排放与核心指标）",
+                         ("Declared industrial-process CO2: {name} {t} {unit} (source: {source}; the tool does not "
+                          "compute it and counts the declared figure in the gross emissions and the core indicator)")),
     "cold_store_cop_line": (
-        "；制冷全年平均 COP {cop:.2f}（逐时随室外气温：冷凝温度取室外气温加 10 K，且不低于 "
-        "hvac.refrigeration_min_condensing_c，默认 25 °C，为假设值）",
-        "; refrigeration COP {cop:.2f} over the simulated year (hour by hour from the outdoor air: condensing 10 K above "
-        "it, not below hvac.refrigeration_min_condensing_c, 25 °C by default, ASSUMED)"),
+        "；制冷全年平均 COP {cop:.2f}（整个模拟年，含 --hours 运行；逐时随室外气温：冷凝温度取室外气温加 10 K，且不低于 "
+        "{floor:g} °C，为默认假设值，可由 hvac.refrigeration_min_condensing_c 设定）",
+        "; refrigeration COP {cop:.2f} over the whole simulated year, also with --hours (hour by hour from the outdoor "
+        "air: condensing 10 K above it, not below {floor:g} °C, the ASSUMED default; set it with "
+        "hvac.refrigeration_min_condensing_c)"),
+    "cold_store_cop_line_given": (
+        "；制冷全年平均 COP {cop:.2f}（整个模拟年，含 --hours 运行；逐时随室外气温：冷凝温度取室外气温加 10 K，且不低于情景给定的 "
+        "hvac.refrigeration_min_condensing_c {floor:g} °C）",
+        "; refrigeration COP {cop:.2f} over the whole simulated year, also with --hours (hour by hour from the outdoor "
+        "air: condensing 10 K above it, not below the scenario's hvac.refrigeration_min_condensing_c {floor:g} °C)"),
     "cooling_rh_class_1": ("供冷设定温度不高于 26 °C，取 GB 50736-2012 表3.0.2 I级上限 [gb-50736-2012]",
                            ("a cooling setpoint up to 26 °C: the upper limit of GB 50736-2012 Table 3.0.2 class I "
                             "[gb-50736-2012]")),
@@ -2211,3 +2222,13 @@ PATTERNS.extend([
       r"\(process_emissions\), which no asset of the model reduces \(offsets within their cap may cover it\)$"),
      "其余排放中有 {v} tCO2/年为情景申报的工业过程 CO2（process_emissions），模型中没有任何设备能减少它（上限内的碳抵消可覆盖）"),
 ])
+PATTERNS.extend([
+    ((r"^declared industrial-process CO2 by period: (?P<v>.+) tCO2/yr \(process_emissions, pathway\.period_overrides\): "
+      r"its change between periods is the declaration's, not the plan's(?P<g>; pathway\.load_growth_per_year does "
+      r"not scale it)?$"),
+     "各时期申报的工业过程 CO2：{v} tCO2/年（process_emissions、pathway.period_overrides）：时期间的变化来自申报，而非规划方案{g}"),
+    ((r"^declared industrial-process CO2 by period: (?P<v>.+) tCO2/yr \(process_emissions\): the same in every "
+      r"period(?P<g>(?:; pathway\.load_growth_per_year does not scale it)?)$"),
+     "各时期申报的工业过程 CO2：{v} tCO2/年（process_emissions）：各时期相同{g}"),
+])
+_WORDS_ZH.update({"; pathway.load_growth_per_year does not scale it": "；pathway.load_growth_per_year 不对其缩放"})

@@ -328,6 +328,8 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         res.targets, shortfalls = shortfall_rows(res.targets, originals, res.emissions, levers, where)
         for sf in shortfalls:
             prog.note("OUT OF REACH: " + sf["sentence"])
+            for x in sf["remains"]:
+                prog.note("  " + x)
     res.targets = annotate(res.targets, target_notes, sc.accounting, sizes_fixed=agg_info is not None)
     res.solver_notes = with_limit_advice(res.solver_notes)  # a run at its time limit: what to do
     if baseline_scenario is not None:  # a pathway period: its baseline keeps today's retired plant

@@ -211,8 +211,12 @@ def shortfall_rows(rows: list[dict], originals: dict[str, dict], emissions: dict
         ``label``, ``target``, ``value`` (what the plan reaches), ``best`` (the best reachable where it
         was found: on representative days the days' value), ``gap`` (in the target's unit,
         > 0 = short), ``short`` in ``short_unit`` (tCO2/yr, or tce/yr for shares), ``levers``,
-        ``sized_on`` and ``sentence``.
+        ``sized_on``, ``sentence`` and ``remains`` (sentences on what remains that no lever reduces: the
+        declared industrial-process CO2 of an emission requirement).
     """
+    from solvers.blocks.targets import process_remains
+
+    process = float(emissions.get("process_t", 0.0))
     rows = [dict(r) for r in rows]
     out = []
     for name, o in originals.items():
@@ -247,7 +251,10 @@ def shortfall_rows(rows: list[dict], originals: dict[str, dict], emissions: dict
         out.append({"name": name, "label": o["label"], "target": target, "value": value,
                     "best": float(o["value"]) if "representative days" in sized_on else value, "unit": o["unit"],
                     "gap": gap, "short": short, "short_unit": short_unit, "levers": list(levers),
-                    "sized_on": sized_on, "sentence": sentence})
+                    "sized_on": sized_on, "sentence": sentence,
+                    "remains": ([process_remains(process, net=name == "emission_bound")]
+                                if process > 0 and name in ("core", "residual", "residual_cap", "emission_bound")
+                                else [])})
     for r in rows:
         r.setdefault("out_of_reach", False)
     return rows, out

@@ -284,6 +284,14 @@ def exhausted_levers(ctx: ModelContext, sol, col_dual=None) -> list[str]:
     return out
 
 
+def process_remains(process_t: float, net: bool = False) -> str:
+    """The sentence on declared industrial-process CO2 [tCO2/yr] in what remains of a target out of
+    reach; ``net``: the requirement counts offsets (net emissions), which may cover it."""
+    return (f"of what remains, {process_t:,.6g} tCO2/yr is the industrial-process CO2 the scenario declares "
+            "(process_emissions), which no asset of the model reduces"
+            + (" (offsets within their cap may cover it)" if net else ""))
+
+
 def shortfalls(ctx: ModelContext, sol, violations: dict) -> list[dict]:
     """Violated targets of an elastic solution: ``name``, ``label``, ``target``, ``value`` (the
     best reachable, in the target's ``unit``) and ``short`` (the row's slack, in ``row_unit``)."""
@@ -339,6 +347,5 @@ def explain(ctx: ModelContext, sol, violations: dict, col_dual=None) -> list[str
                          "certificates do not reduce (heat pumps or electric boilers in the scenario can replace "
                          "it; offsets do not count here)")
         if process > 0 and names & {"core", "residual"}:
-            lines.append(f"of what remains, {process:,.6g} tCO2/yr is the industrial-process CO2 the scenario "
-                         "declares (process_emissions), which no asset of the model reduces")
+            lines.append(process_remains(process))
     return lines

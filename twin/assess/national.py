@@ -112,7 +112,8 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
         "value_tco2_per_tce": ci, "tce_total": a["tce_total_tce"], "co2_t": a["co2_core_indicator_t"],
         **tier, "pass": passes(ci),
         "baseline_value_tco2_per_tce": ledger.baseline.annual["carbon_intensity_tco2_per_tce"] if ledger.baseline else None,
-        "formula": "CO2 (energy activities, before offsets) / total energy consumption (tce)",
+        "formula": "CO2 (energy activities and declared industrial processes, before offsets) / total energy "
+                   "consumption (tce)",
         "basis": s.core_indicator_basis,
         "tce_basis": s.electricity_tce_basis_label,
         "bases": {

@@ -418,9 +418,16 @@ class BuildingSpec(BaseModel):
 
     @model_validator(mode="after")
     def _refrigeration_of_cold_stores(self):
-        if self.hvac.refrigeration_min_condensing_c is not None and self.type != "cold_store":
+        if self.hvac.refrigeration_min_condensing_c is None:
+            return self
+        if self.type != "cold_store":
             raise ValueError(f"hvac.refrigeration_min_condensing_c is for cold stores; a building of type "
                              f"'{self.type}' is cooled at hvac.cooling_cop: remove it")
+        if self.hvac.type in CENTRAL_PLANT_HVAC or self.hvac.type == "none":
+            raise ValueError(f"hvac.refrigeration_min_condensing_c is for a cold store's own refrigeration; with hvac "
+                             f"type '{self.hvac.type}' it has none ("
+                             + ("the park's chillers cool it" if self.hvac.type != "none" else "unconditioned")
+                             + "): remove it, or give the store a decentral type (split_ac, vrf) for its own plant")
         return self
 
     @model_validator(mode="after")
@@ -1185,6 +1192,9 @@ BUILDING_COLUMNS = {
                                    "stores: hour by hour from the outdoor air, cold_store_cop; the type's without "
                                    "cooling); NaN for central plants, whose chillers are in the dispatch, and "
                                    "hvac type none")),
+    "refrigeration_min_condensing_c": ("degC", ("lowest condensing temperature of a cold store's refrigeration "
+                                                "(hvac.refrigeration_min_condensing_c or the ASSUMED default); NaN "
+                                                "for other buildings")),
 }
 #: Per-building labels of :func:`building_loads` (``attrs``) that :func:`park_building_loads`
 #: stores as coordinates over ``building``.
@@ -1889,6 +1899,10 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
     # a central plant's electricity and boiler fuel are the plant's (its dispatch and the ledger), not
     # the building's: zero here, so that no column counts them at another efficiency
     p_hvac = np.zeros_like(q_cool) if central else q_cool / cop_c + (q_heat / eff_h if electric_heat else 0.0)
+    cop_source = ("central plant" if central else "none" if spec.hvac.type == "none" else "scenario"
+                  if spec.hvac.cooling_cop is not None else "type preset" if spec.type != "cold_store"
+                  else "hourly from the outdoor air (scenario floor)" if spec.hvac.refrigeration_min_condensing_c
+                  is not None else "hourly from the outdoor air (default floor)")
     if np.ndim(cop_c):  # hourly (a cold store): the horizon's seasonal COP, cooling over its electricity
         e_cool = float(np.sum(q_cool / cop_c))
         cop_c = float(np.sum(q_cool)) / e_cool if e_cool > 0 else float(np.mean(cop_c))
@@ -1909,8 +1923,11 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "envelope_note_zh": envelope_note(env, "zh"),
         "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
         "cooling_cop_seasonal": float("nan") if central or spec.hvac.type == "none" else float(cop_c),
-        "cooling_cop_source": ("central plant" if central else "none" if spec.hvac.type == "none" else "scenario" if spec.hvac.cooling_cop is not None
-                               else "hourly from the outdoor air" if spec.type == "cold_store" else "type preset"),
+        "cooling_cop_source": cop_source,
+        "refrigeration_min_condensing_c": (float("nan") if not cop_source.startswith("hourly")
+                                           else COLD_STORE_MIN_CONDENSING_C
+                                           if spec.hvac.refrigeration_min_condensing_c is None
+                                           else float(spec.hvac.refrigeration_min_condensing_c)),
         "heating_capacity_kw": cap["capacity_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "heating_design_load_kw": cap["design_load_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "design_outdoor_temp_c": float(design_temp_c),

@@ -458,7 +458,7 @@ class ProcessEmissionSpec(BaseModel):
     the plan and the baseline (no asset of the model reduces it).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)  # a blank source is none
 
     name: str = Field(min_length=1, description="What emits, e.g. 'float-glass furnace: carbonate decomposition'.")
     co2_t_per_yr: float = Field(

@@ -419,7 +419,7 @@ def acceptance_emissions(import_kwh: float, green_power_kwh: float, certificates
 
 #: Quantities shown as "from X to Y" in the baseline–planned comparison.
 COMPARED = (
-    "tce_total_tce", "co2_gross_t", "co2_after_internal_t", "co2_net_t", "carbon_intensity_tco2_per_tce",
+    "tce_total_tce", "co2_gross_t", "co2_process_t", "co2_after_internal_t", "co2_net_t", "carbon_intensity_tco2_per_tce",
     "carbon_intensity_location_tco2_per_tce", "carbon_intensity_acceptance_tco2_per_tce",
     "e_grid_import_kwh", "e_electricity_consumption_kwh", "fuel_total_kwh", "renewable_share",
     "clean_energy_share", "q_waste_heat_used_kwh",

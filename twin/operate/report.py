@@ -51,6 +51,9 @@ def _rows(op: dict, lang: str) -> list[tuple]:
         ("需量电费" if zh else "Demand charges", "CNY/yr", lambda m: m["costs_cny"]["demand_charge"]),
         ("燃料" if zh else "Fuel", "CNY/yr", lambda m: m["costs_cny"]["fuel"]),
         ("总排放" if zh else "Gross emissions", "tCO2/yr", lambda m: m["emissions_tco2"]["gross"]),
+        ("其中：申报的工业过程 CO2（各控制方式相同）" if zh else
+         "of which declared industrial-process CO2 (the same for every controller)", "tCO2/yr",
+         lambda m: m["emissions_tco2"].get("process", 0.0)),
         ("所需抵消量" if zh else "Offsets needed", "tCO2/yr", lambda m: m["emissions_tco2"]["offsets_needed"]),
         ("最大月需量" if zh else "Highest monthly peak", "kW", max_peak),
         ("EV 未按时交付电量" if zh else "EV energy not delivered by departure", "MWh/yr",

@@ -662,8 +662,26 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
     present = _flat(periods[0].run.baseline.sizes) if periods else {}
     plant, plant_notes = existing_plant_rows(sc0, assets, declared, present, spec.last_year)
     notes += plant_notes
+    note = process_path_note([(p.year, float(p.run.summary["emissions_tco2"].get("process", 0.0))) for p in periods],
+                             spec.load_growth_per_year)
+    if note:
+        notes.append(note)
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
                          elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed, existing_plant=plant)
+
+
+def process_path_note(by_year: list[tuple[int, float]], load_growth: float) -> str | None:
+    """The declared industrial-process CO2 of each period [tCO2/yr] as a note: a change between periods is
+    the declaration's (``pathway.period_overrides``), not the plan's, and load growth does not scale it;
+    None where nothing is declared."""
+    if not any(v for _, v in by_year):
+        return None
+    shown = ", ".join(f"{y} {v:,.6g}" for y, v in by_year)
+    changes = len({round(v, 6) for _, v in by_year}) > 1
+    return (f"declared industrial-process CO2 by period: {shown} tCO2/yr (process_emissions"
+            + (", pathway.period_overrides): its change between periods is the declaration's, not the plan's"
+               if changes else "): the same in every period")
+            + ("; pathway.load_growth_per_year does not scale it" if load_growth else ""))
 
 
 def period_inputs(sc0, spec: PathwaySpec, factors: dict, base_overrides: dict, year: int,

@@ -41,7 +41,8 @@ BUILDING_NUMBERS = ("heating_capacity_kw", "heating_design_load_kw", "design_out
                     "heating_intermittent_addition", "cooling_capacity_kw", "cooling_design_load_kw",
                     "cooling_design_drybulb_c", "unmet_cooling_hours", "occupied_cooling_hours",
                     "cooling_sizing_margin", "design_temperature_years", "cooling_latent_peak_kw",
-                    "cooling_latent_share", "cooling_rh_max_pct", "cooling_cop_seasonal")
+                    "cooling_latent_share", "cooling_rh_max_pct", "cooling_cop_seasonal",
+                    "refrigeration_min_condensing_c")
 
 
 def buildings_summary(prof) -> list[dict]:
@@ -179,6 +180,9 @@ def build_summary(*, loaded, config, weather, prof, res, base_res, statistics, b
            if statistics.waste_heat_direct_by_bus_kwh else {}),
         "baseline_energy_mwh": baseline_statistics.energy_mwh(),
         "emissions_tco2": emissions_summary(res, base_res),
+        # declared industrial-process CO2, each source with where its figure comes from
+        **({"process_emissions": [{"name": x.name, "co2_t_per_yr": float(x.co2_t_per_yr), "source": x.source}
+                                  for x in sc.process_emissions]} if sc.process_emissions else {}),
         "purchases_mwh": purchases_summary(res),
         "costs_cny_per_yr": json_safe(res.costs),
         "annualised_cost_cny": float(res.objective_cny),

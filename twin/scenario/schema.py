@@ -1152,6 +1152,27 @@ def _waste_heat_declared_absent(s: Scenario, given: Callable[[str], bool]) -> li
              "ledger counts; remove the declaration, or the sources if the park has none")]
 
 
+def _cold_store_on_chilled_water(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """A cold store on the central plant (chiller_boiler, chiller_district_heat) is cooled by the chilled-water
+    network: its air setpoint must lie above the network's supply temperature. A -18 °C store had been
+    'cooled' by 7 °C chilled water at the chillers' COP (10, the clamp)."""
+    from twin.components.buildings import _setpoint, type_presets
+
+    out: list[CrossProblem] = []
+    for i, b in enumerate(s.buildings):
+        if b.type != "cold_store" or b.hvac.type not in CENTRAL_PLANT_HVAC:
+            continue
+        t = _setpoint(b.setpoints.cooling_c if b.setpoints else None,
+                      type_presets().loc["cold_store", "cooling_setpoint_c"])
+        if t is not None and t <= s.cooling_supply_temperature_c:
+            out.append((f"buildings.{i}.hvac.type", (
+                f"cold store '{b.name}' at {t:g} °C cannot be cooled by the chilled-water network at "
+                f"cooling_supply_temperature_c {s.cooling_supply_temperature_c:g} °C (hvac type '{b.hvac.type}'); "
+                "give it its own refrigeration (a decentral type: split_ac or vrf, whose COP follows the store's "
+                "setpoint and the outdoor air)")))
+    return out
+
+
 CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[[str], bool]], list[CrossProblem]]], ...] = (
     (("pv_arrays", "batteries", "thermal_stores", "process_heat", "process_cooling", "cold_stores",
       "process_emissions"), _duplicate_names),
@@ -1171,6 +1192,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("process_loads", "cooling_supply_temperature_c"), _process_cooling_refs),
     (("district_heat", "buildings"), _district_heat),
     (("process_cooling", "buildings", "chillers", "cooling_supply_temperature_c"), _cold_store_refs),
+    (("buildings", "cooling_supply_temperature_c"), _cold_store_on_chilled_water),
     (("park.planning_year", "costs", "pv_arrays", "batteries", "heat_pumps", "thermal_stores", "cold_stores", "boilers",
       "chillers", "process_heat", "process_cooling", "implied_plant", "heat_supply_temperature_c",
       "cooling_supply_temperature_c"), _existing_lives),

@@ -32,6 +32,7 @@ METRICS = {
     "lcoh_cny_per_mwh": ("CNY/MWh", "levelised cost of heat"),
     "baseline_tco2": ("tCO2/yr", "emissions of today's park"),
     "gross_tco2": ("tCO2/yr", "gross emissions of the plan"),
+    "process_tco2": ("tCO2/yr", "declared industrial-process CO2, in the gross (process_emissions)"),
     "residual_tco2": ("tCO2/yr", "residual emissions before offsets (location basis)"),
     "offsets_tco2": ("tCO2/yr", "offsets bought"),
     "net_tco2": ("tCO2/yr", "net emissions"),
