@@ -84,3 +84,39 @@ def test_spec_validation():
         BatterySpec(chemistry="lead")  # extra fields forbidden
     for name, field in BatterySpec.model_fields.items():
         assert field.description and "[" in field.description, name
+
+
+def test_energy_without_a_converter_is_idle_not_infeasible():
+    """A pathway period's baseline kept a later battery energy vintage (1,117 kWh, built 2030) after the
+    converter it had been added to retired (2026 + 12 years, inside the 2035 period): energy with no power
+    cannot hold its minimum state of charge against self-discharge, and the baseline was infeasible with
+    nothing elastic to say why, so the pathway stopped. It is now idle and empty."""
+    import solvers as S
+
+    T = 24
+    bat = S.Battery(name="bess", existing_kwh=1117.0, existing_kw=0.0, max_kwh=1117.0, max_kw=0.0, soc_min=0.1,
+                    self_discharge_per_h=0.0005)
+    p = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(T, 100.0),
+                        grid=S.GridConnection(price_import_cny_per_kwh=np.full(T, 0.6),
+                                              ef_grid_kgco2_per_kwh=np.full(T, 0.5)),
+                        batteries=[bat], objective="min_cost")
+    r = S.solve(p, S.SolveOptions(solver="simplex"))
+    assert r.status == "optimal"
+    assert float(r.dispatch["e_battery_kwh"].max()) == pytest.approx(0.0, abs=1e-6)
+    # with a converter the minimum state of charge holds as before
+    held = S.solve(p.__class__(**{**p.__dict__, "batteries": [S.Battery(
+        name="bess", existing_kwh=1117.0, existing_kw=100.0, max_kwh=1117.0, max_kw=100.0, soc_min=0.1,
+        self_discharge_per_h=0.0005)]}), S.SolveOptions(solver="simplex"))
+    assert float(held.dispatch["e_battery_kwh"].min()) >= 111.7 - 1e-6
+
+
+def test_a_pathway_names_energy_left_without_its_converter():
+    from twin.pathway.runner import energy_without_converter, energy_without_converter_note
+    from twin.report_text import phrase
+
+    existing = {"battery_kwh[bess]": 1042.3, "battery_kw[bess]": 0.0, "battery_kwh[b2]": 10.0, "battery_kw[b2]": 5.0,
+                "pv_kwp[roofs]": 4410.0}
+    assert energy_without_converter(existing) == [("bess", 1042.3)]
+    note = energy_without_converter_note(2035, "bess", 1042.3)
+    assert note.startswith("2035: battery 'bess' has 1,042 kWh of energy in service but no converter power")
+    assert "bess" in phrase(note, "zh") and "battery" not in phrase(note, "zh")

@@ -2232,3 +2232,8 @@ PATTERNS.extend([
      "各时期申报的工业过程 CO2：{v} tCO2/年（process_emissions）：各时期相同{g}"),
 ])
 _WORDS_ZH.update({"; pathway.load_growth_per_year does not scale it": "；pathway.load_growth_per_year 不对其缩放"})
+PATTERNS.append((
+    (r"^(?P<y>\d{4}): battery '(?P<b>.+)' has (?P<k>[\d,]+) kWh of energy in service but no converter power through "
+     r"the period \(the converter it was added to retires within it\): idle in the period's baseline, usable where "
+     r"the period builds power$"),
+    "{y}：电池“{b}”有 {k} kWh 储能容量在役，但本时期内无在役变流器（其所配的变流器在本时期内退役）：在本时期基准情形中闲置，本时期新建功率后方可使用"))

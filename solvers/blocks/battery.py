@@ -73,12 +73,16 @@ def _one(ctx: ModelContext, b):
         ctx.row(f"battery_c_rate_{n}", P.expr - b.c_rate_max * E.expr <= 0.0)
     cyclic = b.cyclic and b.initial_kwh is None
     e0 = float(b.initial_kwh) if b.initial_kwh is not None else b.initial_soc * E.expr
+    # energy with no converter to charge it (a pathway period's baseline keeps a later energy vintage whose
+    # converter retired with an earlier one): idle, so its minimum state of charge is not held against its
+    # self-discharge (that made the period's baseline infeasible, with nothing elastic to say why)
+    idle = P.fixed and P.existing <= 0.0
     soc = storage.add_state(ctx, f"battery_{n}", e, ch, dis, eta_c=b.eta_charge,
                             eta_d=b.eta_discharge, loss_per_h=b.self_discharge_per_h,
-                            cyclic=cyclic, e0=e0, upper_size=E,
-                            upper_coef=b.soc_max, lower_size=E, lower_coef=b.soc_min)
-    storage.add_ends(ctx, "battery_kwh", n, e, soc, cyclic=cyclic, e0=e0,
-                     end_min_kwh=b.end_min_kwh, end_value_cny_per_kwh=b.end_value_cny_per_kwh)
+                            cyclic=cyclic, e0=0.0 if idle else e0, upper_size=E,
+                            upper_coef=b.soc_max, lower_size=E, lower_coef=0.0 if idle else b.soc_min)
+    storage.add_ends(ctx, "battery_kwh", n, e, soc, cyclic=cyclic, e0=0.0 if idle else e0,
+                     end_min_kwh=None if idle else b.end_min_kwh, end_value_cny_per_kwh=b.end_value_cny_per_kwh)
     ctx.add_flow("elec", +1, dis)
     ctx.add_flow("elec", -1, ch)
     return ch, dis, soc

@@ -666,8 +666,26 @@ def run_pathway(path: str | Path, *, hours: int | None = None, representative_da
                              spec.load_growth_per_year)
     if note:
         notes.append(note)
+    notes += [energy_without_converter_note(p.year, name, kwh) for p in periods
+              for name, kwh in energy_without_converter(p.existing)]
     return PathwayResult(spec=spec, periods=periods, vintages=vintages, discount_rate=rate, notes=notes,
                          elapsed_s=time.perf_counter() - t_start, foresight=info, failed=failed, existing_plant=plant)
+
+
+def energy_without_converter(existing: dict[str, float]) -> list[tuple[str, float]]:
+    """Batteries of a period's existing capacity {size key: value} with energy but no converter power:
+    ``[(battery, kWh)]``."""
+    return [(k[len("battery_kwh["):-1], v) for k, v in existing.items()
+            if k.startswith("battery_kwh[") and v > 1e-6
+            and existing.get("battery_kw[" + k[len("battery_kwh["):], 0.0) <= 1e-9]
+
+
+def energy_without_converter_note(year: int, battery: str, kwh: float) -> str:
+    """A period whose existing battery energy [kWh] has no converter in service (it was added to one that
+    retires within the period): idle in the period's baseline until the period builds power."""
+    return (f"{year}: battery '{battery}' has {kwh:,.0f} kWh of energy in service but no converter power through "
+            "the period (the converter it was added to retires within it): idle in the period's baseline, "
+            "usable where the period builds power")
 
 
 def process_path_note(by_year: list[tuple[int, float]], load_growth: float) -> str | None:
