@@ -140,3 +140,31 @@ def test_the_outputs_name_the_floor_used():
     office = b.building_loads(b.BuildingSpec(name="o", type="office", floor_area_m2=5000.0), w, 36.1, 120.4,
                               zone="cold")
     assert np.isnan(office.attrs["refrigeration_min_condensing_c"]) and office.attrs["cooling_cop_source"] == "type preset"
+
+
+def test_a_chilled_store_that_freezes_without_heating_says_so(tmp_path):
+    """A +2 °C store in Harbin fell to -8 °C in January without a word (a cold store is heated only where
+    setpoints.heating_c is given); the run's notes now say so, and not once heating is given."""
+    import json
+    from pathlib import Path
+
+    import yaml
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "tests" / "data" / "tiny_park.yaml")
+                          .read_text(encoding="utf-8"))
+    data["site"] = {"city": "Harbin"}
+    for heating, said in ((None, True), (0.0, False)):
+        sp = {"cooling_c": 2.0} if heating is None else {"cooling_c": 2.0, "heating_c": heating}
+        store = {"name": "chilled", "type": "cold_store", "floor_area_m2": 5000, "hvac": {"type": "vrf"},
+                 "setpoints": sp}
+        f = tmp_path / "park.yaml"
+        f.write_text(yaml.safe_dump({**data, "buildings": [store]}, allow_unicode=True), encoding="utf-8")
+        out = tmp_path / f"out{heating}"
+        r = CliRunner().invoke(main, ["run", str(f), "-o", str(out), "--hours", "72", "-q"], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        notes = json.loads((out / "summary.json").read_text(encoding="utf-8"))["solver"]["notes"]
+        hit = [n for n in notes if n.startswith("cold store 'chilled' (cooling setpoint 2 °C) falls below 0 °C")]
+        assert bool(hit) == said, notes

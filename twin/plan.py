@@ -208,6 +208,31 @@ def district_heat_unpriced_note(buyers: list[str]) -> str:
             "heat pumps cannot replace it")
 
 
+def cold_store_frost_notes(sc: Scenario, prof: xr.Dataset) -> list[str]:
+    """Chilled stores (cooling setpoint above 0 °C) whose air falls below 0 °C in the modelled hours because the
+    building model heats a cold store only where ``setpoints.heating_c`` is given (a Harbin +2 °C store fell to
+    -8 °C in January without a word)."""
+    if "building_t_indoor_c" not in prof:
+        return []
+    from twin.components.buildings import _setpoint, type_presets
+
+    out = []
+    for spec in sc.buildings:
+        if spec.type != "cold_store" or spec.setpoints.heating_c is not None or spec.hvac.type == "none":
+            continue
+        t_set = _setpoint(spec.setpoints.cooling_c, type_presets().loc["cold_store", "cooling_setpoint_c"])
+        if t_set is None or t_set <= 0.0:
+            continue
+        t = prof["building_t_indoor_c"].sel(building=spec.name).to_numpy()
+        cold = int((t < 0.0).sum())
+        if cold:
+            out.append(f"cold store '{spec.name}' (cooling setpoint {t_set:g} °C) falls below 0 °C in {cold:,d} of the "
+                       f"modelled hours (lowest {float(t.min()):.1f} °C): a cold store is heated only where "
+                       "setpoints.heating_c is given (e.g. 0 °C against frost; the heat then comes from its hvac "
+                       "type at its heating efficiency)")
+    return out
+
+
 def chillers_idle_note(names: list[str]) -> str:
     """The note for chillers declared where no cooling is delivered through the park's cooling bus."""
     return (f"chillers {', '.join(repr(n) for n in names)} have nothing to cool: no building puts its cooling on "
@@ -838,6 +863,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 "the fleet's aggregate envelope")
     if not baseline:
         notes += [unserved_sessions_note(f.name, prof.sel(ev_fleet=f.name)) for f in sc.ev_fleets]
+        notes += cold_store_frost_notes(sc, prof)
         notes = [n for n in notes if n]
     n_months = len(np.unique(month))
     if T < 8760:

@@ -2237,3 +2237,9 @@ PATTERNS.append((
      r"the period \(the converter it was added to retires within it\): idle in the period's baseline, usable where "
      r"the period builds power$"),
     "{y}：电池“{b}”有 {k} kWh 储能容量在役，但本时期内无在役变流器（其所配的变流器在本时期内退役）：在本时期基准情形中闲置，本时期新建功率后方可使用"))
+PATTERNS.append((
+    (r"^cold store '(?P<b>.+)' \(cooling setpoint (?P<s>[-\d.]+) °C\) falls below 0 °C in (?P<n>[\d,]+) of the modelled "
+     r"hours \(lowest (?P<t>[-\d.]+) °C\): a cold store is heated only where setpoints\.heating_c is given \(e\.g\. 0 °C "
+     r"against frost; the heat then comes from its hvac type at its heating efficiency\)$"),
+    "冷库“{b}”（供冷设定 {s} °C）在所模拟的 {n} 小时内室温低于 0 °C（最低 {t} °C）：冷库仅在给定 setpoints.heating_c 时才供暖"
+    "（如取 0 °C 防冻；热量由其 HVAC 类型按其供热效率提供）"))
