@@ -339,6 +339,9 @@ METRICS: tuple[Metric, ...] = (
            better="lower", section="investment"),
     Metric("savings", "Annual savings against today's park", "相对现状年节约", "CNY/yr", _x("annual_savings_cny"),
            better="higher", section="investment"),
+    Metric("savings_carbon_price", "of which the carbon price avoided (cash under an emissions trading scheme, a "
+           "shadow price otherwise)", "其中：避免的碳价（纳入碳排放权交易时为现金支出，否则为影子价格）", "CNY/yr",
+           _x("carbon_price_saving_cny"), section="investment"),
     Metric("npv", "Net present value of the investment", "投资净现值 (NPV)", "CNY", _x("npv_cny"),
            better="higher", section="investment"),
     Metric("irr", "Internal rate of return", "内部收益率 (IRR)", "%", _x("irr"), "share", "higher", "investment"),

@@ -37,17 +37,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 #: Size-key prefix -> the ``costs`` field that prices it.
+#: The keys are the optimiser's size keys (``SizingResult.sizes``, ``capex_annualised``): ``boiler_kw``
+#: are the electric boilers (the only boilers the plan builds), ``chiller_kw`` the electric chillers (an
+#: absorption chiller's life, ``costs.absorption_chiller``, is its own: :func:`finance_costs`).
+#: Before 2026-12-07 three keys missed (``ev_v2g``, ``electric_boiler_kw``, and no waste-heat exchanger):
+#: V2G chargers, electric boilers and exchangers were taken to last the whole horizon, never bought again.
 COST_FIELD = {
     "pv_kwp": "pv", "battery_kwh": "battery_energy", "battery_kw": "battery_power",
-    "heat_pump_kw": "heat_pump", "tes_kwh": "thermal_storage", "electric_boiler_kw": "electric_boiler",
-    "chiller_kw": "chiller", "ev_v2g": "v2g_charger_extra",
+    "heat_pump_kw": "heat_pump", "tes_kwh": "thermal_storage", "boiler_kw": "electric_boiler",
+    "chiller_kw": "chiller", "ev_v2g_chargers": "v2g_charger_extra", "waste_heat_hx_kw": "waste_heat_exchanger",
 }
 #: Cold store kind -> the ``costs`` field that prices it (a cold store's size key, ``cold_kwh``, is priced
 #: by its kind: :func:`finance_costs` gives each store's lifetime).
 COLD_COST_FIELD = {"chilled_water": "chilled_water_storage", "ice": "ice_storage"}
 #: Size-key prefixes of electricity-supply assets (LCOE) and of heat-supply assets (LCOH).
-ELECTRIC_ASSETS = ("pv_kwp", "battery_kwh", "battery_kw", "ev_v2g")
-HEAT_ASSETS = ("heat_pump_kw", "tes_kwh", "electric_boiler_kw", "waste_heat_hx_kw")
+ELECTRIC_ASSETS = ("pv_kwp", "battery_kwh", "battery_kw", "ev_v2g_chargers")
+HEAT_ASSETS = ("heat_pump_kw", "tes_kwh", "boiler_kw", "waste_heat_hx_kw")
 ELECTRIC_OPEX = ("energy_import", "export_revenue", "demand_charge", "battery_degradation", "v2g_degradation",
                  "green_power_premium", "green_certificates")
 #: the heat bought as district heat is heat delivered too (in the heat demand): its bill with it
@@ -94,6 +99,9 @@ class Investment:
     horizon_years: int
     discount_rate: float
     assets: dict[str, dict] = field(default_factory=dict)
+    carbon_price_saving_cny: float = 0.0
+    """Part of the savings that is the carbon price avoided (``carbon.carbon_price_cny_per_t`` on net
+    emissions) [CNY/yr]: cash under an emissions trading scheme, a shadow price otherwise."""
 
     @property
     def npv_cny(self) -> float:
@@ -122,7 +130,7 @@ class Investment:
                 "horizon_years": self.horizon_years, "discount_rate": self.discount_rate,
                 "npv_cny": self.npv_cny, "irr": self.irr, "simple_payback_years": self.simple_payback_years,
                 "discounted_payback_years": self.discounted_payback_years, "cash_flows_cny": self.cash_flows,
-                "assets": self.assets}
+                "assets": self.assets, "carbon_price_saving_cny": self.carbon_price_saving_cny}
 
 
 def operating_cost(costs: Mapping) -> float:
@@ -179,7 +187,8 @@ def investment(costs: Mapping, baseline_costs: Mapping, lifetimes: Mapping[str, 
         last = t - life  # year of the last purchase
         left = (last + life - horizon) / life
         flows[horizon] += a["capex_cny"] * max(left, 0.0)
-    return Investment(flows, capex_total, saving, o_plan, o_base, horizon, float(discount_rate), assets)
+    carbon = float(baseline_costs.get("carbon_price", 0.0) or 0.0) - float(costs.get("carbon_price", 0.0) or 0.0)
+    return Investment(flows, capex_total, saving, o_plan, o_base, horizon, float(discount_rate), assets, carbon)
 
 
 def finance_costs(scenario) -> dict:
@@ -200,6 +209,10 @@ def finance_costs(scenario) -> dict:
         cost = c.cost or getattr(scenario.costs, COLD_COST_FIELD[c.kind])
         if cost is not None:
             own[f"cold_kwh[{c.name}]"] = float(cost.lifetime_years)
+    if scenario.costs.absorption_chiller is not None:  # priced by costs.absorption_chiller, not costs.chiller
+        for ch in scenario.chillers:
+            if ch.kind == "absorption":
+                own[f"chiller_kw[{ch.name}]"] = float(scenario.costs.absorption_chiller.lifetime_years)
     out["asset_lifetimes_years"] = own
     return out
 
@@ -226,11 +239,17 @@ def npv(flows: list[float], rate: float) -> float:
 
 
 def irr(flows: list[float]) -> float | None:
-    """Internal rate of return [-]: the rate in (-0.99, 10] where NPV = 0 (bisection), or None."""
+    """Internal rate of return [-]: the rate in (-0.99, 1e4] where NPV = 0 (bisection), or None.
+
+    The upper end starts at 10 (1,000 %) and is raised tenfold while the NPV there keeps the sign of the
+    lower end's (a small investment with large savings: it had shown no IRR at all)."""
     if not flows or all(f >= 0 for f in flows) or all(f <= 0 for f in flows):
         return None
     lo, hi = -0.99, 10.0
     f_lo, f_hi = npv(flows, lo), npv(flows, hi)
+    while f_lo * f_hi > 0 and hi < 1e4:
+        hi *= 10.0
+        f_hi = npv(flows, hi)
     if f_lo * f_hi > 0:
         return None
     for _ in range(200):
@@ -248,11 +267,15 @@ def irr(flows: list[float]) -> float | None:
 def payback(flows: list[float], rate: float = 0.0) -> float | None:
     """Years until the (discounted) cumulative cash flow is non-negative, interpolated in the year [yr].
 
-    ``0`` when nothing is invested; ``None`` when the horizon ends first.
+    ``0`` when nothing is invested and the plan saves (or costs nothing more); ``None`` when the horizon
+    ends first, and when nothing is invested but the plan costs more to run (it had read 0, "paid back at
+    once", for a plan that only buys offsets).
     """
     cum = 0.0
     for t, f in enumerate(flows):
         d = f / (1.0 + rate) ** t
+        if t == 0 and d == 0 and any(x < 0 for x in flows[1:]) and sum(flows) < 0:
+            return None
         if cum + d >= 0 and (t > 0 or d >= 0):
             return float(t - 1 + (-cum / d)) if t > 0 and d > 0 else float(t)
         cum += d

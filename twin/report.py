@@ -969,8 +969,9 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
     rows = []
     for k, asset, v, unit in new:
         key = f"{k}[{asset}]" if asset else k
+        a = capex_by.get(key)  # an annuity: per year
         rows.append((_size_name(k, asset, lang), _size_text(v, unit), text_unit(unit, lang),
-                     _money(capex_by.get(key), lang)))
+                     _money(a, lang) + ("/年" if lang == "zh" else "/yr") if a is not None else _money(a, lang)))
     build = _table(rows, (text("asset", lang), text("new_size", lang), text("unit", lang),
                           text("capital_annuity", lang)), "num") if rows else f"<p>{_esc(text('nothing_new', lang))}</p>"
     build += "".join(f"<p class='notes'>{_esc(n)}</p>" for n in count_notes(new, lang))
