@@ -1070,8 +1070,8 @@ def sweep(sweep_file: Path, out_dir: Path | None, workers: int | None, scheduler
         if rec.get("status") != "ok":
             click.echo(f"  case {rec['id']} failed: {rec.get('error', '')}", err=True)
         secs = rec.get("seconds") or 0.0
-        click.echo(f"  {rec['id']} {'ok' if rec.get('status') == 'ok' else 'failed'} in {secs:.1f} s — "
-                   f"{prog.line()}", err=True)
+        click.echo(f"  {rec.get('what', rec['id'])} {'ok' if rec.get('status') == 'ok' else 'failed'} in "
+                   f"{secs:.1f} s — {prog.line()}", err=True)
 
     if scheduler and engine == "processes":
         _fail("twin sweep: --scheduler needs the dask engine (leave out --engine or give --engine dask)")

@@ -550,6 +550,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
         stream = process_results(todo, loaded_cases, attempt_dir, out_dir / ".shared", workers=n)
     interrupted = False
     running: dict = {}
+    announced: set = set()  # cases whose start (with their swept values) was shown
     try:
         for event in stream:
             kind = event[0]
@@ -563,6 +564,7 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
                 now = event[1]
                 prog.started_now = [describe(v) if isinstance(v, Case) else v for k, v in now.items()
                                     if k not in running]
+                announced.update(v.id for v in now.values() if isinstance(v, Case))
                 prog.running = [v.id if isinstance(v, Case) else v for v in now.values()]
                 running = dict(now)
                 if prog.started_now and on_progress:
@@ -577,7 +579,8 @@ def run_cases(cases: list[Case], loaded_cases: dict[str, Any], out_dir: Path, *,
                 running.pop(f"case-{c.id}", None)
                 prog.running = [x for x in prog.running if x != c.id]
                 if on_progress:
-                    on_progress(prog, rec)
+                    # a case done before a poll saw it start: its swept values go with its done line
+                    on_progress(prog, rec if c.id in announced else {**rec, "what": describe(c)})
     except KeyboardInterrupt:
         interrupted = True  # finished cases are on disk; the engine stops the rest as it closes
     finally:
