@@ -1688,3 +1688,36 @@ def test_faults_on_a_short_horizon_say_they_are_scaled_to_a_year():
                         "so each fault counts 52.1 times a year")
     zh = phrase(w, "zh")
     assert zh.startswith("运行时段 168 小时内有 1 个故障") and w not in MISSING
+
+
+def test_no_v2g_through_bidirectional_chargers_the_plan_did_not_build(tmp_path):
+    """The office example's plan builds no bidirectional charger (ev_v2g_share 0). Operated, the rule-based
+    controller had discharged 692 kWh a week through them and both controllers had charged vehicles to
+    full for V2G that never came (+26 % / +46 % energy into the cars, cost gaps 3.5 % / 4.1 % against
+    1.7 % / 2.1 % with smart charging). Now no vehicle gives V2G, and what vehicles take away beyond
+    their promises is reported (here nothing)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from twin.cli import main
+
+    from pathlib import Path
+
+    out = tmp_path / "gz"
+    root = Path(__file__).resolve().parents[1]
+    r = CliRunner().invoke(main, ["run", str(root / "scenarios" / "office_guangzhou.yaml"), "--hours", "168",
+                                  "--operate", "both", "-o", str(out), "-q"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["sizes"]["ev_v2g_share"]["employee cars"] == 0.0
+    op = s["operation"]
+    for c in ("rule", "mpc"):
+        assert op["gap"][c]["ev_energy_beyond_promise_mwh"] == pytest.approx(0.0, abs=1e-6)
+        assert op["gap"][c]["ev_promises_broken"] == 0
+        assert op["gap"][c]["annualised_cost_pct"] < 3.0
+    import xarray as xr
+
+    with xr.open_dataset(out / "results.nc") as ds:
+        assert float(ds["op_p_ev_discharge_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
+        assert list(ds["controller"].values) == ["rule", "mpc"]

@@ -33,11 +33,36 @@ def unserved_sessions_note(name: str, fleet) -> str:
     unserved = float(fleet["ev_energy_unserved_kwh"])
     if need <= 0 or unserved <= UNSERVED_NOTE_SHARE * need:
         return ""
+    if "ev_energy_no_charger_kwh" in fleet:  # the two causes apart (the whole had been put on the first)
+        none = min(float(fleet["ev_energy_no_charger_kwh"]), unserved)
+        return (f"EV fleet '{name}': {unserved / need * 100:.0f} % of the fleet's energy need "
+                f"({unserved * 1e-3:,.0f} MWh battery side) is not charged in the park before the vehicles leave: "
+                f"{int(fleet['ev_sessions_unserved']):,} of {int(fleet['ev_sessions']):,} sessions of the year find no "
+                f"free charger ({none * 1e-3:,.0f} MWh), others get one too late to charge fully "
+                f"({(unserved - none) * 1e-3:,.0f} MWh); that energy is charged outside the park and is in neither "
+                "the baseline nor the plan; more chargers (ev_fleets[].chargers) or drivers who free them when "
+                "charged (ev_fleets[].unplug_when_full_share) bring it into the park")
     return (f"EV fleet '{name}': {int(fleet['ev_sessions_unserved']):,} of {int(fleet['ev_sessions']):,} sessions "
             f"of the year find no free charger before the vehicle leaves ({unserved / need * 100:.0f} % of the "
             f"fleet's energy need, {unserved * 1e-3:,.0f} MWh battery side): that energy is charged outside the "
             "park and is in neither the baseline nor the plan; more chargers (ev_fleets[].chargers) or drivers "
             "who free them when charged (ev_fleets[].unplug_when_full_share) bring it into the park")
+
+
+def dropped_trips_note(name: str, fleet) -> str:
+    """The run's note on an EV fleet whose trips need more than the battery's usable window ('' below
+    :data:`UNSERVED_NOTE_SHARE` of the need): the energy beyond it was dropped without a word (a truck of
+    500 km a day lost 63 % of its driving energy)."""
+    if "ev_energy_dropped_kwh" not in fleet or "ev_energy_need_kwh" not in fleet:
+        return ""
+    need, dropped = float(fleet["ev_energy_need_kwh"]), float(fleet["ev_energy_dropped_kwh"])
+    if dropped <= UNSERVED_NOTE_SHARE * max(need, 1e-9):
+        return ""
+    return (f"EV fleet '{name}': {int(fleet['ev_sessions_need_capped']):,} of {int(fleet['ev_sessions']):,} sessions' "
+            f"trips need more than the battery's usable window (min_soc_departure down to min_arrival_soc): "
+            f"{dropped * 1e-3:,.0f} MWh a year of their driving energy ({dropped / (need + dropped) * 100:.0f} %) is in "
+            "no need of the model (charged on the road or not driven); check daily_distance_km_mean, "
+            "consumption_kwh_per_km and battery_kwh")
 
 
 def ev_lower_envelope(fleet_profiles) -> np.ndarray:
@@ -863,6 +888,7 @@ def build_problem(sc: Scenario, prof: xr.Dataset, *, baseline: bool = False, obj
                 "the fleet's aggregate envelope")
     if not baseline:
         notes += [unserved_sessions_note(f.name, prof.sel(ev_fleet=f.name)) for f in sc.ev_fleets]
+        notes += [dropped_trips_note(f.name, prof.sel(ev_fleet=f.name)) for f in sc.ev_fleets]
         notes += cold_store_frost_notes(sc, prof)
         notes = [n for n in notes if n]
     n_months = len(np.unique(month))

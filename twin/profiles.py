@@ -257,7 +257,10 @@ def build_profiles(loaded: LoadedScenario, weather_df: pd.DataFrame, site: SiteI
                     ("sessions", "1", "sessions simulated (the year with its spin-up day)"),
                     ("sessions_unserved", "1", "sessions that found no free charger before leaving"),
                     ("energy_need_kwh", "kWh", "energy need of all sessions (battery side)"),
-                    ("energy_unserved_kwh", "kWh", "energy need not charged in the park (battery side)")):
+                    ("energy_unserved_kwh", "kWh", "energy need not charged in the park (battery side)"),
+                    ("energy_no_charger_kwh", "kWh", "of it, the need of sessions that found no free charger"),
+                    ("sessions_need_capped", "1", "sessions whose trip needs more than the battery's usable window"),
+                    ("energy_dropped_kwh", "kWh", "the trips' energy beyond the battery's usable window, in no need")):
                 ev[key] = xr.DataArray(float(ev.attrs[key]), attrs={"units": unit, "long_name": long_name})
             ev = ev.expand_dims(ev_fleet=[f.name])
             fleets.append(ev)

@@ -2243,3 +2243,20 @@ PATTERNS.append((
      r"against frost; the heat then comes from its hvac type at its heating efficiency\)$"),
     "冷库“{b}”（供冷设定 {s} °C）在所模拟的 {n} 小时内室温低于 0 °C（最低 {t} °C）：冷库仅在给定 setpoints.heating_c 时才供暖"
     "（如取 0 °C 防冻；热量由其 HVAC 类型按其供热效率提供）"))
+PATTERNS.extend([
+    (r"^EV fleet '(?P<n>.+)': (?P<p>\d+) % of the fleet's energy need \((?P<m>[\d,]+) MWh battery side\) is not charged "
+     r"in the park before the vehicles leave: (?P<u>[\d,]+) of (?P<s>[\d,]+) sessions of the year find no free charger "
+     r"\((?P<a>[\d,]+) MWh\), others get one too late to charge fully \((?P<b>[\d,]+) MWh\); that energy is charged "
+     r"outside the park and is in neither the baseline nor the plan; more chargers \(ev_fleets\[\]\.chargers\) or "
+     r"drivers who free them when charged \(ev_fleets\[\]\.unplug_when_full_share\) bring it into the park$",
+     "电动汽车车队“{n}”：车队需求电量的 {p}%（电池侧 {m} MWh）在车辆离开前未能在园区内充入：全年 {s} 次充电会话中有 {u} 次"
+     "等不到空闲充电桩（{a} MWh），另有会话接入过晚未能充满（{b} MWh）；这部分电量在园区外充电，既不在基准中也不在规划中；"
+     "增加充电桩（ev_fleets[].chargers）或让驾驶员充满后让出充电桩（ev_fleets[].unplug_when_full_share）可将其纳入园区"),
+    (r"^EV fleet '(?P<n>.+)': (?P<c>[\d,]+) of (?P<s>[\d,]+) sessions' trips need more than the battery's usable window "
+     r"\(min_soc_departure down to min_arrival_soc\): (?P<m>[\d,]+) MWh a year of their driving energy \((?P<p>\d+) %\) "
+     r"is in no need of the model \(charged on the road or not driven\); check daily_distance_km_mean, "
+     r"consumption_kwh_per_km and battery_kwh$",
+     "电动汽车车队“{n}”：{s} 次充电会话中有 {c} 次的行程耗电超过电池可用区间（min_soc_departure 至 min_arrival_soc）："
+     "每年 {m} MWh 行驶电量（{p}%）未计入模型需求（视为途中补电或未行驶）；请核对 daily_distance_km_mean、"
+     "consumption_kwh_per_km 与 battery_kwh"),
+])

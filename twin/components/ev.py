@@ -436,14 +436,17 @@ def draw_sessions(spec: EVFleetSpec, day_types: list[str], *, seed: int = 0,
     if spec.arrival_soc is not None:
         soc_a = np.full(len(df), min(spec.arrival_soc, spec.min_soc_departure))
         capped = np.zeros(len(df), dtype=bool)
+        dropped = np.zeros(len(df))
     else:
         soc_raw = spec.min_soc_departure - df["distance_km"].to_numpy() * \
             spec.consumption_kwh_per_km / b
         capped = soc_raw < spec.min_arrival_soc
         soc_a = np.maximum(soc_raw, spec.min_arrival_soc)
+        dropped = b * np.maximum(spec.min_arrival_soc - soc_raw, 0.0)  # the trip's energy beyond the window
     df["arrival_soc"] = soc_a
     df["need_kwh"] = b * (spec.min_soc_departure - soc_a)
     df["need_capped"] = capped
+    df["need_dropped_kwh"] = dropped
     return df.sort_values(["arrival_h", "vehicle"], kind="stable").reset_index(drop=True)
 
 
@@ -907,6 +910,10 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "energy_need_kwh": need_total,
         "energy_delivered_kwh": delivered_total,
         "energy_unserved_kwh": float(np.sum(t["need"] - t["delivered"])),
+        # of it, the need of sessions that found no charger (the rest: a charger found too late to charge fully)
+        "energy_no_charger_kwh": float(np.sum(t["need"][~served])),
+        # trips that need more than the battery's usable window: the energy beyond it is in no need
+        "energy_dropped_kwh": float(sessions["need_dropped_kwh"].sum()),
         "energy_delivered_in_horizon_kwh": float(e_unc[-1]),
         "mean_dwell_h": float(dwell.mean()) if dwell.size else 0.0,
         "mean_wait_h": float(wait.mean()) if wait.size else 0.0,

@@ -554,6 +554,9 @@ class RuleController:
             if f.mode == "uncontrolled" or veh is None or veh["need"].size == 0:
                 continue
             p_b = f.p_charger_kw * f.eta
+            # V2G only where the plan has bidirectional chargers (a plan without them had its vehicles
+            # charged to full in the valley and discharged through chargers it never built)
+            v2g = f.mode == "v2g" and getattr(f, "bidirectional_chargers", np.inf) > 0
             ov = np.clip(np.minimum(veh["dep"], t + 1) - veh["start"], 0.0, 1.0)
             after = np.clip(veh["dep"] - (t + 1), 0.0, None)
             must = np.clip(veh["need"] - p_b * after, 0.0, p_b * ov)
@@ -561,7 +564,7 @@ class RuleController:
             fill = float(np.minimum(veh["head"].clip(min=0), p_b * ov).sum()) / f.eta
             if plan is not None:
                 want = max(must_kw, plan["now"].get(f.name, 0.0))
-                if f.mode == "v2g" and (valley or surplus):  # headroom for later V2G
+                if v2g and (valley or surplus):  # headroom for later V2G
                     want = max(want, fill)
                 d.ev_charge_kw[f.name] = want
             elif valley or surplus:
@@ -570,10 +573,10 @@ class RuleController:
                 d.ev_charge_kw[f.name] = must_kw
             planned = 0.0 if plan is None else plan["now"].get(f.name, 0.0)
             if plan is None or not np.isfinite(thr):
-                if f.mode == "v2g" and peak and must_kw == 0.0 and n > 0:
+                if v2g and peak and must_kw == 0.0 and n > 0:
                     d.ev_discharge_kw[f.name] = n
                     d.ev_charge_kw[f.name] = 0.0
-            elif f.mode == "v2g" and must_kw == 0.0 and planned <= 1e-9:
+            elif v2g and must_kw == 0.0 and planned <= 1e-9:
                 # V2G holds the peak only where the batteries cannot: every kWh a vehicle gives
                 # must come back before it leaves, at full power near departure at the latest
                 bat_kw = sum(b["kw"] for b in park.batteries if park.available("battery", t, b["name"]))

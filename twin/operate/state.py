@@ -45,6 +45,9 @@ class FleetPlant:
     """Planned V2G power [kW]."""
     p_uncontrolled_kw: np.ndarray
     """Charge-on-arrival load [kW]."""
+    bidirectional_chargers: float = float("inf")
+    """Bidirectional charge points the plan has [-]: at most this many vehicles give V2G in an hour
+    (``ev_v2g_share`` × chargers where the optimiser chose the share; inf: every simulated one)."""
 
 
 @dataclass
@@ -273,8 +276,12 @@ class OperatedPark:
             s = sessions[f.name]
             pdis = (np.zeros(T) if f.p_discharge_max_kw is None else arr(f.p_discharge_max_kw))
             share = sizes.get("ev_v2g_share", {}).get(f.name)
+            n_bidir = float("inf") if f.mode == "v2g" else 0.0
             if share is not None and f.v2g_share > 0:
                 pdis = pdis * min(share / f.v2g_share, 1.0)
+                # whole charge points: a share the LP chose between them rounds down (a vehicle on a
+                # charger that was not built cannot give V2G)
+                n_bidir = float(np.floor(share * f.chargers + 1e-6)) if f.chargers > 0 else n_bidir
             park.fleets.append(FleetPlant(
                 name=f.name, mode=f.mode, sessions=s, p_charger_kw=float(s.attrs.get(
                     "p_battery_kw", 0.0)) / float(s.attrs.get("eta", 1.0)),
@@ -282,7 +289,7 @@ class OperatedPark:
                 v2g_min_soc=float(s.attrs.get("v2g_min_soc", 0.0)), wear_cny_per_kwh=f.v2g_degradation_cny_per_kwh,
                 e_cum_min_kwh=arr(f.e_cum_min_kwh), e_cum_max_kwh=arr(f.e_cum_max_kwh),
                 p_charge_max_kw=arr(f.p_charge_max_kw), p_discharge_max_kw=pdis,
-                p_uncontrolled_kw=arr(f.p_uncontrolled_kw)))
+                p_uncontrolled_kw=arr(f.p_uncontrolled_kw), bidirectional_chargers=n_bidir))
         init = dict(initial or {})
         # default: each battery half full, each thermal or cold store empty
         init["battery_kwh"] = _per_store(init.get("battery_kwh"), park.batteries, lambda b: 0.5 * b["kwh"])
