@@ -642,3 +642,20 @@ def test_envelope_note_in_chinese_names_the_preset_and_its_source_in_chinese():
     zh = b.envelope_note(b.envelope_for(spec, "cold", "寒冷A"), "zh")
     assert zh.startswith("预设 cold/current-industrial/2A：GB 55015-2021 工业建筑围护结构限值（2A 区）")
     assert "已与标准的二次转录核对：u_wall_w_m2k, u_roof_w_m2k" in zh and "project assumption" not in zh
+
+
+def test_weekend_days_inside_a_holiday_break_are_holidays():
+    """春节 2026 is one break from 15 to 23 February (State Council notice); the holidays package lists its
+    weekdays, and its Sunday 15th and weekend 21-22 had been typed as ordinary weekend days (an office got 90
+    car sessions on the 21st against 13-21 on the holidays). Swapped working days stay working days, an
+    ordinary weekend stays a weekend, and 2026 has 33 days of holiday breaks."""
+    from twin.components.calendar import HOLIDAY, SATURDAY, SUNDAY, WORKDAY, china_day_types
+
+    idx = pd.date_range("2026-01-01", periods=365, freq="D")
+    t = china_day_types(idx)
+    for d in ("2026-01-03", "2026-02-15", "2026-02-21", "2026-02-22", "2026-05-03", "2026-10-04"):
+        assert t.loc[d] == HOLIDAY, d
+    for d in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-10-10"):
+        assert t.loc[d] == WORKDAY, d  # swapped working weekend days
+    assert t.loc["2026-03-07"] == SATURDAY and t.loc["2026-03-08"] == SUNDAY
+    assert int((t == HOLIDAY).sum()) == 33

@@ -531,3 +531,17 @@ def test_unplug_policy_off_keeps_the_sessions_and_on_serves_more():
     assert s["served"].all()
     assert ((s["departure_h"] - s["connect_h"]) <= s["need_kwh"] / p_b + 0.5 + 1e-9).all()
     np.testing.assert_allclose(s["promise_kwh"], s["need_kwh"])
+
+
+@pytest.mark.parametrize("kw, words", [
+    ({"arrival_soc": 0.9, "min_soc_departure": 0.8}, "would need no charging in the park"),
+    ({"mode": "v2g", "chargers": 0, "v2g_share": 0.5}, "V2G needs charge points in the park"),
+])
+def test_a_fleet_that_would_silently_do_nothing_is_refused(kw, words):
+    """Passed as 'OK' before: a fleet arriving fuller than it must leave charged nothing, and a V2G fleet
+    with no charge points gave no V2G, without a word."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as e:
+        EVFleetSpec.preset("employee_car", 10, name="cars", **kw)
+    assert words in str(e.value)

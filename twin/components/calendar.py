@@ -29,7 +29,10 @@ def china_day_types(index: pd.DatetimeIndex) -> pd.Series:
     """Day type of each time step: ``workday``, ``saturday``, ``sunday`` or ``holiday``.
 
     A swapped working weekend day counts as ``workday``; a public holiday on any
-    weekday counts as ``holiday``.
+    weekday counts as ``holiday``, and so does a weekend day inside a holiday break (a run of days
+    off that holds a public holiday: the State Council notice gives the break as one block, e.g.
+    春节 2026 from 15 to 23 February, whose Sunday 15th and weekend 21-22 had been typed as ordinary
+    weekend days, with a weekend's loads and 90 office car sessions against 13-21 on the holidays).
 
     Parameters
     ----------
@@ -42,8 +45,9 @@ def china_day_types(index: pd.DatetimeIndex) -> pd.Series:
         Day type per step (categorical strings), indexed like ``index``.
     """
     years = sorted(set(int(y) for y in index.year))
-    cal = _china_holidays(years)
-    swapped = {d for d in getattr(cal, "weekend_workdays", set()) if d.year in years}
+    around = sorted(set(years) | {years[0] - 1, years[-1] + 1})  # breaks across the new year
+    cal = _china_holidays(around)
+    swapped = {d for d in getattr(cal, "weekend_workdays", set()) if d.year in around}
     dates = pd.Index(index.date)
     unique = pd.unique(dates)
     lookup: dict[dt.date, str] = {}
@@ -58,7 +62,33 @@ def china_day_types(index: pd.DatetimeIndex) -> pd.Series:
             lookup[d] = SUNDAY
         else:
             lookup[d] = WORKDAY
+    for d in _break_weekends(min(unique), max(unique), cal, swapped):
+        if d in lookup:
+            lookup[d] = HOLIDAY
     return pd.Series([lookup[d] for d in dates], index=index, name="day_type")
+
+
+def _break_weekends(first: dt.date, last: dt.date, cal, swapped: set) -> set:
+    """Weekend days (not swapped to work) inside a holiday break: in a run of consecutive days off
+    (holidays and weekend days) that holds a public holiday, from ``first`` to ``last`` and a fortnight
+    around them."""
+    out: set = set()
+    run: list = []
+    has_holiday = False
+    d, end = first - dt.timedelta(days=14), last + dt.timedelta(days=14)
+    while d <= end:
+        off = d not in swapped and (d in cal or d.weekday() >= 5)
+        if off:
+            run.append(d)
+            has_holiday = has_holiday or d in cal
+        else:
+            if has_holiday:
+                out.update(x for x in run if x not in cal)
+            run, has_holiday = [], False
+        d += dt.timedelta(days=1)
+    if has_holiday:
+        out.update(x for x in run if x not in cal)
+    return out
 
 
 def china_working_days(index: pd.DatetimeIndex) -> pd.Series:

@@ -337,6 +337,15 @@ class EVFleetSpec(BaseModel):
                 f"min_arrival_soc ({self.min_arrival_soc}) must not exceed min_soc_departure "
                 f"({self.min_soc_departure})"
             )
+        if self.arrival_soc is not None and self.arrival_soc >= self.min_soc_departure:
+            # the need is min_soc_departure - arrival_soc: none, and the fleet would silently charge nothing
+            raise ValueError(
+                f"arrival_soc ({self.arrival_soc}) is not below min_soc_departure ({self.min_soc_departure}): "
+                "the vehicles would need no charging in the park; give the state of charge they arrive with "
+                "below the one they must leave with, or leave arrival_soc out (then it follows the day's distance)")
+        if self.mode == "v2g" and self.chargers == 0:
+            raise ValueError("mode 'v2g' with chargers 0: V2G needs charge points in the park; give chargers "
+                             "(and v2g_share of them bidirectional) or choose mode 'uncontrolled'")
         return self
 
     @classmethod
