@@ -545,3 +545,19 @@ def test_a_fleet_that_would_silently_do_nothing_is_refused(kw, words):
     with pytest.raises(ValidationError) as e:
         EVFleetSpec.preset("employee_car", 10, name="cars", **kw)
     assert words in str(e.value)
+
+
+def test_a_v2g_share_that_is_not_used_is_said():
+    """A variant that switches a V2G fleet to smart charging keeps the base's v2g_share (so it is not refused);
+    it is said instead of ignored without a word (the office example's no_v2g variant)."""
+    from pathlib import Path
+
+    from twin.report_text import phrase
+    from twin.scenario.loader import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "office_guangzhou_options.yaml"
+    notes = load_scenario(path, variant="no_v2g").notes
+    said = [n for n in notes if "v2g_share" in n]
+    assert said == ["EV fleet 'employee cars': v2g_share 0.3 is not used in mode 'smart' (only in mode 'v2g')"]
+    assert phrase(said[0], "zh") != said[0]
+    assert not [n for n in load_scenario(path).notes if "v2g_share" in n]

@@ -2260,3 +2260,5 @@ PATTERNS.extend([
      "每年 {m} MWh 行驶电量（{p}%）未计入模型需求（视为途中补电或未行驶）；请核对 daily_distance_km_mean、"
      "consumption_kwh_per_km 与 battery_kwh"),
 ])
+PATTERNS.append((r"^EV fleet '(?P<n>.+)': v2g_share (?P<v>[\d.]+) is not used in mode '(?P<m>\w+)' \(only in mode 'v2g'\)$",
+                 "电动汽车车队“{n}”：v2g_share {v} 在模式“{m}”下不使用（仅用于 v2g 模式）"))

@@ -1263,6 +1263,7 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     files = check_files(scenario, path, node, notes, weather_notes, inputs, failed) if scenario is not None else []
     if scenario is not None and not problems:
         notes += price_order_notes(scenario.grid.tariff) + export_price_notes(scenario.grid)
+        notes += idle_v2g_share_notes(scenario)
     if problems or files:
         raise ScenarioError(_placed(ordered(problems + files), {id(p) for p in files}, applied, where))
     canonical = json.dumps([scenario.model_dump(mode="json"), input_file_digests(inputs, path.parent)],
@@ -1437,3 +1438,10 @@ def check_files(scenario, path: Path, node=None, notes: list[str] | None = None,
             series(w.csv_path, ("waste_heat", i, "csv_path"), column="q_kw",
                    what=f"raw waste heat of {w.name!r} [kW]", upper=2e6)
     return problems
+
+
+def idle_v2g_share_notes(scenario) -> list[str]:
+    """Fleets whose ``v2g_share`` is not used because their mode is not ``v2g`` (a variant that switches
+    the mode keeps the base's share: said, not refused)."""
+    return [f"EV fleet '{f.name}': v2g_share {f.v2g_share:g} is not used in mode '{f.mode}' (only in mode 'v2g')"
+            for f in scenario.ev_fleets if f.mode != "v2g" and f.v2g_share > 0]
