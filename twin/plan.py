@@ -239,13 +239,13 @@ def cold_store_frost_notes(sc: Scenario, prof: xr.Dataset) -> list[str]:
     -8 °C in January without a word)."""
     if "building_t_indoor_c" not in prof:
         return []
-    from twin.components.buildings import _setpoint, type_presets
+    from twin.components.buildings import cooling_setpoint_c
 
     out = []
     for spec in sc.buildings:
         if spec.type != "cold_store" or spec.setpoints.heating_c is not None or spec.hvac.type == "none":
             continue
-        t_set = _setpoint(spec.setpoints.cooling_c, type_presets().loc["cold_store", "cooling_setpoint_c"])
+        t_set = cooling_setpoint_c(spec)
         if t_set is None or t_set <= 0.0:
             continue
         t = prof["building_t_indoor_c"].sel(building=spec.name).to_numpy()

@@ -1663,12 +1663,24 @@ def capacity_note(attrs: dict, floor_area_m2: float, mode: str = "heating", lang
     return f"{text(f'{mode}_capacity_of', lang)}{'：' if lang == 'zh' else ': '}{capacity_line(row, lang, mode)}"
 
 
+def condensing_floor_c(min_condensing_c: float | None = None) -> float:
+    """Lowest condensing temperature of a cold store's refrigeration [°C]: the scenario's
+    ``hvac.refrigeration_min_condensing_c``, else :data:`COLD_STORE_MIN_CONDENSING_C` (ASSUMED)."""
+    return COLD_STORE_MIN_CONDENSING_C if min_condensing_c is None else float(min_condensing_c)
+
+
+def cooling_setpoint_c(spec: BuildingSpec) -> float | None:
+    """A building's occupied cooling setpoint [°C]: its ``setpoints.cooling_c``, else its type's (None: not
+    cooled)."""
+    return _setpoint(spec.setpoints.cooling_c, type_presets().loc[spec.type, "cooling_setpoint_c"])
+
+
 def cold_store_condensing_c(temp_air_c, min_condensing_c: float | None = None):
     """Condensing temperature of a cold store's air-cooled refrigeration [°C]: the outdoor air [°C]
-    plus :data:`COLD_STORE_CONDENSER_APPROACH_K`, not below ``min_condensing_c`` [°C] (default
-    :data:`COLD_STORE_MIN_CONDENSING_C`, ASSUMED: the head pressure floats down to a floor)."""
-    floor = COLD_STORE_MIN_CONDENSING_C if min_condensing_c is None else float(min_condensing_c)
-    return np.maximum(np.asarray(temp_air_c, dtype=float) + COLD_STORE_CONDENSER_APPROACH_K, floor)
+    plus :data:`COLD_STORE_CONDENSER_APPROACH_K`, not below ``min_condensing_c`` [°C]
+    (:func:`condensing_floor_c`: the head pressure floats down to a floor)."""
+    return np.maximum(np.asarray(temp_air_c, dtype=float) + COLD_STORE_CONDENSER_APPROACH_K,
+                      condensing_floor_c(min_condensing_c))
 
 
 def cold_store_cop(setpoint_c: float, condensing_c=COLD_STORE_CONDENSING_C):
@@ -1924,10 +1936,8 @@ def building_loads(spec: BuildingSpec, weather: pd.DataFrame, latitude: float, l
         "heating_carrier": hv["heating_carrier"], "heating_efficiency": eff_h, "cooling_cop": cop_c,
         "cooling_cop_seasonal": float("nan") if central or spec.hvac.type == "none" else float(cop_c),
         "cooling_cop_source": cop_source,
-        "refrigeration_min_condensing_c": (float("nan") if not cop_source.startswith("hourly")
-                                           else COLD_STORE_MIN_CONDENSING_C
-                                           if spec.hvac.refrigeration_min_condensing_c is None
-                                           else float(spec.hvac.refrigeration_min_condensing_c)),
+        "refrigeration_min_condensing_c": (condensing_floor_c(spec.hvac.refrigeration_min_condensing_c)
+                                           if cop_source.startswith("hourly") else float("nan")),
         "heating_capacity_kw": cap["capacity_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "heating_design_load_kw": cap["design_load_w"] * n / 1e3 if occupied_heating.any() else 0.0,
         "design_outdoor_temp_c": float(design_temp_c),

@@ -124,8 +124,8 @@ class _Fleet:
         self.pre = self.e.copy()
         # V2G only where the plan has bidirectional chargers: none built, no vehicle gives V2G or is
         # charged beyond its promise for it (a plan without them had discharged 692 kWh a week)
-        v2g = fp.mode == "v2g" and getattr(fp, "bidirectional_chargers", np.inf) > 0
-        self.n_bidir = getattr(fp, "bidirectional_chargers", np.inf)
+        self.n_bidir = fp.bidirectional_chargers
+        v2g = fp.mode == "v2g" and self.n_bidir > 0
         self.bidir = s["bidirectional"].to_numpy(bool) & served & v2g
         self.head = np.where(self.bidir, B * (1.0 - soc_a), self.promise)
         self.depth = np.where(self.bidir, B * np.maximum(soc_a - fp.v2g_min_soc, 0.0), 0.0)

@@ -556,7 +556,7 @@ class RuleController:
             p_b = f.p_charger_kw * f.eta
             # V2G only where the plan has bidirectional chargers (a plan without them had its vehicles
             # charged to full in the valley and discharged through chargers it never built)
-            v2g = f.mode == "v2g" and getattr(f, "bidirectional_chargers", np.inf) > 0
+            v2g = f.mode == "v2g" and f.bidirectional_chargers > 0
             ov = np.clip(np.minimum(veh["dep"], t + 1) - veh["start"], 0.0, 1.0)
             after = np.clip(veh["dep"] - (t + 1), 0.0, None)
             must = np.clip(veh["need"] - p_b * after, 0.0, p_b * ov)

@@ -1156,14 +1156,13 @@ def _cold_store_on_chilled_water(s: Scenario, given: Callable[[str], bool]) -> l
     """A cold store on the central plant (chiller_boiler, chiller_district_heat) is cooled by the chilled-water
     network: its air setpoint must lie above the network's supply temperature. A -18 °C store had been
     'cooled' by 7 °C chilled water at the chillers' COP (10, the clamp)."""
-    from twin.components.buildings import _setpoint, type_presets
+    from twin.components.buildings import cooling_setpoint_c
 
     out: list[CrossProblem] = []
     for i, b in enumerate(s.buildings):
         if b.type != "cold_store" or b.hvac.type not in CENTRAL_PLANT_HVAC:
             continue
-        t = _setpoint(b.setpoints.cooling_c if b.setpoints else None,
-                      type_presets().loc["cold_store", "cooling_setpoint_c"])
+        t = cooling_setpoint_c(b)
         if t is not None and t <= s.cooling_supply_temperature_c:
             out.append((f"buildings.{i}.hvac.type", (
                 f"cold store '{b.name}' at {t:g} °C cannot be cooled by the chilled-water network at "
