@@ -561,3 +561,42 @@ def test_a_v2g_share_that_is_not_used_is_said():
     assert said == ["EV fleet 'employee cars': v2g_share 0.3 is not used in mode 'smart' (only in mode 'v2g')"]
     assert phrase(said[0], "zh") != said[0]
     assert not [n for n in load_scenario(path).notes if "v2g_share" in n]
+
+
+def test_a_vehicle_that_takes_less_than_its_charger_charges_at_its_own_power():
+    """A car on a 120 kW DC pile took 110 kW (review): ``vehicle_max_charge_kw`` limits every session's
+    power, so the load, the envelope and V2G follow the vehicle. Hand example: one vehicle 08-18 h,
+    need 15 kWh, a 10 kW charger but a 4 kW vehicle: charge-on-arrival 4, 4, 4, 3 kW from 08 h."""
+    idx = _index(1)
+    days = ["workday"] * 24
+    limited = _single_vehicle("v2g").model_copy(update={"vehicle_max_charge_kw": 4.0})
+    assert limited.session_kw == 4.0
+    ds = simulate_fleet(limited, idx, day_types=days)
+    np.testing.assert_allclose(ds["p_uncontrolled_kw"][8:13], [4.0, 4.0, 4.0, 3.0, 0.0], atol=1e-9)
+    assert float(ds["p_charge_max_kw"].max()) == pytest.approx(4.0)
+    assert float(ds["p_discharge_max_kw"].max()) == pytest.approx(4.0)
+    # the latest start: 15 kWh at 4 kW must begin by 14:15, so by the ends of hours 15, 16, 17
+    # (t = 15, 16, 17 h) at least 15 - 4 (18 - t) = 3, 7, 11 kWh are in (10 kW would have allowed -10, -5, 5)
+    np.testing.assert_allclose(ds["e_cum_min_kwh"][14:17], [3.0, 7.0, 11.0], atol=1e-9)
+    assert ds.attrs["charger_kw"] == 10.0 and ds.attrs["session_kw"] == 4.0
+    # a vehicle limit above the charger's power changes nothing
+    same = simulate_fleet(_single_vehicle("v2g").model_copy(update={"vehicle_max_charge_kw": 50.0}), idx,
+                          day_types=days)
+    base = simulate_fleet(_single_vehicle("v2g"), idx, day_types=days)
+    for k in ("p_uncontrolled_kw", "e_cum_min_kwh", "e_cum_max_kwh", "p_discharge_max_kw"):
+        np.testing.assert_array_equal(same[k], base[k])
+
+
+def test_a_vehicle_limit_below_the_charger_is_said():
+    from twin.report_text import phrase
+    from twin.scenario.loader import vehicle_limited_charger_notes
+
+    class _Sc:
+        ev_fleets = [EVFleetSpec.preset("employee_car", 10, name="cars", charger_kw=120.0,
+                                        vehicle_max_charge_kw=60.0),
+                     EVFleetSpec.preset("logistics_van", 5, name="vans", vehicle_max_charge_kw=150.0)]
+
+    notes = vehicle_limited_charger_notes(_Sc)
+    assert notes == ["EV fleet 'cars': the vehicles take at most 60 kW, so its 120 kW chargers charge at 60 kW "
+                     "(the load, the flexibility and V2G follow the vehicles' power)"]
+    assert "车辆最大接受 60 kW" in phrase(notes[0], "zh")

@@ -410,3 +410,35 @@ def test_energy_table_gives_the_pv_specific_yield_of_the_ledger(run, lang):
     assert row[4] == ("kWh/kWp/年" if lang == "zh" else "kWh/kWp/yr")
     no_pv = {"annual": {"planned": {"pv_kwp": 0.0, "pv_specific_yield_kwh_per_kwp": float("nan")}}}
     assert pv_yield_rows(no_pv, lang) == [] and pv_yield_rows(None, lang) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_scenario_checks_notes_stand_in_the_report(run, lang):
+    """The scenario check's notes (a vehicle slower than its charger, a v2g_share not used) reached the
+    console and summary.json only; a planner reading the report did not see them. The tariff's own notes
+    stay under the tariff table, not twice."""
+    ds, summary, ledger, sc = run
+    note = ("EV fleet 'cars': the vehicles take at most 11 kW, so its 60 kW chargers charge at 11 kW (the "
+            "load, the flexibility and V2G follow the vehicles' power)")
+    s = json.loads(json.dumps(summary))
+    s["scenario"]["data_notes"] = [note]
+    page = render_report(ds, s, ledger, sc, lang=lang)
+    if lang == "zh":
+        assert "情景说明" in page and "车辆最大接受 11 kW，故其 60 kW 充电桩按 11 kW 充电" in page
+    else:
+        assert "Scenario note" in page and "charge at 11 kW" in page
+
+
+def test_the_hourly_csv_notes_read_in_chinese():
+    """The notes the scenario check gives on a planner's CSV files now stand in the report: each reads in Chinese."""
+    from twin.report_text import phrase
+
+    for note in ("load.csv: times label the end of each interval (first 2025-01-01 01:00:00); read as "
+                 "start-of-interval values",
+                 "load.csv: read with separator ';' and decimal comma",
+                 "load.csv: 29 February dropped (24 rows of a leap year), the model year has 365 days",
+                 "load.csv: 8784 rows = a leap year: the 60th day (29 February) dropped; add a time column to say "
+                 "which rows are which",
+                 "load.csv: quarter-hour data (35040 rows) averaged to 8760 hourly means"):
+        zh = phrase(note, "zh")
+        assert zh.startswith("load.csv：") and "rows" not in zh and "dropped" not in zh, zh

@@ -1191,6 +1191,13 @@ def _provenance(ds: xr.Dataset, summary: dict, led: dict | None, lang: str) -> s
     prov += [(k, v) for k, v in extra if v]
     for n in w.get("notes", []):
         prov.append((text("weather_note", lang), _Raw(f"<span class='cite'>{phrase_html(n, lang)}</span>")))
+    # what the scenario check said (unused fields, vehicles slower than their chargers, input files); the
+    # tariff's own notes stand under the tariff table
+    t = summary.get("tariff") or {}
+    shown = {*(t.get("price_order_notes") or []), *(t.get("export_price_notes") or [])}
+    for n in summary["scenario"].get("data_notes") or []:
+        if n not in shown:
+            prov.append((text("scenario_note", lang), _Raw(f"<span class='cite'>{phrase_html(n, lang)}</span>")))
     if led is not None:
         op = {o["name"]: o["value"] for o in led.get("open_parameters", [])}
         prov.append((text("tce_factor", lang), f"{op.get('electricity_tce_basis', '')} kgce/kWh"))

@@ -289,6 +289,7 @@ TEXT.update({
     "calendar": ("节假日", "Calendar"),
     "weather_source": ("气象来源", "Weather source"),
     "weather_note": ("气象说明", "Weather note"),
+    "scenario_note": ("情景说明", "Scenario note"),
     "tce_factor": ("电力折标系数", "Electricity to tce"),
     "process_load": ("工艺负荷", "Process load"),
     "envelope_of": ("建筑围护结构", "Building envelope"),
@@ -2262,3 +2263,20 @@ PATTERNS.extend([
 ])
 PATTERNS.append((r"^EV fleet '(?P<n>.+)': v2g_share (?P<v>[\d.]+) is not used in mode '(?P<m>\w+)' \(only in mode 'v2g'\)$",
                  "电动汽车车队“{n}”：v2g_share {v} 在模式“{m}”下不使用（仅用于 v2g 模式）"))
+PATTERNS.append((r"^EV fleet '(?P<n>.+)': the vehicles take at most (?P<v>[\d.]+) kW, so its (?P<c>[\d.]+) kW chargers "
+                 r"charge at (?P<s>[\d.]+) kW \(the load, the flexibility and V2G follow the vehicles' power\)$",
+                 "电动汽车车队“{n}”：车辆最大接受 {v} kW，故其 {c} kW 充电桩按 {s} kW 充电（负荷、灵活性与 V2G 均按车辆功率）"))
+# the notes of the scenario check on the planner's hourly CSV files (twin.hourly_csv), shown in the report
+PATTERNS.extend([
+    (r"^(?P<f>[^:]+): times label the end of each interval \(first (?P<t>[^)]+)\); read as start-of-interval values$",
+     "{f}：时间标记为各时段的结束时刻（首行 {t}），按时段起始值读取"),
+    (r"^(?P<f>[^:]+): read with separator (?P<s>'.*') and decimal comma$",
+     "{f}：按分隔符 {s} 与小数逗号读取"),
+    (r"^(?P<f>[^:]+): 29 February dropped \((?P<n>\d+) rows of a leap year\), the model year has 365 days$",
+     "{f}：删去 2 月 29 日（闰年的 {n} 行），模型年为 365 天"),
+    (r"^(?P<f>[^:]+): (?P<n>\d+) rows = a leap year: the 60th day \(29 February\) dropped; add a time column to "
+     r"say which rows are which$",
+     "{f}：{n} 行即闰年：删去第 60 天（2 月 29 日）；请加时间列以标明各行时刻"),
+    (r"^(?P<f>[^:]+): quarter-hour data \((?P<n>\d+) rows\) averaged to (?P<h>\d+) hourly means$",
+     "{f}：15 分钟数据（{n} 行）平均为 {h} 个小时均值"),
+])

@@ -235,6 +235,13 @@ class EVFleetSpec(BaseModel):
     charger_kw: float | None = Field(
         None, ge=1, le=2000, description="Rated (grid-side) power per charge point [kW]; None = kind preset"
     )
+    vehicle_max_charge_kw: float | None = Field(
+        None, ge=1, le=2000,
+        description="Highest power the vehicles take from a charger (the on-board charger's rating on AC "
+        "piles, the battery's acceptance on DC piles) [kW, grid side like charger_kw]; a session charges at "
+        "the lower of it and charger_kw (and gives V2G at the same). None = the vehicles take the charger's "
+        "full power",
+    )
     charger_efficiency: float | None = Field(
         None, gt=0, le=1,
         description="Grid-to-battery efficiency, also used battery-to-grid for V2G [-]; "
@@ -364,6 +371,14 @@ class EVFleetSpec(BaseModel):
     def n_chargers(self) -> int:
         """Number of charge points (``chargers`` or one per vehicle) [-]."""
         return self.vehicles if self.chargers is None else self.chargers
+
+    @property
+    def session_kw(self) -> float:
+        """Power one session draws at full charge (grid side): ``charger_kw`` limited by
+        ``vehicle_max_charge_kw`` [kW]."""
+        if self.vehicle_max_charge_kw is None:
+            return float(self.charger_kw)
+        return float(min(self.charger_kw, self.vehicle_max_charge_kw))
 
     @property
     def n_bidirectional(self) -> int:
@@ -569,7 +584,7 @@ def _session_table(spec: EVFleetSpec, sessions: pd.DataFrame, connect: np.ndarra
                    bidir: np.ndarray) -> dict[str, np.ndarray]:
     """Per-session quantities in the horizon frame (spin-up sessions start at t = 0)."""
     eta = spec.charger_efficiency
-    p_grid = spec.charger_kw
+    p_grid = spec.session_kw  # the charger's power, or the vehicle's where it takes less
     p_b = p_grid * eta  # battery-side charge power [kW]
     arr = sessions["arrival_h"].to_numpy()
     dep = sessions["departure_h"].to_numpy()
@@ -720,7 +735,7 @@ def _simulate_sessions_uncached(spec: EVFleetSpec, index: pd.DatetimeIndex, dts:
     if spec.unplug_when_full_share > 0 and len(sessions):
         # a stream of its own: the sessions' draws stay those of a fleet without the policy
         movers = np.random.default_rng([int(seed), 0x5EA7]).random(len(sessions)) < spec.unplug_when_full_share
-        p_b = spec.charger_kw * spec.charger_efficiency
+        p_b = spec.session_kw * spec.charger_efficiency
         hold = np.where(movers, sessions["need_kwh"].to_numpy() / p_b + spec.unplug_grace_h, np.inf)
     dep = sessions["departure_h"].to_numpy()
     connect, bidir = run_charger_queue(sessions["arrival_h"].to_numpy(), dep,
@@ -857,7 +872,7 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
     edges = np.arange(n_steps + 1, dtype=float)
     ends = edges[1:]
     eta = spec.charger_efficiency
-    p_grid = spec.charger_kw
+    p_grid = spec.session_kw
 
     def cum(which: str) -> np.ndarray:
         k, s = _envelope_ramps(t, which=which)
@@ -906,7 +921,7 @@ def simulate_fleet(spec: EVFleetSpec, index: pd.DatetimeIndex, *, seed: int = 0,
         "fleet": spec.name, "kind": spec.kind, "mode": spec.mode, "seed": int(seed),
         "vehicles": spec.vehicles, "chargers": spec.n_chargers,
         "bidirectional_chargers": spec.n_bidirectional,
-        "charger_kw": float(p_grid), "battery_kwh": float(spec.battery_kwh),
+        "charger_kw": float(spec.charger_kw), "session_kw": float(p_grid), "battery_kwh": float(spec.battery_kwh),
         "eta_charge": float(eta), "eta_discharge": float(eta),
         "v2g_degradation_cost_cny_per_kwh": float(spec.v2g_degradation_cost_cny_per_kwh),
         "sessions": len(sessions),

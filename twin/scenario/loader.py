@@ -1264,6 +1264,7 @@ def _finish(path: Path, data: dict, node, ext_overrides: list[str], variants: di
     if scenario is not None and not problems:
         notes += price_order_notes(scenario.grid.tariff) + export_price_notes(scenario.grid)
         notes += idle_v2g_share_notes(scenario)
+        notes += vehicle_limited_charger_notes(scenario)
     if problems or files:
         raise ScenarioError(_placed(ordered(problems + files), {id(p) for p in files}, applied, where))
     canonical = json.dumps([scenario.model_dump(mode="json"), input_file_digests(inputs, path.parent)],
@@ -1445,3 +1446,13 @@ def idle_v2g_share_notes(scenario) -> list[str]:
     the mode keeps the base's share: said, not refused)."""
     return [f"EV fleet '{f.name}': v2g_share {f.v2g_share:g} is not used in mode '{f.mode}' (only in mode 'v2g')"
             for f in scenario.ev_fleets if f.mode != "v2g" and f.v2g_share > 0]
+
+
+def vehicle_limited_charger_notes(scenario) -> list[str]:
+    """Fleets whose vehicles take less than their chargers give (``vehicle_max_charge_kw`` below
+    ``charger_kw``): the sessions charge at the vehicles' power, the chargers' rest is never used."""
+    return [f"EV fleet '{f.name}': the vehicles take at most {f.vehicle_max_charge_kw:g} kW, so its "
+            f"{f.charger_kw:g} kW chargers charge at {f.session_kw:g} kW (the load, the flexibility and V2G "
+            "follow the vehicles' power)"
+            for f in scenario.ev_fleets
+            if f.vehicle_max_charge_kw is not None and f.vehicle_max_charge_kw < f.charger_kw]
