@@ -70,10 +70,12 @@ def test_910_section_reads_in_chinese_under_every_accounting_switch(settings):
 
 
 def test_a_park_below_every_tier_is_said_to_have_no_official_tier_once():
-    """Before: '≤ 0.2 (无官方档位 — 非官方档位，阈值为假设值（可配置）)'."""
-    for lang, words in (("zh", "无官方档位"), ("en", "no official tier")):
-        cell = re.search(r"≤ 0\.2 \(([^)]*\)?)\)", visible(section(lang))).group(1)
+    """Before: '≤ 0.2 (无官方档位 — 非官方档位，阈值为假设值（可配置）)'. 910号 gives no threshold below 20万 tce and
+    none is assumed any more: the cell reads '— (no official tier: not judged …)', the verdict 'not judged'."""
+    for lang, words, judged in (("zh", "无官方档位", "不判定"), ("en", "no official tier", "not judged")):
+        cell = re.search(r"— \(([^)]*\)?)\)", visible(section(lang))).group(1)
         assert cell.count(words) == 1, cell
+        assert judged in cell
 
 
 @pytest.mark.parametrize("share, says", [
@@ -154,7 +156,8 @@ def test_comparison_rows_name_the_basis_each_figure_is_on():
     from twin.compare import METRICS
 
     m = {x.key: x for x in METRICS}
-    assert "区域" not in m["core"].zh and "基于位置口径" in m["core"].zh
+    assert "区域" not in m["core_location"].zh and "基于位置口径" in m["core_location"].zh
+    assert "评分口径" in m["core"].zh and "scorecard basis" in m["core"].en
     assert "优化" not in m["residual"].zh and "基于位置口径" in m["residual"].zh
     assert "location basis" in m["residual"].en and "optimiser" not in m["residual"].en
     assert "外购热" in m["gross_emissions"].zh and "bought heat" in m["gross_emissions"].en

@@ -9,6 +9,8 @@ the parks in the 200 000-1 000 000 tce/yr tier (threshold 0.2 tCO2/tce).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,7 +53,9 @@ def test_exactly_at_the_threshold_on_the_acceptance_basis():
 
 def test_exactly_at_the_threshold_on_the_location_basis():
     """Grid average 0.5 kgCO2/kWh, import 2 458 kWh, PV 47 542 kWh: 1 229 kg / 6 145 kgce = 0.2."""
-    L, nat = indicators(park(2458, 47542, ef=0.5), core_indicator_basis="location")
+    # 122 900 tce: below the first tier, judged against the planner's 0.2 (910号 gives none there)
+    L, nat = indicators(park(2458, 47542, ef=0.5), core_indicator_basis="location",
+                        core_threshold_below_tier_tco2_per_tce=0.2)
     core = nat["core"]
     assert core["basis"] == "location"
     assert core["value_tco2_per_tce"] == pytest.approx(0.2, rel=1e-12) and core["pass"] is True
@@ -62,7 +66,7 @@ def test_exactly_at_the_threshold_on_the_location_basis():
 
 def test_passes_on_location_fails_on_acceptance():
     """Grid average 0.4: location 2 458·0.4 / 6 145 = 0.16 (pass); acceptance 0.333 (fail)."""
-    L, nat = indicators(park(2458, 47542, ef=0.4))
+    L, nat = indicators(park(2458, 47542, ef=0.4), core_threshold_below_tier_tco2_per_tce=0.2)
     core = nat["core"]
     assert core["bases"]["location"]["value_tco2_per_tce"] == pytest.approx(0.16, rel=1e-12)
     assert core["bases"]["location"]["pass"] is True
@@ -132,8 +136,9 @@ def test_the_location_basis_credits_no_certificates_unless_asked_and_then_says_m
 
 
 def test_the_console_says_assumed_threshold_and_not_rated():
-    """Below the official tiers the console's pass/fail says it is against the ASSUMED threshold, and a
-    chapter-7 score whose control items fail says 'NOT RATED' (the headline had shown 38.0/100 alone)."""
+    """Below the official tiers the console's pass/fail says it is against the planner's threshold (or not
+    judged, without one), and a chapter-7 score whose control items fail says 'NOT RATED' (the headline had
+    shown 38.0/100 alone)."""
     from twin.results.summary import headline
 
     core = {"value_tco2_per_tce": 2.493, "basis": "acceptance", "tce_basis": "当量值", "tier": "no official tier",
@@ -145,8 +150,14 @@ def test_the_console_says_assumed_threshold_and_not_rated():
                        "rubric": {"provisional": True, "id": "r"}, "national": {"core": core}}}
     text = headline(s)
     assert "chapter 7 38.0/100, chapter 12 bonus 5.0; NOT RATED (不达标): a control item is not met" in text
-    assert "tier no official tier, pass: False against the ASSUMED 0.200 tCO2/tce)" in text
-    assert "location basis: 1.854 tCO2/tce (pass: False against the ASSUMED" in text
+    assert "tier no official tier, pass: False against the planner's 0.200 tCO2/tce, not 910号's)" in text
+    assert "location basis: 1.854 tCO2/tce (pass: False against the planner's" in text
+    unjudged = json.loads(json.dumps(s))
+    c = unjudged["scorecard"]["national"]["core"]
+    c.update(threshold_tco2_per_tce=None, **{"pass": None})
+    c["bases"]["location"]["pass"] = None
+    assert ("pass: None (910号 gives no threshold for a park of this size: not judged))"
+            in headline(unjudged))
     core["bases"]["location"]["green_credits"] = True
     assert "market basis (green power and certificates credited): 1.854" in headline(s)
     # twin compare: the same two facts as rows of their own

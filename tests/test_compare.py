@@ -112,7 +112,15 @@ def test_compare_runs_every_variant_and_writes_the_exports(compared):
     # both accounting bases of the 910号 core indicator, from the ledger
     assert float(comp.loc["residual_acceptance", "base"]) == pytest.approx(
         summ["base"]["ledger"]["annual"]["planned"]["co2_acceptance_t"])
-    assert {"core", "core_acceptance"} <= set(comp.index)
+    assert {"core", "core_acceptance", "core_location"} <= set(comp.index)
+    # `core` is summary.json's core indicator (it had held the location basis while the summary gave the
+    # acceptance basis under the same name)
+    planned = summ["base"]["ledger"]["annual"]["planned"]
+    assert float(comp.loc["core", "base"]) == pytest.approx(planned["carbon_intensity_tco2_per_tce"], rel=1e-3)
+    assert float(comp.loc["core_acceptance", "base"]) == pytest.approx(
+        planned["carbon_intensity_acceptance_tco2_per_tce"], rel=1e-3)
+    assert float(comp.loc["core_location", "base"]) == pytest.approx(
+        planned["carbon_intensity_location_tco2_per_tce"], rel=1e-3)
     assert float(comp.loc["pv_share", "base"]) == pytest.approx(100 * summ["base"]["pv_share_of_electricity"])
     # the weather and its radiation basis are part of what is compared (issue 11: every output)
     assert comp.loc["weather", "base"] == "synthetic year from the station's own statistics; radiation basis tmyx"

@@ -121,14 +121,24 @@ def test_equivalent_basis_requires_value_and_scales_tce():
 
 
 def test_tiers_below_mid_and_large():
-    """Small park (118 tce) → no official tier, evaluated against the labelled 0.2 assumption.
+    """Small park (118 tce) → no official tier and no threshold: 910号 publishes none below 20万 tce and there
+    is none to default to (standards update 2026-12, §6 item 3), so the indicator is computed but not judged;
+    a planner's value judges it, reported as the planner's.
     Scaling each step to 1e7 h gives 491 tce·… > 1e6 tce → large tier at 0.3."""
     small = national_indicators(build_ledger(PLANNED, None, step_weight_h=W))
     assert small["core"]["tier"] == "no official tier"
     assert small["core"]["official"] is False
-    assert small["core"]["threshold_tco2_per_tce"] == 0.2
-    assert "ASSUMED" in small["notes"][0]
-    assert any(p["name"] == "core_threshold_below_tier_tco2_per_tce" for p in small["open_parameters"])
+    assert small["core"]["threshold_tco2_per_tce"] is None and small["core"]["pass"] is None
+    assert all(b["pass"] is None for b in small["core"]["bases"].values())
+    assert "not judged" in small["notes"][0]
+    row = next(p for p in small["open_parameters"] if p["name"] == "core_threshold_below_tier_tco2_per_tce")
+    assert row["value"] == "none (not judged)"
+    own = national_indicators(build_ledger(PLANNED, None, AccountingSettings(core_threshold_below_tier_tco2_per_tce=0.25),
+                                           step_weight_h=W))
+    assert own["core"]["threshold_tco2_per_tce"] == 0.25 and own["core"]["pass"] is not None
+    assert "planner's value 0.25" in own["notes"][0]
+    row = next(p for p in own["open_parameters"] if p["name"] == "core_threshold_below_tier_tco2_per_tce")
+    assert row["status"] == "planner's value"
     big = national_indicators(build_ledger(PLANNED, None, step_weight_h=2.0e7))
     assert big["core"]["tce_total"] > 1e6
     assert big["core"]["threshold_tco2_per_tce"] == 0.3 and big["core"]["official"] is True
@@ -153,3 +163,27 @@ def test_offset_cap_on_gross_emissions_like_the_optimiser():
     a = build_ledger(PLANNED, BASELINE, s, step_weight_h=W).planned.annual
     assert a["offsets_used_t"] == pytest.approx(gross - 100.0, rel=REL)
     assert a["co2_net_t"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_changed_910_value_is_the_planners_never_the_notices():
+    """Review: with tier_lower_tce 1000, core_threshold_mid 3.0 and clean_energy_share_target 0.5 the outputs said
+    'official: true', '910号 annex 3', pass, and the clean-energy row cited 910号 for ≥50 %."""
+    s = AccountingSettings(tier_lower_tce=100.0, core_threshold_mid_tco2_per_tce=3.0, clean_energy_share_target=0.5)
+    nat = national_indicators(build_ledger(PLANNED, None, s, step_weight_h=W))
+    core = nat["core"]
+    assert core["tce_total"] > 100.0
+    assert core["official"] is False and core["threshold_tco2_per_tce"] == 3.0
+    assert core["tier"].endswith("(planner's)")
+    assert "accounting.tier_lower_tce 100 (910号: 200,000)" in core["note"]
+    assert "accounting.core_threshold_mid_tco2_per_tce 3 (910号: 0.2)" in core["note"]
+    clean = next(g for g in nat["guiding"] if g["key"] == "clean_energy_share")
+    assert "the planner's value 0.5" in clean["source"] and "910号: 0.9" in clean["source"]
+    rows = {p["name"]: p for p in nat["open_parameters"] if p["status"] == "planner's value"}
+    assert set(rows) >= {"tier_lower_tce", "core_threshold_mid_tco2_per_tce", "clean_energy_share_target"}
+    from twin.report_text import phrase
+    for text in [core["note"], clean["source"], *nat["notes"], *(r["note"] for r in rows.values())]:
+        assert phrase(text, "zh") != text, text
+    # the notice's own values: official, as before
+    plain = national_indicators(build_ledger(PLANNED, None, step_weight_h=2.0e7))
+    assert plain["core"]["official"] is True and plain["core"]["note"] == "910号 annex 3 [ndrc-910-2025]"
+    assert not [p for p in plain["open_parameters"] if p["status"] == "planner's value"]

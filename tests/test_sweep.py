@@ -129,7 +129,10 @@ def _check_complete_after_kill(out: Path, res, killed: dict) -> None:
     summ = json.loads((out / "sweep_summary.json").read_text(encoding="utf-8"))
     p = summ["percentiles"]["annualised_cost_cny"]
     assert p["p10"] <= p["p50"] <= p["p90"] and summ["ok"] == 6
-    assert 0.0 <= summ["core_met_probability"] <= 1.0
+    # the example park is below 910号's first tier: its indicator is computed, never judged against an invented value
+    assert summ["core_met_probability"] is None and summ["core_met_cases_known"] == 0
+    assert summ["core_not_judged_cases"] == 6 and np.isfinite(ds["core_tco2_per_tce"].values).all()
+    assert "<b>不判定</b>" in (out / "sweep.html").read_text(encoding="utf-8")  # a Chinese page by default
     assert "pv_kwp[roof]" in summ["robust_assets"]
     for a in summ["assets"]:  # robust = new capacity in >= 90 % of the cases
         new = ds["new__" + a["asset"].replace("[", "_").replace("]", "")].values

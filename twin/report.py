@@ -933,9 +933,11 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
         ok = core.get("pass")
         thr = core.get("threshold_tco2_per_tce")
         assumed = not core.get("official", False)
-        verdict = text("pass", lang) if ok else (text("fail", lang) if ok is not None else "—")
+        verdict = text("pass", lang) if ok else (text("fail", lang) if ok is not None else
+                                                 (text("not_judged", lang) if thr is None else "—"))
+        which = "card_core_note_none" if thr is None else ("card_core_note_assumed" if assumed else "card_core_note")
         cards.append(_card(text("card_core", lang), f"{fmt(core.get('value_tco2_per_tce'))} tCO2/tce · {verdict}",
-                           _esc(text("card_core_note_assumed" if assumed else "card_core_note", lang).format(
+                           _esc(text(which, lang).format(
                                thr=fmt(thr), base=fmt(core.get("baseline_value_tco2_per_tce")))),
                            "pass" if ok else ("fail" if ok is not None else "")))
         ag = sc["aggregate"]

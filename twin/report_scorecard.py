@@ -40,7 +40,9 @@ _T = {
     "yes": ("是", "yes"), "no": ("否", "no"),
     "key": ("键名（summary.json ledger.annual）", "key (summary.json ledger.annual)"),
     "core": ("核心", "core"), "guiding": ("引导", "guiding"),
-    "no_tier": ("无官方档位，阈值为假设值（可配置）", "no official tier, ASSUMED threshold (configurable)"),
+    "no_tier": ("无官方档位：不判定（可设定阈值）", "no official tier: not judged (a threshold may be stated)"),
+    "no_tier_planner": ("无官方档位，阈值为规划者设定值", "no official tier; the planner's threshold"),
+    "not_judged": ("不判定", "not judged"),
 }
 
 #: Measure units for display: shares as %, others as given.
@@ -296,13 +298,20 @@ def _national(nat: dict, lang: str) -> str:
     zh = lang == "zh"
     c = nat["core"]
     name = f"name_{lang}"
-    st = (_t("pass", lang) if c["pass"] else _t("fail", lang)) if c["pass"] is not None else "—"
-    # a park below every official tier: the tier's label and the assumption say one thing, once
-    tier = phrase(c["tier"], lang) if c.get("official") else _t("no_tier", lang)
+    thr = c["threshold_tco2_per_tce"]
+    st = (_t("pass", lang) if c["pass"] else _t("fail", lang)) if c["pass"] is not None else \
+        (_t("not_judged", lang) if thr is None else "—")
+    # a park below every official tier: no threshold unless the planner states one; a tier whose bounds or
+    # threshold the planner changed reads as the planner's (its label says so)
+    if c.get("official") or c["tier"] != "no official tier":
+        tier = phrase(c["tier"], lang)
+    else:
+        tier = _t("no_tier" if thr is None else "no_tier_planner", lang)
+    limit = f"≤ {thr}" if thr is not None else "—"
     rows = [[("raw", f"<b>{_e(c[name])}</b> ({'核心' if zh else 'core'})"),
              f"{_fmt(c['value_tco2_per_tce'])} tCO2/tce",
              f"{_fmt(c.get('baseline_value_tco2_per_tce'))} tCO2/tce",
-             f"≤ {c['threshold_tco2_per_tce']} ({tier})",
+             f"{limit} ({tier})",
              st, f"{phrase(c['formula'], lang)}{'；' if zh else '; '}CO2 {_fmt(c['co2_t'])} t / {_fmt(c['tce_total'])} tce"
                  + (f"{'；核算口径：' if zh else '; basis: '}{phrase(c['basis'], lang)}"
                     f"{'；折标：' if zh else '; tce: '}{phrase(c['tce_basis'], lang)}" if c.get("basis") else "")]]
@@ -312,7 +321,7 @@ def _national(nat: dict, lang: str) -> str:
         bst = (_t("pass", lang) if b["pass"] else _t("fail", lang)) if b["pass"] is not None else "—"
         lab = labels[key][0 if zh else 1] + (" ★" if key == c.get("basis") else "")
         rows.append([f"　{c[name]}: {lab}", f"{_fmt(b['value_tco2_per_tce'])} tCO2/tce", "—",
-                     f"≤ {c['threshold_tco2_per_tce']}", bst,
+                     limit, bst,
                      ("raw", f"CO2 {_fmt(b['co2_t'])} t{'；电网因子 ' if zh else '; grid '}{_e(phrase(b['grid_factor'], lang))}"
                       f"{'；折标 ' if zh else '; tce '}{_e(phrase(c['tce_basis'], lang))}{'；' if zh else '; '}"
                       f"<span class='cite'>{_e(phrase(b['source'], lang))}</span>")])

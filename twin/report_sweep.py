@@ -66,6 +66,11 @@ PAGE = {
     "core": ("达到 910号 核心指标的概率：<b>{p}</b>（{n} 个情景结果已知；短时段按年折算能量）",
              ("Probability of meeting the 910号 core indicator: <b>{p}</b> ({n} cases with a known result; short "
              "horizons scale energy to a year)")),
+    "core_not_judged": ("910号 核心指标：<b>不判定</b>（{n} 个情景的园区能耗低于 910号 第一档，官方未给阈值；可在 "
+                        "accounting.core_threshold_below_tier_tco2_per_tce 设定规划者阈值）",
+                        ("910号 core indicator: <b>not judged</b> ({n} cases whose park uses less energy than 910号's "
+                         "first tier, for which the notice gives no threshold; state one as "
+                         "accounting.core_threshold_below_tier_tco2_per_tce)")),
     "out_of_reach": (("目标无法达到的情景：<b>{n}</b>（按可达到的最优值规划，objective.out_of_reach: closest；"
                      "cases.csv 中 targets_met = 0）"),
                      ("Cases whose stated targets are out of reach: <b>{n}</b> (planned for the best reachable value, "
@@ -132,6 +137,8 @@ def render_sweep(ds, summary: dict, lang: str = "zh") -> str:
     prob = summary.get("core_met_probability")
     core = (f"<p>{page_text('core', lang, p=fmt_share(prob) if prob is not None else '–', n=summary.get('core_met_cases_known', 0))}"
             "</p>")
+    if summary.get("core_not_judged_cases"):
+        core += f"<p>{page_text('core_not_judged', lang, n=summary['core_not_judged_cases'])}</p>"
     if summary.get("targets_out_of_reach_cases"):
         core += f"<p class='warn'>{page_text('out_of_reach', lang, n=summary['targets_out_of_reach_cases'])}</p>"
     arows = "".join(

@@ -228,8 +228,13 @@ TEXT.update({
     "card_shares_note": ("园区自发 {onsite}；清洁能源 {clean}", "on-site {onsite}; clean energy {clean}"),
     "card_core": ("910号核心指标 单位能耗碳排放", "910号 core indicator: CO2 per tce"),
     "card_core_note": ("阈值 ≤ {thr} tCO2/tce（官方档位）；基准 {base}", "threshold ≤ {thr} tCO2/tce (official tier); baseline {base}"),
-    "card_core_note_assumed": ("阈值 ≤ {thr} tCO2/tce 为假设值（无官方档位，可配置）；基准 {base}",
-                               "threshold ≤ {thr} tCO2/tce is an ASSUMED value (no official tier; configurable); baseline {base}"),
+    "card_core_note_assumed": ("阈值 ≤ {thr} tCO2/tce 为规划者设定值（非910号官方值）；基准 {base}",
+                               "threshold ≤ {thr} tCO2/tce is the planner's value (not 910号's); baseline {base}"),
+    "card_core_note_none": ("910号未给出此规模园区的阈值：不判定（可设 accounting.core_threshold_below_tier_tco2_per_tce）；"
+                            "基准 {base}",
+                            "910号 gives no threshold for a park of this size: not judged (state one as "
+                            "accounting.core_threshold_below_tier_tco2_per_tce); baseline {base}"),
+    "not_judged": ("不判定", "not judged"),
     "card_ch7": ("T/CSUS 66-2023 第7章得分", "T/CSUS 66-2023 chapter 7 score"),
     "card_not_rated": ("不予评级：控制项未达标", "not rated: a control item is not met"),
     "card_ch12": ("第12章加分", "Chapter 12 bonus"),
@@ -513,10 +518,40 @@ PHRASES: dict[str, str] = {
     "sizes battery_kwh, pv_kwp": "规模 battery_kwh, pv_kwp",
     "sizes, p_ev_discharge_kw, demand_response_declared_kw": "规模、p_ev_discharge_kw、demand_response_declared_kw",
     "declare and document": "申报并提供证明材料",
+    "none (not judged)": "无（不判定）",
+    "no official tier": "无官方档位",
 }
 
 #: Sentences with numbers: (regular expression, Chinese with the same named groups).
 PATTERNS: list[tuple[str, str]] = [
+    # 910号 values the notice does not give, or the planner changed (twin.assess.national, AccountingSettings)
+    (r"^910号 gives no threshold below (?P<t>[\d,.]+) tce/yr: the core indicator is computed but not judged; state "
+     r"one as accounting\.core_threshold_below_tier_tco2_per_tce to judge it against a value of your own$",
+     "910号未给出低于 {t} tce/年 园区的阈值：核心指标只计算、不判定；如需判定，请在 "
+     "accounting.core_threshold_below_tier_tco2_per_tce 设定自己的阈值"),
+    (r"^910号 gives no threshold below (?P<t>[\d,.]+) tce/yr; evaluated against the planner's value (?P<v>[\d.]+) "
+     r"tCO2/tce \(accounting\.core_threshold_below_tier_tco2_per_tce\)$",
+     "910号未给出低于 {t} tce/年 园区的阈值；按规划者设定值 {v} tCO2/tce 评价"
+     "（accounting.core_threshold_below_tier_tco2_per_tce）"),
+    (r"^evaluated against the planner's values, not 910号's: (?P<w>.+); 910号 annex 3 gives 0\.2 tCO2/tce for "
+     r"200,000–1,000,000 tce/yr and 0\.3 above \[ndrc-910-2025\]$",
+     "按规划者设定值评价，非910号官方值：{w}；910号附件3：20万–100万 tce/年 为 0.2 tCO2/tce，100万以上为 0.3 "
+     "[ndrc-910-2025]"),
+    (r"^910号 publishes no threshold below (?P<t>[\d,.]+) tce/yr: the core indicator of such a park is computed but "
+     r"not judged until the planner states one$",
+     "910号未公布低于 {t} tce/年 园区的阈值：此类园区的核心指标只计算、不判定，直至规划者设定阈值"),
+    (r"^910号 publishes no threshold below (?P<t>[\d,.]+) tce/yr; the planner's value$",
+     "910号未公布低于 {t} tce/年 园区的阈值；此为规划者设定值"),
+    (r"^the planner's value; 910号 annex 3 gives (?P<v>[\d,.]+) \[ndrc-910-2025\]$",
+     "规划者设定值；910号附件3为 {v} [ndrc-910-2025]"),
+    (r"^threshold: the planner's value (?P<v>[\d.e+-]+) \(accounting\.(?P<k>\w+), 910号: (?P<o>[\d.]+) "
+     r"\[ndrc-910-2025\]\)$",
+     "阈值：规划者设定值 {v}（accounting.{k}；910号为 {o} [ndrc-910-2025]）"),
+    (r"^accounting\.(?P<k>\w+): the planner's value (?P<v>[\d.e+-]+), not 910号's (?P<o>[\d.]+) \[ndrc-910-2025\]$",
+     "accounting.{k}：规划者设定值 {v}，非910号的 {o} [ndrc-910-2025]"),
+    (r"^(?P<l>.+ tce/yr) \(planner's\)$", "{l}（规划者设定）"),
+    (r"^not judged: 910号 gives no threshold below the first tier \(accounting\.core_threshold_below_tier_tco2_per_tce "
+     r"states one\)$", "不判定：910号未给出第一档以下园区的阈值（可在 accounting.core_threshold_below_tier_tco2_per_tce 设定）"),
     (r"^ASSUMPTION: 910号 gives no tier below (?P<t>[\d,.]+) tce/yr$", "假设：910号对低于 {t} tce/年 的园区未设档位"),
     (r"^910号 gives no tier below (?P<t>[\d,.]+) tce/yr; evaluated against the ASSUMED value (?P<v>[\d.]+) "
      r"tCO2/tce \((?P<k>\w+)\)$", "910号对低于 {t} tce/年 的园区未设档位；按假设值 {v} tCO2/tce 评价（参数 {k}，可配置）"),

@@ -54,11 +54,13 @@ def core_threshold(value, baseline_tce: float, settings) -> tuple[float, str]:
     from twin.assess.national import core_tier
 
     tier = core_tier(baseline_tce, settings)
-    if not tier["official"]:
+    if tier["threshold_tco2_per_tce"] is None:
         raise TargetError(
             f"targets.core_indicator_max_tco2_per_tce: 'tier' needs an official size tier, but the park's baseline "
             f"energy use is {baseline_tce:,.0f} tce/yr, below {settings.tier_lower_tce:,.0f} tce/yr, for which "
             "910号 publishes no threshold; state a value in tCO2/tce (there is no default)")
+    if not tier["official"]:
+        return float(tier["threshold_tco2_per_tce"]), f"the planner's threshold of the tier {tier['tier']} ({tier['note']})"
     return float(tier["threshold_tco2_per_tce"]), f"official threshold of the tier {tier['tier']} (baseline energy use)"
 
 

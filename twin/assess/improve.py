@@ -62,6 +62,8 @@ def quantity_for_measure(ledger: Ledger, measure: str, target: float) -> dict | 
         from twin.assess.national import core_tier
 
         th = core_tier(tce, ledger.settings)["threshold_tco2_per_tce"]
+        if th is None:  # no threshold for the park's size: nothing to reach
+            return None
         d = max((a["carbon_intensity_tco2_per_tce"] - (1.0 - target) * th) * tce, 0.0)
         # a kWh of grid import replaced weighs what the core indicator's basis says it weighs
         ef = (a.get("ef_acceptance_kgco2_per_kwh", a["ef_grid_import_weighted_kgco2_per_kwh"])
@@ -102,6 +104,8 @@ def improvement_options(scorecard, ledger: Ledger, top: int = 5) -> list[dict]:
             rule = next(x for x in scorecard.rubric.item(it["id"]).rules if x.id == r["id"])
             v = r["value"]
             nxt = None
+            if rule.kind == "bands" and v is None and not r.get("declared_missing"):
+                continue  # a computed measure with nothing to judge it by (no 910号 threshold for the park's size)
             if rule.kind == "bands":
                 vv = float(v) if isinstance(v, (int, float)) and v is not None and math.isfinite(float(v)) else 0.0
                 nxt = next(((th, p) for th, p in rule.bands if th > vv + 1e-12 and p > r["points"]), None)

@@ -1,8 +1,9 @@
 """National zero-carbon park indicators, 发改环资〔2025〕910号 annex 3 ("1 core + 5 guiding").
 
 Thresholds come from :class:`twin.ledger.AccountingSettings` (secondary sources,
-[ndrc-910-2025]). Parks below the first size tier get
-"no official tier" and are evaluated against a labelled assumption.
+[ndrc-910-2025]). Parks below the first size tier get "no official tier": their core
+indicator is computed and judged only against a threshold the planner states. A value the
+planner changes is reported as the planner's, never as the notice's.
 """
 
 from __future__ import annotations
@@ -25,22 +26,34 @@ def core_tier(tce_per_year: float, settings) -> dict:
     Returns
     -------
     dict
-        ``tier`` (label), ``official`` (bool), ``threshold_tco2_per_tce``, ``note``.
+        ``tier`` (label), ``official`` (bool: the notice's tier bounds and threshold, none changed by the
+        planner), ``threshold_tco2_per_tce`` (None below the first tier without a planner's value: 910号
+        publishes none, so the indicator is not judged), ``note``.
     """
     lo, hi = settings.tier_lower_tce, settings.tier_upper_tce
-    if tce_per_year >= hi:
-        return {"tier": f">= {hi:,.0f} tce/yr", "official": True,
-                "threshold_tco2_per_tce": settings.core_threshold_large_tco2_per_tce, "note": "910号 annex 3 [ndrc-910-2025]"}
+    dep = settings.departures_from_910()
+    bounds = [k for k in ("tier_lower_tce", "tier_upper_tce") if k in dep]
     if tce_per_year >= lo:
-        return {"tier": f"{lo:,.0f}–{hi:,.0f} tce/yr", "official": True,
-                "threshold_tco2_per_tce": settings.core_threshold_mid_tco2_per_tce, "note": "910号 annex 3 [ndrc-910-2025]"}
-    return {
-        "tier": "no official tier",
-        "official": False,
-        "threshold_tco2_per_tce": settings.core_threshold_below_tier_tco2_per_tce,
-        "note": (f"910号 gives no tier below {lo:,.0f} tce/yr; evaluated against the ASSUMED value "
-                 f"{settings.core_threshold_below_tier_tco2_per_tce} tCO2/tce (core_threshold_below_tier_tco2_per_tce)"),
-    }
+        field = "core_threshold_large_tco2_per_tce" if tce_per_year >= hi else "core_threshold_mid_tco2_per_tce"
+        label = f">= {hi:,.0f} tce/yr" if tce_per_year >= hi else f"{lo:,.0f}–{hi:,.0f} tce/yr"
+        changed = bounds + ([field] if field in dep else [])
+        thr = float(getattr(settings, field))
+        if not changed:
+            return {"tier": label, "official": True, "threshold_tco2_per_tce": thr,
+                    "note": "910号 annex 3 [ndrc-910-2025]"}
+        what = "; ".join(f"accounting.{k} {dep[k][0]:,.10g} (910号: {dep[k][1]:,.10g})" for k in changed)
+        return {"tier": f"{label} (planner's)", "official": False, "threshold_tco2_per_tce": thr,
+                "note": (f"evaluated against the planner's values, not 910号's: {what}; 910号 annex 3 gives "
+                         "0.2 tCO2/tce for 200,000–1,000,000 tce/yr and 0.3 above [ndrc-910-2025]")}
+    below = settings.core_threshold_below_tier_tco2_per_tce
+    if below is None:
+        return {"tier": "no official tier", "official": False, "threshold_tco2_per_tce": None,
+                "note": (f"910号 gives no threshold below {lo:,.0f} tce/yr: the core indicator is computed but not "
+                         "judged; state one as accounting.core_threshold_below_tier_tco2_per_tce to judge it "
+                         "against a value of your own")}
+    return {"tier": "no official tier", "official": False, "threshold_tco2_per_tce": float(below),
+            "note": (f"910号 gives no threshold below {lo:,.0f} tce/yr; evaluated against the planner's value "
+                     f"{below:g} tCO2/tce (accounting.core_threshold_below_tier_tco2_per_tce)")}
 
 
 def bases_sentence(settings, annual: dict) -> str:
@@ -75,14 +88,15 @@ def _clean_share_source(a: dict, s) -> str:
     """What the clean-energy share counts, in the words an assessor checks against the core indicator:
     certificates count as clean here whatever the acceptance basis makes of them."""
     gc = a.get("green_certificates_credited_mwh", 0.0) or 0.0
+    thr = s.target_source("clean_energy_share_target")
     if gc > 0 and not s.certificates_in_clean_share:
         return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as ordinary grid electricity here "
-                "(accounting.certificates_in_clean_share); threshold [ndrc-910-2025]")
+                f"(accounting.certificates_in_clean_share); {thr}")
     if gc <= 0:
-        return "computed (ledger); threshold [ndrc-910-2025]"
+        return f"computed (ledger); {thr}"
     return (f"computed (ledger): green certificates of {gc:,.0f} MWh count as clean here, while the acceptance basis "
             f"of the core indicator {'counts them at zero' if s.acceptance_green_certificates == 'zero' else 'does not'} "
-            "(accounting.acceptance_green_certificates); threshold [ndrc-910-2025]")
+            f"(accounting.acceptance_green_certificates); {thr}")
 
 
 def national_indicators(ledger: Ledger, declarations: Declarations | None = None) -> dict:
@@ -103,8 +117,11 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
     thr = tier["threshold_tco2_per_tce"]
 
     def passes(v):
-        # at the threshold passes ("≤"); 1e-9 relative absorbs floating-point rounding of the ratio
-        return bool(v <= thr * (1.0 + 1e-9)) if v is not None and math.isfinite(v) else None
+        # at the threshold passes ("≤"); 1e-9 relative absorbs floating-point rounding of the ratio; no
+        # threshold (a park below the first tier, none stated): not judged
+        if thr is None or v is None or not math.isfinite(v):
+            return None
+        return bool(v <= thr * (1.0 + 1e-9))
 
     loc, acc = a.get("carbon_intensity_location_tco2_per_tce"), a.get("carbon_intensity_acceptance_tco2_per_tce")
     core = {
@@ -140,15 +157,18 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
                  f"declared: {d.product_energy_grade2_share.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
         _guiding("industrial_solid_waste_use", "工业固体废物综合利用率", "Industrial solid waste utilisation",
                  d.industrial_solid_waste_use.value, s.solid_waste_use_target,
-                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
+                 f"declared: {d.industrial_solid_waste_use.evidence or 'no evidence cited'}; "
+                 f"{s.target_source('solid_waste_use_target')}", ex),
         _guiding("waste_heat_utilisation", "余热/余冷/余压综合利用率", "Waste heat/cold/pressure utilisation",
                  a["waste_heat_utilisation_share"], s.waste_heat_utilisation_target,
-                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; threshold [ndrc-910-2025]", ex,
+                 "computed (ledger): waste heat only; waste cold and pressure are not modelled; "
+                 f"{s.target_source('waste_heat_utilisation_target')}", ex,
                  None if a.get("q_waste_heat_available_kwh", 0.0) > 0 else
                  "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)"),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
-                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; threshold [ndrc-910-2025]", ex),
+                 f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; "
+                 f"{s.target_source('water_reuse_target')}", ex),
     ]
     open_params = s.open_parameters() + [
         {"name": "product_energy_grade2_target", "value": 1.0, "unit": "-", "status": "open in official text",
@@ -159,5 +179,8 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
     notes = []
     if not tier["official"]:
         notes.append(tier["note"])
+    for k, (used, official) in s.departures_from_910().items():
+        if k.endswith("_target"):
+            notes.append(f"accounting.{k}: the planner's value {used:g}, not 910号's {official:g} [ndrc-910-2025]")
     notes.append(core["why_bases_differ"])
     return {"core": core, "guiding": guiding, "open_parameters": open_params, "notes": notes}

@@ -174,9 +174,12 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
                                evidence="p_ev_discharge_kw")
     tier = core_tier(a["tce_total_tce"], ledger.settings)
     ci = a["carbon_intensity_tco2_per_tce"]
+    thr = tier["threshold_tco2_per_tce"]  # None below the first tier without the planner's value: not judged
     m["carbon_intensity_headroom"] = Measure(
-        "carbon_intensity_headroom", 1.0 - ci / tier["threshold_tco2_per_tce"] if math.isfinite(ci) else None, "1",
-        "computed", f"1 − intensity / {tier['threshold_tco2_per_tce']} ({tier['tier']})", evidence="carbon_intensity_tco2_per_tce")
+        "carbon_intensity_headroom", 1.0 - ci / thr if math.isfinite(ci) and thr else None, "1",
+        "computed", f"1 − intensity / {thr} ({tier['tier']})" if thr else
+        "not judged: 910号 gives no threshold below the first tier (accounting.core_threshold_below_tier_tco2_per_tce "
+        "states one)", evidence="carbon_intensity_tco2_per_tce")
     rem = d.negative_emission_removals_t.value
     gross = a["co2_gross_t"]
     m["negative_emission_share"] = Measure("negative_emission_share", (rem / gross) if (rem is not None and gross > 0) else None,

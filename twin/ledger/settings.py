@@ -226,13 +226,14 @@ class AccountingSettings(BaseModel):
             "(secondary sources)."
         ),
     )
-    core_threshold_below_tier_tco2_per_tce: float = Field(
-        0.2,
+    core_threshold_below_tier_tco2_per_tce: float | None = Field(
+        None,
         gt=0.0,
         le=10, description=(
-            "ASSUMPTION, not official: threshold used to evaluate parks below tier_lower_tce, "
-            "for which the notice gives no tier [tCO2/tce]. Default 0.2 (the first tier's value); "
-            "outputs report 'no official tier' for such parks."
+            "The planner's threshold for a park below tier_lower_tce, for which 910号 publishes none "
+            "[tCO2/tce]. None (default): there is no official value to default to, so the core indicator of "
+            "such a park is computed but not judged (pass: null) until the planner states one; a value is "
+            "reported as the planner's, never as official."
         ),
     )
     clean_energy_share_target: float = Field(
@@ -247,6 +248,19 @@ class AccountingSettings(BaseModel):
     water_reuse_target: float = Field(
         0.80, ge=0.0, le=1.0, description="910号 guiding value for 工业用水重复利用率 [-]. Default 0.80."
     )
+
+    def departures_from_910(self) -> dict[str, tuple[float, float]]:
+        """The 910号 annex-3 values this accounting changes: ``{field: (value used, official value)}``
+        (tier bounds, core thresholds, guiding targets; :data:`OFFICIAL_910`)."""
+        return {k: (float(getattr(self, k)), v) for k, v in OFFICIAL_910.items()
+                if abs(float(getattr(self, k)) - v) > 1e-12 * max(1.0, abs(v))}
+
+    def target_source(self, field: str) -> str:
+        """Where a 910号 value used here comes from: the notice, or the planner where it was changed."""
+        dep = self.departures_from_910().get(field)
+        if dep is None:
+            return "threshold [ndrc-910-2025]"
+        return f"threshold: the planner's value {dep[0]:g} (accounting.{field}, 910号: {dep[1]:g} [ndrc-910-2025])"
 
     @model_validator(mode="after")
     def _check(self) -> AccountingSettings:
@@ -357,10 +371,27 @@ class AccountingSettings(BaseModel):
                 "treatment of 绿证 in the clean-energy share UNKNOWN"),
             _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of 清洁能源 UNKNOWN"),
             _op("grid_clean_share", self.grid_clean_share, "-", "whether grid electricity counts as clean UNKNOWN"),
-            _op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
-                "tCO2/tce", f"ASSUMPTION: 910号 gives no tier below {self.tier_lower_tce:.0f} tce/yr"),
+            self._below_tier_row(),
+            *self._departure_rows(),
             self._process_row(),
         ]
+
+    def _below_tier_row(self) -> dict:
+        """The threshold below the first tier: none in 910号, none by default; the planner's if stated."""
+        lo = OFFICIAL_910["tier_lower_tce"]
+        if self.core_threshold_below_tier_tco2_per_tce is None:
+            return _op("core_threshold_below_tier_tco2_per_tce", "none (not judged)", "tCO2/tce",
+                       f"910号 publishes no threshold below {lo:,.0f} tce/yr: the core indicator of such a park is "
+                       "computed but not judged until the planner states one")
+        return {**_op("core_threshold_below_tier_tco2_per_tce", self.core_threshold_below_tier_tco2_per_tce,
+                      "tCO2/tce", f"910号 publishes no threshold below {lo:,.0f} tce/yr; the planner's value"),
+                "status": "planner's value"}
+
+    def _departure_rows(self) -> list[dict]:
+        """A row for each 910号 value the planner changed (tier bounds, thresholds, guiding targets)."""
+        return [{**_op(k, used, OFFICIAL_910_UNITS[k],
+                       f"the planner's value; 910号 annex 3 gives {official:,.10g} [ndrc-910-2025]"),
+                 "status": "planner's value"} for k, (used, official) in self.departures_from_910().items()]
 
     def _process_row(self) -> dict:
         """Industrial-process CO2: declared by the planner, never computed (open-parameter row)."""
@@ -374,6 +405,21 @@ class AccountingSettings(BaseModel):
                       f"declared under process_emissions ({len(self.process_emissions_t)} source(s)), counted in "
                       "gross emissions and the core indicator on both bases; the tool does not compute it"),
                 "status": "planner's declaration"}
+
+
+#: The values 发改环资〔2025〕910号 annex 3 gives (as secondary sources report them, [ndrc-910-2025]): the
+#: size tiers of the core indicator, its thresholds and the guiding indicators' targets. A scenario may
+#: change each (``accounting``); the outputs then say the planner's value, never the notice's.
+OFFICIAL_910 = {
+    "tier_lower_tce": 200_000.0, "tier_upper_tce": 1_000_000.0,
+    "core_threshold_mid_tco2_per_tce": 0.2, "core_threshold_large_tco2_per_tce": 0.3,
+    "clean_energy_share_target": 0.90, "waste_heat_utilisation_target": 0.50,
+    "solid_waste_use_target": 0.80, "water_reuse_target": 0.80,
+}
+OFFICIAL_910_UNITS = {"tier_lower_tce": "tce/yr", "tier_upper_tce": "tce/yr",
+                      "core_threshold_mid_tco2_per_tce": "tCO2/tce", "core_threshold_large_tco2_per_tce": "tCO2/tce",
+                      "clean_energy_share_target": "-", "waste_heat_utilisation_target": "-",
+                      "solid_waste_use_target": "-", "water_reuse_target": "-"}
 
 
 def _op(name: str, value, unit: str, note: str) -> dict:

@@ -551,8 +551,10 @@ def headline(summary: dict) -> str:
         lines.append(f"  T/CSUS 66-2023 planning stage ({prov} '{sc['rubric']['id']}'): chapter 7 "
                      f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}{unrated}")
         core = sc["national"]["core"]
+        thr = core.get("threshold_tco2_per_tce")
         against = ("" if core.get("official", True) else
-                   f" against the ASSUMED {_num(core.get('threshold_tco2_per_tce'), 3)} tCO2/tce")
+                   " (910号 gives no threshold for a park of this size: not judged)" if thr is None else
+                   f" against the planner's {_num(thr, 3)} tCO2/tce, not 910号's")
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
                      f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
                      f"tier {core.get('tier')}, pass: {core.get('pass')}{against})")

@@ -203,6 +203,10 @@ def sweep_statistics(ds: xr.Dataset) -> dict:
     known = np.isfinite(met)
     out["core_met_probability"] = float(met[known].mean()) if known.any() else None
     out["core_met_cases_known"] = int(known.sum())
+    # cases whose indicator is computed but has no threshold (a park below 910号's first tier, none stated)
+    thr = ds["core_threshold_tco2_per_tce"].values[ok] if "core_threshold_tco2_per_tce" in ds else np.full(met.shape, 0.0)
+    val = ds["core_tco2_per_tce"].values[ok]
+    out["core_not_judged_cases"] = int((np.isfinite(val) & ~np.isfinite(thr.astype(float))).sum())
     if "targets_met" in ds:  # sweeps collected before the column existed have none
         tm = ds["targets_met"].values[ok]
         tm = tm[np.isfinite(tm)]
