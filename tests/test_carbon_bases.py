@@ -156,7 +156,7 @@ def test_the_console_says_assumed_threshold_and_not_rated():
     c = unjudged["scorecard"]["national"]["core"]
     c.update(threshold_tco2_per_tce=None, **{"pass": None})
     c["bases"]["location"]["pass"] = None
-    assert ("pass: None (910号 gives no threshold for a park of this size: not judged))"
+    assert ("tier no official tier, not judged: 910号 gives no threshold for a park of this size)"
             in headline(unjudged))
     core["bases"]["location"]["green_credits"] = True
     assert "market basis (green power and certificates credited): 1.854" in headline(s)

@@ -552,17 +552,22 @@ def headline(summary: dict) -> str:
                      f"{_num(ag.get('chapter7_Q'))}/100, chapter 12 bonus {_num(ag.get('QA'))}{unrated}")
         core = sc["national"]["core"]
         thr = core.get("threshold_tco2_per_tce")
-        against = ("" if core.get("official", True) else
-                   " (910号 gives no threshold for a park of this size: not judged)" if thr is None else
+        against = ("" if core.get("official", True) or thr is None else
                    f" against the planner's {_num(thr, 3)} tCO2/tce, not 910号's")
+
+        def verdict(passed) -> str:
+            if thr is None:  # below 910号's first tier with no threshold stated
+                return "not judged: 910号 gives no threshold for a park of this size"
+            return f"pass: {passed}{against}"
+
         lines.append(f"  910号 core indicator: {_num(core.get('value_tco2_per_tce'), 3)} tCO2/tce "
                      f"({core.get('basis', 'acceptance')} basis, tce at {core.get('tce_basis', '')}; "
-                     f"tier {core.get('tier')}, pass: {core.get('pass')}{against})")
+                     f"tier {core.get('tier')}, {verdict(core.get('pass'))})")
         loc = (core.get("bases") or {}).get("location")
         if loc and core.get("basis") != "location":
             kind = "market basis (green power and certificates credited)" if loc.get("green_credits") else "location basis"
             lines.append(f"      {kind}: {_num(loc.get('value_tco2_per_tce'), 3)} tCO2/tce "
-                         f"(pass: {loc.get('pass')}{against})")
+                         f"({verdict(loc.get('pass'))})")
     for t in s.get("targets") or []:
         mc = t.get("marginal_cost_cny_per_unit")
         if t.get("out_of_reach"):  # held at its best reachable value (objective.out_of_reach: closest)
