@@ -498,7 +498,8 @@ def _headline_rows(summary: dict, led: dict | None, sc: dict | None, lang: str) 
         basis = (led.get("settings") or {}).get("core_indicator_basis", "acceptance")
         tce_b = "当量值" if (led.get("settings") or {}).get("electricity_tce_basis", "calorific") == "calorific" else "等价值"
         row(f"单位能耗碳排放（910号核心指标，{'验收口径' if basis == 'acceptance' else '基于位置口径'}，电力按{tce_b}）",
-            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at {tce_b})",
+            f"CO2 per tce (910号 core indicator, {basis} basis, electricity at "
+            f"{'its calorific value' if tce_b == '当量值' else 'its primary-energy equivalent'} ({tce_b}))",
             "carbon_intensity_tco2_per_tce", "tCO2/tce")
         other = "location" if basis == "acceptance" else "acceptance"
         row(f"单位能耗碳排放（{'基于位置口径' if other == 'location' else '验收口径'}，对照）",

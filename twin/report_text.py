@@ -450,23 +450,23 @@ PHRASES: dict[str, str] = {
         "process_emissions 中申报，否则分子偏低",
     "none declared": "未申报",
     "planner's declaration": "规划方申报",
-    "910号 annex 4 does not say 当量值 or 等价值": "910号附件4未规定采用当量值还是等价值",
+    "910号 annex 4 does not say calorific (当量值) or primary-energy equivalent (等价值)": "910号附件4未规定采用当量值还是等价值",
     "annex 4's prescribed electricity factor is UNKNOWN": "附件4规定的电力排放因子未知",
     "crediting of exports is not specified": "未规定上网电量是否抵扣",
     "crediting of 绿电/绿证 in annex 4 is UNKNOWN": "附件4中绿电/绿证是否抵扣未知",
-    "treatment of 绿证 in the clean-energy share UNKNOWN": "清洁能源消费占比中绿证如何计入未知",
-    ("the grid-factor basis only: True credits 绿电/绿证 there (market-based), False keeps it location-based; "
+    "treatment of green certificates (绿证) in the clean-energy share UNKNOWN": "清洁能源消费占比中绿证如何计入未知",
+    ("the grid-factor basis only: True credits green power and certificates (绿电/绿证) there (market-based), False keeps it location-based; "
      "crediting in annex 4 is UNKNOWN"):
         "仅用于电网因子口径：True 时按该因子抵扣绿电/绿证（基于市场口径），False 时保持基于位置口径；附件4中是否抵扣未知",
     "no cap in 910号; CCER 5 % analogue": "910号未设上限；类比CCER 5%",
     "share of gross emissions (CCER analogue) or of emissions after internal abatement":
         "占总排放的比例（类比CCER）或占内部减排后排放的比例",
-    "definition of 清洁能源 UNKNOWN": "清洁能源的定义未知",
+    "definition of clean energy (清洁能源) UNKNOWN": "清洁能源的定义未知",
     "whether grid electricity counts as clean UNKNOWN": "电网电力是否计为清洁能源未知",
     "hourly ef_grid_kgco2_per_kwh of the dispatch": "调度的逐时电网排放因子 ef_grid_kgco2_per_kwh",
     "none": "无",
     "QA = min(Σ, cap)": "QA = min(Σ, 封顶值)",
-    "余冷/余压 not modelled; recoverable = q_waste_heat_available_kw": "余冷/余压未建模；可回收量 = q_waste_heat_available_kw",
+    "waste cold and pressure (余冷/余压) not modelled; recoverable = q_waste_heat_available_kw": "余冷/余压未建模；可回收量 = q_waste_heat_available_kw",
     "heat only": "仅余热",
     "gross": "总排放",
     "residual": "剩余排放",
@@ -1060,7 +1060,7 @@ PHRASES.update({
     "location": "基于位置口径",
     "annex 4 as reported values grid power at the fossil factor [sec-910-acceptance-factor]":
         "据二手来源，附件4按化石能源电力因子计算购电排放 [sec-910-acceptance-factor]",
-    "treatment of 绿证 on the acceptance basis is not public": "验收口径下绿证如何计入尚未公开",
+    "treatment of green certificates (绿证) on the acceptance basis is not public": "验收口径下绿证如何计入尚未公开",
     "computed (ledger)": "计算（台账）",
 })
 PATTERNS[:0] = [

@@ -174,7 +174,7 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
         {"name": "product_energy_grade2_target", "value": 1.0, "unit": "-", "status": "open in official text",
          "note": "annex 3 says 'at or better than grade 2'; read here as the whole output (share 1.0)"},
         {"name": "waste_heat_scope", "value": "heat only", "unit": "-", "status": "model limit",
-         "note": "余冷/余压 not modelled; recoverable = q_waste_heat_available_kw"},
+         "note": "waste cold and pressure (余冷/余压) not modelled; recoverable = q_waste_heat_available_kw"},
     ]
     notes = []
     if not tier["official"]:

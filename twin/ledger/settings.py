@@ -349,7 +349,7 @@ class AccountingSettings(BaseModel):
             else f"等价值 {self.electricity_kgce_per_kwh_equivalent}"
         )
         return [
-            _op("electricity_tce_basis", basis, "kgce/kWh", "910号 annex 4 does not say 当量值 or 等价值"),
+            _op("electricity_tce_basis", basis, "kgce/kWh", "910号 annex 4 does not say calorific (当量值) or primary-energy equivalent (等价值)"),
             _op("grid_emission_factor", "location basis: hourly ef_grid_kgco2_per_kwh of the dispatch", "kgCO2/kWh",
                 "location-based emissions; the core indicator uses core_indicator_basis"),
             _op("core_indicator_basis", self.core_indicator_basis, "-",
@@ -357,19 +357,19 @@ class AccountingSettings(BaseModel):
             _op("acceptance_grid_factor", self.acceptance_factor_label, "kgCO2/kWh",
                 "0.8325 (2022) as reported, or the latest fossil factor 0.8273 (2023): not settled"),
             _op("acceptance_green_certificates", self.acceptance_green_certificates, "-",
-                "treatment of 绿证 on the acceptance basis is not public"),
+                "treatment of green certificates (绿证) on the acceptance basis is not public"),
             _op("heat_ef_tco2_per_gj", self.heat_ef_tco2_per_gj, "tCO2/GJ",
                 "GB/T 32150—2025 default for heat without a measured factor [gbt-32150-2025]; 910号 annex 4 gives none"),
             _op("export_credit", self.export_credit, "-", "crediting of exports is not specified"),
             _op("green_credits_in_core_indicator", self.green_credits_in_core_indicator, "-",
-                "the grid-factor basis only: True credits 绿电/绿证 there (market-based), False keeps it "
+                "the grid-factor basis only: True credits green power and certificates (绿电/绿证) there (market-based), False keeps it "
                 "location-based; crediting in annex 4 is UNKNOWN"),
             _op("offsets_max_share", self.offsets_max_share, "-", self._offsets_cap_note()),
             _op("offsets_cap_basis", self.offsets_cap_basis, "-",
                 "share of gross emissions (CCER analogue) or of emissions after internal abatement"),
             _op("certificates_in_clean_share", self.certificates_in_clean_share, "-",
-                "treatment of 绿证 in the clean-energy share UNKNOWN"),
-            _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of 清洁能源 UNKNOWN"),
+                "treatment of green certificates (绿证) in the clean-energy share UNKNOWN"),
+            _op("natural_gas_is_clean", self.natural_gas_is_clean, "-", "definition of clean energy (清洁能源) UNKNOWN"),
             _op("grid_clean_share", self.grid_clean_share, "-", "whether grid electricity counts as clean UNKNOWN"),
             self._below_tier_row(),
             *self._departure_rows(),
