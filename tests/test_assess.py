@@ -242,3 +242,27 @@ def test_rubric_banner_speaks_the_pages_language_once():
     en, zh = rubric_statement(sc, "en"), rubric_statement(sc, "zh")
     assert not re.search(r"[\u4e00-\u9fff]{3,}", en) and en.count("PROVISIONAL") == 1
     assert "暂定值" in zh and "PROVISIONAL" not in zh
+
+
+def test_vpp_points_need_declared_enrolment_and_a_battery_does_not_score_twice():
+    """12.1 (provisional-rubric §4 12-a): the battery earned the storage sub-item (1) AND, as
+    'flexible capacity' / peak, the VPP / DR sub-item (2): Qingdao logistics read 3/3 with no VPP, DR,
+    microgrid or V2G declared (storage 0.646 → 1, battery 2,128 kW / peak 3,330 kW = 0.639 → 2).
+    Here: battery 30 kWh / (100 kWp × 2 h) = 0.15 → 1 for storage; battery_kw 50 / peak 130 kW = 0.385.
+    Not enrolled: VPP 0 and the sentence says what earns it; enrolled: 0.385 ≥ 0.10 → 2, item 3."""
+    ds = dispatch().assign(p_load_kw=("time", [100.0, 100, 130, 100]))
+    L = build_ledger(ds, None, sizes={"pv_kwp": 100.0, "battery_kwh": 30.0, "battery_kw": 50.0}, step_weight_h=W)
+    peak = L.planned.annual["peak_electric_demand_kw"]
+    assert peak == 130.0
+    sc = assess(L, Declarations(), ParkInfo(park_type="logistics"))
+    it = item(sc, "12.1")
+    rows = {r["id"]: r for r in it["rules"]}
+    assert rows["storage"]["points"] == 1 and rows["vpp"]["points"] == 0 and it["points"] == 1
+    assert rows["vpp"]["measure"] == "vpp_dr_enrolled_share"
+    assert "no VPP / demand-response participation declared" in rows["vpp"]["formula"]
+    assert "50 kW of adjustable capacity" in rows["vpp"]["formula"]
+    enrolled = Declarations(vpp_dr_enrolls_model_assets=Flag(value=True, evidence="aggregator contract 2025-03"))
+    it = item(assess(L, enrolled, ParkInfo(park_type="logistics")), "12.1")
+    vpp = next(r for r in it["rules"] if r["id"] == "vpp")
+    assert vpp["value"] == pytest.approx(50.0 / peak, rel=1e-9) and vpp["points"] == 2 and it["points"] == 3
+    assert "aggregator contract" in vpp["inputs"]

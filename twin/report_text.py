@@ -553,6 +553,29 @@ PATTERNS: list[tuple[str, str]] = [
      "正式研究请使用场址实测或典型年 EPW 文件（情景中的 site.weather_file）：合成年只复现月统计特征，不代表某一具体年份的天气"),
 ]
 
+# --- T/CSUS 66-2023 scorecard: 12.1 VPP/DR, 7.2.2 path B by use, 7.2.3(b) cascade by stream, sources -----------
+PATTERNS.extend([
+    (r"^no VPP / demand-response participation declared, so 0: the plan has (?P<f>[\d,.]+) kW of adjustable capacity "
+     r"\(battery (?P<b>[\d,.]+) kW, V2G (?P<v>[\d,.]+) kW, heat pumps and e-boilers with thermal storage (?P<h>[\d,.]+) kW\), "
+     r"(?P<p>[\d.]+%) of the (?P<pk>[\d,.]+) kW peak; declaring it enrolled \(declarations\.vpp_dr_enrolls_model_assets, "
+     r"or demand_response_declared_kw, with the aggregation contract or DR agreement as evidence\) earns this sub-item$",
+     "未申报参与虚拟电厂/需求响应，得 0 分：规划方案有可调节容量 {f} kW（储能 {b} kW、V2G {v} kW、配蓄热的热泵和电锅炉 {h} kW），占峰值负荷 {pk} kW 的 {p}；"
+     "申报其已参与（declarations.vpp_dr_enrolls_model_assets 或 demand_response_declared_kw，以聚合协议或需求响应协议为证明材料）"
+     "即可按本子项计分"),
+    (r"^adjustable capacity declared enrolled in VPP / demand response \((?P<x>model assets [\d,.]+ kW|model assets not "
+     r"enrolled) \+ declared (?P<d>[\d,.]+) kW\) / peak electric demand (?P<pk>[\d,.]+) kW$",
+     "申报参与虚拟电厂/需求响应的可调节容量（{x} + 申报 {d} kW）/ 峰值电力负荷 {pk} kW"),
+    (r"^model assets (?P<k>[\d,.]+) kW$", "模型内资产 {k} kW"),
+    (r"^(?P<d>[\d,.]+) kW of adjustable capacity enrolled with a VPP operator or under a demand-response agreement, "
+     r"declared with the contract$", "{d} kW 可调节容量参与虚拟电厂聚合或需求响应协议，并以协议申报"),
+])
+PHRASES.update({
+    "model assets not enrolled": "模型内资产未申报参与",
+    "declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw":
+        "declarations.vpp_dr_enrolls_model_assets、demand_response_declared_kw",
+})
+
+
 _WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
              "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
 

@@ -128,8 +128,15 @@ class Declarations(BaseModel):
     )
     # --- chapter 12 ------------------------------------------------------------------------
     microgrid_islanding: Flag = _flag("12.1(1): microgrid able to island, critical loads kept ≥2 h [-].")
+    vpp_dr_enrolls_model_assets: Flag = _flag(
+        "12.1(2): the plan's adjustable assets (battery power, V2G discharge, heat pumps and electric "
+        "boilers with thermal storage) are enrolled with a virtual-power-plant operator or under a "
+        "demand-response agreement; evidence: the aggregation contract or DR agreement [-]. Without it "
+        "(or demand_response_declared_kw) the VPP / DR sub-item scores 0: a battery that earns the "
+        "storage sub-item 12.1(1) is not counted again as adjustable capacity unless it is enrolled."
+    )
     demand_response_declared_kw: Quantity = _qty(
-        "12.1(2): adjustable capacity under VPP/DR contracts beyond the model's assets [kW]."
+        "12.1(2): adjustable capacity enrolled under VPP/DR contracts beyond the model's assets [kW]."
     )
     v2g_charger_share: Share = _share("12.1(3): V2G bidirectional chargers as a share of public chargers [-].")
     energy_intensity_further_reduction: Share = _share(

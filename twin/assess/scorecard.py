@@ -106,6 +106,37 @@ def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations |
     return len(stages), stages
 
 
+def vpp_dr_measure(a: dict, d: Declarations, flex_model: float, dr_kw: float, peak: float) -> Measure:
+    """12.1(2) VPP / demand response: the adjustable capacity the park declares enrolled, per kW of peak.
+
+    Counted: the model's adjustable assets (battery kW, V2G discharge, heat pumps and electric
+    boilers with thermal storage) where ``vpp_dr_enrolls_model_assets`` declares them enrolled with
+    a VPP operator or under a DR agreement, plus ``demand_response_declared_kw``. Nothing counts
+    without such a declaration, so a battery that earns the storage sub-item 12.1(1) is not
+    counted a second time as adjustable capacity unless the park enrols it ([twin-provisional-rubric] 12-a).
+    """
+    enrol = d.vpp_dr_enrolls_model_assets
+    enrolled = (flex_model if enrol.value else 0.0) + dr_kw
+    share = enrolled / peak if peak > 0 else 0.0
+    ev = "; ".join(x for x in (enrol.evidence if enrol.value else "", d.demand_response_declared_kw.evidence if dr_kw
+                                else "") if x) or "no evidence cited"
+    if enrol.value or dr_kw > 0:
+        formula = ("adjustable capacity declared enrolled in VPP / demand response "
+                   f"({'model assets ' + format(flex_model, ',.0f') + ' kW' if enrol.value else 'model assets not enrolled'}"
+                   f" + declared {dr_kw:,.0f} kW) / peak electric demand {peak:,.0f} kW")
+        return Measure("vpp_dr_enrolled_share", share, "1", "declared + model", formula, evidence=ev)
+    hp = a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0
+    parts = (f"battery {a['battery_kw']:,.0f} kW, V2G {a['v2g_peak_kw']:,.0f} kW, heat pumps and e-boilers with "
+             f"thermal storage {hp:,.0f} kW")
+    pct = flex_model / peak if peak > 0 else 0.0
+    formula = (f"no VPP / demand-response participation declared, so 0: the plan has {flex_model:,.0f} kW of "
+               f"adjustable capacity ({parts}), {pct:.1%} of the {peak:,.0f} kW peak; declaring it enrolled "
+               "(declarations.vpp_dr_enrolls_model_assets, or demand_response_declared_kw, with the aggregation "
+               "contract or DR agreement as evidence) earns this sub-item")
+    return Measure("vpp_dr_enrolled_share", 0.0, "1", "declared + model", formula,
+                   evidence="declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw")
+
+
 def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo, waste_heat=None) -> dict[str, Measure]:
     """All measures the rubric can use, from the ledger (planned case) and the declarations."""
     a, d, m = ledger.planned.annual, declarations, {}
@@ -163,13 +194,15 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
     pv, bat = a["pv_kwp"], a["battery_kwh"]
     m["storage_to_pv_2h_ratio"] = Measure("storage_to_pv_2h_ratio", bat / (2.0 * pv) if pv > 0 else 0.0, "1",
                                           "computed", "battery_kwh / (pv_kwp × 2 h)", evidence="sizes battery_kwh, pv_kwp")
-    flex = a["battery_kw"] + a["v2g_peak_kw"] + (a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0)
-    flex += d.demand_response_declared_kw.value or 0.0
+    flex_model = a["battery_kw"] + a["v2g_peak_kw"] + (a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0)
+    dr_kw = d.demand_response_declared_kw.value or 0.0
+    flex = flex_model + dr_kw
     peak = a["peak_electric_demand_kw"]
     m["flexible_capacity_share"] = Measure(
         "flexible_capacity_share", flex / peak if peak > 0 else 0.0, "1", "computed",
         "(battery_kw + V2G peak + heat pump & e-boiler kW if TES + declared DR kW) / peak electric demand",
         evidence="sizes, p_ev_discharge_kw, demand_response_declared_kw")
+    m["vpp_dr_enrolled_share"] = vpp_dr_measure(a, d, flex_model, dr_kw, peak)
     m["v2g_peak_kw"] = Measure("v2g_peak_kw", a["v2g_peak_kw"], "kW", "computed", "max_t Σ p_ev_discharge_kw",
                                evidence="p_ev_discharge_kw")
     tier = core_tier(a["tce_total_tce"], ledger.settings)
