@@ -10,6 +10,7 @@ section applies to both.
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 
@@ -110,11 +111,39 @@ def assess_run(loaded, prof: xr.Dataset, res, base_res, rubric_path=None):
     from twin.assess import assess, load_rubric
 
     rubric = load_rubric(rubric_path) if rubric_path is not None else None
-    waste = prof[["waste_heat_temperature_c"]] if "waste_heat_temperature_c" in prof else None
+    waste = waste_heat_by_source(sc, prof, planned, weight)
     scorecard = assess(ledger, declarations_of_plan(sc, res.sizes), park_info(sc, prof), rubric=rubric,
                        waste_heat=waste)
     annotate_pv_headroom(scorecard.improvements, sc, res.sizes)
     return ledger, scorecard, scorecard.national
+
+
+def waste_heat_by_source(sc, prof: xr.Dataset, planned: xr.Dataset, weight) -> xr.Dataset | None:
+    """Each waste-heat source's temperature and its annual use, direct and by heat pumps [°C, kWh/yr]
+    (``waste_heat_temperature_c``, ``waste_heat_direct_kwh``, ``waste_heat_to_heat_pump_kwh`` over
+    ``waste_heat``): the streams the 7.2.3(b) cascade count follows. None without waste heat."""
+    if "waste_heat_temperature_c" not in prof:
+        return None
+    from twin.statistics import step_weights
+
+    out = prof[["waste_heat_temperature_c"]].copy()
+    w = np.asarray(step_weights(planned, weight), float)
+    names = [str(x) for x in out["waste_heat"].values]
+    direct = np.zeros(len(names))
+    if "q_waste_heat_direct_kw" in planned and "waste_heat" in planned["q_waste_heat_direct_kw"].dims:
+        d = planned["q_waste_heat_direct_kw"]
+        direct = np.array([float((d.sel(waste_heat=n).to_numpy() * w).sum()) if n in d["waste_heat"].values else 0.0
+                           for n in names])
+    to_hp = np.zeros(len(names))
+    if "q_waste_heat_source_kw" in planned and "heat_pump" in planned["q_waste_heat_source_kw"].dims:
+        q = planned["q_waste_heat_source_kw"]
+        src = {h.name: h.source for h in sc.heat_pumps}
+        for hp in q["heat_pump"].values:
+            if src.get(str(hp)) in names:
+                to_hp[names.index(src[str(hp)])] += float((q.sel(heat_pump=hp).to_numpy() * w).sum())
+    out["waste_heat_direct_kwh"] = ("waste_heat", direct)
+    out["waste_heat_to_heat_pump_kwh"] = ("waste_heat", to_hp)
+    return out
 
 
 def declarations_of_plan(sc, sizes: dict):

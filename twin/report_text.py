@@ -566,10 +566,28 @@ PATTERNS.extend([
      r"enrolled) \+ declared (?P<d>[\d,.]+) kW\) / peak electric demand (?P<pk>[\d,.]+) kW$",
      "申报参与虚拟电厂/需求响应的可调节容量（{x} + 申报 {d} kW）/ 峰值电力负荷 {pk} kW"),
     (r"^model assets (?P<k>[\d,.]+) kW$", "模型内资产 {k} kW"),
+    (r"^best stream 'declared': (?P<d>.*)$", "最佳能流（规划申报）：{d}"),
+    (r"^'declared': (?P<d>.*)$", "规划申报的能流：{d}"),
+    (r"^best stream '(?P<n>.+?)': (?P<x>(?:(?:high|medium|low)-grade direct use|direct use \\(grade not known\\)|low-grade heat upgraded by heat pump)(?: → low-grade heat upgraded by heat pump)?)$", "最佳能流“{n}”：{x}"),
+    (r"^'(?P<n>.+?)': (?P<x>(?:(?:high|medium|low)-grade direct use|direct use \\(grade not known\\)|low-grade heat upgraded by heat pump)(?: → low-grade heat upgraded by heat pump)?)$", "“{n}”：{x}"),
+    (r"^grade edges (?P<a>[\d.]+)/(?P<b>[\d.]+) °C \(ASSUMED, ParkInfo\.cascade_grade_edges_c\)$",
+     "品位分界 {a}/{b} °C（本工具的假设，可通过 ParkInfo.cascade_grade_edges_c 配置）"),
     (r"^(?P<d>[\d,.]+) kW of adjustable capacity enrolled with a VPP operator or under a demand-response agreement, "
      r"declared with the contract$", "{d} kW 可调节容量参与虚拟电厂聚合或需求响应协议，并以协议申报"),
 ])
 PHRASES.update({
+    "high-grade direct use": "高品位直接利用",
+    "high-grade direct use → low-grade heat upgraded by heat pump": "高品位直接利用 → 低品位热经热泵提升",
+    "medium-grade direct use": "中品位直接利用",
+    "medium-grade direct use → low-grade heat upgraded by heat pump": "中品位直接利用 → 低品位热经热泵提升",
+    "low-grade direct use": "低品位直接利用",
+    "direct use (grade not known)": "直接利用（品位未知）",
+    "direct use (grade not known) → low-grade heat upgraded by heat pump": "直接利用（品位未知） → 低品位热经热泵提升",
+    "low-grade heat upgraded by heat pump": "低品位热经热泵提升",
+    "the process rejecting the heat is not a stage": "排出余热的工艺本身不计为一级",
+    "no recovered heat used": "未利用回收热",
+    "waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw":
+        "waste_heat_temperature_c、q_waste_heat_direct_kw、q_waste_heat_source_kw",
     "model assets not enrolled": "模型内资产未申报参与",
     "declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw":
         "declarations.vpp_dr_enrolls_model_assets、demand_response_declared_kw",

@@ -118,8 +118,10 @@ class Declarations(BaseModel):
     cascade_extra_stages: list[str] = Field(
         default_factory=list,
         description=(
-            "7.2.3(b): cascade stages outside the model, each described with its document "
-            "(e.g. 'high-grade steam → turbine, design report §4') [-]."
+            "7.2.3(b): the stages of one energy stream used in sequence by grade (high → medium → "
+            "low), in order, each described with its document (e.g. 'high-grade steam → turbine, "
+            "design report §4'); counted as a stream of its own beside the modelled ones, the best "
+            "stream scores; list the stream's modelled stages too [-]."
         ),
     )
     no_waste_heat_source_documented: Flag = _flag(

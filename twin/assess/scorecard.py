@@ -32,8 +32,10 @@ from twin.assess.rubric import (
 )
 from twin.ledger import Ledger
 
-#: Temperature grades used to count cascade stages [°C] (modelling assumption, not from the standard):
-#: >= 120 °C high grade, 60–120 °C medium grade (direct heating), < 60 °C low grade (heat-pump upgrading).
+#: Temperature grades used to count cascade stages [°C]: ASSUMED by this tool (the rubric names high,
+#: medium and low grade without edges): >= 120 °C high grade (power or process), 60–120 °C medium
+#: grade (process, absorption cooling, direct heating), < 60 °C low grade (heating, hot water, heat-pump
+#: upgrading). Configurable per run as ``ParkInfo.cascade_grade_edges_c``.
 CASCADE_GRADE_EDGES_C = (60.0, 120.0)
 
 
@@ -54,6 +56,10 @@ class ParkInfo(BaseModel):
     )
     civil_heat_kwh: float = Field(
         0.0, ge=0, description="Annual heat delivered to civil buildings [kWh/yr] (for 12.8)."
+    )
+    cascade_grade_edges_c: tuple[float, float] = Field(
+        CASCADE_GRADE_EDGES_C, description="7.2.3(b) temperature grade edges (medium from, high from) [°C]; "
+        "ASSUMED by the tool, not from the standard. Default (60, 120)."
     )
 
     @property
@@ -79,31 +85,59 @@ def _d(v, evidence, name, unit, desc) -> Measure:
     return Measure(name, v, unit, "declared", desc, evidence=evidence or "no evidence cited")
 
 
-def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations | None = None) -> tuple[int, list[str]]:
-    """Number of cascade stages and their description (7.2.3 b).
+def _grade(t: float, edges) -> str:
+    return "high" if t >= edges[1] else ("medium" if t >= edges[0] else "low")
 
-    The process that rejects heat counts as the first stage when some of its heat is
-    used; each temperature grade at which recovered heat is used adds one (grades by
-    :data:`CASCADE_GRADE_EDGES_C`); declared extra stages add one each.
+
+def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations | None = None,
+                   edges=CASCADE_GRADE_EDGES_C) -> tuple[int, list[str]]:
+    """Cascade stages of the best energy stream and their description (7.2.3 b).
+
+    One stream (a waste-heat source) used in sequence by grade, high → medium → low
+    ([twin-provisional-rubric] 7.2.3b): its stages are the grades at which it is used, direct
+    use at the grade of its temperature (edges ``edges``, ASSUMED) and heat-pump upgrading as a
+    low-grade stage. The process rejecting the heat is not a stage, and two sources each used
+    once are two streams of one stage, not one of two. The best stream counts; the planner's
+    declared cascade (``cascade_extra_stages``: the stages of one documented stream) is a stream
+    of its own. Per-source use comes from ``waste_heat`` (``waste_heat_direct_kwh(waste_heat)``,
+    ``waste_heat_to_heat_pump_kwh(waste_heat)``); without it the ledger's totals are one
+    source's only where a single source is modelled, else each use counts as its own stream.
     """
-    stages: list[str] = []
     a = ledger.planned.annual
-    if a["q_waste_heat_used_kwh"] > 0:
-        stages.append("process rejecting heat (first use)")
-        temps = []
-        if waste_heat is not None and "waste_heat_temperature_c" in waste_heat:
-            temps = [float(t) for t in np.atleast_1d(waste_heat["waste_heat_temperature_c"].values)]
-        grades = set()
-        if a["q_waste_heat_direct_kwh"] > 0:
-            hot = [t for t in temps if t >= CASCADE_GRADE_EDGES_C[0]] or temps
-            for t in hot or [CASCADE_GRADE_EDGES_C[0]]:
-                grades.add("high-grade direct use" if t >= CASCADE_GRADE_EDGES_C[1] else "medium-grade direct heating")
-        if a["q_waste_heat_to_heat_pump_kwh"] > 0:
-            grades.add("low-grade heat upgraded by heat pump")
-        stages += sorted(grades)
-    if declarations is not None:
-        stages += [f"declared: {s}" for s in declarations.cascade_extra_stages]
-    return len(stages), stages
+    names, temps, direct, to_hp = [], [], None, None
+    if waste_heat is not None and "waste_heat_temperature_c" in waste_heat:
+        temps = [float(t) for t in np.atleast_1d(waste_heat["waste_heat_temperature_c"].values)]
+        names = ([str(x) for x in np.atleast_1d(waste_heat["waste_heat"].values)] if "waste_heat" in waste_heat.coords
+                 else [f"source {i + 1}" for i in range(len(temps))])
+        if "waste_heat_direct_kwh" in waste_heat and "waste_heat_to_heat_pump_kwh" in waste_heat:
+            direct = [float(x) for x in np.atleast_1d(waste_heat["waste_heat_direct_kwh"].values)]
+            to_hp = [float(x) for x in np.atleast_1d(waste_heat["waste_heat_to_heat_pump_kwh"].values)]
+    if direct is None:
+        if len(temps) <= 1:  # one source (or none named): the totals are its own
+            direct, to_hp = [a["q_waste_heat_direct_kwh"]], [a["q_waste_heat_to_heat_pump_kwh"]]
+            names, temps = names or ["waste heat"], temps or [float("nan")]
+        else:  # several sources, use not split by source: each use is a stream of its own (conservative)
+            names, temps = ["direct use", "heat-pump use"], [float("nan"), float("nan")]
+            direct, to_hp = [a["q_waste_heat_direct_kwh"], 0.0], [0.0, a["q_waste_heat_to_heat_pump_kwh"]]
+    streams: list[tuple[str, list[str]]] = []
+    for n, t, dk, hk in zip(names, temps, direct, to_hp):
+        st = []
+        if dk > 0:
+            st.append(f"{_grade(t, edges)}-grade direct use" if math.isfinite(t) else "direct use (grade not known)")
+        if hk > 0 and not (st and st[0].startswith("low")):
+            st.append("low-grade heat upgraded by heat pump")
+        if st:
+            streams.append((n, st))
+    if declarations is not None and declarations.cascade_extra_stages:
+        streams.append(("declared", list(declarations.cascade_extra_stages)))
+    if not streams:
+        return 0, []
+    name, best = max(streams, key=lambda x: len(x[1]))
+    desc = [f"best stream '{name}': " + " → ".join(best)]
+    desc += [f"'{n}': {' → '.join(st)}" for n, st in streams if n != name]
+    desc.append(f"grade edges {edges[0]:g}/{edges[1]:g} °C (ASSUMED, ParkInfo.cascade_grade_edges_c); "
+                "the process rejecting the heat is not a stage")
+    return len(best), desc
 
 
 def vpp_dr_measure(a: dict, d: Declarations, flex_model: float, dr_kw: float, peak: float) -> Measure:
@@ -170,9 +204,10 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
     m["cchp_efficiency"] = Measure("cchp_efficiency", d.cchp_annual_efficiency.value, "1", "declared",
                                    "CCHP annual overall efficiency", applicable=d.has_cchp,
                                    reason="no CCHP / combustion energy station", evidence=d.cchp_annual_efficiency.evidence)
-    n, stages = cascade_stages(ledger, waste_heat, d)
+    n, stages = cascade_stages(ledger, waste_heat, d, park.cascade_grade_edges_c)
     m["cascade_stages"] = Measure("cascade_stages", float(n), "stages", "computed",
-                                  "; ".join(stages) or "no recovered heat used", evidence="waste_heat_temperature_c, q_waste_heat_*")
+                                  "; ".join(stages) or "no recovered heat used",
+                                  evidence="waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw")
     m["energy_saving_equipment_share"] = _d(d.energy_saving_equipment_share.value, d.energy_saving_equipment_share.evidence,
                                             "energy_saving_equipment_share", "1", "declared capacity share")
     m["product_energy_grade2_share"] = _d(d.product_energy_grade2_share.value, d.product_energy_grade2_share.evidence,
