@@ -297,3 +297,43 @@ def test_cascade_counts_stages_along_one_stream_not_the_process_or_two_sources()
                                            "condensate 50 °C → hot water"])
     sc = assess(L, d, ParkInfo(park_type="manufacturing"), waste_heat=two)
     assert next(r for r in item(sc, "7.2.3")["rules"] if r["id"] == "b")["points"] == 4
+
+
+def test_path_b_is_not_na_without_central_heat_demand_and_scores_each_use():
+    """7.2.2 path B (provisional-rubric §3). Qingdao logistics: no waste heat, heat decentral (split air
+    conditioners, central heat demand 0) → 不参评 'no heat demand' though nothing was documented, chapter 7
+    30/79; now 0 of 15 (30/94) with what to document. And path B is 'any of' steam ≥40 %, space heating
+    ≥30 %, hot water ≥30 % → 9, any ≥50 % → 15 (was one combined share, no steam threshold).
+    Steam: 45 of 100 MWh from waste heat = 0.45 → 9 (the combined share 45/(100+400) = 0.09 gave 0)."""
+    ds = dispatch(waste=False).assign(q_heat_demand_kw=("time", [0.0] * 4))
+    L = build_ledger(ds, None, sizes={"pv_kwp": 100.0}, step_weight_h=W)
+    assert L.planned.annual["q_heat_demand_kwh"] == 0
+    sc = assess(L, Declarations(), ParkInfo(park_type="logistics"))
+    it = item(sc, "7.2.2")
+    assert it["applicable"] and it["points"] == 0 and it["applicable_max"] == 15
+    assert all("no heat demand" not in r["reason"] for r in it["rules"])
+    heating = next(r for r in it["rules"] if r["id"] == "B-heating")
+    assert "its absence not documented" in heating["formula"] and "不参评" in heating["formula"]
+    assert [r["id"] for r in it["rules"]] == ["A", "B-steam", "B-heating", "B-hot-water"]
+    # per use: the uses the run tells apart
+    uses = {"steam": 100e3, "steam_waste_heat": 45e3, "space_heating": 300e3, "hot_water": 100e3}
+    t = pd.date_range("2025-01-01", periods=4, freq="h")
+    k = 1e3 / W / 4  # MWh over the year -> kW in each of 4 steps of W hours
+    ds = xr.Dataset({"p_grid_import_kw": ("time", [100.0] * 4), "p_grid_export_kw": ("time", [0.0] * 4),
+                     "ef_grid_kgco2_per_kwh": ("time", [0.5] * 4), "q_heat_demand_kw": ("time", [400.0 * k] * 4),
+                     "q_process_heat_demand_kw": ("time", [100.0 * k] * 4),
+                     "q_waste_heat_direct_kw": (("time", "waste_heat"), [[45.0 * k]] * 4),
+                     "q_waste_heat_available_kw": (("time", "waste_heat"), [[1e3]] * 4)},
+                    coords={"time": t, "waste_heat": ["data room"]})
+    L = build_ledger(ds, None, step_weight_h=W)
+    a = L.planned.annual
+    assert a["q_heat_demand_kwh"] == pytest.approx(500e3) and a["waste_heat_heat_share"] == pytest.approx(0.09)
+    sc = assess(L, Declarations(), ParkInfo(park_type="office", heat_uses_kwh=uses))
+    rows = {r["id"]: r for r in item(sc, "7.2.2")["rules"]}
+    assert rows["B-steam"]["value"] == pytest.approx(0.45) and rows["B-steam"]["points"] == 9
+    assert rows["B-heating"]["value"] == 0 and rows["B-hot-water"]["points"] == 0
+    assert item(sc, "7.2.2")["points"] == 9
+    # the same waste heat on the heat network: 45/400 = 0.1125 for space heating and hot water → 0
+    sc = assess(L, Declarations(), ParkInfo(park_type="office", heat_uses_kwh={**uses, "steam_waste_heat": 0.0}))
+    rows = {r["id"]: r for r in item(sc, "7.2.2")["rules"]}
+    assert rows["B-heating"]["value"] == pytest.approx(45 / 400) and item(sc, "7.2.2")["points"] == 0

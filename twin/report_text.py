@@ -566,6 +566,12 @@ PATTERNS.extend([
      r"enrolled) \+ declared (?P<d>[\d,.]+) kW\) / peak electric demand (?P<pk>[\d,.]+) kW$",
      "申报参与虚拟电厂/需求响应的可调节容量（{x} + 申报 {d} kW）/ 峰值电力负荷 {pk} kW"),
     (r"^model assets (?P<k>[\d,.]+) kW$", "模型内资产 {k} kW"),
+    (r"^(?P<x>.+) \(no waste-heat source in the model and its absence not documented: "
+     r"declarations\.no_waste_heat_source_documented, with its evidence, makes the item not assessed \(不参评\)\)$",
+     "{x}（模型中无余热源且未提供无余热证明：申报 declarations.no_waste_heat_source_documented 并附证明材料后本项不参评）"),
+    (r"^(?P<x>.+) \(no such demand in the model: 0\)$", "{x}（模型中无此类用热：0）"),
+    (r"^no recoverable waste heat, documented by the planner \(declarations\.no_waste_heat_source_documented: "
+     r"(?P<e>.*)\)$", "无可回收余热，规划方已提供证明（declarations.no_waste_heat_source_documented：{e}）"),
     (r"^best stream 'declared': (?P<d>.*)$", "最佳能流（规划申报）：{d}"),
     (r"^'declared': (?P<d>.*)$", "规划申报的能流：{d}"),
     (r"^best stream '(?P<n>.+?)': (?P<x>(?:(?:high|medium|low)-grade direct use|direct use \\(grade not known\\)|low-grade heat upgraded by heat pump)(?: → low-grade heat upgraded by heat pump)?)$", "最佳能流“{n}”：{x}"),
@@ -589,6 +595,22 @@ PHRASES.update({
     "waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw":
         "waste_heat_temperature_c、q_waste_heat_direct_kw、q_waste_heat_source_kw",
     "model assets not enrolled": "模型内资产未申报参与",
+    "Shanghai elderly-care 5.5.1 40 % of steam (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：蒸汽 40 %",
+    "Shanghai elderly-care 5.5.1 30 % of heating (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：供暖 30 %",
+    "Shanghai elderly-care 5.5.1 30 % of hot water (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：生活热水 30 %",
+    "waste heat used on process heat above 100 °C or steam / that demand": "用于100 °C以上工艺热或蒸汽的余热 / 该用热量",
+    "waste heat delivered to the heat network / its heat demand, the same share for its space heating (the network "
+    "mixes its supply)": "输入热网的余热 / 热网热需求，其供暖用热按同一比例计（热网混合供热）",
+    "waste heat delivered to the heat network / its heat demand, the same share for its domestic hot water (the "
+    "network mixes its supply)": "输入热网的余热 / 热网热需求，其生活热水用热按同一比例计（热网混合供热）",
+    "heat from waste heat / all heat demand (uses not told apart in this run)": "余热供热量 / 全部热需求（本次运行未区分用途）",
+    "q_waste_heat_direct_bus_kw, q_waste_heat_source_kw, q_heat_demand_kw, q_process_heat_demand_kw":
+        "q_waste_heat_direct_bus_kw、q_waste_heat_source_kw、q_heat_demand_kw、q_process_heat_demand_kw",
+    "no waste-heat source in the model (q_waste_heat_available_kw absent or zero), so no recoverable amount to divide "
+    "by; the planner documents the absence (declarations.no_waste_heat_source_documented or "
+    "guiding_excluded.waste_heat_utilisation, with evidence)":
+        "模型中无余热源（q_waste_heat_available_kw 缺失或为零），无可回收量作分母；规划方应提供无余热的证明"
+        "（declarations.no_waste_heat_source_documented 或 guiding_excluded.waste_heat_utilisation，附证明材料）",
     "declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw":
         "declarations.vpp_dr_enrolls_model_assets、demand_response_declared_kw",
 })

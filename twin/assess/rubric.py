@@ -21,6 +21,7 @@ Tag = Literal["official", "V-T", "V-M", "S", "R", "J"]
 MEASURES = frozenset(
     {
         "renewable_share", "onsite_renewable_share", "waste_heat_utilisation_share", "waste_heat_heat_share",
+        "waste_heat_steam_share", "waste_heat_space_heating_share", "waste_heat_hot_water_share",
         "cchp_efficiency", "cascade_stages", "energy_saving_equipment_share", "product_energy_grade2_share",
         "metering_by_category", "metering_end_use_coverage", "metering_automation", "ems_tier",
         "storage_to_pv_2h_ratio", "microgrid_islanding", "flexible_capacity_share", "vpp_dr_enrolled_share",

@@ -57,6 +57,11 @@ class ParkInfo(BaseModel):
     civil_heat_kwh: float = Field(
         0.0, ge=0, description="Annual heat delivered to civil buildings [kWh/yr] (for 12.8)."
     )
+    heat_uses_kwh: dict[str, float] | None = Field(
+        None, description="7.2.2 path B: annual heat by use [kWh/yr], keys 'steam' (process heat above 100 °C or "
+        "steam, on its own heat balance), 'steam_waste_heat' (waste heat used there), 'space_heating' and "
+        "'hot_water' (on the heat network); None = uses not told apart (the combined share is scored)."
+    )
     cascade_grade_edges_c: tuple[float, float] = Field(
         CASCADE_GRADE_EDGES_C, description="7.2.3(b) temperature grade edges (medium from, high from) [°C]; "
         "ASSUMED by the tool, not from the standard. Default (60, 120)."
@@ -140,6 +145,51 @@ def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations |
     return len(best), desc
 
 
+#: Said where the model has no waste-heat source and the planner has not documented its absence.
+UNDOCUMENTED_WASTE_HEAT = (" (no waste-heat source in the model and its absence not documented: "
+                           "declarations.no_waste_heat_source_documented, with its evidence, makes the item not "
+                           "assessed (不参评))")
+_F_STEAM = "waste heat used on process heat above 100 °C or steam / that demand"
+_F_NET = ("waste heat delivered to the heat network / its heat demand, the same share for its {use} (the network "
+          "mixes its supply)")
+_F_COMBINED = "heat from waste heat / all heat demand (uses not told apart in this run)"
+_NO_USE = " (no such demand in the model: 0)"
+
+
+def waste_heat_by_use(a: dict, park: ParkInfo, undocumented: str, applicable: bool, reason: str) -> dict[str, Measure]:
+    """7.2.2 path B by use ([twin-provisional-rubric]: steam ≥40 %, space heating ≥30 % or hot water
+    ≥30 % → 9; any ≥50 % → 15): the waste-heat share of process steam / heat above 100 °C (its own
+    heat balance, so the share is exact), and of the heat network's space heating and domestic hot
+    water (the network's waste-heat share, the same for every use it carries: the model does not
+    tell which use a network kWh went to). Without ``park.heat_uses_kwh`` the combined share of
+    all heat demand stands for space heating and the other two read 0."""
+    ev = "q_waste_heat_direct_bus_kw, q_waste_heat_source_kw, q_heat_demand_kw, q_process_heat_demand_kw"
+    u = park.heat_uses_kwh
+
+    def ms(name, value, formula):
+        return Measure(name, value, "1", "computed", formula + undocumented, applicable=applicable,
+                       reason=reason, evidence=ev)
+
+    if u is None:
+        share = a["waste_heat_heat_share"]
+        return {"waste_heat_steam_share": ms("waste_heat_steam_share", 0.0, _F_STEAM + _NO_USE),
+                "waste_heat_space_heating_share": ms("waste_heat_space_heating_share",
+                                                     share if math.isfinite(share) else 0.0, _F_COMBINED),
+                "waste_heat_hot_water_share": ms("waste_heat_hot_water_share", 0.0,
+                                                 _F_NET.format(use="domestic hot water") + _NO_USE)}
+    steam, steam_wh = u.get("steam", 0.0), u.get("steam_waste_heat", 0.0)
+    net_demand = max(a["q_heat_demand_kwh"] - steam, 0.0)
+    net_wh = max(a["q_heat_from_waste_heat_kwh"] - steam_wh, 0.0)
+    s_net = min(net_wh / net_demand, 1.0) if net_demand > 0 else 0.0
+    out = {"waste_heat_steam_share": ms("waste_heat_steam_share", min(steam_wh / steam, 1.0) if steam > 0 else 0.0,
+                                        _F_STEAM + ("" if steam > 0 else _NO_USE))}
+    for key, use, name in (("space_heating", "space heating", "waste_heat_space_heating_share"),
+                           ("hot_water", "domestic hot water", "waste_heat_hot_water_share")):
+        has = u.get(key, 0.0) > 0
+        out[name] = ms(name, s_net if has else 0.0, _F_NET.format(use=use) + ("" if has else _NO_USE))
+    return out
+
+
 def vpp_dr_measure(a: dict, d: Declarations, flex_model: float, dr_kw: float, peak: float) -> Measure:
     """12.1(2) VPP / demand response: the adjustable capacity the park declares enrolled, per kW of peak.
 
@@ -180,27 +230,28 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
                                    evidence="e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
     m["onsite_renewable_share"] = Measure("onsite_renewable_share", a["onsite_renewable_share"], "1", "computed",
                                           "PV self-consumed / total tce", evidence="p_pv_kw, p_grid_export_kw")
-    # 7.2.2 is not applicable only where the park documents that it has no recoverable waste heat
-    # (provisional rubric); a park that models none and documents nothing uses none: 0, and says how
-    # to document it (before, leaving the source out of the model made the item not applicable)
+    # 7.2.2 is 不参评 (N/A) only where the park documents that it has no recoverable waste heat or no
+    # stable heat demand (provisional rubric 7.2.2, Shanghai 5.5.1): a park that models no source and
+    # documents nothing uses none, 0 points, and the formula says how to document it. Before, path B
+    # was N/A by itself where the model had no central heat demand ("no heat demand"), e.g. Qingdao's
+    # split-AC heating.
     no_wh = d.no_waste_heat_source_documented.value
     no_avail = a["q_waste_heat_available_kwh"] <= 0
     reason = "planner documents no recoverable waste heat / stable heat demand" if no_wh else ""
-    undocumented = (" (no waste-heat source in the model and its absence not documented: "
-                    "declarations.no_waste_heat_source_documented makes the item 不参评)")
+    undocumented = UNDOCUMENTED_WASTE_HEAT if no_avail else ""
     ind = park.is_industrial
     m["waste_heat_utilisation_share"] = Measure(
         "waste_heat_utilisation_share", 0.0 if no_avail else a["waste_heat_utilisation_share"], "1", "computed",
-        "waste heat used (direct + to heat pumps) / recoverable" + (undocumented if no_avail else ""),
+        "waste heat used (direct + to heat pumps) / recoverable" + undocumented,
         applicable=ind and not no_wh,
         reason=reason if ind else "path A is for industrial parks", evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_waste_heat_available_kw")
-    no_heat = not a["q_heat_demand_kwh"] > 0
+    why_b = "path B is for non-industrial parks" if ind else reason
+    share = a["waste_heat_heat_share"]
     m["waste_heat_heat_share"] = Measure(
-        "waste_heat_heat_share", 0.0 if no_avail and not no_heat else a["waste_heat_heat_share"], "1", "computed",
-        "heat from waste heat / heat demand" + (undocumented if no_avail and not no_heat else ""),
-        applicable=(not ind) and not (no_wh or no_heat),
-        reason=("path B is for non-industrial parks" if ind else (reason if not no_heat else "no heat demand")),
+        "waste_heat_heat_share", share if math.isfinite(share) else 0.0, "1", "computed",
+        "heat from waste heat / heat demand" + undocumented, applicable=(not ind) and not no_wh, reason=why_b,
         evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_heat_demand_kw")
+    m.update(waste_heat_by_use(a, park, undocumented, applicable=(not ind) and not no_wh, reason=why_b))
     m["cchp_efficiency"] = Measure("cchp_efficiency", d.cchp_annual_efficiency.value, "1", "declared",
                                    "CCHP annual overall efficiency", applicable=d.has_cchp,
                                    reason="no CCHP / combustion energy station", evidence=d.cchp_annual_efficiency.evidence)
