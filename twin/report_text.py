@@ -566,6 +566,8 @@ PATTERNS.extend([
      r"enrolled) \+ declared (?P<d>[\d,.]+) kW\) / peak electric demand (?P<pk>[\d,.]+) kW$",
      "申报参与虚拟电厂/需求响应的可调节容量（{x} + 申报 {d} kW）/ 峰值电力负荷 {pk} kW"),
     (r"^model assets (?P<k>[\d,.]+) kW$", "模型内资产 {k} kW"),
+    (r"^tier (?P<n>\d+) \(>= (?P<t>[\d.]+)\)$", "第 {n} 档（≥ {t}）"),
+    (r"^not rated \(不达标\): a control item is not met$", "不予评级（不达标）：有控制项未满足"),
     (r"^(?P<x>.+) \(no waste-heat source in the model and its absence not documented: "
      r"declarations\.no_waste_heat_source_documented, with its evidence, makes the item not assessed \(不参评\)\)$",
      "{x}（模型中无余热源且未提供无余热证明：申报 declarations.no_waste_heat_source_documented 并附证明材料后本项不参评）"),
@@ -595,6 +597,22 @@ PHRASES.update({
     "waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw":
         "waste_heat_temperature_c、q_waste_heat_direct_kw、q_waste_heat_source_kw",
     "model assets not enrolled": "模型内资产未申报参与",
+    "910号 encourages cascade use (鼓励梯级利用)": "910号「鼓励梯级利用」",
+    "GB/T 50378-2014 11.2.3 CCHP 70 %; 910号 cascade use (梯级利用)": "GB/T 50378-2014 11.2.3 冷热电联供 70 %；910号 梯级利用",
+    "GB/T 50378-2014 11.2.2 efficiency grade 1 (能效1级) or evaluating value (节能评价值); 910号 grade 2 (二级)":
+        "GB/T 50378-2014 11.2.2 能效1级/节能评价值；910号 二级",
+    "910号 grade 2 (二级) [S]; provincial benchmark (标杆) share 50 % [S]": "910号 二级 [S]；省级标杆比例 50 % [S]",
+    "14th Five-Year Plan (十四五) building renewable target 8 %": "十四五建筑可再生能源替代率目标 8 %",
+    "14th Five-Year Plan (十四五) 8 % [R]; GB/T 50378 renewable tables": "十四五 8 % [R]；GB/T 50378 可再生能源分档表",
+    "none found: the standard's item, no published scoring rule; 1 point by judgement":
+        "未找到：标准条目，无公开的评分规则；按专业判断 1 分",
+    "judgement: no published rule for a carbon platform's models; the nearest, GB/T 50378-2019 9.2.7, scores a "
+    "building's carbon calculation (12/1000 ≈ 1 point), not a platform":
+        "专业判断：碳平台模型无公开评分规则；最接近的 GB/T 50378-2019 9.2.7 针对建筑碳排放计算（12/1000 ≈ 1 分），并非平台",
+    "judgement; nearest: GB/T 50378-2019 9.2.7 (building carbon calculation)":
+        "专业判断；最接近：GB/T 50378-2019 9.2.7（建筑碳排放计算）",
+    "[twin-provisional-rubric]: the standard's item with no published scoring rule; 1 point by judgement":
+        "[twin-provisional-rubric]：标准条目，无公开的评分规则；按专业判断 1 分",
     "Shanghai elderly-care 5.5.1 40 % of steam (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：蒸汽 40 %",
     "Shanghai elderly-care 5.5.1 30 % of heating (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：供暖 30 %",
     "Shanghai elderly-care 5.5.1 30 % of hot water (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：生活热水 30 %",
