@@ -263,3 +263,23 @@ def test_every_rubric_source_is_a_bibliography_key():
             assert [c["key"] for c in cited(src)] == keys, src
     assert {"shanghai-green-elderly-care", "dgtj08-2253", "chengmai-pv-storage-2022"} <= {
         k for s in sources for k in re.findall(r"\[([a-z0-9-]+)\]", s)}
+
+
+def test_items_without_a_published_rule_say_so_and_the_zh_total_is_chinese():
+    """Before: 12.4, 12.5 and 12.9 showed source '(none)' in the zh report; 12.11 was tagged V-M citing
+    GB/T 50378-2019 9.2.7 (a building's carbon calculation); the zh total read '达标 tier 2 (>= 70)'."""
+    from twin.assess.rubric import provisional_rubric
+
+    r = provisional_rubric()
+    for i in ("12.4", "12.5", "12.9", "12.11"):
+        it = r.item(i)
+        for src in [it.source] + [x.source for x in it.rules]:
+            assert src.startswith("[twin-provisional-rubric]") and "no published scoring rule" in src, (i, src)
+            assert re.search(r"[\u4e00-\u9fff]", phrase(src, "zh")), src
+        assert it.tag == "J" and all(x.tag == "J" for x in it.rules), i
+    assert phrase("tier 2 (>= 70)", "zh") == "第 2 档（≥ 70）"
+    # the review's English analogues with Chinese terms: now English with the term in parentheses
+    for i in ("7.2.3", "7.2.4", "12.8"):
+        for text in [r.item(i).analogue] + [x.analogue for x in r.item(i).rules]:
+            outside = re.sub(r"\([^)]*\)|「[^」]*」|910号", "", text)
+            assert not re.search(r"[\u4e00-\u9fff]", outside), text

@@ -380,7 +380,7 @@ def _items(sc: dict, lang: str) -> str:
             analogue = (_e(phrase(r["analogue"], lang)) if zh
                         else f"<span class='cite'>{_e(r['analogue'])}</span>")
             prov = (f"{'暂定' if zh else 'PROVISIONAL'} [{r['tag']}] {analogue} "
-                    f"<span class='cite'>({_e(r['rule_source'])})</span>" if r["provisional"]
+                    f"<span class='cite'>({_e(phrase(r['rule_source'], lang))})</span>" if r["provisional"]
                     else f"[{r['tag']}] <span class='cite'>{_e(r['rule_source'])}</span>")
             pts = f"{_fmt(r['points'])} / {_fmt(r['max_points'])}" if r["applicable"] else f"— / {_fmt(r['max_points'])}"
             reached = (_reached_text(r["band"], r.get("unit", "1")) if r.get("kind", "bands") == "bands"
@@ -424,7 +424,8 @@ def _chapters(sc: dict, lang: str) -> str:
                  f"points to Q, chapter 12 adds {_fmt(ag['QA'])}.")
     else:
         total = (f"Q0 = {_fmt(ag['Q0'])}, S = {_fmt(ag['S'])}, QA = {_fmt(ag['QA'])} → Q = {_fmt(ag['Q'])}; "
-                 f"{'达标' if ag['pass'] else '未达标'} {ag.get('tier') or ''} {ag.get('note') or ''}" if zh else
+                 f"{'达标' if ag['pass'] else '未达标'} {phrase(ag.get('tier') or '', lang)} {phrase(ag.get('note') or '', lang)}"
+                 if zh else
                  f"Q0 = {_fmt(ag['Q0'])}, S = {_fmt(ag['S'])}, QA = {_fmt(ag['QA'])} → Q = {_fmt(ag['Q'])}; "
                  f"{'pass' if ag['pass'] else 'fail'} {ag.get('tier') or ''} {ag.get('note') or ''}")
     if not ag.get("control_items_met"):

@@ -588,6 +588,87 @@ PATTERNS: list[tuple[str, str]] = [
      "正式研究请使用场址实测或典型年 EPW 文件（情景中的 site.weather_file）：合成年只复现月统计特征，不代表某一具体年份的天气"),
 ]
 
+# --- T/CSUS 66-2023 scorecard: 12.1 VPP/DR, 7.2.2 path B by use, 7.2.3(b) cascade by stream, sources -----------
+PATTERNS.extend([
+    (r"^no VPP / demand-response participation declared, so 0: the plan has (?P<f>[\d,.]+) kW of adjustable capacity "
+     r"\(battery (?P<b>[\d,.]+) kW, V2G (?P<v>[\d,.]+) kW, heat pumps and e-boilers with thermal storage (?P<h>[\d,.]+) kW\), "
+     r"(?P<p>[\d.]+%) of the (?P<pk>[\d,.]+) kW peak; declaring it enrolled \(declarations\.vpp_dr_enrolls_model_assets, "
+     r"or demand_response_declared_kw, with the aggregation contract or DR agreement as evidence\) earns this sub-item$",
+     "未申报参与虚拟电厂/需求响应，得 0 分：规划方案有可调节容量 {f} kW（储能 {b} kW、V2G {v} kW、配蓄热的热泵和电锅炉 {h} kW），占峰值负荷 {pk} kW 的 {p}；"
+     "申报其已参与（declarations.vpp_dr_enrolls_model_assets 或 demand_response_declared_kw，以聚合协议或需求响应协议为证明材料）"
+     "即可按本子项计分"),
+    (r"^adjustable capacity declared enrolled in VPP / demand response \((?P<x>model assets [\d,.]+ kW|model assets not "
+     r"enrolled) \+ declared (?P<d>[\d,.]+) kW\) / peak electric demand (?P<pk>[\d,.]+) kW$",
+     "申报参与虚拟电厂/需求响应的可调节容量（{x} + 申报 {d} kW）/ 峰值电力负荷 {pk} kW"),
+    (r"^model assets (?P<k>[\d,.]+) kW$", "模型内资产 {k} kW"),
+    (r"^tier (?P<n>\d+) \(>= (?P<t>[\d.]+)\)$", "第 {n} 档（≥ {t}）"),
+    (r"^not rated \(不达标\): a control item is not met$", "不予评级（不达标）：有控制项未满足"),
+    (r"^(?P<x>.+) \(no waste-heat source in the model and its absence not documented: "
+     r"declarations\.no_waste_heat_source_documented, with its evidence, makes the item not assessed \(不参评\)\)$",
+     "{x}（模型中无余热源且未提供无余热证明：申报 declarations.no_waste_heat_source_documented 并附证明材料后本项不参评）"),
+    (r"^(?P<x>.+) \(no such demand in the model: 0\)$", "{x}（模型中无此类用热：0）"),
+    (r"^no recoverable waste heat, documented by the planner \(declarations\.no_waste_heat_source_documented: "
+     r"(?P<e>.*)\)$", "无可回收余热，规划方已提供证明（declarations.no_waste_heat_source_documented：{e}）"),
+    (r"^best stream 'declared': (?P<d>.*)$", "最佳能流（规划申报）：{d}"),
+    (r"^'declared': (?P<d>.*)$", "规划申报的能流：{d}"),
+    (r"^best stream '(?P<n>.+?)': (?P<x>(?:(?:high|medium|low)-grade direct use|direct use \\(grade not known\\)|low-grade heat upgraded by heat pump)(?: → low-grade heat upgraded by heat pump)?)$", "最佳能流“{n}”：{x}"),
+    (r"^'(?P<n>.+?)': (?P<x>(?:(?:high|medium|low)-grade direct use|direct use \\(grade not known\\)|low-grade heat upgraded by heat pump)(?: → low-grade heat upgraded by heat pump)?)$", "“{n}”：{x}"),
+    (r"^grade edges (?P<a>[\d.]+)/(?P<b>[\d.]+) °C \(ASSUMED, ParkInfo\.cascade_grade_edges_c\)$",
+     "品位分界 {a}/{b} °C（本工具的假设，可通过 ParkInfo.cascade_grade_edges_c 配置）"),
+    (r"^(?P<d>[\d,.]+) kW of adjustable capacity enrolled with a VPP operator or under a demand-response agreement, "
+     r"declared with the contract$", "{d} kW 可调节容量参与虚拟电厂聚合或需求响应协议，并以协议申报"),
+])
+PHRASES.update({
+    "high-grade direct use": "高品位直接利用",
+    "high-grade direct use → low-grade heat upgraded by heat pump": "高品位直接利用 → 低品位热经热泵提升",
+    "medium-grade direct use": "中品位直接利用",
+    "medium-grade direct use → low-grade heat upgraded by heat pump": "中品位直接利用 → 低品位热经热泵提升",
+    "low-grade direct use": "低品位直接利用",
+    "direct use (grade not known)": "直接利用（品位未知）",
+    "direct use (grade not known) → low-grade heat upgraded by heat pump": "直接利用（品位未知） → 低品位热经热泵提升",
+    "low-grade heat upgraded by heat pump": "低品位热经热泵提升",
+    "the process rejecting the heat is not a stage": "排出余热的工艺本身不计为一级",
+    "no recovered heat used": "未利用回收热",
+    "waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw":
+        "waste_heat_temperature_c、q_waste_heat_direct_kw、q_waste_heat_source_kw",
+    "model assets not enrolled": "模型内资产未申报参与",
+    "910号 encourages cascade use (鼓励梯级利用)": "910号「鼓励梯级利用」",
+    "GB/T 50378-2014 11.2.3 CCHP 70 %; 910号 cascade use (梯级利用)": "GB/T 50378-2014 11.2.3 冷热电联供 70 %；910号 梯级利用",
+    "GB/T 50378-2014 11.2.2 efficiency grade 1 (能效1级) or evaluating value (节能评价值); 910号 grade 2 (二级)":
+        "GB/T 50378-2014 11.2.2 能效1级/节能评价值；910号 二级",
+    "910号 grade 2 (二级) [S]; provincial benchmark (标杆) share 50 % [S]": "910号 二级 [S]；省级标杆比例 50 % [S]",
+    "14th Five-Year Plan (十四五) building renewable target 8 %": "十四五建筑可再生能源替代率目标 8 %",
+    "14th Five-Year Plan (十四五) 8 % [R]; GB/T 50378 renewable tables": "十四五 8 % [R]；GB/T 50378 可再生能源分档表",
+    "none found: the standard's item, no published scoring rule; 1 point by judgement":
+        "未找到：标准条目，无公开的评分规则；按专业判断 1 分",
+    "judgement: no published rule for a carbon platform's models; the nearest, GB/T 50378-2019 9.2.7, scores a "
+    "building's carbon calculation (12/1000 ≈ 1 point), not a platform":
+        "专业判断：碳平台模型无公开评分规则；最接近的 GB/T 50378-2019 9.2.7 针对建筑碳排放计算（12/1000 ≈ 1 分），并非平台",
+    "judgement; nearest: GB/T 50378-2019 9.2.7 (building carbon calculation)":
+        "专业判断；最接近：GB/T 50378-2019 9.2.7（建筑碳排放计算）",
+    "[twin-provisional-rubric]: the standard's item with no published scoring rule; 1 point by judgement":
+        "[twin-provisional-rubric]：标准条目，无公开的评分规则；按专业判断 1 分",
+    "Shanghai elderly-care 5.5.1 40 % of steam (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：蒸汽 40 %",
+    "Shanghai elderly-care 5.5.1 30 % of heating (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：供暖 30 %",
+    "Shanghai elderly-care 5.5.1 30 % of hot water (explanatory notes, 条文说明)": "上海养老设施标准 5.5.1 条文说明：生活热水 30 %",
+    "waste heat used on process heat above 100 °C or steam / that demand": "用于100 °C以上工艺热或蒸汽的余热 / 该用热量",
+    "waste heat delivered to the heat network / its heat demand, the same share for its space heating (the network "
+    "mixes its supply)": "输入热网的余热 / 热网热需求，其供暖用热按同一比例计（热网混合供热）",
+    "waste heat delivered to the heat network / its heat demand, the same share for its domestic hot water (the "
+    "network mixes its supply)": "输入热网的余热 / 热网热需求，其生活热水用热按同一比例计（热网混合供热）",
+    "heat from waste heat / all heat demand (uses not told apart in this run)": "余热供热量 / 全部热需求（本次运行未区分用途）",
+    "q_waste_heat_direct_bus_kw, q_waste_heat_source_kw, q_heat_demand_kw, q_process_heat_demand_kw":
+        "q_waste_heat_direct_bus_kw、q_waste_heat_source_kw、q_heat_demand_kw、q_process_heat_demand_kw",
+    "no waste-heat source in the model (q_waste_heat_available_kw absent or zero), so no recoverable amount to divide "
+    "by; the planner documents the absence (declarations.no_waste_heat_source_documented or "
+    "guiding_excluded.waste_heat_utilisation, with evidence)":
+        "模型中无余热源（q_waste_heat_available_kw 缺失或为零），无可回收量作分母；规划方应提供无余热的证明"
+        "（declarations.no_waste_heat_source_documented 或 guiding_excluded.waste_heat_utilisation，附证明材料）",
+    "declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw":
+        "declarations.vpp_dr_enrolls_model_assets、demand_response_declared_kw",
+})
+
+
 _WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
              "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
 

@@ -118,8 +118,10 @@ class Declarations(BaseModel):
     cascade_extra_stages: list[str] = Field(
         default_factory=list,
         description=(
-            "7.2.3(b): cascade stages outside the model, each described with its document "
-            "(e.g. 'high-grade steam → turbine, design report §4') [-]."
+            "7.2.3(b): the stages of one energy stream used in sequence by grade (high → medium → "
+            "low), in order, each described with its document (e.g. 'high-grade steam → turbine, "
+            "design report §4'); counted as a stream of its own beside the modelled ones, the best "
+            "stream scores; list the stream's modelled stages too [-]."
         ),
     )
     no_waste_heat_source_documented: Flag = _flag(
@@ -128,8 +130,15 @@ class Declarations(BaseModel):
     )
     # --- chapter 12 ------------------------------------------------------------------------
     microgrid_islanding: Flag = _flag("12.1(1): microgrid able to island, critical loads kept ≥2 h [-].")
+    vpp_dr_enrolls_model_assets: Flag = _flag(
+        "12.1(2): the plan's adjustable assets (battery power, V2G discharge, heat pumps and electric "
+        "boilers with thermal storage) are enrolled with a virtual-power-plant operator or under a "
+        "demand-response agreement; evidence: the aggregation contract or DR agreement [-]. Without it "
+        "(or demand_response_declared_kw) the VPP / DR sub-item scores 0: a battery that earns the "
+        "storage sub-item 12.1(1) is not counted again as adjustable capacity unless it is enrolled."
+    )
     demand_response_declared_kw: Quantity = _qty(
-        "12.1(2): adjustable capacity under VPP/DR contracts beyond the model's assets [kW]."
+        "12.1(2): adjustable capacity enrolled under VPP/DR contracts beyond the model's assets [kW]."
     )
     v2g_charger_share: Share = _share("12.1(3): V2G bidirectional chargers as a share of public chargers [-].")
     energy_intensity_further_reduction: Share = _share(

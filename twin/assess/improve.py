@@ -21,7 +21,7 @@ def quantity_for_measure(ledger: Ledger, measure: str, target: float) -> dict | 
     measure : str
         One of ``renewable_share``, ``onsite_renewable_share``, ``waste_heat_utilisation_share``,
         ``waste_heat_heat_share``, ``carbon_intensity_headroom``, ``storage_to_pv_2h_ratio``,
-        ``flexible_capacity_share``, ``v2g_peak_kw``.
+        ``flexible_capacity_share``, ``vpp_dr_enrolled_share``, ``v2g_peak_kw``.
     target : float
         Target value in the measure's unit.
 
@@ -78,6 +78,11 @@ def quantity_for_measure(ledger: Ledger, measure: str, target: float) -> dict | 
         d = max(target * a["peak_electric_demand_kw"], 0.0) * 1.0
         return {"quantity": "flexible_capacity_kw", "delta": d, "unit": "kW (total needed)",
                 "text": f"flexible capacity of {d:,.0f} kW in total (battery, V2G, heat pumps with storage, DR)"}
+    if measure == "vpp_dr_enrolled_share":
+        d = max(target * a["peak_electric_demand_kw"], 0.0)
+        return {"quantity": "vpp_dr_enrolled_kw", "delta": d, "unit": "kW (total needed)",
+                "text": f"{d:,.0f} kW of adjustable capacity enrolled with a VPP operator or under a demand-response "
+                        "agreement, declared with the contract"}
     if measure == "v2g_peak_kw":
         d = max(target - a["v2g_peak_kw"], 0.0)
         return {"quantity": "v2g_kw", "delta": d, "unit": "kW", "text": f"+{d:,.0f} kW V2G discharge capability"}

@@ -164,7 +164,12 @@ def national_indicators(ledger: Ledger, declarations: Declarations | None = None
                  "computed (ledger): waste heat only; waste cold and pressure are not modelled; "
                  f"{s.target_source('waste_heat_utilisation_target')}", ex,
                  None if a.get("q_waste_heat_available_kwh", 0.0) > 0 else
-                 "no waste-heat source in the model (q_waste_heat_available_kw absent or zero)"),
+                 ("no recoverable waste heat, documented by the planner (declarations.no_waste_heat_source_documented: "
+                  f"{d.no_waste_heat_source_documented.evidence or 'no evidence cited'})"
+                  if d is not None and d.no_waste_heat_source_documented.value else
+                  "no waste-heat source in the model (q_waste_heat_available_kw absent or zero), so no recoverable "
+                  "amount to divide by; the planner documents the absence (declarations.no_waste_heat_source_documented "
+                  "or guiding_excluded.waste_heat_utilisation, with evidence)")),
         _guiding("industrial_water_reuse", "工业用水重复利用率", "Industrial water reuse",
                  d.industrial_water_reuse.value, s.water_reuse_target,
                  f"declared: {d.industrial_water_reuse.evidence or 'no evidence cited'}; "

@@ -21,9 +21,11 @@ Tag = Literal["official", "V-T", "V-M", "S", "R", "J"]
 MEASURES = frozenset(
     {
         "renewable_share", "onsite_renewable_share", "waste_heat_utilisation_share", "waste_heat_heat_share",
+        "waste_heat_steam_share", "waste_heat_space_heating_share", "waste_heat_hot_water_share",
         "cchp_efficiency", "cascade_stages", "energy_saving_equipment_share", "product_energy_grade2_share",
         "metering_by_category", "metering_end_use_coverage", "metering_automation", "ems_tier",
-        "storage_to_pv_2h_ratio", "microgrid_islanding", "flexible_capacity_share", "v2g_peak_kw",
+        "storage_to_pv_2h_ratio", "microgrid_islanding", "flexible_capacity_share", "vpp_dr_enrolled_share",
+        "v2g_peak_kw",
         "v2g_charger_share", "carbon_intensity_headroom", "energy_intensity_further_reduction",
         "negative_emission_share", "autonomous_driving", "ai_compute_infrastructure", "near_zero_building_share",
         "certified_zero_energy_building", "pedf_building_count", "pedf_floor_area_share",

@@ -32,8 +32,10 @@ from twin.assess.rubric import (
 )
 from twin.ledger import Ledger
 
-#: Temperature grades used to count cascade stages [°C] (modelling assumption, not from the standard):
-#: >= 120 °C high grade, 60–120 °C medium grade (direct heating), < 60 °C low grade (heat-pump upgrading).
+#: Temperature grades used to count cascade stages [°C]: ASSUMED by this tool (the rubric names high,
+#: medium and low grade without edges): >= 120 °C high grade (power or process), 60–120 °C medium
+#: grade (process, absorption cooling, direct heating), < 60 °C low grade (heating, hot water, heat-pump
+#: upgrading). Configurable per run as ``ParkInfo.cascade_grade_edges_c``.
 CASCADE_GRADE_EDGES_C = (60.0, 120.0)
 
 
@@ -54,6 +56,15 @@ class ParkInfo(BaseModel):
     )
     civil_heat_kwh: float = Field(
         0.0, ge=0, description="Annual heat delivered to civil buildings [kWh/yr] (for 12.8)."
+    )
+    heat_uses_kwh: dict[str, float] | None = Field(
+        None, description="7.2.2 path B: annual heat by use [kWh/yr], keys 'steam' (process heat above 100 °C or "
+        "steam, on its own heat balance), 'steam_waste_heat' (waste heat used there), 'space_heating' and "
+        "'hot_water' (on the heat network); None = uses not told apart (the combined share is scored)."
+    )
+    cascade_grade_edges_c: tuple[float, float] = Field(
+        CASCADE_GRADE_EDGES_C, description="7.2.3(b) temperature grade edges (medium from, high from) [°C]; "
+        "ASSUMED by the tool, not from the standard. Default (60, 120)."
     )
 
     @property
@@ -79,31 +90,135 @@ def _d(v, evidence, name, unit, desc) -> Measure:
     return Measure(name, v, unit, "declared", desc, evidence=evidence or "no evidence cited")
 
 
-def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations | None = None) -> tuple[int, list[str]]:
-    """Number of cascade stages and their description (7.2.3 b).
+def _grade(t: float, edges) -> str:
+    return "high" if t >= edges[1] else ("medium" if t >= edges[0] else "low")
 
-    The process that rejects heat counts as the first stage when some of its heat is
-    used; each temperature grade at which recovered heat is used adds one (grades by
-    :data:`CASCADE_GRADE_EDGES_C`); declared extra stages add one each.
+
+def cascade_stages(ledger: Ledger, waste_heat=None, declarations: Declarations | None = None,
+                   edges=CASCADE_GRADE_EDGES_C) -> tuple[int, list[str]]:
+    """Cascade stages of the best energy stream and their description (7.2.3 b).
+
+    One stream (a waste-heat source) used in sequence by grade, high → medium → low
+    ([twin-provisional-rubric] 7.2.3b): its stages are the grades at which it is used, direct
+    use at the grade of its temperature (edges ``edges``, ASSUMED) and heat-pump upgrading as a
+    low-grade stage. The process rejecting the heat is not a stage, and two sources each used
+    once are two streams of one stage, not one of two. The best stream counts; the planner's
+    declared cascade (``cascade_extra_stages``: the stages of one documented stream) is a stream
+    of its own. Per-source use comes from ``waste_heat`` (``waste_heat_direct_kwh(waste_heat)``,
+    ``waste_heat_to_heat_pump_kwh(waste_heat)``); without it the ledger's totals are one
+    source's only where a single source is modelled, else each use counts as its own stream.
     """
-    stages: list[str] = []
     a = ledger.planned.annual
-    if a["q_waste_heat_used_kwh"] > 0:
-        stages.append("process rejecting heat (first use)")
-        temps = []
-        if waste_heat is not None and "waste_heat_temperature_c" in waste_heat:
-            temps = [float(t) for t in np.atleast_1d(waste_heat["waste_heat_temperature_c"].values)]
-        grades = set()
-        if a["q_waste_heat_direct_kwh"] > 0:
-            hot = [t for t in temps if t >= CASCADE_GRADE_EDGES_C[0]] or temps
-            for t in hot or [CASCADE_GRADE_EDGES_C[0]]:
-                grades.add("high-grade direct use" if t >= CASCADE_GRADE_EDGES_C[1] else "medium-grade direct heating")
-        if a["q_waste_heat_to_heat_pump_kwh"] > 0:
-            grades.add("low-grade heat upgraded by heat pump")
-        stages += sorted(grades)
-    if declarations is not None:
-        stages += [f"declared: {s}" for s in declarations.cascade_extra_stages]
-    return len(stages), stages
+    names, temps, direct, to_hp = [], [], None, None
+    if waste_heat is not None and "waste_heat_temperature_c" in waste_heat:
+        temps = [float(t) for t in np.atleast_1d(waste_heat["waste_heat_temperature_c"].values)]
+        names = ([str(x) for x in np.atleast_1d(waste_heat["waste_heat"].values)] if "waste_heat" in waste_heat.coords
+                 else [f"source {i + 1}" for i in range(len(temps))])
+        if "waste_heat_direct_kwh" in waste_heat and "waste_heat_to_heat_pump_kwh" in waste_heat:
+            direct = [float(x) for x in np.atleast_1d(waste_heat["waste_heat_direct_kwh"].values)]
+            to_hp = [float(x) for x in np.atleast_1d(waste_heat["waste_heat_to_heat_pump_kwh"].values)]
+    if direct is None:
+        if len(temps) <= 1:  # one source (or none named): the totals are its own
+            direct, to_hp = [a["q_waste_heat_direct_kwh"]], [a["q_waste_heat_to_heat_pump_kwh"]]
+            names, temps = names or ["waste heat"], temps or [float("nan")]
+        else:  # several sources, use not split by source: each use is a stream of its own (conservative)
+            names, temps = ["direct use", "heat-pump use"], [float("nan"), float("nan")]
+            direct, to_hp = [a["q_waste_heat_direct_kwh"], 0.0], [0.0, a["q_waste_heat_to_heat_pump_kwh"]]
+    streams: list[tuple[str, list[str]]] = []
+    for n, t, dk, hk in zip(names, temps, direct, to_hp):
+        st = []
+        if dk > 0:
+            st.append(f"{_grade(t, edges)}-grade direct use" if math.isfinite(t) else "direct use (grade not known)")
+        if hk > 0 and not (st and st[0].startswith("low")):
+            st.append("low-grade heat upgraded by heat pump")
+        if st:
+            streams.append((n, st))
+    if declarations is not None and declarations.cascade_extra_stages:
+        streams.append(("declared", list(declarations.cascade_extra_stages)))
+    if not streams:
+        return 0, []
+    name, best = max(streams, key=lambda x: len(x[1]))
+    desc = [f"best stream '{name}': " + " → ".join(best)]
+    desc += [f"'{n}': {' → '.join(st)}" for n, st in streams if n != name]
+    desc.append(f"grade edges {edges[0]:g}/{edges[1]:g} °C (ASSUMED, ParkInfo.cascade_grade_edges_c); "
+                "the process rejecting the heat is not a stage")
+    return len(best), desc
+
+
+#: Said where the model has no waste-heat source and the planner has not documented its absence.
+UNDOCUMENTED_WASTE_HEAT = (" (no waste-heat source in the model and its absence not documented: "
+                           "declarations.no_waste_heat_source_documented, with its evidence, makes the item not "
+                           "assessed (不参评))")
+_F_STEAM = "waste heat used on process heat above 100 °C or steam / that demand"
+_F_NET = ("waste heat delivered to the heat network / its heat demand, the same share for its {use} (the network "
+          "mixes its supply)")
+_F_COMBINED = "heat from waste heat / all heat demand (uses not told apart in this run)"
+_NO_USE = " (no such demand in the model: 0)"
+
+
+def waste_heat_by_use(a: dict, park: ParkInfo, undocumented: str, applicable: bool, reason: str) -> dict[str, Measure]:
+    """7.2.2 path B by use ([twin-provisional-rubric]: steam ≥40 %, space heating ≥30 % or hot water
+    ≥30 % → 9; any ≥50 % → 15): the waste-heat share of process steam / heat above 100 °C (its own
+    heat balance, so the share is exact), and of the heat network's space heating and domestic hot
+    water (the network's waste-heat share, the same for every use it carries: the model does not
+    tell which use a network kWh went to). Without ``park.heat_uses_kwh`` the combined share of
+    all heat demand stands for space heating and the other two read 0."""
+    ev = "q_waste_heat_direct_bus_kw, q_waste_heat_source_kw, q_heat_demand_kw, q_process_heat_demand_kw"
+    u = park.heat_uses_kwh
+
+    def ms(name, value, formula):
+        return Measure(name, value, "1", "computed", formula + undocumented, applicable=applicable,
+                       reason=reason, evidence=ev)
+
+    if u is None:
+        share = a["waste_heat_heat_share"]
+        return {"waste_heat_steam_share": ms("waste_heat_steam_share", 0.0, _F_STEAM + _NO_USE),
+                "waste_heat_space_heating_share": ms("waste_heat_space_heating_share",
+                                                     share if math.isfinite(share) else 0.0, _F_COMBINED),
+                "waste_heat_hot_water_share": ms("waste_heat_hot_water_share", 0.0,
+                                                 _F_NET.format(use="domestic hot water") + _NO_USE)}
+    steam, steam_wh = u.get("steam", 0.0), u.get("steam_waste_heat", 0.0)
+    net_demand = max(a["q_heat_demand_kwh"] - steam, 0.0)
+    net_wh = max(a["q_heat_from_waste_heat_kwh"] - steam_wh, 0.0)
+    s_net = min(net_wh / net_demand, 1.0) if net_demand > 0 else 0.0
+    out = {"waste_heat_steam_share": ms("waste_heat_steam_share", min(steam_wh / steam, 1.0) if steam > 0 else 0.0,
+                                        _F_STEAM + ("" if steam > 0 else _NO_USE))}
+    for key, use, name in (("space_heating", "space heating", "waste_heat_space_heating_share"),
+                           ("hot_water", "domestic hot water", "waste_heat_hot_water_share")):
+        has = u.get(key, 0.0) > 0
+        out[name] = ms(name, s_net if has else 0.0, _F_NET.format(use=use) + ("" if has else _NO_USE))
+    return out
+
+
+def vpp_dr_measure(a: dict, d: Declarations, flex_model: float, dr_kw: float, peak: float) -> Measure:
+    """12.1(2) VPP / demand response: the adjustable capacity the park declares enrolled, per kW of peak.
+
+    Counted: the model's adjustable assets (battery kW, V2G discharge, heat pumps and electric
+    boilers with thermal storage) where ``vpp_dr_enrolls_model_assets`` declares them enrolled with
+    a VPP operator or under a DR agreement, plus ``demand_response_declared_kw``. Nothing counts
+    without such a declaration, so a battery that earns the storage sub-item 12.1(1) is not
+    counted a second time as adjustable capacity unless the park enrols it ([twin-provisional-rubric] 12-a).
+    """
+    enrol = d.vpp_dr_enrolls_model_assets
+    enrolled = (flex_model if enrol.value else 0.0) + dr_kw
+    share = enrolled / peak if peak > 0 else 0.0
+    ev = "; ".join(x for x in (enrol.evidence if enrol.value else "", d.demand_response_declared_kw.evidence if dr_kw
+                                else "") if x) or "no evidence cited"
+    if enrol.value or dr_kw > 0:
+        formula = ("adjustable capacity declared enrolled in VPP / demand response "
+                   f"({'model assets ' + format(flex_model, ',.0f') + ' kW' if enrol.value else 'model assets not enrolled'}"
+                   f" + declared {dr_kw:,.0f} kW) / peak electric demand {peak:,.0f} kW")
+        return Measure("vpp_dr_enrolled_share", share, "1", "declared + model", formula, evidence=ev)
+    hp = a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0
+    parts = (f"battery {a['battery_kw']:,.0f} kW, V2G {a['v2g_peak_kw']:,.0f} kW, heat pumps and e-boilers with "
+             f"thermal storage {hp:,.0f} kW")
+    pct = flex_model / peak if peak > 0 else 0.0
+    formula = (f"no VPP / demand-response participation declared, so 0: the plan has {flex_model:,.0f} kW of "
+               f"adjustable capacity ({parts}), {pct:.1%} of the {peak:,.0f} kW peak; declaring it enrolled "
+               "(declarations.vpp_dr_enrolls_model_assets, or demand_response_declared_kw, with the aggregation "
+               "contract or DR agreement as evidence) earns this sub-item")
+    return Measure("vpp_dr_enrolled_share", 0.0, "1", "declared + model", formula,
+                   evidence="declarations.vpp_dr_enrolls_model_assets, demand_response_declared_kw")
 
 
 def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo, waste_heat=None) -> dict[str, Measure]:
@@ -115,33 +230,35 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
                                    evidence="e_pv_self_consumed_kwh, green_*_credited_mwh, tce_total_tce")
     m["onsite_renewable_share"] = Measure("onsite_renewable_share", a["onsite_renewable_share"], "1", "computed",
                                           "PV self-consumed / total tce", evidence="p_pv_kw, p_grid_export_kw")
-    # 7.2.2 is not applicable only where the park documents that it has no recoverable waste heat
-    # (provisional rubric); a park that models none and documents nothing uses none: 0, and says how
-    # to document it (before, leaving the source out of the model made the item not applicable)
+    # 7.2.2 is 不参评 (N/A) only where the park documents that it has no recoverable waste heat or no
+    # stable heat demand (provisional rubric 7.2.2, Shanghai 5.5.1): a park that models no source and
+    # documents nothing uses none, 0 points, and the formula says how to document it. Before, path B
+    # was N/A by itself where the model had no central heat demand ("no heat demand"), e.g. Qingdao's
+    # split-AC heating.
     no_wh = d.no_waste_heat_source_documented.value
     no_avail = a["q_waste_heat_available_kwh"] <= 0
     reason = "planner documents no recoverable waste heat / stable heat demand" if no_wh else ""
-    undocumented = (" (no waste-heat source in the model and its absence not documented: "
-                    "declarations.no_waste_heat_source_documented makes the item 不参评)")
+    undocumented = UNDOCUMENTED_WASTE_HEAT if no_avail else ""
     ind = park.is_industrial
     m["waste_heat_utilisation_share"] = Measure(
         "waste_heat_utilisation_share", 0.0 if no_avail else a["waste_heat_utilisation_share"], "1", "computed",
-        "waste heat used (direct + to heat pumps) / recoverable" + (undocumented if no_avail else ""),
+        "waste heat used (direct + to heat pumps) / recoverable" + undocumented,
         applicable=ind and not no_wh,
         reason=reason if ind else "path A is for industrial parks", evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_waste_heat_available_kw")
-    no_heat = not a["q_heat_demand_kwh"] > 0
+    why_b = "path B is for non-industrial parks" if ind else reason
+    share = a["waste_heat_heat_share"]
     m["waste_heat_heat_share"] = Measure(
-        "waste_heat_heat_share", 0.0 if no_avail and not no_heat else a["waste_heat_heat_share"], "1", "computed",
-        "heat from waste heat / heat demand" + (undocumented if no_avail and not no_heat else ""),
-        applicable=(not ind) and not (no_wh or no_heat),
-        reason=("path B is for non-industrial parks" if ind else (reason if not no_heat else "no heat demand")),
+        "waste_heat_heat_share", share if math.isfinite(share) else 0.0, "1", "computed",
+        "heat from waste heat / heat demand" + undocumented, applicable=(not ind) and not no_wh, reason=why_b,
         evidence="q_waste_heat_direct_kw, q_waste_heat_source_kw, q_heat_demand_kw")
+    m.update(waste_heat_by_use(a, park, undocumented, applicable=(not ind) and not no_wh, reason=why_b))
     m["cchp_efficiency"] = Measure("cchp_efficiency", d.cchp_annual_efficiency.value, "1", "declared",
                                    "CCHP annual overall efficiency", applicable=d.has_cchp,
                                    reason="no CCHP / combustion energy station", evidence=d.cchp_annual_efficiency.evidence)
-    n, stages = cascade_stages(ledger, waste_heat, d)
+    n, stages = cascade_stages(ledger, waste_heat, d, park.cascade_grade_edges_c)
     m["cascade_stages"] = Measure("cascade_stages", float(n), "stages", "computed",
-                                  "; ".join(stages) or "no recovered heat used", evidence="waste_heat_temperature_c, q_waste_heat_*")
+                                  "; ".join(stages) or "no recovered heat used",
+                                  evidence="waste_heat_temperature_c, q_waste_heat_direct_kw, q_waste_heat_source_kw")
     m["energy_saving_equipment_share"] = _d(d.energy_saving_equipment_share.value, d.energy_saving_equipment_share.evidence,
                                             "energy_saving_equipment_share", "1", "declared capacity share")
     m["product_energy_grade2_share"] = _d(d.product_energy_grade2_share.value, d.product_energy_grade2_share.evidence,
@@ -163,13 +280,15 @@ def compute_measures(ledger: Ledger, declarations: Declarations, park: ParkInfo,
     pv, bat = a["pv_kwp"], a["battery_kwh"]
     m["storage_to_pv_2h_ratio"] = Measure("storage_to_pv_2h_ratio", bat / (2.0 * pv) if pv > 0 else 0.0, "1",
                                           "computed", "battery_kwh / (pv_kwp × 2 h)", evidence="sizes battery_kwh, pv_kwp")
-    flex = a["battery_kw"] + a["v2g_peak_kw"] + (a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0)
-    flex += d.demand_response_declared_kw.value or 0.0
+    flex_model = a["battery_kw"] + a["v2g_peak_kw"] + (a["heat_pump_kw"] + a["electric_boiler_kw"] if a["tes_kwh"] > 0 else 0.0)
+    dr_kw = d.demand_response_declared_kw.value or 0.0
+    flex = flex_model + dr_kw
     peak = a["peak_electric_demand_kw"]
     m["flexible_capacity_share"] = Measure(
         "flexible_capacity_share", flex / peak if peak > 0 else 0.0, "1", "computed",
         "(battery_kw + V2G peak + heat pump & e-boiler kW if TES + declared DR kW) / peak electric demand",
         evidence="sizes, p_ev_discharge_kw, demand_response_declared_kw")
+    m["vpp_dr_enrolled_share"] = vpp_dr_measure(a, d, flex_model, dr_kw, peak)
     m["v2g_peak_kw"] = Measure("v2g_peak_kw", a["v2g_peak_kw"], "kW", "computed", "max_t Σ p_ev_discharge_kw",
                                evidence="p_ev_discharge_kw")
     tier = core_tier(a["tce_total_tce"], ledger.settings)
