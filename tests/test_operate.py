@@ -1721,3 +1721,20 @@ def test_no_v2g_through_bidirectional_chargers_the_plan_did_not_build(tmp_path):
     with xr.open_dataset(out / "results.nc") as ds:
         assert float(ds["op_p_ev_discharge_kw"].sum()) == pytest.approx(0.0, abs=1e-6)
         assert list(ds["controller"].values) == ["rule", "mpc"]
+
+
+def test_fault_written_for_another_year_is_placed_in_the_model_year_and_said():
+    """A fault written for 2024 in a 2025 model ran on the same date of 2025 without a word; now a note says so
+    (in both languages), and a fault in the model year gives none."""
+    from twin.operate.faults import GridOutage
+    from twin.report_text import MISSING, phrase
+
+    masks = fault_masks([GridOutage(kind="grid_outage", start="2024-03-04 10:00", hours=6),
+                         GridOutage(kind="grid_outage", start="2025-03-05 10:00", hours=2)], TIME)
+    assert masks.notes == ["grid_outage from 03-04 10:00 for 6 h: hours 34-39",
+                           "grid_outage from 03-05 10:00 for 2 h: hours 58-59"]
+    (note,) = masks.moved
+    assert note == ("operation.faults[0] (grid_outage) starts in 2024, the model year is 2025 (park.planning_year): "
+                    "placed at 2025-03-04 10:00, the same date and hour of the model year")
+    assert phrase(note, "zh").startswith("operation.faults[0]（grid_outage）起始于 2024 年") and note not in MISSING
+    assert masks.grid_out.sum() == 8

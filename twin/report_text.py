@@ -591,6 +591,13 @@ PATTERNS: list[tuple[str, str]] = [
 _WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
              "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
 
+# operated year: a fault placed in the model year
+PATTERNS.extend([
+    (r"^operation\.faults\[(?P<i>\d+)\] \((?P<k>\w+)\) starts in (?P<y>\d+), the model year is (?P<m>\d+) "
+     r"\(park\.planning_year\): placed at (?P<d>[\d-]+ [\d:]+), the same date and hour of the model year$",
+     "operation.faults[{i}]（{k}）起始于 {y} 年，模型年为 {m} 年（park.planning_year）：按模型年的同月同日同时刻置于 {d}"),
+])
+
 
 def phrase(s, lang: str) -> str:
     """A sentence written by another module, in ``lang`` (Chinese from :data:`PHRASES` / :data:`PATTERNS`).

@@ -213,6 +213,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
                          if f.name in sessions and f.mode != "uncontrolled"]
+    summary["notes"] += list(masks.moved)
     scaled = fault_scaling_warning(masks.mapped, park.T)
     if scaled:
         summary["warnings"].append(scaled)
