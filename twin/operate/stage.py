@@ -162,6 +162,11 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             **{process_cooling_series(x["name"]): masks.bias_load for x in park.process_cooling}}
     H = min(spec.horizon_h, park.T)
     forecaster = Forecaster(truth, H, settings, seed=spec.seed, bias=bias)
+    # the rule-based controller looks ahead its own hours, not the rolling horizon's window: a forecaster of
+    # its own where the two differ (same seed and errors: the default 48 h window shares one)
+    H_rule = min(RuleController.LOOKAHEAD_H, park.T)
+    rule_fc = forecaster if H_rule == H or "rule" not in controllers else \
+        Forecaster(truth, H_rule, settings, seed=spec.seed, bias=bias)
     plan_peaks = {}
     imp = disp["p_grid_import_kw"].to_numpy()
     for m in sorted(set(park.month.tolist())):
@@ -170,7 +175,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     optimum = operation_metrics(disp, park, result, problem, value_of_lost_load=voll)
     summary = {
         "controllers": list(controllers),
-        "settings": {"horizon_h": H, "step_h": spec.step_h, "seed": spec.seed,
+        "settings": {"horizon_h": H, "step_h": spec.step_h, "rule_lookahead_h": H_rule, "seed": spec.seed,
                      "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
                      "value_of_lost_load_cny_per_kwh": voll,
                      "value_of_lost_load_source": voll_source(spec),
@@ -225,7 +230,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     for name in controllers:
         t_c = time.perf_counter()
         if name == "rule":
-            ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None,
+            ctrl = RuleController(rule_fc, peak_targets=plan_peaks if park.demand_charge > 0 else None,
                                   peak_hold=spec.real_time_peak_hold,
                                   ev_planning=spec.rule_ev_charging == "sessions",
                                   reserve_margin_sd=spec.rule_reserve_margin_sd)
