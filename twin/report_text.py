@@ -591,11 +591,16 @@ PATTERNS: list[tuple[str, str]] = [
 _WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
              "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
 
-# operated year: a fault placed in the model year
+# operated year: a fault placed in the model year, stored energy kept from export
 PATTERNS.extend([
     (r"^operation\.faults\[(?P<i>\d+)\] \((?P<k>\w+)\) starts in (?P<y>\d+), the model year is (?P<m>\d+) "
      r"\(park\.planning_year\): placed at (?P<d>[\d-]+ [\d:]+), the same date and hour of the model year$",
      "operation.faults[{i}]（{k}）起始于 {y} 年，模型年为 {m} 年（park.planning_year）：按模型年的同月同日同时刻置于 {d}"),
+    (r"^surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports \(stored energy is "
+     r"not sold at the export price; within a site transformer's room\), then exports within the export limit, then "
+     r"curtails PV$",
+     "某小时电量富余时：运行中先削减储能放电、再削减 V2G 放电，然后才上网（储存的电能不按上网电价售出；以站点变压器余量为限），"
+     "再在售电限值内上网，最后弃光"),
 ])
 
 

@@ -219,6 +219,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
                          if f.name in sessions and f.mode != "uncontrolled"]
     summary["notes"] += list(masks.moved)
+    if park.batteries or any(f.mode == "v2g" for f in park.fleets):
+        summary["notes"].append(STORED_NOT_EXPORTED_NOTE)
     scaled = fault_scaling_warning(masks.mapped, park.T)
     if scaled:
         summary["warnings"].append(scaled)
@@ -294,6 +296,12 @@ MPC_EV_WINDOW_NOTE = (
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "
     "(operation.mpc_ev_window)")
+STORED_NOT_EXPORTED_NOTE = (
+    "surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports (stored energy is not "
+    "sold at the export price; within a site transformer's room), then exports within the export limit, then "
+    "curtails PV")
+
+
 def connection_note(kva: float, tan_phi: float) -> str:
     """What the plant's connection guard holds (summary notes, report)."""
     import math
