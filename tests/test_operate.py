@@ -1816,3 +1816,29 @@ def test_rule_look_ahead_does_not_depend_on_the_rolling_horizon():
         np.testing.assert_allclose(a[v].values, b[v].values, atol=1e-9, err_msg=v)
     assert ops[0].summary["gap"]["rule"]["annualised_cost_pct"] == pytest.approx(
         ops[1].summary["gap"]["rule"]["annualised_cost_pct"], abs=1e-12)
+
+
+def test_an_overloaded_connection_in_the_operated_year_is_a_warning():
+    """The tiny park behind a 250 kVA park transformer at the point of connection: the operated year imports
+    above it for hundreds of h/yr; a site transformer overloaded so had a warning, the connection none
+    (Xi'an, main 1000 kVA: 678 h/yr, up to 705 kW over, operation.warnings []). Now the same warning, in
+    both languages."""
+    from pathlib import Path
+
+    from twin.report_text import MISSING, phrase
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    grid = Path(__file__).parent / "data" / "tiny_park_grid.yaml"
+    loaded = load_scenario(grid, overrides={"grid.network.substation_kva": 250})
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=168, operate="rule"))
+    op = r.summary["operation"]
+    con = op["rule"]["connection"]
+    assert con["overload_hours"] > 100
+    (w,) = [x for x in op["warnings"] if "point of connection" in x]
+    assert w.startswith("the rule-based controller's operated year imported more than the park transformer at the "
+                        "point of connection can (")
+    assert f"{con['max_overload_kw']:,.1f} kW above it" in w
+    zh = phrase(w, "zh")
+    assert zh.startswith("规则控制运行年中购电超出并网点园区主变") and w not in MISSING

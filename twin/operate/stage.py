@@ -261,6 +261,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             summary["warnings"].append(not_like_for_like(name, g))
         if met.get("transformers"):
             summary["warnings"] += transformer_violations(name, met["transformers"])
+        if (met.get("connection") or {}).get("overload_hours", 0.0) > 0:
+            summary["warnings"].append(connection_violation(name, met["connection"], park.connection_kva))
         dispatch[name] = ds
         datasets.append(ds)
     dataset = xr.Dataset()
@@ -338,6 +340,20 @@ def transformer_violations(name: str, tr: dict) -> list[str]:
             f"{v['max_overload_kw']:,.1f} kW above it ({v['overload_mwh']:,.2f} MWh/yr): the load behind it, beyond "
             "what the site guard could cut or cover"
             for n, v in tr["by_transformer"].items() if v["violation_hours"] > 0]
+
+
+def connection_violation(name: str, con: dict, kva: float) -> str:
+    """The warning (summary, console, report) for an operated year that imported more than the park
+    transformer at the point of connection carries (``con``: :func:`twin.operate.metrics.connection_guard`;
+    ``kva``: the capacity the plant's connection guard holds, :attr:`OperatedPark.connection_kva`), as
+    :func:`transformer_violations` says it for a site transformer."""
+    import math
+
+    what = (f"the park transformer at the point of connection can ({kva:,.0f} kVA)" if math.isfinite(kva)
+            else "the point of connection can")
+    return (f"the {CONTROLLER_WORDS.get(name, name)} controller's operated year imported more than {what} in "
+            f"{con['overload_hours']:,.0f} h/yr, up to {con['max_overload_kw']:,.1f} kW above it "
+            f"({con['overload_mwh']:,.2f} MWh/yr): the park's load, beyond what the connection guard could cut or cover")
 
 
 def mpc_margin_note(sd: float) -> str:
