@@ -1124,3 +1124,47 @@ def test_a_re_solves_heartbeat_says_a_new_run_began():
     rerun_heartbeat(said.append, 2, "simplex")("10 s: simplex, 9,737 iterations;")
     assert said == ["then IPX: 10 s: interior point, iteration 11;", "40 s: interior point, iteration 20;",
                     "then simplex: 10 s: simplex, 9,737 iterations;"]
+
+
+def test_fault_names_and_step_are_checked_against_the_scenario(tmp_path):
+    """A misspelt battery (`name: bes`, the battery is `bess`) or fleet (`fleet: stafcars`) in operation.faults
+    was accepted, reported as applied and changed nothing; a step_h above horizon_h was accepted and the
+    window re-planned every horizon_h hours while the summary said step_h. Now `twin validate` and `twin run`
+    refuse each at its line, naming the field and the known names."""
+    fleet = "ev_fleets:\n  - {name: staff cars, kind: employee_car, vehicles: 30, chargers: 10, charger_kw: 7}\n"
+    bad = _scenario(tmp_path, fleet + textwrap.dedent("""\
+        operation:
+          horizon_h: 4
+          step_h: 24
+          faults:
+            - {kind: asset_outage, asset: battery, name: bes, start: "2025-01-03 10:00", hours: 6}
+            - {kind: ev_low_arrival, fleet: stafcars, start: "2025-01-03 10:00", hours: 6}
+            - {kind: asset_outage, asset: heat_pump, start: "2025-01-03 10:00", hours: 6}
+        """))
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    at = {key: next(i for i, s in enumerate(lines, 1) if key in s) for key in ("step_h", "bes,", "stafcars", "heat_pump")}
+    r = _validate(bad)
+    assert r.exit_code == 1, r.output
+    assert (f"s.yaml:{at['step_h']}: operation.step_h: 24 h is longer than operation.horizon_h 4 h" in r.output
+            and "give step_h at most horizon_h" in r.output), r.output
+    assert (f"s.yaml:{at['bes,']}: operation.faults.0.name: 'bes' is not a battery of the scenario (known batteries: "
+            "['bess'])" in r.output), r.output
+    assert (f"s.yaml:{at['stafcars']}: operation.faults.1.fleet: 'stafcars' is not an EV fleet of the scenario "
+            "(known ev_fleets: ['staff cars'])" in r.output), r.output
+    assert f"s.yaml:{at['heat_pump']}: operation.faults.2.asset: the scenario has no heat_pumps" in r.output, r.output
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["run", str(bad), "-o", str(out), "--hours", "24"])
+    assert r.exit_code != 0 and "'bes' is not a battery" in r.output and "Traceback" not in r.output, r.output
+    assert not out.exists()
+    good = _scenario(tmp_path, fleet + textwrap.dedent("""\
+        operation:
+          horizon_h: 24
+          step_h: 24
+          faults:
+            - {kind: asset_outage, asset: battery, name: bess, start: "2025-01-03 10:00", hours: 6}
+            - {kind: asset_outage, asset: battery, start: "2025-01-04 10:00", hours: 6}
+            - {kind: ev_low_arrival, fleet: staff cars, start: "2025-01-03 10:00", hours: 6}
+            - {kind: ev_low_arrival, start: "2025-01-03 10:00", hours: 6}
+        """), name="good.yaml")
+    r = _validate(good)
+    assert r.exit_code == 0 and "OK" in r.output, r.output

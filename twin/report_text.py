@@ -672,6 +672,29 @@ PHRASES.update({
 _WORDS_ZH = {"passed": "通过", "failed": "未通过", "True": "是", "False": "否", "declared": "申报", "computed": "计算",
              "declared + model": "申报 + 模型", "declared/computed": "申报/计算", "model + declarations": "模型 + 申报"}
 
+# operated year: a fault placed in the model year, stored energy kept from export, the connection overloaded
+PATTERNS.extend([
+    (r"^operation\.faults\[(?P<i>\d+)\] \((?P<k>\w+)\) starts in (?P<y>\d+), the model year is (?P<m>\d+) "
+     r"\(park\.planning_year\): placed at (?P<d>[\d-]+ [\d:]+), the same date and hour of the model year$",
+     "operation.faults[{i}]（{k}）起始于 {y} 年，模型年为 {m} 年（park.planning_year）：按模型年的同月同日同时刻置于 {d}"),
+    (r"^surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports \(stored energy is "
+     r"not sold at the export price; within a site transformer's room\), then exports within the export limit, then "
+     r"curtails PV$",
+     "某小时电量富余时：运行中先削减储能放电、再削减 V2G 放电，然后才上网（储存的电能不按上网电价售出；以站点变压器余量为限），"
+     "再在售电限值内上网，最后弃光"),
+    ((r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller's operated year imported more than the park "
+      r"transformer at the point of connection can \((?P<k>[\d,.]+) kVA\) in (?P<h>[\d,.]+) h/yr, up to "
+      r"(?P<kw>[\d,.]+) kW above it \((?P<mwh>[\d,.]+) MWh/yr\): the park's load, beyond what the connection guard "
+      r"could cut or cover$"),
+     "{c}运行年中购电超出并网点园区主变可承载的容量（{k} kVA）{h} 小时/年，最多超出 {kw} kW（{mwh} MWh/年）："
+     "为园区负荷所致，超出了并网容量保护可削减或补足的范围"),
+    ((r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller's operated year imported more than the point of "
+      r"connection can in (?P<h>[\d,.]+) h/yr, up to (?P<kw>[\d,.]+) kW above it \((?P<mwh>[\d,.]+) MWh/yr\): the "
+      r"park's load, beyond what the connection guard could cut or cover$"),
+     "{c}运行年中购电超出并网点可承载的容量 {h} 小时/年，最多超出 {kw} kW（{mwh} MWh/年）："
+     "为园区负荷所致，超出了并网容量保护可削减或补足的范围"),
+])
+
 
 def phrase(s, lang: str) -> str:
     """A sentence written by another module, in ``lang`` (Chinese from :data:`PHRASES` / :data:`PATTERNS`).

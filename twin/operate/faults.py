@@ -35,7 +35,9 @@ class _Fault(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: datetime = Field(description="Start of the fault, local time at the start of an hour, "
-                            "e.g. '2026-07-14 08:00' (the year is that of the model) [-]")
+                            "e.g. '2026-07-14 08:00' [-]; the model is one typical year (park.planning_year): a "
+                            "start written in another year is placed on the same date and hour of it, and a note "
+                            "says so")
     hours: int = Field(gt=0, le=8760, description="Duration [h]")
 
 
@@ -93,6 +95,9 @@ class FaultMasks:
     """Relative load forecast bias of forecasts issued at each hour [-]."""
     notes: list = field(default_factory=list)
     """What was mapped and what fell outside the horizon."""
+    moved: list = field(default_factory=list)
+    """Sentences for the faults written for a year other than the model's, placed on the same date
+    and hour of the model year (the model is one typical year, ``park.planning_year``)."""
     mapped: int = 0
     """Faults that fall at least partly in the horizon [-]."""
 
@@ -117,7 +122,9 @@ def fault_masks(faults, time_index) -> FaultMasks:
     Returns
     -------
     FaultMasks
-        A fault whose window lies outside the horizon is listed in ``notes`` and ignored.
+        A fault whose window lies outside the horizon is listed in ``notes`` and ignored; one written
+        for another year than the model's is placed on the same date and hour of the model year and
+        said in ``moved``.
     """
     import pandas as pd
 
@@ -126,12 +133,24 @@ def fault_masks(faults, time_index) -> FaultMasks:
         idx = idx.tz_localize(None)
     T = len(idx)
     out = FaultMasks()
-    for f in faults or []:
-        start = pd.Timestamp(f.start).replace(year=idx[0].year) if T else None
+    for i, f in enumerate(faults or []):
+        label = f"{f.kind} from {f.start:%m-%d %H:%M} for {f.hours} h"
+        if T == 0:
+            out.notes.append(f"{label}: outside the operated hours, ignored")
+            continue
+        year = int(idx[0].year)
+        try:
+            start = pd.Timestamp(f.start).replace(year=year)
+        except ValueError:  # 29 February of a leap year in a model year without it
+            out.notes.append(f"{label}: outside the operated hours, ignored")
+            continue
+        if f.start.year != year:
+            out.moved.append(f"operation.faults[{i}] ({f.kind}) starts in {f.start.year}, the model year is {year} "
+                             f"(park.planning_year): placed at {start:%Y-%m-%d %H:%M}, the same date and hour of the "
+                             "model year")
         h0 = int(np.searchsorted(idx.to_numpy(), np.datetime64(start)))
         h1 = min(h0 + int(f.hours), T)
-        label = f"{f.kind} from {f.start:%m-%d %H:%M} for {f.hours} h"
-        if T == 0 or h0 >= T:
+        if h0 >= T:
             out.notes.append(f"{label}: outside the operated hours, ignored")
             continue
         m = np.zeros(T, bool)

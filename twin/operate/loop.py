@@ -67,8 +67,10 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
 8. electricity balance closed by the grid within its limits; an import still above the
    import limit (grid outage) is shed in the order heat pumps and electric boiler (the gas
    boiler takes over where it can, else unserved heat), chiller (unserved cooling), fixed
-   load (unserved electricity); a surplus is exported within the export limit, then PV is
-   curtailed, then battery discharge is cut.
+   load (unserved electricity); a surplus first cuts the batteries' discharge, then V2G
+   (:meth:`Plant.keep_stored`: stored energy is not sold at the export price, as a plant's
+   energy-management system holds it; each within the room of a site transformer behind it),
+   then is exported within the export limit, then PV is curtailed.
 
 Every hour the balance closes exactly; the dataset records each flow under the names of
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
@@ -173,6 +175,7 @@ class _Fleet:
         limit) for the fleet's charging as a whole; V2G comes from bidirectional vehicles
         only, each within its promise.
         """
+        self._v2g = None  # this hour's V2G: (vehicles, battery-side kWh each), for give_back
         idx = self.active(t)
         if idx.size == 0:
             return 0.0, 0.0, 0.0
@@ -217,8 +220,26 @@ class _Fleet:
             take[order] = np.clip(want_d - before, 0.0, c)
             self.e[idx] -= take
             dis = float(take.sum())
+            self._v2g = (idx, take)
         self.cum += ch - dis
         return ch / eta, dis * eta, held / eta
+
+    def give_back(self, kw: float) -> float:
+        """Cut this hour's V2G discharge (:meth:`step`) by up to ``kw`` [kW, grid side], each giving
+        vehicle keeping its share in proportion; returns the discharge cut [kW, grid side]."""
+        v2g = getattr(self, "_v2g", None)
+        if v2g is None or kw <= 0:
+            return 0.0
+        idx, take = v2g
+        eta, total = self.fp.eta, float(take.sum())
+        back = min(kw / eta, total)  # battery side
+        if back <= 0:
+            return 0.0
+        share = take * (back / total)
+        self.e[idx] += share
+        take -= share
+        self.cum += back
+        return back * eta
 
     def _fill(self, cap, _unused, amount, after, e, idx):
         """Share ``amount`` [kWh] within ``cap`` least laxity first."""
@@ -438,7 +459,8 @@ class Plant:
         elif net >= 0:
             imp, exp, curt = net, 0.0, 0.0
         else:
-            surplus = -net
+            # stored energy is not exported: the batteries' discharge and V2G are cut first
+            surplus = -net - self.keep_stored(t, -net, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
             exp = min(surplus, cap)  # the export capacity: the export limit or the transformer's
             curt = min(surplus - exp, pv_left)
             guarded += min(surplus, exp_cap) - exp  # PV curtailed to hold the transformer
@@ -503,6 +525,39 @@ class Plant:
         pw += sum(bch[i] - bdis[i] for i in x["batteries"])
         pw -= sum(pv_arr[i] - site_curt[i] for i in x["pv"])
         return float(pw), float(c)
+
+    def keep_stored(self, t: int, surplus: float, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
+                    bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> float:
+        """Cut the batteries' discharge (``bdis`` [kW], in store order), then the fleets' V2G
+        (``ev_dis`` [kW], :meth:`_Fleet.give_back`), by up to the hour's ``surplus`` [kW]: energy
+        in store is not exported at the export price (the plant's energy-management system trims
+        discharge to the park's own use, as 防逆流 practice does). Each within the room left
+        below the capacity of a site transformer behind it (cutting a discharge raises the flow in).
+        ``bdis`` and ``ev_dis`` change in place; returns the discharge cut [kW]."""
+        p = self.park
+        left = surplus
+
+        def room(tr: list) -> float:
+            return min((-self._site_over(t, p.transformers[k], heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr,
+                                         site_curt)[0] for k in tr), default=np.inf)
+
+        for i in range(len(bdis)):
+            if left <= _TOL:
+                break
+            tr = [k for k, x in enumerate(p.transformers) if i in x["batteries"]]
+            c = min(left, bdis[i], max(room(tr), 0.0))
+            if c > 0:
+                bdis[i] -= c
+                left -= c
+        for i, f in enumerate(self.fleets):
+            if left <= _TOL:
+                break
+            if ev_dis[i] <= 0:
+                continue
+            c = f.give_back(min(left, ev_dis[i], max(room(self._fleet_tr[i]), 0.0)))
+            ev_dis[i] -= c
+            left -= c
+        return surplus - left
 
     def guard_transformers(self, t: int, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
                            bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> np.ndarray:

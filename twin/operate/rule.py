@@ -300,6 +300,10 @@ class RuleController:
 
     EV_PLAN_H = 48
     """Longest EV charging plan [h] (vehicles leaving later plan to this hour)."""
+    LOOKAHEAD_H = max(EV_PLAN_H, 24)
+    """Forecast horizon the controller asks for [h]: its EV charging plan and its 24 h reserve. Its own
+    forecaster has this horizon (:func:`twin.operate.stage.operate_plan`), whatever the rolling horizon's
+    ``operation.horizon_h``: a shorter forecaster would cut the look-ahead (later hours repeat its last)."""
 
     def __init__(self, forecaster, peak_targets: dict | None = None, peak_hold: bool = True,
                  ev_planning: bool = True, battery_reserve: bool = True,

@@ -42,8 +42,10 @@ class OperationSpec(_Strict):
 
     controller: ControllerChoice = Field("both", description="Controllers to run: 'rule', 'mpc' (rolling "
                                          "horizon), 'both' or 'none' [-]; `twin run --operate` overrides it")
-    horizon_h: int = Field(48, ge=1, le=8760, description="Rolling-horizon window [h]")
-    step_h: int = Field(1, ge=1, le=168, description="Hours between re-optimisations [h]")
+    horizon_h: int = Field(48, ge=1, le=8760, description="Rolling-horizon window [h] (the rolling-horizon "
+                           "controller's; the rule-based controller looks 48 h ahead whatever it is)")
+    step_h: int = Field(1, ge=1, le=168, description="Hours between re-optimisations of the rolling horizon [h], "
+                        "at most horizon_h")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the forecast errors [-]")
     forecast: ForecastSpec = Field(default_factory=ForecastSpec, description="Forecast errors [-]")
     value_of_lost_load_cny_per_kwh: float = Field(

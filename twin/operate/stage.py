@@ -162,6 +162,11 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             **{process_cooling_series(x["name"]): masks.bias_load for x in park.process_cooling}}
     H = min(spec.horizon_h, park.T)
     forecaster = Forecaster(truth, H, settings, seed=spec.seed, bias=bias)
+    # the rule-based controller looks ahead its own hours, not the rolling horizon's window: a forecaster of
+    # its own where the two differ (same seed and errors: the default 48 h window shares one)
+    H_rule = min(RuleController.LOOKAHEAD_H, park.T)
+    rule_fc = forecaster if H_rule == H or "rule" not in controllers else \
+        Forecaster(truth, H_rule, settings, seed=spec.seed, bias=bias)
     plan_peaks = {}
     imp = disp["p_grid_import_kw"].to_numpy()
     for m in sorted(set(park.month.tolist())):
@@ -170,7 +175,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     optimum = operation_metrics(disp, park, result, problem, value_of_lost_load=voll)
     summary = {
         "controllers": list(controllers),
-        "settings": {"horizon_h": H, "step_h": spec.step_h, "seed": spec.seed,
+        "settings": {"horizon_h": H, "step_h": spec.step_h, "rule_lookahead_h": H_rule, "seed": spec.seed,
                      "forecast": fs.model_dump(), "emission_price_cny_per_t": lam,
                      "value_of_lost_load_cny_per_kwh": voll,
                      "value_of_lost_load_source": voll_source(spec),
@@ -213,6 +218,9 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     }
     summary["notes"] += [queue_note(f, sessions[f.name], park.T) for f in scenario.ev_fleets
                          if f.name in sessions and f.mode != "uncontrolled"]
+    summary["notes"] += list(masks.moved)
+    if park.batteries or any(f.mode == "v2g" for f in park.fleets):
+        summary["notes"].append(STORED_NOT_EXPORTED_NOTE)
     scaled = fault_scaling_warning(masks.mapped, park.T)
     if scaled:
         summary["warnings"].append(scaled)
@@ -224,7 +232,7 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
     for name in controllers:
         t_c = time.perf_counter()
         if name == "rule":
-            ctrl = RuleController(forecaster, peak_targets=plan_peaks if park.demand_charge > 0 else None,
+            ctrl = RuleController(rule_fc, peak_targets=plan_peaks if park.demand_charge > 0 else None,
                                   peak_hold=spec.real_time_peak_hold,
                                   ev_planning=spec.rule_ev_charging == "sessions",
                                   reserve_margin_sd=spec.rule_reserve_margin_sd)
@@ -253,6 +261,8 @@ def operate_plan(scenario, prof, problem, result, spec, controllers=("rule", "mp
             summary["warnings"].append(not_like_for_like(name, g))
         if met.get("transformers"):
             summary["warnings"] += transformer_violations(name, met["transformers"])
+        if (met.get("connection") or {}).get("overload_hours", 0.0) > 0:
+            summary["warnings"].append(connection_violation(name, met["connection"], park.connection_kva))
         dispatch[name] = ds
         datasets.append(ds)
     dataset = xr.Dataset()
@@ -288,6 +298,12 @@ MPC_EV_WINDOW_NOTE = (
     "sessions (the energy each connected vehicle still needs by its departure, the vehicles the charger queue "
     "plugs in later), so energy one vehicle received ahead does not count for another's need "
     "(operation.mpc_ev_window)")
+STORED_NOT_EXPORTED_NOTE = (
+    "surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports (stored energy is not "
+    "sold at the export price; within a site transformer's room), then exports within the export limit, then "
+    "curtails PV")
+
+
 def connection_note(kva: float, tan_phi: float) -> str:
     """What the plant's connection guard holds (summary notes, report)."""
     import math
@@ -324,6 +340,20 @@ def transformer_violations(name: str, tr: dict) -> list[str]:
             f"{v['max_overload_kw']:,.1f} kW above it ({v['overload_mwh']:,.2f} MWh/yr): the load behind it, beyond "
             "what the site guard could cut or cover"
             for n, v in tr["by_transformer"].items() if v["violation_hours"] > 0]
+
+
+def connection_violation(name: str, con: dict, kva: float) -> str:
+    """The warning (summary, console, report) for an operated year that imported more than the park
+    transformer at the point of connection carries (``con``: :func:`twin.operate.metrics.connection_guard`;
+    ``kva``: the capacity the plant's connection guard holds, :attr:`OperatedPark.connection_kva`), as
+    :func:`transformer_violations` says it for a site transformer."""
+    import math
+
+    what = (f"the park transformer at the point of connection can ({kva:,.0f} kVA)" if math.isfinite(kva)
+            else "the point of connection can")
+    return (f"the {CONTROLLER_WORDS.get(name, name)} controller's operated year imported more than {what} in "
+            f"{con['overload_hours']:,.0f} h/yr, up to {con['max_overload_kw']:,.1f} kW above it "
+            f"({con['overload_mwh']:,.2f} MWh/yr): the park's load, beyond what the connection guard could cut or cover")
 
 
 def mpc_margin_note(sd: float) -> str:

@@ -941,6 +941,48 @@ def _network_assets(s: Scenario, given: Callable[[str], bool]) -> list[CrossProb
     return out
 
 
+#: ``operation.faults[].asset`` -> the scenario's list of that family (names an outage may give).
+_FAULT_FAMILIES = {"battery": "batteries", "heat_pump": "heat_pumps", "chiller": "chillers",
+                   "thermal_storage": "thermal_stores", "cold_storage": "cold_stores"}
+
+
+def _operation_faults(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """A fault names an asset or fleet the scenario has (the run maps it by that name: a misspelt one
+    was reported as applied and changed nothing), and ``operation.step_h`` does not exceed
+    ``operation.horizon_h`` (the window re-plans at least once per window)."""
+    op = s.operation
+    if op is None:
+        return []
+    out: list[CrossProblem] = []
+    if op.step_h > op.horizon_h:
+        out.append(("operation.step_h", (
+            f"{op.step_h} h is longer than operation.horizon_h {op.horizon_h} h: the rolling horizon re-plans before "
+            "its window runs out, at least every horizon_h hours; give step_h at most horizon_h (or a longer horizon_h)")))
+    for i, f in enumerate(op.faults):
+        if f.kind == "asset_outage":
+            group = _FAULT_FAMILIES[f.asset]
+            names = [x.name for x in getattr(s, group)]
+            if f.asset == "chiller" and not any(_cooling_bus_name(s, c.serves) == "cool" for c in s.chillers):
+                names.append("implied chiller")  # the chilled-water network's chiller where none is declared
+            if f.name is not None and f.name not in names:
+                out.append((f"operation.faults.{i}.name", (
+                    f"'{f.name}' is not a {f.asset.replace('_', ' ')} of the scenario (known {group}: "
+                    f"{sorted(names) or 'none'}); give one of them, or leave name out for all of them")))
+            elif f.name is None and not names and f.asset != "chiller":
+                out.append((f"operation.faults.{i}.asset", (
+                    f"the scenario has no {group}: the outage would change nothing; remove it or declare the asset")))
+        elif f.kind == "ev_low_arrival":
+            names = [x.name for x in s.ev_fleets]
+            if f.fleet is not None and f.fleet not in names:
+                out.append((f"operation.faults.{i}.fleet", (
+                    f"'{f.fleet}' is not an EV fleet of the scenario (known ev_fleets: {sorted(names) or 'none'}); "
+                    "give one of them, or leave fleet out for every fleet")))
+            elif f.fleet is None and not names:
+                out.append((f"operation.faults.{i}.kind", (
+                    "the scenario has no ev_fleets: the fault would change nothing; remove it or declare a fleet")))
+    return out
+
+
 def _grid_factor_published(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
     ef = s.grid.emission_factor
     if ef.value_kgco2_per_kwh is not None or ef.hourly_csv is not None:
@@ -1185,6 +1227,8 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("grid.network", "buildings", "process_loads", "pv_arrays", "ev_fleets", "heat_pumps", "batteries"),
      _network_assets),
     (("grid.emission_factor", "site"), _grid_factor_published),
+    (("operation", "batteries", "heat_pumps", "chillers", "thermal_stores", "cold_stores", "ev_fleets",
+      "process_cooling", "cooling_supply_temperature_c"), _operation_faults),
     (("waste_heat",), _heat_pump_sources),
     (("declarations", "waste_heat"), _waste_heat_declared_absent),
     (("process_loads", "costs.fuel_prices_cny_per_kwh"), _process_heat_refs),
