@@ -563,3 +563,135 @@ def test_operated_year_guards_a_site_transformer_and_reports_its_violations(tmp_
     with xr.open_dataset(tmp_path / "en" / "results.nc") as ds:
         assert ds["op_p_transformer_overload_kw"].attrs["units"] == "kW"
         assert float(ds["op_p_transformer_overload_kw"].sel(controller="rule").max()) == pytest.approx(over.max())
+
+
+def _network_file(tmp_path: Path, body: str) -> Path:
+    """The tiny park on an explicit 10 kV network written as ``body`` (under grid.network)."""
+    p = tmp_path / "net.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n" + body, encoding="utf-8")
+    return p
+
+
+RADIAL = """\
+    buses:
+      - {name: pcc, vn_kv: 10}
+      - {name: A, vn_kv: 10}
+      - {name: A lv, vn_kv: 0.4}
+    lines:
+      - {name: feeder, from_bus: pcc, to_bus: A, std_type: NA2XS2Y 1x95 RM/25 6/10 kV, length_km: 1}
+    transformers:
+      - {name: TA, hv_bus: A, lv_bus: A lv, sn_kva: 1000}
+    connections:
+      line: A lv
+      roof: A lv
+      bess: A
+"""
+
+
+def _problems(path: Path) -> str:
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(path)
+    return str(e.value)
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in ln)
+
+
+def test_network_values_that_cannot_be_meant_are_refused_at_their_entry(tmp_path):
+    """Unknown pandapower types, voltages written in volts, lines across voltage levels and
+    transformers rated in MVA in a kVA field fail validation at the entry's own line, with what
+    was expected (before: `twin validate` said OK and the run failed or checked nonsense)."""
+    from twin.scenario.loader import load_scenario
+
+    assert load_scenario(_network_file(tmp_path, RADIAL)).scenario.grid.network.explicit  # the good one
+    p = _network_file(tmp_path, RADIAL.replace("NA2XS2Y 1x95 RM/25 6/10 kV", "YJV22-3x70"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'YJV22')}: grid.network.lines.0.std_type:" in msg
+    assert "not a pandapower standard line type" in msg and "NA2XS2Y 1x70 RM/25 6/10 kV" in msg
+    p = _network_file(tmp_path, RADIAL.replace("std_type: NA2XS2Y 1x95 RM/25 6/10 kV", "std_type: NA2XS2Y 1x95 RM/25 6/10 kV"
+                                               ).replace("sn_kva: 1000}", "std_type: 0.63 MVA 10/0.5 kV}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, '10/0.5')}: grid.network.transformers.0.std_type:" in msg
+    assert "'0.63 MVA 10/0.4 kV'" not in msg and "0.63 MVA 10/0.4 kV" in msg  # a close match offered
+    p = _network_file(tmp_path, RADIAL.replace("{name: A lv, vn_kv: 0.4}", "{name: A lv, vn_kv: 400}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'vn_kv: 400')}: grid.network.buses.2.vn_kv:" in msg
+    assert "400 V is 0.4 kV" in msg
+    p = _network_file(tmp_path, RADIAL.replace("{name: A, vn_kv: 10}", "{name: A, vn_kv: 20}").replace(
+        "sn_kva: 1000}", "sn_kva: 1000}\n      - {name: T2, hv_bus: A, lv_bus: pcc, sn_kva: 1000}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'name: feeder')}: grid.network.lines.0.to_bus:" in msg
+    assert "joins buses of different voltage" in msg
+    # a transformer given in MVA in the kVA field
+    p = _network_file(tmp_path, RADIAL.replace("sn_kva: 1000", "sn_kva: 1"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'sn_kva: 1}')}: grid.network.transformers.0.sn_kva:" in msg
+    assert "below the smallest standard 10 kV transformer (30 kVA" in msg and "1 MVA is 1,000" in msg
+    p = tmp_path / "pcc.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  voltage_kv: 35\n  network:\n"
+                 + RADIAL.replace("{name: pcc, vn_kv: 10}", "{name: pcc, vn_kv: 35}\n      - {name: mv, vn_kv: 10}")
+                 .replace("from_bus: pcc", "from_bus: mv").replace(
+                     "    connections:", "      - {name: main, hv_bus: pcc, lv_bus: mv, sn_kva: 100}\n    connections:"),
+                 encoding="utf-8")
+    msg = _problems(p)
+    assert f"pcc.yaml:{_line_of(p, 'name: main')}: grid.network.transformers.1.sn_kva:" in msg
+    assert "at the point of connection is rated 100 kVA in all, 6.3% of the 1,579 kVA" in msg
+
+
+def test_network_errors_point_at_the_entry_not_the_section(tmp_path):
+    """A misspelt bus or asset is reported at its own line, without a dump of the network
+    (before: at the `network:` line, followed by 200 characters of the whole section)."""
+    p = _network_file(tmp_path, RADIAL.replace("lv_bus: A lv", "lv_bus: Alv"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'lv_bus: Alv')}: grid.network.transformers.0.lv_bus:" in msg
+    assert "unknown bus" in msg and "got 'Alv'" in msg
+    p = _network_file(tmp_path, RADIAL.replace("      roof: A lv", "      rooof: A lv"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'rooof')}: grid.network.connections.rooof: unknown asset 'rooof' " \
+           "(did you mean 'roof'?)" in msg
+    assert f"net.yaml:{_line_of(p, 'connections:')}: grid.network.connections: no bus given for ['roof']" in msg
+    assert f":{_line_of(p, 'network:')}:" not in msg
+    # a section too long to show is not dumped cut off
+    p = _network_file(tmp_path, RADIAL.replace("      roof: A lv", "      rooof: A lv").replace(
+        "      bess: A", "      bess: A\n      central_plant: A lv  # the chillers and boilers of the central plant"))
+    assert "..." not in _problems(p)
+
+
+def test_no_converged_hour_is_an_input_error_naming_the_transformer(tmp_path, monkeypatch):
+    """When no hour of the AC flow converges the grid stage says why with the figures (before: a numpy
+    broadcast error read as an input message); the run's wrapper reports only the grid stage's own
+    input errors as such and any other exception as an internal error."""
+    import twin.grid.feedback as fb
+    from twin.grid.build import build_network
+    from twin.grid.spec import GridInputError
+    from twin.grid.timeseries import injections, run_batch
+    from twin.run import UserInputError, grid_check
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(_network_file(tmp_path, RADIAL)).scenario
+    pn = build_network(sc)
+    pn.net.trafo.at[0, "sn_mva"] = 0.0063  # 6.3 MVA written as kVA, past validation
+    T = 6
+    loads = {n: np.zeros(T) for n, _ in pn.load_assets}
+    loads["line"] = np.full(T, 1200.0)
+    inj = injections(pn, loads, {"roof": np.zeros(T)}, 0.95)
+    assert not run_batch(pn.net, *inj).converged.any()
+    msg = fb.no_flow_message(pn, inj)
+    assert "no hour of the AC power flow converged (0 of 6 hours)" in msg
+    assert "transformer 'TA' is rated 6.3 kVA and carries up to 1,263 kVA" in msg and "sn_kva" in msg
+
+    def fail(exc):
+        def stage(*a, **k):
+            raise exc
+        return stage
+
+    monkeypatch.setattr(fb, "grid_stage", fail(GridInputError(msg)))
+    with pytest.raises(UserInputError, match=r"^grid.network: no hour of the AC power flow converged"):
+        grid_check(sc, None, None, None, None)
+    monkeypatch.setattr(fb, "grid_stage", fail(ValueError("operands could not be broadcast together")))
+    with pytest.raises(UserInputError, match=r"^internal error of the park-grid check \(ValueError: operands.*"
+                                             r"this is a bug, please report it"):
+        grid_check(sc, None, None, None, None)

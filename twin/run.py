@@ -448,13 +448,25 @@ def run_stages(sc) -> int:
 
 
 def grid_check(sc, prof, res, problem, solve):
-    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable."""
+    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable.
+
+    Only what the grid stage knows to be the input's (:class:`twin.grid.spec.GridInputError`) is
+    reported as an input error; anything else is a fault of the tool and says so, with the
+    exception, instead of reading as a message about the scenario.
+    """
     from twin.grid.feedback import grid_stage
+    from twin.grid.spec import GridInputError
+    from solvers.problem import InfeasibleError
 
     try:
         return grid_stage(sc, prof, res, problem, solve)
-    except (ValueError, KeyError) as exc:
-        raise UserInputError(f"grid.network: {exc}") from None
+    except GridInputError as exc:
+        raise UserInputError(str(exc) if str(exc).startswith("grid.network") else f"grid.network: {exc}") from None
+    except (InfeasibleError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug of the grid stage, not of the input
+        raise UserInputError(f"internal error of the park-grid check ({type(exc).__name__}: {exc}); this is a bug, "
+                             "please report it with the scenario file") from exc
 
 
 def sizing_problem(sc, prof, config: RunConfig):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solvers.noise import NOISE_TOL
+from twin.grid.spec import GridInputError
 
 #: Standard 10(20)/0.4 kV distribution transformer ratings [kVA] (GB/T 6451 / GB 20052 series).
 LV_RATINGS_KVA = (100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500)
@@ -169,7 +170,7 @@ def _explicit(sc) -> ParkNetwork:
             pp.create_line(net, bus[ln.from_bus], bus[ln.to_bus], ln.length_km, ln.std_type, name=ln.name,
                            parallel=ln.parallel, max_loading_percent=ln.max_loading_percent or lim)
         except (UserWarning, KeyError, ValueError) as exc:  # unknown std type (pandapower raises UserWarning)
-            raise ValueError(f"grid.network.lines[{i}] '{ln.name}': {exc}") from None
+            raise GridInputError(f"grid.network.lines.{i}.std_type: line '{ln.name}': {exc}") from None
     for i, t in enumerate(spec.transformers):
         tl = t.max_loading_percent or lim
         if t.std_type is not None:
@@ -177,7 +178,7 @@ def _explicit(sc) -> ParkNetwork:
                 k = pp.create_transformer(net, bus[t.hv_bus], bus[t.lv_bus], t.std_type, name=t.name,
                                           parallel=t.parallel, max_loading_percent=tl)
             except (UserWarning, KeyError, ValueError) as exc:
-                raise ValueError(f"grid.network.transformers[{i}] '{t.name}': {exc}") from None
+                raise GridInputError(f"grid.network.transformers.{i}.std_type: transformer '{t.name}': {exc}") from None
             net.trafo.at[k, "shift_degree"] = 0.0
         else:
             k = _add_trafo(net, t.name, bus[t.hv_bus], bus[t.lv_bus], t.sn_kva, t.parallel, tl)
@@ -195,7 +196,7 @@ def _explicit(sc) -> ParkNetwork:
     for name, kind in _asset_rows(sc):
         b = bus[spec.connections[name]] if name in spec.connections else default_bus
         if name not in spec.connections and kind not in ("central_plant", "unallocated"):
-            raise ValueError(f"grid.network.connections: no bus given for '{name}'")
+            raise GridInputError(f"grid.network.connections: no bus given for '{name}'")
         pp.create_load(net, b, p_mw=0.0, q_mvar=0.0, name=name)
         pn.load_assets.append((name, kind))
     for a in sc.pv_arrays:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
+from twin.grid.spec import GridInputError
 from twin.grid.violations import Check, check
 
 
@@ -441,6 +442,68 @@ def crosscheck(pn, fr, inj, n_hours: int) -> dict:
     return d
 
 
+def carried_by(pn) -> list[tuple[list[int], list[int], list[int]]]:
+    """What each transformer carries: (transformer rows between the same two buses, ``net.load``
+    columns and ``net.sgen`` columns on their low-voltage side), for the transformers of a radial
+    part of the network (the buses reached from the LV bus without crossing them nor an open line
+    switch do not reach their HV bus or the point of connection)."""
+    net = pn.net
+    open_lines = {int(sw["element"]) for _, sw in net.switch.iterrows()
+                  if sw["et"] == "l" and not bool(sw["closed"])} if len(net.switch) else set()
+    adj: dict[int, set] = {}
+    for i, ln in net.line.iterrows():
+        if int(i) not in open_lines and bool(ln.get("in_service", True)):
+            adj.setdefault(int(ln["from_bus"]), set()).add((int(ln["to_bus"]), ("line", int(i))))
+            adj.setdefault(int(ln["to_bus"]), set()).add((int(ln["from_bus"]), ("line", int(i))))
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, tr in net.trafo.iterrows():
+        hv, lv = int(tr["hv_bus"]), int(tr["lv_bus"])
+        adj.setdefault(hv, set()).add((lv, ("trafo", int(i))))
+        adj.setdefault(lv, set()).add((hv, ("trafo", int(i))))
+        groups.setdefault((hv, lv), []).append(int(i))
+    out = []
+    for (hv, lv), idx in groups.items():
+        skip = {("trafo", i) for i in idx}
+        seen, todo = {lv}, [lv]
+        while todo:
+            b = todo.pop()
+            for nb, key in adj.get(b, ()):
+                if key not in skip and nb not in seen:
+                    seen.add(nb)
+                    todo.append(nb)
+        if hv in seen or pn.pcc_bus in seen:
+            continue
+        out.append((idx, [j for j, b in enumerate(net.load.bus) if int(b) in seen],
+                    [j for j, b in enumerate(net.sgen.bus) if int(b) in seen]))
+    return out
+
+
+def no_flow_message(pn, inj) -> str:
+    """Why no hour of the AC flow converged, in words: the transformers rated below the highest
+    apparent power of the assets behind them (the likely cause), or where else to look."""
+    load_p, load_q, sgen_p = inj
+    T = load_p.shape[0]
+    net = pn.net
+    found = []
+    for idx, lc, sc_ in carried_by(pn):
+        p = load_p[:, lc].sum(axis=1) - sgen_p[:, sc_].sum(axis=1)
+        q = load_q[:, lc].sum(axis=1)
+        peak_kva = float(np.max(np.hypot(p, q), initial=0.0)) * 1000.0
+        rating = sum(float(net.trafo.sn_mva.at[i]) * 1000.0 * float(net.trafo.parallel.at[i]) for i in idx)
+        if rating > 0 and peak_kva > rating:
+            found.append((peak_kva / rating, " + ".join(str(net.trafo.name.at[i]) for i in idx), rating, peak_kva))
+    head = (f"no hour of the AC power flow converged (0 of {T} hours): the network as given cannot carry the "
+            "plan's flows")
+    if found:
+        found.sort(reverse=True)
+        said = "; ".join(f"transformer '{n}' is rated {r:,.4g} kVA and carries up to {pk:,.0f} kVA of the plan "
+                         f"({x:,.1f} × its rating)" for x, n, r, pk in found[:3])
+        return (f"{head}. Likely cause: {said}. Check sn_kva (in kVA: 6.3 MVA is 6300) or std_type "
+                "in grid.network.transformers")
+    return (f"{head}; no transformer is rated below the flow it carries: check the lines (std_type, length_km in "
+            "km, parallel) and the buses' vn_kv (in kV: 0.4 for a 400 V bus)")
+
+
 def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResult:
     """AC check of a plan, with the feedback loop of ``grid.network.feedback``.
 
@@ -482,6 +545,8 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     problem0 = problem
     while True:
         fr, inj, mismatch, _ = flow_of(sc, pn, prof, cur)
+        if first is None and not np.asarray(fr.converged, bool).any():
+            raise GridInputError(no_flow_message(pn, inj))
         chk = check(pn, fr, spec, imp0, exp0)
         history.append({"iteration": iterations, "objective_cny": float(cur.objective_cny),
                         "violations": len(chk.violations), "violating_hours": int(chk.violating_hours.size),
