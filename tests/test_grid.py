@@ -695,3 +695,34 @@ def test_no_converged_hour_is_an_input_error_naming_the_transformer(tmp_path, mo
     with pytest.raises(UserInputError, match=r"^internal error of the park-grid check \(ValueError: operands.*"
                                              r"this is a bug, please report it"):
         grid_check(sc, None, None, None, None)
+
+
+def test_default_site_transformer_is_sized_for_the_highest_flow_through_it_not_load_plus_pv(tmp_path):
+    """A site with a load and roof PV: its transformer carries at most the larger of the peak import
+    (load less PV, with the loads' reactive power) and the peak export, not the load's peak plus the
+    PV's (before: 900 kW / 0.95 + 600 kW = 1,547 kVA "the plan's peak" -> 2,000 kVA)."""
+    from twin.grid.build import build_network, site_peak_kva
+    from twin.grid.timeseries import asset_peaks_kva
+    from twin.scenario.loader import load_scenario
+
+    p = tmp_path / "default.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n    sites:\n"
+                 "      - {name: plant, assets: [line, roof], distance_m: 400}\n", encoding="utf-8")
+    sc = load_scenario(p).scenario
+    T = 24
+    line = np.full(T, 300.0)
+    line[18] = 900.0  # evening peak, no sun
+    roof = np.zeros(T)
+    roof[12] = 600.0  # noon: 300 kW exported
+    loads = {"line": line, "bess": np.zeros(T)}
+    pv = {"roof": roof}
+    kinds = sc.electrical_assets()
+    imp, exp = site_peak_kva(["line", "roof"], kinds, (loads, pv), 0.95)
+    assert imp == pytest.approx(900.0 / 0.95) and exp == pytest.approx(np.hypot(300.0, 300.0 * np.tan(np.arccos(0.95))))
+    pn = build_network(sc, asset_peaks_kva(loads, pv, 0.95), flows=(loads, pv))
+    k = list(pn.net.trafo.name).index("plant transformer")
+    assert pn.net.trafo.sn_mva.iat[k] * 1000 * pn.net.trafo.parallel.iat[k] == 1250.0  # 947 / 0.8 = 1,184 -> 1,250
+    fact = next(f for f in pn.facts if f.startswith("site 'plant'"))
+    assert "sized at 80% loading for the highest apparent power through it in the plan's hours, 947 kVA: " \
+           "peak import 947 kVA, peak export 316 kVA" in fact and "plan's peak" not in fact
+    assert any("最大视在功率 947 kVA" in f for f in pn.facts_zh)

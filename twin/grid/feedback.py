@@ -534,7 +534,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     T = prof.sizes["time"]
     w_year = year_weight_h(T)
     loads, pv = asset_series(sc, merged(prof, res.dispatch))
-    pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor))
+    pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor), flows=(loads, pv))
     imp0 = np.broadcast_to(np.asarray(sc.grid.import_limit_kw, float), (T,)).copy()
     exp0 = np.broadcast_to(np.asarray(sc.grid.export_limit_kw, float), (T,)).copy()
     imp_lim, exp_lim = imp0.copy(), exp0.copy()

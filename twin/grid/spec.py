@@ -100,7 +100,8 @@ class SiteNodeSpec(_Strict):
     x_m: float | None = Field(None, ge=-20000, le=20000, description="East position relative to the substation [m] (instead of distance_m).")
     y_m: float | None = Field(None, ge=-20000, le=20000, description="North position relative to the substation [m] (instead of distance_m).")
     transformer_kva: float | None = Field(
-        None, gt=0, le=2e6, description="Rating of this site's MV/LV transformer [kVA]; default sized from the plan's peak."
+        None, gt=0, le=2e6, description="Rating of this site's MV/LV transformer [kVA]; default sized for the highest apparent power "
+        "through it in the plan's hours (peak import or export, loads less PV, at load_power_factor)."
     )
     transformer_count: int = Field(1, ge=1, le=10, description="Identical transformers in parallel at this site [-].")
 
@@ -180,7 +181,8 @@ class GridNetworkSpec(_Strict):
     design_power_factor: float = Field(0.95, gt=0.5, le=1, description="Power factor used to size transformers [-].")
     design_loading: float = Field(
         0.8, gt=0.3, le=1.0,
-        description="Default-layout LV transformers and cables are sized so that the plan's peak loads them to this "
+        description="Default-layout LV transformers and cables are sized so that the highest apparent power through "
+        "them in the plan's hours loads them to this "
         "share of their rating [-] (labelled design assumption).",
     )
     # operation and limits
