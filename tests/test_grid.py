@@ -726,3 +726,45 @@ def test_default_site_transformer_is_sized_for_the_highest_flow_through_it_not_l
     assert "sized at 80% loading for the highest apparent power through it in the plan's hours, 947 kVA: " \
            "peak import 947 kVA, peak export 316 kVA" in fact and "plan's peak" not in fact
     assert any("最大视在功率 947 kVA" in f for f in pn.facts_zh)
+
+
+def test_grid_outputs_state_hours_per_year_losses_value_and_what_fails(tmp_path):
+    """A week's run: violating hours are said with their horizon and per year (as the operation section's
+    h/yr), the losses' cost and CO2 are stated as outside the plan's figures, and the console line and the
+    closing lines name what fails (before: '16' beside '104 h/yr', losses without a word, and
+    'upgrade_needed, 0 re-solve(s)')."""
+    from twin.grid.violations import hours_text, verdict_text
+    from twin.pipeline import RunOptions, run_scenario
+    from twin.results.summary import headline
+    from twin.scenario.loader import load_scenario
+
+    assert hours_text(2, 168) == "2 h of the 168 modelled hours (104 h/yr)"
+    assert hours_text(24, 8760) == "24 h/yr"
+    assert hours_text(2, 168, zh=True) == "模拟的 168 小时中 2 小时（折合 104 小时/年）"
+    p = tmp_path / "report_mode.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park_grid.yaml'}\ngrid:\n  network:\n    feedback: {{mode: report}}\n",
+                 encoding="utf-8")
+    r = run_scenario(load_scenario(p), RunOptions(out_dir=tmp_path / "out", hours=168, lang="en"))
+    g = r.summary["grid"]
+    assert g["verdict"] == "upgrade_needed" and g["hours_modelled"] == 168
+    v = g["violations"][0]
+    assert v["hours_per_yr"] == pytest.approx(v["hours"] * 8760 / 168)
+    assert g["violating_hours_per_yr"] == pytest.approx(g["violating_hours"] * 8760 / 168)
+    loss = g["losses"]
+    assert loss["mwh_per_yr"] == pytest.approx(g["losses_mwh"]) and loss["in_plan_figures"] is False
+    kw = r.dataset["grid_losses_kw"].to_numpy()
+    price = r.dataset["price_import_cny_per_kwh"].to_numpy()
+    ef = r.dataset["ef_grid_kgco2_per_kwh"].to_numpy()
+    assert loss["cost_cny_per_yr"] == pytest.approx(float((kw * price).sum()) * 8760 / 168)
+    assert loss["tco2_per_yr"] == pytest.approx(float((kw * ef).sum()) / 1000 * 8760 / 168)
+    assert "not in the plan's energy, cost and emissions" in loss["note"]
+    line = verdict_text(g)
+    assert line.startswith("upgrade_needed: main transformer ") and " % in " in line and " h/yr" in line
+    assert f"upgrade {g['upgrade']['capex_cny']:,.0f} CNY" in line
+    assert f"park grid: {line}" in headline(r.summary)
+    import html as h
+
+    page = h.unescape((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert hours_text(v["hours"], 168) in page
+    assert f"{loss['cost_cny_per_yr']:,.0f} CNY/yr at the hours' import prices" in page
+    assert "not in the plan's energy, cost and emissions (the sizing's balance has no network losses)" in page

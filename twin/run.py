@@ -343,7 +343,10 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts))
         res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
         problem = grid_res.problem  # with those hourly limits: the operated years keep to them too
-        prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
+        from twin.grid.violations import verdict_text
+
+        grid_summary = grid_res.summary(prof["time"].values)
+        prog.done(verdict_text(grid_summary))  # what fails, how badly, what the upgrade costs
         for n in grid_res.notes:
             prog.note(n)
 
@@ -361,7 +364,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     out.summary = _summary(out)
     if shortfalls:
         out.summary["shortfalls"] = shortfalls
-    out.summary["grid"] = (grid_res.summary(prof["time"].values) if grid_res is not None else
+    out.summary["grid"] = (grid_summary if grid_res is not None else
                            {"verdict": "not_checked", "note": "no grid.network section in the scenario: the park grid "
                             "was not checked (add 'network: {}' under grid for the default radial layout)"})
     out.dataset = _dataset(out)

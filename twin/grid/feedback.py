@@ -73,6 +73,10 @@ class GridResult:
     """Allowed voltage band [pu]."""
     problem: object = None
     """The problem the published plan solves (with the hourly limits when the loop added them)."""
+    price_cny_per_kwh: np.ndarray | None = None
+    """Each hour's import price (the profiles' ``price_import_cny_per_kwh``): values the losses [CNY/kWh]."""
+    ef_kgco2_per_kwh: np.ndarray | None = None
+    """Each hour's grid emission factor (``ef_grid_kgco2_per_kwh``): the losses' CO2 [kgCO2/kWh]."""
     year_weight_h: float = 1.0
     """Hours of the year each hourly step stands for (8760/T, :func:`twin.statistics.year_weight_h`):
     annual energies such as ``losses_mwh`` are the hourly sums times this [h]."""
@@ -84,13 +88,16 @@ class GridResult:
         fr = self.flow
         net = self.network.net
         first_obj = self.history[0]["objective_cny"] if self.history else None
+        w = self.year_weight_h
         out = {
             "verdict": self.verdict,
             "iterations": int(self.iterations),
             "network": net_summary(self.network),
-            "violations": [v.to_dict(time_labels) for v in self.check.violations],
+            "hours_modelled": int(fr.losses_mw.size),
+            "violations": [per_year(v.to_dict(time_labels), w) for v in self.check.violations],
             "violating_hours": int(self.check.violating_hours.size),
-            "first_plan_violations": [v.to_dict(time_labels) for v in self.first_check.violations],
+            "violating_hours_per_yr": float(self.check.violating_hours.size * w),
+            "first_plan_violations": [per_year(v.to_dict(time_labels), w) for v in self.first_check.violations],
             "nonconverged_hours": int(self.check.nonconverged_hours.size),
             "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
@@ -98,6 +105,7 @@ class GridResult:
             "vm_max_pu": float(np.nanmax(fr.vm_pu)) if fr.vm_pu.size else None,
             "losses_mwh": annual_losses_mwh(fr, self.year_weight_h),
             "losses_share_of_import": _share(fr),
+            "losses": losses_valued(fr, self.price_cny_per_kwh, self.ef_kgco2_per_kwh, w),
             "peak_pcc_import_kw": float(np.nanmax(fr.p_pcc_mw) * 1000.0),
             "batch_solve_time_s": float(fr.solve_time_s),
             "history": self.history,
@@ -188,6 +196,32 @@ def annual_losses_mwh(fr, year_weight_h: float) -> float:
     """Network losses of a flow scaled to a year [MWh/yr]: the hourly losses summed, times the
     hours of the year each step stands for (8760/T for a horizon of T hours)."""
     return float(np.nansum(fr.losses_mw)) * float(year_weight_h)
+
+
+def per_year(d: dict, year_weight_h: float) -> dict:
+    """A violation's dict with ``hours_per_yr``: its hours in the modelled horizon scaled to a year."""
+    d["hours_per_yr"] = float(d["hours"] * year_weight_h)
+    return d
+
+
+LOSSES_NOTE = ("not in the plan's energy, cost and emissions (the sizing's balance has no network losses): "
+               "the park's import, its cost and its CO2 are this much higher on the network")
+LOSSES_NOTE_ZH = "未计入规划方案的电量、成本和排放（容量优化的电力平衡不含网损）：园区实际购电及其成本、排放比方案数字高出此数"
+
+
+def losses_valued(fr, price, ef, year_weight_h: float) -> dict:
+    """The network losses of a flow in a year and what they are worth: their cost at each hour's
+    import price and their CO2 at each hour's grid factor (NaN hours left out). They are in none of the
+    plan's figures (the optimiser's balance is lossless), and say so."""
+    loss_kw = np.nan_to_num(np.asarray(fr.losses_mw, float)) * 1000.0
+    out = {"mwh_per_yr": float(loss_kw.sum() * year_weight_h / 1000.0),
+           "cost_cny_per_yr": None, "tco2_per_yr": None, "in_plan_figures": False,
+           "note": LOSSES_NOTE, "note_zh": LOSSES_NOTE_ZH}
+    if price is not None:
+        out["cost_cny_per_yr"] = float((loss_kw * np.asarray(price, float)[:loss_kw.size]).sum() * year_weight_h)
+    if ef is not None:
+        out["tco2_per_yr"] = float((loss_kw * np.asarray(ef, float)[:loss_kw.size]).sum() * year_weight_h / 1000.0)
+    return out
 
 
 def _share(fr) -> float | None:
@@ -621,7 +655,16 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                       import_limit_kw=imp_lim if changed else None,
                       export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
                       upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu),
-                      problem=problem if changed else problem0, year_weight_h=w_year)
+                      problem=problem if changed else problem0, year_weight_h=w_year,
+                      price_cny_per_kwh=_hourly(prof, "price_import_cny_per_kwh"),
+                      ef_kgco2_per_kwh=_hourly(prof, "ef_grid_kgco2_per_kwh"))
+
+
+def _hourly(prof: xr.Dataset, var: str) -> np.ndarray | None:
+    """A time-only series of the profiles as floats, None where absent."""
+    if var not in prof or prof[var].dims != ("time",):
+        return None
+    return prof[var].to_numpy().astype(float)
 
 
 def _severity(chk: Check) -> float:
@@ -668,10 +711,12 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
     for name, disp in dispatches.items():
         fr, _, mismatch, _ = flow_of(sc, gr.network, prof, SimpleNamespace(dispatch=disp))
         chk = check(gr.network, fr, spec, sc.grid.import_limit_kw, sc.grid.export_limit_kw)
+        w = year_weight_h(fr.losses_mw.size)
         out[name] = {
             "verdict": "pass" if chk.passed else "violations",
-            "violations": [v.to_dict(prof["time"].values) for v in chk.violations],
+            "violations": [per_year(v.to_dict(prof["time"].values), w) for v in chk.violations],
             "violating_hours": int(chk.violating_hours.size),
+            "violating_hours_per_yr": float(chk.violating_hours.size * w),
             "nonconverged_hours": int(chk.nonconverged_hours.size),
             "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
