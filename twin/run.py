@@ -458,15 +458,16 @@ def grid_check(sc, prof, res, problem, solve):
     exception, instead of reading as a message about the scenario.
     """
     from twin.grid.feedback import grid_stage
+    from solvers.problem import InfeasibleError, UndecidedError
     from twin.grid.spec import GridInputError
-    from solvers.problem import InfeasibleError
+    from twin.io import OutputError
 
     try:
         return grid_stage(sc, prof, res, problem, solve)
     except GridInputError as exc:
         raise UserInputError(str(exc) if str(exc).startswith("grid.network") else f"grid.network: {exc}") from None
-    except (InfeasibleError, KeyboardInterrupt, MemoryError):
-        raise
+    except (UserInputError, OutputError, OSError, InfeasibleError, UndecidedError, MemoryError):
+        raise  # a re-solve's own errors (a time limit, --save-model on a full disk) keep their words
     except Exception as exc:  # noqa: BLE001 - a bug of the grid stage, not of the input
         raise UserInputError(f"internal error of the park-grid check ({type(exc).__name__}: {exc}); this is a bug, "
                              "please report it with the scenario file") from exc
