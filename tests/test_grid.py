@@ -563,3 +563,208 @@ def test_operated_year_guards_a_site_transformer_and_reports_its_violations(tmp_
     with xr.open_dataset(tmp_path / "en" / "results.nc") as ds:
         assert ds["op_p_transformer_overload_kw"].attrs["units"] == "kW"
         assert float(ds["op_p_transformer_overload_kw"].sel(controller="rule").max()) == pytest.approx(over.max())
+
+
+def _network_file(tmp_path: Path, body: str) -> Path:
+    """The tiny park on an explicit 10 kV network written as ``body`` (under grid.network)."""
+    p = tmp_path / "net.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n" + body, encoding="utf-8")
+    return p
+
+
+RADIAL = """\
+    buses:
+      - {name: pcc, vn_kv: 10}
+      - {name: A, vn_kv: 10}
+      - {name: A lv, vn_kv: 0.4}
+    lines:
+      - {name: feeder, from_bus: pcc, to_bus: A, std_type: NA2XS2Y 1x95 RM/25 6/10 kV, length_km: 1}
+    transformers:
+      - {name: TA, hv_bus: A, lv_bus: A lv, sn_kva: 1000}
+    connections:
+      line: A lv
+      roof: A lv
+      bess: A
+"""
+
+
+def _problems(path: Path) -> str:
+    from twin.scenario.loader import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(path)
+    return str(e.value)
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in ln)
+
+
+def test_network_values_that_cannot_be_meant_are_refused_at_their_entry(tmp_path):
+    """Unknown pandapower types, voltages written in volts, lines across voltage levels and
+    transformers rated in MVA in a kVA field fail validation at the entry's own line, with what
+    was expected (before: `twin validate` said OK and the run failed or checked nonsense)."""
+    from twin.scenario.loader import load_scenario
+
+    assert load_scenario(_network_file(tmp_path, RADIAL)).scenario.grid.network.explicit  # the good one
+    p = _network_file(tmp_path, RADIAL.replace("NA2XS2Y 1x95 RM/25 6/10 kV", "YJV22-3x70"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'YJV22')}: grid.network.lines.0.std_type:" in msg
+    assert "not a pandapower standard line type" in msg and "NA2XS2Y 1x70 RM/25 6/10 kV" in msg
+    p = _network_file(tmp_path, RADIAL.replace("std_type: NA2XS2Y 1x95 RM/25 6/10 kV", "std_type: NA2XS2Y 1x95 RM/25 6/10 kV"
+                                               ).replace("sn_kva: 1000}", "std_type: 0.63 MVA 10/0.5 kV}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, '10/0.5')}: grid.network.transformers.0.std_type:" in msg
+    assert "'0.63 MVA 10/0.4 kV'" not in msg and "0.63 MVA 10/0.4 kV" in msg  # a close match offered
+    p = _network_file(tmp_path, RADIAL.replace("{name: A lv, vn_kv: 0.4}", "{name: A lv, vn_kv: 400}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'vn_kv: 400')}: grid.network.buses.2.vn_kv:" in msg
+    assert "400 V is 0.4 kV" in msg
+    p = _network_file(tmp_path, RADIAL.replace("{name: A, vn_kv: 10}", "{name: A, vn_kv: 20}").replace(
+        "sn_kva: 1000}", "sn_kva: 1000}\n      - {name: T2, hv_bus: A, lv_bus: pcc, sn_kva: 1000}"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'name: feeder')}: grid.network.lines.0.to_bus:" in msg
+    assert "joins buses of different voltage" in msg
+    # a transformer given in MVA in the kVA field
+    p = _network_file(tmp_path, RADIAL.replace("sn_kva: 1000", "sn_kva: 1"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'sn_kva: 1}')}: grid.network.transformers.0.sn_kva:" in msg
+    assert "below the smallest standard 10 kV transformer (30 kVA" in msg and "1 MVA is 1,000" in msg
+    p = tmp_path / "pcc.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  voltage_kv: 35\n  network:\n"
+                 + RADIAL.replace("{name: pcc, vn_kv: 10}", "{name: pcc, vn_kv: 35}\n      - {name: mv, vn_kv: 10}")
+                 .replace("from_bus: pcc", "from_bus: mv").replace(
+                     "    connections:", "      - {name: main, hv_bus: pcc, lv_bus: mv, sn_kva: 100}\n    connections:"),
+                 encoding="utf-8")
+    msg = _problems(p)
+    assert f"pcc.yaml:{_line_of(p, 'name: main')}: grid.network.transformers.1.sn_kva:" in msg
+    assert "at the point of connection is rated 100 kVA in all, 6.3% of the 1,579 kVA" in msg
+
+
+def test_network_errors_point_at_the_entry_not_the_section(tmp_path):
+    """A misspelt bus or asset is reported at its own line, without a dump of the network
+    (before: at the `network:` line, followed by 200 characters of the whole section)."""
+    p = _network_file(tmp_path, RADIAL.replace("lv_bus: A lv", "lv_bus: Alv"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'lv_bus: Alv')}: grid.network.transformers.0.lv_bus:" in msg
+    assert "unknown bus" in msg and "got 'Alv'" in msg
+    p = _network_file(tmp_path, RADIAL.replace("      roof: A lv", "      rooof: A lv"))
+    msg = _problems(p)
+    assert f"net.yaml:{_line_of(p, 'rooof')}: grid.network.connections.rooof: unknown asset 'rooof' " \
+           "(did you mean 'roof'?)" in msg
+    assert f"net.yaml:{_line_of(p, 'connections:')}: grid.network.connections: no bus given for ['roof']" in msg
+    assert f":{_line_of(p, 'network:')}:" not in msg
+    # a section too long to show is not dumped cut off
+    p = _network_file(tmp_path, RADIAL.replace("      roof: A lv", "      rooof: A lv").replace(
+        "      bess: A", "      bess: A\n      central_plant: A lv  # the chillers and boilers of the central plant"))
+    assert "..." not in _problems(p)
+
+
+def test_no_converged_hour_is_an_input_error_naming_the_transformer(tmp_path, monkeypatch):
+    """When no hour of the AC flow converges the grid stage says why with the figures (before: a numpy
+    broadcast error read as an input message); the run's wrapper reports only the grid stage's own
+    input errors as such and any other exception as an internal error."""
+    import twin.grid.feedback as fb
+    from twin.grid.build import build_network
+    from twin.grid.spec import GridInputError
+    from twin.grid.timeseries import injections, run_batch
+    from twin.run import UserInputError, grid_check
+    from twin.scenario.loader import load_scenario
+
+    sc = load_scenario(_network_file(tmp_path, RADIAL)).scenario
+    pn = build_network(sc)
+    pn.net.trafo.at[0, "sn_mva"] = 0.0063  # 6.3 MVA written as kVA, past validation
+    T = 6
+    loads = {n: np.zeros(T) for n, _ in pn.load_assets}
+    loads["line"] = np.full(T, 1200.0)
+    inj = injections(pn, loads, {"roof": np.zeros(T)}, 0.95)
+    assert not run_batch(pn.net, *inj).converged.any()
+    msg = fb.no_flow_message(pn, inj)
+    assert "no hour of the AC power flow converged (0 of 6 hours)" in msg
+    assert "transformer 'TA' is rated 6.3 kVA and carries up to 1,263 kVA" in msg and "sn_kva" in msg
+
+    def fail(exc):
+        def stage(*a, **k):
+            raise exc
+        return stage
+
+    monkeypatch.setattr(fb, "grid_stage", fail(GridInputError(msg)))
+    with pytest.raises(UserInputError, match=r"^grid.network: no hour of the AC power flow converged"):
+        grid_check(sc, None, None, None, None)
+    monkeypatch.setattr(fb, "grid_stage", fail(ValueError("operands could not be broadcast together")))
+    with pytest.raises(UserInputError, match=r"^internal error of the park-grid check \(ValueError: operands.*"
+                                             r"this is a bug, please report it"):
+        grid_check(sc, None, None, None, None)
+
+
+def test_default_site_transformer_is_sized_for_the_highest_flow_through_it_not_load_plus_pv(tmp_path):
+    """A site with a load and roof PV: its transformer carries at most the larger of the peak import
+    (load less PV, with the loads' reactive power) and the peak export, not the load's peak plus the
+    PV's (before: 900 kW / 0.95 + 600 kW = 1,547 kVA "the plan's peak" -> 2,000 kVA)."""
+    from twin.grid.build import build_network, site_peak_kva
+    from twin.grid.timeseries import asset_peaks_kva
+    from twin.scenario.loader import load_scenario
+
+    p = tmp_path / "default.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park.yaml'}\ngrid:\n  network:\n    sites:\n"
+                 "      - {name: plant, assets: [line, roof], distance_m: 400}\n", encoding="utf-8")
+    sc = load_scenario(p).scenario
+    T = 24
+    line = np.full(T, 300.0)
+    line[18] = 900.0  # evening peak, no sun
+    roof = np.zeros(T)
+    roof[12] = 600.0  # noon: 300 kW exported
+    loads = {"line": line, "bess": np.zeros(T)}
+    pv = {"roof": roof}
+    kinds = sc.electrical_assets()
+    imp, exp = site_peak_kva(["line", "roof"], kinds, (loads, pv), 0.95)
+    assert imp == pytest.approx(900.0 / 0.95) and exp == pytest.approx(np.hypot(300.0, 300.0 * np.tan(np.arccos(0.95))))
+    pn = build_network(sc, asset_peaks_kva(loads, pv, 0.95), flows=(loads, pv))
+    k = list(pn.net.trafo.name).index("plant transformer")
+    assert pn.net.trafo.sn_mva.iat[k] * 1000 * pn.net.trafo.parallel.iat[k] == 1250.0  # 947 / 0.8 = 1,184 -> 1,250
+    fact = next(f for f in pn.facts if f.startswith("site 'plant'"))
+    assert "sized at 80% loading for the highest apparent power through it in the plan's hours, 947 kVA: " \
+           "peak import 947 kVA, peak export 316 kVA" in fact and "plan's peak" not in fact
+    assert any("最大视在功率 947 kVA" in f for f in pn.facts_zh)
+
+
+def test_grid_outputs_state_hours_per_year_losses_value_and_what_fails(tmp_path):
+    """A week's run: violating hours are said with their horizon and per year (as the operation section's
+    h/yr), the losses' cost and CO2 are stated as outside the plan's figures, and the console line and the
+    closing lines name what fails (before: '16' beside '104 h/yr', losses without a word, and
+    'upgrade_needed, 0 re-solve(s)')."""
+    from twin.grid.violations import hours_text, verdict_text
+    from twin.pipeline import RunOptions, run_scenario
+    from twin.results.summary import headline
+    from twin.scenario.loader import load_scenario
+
+    assert hours_text(2, 168) == "2 h of the 168 modelled hours (104 h/yr)"
+    assert hours_text(24, 8760) == "24 h/yr"
+    assert hours_text(2, 168, zh=True) == "模拟的 168 小时中 2 小时（折合 104 小时/年）"
+    p = tmp_path / "report_mode.yaml"
+    p.write_text(f"extends: {DATA / 'tiny_park_grid.yaml'}\ngrid:\n  network:\n    feedback: {{mode: report}}\n",
+                 encoding="utf-8")
+    r = run_scenario(load_scenario(p), RunOptions(out_dir=tmp_path / "out", hours=168, lang="en"))
+    g = r.summary["grid"]
+    assert g["verdict"] == "upgrade_needed" and g["hours_modelled"] == 168
+    v = g["violations"][0]
+    assert v["hours_per_yr"] == pytest.approx(v["hours"] * 8760 / 168)
+    assert g["violating_hours_per_yr"] == pytest.approx(g["violating_hours"] * 8760 / 168)
+    loss = g["losses"]
+    assert loss["mwh_per_yr"] == pytest.approx(g["losses_mwh"]) and loss["in_plan_figures"] is False
+    kw = r.dataset["grid_losses_kw"].to_numpy()
+    price = r.dataset["price_import_cny_per_kwh"].to_numpy()
+    ef = r.dataset["ef_grid_kgco2_per_kwh"].to_numpy()
+    assert loss["cost_cny_per_yr"] == pytest.approx(float((kw * price).sum()) * 8760 / 168)
+    assert loss["tco2_per_yr"] == pytest.approx(float((kw * ef).sum()) / 1000 * 8760 / 168)
+    assert "not in the plan's energy, cost and emissions" in loss["note"]
+    line = verdict_text(g)
+    assert line.startswith("upgrade_needed: main transformer ") and " % in " in line and " h/yr" in line
+    assert f"upgrade {g['upgrade']['capex_cny']:,.0f} CNY" in line
+    assert f"park grid: {line}" in headline(r.summary)
+    import html as h
+
+    page = h.unescape((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert hours_text(v["hours"], 168) in page
+    assert f"{loss['cost_cny_per_yr']:,.0f} CNY/yr at the hours' import prices" in page
+    assert "not in the plan's energy, cost and emissions (the sizing's balance has no network losses)" in page

@@ -962,7 +962,11 @@ def decision_section(ds: xr.Dataset, summary: dict, led: dict | None, sc: dict |
         cls = "pass" if ok else ("" if gv == "not_checked" else "fail")
         detail = text(f"grid_{gv}", lang) if f"grid_{gv}" in TEXT else ""
         if grid.get("violating_hours"):
-            detail += " " + text("grid_hours", lang).format(h=grid["violating_hours"])
+            from twin.grid.violations import hours_text
+
+            detail += " " + text("grid_hours", lang).format(
+                h=hours_text(grid["violating_hours"], grid.get("hours_modelled") or summary.get("hours") or 8760,
+                             lang == "zh"))
         if gv not in ("pass", "not_checked") and grid.get("iterations") is not None:
             detail += " " + text("grid_iterations", lang).format(n=grid["iterations"])
         cards.append(_card(text("card_grid", lang), text(f"grid_value_{gv}", lang) if f"grid_value_{gv}" in TEXT

@@ -820,7 +820,7 @@ TEXT.update({
     "grid_upgrade_needed": ("需要变压器或线路扩容，见电网章节", "a transformer or feeder upgrade is needed, see the grid section"),
     "grid_not_checked": ("情景未描述园区电网（在 grid 下加 network: {} 使用默认放射式布置）",
                          "the scenario describes no park grid (add network: {} under grid for the default radial layout)"),
-    "grid_hours": ("越限 {h} 小时。", "{h} hours over a limit."),
+    "grid_hours": ("越限：{h}。", "Over a limit: {h}."),
     "grid_iterations": ("反馈迭代 {n} 次。", "{n} feedback iterations."),
 })
 # weather notes (weather.site, weather.climate_zone): station names and lists stay as data

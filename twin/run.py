@@ -343,7 +343,10 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
         grid_res = grid_check(sc, prof, res, problem, lambda q: S.solve(q, sopts))
         res = grid_res.result  # re-solved within the grid's limits when the feedback loop ran
         problem = grid_res.problem  # with those hourly limits: the operated years keep to them too
-        prog.done(f"{grid_res.verdict}, {grid_res.iterations} re-solve(s)")
+        from twin.grid.violations import verdict_text
+
+        grid_summary = grid_res.summary(prof["time"].values)
+        prog.done(verdict_text(grid_summary))  # what fails, how badly, what the upgrade costs
         for n in grid_res.notes:
             prog.note(n)
 
@@ -361,7 +364,7 @@ def run(loaded: LoadedScenario, config: RunConfig, progress: Progress | None = N
     out.summary = _summary(out)
     if shortfalls:
         out.summary["shortfalls"] = shortfalls
-    out.summary["grid"] = (grid_res.summary(prof["time"].values) if grid_res is not None else
+    out.summary["grid"] = (grid_summary if grid_res is not None else
                            {"verdict": "not_checked", "note": "no grid.network section in the scenario: the park grid "
                             "was not checked (add 'network: {}' under grid for the default radial layout)"})
     out.dataset = _dataset(out)
@@ -448,13 +451,26 @@ def run_stages(sc) -> int:
 
 
 def grid_check(sc, prof, res, problem, solve):
-    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable."""
+    """The park-grid stage (:func:`twin.grid.feedback.grid_stage`), user errors made readable.
+
+    Only what the grid stage knows to be the input's (:class:`twin.grid.spec.GridInputError`) is
+    reported as an input error; anything else is a fault of the tool and says so, with the
+    exception, instead of reading as a message about the scenario.
+    """
     from twin.grid.feedback import grid_stage
+    from solvers.problem import InfeasibleError, UndecidedError
+    from twin.grid.spec import GridInputError
+    from twin.io import OutputError
 
     try:
         return grid_stage(sc, prof, res, problem, solve)
-    except (ValueError, KeyError) as exc:
-        raise UserInputError(f"grid.network: {exc}") from None
+    except GridInputError as exc:
+        raise UserInputError(str(exc) if str(exc).startswith("grid.network") else f"grid.network: {exc}") from None
+    except (UserInputError, OutputError, OSError, InfeasibleError, UndecidedError, MemoryError):
+        raise  # a re-solve's own errors (a time limit, --save-model on a full disk) keep their words
+    except Exception as exc:  # noqa: BLE001 - a bug of the grid stage, not of the input
+        raise UserInputError(f"internal error of the park-grid check ({type(exc).__name__}: {exc}); this is a bug, "
+                             "please report it with the scenario file") from exc
 
 
 def sizing_problem(sc, prof, config: RunConfig):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solvers.noise import NOISE_TOL
+from twin.grid.spec import GridInputError
 
 #: Standard 10(20)/0.4 kV distribution transformer ratings [kVA] (GB/T 6451 / GB 20052 series).
 LV_RATINGS_KVA = (100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500)
@@ -136,7 +137,7 @@ def site_assets(sc) -> list[tuple[str, list[str], float | None, object]]:
     return out
 
 
-def build_network(sc, peaks_kva: dict[str, float] | None = None) -> ParkNetwork:
+def build_network(sc, peaks_kva: dict[str, float] | None = None, flows: tuple[dict, dict] | None = None) -> ParkNetwork:
     """The park's pandapower network.
 
     Parameters
@@ -144,11 +145,43 @@ def build_network(sc, peaks_kva: dict[str, float] | None = None) -> ParkNetwork:
     sc : Scenario
         With ``grid.network`` set.
     peaks_kva : dict, optional
-        Default layout only: peak apparent power per asset [kVA] the LV transformers and
-        cables are sized for (from the plan's dispatch, :func:`twin.grid.timeseries.asset_peaks_kva`).
+        Default layout only: peak apparent power per asset [kVA] (from the plan's dispatch,
+        :func:`twin.grid.timeseries.asset_peaks_kva`): which assets the plan builds, and without
+        ``flows`` what the LV transformers and cables are sized for (the sum of a site's peaks).
+    flows : (dict, dict), optional
+        Default layout only: the plan's hourly draw per asset and output per PV array [kW]
+        (:func:`twin.grid.timeseries.asset_series`): each site's transformer is sized for the highest
+        apparent power through it (:func:`site_peak_kva`).
     """
     spec = sc.grid.network
-    return _explicit(sc) if spec.explicit else _default(sc, peaks_kva or {})
+    return _explicit(sc) if spec.explicit else _default(sc, peaks_kva or {}, flows)
+
+
+def site_peak_kva(assets: list[str], kinds: dict[str, str], flows: tuple[dict, dict],
+                  power_factor: float) -> tuple[float, float]:
+    """Highest apparent power through a site's transformer in the plan's hours [kVA], importing
+    and exporting: the site's assets' hourly net draw (loads less PV) with the loads' reactive
+    power at ``power_factor`` lagging (PV, batteries and negative draws at unity), as the AC flow
+    counts them (losses aside).
+
+    Returns
+    -------
+    (peak import [kVA], peak export [kVA])
+    """
+    loads, pv = flows
+    tan = math.tan(math.acos(power_factor))
+    T = len(next(iter(loads.values()))) if loads else (len(next(iter(pv.values()))) if pv else 0)
+    p, q = np.zeros(T), np.zeros(T)
+    for a in assets:
+        if a in pv:
+            p -= np.asarray(pv[a], float)
+        elif a in loads:
+            x = np.asarray(loads[a], float)
+            p += x
+            if kinds.get(a) != "battery":
+                q += np.clip(x, 0.0, None) * tan
+    s = np.hypot(p, q)
+    return float(np.max(s[p >= 0], initial=0.0)), float(np.max(s[p < 0], initial=0.0))
 
 
 def _asset_rows(sc) -> list[tuple[str, str]]:
@@ -169,7 +202,7 @@ def _explicit(sc) -> ParkNetwork:
             pp.create_line(net, bus[ln.from_bus], bus[ln.to_bus], ln.length_km, ln.std_type, name=ln.name,
                            parallel=ln.parallel, max_loading_percent=ln.max_loading_percent or lim)
         except (UserWarning, KeyError, ValueError) as exc:  # unknown std type (pandapower raises UserWarning)
-            raise ValueError(f"grid.network.lines[{i}] '{ln.name}': {exc}") from None
+            raise GridInputError(f"grid.network.lines.{i}.std_type: line '{ln.name}': {exc}") from None
     for i, t in enumerate(spec.transformers):
         tl = t.max_loading_percent or lim
         if t.std_type is not None:
@@ -177,7 +210,7 @@ def _explicit(sc) -> ParkNetwork:
                 k = pp.create_transformer(net, bus[t.hv_bus], bus[t.lv_bus], t.std_type, name=t.name,
                                           parallel=t.parallel, max_loading_percent=tl)
             except (UserWarning, KeyError, ValueError) as exc:
-                raise ValueError(f"grid.network.transformers[{i}] '{t.name}': {exc}") from None
+                raise GridInputError(f"grid.network.transformers.{i}.std_type: transformer '{t.name}': {exc}") from None
             net.trafo.at[k, "shift_degree"] = 0.0
         else:
             k = _add_trafo(net, t.name, bus[t.hv_bus], bus[t.lv_bus], t.sn_kva, t.parallel, tl)
@@ -195,7 +228,7 @@ def _explicit(sc) -> ParkNetwork:
     for name, kind in _asset_rows(sc):
         b = bus[spec.connections[name]] if name in spec.connections else default_bus
         if name not in spec.connections and kind not in ("central_plant", "unallocated"):
-            raise ValueError(f"grid.network.connections: no bus given for '{name}'")
+            raise GridInputError(f"grid.network.connections: no bus given for '{name}'")
         pp.create_load(net, b, p_mw=0.0, q_mvar=0.0, name=name)
         pn.load_assets.append((name, kind))
     for a in sc.pv_arrays:
@@ -213,7 +246,7 @@ def _explicit(sc) -> ParkNetwork:
     return pn
 
 
-def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
+def _default(sc, peaks: dict[str, float], flows: tuple[dict, dict] | None = None) -> ParkNetwork:
     import pandapower as pp
 
     spec = sc.grid.network
@@ -258,14 +291,25 @@ def _default(sc, peaks: dict[str, float]) -> ParkNetwork:
         d_m = dist if dist is not None else spec.default_distance_m
         site_mv = int(pp.create_bus(net, vn_kv=spec.mv_kv, name=f"{name} MV"))
         lv = int(pp.create_bus(net, vn_kv=spec.lv_kv, name=f"{name} LV"))
-        peak = sum(peaks.get(a, 0.0) for a in assets)  # conservative: coincident peaks added
+        if flows is not None:  # the highest apparent power through the transformer, either way
+            imp, exp = site_peak_kva(assets, kinds, flows, spec.load_power_factor)
+            peak = max(imp, exp)
+            what = (f"the highest apparent power through it in the plan's hours, {peak:,.0f} kVA: peak import "
+                    f"{imp:,.0f} kVA, peak export {exp:,.0f} kVA, loads at cos φ {spec.load_power_factor:g}, "
+                    f"PV at unity")
+            what_zh = (f"规划各小时通过该变压器的最大视在功率 {peak:,.0f} kVA：最大受电 {imp:,.0f} kVA、最大送出 "
+                       f"{exp:,.0f} kVA，负荷 cos φ {spec.load_power_factor:g}，光伏功率因数 1")
+        else:  # without the hourly flows: the assets' own peaks added (an upper bound)
+            peak = sum(peaks.get(a, 0.0) for a in assets)
+            what = f"the sum of its assets' peaks, {peak:,.0f} kVA"
+            what_zh = f"各资产峰值之和 {peak:,.0f} kVA"
         if s is not None and s.transformer_kva:
             sn, n = s.transformer_kva, s.transformer_count
             how, how_zh = "stated", "用户给定"
         else:
             sn, n = rated_kva(peak / spec.design_loading)
-            how = f"sized for the plan's peak {peak:,.0f} kVA at {spec.design_loading:.0%} loading"
-            how_zh = f"按规划峰值 {peak:,.0f} kVA、负载率 {spec.design_loading:.0%} 选取"
+            how = f"sized at {spec.design_loading:.0%} loading for {what}"
+            how_zh = f"按负载率 {spec.design_loading:.0%} 选取，依据{what_zh}"
         _add_trafo(net, f"{name} transformer", site_mv, lv, sn, n, lim)
         ka = max(peak, sn * n) / (math.sqrt(3) * spec.mv_kv * 1000.0)
         ctype, npar = cable_for(ka / spec.design_loading)

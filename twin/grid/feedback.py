@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
+from twin.grid.spec import GridInputError
 from twin.grid.violations import Check, check
 
 
@@ -72,6 +73,10 @@ class GridResult:
     """Allowed voltage band [pu]."""
     problem: object = None
     """The problem the published plan solves (with the hourly limits when the loop added them)."""
+    price_cny_per_kwh: np.ndarray | None = None
+    """Each hour's import price (the profiles' ``price_import_cny_per_kwh``): values the losses [CNY/kWh]."""
+    ef_kgco2_per_kwh: np.ndarray | None = None
+    """Each hour's grid emission factor (``ef_grid_kgco2_per_kwh``): the losses' CO2 [kgCO2/kWh]."""
     year_weight_h: float = 1.0
     """Hours of the year each hourly step stands for (8760/T, :func:`twin.statistics.year_weight_h`):
     annual energies such as ``losses_mwh`` are the hourly sums times this [h]."""
@@ -83,13 +88,16 @@ class GridResult:
         fr = self.flow
         net = self.network.net
         first_obj = self.history[0]["objective_cny"] if self.history else None
+        w = self.year_weight_h
         out = {
             "verdict": self.verdict,
             "iterations": int(self.iterations),
             "network": net_summary(self.network),
-            "violations": [v.to_dict(time_labels) for v in self.check.violations],
+            "hours_modelled": int(fr.losses_mw.size),
+            "violations": [per_year(v.to_dict(time_labels), w) for v in self.check.violations],
             "violating_hours": int(self.check.violating_hours.size),
-            "first_plan_violations": [v.to_dict(time_labels) for v in self.first_check.violations],
+            "violating_hours_per_yr": float(self.check.violating_hours.size * w),
+            "first_plan_violations": [per_year(v.to_dict(time_labels), w) for v in self.first_check.violations],
             "nonconverged_hours": int(self.check.nonconverged_hours.size),
             "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),
@@ -97,6 +105,7 @@ class GridResult:
             "vm_max_pu": float(np.nanmax(fr.vm_pu)) if fr.vm_pu.size else None,
             "losses_mwh": annual_losses_mwh(fr, self.year_weight_h),
             "losses_share_of_import": _share(fr),
+            "losses": losses_valued(fr, self.price_cny_per_kwh, self.ef_kgco2_per_kwh, w),
             "peak_pcc_import_kw": float(np.nanmax(fr.p_pcc_mw) * 1000.0),
             "batch_solve_time_s": float(fr.solve_time_s),
             "history": self.history,
@@ -187,6 +196,32 @@ def annual_losses_mwh(fr, year_weight_h: float) -> float:
     """Network losses of a flow scaled to a year [MWh/yr]: the hourly losses summed, times the
     hours of the year each step stands for (8760/T for a horizon of T hours)."""
     return float(np.nansum(fr.losses_mw)) * float(year_weight_h)
+
+
+def per_year(d: dict, year_weight_h: float) -> dict:
+    """A violation's dict with ``hours_per_yr``: its hours in the modelled horizon scaled to a year."""
+    d["hours_per_yr"] = float(d["hours"] * year_weight_h)
+    return d
+
+
+LOSSES_NOTE = ("not in the plan's energy, cost and emissions (the sizing's balance has no network losses): "
+               "the park's import, its cost and its CO2 are this much higher on the network")
+LOSSES_NOTE_ZH = "未计入规划方案的电量、成本和排放（容量优化的电力平衡不含网损）：园区实际购电及其成本、排放比方案数字高出此数"
+
+
+def losses_valued(fr, price, ef, year_weight_h: float) -> dict:
+    """The network losses of a flow in a year and what they are worth: their cost at each hour's
+    import price and their CO2 at each hour's grid factor (NaN hours left out). They are in none of the
+    plan's figures (the optimiser's balance is lossless), and say so."""
+    loss_kw = np.nan_to_num(np.asarray(fr.losses_mw, float)) * 1000.0
+    out = {"mwh_per_yr": float(loss_kw.sum() * year_weight_h / 1000.0),
+           "cost_cny_per_yr": None, "tco2_per_yr": None, "in_plan_figures": False,
+           "note": LOSSES_NOTE, "note_zh": LOSSES_NOTE_ZH}
+    if price is not None:
+        out["cost_cny_per_yr"] = float((loss_kw * np.asarray(price, float)[:loss_kw.size]).sum() * year_weight_h)
+    if ef is not None:
+        out["tco2_per_yr"] = float((loss_kw * np.asarray(ef, float)[:loss_kw.size]).sum() * year_weight_h / 1000.0)
+    return out
 
 
 def _share(fr) -> float | None:
@@ -441,6 +476,68 @@ def crosscheck(pn, fr, inj, n_hours: int) -> dict:
     return d
 
 
+def carried_by(pn) -> list[tuple[list[int], list[int], list[int]]]:
+    """What each transformer carries: (transformer rows between the same two buses, ``net.load``
+    columns and ``net.sgen`` columns on their low-voltage side), for the transformers of a radial
+    part of the network (the buses reached from the LV bus without crossing them nor an open line
+    switch do not reach their HV bus or the point of connection)."""
+    net = pn.net
+    open_lines = {int(sw["element"]) for _, sw in net.switch.iterrows()
+                  if sw["et"] == "l" and not bool(sw["closed"])} if len(net.switch) else set()
+    adj: dict[int, set] = {}
+    for i, ln in net.line.iterrows():
+        if int(i) not in open_lines and bool(ln.get("in_service", True)):
+            adj.setdefault(int(ln["from_bus"]), set()).add((int(ln["to_bus"]), ("line", int(i))))
+            adj.setdefault(int(ln["to_bus"]), set()).add((int(ln["from_bus"]), ("line", int(i))))
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, tr in net.trafo.iterrows():
+        hv, lv = int(tr["hv_bus"]), int(tr["lv_bus"])
+        adj.setdefault(hv, set()).add((lv, ("trafo", int(i))))
+        adj.setdefault(lv, set()).add((hv, ("trafo", int(i))))
+        groups.setdefault((hv, lv), []).append(int(i))
+    out = []
+    for (hv, lv), idx in groups.items():
+        skip = {("trafo", i) for i in idx}
+        seen, todo = {lv}, [lv]
+        while todo:
+            b = todo.pop()
+            for nb, key in adj.get(b, ()):
+                if key not in skip and nb not in seen:
+                    seen.add(nb)
+                    todo.append(nb)
+        if hv in seen or pn.pcc_bus in seen:
+            continue
+        out.append((idx, [j for j, b in enumerate(net.load.bus) if int(b) in seen],
+                    [j for j, b in enumerate(net.sgen.bus) if int(b) in seen]))
+    return out
+
+
+def no_flow_message(pn, inj) -> str:
+    """Why no hour of the AC flow converged, in words: the transformers rated below the highest
+    apparent power of the assets behind them (the likely cause), or where else to look."""
+    load_p, load_q, sgen_p = inj
+    T = load_p.shape[0]
+    net = pn.net
+    found = []
+    for idx, lc, sc_ in carried_by(pn):
+        p = load_p[:, lc].sum(axis=1) - sgen_p[:, sc_].sum(axis=1)
+        q = load_q[:, lc].sum(axis=1)
+        peak_kva = float(np.max(np.hypot(p, q), initial=0.0)) * 1000.0
+        rating = sum(float(net.trafo.sn_mva.at[i]) * 1000.0 * float(net.trafo.parallel.at[i]) for i in idx)
+        if rating > 0 and peak_kva > rating:
+            found.append((peak_kva / rating, " + ".join(str(net.trafo.name.at[i]) for i in idx), rating, peak_kva))
+    head = (f"no hour of the AC power flow converged (0 of {T} hours): the network as given cannot carry the "
+            "plan's flows")
+    if found:
+        found.sort(reverse=True)
+        said = "; ".join(f"transformer '{n}' is rated {r:,.4g} kVA and carries up to {pk:,.0f} kVA of the plan "
+                         f"({x:,.1f} × its rating)" for x, n, r, pk in found[:3])
+        return (f"{head}. Likely cause: {said}. Check sn_kva (in kVA: 6.3 MVA is 6300) or std_type "
+                "in grid.network.transformers")
+    return (f"{head}; no transformer is rated below the flow it carries: check the lines (std_type, length_km in "
+            "km, parallel) and the buses' vn_kv (in kV: 0.4 for a 400 V bus)")
+
+
 def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResult:
     """AC check of a plan, with the feedback loop of ``grid.network.feedback``.
 
@@ -471,7 +568,7 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     T = prof.sizes["time"]
     w_year = year_weight_h(T)
     loads, pv = asset_series(sc, merged(prof, res.dispatch))
-    pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor))
+    pn = build_network(sc, asset_peaks_kva(loads, pv, spec.load_power_factor), flows=(loads, pv))
     imp0 = np.broadcast_to(np.asarray(sc.grid.import_limit_kw, float), (T,)).copy()
     exp0 = np.broadcast_to(np.asarray(sc.grid.export_limit_kw, float), (T,)).copy()
     imp_lim, exp_lim = imp0.copy(), exp0.copy()
@@ -482,6 +579,8 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
     problem0 = problem
     while True:
         fr, inj, mismatch, _ = flow_of(sc, pn, prof, cur)
+        if first is None and not np.asarray(fr.converged, bool).any():
+            raise GridInputError(no_flow_message(pn, inj))
         chk = check(pn, fr, spec, imp0, exp0)
         history.append({"iteration": iterations, "objective_cny": float(cur.objective_cny),
                         "violations": len(chk.violations), "violating_hours": int(chk.violating_hours.size),
@@ -556,7 +655,16 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
                       import_limit_kw=imp_lim if changed else None,
                       export_limit_kw=exp_lim if changed and np.any(exp_lim < exp0) else None,
                       upgrade=upgrade, crosscheck=xc, notes=notes, notes_zh=notes_zh, v_band=(spec.v_min_pu, spec.v_max_pu),
-                      problem=problem if changed else problem0, year_weight_h=w_year)
+                      problem=problem if changed else problem0, year_weight_h=w_year,
+                      price_cny_per_kwh=_hourly(prof, "price_import_cny_per_kwh"),
+                      ef_kgco2_per_kwh=_hourly(prof, "ef_grid_kgco2_per_kwh"))
+
+
+def _hourly(prof: xr.Dataset, var: str) -> np.ndarray | None:
+    """A time-only series of the profiles as floats, None where absent."""
+    if var not in prof or prof[var].dims != ("time",):
+        return None
+    return prof[var].to_numpy().astype(float)
 
 
 def _severity(chk: Check) -> float:
@@ -603,10 +711,12 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
     for name, disp in dispatches.items():
         fr, _, mismatch, _ = flow_of(sc, gr.network, prof, SimpleNamespace(dispatch=disp))
         chk = check(gr.network, fr, spec, sc.grid.import_limit_kw, sc.grid.export_limit_kw)
+        w = year_weight_h(fr.losses_mw.size)
         out[name] = {
             "verdict": "pass" if chk.passed else "violations",
-            "violations": [v.to_dict(prof["time"].values) for v in chk.violations],
+            "violations": [per_year(v.to_dict(prof["time"].values), w) for v in chk.violations],
             "violating_hours": int(chk.violating_hours.size),
+            "violating_hours_per_yr": float(chk.violating_hours.size * w),
             "nonconverged_hours": int(chk.nonconverged_hours.size),
             "max_trafo_loading_percent": _max(fr.trafo_loading_percent, net.trafo.name),
             "max_line_loading_percent": _max(fr.line_loading_percent, net.line.name),

@@ -7,6 +7,7 @@ Rebuilt from the written outputs alone: the ``grid_*`` variables of results.nc a
 
 from __future__ import annotations
 
+from twin.grid.violations import hours_text
 from twin.report_text import label
 
 import html
@@ -243,15 +244,18 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         note = grid.get("note", "")
         return head + f"<p class='notes'>{_esc(note)}</p>"
     verdict = grid["verdict"]
+    T = int(grid.get("hours_modelled") or ds.sizes.get("time", 8760))
     cls = "ok" if verdict.startswith("pass") else "bad"
     up = grid.get("upgrade") or {}
     rows = [
         ("结论" if zh else "Verdict", VERDICT.get(verdict, (verdict, verdict))[i]),
         ("反馈迭代次数" if zh else "Re-solves of the feedback loop", grid["iterations"]),
-        ("越限小时数" if zh else "Hours with a violation (published plan)", grid["violating_hours"]),
-        ("未收敛小时" if zh else "Hours not converged", grid["nonconverged_hours"]),
+        ("越限小时数（发布方案）" if zh else "Hours with a violation (published plan)",
+         hours_text(grid["violating_hours"], T, zh)),
+        ("未收敛小时" if zh else "Hours not converged", hours_text(grid["nonconverged_hours"], T, zh)),
         ("网损" if zh else "Network losses", f"{grid['losses_mwh']:,.1f} MWh/{'年' if zh else 'yr'}"
-         + (f" ({grid['losses_share_of_import']:.2%})" if grid.get("losses_share_of_import") is not None else "")),
+         + (f" ({grid['losses_share_of_import']:.2%})" if grid.get("losses_share_of_import") is not None else "")
+         + _losses_value(grid.get("losses") or {}, zh)),
         ("电压范围" if zh else "Voltage range", f"{grid['vm_min_pu']:.4f} – {grid['vm_max_pu']:.4f} pu"),
         ("并网点最大购电（交流）" if zh else "Peak AC import at the point of connection", f"{grid['peak_pcc_import_kw']:,.0f} kW"),
         ("批量潮流求解时间" if zh else "Batch power-flow time", f"{grid['batch_solve_time_s']:.2f} s"),
@@ -279,7 +283,8 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         parts.append("<h3>" + ("越限元件" if zh else "Violations") + "</h3>" + _rows(
             [("元件" if zh else "element", "类型" if zh else "kind", "小时" if zh else "hours", "最不利" if zh else "worst",
               "限值" if zh else "limit", "时刻" if zh else "when")]
-            + [(_name(v["element"], zh), _kind(v["kind"], zh), v["hours"], _with_unit(v["worst"], v["kind"]),
+            + [(_name(v["element"], zh), _kind(v["kind"], zh), hours_text(v["hours"], T, zh),
+                _with_unit(v["worst"], v["kind"]),
                 _with_unit(v["limit"], v["kind"]), _when(v.get("worst_time", v["worst_hour"]))) for v in viol]))
     if up.get("items"):
         parts.append("<h3>" + ("改造方案" if zh else "Reinforcement") + "</h3>" + _rows(
@@ -294,10 +299,11 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
         parts.append("<h3>" + ("运行年（无完美预测）的电网校核" if zh else "The operated year on the grid (no perfect foresight)")
                      + "</h3>" + _rows([hdr] + [
                          (label(f"controller_{k}", "zh" if zh else "en"), vtext.get(o["verdict"], (o["verdict"],) * 2)[i],
-                          o["violating_hours"],
+                          hours_text(o["violating_hours"], T, zh),
                           f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
                           f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
-                     + "<p class='notes'>" + _esc(_operated_limits_note(grid, zh)) + "</p>")
+                     + "<p class='notes'>" + _esc(_operated_limits_note(grid, zh)) + "</p>"
+                     + "<p class='notes'>" + _esc(THRESHOLDS_NOTE[i]) + "</p>")
     facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
              else grid["network"].get("facts", []) + grid.get("notes", []))
     parts.append("<ul class='notes'>" + "".join(f"<li>{_esc(f)}</li>" for f in facts) + "</ul>")
@@ -307,6 +313,32 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
     if one is not None:
         parts.append(_div(one))
     return "".join(parts)
+
+
+#: Why the AC check's violating hours of an operated year and the operation section's transformer hours differ.
+THRESHOLDS_NOTE = (
+    "此处的越限小时按交流潮流计：变压器电流负载率（含网损和电压）超过其负载率限值（默认 100 %）；运行章节的变压器越限小时"
+    "按运行保护所守的容量计：额定容量 × 负载率限值 × (1 − 裕度) / 交流系数，不含网损。两者阈值不同，小时数因此不同。",
+    "The hours with a violation here are the AC check's: a transformer's current-based loading (with losses and "
+    "voltage) above its loading limit (100 % by default); the operation section's transformer hours count the "
+    "apparent power above the capacity its guard holds, rating × loading limit × (1 − margin) / AC factor, without "
+    "losses. The thresholds differ, and so do the counts.",
+)
+
+
+def _losses_value(losses: dict, zh: bool) -> str:
+    """The losses' cost and CO2, and that they are in none of the plan's figures."""
+    if losses.get("cost_cny_per_yr") is None and losses.get("tco2_per_yr") is None:
+        return ""
+    cost = losses.get("cost_cny_per_yr")
+    co2 = losses.get("tco2_per_yr")
+    if zh:
+        vals = "，".join(x for x in (f"按各小时购电价计 {cost:,.0f} 元/年" if cost is not None else "",
+                                    f"按各小时电网排放因子计 {co2:,.1f} tCO2/年" if co2 is not None else "") if x)
+        return f"；{vals}；{losses.get('note_zh', '')}"
+    vals = ", ".join(x for x in (f"{cost:,.0f} CNY/yr at the hours' import prices" if cost is not None else "",
+                                 f"{co2:,.1f} tCO2/yr at the hours' grid factors" if co2 is not None else "") if x)
+    return f"; {vals}; {losses.get('note', '')}"
 
 
 def _after_upgrade(up: dict, zh: bool) -> str:

@@ -16,9 +16,15 @@ supply at 20 kV and below) and 100 % thermal loading.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class GridInputError(ValueError):
+    """A network the input describes that the grid stage cannot use (an unknown standard type, no
+    hour of the AC flow converging): the user's to fix, reported as such (``twin.run.grid_check``)."""
 
 
 class _Strict(BaseModel):
@@ -94,7 +100,8 @@ class SiteNodeSpec(_Strict):
     x_m: float | None = Field(None, ge=-20000, le=20000, description="East position relative to the substation [m] (instead of distance_m).")
     y_m: float | None = Field(None, ge=-20000, le=20000, description="North position relative to the substation [m] (instead of distance_m).")
     transformer_kva: float | None = Field(
-        None, gt=0, le=2e6, description="Rating of this site's MV/LV transformer [kVA]; default sized from the plan's peak."
+        None, gt=0, le=2e6, description="Rating of this site's MV/LV transformer [kVA]; default sized for the highest apparent power "
+        "through it in the plan's hours (peak import or export, loads less PV, at load_power_factor)."
     )
     transformer_count: int = Field(1, ge=1, le=10, description="Identical transformers in parallel at this site [-].")
 
@@ -174,7 +181,8 @@ class GridNetworkSpec(_Strict):
     design_power_factor: float = Field(0.95, gt=0.5, le=1, description="Power factor used to size transformers [-].")
     design_loading: float = Field(
         0.8, gt=0.3, le=1.0,
-        description="Default-layout LV transformers and cables are sized so that the plan's peak loads them to this "
+        description="Default-layout LV transformers and cables are sized so that the highest apparent power through "
+        "them in the plan's hours loads them to this "
         "share of their rating [-] (labelled design assumption).",
     )
     # operation and limits
@@ -215,33 +223,131 @@ class GridNetworkSpec(_Strict):
             return self
         if self.sites:
             raise ValueError("give either 'buses' (explicit network) or 'sites' (default layout), not both")
+        # each problem names the entry it is at, relative to grid.network ("transformers.1.lv_bus: ..."),
+        # so that the loader points at that entry's line
         names = [b.name for b in self.buses]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"buses: duplicate names {dup}")
+            raise ValueError(f"buses.{names.index(dup[0], names.index(dup[0]) + 1)}.name: duplicate names {dup}")
         known = set(names)
         for what, items in (("lines", self.lines), ("transformers", self.transformers), ("switches", self.switches)):
             nn = [x.name for x in items]
             dup = sorted({n for n in nn if nn.count(n) > 1})
             if dup:
-                raise ValueError(f"{what}: duplicate names {dup}")
+                raise ValueError(f"{what}.{nn.index(dup[0], nn.index(dup[0]) + 1)}.name: duplicate names {dup}")
         for i, ln in enumerate(self.lines):
-            for end in (ln.from_bus, ln.to_bus):
+            for key, end in (("from_bus", ln.from_bus), ("to_bus", ln.to_bus)):
                 if end not in known:
-                    raise ValueError(f"lines[{i}] '{ln.name}': unknown bus '{end}' (known: {sorted(known)})")
+                    raise ValueError(f"lines.{i}.{key}: line '{ln.name}': unknown bus (known: {sorted(known)}), got '{end}'")
         for i, t in enumerate(self.transformers):
-            for end in (t.hv_bus, t.lv_bus):
+            for key, end in (("hv_bus", t.hv_bus), ("lv_bus", t.lv_bus)):
                 if end not in known:
-                    raise ValueError(f"transformers[{i}] '{t.name}': unknown bus '{end}'")
+                    raise ValueError(f"transformers.{i}.{key}: transformer '{t.name}': unknown bus "
+                                     f"(known: {sorted(known)}), got '{end}'")
             if (t.std_type is None) == (t.sn_kva is None):
-                raise ValueError(f"transformers[{i}] '{t.name}': give either std_type or sn_kva")
+                raise ValueError(f"transformers.{i}.name: transformer '{t.name}': give either std_type or sn_kva")
         lines = {ln.name for ln in self.lines}
         for i, s in enumerate(self.switches):
-            if s.bus not in known or s.line not in lines:
-                raise ValueError(f"switches[{i}] '{s.name}': unknown bus '{s.bus}' or line '{s.line}'")
+            if s.bus not in known:
+                raise ValueError(f"switches.{i}.bus: switch '{s.name}': unknown bus (known: {sorted(known)}), got '{s.bus}'")
+            if s.line not in lines:
+                raise ValueError(f"switches.{i}.line: switch '{s.name}': unknown line (known: {sorted(lines)}), got '{s.line}'")
         if self.ext_grid_bus is not None and self.ext_grid_bus not in known:
-            raise ValueError(f"ext_grid_bus: unknown bus '{self.ext_grid_bus}'")
+            raise ValueError(f"ext_grid_bus: unknown bus (known: {sorted(known)}), got '{self.ext_grid_bus}'")
         for a, b in self.connections.items():
             if b not in known:
-                raise ValueError(f"connections: asset '{a}' on unknown bus '{b}'")
+                raise ValueError(f"connections.{a}: asset '{a}' on an unknown bus (known: {sorted(known)}), got '{b}'")
+        problem = voltage_problem(self) or std_type_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+#: A transformer's rated voltage (standard type) may differ this much from its bus's nominal
+#: voltage (10.5 kV windings on a 10 kV bus) [-].
+VN_TOLERANCE = 0.1
+
+
+def voltage_problem(spec: GridNetworkSpec) -> str | None:
+    """The first disagreement of nominal voltages in an explicit network, as ``path: message``
+    (the path relative to ``grid.network``), else None: a transformer whose high-voltage bus is
+    not above its low-voltage bus, a standard-type transformer whose rated voltages are not those
+    of its buses, a line between buses of different voltage."""
+    idx = {b.name: i for i, b in enumerate(spec.buses)}
+    vn = {b.name: b.vn_kv for b in spec.buses}
+
+    def volts(name: str) -> str:
+        v = vn[name]
+        hint = (f"; vn_kv is in kV: {v:g} V is {v / 1000:g} kV" if v >= 100 else "")
+        return f"bus '{name}' vn_kv {v:g} kV{hint}"
+
+    for i, t in enumerate(spec.transformers):
+        hv, lv = vn[t.hv_bus], vn[t.lv_bus]
+        if hv <= lv:
+            # a low-voltage bus written in volts (400 for 0.4 kV): point at that bus
+            where = f"buses.{idx[t.lv_bus]}.vn_kv" if lv >= 100 else f"transformers.{i}.lv_bus"
+            return (f"{where}: transformer '{t.name}' has its high-voltage side ({volts(t.hv_bus)}) not above its "
+                    f"low-voltage side ({volts(t.lv_bus)}); give hv_bus the higher voltage")
+        if t.std_type is not None:
+            rated = _std_types("trafo").get(t.std_type)
+            if rated is not None:
+                for side, bus, kv in (("hv", t.hv_bus, rated["vn_hv_kv"]), ("lv", t.lv_bus, rated["vn_lv_kv"])):
+                    if abs(vn[bus] - kv) > VN_TOLERANCE * kv:
+                        return (f"transformers.{i}.std_type: transformer '{t.name}' ({t.std_type}) is rated "
+                                f"{kv:g} kV on its {side} side but sits on {volts(bus)}; choose a type of "
+                                f"{vn[t.hv_bus]:g}/{vn[t.lv_bus]:g} kV or give sn_kva")
+    for i, ln in enumerate(spec.lines):
+        a, b = vn[ln.from_bus], vn[ln.to_bus]
+        if abs(a - b) > VN_TOLERANCE * max(a, b):
+            return (f"lines.{i}.to_bus: line '{ln.name}' joins buses of different voltage ({volts(ln.from_bus)}, "
+                    f"{volts(ln.to_bus)}); a line joins buses of one voltage, a transformer joins two")
+    return None
+
+
+def std_type_problem(spec: GridNetworkSpec) -> str | None:
+    """The first line or transformer of an explicit network whose ``std_type`` pandapower does
+    not know, as ``path: message`` with the close matches and the types of that kind (pandapower
+    is imported only when some ``std_type`` is given)."""
+    if not any(ln.std_type for ln in spec.lines) and not any(t.std_type for t in spec.transformers):
+        return None
+    vn = {b.name: b.vn_kv for b in spec.buses}
+    lines = _std_types("line")
+    for i, ln in enumerate(spec.lines):
+        if ln.std_type in lines:
+            continue
+        kv = max(vn[ln.from_bus], vn[ln.to_bus])
+        level = "LV" if kv < 1 else ("MV" if kv <= 35 else "HV")
+        same = [n for n, d in lines.items() if d.get("voltage_rating") == level] or list(lines)
+        close = _close(ln.std_type, same)
+        return (f"lines.{i}.std_type: line '{ln.name}': '{ln.std_type}' is not a pandapower standard line type"
+                f"{close or '; pandapower' + chr(39) + 's ' + level + ' types: ' + ', '.join(same)} (a Chinese cable "
+                f"such as YJV22 or YJLV22 is not one: take the pandapower type of the same cross-section and voltage)")
+    trafos = _std_types("trafo")
+    for i, t in enumerate(spec.transformers):
+        if t.std_type is None or t.std_type in trafos:
+            continue
+        return (f"transformers.{i}.std_type: transformer '{t.name}': '{t.std_type}' is not a pandapower standard "
+                f"transformer type{_close(t.std_type, list(trafos))}; pandapower's types: {', '.join(trafos)}; "
+                f"or give sn_kva (with vk_percent, vkr_percent) instead")
+    return None
+
+
+def _close(name: str, names: list[str]) -> str:
+    """'; close: ...' naming the types like ``name`` (spelling, or the same cross-section), or ''."""
+    import difflib
+    import re
+
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    m = re.search(r"x\s*(\d+)", name)
+    if m:
+        close += [n for n in names if re.search(rf"(?:x|^){m.group(1)}\b", n) and n not in close]
+    return f"; close: {', '.join(close[:6])}" if close else ""
+
+
+@functools.lru_cache(maxsize=2)
+def _std_types(kind: str) -> dict[str, dict]:
+    """pandapower's standard types of ``kind`` ('line' or 'trafo'): name -> parameters."""
+    import pandapower as pp
+
+    table = pp.available_std_types(pp.create_empty_network(), kind)
+    return {str(n): row.to_dict() for n, row in table.iterrows()}

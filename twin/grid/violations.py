@@ -117,3 +117,50 @@ def duration_curve(values: np.ndarray) -> np.ndarray:
     """Values sorted from highest to lowest, NaN dropped (a load-duration curve)."""
     v = np.asarray(values, float)
     return np.sort(v[np.isfinite(v)])[::-1]
+
+
+def hours_text(hours: float, modelled: int, zh: bool = False) -> str:
+    """Hours of a violation with their unit: h/yr for a full year; for a shorter horizon the hours of
+    the modelled horizon and the same scaled to a year (8760/T, as the operation section's h/yr)."""
+    if not modelled or modelled == 8760:
+        return f"{hours:,.0f} 小时/年" if zh else f"{hours:,.0f} h/yr"
+    per_yr = hours * 8760.0 / modelled
+    return (f"模拟的 {modelled} 小时中 {hours:,.0f} 小时（折合 {per_yr:,.0f} 小时/年）" if zh else
+            f"{hours:,.0f} h of the {modelled} modelled hours ({per_yr:,.0f} h/yr)")
+
+
+def _violation_words(v: dict) -> str:
+    k, w = v["kind"], v["worst"]
+    if k.endswith("loading"):
+        what = f"{v['element']} {w:,.0f} %"
+    elif k.endswith("voltage"):
+        what = f"{k} {w:.3f} pu at {v['element']}"
+    else:
+        what = f"{k.replace('_', ' ')} {w:,.0f} kW over {v['limit']:,.0f} kW"
+    return what + f" in {v.get('hours_per_yr', v['hours']):,.0f} h/yr"
+
+
+def verdict_text(grid: dict) -> str:
+    """The park-grid check in one line (console, headline): the verdict and what fails, with the
+    worst value, its hours per year and the upgrade's cost; what the feedback did."""
+    verdict = grid.get("verdict", "not_checked")
+    if verdict == "not_checked":
+        return "not checked"
+    n = int(grid.get("iterations", 0))
+    up = grid.get("upgrade") or {}
+    first = grid.get("first_plan_violations") or []
+    if verdict == "pass":
+        ld = {**(grid.get("max_trafo_loading_percent") or {}), **(grid.get("max_line_loading_percent") or {})}
+        top = max(ld.items(), key=lambda kv: kv[1], default=None)
+        return ("pass" + (f": highest loading {top[1]:.0f} % ({top[0]})" if top else "")
+                + (f", voltages {grid['vm_min_pu']:.3f}-{grid['vm_max_pu']:.3f} pu" if grid.get("vm_min_pu") is not None else ""))
+    fails = "; ".join(_violation_words(v) for v in first[:3]) + (f"; {len(first) - 3} more" if len(first) > 3 else "")
+    cost = (f"; upgrade {up['capex_cny']:,.0f} CNY" if up.get("capex_cny") else "")
+    if verdict == "pass_with_limits":
+        return (f"pass_with_limits after {n} re-solve(s) with hourly limits at the point of connection "
+                f"(+{grid.get('objective_increase_cny_per_yr', 0.0):,.0f} CNY/yr); the first plan broke: {fails}{cost}")
+    if verdict == "pass_with_upgrade":
+        return f"pass_with_upgrade: {fails}{cost}"
+    nc = int(grid.get("nonconverged_hours", 0))
+    return (f"upgrade_needed: {fails}" + (f"; {nc} h without a converged flow" if nc else "") + cost
+            + f"; {n} re-solve(s)")

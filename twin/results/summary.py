@@ -543,6 +543,11 @@ def headline(summary: dict) -> str:
         f"offsets {e['offsets']:,.0f} t; PV share of electricity {pv_share(s):.1%}"),
         f"  annualised cost {s['annualised_cost_cny']:,.0f} CNY/yr (baseline {s['baseline_cost_cny']:,.0f})",
     ]
+    g = s.get("grid") or {}
+    if g.get("verdict", "not_checked") != "not_checked":
+        from twin.grid.violations import verdict_text
+
+        lines.append(f"  park grid: {verdict_text(g)}")
     sc = s.get("scorecard")
     if sc:
         ag = sc["aggregate"]

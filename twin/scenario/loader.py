@@ -840,6 +840,10 @@ def _error_problems(errors: list[dict], data: dict, file: str, node) -> list[Pro
             # from the site's check): point at that field
             loc = (*loc, named.group(1))
             msg = named.group(2)
+        elif (entry := _entry_loc(data, loc, msg)) is not None:
+            # a check of a section that names one of its entries ("transformers.1.lv_bus: ..." from
+            # grid.network's check): point at that entry's line, not at the section's
+            loc, msg = entry
         value_loc = loc
         loc = _shorthand_loc(node, loc)
         # drop union/tag noise like 'literal['a']' but keep real keys
@@ -866,11 +870,29 @@ def _error_problems(errors: list[dict], data: dict, file: str, node) -> list[Pro
             msg += number_text_hint(value)
         if err["type"] == "extra_forbidden":
             value = None
+        if isinstance(value, (dict, list)) and len(_short(value, 10**6)) > 80:
+            value = None  # a whole section: its line says where, a cut-off dump of it says nothing
         if isinstance(value, float) and not math.isfinite(value):
             msg = f"expected a finite number ({msg.removeprefix('Value error, ')})"
         problems.append(Problem(file, path, msg.removeprefix("Value error, "), value,
                                 line_of(node, loc) if loc else None))
     return problems
+
+
+def _entry_loc(data: dict, loc: tuple, msg: str) -> tuple[tuple, str] | None:
+    """(location, message) of a section's error whose message starts with a dotted path inside
+    that section (``transformers.1.lv_bus: ...``, ``connections.depot canopy: ...``; list positions
+    as numbers) that the file has, else None. ``loc`` ``()``: a path from the top of the file."""
+    head, sep, rest = msg.removeprefix("Value error, ").partition(": ")
+    if not sep or "." not in head or " " in head.split(".")[0]:
+        return None
+    section = value_at(data, loc)
+    if not isinstance(section, dict) or head.split(".")[0] not in section:
+        return None
+    path = tuple(int(x) if x.isdigit() else x for x in head.split("."))
+    if value_at(section, path) is None:
+        return None
+    return (*loc, *path), rest
 
 
 def number_text_hint(text: str) -> str:

@@ -929,11 +929,18 @@ def _network_assets(s: Scenario, given: Callable[[str], bool]) -> list[CrossProb
     if net is None:
         return []
     known = s.electrical_assets()
-    placed = list(net.connections) + [a for site in net.sites for a in site.assets]
+    import difflib
+
     out = []
-    bad = sorted(set(placed) - set(known))
-    if bad:
-        out.append(("grid.network", f"unknown asset(s) {bad}; known: {sorted(known)}"))
+    # each unknown asset at its own entry (its connection, its place in a site's list)
+    where = [(f"grid.network.connections.{a}", a) for a in net.connections]
+    where += [(f"grid.network.sites.{i}.assets.{j}", a) for i, site in enumerate(net.sites)
+              for j, a in enumerate(site.assets)]
+    for path, a in where:
+        if a not in known:
+            close = difflib.get_close_matches(a, list(known), n=1, cutoff=0.6)
+            mean = f" (did you mean '{close[0]}'?)" if close else ""
+            out.append((path, f"unknown asset '{a}'{mean}; known: {sorted(known)}"))
     if net.explicit:
         missing = sorted({a for a in known if a != "central_plant"} - set(net.connections))
         if missing:
@@ -980,6 +987,53 @@ def _operation_faults(s: Scenario, given: Callable[[str], bool]) -> list[CrossPr
             elif f.fleet is None and not names:
                 out.append((f"operation.faults.{i}.kind", (
                     "the scenario has no ev_fleets: the fault would change nothing; remove it or declare a fleet")))
+    return out
+
+
+#: A transformer at the point of connection rated below this share of the contracted exchange
+#: (max of grid.import_limit_kw and export_limit_kw over network.design_power_factor) is taken
+#: for a unit slip (MVA written in a kVA field) rather than a tight design [-].
+PCC_RATING_FLOOR = 0.1
+#: Smallest standard distribution transformer on a network of 1 kV or more (GB/T 6451: 30 kVA) [kVA].
+SMALLEST_MV_KVA = 30.0
+
+
+def _network_ratings(s: Scenario, given: Callable[[str], bool]) -> list[CrossProblem]:
+    """Transformer ratings that cannot be meant (a unit slip: MVA written in a kVA field): at the
+    point of connection far below the exchange it carries (sn_kva: 6.3 meant as 6.3 MVA for a
+    5 MW connection), elsewhere below the smallest standard MV transformer. The AC flow would
+    converge in no hour."""
+    net = s.grid.network
+    if net is None:
+        return []
+    need = max(s.grid.import_limit_kw, s.grid.export_limit_kw) / net.design_power_factor
+    out: list[CrossProblem] = []
+    flagged: set[int] = set()
+    if net.explicit:
+        pcc = net.ext_grid_bus or net.buses[0].name
+        at = [(i, t) for i, t in enumerate(net.transformers) if t.hv_bus == pcc and t.sn_kva is not None]
+        total = sum(t.sn_kva * t.parallel for _, t in at)
+        if at and total < PCC_RATING_FLOOR * need:
+            i, t = at[0]
+            flagged.add(i)
+            out.append((f"grid.network.transformers.{i}.sn_kva", (
+                f"transformer '{t.name}' at the point of connection is rated {total:,.4g} kVA in all, "
+                f"{total / need:.1%} of the {need:,.0f} kVA the connection carries (grid.import_limit_kw "
+                f"{s.grid.import_limit_kw:,.0f} kW / design_power_factor {net.design_power_factor:g}); "
+                f"sn_kva is in kVA: a {t.sn_kva:g} MVA transformer is {t.sn_kva * 1000:,.0f}")))
+    elif net.substation_kva is not None and s.grid.voltage_kv > net.mv_kv and net.substation_kva < PCC_RATING_FLOOR * need:
+        out.append(("grid.network.substation_kva", (
+            f"main transformer {net.substation_kva:,.4g} kVA is {net.substation_kva / need:.1%} of the {need:,.0f} kVA "
+            f"the connection carries (grid.import_limit_kw / design_power_factor); substation_kva is in kVA: "
+            f"{net.substation_kva:g} MVA is {net.substation_kva * 1000:,.0f}")))
+    vn = {b.name: b.vn_kv for b in net.buses}
+    for i, t in enumerate(net.transformers):
+        if (i not in flagged and t.sn_kva is not None and vn.get(t.hv_bus, 0.0) >= 1.0
+                and t.sn_kva < SMALLEST_MV_KVA):
+            out.append((f"grid.network.transformers.{i}.sn_kva", (
+                f"transformer '{t.name}' rated {t.sn_kva:g} kVA is below the smallest standard {vn[t.hv_bus]:g} kV "
+                f"transformer ({SMALLEST_MV_KVA:g} kVA, GB/T 6451); sn_kva is in kVA: "
+                f"{t.sn_kva:g} MVA is {t.sn_kva * 1000:,.0f}")))
     return out
 
 
@@ -1226,6 +1280,7 @@ CROSS_SECTION_CHECKS: tuple[tuple[tuple[str, ...], Callable[[Scenario, Callable[
     (("carbon.max_green_power_mwh", "accounting.green_power_mwh"), _green_power_once),
     (("grid.network", "buildings", "process_loads", "pv_arrays", "ev_fleets", "heat_pumps", "batteries"),
      _network_assets),
+    (("grid",), _network_ratings),
     (("grid.emission_factor", "site"), _grid_factor_published),
     (("operation", "batteries", "heat_pumps", "chillers", "thermal_stores", "cold_stores", "ev_fleets",
       "process_cooling", "cooling_supply_temperature_c"), _operation_faults),
