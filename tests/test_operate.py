@@ -1754,10 +1754,13 @@ def test_stored_energy_is_not_exported(store):
         want = np.full(n, 50.0)
         want[12] = 0.0
         np.testing.assert_allclose(dis, want, atol=1e-9)
+        # at 12 h the surplus charges the battery at its 100 kW (a kWh kept is worth 0.6 later, 0.1 sold:
+        # Plant.store_surplus), the other 150 kW are exported
         exp = np.zeros(n)
-        exp[12] = 250.0
+        exp[12] = 150.0
         np.testing.assert_allclose(ds["p_grid_export_kw"].values, exp, atol=1e-9)
-        assert ds["e_battery_kwh"].sum("battery").values[-1] == pytest.approx(5000.0 - 50.0 * 23, abs=1e-6)
+        assert ds["p_battery_charge_kw"].sum("battery").values[12] == pytest.approx(100.0)
+        assert ds["e_battery_kwh"].sum("battery").values[-1] == pytest.approx(5000.0 - 50.0 * 23 + 100.0, abs=1e-6)
     else:
         prob, ses, _ = _fleet_problem("v2g")
         grid = S.GridConnection(price_import_cny_per_kwh=PRICE, ef_grid_kgco2_per_kwh=np.full(T, 0.5),
@@ -1842,3 +1845,37 @@ def test_an_overloaded_connection_in_the_operated_year_is_a_warning():
     assert f"{con['max_overload_kw']:,.1f} kW above it" in w
     zh = phrase(w, "zh")
     assert zh.startswith("规则控制运行年中购电超出并网点园区主变") and w not in MISSING
+
+
+@pytest.mark.parametrize("wear, export_limit, stored, exported, curtailed", [
+    (0.0, 1000.0, 100.0, 150.0, 0.0),   # kept 0.6 later > 0.1 sold: stored up to the battery's power
+    (0.55, 1000.0, 0.0, 250.0, 0.0),    # worn at 0.55: a kWh kept is worth 0.05 < 0.1 sold: exported
+    (0.55, 0.0, 100.0, 0.0, 150.0),     # no export: stored rather than curtailed while worth anything
+])
+def test_a_surplus_is_stored_where_a_kept_kwh_is_worth_more_than_one_sold(wear, export_limit, stored, exported,
+                                                                         curtailed):
+    """The plant exported or curtailed PV the battery could still take (Xi'an logistics: 838 MWh/yr under the
+    rolling horizon). A surplus now charges the batteries beyond their set-points where a kWh kept, at the
+    cheapest import price of the next 24 h times the round trip less wear, is worth more than the export price,
+    and, where it is not, the part the export limit would curtail. 24 h, load 50 kW, 250 kW surplus at 12 h,
+    import 0.6 CNY/kWh, export 0.1, a lossless 1000 kWh / 100 kW battery at half charge told to stay idle."""
+    from twin.operate.state import Decision
+
+    n = 24
+    pv = np.zeros(n)
+    pv[12] = 0.3
+    grid = S.GridConnection(price_import_cny_per_kwh=np.full(n, 0.6), ef_grid_kgco2_per_kwh=np.full(n, 0.5),
+                            export_limit_kw=export_limit, price_export_cny_per_kwh=0.1, month=np.full(n, 3))
+    prob = S.SizingProblem(dt_h=1.0, electric_load_kw=np.full(n, 50.0), grid=grid, time=TIME[:n],
+                           pv=[S.PVArray(name="roof", ac_per_kwp=pv)],
+                           batteries=[S.Battery(eta_charge=1.0, eta_discharge=1.0, soc_min=0.0, soc_max=1.0,
+                                                self_discharge_per_h=0.0, degradation_cny_per_kwh=wear)])
+    park = OperatedPark.from_problem(prob, {"pv_kwp": {"roof": 1000.0}, "battery_kwh": {"battery": 1000.0},
+                                            "battery_kw": {"battery": 100.0}}, initial={"battery_kwh": 500.0})
+    ds, stats = operate(park, _FixedController(Decision(battery_kw={"battery": 0.0})))
+    assert ds["p_battery_charge_kw"].sum("battery").values[12] == pytest.approx(stored)
+    assert ds["p_grid_export_kw"].values[12] == pytest.approx(exported)
+    assert float(ds["p_pv_curtailed_kw"].sum([d for d in ds["p_pv_curtailed_kw"].dims if d != "time"]).values[12]) == \
+        pytest.approx(curtailed)
+    assert ds["p_battery_charge_kw"].sum("battery").values[np.arange(n) != 12].max() == pytest.approx(0.0)
+    assert stats["max_abs_balance_residual_kw"] < 1e-9

@@ -678,9 +678,11 @@ PATTERNS.extend([
      r"\(park\.planning_year\): placed at (?P<d>[\d-]+ [\d:]+), the same date and hour of the model year$",
      "operation.faults[{i}]（{k}）起始于 {y} 年，模型年为 {m} 年（park.planning_year）：按模型年的同月同日同时刻置于 {d}"),
     (r"^surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports \(stored energy is "
-     r"not sold at the export price; within a site transformer's room\), then exports within the export limit, then "
-     r"curtails PV$",
+     r"not sold at the export price; within a site transformer's room\), then charges the batteries where a kWh kept "
+     r"is worth more than one sold \(the cheapest import price of the next 24 h times the round trip, less wear; "
+     r"else only what would be curtailed\), then exports within the export limit, then curtails PV$",
      "某小时电量富余时：运行中先削减储能放电、再削减 V2G 放电，然后才上网（储存的电能不按上网电价售出；以站点变压器余量为限），"
+     "再在存储一度电比售出更值时为储能充电（按未来 24 小时最低购电价乘往返效率、扣除损耗成本；否则只存将被弃掉的部分），"
      "再在售电限值内上网，最后弃光"),
     ((r"^the (?P<c>rule-based|rolling-horizon \(MPC\)) controller's operated year imported more than the park "
       r"transformer at the point of connection can \((?P<k>[\d,.]+) kVA\) in (?P<h>[\d,.]+) h/yr, up to "

@@ -70,7 +70,9 @@ The plant in hour ``t`` (all powers hourly means [kW], Δt = 1 h):
    load (unserved electricity); a surplus first cuts the batteries' discharge, then V2G
    (:meth:`Plant.keep_stored`: stored energy is not sold at the export price, as a plant's
    energy-management system holds it; each within the room of a site transformer behind it),
-   then is exported within the export limit, then PV is curtailed.
+   then charges the batteries beyond their set-points where a kWh kept is worth more than one
+   sold (:meth:`Plant.store_surplus`; only what would be curtailed where it is not), then is
+   exported within the export limit, then PV is curtailed.
 
 Every hour the balance closes exactly; the dataset records each flow under the names of
 the optimiser's dispatch (docs/architecture.md) plus ``p_unserved_kw``,
@@ -461,6 +463,8 @@ class Plant:
         else:
             # stored energy is not exported: the batteries' discharge and V2G are cut first
             surplus = -net - self.keep_stored(t, -net, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
+            # what is left is stored where a kWh kept is worth more than one sold (or curtailed)
+            surplus -= self.store_surplus(t, surplus, cap, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
             exp = min(surplus, cap)  # the export capacity: the export limit or the transformer's
             curt = min(surplus - exp, pv_left)
             guarded += min(surplus, exp_cap) - exp  # PV curtailed to hold the transformer
@@ -557,6 +561,51 @@ class Plant:
             c = f.give_back(min(left, ev_dis[i], max(room(self._fleet_tr[i]), 0.0)))
             ev_dis[i] -= c
             left -= c
+        return surplus - left
+
+    def store_surplus(self, t: int, surplus: float, cap: float, heat: dict, cool: dict, ev_ch, ev_dis,
+                      bch: np.ndarray, bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> float:
+        """Charge the batteries beyond their set-points from the hour's ``surplus`` [kW] (what is left
+        after :meth:`keep_stored`), as a plant's energy-management system soaks up PV it would
+        otherwise sell or curtail: each battery in store order, in service and not discharging, within
+        its power and its room below ``soc_max`` at the end of the hour, and within the room of a site
+        transformer behind it. A kWh stored is worth ``η_c·η_d`` times the cheapest import price of the
+        next 24 h (with the controller's carbon price on the grid factor) less the battery's wear: the
+        whole surplus is stored where that is above the export price, else only the part beyond the
+        export capacity ``cap`` [kW] (which would be curtailed). ``bch`` changes in place; returns the
+        power stored [kW]."""
+        p = self.park
+        if surplus <= _TOL or not p.batteries:
+            return 0.0
+        nxt = slice(t + 1, min(t + 25, p.T))
+        later = p.price[nxt] + p.carbon_price * 1e-3 * p.ef[nxt]
+        if later.size == 0:
+            return 0.0  # the last hour of the year: nothing later to use it for
+        cheapest = float(later.min())
+        sell = float(p.price_export[t])
+        left = surplus
+
+        def room(tr: list) -> float:
+            return min((-self._site_over(t, p.transformers[k], heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr,
+                                         site_curt)[0] for k in tr), default=np.inf)
+
+        for i, b in enumerate(p.batteries):
+            if left <= _TOL:
+                break
+            n = b["name"]
+            if bdis[i] > 0 or not p.available("battery", t, n):
+                continue
+            worth = b["eta_c"] * b["eta_d"] * cheapest - float(b.get("wear") or 0.0)
+            if worth <= 0.0:
+                continue
+            # above the export price all of it; else only what the export capacity would curtail
+            take = left if worth > sell else max(left - max(cap, 0.0), 0.0)
+            tr = [k for k, x in enumerate(p.transformers) if i in x["batteries"]]
+            head = min(b["kw"], (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[n]) / b["eta_c"]) - bch[i]
+            add = min(take, head, max(room(tr), 0.0))
+            if add > 0:
+                bch[i] += add
+                left -= add
         return surplus - left
 
     def guard_transformers(self, t: int, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,

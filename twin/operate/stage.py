@@ -300,8 +300,9 @@ MPC_EV_WINDOW_NOTE = (
     "(operation.mpc_ev_window)")
 STORED_NOT_EXPORTED_NOTE = (
     "surplus in an hour: the plant cuts the batteries' discharge, then V2G, before it exports (stored energy is not "
-    "sold at the export price; within a site transformer's room), then exports within the export limit, then "
-    "curtails PV")
+    "sold at the export price; within a site transformer's room), then charges the batteries where a kWh kept is "
+    "worth more than one sold (the cheapest import price of the next 24 h times the round trip, less wear; else "
+    "only what would be curtailed), then exports within the export limit, then curtails PV")
 
 
 def connection_note(kva: float, tan_phi: float) -> str:
