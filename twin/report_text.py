@@ -519,7 +519,6 @@ PHRASES: dict[str, str] = {
     "sizes, p_ev_discharge_kw, demand_response_declared_kw": "规模、p_ev_discharge_kw、demand_response_declared_kw",
     "declare and document": "申报并提供证明材料",
     "none (not judged)": "无（不判定）",
-    "no official tier": "无官方档位",
 }
 
 #: Sentences with numbers: (regular expression, Chinese with the same named groups).

@@ -491,6 +491,8 @@ def carried_by(pn) -> list[tuple[list[int], list[int], list[int]]]:
             adj.setdefault(int(ln["to_bus"]), set()).add((int(ln["from_bus"]), ("line", int(i))))
     groups: dict[tuple[int, int], list[int]] = {}
     for i, tr in net.trafo.iterrows():
+        if not bool(tr.get("in_service", True)):
+            continue
         hv, lv = int(tr["hv_bus"]), int(tr["lv_bus"])
         adj.setdefault(hv, set()).add((lv, ("trafo", int(i))))
         adj.setdefault(lv, set()).add((hv, ("trafo", int(i))))
@@ -824,45 +826,14 @@ def site_transformer_ratings(gr: GridResult, spec, loads: dict | None = None, pv
     """
     pn = gr.network
     net = pn.net
-    closed_off = set()
-    if len(net.switch):
-        for _, sw in net.switch.iterrows():
-            if sw["et"] == "l" and not bool(sw["closed"]):
-                closed_off.add(int(sw["element"]))
-    adj: dict[int, set] = {}
-
-    def link(a, b, key):
-        adj.setdefault(int(a), set()).add((int(b), key))
-        adj.setdefault(int(b), set()).add((int(a), key))
-
-    for i, ln in net.line.iterrows():
-        if int(i) not in closed_off and bool(ln.get("in_service", True)):
-            link(ln["from_bus"], ln["to_bus"], ("line", int(i)))
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i, tr in net.trafo.iterrows():
-        if not bool(tr.get("in_service", True)):
-            continue
-        link(tr["hv_bus"], tr["lv_bus"], ("trafo", int(i)))
-        groups.setdefault((int(tr["hv_bus"]), int(tr["lv_bus"])), []).append(int(i))
     main = set(pn.main_trafos)
     tan = math.tan(math.acos(spec.load_power_factor))
     out = []
-    for (hv, lv), idx in groups.items():
+    for idx, load_cols, sgen_cols in carried_by(pn):  # radial parts only: meshed, the flow is not the LV sum
         if main.intersection(idx):
             continue
-        skip = {("trafo", i) for i in idx}
-        seen, todo = {lv}, [lv]
-        while todo:
-            b = todo.pop()
-            for nb, key in adj.get(b, ()):
-                if key not in skip and nb not in seen:
-                    seen.add(nb)
-                    todo.append(nb)
-        if hv in seen or pn.pcc_bus in seen:  # meshed: the flow is not the LV side's sum
-            continue
-        assets = [name for (name, kind), b in zip(pn.load_assets, net.load.bus) if int(b) in seen
-                  and kind != "unallocated"]
-        assets += [name for name, b in zip(pn.sgen_assets, net.sgen.bus) if int(b) in seen]
+        assets = [pn.load_assets[j][0] for j in load_cols if pn.load_assets[j][1] != "unallocated"]
+        assets += [pn.sgen_assets[j] for j in sgen_cols]
         if not assets:
             continue
         rating = lim_pct = 0.0

@@ -542,8 +542,7 @@ class Plant:
         left = surplus
 
         def room(tr: list) -> float:
-            return min((-self._site_over(t, p.transformers[k], heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr,
-                                         site_curt)[0] for k in tr), default=np.inf)
+            return self._site_room(t, tr, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
 
         for i in range(len(bdis)):
             if left <= _TOL:
@@ -562,6 +561,15 @@ class Plant:
             ev_dis[i] -= c
             left -= c
         return surplus - left
+
+    def _site_room(self, t: int, tr: list, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
+                   bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> float:
+        """Room left below the capacity of the site transformers ``tr`` (indices of
+        :attr:`OperatedPark.transformers`) for more flow in, on the hour's flows as they stand [kW];
+        inf behind none."""
+        p = self.park
+        return min((-self._site_over(t, p.transformers[k], heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr,
+                                     site_curt)[0] for k in tr), default=np.inf)
 
     def store_surplus(self, t: int, surplus: float, cap: float, heat: dict, cool: dict, ev_ch, ev_dis,
                       bch: np.ndarray, bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> float:
@@ -586,8 +594,7 @@ class Plant:
         left = surplus
 
         def room(tr: list) -> float:
-            return min((-self._site_over(t, p.transformers[k], heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr,
-                                         site_curt)[0] for k in tr), default=np.inf)
+            return self._site_room(t, tr, heat, cool, ev_ch, ev_dis, bch, bdis, pv_arr, site_curt)
 
         for i, b in enumerate(p.batteries):
             if left <= _TOL:
