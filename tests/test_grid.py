@@ -768,3 +768,19 @@ def test_grid_outputs_state_hours_per_year_losses_value_and_what_fails(tmp_path)
     assert hours_text(v["hours"], 168) in page
     assert f"{loss['cost_cny_per_yr']:,.0f} CNY/yr at the hours' import prices" in page
     assert "not in the plan's energy, cost and emissions (the sizing's balance has no network losses)" in page
+
+
+def test_the_stuck_note_names_what_remains():
+    """Review: the loop relieved the main transformer (154 % -> 99.4 %) and stopped on an undervoltage with
+    'not controllable from the point of connection', as if of everything; the note now names what remains."""
+    import numpy as np
+
+    from twin.grid.feedback import stuck_note
+    from twin.grid.violations import Violation
+
+    v = [Violation("depot lv", "undervoltage", 3, np.array([5, 6]), 0.923, 0.93, 5)]
+    en, zh = stuck_note(v)
+    assert "what remains (depot lv undervoltage) is not relieved by limits at the point of connection" in en
+    assert "depot lv低电压" in zh
+    many = v * 6
+    assert stuck_note(many)[0].count("depot lv") == 4 and "and 2 more" in stuck_note(many)[0]

@@ -600,9 +600,9 @@ def grid_stage(sc, prof: xr.Dataset, res, problem=None, solve=None) -> GridResul
             notes_zh.append(f"反馈迭代 {iterations} 次后停止（grid.network.feedback.max_iterations）")
             break
         if iterations > 0 and not _improved(history):
-            notes.append("violations did not shrink after the last re-solve: not controllable from the point of "
-                         "connection; the upgrade is needed")
-            notes_zh.append("上次重新优化后越限未减少：无法通过并网点功率控制，需要电网改造")
+            en, zh = stuck_note(chk.violations)
+            notes.append(en)
+            notes_zh.append(zh)
             break
         imp_opt = cur.dispatch["p_grid_import_kw"].to_numpy()
         exp_opt = cur.dispatch["p_grid_export_kw"].to_numpy() if "p_grid_export_kw" in cur.dispatch else np.zeros(T)
@@ -677,6 +677,25 @@ def _severity(chk: Check) -> float:
         s += abs(v.worst - v.limit) / max(abs(v.limit), 1e-9) if v.kind.startswith("pcc") or "loading" in v.kind \
             else abs(v.worst - v.limit)
     return float(s)
+
+
+#: A violation's kind in words (English, Chinese) for the notes of the feedback loop.
+KIND_WORDS = {"line_loading": ("overloaded", "过载"), "trafo_loading": ("overloaded", "过载"),
+              "undervoltage": ("undervoltage", "低电压"), "overvoltage": ("overvoltage", "过电压"),
+              "pcc_import": ("import above the limit", "购电超限"), "pcc_export": ("export above the limit", "上网超限")}
+
+
+def stuck_note(violations: list) -> tuple[str, str]:
+    """The note (English, Chinese) when a re-solve with tighter limits at the point of connection left
+    the violations as they were: which ones remain (the others were relieved), so the note does not
+    call an element the limits did relieve uncontrollable."""
+    named = [(v.element, *KIND_WORDS.get(v.kind, (v.kind, v.kind))) for v in violations[:4]]
+    more = len(violations) - len(named)
+    en = ", ".join(f"{e} {w}" for e, w, _ in named) + (f" and {more} more" if more > 0 else "")
+    zh = "、".join(f"{e}{w}" for e, _, w in named) + (f"等 {len(violations)} 项" if more > 0 else "")
+    return (f"violations did not shrink after the last re-solve: what remains ({en}) is not relieved by limits at "
+            "the point of connection; the upgrade is needed",
+            f"上次重新优化后越限未减少：剩余越限（{zh}）无法通过并网点限值消除，需要电网改造")
 
 
 def _improved(history: list[dict]) -> bool:
