@@ -784,3 +784,35 @@ def test_the_stuck_note_names_what_remains():
     assert "depot lv低电压" in zh
     many = v * 6
     assert stuck_note(many)[0].count("depot lv") == 4 and "and 2 more" in stuck_note(many)[0]
+
+
+def test_an_operated_year_whose_flow_converges_in_no_hour_says_so(monkeypatch):
+    """The plan's flow stops with a message when no hour converges; an operated year that did not would have
+    reached all-NaN minima and the violation check's broadcasting error. Now its verdict says it, with why."""
+    import dataclasses
+
+    import twin.grid.feedback as fb
+    from twin.grid.report import grid_section
+    from twin.run import run
+    from twin.scenario.loader import load_scenario
+    from twin.scenario.run_config import resolve_run_config
+
+    loaded = load_scenario(DATA / "tiny_park_grid.yaml")
+    r = run(loaded, resolve_run_config(loaded.scenario, hours=48, operate="rule", lang="en"))
+    real = fb.flow_of
+
+    def nowhere(*a, **k):
+        fr, inj, mismatch, x = real(*a, **k)
+        bad = np.zeros_like(np.asarray(fr.converged, bool))
+        nan = {f: np.full_like(getattr(fr, f), np.nan) for f in ("vm_pu", "trafo_loading_percent",
+                                                                 "line_loading_percent")}
+        return dataclasses.replace(fr, converged=bad, **nan), inj, mismatch, x
+
+    monkeypatch.setattr(fb, "flow_of", nowhere)
+    summ, ds = fb.check_operated(r.grid, loaded.scenario, r.profiles, dict(r.operation.dispatch))
+    op = summ["rule"]
+    assert op["verdict"] == "not_converged" and op["nonconverged_hours"] == 48 and op["note"]
+    grid = {**r.summary["grid"], "operated": summ}
+    html = grid_section(r.dataset, grid, "en")
+    assert "the AC flow converged in no hour" in html
+    assert "潮流在任何小时均未收敛" in grid_section(r.dataset, grid, "zh")

@@ -730,7 +730,14 @@ def check_operated(gr: GridResult, sc, prof: xr.Dataset, dispatches: dict) -> tu
     net = gr.network.net
     out, vm, tl, ll = {}, [], [], []
     for name, disp in dispatches.items():
-        fr, _, mismatch, _ = flow_of(sc, gr.network, prof, SimpleNamespace(dispatch=disp))
+        fr, inj, mismatch, _ = flow_of(sc, gr.network, prof, SimpleNamespace(dispatch=disp))
+        if not np.asarray(fr.converged, bool).any():  # the plan's flow converged, this year's in no hour
+            out[name] = {"verdict": "not_converged", "nonconverged_hours": int(np.asarray(fr.converged).size),
+                         "note": no_flow_message(gr.network, inj)}
+            vm.append(fr.vm_pu.T)
+            tl.append(fr.trafo_loading_percent.T)
+            ll.append(fr.line_loading_percent.T)
+            continue
         chk = check(gr.network, fr, spec, sc.grid.import_limit_kw, sc.grid.export_limit_kw)
         w = year_weight_h(fr.losses_mw.size)
         out[name] = {

@@ -295,13 +295,19 @@ def grid_section(ds: xr.Dataset, grid: dict, lang: str = "zh", number: int = 0, 
     if ops:
         hdr = (("控制器", "结论", "越限小时", "变压器最大负载率", "电压范围") if zh else
                ("controller", "verdict", "hours with a violation", "highest transformer loading", "voltage range"))
-        vtext = {"pass": ("通过", "pass"), "violations": ("越限", "violations")}
+        vtext = {"pass": ("通过", "pass"), "violations": ("越限", "violations"),
+                 "not_converged": ("潮流在任何小时均未收敛", "the AC flow converged in no hour")}
+
+        def op_row(k: str, o: dict) -> tuple:
+            name, verdict = label(f"controller_{k}", "zh" if zh else "en"), vtext.get(o["verdict"], (o["verdict"],) * 2)[i]
+            if o["verdict"] == "not_converged":  # nothing to read off; the note says why
+                return name, verdict if zh else f"{verdict}: {o.get('note', '')}", "—", "—", "—"
+            return (name, verdict, hours_text(o["violating_hours"], T, zh),
+                    f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
+                    f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu")
+
         parts.append("<h3>" + ("运行年（无完美预测）的电网校核" if zh else "The operated year on the grid (no perfect foresight)")
-                     + "</h3>" + _rows([hdr] + [
-                         (label(f"controller_{k}", "zh" if zh else "en"), vtext.get(o["verdict"], (o["verdict"],) * 2)[i],
-                          hours_text(o["violating_hours"], T, zh),
-                          f"{max(o['max_trafo_loading_percent'].values(), default=0.0):.1f} %",
-                          f"{o['vm_min_pu']:.4f} – {o['vm_max_pu']:.4f} pu") for k, o in ops.items()])
+                     + "</h3>" + _rows([hdr] + [op_row(k, o) for k, o in ops.items()])
                      + "<p class='notes'>" + _esc(_operated_limits_note(grid, zh)) + "</p>"
                      + "<p class='notes'>" + _esc(THRESHOLDS_NOTE[i]) + "</p>")
     facts = (grid["network"].get("facts_zh", []) + grid.get("notes_zh", []) if zh
