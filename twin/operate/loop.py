@@ -562,6 +562,16 @@ class Plant:
             left -= c
         return surplus - left
 
+    def _charge_room(self, t: int, i: int, bch: np.ndarray, bdis: np.ndarray) -> float:
+        """More charging battery ``i`` can take in hour ``t`` [kW]: within its power less the charge
+        ``bch[i]`` it already takes and its room below ``soc_max`` at the end of the hour; 0 while it
+        discharges (``bdis[i]`` > 0) or is out of service."""
+        b = self.park.batteries[i]
+        n = b["name"]
+        if bdis[i] > 0 or not self.park.available("battery", t, n):
+            return 0.0
+        return min(b["kw"], (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[n]) / b["eta_c"]) - bch[i]
+
     def _site_room(self, t: int, tr: list, heat: dict, cool: dict, ev_ch, ev_dis, bch: np.ndarray,
                    bdis: np.ndarray, pv_arr: np.ndarray, site_curt: np.ndarray) -> float:
         """Room left below the capacity of the site transformers ``tr`` (indices of
@@ -599,16 +609,13 @@ class Plant:
         for i, b in enumerate(p.batteries):
             if left <= _TOL:
                 break
-            n = b["name"]
-            if bdis[i] > 0 or not p.available("battery", t, n):
-                continue
+            head = self._charge_room(t, i, bch, bdis)
             worth = b["eta_c"] * b["eta_d"] * cheapest - float(b.get("wear") or 0.0)
-            if worth <= 0.0:
+            if head <= 0.0 or worth <= 0.0:
                 continue
             # above the export price all of it; else only what the export capacity would curtail
             take = left if worth > sell else max(left - max(cap, 0.0), 0.0)
             tr = [k for k, x in enumerate(p.transformers) if i in x["batteries"]]
-            head = min(b["kw"], (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[n]) / b["eta_c"]) - bch[i]
             add = min(take, head, max(room(tr), 0.0))
             if add > 0:
                 bch[i] += add
@@ -765,14 +772,10 @@ class Plant:
         if over <= _TOL:
             return net, 0.0
         left = _cut(bdis, over)
-        for i, b in enumerate(p.batteries):
+        for i in range(len(p.batteries)):
             if left <= _TOL:
                 break
-            n = b["name"]
-            if bdis[i] > 0 or not p.available("battery", t, n):
-                continue
-            room = min(b["kw"], (b["soc_max"] * b["kwh"] - b["keep"] * self.batt[n]) / b["eta_c"]) - bch[i]
-            add = min(left, room)
+            add = min(left, self._charge_room(t, i, bch, bdis))
             if add > 0:
                 bch[i] += add
                 left -= add
