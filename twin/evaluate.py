@@ -124,9 +124,9 @@ def heat_uses_kwh(sc, prof: xr.Dataset, planned: xr.Dataset, weight) -> dict[str
     heat balance of its own) and ``steam_waste_heat`` (waste heat used there, directly or by the heat
     pumps serving it), ``space_heating`` and ``hot_water`` of the buildings on the heat network."""
     from twin.profiles import DECENTRAL_HVAC
-    from twin.statistics import step_weights
+    from twin.statistics import annual_energy_kwh, by_heat_bus, step_weights
 
-    w = np.asarray(step_weights(planned, weight), float)
+    w = step_weights(planned, weight)
     out = {"steam": 0.0, "steam_waste_heat": 0.0, "space_heating": 0.0, "hot_water": 0.0}
     steam = {d.name for d in sc.process_heat if d.carrier == "steam" or d.temperature_c > 100.0}
     if steam and "q_process_heat_demand_kw" in planned:
@@ -136,29 +136,25 @@ def heat_uses_kwh(sc, prof: xr.Dataset, planned: xr.Dataset, weight) -> dict[str
             if str(n) in steam:
                 bus = str(q["process_heat_bus"].values[i]) if "process_heat_bus" in q.coords else "heat"
                 if bus != "heat":  # on the network it is not told apart from the network's other heat
-                    out["steam"] += float((q.sel(process_heat=n).to_numpy() * w).sum())
+                    out["steam"] += annual_energy_kwh(q.sel(process_heat=n), w)
                     buses.add(bus)
-        if "q_waste_heat_direct_bus_kw" in planned:
-            b = planned["q_waste_heat_direct_bus_kw"]
-            out["steam_waste_heat"] += sum(float((b.sel(heat_bus=x).to_numpy() * w).sum())
-                                           for x in b["heat_bus"].values if str(x) in buses)
+        out["steam_waste_heat"] += sum(v for bus, v in by_heat_bus(planned, "q_waste_heat_direct_bus_kw", w).items()
+                                       if bus in buses)
         if "q_waste_heat_source_kw" in planned:
             hs = planned["q_waste_heat_source_kw"]
             serves = {h.name: getattr(h, "serves", None) for h in sc.heat_pumps}
-            out["steam_waste_heat"] += sum(float((hs.sel(heat_pump=h).to_numpy() * w).sum())
+            out["steam_waste_heat"] += sum(annual_energy_kwh(hs.sel(heat_pump=h), w)
                                            for h in hs["heat_pump"].values if serves.get(str(h)) in steam)
     if "building" in prof.dims:
         specs = {b.name: b for b in sc.buildings}
         names = [str(n) for n in prof["building"].values if str(n) in specs]
         central = [n for n in names if specs[n].hvac.type not in DECENTRAL_HVAC]
         on_net = [n for n in names if n in central or specs[n].hvac.dhw_supply == "network"]
-        wp = np.asarray(step_weights(prof, weight), float)
+        wp = step_weights(prof, weight)
         if "building_q_heating_kw" in prof and central:
-            out["space_heating"] = float((prof["building_q_heating_kw"].sel(building=central).sum("building")
-                                          .to_numpy() * wp).sum())
+            out["space_heating"] = annual_energy_kwh(prof["building_q_heating_kw"].sel(building=central), wp)
         if "building_q_dhw_kw" in prof and on_net:
-            out["hot_water"] = float((prof["building_q_dhw_kw"].sel(building=on_net).sum("building").to_numpy()
-                                      * wp).sum())
+            out["hot_water"] = annual_energy_kwh(prof["building_q_dhw_kw"].sel(building=on_net), wp)
     return out
 
 
@@ -168,15 +164,15 @@ def waste_heat_by_source(sc, prof: xr.Dataset, planned: xr.Dataset, weight) -> x
     ``waste_heat``): the streams the 7.2.3(b) cascade count follows. None without waste heat."""
     if "waste_heat_temperature_c" not in prof:
         return None
-    from twin.statistics import step_weights
+    from twin.statistics import annual_energy_kwh, step_weights
 
     out = prof[["waste_heat_temperature_c"]].copy()
-    w = np.asarray(step_weights(planned, weight), float)
+    w = step_weights(planned, weight)
     names = [str(x) for x in out["waste_heat"].values]
     direct = np.zeros(len(names))
     if "q_waste_heat_direct_kw" in planned and "waste_heat" in planned["q_waste_heat_direct_kw"].dims:
         d = planned["q_waste_heat_direct_kw"]
-        direct = np.array([float((d.sel(waste_heat=n).to_numpy() * w).sum()) if n in d["waste_heat"].values else 0.0
+        direct = np.array([annual_energy_kwh(d.sel(waste_heat=n), w) if n in d["waste_heat"].values else 0.0
                            for n in names])
     to_hp = np.zeros(len(names))
     if "q_waste_heat_source_kw" in planned and "heat_pump" in planned["q_waste_heat_source_kw"].dims:
@@ -184,7 +180,7 @@ def waste_heat_by_source(sc, prof: xr.Dataset, planned: xr.Dataset, weight) -> x
         src = {h.name: h.source for h in sc.heat_pumps}
         for hp in q["heat_pump"].values:
             if src.get(str(hp)) in names:
-                to_hp[names.index(src[str(hp)])] += float((q.sel(heat_pump=hp).to_numpy() * w).sum())
+                to_hp[names.index(src[str(hp)])] += annual_energy_kwh(q.sel(heat_pump=hp), w)
     out["waste_heat_direct_kwh"] = ("waste_heat", direct)
     out["waste_heat_to_heat_pump_kwh"] = ("waste_heat", to_hp)
     return out
